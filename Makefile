@@ -1,0 +1,44 @@
+# newsroom — every command a user needs. `make run` and `make test` do all the set-up themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: install run test eval bench-extract bench-enrich bench-ingest store-up store-down clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned environment (models included)
+
+run: $(STAMP) ## ingest the configured feeds once (embedded store unless NEWSROOM_ES_URL is set)
+	$(BIN)/newsroom ingest
+
+test: $(STAMP) ## run the test suite (starts and stops its own servers on 127.0.0.1)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+eval: $(STAMP) ## enrichment quality on $(SHARED)/gold/enrichment-dev.jsonl, with a plain baseline
+	$(BIN)/python -m benchmarks.eval_enrich --gold $(SHARED)/gold/enrichment-dev.jsonl
+
+bench-extract: $(STAMP) ## extraction speed and F1 vs plain trafilatura on $(SHARED)/corpus
+	$(BIN)/python -m benchmarks.bench_extract --corpus $(SHARED)/corpus
+
+bench-enrich: $(STAMP) ## enrichment throughput vs NER-only spaCy, peak memory
+	$(BIN)/python -m benchmarks.bench_enrich --corpus $(SHARED)/corpus
+
+bench-ingest: $(STAMP) ## end-to-end ingestion rate vs per-stage rates (local fixture site + stand-in)
+	$(BIN)/python -m benchmarks.bench_ingest
+
+store-up: $(STAMP)
+	$(BIN)/newsroom store up
+
+store-down: $(STAMP)
+	$(BIN)/newsroom store down
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

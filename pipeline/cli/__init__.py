@@ -1,0 +1,79 @@
+"""The `newsroom` command. Each stage registers its own sub-commands from its own module.
+
+Errors meant for users (NewsroomError) are printed as one clear sentence, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+
+import typer
+from rich.console import Console
+
+from pipeline.errors import NewsroomError
+
+app = typer.Typer(
+    name="newsroom",
+    help="Monitor press coverage of AI and digital sovereignty (FR/EN): feeds → articles → entities → Elasticsearch.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err_console = Console(stderr=True)
+
+# Modules that add commands to `app` when imported (each owns its commands).
+COMMAND_MODULES = [
+    "pipeline.cli.config_cmd",
+    "pipeline.cli.feeds_cmd",
+    "pipeline.cli.fetch_cmd",
+    "pipeline.cli.enrich_cmd",
+    "pipeline.cli.store_cmd",
+    "pipeline.cli.alerts_cmd",
+    "pipeline.cli.report_cmd",
+    "pipeline.cli.kibana_cmd",
+]
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else os.environ.get("NEWSROOM_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _register() -> None:
+    for module in COMMAND_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # a real missing dependency, not a module not written yet
+                raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except NewsroomError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted; state already committed is kept.")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors and friends
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise

@@ -1,0 +1,70 @@
+"""Loading YAML config files into pydantic models, with errors that name the file, entry and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from pipeline.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: Path) -> Any:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"Config file {path} does not exist.")
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"Config file {path} is not valid YAML{where}: {problem}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"Config file {path} is not UTF-8 text.") from None
+
+
+def describe_validation_error(path: Path, exc: ValidationError, data: Any = None, list_key: str | None = None) -> str:
+    """One sentence per problem: file, entry (by its name when it has one) and field."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        entry = ""
+        if list_key and len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+            index = loc[1]
+            name = None
+            try:
+                name = data[list_key][index].get("name")
+            except Exception:  # noqa: BLE001 - best effort to name the entry
+                pass
+            entry = f"entry #{index + 1}" + (f" ({name!r})" if name else "")
+            loc = loc[2:]
+        field = ".".join(str(p) for p in loc) or "(whole entry)"
+        where = f"{entry}, field {field!r}" if entry else f"field {field!r}"
+        lines.append(f"{path}: {where}: {err['msg']}")
+    return "Invalid config: " + "; ".join(lines)
+
+
+def load_model(path: Path, model: type[M], list_key: str | None = None) -> M:
+    """Parse `path` as YAML and validate it against `model`; raise ConfigError otherwise."""
+    data = read_yaml(path)
+    if data is None:
+        data = {}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(path, exc, data, list_key)) from None
+
+
+def dump_yaml(path: Path, data: Any) -> None:
+    """Write atomically so a crash never leaves a half-written config file."""
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False, width=120)
+    tmp.replace(path)

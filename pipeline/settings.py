@@ -1,0 +1,124 @@
+"""Effective settings: environment variables with the NEWSROOM_ prefix, optionally a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSROOM_", env_file=".env", extra="ignore")
+
+    # Where things live
+    data_dir: Path = Path("./data")
+    config_dir: Path = DEFAULT_CONFIG_DIR
+    feeds_file: Path | None = None  # default: <config_dir>/feeds.yaml
+
+    # Elasticsearch: unset URL means the embedded stand-in under <data_dir>/es
+    es_url: str | None = None
+    es_user: str | None = None
+    es_password: SecretStr | None = None
+    es_api_key: SecretStr | None = None
+    es_ca_certs: Path | None = None
+    es_verify_certs: bool = True
+    es_index_prefix: str = "newsroom"
+    es_shards: int = 1
+    es_replicas: int = 0
+    es_retention_days: int = 730
+    es_rollover_max_size: str = "30gb"
+    es_rollover_max_age: str = "30d"
+    embedded_es_port: int = 0  # 0: pick a free port
+
+    # Kibana (optional)
+    kibana_url: str | None = None
+    kibana_user: str | None = None
+    kibana_password: SecretStr | None = None
+    kibana_api_key: SecretStr | None = None
+    kibana_space: str | None = None
+
+    # Fetching
+    user_agent: str = "newsroom/0.1 (+https://github.com/newsroom-monitoring/newsroom; press monitoring bot)"
+    fetch_concurrency: int = 8
+    fetch_host_delay: float = 1.0
+    fetch_connect_timeout: float = 10.0
+    fetch_read_timeout: float = 30.0
+    fetch_max_redirects: int = 5
+    fetch_retries: int = 3
+    fetch_backoff_base: float = 1.0
+    fetch_backoff_max: float = 60.0
+    fetch_max_bytes: int = 10_000_000
+    fetch_allow_hosts: str = ""  # comma-separated hosts or CIDRs allowed despite the SSRF guard
+    respect_robots: bool = True
+    max_items_per_feed: int = 200
+    min_article_words: int = 80
+
+    # Enrichment
+    enrich_batch_size: int = 16
+    sentiment_backend: str = "lexicon"  # or "transformers"
+    sentiment_model: str | None = None  # Hugging Face model name or local path for the transformers backend
+
+    # Alerts / notification channels (secrets only from env or Airflow Connections)
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: str = "starttls"  # starttls | ssl | none
+    smtp_from: str = "newsroom@localhost"
+    slack_webhook_url: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+
+    # Coverage
+    timezone: str = "Europe/Paris"
+    schedule: str = "@daily"
+
+    @field_validator("fetch_host_delay", "fetch_connect_timeout", "fetch_read_timeout")
+    @classmethod
+    def _non_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("must be >= 0")
+        return value
+
+    @property
+    def feeds_path(self) -> Path:
+        return self.feeds_file or self.config_dir / "feeds.yaml"
+
+    def config_path(self, name: str) -> Path:
+        return self.config_dir / name
+
+    def masked(self) -> dict:
+        """Settings as a dict with every secret replaced by '***'."""
+        out = {}
+        for key, value in self.model_dump().items():
+            if isinstance(value, SecretStr):
+                value = "***" if value.get_secret_value() else ""
+            elif isinstance(value, Path):
+                value = str(value)
+            out[key] = value
+        if self.es_url and "@" in self.es_url:
+            scheme, _, rest = self.es_url.partition("://")
+            out["es_url"] = f"{scheme}://***@{rest.split('@', 1)[1]}"
+        return out
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings, turning validation errors into a ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"NEWSROOM_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid setting(s) in the environment or .env file: {problems}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Elasticsearch storage: client, index templates, embedded stand-in server, bulk indexing."""

@@ -1,0 +1,142 @@
+"""Shared fixtures: isolated settings, the Elasticsearch stand-in, a local fixture website, ../shared data.
+
+Every server started here binds 127.0.0.1 and is stopped by the fixture itself.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pipeline.store.embedded import EmbeddedStore
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SITE_DIR = FIXTURES / "site"
+SHARED_DIR = Path(os.environ.get("NEWSROOM_SHARED_DIR", REPO_ROOT.parent / "shared"))
+
+# A real cluster given by the user is kept aside for the `real_es_url` fixture only; every other test
+# runs on its own stand-in so it can never touch a user's data.
+REAL_ES_URL = os.environ.pop("NEWSROOM_ES_URL", None)
+for _key in [k for k in os.environ if k.startswith("NEWSROOM_") and k != "NEWSROOM_SHARED_DIR"]:
+    os.environ.pop(_key)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own data directory, loopback allowed by the SSRF guard, no politeness wait."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("NEWSROOM_FETCH_ALLOW_HOSTS", "127.0.0.1,localhost")
+    monkeypatch.setenv("NEWSROOM_FETCH_HOST_DELAY", "0")
+    monkeypatch.setenv("NEWSROOM_FETCH_BACKOFF_BASE", "0.05")
+    monkeypatch.chdir(tmp_path)  # so a stray .env or ./data of the repo is never read
+    from pipeline.settings import get_settings
+
+    get_settings.cache_clear()
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"../shared is absent ({SHARED_DIR}): test data for this test is not available")
+    return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def es_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Elasticsearch stand-in on 127.0.0.1 and a free port, for the whole session."""
+    store = EmbeddedStore(tmp_path_factory.mktemp("es-standin"))
+    url = store.up()
+    try:
+        yield url
+    finally:
+        store.down()
+
+
+@pytest.fixture
+def es_url(es_server: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
+    """Stand-in URL with a per-test index prefix, so tests never see each other's documents."""
+    prefix = "t" + format(abs(hash(request.node.nodeid)) % 10**10, "010d")
+    monkeypatch.setenv("NEWSROOM_ES_URL", es_server)
+    monkeypatch.setenv("NEWSROOM_ES_INDEX_PREFIX", prefix)
+    return es_server
+
+
+@pytest.fixture
+def real_es_url(monkeypatch: pytest.MonkeyPatch) -> str:
+    if not REAL_ES_URL:
+        pytest.skip("needs a real Elasticsearch cluster (feature missing from the stand-in): set NEWSROOM_ES_URL")
+    monkeypatch.setenv("NEWSROOM_ES_URL", REAL_ES_URL)
+    monkeypatch.setenv("NEWSROOM_ES_INDEX_PREFIX", "newsroom-test")
+    return REAL_ES_URL
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Serves tests/fixtures/site, replacing {{BASE}} with the server's own base URL in text files."""
+
+    base_url = ""
+    request_log: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(SITE_DIR), **kwargs)
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.request_log.append(self.path)
+        path = Path(self.translate_path(self.path))
+        if path.is_file() and path.suffix in {".xml", ".html", ".txt", ".opml", ".rss", ".atom"}:
+            body = path.read_bytes().replace(b"{{BASE}}", self.base_url.encode())
+            ctype = self.guess_type(str(path))
+            if path.suffix in {".xml", ".rss"}:
+                ctype = "application/rss+xml"
+            elif path.suffix == ".atom":
+                ctype = "application/atom+xml"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/") else ctype + "; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+class FixtureSite:
+    def __init__(self, base_url: str, request_log: list[str]):
+        self.base_url = base_url
+        self.requests = request_log
+
+    def url(self, path: str) -> str:
+        return self.base_url + "/" + path.lstrip("/")
+
+    def feeds_file(self, dest: Path, name: str = "feeds.yaml") -> Path:
+        """tests/fixtures/site/feeds.yaml with {{BASE}} filled in, written to `dest`."""
+        dest.mkdir(parents=True, exist_ok=True)
+        text = (SITE_DIR / name).read_text(encoding="utf-8").replace("{{BASE}}", self.base_url)
+        out = dest / name
+        out.write_text(text, encoding="utf-8")
+        return out
+
+
+@pytest.fixture
+def fixture_site() -> Iterator[FixtureSite]:
+    """The project's own small news website (feeds + FR/EN article pages) on 127.0.0.1."""
+    log: list[str] = []
+    handler = type("Handler", (_SiteHandler,), {"request_log": log})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield FixtureSite(handler.base_url, log)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,63 @@
+"""Settings, config validation and the CLI's error handling."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pydantic import BaseModel
+
+from pipeline.configfiles import load_model
+from pipeline.errors import ConfigError
+from pipeline.models import Feed
+from pipeline.settings import load_settings
+
+
+class _Feeds(BaseModel):
+    feeds: list[Feed]
+
+
+def test_settings_from_env(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_FETCH_HOST_DELAY", "2.5")
+    monkeypatch.setenv("NEWSROOM_ES_PASSWORD", "hunter2")
+    settings = load_settings()
+    assert settings.fetch_host_delay == 2.5
+    assert settings.masked()["es_password"] == "***"
+
+
+def test_bad_setting_names_the_variable(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_FETCH_HOST_DELAY", "soon")
+    with pytest.raises(ConfigError, match="NEWSROOM_FETCH_HOST_DELAY"):
+        load_settings()
+
+
+def test_config_error_names_file_entry_and_field(tmp_path):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n  - name: Good\n    url: https://example.org/rss\n    lang: fr\n"
+                    "  - name: Broken\n    url: not a url\n    lang: fr\n")
+    with pytest.raises(ConfigError) as info:
+        load_model(path, _Feeds, list_key="feeds")
+    message = str(info.value)
+    assert str(path) in message and "entry #2 ('Broken')" in message and "'url'" in message
+
+
+def test_invalid_yaml_names_line(tmp_path):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n  - name: [unclosed\n")
+    with pytest.raises(ConfigError, match=r"line \d+"):
+        load_model(path, _Feeds, list_key="feeds")
+
+
+def test_cli_prints_sentence_not_traceback(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_FETCH_CONCURRENCY", "many")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "config", "show"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "NEWSROOM_FETCH_CONCURRENCY" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_embedded_store_roundtrip(es_server):
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(es_server)
+    assert client.info()["version"]["number"]
