@@ -1,0 +1,123 @@
+"""`newsroom feeds list|add|remove|validate|import-opml|export-opml`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.cli import app
+from pipeline.errors import ConfigError
+from pipeline.feeds import add_feed, export_opml, import_opml, load_feeds, remove_feed
+from pipeline.settings import get_settings
+from pipeline.state import StateStore
+
+feeds_app = typer.Typer(help="The feeds to monitor (config/feeds.yaml): list, add, remove, OPML import/export.", no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+FeedsOption = typer.Option(None, "--feeds", help="Feeds file (default: NEWSROOM_FEEDS_FILE or config/feeds.yaml).")
+
+
+def _path(feeds: Path | None) -> Path:
+    return feeds or get_settings().feeds_path
+
+
+@feeds_app.command("list")
+def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """List the configured feeds with their fetch health (last success, consecutive failures)."""
+    settings = get_settings()
+    entries = load_feeds(_path(feeds), settings)
+    states = {}
+    if (settings.data_dir / "fetch-state.sqlite3").exists():
+        states = {s.url: s for s in StateStore(settings.data_dir).all_feed_states()}
+    rows = []
+    for feed in entries:
+        state = states.get(str(feed.url))
+        rows.append(
+            {
+                "name": feed.name,
+                "url": str(feed.url),
+                "lang": feed.lang,
+                "tags": feed.tags,
+                "relevance": feed.relevance,
+                "enabled": feed.enabled,
+                "last_success": state.last_success.isoformat() if state and state.last_success else None,
+                "consecutive_failures": state.consecutive_failures if state else 0,
+                "last_error": state.last_error if state else None,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("name", "lang", "relevance", "tags", "url", "last success", "failures", title=f"{len(rows)} feeds")
+    for r in rows:
+        table.add_row(
+            r["name"] + ("" if r["enabled"] else " (disabled)"),
+            r["lang"],
+            r["relevance"],
+            ", ".join(r["tags"]),
+            r["url"],
+            (r["last_success"] or "-")[:19],
+            str(r["consecutive_failures"]) if r["consecutive_failures"] else "",
+        )
+    Console().print(table)
+
+
+@feeds_app.command("validate")
+def validate(feeds: Path | None = FeedsOption) -> None:
+    """Check the feeds file; exit non-zero with the file, entry and field at fault."""
+    entries = load_feeds(_path(feeds), get_settings())
+    typer.echo(f"{_path(feeds)}: {len(entries)} feeds, valid.")
+
+
+@feeds_app.command("add")
+def add(
+    name: str = typer.Argument(..., help="Display name (unique)."),
+    url: str = typer.Argument(..., help="RSS/Atom feed URL."),
+    lang: str = typer.Option(..., "--lang", help="Two-letter language of the feed (fr, en…)."),
+    tag: list[str] = typer.Option([], "--tag", help="Tag (repeatable)."),
+    relevance: str = typer.Option("all", "--relevance", help="all: keep every item; filter: keep items matching config/topics.yaml."),
+    feeds: Path | None = FeedsOption,
+) -> None:
+    """Add a feed (the whole file is validated before it is written)."""
+    feed = add_feed(_path(feeds), name, url, lang, tag, relevance)
+    typer.echo(f"Added {feed.name!r} ({feed.url}) to {_path(feeds)}.")
+
+
+@feeds_app.command("remove")
+def remove(name_or_url: str = typer.Argument(..., help="Feed name or URL."), feeds: Path | None = FeedsOption) -> None:
+    """Remove a feed by name or URL."""
+    feed = remove_feed(_path(feeds), name_or_url)
+    typer.echo(f"Removed {feed.name!r} ({feed.url}) from {_path(feeds)}.")
+
+
+@feeds_app.command("import-opml")
+def import_opml_cmd(
+    file: Path = typer.Argument(..., help="OPML file (e.g. exported from a feed reader)."),
+    lang: str | None = typer.Option(None, "--lang", help="Language for outlines without a language attribute."),
+    feeds: Path | None = FeedsOption,
+) -> None:
+    """Merge an OPML file into the feeds file: new URLs added, known URLs skipped; categories/folders become tags."""
+    if not file.is_file():
+        raise ConfigError(f"OPML file {file} does not exist.")
+    added, skipped = import_opml(_path(feeds), file.read_bytes(), lang, origin=str(file))
+    typer.echo(f"Imported {len(added)} feed(s) into {_path(feeds)}; {len(skipped)} already present.")
+    for feed in added:
+        typer.echo(f"  + {feed.name} ({feed.url})")
+
+
+@feeds_app.command("export-opml")
+def export_opml_cmd(
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    feeds: Path | None = FeedsOption,
+) -> None:
+    """Export the feeds as OPML 2.0 (per-feed headers are left out: they may hold credentials)."""
+    text = export_opml(load_feeds(_path(feeds), get_settings()))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Wrote {output}.", err=True)
+    else:
+        typer.echo(text, nl=False)

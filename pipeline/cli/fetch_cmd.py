@@ -1,0 +1,148 @@
+"""`newsroom fetch` (feeds → articles JSONL) and `newsroom extract` (saved HTML files → JSONL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.cli import app
+from pipeline.collect import Collector, CollectStats, iter_articles
+from pipeline.errors import ConfigError, NewsroomError
+from pipeline.extract import extract_file
+from pipeline.feeds import load_feeds
+from pipeline.settings import get_settings
+
+console = Console(stderr=True)
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--since {value!r} is not an ISO date or datetime (e.g. 2026-11-20 or 2026-11-20T08:00:00Z).") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def print_summary(stats: CollectStats, out: Console = console) -> None:
+    table = Table(title="fetch summary", show_header=False)
+    rows = [
+        ("feeds ok / failed / not modified", f"{stats.feeds_ok} / {stats.feeds_failed} / {stats.feeds_not_modified}"),
+        ("malformed feeds (kept what parsed)", str(stats.feeds_malformed)),
+        ("items read", str(stats.items)),
+        ("duplicates", str(stats.duplicates)),
+        ("irrelevant (filter feeds)", str(stats.irrelevant)),
+        ("already known", str(stats.known)),
+        ("articles", f"{stats.articles} ({stats.feed_summary_fallbacks} from the feed summary)"),
+        ("skipped by reason", ", ".join(f"{k}: {v}" for k, v in sorted(stats.skipped.items())) or "-"),
+        ("summary fallbacks by reason", ", ".join(f"{k}: {v}" for k, v in sorted(stats.fallback_reasons.items())) or "-"),
+        ("seconds (total / feeds / fetch / extract)", f"{stats.seconds['total']:.1f} / {stats.seconds['feeds']:.1f} / {stats.seconds['fetch']:.1f} / {stats.seconds['extract']:.1f}"),
+    ]
+    if stats.relevance_unchecked:
+        rows.append(("filter-feed items kept unchecked (no topic matcher)", str(stats.relevance_unchecked)))
+    for key, value in rows:
+        table.add_row(key, value)
+    out.print(table)
+    for err in stats.feed_errors:
+        out.print(f"[yellow]feed failed:[/] {err['feed']} — {err['error']}", highlight=False)
+
+
+@app.command()
+def fetch(
+    output: Path = typer.Option(..., "--output", "-o", help="JSON Lines file to write (one article per line)."),
+    feeds: Path | None = typer.Option(None, "--feeds", help="Feeds file (default: NEWSROOM_FEEDS_FILE or config/feeds.yaml)."),
+    since: str | None = typer.Option(None, "--since", help="Skip items published before this ISO date/datetime."),
+    include_seen: bool = typer.Option(False, "--include-seen", help="Also output articles written by earlier runs."),
+    stats_json: Path | None = typer.Option(None, "--stats-json", help="Also write the run's counters as JSON."),
+) -> None:
+    """Fetch the feeds and their articles; write extracted articles as JSON Lines (no Elasticsearch needed)."""
+    settings = get_settings()
+    feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
+    since_dt = _parse_since(since)
+    collector = Collector(settings, feed_list, since=since_dt, remember_seen=True)
+    if not include_seen:
+        collector.is_known = collector.state.known_ids
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    started = time.perf_counter()
+    try:
+        _write_articles(collector, partial, len(feed_list))
+    except BaseException:
+        partial.unlink(missing_ok=True)  # nothing half-written is left behind; feed state was not committed
+        raise
+    os.replace(partial, output)  # the JSONL is complete: only now may the feed state move on
+    collector.commit()
+    stats = collector.stats
+    stats.seconds["total"] = time.perf_counter() - started
+    print_summary(stats)
+    console.print(f"Wrote {stats.articles} article(s) to {output}.")
+    if stats_json:
+        stats_json.write_text(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    if feed_list and stats.feeds_failed == len([f for f in feed_list if f.enabled]):
+        raise NewsroomError(f"All {stats.feeds_failed} feeds failed; see the errors above.")
+
+
+def _write_articles(collector: Collector, path: Path, feed_count: int) -> None:
+    with path.open("w", encoding="utf-8") as fh, Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"reading {feed_count} feeds", total=None)
+        for article in iter_articles(collector):
+            fh.write(article.model_dump_json() + "\n")
+            stats = collector.stats
+            progress.update(task, description="articles", total=stats.selected or None, completed=stats.articles)
+        progress.update(task, description="articles", total=collector.stats.selected, completed=collector.stats.selected)
+
+
+def _html_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".html", ".htm", ".xhtml") and p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise NewsroomError(f"{path} does not exist.")
+    return files
+
+
+@app.command()
+def extract(
+    paths: list[Path] = typer.Argument(..., help="HTML files or directories (searched for *.html/*.htm)."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSON Lines file to write ('-' for stdout)."),
+    url: str | None = typer.Option(None, "--url", help="The page's original URL (one file only): improves metadata."),
+) -> None:
+    """Extract text and metadata from saved HTML files: one JSON object per file."""
+    files = _html_files(paths)
+    if url and len(files) != 1:
+        raise NewsroomError("--url applies to a single file; give one file or drop --url.")
+    started = time.perf_counter()
+    failures = 0
+    out = sys.stdout if str(output) == "-" else output.open("w", encoding="utf-8")
+    try:
+        for path in files:
+            record = extract_file(path, url)
+            failures += 1 if record.get("error") else 0
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    seconds = time.perf_counter() - started
+    console.print(f"Extracted {len(files) - failures}/{len(files)} file(s) in {seconds:.1f}s" + (f" ({failures} without article text)" if failures else "") + ".")

@@ -1,0 +1,381 @@
+"""Feeds → articles: fetch feeds, parse, normalise, dedupe, relevance-filter, fetch pages politely, extract, archive.
+
+Feed state (ETag, Last-Modified, body hash) is only persisted by `commit()`, which callers run once the articles are
+safely stored: a run killed half-way is simply redone, instead of the next run skipping items (304 / unchanged body)
+that were never stored. Failure counters are persisted immediately (they lose nothing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+import httpx
+
+from pipeline.archive import WarcArchive
+from pipeline.extract import article_from_summary, extract_article
+from pipeline.feeds import parse_feed
+from pipeline.fetch import Fetcher, FetchFailed, Resolver
+from pipeline.models import Article, Feed, FeedItem
+from pipeline.settings import Settings
+from pipeline.state import FeedState, StateStore
+from pipeline.urls import host_of
+
+log = logging.getLogger(__name__)
+
+IsKnown = Callable[[list[str]], set[str]]
+
+
+@dataclass
+class CollectStats:
+    feeds_ok: int = 0
+    feeds_failed: int = 0
+    feeds_not_modified: int = 0
+    feeds_malformed: int = 0  # bozo feeds: what parsed was kept
+    items: int = 0
+    selected: int = 0  # items whose page is to be fetched (after dedupe, relevance, known)
+    duplicates: int = 0
+    irrelevant: int = 0
+    known: int = 0
+    articles: int = 0
+    feed_summary_fallbacks: int = 0
+    fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
+    skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason
+    feed_errors: list[dict] = field(default_factory=list)  # {feed, url, error}
+    # feeds: reading all feeds; fetch: wall time until the last download ended; extract: time in extraction + archiving
+    seconds: dict = field(default_factory=lambda: {"feeds": 0.0, "fetch": 0.0, "extract": 0.0, "total": 0.0})
+    relevance_unchecked: int = 0  # filter-feed items kept because no topic matcher was available
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out["skipped"] = dict(self.skipped)
+        out["fallback_reasons"] = dict(self.fallback_reasons)
+        out["seconds"] = {k: round(v, 3) for k, v in self.seconds.items()}
+        return out
+
+
+def _load_matcher(settings: Settings):
+    """The topic matcher of pipeline.topics (owned by the enrichment stage); None if that module is absent."""
+    try:
+        from pipeline.topics import load_topic_matcher
+    except ImportError as exc:
+        log.warning("pipeline.topics is not available (%s): items of relevance: filter feeds are kept unfiltered", exc)
+        return None
+    return load_topic_matcher(settings)
+
+
+class Collector:
+    def __init__(
+        self,
+        settings: Settings,
+        feeds: list[Feed],
+        *,
+        is_known: IsKnown | None = None,
+        since: datetime | None = None,
+        remember_seen: bool = False,
+        resolver: Resolver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        matcher=None,
+    ):
+        self.settings = settings
+        self.feeds = [f for f in feeds if f.enabled]
+        self.is_known = is_known
+        self.since = since
+        self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
+        self.stats = CollectStats()
+        if matcher is None and any(f.relevance == "filter" for f in self.feeds):
+            matcher = _load_matcher(settings)  # a bad topics file fails here, before anything is fetched or written
+        self.state = StateStore(settings.data_dir)
+        self.archive = WarcArchive(settings.data_dir)
+        self._resolver = resolver
+        self._transport = transport
+        self._matcher = matcher
+        self._pending_states: dict[str, FeedState] = {}
+        self._yielded: list[tuple[str, str]] = []
+        self._pool: ThreadPoolExecutor | None = None
+        self._extract_seconds = 0.0
+        self._last_download: float | None = None
+
+    # ---- public API
+
+    async def articles(self) -> AsyncIterator[Article]:
+        started = time.perf_counter()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        try:
+            async with Fetcher(self.settings, resolver=self._resolver, transport=self._transport) as fetcher:
+                per_feed = await asyncio.gather(*(self._read_feed(fetcher, feed) for feed in self.feeds))
+                self._last_download = time.perf_counter()
+                self.stats.seconds["feeds"] = self._last_download - started
+                items = self._select(per_feed)
+                self.stats.selected = len(items)
+                async for article in self._process_all(fetcher, items):
+                    self.stats.articles += 1
+                    self._yielded.append((article.id, article.url))
+                    yield article
+        finally:
+            total = time.perf_counter() - started
+            self.stats.seconds["extract"] = self._extract_seconds
+            self.stats.seconds["total"] = total
+            # wall time until the last download ended (downloads overlap extraction and the consumer's work)
+            self.stats.seconds["fetch"] = (self._last_download or time.perf_counter()) - started
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self.archive.close()
+
+    def commit(self) -> None:
+        """Persist feed validators/hashes (and seen ids): call once the yielded articles are safely stored."""
+        self.state.save_feed_states(self._pending_states.values())
+        self._pending_states.clear()
+        if self.remember_seen:
+            self.state.mark_seen(self._yielded)
+        self.archive.close()
+
+    # ---- feeds
+
+    async def _read_feed(self, fetcher: Fetcher, feed: Feed) -> list[FeedItem]:
+        url = str(feed.url)
+        state = self.state.feed_state(url)
+        now = datetime.now(timezone.utc)
+        try:
+            result = await fetcher.fetch(
+                url, kind="feed", headers=feed.headers, etag=state.etag, last_modified=state.last_modified
+            )
+        except FetchFailed as exc:
+            return self._feed_failed(feed, str(exc), now)
+        if result.not_modified:
+            self.stats.feeds_not_modified += 1
+            self._pending_states[url] = FeedState(
+                url, state.etag, state.last_modified, state.body_hash, now, now, 0, None
+            )
+            return []
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        new_state = FeedState(
+            url,
+            result.headers.get("etag") or None,
+            result.headers.get("last-modified") or None,
+            body_hash,
+            now,
+            now,
+            0,
+            None,
+        )
+        if body_hash == state.body_hash:
+            self.stats.feeds_not_modified += 1  # served in full but unchanged: not re-parsed
+            self._pending_states[url] = new_state
+            return []
+        parsed = parse_feed(
+            result.body,
+            feed,
+            max_items=self.settings.max_items_per_feed,
+            base_url=result.final_url,
+            content_type=result.headers.get("content-type"),
+        )
+        if not parsed.items and parsed.bozo and parsed.entries == 0:
+            return self._feed_failed(feed, f"{url}: not a readable RSS/Atom feed ({parsed.bozo})", now)
+        if parsed.bozo:
+            self.stats.feeds_malformed += 1
+            log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))
+        self.stats.feeds_ok += 1
+        self.stats.skipped.update(parsed.skipped)
+        self._pending_states[url] = new_state
+        return parsed.items
+
+    def _feed_failed(self, feed: Feed, error: str, now: datetime) -> list[FeedItem]:
+        self.stats.feeds_failed += 1
+        self.stats.feed_errors.append({"feed": feed.name, "url": str(feed.url), "error": error})
+        failures = self.state.record_failure(str(feed.url), error, now)
+        log.warning("feed %s failed (%d consecutive failure(s)): %s", feed.name, failures, error)
+        return []
+
+    def _select(self, per_feed: list[list[FeedItem]]) -> list[FeedItem]:
+        """Feed order decides which feed 'owns' a duplicate, so results do not depend on network timing."""
+        matcher = self._matcher
+        seen: set[str] = set()
+        selected: list[FeedItem] = []
+        for feed, items in zip(self.feeds, per_feed):
+            for item in items:
+                self.stats.items += 1
+                if self.since and item.published and item.published < self.since:
+                    self.stats.skipped["before-since"] += 1
+                    continue
+                if item.article_id in seen:
+                    self.stats.duplicates += 1
+                    continue
+                seen.add(item.article_id)
+                if feed.relevance == "filter":
+                    if matcher is None:
+                        self.stats.relevance_unchecked += 1
+                    elif not matcher.match(f"{item.title or ''}\n{item.summary or ''}", item.feed_lang):
+                        self.stats.irrelevant += 1
+                        continue
+                selected.append(item)
+        if self.is_known and selected:
+            known = self.is_known([i.article_id for i in selected])
+            if known:
+                self.stats.known += sum(1 for i in selected if i.article_id in known)
+                selected = [i for i in selected if i.article_id not in known]
+        return selected
+
+    # ---- pages
+
+    async def _process_all(self, fetcher: Fetcher, items: list[FeedItem]) -> AsyncIterator[Article]:
+        """At most a window of pages in flight, so memory stays bounded however slow the consumer is."""
+        window = max(2, self.settings.fetch_concurrency * 2)
+        pending: set[asyncio.Task] = set()
+        upcoming = iter(interleave_by_host(items))
+        try:
+            while True:
+                while len(pending) < window:
+                    item = next(upcoming, None)
+                    if item is None:
+                        break
+                    pending.add(asyncio.create_task(self._process(fetcher, item)))
+                if not pending:
+                    return
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    article = task.result()
+                    if article is not None:
+                        yield article
+        finally:
+            for task in pending:
+                task.cancel()
+
+    async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
+        reason = None
+        try:
+            if not await fetcher.allowed_by_robots(item.url):
+                reason = "robots-disallowed"
+            else:
+                try:
+                    result = await fetcher.fetch(item.url, kind="page")
+                finally:
+                    self._last_download = time.perf_counter()
+                loop = asyncio.get_running_loop()
+                article = await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
+                if article is not None:
+                    return article
+                reason = "too-little-text"
+        except FetchFailed as exc:
+            reason = exc.reason
+            log.info("page %s not used (%s): falling back to the feed summary", item.url, exc)
+        except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
+            log.exception("extraction of %s failed", item.url)
+            reason = "extraction-error"
+        article = article_from_summary(item)
+        if article is None:
+            self.stats.skipped[f"no-text ({reason})"] += 1
+            return None
+        self.stats.feed_summary_fallbacks += 1
+        self.stats.fallback_reasons[reason] += 1
+        return article
+
+    def _archive_and_extract(self, item: FeedItem, result) -> Article | None:
+        """Runs in the extraction thread: CPU work off the event loop, so downloads continue meanwhile."""
+        start = time.perf_counter()
+        try:
+            warc_file, offset = self.archive.write_response(
+                result.final_url, result.body, status=result.status, headers=list(result.headers.items()), fetched_at=result.fetched_at
+            )
+            return extract_article(
+                result.body,
+                result.final_url,
+                item,
+                result.fetched_at,
+                charset=result.charset,
+                min_words=self.settings.min_article_words,
+                warc_file=warc_file,
+                warc_offset=offset,
+            )
+        finally:
+            self._extract_seconds += time.perf_counter() - start
+
+
+def interleave_by_host(items: list[FeedItem]) -> list[FeedItem]:
+    """Round-robin over hosts, so the in-flight window is not filled with one host's pages waiting out its delay."""
+    by_host: dict[str, deque[FeedItem]] = {}
+    for item in items:
+        by_host.setdefault(host_of(item.url), deque()).append(item)
+    queues = list(by_host.values())
+    out: list[FeedItem] = []
+    while queues:
+        for q in queues:
+            out.append(q.popleft())
+        queues = [q for q in queues if q]
+    return out
+
+
+_DONE = object()
+
+
+class _Failure:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+def iter_articles(collector: Collector, queue_size: int = 64) -> Iterator[Article]:
+    """Run the async collector in a background thread; yield its articles here, synchronously.
+
+    The caller's CPU work (enrichment) overlaps with downloads; the bounded queue keeps memory flat; an exception in
+    the collector is re-raised here; stopping early (break/close) stops the collector.
+    """
+    channel: queue.Queue = queue.Queue(maxsize=max(1, queue_size))
+    stop = threading.Event()
+
+    def put_blocking(value) -> None:
+        while not stop.is_set():
+            try:
+                channel.put(value, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    async def produce() -> None:
+        agen = collector.articles()
+        try:
+            async for article in agen:
+                while not stop.is_set():
+                    try:
+                        channel.put_nowait(article)
+                        break
+                    except queue.Full:
+                        await asyncio.sleep(0.02)  # keep the event loop (downloads) running meanwhile
+                if stop.is_set():
+                    break
+        finally:
+            await agen.aclose()
+
+    def run() -> None:
+        try:
+            asyncio.run(produce())
+        except BaseException as exc:  # noqa: BLE001 - handed over to the consumer thread
+            put_blocking(_Failure(exc))
+            return
+        put_blocking(_DONE)
+
+    thread = threading.Thread(target=run, name="collector", daemon=True)
+    thread.start()
+    try:
+        while True:
+            value = channel.get()
+            if value is _DONE:
+                return
+            if isinstance(value, _Failure):
+                raise value.exc
+            yield value
+    finally:
+        stop.set()
+        while True:  # unblock the producer if it is waiting on a full queue
+            try:
+                channel.get_nowait()
+            except queue.Empty:
+                break
+        thread.join(timeout=30)

@@ -1,0 +1,345 @@
+"""config/feeds.yaml (load, validate, add/remove, OPML import/export) and feed parsing (feedparser on fetched bytes)."""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+import lxml.html
+from pydantic import BaseModel, Field, ValidationError
+
+from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
+from pipeline.errors import ConfigError
+from pipeline.models import Feed, FeedItem
+from pipeline.settings import Settings, get_settings
+from pipeline.urls import article_id, normalize_url, resolve_redirect_link
+
+log = logging.getLogger(__name__)
+
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+class FeedsFile(BaseModel):
+    feeds: list[Feed] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------- config file
+
+
+def _validate(path: Path, data: Any) -> list[Feed]:
+    if data is None:
+        data = {}
+    if isinstance(data, list):  # a bare list of feeds is accepted too
+        data = {"feeds": data}
+    try:
+        feeds = FeedsFile.model_validate(data).feeds
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(path, exc, data, list_key="feeds")) from None
+    names: dict[str, int] = {}
+    urls: dict[str, int] = {}
+    for index, feed in enumerate(feeds):
+        entry = f"entry #{index + 1} ({feed.name!r})"
+        key = feed.name.strip().casefold()
+        if key in names:
+            raise ConfigError(f"Invalid config: {path}: {entry}, field 'name': duplicate of entry #{names[key] + 1}.")
+        names[key] = index
+        url = normalize_url(str(feed.url))
+        if url in urls:
+            raise ConfigError(
+                f"Invalid config: {path}: {entry}, field 'url': {feed.url} is already used by entry #{urls[url] + 1}."
+            )
+        urls[url] = index
+    return feeds
+
+
+def load_feeds(path: Path | None = None, settings: Settings | None = None) -> list[Feed]:
+    """Validated feeds of `path` (default: settings.feeds_path); ConfigError names the file, entry and field."""
+    path = Path(path) if path else (settings or get_settings()).feeds_path
+    return _validate(path, read_yaml(path))
+
+
+def _read_raw(path: Path) -> dict:
+    if not path.exists():
+        return {"feeds": []}
+    data = read_yaml(path) or {}
+    if isinstance(data, list):
+        data = {"feeds": data}
+    data.setdefault("feeds", [])
+    if data["feeds"] is None:
+        data["feeds"] = []
+    return data
+
+
+def _feed_to_dict(feed: Feed) -> dict:
+    out: dict[str, Any] = {"name": feed.name, "url": str(feed.url), "lang": feed.lang, "tags": list(feed.tags)}
+    if feed.relevance != "all":
+        out["relevance"] = feed.relevance
+    if feed.headers:
+        out["headers"] = dict(feed.headers)
+    if not feed.enabled:
+        out["enabled"] = False
+    return out
+
+
+def _write(path: Path, data: dict) -> list[Feed]:
+    """Validate the whole file content before writing it, so a bad add never corrupts the file."""
+    feeds = _validate(path, data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dump_yaml(path, data)
+    return feeds
+
+
+def add_feed(path: Path, name: str, url: str, lang: str, tags: list[str] | None = None, relevance: str = "all") -> Feed:
+    data = _read_raw(path)
+    entry = {"name": name, "url": url, "lang": lang, "tags": tags or []}
+    if relevance != "all":
+        entry["relevance"] = relevance
+    data["feeds"].append(entry)
+    return _write(path, data)[-1]
+
+
+def remove_feed(path: Path, name_or_url: str) -> Feed:
+    data = _read_raw(path)
+    feeds = _validate(path, data)
+    target = name_or_url.strip()
+    for index, feed in enumerate(feeds):
+        if feed.name.casefold() == target.casefold() or (
+            target.startswith(("http://", "https://")) and normalize_url(str(feed.url)) == normalize_url(target)
+        ):
+            del data["feeds"][index]
+            _write(path, data)
+            return feed
+    raise ConfigError(f"{path}: no feed named or located at {name_or_url!r}.")
+
+
+# --------------------------------------------------------------------------------------------- OPML
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.strip().lower()).strip("-")
+
+
+def read_opml(source: bytes | str, default_lang: str | None = None, origin: str = "OPML") -> list[dict]:
+    """Feed entries (as feeds.yaml dicts) of an OPML document; categories and parent folders become tags."""
+    try:
+        root = ET.fromstring(source.encode("utf-8") if isinstance(source, str) else source)
+    except ET.ParseError as exc:
+        raise ConfigError(f"{origin} is not valid OPML/XML: {exc}.") from None
+    body = root.find("body")
+    if root.tag != "opml" or body is None:
+        raise ConfigError(f"{origin} is not an OPML document (no <opml><body>).")
+    entries: list[dict] = []
+
+    def walk(node: ET.Element, folders: list[str]) -> None:
+        for outline in node.findall("outline"):
+            url = outline.get("xmlUrl") or outline.get("xmlurl")
+            label = (outline.get("title") or outline.get("text") or "").strip()
+            if not url:
+                walk(outline, folders + ([label] if label else []))
+                continue
+            lang = (outline.get("language") or outline.get("lang") or default_lang or "").lower()[:2]
+            if not lang:
+                raise ConfigError(
+                    f"{origin}: feed {label or url!r} has no language attribute; pass --lang to choose one."
+                )
+            tags = [_slug(t) for t in re.split(r"[,/]", outline.get("category", "")) if t.strip()]
+            tags += [_slug(f) for f in folders]
+            entry: dict[str, Any] = {"name": label or url, "url": url.strip(), "lang": lang, "tags": list(dict.fromkeys(tags))}
+            if outline.get("relevance") in ("all", "filter"):
+                entry["relevance"] = outline.get("relevance")
+            entries.append(entry)
+            walk(outline, folders)
+
+    walk(body, [])
+    return entries
+
+
+def import_opml(path: Path, opml: bytes | str, default_lang: str | None = None, origin: str = "OPML") -> tuple[list[Feed], list[str]]:
+    """Merge an OPML file into feeds.yaml: new URLs are appended, known URLs skipped. Returns (added, skipped)."""
+    data = _read_raw(path)
+    existing = _validate(path, data)
+    known_urls = {normalize_url(str(f.url)) for f in existing}
+    known_names = {f.name.casefold() for f in existing}
+    added_names: list[str] = []
+    skipped: list[str] = []
+    for entry in read_opml(opml, default_lang, origin):
+        try:
+            url = normalize_url(entry["url"])
+        except ValueError:
+            url = entry["url"]
+        if url in known_urls:
+            skipped.append(entry["name"])
+            continue
+        name, n = entry["name"], 2
+        while name.casefold() in known_names:
+            name, n = f"{entry['name']} ({n})", n + 1
+        entry["name"] = name
+        known_urls.add(url)
+        known_names.add(name.casefold())
+        data["feeds"].append(entry)
+        added_names.append(name)
+    feeds = _write(path, data) if added_names else existing
+    added = [f for f in feeds if f.name in set(added_names)]
+    return added, skipped
+
+
+def export_opml(feeds: list[Feed], title: str = "newsroom feeds") -> str:
+    """OPML 2.0; per-feed headers are left out (they may hold credentials)."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "dateCreated").text = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    body = ET.SubElement(root, "body")
+    for feed in feeds:
+        attrs = {"type": "rss", "text": feed.name, "title": feed.name, "xmlUrl": str(feed.url), "language": feed.lang}
+        if feed.tags:
+            attrs["category"] = ",".join(feed.tags)
+        if feed.relevance != "all":
+            attrs["relevance"] = feed.relevance
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# --------------------------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class ParsedFeed:
+    items: list[FeedItem] = field(default_factory=list)
+    entries: int = 0
+    bozo: str | None = None  # what feedparser complained about, when the feed is malformed
+    skipped: Counter = field(default_factory=Counter)
+    title: str | None = None
+
+
+def html_to_text(fragment: str | None) -> str:
+    """Plain text of an HTML fragment (feed summaries are HTML)."""
+    if not fragment:
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return " ".join(fragment.split())
+    try:
+        text = lxml.html.fromstring(f"<div>{fragment}</div>").text_content()
+    except Exception:  # noqa: BLE001 - lxml raises on empty/odd fragments; fall back to a crude strip
+        text = re.sub(r"<[^>]+>", " ", fragment)
+    return " ".join(text.split())
+
+
+def _links_in(fragment: str | None) -> list[str]:
+    return re.findall(r'href=["\'](https?://[^"\']+)["\']', fragment or "")
+
+
+def _entry_date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _entry_link(entry: Any, base: str) -> str | None:
+    link = entry.get("link")
+    if not link:
+        for candidate in entry.get("links") or []:
+            if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+                link = candidate["href"]
+                break
+    if not link:
+        guid = entry.get("id") or ""
+        if guid.startswith(("http://", "https://")) and entry.get("guidislink", True):
+            link = guid
+    if not link:
+        return None
+    link = urljoin(base, link.strip())
+    return link if link.startswith(("http://", "https://")) else None
+
+
+# feedparser flags these although the feed parsed fine: not worth a "malformed" warning
+_BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+
+
+def parse_feed(
+    body: bytes,
+    feed: Feed,
+    *,
+    max_items: int | None = None,
+    now: datetime | None = None,
+    base_url: str | None = None,
+    content_type: str | None = None,
+) -> ParsedFeed:
+    """FeedItems of a fetched feed body. Malformed feeds keep what parsed; odd items are skipped and counted."""
+    now = now or datetime.now(timezone.utc)
+    base = base_url or str(feed.url)
+    headers = {"content-location": base}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
+    out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
+    exc = parsed.get("bozo_exception")
+    if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
+        out.bozo = f"{type(exc).__name__}: {exc}"
+    if not parsed.entries and not parsed.get("version"):
+        out.bozo = out.bozo or "no RSS/Atom structure found"
+        return out  # not a feed at all; the caller reports it
+    for entry in parsed.entries[: max_items or None]:
+        try:
+            item = _item_from_entry(entry, feed, base, now, out.skipped)
+        except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
+            log.warning("feed %s: skipping an unreadable item (%s)", feed.name, exc)
+            out.skipped["bad-item"] += 1
+            continue
+        if item is not None:
+            out.items.append(item)
+    if len(parsed.entries) > (max_items or len(parsed.entries)):
+        out.skipped["over-max-items"] += len(parsed.entries) - max_items
+    return out
+
+
+def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter) -> FeedItem | None:
+    link = _entry_link(entry, base)
+    summary_html = entry.get("summary") or ""
+    if not summary_html and entry.get("content"):
+        summary_html = entry["content"][0].get("value", "")
+    if not link:
+        skipped["no-link"] += 1
+        return None
+    candidates = _links_in(summary_html) + [l.get("href", "") for l in entry.get("links") or []]
+    link = resolve_redirect_link(link, candidates)
+    try:
+        url = normalize_url(link)
+    except ValueError:
+        skipped["bad-link"] += 1
+        return None
+    published = _entry_date(entry)
+    if published and published > now + FUTURE_TOLERANCE:
+        log.info("feed %s: dropping the future date %s of %s", feed.name, published, url)
+        published = None
+    authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
+    if not authors and entry.get("author"):
+        authors = [entry["author"]]
+    title = html_to_text(entry.get("title")) or None
+    return FeedItem(
+        article_id=article_id(url),
+        url=url,
+        feed_name=feed.name,
+        feed_url=str(feed.url),
+        feed_lang=feed.lang,
+        feed_tags=list(feed.tags),
+        title=title,
+        summary=html_to_text(summary_html) or None,
+        published=published,
+        authors=authors,
+    )

@@ -1,0 +1,458 @@
+"""Polite, bounded HTTP fetching (httpx, asyncio) for feeds, pages and robots.txt.
+
+Why each guard exists:
+- bounded concurrency + a per-host delay: we are a guest on news sites; one host never sees two requests
+  less than `fetch_host_delay` seconds apart;
+- SSRF guard: feed files come from users and OPML imports, and feeds contain arbitrary links; a URL whose
+  host resolves to a loopback/private/link-local/multicast/reserved address is refused before any
+  connection is made, on every redirect hop (redirects are followed here, not by httpx, for that reason);
+- size limit on the decompressed stream, so a gzip bomb is cut off after `fetch_max_bytes` bytes;
+- retries (tenacity) with exponential backoff and jitter on connection errors, 5xx and 429, honouring
+  Retry-After, so a flaky site costs a few seconds and a dead one is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import logging
+import socket
+import urllib.robotparser
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from pipeline.errors import FetchError
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+REDIRECT_CODES = {301, 302, 303, 307, 308}
+# Content types accepted per kind of resource ("" = the server sent none; we sniff).
+ALLOWED_TYPES = {
+    "feed": ("xml", "rss", "atom", "rdf", "text/", "application/octet-stream", "json", ""),
+    "page": ("text/html", "application/xhtml+xml", "text/plain", ""),
+    "robots": ("text/", ""),
+}
+_CHUNK = 64 * 1024
+
+
+class FetchFailed(FetchError):
+    """The resource could not be fetched (after retries): network error, HTTP error status."""
+
+    def __init__(self, url: str, reason: str, message: str, status: int | None = None):
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.reason = reason  # short code used for counters: http-404, timeout, connect, redirect-loop…
+        self.status = status
+
+
+class FetchRefused(FetchFailed):
+    """Refused by policy before or while fetching: SSRF guard, scheme, size or content type. Never retried."""
+
+
+class _Transient(Exception):
+    """A failure worth retrying (5xx, 429, connection error); carries Retry-After when the server sent one."""
+
+    def __init__(self, reason: str, message: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass
+class FetchResult:
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int
+    headers: httpx.Headers
+    body: bytes  # decompressed
+    fetched_at: datetime
+    not_modified: bool = False
+    redirects: list[str] = field(default_factory=list)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After is either seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+# --------------------------------------------------------------------------------------------- SSRF guard
+
+
+def _blocked_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({info[4][0] for info in infos})
+
+
+class HostPolicy:
+    """Decides whether a URL may be fetched: http(s) only, and no private/loopback/… destination unless allowlisted."""
+
+    def __init__(self, allow: str = "", resolver: Resolver | None = None):
+        self.allowed_names: set[str] = set()
+        self.allowed_networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in (e.strip() for e in allow.split(",")):
+            if not entry:
+                continue
+            try:
+                self.allowed_networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                self.allowed_names.add(entry.lower().rstrip("."))
+        self.resolver = resolver or system_resolver
+        self._cache: dict[tuple[str, int], list[str]] = {}
+
+    def _allowed_ip(self, ip) -> bool:
+        return any(ip in net for net in self.allowed_networks if net.version == ip.version)
+
+    async def check(self, url: str) -> None:
+        """Raise FetchRefused unless `url` is http(s) and its host resolves only to public (or allowlisted) addresses."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchRefused(url, "scheme", f"refused: only http and https URLs are fetched, not {parts.scheme or 'no scheme'!r}")
+        host = (parts.hostname or "").lower().rstrip(".")
+        if not host:
+            raise FetchRefused(url, "scheme", "refused: the URL has no host")
+        await self.safe_addresses(host, parts.port or (443 if parts.scheme == "https" else 80), url)
+
+    async def safe_addresses(self, host: str, port: int, url: str | None = None) -> list[str]:
+        """The host's addresses, once checked; FetchRefused if any of them is non-public and not allowlisted."""
+        host = host.lower().rstrip(".").strip("[]")
+        url = url or f"{host}:{port}"
+        try:
+            literal = ipaddress.ip_address(host)
+        except ValueError:
+            literal = None
+        if literal is not None:
+            addresses = [str(literal)]
+        else:
+            key = (host, port)
+            if key not in self._cache:
+                try:
+                    self._cache[key] = await self.resolver(host, port)
+                except OSError as exc:
+                    raise FetchFailed(url, "dns", f"cannot resolve host {host!r}: {exc}") from None
+            addresses = self._cache[key]
+            if not addresses:
+                raise FetchFailed(url, "dns", f"host {host!r} resolves to no address")
+        if host in self.allowed_names:
+            return addresses
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            if _blocked_address(ip) and not self._allowed_ip(ip):
+                raise FetchRefused(
+                    url,
+                    "ssrf",
+                    f"refused: host {host!r} resolves to the non-public address {ip} "
+                    "(add it to NEWSROOM_FETCH_ALLOW_HOSTS to allow it)",
+                )
+        return addresses
+
+
+class _PinnedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to addresses the policy has just checked, so DNS rebinding between check and connect fails."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, policy: HostPolicy):
+        self.inner = inner
+        self.policy = policy
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        addresses = await self.policy.safe_addresses(host, port)
+        return await self.inner.connect_tcp(addresses[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options)
+
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover - never used
+        raise FetchRefused(path, "scheme", "refused: unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def _pinned_transport(settings: Settings, policy: HostPolicy) -> httpx.AsyncBaseTransport:
+    slots = max(1, settings.fetch_concurrency)
+    transport = httpx.AsyncHTTPTransport(
+        retries=0, trust_env=False, limits=httpx.Limits(max_connections=slots * 2, max_keepalive_connections=slots)
+    )
+    pool = getattr(transport, "_pool", None)
+    if pool is not None and hasattr(pool, "_network_backend"):
+        pool._network_backend = _PinnedBackend(pool._network_backend, policy)
+    else:  # pragma: no cover - httpx internals changed: the per-URL check before each request still applies
+        log.warning("cannot pin connections to checked addresses with this httpx version")
+    return transport
+
+
+# --------------------------------------------------------------------------------------------- fetcher
+
+
+class Fetcher:
+    """One httpx client for a run: shared connection pool, global concurrency bound, per-host politeness."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        resolver: Resolver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        self.settings = settings
+        self.policy = HostPolicy(settings.fetch_allow_hosts, resolver)
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._slots = asyncio.Semaphore(max(1, settings.fetch_concurrency))
+        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._next_slot: dict[str, float] = {}
+        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self.requests = 0  # HTTP requests actually sent (retries and redirects included)
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            transport=self._transport or _pinned_transport(s, self.policy),
+            follow_redirects=False,  # followed by hand, re-checking the SSRF guard on every hop
+            timeout=httpx.Timeout(connect=s.fetch_connect_timeout, read=s.fetch_read_timeout, write=s.fetch_read_timeout, pool=None),
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # ---- politeness
+
+    async def _wait_turn(self, host: str) -> None:
+        """Space requests to one host by fetch_host_delay seconds (other hosts proceed meanwhile)."""
+        delay = self.settings.fetch_host_delay
+        if delay <= 0:
+            return
+        lock = self._host_locks.setdefault(host, asyncio.Lock())
+        async with lock:
+            loop = asyncio.get_running_loop()
+            wait = self._next_slot.get(host, 0.0) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_slot[host] = loop.time() + delay
+
+    # ---- public API
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        kind: str = "page",
+        headers: dict[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        retries: int | None = None,
+    ) -> FetchResult:
+        """GET `url` (conditionally when etag/last_modified are given); raise FetchFailed/FetchRefused."""
+        attempts = 1 + (self.settings.fetch_retries if retries is None else retries)
+        base, cap = self.settings.fetch_backoff_base, self.settings.fetch_backoff_max
+        backoff = wait_random_exponential(multiplier=base, max=cap)
+
+        def wait(state) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, _Transient) and exc.retry_after is not None:
+                return exc.retry_after  # never above `cap`: longer waits are not retried (see _request_once)
+            return backoff(state)
+
+        extra = dict(headers or {})
+        if etag:
+            extra["If-None-Match"] = etag
+        if last_modified:
+            extra["If-Modified-Since"] = last_modified
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(attempts),
+                wait=wait,
+                retry=retry_if_exception_type(_Transient),
+                reraise=True,
+            ):
+                with attempt:
+                    return await self._fetch_following_redirects(url, kind, extra)
+        except _Transient as exc:
+            tries = f" after {attempts} attempts" if attempts > 1 else ""
+            raise FetchFailed(url, exc.reason, f"{exc}{tries}", exc.status) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def allowed_by_robots(self, url: str) -> bool:
+        """robots.txt of the URL's host (fetched once per host and run). 4xx: all allowed; unreachable: disallowed (RFC 9309)."""
+        if not self.settings.respect_robots:
+            return True
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin)
+        parser = self._robots[origin]
+        if parser is None:
+            return False
+        return parser.can_fetch(self.settings.user_agent, url)
+
+    async def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
+        parser = urllib.robotparser.RobotFileParser()
+        try:
+            result = await self.fetch(origin + "/robots.txt", kind="robots", retries=1)
+        except FetchRefused as exc:
+            if exc.reason in ("ssrf", "scheme"):
+                raise  # the host itself is refused: report that, not a robots.txt problem
+            log.warning("robots.txt of %s refused (%s): treating the host as disallowed", origin, exc)
+            return None
+        except FetchFailed as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                parser.parse([])  # no robots.txt: everything allowed
+                return parser
+            log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", origin, exc)
+            return None
+        parser.parse(result.body.decode("utf-8", "replace").splitlines())
+        return parser
+
+    # ---- internals
+
+    async def _fetch_following_redirects(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult:
+        seen: list[str] = []
+        current = url
+        for _hop in range(self.settings.fetch_max_redirects + 1):
+            await self.policy.check(current)
+            if current in seen:
+                raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")
+            seen.append(current)
+            result = await self._request_once(current, kind, headers)
+            if isinstance(result, str):  # redirect target
+                current = result
+                continue
+            result.url = url
+            result.redirects = seen[:-1]
+            return result
+        raise FetchRefused(url, "too-many-redirects", f"more than {self.settings.fetch_max_redirects} redirects")
+
+    async def _request_once(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult | str:
+        assert self._client is not None, "use `async with Fetcher(...)`"
+        host = urlsplit(url).hostname or ""
+        await self._wait_turn(host)
+        async with self._slots:
+            self.requests += 1
+            try:
+                async with self._client.stream("GET", url, headers=headers) as response:
+                    status = response.status_code
+                    if status in REDIRECT_CODES and response.headers.get("location"):
+                        return urljoin(url, response.headers["location"])
+                    if status == 304:
+                        return FetchResult(url, url, status, response.headers, b"", _now(), not_modified=True)
+                    if status == 429 or status >= 500:
+                        retry_after = parse_retry_after(response.headers.get("retry-after"))
+                        if retry_after is not None and retry_after > self.settings.fetch_backoff_max:
+                            # waiting less than asked would be impolite, waiting longer stalls the run: give up for now
+                            raise FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After {retry_after:.0f}s", status)
+                        raise _Transient(f"http-{status}", f"HTTP {status}", status, retry_after)
+                    if status >= 400:
+                        raise FetchFailed(url, f"http-{status}", f"HTTP {status}", status)
+                    self._check_content_type(url, kind, response.headers.get("content-type", ""))
+                    body = await self._read_limited(url, response)
+                    return FetchResult(url, str(response.url), status, response.headers, body, _now())
+            except httpx.TimeoutException as exc:
+                raise _Transient("timeout", f"timed out ({type(exc).__name__})") from None
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                if isinstance(exc, httpx.DecodingError):
+                    raise FetchFailed(url, "decoding", f"cannot decode the response body: {exc}") from None
+                raise _Transient("connect", f"connection error ({type(exc).__name__}: {exc})") from None
+
+    def _check_content_type(self, url: str, kind: str, header: str) -> None:
+        ctype = header.split(";")[0].strip().lower()
+        allowed = ALLOWED_TYPES.get(kind, ("",))
+        if ctype == "" or any(a and a in ctype for a in allowed):
+            return
+        raise FetchRefused(url, "content-type", f"refused: content type {ctype!r} is not accepted for a {kind}")
+
+    async def _read_limited(self, url: str, response: httpx.Response) -> bytes:
+        """Read the body, decompressing ourselves with a bound, so a gzip bomb stops at fetch_max_bytes."""
+        limit = self.settings.fetch_max_bytes
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and encoding in ("", "identity") and int(declared) > limit:
+            raise FetchRefused(url, "too-large", f"refused: body of {int(declared)} bytes exceeds the {limit}-byte limit")
+        too_large = FetchRefused(url, "too-large", f"refused: body exceeds the {limit}-byte limit (decompressed)")
+        out = bytearray()
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            # wbits 47 = auto-detect zlib or gzip header; raw deflate (rare) gets -15 on error
+            decompressor = zlib.decompressobj(47)
+            async for raw in response.aiter_raw(_CHUNK):
+                data = raw
+                while data:
+                    try:
+                        piece = decompressor.decompress(data, limit + 1 - len(out))
+                    except zlib.error:
+                        if not out and encoding == "deflate":
+                            decompressor, piece = zlib.decompressobj(-15), b""
+                            continue
+                        raise FetchFailed(url, "decoding", "corrupt compressed body") from None
+                    out += piece
+                    if len(out) > limit:
+                        raise too_large
+                    data = decompressor.unconsumed_tail
+            out += decompressor.flush()
+            if len(out) > limit:
+                raise too_large
+            return bytes(out)
+        if encoding in ("", "identity"):
+            stream = response.aiter_raw(_CHUNK)
+        else:  # br/zstd/…: let httpx decode, still bounded chunk by chunk
+            stream = response.aiter_bytes(_CHUNK)
+        async for chunk in stream:
+            out += chunk
+            if len(out) > limit:
+                raise too_large
+        return bytes(out)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)

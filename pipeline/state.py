@@ -1,0 +1,133 @@
+"""Fetch state kept between runs in <data_dir>/fetch-state.sqlite3: per-feed HTTP validators and health, seen ids.
+
+SQLite (WAL) because the CLI, Airflow tasks and the collector's background thread may all touch it; each call opens
+its own short connection, so the store is safe to use from any thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+STATE_FILE = "fetch-state.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feed_state (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    last_success TEXT,
+    last_attempt TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS seen (
+    article_id TEXT PRIMARY KEY,
+    url TEXT,
+    first_seen TEXT NOT NULL
+);
+"""
+
+
+@dataclass
+class FeedState:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_success: datetime | None = None
+    last_attempt: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(timezone.utc).isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+class StateStore:
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / STATE_FILE
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as db, db:
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    # ---- feeds
+
+    def feed_state(self, url: str) -> FeedState:
+        with closing(self._connect()) as db:
+            row = db.execute(
+                "SELECT url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error "
+                "FROM feed_state WHERE url = ?",
+                (url,),
+            ).fetchone()
+        if row is None:
+            return FeedState(url=url)
+        return FeedState(row[0], row[1], row[2], row[3], _dt(row[4]), _dt(row[5]), row[6], row[7])
+
+    def all_feed_states(self) -> list[FeedState]:
+        with closing(self._connect()) as db:
+            urls = [r[0] for r in db.execute("SELECT url FROM feed_state ORDER BY url")]
+        return [self.feed_state(u) for u in urls]
+
+    def save_feed_states(self, states: Iterable[FeedState]) -> None:
+        rows = [
+            (s.url, s.etag, s.last_modified, s.body_hash, _iso(s.last_success), _iso(s.last_attempt), s.consecutive_failures, s.last_error)
+            for s in states
+        ]
+        if not rows:
+            return
+        with closing(self._connect()) as db, db:
+            db.executemany(
+                "INSERT INTO feed_state (url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
+                "last_modified=excluded.last_modified, body_hash=excluded.body_hash, last_success=excluded.last_success, "
+                "last_attempt=excluded.last_attempt, consecutive_failures=excluded.consecutive_failures, last_error=excluded.last_error",
+                rows,
+            )
+
+    def record_failure(self, url: str, error: str, when: datetime | None = None) -> int:
+        """Count one more consecutive failure (validators and hash untouched); returns the new count."""
+        when = when or datetime.now(timezone.utc)
+        with closing(self._connect()) as db, db:
+            db.execute(
+                "INSERT INTO feed_state (url, last_attempt, consecutive_failures, last_error) VALUES (?, ?, 1, ?) "
+                "ON CONFLICT(url) DO UPDATE SET last_attempt=excluded.last_attempt, "
+                "consecutive_failures=feed_state.consecutive_failures + 1, last_error=excluded.last_error",
+                (url, _iso(when), error),
+            )
+            return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (url,)).fetchone()[0]
+
+    # ---- seen article ids (the `fetch` command's memory of what it already wrote)
+
+    def known_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        with closing(self._connect()) as db:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(r[0] for r in db.execute(f"SELECT article_id FROM seen WHERE article_id IN ({marks})", chunk))
+        return found
+
+    def mark_seen(self, items: Iterable[tuple[str, str]]) -> None:
+        now = _iso(datetime.now(timezone.utc))
+        rows = [(aid, url, now) for aid, url in items]
+        if not rows:
+            return
+        with closing(self._connect()) as db, db:
+            db.executemany("INSERT OR IGNORE INTO seen (article_id, url, first_seen) VALUES (?, ?, ?)", rows)

@@ -1,0 +1,97 @@
+"""URL normalisation and article ids.
+
+One article = one normalised URL, so the same story reached through two feeds, with or without tracking
+parameters or a fragment, gets the same id and is fetched once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+import courlan
+
+_GOOGLE_NEWS_HOSTS = {"news.google.com", "news.google.fr", "www.google.com", "google.com"}
+_URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
+
+
+def normalize_url(url: str) -> str:
+    """Lowercase scheme/host, default port dropped, tracking parameters (utm_*, fbclid, xtor…) and fragment removed.
+
+    Query parameters that carry meaning (article ids) are kept, sorted.
+    """
+    url = (url or "").strip()
+    if not url:
+        raise ValueError("empty URL")
+    try:
+        normalized = courlan.normalize_url(url, strict=False)
+    except Exception:  # noqa: BLE001 - courlan raises various errors on odd input; keep a sane fallback
+        normalized = url
+    parts = urlsplit(normalized)
+    # courlan keeps fragments in non-strict mode, and strict mode drops every parameter: drop the fragment only.
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def article_id(url: str) -> str:
+    """sha256 (hex) of the normalised URL: the article's identity across feeds and runs."""
+    return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def domain_of(url: str) -> str:
+    """Host without a leading www., for display and aggregation."""
+    host = host_of(url)
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_google_news(url: str) -> bool:
+    return host_of(url) in _GOOGLE_NEWS_HOSTS and ("/articles/" in url or "/url" in urlsplit(url).path)
+
+
+def _decode_google_news_id(url: str) -> str | None:
+    """Old-style Google News article ids are base64 protobufs that embed the target URL in clear."""
+    path = urlsplit(url).path
+    token = path.rsplit("/", 1)[-1]
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (ValueError, TypeError):
+        return None
+    match = _URL_IN_BYTES.search(raw)
+    if not match:
+        return None
+    candidate = match.group(0).decode("ascii", "ignore")
+    # the protobuf may append a length byte or the AMP variant right after the URL
+    candidate = re.split(r"[\x00-\x20\xd2]", candidate)[0]
+    return candidate if urlsplit(candidate).hostname else None
+
+
+def resolve_redirect_link(url: str, candidates: list[str] | tuple[str, ...] = ()) -> str:
+    """Replace a Google News redirect link by the publisher's URL when it can be found without a request.
+
+    Sources, in order: the `url=` query parameter (news.google.com/news/url?url=…), the base64 article id of
+    older links, then a link to another site found in the item itself (its summary or extra links).
+    Anything else is returned unchanged (the redirect is then followed when fetching).
+    """
+    if not is_google_news(url):
+        return url
+    query = parse_qs(urlsplit(url).query)
+    for key in ("url", "q"):
+        for value in query.get(key, []):
+            if value.startswith(("http://", "https://")) and not is_google_news(value):
+                return value
+    decoded = _decode_google_news_id(url)
+    if decoded and not is_google_news(decoded):
+        return decoded
+    for candidate in candidates:
+        host = host_of(candidate)
+        if candidate.startswith(("http://", "https://")) and host and host not in _GOOGLE_NEWS_HOSTS:
+            if urlsplit(candidate).path.strip("/"):  # a publisher's home page is not the article
+                return candidate
+    return url

@@ -1,0 +1,259 @@
+"""Feeds → articles end to end on the local fixture site (pipeline.collect, `newsroom fetch`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from pipeline.archive import iter_archive, read_record
+from pipeline.cli import main
+from pipeline.collect import Collector, iter_articles
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+from pipeline.state import StateStore
+from pipeline.urls import article_id
+
+
+def collect(settings, feeds, **kwargs):
+    collector = Collector(settings, feeds, **kwargs)
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    return asyncio.run(go()), collector
+
+
+def feeds_file(site, tmp_path: Path, entries: list[dict]) -> Path:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": entries}).replace("{{BASE}}", site.base_url), encoding="utf-8")
+    return path
+
+
+FR = {"name": "FR tech", "url": "{{BASE}}/feeds/fr-tech.xml", "lang": "fr", "tags": ["tech"]}
+EN = {"name": "The Compute Ledger", "url": "{{BASE}}/feeds/en-tech.xml", "lang": "en"}
+WW_ALL = {"name": "World Wire", "url": "{{BASE}}/feeds/world-wire.xml", "lang": "en", "relevance": "all"}
+
+
+def page_requests(site, name: str) -> int:
+    return sum(1 for p in site.requests if p.split("?")[0].endswith("/" + name))
+
+
+def test_fixture_site_end_to_end_with_relevance_filter(fixture_site, tmp_path):
+    pytest.importorskip("pipeline.topics", reason="pipeline.topics (enrichment stage) not written yet")
+    settings = load_settings()
+    articles, collector = collect(settings, load_feeds(fixture_site.feeds_file(tmp_path)))
+    s = collector.stats
+    assert (s.feeds_ok, s.feeds_failed, s.items, s.duplicates, s.irrelevant) == (3, 0, 14, 1, 2)
+    assert s.articles == len(articles) == 11 and s.feed_summary_fallbacks == 1
+    names = {a.url.rsplit("/", 1)[-1] for a in articles}
+    assert "aws-sovereign-cloud.html" in names  # the relevant item of the filter feed
+    assert page_requests(fixture_site, "sport-lyon-league.html") == 0  # irrelevant: never fetched
+    assert page_requests(fixture_site, "autumn-soup-recipes.html") == 0
+
+
+def test_collect_fixture_feeds(fixture_site, tmp_path):
+    settings = load_settings()
+    articles, collector = collect(settings, load_feeds(feeds_file(fixture_site, tmp_path, [FR, EN])))
+    s = collector.stats
+    assert (s.feeds_ok, s.feeds_failed, s.items, s.duplicates, s.articles) == (2, 0, 10, 0, 10)
+    assert s.feed_summary_fallbacks == 1 and s.fallback_reasons == {"http-404": 1}
+    by_name = {a.url.rsplit("/", 1)[-1]: a for a in articles}
+    capgemini = by_name["capgemini-plan-social.html"]
+    assert capgemini.extraction == "feed-summary" and "1 200 postes" in capgemini.text and capgemini.warc_file is None
+    tribune = by_name["mistral-nvidia-tribune.html"]
+    assert tribune.extraction == "trafilatura" and tribune.id == article_id(fixture_site.url("articles/mistral-nvidia-tribune.html"))
+    assert tribune.published_at == datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    assert tribune.source == "FR tech" and tribune.feed_tags == ["tech"] and tribune.lang == "fr"
+    assert by_name["openai-eu-data-residency.html"].url.endswith("openai-eu-data-residency.html")  # utm_* gone
+    assert by_name["nvidia-export-rules.html"].lang == "en"
+    # every page fetched once, robots.txt once per host; raw HTML archived and readable again
+    assert page_requests(fixture_site, "robots.txt") == 1
+    assert all(page_requests(fixture_site, n) == 1 for n in by_name)
+    url, _, body = read_record(tribune.warc_file, tribune.warc_offset, settings.data_dir)
+    assert url == tribune.url and "une vraie défaite" in body.decode("utf-8")
+    assert len(list(iter_archive(settings.data_dir))) == 9
+    assert s.seconds["total"] > 0 and s.as_dict()["fallback_reasons"] == {"http-404": 1}
+
+
+def test_duplicate_item_across_feeds_fetched_once(fixture_site, tmp_path):
+    articles, collector = collect(load_settings(), load_feeds(feeds_file(fixture_site, tmp_path, [EN, WW_ALL])))
+    assert collector.stats.duplicates == 1
+    sap = [a for a in articles if a.url.endswith("sap-mistral-partnership.html")]
+    assert len(sap) == 1 and sap[0].source == "The Compute Ledger"  # feed order decides, not network timing
+    assert page_requests(fixture_site, "sap-mistral-partnership.html") == 1
+
+
+def test_relevance_filter_uses_topic_matcher(fixture_site, tmp_path):
+    topics = pytest.importorskip("pipeline.topics", reason="pipeline.topics (enrichment stage) not written yet")
+    settings = load_settings()
+    matcher = topics.load_topic_matcher(settings)
+    assert matcher.match("Late goal sends Lyon top of the league", "en") == []
+    ww_filter = dict(WW_ALL, relevance="filter")
+    articles, collector = collect(settings, load_feeds(feeds_file(fixture_site, tmp_path, [ww_filter])))
+    assert collector.stats.irrelevant == 2
+    assert sorted(a.url.rsplit("/", 1)[-1] for a in articles) == ["aws-sovereign-cloud.html", "sap-mistral-partnership.html"]
+
+
+def test_feed_state_is_committed_only_on_request(fixture_site, tmp_path):
+    settings = load_settings()
+    feeds = load_feeds(feeds_file(fixture_site, tmp_path, [FR, EN]))
+    first, _ = collect(settings, feeds)  # not committed: as if killed before the articles were stored
+    again, collector = collect(settings, feeds)
+    assert len(again) == len(first) == 10 and collector.stats.feeds_not_modified == 0
+    collector.commit()
+    state = StateStore(settings.data_dir).feed_state(str(feeds[0].url))
+    assert state.body_hash and state.last_success and state.consecutive_failures == 0
+    third, collector = collect(settings, feeds)
+    assert third == [] and collector.stats.feeds_not_modified == 2  # unchanged bodies are not re-parsed
+
+
+def test_failing_feed_reported_not_fatal_and_counted_immediately(fixture_site, tmp_path):
+    settings = load_settings(fetch_retries=0)
+    broken = {"name": "Gone", "url": "{{BASE}}/feeds/gone.xml", "lang": "fr"}
+    feeds = load_feeds(feeds_file(fixture_site, tmp_path, [broken, EN]))
+    articles, collector = collect(settings, feeds)
+    assert len(articles) == 3 and collector.stats.feeds_failed == 1 and collector.stats.feeds_ok == 1
+    assert collector.stats.feed_errors[0]["feed"] == "Gone" and "HTTP 404" in collector.stats.feed_errors[0]["error"]
+    collect(settings, feeds)  # no commit at all: failures are still counted
+    state = StateStore(settings.data_dir).feed_state(str(feeds[0].url))
+    assert state.consecutive_failures == 2 and "404" in state.last_error
+
+
+def test_robots_disallowed_page_and_latin1_page(fixture_site, tmp_path):
+    feed = {"name": "Robots test", "url": "{{BASE}}/feeds/robots-test.xml", "lang": "fr"}
+    articles, collector = collect(load_settings(), load_feeds(feeds_file(fixture_site, tmp_path, [feed])))
+    by_name = {a.url.rsplit("/", 1)[-1]: a for a in articles}
+    assert page_requests(fixture_site, "embargoed.html") == 0
+    assert by_name["embargoed.html"].extraction == "feed-summary"
+    assert collector.stats.fallback_reasons == {"robots-disallowed": 1}
+    latin1 = by_name["latin1-souverainete.htm"]
+    assert latin1.extraction == "trafilatura" and "collectivités françaises" in latin1.text
+    assert latin1.site_name == "Gazette des Territoires"
+
+
+def test_known_ids_and_since_are_skipped(fixture_site, tmp_path):
+    tribune_id = article_id(fixture_site.url("articles/mistral-nvidia-tribune.html"))
+    asked: list[list[str]] = []
+
+    def is_known(ids):
+        asked.append(ids)
+        return {tribune_id}
+
+    feeds = load_feeds(feeds_file(fixture_site, tmp_path, [FR]))
+    since = datetime(2026, 11, 19, tzinfo=timezone.utc)
+    articles, collector = collect(load_settings(), feeds, is_known=is_known, since=since)
+    assert collector.stats.known == 1 and collector.stats.skipped["before-since"] == 3
+    assert page_requests(fixture_site, "mistral-nvidia-tribune.html") == 0
+    assert sorted(a.url.rsplit("/", 1)[-1] for a in articles) == [
+        "capgemini-plan-social.html",
+        "microsoft-cloud-act.html",
+        "scaleway-supercalculateur.html",
+    ]
+    assert len(asked) == 1 and tribune_id in asked[0]  # one batched lookup
+
+
+def test_conditional_get_with_etag(httpserver, tmp_path):
+    page = (Path(__file__).parent / "fixtures" / "site" / "articles" / "nvidia-export-rules.html").read_bytes()
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>E</title>
+<item><title>Nvidia shares slide</title><link>{httpserver.url_for('/nvidia.html')}</link>
+<pubDate>Wed, 18 Nov 2026 16:30:00 +0000</pubDate><description>Export curbs.</description></item></channel></rss>"""
+
+    def feed_handler(request):
+        from werkzeug.wrappers import Response
+
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(rss, content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(feed_handler)
+    httpserver.expect_request("/nvidia.html").respond_with_data(page, content_type="text/html; charset=utf-8")
+    settings = load_settings()
+    feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path, [{"name": "E", "url": httpserver.url_for("/feed.xml"), "lang": "en"}]))
+    articles, collector = collect(settings, feeds)
+    assert len(articles) == 1 and articles[0].title.startswith("Nvidia shares slide")
+    collector.commit()
+    assert StateStore(settings.data_dir).feed_state(str(feeds[0].url)).etag == '"v1"'
+    articles, collector = collect(settings, feeds)
+    assert articles == [] and collector.stats.feeds_not_modified == 1
+    feed_requests = [r for r, _ in httpserver.log if r.path == "/feed.xml"]
+    assert feed_requests[-1].headers.get("If-None-Match") == '"v1"'
+
+
+def test_malformed_feed_counted_items_kept(httpserver, tmp_path):
+    broken = """<?xml version="1.0"?><rss version="2.0"><channel><title>Broken & co</title>
+<item><title>Item one</title><link>https://news.example/one.html</link><description>Résumé un sur la souveraineté numérique.</description></item>
+<item><title>Item two"""
+    httpserver.expect_request("/broken.xml").respond_with_data(broken, content_type="application/rss+xml")
+    feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path, [{"name": "B", "url": httpserver.url_for("/broken.xml"), "lang": "fr"}]))
+    # the item's page is on a host that is not allowlisted: refused by the SSRF guard without any connection
+    settings = load_settings(fetch_allow_hosts="127.0.0.1,localhost")
+
+    async def public_resolver(host, port):
+        return ["10.9.9.9"] if host == "news.example" else ["127.0.0.1"]
+
+    articles, collector = collect(settings, feeds, resolver=public_resolver)
+    assert collector.stats.feeds_malformed == 1 and collector.stats.feeds_ok == 1
+    assert [a.extraction for a in articles] == ["feed-summary"]
+    assert collector.stats.fallback_reasons == {"ssrf": 1}
+
+
+def test_iter_articles_sync_bridge(fixture_site, tmp_path):
+    feeds = load_feeds(feeds_file(fixture_site, tmp_path, [FR, EN]))
+    collector = Collector(load_settings(), feeds)
+    got = list(iter_articles(collector, queue_size=2))
+    assert len(got) == 10 and collector.stats.articles == 10
+    # stopping early stops the collector
+    collector = Collector(load_settings(), feeds)
+    for article in iter_articles(collector, queue_size=1):
+        break
+    assert collector.stats.articles <= 4
+
+    def boom(ids):
+        raise RuntimeError("store unreachable")
+
+    with pytest.raises(RuntimeError, match="store unreachable"):
+        list(iter_articles(Collector(load_settings(), feeds, is_known=boom)))
+
+
+def test_fetch_command_writes_jsonl_then_commits(fixture_site, tmp_path, capsys):
+    path = feeds_file(fixture_site, tmp_path, [FR, EN])
+    out = tmp_path / "articles.jsonl"
+    main(["fetch", "--feeds", str(path), "--output", str(out), "--stats-json", str(tmp_path / "stats.json")])
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 10 and all(json.loads(line)["id"] for line in lines)
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["feeds_ok"] == 2 and stats["articles"] == 10 and stats["feed_summary_fallbacks"] == 1
+    err = capsys.readouterr().err
+    assert "fetch summary" in err and "Wrote 10 article(s)" in err
+    # second run: feeds unchanged → nothing new; the seen store also remembers the ids
+    main(["fetch", "--feeds", str(path), "--output", str(out)])
+    assert out.read_text(encoding="utf-8") == ""
+    settings = load_settings()
+    ids = [json.loads(line)["id"] for line in lines]
+    assert StateStore(settings.data_dir).known_ids(ids) == set(ids)
+
+
+def test_interleave_by_host_keeps_per_host_order():
+    from pipeline.collect import interleave_by_host
+    from pipeline.models import FeedItem
+
+    def it(url):
+        return FeedItem(article_id=article_id(url), url=url, feed_name="f", feed_url="https://f.example/rss", feed_lang="en")
+
+    items = [it(u) for u in ("https://a.example/1", "https://a.example/2", "https://a.example/3", "https://b.example/1", "https://c.example/1")]
+    assert [i.url for i in interleave_by_host(items)] == [
+        "https://a.example/1", "https://b.example/1", "https://c.example/1", "https://a.example/2", "https://a.example/3",
+    ]
+
+
+def test_fixture_site_counts_without_relevance_filter(fixture_site, tmp_path):
+    path = fixture_site.feeds_file(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("relevance: filter", "relevance: all"), encoding="utf-8")
+    articles, collector = collect(load_settings(), load_feeds(path))
+    s = collector.stats
+    assert (s.feeds_ok, s.items, s.duplicates, s.irrelevant, s.articles) == (3, 14, 1, 0, 13)
+    assert sum(a.extraction == "trafilatura" for a in articles) == 10 and s.fallback_reasons == {"http-404": 3}

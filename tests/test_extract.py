@@ -1,0 +1,176 @@
+"""Extraction (pipeline.extract), the `extract` command and the WARC archive (pipeline.archive)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from pipeline.archive import WarcArchive, iter_archive, read_record
+from pipeline.cli import main
+from pipeline.extract import article_from_summary, choose_published, decode_html, extract_article, extract_file
+from pipeline.models import FeedItem
+from pipeline.urls import article_id
+
+SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+BASE = "http://127.0.0.1:8765"
+TRIBUNE_URL = f"{BASE}/articles/mistral-nvidia-tribune.html"
+
+
+def page(name: str) -> bytes:
+    return (SITE / "articles" / name).read_bytes().replace(b"{{BASE}}", BASE.encode())
+
+
+def item(url: str, **kw) -> FeedItem:
+    fields = {
+        "article_id": article_id(url),
+        "url": url,
+        "feed_name": "Le Quotidien du Numérique — Tech",
+        "feed_url": f"{BASE}/feeds/fr-tech.xml",
+        "feed_lang": "fr",
+        "feed_tags": ["tech"],
+        "title": "Titre du flux",
+        "summary": "Résumé du flux : Capgemini annonce la suppression de postes.",
+        "published": datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc),
+        "authors": ["Rédaction"],
+    }
+    fields.update(kw)
+    return FeedItem(**fields)
+
+
+def test_reference_op_ed():
+    fetched = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    article = extract_article(page("mistral-nvidia-tribune.html"), TRIBUNE_URL, item(TRIBUNE_URL), fetched)
+    assert article is not None
+    assert article.id == article_id(TRIBUNE_URL) and article.url == TRIBUNE_URL
+    assert article.title == "Mistral AI et Nvidia : une vraie défaite pour l'autonomie technologique française"
+    assert "une vraie défaite pour l'autonomie technologique française" in article.text
+    assert "Arthur Mensch" in article.text and "Essonne" in article.text
+    assert "Enfin quelqu'un qui le dit" not in article.text  # comments excluded
+    assert "Nous utilisons des cookies" not in article.text and "Mentions légales" not in article.text
+    assert article.published_at == datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    assert article.authors == ["Claire Dubois"]
+    assert article.site_name == "Le Quotidien du Numérique"
+    assert article.lang == "fr" and article.domain == "127.0.0.1"
+    assert article.canonical_url == TRIBUNE_URL
+    assert article.extraction == "trafilatura" and article.word_count > 250
+    assert article.source == "Le Quotidien du Numérique — Tech" and article.feed_tags == ["tech"]
+    assert len(article.content_hash) == 64 and article.fetched_at == fetched
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (SITE / "articles").glob("*.html")))
+def test_every_fixture_page_extracts_cleanly(name):
+    url = f"{BASE}/articles/{name}"
+    article = extract_article(page(name), url)
+    assert article is not None and article.word_count >= 180
+    assert article.published_at is not None and article.published_at.month == 11
+    assert 8 <= article.published_at.hour < 20
+    assert article.authors and article.site_name and article.lang in ("fr", "en")
+    for noise in ("Commentaires", "Reader comments", "cookies", "Subscribe", "Partager sur X", "© 2026"):
+        assert noise not in article.text
+
+
+def test_non_utf8_page_declared_in_meta_only():
+    raw = (SITE / "articles" / "latin1-souverainete.htm").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    for declared in (None, "utf-8"):  # no charset in the header, or a wrong one
+        article = extract_article(raw, "http://gazette.example/a.htm", charset=declared)
+        assert article is not None
+        assert "Souveraineté numérique" in article.title
+        assert "collectivités françaises" in article.text and "Ã" not in article.text
+        assert article.authors == ["Gaëlle Leroy"]
+
+
+def test_decode_html_order():
+    text = "Souveraineté"
+    assert decode_html(text.encode("cp1252"), "windows-1252") == text
+    assert decode_html(text.encode("utf-8"), "iso-8859-1") == text  # mislabelled UTF-8
+    assert decode_html(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
+    assert decode_html(b'<meta charset="iso-8859-15"><p>' + "€uro".encode("iso-8859-15")) .endswith("€uro")
+    assert decode_html(text.encode("utf-16"), "utf-16") == text
+
+
+def test_dates_from_the_future_are_rejected():
+    now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    feed_date = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    assert choose_published(now + timedelta(days=3), feed_date, now) == feed_date
+    assert choose_published(now + timedelta(days=3), None, now) is None
+    assert choose_published(None, now + timedelta(days=2), now) is None
+    assert choose_published(now + timedelta(hours=20), None, now) == now + timedelta(hours=20)
+    # a page giving only the day: the feed's time on that day is more precise
+    assert choose_published(datetime(2026, 11, 20, tzinfo=timezone.utc), feed_date, now) == feed_date
+    html = page("ai-act.html").replace(b"2026-11-17T14:00:00+00:00", b"2031-01-01T10:00:00+00:00")
+    html = html.replace("17 novembre 2026".encode(), "1er janvier 2031".encode())
+    url = f"{BASE}/articles/ai-act.html"
+    article = extract_article(html, url, item(url), now)
+    assert article.published_at == feed_date
+
+
+def test_thin_page_returns_none_and_summary_fallback():
+    url = f"{BASE}/articles/capgemini-plan-social.html"
+    thin = b"<html><head><title>Oops</title></head><body><nav>Accueil</nav><p>Page introuvable.</p></body></html>"
+    assert extract_article(thin, url, item(url)) is None
+    fallback = article_from_summary(item(url))
+    assert fallback.extraction == "feed-summary" and fallback.text.startswith("Résumé du flux")
+    assert fallback.id == article_id(url) and fallback.lang == "fr" and fallback.warc_file is None
+    assert article_from_summary(item(url, summary=None)) is None
+
+
+def test_extract_command_on_files_and_directories(tmp_path, capsys):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "tribune.html").write_bytes(page("mistral-nvidia-tribune.html"))
+    (folder / "latin1.htm").write_bytes((SITE / "articles" / "latin1-souverainete.htm").read_bytes())
+    (folder / "empty.html").write_bytes(b"<html><body></body></html>")
+    out = tmp_path / "out.jsonl"
+    main(["extract", str(folder), "--output", str(out)])
+    records = {Path(r["file"]).name: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(records) == {"tribune.html", "latin1.htm", "empty.html"}
+    tribune = records["tribune.html"]
+    for key in ("file", "title", "text", "published", "lang", "authors", "site_name", "extraction"):
+        assert key in tribune
+    assert tribune["published"] == "2026-11-20T09:30:00+00:00" and tribune["lang"] == "fr"
+    assert tribune["authors"] == ["Claire Dubois"] and tribune["extraction"] == "trafilatura"
+    assert records["latin1.htm"]["site_name"] == "Gazette des Territoires"
+    assert records["empty.html"]["extraction"] is None and records["empty.html"]["error"]
+    assert "2/3" in capsys.readouterr().err
+    # --url with a single file
+    main(["extract", str(folder / "tribune.html"), "--output", str(out), "--url", TRIBUNE_URL])
+    assert json.loads(out.read_text(encoding="utf-8"))["url"] == TRIBUNE_URL
+
+
+def test_shared_corpus_pages_extract(shared_dir):
+    files = sorted((shared_dir / "corpus" / "pages-fr").glob("*.html"))[:8]
+    assert files
+    extracted = [extract_file(f) for f in files]
+    assert sum(1 for r in extracted if r["extraction"] == "trafilatura") >= 6
+    assert all(r["text"] == "" or "\ufffd" not in r["text"][:2000] for r in extracted)
+
+
+def test_warc_archive_round_trip(tmp_path):
+    data_dir = tmp_path / "data"
+    html = page("mistral-nvidia-tribune.html")
+    when = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    with WarcArchive(data_dir) as archive:
+        first = archive.write_response(TRIBUNE_URL, html, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}, fetched_at=when)
+        second = archive.write_response(f"{BASE}/b.html", b"<html>b</html>", fetched_at=when)
+    assert first[0].startswith("warc/") and first[0].endswith(".warc.gz") and first[1] == 0 and second[1] > 0
+    assert read_record(first[0], first[1], data_dir) == (TRIBUNE_URL, when, html)
+    assert read_record(data_dir / second[0], second[1])[2] == b"<html>b</html>"
+    assert [(u, b) for u, _, b in iter_archive(data_dir)] == [(TRIBUNE_URL, html), (f"{BASE}/b.html", b"<html>b</html>")]
+    # the archived page can be re-extracted without fetching again
+    url, fetched_at, body = read_record(first[0], first[1], data_dir)
+    assert extract_article(body, url, fetched_at=fetched_at).title.startswith("Mistral AI et Nvidia")
+
+
+def test_read_record_errors_are_clear(tmp_path):
+    data_dir = tmp_path / "data"
+    with WarcArchive(data_dir) as archive:
+        warc_file, _ = archive.write_response(TRIBUNE_URL, b"<html>x</html>")
+    with pytest.raises(ValueError, match="offset 7"):
+        read_record(warc_file, 7, data_dir)  # not the start of a record
+    with pytest.raises(OSError):
+        read_record("warc/missing.warc.gz", 0, data_dir)

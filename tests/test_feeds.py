@@ -1,0 +1,208 @@
+"""feeds.yaml validation, CLI add/remove/list, OPML import/export, feed parsing (pipeline.feeds)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.errors import ConfigError
+from pipeline.feeds import export_opml, import_opml, load_feeds, parse_feed, read_opml
+from pipeline.models import Feed
+from pipeline.urls import article_id
+
+REPO = Path(__file__).resolve().parent.parent
+FEED = Feed(name="Test feed", url="https://news.example/feed.xml", lang="fr", tags=["tech"])
+
+
+def run_cli(*argv: str) -> int:
+    try:
+        main(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------- config
+
+
+def test_project_feeds_file_is_valid_and_broad():
+    feeds = load_feeds(REPO / "config" / "feeds.yaml")
+    assert len(feeds) >= 30
+    assert {f.lang for f in feeds} == {"fr", "en"}
+    assert sum(f.lang == "fr" for f in feeds) >= 10 and sum(f.lang == "en" for f in feeds) >= 10
+    assert {"all", "filter"} == {f.relevance for f in feeds}
+    assert all(str(f.url).startswith("https://") for f in feeds)
+
+
+def test_fixture_feeds_file_is_valid(fixture_site, tmp_path):
+    feeds = load_feeds(fixture_site.feeds_file(tmp_path))
+    assert [f.relevance for f in feeds] == ["all", "all", "filter"]
+    assert {f.lang for f in feeds} == {"fr", "en"}
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        ([{"name": "A", "url": "https://a.example/rss"}], ["entry #1 ('A')", "'lang'", "Field required"]),
+        ([{"name": "A", "url": "https://a.example/rss", "lang": "french"}], ["entry #1 ('A')", "'lang'"]),
+        ([{"name": "A", "url": "not a url", "lang": "fr"}], ["entry #1 ('A')", "'url'"]),
+        ([{"name": "A", "url": "https://a.example/rss", "lang": "fr", "relevance": "some"}], ["'relevance'"]),
+        (
+            [{"name": "A", "url": "https://a.example/rss", "lang": "fr"}, {"name": "a", "url": "https://b.example/rss", "lang": "fr"}],
+            ["entry #2 ('a')", "'name'", "duplicate of entry #1"],
+        ),
+        (
+            [{"name": "A", "url": "https://a.example/rss", "lang": "fr"}, {"name": "B", "url": "https://A.example/rss#x", "lang": "en"}],
+            ["entry #2 ('B')", "'url'", "already used by entry #1"],
+        ),
+    ],
+)
+def test_invalid_feeds_name_file_entry_and_field(tmp_path, entries, expected):
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": entries}), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_feeds(path)
+    message = str(err.value)
+    assert str(path) in message
+    for fragment in expected:
+        assert fragment in message
+
+
+def test_cli_validate_exits_non_zero_and_touches_nothing(tmp_path, capsys):
+    path = tmp_path / "feeds.yaml"
+    bad = "feeds:\n  - name: A\n    url: https://a.example/rss\n"
+    path.write_text(bad, encoding="utf-8")
+    assert run_cli("feeds", "validate", "--feeds", str(path)) == 2
+    assert "entry #1 ('A'), field 'lang'" in capsys.readouterr().err.replace("\n", "")
+    # a fetch with an invalid feeds file fails before writing anything
+    assert run_cli("fetch", "--feeds", str(path), "--output", str(tmp_path / "out.jsonl")) == 2
+    assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "data").exists()
+    assert path.read_text(encoding="utf-8") == bad
+
+
+def test_cli_add_list_remove(tmp_path, capsys):
+    path = tmp_path / "feeds.yaml"
+    assert run_cli("feeds", "add", "Next", "https://next.ink/feed/", "--lang", "fr", "--tag", "Policy", "--feeds", str(path)) == 0
+    assert run_cli("feeds", "add", "Reg", "https://www.theregister.com/headlines.atom", "--lang", "en", "--relevance", "filter", "--feeds", str(path)) == 0
+    feeds = load_feeds(path)
+    assert [(f.name, f.lang, f.tags, f.relevance) for f in feeds] == [("Next", "fr", ["policy"], "all"), ("Reg", "en", [], "filter")]
+    # invalid additions are refused and leave the file as it was
+    before = path.read_text(encoding="utf-8")
+    assert run_cli("feeds", "add", "Next", "https://other.example/rss", "--lang", "fr", "--feeds", str(path)) == 2
+    assert run_cli("feeds", "add", "X", "https://x.example/rss", "--lang", "fr", "--relevance", "maybe", "--feeds", str(path)) == 2
+    assert path.read_text(encoding="utf-8") == before
+    capsys.readouterr()
+    assert run_cli("feeds", "list", "--json", "--feeds", str(path)) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in listed] == ["Next", "Reg"] and listed[0]["consecutive_failures"] == 0
+    assert run_cli("feeds", "remove", "https://next.ink/feed/", "--feeds", str(path)) == 0
+    assert [f.name for f in load_feeds(path)] == ["Reg"]
+    assert run_cli("feeds", "remove", "nope", "--feeds", str(path)) == 2
+
+
+# ------------------------------------------------------------------------------------------- OPML
+
+OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>My feeds</title></head><body>
+  <outline text="Souverainete">
+    <outline type="rss" text="Next" title="Next" xmlUrl="https://next.ink/feed/" language="fr-FR" category="policy,sovereignty"/>
+    <outline type="rss" text="LeMagIT" xmlUrl="https://www.lemagit.fr/rss/ContentSyndication.xml"/>
+  </outline>
+  <outline type="rss" text="The Register" xmlUrl="https://www.theregister.com/headlines.atom" language="en"/>
+</body></opml>"""
+
+
+def test_opml_import_merges_and_export_round_trips(tmp_path, capsys):
+    path = tmp_path / "feeds.yaml"
+    opml_file = tmp_path / "in.opml"
+    opml_file.write_bytes(OPML)
+    assert run_cli("feeds", "import-opml", str(opml_file), "--feeds", str(path)) == 2  # LeMagIT has no language
+    assert "LeMagIT" in capsys.readouterr().err and not path.exists()
+    assert run_cli("feeds", "import-opml", str(opml_file), "--lang", "fr", "--feeds", str(path)) == 0
+    feeds = load_feeds(path)
+    assert [(f.name, f.lang) for f in feeds] == [("Next", "fr"), ("LeMagIT", "fr"), ("The Register", "en")]
+    assert feeds[0].tags == ["policy", "sovereignty", "souverainete"]  # categories + parent folder
+    # importing again adds nothing
+    added, skipped = import_opml(path, OPML, "fr")
+    assert added == [] and len(skipped) == 3
+    # export → import into an empty file gives the same feeds
+    exported = export_opml(feeds)
+    assert run_cli("feeds", "export-opml", "--feeds", str(path), "--output", str(tmp_path / "out.opml")) == 0
+    assert (tmp_path / "out.opml").read_text(encoding="utf-8").count("<outline") == 3
+    copy = tmp_path / "copy.yaml"
+    import_opml(copy, exported)
+    assert [(f.name, str(f.url), f.lang, f.tags, f.relevance) for f in load_feeds(copy)] == [
+        (f.name, str(f.url), f.lang, f.tags, f.relevance) for f in feeds
+    ]
+
+
+def test_opml_errors_are_clear():
+    with pytest.raises(ConfigError, match="not valid OPML"):
+        read_opml(b"<opml><body><outline", "fr")
+    with pytest.raises(ConfigError, match="not an OPML document"):
+        read_opml(b"<rss/>", "fr")
+
+
+# ------------------------------------------------------------------------------------------- parsing
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>T</title><link>https://news.example/</link>
+<item><title>Full item &amp; more</title><link>https://news.example/a.html?utm_source=rss</link>
+  <pubDate>Fri, 20 Nov 2026 09:30:00 +0000</pubDate><author>jane@news.example (Jane Roe)</author>
+  <description>&lt;p&gt;Un &lt;b&gt;résumé&lt;/b&gt; en HTML.&lt;/p&gt;</description></item>
+<item><title>No date</title><link>/relative/b.html</link></item>
+<item><description>No title nor link: skipped</description></item>
+<item><link>https://news.example/c.html</link><description>No title</description><pubDate>Sat, 21 Nov 2026 10:00:00 GMT</pubDate></item>
+<item><title>From the future</title><link>https://news.example/d.html</link><pubDate>Fri, 01 Jan 2100 10:00:00 GMT</pubDate></item>
+<item><title>Via Google News</title><link>https://news.google.com/rss/articles/AU_opaque?oc=5</link>
+  <description>&lt;a href="https://publisher.example/story.html"&gt;Story&lt;/a&gt;</description></item>
+</channel></rss>"""
+
+
+def test_parse_feed_handles_odd_items():
+    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    parsed = parse_feed(RSS.encode(), FEED, now=now)
+    assert parsed.bozo is None and parsed.entries == 6
+    assert parsed.skipped == {"no-link": 1}
+    by_url = {i.url: i for i in parsed.items}
+    first = by_url["https://news.example/a.html"]
+    assert first.article_id == article_id("https://news.example/a.html")
+    assert first.title == "Full item & more" and first.summary == "Un résumé en HTML."
+    assert first.published == datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    assert first.feed_name == "Test feed" and first.feed_lang == "fr" and first.feed_tags == ["tech"]
+    assert by_url["https://news.example/relative/b.html"].published is None  # relative link resolved, no date
+    assert by_url["https://news.example/c.html"].title is None
+    assert by_url["https://news.example/d.html"].published is None  # more than a day in the future: dropped
+    assert "https://publisher.example/story.html" in by_url  # Google News link resolved from the item
+
+
+def test_parse_malformed_feed_keeps_what_parsed():
+    broken = RSS.split("<item><title>No date")[0] + "<item><title>Broken & unescaped</title><link>https://news.example/e.html</link></item>"
+    parsed = parse_feed(broken.encode(), FEED)  # no closing tags, bare '&'
+    assert parsed.bozo  # reported…
+    assert "https://news.example/a.html" in {i.url for i in parsed.items}  # …but items kept
+
+
+def test_parse_non_feed_reports_nothing_parsed():
+    parsed = parse_feed(b"<html><body>Not a feed</body></html>", FEED)
+    assert parsed.items == [] and parsed.bozo
+
+
+def test_parse_atom_and_max_items(fixture_site):
+    import urllib.request
+
+    body = urllib.request.urlopen(fixture_site.url("feeds/en-tech.xml")).read()
+    feed = Feed(name="Ledger", url=fixture_site.url("feeds/en-tech.xml"), lang="en")
+    parsed = parse_feed(body, feed)
+    assert [i.url.rsplit("/", 1)[-1] for i in parsed.items] == [
+        "sap-mistral-partnership.html",
+        "openai-eu-data-residency.html",  # utm_* dropped
+        "nvidia-export-rules.html",  # #comments dropped
+    ]
+    assert parsed.items[0].authors == ["Markus Weber"]
+    limited = parse_feed(body, feed, max_items=2)
+    assert len(limited.items) == 2 and limited.skipped["over-max-items"] == 1

@@ -1,0 +1,313 @@
+"""HTTP edge cases of pipeline.fetch against a real local server (pytest-httpserver) — and the SSRF guard, tested
+without ever sending traffic to a private address (recording transport + resolver hook)."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import time
+
+import httpx
+import pytest
+from werkzeug.wrappers import Response
+
+from pipeline.fetch import Fetcher, FetchFailed, FetchRefused, HostPolicy, parse_retry_after
+from pipeline.settings import load_settings
+
+
+def settings(**overrides):
+    base = {"fetch_retries": 2, "fetch_backoff_base": 0.01, "fetch_backoff_max": 2.0, "fetch_host_delay": 0}
+    base.update(overrides)
+    return load_settings(**base)
+
+
+def fetch(url, s=None, **kwargs):
+    async def go():
+        async with Fetcher(s or settings(), **{k: kwargs.pop(k) for k in ("resolver", "transport") if k in kwargs}) as f:
+            return await f.fetch(url, **kwargs)
+
+    return asyncio.run(go())
+
+
+def test_get_sends_user_agent_and_returns_body(httpserver):
+    httpserver.expect_request("/page").respond_with_data("<html><body>ok</body></html>", content_type="text/html; charset=utf-8")
+    result = fetch(httpserver.url_for("/page"))
+    assert result.status == 200 and result.body.startswith(b"<html>")
+    assert result.charset == "utf-8"
+    request = httpserver.log[0][0]
+    assert request.headers["User-Agent"].startswith("newsroom/")
+
+
+def test_conditional_get_and_304(httpserver):
+    httpserver.expect_request(
+        "/feed.xml", headers={"If-None-Match": '"v1"', "If-Modified-Since": "Wed, 18 Nov 2026 10:00:00 GMT"}
+    ).respond_with_data("", status=304)
+    result = fetch(httpserver.url_for("/feed.xml"), kind="feed", etag='"v1"', last_modified="Wed, 18 Nov 2026 10:00:00 GMT")
+    assert result.not_modified and result.status == 304 and result.body == b""
+
+
+def test_429_honours_retry_after(httpserver):
+    httpserver.expect_oneshot_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
+    httpserver.expect_oneshot_request("/busy").respond_with_data("<html>fine</html>", content_type="text/html")
+    start = time.monotonic()
+    result = fetch(httpserver.url_for("/busy"))
+    elapsed = time.monotonic() - start
+    assert result.body == b"<html>fine</html>"
+    assert len(httpserver.log) == 2
+    assert elapsed >= 0.9  # the server asked for one second; backoff alone would wait ~0.01 s
+
+
+def test_5xx_retried_then_reported(httpserver):
+    httpserver.expect_request("/down").respond_with_data("oops", status=503)
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/down"), settings(fetch_retries=2))
+    assert err.value.reason == "http-503" and err.value.status == 503
+    assert len(httpserver.log) == 3  # 1 + 2 retries
+    assert "after 3 attempts" in str(err.value)
+
+
+def test_404_is_not_retried(httpserver):
+    httpserver.expect_request("/missing").respond_with_data("no", status=404)
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/missing"))
+    assert err.value.reason == "http-404" and len(httpserver.log) == 1
+
+
+def test_read_timeout(httpserver):
+    def slow(request):
+        time.sleep(1.0)
+        return Response("<html>late</html>", content_type="text/html")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/slow"), settings(fetch_read_timeout=0.2, fetch_retries=1))
+    assert err.value.reason == "timeout"
+
+
+def test_connection_refused_is_reported(httpserver):
+    url = httpserver.url_for("/x")
+    httpserver.stop()
+    try:
+        with pytest.raises(FetchFailed) as err:
+            fetch(url, settings(fetch_retries=1))
+        assert err.value.reason == "connect"
+    finally:
+        httpserver.start()
+
+
+def test_oversized_body_refused(httpserver):
+    httpserver.expect_request("/big").respond_with_data(b"x" * 5000, content_type="text/html")
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/big"), settings(fetch_max_bytes=1000))
+    assert err.value.reason == "too-large"
+
+
+def test_oversized_body_without_content_length_refused(httpserver):
+    def chunked(request):
+        return Response((b"y" * 1024 for _ in range(100)), content_type="text/html")  # streamed, no Content-Length
+
+    httpserver.expect_request("/stream").respond_with_handler(chunked)
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/stream"), settings(fetch_max_bytes=10_000))
+    assert err.value.reason == "too-large"
+
+
+def test_gzip_bomb_cut_off(httpserver):
+    bomb = gzip.compress(b"\0" * 50_000_000, compresslevel=9)  # ~50 KB on the wire, 50 MB inflated
+    assert len(bomb) < 100_000
+    httpserver.expect_request("/bomb").respond_with_data(bomb, content_type="text/html", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/bomb"), settings(fetch_max_bytes=1_000_000))
+    assert err.value.reason == "too-large"
+
+
+def test_gzip_body_within_limit_is_decompressed(httpserver):
+    page = "<html><body>" + "café " * 1000 + "</body></html>"
+    httpserver.expect_request("/gz").respond_with_data(
+        gzip.compress(page.encode()), content_type="text/html; charset=utf-8", headers={"Content-Encoding": "gzip"}
+    )
+    assert fetch(httpserver.url_for("/gz")).body.decode() == page
+
+
+def test_redirects_followed_and_loop_detected(httpserver):
+    httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    httpserver.expect_request("/new").respond_with_data("<html>new</html>", content_type="text/html")
+    result = fetch(httpserver.url_for("/old"))
+    assert result.final_url.endswith("/new") and result.body == b"<html>new</html>"
+
+    httpserver.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
+    httpserver.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/a"))
+    assert err.value.reason == "redirect-loop"
+
+
+def test_too_many_redirects(httpserver):
+    for i in range(6):
+        httpserver.expect_request(f"/r{i}").respond_with_data("", status=302, headers={"Location": f"/r{i + 1}"})
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/r0"), settings(fetch_max_redirects=3))
+    assert err.value.reason == "too-many-redirects"
+
+
+def test_content_type_refused_for_pages(httpserver):
+    httpserver.expect_request("/doc.pdf").respond_with_data(b"%PDF-1.7", content_type="application/pdf")
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/doc.pdf"))
+    assert err.value.reason == "content-type"
+
+
+def test_per_host_politeness_delay(httpserver):
+    httpserver.expect_request("/p").respond_with_data("<html>p</html>", content_type="text/html")
+    arrivals = []
+
+    async def go():
+        async with Fetcher(settings(fetch_host_delay=0.3)) as f:
+            async def one():
+                await f.fetch(httpserver.url_for("/p"))
+                arrivals.append(time.monotonic())
+
+            await asyncio.gather(one(), one(), one())
+
+    start = time.monotonic()
+    asyncio.run(go())
+    assert len(httpserver.log) == 3
+    assert max(arrivals) - start >= 0.55  # three requests to one host: two gaps of 0.3 s
+
+
+# ------------------------------------------------------------------------------------------- robots.txt
+
+
+def test_robots_respected(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+
+    async def go(s):
+        async with Fetcher(s) as f:
+            return (
+                await f.allowed_by_robots(httpserver.url_for("/private/x.html")),
+                await f.allowed_by_robots(httpserver.url_for("/public/y.html")),
+            )
+
+    assert asyncio.run(go(settings())) == (False, True)
+    assert sum(1 for req, _ in httpserver.log if req.path == "/robots.txt") == 1  # cached per host
+    assert asyncio.run(go(settings(respect_robots=False))) == (True, True)
+
+
+def test_robots_missing_allows_and_server_error_disallows(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+
+    async def allowed(s):
+        async with Fetcher(s) as f:
+            return await f.allowed_by_robots(httpserver.url_for("/a.html"))
+
+    assert asyncio.run(allowed(settings())) is True
+    httpserver.clear()
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=500)
+    assert asyncio.run(allowed(settings(fetch_retries=0))) is False
+
+
+# ------------------------------------------------------------------------------------------- SSRF guard
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Answers every request itself (nothing leaves the process) and records what was asked."""
+
+    def __init__(self, responses=None):
+        self.requests: list[str] = []
+        self.responses = responses or {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(str(request.url))
+        status, headers, body = self.responses.get(str(request.url), (200, {"content-type": "text/html"}, b"<html>ok</html>"))
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+
+
+async def private_resolver(host: str, port: int) -> list[str]:
+    return {"intranet.example": ["10.1.2.3"], "public.example": ["93.184.216.34"], "mixed.example": ["93.184.216.34", "127.0.0.1"]}[host]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://intranet.example/admin",  # resolves (via the hook) to 10.1.2.3
+        "http://mixed.example/",  # one public and one loopback address: refused
+        "http://10.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",  # cloud metadata (link-local)
+        "http://[::1]/",
+        "http://[::ffff:192.168.1.1]/",
+        "http://224.0.0.1/",  # multicast
+        "http://0.0.0.0/",
+        "http://240.0.0.1/",  # reserved
+    ],
+)
+def test_ssrf_guard_refuses_before_any_connection(url):
+    transport = RecordingTransport()
+    s = settings(fetch_allow_hosts="")
+    with pytest.raises(FetchRefused) as err:
+        fetch(url, s, resolver=private_resolver, transport=transport)
+    assert err.value.reason == "ssrf"
+    assert transport.requests == []  # refused before a request was even handed to the transport
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/feed.xml", "file:///etc/passwd", "gopher://x/"])
+def test_only_http_schemes(url):
+    transport = RecordingTransport()
+    with pytest.raises(FetchRefused) as err:
+        fetch(url, settings(), resolver=private_resolver, transport=transport)
+    assert err.value.reason == "scheme" and transport.requests == []
+
+
+def test_ssrf_guard_rechecks_every_redirect_hop():
+    transport = RecordingTransport({"http://public.example/go": (302, {"location": "http://10.0.0.1/secret"}, b"")})
+    with pytest.raises(FetchRefused) as err:
+        fetch("http://public.example/go", settings(fetch_allow_hosts=""), resolver=private_resolver, transport=transport)
+    assert err.value.reason == "ssrf"
+    assert transport.requests == ["http://public.example/go"]  # the private hop was never requested
+
+
+def test_public_host_allowed_and_allowlist_by_cidr_or_name():
+    transport = RecordingTransport()
+    result = fetch("http://public.example/page", settings(fetch_allow_hosts=""), resolver=private_resolver, transport=transport)
+    assert result.status == 200 and transport.requests == ["http://public.example/page"]
+
+    async def check(allow, url):
+        await HostPolicy(allow, private_resolver).check(url)
+
+    asyncio.run(check("10.0.0.0/8", "http://intranet.example/"))
+    asyncio.run(check("intranet.example", "http://intranet.example/"))
+    with pytest.raises(FetchRefused):
+        asyncio.run(check("192.168.0.0/16", "http://intranet.example/"))
+
+
+def test_parse_retry_after():
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("garbage") is None
+    assert 0 <= parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") <= 1  # a past date means now
+
+
+def test_connections_pinned_to_checked_addresses(httpserver):
+    """DNS rebinding: a name that resolves to a public address at check time but whose connection would go to a
+    private one is refused at connect time (the connection layer re-checks and connects to the checked address)."""
+    httpserver.expect_request("/p").respond_with_data("<html>ok</html>", content_type="text/html")
+    port = httpserver.port
+
+    async def resolver(host, p):
+        return ["127.0.0.1"]
+
+    # allowlisted loopback: connecting by name goes to the checked address and works
+    result = fetch(f"http://site.test:{port}/p", settings(fetch_allow_hosts="127.0.0.1"), resolver=resolver)
+    assert result.body == b"<html>ok</html>"
+    # without the allowlist, the same name is refused before any connection
+    with pytest.raises(FetchRefused):
+        fetch(f"http://site.test:{port}/p", settings(fetch_allow_hosts=""), resolver=resolver)
+    assert len(httpserver.log) == 1
+
+
+def test_retry_after_longer_than_backoff_max_is_not_waited_for(httpserver):
+    httpserver.expect_request("/later").respond_with_data("", status=429, headers={"Retry-After": "3600"})
+    start = time.monotonic()
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/later"), settings(fetch_backoff_max=5))
+    assert err.value.status == 429 and "Retry-After 3600s" in str(err.value)
+    assert len(httpserver.log) == 1 and time.monotonic() - start < 3

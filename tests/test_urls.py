@@ -1,0 +1,58 @@
+"""URL normalisation and article ids (pipeline.urls)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from pipeline.urls import article_id, domain_of, normalize_url, resolve_redirect_link
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://WWW.Example.COM/Article/1.html", "https://www.example.com/Article/1.html"),  # host lowercased, path kept
+        ("https://example.com/a.html#comments", "https://example.com/a.html"),
+        ("https://example.com/a.html?utm_source=rss&utm_medium=feed&utm_campaign=x", "https://example.com/a.html"),
+        ("https://example.com/a.html?fbclid=abc&gclid=def&xtor=RSS-3", "https://example.com/a.html"),
+        ("https://example.com/a?id=42&utm_source=x", "https://example.com/a?id=42"),  # meaningful parameters kept
+        ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),  # sorted
+        ("http://example.com:80/a", "http://example.com/a"),
+        ("https://example.com", "https://example.com/"),
+    ],
+)
+def test_normalize_url(raw, expected):
+    assert normalize_url(raw) == expected
+
+
+def test_article_id_is_sha256_of_normalised_url():
+    url = "https://www.lemonde.fr/pixels/article/2026/11/20/x.html"
+    assert article_id(url) == hashlib.sha256(url.encode()).hexdigest()
+    assert article_id(url + "?utm_source=twitter#top") == article_id(url.replace("www.lemonde.fr", "WWW.LEMONDE.FR"))
+    assert article_id(url) != article_id(url.replace("x.html", "y.html"))
+
+
+def test_empty_url_rejected():
+    with pytest.raises(ValueError):
+        normalize_url("  ")
+
+
+def test_domain_of():
+    assert domain_of("https://www.Lemonde.fr/a") == "lemonde.fr"
+    assert domain_of("https://next.ink/feed/") == "next.ink"
+
+
+def test_google_news_links_resolved_when_the_target_is_in_the_item():
+    target = "https://www.lemonde.fr/pixels/article/2024/01/01/x_aaa.html"
+    # news.google.com/news/url?url=… style
+    assert resolve_redirect_link("https://news.google.com/news/url?sa=t&url=" + target, []) == target
+    # old base64 article ids embed the URL
+    encoded = "CBMiZ2h0dHBzOi8vd3d3LmxlbW9uZGUuZnIvcGl4ZWxzL2FydGljbGUvMjAyNC8wMS8wMS94X2FhYS5odG1s0gEA"
+    assert resolve_redirect_link(f"https://news.google.com/rss/articles/{encoded}?oc=5", []) == target
+    # opaque ids: the publisher link found in the item (its summary) is used; a home page is not an article
+    opaque = "https://news.google.com/rss/articles/AU_yqLOpaqueToken?oc=5"
+    assert resolve_redirect_link(opaque, ["https://www.lemonde.fr", target]) == target
+    assert resolve_redirect_link(opaque, ["https://news.google.com/rss/articles/other"]) == opaque
+    # other links untouched
+    assert resolve_redirect_link(target, ["https://elsewhere.example/a"]) == target
