@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     es_rollover_max_size: str = "30gb"
     es_rollover_max_age: str = "30d"
     embedded_es_port: int = 0  # 0: pick a free port
+    es_bulk_chunk: int = 200  # articles per indexing batch (bounded memory)
+    es_retries: int = 4  # batch retries on 429/503/lost connection before spooling to disk
+    es_backoff_base: float = 0.5
+    es_backoff_max: float = 10.0
+    dedup_window_days: int = 14  # near-duplicate clusters are searched among articles first seen this recently
 
     # Kibana (optional)
     kibana_url: str | None = None
@@ -72,8 +77,14 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_security: str = "starttls"  # starttls | ssl | none
     smtp_from: str = "newsroom@localhost"
+    smtp_ca_file: Path | None = None  # CA bundle for a mail relay with a private CA (default: system CAs)
     slack_webhook_url: SecretStr | None = None
     webhook_secret: SecretStr | None = None
+    alerts_file: Path | None = None  # default: <config_dir>/alerts.yaml
+    alerts_watermark_margin_minutes: int = 30  # re-read this much before the newest indexed_at seen (indexing lag)
+    alerts_initial_lookback_hours: int = 24  # a new rule looks at articles indexed this recently, not the archive
+    alerts_timeout: float = 15.0  # seconds per SMTP/HTTP delivery attempt
+    alerts_max_items_per_message: int = 50  # grouped/digest messages list at most this many (the rest next time)
 
     # Coverage
     timezone: str = "Europe/Paris"

@@ -65,6 +65,9 @@ ARTICLE_PROPERTIES: dict = {
     "warc_file": KEYWORD,
     "warc_offset": {"type": "long"},
     "run_id": KEYWORD,
+    # MinHash signature of the text (base64 of uint32 values), not indexed: the near-duplicate index is
+    # rebuilt from the recent documents' signatures, so no local state is needed (see pipeline.dedup).
+    "minhash": {"type": "binary"},
 }
 
 MENTION_PROPERTIES: dict = {
@@ -82,6 +85,7 @@ MENTION_PROPERTIES: dict = {
     "title": {"type": "text", "fields": {"keyword": KEYWORD}},
     "url": KEYWORD,
     "cluster_id": KEYWORD,
+    "run_id": KEYWORD,
 }
 
 RUN_PROPERTIES: dict = {
@@ -97,4 +101,85 @@ RUN_PROPERTIES: dict = {
     "dead_letters": {"type": "integer"},
     "spooled": {"type": "integer"},
     "host": KEYWORD,
+    "feeds": KEYWORD,  # names of the feeds the run (or task) covered
+    "notes": {"type": "text"},
+    "parts": {"type": "integer"},  # how many per-feed summaries were merged into this record
 }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Component and composable templates, ILM policy. `pipeline.store.setup.ensure_setup` installs them.
+# ---------------------------------------------------------------------------------------------------------
+
+ROLLOVER_KINDS = ("articles", "mentions")  # written through an alias over <alias>-000001, <alias>-000002, ...
+
+
+def first_index(alias: str) -> str:
+    return f"{alias}-000001"
+
+
+def ilm_policy_name(prefix: str) -> str:
+    return f"{prefix}-lifecycle"
+
+
+def ilm_policy(settings: Settings) -> dict:
+    """Hot (rollover by size/age) then delete after the retention period."""
+    return {
+        "phases": {
+            "hot": {
+                "min_age": "0ms",
+                "actions": {
+                    "rollover": {
+                        "max_primary_shard_size": settings.es_rollover_max_size,
+                        "max_age": settings.es_rollover_max_age,
+                    }
+                },
+            },
+            "delete": {"min_age": f"{settings.es_retention_days}d", "actions": {"delete": {}}},
+        }
+    }
+
+
+def component_templates(settings: Settings, with_ilm: bool) -> dict[str, dict]:
+    """Named component templates: shared settings, one mapping per index kind, ILM settings per alias."""
+    prefix = settings.es_index_prefix
+    names = index_names(prefix)
+    out: dict[str, dict] = {
+        f"{prefix}-settings": {
+            "settings": {
+                "number_of_shards": settings.es_shards,
+                "number_of_replicas": settings.es_replicas,
+            }
+        },
+        f"{prefix}-articles-mappings": {"mappings": {"dynamic": "strict", "properties": ARTICLE_PROPERTIES}},
+        f"{prefix}-mentions-mappings": {"mappings": {"dynamic": "strict", "properties": MENTION_PROPERTIES}},
+        f"{prefix}-runs-mappings": {"mappings": {"dynamic": "strict", "properties": RUN_PROPERTIES}},
+    }
+    if with_ilm:
+        for kind in ROLLOVER_KINDS:
+            out[f"{prefix}-{kind}-ilm"] = {
+                "settings": {
+                    "index.lifecycle.name": ilm_policy_name(prefix),
+                    "index.lifecycle.rollover_alias": names[kind],
+                }
+            }
+    return out
+
+
+def index_templates(settings: Settings, with_ilm: bool) -> dict[str, dict]:
+    """Composable templates (name → body for `indices.put_index_template`)."""
+    prefix = settings.es_index_prefix
+    names = index_names(prefix)
+    out = {}
+    for kind in ("articles", "mentions", "runs"):
+        composed = [f"{prefix}-settings", f"{prefix}-{kind}-mappings"]
+        if with_ilm and kind in ROLLOVER_KINDS:
+            composed.append(f"{prefix}-{kind}-ilm")
+        pattern = f"{names[kind]}-*" if kind in ROLLOVER_KINDS else names[kind]
+        out[names[kind]] = {
+            "index_patterns": [pattern],
+            "composed_of": composed,
+            "priority": 200,
+            "meta": {"managed_by": "newsroom", "description": f"newsroom {kind} ({prefix})"},
+        }
+    return out

@@ -1,0 +1,265 @@
+"""End-to-end ingestion rate vs stage-only rates, on a generated local news site and the embedded stand-in.
+
+    .venv/bin/python -m benchmarks.bench_ingest [--articles 600] [--feeds 6] [--json]
+
+Generates N article pages (FR/EN, ~450 words, watched companies, 5 % near-duplicate wire copies) and RSS feeds,
+serves them on 127.0.0.1 (host delay 0), then measures in the same process:
+  1. each stage alone: fetch (download every page), extract (trafilatura), enrich (spaCy + sentiment), index
+     (bulk into a fresh index prefix);
+  2. the whole pipeline (`pipeline.ingest.ingest`) into another fresh prefix.
+Target: end-to-end rate >= 0.7 x N / (sum of the stage-only times), i.e. overlapping fetch with CPU work must at
+least make up for the pipeline's own overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+COMPANIES = ["Mistral AI", "Nvidia", "OVHcloud", "Scaleway", "Microsoft", "OpenAI", "Google", "Thales", "SAP",
+             "Capgemini", "Amazon Web Services"]
+FR_SENTENCES = [
+    "{c} a annoncé un nouveau centre de données en Essonne, salué par le ministre du Numérique.",
+    "Selon Arthur Mensch, la souveraineté numérique européenne passe par des modèles ouverts et des puces maîtrisées.",
+    "Les analystes jugent que l'alliance entre {c} et {d} fragilise l'autonomie technologique de la France.",
+    "Le chiffre d'affaires de {c} progresse de douze pour cent sur un an, porté par le cloud de confiance.",
+    "À Bruxelles, la Commission européenne examine les contrats passés par {c} avec les administrations.",
+    "Les syndicats critiquent le plan de réorganisation présenté par {c} aux salariés de Lyon et de Toulouse.",
+    "Plusieurs collectivités ont choisi {c} pour héberger des données de santé qualifiées SecNumCloud.",
+    "La start-up parisienne lève des fonds auprès d'investisseurs américains, ce qui inquiète les parlementaires.",
+    "Le supercalculateur installé par {c} servira à entraîner des modèles de langue en français.",
+    "Les régulateurs rappellent que l'AI Act impose de nouvelles obligations de transparence à {c}.",
+]
+EN_SENTENCES = [
+    "{c} unveiled a new sovereign cloud region in Frankfurt, drawing praise from European customers.",
+    "Analysts said the partnership between {c} and {d} could reshape the market for AI accelerators.",
+    "Regulators in Brussels are reviewing whether {c} complied with the new data residency rules.",
+    "Shares of {c} fell sharply after the company warned about export restrictions on advanced chips.",
+    "The startup raised fresh capital from investors in London and Paris to train open-weight models.",
+    "Critics argue that dependence on {c} leaves European governments exposed to foreign jurisdiction.",
+    "{c} reported quarterly revenue above expectations, driven by demand for GPU capacity.",
+    "Lawmakers asked {c} to explain how customer data is protected from the Cloud Act.",
+    "Engineers at {c} said the new supercomputer would be available to researchers next spring.",
+    "The European Commission opened a consultation on the obligations of general-purpose AI providers.",
+]
+PAGE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<link rel="canonical" href="{url}"><meta name="description" content="{desc}">
+<meta name="author" content="{author}"><meta property="og:site_name" content="Bench {lang} news">
+<meta property="article:published_time" content="{published}"></head><body>
+<nav><a href="/">Accueil</a> <a href="/tech">Tech</a> <a href="/eco">Économie</a></nav>
+<div class="cookie">Nous utilisons des cookies. <button>Accepter</button></div>
+<article><h1>{title}</h1><p class="byline">{author}</p>{paragraphs}</article>
+<aside><h3>À lire aussi</h3><ul><li><a href="/x">Autre article</a></li></ul></aside>
+<footer>© Bench news — mentions légales</footer></body></html>"""
+
+
+def make_site(n_articles: int, n_feeds: int, seed: int = 7) -> tuple[dict[str, bytes], list[dict]]:
+    """Paths → bodies for pages and feeds (with {BASE} placeholders), and the feed definitions."""
+    rng = random.Random(seed)
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
+    files: dict[str, bytes] = {}
+    items_per_feed: list[list[str]] = [[] for _ in range(n_feeds)]
+    texts: list[str] = []
+    for i in range(n_articles):
+        lang = "fr" if i % 2 == 0 else "en"
+        sentences = FR_SENTENCES if lang == "fr" else EN_SENTENCES
+        if texts and rng.random() < 0.05:  # a wire copy of an earlier story under a new URL/title
+            body_paragraphs = texts[rng.randrange(len(texts))]
+        else:
+            paragraphs = []
+            for _ in range(6):
+                sent = [rng.choice(sentences).format(c=rng.choice(COMPANIES), d=rng.choice(COMPANIES)) for _ in range(5)]
+                sent.append(f"({'article' if lang == 'en' else 'papier'} {i}, {rng.randrange(10**6)})")
+                paragraphs.append("<p>" + escape(" ".join(sent)) + "</p>")
+            body_paragraphs = "\n".join(paragraphs)
+            texts.append(body_paragraphs)
+        company = rng.choice(COMPANIES)
+        title = f"{company} : actualité n°{i}" if lang == "fr" else f"{company} news #{i}"
+        published = now - timedelta(hours=i)
+        path = f"/articles/{i:05d}.html"
+        files[path] = PAGE.format(
+            lang=lang, title=escape(title), url="{BASE}" + path, desc=escape(title), author="Camille Martin",
+            published=published.isoformat(), paragraphs=body_paragraphs,
+        ).encode()
+        items_per_feed[i % n_feeds].append(
+            f"<item><title>{escape(title)}</title><link>{{BASE}}{path}</link><guid>{{BASE}}{path}</guid>"
+            f"<pubDate>{format_datetime(published)}</pubDate><description>{escape(title)}</description></item>"
+        )
+    feeds = []
+    for f, items in enumerate(items_per_feed):
+        path = f"/feeds/feed-{f}.xml"
+        files[path] = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench feed '
+            f"{f}</title><link>{{BASE}}/</link><description>bench</description>{''.join(items)}</channel></rss>"
+        ).encode()
+        feeds.append({"name": f"Bench feed {f}", "path": path, "lang": "fr" if f % 2 == 0 else "en"})
+    files["/robots.txt"] = b"User-agent: *\nAllow: /\n"
+    return files, feeds
+
+
+def serve(files: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            body = files.get(self.path.split("?")[0])
+            if body is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = body.replace(b"{BASE}", base.encode())
+            self.send_response(200)
+            ctype = "application/rss+xml" if self.path.endswith(".xml") else "text/html; charset=utf-8"
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, base
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=600)
+    parser.add_argument("--feeds", type=int, default=6)
+    parser.add_argument("--json", action="store_true", help="Print the figures as JSON only.")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    os.environ.update({
+        "NEWSROOM_DATA_DIR": str(work / "data"),
+        "NEWSROOM_FETCH_ALLOW_HOSTS": "127.0.0.1,localhost",
+        "NEWSROOM_FETCH_HOST_DELAY": "0",
+        "NEWSROOM_MAX_ITEMS_PER_FEED": str(args.articles),
+        "NEWSROOM_ES_INDEX_PREFIX": "bench-stage",
+    })
+    os.environ.pop("NEWSROOM_ES_URL", None)
+    from pipeline.collect import Collector, iter_articles  # noqa: F401 - fail early if the stage is missing
+    from pipeline.enrich import EnrichInput, get_enricher
+    from pipeline.extract import extract_article
+    from pipeline.feeds import parse_feed
+    from pipeline.fetch import Fetcher
+    from pipeline.ingest import ingest
+    from pipeline.models import EnrichedArticle, Feed
+    from pipeline.settings import load_settings
+    from pipeline.store.client import embedded_store, make_client
+    from pipeline.store.indexing import index_enriched
+
+    files, feed_defs = make_site(args.articles, args.feeds)
+    server, base = serve(files)
+    settings = load_settings()
+    feeds = [Feed(name=f["name"], url=base + f["path"], lang=f["lang"], tags=["bench"]) for f in feed_defs]
+    log = (lambda *a: None) if args.json else (lambda *a: print(*a, file=sys.stderr, flush=True))
+    try:
+        client = make_client(settings)
+        log(f"site {base}: {args.articles} articles in {args.feeds} feeds; stand-in {client.transport.node_pool.get().base_url}")
+        t = time.perf_counter()
+        enricher = get_enricher(settings)
+        list(enricher.enrich_many([EnrichInput(id="warm", text="Mistral AI et Nvidia à Paris.", title=None, lang="fr"),
+                                   EnrichInput(id="warm2", text="Nvidia in Santa Clara.", title=None, lang="en")]))
+        log(f"enricher loaded in {time.perf_counter() - t:.1f} s")
+
+        # ---- stage only: fetch
+        items = []
+        for feed, fdef in zip(feeds, feed_defs):
+            body = files[fdef["path"]].replace(b"{BASE}", base.encode())
+            items.extend(parse_feed(body, feed, max_items=args.articles, base_url=str(feed.url)).items)
+
+        async def fetch_all():
+            async with Fetcher(settings) as fetcher:
+                return await asyncio.gather(*(fetcher.fetch(item.url, kind="page") for item in items))
+
+        t = time.perf_counter()
+        results = asyncio.run(fetch_all())
+        t_fetch = time.perf_counter() - t
+        log(f"fetch only:   {len(results)} pages in {t_fetch:.2f} s")
+
+        t = time.perf_counter()
+        articles = [extract_article(r.body, r.final_url, item, r.fetched_at, charset=r.charset,
+                                    min_words=settings.min_article_words) for r, item in zip(results, items)]
+        t_extract = time.perf_counter() - t
+        articles = [a for a in articles if a is not None]
+        log(f"extract only: {len(articles)} articles in {t_extract:.2f} s")
+
+        t = time.perf_counter()
+        enrichments = list(enricher.enrich_many(EnrichInput(id=a.id, text=a.text, title=a.title, lang=a.lang)
+                                                for a in articles))
+        t_enrich = time.perf_counter() - t
+        log(f"enrich only:  {len(enrichments)} articles in {t_enrich:.2f} s")
+
+        records = [EnrichedArticle(article=a, enrichment=e) for a, e in zip(articles, enrichments)]
+        t = time.perf_counter()
+        istats = index_enriched(client, settings, records)
+        t_index = time.perf_counter() - t
+        log(f"index only:   {istats.created} articles in {t_index:.2f} s")
+        del results, records, enrichments
+
+        # ---- end to end, into a fresh prefix and data directory (nothing known, nothing cached)
+        os.environ["NEWSROOM_ES_URL"] = client.transport.node_pool.get().base_url  # same stand-in
+        e2e_settings = load_settings(es_index_prefix="bench-e2e", data_dir=work / "data-e2e")
+        rss_before = _rss_mib()
+        t = time.perf_counter()
+        summary = ingest(e2e_settings, feeds=feeds, progress=not args.json, enricher=enricher, write_run_record=True)
+        t_e2e = time.perf_counter() - t
+        n = summary.counts["indexed"]
+        log(f"end to end:   {n} articles in {t_e2e:.2f} s")
+
+        stage_sum = t_fetch + t_extract + t_enrich + t_index
+        figures = {
+            "articles": len(articles),
+            "stage_only_seconds": {k: round(v, 2) for k, v in
+                                   {"fetch": t_fetch, "extract": t_extract, "enrich": t_enrich, "index": t_index}.items()},
+            "stage_only_rates": {k: round(len(articles) / v, 1) for k, v in
+                                 {"fetch": t_fetch, "extract": t_extract, "enrich": t_enrich, "index": t_index}.items()},
+            "stage_sum_rate": round(len(articles) / stage_sum, 1),
+            "end_to_end_seconds": round(t_e2e, 2),
+            "end_to_end_rate": round(n / t_e2e, 1),
+            "end_to_end_stage_seconds": summary.stage_seconds,
+            "ratio_vs_stage_sum": round((n / t_e2e) / (len(articles) / stage_sum), 2),
+            "target_ratio": 0.7,
+            "indexed": n,
+            "clustered_with_earlier": summary.counts["clustered_with_earlier"],
+            "peak_rss_mib": round(_rss_mib(), 0),
+            "rss_before_e2e_mib": round(rss_before, 0),
+        }
+        if args.json:
+            print(json.dumps(figures, indent=2))
+        else:
+            print(json.dumps(figures, indent=2))
+            verdict = "OK" if figures["ratio_vs_stage_sum"] >= 0.7 else "BELOW TARGET"
+            print(f"\nend-to-end {figures['end_to_end_rate']} articles/s vs stage-sum rate {figures['stage_sum_rate']}"
+                  f" articles/s: ratio {figures['ratio_vs_stage_sum']} ({verdict}, target >= 0.7)")
+        return 0
+    finally:
+        server.shutdown()
+        os.environ.pop("NEWSROOM_ES_URL", None)
+        embedded_store(load_settings(data_dir=work / "data")).down()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

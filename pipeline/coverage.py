@@ -1,0 +1,215 @@
+"""Coverage of watched companies over time: mentions per bucket, share of voice, average sentiment, top sources.
+
+Reads the flat `<prefix>-mentions` documents (one per article × company). Buckets follow `settings.timezone` on
+real Elasticsearch; the embedded stand-in ignores `time_zone`, so there the buckets are UTC days and the result
+says so (`time_zone_applied: false` and a note) instead of pretending.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from elasticsearch import Elasticsearch
+
+from pipeline.errors import ConfigError, NewsroomError
+from pipeline.settings import Settings
+from pipeline.store.client import is_standin
+from pipeline.store.templates import index_names
+
+log = logging.getLogger(__name__)
+
+INTERVALS = {"day": 30, "week": 26 * 7, "month": 365}  # interval → default look-back in days
+COUNT_MODES = ("articles", "clusters")
+PRECISION = 40_000  # cardinality counts are exact below this many distinct values
+
+
+def zone(settings: Settings) -> ZoneInfo:
+    try:
+        return ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"NEWSROOM_TIMEZONE: unknown time zone {settings.timezone!r} (e.g. Europe/Paris).") from None
+
+
+def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:
+    """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise NewsroomError(f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time.") from None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    start = datetime.combine(value, time.min, tzinfo=tz)
+    return start + timedelta(days=1) if end else start
+
+
+def _entity_filter(entity: str) -> dict:
+    return {"term": {"company": {"value": entity, "case_insensitive": True}}}
+
+
+def coverage(
+    client: Elasticsearch,
+    settings: Settings,
+    entities: list[str],
+    interval: str = "day",
+    since: str | date | datetime | None = None,
+    until: str | date | datetime | None = None,
+    count: str = "articles",
+) -> dict:
+    """Series per entity, share of voice, top sources (see docs/storage.md for the JSON shape)."""
+    if interval not in INTERVALS:
+        raise NewsroomError(f"Unknown interval {interval!r}: use day, week or month.")
+    if count not in COUNT_MODES:
+        raise NewsroomError(f"Unknown count mode {count!r}: use articles or clusters.")
+    entities = list(dict.fromkeys(e.strip() for e in entities if e and e.strip()))
+    if not entities:
+        raise NewsroomError("Give at least one --entity (a watched company, e.g. \"Mistral AI\").")
+    tz = zone(settings)
+    notes: list[str] = []
+    tz_applied = not is_standin(client)
+    bucket_tz = tz if tz_applied else ZoneInfo("UTC")
+    if not tz_applied:
+        note = (
+            f"the embedded Elasticsearch stand-in ignores time_zone: buckets are UTC {interval}s, not "
+            f"{settings.timezone} ones (use a real cluster for local-time buckets)"
+        )
+        notes.append(note)
+        log.info(note)
+    end = parse_when(until, bucket_tz, end=True) or datetime.now(UTC)
+    start = parse_when(since, bucket_tz) or (end - timedelta(days=INTERVALS[interval]))
+    if start >= end:
+        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+
+    histogram = {
+        "field": "published_at",
+        "calendar_interval": interval,
+        "min_doc_count": 0,
+        "extended_bounds": {"min": int(start.timestamp() * 1000), "max": int(end.timestamp() * 1000) - 1},
+        "format": "yyyy-MM-dd",
+    }
+    if tz_applied:
+        histogram["time_zone"] = settings.timezone
+    cluster_card = {"cardinality": {"field": "cluster_id", "precision_threshold": PRECISION}}
+    body = {
+        "size": 0,
+        "query": {
+            "bool": {
+                "filter": [{"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}],
+                "should": [_entity_filter(e) for e in entities],
+                "minimum_should_match": 1,
+            }
+        },
+        "aggs": {
+            "per_entity": {
+                "filters": {"filters": {e: _entity_filter(e) for e in entities}},
+                "aggs": {
+                    "over_time": {
+                        "date_histogram": histogram,
+                        "aggs": {"sentiment": {"avg": {"field": "sentiment.score"}}, "clusters": cluster_card},
+                    },
+                    "sentiment": {"avg": {"field": "sentiment.score"}},
+                    "clusters": cluster_card,
+                },
+            },
+            "top_sources": {
+                "terms": {"field": "source", "size": 10},
+                "aggs": {
+                    "articles": {"cardinality": {"field": "article_id", "precision_threshold": PRECISION}},
+                    "clusters": cluster_card,
+                },
+            },
+        },
+    }
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    if not client.indices.exists_alias(name=alias):
+        raise NewsroomError(f"No mentions index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
+    aggs = client.search(index=alias, **body)["aggregations"]
+
+    series: dict[str, list[dict]] = {}
+    totals: dict[str, dict] = {}
+    for entity in entities:
+        bucket = aggs["per_entity"]["buckets"][entity]
+        points = []
+        for b in bucket["over_time"]["buckets"]:
+            articles = b["doc_count"]
+            clusters = b["clusters"]["value"] if articles else 0
+            avg = b["sentiment"]["value"]
+            points.append({
+                "date": b["key_as_string"][:10],
+                "count": clusters if count == "clusters" else articles,
+                "articles": articles,
+                "clusters": clusters,
+                "sentiment": None if avg is None else round(avg, 3),
+            })
+        series[entity] = points
+        avg = bucket["sentiment"]["value"]
+        totals[entity] = {
+            "count": bucket["clusters"]["value"] if count == "clusters" else bucket["doc_count"],
+            "articles": bucket["doc_count"],
+            "clusters": bucket["clusters"]["value"] if bucket["doc_count"] else 0,
+            "sentiment": None if avg is None else round(avg, 3),
+        }
+    grand = sum(t["count"] for t in totals.values())
+    share = {e: (round(t["count"] / grand, 4) if grand else 0.0) for e, t in totals.items()}
+    top_sources = [
+        {"source": b["key"], "count": b["clusters"]["value"] if count == "clusters" else b["articles"]["value"],
+         "mentions": b["doc_count"]}
+        for b in aggs["top_sources"]["buckets"]
+    ]
+    top_sources.sort(key=lambda s: (-s["count"], s["source"]))
+    return {
+        "interval": interval,
+        "count": count,
+        "since": start.isoformat(),
+        "until": end.isoformat(),
+        "time_zone": settings.timezone if tz_applied else "UTC",
+        "requested_time_zone": settings.timezone,
+        "time_zone_applied": tz_applied,
+        "series": series,
+        "totals": totals,
+        "share_of_voice": share,
+        "top_sources": top_sources,
+        "notes": notes,
+    }
+
+
+def render_png(result: dict, path: str | Path) -> Path:
+    """Counts (top) and average sentiment (bottom) per bucket and entity, as a PNG (matplotlib, Agg)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, (ax_count, ax_sent) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
+    for entity, points in result["series"].items():
+        dates = [datetime.fromisoformat(p["date"]) for p in points]
+        share = result["share_of_voice"].get(entity, 0)
+        ax_count.plot(dates, [p["count"] for p in points], marker="o", ms=3, label=f"{entity} ({share:.0%})")
+        ax_sent.plot(dates, [float("nan") if p["sentiment"] is None else p["sentiment"] for p in points],
+                     marker="o", ms=3, linestyle="-")
+    unit = "clusters" if result.get("count") == "clusters" else "articles"
+    ax_count.set_ylabel(f"{unit} per {result['interval']}")
+    ax_count.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_count.legend(loc="upper left", fontsize=8, title="share of voice")
+    ax_count.grid(alpha=0.3)
+    ax_sent.axhline(0, color="grey", lw=0.8)
+    ax_sent.set_ylim(-1, 1)
+    ax_sent.set_ylabel("avg sentiment")
+    ax_sent.grid(alpha=0.3)
+    ax_sent.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    fig.autofmt_xdate()
+    fig.suptitle(f"Coverage per {result['interval']} ({result['time_zone']})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,458 @@
+"""Loss-free bulk indexing of enriched articles and their per-company mention documents.
+
+Guarantees (see docs/storage.md):
+- ids are deterministic (article id = sha256 of the normalised URL; mention id = sha256 of article id + company),
+  and each batch first looks the ids up (realtime mget over the alias's concrete indices), so re-running never
+  duplicates, an unchanged `content_hash` is not re-written, `first_seen_at` is kept, and rolled-over indices are
+  updated in place instead of getting a second copy;
+- mentions are written before their article: the article document is the commit marker, so a kill -9 between the
+  two leaves the article "new" and the next run rewrites the mentions under the same ids;
+- per-document rejections go to <data_dir>/dead-letter.jsonl with the reason; 429/503/lost connections are retried
+  with exponential backoff; if Elasticsearch stays down the remaining records go to <data_dir>/spool/*.jsonl, which
+  `replay_spool` (`newsroom replay`) indexes later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+from elastic_transport import ConnectionError as ESConnectionError
+from elastic_transport import ConnectionTimeout, TransportError
+from elasticsearch import ApiError, Elasticsearch, helpers
+from pydantic import ValidationError
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from pipeline.dedup import signature
+from pipeline.errors import StoreError
+from pipeline.models import EnrichedArticle
+from pipeline.settings import Settings
+from pipeline.store.templates import index_names
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = {429, 502, 503, 504}
+
+
+@dataclass
+class IndexStats:
+    received: int = 0  # enriched records handed to the indexer
+    created: int = 0  # new article documents
+    updated: int = 0  # existing article whose content changed (first_seen_at kept)
+    unchanged: int = 0  # same content hash: not re-written
+    mentions: int = 0  # mention documents written
+    mentions_deleted: int = 0  # stale mentions of changed articles
+    dead_letters: int = 0
+    spooled: int = 0
+    retries: int = 0
+    replayed_files: int = 0
+    spool_files: list[str] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        """Articles now safely in Elasticsearch (written or already identical there)."""
+        return self.created + self.updated + self.unchanged
+
+    def add(self, other: IndexStats) -> IndexStats:
+        for name, value in asdict(other).items():
+            mine = getattr(self, name)
+            setattr(self, name, mine + value)
+        return self
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "stored": self.stored}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pure document builders
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def mention_id(article_id: str, company: str) -> str:
+    return hashlib.sha256(f"{article_id}\n{company}".encode()).hexdigest()
+
+
+def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: datetime | None = None) -> dict:
+    """The `<prefix>-articles` document of an enriched article (fields: pipeline.store.templates)."""
+    art, enr = rec.article, rec.enrichment
+    doc = {
+        "id": art.id,
+        "url": art.url,
+        "canonical_url": art.canonical_url,
+        "domain": art.domain,
+        "source": art.source,
+        "feed_tags": art.feed_tags,
+        "lang": enr.lang or art.lang,
+        "lang_declared": art.lang,
+        "enrichment_level": enr.level,
+        "title": art.title,
+        "text": art.text,
+        "description": art.description,
+        "authors": art.authors,
+        "site_name": art.site_name,
+        "orgs": enr.orgs,
+        "persons": enr.entities.PER,
+        "places": enr.entities.LOC,
+        "misc": enr.entities.MISC,
+        "entity_orgs": enr.entities.ORG,
+        "topics": enr.topics,
+        # No date from the page or the feed: the first fetch time stands in, so the article still counts.
+        "published_at": _iso(art.published_at or art.fetched_at),
+        "first_seen_at": _iso(art.fetched_at),
+        "indexed_at": _iso(now or datetime.now(UTC)),
+        "sentiment": {"score": enr.sentiment.score, "label": enr.sentiment.label},
+        "company_sentiment": [
+            {"company": company, "score": s.score, "label": s.label} for company, s in enr.entity_sentiment.items()
+        ],
+        "extraction": art.extraction,
+        "word_count": art.word_count,
+        "content_hash": art.content_hash,
+        "cluster_id": rec.cluster_id or art.id,
+        "warc_file": art.warc_file,
+        "warc_offset": art.warc_offset,
+        "minhash": signature(art.text),
+        "run_id": run_id,
+    }
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def mention_documents(rec: EnrichedArticle, *, run_id: str | None = None, now: datetime | None = None) -> list[dict]:
+    """One flat document per watched company the article mentions (Kibana charts per-company series from these)."""
+    art, enr = rec.article, rec.enrichment
+    docs = []
+    article_sentiment = {"score": enr.sentiment.score, "label": enr.sentiment.label}
+    for company in dict.fromkeys(enr.orgs):
+        toward = enr.entity_sentiment.get(company)
+        doc = {
+            "article_id": art.id,
+            "company": company,
+            # Without a sentiment toward the company, the article's tone is the best estimate we have.
+            "sentiment": {"score": toward.score, "label": toward.label} if toward else article_sentiment,
+            "article_sentiment": article_sentiment,
+            "published_at": _iso(art.published_at or art.fetched_at),
+            "indexed_at": _iso(now or datetime.now(UTC)),
+            "source": art.source,
+            "domain": art.domain,
+            "lang": enr.lang or art.lang,
+            "topics": enr.topics,
+            "feed_tags": art.feed_tags,
+            "title": art.title,
+            "url": art.url,
+            "cluster_id": rec.cluster_id or art.id,
+            "run_id": run_id,
+        }
+        docs.append({k: v for k, v in doc.items() if v is not None})
+    return docs
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Files: dead letters and spool
+# ----------------------------------------------------------------------------------------------------------
+
+
+def dead_letter_path(settings: Settings) -> Path:
+    return settings.data_dir / "dead-letter.jsonl"
+
+
+def spool_dir(settings: Settings) -> Path:
+    return settings.data_dir / "spool"
+
+
+def _append_jsonl(path: Path, rows: Iterable[dict]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("a", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            n += 1
+        fh.flush()
+        os.fsync(fh.fileno())
+    return n
+
+
+class _Spool:
+    """One spool file per indexing call, created on first use."""
+
+    def __init__(self, settings: Settings, run_id: str | None):
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        self.path = spool_dir(settings) / f"{stamp}-{run_id or 'run'}-{os.getpid()}.jsonl"
+
+    def write(self, records: list[EnrichedArticle]) -> int:
+        return _append_jsonl(self.path, (json.loads(r.model_dump_json()) for r in records))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Indexing
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, (ESConnectionError, ConnectionTimeout)):
+        return True
+    if isinstance(exc, ApiError) and exc.meta.status in RETRY_STATUSES:
+        return True
+    if isinstance(exc, helpers.BulkIndexError):
+        return False
+    return isinstance(exc, TransportError) and not isinstance(exc, ApiError)
+
+
+def _concrete_indices(client: Elasticsearch, alias: str) -> list[str]:
+    return sorted(client.indices.get_alias(name=alias).keys())
+
+
+def _lookup(client: Elasticsearch, indices: list[str], ids: list[str], fields: list[str]) -> dict[str, dict]:
+    """Realtime lookup of ids over every concrete index of an alias: id → {"_index", **source}."""
+    if not ids or not indices:
+        return {}
+    docs = [{"_index": index, "_id": doc_id, "_source": fields} for index in indices for doc_id in ids]
+    found: dict[str, dict] = {}
+    for doc in client.mget(docs=docs)["docs"]:
+        if doc.get("found"):
+            found.setdefault(doc["_id"], {"_index": doc["_index"], **(doc.get("_source") or {})})
+    return found
+
+
+def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str], batch: int = 500) -> set[str]:
+    """Which of these article ids are already indexed (the Collector's `is_known`)."""
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not client.indices.exists_alias(name=alias):
+        return set()
+    indices = _concrete_indices(client, alias)
+    known: set[str] = set()
+    for start in range(0, len(ids), batch):
+        known.update(_lookup(client, indices, ids[start : start + batch], ["content_hash"]))
+    return known
+
+
+class _Indexer:
+    def __init__(self, client: Elasticsearch, settings: Settings, run_id: str | None):
+        self.client = client
+        self.settings = settings
+        self.run_id = run_id
+        self.names = index_names(settings.es_index_prefix)
+        self.stats = IndexStats()
+        self._setup_checked = False
+
+    def _ensure_setup(self) -> None:
+        if self._setup_checked:
+            return
+        if not (
+            self.client.indices.exists_alias(name=self.names["articles"])
+            and self.client.indices.exists_alias(name=self.names["mentions"])
+        ):
+            from pipeline.store.setup import ensure_setup
+
+            ensure_setup(self.client, self.settings)
+        self._setup_checked = True
+
+    def _actions(self, batch: list[EnrichedArticle]) -> list[dict]:
+        """Bulk actions for one batch: mentions first, then the articles (the commit markers)."""
+        now = datetime.now(UTC)
+        article_indices = _concrete_indices(self.client, self.names["articles"])
+        mention_indices = _concrete_indices(self.client, self.names["mentions"])
+        existing = _lookup(
+            self.client, article_indices, [r.article.id for r in batch], ["content_hash", "first_seen_at", "cluster_id"]
+        )
+        to_write: list[tuple[EnrichedArticle, dict | None]] = []
+        for rec in batch:
+            old = existing.get(rec.article.id)
+            if old and old.get("content_hash") == rec.article.content_hash:
+                self.stats.unchanged += 1
+            else:
+                to_write.append((rec, old))
+        if not to_write:
+            return []
+
+        wanted: dict[str, tuple[str, dict]] = {}
+        for rec, old in to_write:
+            cluster = (old or {}).get("cluster_id") or rec.cluster_id
+            rec_for_docs = rec.model_copy(update={"cluster_id": cluster}) if cluster != rec.cluster_id else rec
+            for doc in mention_documents(rec_for_docs, run_id=self.run_id, now=now):
+                wanted[mention_id(rec.article.id, doc["company"])] = (rec.article.id, doc)
+        old_mentions = _lookup(self.client, mention_indices, list(wanted), ["article_id"])
+        actions: list[dict] = []
+        changed_ids = [rec.article.id for rec, old in to_write if old]
+        if changed_ids:  # companies no longer mentioned by a changed article
+            stale = self.client.search(
+                index=self.names["mentions"],
+                query={"terms": {"article_id": changed_ids}},
+                _source=False,
+                size=10_000,
+            )["hits"]["hits"]
+            for hit in stale:
+                if hit["_id"] not in wanted:
+                    actions.append({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"],
+                                    "_meta_kind": "mention-delete", "_meta_article": None})
+        for mid, (article_id, doc) in wanted.items():
+            target = old_mentions.get(mid, {}).get("_index")
+            actions.append(
+                {"_op_type": "index", "_index": target or self.names["mentions"], "_id": mid, "_source": doc,
+                 "_meta_kind": "mention", "_meta_article": article_id}
+            )
+        for rec, old in to_write:
+            doc = article_document(rec, run_id=self.run_id, now=now)
+            if old:
+                doc["first_seen_at"] = old.get("first_seen_at", doc["first_seen_at"])
+                doc["cluster_id"] = old.get("cluster_id") or doc["cluster_id"]
+                actions.append({"_op_type": "index", "_index": old["_index"], "_id": rec.article.id, "_source": doc,
+                                "_meta_kind": "article-update", "_meta_article": rec.article.id})
+            else:
+                actions.append({"_op_type": "create", "_index": self.names["articles"], "_id": rec.article.id,
+                                "_source": doc, "_meta_kind": "article",
+                                "_meta_article": rec.article.id})
+        return actions
+
+    def _send(self, actions: list[dict]) -> None:
+        # streaming_bulk yields retried (429) items late, so results are matched to actions by id, not position.
+        by_id = {a["_id"]: (a.pop("_meta_kind"), a.pop("_meta_article"), a) for a in actions}
+        dead: list[dict] = []
+        results = helpers.streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=500,
+            raise_on_error=False,
+            max_retries=self.settings.es_retries,  # per-document 429s
+            initial_backoff=self.settings.es_backoff_base,
+            max_backoff=self.settings.es_backoff_max,
+        )
+        counts = {"article": 0, "article-update": 0, "mention": 0, "mention-delete": 0}
+        for ok, item in results:
+            op, info = next(iter(item.items()))
+            kind, article_id, action = by_id[info["_id"]]
+            if ok:
+                if op == "delete":
+                    self.stats.mentions_deleted += 1
+                else:
+                    counts[kind] += 1
+                continue
+            if op == "delete" and info.get("status") == 404:
+                continue
+            if kind == "article" and info.get("status") == 409:  # indexed meanwhile by a concurrent task
+                self.stats.unchanged += 1
+                continue
+            dead.append({
+                "time": datetime.now(UTC).isoformat(),
+                "kind": kind,
+                "article_id": article_id,
+                "index": info.get("_index") or action.get("_index"),
+                "id": info.get("_id") or action.get("_id"),
+                "status": info.get("status"),
+                "reason": info.get("error"),
+                "document": action.get("_source"),
+            })
+        self.stats.created += counts["article"]
+        self.stats.updated += counts["article-update"]
+        self.stats.mentions += counts["mention"]
+        if dead:
+            self.stats.dead_letters += _append_jsonl(dead_letter_path(self.settings), dead)
+            log.warning("%d document(s) rejected by Elasticsearch; see %s", len(dead), dead_letter_path(self.settings))
+
+    def index_batch(self, batch: list[EnrichedArticle]) -> None:
+        """One batch, retried as a whole on transient errors (safe: ids and lookups make it idempotent)."""
+        attempt_no = 0
+        for attempt in Retrying(
+            retry=retry_if_exception(_is_transient),
+            stop=stop_after_attempt(max(1, self.settings.es_retries)),
+            wait=wait_exponential(multiplier=self.settings.es_backoff_base, max=self.settings.es_backoff_max),
+            reraise=True,
+        ):
+            with attempt:
+                attempt_no += 1
+                if attempt_no > 1:
+                    self.stats.retries += 1
+                    log.warning("Elasticsearch unavailable; retrying batch of %d (attempt %d)", len(batch), attempt_no)
+                self._ensure_setup()
+                actions = self._actions(batch)
+                if actions:
+                    self._send(actions)
+
+    def refresh(self) -> None:
+        try:
+            self.client.indices.refresh(index=f"{self.names['articles']},{self.names['mentions']}")
+        except (ApiError, TransportError) as exc:
+            log.info("refresh after indexing failed: %s", exc)
+
+
+def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[EnrichedArticle]]:
+    """Batches of distinct article ids (the last record of an id wins)."""
+    it = iter(records)
+    while batch := list(islice(it, size)):
+        yield list({rec.article.id: rec for rec in batch}.values())
+
+
+def index_enriched(
+    client: Elasticsearch,
+    settings: Settings,
+    records: Iterable[EnrichedArticle],
+    *,
+    run_id: str | None = None,
+    spool_on_failure: bool = True,
+    refresh: bool = True,
+) -> IndexStats:
+    """Index articles + mentions in batches; dead-letter rejections; spool to disk if Elasticsearch stays down.
+
+    Consumes `records` lazily (memory bounded by `settings.es_bulk_chunk`). With `spool_on_failure=False`
+    an unreachable Elasticsearch raises StoreError instead (used by replay, which keeps its file).
+    """
+    indexer = _Indexer(client, settings, run_id)
+    spool: _Spool | None = None
+    for batch in _batches(records, max(1, settings.es_bulk_chunk)):
+        indexer.stats.received += len(batch)
+        if spool is None:
+            try:
+                indexer.index_batch(batch)
+                continue
+            except (ApiError, TransportError) as exc:
+                if not _is_transient(exc) or not spool_on_failure:
+                    raise StoreError(f"Elasticsearch failed while indexing {len(batch)} article(s): {exc}") from exc
+                spool = _Spool(settings, run_id)
+                log.warning("Elasticsearch is down (%s): spooling the remaining articles to %s", exc, spool.path)
+        indexer.stats.spooled += spool.write(batch)
+    if spool is not None:
+        indexer.stats.spool_files.append(str(spool.path))
+    elif refresh and indexer.stats.received:
+        indexer.refresh()
+    return indexer.stats
+
+
+def _read_spool(path: Path, bad: list[int]) -> Iterator[EnrichedArticle]:
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield EnrichedArticle.model_validate_json(line)
+            except ValidationError:  # a line cut short by a crash while spooling: that article was not committed
+                bad.append(line_no)
+
+
+def replay_spool(client: Elasticsearch, settings: Settings) -> IndexStats:
+    """Index every spooled file, oldest first; a file is deleted only once fully indexed."""
+    total = IndexStats()
+    directory = spool_dir(settings)
+    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
+        bad: list[int] = []
+        stats = index_enriched(client, settings, _read_spool(path, bad), run_id=f"replay-{int(time.time())}",
+                               spool_on_failure=False)
+        if bad:
+            log.warning("%s: skipped %d unreadable line(s) %s (cut short by a crash)", path, len(bad), bad[:10])
+        path.unlink()
+        stats.replayed_files = 1
+        total.add(stats)
+    return total

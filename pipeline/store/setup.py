@@ -1,0 +1,107 @@
+"""`newsroom setup`: ILM policy, component + composable templates, bootstrap indices and write aliases.
+
+Idempotent: every object is put (templates, policy) or created only when missing (indices, aliases), so running it
+twice, or from several Airflow tasks at once, converges to the same state.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
+
+from pipeline.errors import StoreError
+from pipeline.settings import Settings
+from pipeline.store import templates
+
+log = logging.getLogger(__name__)
+
+
+def _ilm_available(client: Elasticsearch) -> bool:
+    """The stand-in (and clusters with ILM disabled) answer 400 'no handler' / 404 on the ILM API."""
+    try:
+        client.ilm.get_status()
+        return True
+    except (BadRequestError, NotFoundError):
+        return False
+    except ApiError as exc:
+        if exc.meta.status in (400, 404, 405, 501):
+            return False
+        raise
+
+
+def _create_bootstrap_index(client: Elasticsearch, alias: str) -> bool:
+    """Create <alias>-000001 carrying the write alias, unless the alias already exists."""
+    if client.indices.exists_alias(name=alias):
+        return False
+    try:
+        client.indices.create(index=templates.first_index(alias), aliases={alias: {"is_write_index": True}})
+        return True
+    except BadRequestError as exc:
+        if exc.error == "resource_already_exists_exception":  # another process was faster
+            return False
+        raise
+
+
+def _manual_rollover(client: Elasticsearch, alias: str, settings: Settings) -> bool:
+    """Without ILM: roll the alias over when the age/size conditions are met (checked at each setup/ingest)."""
+    try:
+        result = client.indices.rollover(
+            alias=alias,
+            conditions={"max_age": settings.es_rollover_max_age, "max_primary_shard_size": settings.es_rollover_max_size},
+        )
+        return bool(result.get("rolled_over"))
+    except ApiError as exc:
+        log.info("rollover check for %s not applied: %s", alias, exc)
+        return False
+
+
+def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
+    """Install everything the pipeline writes to; return what was created and what already existed."""
+    prefix = settings.es_index_prefix
+    names = templates.index_names(prefix)
+    report: dict = {"ilm": None, "component_templates": [], "index_templates": [], "created": [], "existing": [], "notes": []}
+    try:
+        with_ilm = _ilm_available(client)
+        if with_ilm:
+            policy = templates.ilm_policy_name(prefix)
+            client.ilm.put_lifecycle(name=policy, policy=templates.ilm_policy(settings))
+            report["ilm"] = policy
+        else:
+            note = (
+                "ILM API not available on this cluster (the embedded stand-in has none): no lifecycle policy; "
+                "indices roll over when `newsroom setup`/`ingest` finds the age/size conditions met, and old indices "
+                "are not deleted automatically."
+            )
+            log.info(note)
+            report["notes"].append(note)
+        for name, body in templates.component_templates(settings, with_ilm).items():
+            client.cluster.put_component_template(name=name, template=body, meta={"managed_by": "newsroom"})
+            report["component_templates"].append(name)
+        for name, body in templates.index_templates(settings, with_ilm).items():
+            client.indices.put_index_template(name=name, **body)
+            report["index_templates"].append(name)
+        for kind in templates.ROLLOVER_KINDS:
+            alias = names[kind]
+            if _create_bootstrap_index(client, alias):
+                report["created"].append(templates.first_index(alias))
+            else:
+                report["existing"].append(alias)
+                if not with_ilm and _manual_rollover(client, alias, settings):
+                    report["notes"].append(f"{alias} rolled over")
+        if client.indices.exists(index=names["runs"]):
+            report["existing"].append(names["runs"])
+        else:
+            try:
+                client.indices.create(index=names["runs"])
+                report["created"].append(names["runs"])
+            except BadRequestError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise
+    except ApiError as exc:
+        raise StoreError(f"Elasticsearch refused the newsroom setup ({prefix}-*): {exc}") from exc
+    except TransportError as exc:
+        raise StoreError(f"Elasticsearch is unreachable during setup: {exc}") from exc
+    report["ilm_available"] = with_ilm
+    return report

@@ -1,0 +1,119 @@
+"""Coverage series, share of voice, top sources and the PNG chart, on records with known dates (stand-in)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from _store_helpers import drop_prefix, make_record, story
+
+from pipeline.coverage import coverage, render_png
+from pipeline.dedup import NearDuplicateIndex
+from pipeline.settings import load_settings
+from pipeline.store.client import make_client
+from pipeline.store.indexing import index_enriched
+
+WIRE = story(500, words=250)
+
+
+def _at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def indexed(es_url):
+    settings = load_settings()
+    client = make_client(settings)
+    records = [
+        make_record("https://a.example/tribune", WIRE, published=_at(20, 9, 30), source="Le Quotidien",
+                    orgs={"Mistral AI": -0.6, "Nvidia": -0.4}, score=-0.5),
+        # the same wire story under another URL and title: same cluster
+        make_record("https://b.example/depeche", WIRE + " Mise à jour.", title="Autre titre", published=_at(20, 11),
+                    source="World Wire", orgs={"Mistral AI": -0.6}, score=-0.5, lang="en"),
+        make_record("https://a.example/sap", story(501), published=_at(20, 17, 45), source="The Compute Ledger",
+                    orgs={"Mistral AI": 0.5}, score=0.5, lang="en"),
+        make_record("https://a.example/ai-act", story(502), published=_at(17, 14), source="Le Quotidien",
+                    orgs={"Mistral AI": 0.0, "OpenAI": 0.0}, score=0.0),
+        make_record("https://a.example/export", story(503), published=_at(18, 16, 30), source="The Compute Ledger",
+                    orgs={"Nvidia": -0.7}, score=-0.7, lang="en"),
+        # 23:30 UTC on the 21st is 00:30 on the 22nd in Paris: UTC buckets put it on the 21st
+        make_record("https://a.example/late", story(504), published=_at(21, 23, 30), source="Le Quotidien",
+                    orgs={"Nvidia": 0.2}, score=0.2),
+        make_record("https://a.example/old", story(505), published=datetime(2026, 10, 1, 12, tzinfo=UTC),
+                    orgs={"Mistral AI": 0.9}, score=0.9),  # outside the window
+    ]
+    dedup = NearDuplicateIndex()
+    for rec in records:
+        rec.cluster_id = dedup.assign(rec.article.id, rec.article.text)
+    stats = index_enriched(client, settings, records)
+    assert stats.created == len(records)
+    yield settings, client
+    drop_prefix(client, settings.es_index_prefix)
+
+
+def _by_date(points):
+    return {p["date"]: p for p in points}
+
+
+def test_daily_series_share_of_voice_and_sources(indexed):
+    settings, client = indexed
+    result = coverage(client, settings, ["Mistral AI", "nvidia"], since="2026-11-16", until="2026-11-22")
+    assert result["interval"] == "day"
+    mistral, nvidia = _by_date(result["series"]["Mistral AI"]), _by_date(result["series"]["nvidia"])
+    assert list(mistral) == [f"2026-11-{d}" for d in range(16, 23)]  # empty days included
+    assert {d: p["count"] for d, p in mistral.items() if p["count"]} == {"2026-11-17": 1, "2026-11-20": 3}
+    assert mistral["2026-11-20"]["sentiment"] == pytest.approx((-0.6 - 0.6 + 0.5) / 3, abs=1e-3)
+    assert mistral["2026-11-16"]["sentiment"] is None
+    assert {d: p["count"] for d, p in nvidia.items() if p["count"]} == {"2026-11-18": 1, "2026-11-20": 1, "2026-11-21": 1}
+    assert result["share_of_voice"] == {"Mistral AI": pytest.approx(4 / 7, abs=1e-3), "nvidia": pytest.approx(3 / 7, abs=1e-3)}
+    sources = {s["source"]: s["count"] for s in result["top_sources"]}
+    assert sources == {"Le Quotidien": 3, "The Compute Ledger": 2, "World Wire": 1}
+    # the stand-in buckets in UTC and the result says so
+    assert result["time_zone_applied"] is False and result["time_zone"] == "UTC" and result["notes"]
+
+
+def test_cluster_counts_merge_the_wire_copies(indexed):
+    settings, client = indexed
+    result = coverage(client, settings, ["Mistral AI"], since="2026-11-16", until="2026-11-22", count="clusters")
+    day = _by_date(result["series"]["Mistral AI"])["2026-11-20"]
+    assert (day["count"], day["articles"], day["clusters"]) == (2, 3, 2)
+
+
+def test_weekly_buckets_start_on_monday(indexed):
+    settings, client = indexed
+    result = coverage(client, settings, ["Mistral AI"], interval="week", since="2026-11-16", until="2026-11-22")
+    assert [(p["date"], p["count"]) for p in result["series"]["Mistral AI"]] == [("2026-11-16", 4)]
+
+
+def test_png_chart(indexed, tmp_path):
+    settings, client = indexed
+    result = coverage(client, settings, ["Mistral AI", "Nvidia"], since="2026-11-16", until="2026-11-22")
+    path = render_png(result, tmp_path / "chart.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+
+
+def test_coverage_cli_json_and_png(indexed, tmp_path):
+    png = tmp_path / "out.png"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "coverage", "--entity", "Mistral AI", "--entity", "Nvidia",
+         "--since", "2026-11-16", "--until", "2026-11-22", "--json", "--png", str(png)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["series"]["Nvidia"][2] == {"date": "2026-11-18", "count": 1, "articles": 1, "clusters": 1, "sentiment": -0.7}
+    assert png.exists()
+
+
+def test_paris_buckets_on_a_real_cluster(real_es_url):
+    """On real Elasticsearch the 23:30 UTC article falls on the next Paris day."""
+    settings = load_settings()
+    client = make_client(settings)
+    rec = make_record("https://a.example/tz-late", story(900), published=_at(21, 23, 30), orgs={"Zzz Test Co": 0.1})
+    index_enriched(client, settings, [rec])
+    result = coverage(client, settings, ["Zzz Test Co"], since="2026-11-21", until="2026-11-22")
+    assert result["time_zone_applied"] is True
+    assert {p["date"]: p["count"] for p in result["series"]["Zzz Test Co"]} == {"2026-11-21": 0, "2026-11-22": 1}

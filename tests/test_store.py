@@ -1,0 +1,223 @@
+"""Elasticsearch storage on the stand-in: setup, idempotent indexing, dead letters, spool/replay, run records."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline.dedup import NearDuplicateIndex
+from pipeline.runs import RunSummary, merge_summaries, write_run_record
+from pipeline.settings import load_settings
+from pipeline.store.client import make_client
+from pipeline.store.embedded import EmbeddedStore, free_port
+from pipeline.store.indexing import (
+    article_document,
+    dead_letter_path,
+    index_enriched,
+    known_article_ids,
+    mention_documents,
+    replay_spool,
+    spool_dir,
+)
+from pipeline.store.setup import ensure_setup
+from pipeline.store.templates import ARTICLE_PROPERTIES, MENTION_PROPERTIES, index_names
+from _store_helpers import drop_prefix, make_record, story
+
+
+@pytest.fixture
+def store(es_url):
+    settings = load_settings()
+    client = make_client(settings)
+    yield settings, client
+    drop_prefix(client, settings.es_index_prefix)
+
+
+def _count(client, index: str) -> int:
+    client.indices.refresh(index=index)
+    return client.count(index=index)["count"]
+
+
+def test_setup_is_idempotent_and_strict(store):
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    first = ensure_setup(client, settings)
+    assert set(first["created"]) == {f"{names['articles']}-000001", f"{names['mentions']}-000001", names["runs"]}
+    assert first["ilm_available"] is False and first["notes"]  # the stand-in has no ILM: said, not hidden
+    second = ensure_setup(client, settings)
+    assert second["created"] == [] and set(second["existing"]) == {names["articles"], names["mentions"], names["runs"]}
+    template = client.indices.get_index_template(name=names["articles"])["index_templates"][0]["index_template"]
+    assert f"{settings.es_index_prefix}-articles-mappings" in template["composed_of"]
+    aliases = client.indices.get_alias(name=names["articles"])
+    assert aliases[f"{names['articles']}-000001"]["aliases"][names["articles"]]["is_write_index"] is True
+    mapping = client.indices.get_mapping(index=names["articles"])[f"{names['articles']}-000001"]["mappings"]
+    assert mapping["dynamic"] == "strict"
+    assert mapping["properties"]["title"]["fields"]["fr"]["analyzer"] == "french"
+    assert mapping["properties"]["text"]["fields"]["en"]["analyzer"] == "english"
+
+
+def test_documents_fit_the_mappings():
+    rec = make_record("https://example.org/a", story(1), orgs={"Mistral AI": -0.6, "Nvidia": 0.1}, score=-0.4)
+    doc = article_document(rec)
+    assert set(doc) <= set(ARTICLE_PROPERTIES)
+    assert doc["id"] == rec.article.id and doc["orgs"] == ["Mistral AI", "Nvidia"] and doc["cluster_id"] == rec.article.id
+    mentions = mention_documents(rec)
+    assert [m["company"] for m in mentions] == ["Mistral AI", "Nvidia"]
+    assert all(set(m) <= set(MENTION_PROPERTIES) for m in mentions)
+    assert mentions[0]["sentiment"] == {"score": -0.6, "label": "negative"}
+    assert mentions[0]["article_sentiment"]["score"] == -0.4
+
+
+def test_indexing_twice_creates_nothing_new_and_keeps_first_seen(store):
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    first_seen = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    records = [
+        make_record(f"https://example.org/a{i}", story(i), orgs={"Mistral AI": 0.2, "Nvidia": -0.3}, fetched=first_seen)
+        for i in range(5)
+    ]
+    stats = index_enriched(client, settings, records)
+    assert (stats.created, stats.unchanged, stats.mentions, stats.dead_letters) == (5, 0, 10, 0)
+    assert known_article_ids(client, settings, [r.article.id for r in records] + ["nope"]) == {r.article.id for r in records}
+
+    # Same content again (fetched later): nothing re-written.
+    again = [r.model_copy(update={"article": r.article.model_copy(update={"fetched_at": datetime.now(UTC)})}) for r in records]
+    stats = index_enriched(client, settings, again)
+    assert (stats.created, stats.updated, stats.unchanged, stats.mentions) == (0, 0, 5, 0)
+
+    # One article changed and no longer mentions Nvidia: updated in place, first_seen_at kept, stale mention gone.
+    changed = make_record("https://example.org/a0", story(100), orgs={"Mistral AI": 0.5}, fetched=datetime.now(UTC))
+    stats = index_enriched(client, settings, [changed])
+    assert (stats.created, stats.updated, stats.mentions, stats.mentions_deleted) == (0, 1, 1, 1)
+    assert _count(client, names["articles"]) == 5
+    assert _count(client, names["mentions"]) == 9
+    doc = client.get(index=f"{names['articles']}-000001", id=changed.article.id)["_source"]
+    assert doc["content_hash"] == changed.article.content_hash
+    assert datetime.fromisoformat(doc["first_seen_at"]) == first_seen
+
+
+def test_updates_go_to_the_index_holding_the_document_after_rollover(store):
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    rec = make_record("https://example.org/rolled", story(7), orgs={"OVHcloud": 0.4})
+    index_enriched(client, settings, [rec])
+    assert client.indices.rollover(alias=names["articles"])["rolled_over"]
+    assert client.indices.rollover(alias=names["mentions"])["rolled_over"]
+    changed = make_record("https://example.org/rolled", story(8), orgs={"OVHcloud": 0.1})
+    stats = index_enriched(client, settings, [changed])
+    assert stats.updated == 1 and stats.created == 0
+    assert _count(client, names["articles"]) == 1 and _count(client, names["mentions"]) == 1
+    assert _count(client, f"{names['articles']}-000002") == 0
+
+
+def test_rejected_document_goes_to_dead_letter_file(store):
+    settings, client = store
+    good = make_record("https://example.org/good", story(1), orgs={"SAP": 0.3})
+    bad = make_record("https://example.org/bad", story(2), orgs={"SAP": 0.3})
+    bad.article.word_count = 3_000_000_000  # out of range for the `integer` mapping: Elasticsearch rejects it
+    stats = index_enriched(client, settings, [good, bad])
+    assert (stats.created, stats.dead_letters) == (1, 1)
+    lines = dead_letter_path(settings).read_text().splitlines()
+    assert len(lines) == 1
+    entry = json.loads(lines[0])
+    assert entry["article_id"] == bad.article.id and entry["status"] == 400
+    assert "word_count" in json.dumps(entry["reason"]) and entry["document"]["url"] == bad.article.url
+
+
+def test_elasticsearch_lost_mid_run_spools_then_replay_indexes_everything(tmp_path, monkeypatch):
+    """The store dies after the first batch: the rest is spooled; replay after restart loses nothing."""
+    es = EmbeddedStore(tmp_path / "own-es", port=free_port())
+    url = es.up()
+    monkeypatch.setenv("NEWSROOM_ES_URL", url)
+    monkeypatch.setenv("NEWSROOM_ES_BULK_CHUNK", "3")
+    monkeypatch.setenv("NEWSROOM_ES_RETRIES", "2")
+    monkeypatch.setenv("NEWSROOM_ES_BACKOFF_BASE", "0.05")
+    settings = load_settings()
+    client = make_client(settings, max_retries=0, request_timeout=5)
+    records = [make_record(f"https://example.org/s{i}", story(i), orgs={"Thales": 0.2}) for i in range(10)]
+
+    def stream():
+        for i, rec in enumerate(records):
+            if i == 3:
+                es.down()  # Elasticsearch goes away after the first batch was indexed
+            yield rec
+
+    try:
+        stats = index_enriched(client, settings, stream())
+        assert stats.created == 3 and stats.spooled == 7 and stats.retries >= 1
+        spooled = list(spool_dir(settings).glob("*.jsonl"))
+        assert len(spooled) == 1 and len(spooled[0].read_text().splitlines()) == 7
+
+        es.up()
+        client = make_client(settings)
+        replayed = replay_spool(client, settings)
+        assert replayed.created == 7 and replayed.replayed_files == 1
+        assert not list(spool_dir(settings).glob("*.jsonl"))
+        names = index_names(settings.es_index_prefix)
+        assert _count(client, names["articles"]) == 10 and _count(client, names["mentions"]) == 10
+        assert replay_spool(client, settings).created == 0  # nothing left, nothing doubled
+    finally:
+        es.down()
+
+
+def test_replay_keeps_the_spool_when_elasticsearch_is_still_down(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ES_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("NEWSROOM_ES_RETRIES", "1")
+    settings = load_settings()
+    client = make_client(settings, max_retries=0, request_timeout=2)
+    stats = index_enriched(client, settings, [make_record("https://example.org/x", story(3))])
+    assert stats.spooled == 1
+    from pipeline.errors import StoreError
+
+    with pytest.raises(StoreError):
+        replay_spool(client, settings)
+    assert len(list(spool_dir(settings).glob("*.jsonl"))) == 1
+
+
+def test_near_duplicates_share_a_cluster_rebuilt_from_the_store(store):
+    settings, client = store
+    wire = story(42, words=300)
+    index = NearDuplicateIndex()
+    a = make_record("https://example.org/wire-a", wire, title="Mistral et Nvidia s'allient")
+    b = make_record("https://example.org/wire-b", wire.replace("article42", "Par AFP.") + " Mis à jour à 14h.",
+                    title="Alliance Mistral–Nvidia")
+    c = make_record("https://example.org/other", story(43, words=300))
+    for rec in (a, b, c):
+        rec.cluster_id = index.assign(rec.article.id, rec.article.text)
+    assert b.cluster_id == a.cluster_id == a.article.id and c.cluster_id == c.article.id
+    index_enriched(client, settings, [a, c])
+
+    rebuilt = NearDuplicateIndex.from_store(client, settings)
+    assert len(rebuilt) == 2
+    assert rebuilt.assign(b.article.id, b.article.text) == a.article.id
+
+
+def test_run_records_merge_and_store(store):
+    settings, client = store
+    parts = [
+        RunSummary(run_id="r1", started_at="2026-11-23T10:00:00+00:00", finished_at="2026-11-23T10:01:00+00:00",
+                   counts={"articles": 4, "indexed": 4}, feeds=["A"]).as_dict(),
+        RunSummary(run_id="r1-b", status="partial", started_at="2026-11-23T10:00:30+00:00",
+                   finished_at="2026-11-23T10:02:00+00:00", counts={"articles": 2, "indexed": 1},
+                   feed_errors=[{"feed": "B", "url": "http://b", "error": "timeout"}], dead_letters=1,
+                   feeds=["B"]).as_dict(),
+    ]
+    merged = merge_summaries(parts, run_id="dag-run-1")
+    assert merged["counts"] == {"articles": 6, "indexed": 5} and merged["status"] == "partial"
+    assert merged["parts"] == 2 and merged["duration_s"] == 120.0 and merged["feeds"] == ["A", "B"]
+    write_run_record(client, settings, merged)
+    write_run_record(client, settings, merged)  # same run id: replaced, not duplicated
+    runs = index_names(settings.es_index_prefix)["runs"]
+    hits = client.search(index=runs)["hits"]["hits"]
+    assert len(hits) == 1 and hits[0]["_source"]["counts"]["indexed"] == 5
+    assert hits[0]["_source"]["feed_errors"][0]["feed"] == "B"
+
+
+def test_ilm_policy_on_a_real_cluster(real_es_url):
+    settings = load_settings()
+    client = make_client(settings)
+    report = ensure_setup(client, settings)
+    assert report["ilm_available"] and report["ilm"]
+    policy = client.ilm.get_lifecycle(name=report["ilm"])[report["ilm"]]["policy"]
+    assert set(policy["phases"]) == {"hot", "delete"}
