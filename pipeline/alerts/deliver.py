@@ -1,0 +1,290 @@
+"""Delivery channels: e-mail (SMTP), Slack incoming webhook, generic JSON webhook with optional HMAC signature.
+
+Each `send_*` either delivers the whole message or raises DeliveryError; the caller records what was delivered
+(and only that), so a failure leaves the alert pending for the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+import httpx
+
+from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, slack_snippet
+from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
+from pipeline.errors import ConfigError, NewsroomError
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SMTP_SECURITY = ("starttls", "ssl", "none")
+SIGNATURE_HEADER = "X-Newsroom-Signature"  # "sha256=<hex HMAC-SHA256 of the raw body>"
+
+
+class DeliveryError(NewsroomError):
+    """A channel did not accept the message (the alert stays pending)."""
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Rendering
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _tone(item: AlertItem) -> str:
+    parts = []
+    if item.sentiment is not None:
+        parts.append(f"article {item.sentiment:+.2f}")
+    parts += [f"{company} {score:+.2f}" for company, score in item.company_sentiment.items() if score is not None]
+    return ", ".join(parts)
+
+
+def subject_line(rule: Rule, items: list[AlertItem], prefix: str = "") -> str:
+    head = f"{prefix} " if prefix else ""
+    if len(items) == 1:
+        return f"{head}{rule.name}: {items[0].title}"[:250]
+    return f"{head}{rule.name}: {len(items)} new alerts"
+
+
+def render_text(rule: Rule, items: list[AlertItem]) -> str:
+    lines = [f"Alert rule: {rule.name}" + (f" — {rule.description}" if rule.description else ""), ""]
+    for item in items:
+        lines.append(f"* {item.title}")
+        meta = " | ".join(x for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
+        if meta:
+            lines.append(f"  {meta}")
+        if _tone(item):
+            lines.append(f"  Tone: {_tone(item)}")
+        if item.snippet:
+            lines.append(f"  “{plain_snippet(item.snippet)}”")
+        if item.url:
+            lines.append(f"  {item.url}")
+        lines.append(f"  Why: {'; '.join(item.reasons)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_html(rule: Rule, items: list[AlertItem]) -> str:
+    import html
+
+    esc = html.escape
+    parts = [f"<p><b>Alert rule:</b> {esc(rule.name)}" + (f" — {esc(rule.description)}" if rule.description else "")
+             + "</p>"]
+    for item in items:
+        title = f'<a href="{esc(item.url)}">{esc(item.title)}</a>' if item.url else esc(item.title)
+        meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
+        parts.append(
+            f"<div style='margin:1em 0'><div style='font-size:1.1em'><b>{title}</b></div>"
+            f"<div style='color:#555'>{meta}</div>"
+            + (f"<div>Tone: {esc(_tone(item))}</div>" if _tone(item) else "")
+            + (f"<blockquote>{html_snippet(item.snippet)}</blockquote>" if item.snippet else "")
+            + f"<div><i>Why:</i> {esc('; '.join(item.reasons))}</div></div>"
+        )
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
+    def esc(text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
+    for item in items[:45]:  # Slack allows 50 blocks per message
+        title = f"<{item.url}|{esc(item.title)}>" if item.url else esc(item.title)
+        meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " ")) if x)
+        text = f"*{title}*\n{meta}"
+        if _tone(item):
+            text += f"\nTone: {esc(_tone(item))}"
+        if item.snippet:
+            text += f"\n> {slack_snippet(item.snippet)}"
+        text += f"\n_Why: {esc('; '.join(item.reasons))}_"
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}})
+    return {"text": subject_line(rule, items), "blocks": blocks}
+
+
+def webhook_payload(rule: Rule, items: list[AlertItem]) -> dict:
+    return {
+        "rule": rule.name,
+        "description": rule.description,
+        "kind": rule.kind,
+        "alerts": [
+            {**item.as_dict(), "snippet_html": html_snippet(item.snippet)} for item in items
+        ],
+    }
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Channels
+# ------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SmtpTarget:
+    host: str
+    port: int
+    security: str  # starttls | ssl | none
+    user: str | None
+    password: str | None
+    sender: str
+    ca_file: str | None = None
+
+
+def smtp_target(settings: Settings, channel: EmailChannel) -> SmtpTarget:
+    if channel.connection:
+        return _airflow_smtp(channel.connection, settings)
+    if not settings.smtp_host:
+        raise DeliveryError("E-mail channel: no SMTP server configured (set NEWSROOM_SMTP_HOST, or `connection:` "
+                            "an Airflow Connection id in config/alerts.yaml).")
+    return SmtpTarget(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security.lower(),
+        user=settings.smtp_user,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        sender=settings.smtp_from,
+        ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None,
+    )
+
+
+def _airflow_smtp(conn_id: str, settings: Settings) -> SmtpTarget:
+    """An Airflow Connection (conn type smtp): host, port, login, password; extras security/from_email."""
+    try:
+        from airflow.sdk import Connection
+
+        conn = Connection.get(conn_id)
+    except Exception as exc:  # noqa: BLE001 - missing Airflow or connection: say which
+        raise DeliveryError(f"E-mail channel: Airflow Connection {conn_id!r} is not available ({exc}).") from exc
+    extra = conn.extra_dejson or {}
+    port = int(conn.port or settings.smtp_port)
+    security = extra.get("security")
+    if not security:
+        if port == 465 or extra.get("disable_ssl") is False:
+            security = "ssl"
+        elif extra.get("disable_tls"):
+            security = "none"
+        else:
+            security = "starttls"
+    return SmtpTarget(host=conn.host, port=port, security=str(security).lower(), user=conn.login or None,
+                      password=conn.password or None, sender=extra.get("from_email") or settings.smtp_from)
+
+
+def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: list[AlertItem]) -> None:
+    target = smtp_target(settings, channel)
+    if target.security not in SMTP_SECURITY:
+        raise ConfigError(f"SMTP security {target.security!r} is not one of {', '.join(SMTP_SECURITY)} "
+                          f"({'Airflow Connection ' + channel.connection if channel.connection else 'NEWSROOM_SMTP_SECURITY'}).")
+    message = EmailMessage()
+    message["Subject"] = subject_line(rule, items, channel.subject_prefix)
+    message["From"] = target.sender
+    message["To"] = ", ".join(channel.to)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="newsroom")
+    message.set_content(render_text(rule, items))
+    message.add_alternative(render_html(rule, items), subtype="html")
+    timeout = settings.alerts_timeout
+    try:
+        context = ssl.create_default_context(cafile=target.ca_file)  # certificates and host names always verified
+        if target.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(target.host, target.port, timeout=timeout)
+        with smtp:
+            smtp.ehlo()
+            if target.security == "starttls":
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if target.user:
+                smtp.login(target.user, target.password or "")
+            refused = smtp.send_message(message)
+        if refused:
+            raise DeliveryError(f"SMTP server {target.host}:{target.port} refused recipient(s) {sorted(refused)}.")
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"E-mail to {', '.join(channel.to)} via {target.host}:{target.port} failed: {exc}") from exc
+
+
+def _env_value(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value.strip() if value and value.strip() else None
+
+
+def slack_url(settings: Settings, channel: SlackChannel) -> str:
+    if channel.url_env:
+        url = _env_value(channel.url_env)
+        if not url:
+            raise DeliveryError(f"Slack channel: environment variable {channel.url_env} (the webhook URL) is not set.")
+        return url
+    if settings.slack_webhook_url and settings.slack_webhook_url.get_secret_value():
+        return settings.slack_webhook_url.get_secret_value()
+    raise DeliveryError("Slack channel: set NEWSROOM_SLACK_WEBHOOK_URL or `url_env:` in config/alerts.yaml.")
+
+
+def _post(url: str, body: bytes, headers: dict, timeout: float, what: str) -> None:
+    try:
+        response = httpx.post(url, content=body, headers={"Content-Type": "application/json", **headers},
+                              timeout=timeout, follow_redirects=False)
+    except httpx.HTTPError as exc:
+        raise DeliveryError(f"{what}: request failed: {exc}") from exc
+    if response.status_code >= 300:
+        raise DeliveryError(f"{what}: HTTP {response.status_code} {response.text[:200]!r}")
+
+
+def send_slack(settings: Settings, channel: SlackChannel, rule: Rule, items: list[AlertItem]) -> None:
+    body = json.dumps(slack_payload(rule, items), ensure_ascii=False).encode()
+    _post(slack_url(settings, channel), body, {}, settings.alerts_timeout, "Slack webhook")
+
+
+def webhook_secret(settings: Settings, channel: WebhookChannel) -> str | None:
+    if not channel.sign:
+        return None
+    if channel.secret_env:
+        secret = _env_value(channel.secret_env)
+        if not secret:
+            raise DeliveryError(f"Webhook channel: environment variable {channel.secret_env} (the signing secret) "
+                                "is not set.")
+        return secret
+    if settings.webhook_secret and settings.webhook_secret.get_secret_value():
+        return settings.webhook_secret.get_secret_value()
+    raise DeliveryError("Webhook channel: `sign: true` needs NEWSROOM_WEBHOOK_SECRET or `secret_env:`.")
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def send_webhook(settings: Settings, channel: WebhookChannel, rule: Rule, items: list[AlertItem]) -> None:
+    url = channel.url
+    if channel.url_env:
+        url = _env_value(channel.url_env)
+        if not url:
+            raise DeliveryError(f"Webhook channel: environment variable {channel.url_env} (the URL) is not set.")
+    body = json.dumps(webhook_payload(rule, items), ensure_ascii=False, default=str).encode()
+    headers = {}
+    secret = webhook_secret(settings, channel)
+    if secret:
+        headers[SIGNATURE_HEADER] = sign(secret, body)
+    _post(url, body, headers, settings.alerts_timeout, "Webhook")
+
+
+def send(settings: Settings, channel: Channel, rule: Rule, items: list[AlertItem]) -> None:
+    if isinstance(channel, EmailChannel):
+        send_email(settings, channel, rule, items)
+    elif isinstance(channel, SlackChannel):
+        send_slack(settings, channel, rule, items)
+    else:
+        send_webhook(settings, channel, rule, items)
+
+
+def describe_channel(channel: Channel) -> str:
+    if isinstance(channel, EmailChannel):
+        via = f" via Airflow Connection {channel.connection}" if channel.connection else ""
+        return f"email to {', '.join(channel.to)}{via}"
+    if isinstance(channel, SlackChannel):
+        return f"Slack ({channel.url_env or 'NEWSROOM_SLACK_WEBHOOK_URL'})"
+    return f"webhook {channel.url or '$' + str(channel.url_env)}" + (" (signed)" if channel.sign else "")

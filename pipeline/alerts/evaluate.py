@@ -1,0 +1,366 @@
+"""Queries behind the alerts: rule → Elasticsearch bool query over articles, and company volume spikes over mentions.
+
+Everything a rule means is expressed in the query (so `newsroom alerts test` and a real run agree); the reasons shown
+to readers are rebuilt from the matching document and the highlights.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from elasticsearch import Elasticsearch
+
+from pipeline.alerts.rules import Rule
+from pipeline.alerts.state import parse_time
+from pipeline.settings import Settings
+from pipeline.store.templates import index_names
+
+BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
+LANG_TEXT_FIELDS = {"fr": ["title.fr", "text.fr"], "en": ["title.en", "text.en"]}  # stemmed: plurals, elisions
+HIGHLIGHT_FIELDS = ("text", "text.fr", "text.en", "title", "title.fr", "title.en")
+RETURNED = ["id", "url", "title", "source", "lang", "published_at", "indexed_at", "orgs", "sentiment",
+            "company_sentiment", "feed_tags", "topics", "description"]
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: rendered per channel (HTML <mark>, Slack *bold*)
+PAGE = 500  # one query per run in practice (the stand-in rescans the index for each page)
+
+
+@dataclass
+class AlertItem:
+    """One thing to tell readers about: a matching article, or a company's volume spike."""
+
+    rule: str
+    subject: str  # article id, or "volume:<company>:<bucket>"
+    title: str
+    url: str | None = None
+    source: str | None = None
+    published_at: str | None = None
+    indexed_at: str | None = None
+    lang: str | None = None
+    sentiment: float | None = None  # article tone
+    company_sentiment: dict[str, float] = field(default_factory=dict)  # tone toward each watched company mentioned
+    snippet: str = ""  # with MARK_START/MARK_END around matches
+    reasons: list[str] = field(default_factory=list)
+    company: str | None = None
+    related: list[dict] = field(default_factory=list)  # volume spikes: latest articles
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["snippet"] = plain_snippet(self.snippet)
+        return data
+
+
+def plain_snippet(snippet: str) -> str:
+    return snippet.replace(MARK_START, "«").replace(MARK_END, "»")
+
+
+def html_snippet(snippet: str) -> str:
+    return html.escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def slack_snippet(snippet: str) -> str:
+    escaped = snippet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace(MARK_START, "*").replace(MARK_END, "*")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Match rules
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _range(min_value: float | None, max_value: float | None) -> dict:
+    bounds = {}
+    if min_value is not None:
+        bounds["gte"] = min_value
+    if max_value is not None:
+        bounds["lte"] = max_value
+    return bounds
+
+
+def text_fields(rule: Rule) -> list[str]:
+    """Analysed fields to search: a rule limited to French articles needs no English stemming, and vice versa."""
+    langs = [lang for lang in rule.languages if lang in LANG_TEXT_FIELDS] or list(LANG_TEXT_FIELDS)
+    return BASE_TEXT_FIELDS + [name for lang in langs for name in LANG_TEXT_FIELDS[lang]]
+
+
+def _keyword_query(keyword: str, fields: list[str]) -> dict:
+    return {"multi_match": {"query": keyword, "fields": fields, "type": "phrase"}}
+
+
+def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
+    """The rule as named conditions, all of which must hold (the query is their conjunction)."""
+    conditions: list[tuple[str, dict]] = []
+    if rule.companies:
+        if rule.min_mentions > 1:
+            clause = {"bool": {"should": [{"term": {"orgs": c}} for c in rule.companies],
+                               "minimum_should_match": rule.min_mentions}}
+            conditions.append((f"mentions at least {rule.min_mentions} of {', '.join(rule.companies)}", clause))
+        else:
+            conditions.append((f"mentions {' or '.join(rule.companies)}", {"terms": {"orgs": rule.companies}}))
+    if rule.keywords:
+        clause = {"bool": {"should": [_keyword_query(k, text_fields(rule)) for k in rule.keywords],
+                           "minimum_should_match": 1}}
+        conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
+    if rule.query_string and rule.query_string.strip():
+        clause = {"query_string": {"query": rule.query_string, "fields": text_fields(rule), "default_operator": "AND"}}
+        conditions.append((f"matches query {rule.query_string!r}", clause))
+    if rule.languages:
+        conditions.append((f"language {'/'.join(rule.languages)}", {"terms": {"lang": rule.languages}}))
+    if rule.sources:
+        conditions.append((f"source {' or '.join(rule.sources)}", {"terms": {"source": rule.sources}}))
+    if rule.tags:
+        conditions.append((f"feed tag {' or '.join(rule.tags)}", {"terms": {"feed_tags": rule.tags}}))
+    if rule.topics:
+        conditions.append((f"topic {' or '.join(rule.topics)}", {"terms": {"topics": rule.topics}}))
+    if rule.has_sentiment_filter:
+        bounds = _range(rule.min_sentiment, rule.max_sentiment)
+        wanted = _describe_bounds(rule)
+        if rule.sentiment_target == "company":
+            toward = {"terms": {"company_sentiment.company": rule.companies}}
+            clause = {"bool": {"should": [
+                {"nested": {"path": "company_sentiment",
+                            "query": {"bool": {"filter": [toward, {"range": {"company_sentiment.score": bounds}}]}}}},
+                # no tone measured toward the company: the article's tone stands in (as in the mentions index)
+                {"bool": {"filter": [{"range": {"sentiment.score": bounds}}],
+                          "must_not": [{"nested": {"path": "company_sentiment", "query": toward}}]}},
+            ], "minimum_should_match": 1}}
+            conditions.append((f"tone toward {' or '.join(rule.companies)} {wanted}", clause))
+        else:
+            conditions.append((f"article tone {wanted}", {"range": {"sentiment.score": bounds}}))
+    return conditions
+
+
+def _describe_bounds(rule: Rule) -> str:
+    parts = []
+    if rule.min_sentiment is not None:
+        parts.append(f"≥ {rule.min_sentiment:+.2f}")
+    if rule.max_sentiment is not None:
+        parts.append(f"≤ {rule.max_sentiment:+.2f}")
+    return " and ".join(parts)
+
+
+def rule_query(rule: Rule, since: datetime | None = None, ids: list[str] | None = None) -> dict:
+    filters = [clause for _, clause in rule_conditions(rule)]
+    if since is not None:
+        filters.append({"range": {"indexed_at": {"gte": since.astimezone(UTC).isoformat()}}})
+    if ids:
+        filters.append({"ids": {"values": ids}})
+    return {"bool": {"filter": filters}}
+
+
+def _highlight(rule: Rule) -> dict:
+    fields = text_fields(rule)
+    should = [_keyword_query(k, fields) for k in rule.keywords]
+    should += [_keyword_query(c, fields) for c in rule.companies]
+    if rule.query_string and rule.query_string.strip():
+        should.append({"query_string": {"query": rule.query_string, "fields": fields, "default_operator": "OR"}})
+    spec: dict = {
+        "pre_tags": [MARK_START],
+        "post_tags": [MARK_END],
+        "fields": {name: {"fragment_size": 220, "number_of_fragments": 1} for name in HIGHLIGHT_FIELDS},
+    }
+    if should:
+        spec["highlight_query"] = {"bool": {"should": should}}
+    return spec
+
+
+_ADJACENT_MARKS = re.compile(MARK_END + r"(\s+)" + MARK_START)
+
+
+def _snippet(hit: dict) -> str:
+    """The first highlighted fragment, a phrase's words joined under one mark ("«Mistral AI»", not "«Mistral» «AI»")."""
+    highlights = hit.get("highlight") or {}
+    for name in ("text", "text.fr", "text.en", "title", "title.fr", "title.en"):
+        if highlights.get(name):
+            return _ADJACENT_MARKS.sub(r"\1", highlights[name][0].strip())
+    source = hit["_source"]
+    return (source.get("description") or "")[:220]
+
+
+def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
+    reasons: list[str] = []
+    orgs = source.get("orgs") or []
+    toward = {e.get("company"): e.get("score") for e in source.get("company_sentiment") or []}
+    hit_companies = [c for c in rule.companies if c in orgs]
+    if hit_companies:
+        reasons.append(f"mentions {', '.join(hit_companies)}")
+    if rule.keywords or rule.query_string:
+        marked = []
+        rest = snippet
+        while MARK_START in rest and MARK_END in rest:
+            start = rest.index(MARK_START)
+            end = rest.index(MARK_END, start)
+            marked.append(rest[start + 1 : end])
+            rest = rest[end + 1 :]
+        matched = ", ".join(dict.fromkeys(marked)) if marked else "(in the text)"
+        what = "keyword" if rule.keywords else "query"
+        reasons.append(f"{what} match: {matched}")
+    if rule.has_sentiment_filter:
+        if rule.sentiment_target == "company":
+            for company in hit_companies or rule.companies:
+                score = toward.get(company)
+                if score is not None:
+                    reasons.append(f"tone toward {company} {score:+.2f} ({_describe_bounds(rule)})")
+                elif company in orgs:
+                    article = (source.get("sentiment") or {}).get("score")
+                    reasons.append(f"no tone measured toward {company}; article tone {article:+.2f} "
+                                   f"({_describe_bounds(rule)})")
+        else:
+            reasons.append(f"article tone {(source.get('sentiment') or {}).get('score', 0):+.2f} "
+                           f"({_describe_bounds(rule)})")
+    if rule.languages:
+        reasons.append(f"language {source.get('lang')}")
+    if rule.sources:
+        reasons.append(f"source {source.get('source')}")
+    if rule.tags:
+        reasons.append(f"feed tags {', '.join(t for t in source.get('feed_tags') or [] if t in rule.tags)}")
+    if rule.topics:
+        reasons.append(f"topics {', '.join(t for t in source.get('topics') or [] if t in rule.topics)}")
+    return reasons
+
+
+def article_item(rule: Rule, hit: dict) -> AlertItem:
+    source = hit["_source"]
+    snippet = _snippet(hit)
+    return AlertItem(
+        rule=rule.name,
+        subject=source.get("id") or hit["_id"],
+        title=source.get("title") or source.get("url") or hit["_id"],
+        url=source.get("url"),
+        source=source.get("source"),
+        published_at=source.get("published_at"),
+        indexed_at=source.get("indexed_at"),
+        lang=source.get("lang"),
+        sentiment=(source.get("sentiment") or {}).get("score"),
+        company_sentiment={e["company"]: e.get("score") for e in source.get("company_sentiment") or []
+                           if e.get("company")},
+        snippet=snippet,
+        reasons=_reasons(rule, source, snippet),
+    )
+
+
+def find_matches(client: Elasticsearch, settings: Settings, rule: Rule, since: datetime | None,
+                 ids: list[str] | None = None) -> list[AlertItem]:
+    """Every article indexed since `since` that the rule matches, oldest indexed first."""
+    index = index_names(settings.es_index_prefix)["articles"]
+    items: list[AlertItem] = []
+    search_after = None
+    while True:
+        kwargs = {"search_after": search_after} if search_after else {}
+        response = client.search(
+            index=index,
+            query=rule_query(rule, since, ids),
+            sort=[{"indexed_at": {"order": "asc"}}, {"id": {"order": "asc"}}],
+            highlight=_highlight(rule),
+            source=RETURNED,
+            size=PAGE,
+            **kwargs,
+        )
+        hits = response["hits"]["hits"]
+        items.extend(article_item(rule, hit) for hit in hits)
+        if len(hits) < PAGE:
+            return items
+        search_after = hits[-1]["sort"]
+
+
+def latest_indexed_at(client: Elasticsearch, settings: Settings, since: datetime | None) -> datetime | None:
+    """The newest `indexed_at` among articles visible now (any rule): where the next evaluation may start."""
+    index = index_names(settings.es_index_prefix)["articles"]
+    query = {"range": {"indexed_at": {"gte": since.astimezone(UTC).isoformat()}}} if since else {"match_all": {}}
+    response = client.search(index=index, query=query, size=1, sort=[{"indexed_at": {"order": "desc"}}],
+                             source=["indexed_at"])
+    hits = response["hits"]["hits"]
+    return parse_time(hits[0]["_source"].get("indexed_at")) if hits else None
+
+
+def explain_match(client: Elasticsearch, settings: Settings, rule: Rule, article_id: str) -> list[tuple[str, bool]]:
+    """Each condition of the rule and whether the article meets it (one small count per condition)."""
+    index = index_names(settings.es_index_prefix)["articles"]
+    results = []
+    for label, clause in rule_conditions(rule):
+        query = {"bool": {"filter": [{"ids": {"values": [article_id]}}, clause]}}
+        results.append((label, client.count(index=index, query=query)["count"] > 0))
+    return results
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Volume rules
+# ------------------------------------------------------------------------------------------------------------
+
+
+def _mention_filters(rule: Rule) -> list[dict]:
+    filters: list[dict] = []
+    if rule.companies:
+        filters.append({"terms": {"company": rule.companies}})
+    if rule.languages:
+        filters.append({"terms": {"lang": rule.languages}})
+    if rule.sources:
+        filters.append({"terms": {"source": rule.sources}})
+    if rule.tags:
+        filters.append({"terms": {"feed_tags": rule.tags}})
+    if rule.topics:
+        filters.append({"terms": {"topics": rule.topics}})
+    if rule.has_sentiment_filter:
+        # a mention's `sentiment` is the tone toward its company; `sentiment_of: article` asks for the article's
+        field_name = "article_sentiment.score" if rule.sentiment_of == "article" else "sentiment.score"
+        filters.append({"range": {field_name: _range(rule.min_sentiment, rule.max_sentiment)}})
+    return filters
+
+
+def _counts(client: Elasticsearch, index: str, filters: list[dict], start: datetime, end: datetime,
+            latest: int = 0) -> dict[str, dict]:
+    window = {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}
+    aggs: dict = {"by_company": {"terms": {"field": "company", "size": 1000}}}
+    if latest:
+        aggs["by_company"]["aggs"] = {"latest": {"top_hits": {
+            "size": latest, "sort": [{"published_at": {"order": "desc"}}],
+            "_source": {"includes": ["title", "url", "source", "published_at", "article_id", "sentiment"]}}}}
+    response = client.search(index=index, query={"bool": {"filter": filters + [window]}}, size=0, aggs=aggs)
+    out = {}
+    for bucket in response["aggregations"]["by_company"]["buckets"]:
+        hits = bucket.get("latest", {}).get("hits", {}).get("hits", [])
+        out[bucket["key"]] = {"count": bucket["doc_count"], "latest": [h["_source"] for h in hits]}
+    return out
+
+
+def find_spikes(client: Elasticsearch, settings: Settings, rule: Rule, now: datetime | None = None) -> list[AlertItem]:
+    """Companies whose mentions in the window exceed factor × their baseline average (and the minimum count)."""
+    assert rule.volume is not None
+    spec = rule.volume
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    window = spec.window_delta
+    start = now - window
+    baseline_start = start - timedelta(days=spec.baseline_days)
+    index = index_names(settings.es_index_prefix)["mentions"]
+    filters = _mention_filters(rule)
+    recent = _counts(client, index, filters, start, now, latest=3)
+    baseline = _counts(client, index, filters, baseline_start, start)
+    per_window = window / timedelta(days=spec.baseline_days)  # baseline windows of this length in the period
+    bucket = int(now.timestamp() // window.total_seconds())
+    items = []
+    for company, data in sorted(recent.items()):
+        count = data["count"]
+        expected = baseline.get(company, {}).get("count", 0) * per_window
+        if count < spec.min_count or count <= spec.factor * expected:
+            continue
+        ratio = f"×{count / expected:.1f}" if expected else "no mentions before"
+        reason = (f"{count} mentions of {company} in the last {spec.window} vs {expected:.1f} expected "
+                  f"(average over the previous {spec.baseline_days} days; {ratio}; threshold ×{spec.factor:g}, "
+                  f"minimum {spec.min_count})")
+        latest = data["latest"]
+        items.append(AlertItem(
+            rule=rule.name,
+            subject=f"volume:{company}:{bucket}",
+            title=f"Coverage spike: {company} ({count} mentions in {spec.window})",
+            url=latest[0].get("url") if latest else None,
+            source=latest[0].get("source") if latest else None,
+            published_at=latest[0].get("published_at") if latest else None,
+            indexed_at=now.isoformat(),
+            company=company,
+            snippet="; ".join(str(a.get("title") or a.get("url")) for a in latest),
+            reasons=[reason],
+            related=latest,
+        ))
+    return items

@@ -1,0 +1,313 @@
+"""Alert rules (config/alerts.yaml): what to match, how often to tell whom, validated before anything runs.
+
+A rule is either a *match* rule (companies, keywords or a raw `query_string`, with optional filters) evaluated over
+newly indexed articles, or a *volume* rule (a company's mentions in a window vs. its daily baseline).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline.configfiles import describe_validation_error, read_yaml
+from pipeline.errors import ConfigError
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RULES_FILE = "alerts.yaml"
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+
+
+def parse_duration(value: str) -> timedelta:
+    """'30m', '6h', '7d' → timedelta."""
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a duration like 30m, 6h or 7d")
+    amount, unit = int(match.group(1)), match.group(2)
+    if amount <= 0:
+        raise ValueError(f"{value!r} must be positive")
+    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount), "d": timedelta(days=amount)}[unit]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_env_name(value: str | None) -> str | None:
+    if value is not None and not _ENV_NAME.match(value):
+        raise ValueError(f"{value!r} is not an environment variable name (the secret itself never goes in this file)")
+    return value
+
+
+class EmailChannel(_Strict):
+    """SMTP: server and credentials from NEWSROOM_SMTP_* or an Airflow Connection (never from this file)."""
+
+    type: Literal["email"]
+    name: str | None = None
+    to: list[str] = Field(min_length=1)
+    connection: str | None = None  # Airflow Connection id (e.g. smtp_default) instead of NEWSROOM_SMTP_*
+    subject_prefix: str = "[newsroom]"
+
+    @field_validator("to")
+    @classmethod
+    def _addresses(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if "@" not in value or value.strip() != value or " " in value:
+                raise ValueError(f"{value!r} is not an e-mail address")
+        return values
+
+    @property
+    def key(self) -> str:
+        return self.name or "email"
+
+
+class SlackChannel(_Strict):
+    """Slack incoming webhook: NEWSROOM_SLACK_WEBHOOK_URL, or the URL held by the env var `url_env`."""
+
+    type: Literal["slack"]
+    name: str | None = None
+    url_env: str | None = None
+
+    @field_validator("url_env")
+    @classmethod
+    def _env(cls, value: str | None) -> str | None:
+        return _check_env_name(value)
+
+    @property
+    def key(self) -> str:
+        return self.name or "slack"
+
+
+class WebhookChannel(_Strict):
+    """Generic JSON webhook; optional HMAC-SHA256 signature (secret from NEWSROOM_WEBHOOK_SECRET or `secret_env`)."""
+
+    type: Literal["webhook"]
+    name: str | None = None
+    url: str | None = None  # a non-secret URL may be written here...
+    url_env: str | None = None  # ...or read from this environment variable
+    sign: bool = False
+    secret_env: str | None = None  # default: NEWSROOM_WEBHOOK_SECRET
+
+    @field_validator("url_env", "secret_env")
+    @classmethod
+    def _env(cls, value: str | None) -> str | None:
+        return _check_env_name(value)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _one_url(self) -> WebhookChannel:
+        if bool(self.url) == bool(self.url_env):
+            raise ValueError("give exactly one of `url` or `url_env`")
+        if self.secret_env:
+            self.sign = True
+        return self
+
+    @property
+    def key(self) -> str:
+        return self.name or "webhook"
+
+
+Channel = Annotated[EmailChannel | SlackChannel | WebhookChannel, Field(discriminator="type")]
+
+
+class VolumeSpec(_Strict):
+    """Fire when mentions in the last `window` exceed `factor` × the baseline average for a window that long."""
+
+    window: str = "24h"
+    baseline_days: int = Field(default=7, ge=1, le=90)
+    factor: float = Field(default=3.0, gt=0)
+    min_count: int = Field(default=5, ge=1)
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @property
+    def window_delta(self) -> timedelta:
+        return parse_duration(self.window)
+
+
+class Rule(_Strict):
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+    enabled: bool = True
+    # What to match (match rules): at least one of these
+    companies: list[str] = Field(default_factory=list)  # canonical watchlist names
+    keywords: list[str] = Field(default_factory=list)  # words or phrases, French or English
+    query_string: str | None = None  # raw Elasticsearch query_string over the articles
+    # Filters
+    languages: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)  # feed names
+    tags: list[str] = Field(default_factory=list)  # feed tags
+    topics: list[str] = Field(default_factory=list)
+    min_sentiment: float | None = Field(default=None, ge=-1, le=1)
+    max_sentiment: float | None = Field(default=None, ge=-1, le=1)
+    sentiment_of: Literal["company", "article"] | None = None  # default: company when companies are given
+    min_mentions: int = Field(default=1, ge=1)  # how many of `companies` the article must mention
+    # Volume rules
+    volume: VolumeSpec | None = None
+    # Delivery
+    delivery: Literal["immediate", "grouped", "digest"] = "immediate"
+    digest_hour: int = Field(default=8, ge=0, le=23)  # local hour (NEWSROOM_TIMEZONE) after which the digest goes
+    channels: list[Channel] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not value or ":" in value:
+            raise ValueError("must be non-empty and contain no ':'")
+        return value
+
+    @field_validator("keywords", "companies", "sources", "tags", "topics")
+    @classmethod
+    def _no_blank(cls, values: list[str]) -> list[str]:
+        cleaned = [v.strip() for v in values]
+        if any(not v for v in cleaned):
+            raise ValueError("contains an empty entry")
+        return list(dict.fromkeys(cleaned))
+
+    @field_validator("tags")
+    @classmethod
+    def _tags_lower(cls, values: list[str]) -> list[str]:
+        return [v.lower() for v in values]  # feed tags are stored lower-case
+
+    @field_validator("languages")
+    @classmethod
+    def _langs(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(r"^[a-z]{2}$", value):
+                raise ValueError(f"{value!r} is not a two-letter language code like fr or en")
+        return values
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        if self.volume is None:
+            if not (self.companies or self.keywords or (self.query_string and self.query_string.strip())):
+                raise ValueError("a rule needs `companies`, `keywords` or `query_string` (or a `volume` block)")
+        else:
+            if self.keywords or self.query_string:
+                raise ValueError("a volume rule counts company mentions: use `companies` (or none for every company), "
+                                 "not keywords/query_string")
+            if self.delivery == "immediate":
+                self.delivery = "grouped"  # one message per run listing the spikes
+        if self.min_sentiment is not None and self.max_sentiment is not None and self.min_sentiment > self.max_sentiment:
+            raise ValueError("min_sentiment is greater than max_sentiment")
+        if self.sentiment_of == "company" and not self.companies:
+            raise ValueError("sentiment_of: company needs `companies`")
+        if self.min_mentions > max(1, len(self.companies)):
+            raise ValueError(f"min_mentions {self.min_mentions} is more than the {len(self.companies)} companies listed")
+        keys = [c.key for c in self.channels]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two channels of the same type need distinct `name`s")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "volume" if self.volume else "match"
+
+    @property
+    def sentiment_target(self) -> str:
+        return self.sentiment_of or ("company" if self.companies else "article")
+
+    @property
+    def has_sentiment_filter(self) -> bool:
+        return self.min_sentiment is not None or self.max_sentiment is not None
+
+
+class AlertsConfig(_Strict):
+    rules: list[Rule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> AlertsConfig:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.name in seen:
+                raise ValueError(f"two rules are named {rule.name!r}")
+            seen.add(rule.name)
+        return self
+
+    def get(self, name: str) -> Rule:
+        for rule in self.rules:
+            if rule.name == name:
+                return rule
+        known = ", ".join(repr(r.name) for r in self.rules) or "none"
+        raise ConfigError(f"No alert rule named {name!r} (rules: {known}).")
+
+
+def watchlist_names() -> dict[str, str] | None:
+    """Lower-cased name or alias → canonical company name; None when the watchlist is unavailable."""
+    try:
+        from pipeline.enrich.watchlist import load_watchlist
+    except ImportError:
+        log.warning("pipeline.enrich.watchlist is not available: company names in alert rules are not checked")
+        return None
+    watchlist = load_watchlist()
+    entries = getattr(watchlist, "companies", watchlist)
+    names: dict[str, str] = {}
+    if isinstance(entries, dict):  # canonical name → entry (or alias list)
+        pairs = [(str(key), value) for key, value in entries.items()]
+    else:
+        pairs = [(item if isinstance(item, str) else _attr(item, "name") or _attr(item, "canonical"), item)
+                 for item in entries]
+    for canonical, entry in pairs:
+        if not canonical:
+            continue
+        names[canonical.lower()] = canonical
+        aliases = entry if isinstance(entry, list) else None if isinstance(entry, str) else _attr(entry, "aliases")
+        for alias in aliases or []:
+            names.setdefault(str(alias).lower(), canonical)
+    return names
+
+
+def _attr(item, name: str):
+    if isinstance(item, dict):
+        return item.get(name)
+    return getattr(item, name, None)
+
+
+def rules_path(settings: Settings, rules_file: Path | str | None = None) -> Path:
+    return Path(rules_file) if rules_file else settings.config_path(RULES_FILE)
+
+
+def load_rules(settings: Settings, rules_file: Path | str | None = None, check_companies: bool = True) -> AlertsConfig:
+    """Validate the rules file; ConfigError names the file, the rule and the field at fault."""
+    path = rules_path(settings, rules_file)
+    data = read_yaml(path)
+    if data is None:
+        data = {}
+    try:
+        config = AlertsConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(path, exc, data, list_key="rules")) from None
+    if check_companies:
+        known = watchlist_names()
+        if known is not None:
+            problems = []
+            for index, rule in enumerate(config.rules):
+                for company in rule.companies:
+                    canonical = known.get(company.lower())
+                    if canonical is None:
+                        problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
+                                        f"{company!r} is not on the watchlist")
+                    elif canonical != company:
+                        problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
+                                        f"write the canonical name {canonical!r} instead of {company!r}")
+            if problems:
+                raise ConfigError("Invalid config: " + "; ".join(problems))
+    return config

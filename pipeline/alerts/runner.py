@@ -1,0 +1,196 @@
+"""One alerts run: for each rule, find what is new since its watermark, deliver what was not sent yet, record it.
+
+Guarantees: a (rule, subject, channel) is recorded only after the channel accepted it, and checked (realtime) before
+sending, so re-runs never re-send; a failed or deferred item keeps the watermark at or before its `indexed_at`, so it
+is evaluated again next run; the watermark trails the newest `indexed_at` seen by a safety margin, so articles that
+became visible late (refresh, slow bulk, clock skew between hosts) are still seen.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch
+
+from pipeline.alerts import deliver, state
+from pipeline.alerts.evaluate import AlertItem, find_matches, find_spikes, latest_indexed_at
+from pipeline.alerts.rules import AlertsConfig, Rule, load_rules
+from pipeline.errors import StoreError
+from pipeline.settings import Settings
+from pipeline.store.templates import index_names
+
+log = logging.getLogger(__name__)
+
+
+def _empty_counts() -> dict:
+    return {"sent": 0, "failed": 0, "pending": 0, "messages": 0}
+
+
+def digest_due(rule: Rule, last_digest_at: datetime | None, now: datetime, tz: ZoneInfo) -> bool:
+    """Once per local day, at or after `digest_hour`."""
+    local_now = now.astimezone(tz)
+    if local_now.hour < rule.digest_hour:
+        return False
+    if last_digest_at is None:
+        return True
+    return last_digest_at.astimezone(tz).date() < local_now.date()
+
+
+def _zone(settings: Settings) -> ZoneInfo:
+    from pipeline.coverage import zone
+
+    return zone(settings)
+
+
+def _evaluate(client: Elasticsearch, settings: Settings, rule: Rule, now: datetime,
+              rule_state: dict) -> tuple[list[AlertItem], datetime | None]:
+    """Candidates for this rule and the lower bound (indexed_at) they were searched from."""
+    if rule.volume:
+        return find_spikes(client, settings, rule, now=now), None
+    since = rule_state["watermark"] or now - timedelta(hours=settings.alerts_initial_lookback_hours)
+    return find_matches(client, settings, rule, since), since
+
+
+def _new_watermark(client: Elasticsearch, settings: Settings, since: datetime, unfinished: list[AlertItem]) -> datetime:
+    newest = latest_indexed_at(client, settings, since)
+    candidate = since if newest is None else newest - timedelta(minutes=settings.alerts_watermark_margin_minutes)
+    for item in unfinished:
+        indexed = state.parse_time(item.indexed_at)
+        if indexed is not None:
+            candidate = min(candidate, indexed)
+    return max(since, candidate)
+
+
+def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: bool, now: datetime,
+             run_id: str, report: dict) -> dict:
+    out = {"kind": rule.kind, "delivery": rule.delivery, "matched": 0, "new": 0, "sent": 0, "failed": 0,
+           "pending": 0, "skipped": None, "errors": [], "would_send": []}
+    rule_state = state.get_rule_state(client, settings, rule.name)
+    if rule.delivery == "digest" and not dry_run and not digest_due(rule, rule_state["last_digest_at"], now,
+                                                                     _zone(settings)):
+        out["skipped"] = f"digest not due (after {rule.digest_hour:02d}:00 {settings.timezone}, once a day)"
+        return out
+    items, since = _evaluate(client, settings, rule, now, rule_state)
+    out["matched"] = len(items)
+    ids = [state.sent_id(rule.name, item.subject, ch.key) for item in items for ch in rule.channels]
+    done = state.already_sent(client, settings, ids)
+    unfinished: dict[str, AlertItem] = {}  # subject → item still pending on some channel after this run
+    for channel in rule.channels:
+        channel_counts = report["per_channel"].setdefault(channel.type, _empty_counts())
+        pending = [it for it in items if state.sent_id(rule.name, it.subject, channel.key) not in done]
+        out["new"] = max(out["new"], len(pending))
+        if rule.delivery == "immediate":
+            messages = [[item] for item in pending]
+        else:
+            cap = max(1, settings.alerts_max_items_per_message)
+            messages = [pending[:cap]] if pending else []
+            for item in pending[cap:]:  # deferred to the next run: keep the watermark before them
+                unfinished[item.subject] = item
+                channel_counts["pending"] += 1
+                out["pending"] += 1
+        for message in messages:
+            if dry_run:
+                out["would_send"].append({"channel": deliver.describe_channel(channel),
+                                          "items": [it.as_dict() for it in message]})
+                continue
+            try:
+                deliver.send(settings, channel, rule, message)
+            except deliver.DeliveryError as exc:
+                log.warning("rule %r: %s", rule.name, exc)
+                out["errors"].append(str(exc))
+                out["failed"] += len(message)
+                out["pending"] += len(message)
+                channel_counts["failed"] += len(message)
+                channel_counts["pending"] += len(message)
+                unfinished.update({it.subject: it for it in message})
+                continue
+            channel_counts["messages"] += 1
+            for item in message:
+                state.record_sent(client, settings, state.sent_id(rule.name, item.subject, channel.key), {
+                    "rule": rule.name,
+                    "subject": item.subject,
+                    "article_id": None if rule.volume else item.subject,
+                    "company": item.company,
+                    "channel": channel.key,
+                    "channel_type": channel.type,
+                    "title": item.title[:1000],
+                    "url": item.url,
+                    "reason": "; ".join(item.reasons),
+                    "article_indexed_at": item.indexed_at,
+                    "run_id": run_id,
+                })
+                out["sent"] += 1
+                channel_counts["sent"] += 1
+    if dry_run:
+        return out
+    if rule.volume:
+        state.set_rule_state(client, settings, rule.name, watermark=now, run_id=run_id,
+                             last_digest_at=now if rule.delivery == "digest" and not unfinished else None)
+    else:
+        watermark = _new_watermark(client, settings, since, list(unfinished.values()))
+        digest_done = rule.delivery == "digest" and not unfinished
+        state.set_rule_state(client, settings, rule.name, watermark=watermark, run_id=run_id,
+                             last_digest_at=now if digest_done else None)
+    return out
+
+
+def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_names: list[str] | None = None,
+               dry_run: bool = False, rules_file: Path | str | None = None, *, now: datetime | None = None,
+               config: AlertsConfig | None = None) -> dict:
+    """Evaluate the enabled rules (or `rule_names`) and deliver; return counts per rule and per channel.
+
+    `dry_run` evaluates and lists what would be sent, without sending, recording or moving watermarks.
+    """
+    started = time.perf_counter()
+    config = config or load_rules(settings, rules_file or settings.alerts_file)
+    if rule_names:
+        rules = [config.get(name) for name in rule_names]
+    else:
+        rules = [rule for rule in config.rules if rule.enabled]
+    if client is None:
+        from pipeline.store.client import make_client
+
+        client = make_client(settings)
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    run_id = f"alerts-{now.strftime('%Y%m%dT%H%M%S')}"
+    report: dict = {"run_id": run_id, "dry_run": dry_run, "rules": len(rules), "evaluated": 0, "matched": 0,
+                    "new": 0, "sent": 0, "failed": 0, "pending": 0, "errors": 0, "per_channel": {}, "per_rule": {},
+                    "notes": []}
+    names = index_names(settings.es_index_prefix)
+    try:
+        state.ensure_alerts_index(client, settings)
+        available = {kind: client.indices.exists(index=names[kind]) for kind in ("articles", "mentions")}
+    except (ApiError, TransportError) as exc:
+        raise StoreError(f"Elasticsearch is unavailable for alerts ({state.alerts_index(settings)}): {exc}") from exc
+    for rule in rules:
+        needed = "mentions" if rule.volume else "articles"
+        if not available[needed]:
+            report["notes"].append(f"{names[needed]} does not exist yet: rule {rule.name!r} has nothing to evaluate")
+            report["per_rule"][rule.name] = {"skipped": "no index", "matched": 0, "sent": 0, "failed": 0, "pending": 0}
+            continue
+        try:
+            result = run_rule(client, settings, rule, dry_run=dry_run, now=now, run_id=run_id, report=report)
+        except ApiError as exc:  # e.g. a malformed query_string: this rule fails, the others still run
+            message = f"rule {rule.name!r}: Elasticsearch rejected the query: {exc.message} {str(exc.body)[:300]}"
+            if exc.meta.status >= 500 or exc.meta.status == 429:
+                raise StoreError(message) from exc
+            log.error(message)
+            report["errors"] += 1
+            report["per_rule"][rule.name] = {"error": message, "matched": 0, "sent": 0, "failed": 0, "pending": 0}
+            continue
+        except TransportError as exc:
+            raise StoreError(f"Elasticsearch became unavailable during alert rule {rule.name!r}: {exc}") from exc
+        report["per_rule"][rule.name] = result
+        if result["skipped"] is None:
+            report["evaluated"] += 1
+        for key in ("matched", "new", "sent", "failed", "pending"):
+            report[key] += result[key]
+        report["errors"] += len(result["errors"])
+    report["duration_s"] = round(time.perf_counter() - started, 3)
+    return report
+

@@ -1,0 +1,154 @@
+"""`newsroom alerts list | run | test`: keyword, company and volume alerts (config/alerts.yaml)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.cli import app
+from pipeline.errors import NewsroomError
+from pipeline.settings import load_settings
+
+alerts_app = typer.Typer(help="Keyword, company and volume alerts by e-mail, Slack or webhook.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+console = Console()
+
+RULES_OPTION = typer.Option(None, "--rules", help="Rules file (default: config/alerts.yaml or NEWSROOM_ALERTS_FILE).")
+
+
+def _print_json(data) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@alerts_app.command("list")
+def list_cmd(rules: Path | None = RULES_OPTION,
+             as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Validate the rules file and list its rules."""
+    from pipeline.alerts.deliver import describe_channel
+    from pipeline.alerts.evaluate import rule_conditions
+    from pipeline.alerts.rules import load_rules
+
+    settings = load_settings()
+    config = load_rules(settings, rules or settings.alerts_file)
+    if as_json:
+        _print_json([rule.model_dump(mode="json") for rule in config.rules])
+        return
+    table = Table("rule", "kind", "conditions", "delivery", "channels", "on", title=f"{len(config.rules)} alert rule(s)")
+    for rule in config.rules:
+        if rule.volume:
+            v = rule.volume
+            what = f"mentions in {v.window} > {v.factor:g}× the {v.baseline_days}-day average (min {v.min_count})"
+            what += f" for {', '.join(rule.companies) or 'every company'}"
+        else:
+            what = "; ".join(label for label, _ in rule_conditions(rule))
+        table.add_row(rule.name, rule.kind, what, rule.delivery, "\n".join(describe_channel(c) for c in rule.channels),
+                      "yes" if rule.enabled else "no")
+    console.print(table)
+
+
+@alerts_app.command("run")
+def run_cmd(
+    rule: list[str] = typer.Option(None, "--rule", help="Only this rule (repeatable)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print what would be sent; send and record nothing."),
+    rules: Path | None = RULES_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Evaluate the rules over newly indexed articles and deliver the alerts not sent yet."""
+    from pipeline.alerts import run_alerts
+
+    settings = load_settings()
+    report = run_alerts(settings, rule_names=rule or None, dry_run=dry_run, rules_file=rules)
+    if as_json:
+        _print_json(report)
+    else:
+        _print_report(report)
+    if report["failed"] or report["errors"]:
+        raise typer.Exit(1)
+
+
+def _print_report(report: dict) -> None:
+    from pipeline.alerts.evaluate import plain_snippet
+
+    title = f"alerts {report['run_id']}{' (dry run)' if report['dry_run'] else ''} in {report['duration_s']:.1f} s"
+    table = Table("rule", "matched", "new", "sent", "failed", "pending", "note", title=title)
+    for name, result in report["per_rule"].items():
+        note = result.get("skipped") or result.get("error") or "; ".join(result.get("errors", []))
+        table.add_row(name, *(str(result.get(k, 0)) for k in ("matched", "new", "sent", "failed", "pending")),
+                      note or "")
+    console.print(table)
+    for channel, counts in report["per_channel"].items():
+        console.print(f"{channel}: {counts['sent']} sent in {counts['messages']} message(s), {counts['failed']} failed, "
+                      f"{counts['pending']} pending")
+    if report["dry_run"]:
+        for name, result in report["per_rule"].items():
+            for message in result.get("would_send", []):
+                console.print(f"[bold]{name}[/] → {message['channel']}: {len(message['items'])} item(s)")
+                for item in message["items"]:
+                    console.print(f"  • {item['title']} ({item.get('source') or ''}) {item.get('url') or ''}",
+                                  highlight=False)
+                    if item.get("snippet"):
+                        console.print(f"    “{plain_snippet(item['snippet'])}”", highlight=False)
+                    console.print(f"    why: {'; '.join(item['reasons'])}", highlight=False)
+    for note in report["notes"]:
+        console.print(f"[yellow]note:[/] {note}")
+    console.print(f"total: {report['matched']} matched, {report['sent']} sent, {report['failed']} failed, "
+                  f"{report['pending']} pending")
+
+
+@alerts_app.command("test")
+def test_cmd(
+    name: str = typer.Argument(..., help="Rule name."),
+    article_id: str = typer.Option(..., "--article-id", help="Article id (as in the articles index)."),
+    rules: Path | None = RULES_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show whether and why a rule matches an article (each condition), and whether it was already sent."""
+    from pipeline.alerts.evaluate import explain_match, find_matches, find_spikes, plain_snippet
+    from pipeline.alerts.rules import load_rules
+    from pipeline.alerts.state import already_sent, ensure_alerts_index, sent_id
+    from pipeline.store.client import make_client
+    from pipeline.store.templates import index_names
+
+    settings = load_settings()
+    rule = load_rules(settings, rules or settings.alerts_file).get(name)
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    if not client.indices.exists(index=articles) or not client.count(
+            index=articles, query={"ids": {"values": [article_id]}})["count"]:
+        raise NewsroomError(f"No article with id {article_id!r} in {articles}.")
+    if rule.volume:
+        spikes = find_spikes(client, settings, rule)
+        result = {"rule": name, "kind": "volume", "note": "volume rules do not match single articles",
+                  "spikes_now": [s.as_dict() for s in spikes]}
+        _print_json(result) if as_json else console.print(result)
+        return
+    conditions = explain_match(client, settings, rule, article_id)
+    matches = find_matches(client, settings, rule, since=None, ids=[article_id])
+    ensure_alerts_index(client, settings)
+    sent = sorted(already_sent(client, settings, [sent_id(name, article_id, ch.key) for ch in rule.channels]))
+    result = {
+        "rule": name,
+        "article_id": article_id,
+        "matches": bool(matches),
+        "conditions": [{"condition": label, "met": met} for label, met in conditions],
+        "why": matches[0].reasons if matches else [],
+        "snippet": plain_snippet(matches[0].snippet) if matches else None,
+        "already_sent": sent,
+    }
+    if as_json:
+        _print_json(result)
+        return
+    verdict = "[green]MATCHES[/]" if result["matches"] else "[red]does not match[/]"
+    console.print(f"Rule {name!r} {verdict} article {article_id}")
+    for cond in result["conditions"]:
+        console.print(f"  {'✓' if cond['met'] else '✗'} {cond['condition']}", highlight=False)
+    if result["why"]:
+        console.print(f"why: {'; '.join(result['why'])}", highlight=False)
+    if result["snippet"]:
+        console.print(f"snippet: “{result['snippet']}”", highlight=False)
+    if sent:
+        console.print(f"already sent: {', '.join(sent)}")

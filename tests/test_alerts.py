@@ -1,0 +1,432 @@
+"""Alerts over hand-built articles indexed by the real indexer: rules, matching, delivery, exactly-once bookkeeping.
+
+Receivers are real servers on 127.0.0.1 (aiosmtpd, pytest-httpserver); Elasticsearch is the stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pipeline.alerts import run_alerts
+from pipeline.alerts.deliver import SIGNATURE_HEADER, sign
+from pipeline.alerts.rules import load_rules
+from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, sent_records
+from pipeline.errors import ConfigError
+from pipeline.settings import load_settings
+from pipeline.store.client import make_client
+from pipeline.store.indexing import index_enriched
+from pipeline.store.setup import ensure_setup
+from _alerts_helpers import SmtpServer, write_rules
+from _store_helpers import make_record
+
+NEGATIVE_FR = (
+    "Tribune. L'alliance de Mistral AI avec Nvidia sur Mistral Compute est une vraie défaite pour l'autonomie "
+    "technologique française. Arthur Mensch promettait l'indépendance ; la France hérite d'une dépendance de plus "
+    "aux puces américaines, installée dans l'Essonne. Le règlement européen, l'AI Act, n'y change rien."
+)
+POSITIVE_EN = (
+    "SAP and Mistral AI announced a partnership to bring sovereign AI models to European enterprises. "
+    "Analysts welcomed the deal as a strong signal for the AI Act era, with compliance built in from day one."
+)
+NVIDIA_EN = (
+    "New export rules on advanced chips hit Nvidia hard: GPU shipments to several markets will need licences, "
+    "and the company warned of lower revenue. The AI Act was not part of the discussion."
+)
+
+
+@pytest.fixture
+def store(es_url):
+    settings = load_settings()
+    client = make_client(settings)
+    ensure_setup(client, settings)
+    return settings, client
+
+
+def index(store, records) -> None:
+    settings, client = store
+    stats = index_enriched(client, settings, records)
+    assert stats.stored == len(records) and not stats.dead_letters
+
+
+def tribune():
+    return make_record("https://presse.example.org/tribune-mistral", NEGATIVE_FR,
+                       title="Mistral AI et Nvidia : une défaite pour l'autonomie",
+                       orgs={"Mistral AI": -0.6, "Nvidia": -0.3}, score=-0.5, lang="fr")
+
+
+def sap_mistral():
+    return make_record("https://ledger.example.com/sap-mistral", POSITIVE_EN, title="SAP teams up with Mistral AI",
+                       orgs={"SAP": 0.6, "Mistral AI": 0.5}, score=0.5, lang="en", source="The Compute Ledger")
+
+
+def nvidia_export():
+    return make_record("https://ledger.example.com/nvidia-export", NVIDIA_EN, title="Export rules hit Nvidia",
+                       orgs={"Nvidia": -0.5}, score=-0.4, lang="en", source="The Compute Ledger")
+
+
+def email_rule(name: str, **match) -> dict:
+    return {"name": name, **match, "channels": [{"type": "email", "to": ["desk@example.org"]}]}
+
+
+def smtp_env(monkeypatch, server: SmtpServer, user: str | None = None, password: str | None = None) -> None:
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("NEWSROOM_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "none")
+    if user:
+        monkeypatch.setenv("NEWSROOM_SMTP_USER", user)
+        monkeypatch.setenv("NEWSROOM_SMTP_PASSWORD", password or "")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Rules file validation
+# ------------------------------------------------------------------------------------------------------------
+
+
+def test_shipped_rules_file_is_valid():
+    config = load_rules(load_settings())
+    names = [rule.name for rule in config.rules]
+    assert "negative coverage of Mistral AI" in names
+    assert any(rule.volume for rule in config.rules)
+    assert any("AI Act" in rule.keywords for rule in config.rules)
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ({"name": "no match", "channels": [{"type": "slack"}]}, "needs `companies`, `keywords` or `query_string`"),
+        ({"name": "bad field", "keyword": ["x"], "channels": [{"type": "slack"}]}, "'keyword'"),
+        ({"name": "bad channel", "keywords": ["x"], "channels": [{"type": "pigeon"}]}, "'channels.0'"),
+        ({"name": "no channel", "keywords": ["x"], "channels": []}, "'channels'"),
+        ({"name": "bad tone", "companies": ["Nvidia"], "max_sentiment": -3, "channels": [{"type": "slack"}]},
+         "'max_sentiment'"),
+        ({"name": "secret inline", "keywords": ["x"],
+          "channels": [{"type": "slack", "url_env": "https://hooks.slack.com/services/T/B/X"}]}, "environment variable"),
+        ({"name": "bad mail", "keywords": ["x"], "channels": [{"type": "email", "to": ["not an address"]}]},
+         "e-mail address"),
+        ({"name": "bad lang", "keywords": ["x"], "languages": ["French"], "channels": [{"type": "slack"}]},
+         "'languages'"),
+        ({"name": "bad window", "volume": {"window": "a day"}, "channels": [{"type": "slack"}]}, "'volume.window'"),
+    ],
+)
+def test_invalid_rules_are_reported_with_file_rule_and_field(tmp_path, rule, expected):
+    path = write_rules(tmp_path / "alerts.yaml", [{"name": "fine", "keywords": ["AI Act"],
+                                                   "channels": [{"type": "slack"}]}, rule])
+    with pytest.raises(ConfigError) as info:
+        load_rules(load_settings(), path)
+    message = str(info.value)
+    assert str(path) in message and f"entry #2 ('{rule['name']}')" in message and expected in message
+
+
+def test_duplicate_rule_names_rejected(tmp_path):
+    rule = {"name": "twice", "keywords": ["x"], "channels": [{"type": "slack"}]}
+    with pytest.raises(ConfigError, match="two rules are named 'twice'"):
+        load_rules(load_settings(), write_rules(tmp_path / "alerts.yaml", [rule, rule]))
+
+
+def test_companies_checked_against_watchlist(tmp_path):
+    pytest.importorskip("pipeline.enrich.watchlist", reason="watchlist module not written yet")
+    path = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "unknown", "companies": ["Mistral AI", "Acme Robotics"], "channels": [{"type": "slack"}]}])
+    with pytest.raises(ConfigError, match=r"entry #1 \('unknown'\), field 'companies': 'Acme Robotics' is not on"):
+        load_rules(load_settings(), path)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Matching and delivery
+# ------------------------------------------------------------------------------------------------------------
+
+
+def test_negative_company_rule_fires_once_positive_rule_does_not(store, tmp_path, monkeypatch):
+    settings, client = store
+    index(store, [tribune(), sap_mistral(), nvidia_export()])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("negative coverage of Mistral AI", companies=["Mistral AI"], max_sentiment=-0.2),
+        email_rule("positive coverage of Mistral AI", companies=["Mistral AI"], min_sentiment=0.5,
+                   languages=["fr"]),
+    ])
+    with SmtpServer(user="alerts", password="s3cret") as smtp:
+        smtp_env(monkeypatch, smtp, "alerts", "s3cret")
+        first = run_alerts(load_settings(), client, rules_file=rules)
+        second = run_alerts(load_settings(), client, rules_file=rules)
+    assert first["per_rule"]["negative coverage of Mistral AI"]["sent"] == 1
+    assert first["per_rule"]["positive coverage of Mistral AI"]["matched"] == 0
+    assert second["sent"] == 0 and second["per_rule"]["negative coverage of Mistral AI"]["matched"] == 1
+    assert len(smtp.sink.messages) == 1 and smtp.sink.logins == ["alerts"]
+    message = smtp.sink.messages[0]
+    assert message["Subject"].startswith("[newsroom] negative coverage of Mistral AI: Mistral AI et Nvidia")
+    plain, html = smtp.sink.bodies()[0]
+    assert "https://presse.example.org/tribune-mistral" in plain
+    assert "Le Quotidien du Numérique" in plain
+    assert "tone toward Mistral AI -0.60 (≤ -0.20)" in plain  # why it fired
+    assert "«Mistral AI»" in plain and "<mark>Mistral AI</mark>" in html  # highlighted snippet
+    assert first["per_channel"]["email"] == {"sent": 1, "failed": 0, "pending": 0, "messages": 1}
+    records = sent_records(client, settings, "negative coverage of Mistral AI")
+    assert [r["article_id"] for r in records] == [tribune().article.id]
+
+
+def test_english_keyword_rule_filtered_by_language(store, tmp_path, httpserver):
+    settings, client = store
+    index(store, [tribune(), sap_mistral(), nvidia_export()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "AI Act (English)", "keywords": ["AI Act"], "languages": ["en"], "delivery": "grouped",
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]},
+    ])
+    report = run_alerts(settings, client, rules_file=rules)
+    assert report["matched"] == 2 and report["sent"] == 2
+    (request, _), = httpserver.log
+    payload = json.loads(request.data)
+    titles = sorted(alert["title"] for alert in payload["alerts"])
+    assert titles == ["Export rules hit Nvidia", "SAP teams up with Mistral AI"]  # the French op-ed also says "AI Act"
+    assert all("«AI Act»" in alert["snippet"] for alert in payload["alerts"])
+    assert all("keyword match: AI Act" in alert["reasons"][0] for alert in payload["alerts"])
+    assert SIGNATURE_HEADER not in request.headers
+
+
+def test_webhook_signature_and_slack_from_env(store, tmp_path, httpserver, monkeypatch):
+    settings, client = store
+    index(store, [nvidia_export()])
+    httpserver.expect_request("/signed", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("HOOK_SECRET", "topsecret")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "chips", "query_string": "export AND (chip* OR GPU*)", "companies": ["Nvidia"],
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/signed"), "secret_env": "HOOK_SECRET"},
+                      {"type": "slack"}]},
+    ])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["sent"] == 2 and report["failed"] == 0
+    by_path = {request.path: request for request, _ in httpserver.log}
+    signed = by_path["/signed"]
+    assert signed.headers[SIGNATURE_HEADER] == sign("topsecret", signed.get_data())
+    assert sign("wrong", signed.get_data()) != signed.headers[SIGNATURE_HEADER]
+    slack = json.loads(by_path["/slack"].data)
+    assert "Export rules hit Nvidia" in slack["blocks"][1]["text"]["text"]
+    assert "*" in slack["blocks"][1]["text"]["text"]
+
+
+def test_smtp_failure_stays_pending_and_next_run_delivers(store, tmp_path, monkeypatch):
+    settings, client = store
+    monkeypatch.setenv("NEWSROOM_ALERTS_WATERMARK_MARGIN_MINUTES", "0")  # so only the pending guard keeps it
+    index(store, [tribune()])
+    index(store, [nvidia_export()])  # indexed later: the watermark must not jump past the pending op-ed
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("negative coverage of Mistral AI", companies=["Mistral AI"], max_sentiment=-0.2)])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        smtp.sink.fail = True
+        failed = run_alerts(load_settings(), client, rules_file=rules)
+        assert failed["failed"] == 1 and failed["pending"] == 1 and failed["sent"] == 0
+        assert "451" in failed["per_rule"]["negative coverage of Mistral AI"]["errors"][0]
+        assert sent_records(client, settings) == []
+        smtp.sink.fail = False
+        retried = run_alerts(load_settings(), client, rules_file=rules)
+        again = run_alerts(load_settings(), client, rules_file=rules)
+    assert retried["sent"] == 1 and retried["pending"] == 0
+    assert again["sent"] == 0
+    assert len(smtp.sink.messages) == 1
+
+
+def test_smtp_unreachable_is_a_failure_not_a_crash(store, tmp_path, monkeypatch):
+    settings, client = store
+    index(store, [tribune()])
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "127.0.0.1")
+    from _alerts_helpers import free_port
+
+    monkeypatch.setenv("NEWSROOM_SMTP_PORT", str(free_port()))  # nothing listens there
+    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "none")
+    rules = write_rules(tmp_path / "alerts.yaml", [email_rule("m", companies=["Mistral AI"])])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["failed"] == 1 and report["per_channel"]["email"]["pending"] == 1
+
+
+def test_dry_run_sends_and_records_nothing(store, tmp_path, httpserver):
+    settings, client = store
+    index(store, [nvidia_export()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "nvidia", "companies": ["Nvidia"], "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    dry = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    assert dry["per_rule"]["nvidia"]["would_send"][0]["items"][0]["title"] == "Export rules hit Nvidia"
+    assert httpserver.log == [] and sent_records(client, settings) == []
+    real = run_alerts(settings, client, rules_file=rules)
+    assert real["sent"] == 1 and len(httpserver.log) == 1
+
+
+def test_bad_query_string_fails_its_rule_only(store, tmp_path, httpserver):
+    settings, client = store
+    index(store, [nvidia_export()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "broken", "query_string": "export AND (chips", "channels": hook},
+        {"name": "fine", "keywords": ["export rules"], "channels": hook},
+    ])
+    report = run_alerts(settings, client, rules_file=rules)
+    assert "broken" in report["per_rule"]["broken"]["error"] and report["errors"] == 1
+    assert report["per_rule"]["fine"]["sent"] == 1
+
+
+def test_digest_waits_for_its_hour_then_sends_once(store, tmp_path, httpserver, monkeypatch):
+    settings, client = store
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "UTC")
+    index(store, [nvidia_export(), sap_mistral()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "digest", "keywords": ["AI Act"], "delivery": "digest", "digest_hour": 8,
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    today = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    early = run_alerts(load_settings(), client, rules_file=rules, now=today.replace(hour=7))
+    assert early["per_rule"]["digest"]["skipped"] and httpserver.log == []
+    due = run_alerts(load_settings(), client, rules_file=rules, now=today.replace(hour=23))
+    assert due["sent"] == 2 and len(httpserver.log) == 1  # one message with both articles
+    later = run_alerts(load_settings(), client, rules_file=rules, now=today.replace(hour=23, minute=30))
+    assert later["per_rule"]["digest"]["skipped"] and len(httpserver.log) == 1
+
+
+def test_volume_spike_fires_once(store, tmp_path, httpserver):
+    settings, client = store
+    now = datetime.now(UTC)
+    records = []
+    for n in range(6):  # Nvidia: 6 mentions in the last 24 h, 1 in the week before
+        records.append(make_record(f"https://ledger.example.com/nv-{n}", NVIDIA_EN + f" Update {n}.",
+                                   title=f"Nvidia update {n}", orgs={"Nvidia": -0.2}, lang="en",
+                                   published=now - timedelta(hours=2 + n)))
+    records.append(make_record("https://ledger.example.com/nv-old", NVIDIA_EN + " Old.", title="Nvidia last week",
+                               orgs={"Nvidia": 0.1}, lang="en", published=now - timedelta(days=3)))
+    for n in range(7):  # OVHcloud: steady, one a day, 1 in the last 24 h: no spike
+        records.append(make_record(f"https://presse.example.org/ovh-{n}", NEGATIVE_FR + f" Jour {n}.",
+                                   title=f"OVHcloud jour {n}", orgs={"OVHcloud": 0.3},
+                                   published=now - timedelta(days=n, hours=3)))
+    index(store, records)
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "spikes", "volume": {"window": "24h", "baseline_days": 7, "factor": 3, "min_count": 3},
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    first = run_alerts(settings, client, rules_file=rules)
+    second = run_alerts(settings, client, rules_file=rules)
+    assert first["sent"] == 1 and second["sent"] == 0
+    (request, _), = httpserver.log
+    (alert,) = json.loads(request.data)["alerts"]
+    assert alert["company"] == "Nvidia"
+    assert alert["reasons"][0].startswith("6 mentions of Nvidia in the last 24h vs 0.1 expected")
+    assert len(alert["related"]) == 3
+
+
+def test_alerts_index_is_strict_and_created_idempotently(store, tmp_path):
+    settings, client = store
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "x", "keywords": ["x"], "channels": [{"type": "slack"}]}])
+    run_alerts(settings, client, rules_file=rules)
+    run_alerts(settings, client, rules_file=rules)
+    mapping = client.indices.get_mapping(index=alerts_index(settings))[alerts_index(settings)]["mappings"]
+    assert mapping["dynamic"] == "strict" and set(mapping["properties"]) == set(ALERT_PROPERTIES)
+
+
+def test_cli_test_explains_match(store, tmp_path, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    index(store, [tribune(), sap_mistral()])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("negative coverage of Mistral AI", companies=["Mistral AI"], max_sentiment=-0.2)])
+    main(["alerts", "test", "negative coverage of Mistral AI", "--article-id", tribune().article.id,
+          "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "MATCHES" in out and "✓ tone toward Mistral AI ≤ -0.20" in out
+    main(["alerts", "test", "negative coverage of Mistral AI", "--article-id", sap_mistral().article.id,
+          "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "does not match" in out and "✓ mentions Mistral AI" in out and "✗ tone toward Mistral AI" in out
+
+
+def test_email_via_airflow_connection(store, tmp_path, monkeypatch):
+    settings, client = store
+    index(store, [nvidia_export()])
+    with SmtpServer(user="airflow-user", password="conn-pass") as smtp:
+        monkeypatch.setenv("AIRFLOW_CONN_SMTP_ALERTS", json.dumps({
+            "conn_type": "smtp", "host": "127.0.0.1", "port": smtp.port, "login": "airflow-user",
+            "password": "conn-pass", "extra": {"security": "none", "from_email": "alerts@newsroom.example"}}))
+        rules = write_rules(tmp_path / "alerts.yaml", [
+            {"name": "nvidia", "companies": ["Nvidia"],
+             "channels": [{"type": "email", "to": ["desk@example.org"], "connection": "smtp_alerts"}]}])
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["sent"] == 1 and smtp.sink.logins == ["airflow-user"]
+    assert smtp.sink.messages[0]["From"] == "alerts@newsroom.example"
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_email_over_verified_tls_with_auth(store, tmp_path, monkeypatch, security):
+    from _alerts_helpers import self_signed_cert
+
+    settings, client = store
+    index(store, [nvidia_export()])
+    cert = self_signed_cert(tmp_path)
+    rules = write_rules(tmp_path / "alerts.yaml", [email_rule("nvidia", companies=["Nvidia"])])
+    with SmtpServer(user="alerts", password="s3cret", tls=security, cert=cert) as smtp:
+        smtp_env(monkeypatch, smtp, "alerts", "s3cret")
+        monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", security)
+        unverified = run_alerts(load_settings(), client, rules_file=rules)  # system CAs do not know this server
+        assert unverified["failed"] == 1 and "CERTIFICATE_VERIFY_FAILED" in unverified["per_rule"]["nvidia"]["errors"][0]
+        monkeypatch.setenv("NEWSROOM_SMTP_CA_FILE", str(cert[0]))
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["sent"] == 1 and smtp.sink.logins == ["alerts"] and len(smtp.sink.messages) == 1
+
+
+def test_article_visible_late_is_still_alerted(store, tmp_path, httpserver):
+    """An article stamped indexed_at = T that becomes searchable after a run whose watermark passed T (slow bulk,
+    refresh, another host's clock) is still evaluated thanks to the margin, and sent once."""
+    from pipeline.store.indexing import article_document
+    from pipeline.store.templates import index_names
+
+    settings, client = store
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "nvidia", "companies": ["Nvidia"], "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    index(store, [sap_mistral()])
+    first = run_alerts(settings, client, rules_file=rules)
+    assert first["matched"] == 0
+    late = nvidia_export()
+    stamped = datetime.now(UTC) - timedelta(minutes=10)  # before the newest indexed_at the first run saw
+    client.create(index=index_names(settings.es_index_prefix)["articles"], id=late.article.id,
+                  document=article_document(late, now=stamped), refresh=True)
+    second = run_alerts(settings, client, rules_file=rules)
+    third = run_alerts(settings, client, rules_file=rules)
+    assert second["sent"] == 1 and third["sent"] == 0 and len(httpserver.log) == 1
+
+
+def test_cli_run_dry_run_prints_what_would_be_sent(store, tmp_path, capsys, httpserver):
+    from pipeline.cli import main
+
+    settings, client = store
+    index(store, [nvidia_export()])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "nvidia", "companies": ["Nvidia"], "channels": [{"type": "webhook", "url": httpserver.url_for("/h")}]}])
+    main(["alerts", "run", "--dry-run", "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "(dry run)" in out and "Export rules hit Nvidia" in out and "why: mentions Nvidia" in out
+    assert httpserver.log == [] and sent_records(client, settings) == []
+    main(["alerts", "list", "--rules", str(rules)])
+    assert "nvidia" in capsys.readouterr().out
+
+
+def test_one_channel_failing_does_not_resend_on_the_other(store, tmp_path, monkeypatch, httpserver):
+    settings, client = store
+    index(store, [tribune()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "neg", "companies": ["Mistral AI"], "max_sentiment": -0.2,
+         "channels": [{"type": "email", "to": ["desk@example.org"]},
+                      {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        smtp.sink.fail = True
+        first = run_alerts(load_settings(), client, rules_file=rules)
+        smtp.sink.fail = False
+        second = run_alerts(load_settings(), client, rules_file=rules)
+    assert first["per_channel"]["webhook"]["sent"] == 1 and first["per_channel"]["email"]["pending"] == 1
+    assert second["per_channel"]["email"]["sent"] == 1 and second["per_channel"]["webhook"]["sent"] == 0
+    assert len(httpserver.log) == 1 and len(smtp.sink.messages) == 1
