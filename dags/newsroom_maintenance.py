@@ -1,0 +1,52 @@
+"""newsroom_maintenance — weekly: rollover/retention checks, replay of spooled articles, and re-enrichment of
+recent articles from the WARC archive when the models or the watchlist changed (or when asked: param `force`).
+
+Schedule: NEWSROOM_MAINTENANCE_SCHEDULE (default @weekly). Task bodies: `pipeline.orchestration`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+from airflow.sdk import Param, dag, task
+
+
+@dag(
+    dag_id="newsroom_maintenance",
+    schedule=os.environ.get("NEWSROOM_MAINTENANCE_SCHEDULE", "@weekly"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"owner": "newsroom", "retries": 2, "retry_delay": timedelta(minutes=5),
+                  "retry_exponential_backoff": 2.0, "max_retry_delay": timedelta(hours=1)},
+    tags=["newsroom", "maintenance"],
+    params={
+        "reenrich_days": Param(30, type="integer", minimum=1, description="Re-enrich articles first seen this recently."),
+        "force_reenrich": Param(False, type="boolean", description="Re-enrich even if nothing changed."),
+    },
+    doc_md=__doc__,
+)
+def newsroom_maintenance():
+    @task
+    def storage() -> dict:
+        from pipeline.orchestration import check_storage
+
+        return check_storage()
+
+    @task
+    def replay() -> dict:
+        from pipeline.orchestration import replay_pending
+
+        return replay_pending()
+
+    @task(execution_timeout=timedelta(hours=6))
+    def reenrich(params=None) -> dict:
+        from pipeline.orchestration import reenrich_recent
+
+        return reenrich_recent(days=int(params["reenrich_days"]), force=bool(params["force_reenrich"]))
+
+    storage() >> replay() >> reenrich()
+
+
+newsroom_maintenance()

@@ -1,0 +1,126 @@
+"""Airflow scenarios for tests/test_dags.py, run in a subprocess so Airflow's environment (AIRFLOW_HOME, SQLite,
+dags folder) is set before Airflow is imported and never leaks into the rest of the test suite.
+
+    python tests/_dags_helpers.py integrity
+    python tests/_dags_helpers.py test-ingest 2026-11-20T00:00:00+00:00 [--migrate]
+
+Each prints one JSON line (prefixed RESULT=) with what the test checks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DAGS = REPO / "dags"
+
+
+def airflow_env(home: Path, base: dict | None = None) -> dict:
+    """Environment for an isolated Airflow: temporary home, SQLite, our dags folder, no examples."""
+    env = dict(base if base is not None else os.environ)
+    env.update({
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    })
+    return env
+
+
+def _emit(data: dict) -> None:
+    print("RESULT=" + json.dumps(data, default=str), flush=True)
+
+
+def integrity() -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    started = time.perf_counter()
+    bag = DagBag(dag_folder=str(DAGS))
+    dags = {}
+    for dag_id, dag in bag.dags.items():
+        dags[dag_id] = {
+            "tags": sorted(dag.tags or []),
+            "owners": sorted({t.owner for t in dag.tasks}),
+            "retries": {t.task_id: t.retries for t in dag.tasks},
+            "backoff": {t.task_id: float(t.retry_exponential_backoff or 0) for t in dag.tasks},
+            "max_active_runs": dag.max_active_runs,
+            "catchup": dag.catchup,
+            "timetable": type(dag.timetable).__name__,
+            "has_cycle": _has_cycle(dag),
+            "fileloc": dag.fileloc,
+            "outlets": {t.task_id: [getattr(o, "uri", str(o)) for o in t.outlets] for t in dag.tasks},
+            "mapped": [t.task_id for t in dag.tasks if "Mapped" in type(t).__name__],
+            "triggers": {t.task_id: str(t.trigger_rule) for t in dag.tasks},
+        }
+    _emit({"import_errors": {k: str(v) for k, v in bag.import_errors.items()}, "dags": dags,
+           "seconds": round(time.perf_counter() - started, 3)})
+
+
+def _has_cycle(dag) -> bool:
+    state: dict[str, int] = {}
+
+    def visit(task_id: str) -> bool:
+        if state.get(task_id) == 1:
+            return True
+        if state.get(task_id) == 2:
+            return False
+        state[task_id] = 1
+        if any(visit(child) for child in dag.get_task(task_id).downstream_task_ids):
+            return True
+        state[task_id] = 2
+        return False
+
+    return any(visit(t) for t in dag.task_ids)
+
+
+def test_ingest(logical_date: str, migrate: bool) -> None:
+    if migrate:
+        from airflow.utils.db import resetdb
+
+        resetdb()
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    bag = DagBag(dag_folder=str(DAGS))
+    dag = bag.get_dag("newsroom_ingest")
+    started = time.perf_counter()
+    run = dag.test(logical_date=datetime.fromisoformat(logical_date))
+    seconds = time.perf_counter() - started
+    with create_session() as session:
+        tis = {f"{ti.task_id}[{ti.map_index}]": str(ti.state) for ti in run.get_task_instances(session=session)}
+        events = session.scalars(
+            select(AssetEvent).join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetModel.uri.in_(["newsroom://articles", "newsroom://articles/"]))
+        ).all()
+        asset_events = [{"extra": e.extra, "source_run_id": e.source_run_id} for e in events]
+    from airflow.models.xcom import XComModel
+
+    with create_session() as session:
+        row = session.scalars(
+            select(XComModel).where(XComModel.dag_id == "newsroom_ingest", XComModel.run_id == run.run_id,
+                                    XComModel.task_id == "finalize", XComModel.key == "return_value")
+        ).first()
+        record = row.value if row is not None else None
+    if isinstance(record, str):
+        record = json.loads(record)
+    _emit({"state": str(run.state), "run_id": run.run_id, "tis": tis, "asset_events": asset_events,
+           "record": record, "seconds": round(seconds, 2)})
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "integrity":
+        integrity()
+    elif sys.argv[1] == "test-ingest":
+        test_ingest(sys.argv[2], "--migrate" in sys.argv)
+    else:
+        raise SystemExit(f"unknown scenario {sys.argv[1]!r}")

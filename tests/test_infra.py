@@ -1,0 +1,132 @@
+"""Production stack (infra/): the compose file's structure, secrets only from the env file, and `compose config`
+when a compose client is installed (no Docker engine is needed for `config`; none runs here)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+INFRA = Path(__file__).resolve().parent.parent / "infra"
+COMPOSE = INFRA / "docker-compose.yml"
+ENV_EXAMPLE = INFRA / ".env.example"
+STATEFUL = {"elasticsearch": "/usr/share/elasticsearch/data", "postgres": "/var/lib/postgresql/data",
+            "redis": "/data", "kibana": "/usr/share/kibana/data"}
+AIRFLOW_SERVICES = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer"}
+SECRETS = ["ELASTIC_PASSWORD", "KIBANA_PASSWORD", "KIBANA_ENCRYPTION_KEY", "POSTGRES_PASSWORD", "AIRFLOW_FERNET_KEY",
+           "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY"]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+
+
+def _env_example() -> dict[str, str]:
+    out = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            out[key.strip()] = value.strip()
+    return out
+
+
+def test_services_of_the_stack(compose):
+    services = compose["services"]
+    assert AIRFLOW_SERVICES | {"elasticsearch", "kibana", "postgres", "redis", "airflow-init", "newsroom-init",
+                               "airflow-worker"} <= set(services)
+    es = services["elasticsearch"]["environment"]
+    assert es["discovery.type"] == "single-node" and es["xpack.security.enabled"] == "true"
+    assert services["airflow-scheduler"]["environment"]["AIRFLOW__CORE__EXECUTOR"].startswith("${AIRFLOW_EXECUTOR:-LocalExecutor")
+    # Celery is an opt-in profile: redis and workers only start with --profile celery
+    assert services["redis"]["profiles"] == ["celery"] and services["airflow-worker"]["profiles"] == ["celery"]
+    init = services["newsroom-init"]
+    assert "newsroom setup" in "\n".join(init["command"]) and init["restart"] == "no"
+    assert init["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
+    assert services["airflow-scheduler"]["depends_on"]["newsroom-init"]["condition"] == "service_completed_successfully"
+
+
+def test_healthchecks_and_volumes(compose):
+    services = compose["services"]
+    for name, path in STATEFUL.items():
+        assert "healthcheck" in services[name], name
+        named = [v.split(":")[0] for v in services[name]["volumes"] if ":" in v and v.split(":")[1] == path]
+        assert named and named[0] in compose["volumes"], f"{name}: no named volume on {path}"
+    for name in AIRFLOW_SERVICES | {"airflow-worker"}:
+        assert "healthcheck" in services[name], name
+        assert any(v.startswith("newsroom-data:") for v in services[name]["volumes"]), name  # WARC, state, spool
+
+
+def test_no_secret_in_files_and_every_variable_documented(compose):
+    text = COMPOSE.read_text(encoding="utf-8")
+    variables = set(re.findall(r"\$\{([A-Z0-9_]+)", text))
+    documented = _env_example()
+    assert variables - {"HOSTNAME"} <= set(documented), variables - set(documented)
+    for secret in SECRETS:
+        assert documented[secret] == "", f"{secret} must be empty in .env.example"
+        assert f"${{{secret}:?" in text, f"{secret} must be required (:?) somewhere in the compose file"
+    for line in text.splitlines():  # any password-ish value is a ${VARIABLE}, never a literal
+        if re.search(r"(PASSWORD|SECRET|FERNET|API_KEY)[A-Z_]*:\s*\S", line) and "${" not in line \
+                and not line.strip().endswith(".json"):  # a path to a generated passwords file is no secret
+            pytest.fail(f"literal secret in compose file: {line.strip()}")
+
+
+def test_dockerfile_builds_airflow_with_the_project():
+    text = (INFRA / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM apache/airflow:\$\{AIRFLOW_VERSION\}-python3\.11$", text, re.M)
+    assert re.search(r"^ARG AIRFLOW_VERSION=3\.\d+\.\d+$", text, re.M)
+    assert "-r /opt/newsroom/requirements.lock" in text and "--no-deps /opt/newsroom" in text
+    lock = (INFRA.parent / "requirements.lock").read_text(encoding="utf-8")
+    version = re.search(r"^ARG AIRFLOW_VERSION=(\S+)$", text, re.M).group(1)
+    assert f"apache-airflow=={version}" in lock  # the image and the lock agree
+
+
+def _compose_command() -> list[str] | None:
+    if shutil.which("docker"):
+        probe = subprocess.run(["docker", "compose", "version"], capture_output=True, text=True)
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+@pytest.fixture
+def compose_cmd() -> list[str]:
+    cmd = _compose_command()
+    if cmd is None:
+        pytest.skip("no compose client here (neither `docker compose` nor `docker-compose`): "
+                    "`config` validation not run; install docker-compose to run it")
+    return cmd
+
+
+def _config(cmd: list[str], env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*cmd, "-f", str(COMPOSE), "--env-file", str(ENV_EXAMPLE), *args, "config"],
+                          env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_compose_config_validates(compose_cmd, monkeypatch):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    env.update({secret: f"test-{secret.lower()}-0123456789abcdef0123456789" for secret in SECRETS})
+    for args in ((), ("--profile", "celery")):
+        proc = _config(compose_cmd, env, *args)
+        assert proc.returncode == 0, proc.stderr
+        resolved = yaml.safe_load(proc.stdout)
+        assert "elasticsearch" in resolved["services"]
+        if args:  # (docker-compose v1 lists profiled services in `config` whatever the profile; v2 filters)
+            assert "airflow-worker" in resolved["services"] and "redis" in resolved["services"]
+
+
+def test_compose_config_refuses_missing_secrets(compose_cmd):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    proc = _config(compose_cmd, env)
+    assert proc.returncode != 0
+    assert "infra/.env" in proc.stderr  # the message says where to set it
