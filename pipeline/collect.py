@@ -28,6 +28,7 @@ from pipeline.fetch import Fetcher, FetchFailed, Resolver
 from pipeline.models import Article, Feed, FeedItem
 from pipeline.settings import Settings
 from pipeline.state import FeedState, StateStore
+from pipeline.topics import load_topic_matcher
 from pipeline.urls import host_of
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ class CollectStats:
     feed_errors: list[dict] = field(default_factory=list)  # {feed, url, error}
     # feeds: reading all feeds; fetch: wall time until the last download ended; extract: time in extraction + archiving
     seconds: dict = field(default_factory=lambda: {"feeds": 0.0, "fetch": 0.0, "extract": 0.0, "total": 0.0})
-    relevance_unchecked: int = 0  # filter-feed items kept because no topic matcher was available
 
     def as_dict(self) -> dict:
         out = asdict(self)
@@ -61,16 +61,6 @@ class CollectStats:
         out["fallback_reasons"] = dict(self.fallback_reasons)
         out["seconds"] = {k: round(v, 3) for k, v in self.seconds.items()}
         return out
-
-
-def _load_matcher(settings: Settings):
-    """The topic matcher of pipeline.topics (owned by the enrichment stage); None if that module is absent."""
-    try:
-        from pipeline.topics import load_topic_matcher
-    except ImportError as exc:
-        log.warning("pipeline.topics is not available (%s): items of relevance: filter feeds are kept unfiltered", exc)
-        return None
-    return load_topic_matcher(settings)
 
 
 class Collector:
@@ -93,7 +83,7 @@ class Collector:
         self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
         self.stats = CollectStats()
         if matcher is None and any(f.relevance == "filter" for f in self.feeds):
-            matcher = _load_matcher(settings)  # a bad topics file fails here, before anything is fetched or written
+            matcher = load_topic_matcher(settings)  # a bad topics file fails here, before anything is fetched or written
         self.state = StateStore(settings.data_dir)
         self.archive = WarcArchive(settings.data_dir)
         self._resolver = resolver
@@ -210,12 +200,9 @@ class Collector:
                     self.stats.duplicates += 1
                     continue
                 seen.add(item.article_id)
-                if feed.relevance == "filter":
-                    if matcher is None:
-                        self.stats.relevance_unchecked += 1
-                    elif not matcher.match(f"{item.title or ''}\n{item.summary or ''}", item.feed_lang):
-                        self.stats.irrelevant += 1
-                        continue
+                if feed.relevance == "filter" and not matcher.is_relevant(f"{item.title or ''}\n{item.summary or ''}", item.feed_lang):
+                    self.stats.irrelevant += 1
+                    continue
                 selected.append(item)
         if self.is_known and selected:
             known = self.is_known([i.article_id for i in selected])

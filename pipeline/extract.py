@@ -172,17 +172,34 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     }
 
 
-def extract_text(tree: Any, url: str | None) -> str:
-    """Main text, one trafilatura pass (precision-leaning, comments excluded: they are not the article)."""
+RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same threshold as NEWSROOM_MIN_ARTICLE_WORDS
+
+
+def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         with_metadata=False,
-        favor_precision=True,
+        favor_precision=favor_precision,
         include_comments=False,
         include_tables=True,
     )
     return (document.text or "").strip() if document is not None else ""
+
+
+def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
+    """Main text: a precision-leaning trafilatura pass (comments excluded: they are not the article).
+
+    Precision drops boilerplate on most pages, but on some short or oddly built pages (seen on French regional press)
+    it keeps half the article or nothing. A page that would be discarded as too thin (< `rescue_below` words) gets a
+    second, balanced pass and the longer text wins: only those pages pay for it (bare_extraction copies the tree).
+    """
+    text = _trafilatura_text(tree, url, favor_precision=True)
+    if rescue_below and len(text.split()) < rescue_below:
+        balanced = _trafilatura_text(tree, url, favor_precision=False)
+        if len(balanced.split()) > len(text.split()):
+            return balanced
+    return text
 
 
 # --------------------------------------------------------------------------------------------- public API
@@ -214,7 +231,7 @@ def extract_article(
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not (item and item.authors),
     )
-    text = extract_text(tree, url)
+    text = extract_text(tree, url, rescue_below=min_words)
     words = len(text.split())
     if not text or words < min_words:
         return None
@@ -279,7 +296,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
         if tree is None:
             raise ValueError("not parseable as HTML")
         meta = page_metadata(tree, url, extensive_dates=extensive_dates, guess_authors=True)
-        text = extract_text(tree, url)
+        text = extract_text(tree, url, rescue_below=RESCUE_BELOW_WORDS)
     except (OSError, ValueError) as exc:
         record.update({"title": None, "text": "", "published": None, "lang": None, "authors": [], "site_name": None,
                        "extraction": None, "error": str(exc)})

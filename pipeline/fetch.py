@@ -6,7 +6,8 @@ Why each guard exists:
 - SSRF guard: feed files come from users and OPML imports, and feeds contain arbitrary links; a URL whose
   host resolves to a loopback/private/link-local/multicast/reserved address is refused before any
   connection is made, on every redirect hop (redirects are followed here, not by httpx, for that reason);
-- size limit on the decompressed stream, so a gzip bomb is cut off after `fetch_max_bytes` bytes;
+- size limit on the decompressed stream, so a gzip bomb is cut off after `fetch_max_bytes` bytes, and a total time
+  limit per request (`fetch_total_timeout`), so a server dripping one byte at a time cannot hold a worker forever;
 - retries (tenacity) with exponential backoff and jitter on connection errors, 5xx and 429, honouring
   Retry-After, so a flaky site costs a few seconds and a dead one is reported, not fatal.
 """
@@ -381,8 +382,9 @@ class Fetcher:
         await self._wait_turn(host)
         async with self._slots:
             self.requests += 1
+            total = self.settings.fetch_total_timeout
             try:
-                async with self._client.stream("GET", url, headers=headers) as response:
+                async with asyncio.timeout(total or None), self._client.stream("GET", url, headers=headers) as response:
                     status = response.status_code
                     if status in REDIRECT_CODES and response.headers.get("location"):
                         return urljoin(url, response.headers["location"])
@@ -401,6 +403,8 @@ class Fetcher:
                     return FetchResult(url, str(response.url), status, response.headers, body, _now())
             except httpx.TimeoutException as exc:
                 raise _Transient("timeout", f"timed out ({type(exc).__name__})") from None
+            except TimeoutError:  # asyncio.timeout: the body kept trickling in past fetch_total_timeout
+                raise _Transient("timeout", f"timed out (no complete response within {total:g}s)") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if isinstance(exc, httpx.DecodingError):
                     raise FetchFailed(url, "decoding", f"cannot decode the response body: {exc}") from None

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     fetch_host_delay: float = 1.0
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
+    fetch_total_timeout: float = 120.0  # whole request incl. body: a server dripping bytes cannot stall a worker
     fetch_max_redirects: int = 5
     fetch_retries: int = 3
     fetch_backoff_base: float = 1.0
@@ -90,7 +91,7 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Paris"
     schedule: str = "@daily"
 
-    @field_validator("fetch_host_delay", "fetch_connect_timeout", "fetch_read_timeout")
+    @field_validator("fetch_host_delay", "fetch_connect_timeout", "fetch_read_timeout", "fetch_total_timeout")
     @classmethod
     def _non_negative(cls, value: float) -> float:
         if value < 0:

@@ -15,6 +15,7 @@ from pipeline.collect import Collector, iter_articles
 from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
 from pipeline.state import StateStore
+from pipeline.topics import load_topic_matcher
 from pipeline.urls import article_id
 
 
@@ -43,7 +44,6 @@ def page_requests(site, name: str) -> int:
 
 
 def test_fixture_site_end_to_end_with_relevance_filter(fixture_site, tmp_path):
-    pytest.importorskip("pipeline.topics", reason="pipeline.topics (enrichment stage) not written yet")
     settings = load_settings()
     articles, collector = collect(settings, load_feeds(fixture_site.feeds_file(tmp_path)))
     s = collector.stats
@@ -88,9 +88,8 @@ def test_duplicate_item_across_feeds_fetched_once(fixture_site, tmp_path):
 
 
 def test_relevance_filter_uses_topic_matcher(fixture_site, tmp_path):
-    topics = pytest.importorskip("pipeline.topics", reason="pipeline.topics (enrichment stage) not written yet")
     settings = load_settings()
-    matcher = topics.load_topic_matcher(settings)
+    matcher = load_topic_matcher(settings)
     assert matcher.match("Late goal sends Lyon top of the league", "en") == []
     ww_filter = dict(WW_ALL, relevance="filter")
     articles, collector = collect(settings, load_feeds(feeds_file(fixture_site, tmp_path, [ww_filter])))
@@ -257,3 +256,21 @@ def test_fixture_site_counts_without_relevance_filter(fixture_site, tmp_path):
     s = collector.stats
     assert (s.feeds_ok, s.items, s.duplicates, s.irrelevant, s.articles) == (3, 14, 1, 0, 13)
     assert sum(a.extraction == "trafilatura" for a in articles) == 10 and s.fallback_reasons == {"http-404": 3}
+
+
+def test_fetch_with_invalid_topics_fails_before_fetching_or_writing(fixture_site, tmp_path, monkeypatch, capsys):
+    from pipeline.settings import get_settings
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "topics.yaml").write_text("topics:\n  - id: ai\n    terms: {en: [AI]}\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_CONFIG_DIR", str(config))
+    get_settings.cache_clear()
+    path = feeds_file(fixture_site, tmp_path, [dict(WW_ALL, relevance="filter")])
+    out = tmp_path / "articles.jsonl"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fetch", "--feeds", str(path), "--output", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.replace("\n", "")
+    assert "topics.yaml" in err and "'ai'" in err and "'label'" in err
+    assert not out.exists() and fixture_site.requests == [] and not get_settings().data_dir.exists()

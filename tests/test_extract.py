@@ -150,6 +150,22 @@ def test_shared_corpus_pages_extract(shared_dir):
     assert all(r["text"] == "" or "\ufffd" not in r["text"][:2000] for r in extracted)
 
 
+def test_thin_precision_result_gets_a_balanced_second_pass(shared_dir):
+    """Pages where the precision pass keeps almost nothing are not thrown away to the feed summary."""
+    from trafilatura.utils import load_html
+
+    from pipeline.extract import _trafilatura_text, decode_html
+
+    page_path = shared_dir / "corpus" / "pages-fr" / "france.attc.org-privatisations.html"
+    if not page_path.exists():
+        pytest.skip(f"{page_path} not in the shared corpus")
+    html = page_path.read_bytes()
+    precise = _trafilatura_text(load_html(decode_html(html)), None, favor_precision=True)
+    assert len(precise.split()) < 80  # the precision pass alone would reject this page
+    article = extract_article(html, "https://france.attc.org/privatisations", min_words=80)
+    assert article is not None and article.word_count >= 150 and article.extraction == "trafilatura"
+
+
 def test_warc_archive_round_trip(tmp_path):
     data_dir = tmp_path / "data"
     html = page("mistral-nvidia-tribune.html")

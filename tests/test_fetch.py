@@ -84,6 +84,23 @@ def test_read_timeout(httpserver):
     assert err.value.reason == "timeout"
 
 
+def test_total_timeout_stops_a_dripping_body(httpserver):
+    def drip(request):
+        def body():
+            for _ in range(30):
+                yield b"<p>x</p>"
+                time.sleep(0.1)
+
+        return Response(body(), content_type="text/html")
+
+    httpserver.expect_request("/drip").respond_with_handler(drip)
+    started = time.monotonic()
+    with pytest.raises(FetchFailed) as err:  # each chunk arrives well within the read timeout
+        fetch(httpserver.url_for("/drip"), settings(fetch_read_timeout=1.0, fetch_total_timeout=0.5, fetch_retries=0))
+    assert err.value.reason == "timeout" and "0.5s" in str(err.value)
+    assert time.monotonic() - started < 2.5
+
+
 def test_connection_refused_is_reported(httpserver):
     url = httpserver.url_for("/x")
     httpserver.stop()

@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one line per message: greppable logs
 
 # Modules that add commands to `app` when imported (each owns its commands).
 COMMAND_MODULES = [
@@ -57,7 +57,10 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> None:
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        # standalone_mode=False makes click *return* the code of typer.Exit instead of exiting.
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except NewsroomError as exc:
         err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
         sys.exit(exc.exit_code)

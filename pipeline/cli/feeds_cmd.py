@@ -1,4 +1,4 @@
-"""`newsroom feeds list|add|remove|validate|import-opml|export-opml`."""
+"""`newsroom feeds list|add|remove|validate|import-opml|export-opml|topics`."""
 
 from __future__ import annotations
 
@@ -121,3 +121,26 @@ def export_opml_cmd(
         typer.echo(f"Wrote {output}.", err=True)
     else:
         typer.echo(text, nl=False)
+
+
+@feeds_app.command("topics")
+def topics_cmd(
+    text: str | None = typer.Argument(None, help="A headline or text to test against the taxonomy."),
+    lang: str | None = typer.Option(None, "--lang", help="fr or en (default: both languages' terms are tried)."),
+) -> None:
+    """Check config/topics.yaml (the relevance filter of `relevance: filter` feeds); show what a text matches."""
+    from pipeline.topics import load_topic_matcher, topics_path
+
+    settings = get_settings()
+    matcher = load_topic_matcher(settings)
+    if text is None:
+        typer.echo(f"{topics_path(settings)}: {len(matcher.topic_ids)} topics, valid: {', '.join(matcher.topic_ids)}.")
+        return
+    found = matcher.explain(text, lang)
+    if not found:
+        typer.echo("no topic: an item like this from a `relevance: filter` feed is dropped.")
+        return
+    for topic in sorted(found):
+        typer.echo(f"{topic} ({matcher.labels[topic]}): {', '.join(found[topic])}")
+    verdict = "kept" if matcher.is_relevant(text, lang) else "dropped (no topic that counts on its own)"
+    typer.echo(f"relevance filter: {verdict}")

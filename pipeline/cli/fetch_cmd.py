@@ -48,8 +48,6 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
         ("summary fallbacks by reason", ", ".join(f"{k}: {v}" for k, v in sorted(stats.fallback_reasons.items())) or "-"),
         ("seconds (total / feeds / fetch / extract)", f"{stats.seconds['total']:.1f} / {stats.seconds['feeds']:.1f} / {stats.seconds['fetch']:.1f} / {stats.seconds['extract']:.1f}"),
     ]
-    if stats.relevance_unchecked:
-        rows.append(("filter-feed items kept unchecked (no topic matcher)", str(stats.relevance_unchecked)))
     for key, value in rows:
         table.add_row(key, value)
     out.print(table)
@@ -137,10 +135,16 @@ def extract(
     failures = 0
     out = sys.stdout if str(output) == "-" else output.open("w", encoding="utf-8")
     try:
-        for path in files:
-            record = extract_file(path, url)
-            failures += 1 if record.get("error") else 0
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        with Progress(
+            TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, disable=not console.is_terminal,
+        ) as progress:
+            task = progress.add_task("extract", total=len(files))
+            for path in files:
+                record = extract_file(path, url)
+                failures += 1 if record.get("error") else 0
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                progress.advance(task)
     finally:
         if out is not sys.stdout:
             out.close()

@@ -17,7 +17,7 @@ store_app = typer.Typer(help="The embedded Elasticsearch stand-in (used when NEW
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _client(settings):
@@ -72,14 +72,32 @@ def setup_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON.
 
     settings = load_settings()
     report = ensure_setup(_client(settings), settings)
+    kibana = None
+    if settings.kibana_url:  # dashboards too (see docs/dashboards.md); a failure is reported after the ES summary
+        from pipeline.kibana import import_with_settings
+
+        kibana = import_with_settings(settings)
+        report["kibana"] = kibana.as_dict()
     if as_json:
         _print_json(report)
+        _check_kibana(kibana)
         return
     console.print(f"ILM policy: {report['ilm'] or 'none (ILM API unavailable)'}")
     console.print(f"templates: {', '.join(report['index_templates'])}")
     console.print(f"created: {', '.join(report['created']) or '-'}; already there: {', '.join(report['existing']) or '-'}")
     for note in report["notes"]:
         console.print(f"[yellow]note:[/] {note}")
+    _check_kibana(kibana)
+    if kibana is not None:
+        console.print(f"Kibana: {kibana.success_count} saved object(s) imported into {kibana.url}", highlight=False)
+
+
+def _check_kibana(result) -> None:
+    """Exit non-zero, listing each object Kibana rejected, after the Elasticsearch part is reported."""
+    if result is not None:
+        from pipeline.kibana import check
+
+        check(result)
 
 
 @app.command("ingest")

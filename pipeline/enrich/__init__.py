@@ -1,0 +1,192 @@
+"""Enrichment: language, entities, watched companies, tone (overall and per company) and topics.
+
+`get_enricher(settings).enrich_many(inputs)` is what ingestion, re-enrichment and `newsroom enrich` all call.
+Texts go through spaCy in batches per language (NER + sentence splitting only); everything else works on the
+sentences it returns, so the whole enrichment stays close to the cost of NER alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from pipeline.enrich.entities import LABELS, Span, normalise_entities
+from pipeline.enrich.language import detect_language, normalise_hint
+from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
+from pipeline.enrich.scoring import SentenceScorer
+from pipeline.enrich.sentiment import Sentence, company_scores, document_score, to_sentiment
+from pipeline.enrich.watchlist import get_linker, watchlist_path
+from pipeline.errors import ModelError
+from pipeline.models import Entities, Enrichment, Sentiment
+from pipeline.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+MAX_CHARS = 50_000  # NER cost and memory grow with length; the rest of a very long page adds little
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«“\"'A-ZÀ-ÖØ-Þ0-9])|\n\s*\n")
+
+__all__ = ["EnrichInput", "Enricher", "get_enricher", "enrich", "enrichment_fingerprint"]
+
+
+@dataclass
+class EnrichInput:
+    id: str
+    text: str
+    title: str | None = None
+    lang: str | None = None  # declared language (a hint)
+
+
+def get_scorer(settings: Settings) -> SentenceScorer:
+    backend = settings.sentiment_backend.strip().lower()
+    if backend == "lexicon":
+        from pipeline.enrich.lexicon import LexiconScorer
+
+        return LexiconScorer()
+    if backend == "transformers":
+        if not settings.sentiment_model:
+            raise ModelError("NEWSROOM_SENTIMENT_BACKEND=transformers needs NEWSROOM_SENTIMENT_MODEL "
+                             "(a Hugging Face model name or a local directory).")
+        from pipeline.enrich.transformer import TransformerScorer
+
+        return TransformerScorer(settings.sentiment_model, batch_size=settings.enrich_batch_size)
+    raise ModelError(f"NEWSROOM_SENTIMENT_BACKEND={settings.sentiment_backend!r} is unknown "
+                     "(use 'lexicon' or 'transformers').")
+
+
+class Enricher:
+    """Holds the models, the watchlist linker, the topic matcher and the scorer; load once, reuse."""
+
+    def __init__(self, settings: Settings | None = None, scorer: SentenceScorer | None = None):
+        from pipeline.topics import load_topic_matcher
+
+        self.settings = settings or load_settings()
+        self.linker = get_linker(watchlist_path(self.settings.config_dir))
+        self.topics = load_topic_matcher(self.settings)
+        self.scorer = scorer or get_scorer(self.settings)
+        self.batch_size = max(1, self.settings.enrich_batch_size)
+
+    def warm_up(self) -> None:
+        """Load the French and English models now rather than on the first text of each language."""
+        for lang in sorted(NER_LANGS):
+            load_nlp(lang)
+
+    def enrich(self, item: EnrichInput) -> Enrichment:
+        return next(self.enrich_many([item]))
+
+    def enrich_many(self, items: Iterable[EnrichInput], batch_size: int | None = None) -> Iterator[Enrichment]:
+        """Results in input order, streaming: at most one batch of texts is held in memory."""
+        size = max(1, batch_size or self.batch_size)
+        iterator = iter(items)
+        while batch := list(islice(iterator, size)):
+            yield from self._enrich_batch(batch)
+
+    def _enrich_batch(self, batch: list[EnrichInput]) -> list[Enrichment]:
+        langs = []
+        for item in batch:
+            sample = f"{item.title or ''}\n{item.text or ''}"
+            langs.append(detect_language(sample, item.lang))
+        results: list[Enrichment | None] = [None] * len(batch)
+        for lang in set(langs):
+            idx = [i for i, l in enumerate(langs) if l == lang]
+            if lang in NER_LANGS:
+                nlp = load_nlp(lang)
+                texts = []
+                for i in idx:
+                    texts += [batch[i].title or "", (batch[i].text or "")[:MAX_CHARS]]
+                docs = nlp.pipe(texts, batch_size=len(texts))
+                for i in idx:
+                    title_doc, body_doc = next(docs), next(docs)
+                    results[i] = self._full(batch[i], lang, title_doc, body_doc)
+            else:
+                for i in idx:
+                    results[i] = self._partial(batch[i], lang)
+        return results  # type: ignore[return-value]
+
+    def _full(self, item: EnrichInput, lang: str, title_doc, body_doc) -> Enrichment:
+        text = body_doc.text
+        sentences = [Sentence(s.start_char, s.end_char, s.text) for s in body_doc.sents if s.text.strip()]
+        spans = [Span(e.start_char, e.end_char, e.text, LABELS[e.label_]) for e in body_doc.ents if e.label_ in LABELS]
+        title = title_doc.text.strip() or None
+        title_spans = [Span(e.start_char, e.end_char, e.text, LABELS[e.label_])
+                       for e in title_doc.ents if e.label_ in LABELS]
+        mentions = self.linker.link(text, [(s.start, s.end) for s in sentences],
+                                    [(s.start, s.end, s.label) for s in spans])
+        title_mentions = self.linker.link(title, None, [(s.start, s.end, s.label) for s in title_spans]) if title else []
+        if title:  # an ambiguous alias in the title counts when the body confirms the company
+            body_companies = {m.company for m in mentions}
+            title_mentions = title_mentions + [
+                m for m in self.linker.candidates(title)
+                if m.kind == "ambiguous" and m.company in body_companies and m not in title_mentions
+            ]
+        scores = self.scorer.score([s.text for s in sentences], lang) if sentences else []
+        title_score = self.scorer.score([title], lang)[0] if title else None
+        doc = document_score(title_score, scores)
+        per_company = company_scores(sentences, scores, mentions, lang, self.scorer, title, title_mentions,
+                                     title_score, doc)
+        entities = self._with_companies(title_spans, spans, title_mentions, mentions)
+        return Enrichment(
+            id=item.id, lang=lang, lang_hint=normalise_hint(item.lang), level="full",
+            orgs=list(per_company), entities=Entities(**entities), sentiment=to_sentiment(doc),
+            entity_sentiment={c: to_sentiment(s) for c, s in per_company.items()},
+            topics=self.topics.match(f"{title or ''}\n{text}", lang),
+        )
+
+    def _with_companies(self, title_spans, spans, title_mentions, mentions) -> dict[str, list[str]]:
+        """Spans covering a watched company become that company, under ORG, whatever spaCy labelled them."""
+        def outside(span_list, mention_list):
+            return [s for s in span_list if not any(s.start < m.end and m.start < s.end for m in mention_list)]
+
+        cleaned = normalise_entities(outside(title_spans, title_mentions) + outside(spans, mentions))
+        companies = list(dict.fromkeys(m.company for m in [*title_mentions, *mentions]))
+        known = {c.casefold() for c in companies}
+        cleaned["ORG"] = companies + [o for o in cleaned["ORG"] if o.casefold() not in known]
+        return cleaned
+
+    def _partial(self, item: EnrichInput, lang: str) -> Enrichment:
+        """Languages without a model: language, watched companies and topics only (level "partial")."""
+        text = (item.text or "")[:MAX_CHARS]
+        bounds, start = [], 0
+        for m in _SENTENCE_END.finditer(text):
+            bounds.append((start, m.start()))
+            start = m.end()
+        bounds.append((start, len(text)))
+        companies = list(dict.fromkeys(
+            m.company for m in [*self.linker.link(item.title or "", None, None), *self.linker.link(text, bounds, None)]
+        ))
+        return Enrichment(
+            id=item.id, lang=lang, lang_hint=normalise_hint(item.lang), level="partial", orgs=companies,
+            entities=Entities(ORG=companies), sentiment=Sentiment(label="neutral", score=0.0),
+            entity_sentiment={}, topics=self.topics.match(f"{item.title or ''}\n{text}", None),
+        )
+
+
+_ENRICHERS: dict[tuple, Enricher] = {}
+
+
+def get_enricher(settings: Settings | None = None) -> Enricher:
+    """One enricher per configuration and process (models are heavy; tasks and commands share it)."""
+    settings = settings or load_settings()
+    key = (str(settings.config_dir), settings.sentiment_backend, settings.sentiment_model, settings.enrich_batch_size)
+    if key not in _ENRICHERS:
+        _ENRICHERS[key] = Enricher(settings)
+    return _ENRICHERS[key]
+
+
+def enrich(item: EnrichInput, settings: Settings | None = None) -> Enrichment:
+    return get_enricher(settings).enrich(item)
+
+
+def enrichment_fingerprint(settings: Settings) -> str:
+    """Changes when the watchlist, the topics, the lexicons or the models change: time to re-enrich."""
+    from pipeline.enrich.lexicon import LEXICON_DIR
+
+    digest = hashlib.sha256()
+    for path in [watchlist_path(settings.config_dir), settings.config_path("topics.yaml"),
+                 *sorted(LEXICON_DIR.glob("*.tsv"))]:
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    digest.update(repr(sorted(loaded_model_names().items())).encode())
+    digest.update(f"{settings.sentiment_backend}:{settings.sentiment_model}".encode())
+    return digest.hexdigest()[:16]

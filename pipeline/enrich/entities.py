@@ -1,0 +1,93 @@
+"""NER spans → clean, deduplicated PER / ORG / LOC / MISC names.
+
+Models return "la France", "M. Macron", "Nvidia's", « Mistral AI » and the same person three times; users
+want "France", "Emmanuel Macron", "Nvidia", "Mistral AI" once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LABELS = {
+    "PER": "PER", "PERSON": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC", "GPE": "LOC",
+    "MISC": "MISC", "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC",
+    "FAC": "LOC",
+}
+_LEADING = re.compile(
+    r"^(?:(?:le|la|les|du|des|de la|de l['’]|l['’]|d['’]|au|aux|the)\s*)+(?=\S)", re.IGNORECASE
+)
+_TITLES = re.compile(
+    r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
+    r"|Présidente|CEO|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice)\s+)+"
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_EDGE = "\"'«»“”‘’()[]{}.,;:!?-–— \u00a0\n\t"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+    label: str  # PER / ORG / LOC / MISC
+
+
+def clean_name(text: str, label: str) -> str:
+    name = " ".join(text.split()).strip(_EDGE)
+    name = _POSSESSIVE.sub("", name).strip(_EDGE)
+    if label == "PER":
+        name = _TITLES.sub("", name)
+    elif label in ("LOC", "ORG", "MISC"):
+        stripped = _LEADING.sub("", name)
+        # keep articles that belong to a name ("Le Monde", "La Poste"): only strip lower-case ones
+        if stripped and name[:1].islower() or (stripped and label == "LOC"):
+            name = stripped[:1].upper() + stripped[1:] if name[:1].islower() else stripped
+    return name.strip(_EDGE)
+
+
+def _plausible(name: str, label: str) -> bool:
+    if len(name) < 2 or not any(ch.isalpha() for ch in name) or not name[:1].isupper() and not name[:1].isdigit():
+        return False
+    if label == "PER":
+        words = name.split()
+        if any(ch.isdigit() for ch in name) or len(words) > 5:
+            return False
+        if name.isupper() and len(name) > 3:  # shouting headline words, not people
+            return False
+    return True
+
+
+def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> dict[str, list[str]]:
+    """Group cleaned names by label, dropping spans that overlap `drop` (watchlist matches, linked separately)."""
+    out: dict[str, list[str]] = {"PER": [], "ORG": [], "LOC": [], "MISC": []}
+    seen: dict[str, set[str]] = {k: set() for k in out}
+    for span in spans:
+        if any(span.start < e and s < span.end for s, e in drop):
+            continue
+        name = clean_name(span.text, span.label)
+        if not _plausible(name, span.label):
+            continue
+        key = name.casefold()
+        if key not in seen[span.label]:
+            seen[span.label].add(key)
+            out[span.label].append(name)
+    out["PER"] = _merge_partial_names(out["PER"])
+    # a name tagged both PER and ORG/LOC keeps the reading of the longest form
+    return out
+
+
+def _merge_partial_names(names: list[str]) -> list[str]:
+    """'Macron' and 'Emmanuel Macron' are one person: keep the longest form seen in the text."""
+    full = [n for n in names if len(n.split()) > 1]
+    merged: list[str] = []
+    for name in names:
+        if len(name.split()) == 1:
+            parts = {p for n in full for p in n.split()}
+            if name in parts:
+                continue
+        if name not in merged:
+            merged.append(name)
+    return merged

@@ -1,0 +1,373 @@
+"""The default sentence scorer: lexicons plus the rules that news prose needs.
+
+Plain polarity lexicons read "n'est pas un échec" as negative and "'sovereign' cloud" as praise. This scorer
+starts from well-kept lexicons (VADER for English, textblob-fr's for French) overlaid with a domain lexicon for
+economy/technology/sovereignty news (lexicons/domain_*.tsv, matched on Snowball stems so inflections count),
+then applies negation (with its scope and litotes such as « ne cachent pas leur satisfaction »), intensifiers,
+contrast (« mais », "but" weigh the second clause; « malgré », "despite" discount theirs), scare quotes and
+"so-called" (irony flips praise), and rhetorical doubt ("Souverain, vraiment ?").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from nltk.stem.snowball import SnowballStemmer
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+ALPHA = 15.0  # VADER's normalisation constant: score = s / sqrt(s² + α)
+NEGATION_FLIP = -0.74  # VADER's scalar for a negated word
+HEDGE_FACTOR = 0.35
+
+_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*\s?%?|[«»“”\"‘’']|[?!;:,.()]")
+_ELISIONS = {"l", "d", "n", "s", "c", "j", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
+
+_LANG_WORDS = {
+    "en": {
+        "negators": {"not", "n't", "no", "never", "without", "nor", "neither", "hardly", "barely", "cannot",
+                     "nothing", "none"},
+        "absorbers": ("hide", "conceal", "mask", "stop", "fail", "doubt"),
+        "clause_negators": [("would", "be", "a", "mistake", "to"), ("it", "is", "a", "mistake", "to"),
+                            ("far", "from"), ("rather", "than"), ("instead", "of"), ("not", "because")],
+        "intensifiers": {"very", "extremely", "highly", "sharply", "deeply", "hugely", "significantly", "strongly",
+                         "particularly", "severely", "badly", "greatly", "substantially", "remarkably",
+                         "strikingly", "most", "so", "too", "truly", "well", "widely", "heavily", "massive",
+                         "huge", "major"},
+        "diminishers": {"slightly", "somewhat", "marginally", "modestly", "partly", "little", "modest", "slight",
+                        "mildly"},
+        "adversatives": {"but", "however", "yet", "nevertheless", "nonetheless", "instead", "whereas"},
+        "adversative_phrases": [("by", "contrast"), ("in", "contrast"), ("on", "the", "other", "hand")],
+        "concessives": {"despite", "although", "notwithstanding", "though"},
+        "concessive_phrases": [("even", "though"), ("even", "if"), ("in", "spite", "of")],
+        "so_called": [("so-called",), ("self-styled",), ("supposedly",), ("would-be",)],
+        "naming": {"called", "named", "dubbed", "titled", "branded", "nicknamed", "codenamed"},
+        "doubt": {"really", "truly", "actually", "seriously"},
+        "claims": {"sovereign", "sovereignty", "trust", "trusted", "independent", "independence", "european",
+                   "secure", "green", "responsible", "ethical", "open", "free", "transparent", "safe", "neutral",
+                   "local", "partnership", "innovation", "democratic"},
+    },
+    "fr": {
+        "negators": {"ne", "n'", "pas", "jamais", "aucun", "aucune", "sans", "ni", "guère", "nullement", "rien",
+                     "personne"},
+        "absorbers": ("cach", "dissimul", "masqu", "empêch", "manqu", "boud", "cess", "dout"),
+        "clause_negators": [("loin", "d'"), ("loin", "de"), ("plutôt", "que"), ("au", "lieu", "de"),
+                            ("ce", "serait", "une", "erreur", "de"), ("à", "tort")],
+        "intensifiers": {"très", "fortement", "nettement", "extrêmement", "particulièrement", "vivement",
+                         "lourdement", "profondément", "largement", "considérablement", "vraiment", "si", "trop",
+                         "fort", "forte", "gros", "grosse", "énorme", "massif", "massive", "majeur", "majeure",
+                         "vive", "sévère", "sévèrement", "géant", "géante", "plus"},
+        "diminishers": {"léger", "légère", "légèrement", "peu", "modeste", "modestement", "modérément",
+                        "relativement", "partiellement", "quelque"},
+        "adversatives": {"mais", "cependant", "pourtant", "toutefois", "néanmoins", "or"},
+        "adversative_phrases": [("en", "revanche"), ("par", "contre"), ("à", "l'inverse"), ("tandis", "que"),
+                                ("alors", "que")],
+        "concessives": {"malgré", "quoique"},
+        "concessive_phrases": [("bien", "que"), ("même", "si"), ("en", "dépit"), ("certes",)],
+        "so_called": [("soi-disant",), ("prétendu",), ("prétendue",), ("prétendus",), ("prétendues",),
+                      ("autoproclamé",), ("autoproclamée",)],
+        "naming": {"baptisé", "baptisée", "appelé", "appelée", "nommé", "nommée", "intitulé", "intitulée",
+                   "surnommé", "surnommée", "dénommé", "dénommée", "marque"},
+        "doubt": {"vraiment", "réellement", "vraiment-", "sérieusement"},
+        "claims": {"souverain", "souveraine", "souveraineté", "confiance", "indépendant", "indépendante",
+                   "indépendance", "européen", "européenne", "sécurisé", "vert", "verte", "responsable",
+                   "éthique", "ouvert", "ouverte", "gratuit", "transparent", "transparence", "neutre", "local",
+                   "partenariat", "innovation", "démocratique", "français", "française", "national", "nationale"},
+    },
+}
+_QUOTES_OPEN = {"«", "“", '"', "‘", "'"}
+_QUOTES_CLOSE = {"»", "”", '"', "’", "'"}
+_CLAUSE_BREAKS = {",", ";", ":", "(", ")", "?", "!", "."}
+
+
+@lru_cache(maxsize=2)
+def _stemmer(lang: str) -> SnowballStemmer:
+    return SnowballStemmer("french" if lang == "fr" else "english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str, lang: str) -> str:
+    return _stemmer(lang).stem(word)
+
+
+def tokenize(sentence: str) -> list[str]:
+    """Lower-cased tokens; elisions (l', n', d') and English "n't"/"'s" split off; quotes kept as tokens."""
+    return tokenize_with_case(sentence)[0]
+
+
+def tokenize_with_case(sentence: str) -> tuple[list[str], list[bool]]:
+    """Tokens as `tokenize`, plus whether each began with a capital letter (a name, most of the time)."""
+    out: list[str] = []
+    caps: list[bool] = []
+    for raw in _TOKEN_RE.findall(sentence):
+        tok = raw.lower().replace("’", "'")
+        cap = raw[0].isupper()
+        if "'" in tok and len(tok) > 1 and tok[0] != "'":
+            head, _, tail = tok.partition("'")
+            if tok.endswith("n't"):
+                out += [tok[:-3], "n't"]
+                caps += [cap, False]
+                continue
+            if tail == "s" or tail == "":
+                out += [head, "'s"] if tail == "s" else [head]
+                caps += [cap, False] if tail == "s" else [cap]
+                continue
+            if head in _ELISIONS:
+                out += [head + "'", tail]
+                caps += [False, raw[len(head) + 1:][:1].isupper()]
+                continue
+        out.append(tok)
+        caps.append(cap)
+    return out, caps
+
+
+def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tuple[str, ...], float]]], set]:
+    words: dict[str, float] = {}
+    phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+    hedges: set[tuple[str, ...]] = set()
+    path = LEXICON_DIR / f"domain_{lang}.tsv"
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            term, value = line.split("\t")
+        except ValueError:
+            raise ValueError(f"{path}:{lineno}: expected 'term<TAB>valence', got {line!r}") from None
+        stems = tuple(_stem(t, lang) for t in tokenize(term))
+        if value.strip() == "N":
+            hedges.add(stems)
+            continue
+        valence = float(value)
+        if len(stems) == 1:
+            words[stems[0]] = valence
+        else:
+            phrases.setdefault(stems[0], []).append((stems, valence))
+    for entries in phrases.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return words, phrases, hedges
+
+
+def _read_general(lang: str) -> dict[str, float]:
+    """Word form → valence on VADER's scale, from the lexicon shipped by vaderSentiment or textblob-fr."""
+    if lang == "en":
+        text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+        out = {}
+        for line in text.splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                try:
+                    out[parts[0]] = float(parts[1])
+                except ValueError:
+                    continue
+        return out
+    xml = resources.files("textblob_fr").joinpath("fr-sentiment.xml").read_bytes()
+    out: dict[str, list[float]] = {}
+    for word in ET.fromstring(xml).iter("word"):
+        form, polarity, subjectivity = word.get("form"), word.get("polarity"), word.get("subjectivity")
+        if not (form and polarity and subjectivity):
+            continue
+        # Keep evaluative adjectives only: "premier", "tous", "français" carry a polarity there but judge nothing.
+        if float(subjectivity) >= 0.35 and abs(float(polarity)) >= 0.2:
+            out.setdefault(form.lower(), []).append(float(polarity))
+    # textblob-fr polarities live in [-1, 1] and are cautious: bring them to VADER's scale.
+    return {form: 2.5 * sum(values) / len(values) for form, values in out.items()}
+
+
+class _Language:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.words, self.phrases, self.hedges = _read_domain(lang)
+        self.general = _read_general(lang)
+        w = _LANG_WORDS[lang]
+        self.negators = w["negators"]
+        self.absorbers = w["absorbers"]
+        self.intensifiers, self.diminishers = w["intensifiers"], w["diminishers"]
+        self.adversatives, self.concessives = w["adversatives"], w["concessives"]
+        self.adversative_phrases = w["adversative_phrases"]
+        self.concessive_phrases = w["concessive_phrases"]
+        self.clause_negators = w["clause_negators"]
+        self.so_called = w["so_called"]
+        self.so_called_firsts = {p[0] for p in self.so_called}
+        self.naming, self.doubt = w["naming"], w["doubt"]
+        self.claims = w["claims"]
+        self.claim_stems = {_stem(c, lang) for c in self.claims}
+        self.hedge_firsts = {h[0] for h in self.hedges}
+        # first token → (kind, phrase): one dict lookup per token instead of scanning every phrase list
+        self.markers: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for kind, phrases in (
+            ("clause_negator", self.clause_negators),
+            ("adversative", [(w,) for w in self.adversatives] + self.adversative_phrases),
+            ("concessive", [(w,) for w in self.concessives] + self.concessive_phrases),
+        ):
+            for phrase in phrases:
+                self.markers.setdefault(phrase[0], []).append((kind, tuple(phrase)))
+        for entries in self.markers.values():
+            entries.sort(key=lambda e: -len(e[1]))
+
+    def valence(self, tok: str, name_like: bool = False) -> float | None:
+        stem = _stem(tok, self.lang)
+        if stem in self.words:
+            return self.words[stem]
+        if name_like or tok in self.intensifiers or tok in self.diminishers:
+            return None  # names ("Amazon") and boosters ("truly") carry no polarity of their own
+        v = self.general.get(tok)
+        if v is None and self.lang == "fr":
+            v = self.general.get(tok.rstrip("s")) if tok.endswith("s") else None
+        return v
+
+
+@lru_cache(maxsize=2)
+def _language(lang: str) -> _Language:
+    return _Language(lang if lang in _LANG_WORDS else "en")
+
+
+def _starts_with(tokens: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(tokens[i:i + len(phrase)]) == phrase
+
+
+def _scare_quoted(tokens: list[str], L: _Language) -> set[int]:
+    """Positions inside short quotes of lower-case words (scare quotes), or after "so-called"."""
+    inside: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in _QUOTES_OPEN:
+            j = i + 1
+            while j < len(tokens) and j - i <= 5 and tokens[j] not in _QUOTES_CLOSE:
+                j += 1
+            span = list(range(i + 1, j))
+            if (j < len(tokens) and 1 <= len(span) <= 4 and i > 0 and tokens[i - 1] not in L.naming
+                    and all(tokens[k] not in _CLAUSE_BREAKS for k in span)):
+                inside.update(span)
+                i = j + 1
+                continue
+        if tok in L.so_called_firsts:
+            for phrase in L.so_called:
+                if _starts_with(tokens, i, phrase):
+                    inside.update(range(i + len(phrase), min(i + len(phrase) + 2, len(tokens))))
+        i += 1
+    return inside
+
+
+class LexiconScorer:
+    """Offline, fast, explainable: the default `SentenceScorer`."""
+
+    name = "lexicon"
+
+    def score(self, sentences: list[str], lang: str) -> list[float]:
+        L = _language(lang)
+        return [self.score_one(s, L) for s in sentences]
+
+    def raw(self, sentence: str, lang: str) -> float:
+        """Unnormalised valence sum (useful to explain a score)."""
+        return self._sum(*tokenize_with_case(sentence), _language(lang))
+
+    def score_one(self, sentence: str, L: _Language) -> float:
+        tokens, caps = tokenize_with_case(sentence)
+        if not tokens:
+            return 0.0
+        total = self._sum(tokens, caps, L)
+        return total / math.sqrt(total * total + ALPHA)
+
+    def _sum(self, tokens: list[str], caps: list[bool], L: _Language) -> float:
+        n = len(tokens)
+        # A capitalised word is a name unless it opens the sentence and a lower-case word follows.
+        name_like = [c and not (i == 0 and i + 1 < n and not caps[i + 1]) for i, c in enumerate(caps)]
+        stems = [_stem(t, L.lang) for t in tokens]
+        weights = [1.0] * n
+        flipped_from = n  # clause negators ("far from", "loin de") flip the rest of their clause
+        flip_until = n
+        skip: set[int] = set()
+        hedged = False
+        markers = L.markers
+        for i, tok in enumerate(tokens):
+            if tok in markers:
+                for kind, phrase in markers[tok]:
+                    if len(phrase) > 1 and tuple(tokens[i:i + len(phrase)]) != phrase:
+                        continue
+                    if kind == "adversative" and i > 0:
+                        for k in range(i):
+                            weights[k] *= 0.5
+                        for k in range(i, n):
+                            weights[k] *= 1.5
+                    elif kind == "concessive":
+                        end = next((k for k in range(i + 1, n) if tokens[k] in {",", ";", ":"}), n)
+                        for k in range(i, end):
+                            weights[k] *= 0.4
+                        for k in list(range(0, i)) + list(range(end, n)):
+                            weights[k] *= 1.3
+                    elif kind == "clause_negator" and flipped_from == n:
+                        skip.update(range(i, i + len(phrase)))
+                        flipped_from = i + len(phrase)
+                        flip_until = next((k for k in range(flipped_from, n) if tokens[k] in {";", ".", "?", "!"}), n)
+                    break
+            if not hedged and stems[i] in L.hedge_firsts:
+                for hedge in L.hedges:
+                    if tuple(stems[i:i + len(hedge)]) == hedge:
+                        hedged = True
+        quoted = _scare_quoted(tokens, L)
+        total = 0.0
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            if tok in _CLAUSE_BREAKS or tok in _QUOTES_OPEN or tok in _QUOTES_CLOSE or i in skip:
+                i += 1
+                continue
+            valence = None
+            width = 1
+            for stems_seq, v in L.phrases.get(stems[i], ()):
+                if tuple(stems[i:i + len(stems_seq)]) == stems_seq:
+                    valence, width = v, len(stems_seq)
+                    break
+            if valence is None:
+                valence = L.valence(tok, name_like[i])
+            if i in quoted:
+                if stems[i] in L.claim_stems:
+                    valence = -1.5
+                elif valence and valence > 0:
+                    valence = -valence
+            if not valence:
+                i += width
+                continue
+            valence *= self._modifier(tokens, i, L)
+            if flipped_from <= i < flip_until:
+                valence *= NEGATION_FLIP
+            elif i not in quoted and self._negated(tokens, stems, i, L):
+                valence *= NEGATION_FLIP
+            total += valence * weights[i]
+            i += width
+        if tokens[-1] == "?" and any(t in L.doubt for t in tokens):
+            total -= 1.5
+        if hedged:
+            total *= HEDGE_FACTOR
+        return total
+
+    @staticmethod
+    def _modifier(tokens: list[str], i: int, L: _Language) -> float:
+        factor = 1.0
+        for k in (i - 1, i - 2):
+            if k < 0 or tokens[k] in _CLAUSE_BREAKS:
+                break
+            if tokens[k] in L.intensifiers:
+                factor *= 1.3
+            elif tokens[k] in L.diminishers:
+                factor *= 0.5
+        return factor
+
+    @staticmethod
+    def _negated(tokens: list[str], stems: list[str], i: int, L: _Language) -> bool:
+        window = 4 if L.lang == "fr" else 3
+        negated = False
+        for k in range(i - 1, max(i - 2 - window, -1), -1):
+            tok = tokens[k]
+            if tok in _CLAUSE_BREAKS or tok in L.adversatives:
+                break
+            if tok.startswith(L.absorbers):
+                return False  # « ne cachent pas leur satisfaction »: the negation bears on the verb
+            if tok in L.negators and k >= i - window:
+                negated = True
+        return negated

@@ -1,0 +1,145 @@
+"""Document tone and tone toward each watched company, aggregated from sentence scores.
+
+News puts its verdict in the title and the lead, so those weigh more. A company's tone is read from the
+sentences that name it and from those that follow up on it (« l'entreprise », "the company", "its shares");
+where one sentence names several companies, each gets the clauses that mention it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.enrich.scoring import SentenceScorer
+from pipeline.enrich.watchlist import Mention
+from pipeline.models import Sentiment
+
+NEUTRAL_BAND = 0.10  # |score| below this is "neutral"
+TITLE_WEIGHT = 1.5
+LEAD_WEIGHT = 1.5
+REFERENCE_WEIGHT = 0.8
+FOCUS_MEMORY = 3  # sentences a company stays "in focus" for follow-up references
+
+_NOUNS_FR = (r"entreprise|soci[ée]t[ée]|groupe|start-?up|jeune pousse|[ée]diteur|fabricant|fondeur|laboratoire|firme|"
+             r"op[ée]rateur|g[ée]ant|plateforme|filiale|coentreprise|licorne|constructeur|h[ée]bergeur|fournisseur|"
+             r"sp[ée]cialiste|champion|p[ée]pite|num[ée]ro un|leader|concepteur|d[ée]veloppeur|direction|titre|action")
+_NOUNS_EN = (r"company|firm|group|start-?up|chipmaker|maker|manufacturer|lab|laboratory|provider|platform|giant|"
+             r"unit|developer|operator|supplier|vendor|business|champion|leader|designer|management|executives|"
+             r"shares|stock|board")
+_REFERENCE = {
+    "fr": re.compile(
+        rf"(?:\b(?:l['’]|le |la |les |cette |ce |du |de la |au ){{1}}(?:[\w-]+ )?(?:{_NOUNS_FR})\b"
+        r"|^\s*(?:Il|Elle|Son|Sa|Ses|Celui-ci|Celle-ci)\b|\b(?:ses|son|sa) (?:dirigeants?|patron|fondateurs?|"
+        r"directeur|directrice|clients|résultats|actionnaires|équipes|modèles?)\b)",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        rf"(?:\bthe (?:[\w-]+ ){{0,2}}(?:{_NOUNS_EN})\b|^\s*(?:It|Its|Their)\b|\bits (?:shares|stock|executives|"
+        r"chief|boss|founders?|customers|clients|results|models?|chips|revenue|profits?|outlook)\b|\b(?:Executives|"
+        r"Management)\b)",
+        re.IGNORECASE,
+    ),
+}
+_CLAUSE_SPLIT = re.compile(
+    r"\s*(?:[;:]|,|\bmais\b|\btandis que\b|\balors que\b|\ben revanche\b|\bbut\b|\bwhile\b|\bwhereas\b|"
+    r"\bby contrast\b)\s*",
+    re.IGNORECASE,
+)
+
+
+def label_for(score: float) -> str:
+    if score <= -NEUTRAL_BAND:
+        return "negative"
+    if score >= NEUTRAL_BAND:
+        return "positive"
+    return "neutral"
+
+
+def to_sentiment(score: float) -> Sentiment:
+    score = max(-1.0, min(1.0, round(score, 4)))
+    return Sentiment(label=label_for(score), score=score)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def document_score(title_score: float | None, sentence_scores: list[float]) -> float:
+    weighted = [(s, LEAD_WEIGHT if i == 0 else 1.0) for i, s in enumerate(sentence_scores)]
+    if title_score is not None:
+        weighted.append((title_score, TITLE_WEIGHT))
+    total = sum(w for _, w in weighted)
+    return sum(s * w for s, w in weighted) / total if total else 0.0
+
+
+def company_scores(
+    sentences: list[Sentence],
+    sentence_scores: list[float],
+    mentions: list[Mention],
+    lang: str,
+    scorer: SentenceScorer,
+    title: str | None = None,
+    title_mentions: list[Mention] = (),
+    title_score: float | None = None,
+    doc_score: float = 0.0,
+) -> dict[str, float]:
+    """Company → score in [-1, 1], from its own sentences, follow-up references and the title."""
+    reference = _REFERENCE.get(lang)
+    by_sentence: list[list[Mention]] = [[] for _ in sentences]
+    for m in mentions:
+        for i, s in enumerate(sentences):
+            if s.start <= m.start < s.end:
+                by_sentence[i].append(m)
+                break
+    evidence: dict[str, list[tuple[float, float]]] = {}
+    order: list[str] = []
+    for m in [*title_mentions, *mentions]:
+        if m.company not in order:
+            order.append(m.company)
+    if title_score is not None:
+        for company in dict.fromkeys(m.company for m in title_mentions):
+            evidence.setdefault(company, []).append((title_score, TITLE_WEIGHT))
+    focus: list[str] = []
+    focus_age = 0
+    multi: list[tuple[int, list[str]]] = []
+    for i, (sentence, found) in enumerate(zip(sentences, by_sentence)):
+        named = list(dict.fromkeys(m.company for m in found))
+        if len(named) > 1:
+            multi.append((i, named))
+        elif named:
+            evidence.setdefault(named[0], []).append((sentence_scores[i], 1.0))
+        elif focus and focus_age < FOCUS_MEMORY and reference and reference.search(sentence.text):
+            evidence.setdefault(focus[0], []).append((sentence_scores[i], REFERENCE_WEIGHT))
+        if named:
+            focus, focus_age = named, 0
+        else:
+            focus_age += 1
+    if multi:  # one scorer call for all clauses of all multi-company sentences
+        clause_sets = []
+        for i, named in multi:
+            clauses = [c for c in _CLAUSE_SPLIT.split(sentences[i].text) if c and c.strip()]
+            clause_sets.append((i, named, clauses))
+        flat = [c for _, _, clauses in clause_sets for c in clauses]
+        flat_scores = iter(scorer.score(flat, lang)) if flat else iter(())
+        for i, named, clauses in clause_sets:
+            scores = [next(flat_scores) for _ in clauses]
+            for company in named:
+                names = [m.text.casefold() for m in by_sentence[i] if m.company == company]
+                own = [s for c, s in zip(clauses, scores) if any(n in c.casefold() for n in names)]
+                shared = [s for c, s in zip(clauses, scores)
+                          if not any(m.text.casefold() in c.casefold() for m in by_sentence[i])]
+                values = own + shared
+                if values:
+                    evidence.setdefault(company, []).append((sum(values) / len(values), 1.0))
+    result = {}
+    alone = len(order) == 1
+    for company in order:
+        items = evidence.get(company, [])
+        own = sum(s * w for s, w in items) / sum(w for _, w in items) if items else 0.0
+        # One company in the text: the article's tone is largely its tone. Several: mostly their own sentences.
+        blend = 0.5 if alone else (0.25 if company == order[0] else 0.0)
+        result[company] = (1 - blend) * own + blend * doc_score
+    return result

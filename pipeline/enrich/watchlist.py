@@ -1,0 +1,253 @@
+"""Company watchlist: config/watchlist.yaml and the linker that finds watched companies in a text.
+
+Substring search is not enough for press text: "AWS" sits inside "lawyers", "mistral" is also a wind and
+"Thales" a philosopher. Aliases therefore match on token boundaries, with case rules, and the ambiguous ones
+need evidence (an unambiguous mention, spaCy's label, or context words) before they count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from pipeline.configfiles import load_model
+from pipeline.settings import DEFAULT_CONFIG_DIR
+
+WATCHLIST_FILE = "watchlist.yaml"
+_WORD = r"[^\W_]"  # a letter or digit, any script
+
+
+class Company(BaseModel):
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)  # case-insensitive, but the match must hold a capital letter
+    exact: list[str] = Field(default_factory=list)  # must match exactly as written
+    ambiguous: list[str] = Field(default_factory=list)  # also ordinary words or other names: need evidence
+    references: list[str] = Field(default_factory=list)  # descriptions standing for the company
+    context: list[str] = Field(default_factory=list)  # words that vouch for an ambiguous alias nearby
+    avoid: list[str] = Field(default_factory=list)  # words that rule an ambiguous alias out nearby
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+    ticker: str | None = None
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    sector: str | None = None
+
+    @field_validator("aliases", "exact", "ambiguous", "references", "context", "avoid")
+    @classmethod
+    def _no_blank(cls, values: list[str]) -> list[str]:
+        if any(not str(v).strip() for v in values):
+            raise ValueError("contains an empty name")
+        return [str(v).strip() for v in values]
+
+    @model_validator(mode="after")
+    def _has_a_name(self) -> "Company":
+        if not (self.aliases or self.exact or self.ambiguous):
+            raise ValueError("needs at least one of aliases, exact or ambiguous")
+        return self
+
+
+class Watchlist(BaseModel):
+    companies: list[Company] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Watchlist":
+        seen: dict[str, str] = {}
+        for company in self.companies:
+            for alias in [company.name, *company.aliases, *company.exact]:
+                key = alias.casefold()
+                if seen.get(key, company.name) != company.name:
+                    raise ValueError(f"alias {alias!r} is used by both {seen[key]!r} and {company.name!r}")
+                seen[key] = company.name
+        return self
+
+    def get(self, name: str) -> Company | None:
+        key = name.casefold()
+        return next((c for c in self.companies if c.name.casefold() == key), None)
+
+
+@dataclass(frozen=True)
+class Mention:
+    company: str
+    start: int
+    end: int
+    text: str
+    kind: str  # "alias", "ambiguous" or "reference"
+
+
+def watchlist_path(config_dir: Path | None = None) -> Path:
+    if config_dir is None:
+        from pipeline.settings import load_settings
+
+        config_dir = load_settings().config_dir
+    return Path(config_dir or DEFAULT_CONFIG_DIR) / WATCHLIST_FILE
+
+
+def load_watchlist(path: Path | str | None = None) -> Watchlist:
+    """Validated watchlist; a ConfigError names the file, the company entry and the field at fault."""
+    path = Path(path) if path else watchlist_path()
+    return _load_cached(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: Path, _mtime: int) -> Watchlist:
+    return load_model(path, Watchlist, list_key="companies")
+
+
+def _phrase_pattern(phrase: str) -> str:
+    parts = [re.escape(p) for p in phrase.split()]
+    body = r"\s+".join(parts).replace("'", "['’]").replace("’", "['’]")
+    return rf"(?<!{_WORD}){body}(?!{_WORD})"
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(_phrase_pattern(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+class _Terms:
+    """Context/avoid words: all-capital terms (IA, AI, IT) match case-sensitively, others in any case."""
+
+    def __init__(self, terms: list[str]):
+        upper = [t for t in terms if t.isupper()]
+        other = [t for t in terms if not t.isupper()]
+        self.upper = re.compile(_alternation(upper)) if upper else None
+        self.other = re.compile(_alternation(other), re.IGNORECASE) if other else None
+
+    def found_in(self, text: str) -> bool:
+        return bool((self.upper and self.upper.search(text)) or (self.other and self.other.search(text)))
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+_MAX_GAP = 3  # characters allowed between two tokens of one name ("Mistral AI", "T-Systems", "cloud d'Amazon")
+
+
+def _sep(gap: str) -> str | None:
+    """Canonical separator between two tokens of a name, or None when the gap cannot sit inside a name."""
+    if not gap or len(gap) > _MAX_GAP or "\n" in gap:
+        return None
+    if gap.isspace():
+        return " "
+    gap = gap.replace("’", "'").strip()
+    return gap if gap and not any(ch in gap for ch in ",;:!?()\"«»") else None
+
+
+def _name_key(name: str) -> tuple[str, int]:
+    """Tokens joined by canonical separators, and how many tokens: the same path as the text goes through."""
+    tokens = list(_TOKEN.finditer(name))
+    parts = [tokens[0].group()] if tokens else []
+    for prev, tok in zip(tokens, tokens[1:]):
+        parts.append(_sep(name[prev.end():tok.start()]) or " ")
+        parts.append(tok.group())
+    return "".join(parts), len(tokens)
+
+
+class WatchlistLinker:
+    """Finds watched companies in a text; one instance per watchlist (lookup tables built once).
+
+    Names are looked up as token n-grams in dictionaries rather than with one big regex: press articles are
+    long and the watchlist grows, and a dictionary lookup per token keeps linking far cheaper than NER.
+    """
+
+    def __init__(self, watchlist: Watchlist):
+        self.watchlist = watchlist
+        self._loose: dict[str, tuple[str, str]] = {}  # casefolded key → (company, kind)
+        self._strict: dict[str, tuple[str, str]] = {}  # exact key → (company, kind)
+        self._firsts: set[str] = set()  # casefolded first tokens of every name
+        self._longest = 1
+        for company in watchlist.companies:
+            ambiguous = set(company.ambiguous)
+            for alias in company.exact:
+                self._add(self._strict, alias, alias, (company.name, "ambiguous" if alias in ambiguous else "alias"))
+            for alias in [*company.aliases, *[a for a in company.ambiguous if a not in company.exact]]:
+                kind = "ambiguous" if alias in ambiguous else "alias"
+                self._add(self._loose, alias, alias.casefold(), (company.name, kind))
+            for ref in company.references:
+                self._add(self._loose, ref, ref.casefold(), (company.name, "reference"))
+        self._context = {c.name: _Terms(c.context) for c in watchlist.companies if c.context}
+        self._avoid = {c.name: _Terms(c.avoid) for c in watchlist.companies if c.avoid}
+
+    def _add(self, table: dict, name: str, folded: str, value: tuple[str, str]) -> None:
+        key, size = _name_key(folded if table is self._loose else name)
+        if not size:
+            return
+        table[key] = value
+        self._firsts.add(_TOKEN.search(folded).group().casefold())
+        self._longest = max(self._longest, size)
+
+    def candidates(self, text: str) -> list[Mention]:
+        tokens = list(_TOKEN.finditer(text))
+        firsts = self._firsts
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            first = tokens[i]
+            if first.group().casefold() not in firsts:
+                i += 1
+                continue
+            best = None
+            key = first.group()
+            for j in range(i, min(i + self._longest, len(tokens))):
+                if j > i:
+                    sep = _sep(text[tokens[j - 1].end():tokens[j].start()])
+                    if sep is None:
+                        break
+                    key = key + sep + tokens[j].group()
+                hit = self._strict.get(key)
+                if hit is None:
+                    hit = self._loose.get(key.casefold())
+                    if hit is not None and hit[1] != "reference" and not any(ch.isupper() for ch in key):
+                        hit = None  # "mistral" the wind, "orange" the colour
+                if hit is not None:
+                    best = (j, hit)
+            if best is None:
+                i += 1
+                continue
+            j, (company, kind) = best
+            start, end = first.start(), tokens[j].end()
+            found.append(Mention(company, start, end, text[start:end], kind))
+            i = j + 1  # longest match wins; no overlapping mentions
+        return found
+
+    def link(
+        self,
+        text: str,
+        sentences: list[tuple[int, int]] | None = None,
+        entities: list[tuple[int, int, str]] | None = None,
+    ) -> list[Mention]:
+        """Mentions of watched companies that hold up; `entities` are NER spans (start, end, PER/ORG/LOC/MISC)."""
+        candidates = self.candidates(text)
+        sure = {m.company for m in candidates if m.kind != "ambiguous"}
+        sentences = sentences or [(0, len(text))]
+        entities = entities or []
+        accepted = []
+        for mention in candidates:
+            if mention.kind == "ambiguous" and mention.company not in sure:
+                if not self._holds(mention, text, sentences, entities):
+                    continue
+            accepted.append(mention)
+        return accepted
+
+    def _holds(self, mention: Mention, text: str, sentences, entities) -> bool:
+        index = next((i for i, (s, e) in enumerate(sentences) if s <= mention.start < e), 0)
+        lo = sentences[max(index - 1, 0)][0]
+        hi = sentences[min(index + 1, len(sentences) - 1)][1]
+        window = text[lo:mention.start] + " " + text[mention.end:hi]
+        avoid = self._avoid.get(mention.company)
+        if avoid and avoid.found_in(window):
+            return False
+        context = self._context.get(mention.company)
+        if context and context.found_in(window):
+            return True
+        labels = {label for s, e, label in entities if s < mention.end and mention.start < e}
+        return "ORG" in labels and not labels & {"PER", "LOC"}
+
+
+@lru_cache(maxsize=4)
+def _linker_for(path: Path, _mtime: int) -> WatchlistLinker:
+    return WatchlistLinker(_load_cached(path, _mtime))
+
+
+def get_linker(path: Path | str | None = None) -> WatchlistLinker:
+    path = (Path(path) if path else watchlist_path()).resolve()
+    return _linker_for(path, path.stat().st_mtime_ns if path.exists() else 0)

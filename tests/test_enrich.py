@@ -1,0 +1,218 @@
+"""Enrichment: language, entities, watchlist linking (and its false friends), tone, the `enrich` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.enrich import EnrichInput, get_enricher
+from pipeline.enrich.entities import clean_name
+from pipeline.enrich.language import detect_language
+from pipeline.enrich.lexicon import LexiconScorer
+from pipeline.enrich.watchlist import WatchlistLinker, load_watchlist
+from pipeline.errors import ConfigError, ModelError
+from pipeline.extract import extract_file
+from pipeline.settings import load_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def enricher():
+    return get_enricher(load_settings())
+
+
+def enrich(enricher, text: str, lang: str | None = None, title: str | None = None):
+    return enricher.enrich(EnrichInput(id="t", text=text, title=title, lang=lang))
+
+
+def test_reference_op_ed(enricher):
+    page = extract_file(FIXTURES / "site/articles/mistral-nvidia-tribune.html")
+    result = enrich(enricher, page["text"], page.get("lang"), page["title"])
+    assert result.lang == "fr" and result.level == "full"
+    assert {"Mistral AI", "Nvidia"} <= set(result.orgs)
+    assert {"Mistral AI", "Nvidia"} <= set(result.entities.ORG)
+    assert "Arthur Mensch" in result.entities.PER
+    assert {"France", "Essonne"} <= set(result.entities.LOC)
+    assert "Mistral AI" not in result.entities.MISC  # spaCy's MISC reading is replaced by the company
+    assert result.entity_sentiment["Mistral AI"].label == "negative"
+    assert result.sentiment.label == "negative" and result.sentiment.score < 0
+    assert "digital-sovereignty" in result.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le mistral a soufflé en rafales jusqu'à 110 km/h en Provence, selon Météo-France.", "fr"),
+        ("Mistral : rafales à 100 km/h attendues ce week-end sur le Rhône, prévient Météo-France.", "fr"),
+        ("Il a repeint la façade en orange et acheté un jus d'orange.", "fr"),
+        ("Le théâtre antique d'Orange, dans le Vaucluse, accueille les Chorégies cet été.", "fr"),
+        ("Thales of Miletus, the Greek philosopher, is said to have predicted an eclipse.", "en"),
+        ("Atos, le cheval du jockey, a remporté la course hippique de Vincennes.", "fr"),
+        ("The maple sap runs in early spring, and farmers collect it in buckets.", "en"),
+        ("The lawyers said the contract was void.", "en"),
+        ("The ferry from Helsingør to Helsingborg takes twenty minutes.", "en"),
+        ("The plan is long on ambition but light on detail.", "en"),
+    ],
+)
+def test_false_friends_are_not_linked(enricher, text, lang):
+    assert enrich(enricher, text, lang).orgs == []
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("« MistralAI déploie ses modèles », titrait une lettre spécialisée.", "Mistral AI"),
+        ("Les nouvelles puces nVidia sont disponibles chez les hébergeurs.", "Nvidia"),
+        ("NVDA closed higher on Friday after the earnings call.", "Nvidia"),
+        ("An outage at AWS knocked out websites across Europe.", "Amazon Web Services"),
+        ("Le groupe roubaisien, que beaucoup appellent encore OVH, maintient ses objectifs.", "OVHcloud"),
+        ("Alphabet said capital expenditure would reach $85 billion this year.", "Google"),
+        ("DeepMind researchers published a new protein model.", "Google"),
+        ("Le patron de Nvidia a cité Mistral comme l'un des partenaires les plus prometteurs en IA.", "Mistral AI"),
+        ("Orange, l'opérateur télécoms, va déployer la fibre dans trois départements.", "Orange"),
+        ("Thales a remporté un contrat de défense radar de plusieurs centaines de millions d'euros.", "Thales"),
+        ("SAP shares hit a record high in Frankfurt.", "SAP"),
+        ("Helsing, la start-up allemande de défense, ouvre un centre à Paris.", "Helsing"),
+    ],
+)
+def test_aliases_link_to_canonical_names(enricher, text, company):
+    assert company in enrich(enricher, text).orgs
+
+
+def test_entities_are_normalised(enricher):
+    text = ("Emmanuel Macron a inauguré l'usine de STMicroelectronics à Crolles, en Isère. "
+            "M. Macron a salué « une étape majeure » pour la France, a-t-il déclaré devant les salariés.")
+    result = enrich(enricher, text, "fr")
+    assert "Emmanuel Macron" in result.entities.PER and "Macron" not in result.entities.PER
+    assert "France" in result.entities.LOC and "la France" not in result.entities.LOC
+    assert result.orgs == ["STMicroelectronics"]
+    assert clean_name("Nvidia’s", "ORG") == "Nvidia" and clean_name(" « Le Monde » ", "ORG") == "Le Monde"
+
+
+def test_language_detection_uses_hint_only_when_unsure():
+    assert detect_language("NVIDIA shares climbed 7% in after-hours trading on Wednesday after results.", "fr") == "en"
+    assert detect_language("OK", "fr-FR") == "fr"
+    assert detect_language("", None) == "und"
+
+
+def test_other_languages_get_partial_enrichment(enricher):
+    text = ("Die Bundesregierung und SAP haben am Mittwoch einen neuen Plan für künstliche Intelligenz "
+            "und Cloud-Souveränität in Europa vorgestellt.")
+    result = enrich(enricher, text)
+    assert result.lang == "de" and result.level == "partial"
+    assert result.orgs == ["SAP"] and result.sentiment.label == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "sign"),
+    [
+        ("Le bilan du contrat n'est pas un échec, loin de là.", "fr", 1),
+        ("Les équipes du ministère ne cachent pas leur satisfaction.", "fr", 1),
+        ("It would be a mistake to read the change of course as a defeat.", "en", 1),
+        ("Far from retreating, the company has signed more contracts than ever.", "en", 1),
+        ("Its new 'sovereign' cloud is run from Germany.", "en", -1),
+        ("Appeler cela de la « souveraineté » relève de l'habileté marketing.", "fr", -1),
+        ("Souverain, vraiment ?", "fr", -1),
+        ("Malgré un chiffre d'affaires en léger repli, le groupe a relevé son objectif de marge.", "fr", 1),
+        ("Revenue grew strongly, but the company cut its forecast for next year.", "en", -1),
+        ("L'action a reculé de 6 %, sa plus forte baisse depuis un an.", "fr", -1),
+    ],
+)
+def test_sentence_rules(sentence, lang, sign):
+    assert LexiconScorer().score([sentence], lang)[0] * sign > 0.05
+
+
+def test_mixed_tone_per_company(enricher):
+    text = ("Mistral AI is winning over Europe's banks. Its models were praised by compliance teams. "
+            "OpenAI, by contrast, faced complaints about abrupt pricing changes and vague guarantees. "
+            "The company has also been criticised for repeated outages.")
+    result = enrich(enricher, text, "en")
+    assert result.entity_sentiment["Mistral AI"].label == "positive"
+    assert result.entity_sentiment["OpenAI"].label == "negative"
+
+
+def test_follow_up_references_carry_tone(enricher):
+    text = ("Atos a publié jeudi ses résultats trimestriels. "
+            "Le groupe de services informatiques a perdu près de 15 % en Bourse après une nouvelle chute de son "
+            "chiffre d'affaires, et les analystes redoutent de nouvelles pertes.")
+    assert enrich(enricher, text, "fr").entity_sentiment["Atos"].label == "negative"
+
+
+def test_enrich_many_streams_in_order(enricher):
+    items = [EnrichInput(id=str(i), text=t, lang=l) for i, (t, l) in enumerate([
+        ("Nvidia annonce des résultats record et son action bondit.", "fr"),
+        ("AWS suffered a major outage that knocked out websites.", "en"),
+        ("Scaleway ouvre un nouveau centre de données à Paris.", "fr"),
+    ] * 3)]
+    results = list(enricher.enrich_many(iter(items), batch_size=2))
+    assert [r.id for r in results] == [str(i) for i in range(9)]
+    assert [r.orgs for r in results[:3]] == [["Nvidia"], ["Amazon Web Services"], ["Scaleway"]]
+
+
+def test_watchlist_file_errors_name_file_entry_and_field(tmp_path):
+    bad = tmp_path / "watchlist.yaml"
+    bad.write_text("companies:\n  - name: Acme\n    aliases: [Acme]\n  - name: Broken\n    country: France\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_watchlist(bad)
+    message = str(info.value)
+    assert str(bad) in message and "entry #2 ('Broken')" in message and "country" in message
+
+
+def test_shipped_watchlist_is_large_and_linker_respects_boundaries():
+    watchlist = load_watchlist()
+    assert len(watchlist.companies) >= 40
+    linker = WatchlistLinker(watchlist)
+    assert [m.company for m in linker.link("AWS-hosted apps and Nvidia’s chips")] == ["Amazon Web Services", "Nvidia"]
+    assert linker.link("lawyers at Helsingør") == []
+
+
+def test_missing_models_error_names_both(monkeypatch):
+    from pipeline.enrich import models
+
+    monkeypatch.setitem(models.MODEL_NAMES, "xx", ("xx_missing_official", "xx_missing_fallback"))
+    with pytest.raises(ModelError) as info:
+        models.load_nlp("xx")
+    assert "xx_missing_official" in str(info.value) and "xx_missing_fallback" in str(info.value)
+
+
+def test_enrich_command(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "a", "lang": "fr", "text": "Mistral AI s'allie à Nvidia : une vraie défaite pour "
+                    "l'autonomie technologique française, regrette Arthur Mensch."}, ensure_ascii=False) + "\n"
+        + "not json\n" + json.dumps({"id": "b"}) + "\n"
+        + json.dumps({"id": 7, "text": "SAP raised its outlook after record cloud growth."}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(src), "--output", str(out),
+                           "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in lines] == ["a", "7"]
+    for record in lines:
+        assert {"id", "lang", "orgs", "entities", "sentiment", "entity_sentiment", "topics"} <= set(record)
+        assert set(record["entities"]) == {"PER", "ORG", "LOC", "MISC"}
+    assert lines[0]["orgs"] == ["Mistral AI", "Nvidia"] and lines[0]["lang"] == "fr"
+    assert lines[1]["entity_sentiment"]["SAP"]["label"] == "positive"
+    assert f"{src}:2: skipped, not valid JSON" in proc.stderr and "field(s) text missing" in proc.stderr
+    assert "enriched 2 texts" in proc.stderr
+
+
+def test_enrich_command_missing_input(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(tmp_path / "nope.jsonl"),
+                           "--output", str(tmp_path / "o.jsonl")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "nope.jsonl does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_quality_on_dev_gold(shared_dir):
+    from benchmarks.eval_enrich import main
+
+    assert main(["--gold", str(shared_dir / "gold/enrichment-dev.jsonl"), "--check"]) == 0
