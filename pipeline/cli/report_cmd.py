@@ -1,0 +1,41 @@
+"""`newsroom report`: the Coverage dashboard as one self-contained HTML file (for readers without Kibana)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from pipeline.cli import app
+from pipeline.settings import load_settings
+
+console = Console()
+
+
+@app.command("report")
+def report_cmd(
+    output: Path = typer.Option(..., "--output", "-o", help="HTML file to write (e.g. report.html)."),
+    entity: list[str] = typer.Option(None, "--entity", help="Watched company (repeatable; default: the most mentioned)."),
+    since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time; default: 30 days ago)."),
+    until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
+    interval: str = typer.Option("day", "--interval", help="Time buckets: day, week or month."),
+    png: Path | None = typer.Option(None, "--png", help="Also write each chart as a PNG file into this directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Coverage report: mentions over time, share of voice, sentiment, sources, entities, topics, latest articles."""
+    from pipeline.report import build_report
+    from pipeline.store.client import make_client
+
+    settings = load_settings()
+    summary = build_report(make_client(settings), settings, output, entities=entity or None, since=since,
+                           until=until, interval=interval, png_dir=png)
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+        return
+    console.print(f"report written to {summary.output} ({summary.bytes / 1024:.0f} KiB, {len(summary.charts)} charts, "
+                  f"{summary.articles} latest articles) in {summary.seconds:.1f} s", highlight=False)
+    console.print(f"companies: {', '.join(summary.entities)}", highlight=False)
+    if summary.png_files:
+        console.print(f"PNG charts: {', '.join(str(p) for p in summary.png_files)}", highlight=False)

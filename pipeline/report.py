@@ -1,0 +1,319 @@
+"""A coverage report for people without Kibana: one self-contained HTML file (charts embedded as PNG).
+
+Same views as the Kibana Coverage dashboard (pipeline/kibana), plus the latest negative articles per company.
+Numbers come from `pipeline.coverage.coverage` and a few aggregations over the same indices; every text taken
+from documents is HTML-escaped, and the file loads nothing from the network (it can be mailed as is).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import logging
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+
+from pipeline.coverage import INTERVALS, coverage, parse_when, render_png, zone
+from pipeline.errors import NewsroomError
+from pipeline.settings import Settings
+from pipeline.store.templates import index_names
+
+log = logging.getLogger(__name__)
+
+TOP = 10
+LATEST = 20
+NEGATIVE_PER_COMPANY = 5
+MAX_COMPANIES = 8  # companies charted when none is given: the most mentioned ones
+ARTICLE_FIELDS = ["title", "url", "source", "published_at", "sentiment", "orgs", "lang"]
+
+
+@dataclass
+class ReportData:
+    entities: list[str]
+    coverage: dict
+    negative_counts: dict[str, int]
+    negative_articles: dict[str, list[dict]]
+    top_persons: list[tuple[str, int]]
+    top_places: list[tuple[str, int]]
+    topics: list[tuple[str, int]]
+    latest: list[dict]
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+@dataclass
+class ReportSummary:
+    output: Path
+    bytes: int
+    charts: list[str]
+    png_files: list[Path]
+    entities: list[str]
+    articles: int
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return {"output": str(self.output), "bytes": self.bytes, "charts": self.charts,
+                "png_files": [str(p) for p in self.png_files], "entities": self.entities,
+                "latest_articles": self.articles, "seconds": round(self.seconds, 2)}
+
+
+def _any_company(entities: list[str], field_name: str) -> dict:
+    return {"bool": {"should": [{"term": {field_name: {"value": e, "case_insensitive": True}}} for e in entities],
+                     "minimum_should_match": 1}}
+
+
+def _most_mentioned(client: Elasticsearch, settings: Settings, since, until) -> list[str]:
+    tz = zone(settings)
+    end = parse_when(until, tz, end=True) or datetime.now(UTC)
+    start = parse_when(since, tz) or end - timedelta(days=INTERVALS["day"])
+    response = client.search(
+        index=index_names(settings.es_index_prefix)["mentions"], size=0,
+        query={"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}},
+        aggs={"companies": {"terms": {"field": "company", "size": MAX_COMPANIES}}})
+    return [b["key"] for b in response["aggregations"]["companies"]["buckets"]]
+
+
+def _terms(aggs: dict, name: str) -> list[tuple[str, int]]:
+    return [(b["key"], b["doc_count"]) for b in aggs[name]["buckets"]]
+
+
+def collect(
+    client: Elasticsearch,
+    settings: Settings,
+    entities: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    interval: str = "day",
+) -> ReportData:
+    """Query everything the report shows (the same time window for every view)."""
+    names = index_names(settings.es_index_prefix)
+    if not client.indices.exists_alias(name=names["mentions"]):
+        raise NewsroomError(f"No mentions index ({names['mentions']}) yet: run `newsroom setup` and `newsroom ingest` first.")
+    chosen = [e.strip() for e in entities or [] if e and e.strip()]
+    companies = chosen or _most_mentioned(client, settings, since, until)
+    if not companies:
+        raise NewsroomError("No watched company is mentioned in this period: nothing to report "
+                            "(widen --since/--until or check that `newsroom ingest` ran).")
+    cov = coverage(client, settings, companies, interval=interval, since=since, until=until)
+    window = {"range": {"published_at": {"gte": cov["since"], "lt": cov["until"]}}}
+
+    article_filter = [window] + ([_any_company(chosen, "orgs")] if chosen else [])
+    articles = client.search(
+        index=names["articles"], size=LATEST, query={"bool": {"filter": article_filter}},
+        sort=[{"published_at": {"order": "desc"}}], source=ARTICLE_FIELDS,
+        aggs={key: {"terms": {"field": key, "size": TOP}} for key in ("persons", "places", "topics")})
+    aggs = articles["aggregations"]
+
+    negative = client.search(
+        index=names["mentions"], size=0,
+        query={"bool": {"filter": [window, {"term": {"sentiment.label": "negative"}}]}},
+        aggs={"per_company": {
+            "filters": {"filters": {e: {"term": {"company": {"value": e, "case_insensitive": True}}} for e in companies}},
+            "aggs": {"latest": {"top_hits": {
+                "size": NEGATIVE_PER_COMPANY, "sort": [{"published_at": {"order": "desc"}}],
+                "_source": ["title", "url", "source", "published_at", "sentiment", "article_sentiment", "lang"]}}}}})
+    buckets = negative["aggregations"]["per_company"]["buckets"]
+    return ReportData(
+        entities=companies,
+        coverage=cov,
+        negative_counts={e: buckets[e]["doc_count"] for e in companies},
+        negative_articles={e: [h["_source"] for h in buckets[e]["latest"]["hits"]["hits"]] for e in companies},
+        top_persons=_terms(aggs, "persons"),
+        top_places=_terms(aggs, "places"),
+        topics=_terms(aggs, "topics"),
+        latest=[h["_source"] for h in articles["hits"]["hits"]],
+    )
+
+
+# --- charts (matplotlib, Agg) -----------------------------------------------------------------------------
+
+
+def _bar_chart(path: Path, title: str, pairs: list[tuple[str, float]], xlabel: str, color: str = "#4c72b0") -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    labels = [label if len(label) <= 40 else label[:39] + "…" for label, _ in pairs][::-1]
+    values = [value for _, value in pairs][::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(pairs) + 1.4))
+    ax.barh(labels, values, color=color)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _share_chart(path: Path, share: dict[str, float]) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    items = [(k, v) for k, v in share.items() if v > 0]
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    ax.pie([v for _, v in items], labels=[k for k, _ in items], autopct="%1.0f%%", startangle=90,
+           wedgeprops={"width": 0.45})
+    ax.set_title("Share of voice")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+CHART_TITLES = {
+    "coverage": "Mentions per company over time, and average sentiment toward each",
+    "share_of_voice": "Share of voice",
+    "negative": "Negative coverage per company",
+    "sources": "Top sources",
+    "persons": "Top persons",
+    "places": "Top places",
+    "topics": "Topics",
+}
+
+
+def render_charts(data: ReportData, directory: Path) -> dict[str, Path]:
+    """One PNG per view that has data (name → file)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cov = data.coverage
+    charts = {"coverage": render_png(cov, directory / "coverage.png")}
+    if any(cov["share_of_voice"].values()):
+        charts["share_of_voice"] = _share_chart(directory / "share_of_voice.png", cov["share_of_voice"])
+    if any(data.negative_counts.values()):
+        pairs = sorted(data.negative_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        charts["negative"] = _bar_chart(directory / "negative.png", CHART_TITLES["negative"], pairs,
+                                        "negative mentions", color="#c44e52")
+    views = {"sources": [(s["source"], s["count"]) for s in cov["top_sources"]], "persons": data.top_persons,
+             "places": data.top_places, "topics": data.topics}
+    for name, pairs in views.items():
+        if pairs:
+            charts[name] = _bar_chart(directory / f"{name}.png", CHART_TITLES[name], pairs, "articles")
+    return charts
+
+
+# --- HTML -------------------------------------------------------------------------------------------------
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+h1{margin-bottom:.2em} .meta{color:#666;margin-top:0} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+img{max-width:100%;height:auto;display:block;margin:.5em 0} table{border-collapse:collapse;width:100%;font-size:.92em}
+th,td{border-bottom:1px solid #eee;padding:.35em .5em;text-align:left;vertical-align:top} th{background:#f6f6f6}
+.neg{color:#b00020} .pos{color:#1b7f3b} .empty{color:#888;font-style:italic} .notes{color:#8a6d00;font-size:.9em}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1em}
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _link(url: str | None, text: str | None) -> str:
+    label = _e(text or url or "(untitled)")
+    if url and url.startswith(("http://", "https://")):
+        return f'<a href="{_e(url)}">{label}</a>'
+    return label
+
+
+def _score(sentiment: dict | None) -> str:
+    if not sentiment or sentiment.get("score") is None:
+        return ""
+    score = float(sentiment["score"])
+    css = "neg" if score < -0.05 else "pos" if score > 0.05 else ""
+    return f'<span class="{css}">{score:+.2f} {_e(sentiment.get("label", ""))}</span>'
+
+
+def _img(name: str, png: bytes) -> str:
+    encoded = base64.b64encode(png).decode("ascii")
+    return f'<img id="chart-{_e(name)}" alt="{_e(CHART_TITLES[name])}" src="data:image/png;base64,{encoded}">'
+
+
+def _section(title: str, body: str) -> str:
+    return f"<section><h2>{_e(title)}</h2>\n{body}\n</section>"
+
+
+def _chart_or_empty(name: str, charts: dict[str, bytes]) -> str:
+    return _img(name, charts[name]) if name in charts else '<p class="empty">No data in this period.</p>'
+
+
+def _articles_table(rows: list[dict], company_column: bool = True) -> str:
+    if not rows:
+        return '<p class="empty">No article in this period.</p>'
+    head = "<tr><th>Date</th><th>Title</th><th>Source</th><th>Sentiment</th>" + (
+        "<th>Companies</th>" if company_column else "") + "</tr>"
+    body = []
+    for doc in rows:
+        cells = [_e((doc.get("published_at") or "")[:16].replace("T", " ")), _link(doc.get("url"), doc.get("title")),
+                 _e(doc.get("source")), _score(doc.get("sentiment"))]
+        if company_column:
+            cells.append(_e(", ".join(doc.get("orgs") or [])))
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press coverage report") -> str:
+    cov = data.coverage
+    period = (f"{cov['since'][:16].replace('T', ' ')} to {cov['until'][:16].replace('T', ' ')} "
+              f"({cov['time_zone']}, end excluded)")
+    totals = "".join(
+        f"<tr><td>{_e(e)}</td><td>{t['count']}</td><td>{cov['share_of_voice'].get(e, 0):.0%}</td>"
+        f"<td>{_score({'score': t['sentiment']})}</td><td>{data.negative_counts.get(e, 0)}</td></tr>"
+        for e, t in cov["totals"].items())
+    parts = [
+        f'<h1>{_e(title)}</h1><p class="meta">{_e(period)} · companies: {_e(", ".join(data.entities))} · '
+        f"generated {_e(data.generated_at)}</p>",
+        "<table><tr><th>Company</th><th>Mentions</th><th>Share of voice</th><th>Avg sentiment</th>"
+        f"<th>Negative</th></tr>{totals}</table>",
+    ]
+    if cov.get("notes"):
+        parts.append("".join(f'<p class="notes">Note: {_e(n)}</p>' for n in cov["notes"]))
+    parts.append(_section(CHART_TITLES["coverage"], _chart_or_empty("coverage", charts)))
+    parts.append('<div class="grid">' + _section("Share of voice", _chart_or_empty("share_of_voice", charts))
+                 + _section("Negative coverage per company", _chart_or_empty("negative", charts)) + "</div>")
+    parts.append('<div class="grid">' + "".join(
+        _section(CHART_TITLES[n], _chart_or_empty(n, charts)) for n in ("sources", "topics", "persons", "places"))
+        + "</div>")
+    negatives = []
+    for company in data.entities:
+        rows = data.negative_articles.get(company) or []
+        negatives.append(f"<h3>{_e(company)} ({data.negative_counts.get(company, 0)} negative)</h3>"
+                         + _articles_table(rows, company_column=False))
+    parts.append(_section("Latest negative articles per company", "\n".join(negatives)))
+    parts.append(_section("Latest articles", _articles_table(data.latest)))
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{_e(title)}</title>"
+            f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
+
+
+def build_report(
+    client: Elasticsearch,
+    settings: Settings,
+    output: str | Path,
+    *,
+    entities: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    interval: str = "day",
+    png_dir: str | Path | None = None,
+) -> ReportSummary:
+    """Query, draw and write the HTML file (and the PNGs into `png_dir` when given)."""
+    started = time.perf_counter()
+    data = collect(client, settings, entities, since=since, until=until, interval=interval)
+    output = Path(output)
+    with tempfile.TemporaryDirectory(prefix="newsroom-report-") as scratch:
+        paths = render_charts(data, Path(png_dir) if png_dir else Path(scratch))
+        charts = {name: path.read_bytes() for name, path in paths.items()}
+    output.parent.mkdir(parents=True, exist_ok=True)
+    document = render_html(data, charts)
+    output.write_text(document, encoding="utf-8")
+    return ReportSummary(output=output, bytes=len(document.encode()), charts=list(charts),
+                         png_files=list(paths.values()) if png_dir else [], entities=data.entities,
+                         articles=len(data.latest), seconds=time.perf_counter() - started)
