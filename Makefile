@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run test eval bench-extract bench-enrich bench-ingest store-up store-down clean
+.PHONY: install install-transformers run test eval bench-extract bench-enrich bench-topics bench-ingest store-up store-down clean
+TF_STAMP := $(VENV)/.installed-transformers
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +17,16 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## create .venv and install the pinned environment (models included)
 
+$(TF_STAMP): $(STAMP) requirements-transformers.lock
+	$(BIN)/python -m pip install -q -r requirements-transformers.lock
+	@touch $(TF_STAMP)
+
+install-transformers: $(TF_STAMP) ## optional transformer sentiment backend (torch CPU + transformers)
+
 run: $(STAMP) ## ingest the configured feeds once (embedded store unless NEWSROOM_ES_URL is set)
 	$(BIN)/newsroom ingest
 
-test: $(STAMP) ## run the test suite (starts and stops its own servers on 127.0.0.1)
+test: $(STAMP) $(TF_STAMP) ## run the test suite (starts and stops its own servers on 127.0.0.1)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 eval: $(STAMP) ## enrichment quality on $(SHARED)/gold/enrichment-dev.jsonl, with a plain baseline
@@ -30,6 +37,9 @@ bench-extract: $(STAMP) ## extraction speed and F1 vs plain trafilatura on $(SHA
 
 bench-enrich: $(STAMP) ## enrichment throughput vs NER-only spaCy, peak memory
 	$(BIN)/python -m benchmarks.bench_enrich --corpus $(SHARED)/corpus
+
+bench-topics: $(STAMP) ## topic matcher throughput
+	$(BIN)/python -m benchmarks.bench_topics --corpus $(SHARED)/corpus
 
 bench-ingest: $(STAMP) ## end-to-end ingestion rate vs per-stage rates (local fixture site + stand-in)
 	$(BIN)/python -m benchmarks.bench_ingest

@@ -125,13 +125,11 @@ def _split_authors(value: str | None) -> list[str]:
 
 
 def detect_lang(text: str) -> str | None:
-    try:
-        import py3langid
+    """Language of an extracted text when the page declares none (the enrichment stage decides finally)."""
+    from pipeline.enrich.language import detect_language
 
-        lang, _score = py3langid.classify(text[:2000])
-        return lang
-    except Exception:  # noqa: BLE001 - language is a nice-to-have
-        return None
+    lang = detect_language(text)
+    return None if lang == "und" else lang
 
 
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from pipeline.enrich.entities import LABELS, Span, normalise_entities
+from pipeline.enrich.entities import LABELS, Span, fix_person_span, normalise_entities
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -108,10 +108,9 @@ class Enricher:
     def _full(self, item: EnrichInput, lang: str, title_doc, body_doc) -> Enrichment:
         text = body_doc.text
         sentences = [Sentence(s.start_char, s.end_char, s.text) for s in body_doc.sents if s.text.strip()]
-        spans = [Span(e.start_char, e.end_char, e.text, LABELS[e.label_]) for e in body_doc.ents if e.label_ in LABELS]
+        spans = _spans(body_doc)
         title = title_doc.text.strip() or None
-        title_spans = [Span(e.start_char, e.end_char, e.text, LABELS[e.label_])
-                       for e in title_doc.ents if e.label_ in LABELS]
+        title_spans = _spans(title_doc)
         mentions = self.linker.link(text, [(s.start, s.end) for s in sentences],
                                     [(s.start, s.end, s.label) for s in spans])
         title_mentions = self.linker.link(title, None, [(s.start, s.end, s.label) for s in title_spans]) if title else []
@@ -161,6 +160,11 @@ class Enricher:
             entities=Entities(ORG=companies), sentiment=Sentiment(label="neutral", score=0.0),
             entity_sentiment={}, topics=self.topics.match(f"{item.title or ''}\n{text}", None),
         )
+
+
+def _spans(doc) -> list[Span]:
+    spans = [Span(e.start_char, e.end_char, e.text, LABELS[e.label_]) for e in doc.ents if e.label_ in LABELS]
+    return [fix_person_span(s, doc.text) if s.label == "PER" else s for s in spans]
 
 
 _ENRICHERS: dict[tuple, Enricher] = {}

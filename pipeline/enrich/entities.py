@@ -25,6 +25,11 @@ _TITLES = re.compile(
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 _EDGE = "\"'«»“”‘’()[]{}.,;:!?-–— \u00a0\n\t"
+# lower-case words that belong inside personal names ("Thalès de Milet", "Ursula von der Leyen")
+_PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la", "le", "di", "da", "del", "della", "dos",
+              "das", "bin", "ibn", "al", "el", "ten", "ter", "zu", "y", "e"}
+_NEXT_NAME = re.compile(r"\s+([A-ZÀ-ÖØ-Þ][\w’'-]+)")
+_NOT_NAMES = {"AI", "IA", "IT", "CEO", "PDG", "GPU", "GPUs", "API", "LLM", "CTO", "CFO", "DG"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,20 @@ def _plausible(name: str, label: str) -> bool:
     return True
 
 
+def fix_person_span(span: Span, text: str) -> Span:
+    """Cut "Niel au Figaro" at the first lower-case word that is no name particle; finish "Ursula von der"."""
+    words = span.text.split()
+    for k, word in enumerate(words[1:], 1):
+        if word[:1].islower() and word.lower() not in _PARTICLES:
+            cut = " ".join(words[:k])
+            return Span(span.start, span.start + len(cut), cut, span.label)
+    if len(words) > 1 and words[-1].lower() in _PARTICLES:
+        nxt = _NEXT_NAME.match(text, span.end)
+        if nxt:
+            return Span(span.start, nxt.end(), text[span.start:nxt.end()], span.label)
+    return span
+
+
 def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> dict[str, list[str]]:
     """Group cleaned names by label, dropping spans that overlap `drop` (watchlist matches, linked separately)."""
     out: dict[str, list[str]] = {"PER": [], "ORG": [], "LOC": [], "MISC": []}
@@ -75,7 +94,13 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             seen[span.label].add(key)
             out[span.label].append(name)
     out["PER"] = _merge_partial_names(out["PER"])
-    # a name tagged both PER and ORG/LOC keeps the reading of the longest form
+    # "Von der Leyen" tagged ORG next to the person "Ursula von der Leyen": one person, not an organisation
+    person_parts = set()
+    for person in out["PER"]:
+        words = person.split()
+        person_parts.update(" ".join(words[k:]).casefold() for k in range(len(words)))
+    for label in ("ORG", "LOC", "MISC"):
+        out[label] = [n for n in out[label] if n.casefold() not in person_parts and n not in _NOT_NAMES]
     return out
 
 

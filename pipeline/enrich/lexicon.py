@@ -44,7 +44,8 @@ _LANG_WORDS = {
         "adversative_phrases": [("by", "contrast"), ("in", "contrast"), ("on", "the", "other", "hand")],
         "concessives": {"despite", "although", "notwithstanding", "though"},
         "concessive_phrases": [("even", "though"), ("even", "if"), ("in", "spite", "of")],
-        "so_called": [("so-called",), ("self-styled",), ("supposedly",), ("would-be",)],
+        "so_called": [("so-called",), ("self-styled",), ("supposedly",), ("would-be",), ("billed", "as"),
+                      ("touted", "as"), ("purportedly",)],
         "naming": {"called", "named", "dubbed", "titled", "branded", "nicknamed", "codenamed"},
         "doubt": {"really", "truly", "actually", "seriously"},
         "claims": {"sovereign", "sovereignty", "trust", "trusted", "independent", "independence", "european",
@@ -91,7 +92,11 @@ def _stemmer(lang: str) -> SnowballStemmer:
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str, lang: str) -> str:
-    return _stemmer(lang).stem(word)
+    stem = _stemmer(lang).stem(word)
+    # NLTK's French Snowball leaves many 3rd-person plurals whole ("dénoncent", "reculent"): stem the singular.
+    if lang == "fr" and stem == word and len(word) > 5 and word.endswith("ent"):
+        stem = _stemmer(lang).stem(word[:-2])
+    return stem
 
 
 def tokenize(sentence: str) -> list[str]:
@@ -248,7 +253,7 @@ def _scare_quoted(tokens: list[str], L: _Language) -> set[int]:
         if tok in L.so_called_firsts:
             for phrase in L.so_called:
                 if _starts_with(tokens, i, phrase):
-                    inside.update(range(i + len(phrase), min(i + len(phrase) + 2, len(tokens))))
+                    inside.update(range(i + len(phrase), min(i + len(phrase) + 4, len(tokens))))
         i += 1
     return inside
 
