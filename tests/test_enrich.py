@@ -137,6 +137,16 @@ def test_mixed_tone_per_company(enricher):
     assert result.entity_sentiment["OpenAI"].label == "negative"
 
 
+def test_follow_up_reference_finds_its_company(enricher):
+    text = ("Mistral AI et OpenAI ont chacun présenté un nouveau modèle cette semaine. "
+            "La start-up française a été saluée pour ses performances remarquables et son prix. "
+            "Microsoft et OVHcloud se disputent les marchés publics. Après une nouvelle panne d'Azure, plusieurs "
+            "collectivités ont annoncé leur migration. Le groupe roubaisien se félicite de cet afflux de clients.")
+    result = enrich(enricher, text, "fr").entity_sentiment
+    assert result["Mistral AI"].label == "positive" and result["OpenAI"].label == "neutral"
+    assert result["OVHcloud"].label == "positive" and result["Microsoft"].label == "negative"
+
+
 def test_follow_up_references_carry_tone(enricher):
     text = ("Atos a publié jeudi ses résultats trimestriels. "
             "Le groupe de services informatiques a perdu près de 15 % en Bourse après une nouvelle chute de son "

@@ -65,6 +65,7 @@ class Enricher:
         self.settings = settings or load_settings()
         self.linker = get_linker(watchlist_path(self.settings.config_dir))
         self.topics = load_topic_matcher(self.settings)
+        self.countries = {c.name: c.country for c in self.linker.watchlist.companies if c.country}
         self.scorer = scorer or get_scorer(self.settings)
         self.batch_size = max(1, self.settings.enrich_batch_size)
 
@@ -124,7 +125,7 @@ class Enricher:
         title_score = self.scorer.score([title], lang)[0] if title else None
         doc = document_score(title_score, scores)
         per_company = company_scores(sentences, scores, mentions, lang, self.scorer, title, title_mentions,
-                                     title_score, doc)
+                                     title_score, doc, self.countries)
         entities = self._with_companies(title_spans, spans, title_mentions, mentions)
         return Enrichment(
             id=item.id, lang=lang, lang_hint=normalise_hint(item.lang), level="full",

@@ -40,11 +40,28 @@ _REFERENCE = {
         re.IGNORECASE,
     ),
 }
+# Nationality words in a follow-up ("la start-up française", "the German company") pick the right company.
+_NATIONALITY = {
+    "FR": r"fran[çc]ais|fran[çc]aise|french", "US": r"am[ée]ricain|am[ée]ricaine|american|californien|californienne",
+    "DE": r"allemand|allemande|german", "GB": r"britannique|british", "NL": r"n[ée]erlandais|dutch",
+    "TW": r"ta[ïi]wanais|taiwanese",
+}
+_NATIONALITY_RE = {code: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for code, words in _NATIONALITY.items()}
 _CLAUSE_SPLIT = re.compile(
     r"\s*(?:[;:]|,|\bmais\b|\btandis que\b|\balors que\b|\ben revanche\b|\bbut\b|\bwhile\b|\bwhereas\b|"
     r"\bby contrast\b)\s*",
     re.IGNORECASE,
 )
+
+
+def _referent(focus: list[str], phrase: str, countries: dict[str, str]) -> str:
+    """The company a follow-up points to: the one whose nationality it names, else the last sentence's first."""
+    if len(focus) > 1:
+        for company in focus:
+            pattern = _NATIONALITY_RE.get(countries.get(company, ""))
+            if pattern and pattern.search(phrase):
+                return company
+    return focus[0]
 
 
 def label_for(score: float) -> str:
@@ -85,6 +102,7 @@ def company_scores(
     title_mentions: list[Mention] = (),
     title_score: float | None = None,
     doc_score: float = 0.0,
+    countries: dict[str, str] | None = None,
 ) -> dict[str, float]:
     """Company → score in [-1, 1], from its own sentences, follow-up references and the title."""
     reference = _REFERENCE.get(lang)
@@ -111,8 +129,9 @@ def company_scores(
             multi.append((i, named))
         elif named:
             evidence.setdefault(named[0], []).append((sentence_scores[i], 1.0))
-        elif focus and focus_age < FOCUS_MEMORY and reference and reference.search(sentence.text):
-            evidence.setdefault(focus[0], []).append((sentence_scores[i], REFERENCE_WEIGHT))
+        elif focus and focus_age < FOCUS_MEMORY and reference and (ref := reference.search(sentence.text)):
+            target = _referent(focus, sentence.text[ref.start():ref.end() + 40], countries or {})
+            evidence.setdefault(target, []).append((sentence_scores[i], REFERENCE_WEIGHT))
         if named:
             focus, focus_age = named, 0
         else:
