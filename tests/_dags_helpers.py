@@ -54,6 +54,11 @@ def integrity() -> None:
             "max_active_runs": dag.max_active_runs,
             "catchup": dag.catchup,
             "timetable": type(dag.timetable).__name__,
+            "cron": _cron(dag.timetable),
+            "assets": sorted(a.uri for a in _assets(dag.timetable)),
+            "mapped_limits": {t.task_id: t.max_active_tis_per_dagrun for t in dag.tasks
+                              if "Mapped" in type(t).__name__},
+            "tasks": sorted(dag.task_ids),
             "has_cycle": _has_cycle(dag),
             "fileloc": dag.fileloc,
             "outlets": {t.task_id: [getattr(o, "uri", str(o)) for o in t.outlets] for t in dag.tasks},
@@ -62,6 +67,25 @@ def integrity() -> None:
         }
     _emit({"import_errors": {k: str(v) for k, v in bag.import_errors.items()}, "dags": dags,
            "seconds": round(time.perf_counter() - started, 3)})
+
+
+def _cron(timetable) -> str | None:
+    inner = getattr(timetable, "timetable", None) or timetable  # AssetOrTimeSchedule wraps a cron timetable
+    return getattr(inner, "expression", None)
+
+
+def _assets(timetable) -> list:
+    """The assets a schedule waits on (walks AssetAll/AssetAny conditions down to their assets)."""
+    pending, found = [getattr(timetable, "asset_condition", None)], []
+    while pending:
+        node = pending.pop()
+        if node is None:
+            continue
+        if hasattr(node, "uri"):
+            found.append(node)
+        else:
+            pending.extend(getattr(node, "objects", ()))
+    return found
 
 
 def _has_cycle(dag) -> bool:
@@ -110,11 +134,22 @@ def test_ingest(logical_date: str, migrate: bool) -> None:
             select(XComModel).where(XComModel.dag_id == "newsroom_ingest", XComModel.run_id == run.run_id,
                                     XComModel.task_id == "finalize", XComModel.key == "return_value")
         ).first()
-        record = row.value if row is not None else None
-    if isinstance(record, str):
-        record = json.loads(record)
+        record = _value(row)
+        feed_rows = session.scalars(
+            select(XComModel).where(XComModel.dag_id == "newsroom_ingest", XComModel.run_id == run.run_id,
+                                    XComModel.task_id == "ingest_feed", XComModel.key == "return_value")
+        ).all()
+        feeds = {str((_value(r) or {}).get("feeds")): (_value(r) or {}).get("counts") for r in feed_rows}
+        xcom_bytes = max([len(json.dumps(_value(r), default=str)) for r in [row, *feed_rows] if r is not None] or [0])
     _emit({"state": str(run.state), "run_id": run.run_id, "tis": tis, "asset_events": asset_events,
-           "record": record, "seconds": round(seconds, 2)})
+           "record": record, "feeds": feeds, "max_xcom_bytes": xcom_bytes, "seconds": round(seconds, 2)})
+
+
+def _value(row):
+    if row is None:
+        return None
+    value = row.value
+    return json.loads(value) if isinstance(value, str) else value
 
 
 if __name__ == "__main__":

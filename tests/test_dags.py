@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from pipeline.store.templates import index_names
 
 HELPER = Path(__file__).resolve().parent / "_dags_helpers.py"
 DAG_IDS = {"newsroom_ingest", "newsroom_alerts", "newsroom_maintenance"}
+ARTICLES = 11  # tests/fixtures/site/README.md: 14 items, 1 duplicate, 2 irrelevant → 11 articles
 
 
 def _scenario(args: list[str], env: dict, cwd: Path, timeout: int = 150) -> dict:
@@ -64,7 +66,21 @@ def test_ingest_dag_maps_feeds_and_updates_the_asset(integrity):
     assert ingest["mapped"] == ["ingest_feed"]
     assert ingest["outlets"]["finalize"] in (["newsroom://articles"], ["newsroom://articles/"])
     assert ingest["triggers"]["finalize"].endswith("ALL_DONE")  # a failed feed does not block the run record
-    assert integrity["dags"]["newsroom_alerts"]["timetable"] == "AssetOrTimeSchedule"
+    assert ingest["mapped_limits"]["ingest_feed"] >= 1  # bounded parallelism (each task loads the models)
+    assert ingest["cron"] in ("@daily", "0 0 * * *")
+
+
+def test_alerts_run_on_the_asset_and_on_their_own_cron(integrity):
+    alerts = integrity["dags"]["newsroom_alerts"]
+    assert alerts["timetable"] == "AssetOrTimeSchedule"
+    assert alerts["assets"] in (["newsroom://articles"], ["newsroom://articles/"])
+    assert alerts["cron"] == "15 */6 * * *"  # the safety net when an ingest run emitted nothing
+
+
+def test_maintenance_is_weekly_with_its_three_jobs(integrity):
+    maintenance = integrity["dags"]["newsroom_maintenance"]
+    assert maintenance["cron"] in ("@weekly", "0 0 * * 0")
+    assert maintenance["tasks"] == ["reenrich", "replay", "storage"]
 
 
 def test_dag_files_hold_no_secret_and_import_pipeline_only_inside_tasks():
@@ -162,15 +178,6 @@ def test_storage_check_and_replay_on_the_standin(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
-def test_enrichment_fingerprint_follows_watchlist(tmp_path, monkeypatch):
-    monkeypatch.setenv("NEWSROOM_CONFIG_DIR", str(tmp_path))
-    (tmp_path / "watchlist.yaml").write_text("companies: [Mistral AI]\n", encoding="utf-8")
-    first = orchestration.enrichment_fingerprint(load_settings())
-    assert orchestration.enrichment_fingerprint(load_settings()) == first
-    (tmp_path / "watchlist.yaml").write_text("companies: [Mistral AI, Nvidia]\n", encoding="utf-8")
-    assert orchestration.enrichment_fingerprint(load_settings()) != first
-
-
 # --------------------------------------------------------------------------------------------- end to end
 
 
@@ -186,10 +193,6 @@ def _snapshot(client, settings) -> dict:
 
 @pytest.mark.slow
 def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
-    try:
-        from pipeline.enrich import get_enricher  # noqa: F401
-    except ImportError:
-        pytest.skip("pipeline.enrich (enrichment stage, get_enricher) is not available yet")
     feeds_file = fixture_site.feeds_file(tmp_path / "config")
     with feeds_file.open("a", encoding="utf-8") as fh:  # a dead feed must not block the three others
         fh.write(f'  - name: Gone Gazette\n    url: "{fixture_site.url("feeds/gone.xml")}"\n    lang: fr\n')
@@ -212,13 +215,17 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         assert first["tis"]["finalize[-1]"] == "success"
         record_id = "airflow-newsroom_ingest-20261120T000000Z"
         assert first["record"]["run_id"] == record_id and first["record"]["status"] == "partial"
-        assert first["record"]["indexed"] == 10 and first["record"]["feeds"] == 4
+        # tests/fixtures/site/README.md: 11 articles; the SAP page, in two feeds, is indexed once (the second
+        # feed's task finds it already known)
+        assert first["record"]["indexed"] == ARTICLES and first["record"]["feeds"] == 4, json.dumps(first["feeds"])
+        assert sum(c["known"] for c in first["feeds"].values()) == 1, json.dumps(first["feeds"])
         assert first["record"]["feeds_failed"] == 1
-        assert len(first["asset_events"]) == 1 and first["asset_events"][0]["extra"]["indexed"] == 10
+        assert first["max_xcom_bytes"] < 4096  # small XComs: counts and names, never articles
+        assert len(first["asset_events"]) == 1 and first["asset_events"][0]["extra"]["indexed"] == ARTICLES
         after_first = _snapshot(client, settings)
-        assert len(after_first["articles"]) == 10 and after_first["mentions"] > 0
+        assert len(after_first["articles"]) == ARTICLES and after_first["mentions"] > 0
         assert list(after_first["runs"]) == [record_id]
-        assert after_first["runs"][record_id]["counts"]["indexed"] == 10
+        assert after_first["runs"][record_id]["counts"]["indexed"] == ARTICLES
         assert [e["feed"] for e in after_first["runs"][record_id]["feed_errors"]] == ["Gone Gazette"]
 
         second = _scenario(["test-ingest", day], env, tmp_path)
@@ -271,11 +278,51 @@ def test_retention_without_ilm_deletes_only_old_rolled_over_indices(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
-def test_reenrichment_skips_when_models_and_watchlist_are_unchanged(tmp_path, monkeypatch):
-    monkeypatch.setenv("NEWSROOM_CONFIG_DIR", str(tmp_path))
+def _company_mentions(client, settings, company: str) -> int:
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    client.indices.refresh(index=alias)
+    return client.count(index=alias, query={"term": {"company": company}})["count"]
+
+
+@pytest.mark.slow
+def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es_url, tmp_path, monkeypatch):
+    """The maintenance DAG's re-enrichment: skipped while pipeline.enrich.enrichment_fingerprint is unchanged,
+    run from the WARC archive once the watchlist changes (a company dropped → its mentions go)."""
+    from pipeline.configfiles import dump_yaml, read_yaml
+    from pipeline.enrich import get_enricher
+    from pipeline.feeds import load_feeds
+    from pipeline.ingest import ingest
+
+    config = tmp_path / "config"
+    shutil.copytree(load_settings().config_dir, config)
+    monkeypatch.setenv("NEWSROOM_CONFIG_DIR", str(config))
     settings = load_settings()
-    marker = settings.data_dir / "state" / "enrichment-fingerprint.json"
-    marker.parent.mkdir(parents=True)
-    marker.write_text(json.dumps({"fingerprint": orchestration.enrichment_fingerprint(settings)}), encoding="utf-8")
-    result = orchestration.reenrich_recent(days=7, settings=settings)
-    assert result["reenriched"] == 0 and "unchanged" in result["skipped"]
+    client = make_client(settings)
+    try:
+        feeds = load_feeds(fixture_site.feeds_file(tmp_path), settings)
+        summary = ingest(settings, feeds=feeds, progress=False, enricher=get_enricher(settings))
+        assert summary.counts["indexed"] == ARTICLES
+        # newsroom_alerts' task body on the same data (dry run: nothing sent, no watermark moved)
+        names = index_names(settings.es_index_prefix)
+        client.indices.refresh(index=f"{names['articles']},{names['mentions']}")
+        alerts = orchestration.evaluate_alerts(["AI Act"], dry_run=True, settings=settings)
+        assert alerts["dry_run"] is True and alerts["rules"] == 1 and alerts["sent"] == 0, alerts
+        assert alerts["per_rule"]["AI Act"]["matched"] >= 1, json.dumps(alerts)[:3000]
+        assert json.loads(json.dumps(alerts)) == alerts  # an XCom-safe value
+        first = orchestration.reenrich_recent(days=1, settings=settings)  # no marker yet: a full first pass
+        assert first["reenriched"] == ARTICLES and first["errors"] == 0, first
+        assert first["from_archive"] == ARTICLES - 1, first  # the 404 page has only its feed summary, not archived
+        assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
+        assert _company_mentions(client, settings, "SAP") >= 1
+
+        watchlist = config / "watchlist.yaml"
+        data = read_yaml(watchlist)
+        data["companies"] = [c for c in data["companies"] if c["name"] != "SAP"]
+        dump_yaml(watchlist, data)
+        again = orchestration.reenrich_recent(days=1, settings=settings)
+        assert again["reenriched"] == ARTICLES and again["errors"] == 0, again
+        assert _company_mentions(client, settings, "SAP") == 0
+        assert _company_mentions(client, settings, "Mistral AI") >= 3  # the other companies' mentions are rebuilt
+        assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)

@@ -45,8 +45,11 @@ def test_services_of_the_stack(compose):
     # Celery is an opt-in profile: redis and workers only start with --profile celery
     assert services["redis"]["profiles"] == ["celery"] and services["airflow-worker"]["profiles"] == ["celery"]
     init = services["newsroom-init"]
-    assert "newsroom setup" in "\n".join(init["command"]) and init["restart"] == "no"
+    assert init["command"] == ["newsroom", "setup"] and init["restart"] == "no"
+    # `newsroom setup` imports the Kibana objects when NEWSROOM_KIBANA_URL is set: it is, so Kibana must be up
+    assert init["environment"]["NEWSROOM_KIBANA_URL"] == "http://kibana:5601"
     assert init["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
+    assert init["depends_on"]["kibana"]["condition"] == "service_healthy"
     assert services["airflow-scheduler"]["depends_on"]["newsroom-init"]["condition"] == "service_completed_successfully"
 
 
@@ -83,6 +86,9 @@ def test_dockerfile_builds_airflow_with_the_project():
     lock = (INFRA.parent / "requirements.lock").read_text(encoding="utf-8")
     version = re.search(r"^ARG AIRFLOW_VERSION=(\S+)$", text, re.M).group(1)
     assert f"apache-airflow=={version}" in lock  # the image and the lock agree
+    # the named volumes' mount points exist in the image, writable by the airflow user (else root-owned volumes)
+    assert "mkdir -p /opt/newsroom/data /opt/airflow/secrets" in text
+    assert re.search(r"^USER airflow$", text, re.M)
 
 
 def _compose_command() -> list[str] | None:
