@@ -108,7 +108,7 @@ class Enricher:
 
     def _full(self, item: EnrichInput, lang: str, title_doc, body_doc) -> Enrichment:
         text = body_doc.text
-        sentences = [Sentence(s.start_char, s.end_char, s.text) for s in body_doc.sents if s.text.strip()]
+        sentences = _sentences(body_doc)
         spans = _spans(body_doc)
         title = title_doc.text.strip() or None
         title_spans = _spans(title_doc)
@@ -161,6 +161,16 @@ class Enricher:
             entities=Entities(ORG=companies), sentiment=Sentiment(label="neutral", score=0.0),
             entity_sentiment={}, topics=self.topics.match(f"{item.title or ''}\n{text}", None),
         )
+
+
+def _sentences(doc) -> list[Sentence]:
+    """spaCy's sentences, also cut at line breaks: headings, kickers and list items are not one sentence."""
+    out = []
+    for sent in doc.sents:
+        for line in re.finditer(r"[^\n]+", sent.text):
+            if line.group().strip():
+                out.append(Sentence(sent.start_char + line.start(), sent.start_char + line.end(), line.group()))
+    return out
 
 
 def _spans(doc) -> list[Span]:

@@ -129,9 +129,12 @@ def company_scores(
             multi.append((i, named))
         elif named:
             evidence.setdefault(named[0], []).append((sentence_scores[i], 1.0))
-        elif focus and focus_age < FOCUS_MEMORY and reference and (ref := reference.search(sentence.text)):
-            target = _referent(focus, sentence.text[ref.start():ref.end() + 40], countries or {})
-            evidence.setdefault(target, []).append((sentence_scores[i], REFERENCE_WEIGHT))
+        elif focus and focus_age < FOCUS_MEMORY and reference:
+            # each follow-up cue may point to a different company ("au fournisseur américain, la société renonce")
+            targets = {_referent(focus, sentence.text[ref.start():ref.end() + 40], countries or {})
+                       for ref in reference.finditer(sentence.text)}
+            for target in targets:
+                evidence.setdefault(target, []).append((sentence_scores[i], REFERENCE_WEIGHT))
         if named:
             focus, focus_age = named, 0
         else:
@@ -159,6 +162,6 @@ def company_scores(
         items = evidence.get(company, [])
         own = sum(s * w for s, w in items) / sum(w for _, w in items) if items else 0.0
         # One company in the text: the article's tone is largely its tone. Several: mostly their own sentences.
-        blend = 0.5 if alone else (0.25 if company == order[0] else 0.0)
+        blend = 0.5 if alone else (0.35 if company == order[0] else 0.0)
         result[company] = (1 - blend) * own + blend * doc_score
     return result
