@@ -30,7 +30,7 @@ from pipeline.store.templates import index_names
 
 pytestmark = pytest.mark.slow
 
-EXPECTED_ARTICLES = 10  # tests/fixtures/site/README.md: 11 items, 1 duplicate, 2 irrelevant → 10 articles
+EXPECTED_ARTICLES = 11  # tests/fixtures/site/README.md: 14 items, 1 duplicate, 2 irrelevant → 11 articles
 PRIMARY_COMPANIES = {  # page → companies the README lists as its subject (not the "in passing" ones)
     "mistral-nvidia-tribune.html": {"Mistral AI", "Nvidia"},
     "microsoft-cloud-act.html": {"Microsoft"},
@@ -76,13 +76,13 @@ def test_two_runs_exact_counts_mentions_and_coverage(fixture_site, tmp_path, es_
     feeds = load_feeds(fixture_site.feeds_file(tmp_path), settings)
     first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
     c = first.counts
-    assert (c["feeds_ok"], c["items"], c["duplicates"], c["irrelevant"]) == (3, 11, 1, 2)
-    assert (c["articles"], c["indexed"], c["feed_summary_fallbacks"], c["spooled"]) == (EXPECTED_ARTICLES, 10, 1, 0)
+    assert (c["feeds_ok"], c["items"], c["duplicates"], c["irrelevant"]) == (3, 14, 1, 2)
+    assert (c["articles"], c["indexed"], c["feed_summary_fallbacks"], c["spooled"]) == (EXPECTED_ARTICLES, EXPECTED_ARTICLES, 1, 0)
     assert first.status == "ok" and set(first.stage_seconds) >= {"fetch", "extract", "enrich", "index"}
 
     client = make_client(settings)
     docs = _articles(client, settings)
-    assert len(docs) == 10 and len({d["id"] for d in docs}) == 10
+    assert len(docs) == EXPECTED_ARTICLES and len({d["id"] for d in docs}) == EXPECTED_ARTICLES
     by_page = {d["url"].rsplit("/", 1)[-1]: d for d in docs}
     assert by_page["capgemini-plan-social.html"]["extraction"] == "feed-summary"
     assert by_page["sap-mistral-partnership.html"]["source"] == "The Compute Ledger"
@@ -103,7 +103,7 @@ def test_two_runs_exact_counts_mentions_and_coverage(fixture_site, tmp_path, es_
     runs = index_names(settings.es_index_prefix)["runs"]
     client.indices.refresh(index=runs)
     record = client.get(index=runs, id=first.run_id)["_source"]
-    assert record["counts"]["indexed"] == 10 and record["status"] == "ok"
+    assert record["counts"]["indexed"] == EXPECTED_ARTICLES and record["status"] == "ok"
 
     # Second run, committed feed state: feeds unchanged, nothing fetched or written.
     second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
@@ -114,10 +114,10 @@ def test_two_runs_exact_counts_mentions_and_coverage(fixture_site, tmp_path, es_
     settings = load_settings()
     before = len(fixture_site.requests)
     third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
-    assert (third.counts["known"], third.counts["selected"], third.counts["indexed"]) == (10, 0, 0)
+    assert (third.counts["known"], third.counts["selected"], third.counts["indexed"]) == (EXPECTED_ARTICLES, 0, 0)
     assert not [p for p in fixture_site.requests[before:] if p.startswith("/articles/")]
     after = _articles(client, settings)
-    assert len(after) == 10
+    assert len(after) == EXPECTED_ARTICLES
     assert {d["id"]: d["first_seen_at"] for d in after} == {d["id"]: d["first_seen_at"] for d in docs}
     assert len(_mentions(client, settings)) == len(mentions)
 
