@@ -69,9 +69,9 @@ def env(ingested, es_server, monkeypatch):
 def test_reference_oped_fires_negative_rule_once_not_positive(env, tmp_path, monkeypatch):
     tribune_id = article_id(normalize_url(env.url(TRIBUNE)))
     rules = write_rules(tmp_path / "alerts.yaml", [
-        {"name": "negative coverage of Mistral AI", "companies": ["Mistral AI"], "max_sentiment": -0.2,
+        {"name": "negative coverage of Mistral AI", "companies": ["Mistral AI"], "max_sentiment": -0.1,
          "channels": [{"type": "email", "to": ["desk@example.org"]}]},
-        {"name": "positive coverage of Mistral AI", "companies": ["Mistral AI"], "min_sentiment": 0.2,
+        {"name": "positive coverage of Mistral AI", "companies": ["Mistral AI"], "min_sentiment": 0.1,
          "channels": [{"type": "email", "to": ["desk@example.org"]}]},
     ])
     with SmtpServer() as smtp:
