@@ -210,6 +210,10 @@ def ingest(
         "extract": seconds.get("extract", 0.0),
         **{k: round(v, 3) for k, v in clock.seconds.items()},
     }
+    c = summary.counts
+    if summary.status != "failed" and c["feeds"] and not (c["feeds_ok"] or c["feeds_not_modified"]):
+        summary.status = "failed"  # nothing could be read at all: a network or configuration problem, not news
+        summary.notes.append(f"none of the {c['feeds']} feeds could be read (network down or feeds moved?)")
     if summary.status != "failed" and (summary.feed_errors or stats.dead_letters or stats.spooled):
         summary.status = "partial"
     finished = datetime.now(UTC)

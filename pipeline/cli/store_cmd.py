@@ -16,7 +16,7 @@ from pipeline.settings import load_settings
 store_app = typer.Typer(help="The embedded Elasticsearch stand-in (used when NEWSROOM_ES_URL is unset).",
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")
-console = Console()
+console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
