@@ -127,7 +127,6 @@ def test_duplicate_rule_names_rejected(tmp_path):
 
 
 def test_companies_checked_against_watchlist(tmp_path):
-    pytest.importorskip("pipeline.enrich.watchlist", reason="watchlist module not written yet")
     path = write_rules(tmp_path / "alerts.yaml", [
         {"name": "unknown", "companies": ["Mistral AI", "Acme Robotics"], "channels": [{"type": "slack"}]}])
     with pytest.raises(ConfigError, match=r"entry #1 \('unknown'\), field 'companies': 'Acme Robotics' is not on"):

@@ -26,10 +26,6 @@ TRIBUNE = "articles/mistral-nvidia-tribune.html"
 @pytest.fixture(scope="module")
 def ingested(es_server, tmp_path_factory):
     """One ingest of the fixture site for the whole module (spaCy loads once); yields (site, prefix)."""
-    try:
-        from pipeline.enrich import get_enricher  # noqa: F401
-    except ImportError:
-        pytest.skip("pipeline.enrich (enrichment) is not available yet: end-to-end alert test not run")
     from pipeline.feeds import load_feeds
     from pipeline.ingest import ingest
 

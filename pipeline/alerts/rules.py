@@ -250,35 +250,17 @@ class AlertsConfig(_Strict):
         raise ConfigError(f"No alert rule named {name!r} (rules: {known}).")
 
 
-def watchlist_names() -> dict[str, str] | None:
-    """Lower-cased name or alias → canonical company name; None when the watchlist is unavailable."""
-    try:
-        from pipeline.enrich.watchlist import load_watchlist
-    except ImportError:
-        log.warning("pipeline.enrich.watchlist is not available: company names in alert rules are not checked")
-        return None
-    watchlist = load_watchlist()
-    entries = getattr(watchlist, "companies", watchlist)
+def watchlist_names(settings: Settings | None = None) -> dict[str, str]:
+    """Lower-cased name or alias → canonical company name, from the watchlist the enrichment links with."""
+    from pipeline.enrich.watchlist import load_watchlist, watchlist_path
+
+    watchlist = load_watchlist(watchlist_path(settings.config_dir if settings else None))
     names: dict[str, str] = {}
-    if isinstance(entries, dict):  # canonical name → entry (or alias list)
-        pairs = [(str(key), value) for key, value in entries.items()]
-    else:
-        pairs = [(item if isinstance(item, str) else _attr(item, "name") or _attr(item, "canonical"), item)
-                 for item in entries]
-    for canonical, entry in pairs:
-        if not canonical:
-            continue
-        names[canonical.lower()] = canonical
-        aliases = entry if isinstance(entry, list) else None if isinstance(entry, str) else _attr(entry, "aliases")
-        for alias in aliases or []:
-            names.setdefault(str(alias).lower(), canonical)
+    for company in watchlist.companies:
+        names[company.name.lower()] = company.name
+        for alias in [*company.aliases, *company.exact, *company.ambiguous]:
+            names.setdefault(alias.lower(), company.name)
     return names
-
-
-def _attr(item, name: str):
-    if isinstance(item, dict):
-        return item.get(name)
-    return getattr(item, name, None)
 
 
 def rules_path(settings: Settings, rules_file: Path | str | None = None) -> Path:
@@ -296,18 +278,17 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(path, exc, data, list_key="rules")) from None
     if check_companies:
-        known = watchlist_names()
-        if known is not None:
-            problems = []
-            for index, rule in enumerate(config.rules):
-                for company in rule.companies:
-                    canonical = known.get(company.lower())
-                    if canonical is None:
-                        problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
-                                        f"{company!r} is not on the watchlist")
-                    elif canonical != company:
-                        problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
-                                        f"write the canonical name {canonical!r} instead of {company!r}")
-            if problems:
-                raise ConfigError("Invalid config: " + "; ".join(problems))
+        known = watchlist_names(settings)
+        problems = []
+        for index, rule in enumerate(config.rules):
+            for company in rule.companies:
+                canonical = known.get(company.lower())
+                if canonical is None:
+                    problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
+                                    f"{company!r} is not on the watchlist")
+                elif canonical != company:
+                    problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
+                                    f"write the canonical name {canonical!r} instead of {company!r}")
+        if problems:
+            raise ConfigError("Invalid config: " + "; ".join(problems))
     return config
