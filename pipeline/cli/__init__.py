@@ -47,11 +47,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 
 def _register() -> None:
     for module in COMMAND_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:  # a real missing dependency, not a module not written yet
-                raise
+        importlib.import_module(module)
 
 
 def main(argv: list[str] | None = None) -> None:
