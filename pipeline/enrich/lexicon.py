@@ -260,6 +260,21 @@ def _scare_quoted(tokens: list[str], L: _Language) -> set[int]:
     return inside
 
 
+_PERCENT = re.compile(r"^(\d+(?:[.,]\d+)?)\s?%$")
+
+
+def _size_of_move(tokens: list[str], after: int) -> float:
+    """A market word followed by its size: "en hausse de 2 %" reports, "a bondi de 12 %" judges."""
+    for k in range(after, min(after + 4, len(tokens))):
+        if tokens[k] in _CLAUSE_BREAKS:
+            break
+        m = _PERCENT.match(tokens[k])
+        if m:
+            size = float(m.group(1).replace(",", "."))
+            return 0.35 if size < 3 else 0.8 if size < 5 else 1.2
+    return 1.0
+
+
 class LexiconScorer:
     """Offline, fast, explainable: the default `SentenceScorer`."""
 
@@ -340,7 +355,7 @@ class LexiconScorer:
             if not valence:
                 i += width
                 continue
-            valence *= self._modifier(tokens, i, L)
+            valence *= self._modifier(tokens, i, L) * _size_of_move(tokens, i + width)
             if flipped_from <= i < flip_until:
                 valence *= NEGATION_FLIP
             elif i not in quoted and self._negated(tokens, stems, i, L):
