@@ -175,7 +175,8 @@ def _sentences(doc) -> list[Sentence]:
 
 def _spans(doc) -> list[Span]:
     spans = [Span(e.start_char, e.end_char, e.text, LABELS[e.label_]) for e in doc.ents if e.label_ in LABELS]
-    return [fix_person_span(s, doc.text) if s.label == "PER" else s for s in spans]
+    text = doc.text  # built from every token on each access: once per document
+    return [fix_person_span(s, text) if s.label == "PER" else s for s in spans]
 
 
 _ENRICHERS: dict[tuple, Enricher] = {}
