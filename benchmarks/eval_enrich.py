@@ -11,7 +11,6 @@ import argparse
 import json
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 TARGETS = {"orgs_f1": 0.95, "per_f1": 0.85, "doc_macro_f1": 0.75, "company_acc": 0.75, "false_friends": 0}

@@ -8,7 +8,6 @@ are in place before it is imported and nothing leaks into the rest of the suite.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess

@@ -14,7 +14,6 @@ import threading
 import time
 from collections import Counter
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from _store_helpers import drop_prefix

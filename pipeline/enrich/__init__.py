@@ -124,7 +124,7 @@ class Enricher:
         scores = self.scorer.score([s.text for s in sentences], lang) if sentences else []
         title_score = self.scorer.score([title], lang)[0] if title else None
         doc = document_score(title_score, scores)
-        per_company = company_scores(sentences, scores, mentions, lang, self.scorer, title, title_mentions,
+        per_company = company_scores(sentences, scores, mentions, lang, self.scorer, title_mentions,
                                      title_score, doc, self.countries)
         entities = self._with_companies(title_spans, spans, title_mentions, mentions)
         return Enrichment(

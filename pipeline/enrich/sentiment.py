@@ -98,7 +98,6 @@ def company_scores(
     mentions: list[Mention],
     lang: str,
     scorer: SentenceScorer,
-    title: str | None = None,
     title_mentions: list[Mention] = (),
     title_score: float | None = None,
     doc_score: float = 0.0,
