@@ -107,11 +107,12 @@ class Enricher:
         return results  # type: ignore[return-value]
 
     def _full(self, item: EnrichInput, lang: str, title_doc, body_doc) -> Enrichment:
-        text = body_doc.text
+        text = body_doc.text  # spaCy builds it from every token on each access: read it once
         sentences = _sentences(body_doc)
-        spans = _spans(body_doc)
-        title = title_doc.text.strip() or None
-        title_spans = _spans(title_doc)
+        spans = _spans(body_doc, text)
+        title_text = title_doc.text
+        title = title_text.strip() or None
+        title_spans = _spans(title_doc, title_text)
         mentions = self.linker.link(text, [(s.start, s.end) for s in sentences],
                                     [(s.start, s.end, s.label) for s in spans])
         title_mentions = self.linker.link(title, None, [(s.start, s.end, s.label) for s in title_spans]) if title else []
@@ -173,9 +174,8 @@ def _sentences(doc) -> list[Sentence]:
     return out
 
 
-def _spans(doc) -> list[Span]:
+def _spans(doc, text: str) -> list[Span]:
     spans = [Span(e.start_char, e.end_char, e.text, LABELS[e.label_]) for e in doc.ents if e.label_ in LABELS]
-    text = doc.text  # built from every token on each access: once per document
     return [fix_person_span(s, text) if s.label == "PER" else s for s in spans]
 
 

@@ -75,7 +75,7 @@ _LANG_WORDS = {
                       ("déguisés", "en"), ("déguisées", "en"), ("maquillé", "en"), ("maquillée", "en")],
         "naming": {"baptisé", "baptisée", "appelé", "appelée", "nommé", "nommée", "intitulé", "intitulée",
                    "surnommé", "surnommée", "dénommé", "dénommée", "marque"},
-        "doubt": {"vraiment", "réellement", "vraiment-", "sérieusement"},
+        "doubt": {"vraiment", "réellement", "sérieusement"},
         "claims": {"souverain", "souveraine", "souveraineté", "confiance", "indépendant", "indépendante",
                    "indépendance", "européen", "européenne", "sécurisé", "vert", "verte", "responsable",
                    "éthique", "ouvert", "ouverte", "gratuit", "transparent", "transparence", "neutre", "local",
@@ -283,10 +283,6 @@ class LexiconScorer:
     def score(self, sentences: list[str], lang: str) -> list[float]:
         L = _language(lang)
         return [self.score_one(s, L) for s in sentences]
-
-    def raw(self, sentence: str, lang: str) -> float:
-        """Unnormalised valence sum (useful to explain a score)."""
-        return self._sum(*tokenize_with_case(sentence), _language(lang))
 
     def score_one(self, sentence: str, L: _Language) -> float:
         tokens, caps = tokenize_with_case(sentence)
