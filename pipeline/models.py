@@ -73,6 +73,8 @@ class Article(BaseModel):
 class Sentiment(BaseModel):
     label: SentimentLabel
     score: float = Field(ge=-1.0, le=1.0)
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)  # probability of `label` (trained model)
+    evidence: list[str] = Field(default_factory=list)  # the 1-3 sentences that decided the label
 
 
 class Entities(BaseModel):

@@ -33,7 +33,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from pipeline.dedup import signature
 from pipeline.errors import StoreError
-from pipeline.models import EnrichedArticle
+from pipeline.models import EnrichedArticle, Sentiment
 from pipeline.settings import Settings
 from pipeline.store.templates import index_names
 
@@ -84,6 +84,16 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat()
 
 
+def sentiment_field(s: Sentiment) -> dict:
+    """A tone as stored: label and score, plus the model's confidence and evidence when it gave them."""
+    out: dict = {"score": s.score, "label": s.label}
+    if s.confidence is not None:
+        out["confidence"] = round(s.confidence, 4)
+    if s.evidence:
+        out["evidence"] = s.evidence
+    return out
+
+
 def mention_id(article_id: str, company: str) -> str:
     return hashlib.sha256(f"{article_id}\n{company}".encode()).hexdigest()
 
@@ -116,9 +126,9 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
         "published_at": _iso(art.published_at or art.fetched_at),
         "first_seen_at": _iso(art.fetched_at),
         "indexed_at": _iso(now or datetime.now(UTC)),
-        "sentiment": {"score": enr.sentiment.score, "label": enr.sentiment.label},
+        "sentiment": sentiment_field(enr.sentiment),
         "company_sentiment": [
-            {"company": company, "score": s.score, "label": s.label} for company, s in enr.entity_sentiment.items()
+            {"company": company, **sentiment_field(s)} for company, s in enr.entity_sentiment.items()
         ],
         "extraction": art.extraction,
         "word_count": art.word_count,
@@ -143,7 +153,7 @@ def mention_documents(rec: EnrichedArticle, *, run_id: str | None = None, now: d
             "article_id": art.id,
             "company": company,
             # Without a sentiment toward the company, the article's tone is the best estimate we have.
-            "sentiment": {"score": toward.score, "label": toward.label} if toward else article_sentiment,
+            "sentiment": sentiment_field(toward) if toward else article_sentiment,
             "article_sentiment": article_sentiment,
             "published_at": _iso(art.published_at or art.fetched_at),
             "indexed_at": _iso(now or datetime.now(UTC)),

@@ -27,7 +27,16 @@ ANALYSED_TEXT = {
         "en": {"type": "text", "analyzer": "english"},
     },
 }
-SENTIMENT = {"properties": {"score": {"type": "float"}, "label": {"type": "keyword"}}}
+SENTIMENT = {
+    "properties": {
+        "score": {"type": "float"},
+        "label": {"type": "keyword"},
+        "confidence": {"type": "float"},
+        "evidence": {"type": "text", "index": False},  # shown to analysts, never searched
+        "corrected": {"type": "boolean"},  # an analyst's correction (see pipeline.corrections)
+        "model_label": {"type": "keyword"},  # what the model said, kept when corrected
+    }
+}
 
 ARTICLE_PROPERTIES: dict = {
     "id": KEYWORD,
@@ -56,7 +65,7 @@ ARTICLE_PROPERTIES: dict = {
     "sentiment": SENTIMENT,
     "company_sentiment": {  # per watched company; nested so a filter binds company and score together
         "type": "nested",
-        "properties": {"company": KEYWORD, "score": {"type": "float"}, "label": KEYWORD},
+        "properties": {"company": KEYWORD, **SENTIMENT["properties"]},
     },
     "extraction": KEYWORD,  # trafilatura | feed-summary
     "word_count": {"type": "integer"},
