@@ -68,7 +68,7 @@ class Settings(BaseSettings):
 
     # Enrichment
     enrich_batch_size: int = 16
-    sentiment_backend: str = "lexicon"  # or "transformers"
+    sentiment_backend: str = "model"  # trained tone model; or "lexicon" (rules) or "transformers"
     sentiment_model: str | None = None  # Hugging Face model name or local path for the transformers backend
 
     # Alerts / notification channels (secrets only from env or Airflow Connections)

@@ -12,13 +12,15 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 
 from pipeline.enrich.entities import LABELS, Span, fix_person_span, normalise_entities
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
-from pipeline.enrich.sentiment import Sentence, company_scores, document_score, to_sentiment
+from pipeline.enrich.sentiment import Sentence, company_evidence
+from pipeline.enrich.tone import MODEL_PATH, ToneInputs, get_tone
 from pipeline.enrich.watchlist import get_linker, watchlist_path
 from pipeline.errors import ModelError
 from pipeline.models import Entities, Enrichment, Sentiment
@@ -41,7 +43,7 @@ class EnrichInput:
 
 def get_scorer(settings: Settings) -> SentenceScorer:
     backend = settings.sentiment_backend.strip().lower()
-    if backend == "lexicon":
+    if backend in ("model", "lexicon"):  # the trained model reads the lexicon's sentence scores and signals
         from pipeline.enrich.lexicon import LexiconScorer
 
         return LexiconScorer()
@@ -53,7 +55,7 @@ def get_scorer(settings: Settings) -> SentenceScorer:
 
         return TransformerScorer(settings.sentiment_model, batch_size=settings.enrich_batch_size)
     raise ModelError(f"NEWSROOM_SENTIMENT_BACKEND={settings.sentiment_backend!r} is unknown "
-                     "(use 'lexicon' or 'transformers').")
+                     "(use 'model', 'lexicon' or 'transformers').")
 
 
 class Enricher:
@@ -68,6 +70,11 @@ class Enricher:
         self.countries = {c.name: c.country for c in self.linker.watchlist.companies if c.country}
         self.scorer = scorer or get_scorer(self.settings)
         self.batch_size = max(1, self.settings.enrich_batch_size)
+
+    @cached_property
+    def tone(self):
+        """Loaded on first use: training analyses texts before any model exists."""
+        return get_tone(self.settings.sentiment_backend.strip().lower())
 
     def warm_up(self) -> None:
         """Load the French and English models now rather than on the first text of each language."""
@@ -84,12 +91,20 @@ class Enricher:
         while batch := list(islice(iterator, size)):
             yield from self._enrich_batch(batch)
 
-    def _enrich_batch(self, batch: list[EnrichInput]) -> list[Enrichment]:
+    def tone_inputs(self, items: Iterable[EnrichInput]) -> Iterator[ToneInputs | None]:
+        """What tone is decided from, per item (None without a language model): for training and evaluation."""
+        iterator = iter(items)
+        while batch := list(islice(iterator, self.batch_size)):
+            yield from self._enrich_batch(batch, lambda item, lang, title_doc, body_doc:
+                                          self._analyse(lang, title_doc, body_doc)[2], lambda item, lang: None)
+
+    def _enrich_batch(self, batch: list[EnrichInput], full=None, partial=None) -> list:
+        full, partial = full or self._full, partial or self._partial
         langs = []
         for item in batch:
             sample = f"{item.title or ''}\n{item.text or ''}"
             langs.append(detect_language(sample, item.lang))
-        results: list[Enrichment | None] = [None] * len(batch)
+        results: list = [None] * len(batch)
         for lang in set(langs):
             idx = [i for i, l in enumerate(langs) if l == lang]
             if lang in NER_LANGS:
@@ -100,13 +115,32 @@ class Enricher:
                 docs = nlp.pipe(texts, batch_size=len(texts))
                 for i in idx:
                     title_doc, body_doc = next(docs), next(docs)
-                    results[i] = self._full(batch[i], lang, title_doc, body_doc)
+                    results[i] = full(batch[i], lang, title_doc, body_doc)
             else:
                 for i in idx:
-                    results[i] = self._partial(batch[i], lang)
+                    results[i] = partial(batch[i], lang)
         return results  # type: ignore[return-value]
 
     def _full(self, item: EnrichInput, lang: str, title_doc, body_doc) -> Enrichment:
+        spans, title_spans, tone_in = self._analyse(lang, title_doc, body_doc)
+        doc, per_company = self.tone.decide(tone_in)
+        entities = self._with_companies(title_spans, spans, tone_in.title_mentions, tone_in.mentions)
+        return Enrichment(
+            id=item.id, lang=lang, lang_hint=normalise_hint(item.lang), level="full",
+            orgs=list(per_company), entities=Entities(**entities), sentiment=doc, entity_sentiment=per_company,
+            topics=self.topics.match(f"{tone_in.title or ''}\n{tone_in.text}", lang),
+        )
+
+    def _score(self, texts: list[str], lang: str) -> list[tuple[float, dict[str, float]]]:
+        """Sentence scores, with the lexicon's rule signals when the scorer gives them."""
+        if not texts:
+            return []
+        if hasattr(self.scorer, "score_with_signals"):
+            return self.scorer.score_with_signals(texts, lang)
+        return [(score, {}) for score in self.scorer.score(texts, lang)]
+
+    def _analyse(self, lang: str, title_doc, body_doc) -> tuple[list[Span], list[Span], ToneInputs]:
+        """Entities, watched companies and the sentence-level signals that tone is decided from."""
         text = body_doc.text  # spaCy builds it from every token on each access: read it once
         sentences = _sentences(body_doc)
         spans = _spans(body_doc, text)
@@ -122,18 +156,16 @@ class Enricher:
                 m for m in self.linker.candidates(title)
                 if m.kind == "ambiguous" and m.company in body_companies and m not in title_mentions
             ]
-        scores = self.scorer.score([s.text for s in sentences], lang) if sentences else []
-        title_score = self.scorer.score([title], lang)[0] if title else None
-        doc = document_score(title_score, scores)
-        per_company = company_scores(sentences, scores, mentions, lang, self.scorer, title_mentions,
-                                     title_score, doc, self.countries)
-        entities = self._with_companies(title_spans, spans, title_mentions, mentions)
-        return Enrichment(
-            id=item.id, lang=lang, lang_hint=normalise_hint(item.lang), level="full",
-            orgs=list(per_company), entities=Entities(**entities), sentiment=to_sentiment(doc),
-            entity_sentiment={c: to_sentiment(s) for c, s in per_company.items()},
-            topics=self.topics.match(f"{title or ''}\n{text}", lang),
-        )
+        scored = self._score([title] if title else [], lang) + self._score([s.text for s in sentences], lang)
+        title_score, title_signals = scored.pop(0) if title else (None, {})
+        scores = [score for score, _ in scored]
+        evidence = company_evidence(sentences, scores, mentions, lang, self.scorer, title, title_mentions,
+                                    title_score, self.countries)
+        tone_in = ToneInputs(lang=lang, title=title, text=text, sentences=sentences, scores=scores,
+                             title_score=title_score, evidence=evidence, mentions=mentions,
+                             title_mentions=title_mentions, signals=[signals for _, signals in scored],
+                             title_signals=title_signals)
+        return spans, title_spans, tone_in
 
     def _with_companies(self, title_spans, spans, title_mentions, mentions) -> dict[str, list[str]]:
         """Spans covering a watched company become that company, under ORG, whatever spaCy labelled them."""
@@ -196,12 +228,14 @@ def enrich(item: EnrichInput, settings: Settings | None = None) -> Enrichment:
 
 
 def enrichment_fingerprint(settings: Settings) -> str:
-    """Changes when the watchlist, the topics, the lexicons or the models change: time to re-enrich."""
+    """Changes when the watchlist, the topics, the lexicons, the tone model or the NER models change."""
     from pipeline.enrich.lexicon import LEXICON_DIR
 
     digest = hashlib.sha256()
-    for path in [watchlist_path(settings.config_dir), settings.config_path("topics.yaml"),
-                 *sorted(LEXICON_DIR.glob("*.tsv"))]:
+    paths = [watchlist_path(settings.config_dir), settings.config_path("topics.yaml"), *sorted(LEXICON_DIR.glob("*.tsv"))]
+    if settings.sentiment_backend.strip().lower() == "model":
+        paths.append(MODEL_PATH)  # a retrained tone model re-enriches the recent articles
+    for path in paths:
         digest.update(path.read_bytes() if path.exists() else b"-")
     digest.update(repr(sorted(loaded_model_names().items())).encode())
     digest.update(f"{settings.sentiment_backend}:{settings.sentiment_model}".encode())

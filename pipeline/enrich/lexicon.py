@@ -275,6 +275,23 @@ def _size_of_move(tokens: list[str], after: int) -> float:
     return 1.0
 
 
+def _record(signals: dict[str, float], value: float, *, negated: bool, quoted: bool, weight: float,
+            domain: bool) -> None:
+    """Sum one word's contribution under the rule that shaped it: the model weighs each rule from data."""
+    side = "pos" if value > 0 else "neg"
+    keys = [side, f"{'domain' if domain else 'general'}_{side}"]
+    if negated:
+        keys.append(f"negated_{side}")
+    if quoted:
+        keys.append(f"quoted_{side}")
+    if weight < 1.0:
+        keys.append(f"conceded_{side}")
+    elif weight > 1.0:
+        keys.append(f"contrasted_{side}")
+    for key in keys:
+        signals[key] = signals.get(key, 0.0) + value
+
+
 class LexiconScorer:
     """Offline, fast, explainable: the default `SentenceScorer`."""
 
@@ -284,14 +301,23 @@ class LexiconScorer:
         L = _language(lang)
         return [self.score_one(s, L) for s in sentences]
 
-    def score_one(self, sentence: str, L: _Language) -> float:
+    def score_with_signals(self, sentences: list[str], lang: str) -> list[tuple[float, dict[str, float]]]:
+        """Scores plus what each rule contributed (the trained tone model learns how much to trust each)."""
+        L = _language(lang)
+        out = []
+        for sentence in sentences:
+            signals: dict[str, float] = {}
+            out.append((self.score_one(sentence, L, signals), signals))
+        return out
+
+    def score_one(self, sentence: str, L: _Language, signals: dict[str, float] | None = None) -> float:
         tokens, caps = tokenize_with_case(sentence)
         if not tokens:
             return 0.0
-        total = self._sum(tokens, caps, L)
+        total = self._sum(tokens, caps, L, signals)
         return total / math.sqrt(total * total + ALPHA)
 
-    def _sum(self, tokens: list[str], caps: list[bool], L: _Language) -> float:
+    def _sum(self, tokens: list[str], caps: list[bool], L: _Language, signals: dict[str, float] | None = None) -> float:
         n = len(tokens)
         # A capitalised word is a name unless it opens the sentence and a lower-case word follows.
         name_like = [c and not (i == 0 and i + 1 < n and not caps[i + 1]) for i, c in enumerate(caps)]
@@ -352,16 +378,22 @@ class LexiconScorer:
                 i += width
                 continue
             valence *= self._modifier(tokens, i, L) * _size_of_move(tokens, i + width)
-            if flipped_from <= i < flip_until:
-                valence *= NEGATION_FLIP
-            elif i not in quoted and self._negated(tokens, stems, i, L):
+            negated = flipped_from <= i < flip_until or (i not in quoted and self._negated(tokens, stems, i, L))
+            if negated:
                 valence *= NEGATION_FLIP
             total += valence * weights[i]
+            if signals is not None:
+                _record(signals, valence * weights[i], negated=negated, quoted=i in quoted, weight=weights[i],
+                        domain=stems[i] in L.words or width > 1)
             i += width
         if tokens[-1] == "?" and any(t in L.doubt for t in tokens):
             total -= 1.5
+            if signals is not None:
+                signals["doubt"] = 1.0
         if hedged:
             total *= HEDGE_FACTOR
+            if signals is not None:
+                signals["hedged"] = 1.0
         return total
 
     @staticmethod

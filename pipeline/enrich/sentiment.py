@@ -92,18 +92,29 @@ def document_score(title_score: float | None, sentence_scores: list[float]) -> f
     return sum(s * w for s, w in weighted) / total if total else 0.0
 
 
-def company_scores(
+@dataclass
+class Evidence:
+    """One piece of text that bears on a company's tone, with its lexicon score and weight."""
+
+    text: str
+    score: float
+    weight: float
+    kind: str  # "title", "own" (names the company), "reference" (follows up on it), "clause" (shared sentence)
+    index: int = -1  # sentence index in the body (-1: the title)
+
+
+def company_evidence(
     sentences: list[Sentence],
     sentence_scores: list[float],
     mentions: list[Mention],
     lang: str,
     scorer: SentenceScorer,
+    title: str | None = None,
     title_mentions: list[Mention] = (),
     title_score: float | None = None,
-    doc_score: float = 0.0,
     countries: dict[str, str] | None = None,
-) -> dict[str, float]:
-    """Company → score in [-1, 1], from its own sentences, follow-up references and the title."""
+) -> dict[str, list[Evidence]]:
+    """Company → the title, sentences, follow-ups and clauses about it, in order of first mention."""
     reference = _REFERENCE.get(lang)
     by_sentence: list[list[Mention]] = [[] for _ in sentences]
     for m in mentions:
@@ -111,14 +122,12 @@ def company_scores(
             if s.start <= m.start < s.end:
                 by_sentence[i].append(m)
                 break
-    evidence: dict[str, list[tuple[float, float]]] = {}
-    order: list[str] = []
+    evidence: dict[str, list[Evidence]] = {}
     for m in [*title_mentions, *mentions]:
-        if m.company not in order:
-            order.append(m.company)
+        evidence.setdefault(m.company, [])
     if title_score is not None:
         for company in dict.fromkeys(m.company for m in title_mentions):
-            evidence.setdefault(company, []).append((title_score, TITLE_WEIGHT))
+            evidence[company].append(Evidence(title or "", title_score, TITLE_WEIGHT, "title"))
     focus: list[str] = []
     focus_age = 0
     multi: list[tuple[int, list[str]]] = []
@@ -127,13 +136,13 @@ def company_scores(
         if len(named) > 1:
             multi.append((i, named))
         elif named:
-            evidence.setdefault(named[0], []).append((sentence_scores[i], 1.0))
+            evidence[named[0]].append(Evidence(sentence.text, sentence_scores[i], 1.0, "own", i))
         elif focus and focus_age < FOCUS_MEMORY and reference:
             # each follow-up cue may point to a different company ("au fournisseur américain, la société renonce")
             targets = {_referent(focus, sentence.text[ref.start():ref.end() + 40], countries or {})
                        for ref in reference.finditer(sentence.text)}
             for target in targets:
-                evidence.setdefault(target, []).append((sentence_scores[i], REFERENCE_WEIGHT))
+                evidence[target].append(Evidence(sentence.text, sentence_scores[i], REFERENCE_WEIGHT, "reference", i))
         if named:
             focus, focus_age = named, 0
         else:
@@ -149,18 +158,27 @@ def company_scores(
             scores = [next(flat_scores) for _ in clauses]
             for company in named:
                 names = [m.text.casefold() for m in by_sentence[i] if m.company == company]
-                own = [s for c, s in zip(clauses, scores) if any(n in c.casefold() for n in names)]
-                shared = [s for c, s in zip(clauses, scores)
+                own = [(c, s) for c, s in zip(clauses, scores) if any(n in c.casefold() for n in names)]
+                shared = [(c, s) for c, s in zip(clauses, scores)
                           if not any(m.text.casefold() in c.casefold() for m in by_sentence[i])]
                 values = own + shared
                 if values:
-                    evidence.setdefault(company, []).append((sum(values) / len(values), 1.0))
+                    text = " … ".join(c.strip() for c, _ in values)
+                    score = sum(s for _, s in values) / len(values)
+                    evidence[company].append(Evidence(text, score, 1.0, "clause", i))
+    return evidence
+
+
+def company_scores(
+    evidence: dict[str, list[Evidence]],
+    doc_score: float = 0.0,
+) -> dict[str, float]:
+    """Company → score in [-1, 1]: the weighted mean of its evidence, blended with the article's tone."""
     result = {}
-    alone = len(order) == 1
-    for company in order:
-        items = evidence.get(company, [])
-        own = sum(s * w for s, w in items) / sum(w for _, w in items) if items else 0.0
+    alone = len(evidence) == 1
+    for rank, (company, items) in enumerate(evidence.items()):
+        own = sum(e.score * e.weight for e in items) / sum(e.weight for e in items) if items else 0.0
         # One company in the text: the article's tone is largely its tone. Several: mostly their own sentences.
-        blend = 0.5 if alone else (0.35 if company == order[0] else 0.0)
+        blend = 0.5 if alone else (0.35 if rank == 0 else 0.0)
         result[company] = (1 - blend) * own + blend * doc_score
     return result

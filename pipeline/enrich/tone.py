@@ -1,0 +1,269 @@
+"""Deciding tone: of the article, and toward each watched company it names.
+
+Two deciders share the same inputs (sentences, their lexicon scores, and each company's evidence):
+- `RuleTone` aggregates sentence scores with fixed weights (the lexicon and transformers backends);
+- `TrainedTone` (the default) is a linear model trained on labelled news (`make train-tone`), which weighs the
+  lexicon signals together with the words around each company, so the author's verdict can outweigh a
+  company's own promises. Its weights ship with the package as gzipped JSON (pipeline/enrich/weights/tone.json.gz).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.enrich.sentiment import Evidence, Sentence, company_scores, document_score, to_sentiment
+from pipeline.enrich.watchlist import Mention
+from pipeline.errors import ModelError
+from pipeline.models import Sentiment
+
+
+@dataclass
+class ToneInputs:
+    lang: str
+    title: str | None
+    text: str
+    sentences: list[Sentence]
+    scores: list[float]  # lexicon score of each sentence
+    title_score: float | None
+    evidence: dict[str, list[Evidence]]  # company → what bears on it, in order of first mention
+    mentions: list[Mention] = field(default_factory=list)
+    title_mentions: list[Mention] = field(default_factory=list)
+    signals: list[dict[str, float]] = field(default_factory=list)  # per sentence: what each lexicon rule added
+    title_signals: dict[str, float] = field(default_factory=dict)
+
+
+def top_evidence(items: list[Evidence], label: str, limit: int = 3) -> list[str]:
+    """The sentences that most support `label` (strongest first), else the first ones that name the company."""
+    sign = {"negative": -1.0, "positive": 1.0}.get(label)
+    if sign is None:
+        chosen = [e for e in items if e.kind in ("title", "own", "clause")][:limit] or items[:limit]
+    else:
+        chosen = sorted((e for e in items if e.score * sign > 0), key=lambda e: -abs(e.score))[:limit]
+        chosen = chosen or items[:1]
+    out: dict[str, str] = {}
+    for e in chosen:  # the title often opens the body too, once with a colon and once split into clauses
+        key = " ".join(re.findall(r"\w+", e.text.casefold()))
+        if key and key not in out:
+            out[key] = " ".join(e.text.split())
+    return list(out.values())[:limit]
+
+
+class RuleTone:
+    """Fixed-weight aggregation of sentence scores (title and lead weigh more)."""
+
+    name = "rules"
+
+    def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
+        doc = document_score(t.title_score, t.scores)
+        per_company = company_scores(t.evidence, doc)
+        companies = {}
+        for company, score in per_company.items():
+            s = to_sentiment(score)
+            s.evidence = top_evidence(t.evidence.get(company, []), s.label)
+            companies[company] = s
+        return to_sentiment(doc), companies
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Features: the same function serves training (pipeline.enrich.train_tone) and scoring, so they cannot drift.
+# ---------------------------------------------------------------------------------------------------------
+
+TARGET, OTHER = "TGTX", "ORGX"  # a company's own mentions, and other watched companies, in its evidence
+_TEXT_GROUPS = ("T:", "B:", "E:")  # title, body, the company's evidence: each bag is L2-normalised on its own
+
+
+def _squash(x: float) -> float:
+    return math.copysign(math.log1p(abs(x)), x)
+
+
+def _words(text: str, lang: str) -> list[str]:
+    from pipeline.enrich.lexicon import _stem, tokenize_with_case
+
+    tokens, _ = tokenize_with_case(text)
+    out = []
+    for tok in tokens:
+        if tok in (TARGET.lower(), OTHER.lower()):
+            out.append(tok.upper())
+        elif tok[0].isalpha():
+            out.append(_stem(tok.split("'")[-1] if lang == "fr" else tok, lang))
+        elif tok in "?!«»\"“”":
+            out.append(tok)
+    return out
+
+
+def _bag(features: dict[str, float], text: str, lang: str, prefix: str) -> None:
+    words = _words(text, lang)
+    for i, word in enumerate(words):
+        features[prefix + word] = features.get(prefix + word, 0.0) + 1.0
+        if i + 1 < len(words):
+            key = f"{prefix}{word}_{words[i + 1]}"
+            features[key] = features.get(key, 0.0) + 1.0
+
+
+def _signals(features: dict[str, float], prefix: str, signals: list[dict[str, float]],
+             weights: list[float] | None = None) -> None:
+    total: dict[str, float] = {}
+    for k, sig in enumerate(signals):
+        w = 1.0 if weights is None else weights[k]
+        for key, value in sig.items():
+            total[key] = total.get(key, 0.0) + value * w
+    for key, value in total.items():
+        features[prefix + key] = _squash(value)
+
+
+def _normalise(features: dict[str, float]) -> dict[str, float]:
+    """Counts → log(1+count), each text bag scaled to unit length; numeric signals stay as they are."""
+    out = {k: v for k, v in features.items() if not k.startswith(_TEXT_GROUPS)}
+    for prefix in _TEXT_GROUPS:
+        bag = {k: math.log1p(v) for k, v in features.items() if k.startswith(prefix)}
+        norm = math.sqrt(sum(v * v for v in bag.values())) or 1.0
+        out.update((k, v / norm) for k, v in bag.items())
+    return out
+
+
+def _document_numbers(t: ToneInputs) -> dict[str, float]:
+    s = t.scores or [0.0]
+    n = len(s)
+    f = {
+        "n:rule": document_score(t.title_score, t.scores), "n:title": t.title_score or 0.0, "n:lead": s[0],
+        "n:mean": sum(s) / n, "n:min": min(s), "n:max": max(s), "n:last": s[-1],
+        "n:share_neg": sum(x <= -0.1 for x in s) / n, "n:share_pos": sum(x >= 0.1 for x in s) / n,
+        "n:sum_neg": sum(x for x in s if x < 0), "n:sum_pos": sum(x for x in s if x > 0),
+        f"n:lang_{t.lang}": 1.0,
+    }
+    _signals(f, "n:title_", [t.title_signals])
+    _signals(f, "n:lead_", t.signals[:1])
+    _signals(f, "n:all_", t.signals)
+    return f
+
+
+def document_features(t: ToneInputs) -> dict[str, float]:
+    f = _document_numbers(t)
+    _bag(f, t.title or "", t.lang, "T:")
+    _bag(f, t.text, t.lang, "B:")
+    return _normalise(f)
+
+
+def masked(text: str, t: ToneInputs, company: str) -> str:
+    """The company's own names become TGTX and other watched companies ORGX: words, not names, are learnt."""
+    mentions = [*t.mentions, *t.title_mentions]
+    own = {m.text for m in mentions if m.company == company}
+    others = {m.text for m in mentions if m.company != company} - own
+    for form in sorted(own, key=len, reverse=True):
+        text = text.replace(form, f" {TARGET} ")
+    for form in sorted(others, key=len, reverse=True):
+        text = text.replace(form, f" {OTHER} ")
+    return text
+
+
+def company_features(t: ToneInputs, company: str, doc_score: float | None = None) -> dict[str, float]:
+    items = t.evidence.get(company, [])
+    doc = document_score(t.title_score, t.scores) if doc_score is None else doc_score
+    rule = company_scores(t.evidence, doc).get(company, 0.0)
+    scores = [e.score for e in items] or [0.0]
+    f = _document_numbers(t)
+    f.update({
+        "c:rule": rule, "c:mean": sum(scores) / len(scores), "c:min": min(scores), "c:max": max(scores),
+        "c:evidence": float(len(items)), "c:in_title": float(any(e.kind == "title" for e in items)),
+        "c:alone": float(len(t.evidence) == 1), "c:first": float(next(iter(t.evidence), None) == company),
+        "c:companies": float(len(t.evidence)),
+    })
+    _signals(f, "c:", [t.title_signals if e.index < 0 else t.signals[e.index] for e in items],
+             [e.weight for e in items])
+    for e in items:
+        _bag(f, masked(e.text, t, company), t.lang, "E:")
+    return _normalise(f)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The trained model: a multinomial logistic regression stored as JSON (feature → one weight per label).
+# ---------------------------------------------------------------------------------------------------------
+
+MODEL_PATH = Path(__file__).with_name("weights") / "tone.json.gz"
+LABELS = ("negative", "neutral", "positive")
+
+
+@dataclass
+class LinearModel:
+    classes: tuple[str, ...]
+    intercept: list[float]
+    weights: dict[str, list[float]]
+
+    def probabilities(self, features: dict[str, float]) -> list[float]:
+        logits = list(self.intercept)
+        for name, value in features.items():
+            w = self.weights.get(name)
+            if w is not None:
+                for k in range(len(logits)):
+                    logits[k] += w[k] * value
+        top = max(logits)
+        exp = [math.exp(x - top) for x in logits]
+        total = sum(exp)
+        return [x / total for x in exp]
+
+    def predict(self, features: dict[str, float]) -> tuple[str, float, float]:
+        """Label, its probability, and a score in [-1, 1]: P(positive) − P(negative)."""
+        probs = dict(zip(self.classes, self.probabilities(features)))
+        label = max(probs, key=probs.get)
+        return label, probs[label], probs.get("positive", 0.0) - probs.get("negative", 0.0)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LinearModel:
+        return cls(tuple(data["classes"]), [float(x) for x in data["intercept"]],
+                   {k: [float(x) for x in v] for k, v in data["weights"].items()})
+
+
+def read_model(path: Path) -> dict:
+    """The model file: plain JSON (gzip), never pickle, so loading it cannot run code."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        raise ModelError(f"Tone model {path} not found: run `make train-tone`, or set "
+                         "NEWSROOM_SENTIMENT_BACKEND=lexicon.") from None
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"Tone model {path} is unreadable ({exc}): run `make train-tone` again.") from None
+    if data.get("format") != MODEL_FORMAT or not {"document", "company"} <= data.keys():
+        raise ModelError(f"Tone model {path} is not a {MODEL_FORMAT} file: run `make train-tone` again.")
+    return data
+
+
+MODEL_FORMAT = "newsroom-tone/1"
+
+
+class TrainedTone:
+    """The default decider: document and per-company labels from the trained linear model."""
+
+    name = "model"
+
+    def __init__(self, path: Path | None = None, data: dict | None = None):
+        self.path = path or MODEL_PATH
+        data = data if data is not None else read_model(self.path)
+        self.document = LinearModel.from_dict(data["document"])
+        self.company = LinearModel.from_dict(data["company"])
+        self.digest = data.get("digest", "")
+
+    def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
+        label, confidence, score = self.document.predict(document_features(t))
+        doc = Sentiment(label=label, score=_clip(score), confidence=round(confidence, 4))
+        rule_doc = document_score(t.title_score, t.scores)
+        companies = {}
+        for company in t.evidence:
+            label, confidence, score = self.company.predict(company_features(t, company, rule_doc))
+            companies[company] = Sentiment(label=label, score=_clip(score), confidence=round(confidence, 4),
+                                           evidence=top_evidence(t.evidence[company], label))
+        return doc, companies
+
+
+def _clip(score: float) -> float:
+    return max(-1.0, min(1.0, round(score, 4)))
+
+
+def get_tone(backend: str, model_path: Path | None = None) -> RuleTone | TrainedTone:
+    """`model` (default): the trained decider; `lexicon`/`transformers`: fixed-weight rules over sentence scores."""
+    return TrainedTone(model_path) if backend == "model" else RuleTone()

@@ -1,0 +1,166 @@
+"""Train the tone model (`make train-tone`) from labelled items in the gold format (../shared/gold/LABELLING.md).
+
+Same data, same model: the folds and the solver are deterministic, the file is written with sorted keys and a
+fixed gzip time stamp, and it records the data (file names, sha256, item counts) and the command that made it.
+Analysts' corrections (`newsroom tone export`) are one more file in the same format: `EXTRA=corrections.jsonl`.
+
+    python -m pipeline.enrich.train_tone --gold ../shared/gold/train-fr.jsonl ... --output pipeline/enrich/weights/tone.json.gz
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.enrich.tone import LABELS, MODEL_FORMAT, MODEL_PATH, ToneInputs, company_features, document_features
+from pipeline.errors import ConfigError
+
+SEED = 13
+C_DOCUMENT = 10.0  # inverse regularisation strength, chosen by cross-validation (benchmarks/eval_tone.py)
+C_COMPANY = 10.0
+REQUIRED = ("id", "lang", "text", "sentiment")
+
+
+@dataclass
+class Example:
+    """One labelled item, analysed once: the document row and one row per labelled company found in it."""
+
+    item: dict
+    inputs: ToneInputs | None
+    document: dict[str, float] = field(default_factory=dict)
+    companies: dict[str, dict[str, float]] = field(default_factory=dict)  # found by the linker and labelled
+
+
+def read_items(paths: Iterable[Path]) -> list[dict]:
+    """Gold-format lines; a bad line is named by file and line number."""
+    items: list[dict] = []
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ConfigError(f"Cannot read labelled file {path}: {exc.strerror or exc}.") from None
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{lineno}: not a JSON object ({exc.msg}).") from None
+            missing = [k for k in REQUIRED if not item.get(k)] if isinstance(item, dict) else list(REQUIRED)
+            if missing:
+                raise ConfigError(f"{path}:{lineno}: missing field(s) {', '.join(missing)}.")
+            labels = [item["sentiment"], *(item.get("entity_sentiment") or {}).values()]
+            if any(label not in LABELS for label in labels):
+                raise ConfigError(f"{path}:{lineno}: a tone label is not one of {', '.join(LABELS)}.")
+            if item["id"] in seen:
+                continue  # the same item in two files (a correction of a gold item): the first file wins
+            seen.add(item["id"])
+            item["_file"] = path.name
+            items.append(item)
+    return items
+
+
+def analyse(items: Sequence[dict], enricher=None) -> list[Example]:
+    """Run the enrichment's own analysis (NER, linking, lexicon) and build every feature row once."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    enricher = enricher or get_enricher()
+    inputs = enricher.tone_inputs(
+        EnrichInput(id=i["id"], text=i["text"], title=i.get("title"), lang=i.get("lang")) for i in items
+    )
+    examples = []
+    for item, t in zip(items, inputs):
+        example = Example(item, t)
+        if t is not None:
+            example.document = document_features(t)
+            for company in item.get("entity_sentiment") or {}:
+                if company in t.evidence:  # the model only ever sees companies the linker found
+                    example.companies[company] = company_features(t, company)
+        examples.append(example)
+    return examples
+
+
+def fit(rows: list[dict[str, float]], labels: list[str], c: float) -> dict:
+    """Multinomial logistic regression (scikit-learn, deterministic lbfgs) → weights as plain JSON."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer(sort=True)
+    x = vectorizer.fit_transform(rows)
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=SEED).fit(x, labels)
+    classes = [str(k) for k in model.classes_]
+    coef = model.coef_ if len(classes) > 2 else None
+    if coef is None:
+        raise ConfigError(f"Training needs all three tone labels; got only {', '.join(classes)}.")
+    weights = {name: [round(float(coef[k, j]), 6) for k in range(len(classes))]
+               for name, j in vectorizer.vocabulary_.items()}
+    return {"classes": classes, "intercept": [round(float(v), 6) for v in model.intercept_], "weights": weights}
+
+
+def train(examples: Sequence[Example], c_document: float = C_DOCUMENT, c_company: float = C_COMPANY) -> dict:
+    docs = [e for e in examples if e.inputs is not None]
+    pairs = [(row, e.item["entity_sentiment"][c]) for e in docs for c, row in e.companies.items()]
+    return {
+        "document": fit([e.document for e in docs], [e.item["sentiment"] for e in docs], c_document),
+        "company": fit([row for row, _ in pairs], [label for _, label in pairs], c_company),
+    }
+
+
+def write_model(model: dict, output: Path, sources: list[Path], items: list[dict], command: str) -> str:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["_file"]] = counts.get(item["_file"], 0) + 1
+    body = {
+        "format": MODEL_FORMAT,
+        "command": command,
+        "trained_on": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                        "items": counts.get(p.name, 0)} for p in sources],
+        "params": {"seed": SEED, "c_document": C_DOCUMENT, "c_company": C_COMPANY, "labels": list(LABELS)},
+        **model,
+    }
+    raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    body_digest = hashlib.sha256(raw).hexdigest()[:16]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(output.suffix + ".part")
+    with open(tmp, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
+        gz.write(raw)
+    tmp.replace(output)
+    return body_digest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, nargs="+", required=True, help="labelled JSONL files")
+    parser.add_argument("--extra", type=Path, nargs="*", default=[], help="more labelled files (corrections)")
+    parser.add_argument("--output", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    sources = [*args.gold, *args.extra]
+    start = time.perf_counter()
+    try:
+        items = read_items(sources)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    examples = analyse(items)
+    model = train(examples)
+    command = "python -m pipeline.enrich.train_tone --gold " + " ".join(p.name for p in args.gold)
+    if args.extra:
+        command += " --extra " + " ".join(p.name for p in args.extra)
+    digest = write_model(model, args.output, sources, items, command)
+    n_companies = sum(len(e.companies) for e in examples)
+    print(f"Trained on {len(items)} items and {n_companies} company labels from {len(sources)} file(s) "
+          f"in {time.perf_counter() - start:.1f} s: {args.output} ({args.output.stat().st_size / 1e6:.1f} MB, "
+          f"content {digest}, {len(model['document']['weights'])} + {len(model['company']['weights'])} features).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
