@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
@@ -29,6 +29,8 @@ FUTURE_TOLERANCE = timedelta(days=1)
 
 
 class FeedsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     feeds: list[Feed] = Field(default_factory=list)
 
 
@@ -43,7 +45,7 @@ def _validate(path: Path, data: Any) -> list[Feed]:
     try:
         feeds = FeedsFile.model_validate(data).feeds
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(path, exc, data, list_key="feeds")) from None
+        raise ConfigError(describe_validation_error(path, exc, data, list_key="feeds", model=FeedsFile)) from None
     names: dict[str, int] = {}
     urls: dict[str, int] = {}
     for index, feed in enumerate(feeds):

@@ -276,7 +276,7 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
     try:
         config = AlertsConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(path, exc, data, list_key="rules")) from None
+        raise ConfigError(describe_validation_error(path, exc, data, list_key="rules", model=AlertsConfig)) from None
     if check_companies:
         known = watchlist_names(settings)
         problems = []

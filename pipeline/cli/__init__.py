@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from pipeline.errors import NewsroomError
+from pipeline.sinks import for_terminal, mask_secrets
 
 app = typer.Typer(
     name="newsroom",
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except NewsroomError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]Error:[/] {for_terminal(mask_secrets(exc), lines=True)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("Interrupted; state already committed is kept.")
