@@ -27,6 +27,7 @@ from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver
 from pipeline.models import Article, Feed, FeedItem
 from pipeline.settings import Settings
+from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
 from pipeline.urls import host_of
@@ -169,7 +170,7 @@ class Collector:
             content_type=result.headers.get("content-type"),
         )
         if not parsed.items and parsed.bozo and parsed.entries == 0:
-            return self._feed_failed(feed, f"{url}: not a readable RSS/Atom feed ({parsed.bozo})", now)
+            return self._feed_failed(feed, f"{mask_url(url)}: not a readable RSS/Atom feed ({parsed.bozo})", now)
         if parsed.bozo:
             self.stats.feeds_malformed += 1
             log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))
@@ -180,7 +181,8 @@ class Collector:
 
     def _feed_failed(self, feed: Feed, error: str, now: datetime) -> list[FeedItem]:
         self.stats.feeds_failed += 1
-        self.stats.feed_errors.append({"feed": feed.name, "url": str(feed.url), "error": error})
+        error = mask_secrets(error)  # run records, state and logs never hold a feed's credentials
+        self.stats.feed_errors.append({"feed": feed.name, "url": mask_url(feed.url), "error": error})
         failures = self.state.record_failure(str(feed.url), error, now)
         log.warning("feed %s failed (%d consecutive failure(s)): %s", feed.name, failures, error)
         return []

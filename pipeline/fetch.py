@@ -32,6 +32,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from pipeline.errors import FetchError
 from pipeline.settings import Settings
+from pipeline.sinks import mask_secrets, mask_url
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class FetchFailed(FetchError):
     """The resource could not be fetched (after retries): network error, HTTP error status."""
 
     def __init__(self, url: str, reason: str, message: str, status: int | None = None):
-        super().__init__(f"{url}: {message}")
+        super().__init__(mask_secrets(f"{mask_url(url)}: {message}"))  # the message is logged and stored
         self.url = url
         self.reason = reason  # short code used for counters: http-404, timeout, connect, redirect-loop…
         self.status = status

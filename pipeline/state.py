@@ -1,5 +1,8 @@
 """Fetch state kept between runs in <data_dir>/fetch-state.sqlite3: per-feed HTTP validators and health, seen ids.
 
+Feeds are keyed by their URL with credentials masked (`mask_url`), and error texts are masked too: the state file
+is copied around and read by `feeds list`, and must not hold the secrets of feeds.yaml.
+
 SQLite (WAL) because the CLI, Airflow tasks and the collector's background thread may all touch it; each call opens
 its own short connection, so the store is safe to use from any thread.
 """
@@ -12,6 +15,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from pipeline.sinks import mask_secrets, mask_url
 
 STATE_FILE = "fetch-state.sqlite3"
 
@@ -74,7 +79,7 @@ class StateStore:
             row = db.execute(
                 "SELECT url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error "
                 "FROM feed_state WHERE url = ?",
-                (url,),
+                (mask_url(url),),
             ).fetchone()
         if row is None:
             return FeedState(url=url)
@@ -87,7 +92,8 @@ class StateStore:
 
     def save_feed_states(self, states: Iterable[FeedState]) -> None:
         rows = [
-            (s.url, s.etag, s.last_modified, s.body_hash, _iso(s.last_success), _iso(s.last_attempt), s.consecutive_failures, s.last_error)
+            (mask_url(s.url), s.etag, s.last_modified, s.body_hash, _iso(s.last_success), _iso(s.last_attempt),
+             s.consecutive_failures, mask_secrets(s.last_error) if s.last_error else None)
             for s in states
         ]
         if not rows:
@@ -109,9 +115,9 @@ class StateStore:
                 "INSERT INTO feed_state (url, last_attempt, consecutive_failures, last_error) VALUES (?, ?, 1, ?) "
                 "ON CONFLICT(url) DO UPDATE SET last_attempt=excluded.last_attempt, "
                 "consecutive_failures=feed_state.consecutive_failures + 1, last_error=excluded.last_error",
-                (url, _iso(when), error),
+                (mask_url(url), _iso(when), mask_secrets(error)),
             )
-            return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (url,)).fetchone()[0]
+            return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (mask_url(url),)).fetchone()[0]
 
     # ---- seen article ids (the `fetch` command's memory of what it already wrote)
 

@@ -6,7 +6,6 @@ to readers are rebuilt from the matching document and the highlights.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from elasticsearch import Elasticsearch
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time
 from pipeline.settings import Settings
+from pipeline.sinks import for_html, for_slack
 from pipeline.store.templates import index_names
 
 BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
@@ -57,12 +57,11 @@ def plain_snippet(snippet: str) -> str:
 
 
 def html_snippet(snippet: str) -> str:
-    return html.escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return for_html(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
 def slack_snippet(snippet: str) -> str:
-    escaped = snippet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace(MARK_START, "*").replace(MARK_END, "*")
+    return for_slack(snippet).replace(MARK_START, "*").replace(MARK_END, "*")
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -38,12 +38,35 @@ COMMAND_MODULES = [
 ]
 
 
+class _LogLine(logging.Filter):
+    """Log lines carry no secret from a URL, and, without -v, no traceback: one line per problem (the details,
+    tracebacks included, are what -v is for)."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = mask_secrets(record.getMessage()), None
+        if not self.verbose:
+            if record.exc_info and record.exc_info[1] is not None:
+                record.msg += f" ({type(record.exc_info[1]).__name__}: {mask_secrets(record.exc_info[1])})"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
 @app.callback()
 def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else os.environ.get("NEWSROOM_LOG_LEVEL", "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_LogLine(verbose))
+    if not verbose:
+        # The client logs each retry of an unreachable node as a warning with a traceback; our own code reports
+        # the outcome in one sentence, so these are only shown with -v.
+        logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
 def _register() -> None:

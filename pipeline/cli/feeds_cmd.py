@@ -37,7 +37,7 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
         states = {s.url: s for s in StateStore(settings.data_dir).all_feed_states()}
     rows = []
     for feed in entries:
-        state = states.get(str(feed.url))
+        state = states.get(mask_url(feed.url))
         rows.append(
             {
                 "name": feed.name,
