@@ -50,6 +50,7 @@ class CollectStats:
     known: int = 0
     articles: int = 0
     feed_summary_fallbacks: int = 0
+    implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
     fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
     skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason
     feed_errors: list[dict] = field(default_factory=list)  # {feed, url, error}
@@ -176,6 +177,7 @@ class Collector:
             log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))
         self.stats.feeds_ok += 1
         self.stats.skipped.update(parsed.skipped)
+        self.stats.implausible_dates += len(parsed.implausible_dates)
         self._pending_states[url] = new_state
         return parsed.items
 

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ from htmldate import find_date
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.utils import decode_file, load_html
 
+from pipeline.feeds import plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url
 
 log = logging.getLogger(__name__)
 
-FUTURE_TOLERANCE = timedelta(days=1)
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTML_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
@@ -104,15 +104,13 @@ def _parse_date(value: str | None) -> datetime | None:
 
 
 def choose_published(page_date: datetime | None, feed_date: datetime | None, now: datetime) -> datetime | None:
-    """The page's date, unless absent or more than a day in the future; then the feed's (same rule).
+    """The page's date, unless absent or implausible (before 1990, more than 2 days ahead); then the feed's (same
+    rule); None leaves the fetch time to stand in when the article is indexed.
 
     When the page only gives a day (midnight) and the feed has a time on that same day, the feed's is more precise.
     """
-    limit = now + FUTURE_TOLERANCE
-    if page_date and page_date > limit:
-        page_date = None
-    if feed_date and feed_date > limit:
-        feed_date = None
+    page_date = plausible_date(page_date, now, "page date")
+    feed_date = plausible_date(feed_date, now, "feed date")
     if page_date and feed_date and page_date.time() == datetime.min.time() and page_date.date() == feed_date.date():
         return feed_date
     return page_date or feed_date

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.html
@@ -25,7 +25,21 @@ from pipeline.urls import article_id, normalize_url, resolve_redirect_link
 
 log = logging.getLogger(__name__)
 
-FUTURE_TOLERANCE = timedelta(days=1)
+FUTURE_TOLERANCE = timedelta(days=2)
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)  # before the web press: a parsing error or a placeholder
+
+
+def plausible_date(value: datetime | None, now: datetime, what: str = "date") -> datetime | None:
+    """`value` unless it is before 1990 or more than 2 days after `now` (year 1, 1900, a clock off by a year): such a
+    date is treated as unknown, with a note in the log, so the next source (feed date, then fetch time) is used."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    if EARLIEST_DATE <= value <= now + FUTURE_TOLERANCE:
+        return value
+    log.info("implausible %s %s ignored (kept only between 1990 and 2 days from now)", what, value.isoformat())
+    return None
 
 
 class FeedsFile(BaseModel):
@@ -222,6 +236,7 @@ class ParsedFeed:
     bozo: str | None = None  # what feedparser complained about, when the feed is malformed
     skipped: Counter = field(default_factory=Counter)
     title: str | None = None
+    implausible_dates: list[str] = field(default_factory=list)  # items whose date was dropped (before 1990, future)
 
 
 def html_to_text(fragment: str | None) -> str:
@@ -266,7 +281,14 @@ def _entry_link(entry: Any, base: str) -> str | None:
     if not link:
         return None
     link = urljoin(base, link.strip())
-    return link if link.startswith(("http://", "https://")) else None
+    if not link.startswith(("http://", "https://")):
+        return None
+    try:
+        if not urlsplit(link).hostname:  # `http://` alone: normalising it would yield some other page's URL
+            return None
+    except ValueError:  # e.g. an unbalanced `[` in the host
+        return None
+    return link
 
 
 # feedparser flags these although the feed parsed fine: not worth a "malformed" warning
@@ -298,7 +320,7 @@ def parse_feed(
         return out  # not a feed at all; the caller reports it
     for entry in parsed.entries[: max_items or None]:
         try:
-            item = _item_from_entry(entry, feed, base, now, out.skipped)
+            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates)
         except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
             log.warning("feed %s: skipping an unreadable item (%s)", feed.name, exc)
             out.skipped["bad-item"] += 1
@@ -310,7 +332,8 @@ def parse_feed(
     return out
 
 
-def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter) -> FeedItem | None:
+def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
+                     bad_dates: list[str]) -> FeedItem | None:
     link = _entry_link(entry, base)
     summary_html = entry.get("summary") or ""
     if not summary_html and entry.get("content"):
@@ -326,8 +349,8 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         skipped["bad-link"] += 1
         return None
     published = _entry_date(entry)
-    if published and published > now + FUTURE_TOLERANCE:
-        log.info("feed %s: dropping the future date %s of %s", feed.name, published, url)
+    if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
+        bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None
     authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
     if not authors and entry.get("author"):

@@ -201,6 +201,9 @@ def ingest(
         "dead_letters": stats.dead_letters,
         "spooled": stats.spooled,
     }
+    if cstats["implausible_dates"]:
+        summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990 or more than 2 days "
+                             "ahead: treated as unknown (the page's date, else the fetch time, is used)")
     summary.feed_errors = cstats["feed_errors"]
     summary.dead_letters = stats.dead_letters
     summary.spooled = stats.spooled

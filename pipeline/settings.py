@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     fetch_backoff_base: float = 1.0
     fetch_backoff_max: float = 60.0
     fetch_max_bytes: int = 10_000_000
-    fetch_allow_hosts: str = ""  # comma-separated hosts or CIDRs allowed despite the SSRF guard
+    fetch_allow_hosts: str = ""  # comma-separated hosts, IPs or CIDRs (optional :port) allowed despite the SSRF guard
     respect_robots: bool = True
     max_items_per_feed: int = 200
     min_article_words: int = 80
@@ -96,6 +96,16 @@ class Settings(BaseSettings):
     def _non_negative(cls, value: float) -> float:
         if value < 0:
             raise ValueError("must be >= 0")
+        return value
+
+    @field_validator("fetch_allow_hosts")
+    @classmethod
+    def _allow_entries(cls, value: str) -> str:
+        from pipeline.fetch import split_allow_entry
+
+        for entry in value.split(","):
+            if entry.strip():
+                split_allow_entry(entry)
         return value
 
     @property

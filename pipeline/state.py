@@ -10,12 +10,13 @@ its own short connection, so the store is safe to use from any thread.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
-from contextlib import closing
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pipeline.errors import NewsroomError
 from pipeline.sinks import mask_secrets, mask_url
 
 STATE_FILE = "fetch-state.sqlite3"
@@ -37,6 +38,21 @@ CREATE TABLE IF NOT EXISTS seen (
     first_seen TEXT NOT NULL
 );
 """
+
+
+class StateError(NewsroomError):
+    """The fetch-state database cannot be read or written (disk full, locked, unreadable)."""
+
+
+def _describe(path: Path, exc: sqlite3.Error) -> str:
+    reason = str(exc)
+    if "full" in reason:
+        hint = "free some disk space, then run again (nothing was lost: the run is redone)"
+    elif "locked" in reason or "busy" in reason:
+        hint = "another newsroom process holds it; wait for it to finish, then run again"
+    else:
+        hint = "check that the file and its directory are readable and writable"
+    return f"Fetch state {path} could not be used ({reason}): {hint}."
 
 
 @dataclass
@@ -63,8 +79,21 @@ class StateStore:
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / STATE_FILE
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _db(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A short connection (a transaction when `write`); SQLite failures become one sentence naming the file."""
+        try:
+            with closing(self._connect()) as db:
+                if write:
+                    with db:
+                        yield db
+                else:
+                    yield db
+        except sqlite3.Error as exc:
+            raise StateError(_describe(self.path, exc)) from exc
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
@@ -75,7 +104,7 @@ class StateStore:
     # ---- feeds
 
     def feed_state(self, url: str) -> FeedState:
-        with closing(self._connect()) as db:
+        with self._db() as db:
             row = db.execute(
                 "SELECT url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error "
                 "FROM feed_state WHERE url = ?",
@@ -86,7 +115,7 @@ class StateStore:
         return FeedState(row[0], row[1], row[2], row[3], _dt(row[4]), _dt(row[5]), row[6], row[7])
 
     def all_feed_states(self) -> list[FeedState]:
-        with closing(self._connect()) as db:
+        with self._db() as db:
             urls = [r[0] for r in db.execute("SELECT url FROM feed_state ORDER BY url")]
         return [self.feed_state(u) for u in urls]
 
@@ -98,7 +127,7 @@ class StateStore:
         ]
         if not rows:
             return
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.executemany(
                 "INSERT INTO feed_state (url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
@@ -110,7 +139,7 @@ class StateStore:
     def record_failure(self, url: str, error: str, when: datetime | None = None) -> int:
         """Count one more consecutive failure (validators and hash untouched); returns the new count."""
         when = when or datetime.now(timezone.utc)
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.execute(
                 "INSERT INTO feed_state (url, last_attempt, consecutive_failures, last_error) VALUES (?, ?, 1, ?) "
                 "ON CONFLICT(url) DO UPDATE SET last_attempt=excluded.last_attempt, "
@@ -123,7 +152,7 @@ class StateStore:
 
     def known_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
-        with closing(self._connect()) as db:
+        with self._db() as db:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
@@ -135,5 +164,5 @@ class StateStore:
         rows = [(aid, url, now) for aid, url in items]
         if not rows:
             return
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.executemany("INSERT OR IGNORE INTO seen (article_id, url, first_seen) VALUES (?, ?, ?)", rows)

@@ -92,6 +92,12 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # click usage errors and friends
         import click
 
+        sentence = _environment_failure(exc)
+        if sentence:
+            logging.getLogger("newsroom").debug("details", exc_info=True)  # shown with -v
+            err_console.print(f"[bold red]Error:[/] {for_terminal(mask_secrets(sentence))}", highlight=False)
+            sys.exit(1)
+
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
@@ -100,3 +106,27 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(1)
         raise
+
+
+def _environment_failure(exc: BaseException) -> str | None:
+    """One sentence for failures of the world around us (store down, disk full, database locked), which no command
+    should show as a traceback; None for anything else (a bug keeps its traceback)."""
+    import errno
+    import sqlite3
+
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    if isinstance(exc, ApiError):
+        return f"Elasticsearch refused the request ({exc.meta.status}): {exc.message}. Run with -v for details."
+    if isinstance(exc, TransportError):
+        return (f"Elasticsearch is unreachable ({type(exc).__name__}: {exc}); start it (`newsroom store up`) or "
+                "check NEWSROOM_ES_URL. Run with -v for details.")
+    if isinstance(exc, sqlite3.Error):
+        return f"A local database could not be used ({exc}). Run with -v for details."
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno == errno.ENOSPC:
+            return f"No space left on the device{where}: free some disk space and run again."
+        return f"{exc.strerror or exc}{where}. Run with -v for details."
+    return None
