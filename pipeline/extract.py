@@ -80,6 +80,20 @@ def _sniff_meta_charset(body: bytes) -> str | None:
 # --------------------------------------------------------------------------------------------- helpers
 
 
+MAX_TEXT_CHARS = 500_000  # ~80k words, far above any article; a bigger page is a dump, not a story
+MAX_DESCRIPTION_CHARS = 5_000
+
+
+def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """Text cut at the last word boundary before `limit` characters. Stored text is bounded so one huge page can
+    never push an indexed field past what highlighting analyses (1,000,000 characters by default)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ", limit - 1000)
+    return (cut[:space] if space > 0 else cut).rstrip()
+
+
 def normalize_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
@@ -114,6 +128,10 @@ def choose_published(page_date: datetime | None, feed_date: datetime | None, now
     if page_date and feed_date and page_date.time() == datetime.min.time() and page_date.date() == feed_date.date():
         return feed_date
     return page_date or feed_date
+
+
+def _description(value: str | None) -> str | None:
+    return cap_text(value, MAX_DESCRIPTION_CHARS) if value else value
 
 
 def _split_authors(value: str | None) -> list[str]:
@@ -227,7 +245,7 @@ def extract_article(
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not (item and item.authors),
     )
-    text = extract_text(tree, url, rescue_below=min_words)
+    text = cap_text(extract_text(tree, url, rescue_below=min_words))
     words = len(text.split())
     if not text or words < min_words:
         return None
@@ -242,7 +260,7 @@ def extract_article(
         feed_tags=list(item.feed_tags) if item else [],
         title=meta["title"] or (item.title if item else None),
         text=text,
-        description=meta["description"] or (item.summary if item else None),
+        description=_description(meta["description"] or (item.summary if item else None)),
         authors=meta["authors"] or (list(item.authors) if item else []),
         site_name=meta["site_name"],
         lang=lang,
@@ -258,7 +276,7 @@ def extract_article(
 
 def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> Article | None:
     """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary."""
-    summary = (item.summary or "").strip()
+    summary = cap_text((item.summary or "").strip())
     if not summary:
         return None
     fetched_at = fetched_at or datetime.now(timezone.utc)
@@ -270,7 +288,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> 
         feed_tags=list(item.feed_tags),
         title=item.title,
         text=summary,
-        description=summary,
+        description=_description(summary),
         authors=list(item.authors),
         lang=item.feed_lang,
         published_at=choose_published(None, item.published, fetched_at),
@@ -292,7 +310,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
         if tree is None:
             raise ValueError("not parseable as HTML")
         meta = page_metadata(tree, url, extensive_dates=extensive_dates, guess_authors=True)
-        text = extract_text(tree, url, rescue_below=RESCUE_BELOW_WORDS)
+        text = cap_text(extract_text(tree, url, rescue_below=RESCUE_BELOW_WORDS))
     except (OSError, ValueError) as exc:
         record.update({"title": None, "text": "", "published": None, "lang": None, "authors": [], "site_name": None,
                        "extraction": None, "error": str(exc)})

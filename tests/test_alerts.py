@@ -19,7 +19,7 @@ from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
 from pipeline.store.setup import ensure_setup
-from _alerts_helpers import SmtpServer, write_rules
+from _alerts_helpers import SmtpServer, free_port, write_rules
 from _store_helpers import make_record
 
 NEGATIVE_FR = (
@@ -256,17 +256,39 @@ def test_dry_run_sends_and_records_nothing(store, tmp_path, httpserver):
     assert real["sent"] == 1 and len(httpserver.log) == 1
 
 
-def test_bad_query_string_fails_its_rule_only(store, tmp_path, httpserver):
+def test_bad_query_string_is_refused_at_load_naming_the_rule(store, tmp_path, httpserver):
+    settings, client = store
+    index(store, [nvidia_export()])
+    hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "fine", "keywords": ["export rules"], "channels": hook},
+        {"name": "broken", "query_string": "export AND (chips", "channels": hook},
+    ])
+    with pytest.raises(ConfigError, match=r"entry #2 \('broken'\), field 'query_string'.*Failed to parse"):
+        load_rules(settings, rules, client=client)  # the store's _validate/query decides
+    with pytest.raises(ConfigError, match=r"entry #2 \('broken'\), field 'query_string'"):
+        load_rules(load_settings(es_url=f"http://127.0.0.1:{free_port()}"), rules)  # store down: local parse
+    with pytest.raises(ConfigError, match="broken"):
+        run_alerts(settings, client, rules_file=rules)
+    assert httpserver.log == []  # nothing ran on a file that does not validate
+
+
+def test_a_rule_failing_at_run_time_fails_alone(store, tmp_path, httpserver):
+    """A query the cluster rejects (given programmatically, past the load check) fails its rule only: recorded,
+    reported, and the rules after it still deliver."""
+    from pipeline.alerts.rules import AlertsConfig
+
     settings, client = store
     index(store, [nvidia_export()])
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
-    rules = write_rules(tmp_path / "alerts.yaml", [
+    config = AlertsConfig.model_validate({"rules": [
         {"name": "broken", "query_string": "export AND (chips", "channels": hook},
         {"name": "fine", "keywords": ["export rules"], "channels": hook},
-    ])
-    report = run_alerts(settings, client, rules_file=rules)
+    ]})
+    report = run_alerts(settings, client, config=config)
     assert "broken" in report["per_rule"]["broken"]["error"] and report["errors"] == 1
+    assert report["failures"] == [report["per_rule"]["broken"]["error"]]
     assert report["per_rule"]["fine"]["sent"] == 1
 
 

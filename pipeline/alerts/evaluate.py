@@ -25,6 +25,10 @@ RETURNED = ["id", "url", "title", "source", "lang", "published_at", "indexed_at"
             "company_sentiment", "feed_tags", "topics", "description"]
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: rendered per channel (HTML <mark>, Slack *bold*)
 PAGE = 500  # one query per run in practice (the stand-in rescans the index for each page)
+# Highlighting analyses at most this many characters of a field. Without it a text longer than the index's
+# `index.highlight.max_analyzed_offset` (1,000,000 by default) fails the whole search with a 400; with it the rest
+# of that text is simply not highlighted (the index setting still wins when lower).
+MAX_ANALYZED_OFFSET = 999_999
 
 
 @dataclass
@@ -158,6 +162,7 @@ def _highlight(rule: Rule) -> dict:
     spec: dict = {
         "pre_tags": [MARK_START],
         "post_tags": [MARK_END],
+        "max_analyzed_offset": MAX_ANALYZED_OFFSET,
         "fields": {name: {"fragment_size": 220, "number_of_fragments": 1} for name in HIGHLIGHT_FIELDS},
     }
     if should:

@@ -156,15 +156,15 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
     `dry_run` evaluates and lists what would be sent, without sending, recording or moving watermarks.
     """
     started = time.perf_counter()
-    config = config or load_rules(settings, rules_file or settings.alerts_file)
-    if rule_names:
-        rules = [config.get(name) for name in rule_names]
-    else:
-        rules = [rule for rule in config.rules if rule.enabled]
     if client is None:
         from pipeline.store.client import make_client
 
         client = make_client(settings)
+    config = config or load_rules(settings, rules_file or settings.alerts_file, client=client)
+    if rule_names:
+        rules = [config.get(name) for name in rule_names]
+    else:
+        rules = [rule for rule in config.rules if rule.enabled]
     now = (now or datetime.now(UTC)).astimezone(UTC)
     run_id = f"alerts-{now.strftime('%Y%m%dT%H%M%S')}"
     report: dict = {"run_id": run_id, "dry_run": dry_run, "rules": len(rules), "evaluated": 0, "matched": 0,
