@@ -86,7 +86,7 @@ class Collector:
         self.stats = CollectStats()
         if matcher is None and any(f.relevance == "filter" for f in self.feeds):
             matcher = load_topic_matcher(settings)  # a bad topics file fails here, before anything is fetched or written
-        self.state = StateStore(settings.data_dir)
+        self.state = StateStore(settings.data_dir, settings.state_lock_timeout)
         self.archive = WarcArchive(settings.data_dir)
         self._resolver = resolver
         self._transport = transport

@@ -280,13 +280,20 @@ def _entry_link(entry: Any, base: str) -> str | None:
             link = guid
     if not link:
         return None
-    link = urljoin(base, link.strip())
-    if not link.startswith(("http://", "https://")):
-        return None
     try:
-        if not urlsplit(link).hostname:  # `http://` alone: normalising it would yield some other page's URL
+        raw = urlsplit(link.strip())
+        if raw.scheme and not raw.hostname:  # `http://` alone: resolving it would yield the feed's own URL
+            return None
+        link = urljoin(base, link.strip())
+        if not urlsplit(link).hostname:
             return None
     except ValueError:  # e.g. an unbalanced `[` in the host
+        return None
+    if not link.startswith(("http://", "https://")):
+        return None
+    # feedparser resolves a host-less link (`http://`) against the feed's URL itself: an item pointing at its own
+    # feed is never an article (and the feed URL may carry credentials)
+    if link.split("#", 1)[0] == base.split("#", 1)[0]:
         return None
     return link
 

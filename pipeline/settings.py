@@ -19,6 +19,7 @@ class Settings(BaseSettings):
 
     # Where things live
     data_dir: Path = Path("./data")
+    state_lock_timeout: float = 30.0  # seconds to wait for another process holding fetch-state.sqlite3
     config_dir: Path = DEFAULT_CONFIG_DIR
     feeds_file: Path | None = None  # default: <config_dir>/feeds.yaml
 

@@ -76,8 +76,9 @@ def _dt(value: str | None) -> datetime | None:
 
 
 class StateStore:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, timeout: float = 30.0):
         self.path = Path(data_dir) / STATE_FILE
+        self.timeout = timeout  # seconds to wait for another process's write lock before giving up
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._db(write=True) as db:
             db.executescript(_SCHEMA)
@@ -96,7 +97,7 @@ class StateStore:
             raise StateError(_describe(self.path, exc)) from exc
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
+        db = sqlite3.connect(self.path, timeout=self.timeout)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db

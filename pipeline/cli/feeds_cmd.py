@@ -34,7 +34,7 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
     entries = load_feeds(_path(feeds), settings)
     states = {}
     if (settings.data_dir / "fetch-state.sqlite3").exists():
-        states = {s.url: s for s in StateStore(settings.data_dir).all_feed_states()}
+        states = {s.url: s for s in StateStore(settings.data_dir, settings.state_lock_timeout).all_feed_states()}
     rows = []
     for feed in entries:
         state = states.get(mask_url(feed.url))
@@ -116,8 +116,17 @@ def export_opml_cmd(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     feeds: Path | None = FeedsOption,
 ) -> None:
-    """Export the feeds as OPML 2.0 (per-feed headers are left out: they may hold credentials)."""
-    text = export_opml(load_feeds(_path(feeds), get_settings()))
+    """Export the feeds as OPML 2.0 (per-feed headers are left out: they may hold credentials).
+
+    Feed URLs are written as configured, credentials included (it is the user's own file): a note on stderr says so.
+    """
+    entries = load_feeds(_path(feeds), get_settings())
+    text = export_opml(entries)
+    secret = [feed.name for feed in entries if mask_url(feed.url) != str(feed.url)]
+    if secret:
+        typer.echo(f"note: {len(secret)} feed URL(s) hold credentials ({', '.join(secret[:5])}"
+                   f"{', …' if len(secret) > 5 else ''}) and are exported as configured: keep the OPML file private.",
+                   err=True)
     if output:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"Wrote {output}.", err=True)
