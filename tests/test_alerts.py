@@ -451,3 +451,48 @@ def test_one_channel_failing_does_not_resend_on_the_other(store, tmp_path, monke
     assert first["per_channel"]["webhook"]["sent"] == 1 and first["per_channel"]["email"]["pending"] == 1
     assert second["per_channel"]["email"]["sent"] == 1 and second["per_channel"]["webhook"]["sent"] == 0
     assert len(httpserver.log) == 1 and len(smtp.sink.messages) == 1
+
+
+def test_crlf_in_a_subject_prefix_or_unknown_keys_are_refused_at_load(tmp_path):
+    hook = {"type": "email", "to": ["a@example.org"], "subject_prefix": "[news]\r\nBcc: x@evil.example"}
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "r", "keywords": ["x"], "channels": [hook]}])
+    with pytest.raises(ConfigError, match="subject_prefix.*one line"):
+        load_rules(load_settings(), rules)
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "r", "keyword": ["x"],
+                                                    "channels": [{"type": "email", "to": ["a@example.org"]}]}])
+    with pytest.raises(ConfigError, match=r"'keyword': unknown key \(did you mean 'keywords'\?\)"):
+        load_rules(load_settings(), rules)
+
+
+def test_two_watchlist_companies_cannot_share_a_name(tmp_path):
+    from pipeline.enrich.watchlist import load_watchlist
+
+    path = tmp_path / "watchlist.yaml"
+    path.write_text("companies:\n  - {name: Acme, aliases: [Acme]}\n  - {name: acme, aliases: [Acme Corp]}\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="two companies are named 'acme'"):
+        load_watchlist(path)
+    path.write_text("companies:\n  - {name: Acme, aliases: [Acme], alias: [x]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'alias': unknown key \(did you mean 'aliases'\?\)"):
+        load_watchlist(path)
+
+
+def test_hostile_titles_are_inert_in_each_rendering():
+    from pipeline.alerts.deliver import build_email, slack_payload
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule.model_validate({"name": "r", "keywords": ["x"], "channels": [{"type": "email", "to": ["a@example.org"]}]})
+    item = AlertItem(rule="r", subject="1", title="<!channel> hi\r\nBcc: v@evil.example <script>x</script>",
+                     url="https://news.example/a|b>c", source="S & <b>", snippet="\ue000x\ue001 <!here>")
+    message = build_email(rule, [item], sender="News <news@example.org>", to=["a@example.org"])
+    from email import message_from_bytes, policy
+
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Bcc"] is None and "Bcc: v@evil.example" in parsed["Subject"]
+    html_body = parsed.get_body(preferencelist=("html",)).get_content()
+    assert "<script>" not in html_body and "&lt;script&gt;" in html_body and "<!here>" not in html_body
+    payload = slack_payload(rule, [item])
+    blob = json.dumps(payload)
+    assert "<!channel>" not in blob and "<!here>" not in blob and "\\n" not in payload["text"]
+    assert "<https://news.example/a%7Cb%3Ec|" in payload["blocks"][1]["text"]["text"]

@@ -25,7 +25,7 @@ from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, sla
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import Settings
-from pipeline.sinks import for_header, for_html, for_slack
+from pipeline.sinks import for_header, for_html, for_slack, single_line
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def subject_line(rule: Rule, items: list[AlertItem], prefix: str = "") -> str:
 def render_text(rule: Rule, items: list[AlertItem]) -> str:
     lines = [f"Alert rule: {rule.name}" + (f" — {rule.description}" if rule.description else ""), ""]
     for item in items:
-        lines.append(f"* {item.title}")
+        lines.append(f"* {single_line(item.title)}")
         meta = " | ".join(x for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
         if meta:
             lines.append(f"  {meta}")
@@ -81,7 +81,8 @@ def render_html(rule: Rule, items: list[AlertItem]) -> str:
     parts = [f"<p><b>Alert rule:</b> {esc(rule.name)}" + (f" — {esc(rule.description)}" if rule.description else "")
              + "</p>"]
     for item in items:
-        title = f'<a href="{esc(item.url)}">{esc(item.title)}</a>' if item.url else esc(item.title)
+        title = esc(single_line(item.title))
+        title = f'<a href="{esc(item.url)}">{title}</a>' if item.url else title
         meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
         parts.append(
             f"<div style='margin:1em 0'><div style='font-size:1.1em'><b>{title}</b></div>"
