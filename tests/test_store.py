@@ -255,3 +255,28 @@ def test_reenrichment_recreates_missing_aliases_instead_of_writing_plain_indices
     for kind in ("articles", "mentions"):
         assert client.indices.exists_alias(name=names[kind])  # an alias on a templated index, not a plain index
         assert list(client.indices.get_alias(name=names[kind])) == [f"{names[kind]}-000001"]
+
+
+def test_ilm_that_is_not_running_is_reported_and_rollover_still_checked(es_url, monkeypatch):
+    """ILM present but STOPPED: the policy is installed, a note says indices will not roll over by policy, and the
+    maintenance check fails loudly instead of treating ILM as working."""
+    from pipeline.errors import NewsroomError
+    from pipeline.orchestration import check_storage
+
+    from _es_proxy import IlmProxy
+
+    with IlmProxy(es_url, mode="STOPPED") as proxy:
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+        settings = load_settings()
+        client = make_client(settings)
+        try:
+            report = ensure_setup(client, settings)
+            assert report["ilm_available"] and report["ilm_mode"] == "STOPPED"
+            assert any("ILM is STOPPED" in note for note in report["notes"])
+            assert any(call.startswith("PUT /_ilm/policy/") for call in proxy.ilm_calls)
+            with pytest.raises(NewsroomError, match="ILM is STOPPED"):
+                check_storage(settings)
+            proxy.mode = "RUNNING"
+            assert not any("ILM is" in note for note in ensure_setup(client, settings)["notes"])
+        finally:
+            drop_prefix(client, settings.es_index_prefix)
