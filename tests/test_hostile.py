@@ -238,3 +238,21 @@ def test_a_locked_state_database_is_one_sentence(hostile, tmp_path):
         db.close()
     assert_clean(result, code=1)
     assert "locked" in result.stderr and "another newsroom process" in result.stderr
+
+
+def test_a_full_disk_is_one_sentence(hostile, tmp_path):
+    """Writes beyond RLIMIT_FSIZE fail like a full disk (EFBIG; SQLite reports 'database or disk is full')."""
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, 64_000))
+
+    env = {**hostile.env, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}
+    with HostileSite() as site:
+        result = subprocess.run([sys.executable, "-m", "pipeline", "fetch", "-o", str(tmp_path / "out.jsonl"),
+                                 "--feeds", str(site.feeds_file(tmp_path))], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=600, preexec_fn=small_files)
+    assert_clean(result, code=1)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: No space left to write"), result.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # nothing half-written is left behind

@@ -62,6 +62,8 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, _LogLine)]:  # main() may run more than once
+            handler.removeFilter(old)
         handler.addFilter(_LogLine(verbose))
     if not verbose:
         # The client logs each retry of an unreachable node as a warning with a traceback; our own code reports
@@ -126,7 +128,8 @@ def _environment_failure(exc: BaseException) -> str | None:
         return f"A local database could not be used ({exc}). Run with -v for details."
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
-        if exc.errno == errno.ENOSPC:
-            return f"No space left on the device{where}: free some disk space and run again."
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return (f"No space left to write{where} ({exc.strerror}): free some disk space (or raise the quota) and "
+                    "run again; state already committed is kept.")
         return f"{exc.strerror or exc}{where}. Run with -v for details."
     return None
