@@ -44,6 +44,11 @@ def for_html(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def for_chart(value: object, limit: int | None = 40) -> str:
+    """A matplotlib label: `$…$` would be parsed as mathtext (and a malformed one aborts the whole chart)."""
+    return single_line(value, limit).replace("$", r"\$")
+
+
 def for_header(value: object, limit: int = 200) -> str:
     """A mail header value: one line (CR/LF would inject headers; Python's `email` refuses them)."""
     return single_line(value, limit)
