@@ -256,3 +256,23 @@ def test_a_full_disk_is_one_sentence(hostile, tmp_path):
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: No space left to write"), result.stderr
     assert not (tmp_path / "out.jsonl").exists()  # nothing half-written is left behind
+
+
+def test_coverage_report_fetch_and_alerts_test_print_hostile_strings_as_text(hostile, tmp_path, httpserver):
+    out = assert_clean(run(["coverage", "--entity", "Mistral AI", "--since", "2026-11-01"], hostile.env, hostile.work))
+    assert FEED_NAME in out  # top sources: the feed name printed as text
+    assert_clean(run(["report", "--entity", "Mistral AI", "--since", "2026-11-01", "-o", str(tmp_path / "r.html")],
+                     hostile.env, hostile.work))
+    html_report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html_report
+    rules = _rules(tmp_path / "alerts.yaml", httpserver)
+    assert_clean(run(["alerts", "list", "--rules", str(rules)], hostile.env, hostile.work))
+    tested = assert_clean(run(["alerts", "test", "hostile", "--article-id", article_id(hostile.site.url("link")),
+                               "--rules", str(rules)], hostile.env, hostile.work))
+    assert "MATCHES" in tested
+    with HostileSite() as site:
+        fetched = run(["fetch", "-o", str(tmp_path / "out.jsonl"), "--feeds", str(site.feeds_file(tmp_path))],
+                      {**hostile.env, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}, tmp_path)
+    out = assert_clean(fetched)
+    assert "Loop [/x] feed" in out
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == len(PAGES)
