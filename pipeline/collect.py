@@ -257,9 +257,9 @@ class Collector:
                 reason = "too-little-text"
         except FetchFailed as exc:
             reason = exc.reason
-            log.info("page %s not used (%s): falling back to the feed summary", item.url, exc)
+            log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
         except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
-            log.exception("extraction of %s failed", item.url)
+            log.exception("extraction of %s failed", mask_url(item.url))
             reason = "extraction-error"
         article = article_from_summary(item)
         if article is None:

@@ -399,13 +399,13 @@ class Fetcher:
         except FetchRefused as exc:
             if exc.reason in ("ssrf", "scheme"):
                 raise  # the host itself is refused: report that, not a robots.txt problem
-            log.warning("robots.txt of %s refused (%s): treating the host as disallowed", origin, exc)
+            log.warning("robots.txt of %s refused (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         except FetchFailed as exc:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser.parse([])  # no robots.txt: everything allowed
                 return parser
-            log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", origin, exc)
+            log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         parser.parse(result.body.decode("utf-8", "replace").splitlines())
         return parser

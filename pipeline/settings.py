@@ -125,9 +125,11 @@ class Settings(BaseSettings):
             elif isinstance(value, Path):
                 value = str(value)
             out[key] = value
-        if self.es_url and "@" in self.es_url:
-            scheme, _, rest = self.es_url.partition("://")
-            out["es_url"] = f"{scheme}://***@{rest.split('@', 1)[1]}"
+        from pipeline.sinks import mask_url
+
+        for key in ("es_url", "kibana_url"):
+            if out.get(key):
+                out[key] = mask_url(out[key])  # user:password@ and ?token=… in a URL are secrets too
         return out
 
 

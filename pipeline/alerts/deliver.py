@@ -25,7 +25,7 @@ from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, sla
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import Settings
-from pipeline.sinks import for_header, for_html, for_slack, single_line
+from pipeline.sinks import for_header, for_html, for_slack, mask_url, single_line
 
 log = logging.getLogger(__name__)
 
@@ -312,4 +312,5 @@ def describe_channel(channel: Channel) -> str:
         return f"email to {', '.join(channel.to)}{via}"
     if isinstance(channel, SlackChannel):
         return f"Slack ({channel.url_env or 'NEWSROOM_SLACK_WEBHOOK_URL'})"
-    return f"webhook {channel.url or '$' + str(channel.url_env)}" + (" (signed)" if channel.sign else "")
+    target = mask_url(channel.url) if channel.url else "$" + str(channel.url_env)
+    return f"webhook {target}" + (" (signed)" if channel.sign else "")
