@@ -1,6 +1,6 @@
 """Fetch state kept between runs in <data_dir>/fetch-state.sqlite3: per-feed HTTP validators and health, seen ids.
 
-Feeds are keyed by their URL with credentials masked (`mask_url`), and error texts are masked too: the state file
+Feeds are keyed by their URL with credentials masked (`state_key`), and error texts are masked too: the state file
 is copied around and read by `feeds list`, and must not hold the secrets of feeds.yaml.
 
 SQLite (WAL) because the CLI, Airflow tasks and the collector's background thread may all touch it; each call opens
@@ -9,6 +9,7 @@ its own short connection, so the store is safe to use from any thread.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -38,6 +39,15 @@ CREATE TABLE IF NOT EXISTS seen (
     first_seen TEXT NOT NULL
 );
 """
+
+
+def state_key(url: str) -> str:
+    """The feed's row key: its URL as is, or, when it holds credentials, masked plus a short digest of the real URL,
+    so that two feeds differing only by their token keep separate rows. 32 bits cannot confirm a guessed secret."""
+    masked = mask_url(url)
+    if masked == str(url):
+        return masked
+    return f"{masked} #{hashlib.sha256(str(url).encode()).hexdigest()[:8]}"
 
 
 class StateError(NewsroomError):
@@ -109,7 +119,7 @@ class StateStore:
             row = db.execute(
                 "SELECT url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error "
                 "FROM feed_state WHERE url = ?",
-                (mask_url(url),),
+                (state_key(url),),
             ).fetchone()
         if row is None:
             return FeedState(url=url)
@@ -122,7 +132,7 @@ class StateStore:
 
     def save_feed_states(self, states: Iterable[FeedState]) -> None:
         rows = [
-            (mask_url(s.url), s.etag, s.last_modified, s.body_hash, _iso(s.last_success), _iso(s.last_attempt),
+            (state_key(s.url), s.etag, s.last_modified, s.body_hash, _iso(s.last_success), _iso(s.last_attempt),
              s.consecutive_failures, mask_secrets(s.last_error) if s.last_error else None)
             for s in states
         ]
@@ -145,9 +155,9 @@ class StateStore:
                 "INSERT INTO feed_state (url, last_attempt, consecutive_failures, last_error) VALUES (?, ?, 1, ?) "
                 "ON CONFLICT(url) DO UPDATE SET last_attempt=excluded.last_attempt, "
                 "consecutive_failures=feed_state.consecutive_failures + 1, last_error=excluded.last_error",
-                (mask_url(url), _iso(when), mask_secrets(error)),
+                (state_key(url), _iso(when), mask_secrets(error)),
             )
-            return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (mask_url(url),)).fetchone()[0]
+            return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (state_key(url),)).fetchone()[0]
 
     # ---- seen article ids (the `fetch` command's memory of what it already wrote)
 

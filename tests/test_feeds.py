@@ -255,3 +255,17 @@ def test_secrets_in_urls_are_masked_for_logs_records_and_state():
     assert mask_url("https://news.example/feed?q=ai") == "https://news.example/feed?q=ai"
     text = "feed failed: http://u:secret@x.example/a?sig=s1 refused, see https://ok.example/?id=3"
     assert mask_secrets(text) == "feed failed: http://***@x.example/a?sig=*** refused, see https://ok.example/?id=3"
+
+
+def test_feed_state_holds_no_credentials_yet_keeps_two_tokens_apart(tmp_path):
+    from pipeline.state import StateStore
+
+    store = StateStore(tmp_path)
+    first, second = "https://news.example/feed?token=AAA111", "https://news.example/feed?token=BBB222"
+    store.record_failure(first, f"{first}: HTTP 500")
+    store.record_failure(first, "HTTP 500")
+    store.record_failure(second, "HTTP 503 from https://u:pw@news.example/feed")
+    assert (store.feed_state(first).consecutive_failures, store.feed_state(second).consecutive_failures) == (2, 1)
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("fetch-state.sqlite3*"))
+    assert b"AAA111" not in raw and b"BBB222" not in raw and b"pw@" not in raw
+    assert all("token=***" in state.url for state in store.all_feed_states())

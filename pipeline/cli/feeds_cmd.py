@@ -15,7 +15,7 @@ from pipeline.feeds import add_feed, export_opml, import_opml, load_feeds, remov
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc
 from pipeline.sinks import mask_secrets, mask_url
-from pipeline.state import StateStore
+from pipeline.state import StateStore, state_key
 
 feeds_app = typer.Typer(help="The feeds to monitor (config/feeds.yaml): list, add, remove, OPML import/export.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
@@ -37,7 +37,7 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
         states = {s.url: s for s in StateStore(settings.data_dir, settings.state_lock_timeout).all_feed_states()}
     rows = []
     for feed in entries:
-        state = states.get(mask_url(feed.url))
+        state = states.get(state_key(str(feed.url)))
         rows.append(
             {
                 "name": feed.name,
