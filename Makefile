@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install install-transformers run test eval bench-extract bench-enrich bench-topics bench-ingest bench-dags store-up store-down clean
+.PHONY: install install-transformers run test eval bench-extract bench-enrich bench-topics bench-ingest bench-highlight bench-dags store-up store-down clean
 TF_STAMP := $(VENV)/.installed-transformers
 
 $(STAMP): requirements.lock pyproject.toml
@@ -43,6 +43,9 @@ bench-topics: $(STAMP) ## topic matcher throughput
 
 bench-ingest: $(STAMP) ## end-to-end ingestion rate vs per-stage rates (local fixture site + stand-in)
 	$(BIN)/python -m benchmarks.bench_ingest
+
+bench-highlight: $(STAMP) ## alert search time against article length (why stored text is capped)
+	$(BIN)/python -m benchmarks.bench_highlight
 
 bench-dags: $(STAMP) ## parse time of each DAG file (target < 2 s)
 	$(BIN)/python -m benchmarks.bench_dag_parse

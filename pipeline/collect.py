@@ -27,6 +27,7 @@ from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver
 from pipeline.models import Article, Feed, FeedItem
 from pipeline.settings import Settings
+from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
 from pipeline.urls import host_of
@@ -49,6 +50,7 @@ class CollectStats:
     known: int = 0
     articles: int = 0
     feed_summary_fallbacks: int = 0
+    implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
     fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
     skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason
     feed_errors: list[dict] = field(default_factory=list)  # {feed, url, error}
@@ -84,7 +86,7 @@ class Collector:
         self.stats = CollectStats()
         if matcher is None and any(f.relevance == "filter" for f in self.feeds):
             matcher = load_topic_matcher(settings)  # a bad topics file fails here, before anything is fetched or written
-        self.state = StateStore(settings.data_dir)
+        self.state = StateStore(settings.data_dir, settings.state_lock_timeout)
         self.archive = WarcArchive(settings.data_dir)
         self._resolver = resolver
         self._transport = transport
@@ -169,18 +171,20 @@ class Collector:
             content_type=result.headers.get("content-type"),
         )
         if not parsed.items and parsed.bozo and parsed.entries == 0:
-            return self._feed_failed(feed, f"{url}: not a readable RSS/Atom feed ({parsed.bozo})", now)
+            return self._feed_failed(feed, f"{mask_url(url)}: not a readable RSS/Atom feed ({parsed.bozo})", now)
         if parsed.bozo:
             self.stats.feeds_malformed += 1
             log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))
         self.stats.feeds_ok += 1
         self.stats.skipped.update(parsed.skipped)
+        self.stats.implausible_dates += len(parsed.implausible_dates)
         self._pending_states[url] = new_state
         return parsed.items
 
     def _feed_failed(self, feed: Feed, error: str, now: datetime) -> list[FeedItem]:
         self.stats.feeds_failed += 1
-        self.stats.feed_errors.append({"feed": feed.name, "url": str(feed.url), "error": error})
+        error = mask_secrets(error)  # run records, state and logs never hold a feed's credentials
+        self.stats.feed_errors.append({"feed": feed.name, "url": mask_url(feed.url), "error": error})
         failures = self.state.record_failure(str(feed.url), error, now)
         log.warning("feed %s failed (%d consecutive failure(s)): %s", feed.name, failures, error)
         return []
@@ -253,9 +257,9 @@ class Collector:
                 reason = "too-little-text"
         except FetchFailed as exc:
             reason = exc.reason
-            log.info("page %s not used (%s): falling back to the feed summary", item.url, exc)
+            log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
         except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
-            log.exception("extraction of %s failed", item.url)
+            log.exception("extraction of %s failed", mask_url(item.url))
             reason = "extraction-error"
         article = article_from_summary(item)
         if article is None:

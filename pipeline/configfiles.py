@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -29,8 +30,39 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(f"Config file {path} is not UTF-8 text.") from None
 
 
-def describe_validation_error(path: Path, exc: ValidationError, data: Any = None, list_key: str | None = None) -> str:
-    """One sentence per problem: file, entry (by its name when it has one) and field."""
+def field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name of `model` and of the models nested in it (the vocabulary of a config file)."""
+    names: set[str] = set()
+    todo, seen = [model], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name, info in current.model_fields.items():
+            names.add(info.alias or name)
+            stack = [info.annotation]
+            while stack:
+                tp = stack.pop()
+                if isinstance(tp, type) and issubclass(tp, BaseModel):
+                    todo.append(tp)
+                stack.extend(get_args(tp))
+    return names
+
+
+def _did_you_mean(key: object, known: set[str]) -> str:
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def describe_validation_error(path: Path, exc: ValidationError, data: Any = None, list_key: str | None = None,
+                              model: type[BaseModel] | None = None) -> str:
+    """One sentence per problem: file, entry (by its name when it has one) and field.
+
+    An unknown key (a typo like `relevence`, which would otherwise be silently ignored) says what it may have meant,
+    from the field names of `model`.
+    """
+    known = field_names(model) if model is not None else set()
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
@@ -46,7 +78,10 @@ def describe_validation_error(path: Path, exc: ValidationError, data: Any = None
             loc = loc[2:]
         field = ".".join(str(p) for p in loc) or "(whole entry)"
         where = f"{entry}, field {field!r}" if entry else f"field {field!r}"
-        lines.append(f"{path}: {where}: {err['msg']}")
+        message = err["msg"]
+        if err["type"] == "extra_forbidden" and loc:
+            message = f"unknown key{_did_you_mean(loc[-1], known)}"
+        lines.append(f"{path}: {where}: {message}")
     return "Invalid config: " + "; ".join(lines)
 
 
@@ -58,7 +93,7 @@ def load_model(path: Path, model: type[M], list_key: str | None = None) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(path, exc, data, list_key)) from None
+        raise ConfigError(describe_validation_error(path, exc, data, list_key, model)) from None
 
 
 def dump_yaml(path: Path, data: Any) -> None:

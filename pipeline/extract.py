@@ -13,7 +13,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ from htmldate import find_date
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.utils import decode_file, load_html
 
+from pipeline.feeds import plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url
 
 log = logging.getLogger(__name__)
 
-FUTURE_TOLERANCE = timedelta(days=1)
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HTML_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
@@ -80,6 +80,23 @@ def _sniff_meta_charset(body: bytes) -> str | None:
 # --------------------------------------------------------------------------------------------- helpers
 
 
+# ~16,000 words: far above a news article (median ~5,000 characters); a bigger page is a dump, not a story. Enrichment
+# reads the first 50,000 characters anyway, and highlighting cost grows faster than the length (`make bench-highlight`:
+# an alert search on the stand-in takes ~0.05 s for 10,000 characters, ~1.5 s for 100,000, ~32 s for 500,000).
+MAX_TEXT_CHARS = 100_000
+MAX_DESCRIPTION_CHARS = 5_000
+
+
+def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """Text cut at the last word boundary before `limit` characters. Stored text is bounded so one huge page can
+    never push an indexed field past what highlighting analyses (1,000,000 characters by default)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ", limit - 1000)
+    return (cut[:space] if space > 0 else cut).rstrip()
+
+
 def normalize_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
@@ -104,18 +121,20 @@ def _parse_date(value: str | None) -> datetime | None:
 
 
 def choose_published(page_date: datetime | None, feed_date: datetime | None, now: datetime) -> datetime | None:
-    """The page's date, unless absent or more than a day in the future; then the feed's (same rule).
+    """The page's date, unless absent or implausible (before 1990, more than 2 days ahead); then the feed's (same
+    rule); None leaves the fetch time to stand in when the article is indexed.
 
     When the page only gives a day (midnight) and the feed has a time on that same day, the feed's is more precise.
     """
-    limit = now + FUTURE_TOLERANCE
-    if page_date and page_date > limit:
-        page_date = None
-    if feed_date and feed_date > limit:
-        feed_date = None
+    page_date = plausible_date(page_date, now, "page date")
+    feed_date = plausible_date(feed_date, now, "feed date")
     if page_date and feed_date and page_date.time() == datetime.min.time() and page_date.date() == feed_date.date():
         return feed_date
     return page_date or feed_date
+
+
+def _description(value: str | None) -> str | None:
+    return cap_text(value, MAX_DESCRIPTION_CHARS) if value else value
 
 
 def _split_authors(value: str | None) -> list[str]:
@@ -229,7 +248,7 @@ def extract_article(
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not (item and item.authors),
     )
-    text = extract_text(tree, url, rescue_below=min_words)
+    text = cap_text(extract_text(tree, url, rescue_below=min_words))
     words = len(text.split())
     if not text or words < min_words:
         return None
@@ -244,7 +263,7 @@ def extract_article(
         feed_tags=list(item.feed_tags) if item else [],
         title=meta["title"] or (item.title if item else None),
         text=text,
-        description=meta["description"] or (item.summary if item else None),
+        description=_description(meta["description"] or (item.summary if item else None)),
         authors=meta["authors"] or (list(item.authors) if item else []),
         site_name=meta["site_name"],
         lang=lang,
@@ -260,7 +279,7 @@ def extract_article(
 
 def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> Article | None:
     """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary."""
-    summary = (item.summary or "").strip()
+    summary = cap_text((item.summary or "").strip())
     if not summary:
         return None
     fetched_at = fetched_at or datetime.now(timezone.utc)
@@ -272,7 +291,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> 
         feed_tags=list(item.feed_tags),
         title=item.title,
         text=summary,
-        description=summary,
+        description=_description(summary),
         authors=list(item.authors),
         lang=item.feed_lang,
         published_at=choose_published(None, item.published, fetched_at),
@@ -294,7 +313,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
         if tree is None:
             raise ValueError("not parseable as HTML")
         meta = page_metadata(tree, url, extensive_dates=extensive_dates, guess_authors=True)
-        text = extract_text(tree, url, rescue_below=RESCUE_BELOW_WORDS)
+        text = cap_text(extract_text(tree, url, rescue_below=RESCUE_BELOW_WORDS))
     except (OSError, ValueError) as exc:
         record.update({"title": None, "text": "", "published": None, "lang": None, "authors": [], "site_name": None,
                        "extraction": None, "error": str(exc)})

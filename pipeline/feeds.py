@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.html
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
@@ -25,10 +25,26 @@ from pipeline.urls import article_id, normalize_url, resolve_redirect_link
 
 log = logging.getLogger(__name__)
 
-FUTURE_TOLERANCE = timedelta(days=1)
+FUTURE_TOLERANCE = timedelta(days=2)
+EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)  # before the web press: a parsing error or a placeholder
+
+
+def plausible_date(value: datetime | None, now: datetime, what: str = "date") -> datetime | None:
+    """`value` unless it is before 1990 or more than 2 days after `now` (year 1, 1900, a clock off by a year): such a
+    date is treated as unknown, with a note in the log, so the next source (feed date, then fetch time) is used."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    if EARLIEST_DATE <= value <= now + FUTURE_TOLERANCE:
+        return value
+    log.info("implausible %s %s ignored (kept only between 1990 and 2 days from now)", what, value.isoformat())
+    return None
 
 
 class FeedsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     feeds: list[Feed] = Field(default_factory=list)
 
 
@@ -43,7 +59,7 @@ def _validate(path: Path, data: Any) -> list[Feed]:
     try:
         feeds = FeedsFile.model_validate(data).feeds
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(path, exc, data, list_key="feeds")) from None
+        raise ConfigError(describe_validation_error(path, exc, data, list_key="feeds", model=FeedsFile)) from None
     names: dict[str, int] = {}
     urls: dict[str, int] = {}
     for index, feed in enumerate(feeds):
@@ -220,6 +236,7 @@ class ParsedFeed:
     bozo: str | None = None  # what feedparser complained about, when the feed is malformed
     skipped: Counter = field(default_factory=Counter)
     title: str | None = None
+    implausible_dates: list[str] = field(default_factory=list)  # items whose date was dropped (before 1990, future)
 
 
 def html_to_text(fragment: str | None) -> str:
@@ -263,8 +280,22 @@ def _entry_link(entry: Any, base: str) -> str | None:
             link = guid
     if not link:
         return None
-    link = urljoin(base, link.strip())
-    return link if link.startswith(("http://", "https://")) else None
+    try:
+        raw = urlsplit(link.strip())
+        if raw.scheme and not raw.hostname:  # `http://` alone: resolving it would yield the feed's own URL
+            return None
+        link = urljoin(base, link.strip())
+        if not urlsplit(link).hostname:
+            return None
+    except ValueError:  # e.g. an unbalanced `[` in the host
+        return None
+    if not link.startswith(("http://", "https://")):
+        return None
+    # feedparser resolves a host-less link (`http://`) against the feed's URL itself: an item pointing at its own
+    # feed is never an article (and the feed URL may carry credentials)
+    if link.split("#", 1)[0] == base.split("#", 1)[0]:
+        return None
+    return link
 
 
 # feedparser flags these although the feed parsed fine: not worth a "malformed" warning
@@ -296,7 +327,7 @@ def parse_feed(
         return out  # not a feed at all; the caller reports it
     for entry in parsed.entries[: max_items or None]:
         try:
-            item = _item_from_entry(entry, feed, base, now, out.skipped)
+            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates)
         except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
             log.warning("feed %s: skipping an unreadable item (%s)", feed.name, exc)
             out.skipped["bad-item"] += 1
@@ -308,7 +339,8 @@ def parse_feed(
     return out
 
 
-def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter) -> FeedItem | None:
+def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
+                     bad_dates: list[str]) -> FeedItem | None:
     link = _entry_link(entry, base)
     summary_html = entry.get("summary") or ""
     if not summary_html and entry.get("content"):
@@ -324,8 +356,8 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         skipped["bad-link"] += 1
         return None
     published = _entry_date(entry)
-    if published and published > now + FUTURE_TOLERANCE:
-        log.info("feed %s: dropping the future date %s of %s", feed.name, published, url)
+    if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
+        bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None
     authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
     if not authors and entry.get("author"):

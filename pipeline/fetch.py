@@ -32,6 +32,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from pipeline.errors import FetchError
 from pipeline.settings import Settings
+from pipeline.sinks import mask_secrets, mask_url
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class FetchFailed(FetchError):
     """The resource could not be fetched (after retries): network error, HTTP error status."""
 
     def __init__(self, url: str, reason: str, message: str, status: int | None = None):
-        super().__init__(f"{url}: {message}")
+        super().__init__(mask_secrets(f"{mask_url(url)}: {message}"))  # the message is logged and stored
         self.url = url
         self.reason = reason  # short code used for counters: http-404, timeout, connect, redirect-loop…
         self.status = status
@@ -114,9 +115,30 @@ def parse_retry_after(value: str | None) -> float | None:
 # --------------------------------------------------------------------------------------------- SSRF guard
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: the last 32 bits are an IPv4 address
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (IPv4-mapped, 6to4, Teredo client, NAT64), else None.
+
+    `2002:7f00:1::` (6to4 of 127.0.0.1) or `64:ff9b::7f00:1` reach the IPv4 host through a relay or translator,
+    so the guard must judge them by that address, not by the IPv6 prefix.
+    """
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _blocked_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    ip = embedded_ipv4(ip) or ip
     return (
         ip.is_loopback
         or ip.is_private
@@ -128,6 +150,21 @@ def _blocked_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     )
 
 
+def split_allow_entry(entry: str) -> tuple[str, int | None]:
+    """`host`, `host:port`, `1.2.3.4:80`, `10.0.0.0/8:80`, `[::1]:8080`, `::1` → (target, port or None)."""
+    entry = entry.strip()
+    if entry.startswith("["):
+        target, _, rest = entry[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    elif entry.count(":") == 1:
+        target, _, port = entry.partition(":")
+    else:
+        target, port = entry, ""
+    if port and not port.isdigit():
+        raise ValueError(f"{entry!r}: the port must be a number")
+    return target, int(port) if port else None
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return sorted({info[4][0] for info in infos})
@@ -137,20 +174,36 @@ class HostPolicy:
     """Decides whether a URL may be fetched: http(s) only, and no private/loopback/… destination unless allowlisted."""
 
     def __init__(self, allow: str = "", resolver: Resolver | None = None):
-        self.allowed_names: set[str] = set()
-        self.allowed_networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        # Entries: a host name, an IP or a CIDR, each with an optional `:port` (`[::1]:8080` for IPv6); without a
+        # port every port of that host is allowed, so `127.0.0.1:8080` allows one local service, not all of them.
+        self.allowed_names: dict[str, set[int] | None] = {}
+        self.allowed_networks: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int | None]] = []
         for entry in (e.strip() for e in allow.split(",")):
             if not entry:
                 continue
+            target, port = split_allow_entry(entry)
             try:
-                self.allowed_networks.append(ipaddress.ip_network(entry, strict=False))
+                self.allowed_networks.append((ipaddress.ip_network(target, strict=False), port))
             except ValueError:
-                self.allowed_names.add(entry.lower().rstrip("."))
+                name = target.lower().rstrip(".")
+                if port is None:
+                    self.allowed_names[name] = None
+                elif name not in self.allowed_names or self.allowed_names[name] is not None:
+                    self.allowed_names.setdefault(name, set()).add(port)
         self.resolver = resolver or system_resolver
         self._cache: dict[tuple[str, int], list[str]] = {}
 
-    def _allowed_ip(self, ip) -> bool:
-        return any(ip in net for net in self.allowed_networks if net.version == ip.version)
+    def _allowed_ip(self, ip, port: int | None = None) -> bool:
+        candidates = [ip] + ([embedded_ipv4(ip)] if embedded_ipv4(ip) else [])
+        return any(candidate in net and (allowed is None or allowed == port)
+                   for candidate in candidates for net, allowed in self.allowed_networks
+                   if net.version == candidate.version)
+
+    def _allowed_name(self, host: str, port: int) -> bool:
+        if host not in self.allowed_names:
+            return False
+        ports = self.allowed_names[host]
+        return ports is None or port in ports
 
     async def check(self, url: str) -> None:
         """Raise FetchRefused unless `url` is http(s) and its host resolves only to public (or allowlisted) addresses."""
@@ -182,11 +235,11 @@ class HostPolicy:
             addresses = self._cache[key]
             if not addresses:
                 raise FetchFailed(url, "dns", f"host {host!r} resolves to no address")
-        if host in self.allowed_names:
+        if self._allowed_name(host, port):
             return addresses
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
-            if _blocked_address(ip) and not self._allowed_ip(ip):
+            if _blocked_address(ip) and not self._allowed_ip(ip, port):
                 raise FetchRefused(
                     url,
                     "ssrf",
@@ -346,13 +399,13 @@ class Fetcher:
         except FetchRefused as exc:
             if exc.reason in ("ssrf", "scheme"):
                 raise  # the host itself is refused: report that, not a robots.txt problem
-            log.warning("robots.txt of %s refused (%s): treating the host as disallowed", origin, exc)
+            log.warning("robots.txt of %s refused (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         except FetchFailed as exc:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser.parse([])  # no robots.txt: everything allowed
                 return parser
-            log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", origin, exc)
+            log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         parser.parse(result.body.decode("utf-8", "replace").splitlines())
         return parser

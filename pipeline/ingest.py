@@ -25,6 +25,7 @@ from pipeline.models import Article, EnrichedArticle, Feed
 from pipeline.runs import RunSummary, new_run_id
 from pipeline.runs import write_run_record as store_run_record
 from pipeline.settings import Settings
+from pipeline.sinks import for_terminal
 from pipeline.store.indexing import IndexStats, index_enriched, known_article_ids, spool_dir
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ def ingest(
                 counts["clustered_with_earlier"] += 1
             if collector.stats.selected:
                 progress_bar.update(task, total=collector.stats.selected)
-            progress_bar.update(task, completed=counts["enriched"], detail=article.source[:40])
+            progress_bar.update(task, completed=counts["enriched"], detail=for_terminal(article.source, 40))
             yield EnrichedArticle(article=article, enrichment=enrichment, cluster_id=cluster)
 
     error: BaseException | None = None
@@ -200,6 +201,9 @@ def ingest(
         "dead_letters": stats.dead_letters,
         "spooled": stats.spooled,
     }
+    if cstats["implausible_dates"]:
+        summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990 or more than 2 days "
+                             "ahead: treated as unknown (the page's date, else the fetch time, is used)")
     summary.feed_errors = cstats["feed_errors"]
     summary.dead_letters = stats.dead_letters
     summary.spooled = stats.spooled

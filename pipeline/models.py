@@ -5,17 +5,39 @@ Stages exchange these records only; I/O lives at the edges (fetch, store, CLI).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+from pipeline.sinks import single_line
 
 ExtractionMethod = Literal["trafilatura", "feed-summary"]
 SentimentLabel = Literal["negative", "neutral", "positive"]
 
 
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
+TITLE_CHARS = 1000  # a title, source or site name longer than this is cut (with "…"): they are one-line labels
+NAME_CHARS = 200  # one author name
+
+
+def _line(value: str | None, limit: int) -> str | None:
+    """Single-line fields (title, source, site name, feed name, author) come from the web: whitespace runs become
+    one space and control/bidi characters go, so no CR/LF reaches a mail header or a log line."""
+    if value is None:
+        return None
+    return single_line(value, limit)
+
+
+def _names(values: list[str]) -> list[str]:
+    return [name for name in (_line(v, NAME_CHARS) for v in values) if name]
+
+
 class Feed(BaseModel):
-    """One entry of config/feeds.yaml."""
+    """One entry of config/feeds.yaml (unknown keys are refused: a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1)
     url: HttpUrl
@@ -29,6 +51,25 @@ class Feed(BaseModel):
     @classmethod
     def _tags_lower(cls, tags: list[str]) -> list[str]:
         return [t.strip().lower() for t in tags if t.strip()]
+
+    @field_validator("name")
+    @classmethod
+    def _name_one_line(cls, value: str) -> str:
+        value = single_line(value, NAME_CHARS)
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _header_values(cls, headers: dict[str, str]) -> dict[str, str]:
+        """CR/LF (or any control character) in a header would let one header smuggle in others."""
+        for name, value in headers.items():
+            if not _HEADER_NAME.match(name):
+                raise ValueError(f"header name {name!r} is not a valid HTTP header name")
+            if any(ord(ch) < 32 and ch != "\t" or ord(ch) == 127 for ch in value):
+                raise ValueError(f"header {name!r} contains a line break or control character")
+        return headers
 
 
 class FeedItem(BaseModel):
@@ -44,6 +85,16 @@ class FeedItem(BaseModel):
     summary: str | None = None  # plain text
     published: datetime | None = None  # timezone-aware, UTC
     authors: list[str] = Field(default_factory=list)
+
+    @field_validator("title", "feed_name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return _line(value, TITLE_CHARS)
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, values: list[str]) -> list[str]:
+        return _names(values)
 
 
 class Article(BaseModel):
@@ -68,6 +119,16 @@ class Article(BaseModel):
     content_hash: str  # sha256 of the normalised text
     warc_file: str | None = None  # archive holding the raw HTML (relative to data_dir)
     warc_offset: int | None = None
+
+    @field_validator("title", "source", "site_name")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return _line(value, TITLE_CHARS)
+
+    @field_validator("authors")
+    @classmethod
+    def _authors(cls, values: list[str]) -> list[str]:
+        return _names(values)
 
 
 class Sentiment(BaseModel):

@@ -268,6 +268,10 @@ def check_storage(settings: Settings | None = None, now: datetime | None = None)
             if not is_write and rolled_over and rolled_over < cutoff:
                 client.indices.delete(index=index)
                 out["deleted"].append(index)
+    out["ilm_mode"] = report.get("ilm_mode")
+    if out["ilm"] and out["ilm_mode"] != "RUNNING":  # said loudly: with ILM stopped, nothing rolls over or expires
+        raise NewsroomError(f"ILM is {out['ilm_mode']} on the cluster: indices neither roll over nor expire by policy "
+                            "until it is started (POST _ilm/start)")
     if out["ilm_errors"]:
         raise NewsroomError("ILM reports errors on " + ", ".join(e["index"] for e in out["ilm_errors"])
                             + ": run GET <index>/_ilm/explain for details")
@@ -331,7 +335,8 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
     from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
     from pipeline.models import Article, EnrichedArticle
     from pipeline.store.client import make_client
-    from pipeline.store.indexing import article_document, mention_documents, mention_id
+    from pipeline.store.indexing import (_concrete_indices, _lookup, article_document, ensure_aliases, mention_documents,
+                                         mention_id, stale_mention_deletes)
     from pipeline.store.templates import index_names
 
     settings = settings or airflow_settings()
@@ -348,10 +353,11 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
         return {"reenriched": 0, "skipped": "models and watchlist unchanged since the last pass"}
 
     client = make_client(settings)
+    ensure_aliases(client, settings)  # before any bulk write: a missing alias would be auto-created as a plain index
     names = index_names(settings.es_index_prefix)
     since = datetime.now(UTC) - timedelta(days=days)
     fields = ["url", "domain", "source", "feed_tags", "title", "text", "lang", "published_at", "first_seen_at",
-              "extraction", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset"]
+              "extraction", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "orgs"]
     counts = {"reenriched": 0, "from_archive": 0, "from_index": 0, "mentions": 0, "errors": 0}
     batch: list[dict] = []
 
@@ -363,6 +369,7 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
             doc["_text"] = text or doc.get("text") or ""
             inputs.append(EnrichInput(id=doc["_id"], text=doc["_text"], title=doc.get("title"), lang=doc.get("lang")))
         actions: list[dict] = []
+        mentions: dict[str, dict] = {}
         for doc, enrichment in zip(batch, enricher.enrich_many(iter(inputs)), strict=True):
             article = Article(
                 id=doc["_id"], url=doc["url"], domain=doc.get("domain") or "", source=doc.get("source") or "",
@@ -376,11 +383,16 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
             actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
                             "doc": {k: new_doc[k] for k in ENRICHMENT_FIELDS if k in new_doc}})
             for mention in mention_documents(rec, run_id="reenrich"):
-                actions.append({"_op_type": "index", "_index": names["mentions"],
-                                "_id": mention_id(doc["_id"], mention["company"]), "_source": mention})
-        # Old mentions may sit in rolled-over indices or name companies no longer found: drop them first.
-        client.delete_by_query(index=names["mentions"], query={"terms": {"article_id": [d["_id"] for d in batch]}},
-                               refresh=True, conflicts="proceed")
+                mentions[mention_id(doc["_id"], mention["company"])] = mention
+        # Mentions are found by id (realtime mget), not by a search that misses the ones written a moment ago: kept
+        # ones are rewritten where they live (maybe a rolled-over index), those naming a company no longer found go.
+        mention_indices = _concrete_indices(client, names["mentions"])
+        where = _lookup(client, mention_indices, list(mentions), ["article_id"])
+        for mid, mention in mentions.items():
+            actions.append({"_op_type": "index", "_index": where.get(mid, {}).get("_index") or names["mentions"],
+                            "_id": mid, "_source": mention})
+        actions += stale_mention_deletes(client, mention_indices, {d["_id"]: d.get("orgs") or [] for d in batch},
+                                         set(mentions))
         ok, errors = helpers.bulk(client, actions, raise_on_error=False, refresh="wait_for")
         counts["errors"] += len(errors)
         counts["reenriched"] += len(batch)

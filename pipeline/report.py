@@ -8,7 +8,6 @@ from documents is HTML-escaped, and the file loads nothing from the network (it 
 from __future__ import annotations
 
 import base64
-import html
 import logging
 import tempfile
 import time
@@ -21,6 +20,7 @@ from elasticsearch import Elasticsearch
 from pipeline.coverage import INTERVALS, coverage, parse_when, render_png, zone
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
+from pipeline.sinks import for_chart, for_html
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def _bar_chart(path: Path, title: str, pairs: list[tuple[str, float]], xlabel: s
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    labels = [label if len(label) <= 40 else label[:39] + "…" for label, _ in pairs][::-1]
+    labels = [for_chart(label, 40) for label, _ in pairs][::-1]
     values = [value for _, value in pairs][::-1]
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(pairs) + 1.4))
     ax.barh(labels, values, color=color)
@@ -161,7 +161,7 @@ def _share_chart(path: Path, share: dict[str, float]) -> Path:
 
     items = [(k, v) for k, v in share.items() if v > 0]
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    ax.pie([v for _, v in items], labels=[k for k, _ in items], autopct="%1.0f%%", startangle=90,
+    ax.pie([v for _, v in items], labels=[for_chart(k) for k, _ in items], autopct="%1.0f%%", startangle=90,
            wedgeprops={"width": 0.45})
     ax.set_title("Share of voice")
     fig.tight_layout()
@@ -213,7 +213,7 @@ th,td{border-bottom:1px solid #eee;padding:.35em .5em;text-align:left;vertical-a
 
 
 def _e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return for_html(value)
 
 
 def _link(url: str | None, text: str | None) -> str:

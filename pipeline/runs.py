@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from elasticsearch import Elasticsearch
 
 from pipeline.settings import Settings
+from pipeline.sinks import mask_secrets
 from pipeline.store.templates import RUN_PROPERTIES, index_names
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,10 @@ def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -
         ensure_setup(client, settings)
     doc = {key: value for key, value in summary.items() if key in RUN_PROPERTIES and value not in (None, "")}
     doc["feed_errors"] = [
-        {k: str(v) for k, v in err.items() if k in ("feed", "url", "error")} for err in summary.get("feed_errors", [])
+        {k: mask_secrets(v) for k, v in err.items() if k in ("feed", "url", "error")}
+        for err in summary.get("feed_errors", [])
     ]
+    if doc.get("notes"):
+        doc["notes"] = [mask_secrets(note) for note in doc["notes"]]
     client.index(index=index, id=summary["run_id"], document=doc, refresh="wait_for")
     return summary["run_id"]

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
 
     # Where things live
     data_dir: Path = Path("./data")
+    state_lock_timeout: float = 30.0  # seconds to wait for another process holding fetch-state.sqlite3
     config_dir: Path = DEFAULT_CONFIG_DIR
     feeds_file: Path | None = None  # default: <config_dir>/feeds.yaml
 
@@ -61,7 +62,7 @@ class Settings(BaseSettings):
     fetch_backoff_base: float = 1.0
     fetch_backoff_max: float = 60.0
     fetch_max_bytes: int = 10_000_000
-    fetch_allow_hosts: str = ""  # comma-separated hosts or CIDRs allowed despite the SSRF guard
+    fetch_allow_hosts: str = ""  # comma-separated hosts, IPs or CIDRs (optional :port) allowed despite the SSRF guard
     respect_robots: bool = True
     max_items_per_feed: int = 200
     min_article_words: int = 80
@@ -98,6 +99,16 @@ class Settings(BaseSettings):
             raise ValueError("must be >= 0")
         return value
 
+    @field_validator("fetch_allow_hosts")
+    @classmethod
+    def _allow_entries(cls, value: str) -> str:
+        from pipeline.fetch import split_allow_entry
+
+        for entry in value.split(","):
+            if entry.strip():
+                split_allow_entry(entry)
+        return value
+
     @property
     def feeds_path(self) -> Path:
         return self.feeds_file or self.config_dir / "feeds.yaml"
@@ -114,9 +125,11 @@ class Settings(BaseSettings):
             elif isinstance(value, Path):
                 value = str(value)
             out[key] = value
-        if self.es_url and "@" in self.es_url:
-            scheme, _, rest = self.es_url.partition("://")
-            out["es_url"] = f"{scheme}://***@{rest.split('@', 1)[1]}"
+        from pipeline.sinks import mask_url
+
+        for key in ("es_url", "kibana_url"):
+            if out.get(key):
+                out[key] = mask_url(out[key])  # user:password@ and ?token=… in a URL are secrets too
         return out
 
 

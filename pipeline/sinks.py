@@ -25,10 +25,13 @@ def single_line(value: object, limit: int | None = None) -> str:
     return text
 
 
-def for_terminal(value: object, limit: int | None = None) -> str:
-    """For rich's `console.print` with markup on: `[/x]` and `[link=…]` become plain text."""
+def for_terminal(value: object, limit: int | None = None, *, lines: bool = False) -> str:
+    """For rich's `console.print` (and table cells, progress columns) with markup on: `[/x]` and `[link=…]` become
+    plain text. `lines=True` keeps line breaks (a multi-line error message), each line cleaned like `single_line`."""
     from rich.markup import escape
 
+    if lines:
+        return "\n".join(escape(single_line(line)) for line in ("" if value is None else str(value)).splitlines())
     return escape(single_line(value, limit))
 
 
@@ -41,6 +44,41 @@ def for_html(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def for_chart(value: object, limit: int | None = 40) -> str:
+    """A matplotlib label: `$…$` would be parsed as mathtext (and a malformed one aborts the whole chart)."""
+    return single_line(value, limit).replace("$", r"\$")
+
+
 def for_header(value: object, limit: int = 200) -> str:
     """A mail header value: one line (CR/LF would inject headers; Python's `email` refuses them)."""
     return single_line(value, limit)
+
+
+# Query parameters whose value is a credential (matched on the lower-cased name, `-` read as `_`).
+SECRET_PARAMS = {"token", "access_token", "auth", "auth_token", "api_key", "apikey", "key", "secret", "password",
+                 "passwd", "pwd", "sig", "signature", "session", "sessionid", "client_secret", "private_token"}
+_URL_IN_TEXT = re.compile(r"""[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>"'`]+""")
+_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@]*@")
+_SECRET_QUERY = re.compile(r"([?&;])([^=&;#]+)=([^&;#]*)")
+
+
+def mask_url(url: object) -> str:
+    """A URL safe for logs, run records and state: `user:pass@` and `?token=…`-like values become `***`.
+
+    The URL still names the host and path, so a reader can tell which feed failed.
+    """
+    text = "" if url is None else str(url)
+    text = _USERINFO.sub(r"\1***@", text)
+
+    def query(match: re.Match) -> str:
+        name = match.group(2)
+        if name.lower().replace("-", "_") in SECRET_PARAMS and match.group(3):
+            return f"{match.group(1)}{name}=***"
+        return match.group(0)
+
+    return _SECRET_QUERY.sub(query, text)
+
+
+def mask_secrets(text: object) -> str:
+    """`mask_url` applied to every URL inside a free text (error messages quote the URL they failed on)."""
+    return _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), "" if text is None else str(text))

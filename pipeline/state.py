@@ -1,17 +1,24 @@
 """Fetch state kept between runs in <data_dir>/fetch-state.sqlite3: per-feed HTTP validators and health, seen ids.
 
+Feeds are keyed by their URL with credentials masked (`state_key`), and error texts are masked too: the state file
+is copied around and read by `feeds list`, and must not hold the secrets of feeds.yaml.
+
 SQLite (WAL) because the CLI, Airflow tasks and the collector's background thread may all touch it; each call opens
 its own short connection, so the store is safe to use from any thread.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
-from collections.abc import Iterable
-from contextlib import closing
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from pipeline.errors import NewsroomError
+from pipeline.sinks import mask_secrets, mask_url
 
 STATE_FILE = "fetch-state.sqlite3"
 
@@ -32,6 +39,30 @@ CREATE TABLE IF NOT EXISTS seen (
     first_seen TEXT NOT NULL
 );
 """
+
+
+def state_key(url: str) -> str:
+    """The feed's row key: its URL as is, or, when it holds credentials, masked plus a short digest of the real URL,
+    so that two feeds differing only by their token keep separate rows. 32 bits cannot confirm a guessed secret."""
+    masked = mask_url(url)
+    if masked == str(url):
+        return masked
+    return f"{masked} #{hashlib.sha256(str(url).encode()).hexdigest()[:8]}"
+
+
+class StateError(NewsroomError):
+    """The fetch-state database cannot be read or written (disk full, locked, unreadable)."""
+
+
+def _describe(path: Path, exc: sqlite3.Error) -> str:
+    reason = str(exc)
+    if "full" in reason:
+        hint = "free some disk space, then run again (nothing was lost: the run is redone)"
+    elif "locked" in reason or "busy" in reason:
+        hint = "another newsroom process holds it; wait for it to finish, then run again"
+    else:
+        hint = "check that the file and its directory are readable and writable"
+    return f"Fetch state {path} could not be used ({reason}): {hint}."
 
 
 @dataclass
@@ -55,14 +86,28 @@ def _dt(value: str | None) -> datetime | None:
 
 
 class StateStore:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, timeout: float = 30.0):
         self.path = Path(data_dir) / STATE_FILE
+        self.timeout = timeout  # seconds to wait for another process's write lock before giving up
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.executescript(_SCHEMA)
 
+    @contextmanager
+    def _db(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A short connection (a transaction when `write`); SQLite failures become one sentence naming the file."""
+        try:
+            with closing(self._connect()) as db:
+                if write:
+                    with db:
+                        yield db
+                else:
+                    yield db
+        except sqlite3.Error as exc:
+            raise StateError(_describe(self.path, exc)) from exc
+
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
+        db = sqlite3.connect(self.path, timeout=self.timeout)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         return db
@@ -70,29 +115,30 @@ class StateStore:
     # ---- feeds
 
     def feed_state(self, url: str) -> FeedState:
-        with closing(self._connect()) as db:
+        with self._db() as db:
             row = db.execute(
                 "SELECT url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error "
                 "FROM feed_state WHERE url = ?",
-                (url,),
+                (state_key(url),),
             ).fetchone()
         if row is None:
             return FeedState(url=url)
         return FeedState(row[0], row[1], row[2], row[3], _dt(row[4]), _dt(row[5]), row[6], row[7])
 
     def all_feed_states(self) -> list[FeedState]:
-        with closing(self._connect()) as db:
+        with self._db() as db:
             urls = [r[0] for r in db.execute("SELECT url FROM feed_state ORDER BY url")]
         return [self.feed_state(u) for u in urls]
 
     def save_feed_states(self, states: Iterable[FeedState]) -> None:
         rows = [
-            (s.url, s.etag, s.last_modified, s.body_hash, _iso(s.last_success), _iso(s.last_attempt), s.consecutive_failures, s.last_error)
+            (state_key(s.url), s.etag, s.last_modified, s.body_hash, _iso(s.last_success), _iso(s.last_attempt),
+             s.consecutive_failures, mask_secrets(s.last_error) if s.last_error else None)
             for s in states
         ]
         if not rows:
             return
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.executemany(
                 "INSERT INTO feed_state (url, etag, last_modified, body_hash, last_success, last_attempt, consecutive_failures, last_error) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag=excluded.etag, "
@@ -104,20 +150,20 @@ class StateStore:
     def record_failure(self, url: str, error: str, when: datetime | None = None) -> int:
         """Count one more consecutive failure (validators and hash untouched); returns the new count."""
         when = when or datetime.now(timezone.utc)
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.execute(
                 "INSERT INTO feed_state (url, last_attempt, consecutive_failures, last_error) VALUES (?, ?, 1, ?) "
                 "ON CONFLICT(url) DO UPDATE SET last_attempt=excluded.last_attempt, "
                 "consecutive_failures=feed_state.consecutive_failures + 1, last_error=excluded.last_error",
-                (url, _iso(when), error),
+                (state_key(url), _iso(when), mask_secrets(error)),
             )
-            return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (url,)).fetchone()[0]
+            return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (state_key(url),)).fetchone()[0]
 
     # ---- seen article ids (the `fetch` command's memory of what it already wrote)
 
     def known_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
-        with closing(self._connect()) as db:
+        with self._db() as db:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
@@ -129,5 +175,5 @@ class StateStore:
         rows = [(aid, url, now) for aid, url in items]
         if not rows:
             return
-        with closing(self._connect()) as db, db:
+        with self._db(write=True) as db:
             db.executemany("INSERT OR IGNORE INTO seen (article_id, url, first_seen) VALUES (?, ?, ?)", rows)

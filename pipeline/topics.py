@@ -112,7 +112,7 @@ def load_topics_file(path: Path) -> TopicsFile:
         names = None
         if isinstance(data, dict) and isinstance(data.get("topics"), list):
             names = {"topics": [{"name": t.get("id")} if isinstance(t, dict) else {} for t in data["topics"]]}
-        raise ConfigError(describe_validation_error(Path(path), exc, names, "topics")) from None
+        raise ConfigError(describe_validation_error(Path(path), exc, names, "topics", model=TopicsFile)) from None
 
 
 # ---------------------------------------------------------------- stemming

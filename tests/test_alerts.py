@@ -19,7 +19,7 @@ from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
 from pipeline.store.setup import ensure_setup
-from _alerts_helpers import SmtpServer, write_rules
+from _alerts_helpers import SmtpServer, free_port, write_rules
 from _store_helpers import make_record
 
 NEGATIVE_FR = (
@@ -256,17 +256,39 @@ def test_dry_run_sends_and_records_nothing(store, tmp_path, httpserver):
     assert real["sent"] == 1 and len(httpserver.log) == 1
 
 
-def test_bad_query_string_fails_its_rule_only(store, tmp_path, httpserver):
+def test_bad_query_string_is_refused_at_load_naming_the_rule(store, tmp_path, httpserver):
+    settings, client = store
+    index(store, [nvidia_export()])
+    hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "fine", "keywords": ["export rules"], "channels": hook},
+        {"name": "broken", "query_string": "export AND (chips", "channels": hook},
+    ])
+    with pytest.raises(ConfigError, match=r"entry #2 \('broken'\), field 'query_string'.*Failed to parse"):
+        load_rules(settings, rules, client=client)  # the store's _validate/query decides
+    with pytest.raises(ConfigError, match=r"entry #2 \('broken'\), field 'query_string'"):
+        load_rules(load_settings(es_url=f"http://127.0.0.1:{free_port()}"), rules)  # store down: local parse
+    with pytest.raises(ConfigError, match="broken"):
+        run_alerts(settings, client, rules_file=rules)
+    assert httpserver.log == []  # nothing ran on a file that does not validate
+
+
+def test_a_rule_failing_at_run_time_fails_alone(store, tmp_path, httpserver):
+    """A query the cluster rejects (given programmatically, past the load check) fails its rule only: recorded,
+    reported, and the rules after it still deliver."""
+    from pipeline.alerts.rules import AlertsConfig
+
     settings, client = store
     index(store, [nvidia_export()])
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
-    rules = write_rules(tmp_path / "alerts.yaml", [
+    config = AlertsConfig.model_validate({"rules": [
         {"name": "broken", "query_string": "export AND (chips", "channels": hook},
         {"name": "fine", "keywords": ["export rules"], "channels": hook},
-    ])
-    report = run_alerts(settings, client, rules_file=rules)
+    ]})
+    report = run_alerts(settings, client, config=config)
     assert "broken" in report["per_rule"]["broken"]["error"] and report["errors"] == 1
+    assert report["failures"] == [report["per_rule"]["broken"]["error"]]
     assert report["per_rule"]["fine"]["sent"] == 1
 
 
@@ -429,3 +451,48 @@ def test_one_channel_failing_does_not_resend_on_the_other(store, tmp_path, monke
     assert first["per_channel"]["webhook"]["sent"] == 1 and first["per_channel"]["email"]["pending"] == 1
     assert second["per_channel"]["email"]["sent"] == 1 and second["per_channel"]["webhook"]["sent"] == 0
     assert len(httpserver.log) == 1 and len(smtp.sink.messages) == 1
+
+
+def test_crlf_in_a_subject_prefix_or_unknown_keys_are_refused_at_load(tmp_path):
+    hook = {"type": "email", "to": ["a@example.org"], "subject_prefix": "[news]\r\nBcc: x@evil.example"}
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "r", "keywords": ["x"], "channels": [hook]}])
+    with pytest.raises(ConfigError, match="subject_prefix.*one line"):
+        load_rules(load_settings(), rules)
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "r", "keyword": ["x"],
+                                                    "channels": [{"type": "email", "to": ["a@example.org"]}]}])
+    with pytest.raises(ConfigError, match=r"'keyword': unknown key \(did you mean 'keywords'\?\)"):
+        load_rules(load_settings(), rules)
+
+
+def test_two_watchlist_companies_cannot_share_a_name(tmp_path):
+    from pipeline.enrich.watchlist import load_watchlist
+
+    path = tmp_path / "watchlist.yaml"
+    path.write_text("companies:\n  - {name: Acme, aliases: [Acme]}\n  - {name: acme, aliases: [Acme Corp]}\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="two companies are named 'acme'"):
+        load_watchlist(path)
+    path.write_text("companies:\n  - {name: Acme, aliases: [Acme], alias: [x]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'alias': unknown key \(did you mean 'aliases'\?\)"):
+        load_watchlist(path)
+
+
+def test_hostile_titles_are_inert_in_each_rendering():
+    from pipeline.alerts.deliver import build_email, slack_payload
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule.model_validate({"name": "r", "keywords": ["x"], "channels": [{"type": "email", "to": ["a@example.org"]}]})
+    item = AlertItem(rule="r", subject="1", title="<!channel> hi\r\nBcc: v@evil.example <script>x</script>",
+                     url="https://news.example/a|b>c", source="S & <b>", snippet="\ue000x\ue001 <!here>")
+    message = build_email(rule, [item], sender="News <news@example.org>", to=["a@example.org"])
+    from email import message_from_bytes, policy
+
+    parsed = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Bcc"] is None and "Bcc: v@evil.example" in parsed["Subject"]
+    html_body = parsed.get_body(preferencelist=("html",)).get_content()
+    assert "<script>" not in html_body and "&lt;script&gt;" in html_body and "<!here>" not in html_body
+    payload = slack_payload(rule, [item])
+    blob = json.dumps(payload)
+    assert "<!channel>" not in blob and "<!here>" not in blob and "\\n" not in payload["text"]
+    assert "<https://news.example/a%7Cb%3Ec|" in payload["blocks"][1]["text"]["text"]

@@ -98,8 +98,17 @@ def test_dates_from_the_future_are_rejected():
     feed_date = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
     assert choose_published(now + timedelta(days=3), feed_date, now) == feed_date
     assert choose_published(now + timedelta(days=3), None, now) is None
-    assert choose_published(None, now + timedelta(days=2), now) is None
-    assert choose_published(now + timedelta(hours=20), None, now) == now + timedelta(hours=20)
+    assert choose_published(None, now + timedelta(days=2, hours=1), now) is None
+    assert choose_published(now + timedelta(hours=40), None, now) == now + timedelta(hours=40)  # time zones, early posts
+
+
+def test_dates_before_1990_are_unknown_and_the_next_source_is_used():
+    now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    feed_date = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    assert choose_published(datetime(1900, 1, 1, tzinfo=timezone.utc), feed_date, now) == feed_date
+    assert choose_published(datetime(1, 1, 1, tzinfo=timezone.utc), None, now) is None
+    assert choose_published(None, datetime(1989, 12, 31, tzinfo=timezone.utc), now) is None
+    assert choose_published(datetime(1990, 1, 2, tzinfo=timezone.utc), None, now) is not None
     # a page giving only the day: the feed's time on that day is more precise
     assert choose_published(datetime(2026, 11, 20, tzinfo=timezone.utc), feed_date, now) == feed_date
     html = page("ai-act.html").replace(b"2026-11-17T14:00:00+00:00", b"2031-01-01T10:00:00+00:00")

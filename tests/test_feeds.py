@@ -59,11 +59,24 @@ def test_fixture_feeds_file_is_valid(fixture_site, tmp_path):
             [{"name": "A", "url": "https://a.example/rss", "lang": "fr"}, {"name": "B", "url": "https://A.example/rss#x", "lang": "en"}],
             ["entry #2 ('B')", "'url'", "already used by entry #1"],
         ),
+        (
+            [{"name": "A", "url": "https://a.example/rss", "lang": "fr", "relevence": "filter"}],
+            ["entry #1 ('A')", "'relevence'", "unknown key (did you mean 'relevance'?)"],
+        ),
+        ({"feed": [{"name": "A", "url": "https://a.example/rss", "lang": "fr"}]}, ["'feed'", "did you mean 'feeds'?"]),
+        (
+            [{"name": "A", "url": "https://a.example/rss", "lang": "fr", "headers": {"X-Key": "a\r\nHost: evil"}}],
+            ["entry #1 ('A')", "'headers'", "line break"],
+        ),
+        (
+            [{"name": "A", "url": "https://a.example/rss", "lang": "fr", "headers": {"Bad Name:": "x"}}],
+            ["'headers'", "not a valid HTTP header name"],
+        ),
     ],
 )
 def test_invalid_feeds_name_file_entry_and_field(tmp_path, entries, expected):
     path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": entries}), encoding="utf-8")
+    path.write_text(json.dumps(entries if isinstance(entries, dict) else {"feeds": entries}), encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_feeds(path)
     message = str(err.value)
@@ -206,3 +219,53 @@ def test_parse_atom_and_max_items(fixture_site):
     assert parsed.items[0].authors == ["Markus Weber"]
     limited = parse_feed(body, feed, max_items=2)
     assert len(limited.items) == 2 and limited.skipped["over-max-items"] == 1
+
+
+def test_feed_items_with_host_less_links_or_implausible_dates():
+    """`http://` alone is skipped (feedparser would resolve it to the feed's own URL); dates before 1990 or more
+    than 2 days ahead become unknown; single-line fields lose their line breaks and control characters."""
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>No host</title><link>http://</link><description>x</description></item>
+<item><title>Old&#13;&#10;Bcc: x@evil.example</title><link>https://news.example/old.html</link>
+<pubDate>Mon, 01 Jan 1900 00:00:00 GMT</pubDate><author>a@b.example (Eve&#10;Mallory)</author></item>
+<item><title>Year one</title><link>https://news.example/one.html</link><pubDate>Mon, 01 Jan 0001 00:00:00 GMT</pubDate></item>
+<item><title>Fine</title><link>https://news.example/fine.html</link><pubDate>Fri, 20 Nov 2026 09:00:00 GMT</pubDate></item>
+</channel></rss>"""
+    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    feed = Feed(name="Feed\r\nname", url="https://u:p@news.example/feed.xml?token=x", lang="en")
+    parsed = parse_feed(rss.encode(), feed, now=now)
+    by_url = {item.url: item for item in parsed.items}
+    assert set(by_url) == {"https://news.example/old.html", "https://news.example/one.html",
+                           "https://news.example/fine.html"}
+    assert parsed.skipped == {"no-link": 1}
+    assert by_url["https://news.example/old.html"].published is None
+    assert by_url["https://news.example/one.html"].published is None
+    assert by_url["https://news.example/fine.html"].published == datetime(2026, 11, 20, 9, tzinfo=timezone.utc)
+    assert "https://news.example/old.html" in parsed.implausible_dates
+    old = by_url["https://news.example/old.html"]
+    assert old.title == "Old Bcc: x@evil.example" and old.feed_name == "Feed name"
+    assert all("\n" not in author for author in old.authors)
+
+
+def test_secrets_in_urls_are_masked_for_logs_records_and_state():
+    from pipeline.sinks import mask_secrets, mask_url
+
+    assert mask_url("https://bob:pw@news.example/feed?token=abc&page=2&API-Key=k") == \
+        "https://***@news.example/feed?token=***&page=2&API-Key=***"
+    assert mask_url("https://news.example/feed?q=ai") == "https://news.example/feed?q=ai"
+    text = "feed failed: http://u:secret@x.example/a?sig=s1 refused, see https://ok.example/?id=3"
+    assert mask_secrets(text) == "feed failed: http://***@x.example/a?sig=*** refused, see https://ok.example/?id=3"
+
+
+def test_feed_state_holds_no_credentials_yet_keeps_two_tokens_apart(tmp_path):
+    from pipeline.state import StateStore
+
+    store = StateStore(tmp_path)
+    first, second = "https://news.example/feed?token=AAA111", "https://news.example/feed?token=BBB222"
+    store.record_failure(first, f"{first}: HTTP 500")
+    store.record_failure(first, "HTTP 500")
+    store.record_failure(second, "HTTP 503 from https://u:pw@news.example/feed")
+    assert (store.feed_state(first).consecutive_failures, store.feed_state(second).consecutive_failures) == (2, 1)
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("fetch-state.sqlite3*"))
+    assert b"AAA111" not in raw and b"BBB222" not in raw and b"pw@" not in raw
+    assert all("token=***" in state.url for state in store.all_feed_states())

@@ -328,3 +328,67 @@ def test_retry_after_longer_than_backoff_max_is_not_waited_for(httpserver):
         fetch(httpserver.url_for("/later"), settings(fetch_backoff_max=5))
     assert err.value.status == 429 and "Retry-After 3600s" in str(err.value)
     assert len(httpserver.log) == 1 and time.monotonic() - start < 3
+
+
+@pytest.mark.parametrize("address", [
+    "2002:7f00:1::",  # 6to4 of 127.0.0.1
+    "2002:a00:1::1",  # 6to4 of 10.0.0.1
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254 (cloud metadata)
+    "::ffff:127.0.0.1",  # IPv4-mapped
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo whose client is 127.0.0.1
+])
+def test_ssrf_guard_judges_ipv6_forms_by_the_ipv4_address_they_embed(address):
+    transport = RecordingTransport()
+    with pytest.raises(FetchRefused) as err:
+        fetch(f"http://[{address}]/", settings(fetch_allow_hosts=""), resolver=private_resolver, transport=transport)
+    assert err.value.reason == "ssrf" and transport.requests == []
+
+    async def resolves_to(host, port):
+        return [address]
+
+    with pytest.raises(FetchRefused):  # the same through a name that resolves to it
+        fetch("http://innocent.example/", settings(fetch_allow_hosts=""), resolver=resolves_to, transport=transport)
+
+
+def test_ipv6_forms_of_public_ipv4_addresses_pass():
+    async def check(url):
+        await HostPolicy("", private_resolver).check(url)
+
+    asyncio.run(check("http://[2002:808:808::]/"))  # 6to4 of 8.8.8.8
+    asyncio.run(check("http://[64:ff9b::808:808]/"))  # NAT64 of 8.8.8.8
+
+
+def test_allowlist_entries_may_name_a_port(httpserver):
+    """`127.0.0.1:<port>` allows that one local service, not every service of the host."""
+    async def check(allow, url):
+        await HostPolicy(allow, private_resolver).check(url)
+
+    asyncio.run(check("127.0.0.1:8080", "http://127.0.0.1:8080/feed"))
+    asyncio.run(check("intranet.example:8443", "https://intranet.example:8443/"))
+    asyncio.run(check("[::1]:8080", "http://[::1]:8080/"))
+    asyncio.run(check("10.0.0.0/8", "http://intranet.example:9200/"))  # no port: every port
+    for allow, url in [("127.0.0.1:8080", "http://127.0.0.1:9200/"), ("intranet.example:8443", "https://intranet.example/"),
+                       ("127.0.0.1:8080", "http://[2002:7f00:1::]:9200/")]:
+        with pytest.raises(FetchRefused):
+            asyncio.run(check(allow, url))
+    httpserver.expect_request("/p").respond_with_data("<html>ok</html>", content_type="text/html")
+    assert fetch(httpserver.url_for("/p"), settings(fetch_allow_hosts=f"127.0.0.1:{httpserver.port}")).status == 200
+    with pytest.raises(FetchRefused):
+        fetch(httpserver.url_for("/p"), settings(fetch_allow_hosts=f"127.0.0.1:{httpserver.port + 1}"))
+
+
+def test_an_allowlist_port_that_is_not_a_number_is_a_config_error():
+    from pipeline.errors import ConfigError
+    from pipeline.settings import load_settings
+
+    with pytest.raises(ConfigError, match="NEWSROOM_FETCH_ALLOW_HOSTS"):
+        load_settings(fetch_allow_hosts="127.0.0.1:http")
+
+
+def test_credentials_in_a_url_never_reach_the_error_message():
+    transport = RecordingTransport()
+    with pytest.raises(FetchRefused) as err:
+        fetch("http://bob:hunter2@10.0.0.1/feed?token=abc&x=1", settings(fetch_allow_hosts=""),
+              resolver=private_resolver, transport=transport)
+    assert "hunter2" not in str(err.value) and "abc" not in str(err.value) and "10.0.0.1/feed" in str(err.value)

@@ -238,3 +238,12 @@ def test_charts_are_drawn_in_headless_chromium(seeded, chromium, tmp_path):
     drawn = _drawn_images(chromium, broken, tmp_path)
     assert drawn["chart-topics"][0] == "false"
     assert all(d == "true" for name, (d, _) in drawn.items() if name != "chart-topics")
+
+
+def test_chart_labels_from_the_web_are_not_parsed_as_mathtext(tmp_path):
+    """A source or person named like `$\\frac{$` would abort the chart (and the report) as malformed mathtext."""
+    from pipeline.report import _bar_chart, _share_chart
+
+    pairs = [("$\\frac{$ evil", 3), ("Price $5 and $6", 2), ("Line\nbreak [/x]", 1)]
+    assert _bar_chart(tmp_path / "bar.png", "Top sources", pairs, "articles").stat().st_size > 0
+    assert _share_chart(tmp_path / "pie.png", {"$\\frac{$": 0.5, "Mistral AI": 0.5}).stat().st_size > 0

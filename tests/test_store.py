@@ -221,3 +221,62 @@ def test_ilm_policy_on_a_real_cluster(real_es_url):
     assert report["ilm_available"] and report["ilm"]
     policy = client.ilm.get_lifecycle(name=report["ilm"])[report["ilm"]]["policy"]
     assert set(policy["phases"]) == {"hot", "delete"}
+
+
+def test_stale_mentions_are_found_by_id_even_before_a_refresh(store):
+    """A mention written a moment ago (not yet visible to search) is still deleted when its article changes."""
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    ensure_setup(client, settings)
+    client.indices.put_settings(index=f"{names['mentions']}-*", settings={"index": {"refresh_interval": "-1"}})
+    first = make_record("https://example.org/fresh", story(1), orgs={"Mistral AI": 0.2, "Nvidia": -0.3})
+    index_enriched(client, settings, [first], refresh=False)
+    changed = make_record("https://example.org/fresh", story(2), orgs={"Mistral AI": 0.5})
+    stats = index_enriched(client, settings, [changed], refresh=False)
+    assert (stats.updated, stats.mentions, stats.mentions_deleted) == (1, 1, 1)
+    assert _count(client, names["mentions"]) == 1
+
+
+def test_reenrichment_recreates_missing_aliases_instead_of_writing_plain_indices(store, tmp_path):
+    from pipeline.orchestration import reenrich_recent
+
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    assert not client.indices.exists_alias(name=names["mentions"])
+
+    class NoEnricher:  # never called: there is nothing to re-enrich in an empty store
+        def warm_up(self):
+            pass
+
+        def enrich_many(self, inputs):
+            raise AssertionError("nothing to enrich")
+
+    reenrich_recent(days=30, force=True, settings=settings, enricher=NoEnricher())
+    for kind in ("articles", "mentions"):
+        assert client.indices.exists_alias(name=names[kind])  # an alias on a templated index, not a plain index
+        assert list(client.indices.get_alias(name=names[kind])) == [f"{names[kind]}-000001"]
+
+
+def test_ilm_that_is_not_running_is_reported_and_rollover_still_checked(es_url, monkeypatch):
+    """ILM present but STOPPED: the policy is installed, a note says indices will not roll over by policy, and the
+    maintenance check fails loudly instead of treating ILM as working."""
+    from pipeline.errors import NewsroomError
+    from pipeline.orchestration import check_storage
+
+    from _es_proxy import IlmProxy
+
+    with IlmProxy(es_url, mode="STOPPED") as proxy:
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+        settings = load_settings()
+        client = make_client(settings)
+        try:
+            report = ensure_setup(client, settings)
+            assert report["ilm_available"] and report["ilm_mode"] == "STOPPED"
+            assert any("ILM is STOPPED" in note for note in report["notes"])
+            assert any(call.startswith("PUT /_ilm/policy/") for call in proxy.ilm_calls)
+            with pytest.raises(NewsroomError, match="ILM is STOPPED"):
+                check_storage(settings)
+            proxy.mode = "RUNNING"
+            assert not any("ILM is" in note for note in ensure_setup(client, settings)["notes"])
+        finally:
+            drop_prefix(client, settings.es_index_prefix)

@@ -14,8 +14,10 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 import httpx
 
@@ -23,6 +25,7 @@ from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, sla
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import Settings
+from pipeline.sinks import for_header, for_html, for_slack, mask_url, single_line
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +51,17 @@ def _tone(item: AlertItem) -> str:
 
 
 def subject_line(rule: Rule, items: list[AlertItem], prefix: str = "") -> str:
+    """One line whatever the title holds (CR/LF in a title must not add mail headers or break Slack's text)."""
     head = f"{prefix} " if prefix else ""
     if len(items) == 1:
-        return f"{head}{rule.name}: {items[0].title}"[:250]
-    return f"{head}{rule.name}: {len(items)} new alerts"
+        return for_header(f"{head}{rule.name}: {items[0].title}", 250)
+    return for_header(f"{head}{rule.name}: {len(items)} new alerts", 250)
 
 
 def render_text(rule: Rule, items: list[AlertItem]) -> str:
     lines = [f"Alert rule: {rule.name}" + (f" — {rule.description}" if rule.description else ""), ""]
     for item in items:
-        lines.append(f"* {item.title}")
+        lines.append(f"* {single_line(item.title)}")
         meta = " | ".join(x for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
         if meta:
             lines.append(f"  {meta}")
@@ -73,13 +77,12 @@ def render_text(rule: Rule, items: list[AlertItem]) -> str:
 
 
 def render_html(rule: Rule, items: list[AlertItem]) -> str:
-    import html
-
-    esc = html.escape
+    esc = for_html
     parts = [f"<p><b>Alert rule:</b> {esc(rule.name)}" + (f" — {esc(rule.description)}" if rule.description else "")
              + "</p>"]
     for item in items:
-        title = f'<a href="{esc(item.url)}">{esc(item.title)}</a>' if item.url else esc(item.title)
+        title = esc(single_line(item.title))
+        title = f'<a href="{esc(item.url)}">{title}</a>' if item.url else title
         meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
         parts.append(
             f"<div style='margin:1em 0'><div style='font-size:1.1em'><b>{title}</b></div>"
@@ -91,13 +94,17 @@ def render_html(rule: Rule, items: list[AlertItem]) -> str:
     return "<html><body>" + "".join(parts) + "</body></html>"
 
 
-def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
-    def esc(text: str) -> str:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _slack_link(url: str) -> str:
+    """A URL inside Slack's `<url|label>`: `|` and `>` would end it early, so they are percent-encoded."""
+    return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
 
+
+def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
+    """Both the fallback `text` and the blocks are mrkdwn: every web string goes through `for_slack`."""
+    esc = for_slack
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items[:45]:  # Slack allows 50 blocks per message
-        title = f"<{item.url}|{esc(item.title)}>" if item.url else esc(item.title)
+        title = f"<{_slack_link(item.url)}|{esc(item.title)}>" if item.url else esc(item.title)
         meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " ")) if x)
         text = f"*{title}*\n{meta}"
         if _tone(item):
@@ -106,7 +113,7 @@ def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
             text += f"\n> {slack_snippet(item.snippet)}"
         text += f"\n_Why: {esc('; '.join(item.reasons))}_"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}})
-    return {"text": subject_line(rule, items), "blocks": blocks}
+    return {"text": esc(subject_line(rule, items)), "blocks": blocks}
 
 
 def webhook_payload(rule: Rule, items: list[AlertItem]) -> dict:
@@ -180,16 +187,9 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
     if target.security not in SMTP_SECURITY:
         raise ConfigError(f"SMTP security {target.security!r} is not one of {', '.join(SMTP_SECURITY)} "
                           f"({'Airflow Connection ' + channel.connection if channel.connection else 'NEWSROOM_SMTP_SECURITY'}).")
-    message = EmailMessage()
-    message["Subject"] = subject_line(rule, items, channel.subject_prefix)
-    message["From"] = target.sender
-    message["To"] = ", ".join(channel.to)
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="newsroom")
-    message.set_content(render_text(rule, items))
-    message.add_alternative(render_html(rule, items), subtype="html")
     timeout = settings.alerts_timeout
     try:
+        message = build_email(rule, items, sender=target.sender, to=channel.to, prefix=channel.subject_prefix)
         context = ssl.create_default_context(cafile=target.ca_file)  # certificates and host names always verified
         if target.security == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
@@ -205,8 +205,33 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
             refused = smtp.send_message(message)
         if refused:
             raise DeliveryError(f"SMTP server {target.host}:{target.port} refused recipient(s) {sorted(refused)}.")
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
         raise DeliveryError(f"E-mail to {', '.join(channel.to)} via {target.host}:{target.port} failed: {exc}") from exc
+
+
+def mail_address(value: str) -> Address:
+    """`a@b.org` or `Name <a@b.org>` as a header object: the header registry refuses CR/LF and malformed addresses."""
+    name, spec = parseaddr(value)
+    if not spec or "@" not in spec:
+        raise ValueError(f"{value!r} is not an e-mail address")
+    try:
+        return Address(display_name=for_header(name), addr_spec=spec)
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        raise ValueError(f"{value!r} is not an e-mail address ({exc})") from None
+
+
+def build_email(rule: Rule, items: list[AlertItem], *, sender: str, to: list[str], prefix: str = "") -> EmailMessage:
+    """The alert mail. Header values are built as header objects (email.headerregistry) from one-line text, so a
+    title holding CR/LF or `Bcc:` stays inside the Subject, RFC 2047-encoded, instead of adding headers."""
+    message = EmailMessage()
+    message["Subject"] = subject_line(rule, items, prefix)
+    message["From"] = mail_address(sender)
+    message["To"] = [mail_address(address) for address in to]
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="newsroom")
+    message.set_content(render_text(rule, items))
+    message.add_alternative(render_html(rule, items), subtype="html")
+    return message
 
 
 def _env_value(name: str) -> str | None:
@@ -287,4 +312,5 @@ def describe_channel(channel: Channel) -> str:
         return f"email to {', '.join(channel.to)}{via}"
     if isinstance(channel, SlackChannel):
         return f"Slack ({channel.url_env or 'NEWSROOM_SLACK_WEBHOOK_URL'})"
-    return f"webhook {channel.url or '$' + str(channel.url_env)}" + (" (signed)" if channel.sign else "")
+    target = mask_url(channel.url) if channel.url else "$" + str(channel.url_env)
+    return f"webhook {target}" + (" (signed)" if channel.sign else "")

@@ -6,7 +6,6 @@ to readers are rebuilt from the matching document and the highlights.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from elasticsearch import Elasticsearch
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time
 from pipeline.settings import Settings
+from pipeline.sinks import for_html, for_slack
 from pipeline.store.templates import index_names
 
 BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
@@ -25,6 +25,10 @@ RETURNED = ["id", "url", "title", "source", "lang", "published_at", "indexed_at"
             "company_sentiment", "feed_tags", "topics", "description"]
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: rendered per channel (HTML <mark>, Slack *bold*)
 PAGE = 500  # one query per run in practice (the stand-in rescans the index for each page)
+# Highlighting analyses at most this many characters of a field. Without it a text longer than the index's
+# `index.highlight.max_analyzed_offset` (1,000,000 by default) fails the whole search with a 400; with it the rest
+# of that text is simply not highlighted (the index setting still wins when lower).
+MAX_ANALYZED_OFFSET = 999_999
 
 
 @dataclass
@@ -57,12 +61,11 @@ def plain_snippet(snippet: str) -> str:
 
 
 def html_snippet(snippet: str) -> str:
-    return html.escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return for_html(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
 def slack_snippet(snippet: str) -> str:
-    escaped = snippet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace(MARK_START, "*").replace(MARK_END, "*")
+    return for_slack(snippet).replace(MARK_START, "*").replace(MARK_END, "*")
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -159,6 +162,7 @@ def _highlight(rule: Rule) -> dict:
     spec: dict = {
         "pre_tags": [MARK_START],
         "post_tags": [MARK_END],
+        "max_analyzed_offset": MAX_ANALYZED_OFFSET,
         "fields": {name: {"fragment_size": 220, "number_of_fragments": 1} for name in HIGHLIGHT_FIELDS},
     }
     if should:

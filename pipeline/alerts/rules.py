@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pipeline.configfiles import describe_validation_error, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
+from pipeline.sinks import single_line
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,13 @@ class EmailChannel(_Strict):
             if "@" not in value or value.strip() != value or " " in value:
                 raise ValueError(f"{value!r} is not an e-mail address")
         return values
+
+    @field_validator("subject_prefix")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ValueError("must be one line (a line break would start a new mail header)")
+        return value
 
     @property
     def key(self) -> str:
@@ -267,7 +275,71 @@ def rules_path(settings: Settings, rules_file: Path | str | None = None) -> Path
     return Path(rules_file) if rules_file else settings.config_path(RULES_FILE)
 
 
-def load_rules(settings: Settings, rules_file: Path | str | None = None, check_companies: bool = True) -> AlertsConfig:
+def _parse_locally(query: str) -> str | None:
+    """The Lucene syntax check of luqum (the grammar `query_string` reads): None when it parses, else why not."""
+    from luqum.exceptions import ParseError
+    from luqum.parser import parser
+
+    try:
+        parser.parse(query)
+        return None
+    except (ParseError, Exception) as exc:  # noqa: BLE001 - ply/luqum raise a few unrelated types on bad input
+        return single_line(exc, 200)
+
+
+def _validate_on_store(client, settings: Settings, rule: Rule) -> str | None | bool:
+    """`_validate/query` on the articles index: None when valid, the reason when not; False when it cannot tell
+    (no store, no index yet), so the local parse decides."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from pipeline.alerts.evaluate import rule_conditions
+    from pipeline.store.templates import index_names
+
+    clause = next(clause for label, clause in rule_conditions(rule) if "query_string" in clause)
+    try:
+        answer = client.options(request_timeout=5, max_retries=0).indices.validate_query(
+            index=index_names(settings.es_index_prefix)["articles"], query=clause, explain=True)
+    except (ApiError, TransportError):
+        return False
+    if answer.get("valid"):
+        return None
+    errors = [e.get("error") for e in answer.get("explanations") or [] if e.get("error")] or [answer.get("error")]
+    return single_line(errors[0] or "rejected by Elasticsearch", 300)
+
+
+def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, client=None) -> None:
+    """Refuse, at load, a `query_string` that does not parse: otherwise the rule would fail on every run.
+
+    The store's own `_validate/query` decides when it is reachable (same parser, same fields as a run); else the
+    Lucene grammar is checked locally.
+    """
+    rules = [rule for rule in config.rules if rule.query_string and rule.query_string.strip()]
+    if not rules:
+        return
+    if client is None and settings.es_url:
+        try:
+            from pipeline.store.client import make_client
+
+            client = make_client(settings, start_embedded=False)
+        except Exception:  # noqa: BLE001 - no store: the local parse decides
+            client = None
+    problems = []
+    for index, rule in enumerate(config.rules):
+        if rule not in rules:
+            continue
+        verdict = _validate_on_store(client, settings, rule) if client is not None else False
+        if verdict is False:
+            verdict = _parse_locally(rule.query_string)
+        if verdict:
+            problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': "
+                            f"{rule.query_string!r} does not parse ({verdict})")
+    if problems:
+        raise ConfigError("Invalid config: " + "; ".join(problems))
+
+
+def load_rules(settings: Settings, rules_file: Path | str | None = None, check_companies: bool = True,
+               client=None) -> AlertsConfig:
     """Validate the rules file; ConfigError names the file, the rule and the field at fault."""
     path = rules_path(settings, rules_file)
     data = read_yaml(path)
@@ -276,7 +348,7 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
     try:
         config = AlertsConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(path, exc, data, list_key="rules")) from None
+        raise ConfigError(describe_validation_error(path, exc, data, list_key="rules", model=AlertsConfig)) from None
     if check_companies:
         known = watchlist_names(settings)
         problems = []
@@ -291,4 +363,5 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
                                     f"write the canonical name {canonical!r} instead of {company!r}")
         if problems:
             raise ConfigError("Invalid config: " + "; ".join(problems))
+    check_query_strings(config, settings, path, client)
     return config

@@ -20,8 +20,9 @@ from elasticsearch import ApiError, Elasticsearch
 from pipeline.alerts import deliver, state
 from pipeline.alerts.evaluate import AlertItem, find_matches, find_spikes, latest_indexed_at
 from pipeline.alerts.rules import AlertsConfig, Rule, load_rules
-from pipeline.errors import StoreError
+from pipeline.errors import NewsroomError, StoreError
 from pipeline.settings import Settings
+from pipeline.sinks import mask_secrets, single_line
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,12 @@ def _new_watermark(client: Elasticsearch, settings: Settings, since: datetime, u
     return max(since, candidate)
 
 
+def failure_text(exc: BaseException) -> str:
+    """One line for the report: our own errors are sentences already; anything else gets its type name."""
+    text = mask_secrets(exc) if isinstance(exc, NewsroomError) else f"{type(exc).__name__}: {mask_secrets(exc)}"
+    return single_line(text, 500)
+
+
 def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: bool, now: datetime,
              run_id: str, report: dict) -> dict:
     out = {"kind": rule.kind, "delivery": rule.delivery, "matched": 0, "new": 0, "sent": 0, "failed": 0,
@@ -100,9 +107,11 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 continue
             try:
                 deliver.send(settings, channel, rule, message)
-            except deliver.DeliveryError as exc:
-                log.warning("rule %r: %s", rule.name, exc)
-                out["errors"].append(str(exc))
+            except Exception as exc:  # noqa: BLE001 - one channel failing must not stop the others or the rules after
+                text = failure_text(exc)
+                log.warning("rule %r, channel %s: %s", rule.name, channel.key, text)
+                log.debug("delivery failure details", exc_info=True)
+                out["errors"].append(f"{deliver.describe_channel(channel)}: {text}")
                 out["failed"] += len(message)
                 out["pending"] += len(message)
                 channel_counts["failed"] += len(message)
@@ -147,20 +156,20 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
     `dry_run` evaluates and lists what would be sent, without sending, recording or moving watermarks.
     """
     started = time.perf_counter()
-    config = config or load_rules(settings, rules_file or settings.alerts_file)
-    if rule_names:
-        rules = [config.get(name) for name in rule_names]
-    else:
-        rules = [rule for rule in config.rules if rule.enabled]
     if client is None:
         from pipeline.store.client import make_client
 
         client = make_client(settings)
+    config = config or load_rules(settings, rules_file or settings.alerts_file, client=client)
+    if rule_names:
+        rules = [config.get(name) for name in rule_names]
+    else:
+        rules = [rule for rule in config.rules if rule.enabled]
     now = (now or datetime.now(UTC)).astimezone(UTC)
     run_id = f"alerts-{now.strftime('%Y%m%dT%H%M%S')}"
     report: dict = {"run_id": run_id, "dry_run": dry_run, "rules": len(rules), "evaluated": 0, "matched": 0,
                     "new": 0, "sent": 0, "failed": 0, "pending": 0, "errors": 0, "per_channel": {}, "per_rule": {},
-                    "notes": []}
+                    "notes": [], "failures": []}
     names = index_names(settings.es_index_prefix)
     try:
         state.ensure_alerts_index(client, settings)
@@ -173,24 +182,33 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
             report["notes"].append(f"{names[needed]} does not exist yet: rule {rule.name!r} has nothing to evaluate")
             report["per_rule"][rule.name] = {"skipped": "no index", "matched": 0, "sent": 0, "failed": 0, "pending": 0}
             continue
+        # Each rule is its own error boundary: a rejected query, a store hiccup or a bug in one rule is recorded
+        # and reported (exit 1 at the end), and the rules after it still run.
         try:
             result = run_rule(client, settings, rule, dry_run=dry_run, now=now, run_id=run_id, report=report)
-        except ApiError as exc:  # e.g. a malformed query_string: this rule fails, the others still run
+        except ApiError as exc:  # e.g. a query the cluster rejects
             message = f"rule {rule.name!r}: Elasticsearch rejected the query: {exc.message} {str(exc.body)[:300]}"
-            if exc.meta.status >= 500 or exc.meta.status == 429:
-                raise StoreError(message) from exc
+        except TransportError as exc:
+            message = f"rule {rule.name!r}: Elasticsearch became unavailable: {exc}"
+        except Exception as exc:  # noqa: BLE001 - recorded below; details with -v
+            message = f"rule {rule.name!r}: {failure_text(exc)}"
+        else:
+            message = None
+        if message is not None:
+            message = single_line(mask_secrets(message), 600)
             log.error(message)
+            log.debug("rule failure details", exc_info=True)
             report["errors"] += 1
+            report["failures"].append(message)
             report["per_rule"][rule.name] = {"error": message, "matched": 0, "sent": 0, "failed": 0, "pending": 0}
             continue
-        except TransportError as exc:
-            raise StoreError(f"Elasticsearch became unavailable during alert rule {rule.name!r}: {exc}") from exc
         report["per_rule"][rule.name] = result
         if result["skipped"] is None:
             report["evaluated"] += 1
         for key in ("matched", "new", "sent", "failed", "pending"):
             report[key] += result[key]
         report["errors"] += len(result["errors"])
+        report["failures"].extend(f"rule {rule.name!r} → {error}" for error in result["errors"])
     report["duration_s"] = round(time.perf_counter() - started, 3)
     return report
 

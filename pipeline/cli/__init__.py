@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from pipeline.errors import NewsroomError
+from pipeline.sinks import for_terminal, mask_secrets
 
 app = typer.Typer(
     name="newsroom",
@@ -37,12 +38,37 @@ COMMAND_MODULES = [
 ]
 
 
+class _LogLine(logging.Filter):
+    """Log lines carry no secret from a URL, and, without -v, no traceback: one line per problem (the details,
+    tracebacks included, are what -v is for)."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = mask_secrets(record.getMessage()), None
+        if not self.verbose:
+            if record.exc_info and record.exc_info[1] is not None:
+                record.msg += f" ({type(record.exc_info[1]).__name__}: {mask_secrets(record.exc_info[1])})"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
 @app.callback()
 def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else os.environ.get("NEWSROOM_LOG_LEVEL", "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, _LogLine)]:  # main() may run more than once
+            handler.removeFilter(old)
+        handler.addFilter(_LogLine(verbose))
+    if not verbose:
+        # The client logs each retry of an unreachable node as a warning with a traceback; our own code reports
+        # the outcome in one sentence, so these are only shown with -v.
+        logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
 def _register() -> None:
@@ -58,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except NewsroomError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]Error:[/] {for_terminal(mask_secrets(exc), lines=True)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("Interrupted; state already committed is kept.")
@@ -68,6 +94,12 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # click usage errors and friends
         import click
 
+        sentence = _environment_failure(exc)
+        if sentence:
+            logging.getLogger("newsroom").debug("details", exc_info=True)  # shown with -v
+            err_console.print(f"[bold red]Error:[/] {for_terminal(mask_secrets(sentence))}", highlight=False)
+            sys.exit(1)
+
         if isinstance(exc, click.exceptions.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
@@ -76,3 +108,28 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(1)
         raise
+
+
+def _environment_failure(exc: BaseException) -> str | None:
+    """One sentence for failures of the world around us (store down, disk full, database locked), which no command
+    should show as a traceback; None for anything else (a bug keeps its traceback)."""
+    import errno
+    import sqlite3
+
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    if isinstance(exc, ApiError):
+        return f"Elasticsearch refused the request ({exc.meta.status}): {exc.message}. Run with -v for details."
+    if isinstance(exc, TransportError):
+        return (f"Elasticsearch is unreachable ({type(exc).__name__}: {exc}); start it (`newsroom store up`) or "
+                "check NEWSROOM_ES_URL. Run with -v for details.")
+    if isinstance(exc, sqlite3.Error):
+        return f"A local database could not be used ({exc}). Run with -v for details."
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return (f"No space left to write{where} ({exc.strerror}): free some disk space (or raise the quota) and "
+                    "run again; state already committed is kept.")
+        return f"{exc.strerror or exc}{where}. Run with -v for details."
+    return None

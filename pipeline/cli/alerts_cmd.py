@@ -12,6 +12,7 @@ from rich.table import Table
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
+from pipeline.sinks import for_terminal as esc
 
 alerts_app = typer.Typer(help="Keyword, company and volume alerts by e-mail, Slack or webhook.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
@@ -45,7 +46,8 @@ def list_cmd(rules: Path | None = RULES_OPTION,
             what += f" for {', '.join(rule.companies) or 'every company'}"
         else:
             what = "; ".join(label for label, _ in rule_conditions(rule))
-        table.add_row(rule.name, rule.kind, what, rule.delivery, "\n".join(describe_channel(c) for c in rule.channels),
+        table.add_row(esc(rule.name), rule.kind, esc(what), rule.delivery,
+                      "\n".join(esc(describe_channel(c)) for c in rule.channels),
                       "yes" if rule.enabled else "no")
     console.print(table)
 
@@ -77,24 +79,26 @@ def _print_report(report: dict) -> None:
     table = Table("rule", "matched", "new", "sent", "failed", "pending", "note", title=title)
     for name, result in report["per_rule"].items():
         note = result.get("skipped") or result.get("error") or "; ".join(result.get("errors", []))
-        table.add_row(name, *(str(result.get(k, 0)) for k in ("matched", "new", "sent", "failed", "pending")),
-                      note or "")
+        table.add_row(esc(name), *(str(result.get(k, 0)) for k in ("matched", "new", "sent", "failed", "pending")),
+                      esc(note or ""))
     console.print(table)
     for channel, counts in report["per_channel"].items():
-        console.print(f"{channel}: {counts['sent']} sent in {counts['messages']} message(s), {counts['failed']} failed, "
+        console.print(f"{esc(channel)}: {counts['sent']} sent in {counts['messages']} message(s), {counts['failed']} failed, "
                       f"{counts['pending']} pending")
     if report["dry_run"]:
         for name, result in report["per_rule"].items():
             for message in result.get("would_send", []):
-                console.print(f"[bold]{name}[/] → {message['channel']}: {len(message['items'])} item(s)")
+                console.print(f"[bold]{esc(name)}[/] → {esc(message['channel'])}: {len(message['items'])} item(s)")
                 for item in message["items"]:
-                    console.print(f"  • {item['title']} ({item.get('source') or ''}) {item.get('url') or ''}",
+                    console.print(f"  • {esc(item['title'])} ({esc(item.get('source') or '')}) {esc(item.get('url') or '')}",
                                   highlight=False)
                     if item.get("snippet"):
-                        console.print(f"    “{plain_snippet(item['snippet'])}”", highlight=False)
-                    console.print(f"    why: {'; '.join(item['reasons'])}", highlight=False)
+                        console.print(f"    “{esc(plain_snippet(item['snippet']))}”", highlight=False)
+                    console.print(f"    why: {esc('; '.join(item['reasons']))}", highlight=False)
     for note in report["notes"]:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
+    for failure in report.get("failures", []):
+        console.print(f"[red]failed:[/] {esc(failure)}", highlight=False)
     console.print(f"total: {report['matched']} matched, {report['sent']} sent, {report['failed']} failed, "
                   f"{report['pending']} pending")
 
@@ -124,7 +128,8 @@ def test_cmd(
         spikes = find_spikes(client, settings, rule)
         result = {"rule": name, "kind": "volume", "note": "volume rules do not match single articles",
                   "spikes_now": [s.as_dict() for s in spikes]}
-        _print_json(result) if as_json else console.print(result)
+        _print_json(result) if as_json else console.print(esc(json.dumps(result, ensure_ascii=False, default=str)),
+                                                         highlight=False)
         return
     conditions = explain_match(client, settings, rule, article_id)
     matches = find_matches(client, settings, rule, since=None, ids=[article_id])
@@ -143,12 +148,12 @@ def test_cmd(
         _print_json(result)
         return
     verdict = "[green]MATCHES[/]" if result["matches"] else "[red]does not match[/]"
-    console.print(f"Rule {name!r} {verdict} article {article_id}")
+    console.print(f"Rule {esc(repr(name))} {verdict} article {esc(article_id)}")
     for cond in result["conditions"]:
-        console.print(f"  {'✓' if cond['met'] else '✗'} {cond['condition']}", highlight=False)
+        console.print(f"  {'✓' if cond['met'] else '✗'} {esc(cond['condition'])}", highlight=False)
     if result["why"]:
-        console.print(f"why: {'; '.join(result['why'])}", highlight=False)
+        console.print(f"why: {esc('; '.join(result['why']))}", highlight=False)
     if result["snippet"]:
-        console.print(f"snippet: “{result['snippet']}”", highlight=False)
+        console.print(f"snippet: “{esc(result['snippet'])}”", highlight=False)
     if sent:
-        console.print(f"already sent: {', '.join(sent)}")
+        console.print(f"already sent: {esc(', '.join(sent))}", highlight=False)

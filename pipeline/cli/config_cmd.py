@@ -10,6 +10,7 @@ from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
+from pipeline.sinks import for_terminal as esc
 
 config_app = typer.Typer(help="Effective settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -24,5 +25,5 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -
         return
     table = Table("setting", "environment variable", "value")
     for key, value in values.items():
-        table.add_row(key, f"NEWSROOM_{key.upper()}", "" if value is None else str(value))
+        table.add_row(key, f"NEWSROOM_{key.upper()}", "" if value is None else esc(value))
     Console().print(table)

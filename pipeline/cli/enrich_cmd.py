@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.settings import load_settings
+from pipeline.sinks import for_terminal as esc
 
 log = logging.getLogger(__name__)
 err = Console(stderr=True, soft_wrap=True)
@@ -33,16 +34,16 @@ def _read_inputs(path: Path, skipped: Counter) -> Iterator:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 skipped["not JSON"] += 1
-                err.print(f"{path}:{lineno}: skipped, not valid JSON ({exc.msg}).", highlight=False)
+                err.print(esc(f"{path}:{lineno}: skipped, not valid JSON ({exc.msg})."), highlight=False)
                 continue
             if not isinstance(record, dict):
                 skipped["not an object"] += 1
-                err.print(f"{path}:{lineno}: skipped, expected a JSON object.", highlight=False)
+                err.print(esc(f"{path}:{lineno}: skipped, expected a JSON object."), highlight=False)
                 continue
             missing = [k for k in ("id", "text") if not isinstance(record.get(k), (str, int)) or record.get(k) == ""]
             if missing:
                 skipped["missing id/text"] += 1
-                err.print(f"{path}:{lineno}: skipped, field(s) {', '.join(missing)} missing or empty.", highlight=False)
+                err.print(esc(f"{path}:{lineno}: skipped, field(s) {', '.join(missing)} missing or empty."), highlight=False)
                 continue
             title = record.get("title")
             lang = record.get("lang")

@@ -13,7 +13,9 @@ from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.feeds import add_feed, export_opml, import_opml, load_feeds, remove_feed
 from pipeline.settings import get_settings
-from pipeline.state import StateStore
+from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import mask_secrets, mask_url
+from pipeline.state import StateStore, state_key
 
 feeds_app = typer.Typer(help="The feeds to monitor (config/feeds.yaml): list, add, remove, OPML import/export.", no_args_is_help=True)
 app.add_typer(feeds_app, name="feeds")
@@ -32,21 +34,21 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
     entries = load_feeds(_path(feeds), settings)
     states = {}
     if (settings.data_dir / "fetch-state.sqlite3").exists():
-        states = {s.url: s for s in StateStore(settings.data_dir).all_feed_states()}
+        states = {s.url: s for s in StateStore(settings.data_dir, settings.state_lock_timeout).all_feed_states()}
     rows = []
     for feed in entries:
-        state = states.get(str(feed.url))
+        state = states.get(state_key(str(feed.url)))
         rows.append(
             {
                 "name": feed.name,
-                "url": str(feed.url),
+                "url": mask_url(feed.url),
                 "lang": feed.lang,
                 "tags": feed.tags,
                 "relevance": feed.relevance,
                 "enabled": feed.enabled,
                 "last_success": state.last_success.isoformat() if state and state.last_success else None,
                 "consecutive_failures": state.consecutive_failures if state else 0,
-                "last_error": state.last_error if state else None,
+                "last_error": mask_secrets(state.last_error) if state and state.last_error else None,
             }
         )
     if as_json:
@@ -55,11 +57,11 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
     table = Table("name", "lang", "relevance", "tags", "url", "last success", "failures", title=f"{len(rows)} feeds")
     for r in rows:
         table.add_row(
-            r["name"] + ("" if r["enabled"] else " (disabled)"),
+            esc(r["name"]) + ("" if r["enabled"] else " (disabled)"),
             r["lang"],
             r["relevance"],
-            ", ".join(r["tags"]),
-            r["url"],
+            esc(", ".join(r["tags"])),
+            esc(r["url"]),
             (r["last_success"] or "-")[:19],
             str(r["consecutive_failures"]) if r["consecutive_failures"] else "",
         )
@@ -84,14 +86,14 @@ def add(
 ) -> None:
     """Add a feed (the whole file is validated before it is written)."""
     feed = add_feed(_path(feeds), name, url, lang, tag, relevance)
-    typer.echo(f"Added {feed.name!r} ({feed.url}) to {_path(feeds)}.")
+    typer.echo(f"Added {feed.name!r} ({mask_url(feed.url)}) to {_path(feeds)}.")
 
 
 @feeds_app.command("remove")
 def remove(name_or_url: str = typer.Argument(..., help="Feed name or URL."), feeds: Path | None = FeedsOption) -> None:
     """Remove a feed by name or URL."""
     feed = remove_feed(_path(feeds), name_or_url)
-    typer.echo(f"Removed {feed.name!r} ({feed.url}) from {_path(feeds)}.")
+    typer.echo(f"Removed {feed.name!r} ({mask_url(feed.url)}) from {_path(feeds)}.")
 
 
 @feeds_app.command("import-opml")
@@ -106,7 +108,7 @@ def import_opml_cmd(
     added, skipped = import_opml(_path(feeds), file.read_bytes(), lang, origin=str(file))
     typer.echo(f"Imported {len(added)} feed(s) into {_path(feeds)}; {len(skipped)} already present.")
     for feed in added:
-        typer.echo(f"  + {feed.name} ({feed.url})")
+        typer.echo(f"  + {feed.name} ({mask_url(feed.url)})")
 
 
 @feeds_app.command("export-opml")
@@ -114,8 +116,17 @@ def export_opml_cmd(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     feeds: Path | None = FeedsOption,
 ) -> None:
-    """Export the feeds as OPML 2.0 (per-feed headers are left out: they may hold credentials)."""
-    text = export_opml(load_feeds(_path(feeds), get_settings()))
+    """Export the feeds as OPML 2.0 (per-feed headers are left out: they may hold credentials).
+
+    Feed URLs are written as configured, credentials included (it is the user's own file): a note on stderr says so.
+    """
+    entries = load_feeds(_path(feeds), get_settings())
+    text = export_opml(entries)
+    secret = [feed.name for feed in entries if mask_url(feed.url) != str(feed.url)]
+    if secret:
+        typer.echo(f"note: {len(secret)} feed URL(s) hold credentials ({', '.join(secret[:5])}"
+                   f"{', …' if len(secret) > 5 else ''}) and are exported as configured: keep the OPML file private.",
+                   err=True)
     if output:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"Wrote {output}.", err=True)

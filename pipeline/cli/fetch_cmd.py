@@ -20,6 +20,7 @@ from pipeline.errors import ConfigError, NewsroomError
 from pipeline.extract import extract_file
 from pipeline.feeds import load_feeds
 from pipeline.settings import get_settings
+from pipeline.sinks import for_terminal as esc
 
 console = Console(stderr=True)
 
@@ -44,15 +45,15 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
         ("irrelevant (filter feeds)", str(stats.irrelevant)),
         ("already known", str(stats.known)),
         ("articles", f"{stats.articles} ({stats.feed_summary_fallbacks} from the feed summary)"),
-        ("skipped by reason", ", ".join(f"{k}: {v}" for k, v in sorted(stats.skipped.items())) or "-"),
-        ("summary fallbacks by reason", ", ".join(f"{k}: {v}" for k, v in sorted(stats.fallback_reasons.items())) or "-"),
+        ("skipped by reason", esc(", ".join(f"{k}: {v}" for k, v in sorted(stats.skipped.items())) or "-")),
+        ("summary fallbacks by reason", esc(", ".join(f"{k}: {v}" for k, v in sorted(stats.fallback_reasons.items())) or "-")),
         ("seconds (total / feeds / fetch / extract)", f"{stats.seconds['total']:.1f} / {stats.seconds['feeds']:.1f} / {stats.seconds['fetch']:.1f} / {stats.seconds['extract']:.1f}"),
     ]
     for key, value in rows:
         table.add_row(key, value)
     out.print(table)
     for err in stats.feed_errors:
-        out.print(f"[yellow]feed failed:[/] {err['feed']} — {err['error']}", highlight=False)
+        out.print(f"[yellow]feed failed:[/] {esc(err['feed'])} — {esc(err['error'])}", highlight=False)
 
 
 @app.command()
@@ -83,7 +84,7 @@ def fetch(
     stats = collector.stats
     stats.seconds["total"] = time.perf_counter() - started
     print_summary(stats)
-    console.print(f"Wrote {stats.articles} article(s) to {output}.")
+    console.print(f"Wrote {stats.articles} article(s) to {esc(output)}.")
     if stats_json:
         stats_json.write_text(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     if feed_list and stats.feeds_failed == len([f for f in feed_list if f.enabled]):

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from pipeline.cli import app
+from pipeline.sinks import for_terminal as esc
 from pipeline.settings import load_settings
 
 kibana_app = typer.Typer(help="Kibana data views and dashboards (Coverage, Pipeline health).", no_args_is_help=True)
@@ -23,9 +24,9 @@ def print_import_result(result, as_json: bool = False) -> None:
         typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
     for sentence in result.sentences():
-        err.print(f"[red]error:[/] {sentence}", highlight=False)
+        err.print(f"[red]error:[/] {esc(sentence)}", highlight=False)
     status = "imported" if result.success and not result.errors else "[red]import incomplete[/]:"
-    console.print(f"Kibana {status} {result.success_count} saved object(s) into {result.url}", highlight=False)
+    console.print(f"Kibana {status} {result.success_count} saved object(s) into {esc(result.url)}", highlight=False)
 
 
 @kibana_app.command("import")

@@ -12,6 +12,7 @@ from rich.table import Table
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
+from pipeline.sinks import for_terminal as esc
 
 store_app = typer.Typer(help="The embedded Elasticsearch stand-in (used when NEWSROOM_ES_URL is unset).",
                         no_args_is_help=True)
@@ -62,7 +63,7 @@ def store_status(as_json: bool = typer.Option(False, "--json", help="Print as JS
         _print_json(status)
         return
     for key, value in status.items():
-        console.print(f"{key}: {value}")
+        console.print(f"{key}: {esc(value)}")
 
 
 @app.command("setup")
@@ -86,10 +87,10 @@ def setup_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON.
     console.print(f"templates: {', '.join(report['index_templates'])}")
     console.print(f"created: {', '.join(report['created']) or '-'}; already there: {', '.join(report['existing']) or '-'}")
     for note in report["notes"]:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {esc(note)}")
     _check_kibana(kibana)
     if kibana is not None:
-        console.print(f"Kibana: {kibana.success_count} saved object(s) imported into {kibana.url}", highlight=False)
+        console.print(f"Kibana: {kibana.success_count} saved object(s) imported into {esc(kibana.url)}", highlight=False)
 
 
 def _check_kibana(result) -> None:
@@ -136,13 +137,14 @@ def _print_summary(data: dict) -> None:
     if data["stage_seconds"]:
         console.print("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in data["stage_seconds"].items()))
     for error in data["feed_errors"]:
-        console.print(f"[red]feed failed:[/] {error.get('feed')} ({error.get('url')}): {error.get('error')}")
+        console.print(f"[red]feed failed:[/] {esc(error.get('feed'))} ({esc(error.get('url'))}): {esc(error.get('error'))}",
+                      highlight=False)
     if data["dead_letters"]:
         console.print(f"[yellow]{data['dead_letters']} document(s) rejected[/]: see the dead-letter file")
     if data["spooled"]:
         console.print(f"[yellow]{data['spooled']} article(s) spooled[/] (Elasticsearch down): run `newsroom replay`")
     for note in data.get("notes", []):
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {esc(note)}")
 
 
 @app.command("replay")
@@ -182,7 +184,7 @@ def coverage_cmd(
         _print_json(result)
         return
     unit = "clusters" if clusters else "articles"
-    table = Table(result["interval"], *[f"{e} ({unit})" for e in result["series"]],
+    table = Table(result["interval"], *[f"{esc(e)} ({unit})" for e in result["series"]],
                   title=f"coverage {result['since'][:16]} → {result['until'][:16]} ({result['time_zone']})")
     dates = [p["date"] for p in next(iter(result["series"].values()))]
     for i, day in enumerate(dates):
@@ -195,11 +197,11 @@ def coverage_cmd(
     table.add_row("share of voice", *[f"{result['share_of_voice'][e]:.0%}" for e in result["series"]])
     console.print(table)
     if result["top_sources"]:
-        console.print("top sources: " + ", ".join(f"{s['source']} ({s['count']})" for s in result["top_sources"]))
+        console.print("top sources: " + ", ".join(f"{esc(s['source'])} ({s['count']})" for s in result["top_sources"]))
     for note in result["notes"]:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {esc(note)}")
     if png:
-        console.print(f"chart written to {png}")
+        console.print(f"chart written to {esc(png)}")
 
 
 @app.command("search")
@@ -223,7 +225,8 @@ def search_cmd(
     if not results:
         console.print("no matching article")
     for doc in results:
-        console.print(f"[bold]{doc.get('title') or doc['url']}[/] — {doc.get('source')}, {doc.get('published_at', '')[:16]}")
-        console.print(f"  {doc['url']}", style="dim")
+        console.print(f"[bold]{esc(doc.get('title') or doc['url'])}[/] — {esc(doc.get('source'))}, "
+                      f"{esc(doc.get('published_at', '')[:16])}", highlight=False)
+        console.print(f"  {esc(doc['url'])}", style="dim", highlight=False)
         for fragment in doc["highlights"]:
-            console.print("  … " + fragment.replace("\n", " ") + " …", highlight=False)
+            console.print("  … " + esc(fragment) + " …", highlight=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pipeline.configfiles import load_model
 from pipeline.settings import DEFAULT_CONFIG_DIR
@@ -22,6 +22,8 @@ _WORD = r"[^\W_]"  # a letter or digit, any script
 
 
 class Company(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key must not be silently ignored
+
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)  # case-insensitive, but the match must hold a capital letter
     exact: list[str] = Field(default_factory=list)  # must match exactly as written
@@ -49,12 +51,18 @@ class Company(BaseModel):
 
 
 class Watchlist(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     companies: list[Company] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique(self) -> "Watchlist":
         seen: dict[str, str] = {}
+        names: set[str] = set()
         for company in self.companies:
+            if company.name.casefold() in names:
+                raise ValueError(f"two companies are named {company.name!r}")
+            names.add(company.name.casefold())
             for alias in [company.name, *company.aliases, *company.exact]:
                 key = alias.casefold()
                 if seen.get(key, company.name) != company.name:

@@ -238,6 +238,29 @@ def _lookup(client: Elasticsearch, indices: list[str], ids: list[str], fields: l
     return found
 
 
+def stale_mention_deletes(client: Elasticsearch, mention_indices: list[str], old_orgs: dict[str, list[str]],
+                          wanted: set[str]) -> list[dict]:
+    """Delete actions for the mentions of changed articles that name a company no longer found.
+
+    The old mention ids follow from the article's previous `orgs` (ids are deterministic), and they are looked up by
+    id with a realtime mget: a search would miss a mention written less than a refresh interval ago.
+    """
+    old_ids = [mention_id(article, company) for article, orgs in old_orgs.items() for company in dict.fromkeys(orgs)]
+    stale = [mid for mid in old_ids if mid not in wanted]
+    found = _lookup(client, mention_indices, stale, ["article_id"])
+    return [{"_op_type": "delete", "_index": doc["_index"], "_id": mid} for mid, doc in found.items()]
+
+
+def ensure_aliases(client: Elasticsearch, settings: Settings) -> None:
+    """Run the setup when a write alias is missing, before any bulk write: writing to a missing alias would make the
+    cluster auto-create a plain index under its name, with loose mappings, and the next `setup` would then fail."""
+    names = index_names(settings.es_index_prefix)
+    if not (client.indices.exists_alias(name=names["articles"]) and client.indices.exists_alias(name=names["mentions"])):
+        from pipeline.store.setup import ensure_setup
+
+        ensure_setup(client, settings)
+
+
 def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str], batch: int = 500) -> set[str]:
     """Which of these article ids are already indexed (the Collector's `is_known`)."""
     alias = index_names(settings.es_index_prefix)["articles"]
@@ -262,13 +285,7 @@ class _Indexer:
     def _ensure_setup(self) -> None:
         if self._setup_checked:
             return
-        if not (
-            self.client.indices.exists_alias(name=self.names["articles"])
-            and self.client.indices.exists_alias(name=self.names["mentions"])
-        ):
-            from pipeline.store.setup import ensure_setup
-
-            ensure_setup(self.client, self.settings)
+        ensure_aliases(self.client, self.settings)
         self._setup_checked = True
 
     def _actions(self, batch: list[EnrichedArticle]) -> list[dict]:
@@ -277,7 +294,8 @@ class _Indexer:
         article_indices = _concrete_indices(self.client, self.names["articles"])
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
-            self.client, article_indices, [r.article.id for r in batch], ["content_hash", "first_seen_at", "cluster_id"]
+            self.client, article_indices, [r.article.id for r in batch],
+            ["content_hash", "first_seen_at", "cluster_id", "orgs"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         for rec in batch:
@@ -297,18 +315,10 @@ class _Indexer:
                 wanted[mention_id(rec.article.id, doc["company"])] = (rec.article.id, doc)
         old_mentions = _lookup(self.client, mention_indices, list(wanted), ["article_id"])
         actions: list[dict] = []
-        changed_ids = [rec.article.id for rec, old in to_write if old]
-        if changed_ids:  # companies no longer mentioned by a changed article
-            stale = self.client.search(
-                index=self.names["mentions"],
-                query={"terms": {"article_id": changed_ids}},
-                _source=False,
-                size=10_000,
-            )["hits"]["hits"]
-            for hit in stale:
-                if hit["_id"] not in wanted:
-                    actions.append({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"],
-                                    "_meta_kind": "mention-delete", "_meta_article": None})
+        old_orgs = {rec.article.id: old.get("orgs") or [] for rec, old in to_write if old}
+        # companies no longer mentioned by a changed article
+        for action in stale_mention_deletes(self.client, mention_indices, old_orgs, set(wanted)):
+            actions.append({**action, "_meta_kind": "mention-delete", "_meta_article": None})
         for mid, (article_id, doc) in wanted.items():
             target = old_mentions.get(mid, {}).get("_index")
             actions.append(

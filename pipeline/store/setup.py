@@ -18,17 +18,20 @@ from pipeline.store import templates
 log = logging.getLogger(__name__)
 
 
-def _ilm_available(client: Elasticsearch) -> bool:
-    """The stand-in (and clusters with ILM disabled) answer 400 'no handler' / 404 on the ILM API."""
+def ilm_mode(client: Elasticsearch) -> str | None:
+    """ILM's operation mode (RUNNING, STOPPING, STOPPED), or None without an ILM API.
+
+    The stand-in (and clusters with ILM disabled) answer 400 'no handler' / 404 on the ILM API.
+    """
     try:
-        client.ilm.get_status()
-        return True
+        return str(client.ilm.get_status().get("operation_mode") or "RUNNING").upper()
     except (BadRequestError, NotFoundError):
-        return False
+        return None
     except ApiError as exc:
         if exc.meta.status in (400, 404, 405, 501):
-            return False
+            return None
         raise
+
 
 
 def _create_bootstrap_index(client: Elasticsearch, alias: str) -> bool:
@@ -63,11 +66,22 @@ def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
     names = templates.index_names(prefix)
     report: dict = {"ilm": None, "component_templates": [], "index_templates": [], "created": [], "existing": [], "notes": []}
     try:
-        with_ilm = _ilm_available(client)
+        mode = ilm_mode(client)
+        with_ilm = mode is not None
+        # ILM present but not RUNNING (stopped by an operator or an upgrade): the policy is installed so it applies
+        # once ILM is started again, but meanwhile nothing rolls over, so the manual rollover check runs as well.
+        ilm_running = mode == "RUNNING"
+        report["ilm_mode"] = mode
         if with_ilm:
             policy = templates.ilm_policy_name(prefix)
             client.ilm.put_lifecycle(name=policy, policy=templates.ilm_policy(settings))
             report["ilm"] = policy
+            if not ilm_running:
+                note = (f"ILM is {mode} on this cluster: indices neither roll over nor expire by policy until it is "
+                        "started again (POST _ilm/start); meanwhile `newsroom setup`/`ingest` roll them over when "
+                        "the age/size conditions are met.")
+                log.warning(note)
+                report["notes"].append(note)
         else:
             note = (
                 "ILM API not available on this cluster (the embedded stand-in has none): no lifecycle policy; "
@@ -88,7 +102,7 @@ def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
                 report["created"].append(templates.first_index(alias))
             else:
                 report["existing"].append(alias)
-                if not with_ilm and _manual_rollover(client, alias, settings):
+                if not ilm_running and _manual_rollover(client, alias, settings):
                     report["notes"].append(f"{alias} rolled over")
         if client.indices.exists(index=names["runs"]):
             report["existing"].append(names["runs"])

@@ -1,0 +1,65 @@
+"""A loopback proxy in front of the ES stand-in that adds the ILM API the stand-in lacks, in a chosen mode.
+
+Real clusters can have ILM STOPPED (by an operator, during an upgrade); the stand-in has no ILM at all. This proxy
+answers `_ilm/*` like a cluster whose ILM is in `mode`, and forwards everything else to the stand-in unchanged.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+
+class IlmProxy:
+    def __init__(self, upstream: str, mode: str = "STOPPED") -> None:
+        target = urlsplit(upstream)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def _answer(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                path = self.path.split("?", 1)[0]
+                if path.startswith("/_ilm/") or "/_ilm/" in path:
+                    proxy.ilm_calls.append(f"{self.command} {path}")
+                    answer = {"operation_mode": proxy.mode} if path == "/_ilm/status" else {"acknowledged": True}
+                    data = json.dumps(answer).encode()
+                    return self._answer(200, data, [("Content-Type", "application/json"),
+                                                    ("X-Elastic-Product", "Elasticsearch")])
+                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                conn.request(self.command, self.path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+                self._answer(response.status, data, response.getheaders())
+                conn.close()
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
+
+        self.mode = mode
+        self.ilm_calls: list[str] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> IlmProxy:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,278 @@
+"""Hostile input never stops a command, leaks a secret or silences an alert (issue 15).
+
+The hostile site (tests/_hostile_site.py) is run through the real commands, as a user would (`python -m pipeline`,
+in a subprocess, so exit codes and every printed line are the real ones), on loopback: the ES stand-in, a local SMTP
+server (aiosmtpd), a local Slack/webhook receiver (pytest-httpserver).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.settings import load_settings
+from pipeline.store.client import make_client
+from pipeline.store.templates import index_names
+from pipeline.urls import article_id
+
+from _alerts_helpers import SmtpServer, free_port, write_rules
+from _hostile_site import FEED_NAME, MARKERS, PAGES, SECRETS, HostileSite
+
+pytestmark = pytest.mark.slow
+PREFIX = "thostile"
+
+
+@dataclass
+class Hostile:
+    site: HostileSite
+    env: dict
+    work: Path
+    feeds: Path
+    ingest: subprocess.CompletedProcess
+
+
+def run(args: list[str], env: dict, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def assert_clean(result: subprocess.CompletedProcess, code: int = 0) -> str:
+    """Exit code as expected, no traceback, no secret anywhere in what the command printed; returns the output."""
+    out = result.stdout + result.stderr
+    assert result.returncode == code, out[-3000:]
+    assert "Traceback" not in out and "MarkupError" not in out, out[-3000:]
+    for secret in SECRETS:
+        assert secret not in out, f"secret printed: {out[-3000:]}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile(es_server, tmp_path_factory):
+    """One real `newsroom ingest` of the hostile site (progress bar on), for the whole module."""
+    work = tmp_path_factory.mktemp("hostile")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
+    env.update(NEWSROOM_ES_URL=es_server, NEWSROOM_ES_INDEX_PREFIX=PREFIX, NEWSROOM_DATA_DIR=str(work / "data"),
+               NEWSROOM_FETCH_ALLOW_HOSTS="127.0.0.1", NEWSROOM_FETCH_HOST_DELAY="0", NEWSROOM_FETCH_RETRIES="0",
+               NEWSROOM_FETCH_MAX_REDIRECTS="3", COLUMNS="250")
+    with HostileSite() as site:
+        feeds = site.feeds_file(work)
+        result = run(["ingest", "--feeds", str(feeds), "--progress"], env, work)
+        yield Hostile(site, env, work, feeds, result)
+
+
+@pytest.fixture
+def store(hostile, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ES_URL", hostile.env["NEWSROOM_ES_URL"])
+    monkeypatch.setenv("NEWSROOM_ES_INDEX_PREFIX", PREFIX)
+    settings = load_settings()
+    return settings, make_client(settings)
+
+
+def test_ingest_of_the_hostile_site_exits_0_and_indexes_every_page(hostile, store):
+    out = assert_clean(hostile.ingest)
+    assert "Loop [/x] feed" in out  # the failing feed is reported, its name printed as text, not markup
+    settings, client = store
+    names = index_names(PREFIX)
+    ids = {slug: article_id(hostile.site.url(slug)) for slug in PAGES}
+    docs = client.mget(index=names["articles"], ids=list(ids.values()))["docs"]
+    assert all(doc["found"] for doc in docs), [slug for slug, doc in zip(ids, docs) if not doc["found"]]
+    by_slug = {slug: doc["_source"] for slug, doc in zip(ids, docs)}
+    for slug, source in by_slug.items():
+        for field in ("title", "source", "site_name"):
+            assert not any(ch in (source.get(field) or "") for ch in "\r\n\x1b\u202e"), (slug, field, source.get(field))
+        assert all("\n" not in author for author in source.get("authors") or [])
+        assert source["source"] == FEED_NAME
+    assert MARKERS["crlf"] in by_slug["crlf"]["title"]  # the text stays; only the line breaks are gone
+    huge = by_slug["huge"]
+    assert 90_000 < len(huge["text"]) <= 100_000  # a 1.2-million-character page is stored capped
+    assert by_slug["old-date"]["published_at"] >= "2026"  # 1900 in page and feed: unknown, the fetch time stands in
+    # the item whose link is `http://` (no host) was skipped, not turned into the feed's own URL
+    count = client.count(index=names["articles"])["count"]
+    assert count == len(PAGES)
+    runs = client.search(index=names["runs"], size=10)["hits"]["hits"]
+    record = json.dumps([hit["_source"] for hit in runs])
+    assert runs and "Loop [/x] feed" in record and not any(secret in record for secret in SECRETS)
+    state = b"".join(p.read_bytes() for p in (hostile.work / "data").glob("fetch-state.sqlite3*"))
+    assert state and not any(secret.encode() in state for secret in SECRETS)
+
+
+def test_search_prints_hostile_titles_as_plain_text(hostile):
+    out = assert_clean(run(["search", "Mistral", "--size", "20"], hostile.env, hostile.work))
+    for slug in ("markup", "link", "slack", "script", "old-date", "huge"):
+        assert MARKERS[slug] in out, (slug, out[:2000])
+
+
+def test_feeds_list_masks_secrets_and_export_keeps_them_with_a_note(hostile):
+    listed = assert_clean(run(["feeds", "list", "--json", "--feeds", str(hostile.feeds)], hostile.env, hostile.work))
+    assert "http://***@127.0.0.1" in listed and "token=***" in listed
+    assert_clean(run(["feeds", "list", "--feeds", str(hostile.feeds)], hostile.env, hostile.work))
+    export = run(["feeds", "export-opml", "--feeds", str(hostile.feeds)], hostile.env, hostile.work)
+    assert export.returncode == 0 and all(secret in export.stdout for secret in SECRETS)  # the user's own file
+    assert "hold credentials" in export.stderr and not any(secret in export.stderr for secret in SECRETS)
+
+
+def _rules(path: Path, httpserver, *, webhook_path: str = "/hook", name: str = "hostile") -> Path:
+    return write_rules(path, [{
+        "name": name, "keywords": ["Mistral AI"], "channels": [
+            {"type": "email", "to": ["desk@example.org"]},
+            {"type": "slack", "url_env": "HOSTILE_SLACK_URL"},
+            {"type": "webhook", "url": httpserver.url_for(webhook_path)},
+        ]}])
+
+
+def test_every_alert_is_delivered_on_every_channel_with_the_hostile_text_inert(hostile, httpserver, tmp_path):
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = _rules(tmp_path / "alerts.yaml", httpserver)
+    with SmtpServer() as smtp:
+        env = {**hostile.env, "NEWSROOM_SMTP_HOST": "127.0.0.1", "NEWSROOM_SMTP_PORT": str(smtp.port),
+               "NEWSROOM_SMTP_SECURITY": "none", "NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS": "48",
+               "HOSTILE_SLACK_URL": httpserver.url_for("/slack")}
+        dry = assert_clean(run(["alerts", "run", "--dry-run", "--rules", str(rules)], env, hostile.work))
+        for slug in ("markup", "link", "slack", "script", "huge"):
+            assert MARKERS[slug] in dry, (slug, dry[:3000])  # printed literally, not interpreted
+        assert_clean(run(["alerts", "run", "--rules", str(rules)], env, hostile.work))
+        again = run(["alerts", "run", "--rules", str(rules), "--json"], env, hostile.work)
+    assert json.loads(again.stdout)["sent"] == 0  # delivered once, recorded, not re-sent
+
+    # e-mail: one per article, the hostile title inside the Subject only, never a header of its own
+    assert len(smtp.sink.messages) == len(PAGES)
+    for message in smtp.sink.messages:
+        assert message["Bcc"] is None and message["X-Injected"] is None
+        assert set(message.keys()) <= {"Subject", "From", "To", "Date", "Message-ID", "MIME-Version", "Content-Type",
+                                       "Content-Transfer-Encoding"}
+    subjects = [str(m["Subject"]) for m in smtp.sink.messages]
+    assert any(MARKERS["crlf"] in s and "\n" not in s for s in subjects), subjects
+    for plain, html_body in smtp.sink.bodies():
+        assert "<script>" not in html_body and "<!channel>" not in html_body
+    assert any("&lt;script&gt;" in html_body for _, html_body in smtp.sink.bodies())
+
+    # Slack: fallback text and blocks both escaped
+    slack = [json.loads(req.data) for req, _ in httpserver.log if req.path == "/slack"]
+    webhook = [json.loads(req.data) for req, _ in httpserver.log if req.path == "/hook"]
+    assert len(slack) == len(webhook) == len(PAGES)
+    for payload in slack:
+        texts = [payload["text"]] + [b["text"]["text"] for b in payload["blocks"] if b.get("text")]
+        for text in texts:
+            assert "<!channel>" not in text and "<https://evil.example|" not in text and "\n" not in payload["text"]
+    assert any("&lt;!channel&gt;" in p["text"] for p in slack)
+    # webhook: JSON carries the text as data
+    titles = {alert["title"] for payload in webhook for alert in payload["alerts"]}
+    assert any(MARKERS["script"] in title for title in titles)
+
+
+def test_a_failing_channel_is_reported_and_the_other_channels_and_rules_still_deliver(hostile, httpserver, tmp_path):
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/broken", method="POST").respond_with_data("boom", status=500)
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    first = _rules(tmp_path / "a.yaml", httpserver, webhook_path="/broken", name="first rule")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        *yaml.safe_load(first.read_text())["rules"],
+        {"name": "second rule", "keywords": ["Nvidia"], "channels": [
+            {"type": "webhook", "url": httpserver.url_for("/hook")}]},
+    ])
+    with SmtpServer() as smtp:
+        env = {**hostile.env, "NEWSROOM_SMTP_HOST": "127.0.0.1", "NEWSROOM_SMTP_PORT": str(smtp.port),
+               "NEWSROOM_SMTP_SECURITY": "none", "NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS": "48",
+               "HOSTILE_SLACK_URL": httpserver.url_for("/slack")}
+        result = run(["alerts", "run", "--rules", str(rules)], env, hostile.work)
+    out = assert_clean(result, code=1)
+    assert out.count("failed:") == len(PAGES)  # one line per failed delivery
+    assert len(smtp.sink.messages) == len(PAGES)  # e-mail of the same rule went out
+    assert len([r for r, _ in httpserver.log if r.path == "/slack"]) == len(PAGES)
+    assert len([r for r, _ in httpserver.log if r.path == "/hook"]) == len(PAGES)  # the next rule ran
+
+
+def test_store_down_gives_one_line_never_a_traceback(hostile, tmp_path):
+    env = {**hostile.env, "NEWSROOM_ES_URL": f"http://127.0.0.1:{free_port()}", "NEWSROOM_DATA_DIR": str(tmp_path)}
+    write_rules(tmp_path / "r.yaml", [{"name": "r", "keywords": ["x"],
+                                       "channels": [{"type": "email", "to": ["a@example.org"]}]}])
+    for args in (["search", "Mistral"], ["setup"], ["alerts", "run", "--rules", str(tmp_path / "r.yaml")]):
+        result = run(args, env, tmp_path)
+        out = assert_clean(result, code=1)
+        assert "Elasticsearch" in out and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+    with HostileSite() as site:
+        ingest = run(["ingest", "--feeds", str(site.feeds_file(tmp_path)), "--no-progress"], env, tmp_path)
+    out = assert_clean(ingest)  # articles are spooled to disk, the run says so
+    assert "spooled" in out
+    lines = ingest.stderr.strip().splitlines()
+    assert len(lines) <= 10 and all(line[:4].isdigit() for line in lines), ingest.stderr  # log lines, one each
+    replay = run(["replay"], env, tmp_path)
+    assert_clean(replay, code=1)
+    last = replay.stderr.strip().splitlines()[-1]  # after one log line per retry: one sentence
+    assert last.startswith("Error:") and "Elasticsearch" in last, replay.stderr
+    assert list((tmp_path / "spool").glob("*.jsonl"))  # kept for the next replay
+    verbose = run(["-v", "search", "Mistral"], env, tmp_path)
+    assert verbose.returncode == 1 and "Traceback" in verbose.stderr  # -v shows the details
+
+
+def test_an_unusable_state_database_is_one_sentence_naming_the_file(hostile, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "fetch-state.sqlite3").write_bytes(b"this is not a database" * 100)
+    env = {**hostile.env, "NEWSROOM_DATA_DIR": str(data)}
+    result = run(["feeds", "list", "--feeds", str(hostile.feeds)], env, tmp_path)
+    assert_clean(result, code=1)
+    assert "fetch-state.sqlite3" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_locked_state_database_is_one_sentence(hostile, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    db = sqlite3.connect(data / "fetch-state.sqlite3", timeout=1)
+    db.execute("CREATE TABLE t (x)")
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        env = {**hostile.env, "NEWSROOM_DATA_DIR": str(data), "NEWSROOM_STATE_LOCK_TIMEOUT": "0.5"}
+        result = run(["feeds", "list", "--feeds", str(hostile.feeds)], env, tmp_path)
+    finally:
+        db.rollback()
+        db.close()
+    assert_clean(result, code=1)
+    assert "locked" in result.stderr and "another newsroom process" in result.stderr
+
+
+def test_a_full_disk_is_one_sentence(hostile, tmp_path):
+    """Writes beyond RLIMIT_FSIZE fail like a full disk (EFBIG; SQLite reports 'database or disk is full')."""
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, 64_000))
+
+    env = {**hostile.env, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}
+    with HostileSite() as site:
+        result = subprocess.run([sys.executable, "-m", "pipeline", "fetch", "-o", str(tmp_path / "out.jsonl"),
+                                 "--feeds", str(site.feeds_file(tmp_path))], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=600, preexec_fn=small_files)
+    assert_clean(result, code=1)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: No space left to write"), result.stderr
+    assert not (tmp_path / "out.jsonl").exists()  # nothing half-written is left behind
+
+
+def test_coverage_report_fetch_and_alerts_test_print_hostile_strings_as_text(hostile, tmp_path, httpserver):
+    out = assert_clean(run(["coverage", "--entity", "Mistral AI", "--since", "2026-11-01"], hostile.env, hostile.work))
+    assert FEED_NAME in out  # top sources: the feed name printed as text
+    assert_clean(run(["report", "--entity", "Mistral AI", "--since", "2026-11-01", "-o", str(tmp_path / "r.html")],
+                     hostile.env, hostile.work))
+    html_report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html_report
+    rules = _rules(tmp_path / "alerts.yaml", httpserver)
+    assert_clean(run(["alerts", "list", "--rules", str(rules)], hostile.env, hostile.work))
+    tested = assert_clean(run(["alerts", "test", "hostile", "--article-id", article_id(hostile.site.url("link")),
+                               "--rules", str(rules)], hostile.env, hostile.work))
+    assert "MATCHES" in tested
+    with HostileSite() as site:
+        fetched = run(["fetch", "-o", str(tmp_path / "out.jsonl"), "--feeds", str(site.feeds_file(tmp_path))],
+                      {**hostile.env, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}, tmp_path)
+    out = assert_clean(fetched)
+    assert "Loop [/x] feed" in out
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == len(PAGES)
