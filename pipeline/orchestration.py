@@ -328,6 +328,7 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
     ids, first_seen_at and clusters stay. Works in bounded batches (NEWSROOM_ES_BULK_CHUNK)."""
     from elasticsearch import helpers
 
+    from pipeline.corrections import overlay_corrections
     from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
     from pipeline.models import Article, EnrichedArticle
     from pipeline.store.client import make_client
@@ -362,7 +363,7 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
             counts["from_archive" if text else "from_index"] += 1
             doc["_text"] = text or doc.get("text") or ""
             inputs.append(EnrichInput(id=doc["_id"], text=doc["_text"], title=doc.get("title"), lang=doc.get("lang")))
-        actions: list[dict] = []
+        built: dict[str, tuple[dict, list[dict]]] = {}
         for doc, enrichment in zip(batch, enricher.enrich_many(iter(inputs)), strict=True):
             article = Article(
                 id=doc["_id"], url=doc["url"], domain=doc.get("domain") or "", source=doc.get("source") or "",
@@ -372,10 +373,14 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
                 content_hash=doc.get("content_hash") or "",
             )
             rec = EnrichedArticle(article=article, enrichment=enrichment, cluster_id=doc.get("cluster_id"))
-            new_doc = article_document(rec)
+            built[doc["_id"]] = (article_document(rec), mention_documents(rec, run_id="reenrich"))
+        overlay_corrections(client, settings, built)  # analysts' tone corrections outlive re-enrichment
+        actions: list[dict] = []
+        for doc in batch:
+            new_doc, mentions = built[doc["_id"]]
             actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
                             "doc": {k: new_doc[k] for k in ENRICHMENT_FIELDS if k in new_doc}})
-            for mention in mention_documents(rec, run_id="reenrich"):
+            for mention in mentions:
                 actions.append({"_op_type": "index", "_index": names["mentions"],
                                 "_id": mention_id(doc["_id"], mention["company"]), "_source": mention})
         # Old mentions may sit in rolled-over indices or name companies no longer found: drop them first.

@@ -90,12 +90,13 @@ def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
                 report["existing"].append(alias)
                 if not with_ilm and _manual_rollover(client, alias, settings):
                     report["notes"].append(f"{alias} rolled over")
-        if client.indices.exists(index=names["runs"]):
-            report["existing"].append(names["runs"])
-        else:
+        for kind in ("runs", "corrections"):
+            if client.indices.exists(index=names[kind]):
+                report["existing"].append(names[kind])
+                continue
             try:
-                client.indices.create(index=names["runs"])
-                report["created"].append(names["runs"])
+                client.indices.create(index=names[kind])
+                report["created"].append(names[kind])
             except BadRequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
