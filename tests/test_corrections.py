@@ -6,7 +6,6 @@ Receivers are real servers on 127.0.0.1 (aiosmtpd, pytest-httpserver); Elasticse
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
@@ -94,6 +93,35 @@ def test_setup_creates_a_strict_corrections_index(store):
     index_name = corrections_index(settings)
     mapping = client.indices.get_mapping(index=index_name)[index_name]["mappings"]
     assert mapping["dynamic"] == "strict" and set(mapping["properties"]) == set(CORRECTION_PROPERTIES)
+
+
+def test_setup_teaches_indices_of_an_older_version_the_tone_fields(es_url):
+    """Indices made before evidence and corrections existed are strict: setup adds the new fields to them."""
+    from pipeline.store.templates import ARTICLE_PROPERTIES, MENTION_PROPERTIES, first_index
+
+    settings = load_settings()
+    client = make_client(settings)
+    names = index_names(settings.es_index_prefix)
+    old_tone = {"properties": {"score": {"type": "float"}, "label": {"type": "keyword"}}}
+    try:
+        for kind, props in (("articles", ARTICLE_PROPERTIES), ("mentions", MENTION_PROPERTIES)):
+            old = {**props, "sentiment": old_tone}
+            if kind == "articles":
+                old["company_sentiment"] = {"type": "nested", "properties": {"company": {"type": "keyword"},
+                                                                             **old_tone["properties"]}}
+            else:
+                old["article_sentiment"] = old_tone
+            client.indices.create(index=first_index(names[kind]), mappings={"dynamic": "strict", "properties": old},
+                                  aliases={names[kind]: {"is_write_index": True}})
+        report = ensure_setup(client, settings)
+        assert names["articles"] in report["existing"] and names["corrections"] in report["created"]
+        rec = tribune()
+        assert index_enriched(client, settings, [rec]).created == 1  # evidence and confidence now accepted
+        set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", analyst="alice")
+        tone = company_tone(stored_article((settings, client), rec.article.id), "Mistral AI")
+        assert tone["corrected"] is True and tone["evidence"] == EVIDENCE
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
 
 
 def test_company_correction_applies_at_once_to_article_mentions_and_coverage(store):
@@ -394,14 +422,3 @@ def test_report_shows_evidence_and_who_corrected(store, tmp_path):
     assert "corrected by alice (model: positive)" in document and "confidence 0.62" in document
     assert "une vraie défaite pour l&#x27;autonomie" in document
     assert "<script>alert(1)" not in document and "&lt;script&gt;alert(1)&lt;/script&gt;" in document
-
-
-def test_correction_ids_are_distinct_per_target_and_time(store):
-    settings, client = store
-    rec = tribune()
-    index(store, [rec])
-    a = set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
-    b = set_tone(client, settings, rec.article.id, "neutral")
-    assert a.record_id() != b.record_id()
-    assert a.record_id() == hashlib.sha256(
-        f"{rec.article.id}\nMistral AI\n{a.corrected_at.isoformat()}".encode()).hexdigest()
