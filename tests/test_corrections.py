@@ -422,3 +422,16 @@ def test_report_shows_evidence_and_who_corrected(store, tmp_path):
     assert "corrected by alice (model: positive)" in document and "confidence 0.62" in document
     assert "une vraie défaite pour l&#x27;autonomie" in document
     assert "<script>alert(1)" not in document and "&lt;script&gt;alert(1)&lt;/script&gt;" in document
+
+
+def test_cli_unreachable_store_is_one_sentence(monkeypatch, capsys):
+    from pipeline.cli import main
+    from _alerts_helpers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    monkeypatch.setenv("NEWSROOM_ES_URL", url)
+    with pytest.raises(SystemExit) as exc:
+        main(["tone", "list"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 1 and f"Elasticsearch ({url}) failed during `newsroom tone list`" in err
+    assert "Traceback" not in err

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from pipeline.cli import app
-from pipeline.errors import NewsroomError
-from pipeline.settings import load_settings
+from pipeline.errors import NewsroomError, StoreError
+from pipeline.settings import Settings, load_settings
 from pipeline.sinks import for_terminal
 
 tone_app = typer.Typer(help="Analysts' tone corrections: set, list, export for training.", no_args_is_help=True)
 app.add_typer(tone_app, name="tone")
 console = Console()
+
+
+@contextmanager
+def _store_errors(settings: Settings, command: str) -> Iterator[None]:
+    """An unreachable or refusing Elasticsearch is one sentence naming it, not a traceback."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    try:
+        yield
+    except (ApiError, TransportError) as exc:
+        where = settings.es_url or "the embedded store"
+        raise StoreError(f"Elasticsearch ({where}) failed during `newsroom tone {command}`: {exc}") from exc
 
 
 @tone_app.command("set")
@@ -34,7 +49,8 @@ def set_cmd(
     if bool(company) == document:
         raise NewsroomError("Give exactly one of --company NAME or --document.")
     settings = load_settings()
-    fix = set_tone(make_client(settings), settings, article_id, label, company=company, note=note)
+    with _store_errors(settings, "set"):
+        fix = set_tone(make_client(settings), settings, article_id, label, company=company, note=note)
     if as_json:
         typer.echo(fix.model_dump_json(indent=2))
         return
@@ -53,7 +69,8 @@ def list_cmd(
     from pipeline.store.client import make_client
 
     settings = load_settings()
-    fixes = recent_corrections(make_client(settings), settings, size=limit, article_id=article_id)
+    with _store_errors(settings, "list"):
+        fixes = recent_corrections(make_client(settings), settings, size=limit, article_id=article_id)
     if as_json:
         typer.echo(json.dumps([f.model_dump(mode="json") for f in fixes], indent=2, ensure_ascii=False))
         return
@@ -75,7 +92,8 @@ def export_cmd(
     from pipeline.store.client import make_client
 
     settings = load_settings()
-    summary = export_gold(make_client(settings), settings, output)
+    with _store_errors(settings, "export"):
+        summary = export_gold(make_client(settings), settings, output)
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
