@@ -343,17 +343,22 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
 # ------------------------------------------------------------------------------------------------------------
 
 
+def tone_notes(tone: dict) -> list[str]:
+    """["confidence 0.87", "corrected by alice (model: positive)"]: what lets an analyst weigh a label."""
+    notes = []
+    if tone.get("confidence") is not None:
+        notes.append(f"confidence {float(tone['confidence']):.2f}")
+    if tone.get("corrected"):
+        notes.append(f"corrected by {tone.get('corrected_by') or 'an analyst'}"
+                     + (f" (model: {tone['model_label']})" if tone.get("model_label") else ""))
+    return notes
+
+
 def tone_summary(tone: dict | None) -> str:
     """"negative -0.50, confidence 0.87, corrected by alice (model: positive)" — plain text, not escaped."""
     if not tone or tone.get("label") is None:
         return ""
-    parts = [f"{tone['label']} {float(tone.get('score') or 0):+.2f}"]
-    if tone.get("confidence") is not None:
-        parts.append(f"confidence {float(tone['confidence']):.2f}")
-    if tone.get("corrected"):
-        parts.append(f"corrected by {tone.get('corrected_by') or 'an analyst'}"
-                     + (f" (model: {tone['model_label']})" if tone.get("model_label") else ""))
-    return ", ".join(parts)
+    return ", ".join([f"{tone['label']} {float(tone.get('score') or 0):+.2f}", *tone_notes(tone)])
 
 
 def evidence_of(tone: dict | None) -> list[str]:

@@ -235,16 +235,11 @@ def _score(sentiment: dict | None) -> str:
 
 def _tone_cell(tone: dict | None) -> str:
     """Score and label, then what lets an analyst check it: confidence, who corrected it, the deciding sentences."""
-    from pipeline.corrections import evidence_of
+    from pipeline.corrections import evidence_of, tone_notes
 
     if not tone or tone.get("score") is None:
         return ""
-    notes = []
-    if tone.get("confidence") is not None:
-        notes.append(f"confidence {float(tone['confidence']):.2f}")
-    if tone.get("corrected"):
-        notes.append(f"corrected by {tone.get('corrected_by') or 'an analyst'}"
-                     + (f" (model: {tone['model_label']})" if tone.get("model_label") else ""))
+    notes = tone_notes(tone)
     cell = _score(tone) + (f' <span class="tone-note">{for_html(", ".join(notes))}</span>' if notes else "")
     evidence = evidence_of(tone)
     if evidence:
