@@ -212,7 +212,9 @@ def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: 
     if company is not None:
         canonical = resolve_company(company, settings)
         if canonical is None:
-            raise NewsroomError(f"Company {company!r} is not on the watchlist (config/watchlist.yaml).")
+            from pipeline.enrich.watchlist import watchlist_path
+
+            raise NewsroomError(f"Company {company!r} is not on the watchlist ({watchlist_path(settings.config_dir)}).")
         if canonical not in orgs:
             raise NewsroomError(f"Article {article_id} does not mention {canonical} "
                                 f"(it mentions: {', '.join(orgs) or 'no watched company'}).")

@@ -290,7 +290,9 @@ def test_export_writes_the_gold_format_from_the_stored_article(store, tmp_path):
     summary = export_gold(client, settings, tmp_path / "corrections.jsonl")
     assert summary == {"output": str(tmp_path / "corrections.jsonl"), "articles": 2, "corrections": 2,
                        "missing_articles": 0}
-    lines = [json.loads(line) for line in (tmp_path / "corrections.jsonl").read_text(encoding="utf-8").splitlines()]
+    from benchmarks.eval_enrich import read_gold
+
+    lines = read_gold(tmp_path / "corrections.jsonl")  # what `make eval` / training read
     by_id = {line["id"]: line for line in lines}
     gold = by_id[f"newsroom-{rec.article.id}"]
     assert {"id", "lang", "title", "text", "orgs", "persons", "places", "sentiment", "entity_sentiment",

@@ -55,7 +55,7 @@ def set_cmd(
         typer.echo(fix.model_dump_json(indent=2))
         return
     console.print(f"{for_terminal(fix.key)}: {fix.old_label or '?'} → [bold]{fix.label}[/] on article {fix.article_id} "
-                  f"by {for_terminal(fix.analyst)} (model: {fix.model_label or '?'})", highlight=False)
+                  f"by {for_terminal(fix.analyst)} (model: {fix.model_label or '?'})", highlight=False, soft_wrap=True)
 
 
 @tone_app.command("list")
