@@ -172,6 +172,20 @@ def test_document_correction_reaches_mentions_without_a_company_tone(store):
     assert all(m["article_sentiment"]["label"] == "neutral" for m in mentions.values())
 
 
+def test_company_without_a_measured_tone_gets_the_analysts(store):
+    settings, client = store
+    rec = sap_mistral()
+    del rec.enrichment.entity_sentiment["SAP"]  # the article's tone (positive) stood in for SAP
+    index(store, [rec])
+    fix = set_tone(client, settings, rec.article.id, "negative", company="sap")
+    assert (fix.company, fix.old_label, fix.model_label) == ("SAP", "positive", "positive")
+    article = stored_article(store, rec.article.id)
+    assert company_tone(article, "SAP") == {"company": "SAP", "score": -0.5, "label": "negative", "corrected": True,
+                                            "model_label": "positive", "corrected_by": "alice"}
+    assert article["sentiment"]["label"] == "positive" and "corrected" not in article["sentiment"]
+    assert stored_mentions(store, rec.article.id)["SAP"]["sentiment"]["label"] == "negative"
+
+
 def test_second_correction_wins_and_keeps_the_model_label(store):
     settings, client = store
     rec = tribune()
