@@ -332,6 +332,7 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
     ids, first_seen_at and clusters stay. Works in bounded batches (NEWSROOM_ES_BULK_CHUNK)."""
     from elasticsearch import helpers
 
+    from pipeline.corrections import overlay_corrections
     from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
     from pipeline.models import Article, EnrichedArticle
     from pipeline.store.client import make_client
@@ -368,8 +369,7 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
             counts["from_archive" if text else "from_index"] += 1
             doc["_text"] = text or doc.get("text") or ""
             inputs.append(EnrichInput(id=doc["_id"], text=doc["_text"], title=doc.get("title"), lang=doc.get("lang")))
-        actions: list[dict] = []
-        mentions: dict[str, dict] = {}
+        built: dict[str, tuple[dict, list[dict]]] = {}
         for doc, enrichment in zip(batch, enricher.enrich_many(iter(inputs)), strict=True):
             article = Article(
                 id=doc["_id"], url=doc["url"], domain=doc.get("domain") or "", source=doc.get("source") or "",
@@ -379,20 +379,25 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
                 content_hash=doc.get("content_hash") or "",
             )
             rec = EnrichedArticle(article=article, enrichment=enrichment, cluster_id=doc.get("cluster_id"))
-            new_doc = article_document(rec)
+            built[doc["_id"]] = (article_document(rec), mention_documents(rec, run_id="reenrich"))
+        overlay_corrections(client, settings, built)  # analysts' tone corrections outlive re-enrichment
+        actions: list[dict] = []
+        all_mentions: dict[str, dict] = {}
+        for doc in batch:
+            new_doc, mentions = built[doc["_id"]]
             actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
                             "doc": {k: new_doc[k] for k in ENRICHMENT_FIELDS if k in new_doc}})
-            for mention in mention_documents(rec, run_id="reenrich"):
-                mentions[mention_id(doc["_id"], mention["company"])] = mention
+            for mention in mentions:
+                all_mentions[mention_id(doc["_id"], mention["company"])] = mention
         # Mentions are found by id (realtime mget), not by a search that misses the ones written a moment ago: kept
         # ones are rewritten where they live (maybe a rolled-over index), those naming a company no longer found go.
         mention_indices = _concrete_indices(client, names["mentions"])
-        where = _lookup(client, mention_indices, list(mentions), ["article_id"])
-        for mid, mention in mentions.items():
+        where = _lookup(client, mention_indices, list(all_mentions), ["article_id"])
+        for mid, mention in all_mentions.items():
             actions.append({"_op_type": "index", "_index": where.get(mid, {}).get("_index") or names["mentions"],
                             "_id": mid, "_source": mention})
         actions += stale_mention_deletes(client, mention_indices, {d["_id"]: d.get("orgs") or [] for d in batch},
-                                         set(mentions))
+                                         set(all_mentions))
         ok, errors = helpers.bulk(client, actions, raise_on_error=False, refresh="wait_for")
         counts["errors"] += len(errors)
         counts["reenriched"] += len(batch)

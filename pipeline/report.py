@@ -29,7 +29,7 @@ TOP = 10
 LATEST = 20
 NEGATIVE_PER_COMPANY = 5
 MAX_COMPANIES = 8  # companies charted when none is given: the most mentioned ones
-ARTICLE_FIELDS = ["title", "url", "source", "published_at", "sentiment", "orgs", "lang"]
+ARTICLE_FIELDS = ["title", "url", "source", "published_at", "sentiment", "company_sentiment", "orgs", "lang"]
 
 
 @dataclass
@@ -208,6 +208,7 @@ h1{margin-bottom:.2em} .meta{color:#666;margin-top:0} h2{border-bottom:1px solid
 img{max-width:100%;height:auto;display:block;margin:.5em 0} table{border-collapse:collapse;width:100%;font-size:.92em}
 th,td{border-bottom:1px solid #eee;padding:.35em .5em;text-align:left;vertical-align:top} th{background:#f6f6f6}
 .neg{color:#b00020} .pos{color:#1b7f3b} .empty{color:#888;font-style:italic} .notes{color:#8a6d00;font-size:.9em}
+.tone-note{color:#666;font-size:.85em} .evidence{margin:.2em 0 .2em 1em;padding:0;color:#555;font-size:.85em}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1em}
 """
 
@@ -231,6 +232,26 @@ def _score(sentiment: dict | None) -> str:
     return f'<span class="{css}">{score:+.2f} {_e(sentiment.get("label", ""))}</span>'
 
 
+def _tone_cell(tone: dict | None) -> str:
+    """Score and label, then what lets an analyst check it: confidence, who corrected it, the deciding sentences."""
+    from pipeline.corrections import evidence_of, tone_notes
+
+    if not tone or tone.get("score") is None:
+        return ""
+    notes = tone_notes(tone)
+    cell = _score(tone) + (f' <span class="tone-note">{for_html(", ".join(notes))}</span>' if notes else "")
+    evidence = evidence_of(tone)
+    if evidence:
+        cell += '<ul class="evidence">' + "".join(f"<li>{for_html(s)}</li>" for s in evidence) + "</ul>"
+    return cell
+
+
+def _companies_cell(doc: dict) -> str:
+    tones = {e.get("company"): e for e in doc.get("company_sentiment") or []}
+    rows = [f"<div>{for_html(company)} {_tone_cell(tones.get(company))}</div>" for company in doc.get("orgs") or []]
+    return "".join(rows)
+
+
 def _img(name: str, png: bytes) -> str:
     encoded = base64.b64encode(png).decode("ascii")
     return f'<img id="chart-{_e(name)}" alt="{_e(CHART_TITLES[name])}" src="data:image/png;base64,{encoded}">'
@@ -252,9 +273,9 @@ def _articles_table(rows: list[dict], company_column: bool = True) -> str:
     body = []
     for doc in rows:
         cells = [_e((doc.get("published_at") or "")[:16].replace("T", " ")), _link(doc.get("url"), doc.get("title")),
-                 _e(doc.get("source")), _score(doc.get("sentiment"))]
+                 _e(doc.get("source")), _tone_cell(doc.get("sentiment"))]
         if company_column:
-            cells.append(_e(", ".join(doc.get("orgs") or [])))
+            cells.append(_companies_cell(doc))
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return f"<table>{head}{''.join(body)}</table>"
 

@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     alerts_initial_lookback_hours: int = 24  # a new rule looks at articles indexed this recently, not the archive
     alerts_timeout: float = 15.0  # seconds per SMTP/HTTP delivery attempt
     alerts_max_items_per_message: int = 50  # grouped/digest messages list at most this many (the rest next time)
+    analyst: str | None = None  # who records tone corrections (`newsroom tone set`); default: the OS user
 
     # Coverage
     timezone: str = "Europe/Paris"

@@ -43,10 +43,12 @@ def test_setup_is_idempotent_and_strict(store):
     settings, client = store
     names = index_names(settings.es_index_prefix)
     first = ensure_setup(client, settings)
-    assert set(first["created"]) == {f"{names['articles']}-000001", f"{names['mentions']}-000001", names["runs"]}
+    assert set(first["created"]) == {f"{names['articles']}-000001", f"{names['mentions']}-000001", names["runs"],
+                                     names["corrections"]}
     assert first["ilm_available"] is False and first["notes"]  # the stand-in has no ILM: said, not hidden
     second = ensure_setup(client, settings)
-    assert second["created"] == [] and set(second["existing"]) == {names["articles"], names["mentions"], names["runs"]}
+    assert second["created"] == [] and set(second["existing"]) == {names["articles"], names["mentions"], names["runs"],
+                                                                   names["corrections"]}
     template = client.indices.get_index_template(name=names["articles"])["index_templates"][0]["index_template"]
     assert f"{settings.es_index_prefix}-articles-mappings" in template["composed_of"]
     aliases = client.indices.get_alias(name=names["articles"])

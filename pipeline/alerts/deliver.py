@@ -21,7 +21,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 
 import httpx
 
-from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, slack_snippet
+from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, slack_snippet, tone_details
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import Settings
@@ -67,6 +67,9 @@ def render_text(rule: Rule, items: list[AlertItem]) -> str:
             lines.append(f"  {meta}")
         if _tone(item):
             lines.append(f"  Tone: {_tone(item)}")
+        for summary, evidence in tone_details(item):
+            lines.append(f"  {single_line(summary)}")
+            lines.extend(f"    “{single_line(sentence, 400)}”" for sentence in evidence)
         if item.snippet:
             lines.append(f"  “{plain_snippet(item.snippet)}”")
         if item.url:
@@ -88,6 +91,9 @@ def render_html(rule: Rule, items: list[AlertItem]) -> str:
             f"<div style='margin:1em 0'><div style='font-size:1.1em'><b>{title}</b></div>"
             f"<div style='color:#555'>{meta}</div>"
             + (f"<div>Tone: {esc(_tone(item))}</div>" if _tone(item) else "")
+            + "".join(f"<div>{for_html(summary)}</div>"
+                      + "".join(f"<blockquote style='color:#555'>{for_html(s)}</blockquote>" for s in evidence)
+                      for summary, evidence in tone_details(item))
             + (f"<blockquote>{html_snippet(item.snippet)}</blockquote>" if item.snippet else "")
             + f"<div><i>Why:</i> {esc('; '.join(item.reasons))}</div></div>"
         )
@@ -109,6 +115,8 @@ def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
         text = f"*{title}*\n{meta}"
         if _tone(item):
             text += f"\nTone: {esc(_tone(item))}"
+        for summary, evidence in tone_details(item):
+            text += f"\n{for_slack(summary)}" + "".join(f"\n> {for_slack(s, 300)}" for s in evidence)
         if item.snippet:
             text += f"\n> {slack_snippet(item.snippet)}"
         text += f"\n_Why: {esc('; '.join(item.reasons))}_"

@@ -45,6 +45,9 @@ class AlertItem:
     lang: str | None = None
     sentiment: float | None = None  # article tone
     company_sentiment: dict[str, float] = field(default_factory=dict)  # tone toward each watched company mentioned
+    # the stored tones behind those scores: label, confidence, evidence sentences, analyst correction
+    article_tone: dict = field(default_factory=dict)
+    company_tones: dict[str, dict] = field(default_factory=dict)
     snippet: str = ""  # with MARK_START/MARK_END around matches
     reasons: list[str] = field(default_factory=list)
     company: str | None = None
@@ -54,6 +57,16 @@ class AlertItem:
         data = asdict(self)
         data["snippet"] = plain_snippet(self.snippet)
         return data
+
+
+def tone_details(item: AlertItem) -> list[tuple[str, list[str]]]:
+    """("Mistral AI: negative -0.60, confidence 0.87, corrected by …", evidence sentences) for each tone with more
+    to show than its score (evidence, a confidence, an analyst's correction). Plain text: each channel escapes it."""
+    from pipeline.corrections import evidence_of, tone_summary
+
+    tones = [("article", item.article_tone), *item.company_tones.items()]
+    return [(f"{who}: {tone_summary(tone)}", evidence_of(tone)) for who, tone in tones
+            if tone and (evidence_of(tone) or tone.get("confidence") is not None or tone.get("corrected"))]
 
 
 def plain_snippet(snippet: str) -> str:
@@ -240,6 +253,9 @@ def article_item(rule: Rule, hit: dict) -> AlertItem:
         sentiment=(source.get("sentiment") or {}).get("score"),
         company_sentiment={e["company"]: e.get("score") for e in source.get("company_sentiment") or []
                            if e.get("company")},
+        article_tone=source.get("sentiment") or {},
+        company_tones={e["company"]: {k: v for k, v in e.items() if k != "company"}
+                       for e in source.get("company_sentiment") or [] if e.get("company")},
         snippet=snippet,
         reasons=_reasons(rule, source, snippet),
     )

@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "pipeline.cli.store_cmd",
     "pipeline.cli.alerts_cmd",
     "pipeline.cli.report_cmd",
+    "pipeline.cli.tone_cmd",
     "pipeline.cli.kibana_cmd",
 ]
 

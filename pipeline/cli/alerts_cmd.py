@@ -111,7 +111,8 @@ def test_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show whether and why a rule matches an article (each condition), and whether it was already sent."""
-    from pipeline.alerts.evaluate import explain_match, find_matches, find_spikes, plain_snippet
+    from pipeline.alerts.evaluate import RETURNED, article_item, explain_match, find_matches, find_spikes, plain_snippet
+    from pipeline.alerts.evaluate import tone_details
     from pipeline.alerts.rules import load_rules
     from pipeline.alerts.state import already_sent, ensure_alerts_index, sent_id
     from pipeline.store.client import make_client
@@ -135,6 +136,8 @@ def test_cmd(
     matches = find_matches(client, settings, rule, since=None, ids=[article_id])
     ensure_alerts_index(client, settings)
     sent = sorted(already_sent(client, settings, [sent_id(name, article_id, ch.key) for ch in rule.channels]))
+    stored = client.search(index=articles, query={"ids": {"values": [article_id]}}, size=1, source=RETURNED)
+    tones = tone_details(article_item(rule, stored["hits"]["hits"][0]))
     result = {
         "rule": name,
         "article_id": article_id,
@@ -143,6 +146,7 @@ def test_cmd(
         "why": matches[0].reasons if matches else [],
         "snippet": plain_snippet(matches[0].snippet) if matches else None,
         "already_sent": sent,
+        "tones": [{"tone": summary, "evidence": evidence} for summary, evidence in tones],
     }
     if as_json:
         _print_json(result)
@@ -155,5 +159,9 @@ def test_cmd(
         console.print(f"why: {esc('; '.join(result['why']))}", highlight=False)
     if result["snippet"]:
         console.print(f"snippet: “{esc(result['snippet'])}”", highlight=False)
+    for tone in result["tones"]:
+        console.print(f"tone {esc(tone['tone'])}", highlight=False, soft_wrap=True)
+        for sentence in tone["evidence"]:
+            console.print(f"    “{esc(sentence, 400)}”", highlight=False, soft_wrap=True)
     if sent:
         console.print(f"already sent: {esc(', '.join(sent))}", highlight=False)

@@ -31,6 +31,7 @@ from elasticsearch import ApiError, Elasticsearch, helpers
 from pydantic import ValidationError
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
+from pipeline.corrections import overlay_corrections
 from pipeline.dedup import signature
 from pipeline.errors import StoreError
 from pipeline.models import EnrichedArticle, Sentiment
@@ -308,11 +309,15 @@ class _Indexer:
             return []
 
         wanted: dict[str, tuple[str, dict]] = {}
+        built: dict[str, tuple[dict, list[dict]]] = {}
         for rec, old in to_write:
             cluster = (old or {}).get("cluster_id") or rec.cluster_id
             rec_for_docs = rec.model_copy(update={"cluster_id": cluster}) if cluster != rec.cluster_id else rec
-            for doc in mention_documents(rec_for_docs, run_id=self.run_id, now=now):
+            mentions = mention_documents(rec_for_docs, run_id=self.run_id, now=now)
+            built[rec.article.id] = (article_document(rec, run_id=self.run_id, now=now), mentions)
+            for doc in mentions:
                 wanted[mention_id(rec.article.id, doc["company"])] = (rec.article.id, doc)
+        overlay_corrections(self.client, self.settings, built)  # analysts' tone corrections outlive re-indexing
         old_mentions = _lookup(self.client, mention_indices, list(wanted), ["article_id"])
         actions: list[dict] = []
         old_orgs = {rec.article.id: old.get("orgs") or [] for rec, old in to_write if old}
@@ -326,7 +331,7 @@ class _Indexer:
                  "_meta_kind": "mention", "_meta_article": article_id}
             )
         for rec, old in to_write:
-            doc = article_document(rec, run_id=self.run_id, now=now)
+            doc = built[rec.article.id][0]
             if old:
                 doc["first_seen_at"] = old.get("first_seen_at", doc["first_seen_at"])
                 doc["cluster_id"] = old.get("cluster_id") or doc["cluster_id"]

@@ -60,6 +60,17 @@ def _manual_rollover(client: Elasticsearch, alias: str, settings: Settings) -> b
         return False
 
 
+def _add_new_fields(client: Elasticsearch, settings: Settings, existing: list[str]) -> None:
+    """Indices made by an older version learn the fields added since (e.g. the tone's evidence and correction):
+    their mapping is strict, so without this they would reject the new documents. Additive only."""
+    names = templates.index_names(settings.es_index_prefix)
+    properties = {"articles": templates.ARTICLE_PROPERTIES, "mentions": templates.MENTION_PROPERTIES,
+                  "runs": templates.RUN_PROPERTIES, "corrections": templates.CORRECTION_PROPERTIES}
+    for kind, props in properties.items():
+        if names[kind] in existing:
+            client.indices.put_mapping(index=names[kind], properties=props)
+
+
 def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
     """Install everything the pipeline writes to; return what was created and what already existed."""
     prefix = settings.es_index_prefix
@@ -104,15 +115,17 @@ def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
                 report["existing"].append(alias)
                 if not ilm_running and _manual_rollover(client, alias, settings):
                     report["notes"].append(f"{alias} rolled over")
-        if client.indices.exists(index=names["runs"]):
-            report["existing"].append(names["runs"])
-        else:
+        for kind in ("runs", "corrections"):
+            if client.indices.exists(index=names[kind]):
+                report["existing"].append(names[kind])
+                continue
             try:
-                client.indices.create(index=names["runs"])
-                report["created"].append(names["runs"])
+                client.indices.create(index=names[kind])
+                report["created"].append(names[kind])
             except BadRequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
+        _add_new_fields(client, settings, report["existing"])
     except ApiError as exc:
         raise StoreError(f"Elasticsearch refused the newsroom setup ({prefix}-*): {exc}") from exc
     except TransportError as exc:

@@ -14,6 +14,7 @@ def index_names(prefix: str = "newsroom") -> dict[str, str]:
         "mentions": f"{prefix}-mentions",  # write alias over <prefix>-mentions-000001, rollover
         "runs": f"{prefix}-runs",
         "alerts": f"{prefix}-alerts",
+        "corrections": f"{prefix}-corrections",  # analysts' tone corrections (pipeline.corrections)
     }
 
 
@@ -35,6 +36,7 @@ SENTIMENT = {
         "evidence": {"type": "text", "index": False},  # shown to analysts, never searched
         "corrected": {"type": "boolean"},  # an analyst's correction (see pipeline.corrections)
         "model_label": {"type": "keyword"},  # what the model said, kept when corrected
+        "corrected_by": {"type": "keyword"},  # the analyst who corrected it (shown next to the label)
     }
 }
 
@@ -115,6 +117,20 @@ RUN_PROPERTIES: dict = {
     "parts": {"type": "integer"},  # how many per-feed summaries were merged into this record
 }
 
+CORRECTION_PROPERTIES: dict = {  # one document per correction, never updated: the history is kept
+    "article_id": KEYWORD,
+    "target": KEYWORD,  # document | company
+    "company": KEYWORD,  # canonical watchlist name (target company)
+    "label": KEYWORD,  # the analyst's label
+    "old_label": KEYWORD,  # the label stored before the correction
+    "model_label": KEYWORD,  # what the model said (kept across successive corrections)
+    "analyst": KEYWORD,  # NEWSROOM_ANALYST, else the OS user
+    "note": {"type": "text"},  # why
+    "corrected_at": DATE,
+    "title": {"type": "text", "fields": {"keyword": KEYWORD}},
+    "url": KEYWORD,
+}
+
 
 # ---------------------------------------------------------------------------------------------------------
 # Component and composable templates, ILM policy. `pipeline.store.setup.ensure_setup` installs them.
@@ -163,6 +179,7 @@ def component_templates(settings: Settings, with_ilm: bool) -> dict[str, dict]:
         f"{prefix}-articles-mappings": {"mappings": {"dynamic": "strict", "properties": ARTICLE_PROPERTIES}},
         f"{prefix}-mentions-mappings": {"mappings": {"dynamic": "strict", "properties": MENTION_PROPERTIES}},
         f"{prefix}-runs-mappings": {"mappings": {"dynamic": "strict", "properties": RUN_PROPERTIES}},
+        f"{prefix}-corrections-mappings": {"mappings": {"dynamic": "strict", "properties": CORRECTION_PROPERTIES}},
     }
     if with_ilm:
         for kind in ROLLOVER_KINDS:
@@ -180,7 +197,7 @@ def index_templates(settings: Settings, with_ilm: bool) -> dict[str, dict]:
     prefix = settings.es_index_prefix
     names = index_names(prefix)
     out = {}
-    for kind in ("articles", "mentions", "runs"):
+    for kind in ("articles", "mentions", "runs", "corrections"):
         composed = [f"{prefix}-settings", f"{prefix}-{kind}-mappings"]
         if with_ilm and kind in ROLLOVER_KINDS:
             composed.append(f"{prefix}-{kind}-ilm")

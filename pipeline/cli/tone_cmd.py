@@ -1,0 +1,104 @@
+"""`newsroom tone set | list | export`: analysts correct a tone; the correction is kept, applied and exportable."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from pipeline.cli import app
+from pipeline.errors import NewsroomError, StoreError
+from pipeline.settings import Settings, load_settings
+from pipeline.sinks import for_terminal
+
+tone_app = typer.Typer(help="Analysts' tone corrections: set, list, export for training.", no_args_is_help=True)
+app.add_typer(tone_app, name="tone")
+console = Console()
+
+
+@contextmanager
+def _store_errors(settings: Settings, command: str) -> Iterator[None]:
+    """An unreachable or refusing Elasticsearch is one sentence naming it, not a traceback."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    try:
+        yield
+    except (ApiError, TransportError) as exc:
+        where = settings.es_url or "the embedded store"
+        raise StoreError(f"Elasticsearch ({where}) failed during `newsroom tone {command}`: {exc}") from exc
+
+
+@tone_app.command("set")
+def set_cmd(
+    article_id: str = typer.Argument(..., help="Article id (as in the articles index)."),
+    label: str = typer.Argument(..., help="negative, neutral or positive."),
+    company: str | None = typer.Option(None, "--company", help="Correct the tone toward this watched company."),
+    document: bool = typer.Option(False, "--document", help="Correct the article's own tone."),
+    note: str | None = typer.Option(None, "--note", help="Why (kept with the correction)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the correction as JSON."),
+) -> None:
+    """Correct the tone of an article (--document) or toward one company (--company NAME); applied at once."""
+    from pipeline.corrections import set_tone
+    from pipeline.store.client import make_client
+
+    if bool(company) == document:
+        raise NewsroomError("Give exactly one of --company NAME or --document.")
+    settings = load_settings()
+    with _store_errors(settings, "set"):
+        fix = set_tone(make_client(settings), settings, article_id, label, company=company, note=note)
+    if as_json:
+        typer.echo(fix.model_dump_json(indent=2))
+        return
+    console.print(f"{for_terminal(fix.key)}: {fix.old_label or '?'} → [bold]{fix.label}[/] on article {fix.article_id} "
+                  f"by {for_terminal(fix.analyst)} (model: {fix.model_label or '?'})", highlight=False, soft_wrap=True)
+
+
+@tone_app.command("list")
+def list_cmd(
+    limit: int = typer.Option(50, "--limit", help="How many, newest first."),
+    article_id: str | None = typer.Option(None, "--article-id", help="Only this article's corrections."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Recent tone corrections: who, when, what, why."""
+    from pipeline.corrections import recent_corrections
+    from pipeline.store.client import make_client
+
+    settings = load_settings()
+    with _store_errors(settings, "list"):
+        fixes = recent_corrections(make_client(settings), settings, size=limit, article_id=article_id)
+    if as_json:
+        typer.echo(json.dumps([f.model_dump(mode="json") for f in fixes], indent=2, ensure_ascii=False))
+        return
+    console.print(f"{len(fixes)} tone correction(s), newest first", highlight=False)
+    for fix in fixes:
+        note = f" — {for_terminal(fix.note)}" if fix.note else ""
+        console.print(f"{fix.corrected_at:%Y-%m-%d %H:%M} UTC  {for_terminal(fix.analyst)}  {for_terminal(fix.key)}: "
+                      f"{fix.old_label or '?'} → {fix.label} (model: {fix.model_label or '?'})  "
+                      f"{fix.article_id}  {for_terminal(fix.title or '', 80)}{note}", highlight=False, soft_wrap=True)
+
+
+@tone_app.command("export")
+def export_cmd(
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL file in the gold format (corrections.jsonl)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Write the corrected articles in the gold format, for `make train-tone EXTRA=corrections.jsonl`."""
+    from pipeline.corrections import export_gold
+    from pipeline.store.client import make_client
+
+    settings = load_settings()
+    with _store_errors(settings, "export"):
+        summary = export_gold(make_client(settings), settings, output)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    console.print(f"{summary['articles']} corrected article(s) ({summary['corrections']} correction(s)) written to "
+                  f"{for_terminal(summary['output'])}", highlight=False)
+    if summary["missing_articles"]:
+        console.print(f"[yellow]note:[/] {summary['missing_articles']} corrected article(s) are no longer stored "
+                      "(retention) and were left out")

@@ -1,0 +1,371 @@
+"""Analysts' tone corrections: recorded once, applied at once, and kept whenever the article is written again.
+
+A correction is one document in `<prefix>-corrections` (who, when, why, the old and the new label), never updated,
+so the history stays. It is applied to the stored article (`sentiment` or its `company_sentiment` entry) and to the
+article's mention documents, so coverage, alerts, dashboards and the report read the analyst's label. Every path
+that re-writes an article from a fresh enrichment (a changed page, re-enrichment) calls `overlay_corrections` on
+the documents it built, so a new model run never silently undoes an analyst's judgement: the model's own label is
+kept beside it as `model_label`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+from pydantic import BaseModel
+
+from pipeline.errors import NewsroomError
+from pipeline.models import SentimentLabel
+from pipeline.settings import Settings
+from pipeline.store.templates import index_names
+
+log = logging.getLogger(__name__)
+
+LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+DOCUMENT = "document"
+# A corrected label whose model score says otherwise gets this score, so score filters (alert rules' min/max
+# sentiment, average tone) agree with the label: beyond the ±0.1 neutral band and the shipped rules' thresholds.
+CORRECTED_SCORE = {"negative": -0.5, "neutral": 0.0, "positive": 0.5}
+GOLD_PHENOMENON = "analyst-correction"
+
+
+class Correction(BaseModel):
+    """One analyst judgement on one article's tone (the whole document, or toward one company)."""
+
+    article_id: str
+    target: Literal["document", "company"]
+    company: str | None = None
+    label: SentimentLabel
+    old_label: SentimentLabel | None = None
+    model_label: SentimentLabel | None = None
+    analyst: str
+    note: str | None = None
+    corrected_at: datetime
+    title: str | None = None
+    url: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What it corrects: "document" or the company name."""
+        return self.company if self.target == "company" and self.company else DOCUMENT
+
+    def record_id(self) -> str:
+        return hashlib.sha256(f"{self.article_id}\n{self.key}\n{self.corrected_at.isoformat()}".encode()).hexdigest()
+
+
+def corrections_index(settings: Settings) -> str:
+    return index_names(settings.es_index_prefix)["corrections"]
+
+
+def analyst_name(settings: Settings) -> str:
+    """NEWSROOM_ANALYST, else the OS user (a container without a user name still records something)."""
+    if settings.analyst and settings.analyst.strip():
+        return settings.analyst.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def resolve_company(name: str, settings: Settings) -> str | None:
+    """A typed company name or alias → its canonical watchlist name, case-insensitively (None if unknown)."""
+    from pipeline.alerts.rules import watchlist_names
+
+    return watchlist_names(settings).get(name.strip().lower())
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Pure: a correction over stored documents
+# ------------------------------------------------------------------------------------------------------------
+
+
+def corrected_tone(tone: dict, label: str, analyst: str) -> dict:
+    """A stored tone with the analyst's label; the model's label, confidence and evidence stay beside it."""
+    model_label = tone.get("model_label") if tone.get("corrected") else tone.get("label")
+    keep = tone.get("label") == label and tone.get("score") is not None  # its score already agrees with the label
+    score = tone["score"] if keep else CORRECTED_SCORE[label]
+    return {**tone, "label": label, "score": score, "corrected": True, "model_label": model_label,
+            "corrected_by": analyst}
+
+
+def _latest(corrections: Iterable[Correction]) -> dict[str, Correction]:
+    latest: dict[str, Correction] = {}
+    for fix in sorted(corrections, key=lambda c: c.corrected_at):
+        latest[fix.key] = fix
+    return latest
+
+
+def _brief(tone: dict) -> dict:
+    """The article's tone as mentions carry it (`article_sentiment`): no evidence repeated on every mention."""
+    return {k: v for k, v in tone.items() if k in ("score", "label", "corrected", "model_label", "corrected_by")}
+
+
+def overlay(article_doc: dict, mention_docs: list[dict], corrections: Iterable[Correction]) -> None:
+    """Apply the latest correction of each target to an article document and its mention documents, in place.
+
+    A company the article no longer mentions is left alone (its correction stays recorded, and applies again if
+    a later version of the page names the company).
+    """
+    latest = _latest(corrections)
+    if not latest:
+        return
+    article_tone = article_doc.get("sentiment") or {}
+    if DOCUMENT in latest:
+        fix = latest[DOCUMENT]
+        article_tone = article_doc["sentiment"] = corrected_tone(article_tone, fix.label, fix.analyst)
+    entries = {e.get("company"): e for e in article_doc.get("company_sentiment") or []}
+    orgs = article_doc.get("orgs") or []
+    for company, fix in latest.items():
+        if company == DOCUMENT or company not in orgs:
+            continue
+        # No tone measured toward the company: the article's tone stood in for it (as in the mentions index).
+        base = entries.get(company) or {"company": company, **_brief(article_tone)}
+        entries[company] = {**corrected_tone(base, fix.label, fix.analyst), "company": company}
+    if any(company != DOCUMENT for company in latest):
+        article_doc["company_sentiment"] = list(entries.values())
+    for mention in mention_docs:
+        if DOCUMENT in latest:
+            mention["article_sentiment"] = _brief(article_tone)
+        entry = entries.get(mention.get("company"))
+        if entry is not None and entry.get("corrected"):
+            mention["sentiment"] = {k: v for k, v in entry.items() if k != "company"}
+        elif entry is None and DOCUMENT in latest:
+            mention["sentiment"] = _brief(article_tone)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Elasticsearch
+# ------------------------------------------------------------------------------------------------------------
+
+
+def load_corrections(client: Elasticsearch, settings: Settings, article_ids: list[str]) -> dict[str, list[Correction]]:
+    """Every recorded correction of these articles (article id → corrections, oldest first)."""
+    if not article_ids:
+        return {}
+    out: dict[str, list[Correction]] = {}
+    for start in range(0, len(article_ids), 1000):
+        try:
+            hits = client.search(index=corrections_index(settings), size=10_000,
+                                 query={"terms": {"article_id": article_ids[start : start + 1000]}},
+                                 sort=[{"corrected_at": {"order": "asc"}}])["hits"]["hits"]
+        except NotFoundError:  # no correction index yet (setup not re-run since an upgrade): nothing to apply
+            return out
+        for hit in hits:
+            fix = Correction.model_validate(hit["_source"])
+            out.setdefault(fix.article_id, []).append(fix)
+    return out
+
+
+def overlay_corrections(client: Elasticsearch, settings: Settings, docs: dict[str, tuple[dict, list[dict]]]) -> int:
+    """The indexing hook: article id → (article document, mention documents) freshly built; returns how many
+    articles carried a correction."""
+    found = load_corrections(client, settings, list(docs))
+    for article_id, fixes in found.items():
+        article_doc, mentions = docs[article_id]
+        overlay(article_doc, mentions, fixes)
+    return len(found)
+
+
+def _find_article(client: Elasticsearch, settings: Settings, article_id: str) -> dict:
+    alias = index_names(settings.es_index_prefix)["articles"]
+    try:
+        hits = client.search(index=alias, query={"ids": {"values": [article_id]}}, size=1,
+                             source=["id", "title", "url", "orgs", "sentiment", "company_sentiment"])["hits"]["hits"]
+    except NotFoundError:
+        hits = []
+    if not hits:
+        raise NewsroomError(f"No article with id {article_id!r} in {alias}.")
+    return hits[0]
+
+
+def _mentions_of(client: Elasticsearch, settings: Settings, article_id: str) -> list[dict]:
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    return client.search(index=alias, query={"term": {"article_id": article_id}}, size=1000,
+                         source=["company", "sentiment", "article_sentiment"])["hits"]["hits"]
+
+
+def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: str, *, company: str | None = None,
+             note: str | None = None, analyst: str | None = None, now: datetime | None = None) -> Correction:
+    """Record a correction and apply it to the stored article and its mentions (`newsroom tone set`).
+
+    The article's `indexed_at` moves to now, so alert rules evaluate it again: a rule it now matches fires once,
+    and a rule that already fired for it does not fire twice (its sent record exists).
+    """
+    label = label.strip().lower()
+    if label not in LABELS:
+        raise NewsroomError(f"Tone label {label!r} is not one of {', '.join(LABELS)}.")
+    if not client.indices.exists(index=corrections_index(settings)):
+        from pipeline.store.setup import ensure_setup
+
+        ensure_setup(client, settings)
+    hit = _find_article(client, settings, article_id)
+    source = hit["_source"]
+    orgs = source.get("orgs") or []
+    if company is not None:
+        canonical = resolve_company(company, settings)
+        if canonical is None:
+            from pipeline.enrich.watchlist import watchlist_path
+
+            raise NewsroomError(f"Company {company!r} is not on the watchlist ({watchlist_path(settings.config_dir)}).")
+        if canonical not in orgs:
+            raise NewsroomError(f"Article {article_id} does not mention {canonical} "
+                                f"(it mentions: {', '.join(orgs) or 'no watched company'}).")
+        company = canonical
+        entries = {e.get("company"): e for e in source.get("company_sentiment") or []}
+        current = entries.get(company) or source.get("sentiment") or {}
+    else:
+        current = source.get("sentiment") or {}
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    fix = Correction(
+        article_id=article_id, target="company" if company else "document", company=company, label=label,
+        old_label=current.get("label"),
+        model_label=current.get("model_label") if current.get("corrected") else current.get("label"),
+        analyst=analyst or analyst_name(settings), note=note.strip() if note and note.strip() else None,
+        corrected_at=now, title=source.get("title"), url=source.get("url"),
+    )
+    client.index(index=corrections_index(settings), id=fix.record_id(), refresh="wait_for",
+                 document=fix.model_dump(mode="json", exclude_none=True))
+    apply_stored(client, settings, article_id, now=now, hit=hit)
+    return fix
+
+
+def apply_stored(client: Elasticsearch, settings: Settings, article_id: str, *, now: datetime | None = None,
+                 hit: dict | None = None) -> None:
+    """Re-apply every correction of one stored article to its documents (idempotent)."""
+    hit = hit or _find_article(client, settings, article_id)
+    fixes = load_corrections(client, settings, [article_id]).get(article_id, [])
+    article_doc = dict(hit["_source"])
+    mentions = _mentions_of(client, settings, article_id)
+    mention_docs = [dict(m["_source"]) for m in mentions]
+    overlay(article_doc, mention_docs, fixes)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    actions = [{"_op_type": "update", "_index": hit["_index"], "_id": hit["_id"],
+                "doc": {"sentiment": article_doc.get("sentiment"),
+                        "company_sentiment": article_doc.get("company_sentiment") or [], "indexed_at": stamp}}]
+    actions += [{"_op_type": "update", "_index": m["_index"], "_id": m["_id"],
+                 "doc": {"sentiment": d.get("sentiment"), "article_sentiment": d.get("article_sentiment"),
+                         "indexed_at": stamp}}
+                for m, d in zip(mentions, mention_docs, strict=True)]
+    _, errors = helpers.bulk(client, actions, raise_on_error=False, refresh="wait_for")
+    if errors:
+        raise NewsroomError(f"Elasticsearch refused the corrected tone of article {article_id}: {errors[0]}")
+
+
+def recent_corrections(client: Elasticsearch, settings: Settings, size: int = 50,
+                       article_id: str | None = None) -> list[Correction]:
+    """The newest corrections first."""
+    query = {"term": {"article_id": article_id}} if article_id else {"match_all": {}}
+    try:
+        hits = client.search(index=corrections_index(settings), query=query, size=size,
+                             sort=[{"corrected_at": {"order": "desc"}}])["hits"]["hits"]
+    except NotFoundError:
+        return []
+    return [Correction.model_validate(h["_source"]) for h in hits]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Export for training (../shared/gold/LABELLING.md format)
+# ------------------------------------------------------------------------------------------------------------
+
+
+def gold_record(article: dict, fixes: list[Correction]) -> dict:
+    """One gold line from the stored (corrected) article: the analyst's labels where given, the stored ones
+    elsewhere; `corrected` names which labels are the analyst's own."""
+    latest = _latest(fixes)
+    orgs = list(article.get("orgs") or [])
+    orgs += [c for c in latest if c != DOCUMENT and c not in orgs]
+    stored = {e.get("company"): e.get("label") for e in article.get("company_sentiment") or []}
+    doc_label = latest[DOCUMENT].label if DOCUMENT in latest else (article.get("sentiment") or {}).get("label")
+    entity_sentiment = {}
+    for company in orgs:
+        if company in latest:
+            entity_sentiment[company] = latest[company].label
+        else:
+            entity_sentiment[company] = stored.get(company) or (article.get("sentiment") or {}).get("label")
+    notes = [f"{f.analyst} ({f.key}: {f.old_label or '?'} → {f.label}){': ' + f.note if f.note else ''}"
+             for f in latest.values()]
+    return {
+        "id": f"newsroom-{article['id']}",
+        "lang": article.get("lang"),
+        "title": article.get("title"),
+        "text": article.get("text") or "",
+        "orgs": orgs,
+        "persons": article.get("persons") or [],
+        "places": article.get("places") or [],
+        "sentiment": doc_label,
+        "entity_sentiment": entity_sentiment,
+        "phenomena": [GOLD_PHENOMENON],
+        "notes": "Analyst correction(s): " + "; ".join(notes),
+        "corrected": list(latest),
+        "url": article.get("url"),
+    }
+
+
+def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -> dict:
+    """Write one gold line per corrected article still stored; returns counts."""
+    fixes: dict[str, list[Correction]] = {}
+    try:
+        for hit in helpers.scan(client, index=corrections_index(settings), query={"query": {"match_all": {}}},
+                                size=500):
+            fix = Correction.model_validate(hit["_source"])
+            fixes.setdefault(fix.article_id, []).append(fix)
+    except NotFoundError:
+        pass
+    alias = index_names(settings.es_index_prefix)["articles"]
+    fields = ["id", "lang", "title", "text", "url", "orgs", "persons", "places", "sentiment", "company_sentiment"]
+    ids = sorted(fixes)
+    articles: dict[str, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        hits = client.search(index=alias, query={"ids": {"values": chunk}}, size=len(chunk),
+                             source=fields)["hits"]["hits"]
+        articles.update({h["_id"]: {"id": h["_id"], **h["_source"]} for h in hits})
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with output.open("w", encoding="utf-8") as fh:
+        for article_id in ids:
+            if article_id in articles:
+                fh.write(json.dumps(gold_record(articles[article_id], fixes[article_id]), ensure_ascii=False) + "\n")
+                written += 1
+    return {"output": str(output), "articles": written, "corrections": sum(len(f) for f in fixes.values()),
+            "missing_articles": len(ids) - written}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Display: a stored tone as analysts read it (alerts, `newsroom alerts test`, the HTML report)
+# ------------------------------------------------------------------------------------------------------------
+
+
+def tone_notes(tone: dict) -> list[str]:
+    """["confidence 0.87", "corrected by alice (model: positive)"]: what lets an analyst weigh a label."""
+    notes = []
+    if tone.get("confidence") is not None:
+        notes.append(f"confidence {float(tone['confidence']):.2f}")
+    if tone.get("corrected"):
+        notes.append(f"corrected by {tone.get('corrected_by') or 'an analyst'}"
+                     + (f" (model: {tone['model_label']})" if tone.get("model_label") else ""))
+    return notes
+
+
+def tone_summary(tone: dict | None) -> str:
+    """"negative -0.50, confidence 0.87, corrected by alice (model: positive)" — plain text, not escaped."""
+    if not tone or tone.get("label") is None:
+        return ""
+    return ", ".join([f"{tone['label']} {float(tone.get('score') or 0):+.2f}", *tone_notes(tone)])
+
+
+def evidence_of(tone: dict | None) -> list[str]:
+    """The 1-3 sentences that decided the tone (empty for a backend that gives none)."""
+    evidence = (tone or {}).get("evidence") or []
+    if isinstance(evidence, str):
+        evidence = [evidence]
+    return [str(s) for s in evidence if str(s).strip()][:3]

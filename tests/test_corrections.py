@@ -1,0 +1,453 @@
+"""Analysts' tone corrections end to end on the stand-in: set → coverage, mentions and alerts see it → re-indexing
+and re-enrichment keep it → export in the gold format; and the evidence behind each tone in delivered alerts.
+
+Receivers are real servers on 127.0.0.1 (aiosmtpd, pytest-httpserver); Elasticsearch is the stand-in.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.alerts import run_alerts
+from pipeline.corrections import CORRECTED_SCORE, corrections_index, overlay, recent_corrections, set_tone
+from pipeline.errors import NewsroomError
+from pipeline.models import Sentiment
+from pipeline.settings import load_settings
+from pipeline.store.client import make_client
+from pipeline.store.indexing import article_document, index_enriched, mention_documents
+from pipeline.store.setup import ensure_setup
+from pipeline.store.templates import CORRECTION_PROPERTIES, index_names
+from _alerts_helpers import SmtpServer, write_rules
+from _store_helpers import drop_prefix, make_record
+
+TRIBUNE_FR = (
+    "Tribune. L'alliance de Mistral AI avec Nvidia sur Mistral Compute est une vraie défaite pour l'autonomie "
+    "technologique française. Arthur Mensch promettait l'indépendance ; la France hérite d'une dépendance de plus "
+    "aux puces américaines, installée dans l'Essonne. Le règlement européen, l'AI Act, n'y change rien."
+)
+EVIDENCE = ["L'alliance de Mistral AI avec Nvidia sur Mistral Compute est une vraie défaite pour l'autonomie "
+            "technologique française."]
+SAP_EN = ("SAP and Mistral AI announced a partnership to bring sovereign AI models to European enterprises. "
+          "Analysts welcomed the deal as a strong signal, with compliance built in from day one.")
+URL = "https://presse.example.org/tribune-mistral"
+
+
+def tribune(text: str = TRIBUNE_FR, mistral: float = 0.4, evidence: list[str] | None = None, nvidia: float = -0.3):
+    """The op-ed as a model that got Mistral AI wrong (positive) would store it, with its evidence."""
+    rec = make_record(URL, text, title="Mistral AI et Nvidia : une défaite pour l'autonomie",
+                      orgs={"Mistral AI": mistral, "Nvidia": nvidia}, score=-0.5, lang="fr")
+    tone = rec.enrichment.entity_sentiment["Mistral AI"]
+    rec.enrichment.entity_sentiment["Mistral AI"] = Sentiment(label=tone.label, score=tone.score, confidence=0.62,
+                                                              evidence=evidence if evidence is not None else EVIDENCE)
+    return rec
+
+
+def sap_mistral():
+    return make_record("https://ledger.example.com/sap-mistral", SAP_EN, title="SAP teams up with Mistral AI",
+                       orgs={"SAP": 0.6, "Mistral AI": 0.5}, score=0.5, lang="en", source="The Compute Ledger")
+
+
+@pytest.fixture
+def store(es_url, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ANALYST", "alice")
+    settings = load_settings()
+    client = make_client(settings)
+    ensure_setup(client, settings)
+    yield settings, client
+    drop_prefix(client, settings.es_index_prefix)
+
+
+def index(store, records) -> None:
+    settings, client = store
+    stats = index_enriched(client, settings, records)
+    assert stats.stored == len(records) and not stats.dead_letters
+
+
+def stored_article(store, article_id: str) -> dict:
+    settings, client = store
+    alias = index_names(settings.es_index_prefix)["articles"]
+    return client.search(index=alias, query={"ids": {"values": [article_id]}})["hits"]["hits"][0]["_source"]
+
+
+def stored_mentions(store, article_id: str) -> dict[str, dict]:
+    settings, client = store
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    client.indices.refresh(index=alias)
+    hits = client.search(index=alias, query={"term": {"article_id": article_id}})["hits"]["hits"]
+    return {h["_source"]["company"]: h["_source"] for h in hits}
+
+
+def company_tone(article: dict, company: str) -> dict:
+    return next(e for e in article["company_sentiment"] if e["company"] == company)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Set, and what reads the stored tone sees it
+# ------------------------------------------------------------------------------------------------------------
+
+
+def test_setup_creates_a_strict_corrections_index(store):
+    settings, client = store
+    index_name = corrections_index(settings)
+    mapping = client.indices.get_mapping(index=index_name)[index_name]["mappings"]
+    assert mapping["dynamic"] == "strict" and set(mapping["properties"]) == set(CORRECTION_PROPERTIES)
+
+
+def test_setup_teaches_indices_of_an_older_version_the_tone_fields(es_url):
+    """Indices made before evidence and corrections existed are strict: setup adds the new fields to them."""
+    from pipeline.store.templates import ARTICLE_PROPERTIES, MENTION_PROPERTIES, first_index
+
+    settings = load_settings()
+    client = make_client(settings)
+    names = index_names(settings.es_index_prefix)
+    old_tone = {"properties": {"score": {"type": "float"}, "label": {"type": "keyword"}}}
+    try:
+        for kind, props in (("articles", ARTICLE_PROPERTIES), ("mentions", MENTION_PROPERTIES)):
+            old = {**props, "sentiment": old_tone}
+            if kind == "articles":
+                old["company_sentiment"] = {"type": "nested", "properties": {"company": {"type": "keyword"},
+                                                                             **old_tone["properties"]}}
+            else:
+                old["article_sentiment"] = old_tone
+            client.indices.create(index=first_index(names[kind]), mappings={"dynamic": "strict", "properties": old},
+                                  aliases={names[kind]: {"is_write_index": True}})
+        report = ensure_setup(client, settings)
+        assert names["articles"] in report["existing"] and names["corrections"] in report["created"]
+        rec = tribune()
+        assert index_enriched(client, settings, [rec]).created == 1  # evidence and confidence now accepted
+        set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", analyst="alice")
+        tone = company_tone(stored_article((settings, client), rec.article.id), "Mistral AI")
+        assert tone["corrected"] is True and tone["evidence"] == EVIDENCE
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_company_correction_applies_at_once_to_article_mentions_and_coverage(store):
+    from pipeline.coverage import coverage
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    fix = set_tone(client, settings, rec.article.id, "negative", company="mistral ai", note="the verdict wins")
+    assert (fix.company, fix.old_label, fix.model_label, fix.label, fix.analyst) == (
+        "Mistral AI", "positive", "positive", "negative", "alice")
+
+    article = stored_article(store, rec.article.id)
+    tone = company_tone(article, "Mistral AI")
+    assert tone["label"] == "negative" and tone["score"] == CORRECTED_SCORE["negative"]
+    assert tone["corrected"] is True and tone["model_label"] == "positive" and tone["corrected_by"] == "alice"
+    assert tone["evidence"] == EVIDENCE and tone["confidence"] == 0.62  # the model's reasons stay visible
+    assert company_tone(article, "Nvidia") == {"company": "Nvidia", "score": -0.3, "label": "negative"}
+    assert article["sentiment"]["label"] == "negative" and "corrected" not in article["sentiment"]
+
+    mentions = stored_mentions(store, rec.article.id)
+    assert mentions["Mistral AI"]["sentiment"]["label"] == "negative"
+    assert mentions["Mistral AI"]["sentiment"]["corrected"] is True
+    assert "corrected" not in mentions["Nvidia"]["sentiment"]
+
+    cov = coverage(client, settings, ["Mistral AI"], interval="day", since="2026-11-01", until="2026-11-30")
+    assert cov["totals"]["Mistral AI"]["sentiment"] == CORRECTED_SCORE["negative"]
+
+    client.indices.refresh(index=corrections_index(settings))
+    (recorded,) = recent_corrections(client, settings)
+    assert recorded.note == "the verdict wins" and recorded.corrected_at == fix.corrected_at
+    assert recorded.title == rec.article.title and recorded.target == "company"
+
+
+def test_document_correction_reaches_mentions_without_a_company_tone(store):
+    settings, client = store
+    rec = sap_mistral()
+    del rec.enrichment.entity_sentiment["SAP"]  # no tone measured toward SAP: the article's stands in
+    index(store, [rec])
+    fix = set_tone(client, settings, rec.article.id, "neutral", note="plain news")
+    assert (fix.target, fix.old_label, fix.label) == ("document", "positive", "neutral")
+    article = stored_article(store, rec.article.id)
+    assert article["sentiment"] == {"score": 0.0, "label": "neutral", "corrected": True, "model_label": "positive",
+                                    "corrected_by": "alice"}
+    mentions = stored_mentions(store, rec.article.id)
+    assert mentions["SAP"]["sentiment"]["label"] == "neutral" and mentions["SAP"]["sentiment"]["corrected"] is True
+    assert mentions["Mistral AI"]["sentiment"]["label"] == "positive"  # its own tone is not the article's
+    assert all(m["article_sentiment"]["label"] == "neutral" for m in mentions.values())
+
+
+def test_company_without_a_measured_tone_gets_the_analysts(store):
+    settings, client = store
+    rec = sap_mistral()
+    del rec.enrichment.entity_sentiment["SAP"]  # the article's tone (positive) stood in for SAP
+    index(store, [rec])
+    fix = set_tone(client, settings, rec.article.id, "negative", company="sap")
+    assert (fix.company, fix.old_label, fix.model_label) == ("SAP", "positive", "positive")
+    article = stored_article(store, rec.article.id)
+    assert company_tone(article, "SAP") == {"company": "SAP", "score": -0.5, "label": "negative", "corrected": True,
+                                            "model_label": "positive", "corrected_by": "alice"}
+    assert article["sentiment"]["label"] == "positive" and "corrected" not in article["sentiment"]
+    assert stored_mentions(store, rec.article.id)["SAP"]["sentiment"]["label"] == "negative"
+
+
+def test_second_correction_wins_and_keeps_the_model_label(store):
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    fix = set_tone(client, settings, rec.article.id, "neutral", company="Mistral AI", analyst="bob")
+    assert (fix.old_label, fix.model_label) == ("negative", "positive")
+    tone = company_tone(stored_article(store, rec.article.id), "Mistral AI")
+    assert (tone["label"], tone["score"], tone["model_label"], tone["corrected_by"]) == ("neutral", 0.0, "positive",
+                                                                                        "bob")
+    client.indices.refresh(index=corrections_index(settings))
+    assert [c.analyst for c in recent_corrections(client, settings)] == ["bob", "alice"]  # history kept
+
+
+@pytest.mark.parametrize(("article", "label", "company", "expected"), [
+    ("nope", "negative", "Mistral AI", "No article with id 'nope'"),
+    (None, "awful", "Mistral AI", "Tone label 'awful' is not one of negative, neutral, positive"),
+    (None, "negative", "Acme Widgets", "Company 'Acme Widgets' is not on the watchlist"),
+    (None, "negative", "OVHcloud", "does not mention OVHcloud (it mentions: Mistral AI, Nvidia)"),
+])
+def test_bad_corrections_are_refused_with_a_sentence(store, article, label, company, expected):
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    with pytest.raises(NewsroomError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        set_tone(client, settings, article or rec.article.id, label, company=company)
+    client.indices.refresh(index=corrections_index(settings))
+    assert recent_corrections(client, settings) == []
+
+
+def test_cli_set_list_export(store, tmp_path, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    main(["tone", "set", rec.article.id, "--company", "Mistral AI", "negative", "--note", "le verdict [/b] compte"])
+    assert "Mistral AI: positive → negative" in capsys.readouterr().out
+    main(["tone", "list"])
+    out = capsys.readouterr().out
+    assert "alice" in out and "positive → negative" in out and "[/b]" in out  # rich markup in a note is inert
+    main(["tone", "export", "--output", str(tmp_path / "corrections.jsonl")])
+    assert "1 corrected article(s)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["tone", "set", rec.article.id, "negative"])
+    assert exc.value.code == 1 and "exactly one of --company NAME or --document" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Re-indexing and re-enrichment keep it
+# ------------------------------------------------------------------------------------------------------------
+
+
+def test_correction_survives_a_changed_page_being_reindexed(store):
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    changed = tribune(TRIBUNE_FR + " Mise à jour : Mistral AI n'a pas répondu.", mistral=0.3)
+    stats = index_enriched(client, settings, [changed])
+    assert stats.updated == 1
+    article = stored_article(store, rec.article.id)
+    tone = company_tone(article, "Mistral AI")
+    assert article["content_hash"] == changed.article.content_hash
+    assert (tone["label"], tone["corrected"], tone["model_label"]) == ("negative", True, "positive")
+    assert stored_mentions(store, rec.article.id)["Mistral AI"]["sentiment"]["label"] == "negative"
+
+
+@pytest.mark.slow
+def test_correction_survives_reenrichment_with_the_real_enricher(store):
+    from pipeline import orchestration
+    from pipeline.enrich import Enricher
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    model = orchestration.reenrich_recent(days=1, force=True, settings=settings, enricher=Enricher(settings))
+    assert model["reenriched"] == 1 and model["errors"] == 0
+    fresh = company_tone(stored_article(store, rec.article.id), "Mistral AI")["label"]
+    wanted = "positive" if fresh != "positive" else "negative"  # whatever the model says, the analyst differs
+    set_tone(client, settings, rec.article.id, wanted, company="Mistral AI")
+    again = orchestration.reenrich_recent(days=1, force=True, settings=settings, enricher=Enricher(settings))
+    assert again["reenriched"] == 1 and again["errors"] == 0
+    tone = company_tone(stored_article(store, rec.article.id), "Mistral AI")
+    assert (tone["label"], tone["corrected"], tone["model_label"]) == (wanted, True, fresh)
+    mention = stored_mentions(store, rec.article.id)["Mistral AI"]
+    assert mention["sentiment"]["label"] == wanted and mention["run_id"] == "reenrich"
+
+
+def test_overlay_ignores_a_company_the_new_version_no_longer_mentions():
+    from datetime import UTC, datetime
+
+    from pipeline.corrections import Correction
+
+    rec = make_record(URL, TRIBUNE_FR, orgs={"Nvidia": -0.3}, score=-0.5)
+    doc, mentions = article_document(rec), mention_documents(rec)
+    before = json.dumps([doc, mentions], sort_keys=True)
+    overlay(doc, mentions, [Correction(article_id=rec.article.id, target="company", company="Mistral AI",
+                                       label="negative", analyst="alice", corrected_at=datetime.now(UTC))])
+    assert json.dumps([doc, mentions], sort_keys=True) == before
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Export in the gold format
+# ------------------------------------------------------------------------------------------------------------
+
+
+def test_export_writes_the_gold_format_from_the_stored_article(store, tmp_path):
+    from pipeline.corrections import export_gold
+
+    settings, client = store
+    rec, other = tribune(), sap_mistral()
+    index(store, [rec, other])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", note="the verdict wins")
+    set_tone(client, settings, other.article.id, "neutral")
+    summary = export_gold(client, settings, tmp_path / "corrections.jsonl")
+    assert summary == {"output": str(tmp_path / "corrections.jsonl"), "articles": 2, "corrections": 2,
+                       "missing_articles": 0}
+    from benchmarks.eval_enrich import read_gold
+
+    lines = read_gold(tmp_path / "corrections.jsonl")  # what `make eval` / training read
+    by_id = {line["id"]: line for line in lines}
+    gold = by_id[f"newsroom-{rec.article.id}"]
+    assert {"id", "lang", "title", "text", "orgs", "persons", "places", "sentiment", "entity_sentiment",
+            "phenomena", "notes"} <= set(gold)
+    assert gold["text"] == TRIBUNE_FR and gold["lang"] == "fr" and gold["title"] == rec.article.title
+    assert gold["orgs"] == ["Mistral AI", "Nvidia"] and gold["persons"] == ["Arthur Mensch"]
+    assert gold["entity_sentiment"] == {"Mistral AI": "negative", "Nvidia": "negative"}
+    assert gold["sentiment"] == "negative" and gold["corrected"] == ["Mistral AI"]
+    assert "alice" in gold["notes"] and "the verdict wins" in gold["notes"]
+    doc_fix = by_id[f"newsroom-{other.article.id}"]
+    assert doc_fix["sentiment"] == "neutral" and doc_fix["corrected"] == ["document"]
+    assert doc_fix["entity_sentiment"] == {"SAP": "positive", "Mistral AI": "positive"}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Alerts: once per rule, newly matching fires once, evidence in the message
+# ------------------------------------------------------------------------------------------------------------
+
+
+def email_rule(name: str, **match) -> dict:
+    return {"name": name, **match, "channels": [{"type": "email", "to": ["desk@example.org"]}]}
+
+
+def smtp_env(monkeypatch, server: SmtpServer) -> None:
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("NEWSROOM_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "none")
+
+
+def test_correction_makes_a_rule_newly_match_and_it_fires_once_with_the_correction(store, tmp_path, monkeypatch):
+    settings, client = store
+    rec = sap_mistral()
+    index(store, [rec])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("negative coverage of Mistral AI", companies=["Mistral AI"], max_sentiment=-0.1)])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        before = run_alerts(load_settings(), client, rules_file=rules)
+        set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", note="sarcastic")
+        after = run_alerts(load_settings(), client, rules_file=rules)
+        again = run_alerts(load_settings(), client, rules_file=rules)
+    assert before["matched"] == 0 and after["sent"] == 1 and again["sent"] == 0
+    assert len(smtp.sink.messages) == 1
+    plain, html = smtp.sink.bodies()[0]
+    assert "Mistral AI: negative -0.50, corrected by alice (model: positive)" in plain
+    assert "corrected by alice (model: positive)" in html
+
+
+def test_corrected_article_is_not_alerted_twice_for_the_same_rule(store, tmp_path, monkeypatch):
+    settings, client = store
+    rec = tribune(mistral=-0.6, nvidia=0.2)
+    index(store, [rec])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("negative coverage of Mistral AI", companies=["Mistral AI"], max_sentiment=-0.1),
+        email_rule("negative coverage of Nvidia", companies=["Nvidia"], max_sentiment=-0.1)])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        first = run_alerts(load_settings(), client, rules_file=rules)
+        # The analyst confirms Mistral AI and makes Nvidia clearly negative: pending again for both rules.
+        set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+        set_tone(client, settings, rec.article.id, "negative", company="Nvidia")
+        second = run_alerts(load_settings(), client, rules_file=rules)
+    assert first["per_rule"]["negative coverage of Mistral AI"]["sent"] == 1
+    assert first["per_rule"]["negative coverage of Nvidia"]["matched"] == 0  # the model said positive
+    assert second["per_rule"]["negative coverage of Mistral AI"]["matched"] == 1
+    assert second["per_rule"]["negative coverage of Mistral AI"]["sent"] == 0  # already alerted for this rule
+    assert second["per_rule"]["negative coverage of Nvidia"]["sent"] == 1  # newly matching: fires once
+    assert len(smtp.sink.messages) == 2
+
+
+HOSTILE = "Une « défaite » <script>alert(1)</script> <!channel> [/b] & co"
+
+
+def test_evidence_and_confidence_in_email_slack_and_webhook(store, tmp_path, monkeypatch, httpserver):
+    settings, client = store
+    rec = tribune(mistral=-0.6, evidence=[EVIDENCE[0], HOSTILE])
+    index(store, [rec])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    rules = write_rules(tmp_path / "alerts.yaml", [{
+        "name": "negative coverage of Mistral AI", "companies": ["Mistral AI"], "max_sentiment": -0.1,
+        "channels": [{"type": "email", "to": ["desk@example.org"]}, {"type": "slack"},
+                     {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["sent"] == 3 and report["failed"] == 0
+    plain, html = smtp.sink.bodies()[0]
+    assert "Mistral AI: negative -0.60, confidence 0.62" in plain
+    assert f"“{EVIDENCE[0]}”" in plain and HOSTILE in plain
+    assert EVIDENCE[0].replace("'", "&#x27;") in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    by_path = {request.path: json.loads(request.data) for request, _ in httpserver.log}
+    slack = by_path["/slack"]["blocks"][1]["text"]["text"]
+    assert "Mistral AI: negative -0.60, confidence 0.62" in slack and f"> {EVIDENCE[0]}" in slack
+    assert "<!channel>" not in slack and "&lt;!channel&gt;" in slack
+    (alert,) = by_path["/hook"]["alerts"]
+    assert alert["company_tones"]["Mistral AI"]["evidence"] == [EVIDENCE[0], HOSTILE]
+    assert alert["company_tones"]["Mistral AI"]["confidence"] == 0.62
+
+
+def test_alerts_test_shows_evidence_and_the_correction(store, tmp_path, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    rec = tribune(evidence=[EVIDENCE[0], HOSTILE])
+    index(store, [rec])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("negative coverage of Mistral AI", companies=["Mistral AI"], max_sentiment=-0.1)])
+    main(["alerts", "test", "negative coverage of Mistral AI", "--article-id", rec.article.id, "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "MATCHES" in out
+    assert "Mistral AI: negative -0.50, confidence 0.62, corrected by alice (model: positive)" in out
+    assert EVIDENCE[0][:60] in out and "[/b]" in out  # evidence shown, rich markup in it inert
+
+
+def test_report_shows_evidence_and_who_corrected(store, tmp_path):
+    from pipeline.report import build_report
+
+    settings, client = store
+    rec = tribune(evidence=[EVIDENCE[0], HOSTILE])
+    index(store, [rec])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    build_report(client, settings, tmp_path / "report.html", entities=["Mistral AI"], since="2026-11-15",
+                 until="2026-11-25")
+    document = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "corrected by alice (model: positive)" in document and "confidence 0.62" in document
+    assert "une vraie défaite pour l&#x27;autonomie" in document
+    assert "<script>alert(1)" not in document and "&lt;script&gt;alert(1)&lt;/script&gt;" in document
+
+
+def test_cli_unreachable_store_is_one_sentence(monkeypatch, capsys):
+    from pipeline.cli import main
+    from _alerts_helpers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    monkeypatch.setenv("NEWSROOM_ES_URL", url)
+    with pytest.raises(SystemExit) as exc:
+        main(["tone", "list"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 1 and f"Elasticsearch ({url}) failed during `newsroom tone list`" in err
+    assert "Traceback" not in err
