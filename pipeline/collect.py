@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import queue
 import threading
 import time
@@ -18,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
 
@@ -51,13 +53,22 @@ class CollectStats:
     feed_summary_fallbacks: int = 0
     fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
     skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason
+    skipped_urls: dict = field(default_factory=dict)  # reason → the first few URLs (item, or feed for feed-level skips)
     feed_errors: list[dict] = field(default_factory=list)  # {feed, url, error}
     # feeds: reading all feeds; fetch: wall time until the last download ended; extract: time in extraction + archiving
     seconds: dict = field(default_factory=lambda: {"feeds": 0.0, "fetch": 0.0, "extract": 0.0, "total": 0.0})
 
+    def skip(self, reason: str, url: str, n: int = 1) -> None:
+        """Count `n` items skipped for `reason`, keeping the first few URLs as examples for the summary."""
+        self.skipped[reason] += n
+        examples = self.skipped_urls.setdefault(reason, [])
+        if len(examples) < 3 and url not in examples:
+            examples.append(url)
+
     def as_dict(self) -> dict:
         out = asdict(self)
         out["skipped"] = dict(self.skipped)
+        out["skipped_urls"] = {k: list(v) for k, v in self.skipped_urls.items()}
         out["fallback_reasons"] = dict(self.fallback_reasons)
         out["seconds"] = {k: round(v, 3) for k, v in self.seconds.items()}
         return out
@@ -120,6 +131,12 @@ class Collector:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self.archive.close()
 
+    def pending_states(self) -> list[dict]:
+        """The feed states `commit()` would save, as JSON-safe dicts: for a later commit by another process
+        (the Airflow run commits them in its enrich-and-index task, once the articles are indexed)."""
+        return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(s).items()}
+                for s in self._pending_states.values()]
+
     def commit(self) -> None:
         """Persist feed validators/hashes (and seen ids): call once the yielded articles are safely stored."""
         self.state.save_feed_states(self._pending_states.values())
@@ -139,7 +156,7 @@ class Collector:
                 url, kind="feed", headers=feed.headers, etag=state.etag, last_modified=state.last_modified
             )
         except FetchFailed as exc:
-            return self._feed_failed(feed, str(exc), now)
+            return self._feed_failed(feed, str(exc), now, retryable=exc.retryable)
         if result.not_modified:
             self.stats.feeds_not_modified += 1
             self._pending_states[url] = FeedState(
@@ -174,13 +191,14 @@ class Collector:
             self.stats.feeds_malformed += 1
             log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))
         self.stats.feeds_ok += 1
-        self.stats.skipped.update(parsed.skipped)
+        for reason, n in parsed.skipped.items():
+            self.stats.skip(reason, url, n)
         self._pending_states[url] = new_state
         return parsed.items
 
-    def _feed_failed(self, feed: Feed, error: str, now: datetime) -> list[FeedItem]:
+    def _feed_failed(self, feed: Feed, error: str, now: datetime, retryable: bool = True) -> list[FeedItem]:
         self.stats.feeds_failed += 1
-        self.stats.feed_errors.append({"feed": feed.name, "url": str(feed.url), "error": error})
+        self.stats.feed_errors.append({"feed": feed.name, "url": str(feed.url), "error": error, "retryable": retryable})
         failures = self.state.record_failure(str(feed.url), error, now)
         log.warning("feed %s failed (%d consecutive failure(s)): %s", feed.name, failures, error)
         return []
@@ -194,7 +212,7 @@ class Collector:
             for item in items:
                 self.stats.items += 1
                 if self.since and item.published and item.published < self.since:
-                    self.stats.skipped["before-since"] += 1
+                    self.stats.skip("before-since", item.url)
                     continue
                 if item.article_id in seen:
                     self.stats.duplicates += 1
@@ -259,7 +277,7 @@ class Collector:
             reason = "extraction-error"
         article = article_from_summary(item)
         if article is None:
-            self.stats.skipped[f"no-text ({reason})"] += 1
+            self.stats.skip(f"no-text ({reason})", item.url)
             return None
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
@@ -284,6 +302,49 @@ class Collector:
             )
         finally:
             self._extract_seconds += time.perf_counter() - start
+
+
+def commit_states(settings: Settings, states: list[dict]) -> None:
+    """Save feed states handed over by `Collector.pending_states()` (once their articles are stored)."""
+    rows = [FeedState(**{**s, **{k: datetime.fromisoformat(s[k]) if s.get(k) else None
+                                 for k in ("last_success", "last_attempt")}}) for s in states]
+    StateStore(settings.data_dir).save_feed_states(rows)
+
+
+def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
+                    on_article: Callable[[CollectStats], None] | None = None) -> CollectStats:
+    """Write the collector's articles to `output` as JSON Lines, durably, then commit the feed state.
+
+    The protocol `newsroom fetch` and the Airflow collect tasks share, the same invariant as ingest's: articles go
+    to `<output>.part`, which is flushed to disk and renamed over `output` only when complete (`os.replace` is
+    atomic); only then does the feed state move on (`commit=False` leaves that to the caller). On any error or
+    interruption the `.part` file is removed and nothing is committed, so the next run redoes the work.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8") as fh:
+            for article in iter_articles(collector):
+                fh.write(article.model_dump_json() + "\n")
+                if on_article is not None:
+                    on_article(collector.stats)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, output)
+    if commit:
+        collector.commit()
+    return collector.stats
+
+
+def read_articles(path: Path) -> Iterator[Article]:
+    """The articles of a file written by `collect_to_file`, streaming."""
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Article.model_validate_json(line)
 
 
 def interleave_by_host(items: list[FeedItem]) -> list[FeedItem]:

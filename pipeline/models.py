@@ -104,3 +104,4 @@ class EnrichedArticle(BaseModel):
     article: Article
     enrichment: Enrichment
     cluster_id: str | None = None  # near-duplicate cluster (first article id seen in the cluster)
+    minhash: str | None = None  # the text's MinHash signature (pipeline.dedup.signature), computed once when clustering

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     alerts_timeout: float = 15.0  # seconds per SMTP/HTTP delivery attempt
     alerts_max_items_per_message: int = 50  # grouped/digest messages list at most this many (the rest next time)
 
+    # Scheduled runs (Airflow): the DAG run fails when more than this share of the feeds failed (always when all did)
+    max_failed_feeds_ratio: float = 0.5
+
     # Coverage
     timezone: str = "Europe/Paris"
     schedule: str = "@daily"
