@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         e2e_settings = load_settings(es_index_prefix="bench-e2e", data_dir=work / "data-e2e")
         rss_before = _rss_mib()
         t = time.perf_counter()
-        summary = ingest(e2e_settings, feeds=feeds, progress=not args.json, enricher=enricher, write_run_record=True)
+        summary = ingest(e2e_settings, feeds=feeds, enricher=enricher, write_run_record=True)
         t_e2e = time.perf_counter() - t
         n = summary.counts["indexed"]
         log(f"end to end:   {n} articles in {t_e2e:.2f} s")
