@@ -86,8 +86,12 @@ class Collector:
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         matcher=None,
+        defer_failures: bool = False,
     ):
         self.settings = settings
+        # Single writer: with defer_failures the collector never writes the feed state, even failure counters;
+        # they join pending_states() for whoever commits (the Airflow run's one enrich-and-index task).
+        self.defer_failures = defer_failures
         self.feeds = [f for f in feeds if f.enabled]
         self.is_known = is_known
         self.since = since
@@ -199,7 +203,14 @@ class Collector:
     def _feed_failed(self, feed: Feed, error: str, now: datetime, retryable: bool = True) -> list[FeedItem]:
         self.stats.feeds_failed += 1
         self.stats.feed_errors.append({"feed": feed.name, "url": str(feed.url), "error": error, "retryable": retryable})
-        failures = self.state.record_failure(str(feed.url), error, now)
+        url = str(feed.url)
+        if self.defer_failures:
+            old = self.state.feed_state(url)
+            failures = old.consecutive_failures + 1
+            self._pending_states[url] = FeedState(url, old.etag, old.last_modified, old.body_hash, old.last_success,
+                                                  now, failures, error)
+        else:
+            failures = self.state.record_failure(url, error, now)
         log.warning("feed %s failed (%d consecutive failure(s)): %s", feed.name, failures, error)
         return []
 

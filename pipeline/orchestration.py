@@ -199,9 +199,11 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat(), feeds=[feed_name])
     client = connect(settings, summary.notes)
     collector = Collector(settings, [feeds[feed_name]], is_known=known_checker(client, settings),
-                         since=datetime.fromisoformat(since) if since else None)
+                         since=datetime.fromisoformat(since) if since else None, defer_failures=True)
     path = _staged_file(settings, run_id, feed_name)
     collect_to_file(collector, path, commit=False)
+    # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
+    # single writer of the feed state (docs/production.md, "Scaling past one machine").
     path.with_suffix(".state.json").write_text(json.dumps(collector.pending_states()), encoding="utf-8")
     summarize(summary, collector.stats.as_dict(), IndexStats(), {}, StageClock(), settings, 1)
     out = _compact(summary.as_dict())
@@ -250,13 +252,10 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     clock = StageClock()
     stats = enrich_and_index(articles(), settings, client, enricher=enricher,
                              dedup=near_duplicates(client, settings, es_ok), run_id=run_id, clock=clock, counts=counts)
-    for part in parts:
-        state = Path(part["staged"]).with_suffix(".state.json")
-        if state.exists():
-            commit_states(settings, json.loads(state.read_text(encoding="utf-8")))
-    for part in parts:
-        Path(part["staged"]).unlink(missing_ok=True)
-        Path(part["staged"]).with_suffix(".state.json").unlink(missing_ok=True)
+    # Every feed task's state, failed feeds' included (their failure counters): this task is the only writer.
+    states = sorted(staging_dir(settings, run_id).glob("*.state.json")) if staging_dir(settings, run_id).is_dir() else []
+    for state in states:
+        commit_states(settings, json.loads(state.read_text(encoding="utf-8")))
     shutil.rmtree(staging_dir(settings, run_id), ignore_errors=True)
     summary.counts = {**counts, "indexed": stats.created, "updated": stats.updated, "unchanged": stats.unchanged,
                       "mentions": stats.mentions, "dead_letters": stats.dead_letters, "spooled": stats.spooled}

@@ -381,3 +381,32 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
         assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fixture_site, es_url, tmp_path,
+                                                                              monkeypatch):
+    """Single writer of the fetch state: per-feed tasks (possibly on other machines) never write it."""
+    from pipeline.state import StateStore
+
+    feeds_file = fixture_site.feeds_file(tmp_path / "config")
+    gone = fixture_site.url("feeds/gone.xml")
+    with feeds_file.open("a", encoding="utf-8") as fh:
+        fh.write(f'  - name: Gone Gazette\n    url: "{gone}"\n    lang: fr\n')
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds_file))
+    settings = load_settings()
+    client = make_client(settings)
+    try:
+        with pytest.raises(orchestration.FeedFailed, match="Gone Gazette"):
+            orchestration.collect_feed("Gone Gazette", "run-1", settings=settings)
+        ledger = orchestration.collect_feed("The Compute Ledger", "run-1", settings=settings)
+        store = StateStore(settings.data_dir)
+        assert store.all_feed_states() == []  # not even the failure counter yet
+        assert ledger["counts"]["articles"] >= 1 and Path(ledger["staged"]).exists()
+        out = orchestration.enrich_and_index_run([ledger], "run-1", settings=settings)
+        assert out["counts"]["indexed"] == ledger["counts"]["articles"]
+        states = {s.url: s for s in store.all_feed_states()}
+        assert states[gone].consecutive_failures == 1 and states[gone].last_error
+        assert states[fixture_site.url("feeds/en-tech.xml")].body_hash  # validators saved after indexing
+        assert not orchestration.staging_dir(settings, "run-1").exists()  # staged files gone once committed
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
