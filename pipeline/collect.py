@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import pickle
 import queue
 import threading
 import time
@@ -438,3 +439,126 @@ def iter_articles(collector: Collector, queue_size: int = 64) -> Iterator[Articl
             except queue.Empty:
                 break
         thread.join(timeout=30)
+
+
+# --------------------------------------------------------------------------------------------- collector process
+
+
+def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | None, check_known: bool,
+                      channel, stop, parent_pid: int) -> None:
+    """Body of the collector process: fetch, extract and archive; hand articles back through `channel`.
+
+    Stops when asked (`stop`), and by itself when its parent is gone (a kill -9 of the ingest process), so it
+    never outlives the run. The feed state is not written here: it goes back with the final stats.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    is_known = None
+    if check_known:
+        from pipeline.ingest import known_checker
+        from pipeline.store.client import make_client
+
+        try:
+            is_known = known_checker(make_client(settings, start_embedded=False), settings)
+        except Exception as exc:  # noqa: BLE001 - no store: fetch everything, as the in-thread collector does
+            log.warning("collector process: store unreachable (%s): fetching all", exc)
+
+    def put(message) -> bool:
+        while not stop.is_set():
+            if os.getppid() != parent_pid:
+                break
+            try:
+                channel.put(message, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        channel.cancel_join_thread()  # nobody reads any more: exit without flushing
+        return False
+
+    collector = Collector(settings, feeds, is_known=is_known, since=since, defer_failures=True)
+    try:
+        for article in iter_articles(collector):
+            if not put(("article", article.model_dump_json(), collector.stats.selected)):
+                return
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        try:  # the exception itself when it survives pickling (NewsroomError subclasses keep their exit code)
+            sendable = pickle.loads(pickle.dumps(exc)) and exc
+        except Exception:  # noqa: BLE001
+            sendable = None
+        put(("error", f"{type(exc).__name__}: {exc}", sendable))
+        return
+    put(("done", collector.stats.as_dict(), collector.pending_states()))
+
+
+class CollectorProcess:
+    """A Collector in its own process, so fetching and extraction (CPU: trafilatura, WARC gzip) run on another
+    core than enrichment. Same contract as Collector for `ingest`: iterate `articles()`, then `commit()` once the
+    articles are stored; `stats` holds the collector's counters when the iteration is over.
+
+    Articles stream back through a bounded queue (memory stays flat); input order is kept; an error in the
+    process is re-raised here; stopping early or Ctrl-C stops the process (and it stops by itself if this
+    process is killed).
+    """
+
+    def __init__(self, settings: Settings, feeds: list[Feed], *, since: datetime | None = None,
+                 check_known: bool = True, queue_size: int = 64):
+        self.settings = settings
+        self.feeds = [f for f in feeds if f.enabled]
+        self.since = since
+        self.check_known = check_known
+        self.queue_size = queue_size
+        self.stats = CollectStats()
+        self._states: list[dict] = []
+        self._selected = 0
+
+    @property
+    def selected(self) -> int:
+        return self.stats.selected or self._selected
+
+    def articles(self) -> Iterator[Article]:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process holding models, threads and sockets
+        channel = ctx.Queue(maxsize=max(1, self.queue_size))
+        stop = ctx.Event()
+        proc = ctx.Process(target=_collector_worker, name="newsroom-collector", daemon=True,
+                           args=(self.settings, self.feeds, self.since, self.check_known, channel, stop, os.getpid()))
+        proc.start()
+        try:
+            while True:
+                try:
+                    kind, *payload = channel.get(timeout=1.0)
+                except queue.Empty:
+                    if not proc.is_alive():
+                        raise RuntimeError(f"the collector process died (exit code {proc.exitcode})") from None
+                    continue
+                if kind == "article":
+                    self._selected = payload[1]
+                    yield Article.model_validate_json(payload[0])
+                elif kind == "done":
+                    stats, self._states = payload
+                    self._load_stats(stats)
+                    return
+                else:
+                    message, exc = payload
+                    raise exc if exc is not None else RuntimeError(f"collector process: {message}")
+        finally:
+            stop.set()
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=5)
+            channel.close()
+            channel.join_thread()
+
+    def _load_stats(self, data: dict) -> None:
+        for key, value in data.items():
+            if key in ("skipped", "fallback_reasons"):
+                value = Counter(value)
+            setattr(self.stats, key, value)
+
+    def commit(self) -> None:
+        """Save the feed states the process handed back (validators, failure counters): articles are stored."""
+        commit_states(self.settings, self._states)
+        self._states = []

@@ -1,9 +1,10 @@
 """`newsroom ingest`: feeds → pages → articles → enrichment → near-duplicate clusters → Elasticsearch, streaming.
 
 The run is a chain of stage functions over iterators: collect → enrich → cluster → index. Timing, progress and the
-run summary are wrappers around that chain, not part of it. One process, bounded memory: the collector fetches in a
-background thread (bounded queue), enrichment consumes articles one by one (the enricher batches internally, order
-preserved), and the indexer writes batches of `es_bulk_chunk`. Feed state is committed only after every article of
+run summary are wrappers around that chain, not part of it. Two processes, bounded memory: the collector fetches,
+extracts and archives in a second process (pipeline.collect.CollectorProcess; NEWSROOM_COLLECT_PROCESS=false keeps it
+in a thread) and streams articles back through a bounded queue; enrichment consumes them one by one in this process
+(the enricher batches internally, order preserved), and the indexer writes batches of `es_bulk_chunk`. Feed state is committed only after every article of
 the run is indexed or spooled to disk, so a kill -9 at any point makes the next run redo the unfinished work, and
 deterministic ids make it exactly-once.
 """
@@ -181,7 +182,7 @@ def ingest(
     `progress` is called once per article (done, expected total, source). `enricher` lets a long-lived process
     (tests, benchmark, Airflow worker) reuse loaded models.
     """
-    from pipeline.collect import Collector, iter_articles
+    from pipeline.collect import Collector, CollectorProcess, iter_articles
     from pipeline.feeds import load_feeds
 
     run_id = run_id or new_run_id()
@@ -196,17 +197,22 @@ def ingest(
 
         enricher = get_enricher(settings)
     dedup = near_duplicates(client, settings, es_ok)
-    collector = Collector(settings, feeds, is_known=known_checker(client, settings), since=since)
+    if settings.collect_process:  # fetch + extract on another core than enrichment
+        collector = CollectorProcess(settings, feeds, since=since, check_known=client is not None)
+        articles, total = collector.articles(), lambda: collector.selected or None
+    else:
+        collector = Collector(settings, feeds, is_known=known_checker(client, settings), since=since)
+        articles, total = iter_articles(collector), lambda: collector.stats.selected or None
     clock = StageClock()
     counts = {"enriched": 0, "clustered_with_earlier": 0}
     stats = IndexStats()
     companies: Counter = Counter()
     error: BaseException | None = None
     try:
-        articles = clock.timed("wait_fetch", iter_articles(collector))
-        stats = enrich_and_index(articles, settings, client, enricher=enricher, dedup=dedup, run_id=run_id,
-                                 clock=clock, counts=counts, on_progress=progress if callable(progress) else None,
-                                 total=lambda: collector.stats.selected or None, companies=companies)
+        stats = enrich_and_index(clock.timed("wait_fetch", articles), settings, client, enricher=enricher,
+                                 dedup=dedup, run_id=run_id, clock=clock, counts=counts,
+                                 on_progress=progress if callable(progress) else None, total=total,
+                                 companies=companies)
         # Everything yielded is now indexed or spooled: only now may the feeds' state move forward.
         collector.commit()
     except BaseException as exc:  # noqa: BLE001 - recorded in the run record, then re-raised

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     respect_robots: bool = True
     max_items_per_feed: int = 200
     min_article_words: int = 80
+    collect_process: bool = True  # `newsroom ingest`: fetch + extract in a second process, enrichment in the main one
 
     # Enrichment
     enrich_batch_size: int = 16
