@@ -112,7 +112,8 @@ def enrich_stage(articles: Iterable[Article], enricher) -> Iterator[tuple[Articl
     def inputs() -> Iterator:
         for article in articles:
             pending.append(article)
-            yield EnrichInput(id=article.id, text=article.text, title=article.title, lang=article.lang)
+            yield EnrichInput(id=article.id, text=article.text, title=article.title, lang=article.lang,
+                              detected=article.lang_detected)
 
     for enrichment in enricher.enrich_many(inputs()):
         article = pending.popleft()
