@@ -47,7 +47,7 @@ bench-enrich: $(STAMP) ## enrichment throughput vs NER-only spaCy, peak memory
 bench-topics: $(STAMP) ## topic matcher throughput
 	$(BIN)/python -m benchmarks.bench_topics --corpus $(SHARED)/corpus
 
-bench-ingest: $(STAMP) ## end-to-end ingestion rate vs per-stage rates (local fixture site + stand-in)
+bench-ingest: $(STAMP) ## 2,500 generated articles: cores used, ratio to stage sum and to the floor, peak memory
 	$(BIN)/python -m benchmarks.bench_ingest
 
 bench-dags: $(STAMP) ## parse time of each DAG file (target < 2 s)

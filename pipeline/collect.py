@@ -488,7 +488,18 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
             sendable = None
         put(("error", f"{type(exc).__name__}: {exc}", sendable))
         return
-    put(("done", collector.stats.as_dict(), collector.pending_states()))
+    put(("done", collector.stats.as_dict(), collector.pending_states(), peak_rss_mib()))
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM: not inherited from the parent across fork/exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 class CollectorProcess:
@@ -511,6 +522,7 @@ class CollectorProcess:
         self.stats = CollectStats()
         self._states: list[dict] = []
         self._selected = 0
+        self.peak_rss_mib = 0.0  # the collector process's, once it is done
 
     @property
     def selected(self) -> int:
@@ -537,7 +549,7 @@ class CollectorProcess:
                     self._selected = payload[1]
                     yield Article.model_validate_json(payload[0])
                 elif kind == "done":
-                    stats, self._states = payload
+                    stats, self._states, self.peak_rss_mib = payload
                     self._load_stats(stats)
                     return
                 else:

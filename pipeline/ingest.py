@@ -223,6 +223,7 @@ def ingest(
     summarize(summary, collector.stats.as_dict(), stats, counts, clock, settings, len(collector.feeds))
     summary.duration_s = round(time.perf_counter() - t0, 3)
     summary.companies = dict(companies.most_common())
+    summary.collector_peak_rss_mib = round(getattr(collector, "peak_rss_mib", 0.0), 1)
     if write_run_record and client is not None:
         try:
             store_run_record(client, settings, summary.as_dict())

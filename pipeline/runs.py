@@ -46,7 +46,8 @@ class RunSummary:
     spool_files: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # items that gave no article, by reason
     skipped_examples: dict[str, list[str]] = field(default_factory=dict)  # reason → the first few item URLs
-    companies: dict[str, int] = field(default_factory=dict)  # watched company → articles of this run naming it
+    companies: dict[str, int] = field(default_factory=dict)
+    collector_peak_rss_mib: float = 0.0  # peak memory of the collector process (0 when collecting in a thread)  # watched company → articles of this run naming it
 
     def as_dict(self) -> dict:
         return asdict(self)
