@@ -291,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.shutdown()
         os.environ.pop("NEWSROOM_ES_URL", None)
+        from pipeline.store.client import embedded_store
+
+        embedded_store(load_settings()).down()  # the stand-in this benchmark started
 
 
 if __name__ == "__main__":

@@ -379,6 +379,13 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
         assert _company_mentions(client, settings, "SAP") == 0
         assert _company_mentions(client, settings, "Mistral AI") >= 3  # the other companies' mentions are rebuilt
         assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
+        # The window ends at the run's data_interval_end, not at the wall clock: a backfill of a week ago sees
+        # none of today's articles, a run ending tomorrow sees them all
+        week_ago = datetime.now(UTC) - timedelta(days=7)
+        assert orchestration.reenrich_recent(days=1, force=True, settings=settings, until=week_ago)["reenriched"] == 0
+        tomorrow = datetime.now(UTC) + timedelta(days=1)
+        assert orchestration.reenrich_recent(days=2, force=True, settings=settings,
+                                             until=tomorrow)["reenriched"] == ARTICLES
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
