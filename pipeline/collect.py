@@ -444,8 +444,28 @@ def iter_articles(collector: Collector, queue_size: int = 64) -> Iterator[Articl
 # --------------------------------------------------------------------------------------------- collector process
 
 
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _enrich_every_second(chunk: list[Article], enricher) -> dict:
+    """Enrichments of the chunk's odd-positioned articles (one batch); the main process enriches the others."""
+    from pipeline.enrich import EnrichInput
+
+    picked = chunk[1::2]
+    inputs = [EnrichInput(id=a.id, text=a.text, title=a.title, lang=a.lang, detected=a.lang_detected) for a in picked]
+    return {e.id: e for e in enricher.enrich_many(inputs, batch_size=len(inputs) or 1)}
+
+
 def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | None, check_known: bool,
-                      channel, stop, parent_pid: int) -> None:
+                      channel, stop, parent_pid: int, share_enrichment: bool = False) -> None:
     """Body of the collector process: fetch, extract and archive; hand articles back through `channel`.
 
     Stops when asked (`stop`), and by itself when its parent is gone (a kill -9 of the ingest process), so it
@@ -478,9 +498,18 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
 
     collector = Collector(settings, feeds, is_known=is_known, since=since, defer_failures=True)
     try:
-        for article in iter_articles(collector):
-            if not put(("article", article.model_dump_json(), collector.stats.selected)):
-                return
+        enricher = None
+        if share_enrichment:  # NER is most of the CPU: this process enriches every second article too
+            from pipeline.enrich import Enricher
+
+            enricher = Enricher(settings)
+        for chunk in _chunks(iter_articles(collector), 2 * max(1, settings.enrich_batch_size) if enricher else 1):
+            done = _enrich_every_second(chunk, enricher) if enricher else {}
+            for article in chunk:
+                ready = done.get(article.id)
+                if not put(("article", article.model_dump_json(), collector.stats.selected,
+                            ready.model_dump_json() if ready else None)):
+                    return
     except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
         try:  # the exception itself when it survives pickling (NewsroomError subclasses keep their exit code)
             sendable = pickle.loads(pickle.dumps(exc)) and exc
@@ -513,8 +542,10 @@ class CollectorProcess:
     """
 
     def __init__(self, settings: Settings, feeds: list[Feed], *, since: datetime | None = None,
-                 check_known: bool = True, queue_size: int = 64):
+                 check_known: bool = True, queue_size: int = 64, share_enrichment: bool = False):
         self.settings = settings
+        self.share_enrichment = share_enrichment
+        self.ready: dict = {}  # article id → Enrichment done by the collector process (share_enrichment)
         self.feeds = [f for f in feeds if f.enabled]
         self.since = since
         self.check_known = check_known
@@ -535,7 +566,8 @@ class CollectorProcess:
         channel = ctx.Queue(maxsize=max(1, self.queue_size))
         stop = ctx.Event()
         proc = ctx.Process(target=_collector_worker, name="newsroom-collector", daemon=True,
-                           args=(self.settings, self.feeds, self.since, self.check_known, channel, stop, os.getpid()))
+                           args=(self.settings, self.feeds, self.since, self.check_known, channel, stop, os.getpid(),
+                                 self.share_enrichment))
         proc.start()
         try:
             while True:
@@ -547,7 +579,12 @@ class CollectorProcess:
                     continue
                 if kind == "article":
                     self._selected = payload[1]
-                    yield Article.model_validate_json(payload[0])
+                    article = Article.model_validate_json(payload[0])
+                    if payload[2]:
+                        from pipeline.models import Enrichment
+
+                        self.ready[article.id] = Enrichment.model_validate_json(payload[2])
+                    yield article
                 elif kind == "done":
                     stats, self._states, self.peak_rss_mib = payload
                     self._load_stats(stats)

@@ -103,23 +103,34 @@ def connect(settings: Settings, notes: list[str]) -> Elasticsearch | None:
             return None
 
 
-def enrich_stage(articles: Iterable[Article], enricher) -> Iterator[tuple[Article, Enrichment]]:
-    """Each article with its enrichment, in input order (the enricher batches internally)."""
+def enrich_stage(articles: Iterable[Article], enricher,
+                 ready: dict[str, Enrichment] | None = None) -> Iterator[tuple[Article, Enrichment]]:
+    """Each article with its enrichment, in input order (the enricher batches internally). `ready` holds
+    enrichments already done elsewhere (the collector process): those articles pass through, still in order."""
     from pipeline.enrich import EnrichInput
 
-    pending: deque[Article] = deque()
+    ready = {} if ready is None else ready
+    pending: deque[tuple[Article, Enrichment | None]] = deque()
 
     def inputs() -> Iterator:
         for article in articles:
-            pending.append(article)
-            yield EnrichInput(id=article.id, text=article.text, title=article.title, lang=article.lang,
-                              detected=article.lang_detected)
+            done = ready.pop(article.id, None)
+            pending.append((article, done))
+            if done is None:
+                yield EnrichInput(id=article.id, text=article.text, title=article.title, lang=article.lang,
+                                  detected=article.lang_detected)
+
+    def flush_ready() -> Iterator[tuple[Article, Enrichment]]:
+        while pending and pending[0][1] is not None:
+            yield pending.popleft()
 
     for enrichment in enricher.enrich_many(inputs()):
-        article = pending.popleft()
+        yield from flush_ready()
+        article, _ = pending.popleft()
         if enrichment.id != article.id:  # the enricher's contract is order-preserving, 1:1
             raise NewsroomError(f"enrichment returned {enrichment.id} for article {article.id}: order broken")
         yield article, enrichment
+    yield from flush_ready()
 
 
 def cluster_stage(pairs: Iterable[tuple[Article, Enrichment]], dedup: NearDuplicateIndex,
@@ -154,12 +165,13 @@ def near_duplicates(client: Elasticsearch | None, settings: Settings, es_ok: boo
 def enrich_and_index(articles: Iterable[Article], settings: Settings, client: Elasticsearch | None, *, enricher,
                      dedup: NearDuplicateIndex, run_id: str, clock: StageClock, counts: dict[str, int],
                      on_progress: ProgressCallback | None = None,
-                     total: Callable[[], int | None] = lambda: None, companies: Counter | None = None) -> IndexStats:
+                     total: Callable[[], int | None] = lambda: None, companies: Counter | None = None,
+                     ready: dict[str, Enrichment] | None = None) -> IndexStats:
     """enrich → cluster → index over a stream of articles: the part of a run that needs the models.
 
     Shared by `ingest` and the Airflow run's single enrich-and-index task (which reads the feeds' staged articles).
     """
-    pairs = clock.timed("enrich", enrich_stage(articles, enricher))
+    pairs = clock.timed("enrich", enrich_stage(articles, enricher, ready))
     records = with_progress(clock.timed("dedup", cluster_stage(pairs, dedup, counts)), on_progress, total, companies)
     stats = clock.call("index", index_stage, client, settings, records, run_id)
     return stats
@@ -199,11 +211,12 @@ def ingest(
         enricher = get_enricher(settings)
     dedup = near_duplicates(client, settings, es_ok)
     if settings.collect_process:  # fetch + extract on another core than enrichment
-        collector = CollectorProcess(settings, feeds, since=since, check_known=client is not None)
-        articles, total = collector.articles(), lambda: collector.selected or None
+        collector = CollectorProcess(settings, feeds, since=since, check_known=client is not None,
+                                     share_enrichment=settings.collect_process_enriches)
+        articles, total, ready = collector.articles(), lambda: collector.selected or None, collector.ready
     else:
         collector = Collector(settings, feeds, is_known=known_checker(client, settings), since=since)
-        articles, total = iter_articles(collector), lambda: collector.stats.selected or None
+        articles, total, ready = iter_articles(collector), lambda: collector.stats.selected or None, None
     clock = StageClock()
     counts = {"enriched": 0, "clustered_with_earlier": 0}
     stats = IndexStats()
@@ -213,7 +226,7 @@ def ingest(
         stats = enrich_and_index(clock.timed("wait_fetch", articles), settings, client, enricher=enricher,
                                  dedup=dedup, run_id=run_id, clock=clock, counts=counts,
                                  on_progress=progress if callable(progress) else None, total=total,
-                                 companies=companies)
+                                 companies=companies, ready=ready)
         # Everything yielded is now indexed or spooled: only now may the feeds' state move forward.
         collector.commit()
     except BaseException as exc:  # noqa: BLE001 - recorded in the run record, then re-raised

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     max_items_per_feed: int = 200
     min_article_words: int = 80
     collect_process: bool = True  # `newsroom ingest`: fetch + extract in a second process, enrichment in the main one
+    collect_process_enriches: bool = False  # ... which then also enriches every second article (NER on both cores;
+    # +~550 MB for its own models; measured no gain on the shared 2-core machine, see docs/storage.md)
 
     # Enrichment
     enrich_batch_size: int = 16

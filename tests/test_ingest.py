@@ -296,3 +296,27 @@ def test_ingest_cli_when_no_feed_can_be_reached_says_what_to_do_next(tmp_path, e
     assert "No feed could be reached" in flat and "proxy" in flat
     assert "newsroom feeds list" in flat and "make demo" in flat
     assert "none of the 1 feeds could be read" not in flat  # one message, not two
+
+
+def test_enrichment_shared_with_the_collector_process_gives_the_same_documents(fixture_site, tmp_path, es_url,
+                                                                              cleanup, enricher, monkeypatch):
+    """NEWSROOM_COLLECT_PROCESS_ENRICHES: every second article is enriched in the collector process; the stored
+    enrichment and the order-dependent clusters must be what the main process alone produces."""
+    from pipeline.ingest import ingest
+
+    fields = ["orgs", "sentiment", "company_sentiment", "lang", "topics", "persons", "cluster_id"]
+
+    def run(prefix: str, share: bool) -> dict:
+        monkeypatch.setenv("NEWSROOM_COLLECT_PROCESS_ENRICHES", "true" if share else "false")
+        settings = load_settings(es_index_prefix=prefix, data_dir=tmp_path / prefix)
+        summary = ingest(settings, feeds=load_feeds(fixture_site.feeds_file(tmp_path), settings), enricher=enricher)
+        assert summary.counts["indexed"] == EXPECTED_ARTICLES
+        client = make_client(settings)
+        alias = index_names(prefix)["articles"]
+        client.indices.refresh(index=alias)
+        hits = client.search(index=alias, size=100, _source=fields)["hits"]["hits"]
+        drop_prefix(client, prefix)
+        return {h["_id"]: h["_source"] for h in hits}
+
+    alone, shared = run("alone", False), run("shared", True)
+    assert shared == alone and len(alone) == EXPECTED_ARTICLES
