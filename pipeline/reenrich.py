@@ -32,6 +32,8 @@ def _recent_articles(client: Elasticsearch, settings: Settings, since: datetime,
     from pipeline.store.templates import index_names
 
     alias = index_names(settings.es_index_prefix)["articles"]
+    if not client.indices.exists_alias(name=alias):  # nothing ingested yet
+        return
     query = {"range": {"first_seen_at": {"gte": since.isoformat(), "lt": until.isoformat()}}}
     for hit in helpers.scan(client, index=alias, query={"query": query}, _source=fields, size=200):
         yield {"_id": hit["_id"], "_index": hit["_index"], **hit["_source"]}

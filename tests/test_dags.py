@@ -8,6 +8,7 @@ are in place before it is imported and nothing leaks into the rest of the suite.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -417,3 +418,17 @@ def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fi
         assert not orchestration.staging_dir(settings, "run-1").exists()  # staged files gone once committed
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+@pytest.mark.slow
+def test_reenrich_command_without_airflow(es_url, tmp_path):
+    """`newsroom reenrich`: the maintenance DAG's re-enrichment for installs without Airflow."""
+    env = dict(os.environ)
+    first = subprocess.run([sys.executable, "-m", "pipeline", "reenrich", "--days", "3", "--json"], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert json.loads(first.stdout) == {"reenriched": 0, "from_archive": 0, "from_index": 0, "mentions": 0,
+                                        "errors": 0}  # an empty store: nothing to do, fingerprint saved
+    again = subprocess.run([sys.executable, "-m", "pipeline", "reenrich"], env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 0 and "nothing to do" in again.stderr and "--force" in again.stderr
