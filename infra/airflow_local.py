@@ -238,6 +238,9 @@ def check(timeout: float = 900.0) -> int:
             time.sleep(5)
         ok = state == "success"
         print(f"[check] DAG run state: {state} after {time.monotonic() - started:.0f} s", flush=True)
+        logs = list((instance.home / "logs").glob(f"dag_id=newsroom_ingest/run_id={run_id}/**/*.log"))
+        noisy = sum(p.read_text(errors="replace").count("XCom not found") for p in logs)
+        print(f"[check] {len(logs)} task logs; 'XCom not found' lines in them: {noisy}", flush=True)
     finally:
         stopped = instance.down()
         server.shutdown()
