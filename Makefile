@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install install-transformers run test eval bench-extract bench-enrich bench-topics bench-ingest bench-highlight bench-dags store-up store-down clean
+.PHONY: install install-transformers install-postgres run demo test eval train-tone bench-extract bench-enrich bench-topics bench-ingest bench-highlight bench-dags bench-dag-run airflow airflow-down airflow-check store-up store-down clean
 TF_STAMP := $(VENV)/.installed-transformers
 
 $(STAMP): requirements.lock pyproject.toml
@@ -23,8 +23,14 @@ $(TF_STAMP): $(STAMP) requirements-transformers.lock
 
 install-transformers: $(TF_STAMP) ## optional transformer sentiment backend (torch CPU + transformers)
 
+install-postgres: $(STAMP) ## optional PostgreSQL drivers for Airflow's metadata DB (AIRFLOW_DB_URL)
+	$(BIN)/python -m pip install -q -r requirements-postgres.lock
+
 run: $(STAMP) ## ingest the configured feeds once (embedded store unless NEWSROOM_ES_URL is set)
 	$(BIN)/newsroom ingest
+
+demo: $(STAMP) ## serve the bundled sample site (tests/fixtures/site) on 127.0.0.1 and ingest it (data/demo)
+	$(BIN)/python -m pipeline.demo
 
 test: $(STAMP) $(TF_STAMP) ## run the test suite (starts and stops its own servers on 127.0.0.1)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -41,7 +47,7 @@ bench-enrich: $(STAMP) ## enrichment throughput vs NER-only spaCy, peak memory
 bench-topics: $(STAMP) ## topic matcher throughput
 	$(BIN)/python -m benchmarks.bench_topics --corpus $(SHARED)/corpus
 
-bench-ingest: $(STAMP) ## end-to-end ingestion rate vs per-stage rates (local fixture site + stand-in)
+bench-ingest: $(STAMP) ## 2,500 generated articles: cores used, ratio to stage sum and to the floor, peak memory
 	$(BIN)/python -m benchmarks.bench_ingest
 
 bench-highlight: $(STAMP) ## alert search time against article length (why stored text is capped)
@@ -49,6 +55,18 @@ bench-highlight: $(STAMP) ## alert search time against article length (why store
 
 bench-dags: $(STAMP) ## parse time of each DAG file (target < 2 s)
 	$(BIN)/python -m benchmarks.bench_dag_parse
+
+bench-dag-run: $(STAMP) ## the daily Airflow run's work, per-feed model loading vs one enrich task (39 feeds)
+	$(BIN)/python -m benchmarks.bench_dag_run
+
+airflow: $(STAMP) ## local Airflow without Docker (LocalExecutor; SQLite, or PostgreSQL via AIRFLOW_DB_URL)
+	$(BIN)/python infra/airflow_local.py up
+
+airflow-down: ## stop what `make airflow` started
+	$(BIN)/python infra/airflow_local.py down
+
+airflow-check: $(STAMP) ## on demand: real scheduler, trigger newsroom_ingest on the sample site, wait, stop all
+	$(BIN)/python infra/airflow_local.py check
 
 store-up: $(STAMP)
 	$(BIN)/newsroom store up

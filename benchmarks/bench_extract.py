@@ -24,6 +24,7 @@ from pathlib import Path
 import trafilatura
 
 from pipeline.extract import extract_article
+from pipeline.settings import Settings
 
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -79,8 +80,11 @@ def load_pages(corpus: Path) -> list[dict]:
     return pages
 
 
+MIN_WORDS = Settings().min_article_words  # the call ingest makes: thin pages get the second (rescue) pass too
+
+
 def project_extract(page: dict) -> str:
-    article = extract_article(page["html"], page["url"], min_words=0)
+    article = extract_article(page["html"], page["url"], min_words=MIN_WORDS)
     return article.text if article else ""
 
 

@@ -36,9 +36,9 @@ ARTICLES = Asset("newsroom://articles")
 def newsroom_alerts():
     @task(execution_timeout=timedelta(minutes=30))
     def evaluate(params=None) -> dict:
-        from pipeline.orchestration import evaluate_alerts
+        from pipeline.orchestration import evaluate_alerts, run_task
 
-        return evaluate_alerts(params.get("rules") or None, dry_run=bool(params.get("dry_run")))
+        return run_task(evaluate_alerts, params.get("rules") or None, dry_run=bool(params.get("dry_run")))
 
     evaluate()
 

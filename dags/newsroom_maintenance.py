@@ -1,7 +1,8 @@
 """newsroom_maintenance — weekly: rollover/retention checks, replay of spooled articles, and re-enrichment of
 recent articles from the WARC archive when the models or the watchlist changed (or when asked: param `force`).
 
-Schedule: NEWSROOM_MAINTENANCE_SCHEDULE (default @weekly). Task bodies: `pipeline.orchestration`.
+Schedule: NEWSROOM_MAINTENANCE_SCHEDULE (default @weekly). Task bodies: `pipeline.orchestration`, which calls
+`pipeline.store.retention` and `pipeline.reenrich` (also `newsroom reenrich`, for installs without Airflow).
 """
 
 from __future__ import annotations
@@ -28,23 +29,25 @@ from airflow.sdk import Param, dag, task
     doc_md=__doc__,
 )
 def newsroom_maintenance():
+    # Both act as of the run's data_interval_end, not the wall clock: a rerun or a backfill covers the same window.
     @task
-    def storage() -> dict:
-        from pipeline.orchestration import check_storage
+    def storage(data_interval_end=None) -> dict:
+        from pipeline.orchestration import check_storage, run_task
 
-        return check_storage()
+        return run_task(check_storage, now=data_interval_end)
 
     @task
     def replay() -> dict:
-        from pipeline.orchestration import replay_pending
+        from pipeline.orchestration import replay_pending, run_task
 
-        return replay_pending()
+        return run_task(replay_pending)
 
     @task(execution_timeout=timedelta(hours=6))
-    def reenrich(params=None) -> dict:
-        from pipeline.orchestration import reenrich_recent
+    def reenrich(params=None, data_interval_end=None) -> dict:
+        from pipeline.orchestration import reenrich_recent, run_task
 
-        return reenrich_recent(days=int(params["reenrich_days"]), force=bool(params["force_reenrich"]))
+        return run_task(reenrich_recent, days=int(params["reenrich_days"]), force=bool(params["force_reenrich"]),
+                        until=data_interval_end)
 
     storage() >> replay() >> reenrich()
 

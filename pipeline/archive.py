@@ -10,6 +10,7 @@ import io
 import os
 import threading
 import uuid
+import zlib
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 WARC_DIR = "warc"
+GZIP_LEVEL = 3
 # httpx handed us the decompressed body: the archived headers must describe what is stored.
 _DROP_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -61,7 +63,8 @@ class WarcArchive:
             if self._fh is None or self._fh.tell() >= self.max_bytes:
                 self.close()
                 self._open()
-            writer = WARCWriter(self._fh, gzip=True)
+            raw = io.BytesIO()
+            writer = WARCWriter(raw, gzip=False)
             record = writer.create_warc_record(
                 url,
                 "response",
@@ -70,8 +73,12 @@ class WarcArchive:
                 http_headers=StatusAndHeaders(status_line, http_headers, protocol="HTTP/1.1"),
                 warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
             )
-            offset = self._fh.tell()
             writer.write_record(record)
+            # One gzip member per record, as warcio writes it, but at level 3 instead of 9: measured on 86 corpus
+            # pages (171 KB median), 1.2 ms instead of 3.7 ms a page for files 13 % larger (docs/fetching.md).
+            packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+            offset = self._fh.tell()
+            self._fh.write(packer.compress(raw.getvalue()) + packer.flush())
             self._fh.flush()
             return str(self._path.relative_to(self.data_dir)), offset
 

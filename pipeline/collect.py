@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
+import pickle
 import queue
 import threading
 import time
@@ -18,6 +20,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
 
@@ -53,13 +56,22 @@ class CollectStats:
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
     fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
     skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason
+    skipped_urls: dict = field(default_factory=dict)  # reason → the first few URLs (item, or feed for feed-level skips)
     feed_errors: list[dict] = field(default_factory=list)  # {feed, url, error}
     # feeds: reading all feeds; fetch: wall time until the last download ended; extract: time in extraction + archiving
     seconds: dict = field(default_factory=lambda: {"feeds": 0.0, "fetch": 0.0, "extract": 0.0, "total": 0.0})
 
+    def skip(self, reason: str, url: str, n: int = 1) -> None:
+        """Count `n` items skipped for `reason`, keeping the first few URLs as examples for the summary."""
+        self.skipped[reason] += n
+        examples = self.skipped_urls.setdefault(reason, [])
+        if len(examples) < 3 and url not in examples:
+            examples.append(url)
+
     def as_dict(self) -> dict:
         out = asdict(self)
         out["skipped"] = dict(self.skipped)
+        out["skipped_urls"] = {k: list(v) for k, v in self.skipped_urls.items()}
         out["fallback_reasons"] = dict(self.fallback_reasons)
         out["seconds"] = {k: round(v, 3) for k, v in self.seconds.items()}
         return out
@@ -77,8 +89,12 @@ class Collector:
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         matcher=None,
+        defer_failures: bool = False,
     ):
         self.settings = settings
+        # Single writer: with defer_failures the collector never writes the feed state, even failure counters;
+        # they join pending_states() for whoever commits (the Airflow run's one enrich-and-index task).
+        self.defer_failures = defer_failures
         self.feeds = [f for f in feeds if f.enabled]
         self.is_known = is_known
         self.since = since
@@ -122,6 +138,12 @@ class Collector:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self.archive.close()
 
+    def pending_states(self) -> list[dict]:
+        """The feed states `commit()` would save, as JSON-safe dicts: for a later commit by another process
+        (the Airflow run commits them in its enrich-and-index task, once the articles are indexed)."""
+        return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(s).items()}
+                for s in self._pending_states.values()]
+
     def commit(self) -> None:
         """Persist feed validators/hashes (and seen ids): call once the yielded articles are safely stored."""
         self.state.save_feed_states(self._pending_states.values())
@@ -141,7 +163,7 @@ class Collector:
                 url, kind="feed", headers=feed.headers, etag=state.etag, last_modified=state.last_modified
             )
         except FetchFailed as exc:
-            return self._feed_failed(feed, str(exc), now)
+            return self._feed_failed(feed, str(exc), now, retryable=exc.retryable)
         if result.not_modified:
             self.stats.feeds_not_modified += 1
             self._pending_states[url] = FeedState(
@@ -176,16 +198,25 @@ class Collector:
             self.stats.feeds_malformed += 1
             log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))
         self.stats.feeds_ok += 1
-        self.stats.skipped.update(parsed.skipped)
+        for reason, n in parsed.skipped.items():
+            self.stats.skip(reason, url, n)
         self.stats.implausible_dates += len(parsed.implausible_dates)
         self._pending_states[url] = new_state
         return parsed.items
 
-    def _feed_failed(self, feed: Feed, error: str, now: datetime) -> list[FeedItem]:
+    def _feed_failed(self, feed: Feed, error: str, now: datetime, retryable: bool = True) -> list[FeedItem]:
         self.stats.feeds_failed += 1
         error = mask_secrets(error)  # run records, state and logs never hold a feed's credentials
-        self.stats.feed_errors.append({"feed": feed.name, "url": mask_url(feed.url), "error": error})
-        failures = self.state.record_failure(str(feed.url), error, now)
+        self.stats.feed_errors.append({"feed": feed.name, "url": mask_url(feed.url), "error": error,
+                                       "retryable": retryable})
+        url = str(feed.url)
+        if self.defer_failures:
+            old = self.state.feed_state(url)
+            failures = old.consecutive_failures + 1
+            self._pending_states[url] = FeedState(url, old.etag, old.last_modified, old.body_hash, old.last_success,
+                                                  now, failures, error)
+        else:
+            failures = self.state.record_failure(url, error, now)
         log.warning("feed %s failed (%d consecutive failure(s)): %s", feed.name, failures, error)
         return []
 
@@ -198,7 +229,7 @@ class Collector:
             for item in items:
                 self.stats.items += 1
                 if self.since and item.published and item.published < self.since:
-                    self.stats.skipped["before-since"] += 1
+                    self.stats.skip("before-since", item.url)
                     continue
                 if item.article_id in seen:
                     self.stats.duplicates += 1
@@ -263,7 +294,7 @@ class Collector:
             reason = "extraction-error"
         article = article_from_summary(item)
         if article is None:
-            self.stats.skipped[f"no-text ({reason})"] += 1
+            self.stats.skip(f"no-text ({reason})", item.url)
             return None
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
@@ -288,6 +319,49 @@ class Collector:
             )
         finally:
             self._extract_seconds += time.perf_counter() - start
+
+
+def commit_states(settings: Settings, states: list[dict]) -> None:
+    """Save feed states handed over by `Collector.pending_states()` (once their articles are stored)."""
+    rows = [FeedState(**{**s, **{k: datetime.fromisoformat(s[k]) if s.get(k) else None
+                                 for k in ("last_success", "last_attempt")}}) for s in states]
+    StateStore(settings.data_dir).save_feed_states(rows)
+
+
+def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
+                    on_article: Callable[[CollectStats], None] | None = None) -> CollectStats:
+    """Write the collector's articles to `output` as JSON Lines, durably, then commit the feed state.
+
+    The protocol `newsroom fetch` and the Airflow collect tasks share, the same invariant as ingest's: articles go
+    to `<output>.part`, which is flushed to disk and renamed over `output` only when complete (`os.replace` is
+    atomic); only then does the feed state move on (`commit=False` leaves that to the caller). On any error or
+    interruption the `.part` file is removed and nothing is committed, so the next run redoes the work.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8") as fh:
+            for article in iter_articles(collector):
+                fh.write(article.model_dump_json() + "\n")
+                if on_article is not None:
+                    on_article(collector.stats)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, output)
+    if commit:
+        collector.commit()
+    return collector.stats
+
+
+def read_articles(path: Path) -> Iterator[Article]:
+    """The articles of a file written by `collect_to_file`, streaming."""
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield Article.model_validate_json(line)
 
 
 def interleave_by_host(items: list[FeedItem]) -> list[FeedItem]:
@@ -370,3 +444,175 @@ def iter_articles(collector: Collector, queue_size: int = 64) -> Iterator[Articl
             except queue.Empty:
                 break
         thread.join(timeout=30)
+
+
+# --------------------------------------------------------------------------------------------- collector process
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _enrich_every_second(chunk: list[Article], enricher) -> dict:
+    """Enrichments of the chunk's odd-positioned articles (one batch); the main process enriches the others."""
+    from pipeline.enrich import EnrichInput
+
+    picked = chunk[1::2]
+    inputs = [EnrichInput(id=a.id, text=a.text, title=a.title, lang=a.lang, detected=a.lang_detected) for a in picked]
+    return {e.id: e for e in enricher.enrich_many(inputs, batch_size=len(inputs) or 1)}
+
+
+def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | None, check_known: bool,
+                      channel, stop, parent_pid: int, share_enrichment: bool = False) -> None:
+    """Body of the collector process: fetch, extract and archive; hand articles back through `channel`.
+
+    Stops when asked (`stop`), and by itself when its parent is gone (a kill -9 of the ingest process), so it
+    never outlives the run. The feed state is not written here: it goes back with the final stats.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    is_known = None
+    if check_known:
+        from pipeline.ingest import known_checker
+        from pipeline.store.client import make_client
+
+        try:
+            is_known = known_checker(make_client(settings, start_embedded=False), settings)
+        except Exception as exc:  # noqa: BLE001 - no store: fetch everything, as the in-thread collector does
+            log.warning("collector process: store unreachable (%s): fetching all", exc)
+
+    def put(message) -> bool:
+        while not stop.is_set():
+            if os.getppid() != parent_pid:
+                break
+            try:
+                channel.put(message, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        channel.cancel_join_thread()  # nobody reads any more: exit without flushing
+        return False
+
+    collector = Collector(settings, feeds, is_known=is_known, since=since, defer_failures=True)
+    try:
+        enricher = None
+        if share_enrichment:  # NER is most of the CPU: this process enriches every second article too
+            from pipeline.enrich import Enricher
+
+            enricher = Enricher(settings)
+        for chunk in _chunks(iter_articles(collector), 2 * max(1, settings.enrich_batch_size) if enricher else 1):
+            done = _enrich_every_second(chunk, enricher) if enricher else {}
+            for article in chunk:
+                ready = done.get(article.id)
+                if not put(("article", article.model_dump_json(), collector.stats.selected,
+                            ready.model_dump_json() if ready else None)):
+                    return
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        try:  # the exception itself when it survives pickling (NewsroomError subclasses keep their exit code)
+            sendable = pickle.loads(pickle.dumps(exc)) and exc
+        except Exception:  # noqa: BLE001
+            sendable = None
+        put(("error", f"{type(exc).__name__}: {exc}", sendable))
+        return
+    put(("done", collector.stats.as_dict(), collector.pending_states(), peak_rss_mib()))
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM: not inherited from the parent across fork/exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class CollectorProcess:
+    """A Collector in its own process, so fetching and extraction (CPU: trafilatura, WARC gzip) run on another
+    core than enrichment. Same contract as Collector for `ingest`: iterate `articles()`, then `commit()` once the
+    articles are stored; `stats` holds the collector's counters when the iteration is over.
+
+    Articles stream back through a bounded queue (memory stays flat); input order is kept; an error in the
+    process is re-raised here; stopping early or Ctrl-C stops the process (and it stops by itself if this
+    process is killed).
+    """
+
+    def __init__(self, settings: Settings, feeds: list[Feed], *, since: datetime | None = None,
+                 check_known: bool = True, queue_size: int = 64, share_enrichment: bool = False):
+        self.settings = settings
+        self.share_enrichment = share_enrichment
+        self.ready: dict = {}  # article id → Enrichment done by the collector process (share_enrichment)
+        self.feeds = [f for f in feeds if f.enabled]
+        self.since = since
+        self.check_known = check_known
+        self.queue_size = queue_size
+        self.stats = CollectStats()
+        self._states: list[dict] = []
+        self._selected = 0
+        self.peak_rss_mib = 0.0  # the collector process's, once it is done
+
+    @property
+    def selected(self) -> int:
+        return self.stats.selected or self._selected
+
+    def articles(self) -> Iterator[Article]:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process holding models, threads and sockets
+        channel = ctx.Queue(maxsize=max(1, self.queue_size))
+        stop = ctx.Event()
+        proc = ctx.Process(target=_collector_worker, name="newsroom-collector", daemon=True,
+                           args=(self.settings, self.feeds, self.since, self.check_known, channel, stop, os.getpid(),
+                                 self.share_enrichment))
+        proc.start()
+        try:
+            while True:
+                try:
+                    kind, *payload = channel.get(timeout=1.0)
+                except queue.Empty:
+                    if not proc.is_alive():
+                        raise RuntimeError(f"the collector process died (exit code {proc.exitcode})") from None
+                    continue
+                if kind == "article":
+                    self._selected = payload[1]
+                    article = Article.model_validate_json(payload[0])
+                    if payload[2]:
+                        from pipeline.models import Enrichment
+
+                        self.ready[article.id] = Enrichment.model_validate_json(payload[2])
+                    yield article
+                elif kind == "done":
+                    stats, self._states, self.peak_rss_mib = payload
+                    self._load_stats(stats)
+                    return
+                else:
+                    message, exc = payload
+                    raise exc if exc is not None else RuntimeError(f"collector process: {message}")
+        finally:
+            stop.set()
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(timeout=5)
+            channel.close()
+            channel.join_thread()
+
+    def _load_stats(self, data: dict) -> None:
+        for key, value in data.items():
+            if key in ("skipped", "fallback_reasons"):
+                value = Counter(value)
+            setattr(self.stats, key, value)
+
+    def commit(self) -> None:
+        """Save the feed states the process handed back (validators, failure counters): articles are stored."""
+        commit_states(self.settings, self._states)
+        self._states = []

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -45,7 +44,6 @@ def _minhash(text: str) -> MinHash:
     return mh
 
 
-@lru_cache(maxsize=2048)
 def signature(text: str) -> str:
     """Base64 of the MinHash values (uint32): what the `minhash` field of an article stores."""
     return base64.b64encode(_minhash(text).hashvalues.astype("<u4").tobytes()).decode()
@@ -78,9 +76,14 @@ class NearDuplicateIndex:
 
     def assign(self, article_id: str, text: str) -> str:
         """Cluster id for this article (and remember it for the next ones)."""
-        if article_id in self._cluster:
-            return self._cluster[article_id]
+        return self.assign_with_signature(article_id, text)[0]
+
+    def assign_with_signature(self, article_id: str, text: str) -> tuple[str, str]:
+        """Cluster id and MinHash signature of this article: the signature is computed here once, and the
+        indexer stores it as is (`EnrichedArticle.minhash`)."""
         sig = signature(text)
+        if article_id in self._cluster:
+            return self._cluster[article_id], sig
         mh = _from_signature(sig)
         best, best_sim = None, self.threshold
         for candidate in self._lsh.query(mh):
@@ -89,7 +92,7 @@ class NearDuplicateIndex:
                 best, best_sim = candidate, sim
         cluster = self._cluster[best] if best else article_id
         self.add(article_id, sig, cluster)
-        return cluster
+        return cluster, sig
 
     @classmethod
     def from_store(cls, client: Elasticsearch, settings: Settings, days: int | None = None) -> NearDuplicateIndex:

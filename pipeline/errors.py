@@ -5,15 +5,21 @@ The CLI prints `NewsroomError` messages and exits non-zero instead of showing a 
 
 
 class NewsroomError(Exception):
-    """An error whose message is meant for the user, as is."""
+    """An error whose message is meant for the user, as is.
+
+    `retryable` says whether trying again later can help: the Airflow tasks fail at once, without waiting out their
+    retries, on an error that is not (pipeline.orchestration.run_task).
+    """
 
     exit_code = 1
+    retryable = True
 
 
 class ConfigError(NewsroomError):
     """A configuration file or setting is invalid; nothing has been touched."""
 
     exit_code = 2
+    retryable = False
 
 
 class FetchError(NewsroomError):
@@ -26,3 +32,5 @@ class StoreError(NewsroomError):
 
 class ModelError(NewsroomError):
     """A language model (spaCy, transformers) is missing or cannot be loaded."""
+
+    retryable = False

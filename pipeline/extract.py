@@ -212,7 +212,9 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
     second, balanced pass and the longer text wins: only those pages pay for it (bare_extraction copies the tree).
     """
     text = _trafilatura_text(tree, url, favor_precision=True)
-    if rescue_below and len(text.split()) < rescue_below:
+    # The second pass only where it can succeed: a page whose whole markup holds fewer words than the threshold
+    # (a teaser, a paywall stub) cannot yield enough text with any setting, so it is not extracted twice.
+    if rescue_below and len(text.split()) < rescue_below and len(tree.text_content().split()) >= rescue_below:
         balanced = _trafilatura_text(tree, url, favor_precision=False)
         if len(balanced.split()) > len(text.split()):
             return balanced
@@ -253,7 +255,12 @@ def extract_article(
     if not text or words < min_words:
         return None
     normalized = normalize_url(url)
-    lang = meta["lang"] or (item.feed_lang if item else None) or detect_lang(text)
+    declared = meta["lang"] or (item.feed_lang if item else None)
+    # Detected once, here (in the collector's process): enrichment takes it as is instead of detecting again.
+    from pipeline.enrich.language import detect_language
+
+    detected = detect_language(f"{meta['title'] or (item.title if item else '') or ''}\n{text}", declared)
+    lang = declared or (None if detected == "und" else detected)
     return Article(
         id=item.article_id if item else article_id(normalized),
         url=item.url if item else normalized,
@@ -267,6 +274,7 @@ def extract_article(
         authors=meta["authors"] or (list(item.authors) if item else []),
         site_name=meta["site_name"],
         lang=lang,
+        lang_detected=detected,
         published_at=choose_published(meta["date"], item.published if item else None, fetched_at),
         fetched_at=fetched_at,
         extraction="trafilatura",

@@ -61,6 +61,8 @@ class FetchFailed(FetchError):
 class FetchRefused(FetchFailed):
     """Refused by policy before or while fetching: SSRF guard, scheme, size or content type. Never retried."""
 
+    retryable = False
+
 
 class _Transient(Exception):
     """A failure worth retrying (5xx, 429, connection error); carries Retry-After when the server sent one."""

@@ -1,37 +1,91 @@
 """`newsroom ingest`: feeds → pages → articles → enrichment → near-duplicate clusters → Elasticsearch, streaming.
 
-One process, bounded memory: the collector fetches in a background thread (bounded queue), enrichment consumes
-articles one by one (the enricher batches internally, order preserved), and the indexer writes batches of
-`es_bulk_chunk`. Feed state is committed only after every article of the run is indexed or spooled to disk, so a
-kill -9 at any point makes the next run redo the unfinished work, and deterministic ids make it exactly-once.
+The run is a chain of stage functions over iterators: collect → enrich → cluster → index. Timing, progress and the
+run summary are wrappers around that chain, not part of it. Two processes, bounded memory: the collector fetches,
+extracts and archives in a second process (pipeline.collect.CollectorProcess; NEWSROOM_COLLECT_PROCESS=false keeps it
+in a thread) and streams articles back through a bounded queue; enrichment consumes them one by one in this process
+(the enricher batches internally, order preserved), and the indexer writes batches of `es_bulk_chunk`. Feed state is committed only after every article of
+the run is indexed or spooled to disk, so a kill -9 at any point makes the next run redo the unfinished work, and
+deterministic ids make it exactly-once.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections import deque
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pipeline.dedup import NearDuplicateIndex
 from pipeline.errors import NewsroomError, StoreError
-from pipeline.models import Article, EnrichedArticle, Feed
+from pipeline.models import Article, EnrichedArticle, Enrichment, Feed
 from pipeline.runs import RunSummary, new_run_id
 from pipeline.runs import write_run_record as store_run_record
 from pipeline.settings import Settings
-from pipeline.sinks import for_terminal
-from pipeline.store.indexing import IndexStats, index_enriched, known_article_ids, spool_dir
+from pipeline.store.indexing import IndexStats, index_enriched, known_article_ids, spool_dir, spool_records
 
 log = logging.getLogger(__name__)
 
+# done, expected total (None while the feeds are still being read), a short detail (the article's source)
+ProgressCallback = Callable[[int, int | None, str], None]
 
-def _connect(settings: Settings, notes: list[str]) -> Elasticsearch | None:
+
+# --------------------------------------------------------------------------------------------- wrappers
+
+
+class StageClock:
+    """Wall time per stage of a chain of iterators, each stage's own time only (upstream time subtracted)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._nested = 0.0  # time already attributed to some stage, read before and after each step
+
+    def _account(self, stage: str, start: float, nested_before: float) -> None:
+        total = time.perf_counter() - start
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + total - (self._nested - nested_before)
+        self._nested = nested_before + total
+
+    def timed(self, stage: str, items: Iterable):
+        """Yield from `items`, charging the time spent producing each item to `stage`."""
+        iterator = iter(items)
+        while True:
+            nested, start = self._nested, time.perf_counter()
+            try:
+                item = next(iterator)
+            except StopIteration:
+                self._account(stage, start, nested)
+                return
+            self._account(stage, start, nested)
+            yield item
+
+    def call(self, stage: str, fn: Callable, *args, **kwargs):
+        """Run a consuming stage (the indexer), charging it its own time."""
+        nested, start = self._nested, time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._account(stage, start, nested)
+
+
+def with_progress(records: Iterable[EnrichedArticle], on_progress: ProgressCallback | None,
+                  total: Callable[[], int | None], companies: Counter | None = None) -> Iterator[EnrichedArticle]:
+    """Report each record to the caller's progress callback (the CLI owns the bar); tally watched companies."""
+    for done, rec in enumerate(records, 1):
+        if companies is not None:
+            companies.update(dict.fromkeys(rec.enrichment.orgs, 1))
+        if on_progress is not None:
+            on_progress(done, total(), rec.article.source[:40])
+        yield rec
+
+
+# --------------------------------------------------------------------------------------------- stages
+
+
+def connect(settings: Settings, notes: list[str]) -> Elasticsearch | None:
     """A client whose cluster answers and is set up; None (with a note) when Elasticsearch is down."""
     from pipeline.store.client import make_client
     from pipeline.store.setup import ensure_setup
@@ -49,21 +103,88 @@ def _connect(settings: Settings, notes: list[str]) -> Elasticsearch | None:
             return None
 
 
-class _Clock:
-    """Accumulates wall time per stage."""
+def enrich_stage(articles: Iterable[Article], enricher,
+                 ready: dict[str, Enrichment] | None = None) -> Iterator[tuple[Article, Enrichment]]:
+    """Each article with its enrichment, in input order (the enricher batches internally). `ready` holds
+    enrichments already done elsewhere (the collector process): those articles pass through, still in order."""
+    from pipeline.enrich import EnrichInput
 
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
+    ready = {} if ready is None else ready
+    pending: deque[tuple[Article, Enrichment | None]] = deque()
 
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+    def inputs() -> Iterator:
+        for article in articles:
+            done = ready.pop(article.id, None)
+            pending.append((article, done))
+            if done is None:
+                yield EnrichInput(id=article.id, text=article.text, title=article.title, lang=article.lang,
+                                  detected=article.lang_detected)
+
+    def flush_ready() -> Iterator[tuple[Article, Enrichment]]:
+        while pending and pending[0][1] is not None:
+            yield pending.popleft()
+
+    for enrichment in enricher.enrich_many(inputs()):
+        yield from flush_ready()
+        article, _ = pending.popleft()
+        if enrichment.id != article.id:  # the enricher's contract is order-preserving, 1:1
+            raise NewsroomError(f"enrichment returned {enrichment.id} for article {article.id}: order broken")
+        yield article, enrichment
+    yield from flush_ready()
+
+
+def cluster_stage(pairs: Iterable[tuple[Article, Enrichment]], dedup: NearDuplicateIndex,
+                  counts: dict[str, int]) -> Iterator[EnrichedArticle]:
+    """Near-duplicate cluster of each article (the earliest article of its story, else itself)."""
+    for article, enrichment in pairs:
+        cluster, minhash = dedup.assign_with_signature(article.id, article.text)
+        counts["enriched"] = counts.get("enriched", 0) + 1
+        if cluster != article.id:
+            counts["clustered_with_earlier"] = counts.get("clustered_with_earlier", 0) + 1
+        yield EnrichedArticle(article=article, enrichment=enrichment, cluster_id=cluster, minhash=minhash)
+
+
+def index_stage(client: Elasticsearch | None, settings: Settings, records: Iterable[EnrichedArticle],
+                run_id: str) -> IndexStats:
+    """Index (or, without any client, spool) every record; returns the indexer's counts."""
+    if client is None:  # Elasticsearch client not even buildable: spool everything for `newsroom replay`
+        return spool_records(settings, records, run_id=run_id)
+    return index_enriched(client, settings, records, run_id=run_id)
+
+
+def near_duplicates(client: Elasticsearch | None, settings: Settings, es_ok: bool) -> NearDuplicateIndex:
+    """The near-duplicate index rebuilt from the store's recent signatures (empty when the store is down)."""
+    if es_ok and client is not None:
+        try:
+            return NearDuplicateIndex.from_store(client, settings)
+        except (ApiError, TransportError) as exc:
+            log.warning("near-duplicate index not rebuilt (%s): clusters are computed within this run only", exc)
+    return NearDuplicateIndex()
+
+
+def enrich_and_index(articles: Iterable[Article], settings: Settings, client: Elasticsearch | None, *, enricher,
+                     dedup: NearDuplicateIndex, run_id: str, clock: StageClock, counts: dict[str, int],
+                     on_progress: ProgressCallback | None = None,
+                     total: Callable[[], int | None] = lambda: None, companies: Counter | None = None,
+                     ready: dict[str, Enrichment] | None = None) -> IndexStats:
+    """enrich → cluster → index over a stream of articles: the part of a run that needs the models.
+
+    Shared by `ingest` and the Airflow run's single enrich-and-index task (which reads the feeds' staged articles).
+    """
+    pairs = clock.timed("enrich", enrich_stage(articles, enricher, ready))
+    records = with_progress(clock.timed("dedup", cluster_stage(pairs, dedup, counts)), on_progress, total, companies)
+    stats = clock.call("index", index_stage, client, settings, records, run_id)
+    return stats
+
+
+# --------------------------------------------------------------------------------------------- the run
 
 
 def ingest(
     settings: Settings,
     feeds: list[Feed] | None = None,
     since: datetime | None = None,
-    progress: bool = True,
+    progress: ProgressCallback | None = None,
     run_id: str | None = None,
     write_run_record: bool = True,
     *,
@@ -71,33 +192,62 @@ def ingest(
 ) -> RunSummary:
     """Run the whole pipeline once over `feeds` (default: the feeds file); return the run summary.
 
-    `enricher` lets a long-lived process (tests, benchmark, Airflow worker) reuse loaded models.
+    `progress` is called once per article (done, expected total, source). `enricher` lets a long-lived process
+    (tests, benchmark, Airflow worker) reuse loaded models.
     """
-    from pipeline.collect import Collector, iter_articles
+    from pipeline.collect import Collector, CollectorProcess, iter_articles
     from pipeline.feeds import load_feeds
 
     run_id = run_id or new_run_id()
-    started = datetime.now(UTC)
     t0 = time.perf_counter()
-    summary = RunSummary(run_id=run_id, kind="ingest", started_at=started.isoformat())
+    summary = RunSummary(run_id=run_id, kind="ingest", started_at=datetime.now(UTC).isoformat())
     feeds = load_feeds(settings=settings) if feeds is None else feeds
     summary.feeds = [f.name for f in feeds]
-    client = _connect(settings, summary.notes)
-    es_ok = not summary.notes  # _connect leaves a note only when Elasticsearch is down
-
+    client = connect(settings, summary.notes)
+    es_ok = not summary.notes  # connect leaves a note only when Elasticsearch is down
     if enricher is None:
         from pipeline.enrich import get_enricher
 
         enricher = get_enricher(settings)
-    from pipeline.enrich import EnrichInput
-
-    dedup = NearDuplicateIndex()
-    if es_ok:
+    dedup = near_duplicates(client, settings, es_ok)
+    if settings.collect_process:  # fetch + extract on another core than enrichment
+        collector = CollectorProcess(settings, feeds, since=since, check_known=client is not None,
+                                     share_enrichment=settings.collect_process_enriches)
+        articles, total, ready = collector.articles(), lambda: collector.selected or None, collector.ready
+    else:
+        collector = Collector(settings, feeds, is_known=known_checker(client, settings), since=since)
+        articles, total, ready = iter_articles(collector), lambda: collector.stats.selected or None, None
+    clock = StageClock()
+    counts = {"enriched": 0, "clustered_with_earlier": 0}
+    stats = IndexStats()
+    companies: Counter = Counter()
+    error: BaseException | None = None
+    try:
+        stats = enrich_and_index(clock.timed("wait_fetch", articles), settings, client, enricher=enricher,
+                                 dedup=dedup, run_id=run_id, clock=clock, counts=counts,
+                                 on_progress=progress if callable(progress) else None, total=total,
+                                 companies=companies, ready=ready)
+        # Everything yielded is now indexed or spooled: only now may the feeds' state move forward.
+        collector.commit()
+    except BaseException as exc:  # noqa: BLE001 - recorded in the run record, then re-raised
+        error = exc
+        summary.status = "failed"
+        summary.notes.append(f"run aborted: {type(exc).__name__}: {exc}")
+    summarize(summary, collector.stats.as_dict(), stats, counts, clock, settings, len(collector.feeds))
+    summary.duration_s = round(time.perf_counter() - t0, 3)
+    summary.companies = dict(companies.most_common())
+    summary.collector_peak_rss_mib = round(getattr(collector, "peak_rss_mib", 0.0), 1)
+    if write_run_record and client is not None:
         try:
-            dedup = NearDuplicateIndex.from_store(client, settings)
-        except (ApiError, TransportError) as exc:
-            log.warning("near-duplicate index not rebuilt (%s): clusters are computed within this run only", exc)
+            store_run_record(client, settings, summary.as_dict())
+        except (ApiError, TransportError, StoreError) as exc:
+            summary.notes.append(f"run record not stored: {exc}")
+    if error is not None:
+        raise error
+    return summary
 
+
+def known_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], set[str]]:
     def is_known(ids: list[str]) -> set[str]:
         if client is None:
             return set()
@@ -107,81 +257,14 @@ def ingest(
             log.warning("could not check which articles are already indexed (%s): fetching all", exc)
             return set()
 
-    collector = Collector(settings, feeds, is_known=is_known, since=since)
-    clock = _Clock()
-    counts = {"enriched": 0, "clustered_with_earlier": 0}
-    stats = IndexStats()
+    return is_known
 
-    progress_bar = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.fields[detail]}"), console=Console(stderr=True), disable=not progress, transient=False,
-    )
-    task = progress_bar.add_task("ingest", total=None, detail="reading feeds")
 
-    pending: deque[Article] = deque()
-
-    def inputs() -> Iterator:
-        articles = iter_articles(collector)
-        while True:
-            start = time.perf_counter()
-            article = next(articles, None)
-            clock.add("wait_fetch", time.perf_counter() - start)
-            if article is None:
-                return
-            pending.append(article)
-            yield EnrichInput(id=article.id, text=article.text, title=article.title, lang=article.lang)
-
-    def enriched() -> Iterator[EnrichedArticle]:
-        results = enricher.enrich_many(inputs())
-        while True:
-            start, waited = time.perf_counter(), clock.seconds.get("wait_fetch", 0.0)
-            try:
-                enrichment = next(results, None)
-            finally:
-                clock.add("enrich", time.perf_counter() - start - (clock.seconds.get("wait_fetch", 0.0) - waited))
-            if enrichment is None:
-                return
-            article = pending.popleft()
-            if enrichment.id != article.id:  # the enricher's contract is order-preserving, 1:1
-                raise NewsroomError(f"enrichment returned {enrichment.id} for article {article.id}: order broken")
-            start = time.perf_counter()
-            cluster = dedup.assign(article.id, article.text)
-            clock.add("dedup", time.perf_counter() - start)
-            counts["enriched"] += 1
-            if cluster != article.id:
-                counts["clustered_with_earlier"] += 1
-            if collector.stats.selected:
-                progress_bar.update(task, total=collector.stats.selected)
-            progress_bar.update(task, completed=counts["enriched"], detail=for_terminal(article.source, 40))
-            yield EnrichedArticle(article=article, enrichment=enrichment, cluster_id=cluster)
-
-    error: BaseException | None = None
-    try:
-        with progress_bar:
-            start = time.perf_counter()
-            if client is None:
-                from pipeline.store.indexing import _Spool  # Elasticsearch client not even buildable: spool all
-
-                spool = _Spool(settings, run_id)
-                for rec in enriched():
-                    stats.received += 1
-                    stats.spooled += spool.write([rec])
-                if stats.spooled:
-                    stats.spool_files.append(str(spool.path))
-            else:
-                stats = index_enriched(client, settings, enriched(), run_id=run_id)
-            elapsed = time.perf_counter() - start
-            clock.add("index", elapsed - sum(clock.seconds.get(k, 0.0) for k in ("wait_fetch", "enrich", "dedup")))
-        # Everything yielded is now indexed or spooled: only now may the feeds' state move forward.
-        collector.commit()
-    except BaseException as exc:  # noqa: BLE001 - recorded in the run record, then re-raised
-        error = exc
-        summary.status = "failed"
-        summary.notes.append(f"run aborted: {type(exc).__name__}: {exc}")
-
-    cstats = collector.stats.as_dict()
+def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict[str, int], clock: StageClock,
+              settings: Settings, n_feeds: int) -> RunSummary:
+    """Fill the run summary from the collector's and the indexer's counters; decide the status."""
     summary.counts = {
-        "feeds": len(collector.feeds),
+        "feeds": n_feeds,
         "feeds_ok": cstats["feeds_ok"],
         "feeds_failed": cstats["feeds_failed"],
         "feeds_not_modified": cstats["feeds_not_modified"],
@@ -204,6 +287,8 @@ def ingest(
     if cstats["implausible_dates"]:
         summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990 or more than 2 days "
                              "ahead: treated as unknown (the page's date, else the fetch time, is used)")
+    summary.skipped = dict(cstats["skipped"])
+    summary.skipped_examples = {k: list(v)[:3] for k, v in (cstats.get("skipped_urls") or {}).items()}
     summary.feed_errors = cstats["feed_errors"]
     summary.dead_letters = stats.dead_letters
     summary.spooled = stats.spooled
@@ -220,18 +305,8 @@ def ingest(
         summary.notes.append(f"none of the {c['feeds']} feeds could be read (network down or feeds moved?)")
     if summary.status != "failed" and (summary.feed_errors or stats.dead_letters or stats.spooled):
         summary.status = "partial"
-    finished = datetime.now(UTC)
-    summary.finished_at = finished.isoformat()
-    summary.duration_s = round(time.perf_counter() - t0, 3)
+    summary.finished_at = datetime.now(UTC).isoformat()
     waiting = sorted(spool_dir(settings).glob("*.jsonl")) if spool_dir(settings).is_dir() else []
     if waiting and not stats.spooled:
         summary.notes.append(f"{len(waiting)} spool file(s) wait in {spool_dir(settings)}: run `newsroom replay`")
-
-    if write_run_record and client is not None:
-        try:
-            store_run_record(client, settings, summary.as_dict())
-        except (ApiError, TransportError, StoreError) as exc:
-            summary.notes.append(f"run record not stored: {exc}")
-    if error is not None:
-        raise error
     return summary

@@ -112,6 +112,7 @@ class Article(BaseModel):
     authors: list[str] = Field(default_factory=list)
     site_name: str | None = None
     lang: str | None = None  # declared by the page, else the feed's language
+    lang_detected: str | None = None  # decided once from the text at extraction (the declared one as a hint)
     published_at: datetime | None = None
     fetched_at: datetime
     extraction: ExtractionMethod
@@ -165,3 +166,4 @@ class EnrichedArticle(BaseModel):
     article: Article
     enrichment: Enrichment
     cluster_id: str | None = None  # near-duplicate cluster (first article id seen in the cluster)
+    minhash: str | None = None  # the text's MinHash signature (pipeline.dedup.signature), computed once when clustering

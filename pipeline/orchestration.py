@@ -7,10 +7,13 @@ Elasticsearch, SMTP and Slack settings come from the Airflow Connections `newsro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+import re
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,51 +145,142 @@ def feed_names(settings: Settings | None = None, only: list[str] | None = None) 
 
 
 def _compact(summary: dict) -> dict:
-    """The per-feed summary kept for the final task (XCom): bounded lists only."""
+    """A summary as kept for the next task (XCom): bounded lists only."""
     out = dict(summary)
     out["notes"] = list(out.get("notes") or [])[:10]
     out["feed_errors"] = [
         {k: str(v)[:500] for k, v in err.items() if k in ("feed", "url", "error")} for err in (out.get("feed_errors") or [])[:20]
     ]
     out["spool_files"] = list(out.get("spool_files") or [])[:20]
+    out["skipped_examples"] = {k: [u[:300] for u in v[:3]] for k, v in list((out.get("skipped_examples") or {}).items())[:20]}
     return out
 
 
-def run_feed(feed_name: str, run_id: str, since: str | None = None, settings: Settings | None = None,
-             enricher=None) -> dict:
-    """Fetch → extract → enrich → index one feed (bounded batches); a summary dict for the final task.
+def run_task(fn: Callable, *args, **kwargs):
+    """Call a task body; an error that a retry cannot fix (`retryable = False` on its class: bad configuration,
+    missing model, refused fetch, unknown feed) fails the Airflow task at once instead of waiting out its retries."""
+    try:
+        return fn(*args, **kwargs)
+    except NewsroomError as exc:
+        if exc.retryable:
+            raise
+        from airflow.sdk.exceptions import AirflowFailException
 
-    Raises FeedFailed when the feed itself could not be read, so Airflow retries it with backoff; the articles
-    already indexed stay (ids are deterministic), the other feeds' tasks are not affected.
+        raise AirflowFailException(f"{type(exc).__name__} (not retried): {exc}") from exc
+
+
+def staging_dir(settings: Settings, run_id: str) -> Path:
+    """Where a DAG run's feed tasks leave their articles for the enrich-and-index task (under the data dir)."""
+    return Path(settings.data_dir) / "staged" / run_id
+
+
+def _staged_file(settings: Settings, run_id: str, feed_name: str) -> Path:
+    slug = re.sub(r"[^a-z0-9]+", "-", feed_name.lower()).strip("-")[:40] or "feed"
+    return staging_dir(settings, run_id) / f"{slug}-{hashlib.sha256(feed_name.encode()).hexdigest()[:8]}.jsonl"
+
+
+def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings: Settings | None = None) -> dict:
+    """Fetch → extract → archive one feed; its articles go to a staged JSON Lines file under the data dir.
+
+    Cheap and isolated (no models): one mapped task per feed. The feed state is NOT committed here: the
+    enrich-and-index task commits it once the articles are indexed. Raises FeedFailed when the feed itself could
+    not be read, so Airflow retries it (or fails at once when a retry cannot help, e.g. a refused URL).
     """
+    from pipeline.collect import Collector, collect_to_file
     from pipeline.feeds import load_feeds
-    from pipeline.ingest import ingest
+    from pipeline.ingest import StageClock, connect, known_checker, summarize
+    from pipeline.runs import RunSummary
+    from pipeline.store.indexing import IndexStats
 
     settings = settings or airflow_settings()
     feeds = {feed.name: feed for feed in load_feeds(settings=settings)}
     if feed_name not in feeds:
         raise ConfigError(f"{settings.feeds_path}: no feed named {feed_name!r} (was it removed since the run started?)")
-    since_dt = datetime.fromisoformat(since) if since else None
-    summary = ingest(settings, feeds=[feeds[feed_name]], since=since_dt, progress=False, run_id=run_id,
-                     write_run_record=False, enricher=enricher).as_dict()
-    if summary["counts"].get("feeds_failed"):
-        errors = "; ".join(str(e.get("error")) for e in summary.get("feed_errors") or []) or "unknown error"
-        raise FeedFailed(f"feed {feed_name!r} failed: {errors}")
-    return _compact(summary)
+    summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat(), feeds=[feed_name])
+    client = connect(settings, summary.notes)
+    collector = Collector(settings, [feeds[feed_name]], is_known=known_checker(client, settings),
+                         since=datetime.fromisoformat(since) if since else None, defer_failures=True)
+    path = _staged_file(settings, run_id, feed_name)
+    collect_to_file(collector, path, commit=False)
+    # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
+    # single writer of the feed state (docs/production.md, "Scaling past one machine").
+    path.with_suffix(".state.json").write_text(json.dumps(collector.pending_states()), encoding="utf-8")
+    summarize(summary, collector.stats.as_dict(), IndexStats(), {}, StageClock(), settings, 1)
+    out = _compact(summary.as_dict())
+    if summary.counts.get("feeds_failed"):
+        errors = collector.stats.feed_errors
+        text = "; ".join(str(e.get("error")) for e in errors) or "unknown error"
+        failure = FeedFailed(f"feed {feed_name!r} failed: {text}")
+        failure.retryable = all(e.get("retryable", True) for e in errors)
+        raise failure
+    out["staged"] = str(path)
+    return out
+
+
+def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings | None = None, enricher=None) -> dict:
+    """Enrich, cluster and index every article the feed tasks staged: the models load once per run, here.
+
+    Articles staged by two feeds are indexed once (feed order decides, as in `newsroom ingest`). The feeds' state
+    is committed only after indexing, and the staged files are removed last: a failure or a kill leaves them for
+    the task's retry, and deterministic ids keep the indexing exactly-once.
+    """
+    from pipeline.collect import commit_states, read_articles
+    from pipeline.ingest import StageClock, connect, enrich_and_index, near_duplicates
+    from pipeline.runs import RunSummary
+
+    settings = settings or airflow_settings()
+    parts = [c for c in collected or [] if c and c.get("staged")]
+    summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat())
+    client = connect(settings, summary.notes)
+    es_ok = not summary.notes
+    if enricher is None:
+        from pipeline.enrich import get_enricher
+
+        enricher = get_enricher(settings)
+    counts = {"enriched": 0, "clustered_with_earlier": 0, "duplicates": 0}
+    seen: set[str] = set()
+
+    def articles():
+        for part in parts:
+            for article in read_articles(Path(part["staged"])):
+                if article.id in seen:
+                    counts["duplicates"] += 1
+                    continue
+                seen.add(article.id)
+                yield article
+
+    clock = StageClock()
+    stats = enrich_and_index(articles(), settings, client, enricher=enricher,
+                             dedup=near_duplicates(client, settings, es_ok), run_id=run_id, clock=clock, counts=counts)
+    # Every feed task's state, failed feeds' included (their failure counters): this task is the only writer.
+    states = sorted(staging_dir(settings, run_id).glob("*.state.json")) if staging_dir(settings, run_id).is_dir() else []
+    for state in states:
+        commit_states(settings, json.loads(state.read_text(encoding="utf-8")))
+    shutil.rmtree(staging_dir(settings, run_id), ignore_errors=True)
+    summary.counts = {**counts, "indexed": stats.created, "updated": stats.updated, "unchanged": stats.unchanged,
+                      "mentions": stats.mentions, "dead_letters": stats.dead_letters, "spooled": stats.spooled}
+    summary.stage_seconds = {k: round(v, 3) for k, v in clock.seconds.items()}
+    summary.dead_letters, summary.spooled, summary.spool_files = stats.dead_letters, stats.spooled, stats.spool_files
+    if stats.dead_letters or stats.spooled:
+        summary.status = "partial"
+    summary.finished_at = datetime.now(UTC).isoformat()
+    return _compact(summary.as_dict())
 
 
 def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | None = None,
-                 settings: Settings | None = None) -> dict:
-    """Merge the per-feed summaries, write the run record (id = run_id: a rerun replaces it); small dict back.
+                 settings: Settings | None = None, indexed: dict | None = None) -> dict:
+    """Merge the feed tasks' and the enrich-and-index task's summaries into the run record; small dict back.
 
-    Feeds whose task failed after its retries left no summary: they are recorded as failed feeds.
+    Feeds whose task failed after its retries left no summary: they are recorded as failed feeds. The record keeps
+    every attempt for the logical date (pipeline.runs.write_run_record). `failed_feeds` and `failed_ratio` say
+    whether the DAG run must fail (see `check_failed_feeds`).
     """
     from pipeline.runs import merge_summaries, write_run_record
     from pipeline.store.client import make_client
 
     settings = settings or airflow_settings()
     results = [r for r in results if r]
-    merged = merge_summaries(results, run_id=run_id, kind="airflow")
+    merged = merge_summaries([*results, *([indexed] if indexed else [])], run_id=run_id, kind="airflow")
     done = {name for r in results for name in r.get("feeds") or []}
     missing = [name for name in expected_feeds or [] if name not in done]
     for name in missing:
@@ -196,8 +290,16 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         merged["status"] = "failed" if not results else "partial"
     merged["counts"].setdefault("feeds", 0)
     merged["counts"]["feeds"] = len(expected_feeds) if expected_feeds is not None else merged["counts"]["feeds"]
+    if results and indexed is None:  # articles were collected but the enrich-and-index task failed
+        merged["status"] = "failed"
+        merged["notes"].append("the enrich-and-index task failed: nothing was indexed (see Airflow log)")
     if not merged["started_at"]:
         merged["started_at"] = merged["finished_at"] = datetime.now(UTC).isoformat()
+    failed_feeds = sorted({e["feed"] for e in merged["feed_errors"] if e.get("feed")})
+    total = merged["counts"]["feeds"]
+    failed_ratio = round(len(failed_feeds) / total, 3) if total else 0.0
+    if failed_feeds:
+        merged["notes"].append(f"failed feeds ({len(failed_feeds)}/{total}): {', '.join(failed_feeds)}")
     write_run_record(make_client(settings), settings, merged)
     counts = merged["counts"]
     return {
@@ -205,12 +307,30 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         "status": merged["status"],
         "feeds": counts.get("feeds", 0),
         "feeds_failed": counts.get("feeds_failed", 0),
+        "failed_feeds": failed_feeds[:50],
+        "failed_ratio": failed_ratio,
         "articles": counts.get("articles", 0),
         "indexed": counts.get("indexed", 0),
         "updated": counts.get("updated", 0),
         "spooled": merged.get("spooled", 0),
         "dead_letters": merged.get("dead_letters", 0),
     }
+
+
+def check_failed_feeds(record: dict, max_ratio: float) -> str | None:
+    """Why the DAG run must fail, or None: more than `max_ratio` of the feeds failed, or all of them, or the run
+    as a whole failed. Below the threshold the run stays green and the failed feeds are only named."""
+    if record["failed_feeds"]:
+        log.warning("NEWSROOM_FAILED_FEEDS run=%s count=%d ratio=%.3f feeds=%s", record["run_id"],
+                    len(record["failed_feeds"]), record["failed_ratio"], json.dumps(record["failed_feeds"]))
+    if record["feeds"] and record["feeds_failed"] >= record["feeds"]:
+        return f"all {record['feeds']} feeds failed; run record {record['run_id']} written"
+    if record["failed_ratio"] > max_ratio:
+        return (f"{record['feeds_failed']} of {record['feeds']} feeds failed ({record['failed_ratio']:.0%} > "
+                f"NEWSROOM_MAX_FAILED_FEEDS_RATIO={max_ratio:g}): {', '.join(record['failed_feeds'])}")
+    if record["status"] == "failed":
+        return f"run {record['run_id']} failed; see its run record"
+    return None
 
 
 # --------------------------------------------------------------------------------------------- alerts DAG
@@ -229,53 +349,13 @@ def evaluate_alerts(rule_names: list[str] | None = None, dry_run: bool = False,
 # --------------------------------------------------------------------------------------------- maintenance DAG
 
 
-def _creation_date(info: dict) -> datetime | None:
-    value = (info.get("settings", {}).get("index", {}) or {}).get("creation_date")
-    return datetime.fromtimestamp(int(value) / 1000, tz=UTC) if value else None
-
-
 def check_storage(settings: Settings | None = None, now: datetime | None = None) -> dict:
-    """Rollover and retention: templates/aliases up to date; ILM errors reported; without ILM, rolled-over
-    indices older than NEWSROOM_ES_RETENTION_DAYS are deleted (ILM does that itself where it exists)."""
-    from pipeline.store import templates
+    """Rollover and retention (pipeline.store.retention), as of `now`: the run's data_interval_end."""
     from pipeline.store.client import make_client
-    from pipeline.store.setup import ensure_setup
+    from pipeline.store.retention import apply_retention
 
     settings = settings or airflow_settings()
-    client = make_client(settings)
-    report = ensure_setup(client, settings)
-    out: dict[str, Any] = {"ilm": report.get("ilm_available", False), "rolled_over": [n for n in report["notes"] if "rolled over" in n],
-                           "deleted": [], "ilm_errors": [], "indices": {}}
-    names = templates.index_names(settings.es_index_prefix)
-    cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.es_retention_days)
-    for kind in templates.ROLLOVER_KINDS:
-        alias = names[kind]
-        aliases = client.indices.get_alias(name=alias)
-        out["indices"][kind] = sorted(aliases)
-        if out["ilm"]:
-            explain = client.ilm.explain_lifecycle(index=alias)
-            for index, state in (explain.get("indices") or {}).items():
-                if state.get("step") == "ERROR":
-                    out["ilm_errors"].append({"index": index, "reason": str(state.get("step_info"))[:300]})
-            continue
-        # Like ILM's delete phase, age counts from rollover: an index stops receiving articles when the next
-        # one is created, so its age is the next index's creation date.
-        info = client.indices.get_settings(index=alias)
-        ordered = sorted(aliases)
-        for index, successor in zip(ordered, ordered[1:]):
-            is_write = (aliases[index].get("aliases", {}).get(alias) or {}).get("is_write_index", False)
-            rolled_over = _creation_date(info.get(successor, {}))
-            if not is_write and rolled_over and rolled_over < cutoff:
-                client.indices.delete(index=index)
-                out["deleted"].append(index)
-    out["ilm_mode"] = report.get("ilm_mode")
-    if out["ilm"] and out["ilm_mode"] != "RUNNING":  # said loudly: with ILM stopped, nothing rolls over or expires
-        raise NewsroomError(f"ILM is {out['ilm_mode']} on the cluster: indices neither roll over nor expire by policy "
-                            "until it is started (POST _ilm/start)")
-    if out["ilm_errors"]:
-        raise NewsroomError("ILM reports errors on " + ", ".join(e["index"] for e in out["ilm_errors"])
-                            + ": run GET <index>/_ilm/explain for details")
-    return out
+    return apply_retention(make_client(settings), settings, now=now)
 
 
 def replay_pending(settings: Settings | None = None) -> dict:
@@ -291,126 +371,9 @@ def replay_pending(settings: Settings | None = None) -> dict:
     return stats
 
 
-def _fingerprint_file(settings: Settings) -> Path:
-    return Path(settings.data_dir) / "state" / "enrichment-fingerprint.json"
+def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | None = None, enricher=None,
+                    until: datetime | None = None) -> dict:
+    """Re-enrichment (pipeline.reenrich) of the `days` days before `until`: the run's data_interval_end."""
+    from pipeline.reenrich import reenrich_recent as reenrich
 
-
-def _recent_articles(client, settings: Settings, since: datetime, fields: list[str]) -> Iterator[dict]:
-    from elasticsearch import helpers
-
-    from pipeline.store.templates import index_names
-
-    alias = index_names(settings.es_index_prefix)["articles"]
-    query = {"range": {"first_seen_at": {"gte": since.isoformat()}}}
-    for hit in helpers.scan(client, index=alias, query={"query": query}, _source=fields, size=200):
-        yield {"_id": hit["_id"], "_index": hit["_index"], **hit["_source"]}
-
-
-def _text_from_archive(doc: dict, settings: Settings) -> str | None:
-    """The page re-extracted from the WARC archive (extraction improvements apply too); None if not archived."""
-    from pipeline.archive import read_record
-    from pipeline.extract import extract_article
-
-    if not doc.get("warc_file") or doc.get("warc_offset") is None:
-        return None
-    try:
-        url, fetched_at, body = read_record(doc["warc_file"], int(doc["warc_offset"]), settings.data_dir)
-    except (OSError, ValueError) as exc:
-        log.warning("article %s: archived page unreadable (%s): using the indexed text", doc["_id"], exc)
-        return None
-    article = extract_article(body, url, fetched_at=fetched_at, min_words=1)
-    return article.text if article else None
-
-
-ENRICHMENT_FIELDS = ("lang", "enrichment_level", "orgs", "persons", "places", "misc", "entity_orgs", "topics",
-                     "sentiment", "company_sentiment")
-
-
-def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | None = None, enricher=None) -> dict:
-    """Re-enrich the articles first seen in the last `days` days, from their archived pages, when the models or
-    the watchlist changed since the last pass (or `force`). Only enrichment fields and mentions are rewritten;
-    ids, first_seen_at and clusters stay. Works in bounded batches (NEWSROOM_ES_BULK_CHUNK)."""
-    from elasticsearch import helpers
-
-    from pipeline.corrections import overlay_corrections
-    from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
-    from pipeline.models import Article, EnrichedArticle
-    from pipeline.store.client import make_client
-    from pipeline.store.indexing import (_concrete_indices, _lookup, article_document, ensure_aliases, mention_documents,
-                                         mention_id, stale_mention_deletes)
-    from pipeline.store.templates import index_names
-
-    settings = settings or airflow_settings()
-    # A new Enricher, not get_enricher's per-process cache: it must read the watchlist as it is now (the models
-    # themselves stay cached per process by load_nlp, so this costs little).
-    enricher = enricher or Enricher(settings)
-    # The fingerprint names the spaCy models in use, which it knows only once they are loaded: load them first
-    # (a few seconds, once a week) so that a model upgrade is seen even when no article needs re-enriching.
-    enricher.warm_up()
-    fingerprint = enrichment_fingerprint(settings)
-    marker = _fingerprint_file(settings)
-    previous = json.loads(marker.read_text(encoding="utf-8")).get("fingerprint") if marker.exists() else None
-    if previous == fingerprint and not force:
-        return {"reenriched": 0, "skipped": "models and watchlist unchanged since the last pass"}
-
-    client = make_client(settings)
-    ensure_aliases(client, settings)  # before any bulk write: a missing alias would be auto-created as a plain index
-    names = index_names(settings.es_index_prefix)
-    since = datetime.now(UTC) - timedelta(days=days)
-    fields = ["url", "domain", "source", "feed_tags", "title", "text", "lang", "published_at", "first_seen_at",
-              "extraction", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "orgs"]
-    counts = {"reenriched": 0, "from_archive": 0, "from_index": 0, "mentions": 0, "errors": 0}
-    batch: list[dict] = []
-
-    def flush() -> None:
-        inputs = []
-        for doc in batch:
-            text = _text_from_archive(doc, settings)
-            counts["from_archive" if text else "from_index"] += 1
-            doc["_text"] = text or doc.get("text") or ""
-            inputs.append(EnrichInput(id=doc["_id"], text=doc["_text"], title=doc.get("title"), lang=doc.get("lang")))
-        built: dict[str, tuple[dict, list[dict]]] = {}
-        for doc, enrichment in zip(batch, enricher.enrich_many(iter(inputs)), strict=True):
-            article = Article(
-                id=doc["_id"], url=doc["url"], domain=doc.get("domain") or "", source=doc.get("source") or "",
-                feed_tags=doc.get("feed_tags") or [], title=doc.get("title"), text=doc.get("text") or "",
-                lang=doc.get("lang"), published_at=doc.get("published_at"), fetched_at=doc["first_seen_at"],
-                extraction=doc.get("extraction") or "trafilatura", word_count=doc.get("word_count") or 0,
-                content_hash=doc.get("content_hash") or "",
-            )
-            rec = EnrichedArticle(article=article, enrichment=enrichment, cluster_id=doc.get("cluster_id"))
-            built[doc["_id"]] = (article_document(rec), mention_documents(rec, run_id="reenrich"))
-        overlay_corrections(client, settings, built)  # analysts' tone corrections outlive re-enrichment
-        actions: list[dict] = []
-        all_mentions: dict[str, dict] = {}
-        for doc in batch:
-            new_doc, mentions = built[doc["_id"]]
-            actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
-                            "doc": {k: new_doc[k] for k in ENRICHMENT_FIELDS if k in new_doc}})
-            for mention in mentions:
-                all_mentions[mention_id(doc["_id"], mention["company"])] = mention
-        # Mentions are found by id (realtime mget), not by a search that misses the ones written a moment ago: kept
-        # ones are rewritten where they live (maybe a rolled-over index), those naming a company no longer found go.
-        mention_indices = _concrete_indices(client, names["mentions"])
-        where = _lookup(client, mention_indices, list(all_mentions), ["article_id"])
-        for mid, mention in all_mentions.items():
-            actions.append({"_op_type": "index", "_index": where.get(mid, {}).get("_index") or names["mentions"],
-                            "_id": mid, "_source": mention})
-        actions += stale_mention_deletes(client, mention_indices, {d["_id"]: d.get("orgs") or [] for d in batch},
-                                         set(all_mentions))
-        ok, errors = helpers.bulk(client, actions, raise_on_error=False, refresh="wait_for")
-        counts["errors"] += len(errors)
-        counts["reenriched"] += len(batch)
-        counts["mentions"] += sum(1 for a in actions if a["_op_type"] == "index")
-        batch.clear()
-
-    for doc in _recent_articles(client, settings, since, fields):
-        batch.append(doc)
-        if len(batch) >= max(1, settings.es_bulk_chunk):
-            flush()
-    if batch:
-        flush()
-    if not counts["errors"]:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"fingerprint": fingerprint, "at": datetime.now(UTC).isoformat()}), encoding="utf-8")
-    return counts
+    return reenrich(settings or airflow_settings(), days=days, force=force, until=until, enricher=enricher)

@@ -1,7 +1,8 @@
 """Run records: what one ingestion run (or one Airflow task) did, stored in `<prefix>-runs`.
 
-A per-feed Airflow task returns `RunSummary.as_dict()`; the DAG's final task calls `merge_summaries` on them and
-`write_run_record` once, so the index holds one record per DAG run with counts summed over feeds.
+The Airflow tasks return `RunSummary.as_dict()`; the DAG's final task calls `merge_summaries` on them and
+`write_run_record` once, so the index holds one record per logical date with counts summed over feeds, and the
+earlier attempts for that date (reruns, backfills) kept inside it under `attempts`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, NotFoundError
 
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets
@@ -44,6 +45,10 @@ class RunSummary:
     parts: int = 1
     notes: list[str] = field(default_factory=list)
     spool_files: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # items that gave no article, by reason
+    skipped_examples: dict[str, list[str]] = field(default_factory=dict)  # reason → the first few item URLs
+    companies: dict[str, int] = field(default_factory=dict)
+    collector_peak_rss_mib: float = 0.0  # peak memory of the collector process (0 when collecting in a thread)  # watched company → articles of this run naming it
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -83,18 +88,34 @@ def merge_summaries(parts: Iterable[dict], run_id: str | None = None, kind: str 
 
 
 def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -> str:
-    """Index the run record (id = run_id, so writing it twice replaces it). Returns the document id."""
+    """Index the run record (id = run_id) and keep history: when a record with that id exists (a rerun or a
+    retried finalize of the same logical date), it moves into `attempts` and the new one is the latest, with
+    `attempt` counting them. Returns the document id."""
     index = index_names(settings.es_index_prefix)["runs"]
     if not client.indices.exists(index=index):
         from pipeline.store.setup import ensure_setup
 
         ensure_setup(client, settings)
-    doc = {key: value for key, value in summary.items() if key in RUN_PROPERTIES and value not in (None, "")}
+    else:  # an index created before `attempts` existed: add the new fields (adding fields is always allowed)
+        client.indices.put_mapping(index=index, properties={k: RUN_PROPERTIES[k] for k in ("attempt", "attempts")})
+    doc = {key: value for key, value in summary.items()
+           if key in RUN_PROPERTIES and key not in ("attempt", "attempts") and value not in (None, "")}
     doc["feed_errors"] = [
         {k: mask_secrets(v) for k, v in err.items() if k in ("feed", "url", "error")}
         for err in summary.get("feed_errors", [])
     ]
     if doc.get("notes"):
         doc["notes"] = [mask_secrets(note) for note in doc["notes"]]
+    try:
+        previous = client.get(index=index, id=summary["run_id"])["_source"]
+    except NotFoundError:
+        previous = None
+    attempts = []
+    if previous:
+        attempts = list(previous.pop("attempts", None) or [])
+        attempts.append(previous)
+    doc["attempt"] = len(attempts) + 1
+    if attempts:
+        doc["attempts"] = attempts
     client.index(index=index, id=summary["run_id"], document=doc, refresh="wait_for")
     return summary["run_id"]

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     respect_robots: bool = True
     max_items_per_feed: int = 200
     min_article_words: int = 80
+    collect_process: bool = True  # `newsroom ingest`: fetch + extract in a second process, enrichment in the main one
+    collect_process_enriches: bool = False  # ... which then also enriches every second article (NER on both cores;
+    # +~550 MB for its own models; measured no gain on the shared 2-core machine, see docs/storage.md)
 
     # Enrichment
     enrich_batch_size: int = 16
@@ -88,6 +91,9 @@ class Settings(BaseSettings):
     alerts_timeout: float = 15.0  # seconds per SMTP/HTTP delivery attempt
     alerts_max_items_per_message: int = 50  # grouped/digest messages list at most this many (the rest next time)
     analyst: str | None = None  # who records tone corrections (`newsroom tone set`); default: the OS user
+
+    # Scheduled runs (Airflow): the DAG run fails when more than this share of the feeds failed (always when all did)
+    max_failed_feeds_ratio: float = 0.5
 
     # Coverage
     timezone: str = "Europe/Paris"

@@ -137,12 +137,18 @@ def test_ingest(logical_date: str, migrate: bool) -> None:
         record = _value(row)
         feed_rows = session.scalars(
             select(XComModel).where(XComModel.dag_id == "newsroom_ingest", XComModel.run_id == run.run_id,
-                                    XComModel.task_id == "ingest_feed", XComModel.key == "return_value")
+                                    XComModel.task_id == "collect_feed", XComModel.key == "return_value")
         ).all()
         feeds = {str((_value(r) or {}).get("feeds")): (_value(r) or {}).get("counts") for r in feed_rows}
-        xcom_bytes = max([len(json.dumps(_value(r), default=str)) for r in [row, *feed_rows] if r is not None] or [0])
+        indexed_row = session.scalars(
+            select(XComModel).where(XComModel.dag_id == "newsroom_ingest", XComModel.run_id == run.run_id,
+                                    XComModel.task_id == "enrich_index", XComModel.key == "return_value")
+        ).first()
+        rows = [row, indexed_row, *feed_rows]
+        xcom_bytes = max([len(json.dumps(_value(r), default=str)) for r in rows if r is not None] or [0])
     _emit({"state": str(run.state), "run_id": run.run_id, "tis": tis, "asset_events": asset_events,
-           "record": record, "feeds": feeds, "max_xcom_bytes": xcom_bytes, "seconds": round(seconds, 2)})
+           "record": record, "feeds": feeds, "indexed": _value(indexed_row), "max_xcom_bytes": xcom_bytes,
+           "seconds": round(seconds, 2)})
 
 
 def _value(row):

@@ -8,6 +8,7 @@ are in place before it is imported and nothing leaks into the rest of the suite.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -62,10 +63,12 @@ def test_dags_have_tags_owners_retries_and_no_cycles(integrity):
 
 def test_ingest_dag_maps_feeds_and_updates_the_asset(integrity):
     ingest = integrity["dags"]["newsroom_ingest"]
-    assert ingest["mapped"] == ["ingest_feed"]
+    assert ingest["mapped"] == ["collect_feed"]  # per feed: fetch, extract, archive (no models)
     assert ingest["outlets"]["finalize"] in (["newsroom://articles"], ["newsroom://articles/"])
     assert ingest["triggers"]["finalize"].endswith("ALL_DONE")  # a failed feed does not block the run record
-    assert ingest["mapped_limits"]["ingest_feed"] >= 1  # bounded parallelism (each task loads the models)
+    assert ingest["triggers"]["enrich_index"].endswith("ALL_DONE")  # nor the other feeds' indexing
+    assert "enrich_index" not in ingest["mapped"]  # one task per run: the models load once
+    assert ingest["mapped_limits"]["collect_feed"] >= 1  # bounded parallelism
     assert ingest["cron"] in ("@daily", "0 0 * * *")
 
 
@@ -144,24 +147,68 @@ def test_feed_names_and_unknown_feed(fixture_site, tmp_path, monkeypatch):
         orchestration.feed_names(load_settings(), only=["Nope"])
 
 
-def test_finalize_records_failed_feeds_and_overwrites_same_run(es_url):
+def test_finalize_names_failed_feeds_and_keeps_every_attempt_of_a_date(es_url):
     settings = load_settings()
     client = make_client(settings)
     try:
         part = {"run_id": "r", "status": "ok", "started_at": "2026-11-20T00:00:00+00:00",
-                "finished_at": "2026-11-20T00:00:05+00:00", "counts": {"feeds": 1, "feeds_ok": 1, "indexed": 4},
+                "finished_at": "2026-11-20T00:00:05+00:00", "counts": {"feeds": 1, "feeds_ok": 1, "articles": 4},
                 "feeds": ["A"]}
-        out = orchestration.finalize_run([part, None], "airflow-x-1", ["A", "B"], settings=settings)
+        indexed = {"run_id": "r", "status": "ok", "counts": {"indexed": 4}, "feeds": []}
+        out = orchestration.finalize_run([part, None], "airflow-x-1", ["A", "B"], settings=settings, indexed=indexed)
         assert out["status"] == "partial" and out["feeds"] == 2 and out["feeds_failed"] == 1 and out["indexed"] == 4
-        orchestration.finalize_run([part], "airflow-x-1", ["A", "B"], settings=settings)
+        assert out["failed_feeds"] == ["B"] and out["failed_ratio"] == 0.5
+        rerun = {**indexed, "counts": {"indexed": 0}}
+        orchestration.finalize_run([part], "airflow-x-1", ["A", "B"], settings=settings, indexed=rerun)
         runs = index_names(settings.es_index_prefix)["runs"]
         client.indices.refresh(index=runs)
         hits = client.search(index=runs, query={"match_all": {}})["hits"]["hits"]
-        assert [h["_id"] for h in hits] == ["airflow-x-1"]
-        assert hits[0]["_source"]["feed_errors"][0]["feed"] == "B"
+        assert [h["_id"] for h in hits] == ["airflow-x-1"]  # one record per logical date...
+        record = hits[0]["_source"]
+        assert record["feed_errors"][0]["feed"] == "B" and any("B" in n for n in record["notes"])
+        assert record["attempt"] == 2 and record["counts"]["indexed"] == 0  # ...the latest attempt on top...
+        assert [a["counts"]["indexed"] for a in record["attempts"]] == [4]  # ...the first one's figures kept
         assert orchestration.finalize_run([], "airflow-x-2", ["A"], settings=settings)["status"] == "failed"
+        # articles collected but the enrich-and-index task failed: the run failed, whatever the feeds did
+        assert orchestration.finalize_run([part], "airflow-x-3", ["A"], settings=settings)["status"] == "failed"
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_failed_feeds_above_the_ratio_fail_the_run_below_it_only_name_them(caplog):
+    record = {"run_id": "r", "status": "partial", "feeds": 4, "feeds_failed": 1, "failed_feeds": ["Gone"],
+              "failed_ratio": 0.25}
+    with caplog.at_level("WARNING", logger="pipeline.orchestration"):
+        assert orchestration.check_failed_feeds(record, 0.5) is None
+    assert 'NEWSROOM_FAILED_FEEDS run=r count=1 ratio=0.250 feeds=["Gone"]' in caplog.text  # greppable
+    assert "Gone" in orchestration.check_failed_feeds(record, 0.2)
+    two = {**record, "feeds_failed": 2, "failed_feeds": ["Gone", "Moved"], "failed_ratio": 0.5}
+    assert orchestration.check_failed_feeds(two, 0.5) is None  # "more than" the ratio
+    every = {**record, "feeds": 2, "feeds_failed": 2, "failed_feeds": ["Gone", "Moved"], "failed_ratio": 1.0}
+    assert "all 2 feeds failed" in orchestration.check_failed_feeds(every, 1.0)  # always, whatever the ratio
+    assert orchestration.check_failed_feeds({**record, "status": "failed", "failed_feeds": [], "feeds_failed": 0,
+                                             "failed_ratio": 0.0}, 0.5)
+
+
+def test_errors_a_retry_cannot_fix_fail_the_task_at_once():
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from pipeline.errors import ConfigError, FetchError, ModelError, StoreError
+    from pipeline.fetch import FetchRefused
+
+    def boom(exc):
+        raise exc
+
+    for exc in (ConfigError("alerts.yaml: bad"), ModelError("no model"), FetchRefused("http://x", "ssrf", "refused"),
+                orchestration.FeedFailed("x")):
+        if exc.retryable:  # FeedFailed: retryable unless every error of the feed was a refusal
+            continue
+        with pytest.raises(AirflowFailException, match="not retried"):
+            orchestration.run_task(boom, exc)
+    for exc in (FetchError("timeout"), StoreError("down")):
+        with pytest.raises(type(exc)):
+            orchestration.run_task(boom, exc)
+    assert orchestration.run_task(lambda x: x + 1, 1) == 2
 
 
 def test_storage_check_and_replay_on_the_standin(es_url):
@@ -208,17 +255,18 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
     try:
         first = _scenario(["test-ingest", day, "--migrate"], env, tmp_path)
         assert first["state"] == "success", first["tis"]
-        feed_tasks = {k: v for k, v in first["tis"].items() if k.startswith("ingest_feed[")}
+        feed_tasks = {k: v for k, v in first["tis"].items() if k.startswith("collect_feed[")}
         assert len(feed_tasks) == 4  # one mapped task per feed
         assert sorted(feed_tasks.values()) == ["failed", "success", "success", "success"], first["tis"]
-        assert first["tis"]["finalize[-1]"] == "success"
+        assert first["tis"]["enrich_index[-1]"] == "success"  # one task enriched every feed's articles
+        assert first["tis"]["finalize[-1]"] == "success"  # 1 of 4 feeds failed: under the 0.5 ratio, green
         record_id = "airflow-newsroom_ingest-20261120T000000Z"
         assert first["record"]["run_id"] == record_id and first["record"]["status"] == "partial"
-        # tests/fixtures/site/README.md: 11 articles; the SAP page, in two feeds, is indexed once (the second
-        # feed's task finds it already known)
+        # tests/fixtures/site/README.md: 11 articles; the SAP page, in two feeds, is indexed once
         assert first["record"]["indexed"] == ARTICLES and first["record"]["feeds"] == 4, json.dumps(first["feeds"])
-        assert sum(c["known"] for c in first["feeds"].values()) == 1, json.dumps(first["feeds"])
-        assert first["record"]["feeds_failed"] == 1
+        assert first["indexed"]["counts"]["duplicates"] == 1, json.dumps(first["indexed"])
+        assert first["record"]["feeds_failed"] == 1 and first["record"]["failed_feeds"] == ["Gone Gazette"]
+        assert not list((tmp_path / "data" / "staged").glob("*/*.jsonl"))  # staged files removed once indexed
         assert first["max_xcom_bytes"] < 4096  # small XComs: counts and names, never articles
         assert len(first["asset_events"]) == 1 and first["asset_events"][0]["extra"]["indexed"] == ARTICLES
         after_first = _snapshot(client, settings)
@@ -234,7 +282,16 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         after_second = _snapshot(client, settings)
         assert after_second["articles"] == after_first["articles"]  # not one article re-written
         assert after_second["mentions"] == after_first["mentions"]
-        assert list(after_second["runs"]) == [record_id]  # the record was replaced, not duplicated
+        assert list(after_second["runs"]) == [record_id]  # one record per date, every attempt kept in it
+        assert after_second["runs"][record_id]["attempt"] == 2
+        assert after_second["runs"][record_id]["attempts"][0]["counts"]["indexed"] == ARTICLES
+
+        # Above NEWSROOM_MAX_FAILED_FEEDS_RATIO the DAG run is red (1 of 4 feeds > 0.2); the record is written
+        strict = {**env, "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "0.2"}
+        third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00"], strict, tmp_path)
+        assert third["state"] == "failed" and third["tis"]["finalize[-1]"] == "failed", third["tis"]
+        assert third["tis"]["enrich_index[-1]"] == "success"
+        assert "airflow-newsroom_ingest-20261121T000000Z" in _snapshot(client, settings)["runs"]
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
@@ -323,5 +380,55 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
         assert _company_mentions(client, settings, "SAP") == 0
         assert _company_mentions(client, settings, "Mistral AI") >= 3  # the other companies' mentions are rebuilt
         assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
+        # The window ends at the run's data_interval_end, not at the wall clock: a backfill of a week ago sees
+        # none of today's articles, a run ending tomorrow sees them all
+        week_ago = datetime.now(UTC) - timedelta(days=7)
+        assert orchestration.reenrich_recent(days=1, force=True, settings=settings, until=week_ago)["reenriched"] == 0
+        tomorrow = datetime.now(UTC) + timedelta(days=1)
+        assert orchestration.reenrich_recent(days=2, force=True, settings=settings,
+                                             until=tomorrow)["reenriched"] == ARTICLES
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fixture_site, es_url, tmp_path,
+                                                                              monkeypatch):
+    """Single writer of the fetch state: per-feed tasks (possibly on other machines) never write it."""
+    from pipeline.state import StateStore
+
+    feeds_file = fixture_site.feeds_file(tmp_path / "config")
+    gone = fixture_site.url("feeds/gone.xml")
+    with feeds_file.open("a", encoding="utf-8") as fh:
+        fh.write(f'  - name: Gone Gazette\n    url: "{gone}"\n    lang: fr\n')
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds_file))
+    settings = load_settings()
+    client = make_client(settings)
+    try:
+        with pytest.raises(orchestration.FeedFailed, match="Gone Gazette"):
+            orchestration.collect_feed("Gone Gazette", "run-1", settings=settings)
+        ledger = orchestration.collect_feed("The Compute Ledger", "run-1", settings=settings)
+        store = StateStore(settings.data_dir)
+        assert store.all_feed_states() == []  # not even the failure counter yet
+        assert ledger["counts"]["articles"] >= 1 and Path(ledger["staged"]).exists()
+        out = orchestration.enrich_and_index_run([ledger], "run-1", settings=settings)
+        assert out["counts"]["indexed"] == ledger["counts"]["articles"]
+        states = {s.url: s for s in store.all_feed_states()}
+        assert states[gone].consecutive_failures == 1 and states[gone].last_error
+        assert states[fixture_site.url("feeds/en-tech.xml")].body_hash  # validators saved after indexing
+        assert not orchestration.staging_dir(settings, "run-1").exists()  # staged files gone once committed
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+@pytest.mark.slow
+def test_reenrich_command_without_airflow(es_url, tmp_path):
+    """`newsroom reenrich`: the maintenance DAG's re-enrichment for installs without Airflow."""
+    env = dict(os.environ)
+    first = subprocess.run([sys.executable, "-m", "pipeline", "reenrich", "--days", "3", "--json"], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert json.loads(first.stdout) == {"reenriched": 0, "from_archive": 0, "from_index": 0, "mentions": 0,
+                                        "errors": 0}  # an empty store: nothing to do, fingerprint saved
+    again = subprocess.run([sys.executable, "-m", "pipeline", "reenrich"], env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 0 and "nothing to do" in again.stderr and "--force" in again.stderr

@@ -254,3 +254,69 @@ def test_per_feed_runs_merge_into_one_run_record(fixture_site, tmp_path, es_url,
     runs = index_names(settings.es_index_prefix)["runs"]
     assert [h["_id"] for h in client.search(index=runs)["hits"]["hits"]] == ["dag-1"]
     assert len(_articles(client, settings)) == EXPECTED_ARTICLES
+
+
+def test_ingest_summary_names_skip_reasons_with_first_urls_and_the_watched_companies(fixture_site, tmp_path, es_url,
+                                                                                     cleanup, enricher):
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from pipeline.cli.ingest_cmd import print_summary
+    from pipeline.ingest import ingest
+
+    settings = load_settings()
+    feeds = load_feeds(fixture_site.feeds_file(tmp_path), settings)
+    since = datetime(2026, 11, 21, tzinfo=UTC)
+    summary = ingest(settings, feeds=feeds, since=since, enricher=enricher).as_dict()
+    skipped = summary["skipped"].get("before-since", 0)
+    assert skipped >= 1 and summary["counts"]["skipped"] == sum(summary["skipped"].values())
+    examples = summary["skipped_examples"]["before-since"]
+    assert 1 <= len(examples) <= min(3, skipped)
+    assert all(url.startswith(fixture_site.base_url + "/articles/") for url in examples)
+    assert summary["companies"] and all(n >= 1 for n in summary["companies"].values())
+    assert sum(summary["companies"].values()) >= len(summary["companies"])
+
+    out = Console(record=True, width=400)
+    print_summary(summary, out)
+    text = out.export_text()
+    assert f"before-since: {skipped} (e.g. {examples[0]}" in text
+    top, n = next(iter(summary["companies"].items()))
+    assert "watched companies in this run: " in text and f"{top} ({n})" in text
+
+
+def test_ingest_cli_when_no_feed_can_be_reached_says_what_to_do_next(tmp_path, es_url, cleanup):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"feeds:\n  - {{name: Closed port, url: 'http://127.0.0.1:{free_port()}/rss', lang: fr}}\n")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "--feeds", str(feeds), "--no-progress"],
+                          env={**os.environ, "NEWSROOM_FETCH_RETRIES": "1"}, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1
+    flat = " ".join(proc.stdout.split())
+    assert "No feed could be reached" in flat and "proxy" in flat
+    assert "newsroom feeds list" in flat and "make demo" in flat
+    assert "none of the 1 feeds could be read" not in flat  # one message, not two
+
+
+def test_enrichment_shared_with_the_collector_process_gives_the_same_documents(fixture_site, tmp_path, es_url,
+                                                                              cleanup, enricher, monkeypatch):
+    """NEWSROOM_COLLECT_PROCESS_ENRICHES: every second article is enriched in the collector process; the stored
+    enrichment and the order-dependent clusters must be what the main process alone produces."""
+    from pipeline.ingest import ingest
+
+    fields = ["orgs", "sentiment", "company_sentiment", "lang", "topics", "persons", "cluster_id"]
+
+    def run(prefix: str, share: bool) -> dict:
+        monkeypatch.setenv("NEWSROOM_COLLECT_PROCESS_ENRICHES", "true" if share else "false")
+        settings = load_settings(es_index_prefix=prefix, data_dir=tmp_path / prefix)
+        summary = ingest(settings, feeds=load_feeds(fixture_site.feeds_file(tmp_path), settings), enricher=enricher)
+        assert summary.counts["indexed"] == EXPECTED_ARTICLES
+        client = make_client(settings)
+        alias = index_names(prefix)["articles"]
+        client.indices.refresh(index=alias)
+        hits = client.search(index=alias, size=100, _source=fields)["hits"]["hits"]
+        drop_prefix(client, prefix)
+        return {h["_id"]: h["_source"] for h in hits}
+
+    alone, shared = run("alone", False), run("shared", True)
+    assert shared == alone and len(alone) == EXPECTED_ARTICLES

@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "pipeline.cli.fetch_cmd",
     "pipeline.cli.enrich_cmd",
     "pipeline.cli.store_cmd",
+    "pipeline.cli.ingest_cmd",
     "pipeline.cli.alerts_cmd",
     "pipeline.cli.report_cmd",
     "pipeline.cli.tone_cmd",

@@ -1,4 +1,5 @@
-"""`newsroom enrich`: the enrichment stage on a JSON Lines file (a thin wrapper over pipeline.enrich)."""
+"""`newsroom enrich`: the enrichment stage on a JSON Lines file (a thin wrapper over pipeline.enrich), and
+`newsroom reenrich`: recent stored articles again, after a model or watchlist change (pipeline.reenrich)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,25 @@ def enrich(
         f"skipped: {skipped_txt}; models loaded in {load_seconds:.1f} s, enrichment {seconds:.1f} s ({rate}).",
         highlight=False,
     )
+
+
+@app.command()
+def reenrich(
+    days: int = typer.Option(30, "--days", min=1, help="Re-enrich the articles first seen this many days back."),
+    force: bool = typer.Option(False, "--force", help="Even when models, lexicons and watchlist are unchanged."),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Re-enrich recent articles from their archived pages after a model, lexicon or watchlist change."""
+    from pipeline.reenrich import reenrich_recent
+
+    counts = reenrich_recent(load_settings(), days=days, force=force)
+    if as_json:
+        typer.echo(json.dumps(counts))
+    elif counts.get("skipped"):
+        err.print(f"nothing to do: {counts['skipped']} (use --force to re-enrich anyway)", highlight=False)
+    else:
+        err.print(f"re-enriched {counts['reenriched']} article(s) ({counts['from_archive']} from the archive, "
+                  f"{counts['from_index']} from the indexed text), {counts['mentions']} mention(s), "
+                  f"{counts['errors']} error(s)", highlight=False)
+    if counts.get("errors"):
+        raise typer.Exit(1)

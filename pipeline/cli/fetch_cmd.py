@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from pipeline.cli import app
-from pipeline.collect import Collector, CollectStats, iter_articles
+from pipeline.collect import Collector, CollectStats, collect_to_file
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.extract import extract_file
 from pipeline.feeds import load_feeds
@@ -71,16 +70,8 @@ def fetch(
     collector = Collector(settings, feed_list, since=since_dt, remember_seen=True)
     if not include_seen:
         collector.is_known = collector.state.known_ids
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".part")
     started = time.perf_counter()
-    try:
-        _write_articles(collector, partial, len(feed_list))
-    except BaseException:
-        partial.unlink(missing_ok=True)  # nothing half-written is left behind; feed state was not committed
-        raise
-    os.replace(partial, output)  # the JSONL is complete: only now may the feed state move on
-    collector.commit()
+    _write_articles(collector, output, len(feed_list))  # durable: .part, os.replace, then the feed state
     stats = collector.stats
     stats.seconds["total"] = time.perf_counter() - started
     print_summary(stats)
@@ -92,7 +83,7 @@ def fetch(
 
 
 def _write_articles(collector: Collector, path: Path, feed_count: int) -> None:
-    with path.open("w", encoding="utf-8") as fh, Progress(
+    with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
@@ -103,10 +94,11 @@ def _write_articles(collector: Collector, path: Path, feed_count: int) -> None:
         disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task(f"reading {feed_count} feeds", total=None)
-        for article in iter_articles(collector):
-            fh.write(article.model_dump_json() + "\n")
-            stats = collector.stats
+
+        def advance(stats: CollectStats) -> None:
             progress.update(task, description="articles", total=stats.selected or None, completed=stats.articles)
+
+        collect_to_file(collector, path, on_article=advance)
         progress.update(task, description="articles", total=collector.stats.selected, completed=collector.stats.selected)
 
 

@@ -1,4 +1,4 @@
-"""`newsroom store up|down|status`, `setup`, `ingest`, `replay`, `coverage`, `search`."""
+"""`newsroom store up|down|status`, `setup`, `coverage`, `search` (`ingest` and `replay`: pipeline.cli.ingest_cmd)."""
 
 from __future__ import annotations
 
@@ -99,67 +99,6 @@ def _check_kibana(result) -> None:
         from pipeline.kibana import check
 
         check(result)
-
-
-@app.command("ingest")
-def ingest_cmd(
-    feeds: Path | None = typer.Option(None, "--feeds", help="Feeds file (default: config/feeds.yaml)."),
-    since: str | None = typer.Option(None, "--since", help="Only items published since this date (YYYY-MM-DD)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
-    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
-) -> None:
-    """Fetch, extract, enrich and index the configured feeds in one streaming run."""
-    from pipeline.coverage import parse_when, zone
-    from pipeline.ingest import ingest
-
-    settings = load_settings()
-    feed_list = None
-    if feeds is not None:
-        from pipeline.feeds import load_feeds
-
-        feed_list = load_feeds(feeds, settings)
-    summary = ingest(settings, feeds=feed_list, since=parse_when(since, zone(settings)),
-                     progress=progress and not as_json)
-    data = summary.as_dict()
-    if as_json:
-        _print_json(data)
-    else:
-        _print_summary(data)
-    if data["status"] == "failed":
-        raise typer.Exit(1)
-
-
-def _print_summary(data: dict) -> None:
-    table = Table("stage", "count", title=f"ingest {data['run_id']} — {data['status']} in {data['duration_s']:.1f} s")
-    for key, value in data["counts"].items():
-        table.add_row(key, str(value))
-    console.print(table)
-    if data["stage_seconds"]:
-        console.print("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in data["stage_seconds"].items()))
-    for error in data["feed_errors"]:
-        console.print(f"[red]feed failed:[/] {esc(error.get('feed'))} ({esc(error.get('url'))}): {esc(error.get('error'))}",
-                      highlight=False)
-    if data["dead_letters"]:
-        console.print(f"[yellow]{data['dead_letters']} document(s) rejected[/]: see the dead-letter file")
-    if data["spooled"]:
-        console.print(f"[yellow]{data['spooled']} article(s) spooled[/] (Elasticsearch down): run `newsroom replay`")
-    for note in data.get("notes", []):
-        console.print(f"[yellow]note:[/] {esc(note)}")
-
-
-@app.command("replay")
-def replay_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """Index the articles spooled to disk while Elasticsearch was down."""
-    from pipeline.store.indexing import replay_spool
-
-    settings = load_settings()
-    stats = replay_spool(_client(settings), settings).as_dict()
-    if as_json:
-        _print_json(stats)
-    else:
-        console.print(f"replayed {stats['replayed_files']} spool file(s): {stats['created']} new, "
-                      f"{stats['updated']} updated, {stats['unchanged']} already indexed, "
-                      f"{stats['dead_letters']} rejected")
 
 
 @app.command("coverage")

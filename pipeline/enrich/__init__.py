@@ -39,6 +39,7 @@ class EnrichInput:
     text: str
     title: str | None = None
     lang: str | None = None  # declared language (a hint)
+    detected: str | None = None  # language already detected from this text (extraction): not detected again
 
 
 def get_scorer(settings: Settings) -> SentenceScorer:
@@ -103,7 +104,7 @@ class Enricher:
         langs = []
         for item in batch:
             sample = f"{item.title or ''}\n{item.text or ''}"
-            langs.append(detect_language(sample, item.lang))
+            langs.append(item.detected or detect_language(sample, item.lang))
         results: list = [None] * len(batch)
         for lang in set(langs):
             idx = [i for i, l in enumerate(langs) if l == lang]

@@ -34,7 +34,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from pipeline.corrections import overlay_corrections
 from pipeline.dedup import signature
 from pipeline.errors import StoreError
-from pipeline.models import EnrichedArticle, Sentiment
+from pipeline.models import Article, EnrichedArticle, Sentiment
 from pipeline.settings import Settings
 from pipeline.store.templates import index_names
 
@@ -137,10 +137,30 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
         "cluster_id": rec.cluster_id or art.id,
         "warc_file": art.warc_file,
         "warc_offset": art.warc_offset,
-        "minhash": signature(art.text),
+        "minhash": rec.minhash or signature(art.text),
         "run_id": run_id,
     }
     return {k: v for k, v in doc.items() if v is not None}
+
+
+ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "domain", "source", "feed_tags", "title", "text", "description",
+                         "authors", "site_name", "lang_declared", "published_at", "first_seen_at", "extraction",
+                         "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
+
+
+def article_from_document(doc: dict, article_id: str | None = None) -> Article:
+    """The Article an `<prefix>-articles` document was built from (the inverse of `article_document`'s article
+    part): what re-enrichment re-reads. `lang` is the page's declared language, as extraction gave it."""
+    return Article(
+        id=article_id or doc["id"], url=doc["url"], canonical_url=doc.get("canonical_url"),
+        domain=doc.get("domain") or "", source=doc.get("source") or "", feed_tags=doc.get("feed_tags") or [],
+        title=doc.get("title"), text=doc.get("text") or "", description=doc.get("description"),
+        authors=doc.get("authors") or [], site_name=doc.get("site_name"),
+        lang=doc.get("lang_declared") or doc.get("lang"), published_at=doc.get("published_at"),
+        fetched_at=doc["first_seen_at"], extraction=doc.get("extraction") or "trafilatura",
+        word_count=doc.get("word_count") or 0, content_hash=doc.get("content_hash") or "",
+        warc_file=doc.get("warc_file"), warc_offset=doc.get("warc_offset"),
+    )
 
 
 def mention_documents(rec: EnrichedArticle, *, run_id: str | None = None, now: datetime | None = None) -> list[dict]:
@@ -197,7 +217,7 @@ def _append_jsonl(path: Path, rows: Iterable[dict]) -> int:
     return n
 
 
-class _Spool:
+class Spool:
     """One spool file per indexing call, created on first use."""
 
     def __init__(self, settings: Settings, run_id: str | None):
@@ -206,6 +226,20 @@ class _Spool:
 
     def write(self, records: list[EnrichedArticle]) -> int:
         return _append_jsonl(self.path, (json.loads(r.model_dump_json()) for r in records))
+
+
+def spool_records(settings: Settings, records: Iterable[EnrichedArticle], *, run_id: str | None = None) -> IndexStats:
+    """Write every record to one spool file (no Elasticsearch at all); `newsroom replay` indexes it later.
+
+    Consumes `records` lazily in batches of `es_bulk_chunk`, each flushed to disk before the next is read."""
+    stats = IndexStats()
+    spool = Spool(settings, run_id)
+    for batch in _batches(records, max(1, settings.es_bulk_chunk)):
+        stats.received += len(batch)
+        stats.spooled += spool.write(batch)
+    if stats.spooled:
+        stats.spool_files.append(str(spool.path))
+    return stats
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -436,7 +470,7 @@ def index_enriched(
     an unreachable Elasticsearch raises StoreError instead (used by replay, which keeps its file).
     """
     indexer = _Indexer(client, settings, run_id)
-    spool: _Spool | None = None
+    spool: Spool | None = None
     for batch in _batches(records, max(1, settings.es_bulk_chunk)):
         indexer.stats.received += len(batch)
         if spool is None:
@@ -446,7 +480,7 @@ def index_enriched(
             except (ApiError, TransportError) as exc:
                 if not _is_transient(exc) or not spool_on_failure:
                     raise StoreError(f"Elasticsearch failed while indexing {len(batch)} article(s): {exc}") from exc
-                spool = _Spool(settings, run_id)
+                spool = Spool(settings, run_id)
                 log.warning("Elasticsearch is down (%s): spooling the remaining articles to %s", exc, spool.path)
         indexer.stats.spooled += spool.write(batch)
     if spool is not None:

@@ -115,6 +115,8 @@ RUN_PROPERTIES: dict = {
     "feeds": KEYWORD,  # names of the feeds the run (or task) covered
     "notes": {"type": "text"},
     "parts": {"type": "integer"},  # how many per-feed summaries were merged into this record
+    "attempt": {"type": "integer"},  # 1 for the first run of a logical date, 2 for its first rerun...
+    "attempts": {"type": "object", "enabled": False},  # the earlier attempts' records (kept, not searchable)
 }
 
 CORRECTION_PROPERTIES: dict = {  # one document per correction, never updated: the history is kept

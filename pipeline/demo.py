@@ -1,0 +1,100 @@
+"""The bundled sample news site (tests/fixtures/site) served on 127.0.0.1, for `make demo` and `make airflow-check`.
+
+    python -m pipeline.demo            # serve it and run `newsroom ingest` on it (data under ./data/demo)
+    python -m pipeline.demo --serve    # only serve it, until Ctrl-C
+
+Everything stays on this machine: no network is needed, which makes it the first thing to try when no real feed
+can be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from pipeline.settings import PROJECT_ROOT
+
+SITE_DIR = PROJECT_ROOT / "tests" / "fixtures" / "site"
+_TEXT = {".xml", ".html", ".txt", ".opml"}
+
+
+def serve_site(site_dir: Path = SITE_DIR) -> tuple[ThreadingHTTPServer, str]:
+    """Start serving `site_dir` on a free 127.0.0.1 port in a daemon thread ({{BASE}} filled in); stop with
+    `server.shutdown()`. Returns the server and its base URL."""
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site_dir), **kwargs)
+
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            path = Path(self.translate_path(self.path))
+            if not (path.is_file() and path.suffix in _TEXT):
+                return super().do_GET()
+            body = path.read_bytes().replace(b"{{BASE}}", base.encode())
+            ctype = "application/rss+xml" if path.suffix == ".xml" else self.guess_type(str(path))
+            self.send_response(200)
+            self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/")
+                             else ctype + "; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, name="demo-site", daemon=True).start()
+    return server, base
+
+
+def write_feeds_file(base_url: str, dest: Path, site_dir: Path = SITE_DIR) -> Path:
+    """The sample site's feeds.yaml with its base URL filled in, written to `dest` (a directory)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = dest / "feeds.yaml"
+    out.write_text((site_dir / "feeds.yaml").read_text(encoding="utf-8").replace("{{BASE}}", base_url), encoding="utf-8")
+    return out
+
+
+def demo_env(base: dict | None = None) -> dict:
+    """Settings a run against the sample site needs: loopback allowed by the SSRF guard, no politeness delay."""
+    env = dict(os.environ if base is None else base)
+    env.setdefault("NEWSROOM_DATA_DIR", str(Path("data") / "demo"))
+    env["NEWSROOM_FETCH_ALLOW_HOSTS"] = ",".join(filter(None, [env.get("NEWSROOM_FETCH_ALLOW_HOSTS"), "127.0.0.1"]))
+    env["NEWSROOM_FETCH_HOST_DELAY"] = "0"
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--serve", action="store_true", help="Only serve the site until Ctrl-C.")
+    args = parser.parse_args(argv)
+    server, base = serve_site()
+    try:
+        if args.serve:
+            print(f"sample site on {base} (feeds: {base}/feeds/fr-tech.xml, …); Ctrl-C to stop", flush=True)
+            threading.Event().wait()
+        env = demo_env()
+        feeds = write_feeds_file(base, Path(env["NEWSROOM_DATA_DIR"]) / "config")
+        print(f"sample site on {base}; ingesting its 3 feeds into {env['NEWSROOM_DATA_DIR']} …", flush=True)
+        newsroom = Path(sys.executable).with_name("newsroom")
+        code = subprocess.call([str(newsroom), "ingest", "--feeds", str(feeds)], env=env)
+        if code == 0:
+            data = env["NEWSROOM_DATA_DIR"]
+            print(f"Done. Try: NEWSROOM_DATA_DIR={data} newsroom search souveraineté\n"
+                  f"(its embedded store keeps running: NEWSROOM_DATA_DIR={data} newsroom store down)", flush=True)
+        return code
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

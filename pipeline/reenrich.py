@@ -1,0 +1,136 @@
+"""Re-enrichment: rewrite the enrichment of recent articles when the models, lexicons or watchlist changed.
+
+Texts come from the WARC archive when the page was archived (extraction improvements apply too), else from the
+indexed text. Only enrichment fields and mentions are rewritten; ids, first_seen_at and clusters stay. Runs in
+bounded batches (NEWSROOM_ES_BULK_CHUNK). Used by the weekly Airflow maintenance run and `newsroom reenrich`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from elasticsearch import Elasticsearch, helpers
+
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ENRICHMENT_FIELDS = ("lang", "enrichment_level", "orgs", "persons", "places", "misc", "entity_orgs", "topics",
+                     "sentiment", "company_sentiment")
+
+
+def fingerprint_file(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "state" / "enrichment-fingerprint.json"
+
+
+def _recent_articles(client: Elasticsearch, settings: Settings, since: datetime, until: datetime,
+                     fields: list[str]) -> Iterator[dict]:
+    from pipeline.store.templates import index_names
+
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not client.indices.exists_alias(name=alias):  # nothing ingested yet
+        return
+    query = {"range": {"first_seen_at": {"gte": since.isoformat(), "lt": until.isoformat()}}}
+    for hit in helpers.scan(client, index=alias, query={"query": query}, _source=fields, size=200):
+        yield {"_id": hit["_id"], "_index": hit["_index"], **hit["_source"]}
+
+
+def _text_from_archive(doc: dict, settings: Settings) -> str | None:
+    """The page re-extracted from the WARC archive; None if not archived or unreadable."""
+    from pipeline.archive import read_record
+    from pipeline.extract import extract_article
+
+    if not doc.get("warc_file") or doc.get("warc_offset") is None:
+        return None
+    try:
+        url, fetched_at, body = read_record(doc["warc_file"], int(doc["warc_offset"]), settings.data_dir)
+    except (OSError, ValueError) as exc:
+        log.warning("article %s: archived page unreadable (%s): using the indexed text", doc["_id"], exc)
+        return None
+    article = extract_article(body, url, fetched_at=fetched_at, min_words=1)
+    return article.text if article else None
+
+
+def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, until: datetime | None = None,
+                    client: Elasticsearch | None = None, enricher=None) -> dict:
+    """Re-enrich the articles first seen in the `days` days before `until` (default: now) when the enrichment
+    fingerprint changed since the last pass (or `force`). Returns counts."""
+    from pipeline.corrections import overlay_corrections
+    from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
+    from pipeline.models import EnrichedArticle
+    from pipeline.store.client import make_client
+    from pipeline.store.indexing import (ARTICLE_SOURCE_FIELDS, _concrete_indices, _lookup, article_document,
+                                         article_from_document, ensure_aliases, mention_documents, mention_id,
+                                         stale_mention_deletes)
+    from pipeline.store.templates import index_names
+
+    # A new Enricher, not get_enricher's per-process cache: it must read the watchlist as it is now (the models
+    # themselves stay cached per process by load_nlp, so this costs little).
+    enricher = enricher or Enricher(settings)
+    # The fingerprint names the spaCy models in use, which it knows only once they are loaded: load them first
+    # (a few seconds, once a week) so that a model upgrade is seen even when no article needs re-enriching.
+    enricher.warm_up()
+    fingerprint = enrichment_fingerprint(settings)
+    marker = fingerprint_file(settings)
+    previous = json.loads(marker.read_text(encoding="utf-8")).get("fingerprint") if marker.exists() else None
+    if previous == fingerprint and not force:
+        return {"reenriched": 0, "skipped": "models and watchlist unchanged since the last pass"}
+
+    client = client or make_client(settings)
+    ensure_aliases(client, settings)  # before any bulk write: a missing alias would be auto-created as a plain index
+    names = index_names(settings.es_index_prefix)
+    until = until or datetime.now(UTC)
+    since = until - timedelta(days=days)
+    counts = {"reenriched": 0, "from_archive": 0, "from_index": 0, "mentions": 0, "errors": 0}
+    batch: list[dict] = []
+
+    def flush() -> None:
+        inputs = []
+        for doc in batch:
+            text = _text_from_archive(doc, settings)
+            counts["from_archive" if text else "from_index"] += 1
+            inputs.append(EnrichInput(id=doc["_id"], text=text or doc.get("text") or "", title=doc.get("title"),
+                                      lang=doc.get("lang_declared") or doc.get("lang")))
+        built: dict[str, tuple[dict, list[dict]]] = {}
+        for doc, enrichment in zip(batch, enricher.enrich_many(iter(inputs)), strict=True):
+            rec = EnrichedArticle(article=article_from_document(doc, doc["_id"]), enrichment=enrichment,
+                                  cluster_id=doc.get("cluster_id"), minhash=doc.get("minhash"))
+            built[doc["_id"]] = (article_document(rec), mention_documents(rec, run_id="reenrich"))
+        overlay_corrections(client, settings, built)  # analysts' tone corrections outlive re-enrichment
+        actions: list[dict] = []
+        mentions: dict[str, dict] = {}
+        for doc in batch:
+            new_doc, article_mentions = built[doc["_id"]]
+            actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
+                            "doc": {k: new_doc[k] for k in ENRICHMENT_FIELDS if k in new_doc}})
+            for mention in article_mentions:
+                mentions[mention_id(doc["_id"], mention["company"])] = mention
+        # Mentions are found by id (realtime mget), not by a search that misses the ones written a moment ago: kept
+        # ones are rewritten where they live (maybe a rolled-over index), those naming a company no longer found go.
+        mention_indices = _concrete_indices(client, names["mentions"])
+        where = _lookup(client, mention_indices, list(mentions), ["article_id"])
+        for mid, mention in mentions.items():
+            actions.append({"_op_type": "index", "_index": where.get(mid, {}).get("_index") or names["mentions"],
+                            "_id": mid, "_source": mention})
+        actions += stale_mention_deletes(client, mention_indices, {d["_id"]: d.get("orgs") or [] for d in batch},
+                                         set(mentions))
+        ok, errors = helpers.bulk(client, actions, raise_on_error=False, refresh="wait_for")
+        counts["errors"] += len(errors)
+        counts["reenriched"] += len(batch)
+        counts["mentions"] += sum(1 for a in actions if a["_op_type"] == "index")
+        batch.clear()
+
+    for doc in _recent_articles(client, settings, since, until, ARTICLE_SOURCE_FIELDS + ["lang", "orgs"]):
+        batch.append(doc)
+        if len(batch) >= max(1, settings.es_bulk_chunk):
+            flush()
+    if batch:
+        flush()
+    if not counts["errors"]:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"fingerprint": fingerprint, "at": datetime.now(UTC).isoformat()}), encoding="utf-8")
+    return counts
