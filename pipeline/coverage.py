@@ -179,6 +179,91 @@ def coverage(
     }
 
 
+def _window(settings: Settings, since, until, days: int = INTERVALS["day"]) -> tuple[datetime, datetime]:
+    tz = zone(settings)
+    end = parse_when(until, tz, end=True) or datetime.now(UTC)
+    start = parse_when(since, tz) or (end - timedelta(days=days))
+    if start >= end:
+        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+    return start, end
+
+
+def _mentions_alias(client: Elasticsearch, settings: Settings) -> str:
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    if not client.indices.exists_alias(name=alias):
+        raise NewsroomError(f"No mentions index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
+    return alias
+
+
+def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                       size: int = 50) -> dict:
+    """Per company, per source: mentions, average tone toward the company and how many were negative/positive."""
+    start, end = _window(settings, since, until)
+    alias = _mentions_alias(client, settings)
+    rows = []
+    for entity in entities:
+        response = client.search(index=alias, size=0, query={"bool": {"filter": [
+            {"term": {"company": entity}},
+            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
+            aggs={"sources": {"terms": {"field": "source", "size": size}, "aggs": {
+                "tone": {"avg": {"field": "sentiment.score"}},
+                "labels": {"terms": {"field": "sentiment.label", "size": 5}}}}})
+        for b in response["aggregations"]["sources"]["buckets"]:
+            labels = {x["key"]: x["doc_count"] for x in b["labels"]["buckets"]}
+            avg = b["tone"]["value"]
+            rows.append({"company": entity, "source": b["key"], "mentions": b["doc_count"],
+                         "tone": None if avg is None else round(avg, 3),
+                         **{label: labels.get(label, 0) for label in ("negative", "neutral", "positive")}})
+    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+
+
+def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                size: int = 20) -> dict:
+    """Per company: the other watched companies mentioned in the same articles, with article counts."""
+    start, end = _window(settings, since, until)
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not client.indices.exists_alias(name=alias):
+        raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
+    rows = []
+    for entity in entities:
+        response = client.search(index=alias, size=0, query={"bool": {"filter": [
+            {"term": {"orgs": entity}},
+            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
+            aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}})
+        total = response["hits"]["total"]
+        total = total["value"] if isinstance(total, dict) else total
+        for b in response["aggregations"]["with"]["buckets"]:
+            if b["key"] != entity:
+                rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
+                             "share": round(b["doc_count"] / total, 4) if total else 0.0})
+    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+
+
+MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]
+
+
+def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                  tone: str | None = None, size: int = 100) -> list[dict]:
+    """The latest mentions of the companies (one row per article × company), newest first, with the tone."""
+    start, end = _window(settings, since, until)
+    filters = [{"terms": {"company": entities}},
+               {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]
+    if tone:
+        filters.append({"term": {"sentiment.label": tone}})
+    hits = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
+                         query={"bool": {"filter": filters}},
+                         sort=[{"published_at": {"order": "desc"}}])["hits"]["hits"]
+    rows = []
+    for hit in hits:
+        doc = hit["_source"]
+        sentiment = doc.get("sentiment") or {}
+        rows.append({"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
+                     "company": doc.get("company"), "tone": sentiment.get("label"), "score": sentiment.get("score"),
+                     "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
+                     "url": doc.get("url")})
+    return rows
+
+
 def render_png(result: dict, path: str | Path) -> Path:
     """Counts (top) and average sentiment (bottom) per bucket and entity, as a PNG (matplotlib, Agg)."""
     import matplotlib

@@ -318,7 +318,7 @@ def _text_from_archive(doc: dict, settings: Settings) -> str | None:
     return article.text if article else None
 
 
-ENRICHMENT_FIELDS = ("lang", "enrichment_level", "orgs", "persons", "places", "misc", "entity_orgs", "topics",
+ENRICHMENT_FIELDS = ("lang", "search", "enrichment_level", "orgs", "persons", "places", "misc", "entity_orgs", "topics",
                      "sentiment", "company_sentiment")
 
 

@@ -129,8 +129,20 @@ def test_duplicate_rule_names_rejected(tmp_path):
 def test_companies_checked_against_watchlist(tmp_path):
     path = write_rules(tmp_path / "alerts.yaml", [
         {"name": "unknown", "companies": ["Mistral AI", "Acme Robotics"], "channels": [{"type": "slack"}]}])
-    with pytest.raises(ConfigError, match=r"entry #1 \('unknown'\), field 'companies': 'Acme Robotics' is not on"):
+    with pytest.raises(ConfigError, match=r"entry #1 \('unknown'\), field 'companies': 'Acme Robotics' is not a "
+                                          r"watched company"):
         load_rules(load_settings(), path)
+
+
+def test_rule_company_aliases_resolve_to_canonical_names_and_typos_get_suggestions(tmp_path):
+    path = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "aliases", "companies": ["mistral", "NVIDIA", "ovh", "aws"], "channels": [{"type": "slack"}]}])
+    rule = load_rules(load_settings(), path).get("aliases")
+    assert rule.companies == ["Mistral AI", "Nvidia", "OVHcloud", "Amazon Web Services"]
+    typo = write_rules(tmp_path / "typo.yaml", [
+        {"name": "typo", "companies": ["Nvidai"], "channels": [{"type": "slack"}]}])
+    with pytest.raises(ConfigError, match=r"'Nvidai' is not a watched company.*Did you mean 'Nvidia'"):
+        load_rules(load_settings(), typo)
 
 
 # ------------------------------------------------------------------------------------------------------------
