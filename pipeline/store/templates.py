@@ -35,11 +35,21 @@ ANALYSIS = {
             "type": "elision",
             "articles": ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
         },
+        "newsroom_french_stemmer": {"type": "stemmer", "language": "light_french"},
+        "newsroom_english_stemmer": {"type": "stemmer", "language": "english"},
+        "newsroom_english_possessive": {"type": "stemmer", "language": "possessive_english"},
     },
     "analyzer": {
         # lowercase before elision, so "L'" is stripped without `articles_case` (same result on real ES)
         EXACT_ANALYZER: {"type": "custom", "tokenizer": "standard",
                          "filter": ["lowercase", "newsroom_elision", "asciifolding"]},
+        # Elasticsearch's `french` and `english` analysers (same stemmers) minus the stopword filter: unquoted words
+        # are stemmed, and a phrase still needs every word ("AI Act" is not "act" with "ai" dropped), even where
+        # quote_field_suffix is not applied (the embedded stand-in ignores it).
+        "newsroom_french": {"type": "custom", "tokenizer": "standard",
+                            "filter": ["lowercase", "newsroom_elision", "newsroom_french_stemmer"]},
+        "newsroom_english": {"type": "custom", "tokenizer": "standard",
+                             "filter": ["newsroom_english_possessive", "lowercase", "newsroom_english_stemmer"]},
     },
 }
 EXACT_TEXT = {"type": "text", "analyzer": EXACT_ANALYZER}
@@ -55,7 +65,7 @@ ANALYSED_TEXT = {
 # One full-text field per language (title, description and text of an article in that language, filled at index
 # time by pipeline.store.indexing.search_field): a search reads one analysed copy per article instead of the
 # standard, French and English copies of every field, and quoted phrases go to its `.exact` sub-field.
-SEARCH_LANGS = {"fr": "french", "en": "english"}
+SEARCH_LANGS = {"fr": "newsroom_french", "en": "newsroom_english"}
 SEARCH_OTHER = "other"  # any other or unknown language: standard analyser
 SEARCH = {"properties": {
     **{lang: {"type": "text", "analyzer": analyzer, "fields": {"exact": EXACT_TEXT}}
