@@ -441,3 +441,46 @@ def test_one_channel_failing_does_not_resend_on_the_other(store, tmp_path, monke
     assert first["per_channel"]["webhook"]["sent"] == 1 and first["per_channel"]["email"]["pending"] == 1
     assert second["per_channel"]["email"]["sent"] == 1 and second["per_channel"]["webhook"]["sent"] == 0
     assert len(httpserver.log) == 1 and len(smtp.sink.messages) == 1
+
+
+# Pages about the AI Act, and pages that only say "act", "AI" or "Cloud Act", in French and in English.
+AI_ACT_PAGES = [
+    ("https://p.example/fr-ai-act", "fr", True, "L’AI Act entre en application",
+     "Le règlement européen, l'AI Act, impose de nouvelles obligations aux fournisseurs de modèles."),
+    ("https://p.example/fr-act", "fr", False, "Le conseil municipal doit agir",
+     "J'ai assisté au vote : le conseil doit prendre acte, et act sera publié."),
+    ("https://p.example/fr-cloud-act", "fr", False, "Le Cloud Act inquiète",
+     "Le Cloud Act américain permet d'accéder aux données. L'IA n'est pas concernée, ai-je lu."),
+    ("https://p.example/en-ai-act", "en", True, "What the AI Act means",
+     "The EU AI Act sets obligations for general-purpose model providers."),
+    ("https://p.example/en-act", "en", False, "Turn signals",
+     "They act as turn signals. The Water Act was passed. AI is everywhere."),
+    ("https://p.example/en-cloud-act", "en", False, "Cloud Act warrant",
+     "A Cloud Act warrant reached an AI startup's servers."),
+]
+
+
+def test_ai_act_keyword_rule_matches_whole_phrase_only_in_french_and_english(store, tmp_path):
+    settings, client = store
+    index(store, [make_record(url, text, title=title, lang=lang) for url, lang, _, title, text in AI_ACT_PAGES])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "AI Act", "keywords": ["AI Act"], "channels": [{"type": "slack"}]}])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    items = [item for message in report["per_rule"]["AI Act"]["would_send"] for item in message["items"]]
+    assert sorted(item["url"] for item in items) == sorted(url for url, _, hit, _, _ in AI_ACT_PAGES if hit)
+    assert all(item["reasons"][0].startswith("keyword match: ") and item["reasons"][0].endswith("AI Act")
+               for item in items)  # "l’AI Act": the highlight spans the elided token
+
+
+def test_cli_test_takes_a_unique_article_id_prefix(store, tmp_path, capsys):
+    from pipeline.cli import main
+
+    index(store, [tribune(), sap_mistral()])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("mistral", companies=["mistral"])])
+    main(["alerts", "test", "mistral", "--article-id", tribune().article.id[:10], "--rules", str(rules)])
+    assert "MATCHES" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["alerts", "test", "mistral", "--article-id", "ffffffffff", "--rules", str(rules)])
+    assert exit_info.value.code != 0
+    assert "No article with an id starting with 'ffffffffff'" in capsys.readouterr().err
