@@ -77,7 +77,7 @@ def _copy_articles(client: Elasticsearch, source: str, dest: str) -> int:
     from pipeline.store.indexing import search_field
 
     def actions():
-        for hit in helpers.scan(client, index=source, query={"match_all": {}}, size=500):
+        for hit in helpers.scan(client, index=source, query={"query": {"match_all": {}}}, size=500):
             doc = hit["_source"]
             doc["search"] = search_field(doc.get("lang"), doc.get("title"), doc.get("description"), doc.get("text"))
             yield {"_op_type": "create", "_index": dest, "_id": hit["_id"], "_source": doc}
