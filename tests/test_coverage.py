@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -117,3 +118,71 @@ def test_paris_buckets_on_a_real_cluster(real_es_url):
     result = coverage(client, settings, ["Zzz Test Co"], since="2026-11-21", until="2026-11-22")
     assert result["time_zone_applied"] is True
     assert {p["date"]: p["count"] for p in result["series"]["Zzz Test Co"]} == {"2026-11-21": 0, "2026-11-22": 1}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
+
+
+WINDOW = ("--since", "2026-11-16", "--until", "2026-11-22")
+
+
+def test_coverage_resolves_aliases_in_any_case_and_refuses_unknown_names(indexed):
+    proc = _cli("coverage", "--entity", "mistral", "--entity", "NVIDIA", *WINDOW, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert list(json.loads(proc.stdout)["series"]) == ["Mistral AI", "Nvidia"]
+    proc = _cli("coverage", "--entity", "Mistrall", *WINDOW)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "'Mistrall' is not a watched company" in proc.stderr and "'Mistral AI'" in proc.stderr
+    for command in (["mentions", "--entity", "Nvidiaa"], ["report", "--entity", "Nvidiaa", "--output", "r.html"],
+                    ["coverage", "--entity", "Nvidiaa", "--by", "source"]):
+        proc = _cli(*command)
+        assert proc.returncode != 0 and "'Nvidiaa' is not a watched company" in proc.stderr, command
+        assert "Did you mean 'Nvidia'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_coverage_csv_columns(indexed, tmp_path):
+    out = tmp_path / "coverage.csv"
+    proc = _cli("coverage", "--entity", "Mistral AI", "--entity", "nvidia", *WINDOW, "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["date", "company", "count", "articles", "clusters", "tone"]
+    assert {"date": "2026-11-18", "company": "Nvidia", "count": "1", "articles": "1", "clusters": "1",
+            "tone": "-0.7"} in rows
+    assert len(rows) == 2 * 7  # one row per company and day
+
+
+def test_coverage_by_source_gives_mentions_and_tone_per_source(indexed, tmp_path):
+    out = tmp_path / "by-source.csv"
+    proc = _cli("coverage", "--entity", "Mistral", "--by", "source", *WINDOW, "--json", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["source"]: r for r in json.loads(proc.stdout)["rows"]}
+    assert rows["Le Quotidien"] == {"company": "Mistral AI", "source": "Le Quotidien", "mentions": 2,
+                                    "tone": -0.3, "negative": 1, "neutral": 1, "positive": 0}
+    assert rows["World Wire"]["tone"] == -0.6 and rows["The Compute Ledger"]["positive"] == 1
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "company,source,mentions,tone,negative,neutral,positive"
+
+
+def test_co_mentions_count_the_companies_mentioned_together(indexed, tmp_path):
+    out = tmp_path / "co.csv"
+    proc = _cli("coverage", "--entity", "mistral ai", "--co-mentions", *WINDOW, "--json", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)["rows"]
+    assert {(r["co_mentioned"], r["articles"]) for r in rows} == {("Nvidia", 1), ("OpenAI", 1)}
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "company,co_mentioned,articles,share"
+
+
+def test_mentions_lists_each_mention_with_its_tone_and_exports_csv(indexed, tmp_path):
+    out = tmp_path / "mentions.csv"
+    proc = _cli("mentions", "--entity", "OVH", "--entity", "nvidia", *WINDOW, "--tone", "negative", "--json",
+                "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [(r["company"], r["tone"], r["url"]) for r in rows] == [
+        ("Nvidia", "negative", "https://a.example/tribune"), ("Nvidia", "negative", "https://a.example/export")]
+    with out.open(encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert list(table[0]) == ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title",
+                              "url"]
+    assert len(table) == 2
