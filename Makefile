@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install install-transformers run test eval bench-extract bench-enrich bench-topics bench-ingest bench-dags store-up store-down clean
+.PHONY: install install-transformers run test eval bench-extract bench-enrich bench-topics bench-ingest bench-dags bench-cli bench-search store-up store-down clean
 TF_STAMP := $(VENV)/.installed-transformers
 
 $(STAMP): requirements.lock pyproject.toml
@@ -46,6 +46,12 @@ bench-ingest: $(STAMP) ## end-to-end ingestion rate vs per-stage rates (local fi
 
 bench-dags: $(STAMP) ## parse time of each DAG file (target < 2 s)
 	$(BIN)/python -m benchmarks.bench_dag_parse
+
+bench-cli: $(STAMP) ## start-up time of the light commands (target < 1 s), and the heavy modules they import
+	$(BIN)/python -m benchmarks.bench_cli
+
+bench-search: $(STAMP) ## search and coverage latency at 2,500 and 10,000 stored articles (embedded store)
+	$(BIN)/python -m benchmarks.bench_search
 
 store-up: $(STAMP)
 	$(BIN)/newsroom store up

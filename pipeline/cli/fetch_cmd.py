@@ -15,9 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from pipeline.cli import app
-from pipeline.collect import Collector, CollectStats, iter_articles
 from pipeline.errors import ConfigError, NewsroomError
-from pipeline.extract import extract_file
 from pipeline.feeds import load_feeds
 from pipeline.settings import get_settings
 
@@ -64,6 +62,8 @@ def fetch(
     stats_json: Path | None = typer.Option(None, "--stats-json", help="Also write the run's counters as JSON."),
 ) -> None:
     """Fetch the feeds and their articles; write extracted articles as JSON Lines (no Elasticsearch needed)."""
+    from pipeline.collect import Collector  # imported here: `newsroom --help` must not load trafilatura
+
     settings = get_settings()
     feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
     since_dt = _parse_since(since)
@@ -91,6 +91,8 @@ def fetch(
 
 
 def _write_articles(collector: Collector, path: Path, feed_count: int) -> None:
+    from pipeline.collect import iter_articles
+
     with path.open("w", encoding="utf-8") as fh, Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -128,6 +130,8 @@ def extract(
     url: str | None = typer.Option(None, "--url", help="The page's original URL (one file only): improves metadata."),
 ) -> None:
     """Extract text and metadata from saved HTML files: one JSON object per file."""
+    from pipeline.extract import extract_file
+
     files = _html_files(paths)
     if url and len(files) != 1:
         raise NewsroomError("--url applies to a single file; give one file or drop --url.")
