@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from _store_helpers import drop_prefix, make_record, story
 
-from pipeline.coverage import coverage, render_png
+from pipeline.coverage import chart_layout, coverage, render_png
 from pipeline.dedup import NearDuplicateIndex
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
@@ -94,6 +94,24 @@ def test_png_chart(indexed, tmp_path):
     result = coverage(client, settings, ["Mistral AI", "Nvidia"], since="2026-11-16", until="2026-11-22")
     path = render_png(result, tmp_path / "chart.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+    assert chart_layout(result) == {"bars": True, "panels": True}  # 0-2 mentions a day: bars, a panel each
+
+
+def _result(counts: dict[str, list[int]]) -> dict:
+    return {"interval": "day", "time_zone": "UTC", "count": "articles",
+            "share_of_voice": {e: 1 / len(counts) for e in counts},
+            "series": {e: [{"date": f"2026-11-{d + 1:02d}", "count": c, "sentiment": 0.1 if c else None}
+                           for d, c in enumerate(values)] for e, values in counts.items()}}
+
+
+def test_chart_layout_bars_for_small_counts_panels_when_lines_overlap(tmp_path):
+    assert chart_layout(_result({"A": [40, 55, 30], "B": [3, 12, 20]})) == {"bars": False, "panels": False}
+    assert chart_layout(_result({"A": [40, 55, 30], "B": [40, 55, 31]})) == {"bars": False, "panels": True}
+    assert chart_layout(_result({e: [20, 30, 40 + i] for i, e in enumerate("ABCD")}))["panels"]
+    assert chart_layout(_result({"A": [0, 2, 1]})) == {"bars": True, "panels": False}
+    for name, counts in {"lines": {"A": [40, 55, 30], "B": [3, 12, 20]}, "panels": {"A": [40, 55, 30], "B": [40, 55, 31]}}.items():
+        path = render_png(_result(counts), tmp_path / f"{name}.png")
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_coverage_cli_json_and_png(indexed, tmp_path):
