@@ -47,6 +47,19 @@ class ParsedQuery:
     topics: list[str] = field(default_factory=list)
 
 
+_WORD_OPERATORS = [(re.compile(r"(?<!\S)AND(?!\S)"), "+"), (re.compile(r"(?<!\S)OR(?!\S)"), "|"),
+                   (re.compile(r"(?<!\S)NOT\s+"), "-")]
+
+
+def word_operators(text: str) -> str:
+    """AND / OR / NOT written in capitals, outside quotes, become simple_query_string's + | - operators."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        for pattern, operator in _WORD_OPERATORS:
+            parts[i] = pattern.sub(operator, parts[i])
+    return '"'.join(parts)
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted)."""
     parsed = ParsedQuery(text="")
@@ -58,7 +71,7 @@ def parse_query(query: str) -> ParsedQuery:
             targets[FILTER_KEYS[match.group(1).lower()]].append(value)
         return " "
 
-    parsed.text = " ".join(_FILTER_TERM.sub(take, query or "").split())
+    parsed.text = word_operators(" ".join(_FILTER_TERM.sub(take, query or "").split()))
     return parsed
 
 

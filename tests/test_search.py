@@ -101,6 +101,11 @@ def test_boolean_operators_parentheses_and_prefix(indexed):
     grouped = _urls(search_articles(client, settings, '(soup | recipes) + "cold evenings"'))
     assert grouped == {"https://a.example/soup"}
     assert "https://a.example/ovh" in _urls(search_articles(client, settings, "OVHclo*"))
+    # the same in words
+    assert _urls(search_articles(client, settings, "soup OR OVHcloud")) == either
+    assert _urls(search_articles(client, settings, '(soup OR recipes) AND "cold evenings"')) == grouped
+    assert "https://a.example/tribune" not in _urls(search_articles(client, settings, "cloud AND NOT Nvidia"))
+    assert parse_query('"NOT AND OR" NOT x').text == '"NOT AND OR" -x'
     # bad syntax never fails
     search_articles(client, settings, '"unbalanced (quote')
 
