@@ -79,3 +79,18 @@ def test_setup_migrates_a_version_1_store_without_losing_articles(es_url):
         assert status["last_run"]["run_id"] == "r1"
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_phrase_and_search_analysers_on_a_real_cluster(real_es_url):
+    """The mapping is accepted by real Elasticsearch 8/9 and its analysers give the tokens the stand-in gives."""
+    settings = load_settings()
+    client = make_client(settings)
+    ensure_setup(client, settings)
+    index = templates.index_names(settings.es_index_prefix)["articles"]
+
+    def tokens(field: str, text: str) -> list[str]:
+        return [t["token"] for t in client.indices.analyze(index=index, field=field, text=text)["tokens"]]
+
+    assert tokens("text.exact", "L’AI Act, qu’il Élysée") == ["ai", "act", "il", "elysee"]
+    assert tokens("search.fr", "L'AI Act et les souveraines") == ["ai", "act", "et", "les", "souverain"]
+    assert tokens("search.en", "Nvidia's chips") == ["nvidia", "chip"]
