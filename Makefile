@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install install-transformers install-postgres run demo test eval train-tone bench-extract bench-enrich bench-topics bench-ingest bench-highlight bench-dags bench-dag-run airflow airflow-down airflow-check store-up store-down clean
+.PHONY: install install-transformers install-postgres run demo test eval train-tone bench-extract bench-enrich bench-topics bench-ingest bench-highlight bench-dags bench-dag-run bench-cli bench-search airflow airflow-down airflow-check store-up store-down clean
 TF_STAMP := $(VENV)/.installed-transformers
 
 $(STAMP): requirements.lock pyproject.toml
@@ -67,6 +67,12 @@ airflow-down: ## stop what `make airflow` started
 
 airflow-check: $(STAMP) ## on demand: real scheduler, trigger newsroom_ingest on the sample site, wait, stop all
 	$(BIN)/python infra/airflow_local.py check
+
+bench-cli: $(STAMP) ## start-up time of the light commands (target < 1 s), and the heavy modules they import
+	$(BIN)/python -m benchmarks.bench_cli
+
+bench-search: $(STAMP) ## search and coverage latency at 2,500 and 10,000 stored articles (embedded store)
+	$(BIN)/python -m benchmarks.bench_search
 
 store-up: $(STAMP)
 	$(BIN)/newsroom store up

@@ -179,34 +179,173 @@ def coverage(
     }
 
 
+def _window(settings: Settings, since, until, days: int = INTERVALS["day"]) -> tuple[datetime, datetime]:
+    tz = zone(settings)
+    end = parse_when(until, tz, end=True) or datetime.now(UTC)
+    start = parse_when(since, tz) or (end - timedelta(days=days))
+    if start >= end:
+        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+    return start, end
+
+
+def _mentions_alias(client: Elasticsearch, settings: Settings) -> str:
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    if not client.indices.exists_alias(name=alias):
+        raise NewsroomError(f"No mentions index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
+    return alias
+
+
+def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                       size: int = 50) -> dict:
+    """Per company, per source: mentions, average tone toward the company and how many were negative/positive."""
+    start, end = _window(settings, since, until)
+    alias = _mentions_alias(client, settings)
+    rows = []
+    for entity in entities:
+        response = client.search(index=alias, size=0, query={"bool": {"filter": [
+            {"term": {"company": entity}},
+            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
+            aggs={"sources": {"terms": {"field": "source", "size": size}, "aggs": {
+                "tone": {"avg": {"field": "sentiment.score"}},
+                "labels": {"terms": {"field": "sentiment.label", "size": 5}}}}})
+        for b in response["aggregations"]["sources"]["buckets"]:
+            labels = {x["key"]: x["doc_count"] for x in b["labels"]["buckets"]}
+            avg = b["tone"]["value"]
+            rows.append({"company": entity, "source": b["key"], "mentions": b["doc_count"],
+                         "tone": None if avg is None else round(avg, 3),
+                         **{label: labels.get(label, 0) for label in ("negative", "neutral", "positive")}})
+    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+
+
+def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                size: int = 20) -> dict:
+    """Per company: the other watched companies mentioned in the same articles, with article counts."""
+    start, end = _window(settings, since, until)
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not client.indices.exists_alias(name=alias):
+        raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
+    rows = []
+    for entity in entities:
+        response = client.search(index=alias, size=0, query={"bool": {"filter": [
+            {"term": {"orgs": entity}},
+            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
+            aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}})
+        total = response["hits"]["total"]
+        total = total["value"] if isinstance(total, dict) else total
+        for b in response["aggregations"]["with"]["buckets"]:
+            if b["key"] != entity:
+                rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
+                             "share": round(b["doc_count"] / total, 4) if total else 0.0})
+    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+
+
+MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]
+
+
+def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                  tone: str | None = None, size: int = 100) -> list[dict]:
+    """The latest mentions of the companies (one row per article × company), newest first, with the tone."""
+    start, end = _window(settings, since, until)
+    filters = [{"terms": {"company": entities}},
+               {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]
+    if tone:
+        filters.append({"term": {"sentiment.label": tone}})
+    hits = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
+                         query={"bool": {"filter": filters}},
+                         sort=[{"published_at": {"order": "desc"}}])["hits"]["hits"]
+    rows = []
+    for hit in hits:
+        doc = hit["_source"]
+        sentiment = doc.get("sentiment") or {}
+        rows.append({"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
+                     "company": doc.get("company"), "tone": sentiment.get("label"), "score": sentiment.get("score"),
+                     "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
+                     "url": doc.get("url")})
+    return rows
+
+
+TONE_LEGEND = "tone: average tone toward the company, -1 (negative) to +1 (positive)"
+SMALL_COUNTS = 10  # at most this many per bucket: bars (a line between 0, 1 and 2 reads as a trend)
+MAX_OVERLAID = 3  # more companies than this, or series that coincide, get one panel each
+
+
+def chart_layout(result: dict) -> dict:
+    """How to draw the coverage: bars or lines, one panel for all companies or one per company."""
+    series = result["series"]
+    counts = [[p["count"] for p in points] for points in series.values()]
+    peak = max((max(c) for c in counts if c), default=0)
+    bars = peak <= SMALL_COUNTS
+    overlap = False
+    if len(counts) > 1:
+        shared = [i for i in range(len(counts[0])) if sum(1 for c in counts if c[i]) > 1]
+        same = [i for i in shared if len({c[i] for c in counts if c[i]}) < sum(1 for c in counts if c[i])]
+        overlap = bool(shared) and len(same) * 2 >= len(shared)
+    panels = len(series) > MAX_OVERLAID or overlap or (bars and len(series) > 1)
+    return {"bars": bars, "panels": panels}
+
+
 def render_png(result: dict, path: str | Path) -> Path:
-    """Counts (top) and average sentiment (bottom) per bucket and entity, as a PNG (matplotlib, Agg)."""
+    """Counts and average tone per bucket and company, as a PNG (matplotlib, Agg).
+
+    Bars when counts are small; one panel per company when overlaid lines would hide each other; the tone is
+    drawn against its own axis and the legend says what it is.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.ticker import MaxNLocator
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig, (ax_count, ax_sent) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
-    for entity, points in result["series"].items():
-        dates = [datetime.fromisoformat(p["date"]) for p in points]
-        share = result["share_of_voice"].get(entity, 0)
-        ax_count.plot(dates, [p["count"] for p in points], marker="o", ms=3, label=f"{entity} ({share:.0%})")
-        ax_sent.plot(dates, [float("nan") if p["sentiment"] is None else p["sentiment"] for p in points],
-                     marker="o", ms=3, linestyle="-")
+    layout = chart_layout(result)
     unit = "clusters" if result.get("count") == "clusters" else "articles"
-    ax_count.set_ylabel(f"{unit} per {result['interval']}")
-    ax_count.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_count.legend(loc="upper left", fontsize=8, title="share of voice")
-    ax_count.grid(alpha=0.3)
-    ax_sent.axhline(0, color="grey", lw=0.8)
-    ax_sent.set_ylim(-1, 1)
-    ax_sent.set_ylabel("avg sentiment")
-    ax_sent.grid(alpha=0.3)
-    ax_sent.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    entities = list(result["series"])
+    width_days = {"day": 0.8, "week": 5.6, "month": 24}.get(result["interval"], 0.8)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+    def draw(ax_count, ax_tone, entity: str, index: int, share_of: int) -> None:
+        points = result["series"][entity]
+        dates = [datetime.fromisoformat(p["date"]) for p in points]
+        colour = colours[index % len(colours)]
+        share = result["share_of_voice"].get(entity, 0)
+        label = f"{entity} ({share:.0%} share of voice)"
+        if layout["bars"]:
+            width = width_days / share_of
+            offset = timedelta(days=width * (index - (share_of - 1) / 2)) if share_of > 1 else timedelta(0)
+            ax_count.bar([d + offset for d in dates], [p["count"] for p in points], width=width, color=colour,
+                         alpha=0.8, label=label)
+        else:
+            ax_count.plot(dates, [p["count"] for p in points], marker="o", ms=3, color=colour, label=label)
+        ax_tone.plot(dates, [float("nan") if p["sentiment"] is None else p["sentiment"] for p in points],
+                     marker="D", ms=4, linestyle=":", color=colour)
+        ax_count.set_ylabel(f"{unit} per {result['interval']}")
+        ax_count.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_count.set_ylim(bottom=0)
+        ax_count.grid(alpha=0.3)
+        ax_tone.set_ylim(-1.05, 1.05)
+        ax_tone.axhline(0, color="grey", lw=0.6)
+        ax_tone.set_ylabel("average tone")
+
+    tone_key = Line2D([], [], color="grey", marker="D", ms=4, linestyle=":", label=TONE_LEGEND)
+    if layout["panels"]:
+        fig, axes = plt.subplots(len(entities), 1, figsize=(10, 2.2 * len(entities) + 1), sharex=True, squeeze=False)
+        for index, entity in enumerate(entities):
+            ax = axes[index][0]
+            draw(ax, ax.twinx(), entity, index, 1)
+            ax.set_title(entity, fontsize=9, loc="left")
+            ax.legend(handles=[*ax.get_legend_handles_labels()[0], tone_key], loc="upper left", fontsize=7)
+        bottom = axes[-1][0]
+    else:
+        fig, (ax_count, ax_tone) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
+        for index, entity in enumerate(entities):
+            draw(ax_count, ax_tone, entity, index, len(entities))
+        ax_count.legend(loc="upper left", fontsize=8)
+        ax_tone.legend(handles=[tone_key], loc="lower left", fontsize=7)
+        bottom = ax_tone
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     fig.autofmt_xdate()
     fig.suptitle(f"Coverage per {result['interval']} ({result['time_zone']})")
     fig.tight_layout()

@@ -19,7 +19,7 @@ from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ENRICHMENT_FIELDS = ("lang", "enrichment_level", "orgs", "persons", "places", "misc", "entity_orgs", "topics",
+ENRICHMENT_FIELDS = ("lang", "search", "enrichment_level", "orgs", "persons", "places", "misc", "entity_orgs", "topics",
                      "sentiment", "company_sentiment")
 
 

@@ -93,7 +93,11 @@ def collect(
     names = index_names(settings.es_index_prefix)
     if not client.indices.exists_alias(name=names["mentions"]):
         raise NewsroomError(f"No mentions index ({names['mentions']}) yet: run `newsroom setup` and `newsroom ingest` first.")
-    chosen = [e.strip() for e in entities or [] if e and e.strip()]
+    chosen = []
+    if entities:  # aliases in any case ("Mistral", "ovh"); an unknown name stops here, naming the closest ones
+        from pipeline.enrich.watchlist import load_watchlist, resolve_companies, watchlist_path
+
+        chosen = resolve_companies(entities, load_watchlist(watchlist_path(settings.config_dir)))
     companies = chosen or _most_mentioned(client, settings, since, until)
     if not companies:
         raise NewsroomError("No watched company is mentioned in this period: nothing to report "

@@ -1,68 +1,270 @@
-"""Full-text search over indexed articles (French and English analysed fields), newest first, with highlights."""
+"""Full-text search over indexed articles: a query syntax analysts can trust, filters, and readable results.
+
+The query goes to Elasticsearch's own `simple_query_string` parser (quoted phrases, AND/OR/NOT or + | -,
+parentheses, prefix `*`; it never fails on bad syntax). `field:value` terms (source, company, lang, topic) are taken
+out first and become filters. Each article is searched in its own language only (the per-language `search.<lang>`
+field, see pipeline.store.templates): unquoted words are stemmed, quoted phrases go to the `.exact` sub-field, which
+keeps every word ("AI Act" never matches a lone "act"). See docs/storage.md, "Search syntax".
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from elasticsearch import Elasticsearch
 
+from pipeline.alerts.evaluate import MARK_END, MARK_START
 from pipeline.coverage import parse_when, zone
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
-from pipeline.store.templates import index_names
+from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
-SEARCH_FIELDS = ["title^3", "title.fr^3", "title.en^3", "description^2", "text", "text.fr", "text.en"]
-HIGHLIGHT_FIELDS = ("title", "title.fr", "title.en", "text", "text.fr", "text.en")
-RETURNED = ["id", "url", "title", "source", "domain", "lang", "published_at", "orgs", "sentiment", "cluster_id", "topics"]
+SEARCH_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]
+EXACT_SUFFIX = ".exact"
+RETURNED = ["id", "url", "title", "description", "source", "domain", "lang", "published_at", "orgs", "sentiment",
+            "company_sentiment", "cluster_id", "topics"]
+TONES = ("positive", "neutral", "negative")
+SORTS = ("relevance", "date")
+FILTER_KEYS = {"source": "source", "company": "company", "lang": "lang", "topic": "topic"}
+# field:value or field:"a quoted value", at the start of the query or after a space or a parenthesis
+_FILTER_TERM = re.compile(r'(?:(?<=^)|(?<=[\s(]))(source|company|lang|topic):(?:"([^"]*)"|([^\s()"]+))', re.IGNORECASE)
+# Highlighting stops this far into a field instead of failing the whole search on a huge article (ES refuses
+# to highlight past index.highlight.max_analyzed_offset, 1,000,000 characters by default).
+HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000
+SHORT_ID = 12
 
 
-def search_articles(
-    client: Elasticsearch,
+@dataclass
+class ParsedQuery:
+    """The words for Elasticsearch's parser, and the `field:value` filters taken out of the query."""
+
+    text: str
+    sources: list[str] = field(default_factory=list)
+    companies: list[str] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+
+_WORD_OPERATORS = [(re.compile(r"(?<!\S)AND(?!\S)"), "+"), (re.compile(r"(?<!\S)OR(?!\S)"), "|"),
+                   (re.compile(r"(?<!\S)NOT\s+"), "-")]
+
+
+def word_operators(text: str) -> str:
+    """AND / OR / NOT written in capitals, outside quotes, become simple_query_string's + | - operators."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        for pattern, operator in _WORD_OPERATORS:
+            parts[i] = pattern.sub(operator, parts[i])
+    return '"'.join(parts)
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted)."""
+    parsed = ParsedQuery(text="")
+    targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
+
+    def take(match: re.Match) -> str:
+        value = (match.group(2) if match.group(2) is not None else match.group(3)).strip()
+        if value:
+            targets[FILTER_KEYS[match.group(1).lower()]].append(value)
+        return " "
+
+    parsed.text = word_operators(" ".join(_FILTER_TERM.sub(take, query or "").split()))
+    return parsed
+
+
+def _any_term(field_name: str, values: list[str]) -> dict:
+    return {"bool": {"should": [{"term": {field_name: {"value": v, "case_insensitive": True}}} for v in values],
+                     "minimum_should_match": 1}}
+
+
+def _tone(value: str, what: str) -> str:
+    tone = value.strip().lower()
+    if tone not in TONES:
+        raise NewsroomError(f"{what}: unknown tone {value!r}; use positive, neutral or negative.")
+    return tone
+
+
+def text_query(text: str) -> dict:
+    """The words, each article searched in its own language's field (one analysed copy per article)."""
+    per_language = [
+        {"simple_query_string": {"query": text, "fields": [name], "quote_field_suffix": EXACT_SUFFIX,
+                                 "default_operator": "and", "analyze_wildcard": True}}
+        for name in SEARCH_FIELDS
+    ]
+    return {"bool": {"should": per_language, "minimum_should_match": 1}}
+
+
+def build_search(
     settings: Settings,
     query: str,
-    entities: list[str] | None = None,
+    *,
+    companies: list[str] | None = None,
     since: str | date | datetime | None = None,
+    until: str | date | datetime | None = None,
+    sources: list[str] | None = None,
+    langs: list[str] | None = None,
+    topics: list[str] | None = None,
+    tone: str | None = None,
+    company_tones: dict[str, str] | None = None,
+    sort: str = "relevance",
     size: int = 20,
-) -> list[dict]:
-    """Articles matching `query` (and mentioning every given company), newest first; each with `highlights`."""
-    if not query or not query.strip():
-        raise NewsroomError("Give a search query, e.g. newsroom search \"souveraineté numérique\".")
+) -> dict:
+    """The request body (query, filters, sort, highlight); company names must already be canonical."""
+    if sort not in SORTS:
+        raise NewsroomError(f"Unknown sort {sort!r}: use relevance or date.")
+    if size < 1:
+        raise NewsroomError("--size must be at least 1.")
+    parsed = parse_query(query)
     filters: list[dict] = []
-    for entity in entities or []:
-        filters.append({"term": {"orgs": {"value": entity, "case_insensitive": True}}})
-    start = parse_when(since, zone(settings))
-    if start:
-        filters.append({"range": {"published_at": {"gte": start.isoformat()}}})
+    for company in dict.fromkeys([*(companies or []), *parsed.companies]):
+        filters.append({"term": {"orgs": company}})
+    if sources or parsed.sources:
+        values = [*(sources or []), *parsed.sources]
+        filters.append({"bool": {"should": [_any_term("source", values), _any_term("domain", values)],
+                                 "minimum_should_match": 1}})
+    if langs or parsed.langs:
+        filters.append({"terms": {"lang": [v.lower() for v in [*(langs or []), *parsed.langs]]}})
+    if topics or parsed.topics:
+        filters.append(_any_term("topics", [*(topics or []), *parsed.topics]))
+    tz = zone(settings)
+    start, end = parse_when(since, tz), parse_when(until, tz, end=True)
+    if start or end:
+        bounds = {}
+        if start:
+            bounds["gte"] = start.isoformat()
+        if end:
+            bounds["lt"] = end.isoformat()
+        filters.append({"range": {"published_at": bounds}})
+    if tone:
+        filters.append({"term": {"sentiment.label": _tone(tone, "--tone")}})
+    for company, wanted in (company_tones or {}).items():
+        filters.append({"nested": {"path": "company_sentiment", "query": {"bool": {"filter": [
+            {"term": {"company_sentiment.company": company}},
+            {"term": {"company_sentiment.label": _tone(wanted, f"--company-tone {company}")}}]}}}})
+    if not parsed.text and not filters:
+        raise NewsroomError("Give a search query, e.g. newsroom search '\"souveraineté numérique\" -Nvidia'.")
+    body: dict = {
+        "query": {"bool": {"must": [text_query(parsed.text)] if parsed.text else [], "filter": filters}},
+        "size": size,
+        "track_total_hits": True,
+        "_source": RETURNED,
+    }
+    if sort == "date" or not parsed.text:
+        body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
+        body["track_scores"] = True
+    else:
+        body["sort"] = ["_score", {"published_at": {"order": "desc", "missing": "_last"}}]
+    if parsed.text:
+        spec = {"fragment_size": 160, "number_of_fragments": 2}
+        body["highlight"] = {
+            "pre_tags": [MARK_START], "post_tags": [MARK_END],
+            "max_analyzed_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
+            # the article's one language field; its exact copy holds the quoted phrases' matches
+            "fields": {name: spec for base in SEARCH_FIELDS for name in (base + EXACT_SUFFIX, base)},
+        }
+    return body
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[dict]
+    query: str
+    sort: str
+
+    def as_dict(self) -> dict:
+        return {"query": self.query, "sort": self.sort, "total": self.total, "results": self.hits}
+
+
+def _passages(hit: dict) -> list[str]:
+    fragments: list[str] = []
+    highlight = hit.get("highlight") or {}
+    for base in SEARCH_FIELDS:
+        for name in (base + EXACT_SUFFIX, base):
+            for fragment in highlight.get(name, []):
+                plain = fragment.replace(MARK_START, "").replace(MARK_END, "")
+                if all(plain != f.replace(MARK_START, "").replace(MARK_END, "") for f in fragments):
+                    fragments.append(" ".join(fragment.split()))
+    return fragments[:2]
+
+
+def _companies(source: dict) -> list[dict]:
+    """Each company the article mentions, with the tone toward it (the article's tone when none was measured)."""
+    toward = {e.get("company"): e for e in source.get("company_sentiment") or [] if e.get("company")}
+    article = source.get("sentiment") or {}
+    out = []
+    for company in source.get("orgs") or []:
+        tone = toward.get(company)
+        out.append({"company": company,
+                    "tone": (tone or article).get("label"),
+                    "score": (tone or article).get("score"),
+                    "measured": tone is not None})
+    return out
+
+
+def search_articles(client: Elasticsearch, settings: Settings, query: str, **options) -> SearchResults:
+    """Articles matching `query` (see build_search for the options), with the total hit count.
+
+    Company names in `companies`, `company:` terms and `company_tones` may be aliases in any case; an unknown
+    one raises NewsroomError naming the closest watched companies.
+    """
+    from pipeline.enrich.watchlist import load_watchlist, resolve_companies, resolve_company, watchlist_path
+
+    parsed = parse_query(query)
+    if options.get("companies") or parsed.companies or options.get("company_tones"):
+        watchlist = load_watchlist(watchlist_path(settings.config_dir))
+        options["companies"] = resolve_companies([*(options.get("companies") or []), *parsed.companies], watchlist)
+        options["company_tones"] = {resolve_company(c, watchlist): t
+                                    for c, t in (options.get("company_tones") or {}).items()}
+        query = _FILTER_TERM.sub(lambda m: " " if m.group(1).lower() == "company" else m.group(0), query)
+    body = build_search(settings, query, **options)
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
-    response = client.search(
-        index=alias,
-        query={
-            "bool": {
-                "must": [{"multi_match": {"query": query, "fields": SEARCH_FIELDS, "type": "most_fields"}}],
-                "filter": filters,
-            }
-        },
-        sort=[{"published_at": {"order": "desc", "missing": "_last"}}, "_score"],
-        highlight={
-            "pre_tags": ["«"],
-            "post_tags": ["»"],
-            "fields": {name: {"fragment_size": 160, "number_of_fragments": 2} for name in HIGHLIGHT_FIELDS},
-        },
-        source=RETURNED,
-        size=size,
-        track_scores=True,
-    )
-    results = []
+    response = client.search(index=alias, **body)
+    hits = []
     for hit in response["hits"]["hits"]:
         doc = dict(hit["_source"])
-        fragments: list[str] = []
-        for name in HIGHLIGHT_FIELDS:
-            for fragment in hit.get("highlight", {}).get(name, []):
-                if fragment not in fragments:
-                    fragments.append(fragment)
-        doc["highlights"] = fragments[:3]
+        doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
+        doc["companies"] = _companies(doc)
+        doc["passages"] = _passages(hit)
         doc["score"] = hit.get("_score")
-        results.append(doc)
-    return results
+        hits.append(doc)
+    total = response["hits"]["total"]
+    return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,
+                         query=query, sort=options.get("sort", "relevance"))
+
+
+# --- rendering a matched passage for each sink -------------------------------------------------------------
+
+
+def passage_plain(fragment: str) -> str:
+    return fragment.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def passage_terminal(fragment: str) -> str:
+    """Escaped for rich, the matched words in bold."""
+    from pipeline.sinks import for_terminal
+
+    return for_terminal(fragment).replace(MARK_START, "[bold]").replace(MARK_END, "[/bold]")
+
+
+def passage_html(fragment: str) -> str:
+    """Escaped for HTML, the matched words in <mark>."""
+    from pipeline.sinks import for_html
+
+    return for_html(" ".join(fragment.split())).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def parse_company_tones(values: list[str] | None) -> dict[str, str]:
+    """`COMPANY=negative` options → {company: tone} (company names resolved later)."""
+    out: dict[str, str] = {}
+    for value in values or []:
+        company, sep, tone = value.rpartition("=")
+        if not sep or not company.strip():
+            raise NewsroomError(f"--company-tone {value!r}: write COMPANY=TONE, e.g. --company-tone Mistral=negative.")
+        out[company.strip()] = _tone(tone, f"--company-tone {value}")
+    return out

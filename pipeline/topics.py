@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from nltk.stem.snowball import SnowballStemmer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.configfiles import describe_validation_error, read_yaml
@@ -117,7 +116,12 @@ def load_topics_file(path: Path) -> TopicsFile:
 
 # ---------------------------------------------------------------- stemming
 
-_STEMMERS = {lang: SnowballStemmer({"fr": "french", "en": "english"}[lang]) for lang in LANGS}
+@lru_cache(maxsize=None)
+def _stemmer(lang: str):
+    """Built on first use: importing nltk pulls in scipy (~1 s), which commands that never match topics skip."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer({"fr": "french", "en": "english"}[lang])
 
 
 def _strip_accents(text: str) -> str:
@@ -128,12 +132,12 @@ def _strip_accents(text: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def _stem_fr(token: str) -> str:
-    return _strip_accents(_STEMMERS["fr"].stem(token.lower()))
+    return _strip_accents(_stemmer("fr").stem(token.lower()))
 
 
 @lru_cache(maxsize=100_000)
 def _stem_en(token: str) -> str:
-    return _strip_accents(_STEMMERS["en"].stem(token.lower()))
+    return _strip_accents(_stemmer("en").stem(token.lower()))
 
 
 STEM = {"fr": _stem_fr, "en": _stem_en}

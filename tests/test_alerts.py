@@ -129,8 +129,20 @@ def test_duplicate_rule_names_rejected(tmp_path):
 def test_companies_checked_against_watchlist(tmp_path):
     path = write_rules(tmp_path / "alerts.yaml", [
         {"name": "unknown", "companies": ["Mistral AI", "Acme Robotics"], "channels": [{"type": "slack"}]}])
-    with pytest.raises(ConfigError, match=r"entry #1 \('unknown'\), field 'companies': 'Acme Robotics' is not on"):
+    with pytest.raises(ConfigError, match=r"entry #1 \('unknown'\), field 'companies': 'Acme Robotics' is not a "
+                                          r"watched company"):
         load_rules(load_settings(), path)
+
+
+def test_rule_company_aliases_resolve_to_canonical_names_and_typos_get_suggestions(tmp_path):
+    path = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "aliases", "companies": ["mistral", "NVIDIA", "ovh", "aws"], "channels": [{"type": "slack"}]}])
+    rule = load_rules(load_settings(), path).get("aliases")
+    assert rule.companies == ["Mistral AI", "Nvidia", "OVHcloud", "Amazon Web Services"]
+    typo = write_rules(tmp_path / "typo.yaml", [
+        {"name": "typo", "companies": ["Nvidai"], "channels": [{"type": "slack"}]}])
+    with pytest.raises(ConfigError, match=r"'Nvidai' is not a watched company.*Did you mean 'Nvidia'"):
+        load_rules(load_settings(), typo)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -496,3 +508,46 @@ def test_hostile_titles_are_inert_in_each_rendering():
     blob = json.dumps(payload)
     assert "<!channel>" not in blob and "<!here>" not in blob and "\\n" not in payload["text"]
     assert "<https://news.example/a%7Cb%3Ec|" in payload["blocks"][1]["text"]["text"]
+
+
+# Pages about the AI Act, and pages that only say "act", "AI" or "Cloud Act", in French and in English.
+AI_ACT_PAGES = [
+    ("https://p.example/fr-ai-act", "fr", True, "L’AI Act entre en application",
+     "Le règlement européen, l'AI Act, impose de nouvelles obligations aux fournisseurs de modèles."),
+    ("https://p.example/fr-act", "fr", False, "Le conseil municipal doit agir",
+     "J'ai assisté au vote : le conseil doit prendre acte, et act sera publié."),
+    ("https://p.example/fr-cloud-act", "fr", False, "Le Cloud Act inquiète",
+     "Le Cloud Act américain permet d'accéder aux données. L'IA n'est pas concernée, ai-je lu."),
+    ("https://p.example/en-ai-act", "en", True, "What the AI Act means",
+     "The EU AI Act sets obligations for general-purpose model providers."),
+    ("https://p.example/en-act", "en", False, "Turn signals",
+     "They act as turn signals. The Water Act was passed. AI is everywhere."),
+    ("https://p.example/en-cloud-act", "en", False, "Cloud Act warrant",
+     "A Cloud Act warrant reached an AI startup's servers."),
+]
+
+
+def test_ai_act_keyword_rule_matches_whole_phrase_only_in_french_and_english(store, tmp_path):
+    settings, client = store
+    index(store, [make_record(url, text, title=title, lang=lang) for url, lang, _, title, text in AI_ACT_PAGES])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "AI Act", "keywords": ["AI Act"], "channels": [{"type": "slack"}]}])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    items = [item for message in report["per_rule"]["AI Act"]["would_send"] for item in message["items"]]
+    assert sorted(item["url"] for item in items) == sorted(url for url, _, hit, _, _ in AI_ACT_PAGES if hit)
+    assert all(item["reasons"][0].startswith("keyword match: ") and item["reasons"][0].endswith("AI Act")
+               for item in items)  # "l’AI Act": the highlight spans the elided token
+
+
+def test_cli_test_takes_a_unique_article_id_prefix(store, tmp_path, capsys):
+    from pipeline.cli import main
+
+    index(store, [tribune(), sap_mistral()])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        email_rule("mistral", companies=["mistral"])])
+    main(["alerts", "test", "mistral", "--article-id", tribune().article.id[:10], "--rules", str(rules)])
+    assert "MATCHES" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["alerts", "test", "mistral", "--article-id", "ffffffffff", "--rules", str(rules)])
+    assert exit_info.value.code != 0
+    assert "No article with an id starting with 'ffffffffff'" in capsys.readouterr().err

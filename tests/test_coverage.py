@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from _store_helpers import drop_prefix, make_record, story
 
-from pipeline.coverage import coverage, render_png
+from pipeline.coverage import chart_layout, coverage, render_png
 from pipeline.dedup import NearDuplicateIndex
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
@@ -93,6 +94,24 @@ def test_png_chart(indexed, tmp_path):
     result = coverage(client, settings, ["Mistral AI", "Nvidia"], since="2026-11-16", until="2026-11-22")
     path = render_png(result, tmp_path / "chart.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+    assert chart_layout(result) == {"bars": True, "panels": True}  # 0-2 mentions a day: bars, a panel each
+
+
+def _result(counts: dict[str, list[int]]) -> dict:
+    return {"interval": "day", "time_zone": "UTC", "count": "articles",
+            "share_of_voice": {e: 1 / len(counts) for e in counts},
+            "series": {e: [{"date": f"2026-11-{d + 1:02d}", "count": c, "sentiment": 0.1 if c else None}
+                           for d, c in enumerate(values)] for e, values in counts.items()}}
+
+
+def test_chart_layout_bars_for_small_counts_panels_when_lines_overlap(tmp_path):
+    assert chart_layout(_result({"A": [40, 55, 30], "B": [3, 12, 20]})) == {"bars": False, "panels": False}
+    assert chart_layout(_result({"A": [40, 55, 30], "B": [40, 55, 31]})) == {"bars": False, "panels": True}
+    assert chart_layout(_result({e: [20, 30, 40 + i] for i, e in enumerate("ABCD")}))["panels"]
+    assert chart_layout(_result({"A": [0, 2, 1]})) == {"bars": True, "panels": False}
+    for name, counts in {"lines": {"A": [40, 55, 30], "B": [3, 12, 20]}, "panels": {"A": [40, 55, 30], "B": [40, 55, 31]}}.items():
+        path = render_png(_result(counts), tmp_path / f"{name}.png")
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_coverage_cli_json_and_png(indexed, tmp_path):
@@ -117,3 +136,71 @@ def test_paris_buckets_on_a_real_cluster(real_es_url):
     result = coverage(client, settings, ["Zzz Test Co"], since="2026-11-21", until="2026-11-22")
     assert result["time_zone_applied"] is True
     assert {p["date"]: p["count"] for p in result["series"]["Zzz Test Co"]} == {"2026-11-21": 0, "2026-11-22": 1}
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
+
+
+WINDOW = ("--since", "2026-11-16", "--until", "2026-11-22")
+
+
+def test_coverage_resolves_aliases_in_any_case_and_refuses_unknown_names(indexed):
+    proc = _cli("coverage", "--entity", "mistral", "--entity", "NVIDIA", *WINDOW, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert list(json.loads(proc.stdout)["series"]) == ["Mistral AI", "Nvidia"]
+    proc = _cli("coverage", "--entity", "Mistrall", *WINDOW)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "'Mistrall' is not a watched company" in proc.stderr and "'Mistral AI'" in proc.stderr
+    for command in (["mentions", "--entity", "Nvidiaa"], ["report", "--entity", "Nvidiaa", "--output", "r.html"],
+                    ["coverage", "--entity", "Nvidiaa", "--by", "source"]):
+        proc = _cli(*command)
+        assert proc.returncode != 0 and "'Nvidiaa' is not a watched company" in proc.stderr, command
+        assert "Did you mean 'Nvidia'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_coverage_csv_columns(indexed, tmp_path):
+    out = tmp_path / "coverage.csv"
+    proc = _cli("coverage", "--entity", "Mistral AI", "--entity", "nvidia", *WINDOW, "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["date", "company", "count", "articles", "clusters", "tone"]
+    assert {"date": "2026-11-18", "company": "Nvidia", "count": "1", "articles": "1", "clusters": "1",
+            "tone": "-0.7"} in rows
+    assert len(rows) == 2 * 7  # one row per company and day
+
+
+def test_coverage_by_source_gives_mentions_and_tone_per_source(indexed, tmp_path):
+    out = tmp_path / "by-source.csv"
+    proc = _cli("coverage", "--entity", "Mistral", "--by", "source", *WINDOW, "--json", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["source"]: r for r in json.loads(proc.stdout)["rows"]}
+    assert rows["Le Quotidien"] == {"company": "Mistral AI", "source": "Le Quotidien", "mentions": 2,
+                                    "tone": -0.3, "negative": 1, "neutral": 1, "positive": 0}
+    assert rows["World Wire"]["tone"] == -0.6 and rows["The Compute Ledger"]["positive"] == 1
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "company,source,mentions,tone,negative,neutral,positive"
+
+
+def test_co_mentions_count_the_companies_mentioned_together(indexed, tmp_path):
+    out = tmp_path / "co.csv"
+    proc = _cli("coverage", "--entity", "mistral ai", "--co-mentions", *WINDOW, "--json", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)["rows"]
+    assert {(r["co_mentioned"], r["articles"]) for r in rows} == {("Nvidia", 1), ("OpenAI", 1)}
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "company,co_mentioned,articles,share"
+
+
+def test_mentions_lists_each_mention_with_its_tone_and_exports_csv(indexed, tmp_path):
+    out = tmp_path / "mentions.csv"
+    proc = _cli("mentions", "--entity", "OVH", "--entity", "nvidia", *WINDOW, "--tone", "negative", "--json",
+                "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [(r["company"], r["tone"], r["url"]) for r in rows] == [
+        ("Nvidia", "negative", "https://a.example/tribune"), ("Nvidia", "negative", "https://a.example/export")]
+    with out.open(encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert list(table[0]) == ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title",
+                              "url"]
+    assert len(table) == 2

@@ -40,10 +40,12 @@ def _flatten(properties: dict, prefix: str = "", inside_nested: bool = False) ->
         path = prefix + name
         kind = spec.get("type", "object")
         nested = inside_nested or kind == "nested"
+        if kind == "object" and spec.get("dynamic"):
+            out[path + ".*"] = "dynamic"
         if "properties" in spec:
             out.update(_flatten(spec["properties"], path + ".", nested))
         elif kind == "object" and spec.get("dynamic"):
-            out[path + ".*"] = "dynamic"
+            pass
         else:
             out[path] = ("nested:" if inside_nested else "") + kind
         for sub, sub_spec in (spec.get("fields") or {}).items():
@@ -130,24 +132,45 @@ def test_field_check_catches_a_bad_field():
     assert _field_type("articles", "company_sentiment.company") == "nested:keyword"
     assert _field_type("mentions", "no_such_field") is None
     assert _field_type("mentions", "orgs") == "runtime:keyword"
-    assert _field_type("runs", "counts.articles") == "dynamic"
+    assert _field_type("runs", "counts.articles") == "long"
+    assert _field_type("runs", "counts.some_new_stage") == "dynamic"
 
 
-def test_dynamic_run_counts_are_mapped_as_numbers(es_url):
-    """Fields under runs.counts are mapped dynamically: a real run record must make them numeric."""
+def test_every_runs_field_the_dashboards_use_is_mapped_before_the_first_run(es_url):
+    """No panel waits for a first run record to map its field (counts.articles used to be dynamic)."""
     settings = load_settings()
     client = make_client(settings)
     ensure_setup(client, settings)
-    summary = RunSummary(run_id="r1", started_at="2026-11-20T08:00:00+00:00", finished_at="2026-11-20T08:02:00+00:00",
-                         duration_s=120.0, counts={"articles": 12, "indexed": 10, "feeds_ok": 3})
-    write_run_record(client, settings, summary.as_dict())
     runs = index_names(settings.es_index_prefix)["runs"]
     mapping = client.indices.get_mapping(index=runs)[runs]["mappings"]["properties"]
-    dynamic = {f for _, kind, f, _ in _references() if kind == "runs" and _field_type(kind, f) == "dynamic"}
-    assert dynamic == {"counts.articles", "counts.indexed"}
-    for field in dynamic:
-        parent, leaf = field.split(".")
-        assert mapping[parent]["properties"][leaf]["type"] in AGGREGATABLE - {"keyword", "date"}
+    used = {f for _, kind, f, _ in _references() if kind == "runs"}
+    assert {"counts.articles", "counts.indexed"} <= used
+    assert not {f for f in used if _field_type("runs", f) == "dynamic"}
+    for field in used:
+        node = {"properties": mapping}
+        for part in field.split("."):
+            node = node["properties"][part]
+        assert node.get("type", "object") != "object", field
+    summary = RunSummary(run_id="r1", started_at="2026-11-20T08:00:00+00:00", finished_at="2026-11-20T08:02:00+00:00",
+                         duration_s=120.0, counts={"articles": 12, "indexed": 10, "feeds_ok": 3})
+    write_run_record(client, settings, summary.as_dict())  # still accepted by the explicit mapping
+
+
+def test_tone_chart_ranks_companies_by_mentions_and_breakdowns_come_first():
+    objects = {o["id"]: o for o in saved_objects("newsroom")}
+    tone = objects["newsroom-sentiment-over-time"]["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]
+    layer = next(iter(tone.values()))
+    assert layer["columnOrder"] == ["company", "date", "sentiment"]
+    company = layer["columns"]["company"]
+    assert company["sourceField"] == "orgs" and company["params"]["orderBy"] == {"type": "custom"}
+    assert company["params"]["orderAgg"]["operationType"] == "count"
+    for obj in objects.values():
+        if obj["type"] != "lens":
+            continue
+        for layer in obj["attributes"]["state"]["datasourceStates"]["formBased"]["layers"].values():
+            for column in layer["columns"].values():
+                if column["operationType"] != "date_histogram":
+                    assert column.get("customLabel") is True, (obj["id"], column["label"])
 
 
 def test_objects_reference_each_other_consistently():
@@ -170,7 +193,7 @@ def test_objects_reference_each_other_consistently():
     controls = json.loads(coverage["attributes"]["controlGroupInput"]["panelsJSON"])
     assert sorted(c["explicitInput"]["title"] for c in controls.values()) == ["Company", "Language", "Source", "Topic"]
     panel_types = [p["type"] for p in json.loads(coverage["attributes"]["panelsJSON"])]
-    assert panel_types.count("lens") == 8 and panel_types.count("search") == 1
+    assert panel_types.count("lens") == 9 and panel_types.count("search") == 1
     # another prefix: every index name and id follows it
     other = to_ndjson(saved_objects("press"))
     assert "newsroom-" not in other.replace("newsroom —", "")

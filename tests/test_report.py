@@ -91,7 +91,7 @@ def test_report_views_match_the_seeded_documents(seeded):
     assert dict(data.topics) == {"ai": 2, "sovereignty": 1, "chips": 1, "cloud": 1}
     assert len(data.latest) == 4 and data.latest[0]["published_at"] >= data.latest[-1]["published_at"]
     only = collect(client, settings, ["nvidia"], **WINDOW)
-    assert only.entities == ["nvidia"] and only.negative_counts == {"nvidia": 2}
+    assert only.entities == ["Nvidia"] and only.negative_counts == {"Nvidia": 2}  # alias resolved to the canonical name
     assert {a["title"] for a in only.latest} == {HOSTILE_TITLE, "Nvidia export curbs bite"}
 
 

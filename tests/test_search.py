@@ -1,7 +1,8 @@
-"""Full-text search over indexed articles (stand-in): stemming, entity and date filters, order, highlights."""
+"""Search on the stand-in: whole phrases, the query syntax, filters, relevance/date order, results, CSV, CLI."""
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -11,10 +12,32 @@ import pytest
 from _store_helpers import drop_prefix, make_record
 
 from pipeline.errors import NewsroomError
-from pipeline.search import search_articles
+from pipeline.search import parse_query, passage_html, passage_terminal, search_articles
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
+
+
+def _at(day: int, hour: int = 10) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=UTC)
+
+
+# Pages about the AI Act, and pages that only say "act", "AI" or "Cloud Act", in French and in English.
+PHRASE_PAGES = [
+    ("https://a.example/fr-ai-act", "fr", "L’AI Act entre en application",
+     "Le règlement européen sur l'intelligence artificielle, l'AI Act, impose de nouvelles obligations aux "
+     "fournisseurs de modèles."),
+    ("https://a.example/fr-act", "fr", "Le conseil municipal",
+     "J'ai assisté au vote : le conseil doit prendre acte de la décision et act sera publié."),
+    ("https://a.example/fr-cloud-act", "fr", "Le Cloud Act inquiète",
+     "Le Cloud Act américain permet aux autorités d'accéder aux données. L'IA n'est pas concernée, ai-je lu."),
+    ("https://a.example/en-ai-act", "en", "What the AI Act means for startups",
+     "The EU AI Act sets obligations for general-purpose model providers."),
+    ("https://a.example/en-act", "en", "Turn signals",
+     "They act as turn signals. The Water Act was passed. AI is everywhere."),
+    ("https://a.example/en-cloud-act", "en", "Cloud Act warrant",
+     "A Cloud Act warrant reached an AI startup's servers."),
+]
 
 
 @pytest.fixture
@@ -23,50 +46,142 @@ def indexed(es_url):
     client = make_client(settings)
     records = [
         make_record("https://a.example/tribune", "Une défaite pour la souveraineté technologique française face aux "
-                    "puces américaines. Mistral AI s'allie à Nvidia.", title="Mistral et Nvidia : une alliance",
-                    published=datetime(2026, 11, 20, 9, 30, tzinfo=UTC), orgs={"Mistral AI": -0.6, "Nvidia": -0.3}),
+                    "puces américaines. Mistral AI s'allie à Nvidia pour un cloud souverain.",
+                    title="Mistral et Nvidia : une alliance", published=_at(20, 9), score=-0.5,
+                    orgs={"Mistral AI": -0.6, "Nvidia": -0.3}, source="Le Quotidien"),
         make_record("https://a.example/ovh", "OVHcloud défend un cloud souverain et ses centres de données.",
-                    title="OVHcloud publie ses résultats", published=datetime(2026, 11, 18, 10, tzinfo=UTC),
-                    orgs={"OVHcloud": 0.6}),
+                    title="OVHcloud publie ses résultats", published=_at(18), orgs={"OVHcloud": 0.6}, score=0.4,
+                    source="Le Quotidien"),
         make_record("https://a.example/chips", "Export rules hit Nvidia chips sold to sovereign clouds.",
-                    title="Nvidia export rules", published=datetime(2026, 11, 21, 16, tzinfo=UTC),
-                    orgs={"Nvidia": -0.7}, lang="en"),
+                    title="Nvidia export rules", published=_at(21, 16), orgs={"Nvidia": -0.7}, score=-0.6,
+                    lang="en", source="The Compute Ledger"),
         make_record("https://a.example/soup", "Five autumn soup recipes for cold evenings.", title="Soups",
-                    published=datetime(2026, 11, 22, 10, tzinfo=UTC), lang="en"),
+                    published=_at(22), lang="en", source="Kitchen Weekly"),
     ]
+    records += [make_record(url, text, title=title, lang=lang, published=_at(10 + i))
+                for i, (url, lang, title, text) in enumerate(PHRASE_PAGES)]
     index_enriched(client, settings, records)
     yield settings, client, records
     drop_prefix(client, settings.es_index_prefix)
 
 
-def test_french_stemming_newest_first_with_highlights(indexed):
-    settings, client, records = indexed
+def _urls(results) -> set[str]:
+    return {h["url"] for h in results.hits}
+
+
+def test_quoted_ai_act_matches_only_pages_about_the_ai_act_in_french_and_english(indexed):
+    settings, client, _ = indexed
+    results = search_articles(client, settings, '"AI Act"')
+    assert _urls(results) == {"https://a.example/fr-ai-act", "https://a.example/en-ai-act"}
+    assert results.total == 2
+    # the passage marks the phrase itself
+    assert any("AI Act" in p.replace("\ue000", "").replace("\ue001", "") for h in results.hits for p in h["passages"])
+
+
+def test_quoted_cloud_souverain_is_a_phrase_not_two_words(indexed):
+    settings, client, _ = indexed
+    assert _urls(search_articles(client, settings, '"cloud souverain"')) == {
+        "https://a.example/tribune", "https://a.example/ovh"}
+    assert _urls(search_articles(client, settings, '"souverain cloud"')) == set()
+
+
+def test_unquoted_words_are_stemmed_in_each_articles_language(indexed):
+    settings, client, _ = indexed
     # french stemming: "souveraines" matches "souverain", "technologiques" matches "technologique"
-    results = search_articles(client, settings, "souveraines technologiques")
-    assert [r["url"] for r in results] == ["https://a.example/tribune", "https://a.example/ovh"]
-    dates = [r["published_at"] for r in results]
-    assert dates == sorted(dates, reverse=True)
-    assert all(any("«" in h for h in r["highlights"]) for r in results)
+    assert _urls(search_articles(client, settings, "souveraines technologiques")) == {"https://a.example/tribune"}
+    assert "https://a.example/chips" in _urls(search_articles(client, settings, "sovereign chip"))
 
 
-def test_english_stemming_entity_and_since_filters(indexed):
+def test_boolean_operators_parentheses_and_prefix(indexed):
+    settings, client, _ = indexed
+    assert _urls(search_articles(client, settings, "cloud -Nvidia")) >= {"https://a.example/ovh"}
+    assert "https://a.example/tribune" not in _urls(search_articles(client, settings, "cloud -Nvidia"))
+    either = _urls(search_articles(client, settings, "soup | OVHcloud"))
+    assert either == {"https://a.example/soup", "https://a.example/ovh"}
+    grouped = _urls(search_articles(client, settings, '(soup | recipes) + "cold evenings"'))
+    assert grouped == {"https://a.example/soup"}
+    assert "https://a.example/ovh" in _urls(search_articles(client, settings, "OVHclo*"))
+    # the same in words
+    assert _urls(search_articles(client, settings, "soup OR OVHcloud")) == either
+    assert _urls(search_articles(client, settings, '(soup OR recipes) AND "cold evenings"')) == grouped
+    assert "https://a.example/tribune" not in _urls(search_articles(client, settings, "cloud AND NOT Nvidia"))
+    assert parse_query('"NOT AND OR" NOT x').text == '"NOT AND OR" -x'
+    # bad syntax never fails
+    search_articles(client, settings, '"unbalanced (quote')
+
+
+def test_field_filters_in_the_query_and_as_options(indexed):
+    settings, client, _ = indexed
+    assert parse_query('cloud source:"Le Quotidien" lang:fr').sources == ["Le Quotidien"]
+    assert _urls(search_articles(client, settings, 'cloud source:"le quotidien"')) == {
+        "https://a.example/tribune", "https://a.example/ovh"}
+    assert _urls(search_articles(client, settings, "company:nvidia")) == {
+        "https://a.example/tribune", "https://a.example/chips"}
+    assert _urls(search_articles(client, settings, "nvidia lang:en")) == {"https://a.example/chips"}
+    assert _urls(search_articles(client, settings, "cloud", sources=["The Compute Ledger"])) == {
+        "https://a.example/chips"}
+    assert _urls(search_articles(client, settings, "nvidia", since="2026-11-21")) == {"https://a.example/chips"}
+    assert _urls(search_articles(client, settings, "nvidia", until="2026-11-20")) == {"https://a.example/tribune"}
+    assert _urls(search_articles(client, settings, "cloud", tone="positive")) == {"https://a.example/ovh"}
+    assert _urls(search_articles(client, settings, "company:Mistral", company_tones={"nvidia": "negative"})) == {
+        "https://a.example/tribune"}
+    assert _urls(search_articles(client, settings, "cloud", company_tones={"OVH": "negative"})) == set()
+
+
+def test_relevance_by_default_and_date_on_request(indexed):
+    settings, client, _ = indexed
+    by_score = search_articles(client, settings, "Nvidia")
+    scores = [h["score"] for h in by_score.hits]
+    assert scores == sorted(scores, reverse=True)
+    by_date = search_articles(client, settings, "Nvidia", sort="date")
+    dates = [h["published_at"] for h in by_date.hits]
+    assert dates == sorted(dates, reverse=True) and by_date.sort == "date"
+
+
+def test_results_carry_short_id_companies_with_tone_and_marked_passage(indexed):
     settings, client, records = indexed
-    urls = [r["url"] for r in search_articles(client, settings, "sovereign chip")]
-    assert urls[0] == "https://a.example/chips"
-    only_nvidia = search_articles(client, settings, "souveraineté sovereign souverain", entities=["nvidia"])
-    assert {r["url"] for r in only_nvidia} == {"https://a.example/tribune", "https://a.example/chips"}
-    recent = search_articles(client, settings, "Nvidia", since="2026-11-21")
-    assert [r["url"] for r in recent] == ["https://a.example/chips"]
+    hit = search_articles(client, settings, "alliance").hits[0]
+    assert hit["id"] == records[0].article.id and hit["short_id"] == hit["id"][:12]
+    assert {c["company"]: c["tone"] for c in hit["companies"]} == {"Mistral AI": "negative", "Nvidia": "negative"}
+    fragment = hit["passages"][0]
+    assert "[bold]" in passage_terminal(fragment) and "<mark>" in passage_html(fragment)
+    assert "«" not in passage_html(fragment)
 
 
-def test_empty_query_is_a_clear_error(indexed):
+def test_hostile_passage_is_inert_in_terminal_and_html():
+    fragment = "[link=http://x]click[/link] <script>alert(1)</script> \ue000word\ue001"
+    terminal = passage_terminal(fragment)
+    assert "\\[link=http://x]" in terminal and terminal.endswith("[bold]word[/bold]")
+    assert "<script>" not in passage_html(fragment) and passage_html(fragment).endswith("<mark>word</mark>")
+
+
+def test_unknown_company_and_empty_query_are_clear_errors(indexed):
     settings, client, _ = indexed
     with pytest.raises(NewsroomError, match="search query"):
         search_articles(client, settings, "  ")
+    with pytest.raises(NewsroomError, match=r"'Nvidai' is not a watched company.*'Nvidia'"):
+        search_articles(client, settings, "cloud company:Nvidai")
+    with pytest.raises(NewsroomError, match="unknown tone"):
+        search_articles(client, settings, "cloud", tone="angry")
 
 
-def test_search_cli_json(indexed):
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "search", "alliance", "--json"],
-                          capture_output=True, text=True, timeout=60)
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_search_cli_json_csv_and_terminal(indexed, tmp_path):
+    proc = _cli("search", "alliance", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert [r["url"] for r in json.loads(proc.stdout)] == ["https://a.example/tribune"]
+    data = json.loads(proc.stdout)
+    assert data["total"] == 1 and [r["url"] for r in data["results"]] == ["https://a.example/tribune"]
+    assert "<mark>" in data["results"][0]["passages_html"][0]
+    out = tmp_path / "results.csv"
+    proc = _cli("search", "cloud", "--company", "mistral", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "1 article(s) match" in proc.stdout
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "score",
+                             "passage"]
+    assert rows[0]["companies"] == "Mistral AI negative; Nvidia negative" and len(rows) == 1
+    proc = _cli("search", "cloud", "--company", "Acme")
+    assert proc.returncode != 0 and "is not a watched company" in proc.stderr and "Traceback" not in proc.stderr

@@ -20,15 +20,15 @@ from pipeline.store.templates import index_names
 
 BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
 LANG_TEXT_FIELDS = {"fr": ["title.fr", "text.fr"], "en": ["title.en", "text.en"]}  # stemmed: plurals, elisions
-HIGHLIGHT_FIELDS = ("text", "text.fr", "text.en", "title", "title.fr", "title.en")
+# Keywords are phrases matched word for word: every word kept (no stopwords, no stemming), case, accents and
+# elisions ignored. On the stemmed French fields, "AI Act" would match every "act" ("ai" is a French stopword).
+EXACT_FIELDS = ["title.exact", "description.exact", "text.exact"]
+HIGHLIGHT_FIELDS = ("text.exact", "text", "text.fr", "text.en", "title.exact", "title", "title.fr", "title.en")
+HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000  # past this, highlighting stops instead of failing the rule (ES limit 1e6)
 RETURNED = ["id", "url", "title", "source", "lang", "published_at", "indexed_at", "orgs", "sentiment",
             "company_sentiment", "feed_tags", "topics", "description"]
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: rendered per channel (HTML <mark>, Slack *bold*)
 PAGE = 500  # one query per run in practice (the stand-in rescans the index for each page)
-# Highlighting analyses at most this many characters of a field. Without it a text longer than the index's
-# `index.highlight.max_analyzed_offset` (1,000,000 by default) fails the whole search with a 400; with it the rest
-# of that text is simply not highlighted (the index setting still wins when lower).
-MAX_ANALYZED_OFFSET = 999_999
 
 
 @dataclass
@@ -116,7 +116,7 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
         else:
             conditions.append((f"mentions {' or '.join(rule.companies)}", {"terms": {"orgs": rule.companies}}))
     if rule.keywords:
-        clause = {"bool": {"should": [_keyword_query(k, text_fields(rule)) for k in rule.keywords],
+        clause = {"bool": {"should": [_keyword_query(k, EXACT_FIELDS) for k in rule.keywords],
                            "minimum_should_match": 1}}
         conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
     if rule.query_string and rule.query_string.strip():
@@ -168,14 +168,14 @@ def rule_query(rule: Rule, since: datetime | None = None, ids: list[str] | None 
 
 def _highlight(rule: Rule) -> dict:
     fields = text_fields(rule)
-    should = [_keyword_query(k, fields) for k in rule.keywords]
+    should = [_keyword_query(k, EXACT_FIELDS) for k in rule.keywords]
     should += [_keyword_query(c, fields) for c in rule.companies]
     if rule.query_string and rule.query_string.strip():
         should.append({"query_string": {"query": rule.query_string, "fields": fields, "default_operator": "OR"}})
     spec: dict = {
         "pre_tags": [MARK_START],
         "post_tags": [MARK_END],
-        "max_analyzed_offset": MAX_ANALYZED_OFFSET,
+        "max_analyzed_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
         "fields": {name: {"fragment_size": 220, "number_of_fragments": 1} for name in HIGHLIGHT_FIELDS},
     }
     if should:
@@ -189,7 +189,7 @@ _ADJACENT_MARKS = re.compile(MARK_END + r"(\s+)" + MARK_START)
 def _snippet(hit: dict) -> str:
     """The first highlighted fragment, a phrase's words joined under one mark ("«Mistral AI»", not "«Mistral» «AI»")."""
     highlights = hit.get("highlight") or {}
-    for name in ("text", "text.fr", "text.en", "title", "title.fr", "title.en"):
+    for name in HIGHLIGHT_FIELDS:
         if highlights.get(name):
             return _ADJACENT_MARKS.sub(r"\1", highlights[name][0].strip())
     source = hit["_source"]

@@ -260,15 +260,9 @@ class AlertsConfig(_Strict):
 
 def watchlist_names(settings: Settings | None = None) -> dict[str, str]:
     """Lower-cased name or alias → canonical company name, from the watchlist the enrichment links with."""
-    from pipeline.enrich.watchlist import load_watchlist, watchlist_path
+    from pipeline.enrich.watchlist import company_names, load_watchlist, watchlist_path
 
-    watchlist = load_watchlist(watchlist_path(settings.config_dir if settings else None))
-    names: dict[str, str] = {}
-    for company in watchlist.companies:
-        names[company.name.lower()] = company.name
-        for alias in [*company.aliases, *company.exact, *company.ambiguous]:
-            names.setdefault(alias.lower(), company.name)
-    return names
+    return company_names(load_watchlist(watchlist_path(settings.config_dir if settings else None)))
 
 
 def rules_path(settings: Settings, rules_file: Path | str | None = None) -> Path:
@@ -350,17 +344,20 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(path, exc, data, list_key="rules", model=AlertsConfig)) from None
     if check_companies:
-        known = watchlist_names(settings)
+        # Aliases as people type them ("Mistral", "ovh", "AWS") resolve to the canonical name the index stores.
+        from pipeline.enrich.watchlist import load_watchlist, resolve_company, watchlist_path
+        from pipeline.errors import NewsroomError
+
+        watchlist = load_watchlist(watchlist_path(settings.config_dir))
         problems = []
         for index, rule in enumerate(config.rules):
+            resolved = []
             for company in rule.companies:
-                canonical = known.get(company.lower())
-                if canonical is None:
-                    problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
-                                    f"{company!r} is not on the watchlist")
-                elif canonical != company:
-                    problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': "
-                                    f"write the canonical name {canonical!r} instead of {company!r}")
+                try:
+                    resolved.append(resolve_company(company, watchlist))
+                except NewsroomError as exc:
+                    problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': {exc}")
+            rule.companies = list(dict.fromkeys(resolved))
         if problems:
             raise ConfigError("Invalid config: " + "; ".join(problems))
     check_query_strings(config, settings, path, client)

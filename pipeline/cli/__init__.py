@@ -33,6 +33,8 @@ COMMAND_MODULES = [
     "pipeline.cli.enrich_cmd",
     "pipeline.cli.store_cmd",
     "pipeline.cli.ingest_cmd",
+    "pipeline.cli.coverage_cmd",
+    "pipeline.cli.search_cmd",
     "pipeline.cli.alerts_cmd",
     "pipeline.cli.report_cmd",
     "pipeline.cli.tone_cmd",
@@ -73,13 +75,43 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         logging.getLogger("elastic_transport").setLevel(logging.ERROR)
 
 
-def _register() -> None:
-    for module in COMMAND_MODULES:
-        importlib.import_module(module)
+# Fast start-up: a command listed here imports only its own module (and what that module imports at the top);
+# anything else (`--help`, a command not listed) imports every module above.
+COMMAND_MODULE = {
+    "config": "pipeline.cli.config_cmd",
+    "feeds": "pipeline.cli.feeds_cmd",
+    "store": "pipeline.cli.store_cmd",
+    "setup": "pipeline.cli.store_cmd",
+    "coverage": "pipeline.cli.coverage_cmd",
+    "mentions": "pipeline.cli.coverage_cmd",
+    "search": "pipeline.cli.search_cmd",
+    "alerts": "pipeline.cli.alerts_cmd",
+    "report": "pipeline.cli.report_cmd",
+    "kibana": "pipeline.cli.kibana_cmd",
+    "ingest": "pipeline.cli.ingest_cmd",
+    "replay": "pipeline.cli.ingest_cmd",
+    "tone": "pipeline.cli.tone_cmd",
+}
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The sub-command asked for: the first argument that is not a root option."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+        if arg in ("--help", "-h"):
+            return None
+    return None
+
+
+def _register(argv: list[str] | None = None) -> None:
+    module = COMMAND_MODULE.get(_command_name(sys.argv[1:] if argv is None else argv) or "")
+    for name in [module] if module else COMMAND_MODULES:
+        importlib.import_module(name)
 
 
 def main(argv: list[str] | None = None) -> None:
-    _register()
+    _register(argv)
     try:
         # standalone_mode=False makes click *return* the code of typer.Exit instead of exiting.
         code = app(args=argv, standalone_mode=False)

@@ -106,7 +106,7 @@ def _print_report(report: dict) -> None:
 @alerts_app.command("test")
 def test_cmd(
     name: str = typer.Argument(..., help="Rule name."),
-    article_id: str = typer.Option(..., "--article-id", help="Article id (as in the articles index)."),
+    article_id: str = typer.Option(..., "--article-id", help="Article id, or a unique prefix of it (as search prints)."),
     rules: Path | None = RULES_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
@@ -116,15 +116,12 @@ def test_cmd(
     from pipeline.alerts.rules import load_rules
     from pipeline.alerts.state import already_sent, ensure_alerts_index, sent_id
     from pipeline.store.client import make_client
-    from pipeline.store.templates import index_names
+    from pipeline.store.ids import resolve_article_id
 
     settings = load_settings()
     rule = load_rules(settings, rules or settings.alerts_file).get(name)
     client = make_client(settings)
-    articles = index_names(settings.es_index_prefix)["articles"]
-    if not client.indices.exists(index=articles) or not client.count(
-            index=articles, query={"ids": {"values": [article_id]}})["count"]:
-        raise NewsroomError(f"No article with id {article_id!r} in {articles}.")
+    article_id = resolve_article_id(client, settings, article_id)
     if rule.volume:
         spikes = find_spikes(client, settings, rule)
         result = {"rule": name, "kind": "volume", "note": "volume rules do not match single articles",

@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -14,12 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from pipeline.cli import app
-from pipeline.collect import Collector, CollectStats, collect_to_file
 from pipeline.errors import ConfigError, NewsroomError
-from pipeline.extract import extract_file
 from pipeline.feeds import load_feeds
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc
+
+if TYPE_CHECKING:
+    from pipeline.collect import Collector, CollectStats
 
 console = Console(stderr=True)
 
@@ -64,6 +66,8 @@ def fetch(
     stats_json: Path | None = typer.Option(None, "--stats-json", help="Also write the run's counters as JSON."),
 ) -> None:
     """Fetch the feeds and their articles; write extracted articles as JSON Lines (no Elasticsearch needed)."""
+    from pipeline.collect import Collector  # imported here: `newsroom --help` must not load trafilatura
+
     settings = get_settings()
     feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
     since_dt = _parse_since(since)
@@ -83,6 +87,8 @@ def fetch(
 
 
 def _write_articles(collector: Collector, path: Path, feed_count: int) -> None:
+    from pipeline.collect import collect_to_file
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -121,6 +127,8 @@ def extract(
     url: str | None = typer.Option(None, "--url", help="The page's original URL (one file only): improves metadata."),
 ) -> None:
     """Extract text and metadata from saved HTML files: one JSON object per file."""
+    from pipeline.extract import extract_file
+
     files = _html_files(paths)
     if url and len(files) != 1:
         raise NewsroomError("--url applies to a single file; give one file or drop --url.")

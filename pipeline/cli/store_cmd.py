@@ -1,4 +1,4 @@
-"""`newsroom store up|down|status`, `setup`, `coverage`, `search` (`ingest` and `replay`: pipeline.cli.ingest_cmd)."""
+"""`newsroom store up|down|status` and `setup` (`ingest`/`replay`: ingest_cmd; `coverage`, `search`: their own modules)."""
 
 from __future__ import annotations
 
@@ -53,17 +53,34 @@ def store_down() -> None:
 
 @store_app.command("status")
 def store_status(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """Whether the embedded stand-in runs, where, and which cluster the pipeline uses."""
+    """Which store the pipeline uses, documents per index, and the last run."""
+    from pipeline.sinks import for_terminal
     from pipeline.store.client import embedded_store
+    from pipeline.store.status import store_contents
 
     settings = load_settings()
     status = embedded_store(settings).status()
     status["pipeline_uses"] = settings.masked()["es_url"] if settings.es_url else "embedded stand-in"
+    if settings.es_url or status["running"]:  # never starts the embedded store just to count
+        status.update(store_contents(_client(settings), settings))
     if as_json:
         _print_json(status)
         return
-    for key, value in status.items():
-        console.print(f"{key}: {esc(value)}")
+    for key in ("pipeline_uses", "running", "url", "data_dir"):
+        console.print(f"{key}: {for_terminal(status.get(key))}", highlight=False)
+    if "error" in status:
+        console.print(f"[yellow]store not readable:[/] {for_terminal(status['error'])}")
+    for name, count in (status.get("indices") or {}).items():
+        console.print(f"  {for_terminal(name)}: {'missing' if count is None else f'{count} document(s)'}",
+                      highlight=False)
+    run = status.get("last_run")
+    if run:
+        counts = ", ".join(f"{k} {v}" for k, v in (run.get("counts") or {}).items())
+        console.print(f"last run: {for_terminal(run.get('run_id'))} ({for_terminal(run.get('kind'))}) "
+                      f"{for_terminal(run.get('status'))}, finished {for_terminal(run.get('finished_at'))}"
+                      f"{'; ' + for_terminal(counts) if counts else ''}", highlight=False)
+    elif "indices" in status:
+        console.print("last run: none recorded")
 
 
 @app.command("setup")
@@ -101,71 +118,3 @@ def _check_kibana(result) -> None:
         check(result)
 
 
-@app.command("coverage")
-def coverage_cmd(
-    entity: list[str] = typer.Option(..., "--entity", help="Watched company (repeat the option)."),
-    interval: str = typer.Option("day", "--interval", help="day, week or month."),
-    since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time)."),
-    until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
-    png: Path | None = typer.Option(None, "--png", help="Also write a PNG chart here."),
-    clusters: bool = typer.Option(False, "--clusters", help="Count near-duplicate clusters instead of articles."),
-) -> None:
-    """Mentions over time per company, share of voice, average sentiment, top sources."""
-    from pipeline.coverage import coverage, render_png
-
-    settings = load_settings()
-    result = coverage(_client(settings), settings, entity, interval=interval, since=since, until=until,
-                      count="clusters" if clusters else "articles")
-    if png:
-        render_png(result, png)
-    if as_json:
-        _print_json(result)
-        return
-    unit = "clusters" if clusters else "articles"
-    table = Table(result["interval"], *[f"{esc(e)} ({unit})" for e in result["series"]],
-                  title=f"coverage {result['since'][:16]} → {result['until'][:16]} ({result['time_zone']})")
-    dates = [p["date"] for p in next(iter(result["series"].values()))]
-    for i, day in enumerate(dates):
-        cells = []
-        for points in result["series"].values():
-            p = points[i]
-            cells.append("" if not p["count"] else f"{p['count']}  ({p['sentiment']:+.2f})")
-        table.add_row(day, *cells)
-    table.add_section()
-    table.add_row("share of voice", *[f"{result['share_of_voice'][e]:.0%}" for e in result["series"]])
-    console.print(table)
-    if result["top_sources"]:
-        console.print("top sources: " + ", ".join(f"{esc(s['source'])} ({s['count']})" for s in result["top_sources"]))
-    for note in result["notes"]:
-        console.print(f"[yellow]note:[/] {esc(note)}")
-    if png:
-        console.print(f"chart written to {esc(png)}")
-
-
-@app.command("search")
-def search_cmd(
-    query: str = typer.Argument(..., help="Words to look for (French and English stemming)."),
-    entity: list[str] = typer.Option(None, "--entity", help="Only articles mentioning this company (repeatable)."),
-    since: str | None = typer.Option(None, "--since", help="Only articles published since (YYYY-MM-DD)."),
-    size: int = typer.Option(20, "--size", help="How many results."),
-    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
-) -> None:
-    """Articles matching a query, newest first, with highlighted passages."""
-    from pipeline.search import search_articles
-
-    settings = load_settings()
-    if size < 1:
-        raise NewsroomError("--size must be at least 1.")
-    results = search_articles(_client(settings), settings, query, entities=entity or None, since=since, size=size)
-    if as_json:
-        _print_json(results)
-        return
-    if not results:
-        console.print("no matching article")
-    for doc in results:
-        console.print(f"[bold]{esc(doc.get('title') or doc['url'])}[/] — {esc(doc.get('source'))}, "
-                      f"{esc(doc.get('published_at', '')[:16])}", highlight=False)
-        console.print(f"  {esc(doc['url'])}", style="dim", highlight=False)
-        for fragment in doc["highlights"]:
-            console.print("  … " + esc(fragment) + " …", highlight=False)

@@ -103,6 +103,48 @@ def _load_cached(path: Path, _mtime: int) -> Watchlist:
     return load_model(path, Watchlist, list_key="companies")
 
 
+def company_names(watchlist: Watchlist) -> dict[str, str]:
+    """Case-folded name or alias (aliases, exact and ambiguous forms) → canonical company name."""
+    names: dict[str, str] = {}
+    for company in watchlist.companies:
+        names[company.name.casefold()] = company.name
+    for company in watchlist.companies:
+        for alias in [*company.aliases, *company.exact, *company.ambiguous]:
+            names.setdefault(alias.casefold(), company.name)
+    return names
+
+
+def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
+    """The canonical watched company for a name as people type it ("Mistral", "ovh", "AWS", "nvidia").
+
+    Case-insensitive over names and aliases. An unknown name raises NewsroomError (non-zero exit) naming the
+    closest watched companies, instead of an empty result that looks like "no coverage".
+    """
+    from difflib import get_close_matches
+
+    from pipeline.errors import NewsroomError
+
+    watchlist = watchlist or load_watchlist()
+    names = company_names(watchlist)
+    key = " ".join(str(name).split()).casefold()
+    if key in names:
+        return names[key]
+    close = get_close_matches(key, list(names), n=8, cutoff=0.6)
+    close += [k for k in names if key and len(key) >= 3 and (k.startswith(key) or key in k.split())]
+    suggestions = list(dict.fromkeys(names[k] for k in close))[:5]
+    hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    raise NewsroomError(f"{name!r} is not a watched company (config/watchlist.yaml).{hint} "
+                        "`newsroom config show` gives the watchlist file in use.")
+
+
+def resolve_companies(names: list[str] | None, watchlist: Watchlist | None = None) -> list[str]:
+    """Each name resolved (see resolve_company), duplicates dropped, order kept."""
+    if not names:
+        return []
+    watchlist = watchlist or load_watchlist()
+    return list(dict.fromkeys(resolve_company(n, watchlist) for n in names if n and n.strip()))
+
+
 def _phrase_pattern(phrase: str) -> str:
     parts = [re.escape(p) for p in phrase.split()]
     body = r"\s+".join(parts).replace("'", "['’]").replace("’", "['’]")

@@ -68,8 +68,9 @@ def data_view(prefix: str, kind: str) -> dict:
 
 
 def _count(label: str = "Count", kql: str | None = None) -> dict:
-    column = {"dataType": "number", "isBucketed": False, "label": label, "operationType": "count",
-              "params": {"emptyAsNull": True}, "scale": "ratio", "sourceField": "___records___"}
+    column = {"customLabel": True, "dataType": "number", "isBucketed": False, "label": label,
+              "operationType": "count", "params": {"emptyAsNull": True}, "scale": "ratio",
+              "sourceField": "___records___"}
     if kql:
         column["filter"] = {"language": "kuery", "query": kql}
     return column
@@ -77,18 +78,25 @@ def _count(label: str = "Count", kql: str | None = None) -> dict:
 
 def _metric(operation: str, field: str, label: str) -> dict:
     data_type = "date" if operation == "max" and field.endswith("_at") else "number"
-    return {"dataType": data_type, "isBucketed": False, "label": label, "operationType": operation,
+    return {"customLabel": True, "dataType": data_type, "isBucketed": False, "label": label, "operationType": operation,
             "params": {"emptyAsNull": True} if data_type == "number" else {}, "scale": "ratio", "sourceField": field}
 
 
 def _terms(field: str, label: str, size: int = 10, order_by: str | None = None) -> dict:
-    return {"dataType": "string", "isBucketed": True, "label": label, "operationType": "terms", "scale": "ordinal",
-            "sourceField": field,
-            "params": {"size": size,
-                       "orderBy": {"type": "column", "columnId": order_by} if order_by else
-                       {"type": "alphabetical", "fallback": True},
-                       "orderDirection": "desc" if order_by else "asc",
-                       "otherBucket": False, "missingBucket": False, "parentFormat": {"id": "terms"}}}
+    """Top `size` values ordered by a column, by the record count (order_by="records") or alphabetically."""
+    if order_by == "records":  # Lens "custom" ranking: the values with the most documents, not the first by name
+        order = {"orderBy": {"type": "custom"}, "orderDirection": "desc",
+                 "orderAgg": {"dataType": "number", "isBucketed": False, "label": "Count of records",
+                              "operationType": "count", "params": {"emptyAsNull": True}, "scale": "ratio",
+                              "sourceField": "___records___"}}
+    elif order_by:
+        order = {"orderBy": {"type": "column", "columnId": order_by}, "orderDirection": "desc"}
+    else:
+        order = {"orderBy": {"type": "alphabetical", "fallback": True}, "orderDirection": "asc"}
+    return {"customLabel": True, "dataType": "string", "isBucketed": True, "label": label, "operationType": "terms",
+            "scale": "ordinal", "sourceField": field,
+            "params": {"size": size, **order, "otherBucket": False, "missingBucket": False,
+                       "parentFormat": {"id": "terms"}}}
 
 
 def _histogram(field: str) -> dict:
@@ -120,6 +128,8 @@ def _xy(prefix, key, title, kind, series, columns, x, accessors, split=None) -> 
     layer = {"accessors": accessors, "layerId": LAYER, "layerType": "data", "seriesType": series, "xAccessor": x}
     if split:
         layer["splitAccessor"] = split
+        # breakdown, date, metric: the column order of Elastic's own exports (the breakdown ranks first)
+        columns = {split: columns[split], x: columns[x], **{k: v for k, v in columns.items() if k not in (split, x)}}
     return _lens(prefix, key, title, kind, "lnsXY", columns, {
         "layers": [layer], "legend": {"isVisible": True, "position": "right"},
         "preferredSeriesType": series, "valueLabels": "hide", "fittingFunction": "None"})
@@ -154,9 +164,11 @@ def coverage_charts(prefix: str) -> list[dict]:
             {"date": _histogram("published_at"), "count": _count("Mentions"), "company": _terms("company", "Company", 10, "count")},
             "date", ["count"], split="company"),
         _pie(prefix, "share-of-voice", "Share of voice", "mentions", "company", "Company"),
-        _xy(prefix, "sentiment-over-time", "Average sentiment toward each company", "mentions", "line",
-            {"date": _histogram("published_at"), "sentiment": _metric("average", "sentiment.score", "Average sentiment"),
-             "company": _terms("company", "Company", 10)},
+        # `orgs` (the mentions' runtime copy of `company`): the field of the dashboard's Company control, so the
+        # chart follows it; the ten companies with the most mentions, not the first ten by name.
+        _xy(prefix, "sentiment-over-time", "Average tone toward each company", "mentions", "line",
+            {"date": _histogram("published_at"), "sentiment": _metric("average", "sentiment.score", "Average tone"),
+             "company": _terms("orgs", "Company", 10, "records")},
             "date", ["sentiment"], split="company"),
         _top(prefix, "negative-per-company", "Negative coverage per company", "mentions", "company", "Company",
              kql=NEGATIVE, measure="Negative mentions"),
@@ -164,6 +176,14 @@ def coverage_charts(prefix: str) -> list[dict]:
         _top(prefix, "top-persons", "Top persons", "articles", "persons", "Person"),
         _top(prefix, "top-places", "Top places", "articles", "places", "Place"),
         _pie(prefix, "topics", "Topics", "articles", "topics", "Topic", shape="treemap"),
+        # One row per article and company, from the mentions: the tone shown is the tone toward that company, so
+        # with the Company control set it is the tone toward the selected company.
+        _table(prefix, "latest-articles-tone", "Latest articles, with the tone toward each company", "mentions",
+               {"title": _terms("title.keyword", "Title", 30, "published"),
+                "company": _terms("orgs", "Company", 5, "records"),
+                "source": _terms("source", "Source", 1, "records"),
+                "published": _metric("max", "published_at", "Published"),
+                "tone": _metric("average", "sentiment.score", "Tone toward the company")}, "published"),
     ]
 
 
@@ -269,7 +289,8 @@ def saved_objects(prefix: str = "newsroom") -> list[dict]:
         [[(cov["mentions-over-time"], 32, 15), (cov["share-of-voice"], 16, 15)],
          [(cov["sentiment-over-time"], 32, 15), (cov["negative-per-company"], 16, 15)],
          [(cov["top-sources"], 16, 14), (cov["top-persons"], 16, 14), (cov["top-places"], 16, 14)],
-         [(cov["topics"], 16, 18), (search, 32, 18)]],
+         [(cov["topics"], 16, 18), (cov["latest-articles-tone"], 32, 18)],
+         [(search, 48, 16)]],
         CONTROLS)
     health_dashboard = _dashboard(
         prefix, "pipeline-health-dashboard", "newsroom — Pipeline health",

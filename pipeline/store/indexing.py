@@ -36,7 +36,7 @@ from pipeline.dedup import signature
 from pipeline.errors import StoreError
 from pipeline.models import Article, EnrichedArticle, Sentiment
 from pipeline.settings import Settings
-from pipeline.store.templates import index_names
+from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,16 @@ def mention_id(article_id: str, company: str) -> str:
     return hashlib.sha256(f"{article_id}\n{company}".encode()).hexdigest()
 
 
+def search_field(lang: str | None, *parts: str | None) -> dict:
+    """The per-language full-text field (templates.SEARCH): title, description and text under the article's language.
+
+    The other languages are null, so a partial update after re-enrichment changed the language clears them.
+    """
+    key = lang if lang in SEARCH_LANGS else SEARCH_OTHER
+    return {name: ("\n\n".join(p for p in parts if p) if name == key else None)
+            for name in (*SEARCH_LANGS, SEARCH_OTHER)}
+
+
 def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: datetime | None = None) -> dict:
     """The `<prefix>-articles` document of an enriched article (fields: pipeline.store.templates)."""
     art, enr = rec.article, rec.enrichment
@@ -140,6 +150,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
         "minhash": rec.minhash or signature(art.text),
         "run_id": run_id,
     }
+    doc["search"] = search_field(doc["lang"], art.title, art.description, art.text)
     return {k: v for k, v in doc.items() if v is not None}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from elastic_transport import TransportError
-from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 
 from pipeline.errors import StoreError
 from pipeline.settings import Settings
@@ -71,11 +71,84 @@ def _add_new_fields(client: Elasticsearch, settings: Settings, existing: list[st
             client.indices.put_mapping(index=names[kind], properties=props)
 
 
+def mapping_version(client: Elasticsearch, index: str) -> int:
+    """The newsroom mapping version an index was created (or migrated) with; 1 for indices older than versioning."""
+    mappings = client.indices.get_mapping(index=index)[index]["mappings"]
+    return int((mappings.get("_meta") or {}).get("mapping_version", 1))
+
+
+def _write_index(client: Elasticsearch, alias: str) -> str:
+    aliases = client.indices.get_alias(name=alias)
+    writers = [name for name, body in aliases.items() if body["aliases"][alias].get("is_write_index")]
+    return writers[0] if writers else sorted(aliases)[-1]
+
+
+def _copy_articles(client: Elasticsearch, source: str, dest: str) -> int:
+    """Copy every article of `source` into `dest`, with the fields the new mapping adds (the per-language `search`).
+
+    `create`, not `index`: an article already in `dest` was written after the rollover and is newer.
+    """
+    from pipeline.store.indexing import search_field
+
+    def actions():
+        for hit in helpers.scan(client, index=source, query={"query": {"match_all": {}}}, size=500):
+            doc = hit["_source"]
+            doc["search"] = search_field(doc.get("lang"), doc.get("title"), doc.get("description"), doc.get("text"))
+            yield {"_op_type": "create", "_index": dest, "_id": hit["_id"], "_source": doc}
+
+    copied = 0
+    for ok, item in helpers.streaming_bulk(client, actions(), chunk_size=500, raise_on_error=False):
+        status = item.get("create", {}).get("status")
+        if not ok and status != 409:
+            raise StoreError(f"Migrating {source} into {dest} failed on article {item.get('create', {}).get('_id')}: "
+                             f"{item.get('create', {}).get('error')}; {source} is kept, run `newsroom setup` again.")
+        copied += 1
+    return copied
+
+
+def _migrate_articles(client: Elasticsearch, alias: str, report: dict) -> None:
+    """Bring every index behind the articles alias to MAPPING_VERSION without losing a document.
+
+    New analysis settings (the exact-phrase analyser) cannot be added to an open index, so: roll the alias over
+    (the new write index takes the new template), copy each older index's articles into it, check the count,
+    and only then delete the older index. Run it while no ingest runs (an update to an old index during the copy
+    would be lost with that index).
+    """
+    old = [name for name in sorted(client.indices.get_alias(name=alias)) if mapping_version(client, name) < templates.MAPPING_VERSION]
+    if not old:
+        return
+    if _write_index(client, alias) in old:
+        client.indices.rollover(alias=alias)
+        report["notes"].append(f"{alias} rolled over to mapping version {templates.MAPPING_VERSION}")
+    dest = _write_index(client, alias)
+    for index in old:
+        client.indices.refresh(index=index)
+        expected = client.count(index=index)["count"]
+        copied = _copy_articles(client, index, dest)
+        if copied != expected:
+            raise StoreError(f"Migrating {index} into {dest}: {copied} of {expected} articles copied; {index} is "
+                             "kept, run `newsroom setup` again.")
+        client.indices.refresh(index=dest)
+        client.indices.delete(index=index)
+        report["migrated"].append({"from": index, "to": dest, "articles": copied})
+        report["notes"].append(f"{index}: {copied} article(s) moved into {dest} (mapping version "
+                               f"{templates.MAPPING_VERSION}), then the old index deleted")
+
+
+def _update_runs_mapping(client: Elasticsearch, index: str, report: dict) -> None:
+    """The runs index is not rolled over: new fields (explicit counters) are added in place with put_mapping."""
+    if mapping_version(client, index) >= templates.MAPPING_VERSION:
+        return
+    client.indices.put_mapping(index=index, properties=templates.RUN_PROPERTIES, meta=templates.mapping_meta())
+    report["notes"].append(f"{index}: mapping updated in place to version {templates.MAPPING_VERSION}")
+
+
 def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
     """Install everything the pipeline writes to; return what was created and what already existed."""
     prefix = settings.es_index_prefix
     names = templates.index_names(prefix)
-    report: dict = {"ilm": None, "component_templates": [], "index_templates": [], "created": [], "existing": [], "notes": []}
+    report: dict = {"ilm": None, "component_templates": [], "index_templates": [], "created": [], "existing": [],
+                    "migrated": [], "notes": []}
     try:
         mode = ilm_mode(client)
         with_ilm = mode is not None
@@ -113,11 +186,15 @@ def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
                 report["created"].append(templates.first_index(alias))
             else:
                 report["existing"].append(alias)
+                if kind == "articles":
+                    _migrate_articles(client, alias, report)
                 if not ilm_running and _manual_rollover(client, alias, settings):
                     report["notes"].append(f"{alias} rolled over")
         for kind in ("runs", "corrections"):
             if client.indices.exists(index=names[kind]):
                 report["existing"].append(names[kind])
+                if kind == "runs":
+                    _update_runs_mapping(client, names[kind], report)
                 continue
             try:
                 client.indices.create(index=names[kind])

@@ -18,16 +18,61 @@ def index_names(prefix: str = "newsroom") -> dict[str, str]:
     }
 
 
+# Bumped whenever the articles/runs mappings or analysis settings change: `newsroom setup` then puts the new
+# templates, rolls the articles alias over and migrates older indices (see pipeline.store.setup).
+MAPPING_VERSION = 2
+
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
 DATE = {"type": "date"}
+COUNT = {"type": "long"}  # dynamic mapping gave `long` to run counters: the same type keeps old run indices valid
+
+# Exact phrases: the `french` analyser drops "ai" (j'ai), "est", "a"... as stopwords, so a phrase query on a
+# French-analysed field for "AI Act" matches every "act". This analyser keeps every word, unstemmed; it only
+# lower-cases, strips French elisions (l', d', qu'...) and folds accents, so "L'AI Act" and "l’ai act" match.
+EXACT_ANALYZER = "newsroom_exact"
+ANALYSIS = {
+    "filter": {
+        "newsroom_elision": {
+            "type": "elision",
+            "articles": ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
+        },
+        "newsroom_french_stemmer": {"type": "stemmer", "language": "light_french"},
+        "newsroom_english_stemmer": {"type": "stemmer", "language": "english"},
+        "newsroom_english_possessive": {"type": "stemmer", "language": "possessive_english"},
+    },
+    "analyzer": {
+        # lowercase before elision, so "L'" is stripped without `articles_case` (same result on real ES)
+        EXACT_ANALYZER: {"type": "custom", "tokenizer": "standard",
+                         "filter": ["lowercase", "newsroom_elision", "asciifolding"]},
+        # Elasticsearch's `french` and `english` analysers (same stemmers) minus the stopword filter: unquoted words
+        # are stemmed, and a phrase still needs every word ("AI Act" is not "act" with "ai" dropped), even where
+        # quote_field_suffix is not applied (the embedded stand-in ignores it).
+        "newsroom_french": {"type": "custom", "tokenizer": "standard",
+                            "filter": ["lowercase", "newsroom_elision", "newsroom_french_stemmer"]},
+        "newsroom_english": {"type": "custom", "tokenizer": "standard",
+                             "filter": ["newsroom_english_possessive", "lowercase", "newsroom_english_stemmer"]},
+    },
+}
+EXACT_TEXT = {"type": "text", "analyzer": EXACT_ANALYZER}
 ANALYSED_TEXT = {
     "type": "text",
     "analyzer": "standard",
     "fields": {
         "fr": {"type": "text", "analyzer": "french"},
         "en": {"type": "text", "analyzer": "english"},
+        "exact": EXACT_TEXT,
     },
 }
+# One full-text field per language (title, description and text of an article in that language, filled at index
+# time by pipeline.store.indexing.search_field): a search reads one analysed copy per article instead of the
+# standard, French and English copies of every field, and quoted phrases go to its `.exact` sub-field.
+SEARCH_LANGS = {"fr": "newsroom_french", "en": "newsroom_english"}
+SEARCH_OTHER = "other"  # any other or unknown language: standard analyser
+SEARCH = {"properties": {
+    **{lang: {"type": "text", "analyzer": analyzer, "fields": {"exact": EXACT_TEXT}}
+       for lang, analyzer in SEARCH_LANGS.items()},
+    SEARCH_OTHER: {"type": "text", "analyzer": "standard", "fields": {"exact": EXACT_TEXT}},
+}}
 SENTIMENT = {
     "properties": {
         "score": {"type": "float"},
@@ -79,6 +124,7 @@ ARTICLE_PROPERTIES: dict = {
     # MinHash signature of the text (base64 of uint32 values), not indexed: the near-duplicate index is
     # rebuilt from the recent documents' signatures, so no local state is needed (see pipeline.dedup).
     "minhash": {"type": "binary"},
+    "search": SEARCH,
 }
 
 MENTION_PROPERTIES: dict = {
@@ -106,7 +152,11 @@ RUN_PROPERTIES: dict = {
     "started_at": DATE,
     "finished_at": DATE,
     "duration_s": {"type": "float"},
-    "counts": {"type": "object", "dynamic": True},  # integers per stage: feeds_ok, items, articles, indexed...
+    # Counters per stage. The ones the dashboards chart are mapped explicitly (so a panel works before the first
+    # run is stored); stages added later still map themselves.
+    "counts": {"type": "object", "dynamic": True, "properties": {
+        name: COUNT for name in ("feeds_ok", "feeds_failed", "items", "articles", "indexed", "created", "updated",
+                                 "unchanged", "skipped", "mentions", "dead_letters", "spooled", "errors")}},
     "stage_seconds": {"type": "object", "dynamic": True},
     "feed_errors": {"properties": {"feed": KEYWORD, "url": KEYWORD, "error": {"type": "text"}}},
     "dead_letters": {"type": "integer"},
@@ -167,6 +217,10 @@ def ilm_policy(settings: Settings) -> dict:
     }
 
 
+def mapping_meta() -> dict:
+    return {"managed_by": "newsroom", "mapping_version": MAPPING_VERSION}
+
+
 def component_templates(settings: Settings, with_ilm: bool) -> dict[str, dict]:
     """Named component templates: shared settings, one mapping per index kind, ILM settings per alias."""
     prefix = settings.es_index_prefix
@@ -178,9 +232,12 @@ def component_templates(settings: Settings, with_ilm: bool) -> dict[str, dict]:
                 "number_of_replicas": settings.es_replicas,
             }
         },
-        f"{prefix}-articles-mappings": {"mappings": {"dynamic": "strict", "properties": ARTICLE_PROPERTIES}},
+        f"{prefix}-articles-mappings": {"settings": {"analysis": ANALYSIS},
+                                        "mappings": {"dynamic": "strict", "_meta": mapping_meta(),
+                                                     "properties": ARTICLE_PROPERTIES}},
         f"{prefix}-mentions-mappings": {"mappings": {"dynamic": "strict", "properties": MENTION_PROPERTIES}},
-        f"{prefix}-runs-mappings": {"mappings": {"dynamic": "strict", "properties": RUN_PROPERTIES}},
+        f"{prefix}-runs-mappings": {"mappings": {"dynamic": "strict", "_meta": mapping_meta(),
+                                                 "properties": RUN_PROPERTIES}},
         f"{prefix}-corrections-mappings": {"mappings": {"dynamic": "strict", "properties": CORRECTION_PROPERTIES}},
     }
     if with_ilm:
@@ -208,6 +265,7 @@ def index_templates(settings: Settings, with_ilm: bool) -> dict[str, dict]:
             "index_patterns": [pattern],
             "composed_of": composed,
             "priority": 200,
+            "version": MAPPING_VERSION,
             "meta": {"managed_by": "newsroom", "description": f"newsroom {kind} ({prefix})"},
         }
     return out

@@ -1,0 +1,79 @@
+"""`newsroom search`: the query syntax (docs/storage.md, "Search syntax"), filters, results with ids and tone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from pipeline.cli import app
+from pipeline.settings import load_settings
+
+console = Console(soft_wrap=True)
+CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "score", "passage"]
+
+
+def _company_cell(companies: list[dict]) -> str:
+    return "; ".join(f"{c['company']} {c['tone'] or '?'}" for c in companies)
+
+
+@app.command("search")
+def search_cmd(
+    query: str = typer.Argument(..., help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
+                                          "and source:/company:/lang:/topic: filters."),
+    entity: list[str] = typer.Option(None, "--entity", "--company", help="Only articles mentioning this company (alias, any case; repeatable)."),
+    since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD or ISO date-time)."),
+    until: str | None = typer.Option(None, "--until", help="Published up to this day, included (YYYY-MM-DD)."),
+    source: list[str] = typer.Option(None, "--source", help="Feed name or domain, any case (repeatable)."),
+    lang: list[str] = typer.Option(None, "--lang", help="Language code: fr, en (repeatable)."),
+    topic: list[str] = typer.Option(None, "--topic", help="Topic tag (repeatable)."),
+    tone: str | None = typer.Option(None, "--tone", help="Article tone: negative, neutral or positive."),
+    company_tone: list[str] = typer.Option(None, "--company-tone", help="COMPANY=TONE, e.g. Mistral=negative (repeatable)."),
+    sort: str = typer.Option("relevance", "--sort", help="relevance (default) or date (newest first)."),
+    size: int = typer.Option(20, "--size", help="How many results."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON (passages with <mark> in `passages_html`)."),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
+) -> None:
+    """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
+    from pipeline.search import (parse_company_tones, passage_html, passage_plain, passage_terminal,
+                                 search_articles)
+    from pipeline.sinks import for_terminal
+    from pipeline.store.client import make_client
+
+    settings = load_settings()
+    results = search_articles(make_client(settings), settings, query, companies=entity or None, since=since,
+                              until=until, sources=source or None, langs=lang or None, topics=topic or None,
+                              tone=tone, company_tones=parse_company_tones(company_tone), sort=sort, size=size)
+    marked = {hit["short_id"]: hit["passages"] for hit in results.hits}  # matched words between marks
+    for hit in results.hits:
+        hit["passages_html"] = [passage_html(p) for p in hit["passages"]]
+        hit["passages"] = [passage_plain(p) for p in hit["passages"]]
+    if csv_file:
+        from pipeline.export import write_csv
+
+        rows = [{**hit, "id": hit.get("id"), "companies": _company_cell(hit["companies"]),
+                 "tone": (hit.get("sentiment") or {}).get("label"), "score": (hit.get("sentiment") or {}).get("score"),
+                 "passage": " … ".join(hit["passages"]) or hit.get("description")} for hit in results.hits]
+        write_csv(csv_file, CSV_COLUMNS, rows)
+    if as_json:
+        typer.echo(json.dumps(results.as_dict(), indent=2, ensure_ascii=False, default=str))
+        return
+    shown = len(results.hits)
+    console.print(f"{results.total} article(s) match" + (f"; the first {shown} by {results.sort}:" if shown else "."),
+                  highlight=False)
+    for hit in results.hits:
+        tone_of = hit.get("sentiment") or {}
+        console.print(f"[bold]{for_terminal(hit.get('title') or hit['url'])}[/]", highlight=False)
+        companies = ", ".join(f"{for_terminal(c['company'])} {for_terminal(c['tone'] or '?')}"
+                              for c in hit["companies"])
+        console.print(f"  {hit['short_id']}  {for_terminal((hit.get('published_at') or '')[:16])}  "
+                      f"{for_terminal(hit.get('source'))}  tone {for_terminal(tone_of.get('label') or '?')}"
+                      f"{'  · ' + companies if companies else ''}", highlight=False)
+        console.print(f"  {for_terminal(hit['url'])}", style="dim", highlight=False)
+        for fragment in marked[hit["short_id"]]:
+            console.print("  … " + passage_terminal(fragment) + " …", highlight=False)
+    if csv_file:
+        console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)
+

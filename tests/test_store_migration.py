@@ -1,0 +1,96 @@
+"""`newsroom setup` on a store made by the previous mapping version: new template version, rollover, no data lost."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+from _store_helpers import drop_prefix, make_record
+
+from pipeline.search import search_articles
+from pipeline.settings import load_settings
+from pipeline.store import templates
+from pipeline.store.client import make_client
+from pipeline.store.indexing import article_document, mention_documents
+from pipeline.store.setup import ensure_setup, mapping_version
+
+
+def _version1_article_mapping() -> dict:
+    """The articles mapping as version 1 had it: no exact sub-fields, no `search` field, no analysis settings."""
+    props = copy.deepcopy(templates.ARTICLE_PROPERTIES)
+    props.pop("search")
+    for name in ("title", "text", "description"):
+        props[name]["fields"].pop("exact", None)
+    return {"dynamic": "strict", "properties": props}
+
+
+def test_setup_migrates_a_version_1_store_without_losing_articles(es_url):
+    settings = load_settings()
+    client = make_client(settings)
+    names = templates.index_names(settings.es_index_prefix)
+    try:
+        old = f"{names['articles']}-000001"
+        client.indices.create(index=old, mappings=_version1_article_mapping(),
+                              aliases={names["articles"]: {"is_write_index": True}})
+        client.indices.create(index=f"{names['mentions']}-000001",
+                              mappings={"dynamic": "strict", "properties": templates.MENTION_PROPERTIES},
+                              aliases={names["mentions"]: {"is_write_index": True}})
+        client.indices.create(index=names["runs"], mappings={"properties": {"run_id": {"type": "keyword"}}})
+        client.index(index=names["runs"], document={"run_id": "r1", "counts": {"articles": 3}}, refresh=True)
+        records = [
+            make_record("https://old.example/ai-act", "Le règlement, l'AI Act, entre en vigueur.", title="AI Act"),
+            make_record("https://old.example/act", "J'ai vu que le conseil doit prendre acte : act publié.",
+                        title="Conseil"),
+            make_record("https://old.example/en", "The AI Act is law.", title="Law", lang="en",
+                        orgs={"Mistral AI": -0.5}),
+        ]
+        for rec in records:
+            doc = article_document(rec)
+            doc.pop("search")
+            client.index(index=names["articles"], id=rec.article.id, document=doc)
+            for mention in mention_documents(rec):
+                client.index(index=names["mentions"], document=mention)
+        client.indices.refresh(index=f"{names['articles']},{names['mentions']}")
+
+        report = ensure_setup(client, settings)
+
+        indices = sorted(client.indices.get_alias(name=names["articles"]))
+        assert old not in indices and len(indices) == 1
+        assert mapping_version(client, indices[0]) == templates.MAPPING_VERSION
+        assert report["migrated"] == [{"from": old, "to": indices[0], "articles": 3}]
+        assert client.count(index=names["articles"])["count"] == 3
+        assert {h["url"] for h in search_articles(client, settings, '"AI Act"').hits} == {
+            "https://old.example/ai-act", "https://old.example/en"}
+        runs_mapping = client.indices.get_mapping(index=names["runs"])[names["runs"]]["mappings"]
+        assert runs_mapping["properties"]["counts"]["properties"]["indexed"]["type"] == "long"
+        assert client.count(index=names["runs"])["count"] == 1
+
+        again = ensure_setup(client, settings)  # idempotent: nothing left to migrate
+        assert again["migrated"] == [] and sorted(client.indices.get_alias(name=names["articles"])) == indices
+
+        proc = subprocess.run([sys.executable, "-m", "pipeline", "store", "status", "--json"],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        status = json.loads(proc.stdout)
+        assert status["indices"] == {names["articles"]: 3, names["mentions"]: 1, names["runs"]: 1,
+                                     names["alerts"]: None}
+        assert status["last_run"]["run_id"] == "r1"
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_phrase_and_search_analysers_on_a_real_cluster(real_es_url):
+    """The mapping is accepted by real Elasticsearch 8/9 and its analysers give the tokens the stand-in gives."""
+    settings = load_settings()
+    client = make_client(settings)
+    ensure_setup(client, settings)
+    index = templates.index_names(settings.es_index_prefix)["articles"]
+
+    def tokens(field: str, text: str) -> list[str]:
+        return [t["token"] for t in client.indices.analyze(index=index, field=field, text=text)["tokens"]]
+
+    assert tokens("text.exact", "L’AI Act, qu’il Élysée") == ["ai", "act", "il", "elysee"]
+    assert tokens("search.fr", "L'AI Act et les souveraines") == ["ai", "act", "et", "les", "souverain"]
+    assert tokens("search.en", "Nvidia's chips") == ["nvidia", "chip"]
