@@ -35,8 +35,14 @@ demo: $(STAMP) ## serve the bundled sample site (tests/fixtures/site) on 127.0.0
 test: $(STAMP) $(TF_STAMP) ## run the test suite (starts and stops its own servers on 127.0.0.1)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-eval: $(STAMP) ## enrichment quality on $(SHARED)/gold/enrichment-dev.jsonl, with a plain baseline
+GOLD := $(SHARED)/gold/enrichment-dev.jsonl $(SHARED)/gold/train-fr.jsonl $(SHARED)/gold/train-en.jsonl
+
+eval: $(STAMP) ## tone by 5-fold cross-validation on every shared labelled item; entities and companies on the dev set
+	$(BIN)/python -m benchmarks.eval_tone --gold $(GOLD)
 	$(BIN)/python -m benchmarks.eval_enrich --gold $(SHARED)/gold/enrichment-dev.jsonl
+
+train-tone: $(STAMP) ## retrain pipeline/enrich/weights/tone.json.gz from $(SHARED)/gold (EXTRA=corrections.jsonl adds analysts' labels)
+	$(BIN)/python -m pipeline.enrich.train_tone --gold $(GOLD) $(if $(EXTRA),--extra $(EXTRA))
 
 bench-extract: $(STAMP) ## extraction speed and F1 vs plain trafilatura on $(SHARED)/corpus
 	$(BIN)/python -m benchmarks.bench_extract --corpus $(SHARED)/corpus

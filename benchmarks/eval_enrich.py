@@ -185,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
                           "" if target is None else ("≤ 0" if key == "false_friends" else f"≥ {target}"))
         Console().print(table)
         print("targets missed: " + (", ".join(missed) if missed else "none"))
+        from pipeline.settings import load_settings
+
+        if load_settings().sentiment_backend.strip().lower() == "model":
+            print("note: the trained tone model learnt from these items, so its tone rows here are not out-of-sample; "
+                  "cross-validated tone figures: python -m benchmarks.eval_tone (part of `make eval`).")
     if args.errors:
         print("\n".join(ours["errors"]))
     return 1 if args.check and missed else 0

@@ -143,6 +143,14 @@ def test_follow_up_reference_finds_its_company(enricher):
             "Microsoft et OVHcloud se disputent les marchés publics. Après une nouvelle panne d'Azure, plusieurs "
             "collectivités ont annoncé leur migration. Le groupe roubaisien se félicite de cet afflux de clients.")
     result = enrich(enricher, text, "fr").entity_sentiment
+    # The follow-ups are the evidence of the right company, whatever decides the label…
+    assert any("start-up française" in e for e in result["Mistral AI"].evidence)
+    assert not any("start-up française" in e for e in result["OpenAI"].evidence)
+    assert any("roubaisien" in e for e in result["OVHcloud"].evidence)
+    assert any("panne d'Azure" in e for e in result["Microsoft"].evidence)
+    # …and the rules, which read only that evidence, give each its own tone.
+    rules = get_enricher(load_settings().model_copy(update={"sentiment_backend": "lexicon"}))
+    result = enrich(rules, text, "fr").entity_sentiment
     assert result["Mistral AI"].label == "positive" and result["OpenAI"].label == "neutral"
     assert result["OVHcloud"].label == "positive" and result["Microsoft"].label == "negative"
 
@@ -222,7 +230,10 @@ def test_enrich_command_missing_input(tmp_path):
     assert proc.returncode != 0 and "nope.jsonl does not exist" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_quality_on_dev_gold(shared_dir):
+def test_quality_on_dev_gold(shared_dir, monkeypatch):
+    """Entities and companies on the dev set, and the lexicon rules' tone there (a regression guard: the rules were
+    tuned on these items). The trained model learnt from them, so its tone is checked on unseen items in test_tone."""
     from benchmarks.eval_enrich import main
 
+    monkeypatch.setenv("NEWSROOM_SENTIMENT_BACKEND", "lexicon")
     assert main(["--gold", str(shared_dir / "gold/enrichment-dev.jsonl"), "--check"]) == 0

@@ -116,6 +116,7 @@ def test_cmd(
     from pipeline.alerts.rules import load_rules
     from pipeline.alerts.state import already_sent, ensure_alerts_index, sent_id
     from pipeline.store.client import make_client
+    from pipeline.store.templates import index_names
     from pipeline.store.ids import resolve_article_id
 
     settings = load_settings()
@@ -133,6 +134,7 @@ def test_cmd(
     matches = find_matches(client, settings, rule, since=None, ids=[article_id])
     ensure_alerts_index(client, settings)
     sent = sorted(already_sent(client, settings, [sent_id(name, article_id, ch.key) for ch in rule.channels]))
+    articles = index_names(settings.es_index_prefix)["articles"]
     stored = client.search(index=articles, query={"ids": {"values": [article_id]}}, size=1, source=RETURNED)
     tones = tone_details(article_item(rule, stored["hits"]["hits"][0]))
     result = {
