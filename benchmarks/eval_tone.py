@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.enrich.tone import LABELS, LinearModel, RuleTone
+from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
 from pipeline.enrich.train_tone import SEED, Example, analyse, read_items, train
 
 FOLDS = 5
@@ -54,19 +54,19 @@ def reversals(pairs: list[tuple[str, str | None]]) -> float:
 
 
 def cross_validate(examples: list[Example]) -> dict[str, dict]:
-    """Item id → {"document": label, "companies": {company: label}} predicted by a model that never saw it."""
+    """Item id → {"document": label, "companies": {company: label}} decided, exactly as enrichment does, by a model
+    that never saw the item."""
     fold_of = folds([e.item for e in examples])
     out: dict[str, dict] = {}
     for k in range(FOLDS):
-        model = train([e for e, f in zip(examples, fold_of) if f != k])
-        doc_model, company_model = LinearModel.from_dict(model["document"]), LinearModel.from_dict(model["company"])
+        tone = TrainedTone(data=train([e for e, f in zip(examples, fold_of) if f != k]))
         for e, f in zip(examples, fold_of):
             if f != k:
                 continue
             pred = {"document": "neutral", "companies": {}}
             if e.inputs is not None:
-                pred["document"] = doc_model.predict(e.document)[0]
-                pred["companies"] = {c: company_model.predict(row)[0] for c, row in e.companies.items()}
+                doc, companies = tone.decide(e.inputs)
+                pred = {"document": doc.label, "companies": {c: s.label for c, s in companies.items()}}
             out[e.item["id"]] = pred
     return out
 

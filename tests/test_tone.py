@@ -53,22 +53,20 @@ def test_training_on_a_slice_gives_the_same_file_twice_and_a_model_that_scores(e
 def test_a_model_trained_without_the_dev_items_beats_the_lexicon_rules_on_them(examples):
     """Held out: the 40 dev items are never trained on here. (The rules were tuned on them, so they are favoured.)"""
     from benchmarks.eval_tone import macro_f1
-    from pipeline.enrich.tone import LinearModel, RuleTone
 
-    model = train(_slice(examples, {"train-fr.jsonl", "train-en.jsonl"}))
-    doc_model, company_model = LinearModel.from_dict(model["document"]), LinearModel.from_dict(model["company"])
+    tone = TrainedTone(data=train(_slice(examples, {"train-fr.jsonl", "train-en.jsonl"})))
     dev = _slice(examples, {"enrichment-dev.jsonl"})
+    decided = [tone.decide(e.inputs) for e in dev]
     gold_docs = [e.item["sentiment"] for e in dev]
-    predicted = [doc_model.predict(e.document)[0] for e in dev]
-    pairs = [(e.item["entity_sentiment"][c], company_model.predict(row)[0]) for e in dev for c, row in e.companies.items()]
+    predicted = [doc.label for doc, _ in decided]
+    pairs = [(e.item["entity_sentiment"][c], companies[c].label)
+             for e, (_, companies) in zip(dev, decided) for c in e.companies]
     accuracy = sum(g == p for g, p in pairs) / len(pairs)
     reversals = sum({g, p} == {"negative", "positive"} for g, p in pairs + list(zip(gold_docs, predicted)))
-    # Measured: document macro-F1 0.80, company accuracy 0.81, no reversal in 83 labels (see docs/tone.md).
+    # Measured: document macro-F1 0.80, company accuracy 0.81 (35 of 43), no reversal in 83 labels.
     assert macro_f1(gold_docs, predicted) >= 0.70
     assert accuracy >= 0.75
     assert reversals <= 4
-    rules = RuleTone()
-    assert all(rules.decide(e.inputs)[0].label in ("negative", "neutral", "positive") for e in dev)
 
 
 def test_the_shipped_model_is_json_records_its_data_and_stays_small():

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.enrich.sentiment import Evidence, Sentence, company_scores, document_score, to_sentiment
+from pipeline.enrich.sentiment import NEUTRAL_BAND, Evidence, Sentence, company_scores, document_score, to_sentiment
 from pipeline.enrich.watchlist import Mention
 from pipeline.errors import ModelError
 from pipeline.models import Sentiment
@@ -234,6 +234,9 @@ def read_model(path: Path) -> dict:
 
 
 MODEL_FORMAT = "newsroom-tone/1"
+# Below this probability a polar label the rules do not share becomes neutral. Chosen on the cross-validated
+# predictions (benchmarks/eval_tone.py): it halves the negative↔positive reversals for a few points of accuracy.
+MIN_CONFIDENCE = 0.7
 
 
 class TrainedTone:
@@ -246,18 +249,45 @@ class TrainedTone:
         data = data if data is not None else read_model(self.path)
         self.document = LinearModel.from_dict(data["document"])
         self.company = LinearModel.from_dict(data["company"])
-        self.digest = data.get("digest", "")
+        self.min_confidence = float(data.get("params", {}).get("min_confidence", MIN_CONFIDENCE))
 
     def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
-        label, confidence, score = self.document.predict(document_features(t))
-        doc = Sentiment(label=label, score=_clip(score), confidence=round(confidence, 4))
-        rule_doc = document_score(t.title_score, t.scores)
+        rules_doc, rules_companies = RuleTone().decide(t)
+        doc = self._sentiment(self.document, document_features(t), rules_doc.label)
         companies = {}
         for company in t.evidence:
-            label, confidence, score = self.company.predict(company_features(t, company, rule_doc))
-            companies[company] = Sentiment(label=label, score=_clip(score), confidence=round(confidence, 4),
-                                           evidence=top_evidence(t.evidence[company], label))
+            s = self._sentiment(self.company, company_features(t, company), rules_companies[company].label)
+            s.evidence = top_evidence(t.evidence[company], s.label)
+            companies[company] = s
         return doc, companies
+
+    def _sentiment(self, model: LinearModel, features: dict[str, float], rules_label: str) -> Sentiment:
+        label, confidence, score = model.predict(features)
+        label = guarded(label, confidence, rules_label, self.min_confidence)
+        return Sentiment(label=label, score=consistent_score(label, score), confidence=round(confidence, 4))
+
+
+def guarded(label: str, confidence: float, rules_label: str, min_confidence: float) -> str:
+    """A polar label the lexicon rules contradict, or one the model is unsure of while the rules see no tone,
+    becomes neutral: an analyst pays more for a negative read as positive than for a tone left unsaid."""
+    if label == "neutral":
+        return label
+    if rules_label not in ("neutral", label):
+        return "neutral"
+    if rules_label == "neutral" and confidence < min_confidence:
+        return "neutral"
+    return label
+
+
+def consistent_score(label: str, score: float) -> float:
+    """A score inside the label's band (±NEUTRAL_BAND), since alert rules and dashboards filter on scores."""
+    if label == "neutral":
+        score = max(-NEUTRAL_BAND + 0.01, min(NEUTRAL_BAND - 0.01, score))
+    elif label == "positive":
+        score = max(score, NEUTRAL_BAND)
+    else:
+        score = min(score, -NEUTRAL_BAND)
+    return _clip(score)
 
 
 def _clip(score: float) -> float:
