@@ -201,7 +201,11 @@ def _companies(source: dict) -> list[dict]:
         out.append({"company": company,
                     "tone": (tone or article).get("label"),
                     "score": (tone or article).get("score"),
-                    "measured": tone is not None})
+                    "measured": tone is not None,
+                    # why: the sentences that decided it, so an analyst can check a label in seconds
+                    "confidence": (tone or {}).get("confidence"),
+                    "evidence": (tone or {}).get("evidence") or [],
+                    "corrected_by": (tone or {}).get("corrected_by") if (tone or {}).get("corrected") else None})
     return out
 
 

@@ -185,3 +185,26 @@ def test_search_cli_json_csv_and_terminal(indexed, tmp_path):
     assert rows[0]["companies"] == "Mistral AI negative; Nvidia negative" and len(rows) == 1
     proc = _cli("search", "cloud", "--company", "Acme")
     assert proc.returncode != 0 and "is not a watched company" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_results_show_why_a_company_got_its_tone(es_url):
+    """Evidence and confidence stored with a tone reach the search result, in JSON and in the terminal."""
+    from _store_helpers import drop_prefix as drop
+
+    from pipeline.models import Sentiment
+
+    settings = load_settings()
+    client = make_client(settings)
+    record = make_record("https://a.example/verdict", "Une vraie défaite pour l'autonomie technologique française. "
+                         "Mistral AI s'adosse à Nvidia.", title="Mistral AI et Nvidia", orgs={"Mistral AI": -0.6})
+    record.enrichment.entity_sentiment["Mistral AI"] = Sentiment(
+        label="negative", score=-0.6, confidence=0.87, evidence=["Une vraie défaite pour l'autonomie [/x] française."])
+    index_enriched(client, settings, [record])
+    try:
+        company = search_articles(client, settings, "défaite").hits[0]["companies"][0]
+        assert company["confidence"] == 0.87 and company["evidence"][0].startswith("Une vraie défaite")
+        proc = _cli("search", "défaite")
+        assert proc.returncode == 0, proc.stderr
+        assert "Mistral AI negative (confidence 0.87): “Une vraie défaite pour l'autonomie [/x] française.”" in proc.stdout
+    finally:
+        drop(client, settings.es_index_prefix)

@@ -10,9 +10,25 @@ from rich.console import Console
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
+from pipeline.sinks import for_terminal
 
 console = Console(soft_wrap=True)
 CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "score", "passage"]
+
+
+def _print_evidence(company: dict) -> None:
+    """Why a company got its tone: confidence, who corrected it, and the deciding sentence."""
+    if not company.get("evidence") and not company.get("corrected_by"):
+        return
+    how = []
+    if company.get("confidence") is not None:
+        how.append(f"confidence {company['confidence']:.2f}")
+    if company.get("corrected_by"):
+        how.append(f"corrected by {company['corrected_by']}")
+    first = company["evidence"][0] if company.get("evidence") else ""
+    console.print(f"    {for_terminal(company['company'])} {for_terminal(company['tone'])}"
+                  f"{' (' + for_terminal(', '.join(how)) + ')' if how else ''}"
+                  f"{': “' + for_terminal(first, 240) + '”' if first else ''}", highlight=False)
 
 
 def _company_cell(companies: list[dict]) -> str:
@@ -39,7 +55,6 @@ def search_cmd(
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
     from pipeline.search import (parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
-    from pipeline.sinks import for_terminal
     from pipeline.store.client import make_client
 
     settings = load_settings()
@@ -74,6 +89,8 @@ def search_cmd(
         console.print(f"  {for_terminal(hit['url'])}", style="dim", highlight=False)
         for fragment in marked[hit["short_id"]]:
             console.print("  … " + passage_terminal(fragment) + " …", highlight=False)
+        for c in hit["companies"]:
+            _print_evidence(c)
     if csv_file:
         console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)
 
