@@ -107,3 +107,22 @@ def test_a_new_tone_model_changes_the_enrichment_fingerprint(tmp_path, monkeypat
     copy.write_bytes(MODEL_PATH.read_bytes() + b"\0")
     monkeypatch.setattr(enrich, "MODEL_PATH", copy)
     assert enrich.enrichment_fingerprint(settings) != before
+
+
+def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):
+    """`make train-tone EXTRA=corrections.jsonl`: the analysts' file (gold format) joins the training data."""
+    from pipeline.enrich.train_tone import main
+
+    fr = [json.loads(line) for line in gold[0][0].read_text(encoding="utf-8").splitlines()[:30]]
+    en = [json.loads(line) for line in gold[0][1].read_text(encoding="utf-8").splitlines()[:30]]
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in fr + en) + "\n", encoding="utf-8")
+    corrections = tmp_path / "corrections.jsonl"
+    corrected = {**fr[0], "id": "newsroom-abc", "sentiment": "negative", "corrected": ["document"],
+                 "phenomena": ["analyst-correction"]}
+    corrections.write_text(json.dumps(corrected, ensure_ascii=False) + "\n", encoding="utf-8")
+    output = tmp_path / "tone.json.gz"
+    assert main(["--gold", str(small), "--extra", str(corrections), "--output", str(output)]) == 0
+    data = read_model(output)
+    assert [(t["file"], t["items"]) for t in data["trained_on"]] == [("small.jsonl", 60), ("corrections.jsonl", 1)]
+    assert "--extra corrections.jsonl" in data["command"]
