@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install install-transformers run test eval bench-extract bench-enrich bench-topics bench-ingest bench-dags store-up store-down clean
+.PHONY: install install-transformers run test eval gazetteers bench-extract bench-enrich bench-topics bench-ingest bench-dags store-up store-down clean
 TF_STAMP := $(VENV)/.installed-transformers
 
 $(STAMP): requirements.lock pyproject.toml
@@ -29,8 +29,12 @@ run: $(STAMP) ## ingest the configured feeds once (embedded store unless NEWSROO
 test: $(STAMP) $(TF_STAMP) ## run the test suite (starts and stops its own servers on 127.0.0.1)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-eval: $(STAMP) ## enrichment quality on $(SHARED)/gold/enrichment-dev.jsonl, with a plain baseline
+eval: $(STAMP) ## enrichment quality on $(SHARED)/gold/enrichment-dev.jsonl, entities on all $(SHARED)/gold items
 	$(BIN)/python -m benchmarks.eval_enrich --gold $(SHARED)/gold/enrichment-dev.jsonl
+	$(BIN)/python -m benchmarks.eval_entities --gold-dir $(SHARED)/gold
+
+gazetteers: $(STAMP) ## regenerate pipeline/enrich/gazetteers/*.txt from the pinned packages
+	$(BIN)/python -m pipeline.enrich.build_gazetteers
 
 bench-extract: $(STAMP) ## extraction speed and F1 vs plain trafilatura on $(SHARED)/corpus
 	$(BIN)/python -m benchmarks.bench_extract --corpus $(SHARED)/corpus
