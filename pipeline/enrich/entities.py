@@ -19,7 +19,7 @@ LABELS = {
     "FAC": "LOC",
 }
 _LEADING = re.compile(
-    r"^(?:(?:le|la|les|du|des|de la|de l['’]|l['’]|d['’]|au|aux|the)\s*)+(?=\S)", re.IGNORECASE
+    r"^(?:(?:(?:le|la|les|du|des|de la|au|aux|the)\s+|(?:de l|l|d)['’]\s*))+(?=\S)", re.IGNORECASE
 )
 _TITLES = re.compile(
     r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
@@ -32,7 +32,12 @@ _PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la",
               "das", "bin", "ibn", "al", "el", "ten", "ter", "zu", "y", "e"}
 _PARTICLE_RE = "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True))
 _NEXT_NAME = re.compile(rf"(?:\s+(?:{_PARTICLE_RE}))*\s+([A-ZÀ-ÖØ-Þ][\w’'-]+)")
-_BIG_CITY = 100_000  # an ORG span that is exactly a city this large is the city (metonymy: "Bruxelles a tranché")
+_SMALL_TOWN = 20_000  # a town this small named like a first name ("Claude") is rarely the place meant
+# laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
+_LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
+              "plan", "programme", "program", "initiative", "strategy", "stratégie"}
+# "de Paris" / "of London" closing an organisation or building name: the place is named too ("Bourse de Paris")
+_INNER_PLACE = re.compile(r"\b(?:de|d['’]|du|of|à|in|at)\s*([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*)$")
 _NOT_NAMES = {"AI", "IA", "IT", "CEO", "PDG", "GPU", "GPUs", "API", "LLM", "CTO", "CFO", "DG"}
 
 
@@ -89,44 +94,64 @@ def fix_person_span(span: Span, text: str) -> Span:
 
 def person_like(name: str) -> bool:
     """Two to four words, a known first name first, every other word capitalised or a particle ("Ursula von der
-    Leyen"), no organisation word ("Delos Cloud") and no place ("Saint-Ouen")."""
+    Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
+    is a country or continent ("France Travail", "Western Europe")."""
     words = name.split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name):
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
-    return is_first_name(words[0]) and lookup_place(name) is None
+    if any(w.casefold() in _LAW_WORDS for w in words[1:]) or not is_first_name(words[0]):
+        return False
+    if lookup_place(name) is not None:
+        return False
+    return not any((p := lookup_place(w)) and p.kind in ("country", "continent", "union") for w in words)
+
+
+def _is_place(name: str):
+    """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter")."""
+    place = lookup_place(name)
+    if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and is_first_name(name):
+        return None
+    return place
 
 
 def classify(name: str, label: str) -> str | None:
     """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities")."""
+    words = name.split()
     if label == "PER":
         if person_like(name):
             return "PER"
-        if lookup_place(name):
+        if _is_place(name):
             return "LOC"
-        words = name.split()
+        if words[-1].casefold() in _LAW_WORDS and len(words) > 1:
+            return "MISC"
         if looks_like_org(name) or (len(words) > 1 and all(w[:1].isupper() for w in words)):
             return "ORG"  # "Andreessen Horowitz", "Der Spiegel", "Tom's Hardware"
         return None  # phrases ("Cloud launches"), lone words ("Gmail", "Funny")
     if label == "LOC":
-        if lookup_place(name):
+        if _is_place(name):
             return "LOC"
         if person_like(name):
             return "PER"
         return "ORG" if looks_like_org(name) else None  # "Bourse", "SecNumCloud", "Route 53"
     if label == "ORG":
-        place = lookup_place(name)
-        if place and (place.kind != "city" or place.population >= _BIG_CITY) and not looks_like_org(name):
-            return "LOC"
+        if _is_place(name) and not looks_like_org(name):
+            return "LOC"  # metonymy: "Bruxelles a tranché", "Armonk" for IBM's seat
         return "PER" if person_like(name) else "ORG"
     if label == "MISC":
-        if lookup_place(name):
+        if _is_place(name):
             return "LOC"
         if person_like(name):
             return "PER"
         return "ORG" if looks_like_org(name) else "MISC"
     return label
+
+
+def inner_place(name: str):
+    """"Bourse de Paris", "Haute Cour de Londres", "University of Cambridge" → the place they name, or None."""
+    match = _INNER_PLACE.search(name)
+    return _is_place(match.group(1)) if match and match.start() > 0 else None
 
 
 def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> dict:
@@ -144,18 +169,17 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if not _plausible(name, span.label):
             continue
         label = classify(name, span.label)
+        if label in ("ORG", "MISC", None) and (place := inner_place(name)):
+            _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
         if label is None:
             continue
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
-            place = lookup_place(name)
-            if place is None:
-                continue
-            forms.setdefault(place.canonical, [])
-            if name not in forms[place.canonical]:
-                forms[place.canonical].append(name)
-            name = place.canonical
+            place = _is_place(name)
+            if place is not None:
+                _add_place(out, seen, forms, place, name)
+            continue
         if not _plausible(name, label):
             continue
         key = name.casefold()
@@ -171,6 +195,15 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     for label in ("ORG", "LOC", "MISC"):
         out[label] = [n for n in out[label] if n.casefold() not in person_parts and n not in _NOT_NAMES]
     return {**out, "place_forms": {k: v for k, v in forms.items() if k in out["LOC"]}}
+
+
+def _add_place(out: dict, seen: dict, forms: dict, place, form: str) -> None:
+    forms.setdefault(place.canonical, [])
+    if form not in forms[place.canonical]:
+        forms[place.canonical].append(form)
+    if place.canonical.casefold() not in seen["LOC"]:
+        seen["LOC"].add(place.canonical.casefold())
+        out["LOC"].append(place.canonical)
 
 
 def _merge_partial_names(names: list[str]) -> list[str]:
