@@ -103,11 +103,12 @@ def is_first_name(word: str) -> bool:
 
 
 def looks_like_org(name: str) -> bool:
-    """A legal form or an organisation head word in the name, or a possessive inside it ("Tom's Hardware")."""
+    """A legal form or a capitalised organisation head word in the name ("Delos Cloud", not "Sovereign cloud"), or
+    a possessive inside it ("Tom's Hardware")."""
     words = name.split()
     if not words:
         return False
-    if any(w.casefold().strip(",.") in ORG_WORDS for w in words[1:]) or (
+    if any((w[:1].isupper() or w == "plc") and w.casefold().strip(",.") in ORG_WORDS for w in words[1:]) or (
             len(words) > 1 and words[0].casefold() in ORG_FIRST_WORDS):
         return True
     return bool(re.search(r"\w['’]s\s", name))
