@@ -199,12 +199,13 @@ def enrich(item: EnrichInput, settings: Settings | None = None) -> Enrichment:
 
 
 def enrichment_fingerprint(settings: Settings) -> str:
-    """Changes when the watchlist, the topics, the lexicons or the models change: time to re-enrich."""
+    """Changes when the watchlist, the topics, the lexicons, the gazetteers or the models change: time to re-enrich."""
+    from pipeline.enrich.gazetteer import DIR as GAZETTEER_DIR
     from pipeline.enrich.lexicon import LEXICON_DIR
 
     digest = hashlib.sha256()
     for path in [watchlist_path(settings.config_dir), settings.config_path("topics.yaml"),
-                 *sorted(LEXICON_DIR.glob("*.tsv"))]:
+                 *sorted(LEXICON_DIR.glob("*.tsv")), *sorted(GAZETTEER_DIR.glob("*.txt"))]:
         digest.update(path.read_bytes() if path.exists() else b"-")
     digest.update(repr(sorted(loaded_model_names().items())).encode())
     digest.update(f"{settings.sentiment_backend}:{settings.sentiment_model}".encode())
