@@ -1,7 +1,9 @@
 """NER spans → clean, deduplicated PER / ORG / LOC / MISC names.
 
 Models return "la France", "M. Macron", "Nvidia's", « Mistral AI » and the same person three times; users
-want "France", "Emmanuel Macron", "Nvidia", "Mistral AI" once.
+want "France", "Emmanuel Macron", "Nvidia", "Mistral AI" once. They also call "Bourse" a place and "Delos Cloud" a
+person: every span is checked against the gazetteers (`classify`), places get one canonical name, and a span that
+is no person, place or organisation is dropped.
 """
 
 from __future__ import annotations
