@@ -39,6 +39,9 @@ _SMALL_TOWN = 20_000  # a town this small named like a first name ("Claude") is 
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
+# the head of a place name, never the end of a person's: "Washington State", "Silicon Valley"
+_PLACE_WORDS = {"state", "county", "valley", "province", "region", "région", "city", "island", "islands", "bay",
+                "river", "mountains", "coast", "gulf"}
 # "de Paris" / "of London" closing an organisation or building name: the place is named too ("Bourse de Paris")
 _INNER_PLACE = re.compile(r"\b(?:de|d['’]|du|of|à|in|at)\s*([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*)$")
 _NOT_NAMES = {"AI", "IA", "IT", "CEO", "PDG", "GPU", "GPUs", "API", "LLM", "CTO", "CFO", "DG"}
@@ -104,7 +107,7 @@ def person_like(name: str) -> bool:
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
-    if any(w.casefold() in _LAW_WORDS for w in words[1:]) or not is_first_name(words[0]):
+    if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS for w in words[1:]) or not is_first_name(words[0]):
         return False
     if lookup_place(name) is not None:
         return False
