@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install install-transformers install-postgres run demo test eval train-tone bench-extract bench-enrich bench-topics bench-ingest bench-highlight bench-dags bench-dag-run bench-cli bench-search airflow airflow-down airflow-check store-up store-down clean
+.PHONY: install install-transformers install-postgres run demo test eval train-tone gazetteers bench-extract bench-enrich bench-topics bench-ingest bench-highlight bench-dags bench-dag-run bench-cli bench-search airflow airflow-down airflow-check store-up store-down clean
 TF_STAMP := $(VENV)/.installed-transformers
 
 $(STAMP): requirements.lock pyproject.toml
@@ -37,9 +37,13 @@ test: $(STAMP) $(TF_STAMP) ## run the test suite (starts and stops its own serve
 
 GOLD := $(SHARED)/gold/enrichment-dev.jsonl $(SHARED)/gold/train-fr.jsonl $(SHARED)/gold/train-en.jsonl
 
-eval: $(STAMP) ## tone by 5-fold cross-validation on every shared labelled item; entities and companies on the dev set
+eval: $(STAMP) ## tone by 5-fold cross-validation on every shared labelled item; entities on all items and the dev set
 	$(BIN)/python -m benchmarks.eval_tone --gold $(GOLD)
 	$(BIN)/python -m benchmarks.eval_enrich --gold $(SHARED)/gold/enrichment-dev.jsonl
+	$(BIN)/python -m benchmarks.eval_entities --gold-dir $(SHARED)/gold
+
+gazetteers: $(STAMP) ## regenerate pipeline/enrich/gazetteers/*.txt from the pinned packages
+	$(BIN)/python -m pipeline.enrich.build_gazetteers
 
 train-tone: $(STAMP) ## retrain pipeline/enrich/weights/tone.json.gz from $(SHARED)/gold (EXTRA=corrections.jsonl adds analysts' labels)
 	$(BIN)/python -m pipeline.enrich.train_tone --gold $(GOLD) $(if $(EXTRA),--extra $(EXTRA))

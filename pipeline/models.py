@@ -144,6 +144,8 @@ class Entities(BaseModel):
     ORG: list[str] = Field(default_factory=list)
     LOC: list[str] = Field(default_factory=list)
     MISC: list[str] = Field(default_factory=list)
+    # canonical place (an entry of LOC) → the forms the text used: "United States" → ["US", "États-Unis"]
+    place_forms: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Enrichment(BaseModel):

@@ -42,6 +42,7 @@ class ReportData:
     top_places: list[tuple[str, int]]
     topics: list[tuple[str, int]]
     latest: list[dict]
+    top_authors: list[tuple[str, int]] = field(default_factory=list)
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 
@@ -109,7 +110,7 @@ def collect(
     articles = client.search(
         index=names["articles"], size=LATEST, query={"bool": {"filter": article_filter}},
         sort=[{"published_at": {"order": "desc"}}], source=ARTICLE_FIELDS,
-        aggs={key: {"terms": {"field": key, "size": TOP}} for key in ("persons", "places", "topics")})
+        aggs={key: {"terms": {"field": key, "size": TOP}} for key in ("persons", "places", "topics", "authors")})
     aggs = articles["aggregations"]
 
     negative = client.search(
@@ -130,6 +131,7 @@ def collect(
         top_places=_terms(aggs, "places"),
         topics=_terms(aggs, "topics"),
         latest=[h["_source"] for h in articles["hits"]["hits"]],
+        top_authors=_terms(aggs, "authors"),
     )
 
 
@@ -182,6 +184,7 @@ CHART_TITLES = {
     "persons": "Top persons",
     "places": "Top places",
     "topics": "Topics",
+    "authors": "Top authors",
 }
 
 
@@ -197,7 +200,7 @@ def render_charts(data: ReportData, directory: Path) -> dict[str, Path]:
         charts["negative"] = _bar_chart(directory / "negative.png", CHART_TITLES["negative"], pairs,
                                         "negative mentions", color="#c44e52")
     views = {"sources": [(s["source"], s["count"]) for s in cov["top_sources"]], "persons": data.top_persons,
-             "places": data.top_places, "topics": data.topics}
+             "places": data.top_places, "topics": data.topics, "authors": data.top_authors}
     for name, pairs in views.items():
         if pairs:
             charts[name] = _bar_chart(directory / f"{name}.png", CHART_TITLES[name], pairs, "articles")
@@ -304,7 +307,7 @@ def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press 
     parts.append('<div class="grid">' + _section("Share of voice", _chart_or_empty("share_of_voice", charts))
                  + _section("Negative coverage per company", _chart_or_empty("negative", charts)) + "</div>")
     parts.append('<div class="grid">' + "".join(
-        _section(CHART_TITLES[n], _chart_or_empty(n, charts)) for n in ("sources", "topics", "persons", "places"))
+        _section(CHART_TITLES[n], _chart_or_empty(n, charts)) for n in ("sources", "topics", "persons", "places", "authors"))
         + "</div>")
     negatives = []
     for company in data.entities:

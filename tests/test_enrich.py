@@ -217,7 +217,7 @@ def test_enrich_command(tmp_path):
     assert [r["id"] for r in lines] == ["a", "7"]
     for record in lines:
         assert {"id", "lang", "orgs", "entities", "sentiment", "entity_sentiment", "topics"} <= set(record)
-        assert set(record["entities"]) == {"PER", "ORG", "LOC", "MISC"}
+        assert set(record["entities"]) == {"PER", "ORG", "LOC", "MISC", "place_forms"}
     assert lines[0]["orgs"] == ["Mistral AI", "Nvidia"] and lines[0]["lang"] == "fr"
     assert lines[1]["entity_sentiment"]["SAP"]["label"] == "positive"
     assert f"{src}:2: skipped, not valid JSON" in proc.stderr and "field(s) text missing" in proc.stderr

@@ -199,3 +199,56 @@ def test_read_record_errors_are_clear(tmp_path):
         read_record(warc_file, 7, data_dir)  # not the start of a record
     with pytest.raises(OSError):
         read_record("warc/missing.warc.gz", 0, data_dir)
+
+
+# --- authors --------------------------------------------------------------------------------------------------
+
+BODY = "<p>" + " ".join(["La souveraineté numérique revient au centre du débat européen sur le cloud."] * 12) + "</p>"
+
+
+def _page(head: str, byline: str = "") -> str:
+    return (f"<html lang='fr'><head><title>Un titre</title>{head}</head><body><article><h1>Un titre</h1>{byline}"
+            f"{BODY}<p>Deuxième paragraphe, différent du premier, sur les centres de données.</p></article></body></html>")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Par Camille Durand", ["Camille Durand"]),
+    ("By Jane Doe and John Smith", ["Jane Doe", "John Smith"]),
+    ("Par Camille Durand — publié le 3 mars 2026", ["Camille Durand"]),
+    ("Carrie Arnold November 3, 2020", ["Carrie Arnold"]),
+    ("SARAH DUPONT, Marc Lévy ; Loïc Le Clerc", ["Sarah Dupont", "Marc Lévy", "Loïc Le Clerc"]),
+    ("Propos recueillis par Anne Martin et Paul Roy", ["Anne Martin", "Paul Roy"]),
+])
+def test_authors_are_cleaned_and_split(raw, expected):
+    from pipeline.extract import clean_authors
+
+    assert clean_authors(raw) == expected
+
+
+def test_author_from_a_byline_only_page():
+    html = _page("", '<div class="byline">Par Camille Durand</div>')
+    article = extract_article(html, "https://news.example/a", min_words=10)
+    assert article.authors == ["Camille Durand"]
+
+
+def test_several_authors_from_json_ld():
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+          '"headline": "Un titre", "author": [{"@type": "Person", "name": "Camille Durand"}, '
+          '{"@type": "Person", "name": "Rachel Kim"}]}</script>')
+    article = extract_article(_page(ld), "https://news.example/b", min_words=10)
+    assert article.authors == ["Camille Durand", "Rachel Kim"]
+
+
+def test_feed_authors_are_kept_when_the_page_names_none():
+    url = "https://news.example/c"
+    article = extract_article(_page(""), url, item(url), min_words=10)
+    assert article.authors == ["Rédaction"]
+
+
+def test_authors_found_on_shared_pages_with_a_byline(shared_dir):
+    """Most real pages carry a byline, meta author or JSON-LD author; none keeps a "Par"/"By" or a date."""
+    files = sorted((shared_dir / "corpus").glob("pages-*/*.htm*"))
+    authors = [extract_file(f, extensive_dates=False)["authors"] for f in files]
+    assert sum(1 for a in authors if a) >= 0.75 * len(files)
+    flat = [name for names in authors for name in names]
+    assert not [n for n in flat if n.lower().startswith(("par ", "by ")) or any(ch.isdigit() for ch in n)]

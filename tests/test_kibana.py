@@ -193,7 +193,7 @@ def test_objects_reference_each_other_consistently():
     controls = json.loads(coverage["attributes"]["controlGroupInput"]["panelsJSON"])
     assert sorted(c["explicitInput"]["title"] for c in controls.values()) == ["Company", "Language", "Source", "Topic"]
     panel_types = [p["type"] for p in json.loads(coverage["attributes"]["panelsJSON"])]
-    assert panel_types.count("lens") == 9 and panel_types.count("search") == 1
+    assert panel_types.count("lens") == 10 and panel_types.count("search") == 1  # incl. top authors, tone table
     # another prefix: every index name and id follows it
     other = to_ndjson(saved_objects("press"))
     assert "newsroom-" not in other.replace("newsroom —", "")

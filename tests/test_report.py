@@ -23,15 +23,16 @@ from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
 
 HOSTILE_TITLE = '<script>alert("x")</script> Mistral & Nvidia : « une vraie défaite »'
-ALL_CHARTS = {"coverage", "share_of_voice", "negative", "sources", "persons", "places", "topics"}
+ALL_CHARTS = {"coverage", "share_of_voice", "negative", "sources", "persons", "places", "topics", "authors"}
 
 
 def _at(day: int, hour: int = 12) -> datetime:
     return datetime(2026, 11, day, hour, tzinfo=UTC)
 
 
-def _record(url, n, day, orgs, score, *, title, source, persons=(), places=(), topics=("ai",), lang="fr"):
+def _record(url, n, day, orgs, score, *, title, source, persons=(), places=(), topics=("ai",), lang="fr", authors=()):
     rec = make_record(url, story(n), title=title, published=_at(day), orgs=orgs, score=score, source=source, lang=lang)
+    rec.article.authors = list(authors)
     rec.enrichment.entities.PER = list(persons)
     rec.enrichment.entities.LOC = list(places)
     rec.enrichment.topics = list(topics)
@@ -45,9 +46,10 @@ def seeded(es_url):
     records = [
         _record("https://a.example/tribune", 700, 20, {"Mistral AI": -0.6, "Nvidia": -0.4}, -0.5,
                 title=HOSTILE_TITLE, source="Le Quotidien", persons=["Arthur Mensch"], places=["France", "Essonne"],
-                topics=["sovereignty", "ai"]),
+                topics=["sovereignty", "ai"], authors=["Camille Durand"]),
         _record("https://a.example/sap", 701, 20, {"Mistral AI": 0.5}, 0.5, title="Mistral signs with SAP",
-                source="The Compute Ledger", persons=["Arthur Mensch"], places=["Germany"], lang="en"),
+                source="The Compute Ledger", persons=["Arthur Mensch"], places=["Germany"], lang="en",
+                authors=["Camille Durand", "Rachel Kim"]),
         _record("https://a.example/export", 702, 18, {"Nvidia": -0.7}, -0.7, title="Nvidia export curbs bite",
                 source="The Compute Ledger", persons=["Jensen Huang"], places=["China"], topics=["chips"], lang="en"),
         _record("https://a.example/ovh", 703, 19, {"OVHcloud": -0.3}, -0.3, title="OVHcloud: panne à Roubaix",
@@ -89,6 +91,7 @@ def test_report_views_match_the_seeded_documents(seeded):
     assert dict(data.top_persons) == {"Arthur Mensch": 2, "Jensen Huang": 1}
     assert dict(data.top_places) == {"France": 1, "Essonne": 1, "Germany": 1, "China": 1, "Roubaix": 1}
     assert dict(data.topics) == {"ai": 2, "sovereignty": 1, "chips": 1, "cloud": 1}
+    assert dict(data.top_authors) == {"Camille Durand": 2, "Rachel Kim": 1}
     assert len(data.latest) == 4 and data.latest[0]["published_at"] >= data.latest[-1]["published_at"]
     only = collect(client, settings, ["nvidia"], **WINDOW)
     assert only.entities == ["Nvidia"] and only.negative_counts == {"Nvidia": 2}  # alias resolved to the canonical name
@@ -120,7 +123,7 @@ def test_empty_period_still_gives_a_report(seeded, tmp_path):
                            until="2026-12-05", png_dir=tmp_path / "png")
     assert summary.charts == ["coverage"] and [p.name for p in summary.png_files] == ["coverage.png"]
     document = summary.output.read_text(encoding="utf-8")
-    assert document.count("No data in this period.") == 6 and "No article in this period." in document
+    assert document.count("No data in this period.") == 7 and "No article in this period." in document
     with pytest.raises(NewsroomError, match="No watched company is mentioned in this period"):
         build_report(client, settings, tmp_path / "none.html", since="2026-12-01", until="2026-12-05")
 

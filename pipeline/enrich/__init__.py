@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 
-from pipeline.enrich.entities import LABELS, Span, fix_person_span, normalise_entities
+from pipeline.enrich.entities import LABELS, Span, fix_person_span, is_place_name, normalise_entities
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -171,7 +171,10 @@ class Enricher:
     def _with_companies(self, title_spans, spans, title_mentions, mentions) -> dict[str, list[str]]:
         """Spans covering a watched company become that company, under ORG, whatever spaCy labelled them."""
         def outside(span_list, mention_list):
-            return [s for s in span_list if not any(s.start < m.end and m.start < s.end for m in mention_list)]
+            # a place inside a reference ("groupe de Mountain View") is still a place named in the text
+            return [s for s in span_list if not any(
+                s.start < m.end and m.start < s.end and not (m.kind == "reference" and is_place_name(s.text))
+                for m in mention_list)]
 
         cleaned = normalise_entities(outside(title_spans, title_mentions) + outside(spans, mentions))
         companies = list(dict.fromkeys(m.company for m in [*title_mentions, *mentions]))
@@ -229,11 +232,13 @@ def enrich(item: EnrichInput, settings: Settings | None = None) -> Enrichment:
 
 
 def enrichment_fingerprint(settings: Settings) -> str:
-    """Changes when the watchlist, the topics, the lexicons, the tone model or the NER models change."""
+    """Changes when the watchlist, the topics, the lexicons, the gazetteers, the tone model or the NER models change."""
+    from pipeline.enrich.gazetteer import DIR as GAZETTEER_DIR
     from pipeline.enrich.lexicon import LEXICON_DIR
 
     digest = hashlib.sha256()
-    paths = [watchlist_path(settings.config_dir), settings.config_path("topics.yaml"), *sorted(LEXICON_DIR.glob("*.tsv"))]
+    paths = [watchlist_path(settings.config_dir), settings.config_path("topics.yaml"), *sorted(LEXICON_DIR.glob("*.tsv")),
+             *sorted(GAZETTEER_DIR.glob("*.txt"))]
     if settings.sentiment_backend.strip().lower() == "model":
         paths.append(MODEL_PATH)  # a retrained tone model re-enriches the recent articles
     for path in paths:

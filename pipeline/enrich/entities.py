@@ -1,13 +1,17 @@
 """NER spans → clean, deduplicated PER / ORG / LOC / MISC names.
 
 Models return "la France", "M. Macron", "Nvidia's", « Mistral AI » and the same person three times; users
-want "France", "Emmanuel Macron", "Nvidia", "Mistral AI" once.
+want "France", "Emmanuel Macron", "Nvidia", "Mistral AI" once. They also call "Bourse" a place and "Delos Cloud" a
+person: every span is checked against the gazetteers (`classify`), places get one canonical name, and a span that
+is no person, place or organisation is dropped.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from pipeline.enrich.gazetteer import is_first_name, lookup_place, looks_like_org
 
 LABELS = {
     "PER": "PER", "PERSON": "PER",
@@ -17,7 +21,7 @@ LABELS = {
     "FAC": "LOC",
 }
 _LEADING = re.compile(
-    r"^(?:(?:le|la|les|du|des|de la|de l['’]|l['’]|d['’]|au|aux|the)\s*)+(?=\S)", re.IGNORECASE
+    r"^(?:(?:(?:le|la|les|du|des|de la|au|aux|the)\s+|(?:de l|l|d)['’]\s*))+(?=\S)", re.IGNORECASE
 )
 _TITLES = re.compile(
     r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
@@ -28,7 +32,18 @@ _EDGE = "\"'«»“”‘’()[]{}.,;:!?-–— \u00a0\n\t"
 # lower-case words that belong inside personal names ("Thalès de Milet", "Ursula von der Leyen")
 _PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la", "le", "di", "da", "del", "della", "dos",
               "das", "bin", "ibn", "al", "el", "ten", "ter", "zu", "y", "e"}
-_NEXT_NAME = re.compile(r"\s+([A-ZÀ-ÖØ-Þ][\w’'-]+)")
+_PARTICLE_RE = "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True))
+_NEXT_NAME = re.compile(rf"(?:\s+(?:{_PARTICLE_RE}))*\s+([A-ZÀ-ÖØ-Þ][\w’'-]+)")
+_LOWER_HEAD = re.compile(r"^(?:[a-zà-öø-ÿ][\w-]*['’]?\s*)+")
+_SMALL_TOWN = 20_000  # a town this small named like a first name ("Claude") is rarely the place meant
+# laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
+_LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
+              "plan", "programme", "program", "initiative", "strategy", "stratégie"}
+# the head of a place name, never the end of a person's: "Washington State", "Silicon Valley"
+_PLACE_WORDS = {"state", "county", "valley", "province", "region", "région", "city", "island", "islands", "bay",
+                "river", "mountains", "coast", "gulf"}
+# "de Paris" / "of London" closing an organisation or building name: the place is named too ("Bourse de Paris")
+_INNER_PLACE = re.compile(r"\b(?:de|d['’]|du|of|à|in|at)\s*([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*)$")
 _NOT_NAMES = {"AI", "IA", "IT", "CEO", "PDG", "GPU", "GPUs", "API", "LLM", "CTO", "CFO", "DG"}
 
 
@@ -66,7 +81,8 @@ def _plausible(name: str, label: str) -> bool:
 
 
 def fix_person_span(span: Span, text: str) -> Span:
-    """Cut "Niel au Figaro" at the first lower-case word that is no name particle; finish "Ursula von der"."""
+    """Cut "Niel au Figaro" at the first lower-case word that is no name particle; finish "Ursula von (der Leyen)"
+    from the words that follow, or else from the full form written elsewhere in the text."""
     words = span.text.split()
     for k, word in enumerate(words[1:], 1):
         if word[:1].islower() and word.lower() not in _PARTICLES:
@@ -76,23 +92,122 @@ def fix_person_span(span: Span, text: str) -> Span:
         nxt = _NEXT_NAME.match(text, span.end)
         if nxt:
             return Span(span.start, nxt.end(), text[span.start:nxt.end()], span.label)
+        full = re.search(re.escape(span.text) + _NEXT_NAME.pattern, text)
+        if full:
+            return Span(span.start, span.end, full.group(), span.label)
     return span
 
 
-def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> dict[str, list[str]]:
-    """Group cleaned names by label, dropping spans that overlap `drop` (watchlist matches, linked separately)."""
+def person_like(name: str) -> bool:
+    """Two to four words, a known first name first, every other word capitalised or a particle ("Ursula von der
+    Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
+    is a country or continent ("France Travail", "Western Europe")."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name):
+        return False
+    if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
+        return False
+    if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS for w in words[1:]) or not is_first_name(words[0]):
+        return False
+    if lookup_place(name) is not None:
+        return False
+    return not any((p := lookup_place(w)) and p.kind in ("country", "continent", "union") for w in words)
+
+
+def _is_place(name: str):
+    """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter").
+
+    A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
+    place = lookup_place(name)
+    if place is None and name[:1].islower():
+        tail = _LOWER_HEAD.sub("", name)
+        if tail and tail != name:
+            name = tail
+            place = lookup_place(name)
+    if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and is_first_name(name):
+        return None
+    return place
+
+
+def classify(name: str, label: str) -> str | None:
+    """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities")."""
+    words = name.split()
+    if label == "PER":
+        if person_like(name):
+            return "PER"
+        if _is_place(name):
+            return "LOC"
+        if words[-1].casefold() in _LAW_WORDS and len(words) > 1:
+            return "MISC"
+        if looks_like_org(name) or (len(words) > 1 and all(w[:1].isupper() for w in words)):
+            return "ORG"  # "Andreessen Horowitz", "Der Spiegel", "Tom's Hardware"
+        return None  # phrases ("Cloud launches"), lone words ("Gmail", "Funny")
+    if label == "LOC":
+        if _is_place(name):
+            return "LOC"
+        if person_like(name):
+            return "PER"
+        return "ORG" if looks_like_org(name) else None  # "Bourse", "SecNumCloud", "Route 53"
+    if label == "ORG":
+        if _is_place(name) and not looks_like_org(_LEADING.sub("", name)):
+            return "LOC"  # metonymy: "Bruxelles a tranché", "Armonk" for IBM's seat
+        return "PER" if person_like(name) else "ORG"
+    if label == "MISC":
+        if _is_place(name):
+            return "LOC"
+        if person_like(name):
+            return "PER"
+        return "ORG" if looks_like_org(name) else "MISC"
+    return label
+
+
+def is_place_name(text: str) -> bool:
+    """Whether a raw span names a place once cleaned ("Mountain View" in "groupe de Mountain View")."""
+    return _is_place(clean_name(text, "LOC")) is not None
+
+
+def inner_place(name: str):
+    """"Bourse de Paris", "Haute Cour de Londres", "University of Cambridge" → the place they name, or None."""
+    match = _INNER_PLACE.search(name)
+    return _is_place(match.group(1)) if match and match.start() > 0 else None
+
+
+def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> dict:
+    """Group cleaned names by label, dropping spans that overlap `drop` (watchlist matches, linked separately).
+
+    Places get their canonical name ("United States"); `place_forms` maps it to the forms the text used.
+    """
     out: dict[str, list[str]] = {"PER": [], "ORG": [], "LOC": [], "MISC": []}
+    forms: dict[str, list[str]] = {}
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
             continue
+        raw = " ".join(span.text.split()).strip(_EDGE)
+        if raw[:1].islower() and span.label != "PER" and (place := _is_place(raw)):
+            _add_place(out, seen, forms, place, _LOWER_HEAD.sub("", raw))  # "région Hauts-de-France"
+            continue
         name = clean_name(span.text, span.label)
         if not _plausible(name, span.label):
             continue
+        label = classify(name, span.label)
+        if label in ("ORG", "MISC", None) and (place := inner_place(name)):
+            _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
+        if label is None:
+            continue
+        if label != span.label:
+            name = clean_name(span.text, label)
+        if label == "LOC":
+            place = _is_place(name)
+            if place is not None:
+                _add_place(out, seen, forms, place, name)
+            continue
+        if not _plausible(name, label):
+            continue
         key = name.casefold()
-        if key not in seen[span.label]:
-            seen[span.label].add(key)
-            out[span.label].append(name)
+        if key not in seen[label]:
+            seen[label].add(key)
+            out[label].append(name)
     out["PER"] = _merge_partial_names(out["PER"])
     # "Von der Leyen" tagged ORG next to the person "Ursula von der Leyen": one person, not an organisation
     person_parts = set()
@@ -101,7 +216,16 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         person_parts.update(" ".join(words[k:]).casefold() for k in range(len(words)))
     for label in ("ORG", "LOC", "MISC"):
         out[label] = [n for n in out[label] if n.casefold() not in person_parts and n not in _NOT_NAMES]
-    return out
+    return {**out, "place_forms": {k: v for k, v in forms.items() if k in out["LOC"]}}
+
+
+def _add_place(out: dict, seen: dict, forms: dict, place, form: str) -> None:
+    forms.setdefault(place.canonical, [])
+    if form not in forms[place.canonical]:
+        forms[place.canonical].append(form)
+    if place.canonical.casefold() not in seen["LOC"]:
+        seen["LOC"].add(place.canonical.casefold())
+        out["LOC"].append(place.canonical)
 
 
 def _merge_partial_names(names: list[str]) -> list[str]:

@@ -175,6 +175,7 @@ def coverage_charts(prefix: str) -> list[dict]:
         _top(prefix, "top-sources", "Top sources", "articles", "source", "Source"),
         _top(prefix, "top-persons", "Top persons", "articles", "persons", "Person"),
         _top(prefix, "top-places", "Top places", "articles", "places", "Place"),
+        _top(prefix, "top-authors", "Top authors", "articles", "authors", "Author"),
         _pie(prefix, "topics", "Topics", "articles", "topics", "Topic", shape="treemap"),
         # One row per article and company, from the mentions: the tone shown is the tone toward that company, so
         # with the Company control set it is the tone toward the selected company.
@@ -285,10 +286,11 @@ def saved_objects(prefix: str = "newsroom") -> list[dict]:
     health = {o["id"].removeprefix(f"{prefix}-"): o for o in health_charts(prefix)}
     coverage_dashboard = _dashboard(
         prefix, "coverage-dashboard", "newsroom — Coverage",
-        "Press coverage of the watched companies: volume, share of voice, sentiment, sources, entities, topics.",
+        "Press coverage of the watched companies: volume, share of voice, sentiment, sources, entities, authors, topics.",
         [[(cov["mentions-over-time"], 32, 15), (cov["share-of-voice"], 16, 15)],
          [(cov["sentiment-over-time"], 32, 15), (cov["negative-per-company"], 16, 15)],
-         [(cov["top-sources"], 16, 14), (cov["top-persons"], 16, 14), (cov["top-places"], 16, 14)],
+         [(cov["top-sources"], 12, 14), (cov["top-persons"], 12, 14), (cov["top-places"], 12, 14),
+          (cov["top-authors"], 12, 14)],
          [(cov["topics"], 16, 18), (cov["latest-articles-tone"], 32, 18)],
          [(search, 48, 16)]],
         CONTROLS)

