@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from datetime import UTC, datetime
 
@@ -77,3 +78,14 @@ def drop_prefix(client, prefix: str) -> None:
     names = list(client.indices.get(index=f"{prefix}-*", allow_no_indices=True, ignore_unavailable=True).keys())
     for start in range(0, len(names), 20):
         client.indices.delete(index=",".join(names[start : start + 20]), ignore_unavailable=True)
+
+
+def version1_article_mapping() -> dict:
+    """The articles mapping as version 1 had it: no exact sub-fields, no `search` field, no analysis settings."""
+    from pipeline.store import templates
+
+    props = copy.deepcopy(templates.ARTICLE_PROPERTIES)
+    props.pop("search")
+    for name in ("title", "text", "description"):
+        props[name]["fields"].pop("exact", None)
+    return {"dynamic": "strict", "properties": props}

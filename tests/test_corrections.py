@@ -20,7 +20,7 @@ from pipeline.store.indexing import article_document, index_enriched, mention_do
 from pipeline.store.setup import ensure_setup
 from pipeline.store.templates import CORRECTION_PROPERTIES, index_names
 from _alerts_helpers import SmtpServer, write_rules
-from _store_helpers import drop_prefix, make_record
+from _store_helpers import drop_prefix, make_record, version1_article_mapping
 
 TRIBUNE_FR = (
     "Tribune. L'alliance de Mistral AI avec Nvidia sur Mistral Compute est une vraie défaite pour l'autonomie "
@@ -97,14 +97,15 @@ def test_setup_creates_a_strict_corrections_index(store):
 
 def test_setup_teaches_indices_of_an_older_version_the_tone_fields(es_url):
     """Indices made before evidence and corrections existed are strict: setup adds the new fields to them."""
-    from pipeline.store.templates import ARTICLE_PROPERTIES, MENTION_PROPERTIES, first_index
+    from pipeline.store.templates import MENTION_PROPERTIES, first_index
 
     settings = load_settings()
     client = make_client(settings)
     names = index_names(settings.es_index_prefix)
     old_tone = {"properties": {"score": {"type": "float"}, "label": {"type": "keyword"}}}
     try:
-        for kind, props in (("articles", ARTICLE_PROPERTIES), ("mentions", MENTION_PROPERTIES)):
+        # articles as version 1 made them (no phrase analyser: it came with version 2), before the tone's evidence
+        for kind, props in (("articles", version1_article_mapping()["properties"]), ("mentions", MENTION_PROPERTIES)):
             old = {**props, "sentiment": old_tone}
             if kind == "articles":
                 old["company_sentiment"] = {"type": "nested", "properties": {"company": {"type": "keyword"},

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 import sys
 
-from _store_helpers import drop_prefix, make_record
+from _store_helpers import drop_prefix, make_record, version1_article_mapping
 
 from pipeline.search import search_articles
 from pipeline.settings import load_settings
@@ -17,22 +16,13 @@ from pipeline.store.indexing import article_document, mention_documents
 from pipeline.store.setup import ensure_setup, mapping_version
 
 
-def _version1_article_mapping() -> dict:
-    """The articles mapping as version 1 had it: no exact sub-fields, no `search` field, no analysis settings."""
-    props = copy.deepcopy(templates.ARTICLE_PROPERTIES)
-    props.pop("search")
-    for name in ("title", "text", "description"):
-        props[name]["fields"].pop("exact", None)
-    return {"dynamic": "strict", "properties": props}
-
-
 def test_setup_migrates_a_version_1_store_without_losing_articles(es_url):
     settings = load_settings()
     client = make_client(settings)
     names = templates.index_names(settings.es_index_prefix)
     try:
         old = f"{names['articles']}-000001"
-        client.indices.create(index=old, mappings=_version1_article_mapping(),
+        client.indices.create(index=old, mappings=version1_article_mapping(),
                               aliases={names["articles"]: {"is_write_index": True}})
         client.indices.create(index=f"{names['mentions']}-000001",
                               mappings={"dynamic": "strict", "properties": templates.MENTION_PROPERTIES},
@@ -75,7 +65,7 @@ def test_setup_migrates_a_version_1_store_without_losing_articles(es_url):
         assert proc.returncode == 0, proc.stderr
         status = json.loads(proc.stdout)
         assert status["indices"] == {names["articles"]: 3, names["mentions"]: 1, names["runs"]: 1,
-                                     names["alerts"]: None}
+                                     names["alerts"]: None, names["corrections"]: 0}
         assert status["last_run"]["run_id"] == "r1"
     finally:
         drop_prefix(client, settings.es_index_prefix)

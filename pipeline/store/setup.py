@@ -62,13 +62,22 @@ def _manual_rollover(client: Elasticsearch, alias: str, settings: Settings) -> b
 
 def _add_new_fields(client: Elasticsearch, settings: Settings, existing: list[str]) -> None:
     """Indices made by an older version learn the fields added since (e.g. the tone's evidence and correction):
-    their mapping is strict, so without this they would reject the new documents. Additive only."""
+    their mapping is strict, so without this they would reject the new documents. Additive only.
+
+    Articles indices are brought up to date by `_migrate_articles` (their new fields need analysis settings, which
+    cannot be added to an open index): here only those already at MAPPING_VERSION get put_mapping, which then adds
+    nothing their analysis lacks. Mentions, runs and corrections need no new analysis: put_mapping suffices.
+    """
     names = templates.index_names(settings.es_index_prefix)
-    properties = {"articles": templates.ARTICLE_PROPERTIES, "mentions": templates.MENTION_PROPERTIES,
-                  "runs": templates.RUN_PROPERTIES, "corrections": templates.CORRECTION_PROPERTIES}
+    properties = {"mentions": templates.MENTION_PROPERTIES, "runs": templates.RUN_PROPERTIES,
+                  "corrections": templates.CORRECTION_PROPERTIES}
     for kind, props in properties.items():
         if names[kind] in existing:
             client.indices.put_mapping(index=names[kind], properties=props)
+    if names["articles"] in existing:
+        for index in sorted(client.indices.get_alias(name=names["articles"])):
+            if mapping_version(client, index) >= templates.MAPPING_VERSION:
+                client.indices.put_mapping(index=index, properties=templates.ARTICLE_PROPERTIES)
 
 
 def mapping_version(client: Elasticsearch, index: str) -> int:
