@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.enrich.sentiment import NEUTRAL_BAND, Evidence, Sentence, company_scores, document_score, to_sentiment
+from pipeline.enrich.sentiment import (NEUTRAL_BAND, Evidence, Sentence, company_scores, document_score, label_for,
+                                      to_sentiment)
 from pipeline.enrich.watchlist import Mention
 from pipeline.errors import ModelError
 from pipeline.models import Sentiment
@@ -252,11 +253,12 @@ class TrainedTone:
         self.min_confidence = float(data.get("params", {}).get("min_confidence", MIN_CONFIDENCE))
 
     def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
-        rules_doc, rules_companies = RuleTone().decide(t)
-        doc = self._sentiment(self.document, document_features(t), rules_doc.label)
+        rule_doc = document_score(t.title_score, t.scores)
+        rule_companies = company_scores(t.evidence, rule_doc)
+        doc = self._sentiment(self.document, document_features(t), label_for(rule_doc))
         companies = {}
         for company in t.evidence:
-            s = self._sentiment(self.company, company_features(t, company), rules_companies[company].label)
+            s = self._sentiment(self.company, company_features(t, company, rule_doc), label_for(rule_companies[company]))
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies
