@@ -8,6 +8,7 @@ that were never stored. Failure counters are persisted immediately (they lose no
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import logging
 import os
@@ -39,6 +40,10 @@ log = logging.getLogger(__name__)
 
 IsKnown = Callable[[list[str]], set[str]]
 
+# Disk full, quota exceeded, file too large: no page can be archived any more, so the run stops (the CLI says it in
+# one sentence) instead of turning every following page into an "extraction error".
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
 
 @dataclass
 class CollectStats:
@@ -62,8 +67,10 @@ class CollectStats:
     seconds: dict = field(default_factory=lambda: {"feeds": 0.0, "fetch": 0.0, "extract": 0.0, "total": 0.0})
 
     def skip(self, reason: str, url: str, n: int = 1) -> None:
-        """Count `n` items skipped for `reason`, keeping the first few URLs as examples for the summary."""
+        """Count `n` items skipped for `reason`, keeping the first few URLs as examples for the summary (masked:
+        a feed URL may carry credentials, and the examples are printed and stored)."""
         self.skipped[reason] += n
+        url = mask_url(url)
         examples = self.skipped_urls.setdefault(reason, [])
         if len(examples) < 3 and url not in examples:
             examples.append(url)
@@ -289,6 +296,11 @@ class Collector:
         except FetchFailed as exc:
             reason = exc.reason
             log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
+        except OSError as exc:
+            if exc.errno in DISK_FULL:  # archive/staging cannot be written: every next page would fail the same way
+                raise
+            log.exception("extraction of %s failed", mask_url(item.url))
+            reason = "extraction-error"
         except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
             log.exception("extraction of %s failed", mask_url(item.url))
             reason = "extraction-error"
@@ -470,7 +482,8 @@ def _enrich_every_second(chunk: list[Article], enricher) -> dict:
 
 
 def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | None, check_known: bool,
-                      channel, stop, parent_pid: int, share_enrichment: bool = False) -> None:
+                      channel, stop, parent_pid: int, share_enrichment: bool = False,
+                      log_level: int = logging.WARNING) -> None:
     """Body of the collector process: fetch, extract and archive; hand articles back through `channel`.
 
     Stops when asked (`stop`), and by itself when its parent is gone (a kill -9 of the ingest process), so it
@@ -479,6 +492,7 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    _log_to_parent(channel, log_level)
     is_known = None
     if check_known:
         from pipeline.ingest import known_checker
@@ -523,6 +537,51 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
         put(("error", f"{type(exc).__name__}: {exc}", sendable))
         return
     put(("done", collector.stats.as_dict(), collector.pending_states(), peak_rss_mib()))
+
+
+class _ParentLog(logging.Handler):
+    """Hands the collector process's log records to the parent, which emits them through its own handlers and
+    filters (the CLI's format, its one-line-per-problem rule): a spawned process has no logging set up, and Python's
+    last-resort handler would print them raw, tracebacks included. Secrets are masked before they leave."""
+
+    def __init__(self, channel) -> None:
+        super().__init__()
+        self.channel = channel
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            exc = record.exc_info[1] if record.exc_info else None
+            data = {"name": record.name, "levelno": record.levelno, "levelname": record.levelname,
+                    "pathname": record.pathname, "lineno": record.lineno, "funcName": record.funcName,
+                    "created": record.created, "msecs": record.msecs, "process": record.process,
+                    "processName": record.processName, "threadName": record.threadName,
+                    "msg": mask_secrets(record.getMessage()), "args": None,
+                    "exc_text": mask_secrets(self.formatter_exception(record)) if exc is not None else None,
+                    "exc_summary": mask_secrets(f"{type(exc).__name__}: {exc}") if exc is not None else None}
+            self.channel.put(("log", data), timeout=5)
+        except queue.Full:
+            pass  # the parent reads no more (it stopped the run): the line is dropped, the run is not blocked
+        except Exception:  # noqa: BLE001 - logging must never break the run
+            self.handleError(record)
+
+    @staticmethod
+    def formatter_exception(record: logging.LogRecord) -> str:
+        return logging.Formatter().formatException(record.exc_info)
+
+
+def _log_to_parent(channel, level: int) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(_ParentLog(channel))
+    root.setLevel(level)
+
+
+def _emit_child_log(data: dict) -> None:
+    """Emit a record of the collector process here, as if logged here (same logger levels, handlers, filters)."""
+    logger = logging.getLogger(data["name"])
+    if logger.isEnabledFor(data["levelno"]):
+        logger.handle(logging.makeLogRecord(data))
 
 
 def peak_rss_mib() -> float:
@@ -572,7 +631,7 @@ class CollectorProcess:
         stop = ctx.Event()
         proc = ctx.Process(target=_collector_worker, name="newsroom-collector", daemon=True,
                            args=(self.settings, self.feeds, self.since, self.check_known, channel, stop, os.getpid(),
-                                 self.share_enrichment))
+                                 self.share_enrichment, logging.getLogger().getEffectiveLevel()))
         proc.start()
         try:
             while True:
@@ -581,6 +640,9 @@ class CollectorProcess:
                 except queue.Empty:
                     if not proc.is_alive():
                         raise RuntimeError(f"the collector process died (exit code {proc.exitcode})") from None
+                    continue
+                if kind == "log":
+                    _emit_child_log(payload[0])
                     continue
                 if kind == "article":
                     self._selected = payload[1]

@@ -51,7 +51,14 @@ class RunSummary:
     collector_peak_rss_mib: float = 0.0  # peak memory of the collector process (0 when collecting in a thread)  # watched company → articles of this run naming it
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The summary as printed, stored and handed between tasks: URLs and error texts inside it quote feed
+        URLs, whose credentials (`user:pass@`, `?token=`) are masked here, once, for every sink."""
+        out = asdict(self)
+        out["notes"] = [mask_secrets(note) for note in out["notes"]]
+        out["feed_errors"] = [{k: mask_secrets(v) if isinstance(v, str) else v for k, v in err.items()}
+                              for err in out["feed_errors"]]
+        out["skipped_examples"] = {k: [mask_secrets(u) for u in v] for k, v in out["skipped_examples"].items()}
+        return out
 
 
 def merge_summaries(parts: Iterable[dict], run_id: str | None = None, kind: str = "airflow") -> dict:

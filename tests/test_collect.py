@@ -274,3 +274,26 @@ def test_fetch_with_invalid_topics_fails_before_fetching_or_writing(fixture_site
     err = capsys.readouterr().err.replace("\n", "")
     assert "topics.yaml" in err and "'ai'" in err and "'label'" in err
     assert not out.exists() and fixture_site.requests == [] and not get_settings().data_dir.exists()
+
+
+def test_collector_process_log_lines_reach_this_process_through_its_handlers_masked(tmp_path, caplog):
+    """A spawned process has no logging set up: its records come back here, so the CLI's format and filters apply
+    (one line per problem, no secret), and the levels set here decide what is shown."""
+    import logging
+    import socket
+
+    from pipeline.collect import CollectorProcess
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once the block ends: nothing listens there
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "Closed", "lang": "en",
+                                           "url": f"http://reader:pa55word@127.0.0.1:{port}/feed.xml?token=t0k"}]}),
+                    encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    process = CollectorProcess(load_settings(), load_feeds(path), check_known=False)
+    assert list(process.articles()) == [] and process.stats.feeds_failed == 1
+    lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.collect"]
+    assert any("feed Closed failed" in line and "http://***@127.0.0.1" in line for line in lines), lines
+    assert not any("pa55word" in line or "t0k" in line for line in caplog.text.splitlines()), caplog.text

@@ -258,6 +258,37 @@ def test_a_full_disk_is_one_sentence(hostile, tmp_path):
     assert not (tmp_path / "out.jsonl").exists()  # nothing half-written is left behind
 
 
+COLLECT_IN_A_PROCESS = """
+import sys
+from pipeline.collect import CollectorProcess
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+
+try:
+    list(CollectorProcess(load_settings(), load_feeds(sys.argv[1]), check_known=False).articles())
+except OSError as exc:
+    print("errno", exc.errno)
+    sys.exit(3)
+"""
+
+
+def test_a_full_disk_in_the_collector_process_stops_the_run_with_its_error(hostile, tmp_path):
+    """The worker's WARC writes fail with EFBIG: the error reaches this process (which the CLI turns into its one
+    sentence), instead of every page becoming an 'extraction error' of a run that exits 0."""
+    import errno
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64_000, 64_000))
+
+    env = {**hostile.env, "NEWSROOM_DATA_DIR": str(tmp_path / "data")}
+    with HostileSite() as site:
+        result = subprocess.run([sys.executable, "-c", COLLECT_IN_A_PROCESS, str(site.feeds_file(tmp_path))],
+                                env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                                preexec_fn=small_files)
+    assert result.returncode == 3 and result.stdout.split() == ["errno", str(errno.EFBIG)], result.stderr[-3000:]
+
+
 def test_coverage_report_fetch_and_alerts_test_print_hostile_strings_as_text(hostile, tmp_path, httpserver):
     out = assert_clean(run(["coverage", "--entity", "Mistral AI", "--since", "2026-11-01"], hostile.env, hostile.work))
     assert FEED_NAME in out  # top sources: the feed name printed as text

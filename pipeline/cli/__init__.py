@@ -55,6 +55,8 @@ class _LogLine(logging.Filter):
         if not self.verbose:
             if record.exc_info and record.exc_info[1] is not None:
                 record.msg += f" ({type(record.exc_info[1]).__name__}: {mask_secrets(record.exc_info[1])})"
+            elif getattr(record, "exc_summary", None):  # a record of the collector process (pipeline.collect)
+                record.msg += f" ({mask_secrets(record.exc_summary)})"
             record.exc_info, record.exc_text, record.stack_info = None, None, None
         return True
 
