@@ -75,13 +75,6 @@ def analyst_name(settings: Settings) -> str:
         return "unknown"
 
 
-def resolve_company(name: str, settings: Settings) -> str | None:
-    """A typed company name or alias → its canonical watchlist name, case-insensitively (None if unknown)."""
-    from pipeline.alerts.rules import watchlist_names
-
-    return watchlist_names(settings).get(name.strip().lower())
-
-
 # ------------------------------------------------------------------------------------------------------------
 # Pure: a correction over stored documents
 # ------------------------------------------------------------------------------------------------------------
@@ -210,11 +203,10 @@ def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: 
     source = hit["_source"]
     orgs = source.get("orgs") or []
     if company is not None:
-        canonical = resolve_company(company, settings)
-        if canonical is None:
-            from pipeline.enrich.watchlist import watchlist_path
+        from pipeline.enrich.watchlist import load_watchlist, resolve_company, watchlist_path
 
-            raise NewsroomError(f"Company {company!r} is not on the watchlist ({watchlist_path(settings.config_dir)}).")
+        # the same resolver as coverage and search: aliases in any case, the closest names when unknown
+        canonical = resolve_company(company, load_watchlist(watchlist_path(settings.config_dir)))
         if canonical not in orgs:
             raise NewsroomError(f"Article {article_id} does not mention {canonical} "
                                 f"(it mentions: {', '.join(orgs) or 'no watched company'}).")

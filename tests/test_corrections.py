@@ -204,7 +204,7 @@ def test_second_correction_wins_and_keeps_the_model_label(store):
 @pytest.mark.parametrize(("article", "label", "company", "expected"), [
     ("nope", "negative", "Mistral AI", "No article with id 'nope'"),
     (None, "awful", "Mistral AI", "Tone label 'awful' is not one of negative, neutral, positive"),
-    (None, "negative", "Acme Widgets", "Company 'Acme Widgets' is not on the watchlist"),
+    (None, "negative", "Acme Widgets", "'Acme Widgets' is not a watched company"),
     (None, "negative", "OVHcloud", "does not mention OVHcloud (it mentions: Mistral AI, Nvidia)"),
 ])
 def test_bad_corrections_are_refused_with_a_sentence(store, article, label, company, expected):

@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli import app
-from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
 from pipeline.sinks import for_terminal as esc
 
