@@ -143,11 +143,16 @@ def _document_numbers(t: ToneInputs) -> dict[str, float]:
     return f
 
 
-def document_features(t: ToneInputs) -> dict[str, float]:
-    f = _document_numbers(t)
-    _bag(f, t.title or "", t.lang, "T:")
-    _bag(f, t.text, t.lang, "B:")
-    return _normalise(f)
+def tone_features(t: ToneInputs) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The document's features and each company's: the document numbers and the rules' company scores, which
+    every row shares, are computed once."""
+    numbers = _document_numbers(t)
+    rules = company_scores(t.evidence, numbers["n:rule"])
+    document = dict(numbers)
+    _bag(document, t.title or "", t.lang, "T:")
+    _bag(document, t.text, t.lang, "B:")
+    companies = {company: _company_features(t, company, numbers, rules[company]) for company in t.evidence}
+    return _normalise(document), companies
 
 
 def masked(text: str, t: ToneInputs, company: str) -> str:
@@ -162,12 +167,10 @@ def masked(text: str, t: ToneInputs, company: str) -> str:
     return text
 
 
-def company_features(t: ToneInputs, company: str, doc_score: float | None = None) -> dict[str, float]:
-    items = t.evidence.get(company, [])
-    doc = document_score(t.title_score, t.scores) if doc_score is None else doc_score
-    rule = company_scores(t.evidence, doc).get(company, 0.0)
+def _company_features(t: ToneInputs, company: str, numbers: dict[str, float], rule: float) -> dict[str, float]:
+    items = t.evidence[company]
     scores = [e.score for e in items] or [0.0]
-    f = _document_numbers(t)
+    f = dict(numbers)
     f.update({
         "c:rule": rule, "c:mean": sum(scores) / len(scores), "c:min": min(scores), "c:max": max(scores),
         "c:evidence": float(len(items)), "c:in_title": float(any(e.kind == "title" for e in items)),
@@ -255,10 +258,11 @@ class TrainedTone:
     def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
         rule_doc = document_score(t.title_score, t.scores)
         rule_companies = company_scores(t.evidence, rule_doc)
-        doc = self._sentiment(self.document, document_features(t), label_for(rule_doc))
+        document_row, company_rows = tone_features(t)
+        doc = self._sentiment(self.document, document_row, label_for(rule_doc))
         companies = {}
-        for company in t.evidence:
-            s = self._sentiment(self.company, company_features(t, company, rule_doc), label_for(rule_companies[company]))
+        for company, row in company_rows.items():
+            s = self._sentiment(self.company, row, label_for(rule_companies[company]))
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies

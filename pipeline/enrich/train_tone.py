@@ -19,8 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.enrich.tone import (LABELS, MIN_CONFIDENCE, MODEL_FORMAT, MODEL_PATH, ToneInputs, company_features,
-                                  document_features)
+from pipeline.enrich.tone import LABELS, MIN_CONFIDENCE, MODEL_FORMAT, MODEL_PATH, ToneInputs, tone_features
 from pipeline.errors import ConfigError
 
 SEED = 13
@@ -81,10 +80,9 @@ def analyse(items: Sequence[dict], enricher=None) -> list[Example]:
     for item, t in zip(items, inputs):
         example = Example(item, t)
         if t is not None:
-            example.document = document_features(t)
-            for company in item.get("entity_sentiment") or {}:
-                if company in t.evidence:  # the model only ever sees companies the linker found
-                    example.companies[company] = company_features(t, company)
+            example.document, rows = tone_features(t)
+            # the model only ever sees companies the linker found
+            example.companies = {c: rows[c] for c in item.get("entity_sentiment") or {} if c in rows}
         examples.append(example)
     return examples
 
