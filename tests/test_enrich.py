@@ -45,6 +45,35 @@ def test_reference_op_ed(enricher):
     assert "digital-sovereignty" in result.topics
 
 
+def test_the_verdict_outweighs_the_company_promises(enricher):
+    """Closer to the op-ed's original wording (our own paraphrase): the company's promises first, then the author's
+    verdict. Hand-written here, not from the labelled files; the model reads it negative toward Mistral AI with
+    a narrow margin (P 0.51 vs 0.48 positive), so a retrained model that loses it is caught."""
+    title = "Mistral Compute : l'illusion d'une souveraineté numérique"
+    text = ("Mistral AI promet des centaines d'emplois en Essonne et un centre de calcul géant. "
+            "L'entreprise d'Arthur Mensch a levé plus d'un milliard d'euros et se dit plus forte que jamais face "
+            "aux géants américains. Le partenariat avec Nvidia doit, selon la start-up, renforcer sa position en "
+            "Europe. Mais derrière les annonces, c'est une vraie défaite pour l'autonomie technologique française. "
+            "En s'alliant à Nvidia, Mistral AI accepte une dépendance durable envers les puces américaines. "
+            "La souveraineté que l'on nous vend n'est qu'une illusion, et c'est la souveraineté de la France qui "
+            "est en péril.")
+    result = enrich(enricher, text, "fr", title)
+    assert {"Mistral AI", "Nvidia"} <= set(result.orgs) and "Arthur Mensch" in result.entities.PER
+    assert {"France", "Essonne"} <= set(result.entities.LOC)
+    assert result.entity_sentiment["Mistral AI"].label == "negative"
+    assert result.sentiment.label == "negative"
+    assert any("dépendance" in e for e in result.entity_sentiment["Mistral AI"].evidence)
+
+
+def test_restrictive_ne_que_and_que_jamais_are_not_negations():
+    scorer = LexiconScorer()
+    (only_illusion, _), (not_illusion, _) = scorer.score_with_signals(
+        ["Ce n'est qu'une illusion.", "Ce n'est pas une illusion."], "fr")
+    assert only_illusion < 0 < not_illusion
+    (never_failed, _), = scorer.score_with_signals(["Ce projet n'a jamais été un échec."], "fr")
+    assert never_failed > 0
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

@@ -50,7 +50,7 @@ def test_training_on_a_slice_gives_the_same_file_twice_and_a_model_that_scores(e
         assert -1.0 <= sentiment.score <= 1.0
 
 
-def test_a_model_trained_without_the_dev_items_beats_the_lexicon_rules_on_them(examples):
+def test_a_model_trained_without_the_dev_items_holds_on_them(examples):
     """Held out: the 40 dev items are never trained on here. (The rules were tuned on them, so they are favoured.)"""
     from benchmarks.eval_tone import macro_f1
 
@@ -63,7 +63,7 @@ def test_a_model_trained_without_the_dev_items_beats_the_lexicon_rules_on_them(e
              for e, (_, companies) in zip(dev, decided) for c in e.companies]
     accuracy = sum(g == p for g, p in pairs) / len(pairs)
     reversals = sum({g, p} == {"negative", "positive"} for g, p in pairs + list(zip(gold_docs, predicted)))
-    # Measured: document macro-F1 0.80, company accuracy 0.81 (35 of 43), no reversal in 83 labels.
+    # Measured: document macro-F1 0.78, company accuracy 0.81 (35 of 43), no reversal in 83 labels.
     assert macro_f1(gold_docs, predicted) >= 0.70
     assert accuracy >= 0.75
     assert reversals <= 4
@@ -85,6 +85,27 @@ def test_a_broken_model_file_is_one_sentence_naming_it(tmp_path):
         TrainedTone(bad)
     with pytest.raises(ModelError, match="not found"):
         TrainedTone(tmp_path / "missing.json.gz")
+
+    trained_elsewhere = read_model(MODEL_PATH)
+    trained_elsewhere["params"]["encoder"] = "some other encoder"
+    with pytest.raises(ModelError, match=r"trained with the sentence encoder some other encoder.*make train-tone"):
+        TrainedTone(data=trained_elsewhere)
+
+
+def test_sentence_vectors_come_from_the_wheel_and_carry_meaning_across_languages():
+    import math
+
+    from pipeline.enrich.embeddings import embed
+
+    defeat_fr, defeat_en, victory_fr, empty = embed(["une défaite humiliante", "a humiliating defeat",
+                                                     "une victoire éclatante", ""])
+    assert len(defeat_fr) == 256 and abs(math.sqrt(sum(x * x for x in defeat_fr)) - 1.0) < 1e-3
+    assert len(empty) == 256  # an empty title still gets a vector
+
+    def cosine(a, b):
+        return sum(x * y for x, y in zip(a, b))
+
+    assert cosine(defeat_fr, defeat_en) > cosine(defeat_fr, victory_fr)
 
 
 def test_labelled_files_are_checked_line_by_line(tmp_path):

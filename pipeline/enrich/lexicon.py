@@ -418,6 +418,22 @@ class LexiconScorer:
                 break
             if tok.startswith(L.absorbers):
                 return False  # « ne cachent pas leur satisfaction »: the negation bears on the verb
-            if tok in L.negators and k >= i - window:
+            if tok in L.negators and k >= i - window and not _not_a_negation(tokens, k, i, L):
                 negated = True
         return negated
+
+
+_RESTRICTIVE = {"que", "qu'"}
+_FULL_NEGATORS_FR = {"pas", "jamais", "aucun", "aucune", "rien", "personne", "guère", "nullement", "point"}
+
+
+def _not_a_negation(tokens: list[str], k: int, i: int, L: _Language) -> bool:
+    """French negators that do not negate: « ne … que » means "only" (« n'est qu'une illusion » is an illusion),
+    and « que jamais » is a comparison (« plus forte que jamais » is as strong as ever)."""
+    if L.lang != "fr":
+        return False
+    tok = tokens[k]
+    if tok in ("ne", "n'"):
+        between = tokens[k + 1:i]
+        return any(t in _RESTRICTIVE for t in between) and not any(t in _FULL_NEGATORS_FR for t in between)
+    return tok == "jamais" and k > 0 and tokens[k - 1] in _RESTRICTIVE

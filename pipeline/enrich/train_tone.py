@@ -19,12 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.enrich.tone import LABELS, MIN_CONFIDENCE, MODEL_FORMAT, MODEL_PATH, ToneInputs, tone_features
+from pipeline.enrich.embeddings import ENCODER
+from pipeline.enrich.tone import (EMBED_SCALE, LABELS, MIN_CONFIDENCE, MODEL_FORMAT, MODEL_PATH, ToneInputs,
+                                 tone_features)
 from pipeline.errors import ConfigError
 
 SEED = 13
-C_DOCUMENT = 10.0  # inverse regularisation strength, chosen by cross-validation (benchmarks/eval_tone.py)
-C_COMPANY = 10.0
+C_DOCUMENT = 1.0  # inverse regularisation strength, chosen by cross-validation (benchmarks/eval_tone.py; docs/tone.md)
+C_COMPANY = 1.0
 REQUIRED = ("id", "lang", "text", "sentiment")
 
 
@@ -108,7 +110,7 @@ def train(examples: Sequence[Example], c_document: float = C_DOCUMENT, c_company
     docs = [e for e in examples if e.inputs is not None]
     pairs = [(row, e.item["entity_sentiment"][c]) for e in docs for c, row in e.companies.items()]
     return {
-        "params": {"min_confidence": MIN_CONFIDENCE},
+        "params": {"min_confidence": MIN_CONFIDENCE, "encoder": ENCODER, "embed_scale": EMBED_SCALE},
         "document": fit([e.document for e in docs], [e.item["sentiment"] for e in docs], c_document),
         "company": fit([row for row, _ in pairs], [label for _, label in pairs], c_company),
     }
@@ -123,8 +125,9 @@ def write_model(model: dict, output: Path, sources: list[Path], items: list[dict
         "command": command,
         "trained_on": [{"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
                         "items": counts.get(p.name, 0)} for p in sources],
-        "params": {**model.get("params", {}), "seed": SEED, "c_document": C_DOCUMENT, "c_company": C_COMPANY, "labels": list(LABELS),
-                   "min_confidence": MIN_CONFIDENCE},
+        "params": {**model.get("params", {}), "seed": SEED, "c_document": C_DOCUMENT, "c_company": C_COMPANY,
+                   "labels": list(LABELS), "min_confidence": MIN_CONFIDENCE, "encoder": ENCODER,
+                   "embed_scale": EMBED_SCALE},
         **{k: v for k, v in model.items() if k != "params"},
     }
     raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
