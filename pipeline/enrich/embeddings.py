@@ -40,7 +40,6 @@ def _encoder():
     return model
 
 
-def embed(texts: list[str]) -> list[list[float]]:
-    """One unit vector per text, in one batch (an empty text gets the vector of '.')."""
-    vectors = _encoder().embed([t if t and t.strip() else "." for t in texts], norm=True)
-    return [[float(x) for x in row] for row in vectors]
+def embed(texts: list[str]):
+    """One unit vector per text, as rows of a numpy array, in one batch (an empty text gets the vector of '.')."""
+    return _encoder().embed([t if t and t.strip() else "." for t in texts], norm=True)

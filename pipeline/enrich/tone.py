@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.enrich.sentiment import (NEUTRAL_BAND, Evidence, Sentence, company_scores, document_score, label_for,
                                       to_sentiment)
@@ -188,9 +189,27 @@ def _discourse(t: ToneInputs) -> dict[str, float]:
     }
 
 
-def tone_features(t: ToneInputs) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    """The document's features and each company's: the document numbers and the rules' company scores, which
-    every row shares, are computed once."""
+@dataclass
+class Row:
+    """One example's features: named numbers and word counts, plus embedding vectors kept as arrays, so that
+    scoring multiplies a vector by a weight matrix instead of looking up 256 names one by one."""
+
+    sparse: dict[str, float]
+    dense: dict[str, Any] = field(default_factory=dict)  # name prefix → vector (numpy), already scaled
+
+    def flat(self) -> dict[str, float]:
+        """The same features under one name each (`we:0` … `we:255`): what training sees."""
+        out = dict(self.sparse)
+        for prefix, vector in self.dense.items():
+            out.update((f"{prefix}{i}", float(x)) for i, x in enumerate(vector))
+        return out
+
+
+def tone_rows(t: ToneInputs) -> tuple[Row, dict[str, Row]]:
+    """The document's features and each company's: the document numbers, the rules' company scores and the
+    title's vector, which every row shares, are computed once."""
+    import numpy as np
+
     from pipeline.enrich.embeddings import embed
 
     numbers = _document_numbers(t)
@@ -198,20 +217,22 @@ def tone_features(t: ToneInputs) -> tuple[dict[str, float], dict[str, dict[str, 
     document = dict(numbers)
     _bag(document, t.title or "", t.lang, "T:")
     _bag(document, t.text, t.lang, "B:")
-    document = _normalise(document)
     evidence = {company: " ".join(masked(e.text, t, company) for e in items) or (t.title or "")
                 for company, items in t.evidence.items()}
-    title_vector, body_vector, *company_vectors = embed(
-        [t.title or "", t.text[:EMBED_CHARS], *(text[:EMBED_CHARS] for text in evidence.values())])
-    _dense(document, "wt:", title_vector)
-    _dense(document, "wb:", body_vector)
-    companies = {}
-    for company, vector in zip(evidence, company_vectors):
-        row = _company_features(t, company, numbers, rules[company])
-        _dense(row, "we:", vector)
-        _dense(row, "wt:", title_vector)
-        companies[company] = row
-    return document, companies
+    texts = [t.title or "", t.text[:EMBED_CHARS], *(text[:EMBED_CHARS] for text in evidence.values())]
+    vectors = (np.asarray(embed(texts), dtype=np.float64) * EMBED_SCALE).round(6)
+    title_vector, body_vector, company_vectors = vectors[0], vectors[1], vectors[2:]
+    companies = {
+        company: Row(_company_features(t, company, numbers, rules[company]), {"we:": vector, "wt:": title_vector})
+        for company, vector in zip(evidence, company_vectors)
+    }
+    return Row(_normalise(document), {"wt:": title_vector, "wb:": body_vector}), companies
+
+
+def tone_features(t: ToneInputs) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """`tone_rows` with every feature named: for training and evaluation."""
+    document, companies = tone_rows(t)
+    return document.flat(), {company: row.flat() for company, row in companies.items()}
 
 
 # Weight of the sentence-embedding dimensions beside the unit-length word bags; chosen by cross-validation
@@ -220,10 +241,6 @@ EMBED_SCALE = 3.0
 # A vector reads at most the first 1,500 characters (the lead, for a body). Every labelled item is shorter (976 at
 # most), so the model learnt from leads: a longer average would be a vector it never saw, and it would cost time.
 EMBED_CHARS = 1500
-
-
-def _dense(features: dict[str, float], prefix: str, vector: list[float]) -> None:
-    features.update((f"{prefix}{i}", round(x * EMBED_SCALE, 6)) for i, x in enumerate(vector))
 
 
 def masked(text: str, t: ToneInputs, company: str) -> str:
@@ -272,25 +289,39 @@ class LinearModel:
     def __post_init__(self) -> None:
         import numpy as np
 
-        # one row per feature: a row holds ~1,000 features, and a Python loop over them was 15 % of tone's time
+        # one row per feature: a Python loop over ~1,000 features per company was most of tone's time
         self._index = {name: row for row, name in enumerate(self.weights)}
         self._matrix = np.array(list(self.weights.values()) or [[0.0] * len(self.classes)], dtype=np.float64)
         self._intercept = np.array(self.intercept, dtype=np.float64)
+        self._dense: dict[tuple[str, int], Any] = {}
 
-    def probabilities(self, features: dict[str, float]) -> list[float]:
+    def _dense_weights(self, prefix: str, size: int):
         import numpy as np
 
+        key = (prefix, size)
+        if key not in self._dense:
+            zero = [0.0] * len(self.classes)
+            self._dense[key] = np.array([self.weights.get(f"{prefix}{i}", zero) for i in range(size)],
+                                        dtype=np.float64)
+        return self._dense[key]
+
+    def probabilities(self, features: dict[str, float] | Row) -> list[float]:
+        import numpy as np
+
+        sparse, dense = (features.sparse, features.dense) if isinstance(features, Row) else (features, {})
         rows, values = [], []
-        for name, value in features.items():
+        for name, value in sparse.items():
             row = self._index.get(name)
             if row is not None:
                 rows.append(row)
                 values.append(value)
         logits = self._intercept + np.asarray(values, dtype=np.float64) @ self._matrix[rows]
+        for prefix, vector in dense.items():
+            logits = logits + np.asarray(vector, dtype=np.float64) @ self._dense_weights(prefix, len(vector))
         exp = np.exp(logits - logits.max())
         return [float(x) for x in exp / exp.sum()]
 
-    def predict(self, features: dict[str, float]) -> tuple[str, float, float]:
+    def predict(self, features: dict[str, float] | Row) -> tuple[str, float, float]:
         """Label, its probability, and a score in [-1, 1]: P(positive) − P(negative)."""
         probs = dict(zip(self.classes, self.probabilities(features)))
         label = max(probs, key=probs.get)
@@ -345,7 +376,7 @@ class TrainedTone:
     def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
         rule_doc = document_score(t.title_score, t.scores)
         rule_companies = company_scores(t.evidence, rule_doc)
-        document_row, company_rows = tone_features(t)
+        document_row, company_rows = tone_rows(t)
         doc = self._sentiment(self.document, document_row, label_for(rule_doc))
         companies = {}
         for company, row in company_rows.items():
@@ -354,7 +385,7 @@ class TrainedTone:
             companies[company] = s
         return doc, companies
 
-    def _sentiment(self, model: LinearModel, features: dict[str, float], rules_label: str) -> Sentiment:
+    def _sentiment(self, model: LinearModel, features: Row, rules_label: str) -> Sentiment:
         label, confidence, score = model.predict(features)
         label = guarded(label, confidence, rules_label, self.min_confidence)
         return Sentiment(label=label, score=consistent_score(label, score), confidence=round(confidence, 4))
