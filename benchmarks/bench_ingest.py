@@ -141,6 +141,24 @@ def serve(files: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
     return server, base
 
 
+def _serve_until_stopped(files: dict[str, bytes], bases) -> None:
+    server, base = serve(files)
+    bases.put(base)
+    threading.Event().wait()  # until terminated
+
+
+def serve_in_process(files: dict[str, bytes]):
+    """The site in its own process: served from a thread of this one, every page would wait for the GIL of the
+    ingest under test (and its CPU would count as ingest's), which is not how remote sites behave."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    bases = ctx.Queue()
+    process = ctx.Process(target=_serve_until_stopped, args=(files, bases), daemon=True, name="bench-site")
+    process.start()
+    return process, bases.get(timeout=60)
+
+
 def _rss_mib() -> float:
     from pipeline.collect import peak_rss_mib
 
@@ -202,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.store.indexing import index_enriched
 
     files, feed_defs = make_site(args.articles, args.feeds, duplicates=0.0)
-    server, base = serve(files)
+    site, base = serve_in_process(files)
     settings = load_settings()
     feeds = [Feed(name=f["name"], url=base + f["path"], lang=f["lang"], tags=["bench"]) for f in feed_defs]
     log = (lambda *a: None) if args.json else (lambda *a: print(*a, file=sys.stderr, flush=True))
@@ -289,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{figures['peak_rss_mib_main']:.0f} + {figures['peak_rss_mib_collector']:.0f} MiB (target <= 1536)")
         return 0
     finally:
-        server.shutdown()
+        site.terminate()
+        site.join(timeout=10)
         os.environ.pop("NEWSROOM_ES_URL", None)
         from pipeline.store.client import embedded_store
 
