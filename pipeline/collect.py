@@ -483,7 +483,7 @@ def _enrich_every_second(chunk: list[Article], enricher) -> dict:
 
 def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | None, check_known: bool,
                       channel, stop, parent_pid: int, share_enrichment: bool = False,
-                      log_level: int = logging.WARNING) -> None:
+                      log_level: int = logging.WARNING, enricher=None) -> None:
     """Body of the collector process: fetch, extract and archive; hand articles back through `channel`.
 
     Stops when asked (`stop`), and by itself when its parent is gone (a kill -9 of the ingest process), so it
@@ -517,11 +517,11 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
 
     collector = Collector(settings, feeds, is_known=is_known, since=since, defer_failures=True)
     try:
-        enricher = None
-        if share_enrichment:  # NER is most of the CPU: this process enriches every second article too
-            from pipeline.enrich import Enricher
+        if share_enrichment and enricher is None:  # NER is most of the CPU: this process enriches every second
+            from pipeline.enrich import Enricher  # article too (forked, it has the parent's loaded enricher)
 
             enricher = Enricher(settings)
+        enricher = enricher if share_enrichment else None
         for chunk in _chunks(iter_articles(collector), 2 * max(1, settings.enrich_batch_size) if enricher else 1):
             done = _enrich_every_second(chunk, enricher) if enricher else {}
             for article in chunk:
@@ -606,9 +606,10 @@ class CollectorProcess:
     """
 
     def __init__(self, settings: Settings, feeds: list[Feed], *, since: datetime | None = None,
-                 check_known: bool = True, queue_size: int = 64, share_enrichment: bool = False):
+                 check_known: bool = True, queue_size: int = 64, share_enrichment: bool = False, enricher=None):
         self.settings = settings
         self.share_enrichment = share_enrichment
+        self.enricher = enricher  # with share_enrichment: the loaded enricher a forked collector shares
         self.ready: dict = {}  # article id → Enrichment done by the collector process (share_enrichment)
         self.feeds = [f for f in feeds if f.enabled]
         self.since = since
@@ -626,12 +627,17 @@ class CollectorProcess:
     def articles(self) -> Iterator[Article]:
         import multiprocessing
 
-        ctx = multiprocessing.get_context("spawn")  # no fork of a process holding models, threads and sockets
+        # A collector that only fetches and extracts is spawned: a clean process, no inherited threads, sockets
+        # or models. One that also enriches is forked once the models are loaded here, so both processes read the
+        # same model pages (held once in memory, not twice); it uses none of the parent's sockets or threads.
+        fork = self.share_enrichment and self.enricher is not None and "fork" in multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
         channel = ctx.Queue(maxsize=max(1, self.queue_size))
         stop = ctx.Event()
         proc = ctx.Process(target=_collector_worker, name="newsroom-collector", daemon=True,
                            args=(self.settings, self.feeds, self.since, self.check_known, channel, stop, os.getpid(),
-                                 self.share_enrichment, logging.getLogger().getEffectiveLevel()))
+                                 self.share_enrichment, logging.getLogger().getEffectiveLevel(),
+                                 self.enricher if fork else None))
         proc.start()
         try:
             while True:

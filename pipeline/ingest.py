@@ -211,8 +211,10 @@ def ingest(
         enricher = get_enricher(settings)
     dedup = near_duplicates(client, settings, es_ok)
     if settings.collect_process:  # fetch + extract on another core than enrichment
+        if settings.collect_process_enriches:
+            enricher.warm_up()  # loaded before the collector is forked, so both processes share the models
         collector = CollectorProcess(settings, feeds, since=since, check_known=client is not None,
-                                     share_enrichment=settings.collect_process_enriches)
+                                     share_enrichment=settings.collect_process_enriches, enricher=enricher)
         articles, total, ready = collector.articles(), lambda: collector.selected or None, collector.ready
     else:
         collector = Collector(settings, feeds, is_known=known_checker(client, settings), since=since)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.errors import ConfigError
@@ -67,8 +68,9 @@ class Settings(BaseSettings):
     max_items_per_feed: int = 200
     min_article_words: int = 80
     collect_process: bool = True  # `newsroom ingest`: fetch + extract in a second process, enrichment in the main one
-    collect_process_enriches: bool = False  # ... which then also enriches every second article (NER on both cores;
-    # +~550 MB for its own models; measured no gain on the shared 2-core machine, see docs/storage.md)
+    # ... which then also enriches every second article, so NER runs on both cores: forked once the models are
+    # loaded, it shares their memory. On by default with two cores or more (docs/storage.md has the figures).
+    collect_process_enriches: bool = Field(default_factory=lambda: (os.cpu_count() or 1) >= 2)
 
     # Enrichment
     enrich_batch_size: int = 16

@@ -81,6 +81,10 @@ class Enricher:
         """Load the French and English models now rather than on the first text of each language."""
         for lang in sorted(NER_LANGS):
             load_nlp(lang)
+        if getattr(self.tone, "name", "") == "model":
+            from pipeline.enrich.embeddings import encoder
+
+            encoder()
 
     def enrich(self, item: EnrichInput) -> Enrichment:
         return next(self.enrich_many([item]))

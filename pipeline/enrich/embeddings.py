@@ -20,7 +20,8 @@ ENCODER = "wordllama l2_supercat 256"  # recorded in the tone model; a different
 
 
 @functools.lru_cache(maxsize=1)
-def _encoder():
+def encoder():
+    """The encoder, loaded once per process (enrichment's warm-up loads it before a collector is forked)."""
     try:
         import wordllama
         from wordllama import WordLlama
@@ -42,4 +43,4 @@ def _encoder():
 
 def embed(texts: list[str]):
     """One unit vector per text, as rows of a numpy array, in one batch (an empty text gets the vector of '.')."""
-    return _encoder().embed([t if t and t.strip() else "." for t in texts], norm=True)
+    return encoder().embed([t if t and t.strip() else "." for t in texts], norm=True)
