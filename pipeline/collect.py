@@ -630,7 +630,10 @@ class CollectorProcess:
         # A collector that only fetches and extracts is spawned: a clean process, no inherited threads, sockets
         # or models. One that also enriches is forked once the models are loaded here, so both processes read the
         # same model pages (held once in memory, not twice); it uses none of the parent's sockets or threads.
-        fork = self.share_enrichment and self.enricher is not None and "fork" in multiprocessing.get_all_start_methods()
+        # Not with the transformers backend: torch's thread pools do not survive a fork.
+        fork = (self.share_enrichment and self.enricher is not None
+                and self.settings.sentiment_backend != "transformers"
+                and "fork" in multiprocessing.get_all_start_methods())
         ctx = multiprocessing.get_context("fork" if fork else "spawn")
         channel = ctx.Queue(maxsize=max(1, self.queue_size))
         stop = ctx.Event()
