@@ -219,7 +219,7 @@ def tone_rows(t: ToneInputs) -> tuple[Row, dict[str, Row]]:
     _bag(document, t.text, t.lang, "B:")
     evidence = {company: " ".join(masked(e.text, t, company) for e in items) or (t.title or "")
                 for company, items in t.evidence.items()}
-    texts = [t.title or "", t.text[:EMBED_CHARS], *(text[:EMBED_CHARS] for text in evidence.values())]
+    texts = [(t.title or "")[:EMBED_CHARS], t.text[:EMBED_CHARS], *(text[:EMBED_CHARS] for text in evidence.values())]
     vectors = (np.asarray(embed(texts), dtype=np.float64) * EMBED_SCALE).round(6)
     title_vector, body_vector, company_vectors = vectors[0], vectors[1], vectors[2:]
     companies = {
