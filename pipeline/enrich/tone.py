@@ -175,10 +175,11 @@ def _discourse(t: ToneInputs) -> dict[str, float]:
     turn = None
     claim_pos = claim_neg = 0.0
     for k, sentence in enumerate(t.sentences[:n]):
-        tokens = tokenize(sentence.text)
-        if tokens and tokens[0] in adversatives:
+        first = tokenize(sentence.text[:40])  # only the first word matters here
+        if first and first[0] in adversatives:
             turn = k
-        if claim_words.intersection(tokens):
+        lowered = sentence.text.lower()  # a cheap test first: most sentences report nobody
+        if any(w in lowered for w in claim_words) and claim_words.intersection(tokenize(sentence.text)):
             claim_pos += max(s[k], 0.0)
             claim_neg += min(s[k], 0.0)
     after = s[turn:] if turn is not None and turn > 0 else []
@@ -216,7 +217,7 @@ def tone_rows(t: ToneInputs) -> tuple[Row, dict[str, Row]]:
     rules = company_scores(t.evidence, numbers["n:rule"])
     document = dict(numbers)
     _bag(document, t.title or "", t.lang, "T:")
-    _bag(document, t.text, t.lang, "B:")
+    _bag(document, t.text[:BODY_CHARS], t.lang, "B:")
     evidence = {company: " ".join(masked(e.text, t, company) for e in items) or (t.title or "")
                 for company, items in t.evidence.items()}
     texts = [(t.title or "")[:EMBED_CHARS], t.text[:EMBED_CHARS], *(text[:EMBED_CHARS] for text in evidence.values())]
@@ -241,6 +242,9 @@ EMBED_SCALE = 3.0
 # A vector reads at most the first 1,500 characters (the lead, for a body). Every labelled item is shorter (976 at
 # most), so the model learnt from leads: a longer average would be a vector it never saw, and it would cost time.
 EMBED_CHARS = 1500
+# The body's word bag reads its first 3,000 characters: twice the longest labelled item, so training is unchanged,
+# while a long page costs no more than a short one (its sentence scores still cover every sentence).
+BODY_CHARS = 3000
 
 
 def masked(text: str, t: ToneInputs, company: str) -> str:
