@@ -518,10 +518,9 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
     collector = Collector(settings, feeds, is_known=is_known, since=since, defer_failures=True)
     try:
         if share_enrichment and enricher is None:  # NER is most of the CPU: this process enriches every second
-            from pipeline.enrich import Enricher  # article too (forked, it has the parent's loaded enricher)
+            from pipeline.enrich import Enricher  # article too (forked, it was handed the parent's loaded one)
 
             enricher = Enricher(settings)
-        enricher = enricher if share_enrichment else None
         for chunk in _chunks(iter_articles(collector), 2 * max(1, settings.enrich_batch_size) if enricher else 1):
             done = _enrich_every_second(chunk, enricher) if enricher else {}
             for article in chunk:
