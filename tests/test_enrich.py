@@ -65,6 +65,13 @@ def test_the_verdict_outweighs_the_company_promises(enricher):
     assert any("dépendance" in e for e in result.entity_sentiment["Mistral AI"].evidence)
 
 
+def test_lone_surrogates_from_json_input_are_enriched_not_a_crash(enricher):
+    text = json.loads('"Mistral AI annonce une d\\u00e9faite \\ud83d pour Nvidia. Arthur Mensch est d\\u00e9\\u00e7u."')
+    assert "\ud83d" in text  # what json.loads gives for a lone surrogate escape
+    result = enrich(enricher, text, "fr", title="Nvidia \ud800 Mistral AI")
+    assert {"Mistral AI", "Nvidia"} <= set(result.orgs) and "Arthur Mensch" in result.entities.PER
+
+
 def test_restrictive_ne_que_and_que_jamais_are_not_negations():
     scorer = LexiconScorer()
     (only_illusion, _), (not_illusion, _) = scorer.score_with_signals(

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
 
@@ -105,6 +105,7 @@ class Enricher:
 
     def _enrich_batch(self, batch: list[EnrichInput], full=None, partial=None) -> list:
         full, partial = full or self._full, partial or self._partial
+        batch = [_encodable(item) for item in batch]
         langs = []
         for item in batch:
             sample = f"{item.title or ''}\n{item.text or ''}"
@@ -202,6 +203,19 @@ class Enricher:
             entities=Entities(ORG=companies), sentiment=Sentiment(label="neutral", score=0.0),
             entity_sentiment={}, topics=self.topics.match(f"{item.title or ''}\n{text}", None),
         )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(item: EnrichInput) -> EnrichInput:
+    """Lone surrogates ("\\ud800", which JSON input can carry) crash spaCy's and the encoder's tokenizers: each
+    becomes U+FFFD, one character for one, so offsets into the text stay right."""
+    def fix(text: str | None) -> str | None:
+        return text if text is None or text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+    text, title = fix(item.text), fix(item.title)
+    return item if (text, title) == (item.text, item.title) else replace(item, text=text, title=title)
 
 
 def _sentences(doc) -> list[Sentence]:
