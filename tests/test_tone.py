@@ -128,6 +128,12 @@ def test_a_new_tone_model_changes_the_enrichment_fingerprint(tmp_path, monkeypat
     copy.write_bytes(MODEL_PATH.read_bytes() + b"\0")
     monkeypatch.setattr(enrich, "MODEL_PATH", copy)
     assert enrich.enrichment_fingerprint(settings) != before
+    retrained = enrich.enrichment_fingerprint(settings)
+
+    import pipeline.enrich.embeddings as embeddings
+
+    monkeypatch.setattr(embeddings, "encoder_version", lambda: "wordllama l2_supercat 256 9.9")  # other weights
+    assert enrich.enrichment_fingerprint(settings) != retrained
 
 
 def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):

@@ -250,7 +250,8 @@ def enrich(item: EnrichInput, settings: Settings | None = None) -> Enrichment:
 
 
 def enrichment_fingerprint(settings: Settings) -> str:
-    """Changes when the watchlist, the topics, the lexicons, the gazetteers, the tone model or the NER models change."""
+    """Changes when the watchlist, the topics, the lexicons, the gazetteers, the tone model (or its sentence
+    encoder) or the NER models change."""
     from pipeline.enrich.gazetteer import DIR as GAZETTEER_DIR
     from pipeline.enrich.lexicon import LEXICON_DIR
 
@@ -258,7 +259,10 @@ def enrichment_fingerprint(settings: Settings) -> str:
     paths = [watchlist_path(settings.config_dir), settings.config_path("topics.yaml"), *sorted(LEXICON_DIR.glob("*.tsv")),
              *sorted(GAZETTEER_DIR.glob("*.txt"))]
     if settings.sentiment_backend.strip().lower() == "model":
+        from pipeline.enrich.embeddings import encoder_version
+
         paths.append(MODEL_PATH)  # a retrained tone model re-enriches the recent articles
+        digest.update(encoder_version().encode())  # so do other encoder weights
     for path in paths:
         digest.update(path.read_bytes() if path.exists() else b"-")
     digest.update(repr(sorted(loaded_model_names().items())).encode())

@@ -44,3 +44,13 @@ def encoder():
 def embed(texts: list[str]):
     """One unit vector per text, as rows of a numpy array, in one batch (an empty text gets the vector of '.')."""
     return encoder().embed([t if t and t.strip() else "." for t in texts], norm=True)
+
+
+def encoder_version() -> str:
+    """The encoder and the version of the wheel its weights come from: part of the enrichment fingerprint."""
+    from importlib import metadata
+
+    try:
+        return f"{ENCODER} {metadata.version('wordllama')}"
+    except metadata.PackageNotFoundError:
+        return f"{ENCODER} (not installed)"
