@@ -378,13 +378,11 @@ class TrainedTone:
                              f"version uses {ENCODER} (scale {EMBED_SCALE}): run `make train-tone` again.")
 
     def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
-        rule_doc = document_score(t.title_score, t.scores)
-        rule_companies = company_scores(t.evidence, rule_doc)
-        document_row, company_rows = tone_rows(t)
-        doc = self._sentiment(self.document, document_row, label_for(rule_doc))
+        document_row, company_rows = tone_rows(t)  # the rules' scores are among their features
+        doc = self._sentiment(self.document, document_row, label_for(document_row.sparse["n:rule"]))
         companies = {}
         for company, row in company_rows.items():
-            s = self._sentiment(self.company, row, label_for(rule_companies[company]))
+            s = self._sentiment(self.company, row, label_for(row.sparse["c:rule"]))
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies
