@@ -64,6 +64,12 @@ def test_the_verdict_outweighs_the_company_promises(enricher):
     assert result.sentiment.label == "negative"
     assert any("dépendance" in e for e in result.entity_sentiment["Mistral AI"].evidence)
 
+    # one more promise, and a third party's praise: the model alone then reads Mistral AI positive (P 0.78); the
+    # verdict after « Mais » keeps it from being positive
+    praised = text.replace("en Europe. ", "en Europe. Le président salue un projet historique et une réussite "
+                                          "française. ")
+    assert enrich(enricher, praised, "fr", title).entity_sentiment["Mistral AI"].label != "positive"
+
 
 def test_lone_surrogates_from_json_input_are_enriched_not_a_crash(enricher):
     text = json.loads('"Mistral AI annonce une d\\u00e9faite \\ud83d pour Nvidia. Arthur Mensch est d\\u00e9\\u00e7u."')

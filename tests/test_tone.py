@@ -153,3 +153,18 @@ def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):
     data = read_model(output)
     assert [(t["file"], t["items"]) for t in data["trained_on"]] == [("small.jsonl", 60), ("corrections.jsonl", 1)]
     assert "--extra corrections.jsonl" in data["command"]
+
+
+def test_the_verdict_after_the_turn_overrules_a_positive_label():
+    from pipeline.enrich.tone import verdict_first
+    from pipeline.models import Sentiment
+
+    positive = Sentiment(label="positive", score=0.4, confidence=0.8, evidence=["promises"])
+    assert verdict_first(positive, [-0.5, -0.3], rules=-0.2).label == "negative"  # the rules read it negative too
+    assert verdict_first(positive, [-0.5, -0.3], rules=0.0).label == "neutral"
+    assert verdict_first(positive, [-0.5, -0.3], rules=-0.2).evidence == ["promises"]
+    assert verdict_first(positive, [0.2, -0.1], rules=-0.2) is positive  # no negative verdict after the turn
+    assert verdict_first(positive, [], rules=-0.2) is positive  # no turn at all
+    negative = Sentiment(label="negative", score=-0.4)
+    assert verdict_first(negative, [0.5], rules=0.3) is negative  # only positive labels are overruled
+
