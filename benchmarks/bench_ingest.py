@@ -27,7 +27,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -57,6 +56,7 @@ EN_SENTENCES = [
     "Engineers at {c} said the new supercomputer would be available to researchers next spring.",
     "The European Commission opened a consultation on the obligations of general-purpose AI providers.",
 ]
+BASE = "{{BASE}}"  # filled in by the server (pipeline.demo.SiteHandler)
 PAGE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <link rel="canonical" href="{url}"><meta name="description" content="{desc}">
 <meta name="author" content="{author}"><meta property="og:site_name" content="Bench {lang} news">
@@ -69,7 +69,8 @@ PAGE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>
 
 
 def make_site(n_articles: int, n_feeds: int, seed: int = 7, duplicates: float = 0.05) -> tuple[dict[str, bytes], list[dict]]:
-    """Paths → bodies for pages and feeds (with {BASE} placeholders), and the feed definitions."""
+    """Paths → bodies for pages and feeds (with {{BASE}} placeholders, as in the sample site), and the feed
+    definitions."""
     rng = random.Random(seed)
     now = datetime(2026, 11, 22, 12, tzinfo=UTC)
     files: dict[str, bytes] = {}
@@ -93,11 +94,11 @@ def make_site(n_articles: int, n_feeds: int, seed: int = 7, duplicates: float = 
         published = now - timedelta(hours=i)
         path = f"/articles/{i:05d}.html"
         files[path] = PAGE.format(
-            lang=lang, title=escape(title), url="{BASE}" + path, desc=escape(title), author="Camille Martin",
+            lang=lang, title=escape(title), url=BASE + path, desc=escape(title), author="Camille Martin",
             published=published.isoformat(), paragraphs=body_paragraphs,
         ).encode()
         items_per_feed[i % n_feeds].append(
-            f"<item><title>{escape(title)}</title><link>{{BASE}}{path}</link><guid>{{BASE}}{path}</guid>"
+            f"<item><title>{escape(title)}</title><link>{BASE}{path}</link><guid>{BASE}{path}</guid>"
             f"<pubDate>{format_datetime(published)}</pubDate><description>{escape(title)}</description></item>"
         )
     feeds = []
@@ -105,56 +106,36 @@ def make_site(n_articles: int, n_feeds: int, seed: int = 7, duplicates: float = 
         path = f"/feeds/feed-{f}.xml"
         files[path] = (
             '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench feed '
-            f"{f}</title><link>{{BASE}}/</link><description>bench</description>{''.join(items)}</channel></rss>"
+            f"{f}</title><link>{BASE}/</link><description>bench</description>{''.join(items)}</channel></rss>"
         ).encode()
         feeds.append({"name": f"Bench feed {f}", "path": path, "lang": "fr" if f % 2 == 0 else "en"})
     files["/robots.txt"] = b"User-agent: *\nAllow: /\n"
     return files, feeds
 
 
-def serve(files: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):  # noqa: N802
-            body = files.get(self.path.split("?")[0])
-            if body is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = body.replace(b"{BASE}", base.encode())
-            self.send_response(200)
-            ctype = "application/rss+xml" if self.path.endswith(".xml") else "text/html; charset=utf-8"
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, base
+def write_site(files: dict[str, bytes], site_dir: Path) -> Path:
+    for path, body in files.items():
+        target = site_dir / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    return site_dir
 
 
-def _serve_until_stopped(files: dict[str, bytes], bases) -> None:
-    server, base = serve(files)
-    bases.put(base)
+def _serve_until_stopped(site_dir: Path, bases) -> None:
+    from pipeline.demo import serve_site
+
+    bases.put(serve_site(site_dir)[1])
     threading.Event().wait()  # until terminated
 
 
-def serve_in_process(files: dict[str, bytes]):
+def serve_in_process(site_dir: Path):
     """The site in its own process: served from a thread of this one, every page would wait for the GIL of the
     ingest under test (and its CPU would count as ingest's), which is not how remote sites behave."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
     bases = ctx.Queue()
-    process = ctx.Process(target=_serve_until_stopped, args=(files, bases), daemon=True, name="bench-site")
+    process = ctx.Process(target=_serve_until_stopped, args=(site_dir, bases), daemon=True, name="bench-site")
     process.start()
     return process, bases.get(timeout=60)
 
@@ -273,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.store.indexing import index_enriched
 
     files, feed_defs = make_site(args.articles, args.feeds, duplicates=0.0)
-    site, base = serve_in_process(files)
+    site, base = serve_in_process(write_site(files, work / "site"))
     settings = load_settings()
     feeds = [Feed(name=f["name"], url=base + f["path"], lang=f["lang"], tags=["bench"]) for f in feed_defs]
     log = (lambda *a: None) if args.json else (lambda *a: print(*a, file=sys.stderr, flush=True))
@@ -288,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         # ---- stage only, on a sample: fetch, extract, enrich, index; and the floor on the same pages
         items = []
         for feed, fdef in zip(feeds, feed_defs):
-            body = files[fdef["path"]].replace(b"{BASE}", base.encode())
+            body = files[fdef["path"]].replace(BASE.encode(), base.encode())
             items.extend(parse_feed(body, feed, max_items=args.articles, base_url=str(feed.url)).items)
         items = items[: args.sample]
 

@@ -20,45 +20,57 @@ from pathlib import Path
 from pipeline.settings import PROJECT_ROOT
 
 SITE_DIR = PROJECT_ROOT / "tests" / "fixtures" / "site"
-_TEXT = {".xml", ".html", ".txt", ".opml"}
+_TEXT = {".xml", ".html", ".txt", ".opml", ".rss", ".atom"}
+_FEED_TYPES = {".xml": "application/rss+xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml"}
 
 
-def serve_site(site_dir: Path = SITE_DIR) -> tuple[ThreadingHTTPServer, str]:
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves `site_dir`, with {{BASE}} in its text files replaced by the server's own base URL; each requested
+    path is appended to `request_log` when there is one."""
+
+    site_dir: Path = SITE_DIR
+    base_url = ""
+    request_log: list[str] | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(self.site_dir), **kwargs)
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.request_log is not None:
+            self.request_log.append(self.path)
+        path = Path(self.translate_path(self.path))
+        if not (path.is_file() and path.suffix in _TEXT):
+            return super().do_GET()
+        body = path.read_bytes().replace(b"{{BASE}}", self.base_url.encode())
+        ctype = _FEED_TYPES.get(path.suffix) or self.guess_type(str(path))
+        self.send_response(200)
+        self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/")
+                         else ctype + "; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve_site(site_dir: Path = SITE_DIR, *, request_log: list[str] | None = None,
+               handler: type[SiteHandler] = SiteHandler) -> tuple[ThreadingHTTPServer, str]:
     """Start serving `site_dir` on a free 127.0.0.1 port in a daemon thread ({{BASE}} filled in); stop with
-    `server.shutdown()`. Returns the server and its base URL."""
-
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(site_dir), **kwargs)
-
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            path = Path(self.translate_path(self.path))
-            if not (path.is_file() and path.suffix in _TEXT):
-                return super().do_GET()
-            body = path.read_bytes().replace(b"{{BASE}}", base.encode())
-            ctype = "application/rss+xml" if path.suffix == ".xml" else self.guess_type(str(path))
-            self.send_response(200)
-            self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/")
-                             else ctype + "; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    `server.shutdown()` and `server.server_close()`. Returns the server and its base URL."""
+    served = type(handler.__name__, (handler,), {"site_dir": Path(site_dir), "request_log": request_log})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), served)
     server.daemon_threads = True
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, name="demo-site", daemon=True).start()
-    return server, base
+    served.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, name="site", daemon=True).start()
+    return server, served.base_url
 
 
-def write_feeds_file(base_url: str, dest: Path, site_dir: Path = SITE_DIR) -> Path:
-    """The sample site's feeds.yaml with its base URL filled in, written to `dest` (a directory)."""
+def write_feeds_file(base_url: str, dest: Path, site_dir: Path = SITE_DIR, name: str = "feeds.yaml") -> Path:
+    """The sample site's feeds file (`name`) with its base URL filled in, written to `dest` (a directory)."""
     dest.mkdir(parents=True, exist_ok=True)
-    out = dest / "feeds.yaml"
-    out.write_text((site_dir / "feeds.yaml").read_text(encoding="utf-8").replace("{{BASE}}", base_url), encoding="utf-8")
+    out = dest / name
+    out.write_text((site_dir / name).read_text(encoding="utf-8").replace("{{BASE}}", base_url), encoding="utf-8")
     return out
 
 

@@ -6,13 +6,12 @@ Every server started here binds 127.0.0.1 and is stopped by the fixture itself.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from pipeline.demo import serve_site, write_feeds_file
 from pipeline.store.embedded import EmbeddedStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -78,37 +77,6 @@ def real_es_url(monkeypatch: pytest.MonkeyPatch) -> str:
     return REAL_ES_URL
 
 
-class _SiteHandler(SimpleHTTPRequestHandler):
-    """Serves tests/fixtures/site, replacing {{BASE}} with the server's own base URL in text files."""
-
-    base_url = ""
-    request_log: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=str(SITE_DIR), **kwargs)
-
-    def log_message(self, *args) -> None:  # keep test output clean
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802
-        self.request_log.append(self.path)
-        path = Path(self.translate_path(self.path))
-        if path.is_file() and path.suffix in {".xml", ".html", ".txt", ".opml", ".rss", ".atom"}:
-            body = path.read_bytes().replace(b"{{BASE}}", self.base_url.encode())
-            ctype = self.guess_type(str(path))
-            if path.suffix in {".xml", ".rss"}:
-                ctype = "application/rss+xml"
-            elif path.suffix == ".atom":
-                ctype = "application/atom+xml"
-            self.send_response(200)
-            self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/") else ctype + "; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
-
-
 class FixtureSite:
     def __init__(self, base_url: str, request_log: list[str]):
         self.base_url = base_url
@@ -119,24 +87,16 @@ class FixtureSite:
 
     def feeds_file(self, dest: Path, name: str = "feeds.yaml") -> Path:
         """tests/fixtures/site/feeds.yaml with {{BASE}} filled in, written to `dest`."""
-        dest.mkdir(parents=True, exist_ok=True)
-        text = (SITE_DIR / name).read_text(encoding="utf-8").replace("{{BASE}}", self.base_url)
-        out = dest / name
-        out.write_text(text, encoding="utf-8")
-        return out
+        return write_feeds_file(self.base_url, dest, SITE_DIR, name)
 
 
 @pytest.fixture
 def fixture_site() -> Iterator[FixtureSite]:
     """The project's own small news website (feeds + FR/EN article pages) on 127.0.0.1."""
     log: list[str] = []
-    handler = type("Handler", (_SiteHandler,), {"request_log": log})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server, base_url = serve_site(SITE_DIR, request_log=log)
     try:
-        yield FixtureSite(handler.base_url, log)
+        yield FixtureSite(base_url, log)
     finally:
         server.shutdown()
         server.server_close()

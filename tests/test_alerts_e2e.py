@@ -7,18 +7,17 @@ Mistral AI" exactly once across two runs, and not the positive-coverage rule.
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from pipeline.alerts import run_alerts
+from pipeline.demo import serve_site
 from pipeline.settings import load_settings
 from pipeline.urls import article_id, normalize_url
 
 from _alerts_helpers import SmtpServer, write_rules
-from conftest import FixtureSite, _SiteHandler
+from conftest import FixtureSite
 
 TRIBUNE = "articles/mistral-nvidia-tribune.html"
 
@@ -30,11 +29,8 @@ def ingested(es_server, tmp_path_factory):
     from pipeline.ingest import ingest
 
     log: list[str] = []
-    handler = type("Handler", (_SiteHandler,), {"request_log": log})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = FixtureSite(handler.base_url, log)
+    server, base_url = serve_site(request_log=log)
+    site = FixtureSite(base_url, log)
     prefix = "talerts-e2e"
     data_dir = tmp_path_factory.mktemp("alerts-e2e")
     with pytest.MonkeyPatch.context() as mp:

@@ -10,16 +10,15 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from http.server import ThreadingHTTPServer
 
 import pytest
 from _store_helpers import drop_prefix
-from conftest import FixtureSite, _SiteHandler
+from conftest import FixtureSite
 
 from pipeline.coverage import coverage
+from pipeline.demo import SiteHandler, serve_site
 from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
@@ -153,7 +152,7 @@ def test_elasticsearch_down_spools_then_replay_loses_nothing(fixture_site, tmp_p
         store.down()
 
 
-class _SlowHandler(_SiteHandler):
+class _SlowHandler(SiteHandler):
     page_delay = 0.5
 
     def do_GET(self) -> None:  # noqa: N802
@@ -165,12 +164,9 @@ class _SlowHandler(_SiteHandler):
 @pytest.fixture
 def slow_site():
     log: list[str] = []
-    handler = type("SlowHandler", (_SlowHandler,), {"request_log": log})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, base_url = serve_site(request_log=log, handler=_SlowHandler)
     try:
-        yield FixtureSite(handler.base_url, log)
+        yield FixtureSite(base_url, log)
     finally:
         server.shutdown()
         server.server_close()
