@@ -48,9 +48,9 @@ def test_reference_op_ed(enricher):
 def test_the_verdict_outweighs_the_company_promises(enricher):
     """Closer to the op-ed's original wording (our own paraphrase): the company's promises first, then the author's
     verdict. Hand-written here, not from the labelled files; the model reads it negative toward Mistral AI with
-    a narrow margin (P 0.51 vs 0.48 positive), so a retrained model that loses it is caught."""
+    P 0.57 (the promises before « Mais » count as hollow claims), so a retrained model that loses it is caught."""
     title = "Mistral Compute : l'illusion d'une souveraineté numérique"
-    text = ("Mistral AI promet des centaines d'emplois en Essonne et un centre de calcul géant. "
+    text = ("Mistral AI promet un nouveau modèle.en Essonne et un centre de calcul géant. "
             "L'entreprise d'Arthur Mensch a levé plus d'un milliard d'euros et se dit plus forte que jamais face "
             "aux géants américains. Le partenariat avec Nvidia doit, selon la start-up, renforcer sa position en "
             "Europe. Mais derrière les annonces, c'est une vraie défaite pour l'autonomie technologique française. "
@@ -64,8 +64,7 @@ def test_the_verdict_outweighs_the_company_promises(enricher):
     assert result.sentiment.label == "negative"
     assert any("dépendance" in e for e in result.entity_sentiment["Mistral AI"].evidence)
 
-    # one more promise, and a third party's praise: the model alone then reads Mistral AI positive (P 0.78); the
-    # verdict after « Mais » keeps it from being positive
+    # one more promise, and a third party's praise: the verdict after « Mais » keeps it from being positive
     praised = text.replace("en Europe. ", "en Europe. Le président salue un projet historique et une réussite "
                                           "française. ")
     assert enrich(enricher, praised, "fr", title).entity_sentiment["Mistral AI"].label != "positive"
@@ -85,6 +84,23 @@ def test_restrictive_ne_que_and_que_jamais_are_not_negations():
     assert only_illusion < 0 < not_illusion
     (never_failed, _), = scorer.score_with_signals(["Ce projet n'a jamais été un échec."], "fr")
     assert never_failed > 0
+
+
+def test_french_nouns_and_verbs_double_negation_and_reporting_verbs():
+    scorer = LexiconScorer()
+    # nouns and verbs from vaderSentiment-fr's translation, beside textblob-fr's adjectives
+    disaster, not_disaster, unconvinced = scorer.score(
+        ["La migration a été un désastre.", "La migration n'a pas été un désastre.",
+         "Le nouveau processeur n'a pas convaincu les clients."], "fr")
+    assert disaster < -0.05 and not_disaster > 0.05 and unconvinced < -0.05
+    # "not without" and « pas sans » cancel out
+    without, not_without, pas_sans = scorer.score(
+        ["The results are without merit.", "The results are not without merit.",
+         "Le résultat n'est pas sans intérêt."], "en")[:2] + scorer.score(["Le résultat n'est pas sans intérêt."], "fr")
+    assert without < -0.05 and not_without > 0.05 and pas_sans > 0.05
+    # a reporting verb carries no tone: what is promised does
+    assert scorer.score(["Mistral AI promet un nouveau modèle."], "fr") == [0.0]
+    assert scorer.score(["The company promises a new model."], "en") == [0.0]
 
 
 @pytest.mark.parametrize(

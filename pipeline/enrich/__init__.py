@@ -19,7 +19,7 @@ from pipeline.enrich.entities import LABELS, Span, fix_person_span, is_place_nam
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
-from pipeline.enrich.sentiment import Sentence, company_evidence
+from pipeline.enrich.sentiment import Sentence, company_evidence, hollow_claims
 from pipeline.enrich.tone import MODEL_PATH, ToneInputs, get_tone
 from pipeline.enrich.watchlist import get_linker, watchlist_path
 from pipeline.errors import ModelError
@@ -164,7 +164,7 @@ class Enricher:
             ]
         scored = self._score([title] if title else [], lang) + self._score([s.text for s in sentences], lang)
         title_score, title_signals = scored.pop(0) if title else (None, {})
-        scores = [score for score, _ in scored]
+        scores = hollow_claims(sentences, [score for score, _ in scored], lang)
         evidence = company_evidence(sentences, scores, mentions, lang, self.scorer, title, title_mentions,
                                     title_score, self.countries)
         tone_in = ToneInputs(lang=lang, title=title, text=text, sentences=sentences, scores=scores,

@@ -1,7 +1,8 @@
 """The default sentence scorer: lexicons plus the rules that news prose needs.
 
 Plain polarity lexicons read "n'est pas un échec" as negative and "'sovereign' cloud" as praise. This scorer
-starts from well-kept lexicons (VADER for English, textblob-fr's for French) overlaid with a domain lexicon for
+starts from well-kept lexicons (VADER for English; for French, textblob-fr's adjectives and VADER's hand
+translation from vaderSentiment-fr) overlaid with a domain lexicon for
 economy/technology/sovereignty news (lexicons/domain_*.tsv, matched on Snowball stems so inflections count),
 then applies negation (with its scope and litotes such as « ne cachent pas leur satisfaction »), intensifiers,
 contrast (« mais », "but" weigh the second clause; « malgré », "despite" discount theirs), scare quotes and
@@ -23,6 +24,8 @@ LEXICON_DIR = Path(__file__).with_name("lexicons")
 ALPHA = 15.0  # VADER's normalisation constant: score = s / sqrt(s² + α)
 NEGATION_FLIP = -0.74  # VADER's scalar for a negated word
 HEDGE_FACTOR = 0.35
+MIN_TRANSLATED_VALENCE = 1.0  # of vaderSentiment-fr's entries, on VADER's scale (max 4)
+TRANSLATED_WEIGHT = 0.5  # a translation out of context is a weaker witness than textblob-fr's French adjectives
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*\s?%?|[«»“”\"‘’']|[?!;:,.()]")
 _ELISIONS = {"l", "d", "n", "s", "c", "j", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
@@ -49,6 +52,11 @@ _LANG_WORDS = {
                       ("dressed", "up", "as")],
         "naming": {"called", "named", "dubbed", "titled", "branded", "nicknamed", "codenamed"},
         "doubt": {"really", "truly", "actually", "seriously"},
+        # Reporting words: a sentence carrying them is someone's claim ("the company says…"), which the author's
+        # own verdict may contradict. The word itself carries no tone (VADER scores "promises" +1.6): what is
+        # promised does.
+        "reporting": {"promises", "promised", "says", "said", "claims", "claimed", "according", "touts", "touted",
+                      "announced", "announces", "insists", "hopes", "boasts", "vows", "pledged", "pledges"},
         "claims": {"sovereign", "sovereignty", "trust", "trusted", "independent", "independence", "european",
                    "secure", "green", "responsible", "ethical", "open", "free", "transparent", "safe", "neutral",
                    "local", "partnership", "innovation", "democratic"},
@@ -76,6 +84,9 @@ _LANG_WORDS = {
         "naming": {"baptisé", "baptisée", "appelé", "appelée", "nommé", "nommée", "intitulé", "intitulée",
                    "surnommé", "surnommée", "dénommé", "dénommée", "marque"},
         "doubt": {"vraiment", "réellement", "sérieusement"},
+        "reporting": {"promet", "promettent", "assure", "assurent", "affirme", "affirment", "annonce", "annoncent",
+                      "selon", "vante", "vantent", "revendique", "revendiquent", "dit", "disent", "déclare", "estime",
+                      "espère"},
         "claims": {"souverain", "souveraine", "souveraineté", "confiance", "indépendant", "indépendante",
                    "indépendance", "européen", "européenne", "sécurisé", "vert", "verte", "responsable",
                    "éthique", "ouvert", "ouverte", "gratuit", "transparent", "transparence", "neutre", "local",
@@ -181,7 +192,28 @@ def _read_general(lang: str) -> dict[str, float]:
         if float(subjectivity) >= 0.35 and abs(float(polarity)) >= 0.2:
             out.setdefault(form.lower(), []).append(float(polarity))
     # textblob-fr polarities live in [-1, 1] and are cautious: bring them to VADER's scale.
-    return {form: 2.5 * sum(values) / len(values) for form, values in out.items()}
+    adjectives = {form: 2.5 * sum(values) / len(values) for form, values in out.items()}
+    return {**_read_vader_fr(), **adjectives}
+
+
+def _read_vader_fr() -> dict[str, float]:
+    """VADER's lexicon translated by hand into French (vaderSentiment-fr): the nouns and verbs (« désastre »,
+    « convaincu ») that textblob-fr's adjectives lack, with every inflected form, on VADER's scale.
+
+    Weak entries and function words are left out: the translation gives « intelligence », « chez » or « certains »
+    a valence that would colour every article on artificial intelligence."""
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    text = resources.files("vaderSentiment_fr").joinpath("fr_lexicon.txt").read_text(encoding="utf-8")
+    out = {}
+    for line in text.splitlines():
+        form, _, value = line.rpartition("->")
+        if form and " " not in form and form[0].isalpha():
+            try:
+                out[form.lower()] = float(value)
+            except ValueError:
+                continue
+    return {w: v * TRANSLATED_WEIGHT for w, v in out.items() if abs(v) >= MIN_TRANSLATED_VALENCE and w not in STOP_WORDS}
 
 
 class _Language:
@@ -201,6 +233,7 @@ class _Language:
         self.so_called_firsts = {p[0] for p in self.so_called}
         self.naming, self.doubt = w["naming"], w["doubt"]
         self.claims = w["claims"]
+        self.reporting = w["reporting"]
         self.claim_stems = {_stem(c, lang) for c in self.claims}
         self.hedge_firsts = {h[0] for h in self.hedges}
         # first token → (kind, phrase): one dict lookup per token instead of scanning every phrase list
@@ -216,6 +249,8 @@ class _Language:
             entries.sort(key=lambda e: -len(e[1]))
 
     def valence(self, tok: str, name_like: bool = False) -> float | None:
+        if tok in self.reporting:
+            return None  # "promises" shares its stem with "promising", but reporting a claim judges nothing
         stem = _stem(tok, self.lang)
         if stem in self.words:
             return self.words[stem]
@@ -412,6 +447,7 @@ class LexiconScorer:
     def _negated(tokens: list[str], stems: list[str], i: int, L: _Language) -> bool:
         window = 4 if L.lang == "fr" else 3
         negated = False
+        privative = False  # "without" / « sans » already seen, nearer the word
         for k in range(i - 1, max(i - 2 - window, -1), -1):
             tok = tokens[k]
             if tok in _CLAUSE_BREAKS or tok in L.adversatives:
@@ -419,11 +455,15 @@ class LexiconScorer:
             if tok.startswith(L.absorbers):
                 return False  # « ne cachent pas leur satisfaction »: the negation bears on the verb
             if tok in L.negators and k >= i - window and not _not_a_negation(tokens, k, i, L):
+                if privative and tok not in _PRIVATIVE:
+                    return False  # "not without merit", « pas sans intérêt »: two negations cancel
                 negated = True
+                privative = privative or tok in _PRIVATIVE
         return negated
 
 
 _RESTRICTIVE = {"que", "qu'"}
+_PRIVATIVE = {"without", "sans"}
 _FULL_NEGATORS_FR = {"pas", "jamais", "aucun", "aucune", "rien", "personne", "guère", "nullement", "point"}
 
 

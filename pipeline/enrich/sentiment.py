@@ -182,3 +182,35 @@ def company_scores(
         blend = 0.5 if alone else (0.35 if rank == 0 else 0.0)
         result[company] = (1 - blend) * own + blend * doc_score
     return result
+
+
+def last_turn(sentences: list[Sentence], lang: str) -> int:
+    """Index of the last sentence that opens with « mais » / "but" / « pourtant »…, or -1."""
+    from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
+
+    adversatives = _LANG_WORDS.get(lang, _LANG_WORDS["en"])["adversatives"]
+    turn = -1
+    for k, sentence in enumerate(sentences):
+        first = tokenize(sentence.text[:40])  # only the first word matters here
+        if first and first[0] in adversatives:
+            turn = k
+    return turn
+
+
+HOLLOW_VERDICT = -0.1  # mean lexicon score after the turn at or below which the author's verdict is negative
+
+
+def hollow_claims(sentences: list[Sentence], scores: list[float], lang: str) -> list[float]:
+    """Claims the author's verdict overturns weigh nothing: « Mistral AI promet des centaines d'emplois… Mais c'est
+    une défaite » (LABELLING.md: a company's own promises do not make its tone positive when the author frames them
+    as hollow). A praising sentence that reports someone's claim, before a negative verdict that follows the text's
+    last « mais » / "but", scores 0."""
+    from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
+
+    turn = last_turn(sentences[:len(scores)], lang)
+    if turn <= 0 or sum(scores[turn:]) / len(scores[turn:]) > HOLLOW_VERDICT:
+        return scores
+    reporting = _LANG_WORDS.get(lang, _LANG_WORDS["en"])["reporting"]
+    return [0.0 if k < turn and score > 0 and reporting.intersection(tokenize(sentences[k].text)) else score
+            for k, score in enumerate(scores)]
+

@@ -150,41 +150,25 @@ def _document_numbers(t: ToneInputs) -> dict[str, float]:
     return f
 
 
-# Reporting words: a sentence carrying them is someone's claim (« Mistral AI promet… », "the company says…"), which
-# the author's own verdict may contradict. Their scores are kept apart so the model learns how far to trust claims.
-_CLAIM_WORDS = {
-    "fr": {"promet", "promettent", "assure", "assurent", "affirme", "affirment", "annonce", "annoncent", "selon",
-           "vante", "vantent", "revendique", "revendiquent", "dit", "disent", "déclare", "estime", "espère"},
-    "en": {"promises", "promised", "says", "said", "claims", "claimed", "according", "touts", "touted",
-           "announced", "announces", "insists", "hopes", "boasts", "vows", "pledged", "pledges"},
-}
-
-
 def last_turn(t: ToneInputs) -> int:
     """Index of the last body sentence that opens with « mais » / "but" / « pourtant »…, or -1."""
-    from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
+    from pipeline.enrich.sentiment import last_turn as turn_in
 
-    adversatives = _LANG_WORDS.get(t.lang, _LANG_WORDS["en"])["adversatives"]
-    turn = -1
-    for k, sentence in enumerate(t.sentences[:len(t.scores)]):
-        first = tokenize(sentence.text[:40])  # only the first word matters here
-        if first and first[0] in adversatives:
-            turn = k
-    return turn
+    return turn_in(t.sentences[:len(t.scores)], t.lang)
 
 
 def _discourse(t: ToneInputs) -> dict[str, float]:
     """Where the tone sits in the argument: the closing third, everything after the last sentence-initial « mais »
     / "but" (an op-ed's verdict usually comes there), and claims reported rather than asserted."""
 
-    from pipeline.enrich.lexicon import tokenize
+    from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
 
     s = t.scores
     if not s:
         return {}
     n = len(s)
     tail = s[n - max(1, n // 3):]
-    claim_words = _CLAIM_WORDS.get(t.lang, _CLAIM_WORDS["en"])
+    claim_words = _LANG_WORDS.get(t.lang, _LANG_WORDS["en"])["reporting"]
     claim_pos = claim_neg = 0.0
     for k, sentence in enumerate(t.sentences[:n]):
         lowered = sentence.text.lower()  # a cheap test first: most sentences report nobody
@@ -390,25 +374,35 @@ class TrainedTone:
     def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
         document_row, company_rows = tone_rows(t)  # the rules' scores are among their features
         turn = last_turn(t)
-        doc = self._sentiment(self.document, document_row, label_for(document_row.sparse["n:rule"]))
-        doc = verdict_first(doc, t.scores[turn:] if turn > 0 else [], document_row.sparse["n:rule"])
+        after_turn = t.scores[turn:] if turn > 0 else []
+        doc = self._sentiment(self.document, document_row, label_for(document_row.sparse["n:rule"]),
+                              negative_verdict(after_turn))
+        doc = verdict_first(doc, after_turn, document_row.sparse["n:rule"])
         companies = {}
         for company, row in company_rows.items():
-            s = self._sentiment(self.company, row, label_for(row.sparse["c:rule"]))
-            s = verdict_first(s, [e.score for e in t.evidence[company] if e.index >= turn > 0], row.sparse["c:rule"])
+            after_turn = [e.score for e in t.evidence[company] if e.index >= turn > 0]
+            s = self._sentiment(self.company, row, label_for(row.sparse["c:rule"]), negative_verdict(after_turn))
+            s = verdict_first(s, after_turn, row.sparse["c:rule"])
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies
 
-    def _sentiment(self, model: LinearModel, features: Row, rules_label: str) -> Sentiment:
+    def _sentiment(self, model: LinearModel, features: Row, rules_label: str, verdict: bool = False) -> Sentiment:
         label, confidence, score = model.predict(features)
-        label = guarded(label, confidence, rules_label, self.min_confidence)
+        if not (verdict and label == "negative" and rules_label != "positive"):  # the verdict backs a negative
+            label = guarded(label, confidence, rules_label, self.min_confidence)
         return Sentiment(label=label, score=consistent_score(label, score), confidence=round(confidence, 4))
 
 
 # The lexicon's mean score, after the article's last « mais » / "but", at or below which that part is a negative
 # verdict; chosen on the cross-validated predictions (-0.05 to -0.15 give the same figures).
 VERDICT = -0.1
+
+
+def negative_verdict(after_turn: list[float]) -> bool:
+    """The text turns negative after its last « mais » / "but": the author's verdict, which backs a negative label
+    the model is unsure of (the guard would otherwise leave it neutral)."""
+    return bool(after_turn) and sum(after_turn) / len(after_turn) <= VERDICT
 
 
 def verdict_first(s: Sentiment, after_turn: list[float], rules: float) -> Sentiment:
