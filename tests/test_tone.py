@@ -136,6 +136,11 @@ def test_a_new_tone_model_changes_the_enrichment_fingerprint(tmp_path, monkeypat
 
     monkeypatch.setattr(embeddings, "encoder_version", lambda: "wordllama l2_supercat 256 9.9")  # other weights
     assert enrich.enrichment_fingerprint(settings) != retrained
+    other_encoder = enrich.enrichment_fingerprint(settings)
+
+    real_version = enrich._version
+    monkeypatch.setattr(enrich, "_version", lambda p: "9.9" if p == "vaderSentiment-fr" else real_version(p))
+    assert enrich.enrichment_fingerprint(settings) != other_encoder  # another general lexicon
 
 
 def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):

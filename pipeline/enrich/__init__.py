@@ -249,9 +249,21 @@ def enrich(item: EnrichInput, settings: Settings | None = None) -> Enrichment:
     return get_enricher(settings).enrich(item)
 
 
+GENERAL_LEXICONS = ("vaderSentiment", "vaderSentiment-fr", "textblob-fr")
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "-"
+
+
 def enrichment_fingerprint(settings: Settings) -> str:
-    """Changes when the watchlist, the topics, the lexicons, the gazetteers, the tone model (or its sentence
-    encoder) or the NER models change."""
+    """Changes when the watchlist, the topics, the lexicons (or the packages of the general ones), the gazetteers,
+    the tone model (or its sentence encoder) or the NER models change."""
     from pipeline.enrich.gazetteer import DIR as GAZETTEER_DIR
     from pipeline.enrich.lexicon import LEXICON_DIR
 
@@ -266,5 +278,6 @@ def enrichment_fingerprint(settings: Settings) -> str:
     for path in paths:
         digest.update(path.read_bytes() if path.exists() else b"-")
     digest.update(repr(sorted(loaded_model_names().items())).encode())
+    digest.update(repr([_version(p) for p in GENERAL_LEXICONS]).encode())  # the general lexicons' packages
     digest.update(f"{settings.sentiment_backend}:{settings.sentiment_model}".encode())
     return digest.hexdigest()[:16]
