@@ -186,13 +186,13 @@ def company_scores(
 
 def last_turn(sentences: list[Sentence], lang: str) -> int:
     """Index of the last sentence that opens with « mais » / "but" / « pourtant »…, or -1."""
-    from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
+    from pipeline.enrich.lexicon import _LANG_WORDS, _TOKEN_RE
 
     adversatives = _LANG_WORDS.get(lang, _LANG_WORDS["en"])["adversatives"]
     turn = -1
     for k, sentence in enumerate(sentences):
-        first = tokenize(sentence.text[:40])  # only the first word matters here
-        if first and first[0] in adversatives:
+        first = _TOKEN_RE.search(sentence.text)  # the lexicon's first token (none of these words has an elision)
+        if first and first.group().lower() in adversatives:
             turn = k
     return turn
 
