@@ -57,8 +57,8 @@ bench-enrich: $(STAMP) ## enrichment throughput vs NER-only spaCy, peak memory
 bench-topics: $(STAMP) ## topic matcher throughput
 	$(BIN)/python -m benchmarks.bench_topics --corpus $(SHARED)/corpus
 
-bench-ingest: $(STAMP) ## 2,500 generated articles: cores used, ratio to stage sum and to the floor, peak memory
-	$(BIN)/python -m benchmarks.bench_ingest
+bench-ingest: $(STAMP) ## 2,500 distinct articles made from $(SHARED)/corpus's real pages (PAGES=generated: ~450-word pages naming ten companies each): cores used, ratio to stage sum and to the floor, peak memory
+	$(BIN)/python -m benchmarks.bench_ingest $(if $(filter generated,$(PAGES)),,$(if $(wildcard $(SHARED)/corpus),--corpus $(SHARED)/corpus))
 
 bench-highlight: $(STAMP) ## alert search time against article length (why stored text is capped)
 	$(BIN)/python -m benchmarks.bench_highlight

@@ -295,3 +295,18 @@ def test_quality_on_dev_gold(shared_dir, monkeypatch):
 
     monkeypatch.setenv("NEWSROOM_SENTIMENT_BACKEND", "lexicon")
     assert main(["--gold", str(shared_dir / "gold/enrichment-dev.jsonl"), "--check"]) == 0
+
+
+def test_memory_zones_keep_spacy_vocabulary_from_growing(enricher, monkeypatch):
+    """Every new word would stay in spaCy's vocabulary for good (hundreds of MB over thousands of real pages)."""
+    import pipeline.enrich
+    from pipeline.enrich.models import load_nlp
+
+    monkeypatch.setattr(pipeline.enrich, "WARM_TEXTS", 0)
+    strings = load_nlp("fr").vocab.strings
+    text = "Mistral AI ouvre un centre de calcul à Paris, annonce Arthur Mensch."
+    enrich(enricher, text, "fr")
+    before = len(strings)
+    results = [enrich(enricher, text + " " + " ".join(f"zq{k}w{n}" for n in range(40)), "fr") for k in range(5)]
+    assert len(strings) == before  # 200 words never seen before, none kept
+    assert all(r.orgs == ["Mistral AI"] and "Arthur Mensch" in r.entities.PER for r in results)

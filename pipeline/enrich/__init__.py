@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
@@ -27,6 +28,7 @@ from pipeline.models import Entities, Enrichment, Sentiment
 from pipeline.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
+WARM_TEXTS = 200  # per language, before batches run in spaCy memory zones
 MAX_CHARS = 50_000  # NER cost and memory grow with length; the rest of a very long page adds little
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«“\"'A-ZÀ-ÖØ-Þ0-9])|\n\s*\n")
 
@@ -71,6 +73,7 @@ class Enricher:
         self.countries = {c.name: c.country for c in self.linker.watchlist.companies if c.country}
         self.scorer = scorer or get_scorer(self.settings)
         self.batch_size = max(1, self.settings.enrich_batch_size)
+        self._texts_seen: dict[str, int] = {}
 
     @cached_property
     def tone(self):
@@ -118,14 +121,26 @@ class Enricher:
                 texts = []
                 for i in idx:
                     texts += _texts(batch[i])
-                docs = nlp.pipe(texts, batch_size=len(texts))
-                for i in idx:
-                    title_doc, body_doc = next(docs), next(docs)
-                    results[i] = full(batch[i], lang, title_doc, body_doc)
+                with self._memory_zone(nlp, lang, len(idx)):
+                    docs = nlp.pipe(texts, batch_size=len(texts))
+                    for i in idx:
+                        title_doc, body_doc = next(docs), next(docs)
+                        results[i] = full(batch[i], lang, title_doc, body_doc)  # plain records: no Doc escapes
             else:
                 for i in idx:
                     results[i] = partial(batch[i], lang)
         return results  # type: ignore[return-value]
+
+    def _memory_zone(self, nlp, lang: str, n_texts: int):
+        """Every new word spaCy meets stays in its vocabulary for good: over thousands of real pages (names, URLs,
+        numbers) that is hundreds of MB per process. Inside a memory zone they are evicted at the end of the batch.
+        The first texts of each language run outside one: a zone does not fill the tokenizer's cache, so it is
+        warmed on them first (spaCy's advice)."""
+        seen = self._texts_seen.get(lang, 0)
+        self._texts_seen[lang] = seen + n_texts
+        if seen < WARM_TEXTS or not hasattr(nlp, "memory_zone"):
+            return nullcontext()
+        return nlp.memory_zone()
 
     def _full(self, item: EnrichInput, lang: str, title_doc, body_doc) -> Enrichment:
         spans, title_spans, tone_in = self._analyse(lang, title_doc, body_doc, item)
