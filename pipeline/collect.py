@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import hashlib
 import logging
 import os
@@ -640,6 +641,11 @@ class CollectorProcess:
                            args=(self.settings, self.feeds, self.since, self.check_known, channel, stop, os.getpid(),
                                  self.share_enrichment, logging.getLogger().getEffectiveLevel(),
                                  self.enricher if fork else None))
+        if fork:
+            # Python's GC writes to every object it scans, so each process would soon hold its own copy of pages
+            # the fork shares (the models' vocabularies, lexicons, gazetteers: ~450 MB each on real pages). Frozen,
+            # the objects alive now are never scanned (Python's documented recipe for fork without exec).
+            gc.freeze()
         proc.start()
         try:
             while True:
@@ -675,6 +681,8 @@ class CollectorProcess:
                 proc.join(timeout=5)
             channel.close()
             channel.join_thread()
+            if fork:
+                gc.unfreeze()
 
     def _load_stats(self, data: dict) -> None:
         for key, value in data.items():
