@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.enrich.sentiment import (NEUTRAL_BAND, Evidence, Sentence, company_scores, document_score, label_for,
-                                      to_sentiment)
+                                      negative_verdict, to_sentiment)
 from pipeline.enrich.watchlist import Mention
 from pipeline.errors import ModelError
 from pipeline.models import Sentiment
@@ -394,22 +394,11 @@ class TrainedTone:
         return Sentiment(label=label, score=consistent_score(label, score), confidence=round(confidence, 4))
 
 
-# The lexicon's mean score, after the article's last « mais » / "but", at or below which that part is a negative
-# verdict; chosen on the cross-validated predictions (-0.05 to -0.15 give the same figures).
-VERDICT = -0.1
-
-
-def negative_verdict(after_turn: list[float]) -> bool:
-    """The text turns negative after its last « mais » / "but": the author's verdict, which backs a negative label
-    the model is unsure of (the guard would otherwise leave it neutral)."""
-    return bool(after_turn) and sum(after_turn) / len(after_turn) <= VERDICT
-
-
 def verdict_first(s: Sentiment, after_turn: list[float], rules: float) -> Sentiment:
     """The author's judgement comes first (LABELLING.md): a positive label whose text turns negative after the last
     « mais » / "but" — the company's promises, then the verdict — is not positive. It becomes negative when the
     rules read it so, else neutral."""
-    if s.label != "positive" or not after_turn or sum(after_turn) / len(after_turn) > VERDICT:
+    if s.label != "positive" or not negative_verdict(after_turn):
         return s
     label = "negative" if label_for(rules) == "negative" else "neutral"
     return Sentiment(label=label, score=consistent_score(label, s.score), confidence=s.confidence, evidence=s.evidence)
