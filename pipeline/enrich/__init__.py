@@ -249,8 +249,7 @@ def _sentences(doc, text: str) -> list[Sentence]:
     """spaCy's sentences, also cut at line breaks: headings, kickers and list items are not one sentence."""
     out = []
     for sent in doc.sents:
-        start = sent.start_char
-        for line in _LINE.finditer(text, start, sent.end_char):
+        for line in _LINE.finditer(text, sent.start_char, sent.end_char):
             if line.group().strip():
                 out.append(Sentence(line.start(), line.end(), line.group()))
     return out

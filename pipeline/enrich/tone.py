@@ -14,11 +14,12 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pipeline.enrich.sentiment import (NEUTRAL_BAND, Evidence, Sentence, company_scores, document_score, label_for,
-                                      negative_verdict, to_sentiment)
+                                      last_turn, negative_verdict, to_sentiment)
 from pipeline.enrich.watchlist import Mention
 from pipeline.errors import ModelError
 from pipeline.models import Sentiment
@@ -37,6 +38,11 @@ class ToneInputs:
     title_mentions: list[Mention] = field(default_factory=list)
     signals: list[dict[str, float]] = field(default_factory=list)  # per sentence: what each lexicon rule added
     title_signals: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def turn(self) -> int:
+        """Index of the last body sentence that opens with « mais » / "but" / « pourtant »…, or -1."""
+        return last_turn(self.sentences[:len(self.scores)], self.lang)
 
 
 def top_evidence(items: list[Evidence], label: str, limit: int = 3) -> list[str]:
@@ -150,17 +156,9 @@ def _document_numbers(t: ToneInputs) -> dict[str, float]:
     return f
 
 
-def last_turn(t: ToneInputs) -> int:
-    """Index of the last body sentence that opens with « mais » / "but" / « pourtant »…, or -1."""
-    from pipeline.enrich.sentiment import last_turn as turn_in
-
-    return turn_in(t.sentences[:len(t.scores)], t.lang)
-
-
 def _discourse(t: ToneInputs) -> dict[str, float]:
     """Where the tone sits in the argument: the closing third, everything after the last sentence-initial « mais »
     / "but" (an op-ed's verdict usually comes there), and claims reported rather than asserted."""
-
     from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
 
     s = t.scores
@@ -175,8 +173,7 @@ def _discourse(t: ToneInputs) -> dict[str, float]:
         if any(w in lowered for w in claim_words) and claim_words.intersection(tokenize(sentence.text)):
             claim_pos += max(s[k], 0.0)
             claim_neg += min(s[k], 0.0)
-    turn = last_turn(t)
-    after = s[turn:] if turn > 0 else []
+    after = s[t.turn:] if t.turn > 0 else []
     return {
         "n:tail": sum(tail) / len(tail), "n:turn": float(bool(after)),
         "n:after_turn": sum(after) / len(after) if after else 0.0,
@@ -373,7 +370,7 @@ class TrainedTone:
 
     def decide(self, t: ToneInputs) -> tuple[Sentiment, dict[str, Sentiment]]:
         document_row, company_rows = tone_rows(t)  # the rules' scores are among their features
-        turn = last_turn(t)
+        turn = t.turn
         after_turn = t.scores[turn:] if turn > 0 else []
         doc = self._sentiment(self.document, document_row, label_for(document_row.sparse["n:rule"]),
                               negative_verdict(after_turn))
