@@ -45,7 +45,7 @@ eval: $(STAMP) ## tone by 5-fold cross-validation on every shared labelled item;
 gazetteers: $(STAMP) ## regenerate pipeline/enrich/gazetteers/*.txt from the pinned packages
 	$(BIN)/python -m pipeline.enrich.build_gazetteers
 
-train-tone: $(STAMP) ## retrain pipeline/enrich/weights/tone.json.gz from $(SHARED)/gold (EXTRA=corrections.jsonl adds analysts' labels)
+train-tone: $(STAMP) ## retrain pipeline/enrich/weights/tone.json.gz from $(SHARED)/gold and pipeline/enrich/training (EXTRA=corrections.jsonl adds analysts' labels)
 	$(BIN)/python -m pipeline.enrich.train_tone --gold $(GOLD) $(if $(EXTRA),--extra $(EXTRA))
 
 bench-extract: $(STAMP) ## extraction speed and F1 vs plain trafilatura on $(SHARED)/corpus

@@ -14,10 +14,11 @@ import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
-from pipeline.enrich.train_tone import SEED, Example, analyse, read_items, train
+from pipeline.enrich.train_tone import SEED, WRITTEN, Example, analyse, read_items, train
 
 FOLDS = 5
 TARGETS = {"doc_macro_f1": 0.80, "company_acc": 0.80, "reversals": 0.03}
@@ -53,21 +54,36 @@ def reversals(pairs: list[tuple[str, str | None]]) -> float:
     return sum({g, p} == {"negative", "positive"} for g, p in pairs) / len(pairs) if pairs else 0.0
 
 
-def cross_validate(examples: list[Example]) -> dict[str, dict]:
+def decide_all(tone, examples: list[Example]) -> dict[str, dict]:
+    out = {}
+    for e in examples:
+        pred = {"document": "neutral", "companies": {}}
+        if e.inputs is not None:
+            doc, companies = tone.decide(e.inputs)
+            pred = {"document": doc.label, "companies": {c: s.label for c, s in companies.items()}}
+        out[e.item["id"]] = pred
+    return out
+
+
+def cross_validate(examples: list[Example], extra: Sequence[Example] = ()) -> dict[str, dict]:
     """Item id → {"document": label, "companies": {company: label}} decided, exactly as enrichment does, by a model
-    that never saw the item."""
+    that never saw the item. `extra` items (training-only files) join every fold's training set and are never
+    scored."""
     fold_of = folds([e.item for e in examples])
     out: dict[str, dict] = {}
     for k in range(FOLDS):
-        tone = TrainedTone(data=train([e for e, f in zip(examples, fold_of) if f != k]))
-        for e, f in zip(examples, fold_of):
-            if f != k:
-                continue
-            pred = {"document": "neutral", "companies": {}}
-            if e.inputs is not None:
-                doc, companies = tone.decide(e.inputs)
-                pred = {"document": doc.label, "companies": {c: s.label for c, s in companies.items()}}
-            out[e.item["id"]] = pred
+        tone = TrainedTone(data=train([*(e for e, f in zip(examples, fold_of) if f != k), *extra]))
+        out.update(decide_all(tone, [e for e, f in zip(examples, fold_of) if f == k]))
+    return out
+
+
+def hold_out_files(examples: list[Example], extra: Sequence[Example] = ()) -> dict[str, dict]:
+    """Each labelled file scored by a model trained on the other files (and `extra`): a file's items share an
+    author's style, so this is harder than the folds."""
+    out: dict[str, dict] = {}
+    for name in sorted({e.item["_file"] for e in examples}):
+        tone = TrainedTone(data=train([*(e for e in examples if e.item["_file"] != name), *extra]))
+        out[name] = decide_all(tone, [e for e in examples if e.item["_file"] == name])
     return out
 
 
@@ -108,31 +124,45 @@ def score(items: list[dict], predictions: dict[str, dict]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, nargs="+", required=True)
+    parser.add_argument("--written", type=Path, nargs="*", default=WRITTEN,
+                        help="items written for training (document model only): in every training set, and "
+                             "scored apart by their own folds (default: %(default)s)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    missing = [p for p in args.gold if not p.exists()]
+    missing = [p for p in [*args.gold, *args.written] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
     start = time.perf_counter()
     items = read_items(args.gold)
-    examples = analyse(items)
-    model = score(items, cross_validate(examples))
+    written = [i for i in read_items(args.written, document_only=True) if i["id"] not in {g["id"] for g in items}]
+    examples = analyse([*items, *written])
+    examples, extra = examples[:len(items)], examples[len(items):]
+    model = score(items, cross_validate(examples, extra))
     rules = score(items, rule_predictions(examples))
+    held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
+            for name, pred in hold_out_files(examples, extra).items()}
+    if extra:  # the written items by their own folds, the shared items in every training set
+        held["written items, 5-fold (trained also on the shared items)"] = score(
+            written, cross_validate(extra, examples))["total"]
+        held["written items, by a model trained on the shared items alone"] = score(
+            written, decide_all(TrainedTone(data=train(examples)), extra))["total"]
     seconds = time.perf_counter() - start
     total = model["total"]
     missed = [k for k, t in TARGETS.items() if (total[k] > t if k == "reversals" else total[k] < t)]
     if args.json:
-        print(json.dumps({"model_cv": model, "lexicon_rules": rules, "targets": TARGETS, "missed": missed,
-                          "seconds": seconds}, indent=2))
+        print(json.dumps({"model_cv": model, "lexicon_rules": rules, "held_out_files": held, "targets": TARGETS,
+                          "missed": missed, "seconds": seconds}, indent=2))
         return 1 if args.check and missed else 0
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
+    trained_also = (f"; every fold's document model also trained on the {len(extra)} written items of "
+                    f"{', '.join(p.name for p in args.written)}") if extra else ""
     table = Table(title=f"Tone, {FOLDS}-fold cross-validation over {len(items)} items "
-                        f"({', '.join(p.name for p in args.gold)}; {seconds:.0f} s)")
+                        f"({', '.join(p.name for p in args.gold)}{trained_also}; {seconds:.0f} s)")
     for col in ("set", "items", "doc macro-F1 (rules)", "company acc. (rules)", "reversals (rules)"):
         table.add_column(col, justify="left" if col == "set" else "right")
 
@@ -151,6 +181,13 @@ def main(argv: list[str] | None = None) -> int:
     for p in model["by_phenomenon"]:
         row(p, model["by_phenomenon"][p], rules["by_phenomenon"][p])
     console.print(table)
+    files = Table(title="Each file held out in turn (trained on the other files" + (", the written items for the "
+                                                                                    "document" if extra else "") + ")")
+    for col in ("held-out file", "doc macro-F1", "company acc.", "reversals"):
+        files.add_column(col, justify="left" if col == "held-out file" else "right")
+    for name, m in held.items():
+        files.add_row(name, f"{m['doc_macro_f1']:.3f}", f"{m['company_acc']:.3f}", f"{m['reversals']:.1%}")
+    console.print(files)
     print("targets: " + ", ".join(f"{k} {'≤' if k == 'reversals' else '≥'} {v}" for k, v in TARGETS.items())
           + "; missed: " + (", ".join(missed) if missed else "none"))
     return 1 if args.check and missed else 0

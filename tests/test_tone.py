@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipeline.enrich.tone import MODEL_PATH, TrainedTone, read_model
+from pipeline.enrich.tone import LABELS, MODEL_PATH, TrainedTone, read_model
 from pipeline.enrich.train_tone import analyse, read_items, train, write_model
 from pipeline.errors import ConfigError, ModelError
 
@@ -48,34 +48,58 @@ def test_training_on_a_slice_gives_the_same_file_twice_and_a_model_that_scores(e
     for sentiment in companies.values():
         assert 1 <= len(sentiment.evidence) <= 3 and 0.0 <= sentiment.confidence <= 1.0
         assert -1.0 <= sentiment.score <= 1.0
+    # a text with one watched company: the document model has an equal say in that company's tone
+    from pipeline.enrich.tone import tone_rows
+
+    single = next(e for e in examples if len(e.companies) == 1 and len(e.inputs.evidence) == 1)
+    (company,) = tone.decide(single.inputs)[1].values()
+    document_row, company_rows = tone_rows(single.inputs)
+    (company_row,) = company_rows.values()
+    both = [tone.document.probabilities_by_label(document_row), tone.company.probabilities_by_label(company_row)]
+    raw = max(LABELS, key=lambda k: both[0][k] + both[1][k])
+    assert company.label in (raw, "neutral")  # the guard may leave it neutral
+    assert company.confidence == round((both[0][raw] + both[1][raw]) / 2, 4) and company.evidence
 
 
-def test_a_model_trained_without_the_dev_items_holds_on_them(examples):
-    """Held out: the 40 dev items are never trained on here. (The rules were tuned on them, so they are favoured.)"""
-    from benchmarks.eval_tone import macro_f1
+@pytest.fixture(scope="module")
+def written_examples():
+    from pipeline.enrich.train_tone import WRITTEN
 
-    tone = TrainedTone(data=train(_slice(examples, {"train-fr.jsonl", "train-en.jsonl"})))
-    dev = _slice(examples, {"enrichment-dev.jsonl"})
-    decided = [tone.decide(e.inputs) for e in dev]
-    gold_docs = [e.item["sentiment"] for e in dev]
-    predicted = [doc.label for doc, _ in decided]
-    pairs = [(e.item["entity_sentiment"][c], companies[c].label)
-             for e, (_, companies) in zip(dev, decided) for c in e.companies]
-    accuracy = sum(g == p for g, p in pairs) / len(pairs)
-    reversals = sum({g, p} == {"negative", "positive"} for g, p in pairs + list(zip(gold_docs, predicted)))
-    # Measured: document macro-F1 0.77, company accuracy 0.74 (32 of 43; every miss a polar label left neutral),
-    # no reversal in 83 labels. (0.78 / 0.81 before the French lexicon grew, which lifted train-fr.jsonl held out
-    # from 0.45 / 0.53 to 0.59 / 0.56: the dev items are the ones the rules were tuned on.)
-    assert macro_f1(gold_docs, predicted) >= 0.70
-    assert accuracy >= 0.70
-    assert reversals <= 4
+    return analyse(read_items(WRITTEN, document_only=True))
+
+
+def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples, written_examples):
+    """Each shared file scored by a model trained, as shipped, on the two others and the written items (document
+    model only). Harder than the folds: a file's items share an author's style."""
+    from benchmarks.eval_tone import hold_out_files, score
+
+    items = [e.item for e in examples]
+    decided = {}
+    for predictions in hold_out_files(examples, written_examples).values():
+        decided.update(predictions)
+    pooled = score(items, decided)["total"]
+    # Measured on the 300 items, pooled: document macro-F1 0.655, company accuracy 0.638, reversals 3.9 % (without
+    # the written items 0.632 / 0.636 / 4.6 %; per file: dev 0.72 / 0.70 / 0 %, train-en 0.64 / 0.69 / 4.5 %,
+    # train-fr 0.64 / 0.56 / 4.2 %).
+    assert pooled["doc_macro_f1"] >= 0.62
+    assert pooled["company_acc"] >= 0.61
+    assert pooled["reversals"] <= 0.05
+
+
+def test_written_items_train_the_document_model_only(examples, written_examples):
+    shared = _slice(examples, {"train-fr.jsonl", "train-en.jsonl"})
+    assert all(e.item["_document_only"] for e in written_examples) and written_examples[0].companies
+    alone, both = train(shared), train(shared + written_examples)
+    assert both["company"] == alone["company"]
+    assert both["document"] != alone["document"]
 
 
 def test_the_shipped_model_is_json_records_its_data_and_stays_small():
     assert MODEL_PATH.stat().st_size < 100 * 1024 * 1024
     with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
         data = json.load(fh)  # plain JSON: loading it cannot run code
-    assert {t["file"] for t in data["trained_on"]} == {"enrichment-dev.jsonl", "train-fr.jsonl", "train-en.jsonl"}
+    assert {t["file"] for t in data["trained_on"]} == {"enrichment-dev.jsonl", "train-fr.jsonl", "train-en.jsonl",
+                                                       "written-fr.jsonl", "written-en.jsonl"}
     assert data["command"].startswith("python -m pipeline.enrich.train_tone")
     assert data["document"]["classes"] == ["negative", "neutral", "positive"]
 
@@ -156,7 +180,7 @@ def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):
                  "phenomena": ["analyst-correction"]}
     corrections.write_text(json.dumps(corrected, ensure_ascii=False) + "\n", encoding="utf-8")
     output = tmp_path / "tone.json.gz"
-    assert main(["--gold", str(small), "--extra", str(corrections), "--output", str(output)]) == 0
+    assert main(["--gold", str(small), "--extra", str(corrections), "--written", "--output", str(output)]) == 0
     data = read_model(output)
     assert [(t["file"], t["items"]) for t in data["trained_on"]] == [("small.jsonl", 60), ("corrections.jsonl", 1)]
     assert "--extra corrections.jsonl" in data["command"]

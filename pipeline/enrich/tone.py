@@ -316,11 +316,8 @@ class LinearModel:
         exp = np.exp(logits - logits.max())
         return [float(x) for x in exp / exp.sum()]
 
-    def predict(self, features: dict[str, float] | Row) -> tuple[str, float, float]:
-        """Label, its probability, and a score in [-1, 1]: P(positive) − P(negative)."""
-        probs = dict(zip(self.classes, self.probabilities(features)))
-        label = max(probs, key=probs.get)
-        return label, probs[label], probs.get("positive", 0.0) - probs.get("negative", 0.0)
+    def probabilities_by_label(self, features: dict[str, float] | Row) -> dict[str, float]:
+        return dict(zip(self.classes, self.probabilities(features)))
 
     @classmethod
     def from_dict(cls, data: dict) -> LinearModel:
@@ -377,15 +374,26 @@ class TrainedTone:
         doc = verdict_first(doc, after_turn, document_row.sparse["n:rule"])
         companies = {}
         for company, row in company_rows.items():
+            probabilities = self.company.probabilities_by_label(row)
+            if len(company_rows) == 1:
+                # The text's only watched company is its subject (98 % of the shared single-company items give it
+                # the text's tone), so the document model, which learns from more items, has an equal say.
+                of_text = self.document.probabilities_by_label(document_row)
+                probabilities = {k: (p + of_text.get(k, 0.0)) / 2 for k, p in probabilities.items()}
             after_turn = [e.score for e in t.evidence[company] if e.index >= turn > 0]
-            s = self._sentiment(self.company, row, label_for(row.sparse["c:rule"]), negative_verdict(after_turn))
+            s = self._decided(probabilities, label_for(row.sparse["c:rule"]), negative_verdict(after_turn))
             s = verdict_first(s, after_turn, row.sparse["c:rule"])
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies
 
     def _sentiment(self, model: LinearModel, features: Row, rules_label: str, verdict: bool = False) -> Sentiment:
-        label, confidence, score = model.predict(features)
+        return self._decided(model.probabilities_by_label(features), rules_label, verdict)
+
+    def _decided(self, probabilities: dict[str, float], rules_label: str, verdict: bool = False) -> Sentiment:
+        label = max(probabilities, key=probabilities.get)
+        confidence = probabilities[label]
+        score = probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)
         if not (verdict and label == "negative" and rules_label != "positive"):  # the verdict backs a negative
             label = guarded(label, confidence, rules_label, self.min_confidence)
         return Sentiment(label=label, score=consistent_score(label, score), confidence=round(confidence, 4))

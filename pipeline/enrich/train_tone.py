@@ -3,6 +3,8 @@
 Same data, same model: the folds and the solver are deterministic, the file is written with sorted keys and a
 fixed gzip time stamp, and it records the data (file names, sha256, item counts) and the command that made it.
 Analysts' corrections (`newsroom tone export`) are one more file in the same format: `EXTRA=corrections.jsonl`.
+The items written for training (`pipeline/enrich/training/`, docs/tone.md) train the document model only: on the
+shared folds they raise document macro-F1 and lower company accuracy when the company model learns from them too.
 
     python -m pipeline.enrich.train_tone --gold ../shared/gold/train-fr.jsonl ... --output pipeline/enrich/weights/tone.json.gz
 """
@@ -28,6 +30,7 @@ SEED = 13
 C_DOCUMENT = 1.0  # inverse regularisation strength, chosen by cross-validation (benchmarks/eval_tone.py; docs/tone.md)
 C_COMPANY = 1.0
 REQUIRED = ("id", "lang", "text", "sentiment")
+WRITTEN = sorted((Path(__file__).parent / "training").glob("written-*.jsonl"))
 
 
 @dataclass
@@ -40,8 +43,9 @@ class Example:
     companies: dict[str, dict[str, float]] = field(default_factory=dict)  # found by the linker and labelled
 
 
-def read_items(paths: Iterable[Path]) -> list[dict]:
-    """Gold-format lines; a bad line is named by file and line number."""
+def read_items(paths: Iterable[Path], *, document_only: bool = False) -> list[dict]:
+    """Gold-format lines; a bad line is named by file and line number. `document_only` items train the document
+    model and not the company model."""
     items: list[dict] = []
     seen: set[str] = set()
     for path in paths:
@@ -66,6 +70,7 @@ def read_items(paths: Iterable[Path]) -> list[dict]:
                 continue  # the same item in two files (a correction of a gold item): the first file wins
             seen.add(item["id"])
             item["_file"] = path.name
+            item["_document_only"] = document_only
             items.append(item)
     return items
 
@@ -108,7 +113,8 @@ def fit(rows: list[dict[str, float]], labels: list[str], c: float) -> dict:
 
 def train(examples: Sequence[Example], c_document: float = C_DOCUMENT, c_company: float = C_COMPANY) -> dict:
     docs = [e for e in examples if e.inputs is not None]
-    pairs = [(row, e.item["entity_sentiment"][c]) for e in docs for c, row in e.companies.items()]
+    pairs = [(row, e.item["entity_sentiment"][c]) for e in docs if not e.item.get("_document_only")
+             for c, row in e.companies.items()]
     return {
         "params": {"min_confidence": MIN_CONFIDENCE, "encoder": ENCODER, "embed_scale": EMBED_SCALE},
         "document": fit([e.document for e in docs], [e.item["sentiment"] for e in docs], c_document),
@@ -144,12 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, nargs="+", required=True, help="labelled JSONL files")
     parser.add_argument("--extra", type=Path, nargs="*", default=[], help="more labelled files (corrections)")
+    parser.add_argument("--written", type=Path, nargs="*", default=WRITTEN,
+                        help="items written for training, for the document model only (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
-    sources = [*args.gold, *args.extra]
+    sources = [*args.gold, *args.extra, *args.written]
     start = time.perf_counter()
     try:
-        items = read_items(sources)
+        items = read_items([*args.gold, *args.extra])
+        items += [i for i in read_items(args.written, document_only=True) if i["id"] not in {j["id"] for j in items}]
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -158,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m pipeline.enrich.train_tone --gold " + " ".join(p.name for p in args.gold)
     if args.extra:
         command += " --extra " + " ".join(p.name for p in args.extra)
+    command += " --written " + " ".join(p.name for p in args.written) if args.written else " --written"
     digest = write_model(model, args.output, sources, items, command)
-    n_companies = sum(len(e.companies) for e in examples)
+    n_companies = sum(len(e.companies) for e in examples if not e.item.get("_document_only"))
     print(f"Trained on {len(items)} items and {n_companies} company labels from {len(sources)} file(s) "
           f"in {time.perf_counter() - start:.1f} s: {args.output} ({args.output.stat().st_size / 1e6:.1f} MB, "
           f"content {digest}, {len(model['document']['weights'])} + {len(model['company']['weights'])} features).")
