@@ -50,7 +50,7 @@ def test_the_verdict_outweighs_the_company_promises(enricher):
     verdict. Hand-written here, not from the labelled files; the model reads it negative toward Mistral AI with
     P 0.57 (the promises before « Mais » count as hollow claims), so a retrained model that loses it is caught."""
     title = "Mistral Compute : l'illusion d'une souveraineté numérique"
-    text = ("Mistral AI promet un nouveau modèle.en Essonne et un centre de calcul géant. "
+    text = ("Mistral AI promet des centaines d'emplois en Essonne et un centre de calcul géant. "
             "L'entreprise d'Arthur Mensch a levé plus d'un milliard d'euros et se dit plus forte que jamais face "
             "aux géants américains. Le partenariat avec Nvidia doit, selon la start-up, renforcer sa position en "
             "Europe. Mais derrière les annonces, c'est une vraie défaite pour l'autonomie technologique française. "
