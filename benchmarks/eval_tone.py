@@ -135,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    items = read_items(args.gold)
-    written = [i for i in read_items(args.written, document_only=True) if i["id"] not in {g["id"] for g in items}]
+    everything = read_items([*args.gold, *args.written], document_only=args.written)
+    items = [i for i in everything if not i["_document_only"]]
+    written = [i for i in everything if i["_document_only"]]
     examples = analyse([*items, *written])
     examples, extra = examples[:len(items)], examples[len(items):]
     model = score(items, cross_validate(examples, extra))

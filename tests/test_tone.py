@@ -65,7 +65,7 @@ def test_training_on_a_slice_gives_the_same_file_twice_and_a_model_that_scores(e
 def written_examples():
     from pipeline.enrich.train_tone import WRITTEN
 
-    return analyse(read_items(WRITTEN, document_only=True))
+    return analyse(read_items(WRITTEN, document_only=WRITTEN))
 
 
 def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples, written_examples):

@@ -43,9 +43,10 @@ class Example:
     companies: dict[str, dict[str, float]] = field(default_factory=dict)  # found by the linker and labelled
 
 
-def read_items(paths: Iterable[Path], *, document_only: bool = False) -> list[dict]:
-    """Gold-format lines; a bad line is named by file and line number. `document_only` items train the document
-    model and not the company model."""
+def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = ()) -> list[dict]:
+    """Gold-format lines; a bad line is named by file and line number. The items of the `document_only` files (the
+    written items) train the document model and not the company model."""
+    document_only = set(document_only)
     items: list[dict] = []
     seen: set[str] = set()
     for path in paths:
@@ -70,7 +71,7 @@ def read_items(paths: Iterable[Path], *, document_only: bool = False) -> list[di
                 continue  # the same item in two files (a correction of a gold item): the first file wins
             seen.add(item["id"])
             item["_file"] = path.name
-            item["_document_only"] = document_only
+            item["_document_only"] = path in document_only
             items.append(item)
     return items
 
@@ -157,8 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     sources = [*args.gold, *args.extra, *args.written]
     start = time.perf_counter()
     try:
-        items = read_items([*args.gold, *args.extra])
-        items += [i for i in read_items(args.written, document_only=True) if i["id"] not in {j["id"] for j in items}]
+        items = read_items(sources, document_only=args.written)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m pipeline.enrich.train_tone --gold " + " ".join(p.name for p in args.gold)
     if args.extra:
         command += " --extra " + " ".join(p.name for p in args.extra)
-    command += " --written " + " ".join(p.name for p in args.written) if args.written else " --written"
+    command += " --written " + " ".join(p.name for p in args.written)  # none: a bare --written
     digest = write_model(model, args.output, sources, items, command)
     n_companies = sum(len(e.companies) for e in examples if not e.item.get("_document_only"))
     print(f"Trained on {len(items)} items and {n_companies} company labels from {len(sources)} file(s) "
