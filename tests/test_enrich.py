@@ -77,6 +77,17 @@ def test_lone_surrogates_from_json_input_are_enriched_not_a_crash(enricher):
     assert {"Mistral AI", "Nvidia"} <= set(result.orgs) and "Arthur Mensch" in result.entities.PER
 
 
+def test_a_company_cutting_its_own_prices_is_good_news_and_a_french_prix_is_a_price():
+    """Issue 12 lists a price cut among plain good news; VADER's French translation scores « prix » as "prize"."""
+    scorer = LexiconScorer()
+    (price_cut, _), (job_cut, _) = scorer.score_with_signals(
+        ["Scaleway cut the price of its GPU instances by 30%.", "Scaleway cut 200 jobs."], "en")
+    assert price_cut > 0 > job_cut
+    (baisse, _), (prix, _) = scorer.score_with_signals(["Scaleway baisse ses prix de 30 %.", "Le prix est de 10 euros."],
+                                                       "fr")
+    assert baisse > 0 and prix == 0
+
+
 def test_restrictive_ne_que_and_que_jamais_are_not_negations():
     scorer = LexiconScorer()
     (only_illusion, _), (not_illusion, _) = scorer.score_with_signals(
