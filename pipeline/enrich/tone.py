@@ -369,8 +369,8 @@ class TrainedTone:
         document_row, company_rows = tone_rows(t)  # the rules' scores are among their features
         turn = t.turn
         after_turn = t.scores[turn:] if turn > 0 else []
-        doc = self._sentiment(self.document, document_row, label_for(document_row.sparse["n:rule"]),
-                              negative_verdict(after_turn))
+        of_text = self.document.probabilities_by_label(document_row)
+        doc = self._decided(of_text, label_for(document_row.sparse["n:rule"]), negative_verdict(after_turn))
         doc = verdict_first(doc, after_turn, document_row.sparse["n:rule"])
         companies = {}
         for company, row in company_rows.items():
@@ -378,7 +378,6 @@ class TrainedTone:
             if len(company_rows) == 1:
                 # The text's only watched company is its subject (98 % of the shared single-company items give it
                 # the text's tone), so the document model, which learns from more items, has an equal say.
-                of_text = self.document.probabilities_by_label(document_row)
                 probabilities = {k: (p + of_text.get(k, 0.0)) / 2 for k, p in probabilities.items()}
             after_turn = [e.score for e in t.evidence[company] if e.index >= turn > 0]
             s = self._decided(probabilities, label_for(row.sparse["c:rule"]), negative_verdict(after_turn))
@@ -386,9 +385,6 @@ class TrainedTone:
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies
-
-    def _sentiment(self, model: LinearModel, features: Row, rules_label: str, verdict: bool = False) -> Sentiment:
-        return self._decided(model.probabilities_by_label(features), rules_label, verdict)
 
     def _decided(self, probabilities: dict[str, float], rules_label: str, verdict: bool = False) -> Sentiment:
         label = max(probabilities, key=probabilities.get)
