@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
-from pipeline.enrich.train_tone import SEED, WRITTEN, Example, analyse, read_items, train
+from pipeline.enrich.train_tone import SEED, SHORT, WRITTEN, Example, analyse, read_items, train
 
 FOLDS = 5
 TARGETS = {"doc_macro_f1": 0.80, "company_acc": 0.80, "reversals": 0.03}
@@ -127,28 +127,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--written", type=Path, nargs="*", default=WRITTEN,
                         help="items written for training (document model only): in every training set, and "
                              "scored apart by their own folds (default: %(default)s)")
+    parser.add_argument("--short", type=Path, nargs="*", default=SHORT,
+                        help="short items written for training (both models): in every training set, and scored "
+                             "apart by their own folds (default: %(default)s)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    missing = [p for p in [*args.gold, *args.written] if not p.exists()]
+    missing = [p for p in [*args.gold, *args.short, *args.written] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    everything = read_items([*args.gold, *args.written], document_only=args.written)
-    items = [i for i in everything if not i["_document_only"]]
-    written = [i for i in everything if i["_document_only"]]
-    examples = analyse([*items, *written])
+    gold = {p.name for p in args.gold}
+    everything = read_items([*args.gold, *args.short, *args.written], document_only=args.written)
+    items = [i for i in everything if i["_file"] in gold]
+    examples = analyse([*items, *(i for i in everything if i["_file"] not in gold)])
     examples, extra = examples[:len(items)], examples[len(items):]
     model = score(items, cross_validate(examples, extra))
     rules = score(items, rule_predictions(examples))
     held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
             for name, pred in hold_out_files(examples, extra).items()}
-    if extra:  # the written items by their own folds, the shared items in every training set
-        held["written items, 5-fold (trained also on the shared items)"] = score(
-            written, cross_validate(extra, examples))["total"]
-        held["written items, by a model trained on the shared items alone"] = score(
-            written, decide_all(TrainedTone(data=train(examples)), extra))["total"]
+    for kind, files in (("written items", args.written), ("short items", args.short)):
+        names = {p.name for p in files}
+        these = [e for e in extra if e.item["_file"] in names]
+        if not these:
+            continue
+        others, scored = [*examples, *(e for e in extra if e.item["_file"] not in names)], [e.item for e in these]
+        held[f"{kind}, by a model that saw none of them"] = score(
+            scored, decide_all(TrainedTone(data=train(others)), these))["total"]
+        held[f"{kind}, 5-fold (the other items in every fold)"] = score(
+            scored, cross_validate(these, others))["total"]
     seconds = time.perf_counter() - start
     total = model["total"]
     missed = [k for k, t in TARGETS.items() if (total[k] > t if k == "reversals" else total[k] < t)]
@@ -160,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     from rich.table import Table
 
     console = Console()
-    trained_also = (f"; every fold's document model also trained on the {len(extra)} written items of "
-                    f"{', '.join(p.name for p in args.written)}") if extra else ""
+    trained_also = (f"; every fold also trained on the {len(extra)} items written for training, of "
+                    f"{', '.join(p.name for p in [*args.short, *args.written])}") if extra else ""
     table = Table(title=f"Tone, {FOLDS}-fold cross-validation over {len(items)} items "
                         f"({', '.join(p.name for p in args.gold)}{trained_also}; {seconds:.0f} s)")
     for col in ("set", "items", "doc macro-F1 (rules)", "company acc. (rules)", "reversals (rules)"):
@@ -182,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     for p in model["by_phenomenon"]:
         row(p, model["by_phenomenon"][p], rules["by_phenomenon"][p])
     console.print(table)
-    files = Table(title="Each file held out in turn (trained on the other files" + (", the written items for the "
-                                                                                    "document" if extra else "") + ")")
+    files = Table(title="Each file held out in turn (trained on the other files" + (" and the items written for "
+                                                                                    "training" if extra else "") + ")")
     for col in ("held-out file", "doc macro-F1", "company acc.", "reversals"):
         files.add_column(col, justify="left" if col == "held-out file" else "right")
     for name, m in held.items():

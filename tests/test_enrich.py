@@ -48,7 +48,7 @@ def test_reference_op_ed(enricher):
 def test_the_verdict_outweighs_the_company_promises(enricher):
     """Closer to the op-ed's original wording (our own paraphrase): the company's promises first, then the author's
     verdict. Hand-written here, not from the labelled files; the model reads it negative toward Mistral AI with
-    P 0.57 (the promises before « Mais » count as hollow claims), so a retrained model that loses it is caught."""
+    P 0.54 (the promises before « Mais » count as hollow claims), so a retrained model that loses it is caught."""
     title = "Mistral Compute : l'illusion d'une souveraineté numérique"
     text = ("Mistral AI promet des centaines d'emplois en Essonne et un centre de calcul géant. "
             "L'entreprise d'Arthur Mensch a levé plus d'un milliard d'euros et se dit plus forte que jamais face "
@@ -83,9 +83,13 @@ def test_a_company_cutting_its_own_prices_is_good_news_and_a_french_prix_is_a_pr
     (price_cut, _), (job_cut, _) = scorer.score_with_signals(
         ["Scaleway cut the price of its GPU instances by 30%.", "Scaleway cut 200 jobs."], "en")
     assert price_cut > 0 > job_cut
-    (baisse, _), (prix, _) = scorer.score_with_signals(["Scaleway baisse ses prix de 30 %.", "Le prix est de 10 euros."],
-                                                       "fr")
-    assert baisse > 0 and prix == 0
+    # a gap of up to two words inside the phrase, never across a clause
+    (gpu_prices, _), (jobs_then_prices, _) = scorer.score_with_signals(
+        ["Scaleway cuts GPU prices by 30%.", "Scaleway cuts jobs, prices stay."], "en")
+    assert gpu_prices > 0 > jobs_then_prices
+    (baisse, _), (prix, _), (encore, _) = scorer.score_with_signals(
+        ["Scaleway baisse ses prix de 30 %.", "Le prix est de 10 euros.", "OVHcloud baisse encore ses tarifs."], "fr")
+    assert baisse > 0 and prix == 0 and encore > 0
 
 
 def test_restrictive_ne_que_and_que_jamais_are_not_negations():

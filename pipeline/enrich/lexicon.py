@@ -155,7 +155,7 @@ def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tupl
             term, value = line.split("\t")
         except ValueError:
             raise ValueError(f"{path}:{lineno}: expected 'term<TAB>valence', got {line!r}") from None
-        stems = tuple(_stem(t, lang) for t in tokenize(term))
+        stems = tuple(GAP if part == GAP else _stem(t, lang) for part in term.split() for t in (tokenize(part) or [part]))
         if value.strip() == "N":
             hedges.add(stems)
             continue
@@ -167,6 +167,31 @@ def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tupl
     for entries in phrases.values():
         entries.sort(key=lambda e: -len(e[0]))
     return words, phrases, hedges
+
+
+GAP = "*"  # in a domain phrase: up to MAX_GAP words of the same clause ("cut * prices": "cuts GPU prices")
+MAX_GAP = 2
+
+
+def phrase_width(stems: list[str], i: int, phrase: tuple[str, ...]) -> int:
+    """How many tokens `phrase` covers from position i, or 0 when it does not match there."""
+    k = i
+    for j, part in enumerate(phrase):
+        if part != GAP:
+            if k >= len(stems) or stems[k] != part:
+                return 0
+            k += 1
+            continue
+        following = phrase[j + 1]  # a phrase never ends with a gap
+        for skip in range(MAX_GAP + 1):
+            if k + skip < len(stems) and stems[k + skip] == following:
+                k += skip
+                break
+            if k + skip >= len(stems) or stems[k + skip] in _CLAUSE_BREAKS:
+                return 0
+        else:
+            return 0
+    return k - i
 
 
 def _read_general(lang: str) -> dict[str, float]:
@@ -399,8 +424,9 @@ class LexiconScorer:
             valence = None
             width = 1
             for stems_seq, v in L.phrases.get(stems[i], ()):
-                if tuple(stems[i:i + len(stems_seq)]) == stems_seq:
-                    valence, width = v, len(stems_seq)
+                matched = phrase_width(stems, i, stems_seq)
+                if matched:
+                    valence, width = v, matched
                     break
             if valence is None:
                 valence = L.valence(tok, name_like[i])

@@ -3,8 +3,10 @@
 Same data, same model: the folds and the solver are deterministic, the file is written with sorted keys and a
 fixed gzip time stamp, and it records the data (file names, sha256, item counts) and the command that made it.
 Analysts' corrections (`newsroom tone export`) are one more file in the same format: `EXTRA=corrections.jsonl`.
-The items written for training (`pipeline/enrich/training/`, docs/tone.md) train the document model only: on the
-shared folds they raise document macro-F1 and lower company accuracy when the company model learns from them too.
+Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in two kinds: the articles of 70–230
+words (`written-*`) train the document model only, since their company labels cost the company model accuracy on
+the shared folds; the two-to-four-sentence briefs (`short-*`) train both models, since short text is where the
+company model was weakest and they raise its accuracy on the shared folds and on each shared file held out.
 
     python -m pipeline.enrich.train_tone --gold ../shared/gold/train-fr.jsonl ... --output pipeline/enrich/weights/tone.json.gz
 """
@@ -30,7 +32,8 @@ SEED = 13
 C_DOCUMENT = 1.0  # inverse regularisation strength, chosen by cross-validation (benchmarks/eval_tone.py; docs/tone.md)
 C_COMPANY = 1.0
 REQUIRED = ("id", "lang", "text", "sentiment")
-WRITTEN = sorted((Path(__file__).parent / "training").glob("written-*.jsonl"))
+WRITTEN = sorted((Path(__file__).parent / "training").glob("written-*.jsonl"))  # the document model only
+SHORT = sorted((Path(__file__).parent / "training").glob("short-*.jsonl"))  # both models
 
 
 @dataclass
@@ -153,9 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extra", type=Path, nargs="*", default=[], help="more labelled files (corrections)")
     parser.add_argument("--written", type=Path, nargs="*", default=WRITTEN,
                         help="items written for training, for the document model only (default: %(default)s)")
+    parser.add_argument("--short", type=Path, nargs="*", default=SHORT,
+                        help="short items written for training, for both models (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
-    sources = [*args.gold, *args.extra, *args.written]
+    sources = [*args.gold, *args.extra, *args.short, *args.written]
     start = time.perf_counter()
     try:
         items = read_items(sources, document_only=args.written)
@@ -167,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m pipeline.enrich.train_tone --gold " + " ".join(p.name for p in args.gold)
     if args.extra:
         command += " --extra " + " ".join(p.name for p in args.extra)
-    command += " --written " + " ".join(p.name for p in args.written)  # none: a bare --written
+    command += " --short " + " ".join(p.name for p in args.short)  # none: a bare --short
+    command += " --written " + " ".join(p.name for p in args.written)
     digest = write_model(model, args.output, sources, items, command)
     n_companies = sum(len(e.companies) for e in examples if not e.item.get("_document_only"))
     print(f"Trained on {len(items)} items and {n_companies} company labels from {len(sources)} file(s) "
