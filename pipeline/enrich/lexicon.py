@@ -156,6 +156,8 @@ def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tupl
         except ValueError:
             raise ValueError(f"{path}:{lineno}: expected 'term<TAB>valence', got {line!r}") from None
         stems = tuple(GAP if part == GAP else _stem(t, lang) for part in term.split() for t in (tokenize(part) or [part]))
+        if GAP in (stems[0], stems[-1]) or (GAP in stems and value.strip() == "N"):
+            raise ValueError(f"{path}:{lineno}: a * stands between two words of a phrase (not in a hedge)")
         if value.strip() == "N":
             hedges.add(stems)
             continue
@@ -182,7 +184,7 @@ def phrase_width(stems: list[str], i: int, phrase: tuple[str, ...]) -> int:
                 return 0
             k += 1
             continue
-        following = phrase[j + 1]  # a phrase never ends with a gap
+        following = phrase[j + 1]  # _read_domain: a gap is never last
         for skip in range(MAX_GAP + 1):
             if k + skip < len(stems) and stems[k + skip] == following:
                 k += skip
