@@ -80,17 +80,18 @@ def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples,
     for predictions in hold_out_files(examples, written_examples).values():
         decided.update(predictions)
     pooled = score(items, decided)["total"]
-    # Measured on the 300 items, pooled: document macro-F1 0.654, company accuracy 0.688, reversals 4.9 % (without
-    # the short items: 0.652 / 0.643 / 3.8 %; without any written item: 0.632 / 0.638 / 5.0 %; per file: dev 0.77 /
-    # 0.72 / 0 %, train-en 0.63 / 0.70 / 6.7 %, train-fr 0.64 / 0.67 / 4.2 %).
+    # Measured on the 300 items, pooled: document macro-F1 0.663, company accuracy 0.674, reversals 3.8 % (without
+    # the hard briefs: 0.654 / 0.688 / 4.9 %; without the short items either: 0.652 / 0.643 / 3.8 %; without any
+    # written item: 0.632 / 0.638 / 5.0 %; per file: dev 0.80 / 0.70 / 0 %, train-en 0.64 / 0.68 / 4.5 %, train-fr
+    # 0.64 / 0.66 / 3.9 %).
     assert pooled["doc_macro_f1"] >= 0.62
-    assert pooled["company_acc"] >= 0.66
-    assert pooled["reversals"] <= 0.055
+    assert pooled["company_acc"] >= 0.65
+    assert pooled["reversals"] <= 0.05
 
 
 def test_long_written_items_train_the_document_model_only_and_short_ones_both(examples, written_examples):
     shared = _slice(examples, {"train-fr.jsonl", "train-en.jsonl"})
-    long = [e for e in written_examples if e.item["_file"].startswith("written-")]
+    long = [e for e in written_examples if e.item["_file"].startswith("written-")]  # and the hard briefs
     short = [e for e in written_examples if e.item["_file"].startswith("short-")]
     assert all(e.item["_document_only"] for e in long) and long[0].companies
     assert short and not any(e.item["_document_only"] for e in short)
@@ -105,7 +106,8 @@ def test_the_shipped_model_is_json_records_its_data_and_stays_small():
         data = json.load(fh)  # plain JSON: loading it cannot run code
     assert {t["file"] for t in data["trained_on"]} == {"enrichment-dev.jsonl", "train-fr.jsonl", "train-en.jsonl",
                                                        "short-fr.jsonl", "short-en.jsonl", "written-fr.jsonl",
-                                                       "written-en.jsonl"}
+                                                       "written-en.jsonl", "written-hard-fr.jsonl",
+                                                       "written-hard-en.jsonl"}
     assert data["command"].startswith("python -m pipeline.enrich.train_tone")
     assert data["document"]["classes"] == ["negative", "neutral", "positive"]
 

@@ -3,10 +3,11 @@
 Same data, same model: the folds and the solver are deterministic, the file is written with sorted keys and a
 fixed gzip time stamp, and it records the data (file names, sha256, item counts) and the command that made it.
 Analysts' corrections (`newsroom tone export`) are one more file in the same format: `EXTRA=corrections.jsonl`.
-Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in two kinds: the articles of 70–230
-words (`written-*`) train the document model only, since their company labels cost the company model accuracy on
-the shared folds; the two-to-four-sentence briefs (`short-*`) train both models, since short text is where the
-company model was weakest and they raise its accuracy on the shared folds and on each shared file held out.
+Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in two kinds: `written-*` (articles of
+70–230 words, and briefs on negation, irony and quoted claims) train the document model only, since their company
+labels cost the company model accuracy on the shared folds; `short-*` (two-to-four-sentence briefs) train both
+models, since short text is where the company model was weakest and they raise its accuracy on the shared folds and
+on each shared file held out.
 
     python -m pipeline.enrich.train_tone --gold ../shared/gold/train-fr.jsonl ... --output pipeline/enrich/weights/tone.json.gz
 """
