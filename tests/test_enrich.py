@@ -48,7 +48,7 @@ def test_reference_op_ed(enricher):
 def test_the_verdict_outweighs_the_company_promises(enricher):
     """Closer to the op-ed's original wording (our own paraphrase): the company's promises first, then the author's
     verdict. Hand-written here, not from the labelled files; the model reads it negative toward Mistral AI with
-    P 0.54 (the promises before « Mais » count as hollow claims), so a retrained model that loses it is caught."""
+    P 0.66 (the promises before « Mais » count as hollow claims), so a retrained model that loses it is caught."""
     title = "Mistral Compute : l'illusion d'une souveraineté numérique"
     text = ("Mistral AI promet des centaines d'emplois en Essonne et un centre de calcul géant. "
             "L'entreprise d'Arthur Mensch a levé plus d'un milliard d'euros et se dit plus forte que jamais face "
@@ -90,6 +90,20 @@ def test_a_company_cutting_its_own_prices_is_good_news_and_a_french_prix_is_a_pr
     (baisse, _), (prix, _), (encore, _) = scorer.score_with_signals(
         ["Scaleway baisse ses prix de 30 %.", "Le prix est de 10 euros.", "OVHcloud baisse encore ses tarifs."], "fr")
     assert baisse > 0 and prix == 0 and encore > 0
+
+
+def test_hollow_claims_understatement_idioms_and_anything_but():
+    """Criticism without an evaluative adjective (a sham, window dressing, « une coquille vide »), litotes that are
+    praise ("no small feat", « ce n'est pas rien »), a negated comeback, and "anything but" / « tout sauf »."""
+    scorer = LexiconScorer()
+    en = [score for score, _ in scorer.score_with_signals(
+        ["Its sovereign cloud is a sham.", "The chip is no small feat.", "The deal is anything but a win.",
+         "Anything but a failure, the launch went well."], "en")]
+    assert en[0] < 0 < en[1] and en[2] < 0 < en[3]
+    fr = [score for score, _ in scorer.score_with_signals(
+        ["Ce cloud souverain est une coquille vide.", "Ce n'est pas rien.", "Intel signe son retour en grâce.",
+         "La puce d'Intel n'a rien d'un retour en grâce.", "Le contrat est tout sauf une victoire."], "fr")]
+    assert fr[0] < 0 < fr[1] and fr[3] < 0 < fr[2] and fr[4] < 0
 
 
 def test_restrictive_ne_que_and_que_jamais_are_not_negations():
