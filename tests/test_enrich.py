@@ -106,6 +106,16 @@ def test_hollow_claims_understatement_idioms_and_anything_but():
     assert fr[0] < 0 < fr[1] and fr[3] < 0 < fr[2] and fr[4] < 0
 
 
+def test_quoted_criticism_can_be_denied_or_questioned_and_quoted_praise_is_irony():
+    scorer = LexiconScorer()
+    reported, denied, questioned, ironic = (score for score, _ in scorer.score_with_signals(
+        ["Les critiques parlent d'un « désastre ».", "Le projet n'est pas un « désastre ».",
+         "Microsoft en France : une « coquille vide » ?", "Le cloud de Bleu, une « réussite » ?"], "fr"))
+    assert reported < 0 < denied
+    assert questioned == 0  # the author doubts the criticism
+    assert ironic < 0
+
+
 def test_restrictive_ne_que_and_que_jamais_are_not_negations():
     scorer = LexiconScorer()
     (only_illusion, _), (not_illusion, _) = scorer.score_with_signals(

@@ -433,16 +433,22 @@ class LexiconScorer:
                     break
             if valence is None:
                 valence = L.valence(tok, name_like[i])
+            # Someone else's criticism in quotation marks stays criticism, but the author can deny it (« n'« assèche »
+            # pas ») or put it in question (« une « coquille vide » ? »); praise in quotation marks is irony.
+            quoted_criticism = i in quoted and bool(valence) and valence < 0
             if i in quoted:
                 if stems[i] in L.claim_stems:
                     valence = -1.5
                 elif valence and valence > 0:
                     valence = -valence
+                elif quoted_criticism and tokens[-1] == "?":
+                    valence = 0.0
             if not valence:
                 i += width
                 continue
             valence *= self._modifier(tokens, i, L) * _size_of_move(tokens, i + width)
-            negated = flipped_from <= i < flip_until or (i not in quoted and self._negated(tokens, stems, i, L))
+            negated = flipped_from <= i < flip_until or (
+                (i not in quoted or quoted_criticism) and self._negated(tokens, stems, i, L))
             if negated:
                 valence *= NEGATION_FLIP
             total += valence * weights[i]
