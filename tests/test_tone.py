@@ -80,13 +80,13 @@ def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples,
     for predictions in hold_out_files(examples, written_examples).values():
         decided.update(predictions)
     pooled = score(items, decided)["total"]
-    # Measured on the 300 items, pooled: document macro-F1 0.672, company accuracy 0.674, reversals 3.5 % (without
-    # the hard briefs and idioms: 0.654 / 0.688 / 4.9 %; without the short items either: 0.652 / 0.643 / 3.8 %;
-    # without any written item: 0.632 / 0.638 / 5.0 %; per file: dev 0.83 / 0.74 / 0 %, train-en 0.64 / 0.67 / 3.6 %,
-    # train-fr 0.65 / 0.67 / 4.2 %).
+    # Measured on the 300 items, pooled: document macro-F1 0.675, company accuracy 0.676, reversals 3.3 % (without
+    # the hard briefs and the idioms: 0.654 / 0.688 / 4.9 %; without the short items either: 0.652 / 0.643 / 3.8 %;
+    # without any written item: 0.632 / 0.638 / 5.0 %; per file: dev 0.80 / 0.72 / 0 %, train-en 0.64 / 0.67 / 3.6 %,
+    # train-fr 0.67 / 0.68 / 3.9 %).
     assert pooled["doc_macro_f1"] >= 0.62
     assert pooled["company_acc"] >= 0.65
-    assert pooled["reversals"] <= 0.05
+    assert pooled["reversals"] <= 0.045
 
 
 def test_long_written_items_train_the_document_model_only_and_short_ones_both(examples, written_examples):
