@@ -178,6 +178,8 @@ MAX_GAP = 2
 
 def phrase_width(stems: list[str], i: int, phrase: tuple[str, ...]) -> int:
     """How many tokens `phrase` covers from position i, or 0 when it does not match there."""
+    if GAP not in phrase:  # most phrases: one slice comparison
+        return len(phrase) if tuple(stems[i:i + len(phrase)]) == phrase else 0
     k = i
     for j, part in enumerate(phrase):
         if part != GAP:
