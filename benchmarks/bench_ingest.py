@@ -188,6 +188,11 @@ def serve_in_process(site_dir: Path):
     return process, bases.get(timeout=60)
 
 
+def _is_stand_in(pid: int) -> bool:
+    """A process of the Elasticsearch stand-in (noida-db); raises OSError when the process is gone."""
+    return b"noida-db" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
 class ProportionalMemory:
     """Peak of the summed proportional memory (PSS) of this process and its children — the collector, the
     multiprocessing helper — sampled every 0.5 s; the bench's own site and the stand-in are left out. Reading
@@ -220,7 +225,7 @@ class ProportionalMemory:
             if pid in self.exclude:
                 continue
             try:
-                if b"noida-db" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if _is_stand_in(pid):
                     continue
                 for task in Path(f"/proc/{pid}/task").iterdir():
                     todo += [int(c) for c in (task / "children").read_text().split()]
@@ -260,7 +265,7 @@ def _others_cpu(site_pid: int) -> float:
         if not proc.name.isdigit():
             continue
         try:
-            if int(proc.name) != site_pid and b"noida-db" not in (proc / "cmdline").read_bytes():
+            if int(proc.name) != site_pid and not _is_stand_in(int(proc.name)):
                 continue
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -354,8 +359,9 @@ def main(argv: list[str] | None = None) -> int:
         cpu_others = _others_cpu(site.pid) - others0
         n = summary.counts["indexed"]
         peak_main = peak_rss_mib()  # before the sample below
-        log(f"end to end: {n} articles in {t_e2e:.1f} s wall, {cpu_e2e:.1f} CPU-s (not counted: {memory.cpu_seconds:.1f} "
-            f"CPU-s of the bench's memory sampler, {cpu_others:.1f} of the site and the stand-in on the same cores)")
+        log(f"end to end: {n} articles in {t_e2e:.1f} s wall, {cpu_e2e:.1f} CPU-s (not counted: "
+            f"{memory.cpu_seconds:.1f} CPU-s of the bench's memory sampler, {cpu_others:.1f} of the site and the "
+            "stand-in on the same cores)")
 
         # ---- then each stage alone, on a sample: fetch, extract, enrich, index; and the floor on the same pages
         items = []

@@ -144,6 +144,10 @@ def tokenize_with_case(sentence: str) -> tuple[list[str], list[bool]]:
     return out, caps
 
 
+GAP = "*"  # in a domain phrase: up to MAX_GAP words of the same clause ("cut * prices": "cuts GPU prices")
+MAX_GAP = 2
+
+
 def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tuple[str, ...], float]]], set]:
     words: dict[str, float] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
@@ -156,7 +160,8 @@ def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tupl
             term, value = line.split("\t")
         except ValueError:
             raise ValueError(f"{path}:{lineno}: expected 'term<TAB>valence', got {line!r}") from None
-        stems = tuple(GAP if part == GAP else _stem(t, lang) for part in term.split() for t in (tokenize(part) or [part]))
+        stems = tuple(GAP if part == GAP else _stem(t, lang)
+                      for part in term.split() for t in (tokenize(part) or [part]))
         if GAP in (stems[0], stems[-1]) or (GAP in stems and value.strip() == "N"):
             raise ValueError(f"{path}:{lineno}: a * stands between two words of a phrase (not in a hedge)")
         if value.strip() == "N":
@@ -170,10 +175,6 @@ def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tupl
     for entries in phrases.values():
         entries.sort(key=lambda e: -len(e[0]))
     return words, phrases, hedges
-
-
-GAP = "*"  # in a domain phrase: up to MAX_GAP words of the same clause ("cut * prices": "cuts GPU prices")
-MAX_GAP = 2
 
 
 def phrase_width(stems: list[str], i: int, phrase: tuple[str, ...]) -> int:
@@ -435,8 +436,8 @@ class LexiconScorer:
                     break
             if valence is None:
                 valence = L.valence(tok, name_like[i])
-            # Someone else's criticism in quotation marks stays criticism, but the author can deny it (« n'« assèche »
-            # pas ») or put it in question (« une « coquille vide » ? »); praise in quotation marks is irony.
+            # Someone else's criticism in quotation marks stays criticism, but the author can deny it
+            # (« n'« assèche » pas ») or put it in question (« une « coquille vide » ? »); quoted praise is irony.
             quoted_criticism = i in quoted and bool(valence) and valence < 0
             if i in quoted:
                 if stems[i] in L.claim_stems:
