@@ -87,18 +87,6 @@ def hold_out_files(examples: list[Example], extra: Sequence[Example] = ()) -> di
     return out
 
 
-def rule_predictions(examples: list[Example]) -> dict[str, dict]:
-    rules = RuleTone()
-    out = {}
-    for e in examples:
-        if e.inputs is None:
-            out[e.item["id"]] = {"document": "neutral", "companies": {}}
-            continue
-        doc, companies = rules.decide(e.inputs)
-        out[e.item["id"]] = {"document": doc.label, "companies": {c: s.label for c, s in companies.items()}}
-    return out
-
-
 def score(items: list[dict], predictions: dict[str, dict]) -> dict:
     """Figures in total, per language and per phenomenon."""
     def figures(subset: list[dict]) -> dict:
@@ -144,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     examples = analyse([*items, *(i for i in everything if i["_file"] not in gold)])
     examples, extra = examples[:len(items)], examples[len(items):]
     model = score(items, cross_validate(examples, extra))
-    rules = score(items, rule_predictions(examples))
+    rules = score(items, decide_all(RuleTone(), examples))
     held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
             for name, pred in hold_out_files(examples, extra).items()}
     for kind, files in (("written items", args.written), ("short items", args.short)):
