@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
-from pipeline.enrich.train_tone import SEED, SHORT, WRITTEN, Example, analyse, read_items, train
+from pipeline.enrich.train_tone import LONG, SEED, SHORT, WRITTEN, Example, analyse, read_items, train
 
 FOLDS = 5
 TARGETS = {"doc_macro_f1": 0.80, "company_acc": 0.80, "reversals": 0.03}
@@ -118,16 +118,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short", type=Path, nargs="*", default=SHORT,
                         help="short items written for training (both models): in every training set, and scored "
                              "apart by their own folds (default: %(default)s)")
+    parser.add_argument("--long", type=Path, nargs="*", default=LONG,
+                        help="whole articles written for training (both models): in every training set, and scored "
+                             "apart by their own folds (default: %(default)s)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    missing = [p for p in [*args.gold, *args.short, *args.written] if not p.exists()]
+    missing = [p for p in [*args.gold, *args.short, *args.long, *args.written] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
     start = time.perf_counter()
     gold = {p.name for p in args.gold}
-    everything = read_items([*args.gold, *args.short, *args.written], document_only=args.written)
+    everything = read_items([*args.gold, *args.short, *args.long, *args.written], document_only=args.written)
     items = [i for i in everything if i["_file"] in gold]
     examples = analyse([*items, *(i for i in everything if i["_file"] not in gold)])
     examples, extra = examples[:len(items)], examples[len(items):]
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = score(items, decide_all(RuleTone(), examples))
     held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
             for name, pred in hold_out_files(examples, extra).items()}
-    for kind, files in (("written items", args.written), ("short items", args.short)):
+    for kind, files in (("written items", args.written), ("short items", args.short), ("whole articles", args.long)):
         names = {p.name for p in files}
         these = [e for e in extra if e.item["_file"] in names]
         if not these:
@@ -157,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console()
     trained_also = (f"; every fold also trained on the {len(extra)} items written for training, of "
-                    f"{', '.join(p.name for p in [*args.short, *args.written])}") if extra else ""
+                    f"{', '.join(p.name for p in [*args.short, *args.long, *args.written])}") if extra else ""
     table = Table(title=f"Tone, {FOLDS}-fold cross-validation over {len(items)} items "
                         f"({', '.join(p.name for p in args.gold)}{trained_also}; {seconds:.0f} s)")
     for col in ("set", "items", "doc macro-F1 (rules)", "company acc. (rules)", "reversals (rules)"):

@@ -64,15 +64,15 @@ def test_training_on_a_slice_gives_the_same_file_twice_and_a_model_that_scores(e
 @pytest.fixture(scope="module")
 def written_examples():
     """The items written for training, as `make train-tone` reads them."""
-    from pipeline.enrich.train_tone import SHORT, WRITTEN
+    from pipeline.enrich.train_tone import LONG, SHORT, WRITTEN
 
-    return analyse(read_items([*SHORT, *WRITTEN], document_only=WRITTEN))
+    return analyse(read_items([*SHORT, *LONG, *WRITTEN], document_only=WRITTEN))
 
 
 def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples, written_examples):
     """Each shared file scored by a model trained, as shipped, on the two others and the written items (the short
-    ones in both models, the long ones in the document model). Harder than the folds: a file's items share an
-    author's style."""
+    ones and whole articles in both models, the others in the document model). Harder than the folds: a file's
+    items share an author's style."""
     from benchmarks.eval_tone import hold_out_files, score
 
     items = [e.item for e in examples]
@@ -80,24 +80,52 @@ def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples,
     for predictions in hold_out_files(examples, written_examples).values():
         decided.update(predictions)
     pooled = score(items, decided)["total"]
-    # Measured on the 300 items, pooled: document macro-F1 0.675, company accuracy 0.676, reversals 3.3 % (without
-    # the hard briefs and the idioms: 0.654 / 0.688 / 4.9 %; without the short items either: 0.652 / 0.643 / 3.8 %;
-    # without any written item: 0.632 / 0.638 / 5.0 %; per file: dev 0.80 / 0.72 / 0 %, train-en 0.64 / 0.67 / 3.6 %,
-    # train-fr 0.67 / 0.68 / 3.9 %).
+    # Measured on the 300 items, pooled: document macro-F1 0.672, company accuracy 0.686, reversals 2.6 % (before the
+    # whole articles: 0.675 / 0.676 / 3.3 %; without the hard briefs and the idioms either: 0.654 / 0.688 / 4.9 %;
+    # without the short items either: 0.652 / 0.643 / 3.8 %; without any written item: 0.632 / 0.638 / 5.0 %; per
+    # file: dev 0.85 / 0.77 / 0 %, train-en 0.65 / 0.70 / 3.3 %, train-fr 0.64 / 0.66 / 2.6 %).
     assert pooled["doc_macro_f1"] >= 0.62
     assert pooled["company_acc"] >= 0.65
-    assert pooled["reversals"] <= 0.045
+    assert pooled["reversals"] <= 0.04
 
 
-def test_long_written_items_train_the_document_model_only_and_short_ones_both(examples, written_examples):
+def test_written_items_train_the_document_model_only_and_short_and_long_ones_both(examples, written_examples):
     shared = _slice(examples, {"train-fr.jsonl", "train-en.jsonl"})
-    long = [e for e in written_examples if e.item["_file"].startswith("written-")]  # and the hard briefs
-    short = [e for e in written_examples if e.item["_file"].startswith("short-")]
-    assert all(e.item["_document_only"] for e in long) and long[0].companies
-    assert short and not any(e.item["_document_only"] for e in short)
-    alone, with_long, with_short = train(shared), train(shared + long), train(shared + short)
-    assert with_long["company"] == alone["company"] and with_long["document"] != alone["document"]
-    assert with_short["company"] != alone["company"] and with_short["document"] != alone["document"]
+    written = [e for e in written_examples if e.item["_file"].startswith("written-")]  # and the hard briefs
+    assert all(e.item["_document_only"] for e in written) and written[0].companies
+    alone, with_written = train(shared), train(shared + written)
+    assert with_written["company"] == alone["company"] and with_written["document"] != alone["document"]
+    for kind in ("short-", "long-"):
+        these = [e for e in written_examples if e.item["_file"].startswith(kind)]
+        assert these and not any(e.item["_document_only"] for e in these)
+        with_these = train(shared + these)
+        assert with_these["company"] != alone["company"] and with_these["document"] != alone["document"]
+
+
+def test_a_whole_article_is_read_with_the_proportions_of_an_excerpt():
+    """Sums over sentences are scaled to the length of the labelled excerpts: an article that says the same thing
+    four times over has the features of the excerpt, where unscaled sums would be four times those of any item the
+    model learnt from."""
+    from pipeline.enrich import EnrichInput, get_enricher
+    from pipeline.enrich.tone import REFERENCE_EVIDENCE, REFERENCE_SENTENCES, tone_rows
+
+    sentences = ["Mistral AI a annoncé un échec commercial.", "Les clients se plaignent de pannes graves.",
+                 "La direction reconnaît des pertes lourdes.", "Mistral AI promet pourtant une reprise.",
+                 "Les analystes restent très inquiets.", "Le cours de l'action a chuté.",
+                 "Les syndicats dénoncent un désastre.", "Le conseil se réunira lundi."]
+    assert len(sentences) == REFERENCE_SENTENCES
+    excerpt, article = (" ".join(sentences), "\n\n".join([" ".join(sentences)] * 4))
+    enricher = get_enricher()
+    short, long = enricher.tone_inputs(EnrichInput(id=k, text=text, lang="fr") for k, text in (("a", excerpt),
+                                                                                              ("b", article)))
+    assert len(long.scores) == 4 * len(short.scores) == 4 * REFERENCE_SENTENCES
+    assert len(long.evidence["Mistral AI"]) > REFERENCE_EVIDENCE
+    (short_doc, short_companies), (long_doc, long_companies) = tone_rows(short), tone_rows(long)
+    for name in ("n:sum_neg", "n:sum_pos", "n:all_neg", "n:claim_pos"):
+        assert long_doc.sparse.get(name, 0.0) == pytest.approx(short_doc.sparse.get(name, 0.0), abs=1e-6), name
+    assert short_doc.sparse["n:sum_neg"] < 0
+    assert long_companies["Mistral AI"].sparse["c:evidence"] == pytest.approx(
+        short_companies["Mistral AI"].sparse["c:evidence"])
 
 
 def test_the_shipped_model_is_json_records_its_data_and_stays_small():
@@ -105,7 +133,8 @@ def test_the_shipped_model_is_json_records_its_data_and_stays_small():
     with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
         data = json.load(fh)  # plain JSON: loading it cannot run code
     assert {t["file"] for t in data["trained_on"]} == {"enrichment-dev.jsonl", "train-fr.jsonl", "train-en.jsonl",
-                                                       "short-fr.jsonl", "short-en.jsonl", "written-fr.jsonl",
+                                                       "short-fr.jsonl", "short-en.jsonl", "long-fr.jsonl", "long-en.jsonl",
+                                                       "written-fr.jsonl",
                                                        "written-en.jsonl", "written-hard-fr.jsonl",
                                                        "written-hard-en.jsonl"}
     assert data["command"].startswith("python -m pipeline.enrich.train_tone")
@@ -188,7 +217,7 @@ def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):
                  "phenomena": ["analyst-correction"]}
     corrections.write_text(json.dumps(corrected, ensure_ascii=False) + "\n", encoding="utf-8")
     output = tmp_path / "tone.json.gz"
-    no_written_items = ["--short", "--written"]
+    no_written_items = ["--short", "--long", "--written"]
     assert main(["--gold", str(small), "--extra", str(corrections), *no_written_items, "--output", str(output)]) == 0
     data = read_model(output)
     assert [(t["file"], t["items"]) for t in data["trained_on"]] == [("small.jsonl", 60), ("corrections.jsonl", 1)]

@@ -114,14 +114,27 @@ def _bag(features: dict[str, float], text: str, lang: str, prefix: str) -> None:
 
 
 def _signals(features: dict[str, float], prefix: str, signals: list[dict[str, float]],
-             weights: list[float] | None = None) -> None:
+             weights: list[float] | None = None, scale: float = 1.0) -> None:
     total: dict[str, float] = {}
     for k, sig in enumerate(signals):
         w = 1.0 if weights is None else weights[k]
         for key, value in sig.items():
             total[key] = total.get(key, 0.0) + value * w
     for key, value in total.items():
-        features[prefix + key] = _squash(value)
+        features[prefix + key] = _squash(value * scale)
+
+
+# The labelled items are news excerpts: 5 sentences at the median, 8 at the 95th percentile, and a company's evidence
+# 2 sentences at the median, 5 at the 95th. A sum over a whole article (40 sentences, 14 about its main company) would
+# be far outside what the model learnt from, and the sums alone decided long op-eds. Sums over more than these lengths
+# are scaled down to them: an excerpt's features are unchanged, a long article's are those of an excerpt with the
+# same proportions.
+REFERENCE_SENTENCES = 8
+REFERENCE_EVIDENCE = 5
+
+
+def _length_scale(count: int, reference: int) -> float:
+    return min(1.0, reference / count) if count else 1.0
 
 
 def _normalise(features: dict[str, float]) -> dict[str, float]:
@@ -142,17 +155,18 @@ def _normalise(features: dict[str, float]) -> dict[str, float]:
 def _document_numbers(t: ToneInputs) -> dict[str, float]:
     s = t.scores or [0.0]
     n = len(s)
+    scale = _length_scale(n, REFERENCE_SENTENCES)
     f = {
         "n:rule": document_score(t.title_score, t.scores), "n:title": t.title_score or 0.0, "n:lead": s[0],
         "n:mean": sum(s) / n, "n:min": min(s), "n:max": max(s), "n:last": s[-1],
         "n:share_neg": sum(x <= -0.1 for x in s) / n, "n:share_pos": sum(x >= 0.1 for x in s) / n,
-        "n:sum_neg": sum(x for x in s if x < 0), "n:sum_pos": sum(x for x in s if x > 0),
+        "n:sum_neg": sum(x for x in s if x < 0) * scale, "n:sum_pos": sum(x for x in s if x > 0) * scale,
         f"n:lang_{t.lang}": 1.0,
     }
     f.update(_discourse(t))
     _signals(f, "n:title_", [t.title_signals])
     _signals(f, "n:lead_", t.signals[:1])
-    _signals(f, "n:all_", t.signals)
+    _signals(f, "n:all_", t.signals, scale=scale)
     return f
 
 
@@ -174,10 +188,11 @@ def _discourse(t: ToneInputs) -> dict[str, float]:
             claim_pos += max(s[k], 0.0)
             claim_neg += min(s[k], 0.0)
     after = s[t.turn:] if t.turn > 0 else []
+    scale = _length_scale(n, REFERENCE_SENTENCES)
     return {
         "n:tail": sum(tail) / len(tail), "n:turn": float(bool(after)),
         "n:after_turn": sum(after) / len(after) if after else 0.0,
-        "n:claim_pos": claim_pos, "n:claim_neg": claim_neg,
+        "n:claim_pos": claim_pos * scale, "n:claim_neg": claim_neg * scale,
     }
 
 
@@ -230,11 +245,12 @@ def tone_features(t: ToneInputs) -> tuple[dict[str, float], dict[str, dict[str, 
 # Weight of the sentence-embedding dimensions beside the unit-length word bags; chosen by cross-validation
 # (0.3, 1, 3, 6, 12 tried: 3 gave the best document F1 and company accuracy).
 EMBED_SCALE = 3.0
-# A vector reads at most the first 1,500 characters (the lead, for a body). Every labelled item is shorter (976 at
-# most), so the model learnt from leads: a longer average would be a vector it never saw, and it would cost time.
+# A vector reads at most the first 1,500 characters (the lead, for a body). Every labelled excerpt is shorter (976 at
+# most; the whole articles in training are read through the same prefix), so the model learnt from leads: a longer
+# average would be a vector it never saw, and it would cost time.
 EMBED_CHARS = 1500
-# The body's word bag reads its first 3,000 characters: twice the longest labelled item, so training is unchanged,
-# while a long page costs no more than a short one (its sentence scores still cover every sentence).
+# The body's word bag reads its first 3,000 characters: three times the longest labelled excerpt, the first half of a
+# whole article; a long page costs no more than a short one (its sentence scores still cover every sentence).
 BODY_CHARS = 3000
 
 
@@ -256,12 +272,12 @@ def _company_features(t: ToneInputs, company: str, numbers: dict[str, float], ru
     f = dict(numbers)
     f.update({
         "c:rule": rule, "c:mean": sum(scores) / len(scores), "c:min": min(scores), "c:max": max(scores),
-        "c:evidence": float(len(items)), "c:in_title": float(any(e.kind == "title" for e in items)),
+        "c:evidence": len(items) * _length_scale(len(t.scores), REFERENCE_SENTENCES), "c:in_title": float(any(e.kind == "title" for e in items)),
         "c:alone": float(len(t.evidence) == 1), "c:first": float(next(iter(t.evidence), None) == company),
         "c:companies": float(len(t.evidence)),
     })
     _signals(f, "c:", [t.title_signals if e.index < 0 else t.signals[e.index] for e in items],
-             [e.weight for e in items])
+             [e.weight for e in items], scale=_length_scale(len(items), REFERENCE_EVIDENCE))
     for e in items:
         _bag(f, masked(e.text, t, company), t.lang, "E:")
     return _normalise(f)

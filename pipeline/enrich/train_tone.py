@@ -7,7 +7,8 @@ Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in t
 70–230 words, and briefs on negation, irony and quoted claims) train the document model only, since their company
 labels cost the company model accuracy on the shared folds; `short-*` (two-to-four-sentence briefs) train both
 models, since short text is where the company model was weakest and they raise its accuracy on the shared folds and
-on each shared file held out.
+on each shared file held out; `long-*` (whole articles of 500–900 words) train both models too, since the labelled
+items are excerpts and a model that learnt only from excerpts read full articles far worse.
 
     python -m pipeline.enrich.train_tone --gold ../shared/gold/train-fr.jsonl ... --output pipeline/enrich/weights/tone.json.gz
 """
@@ -35,6 +36,7 @@ C_COMPANY = 1.0
 REQUIRED = ("id", "lang", "text", "sentiment")
 WRITTEN = sorted((Path(__file__).parent / "training").glob("written-*.jsonl"))  # the document model only
 SHORT = sorted((Path(__file__).parent / "training").glob("short-*.jsonl"))  # both models
+LONG = sorted((Path(__file__).parent / "training").glob("long-*.jsonl"))  # both models
 
 
 @dataclass
@@ -159,9 +161,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="items written for training, for the document model only (default: %(default)s)")
     parser.add_argument("--short", type=Path, nargs="*", default=SHORT,
                         help="short items written for training, for both models (default: %(default)s)")
+    parser.add_argument("--long", type=Path, nargs="*", default=LONG,
+                        help="whole articles written for training, for both models (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
-    sources = [*args.gold, *args.extra, *args.short, *args.written]
+    sources = [*args.gold, *args.extra, *args.short, *args.long, *args.written]
     start = time.perf_counter()
     try:
         items = read_items(sources, document_only=args.written)
@@ -174,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.extra:
         command += " --extra " + " ".join(p.name for p in args.extra)
     command += " --short " + " ".join(p.name for p in args.short)  # none: a bare --short
+    command += " --long " + " ".join(p.name for p in args.long)
     command += " --written " + " ".join(p.name for p in args.written)
     digest = write_model(model, args.output, sources, items, command)
     n_companies = sum(len(e.companies) for e in examples if not e.item.get("_document_only"))
