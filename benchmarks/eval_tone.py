@@ -124,13 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    missing = [p for p in [*args.gold, *args.short, *args.long, *args.written] if not p.exists()]
+    for_training = [*args.short, *args.long, *args.written]  # items written for training: never scored in the folds
+    missing = [p for p in [*args.gold, *for_training] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
     start = time.perf_counter()
     gold = {p.name for p in args.gold}
-    everything = read_items([*args.gold, *args.short, *args.long, *args.written], document_only=args.written)
+    everything = read_items([*args.gold, *for_training], document_only=args.written)
     items = [i for i in everything if i["_file"] in gold]
     examples = analyse([*items, *(i for i in everything if i["_file"] not in gold)])
     examples, extra = examples[:len(items)], examples[len(items):]
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
     console = Console()
     trained_also = (f"; every fold also trained on the {len(extra)} items written for training, of "
-                    f"{', '.join(p.name for p in [*args.short, *args.long, *args.written])}") if extra else ""
+                    f"{', '.join(p.name for p in for_training)}") if extra else ""
     table = Table(title=f"Tone, {FOLDS}-fold cross-validation over {len(items)} items "
                         f"({', '.join(p.name for p in args.gold)}{trained_also}; {seconds:.0f} s)")
     for col in ("set", "items", "doc macro-F1 (rules)", "company acc. (rules)", "reversals (rules)"):

@@ -40,6 +40,11 @@ class ToneInputs:
     title_signals: dict[str, float] = field(default_factory=dict)
 
     @cached_property
+    def length_scale(self) -> float:
+        """How far sums over this text's sentences are scaled down to an excerpt's length (1 for an excerpt)."""
+        return _length_scale(len(self.scores), REFERENCE_SENTENCES)
+
+    @cached_property
     def turn(self) -> int:
         """Index of the last body sentence that opens with « mais » / "but" / « pourtant »…, or -1."""
         return last_turn(self.sentences[:len(self.scores)], self.lang)
@@ -155,7 +160,7 @@ def _normalise(features: dict[str, float]) -> dict[str, float]:
 def _document_numbers(t: ToneInputs) -> dict[str, float]:
     s = t.scores or [0.0]
     n = len(s)
-    scale = _length_scale(n, REFERENCE_SENTENCES)
+    scale = t.length_scale
     f = {
         "n:rule": document_score(t.title_score, t.scores), "n:title": t.title_score or 0.0, "n:lead": s[0],
         "n:mean": sum(s) / n, "n:min": min(s), "n:max": max(s), "n:last": s[-1],
@@ -188,7 +193,7 @@ def _discourse(t: ToneInputs) -> dict[str, float]:
             claim_pos += max(s[k], 0.0)
             claim_neg += min(s[k], 0.0)
     after = s[t.turn:] if t.turn > 0 else []
-    scale = _length_scale(n, REFERENCE_SENTENCES)
+    scale = t.length_scale
     return {
         "n:tail": sum(tail) / len(tail), "n:turn": float(bool(after)),
         "n:after_turn": sum(after) / len(after) if after else 0.0,
@@ -272,7 +277,7 @@ def _company_features(t: ToneInputs, company: str, numbers: dict[str, float], ru
     f = dict(numbers)
     f.update({
         "c:rule": rule, "c:mean": sum(scores) / len(scores), "c:min": min(scores), "c:max": max(scores),
-        "c:evidence": len(items) * _length_scale(len(t.scores), REFERENCE_SENTENCES), "c:in_title": float(any(e.kind == "title" for e in items)),
+        "c:evidence": len(items) * t.length_scale, "c:in_title": float(any(e.kind == "title" for e in items)),
         "c:alone": float(len(t.evidence) == 1), "c:first": float(next(iter(t.evidence), None) == company),
         "c:companies": float(len(t.evidence)),
     })
