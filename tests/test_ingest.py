@@ -296,7 +296,7 @@ def test_ingest_cli_when_no_feed_can_be_reached_says_what_to_do_next(tmp_path, e
 
 def test_enrichment_shared_with_the_collector_process_gives_the_same_documents(fixture_site, tmp_path, es_url,
                                                                               cleanup, enricher, monkeypatch):
-    """NEWSROOM_COLLECT_PROCESS_ENRICHES: every second article is enriched in the collector process; the stored
+    """NEWSROOM_COLLECT_PROCESS_ENRICHES: one article in three is enriched in the collector process; the stored
     enrichment and the order-dependent clusters must be what the main process alone produces."""
     from pipeline.ingest import ingest
 

@@ -170,6 +170,18 @@ def test_sentence_vectors_come_from_the_wheel_and_carry_meaning_across_languages
     assert cosine(defeat_fr, defeat_en) > cosine(defeat_fr, victory_fr)
 
 
+def test_loading_the_encoder_leaves_the_logging_of_the_process_as_it_was():
+    """wordllama sets the root logger to INFO when imported; a process that had not configured logging (a benchmark,
+    a library user) would then print every HTTP request."""
+    import subprocess
+    import sys
+
+    probe = ("import logging\nfrom pipeline.enrich.embeddings import encoder\nencoder()\n"
+             "print(logging.getLogger().level, len(logging.getLogger().handlers))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [str(30), "0"], out.stdout + out.stderr  # WARNING, no handler: as Python starts
+
+
 def test_labelled_files_are_checked_line_by_line(tmp_path):
     path = tmp_path / "corrections.jsonl"
     path.write_text('{"id": "a", "lang": "fr", "text": "x", "sentiment": "positive"}\n{"id": "b"}\n', encoding="utf-8")

@@ -9,6 +9,7 @@ measured) reads slightly better but costs ~0.4 CPU-s per article, beyond the enr
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 
@@ -19,12 +20,29 @@ log = logging.getLogger(__name__)
 ENCODER = "wordllama l2_supercat 256"  # recorded in the tone model; a different encoder needs retraining
 
 
+@contextlib.contextmanager
+def _root_logging_kept():
+    """wordllama calls `logging.basicConfig(level=INFO)` when imported: in a process that has not configured logging
+    yet (a library user, a benchmark, a forked worker) every library's INFO lines (one per HTTP request) would then
+    be formatted and printed. Its import must leave the root logger as it found it."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+
+
 @functools.lru_cache(maxsize=1)
 def encoder():
     """The encoder, loaded once per process (enrichment's warm-up loads it before a collector is forked)."""
     try:
-        import wordllama
-        from wordllama import WordLlama
+        with _root_logging_kept():
+            import wordllama
+            from wordllama import WordLlama
     except ImportError as exc:
         raise ModelError(f"The tone model needs the `wordllama` package ({exc}): run `make install`, or set "
                          "NEWSROOM_SENTIMENT_BACKEND=lexicon.") from None
