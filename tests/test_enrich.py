@@ -349,3 +349,14 @@ def test_memory_zones_keep_spacy_vocabulary_from_growing(enricher, monkeypatch):
     results = [enrich(enricher, text + " " + " ".join(f"zq{k}w{n}" for n in range(40)), "fr") for k in range(5)]
     assert len(strings) == before  # 200 words never seen before, none kept
     assert all(r.orgs == ["Mistral AI"] and "Arthur Mensch" in r.entities.PER for r in results)
+
+
+def test_warm_up_loads_what_enrichment_loads_on_first_use():
+    """Ingest forks its collector after the warm-up: whatever loads later is loaded (and held) twice."""
+    probe = (
+        "from pipeline.enrich import get_enricher, gazetteer\n"
+        "get_enricher().warm_up()\n"
+        "print(gazetteer._places.cache_info().currsize, gazetteer.first_names.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-2:] == ["1", "1"], out.stdout + out.stderr
