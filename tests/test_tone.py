@@ -179,7 +179,7 @@ def test_loading_the_encoder_leaves_the_logging_of_the_process_as_it_was():
     probe = ("import logging\nfrom pipeline.enrich.embeddings import encoder\nencoder()\n"
              "print(logging.getLogger().level, len(logging.getLogger().handlers))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == [str(30), "0"], out.stdout + out.stderr  # WARNING, no handler: as Python starts
+    assert out.stdout.split() == ["30", "0"], out.stdout + out.stderr  # WARNING, no handler: as Python starts
 
 
 def test_labelled_files_are_checked_line_by_line(tmp_path):

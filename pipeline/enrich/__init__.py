@@ -98,11 +98,7 @@ class Enricher:
         collector process after this, so both processes share these pages instead of each loading its own copy."""
         for lang in sorted(NER_LANGS):
             load_nlp(lang)
-        if getattr(self.tone, "name", "") == "model":
-            from pipeline.enrich.embeddings import encoder
-
-            encoder()
-        for item in WARM_UP_TEXTS:
+        for item in WARM_UP_TEXTS:  # the tone model, its encoder, the gazetteers, the lexicons, the topics
             self.enrich(item)
 
     def enrich(self, item: EnrichInput) -> Enrichment:
