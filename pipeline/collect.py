@@ -119,6 +119,7 @@ class Collector:
         self._yielded: list[tuple[str, str]] = []
         self._pool: ThreadPoolExecutor | None = None
         self._extract_seconds = 0.0
+        self.extract_cpu = (0, 0.0)  # pages extracted, CPU seconds of the extraction thread on them
         self._last_download: float | None = None
 
     # ---- public API
@@ -315,7 +316,7 @@ class Collector:
 
     def _archive_and_extract(self, item: FeedItem, result) -> Article | None:
         """Runs in the extraction thread: CPU work off the event loop, so downloads continue meanwhile."""
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         try:
             warc_file, offset = self.archive.write_response(
                 result.final_url, result.body, status=result.status, headers=list(result.headers.items()), fetched_at=result.fetched_at
@@ -332,6 +333,8 @@ class Collector:
             )
         finally:
             self._extract_seconds += time.perf_counter() - start
+            pages, seconds = self.extract_cpu
+            self.extract_cpu = (pages + 1, seconds + time.thread_time() - cpu)
 
 
 def commit_states(settings: Settings, states: list[dict]) -> None:
@@ -473,21 +476,42 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-# The collector process enriches one article in COLLECTOR_ENRICHES_EVERY, the main process the others. The collector
-# also fetches, extracts and archives every page (about a third of an article's CPU), so with a third of the
-# enrichment both processes are about equally busy. `make bench-ingest`, 600 real pages, twice each: every second
-# article, 44.4-45.1 s wall and the main process waiting 15.7-18.3 s for articles; every third, 41.1-42.7 s and
-# 5.5-6.7 s; every fourth, 42.1 s and 4.1 s, the main process then the busier.
-COLLECTOR_ENRICHES_EVERY = 3
+class EnrichmentShare:
+    """Which articles of each chunk the collector process enriches (the main process enriches the others), so that
+    both processes are equally busy. The collector also fetches, extracts and archives every page, so its share of
+    an article's enrichment is 1/2 − extraction / (2 × enrichment), from the CPU each took so far in this process.
 
+    Measured with `make bench-ingest` (2,500 pages; wall time, cores used): a fixed share suits one kind of page only.
+    Every second article: real pages 166.2 s, 1.57 cores; generated pages 70.8 s, 1.72. Every third: real pages
+    151.5 s, 1.73; generated pages 90.7 s, 1.40 (the main process, with ten companies' tone per page, then the
+    bottleneck). Real pages cost about a third of an article's CPU to extract, generated ones far less."""
 
-def _enrich_share(chunk: list[Article], enricher) -> dict:
-    """Enrichments of the collector's share of the chunk (one batch); the main process enriches the others."""
-    from pipeline.enrich import EnrichInput
+    FIRST = 1 / 3  # until both costs are measured
+    LOW, HIGH = 0.2, 0.5
 
-    picked = chunk[COLLECTOR_ENRICHES_EVERY - 1::COLLECTOR_ENRICHES_EVERY]
-    inputs = [EnrichInput(id=a.id, text=a.text, title=a.title, lang=a.lang, detected=a.lang_detected) for a in picked]
-    return {e.id: e for e in enricher.enrich_many(inputs, batch_size=len(inputs) or 1)}
+    def __init__(self) -> None:
+        self.enriched, self.enrich_cpu = 0, 0.0
+
+    def fraction(self, extract_cpu: tuple[int, float]) -> float:
+        pages, seconds = extract_cpu
+        if not (pages and self.enriched and self.enrich_cpu > 0):
+            return self.FIRST
+        per_page, per_article = seconds / pages, self.enrich_cpu / self.enriched
+        return min(self.HIGH, max(self.LOW, 0.5 - per_page / (2 * per_article)))
+
+    def enrich(self, chunk: list[Article], enricher, fraction: float) -> dict:
+        """Enrichments of the chosen articles of the chunk, spread evenly through it (one batch)."""
+        from pipeline.enrich import EnrichInput
+
+        n = round(len(chunk) * fraction)
+        picked = [chunk[int((k + 0.5) * len(chunk) / n)] for k in range(n)]
+        inputs = [EnrichInput(id=a.id, text=a.text, title=a.title, lang=a.lang, detected=a.lang_detected)
+                  for a in picked]
+        cpu = time.thread_time()
+        done = {e.id: e for e in enricher.enrich_many(inputs, batch_size=len(inputs) or 1)}
+        self.enriched += len(done)
+        self.enrich_cpu += time.thread_time() - cpu
+        return done
 
 
 def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | None, check_known: bool,
@@ -530,8 +554,9 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
             from pipeline.enrich import Enricher  # articles too (forked, it was handed the parent's loaded one)
 
             enricher = Enricher(settings)
+        share = EnrichmentShare()
         for chunk in _chunks(iter_articles(collector), 2 * max(1, settings.enrich_batch_size) if enricher else 1):
-            done = _enrich_share(chunk, enricher) if enricher else {}
+            done = share.enrich(chunk, enricher, share.fraction(collector.extract_cpu)) if enricher else {}
             for article in chunk:
                 ready = done.get(article.id)
                 if not put(("article", article.model_dump_json(), collector.stats.selected,

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     max_items_per_feed: int = 200
     min_article_words: int = 80
     collect_process: bool = True  # `newsroom ingest`: fetch + extract in a second process, enrichment in the main one
-    # ... which then also enriches one article in three, so NER runs on both cores: forked once the models are
+    # ... which then also enriches a share of the articles, so NER runs on both cores: forked once the models are
     # loaded, it shares their memory. On by default with two cores or more (docs/storage.md has the figures).
     collect_process_enriches: bool = Field(default_factory=lambda: (os.cpu_count() or 1) >= 2)
 

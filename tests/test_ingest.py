@@ -296,7 +296,7 @@ def test_ingest_cli_when_no_feed_can_be_reached_says_what_to_do_next(tmp_path, e
 
 def test_enrichment_shared_with_the_collector_process_gives_the_same_documents(fixture_site, tmp_path, es_url,
                                                                               cleanup, enricher, monkeypatch):
-    """NEWSROOM_COLLECT_PROCESS_ENRICHES: one article in three is enriched in the collector process; the stored
+    """NEWSROOM_COLLECT_PROCESS_ENRICHES: a share of the articles is enriched in the collector process; the stored
     enrichment and the order-dependent clusters must be what the main process alone produces."""
     from pipeline.ingest import ingest
 
@@ -316,3 +316,14 @@ def test_enrichment_shared_with_the_collector_process_gives_the_same_documents(f
 
     alone, shared = run("alone", False), run("shared", True)
     assert shared == alone and len(alone) == EXPECTED_ARTICLES
+
+
+def test_the_collector_takes_the_share_of_enrichment_that_balances_the_two_processes():
+    from pipeline.collect import EnrichmentShare
+
+    share = EnrichmentShare()
+    assert share.fraction((0, 0.0)) == EnrichmentShare.FIRST  # nothing measured yet
+    share.enriched, share.enrich_cpu = 10, 0.9  # 0.09 s an article
+    assert abs(share.fraction((10, 0.3)) - (0.5 - 0.03 / 0.18)) < 1e-9  # real pages: a third of an article to extract
+    assert share.fraction((10, 0.0)) == 0.5  # nothing to extract: half each
+    assert share.fraction((10, 5.0)) == EnrichmentShare.LOW  # extraction alone keeps the collector busy
