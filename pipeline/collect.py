@@ -499,14 +499,12 @@ class EnrichmentShare:
         per_page, per_article = seconds / pages, self.enrich_cpu / self.enriched
         return min(self.HIGH, max(self.LOW, 0.5 - per_page / (2 * per_article)))
 
-    def enrich(self, chunk: list[Article], enricher, fraction: float) -> dict:
-        """Enrichments of the chosen articles of the chunk, spread evenly through it (one batch)."""
+    def enrich(self, chunk: list[Article], enricher, extract_cpu: tuple[int, float]) -> dict:
+        """Enrichments of the collector's share of the chunk, spread evenly through it (one batch)."""
         from pipeline.enrich import EnrichInput
 
-        n = round(len(chunk) * fraction)
-        picked = [chunk[int((k + 0.5) * len(chunk) / n)] for k in range(n)]
-        inputs = [EnrichInput(id=a.id, text=a.text, title=a.title, lang=a.lang, detected=a.lang_detected)
-                  for a in picked]
+        n = round(len(chunk) * self.fraction(extract_cpu))
+        inputs = [EnrichInput.of_article(chunk[int((k + 0.5) * len(chunk) / n)]) for k in range(n)]
         cpu = time.thread_time()
         done = {e.id: e for e in enricher.enrich_many(inputs, batch_size=len(inputs) or 1)}
         self.enriched += len(done)
@@ -556,7 +554,7 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
             enricher = Enricher(settings)
         share = EnrichmentShare()
         for chunk in _chunks(iter_articles(collector), 2 * max(1, settings.enrich_batch_size) if enricher else 1):
-            done = share.enrich(chunk, enricher, share.fraction(collector.extract_cpu)) if enricher else {}
+            done = share.enrich(chunk, enricher, collector.extract_cpu) if enricher else {}
             for article in chunk:
                 ready = done.get(article.id)
                 if not put(("article", article.model_dump_json(), collector.stats.selected,

@@ -117,8 +117,7 @@ def enrich_stage(articles: Iterable[Article], enricher,
             done = ready.pop(article.id, None)
             pending.append((article, done))
             if done is None:
-                yield EnrichInput(id=article.id, text=article.text, title=article.title, lang=article.lang,
-                                  detected=article.lang_detected)
+                yield EnrichInput.of_article(article)
 
     def flush_ready() -> Iterator[tuple[Article, Enrichment]]:
         while pending and pending[0][1] is not None:

@@ -24,7 +24,7 @@ from pipeline.enrich.sentiment import Sentence, company_evidence, hollow_claims
 from pipeline.enrich.tone import MODEL_PATH, ToneInputs, get_tone
 from pipeline.enrich.watchlist import get_linker, watchlist_path
 from pipeline.errors import ModelError
-from pipeline.models import Entities, Enrichment, Sentiment
+from pipeline.models import Article, Entities, Enrichment, Sentiment
 from pipeline.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,12 @@ class EnrichInput:
     title: str | None = None
     lang: str | None = None  # declared language (a hint)
     detected: str | None = None  # language already detected from this text (extraction): not detected again
+
+    @classmethod
+    def of_article(cls, article: Article) -> EnrichInput:
+        """What enrichment reads of an extracted article, its detected language included."""
+        return cls(id=article.id, text=article.text, title=article.title, lang=article.lang,
+                   detected=article.lang_detected)
 
 
 # One short text per language that goes through every step (people, places, a watched company, tone).
