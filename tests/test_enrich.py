@@ -92,6 +92,19 @@ def test_a_company_cutting_its_own_prices_is_good_news_and_a_french_prix_is_a_pr
     assert baisse > 0 and prix == 0 and encore > 0
 
 
+def test_words_that_only_share_a_terms_stem_judge_nothing():
+    """« accélérateurs » (chips) share « accélérer »'s stem, « détient » shares « dette »'s, and VADER's French
+    translation reads « interrogés » as interrogated: in analytic prose they made neutral facts read as judgements."""
+    scorer = LexiconScorer()
+    fr = [score for score, _ in scorer.score_with_signals(
+        ["Nvidia détient le marché des accélérateurs.", "La dernière couche relève de Mistral AI.",
+         "Les clients interrogés ont répondu.", "Le groupe relève ses prévisions.", "Sa dette s'alourdit."], "fr")]
+    assert fr[:3] == [0.0, 0.0, 0.0] and fr[3] > 0 > fr[4]
+    (books, _), (secured, _) = scorer.score_with_signals(
+        ["Meta trained on books about national security.", "Scaleway secured a contract."], "en")
+    assert books == 0.0 < secured
+
+
 def test_hollow_claims_understatement_idioms_and_anything_but():
     """Criticism without an evaluative adjective (a sham, window dressing, « une coquille vide »), litotes that are
     praise ("no small feat", « ce n'est pas rien »), a negated comeback, and "anything but" / « tout sauf »."""

@@ -148,10 +148,14 @@ GAP = "*"  # in a domain phrase: up to MAX_GAP words of the same clause ("cut * 
 MAX_GAP = 2
 
 
-def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tuple[str, ...], float]]], set]:
+def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tuple[str, ...], float]]], set,
+                                     dict[str, float]]:
+    """Stemmed terms and phrases, hedges, and exact forms (`=form`): a word that shares a term's stem, or whose
+    translation took the wrong sense, but means something else in the news (« accélérateurs », « détient »)."""
     words: dict[str, float] = {}
     phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
     hedges: set[tuple[str, ...]] = set()
+    forms: dict[str, float] = {}
     path = LEXICON_DIR / f"domain_{lang}.tsv"
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -160,6 +164,9 @@ def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tupl
             term, value = line.split("\t")
         except ValueError:
             raise ValueError(f"{path}:{lineno}: expected 'term<TAB>valence', got {line!r}") from None
+        if term.startswith("="):
+            forms[term[1:].lower()] = float(value)
+            continue
         stems = tuple(GAP if part == GAP else _stem(t, lang)
                       for part in term.split() for t in (tokenize(part) or [part]))
         if GAP in (stems[0], stems[-1]) or (GAP in stems and value.strip() == "N"):
@@ -174,7 +181,7 @@ def _read_domain(lang: str) -> tuple[dict[str, float], dict[str, list[tuple[tupl
             phrases.setdefault(stems[0], []).append((stems, valence))
     for entries in phrases.values():
         entries.sort(key=lambda e: -len(e[0]))
-    return words, phrases, hedges
+    return words, phrases, hedges, forms
 
 
 def phrase_width(stems: list[str], i: int, phrase: tuple[str, ...]) -> int:
@@ -250,7 +257,7 @@ def _read_vader_fr() -> dict[str, float]:
 class _Language:
     def __init__(self, lang: str):
         self.lang = lang
-        self.words, self.phrases, self.hedges = _read_domain(lang)
+        self.words, self.phrases, self.hedges, self.forms = _read_domain(lang)
         self.general = _read_general(lang)
         w = _LANG_WORDS[lang]
         self.negators = w["negators"]
@@ -282,6 +289,8 @@ class _Language:
     def valence(self, tok: str, name_like: bool = False) -> float | None:
         if tok in self.reporting:
             return None  # "promises" shares its stem with "promising", but reporting a claim judges nothing
+        if tok in self.forms:
+            return self.forms[tok] or None
         stem = _stem(tok, self.lang)
         if stem in self.words:
             return self.words[stem]
