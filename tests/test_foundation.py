@@ -56,6 +56,19 @@ def test_cli_prints_sentence_not_traceback(monkeypatch):
     assert "NEWSROOM_FETCH_CONCURRENCY" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("args, message", [
+    (["search"], "Missing argument 'query'"),
+    (["no-such-command"], "No such command 'no-such-command'"),
+    (["alerts", "test", "negative coverage of Mistral AI"], "Missing option '--article-id'"),
+    (["search", "souveraineté", "--no-such-option"], "No such option: --no-such-option"),
+])
+def test_usage_errors_print_the_usage_not_a_traceback(args, message):
+    """Whichever click raises them: recent typer vendors its own click, whose exceptions are not click's."""
+    proc = subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Usage: " in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_embedded_store_roundtrip(es_server):
     from elasticsearch import Elasticsearch
 

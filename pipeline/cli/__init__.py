@@ -136,12 +136,16 @@ def main(argv: list[str] | None = None) -> None:
             err_console.print(f"[bold red]Error:[/] {for_terminal(mask_secrets(sentence))}", highlight=False)
             sys.exit(1)
 
-        if isinstance(exc, click.exceptions.ClickException):
+        # Recent typer vendors its own click (`typer._click`), whose exceptions derive from `typer.TyperException`,
+        # not from click's: both kinds are usage errors to print, not tracebacks.
+        usage_errors = (click.exceptions.ClickException,
+                        getattr(typer, "TyperException", click.exceptions.ClickException))
+        if isinstance(exc, usage_errors) and hasattr(exc, "show"):
             exc.show()
+            sys.exit(getattr(exc, "exit_code", 2))
+        if isinstance(exc, (click.exceptions.Exit, typer.Exit)):
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, (click.exceptions.Abort, typer.Abort)):
             sys.exit(1)
         raise
 
