@@ -12,10 +12,12 @@ import pytest
 from _store_helpers import drop_prefix, make_record
 
 from pipeline.errors import NewsroomError
-from pipeline.search import parse_query, passage_html, passage_terminal, search_articles
+from pipeline.search import (SEARCH_FIELDS, build_search, parse_query, passage_html, passage_terminal,
+                             search_articles)
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
+from pipeline.store.templates import index_names
 
 
 def _at(day: int, hour: int = 10) -> datetime:
@@ -108,6 +110,29 @@ def test_boolean_operators_parentheses_and_prefix(indexed):
     assert parse_query('"NOT AND OR" NOT x').text == '"NOT AND OR" -x'
     # bad syntax never fails
     search_articles(client, settings, '"unbalanced (quote')
+
+
+def test_plain_words_select_and_rank_as_the_query_parser_does(indexed):
+    """Plain words go to one `match` per language field (cheaper on the stand-in); nothing else may change."""
+    settings, client, _ = indexed
+    alias = index_names(settings.es_index_prefix)["articles"]
+    for words in ["cloud", "souveraines technologiques", "Nvidia chips", "cloud souverain données", "AI act",
+                  "soup recipes evenings", "l'intelligence artificielle"]:
+        body = build_search(settings, words)
+        assert "simple_query_string" not in json.dumps(body["query"]), words
+        parsed = [{"simple_query_string": {"query": words, "fields": [name], "quote_field_suffix": ".exact",
+                                           "default_operator": "and", "analyze_wildcard": True}}
+                  for name in SEARCH_FIELDS]
+        by_parser = dict(body, query={"bool": {"must": [{"bool": {"should": parsed, "minimum_should_match": 1}}]}})
+        got, expected = client.search(index=alias, **body), client.search(index=alias, **by_parser)
+        assert got["hits"]["total"] == expected["hits"]["total"], words
+        assert [(h["_id"], pytest.approx(h["_score"])) for h in got["hits"]["hits"]] == [
+            (h["_id"], h["_score"]) for h in expected["hits"]["hits"]], words
+        assert [h.get("highlight") for h in got["hits"]["hits"]] == [
+            h.get("highlight") for h in expected["hits"]["hits"]], words
+    # any operator keeps the query parser
+    for query in ['"cloud souverain"', "cloud -Nvidia", "soup | OVHcloud", "OVHclo*", "(soup)", "cloud~1"]:
+        assert "simple_query_string" in json.dumps(build_search(settings, query)["query"]), query
 
 
 def test_field_filters_in_the_query_and_as_options(indexed):
