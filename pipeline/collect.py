@@ -136,7 +136,7 @@ class Collector:
                 self.stats.selected = len(items)
                 async for article in self._process_all(fetcher, items):
                     self.stats.articles += 1
-                    self._yielded.append((article.id, article.url))
+                    self._yielded += [(article.id, article.url), *((link, article.url) for link in article.link_ids)]
                     yield article
         finally:
             total = time.perf_counter() - started

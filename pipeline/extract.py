@@ -24,7 +24,7 @@ from trafilatura.utils import decode_file, load_html
 
 from pipeline.feeds import plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.urls import article_id, domain_of, normalize_url
+from pipeline.urls import article_id, domain_of, normalize_url, story_url
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +278,7 @@ def extract_article(
     words = len(text.split())
     if not text or words < min_words:
         return None
+    story = story_url(url, meta["canonical_url"])  # an AMP copy or a tracking link is stored as the story itself
     normalized = normalize_url(url)
     declared = meta["lang"] or (item.feed_lang if item else None)
     # Detected once, here (in the collector's process): enrichment takes it as is instead of detecting again.
@@ -286,9 +287,10 @@ def extract_article(
     detected = detect_language(f"{meta['title'] or (item.title if item else '') or ''}\n{text}", declared)
     lang = declared or (None if detected == "und" else detected)
     return Article(
-        id=item.article_id if item else article_id(normalized),
-        url=item.url if item else normalized,
+        id=article_id(story) if story else item.article_id if item else article_id(normalized),
+        url=story or (item.url if item else normalized),
         canonical_url=meta["canonical_url"],
+        link_ids=[item.article_id] if story and item and item.article_id != article_id(story) else [],
         domain=domain_of(normalized),
         source=source or (item.feed_name if item else domain_of(normalized)),
         feed_tags=list(item.feed_tags) if item else [],

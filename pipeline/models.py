@@ -103,6 +103,7 @@ class Article(BaseModel):
     id: str  # sha256 of the normalised URL
     url: str
     canonical_url: str | None = None
+    link_ids: list[str] = Field(default_factory=list)  # ids of other links to the same story (AMP, ?from=rss)
     domain: str
     source: str  # feed name
     feed_tags: list[str] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit, urlunsplit
 
 import courlan
 
@@ -37,6 +37,57 @@ def normalize_url(url: str) -> str:
 def article_id(url: str) -> str:
     """sha256 (hex) of the normalised URL: the article's identity across feeds and runs."""
     return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()
+
+
+_MOBILE_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+_SCRIPT_SUFFIXES = (".php", ".asp", ".aspx", ".jsp", ".cgi", ".cfm", ".pl")
+
+
+def _site(parts) -> tuple[str, int | None]:
+    host = (parts.hostname or "").lower()
+    for prefix in _MOBILE_PREFIXES:
+        if host.startswith(prefix):
+            host = host[len(prefix):]
+            break
+    return host, parts.port
+
+
+def _story_path(path: str) -> str:
+    """The path without its AMP markers: /amp/2026/x.html, /x/amp/, /x.amp.html and /x.amp all read /x(.html)."""
+    segments = [seg for seg in path.lower().split("/") if seg and seg != "amp"]
+    if segments:
+        segments[-1] = segments[-1].replace(".amp.", ".").removesuffix(".amp")
+    return "/".join(segments)
+
+
+def story_url(fetched: str, canonical: str | None) -> str | None:
+    """The URL that identifies the story when a page declares another version of itself as canonical, else None.
+
+    AMP and mobile copies, and links carrying tracking parameters (`?from=rss`), declare the story's own page as
+    canonical, and one story must not be stored twice. A canonical link is only trusted for the same story on the
+    same site: the same host (up to www./m./amp.), the same path once AMP markers are removed, and no query
+    parameter the fetched URL lacks. So a page cannot take over another site's article, and a site whose canonical
+    links all point to its home page or drop the `?id=` of a script URL does not merge its articles into one.
+    """
+    if not canonical or not canonical.startswith(("http://", "https://")):
+        return None
+    try:
+        got, claimed = urlsplit(normalize_url(fetched)), urlsplit(normalize_url(canonical))
+    except ValueError:
+        return None
+    if not claimed.hostname or (got.scheme, got.netloc, got.path, got.query) == (
+            claimed.scheme, claimed.netloc, claimed.path, claimed.query):
+        return None
+    story = _story_path(claimed.path)
+    if _site(got) != _site(claimed) or not story or story != _story_path(got.path):
+        return None
+    got_params = set(parse_qsl(got.query, keep_blank_values=True))
+    claimed_params = set(parse_qsl(claimed.query, keep_blank_values=True))
+    if not claimed_params <= got_params:
+        return None
+    if got_params - claimed_params and story.endswith(_SCRIPT_SUFFIXES):
+        return None  # article.php?id=12 → article.php: the parameter is the story's identity
+    return urlunsplit(claimed)
 
 
 def host_of(url: str) -> str:

@@ -70,6 +70,26 @@ def test_people_pass_the_name_check_from_any_label():
     assert is_first_name("Jean-Noël") and not is_first_name("Stellantis")
 
 
+def test_given_names_no_list_holds_stay_people_and_companies_with_hyphens_do_not():
+    names = ["Lip-Bu Tan", "Jae-yong Lee", "C.C. Wei", "J.D. Vance", "Rolls-Royce Holdings", "Saint-Gobain Group",
+             "Hewlett-Packard Enterprise"]
+    out = normalise_entities(_spans(" ; ".join(names), [(n, "PER") for n in names]))
+    assert out["PER"] == ["Lip-Bu Tan", "Jae-yong Lee", "C.C. Wei", "J.D. Vance"]
+    assert out["ORG"] == ["Rolls-Royce Holdings", "Saint-Gobain Group", "Hewlett-Packard Enterprise"]
+
+
+def test_airport_codes_and_institutions_named_like_small_towns_are_not_places():
+    # GeoNames lists airport codes among cities' names: CAC is Cascavel, IMF Imphal, FMI Kalemie, ABC Albacete
+    for code in ["CAC", "IMF", "FMI", "ABC", "ACT", "SAP"]:
+        assert lookup_place(code) is None, code
+    assert canonical_place("NYC") == "New York City" and canonical_place("Paris") == "Paris"
+    text = "Le CAC 40 recule ; le FMI prévient. Congress and the IMF; Bruxelles a tranché."
+    out = normalise_entities(_spans(text, [("CAC 40", "MISC"), ("FMI", "ORG"), ("Congress", "ORG"), ("IMF", "ORG"),
+                                           ("Bruxelles", "ORG")]))
+    assert out["LOC"] == ["Brussels"]  # the metonymy of a real city still holds
+    assert out["ORG"] == ["FMI", "Congress", "IMF"] and out["MISC"] == ["CAC 40"]
+
+
 def test_truncated_particle_name_is_repaired_from_the_text():
     text = "Ursula von der Leyen a parlé. Plus tard, Ursula von\nrépondait aux questions."
     follows = fix_person_span(Span(0, 10, "Ursula von", "PER"), text)

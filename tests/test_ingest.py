@@ -327,3 +327,77 @@ def test_the_collector_takes_the_share_of_enrichment_that_balances_the_two_proce
     assert abs(share.fraction((10, 0.3)) - (0.5 - 0.03 / 0.18)) < 1e-9  # real pages: a third of an article to extract
     assert share.fraction((10, 0.0)) == 0.5  # nothing to extract: half each
     assert share.fraction((10, 5.0)) == EnrichmentShare.LOW  # extraction alone keeps the collector busy
+
+
+def _page(title: str, canonical: str, paragraph: str) -> str:
+    body = "".join(f"<p>{paragraph} {n}.</p>" for n in range(8))
+    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<link rel="canonical" href="{canonical}"></head><body><article><h1>{title}</h1>{body}'
+            "</article></body></html>")
+
+
+def _feed(name: str, links: list[str]) -> str:
+    items = "".join(f"<item><title>Article {n}</title><link>{link}</link>"
+                    f"<pubDate>Mon, 23 Nov 2026 10:0{n}:00 +0000</pubDate></item>" for n, link in enumerate(links))
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{name}</title>{items}</channel></rss>'
+
+
+def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_fetched_again(
+        tmp_path, es_url, cleanup, enricher, monkeypatch):
+    from pipeline.demo import serve_site, write_feeds_file
+    from pipeline.ingest import ingest
+    from pipeline.urls import article_id
+
+    site = tmp_path / "site"
+    story = "Mistral AI ouvre un centre de calcul en Essonne avec des puces Nvidia, et promet des emplois dans la région"
+    other = "OVHcloud inaugure un centre de données à Roubaix et annonce des investissements dans le cloud souverain"
+    home = "Le conseil municipal de Lille vote le budget de la médiathèque et des écoles primaires du quartier"
+    pages = {
+        "articles/mistral.html": _page("Mistral AI en Essonne", "{{BASE}}/articles/mistral.html", story),
+        # the AMP copy names the story's own page as canonical
+        "amp/articles/mistral.html": _page("Mistral AI en Essonne", "{{BASE}}/articles/mistral.html", story),
+        "articles/ovh.html": _page("OVHcloud à Roubaix", "{{BASE}}/articles/ovh.html", other),
+        # a site whose canonical links all name its home page: two stories, never merged
+        "articles/lille-1.html": _page("Lille, le budget", "{{BASE}}/", home),
+        "articles/lille-2.html": _page("Lille, les écoles", "{{BASE}}/", home + " encore"),
+    }
+    for path, html in pages.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(html, encoding="utf-8")
+    (site / "feeds").mkdir()
+    (site / "feeds" / "main.xml").write_text(_feed("Main", [
+        "{{BASE}}/amp/articles/mistral.html", "{{BASE}}/articles/ovh.html?from=rss",
+        "{{BASE}}/articles/lille-1.html", "{{BASE}}/articles/lille-2.html"]), encoding="utf-8")
+    (site / "feeds" / "section.xml").write_text(_feed("Section", [
+        "{{BASE}}/articles/mistral.html", "{{BASE}}/articles/ovh.html"]), encoding="utf-8")
+    (site / "feeds.yaml").write_text(
+        "feeds:\n  - name: Main\n    url: \"{{BASE}}/feeds/main.xml\"\n    lang: fr\n"
+        "  - name: Section\n    url: \"{{BASE}}/feeds/section.xml\"\n    lang: fr\n", encoding="utf-8")
+    requests: list[str] = []
+    server, base = serve_site(site, request_log=requests)
+    try:
+        settings = load_settings()
+        feeds = load_feeds(write_feeds_file(base, tmp_path / "conf", site), settings)
+        first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+        client = make_client(settings)
+        docs = _articles(client, settings)
+        urls = sorted(d["url"].removeprefix(base) for d in docs)
+        assert urls == ["/articles/lille-1.html", "/articles/lille-2.html", "/articles/mistral.html",
+                        "/articles/ovh.html"], urls
+        assert first.counts["indexed"] == 4
+        assert Counter(m["company"] for m in _mentions(client, settings))["Mistral AI"] == 1
+        # the other link is remembered, whichever copy came first
+        links = {d["url"].removeprefix(base): d.get("link_ids") for d in docs}
+        assert links["/articles/mistral.html"] == [article_id(base + "/amp/articles/mistral.html")]
+        assert links["/articles/ovh.html"] == [article_id(base + "/articles/ovh.html?from=rss")]
+
+        # A run on another machine (no local feed state): each link is known through its story, nothing refetched.
+        monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "other-data"))
+        before = len(requests)
+        second = ingest(load_settings(), feeds=feeds, progress=False, enricher=enricher)
+        assert second.counts["indexed"] == 0
+        assert [p for p in requests[before:] if p.startswith(("/articles/", "/amp/"))] == []
+        assert len(_articles(client, settings)) == 4
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from pipeline.urls import article_id, domain_of, normalize_url, resolve_redirect_link
+from pipeline.urls import article_id, domain_of, normalize_url, resolve_redirect_link, story_url
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,28 @@ def test_google_news_links_resolved_when_the_target_is_in_the_item():
     assert resolve_redirect_link(opaque, ["https://news.google.com/rss/articles/other"]) == opaque
     # other links untouched
     assert resolve_redirect_link(target, ["https://elsewhere.example/a"]) == target
+
+
+@pytest.mark.parametrize(("fetched", "canonical", "story"), [
+    ("https://ex.fr/amp/2026/11/23/mistral.html", "https://ex.fr/2026/11/23/mistral.html",
+     "https://ex.fr/2026/11/23/mistral.html"),
+    ("https://amp.ex.com/a/story", "https://www.ex.com/a/story", "https://www.ex.com/a/story"),
+    ("https://ex.com/a/story/amp/", "https://ex.com/a/story/", "https://ex.com/a/story/"),
+    ("https://ex.com/a/story.amp.html", "https://ex.com/a/story.html", "https://ex.com/a/story.html"),
+    ("https://m.ex.com/a/story?amp=1", "https://ex.com/a/story", "https://ex.com/a/story"),
+    ("https://ex.fr/a/scaleway.html?from=rss", "https://ex.fr/a/scaleway.html", "https://ex.fr/a/scaleway.html"),
+    ("http://ex.fr/a/story", "https://ex.fr/a/story", "https://ex.fr/a/story"),
+    # not the same story, or not trusted: the link stays the identity
+    ("https://ex.fr/a/story", "https://ex.fr/a/story", None),
+    ("https://ex.fr/a/story", "https://ex.fr/", None),  # every page's canonical is the home page
+    ("https://ex.fr/a/story", "https://ex.fr/a/other", None),
+    ("https://ex.fr/a/story", "https://evil.example/a/story", None),  # another site cannot take the story over
+    ("https://ex.fr/a/story", "https://ex.fr.evil.example/a/story", None),
+    ("https://ex.fr/a/story", "https://ex.fr:8443/a/story", None),
+    ("https://ex.fr/article.php?id=12", "https://ex.fr/article.php", None),  # the parameter is the identity
+    ("https://ex.fr/a/story", "https://ex.fr/a/story?page=2", None),
+    ("https://ex.fr/a/story", "javascript:alert(1)", None),
+    ("https://ex.fr/a/story", None, None),
+])
+def test_a_canonical_link_names_the_story_only_for_a_copy_of_it_on_the_same_site(fetched, canonical, story):
+    assert story_url(fetched, canonical) == story

@@ -32,6 +32,11 @@ EXTRA_PLACES = [
     ("U.K.", "United Kingdom", "country"), ("Britain", "United Kingdom", "country"),
     ("Great Britain", "United Kingdom", "country"), ("Grande-Bretagne", "United Kingdom", "country"),
 ]
+# GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
+# (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so
+# three- and four-letter capitals are not city names, except the abbreviations the press does use for cities.
+_AIRPORT_CODE = re.compile(r"^[A-Z]{3,4}$")
+CITY_ABBREVIATIONS = {"NYC"}
 SMALL_TOWN_CONTINENTS = {"EU", "NA"}  # towns of 1,000+ kept there; 15,000+ elsewhere
 BIG_CITY = 100_000
 FIRST_NAME_RANK = 2500
@@ -98,7 +103,7 @@ def _geonames(add) -> None:
             continue  # also skips city districts ("Paris 02 Bourse")
         # other-language names ("Londres", "Dresde") only for cities large enough to have one
         for form in {city["name"], *(city["alternatenames"] if population >= BIG_CITY else ())}:
-            if _latin(form):
+            if _latin(form) and (form == city["name"] or not _AIRPORT_CODE.match(form) or form in CITY_ABBREVIATIONS):
                 add(form, city["name"], "city", population)
 
 

@@ -35,7 +35,11 @@ _PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la",
 _PARTICLE_RE = "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True))
 _NEXT_NAME = re.compile(rf"(?:\s+(?:{_PARTICLE_RE}))*\s+([A-ZÀ-ÖØ-Þ][\w’'-]+)")
 _LOWER_HEAD = re.compile(r"^(?:[a-zà-öø-ÿ][\w-]*['’]?\s*)+")
-_SMALL_TOWN = 20_000  # a town this small named like a first name ("Claude") is rarely the place meant
+# Initials, or two short syllables joined by a hyphen (East Asian given names): not "Rolls-Royce", "Saint-Gobain".
+_GIVEN_NAME_SHAPE = re.compile(r"^(?:(?:[A-Z]\.){1,3}|[A-Z][a-z]{1,4}-(?:[a-z]{2,5}|[A-Z][a-z]{1,2}))$")
+_SMALL_TOWN = 20_000
+_INSTITUTIONS = {"congress", "council", "court", "senate", "parliament", "assembly", "treasury", "commission",
+                 "cabinet", "government", "congrès", "conseil", "sénat", "parlement", "assemblée", "gouvernement"}  # a town this small named like a first name ("Claude") is rarely the place meant
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -115,7 +119,8 @@ def person_like(name: str) -> bool:
 
 
 def _is_place(name: str):
-    """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter").
+    """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter") or
+    an institution ("Congress", Arizona; "Council", Idaho).
 
     A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
     place = lookup_place(name)
@@ -124,7 +129,8 @@ def _is_place(name: str):
         if tail and tail != name:
             name = tail
             place = lookup_place(name)
-    if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and is_first_name(name):
+    if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and (
+            is_first_name(name) or name.casefold() in _INSTITUTIONS):
         return None
     return place
 
@@ -139,6 +145,9 @@ def classify(name: str, label: str) -> str | None:
             return "LOC"
         if words[-1].casefold() in _LAW_WORDS and len(words) > 1:
             return "MISC"
+        if 2 <= len(words) <= 3 and _GIVEN_NAME_SHAPE.match(words[0]) and words[-1][:1].isupper() \
+                and not looks_like_org(name):
+            return "PER"  # given names no list holds: "Lip-Bu Tan", "Jae-yong Lee", "C.C. Wei", "J.D. Vance"
         if looks_like_org(name) or (len(words) > 1 and all(w[:1].isupper() for w in words)):
             return "ORG"  # "Andreessen Horowitz", "Der Spiegel", "Tom's Hardware"
         return None  # phrases ("Cloud launches"), lone words ("Gmail", "Funny")

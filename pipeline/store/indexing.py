@@ -116,6 +116,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
         "id": art.id,
         "url": art.url,
         "canonical_url": art.canonical_url,
+        "link_ids": art.link_ids or None,
         "domain": art.domain,
         "source": art.source,
         "feed_tags": art.feed_tags,
@@ -154,7 +155,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
     return {k: v for k, v in doc.items() if v is not None}
 
 
-ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "domain", "source", "feed_tags", "title", "text", "description",
+ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "link_ids", "domain", "source", "feed_tags", "title", "text", "description",
                          "authors", "site_name", "lang_declared", "published_at", "first_seen_at", "extraction",
                          "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
 
@@ -164,6 +165,7 @@ def article_from_document(doc: dict, article_id: str | None = None) -> Article:
     part): what re-enrichment re-reads. `lang` is the page's declared language, as extraction gave it."""
     return Article(
         id=article_id or doc["id"], url=doc["url"], canonical_url=doc.get("canonical_url"),
+        link_ids=doc.get("link_ids") or [],
         domain=doc.get("domain") or "", source=doc.get("source") or "", feed_tags=doc.get("feed_tags") or [],
         title=doc.get("title"), text=doc.get("text") or "", description=doc.get("description"),
         authors=doc.get("authors") or [], site_name=doc.get("site_name"),
@@ -315,7 +317,15 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     indices = _concrete_indices(client, alias)
     known: set[str] = set()
     for start in range(0, len(ids), batch):
-        known.update(_lookup(client, indices, ids[start : start + batch], ["content_hash"]))
+        chunk = ids[start : start + batch]
+        known.update(_lookup(client, indices, chunk, ["content_hash"]))
+        # links stored under their story's id (an AMP copy, a tracking link): known too, so not fetched again
+        unknown = [i for i in chunk if i not in known]
+        if unknown:
+            hits = client.search(index=alias, query={"terms": {"link_ids": unknown}}, size=len(unknown),
+                                 source=["link_ids"])["hits"]["hits"]
+            linked = {link for h in hits for link in h["_source"].get("link_ids") or []}
+            known.update(linked.intersection(unknown))
     return known
 
 
@@ -341,17 +351,23 @@ class _Indexer:
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
             self.client, article_indices, [r.article.id for r in batch],
-            ["content_hash", "first_seen_at", "cluster_id", "orgs"],
+            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
+        new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
         for rec in batch:
             old = existing.get(rec.article.id)
             if old and old.get("content_hash") == rec.article.content_hash:
                 self.stats.unchanged += 1
+                links = _links(old, rec)
+                if links != (old.get("link_ids") or []):
+                    new_links.append({"_op_type": "update", "_index": old["_index"], "_id": rec.article.id,
+                                      "doc": {"link_ids": links}, "_meta_kind": "article-links",
+                                      "_meta_article": rec.article.id})
             else:
                 to_write.append((rec, old))
         if not to_write:
-            return []
+            return new_links
 
         wanted: dict[str, tuple[str, dict]] = {}
         built: dict[str, tuple[dict, list[dict]]] = {}
@@ -380,13 +396,15 @@ class _Indexer:
             if old:
                 doc["first_seen_at"] = old.get("first_seen_at", doc["first_seen_at"])
                 doc["cluster_id"] = old.get("cluster_id") or doc["cluster_id"]
+                if links := _links(old, rec):
+                    doc["link_ids"] = links
                 actions.append({"_op_type": "index", "_index": old["_index"], "_id": rec.article.id, "_source": doc,
                                 "_meta_kind": "article-update", "_meta_article": rec.article.id})
             else:
                 actions.append({"_op_type": "create", "_index": self.names["articles"], "_id": rec.article.id,
                                 "_source": doc, "_meta_kind": "article",
                                 "_meta_article": rec.article.id})
-        return actions
+        return actions + new_links
 
     def _send(self, actions: list[dict]) -> None:
         # streaming_bulk yields retried (429) items late, so results are matched to actions by id, not position.
@@ -401,7 +419,7 @@ class _Indexer:
             initial_backoff=self.settings.es_backoff_base,
             max_backoff=self.settings.es_backoff_max,
         )
-        counts = {"article": 0, "article-update": 0, "mention": 0, "mention-delete": 0}
+        counts = {"article": 0, "article-update": 0, "article-links": 0, "mention": 0, "mention-delete": 0}
         for ok, item in results:
             op, info = next(iter(item.items()))
             kind, article_id, action = by_id[info["_id"]]
@@ -459,11 +477,23 @@ class _Indexer:
             log.info("refresh after indexing failed: %s", exc)
 
 
+def _links(old: dict, rec: EnrichedArticle) -> list[str]:
+    """The story's other links: those already stored and the one it was reached through now."""
+    return sorted({*(old.get("link_ids") or []), *rec.article.link_ids})
+
+
 def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[EnrichedArticle]]:
-    """Batches of distinct article ids (the last record of an id wins)."""
+    """Batches of distinct article ids: the last record of an id wins, with the links of all (a story and its AMP
+    copy collected in one run are one article reached through two links)."""
     it = iter(records)
     while batch := list(islice(it, size)):
-        yield list({rec.article.id: rec for rec in batch}.values())
+        by_id: dict[str, EnrichedArticle] = {}
+        for rec in batch:
+            if (first := by_id.get(rec.article.id)) is not None:
+                links = sorted({*first.article.link_ids, *rec.article.link_ids})
+                rec = rec.model_copy(update={"article": rec.article.model_copy(update={"link_ids": links})})
+            by_id[rec.article.id] = rec
+        yield list(by_id.values())
 
 
 def index_enriched(

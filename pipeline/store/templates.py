@@ -89,6 +89,7 @@ ARTICLE_PROPERTIES: dict = {
     "id": KEYWORD,
     "url": KEYWORD,
     "canonical_url": KEYWORD,
+    "link_ids": KEYWORD,  # ids of other links to the same story (AMP copy, tracking parameters): known, not refetched
     "domain": KEYWORD,
     "source": KEYWORD,  # feed name
     "feed_tags": KEYWORD,
