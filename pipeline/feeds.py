@@ -154,28 +154,25 @@ def read_opml(source: bytes | str, default_lang: str | None = None, origin: str 
     if root.tag != "opml" or body is None:
         raise ConfigError(f"{origin} is not an OPML document (no <opml><body>).")
     entries: list[dict] = []
-
-    def walk(node: ET.Element, folders: list[str]) -> None:
-        for outline in node.findall("outline"):
-            url = outline.get("xmlUrl") or outline.get("xmlurl")
-            label = (outline.get("title") or outline.get("text") or "").strip()
-            if not url:
-                walk(outline, folders + ([label] if label else []))
-                continue
-            lang = (outline.get("language") or outline.get("lang") or default_lang or "").lower()[:2]
-            if not lang:
-                raise ConfigError(
-                    f"{origin}: feed {label or url!r} has no language attribute; pass --lang to choose one."
-                )
-            tags = [_slug(t) for t in re.split(r"[,/]", outline.get("category", "")) if t.strip()]
-            tags += [_slug(f) for f in folders]
-            entry: dict[str, Any] = {"name": label or url, "url": url.strip(), "lang": lang, "tags": list(dict.fromkeys(tags))}
-            if outline.get("relevance") in ("all", "filter"):
-                entry["relevance"] = outline.get("relevance")
-            entries.append(entry)
-            walk(outline, folders)
-
-    walk(body, [])
+    # depth first, in document order, without recursion (a hostile OPML nests outlines thousands deep)
+    todo: list[tuple[ET.Element, list[str]]] = [(outline, []) for outline in reversed(body.findall("outline"))]
+    while todo:
+        outline, folders = todo.pop()
+        url = outline.get("xmlUrl") or outline.get("xmlurl")
+        label = (outline.get("title") or outline.get("text") or "").strip()
+        inner = folders if url else folders + ([label] if label else [])
+        todo.extend((child, inner) for child in reversed(outline.findall("outline")))
+        if not url:
+            continue
+        lang = (outline.get("language") or outline.get("lang") or default_lang or "").lower()[:2]
+        if not lang:
+            raise ConfigError(f"{origin}: feed {label or url!r} has no language attribute; pass --lang to choose one.")
+        tags = [_slug(t) for t in re.split(r"[,/]", outline.get("category", "")) if t.strip()]
+        tags += [_slug(f) for f in folders]
+        entry: dict[str, Any] = {"name": label or url, "url": url.strip(), "lang": lang, "tags": list(dict.fromkeys(tags))}
+        if outline.get("relevance") in ("all", "filter"):
+            entry["relevance"] = outline.get("relevance")
+        entries.append(entry)
     return entries
 
 

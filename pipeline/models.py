@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
-from pipeline.sinks import single_line
+from pipeline.sinks import single_line, without_invisible
 
 ExtractionMethod = Literal["trafilatura", "feed-summary"]
 SentimentLabel = Literal["negative", "neutral", "positive"]
@@ -131,6 +131,11 @@ class Article(BaseModel):
     @classmethod
     def _authors(cls, values: list[str]) -> list[str]:
         return _names(values)
+
+    @field_validator("text", "description")
+    @classmethod
+    def _no_invisible(cls, value: str | None) -> str | None:
+        return None if value is None else without_invisible(value)
 
 
 class Sentiment(BaseModel):

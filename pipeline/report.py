@@ -20,7 +20,7 @@ from elasticsearch import Elasticsearch
 from pipeline.coverage import INTERVALS, coverage, parse_when, render_png, zone
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
-from pipeline.sinks import for_chart, for_html
+from pipeline.sinks import for_chart, for_html, linkable
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ def _e(value) -> str:
 
 def _link(url: str | None, text: str | None) -> str:
     label = _e(text or url or "(untitled)")
-    if url and url.startswith(("http://", "https://")):
+    if linkable(url):
         return f'<a href="{_e(url)}">{label}</a>'
     return label
 

@@ -15,10 +15,10 @@ from datetime import date, datetime
 
 from elasticsearch import Elasticsearch
 
-from pipeline.alerts.evaluate import MARK_END, MARK_START
 from pipeline.coverage import parse_when, zone
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
+from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_plain, marked_terminal
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 SEARCH_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]
@@ -258,21 +258,17 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
 
 
 def passage_plain(fragment: str) -> str:
-    return fragment.replace(MARK_START, "").replace(MARK_END, "")
+    return marked_plain(fragment)
 
 
 def passage_terminal(fragment: str) -> str:
     """Escaped for rich, the matched words in bold."""
-    from pipeline.sinks import for_terminal
-
-    return for_terminal(fragment).replace(MARK_START, "[bold]").replace(MARK_END, "[/bold]")
+    return marked_terminal(fragment)
 
 
 def passage_html(fragment: str) -> str:
     """Escaped for HTML, the matched words in <mark>."""
-    from pipeline.sinks import for_html
-
-    return for_html(" ".join(fragment.split())).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return marked_html(fragment)
 
 
 def parse_company_tones(values: list[str] | None) -> dict[str, str]:

@@ -11,28 +11,112 @@ import html
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # control characters, line and paragraph separators
+# Invisible characters (Unicode's format and private-use categories, Cf and Co): bidi controls and isolates, zero-width
+# characters, the word joiner and invisible operators, soft hyphens, the tag characters that smuggle hidden ASCII, and
+# the private-use characters our own highlight markers are (tests/test_hostile.py checks this list against Python's
+# unicodedata).
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 _SPACE = re.compile(r"\s+")
+# Elasticsearch puts these private-use characters around each match (highlight pre/post tags); each sink renders
+# them its own way. Web text never holds them: cleaning drops every private-use character.
+MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
+def without_invisible(text: str) -> str:
+    """Multi-line text (an article's body) without invisible characters: no stray highlight marker, bidi control or
+    zero-width character reaches the store, the models or a sink."""
+    return _INVISIBLE.sub("", text)
+
+
+def visible(text: str) -> str:
+    """Control characters become spaces, invisible ones go; line breaks and spacing are otherwise kept."""
+    return _INVISIBLE.sub("", _CONTROL.sub(" ", unicodedata.normalize("NFC", text)))
 
 
 def single_line(value: object, limit: int | None = None) -> str:
-    """One line of printable text: control and bidi characters dropped, every whitespace run one space."""
-    text = "" if value is None else str(value)
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
-    text = _SPACE.sub(" ", text).strip()
+    """One line of printable text: control characters and invisible ones (bidi, zero-width, tags) dropped, every
+    whitespace run one space."""
+    text = _SPACE.sub(" ", visible("" if value is None else str(value))).strip()
     if limit is not None and len(text) > limit:
         text = text[: max(0, limit - 1)].rstrip() + "…"
     return text
 
 
-def for_terminal(value: object, limit: int | None = None, *, lines: bool = False) -> str:
-    """For rich's `console.print` (and table cells, progress columns) with markup on: `[/x]` and `[link=…]` become
-    plain text. `lines=True` keeps line breaks (a multi-line error message), each line cleaned like `single_line`."""
+def _rich_escape(text: str) -> str:
+    """rich's escape, except at a trailing backslash: rich doubles it (else it would escape the markup that
+    follows), which shows on screen; a space after it does the same job invisibly."""
     from rich.markup import escape
 
+    return escape(text + " " if text.endswith("\\") else text)
+
+
+def for_terminal(value: object, limit: int | None = None, *, lines: bool = False) -> str:
+    """For rich's `console.print` (and table cells, progress columns) with markup on: `[/x]` and `[link=…]` become
+    plain text. `lines=True` keeps line breaks (a multi-line error message), each line cleaned like `single_line`.
+    Print with `terminal_console()`, whose emoji codes are off."""
     if lines:
-        return "\n".join(escape(single_line(line)) for line in ("" if value is None else str(value)).splitlines())
-    return escape(single_line(value, limit))
+        return "\n".join(_rich_escape(single_line(line)) for line in ("" if value is None else str(value)).splitlines())
+    return _rich_escape(single_line(value, limit))
+
+
+def marked_pieces(fragment: str) -> list[tuple[str, bool]]:
+    """A highlighted fragment as (text, matched) pieces on one line, whatever its markers: an unbalanced or stray
+    marker never breaks a sink's markup."""
+    pieces: list[tuple[str, bool]] = []
+    inside = False
+    for part in _MARKS.split(_SPACE.sub(" ", fragment or "").strip()):
+        if part in (MARK_START, MARK_END):
+            inside = part == MARK_START
+            continue
+        part = _SPACE.sub(" ", visible(part))
+        if pieces and pieces[-1][0].endswith(" ") and part.startswith(" "):
+            part = part[1:]  # a stray marker between two spaces
+        if part:
+            pieces.append((part, inside))
+    if pieces:  # a marker at either end leaves a space there
+        pieces[0] = (pieces[0][0].lstrip(), pieces[0][1])
+        pieces[-1] = (pieces[-1][0].rstrip(), pieces[-1][1])
+    return [(text, matched) for text, matched in pieces if text]
+
+
+def marked_plain(fragment: str, start: str = "", end: str = "") -> str:
+    return "".join(f"{start}{text}{end}" if matched else text for text, matched in marked_pieces(fragment)).strip()
+
+
+def marked_terminal(fragment: str):
+    """A rich Text, the matches in bold: a Text is never parsed as markup, so nothing in it needs escaping."""
+    from rich.text import Text
+
+    out = Text()
+    for text, matched in marked_pieces(fragment):
+        out.append(text, style="bold" if matched else "")
+    return out
+
+
+def marked_html(fragment: str) -> str:
+    return "".join(f"<mark>{for_html(text)}</mark>" if matched else for_html(text)
+                   for text, matched in marked_pieces(fragment))
+
+
+def marked_slack(fragment: str) -> str:
+    """Slack mrkdwn, the matches in *bold*."""
+    def slack(text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    return "".join(f"*{slack(text)}*" if matched else slack(text) for text, matched in marked_pieces(fragment))
+
+
+def terminal_console(**options):
+    """A rich Console for output holding web strings: markup stays on (for_terminal escapes it), emoji codes are
+    off, so a title's ":rotating_light:" prints as written instead of turning into 🚨."""
+    from rich.console import Console
+
+    return Console(emoji=False, **options)
 
 
 def for_slack(value: object, limit: int | None = None) -> str:
@@ -52,6 +136,35 @@ def for_chart(value: object, limit: int | None = 40) -> str:
 def for_header(value: object, limit: int = 200) -> str:
     """A mail header value: one line (CR/LF would inject headers; Python's `email` refuses them)."""
     return single_line(value, limit)
+
+
+_NOT_PUBLIC_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")
+
+
+def linkable(url: str | None) -> bool:
+    """Whether a stored URL may become a live link in a report or a message: http(s), no `user@` part (which hides
+    the real host: `http://bank.example@10.0.0.1/`), and no host that names a private or local address in any
+    spelling (`127.1`, `2130706433`, `0x7f.1`). Fetching has its own, stricter check; this one guards readers."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if not url:
+        return False
+    try:
+        parts = urlsplit(str(url))
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not host or "@" in parts.netloc or "\\" in str(url):
+        return False
+    if host.endswith(_NOT_PUBLIC_NAMES) or host in ("localhost",):
+        return False
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_global
+    except ValueError:
+        pass
+    # browsers read `2130706433`, `0177.0.0.1` or `0x7f.1` as addresses too: not linked
+    return not all(re.fullmatch(r"0x[0-9a-f]*|[0-9]+", label) for label in host.split("."))
 
 
 # Query parameters whose value is a credential (matched on the lower-cased name, `-` read as `_`).

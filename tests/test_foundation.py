@@ -49,6 +49,32 @@ def test_invalid_yaml_names_line(tmp_path):
         load_model(path, _Feeds, list_key="feeds")
 
 
+def test_hostile_config_files_are_one_sentence(tmp_path, monkeypatch):
+    from pipeline.alerts.rules import load_rules
+    from pipeline.feeds import load_feeds, read_opml
+
+    deep = tmp_path / "feeds.yaml"
+    deep.write_text("feeds: " + "[" * 20000 + "]" * 20000)
+    with pytest.raises(ConfigError, match=f"{deep}.*nested too deeply"):
+        load_feeds(deep)
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("feeds:\n  - name: First\n    name: Second\n    url: https://example.org/rss\n    lang: fr\n")
+    with pytest.raises(ConfigError, match=r"line 3.*'name' is given twice \(first at line 2\)"):
+        load_feeds(twice)
+    opml = "<opml><body>" + "<outline text='f'>" * 3000 + "<outline text='x' xmlUrl='https://e.org/rss'/>" + \
+        "</outline>" * 3000 + "</body></opml>"
+    [entry] = read_opml(opml, default_lang="fr")  # nested thousands deep: read without recursion
+    assert entry["url"] == "https://e.org/rss" and entry["tags"] == ["f"]
+    rules = tmp_path / "alerts.yaml"
+    for window in ("99999999999999d", "999999d", "367d"):
+        rules.write_text(f"rules:\n  - name: r\n    companies: [Mistral AI]\n    volume: {{window: {window}}}\n"
+                         "    channels: [{type: webhook, url: 'https://hooks.example.org/x'}]\n")
+        with pytest.raises(ConfigError, match=r"entry #1 \('r'\).*window.*too long: at most 366d"):
+            load_rules(load_settings(), rules)
+    rules.write_text(rules.read_text().replace("367d", "366d"))
+    assert load_rules(load_settings(), rules).rules[0].volume.window_delta.days == 366
+
+
 def test_cli_prints_sentence_not_traceback(monkeypatch):
     monkeypatch.setenv("NEWSROOM_FETCH_CONCURRENCY", "many")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "config", "show"], capture_output=True, text=True)

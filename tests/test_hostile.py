@@ -307,3 +307,28 @@ def test_coverage_report_fetch_and_alerts_test_print_hostile_strings_as_text(hos
     out = assert_clean(fetched)
     assert "Loop [/x] feed" in out
     assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == len(PAGES)
+
+
+def test_every_invisible_character_is_dropped_from_web_strings():
+    """Unicode's format and private-use characters (bidi controls, zero-width, tag characters, our own highlight
+    markers): none survives cleaning, whatever Python's Unicode version adds."""
+    import sys
+    import unicodedata
+
+    from pipeline.sinks import single_line, without_invisible
+
+    invisible = "".join(chr(c) for c in range(sys.maxunicode + 1)
+                        if unicodedata.category(chr(c)) in ("Cf", "Co") and not 0xD800 <= c <= 0xDFFF)
+    assert single_line(f"a{invisible}b") == "ab"
+    assert without_invisible(f"para\u061c one\n\npara\U000e0049 two\ue001") == "para one\n\npara two"
+    assert single_line("souve\u00adraineté\u2060 \u2066isolée\u2069") == "souveraineté isolée"
+
+
+def test_terminal_output_shows_emoji_codes_and_trailing_backslashes_as_written():
+    from pipeline.sinks import for_terminal, terminal_console
+
+    emoji, one, path, two = (for_terminal(s) for s in ["Mistral AI :rotating_light: :warning:", "title ends with \\",
+                                                        "C:\\", "even \\\\"])
+    console = terminal_console(record=True, width=200)
+    console.print(f"{emoji} | {one}[bold]{path}[/bold] {two}[bold]x[/bold]")
+    assert console.export_text().strip() == "Mistral AI :rotating_light: :warning: | title ends with \\ C:\\  even \\\\ x"

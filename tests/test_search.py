@@ -12,8 +12,8 @@ import pytest
 from _store_helpers import drop_prefix, make_record
 
 from pipeline.errors import NewsroomError
-from pipeline.search import (SEARCH_FIELDS, build_search, parse_query, passage_html, passage_terminal,
-                             search_articles)
+from pipeline.search import (SEARCH_FIELDS, build_search, parse_query, passage_html, passage_plain,
+                             passage_terminal, search_articles)
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
@@ -169,15 +169,35 @@ def test_results_carry_short_id_companies_with_tone_and_marked_passage(indexed):
     assert hit["id"] == records[0].article.id and hit["short_id"] == hit["id"][:12]
     assert {c["company"]: c["tone"] for c in hit["companies"]} == {"Mistral AI": "negative", "Nvidia": "negative"}
     fragment = hit["passages"][0]
-    assert "[bold]" in passage_terminal(fragment) and "<mark>" in passage_html(fragment)
+    terminal = passage_terminal(fragment)
+    assert [terminal.plain[s.start:s.end] for s in terminal.spans if s.style == "bold"] == ["alliance"]
+    assert "<mark>alliance</mark>" in passage_html(fragment)
     assert "«" not in passage_html(fragment)
 
 
 def test_hostile_passage_is_inert_in_terminal_and_html():
     fragment = "[link=http://x]click[/link] <script>alert(1)</script> \ue000word\ue001"
     terminal = passage_terminal(fragment)
-    assert "\\[link=http://x]" in terminal and terminal.endswith("[bold]word[/bold]")
+    assert terminal.plain.startswith("[link=http://x]click[/link]") and terminal.spans[-1].style == "bold"
     assert "<script>" not in passage_html(fragment) and passage_html(fragment).endswith("<mark>word</mark>")
+
+
+def test_passages_with_backslashes_and_stray_markers_print_as_written():
+    from pipeline.sinks import terminal_console
+
+    for fragment, shown in [
+        ("Backup folder C:\\\ue000Mistral\ue001 AI leaked", "Backup folder C:\\Mistral AI leaked"),
+        ("Sovereign \ue001 \ue000Mistral\ue001 AI fund \ue000", "Sovereign Mistral AI fund"),
+        ("ends with \\\\\ue000two\ue001 \\", "ends with \\\\two \\"),
+        (":rotating_light: \ue000alert\ue001 [/bold] [link=x]", ":rotating_light: alert [/bold] [link=x]"),
+    ]:
+        console = terminal_console(record=True, width=200)
+        console.print("  … ", passage_terminal(fragment), " …", sep="", highlight=False)
+        assert console.export_text().strip() == f"… {shown} …"  # a stray marker or backslash never breaks markup
+        assert passage_plain(fragment) == shown
+    bold = passage_terminal("a \ue000b\ue001 c")
+    assert [(bold.plain[s.start:s.end], s.style) for s in bold.spans] == [("b", "bold")]
+    assert passage_html("a \ue001 <b>\ue000x") == "a &lt;b&gt;<mark>x</mark>"
 
 
 def test_unknown_company_and_empty_query_are_clear_errors(indexed):

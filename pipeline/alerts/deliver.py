@@ -25,7 +25,7 @@ from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, sla
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import Settings
-from pipeline.sinks import for_header, for_html, for_slack, mask_url, single_line
+from pipeline.sinks import for_header, for_html, for_slack, linkable, mask_url, single_line
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def render_html(rule: Rule, items: list[AlertItem]) -> str:
              + "</p>"]
     for item in items:
         title = esc(single_line(item.title))
-        title = f'<a href="{esc(item.url)}">{title}</a>' if item.url else title
+        title = f'<a href="{esc(item.url)}">{title}</a>' if linkable(item.url) else title
         meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
         parts.append(
             f"<div style='margin:1em 0'><div style='font-size:1.1em'><b>{title}</b></div>"
@@ -110,7 +110,7 @@ def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
     esc = for_slack
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items[:45]:  # Slack allows 50 blocks per message
-        title = f"<{_slack_link(item.url)}|{esc(item.title)}>" if item.url else esc(item.title)
+        title = f"<{_slack_link(item.url)}|{esc(item.title)}>" if linkable(item.url) else esc(item.title)
         meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " ")) if x)
         text = f"*{title}*\n{meta}"
         if _tone(item):

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time
 from pipeline.settings import Settings
-from pipeline.sinks import for_html, for_slack
+from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
 from pipeline.store.templates import index_names
 
 BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
@@ -27,7 +27,6 @@ HIGHLIGHT_FIELDS = ("text.exact", "text", "text.fr", "text.en", "title.exact", "
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000  # past this, highlighting stops instead of failing the rule (ES limit 1e6)
 RETURNED = ["id", "url", "title", "source", "lang", "published_at", "indexed_at", "orgs", "sentiment",
             "company_sentiment", "feed_tags", "topics", "description"]
-MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: rendered per channel (HTML <mark>, Slack *bold*)
 PAGE = 500  # one query per run in practice (the stand-in rescans the index for each page)
 
 
@@ -70,15 +69,15 @@ def tone_details(item: AlertItem) -> list[tuple[str, list[str]]]:
 
 
 def plain_snippet(snippet: str) -> str:
-    return snippet.replace(MARK_START, "«").replace(MARK_END, "»")
+    return marked_plain(snippet, "«", "»")
 
 
 def html_snippet(snippet: str) -> str:
-    return for_html(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return marked_html(snippet)
 
 
 def slack_snippet(snippet: str) -> str:
-    return for_slack(snippet).replace(MARK_START, "*").replace(MARK_END, "*")
+    return marked_slack(snippet)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -204,13 +203,7 @@ def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
     if hit_companies:
         reasons.append(f"mentions {', '.join(hit_companies)}")
     if rule.keywords or rule.query_string:
-        marked = []
-        rest = snippet
-        while MARK_START in rest and MARK_END in rest:
-            start = rest.index(MARK_START)
-            end = rest.index(MARK_END, start)
-            marked.append(rest[start + 1 : end])
-            rest = rest[end + 1 :]
+        marked = [text for text, matched in marked_pieces(snippet) if matched]
         matched = ", ".join(dict.fromkeys(marked)) if marked else "(in the text)"
         what = "keyword" if rule.keywords else "query"
         reasons.append(f"{what} match: {matched}")

@@ -26,15 +26,22 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
 
 
+MAX_DURATION = timedelta(days=366)  # a volume window longer than a year compares nothing useful (and 10**14 days
+# would overflow Python's dates)
+
+
 def parse_duration(value: str) -> timedelta:
-    """'30m', '6h', '7d' → timedelta."""
+    """'30m', '6h', '7d' → timedelta, at most a year."""
     match = _DURATION.match(str(value))
     if not match:
         raise ValueError(f"{value!r} is not a duration like 30m, 6h or 7d")
     amount, unit = int(match.group(1)), match.group(2)
     if amount <= 0:
         raise ValueError(f"{value!r} must be positive")
-    return {"m": timedelta(minutes=amount), "h": timedelta(hours=amount), "d": timedelta(days=amount)}[unit]
+    minutes = amount * {"m": 1, "h": 60, "d": 1440}[unit]
+    if minutes > MAX_DURATION.total_seconds() / 60:
+        raise ValueError(f"{value!r} is too long: at most {MAX_DURATION.days}d")
+    return timedelta(minutes=minutes)
 
 
 class _Strict(BaseModel):

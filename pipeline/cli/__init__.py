@@ -11,10 +11,9 @@ import os
 import sys
 
 import typer
-from rich.console import Console
 
 from pipeline.errors import NewsroomError
-from pipeline.sinks import for_terminal, mask_secrets
+from pipeline.sinks import for_terminal, mask_secrets, terminal_console
 
 app = typer.Typer(
     name="newsroom",
@@ -23,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err_console = Console(stderr=True, soft_wrap=True)  # one line per message: greppable logs
+err_console = terminal_console(stderr=True, soft_wrap=True)  # one line per message: greppable logs
 
 # Modules that add commands to `app` when imported (each owns its commands).
 COMMAND_MODULES = [

@@ -6,16 +6,15 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import for_terminal as esc, terminal_console
 
 alerts_app = typer.Typer(help="Keyword, company and volume alerts by e-mail, Slack or webhook.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
-console = Console()
+console = terminal_console()
 
 RULES_OPTION = typer.Option(None, "--rules", help="Rules file (default: config/alerts.yaml or NEWSROOM_ALERTS_FILE).")
 

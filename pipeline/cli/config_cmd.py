@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import for_terminal as esc, terminal_console
 
 config_app = typer.Typer(help="Effective settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
@@ -26,4 +25,4 @@ def show(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -
     table = Table("setting", "environment variable", "value")
     for key, value in values.items():
         table.add_row(key, f"NEWSROOM_{key.upper()}", "" if value is None else esc(value))
-    Console().print(table)
+    terminal_console().print(table)

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
+from pipeline.sinks import terminal_console
 
-console = Console(soft_wrap=True)
+console = terminal_console(soft_wrap=True)
 
 SERIES_COLUMNS = ["date", "company", "count", "articles", "clusters", "tone"]
 BY_SOURCE_COLUMNS = ["company", "source", "mentions", "tone", "negative", "neutral", "positive"]

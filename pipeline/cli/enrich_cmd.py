@@ -12,16 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import for_terminal as esc, terminal_console
 
 log = logging.getLogger(__name__)
-err = Console(stderr=True, soft_wrap=True)
+err = terminal_console(stderr=True, soft_wrap=True)
 
 
 def _read_inputs(path: Path, skipped: Counter) -> Iterator:

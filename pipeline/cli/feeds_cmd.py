@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.feeds import add_feed, export_opml, import_opml, load_feeds, remove_feed
 from pipeline.settings import get_settings
-from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import for_terminal as esc, terminal_console
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import StateStore, state_key
 
@@ -65,7 +64,7 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
             (r["last_success"] or "-")[:19],
             str(r["consecutive_failures"]) if r["consecutive_failures"] else "",
         )
-    Console().print(table)
+    terminal_console().print(table)
 
 
 @feeds_app.command("validate")

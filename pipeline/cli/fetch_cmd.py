@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -18,12 +17,14 @@ from pipeline.cli import app
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.feeds import load_feeds
 from pipeline.settings import get_settings
-from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import for_terminal as esc, terminal_console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from pipeline.collect import Collector, CollectStats
 
-console = Console(stderr=True)
+console = terminal_console(stderr=True)
 
 
 def _parse_since(value: str | None) -> datetime | None:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal
+from pipeline.sinks import for_terminal, terminal_console
 
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+console = terminal_console(soft_wrap=True)
+err = terminal_console(stderr=True, soft_wrap=True)
 
 NO_FEED_REACHED = (
     "No feed could be reached. If this machine needs a proxy, set HTTPS_PROXY/HTTP_PROXY; check the feed URLs "

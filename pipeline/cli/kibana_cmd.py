@@ -6,16 +6,15 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from pipeline.cli import app
-from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import for_terminal as esc, terminal_console
 from pipeline.settings import load_settings
 
 kibana_app = typer.Typer(help="Kibana data views and dashboards (Coverage, Pipeline health).", no_args_is_help=True)
 app.add_typer(kibana_app, name="kibana")
-console = Console()
-err = Console(stderr=True, soft_wrap=True)
+console = terminal_console()
+err = terminal_console(stderr=True, soft_wrap=True)
 
 
 def print_import_result(result, as_json: bool = False) -> None:

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
+from pipeline.sinks import terminal_console
 
-console = Console()
+console = terminal_console()
 
 
 @app.command("report")

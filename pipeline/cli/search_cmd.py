@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal
+from pipeline.sinks import for_terminal, terminal_console
 
-console = Console(soft_wrap=True)
+console = terminal_console(soft_wrap=True)
 CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "score", "passage"]
 
 
@@ -88,7 +87,7 @@ def search_cmd(
                       f"{'  · ' + companies if companies else ''}", highlight=False)
         console.print(f"  {for_terminal(hit['url'])}", style="dim", highlight=False)
         for fragment in marked[hit["short_id"]]:
-            console.print("  … " + passage_terminal(fragment) + " …", highlight=False)
+            console.print("  … ", passage_terminal(fragment), " …", sep="", highlight=False)
         for c in hit["companies"]:
             _print_evidence(c)
     if csv_file:

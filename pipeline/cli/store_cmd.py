@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc
+from pipeline.sinks import for_terminal as esc, terminal_console
 
 store_app = typer.Typer(help="The embedded Elasticsearch stand-in (used when NEWSROOM_ES_URL is unset).",
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+console = terminal_console(soft_wrap=True)
+err = terminal_console(stderr=True, soft_wrap=True)
 
 
 def _client(settings):

@@ -8,16 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from pipeline.cli import app
 from pipeline.errors import NewsroomError, StoreError
 from pipeline.settings import Settings, load_settings
-from pipeline.sinks import for_terminal
+from pipeline.sinks import for_terminal, terminal_console
 
 tone_app = typer.Typer(help="Analysts' tone corrections: set, list, export for training.", no_args_is_help=True)
 app.add_typer(tone_app, name="tone")
-console = Console()
+console = terminal_console()
 
 
 @contextmanager

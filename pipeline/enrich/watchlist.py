@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from pipeline.configfiles import load_model
 from pipeline.settings import DEFAULT_CONFIG_DIR
@@ -54,6 +54,7 @@ class Watchlist(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     companies: list[Company] = Field(min_length=1)
+    _path: Path | None = PrivateAttr(default=None)  # the file it was read from, for error messages
 
     @model_validator(mode="after")
     def _unique(self) -> "Watchlist":
@@ -100,7 +101,9 @@ def load_watchlist(path: Path | str | None = None) -> Watchlist:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: Path, _mtime: int) -> Watchlist:
-    return load_model(path, Watchlist, list_key="companies")
+    watchlist = load_model(path, Watchlist, list_key="companies")
+    watchlist._path = path
+    return watchlist
 
 
 def company_names(watchlist: Watchlist) -> dict[str, str]:
@@ -133,7 +136,8 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
     close += [k for k in names if key and len(key) >= 3 and (k.startswith(key) or key in k.split())]
     suggestions = list(dict.fromkeys(names[k] for k in close))[:5]
     hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-    raise NewsroomError(f"{name!r} is not a watched company (config/watchlist.yaml).{hint} "
+    where = f" ({watchlist._path})" if watchlist._path else ""
+    raise NewsroomError(f"{name!r} is not a watched company{where}.{hint} "
                         "`newsroom config show` gives the watchlist file in use.")
 
 
