@@ -21,14 +21,16 @@ EDGE_LINES = 4  # bylines and dates are only looked for among the first / last l
 _I = re.IGNORECASE
 # a line that is furniture from its start (`match` on the line with ’ read as ')
 _PAYWALL = re.compile(
-    r"il vous reste \d+(?:[.,]\d+)?\s*% (?:de cet article )?à lire|la suite (?:de cet article )?est réservée aux abonnés"
-    r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|offre (?:spéciale|découverte|d'essai)\b"
-    r"|special offer\b|(?:cet )?article réservé aux abonnés|s'abonner\b|abonnez-vous\b|déjà abonnée?\b|subscribe(?: now| today)?\W*$"
+    r"il vous reste \d+(?:[.,]\d+)?\s*% (?:de cet article )?à lire"
+    r"|la suite (?:de cet article )?est réservée aux abonnés|(?:cet )?article réservé aux abonnés"
+    r"|s'abonner\b|abonnez-vous\b|déjà abonnée?\b|offre (?:spéciale|découverte|d'essai)\b|special offer\b"
+    r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
     r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
     r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?", _I)
 _COMMENTS = re.compile(
-    r"réagir(?: à cet article)?\W*$|réagissez\b|vous devez être (?:abonnée?|connectée?|inscrite?) pour (?:réagir|commenter)"
-    r"|(?:laisser|ajouter|écrire) un commentaire|\d+ (?:commentaires?|réactions?|comments?)\W*$|(?:commentaires?|comments?)\W*$"
+    r"réagir(?: à cet article)?\W*$|réagissez\b"
+    r"|vous devez être (?:abonnée?|connectée?|inscrite?) pour (?:réagir|commenter)"
+    r"|(?:laisser|ajouter|écrire) un commentaire|(?:\d+ )?(?:commentaires?|réactions?|comments?)\W*$"
     r"|(?:leave|post|add) a (?:comment|reply)|join the (?:conversation|discussion)"
     r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)", _I)
 _NEWSLETTER = re.compile(
@@ -36,20 +38,21 @@ _NEWSLETTER = re.compile(
     r"|(?:sign up|subscribe) (?:for|to) (?:our|the) .{0,40}newsletter", _I)
 # the publisher addressing the reader (imperative + « notre » / "our"), anywhere in a short line
 _NEWSLETTER_CALL = re.compile(
-    r"\b(?:inscrivez-vous|abonnez-vous|sign up|subscribe)\s+(?:gratuitement\s+|now\s+)?(?:à|aux?|for|to)\s+(?:notre|nos|our)\b"
-    r"[^.!?]{0,40}\b(?:newsletters?|lettres? d'information)\b", _I)
+    r"\b(?:inscrivez-vous|abonnez-vous|sign up|subscribe)\s+(?:gratuitement\s+|now\s+)?(?:à|aux?|for|to)\s+"
+    r"(?:notre|nos|our)\b[^.!?]{0,40}\b(?:newsletters?|lettres? d'information)\b", _I)
 _AD_LABEL = re.compile(
     r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
     r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)
 _READ_MORE = re.compile(
-    r"(?:à )?lire (?:aussi|également|la suite)\b|voir aussi\b|sur le même sujet\b|read (?:more|also|next)\b|see also\b"
-    r"|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b", _I)
-_SHARE = re.compile(r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
+    r"(?:à )?lire (?:aussi|également|la suite)\b|voir aussi\b|sur le même sujet\b"
+    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b", _I)
+_SHARE = re.compile(
+    r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
 _SHARE_THIS = re.compile(r"share this (?:article|story)\b", _I)
 _FEED_FOOTER = re.compile(r"(?:lire la suite|continue reading|read more)\b", _I)
 # WordPress's footer, on its own line or glued to the last sentence when the feed has no paragraphs
-_FEED_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*(?:the post .{1,300}? appeared first on|l['’]article .{1,300}? est apparu "
-                          r"en premier sur) [^.\n]{1,120}\.?\s*$", _I)
+_FEED_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*(?:the post .{1,300}? appeared first on"
+                          r"|l['’]article .{1,300}? est apparu en premier sur) .{1,120}?\.?\s*$", _I)
 _ELLIPSIS_TAIL = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*$")
 
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—/]\s+")
@@ -67,7 +70,8 @@ _MONTHS = {
 }
 _DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday", "tuesday", "wednesday",
          "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-# every word of a date line is one of these or holds a digit: « Publié le 26 novembre 2026 à 14h05 », "Updated 3 hours ago"
+# every word of a date line is one of these or holds a digit:
+# « Publié le 26 novembre 2026 à 14h05 », "Updated 3 hours ago"
 _DATE_WORDS = _MONTHS | _DAYS | {
     "le", "la", "à", "a", "au", "at", "on", "the", "of", "de", "du", "et", "and", "h", "min", "mn", "am", "pm", "a.m",
     "p.m", "publié", "publiée", "mis", "jour", "modifié", "modifiée", "actualisé", "published", "updated", "posted",
@@ -75,11 +79,17 @@ _DATE_WORDS = _MONTHS | _DAYS | {
     "heure", "minutes", "minute", "days", "day", "jours", "gmt", "utc", "cet", "cest", "bst", "est", "edt", "pst",
     "pdt", "read", "lecture", "temps", "er",
 }
-_DATE_ANCHORS = _MONTHS | _DAYS | {"publié", "publiée", "mis", "modifié", "modifiée", "actualisé", "published",
-                                   "updated", "posted", "modified", "ago", "hier", "yesterday", "today", "aujourd", "read",
-                                   "lecture"}
+_DATE_ANCHORS = _MONTHS | _DAYS | {
+    "publié", "publiée", "mis", "modifié", "modifiée", "actualisé", "published", "updated", "posted", "modified", "ago",
+    "hier", "yesterday", "today", "aujourd", "read", "lecture",
+}
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
-_NAME_LINKS = {"et", "and", "&", "de", "du", "des", "d", "van", "von", "der", "den", "la", "le", "di", "da", "avec", "with"}
+# lower-case words a byline may hold besides names: « Par notre envoyée spéciale », "By our correspondent"
+_BYLINE_WORDS = {
+    "et", "and", "&", "de", "du", "des", "d", "van", "von", "der", "den", "la", "le", "di", "da", "avec", "with",
+    "notre", "our", "rédaction", "staff", "reporter", "reporters", "correspondent", "correspondant", "correspondante",
+    "envoyé", "envoyée", "spécial", "spéciale", "special",
+}
 _BYLINE = re.compile(r"(?:propos recueillis par|(?:written |reported )?by|par)\s*:?\s+(.+)$", _I)
 _WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*|&")
 
@@ -105,14 +115,13 @@ def is_byline(line: str) -> bool:
         return False
     rest = re.sub(r"\([^)]*\)", " ", match.group(1))  # « (Bruxelles, correspondante) »
     rest = re.split(r"\s+[—–-]\s+|\|", rest)[0]  # "Jane Doe — 3 March 2026", "Jane Doe | Reuters"
-    names = 0
-    for word in _words(rest):
-        if word.casefold() in _NAME_LINKS or word.casefold() in _DATE_WORDS or any(ch.isdigit() for ch in word):
+    words = _words(rest)
+    for word in words:
+        if word.casefold() in _BYLINE_WORDS or word.casefold() in _DATE_WORDS or any(ch.isdigit() for ch in word):
             continue
         if not word[0].isupper():
             return False
-        names += 1
-    return names > 0
+    return bool(words)
 
 
 def _link_texts(tree: Any) -> set[str]:
@@ -154,7 +163,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             furniture = _is_furniture(line)
             if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
                 furniture = is_byline(line) or is_date_line(line)
-            if not furniture and _SEPARATORS.search(line) and all(len(p.split()) <= 5 for p in _SEPARATORS.split(line)):
+            bar = not furniture and _SEPARATORS.search(line)
+            if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
                 if links is None and tree is not None:
                     links = _link_texts(tree)
                 furniture = is_link_bar(line, links)
@@ -170,6 +180,7 @@ def strip_feed_footers(text: str) -> str:
     out = []
     for raw in text.split("\n"):
         line = _FEED_CREDIT.sub("", _ELLIPSIS_TAIL.sub("", raw.strip())).strip()
-        if line and not (len(line.split()) <= MAX_WORDS and _FEED_FOOTER.match(line)):
+        # a footer follows the summary: a one-line text (a title) that starts with "Read more" is kept
+        if line and not (out and len(line.split()) <= MAX_WORDS and _FEED_FOOTER.match(line)):
             out.append(line)
     return "\n".join(out)

@@ -66,7 +66,7 @@ def test_bylines_and_dates_are_dropped_only_at_the_edges_of_the_body():
     body = "\n".join(STORY[:3] + STORY[5:9])
     for line in ("Par Mathilde Vasseur et Olivier Debruyne", "By Jane Doe", "Le 24/11/2026 à 18:35",
                  "Published 3 hours ago", "Publié le 26 novembre 2026 à 14h05",
-                 "Par Claire Fontaine (Bruxelles, correspondante)"):
+                 "Par Claire Fontaine (Bruxelles, correspondante)", "Par notre envoyée spéciale à Kiev"):
         assert strip_boilerplate(f"{line}\n{body}") == body
         assert strip_boilerplate(f"{body}\n{line}") == body
     middle = STORY[:4] + ["By Jane Doe"] + STORY[4:9]

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import ConfigError
-from pipeline.feeds import export_opml, import_opml, load_feeds, parse_feed, read_opml
+from pipeline.feeds import export_opml, html_to_text, import_opml, load_feeds, parse_feed, read_opml
 from pipeline.models import Feed
 from pipeline.urls import article_id
 
@@ -274,6 +274,7 @@ def test_feed_summaries_keep_paragraph_breaks_and_lose_feed_footers():
     assert intel.summary == "Intel will cut 5,000 jobs in Ohio,\nthe union said, and more may follow…"
     article = article_from_summary(soitec)
     assert article.text == soitec.summary and "Voix du Nord-Est" not in article.text
+    assert html_to_text("Read more about the AI Act") == "Read more about the AI Act"  # a title, not a footer
 
 
 def test_secrets_in_urls_are_masked_for_logs_records_and_state():
