@@ -22,6 +22,7 @@ from htmldate import find_date
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.utils import decode_file, load_html
 
+from pipeline.boilerplate import strip_boilerplate
 from pipeline.feeds import plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url, story_url
@@ -234,6 +235,8 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
     Precision drops boilerplate on most pages, but on some short or oddly built pages (seen on French regional press)
     it keeps half the article or nothing. A page that would be discarded as too thin (< `rescue_below` words) gets a
     second, balanced pass and the longer text wins: only those pages pay for it (bare_extraction copies the tree).
+    Furniture trafilatura keeps when it sits in plain paragraphs (paywall notes, share bars, « Publicité », bylines)
+    is then dropped line by line (`pipeline.boilerplate`).
     """
     text = _trafilatura_text(tree, url, favor_precision=True)
     # The second pass only where it can succeed: a page whose whole markup holds fewer words than the threshold
@@ -241,8 +244,8 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
     if rescue_below and len(text.split()) < rescue_below and len(tree.text_content().split()) >= rescue_below:
         balanced = _trafilatura_text(tree, url, favor_precision=False)
         if len(balanced.split()) > len(text.split()):
-            return balanced
-    return text
+            text = balanced
+    return strip_boilerplate(text, tree)
 
 
 # --------------------------------------------------------------------------------------------- public API
@@ -313,7 +316,7 @@ def extract_article(
 
 def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> Article | None:
     """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary."""
-    summary = cap_text((item.summary or "").strip())
+    summary = cap_text(strip_boilerplate((item.summary or "").strip()))
     if not summary:
         return None
     fetched_at = fetched_at or datetime.now(timezone.utc)

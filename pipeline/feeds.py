@@ -17,6 +17,7 @@ import feedparser
 import lxml.html
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.boilerplate import strip_feed_footers
 from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
@@ -236,17 +237,28 @@ class ParsedFeed:
     implausible_dates: list[str] = field(default_factory=list)  # items whose date was dropped (before 1990, future)
 
 
+_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+           "table", "tr", "section", "article", "header", "footer", "aside", "figure", "figcaption", "hr"}
+_BREAK = "\u2029"  # Unicode paragraph separator
+
+
 def html_to_text(fragment: str | None) -> str:
-    """Plain text of an HTML fragment (feed summaries are HTML)."""
+    """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
+    « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
+    X appeared first on Y.")."""
     if not fragment:
         return ""
     if "<" not in fragment and "&" not in fragment:
-        return " ".join(fragment.split())
+        return strip_feed_footers(" ".join(fragment.split()))
     try:
-        text = lxml.html.fromstring(f"<div>{fragment}</div>").text_content()
+        root = lxml.html.fromstring(f"<div>{fragment}</div>")
+        for element in root.iter(*_BLOCKS):  # a mark, not "\n": the source's own line breaks are mere spaces
+            element.text = _BREAK + (element.text or "")
+            element.tail = _BREAK + (element.tail or "")
+        text = root.text_content()
     except Exception:  # noqa: BLE001 - lxml raises on empty/odd fragments; fall back to a crude strip
         text = re.sub(r"<[^>]+>", " ", fragment)
-    return " ".join(text.split())
+    return strip_feed_footers("\n".join(" ".join(line.split()) for line in text.split(_BREAK)))
 
 
 def _links_in(fragment: str | None) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.errors import ConfigError
-from pipeline.feeds import export_opml, import_opml, load_feeds, parse_feed, read_opml
+from pipeline.feeds import export_opml, html_to_text, import_opml, load_feeds, parse_feed, read_opml
 from pipeline.models import Feed
 from pipeline.urls import article_id
 
@@ -245,6 +245,36 @@ def test_feed_items_with_host_less_links_or_implausible_dates():
     old = by_url["https://news.example/old.html"]
     assert old.title == "Old Bcc: x@evil.example" and old.feed_name == "Feed name"
     assert all("\n" not in author for author in old.authors)
+
+
+WP_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>
+<item><title>Soitec supprime 200 postes<br/>en Isère</title><link>https://news.example/soitec.html</link>
+<description><![CDATA[<p><img src="/img/soitec.jpg" alt=""></p><p>Soitec a confirmé jeudi la suppression de 200 postes
+à Bernin.</p><div>Les syndicats appellent à la grève lundi devant l&#8217;usine iséroise.</div><ul><li>200 postes</li><li>Bernin</li>
+</ul><p><a href="https://news.example/soitec.html">Lire la suite &raquo;</a></p><p>L&#8217;article <a href="https://news.example/soitec.html">Soitec
+supprime 200 postes en Isère</a> est apparu en premier sur <a href="https://news.example/">La Voix du Nord-Est</a>.</p>]]></description></item>
+<item><title>Intel cuts</title><link>https://news.example/intel.html</link>
+<description><![CDATA[Intel will cut 5,000 jobs in Ohio,<br>the union said, and more may follow&#8230; [&#8230;]
+<p><a href="https://news.example/intel.html">Continue reading &#8594;</a></p>
+<p>The post <a href="https://news.example/intel.html">Intel cuts</a> appeared first on <a href="https://news.example/">The Ledger</a>.</p>]]></description></item>
+</channel></rss>"""
+
+
+def test_feed_summaries_keep_paragraph_breaks_and_lose_feed_footers():
+    """Block elements and <br> end a line (text_content() alone glued « iséroise.Lire la suite »); the footers
+    WordPress and others append are dropped, so the feed-summary fallback stores only the summary."""
+    from pipeline.extract import article_from_summary
+
+    parsed = parse_feed(WP_RSS.encode(), FEED, now=datetime(2026, 11, 23, tzinfo=timezone.utc))
+    soitec, intel = parsed.items
+    assert soitec.summary == ("Soitec a confirmé jeudi la suppression de 200 postes à Bernin.\n"
+                              "Les syndicats appellent à la grève lundi devant l’usine iséroise.\n200 postes\nBernin")
+    assert soitec.title == "Soitec supprime 200 postes en Isère"  # titles stay on one line
+    assert intel.summary == "Intel will cut 5,000 jobs in Ohio,\nthe union said, and more may follow…"
+    article = article_from_summary(soitec)
+    assert article.text == soitec.summary and "Voix du Nord-Est" not in article.text
+    assert html_to_text("Read more about the AI Act") == "Read more about the AI Act"  # a title, not a footer
 
 
 def test_secrets_in_urls_are_masked_for_logs_records_and_state():

@@ -1,0 +1,186 @@
+"""Site furniture left in extracted text: paywall notes, comment prompts, newsletter promos, ad labels, share bars,
+"Read more" lines, bylines and dates at the edges of the body, and the footers feeds append to summaries.
+
+trafilatura drops these when their markup says so (class/id lists in `trafilatura.xpaths`), but not when a site
+puts them in plain `<div>`s or `<p>`s between the paragraphs, and its own line filter (`utils.RE_FILTER`) is fixed
+and German/English. Its `prune_xpath` takes XPath 1.0 without regular expressions, so matching texts there would be
+longer and slower than this pass over the few lines of the extracted text.
+
+A line is dropped only when it is short (`MAX_WORDS`) and matches an anchored pattern of furniture, or is a bar of
+links/separators: a story sentence that merely contains "newsletter" or « abonnés » is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_WORDS = 25  # furniture is a label or a call to action; a paragraph of the story is longer
+EDGE_LINES = 4  # bylines and dates are only looked for among the first / last lines of the body
+
+_I = re.IGNORECASE
+# a line that is furniture from its start (`match` on the line with ’ read as ')
+_PAYWALL = re.compile(
+    r"il vous reste \d+(?:[.,]\d+)?\s*% (?:de cet article )?à lire"
+    r"|la suite (?:de cet article )?est réservée aux abonnés|(?:cet )?article réservé aux abonnés"
+    r"|s'abonner\b|abonnez-vous\b|déjà abonnée?\b|offre (?:spéciale|découverte|d'essai)\b|special offer\b"
+    r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
+    r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
+    r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?", _I)
+_COMMENTS = re.compile(
+    r"réagir(?: à cet article)?\W*$|réagissez\b"
+    r"|vous devez être (?:abonnée?|connectée?|inscrite?) pour (?:réagir|commenter)"
+    r"|(?:laisser|ajouter|écrire) un commentaire|(?:\d+ )?(?:commentaires?|réactions?|comments?)\W*$"
+    r"|(?:leave|post|add) a (?:comment|reply)|join the (?:conversation|discussion)"
+    r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)", _I)
+_NEWSLETTER = re.compile(
+    r"newsletters?\b.*\b(?:s'inscrire|inscrivez-vous|abonnez-vous|sign up|subscribe)\W*$|s'inscrire\W*$|sign up\W*$"
+    r"|(?:sign up|subscribe) (?:for|to) (?:our|the) .{0,40}newsletter", _I)
+# the publisher addressing the reader (imperative + « notre » / "our"), anywhere in a short line
+_NEWSLETTER_CALL = re.compile(
+    r"\b(?:inscrivez-vous|abonnez-vous|sign up|subscribe)\s+(?:gratuitement\s+|now\s+)?(?:à|aux?|for|to)\s+"
+    r"(?:notre|nos|our)\b[^.!?]{0,40}\b(?:newsletters?|lettres? d'information)\b", _I)
+_AD_LABEL = re.compile(
+    r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
+    r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)
+_READ_MORE = re.compile(
+    r"(?:à )?lire (?:aussi|également|la suite)\b|voir aussi\b|sur le même sujet\b"
+    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b", _I)
+_SHARE = re.compile(
+    r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
+_SHARE_THIS = re.compile(r"share this (?:article|story)\b", _I)
+_FEED_FOOTER = re.compile(r"(?:lire la suite|continue reading|read more)\b", _I)
+# WordPress's footer, on its own line or glued to the last sentence when the feed has no paragraphs
+_FEED_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*(?:the post .{1,300}? appeared first on"
+                          r"|l['’]article .{1,300}? est apparu en premier sur) .{1,120}?\.?\s*$", _I)
+_ELLIPSIS_TAIL = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*$")
+
+_SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—/]\s+")
+_NETWORKS = {
+    "facebook", "x", "twitter", "linkedin", "whatsapp", "e-mail", "email", "mail", "courriel", "sms", "print",
+    "imprimer", "copier le lien", "copy link", "bluesky", "threads", "reddit", "telegram", "messenger", "flipboard",
+    "pinterest", "mastodon", "instagram", "youtube", "tiktok",
+}
+
+_MONTHS = {
+    "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre",
+    "novembre", "décembre", "decembre", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan", "janv", "feb", "févr", "fev", "mar", "apr", "avr", "jun",
+    "jul", "juil", "aug", "sep", "sept", "oct", "nov", "dec", "déc",
+}
+_DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday", "tuesday", "wednesday",
+         "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+# every word of a date line is one of these or holds a digit:
+# « Publié le 26 novembre 2026 à 14h05 », "Updated 3 hours ago"
+_DATE_WORDS = _MONTHS | _DAYS | {
+    "le", "la", "à", "a", "au", "at", "on", "the", "of", "de", "du", "et", "and", "h", "min", "mn", "am", "pm", "a.m",
+    "p.m", "publié", "publiée", "mis", "jour", "modifié", "modifiée", "actualisé", "published", "updated", "posted",
+    "modified", "last", "ago", "il", "y", "hier", "aujourd", "hui", "yesterday", "today", "hours", "hour", "heures",
+    "heure", "minutes", "minute", "days", "day", "jours", "gmt", "utc", "cet", "cest", "bst", "est", "edt", "pst",
+    "pdt", "read", "lecture", "temps", "er",
+}
+_DATE_ANCHORS = _MONTHS | _DAYS | {
+    "publié", "publiée", "mis", "modifié", "modifiée", "actualisé", "published", "updated", "posted", "modified", "ago",
+    "hier", "yesterday", "today", "aujourd", "read", "lecture",
+}
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+# lower-case words a byline may hold besides names: « Par notre envoyée spéciale », "By our correspondent"
+_BYLINE_WORDS = {
+    "et", "and", "&", "de", "du", "des", "d", "van", "von", "der", "den", "la", "le", "di", "da", "avec", "with",
+    "notre", "our", "rédaction", "staff", "reporter", "reporters", "correspondent", "correspondant", "correspondante",
+    "envoyé", "envoyée", "spécial", "spéciale", "special",
+}
+_BYLINE = re.compile(r"(?:propos recueillis par|(?:written |reported )?by|par)\s*:?\s+(.+)$", _I)
+_WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*|&")
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def is_date_line(line: str) -> bool:
+    """« Le 24/11/2026 à 18:35 », "Published 3 hours ago", "5 min read": only dates, times and their labels. A bare
+    time ("10 p.m.", a live blog's stamp) is part of the story, so a date or a label is required."""
+    words = _words(line.casefold())
+    if not words or not all(any(ch.isdigit() for ch in w) or w in _DATE_WORDS for w in words):
+        return False
+    return bool(_NUMERIC_DATE.search(line)) or any(w in _DATE_ANCHORS for w in words)
+
+
+def is_byline(line: str) -> bool:
+    """« Par A et B », "By Jane Doe, Reuters": « Par »/"By" then only names (capitalised), links and a date tail,
+    so "By Monday the board will vote" or « Par ailleurs, … » stay."""
+    match = _BYLINE.match(line)
+    if not match or len(line.split()) > 12:
+        return False
+    rest = re.sub(r"\([^)]*\)", " ", match.group(1))  # « (Bruxelles, correspondante) »
+    rest = re.split(r"\s+[—–-]\s+|\|", rest)[0]  # "Jane Doe — 3 March 2026", "Jane Doe | Reuters"
+    words = _words(rest)
+    for word in words:
+        if word.casefold() in _BYLINE_WORDS or word.casefold() in _DATE_WORDS or any(ch.isdigit() for ch in word):
+            continue
+        if not word[0].isupper():
+            return False
+    return bool(words)
+
+
+def _link_texts(tree: Any) -> set[str]:
+    return {" ".join(a.text_content().split()).casefold() for a in tree.iter("a")}
+
+
+def is_link_bar(line: str, links: set[str] | None = None) -> bool:
+    """"Facebook | X | WhatsApp | E-mail", "Économie • Industrie • Lille" when those are links of the page: a row of
+    links and separators, no prose."""
+    pieces = [p for p in _SEPARATORS.split(line.strip().casefold()) if p.strip(" :")]
+    if len(pieces) < 2:
+        pieces = line.casefold().split()
+        return len(pieces) >= 2 and all(p in _NETWORKS for p in pieces)
+    return all(p in _NETWORKS or (links is not None and p in links) for p in pieces)
+
+
+def _is_furniture(line: str) -> bool:
+    """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter promo or a
+    share bar (wherever it sits in the text)."""
+    if _PAYWALL.match(line) or _COMMENTS.match(line) or _AD_LABEL.match(line) or _READ_MORE.match(line):
+        return True
+    if _NEWSLETTER.match(line) or _NEWSLETTER_CALL.search(line) or _SHARE_THIS.match(line):
+        return True
+    share = _SHARE.match(line)
+    return bool(share and (not share.group(1) or is_link_bar(share.group(1))))
+
+
+def strip_boilerplate(text: str, tree: Any = None) -> str:
+    """Extracted text without its furniture lines (see the module docstring). `tree`, the parsed page, lets a bar of
+    the page's own links ("Économie | Industrie | Lille") be recognised."""
+    if not text:
+        return text
+    lines = text.split("\n")
+    links: set[str] | None = None
+    out = []
+    for i, raw in enumerate(lines):
+        line = raw.strip().replace("’", "'")
+        if line and len(line.split()) <= MAX_WORDS:
+            furniture = _is_furniture(line)
+            if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
+                furniture = is_byline(line) or is_date_line(line)
+            bar = not furniture and _SEPARATORS.search(line)
+            if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
+                if links is None and tree is not None:
+                    links = _link_texts(tree)
+                furniture = is_link_bar(line, links)
+            if furniture:
+                continue
+        out.append(raw)
+    return "\n".join(out).strip()
+
+
+def strip_feed_footers(text: str) -> str:
+    """Feed summary text without the footers feeds append: "The post X appeared first on Y.", « L’article X est
+    apparu en premier sur Y. », « Lire la suite », "Continue reading", "Read more", a trailing "[…]"."""
+    out = []
+    for raw in text.split("\n"):
+        line = _FEED_CREDIT.sub("", _ELLIPSIS_TAIL.sub("", raw.strip())).strip()
+        # a footer follows the summary: a one-line text (a title) that starts with "Read more" is kept
+        if line and not (out and len(line.split()) <= MAX_WORDS and _FEED_FOOTER.match(line)):
+            out.append(line)
+    return "\n".join(out)
