@@ -89,17 +89,24 @@ def _tone(value: str, what: str) -> str:
 
 # Any of simple_query_string's operators (quotes, + | -, parentheses, prefix *, ~ fuzziness/slop, escapes).
 _QUERY_SYNTAX = re.compile(r'["+|\-()*~\\]')
+_PHRASE = re.compile(r'"([^"]*)"')
 
 
 def text_query(text: str) -> dict:
     """The words, each article searched in its own language's field (one analysed copy per article).
 
-    Plain words (no operator) become one `match` with every word required, which selects and scores exactly as
-    simple_query_string does with `default_operator: and`, but reads each article's field once rather than once
-    per word: the embedded stand-in, which has no inverted index, re-analyses the field for every clause.
+    Plain words and quoted phrases (no other operator) become one `match` with every word required and one
+    `match_phrase` on the `.exact` copy per phrase, which select and score as simple_query_string does with
+    `default_operator: and` and `quote_field_suffix`, but read each article's field once rather than once per word:
+    the embedded stand-in, which has no inverted index, re-analyses the field for every clause.
     """
-    if not _QUERY_SYNTAX.search(text):
-        per_language = [{"match": {name: {"query": text, "operator": "and"}}} for name in SEARCH_FIELDS]
+    words, phrases = _PHRASE.sub(" ", text), [p for p in _PHRASE.findall(text) if p.strip()]
+    if not _QUERY_SYNTAX.search(words):  # plain words and whole quoted phrases: each a single clause
+        per_language = []
+        for name in SEARCH_FIELDS:
+            clauses = [{"match": {name: {"query": words, "operator": "and"}}}] if words.strip() else []
+            clauses += [{"match_phrase": {name + EXACT_SUFFIX: phrase}} for phrase in phrases]
+            per_language.append(clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}})
     else:
         per_language = [
             {"simple_query_string": {"query": text, "fields": [name], "quote_field_suffix": EXACT_SUFFIX,

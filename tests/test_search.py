@@ -130,8 +130,11 @@ def test_plain_words_select_and_rank_as_the_query_parser_does(indexed):
             (h["_id"], h["_score"]) for h in expected["hits"]["hits"]], words
         assert [h.get("highlight") for h in got["hits"]["hits"]] == [
             h.get("highlight") for h in expected["hits"]["hits"]], words
-    # any operator keeps the query parser
-    for query in ['"cloud souverain"', "cloud -Nvidia", "soup | OVHcloud", "OVHclo*", "(soup)", "cloud~1"]:
+    # whole quoted phrases are one clause each, on the exact copy
+    phrase = json.dumps(build_search(settings, '"AI Act" obligations')["query"])
+    assert "simple_query_string" not in phrase and '"match_phrase": {"search.fr.exact": "AI Act"}' in phrase
+    # any other operator keeps the query parser
+    for query in ["cloud -Nvidia", "soup | OVHcloud", "OVHclo*", "(soup)", "cloud~1", '"unbalanced quote']:
         assert "simple_query_string" in json.dumps(build_search(settings, query)["query"]), query
 
 
