@@ -185,7 +185,13 @@ def import_opml(path: Path, opml: bytes | str, default_lang: str | None = None, 
     known_names = {f.name.casefold() for f in existing}
     added_names: list[str] = []
     skipped: list[str] = []
-    for entry in read_opml(opml, default_lang, origin):
+    entries = read_opml(opml, default_lang, origin)
+    try:  # errors name the OPML file and its own entries, not entries of feeds.yaml that do not exist yet
+        FeedsFile.model_validate({"feeds": entries})
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(Path(origin), exc, {"feeds": entries}, list_key="feeds",
+                                                    model=FeedsFile)) from None
+    for entry in entries:
         try:
             url = normalize_url(entry["url"])
         except ValueError:

@@ -153,11 +153,19 @@ def test_opml_import_merges_and_export_round_trips(tmp_path, capsys):
     ]
 
 
-def test_opml_errors_are_clear():
+def test_opml_errors_are_clear(tmp_path):
     with pytest.raises(ConfigError, match="not valid OPML"):
         read_opml(b"<opml><body><outline", "fr")
     with pytest.raises(ConfigError, match="not an OPML document"):
         read_opml(b"<rss/>", "fr")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n" + "".join(f"  - {{name: F{n}, url: 'https://e{n}.example/rss', lang: fr}}\n"
+                                          for n in range(5)))
+    bad = b"<opml><body><outline text='ok' xmlUrl='https://ok.example/rss'/><outline text='js' xmlUrl='javascript:x'/>" \
+          b"</body></opml>"
+    # the error names the OPML and its own entry #2, not an entry #7 of feeds.yaml that does not exist
+    with pytest.raises(ConfigError, match=r"hostile\.opml: entry #2 \('js'\), field 'url'"):
+        import_opml(feeds, bad, "fr", origin=str(tmp_path / "hostile.opml"))
 
 
 # ------------------------------------------------------------------------------------------- parsing
