@@ -74,6 +74,9 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         # The client logs each retry of an unreachable node as a warning with a traceback; our own code reports
         # the outcome in one sentence, so these are only shown with -v.
         logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+        # trafilatura logs "wrong data type or not valid HTML" / "discarding data: None" for a binary or empty
+        # body, without the URL; the collector's own line names the page and what happened to it.
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 # Fast start-up: a command listed here imports only its own module (and what that module imports at the top);
