@@ -13,14 +13,19 @@ import hashlib
 import logging
 import re
 import unicodedata
+from copy import deepcopy
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import trafilatura
 from htmldate import find_date
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title, extract_url
+from lxml.etree import XPath
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
 from trafilatura.utils import decode_file, load_html
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipeline.feeds import plausible_date
 from pipeline.models import Article, FeedItem
@@ -148,16 +153,27 @@ _MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|mar(?:ch|s)?|apr(?:il
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*|\d.*)$",
                           re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
+# « Claire Fontaine (Bruxelles, correspondante) »: a role or a place in brackets is not a name, and its comma would split
+_BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# what follows a name in a byline without being one: « correspondante à Bruxelles », "staff writer", "editing by …"
+_BYLINE_ROLE = re.compile(
+    r"^(?:(?:notre |our )?(?:correspondante?s?|envoyée?s? spéciale?s?|journalistes?|rédact(?:eur|rice)s?(?: en chef)?"
+    r"|reporters?|correspondents?|staff writers?|senior writer|editors?|contributors?|avec afp|with afp)\b"
+    r"|(?:editing|edited|writing|graphics|photos?|video) by\b)", re.IGNORECASE)
+_BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
+_BYLINE_REPORTING = re.compile(r"^(?:(?:with |additional )?reporting by|avec)\s+", re.IGNORECASE)
 
 
 def clean_authors(value: str | None) -> list[str]:
     """"Par Camille Durand — 3 mars 2026", "By A and B", "SARAH DUPONT" → ["Camille Durand"], ["A", "B"],
-    ["Sarah Dupont"]: no "Par"/"By", no date, several authors split, one entry each."""
+    ["Sarah Dupont"]: no "Par"/"By", no date, no bracketed place or role, several authors split, one entry each."""
     if not value:
         return []
     out: list[str] = []
-    for part in _AUTHOR_SPLIT.split(" ".join(value.split())):
-        name = re.split(r"\s+[—–-]\s+", part)[0]  # "Camille Durand — publié le …"
+    for part in _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split()))):
+        if _BYLINE_ROLE.match(part):
+            continue
+        name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
         name = _BYLINE_TAIL.sub("", _BYLINE_PREFIX.sub("", name)).strip(" .:-–—@")
         if name.isupper() and len(name) > 3:
             name = name.title()
@@ -172,6 +188,22 @@ def detect_lang(text: str) -> str | None:
 
     lang = detect_language(text)
     return None if lang == "und" else lang
+
+
+# bylines trafilatura's selectors miss (« <div class="signature">Par A et B<br>Le 24/11/2026 à 18:35</div> »)
+_MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
+                      "[re:test(@class, '(^|\\s)(signature|auteurs?|byline)(\\s|$)', 'i') or @itemprop='author']",
+                      namespaces={"re": "http://exslt.org/regular-expressions"})
+
+
+def _byline(tree: Any) -> str | None:
+    """Authors read from the markup: trafilatura's byline selectors, then signature/auteur containers, on the raw text
+    (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
+    as part of the name)."""
+    subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
+    raw = extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES], len_limit=120)
+    # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
+    return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
 
 
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False) -> dict[str, Any]:
@@ -190,7 +222,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD code raises on odd documents
         log.debug("JSON-LD metadata failed on %s: %s", url, exc)
     title = meta.title or extract_title(tree)
-    author = meta.author or (extract_author(tree) if guess_authors else None)
+    author = meta.author or (_byline(tree) if guess_authors else None)
     canonical = meta.url or extract_url(tree, url)
     date = find_date(tree, url=canonical or url, extensive_search=False, original_date=True, outputformat=DATE_FORMAT)
     if date is None and extensive_dates:

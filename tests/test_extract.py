@@ -252,3 +252,27 @@ def test_authors_found_on_shared_pages_with_a_byline(shared_dir):
     assert sum(1 for a in authors if a) >= 0.75 * len(files)
     flat = [name for names in authors for name in names]
     assert not [n for n in flat if n.lower().startswith(("par ", "by ")) or any(ch.isdigit() for ch in n)]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Par Claire Fontaine (Bruxelles, correspondante)", ["Claire Fontaine"]),
+    ("Claire Fontaine, correspondante à Bruxelles", ["Claire Fontaine"]),
+    ("Jane Doe — with reporting by John Roe", ["Jane Doe"]),
+    ("Jane Doe; additional reporting by John Roe; editing by Mark Lee", ["Jane Doe", "John Roe"]),
+])
+def test_bracketed_places_and_roles_are_not_names(raw, expected):
+    from pipeline.extract import clean_authors
+
+    assert clean_authors(raw) == expected
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    ('<span class="meta__author">Par <a href="/s/cf">Claire Fontaine</a> (Bruxelles, correspondante)</span>',
+     ["Claire Fontaine"]),
+    ('<div class="signature">Par Mathilde Vasseur et Olivier Debruyne<br>Le 24/11/2026 à 18:35</div>',
+     ["Mathilde Vasseur", "Olivier Debruyne"]),
+])
+def test_markup_bylines_with_a_place_or_in_a_signature(byline, expected):
+    html = _page("", byline)
+    assert extract_article(html, "https://news.example/s", min_words=10).authors == expected
+
