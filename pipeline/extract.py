@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import logging
 import re
 import unicodedata
@@ -24,10 +25,10 @@ from lxml.etree import XPath
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
-from trafilatura.utils import decode_file, load_html
+from trafilatura.utils import decode_file, load_html, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.feeds import plausible_date
+from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url
 
@@ -111,18 +112,13 @@ def content_hash(text: str) -> str:
 
 
 def _parse_date(value: str | None) -> datetime | None:
+    """htmldate's day (YYYY-MM-DD) as midnight UTC: `choose_published` reads midnight as "the day only"."""
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
     except ValueError:
-        try:
-            parsed = datetime.strptime(value, DATE_FORMAT)
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        return None
 
 
 def choose_published(page_date: datetime | None, feed_date: datetime | None, now: datetime) -> datetime | None:
@@ -190,10 +186,88 @@ def detect_lang(text: str) -> str | None:
     return None if lang == "und" else lang
 
 
+_JSON_LD = XPath("//script[@type='application/ld+json']/text()")
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+_JSON_LD_HEADLINE = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.){1,600}")')
+_META_PUBLISHED = XPath(
+    "//meta[@property='article:published_time' or @property='og:article:published_time'"
+    " or @name='article:published_time' or @itemprop='datePublished']/@content"
+    " | //*[@itemprop='datePublished']/@datetime")
 # bylines trafilatura's selectors miss (« <div class="signature">Par A et B<br>Le 24/11/2026 à 18:35</div> »)
 _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                       "[re:test(@class, '(^|\\s)(signature|auteurs?|byline)(\\s|$)', 'i') or @itemprop='author']",
                       namespaces={"re": "http://exslt.org/regular-expressions"})
+_TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """An ISO 8601 time with its UTC offset, in UTC. A bare day, a time without offset or a placeholder before 1990
+    gives None: a naive time's zone is unknown, so reading it as UTC would shift the hour (the day still counts)."""
+    if not value or len(value) < 16:
+        return None
+    try:
+        parsed = datetime.fromisoformat(re.sub(r"\s*(?:Z|UTC|GMT)$", "+00:00", value.strip()))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or parsed.year < EARLIEST_DATE.year:
+        return None
+    return parsed.astimezone(timezone.utc)
+
+
+def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool) -> datetime | None:
+    """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
+    htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
+    are often shown first), else that day at midnight UTC, which `choose_published` lets a feed time refine."""
+    for value in (*_JSON_LD_PUBLISHED.findall(json_ld), *_META_PUBLISHED(tree)):
+        stamp = _timestamp(value)
+        if stamp is not None:
+            return stamp
+    found = find_date(tree, url=url, extensive_search=False, original_date=True, outputformat=DATE_FORMAT)
+    if found is None and extensive:
+        found = find_date(tree, url=url, extensive_search=True, original_date=True, outputformat=DATE_FORMAT)
+    if found is None:
+        return None
+    stamp = _timestamp(found)
+    if stamp is not None:
+        return stamp
+    day = found[:10]
+    for element in tree.iterfind(".//time[@datetime]"):
+        value = element.get("datetime") or ""
+        stamp = _timestamp(value) if value.startswith(day) else None
+        if stamp is not None:
+            return stamp
+    return _parse_date(day)
+
+
+def _headline(json_ld: str) -> str | None:
+    match = _JSON_LD_HEADLINE.search(json_ld)
+    if not match:
+        return None
+    try:
+        return " ".join(str(json.loads(match.group(1))).split()) or None
+    except ValueError:
+        return None
+
+
+def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str) -> str | None:
+    """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
+    is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
+    <h1> that the title starts with is kept. Never down to an empty or one-word title."""
+    if not title:
+        return title
+    for name in filter(None, site_names):
+        name = re.escape(" ".join(name.split()))
+        match = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{name}\s*|\s*{name}{_TITLE_SEPARATOR}(.+)", title, re.IGNORECASE)
+        rest = match and (match.group(1) or match.group(2)).strip()
+        if rest and len(rest.split()) >= 2:
+            return rest
+    if not re.search(_TITLE_SEPARATOR, title):
+        return title
+    heading = tree.find(".//h1")
+    for candidate in (_headline(json_ld), trim(heading.text_content()) if heading is not None else None):
+        if candidate and len(candidate.split()) >= 2 and re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
+            return candidate
+    return title
 
 
 def _byline(tree: Any) -> str | None:
@@ -206,7 +280,8 @@ def _byline(tree: Any) -> str | None:
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
 
 
-def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False) -> dict[str, Any]:
+def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
+                  site_names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
 
     trafilatura's own metadata sequence minus categories/tags/license. Two costlier fallbacks are opt-in: htmldate's
@@ -221,15 +296,13 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         meta = extract_meta_json(tree, meta)
     except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD code raises on odd documents
         log.debug("JSON-LD metadata failed on %s: %s", url, exc)
-    title = meta.title or extract_title(tree)
+    json_ld = "\n".join(_JSON_LD(tree))
     author = meta.author or (_byline(tree) if guess_authors else None)
     canonical = meta.url or extract_url(tree, url)
-    date = find_date(tree, url=canonical or url, extensive_search=False, original_date=True, outputformat=DATE_FORMAT)
-    if date is None and extensive_dates:
-        date = find_date(tree, url=canonical or url, extensive_search=True, original_date=True, outputformat=DATE_FORMAT)
     sitename = meta.sitename or extract_sitename(tree)
     if sitename:
         sitename = sitename.lstrip("@")
+    title = _clean_title(meta.title or extract_title(tree), [sitename, *site_names], tree, json_ld)
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:
@@ -240,7 +313,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         "description": meta.description,
         "site_name": sitename,
         "canonical_url": canonical,
-        "date": _parse_date(date),
+        "date": _page_published(tree, json_ld, canonical or url, extensive_dates),
         "lang": lang,
     }
 
@@ -305,6 +378,7 @@ def extract_article(
         url,
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not (item and item.authors),
+        site_names=(item.feed_name,) if item else (),
     )
     text = cap_text(extract_text(tree, url, rescue_below=min_words))
     words = len(text.split())
