@@ -178,11 +178,11 @@ def clean_authors(value: str | None) -> list[str]:
     return out
 
 
-def detect_lang(text: str) -> str | None:
-    """Language of an extracted text when the page declares none (the enrichment stage decides finally)."""
+def detect_lang(text: str, declared: str | None = None) -> str | None:
+    """Language of an extracted text, the declared one as a hint that wins only when detection is unsure (as ingest)."""
     from pipeline.enrich.language import detect_language
 
-    lang = detect_language(text)
+    lang = detect_language(text, declared)
     return None if lang == "und" else lang
 
 
@@ -390,7 +390,7 @@ def extract_article(
     from pipeline.enrich.language import detect_language
 
     detected = detect_language(f"{meta['title'] or (item.title if item else '') or ''}\n{text}", declared)
-    lang = declared or (None if detected == "und" else detected)
+    lang = declared if detected == "und" else detected  # the declared language wins only when detection is unsure
     return Article(
         id=item.article_id if item else article_id(normalized),
         url=item.url if item else normalized,
@@ -404,6 +404,7 @@ def extract_article(
         authors=meta["authors"] or (list(item.authors) if item else []),
         site_name=meta["site_name"],
         lang=lang,
+        lang_declared=declared,
         lang_detected=detected,
         published_at=choose_published(meta["date"], item.published if item else None, fetched_at),
         fetched_at=fetched_at,
@@ -432,6 +433,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> 
         description=_description(summary),
         authors=list(item.authors),
         lang=item.feed_lang,
+        lang_declared=item.feed_lang,
         published_at=choose_published(None, item.published, fetched_at),
         fetched_at=fetched_at,
         extraction="feed-summary",
@@ -462,7 +464,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
             "title": meta["title"],
             "text": text,
             "published": published.isoformat() if published else None,
-            "lang": meta["lang"] or (detect_lang(text) if text else None),
+            "lang": detect_lang(f"{meta['title'] or ''}\n{text}", meta["lang"]) if text else meta["lang"],
             "authors": meta["authors"],
             "site_name": meta["site_name"],
             "description": meta["description"],

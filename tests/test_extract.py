@@ -351,3 +351,12 @@ def test_the_site_name_is_cut_from_the_title(head, expected):
     feed_item = item(url, feed_name="Tech Desk", title=None)
     assert extract_article(_en_page(head), url, feed_item, NOW, min_words=10).title == expected
 
+
+def test_a_confidently_detected_language_beats_the_declared_one(tmp_path):
+    url = "https://ledger.example/helsing"
+    html = _en_page(lang="fr-FR")
+    article = extract_article(html, url, item(url), NOW, min_words=10)
+    assert (article.lang, article.lang_declared, article.lang_detected) == ("en", "fr", "en")
+    path = tmp_path / "helsing.html"
+    path.write_text(html, encoding="utf-8")
+    assert extract_file(path, url)["lang"] == "en"
