@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import logging
 import re
 import unicodedata
+from copy import deepcopy
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import trafilatura
 from htmldate import find_date
-from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title, extract_url
-from trafilatura.utils import decode_file, load_html
+from lxml.etree import XPath
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
+from trafilatura.utils import decode_file, load_html, trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipeline.boilerplate import strip_boilerplate
-from pipeline.feeds import plausible_date
+from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url, story_url
 
@@ -107,18 +113,13 @@ def content_hash(text: str) -> str:
 
 
 def _parse_date(value: str | None) -> datetime | None:
+    """htmldate's day (YYYY-MM-DD) as midnight UTC: `choose_published` reads midnight as "the day only"."""
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
     except ValueError:
-        try:
-            parsed = datetime.strptime(value, DATE_FORMAT)
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        return None
 
 
 def choose_published(page_date: datetime | None, feed_date: datetime | None, now: datetime) -> datetime | None:
@@ -149,16 +150,27 @@ _MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|mar(?:ch|s)?|apr(?:il
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*|\d.*)$",
                           re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
+# « Claire Fontaine (Bruxelles, correspondante) »: a role or a place in brackets is not a name, and its comma would split
+_BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# what follows a name in a byline without being one: « correspondante à Bruxelles », "staff writer", "editing by …"
+_BYLINE_ROLE = re.compile(
+    r"^(?:(?:notre |our )?(?:correspondante?s?|envoyée?s? spéciale?s?|journalistes?|rédact(?:eur|rice)s?(?: en chef)?"
+    r"|reporters?|correspondents?|staff writers?|senior writer|editors?|contributors?|avec afp|with afp)\b"
+    r"|(?:editing|edited|writing|graphics|photos?|video) by\b)", re.IGNORECASE)
+_BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
+_BYLINE_REPORTING = re.compile(r"^(?:(?:with |additional )?reporting by|avec)\s+", re.IGNORECASE)
 
 
 def clean_authors(value: str | None) -> list[str]:
     """"Par Camille Durand — 3 mars 2026", "By A and B", "SARAH DUPONT" → ["Camille Durand"], ["A", "B"],
-    ["Sarah Dupont"]: no "Par"/"By", no date, several authors split, one entry each."""
+    ["Sarah Dupont"]: no "Par"/"By", no date, no bracketed place or role, several authors split, one entry each."""
     if not value:
         return []
     out: list[str] = []
-    for part in _AUTHOR_SPLIT.split(" ".join(value.split())):
-        name = re.split(r"\s+[—–-]\s+", part)[0]  # "Camille Durand — publié le …"
+    for part in _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split()))):
+        if _BYLINE_ROLE.match(part):
+            continue
+        name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
         name = _BYLINE_TAIL.sub("", _BYLINE_PREFIX.sub("", name)).strip(" .:-–—@")
         if name.isupper() and len(name) > 3:
             name = name.title()
@@ -167,15 +179,110 @@ def clean_authors(value: str | None) -> list[str]:
     return out
 
 
-def detect_lang(text: str) -> str | None:
-    """Language of an extracted text when the page declares none (the enrichment stage decides finally)."""
+def detect_lang(text: str, declared: str | None = None) -> str | None:
+    """Language of an extracted text, the declared one as a hint that wins only when detection is unsure (as ingest)."""
     from pipeline.enrich.language import detect_language
 
-    lang = detect_language(text)
+    lang = detect_language(text, declared)
     return None if lang == "und" else lang
 
 
-def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False) -> dict[str, Any]:
+_JSON_LD = XPath("//script[@type='application/ld+json']/text()")
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+_JSON_LD_HEADLINE = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.){1,600}")')
+_META_PUBLISHED = XPath(
+    "//meta[@property='article:published_time' or @property='og:article:published_time'"
+    " or @name='article:published_time' or @itemprop='datePublished']/@content"
+    " | //*[@itemprop='datePublished']/@datetime")
+# bylines trafilatura's selectors miss (« <div class="signature">Par A et B<br>Le 24/11/2026 à 18:35</div> »)
+_MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
+                      "[re:test(@class, '(^|\\s)(signature|auteurs?|byline)(\\s|$)', 'i') or @itemprop='author']",
+                      namespaces={"re": "http://exslt.org/regular-expressions"})
+_TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """An ISO 8601 time with its UTC offset, in UTC. A bare day, a time without offset or a placeholder before 1990
+    gives None: a naive time's zone is unknown, so reading it as UTC would shift the hour (the day still counts)."""
+    if not value or len(value) < 16:
+        return None
+    try:
+        parsed = datetime.fromisoformat(re.sub(r"\s*(?:Z|UTC|GMT)$", "+00:00", value.strip()))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or parsed.year < EARLIEST_DATE.year:
+        return None
+    return parsed.astimezone(timezone.utc)
+
+
+def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool) -> datetime | None:
+    """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
+    htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
+    are often shown first), else that day at midnight UTC, which `choose_published` lets a feed time refine."""
+    for value in (*_JSON_LD_PUBLISHED.findall(json_ld), *_META_PUBLISHED(tree)):
+        stamp = _timestamp(value)
+        if stamp is not None:
+            return stamp
+    found = find_date(tree, url=url, extensive_search=False, original_date=True, outputformat=DATE_FORMAT)
+    if found is None and extensive:
+        found = find_date(tree, url=url, extensive_search=True, original_date=True, outputformat=DATE_FORMAT)
+    if found is None:
+        return None
+    stamp = _timestamp(found)
+    if stamp is not None:
+        return stamp
+    day = found[:10]
+    for element in tree.iterfind(".//time[@datetime]"):
+        value = element.get("datetime") or ""
+        stamp = _timestamp(value) if value.startswith(day) else None
+        if stamp is not None:
+            return stamp
+    return _parse_date(day)
+
+
+def _headline(json_ld: str) -> str | None:
+    match = _JSON_LD_HEADLINE.search(json_ld)
+    if not match:
+        return None
+    try:
+        return " ".join(str(json.loads(match.group(1))).split()) or None
+    except ValueError:
+        return None
+
+
+def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str) -> str | None:
+    """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
+    is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
+    <h1> that the title starts with is kept. Never down to an empty or one-word title."""
+    if not title:
+        return title
+    for name in filter(None, site_names):
+        name = re.escape(" ".join(name.split()))
+        match = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{name}\s*|\s*{name}{_TITLE_SEPARATOR}(.+)", title, re.IGNORECASE)
+        rest = match and (match.group(1) or match.group(2)).strip()
+        if rest and len(rest.split()) >= 2:
+            return rest
+    if not re.search(_TITLE_SEPARATOR, title):
+        return title
+    heading = tree.find(".//h1")
+    for candidate in (_headline(json_ld), trim(heading.text_content()) if heading is not None else None):
+        if candidate and len(candidate.split()) >= 2 and re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
+            return candidate
+    return title
+
+
+def _byline(tree: Any) -> str | None:
+    """Authors read from the markup: trafilatura's byline selectors, then signature/auteur containers, on the raw text
+    (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
+    as part of the name)."""
+    subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
+    raw = extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES], len_limit=120)
+    # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
+    return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+
+
+def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
+                  site_names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
 
     trafilatura's own metadata sequence minus categories/tags/license. Two costlier fallbacks are opt-in: htmldate's
@@ -190,15 +297,13 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         meta = extract_meta_json(tree, meta)
     except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD code raises on odd documents
         log.debug("JSON-LD metadata failed on %s: %s", url, exc)
-    title = meta.title or extract_title(tree)
-    author = meta.author or (extract_author(tree) if guess_authors else None)
+    json_ld = "\n".join(_JSON_LD(tree))
+    author = meta.author or (_byline(tree) if guess_authors else None)
     canonical = meta.url or extract_url(tree, url)
-    date = find_date(tree, url=canonical or url, extensive_search=False, original_date=True, outputformat=DATE_FORMAT)
-    if date is None and extensive_dates:
-        date = find_date(tree, url=canonical or url, extensive_search=True, original_date=True, outputformat=DATE_FORMAT)
     sitename = meta.sitename or extract_sitename(tree)
     if sitename:
         sitename = sitename.lstrip("@")
+    title = _clean_title(meta.title or extract_title(tree), [sitename, *site_names], tree, json_ld)
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:
@@ -209,7 +314,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         "description": meta.description,
         "site_name": sitename,
         "canonical_url": canonical,
-        "date": _parse_date(date),
+        "date": _page_published(tree, json_ld, canonical or url, extensive_dates),
         "lang": lang,
     }
 
@@ -276,6 +381,7 @@ def extract_article(
         url,
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not (item and item.authors),
+        site_names=(item.feed_name,) if item else (),
     )
     text = cap_text(extract_text(tree, url, rescue_below=min_words))
     words = len(text.split())
@@ -288,7 +394,7 @@ def extract_article(
     from pipeline.enrich.language import detect_language
 
     detected = detect_language(f"{meta['title'] or (item.title if item else '') or ''}\n{text}", declared)
-    lang = declared or (None if detected == "und" else detected)
+    lang = declared if detected == "und" else detected  # the declared language wins only when detection is unsure
     return Article(
         id=article_id(story) if story else item.article_id if item else article_id(normalized),
         url=story or (item.url if item else normalized),
@@ -303,6 +409,7 @@ def extract_article(
         authors=meta["authors"] or (list(item.authors) if item else []),
         site_name=meta["site_name"],
         lang=lang,
+        lang_declared=declared,
         lang_detected=detected,
         published_at=choose_published(meta["date"], item.published if item else None, fetched_at),
         fetched_at=fetched_at,
@@ -331,6 +438,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> 
         description=_description(summary),
         authors=list(item.authors),
         lang=item.feed_lang,
+        lang_declared=item.feed_lang,
         published_at=choose_published(None, item.published, fetched_at),
         fetched_at=fetched_at,
         extraction="feed-summary",
@@ -361,7 +469,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
             "title": meta["title"],
             "text": text,
             "published": published.isoformat() if published else None,
-            "lang": meta["lang"] or (detect_lang(text) if text else None),
+            "lang": detect_lang(f"{meta['title'] or ''}\n{text}", meta["lang"]) if text else meta["lang"],
             "authors": meta["authors"],
             "site_name": meta["site_name"],
             "description": meta["description"],

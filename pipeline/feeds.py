@@ -313,6 +313,23 @@ def _entry_link(entry: Any, base: str) -> str | None:
     return link
 
 
+_EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
+
+
+def _entry_authors(entry: Any) -> list[str]:
+    """Names of the item's authors, cleaned as page bylines are ("Par A et B" → A, B). An RSS <author> is an e-mail
+    address, maybe with the name in brackets: it is read raw, since feedparser cuts addresses with a long TLD
+    (`desk@news.media (Anne Roy)` gives the name "a (Anne Roy"); a bare address names nobody."""
+    from pipeline.extract import clean_authors  # extract imports this module
+
+    raw = entry.get("author") or ""
+    if "@" in raw and len(entry.get("authors") or []) <= 1:  # several <author>s are Atom's: their names are sound
+        values = [re.sub(r"^\s*\((.*)\)\s*$", r"\1", _EMAIL.sub(" ", raw))]
+    else:
+        values = [a.get("name") for a in entry.get("authors") or [] if a.get("name")] or [raw]
+    return list(dict.fromkeys(name for value in values for name in clean_authors(value)))
+
+
 # feedparser flags these although the feed parsed fine: not worth a "malformed" warning
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
@@ -374,9 +391,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None
-    authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
-    if not authors and entry.get("author"):
-        authors = [entry["author"]]
+    authors = _entry_authors(entry)
     title = html_to_text(entry.get("title")) or None
     return FeedItem(
         article_id=article_id(url),

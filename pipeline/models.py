@@ -112,7 +112,8 @@ class Article(BaseModel):
     description: str | None = None
     authors: list[str] = Field(default_factory=list)
     site_name: str | None = None
-    lang: str | None = None  # declared by the page, else the feed's language
+    lang: str | None = None  # detected from the text; the declared language only when detection is unsure
+    lang_declared: str | None = None  # declared by the page, else the feed's language (a hint)
     lang_detected: str | None = None  # decided once from the text at extraction (the declared one as a hint)
     published_at: datetime | None = None
     fetched_at: datetime

@@ -297,3 +297,41 @@ def test_collector_process_log_lines_reach_this_process_through_its_handlers_mas
     lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.collect"]
     assert any("feed Closed failed" in line and "http://***@127.0.0.1" in line for line in lines), lines
     assert not any("pa55word" in line or "t0k" in line for line in caplog.text.splitlines()), caplog.text
+
+
+def test_feed_authors_cleaned_and_a_bare_address_leaves_the_page_byline_to_be_read(httpserver, tmp_path):
+    """Feed authors are cleaned like bylines; one that cleans to nothing (a bare e-mail address) does not stop the
+    page's byline from being read; the page's own time, title without site name and detected language are kept."""
+    body = "".join(f"<p>{s}</p>" for s in [
+        "Les deux groupes vont construire ensemble des supercalculateurs destinés aux laboratoires européens.",
+        "Le premier système doit être livré au printemps et installé dans un centre de données du Nord.",
+        "Les syndicats saluent un projet qui devrait préserver plusieurs centaines d’emplois qualifiés.",
+        "Les clients attendent surtout une offre capable de rivaliser avec les acteurs américains du secteur.",
+    ] * 6)
+    signed = (f'<html><head><meta charset="utf-8"><title>Atos et Thales</title></head><body><article>'
+              f'<h1>Atos et Thales s’allient</h1><div class="signature">Par Mathilde Vasseur et Olivier Debruyne'
+              f'<br>Le 24/11/2026 à 18:35</div>{body}</article></body></html>')
+    unsigned = (f'<html lang="en"><head><meta charset="utf-8"><meta property="og:site_name" content="The Daily Courier">'
+                f'<meta property="og:title" content="Capgemini et Orange s’allient | The Daily Courier">'
+                f'<meta property="article:published_time" content="2026-11-28T11:00:00+01:00"></head>'
+                f'<body><article><h1>Capgemini et Orange s’allient</h1>{body}</article></body></html>')
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Courier</title>
+<item><title>Atos</title><link>{httpserver.url_for('/atos.html')}</link><author>nobody@example.com</author>
+<pubDate>Tue, 24 Nov 2026 17:35:00 +0000</pubDate></item>
+<item><title>Capgemini</title><link>{httpserver.url_for('/capgemini.html')}</link>
+<author>newsdesk@dailycourier.media (Priya Natarajan)</author><pubDate>Sun, 29 Nov 2026 08:00:00 +0000</pubDate></item>
+</channel></rss>"""
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/feed.xml").respond_with_data(rss, content_type="application/rss+xml")
+    for name, html in (("atos.html", signed), ("capgemini.html", unsigned)):
+        httpserver.expect_request(f"/{name}").respond_with_data(html.encode(), content_type="text/html; charset=utf-8")
+    feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path,
+                                  [{"name": "Courier", "url": httpserver.url_for("/feed.xml"), "lang": "en"}]))
+    articles, _ = collect(load_settings(), feeds)
+    by_name = {a.url.rsplit("/", 1)[-1]: a for a in articles}
+    assert by_name["atos.html"].authors == ["Mathilde Vasseur", "Olivier Debruyne"]
+    capgemini = by_name["capgemini.html"]
+    assert capgemini.authors == ["Priya Natarajan"]
+    assert capgemini.title == "Capgemini et Orange s’allient"
+    assert capgemini.published_at == datetime(2026, 11, 28, 10, tzinfo=timezone.utc)
+    assert (capgemini.lang, capgemini.lang_declared) == ("fr", "en")

@@ -252,3 +252,111 @@ def test_authors_found_on_shared_pages_with_a_byline(shared_dir):
     assert sum(1 for a in authors if a) >= 0.75 * len(files)
     flat = [name for names in authors for name in names]
     assert not [n for n in flat if n.lower().startswith(("par ", "by ")) or any(ch.isdigit() for ch in n)]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Par Claire Fontaine (Bruxelles, correspondante)", ["Claire Fontaine"]),
+    ("Claire Fontaine, correspondante à Bruxelles", ["Claire Fontaine"]),
+    ("Jane Doe — with reporting by John Roe", ["Jane Doe"]),
+    ("Jane Doe; additional reporting by John Roe; editing by Mark Lee", ["Jane Doe", "John Roe"]),
+])
+def test_bracketed_places_and_roles_are_not_names(raw, expected):
+    from pipeline.extract import clean_authors
+
+    assert clean_authors(raw) == expected
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    ('<span class="meta__author">Par <a href="/s/cf">Claire Fontaine</a> (Bruxelles, correspondante)</span>',
+     ["Claire Fontaine"]),
+    ('<div class="signature">Par Mathilde Vasseur et Olivier Debruyne<br>Le 24/11/2026 à 18:35</div>',
+     ["Mathilde Vasseur", "Olivier Debruyne"]),
+])
+def test_markup_bylines_with_a_place_or_in_a_signature(byline, expected):
+    html = _page("", byline)
+    assert extract_article(html, "https://news.example/s", min_words=10).authors == expected
+
+
+# --- publication time, title, language ---------------------------------------------------------------------------
+
+EN_BODY = "".join(f"<p>{s}</p>" for s in [
+    "The French start-up signed a multi-year agreement with the chip maker to build a large data centre near Paris.",
+    "Executives said the site would host tens of thousands of processors and open to customers in the spring.",
+    "Analysts expect the deal to strengthen European cloud providers against their larger American competitors.",
+    "The regional council welcomed the investment, which should create several hundred jobs over three years.",
+    "Critics warned that the project would consume a large share of the electricity available in the area.",
+] * 2)
+NOW = datetime(2026, 11, 30, 12, tzinfo=timezone.utc)
+
+
+def _en_page(head: str = "", header: str = "", lang: str = "en") -> str:
+    return (f"<html lang='{lang}'><head><title>Chip deal</title>{head}</head><body><article>"
+            f"<h1>Mistral and Nvidia bet on a Paris data centre</h1>{header}{EN_BODY}</article></body></html>")
+
+
+@pytest.mark.parametrize("head, header", [
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", '
+     '"headline": "Chip deal", "datePublished": "2026-11-24T08:15:00-05:00", '
+     '"dateModified": "2026-11-25T10:00:00-05:00"}]}</script>', ""),
+    ('<meta property="article:published_time" content="2026-11-24T13:15:00+00:00">', ""),
+    ('<meta itemprop="datePublished" content="2026-11-24T14:15:00+01:00">', ""),
+    ('<meta property="article:modified_time" content="2026-11-25T10:00:00-05:00">',
+     '<span>Updated <time datetime="2026-11-25T10:00:00-05:00">Nov 25</time></span>'
+     '<span>Published <time datetime="2026-11-24T08:15:00-05:00">Nov 24, 8:15 AM EST</time></span>'),
+])
+def test_the_page_publication_time_keeps_its_offset_and_beats_a_feed_update_on_another_day(tmp_path, head, header):
+    url = "https://ledger.example/2026/11/24/chip-deal/"
+    expected = datetime(2026, 11, 24, 13, 15, tzinfo=timezone.utc)
+    updated = item(url, published=datetime(2026, 11, 25, 15, tzinfo=timezone.utc))  # an Atom <updated> only
+    html = _en_page(head, header)
+    assert extract_article(html, url, updated, NOW, min_words=10).published_at == expected
+    assert extract_article(html, url, None, NOW, min_words=10).published_at == expected
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    assert datetime.fromisoformat(extract_file(path, url)["published"]) == expected  # `newsroom extract`: no feed
+
+
+def test_a_page_time_without_offset_gives_the_day_and_a_feed_time_that_day_refines_it():
+    url = "https://journal.example/live.html"
+    html = _en_page('<meta property="og:article:published_time" content="2026-11-18T09:00:00">')
+    feed_time = datetime(2026, 11, 18, 8, tzinfo=timezone.utc)  # 09:00 in Paris
+    assert extract_article(html, url, item(url, published=feed_time), NOW, min_words=10).published_at == feed_time
+    assert extract_article(html, url, None, NOW, min_words=10).published_at == datetime(2026, 11, 18, tzinfo=timezone.utc)
+    placeholder = _en_page('<script type="application/ld+json">{"@type": "NewsArticle", '
+                           '"datePublished": "0001-01-01T00:00:00Z"}</script>'
+                           '<meta property="article:published_time" content="2026-11-18T09:00:00+01:00">')
+    assert extract_article(placeholder, url, None, NOW, min_words=10).published_at == feed_time
+
+
+SITE_HEAD = '<meta property="og:site_name" content="The Silicon Ledger">'
+
+
+@pytest.mark.parametrize("head, expected", [
+    (f'<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre - The Silicon Ledger">{SITE_HEAD}',
+     "Mistral and Nvidia bet on a Paris data centre"),
+    (f'<meta property="og:title" content="The Silicon Ledger | Mistral and Nvidia bet on a Paris data centre">{SITE_HEAD}',
+     "Mistral and Nvidia bet on a Paris data centre"),
+    ('<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre – Ledger Weekly">',
+     "Mistral and Nvidia bet on a Paris data centre"),  # no site name: the <h1> the title starts with
+    ('<meta property="og:title" content="Paris-region data centre: the details · LW">'
+     '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Paris-region data centre: the details"}'
+     '</script>', "Paris-region data centre: the details"),  # the JSON-LD headline, its own colon kept
+    (f'<meta property="og:title" content="Analysis - The Silicon Ledger">{SITE_HEAD}',
+     "Analysis - The Silicon Ledger"),  # what would remain is one word: kept whole
+    ('<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre - Tech Desk">',
+     "Mistral and Nvidia bet on a Paris data centre"),  # the feed's name
+])
+def test_the_site_name_is_cut_from_the_title(head, expected):
+    url = "https://ledger.example/a"
+    feed_item = item(url, feed_name="Tech Desk", title=None)
+    assert extract_article(_en_page(head), url, feed_item, NOW, min_words=10).title == expected
+
+
+def test_a_confidently_detected_language_beats_the_declared_one(tmp_path):
+    url = "https://ledger.example/helsing"
+    html = _en_page(lang="fr-FR")
+    article = extract_article(html, url, item(url), NOW, min_words=10)
+    assert (article.lang, article.lang_declared, article.lang_detected) == ("en", "fr", "en")
+    path = tmp_path / "helsing.html"
+    path.write_text(html, encoding="utf-8")
+    assert extract_file(path, url)["lang"] == "en"

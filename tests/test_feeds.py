@@ -307,3 +307,27 @@ def test_feed_state_holds_no_credentials_yet_keeps_two_tokens_apart(tmp_path):
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("fetch-state.sqlite3*"))
     assert b"AAA111" not in raw and b"BBB222" not in raw and b"pw@" not in raw
     assert all("token=***" in state.url for state in store.all_feed_states())
+
+
+@pytest.mark.parametrize(("author", "expected"), [
+    ("<author>newsdesk@dailycourier.example (Priya Natarajan)</author>", ["Priya Natarajan"]),
+    ("<author>desk@news.media (Anne Roy)</author>", ["Anne Roy"]),  # feedparser alone gives "a (Anne Roy"
+    ("<author>nobody@example.com</author>", []),
+    ("<dc:creator>Julien Mercier et Anne-Sophie Leroux</dc:creator>", ["Julien Mercier", "Anne-Sophie Leroux"]),
+    ("<dc:creator>By Jane Doe and John Roe</dc:creator>", ["Jane Doe", "John Roe"]),
+    ("<dc:creator>Par CLAIRE FONTAINE</dc:creator>", ["Claire Fontaine"]),
+])
+def test_feed_authors_are_cleaned_like_bylines(author, expected):
+    rss = f"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+<title>t</title><item><title>A</title><link>https://news.example/a.html</link>{author}</item></channel></rss>"""
+    assert parse_feed(rss.encode(), FEED).items[0].authors == expected
+
+
+def test_atom_authors_with_e_mail_addresses_keep_their_names():
+    atom = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><title>A</title><link href="https://news.example/a.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>Jane Doe</name><email>jane@ledger.media</email></author><author><name>John Roe</name></author></entry>
+<entry><title>B</title><link href="https://news.example/b.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>Jane Doe</name><email>jane@ledger.media</email></author></entry></feed>"""
+    parsed = parse_feed(atom.encode(), FEED)
+    assert [i.authors for i in parsed.items] == [["Jane Doe", "John Roe"], ["Jane Doe"]]

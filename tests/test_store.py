@@ -71,6 +71,17 @@ def test_documents_fit_the_mappings():
     assert mentions[0]["article_sentiment"]["score"] == -0.4
 
 
+
+def test_the_declared_language_is_stored_apart_from_the_detected_one():
+    from pipeline.store.indexing import article_from_document
+
+    rec = make_record("https://example.org/helsing", story(1), lang="en")
+    rec.article.lang_declared = "fr"  # <html lang="fr-FR"> on an English text
+    doc = article_document(rec)
+    assert (doc["lang"], doc["lang_declared"]) == ("en", "fr")
+    again = article_from_document(doc)
+    assert (again.lang, again.lang_declared) == ("en", "fr")
+
 def test_indexing_twice_creates_nothing_new_and_keeps_first_seen(store):
     settings, client = store
     names = index_names(settings.es_index_prefix)

@@ -49,8 +49,8 @@ class EnrichInput:
     @classmethod
     def of_article(cls, article: Article) -> EnrichInput:
         """What enrichment reads of an extracted article, its detected language included."""
-        return cls(id=article.id, text=article.text, title=article.title, lang=article.lang,
-                   detected=article.lang_detected)
+        return cls(id=article.id, text=article.text, title=article.title,
+                   lang=article.lang_declared or article.lang, detected=article.lang_detected)
 
 
 # One short text per language that goes through every step (people, places, a watched company, tone).

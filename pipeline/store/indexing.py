@@ -121,7 +121,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
         "source": art.source,
         "feed_tags": art.feed_tags,
         "lang": enr.lang or art.lang,
-        "lang_declared": art.lang,
+        "lang_declared": art.lang_declared,
         "enrichment_level": enr.level,
         "title": art.title,
         "text": art.text,
@@ -162,14 +162,14 @@ ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "link_ids", "domain", "source",
 
 def article_from_document(doc: dict, article_id: str | None = None) -> Article:
     """The Article an `<prefix>-articles` document was built from (the inverse of `article_document`'s article
-    part): what re-enrichment re-reads. `lang` is the page's declared language, as extraction gave it."""
+    part): what re-enrichment re-reads, the page's declared language included."""
     return Article(
         id=article_id or doc["id"], url=doc["url"], canonical_url=doc.get("canonical_url"),
         link_ids=doc.get("link_ids") or [],
         domain=doc.get("domain") or "", source=doc.get("source") or "", feed_tags=doc.get("feed_tags") or [],
         title=doc.get("title"), text=doc.get("text") or "", description=doc.get("description"),
         authors=doc.get("authors") or [], site_name=doc.get("site_name"),
-        lang=doc.get("lang_declared") or doc.get("lang"), published_at=doc.get("published_at"),
+        lang=doc.get("lang"), lang_declared=doc.get("lang_declared"), published_at=doc.get("published_at"),
         fetched_at=doc["first_seen_at"], extraction=doc.get("extraction") or "trafilatura",
         word_count=doc.get("word_count") or 0, content_hash=doc.get("content_hash") or "",
         warc_file=doc.get("warc_file"), warc_offset=doc.get("warc_offset"),
