@@ -303,6 +303,32 @@ def _entry_link(entry: Any, base: str) -> str | None:
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
+_XML_ENCODING = re.compile(rb"""^(\xef\xbb\xbf)?(<\?xml[^>\n]*?encoding\s*=\s*["'])([^"'>]*)(["'])""")
+
+
+def _drop_foreign_charsets(body: bytes, content_type: str | None, feed: Feed) -> tuple[bytes, str | None]:
+    """The body and Content-Type without a charset label that is not a web encoding ('undefined', 'punycode'…).
+
+    feedparser decodes with whatever label `codecs.lookup` knows, and such codecs raise a bare UnicodeError that it
+    does not catch; with the label gone it tries UTF-8, then windows-1252, as a browser would.
+    """
+    if content_type and ";" in content_type:
+        kept = []
+        for part in content_type.split(";"):
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "charset" and web_codec(value) is None:
+                log.info("feed %s: charset %r of the HTTP header is not a web encoding: ignored", feed.name, value[:40])
+                continue
+            kept.append(part)
+        content_type = ";".join(kept)
+    match = _XML_ENCODING.match(body[:1024])
+    if match and web_codec(match.group(3).decode("ascii", "replace")) is None:
+        log.info("feed %s: encoding %r of the XML declaration is not a web encoding: ignored", feed.name,
+                 match.group(3)[:40].decode("ascii", "replace"))
+        body = body[: match.start(3)] + b"utf-8" + body[match.end(3):]
+    return body, content_type
+
+
 def parse_feed(
     body: bytes,
     feed: Feed,
@@ -342,32 +368,6 @@ def parse_feed(
     if len(parsed.entries) > (max_items or len(parsed.entries)):
         out.skipped["over-max-items"] += len(parsed.entries) - max_items
     return out
-
-
-_XML_ENCODING = re.compile(rb"""^(\xef\xbb\xbf)?(<\?xml[^>\n]*?encoding\s*=\s*["'])([^"'>]*)(["'])""")
-
-
-def _drop_foreign_charsets(body: bytes, content_type: str | None, feed: Feed) -> tuple[bytes, str | None]:
-    """The body and Content-Type without a charset label that is not a web encoding ('undefined', 'punycode'…).
-
-    feedparser decodes with whatever label `codecs.lookup` knows, and such codecs raise a bare UnicodeError that it
-    does not catch; with the label gone it tries UTF-8, then windows-1252, as a browser would.
-    """
-    if content_type and ";" in content_type:
-        kept = []
-        for part in content_type.split(";"):
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset" and web_codec(value) is None:
-                log.info("feed %s: charset %r of the HTTP header is not a web encoding: ignored", feed.name, value[:40])
-                continue
-            kept.append(part)
-        content_type = ";".join(kept)
-    match = _XML_ENCODING.match(body[:1024])
-    if match and web_codec(match.group(3).decode("ascii", "replace")) is None:
-        log.info("feed %s: encoding %r of the XML declaration is not a web encoding: ignored", feed.name,
-                 match.group(3)[:40].decode("ascii", "replace"))
-        body = body[: match.start(3)] + b"utf-8" + body[match.end(3):]
-    return body, content_type
 
 
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
