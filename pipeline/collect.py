@@ -164,6 +164,21 @@ class Collector:
     # ---- feeds
 
     async def _read_feed(self, fetcher: Fetcher, feed: Feed) -> list[FeedItem]:
+        """One feed's items; an unexpected error (a library's bug on hostile bytes) fails that feed only, logged with
+        its traceback, and the run goes on with the others."""
+        try:
+            return await self._fetch_feed(fetcher, feed)
+        except OSError as exc:
+            if exc.errno in DISK_FULL:  # the state cannot be written: every next feed would fail the same way
+                raise
+            error = exc
+        except Exception as exc:  # noqa: BLE001 - one bad feed must not end the run
+            error = exc
+        log.error("feed %s (%s) failed unexpectedly", feed.name, mask_url(feed.url), exc_info=error)
+        return self._feed_failed(feed, f"{mask_url(feed.url)}: unexpected error ({type(error).__name__}: {error})",
+                                 datetime.now(timezone.utc))
+
+    async def _fetch_feed(self, fetcher: Fetcher, feed: Feed) -> list[FeedItem]:
         url = str(feed.url)
         state = self.state.feed_state(url)
         now = datetime.now(timezone.utc)

@@ -29,6 +29,7 @@ from trafilatura.utils import decode_file, load_html, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipeline.boilerplate import strip_boilerplate
+from pipeline.charsets import web_codec
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url, story_url
@@ -44,27 +45,19 @@ _LATIN1_ALIASES = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8
 # --------------------------------------------------------------------------------------------- decoding
 
 
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-
-
 def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
     """Bytes → text: the charset declared in the HTTP header, then BOM / <meta charset>, then detection.
 
-    A declared charset that cannot decode the bytes is ignored (servers lie), and a page labelled latin-1 that is
-    valid UTF-8 is read as UTF-8 (the most frequent mislabelling).
+    A declared charset that is not a web encoding (WHATWG: not 'undefined' or 'punycode') or cannot decode the bytes
+    is ignored (servers lie), and a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
+    mislabelling).
     """
     if isinstance(body, str):
         return body
     if body.startswith(codecs.BOM_UTF8):
         return body[3:].decode("utf-8", "replace")
     for source in (declared_charset, _sniff_meta_charset(body)):
-        codec = _codec(source)
+        codec = web_codec(source)  # 'undefined', 'punycode', 'utf-7'…: not page encodings, the label is ignored
         if not codec:
             continue
         if codec.replace("_", "-") in _LATIN1_ALIASES or codec in ("latin-1", "ascii"):
@@ -74,7 +67,7 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
                 codec = "cp1252"  # browsers read latin-1 labels as windows-1252
         try:
             return body.decode(codec)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     return decode_file(body)  # utf-8 fast path, then charset detection
 

@@ -18,6 +18,7 @@ import lxml.html
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.boilerplate import strip_feed_footers
+from pipeline.charsets import web_codec
 from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
@@ -334,6 +335,32 @@ def _entry_authors(entry: Any) -> list[str]:
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
 
+_XML_ENCODING = re.compile(rb"""^(\xef\xbb\xbf)?(<\?xml[^>\n]*?encoding\s*=\s*["'])([^"'>]*)(["'])""")
+
+
+def _drop_foreign_charsets(body: bytes, content_type: str | None, feed: Feed) -> tuple[bytes, str | None]:
+    """The body and Content-Type without a charset label that is not a web encoding ('undefined', 'punycode'…).
+
+    feedparser decodes with whatever label `codecs.lookup` knows, and such codecs raise a bare UnicodeError that it
+    does not catch; with the label gone it tries UTF-8, then windows-1252, as a browser would.
+    """
+    if content_type and ";" in content_type:
+        kept = []
+        for part in content_type.split(";"):
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "charset" and web_codec(value) is None:
+                log.info("feed %s: charset %r of the HTTP header is not a web encoding: ignored", feed.name, value[:40])
+                continue
+            kept.append(part)
+        content_type = ";".join(kept)
+    match = _XML_ENCODING.match(body[:1024])
+    if match and web_codec(match.group(3).decode("ascii", "replace")) is None:
+        log.info("feed %s: encoding %r of the XML declaration is not a web encoding: ignored", feed.name,
+                 match.group(3)[:40].decode("ascii", "replace"))
+        body = body[: match.start(3)] + b"utf-8" + body[match.end(3):]
+    return body, content_type
+
+
 def parse_feed(
     body: bytes,
     feed: Feed,
@@ -347,9 +374,13 @@ def parse_feed(
     now = now or datetime.now(timezone.utc)
     base = base_url or str(feed.url)
     headers = {"content-location": base}
+    body, content_type = _drop_foreign_charsets(body, content_type, feed)
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
+    try:
+        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
+    except UnicodeError as exc:  # a label feedparser still tried (UTF-16 declaration…): the feed is unreadable
+        return ParsedFeed(bozo=f"unknown encoding: {exc}")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:

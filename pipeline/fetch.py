@@ -6,8 +6,11 @@ Why each guard exists:
 - SSRF guard: feed files come from users and OPML imports, and feeds contain arbitrary links; a URL whose
   host resolves to a loopback/private/link-local/multicast/reserved address is refused before any
   connection is made, on every redirect hop (redirects are followed here, not by httpx, for that reason);
-- size limit on the decompressed stream, so a gzip bomb is cut off after `fetch_max_bytes` bytes, and a total time
-  limit per request (`fetch_total_timeout`), so a server dripping one byte at a time cannot hold a worker forever;
+- size limit on the decompressed stream, so a gzip bomb is cut off after `fetch_max_bytes` bytes (every layer of a
+  `gzip, gzip` chain is decoded here with that bound, never by httpx), and a total time limit per request
+  (`fetch_total_timeout`), so a server dripping one byte at a time cannot hold a worker forever;
+- a redirect's Location is parsed here, not by httpx: `javascript:…`, port 99999 or `http://[::1` is one refused
+  fetch, not an exception that ends the run;
 - retries (tenacity) with exponential backoff and jitter on connection errors, 5xx and 429, honouring
   Retry-After, so a flaky site costs a few seconds and a dead one is reported, not fatal.
 """
@@ -46,6 +49,14 @@ ALLOWED_TYPES = {
     "robots": ("text/", ""),
 }
 _CHUNK = 64 * 1024
+# Content codings decoded here, layer by layer, each bounded. Other registered compressions are refused (we only
+# ask for gzip and deflate); an unregistered token (`Content-Encoding: utf-8`, a known misconfiguration) is ignored,
+# as httpx does. More layers than this is not a real server's doing.
+_DECODED = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
+_REFUSED_CODINGS = {"br", "zstd", "compress", "x-compress", "exi", "pack200-gzip", "aes128gcm", "dcb", "dcz"}
+_MAX_LAYERS = 3
+# Retry-After beyond a week is read as a week: the fetch is given up either way, and 400 digits would be `inf`.
+RETRY_AFTER_CAP = 7 * 24 * 3600.0
 
 
 class FetchFailed(FetchError):
@@ -99,19 +110,43 @@ class FetchResult:
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After is either seconds or an HTTP date."""
+    """Retry-After is either seconds or an HTTP date; at most RETRY_AFTER_CAP seconds."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # str.isdigit alone accepts '²', which float() rejects
+        return min(float(value), RETRY_AFTER_CAP)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return min(max(0.0, (when - datetime.now(timezone.utc)).total_seconds()), RETRY_AFTER_CAP)
+
+
+def describe_wait(seconds: float) -> str:
+    """'3600s', or 'of a week or more' for a capped Retry-After (never 'infs')."""
+    return "of a week or more" if seconds >= RETRY_AFTER_CAP else f"{seconds:.0f}s"
+
+
+def redirect_target(url: str, location: str) -> str:
+    """The absolute http(s) URL a Location header points to, else FetchRefused naming it (not retried).
+
+    A hostile server can put anything there (`javascript:alert(1)`, port 99999, `http://[::1`); httpx and urllib
+    raise their own exceptions on those, so the target is parsed once here, where every failure becomes a reason.
+    """
+    shown = repr(location if len(location) <= 200 else location[:199] + "…")
+    try:
+        target = urljoin(url, location.strip())
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError when out of 0-65535
+        httpx.URL(target)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise FetchRefused(url, "bad-redirect", f"refused: redirect to an invalid URL {shown} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused(url, "bad-redirect", f"refused: redirect to a non-http(s) URL {shown}")
+    return target
 
 
 # --------------------------------------------------------------------------------------------- SSRF guard
@@ -209,13 +244,17 @@ class HostPolicy:
 
     async def check(self, url: str) -> None:
         """Raise FetchRefused unless `url` is http(s) and its host resolves only to public (or allowlisted) addresses."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # ValueError beyond 65535, like urlsplit on `http://[::1`
+        except ValueError as exc:
+            raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
         if parts.scheme not in ("http", "https"):
             raise FetchRefused(url, "scheme", f"refused: only http and https URLs are fetched, not {parts.scheme or 'no scheme'!r}")
         host = (parts.hostname or "").lower().rstrip(".")
         if not host:
             raise FetchRefused(url, "scheme", "refused: the URL has no host")
-        await self.safe_addresses(host, parts.port or (443 if parts.scheme == "https" else 80), url)
+        await self.safe_addresses(host, port or (443 if parts.scheme == "https" else 80), url)
 
     async def safe_addresses(self, host: str, port: int, url: str | None = None) -> list[str]:
         """The host's addresses, once checked; FetchRefused if any of them is non-public and not allowlisted."""
@@ -234,6 +273,8 @@ class HostPolicy:
                     self._cache[key] = await self.resolver(host, port)
                 except OSError as exc:
                     raise FetchFailed(url, "dns", f"cannot resolve host {host!r}: {exc}") from None
+                except UnicodeError as exc:  # getaddrinfo's IDNA step: a label over 63 characters, an empty label
+                    raise FetchRefused(url, "bad-url", f"refused: {host[:100]!r} is not a valid host name ({exc})") from None
             addresses = self._cache[key]
             if not addresses:
                 raise FetchFailed(url, "dns", f"host {host!r} resolves to no address")
@@ -314,6 +355,7 @@ class Fetcher:
             timeout=httpx.Timeout(connect=s.fetch_connect_timeout, read=s.fetch_read_timeout, write=s.fetch_read_timeout, pool=None),
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
+            event_hooks={"response": [_take_location]},
         )
         return self
 
@@ -441,21 +483,24 @@ class Fetcher:
             try:
                 async with asyncio.timeout(total or None), self._client.stream("GET", url, headers=headers) as response:
                     status = response.status_code
-                    if status in REDIRECT_CODES and response.headers.get("location"):
-                        return urljoin(url, response.headers["location"])
+                    location = response.extensions.get(_LOCATION)
+                    if status in REDIRECT_CODES and location and location.strip():
+                        return redirect_target(url, location)
                     if status == 304:
                         return FetchResult(url, url, status, response.headers, b"", _now(), not_modified=True)
                     if status == 429 or status >= 500:
                         retry_after = parse_retry_after(response.headers.get("retry-after"))
                         if retry_after is not None and retry_after > self.settings.fetch_backoff_max:
                             # waiting less than asked would be impolite, waiting longer stalls the run: give up for now
-                            raise FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After {retry_after:.0f}s", status)
+                            raise FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After {describe_wait(retry_after)}", status)
                         raise _Transient(f"http-{status}", f"HTTP {status}", status, retry_after)
                     if status >= 400:
                         raise FetchFailed(url, f"http-{status}", f"HTTP {status}", status)
                     self._check_content_type(url, kind, response.headers.get("content-type", ""))
                     body = await self._read_limited(url, response)
                     return FetchResult(url, str(response.url), status, response.headers, body, _now())
+            except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not
+                raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
             except httpx.TimeoutException as exc:
                 raise _Transient("timeout", f"timed out ({type(exc).__name__})") from None
             except TimeoutError:  # asyncio.timeout: the body kept trickling in past fetch_total_timeout
@@ -473,44 +518,93 @@ class Fetcher:
         raise FetchRefused(url, "content-type", f"refused: content type {ctype!r} is not accepted for a {kind}")
 
     async def _read_limited(self, url: str, response: httpx.Response) -> bytes:
-        """Read the body, decompressing ourselves with a bound, so a gzip bomb stops at fetch_max_bytes."""
+        """Read the raw body and undo its content codings here, each layer bounded, so a gzip bomb (or a `gzip, gzip`
+        chain of them) stops at fetch_max_bytes; httpx's own decoders inflate a whole chunk before any check."""
         limit = self.settings.fetch_max_bytes
-        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        header = response.headers.get("content-encoding", "")
+        codings = [c.strip().lower() for c in header.split(",") if c.strip().lower() not in ("", "identity")]
+        refused = [c for c in codings if c in _REFUSED_CODINGS]
+        if refused:
+            raise FetchRefused(url, "content-encoding", f"refused: content encoding {refused[0][:40]!r} is not "
+                                                        "supported (only gzip and deflate are asked for)")
+        layers = [_DECODED[c] for c in reversed(codings) if c in _DECODED]  # the last coding applied comes off first
+        if len(layers) > _MAX_LAYERS:
+            raise FetchRefused(url, "content-encoding",
+                               f"refused: {len(layers)} layers of compression (at most {_MAX_LAYERS} are decoded)")
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and encoding in ("", "identity") and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and not layers and int(declared) > limit:
             raise FetchRefused(url, "too-large", f"refused: body of {int(declared)} bytes exceeds the {limit}-byte limit")
-        too_large = FetchRefused(url, "too-large", f"refused: body exceeds the {limit}-byte limit (decompressed)")
-        out = bytearray()
-        if encoding in ("gzip", "x-gzip", "deflate"):
-            # wbits 47 = auto-detect zlib or gzip header; raw deflate (rare) gets -15 on error
-            decompressor = zlib.decompressobj(47)
-            async for raw in response.aiter_raw(_CHUNK):
-                data = raw
-                while data:
-                    try:
-                        piece = decompressor.decompress(data, limit + 1 - len(out))
-                    except zlib.error:
-                        if not out and encoding == "deflate":
-                            decompressor, piece = zlib.decompressobj(-15), b""
-                            continue
-                        raise FetchFailed(url, "decoding", "corrupt compressed body") from None
-                    out += piece
-                    if len(out) > limit:
-                        raise too_large
-                    data = decompressor.unconsumed_tail
-            out += decompressor.flush()
-            if len(out) > limit:
-                raise too_large
-            return bytes(out)
-        if encoding in ("", "identity"):
-            stream = response.aiter_raw(_CHUNK)
-        else:  # br/zstd/…: let httpx decode, still bounded chunk by chunk
-            stream = response.aiter_bytes(_CHUNK)
-        async for chunk in stream:
-            out += chunk
-            if len(out) > limit:
-                raise too_large
-        return bytes(out)
+        decoder = _BoundedDecoder(url, layers, limit)
+        async for raw in response.aiter_raw(_CHUNK):
+            decoder.feed(raw)
+        return decoder.finish()
+
+
+class _BoundedDecoder:
+    """Undoes gzip/deflate layers in order, with zlib's max_length, so no layer ever outputs more than `limit` bytes
+    (an intermediate layer included: endless empty deflate blocks would cost CPU, not memory, without that bound)."""
+
+    def __init__(self, url: str, layers: list[str], limit: int):
+        self.url = url
+        self.layers = layers
+        self.limit = limit
+        # wbits 47 = auto-detect zlib or gzip header; raw deflate (rare) gets -15 on error
+        self.decoders = [zlib.decompressobj(47) for _ in layers]
+        self.produced = [0] * len(layers)
+        self.raw: set[int] = set()
+        self.out = bytearray()
+
+    def _too_large(self) -> FetchRefused:
+        return FetchRefused(self.url, "too-large", f"refused: body exceeds the {self.limit}-byte limit (decompressed)")
+
+    def _push(self, index: int, data: bytes) -> None:
+        if index == len(self.layers):
+            self.out += data
+            if len(self.out) > self.limit:
+                raise self._too_large()
+            return
+        while data:
+            decoder = self.decoders[index]
+            try:
+                piece = decoder.decompress(data, _CHUNK)
+            except zlib.error:
+                if self.layers[index] == "deflate" and not self.produced[index] and index not in self.raw:
+                    self.decoders[index] = zlib.decompressobj(-15)  # a raw deflate stream, without zlib header
+                    self.raw.add(index)
+                    continue
+                raise FetchFailed(self.url, "decoding", "corrupt compressed body") from None
+            self._count(index, piece)
+            self._push(index + 1, piece)
+            data = decoder.unconsumed_tail
+
+    def _count(self, index: int, piece: bytes) -> None:
+        self.produced[index] += len(piece)
+        if self.produced[index] > self.limit:
+            raise self._too_large()
+
+    def feed(self, raw: bytes) -> None:
+        self._push(0, raw)
+
+    def finish(self) -> bytes:
+        for index, decoder in enumerate(self.decoders):
+            try:
+                rest = decoder.flush()
+            except zlib.error:
+                raise FetchFailed(self.url, "decoding", "corrupt compressed body") from None
+            self._count(index, rest)
+            self._push(index + 1, rest)
+        return bytes(self.out)
+
+
+_LOCATION = "newsroom.location"
+
+
+async def _take_location(response: httpx.Response) -> None:
+    """Move a redirect's Location out of httpx's sight: httpx would build its next request from it even with
+    follow_redirects=False, and raise on a hostile value. `redirect_target` parses it instead."""
+    if response.status_code in REDIRECT_CODES and "location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["location"]
+        del response.headers["location"]
 
 
 def _now() -> datetime:

@@ -4,11 +4,17 @@ Titles carry rich markup (`[/x]`, `[link=…]`), CR/LF with a `Bcc:` header, Sla
 `<script>`; author and site names carry the same; one page is over 1,000,000 characters; one item link has no host;
 one date is in 1900; one feed sits behind a redirect loop through `/loop[/x]`; the main feed needs the credentials
 written in its URL (`user:password@` and a `?token=`), which must never be printed or stored elsewhere.
+
+Under /feeds/ sit feeds that once ended a whole run (hostile-input audit): a `Content-Encoding: gzip, gzip` bomb,
+redirects to `javascript:`, to port 99999 and to `http://[::1`, a Retry-After of 400 digits, and a feed labelled
+`charset=undefined` / `encoding="punycode"` whose pages are labelled the same way (valid UTF-8 all the same).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import gzip
 import html
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,6 +49,44 @@ MARKERS = {
     "old-date": "archive story [/i]",
     "huge": "the longest page [/x] ever",
 }
+
+
+# /feeds/<name>.xml → the Location it redirects to
+REDIRECTS = {
+    "redirect-js": "javascript:alert(1)",
+    "redirect-badport": "http://127.0.0.1:99999/feed.xml",
+    "redirect-badipv6": "http://[::1/feed.xml",
+}
+RETRY_AFTER_DIGITS = "9" * 400  # float() of it is inf
+BOMB_BYTES = 64 * 1024 * 1024  # zeros, gzipped twice: a few hundred bytes on the wire
+# pages labelled with a codec name that is not a web encoding; their bytes are UTF-8
+CHARSET_PAGES = {
+    "charset-undefined": "Souveraineté numérique : Mistral AI répond à l’État",
+    "meta-punycode": "Mistral AI et la préférence européenne, décryptée",
+}
+
+
+@functools.cache
+def double_gzip_bomb() -> bytes:
+    return gzip.compress(gzip.compress(bytes(BOMB_BYTES), compresslevel=9), compresslevel=9)
+
+
+def charset_page(slug: str) -> bytes:
+    title = CHARSET_PAGES[slug]
+    meta = '<meta charset="punycode">' if slug == "meta-punycode" else ""
+    sentence = html.escape(f"{title} : le ministère étudie les contrats de cloud, la réglementation et les coûts. ")
+    body = "".join(f"<p>Partie {i}. {sentence * 3}</p>\n" for i in range(6))
+    return (f"<!DOCTYPE html><html lang=\"fr\"><head>{meta}<title>{html.escape(title)}</title></head>"
+            f"<body><article><h1>{html.escape(title)}</h1>{body}</article></body></html>").encode("utf-8")
+
+
+def bad_encoding_feed(base: str) -> bytes:
+    items = "".join(f"""<item><title>{html.escape(title)}</title><link>{base}/a/{slug}.html</link>
+<description>Résumé : {html.escape(title)}</description><pubDate>Fri, 20 Nov 2026 09:00:00 GMT</pubDate></item>"""
+                    for slug, title in CHARSET_PAGES.items())
+    return f"""<?xml version="1.0" encoding="punycode"?>
+<rss version="2.0"><channel><title>Flux étiqueté punycode</title><link>{base}/</link>
+<description>é</description>{items}</channel></rss>""".encode("utf-8")
 
 
 def _paragraphs(slug: str, n: int = 6) -> str:
@@ -112,6 +156,17 @@ class HostileHandler(BaseHTTPRequestHandler):
             return self._send(200, feed_xml(self.base_url).encode(), "application/rss+xml; charset=utf-8")
         if path.startswith("/a/") and path.endswith(".html") and path[3:-5] in PAGES:
             return self._send(200, page_html(path[3:-5]).encode())
+        if path.startswith("/feeds/") and path[7:-4] in REDIRECTS:
+            return self._send(302, location=REDIRECTS[path[7:-4]])
+        if path == "/feeds/double-gzip.xml":
+            return self._send(200, double_gzip_bomb(), "application/rss+xml", content_encoding="gzip, gzip")
+        if path == "/feeds/retry-after-inf.xml":
+            return self._send(503, b"busy", "text/plain", retry_after=RETRY_AFTER_DIGITS)
+        if path == "/feeds/bad-encoding.xml":
+            return self._send(200, bad_encoding_feed(self.base_url), "application/rss+xml; charset=undefined")
+        if path.startswith("/a/") and path.endswith(".html") and path[3:-5] in CHARSET_PAGES:
+            charset = "undefined" if path[3:-5] == "charset-undefined" else "utf-8"
+            return self._send(200, charset_page(path[3:-5]), f"text/html; charset={charset}")
         if path == "/looping-feed.xml" or path.startswith("/loop"):
             return self._send(302, location="/loop[/x]?again=" + str(len(self.requests) % 2))
         return self._send(404, b"not found")
@@ -144,4 +199,14 @@ class HostileSite:
             {"name": FEED_NAME, "url": feed_url, "lang": "en", "tags": ["hostile"]},
             {"name": "Loop [/x] feed", "url": f"{self.base_url}/looping-feed.xml", "lang": "en"},
         ]}, allow_unicode=True), encoding="utf-8")
+        return path
+
+    def crash_feeds_file(self, directory: Path) -> Path:
+        """The feeds that once ended a run, after the feed labelled `undefined`/`punycode` (whose pages are the run's
+        only articles)."""
+        names = ["bad-encoding", *REDIRECTS, "double-gzip", "retry-after-inf"]
+        path = directory / "feeds-crash.yaml"
+        path.write_text(yaml.safe_dump({"feeds": [
+            {"name": f"Feed {name}", "url": f"{self.base_url}/feeds/{name}.xml", "lang": "fr"} for name in names
+        ]}), encoding="utf-8")
         return path

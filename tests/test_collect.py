@@ -122,6 +122,27 @@ def test_failing_feed_reported_not_fatal_and_counted_immediately(fixture_site, t
     assert state.consecutive_failures == 2 and "404" in state.last_error
 
 
+def test_an_unexpected_error_in_one_feed_fails_that_feed_only(fixture_site, tmp_path, caplog):
+    """Whatever a library raises on one feed's hostile input (here the DNS resolver, as getaddrinfo raised
+    UnicodeError on a 64-character label), that feed is counted as failed, named in the log, and the run goes on."""
+
+    async def resolver(host, port):
+        raise RuntimeError(f"resolver bug on {host}")
+
+    settings = load_settings(fetch_retries=0)
+    odd = {"name": "Odd host", "url": "http://odd-host.test/feed.xml", "lang": "en"}
+    feeds = load_feeds(feeds_file(fixture_site, tmp_path, [odd, EN]))
+    articles, collector = collect(settings, feeds, resolver=resolver)
+    s = collector.stats
+    assert len(articles) == 3 and (s.feeds_failed, s.feeds_ok) == (1, 1)
+    error = s.feed_errors[0]
+    assert error["feed"] == "Odd host" and error["error"] == (
+        "http://odd-host.test/feed.xml: unexpected error (RuntimeError: resolver bug on odd-host.test)")
+    assert any("Odd host" in r.getMessage() and "http://odd-host.test/feed.xml" in r.getMessage() for r in caplog.records)
+    state = StateStore(settings.data_dir).feed_state("http://odd-host.test/feed.xml")
+    assert state.consecutive_failures == 1  # counted, so `feeds list` points at it
+
+
 def test_robots_disallowed_page_and_latin1_page(fixture_site, tmp_path):
     feed = {"name": "Robots test", "url": "{{BASE}}/feeds/robots-test.xml", "lang": "fr"}
     articles, collector = collect(load_settings(), load_feeds(feeds_file(fixture_site, tmp_path, [feed])))

@@ -93,6 +93,17 @@ def test_decode_html_order():
     assert decode_html(text.encode("utf-16"), "utf-16") == text
 
 
+@pytest.mark.parametrize("declared, meta, text", [
+    ("undefined", "", "Souveraineté"), ("punycode", "", "Souveraineté"), (None, "punycode", "Souveraineté"),
+    ("idna", "undefined", "Souveraineté"), ("utf-7", "", "+ADw-script+AD4-"), (None, "utf-7", "+ADw-script+AD4-"),
+])
+def test_decode_html_ignores_labels_that_are_no_web_encoding(declared, meta, text):
+    """'undefined' and 'punycode' raised a bare UnicodeError (the page's text was lost to the feed summary); utf-7
+    turned `+ADw-` into `<`. Browsers know only the WHATWG encodings: the label is ignored, the bytes are UTF-8."""
+    page = f'<html><head><meta charset="{meta}"></head><body><p>{text}</p></body></html>'
+    assert decode_html(page.encode("utf-8"), declared) == page
+
+
 def test_dates_from_the_future_are_rejected():
     now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
     feed_date = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)

@@ -213,6 +213,38 @@ def test_parse_non_feed_reports_nothing_parsed():
     assert parsed.items == [] and parsed.bozo
 
 
+LABELLED = """<?xml version="1.0" encoding="{declared}"?>
+<rss version="2.0"><channel><title>Numérique souverain</title><link>https://news.example/</link>
+<item><title>L’État et Mistral AI</title><link>https://news.example/etat.html</link></item></channel></rss>"""
+
+
+@pytest.mark.parametrize("header, declared", [
+    ("application/rss+xml; charset=undefined", "utf-8"),
+    ("application/rss+xml; charset=punycode", "utf-8"),
+    ("application/rss+xml", "undefined"),
+    ("text/xml; charset=idna", "punycode"),
+    ("application/rss+xml; charset=undefined", "undefined"),
+])
+def test_a_feed_labelled_with_a_codec_that_is_no_web_encoding_is_read_as_utf8(header, declared):
+    """`codecs.lookup` knows 'undefined' and 'punycode', whose decoders raise a bare UnicodeError that feedparser lets
+    through: the whole run used to end there. Such a label is ignored, as a browser ignores it."""
+    parsed = parse_feed(LABELLED.format(declared=declared).encode("utf-8"), FEED, content_type=header)
+    assert parsed.title == "Numérique souverain"
+    assert [i.title for i in parsed.items] == ["L’État et Mistral AI"]
+
+
+def test_a_utf16_feed_declaring_an_unusable_encoding_is_reported_unreadable():
+    body = LABELLED.format(declared="undefined").encode("utf-16")  # BOM: the declaration is not in ASCII bytes
+    parsed = parse_feed(body, FEED, content_type="application/rss+xml")
+    assert parsed.items == [] and parsed.bozo.startswith("unknown encoding")
+
+
+def test_a_utf7_label_does_not_turn_text_into_markup():
+    body = LABELLED.format(declared="utf-7").replace("L’État", "+ADw-script+AD4-").replace("é", "e").encode("ascii")
+    parsed = parse_feed(body, FEED, content_type="application/rss+xml; charset=utf-7")
+    assert [i.title for i in parsed.items] == ["+ADw-script+AD4- et Mistral AI"]
+
+
 def test_parse_atom_and_max_items(fixture_site):
     import urllib.request
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 import gzip
 import time
+import zlib
 
 import httpx
 import pytest
 from werkzeug.wrappers import Response
 
-from pipeline.fetch import Fetcher, FetchFailed, FetchRefused, HostPolicy, parse_retry_after
+from pipeline.fetch import RETRY_AFTER_CAP, Fetcher, FetchFailed, FetchRefused, HostPolicy, parse_retry_after
 from pipeline.settings import load_settings
+
+from _hostile_site import HostileSite
 
 
 def settings(**overrides):
@@ -144,6 +147,86 @@ def test_gzip_body_within_limit_is_decompressed(httpserver):
         gzip.compress(page.encode()), content_type="text/html; charset=utf-8", headers={"Content-Encoding": "gzip"}
     )
     assert fetch(httpserver.url_for("/gz")).body.decode() == page
+
+
+def test_gzip_chain_bomb_is_cut_off_without_inflating_it(httpserver):
+    """`Content-Encoding: gzip, gzip` used to go to httpx, which inflates a whole chunk before any size check: a few
+    hundred bytes on the wire cost the full 64 MB (3.2 GB for the audit's 1 GiB). Each layer is now bounded."""
+    import tracemalloc
+
+    bomb = gzip.compress(gzip.compress(bytes(64_000_000), compresslevel=9), compresslevel=9)
+    assert len(bomb) < 2_000
+    httpserver.expect_request("/bomb").respond_with_data(bomb, content_type="text/html",
+                                                         headers={"Content-Encoding": "gzip, gzip"})
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchRefused) as err:
+            fetch(httpserver.url_for("/bomb"), settings(fetch_max_bytes=1_000_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert err.value.reason == "too-large" and "(decompressed)" in str(err.value)
+    assert peak < 16_000_000, f"{peak:,} bytes allocated for a 1 MB limit"
+
+
+@pytest.mark.parametrize("header, encode", [
+    ("gzip, gzip", lambda b: gzip.compress(gzip.compress(b))),
+    ("deflate, gzip", lambda b: gzip.compress(zlib.compress(b))),
+    ("gzip,deflate", lambda b: zlib.compress(gzip.compress(b))),
+    ("identity, gzip", gzip.compress),
+    ("gzip, utf-8", gzip.compress),  # an unregistered token (a known misconfiguration) is ignored, as httpx does
+])
+def test_every_layer_of_a_content_coding_chain_is_decoded_in_order(httpserver, header, encode):
+    page = "<html><body>" + "café " * 1000 + "</body></html>"
+    httpserver.expect_request("/chain").respond_with_data(encode(page.encode()), content_type="text/html",
+                                                          headers={"Content-Encoding": header})
+    assert fetch(httpserver.url_for("/chain")).body.decode() == page
+
+
+@pytest.mark.parametrize("header", ["br", "zstd", "gzip, br", "compress"])
+def test_compression_we_do_not_decode_is_refused_not_passed_on_raw(httpserver, header):
+    """We ask for gzip and deflate only; httpx would hand br/zstd bodies on still compressed (or, with brotli
+    installed, inflate them unbounded)."""
+    httpserver.expect_request("/br").respond_with_data(b"\x8b\x02\x80compressed", content_type="text/html",
+                                                       headers={"Content-Encoding": header})
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/br"))
+    assert err.value.reason == "content-encoding" and "is not supported" in str(err.value)
+
+
+def test_more_compression_layers_than_a_server_uses_are_refused(httpserver):
+    body = b"<html>x</html>"
+    for _ in range(4):
+        body = gzip.compress(body)
+    httpserver.expect_request("/deep").respond_with_data(body, content_type="text/html",
+                                                         headers={"Content-Encoding": "gzip, gzip, gzip, gzip"})
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/deep"))
+    assert err.value.reason == "content-encoding" and "4 layers" in str(err.value)
+
+
+@pytest.mark.parametrize("name, message", [
+    ("redirect-js", "refused: redirect to a non-http(s) URL 'javascript:alert(1)'"),
+    ("redirect-badport", "refused: redirect to an invalid URL 'http://127.0.0.1:99999/feed.xml'"),
+    ("redirect-badipv6", "refused: redirect to an invalid URL 'http://[::1/feed.xml'"),
+])
+def test_redirect_to_an_unusable_url_is_refused_once_naming_it(name, message):
+    """httpx raised InvalidURL, urllib ValueError, out of the fetch (a crash of the whole run), or the failure was
+    called a connection error and retried. (The hostile site, since werkzeug refuses to send such a Location.)"""
+    with HostileSite() as site:
+        url = f"{site.base_url}/feeds/{name}.xml"
+        with pytest.raises(FetchRefused) as err:
+            fetch(url, settings(fetch_retries=2, fetch_allow_hosts="127.0.0.1"), kind="feed")
+        assert site.requests == [f"/feeds/{name}.xml"]  # not retried
+    assert err.value.reason == "bad-redirect" and message in str(err.value)
+    assert str(err.value).startswith(url)  # names the URL that redirected
+
+
+def test_host_name_with_a_label_over_63_characters_is_refused():
+    """getaddrinfo raises UnicodeError (its IDNA step), not OSError, on such a name."""
+    with pytest.raises(FetchRefused) as err:
+        fetch("http://" + "a" * 64 + ".example/feed.xml", settings(fetch_allow_hosts=""))
+    assert err.value.reason == "bad-url" and "is not a valid host name" in str(err.value)
 
 
 def test_redirects_followed_and_loop_detected(httpserver):
@@ -301,6 +384,9 @@ def test_parse_retry_after():
     assert parse_retry_after(None) is None
     assert parse_retry_after("garbage") is None
     assert 0 <= parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") <= 1  # a past date means now
+    assert parse_retry_after("9" * 400) == RETRY_AFTER_CAP  # float() of it is inf
+    assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT") == RETRY_AFTER_CAP
+    assert parse_retry_after("\u00b2") is None  # str.isdigit() is true for '²', float() raises
 
 
 def test_connections_pinned_to_checked_addresses(httpserver):
@@ -328,6 +414,13 @@ def test_retry_after_longer_than_backoff_max_is_not_waited_for(httpserver):
         fetch(httpserver.url_for("/later"), settings(fetch_backoff_max=5))
     assert err.value.status == 429 and "Retry-After 3600s" in str(err.value)
     assert len(httpserver.log) == 1 and time.monotonic() - start < 3
+
+
+def test_a_retry_after_of_400_digits_is_said_plainly(httpserver):
+    httpserver.expect_request("/never").respond_with_data("", status=503, headers={"Retry-After": "9" * 400})
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/never"))
+    assert str(err.value).endswith("HTTP 503, Retry-After of a week or more") and "inf" not in str(err.value)
 
 
 @pytest.mark.parametrize("address", [

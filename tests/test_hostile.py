@@ -24,7 +24,7 @@ from pipeline.store.templates import index_names
 from pipeline.urls import article_id
 
 from _alerts_helpers import SmtpServer, free_port, write_rules
-from _hostile_site import FEED_NAME, MARKERS, PAGES, SECRETS, HostileSite
+from _hostile_site import CHARSET_PAGES, FEED_NAME, MARKERS, PAGES, SECRETS, HostileSite
 
 pytestmark = pytest.mark.slow
 PREFIX = "thostile"
@@ -332,3 +332,31 @@ def test_terminal_output_shows_emoji_codes_and_trailing_backslashes_as_written()
     console = terminal_console(record=True, width=200)
     console.print(f"{emoji} | {one}[bold]{path}[/bold] {two}[bold]x[/bold]")
     assert console.export_text().strip() == "Mistral AI :rotating_light: :warning: | title ends with \\ C:\\  even \\\\ x"
+
+
+def test_feeds_that_once_ended_the_run_are_each_one_failure_and_the_other_articles_are_written(tmp_path):
+    """A `gzip, gzip` bomb, redirects to `javascript:`, port 99999 and `http://[::1`, a Retry-After of 400 digits, and
+    a feed labelled `charset=undefined` / `encoding="punycode"`: each used to end `newsroom fetch` with a traceback
+    (or 3 GB of memory); now each is one line naming the feed, and the labelled feed's pages are read as UTF-8."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
+    env.update(NEWSROOM_DATA_DIR=str(tmp_path / "data"), NEWSROOM_FETCH_ALLOW_HOSTS="127.0.0.1",
+               NEWSROOM_FETCH_HOST_DELAY="0", NEWSROOM_FETCH_RETRIES="2", NEWSROOM_FETCH_BACKOFF_BASE="0.01",
+               COLUMNS="250")
+    with HostileSite() as site:
+        feeds = site.crash_feeds_file(tmp_path)
+        result = run(["fetch", "--feeds", str(feeds), "-o", str(tmp_path / "out.jsonl")], env, tmp_path, timeout=300)
+        requests = list(site.requests)
+    out = assert_clean(result)
+    failed = {line.split("—")[0] for line in out.splitlines() if "feed failed:" in line}
+    assert len(failed) == 5, out[-3000:]
+    assert "refused: redirect to a non-http(s) URL 'javascript:alert(1)'" in out
+    assert "refused: redirect to an invalid URL 'http://127.0.0.1:99999/feed.xml'" in out
+    assert "refused: redirect to an invalid URL 'http://[::1/feed.xml'" in out
+    assert "exceeds the 10000000-byte limit (decompressed)" in out
+    assert "Retry-After of a week or more" in out and "infs" not in out
+    for name in ("redirect-js", "redirect-badport", "redirect-badipv6", "double-gzip"):  # refused: never retried
+        assert requests.count(f"/feeds/{name}.xml") == 1, (name, requests)
+    articles = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {a["title"] for a in articles} == set(CHARSET_PAGES.values())
+    for article in articles:  # the page itself, decoded as UTF-8, not the feed summary
+        assert article["extraction"] != "feed-summary" and "réglementation" in article["text"], article
