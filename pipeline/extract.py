@@ -20,8 +20,9 @@ from typing import Any
 import trafilatura
 from htmldate import find_date
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_sitename, extract_title, extract_url
-from trafilatura.utils import decode_file, load_html
+from trafilatura.utils import decode_file
 
+from pipeline.budget import parse_within_budget
 from pipeline.feeds import plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url, story_url
@@ -265,7 +266,7 @@ def extract_article(
     """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed)."""
     fetched_at = fetched_at or datetime.now(timezone.utc)
     text_html = decode_html(html, charset)
-    tree = load_html(text_html)
+    tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
     meta = page_metadata(
@@ -343,7 +344,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
     record: dict[str, Any] = {"file": str(path), "url": url}
     try:
         body = path.read_bytes()
-        tree = load_html(decode_html(body))
+        tree = parse_within_budget(decode_html(body), url)
         if tree is None:
             raise ValueError("not parseable as HTML")
         meta = page_metadata(tree, url, extensive_dates=extensive_dates, guess_authors=True)
