@@ -24,7 +24,8 @@ SITE = Path(__file__).resolve().parent / "fixtures" / "site"
 
 def spans_page(n: int) -> bytes:
     """The audit's page: one paragraph of `n` inline spans (30,000 took 171 s of trafilatura before the budget)."""
-    return b"<html><head><title>Mistral AI spans</title></head><body><article><p>" + b"<span>Mistral</span> " * n + b"</p></article></body></html>"
+    head = b"<html><head><title>Mistral AI spans</title></head><body><article><p>"
+    return head + b"<span>Mistral</span> " * n + b"</p></article></body></html>"
 
 
 def flat_page(n: int) -> bytes:
