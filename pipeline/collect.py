@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from pipeline.archive import WarcArchive
+from pipeline.budget import PageTooComplex
 from pipeline.extract import article_from_summary, extract_article
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver
@@ -313,6 +314,9 @@ class Collector:
         except FetchFailed as exc:
             reason = exc.reason
             log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
+        except PageTooComplex as exc:  # beyond the per-page extraction budget (pipeline/budget.py)
+            reason = exc.reason
+            log.warning("page %s not extracted (%s): falling back to the feed summary", mask_url(item.url), exc)
         except OSError as exc:
             if exc.errno in DISK_FULL:  # archive/staging cannot be written: every next page would fail the same way
                 raise

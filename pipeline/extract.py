@@ -25,10 +25,11 @@ from lxml.etree import XPath
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
-from trafilatura.utils import decode_file, load_html, trim
+from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipeline.boilerplate import strip_boilerplate
+from pipeline.budget import parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
@@ -366,7 +367,7 @@ def extract_article(
     """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed)."""
     fetched_at = fetched_at or datetime.now(timezone.utc)
     text_html = decode_html(html, charset)
-    tree = load_html(text_html)
+    tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
     meta = page_metadata(
@@ -447,7 +448,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
     record: dict[str, Any] = {"file": str(path), "url": url}
     try:
         body = path.read_bytes()
-        tree = load_html(decode_html(body))
+        tree = parse_within_budget(decode_html(body), url)
         if tree is None:
             raise ValueError("not parseable as HTML")
         meta = page_metadata(tree, url, extensive_dates=extensive_dates, guess_authors=True)

@@ -1,0 +1,122 @@
+"""The per-page extraction budget (pipeline.budget): hostile markup is cut down or refused before trafilatura, real
+pages pass untouched, and the collector counts a refused page and falls back to the feed summary."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from trafilatura.utils import load_html
+
+from pipeline.budget import MAX_ELEMENTS, MAX_INLINE, PageTooComplex, parse_within_budget
+from pipeline.collect import Collector
+from pipeline.extract import decode_html, extract_article, extract_file
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+
+SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+
+
+def spans_page(n: int) -> bytes:
+    """The audit's page: one paragraph of `n` inline spans (30,000 took 171 s of trafilatura before the budget)."""
+    head = b"<html><head><title>Mistral AI spans</title></head><body><article><p>"
+    return head + b"<span>Mistral</span> " * n + b"</p></article></body></html>"
+
+
+def flat_page(n: int) -> bytes:
+    return b"<html><head><title>Flat</title></head><body>" + b"<p>a</p>" * n + b"</body></html>"
+
+
+def test_a_paragraph_of_30000_spans_is_extracted_with_its_text_once_the_tags_are_stripped(caplog):
+    html = decode_html(spans_page(30_000))
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        tree = parse_within_budget(html, "https://news.example/spans")
+    assert tree.xpath("count(//span)") == 0 and tree.xpath("string(//p)").split() == ["Mistral"] * 30_000
+    assert "https://news.example/spans: 30000 inline elements" in caplog.text
+    cpu = time.process_time()
+    article = extract_article(spans_page(30_000), "https://news.example/spans", min_words=10)
+    # Generous bound (the guarded extraction takes well under a second; without the guard, minutes).
+    assert time.process_time() - cpu < 30
+    assert article.extraction == "trafilatura" and set(article.text.split()) == {"Mistral"}
+    assert article.word_count == 12_500  # the 100,000-character text cap, at a word boundary
+
+
+def test_a_page_below_the_inline_limit_is_not_stripped():
+    tree = parse_within_budget(decode_html(spans_page(MAX_INLINE - 10)), None)
+    assert tree.xpath("count(//span)") == MAX_INLINE - 10
+
+
+def test_a_page_of_a_million_paragraphs_is_refused_before_it_is_parsed():
+    with pytest.raises(PageTooComplex, match=r"^page too complex to extract \(2,400,0\d\d tags, limit 200,000\)$"):
+        extract_article(flat_page(1_200_000), "https://news.example/flat")
+
+
+def test_a_page_with_more_elements_than_any_article_is_refused_and_extract_reports_it(tmp_path):
+    with pytest.raises(PageTooComplex, match=rf"{MAX_ELEMENTS + 5_000 + 4:,} elements"):
+        parse_within_budget(decode_html(flat_page(MAX_ELEMENTS + 5_000)), None)
+    path = tmp_path / "flat.html"
+    path.write_bytes(flat_page(MAX_ELEMENTS + 5_000))
+    record = extract_file(path)
+    assert record["text"] == "" and record["error"].startswith("page too complex to extract")
+
+
+def assert_untouched(pages: list[Path]) -> None:
+    for path in pages:
+        html = decode_html(path.read_bytes())
+        assert etree.tostring(parse_within_budget(html, None)) == etree.tostring(load_html(html)), path.name
+
+
+def test_the_sample_site_pages_reach_trafilatura_unchanged():
+    assert_untouched(sorted((SITE / "articles").glob("*.htm*")))
+
+
+def test_the_shared_corpus_pages_reach_trafilatura_unchanged(shared_dir):
+    pages = sorted((shared_dir / "corpus").glob("pages-*/*.htm*"))
+    assert len(pages) > 50
+    assert_untouched(pages)
+
+
+def test_a_long_page_with_ordinary_links_and_emphasis_is_extracted_unchanged():
+    """A real article's paragraphs (links, emphasis, bold) repeated to ~5,600 elements: beyond the fast path, but its
+    inline markup is ordinary, so the tree is not touched and the text is the same as without the budget."""
+    html = decode_html((SITE / "articles" / "mistral-nvidia-tribune.html").read_bytes())
+    tree = load_html(html)
+    paragraphs = "".join(etree.tostring(p, encoding="unicode") for p in tree.iter("p"))
+    long_html = html.replace("</article>", paragraphs * 500 + "</article>", 1)
+    long_tree = load_html(long_html)
+    assert MAX_INLINE < long_tree.xpath("count(//*)") < MAX_ELEMENTS
+    assert 0 < long_tree.xpath("count(//a|//em|//strong|//b|//i|//span)") <= MAX_INLINE
+    guarded = parse_within_budget(long_html, None)
+    assert etree.tostring(guarded) == etree.tostring(long_tree)
+
+
+def test_the_collector_counts_a_refused_page_and_extracts_the_spans_page(httpserver, tmp_path, caplog):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/spans.html").respond_with_data(spans_page(30_000), content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/flat.html").respond_with_data(flat_page(MAX_ELEMENTS + 5_000), content_type="text/html")
+    items = "".join(
+        f"<item><title>{title}</title><link>{httpserver.url_for(path)}</link>"
+        f"<pubDate>Wed, 18 Nov 2026 16:30:00 +0000</pubDate><description>{title}: the feed's summary.</description></item>"
+        for title, path in (("Mistral AI spans", "/spans.html"), ("Flat page", "/flat.html"))
+    )
+    rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>H</title>{items}</channel></rss>'
+    httpserver.expect_request("/feed.xml").respond_with_data(rss, content_type="application/rss+xml")
+    feeds_path = tmp_path / "feeds.yaml"
+    feeds_path.write_text(json.dumps({"feeds": [{"name": "H", "url": httpserver.url_for("/feed.xml"), "lang": "en",
+                                                  "relevance": "all"}]}), encoding="utf-8")
+    collector = Collector(load_settings(), load_feeds(feeds_path))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    with caplog.at_level(logging.WARNING, logger="pipeline.collect"):
+        articles = {a.title: a for a in asyncio.run(go())}
+    assert articles["Mistral AI spans"].extraction == "trafilatura"
+    assert articles["Flat page"].extraction == "feed-summary"
+    assert collector.stats.fallback_reasons == {"page-too-complex": 1}
+    assert f"page {httpserver.url_for('/flat.html')} not extracted (page too complex" in caplog.text
