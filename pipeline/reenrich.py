@@ -51,7 +51,11 @@ def _text_from_archive(doc: dict, settings: Settings) -> str | None:
     except (OSError, ValueError) as exc:
         log.warning("article %s: archived page unreadable (%s): using the indexed text", doc["_id"], exc)
         return None
-    article = extract_article(body, url, fetched_at=fetched_at, min_words=1)
+    try:
+        article = extract_article(body, url, fetched_at=fetched_at, min_words=1)
+    except ValueError as exc:  # the page is past the extraction budget (pipeline/budget.py)
+        log.warning("article %s: archived page not re-extracted (%s): using the indexed text", doc["_id"], exc)
+        return None
     return article.text if article else None
 
 
