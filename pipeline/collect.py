@@ -56,6 +56,7 @@ class CollectStats:
     items: int = 0
     selected: int = 0  # items whose page is to be fetched (after dedupe, relevance, known)
     duplicates: int = 0
+    story_copies: int = 0  # articles that turned out to be a story already collected (its AMP copy, ?from=rss)
     irrelevant: int = 0
     known: int = 0
     articles: int = 0
@@ -135,8 +136,12 @@ class Collector:
                 self.stats.seconds["feeds"] = self._last_download - started
                 items = self._select(per_feed)
                 self.stats.selected = len(items)
+                stories: set[str] = set()
                 async for article in self._process_all(fetcher, items):
                     self.stats.articles += 1
+                    if article.id in stories:  # still yielded: indexing keeps one article and both links
+                        self.stats.story_copies += 1
+                    stories.add(article.id)
                     self._yielded += [(article.id, article.url), *((link, article.url) for link in article.link_ids)]
                     yield article
         finally:
@@ -375,8 +380,12 @@ def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     try:
+        written: set[str] = set()
         with partial.open("w", encoding="utf-8") as fh:
             for article in iter_articles(collector):
+                if article.id in written:  # a copy of a story already written (counted as a story copy)
+                    continue
+                written.add(article.id)
                 fh.write(article.model_dump_json() + "\n")
                 if on_article is not None:
                     on_article(collector.stats)

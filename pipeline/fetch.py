@@ -555,7 +555,8 @@ class _BoundedDecoder:
         self.out = bytearray()
 
     def _too_large(self) -> FetchRefused:
-        return FetchRefused(self.url, "too-large", f"refused: body exceeds the {self.limit}-byte limit (decompressed)")
+        after = " (decompressed)" if self.layers else ""
+        return FetchRefused(self.url, "too-large", f"refused: body exceeds the {self.limit}-byte limit{after}")
 
     def _push(self, index: int, data: bytes) -> None:
         if index == len(self.layers):

@@ -271,6 +271,7 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         "feeds_not_modified": cstats["feeds_not_modified"],
         "items": cstats["items"],
         "duplicates": cstats["duplicates"],
+        "story_copies": cstats.get("story_copies", 0),
         "irrelevant": cstats["irrelevant"],
         "known": cstats["known"],
         "selected": cstats["selected"],

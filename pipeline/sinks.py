@@ -153,9 +153,12 @@ def linkable(url: str | None) -> bool:
     try:
         parts = urlsplit(str(url))
         host = (parts.hostname or "").rstrip(".")
+        parts.port  # noqa: B018 - raises ValueError on a port past 65535
     except ValueError:
         return False
     if parts.scheme not in ("http", "https") or not host or "@" in parts.netloc or "\\" in str(url):
+        return False
+    if "." not in host and ":" not in host:  # a single-label name (`http://intranet/`) is a local one
         return False
     if host.endswith(_NOT_PUBLIC_NAMES) or host in ("localhost",):
         return False

@@ -92,7 +92,8 @@ def bad_encoding_feed(base: str) -> bytes:
 def _paragraphs(slug: str, n: int = 6) -> str:
     sentence = (f"Mistral AI and Nvidia discussed sovereign computing in Europe for story {slug}, "
                 "while ministers weighed the cost of cloud contracts and the pace of new regulation. ")
-    return "".join(f"<p>{html.escape(sentence * 3)}</p>\n" for _ in range(n))
+    # distinct paragraphs: trafilatura keeps one copy of a repeated one, and the page must pass the 80-word minimum
+    return "".join(f"<p>{n_th}. {html.escape(sentence * 3)}</p>\n" for n_th in range(1, n + 1))
 
 
 def page_html(slug: str) -> str:

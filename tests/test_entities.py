@@ -78,6 +78,12 @@ def test_given_names_no_list_holds_stay_people_and_companies_with_hyphens_do_not
     assert out["ORG"] == ["Rolls-Royce Holdings", "Saint-Gobain Group", "Hewlett-Packard Enterprise"]
 
 
+def test_a_span_across_two_paragraphs_is_no_name():
+    text = "L'annonce a été faite sur le réseau social X.\nChez les chercheurs, l'accueil est mitigé."
+    out = normalise_entities(_spans(text, [("X.\nChez", "ORG")]))
+    assert out["ORG"] == [] and out["PER"] == [] and out["LOC"] == []
+
+
 def test_airport_codes_and_institutions_named_like_small_towns_are_not_places():
     # GeoNames lists airport codes among cities' names: CAC is Cascavel, IMF Imphal, FMI Kalemie, ABC Albacete
     for code in ["CAC", "IMF", "FMI", "ABC", "ACT", "SAP"]:

@@ -371,3 +371,19 @@ def test_a_confidently_detected_language_beats_the_declared_one(tmp_path):
     path = tmp_path / "helsing.html"
     path.write_text(html, encoding="utf-8")
     assert extract_file(path, url)["lang"] == "en"
+
+
+def test_the_headline_is_not_repeated_as_the_first_line_of_the_text(tmp_path):
+    body = "".join(f"<p>Mistral AI a présenté lundi son nouveau centre de calcul en Essonne, phrase {n}.</p>"
+                   for n in range(12))
+    html = (f"<html lang='fr'><head><title>Mistral AI ouvre un centre de calcul</title></head><body><article>"
+            f"<h1>Mistral AI ouvre un centre de calcul</h1>{body}</article></body></html>")
+    article = extract_article(html, "https://example.org/a.html")
+    assert article.title == "Mistral AI ouvre un centre de calcul"
+    assert article.text.startswith("Mistral AI a présenté lundi")
+    page = tmp_path / "a.html"
+    page.write_text(html, encoding="utf-8")
+    assert extract_file(page)["text"].startswith("Mistral AI a présenté lundi")
+    # a first line that only resembles the headline stays
+    other = html.replace("<h1>Mistral AI ouvre un centre de calcul</h1>", "<h2>Un centre de calcul en Essonne</h2>")
+    assert extract_article(other, "https://example.org/b.html").text.startswith("Un centre de calcul en Essonne")

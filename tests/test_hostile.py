@@ -360,3 +360,24 @@ def test_feeds_that_once_ended_the_run_are_each_one_failure_and_the_other_articl
     assert {a["title"] for a in articles} == set(CHARSET_PAGES.values())
     for article in articles:  # the page itself, decoded as UTF-8, not the feed summary
         assert article["extraction"] != "feed-summary" and "réglementation" in article["text"], article
+
+
+def test_reports_and_alert_messages_link_only_public_web_addresses():
+    from pipeline.alerts.deliver import render_html, slack_payload
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+    from pipeline.report import _link
+    from pipeline.sinks import linkable
+
+    public = ["https://www.lemonde.fr/a.html", "http://8.8.8.8/x", "https://cafe.fr/"]
+    private = ["http://127.0.0.1:18602/x", "http://127.0.0.1:18601@127.0.0.1:18602/via", "http://2130706433/x",
+               "http://0177.0.0.1/x", "http://0x7f.1/", "http://127.1/", "http://[::1]/x", "http://10.0.0.1/",
+               "http://localhost/", "http://printer.local/", "http://intranet/x", "https://a.example:99999/",
+               "javascript:alert(1)", "file:///etc/passwd"]
+    assert all(linkable(u) for u in public) and not any(linkable(u) for u in private)
+    rule = Rule(name="r", keywords=["Mistral"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+    for url in private:
+        item = AlertItem(rule="r", subject="a", title="Mistral AI", url=url)
+        assert "<a " not in _link(url, "t") and "<a " not in render_html(rule, [item])
+        assert f"<{url}" not in str(slack_payload(rule, [item]))
+    assert '<a href="https://www.lemonde.fr/a.html">' in _link(public[0], "t")

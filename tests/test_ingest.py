@@ -384,7 +384,7 @@ def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_
         urls = sorted(d["url"].removeprefix(base) for d in docs)
         assert urls == ["/articles/lille-1.html", "/articles/lille-2.html", "/articles/mistral.html",
                         "/articles/ovh.html"], urls
-        assert first.counts["indexed"] == 4
+        assert (first.counts["indexed"], first.counts["articles"], first.counts["story_copies"]) == (4, 6, 2)
         assert Counter(m["company"] for m in _mentions(client, settings))["Mistral AI"] == 1
         # the other link is remembered, whichever copy came first
         links = {d["url"].removeprefix(base): d.get("link_ids") for d in docs}

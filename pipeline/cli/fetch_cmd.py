@@ -44,6 +44,7 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
         ("malformed feeds (kept what parsed)", str(stats.feeds_malformed)),
         ("items read", str(stats.items)),
         ("duplicates", str(stats.duplicates)),
+        ("copies of a story already collected (AMP, tracking link)", str(stats.story_copies)),
         ("irrelevant (filter feeds)", str(stats.irrelevant)),
         ("already known", str(stats.known)),
         ("articles", f"{stats.articles} ({stats.feed_summary_fallbacks} from the feed summary)"),

@@ -192,6 +192,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
             continue
+        if "\n" in span.text.strip():  # across two paragraphs ("réseau social X.\nChez les chercheurs"): no name
+            continue
         raw = " ".join(span.text.split()).strip(_EDGE)
         if raw[:1].islower() and span.label != "PER" and (place := _is_place(raw)):
             _add_place(out, seen, forms, place, _LOWER_HEAD.sub("", raw))  # "région Hauts-de-France"
