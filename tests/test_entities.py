@@ -82,6 +82,10 @@ def test_a_span_across_two_paragraphs_is_no_name():
     text = "L'annonce a été faite sur le réseau social X.\nChez les chercheurs, l'accueil est mitigé."
     out = normalise_entities(_spans(text, [("X.\nChez", "ORG")]))
     assert out["ORG"] == [] and out["PER"] == [] and out["LOC"] == []
+    text = "L'avenir du cloud européen passe par xAI et eBay, dit la Cour des comptes."
+    out = normalise_entities(_spans(text, [("cloud européen", "ORG"), ("xAI", "ORG"), ("eBay", "ORG"),
+                                           ("Cour des comptes", "ORG")]))
+    assert out["ORG"] == ["xAI", "eBay", "Cour des comptes"]
 
 
 def test_airport_codes_and_institutions_named_like_small_towns_are_not_places():

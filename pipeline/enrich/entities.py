@@ -68,12 +68,14 @@ def clean_name(text: str, label: str) -> str:
         stripped = _LEADING.sub("", name)
         # keep articles that belong to a name ("Le Monde", "La Poste"): only strip lower-case ones
         if stripped and name[:1].islower() or (stripped and label == "LOC"):
-            name = stripped[:1].upper() + stripped[1:] if name[:1].islower() else stripped
+            # « du Royaume-Uni » → "Royaume-Uni"; a name that only starts in lower case ("xAI", "eBay") stays as is
+            name = stripped[:1].upper() + stripped[1:] if name[:1].islower() and stripped != name else stripped
     return name.strip(_EDGE)
 
 
 def _plausible(name: str, label: str) -> bool:
-    if len(name) < 2 or not any(ch.isalpha() for ch in name) or not name[:1].isupper() and not name[:1].isdigit():
+    camel = name[:1].islower() and any(ch.isupper() for ch in name.split()[0][1:])  # "xAI", "eBay", "iPhone"
+    if len(name) < 2 or not any(ch.isalpha() for ch in name) or not (name[:1].isupper() or name[:1].isdigit() or camel):
         return False
     if label == "PER":
         words = name.split()
@@ -194,6 +196,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue
         if "\n" in span.text.strip():  # across two paragraphs ("réseau social X.\nChez les chercheurs"): no name
             continue
+        if span.label in ("ORG", "MISC") and not any(ch.isupper() for ch in span.text):
+            continue  # no capital at all: a common noun phrase (« l'avenir du cloud européen »), not a name
         raw = " ".join(span.text.split()).strip(_EDGE)
         if raw[:1].islower() and span.label != "PER" and (place := _is_place(raw)):
             _add_place(out, seen, forms, place, _LOWER_HEAD.sub("", raw))  # "région Hauts-de-France"
