@@ -33,7 +33,7 @@ from pipeline.budget import parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.urls import article_id, domain_of, normalize_url, story_url
+from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
 
 log = logging.getLogger(__name__)
 
@@ -394,6 +394,8 @@ def extract_article(
     if not text or words < min_words:
         return None
     story = story_url(url, meta["canonical_url"])  # an AMP copy or a tracking link is stored as the story itself
+    if story is None and item and redirected_to_story(item.url, url, meta["canonical_url"]):
+        story = url  # a tracker or feedburner link, or http → https: the story is where the redirects ended
     normalized = normalize_url(url)
     declared = meta["lang"] or (item.feed_lang if item else None)
     # Detected once, here (in the collector's process): enrichment takes it as is instead of detecting again.

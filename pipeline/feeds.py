@@ -272,6 +272,52 @@ def _links_in(fragment: str | None) -> list[str]:
     return re.findall(r'href=["\'](https?://[^"\']+)["\']', fragment or "")
 
 
+_MONTHS = {
+    **dict.fromkeys(["janvier", "janv", "jan", "january"], 1), **dict.fromkeys(["février", "fevrier", "févr", "fevr",
+    "fév", "fev", "feb", "february"], 2), **dict.fromkeys(["mars", "mar", "march"], 3),
+    **dict.fromkeys(["avril", "avr", "apr", "april"], 4), **dict.fromkeys(["mai", "may"], 5),
+    **dict.fromkeys(["juin", "jun", "june"], 6), **dict.fromkeys(["juillet", "juil", "jul", "july"], 7),
+    **dict.fromkeys(["août", "aout", "aug", "august"], 8), **dict.fromkeys(["septembre", "sept", "sep", "september"], 9),
+    **dict.fromkeys(["octobre", "oct", "october"], 10), **dict.fromkeys(["novembre", "nov", "november"], 11),
+    **dict.fromkeys(["décembre", "decembre", "déc", "dec", "december"], 12)}
+_ENGLISH_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+# European zone names feedparser does not know (it reads "CET" as UTC), in minutes east of UTC
+_ZONES = {"cet": 60, "cest": 120, "met": 60, "mest": 120, "wet": 0, "west": 60, "eet": 120, "eest": 180, "bst": 60}
+_LOOSE_DATE = re.compile(
+    r"^\s*(?:[^\W\d_]+\.?,?\s+)?(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?,?\s+(\d{4})"
+    r"(?:(?:\s+|,\s*|\s+à\s+|T)(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{2,5}|[+-]\d{2}:?\d{2})?\s*$")
+
+
+def _loose_date(value: str):
+    """Feed dates feedparser drops or misreads: French month names (« mar., 02 déc. 2026 10:30:00 +0100 »), European
+    zone names ("CEST", read as UTC otherwise) and RFC 822 dates without a zone (taken as UTC). Returns UTC as the
+    9-tuple feedparser's date handlers give, or None to leave the value to feedparser's own parsers."""
+    match = _LOOSE_DATE.match(value or "")
+    if not match:
+        return None
+    day, month_name, year, hour, minute, second, zone = match.groups()
+    month = _MONTHS.get(month_name.casefold())
+    if month is None:
+        return None
+    zone_key = (zone or "").casefold()
+    if month_name.casefold()[:3] in _ENGLISH_MONTHS and zone and zone_key not in _ZONES:
+        return None  # an English date with a zone feedparser knows: its own parser is right
+    if zone and zone_key not in _ZONES and not zone[:1] in "+-":
+        return None
+    offset = _ZONES.get(zone_key, 0)
+    if zone and zone[:1] in "+-":
+        digits = zone[1:].replace(":", "")
+        offset = (int(digits[:2]) * 60 + int(digits[2:])) * (1 if zone[0] == "+" else -1)
+    try:
+        local = datetime(int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    return (local - timedelta(minutes=offset)).timetuple()
+
+
+feedparser.registerDateHandler(_loose_date)
+
+
 def _entry_date(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
@@ -386,7 +432,10 @@ def parse_feed(
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"
     if not parsed.entries and not parsed.get("version"):
-        out.bozo = out.bozo or "no RSS/Atom structure found"
+        if body.lstrip()[:1] == b"{" and b"jsonfeed.org" in body[:2000]:
+            out.bozo = "a JSON Feed (jsonfeed.org), which newsroom does not read: use the site's RSS or Atom feed"
+        else:
+            out.bozo = out.bozo or "no RSS/Atom structure found"
         return out  # not a feed at all; the caller reports it
     for entry in parsed.entries[: max_items or None]:
         try:
@@ -406,8 +455,11 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
                      bad_dates: list[str]) -> FeedItem | None:
     link = _entry_link(entry, base)
     summary_html = entry.get("summary") or ""
-    if not summary_html and entry.get("content"):
-        summary_html = entry["content"][0].get("value", "")
+    # RSS content:encoded / Atom <content> often holds the whole story beside a teaser <description>: the longer one
+    # is what a paywalled or missing page falls back to
+    full = max((c.get("value") or "" for c in entry.get("content") or []), key=len, default="")
+    if len(full) > len(summary_html):
+        summary_html = full
     if not link:
         skipped["no-link"] += 1
         return None

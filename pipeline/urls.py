@@ -90,6 +90,18 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
     return urlunsplit(claimed)
 
 
+def redirected_to_story(link: str, final: str, canonical: str | None) -> bool:
+    """Whether a feed link that redirected (a tracker, feedburner, http → https, a changed slug) ended on the story's
+    own page: the page names itself as canonical, and it is not a site's home page (where an expired link may land).
+    Then the story is stored under its own URL, so its other links reach the same article."""
+    try:
+        final_url, link_url = normalize_url(final), normalize_url(link)
+        canonical_url = normalize_url(canonical) if canonical else None
+    except ValueError:
+        return False
+    return final_url != link_url and canonical_url == final_url and bool(urlsplit(final_url).path.strip("/"))
+
+
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 

@@ -387,3 +387,17 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text(tmp_path):
     # a first line that only resembles the headline stays
     other = html.replace("<h1>Mistral AI ouvre un centre de calcul</h1>", "<h2>Un centre de calcul en Essonne</h2>")
     assert extract_article(other, "https://example.org/b.html").text.startswith("Un centre de calcul en Essonne")
+
+
+def test_a_link_that_redirected_to_the_story_is_stored_under_the_story_url():
+    body = "".join(f"<p>Scaleway ouvre une région cloud à Marseille pour les start-up, phrase {n}.</p>" for n in range(12))
+    page = ("<html lang='fr'><head><title>Scaleway à Marseille</title><link rel='canonical' "
+            "href='https://news.example/a/scaleway.html'></head><body><article>" + body + "</article></body></html>")
+    tracker = "https://t.example/r/8f2a"
+    article = extract_article(page, "https://news.example/a/scaleway.html", item(tracker))
+    assert article.url == "https://news.example/a/scaleway.html"
+    assert article.id == article_id(article.url) and article.link_ids == [article_id(tracker)]
+    # a link whose redirect ends on a home page (an expired story) keeps its own identity
+    home = page.replace("https://news.example/a/scaleway.html", "https://news.example/")
+    expired = extract_article(home, "https://news.example/", item(tracker))
+    assert expired.id == article_id(tracker) and expired.link_ids == []

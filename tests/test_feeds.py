@@ -363,3 +363,30 @@ def test_atom_authors_with_e_mail_addresses_keep_their_names():
 <author><name>Jane Doe</name><email>jane@ledger.media</email></author></entry></feed>"""
     parsed = parse_feed(atom.encode(), FEED)
     assert [i.authors for i in parsed.items] == [["Jane Doe", "John Roe"], ["Jane Doe"]]
+
+
+def test_feed_dates_in_french_or_with_european_zone_names_are_read():
+    dates = ["mar., 02 déc. 2026 10:30:00 +0100", "Tue, 02 Dec 2026 10:30:00 CET", "Tue, 02 Dec 2026 11:30:00 CEST",
+             "Tue, 02 Dec 2026 09:30:00", "Tue, 02 Dec 2026 04:30:00 EST", "2026-12-02T10:30:00+01:00"]
+    items = "".join(f"<item><title>T{n}</title><link>https://news.example/{n}.html</link><pubDate>{d}</pubDate></item>"
+                    for n, d in enumerate(dates))
+    body = f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>T</title>{items}</channel></rss>"
+    parsed = parse_feed(body.encode(), FEED, now=datetime(2026, 12, 3, tzinfo=timezone.utc))
+    # CET and CEST were read as UTC, the French date was dropped
+    assert [i.published for i in parsed.items] == [datetime(2026, 12, 2, 9, 30, tzinfo=timezone.utc)] * len(dates)
+
+
+def test_the_full_story_in_content_encoded_is_the_fallback_text_not_the_teaser():
+    story = "".join(f"<p>Paragraphe {n} : Mistral AI et OVHcloud signent un accord à Roubaix.</p>" for n in range(4))
+    body = ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0' "
+            "xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel><title>T</title>"
+            "<item><title>Accord</title><link>https://news.example/a.html</link>"
+            "<description>Mistral AI et OVHcloud signent…</description>"
+            f"<content:encoded><![CDATA[{story}]]></content:encoded></item></channel></rss>")
+    [item] = parse_feed(body.encode(), FEED).items
+    assert item.summary.count("Paragraphe") == 4 and "Roubaix" in item.summary
+
+
+def test_a_json_feed_is_named_as_such():
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
+    assert "JSON Feed" in parse_feed(body, FEED, content_type="application/feed+json").bozo
