@@ -67,10 +67,12 @@ def corrections_index(settings: Settings) -> str:
 
 def analyst_name(settings: Settings) -> str:
     """NEWSROOM_ANALYST, else the OS user (a container without a user name still records something)."""
-    if settings.analyst and settings.analyst.strip():
-        return settings.analyst.strip()
+    from pipeline.sinks import single_line
+
+    if settings.analyst and single_line(settings.analyst):
+        return single_line(settings.analyst, 200)  # shown in mail, Slack and the report: one line
     try:
-        return getpass.getuser()
+        return single_line(getpass.getuser(), 200) or "unknown"
     except (OSError, KeyError):
         return "unknown"
 
@@ -199,6 +201,9 @@ def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: 
         from pipeline.store.setup import ensure_setup
 
         ensure_setup(client, settings)
+    from pipeline.store.ids import resolve_article_id
+
+    article_id = resolve_article_id(client, settings, article_id)  # the 12 characters search prints are enough
     hit = _find_article(client, settings, article_id)
     source = hit["_source"]
     orgs = source.get("orgs") or []

@@ -50,7 +50,7 @@ class Feed(BaseModel):
     @field_validator("tags")
     @classmethod
     def _tags_lower(cls, tags: list[str]) -> list[str]:
-        return [t.strip().lower() for t in tags if t.strip()]
+        return [t.lower() for t in (single_line(t, NAME_CHARS) for t in tags) if t]
 
     @field_validator("name")
     @classmethod

@@ -16,11 +16,12 @@ DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWSROOM_", env_file=".env", extra="ignore")
+    # nan and inf are refused everywhere: "NEWSROOM_ALERTS_TIMEOUT=nan" left every delivery pending forever
+    model_config = SettingsConfigDict(env_prefix="NEWSROOM_", env_file=".env", extra="ignore", allow_inf_nan=False)
 
     # Where things live
     data_dir: Path = Path("./data")
-    state_lock_timeout: float = 30.0  # seconds to wait for another process holding fetch-state.sqlite3
+    state_lock_timeout: float = Field(30.0, ge=0, le=3600)  # seconds to wait for another process holding fetch-state.sqlite3
     config_dir: Path = DEFAULT_CONFIG_DIR
     feeds_file: Path | None = None  # default: <config_dir>/feeds.yaml
 
@@ -31,18 +32,18 @@ class Settings(BaseSettings):
     es_api_key: SecretStr | None = None
     es_ca_certs: Path | None = None
     es_verify_certs: bool = True
-    es_index_prefix: str = "newsroom"
-    es_shards: int = 1
-    es_replicas: int = 0
-    es_retention_days: int = 730
+    es_index_prefix: str = Field("newsroom", pattern=r"^[a-z0-9][a-z0-9_-]{0,99}$")  # an index name's rules
+    es_shards: int = Field(1, ge=1, le=1024)
+    es_replicas: int = Field(0, ge=0, le=32)
+    es_retention_days: int = Field(730, ge=1, le=36500)
     es_rollover_max_size: str = "30gb"
     es_rollover_max_age: str = "30d"
-    embedded_es_port: int = 0  # 0: pick a free port
-    es_bulk_chunk: int = 200  # articles per indexing batch (bounded memory)
-    es_retries: int = 4  # batch retries on 429/503/lost connection before spooling to disk
-    es_backoff_base: float = 0.5
-    es_backoff_max: float = 10.0
-    dedup_window_days: int = 14  # near-duplicate clusters are searched among articles first seen this recently
+    embedded_es_port: int = Field(0, ge=0, le=65535)  # 0: pick a free port
+    es_bulk_chunk: int = Field(200, ge=1, le=10000)  # articles per indexing batch (bounded memory)
+    es_retries: int = Field(4, ge=0, le=100)  # batch retries on 429/503/lost connection before spooling to disk
+    es_backoff_base: float = Field(0.5, ge=0, le=600)
+    es_backoff_max: float = Field(10.0, ge=0, le=3600)
+    dedup_window_days: int = Field(14, ge=1, le=3650)  # near-duplicate clusters are searched among articles first seen this recently
 
     # Kibana (optional)
     kibana_url: str | None = None
@@ -53,33 +54,33 @@ class Settings(BaseSettings):
 
     # Fetching
     user_agent: str = "newsroom/0.1 (+https://github.com/newsroom-monitoring/newsroom; press monitoring bot)"
-    fetch_concurrency: int = 8
+    fetch_concurrency: int = Field(8, ge=1, le=256)
     fetch_host_delay: float = 1.0
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
     fetch_total_timeout: float = 120.0  # whole request incl. body: a server dripping bytes cannot stall a worker
-    fetch_max_redirects: int = 5
-    fetch_retries: int = 3
-    fetch_backoff_base: float = 1.0
-    fetch_backoff_max: float = 60.0
-    fetch_max_bytes: int = 10_000_000
+    fetch_max_redirects: int = Field(5, ge=0, le=50)
+    fetch_retries: int = Field(3, ge=0, le=100)
+    fetch_backoff_base: float = Field(1.0, ge=0, le=600)
+    fetch_backoff_max: float = Field(60.0, ge=0, le=3600)
+    fetch_max_bytes: int = Field(10_000_000, ge=1_000, le=1_000_000_000)
     fetch_allow_hosts: str = ""  # comma-separated hosts, IPs or CIDRs (optional :port) allowed despite the SSRF guard
     respect_robots: bool = True
-    max_items_per_feed: int = 200
-    min_article_words: int = 80
+    max_items_per_feed: int = Field(200, ge=1, le=100_000)
+    min_article_words: int = Field(80, ge=0, le=100_000)
     collect_process: bool = True  # `newsroom ingest`: fetch + extract in a second process, enrichment in the main one
     # ... which then also enriches a share of the articles, so NER runs on both cores: forked once the models are
     # loaded, it shares their memory. On by default with two cores or more (docs/storage.md has the figures).
     collect_process_enriches: bool = Field(default_factory=lambda: (os.cpu_count() or 1) >= 2)
 
     # Enrichment
-    enrich_batch_size: int = 16
+    enrich_batch_size: int = Field(16, ge=1, le=1024)
     sentiment_backend: str = "model"  # trained tone model; or "lexicon" (rules) or "transformers"
     sentiment_model: str | None = None  # Hugging Face model name or local path for the transformers backend
 
     # Alerts / notification channels (secrets only from env or Airflow Connections)
     smtp_host: str | None = None
-    smtp_port: int = 587
+    smtp_port: int = Field(587, ge=1, le=65535)
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_security: str = "starttls"  # starttls | ssl | none
@@ -88,14 +89,14 @@ class Settings(BaseSettings):
     slack_webhook_url: SecretStr | None = None
     webhook_secret: SecretStr | None = None
     alerts_file: Path | None = None  # default: <config_dir>/alerts.yaml
-    alerts_watermark_margin_minutes: int = 30  # re-read this much before the newest indexed_at seen (indexing lag)
-    alerts_initial_lookback_hours: int = 24  # a new rule looks at articles indexed this recently, not the archive
-    alerts_timeout: float = 15.0  # seconds per SMTP/HTTP delivery attempt
-    alerts_max_items_per_message: int = 50  # grouped/digest messages list at most this many (the rest next time)
+    alerts_watermark_margin_minutes: int = Field(30, ge=0, le=7 * 24 * 60)  # re-read this much before the newest indexed_at seen (indexing lag)
+    alerts_initial_lookback_hours: int = Field(24, ge=0, le=366 * 24)  # a new rule looks at articles indexed this recently, not the archive
+    alerts_timeout: float = Field(15.0, gt=0, le=600)  # seconds per SMTP/HTTP delivery attempt
+    alerts_max_items_per_message: int = Field(50, ge=1, le=1000)  # grouped/digest messages list at most this many (the rest next time)
     analyst: str | None = None  # who records tone corrections (`newsroom tone set`); default: the OS user
 
     # Scheduled runs (Airflow): the DAG run fails when more than this share of the feeds failed (always when all did)
-    max_failed_feeds_ratio: float = 0.5
+    max_failed_feeds_ratio: float = Field(0.5, ge=0, le=1)
 
     # Coverage
     timezone: str = "Europe/Paris"

@@ -106,7 +106,7 @@ def marked_html(fragment: str) -> str:
 def marked_slack(fragment: str) -> str:
     """Slack mrkdwn, the matches in *bold*."""
     def slack(text: str) -> str:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return text.translate(_SLACK_STYLE).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     return "".join(f"*{slack(text)}*" if matched else slack(text) for text, matched in marked_pieces(fragment))
 
@@ -119,9 +119,15 @@ def terminal_console(**options):
     return Console(emoji=False, **options)
 
 
+# mrkdwn has no escape for its styling characters: look-alikes keep a title's *, _, ~ and ` from restyling the message
+_SLACK_STYLE = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+
+
 def for_slack(value: object, limit: int | None = None) -> str:
-    """Slack mrkdwn: `&`, `<`, `>` escaped, so `<!channel>` or `<https://x|click>` stay inert."""
-    return single_line(value, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack mrkdwn: `&`, `<`, `>` escaped, so `<!channel>` or `<https://x|click>` stay inert, and styling characters
+    replaced by look-alikes, so a title cannot bold, strike or code-format the rest of the message."""
+    text = single_line(value, limit).translate(_SLACK_STYLE)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def for_html(value: object) -> str:
@@ -133,9 +139,15 @@ def for_chart(value: object, limit: int | None = 40) -> str:
     return single_line(value, limit).replace("$", r"\$")
 
 
+_ENCODED_WORD = re.compile(r"=\?")
+
+
 def for_header(value: object, limit: int = 200) -> str:
-    """A mail header value: one line (CR/LF would inject headers; Python's `email` refuses them)."""
-    return single_line(value, limit)
+    """A mail header value: one line (CR/LF would inject headers; Python's `email` refuses them), and no RFC 2047
+    encoded word: `=?utf-8?q?x=0D=0ABcc:_victim?=` is plain ASCII, but Python's `email` decodes it when the header is
+    set and (CVE-2024-6923, Python before 3.11.10 / 3.12.5) writes the decoded CR/LF out as new headers. A space
+    after `=` leaves the text readable and inert."""
+    return _ENCODED_WORD.sub("= ?", single_line(value, limit))
 
 
 _NOT_PUBLIC_NAMES = ("localhost", ".localhost", ".local", ".internal", ".home.arpa")

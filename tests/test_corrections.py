@@ -131,7 +131,8 @@ def test_company_correction_applies_at_once_to_article_mentions_and_coverage(sto
     settings, client = store
     rec = tribune()
     index(store, [rec])
-    fix = set_tone(client, settings, rec.article.id, "negative", company="mistral ai", note="the verdict wins")
+    # the 12 characters search prints are enough
+    fix = set_tone(client, settings, rec.article.id[:12], "negative", company="mistral ai", note="the verdict wins")
     assert (fix.company, fix.old_label, fix.model_label, fix.label, fix.analyst) == (
         "Mistral AI", "positive", "positive", "negative", "alice")
 
@@ -202,7 +203,8 @@ def test_second_correction_wins_and_keeps_the_model_label(store):
 
 
 @pytest.mark.parametrize(("article", "label", "company", "expected"), [
-    ("nope", "negative", "Mistral AI", "No article with id 'nope'"),
+    ("nope", "negative", "Mistral AI", "'nope' is not an article id"),
+    ("abcdef123456", "negative", "Mistral AI", "No article with an id starting with 'abcdef123456'"),
     (None, "awful", "Mistral AI", "Tone label 'awful' is not one of negative, neutral, positive"),
     (None, "negative", "Acme Widgets", "'Acme Widgets' is not a watched company"),
     (None, "negative", "OVHcloud", "does not mention OVHcloud (it mentions: Mistral AI, Nvidia)"),

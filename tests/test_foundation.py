@@ -100,3 +100,14 @@ def test_embedded_store_roundtrip(es_server):
 
     client = Elasticsearch(es_server)
     assert client.info()["version"]["number"]
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("NEWSROOM_ALERTS_TIMEOUT", "nan"), ("NEWSROOM_ALERTS_TIMEOUT", "-1"), ("NEWSROOM_FETCH_HOST_DELAY", "inf"),
+    ("NEWSROOM_ALERTS_WATERMARK_MARGIN_MINUTES", "99999999999"), ("NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS", "10000000"),
+    ("NEWSROOM_ES_INDEX_PREFIX", "Bad/Prefix"), ("NEWSROOM_FETCH_CONCURRENCY", "0"), ("NEWSROOM_SMTP_PORT", "99999"),
+])
+def test_settings_that_would_fail_every_run_are_refused_at_load(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        load_settings()

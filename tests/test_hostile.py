@@ -381,3 +381,40 @@ def test_reports_and_alert_messages_link_only_public_web_addresses():
         assert "<a " not in _link(url, "t") and "<a " not in render_html(rule, [item])
         assert f"<{url}" not in str(slack_payload(rule, [item]))
     assert '<a href="https://www.lemonde.fr/a.html">' in _link(public[0], "t")
+
+
+def test_an_encoded_word_in_a_web_title_adds_no_mail_header():
+    """`=?utf-8?q?…=0D=0ABcc:…?=` is plain ASCII: it passed the CR/LF check, and Python's email (CVE-2024-6923)
+    decoded it into real headers when the Subject was set."""
+    from email import message_from_bytes
+
+    from pipeline.alerts.deliver import build_email
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule(name="neg mistral", keywords=["x"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+    title = "Mistral AI =?utf-8?q?collapse=0D=0ABcc:_victim@evil.example=0D=0AX-Injected:_yes?= shock"
+    raw = build_email(rule, [AlertItem(rule="r", subject="id", title=title, reasons=["why"])],
+                      sender="newsroom@localhost", to=["veille@example.org"]).as_bytes()
+    head = raw.split(b"\n\n", 1)[0].decode()
+    assert not any(line.lower().startswith(("bcc:", "x-injected:")) for line in head.splitlines()), head
+    parsed = message_from_bytes(raw)
+    assert parsed["Bcc"] is None and "collapse" in str(parsed["Subject"])
+
+
+def test_slack_messages_keep_their_shape_whatever_the_title():
+    from pipeline.alerts.deliver import slack_payload
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule(name="r", keywords=["Mistral"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+    title = "*bold* _it_ ~gone~ `code` Mistral AI " + "très long titre " * 400
+    item = AlertItem(rule="r", subject="a", title=title, url="https://news.example/a.html", reasons=["mentions Mistral AI"],
+                     company_tones={"Mistral AI": {"label": "negative", "score": -0.6, "confidence": 0.8,
+                                                   "evidence": ["Une phrase " * 40] * 3}})
+    [block] = [b for b in slack_payload(rule, [item])["blocks"] if b["type"] == "section"]
+    text = block["text"]["text"]
+    assert len(text) <= 3000 and text.endswith("_Why: mentions Mistral AI_")
+    first = text.splitlines()[0]
+    assert first.startswith("*<https://news.example/a.html|") and first.endswith(">*")  # the link closed, one bold
+    assert not any(ch in first[first.index("|"):-2] for ch in "*_~`")

@@ -110,17 +110,21 @@ def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
     esc = for_slack
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items[:45]:  # Slack allows 50 blocks per message
-        title = f"<{_slack_link(item.url)}|{esc(item.title)}>" if linkable(item.url) else esc(item.title)
-        meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " ")) if x)
-        text = f"*{title}*\n{meta}"
+        title = esc(item.title, 250)
+        title = f"<{_slack_link(item.url)}|{title}>" if linkable(item.url) else title
+        meta = " · ".join(esc(x, 200) for x in (item.source, (item.published_at or "")[:16].replace("T", " ")) if x)
+        lines = [f"*{title}*", meta]
         if _tone(item):
-            text += f"\nTone: {esc(_tone(item))}"
+            lines.append(f"Tone: {esc(_tone(item))}")
         for summary, evidence in tone_details(item):
-            text += f"\n{for_slack(summary)}" + "".join(f"\n> {for_slack(s, 300)}" for s in evidence)
+            lines += [for_slack(summary, 300), *(f"> {for_slack(s, 300)}" for s in evidence)]
         if item.snippet:
-            text += f"\n> {slack_snippet(item.snippet)}"
-        text += f"\n_Why: {esc('; '.join(item.reasons))}_"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}})
+            lines.append(f"> {slack_snippet(item.snippet)}")
+        why = f"_Why: {esc('; '.join(item.reasons), 500)}_"
+        # whole lines only, within Slack's 3,000 characters: a cut inside `<url|label>` or *bold* breaks the block
+        budget = 2900 - len(why)
+        kept = [line for line in lines if (budget := budget - len(line) - 1) >= 0 or line is lines[0]]
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([*kept, why])}})
     return {"text": esc(subject_line(rule, items)), "blocks": blocks}
 
 
