@@ -317,16 +317,19 @@ def test_a_half_written_data_file_stops_the_store_and_is_kept_untouched(isolated
     assert whole.lstrip().startswith(b"{") and len(whole) > 10_000
     data_file.write_bytes(whole[: len(whole) // 2])
 
-    with pytest.raises(StoreError, match="half-written") as caught:
-        EmbeddedStore(es_dir, port=free_port()).up()
-    assert str(data_file) in str(caught.value) and "nothing was overwritten" in str(caught.value)
-    status = _newsroom("store", "status")
-    assert status.returncode == 1 and "Traceback" not in status.stderr
-    assert str(data_file) in status.stdout and "damaged" in status.stdout
-    setup = _newsroom("setup")
-    assert setup.returncode == 1 and str(data_file) in setup.stderr and "Traceback" not in setup.stderr
-    assert data_file.read_bytes() == whole[: len(whole) // 2]  # never overwritten
-    assert not (es_dir / "newsroom-port").exists()
+    try:
+        with pytest.raises(StoreError, match="half-written") as caught:
+            EmbeddedStore(es_dir, port=free_port()).up()
+        assert str(data_file) in str(caught.value) and "nothing was overwritten" in str(caught.value)
+        status = _newsroom("store", "status")
+        assert status.returncode == 1 and "Traceback" not in status.stderr
+        assert str(data_file) in status.stdout and "damaged" in status.stdout
+        setup = _newsroom("setup")
+        assert setup.returncode == 1 and str(data_file) in setup.stderr and "Traceback" not in setup.stderr
+        assert data_file.read_bytes() == whole[: len(whole) // 2]  # never overwritten
+        assert not (es_dir / "newsroom-port").exists()
+    finally:
+        EmbeddedStore(es_dir).down()  # a store started on the damaged file (the bug) must not outlive the test
 
 
 def test_a_stale_port_file_never_adopts_a_stranger_answering_like_elasticsearch(isolated_settings):
@@ -353,3 +356,16 @@ def test_a_server_that_is_not_elasticsearch_is_one_sentence_in_status_search_and
             assert "Traceback" not in out, out
             assert f"The store at {stranger.url}" in out and "not an Elasticsearch reply" in out, out
             assert result.returncode == (0 if args[0] == "store" else 1), out
+
+
+def test_a_data_file_too_large_to_parse_is_still_checked_at_both_ends(tmp_path, monkeypatch):
+    from pipeline.store import embedded
+
+    monkeypatch.setattr(embedded, "FULL_PARSE_MAX", 16)  # as if the file were over 64 MB
+    whole = json.dumps({"indices": {"a": {"docs": {str(n): {"text": story(n)} for n in range(5)}}}}) + "\n"
+    (tmp_path / "elasticsearch.json").write_text(whole)
+    assert embedded.data_file_problem(tmp_path) is None
+    (tmp_path / "elasticsearch.json").write_text(whole[: len(whole) // 2])
+    assert "does not start with { and end with }" in embedded.data_file_problem(tmp_path)
+    (tmp_path / "elasticsearch.json").write_text("")
+    assert embedded.data_file_problem(tmp_path) is None  # an empty file is an empty store
