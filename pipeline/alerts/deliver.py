@@ -277,8 +277,8 @@ def send_slack(settings: Settings, channel: SlackChannel, rule: Rule, items: lis
     body = json.dumps(slack_payload(rule, items), ensure_ascii=False).encode()
     url = slack_url(settings, channel)
     origin = httpx.URL(url)
-    # the path of a Slack webhook URL is its secret
-    _post(url, body, {}, settings.alerts_timeout, "Slack webhook", shown=f"{origin.scheme}://{origin.netloc.decode()}/…")
+    shown = f"{origin.scheme}://{origin.netloc.decode()}/…"  # the path of a Slack webhook URL is its secret
+    _post(url, body, {}, settings.alerts_timeout, "Slack webhook", shown=shown)
 
 
 def webhook_secret(settings: Settings, channel: WebhookChannel) -> str | None:
