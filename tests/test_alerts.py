@@ -6,6 +6,7 @@ Receivers are real servers on 127.0.0.1 (aiosmtpd, pytest-httpserver); Elasticse
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +21,7 @@ from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
 from pipeline.store.setup import ensure_setup
 from _alerts_helpers import SmtpServer, free_port, write_rules
+from _reply_server import ReplyServer
 from _store_helpers import make_record
 
 NEGATIVE_FR = (
@@ -551,3 +553,26 @@ def test_cli_test_takes_a_unique_article_id_prefix(store, tmp_path, capsys):
         main(["alerts", "test", "mistral", "--article-id", "ffffffffff", "--rules", str(rules)])
     assert exit_info.value.code != 0
     assert "No article with an id starting with 'ffffffffff'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mode", ["huge", "drip"])
+def test_a_webhook_or_slack_receiver_answering_too_much_or_too_slowly_fails_in_one_sentence(
+        store, tmp_path, monkeypatch, mode):
+    settings, client = store
+    index(store, [nvidia_export()])
+    monkeypatch.setenv("NEWSROOM_ALERTS_TIMEOUT", "1")  # so the whole reply must come within 2 s
+    with ReplyServer(mode, size=50_000_000) as receiver:
+        monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", receiver.url + "/services/T000/B000/secretpart")
+        rules = write_rules(tmp_path / "alerts.yaml", [
+            {"name": "chips", "query_string": "export AND (chip* OR GPU*)", "companies": ["Nvidia"],
+             "channels": [{"type": "webhook", "url": receiver.url + "/hook"}, {"type": "slack"}]},
+        ])
+        started = time.monotonic()
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert time.monotonic() - started < 20
+    assert report["sent"] == 0 and report["failed"] == 2, report
+    errors = report["per_rule"]["chips"]["errors"]
+    why = "with a body over 1024 KB" if mode == "huge" else "did not finish its reply within 2 s"
+    assert any(f"Webhook: {receiver.url}/hook " in e and why in e for e in errors), errors
+    assert any(f"Slack webhook: {receiver.url}/… " in e and why in e for e in errors), errors
+    assert not any("secretpart" in e for e in errors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -26,6 +27,7 @@ from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.setup import ensure_setup
 from pipeline.store.templates import ARTICLE_PROPERTIES, MENTION_PROPERTIES, RUN_PROPERTIES, index_names
+from _reply_server import ReplyServer
 
 AGGREGATABLE = {"keyword", "date", "float", "double", "integer", "long", "short", "byte", "boolean", "half_float",
                 "scaled_float"}
@@ -321,3 +323,15 @@ def test_export_ndjson_command(monkeypatch, capsys, tmp_path):
     assert capsys.readouterr().out == to_ndjson(saved_objects("press"))
     main(["kibana", "export-ndjson", "--prefix", "newsroom", "--output", str(tmp_path / "objects.ndjson")])
     assert (tmp_path / "objects.ndjson").read_text(encoding="utf-8") == NDJSON_PATH.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("mode", ["huge", "drip"])
+def test_a_kibana_answering_too_much_or_too_slowly_is_cut_off_in_one_sentence(mode):
+    with ReplyServer(mode, size=50_000_000) as kibana:
+        started = time.monotonic()
+        with pytest.raises(KibanaError) as caught:
+            import_saved_objects(kibana.url, '{"type":"index-pattern"}\n', timeout=1, deadline=2)
+    assert time.monotonic() - started < 20
+    url = kibana.url + "/api/saved_objects/_import"
+    why = "with a body over 1024 KB" if mode == "huge" else "did not finish its reply within 2 s"
+    assert str(caught.value).startswith(f"Kibana at {url} ") and why in str(caught.value)

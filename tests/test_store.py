@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -10,7 +12,8 @@ import pytest
 from pipeline.dedup import NearDuplicateIndex
 from pipeline.runs import RunSummary, merge_summaries, write_run_record
 from pipeline.settings import load_settings
-from pipeline.store.client import make_client
+from pipeline.errors import StoreError
+from pipeline.store.client import is_standin, make_client
 from pipeline.store.embedded import EmbeddedStore, free_port
 from pipeline.store.indexing import (
     article_document,
@@ -23,6 +26,7 @@ from pipeline.store.indexing import (
 )
 from pipeline.store.setup import ensure_setup
 from pipeline.store.templates import ARTICLE_PROPERTIES, MENTION_PROPERTIES, index_names
+from _reply_server import ReplyServer
 from _store_helpers import drop_prefix, make_record, story
 
 
@@ -293,3 +297,75 @@ def test_ilm_that_is_not_running_is_reported_and_rollover_still_checked(es_url, 
             assert not any("ILM is" in note for note in ensure_setup(client, settings)["notes"])
         finally:
             drop_prefix(client, settings.es_index_prefix)
+
+
+def _newsroom(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_a_half_written_data_file_stops_the_store_and_is_kept_untouched(isolated_settings):
+    es_dir = isolated_settings / "es"
+    es = EmbeddedStore(es_dir, port=free_port())
+    client = make_client(load_settings().model_copy(update={"es_url": es.up()}))
+    try:
+        for n in range(20):
+            client.index(index="newsroom-articles-000001", id=str(n), document={"text": story(n)})
+    finally:
+        es.down()  # noida-db saves its data file on the way down
+    data_file = es_dir / "elasticsearch.json"  # where noida-db keeps every index
+    whole = data_file.read_bytes()
+    assert whole.lstrip().startswith(b"{") and len(whole) > 10_000
+    data_file.write_bytes(whole[: len(whole) // 2])
+
+    try:
+        with pytest.raises(StoreError, match="half-written") as caught:
+            EmbeddedStore(es_dir, port=free_port()).up()
+        assert str(data_file) in str(caught.value) and "nothing was overwritten" in str(caught.value)
+        status = _newsroom("store", "status")
+        assert status.returncode == 1 and "Traceback" not in status.stderr
+        assert str(data_file) in status.stdout and "damaged" in status.stdout
+        setup = _newsroom("setup")
+        assert setup.returncode == 1 and str(data_file) in setup.stderr and "Traceback" not in setup.stderr
+        assert data_file.read_bytes() == whole[: len(whole) // 2]  # never overwritten
+        assert not (es_dir / "newsroom-port").exists()
+    finally:
+        EmbeddedStore(es_dir).down()  # a store started on the damaged file (the bug) must not outlive the test
+
+
+def test_a_stale_port_file_never_adopts_a_stranger_answering_like_elasticsearch(isolated_settings):
+    es_dir = isolated_settings / "es"
+    es_dir.mkdir(parents=True)
+    with ReplyServer("fake-es") as stranger:
+        (es_dir / "newsroom-port").write_text(str(stranger.port))
+        es = EmbeddedStore(es_dir)
+        assert es.running_url() is None and es.status()["running"] is False
+        try:
+            url = es.up()
+            assert url != stranger.url and is_standin(make_client(load_settings().model_copy(update={"es_url": url})))
+        finally:
+            es.down()
+    assert stranger.requests == []  # nothing, not even GET /, went to the stranger
+
+
+def test_a_server_that_is_not_elasticsearch_is_one_sentence_in_status_search_and_coverage(monkeypatch):
+    with ReplyServer("fake-es") as stranger:
+        monkeypatch.setenv("NEWSROOM_ES_URL", stranger.url)
+        for args in (["store", "status"], ["search", "Mistral"], ["coverage", "--entity", "Mistral AI"]):
+            result = _newsroom(*args)
+            out = result.stdout + result.stderr
+            assert "Traceback" not in out, out
+            assert f"The store at {stranger.url}" in out and "not an Elasticsearch reply" in out, out
+            assert result.returncode == (0 if args[0] == "store" else 1), out
+
+
+def test_a_data_file_too_large_to_parse_is_still_checked_at_both_ends(tmp_path, monkeypatch):
+    from pipeline.store import embedded
+
+    monkeypatch.setattr(embedded, "FULL_PARSE_MAX", 16)  # as if the file were over 64 MB
+    whole = json.dumps({"indices": {"a": {"docs": {str(n): {"text": story(n)} for n in range(5)}}}}) + "\n"
+    (tmp_path / "elasticsearch.json").write_text(whole)
+    assert embedded.data_file_problem(tmp_path) is None
+    (tmp_path / "elasticsearch.json").write_text(whole[: len(whole) // 2])
+    assert "does not start with { and end with }" in embedded.data_file_problem(tmp_path)
+    (tmp_path / "elasticsearch.json").write_text("")
+    assert embedded.data_file_problem(tmp_path) is None  # an empty file is an empty store

@@ -24,6 +24,7 @@ import httpx
 from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, slack_snippet, tone_details
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
 from pipeline.errors import ConfigError, NewsroomError
+from pipeline.replies import ReplyError, post_capped
 from pipeline.settings import Settings
 from pipeline.sinks import for_header, for_html, for_slack, linkable, mask_url, single_line
 
@@ -262,10 +263,14 @@ def slack_url(settings: Settings, channel: SlackChannel) -> str:
     raise DeliveryError("Slack channel: set NEWSROOM_SLACK_WEBHOOK_URL or `url_env:` in config/alerts.yaml.")
 
 
-def _post(url: str, body: bytes, headers: dict, timeout: float, what: str) -> None:
+def _post(url: str, body: bytes, headers: dict, timeout: float, what: str, shown: str | None = None) -> None:
+    """POST; the acknowledgement is read up to 1 MB and 2 x timeout in all (a hostile receiver cannot exhaust
+    memory or hold the run). `shown` names the URL in errors (default: the URL with its secrets masked)."""
     try:
-        response = httpx.post(url, content=body, headers={"Content-Type": "application/json", **headers},
-                              timeout=timeout, follow_redirects=False)
+        response = post_capped(url, content=body, headers={"Content-Type": "application/json", **headers},
+                               timeout=timeout, follow_redirects=False, shown=shown or mask_url(url))
+    except ReplyError as exc:
+        raise DeliveryError(f"{what}: {exc}") from None
     except httpx.HTTPError as exc:
         raise DeliveryError(f"{what}: request failed: {exc}") from exc
     if response.status_code >= 300:
@@ -274,7 +279,10 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, what: str) -> No
 
 def send_slack(settings: Settings, channel: SlackChannel, rule: Rule, items: list[AlertItem]) -> None:
     body = json.dumps(slack_payload(rule, items), ensure_ascii=False).encode()
-    _post(slack_url(settings, channel), body, {}, settings.alerts_timeout, "Slack webhook")
+    url = slack_url(settings, channel)
+    origin = httpx.URL(url)
+    shown = f"{origin.scheme}://{origin.netloc.decode()}/…"  # the path of a Slack webhook URL is its secret
+    _post(url, body, {}, settings.alerts_timeout, "Slack webhook", shown=shown)
 
 
 def webhook_secret(settings: Settings, channel: WebhookChannel) -> str | None:

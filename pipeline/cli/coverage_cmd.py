@@ -63,12 +63,15 @@ def coverage_cmd(
     if by not in (None, "source"):
         raise NewsroomError(f"--by {by!r}: only `--by source` is supported.")
     settings = load_settings()
+    from pipeline.store.client import store_replies
+
     companies = _companies(settings, entity)
     client = _client(settings)
     if by == "source" or co:
         from pipeline.coverage import co_mentions, coverage_by_source
 
-        result = (coverage_by_source if by == "source" else co_mentions)(client, settings, companies, since, until)
+        with store_replies(client):
+            result = (coverage_by_source if by == "source" else co_mentions)(client, settings, companies, since, until)
         columns = BY_SOURCE_COLUMNS if by == "source" else CO_MENTION_COLUMNS
         if csv_file:
             from pipeline.export import write_csv
@@ -91,8 +94,9 @@ def coverage_cmd(
 
     from pipeline.coverage import coverage, render_png
 
-    result = coverage(client, settings, companies, interval=interval, since=since, until=until,
-                      count="clusters" if clusters else "articles")
+    with store_replies(client):
+        result = coverage(client, settings, companies, interval=interval, since=since, until=until,
+                          count="clusters" if clusters else "articles")
     if png:
         render_png(result, png)
     if csv_file:

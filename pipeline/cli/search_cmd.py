@@ -54,12 +54,14 @@ def search_cmd(
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
     from pipeline.search import (parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
-    from pipeline.store.client import make_client
+    from pipeline.store.client import make_client, store_replies
 
     settings = load_settings()
-    results = search_articles(make_client(settings), settings, query, companies=entity or None, since=since,
-                              until=until, sources=source or None, langs=lang or None, topics=topic or None,
-                              tone=tone, company_tones=parse_company_tones(company_tone), sort=sort, size=size)
+    client = make_client(settings)
+    with store_replies(client):
+        results = search_articles(client, settings, query, companies=entity or None, since=since,
+                                  until=until, sources=source or None, langs=lang or None, topics=topic or None,
+                                  tone=tone, company_tones=parse_company_tones(company_tone), sort=sort, size=size)
     marked = {hit["short_id"]: hit["passages"] for hit in results.hits}  # matched words between marks
     for hit in results.hits:
         hit["passages_html"] = [passage_html(p) for p in hit["passages"]]

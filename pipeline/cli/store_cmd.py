@@ -57,13 +57,20 @@ def store_status(as_json: bool = typer.Option(False, "--json", help="Print as JS
     settings = load_settings()
     status = embedded_store(settings).status()
     status["pipeline_uses"] = settings.masked()["es_url"] if settings.es_url else "embedded stand-in"
+    if settings.es_url:
+        status.pop("data_file_error", None)  # the embedded store is not used
     if settings.es_url or status["running"]:  # never starts the embedded store just to count
         status.update(store_contents(_client(settings), settings))
     if as_json:
         _print_json(status)
+        if "data_file_error" in status:
+            raise typer.Exit(1)
         return
     for key in ("pipeline_uses", "running", "url", "data_dir"):
         console.print(f"{key}: {for_terminal(status.get(key))}", highlight=False)
+    if "data_file_error" in status:
+        console.print(f"[bold red]data file damaged:[/] {for_terminal(status['data_file_error'])}", highlight=False)
+        raise typer.Exit(1)
     if "error" in status:
         console.print(f"[yellow]store not readable:[/] {for_terminal(status['error'])}")
     for name, count in (status.get("indices") or {}).items():

@@ -10,6 +10,7 @@ import httpx
 
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.kibana.objects import saved_objects, to_ndjson
+from pipeline.replies import Reply, ReplyError, post_capped
 from pipeline.settings import Settings
 
 SPACE_ID = re.compile(r"^[a-z0-9_-]+$")  # what Kibana accepts as a space identifier
@@ -84,11 +85,11 @@ def _object_error(raw: dict) -> ObjectError:
                        error_type=error_type, detail=str(detail))
 
 
-def _refusal(url: str, response: httpx.Response) -> KibanaError:
+def _refusal(url: str, response: Reply) -> KibanaError:
     try:
-        body = response.json()
+        body = json.loads(response.content)
         message = body.get("message") or body.get("error") or json.dumps(body)[:300]
-    except ValueError:
+    except (ValueError, AttributeError):
         message = response.text.strip()[:300] or response.reason_phrase
     if response.status_code in (401, 403):
         hint = " (check --user/--password or --api-key)"
@@ -108,8 +109,12 @@ def import_saved_objects(
     api_key: str | None = None,
     space: str | None = None,
     timeout: float = 60.0,
+    deadline: float = 120.0,
 ) -> ImportResult:
     """POST the NDJSON to `<kibana>[/s/<space>]/api/saved_objects/_import?overwrite=true`.
+
+    The reply is read up to 1 MB and `deadline` seconds in all (pipeline.replies): a hostile server cannot exhaust
+    memory or hold the command.
 
     Raises KibanaError (naming the URL) when Kibana cannot be reached or refuses the whole request; per-object
     errors come back in the result so the caller can list all of them.
@@ -122,14 +127,17 @@ def import_saved_objects(
     elif user:
         auth = httpx.BasicAuth(user, password or "")
     try:
-        response = httpx.post(url, params={"overwrite": "true"}, headers=headers, auth=auth, timeout=timeout,
-                              files={"file": (UPLOAD_NAME, ndjson.encode("utf-8"), "application/ndjson")})
+        response = post_capped(url, params={"overwrite": "true"}, headers=headers, auth=auth, timeout=timeout,
+                               deadline=deadline,
+                               files={"file": (UPLOAD_NAME, ndjson.encode("utf-8"), "application/ndjson")})
+    except ReplyError as exc:
+        raise KibanaError(f"Kibana at {exc}") from None
     except httpx.HTTPError as exc:
         raise KibanaError(f"Cannot reach Kibana at {url}: {type(exc).__name__}: {exc}") from None
     if response.status_code >= 400:
         raise _refusal(url, response)
     try:
-        body = response.json()
+        body = json.loads(response.content)
     except ValueError:
         raise KibanaError(f"Kibana at {url} answered HTTP {response.status_code} with a non-JSON body: "
                           f"{response.text.strip()[:200]!r}") from None

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from elastic_transport import Transport
 from elasticsearch import Elasticsearch
 
+from pipeline.errors import StoreError
 from pipeline.settings import Settings
 from pipeline.store.embedded import EmbeddedStore
 
@@ -90,3 +93,25 @@ def is_standin(client: Elasticsearch) -> bool:
     except Exception:  # noqa: BLE001
         return False
     return info.get("version", {}).get("build_hash") == "noida" or "noida" in str(info.get("tagline", "")).lower()
+
+
+def client_url(client: Elasticsearch) -> str:
+    try:
+        return str(client.transport.node_pool.get().base_url)
+    except Exception:  # noqa: BLE001 - only used to name the store in a message
+        return "(unknown URL)"
+
+
+@contextmanager
+def store_replies(client: Elasticsearch) -> Iterator[None]:
+    """Turns a reply lacking what Elasticsearch always sends (`count`, `hits`...) into one StoreError naming the URL.
+
+    Such a reply comes from a program that is not Elasticsearch (a proxy or another server on NEWSROOM_ES_URL);
+    reading it would otherwise end in a KeyError traceback.
+    """
+    try:
+        yield
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
+        log.debug("unexpected reply from the store", exc_info=True)
+        raise StoreError(f"The store at {client_url(client)} answered something that is not an Elasticsearch reply "
+                         f"({type(exc).__name__}: {exc}): check NEWSROOM_ES_URL (run with -v for details).") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import socket
 import subprocess
@@ -42,12 +43,85 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+DATA_FILE = "elasticsearch.json"  # where noida-db keeps every index of the data dir, rewritten whole
+CONTROL_FILE = "noida.control.json"  # {"pid": ..., "port": <control port>, ...}, written by a running noida-db
+FULL_PARSE_MAX = 64 * 1024 * 1024  # parsed whole up to this size (~0.25 s, ~140 MB peak); only its ends above
+
+
+def data_file_problem(data_dir: Path) -> str | None:
+    """One sentence when the store's data file is not whole JSON, else None.
+
+    noida-db reads a half-written file as an empty store and its next write replaces it: every article,
+    correction and alert record would be lost. So the file is checked before the store starts. A file up to
+    FULL_PARSE_MAX is parsed whole; a larger one must start with `{` and end with `}`, which catches truncation
+    almost always (a full parse costs ~0.5 s and ~280 MB per 130 MB).
+    """
+    path = data_dir / DATA_FILE
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return None
+        with path.open("rb") as fh:
+            if size <= FULL_PARSE_MAX:
+                json.loads(fh.read())
+                return None
+            head = fh.read(4096).lstrip()
+            fh.seek(max(0, size - 4096))
+            tail = fh.read().rstrip()
+    except FileNotFoundError:
+        return None
+    except (ValueError, OSError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return _damaged(path, f"{type(exc).__name__}: {exc}")
+    if head[:1] == b"{" and tail[-1:] == b"}":
+        return None
+    return _damaged(path, "it does not start with { and end with }")
+
+
+def _damaged(path: Path, why: str) -> str:
+    return (f"The embedded store's data file {path} is damaged or half-written ({why}), so the store was not "
+            f"started and nothing was overwritten: restore it from a backup, or move it away to start an empty "
+            f"store.")
+
+
 def _ping(url: str, timeout: float = 1.0) -> bool:
+    """True when `url` answers like the noida-db stand-in (GET / names it: build_hash "noida")."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - loopback only
-            return resp.status == 200 and "version" in json.loads(resp.read())
+            if resp.status != 200:
+                return False
+            body = json.loads(resp.read(65536))
     except Exception:  # noqa: BLE001
         return False
+    version = body.get("version") if isinstance(body, dict) else None
+    return isinstance(version, dict) and version.get("build_hash") == "noida" and bool(version.get("number"))
+
+
+def _serves_dir(data_dir: Path, port: int) -> bool:
+    """True when the live noida-db of `data_dir` (pid in its control file) is the one started on `port`.
+
+    A stale port file may name a port that another local program took since: only the process noida-db
+    recorded for this directory, still alive, with this port on its command line, is our store.
+    """
+    try:
+        pid = int(json.loads((data_dir / CONTROL_FILE).read_text())["pid"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if not cmdline.exists():  # no /proc (macOS): a live pid recorded by noida-db for this directory
+        return True
+    try:
+        args = cmdline.read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return False
+    if "noida-db" not in Path(args[0]).name:
+        return False
+    option = {a: b for a, b in zip(args, args[1:]) if a.startswith("--")}
+    their_dir = Path(option.get("--data-dir", ".noida-db"))
+    if not their_dir.is_absolute():
+        their_dir = Path(f"/proc/{pid}/cwd").resolve() / their_dir
+    same_dir = their_dir.resolve() == data_dir.resolve()
+    return same_dir and option.get("--elasticsearch-port") == str(port)
 
 
 @dataclass
@@ -79,7 +153,7 @@ class EmbeddedStore:
             except ValueError:
                 return None
             url = f"http://{HOST}:{port}"
-            if _ping(url):
+            if _serves_dir(self.data_dir, port) and _ping(url):
                 self.port = port
                 return url
         return None
@@ -90,13 +164,16 @@ class EmbeddedStore:
         existing = self.running_url()
         if existing:
             return existing
+        problem = data_file_problem(self.data_dir)
+        if problem:
+            raise StoreError(problem)
         self._run("down")  # a stale server on another port for this directory
         port = self.port or free_port()
         result = self._run("up", "--only", "elasticsearch", "--host", HOST, "--elasticsearch-port", str(port))
         self.port = port
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if _ping(self.url, timeout=0.5):
+            if _serves_dir(self.data_dir, port) and _ping(self.url, timeout=0.5):
                 self.port_file.write_text(str(port))
                 log.info("embedded Elasticsearch stand-in up at %s (data in %s)", self.url, self.data_dir)
                 return self.url
@@ -114,4 +191,8 @@ class EmbeddedStore:
 
     def status(self) -> dict:
         url = self.running_url()
-        return {"running": bool(url), "url": url, "data_dir": str(self.data_dir)}
+        status = {"running": bool(url), "url": url, "data_dir": str(self.data_dir)}
+        problem = None if url else data_file_problem(self.data_dir)
+        if problem:
+            status["data_file_error"] = problem
+        return status

@@ -5,7 +5,9 @@ from __future__ import annotations
 from elasticsearch import ApiError, Elasticsearch
 from elastic_transport import TransportError
 
+from pipeline.errors import StoreError
 from pipeline.settings import Settings
+from pipeline.store.client import store_replies
 from pipeline.store.templates import index_names
 
 RUN_FIELDS = ["run_id", "kind", "status", "started_at", "finished_at", "duration_s", "counts"]
@@ -16,13 +18,16 @@ def store_contents(client: Elasticsearch, settings: Settings) -> dict:
     names = index_names(settings.es_index_prefix)
     out: dict = {"indices": {}, "last_run": None}
     try:
-        for name in names.values():
-            exists = client.indices.exists_alias(name=name) or client.indices.exists(index=name)
-            out["indices"][name] = client.count(index=name)["count"] if exists else None
-        if out["indices"].get(names["runs"]):
-            hits = client.search(index=names["runs"], size=1, source=RUN_FIELDS,
-                                 sort=[{"finished_at": {"order": "desc", "missing": "_last"}}])["hits"]["hits"]
-            out["last_run"] = hits[0]["_source"] if hits else None
+        with store_replies(client):
+            for name in names.values():
+                exists = client.indices.exists_alias(name=name) or client.indices.exists(index=name)
+                out["indices"][name] = client.count(index=name)["count"] if exists else None
+            if out["indices"].get(names["runs"]):
+                hits = client.search(index=names["runs"], size=1, source=RUN_FIELDS,
+                                     sort=[{"finished_at": {"order": "desc", "missing": "_last"}}])["hits"]["hits"]
+                out["last_run"] = hits[0]["_source"] if hits else None
     except (ApiError, TransportError) as exc:
         out["error"] = f"{type(exc).__name__}: {exc}"
+    except StoreError as exc:
+        out["error"] = str(exc)
     return out

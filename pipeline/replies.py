@@ -1,0 +1,55 @@
+"""POST to a server we do not control and read its reply with a size cap and an overall deadline.
+
+Kibana's saved-objects reply and a webhook's acknowledgement are small; a hostile or broken server may answer
+with gigabytes (read whole, a 2 GB body took 7.9 GB of memory) or trickle one byte at a time (httpx's timeout is
+per read, so that never ends). Callers get at most `max_bytes` and an error once `deadline` seconds have passed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import httpx
+
+MAX_REPLY_BYTES = 1024 * 1024  # plenty for a saved-objects import result or a webhook acknowledgement
+
+
+class ReplyError(Exception):
+    """The reply was cut short (too large or too slow); the message is one sentence naming the URL."""
+
+
+@dataclass
+class Reply:
+    status_code: int
+    reason_phrase: str
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
+def post_capped(url: str, *, timeout: float, deadline: float | None = None, max_bytes: int = MAX_REPLY_BYTES,
+                shown: str | None = None, **kwargs) -> Reply:
+    """httpx.post, streamed: raises ReplyError past `max_bytes` of body or `deadline` seconds (default 2 x timeout)
+    in all, and httpx.HTTPError when the server cannot be reached. `shown` names the URL in messages when the URL
+    itself is a secret (a Slack webhook)."""
+    shown = shown or url
+    deadline = deadline if deadline is not None else 2 * timeout
+    # identity: httpx inflates a whole compressed chunk before we can count it (see fetch.py)
+    kwargs["headers"] = {"Accept-Encoding": "identity", **(kwargs.get("headers") or {})}
+    end = time.monotonic() + deadline
+    with httpx.Client(timeout=min(timeout, deadline)) as client:
+        with client.stream("POST", url, **kwargs) as response:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ReplyError(f"{shown} answered HTTP {response.status_code} with a body over "
+                                     f"{max_bytes // 1024} KB; it was not read further.")
+                if time.monotonic() > end:
+                    raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.")
+                chunks.append(chunk)
+            return Reply(response.status_code, response.reason_phrase, b"".join(chunks))
