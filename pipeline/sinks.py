@@ -105,10 +105,7 @@ def marked_html(fragment: str) -> str:
 
 def marked_slack(fragment: str) -> str:
     """Slack mrkdwn, the matches in *bold*."""
-    def slack(text: str) -> str:
-        return text.translate(_SLACK_STYLE).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-    return "".join(f"*{slack(text)}*" if matched else slack(text) for text, matched in marked_pieces(fragment))
+    return "".join(f"*{_slack_text(text)}*" if matched else _slack_text(text) for text, matched in marked_pieces(fragment))
 
 
 def terminal_console(**options):
@@ -123,11 +120,14 @@ def terminal_console(**options):
 _SLACK_STYLE = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
 
 
+def _slack_text(text: str) -> str:
+    return text.translate(_SLACK_STYLE).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def for_slack(value: object, limit: int | None = None) -> str:
     """Slack mrkdwn: `&`, `<`, `>` escaped, so `<!channel>` or `<https://x|click>` stay inert, and styling characters
     replaced by look-alikes, so a title cannot bold, strike or code-format the rest of the message."""
-    text = single_line(value, limit).translate(_SLACK_STYLE)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _slack_text(single_line(value, limit))
 
 
 def for_html(value: object) -> str:
