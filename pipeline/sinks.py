@@ -105,7 +105,8 @@ def marked_html(fragment: str) -> str:
 
 def marked_slack(fragment: str) -> str:
     """Slack mrkdwn, the matches in *bold*."""
-    return "".join(f"*{_slack_text(text)}*" if matched else _slack_text(text) for text, matched in marked_pieces(fragment))
+    return "".join(f"*{_slack_text(text)}*" if matched else _slack_text(text)
+                   for text, matched in marked_pieces(fragment))
 
 
 def terminal_console(**options):
