@@ -129,6 +129,37 @@ def test_quoted_criticism_can_be_denied_or_questioned_and_quoted_praise_is_irony
     assert ironic < 0
 
 
+def test_failing_at_praise_is_criticism_and_partnerships_are_good_news():
+    """Issue 12 lists concessive openings and negated praise read as positive: "struggles to win" summed a
+    failure and a win to zero. A verb of failure negates what it fails at, unless it is negated itself."""
+    scorer = LexiconScorer()
+    struggles, fails, not_fail, short_of_hype = scorer.score(
+        ["Mistral AI struggles to win customers.", "Mistral AI fails to convince investors.",
+         "Nvidia did not fail to impress investors.", "The results did not live up to the hype."], "en")
+    assert struggles < -0.3 and fails < -0.3 and short_of_hype < 0 < not_fail
+    peine, echoue, pas_echoue, hauteur = scorer.score(
+        ["Malgré une levée de fonds spectaculaire, Mistral AI peine à convaincre les entreprises.",
+         "Mistral AI échoue à séduire les investisseurs.", "Mistral AI n'a pas échoué à séduire les investisseurs.",
+         "Ses résultats ne sont pas à la hauteur des promesses."], "fr")
+    assert peine < -0.1 and echoue < -0.3 and hauteur < 0 < pas_echoue
+    # a promise is a claim, not praise ("promise" shares its stem with "promising")
+    assert scorer.score(["The promise is hollow."], "en")[0] < 0
+    en_partner, fr_partner = scorer.score(["OVHcloud and Mistral AI team up."], "en") + scorer.score(
+        ["OVHcloud signe un partenariat avec Mistral AI."], "fr")
+    assert en_partner > 0 and fr_partner > 0
+
+
+def test_a_quotation_is_not_scare_quotes_and_nos_is_not_no():
+    """A held-back-style site read « Arthur Mensch : « Mistral AI restera européenne » » as irony (-0.99 toward
+    Mistral AI) and « répond à nos questions » as negative (« nos » fell back to the English "no")."""
+    scorer = LexiconScorer()
+    quotation, named, questions, scare = scorer.score(
+        ["Arthur Mensch : « Mistral AI restera européenne »", "Il promet un « Mistral Compute » en Europe.",
+         "Le patron de Mistral AI répond à nos questions.", "Un cloud « souverain » hébergé par Microsoft."], "fr")
+    assert quotation == 0.0 and named == 0.0 and questions == 0.0
+    assert scare < 0  # a praise word alone in quotation marks stays irony
+
+
 def test_restrictive_ne_que_and_que_jamais_are_not_negations():
     scorer = LexiconScorer()
     (only_illusion, _), (not_illusion, _) = scorer.score_with_signals(

@@ -35,6 +35,11 @@ _LANG_WORDS = {
         "negators": {"not", "n't", "no", "never", "without", "nor", "neither", "hardly", "barely", "cannot",
                      "nothing", "none"},
         "absorbers": ("hide", "conceal", "mask", "stop", "fail", "doubt"),
+        # Verbs of failure negate what they fail at: "struggles to win customers" is not a win, and "did not fail
+        # to impress" (a negation before them) is praise. Followed by "to"; forms, not stems ("failure" is a noun).
+        "failures": {"struggle", "struggles", "struggled", "struggling", "fail", "fails", "failed", "failing",
+                     "unable"},
+        "failure_link": {"to"},
         "clause_negators": [("would", "be", "a", "mistake", "to"), ("it", "is", "a", "mistake", "to"),
                             ("far", "from"), ("rather", "than"), ("instead", "of"), ("not", "because"),
                             ("anything", "but")],
@@ -66,6 +71,9 @@ _LANG_WORDS = {
         "negators": {"ne", "n'", "pas", "jamais", "aucun", "aucune", "sans", "ni", "guère", "nullement", "rien",
                      "personne"},
         "absorbers": ("cach", "dissimul", "masqu", "empêch", "manqu", "boud", "cess", "dout"),
+        "failures": {"peine", "peinent", "peinait", "peinaient", "peiné", "échoue", "échouent", "échoué",
+                     "échouait", "échouaient", "tarde", "tardent", "tardé", "mal"},  # « a du mal à »
+        "failure_link": {"à"},
         "clause_negators": [("loin", "d'"), ("loin", "de"), ("plutôt", "que"), ("au", "lieu", "de"),
                             ("ce", "serait", "une", "erreur", "de"), ("à", "tort"), ("tout", "sauf")],
         "intensifiers": {"très", "fortement", "nettement", "extrêmement", "particulièrement", "vivement",
@@ -262,6 +270,7 @@ class _Language:
         w = _LANG_WORDS[lang]
         self.negators = w["negators"]
         self.absorbers = w["absorbers"]
+        self.failures, self.failure_link = w["failures"], w["failure_link"]
         self.intensifiers, self.diminishers = w["intensifiers"], w["diminishers"]
         self.adversatives, self.concessives = w["adversatives"], w["concessives"]
         self.adversative_phrases = w["adversative_phrases"]
@@ -298,7 +307,8 @@ class _Language:
             return None  # names ("Amazon") and boosters ("truly") carry no polarity of their own
         v = self.general.get(tok)
         if v is None and self.lang == "fr":
-            v = self.general.get(tok.rstrip("s")) if tok.endswith("s") else None
+            # a plural's singular; not for short words (« nos » is not a plural of the English "no")
+            v = self.general.get(tok.rstrip("s")) if tok.endswith("s") and len(tok) > 3 else None
         return v
 
 
@@ -311,8 +321,9 @@ def _starts_with(tokens: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     return tuple(tokens[i:i + len(phrase)]) == phrase
 
 
-def _scare_quoted(tokens: list[str], L: _Language) -> set[int]:
-    """Positions inside short quotes of lower-case words (scare quotes), or after "so-called"."""
+def _scare_quoted(tokens: list[str], L: _Language, name_like: list[bool] | None = None) -> set[int]:
+    """Positions inside short quotes of common words (scare quotes), or after "so-called". A quotation introduced
+    by a colon, or one holding a name (« Mistral AI restera européenne »), reports someone's words: not irony."""
     inside: set[int] = set()
     i = 0
     while i < len(tokens):
@@ -323,6 +334,8 @@ def _scare_quoted(tokens: list[str], L: _Language) -> set[int]:
                 j += 1
             span = list(range(i + 1, j))
             if (j < len(tokens) and 1 <= len(span) <= 4 and i > 0 and tokens[i - 1] not in L.naming
+                    and tokens[i - 1] != ":"
+                    and not (name_like and any(name_like[k] and len(tokens[k]) > 3 for k in span))
                     and all(tokens[k] not in _CLAUSE_BREAKS for k in span)):
                 inside.update(span)
                 i = j + 1
@@ -428,7 +441,7 @@ class LexiconScorer:
                 for hedge in L.hedges:
                     if tuple(stems[i:i + len(hedge)]) == hedge:
                         hedged = True
-        quoted = _scare_quoted(tokens, L)
+        quoted = _scare_quoted(tokens, L, name_like)
         total = 0.0
         i = 0
         while i < n:
@@ -499,6 +512,9 @@ class LexiconScorer:
             tok = tokens[k]
             if tok in _CLAUSE_BREAKS or tok in L.adversatives:
                 break
+            if tok in L.failures and k + 1 < i and tokens[k + 1] in L.failure_link:
+                # "struggles to win": negated, unless the failure itself is ("did not fail to impress")
+                return not any(t in L.negators for t in tokens[max(k - window, 0):k])
             if tok.startswith(L.absorbers):
                 return False  # « ne cachent pas leur satisfaction »: the negation bears on the verb
             if tok in L.negators and k >= i - window and not _not_a_negation(tokens, k, i, L):
