@@ -146,13 +146,12 @@ def mentions_cmd(
 ) -> None:
     """The latest mentions of companies: one line per article and company, with the tone toward the company."""
     from pipeline.coverage import list_mentions
-    from pipeline.search import SHORT_ID, TONES
+    from pipeline.search import SHORT_ID, TONES, check_size
     from pipeline.sinks import for_terminal
 
     if tone is not None and tone.lower() not in TONES:
         raise NewsroomError(f"--tone {tone!r}: use positive, neutral or negative.")
-    if size < 1:
-        raise NewsroomError("--size must be at least 1.")
+    check_size(size)
     settings = load_settings()
     companies = _companies(settings, entity)
     rows = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(), size=size)
