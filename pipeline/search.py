@@ -264,7 +264,8 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
         known = {n.casefold() for n in names} | {(urlsplit(str(f.url)).hostname or "").casefold() for f in feeds}
         for value in dict.fromkeys(sources):
             if value.casefold() not in known and not _stored(client, alias, ["source", "domain"], value):
-                close = _closest(value, names)
+                stored = client.search(index=alias, size=0, aggs={"names": {"terms": {"field": "source", "size": 500}}})
+                close = _closest(value, [*names, *(b["key"] for b in stored["aggregations"]["names"]["buckets"])])
                 notes.append(f"no feed is named {value!r} (nor has that domain) and no article comes from it"
                              + (f"; closest feed names: {', '.join(close)}." if close else
                                 "; `newsroom feeds list` shows the feed names."))
