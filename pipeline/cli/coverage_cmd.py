@@ -140,7 +140,7 @@ def mentions_cmd(
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time)."),
     until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
     tone: str | None = typer.Option(None, "--tone", help="Only this tone toward the company: negative, neutral, positive."),
-    size: int = typer.Option(50, "--size", help="How many mentions, newest first."),
+    size: int = typer.Option(50, "--size", help="How many mentions, newest first (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the mentions as CSV here."),
 ) -> None:
