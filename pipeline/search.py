@@ -1,10 +1,11 @@
 """Full-text search over indexed articles: a query syntax analysts can trust, filters, and readable results.
 
 The query goes to Elasticsearch's own `simple_query_string` parser (quoted phrases, AND/OR/NOT or + | -,
-parentheses, prefix `*`; it never fails on bad syntax). `field:value` terms (source, company, lang, topic) are taken
-out first and become filters. Each article is searched in its own language only (the per-language `search.<lang>`
-field, see pipeline.store.templates): unquoted words are stemmed, quoted phrases go to the `.exact` sub-field, which
-keeps every word ("AI Act" never matches a lone "act"). See docs/storage.md, "Search syntax".
+parentheses, prefix `*`; it never fails on bad syntax); a hyphenated word is the quoted phrase of its parts.
+`field:value` terms (source, company, lang, topic) are taken out first and become filters. Each article is searched
+in its own language only (the per-language `search.<lang>` field, see pipeline.store.templates): unquoted words are
+stemmed, quoted phrases go to the `.exact` sub-field, which keeps every word ("AI Act" never matches a lone "act").
+See docs/storage.md, "Search syntax".
 """
 
 from __future__ import annotations

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import shlex
+from pathlib import Path
 
 import typer
 from typer.core import TyperCommand
@@ -47,11 +46,10 @@ class _SearchCommand(TyperCommand):
         try:
             return super().parse_args(ctx, args)
         except Exception as exc:  # click's NoSuchOption (typer vendors its own click: no public class to name)
-            name = getattr(exc, "option_name", None) or ""
+            name = getattr(exc, "option_name", None) or ""  # "-N" for -Nvidia; a mistyped --option stays an error
             end = given.index("--") if "--" in given else len(given)
-            at = next((i for i, arg in enumerate(given[:end]) if name[:2] != "--" and name and arg.startswith(name)),
-                      None)
-            if at is None:
+            at = next((i for i, arg in enumerate(given[:end]) if arg.startswith(name)), None)
+            if not name or name.startswith("--") or at is None:
                 raise
             word = given[at]
         try:
