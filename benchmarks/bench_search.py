@@ -3,9 +3,9 @@
 Articles are generated from the words of the fixture site's French and English pages (about 600 words each, half
 French, half English, watched companies and dates spread over 30 days), indexed through the pipeline's own
 indexer into a throw-away index prefix. For each size it prints the latency of a set of real searches
-(`pipeline.search.search_articles`: words, a quoted phrase, boolean + filter, company filter, date order) and of
-`pipeline.coverage.coverage` for two companies, next to the query used before the per-language search field
-(one multi_match over seven analysed fields) at the smallest size.
+(`pipeline.search.search_articles`: words, a quoted phrase, boolean + filter, company filter, date order, a hyphenated
+word, a purely negative query) and of `pipeline.coverage.coverage` for two companies, next to the query used before
+the per-language search field (one multi_match over seven analysed fields) at the smallest size.
 
     .venv/bin/python -m benchmarks.bench_search [--sizes 2500 10000] [--words 600]
 """
@@ -37,7 +37,8 @@ COMPANIES = ["Mistral AI", "Nvidia", "OVHcloud", "SAP", "OpenAI", "Amazon Web Se
 QUERIES = [("words", "souveraineté numérique", {}), ("phrase", '"cloud souverain"', {}),
            ("boolean+filter", "(cloud | puces) -Nvidia lang:fr", {}),
            ("company filter", "données", {"companies": ["mistral"]}),
-           ("date order", "intelligence artificielle", {"sort": "date"})]
+           ("date order", "intelligence artificielle", {"sort": "date"}),
+           ("hyphenated word", "start-up", {}), ("negative only", "NOT cloud", {})]
 OLD_FIELDS = ["title^3", "title.fr^3", "title.en^3", "description^2", "text", "text.fr", "text.en"]
 
 

@@ -1,10 +1,11 @@
 """Full-text search over indexed articles: a query syntax analysts can trust, filters, and readable results.
 
 The query goes to Elasticsearch's own `simple_query_string` parser (quoted phrases, AND/OR/NOT or + | -,
-parentheses, prefix `*`; it never fails on bad syntax). `field:value` terms (source, company, lang, topic) are taken
-out first and become filters. Each article is searched in its own language only (the per-language `search.<lang>`
-field, see pipeline.store.templates): unquoted words are stemmed, quoted phrases go to the `.exact` sub-field, which
-keeps every word ("AI Act" never matches a lone "act"). See docs/storage.md, "Search syntax".
+parentheses, prefix `*`; it never fails on bad syntax); a hyphenated word is the quoted phrase of its parts.
+`field:value` terms (source, company, lang, topic) are taken out first and become filters. Each article is searched
+in its own language only (the per-language `search.<lang>` field, see pipeline.store.templates): unquoted words are
+stemmed, quoted phrases go to the `.exact` sub-field, which keeps every word ("AI Act" never matches a lone "act").
+See docs/storage.md, "Search syntax".
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch
 
@@ -34,6 +36,7 @@ _FILTER_TERM = re.compile(r'(?:(?<=^)|(?<=[\s(]))(source|company|lang|topic):(?:
 # to highlight past index.highlight.max_analyzed_offset, 1,000,000 characters by default).
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000
 SHORT_ID = 12
+MAX_RESULT_WINDOW = 10_000  # Elasticsearch's default index.max_result_window: a larger page is refused (400)
 
 
 @dataclass
@@ -60,6 +63,22 @@ def word_operators(text: str) -> str:
     return '"'.join(parts)
 
 
+# A word with a hyphen inside (open-source, start-up, Saint-Ouen, Île-de-France): its parts, outside quotes, not
+# starting with an operator and not ending in a wildcard or fuzziness, at the start of the query or after a space, a
+# parenthesis or an operator (so `-open-source` is NOT the compound).
+_PART = r'[^\s"+|\-()*~\\]+'
+_HYPHENATED = re.compile(rf'(?<![^\s(+|])(-?)({_PART}(?:-{_PART})+)(?![^\s)|+])')
+
+
+def hyphenated_phrases(text: str) -> str:
+    """A hyphen inside a word joins its parts: `open-source` is searched as the phrase "open-source" (both parts,
+    adjacent, as Elasticsearch's analysers split it), never as "open NOT source"; only a `-` starting a word is NOT."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _HYPHENATED.sub(r'\1"\2"', parts[i])
+    return '"'.join(parts)
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted)."""
     parsed = ParsedQuery(text="")
@@ -71,13 +90,22 @@ def parse_query(query: str) -> ParsedQuery:
             targets[FILTER_KEYS[match.group(1).lower()]].append(value)
         return " "
 
-    parsed.text = word_operators(" ".join(_FILTER_TERM.sub(take, query or "").split()))
+    parsed.text = hyphenated_phrases(word_operators(" ".join(_FILTER_TERM.sub(take, query or "").split())))
     return parsed
 
 
 def _any_term(field_name: str, values: list[str]) -> dict:
     return {"bool": {"should": [{"term": {field_name: {"value": v, "case_insensitive": True}}} for v in values],
                      "minimum_should_match": 1}}
+
+
+def check_size(size: int) -> None:
+    """--size between 1 and the result window, refused before any request (Elasticsearch would answer 400)."""
+    if size < 1:
+        raise NewsroomError("--size must be at least 1.")
+    if size > MAX_RESULT_WINDOW:
+        raise NewsroomError(f"--size must be at most {MAX_RESULT_WINDOW:,} (Elasticsearch's result window); narrow "
+                            "the search with --since/--until or filters.")
 
 
 def _tone(value: str, what: str) -> str:
@@ -87,8 +115,9 @@ def _tone(value: str, what: str) -> str:
     return tone
 
 
-# Any of simple_query_string's operators (quotes, + | -, parentheses, prefix *, ~ fuzziness/slop, escapes).
-_QUERY_SYNTAX = re.compile(r'["+|\-()*~\\]')
+# Any of simple_query_string's operators (quotes, + | -, parentheses, prefix *, ~ fuzziness/slop, escapes); a `-` is
+# NOT only at the start of a word (hyphenated words are phrases by then, see hyphenated_phrases).
+_QUERY_SYNTAX = re.compile(r'["+|()*~\\]|(?<![^\s(+|])-')
 _PHRASE = re.compile(r'"([^"]*)"')
 
 
@@ -108,9 +137,12 @@ def text_query(text: str) -> dict:
             clauses += [{"match_phrase": {name + EXACT_SUFFIX: phrase}} for phrase in phrases]
             per_language.append(clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}})
     else:
+        # Each clause only over the articles that have this language's field: `-Nvidia` alone is true of an empty
+        # field, so without the filter every article would match through the languages it is not written in.
         per_language = [
-            {"simple_query_string": {"query": text, "fields": [name], "quote_field_suffix": EXACT_SUFFIX,
-                                     "default_operator": "and", "analyze_wildcard": True}}
+            {"bool": {"filter": [{"exists": {"field": name}}], "must": [
+                {"simple_query_string": {"query": text, "fields": [name], "quote_field_suffix": EXACT_SUFFIX,
+                                         "default_operator": "and", "analyze_wildcard": True}}]}}
             for name in SEARCH_FIELDS
         ]
     return {"bool": {"should": per_language, "minimum_should_match": 1}}
@@ -134,8 +166,7 @@ def build_search(
     """The request body (query, filters, sort, highlight); company names must already be canonical."""
     if sort not in SORTS:
         raise NewsroomError(f"Unknown sort {sort!r}: use relevance or date.")
-    if size < 1:
-        raise NewsroomError("--size must be at least 1.")
+    check_size(size)
     parsed = parse_query(query)
     filters: list[dict] = []
     for company in dict.fromkeys([*(companies or []), *parsed.companies]):
@@ -150,6 +181,8 @@ def build_search(
         filters.append(_any_term("topics", [*(topics or []), *parsed.topics]))
     tz = zone(settings)
     start, end = parse_when(since, tz), parse_when(until, tz, end=True)
+    if start and end and start >= end:
+        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
     if start or end:
         bounds = {}
         if start:
@@ -193,9 +226,66 @@ class SearchResults:
     hits: list[dict]
     query: str
     sort: str
+    notes: list[str] = field(default_factory=list)  # e.g. a --source that no feed and no article has
 
     def as_dict(self) -> dict:
-        return {"query": self.query, "sort": self.sort, "total": self.total, "results": self.hits}
+        return {"query": self.query, "sort": self.sort, "total": self.total, "results": self.hits,
+                "notes": self.notes}
+
+
+def _closest(value: str, names: list[str]) -> list[str]:
+    from difflib import get_close_matches
+
+    by_key = {name.casefold(): name for name in names}
+    return [by_key[k] for k in get_close_matches(value.casefold(), list(by_key), n=3, cutoff=0.5)]
+
+
+def _stored(client: Elasticsearch, alias: str, fields: list[str], value: str) -> bool:
+    """Whether any stored article has `value` (any case) in one of `fields`."""
+    query = {"bool": {"should": [_any_term(name, [value]) for name in fields], "minimum_should_match": 1}}
+    return client.count(index=alias, query=query)["count"] > 0
+
+
+def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, *, sources: list[str],
+                         langs: list[str], topics: list[str]) -> list[str]:
+    """A sentence for each --source/--lang/--topic value that nothing can match (a typo reads as a bare 0 otherwise).
+
+    Values named in the feeds file, the topics file or the searched languages are known at once; any other is
+    looked up in the store (a feed removed since, a language detected on some page) before it is reported.
+    """
+    notes: list[str] = []
+    if sources:
+        from pipeline.feeds import load_feeds
+
+        try:
+            feeds = load_feeds(settings=settings)
+        except (NewsroomError, OSError):
+            feeds = []
+        names = [feed.name for feed in feeds]
+        known = {n.casefold() for n in names} | {(urlsplit(str(f.url)).hostname or "").casefold() for f in feeds}
+        for value in dict.fromkeys(sources):
+            if value.casefold() not in known and not _stored(client, alias, ["source", "domain"], value):
+                stored = client.search(index=alias, size=0, aggs={"names": {"terms": {"field": "source", "size": 500}}})
+                close = _closest(value, [*names, *(b["key"] for b in stored["aggregations"]["names"]["buckets"])])
+                notes.append(f"no feed is named {value!r} (nor has that domain) and no article comes from it"
+                             + (f"; closest feed names: {', '.join(close)}." if close else
+                                "; `newsroom feeds list` shows the feed names."))
+    if topics:
+        from pipeline.topics import load_topics_file, topics_path
+
+        try:
+            ids = [topic.id for topic in load_topics_file(topics_path(settings)).topics]
+        except (NewsroomError, OSError):
+            ids = []
+        for value in dict.fromkeys(topics):
+            if value.casefold() not in {i.casefold() for i in ids} and not _stored(client, alias, ["topics"], value):
+                notes.append(f"no topic is called {value!r}; the topics are: {', '.join(ids) or 'none configured'}.")
+    for value in dict.fromkeys(lang.lower() for lang in langs):
+        if value not in SEARCH_LANGS and not _stored(client, alias, ["lang"], value):
+            stored = client.search(index=alias, size=0, aggs={"langs": {"terms": {"field": "lang", "size": 50}}})
+            codes = dict.fromkeys([*SEARCH_LANGS, *(b["key"] for b in stored["aggregations"]["langs"]["buckets"])])
+            notes.append(f"no article is in language {value!r}; use a language code such as {', '.join(codes)}.")
+    return notes
 
 
 def _passages(hit: dict) -> list[str]:
@@ -257,8 +347,11 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
         doc["score"] = hit.get("_score")
         hits.append(doc)
     total = response["hits"]["total"]
+    notes = unknown_filter_notes(client, settings, alias, sources=[*(options.get("sources") or []), *parsed.sources],
+                                 langs=[*(options.get("langs") or []), *parsed.langs],
+                                 topics=[*(options.get("topics") or []), *parsed.topics])
     return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,
-                         query=query, sort=options.get("sort", "relevance"))
+                         query=query, sort=options.get("sort", "relevance"), notes=notes)
 
 
 # --- rendering a matched passage for each sink -------------------------------------------------------------

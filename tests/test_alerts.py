@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.deliver import SIGNATURE_HEADER, sign
+from pipeline.alerts.evaluate import hyphenated_phrases
 from pipeline.alerts.rules import load_rules
 from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, sent_records
 from pipeline.errors import ConfigError
@@ -285,6 +286,46 @@ def test_bad_query_string_is_refused_at_load_naming_the_rule(store, tmp_path, ht
     with pytest.raises(ConfigError, match="broken"):
         run_alerts(settings, client, rules_file=rules)
     assert httpserver.log == []  # nothing ran on a file that does not validate
+
+
+def test_query_string_hyphenated_word_means_both_parts_not_a_negation(store, tmp_path, httpserver):
+    """`start-up` in a rule's query_string is the compound (as Lucene's parser reads it), never "start NOT up"."""
+    settings, client = store
+    index(store, [
+        make_record("https://a.example/record", "Nvidia posts record revenue for the quarter.", lang="en",
+                    title="Nvidia posts record revenue", published=datetime(2026, 11, 20, 9, tzinfo=UTC)),
+        make_record("https://a.example/crowd", "A record crowd came to the fair.", lang="en", title="Record crowd"),
+        make_record("https://a.example/startup", "Une start-up installée à Saint-Ouen lève des fonds.",
+                    title="Une start-up lève des fonds", published=datetime(2026, 10, 2, 9, tzinfo=UTC)),
+        make_record("https://a.example/saint", "Saint Denis accueille le salon ; Ouen n'y était pas. On démarre.",
+                    title="Le salon de Saint Denis"),
+        make_record("https://a.example/open", "Mistral AI released an open-source model.", lang="en",
+                    title="An open-source model"),
+        make_record("https://a.example/opened", "Nvidia opened a registration window.", lang="en",
+                    title="Registration opened"),
+    ])
+    hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
+    queries = {
+        "record-revenue": ["Nvidia posts record revenue"],
+        "start-up": ["Une start-up lève des fonds"],
+        "Saint-Ouen": ["Une start-up lève des fonds"],
+        "open-source OR Saint-Ouen": ["An open-source model", "Une start-up lève des fonds"],
+        "NOT open-source AND (model OR window)": ["Registration opened"],
+        # fields, ranges, quotes and operators are left as written
+        'title:start-up AND published_at:[2026-10-01 TO 2026-10-31]': ["Une start-up lève des fonds"],
+        'start-up AND published_at:[2026-11-01 TO *]': [],
+        '"record revenue" -crowd': ["Nvidia posts record revenue"],
+    }
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": f"rule {n}", "query_string": query, "channels": hook} for n, query in enumerate(queries)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    for n, (query, titles) in enumerate(queries.items()):
+        sent = report["per_rule"][f"rule {n}"]["would_send"]
+        assert sorted(item["title"] for batch in sent for item in batch["items"]) == sorted(titles), query
+    assert httpserver.log == []
+    assert hyphenated_phrases('a-b AND date:>=2026-11-01 AND c:[2026-01-01 TO *] AND "d-e" AND f-g* AND /h-i/ AND '
+                              'j\\-k AND (l-m)^2') == ('"a-b" AND date:>=2026-11-01 AND c:[2026-01-01 TO *] AND "d-e" '
+                                                      'AND f-g* AND /h-i/ AND j\\-k AND ("l-m")^2')
 
 
 def test_a_rule_failing_at_run_time_fails_alone(store, tmp_path, httpserver):

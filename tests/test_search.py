@@ -256,3 +256,126 @@ def test_results_show_why_a_company_got_its_tone(es_url):
         assert "Mistral AI negative (confidence 0.87): “Une vraie défaite pour l'autonomie [/x] française.”" in proc.stdout
     finally:
         drop(client, settings.es_index_prefix)
+
+
+# A compound and its parts, apart, in either order, and a page of the other language saying it without the hyphen.
+HYPHEN_PAGES = [
+    ("https://h.example/record", "en", "Nvidia posts record revenue", "Nvidia posts record revenue for the quarter."),
+    ("https://h.example/crowd", "en", "A record crowd", "A record crowd came, and revenue was flat."),
+    ("https://h.example/fell", "en", "Revenue fell", "Revenue fell: no record this year."),
+    ("https://h.example/open", "en", "An open-source model", "Mistral AI released an open-source model."),
+    ("https://h.example/opened", "en", "Registration opened", "Nvidia opened a registration window for the source."),
+    ("https://h.example/startup", "fr", "Une start-up lève des fonds",
+     "Une start-up installée à Saint-Ouen, en Île-de-France, lève des fonds pour son logiciel open source."),
+    ("https://h.example/villes", "fr", "Villes", "Saint Denis accueille le salon, Ouen n'y était pas ; la France et "
+                                              "l'Île de Ré aussi. Le salon démarre : up, start."),
+]
+
+
+@pytest.fixture
+def hyphen_indexed(es_url):
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [make_record(url, text, title=title, lang=lang, published=_at(10 + i))
+                                      for i, (url, lang, title, text) in enumerate(HYPHEN_PAGES)])
+    yield settings, client
+    drop_prefix(client, settings.es_index_prefix)
+
+
+def test_hyphenated_word_means_both_parts_adjacent_like_the_quoted_phrase(hyphen_indexed):
+    settings, client = hyphen_indexed
+    expected = {
+        "record-revenue": {"https://h.example/record"},
+        "revenue-record": set(),
+        "open-source": {"https://h.example/open", "https://h.example/startup"},
+        "start-up": {"https://h.example/startup"},
+        "Saint-Ouen": {"https://h.example/startup"},
+        "Île-de-France": {"https://h.example/startup"},
+        "ile-de-france": {"https://h.example/startup"},
+    }
+    for word, urls in expected.items():
+        assert _urls(search_articles(client, settings, word)) == urls, word
+        assert _urls(search_articles(client, settings, f'"{word}"')) == urls, word  # same as the quoted phrase
+        # the fast path: one match_phrase on the exact copy, never the query parser (which reads "-" as NOT)
+        query = json.dumps(build_search(settings, word)["query"], ensure_ascii=False)
+        assert "simple_query_string" not in query and f'"search.fr.exact": "{word}"' in query, word
+    # with operators the query parser runs, and the hyphenated word is still the phrase; a leading "-" is NOT
+    assert _urls(search_articles(client, settings, "open-source OR record-revenue")) == {
+        "https://h.example/open", "https://h.example/startup", "https://h.example/record"}
+    assert _urls(search_articles(client, settings, "Nvidia -record-revenue")) == {"https://h.example/opened"}
+    assert _urls(search_articles(client, settings, "(model OR window) AND NOT open-source")) == {
+        "https://h.example/opened"}
+    hit = search_articles(client, settings, "record-revenue").hits[0]
+    assert any("\ue000record revenue\ue001" in p or "\ue000record\ue001 \ue000revenue\ue001" in p
+               for p in hit["passages"])
+
+
+def test_purely_negative_search_returns_the_articles_without_the_word(indexed):
+    settings, client, records = indexed
+    everything = {r.article.url for r in records}
+    nvidia = {"https://a.example/tribune", "https://a.example/chips"}
+    ai_act = {"https://a.example/fr-ai-act", "https://a.example/en-ai-act"}
+    for query in ["NOT Nvidia", "-Nvidia", "-nvidia", "NOT (Nvidia)"]:
+        results = search_articles(client, settings, query)
+        assert _urls(results) == everything - nvidia and results.total == len(everything) - 2, query
+    assert _urls(search_articles(client, settings, 'NOT "AI Act"')) == everything - ai_act
+    assert _urls(search_articles(client, settings, "NOT Nvidia NOT OVHcloud")) == (
+        everything - nvidia - {"https://a.example/ovh"})
+    english = {r.article.url for r in records if r.article.lang == "en"}
+    assert _urls(search_articles(client, settings, "NOT Nvidia", langs=["en"])) == english - nvidia
+
+
+def test_cli_query_starting_with_a_dash_is_the_query_or_a_sentence_saying_to_use_double_dash(indexed):
+    for args in (["search", "-Nvidia", "--json"], ["search", "--json", "--", "-Nvidia"]):
+        proc = _cli(*args)
+        assert proc.returncode == 0, proc.stderr
+        urls = {r["url"] for r in json.loads(proc.stdout)["results"]}
+        assert urls and not urls & {"https://a.example/tribune", "https://a.example/chips"}
+    proc = _cli("search", "-Nvidia", "cloud")  # two query arguments: which is the query?
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "put a query that starts with '-' after `--`" in proc.stderr and "newsroom search [OPTIONS] -- " in proc.stderr
+    proc = _cli("search", "cloud", "--sise", "3")  # a mistyped long option stays click's usage error
+    assert proc.returncode == 2 and "No such option: --sise" in proc.stderr
+
+
+def test_size_above_the_result_window_and_since_after_until_are_refused_in_one_sentence(indexed):
+    settings, client, _ = indexed
+    with pytest.raises(NewsroomError, match=r"--size must be at most 10,000"):
+        build_search(settings, "cloud", size=10_001)
+    assert build_search(settings, "cloud", size=10_000)["size"] == 10_000
+    with pytest.raises(NewsroomError, match=r"--since \(2026-11-21T00:00:00\+01:00\) must be before --until"):
+        search_articles(client, settings, "cloud", since="2026-11-21", until="2026-11-20")
+    for command in (["search", "cloud"], ["mentions", "--entity", "Nvidia"]):
+        proc = _cli(*command, "--size", "100000")
+        assert proc.returncode == 1 and "--size must be at most 10,000" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr and "400" not in proc.stderr
+    proc = _cli("search", "cloud", "--since", "2026-11-01", "--until", "2026-10-31")
+    assert proc.returncode == 1 and "must be before --until" in proc.stderr
+
+
+def test_unknown_source_language_or_topic_is_named_with_the_known_ones(indexed, tmp_path, monkeypatch):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n"
+                     "  - {name: Le Quotidien, url: 'https://quotidien.example.org/rss', lang: fr, tags: [tech]}\n"
+                     "  - {name: The Compute Ledger, url: 'https://ledger.example.com/feed', lang: en, tags: [tech]}\n",
+                     encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
+    settings, client = load_settings(), indexed[1]
+    typo = search_articles(client, settings, "Nvidia", sources=["The Compute Ledgr"])
+    assert typo.total == 0 and len(typo.notes) == 1
+    assert "no feed is named 'The Compute Ledgr'" in typo.notes[0] and "The Compute Ledger" in typo.notes[0]
+    # names any case, a domain, a source only stored articles still have: known, no note
+    for sources in (["the compute ledger"], ["ledger.example.com"], ["Kitchen Weekly"], ["example.org"]):
+        assert search_articles(client, settings, "Nvidia", sources=sources).notes == [], sources
+    lang = search_articles(client, settings, "Nvidia", langs=["de"])
+    assert lang.total == 0 and lang.notes == ["no article is in language 'de'; use a language code such as fr, en."]
+    assert search_articles(client, settings, "Nvidia lang:EN").notes == []
+    topic = search_articles(client, settings, "Nvidia topic:nosuchtopic")
+    assert topic.total == 0 and "no topic is called 'nosuchtopic'" in topic.notes[0]
+    assert "digital-sovereignty" in topic.notes[0]
+    assert search_articles(client, settings, "Nvidia", topics=["AI"]).notes == []
+    proc = _cli("search", "Nvidia", "--source", "The Compute Ledgr", "--lang", "de")
+    assert proc.returncode == 0, proc.stderr
+    assert "0 article(s) match." in proc.stdout and "note: no feed is named 'The Compute Ledgr'" in proc.stdout
+    assert "note: no article is in language 'de'" in proc.stdout
+    assert json.loads(_cli("search", "Nvidia", "--topic", "nosuchtopic", "--json").stdout)["notes"]

@@ -100,6 +100,30 @@ def text_fields(rule: Rule) -> list[str]:
     return BASE_TEXT_FIELDS + [name for lang in langs for name in LANG_TEXT_FIELDS[lang]]
 
 
+_HYPHENATED_WORD = re.compile(r"\w[\w'’.]*(?:-[\w'’.]+)+")
+
+
+def hyphenated_phrases(query: str) -> str:
+    """`start-up` → `"start-up"` in a rule's Lucene query: both parts, adjacent (Lucene's classic parser keeps an
+    inner hyphen in the term, which the analyser then splits), never "start NOT up" as the embedded stand-in reads it.
+    Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and quoted phrases are left as written."""
+    from luqum.parser import parser
+    from luqum.tree import From, Fuzzy, Phrase, Proximity, Range, Regex, To, Word
+
+    def quote(node):
+        if isinstance(node, Word) and _HYPHENATED_WORD.fullmatch(node.value):
+            return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
+        if not isinstance(node, (Word, Phrase, Range, From, To, Fuzzy, Proximity, Regex)):
+            node.children = [quote(child) for child in node.children]
+        return node
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - ply/luqum raise a few unrelated types; Elasticsearch gives the real reason
+        return query
+    return str(quote(tree))
+
+
 def _keyword_query(keyword: str, fields: list[str]) -> dict:
     return {"multi_match": {"query": keyword, "fields": fields, "type": "phrase"}}
 
@@ -119,7 +143,8 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
                            "minimum_should_match": 1}}
         conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
     if rule.query_string and rule.query_string.strip():
-        clause = {"query_string": {"query": rule.query_string, "fields": text_fields(rule), "default_operator": "AND"}}
+        clause = {"query_string": {"query": hyphenated_phrases(rule.query_string), "fields": text_fields(rule),
+                                   "default_operator": "AND"}}
         conditions.append((f"matches query {rule.query_string!r}", clause))
     if rule.languages:
         conditions.append((f"language {'/'.join(rule.languages)}", {"terms": {"lang": rule.languages}}))
@@ -170,7 +195,8 @@ def _highlight(rule: Rule) -> dict:
     should = [_keyword_query(k, EXACT_FIELDS) for k in rule.keywords]
     should += [_keyword_query(c, fields) for c in rule.companies]
     if rule.query_string and rule.query_string.strip():
-        should.append({"query_string": {"query": rule.query_string, "fields": fields, "default_operator": "OR"}})
+        should.append({"query_string": {"query": hyphenated_phrases(rule.query_string), "fields": fields,
+                                        "default_operator": "OR"}})
     spec: dict = {
         "pre_tags": [MARK_START],
         "post_tags": [MARK_END],

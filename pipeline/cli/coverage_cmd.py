@@ -140,19 +140,18 @@ def mentions_cmd(
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time)."),
     until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
     tone: str | None = typer.Option(None, "--tone", help="Only this tone toward the company: negative, neutral, positive."),
-    size: int = typer.Option(50, "--size", help="How many mentions, newest first."),
+    size: int = typer.Option(50, "--size", help="How many mentions, newest first (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the mentions as CSV here."),
 ) -> None:
     """The latest mentions of companies: one line per article and company, with the tone toward the company."""
     from pipeline.coverage import list_mentions
-    from pipeline.search import SHORT_ID, TONES
+    from pipeline.search import SHORT_ID, TONES, check_size
     from pipeline.sinks import for_terminal
 
     if tone is not None and tone.lower() not in TONES:
         raise NewsroomError(f"--tone {tone!r}: use positive, neutral or negative.")
-    if size < 1:
-        raise NewsroomError("--size must be at least 1.")
+    check_size(size)
     settings = load_settings()
     companies = _companies(settings, entity)
     rows = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(), size=size)

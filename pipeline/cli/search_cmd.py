@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import typer
+from typer.core import TyperCommand
 
 from pipeline.cli import app
+from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
 from pipeline.sinks import for_terminal, terminal_console
 
@@ -34,10 +37,36 @@ def _company_cell(companies: list[dict]) -> str:
     return "; ".join(f"{c['company']} {c['tone'] or '?'}" for c in companies)
 
 
-@app.command("search")
+class _SearchCommand(TyperCommand):
+    """`newsroom search -Nvidia` (articles without Nvidia) takes `-Nvidia` as the query, not as an unknown option -N;
+    when that cannot be what was meant, one sentence says to write the query after `--`."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        given = list(args)  # click consumes the list it parses
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:  # click's NoSuchOption (typer vendors its own click: no public class to name)
+            name = getattr(exc, "option_name", None) or ""  # "-N" for -Nvidia; a mistyped --option stays an error
+            end = given.index("--") if "--" in given else len(given)
+            at = next((i for i, arg in enumerate(given[:end]) if arg.startswith(name)), None)
+            if not name or name.startswith("--") or at is None:
+                raise
+            word = given[at]
+        try:
+            return super().parse_args(ctx, [*given[:at], *given[at + 1:], "--", word])
+        except Exception:  # e.g. a second query argument: the user must say which words are the query
+            error = NewsroomError(
+                f"{word!r} is not an option of `newsroom search`; put a query that starts with '-' after `--`, the "
+                f"whole query in quotes: newsroom search [OPTIONS] -- {shlex.quote(word + ' …')}")
+            error.exit_code = 2  # a usage error, as click's own
+            raise error from None
+
+
+@app.command("search", cls=_SearchCommand)
 def search_cmd(
     query: str = typer.Argument(..., help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
-                                          "and source:/company:/lang:/topic: filters."),
+                                          "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
+                                          "is a phrase. A query starting with '-' may follow `--`."),
     entity: list[str] = typer.Option(None, "--entity", "--company", help="Only articles mentioning this company (alias, any case; repeatable)."),
     since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD or ISO date-time)."),
     until: str | None = typer.Option(None, "--until", help="Published up to this day, included (YYYY-MM-DD)."),
@@ -47,15 +76,16 @@ def search_cmd(
     tone: str | None = typer.Option(None, "--tone", help="Article tone: negative, neutral or positive."),
     company_tone: list[str] = typer.Option(None, "--company-tone", help="COMPANY=TONE, e.g. Mistral=negative (repeatable)."),
     sort: str = typer.Option("relevance", "--sort", help="relevance (default) or date (newest first)."),
-    size: int = typer.Option(20, "--size", help="How many results."),
+    size: int = typer.Option(20, "--size", help="How many results (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (passages with <mark> in `passages_html`)."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
 ) -> None:
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
-    from pipeline.search import (parse_company_tones, passage_html, passage_plain, passage_terminal,
+    from pipeline.search import (check_size, parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
     from pipeline.store.client import make_client, store_replies
 
+    check_size(size)
     settings = load_settings()
     client = make_client(settings)
     with store_replies(client):
@@ -79,6 +109,8 @@ def search_cmd(
     shown = len(results.hits)
     console.print(f"{results.total} article(s) match" + (f"; the first {shown} by {results.sort}:" if shown else "."),
                   highlight=False)
+    for note in results.notes:
+        console.print(f"[yellow]note:[/] {for_terminal(note)}", highlight=False)
     for hit in results.hits:
         tone_of = hit.get("sentiment") or {}
         console.print(f"[bold]{for_terminal(hit.get('title') or hit['url'])}[/]", highlight=False)
