@@ -49,6 +49,68 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     return start + timedelta(days=1) if end else start
 
 
+def bucket_start(moment: datetime, interval: str, tz: ZoneInfo) -> datetime:
+    """The start of the calendar bucket holding `moment` in `tz`: midnight, Monday midnight or the 1st."""
+    day = moment.astimezone(tz).date()
+    if interval == "week":
+        day -= timedelta(days=day.weekday())
+    elif interval == "month":
+        day = day.replace(day=1)
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def next_bucket(start: datetime, interval: str, tz: ZoneInfo) -> datetime:
+    """The start of the bucket after the one starting at `start` (calendar days, so DST days last 23 or 25 h)."""
+    day = start.astimezone(tz).date()
+    if interval == "month":
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    else:
+        day += timedelta(days=7 if interval == "week" else 1)
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def query_window(settings: Settings, since=None, until=None, interval: str = "day",
+                 now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The period a command covers, in NEWSROOM_TIMEZONE whatever the store: dates are local days (`until`
+    included), naive date-times local times. Without `since`, the default look-back (INTERVALS) starts at the start
+    of its first bucket, so the first day/week/month is counted whole."""
+    tz = zone(settings)
+    end = parse_when(until, tz, end=True) or (now or datetime.now(UTC))
+    start = parse_when(since, tz) or bucket_start(end - timedelta(days=INTERVALS[interval]), interval, tz)
+    if start >= end:
+        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+    return start.astimezone(tz), end.astimezone(tz)
+
+
+def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) -> str:
+    """The period as the user typed it: whole local days with the last day included, or times with the zone
+    ("2026-11-01 → 2026-11-30 (Europe/Paris)"); an open side reads "from …" / "to …"; "" when both are open."""
+    start, end = start and start.astimezone(tz), end and end.astimezone(tz)
+    days = all(t is None or t.time() == time.min for t in (start, end))
+    first = start and (f"{start.date()}" if days else f"{start:%Y-%m-%d %H:%M}")
+    last = end and (f"{end.date() - timedelta(days=1)}" if days else f"{end:%Y-%m-%d %H:%M}")
+    zone_name = tz.key if days or not end else f"{tz.key}, end excluded"
+    if first and last:
+        return f"{first} → {last} ({zone_name})"
+    if first:
+        return f"from {first} ({zone_name})"
+    return f"to {last} ({zone_name})" if last else ""
+
+
+def local_time(value: str | datetime | None, tz: ZoneInfo) -> str:
+    """A stored instant as wall-clock time in `tz` with the zone ("2026-10-25 00:30 CEST"), as filters read dates."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value[:16]
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def _entity_filter(entity: str) -> dict:
     return {"term": {"company": {"value": entity, "case_insensitive": True}}}
 
@@ -61,8 +123,13 @@ def coverage(
     since: str | date | datetime | None = None,
     until: str | date | datetime | None = None,
     count: str = "articles",
+    now: datetime | None = None,
 ) -> dict:
-    """Series per entity, share of voice, top sources (see docs/storage.md for the JSON shape)."""
+    """Series per entity, share of voice, top sources (see docs/storage.md for the JSON shape).
+
+    The period is read in NEWSROOM_TIMEZONE as by every other command; only the buckets fall back to UTC on the
+    stand-in. A bucket the period covers only in part (an explicit mid-week --since, the stand-in's UTC edges,
+    today so far) is marked `partial`."""
     if interval not in INTERVALS:
         raise NewsroomError(f"Unknown interval {interval!r}: use day, week or month.")
     if count not in COUNT_MODES:
@@ -77,14 +144,12 @@ def coverage(
     if not tz_applied:
         note = (
             f"the embedded Elasticsearch stand-in ignores time_zone: buckets are UTC {interval}s, not "
-            f"{settings.timezone} ones (use a real cluster for local-time buckets)"
+            f"{settings.timezone} ones (use a real cluster for local-time buckets); the period itself is read in "
+            f"{settings.timezone}"
         )
         notes.append(note)
         log.info(note)
-    end = parse_when(until, bucket_tz, end=True) or datetime.now(UTC)
-    start = parse_when(since, bucket_tz) or (end - timedelta(days=INTERVALS[interval]))
-    if start >= end:
-        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+    start, end = query_window(settings, since, until, interval, now)
 
     histogram = {
         "field": "published_at",
@@ -140,12 +205,14 @@ def coverage(
             articles = b["doc_count"]
             clusters = b["clusters"]["value"] if articles else 0
             avg = b["sentiment"]["value"]
+            opens = datetime.fromtimestamp(b["key"] / 1000, bucket_tz)
             points.append({
                 "date": b["key_as_string"][:10],
                 "count": clusters if count == "clusters" else articles,
                 "articles": articles,
                 "clusters": clusters,
                 "sentiment": None if avg is None else round(avg, 3),
+                "partial": opens < start or next_bucket(opens, interval, bucket_tz) > end,
             })
         series[entity] = points
         avg = bucket["sentiment"]["value"]
@@ -163,11 +230,15 @@ def coverage(
         for b in aggs["top_sources"]["buckets"]
     ]
     top_sources.sort(key=lambda s: (-s["count"], s["source"]))
+    partial = [p["date"] for p in next(iter(series.values())) if p["partial"]]  # same buckets for every company
+    if partial:
+        notes.append(f"partial {interval}s (the period covers only part of them): {', '.join(partial)}")
     return {
         "interval": interval,
         "count": count,
         "since": start.isoformat(),
         "until": end.isoformat(),
+        "period": describe_window(start, end, tz),
         "time_zone": settings.timezone if tz_applied else "UTC",
         "requested_time_zone": settings.timezone,
         "time_zone_applied": tz_applied,
@@ -179,13 +250,8 @@ def coverage(
     }
 
 
-def _window(settings: Settings, since, until, days: int = INTERVALS["day"]) -> tuple[datetime, datetime]:
-    tz = zone(settings)
-    end = parse_when(until, tz, end=True) or datetime.now(UTC)
-    start = parse_when(since, tz) or (end - timedelta(days=days))
-    if start >= end:
-        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
-    return start, end
+def _window(settings: Settings, since, until) -> tuple[datetime, datetime]:
+    return query_window(settings, since, until)
 
 
 def _mentions_alias(client: Elasticsearch, settings: Settings) -> str:
@@ -214,7 +280,8 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
             rows.append({"company": entity, "source": b["key"], "mentions": b["doc_count"],
                          "tone": None if avg is None else round(avg, 3),
                          **{label: labels.get(label, 0) for label in ("negative", "neutral", "positive")}})
-    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
+            "rows": rows}
 
 
 def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
@@ -236,7 +303,8 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
             if b["key"] != entity:
                 rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
                              "share": round(b["doc_count"] / total, 4) if total else 0.0})
-    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
+            "rows": rows}
 
 
 MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]
