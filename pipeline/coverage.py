@@ -59,14 +59,15 @@ def bucket_start(moment: datetime, interval: str, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
+def _following(day: date, interval: str) -> date:
+    if interval == "month":
+        return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return day + timedelta(days=7 if interval == "week" else 1)
+
+
 def next_bucket(start: datetime, interval: str, tz: ZoneInfo) -> datetime:
     """The start of the bucket after the one starting at `start` (calendar days, so DST days last 23 or 25 h)."""
-    day = start.astimezone(tz).date()
-    if interval == "month":
-        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    else:
-        day += timedelta(days=7 if interval == "week" else 1)
-    return datetime.combine(day, time.min, tzinfo=tz)
+    return datetime.combine(_following(start.astimezone(tz).date(), interval), time.min, tzinfo=tz)
 
 
 def query_window(settings: Settings, since=None, until=None, interval: str = "day",
@@ -352,11 +353,16 @@ def chart_layout(result: dict) -> dict:
     return {"bars": bars, "panels": panels}
 
 
-def render_png(result: dict, path: str | Path) -> Path:
-    """Counts and average tone per bucket and company, as a PNG (matplotlib, Agg).
+BAR_FILL = 0.85  # share of its period a bucket's bars cover (a gap shows where one period ends)
+MAX_TICKS = 14
+
+
+def coverage_figure(result: dict):
+    """Counts and average tone per bucket and company, as a matplotlib Figure (Agg).
 
     Bars when counts are small; one panel per company when overlaid lines would hide each other; the tone is
-    drawn against its own axis and the legend says what it is.
+    drawn against its own axis. Each bar spans its own day, week or month (ticks on bucket starts, points at
+    mid-bucket) and partial buckets are hatched; the legend sits below the axes, where it hides no point.
     """
     import matplotlib
 
@@ -364,30 +370,42 @@ def render_png(result: dict, path: str | Path) -> Path:
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     layout = chart_layout(result)
     unit = "clusters" if result.get("count") == "clusters" else "articles"
     entities = list(result["series"])
-    width_days = {"day": 0.8, "week": 5.6, "month": 24}.get(result["interval"], 0.8)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    first = result["series"][entities[0]]
+    starts = [datetime.fromisoformat(p["date"]) for p in first]
+    ends = [datetime.combine(_following(d.date(), result["interval"]), time.min) for d in starts]
+    days = [(e - s) / timedelta(days=1) for s, e in zip(starts, ends)]
+    middles = [s + (e - s) / 2 for s, e in zip(starts, ends)]
+    partial = [bool(p.get("partial")) for p in first]
 
     def draw(ax_count, ax_tone, entity: str, index: int, share_of: int) -> None:
         points = result["series"][entity]
-        dates = [datetime.fromisoformat(p["date"]) for p in points]
         colour = colours[index % len(colours)]
         share = result["share_of_voice"].get(entity, 0)
         label = f"{entity} ({share:.0%} share of voice)"
         if layout["bars"]:
-            width = width_days / share_of
-            offset = timedelta(days=width * (index - (share_of - 1) / 2)) if share_of > 1 else timedelta(0)
-            ax_count.bar([d + offset for d in dates], [p["count"] for p in points], width=width, color=colour,
-                         alpha=0.8, label=label)
+            widths = [d * BAR_FILL / share_of for d in days]
+            slot = index if share_of > 1 else 0  # side by side inside the bucket when companies share the axes
+            lefts = [s + timedelta(days=d * (1 - BAR_FILL) / 2 + w * slot) for s, d, w in zip(starts, days, widths)]
+            bars = ax_count.bar(lefts, [p["count"] for p in points], width=widths, align="edge", color=colour,
+                                alpha=0.8, label=label)
+            for bar, cut in zip(bars, partial):
+                if cut:
+                    bar.set_hatch("//")
+            keys.append(Patch(facecolor=colour, alpha=0.8, label=label))  # not the first bar, which may be hatched
         else:
-            ax_count.plot(dates, [p["count"] for p in points], marker="o", ms=3, color=colour, label=label)
-        ax_tone.plot(dates, [float("nan") if p["sentiment"] is None else p["sentiment"] for p in points],
+            keys.append(ax_count.plot(middles, [p["count"] for p in points], marker="o", ms=3, color=colour,
+                                      label=label)[0])
+            cut = [(m, p["count"]) for m, p, c in zip(middles, points, partial) if c]
+            if cut:  # an open dot: the count covers only part of its period
+                ax_count.plot(*zip(*cut), marker="o", ms=6, mfc="white", color=colour, linestyle="none")
+        ax_tone.plot(middles, [float("nan") if p["sentiment"] is None else p["sentiment"] for p in points],
                      marker="D", ms=4, linestyle=":", color=colour)
         ax_count.set_ylabel(f"{unit} per {result['interval']}")
         ax_count.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -397,26 +415,43 @@ def render_png(result: dict, path: str | Path) -> Path:
         ax_tone.axhline(0, color="grey", lw=0.6)
         ax_tone.set_ylabel("average tone")
 
-    tone_key = Line2D([], [], color="grey", marker="D", ms=4, linestyle=":", label=TONE_LEGEND)
+    keys: list = []  # the legend: one key per company, then what the tone marks and hatching mean
     if layout["panels"]:
-        fig, axes = plt.subplots(len(entities), 1, figsize=(10, 2.2 * len(entities) + 1), sharex=True, squeeze=False)
+        fig, axes = plt.subplots(len(entities), 1, figsize=(10, 2.2 * len(entities) + 1.6), sharex=True,
+                                 squeeze=False, layout="constrained")
         for index, entity in enumerate(entities):
             ax = axes[index][0]
             draw(ax, ax.twinx(), entity, index, 1)
             ax.set_title(entity, fontsize=9, loc="left")
-            ax.legend(handles=[*ax.get_legend_handles_labels()[0], tone_key], loc="upper left", fontsize=7)
         bottom = axes[-1][0]
     else:
-        fig, (ax_count, ax_tone) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
+        fig, (ax_count, ax_tone) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[2, 1],
+                                                layout="constrained")
         for index, entity in enumerate(entities):
             draw(ax_count, ax_tone, entity, index, len(entities))
-        ax_count.legend(loc="upper left", fontsize=8)
-        ax_tone.legend(handles=[tone_key], loc="lower left", fontsize=7)
         bottom = ax_tone
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-    fig.autofmt_xdate()
+    keys.append(Line2D([], [], color="grey", marker="D", ms=4, linestyle=":", label=TONE_LEGEND))
+    if any(partial):
+        keys.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="hatched: partial period")
+                    if layout["bars"] else Line2D([], [], color="grey", marker="o", mfc="white", linestyle="none",
+                                                  label="open dot: partial period"))
+    fig.legend(handles=keys, loc="outside lower center", ncol=min(3, len(keys)), fontsize=7)
+    bottom.set_xlim(starts[0], ends[-1])
+    bottom.set_xticks(starts[:: -(-len(starts) // MAX_TICKS)])  # bucket starts only
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m" if result["interval"] == "month" else "%Y-%m-%d"))
+    for label in bottom.get_xticklabels():
+        label.set(rotation=30, horizontalalignment="right")
     fig.suptitle(f"Coverage per {result['interval']} ({result['time_zone']})")
-    fig.tight_layout()
+    return fig
+
+
+def render_png(result: dict, path: str | Path) -> Path:
+    """The coverage chart (coverage_figure) as a PNG file."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = coverage_figure(result)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

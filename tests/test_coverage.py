@@ -321,3 +321,56 @@ def test_paris_default_window_on_the_stand_in_marks_the_utc_edge_bucket_partial(
     assert result["since"] == "2026-10-31T00:00:00+01:00"  # Paris midnight = 23:00 UTC the day before
     first = result["series"]["OVHcloud"][0]
     assert first["date"] == "2026-10-30" and first["partial"] and result["totals"]["OVHcloud"]["count"] == 1
+
+
+# --- charts: bars span their own period, ticks on bucket starts, the legend hides nothing -------------------
+
+
+def _spanning(interval: str, dates: list[str], counts: dict[str, list[int]]) -> dict:
+    return {"interval": interval, "time_zone": "UTC", "count": "articles",
+            "share_of_voice": {e: 1 / len(counts) for e in counts},
+            "series": {e: [{"date": d, "count": c, "sentiment": 1.0 if c else None, "partial": i == 0}
+                           for i, (d, c) in enumerate(zip(dates, values))] for e, values in counts.items()}}
+
+
+@pytest.mark.parametrize("interval, dates", [
+    ("week", ["2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09"]),
+    ("month", ["2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01"]),
+])
+def test_chart_bars_cover_their_own_period_and_ticks_sit_on_bucket_starts(interval, dates):
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from pipeline.coverage import coverage_figure
+
+    starts = [datetime.fromisoformat(d).replace(tzinfo=UTC) for d in dates]
+    ends = starts[1:] + [datetime(2027, 1, 1, tzinfo=UTC) if interval == "month" else starts[-1] + (starts[1] - starts[0])]
+    for counts in ({"Mistral AI": [3, 1, 0, 2], "Nvidia": [2, 0, 1, 6]},  # small counts: bars, a panel each
+                   {"Mistral AI": [30, 14, 20, 22], "Nvidia": [2, 5, 11, 15]}):  # lines: points at mid-bucket
+        fig = coverage_figure(_spanning(interval, dates, counts))
+        try:
+            count_axes = [ax for ax in fig.axes if ax.get_ylabel().endswith(f"per {interval}")]
+            bars = [patch for ax in count_axes for patch in ax.patches]
+            for patch in bars:
+                left = mdates.num2date(patch.get_x())
+                right = mdates.num2date(patch.get_x() + patch.get_width())
+                [(start, end)] = [(s, e) for s, e in zip(starts, ends) if s <= left < e]
+                assert right <= end and (right - left) >= 0.8 * (end - start), (left, right)  # the whole period
+            for ax in count_axes:
+                for line in ax.get_lines():
+                    for x in line.get_xdata():
+                        x = x if isinstance(x, datetime) else mdates.num2date(x)
+                        x = x.replace(tzinfo=UTC)
+                        assert any(s + (e - s) * 0.4 < x < s + (e - s) * 0.6 for s, e in zip(starts, ends))
+            assert bool(bars) == (counts["Nvidia"][-1] == 6)
+            ticks = {mdates.num2date(t) for t in fig.axes[0].get_xticks()}
+            assert ticks and ticks <= set(starts)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            legends = fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+            assert legends
+            for legend in legends:
+                box = legend.get_window_extent(renderer)
+                assert not any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)  # hides no point
+        finally:
+            plt.close(fig)
