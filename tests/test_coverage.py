@@ -140,8 +140,9 @@ def test_paris_buckets_on_a_real_cluster(real_es_url):
     rec = make_record("https://a.example/tz-late", story(900), published=_at(21, 23, 30), orgs={"Zzz Test Co": 0.1})
     index_enriched(client, settings, [rec])
     result = coverage(client, settings, ["Zzz Test Co"], since="2026-11-21", until="2026-11-22")
-    assert result["time_zone_applied"] is True
+    assert result["time_zone_applied"] is True and result["since"] == "2026-11-21T00:00:00+01:00"
     assert {p["date"]: p["count"] for p in result["series"]["Zzz Test Co"]} == {"2026-11-21": 0, "2026-11-22": 1}
+    assert not any(p["partial"] for p in result["series"]["Zzz Test Co"])  # Paris buckets = the Paris period
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
