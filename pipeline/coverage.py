@@ -142,7 +142,7 @@ def coverage(
     notes: list[str] = []
     tz_applied = not is_standin(client)
     bucket_tz = tz if tz_applied else ZoneInfo("UTC")
-    if not tz_applied:
+    if not tz_applied and tz.key not in ("UTC", "Etc/UTC"):  # UTC buckets are then the zone's own
         note = (
             f"the embedded Elasticsearch stand-in ignores time_zone: buckets are UTC {interval}s, not "
             f"{settings.timezone} ones (use a real cluster for local-time buckets); the period itself is read in "
