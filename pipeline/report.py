@@ -271,7 +271,8 @@ def _chart_or_empty(name: str, charts: dict[str, bytes]) -> str:
     return _img(name, charts[name]) if name in charts else '<p class="empty">No data in this period.</p>'
 
 
-def _articles_table(rows: list[dict], tz, company_column: bool = True, empty: str = "No article in this period.") -> str:
+def _articles_table(rows: list[dict], tz: ZoneInfo, company_column: bool = True,
+                    empty: str = "No article in this period.") -> str:
     if not rows:
         return f'<p class="empty">{_e(empty)}</p>'
     head = "<tr><th>Date</th><th>Title</th><th>Source</th><th>Sentiment</th>" + (

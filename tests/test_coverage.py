@@ -255,7 +255,8 @@ def test_every_command_reads_typed_dates_and_naive_times_in_the_newsroom_time_zo
 def test_headers_state_the_period_with_its_zone_and_the_last_day_typed(around_midnight):
     period = "2026-11-01 → 2026-11-30 (Europe/Paris)"
     window = ("--since", "2026-11-01", "--until", "2026-11-30")
-    for command in (["coverage", "--entity", "ovh", *window], ["coverage", "--entity", "ovh", "--by", "source", *window],
+    for command in (["coverage", "--entity", "ovh", *window],
+                    ["coverage", "--entity", "ovh", "--by", "source", *window],
                     ["coverage", "--entity", "ovh", "--co-mentions", *window], ["mentions", "--entity", "ovh", *window],
                     ["search", "*", "--company", "ovh", *window]):
         proc = _cli(*command)
@@ -312,7 +313,8 @@ def test_a_mid_week_since_marks_its_first_week_partial(around_midnight, monkeypa
     result = coverage(client, settings, ["Mistral AI"], interval="week", since="2026-11-25", until="2026-11-29")
     assert [(p["date"], p["count"], p["partial"]) for p in result["series"]["Mistral AI"]] == [("2026-11-23", 2, True)]
     assert "partial weeks (the period covers only part of them): 2026-11-23" in result["notes"]
-    proc = _cli("coverage", "--entity", "mistral", "--interval", "week", "--since", "2026-11-25", "--until", "2026-11-29")
+    proc = _cli("coverage", "--entity", "mistral", "--interval", "week", "--since", "2026-11-25",
+                "--until", "2026-11-29")
     assert "2026-11-23 (partial)" in proc.stdout
 
 
@@ -345,7 +347,8 @@ def test_chart_bars_cover_their_own_period_and_ticks_sit_on_bucket_starts(interv
     from pipeline.coverage import coverage_figure
 
     starts = [datetime.fromisoformat(d).replace(tzinfo=UTC) for d in dates]
-    ends = starts[1:] + [datetime(2027, 1, 1, tzinfo=UTC) if interval == "month" else starts[-1] + (starts[1] - starts[0])]
+    after_last = datetime(2027, 1, 1, tzinfo=UTC) if interval == "month" else starts[-1] + (starts[1] - starts[0])
+    ends = starts[1:] + [after_last]
     for counts in ({"Mistral AI": [3, 1, 0, 2], "Nvidia": [2, 0, 1, 6]},  # small counts: bars, a panel each
                    {"Mistral AI": [30, 14, 20, 22], "Nvidia": [2, 5, 11, 15]}):  # lines: points at mid-bucket
         fig = coverage_figure(_spanning(interval, dates, counts))

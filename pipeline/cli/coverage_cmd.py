@@ -114,7 +114,8 @@ def coverage_cmd(
         return
     unit = "clusters" if clusters else "articles"
     table = Table(f"{result['interval']} ({result['time_zone']})",
-                  *[f"{for_terminal(e)} ({unit}, tone)" for e in result["series"]], title=f"coverage {result['period']}")
+                  *[f"{for_terminal(e)} ({unit}, tone)" for e in result["series"]],
+                  title=f"coverage {result['period']}")
     first = next(iter(result["series"].values()))
     dates = [p["date"] + (" (partial)" if p["partial"] else "") for p in first]
     for i, day in enumerate(dates):
