@@ -49,6 +49,69 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     return start + timedelta(days=1) if end else start
 
 
+def bucket_start(moment: datetime, interval: str, tz: ZoneInfo) -> datetime:
+    """The start of the calendar bucket holding `moment` in `tz`: midnight, Monday midnight or the 1st."""
+    day = moment.astimezone(tz).date()
+    if interval == "week":
+        day -= timedelta(days=day.weekday())
+    elif interval == "month":
+        day = day.replace(day=1)
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def _following(day: date, interval: str) -> date:
+    if interval == "month":
+        return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return day + timedelta(days=7 if interval == "week" else 1)
+
+
+def next_bucket(start: datetime, interval: str, tz: ZoneInfo) -> datetime:
+    """The start of the bucket after the one starting at `start` (calendar days, so DST days last 23 or 25 h)."""
+    return datetime.combine(_following(start.astimezone(tz).date(), interval), time.min, tzinfo=tz)
+
+
+def query_window(settings: Settings, since=None, until=None, interval: str = "day",
+                 now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The period a command covers, in NEWSROOM_TIMEZONE whatever the store: dates are local days (`until`
+    included), naive date-times local times. Without `since`, the default look-back (INTERVALS) starts at the start
+    of its first bucket, so the first day/week/month is counted whole."""
+    tz = zone(settings)
+    end = parse_when(until, tz, end=True) or (now or datetime.now(UTC))
+    start = parse_when(since, tz) or bucket_start(end - timedelta(days=INTERVALS[interval]), interval, tz)
+    if start >= end:
+        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+    return start.astimezone(tz), end.astimezone(tz)
+
+
+def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) -> str:
+    """The period as the user typed it: whole local days with the last day included, or times with the zone
+    ("2026-11-01 → 2026-11-30 (Europe/Paris)"); an open side reads "from …" / "to …"; "" when both are open."""
+    start, end = start and start.astimezone(tz), end and end.astimezone(tz)
+    days = all(t is None or t.time() == time.min for t in (start, end))
+    first = start and (f"{start.date()}" if days else f"{start:%Y-%m-%d %H:%M}")
+    last = end and (f"{end.date() - timedelta(days=1)}" if days else f"{end:%Y-%m-%d %H:%M}")
+    zone_name = tz.key if days or not end else f"{tz.key}, end excluded"
+    if first and last:
+        return f"{first} → {last} ({zone_name})"
+    if first:
+        return f"from {first} ({zone_name})"
+    return f"to {last} ({zone_name})" if last else ""
+
+
+def local_time(value: str | datetime | None, tz: ZoneInfo) -> str:
+    """A stored instant as wall-clock time in `tz` with the zone ("2026-10-25 00:30 CEST"), as filters read dates."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value[:16]
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def _entity_filter(entity: str) -> dict:
     return {"term": {"company": {"value": entity, "case_insensitive": True}}}
 
@@ -61,8 +124,13 @@ def coverage(
     since: str | date | datetime | None = None,
     until: str | date | datetime | None = None,
     count: str = "articles",
+    now: datetime | None = None,
 ) -> dict:
-    """Series per entity, share of voice, top sources (see docs/storage.md for the JSON shape)."""
+    """Series per entity, share of voice, top sources (see docs/storage.md for the JSON shape).
+
+    The period is read in NEWSROOM_TIMEZONE as by every other command; only the buckets fall back to UTC on the
+    stand-in. A bucket the period covers only in part (an explicit mid-week --since, the stand-in's UTC edges,
+    today so far) is marked `partial`."""
     if interval not in INTERVALS:
         raise NewsroomError(f"Unknown interval {interval!r}: use day, week or month.")
     if count not in COUNT_MODES:
@@ -74,17 +142,15 @@ def coverage(
     notes: list[str] = []
     tz_applied = not is_standin(client)
     bucket_tz = tz if tz_applied else ZoneInfo("UTC")
-    if not tz_applied:
+    if not tz_applied and tz.key not in ("UTC", "Etc/UTC"):  # UTC buckets are then the zone's own
         note = (
             f"the embedded Elasticsearch stand-in ignores time_zone: buckets are UTC {interval}s, not "
-            f"{settings.timezone} ones (use a real cluster for local-time buckets)"
+            f"{settings.timezone} ones (use a real cluster for local-time buckets); the period itself is read in "
+            f"{settings.timezone}"
         )
         notes.append(note)
         log.info(note)
-    end = parse_when(until, bucket_tz, end=True) or datetime.now(UTC)
-    start = parse_when(since, bucket_tz) or (end - timedelta(days=INTERVALS[interval]))
-    if start >= end:
-        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+    start, end = query_window(settings, since, until, interval, now)
 
     histogram = {
         "field": "published_at",
@@ -140,12 +206,14 @@ def coverage(
             articles = b["doc_count"]
             clusters = b["clusters"]["value"] if articles else 0
             avg = b["sentiment"]["value"]
+            opens = datetime.fromtimestamp(b["key"] / 1000, bucket_tz)
             points.append({
                 "date": b["key_as_string"][:10],
                 "count": clusters if count == "clusters" else articles,
                 "articles": articles,
                 "clusters": clusters,
                 "sentiment": None if avg is None else round(avg, 3),
+                "partial": opens < start or next_bucket(opens, interval, bucket_tz) > end,
             })
         series[entity] = points
         avg = bucket["sentiment"]["value"]
@@ -163,11 +231,15 @@ def coverage(
         for b in aggs["top_sources"]["buckets"]
     ]
     top_sources.sort(key=lambda s: (-s["count"], s["source"]))
+    partial = [p["date"] for p in next(iter(series.values())) if p["partial"]]  # same buckets for every company
+    if partial:
+        notes.append(f"partial {interval}s (the period covers only part of them): {', '.join(partial)}")
     return {
         "interval": interval,
         "count": count,
         "since": start.isoformat(),
         "until": end.isoformat(),
+        "period": describe_window(start, end, tz),
         "time_zone": settings.timezone if tz_applied else "UTC",
         "requested_time_zone": settings.timezone,
         "time_zone_applied": tz_applied,
@@ -179,13 +251,8 @@ def coverage(
     }
 
 
-def _window(settings: Settings, since, until, days: int = INTERVALS["day"]) -> tuple[datetime, datetime]:
-    tz = zone(settings)
-    end = parse_when(until, tz, end=True) or datetime.now(UTC)
-    start = parse_when(since, tz) or (end - timedelta(days=days))
-    if start >= end:
-        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
-    return start, end
+def _window(settings: Settings, since, until) -> tuple[datetime, datetime]:
+    return query_window(settings, since, until)
 
 
 def _mentions_alias(client: Elasticsearch, settings: Settings) -> str:
@@ -214,7 +281,8 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
             rows.append({"company": entity, "source": b["key"], "mentions": b["doc_count"],
                          "tone": None if avg is None else round(avg, 3),
                          **{label: labels.get(label, 0) for label in ("negative", "neutral", "positive")}})
-    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
+            "rows": rows}
 
 
 def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
@@ -236,7 +304,8 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
             if b["key"] != entity:
                 rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
                              "share": round(b["doc_count"] / total, 4) if total else 0.0})
-    return {"since": start.isoformat(), "until": end.isoformat(), "rows": rows}
+    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
+            "rows": rows}
 
 
 MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]
@@ -284,11 +353,16 @@ def chart_layout(result: dict) -> dict:
     return {"bars": bars, "panels": panels}
 
 
-def render_png(result: dict, path: str | Path) -> Path:
-    """Counts and average tone per bucket and company, as a PNG (matplotlib, Agg).
+BAR_FILL = 0.85  # share of its period a bucket's bars cover (a gap shows where one period ends)
+MAX_TICKS = 14
+
+
+def coverage_figure(result: dict):
+    """Counts and average tone per bucket and company, as a matplotlib Figure (Agg).
 
     Bars when counts are small; one panel per company when overlaid lines would hide each other; the tone is
-    drawn against its own axis and the legend says what it is.
+    drawn against its own axis. Each bar spans its own day, week or month (ticks on bucket starts, points at
+    mid-bucket) and partial buckets are hatched; the legend sits below the axes, where it hides no point.
     """
     import matplotlib
 
@@ -296,30 +370,42 @@ def render_png(result: dict, path: str | Path) -> Path:
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     layout = chart_layout(result)
     unit = "clusters" if result.get("count") == "clusters" else "articles"
     entities = list(result["series"])
-    width_days = {"day": 0.8, "week": 5.6, "month": 24}.get(result["interval"], 0.8)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    first = result["series"][entities[0]]
+    starts = [datetime.fromisoformat(p["date"]) for p in first]
+    ends = [datetime.combine(_following(d.date(), result["interval"]), time.min) for d in starts]
+    days = [(e - s) / timedelta(days=1) for s, e in zip(starts, ends)]
+    middles = [s + (e - s) / 2 for s, e in zip(starts, ends)]
+    partial = [bool(p.get("partial")) for p in first]
 
     def draw(ax_count, ax_tone, entity: str, index: int, share_of: int) -> None:
         points = result["series"][entity]
-        dates = [datetime.fromisoformat(p["date"]) for p in points]
         colour = colours[index % len(colours)]
         share = result["share_of_voice"].get(entity, 0)
         label = f"{entity} ({share:.0%} share of voice)"
         if layout["bars"]:
-            width = width_days / share_of
-            offset = timedelta(days=width * (index - (share_of - 1) / 2)) if share_of > 1 else timedelta(0)
-            ax_count.bar([d + offset for d in dates], [p["count"] for p in points], width=width, color=colour,
-                         alpha=0.8, label=label)
+            widths = [d * BAR_FILL / share_of for d in days]
+            slot = index if share_of > 1 else 0  # side by side inside the bucket when companies share the axes
+            lefts = [s + timedelta(days=d * (1 - BAR_FILL) / 2 + w * slot) for s, d, w in zip(starts, days, widths)]
+            bars = ax_count.bar(lefts, [p["count"] for p in points], width=widths, align="edge", color=colour,
+                                alpha=0.8, label=label)
+            for bar, cut in zip(bars, partial):
+                if cut:
+                    bar.set_hatch("//")
+            keys.append(Patch(facecolor=colour, alpha=0.8, label=label))  # not the first bar, which may be hatched
         else:
-            ax_count.plot(dates, [p["count"] for p in points], marker="o", ms=3, color=colour, label=label)
-        ax_tone.plot(dates, [float("nan") if p["sentiment"] is None else p["sentiment"] for p in points],
+            keys.append(ax_count.plot(middles, [p["count"] for p in points], marker="o", ms=3, color=colour,
+                                      label=label)[0])
+            cut = [(m, p["count"]) for m, p, c in zip(middles, points, partial) if c]
+            if cut:  # an open dot: the count covers only part of its period
+                ax_count.plot(*zip(*cut), marker="o", ms=6, mfc="white", color=colour, linestyle="none")
+        ax_tone.plot(middles, [float("nan") if p["sentiment"] is None else p["sentiment"] for p in points],
                      marker="D", ms=4, linestyle=":", color=colour)
         ax_count.set_ylabel(f"{unit} per {result['interval']}")
         ax_count.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -329,26 +415,43 @@ def render_png(result: dict, path: str | Path) -> Path:
         ax_tone.axhline(0, color="grey", lw=0.6)
         ax_tone.set_ylabel("average tone")
 
-    tone_key = Line2D([], [], color="grey", marker="D", ms=4, linestyle=":", label=TONE_LEGEND)
+    keys: list = []  # the legend: one key per company, then what the tone marks and hatching mean
     if layout["panels"]:
-        fig, axes = plt.subplots(len(entities), 1, figsize=(10, 2.2 * len(entities) + 1), sharex=True, squeeze=False)
+        fig, axes = plt.subplots(len(entities), 1, figsize=(10, 2.2 * len(entities) + 1.6), sharex=True,
+                                 squeeze=False, layout="constrained")
         for index, entity in enumerate(entities):
             ax = axes[index][0]
             draw(ax, ax.twinx(), entity, index, 1)
             ax.set_title(entity, fontsize=9, loc="left")
-            ax.legend(handles=[*ax.get_legend_handles_labels()[0], tone_key], loc="upper left", fontsize=7)
         bottom = axes[-1][0]
     else:
-        fig, (ax_count, ax_tone) = plt.subplots(2, 1, figsize=(10, 6.5), sharex=True, height_ratios=[2, 1])
+        fig, (ax_count, ax_tone) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[2, 1],
+                                                layout="constrained")
         for index, entity in enumerate(entities):
             draw(ax_count, ax_tone, entity, index, len(entities))
-        ax_count.legend(loc="upper left", fontsize=8)
-        ax_tone.legend(handles=[tone_key], loc="lower left", fontsize=7)
         bottom = ax_tone
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-    fig.autofmt_xdate()
+    keys.append(Line2D([], [], color="grey", marker="D", ms=4, linestyle=":", label=TONE_LEGEND))
+    if any(partial):
+        keys.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="hatched: partial period")
+                    if layout["bars"] else Line2D([], [], color="grey", marker="o", mfc="white", linestyle="none",
+                                                  label="open dot: partial period"))
+    fig.legend(handles=keys, loc="outside lower center", ncol=min(3, len(keys)), fontsize=7)
+    bottom.set_xlim(starts[0], ends[-1])
+    bottom.set_xticks(starts[:: -(-len(starts) // MAX_TICKS)])  # bucket starts only
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m" if result["interval"] == "month" else "%Y-%m-%d"))
+    for label in bottom.get_xticklabels():
+        label.set(rotation=30, horizontalalignment="right")
     fig.suptitle(f"Coverage per {result['interval']} ({result['time_zone']})")
-    fig.tight_layout()
+    return fig
+
+
+def render_png(result: dict, path: str | Path) -> Path:
+    """The coverage chart (coverage_figure) as a PNG file."""
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig = coverage_figure(result)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

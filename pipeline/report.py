@@ -12,12 +12,13 @@ import logging
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
-from pipeline.coverage import INTERVALS, coverage, parse_when, render_png, zone
+from pipeline.coverage import coverage, local_time, query_window, render_png
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, linkable
@@ -67,10 +68,8 @@ def _any_company(entities: list[str], field_name: str) -> dict:
                      "minimum_should_match": 1}}
 
 
-def _most_mentioned(client: Elasticsearch, settings: Settings, since, until) -> list[str]:
-    tz = zone(settings)
-    end = parse_when(until, tz, end=True) or datetime.now(UTC)
-    start = parse_when(since, tz) or end - timedelta(days=INTERVALS["day"])
+def _most_mentioned(client: Elasticsearch, settings: Settings, since, until, interval: str) -> list[str]:
+    start, end = query_window(settings, since, until, interval)  # the period the coverage will cover
     response = client.search(
         index=index_names(settings.es_index_prefix)["mentions"], size=0,
         query={"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}},
@@ -99,7 +98,7 @@ def collect(
         from pipeline.enrich.watchlist import load_watchlist, resolve_companies, watchlist_path
 
         chosen = resolve_companies(entities, load_watchlist(watchlist_path(settings.config_dir)))
-    companies = chosen or _most_mentioned(client, settings, since, until)
+    companies = chosen or _most_mentioned(client, settings, since, until, interval)
     if not companies:
         raise NewsroomError("No watched company is mentioned in this period: nothing to report "
                             "(widen --since/--until or check that `newsroom ingest` ran).")
@@ -272,14 +271,15 @@ def _chart_or_empty(name: str, charts: dict[str, bytes]) -> str:
     return _img(name, charts[name]) if name in charts else '<p class="empty">No data in this period.</p>'
 
 
-def _articles_table(rows: list[dict], company_column: bool = True) -> str:
+def _articles_table(rows: list[dict], tz: ZoneInfo, company_column: bool = True,
+                    empty: str = "No article in this period.") -> str:
     if not rows:
-        return '<p class="empty">No article in this period.</p>'
+        return f'<p class="empty">{_e(empty)}</p>'
     head = "<tr><th>Date</th><th>Title</th><th>Source</th><th>Sentiment</th>" + (
         "<th>Companies</th>" if company_column else "") + "</tr>"
     body = []
     for doc in rows:
-        cells = [_e((doc.get("published_at") or "")[:16].replace("T", " ")), _link(doc.get("url"), doc.get("title")),
+        cells = [_e(local_time(doc.get("published_at"), tz)), _link(doc.get("url"), doc.get("title")),
                  _e(doc.get("source")), _tone_cell(doc.get("sentiment"))]
         if company_column:
             cells.append(_companies_cell(doc))
@@ -289,8 +289,8 @@ def _articles_table(rows: list[dict], company_column: bool = True) -> str:
 
 def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press coverage report") -> str:
     cov = data.coverage
-    period = (f"{cov['since'][:16].replace('T', ' ')} to {cov['until'][:16].replace('T', ' ')} "
-              f"({cov['time_zone']}, end excluded)")
+    tz = ZoneInfo(cov["requested_time_zone"])
+    period = cov["period"]
     totals = "".join(
         f"<tr><td>{_e(e)}</td><td>{t['count']}</td><td>{cov['share_of_voice'].get(e, 0):.0%}</td>"
         f"<td>{_score({'score': t['sentiment']})}</td><td>{data.negative_counts.get(e, 0)}</td></tr>"
@@ -313,9 +313,10 @@ def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press 
     for company in data.entities:
         rows = data.negative_articles.get(company) or []
         negatives.append(f"<h3>{_e(company)} ({data.negative_counts.get(company, 0)} negative)</h3>"
-                         + _articles_table(rows, company_column=False))
+                         + _articles_table(rows, tz, company_column=False,
+                                           empty="No negative article in this period."))
     parts.append(_section("Latest negative articles per company", "\n".join(negatives)))
-    parts.append(_section("Latest articles", _articles_table(data.latest)))
+    parts.append(_section("Latest articles", _articles_table(data.latest, tz)))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{_e(title)}</title>"
             f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")

@@ -617,3 +617,30 @@ def test_a_webhook_or_slack_receiver_answering_too_much_or_too_slowly_fails_in_o
     assert any(f"Webhook: {receiver.url}/hook " in e and why in e for e in errors), errors
     assert any(f"Slack webhook: {receiver.url}/… " in e and why in e for e in errors), errors
     assert not any("secretpart" in e for e in errors)
+
+
+def test_alert_messages_give_times_in_the_newsroom_time_zone_with_the_zone(store, tmp_path, monkeypatch, httpserver):
+    """25 Oct 2026 00:30 in Paris (CEST, the night clocks go back) is 24 Oct 22:30 UTC: the mail and Slack texts show
+    the Paris time the search filters and the digest hour use; the webhook JSON keeps the ISO instant."""
+    settings, client = store
+    late = tribune()
+    late.article.published_at = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)
+    index(store, [late])
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "neg", "companies": ["Mistral AI"], "max_sentiment": -0.2,
+         "channels": [{"type": "email", "to": ["desk@example.org"]}, {"type": "slack"},
+                      {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["sent"] == 3 and report["failed"] == 0
+    plain, html = smtp.sink.bodies()[0]
+    by_path = {request.path: request for request, _ in httpserver.log}
+    slack = json.loads(by_path["/slack"].data)["blocks"][1]["text"]["text"]
+    for text in (plain, html, slack):
+        assert "2026-10-25 00:30 CEST" in text and "2026-10-24 22:30" not in text
+    hook = json.loads(by_path["/hook"].data)["alerts"][0]
+    assert datetime.fromisoformat(hook["published_at"]) == late.article.published_at  # an instant with its offset

@@ -64,7 +64,12 @@ def test_daily_series_share_of_voice_and_sources(indexed):
     result = coverage(client, settings, ["Mistral AI", "nvidia"], since="2026-11-16", until="2026-11-22")
     assert result["interval"] == "day"
     mistral, nvidia = _by_date(result["series"]["Mistral AI"]), _by_date(result["series"]["nvidia"])
-    assert list(mistral) == [f"2026-11-{d}" for d in range(16, 23)]  # empty days included
+    # empty days included; the period is Paris days but the stand-in's buckets are UTC days, so the first one
+    # (2026-11-15, 23:00-24:00 UTC) and the last one (to 23:00 UTC) are partial
+    assert list(mistral) == [f"2026-11-{d}" for d in range(15, 23)]
+    assert [d for d, p in mistral.items() if p["partial"]] == ["2026-11-15", "2026-11-22"]
+    assert result["since"] == "2026-11-16T00:00:00+01:00" and result["until"] == "2026-11-23T00:00:00+01:00"
+    assert result["period"] == "2026-11-16 → 2026-11-22 (Europe/Paris)"
     assert {d: p["count"] for d, p in mistral.items() if p["count"]} == {"2026-11-17": 1, "2026-11-20": 3}
     assert mistral["2026-11-20"]["sentiment"] == pytest.approx((-0.6 - 0.6 + 0.5) / 3, abs=1e-3)
     assert mistral["2026-11-16"]["sentiment"] is None
@@ -86,7 +91,7 @@ def test_cluster_counts_merge_the_wire_copies(indexed):
 def test_weekly_buckets_start_on_monday(indexed):
     settings, client = indexed
     result = coverage(client, settings, ["Mistral AI"], interval="week", since="2026-11-16", until="2026-11-22")
-    assert [(p["date"], p["count"]) for p in result["series"]["Mistral AI"]] == [("2026-11-16", 4)]
+    assert [(p["date"], p["count"]) for p in result["series"]["Mistral AI"]][-1] == ("2026-11-16", 4)
 
 
 def test_png_chart(indexed, tmp_path):
@@ -123,7 +128,8 @@ def test_coverage_cli_json_and_png(indexed, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["series"]["Nvidia"][2] == {"date": "2026-11-18", "count": 1, "articles": 1, "clusters": 1, "sentiment": -0.7}
+    assert data["series"]["Nvidia"][3] == {"date": "2026-11-18", "count": 1, "articles": 1, "clusters": 1,
+                                           "sentiment": -0.7, "partial": False}
     assert png.exists()
 
 
@@ -134,8 +140,9 @@ def test_paris_buckets_on_a_real_cluster(real_es_url):
     rec = make_record("https://a.example/tz-late", story(900), published=_at(21, 23, 30), orgs={"Zzz Test Co": 0.1})
     index_enriched(client, settings, [rec])
     result = coverage(client, settings, ["Zzz Test Co"], since="2026-11-21", until="2026-11-22")
-    assert result["time_zone_applied"] is True
+    assert result["time_zone_applied"] is True and result["since"] == "2026-11-21T00:00:00+01:00"
     assert {p["date"]: p["count"] for p in result["series"]["Zzz Test Co"]} == {"2026-11-21": 0, "2026-11-22": 1}
+    assert not any(p["partial"] for p in result["series"]["Zzz Test Co"])  # Paris buckets = the Paris period
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -164,10 +171,10 @@ def test_coverage_csv_columns(indexed, tmp_path):
     proc = _cli("coverage", "--entity", "Mistral AI", "--entity", "nvidia", *WINDOW, "--csv", str(out))
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["date", "company", "count", "articles", "clusters", "tone"]
+    assert list(rows[0]) == ["date", "company", "count", "articles", "clusters", "tone", "partial"]
     assert {"date": "2026-11-18", "company": "Nvidia", "count": "1", "articles": "1", "clusters": "1",
-            "tone": "-0.7"} in rows
-    assert len(rows) == 2 * 7  # one row per company and day
+            "tone": "-0.7", "partial": "False"} in rows
+    assert len(rows) == 2 * 8  # one row per company and (UTC, on the stand-in) day of the Paris period
 
 
 def test_coverage_by_source_gives_mentions_and_tone_per_source(indexed, tmp_path):
@@ -204,3 +211,170 @@ def test_mentions_lists_each_mention_with_its_tone_and_exports_csv(indexed, tmp_
     assert list(table[0]) == ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title",
                               "url"]
     assert len(table) == 2
+
+
+# --- one reading of dates and times (NEWSROOM_TIMEZONE, Europe/Paris by default) ----------------------------
+
+
+@pytest.fixture
+def around_midnight(es_url):
+    """Articles near Paris midnights: the OVHcloud one is on 1 November in Paris but 31 October in UTC."""
+    settings = load_settings()
+    client = make_client(settings)
+    records = [
+        make_record("https://a.example/ovh-midnight", story(910), published=datetime(2026, 10, 31, 23, 30, tzinfo=UTC),
+                    orgs={"OVHcloud": 0.4}, score=0.4, source="Le Quotidien"),
+        make_record("https://a.example/mistral-0830", story(911), published=_at(25, 7, 30), orgs={"Mistral AI": 0.2},
+                    score=0.2, source="Le Quotidien"),  # 08:30 in Paris
+        make_record("https://a.example/mistral-0930", story(912), published=_at(25, 8, 30), orgs={"Mistral AI": 0.2},
+                    score=0.2, source="World Wire"),  # 09:30 in Paris
+    ]
+    assert index_enriched(client, settings, records).created == len(records)
+    yield settings, client
+    drop_prefix(client, settings.es_index_prefix)
+
+
+def test_every_command_reads_typed_dates_and_naive_times_in_the_newsroom_time_zone(around_midnight, tmp_path):
+    from pipeline.coverage import coverage_by_source, list_mentions
+    from pipeline.report import collect
+    from pipeline.search import search_articles
+
+    settings, client = around_midnight
+    for company, since, until, expected in [("OVHcloud", "2026-11-01", "2026-11-30", 1),
+                                            ("Mistral AI", "2026-11-25", "2026-11-25T09:00", 1)]:
+        over_time = coverage(client, settings, [company], since=since, until=until)["totals"][company]["count"]
+        by_source = sum(r["mentions"] for r in coverage_by_source(client, settings, [company], since, until)["rows"])
+        mentions = len(list_mentions(client, settings, [company], since, until))
+        found = search_articles(client, settings, "*", companies=[company], since=since, until=until).total
+        report = collect(client, settings, [company], since=since, until=until).coverage["totals"][company]["count"]
+        assert (over_time, by_source, mentions, found, report) == (expected,) * 5, (company, since, until)
+    result = coverage(client, settings, ["Mistral AI"], since="2026-11-25", until="2026-11-25T09:00")
+    assert result["period"] == "2026-11-25 00:00 → 2026-11-25 09:00 (Europe/Paris, end excluded)"
+
+
+def test_headers_state_the_period_with_its_zone_and_the_last_day_typed(around_midnight):
+    period = "2026-11-01 → 2026-11-30 (Europe/Paris)"
+    window = ("--since", "2026-11-01", "--until", "2026-11-30")
+    for command in (["coverage", "--entity", "ovh", *window],
+                    ["coverage", "--entity", "ovh", "--by", "source", *window],
+                    ["coverage", "--entity", "ovh", "--co-mentions", *window], ["mentions", "--entity", "ovh", *window],
+                    ["search", "*", "--company", "ovh", *window]):
+        proc = _cli(*command)
+        assert proc.returncode == 0, proc.stderr
+        assert period in " ".join(proc.stdout.split()), (command, proc.stdout)
+    proc = _cli("coverage", "--entity", "ovh", *window, "--json")
+    data = json.loads(proc.stdout)
+    assert (data["since"], data["until"]) == ("2026-11-01T00:00:00+01:00", "2026-12-01T00:00:00+01:00")
+
+
+def test_printed_times_are_in_the_newsroom_time_zone_with_the_zone(around_midnight):
+    import os
+
+    window = ("--since", "2026-11-01", "--until", "2026-11-01")
+    for command in (["search", "*", *window], ["mentions", "--entity", "ovh", *window]):
+        proc = subprocess.run([sys.executable, "-m", "pipeline", *command], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "COLUMNS": "200"})  # one table row per line
+        assert proc.returncode == 0, proc.stderr
+        assert "2026-11-01 00:30 CET" in proc.stdout and "2026-10-31T23:30" not in proc.stdout, proc.stdout
+
+
+def test_mentions_states_its_default_window_in_help_and_header(around_midnight):
+    assert "default: 30 days" in " ".join(_cli("mentions", "--help").stdout.split())
+    proc = _cli("mentions", "--entity", "ovh")
+    assert proc.returncode == 0, proc.stderr
+    header = " ".join(proc.stdout.split())
+    assert "mention(s), " in header and " 00:00 → " in header and "(Europe/Paris, end excluded)" in header
+
+
+# --- default windows start at the start of their first bucket ----------------------------------------------
+
+
+def test_default_window_starts_at_the_start_of_its_first_day_week_or_month(around_midnight, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "UTC")  # the stand-in's buckets are UTC: here they match the period
+    settings = load_settings()
+    _, client = around_midnight
+    now = datetime(2026, 11, 30, 21, 43, 29, tzinfo=UTC)
+    result = coverage(client, settings, ["OVHcloud"], now=now)
+    assert result["since"] == "2026-10-31T00:00:00+00:00"
+    points = result["series"]["OVHcloud"]
+    assert points[0] == {"date": "2026-10-31", "count": 1, "articles": 1, "clusters": 1, "sentiment": 0.4,
+                         "partial": False}  # the whole first day is counted
+    assert points[-1]["date"] == "2026-11-30" and points[-1]["partial"]  # today, so far
+    for interval, first in (("week", "2026-06-01"), ("month", "2025-11-01")):  # a Monday; the 1st
+        result = coverage(client, settings, ["OVHcloud"], interval=interval, now=now)
+        assert result["since"].startswith(first + "T00:00:00") and result["series"]["OVHcloud"][0]["date"] == first
+        assert not result["series"]["OVHcloud"][0]["partial"]
+
+
+def test_a_mid_week_since_marks_its_first_week_partial(around_midnight, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "UTC")
+    settings = load_settings()
+    _, client = around_midnight
+    result = coverage(client, settings, ["Mistral AI"], interval="week", since="2026-11-25", until="2026-11-29")
+    assert [(p["date"], p["count"], p["partial"]) for p in result["series"]["Mistral AI"]] == [("2026-11-23", 2, True)]
+    assert "partial weeks (the period covers only part of them): 2026-11-23" in result["notes"]
+    proc = _cli("coverage", "--entity", "mistral", "--interval", "week", "--since", "2026-11-25",
+                "--until", "2026-11-29")
+    assert "2026-11-23 (partial)" in proc.stdout
+
+
+def test_paris_default_window_on_the_stand_in_marks_the_utc_edge_bucket_partial(around_midnight):
+    settings, client = around_midnight
+    result = coverage(client, settings, ["OVHcloud"], now=datetime(2026, 11, 30, 21, 43, tzinfo=UTC))
+    assert result["since"] == "2026-10-31T00:00:00+01:00"  # Paris midnight = 23:00 UTC the day before
+    first = result["series"]["OVHcloud"][0]
+    assert first["date"] == "2026-10-30" and first["partial"] and result["totals"]["OVHcloud"]["count"] == 1
+
+
+# --- charts: bars span their own period, ticks on bucket starts, the legend hides nothing -------------------
+
+
+def _spanning(interval: str, dates: list[str], counts: dict[str, list[int]]) -> dict:
+    return {"interval": interval, "time_zone": "UTC", "count": "articles",
+            "share_of_voice": {e: 1 / len(counts) for e in counts},
+            "series": {e: [{"date": d, "count": c, "sentiment": 1.0 if c else None, "partial": i == 0}
+                           for i, (d, c) in enumerate(zip(dates, values))] for e, values in counts.items()}}
+
+
+@pytest.mark.parametrize("interval, dates", [
+    ("week", ["2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09"]),
+    ("month", ["2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01"]),
+])
+def test_chart_bars_cover_their_own_period_and_ticks_sit_on_bucket_starts(interval, dates):
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from pipeline.coverage import coverage_figure
+
+    starts = [datetime.fromisoformat(d).replace(tzinfo=UTC) for d in dates]
+    after_last = datetime(2027, 1, 1, tzinfo=UTC) if interval == "month" else starts[-1] + (starts[1] - starts[0])
+    ends = starts[1:] + [after_last]
+    for counts in ({"Mistral AI": [3, 1, 0, 2], "Nvidia": [2, 0, 1, 6]},  # small counts: bars, a panel each
+                   {"Mistral AI": [30, 14, 20, 22], "Nvidia": [2, 5, 11, 15]}):  # lines: points at mid-bucket
+        fig = coverage_figure(_spanning(interval, dates, counts))
+        try:
+            count_axes = [ax for ax in fig.axes if ax.get_ylabel().endswith(f"per {interval}")]
+            bars = [patch for ax in count_axes for patch in ax.patches]
+            for patch in bars:
+                left = mdates.num2date(patch.get_x())
+                right = mdates.num2date(patch.get_x() + patch.get_width())
+                [(start, end)] = [(s, e) for s, e in zip(starts, ends) if s <= left < e]
+                assert right <= end and (right - left) >= 0.8 * (end - start), (left, right)  # the whole period
+            for ax in count_axes:
+                for line in ax.get_lines():
+                    for x in line.get_xdata():
+                        x = x if isinstance(x, datetime) else mdates.num2date(x)
+                        x = x.replace(tzinfo=UTC)
+                        assert any(s + (e - s) * 0.4 < x < s + (e - s) * 0.6 for s, e in zip(starts, ends))
+            assert bool(bars) == (counts["Nvidia"][-1] == 6)
+            ticks = {mdates.num2date(t) for t in fig.axes[0].get_xticks()}
+            assert ticks and ticks <= set(starts)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            legends = fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+            assert legends
+            for legend in legends:
+                box = legend.get_window_extent(renderer)
+                assert not any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)  # hides no point
+        finally:
+            plt.close(fig)

@@ -124,6 +124,7 @@ def test_empty_period_still_gives_a_report(seeded, tmp_path):
     assert summary.charts == ["coverage"] and [p.name for p in summary.png_files] == ["coverage.png"]
     document = summary.output.read_text(encoding="utf-8")
     assert document.count("No data in this period.") == 7 and "No article in this period." in document
+    assert "No negative article in this period." in document
     with pytest.raises(NewsroomError, match="No watched company is mentioned in this period"):
         build_report(client, settings, tmp_path / "none.html", since="2026-12-01", until="2026-12-05")
 
@@ -250,3 +251,15 @@ def test_chart_labels_from_the_web_are_not_parsed_as_mathtext(tmp_path):
     pairs = [("$\\frac{$ evil", 3), ("Price $5 and $6", 2), ("Line\nbreak [/x]", 1)]
     assert _bar_chart(tmp_path / "bar.png", "Top sources", pairs, "articles").stat().st_size > 0
     assert _share_chart(tmp_path / "pie.png", {"$\\frac{$": 0.5, "Mistral AI": 0.5}).stat().st_size > 0
+
+
+def test_report_says_no_negative_article_for_a_company_with_only_positive_ones_and_gives_local_times(seeded, tmp_path):
+    settings, client = seeded
+    index_enriched(client, settings, [_record("https://a.example/scaleway", 705, 21, {"Scaleway": 0.6}, 0.6,
+                                              title="Scaleway ouvre une région", source="Le Quotidien")])
+    summary = build_report(client, settings, tmp_path / "r.html", entities=["Scaleway", "Nvidia"], **WINDOW)
+    document = summary.output.read_text(encoding="utf-8")
+    scaleway = document.split("<h3>Scaleway (0 negative)</h3>")[1].split("<h3>")[0]
+    assert "No negative article in this period." in scaleway and "No article in this period." not in scaleway
+    assert "2026-11-16 → 2026-11-22 (Europe/Paris)" in document  # the period as typed, with its zone
+    assert "2026-11-21 13:00 CET" in document and "2026-11-21 12:00" not in document  # published 12:00 UTC

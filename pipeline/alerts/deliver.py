@@ -18,11 +18,13 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, slack_snippet, tone_details
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
+from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.replies import ReplyError, post_capped
 from pipeline.settings import Settings
@@ -51,6 +53,11 @@ def _tone(item: AlertItem) -> str:
     return ", ".join(parts)
 
 
+def _when(item: AlertItem, tz: ZoneInfo | None) -> str:
+    """The publication time in NEWSROOM_TIMEZONE with its zone, as the filters and the digest hour read time."""
+    return local_time(item.published_at, tz or ZoneInfo("UTC"))
+
+
 def subject_line(rule: Rule, items: list[AlertItem], prefix: str = "") -> str:
     """One line whatever the title holds (CR/LF in a title must not add mail headers or break Slack's text)."""
     head = f"{prefix} " if prefix else ""
@@ -59,11 +66,11 @@ def subject_line(rule: Rule, items: list[AlertItem], prefix: str = "") -> str:
     return for_header(f"{head}{rule.name}: {len(items)} new alerts", 250)
 
 
-def render_text(rule: Rule, items: list[AlertItem]) -> str:
+def render_text(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) -> str:
     lines = [f"Alert rule: {rule.name}" + (f" — {rule.description}" if rule.description else ""), ""]
     for item in items:
         lines.append(f"* {single_line(item.title)}")
-        meta = " | ".join(x for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
+        meta = " | ".join(x for x in (item.source, _when(item, tz), item.lang) if x)
         if meta:
             lines.append(f"  {meta}")
         if _tone(item):
@@ -80,14 +87,14 @@ def render_text(rule: Rule, items: list[AlertItem]) -> str:
     return "\n".join(lines)
 
 
-def render_html(rule: Rule, items: list[AlertItem]) -> str:
+def render_html(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) -> str:
     esc = for_html
     parts = [f"<p><b>Alert rule:</b> {esc(rule.name)}" + (f" — {esc(rule.description)}" if rule.description else "")
              + "</p>"]
     for item in items:
         title = esc(single_line(item.title))
         title = f'<a href="{esc(item.url)}">{title}</a>' if linkable(item.url) else title
-        meta = " · ".join(esc(x) for x in (item.source, (item.published_at or "")[:16].replace("T", " "), item.lang) if x)
+        meta = " · ".join(esc(x) for x in (item.source, _when(item, tz), item.lang) if x)
         parts.append(
             f"<div style='margin:1em 0'><div style='font-size:1.1em'><b>{title}</b></div>"
             f"<div style='color:#555'>{meta}</div>"
@@ -106,14 +113,14 @@ def _slack_link(url: str) -> str:
     return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
 
 
-def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
+def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) -> dict:
     """Both the fallback `text` and the blocks are mrkdwn: every web string goes through `for_slack`."""
     esc = for_slack
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items[:45]:  # Slack allows 50 blocks per message
         title = esc(item.title, 250)
         title = f"<{_slack_link(item.url)}|{title}>" if linkable(item.url) else title
-        meta = " · ".join(esc(x, 200) for x in (item.source, (item.published_at or "")[:16].replace("T", " ")) if x)
+        meta = " · ".join(esc(x, 200) for x in (item.source, _when(item, tz)) if x)
         lines = [f"*{title}*", meta]
         if _tone(item):
             lines.append(f"Tone: {esc(_tone(item))}")
@@ -202,7 +209,8 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
                           f"({'Airflow Connection ' + channel.connection if channel.connection else 'NEWSROOM_SMTP_SECURITY'}).")
     timeout = settings.alerts_timeout
     try:
-        message = build_email(rule, items, sender=target.sender, to=channel.to, prefix=channel.subject_prefix)
+        message = build_email(rule, items, sender=target.sender, to=channel.to, prefix=channel.subject_prefix,
+                              tz=zone(settings))
         context = ssl.create_default_context(cafile=target.ca_file)  # certificates and host names always verified
         if target.security == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
@@ -233,7 +241,8 @@ def mail_address(value: str) -> Address:
         raise ValueError(f"{value!r} is not an e-mail address ({exc})") from None
 
 
-def build_email(rule: Rule, items: list[AlertItem], *, sender: str, to: list[str], prefix: str = "") -> EmailMessage:
+def build_email(rule: Rule, items: list[AlertItem], *, sender: str, to: list[str], prefix: str = "",
+                tz: ZoneInfo | None = None) -> EmailMessage:
     """The alert mail. Header values are built as header objects (email.headerregistry) from one-line text, so a
     title holding CR/LF or `Bcc:` stays inside the Subject, RFC 2047-encoded, instead of adding headers."""
     message = EmailMessage()
@@ -242,8 +251,8 @@ def build_email(rule: Rule, items: list[AlertItem], *, sender: str, to: list[str
     message["To"] = [mail_address(address) for address in to]
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="newsroom")
-    message.set_content(render_text(rule, items))
-    message.add_alternative(render_html(rule, items), subtype="html")
+    message.set_content(render_text(rule, items, tz))
+    message.add_alternative(render_html(rule, items, tz), subtype="html")
     return message
 
 
@@ -278,7 +287,7 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, what: str, shown
 
 
 def send_slack(settings: Settings, channel: SlackChannel, rule: Rule, items: list[AlertItem]) -> None:
-    body = json.dumps(slack_payload(rule, items), ensure_ascii=False).encode()
+    body = json.dumps(slack_payload(rule, items, zone(settings)), ensure_ascii=False).encode()
     url = slack_url(settings, channel)
     origin = httpx.URL(url)
     shown = f"{origin.scheme}://{origin.netloc.decode()}/…"  # the path of a Slack webhook URL is its secret

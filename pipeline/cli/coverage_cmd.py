@@ -15,7 +15,7 @@ from pipeline.sinks import terminal_console
 
 console = terminal_console(soft_wrap=True)
 
-SERIES_COLUMNS = ["date", "company", "count", "articles", "clusters", "tone"]
+SERIES_COLUMNS = ["date", "company", "count", "articles", "clusters", "tone", "partial"]
 BY_SOURCE_COLUMNS = ["company", "source", "mentions", "tone", "negative", "neutral", "positive"]
 CO_MENTION_COLUMNS = ["company", "co_mentioned", "articles", "share"]
 MENTION_COLUMNS = ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title", "url"]
@@ -48,8 +48,11 @@ def _tone(value: float | None) -> str:
 def coverage_cmd(
     entity: list[str] = typer.Option(..., "--entity", help="Watched company or alias, any case (repeatable)."),
     interval: str = typer.Option("day", "--interval", help="day, week or month."),
-    since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time)."),
-    until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
+    since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time, in "
+                                     "NEWSROOM_TIMEZONE; default: the last 30 days, 26 weeks or 12 months from the "
+                                     "start of the first day, week or month)."),
+    until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time "
+                                     "(default: now)."),
     by: str | None = typer.Option(None, "--by", help="`source`: mentions and tone per source instead of per date."),
     co: bool = typer.Option(False, "--co-mentions", help="The companies mentioned in the same articles, with counts."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
@@ -81,7 +84,7 @@ def coverage_cmd(
             _print_json(result)
             return
         what = "per source" if by == "source" else "co-mentions"
-        table = Table(*columns, title=f"{', '.join(companies)} {what} {result['since'][:10]} → {result['until'][:10]}")
+        table = Table(*columns, title=f"{', '.join(companies)} {what} {result['period']}")
         for row in result["rows"]:
             table.add_row(*[for_terminal(_tone(row[c]) if c == "tone" else
                                          f"{row[c]:.0%}" if c == "share" else row[c]) for c in columns])
@@ -103,16 +106,18 @@ def coverage_cmd(
         from pipeline.export import write_csv
 
         rows = [{"date": p["date"], "company": company, "count": p["count"], "articles": p["articles"],
-                 "clusters": p["clusters"], "tone": p["sentiment"]}
+                 "clusters": p["clusters"], "tone": p["sentiment"], "partial": p["partial"]}
                 for company, points in result["series"].items() for p in points]
         write_csv(csv_file, SERIES_COLUMNS, rows)
     if as_json:
         _print_json(result)
         return
     unit = "clusters" if clusters else "articles"
-    table = Table(result["interval"], *[f"{for_terminal(e)} ({unit}, tone)" for e in result["series"]],
-                  title=f"coverage {result['since'][:16]} → {result['until'][:16]} ({result['time_zone']})")
-    dates = [p["date"] for p in next(iter(result["series"].values()))]
+    table = Table(f"{result['interval']} ({result['time_zone']})",
+                  *[f"{for_terminal(e)} ({unit}, tone)" for e in result["series"]],
+                  title=f"coverage {result['period']}")
+    first = next(iter(result["series"].values()))
+    dates = [p["date"] + (" (partial)" if p["partial"] else "") for p in first]
     for i, day in enumerate(dates):
         cells = []
         for points in result["series"].values():
@@ -137,15 +142,19 @@ def coverage_cmd(
 @app.command("mentions")
 def mentions_cmd(
     entity: list[str] = typer.Option(..., "--entity", help="Watched company or alias, any case (repeatable)."),
-    since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time)."),
-    until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
+    since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time, in "
+                                     "NEWSROOM_TIMEZONE; default: 30 days before --until, from midnight)."),
+    until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time "
+                                     "(default: now)."),
     tone: str | None = typer.Option(None, "--tone", help="Only this tone toward the company: negative, neutral, positive."),
     size: int = typer.Option(50, "--size", help="How many mentions, newest first (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the mentions as CSV here."),
 ) -> None:
-    """The latest mentions of companies: one line per article and company, with the tone toward the company."""
-    from pipeline.coverage import list_mentions
+    """The latest mentions of companies: one line per article and company, with the tone toward the company.
+
+    Without --since, the last 30 days (from midnight, NEWSROOM_TIMEZONE); the header states the period."""
+    from pipeline.coverage import describe_window, list_mentions, local_time, query_window, zone
     from pipeline.search import SHORT_ID, TONES, check_size
     from pipeline.sinks import for_terminal
 
@@ -154,7 +163,8 @@ def mentions_cmd(
     check_size(size)
     settings = load_settings()
     companies = _companies(settings, entity)
-    rows = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(), size=size)
+    start, end = query_window(settings, since, until)
+    rows = list_mentions(_client(settings), settings, companies, start, end, tone=tone and tone.lower(), size=size)
     if csv_file:
         from pipeline.export import write_csv
 
@@ -162,9 +172,11 @@ def mentions_cmd(
     if as_json:
         _print_json(rows)
         return
-    table = Table("date", "id", "company", "tone", "source", "title", title=f"{len(rows)} mention(s)")
+    tz = zone(settings)
+    table = Table("date", "id", "company", "tone", "source", "title",
+                  title=f"{len(rows)} mention(s), {describe_window(start, end, tz)}")
     for row in rows:
-        table.add_row(for_terminal((row["published_at"] or "")[:16]), for_terminal((row["article_id"] or "")[:SHORT_ID]),
+        table.add_row(for_terminal(local_time(row["published_at"], tz)), for_terminal((row["article_id"] or "")[:SHORT_ID]),
                       for_terminal(row["company"]), f"{for_terminal(row['tone'])} {_tone(row['score'])}",
                       for_terminal(row["source"]), for_terminal(row["title"], 80))
     console.print(table)

@@ -68,8 +68,10 @@ def search_cmd(
                                           "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
                                           "is a phrase. A query starting with '-' may follow `--`."),
     entity: list[str] = typer.Option(None, "--entity", "--company", help="Only articles mentioning this company (alias, any case; repeatable)."),
-    since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD or ISO date-time)."),
-    until: str | None = typer.Option(None, "--until", help="Published up to this day, included (YYYY-MM-DD)."),
+    since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD or ISO date-time, "
+                                     "in NEWSROOM_TIMEZONE)."),
+    until: str | None = typer.Option(None, "--until", help="Published up to this day, included (YYYY-MM-DD), or "
+                                     "before this ISO date-time."),
     source: list[str] = typer.Option(None, "--source", help="Feed name or domain, any case (repeatable)."),
     lang: list[str] = typer.Option(None, "--lang", help="Language code: fr, en (repeatable)."),
     topic: list[str] = typer.Option(None, "--topic", help="Topic tag (repeatable)."),
@@ -81,6 +83,7 @@ def search_cmd(
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
 ) -> None:
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
+    from pipeline.coverage import describe_window, local_time, parse_when, zone
     from pipeline.search import (check_size, parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
     from pipeline.store.client import make_client, store_replies
@@ -107,8 +110,10 @@ def search_cmd(
         typer.echo(json.dumps(results.as_dict(), indent=2, ensure_ascii=False, default=str))
         return
     shown = len(results.hits)
-    console.print(f"{results.total} article(s) match" + (f"; the first {shown} by {results.sort}:" if shown else "."),
-                  highlight=False)
+    tz = zone(settings)
+    period = describe_window(parse_when(since, tz), parse_when(until, tz, end=True), tz)
+    console.print(f"{results.total} article(s) match" + (f", published {period}" if period else "")
+                  + (f"; the first {shown} by {results.sort}:" if shown else "."), highlight=False)
     for note in results.notes:
         console.print(f"[yellow]note:[/] {for_terminal(note)}", highlight=False)
     for hit in results.hits:
@@ -116,7 +121,7 @@ def search_cmd(
         console.print(f"[bold]{for_terminal(hit.get('title') or hit['url'])}[/]", highlight=False)
         companies = ", ".join(f"{for_terminal(c['company'])} {for_terminal(c['tone'] or '?')}"
                               for c in hit["companies"])
-        console.print(f"  {hit['short_id']}  {for_terminal((hit.get('published_at') or '')[:16])}  "
+        console.print(f"  {hit['short_id']}  {for_terminal(local_time(hit.get('published_at'), tz))}  "
                       f"{for_terminal(hit.get('source'))}  tone {for_terminal(tone_of.get('label') or '?')}"
                       f"{'  · ' + companies if companies else ''}", highlight=False)
         console.print(f"  {for_terminal(hit['url'])}", style="dim", highlight=False)
