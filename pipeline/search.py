@@ -212,19 +212,26 @@ def _passages(hit: dict) -> list[str]:
 
 def _companies(source: dict) -> list[dict]:
     """Each company the article mentions, with the tone toward it (the article's tone when none was measured)."""
+    from pipeline.corrections import evidence_of, shown_tone
+
     toward = {e.get("company"): e for e in source.get("company_sentiment") or [] if e.get("company")}
     article = source.get("sentiment") or {}
     out = []
     for company in source.get("orgs") or []:
         tone = toward.get(company)
-        out.append({"company": company,
-                    "tone": (tone or article).get("label"),
-                    "score": (tone or article).get("score"),
-                    "measured": tone is not None,
-                    # why: the sentences that decided it, so an analyst can check a label in seconds
-                    "confidence": (tone or {}).get("confidence"),
-                    "evidence": (tone or {}).get("evidence") or [],
-                    "corrected_by": (tone or {}).get("corrected_by") if (tone or {}).get("corrected") else None})
+        shown = shown_tone(tone)  # once corrected, the model's confidence and evidence are labelled as the model's
+        row = {"company": company,
+               "tone": (tone or article).get("label"),
+               "score": (tone or article).get("score"),
+               "measured": tone is not None,
+               # why: the sentences that decided it, so an analyst can check a label in seconds
+               "confidence": shown.get("confidence"),
+               "evidence": shown.get("evidence") or [],
+               "corrected_by": shown.get("corrected_by") if shown.get("corrected") else None}
+        if shown.get("corrected"):
+            row.update({"model_label": shown.get("model_label"), "model_confidence": shown.get("model_confidence"),
+                        "model_evidence": evidence_of(shown)})
+        out.append(row)
     return out
 
 

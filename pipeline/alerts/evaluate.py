@@ -59,13 +59,14 @@ class AlertItem:
 
 
 def tone_details(item: AlertItem) -> list[tuple[str, list[str]]]:
-    """("Mistral AI: negative -0.60, confidence 0.87, corrected by …", evidence sentences) for each tone with more
-    to show than its score (evidence, a confidence, an analyst's correction). Plain text: each channel escapes it."""
-    from pipeline.corrections import evidence_of, tone_summary
+    """("Mistral AI: negative -0.60, confidence 0.87", evidence sentences) for each tone with more to show than its
+    score (evidence, a confidence, an analyst's correction). Once corrected, the line says what the model said and
+    the evidence is captioned as the model's. Plain text: each channel escapes it."""
+    from pipeline.corrections import evidence_caption, evidence_of, tone_notes, tone_summary
 
     tones = [("article", item.article_tone), *item.company_tones.items()]
-    return [(f"{who}: {tone_summary(tone)}", evidence_of(tone)) for who, tone in tones
-            if tone and (evidence_of(tone) or tone.get("confidence") is not None or tone.get("corrected"))]
+    return [(" ".join(filter(None, (f"{who}: {tone_summary(tone)}", evidence_caption(tone)))), evidence_of(tone))
+            for who, tone in tones if tone and (evidence_of(tone) or tone_notes(tone))]
 
 
 def plain_snippet(snippet: str) -> str:
@@ -232,6 +233,8 @@ def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
 
 
 def article_item(rule: Rule, hit: dict) -> AlertItem:
+    from pipeline.corrections import shown_tone
+
     source = hit["_source"]
     snippet = _snippet(hit)
     return AlertItem(
@@ -246,8 +249,9 @@ def article_item(rule: Rule, hit: dict) -> AlertItem:
         sentiment=(source.get("sentiment") or {}).get("score"),
         company_sentiment={e["company"]: e.get("score") for e in source.get("company_sentiment") or []
                            if e.get("company")},
-        article_tone=source.get("sentiment") or {},
-        company_tones={e["company"]: {k: v for k, v in e.items() if k != "company"}
+        # a corrected tone carries the model's confidence and evidence as `model_confidence`, `model_evidence`
+        article_tone=shown_tone(source.get("sentiment")),
+        company_tones={e["company"]: shown_tone({k: v for k, v in e.items() if k != "company"})
                        for e in source.get("company_sentiment") or [] if e.get("company")},
         snippet=snippet,
         reasons=_reasons(rule, source, snippet),
