@@ -232,6 +232,27 @@ def test_cli_set_list_export(store, tmp_path, capsys):
     assert "alice" in out and "positive → negative" in out and "[/b]" in out  # rich markup in a note is inert
     main(["tone", "export", "--output", str(tmp_path / "corrections.jsonl")])
     assert "1 corrected article(s)" in capsys.readouterr().out
+
+
+def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(store, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    rec, other = tribune(), sap_mistral()
+    index(store, [rec, other])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    set_tone(client, settings, rec.article.id, "neutral", company="Nvidia")
+    set_tone(client, settings, other.article.id, "negative", company="SAP")
+    main(["tone", "list", "--article-id", rec.article.id[:12]])
+    out = capsys.readouterr().out
+    assert "2 tone correction(s)" in out and other.article.id not in out
+    main(["tone", "list", "--article-id", rec.article.id.upper()])
+    assert "2 tone correction(s)" in capsys.readouterr().out
+    for typed, message in (("0000abcd", "No article with an id starting with '0000abcd'"),
+                           ("zzzz", "'zzzz' is not an article id")):
+        with pytest.raises(SystemExit) as exc:
+            main(["tone", "list", "--article-id", typed])
+        assert exc.value.code == 1 and message in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["tone", "set", rec.article.id, "negative"])
     assert exc.value.code == 1 and "exactly one of --company NAME or --document" in capsys.readouterr().err
