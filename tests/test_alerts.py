@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -321,6 +322,36 @@ def test_digest_waits_for_its_hour_then_sends_once(store, tmp_path, httpserver, 
     assert due["sent"] == 2 and len(httpserver.log) == 1  # one message with both articles
     later = run_alerts(load_settings(), client, rules_file=rules, now=today.replace(hour=23, minute=30))
     assert later["per_rule"]["digest"]["skipped"] and len(httpserver.log) == 1
+
+
+def test_a_dry_run_applies_the_digest_due_check_of_a_real_run(store, tmp_path, httpserver, monkeypatch, capsys):
+    settings, client = store
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "Europe/Paris")
+    index(store, [nvidia_export(), sap_mistral()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "digest", "keywords": ["AI Act"], "delivery": "digest", "digest_hour": 23,
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    paris = ZoneInfo("Europe/Paris")
+    today = datetime.now(paris).replace(second=0, microsecond=0)
+    early, due = today.replace(hour=22, minute=42), today.replace(hour=23, minute=30)  # local times, either side of 23:00
+    report = run_alerts(load_settings(), client, rules_file=rules, now=early, dry_run=True)
+    dry = report["per_rule"]["digest"]
+    from pipeline.cli.alerts_cmd import _print_report
+
+    _print_report(report)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "nothing sent now (digest not due until 23:00 Europe/Paris); the digest would hold 2 item(s)" in printed
+    real = run_alerts(load_settings(), client, rules_file=rules, now=early)["per_rule"]["digest"]
+    assert dry["skipped"] == real["skipped"] == "digest not due until 23:00 Europe/Paris"
+    assert dry["would_send"] == [] and real["sent"] == 0 and httpserver.log == []
+    assert [len(m["items"]) for m in dry["not_due"]] == [2]  # previewed apart, labelled not due
+    dry = run_alerts(load_settings(), client, rules_file=rules, now=due, dry_run=True)["per_rule"]["digest"]
+    assert dry["skipped"] is None and [len(m["items"]) for m in dry["would_send"]] == [2]
+    assert run_alerts(load_settings(), client, rules_file=rules, now=due)["sent"] == 2
+    again = run_alerts(load_settings(), client, rules_file=rules, now=due + timedelta(minutes=10), dry_run=True)
+    assert again["per_rule"]["digest"]["skipped"] == "digest already sent today: next after 23:00 Europe/Paris tomorrow"
+    assert again["per_rule"]["digest"]["would_send"] == []
 
 
 def test_volume_spike_fires_once(store, tmp_path, httpserver):

@@ -93,6 +93,10 @@ def _print_report(report: dict) -> None:
                     if item.get("snippet"):
                         console.print(f"    “{esc(plain_snippet(item['snippet']))}”", highlight=False)
                     console.print(f"    why: {esc('; '.join(item['reasons']))}", highlight=False)
+            for message in result.get("not_due", []):
+                console.print(f"[bold]{esc(name)}[/] → {esc(message['channel'])}: nothing sent now "
+                              f"({esc(result['skipped'])}); the digest would hold {len(message['items'])} item(s)",
+                              highlight=False)
     for note in report["notes"]:
         console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
     for failure in report.get("failures", []):
