@@ -15,7 +15,7 @@ import pytest
 from pipeline.alerts import run_alerts
 from pipeline.alerts.deliver import SIGNATURE_HEADER, sign
 from pipeline.alerts.rules import load_rules
-from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, sent_records
+from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, parse_time, sent_records
 from pipeline.errors import ConfigError
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
@@ -381,6 +381,32 @@ def test_volume_spike_fires_once(store, tmp_path, httpserver):
     assert alert["company"] == "Nvidia"
     assert alert["reasons"][0].startswith("6 mentions of Nvidia in the last 24h vs 0.1 expected")
     assert len(alert["related"]) == 3
+
+
+def test_a_spike_is_reported_once_per_window_even_across_the_window_boundary(store, tmp_path, httpserver):
+    settings, client = store
+    boundary = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)  # a 1h window's epoch-aligned bucket edge
+    before, after = boundary - timedelta(minutes=10), boundary + timedelta(minutes=10)
+    index(store, [make_record(f"https://ledger.example.com/nv-b{n}", NVIDIA_EN + f" Brief {n}.",
+                              title=f"Nvidia brief {n}", orgs={"Nvidia": -0.2}, lang="en",
+                              published=before - timedelta(minutes=5 + n)) for n in range(4)])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "spikes", "volume": {"window": "1h", "baseline_days": 7, "factor": 3, "min_count": 3},
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    first = run_alerts(settings, client, rules_file=rules, now=before)
+    # 20 minutes later, in the next bucket: the same four articles, the same spike
+    second = run_alerts(settings, client, rules_file=rules, now=after)
+    assert (first["sent"], second["matched"], second["sent"]) == (1, 1, 0)
+    assert len(httpserver.log) == 1
+    # one window after the report, a spike still running is reported again (once per window, not once ever)
+    (record,) = sent_records(client, settings, rule="spikes")
+    later = parse_time(record["sent_at"]) + timedelta(hours=1, minutes=1)
+    assert run_alerts(settings, client, rules_file=rules, now=later)["matched"] == 0  # the briefs left the window
+    index(store, [make_record(f"https://ledger.example.com/nv-c{n}", NVIDIA_EN + f" Again {n}.",
+                              title=f"Nvidia again {n}", orgs={"Nvidia": -0.2}, lang="en",
+                              published=later - timedelta(minutes=1 + n)) for n in range(4)])
+    assert run_alerts(settings, client, rules_file=rules, now=later)["sent"] == 1
 
 
 def test_alerts_index_is_strict_and_created_idempotently(store, tmp_path):

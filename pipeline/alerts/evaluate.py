@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
-from pipeline.alerts.state import parse_time
+from pipeline.alerts.state import parse_time, recent_spike_subjects
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
 from pipeline.store.templates import index_names
@@ -356,12 +356,16 @@ def find_spikes(client: Elasticsearch, settings: Settings, rule: Rule, now: date
     baseline = _counts(client, index, filters, baseline_start, start)
     per_window = window / timedelta(days=spec.baseline_days)  # baseline windows of this length in the period
     bucket = int(now.timestamp() // window.total_seconds())
+    spiking = {company: data for company, data in sorted(recent.items())
+               if data["count"] >= spec.min_count
+               and data["count"] > spec.factor * baseline.get(company, {}).get("count", 0) * per_window}
+    # At most one report per company and rule per window: a spike reported less than one window ago keeps the
+    # subject it was reported under (the epoch-aligned bucket alone would announce it again at the boundary).
+    reported = recent_spike_subjects(client, settings, rule.name, list(spiking), now - window)
     items = []
-    for company, data in sorted(recent.items()):
+    for company, data in spiking.items():
         count = data["count"]
         expected = baseline.get(company, {}).get("count", 0) * per_window
-        if count < spec.min_count or count <= spec.factor * expected:
-            continue
         ratio = f"×{count / expected:.1f}" if expected else "no mentions before"
         reason = (f"{count} mentions of {company} in the last {spec.window} vs {expected:.1f} expected "
                   f"(average over the previous {spec.baseline_days} days; {ratio}; threshold ×{spec.factor:g}, "
@@ -369,7 +373,7 @@ def find_spikes(client: Elasticsearch, settings: Settings, rule: Rule, now: date
         latest = data["latest"]
         items.append(AlertItem(
             rule=rule.name,
-            subject=f"volume:{company}:{bucket}",
+            subject=reported.get(company) or f"volume:{company}:{bucket}",
             title=f"Coverage spike: {company} ({count} mentions in {spec.window})",
             url=latest[0].get("url") if latest else None,
             source=latest[0].get("source") if latest else None,
