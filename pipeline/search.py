@@ -80,6 +80,12 @@ def _any_term(field_name: str, values: list[str]) -> dict:
                      "minimum_should_match": 1}}
 
 
+def source_clause(values: list[str]) -> dict:
+    """Articles or mentions from any of these sources: the feed name or the domain, any case (search's `source:`,
+    `--source` and alert rules' `sources:` alike)."""
+    return {"bool": {"should": [_any_term("source", values), _any_term("domain", values)], "minimum_should_match": 1}}
+
+
 def _tone(value: str, what: str) -> str:
     tone = value.strip().lower()
     if tone not in TONES:
@@ -141,9 +147,7 @@ def build_search(
     for company in dict.fromkeys([*(companies or []), *parsed.companies]):
         filters.append({"term": {"orgs": company}})
     if sources or parsed.sources:
-        values = [*(sources or []), *parsed.sources]
-        filters.append({"bool": {"should": [_any_term("source", values), _any_term("domain", values)],
-                                 "minimum_should_match": 1}})
+        filters.append(source_clause([*(sources or []), *parsed.sources]))
     if langs or parsed.langs:
         filters.append({"terms": {"lang": [v.lower() for v in [*(langs or []), *parsed.langs]]}})
     if topics or parsed.topics:

@@ -409,6 +409,41 @@ def test_a_spike_is_reported_once_per_window_even_across_the_window_boundary(sto
     assert run_alerts(settings, client, rules_file=rules, now=later)["sent"] == 1
 
 
+def test_rule_sources_match_like_search_and_unknown_ones_are_reported(store, tmp_path, httpserver, monkeypatch,
+                                                                       capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - name: The Compute Ledger\n    url: https://ledger.example.com/feed.xml\n    lang: en\n"
+                     "  - name: Le Quotidien du Numérique — Tech\n    url: https://presse.example.org/rss\n    lang: fr\n",
+                     encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
+    records = [tribune(), sap_mistral(), nvidia_export()]
+    for rec in records[1:]:
+        rec.article.domain = "ledger.example.com"
+    index(store, records)
+    hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "src lower", "companies": ["Mistral AI"], "sources": ["the compute ledger"], "channels": hook},
+        {"name": "src domain", "companies": ["Nvidia"], "sources": ["LEDGER.example.com"], "channels": hook},
+        {"name": "src typo", "companies": ["Nvidia"], "sources": ["The Compute Ledgr"], "channels": hook},
+        {"name": "src volume", "sources": ["the compute ledger"], "channels": hook,
+         "volume": {"window": "24h", "baseline_days": 7, "factor": 3, "min_count": 1}}])
+    report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True,
+                        now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # the records are published at 09:30
+    matched = {name: result["matched"] for name, result in report["per_rule"].items()}
+    assert matched == {"src lower": 1, "src domain": 1, "src typo": 0, "src volume": 3}  # SAP, Mistral AI, Nvidia
+    warning = (f"rule 'src typo': source 'The Compute Ledgr' is no feed name or domain in {feeds}: the rule may "
+               "never fire; closest: 'The Compute Ledger'")
+    assert [note for note in report["notes"] if "source" in note] == [warning + "."]
+    main(["alerts", "list", "--rules", str(rules)])
+    assert warning in " ".join(capsys.readouterr().out.split())
+    main(["alerts", "list", "--rules", str(rules), "--json"])
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 4 and warning in " ".join(captured.err.split())
+
+
 def test_alerts_index_is_strict_and_created_idempotently(store, tmp_path):
     settings, client = store
     rules = write_rules(tmp_path / "alerts.yaml", [{"name": "x", "keywords": ["x"], "channels": [{"type": "slack"}]}])

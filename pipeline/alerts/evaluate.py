@@ -14,6 +14,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
+from pipeline.search import source_clause
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
 from pipeline.store.templates import index_names
@@ -125,7 +126,7 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
     if rule.languages:
         conditions.append((f"language {'/'.join(rule.languages)}", {"terms": {"lang": rule.languages}}))
     if rule.sources:
-        conditions.append((f"source {' or '.join(rule.sources)}", {"terms": {"source": rule.sources}}))
+        conditions.append((f"source {' or '.join(rule.sources)}", source_clause(rule.sources)))
     if rule.tags:
         conditions.append((f"feed tag {' or '.join(rule.tags)}", {"terms": {"feed_tags": rule.tags}}))
     if rule.topics:
@@ -314,7 +315,7 @@ def _mention_filters(rule: Rule) -> list[dict]:
     if rule.languages:
         filters.append({"terms": {"lang": rule.languages}})
     if rule.sources:
-        filters.append({"terms": {"source": rule.sources}})
+        filters.append(source_clause(rule.sources))  # feed name or domain, any case, as search's `source:`
     if rule.tags:
         filters.append({"terms": {"feed_tags": rule.tags}})
     if rule.topics:

@@ -19,7 +19,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from pipeline.alerts import deliver, state
 from pipeline.alerts.evaluate import AlertItem, find_matches, find_spikes, latest_indexed_at
-from pipeline.alerts.rules import AlertsConfig, Rule, load_rules
+from pipeline.alerts.rules import AlertsConfig, Rule, load_rules, source_warnings
 from pipeline.errors import NewsroomError, StoreError
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, single_line
@@ -183,7 +183,7 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
     run_id = f"alerts-{now.strftime('%Y%m%dT%H%M%S')}"
     report: dict = {"run_id": run_id, "dry_run": dry_run, "rules": len(rules), "evaluated": 0, "matched": 0,
                     "new": 0, "sent": 0, "failed": 0, "pending": 0, "errors": 0, "per_channel": {}, "per_rule": {},
-                    "notes": [], "failures": []}
+                    "notes": source_warnings(rules, settings), "failures": []}
     names = index_names(settings.es_index_prefix)
     try:
         state.ensure_alerts_index(client, settings)
