@@ -181,6 +181,39 @@ def test_negative_company_rule_fires_once_positive_rule_does_not(store, tmp_path
     assert [r["article_id"] for r in records] == [tribune().article.id]
 
 
+FRENCH_TITLES = ["Mistral AI et Nvidia : une vraie défaite pour l'autonomie technologique française",
+                 "Mistral AI & : \"l'accord\" alert(1) est un échec"]
+
+
+def test_a_folded_mail_subject_reads_as_the_title_without_a_double_space(store, tmp_path, monkeypatch):
+    from email import message_from_bytes, policy
+
+    from pipeline.alerts.deliver import build_email
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    # whatever the length of the rule name, so the fold falls before an accented word somewhere
+    for name in ("neg mistral", *("r" * n for n in range(1, 30))):
+        rule = Rule(name=name, keywords=["x"], channels=[{"type": "email", "to": ["desk@example.org"]}])
+        for title in FRENCH_TITLES:
+            raw = build_email(rule, [AlertItem(rule=name, subject="id", title=title, reasons=["why"])],
+                              sender="newsroom@localhost", to=["desk@example.org"], prefix="[newsroom]").as_bytes()
+            head = raw.split(b"\n\n", 1)[0].decode("ascii")
+            assert all(len(line) <= 78 for line in head.splitlines()), head
+            assert message_from_bytes(raw, policy=policy.default)["Subject"] == f"[newsroom] {name}: {title}"
+    # and through a real SMTP exchange
+    settings, client = store
+    index(store, [make_record(f"https://presse.example.org/t{n}", NEGATIVE_FR + f" {n}", title=title,
+                              orgs={"Mistral AI": -0.6}, score=-0.5) for n, title in enumerate(FRENCH_TITLES)])
+    rules = write_rules(tmp_path / "alerts.yaml", [email_rule("neg mistral", companies=["Mistral AI"],
+                                                              max_sentiment=-0.2)])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        assert run_alerts(load_settings(), client, rules_file=rules)["sent"] == 2
+    assert sorted(m["Subject"] for m in smtp.sink.messages) == sorted(
+        f"[newsroom] neg mistral: {title}" for title in FRENCH_TITLES)
+
+
 def test_english_keyword_rule_filtered_by_language(store, tmp_path, httpserver):
     settings, client = store
     index(store, [tribune(), sap_mistral(), nvidia_export()])
