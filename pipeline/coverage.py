@@ -269,7 +269,8 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
                "model_label": sentiment.get("model_label") if corrected else None,
                "confidence": sentiment.get("confidence"), "evidence": [] if corrected else evidence_of(sentiment)}
         if corrected:  # the model's reasons are for its own label, as alerts and search give them
-            row.update({"model_confidence": sentiment.get("model_confidence"), "model_evidence": evidence_of(sentiment)})
+            row.update({"model_confidence": sentiment.get("model_confidence"),
+                        "model_evidence": evidence_of(sentiment)})
         rows.append(row)
     total = reply["total"]["value"] if isinstance(reply.get("total"), dict) else len(rows)
     return rows, total

@@ -367,7 +367,7 @@ def test_a_dry_run_applies_the_digest_due_check_of_a_real_run(store, tmp_path, h
          "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
     paris = ZoneInfo("Europe/Paris")
     today = datetime.now(paris).replace(second=0, microsecond=0)
-    early, due = today.replace(hour=22, minute=42), today.replace(hour=23, minute=30)  # local times, either side of 23:00
+    early, due = today.replace(hour=22, minute=42), today.replace(hour=23, minute=30)  # either side of 23:00, local
     report = run_alerts(load_settings(), client, rules_file=rules, now=early, dry_run=True)
     dry = report["per_rule"]["digest"]
     from pipeline.cli.alerts_cmd import _print_report
@@ -448,9 +448,10 @@ def test_rule_sources_match_like_search_and_unknown_ones_are_reported(store, tmp
 
     settings, client = store
     feeds = tmp_path / "feeds.yaml"
-    feeds.write_text("feeds:\n  - name: The Compute Ledger\n    url: https://ledger.example.com/feed.xml\n    lang: en\n"
-                     "  - name: Le Quotidien du Numérique — Tech\n    url: https://presse.example.org/rss\n    lang: fr\n",
-                     encoding="utf-8")
+    feeds.write_text("feeds:\n"
+                     "  - name: The Compute Ledger\n    url: https://ledger.example.com/feed.xml\n    lang: en\n"
+                     "  - name: Le Quotidien du Numérique — Tech\n    url: https://presse.example.org/rss\n"
+                     "    lang: fr\n", encoding="utf-8")
     monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
     records = [tribune(), sap_mistral(), nvidia_export()]
     for rec in records[1:]:

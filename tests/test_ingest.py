@@ -364,7 +364,8 @@ def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_
         "{{BASE}}/articles/thales-depeche.html": f"{depeche} avec l'armée allemande.",
     }
     pages = {
-        "articles/scaleway-brief.html": _page("Scaleway à Marseille", "{{BASE}}/articles/scaleway-brief.html", brief, 1),
+        "articles/scaleway-brief.html": _page("Scaleway à Marseille", "{{BASE}}/articles/scaleway-brief.html",
+                                              brief, 1),
         "amp/articles/scaleway-brief.html": _page("Scaleway à Marseille", "{{BASE}}/articles/scaleway-brief.html",
                                                   brief, 1),
         "articles/thales-depeche.html": _page("Thales", "{{BASE}}/articles/thales-depeche.html", depeche, 1),
