@@ -313,9 +313,11 @@ class Collector:
                     self._last_download = time.perf_counter()
                 loop = asyncio.get_running_loop()
                 article = await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
-                if article is not None:
+                if article is not None and article.extraction != "feed-summary":
                     return article
                 reason = "too-little-text"
+                if article is not None:  # the feed summary, under the story's URL the thin page declared
+                    return self._fell_back(article, reason)
         except FetchFailed as exc:
             reason = exc.reason
             log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
@@ -334,6 +336,9 @@ class Collector:
         if article is None:
             self.stats.skip(f"no-text ({reason})", item.url)
             return None
+        return self._fell_back(article, reason)
+
+    def _fell_back(self, article: Article, reason: str) -> Article:
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
         return article
@@ -352,6 +357,7 @@ class Collector:
                 result.fetched_at,
                 charset=result.charset,
                 min_words=self.settings.min_article_words,
+                summary_fallback=True,
                 warc_file=warc_file,
                 warc_offset=offset,
             )

@@ -342,27 +342,55 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
 # ------------------------------------------------------------------------------------------------------------
 
 
-def tone_notes(tone: dict) -> list[str]:
-    """["confidence 0.87", "corrected by alice (model: positive)"]: what lets an analyst weigh a label."""
-    notes = []
-    if tone.get("confidence") is not None:
-        notes.append(f"confidence {float(tone['confidence']):.2f}")
+def shown_tone(tone: dict | None) -> dict:
+    """A stored tone as readers get it: once an analyst corrected the label, the model's confidence and evidence
+    describe the model's label, not the analyst's, so they move to `model_confidence` and `model_evidence`."""
+    tone = dict(tone or {})
     if tone.get("corrected"):
-        notes.append(f"corrected by {tone.get('corrected_by') or 'an analyst'}"
-                     + (f" (model: {tone['model_label']})" if tone.get("model_label") else ""))
+        for key in ("confidence", "evidence"):
+            if key in tone:
+                tone.setdefault(f"model_{key}", tone.pop(key))
+    return tone
+
+
+def tone_notes(tone: dict) -> list[str]:
+    """["confidence 0.87"], or ["corrected by alice", "model said positive, 0.87"]: what lets an analyst weigh a
+    label. A corrected label is the analyst's: the model's confidence is shown as the model's, beside its label."""
+    tone = shown_tone(tone)
+    if not tone.get("corrected"):
+        return [f"confidence {float(tone['confidence']):.2f}"] if tone.get("confidence") is not None else []
+    notes = [f"corrected by {tone.get('corrected_by') or 'an analyst'}"]
+    if tone.get("model_label"):
+        confidence = tone.get("model_confidence")
+        notes.append(f"model said {tone['model_label']}"
+                     + (f", {float(confidence):.2f}" if confidence is not None else ""))
     return notes
 
 
 def tone_summary(tone: dict | None) -> str:
-    """"negative -0.50, confidence 0.87, corrected by alice (model: positive)" — plain text, not escaped."""
+    """"negative -0.60, confidence 0.87", or "negative -0.50 (corrected by alice; model said positive, 0.87)" —
+    plain text, not escaped."""
     if not tone or tone.get("label") is None:
         return ""
-    return ", ".join([f"{tone['label']} {float(tone.get('score') or 0):+.2f}", *tone_notes(tone)])
+    head = f"{tone['label']} {float(tone.get('score') or 0):+.2f}"
+    notes = tone_notes(tone)
+    if tone.get("corrected"):
+        return f"{head} ({'; '.join(notes)})"
+    return ", ".join([head, *notes])
 
 
 def evidence_of(tone: dict | None) -> list[str]:
-    """The 1-3 sentences that decided the tone (empty for a backend that gives none)."""
-    evidence = (tone or {}).get("evidence") or []
+    """The 1-3 sentences that decided the model's label (empty for a backend that gives none). After a correction
+    they are the model's reasons for its own label: show them under `evidence_caption`."""
+    tone = shown_tone(tone)
+    evidence = tone.get("model_evidence" if tone.get("corrected") else "evidence") or []
     if isinstance(evidence, str):
         evidence = [evidence]
     return [str(s) for s in evidence if str(s).strip()][:3]
+
+
+def evidence_caption(tone: dict | None) -> str:
+    """"the model's evidence for positive:" when the evidence backs a label the analyst overruled, else ""."""
+    if not (tone or {}).get("corrected") or not evidence_of(tone):
+        return ""
+    return f"the model's evidence for {tone.get('model_label') or 'its label'}:"

@@ -312,25 +312,37 @@ MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "se
 
 
 def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
-                  tone: str | None = None, size: int = 100) -> list[dict]:
-    """The latest mentions of the companies (one row per article × company), newest first, with the tone."""
+                  tone: str | None = None, size: int = 100) -> tuple[list[dict], int]:
+    """The latest mentions of the companies (one row per article × company), newest first, with the tone (and
+    whether an analyst corrected it), and how many mentions match in all: `size` bounds the rows, not the count."""
+    from pipeline.corrections import evidence_of, shown_tone
+
     start, end = _window(settings, since, until)
     filters = [{"terms": {"company": entities}},
                {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]
     if tone:
         filters.append({"term": {"sentiment.label": tone}})
-    hits = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
-                         query={"bool": {"filter": filters}},
-                         sort=[{"published_at": {"order": "desc"}}])["hits"]["hits"]
+    reply = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
+                          query={"bool": {"filter": filters}}, track_total_hits=True,
+                          sort=[{"published_at": {"order": "desc"}}])["hits"]
     rows = []
-    for hit in hits:
+    for hit in reply["hits"]:
         doc = hit["_source"]
-        sentiment = doc.get("sentiment") or {}
-        rows.append({"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
-                     "company": doc.get("company"), "tone": sentiment.get("label"), "score": sentiment.get("score"),
-                     "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
-                     "url": doc.get("url")})
-    return rows
+        sentiment = shown_tone(doc.get("sentiment"))
+        corrected = bool(sentiment.get("corrected"))
+        row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
+               "company": doc.get("company"), "tone": sentiment.get("label"), "score": sentiment.get("score"),
+               "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
+               "url": doc.get("url"), "corrected": corrected,
+               "corrected_by": sentiment.get("corrected_by") if corrected else None,
+               "model_label": sentiment.get("model_label") if corrected else None,
+               "confidence": sentiment.get("confidence"), "evidence": [] if corrected else evidence_of(sentiment)}
+        if corrected:  # the model's reasons are for its own label, as alerts and search give them
+            row.update({"model_confidence": sentiment.get("model_confidence"),
+                        "model_evidence": evidence_of(sentiment)})
+        rows.append(row)
+    total = reply["total"]["value"] if isinstance(reply.get("total"), dict) else len(rows)
+    return rows, total
 
 
 TONE_LEGEND = "tone: average tone toward the company, -1 (negative) to +1 (positive)"

@@ -374,8 +374,13 @@ def extract_article(
     warc_offset: int | None = None,
     extensive_dates: bool = False,
     guess_authors: bool = True,
+    summary_fallback: bool = False,
 ) -> Article | None:
-    """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed)."""
+    """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed).
+
+    With `summary_fallback`, a page that is too thin gives the feed-summary article instead (extraction
+    "feed-summary"), under the story's URL the page declares, or None when the item has no summary either.
+    """
     fetched_at = fetched_at or datetime.now(timezone.utc)
     text_html = decode_html(html, charset)
     tree = parse_within_budget(text_html, url)
@@ -391,11 +396,11 @@ def extract_article(
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
     words = len(text.split())
+    story = _story_of(url, meta["canonical_url"], item)
     if not text or words < min_words:
-        return None
-    story = story_url(url, meta["canonical_url"])  # an AMP copy or a tracking link is stored as the story itself
-    if story is None and item and redirected_to_story(item.url, url, meta["canonical_url"]):
-        story = url  # a tracker or feedburner link, or http → https: the story is where the redirects ended
+        # A brief or a paywalled page is as often reached through its AMP copy or a tracking link as a full one:
+        # its feed summary is stored under the story's URL too, or the story would be stored once per link.
+        return article_from_summary(item, fetched_at, story=story) if summary_fallback and item else None
     normalized = normalize_url(url)
     declared = meta["lang"] or (item.feed_lang if item else None)
     # Detected once, here (in the collector's process): enrichment takes it as is instead of detecting again.
@@ -429,16 +434,28 @@ def extract_article(
     )
 
 
-def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> Article | None:
-    """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary."""
+def _story_of(url: str, canonical: str | None, item: FeedItem | None) -> str | None:
+    """The story's URL when the fetched page is another link to it, else None (see `story_url`)."""
+    story = story_url(url, canonical)  # an AMP copy or a tracking link is stored as the story itself
+    if story is None and item and redirected_to_story(item.url, url, canonical):
+        story = url  # a tracker or feedburner link, or http → https: the story is where the redirects ended
+    return story
+
+
+def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
+                         story: str | None = None) -> Article | None:
+    """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary, stored under
+    `story` (the URL the thin page declared as the story's) when given, with the item's own link in `link_ids`."""
     summary = cap_text(strip_boilerplate((item.summary or "").strip()))
     if not summary:
         return None
     fetched_at = fetched_at or datetime.now(timezone.utc)
+    story_id = article_id(story) if story else item.article_id
     return Article(
-        id=item.article_id,
-        url=item.url,
-        domain=domain_of(item.url),
+        id=story_id,
+        url=story or item.url,
+        link_ids=[item.article_id] if story_id != item.article_id else [],
+        domain=domain_of(story or item.url),
         source=item.feed_name,
         feed_tags=list(item.feed_tags),
         title=item.title,

@@ -240,14 +240,16 @@ def _score(sentiment: dict | None) -> str:
 
 def _tone_cell(tone: dict | None) -> str:
     """Score and label, then what lets an analyst check it: confidence, who corrected it, the deciding sentences."""
-    from pipeline.corrections import evidence_of, tone_notes
+    from pipeline.corrections import evidence_caption, evidence_of, tone_notes
 
     if not tone or tone.get("score") is None:
         return ""
     notes = tone_notes(tone)
-    cell = _score(tone) + (f' <span class="tone-note">{for_html(", ".join(notes))}</span>' if notes else "")
+    cell = _score(tone) + (f' <span class="tone-note">{for_html("; ".join(notes))}</span>' if notes else "")
     evidence = evidence_of(tone)
     if evidence:
+        caption = evidence_caption(tone)  # a corrected label: the sentences are the model's reasons, not the analyst's
+        cell += (f'<div class="tone-note">{for_html(caption)}</div>' if caption else "")
         cell += '<ul class="evidence">' + "".join(f"<li>{for_html(s)}</li>" for s in evidence) + "</ul>"
     return cell
 

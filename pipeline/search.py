@@ -108,6 +108,12 @@ def check_size(size: int) -> None:
                             "the search with --since/--until or filters.")
 
 
+def source_clause(values: list[str]) -> dict:
+    """Articles or mentions from any of these sources: the feed name or the domain, any case (search's `source:`,
+    `--source` and alert rules' `sources:` alike)."""
+    return {"bool": {"should": [_any_term("source", values), _any_term("domain", values)], "minimum_should_match": 1}}
+
+
 def _tone(value: str, what: str) -> str:
     tone = value.strip().lower()
     if tone not in TONES:
@@ -172,9 +178,7 @@ def build_search(
     for company in dict.fromkeys([*(companies or []), *parsed.companies]):
         filters.append({"term": {"orgs": company}})
     if sources or parsed.sources:
-        values = [*(sources or []), *parsed.sources]
-        filters.append({"bool": {"should": [_any_term("source", values), _any_term("domain", values)],
-                                 "minimum_should_match": 1}})
+        filters.append(source_clause([*(sources or []), *parsed.sources]))
     if langs or parsed.langs:
         filters.append({"terms": {"lang": [v.lower() for v in [*(langs or []), *parsed.langs]]}})
     if topics or parsed.topics:
@@ -302,19 +306,26 @@ def _passages(hit: dict) -> list[str]:
 
 def _companies(source: dict) -> list[dict]:
     """Each company the article mentions, with the tone toward it (the article's tone when none was measured)."""
+    from pipeline.corrections import evidence_of, shown_tone
+
     toward = {e.get("company"): e for e in source.get("company_sentiment") or [] if e.get("company")}
     article = source.get("sentiment") or {}
     out = []
     for company in source.get("orgs") or []:
         tone = toward.get(company)
-        out.append({"company": company,
-                    "tone": (tone or article).get("label"),
-                    "score": (tone or article).get("score"),
-                    "measured": tone is not None,
-                    # why: the sentences that decided it, so an analyst can check a label in seconds
-                    "confidence": (tone or {}).get("confidence"),
-                    "evidence": (tone or {}).get("evidence") or [],
-                    "corrected_by": (tone or {}).get("corrected_by") if (tone or {}).get("corrected") else None})
+        shown = shown_tone(tone)  # once corrected, the model's confidence and evidence are labelled as the model's
+        row = {"company": company,
+               "tone": (tone or article).get("label"),
+               "score": (tone or article).get("score"),
+               "measured": tone is not None,
+               # why: the sentences that decided it, so an analyst can check a label in seconds
+               "confidence": shown.get("confidence"),
+               "evidence": shown.get("evidence") or [],
+               "corrected_by": shown.get("corrected_by") if shown.get("corrected") else None}
+        if shown.get("corrected"):
+            row.update({"model_label": shown.get("model_label"), "model_confidence": shown.get("model_confidence"),
+                        "model_evidence": evidence_of(shown)})
+        out.append(row)
     return out
 
 

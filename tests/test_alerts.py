@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,7 +16,7 @@ from pipeline.alerts import run_alerts
 from pipeline.alerts.deliver import SIGNATURE_HEADER, sign
 from pipeline.alerts.evaluate import hyphenated_phrases
 from pipeline.alerts.rules import load_rules
-from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, sent_records
+from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, parse_time, sent_records
 from pipeline.errors import ConfigError
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
@@ -179,6 +180,39 @@ def test_negative_company_rule_fires_once_positive_rule_does_not(store, tmp_path
     assert first["per_channel"]["email"] == {"sent": 1, "failed": 0, "pending": 0, "messages": 1}
     records = sent_records(client, settings, "negative coverage of Mistral AI")
     assert [r["article_id"] for r in records] == [tribune().article.id]
+
+
+FRENCH_TITLES = ["Mistral AI et Nvidia : une vraie défaite pour l'autonomie technologique française",
+                 "Mistral AI & : \"l'accord\" alert(1) est un échec"]
+
+
+def test_a_folded_mail_subject_reads_as_the_title_without_a_double_space(store, tmp_path, monkeypatch):
+    from email import message_from_bytes, policy
+
+    from pipeline.alerts.deliver import build_email
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    # whatever the length of the rule name, so the fold falls before an accented word somewhere
+    for name in ("neg mistral", *("r" * n for n in range(1, 30))):
+        rule = Rule(name=name, keywords=["x"], channels=[{"type": "email", "to": ["desk@example.org"]}])
+        for title in FRENCH_TITLES:
+            raw = build_email(rule, [AlertItem(rule=name, subject="id", title=title, reasons=["why"])],
+                              sender="newsroom@localhost", to=["desk@example.org"], prefix="[newsroom]").as_bytes()
+            head = raw.split(b"\n\n", 1)[0].decode("ascii")
+            assert all(len(line) <= 78 for line in head.splitlines()), head
+            assert message_from_bytes(raw, policy=policy.default)["Subject"] == f"[newsroom] {name}: {title}"
+    # and through a real SMTP exchange
+    settings, client = store
+    index(store, [make_record(f"https://presse.example.org/t{n}", NEGATIVE_FR + f" {n}", title=title,
+                              orgs={"Mistral AI": -0.6}, score=-0.5) for n, title in enumerate(FRENCH_TITLES)])
+    rules = write_rules(tmp_path / "alerts.yaml", [email_rule("neg mistral", companies=["Mistral AI"],
+                                                              max_sentiment=-0.2)])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        assert run_alerts(load_settings(), client, rules_file=rules)["sent"] == 2
+    assert sorted(m["Subject"] for m in smtp.sink.messages) == sorted(
+        f"[newsroom] neg mistral: {title}" for title in FRENCH_TITLES)
 
 
 def test_english_keyword_rule_filtered_by_language(store, tmp_path, httpserver):
@@ -364,6 +398,36 @@ def test_digest_waits_for_its_hour_then_sends_once(store, tmp_path, httpserver, 
     assert later["per_rule"]["digest"]["skipped"] and len(httpserver.log) == 1
 
 
+def test_a_dry_run_applies_the_digest_due_check_of_a_real_run(store, tmp_path, httpserver, monkeypatch, capsys):
+    settings, client = store
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "Europe/Paris")
+    index(store, [nvidia_export(), sap_mistral()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "digest", "keywords": ["AI Act"], "delivery": "digest", "digest_hour": 23,
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    paris = ZoneInfo("Europe/Paris")
+    today = datetime.now(paris).replace(second=0, microsecond=0)
+    early, due = today.replace(hour=22, minute=42), today.replace(hour=23, minute=30)  # either side of 23:00, local
+    report = run_alerts(load_settings(), client, rules_file=rules, now=early, dry_run=True)
+    dry = report["per_rule"]["digest"]
+    from pipeline.cli.alerts_cmd import _print_report
+
+    _print_report(report)
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "nothing sent now (digest not due until 23:00 Europe/Paris); the digest would hold 2 item(s)" in printed
+    real = run_alerts(load_settings(), client, rules_file=rules, now=early)["per_rule"]["digest"]
+    assert dry["skipped"] == real["skipped"] == "digest not due until 23:00 Europe/Paris"
+    assert dry["would_send"] == [] and real["sent"] == 0 and httpserver.log == []
+    assert [len(m["items"]) for m in dry["not_due"]] == [2]  # previewed apart, labelled not due
+    dry = run_alerts(load_settings(), client, rules_file=rules, now=due, dry_run=True)["per_rule"]["digest"]
+    assert dry["skipped"] is None and [len(m["items"]) for m in dry["would_send"]] == [2]
+    assert run_alerts(load_settings(), client, rules_file=rules, now=due)["sent"] == 2
+    again = run_alerts(load_settings(), client, rules_file=rules, now=due + timedelta(minutes=10), dry_run=True)
+    assert again["per_rule"]["digest"]["skipped"] == "digest already sent today: next after 23:00 Europe/Paris tomorrow"
+    assert again["per_rule"]["digest"]["would_send"] == []
+
+
 def test_volume_spike_fires_once(store, tmp_path, httpserver):
     settings, client = store
     now = datetime.now(UTC)
@@ -391,6 +455,68 @@ def test_volume_spike_fires_once(store, tmp_path, httpserver):
     assert alert["company"] == "Nvidia"
     assert alert["reasons"][0].startswith("6 mentions of Nvidia in the last 24h vs 0.1 expected")
     assert len(alert["related"]) == 3
+
+
+def test_a_spike_is_reported_once_per_window_even_across_the_window_boundary(store, tmp_path, httpserver):
+    settings, client = store
+    boundary = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)  # a 1h window's epoch-aligned bucket edge
+    before, after = boundary - timedelta(minutes=10), boundary + timedelta(minutes=10)
+    index(store, [make_record(f"https://ledger.example.com/nv-b{n}", NVIDIA_EN + f" Brief {n}.",
+                              title=f"Nvidia brief {n}", orgs={"Nvidia": -0.2}, lang="en",
+                              published=before - timedelta(minutes=5 + n)) for n in range(4)])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "spikes", "volume": {"window": "1h", "baseline_days": 7, "factor": 3, "min_count": 3},
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    first = run_alerts(settings, client, rules_file=rules, now=before)
+    # 20 minutes later, in the next bucket: the same four articles, the same spike
+    second = run_alerts(settings, client, rules_file=rules, now=after)
+    assert (first["sent"], second["matched"], second["sent"]) == (1, 1, 0)
+    assert len(httpserver.log) == 1
+    # one window after the report, a spike still running is reported again (once per window, not once ever)
+    (record,) = sent_records(client, settings, rule="spikes")
+    later = parse_time(record["sent_at"]) + timedelta(hours=1, minutes=1)
+    assert run_alerts(settings, client, rules_file=rules, now=later)["matched"] == 0  # the briefs left the window
+    index(store, [make_record(f"https://ledger.example.com/nv-c{n}", NVIDIA_EN + f" Again {n}.",
+                              title=f"Nvidia again {n}", orgs={"Nvidia": -0.2}, lang="en",
+                              published=later - timedelta(minutes=1 + n)) for n in range(4)])
+    assert run_alerts(settings, client, rules_file=rules, now=later)["sent"] == 1
+
+
+def test_rule_sources_match_like_search_and_unknown_ones_are_reported(store, tmp_path, httpserver, monkeypatch,
+                                                                       capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n"
+                     "  - name: The Compute Ledger\n    url: https://ledger.example.com/feed.xml\n    lang: en\n"
+                     "  - name: Le Quotidien du Numérique — Tech\n    url: https://presse.example.org/rss\n"
+                     "    lang: fr\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
+    records = [tribune(), sap_mistral(), nvidia_export()]
+    for rec in records[1:]:
+        rec.article.domain = "ledger.example.com"
+    index(store, records)
+    hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "src lower", "companies": ["Mistral AI"], "sources": ["the compute ledger"], "channels": hook},
+        {"name": "src domain", "companies": ["Nvidia"], "sources": ["LEDGER.example.com"], "channels": hook},
+        {"name": "src typo", "companies": ["Nvidia"], "sources": ["The Compute Ledgr"], "channels": hook},
+        {"name": "src volume", "sources": ["the compute ledger"], "channels": hook,
+         "volume": {"window": "24h", "baseline_days": 7, "factor": 3, "min_count": 1}}])
+    report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True,
+                        now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # the records are published at 09:30
+    matched = {name: result["matched"] for name, result in report["per_rule"].items()}
+    assert matched == {"src lower": 1, "src domain": 1, "src typo": 0, "src volume": 3}  # SAP, Mistral AI, Nvidia
+    warning = (f"rule 'src typo': source 'The Compute Ledgr' is no feed name or domain in {feeds}: the rule may "
+               "never fire; closest: 'The Compute Ledger'")
+    assert [note for note in report["notes"] if "source" in note] == [warning + "."]
+    main(["alerts", "list", "--rules", str(rules)])
+    assert warning in " ".join(capsys.readouterr().out.split())
+    main(["alerts", "list", "--rules", str(rules), "--json"])
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)) == 4 and warning in " ".join(captured.err.split())
 
 
 def test_alerts_index_is_strict_and_created_idempotently(store, tmp_path):

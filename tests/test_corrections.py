@@ -232,6 +232,27 @@ def test_cli_set_list_export(store, tmp_path, capsys):
     assert "alice" in out and "positive → negative" in out and "[/b]" in out  # rich markup in a note is inert
     main(["tone", "export", "--output", str(tmp_path / "corrections.jsonl")])
     assert "1 corrected article(s)" in capsys.readouterr().out
+
+
+def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(store, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    rec, other = tribune(), sap_mistral()
+    index(store, [rec, other])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    set_tone(client, settings, rec.article.id, "neutral", company="Nvidia")
+    set_tone(client, settings, other.article.id, "negative", company="SAP")
+    main(["tone", "list", "--article-id", rec.article.id[:12]])
+    out = capsys.readouterr().out
+    assert "2 tone correction(s)" in out and other.article.id not in out
+    main(["tone", "list", "--article-id", rec.article.id.upper()])
+    assert "2 tone correction(s)" in capsys.readouterr().out
+    for typed, message in (("0000abcd", "No article with an id starting with '0000abcd'"),
+                           ("zzzz", "'zzzz' is not an article id")):
+        with pytest.raises(SystemExit) as exc:
+            main(["tone", "list", "--article-id", typed])
+        assert exc.value.code == 1 and message in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["tone", "set", rec.article.id, "negative"])
     assert exc.value.code == 1 and "exactly one of --company NAME or --document" in capsys.readouterr().err
@@ -354,8 +375,8 @@ def test_correction_makes_a_rule_newly_match_and_it_fires_once_with_the_correcti
     assert before["matched"] == 0 and after["sent"] == 1 and again["sent"] == 0
     assert len(smtp.sink.messages) == 1
     plain, html = smtp.sink.bodies()[0]
-    assert "Mistral AI: negative -0.50, corrected by alice (model: positive)" in plain
-    assert "corrected by alice (model: positive)" in html
+    assert "Mistral AI: negative -0.50 (corrected by alice; model said positive)" in plain
+    assert "corrected by alice; model said positive" in html
 
 
 def test_corrected_article_is_not_alerted_twice_for_the_same_rule(store, tmp_path, monkeypatch):
@@ -412,6 +433,38 @@ def test_evidence_and_confidence_in_email_slack_and_webhook(store, tmp_path, mon
     assert alert["company_tones"]["Mistral AI"]["confidence"] == 0.62
 
 
+def test_after_a_correction_messages_give_the_models_confidence_and_evidence_as_the_models(
+        store, tmp_path, monkeypatch, httpserver):
+    settings, client = store
+    rec = tribune(evidence=[EVIDENCE[0]])  # the model said positive (0.62) toward Mistral AI
+    index(store, [rec])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    rules = write_rules(tmp_path / "alerts.yaml", [{
+        "name": "negative coverage of Mistral AI", "companies": ["Mistral AI"], "max_sentiment": -0.1,
+        "channels": [{"type": "email", "to": ["desk@example.org"]}, {"type": "slack"},
+                     {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["sent"] == 3 and report["failed"] == 0
+    line = ("Mistral AI: negative -0.50 (corrected by alice; model said positive, 0.62) "
+            "the model's evidence for positive:")
+    plain, html = smtp.sink.bodies()[0]
+    assert line in plain and f"“{EVIDENCE[0]}”" in plain and "confidence 0.62" not in plain
+    assert line.replace("'", "&#x27;") in html and "confidence 0.62" not in html
+    by_path = {request.path: json.loads(request.data) for request, _ in httpserver.log}
+    slack = by_path["/slack"]["blocks"][1]["text"]["text"]
+    assert line in slack and f"> {EVIDENCE[0]}" in slack
+    (alert,) = by_path["/hook"]["alerts"]
+    tone = alert["company_tones"]["Mistral AI"]
+    assert (tone["label"], tone["model_label"], tone["corrected_by"]) == ("negative", "positive", "alice")
+    assert tone["model_confidence"] == 0.62 and tone["model_evidence"] == [EVIDENCE[0]]
+    assert "confidence" not in tone and "evidence" not in tone
+
+
 def test_alerts_test_shows_evidence_and_the_correction(store, tmp_path, capsys):
     from pipeline.cli import main
 
@@ -424,7 +477,10 @@ def test_alerts_test_shows_evidence_and_the_correction(store, tmp_path, capsys):
     main(["alerts", "test", "negative coverage of Mistral AI", "--article-id", rec.article.id, "--rules", str(rules)])
     out = capsys.readouterr().out
     assert "MATCHES" in out
-    assert "Mistral AI: negative -0.50, confidence 0.62, corrected by alice (model: positive)" in out
+    # the model's confidence and evidence are shown as the model's, not as backing the analyst's label
+    assert ("Mistral AI: negative -0.50 (corrected by alice; model said positive, 0.62) "
+            "the model's evidence for positive:") in out
+    assert "confidence 0.62" not in out
     assert EVIDENCE[0][:60] in out and "[/b]" in out  # evidence shown, rich markup in it inert
 
 
@@ -438,7 +494,8 @@ def test_report_shows_evidence_and_who_corrected(store, tmp_path):
     build_report(client, settings, tmp_path / "report.html", entities=["Mistral AI"], since="2026-11-15",
                  until="2026-11-25")
     document = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "corrected by alice (model: positive)" in document and "confidence 0.62" in document
+    assert "corrected by alice; model said positive, 0.62" in document and "confidence 0.62" not in document
+    assert "the model&#x27;s evidence for positive:" in document
     assert "une vraie défaite pour l&#x27;autonomie" in document
     assert "<script>alert(1)" not in document and "&lt;script&gt;alert(1)&lt;/script&gt;" in document
 

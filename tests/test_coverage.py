@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -209,7 +210,7 @@ def test_mentions_lists_each_mention_with_its_tone_and_exports_csv(indexed, tmp_
     with out.open(encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
     assert list(table[0]) == ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title",
-                              "url"]
+                              "url", "corrected", "corrected_by", "model_label"]
     assert len(table) == 2
 
 
@@ -244,7 +245,7 @@ def test_every_command_reads_typed_dates_and_naive_times_in_the_newsroom_time_zo
                                             ("Mistral AI", "2026-11-25", "2026-11-25T09:00", 1)]:
         over_time = coverage(client, settings, [company], since=since, until=until)["totals"][company]["count"]
         by_source = sum(r["mentions"] for r in coverage_by_source(client, settings, [company], since, until)["rows"])
-        mentions = len(list_mentions(client, settings, [company], since, until))
+        mentions = list_mentions(client, settings, [company], since, until)[1]
         found = search_articles(client, settings, "*", companies=[company], since=since, until=until).total
         report = collect(client, settings, [company], since=since, until=until).coverage["totals"][company]["count"]
         assert (over_time, by_source, mentions, found, report) == (expected,) * 5, (company, since, until)
@@ -378,3 +379,38 @@ def test_chart_bars_cover_their_own_period_and_ticks_sit_on_bucket_starts(interv
                 assert not any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)  # hides no point
         finally:
             plt.close(fig)
+
+
+def test_mentions_give_the_real_total_beside_the_latest_ones(indexed):
+    proc = _cli("mentions", "--entity", "mistral", *WINDOW, "--size", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "4 mention(s), " in proc.stdout and "; the latest 2:" in proc.stdout  # not the page size
+    proc = _cli("mentions", "--entity", "mistral", *WINDOW, "--size", "2", "--json")
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 2 and {r["total"] for r in rows} == {4}
+    proc = _cli("mentions", "--entity", "mistral", *WINDOW)
+    assert "4 mention(s)" in proc.stdout and "the latest" not in proc.stdout
+
+
+def test_mentions_mark_the_tones_an_analyst_corrected(indexed, tmp_path):
+    from pipeline.corrections import set_tone
+    from pipeline.urls import article_id
+
+    settings, client = indexed
+    set_tone(client, settings, article_id("https://a.example/sap"), "negative", company="Mistral AI", analyst="carol")
+    out = tmp_path / "mentions.csv"
+    proc = _cli("mentions", "--entity", "mistral", *WINDOW, "--json", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["url"]: r for r in json.loads(proc.stdout)}
+    sap, tribune = rows["https://a.example/sap"], rows["https://a.example/tribune"]
+    assert (sap["tone"], sap["corrected"], sap["corrected_by"], sap["model_label"]) == (
+        "negative", True, "carol", "positive")
+    assert (tribune["corrected"], tribune["corrected_by"], tribune["model_label"]) == (False, None, None)
+    with out.open(encoding="utf-8") as handle:
+        table = {r["url"]: r for r in csv.DictReader(handle)}
+    assert (table["https://a.example/sap"]["corrected"], table["https://a.example/sap"]["corrected_by"],
+            table["https://a.example/sap"]["model_label"]) == ("True", "carol", "positive")
+    assert table["https://a.example/tribune"]["corrected"] == "False"
+    wide = subprocess.run([sys.executable, "-m", "pipeline", "mentions", "--entity", "mistral", *WINDOW],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "250"})
+    assert "negative -0.50 (corrected by carol; model said positive)" in wide.stdout

@@ -139,6 +139,19 @@ def test_thin_page_returns_none_and_summary_fallback():
     assert article_from_summary(item(url, summary=None)) is None
 
 
+def test_a_thin_amp_copy_falls_back_to_the_feed_summary_under_the_story_url():
+    story = "https://news.example/a/scaleway.html"
+    thin = (f"<html><head><title>Scaleway</title><link rel='canonical' href='{story}'></head>"
+            "<body><p>Scaleway ouvre une région à Marseille.</p></body></html>")
+    for link in ("https://news.example/amp/a/scaleway.html", f"{story}?from=rss"):
+        article = extract_article(thin, link, item(link), summary_fallback=True)
+        assert article.extraction == "feed-summary" and article.text.startswith("Résumé du flux")
+        assert (article.url, article.id, article.link_ids) == (story, article_id(story), [article_id(link)])
+        assert extract_article(thin, link, item(link, summary=None), summary_fallback=True) is None
+    own = extract_article(thin, story, item(story), summary_fallback=True)  # the story's own page: its own id
+    assert (own.id, own.link_ids) == (article_id(story), [])
+
+
 def test_extract_command_on_files_and_directories(tmp_path, capsys):
     folder = tmp_path / "saved"
     folder.mkdir()

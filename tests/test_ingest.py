@@ -329,16 +329,18 @@ def test_the_collector_takes_the_share_of_enrichment_that_balances_the_two_proce
     assert share.fraction((10, 5.0)) == EnrichmentShare.LOW  # extraction alone keeps the collector busy
 
 
-def _page(title: str, canonical: str, paragraph: str) -> str:
-    body = "".join(f"<p>{paragraph} {n}.</p>" for n in range(8))
+def _page(title: str, canonical: str, paragraph: str, paragraphs: int = 8) -> str:
+    body = "".join(f"<p>{paragraph} {n}.</p>" for n in range(paragraphs))
     return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
             f'<link rel="canonical" href="{canonical}"></head><body><article><h1>{title}</h1>{body}'
             "</article></body></html>")
 
 
-def _feed(name: str, links: list[str]) -> str:
+def _feed(name: str, links: list[str], summaries: dict[str, str] | None = None) -> str:
+    summaries = summaries or {}
     items = "".join(f"<item><title>Article {n}</title><link>{link}</link>"
-                    f"<pubDate>Mon, 23 Nov 2026 10:0{n}:00 +0000</pubDate></item>" for n, link in enumerate(links))
+                    + (f"<description>{summaries[link]}</description>" if link in summaries else "")
+                    + f"<pubDate>Mon, 23 Nov 2026 10:0{n}:00 +0000</pubDate></item>" for n, link in enumerate(links))
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{name}</title>{items}</channel></rss>'
 
 
@@ -352,7 +354,21 @@ def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_
     story = "Mistral AI ouvre un centre de calcul en Essonne avec des puces Nvidia, et promet des emplois dans la région"
     other = "OVHcloud inaugure un centre de données à Roubaix et annonce des investissements dans le cloud souverain"
     home = "Le conseil municipal de Lille vote le budget de la médiathèque et des écoles primaires du quartier"
+    # briefs under the minimum word count: stored from the feed summary, still once per story
+    brief = "Scaleway ouvre une région cloud à Marseille"
+    depeche = "Thales remporte un contrat de cybersécurité"
+    summaries = {
+        "{{BASE}}/amp/articles/scaleway-brief.html": f"{brief} pour ses clients du sud de la France.",
+        "{{BASE}}/articles/scaleway-brief.html": f"{brief}, annonce l'opérateur.",
+        "{{BASE}}/articles/thales-depeche.html?from=rss": f"{depeche} avec la Bundeswehr.",
+        "{{BASE}}/articles/thales-depeche.html": f"{depeche} avec l'armée allemande.",
+    }
     pages = {
+        "articles/scaleway-brief.html": _page("Scaleway à Marseille", "{{BASE}}/articles/scaleway-brief.html",
+                                              brief, 1),
+        "amp/articles/scaleway-brief.html": _page("Scaleway à Marseille", "{{BASE}}/articles/scaleway-brief.html",
+                                                  brief, 1),
+        "articles/thales-depeche.html": _page("Thales", "{{BASE}}/articles/thales-depeche.html", depeche, 1),
         "articles/mistral.html": _page("Mistral AI en Essonne", "{{BASE}}/articles/mistral.html", story),
         # the AMP copy names the story's own page as canonical
         "amp/articles/mistral.html": _page("Mistral AI en Essonne", "{{BASE}}/articles/mistral.html", story),
@@ -367,9 +383,12 @@ def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_
     (site / "feeds").mkdir()
     (site / "feeds" / "main.xml").write_text(_feed("Main", [
         "{{BASE}}/amp/articles/mistral.html", "{{BASE}}/articles/ovh.html?from=rss",
-        "{{BASE}}/articles/lille-1.html", "{{BASE}}/articles/lille-2.html"]), encoding="utf-8")
+        "{{BASE}}/articles/lille-1.html", "{{BASE}}/articles/lille-2.html",
+        "{{BASE}}/amp/articles/scaleway-brief.html", "{{BASE}}/articles/thales-depeche.html?from=rss"], summaries),
+        encoding="utf-8")
     (site / "feeds" / "section.xml").write_text(_feed("Section", [
-        "{{BASE}}/articles/mistral.html", "{{BASE}}/articles/ovh.html"]), encoding="utf-8")
+        "{{BASE}}/articles/mistral.html", "{{BASE}}/articles/ovh.html",
+        "{{BASE}}/articles/scaleway-brief.html", "{{BASE}}/articles/thales-depeche.html"], summaries), encoding="utf-8")
     (site / "feeds.yaml").write_text(
         "feeds:\n  - name: Main\n    url: \"{{BASE}}/feeds/main.xml\"\n    lang: fr\n"
         "  - name: Section\n    url: \"{{BASE}}/feeds/section.xml\"\n    lang: fr\n", encoding="utf-8")
@@ -383,13 +402,19 @@ def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_
         docs = _articles(client, settings)
         urls = sorted(d["url"].removeprefix(base) for d in docs)
         assert urls == ["/articles/lille-1.html", "/articles/lille-2.html", "/articles/mistral.html",
-                        "/articles/ovh.html"], urls
-        assert (first.counts["indexed"], first.counts["articles"], first.counts["story_copies"]) == (4, 6, 2)
-        assert Counter(m["company"] for m in _mentions(client, settings))["Mistral AI"] == 1
+                        "/articles/ovh.html", "/articles/scaleway-brief.html", "/articles/thales-depeche.html"], urls
+        assert (first.counts["indexed"], first.counts["articles"], first.counts["story_copies"]) == (6, 10, 4)
+        assert first.counts["feed_summary_fallbacks"] == 4
+        assert {d["url"].removeprefix(base): d["extraction"] for d in docs}["/articles/scaleway-brief.html"] == (
+            "feed-summary")
+        companies = Counter(m["company"] for m in _mentions(client, settings))
+        assert (companies["Mistral AI"], companies["Scaleway"], companies["Thales"]) == (1, 1, 1)
         # the other link is remembered, whichever copy came first
         links = {d["url"].removeprefix(base): d.get("link_ids") for d in docs}
         assert links["/articles/mistral.html"] == [article_id(base + "/amp/articles/mistral.html")]
         assert links["/articles/ovh.html"] == [article_id(base + "/articles/ovh.html?from=rss")]
+        assert links["/articles/scaleway-brief.html"] == [article_id(base + "/amp/articles/scaleway-brief.html")]
+        assert links["/articles/thales-depeche.html"] == [article_id(base + "/articles/thales-depeche.html?from=rss")]
 
         # A run on another machine (no local feed state): each link is known through its story, nothing refetched.
         monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "other-data"))
@@ -397,7 +422,7 @@ def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_
         second = ingest(load_settings(), feeds=feeds, progress=False, enricher=enricher)
         assert second.counts["indexed"] == 0
         assert [p for p in requests[before:] if p.startswith(("/articles/", "/amp/"))] == []
-        assert len(_articles(client, settings)) == 4
+        assert len(_articles(client, settings)) == 6
     finally:
         server.shutdown()
         server.server_close()

@@ -254,6 +254,18 @@ def test_results_show_why_a_company_got_its_tone(es_url):
         proc = _cli("search", "défaite")
         assert proc.returncode == 0, proc.stderr
         assert "Mistral AI negative (confidence 0.87): “Une vraie défaite pour l'autonomie [/x] française.”" in proc.stdout
+        # an analyst overrules the model: its confidence and evidence are shown as the model's
+        from pipeline.corrections import set_tone
+
+        set_tone(client, settings, record.article.id, "positive", company="Mistral AI", analyst="bob")
+        company = search_articles(client, settings, "défaite").hits[0]["companies"][0]
+        assert (company["tone"], company["corrected_by"], company["model_label"]) == ("positive", "bob", "negative")
+        assert company["confidence"] is None and company["evidence"] == []
+        assert company["model_confidence"] == 0.87 and company["model_evidence"][0].startswith("Une vraie défaite")
+        proc = _cli("search", "défaite")
+        assert proc.returncode == 0, proc.stderr
+        assert ("Mistral AI positive (corrected by bob; model said negative, 0.87): the model's evidence for "
+                "negative: “Une vraie défaite") in proc.stdout
     finally:
         drop(client, settings.es_index_prefix)
 

@@ -241,12 +241,30 @@ def mail_address(value: str) -> Address:
         raise ValueError(f"{value!r} is not an e-mail address ({exc})") from None
 
 
+class _Subject(str):
+    """A Subject folded by `email.header.Header` (RFC 2047 encoded words throughout when the text is not ASCII).
+
+    The default policy's folder keeps the space before a fold and adds the folding one, so "une vraie défaite"
+    came out as "une vraie  défaite" wherever the line broke before an encoded word. Python's `email` stores an
+    object with a `name` as it is and calls its `fold`; the text is `for_header`'s (one line, `=?` neutralised), and
+    it is only encoded, never decoded, so nothing in it can become a header."""
+
+    name = "Subject"
+
+    def fold(self, *, policy) -> str:
+        from email.header import Header
+
+        encoded = Header(str(self), header_name=self.name).encode(linesep=policy.linesep,
+                                                                  maxlinelen=policy.max_line_length or 78)
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
 def build_email(rule: Rule, items: list[AlertItem], *, sender: str, to: list[str], prefix: str = "",
                 tz: ZoneInfo | None = None) -> EmailMessage:
     """The alert mail. Header values are built as header objects (email.headerregistry) from one-line text, so a
     title holding CR/LF or `Bcc:` stays inside the Subject, RFC 2047-encoded, instead of adding headers."""
     message = EmailMessage()
-    message["Subject"] = subject_line(rule, items, prefix)
+    message["Subject"] = _Subject(subject_line(rule, items, prefix))
     message["From"] = mail_address(sender)
     message["To"] = [mail_address(address) for address in to]
     message["Date"] = formatdate(localtime=False)

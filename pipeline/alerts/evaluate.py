@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
-from pipeline.alerts.state import parse_time
+from pipeline.alerts.state import parse_time, recent_spike_subjects
+from pipeline.search import source_clause
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
 from pipeline.store.templates import index_names
@@ -59,13 +60,14 @@ class AlertItem:
 
 
 def tone_details(item: AlertItem) -> list[tuple[str, list[str]]]:
-    """("Mistral AI: negative -0.60, confidence 0.87, corrected by …", evidence sentences) for each tone with more
-    to show than its score (evidence, a confidence, an analyst's correction). Plain text: each channel escapes it."""
-    from pipeline.corrections import evidence_of, tone_summary
+    """("Mistral AI: negative -0.60, confidence 0.87", evidence sentences) for each tone with more to show than its
+    score (evidence, a confidence, an analyst's correction). Once corrected, the line says what the model said and
+    the evidence is captioned as the model's. Plain text: each channel escapes it."""
+    from pipeline.corrections import evidence_caption, evidence_of, tone_notes, tone_summary
 
     tones = [("article", item.article_tone), *item.company_tones.items()]
-    return [(f"{who}: {tone_summary(tone)}", evidence_of(tone)) for who, tone in tones
-            if tone and (evidence_of(tone) or tone.get("confidence") is not None or tone.get("corrected"))]
+    return [(" ".join(filter(None, (f"{who}: {tone_summary(tone)}", evidence_caption(tone)))), evidence_of(tone))
+            for who, tone in tones if tone and (evidence_of(tone) or tone_notes(tone))]
 
 
 def plain_snippet(snippet: str) -> str:
@@ -149,7 +151,7 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
     if rule.languages:
         conditions.append((f"language {'/'.join(rule.languages)}", {"terms": {"lang": rule.languages}}))
     if rule.sources:
-        conditions.append((f"source {' or '.join(rule.sources)}", {"terms": {"source": rule.sources}}))
+        conditions.append((f"source {' or '.join(rule.sources)}", source_clause(rule.sources)))
     if rule.tags:
         conditions.append((f"feed tag {' or '.join(rule.tags)}", {"terms": {"feed_tags": rule.tags}}))
     if rule.topics:
@@ -258,6 +260,8 @@ def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
 
 
 def article_item(rule: Rule, hit: dict) -> AlertItem:
+    from pipeline.corrections import shown_tone
+
     source = hit["_source"]
     snippet = _snippet(hit)
     return AlertItem(
@@ -272,8 +276,9 @@ def article_item(rule: Rule, hit: dict) -> AlertItem:
         sentiment=(source.get("sentiment") or {}).get("score"),
         company_sentiment={e["company"]: e.get("score") for e in source.get("company_sentiment") or []
                            if e.get("company")},
-        article_tone=source.get("sentiment") or {},
-        company_tones={e["company"]: {k: v for k, v in e.items() if k != "company"}
+        # a corrected tone carries the model's confidence and evidence as `model_confidence`, `model_evidence`
+        article_tone=shown_tone(source.get("sentiment")),
+        company_tones={e["company"]: shown_tone({k: v for k, v in e.items() if k != "company"})
                        for e in source.get("company_sentiment") or [] if e.get("company")},
         snippet=snippet,
         reasons=_reasons(rule, source, snippet),
@@ -336,7 +341,7 @@ def _mention_filters(rule: Rule) -> list[dict]:
     if rule.languages:
         filters.append({"terms": {"lang": rule.languages}})
     if rule.sources:
-        filters.append({"terms": {"source": rule.sources}})
+        filters.append(source_clause(rule.sources))  # feed name or domain, any case, as search's `source:`
     if rule.tags:
         filters.append({"terms": {"feed_tags": rule.tags}})
     if rule.topics:
@@ -378,12 +383,16 @@ def find_spikes(client: Elasticsearch, settings: Settings, rule: Rule, now: date
     baseline = _counts(client, index, filters, baseline_start, start)
     per_window = window / timedelta(days=spec.baseline_days)  # baseline windows of this length in the period
     bucket = int(now.timestamp() // window.total_seconds())
+    spiking = {company: data for company, data in sorted(recent.items())
+               if data["count"] >= spec.min_count
+               and data["count"] > spec.factor * baseline.get(company, {}).get("count", 0) * per_window}
+    # At most one report per company and rule per window: a spike reported less than one window ago keeps the
+    # subject it was reported under (the epoch-aligned bucket alone would announce it again at the boundary).
+    reported = recent_spike_subjects(client, settings, rule.name, list(spiking), now - window)
     items = []
-    for company, data in sorted(recent.items()):
+    for company, data in spiking.items():
         count = data["count"]
         expected = baseline.get(company, {}).get("count", 0) * per_window
-        if count < spec.min_count or count <= spec.factor * expected:
-            continue
         ratio = f"×{count / expected:.1f}" if expected else "no mentions before"
         reason = (f"{count} mentions of {company} in the last {spec.window} vs {expected:.1f} expected "
                   f"(average over the previous {spec.baseline_days} days; {ratio}; threshold ×{spec.factor:g}, "
@@ -391,7 +400,7 @@ def find_spikes(client: Elasticsearch, settings: Settings, rule: Rule, now: date
         latest = data["latest"]
         items.append(AlertItem(
             rule=rule.name,
-            subject=f"volume:{company}:{bucket}",
+            subject=reported.get(company) or f"volume:{company}:{bucket}",
             title=f"Coverage spike: {company} ({count} mentions in {spec.window})",
             url=latest[0].get("url") if latest else None,
             source=latest[0].get("source") if latest else None,

@@ -167,7 +167,7 @@ class Rule(_Strict):
     query_string: str | None = None  # raw Elasticsearch query_string over the articles
     # Filters
     languages: list[str] = Field(default_factory=list)
-    sources: list[str] = Field(default_factory=list)  # feed names
+    sources: list[str] = Field(default_factory=list)  # feed names or domains, any case (as search's `source:`)
     tags: list[str] = Field(default_factory=list)  # feed tags
     topics: list[str] = Field(default_factory=list)
     min_sentiment: float | None = Field(default=None, ge=-1, le=1)
@@ -337,6 +337,34 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
                             f"{rule.query_string!r} does not parse ({verdict})")
     if problems:
         raise ConfigError("Invalid config: " + "; ".join(problems))
+
+
+def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
+    """Rules' `sources` that match no configured feed by name or domain (any case), with the closest names: such a
+    rule never fires. A warning, not an error: a removed feed's articles stay in the index and may still match."""
+    from difflib import get_close_matches
+
+    from pipeline.feeds import load_feeds
+    from pipeline.urls import domain_of
+
+    wanted = [(rule, source) for rule in rules for source in rule.sources]
+    if not wanted:
+        return []
+    try:
+        feeds = load_feeds(settings.feeds_path, settings)
+    except ConfigError as exc:  # no usable feeds file: nothing to check against (ingest reports it)
+        log.info("sources of alert rules not checked: %s", exc)
+        return []
+    known = {name.casefold(): name for feed in feeds for name in (feed.name, domain_of(str(feed.url)))}
+    warnings = []
+    for rule, source in wanted:
+        if source.casefold() in known:
+            continue
+        close = get_close_matches(source.casefold(), list(known), n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
+        warnings.append(f"rule {rule.name!r}: source {source!r} is no feed name or domain in {settings.feeds_path}: "
+                        f"the rule may never fire{hint}.")
+    return warnings
 
 
 def load_rules(settings: Settings, rules_file: Path | str | None = None, check_companies: bool = True,

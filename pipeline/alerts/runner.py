@@ -19,7 +19,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from pipeline.alerts import deliver, state
 from pipeline.alerts.evaluate import AlertItem, find_matches, find_spikes, latest_indexed_at
-from pipeline.alerts.rules import AlertsConfig, Rule, load_rules
+from pipeline.alerts.rules import AlertsConfig, Rule, load_rules, source_warnings
 from pipeline.errors import NewsroomError, StoreError
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, single_line
@@ -40,6 +40,16 @@ def digest_due(rule: Rule, last_digest_at: datetime | None, now: datetime, tz: Z
     if last_digest_at is None:
         return True
     return last_digest_at.astimezone(tz).date() < local_now.date()
+
+
+def digest_not_due(rule: Rule, last_digest_at: datetime | None, now: datetime, tz: ZoneInfo) -> str | None:
+    """Why a digest is not sent now ("digest not due until 23:00 Europe/Paris"), or None when it is due."""
+    if digest_due(rule, last_digest_at, now, tz):
+        return None
+    hour = f"{rule.digest_hour:02d}:00 {tz.key}"
+    if now.astimezone(tz).hour < rule.digest_hour:
+        return f"digest not due until {hour}"
+    return f"digest already sent today: next after {hour} tomorrow"
 
 
 def _zone(settings: Settings) -> ZoneInfo:
@@ -78,10 +88,14 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
     out = {"kind": rule.kind, "delivery": rule.delivery, "matched": 0, "new": 0, "sent": 0, "failed": 0,
            "pending": 0, "skipped": None, "errors": [], "would_send": []}
     rule_state = state.get_rule_state(client, settings, rule.name)
-    if rule.delivery == "digest" and not dry_run and not digest_due(rule, rule_state["last_digest_at"], now,
-                                                                     _zone(settings)):
-        out["skipped"] = f"digest not due (after {rule.digest_hour:02d}:00 {settings.timezone}, once a day)"
-        return out
+    not_due = (digest_not_due(rule, rule_state["last_digest_at"], now, _zone(settings))
+               if rule.delivery == "digest" else None)
+    if not_due:
+        out["skipped"] = not_due
+        if not dry_run:
+            return out
+        # A dry run says the same as a real run, and previews the digest apart: `not_due`, never `would_send`.
+        out["not_due"] = []
     items, since = _evaluate(client, settings, rule, now, rule_state)
     out["matched"] = len(items)
     ids = [state.sent_id(rule.name, item.subject, ch.key) for item in items for ch in rule.channels]
@@ -102,8 +116,8 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 out["pending"] += 1
         for message in messages:
             if dry_run:
-                out["would_send"].append({"channel": deliver.describe_channel(channel),
-                                          "items": [it.as_dict() for it in message]})
+                out["not_due" if not_due else "would_send"].append({"channel": deliver.describe_channel(channel),
+                                                                     "items": [it.as_dict() for it in message]})
                 continue
             try:
                 deliver.send(settings, channel, rule, message)
@@ -169,7 +183,7 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
     run_id = f"alerts-{now.strftime('%Y%m%dT%H%M%S')}"
     report: dict = {"run_id": run_id, "dry_run": dry_run, "rules": len(rules), "evaluated": 0, "matched": 0,
                     "new": 0, "sent": 0, "failed": 0, "pending": 0, "errors": 0, "per_channel": {}, "per_rule": {},
-                    "notes": [], "failures": []}
+                    "notes": source_warnings(rules, settings), "failures": []}
     names = index_names(settings.es_index_prefix)
     try:
         state.ensure_alerts_index(client, settings)

@@ -131,3 +131,25 @@ def sent_records(client: Elasticsearch, settings: Settings, rule: str | None = N
     hits = client.search(index=alerts_index(settings), query=query, size=size,
                          sort=[{"sent_at": {"order": "desc"}}])["hits"]["hits"]
     return [{"_id": h["_id"], **h["_source"]} for h in hits]
+
+
+def recent_spike_subjects(client: Elasticsearch, settings: Settings, rule: str, companies: list[str],
+                          since: datetime) -> dict[str, str]:
+    """The subject of each company's spike report of `rule` sent since `since` (one window ago), newest first.
+
+    A spike still running is the same spike: reusing its subject lets the sent records deduplicate it, whatever the
+    clock says, and a channel that failed still gets it on a later run."""
+    if not companies:
+        return {}
+    query = {"bool": {"filter": [{"term": {"kind": "sent"}}, {"term": {"rule": rule}},
+                                 {"terms": {"company": companies}}, {"range": {"sent_at": {"gte": _iso(since)}}}]}}
+    try:
+        client.indices.refresh(index=alerts_index(settings))  # a report sent by the run a second ago counts too
+        hits = client.search(index=alerts_index(settings), query=query, size=len(companies) * 20,
+                             source=["company", "subject"], sort=[{"sent_at": {"order": "desc"}}])["hits"]["hits"]
+    except NotFoundError:  # no alerts index yet: nothing was ever sent
+        return {}
+    subjects: dict[str, str] = {}
+    for hit in hits:
+        subjects.setdefault(hit["_source"].get("company"), hit["_source"].get("subject"))
+    return subjects

@@ -29,12 +29,15 @@ def list_cmd(rules: Path | None = RULES_OPTION,
     """Validate the rules file and list its rules."""
     from pipeline.alerts.deliver import describe_channel
     from pipeline.alerts.evaluate import rule_conditions
-    from pipeline.alerts.rules import load_rules
+    from pipeline.alerts.rules import load_rules, source_warnings
 
     settings = load_settings()
     config = load_rules(settings, rules or settings.alerts_file)
+    warnings = source_warnings(config.rules, settings)
     if as_json:
         _print_json([rule.model_dump(mode="json") for rule in config.rules])
+        for warning in warnings:  # stdout stays the list of rules
+            typer.echo(f"warning: {warning}", err=True)
         return
     table = Table("rule", "kind", "conditions", "delivery", "channels", "on", title=f"{len(config.rules)} alert rule(s)")
     for rule in config.rules:
@@ -48,6 +51,8 @@ def list_cmd(rules: Path | None = RULES_OPTION,
                       "\n".join(esc(describe_channel(c)) for c in rule.channels),
                       "yes" if rule.enabled else "no")
     console.print(table)
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {esc(warning)}", highlight=False)
 
 
 @alerts_app.command("run")
@@ -93,6 +98,10 @@ def _print_report(report: dict) -> None:
                     if item.get("snippet"):
                         console.print(f"    “{esc(plain_snippet(item['snippet']))}”", highlight=False)
                     console.print(f"    why: {esc('; '.join(item['reasons']))}", highlight=False)
+            for message in result.get("not_due", []):
+                console.print(f"[bold]{esc(name)}[/] → {esc(message['channel'])}: nothing sent now "
+                              f"({esc(result['skipped'])}); the digest would hold {len(message['items'])} item(s)",
+                              highlight=False)
     for note in report["notes"]:
         console.print(f"[yellow]note:[/] {esc(note)}", highlight=False)
     for failure in report.get("failures", []):

@@ -18,7 +18,8 @@ console = terminal_console(soft_wrap=True)
 SERIES_COLUMNS = ["date", "company", "count", "articles", "clusters", "tone", "partial"]
 BY_SOURCE_COLUMNS = ["company", "source", "mentions", "tone", "negative", "neutral", "positive"]
 CO_MENTION_COLUMNS = ["company", "co_mentioned", "articles", "share"]
-MENTION_COLUMNS = ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title", "url"]
+MENTION_COLUMNS = ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title", "url",
+                   "corrected", "corrected_by", "model_label"]
 
 
 def _print_json(data) -> None:
@@ -164,20 +165,28 @@ def mentions_cmd(
     settings = load_settings()
     companies = _companies(settings, entity)
     start, end = query_window(settings, since, until)
-    rows = list_mentions(_client(settings), settings, companies, start, end, tone=tone and tone.lower(), size=size)
+    rows, total = list_mentions(_client(settings), settings, companies, start, end, tone=tone and tone.lower(),
+                                size=size)
     if csv_file:
         from pipeline.export import write_csv
 
         write_csv(csv_file, MENTION_COLUMNS, rows)
     if as_json:
-        _print_json(rows)
+        # a list of rows, as before; each carries `total`, how many mentions match (the list holds the latest --size)
+        _print_json([{**row, "total": total} for row in rows])
         return
     tz = zone(settings)
-    table = Table("date", "id", "company", "tone", "source", "title",
-                  title=f"{len(rows)} mention(s), {describe_window(start, end, tz)}")
+    title = f"{total} mention(s), {describe_window(start, end, tz)}"
+    if len(rows) < total:
+        title += f"; the latest {len(rows)}:"
+    table = Table("date", "id", "company", "tone", "source", "title", title=title)
     for row in rows:
+        tone_cell = f"{for_terminal(row['tone'])} {_tone(row['score'])}"
+        if row["corrected"]:  # the analyst's label, not the model's
+            tone_cell += (f" (corrected by {for_terminal(row['corrected_by'] or 'an analyst')}"
+                          f"; model said {for_terminal(row['model_label'] or '?')})")
         table.add_row(for_terminal(local_time(row["published_at"], tz)), for_terminal((row["article_id"] or "")[:SHORT_ID]),
-                      for_terminal(row["company"]), f"{for_terminal(row['tone'])} {_tone(row['score'])}",
+                      for_terminal(row["company"]), tone_cell,
                       for_terminal(row["source"]), for_terminal(row["title"], 80))
     console.print(table)
     if csv_file:

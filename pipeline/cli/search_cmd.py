@@ -19,18 +19,26 @@ CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companie
 
 
 def _print_evidence(company: dict) -> None:
-    """Why a company got its tone: confidence, who corrected it, and the deciding sentence."""
+    """Why a company got its tone: confidence, or who corrected it and what the model said, and the deciding
+    sentence (the model's, captioned so, once an analyst overruled it)."""
     if not company.get("evidence") and not company.get("corrected_by"):
         return
     how = []
     if company.get("confidence") is not None:
         how.append(f"confidence {company['confidence']:.2f}")
+    caption = ""
     if company.get("corrected_by"):
         how.append(f"corrected by {company['corrected_by']}")
-    first = company["evidence"][0] if company.get("evidence") else ""
+        if company.get("model_label"):
+            confidence = company.get("model_confidence")
+            how.append(f"model said {company['model_label']}"
+                       + (f", {confidence:.2f}" if confidence is not None else ""))
+        caption = f"the model's evidence for {company.get('model_label') or 'its label'}: "
+    evidence = company.get("model_evidence") if company.get("corrected_by") else company.get("evidence")
+    first = evidence[0] if evidence else ""
     console.print(f"    {for_terminal(company['company'])} {for_terminal(company['tone'])}"
-                  f"{' (' + for_terminal(', '.join(how)) + ')' if how else ''}"
-                  f"{': “' + for_terminal(first, 240) + '”' if first else ''}", highlight=False)
+                  f"{' (' + for_terminal('; '.join(how)) + ')' if how else ''}"
+                  f"{': ' + caption + '“' + for_terminal(first, 240) + '”' if first else ''}", highlight=False)
 
 
 def _company_cell(companies: list[dict]) -> str:

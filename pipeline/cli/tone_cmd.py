@@ -60,7 +60,8 @@ def set_cmd(
 @tone_app.command("list")
 def list_cmd(
     limit: int = typer.Option(50, "--limit", help="How many, newest first."),
-    article_id: str | None = typer.Option(None, "--article-id", help="Only this article's corrections."),
+    article_id: str | None = typer.Option(None, "--article-id",
+                                          help="Only this article's corrections (any unique prefix of its id)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Recent tone corrections: who, when, what, why."""
@@ -69,7 +70,10 @@ def list_cmd(
 
     settings = load_settings()
     with _store_errors(settings, "list"):
-        fixes = recent_corrections(make_client(settings), settings, size=limit, article_id=article_id)
+        client = make_client(settings)
+        if article_id is not None:
+            article_id = _stored_or_full_id(client, settings, article_id)
+        fixes = recent_corrections(client, settings, size=limit, article_id=article_id)
     if as_json:
         typer.echo(json.dumps([f.model_dump(mode="json") for f in fixes], indent=2, ensure_ascii=False))
         return
@@ -79,6 +83,22 @@ def list_cmd(
         console.print(f"{fix.corrected_at:%Y-%m-%d %H:%M} UTC  {for_terminal(fix.analyst)}  {for_terminal(fix.key)}: "
                       f"{fix.old_label or '?'} → {fix.label} (model: {fix.model_label or '?'})  "
                       f"{fix.article_id}  {for_terminal(fix.title or '', 80)}{note}", highlight=False, soft_wrap=True)
+
+
+def _stored_or_full_id(client, settings: Settings, typed: str) -> str:
+    """The full id of the stored article `typed` starts with (as `tone set` takes it; NewsroomError naming the id
+    when no article or several have it); a full 64-character id is kept even when its article is gone (retention
+    deletes articles, never their corrections)."""
+    from pipeline.corrections import recent_corrections
+    from pipeline.store.ids import resolve_article_id
+
+    try:
+        return resolve_article_id(client, settings, typed)
+    except NewsroomError:
+        full = typed.strip().lower()
+        if len(full) == 64 and recent_corrections(client, settings, size=1, article_id=full):
+            return full
+        raise
 
 
 @tone_app.command("export")
