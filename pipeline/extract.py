@@ -31,6 +31,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.budget import parse_within_budget
 from pipeline.charsets import web_codec
+from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
@@ -334,6 +335,7 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
     Precision drops boilerplate on most pages, but on some short or oddly built pages (seen on French regional press)
     it keeps half the article or nothing. A page that would be discarded as too thin (< `rescue_below` words) gets a
     second, balanced pass and the longer text wins: only those pages pay for it (bare_extraction copies the tree).
+    A page still too thin may be a Next.js/Arc shell whose story is only in `__NEXT_DATA__` (`pipeline.embedded`).
     Furniture trafilatura keeps when it sits in plain paragraphs (paywall notes, share bars, « Publicité », bylines)
     is then dropped line by line (`pipeline.boilerplate`).
     """
@@ -344,6 +346,10 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
         balanced = _trafilatura_text(tree, url, favor_precision=False)
         if len(balanced.split()) > len(text.split()):
             text = balanced
+    if rescue_below and len(text.split()) < rescue_below:  # a Next.js shell: the story is only in its JSON
+        embedded = next_data_text(tree)
+        if len(embedded.split()) > len(text.split()):
+            text = embedded
     return strip_boilerplate(text, tree)
 
 
