@@ -174,6 +174,22 @@ def clean_authors(value: str | None) -> list[str]:
     return out
 
 
+_NAME_PARTS = re.compile(r"\s+[—–|:·-]\s+")
+_NAME_ARTICLE = re.compile(r"^(?:the|le|la|les|l['’])\s*", re.IGNORECASE)
+
+
+def _name_key(name: str) -> str:
+    return _NAME_ARTICLE.sub("", " ".join(name.split()).casefold().rstrip(". "))
+
+
+def without_publisher(authors: list[str], *names: str | None) -> list[str]:
+    """Authors minus the publication itself: Arc and CMS feeds often name the site ("The Tech Ledger") as the author
+    of every item. `names` are the feed's or site's names; each part of "The Tech Ledger — Technology" counts."""
+    keys = {_name_key(part) for name in names if name for part in [name, *_NAME_PARTS.split(name)]}
+    keys.discard("")
+    return [author for author in authors if _name_key(author) not in keys]
+
+
 def detect_lang(text: str, declared: str | None = None) -> str | None:
     """Language of an extracted text, the declared one as a hint that wins only when detection is unsure (as ingest)."""
     from pipeline.enrich.language import detect_language
@@ -387,13 +403,17 @@ def extract_article(
     tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
+    feed_authors = without_publisher(list(item.authors), item.feed_name) if item else []
     meta = page_metadata(
         tree,
         url,
         extensive_dates=extensive_dates and (item is None or item.published is None),
-        guess_authors=guess_authors and not (item and item.authors),
+        guess_authors=guess_authors and not feed_authors,
         site_names=(item.feed_name,) if item else (),
     )
+    feed_authors = without_publisher(feed_authors, meta["site_name"])
+    if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:
+        meta["authors"] = clean_authors(_byline(tree))  # the feed only named the site: the page's byline
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
     words = len(text.split())
@@ -420,7 +440,7 @@ def extract_article(
         title=meta["title"] or (item.title if item else None),
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
-        authors=meta["authors"] or (list(item.authors) if item else []),
+        authors=meta["authors"] or feed_authors,
         site_name=meta["site_name"],
         lang=lang,
         lang_declared=declared,

@@ -256,6 +256,20 @@ def test_feed_authors_are_kept_when_the_page_names_none():
     assert article.authors == ["Rédaction"]
 
 
+@pytest.mark.parametrize("feed_name, site_meta", [
+    ("Tech Ledger — Technology", ""),  # the feed's name holds the publication's
+    ("Technology", '<meta property="og:site_name" content="The Tech Ledger">'),  # the page names the site
+])
+def test_a_feed_author_that_is_the_publication_gives_way_to_the_page_byline(feed_name, site_meta):
+    url = "https://ledger.example/live/summit"
+    html = _page(site_meta, '<div class="live-byline">By Sarah Marsh and Andreas Rinke</div>')
+    article = extract_article(html, url, item(url, authors=["The Tech Ledger"], feed_name=feed_name), min_words=10)
+    assert article.authors == ["Sarah Marsh", "Andreas Rinke"]
+    bare = extract_article(_page(site_meta), url, item(url, authors=["The Tech Ledger"], feed_name=feed_name),
+                           min_words=10)
+    assert bare.authors == []  # never the publication's own name
+
+
 def test_authors_found_on_shared_pages_with_a_byline(shared_dir):
     """Most real pages carry a byline, meta author or JSON-LD author; none keeps a "Par"/"By" or a date."""
     files = sorted((shared_dir / "corpus").glob("pages-*/*.htm*"))

@@ -365,6 +365,17 @@ def test_atom_authors_with_e_mail_addresses_keep_their_names():
     assert [i.authors for i in parsed.items] == [["Jane Doe", "John Roe"], ["Jane Doe"]]
 
 
+def test_the_feeds_own_name_as_author_names_nobody():
+    atom = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>The Tech Ledger — Technology</title>
+<entry><title>A</title><link href="https://news.example/a.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>The Tech Ledger</name></author></entry>
+<entry><title>B</title><link href="https://news.example/b.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>Stephen Nellis</name></author></entry>
+<entry><title>C</title><link href="https://news.example/c.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>Test feed</name></author></entry></feed>"""
+    assert [i.authors for i in parse_feed(atom.encode(), FEED).items] == [[], ["Stephen Nellis"], []]
+
+
 def test_feed_dates_in_french_or_with_european_zone_names_are_read():
     dates = ["mar., 02 déc. 2026 10:30:00 +0100", "Tue, 02 Dec 2026 10:30:00 CET", "Tue, 02 Dec 2026 11:30:00 CEST",
              "Tue, 02 Dec 2026 09:30:00", "Tue, 02 Dec 2026 04:30:00 EST", "2026-12-02T10:30:00+01:00"]
