@@ -182,11 +182,17 @@ def _name_key(name: str) -> str:
     return _NAME_ARTICLE.sub("", " ".join(name.split()).casefold().rstrip(". "))
 
 
-def without_publisher(authors: list[str], *names: str | None) -> list[str]:
-    """Authors minus the publication itself: Arc and CMS feeds often name the site ("The Tech Ledger") as the author
-    of every item. `names` are the feed's or site's names; each part of "The Tech Ledger — Technology" counts."""
+def _publisher_keys(*names: str | None) -> set[str]:
+    """Comparison keys of a feed's or site's names; each part of "The Tech Ledger — Technology" counts."""
     keys = {_name_key(part) for name in names if name for part in [name, *_NAME_PARTS.split(name)]}
     keys.discard("")
+    return keys
+
+
+def without_publisher(authors: list[str], *names: str | None) -> list[str]:
+    """Authors minus the publication itself: Arc and CMS feeds often name the site ("The Tech Ledger") as the author
+    of every item."""
+    keys = _publisher_keys(*names)
     return [author for author in authors if _name_key(author) not in keys]
 
 
@@ -264,9 +270,17 @@ def _headline(json_ld: str) -> str | None:
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
-    <h1> that the title starts with is kept. Never down to an empty or one-word title."""
+    <h1> that the title starts with is kept. Never down to an empty or one-word title. A title that is only the site's
+    name gives way to the JSON-LD headline or the <h1>, else None (the feed's title is used)."""
     if not title:
         return title
+    keys = _publisher_keys(*site_names)
+    if _name_key(title) in keys:  # a misconfigured SEO plugin: the site's name as every page's title
+        headings = [trim(h.text_content()) for h in tree.iterfind(".//h1")][:3]
+        for candidate in (_headline(json_ld), *headings):
+            if candidate and len(candidate.split()) >= 2 and _name_key(candidate) not in keys:
+                return candidate
+        return None  # the feed's title stands in
     for name in filter(None, site_names):
         name = re.escape(" ".join(name.split()))
         match = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{name}\s*|\s*{name}{_TITLE_SEPARATOR}(.+)", title, re.IGNORECASE)
