@@ -423,7 +423,7 @@ def extract_article(
         url,
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not feed_authors,
-        site_names=(item.feed_name,) if item else (),
+        site_names=(item.feed_name, item.site_name) if item else (),
     )
     feed_authors = without_publisher(feed_authors, meta["site_name"])
     if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:
@@ -455,7 +455,7 @@ def extract_article(
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
         authors=meta["authors"] or feed_authors,
-        site_name=meta["site_name"],
+        site_name=meta["site_name"] or (item.site_name if item else None),
         lang=lang,
         lang_declared=declared,
         lang_detected=detected,
@@ -485,6 +485,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> 
         text=summary,
         description=_description(summary),
         authors=list(item.authors),
+        site_name=item.site_name,
         lang=item.feed_lang,
         lang_declared=item.feed_lang,
         published_at=choose_published(None, item.published, fetched_at),

@@ -477,7 +477,13 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None
     authors = _entry_authors(entry, (feed.name, feed_title))
-    title = html_to_text(entry.get("title")) or None
+    source = entry.get("source")
+    publisher = (html_to_text(source.get("title")) or None) if isinstance(source, dict) else None
+    title = _without_publisher_suffix(html_to_text(entry.get("title")), publisher) or None
+    summary = html_to_text(summary_html)
+    if publisher and title:  # Google News: « <a>Headline</a>&nbsp;&nbsp;<font>Le Monde</font> »
+        summary = "\n".join(title if _without_publisher_suffix(line, publisher, "") == title else line
+                             for line in summary.split("\n"))
     return FeedItem(
         article_id=article_id(url),
         url=url,
@@ -486,7 +492,18 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         feed_lang=feed.lang,
         feed_tags=list(feed.tags),
         title=title,
-        summary=html_to_text(summary_html) or None,
+        summary=summary or None,
         published=published,
         authors=authors,
+        site_name=publisher,
     )
+
+
+def _without_publisher_suffix(title: str, publisher: str | None, separator: str = r"[-–—|]\s+") -> str:
+    """"Mistral AI lève 1,7 milliard d'euros - Le Monde" → the headline, when the item's <source> is Le Monde
+    (aggregators append the publisher); kept whole when only one word would remain."""
+    if not publisher or not title:
+        return title
+    match = re.fullmatch(rf"(.+?)\s+{separator}{re.escape(publisher)}\s*", title, re.IGNORECASE)
+    rest = match.group(1).strip() if match else ""
+    return rest if len(rest.split()) >= 2 else title

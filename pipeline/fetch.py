@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
+# Pages that are never a story: a Google News link that could not be resolved to the publisher's URL (current ids are
+# not decodable) answers with a script page or, from EU addresses, a redirect to Google's consent page. Not requested:
+# the article falls back to the feed summary (reason `unresolved-aggregator-link`).
+AGGREGATOR_HOSTS = {"news.google.com", "news.google.fr", "consent.google.com", "consent.youtube.com"}
 # Content types accepted per kind of resource ("" = the server sent none; we sniff).
 ALLOWED_TYPES = {
     "feed": ("xml", "rss", "atom", "rdf", "text/", "application/octet-stream", "json", ""),
@@ -460,6 +464,9 @@ class Fetcher:
         seen: list[str] = []
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
+            if kind == "page" and (urlsplit(current).hostname or "").lower() in AGGREGATOR_HOSTS:
+                raise FetchRefused(url, "unresolved-aggregator-link",
+                                   f"refused: {mask_url(current)} is an aggregator's page, not the publisher's story")
             await self.policy.check(current)
             if current in seen:
                 raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")

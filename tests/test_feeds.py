@@ -401,3 +401,30 @@ def test_the_full_story_in_content_encoded_is_the_fallback_text_not_the_teaser()
 def test_a_json_feed_is_named_as_such():
     body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
     assert "JSON Feed" in parse_feed(body, FEED, content_type="application/feed+json").bozo
+
+
+GOOGLE_NEWS_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>"Mistral AI" - Google Actualités</title><link>https://news.google.com/search?q=mistral</link>
+<item><title>Mistral AI lève 1,7 milliard d'euros - Le Monde</title>
+<link>https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5</link>
+<guid isPermaLink="false">CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4</guid><pubDate>Tue, 01 Dec 2026 08:00:00 GMT</pubDate>
+<description>&lt;a href="https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5" target="_blank"&gt;Mistral AI lève 1,7 milliard d'euros&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="#6f6f6f"&gt;Le Monde&lt;/font&gt;</description>
+<source url="https://www.lemonde.fr">Le Monde</source></item>
+<item><title>Le Monde - Mistral AI ouvre un bureau à Londres selon Le Monde</title>
+<link>https://news.google.com/rss/articles/CBMiAAAA?oc=5</link><description>Un article publié par le quotidien Le Monde</description>
+<source url="https://www.lemonde.fr">Le Monde</source></item>
+</channel></rss>"""
+
+
+def test_google_news_items_lose_the_publisher_suffix_and_name_the_publisher():
+    from pipeline.extract import article_from_summary
+
+    items = parse_feed(GOOGLE_NEWS_RSS.encode(), FEED).items
+    first, second = items
+    assert first.title == "Mistral AI lève 1,7 milliard d'euros"
+    assert first.summary == "Mistral AI lève 1,7 milliard d'euros" and first.site_name == "Le Monde"
+    # the publisher's name inside a headline or a summary sentence is part of it
+    assert second.title == "Le Monde - Mistral AI ouvre un bureau à Londres selon Le Monde"
+    assert second.summary == "Un article publié par le quotidien Le Monde"
+    fallback = article_from_summary(first)
+    assert (fallback.title, fallback.site_name) == ("Mistral AI lève 1,7 milliard d'euros", "Le Monde")
