@@ -88,6 +88,14 @@ _FEED_FOOTER = re.compile(r"(?:lire la suite|continue reading|read more)\b", _I)
 # WordPress's footer, on its own line or glued to the last sentence when the feed has no paragraphs
 _FEED_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*(?:the post .{1,300}? appeared first on"
                           r"|l['’]article .{1,300}? est apparu en premier sur) .{1,120}?\.?\s*$", _I)
+# Medium's: "<Title> was originally published in <Publication> on Medium, where people are continuing the
+# conversation by highlighting and responding to this story."
+_MEDIUM_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*.{1,300}? was originally published in .{1,200}? on medium, where "
+                            r"people are continuing the conversation by highlighting and responding to this story\.?\s*$", _I)
+# Substack's subscribe box: "Thanks for reading Sovereign Stack! Subscribe for free to receive new posts and support
+# my work.", "Subscribe now", "Share"
+_SUBSTACK = re.compile(r"thanks for reading .{1,120}?[!.] subscribe for free to receive new posts and support (?:my|our) work"
+                       r"|(?:subscribe now|share|leave a comment|type your email…?)\W*$", _I)
 _ELLIPSIS_TAIL = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*$")
 
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—/]\s+")
@@ -238,11 +246,12 @@ def _without_pull_quotes(lines: list[str]) -> list[str]:
 
 def strip_feed_footers(text: str) -> str:
     """Feed summary text without the footers feeds append: "The post X appeared first on Y.", « L’article X est
-    apparu en premier sur Y. », « Lire la suite », "Continue reading", "Read more", a trailing "[…]"."""
+    apparu en premier sur Y. », Medium's "X was originally published in Y on Medium, …", Substack's subscribe box,
+    « Lire la suite », "Continue reading", "Read more", a trailing "[…]"."""
     out = []
     for raw in text.split("\n"):
-        line = _FEED_CREDIT.sub("", _ELLIPSIS_TAIL.sub("", raw.strip())).strip()
+        line = _MEDIUM_CREDIT.sub("", _FEED_CREDIT.sub("", _ELLIPSIS_TAIL.sub("", raw.strip()))).strip()
         # a footer follows the summary: a one-line text (a title) that starts with "Read more" is kept
-        if line and not (out and len(line.split()) <= MAX_WORDS and _FEED_FOOTER.match(line)):
+        if line and not (out and len(line.split()) <= MAX_WORDS and (_FEED_FOOTER.match(line) or _SUBSTACK.match(line))):
             out.append(line)
     return "\n".join(out)

@@ -471,7 +471,8 @@ def extract_article(
 
 def article_from_summary(item: FeedItem, fetched_at: datetime | None = None) -> Article | None:
     """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary."""
-    summary = cap_text(strip_boilerplate((item.summary or "").strip()))
+    # Medium and Substack open content:encoded with the headline, which is stored apart
+    summary = cap_text(without_title(strip_boilerplate((item.summary or "").strip()), item.title))
     if not summary:
         return None
     fetched_at = fetched_at or datetime.now(timezone.utc)

@@ -428,3 +428,26 @@ def test_google_news_items_lose_the_publisher_suffix_and_name_the_publisher():
     assert second.summary == "Un article publié par le quotidien Le Monde"
     fallback = article_from_summary(first)
     assert (fallback.title, fallback.site_name) == ("Mistral AI lève 1,7 milliard d'euros", "Le Monde")
+
+
+def test_medium_and_substack_footers_leave_the_feed_summary():
+    from pipeline.extract import article_from_summary
+
+    para = "<p>Two years ago I moved our company's inference workloads from Amazon Web Services to Scaleway.</p>"
+    medium = (f"<h3>Scaleway's bet against AWS is working</h3>{para}<hr><p><a href='https://medium.com/@a/s-7f3c'>"
+              "Scaleway's bet against AWS is working</a> was originally published in <a href='https://medium.com/@a'>"
+              "Alex Moreau on Medium</a>, where people are continuing the conversation by highlighting and responding "
+              "to this story.</p>")
+    substack = (f"{para}<div class='subscription-widget-wrap'><p class='cta-caption'>Thanks for reading Sovereign Stack! "
+                "Subscribe for free to receive new posts and support my work.</p><form><input type='submit' "
+                "value='Subscribe'></form></div><p>Investors love it: NVDA is up 38% this year.</p>"
+                "<p><a href='https://x.substack.com/p/y?utm_source=substack&amp;action=share'>Share</a></p>")
+    rss = f"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>t</title><item><title>Scaleway's bet against AWS is working</title><link>https://medium.example/a</link>
+<content:encoded><![CDATA[{medium}]]></content:encoded></item>
+<item><title>Why Europe can't quit Nvidia</title><link>https://x.substack.example/p/y</link>
+<description>Teaser</description><content:encoded><![CDATA[{substack}]]></content:encoded></item></channel></rss>"""
+    first, second = parse_feed(rss.encode(), FEED).items
+    story = "Two years ago I moved our company's inference workloads from Amazon Web Services to Scaleway."
+    assert article_from_summary(first).text == story  # no repeated headline, no footer
+    assert second.summary == f"{story}\nInvestors love it: NVDA is up 38% this year."
