@@ -347,6 +347,14 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
 RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same threshold as NEWSROOM_MIN_ARTICLE_WORDS
 
 
+# Blocks trafilatura keeps that are not the story: pull quotes (a sentence repeated in large type) and photo credits
+# in their own paragraph (« <p class="image-credit">Crédit photo : … »); named by a whole class token
+_NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
+                      "credits-photo", "media-credit", "caption-credit")
+_NOT_STORY = "//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+                                  for name in _NOT_STORY_CLASSES) + "]"
+
+
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     document = trafilatura.bare_extraction(
         tree,
@@ -355,6 +363,7 @@ def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
         favor_precision=favor_precision,
         include_comments=False,
         include_tables=True,
+        prune_xpath=_NOT_STORY,
     )
     return (document.text or "").strip() if document is not None else ""
 

@@ -208,3 +208,12 @@ def test_feed_summary_fallback_drops_furniture_lines():
     article = article_from_summary(item)
     assert article.text == f"{STORY[0]}\n{STORY[1]}"
     assert article.word_count == len(article.text.split())
+
+
+def test_credit_and_pull_quote_blocks_are_dropped_by_their_class_even_without_a_label():
+    html = (PAGES / "credits-fr.html").read_text().replace("Crédit photo : Google / Microsoft", "Google / Microsoft")
+    html = html.replace("<p>Les syndicats", "<blockquote class='pullquote'><p>Une étape décisive pour le groupe, "
+                                            "selon la direction de Capgemini</p></blockquote><p>Les syndicats")
+    article = extract_article(html.encode(), "https://news.example/atos", min_words=50)
+    assert "Google" not in article.text and "Capgemini" not in article.text
+    assert "Les syndicats ont dénoncé" in article.text
