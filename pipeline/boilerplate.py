@@ -61,6 +61,8 @@ _SITE_PROMO = re.compile(
     r"|\b(?:add|make|set) us (?:as )?(?:a |your )?(?:preferred|trusted|favou?rite) source\b"
     r"|\b(?:téléchargez|installez)\b[^.!?]{0,40}?\bappli(?:cation)?\b[^.!?]{0,100}?\b(?:app store|google play|play store)\b"
     r"|^\W*(?:download|get) (?:the|our) [^.!?]{0,60}?\bapp\b[^.!?]{0,100}?\b(?:app store|google play|play store)\b", _I)
+# cheap substring tests before _SITE_PROMO's searches (most lines hold none of these)
+_PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source")
 _SYNDICATED = re.compile(
     r"(?:this|the) (?:article|story|content|post)\b[^.!?]{0,100}?\b(?:syndicated|republished|distributed)"
     r" (?:via|on|by|through) (?:microsoft start|msn)\b", _I)
@@ -181,12 +183,17 @@ def is_link_bar(line: str, links: set[str] | None = None) -> bool:
     return all(p in _NETWORKS or (links is not None and p in links) for p in pieces)
 
 
+def _is_site_promo(line: str) -> bool:
+    folded = line.casefold()
+    return any(hint in folded for hint in _PROMO_HINTS) and bool(_SITE_PROMO.search(line))
+
+
 def _is_furniture(line: str) -> bool:
     """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter or app promo,
     a wire sign-off, a photo credit or a share bar (wherever it sits in the text)."""
     if _PAYWALL.match(line) or _COMMENTS.match(line) or _AD_LABEL.match(line) or _READ_MORE.match(line):
         return True
-    if _SITE_PROMO.search(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
+    if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
         return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
@@ -218,7 +225,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 furniture = is_link_bar(line, links)
             if furniture:
                 continue
-        elif line and len(line.split()) <= MAX_PROMO_WORDS and _SITE_PROMO.search(line):
+        elif line and len(line.split()) <= MAX_PROMO_WORDS and _is_site_promo(line):
             continue
         out.append(raw)
     return "\n".join(_without_pull_quotes(out)).strip()
@@ -232,7 +239,7 @@ _QUOTE_EDGES = " \t\"'“”«»‘’„.,;:…—–-"
 def _without_pull_quotes(lines: list[str]) -> list[str]:
     """The lines without those that only repeat part of a longer nearby line: a pull quote (« blockquote.pull-quote »)
     restating a sentence of the story. The first two lines (a headline under its breadcrumb) are left alone."""
-    keys = [" ".join(line.replace("’", "'").split()).casefold().strip(_QUOTE_EDGES) for line in lines]
+    keys = [line.replace("’", "'").casefold().strip(_QUOTE_EDGES) for line in lines]  # spaces: one already
     low, high = PULL_QUOTE_WORDS
     out = []
     for i, (line, key) in enumerate(zip(lines, keys)):
