@@ -451,3 +451,23 @@ def test_medium_and_substack_footers_leave_the_feed_summary():
     story = "Two years ago I moved our company's inference workloads from Amazon Web Services to Scaleway."
     assert article_from_summary(first).text == story  # no repeated headline, no footer
     assert second.summary == f"{story}\nInvestors love it: NVDA is up 38% this year."
+
+
+def test_an_unresolved_google_news_item_falls_back_to_its_summary_with_a_counted_reason(httpserver, tmp_path):
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    httpserver.expect_request("/gnews.xml").respond_with_data(GOOGLE_NEWS_RSS, content_type="application/rss+xml")
+    feed = Feed(name="Google News — Mistral", url=httpserver.url_for("/gnews.xml"), lang="fr")
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert [a.extraction for a in articles] == ["feed-summary", "feed-summary"]
+    assert collector.stats.fallback_reasons == {"unresolved-aggregator-link": 2}
+    assert {(a.title, a.site_name) for a in articles} >= {("Mistral AI lève 1,7 milliard d'euros", "Le Monde")}
+    assert [request.path for request, _ in httpserver.log] == ["/gnews.xml"]  # nor Google's robots.txt or page asked
