@@ -1,5 +1,6 @@
 """Site furniture left in extracted text: paywall notes, comment prompts, newsletter promos, ad labels, share bars,
-"Read more" lines, bylines and dates at the edges of the body, and the footers feeds append to summaries.
+"Read more" lines, follow-us/app promos, wire sign-offs, photo credits, pull quotes, bylines and dates at the edges
+of the body, and the footers feeds append to summaries.
 
 trafilatura drops these when their markup says so (class/id lists in `trafilatura.xpaths`), but not when a site
 puts them in plain `<div>`s or `<p>`s between the paragraphs, and its own line filter (`utils.RE_FILTER`) is fixed
