@@ -351,8 +351,10 @@ RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same th
 # in their own paragraph (« <p class="image-credit">Crédit photo : … »); named by a whole class token
 _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
                       "credits-photo", "media-credit", "caption-credit")
-_NOT_STORY = "//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-                                  for name in _NOT_STORY_CLASSES) + "]"
+# (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
+_NOT_STORY = ("//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
+              + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
+              + ")]")
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
