@@ -1,5 +1,6 @@
 """Site furniture left in extracted text: paywall notes, comment prompts, newsletter promos, ad labels, share bars,
-"Read more" lines, bylines and dates at the edges of the body, and the footers feeds append to summaries.
+"Read more" lines, follow-us/app promos, wire sign-offs, photo credits, pull quotes, bylines and dates at the edges
+of the body, and the footers feeds append to summaries.
 
 trafilatura drops these when their markup says so (class/id lists in `trafilatura.xpaths`), but not when a site
 puts them in plain `<div>`s or `<p>`s between the paragraphs, and its own line filter (`utils.RE_FILTER`) is fixed
@@ -43,9 +44,46 @@ _NEWSLETTER_CALL = re.compile(
 _AD_LABEL = re.compile(
     r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
     r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)
+# « >> Lire aussi : … », « [Lire aussi] … », « ► À découvrir : … »: the label may follow an arrow or a bracket; a
+# label that also opens prose (« Pour aller plus loin, l'État… », « À découvrir dans… ») needs its separator
 _READ_MORE = re.compile(
-    r"(?:à )?lire (?:aussi|également|la suite)\b|voir aussi\b|sur le même sujet\b"
-    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b", _I)
+    r"(?:[>»►▶▸→•*\[(-]+\s*)?"
+    r"(?:(?:à )?lire (?:aussi|également|la suite)\b|(?:à )?voir aussi\b|(?:à )?découvrir aussi\b|sur le même sujet\b"
+    r"|(?:à découvrir|à lire|à voir|pour aller plus loin|en savoir plus)\s*(?:[:|\]»>–—-]|$)"
+    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b)", _I)
+# the site promoting its own channels: « suivez-nous sur Google Actualités », « ajoutez X à vos sources préférées sur
+# Google », "Follow us on Google News", « Téléchargez l'application … sur l'App Store … Google Play », "syndicated via
+# Microsoft Start", « Écouter cet article ». Imperatives and "us" only: a sentence reporting on Google News or the
+# App Store (« Apple a retiré l'application de l'App Store ») does not match.
+_SITE_PROMO = re.compile(
+    r"\b(?:suivez|retrouvez|abonnez)(?:-nous|-vous)?\b[^.!?]{0,80}?\bsur google (?:actualités|news)\b"
+    r"|\bajoutez\b[^.!?]{1,80}?\bà vos sources (?:préférées|favorites)\b"
+    r"|\b(?:follow|find) us on google news\b|(?:^|[,;:!] )\W*(?:follow|find) [^.!?]{1,60}? on google news\b"
+    r"|\b(?:add|make|set) us (?:as )?(?:a |your )?(?:preferred|trusted|favou?rite) source\b"
+    r"|\b(?:téléchargez|installez)\b[^.!?]{0,40}?\bappli(?:cation)?\b[^.!?]{0,100}?\b(?:app store|google play|play store)\b"
+    r"|^\W*(?:download|get) (?:the|our) [^.!?]{0,60}?\bapp\b[^.!?]{0,100}?\b(?:app store|google play|play store)\b", _I)
+# cheap substring tests before _SITE_PROMO's searches (most lines hold none of these)
+_PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source")
+_SYNDICATED = re.compile(
+    r"(?:this|the) (?:article|story|content|post)\b[^.!?]{0,100}?\b(?:syndicated|republished|distributed)"
+    r" (?:via|on|by|through) (?:microsoft start|msn)\b", _I)
+_LISTEN = re.compile(r"(?:écouter|écoutez) (?:cet|l') ?article\b|listen to (?:this |the )?(?:article|story)\b"
+                     r"|\d{1,2}:\d{2}(?::\d{2})?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?\s*$", _I)
+# photo credits: « Crédit photo : … », "Photo credit: …", « © AFP »; a bare « Crédit : » or "Photo: Jane Doe/Reuters"
+# only when very short (« Crédit : la BCE relève ses taux » may be a subheading)
+_CREDIT = re.compile(r"(?:crédits?|credits?) (?:photos?|images?|illustrations?)\s*:|(?:photos?|images?) credits?\s*:|©", _I)
+_SHORT_CREDIT = re.compile(r"(?:crédits?|credits?|photos?|images?|illustrations?)\s*:\s*\S", _I)
+MAX_CREDIT_WORDS = 15
+MAX_SHORT_CREDIT_WORDS = 8
+MAX_PROMO_WORDS = 45  # « Pour ne manquer aucune actualité de <site>, suivez-nous sur Google Actualités et ajoutez… »
+# wire sign-offs: "Reporting by A in Paris; Editing by B", "Writing by C", "(This story has been refiled …)",
+# « (avec AFP) »: "Reporting by the FT showed…" alone is prose, so a lone "Reporting by" needs a second credit
+_SIGN_OFF = re.compile(
+    r"\(?(?:(?:additional |further )?reporting|writing|compiled|research) by\b.*\b(?:editing|edited|writing|reporting) by\b"
+    r"|\(?(?:editing|edited|writing|additional reporting) by\b"
+    r"|\(?(?:this|the) (?:story|article) (?:has been|was|is) (?:refiled|corrected|updated|amended)\b"
+    r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$",
+    _I)
 _SHARE = re.compile(
     r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
 _SHARE_THIS = re.compile(r"share this (?:article|story)\b", _I)
@@ -53,6 +91,14 @@ _FEED_FOOTER = re.compile(r"(?:lire la suite|continue reading|read more)\b", _I)
 # WordPress's footer, on its own line or glued to the last sentence when the feed has no paragraphs
 _FEED_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*(?:the post .{1,300}? appeared first on"
                           r"|l['’]article .{1,300}? est apparu en premier sur) .{1,120}?\.?\s*$", _I)
+# Medium's: "<Title> was originally published in <Publication> on Medium, where people are continuing the
+# conversation by highlighting and responding to this story."
+_MEDIUM_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*.{1,300}? was originally published in .{1,200}? on medium, where "
+                            r"people are continuing the conversation by highlighting and responding to this story\.?\s*$", _I)
+# Substack's subscribe box: "Thanks for reading Sovereign Stack! Subscribe for free to receive new posts and support
+# my work.", "Subscribe now", "Share"
+_SUBSTACK = re.compile(r"thanks for reading .{1,120}?[!.] subscribe for free to receive new posts and support (?:my|our) work"
+                       r"|(?:subscribe now|share|leave a comment|type your email…?)\W*$", _I)
 _ELLIPSIS_TAIL = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*$")
 
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—/]\s+")
@@ -138,10 +184,20 @@ def is_link_bar(line: str, links: set[str] | None = None) -> bool:
     return all(p in _NETWORKS or (links is not None and p in links) for p in pieces)
 
 
+def _is_site_promo(line: str) -> bool:
+    folded = line.casefold()
+    return any(hint in folded for hint in _PROMO_HINTS) and bool(_SITE_PROMO.search(line))
+
+
 def _is_furniture(line: str) -> bool:
-    """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter promo or a
-    share bar (wherever it sits in the text)."""
+    """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter or app promo,
+    a wire sign-off, a photo credit or a share bar (wherever it sits in the text)."""
     if _PAYWALL.match(line) or _COMMENTS.match(line) or _AD_LABEL.match(line) or _READ_MORE.match(line):
+        return True
+    if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
+        return True
+    words = len(line.split())
+    if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
         return True
     if _NEWSLETTER.match(line) or _NEWSLETTER_CALL.search(line) or _SHARE_THIS.match(line):
         return True
@@ -170,17 +226,40 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 furniture = is_link_bar(line, links)
             if furniture:
                 continue
+        elif line and len(line.split()) <= MAX_PROMO_WORDS and _is_site_promo(line):
+            continue
         out.append(raw)
-    return "\n".join(out).strip()
+    return "\n".join(_without_pull_quotes(out)).strip()
+
+
+PULL_QUOTE_WORDS = (8, 60)  # a pull quote is a sentence or two; a shorter line may be a subheading met in the prose
+PULL_QUOTE_REACH = 4  # it sits beside the paragraph it repeats; a heading echoed by a far table of contents is kept
+_QUOTE_EDGES = " \t\"'“”«»‘’„.,;:…—–-"
+
+
+def _without_pull_quotes(lines: list[str]) -> list[str]:
+    """The lines without those that only repeat part of a longer nearby line: a pull quote (« blockquote.pull-quote »)
+    restating a sentence of the story. The first two lines (a headline under its breadcrumb) are left alone."""
+    keys = [line.replace("’", "'").casefold().strip(_QUOTE_EDGES) for line in lines]  # spaces: one already
+    low, high = PULL_QUOTE_WORDS
+    out = []
+    for i, (line, key) in enumerate(zip(lines, keys)):
+        if i >= 2 and low <= len(key.split()) <= high and any(
+                len(near) > len(key) and key in near
+                for near in keys[max(0, i - PULL_QUOTE_REACH): i] + keys[i + 1: i + 1 + PULL_QUOTE_REACH]):
+            continue
+        out.append(line)
+    return out
 
 
 def strip_feed_footers(text: str) -> str:
     """Feed summary text without the footers feeds append: "The post X appeared first on Y.", « L’article X est
-    apparu en premier sur Y. », « Lire la suite », "Continue reading", "Read more", a trailing "[…]"."""
+    apparu en premier sur Y. », Medium's "X was originally published in Y on Medium, …", Substack's subscribe box,
+    « Lire la suite », "Continue reading", "Read more", a trailing "[…]"."""
     out = []
     for raw in text.split("\n"):
-        line = _FEED_CREDIT.sub("", _ELLIPSIS_TAIL.sub("", raw.strip())).strip()
+        line = _MEDIUM_CREDIT.sub("", _FEED_CREDIT.sub("", _ELLIPSIS_TAIL.sub("", raw.strip()))).strip()
         # a footer follows the summary: a one-line text (a title) that starts with "Read more" is kept
-        if line and not (out and len(line.split()) <= MAX_WORDS and _FEED_FOOTER.match(line)):
+        if line and not (out and len(line.split()) <= MAX_WORDS and (_FEED_FOOTER.match(line) or _SUBSTACK.match(line))):
             out.append(line)
     return "\n".join(out)

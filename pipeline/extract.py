@@ -31,6 +31,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 from pipeline.boilerplate import strip_boilerplate
 from pipeline.budget import parse_within_budget
 from pipeline.charsets import web_codec
+from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
@@ -173,6 +174,28 @@ def clean_authors(value: str | None) -> list[str]:
     return out
 
 
+_NAME_PARTS = re.compile(r"\s+[—–|:·-]\s+")
+_NAME_ARTICLE = re.compile(r"^(?:the|le|la|les|l['’])\s*", re.IGNORECASE)
+
+
+def _name_key(name: str) -> str:
+    return _NAME_ARTICLE.sub("", " ".join(name.split()).casefold().rstrip(". "))
+
+
+def _publisher_keys(*names: str | None) -> set[str]:
+    """Comparison keys of a feed's or site's names; each part of "The Tech Ledger — Technology" counts."""
+    keys = {_name_key(part) for name in names if name for part in [name, *_NAME_PARTS.split(name)]}
+    keys.discard("")
+    return keys
+
+
+def without_publisher(authors: list[str], *names: str | None) -> list[str]:
+    """Authors minus the publication itself: Arc and CMS feeds often name the site ("The Tech Ledger") as the author
+    of every item."""
+    keys = _publisher_keys(*names)
+    return [author for author in authors if _name_key(author) not in keys]
+
+
 def detect_lang(text: str, declared: str | None = None) -> str | None:
     """Language of an extracted text, the declared one as a hint that wins only when detection is unsure (as ingest)."""
     from pipeline.enrich.language import detect_language
@@ -247,9 +270,17 @@ def _headline(json_ld: str) -> str | None:
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
-    <h1> that the title starts with is kept. Never down to an empty or one-word title."""
+    <h1> that the title starts with is kept. Never down to an empty or one-word title. A title that is only the site's
+    name gives way to the JSON-LD headline or the <h1>, else None (the feed's title is used)."""
     if not title:
         return title
+    keys = _publisher_keys(*site_names)
+    if _name_key(title) in keys:  # a misconfigured SEO plugin: the site's name as every page's title
+        headings = [trim(h.text_content()) for h in tree.iterfind(".//h1")][:3]
+        for candidate in (_headline(json_ld), *headings):
+            if candidate and len(candidate.split()) >= 2 and _name_key(candidate) not in keys:
+                return candidate
+        return None  # the feed's title stands in
     for name in filter(None, site_names):
         name = re.escape(" ".join(name.split()))
         match = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{name}\s*|\s*{name}{_TITLE_SEPARATOR}(.+)", title, re.IGNORECASE)
@@ -316,6 +347,16 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
 RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same threshold as NEWSROOM_MIN_ARTICLE_WORDS
 
 
+# Blocks trafilatura keeps that are not the story: pull quotes (a sentence repeated in large type) and photo credits
+# in their own paragraph (« <p class="image-credit">Crédit photo : … »); named by a whole class token
+_NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
+                      "credits-photo", "media-credit", "caption-credit")
+# (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
+_NOT_STORY = ("//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
+              + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
+              + ")]")
+
+
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     document = trafilatura.bare_extraction(
         tree,
@@ -324,6 +365,7 @@ def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
         favor_precision=favor_precision,
         include_comments=False,
         include_tables=True,
+        prune_xpath=_NOT_STORY,
     )
     return (document.text or "").strip() if document is not None else ""
 
@@ -334,6 +376,7 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
     Precision drops boilerplate on most pages, but on some short or oddly built pages (seen on French regional press)
     it keeps half the article or nothing. A page that would be discarded as too thin (< `rescue_below` words) gets a
     second, balanced pass and the longer text wins: only those pages pay for it (bare_extraction copies the tree).
+    A page still too thin may be a Next.js/Arc shell whose story is only in `__NEXT_DATA__` (`pipeline.embedded`).
     Furniture trafilatura keeps when it sits in plain paragraphs (paywall notes, share bars, « Publicité », bylines)
     is then dropped line by line (`pipeline.boilerplate`).
     """
@@ -344,6 +387,10 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
         balanced = _trafilatura_text(tree, url, favor_precision=False)
         if len(balanced.split()) > len(text.split()):
             text = balanced
+    if rescue_below and len(text.split()) < rescue_below:  # a Next.js shell: the story is only in its JSON
+        embedded = next_data_text(tree)
+        if len(embedded.split()) > len(text.split()):
+            text = embedded
     return strip_boilerplate(text, tree)
 
 
@@ -386,13 +433,17 @@ def extract_article(
     tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
+    feed_authors = without_publisher(list(item.authors), item.feed_name) if item else []
     meta = page_metadata(
         tree,
         url,
         extensive_dates=extensive_dates and (item is None or item.published is None),
-        guess_authors=guess_authors and not (item and item.authors),
-        site_names=(item.feed_name,) if item else (),
+        guess_authors=guess_authors and not feed_authors,
+        site_names=(item.feed_name, item.site_name) if item else (),
     )
+    feed_authors = without_publisher(feed_authors, meta["site_name"])
+    if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:
+        meta["authors"] = clean_authors(_byline(tree))  # the feed only named the site: the page's byline
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
     words = len(text.split())
@@ -419,8 +470,8 @@ def extract_article(
         title=meta["title"] or (item.title if item else None),
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
-        authors=meta["authors"] or (list(item.authors) if item else []),
-        site_name=meta["site_name"],
+        authors=meta["authors"] or feed_authors,
+        site_name=meta["site_name"] or (item.site_name if item else None),
         lang=lang,
         lang_declared=declared,
         lang_detected=detected,
@@ -446,7 +497,8 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
                          story: str | None = None) -> Article | None:
     """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary, stored under
     `story` (the URL the thin page declared as the story's) when given, with the item's own link in `link_ids`."""
-    summary = cap_text(strip_boilerplate((item.summary or "").strip()))
+    # Medium and Substack open content:encoded with the headline, which is stored apart
+    summary = cap_text(without_title(strip_boilerplate((item.summary or "").strip()), item.title))
     if not summary:
         return None
     fetched_at = fetched_at or datetime.now(timezone.utc)
@@ -462,6 +514,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
         text=summary,
         description=_description(summary),
         authors=list(item.authors),
+        site_name=item.site_name,
         lang=item.feed_lang,
         lang_declared=item.feed_lang,
         published_at=choose_published(None, item.published, fetched_at),

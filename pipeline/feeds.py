@@ -363,18 +363,20 @@ def _entry_link(entry: Any, base: str) -> str | None:
 _EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
 
 
-def _entry_authors(entry: Any) -> list[str]:
+def _entry_authors(entry: Any, publisher_names: tuple[str | None, ...] = ()) -> list[str]:
     """Names of the item's authors, cleaned as page bylines are ("Par A et B" → A, B). An RSS <author> is an e-mail
     address, maybe with the name in brackets: it is read raw, since feedparser cuts addresses with a long TLD
-    (`desk@news.media (Anne Roy)` gives the name "a (Anne Roy"); a bare address names nobody."""
-    from pipeline.extract import clean_authors  # extract imports this module
+    (`desk@news.media (Anne Roy)` gives the name "a (Anne Roy"); a bare address names nobody. The feed's own name
+    as author ("The Tech Ledger" on every item) names nobody either: the page's byline is used instead."""
+    from pipeline.extract import clean_authors, without_publisher  # extract imports this module
 
     raw = entry.get("author") or ""
     if "@" in raw and len(entry.get("authors") or []) <= 1:  # several <author>s are Atom's: their names are sound
         values = [re.sub(r"^\s*\((.*)\)\s*$", r"\1", _EMAIL.sub(" ", raw))]
     else:
         values = [a.get("name") for a in entry.get("authors") or [] if a.get("name")] or [raw]
-    return list(dict.fromkeys(name for value in values for name in clean_authors(value)))
+    return without_publisher(list(dict.fromkeys(name for value in values for name in clean_authors(value))),
+                             *publisher_names)
 
 
 # feedparser flags these although the feed parsed fine: not worth a "malformed" warning
@@ -439,7 +441,7 @@ def parse_feed(
         return out  # not a feed at all; the caller reports it
     for entry in parsed.entries[: max_items or None]:
         try:
-            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates)
+            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title)
         except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
             log.warning("feed %s: skipping an unreadable item (%s)", feed.name, exc)
             out.skipped["bad-item"] += 1
@@ -452,7 +454,7 @@ def parse_feed(
 
 
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
-                     bad_dates: list[str]) -> FeedItem | None:
+                     bad_dates: list[str], feed_title: str | None = None) -> FeedItem | None:
     link = _entry_link(entry, base)
     summary_html = entry.get("summary") or ""
     # RSS content:encoded / Atom <content> often holds the whole story beside a teaser <description>: the longer one
@@ -474,8 +476,14 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None
-    authors = _entry_authors(entry)
-    title = html_to_text(entry.get("title")) or None
+    authors = _entry_authors(entry, (feed.name, feed_title))
+    source = entry.get("source")
+    publisher = (html_to_text(source.get("title")) or None) if isinstance(source, dict) else None
+    title = _without_publisher_suffix(html_to_text(entry.get("title")), publisher) or None
+    summary = html_to_text(summary_html)
+    if publisher and title:  # Google News: « <a>Headline</a>&nbsp;&nbsp;<font>Le Monde</font> »
+        summary = "\n".join(title if _without_publisher_suffix(line, publisher, "") == title else line
+                             for line in summary.split("\n"))
     return FeedItem(
         article_id=article_id(url),
         url=url,
@@ -484,7 +492,18 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         feed_lang=feed.lang,
         feed_tags=list(feed.tags),
         title=title,
-        summary=html_to_text(summary_html) or None,
+        summary=summary or None,
         published=published,
         authors=authors,
+        site_name=publisher,
     )
+
+
+def _without_publisher_suffix(title: str, publisher: str | None, separator: str = r"[-–—|]\s+") -> str:
+    """"Mistral AI lève 1,7 milliard d'euros - Le Monde" → the headline, when the item's <source> is Le Monde
+    (aggregators append the publisher); kept whole when only one word would remain."""
+    if not publisher or not title:
+        return title
+    match = re.fullmatch(rf"(.+?)\s+{separator}{re.escape(publisher)}\s*", title, re.IGNORECASE)
+    rest = match.group(1).strip() if match else ""
+    return rest if len(rest.split()) >= 2 else title

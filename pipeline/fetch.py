@@ -42,6 +42,17 @@ log = logging.getLogger(__name__)
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 REDIRECT_CODES = {301, 302, 303, 307, 308}
+# Pages that are never a story: a Google News link that could not be resolved to the publisher's URL (current ids are
+# not decodable) answers with a script page or, from EU addresses, a redirect to Google's consent page. Not requested:
+# the article falls back to the feed summary (reason `unresolved-aggregator-link`).
+AGGREGATOR_HOSTS = {"news.google.com", "news.google.fr", "consent.google.com", "consent.youtube.com"}
+
+
+def _is_aggregator(url: str) -> bool:
+    try:
+        return (urlsplit(url).hostname or "").lower() in AGGREGATOR_HOSTS
+    except ValueError:
+        return False
 # Content types accepted per kind of resource ("" = the server sent none; we sniff).
 ALLOWED_TYPES = {
     "feed": ("xml", "rss", "atom", "rdf", "text/", "application/octet-stream", "json", ""),
@@ -423,7 +434,7 @@ class Fetcher:
 
     async def allowed_by_robots(self, url: str) -> bool:
         """robots.txt of the URL's host (fetched once per host and run). 4xx: all allowed; unreachable: disallowed (RFC 9309)."""
-        if not self.settings.respect_robots:
+        if not self.settings.respect_robots or _is_aggregator(url):  # an aggregator's page is refused in `fetch`
             return True
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
@@ -460,6 +471,9 @@ class Fetcher:
         seen: list[str] = []
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
+            if kind == "page" and _is_aggregator(current):
+                raise FetchRefused(url, "unresolved-aggregator-link",
+                                   f"refused: {mask_url(current)} is an aggregator's page, not the publisher's story")
             await self.policy.check(current)
             if current in seen:
                 raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")

@@ -85,8 +85,9 @@ class FeedItem(BaseModel):
     summary: str | None = None  # plain text
     published: datetime | None = None  # timezone-aware, UTC
     authors: list[str] = Field(default_factory=list)
+    site_name: str | None = None  # the publisher an aggregator's item names (RSS <source>: Google News)
 
-    @field_validator("title", "feed_name")
+    @field_validator("title", "feed_name", "site_name")
     @classmethod
     def _one_line(cls, value: str | None) -> str | None:
         return _line(value, TITLE_CHARS)

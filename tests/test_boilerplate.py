@@ -34,6 +34,37 @@ FURNITURE = [
     "Read more: AMD wins a data-centre order from Oracle",
     "Lire aussi | Atos : les créanciers prennent le contrôle du groupe",
     "Facebook | Twitter | LinkedIn",
+    # the site promoting its own channels (F16)
+    "🔔 Pour ne manquer aucune actualité de Techno Matin, suivez-nous sur Google Actualités et ajoutez Techno Matin "
+    "à vos sources préférées sur Google.",
+    "Suivez L’Informé Tech sur Google Actualités pour ne rien manquer de l’actualité.",
+    "Pour ne manquer aucune actualité, ajoutez L’Informé Tech à vos sources préférées sur Google.",
+    "Follow The Silicon Ledger on Google News and add us as a preferred source on Google.",
+    "Add us as a preferred source on Google",
+    "Téléchargez l’application Techno Matin gratuitement sur l’App Store d’Apple et sur Google Play.",
+    "Download the Tech Ledger app on the App Store or Google Play.",
+    "This article was originally published on our partner site and syndicated via Microsoft Start.",
+    "Écouter cet article",
+    "Listen to this article",
+    "00:00/04:32",
+    # related headlines behind arrows, brackets and other labels (F13)
+    ">> Lire aussi : Google Cloud ouvre une région à Marseille",
+    "[Lire aussi] Amazon Web Services licencie en Irlande",
+    "À découvrir : Salesforce rachète une start-up lyonnaise",
+    "» À lire aussi : Microsoft investit 4 milliards en France",
+    "► À voir aussi : IBM dévoile un processeur quantique",
+    "→ Pour aller plus loin : Intel repousse son usine allemande",
+    "Découvrir aussi SAP supprime 3 000 postes",
+    "Pour aller plus loin",
+    # wire sign-offs and credits (F9, F18)
+    "Reporting by Jean Martin in Paris and Supantha Mukherjee in Stockholm; Editing by Kate Holmes",
+    "Writing by Kate Holmes",
+    "(Additional reporting by Max A. Cherney)",
+    "(This story has been refiled to fix a typo in paragraph 3)",
+    "(avec AFP)",
+    "Crédit photo : Google / Microsoft",
+    "Photo: Benoit Tessier/Reuters",
+    "© AFP",
 ]
 
 STORY = [
@@ -47,6 +78,16 @@ STORY = [
     "Share prices fell 4 % after the announcement.",
     "« Abonnez-vous à nos services », a lancé le patron de Free aux investisseurs.",
     "Les lecteurs peuvent commenter l’article, mais les abonnés seuls peuvent réagir en direct.",
+    # real sentences about Google News, the App Store, MSN, reporting (F16, F13, F9 stay conservative)
+    "Apple a retiré l’application Telegram de l’App Store et de Google Play en Russie, a indiqué l’entreprise.",
+    "Google News is now the main source of traffic for French publishers, according to the study.",
+    "Google a ajouté l’an dernier une option « sources préférées » à Google Actualités.",
+    "Users can download the app from the App Store or Google Play from Monday, Mistral AI said.",
+    "Microsoft Start, which syndicates content from 1,000 publishers, will close in June.",
+    "Reporting by the Financial Times showed that the talks had stalled in October.",
+    "Pour aller plus loin, l’État prévoit un second appel d’offres en 2027.",
+    "À découvrir dans le rapport, les chiffres du marché du cloud souverain.",
+    "Crédit Agricole : la banque investit dans un centre de données à Lyon pour 200 millions d’euros.",
 ]
 
 
@@ -96,6 +137,21 @@ def test_a_bar_of_the_pages_own_links_is_dropped_but_not_prose_with_the_same_sep
     assert strip_boilerplate(text, tree) == f"{STORY[0]}\nLille | Roubaix : le tramway reprend\n{STORY[1]}\n{STORY[2]}"
 
 
+def test_a_pull_quote_repeating_a_sentence_of_the_story_is_dropped():
+    quote = "Europe's best-funded AI developer and a symbol of the continent's push for technological sovereignty"
+    story = ("Mistral AI, founded in 2023, has become Europe’s best-funded AI developer and a symbol of the "
+             "continent's push for technological sovereignty.")
+    text = f"{STORY[0]}\n{story}\n“{quote}”\n{STORY[1]}"
+    assert strip_boilerplate(text) == f"{STORY[0]}\n{story}\n{STORY[1]}"
+    # a short subheading met again in the prose, a repeated paragraph, and a heading announced far above, are kept
+    heading = "Un marché dominé par les Américains"
+    kept = f"{STORY[2]}\n{STORY[0]} {heading} depuis dix ans.\n{heading}\n{STORY[1]}\n{STORY[1]}"
+    assert strip_boilerplate(kept) == kept
+    annex = "Annexe : place des entreprises françaises parmi les fournisseurs de cloud de l’État"
+    far = "\n".join([f"Voir en {annex.casefold()} (tableau)", *STORY[:7], annex, STORY[8]])
+    assert strip_boilerplate(far) == far
+
+
 PAGE_CASES = {
     "regional-fr.html": (
         ["Par Claire Fontaine", "24/11/2026", "Publicité", "Partager", "Réagir", "pour réagir", "Lire aussi"],
@@ -105,6 +161,24 @@ PAGE_CASES = {
     "paywall-fr.html": (
         ["Il vous reste", "Déjà abonné", "Offre spéciale", "S’inscrire"],
         ["Les abonnés aux offres de santé d’OVHcloud", "dans le prochain budget."],
+    ),
+    "follow-us-fr.html": (
+        ["Google", "App Store", "Téléchargez"],
+        ["Les ministres européens du numérique", "OVHcloud et Scaleway ont salué l’initiative"],
+    ),
+    "related-variants-fr.html": (
+        ["Google Cloud ouvre", "Amazon Web Services", "Salesforce", "Microsoft investit", "Palantir", "IBM", "Oracle",
+         "Apple", "SAP", "Meta"],
+        ["Scaleway a présenté mardi à Paris", "Damien Lucas", "Ses serveurs seront fabriqués en Bretagne.",
+         "Une annonce est attendue en janvier."],
+    ),
+    "wire-en.html": (
+        ["Reporting by", "Editing by", "Kate Holmes", "Related coverage", "Purchase Licensing"],
+        ["PARIS, Nov 29", "a symbol of the continent's push for technological sovereignty.", "state-backed lenders"],
+    ),
+    "credits-fr.html": (
+        ["Crédit photo", "Google", "Microsoft"],
+        ["Atos a annoncé mardi la cession", "autorités de la concurrence."],
     ),
     "courier-en.html": (
         ["Advertisement", "Read more", "Sign up", "Sponsored", "Share this", "Subscribe", "Jane Doe", "hours ago"],
@@ -122,6 +196,7 @@ def test_extracted_articles_hold_the_story_without_the_sites_furniture(name):
         assert fragment not in article.text, fragment
     for fragment in kept:
         assert fragment in article.text, fragment
+        assert article.text.count(fragment) == 1, fragment  # a pull quote does not repeat it
     assert article.word_count == len(article.text.split())
 
 
@@ -133,3 +208,12 @@ def test_feed_summary_fallback_drops_furniture_lines():
     article = article_from_summary(item)
     assert article.text == f"{STORY[0]}\n{STORY[1]}"
     assert article.word_count == len(article.text.split())
+
+
+def test_credit_and_pull_quote_blocks_are_dropped_by_their_class_even_without_a_label():
+    html = (PAGES / "credits-fr.html").read_text().replace("Crédit photo : Google / Microsoft", "Google / Microsoft")
+    html = html.replace("<p>Les syndicats", "<blockquote class='pullquote'><p>Une étape décisive pour le groupe, "
+                                            "selon la direction de Capgemini</p></blockquote><p>Les syndicats")
+    article = extract_article(html.encode(), "https://news.example/atos", min_words=50)
+    assert "Google" not in article.text and "Capgemini" not in article.text
+    assert "Les syndicats ont dénoncé" in article.text

@@ -143,3 +143,20 @@ def test_persons_and_places_reach_the_targets_on_held_out_labelled_items(shared_
     figures = evaluate(gold, predict_newsroom(gold)[0])
     assert figures["per_f1"] >= 0.92 and figures["loc_f1"] >= 0.92
     assert figures["orgs_f1"] >= 0.98
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, lang, agency, kept", [
+    ("PARIS, Nov 29 (Reuters) - French artificial intelligence start-up Mistral AI is in talks with investors to "
+     "raise about 1 billion euros, three people familiar with the matter said.", "en", "Reuters", "Mistral AI"),
+    ("TEL AVIV, May 14 (The Tech Ledger) - Nvidia agreed on Wednesday to buy Israeli chip designer Mellanox for "
+     "$6.9 billion, beating out rival Intel.", "en", "The Tech Ledger", "Intel"),
+    ("BRUXELLES (AFP) - La Commission européenne a infligé mardi une amende à Google pour abus de position "
+     "dominante.", "fr", "AFP", "Google"),
+])
+def test_the_agency_of_a_wire_dateline_is_no_organisation(text, lang, agency, kept):
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    entities = get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
+    assert agency not in entities.ORG and kept in entities.ORG, entities.ORG
+    assert entities.LOC  # the dateline's place is still a place of the story

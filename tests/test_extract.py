@@ -14,7 +14,8 @@ from pipeline.extract import article_from_summary, choose_published, decode_html
 from pipeline.models import FeedItem
 from pipeline.urls import article_id
 
-SITE = Path(__file__).resolve().parent / "fixtures" / "site"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SITE = FIXTURES / "site"
 BASE = "http://127.0.0.1:8765"
 TRIBUNE_URL = f"{BASE}/articles/mistral-nvidia-tribune.html"
 
@@ -269,6 +270,20 @@ def test_feed_authors_are_kept_when_the_page_names_none():
     assert article.authors == ["Rédaction"]
 
 
+@pytest.mark.parametrize("feed_name, site_meta", [
+    ("Tech Ledger — Technology", ""),  # the feed's name holds the publication's
+    ("Technology", '<meta property="og:site_name" content="The Tech Ledger">'),  # the page names the site
+])
+def test_a_feed_author_that_is_the_publication_gives_way_to_the_page_byline(feed_name, site_meta):
+    url = "https://ledger.example/live/summit"
+    html = _page(site_meta, '<div class="live-byline">By Sarah Marsh and Andreas Rinke</div>')
+    article = extract_article(html, url, item(url, authors=["The Tech Ledger"], feed_name=feed_name), min_words=10)
+    assert article.authors == ["Sarah Marsh", "Andreas Rinke"]
+    bare = extract_article(_page(site_meta), url, item(url, authors=["The Tech Ledger"], feed_name=feed_name),
+                           min_words=10)
+    assert bare.authors == []  # never the publication's own name
+
+
 def test_authors_found_on_shared_pages_with_a_byline(shared_dir):
     """Most real pages carry a byline, meta author or JSON-LD author; none keeps a "Par"/"By" or a date."""
     files = sorted((shared_dir / "corpus").glob("pages-*/*.htm*"))
@@ -374,6 +389,28 @@ def test_the_site_name_is_cut_from_the_title(head, expected):
     url = "https://ledger.example/a"
     feed_item = item(url, feed_name="Tech Desk", title=None)
     assert extract_article(_en_page(head), url, feed_item, NOW, min_words=10).title == expected
+
+
+@pytest.mark.parametrize("head, expected", [
+    (f'<meta property="og:title" content="The Silicon Ledger">{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre"),
+    ('<meta property="og:title" content="Tech Desk">', "Mistral and Nvidia bet on a Paris data centre"),  # feed name
+    (f'<meta property="og:title" content="The Silicon Ledger">{SITE_HEAD}<script type="application/ld+json">'
+     '{"@type": "NewsArticle", "headline": "Mistral, Nvidia and a data centre"}</script>', "Mistral, Nvidia and a data centre"),
+])
+def test_a_title_that_is_only_the_site_name_gives_way_to_the_headline(head, expected):
+    url = "https://ledger.example/a"
+    assert extract_article(_en_page(head), url, item(url, feed_name="Tech Desk", title=None), NOW,
+                           min_words=10).title == expected
+
+
+def test_a_title_that_is_only_the_site_name_gives_way_to_the_feed_title_when_the_page_has_no_headline():
+    url = "https://infos.example/defense/helsing-usine-baviere-1850200.html"
+    html = (FIXTURES / "boilerplate" / "title-is-site-name-fr.html").read_text().replace("<h1>", "<h2>")
+    feed_item = item(url, feed_name="Numérique Infos — Défense", title="Helsing ouvre une usine de drones en Bavière")
+    article = extract_article(html, url, feed_item, NOW, min_words=10)
+    assert (article.title, article.site_name) == ("Helsing ouvre une usine de drones en Bavière", "Numérique Infos")
+    record = extract_file(FIXTURES / "boilerplate" / "title-is-site-name-fr.html")  # `newsroom extract`: the <h1>
+    assert record["title"] == "Helsing ouvre une usine de drones en Bavière"
 
 
 def test_a_confidently_detected_language_beats_the_declared_one(tmp_path):

@@ -365,6 +365,17 @@ def test_atom_authors_with_e_mail_addresses_keep_their_names():
     assert [i.authors for i in parsed.items] == [["Jane Doe", "John Roe"], ["Jane Doe"]]
 
 
+def test_the_feeds_own_name_as_author_names_nobody():
+    atom = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>The Tech Ledger — Technology</title>
+<entry><title>A</title><link href="https://news.example/a.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>The Tech Ledger</name></author></entry>
+<entry><title>B</title><link href="https://news.example/b.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>Stephen Nellis</name></author></entry>
+<entry><title>C</title><link href="https://news.example/c.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>Test feed</name></author></entry></feed>"""
+    assert [i.authors for i in parse_feed(atom.encode(), FEED).items] == [[], ["Stephen Nellis"], []]
+
+
 def test_feed_dates_in_french_or_with_european_zone_names_are_read():
     dates = ["mar., 02 déc. 2026 10:30:00 +0100", "Tue, 02 Dec 2026 10:30:00 CET", "Tue, 02 Dec 2026 11:30:00 CEST",
              "Tue, 02 Dec 2026 09:30:00", "Tue, 02 Dec 2026 04:30:00 EST", "2026-12-02T10:30:00+01:00"]
@@ -390,3 +401,73 @@ def test_the_full_story_in_content_encoded_is_the_fallback_text_not_the_teaser()
 def test_a_json_feed_is_named_as_such():
     body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
     assert "JSON Feed" in parse_feed(body, FEED, content_type="application/feed+json").bozo
+
+
+GOOGLE_NEWS_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>"Mistral AI" - Google Actualités</title><link>https://news.google.com/search?q=mistral</link>
+<item><title>Mistral AI lève 1,7 milliard d'euros - Le Monde</title>
+<link>https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5</link>
+<guid isPermaLink="false">CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4</guid><pubDate>Tue, 01 Dec 2026 08:00:00 GMT</pubDate>
+<description>&lt;a href="https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5" target="_blank"&gt;Mistral AI lève 1,7 milliard d'euros&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="#6f6f6f"&gt;Le Monde&lt;/font&gt;</description>
+<source url="https://www.lemonde.fr">Le Monde</source></item>
+<item><title>Le Monde - Mistral AI ouvre un bureau à Londres selon Le Monde</title>
+<link>https://news.google.com/rss/articles/CBMiAAAA?oc=5</link><description>Un article publié par le quotidien Le Monde</description>
+<source url="https://www.lemonde.fr">Le Monde</source></item>
+</channel></rss>"""
+
+
+def test_google_news_items_lose_the_publisher_suffix_and_name_the_publisher():
+    from pipeline.extract import article_from_summary
+
+    items = parse_feed(GOOGLE_NEWS_RSS.encode(), FEED).items
+    first, second = items
+    assert first.title == "Mistral AI lève 1,7 milliard d'euros"
+    assert first.summary == "Mistral AI lève 1,7 milliard d'euros" and first.site_name == "Le Monde"
+    # the publisher's name inside a headline or a summary sentence is part of it
+    assert second.title == "Le Monde - Mistral AI ouvre un bureau à Londres selon Le Monde"
+    assert second.summary == "Un article publié par le quotidien Le Monde"
+    fallback = article_from_summary(first)
+    assert (fallback.title, fallback.site_name) == ("Mistral AI lève 1,7 milliard d'euros", "Le Monde")
+
+
+def test_medium_and_substack_footers_leave_the_feed_summary():
+    from pipeline.extract import article_from_summary
+
+    para = "<p>Two years ago I moved our company's inference workloads from Amazon Web Services to Scaleway.</p>"
+    medium = (f"<h3>Scaleway's bet against AWS is working</h3>{para}<hr><p><a href='https://medium.com/@a/s-7f3c'>"
+              "Scaleway's bet against AWS is working</a> was originally published in <a href='https://medium.com/@a'>"
+              "Alex Moreau on Medium</a>, where people are continuing the conversation by highlighting and responding "
+              "to this story.</p>")
+    substack = (f"{para}<div class='subscription-widget-wrap'><p class='cta-caption'>Thanks for reading Sovereign Stack! "
+                "Subscribe for free to receive new posts and support my work.</p><form><input type='submit' "
+                "value='Subscribe'></form></div><p>Investors love it: NVDA is up 38% this year.</p>"
+                "<p><a href='https://x.substack.com/p/y?utm_source=substack&amp;action=share'>Share</a></p>")
+    rss = f"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>t</title><item><title>Scaleway's bet against AWS is working</title><link>https://medium.example/a</link>
+<content:encoded><![CDATA[{medium}]]></content:encoded></item>
+<item><title>Why Europe can't quit Nvidia</title><link>https://x.substack.example/p/y</link>
+<description>Teaser</description><content:encoded><![CDATA[{substack}]]></content:encoded></item></channel></rss>"""
+    first, second = parse_feed(rss.encode(), FEED).items
+    story = "Two years ago I moved our company's inference workloads from Amazon Web Services to Scaleway."
+    assert article_from_summary(first).text == story  # no repeated headline, no footer
+    assert second.summary == f"{story}\nInvestors love it: NVDA is up 38% this year."
+
+
+def test_an_unresolved_google_news_item_falls_back_to_its_summary_with_a_counted_reason(httpserver, tmp_path):
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    httpserver.expect_request("/gnews.xml").respond_with_data(GOOGLE_NEWS_RSS, content_type="application/rss+xml")
+    feed = Feed(name="Google News — Mistral", url=httpserver.url_for("/gnews.xml"), lang="fr")
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert [a.extraction for a in articles] == ["feed-summary", "feed-summary"]
+    assert collector.stats.fallback_reasons == {"unresolved-aggregator-link": 2}
+    assert {(a.title, a.site_name) for a in articles} >= {("Mistral AI lève 1,7 milliard d'euros", "Le Monde")}
+    assert [request.path for request, _ in httpserver.log] == ["/gnews.xml"]  # nor Google's robots.txt or page asked

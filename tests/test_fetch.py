@@ -485,3 +485,24 @@ def test_credentials_in_a_url_never_reach_the_error_message():
         fetch("http://bob:hunter2@10.0.0.1/feed?token=abc&x=1", settings(fetch_allow_hosts=""),
               resolver=private_resolver, transport=transport)
     assert "hunter2" not in str(err.value) and "abc" not in str(err.value) and "10.0.0.1/feed" in str(err.value)
+
+
+def test_an_unresolved_google_news_link_or_a_redirect_to_googles_consent_page_is_never_fetched_as_a_story():
+    transport = RecordingTransport({"http://public.example/story": (
+        302, {"location": "https://consent.google.com/ml?continue=https://news.google.com/rss/articles/CBMi"}, b"")})
+    with pytest.raises(FetchRefused) as err:
+        fetch("http://public.example/story", settings(fetch_allow_hosts=""), resolver=private_resolver, transport=transport)
+    assert err.value.reason == "unresolved-aggregator-link"
+    assert transport.requests == ["http://public.example/story"]  # the consent page was never requested
+    transport = RecordingTransport()
+    with pytest.raises(FetchRefused) as err:
+        fetch("https://news.google.com/rss/articles/CBMiswFBVV95cUxN?oc=5", settings(fetch_allow_hosts=""),
+              resolver=private_resolver, transport=transport)
+    assert err.value.reason == "unresolved-aggregator-link" and transport.requests == []
+
+    async def public(host, port):
+        return ["142.250.74.238"]
+
+    feed = fetch("https://news.google.com/rss/search?q=mistral", settings(fetch_allow_hosts=""), kind="feed",
+                 resolver=public, transport=transport)
+    assert feed.status == 200  # Google News feeds themselves are read

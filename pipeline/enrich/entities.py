@@ -48,6 +48,17 @@ _PLACE_WORDS = {"state", "county", "valley", "province", "region", "région", "c
                 "river", "mountains", "coast", "gulf"}
 # "de Paris" / "of London" closing an organisation or building name: the place is named too ("Bourse de Paris")
 _INNER_PLACE = re.compile(r"\b(?:de|d['’]|du|of|à|in|at)\s*([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[ -][A-ZÀ-ÖØ-Þ][\w'’-]+)*)$")
+# a wire dateline, "PARIS, Nov 29 (Reuters) -", « BRUXELLES (AFP) - »: the agency in brackets is the copy's source,
+# not an organisation the story is about
+_DATELINE = re.compile(r"^[^\S\n]*[A-ZÀ-Ý][\w.'’/ -]{1,40}(?:,[^\S\n]*[\w. ]{1,20})?[^\S\n]*\(([^()\n]{2,40})\)[^\S\n]*[-–—]",
+                       re.MULTILINE)
+
+
+def dateline_sources(text: str) -> list[tuple[int, int]]:
+    """Offsets of the agency named in each paragraph's dateline ("(Reuters)" in "PARIS, Nov 29 (Reuters) - …")."""
+    return [match.span(1) for match in _DATELINE.finditer(text)]
+
+
 _NOT_NAMES = {"AI", "IA", "IT", "CEO", "PDG", "GPU", "GPUs", "API", "LLM", "CTO", "CFO", "DG"}
 
 

@@ -1,0 +1,75 @@
+"""Story text read from a Next.js page's `__NEXT_DATA__` script (pipeline.embedded) when the markup is a skeleton."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from trafilatura.utils import load_html
+
+from pipeline.embedded import MAX_SCRIPT_CHARS, next_data_text
+from pipeline.extract import extract_article, extract_file
+from pipeline.models import FeedItem
+from pipeline.urls import article_id
+
+ARC_PAGE = Path(__file__).resolve().parent / "fixtures" / "boilerplate" / "nextjs-arc-en.html"
+URL = "https://ledger.example/technology/2026/11/26/nvidia-data-centre-sales-jump-as-european-sovereign-ai-orders-pile-up/"
+PARAGRAPHS = [
+    "Infrastructure group OVHcloud said on Tuesday it would open two data centres in Germany next year, its first "
+    "large investment outside France since the fire that destroyed one of its Strasbourg sites in 2021.",
+    "The Roubaix-based company will spend 300 million euros on the sites near Frankfurt and Berlin, chief executive "
+    "Benjamin Revcolevschi told reporters, adding that German public bodies had asked for sovereign cloud offers.",
+    "OVHcloud competes with Amazon Web Services, Microsoft and Google, which hold about 70 percent of the European "
+    "market, according to Synergy Research Group.",
+]
+
+
+def _shell(next_data: str, head: str = "") -> str:
+    return (f"<!DOCTYPE html><html lang='en'><head><title>OVHcloud to open German data centres</title>{head}</head>"
+            "<body><header><nav><a href='/'>Home</a><a href='/tech/'>Tech</a></nav></header>"
+            "<div id='__next'><div class='skeleton'></div></div>"
+            f"<script id='__NEXT_DATA__' type='application/json'>{next_data}</script></body></html>")
+
+
+def test_an_arc_page_whose_story_is_only_in_next_data_is_extracted_with_its_table_and_all_authors():
+    item = FeedItem(article_id=article_id(URL), url=URL, feed_name="The Tech Ledger", feed_url="https://ledger.example/feed",
+                    feed_lang="en", title="Nvidia's data-centre sales jump 62%",
+                    summary="Chipmaker beats forecasts; sovereign AI to bring $20 billion this year.",
+                    published=datetime(2026, 11, 26, 21, 35, tzinfo=timezone.utc), authors=["Stephen Nellis"])
+    article = extract_article(ARC_PAGE.read_bytes(), URL, item, min_words=80)
+    assert article is not None and article.extraction == "trafilatura"
+    for fragment in ("orders from Mistral AI in France and Deutsche Telekom in Germany", '"off the charts"',
+                     "Quarter | Revenue | Data centre", "Q3 FY26 | $57.0bn | $51.2bn", "Colette Kress",
+                     "Rival AMD reports its results next month."):
+        assert fragment in article.text, fragment
+    assert "Microsoft and OpenAI rework" not in article.text  # an `interstitial_link` to another story
+    assert len(article.authors) == 2 and article.authors[0] == "Stephen Nellis"
+    assert article.word_count > 150
+
+
+def test_a_generic_next_js_body_string_is_read_as_text_without_its_scripts():
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<script>alert('x')</script><style>p{color:red}</style>"
+    data = {"props": {"pageProps": {"article": {"title": "OVHcloud", "body": body, "teaser": {"body": "Short teaser."}},
+                                    "related": [{"body": 42}, {"body": ["not", "a", "string"]}]}}}
+    text = next_data_text(load_html(_shell(json.dumps(data).replace("<", "\\u003c"))))  # as Next.js writes it
+    assert text.split("\n") == PARAGRAPHS
+    assert "alert" not in text and "color" not in text
+
+
+def test_the_extract_command_reads_next_data_too(tmp_path):
+    data = {"props": {"pageProps": {"story": {"articleBody": "\n\n".join(PARAGRAPHS)}}}}
+    path = tmp_path / "shell.html"
+    path.write_text(_shell(json.dumps(data)), encoding="utf-8")
+    record = extract_file(path)
+    assert record["extraction"] == "trafilatura" and "Benjamin Revcolevschi" in record["text"]
+
+
+def test_hostile_next_data_is_ignored_without_error():
+    assert next_data_text(load_html(_shell("[" * 200_000 + "]" * 200_000))) == ""  # nesting past the JSON parser
+    assert next_data_text(load_html(_shell("{not json"))) == ""
+    huge = json.dumps({"props": {"body": "word " * (MAX_SCRIPT_CHARS // 5 + 10)}})
+    assert next_data_text(load_html(_shell(huge))) == ""  # over the size limit: not parsed
+    assert next_data_text(load_html(_shell(json.dumps({"body": "Too short to be a story."})))) == ""
+    wide = json.dumps({"props": [{"body": " ".join(PARAGRAPHS)}] + [[{"x": i}] for i in range(150_000)]})
+    assert next_data_text(load_html(_shell(wide))) == ""  # past the node budget the walk stops
