@@ -479,6 +479,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     return FeedItem(
         article_id=article_id(url),
         url=url,
+        link=link if link != url else None,
         feed_name=feed.name,
         feed_url=str(feed.url),
         feed_lang=feed.lang,

@@ -76,7 +76,8 @@ class FeedItem(BaseModel):
     """An item read from a feed, before its page is fetched."""
 
     article_id: str  # sha256 of the normalised URL
-    url: str  # normalised
+    url: str  # normalised: the item's identity
+    link: str | None = None  # the feed's link as given (tracking parameters included): what is fetched
     feed_name: str
     feed_url: str
     feed_lang: str
@@ -118,6 +119,7 @@ class Article(BaseModel):
     published_at: datetime | None = None
     fetched_at: datetime
     extraction: ExtractionMethod
+    fallback_reason: str | None = None  # with extraction feed-summary: why the page was not used (consent-wall…)
     word_count: int
     content_hash: str  # sha256 of the normalised text
     warc_file: str | None = None  # archive holding the raw HTML (relative to data_dir)
