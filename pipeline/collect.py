@@ -32,11 +32,12 @@ from pipeline.extract import article_from_summary, extract_article
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver
 from pipeline.models import Article, Feed, FeedItem
+from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import host_of
+from pipeline.urls import host_of, normalize_url
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class Collector:
         self._matcher = matcher
         self._pending_states: dict[str, FeedState] = {}
         self._yielded: list[tuple[str, str]] = []
+        self._redirect_targets: dict[str, str] = {}  # story id reached by a redirect → the first link that reached it
         self._pool: ThreadPoolExecutor | None = None
         self._extract_seconds = 0.0
         self.extract_cpu = (0, 0.0)  # pages extracted, CPU seconds of the extraction thread on them
@@ -142,6 +144,9 @@ class Collector:
                     if article.id in stories:  # still yielded: indexing keeps one article and both links
                         self.stats.story_copies += 1
                     stories.add(article.id)
+                    if article.fallback_reason in RETRY_FALLBACKS:  # a wall answered: `fetch` tries it again
+                        yield article
+                        continue
                     self._yielded += [(article.id, article.url), *((link, article.url) for link in article.link_ids)]
                     yield article
         finally:
@@ -304,18 +309,28 @@ class Collector:
     async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
         reason = None
         try:
-            if not await fetcher.allowed_by_robots(item.url):
+            if not await fetcher.allowed_by_robots(item.link or item.url):
                 reason = "robots-disallowed"
             else:
-                try:
-                    result = await fetcher.fetch(item.url, kind="page")
+                try:  # the link as the feed gives it: normalisation is for identity only
+                    result = await fetcher.fetch(item.link or item.url, kind="page")
                 finally:
                     self._last_download = time.perf_counter()
                 loop = asyncio.get_running_loop()
                 article = await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
-                if article is not None:
+                if article is not None and self._shared_redirect_target(item, result.final_url, article):
+                    reason = "shared-redirect-target"
+                elif article is not None:
                     return article
-                reason = "too-little-text"
+                else:
+                    reason = "too-little-text"
+        except NotTheStory as exc:
+            if exc.reason == "not-an-article":  # a tag, author or home page listed in the feed: no story to keep
+                log.info("page %s is a listing, not an article: skipped", mask_url(item.url))
+                self.stats.skip("not-an-article", item.url)
+                return None
+            reason = exc.reason  # a consent or login wall answered instead of the story: its summary, retried later
+            log.info("page %s answered with a %s: falling back to the feed summary", mask_url(item.url), reason)
         except FetchFailed as exc:
             reason = exc.reason
             log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
@@ -336,7 +351,24 @@ class Collector:
             return None
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
-        return article
+        return article.model_copy(update={"fallback_reason": reason})
+
+    def _shared_redirect_target(self, item: FeedItem, final_url: str, article: Article) -> bool:
+        """Whether another feed link of this run already redirected to the page this one reached, and it was taken
+        as the story's own URL: different stories whose links all end on one gateway, an expired-link page or a
+        section page must not merge into one article (a same story reached twice is already one item)."""
+        try:
+            redirected = normalize_url(final_url) != item.url
+        except ValueError:
+            return False
+        if not redirected or article.id == item.article_id:
+            return False
+        first = self._redirect_targets.setdefault(article.id, item.article_id)
+        if first != item.article_id:
+            log.warning("page %s: %s was already reached from another link of this run; not taken as its story",
+                        mask_url(item.url), mask_url(final_url))
+            return True
+        return False
 
     def _archive_and_extract(self, item: FeedItem, result) -> Article | None:
         """Runs in the extraction thread: CPU work off the event loop, so downloads continue meanwhile."""

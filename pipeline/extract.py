@@ -33,6 +33,7 @@ from pipeline.budget import parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
+from pipeline.pagetype import check_story_page, declared_canonical, is_brief
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
 
 log = logging.getLogger(__name__)
@@ -381,6 +382,8 @@ def extract_article(
     tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
+    if item is not None:
+        check_story_page(tree, url)  # a consent wall or a tag/home page in a feed: NotTheStory, counted by the caller
     meta = page_metadata(
         tree,
         url,
@@ -391,10 +394,10 @@ def extract_article(
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
     words = len(text.split())
-    if not text or words < min_words:
+    if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
         return None
     story = story_url(url, meta["canonical_url"])  # an AMP copy or a tracking link is stored as the story itself
-    if story is None and item and redirected_to_story(item.url, url, meta["canonical_url"]):
+    if story is None and item and redirected_to_story(item.url, url, declared_canonical(tree)):
         story = url  # a tracker or feedburner link, or http → https: the story is where the redirects ended
     normalized = normalize_url(url)
     declared = meta["lang"] or (item.feed_lang if item else None)

@@ -35,6 +35,7 @@ from pipeline.corrections import overlay_corrections
 from pipeline.dedup import signature
 from pipeline.errors import StoreError
 from pipeline.models import Article, EnrichedArticle, Sentiment
+from pipeline.pagetype import RETRY_FALLBACKS
 from pipeline.settings import Settings
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
@@ -143,6 +144,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
             {"company": company, **sentiment_field(s)} for company, s in enr.entity_sentiment.items()
         ],
         "extraction": art.extraction,
+        "fallback_reason": art.fallback_reason,
         "word_count": art.word_count,
         "content_hash": art.content_hash,
         "cluster_id": rec.cluster_id or art.id,
@@ -157,7 +159,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
 
 ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "link_ids", "domain", "source", "feed_tags", "title", "text", "description",
                          "authors", "site_name", "lang_declared", "published_at", "first_seen_at", "extraction",
-                         "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
+                         "fallback_reason", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
 
 
 def article_from_document(doc: dict, article_id: str | None = None) -> Article:
@@ -171,6 +173,7 @@ def article_from_document(doc: dict, article_id: str | None = None) -> Article:
         authors=doc.get("authors") or [], site_name=doc.get("site_name"),
         lang=doc.get("lang"), lang_declared=doc.get("lang_declared"), published_at=doc.get("published_at"),
         fetched_at=doc["first_seen_at"], extraction=doc.get("extraction") or "trafilatura",
+        fallback_reason=doc.get("fallback_reason"),
         word_count=doc.get("word_count") or 0, content_hash=doc.get("content_hash") or "",
         warc_file=doc.get("warc_file"), warc_offset=doc.get("warc_offset"),
     )
@@ -310,7 +313,8 @@ def ensure_aliases(client: Elasticsearch, settings: Settings) -> None:
 
 
 def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str], batch: int = 500) -> set[str]:
-    """Which of these article ids are already indexed (the Collector's `is_known`)."""
+    """Which of these article ids are already indexed (the Collector's `is_known`); an article stored from its feed
+    summary because a wall answered in its place (`RETRY_FALLBACKS`) is not known: its page is tried again."""
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         return set()
@@ -318,7 +322,8 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     known: set[str] = set()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        known.update(_lookup(client, indices, chunk, ["content_hash"]))
+        known.update(i for i, doc in _lookup(client, indices, chunk, ["content_hash", "fallback_reason"]).items()
+                     if doc.get("fallback_reason") not in RETRY_FALLBACKS)
         # links stored under their story's id (an AMP copy, a tracking link): known too, so not fetched again
         unknown = [i for i in chunk if i not in known]
         if unknown:

@@ -116,6 +116,7 @@ ARTICLE_PROPERTIES: dict = {
         "properties": {"company": KEYWORD, **SENTIMENT["properties"]},
     },
     "extraction": KEYWORD,  # trafilatura | feed-summary
+    "fallback_reason": KEYWORD,  # feed-summary only: why the page was not used (docs/fetching.md)
     "word_count": {"type": "integer"},
     "content_hash": KEYWORD,
     "cluster_id": KEYWORD,
