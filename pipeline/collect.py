@@ -101,6 +101,7 @@ class Collector:
         transport: httpx.AsyncBaseTransport | None = None,
         matcher=None,
         defer_failures: bool = False,
+        refresh_feeds: bool = False,
     ):
         self.settings = settings
         # Single writer: with defer_failures the collector never writes the feed state, even failure counters;
@@ -110,6 +111,7 @@ class Collector:
         self.is_known = is_known
         self.since = since
         self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
+        self.refresh_feeds = refresh_feeds  # read every feed in full: no conditional GET, no unchanged-body shortcut
         self.stats = CollectStats()
         if matcher is None and any(f.relevance == "filter" for f in self.feeds):
             matcher = load_topic_matcher(settings)  # a bad topics file fails here, before anything is fetched or written
@@ -195,7 +197,8 @@ class Collector:
         now = datetime.now(timezone.utc)
         try:
             result = await fetcher.fetch(
-                url, kind="feed", headers=feed.headers, etag=state.etag, last_modified=state.last_modified
+                url, kind="feed", headers=feed.headers, etag=None if self.refresh_feeds else state.etag,
+                last_modified=None if self.refresh_feeds else state.last_modified,
             )
         except FetchFailed as exc:
             return self._feed_failed(feed, str(exc), now, retryable=exc.retryable)
@@ -216,7 +219,7 @@ class Collector:
             0,
             None,
         )
-        if body_hash == state.body_hash:
+        if body_hash == state.body_hash and not self.refresh_feeds:
             self.stats.feeds_not_modified += 1  # served in full but unchanged: not re-parsed
             self._pending_states[url] = new_state
             return []
@@ -418,6 +421,8 @@ def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
                 if article.id in written:  # a copy of a story already written (counted as a story copy)
                     continue
                 written.add(article.id)
+                if article.published_at is None:  # no plausible date on the page or in the feed: the fetch time, as
+                    article = article.model_copy(update={"published_at": article.fetched_at})  # indexing does
                 fh.write(article.model_dump_json() + "\n")
                 if on_article is not None:
                     on_article(collector.stats)

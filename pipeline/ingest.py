@@ -73,9 +73,12 @@ class StageClock:
 
 def with_progress(records: Iterable[EnrichedArticle], on_progress: ProgressCallback | None,
                   total: Callable[[], int | None], companies: Counter | None = None) -> Iterator[EnrichedArticle]:
-    """Report each record to the caller's progress callback (the CLI owns the bar); tally watched companies."""
+    """Report each record to the caller's progress callback (the CLI owns the bar); tally watched companies, once per
+    story (a story copy, its AMP page or a tracking link, is indexed into the same article)."""
+    counted: set[str] = set()
     for done, rec in enumerate(records, 1):
-        if companies is not None:
+        if companies is not None and rec.article.id not in counted:
+            counted.add(rec.article.id)
             companies.update(dict.fromkeys(rec.enrichment.orgs, 1))
         if on_progress is not None:
             on_progress(done, total(), rec.article.source[:40])
@@ -290,6 +293,7 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990 or more than 2 days "
                              "ahead: treated as unknown (the page's date, else the fetch time, is used)")
     summary.skipped = dict(cstats["skipped"])
+    summary.fallback_reasons = dict(cstats.get("fallback_reasons") or {})
     summary.skipped_examples = {k: list(v)[:3] for k, v in (cstats.get("skipped_urls") or {}).items()}
     summary.feed_errors = cstats["feed_errors"]
     summary.dead_letters = stats.dead_letters

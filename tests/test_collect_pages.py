@@ -192,3 +192,54 @@ def test_a_short_paywall_stub_still_falls_back_to_the_feed_summary(httpserver, t
         ("Kyutai ouvre un bureau à Londres", f"{base}/a/locked", "Kyutai s'installe à Londres."),
     ]))
     assert sorted((a.extraction, a.fallback_reason) for a in articles) == [("feed-summary", "too-little-text")] * 2
+
+
+# --------------------------------------------------------------------------------------------- `newsroom fetch`
+
+
+def fetch_cli(httpserver, tmp_path, feed_body: str, *extra: str) -> list[dict]:
+    from pipeline.cli import main
+
+    if getattr(httpserver, "feed_test", None) != tmp_path:  # one feed per test (the server outlives the test)
+        httpserver.feed_test = tmp_path
+        httpserver.expect_request("/feed.xml").respond_with_handler(
+            lambda request: Response(httpserver.feed_body, content_type="application/rss+xml"))
+        httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.feed_body = feed_body
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "Site", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    out = tmp_path / "out.jsonl"
+    main(["fetch", "--feeds", str(path), "--output", str(out), *extra])
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_fetch_include_seen_reads_an_unchanged_feed_again(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/spip.php", query_string="article123").respond_with_handler(
+        html(page("spip_article123.html", base)))
+    feed = rss([("Outscale", f"{base}/spip.php?article123", "Outscale.")])
+    assert len(fetch_cli(httpserver, tmp_path, feed)) == 1
+    assert fetch_cli(httpserver, tmp_path, feed) == []  # unchanged feed, article already written
+    again = fetch_cli(httpserver, tmp_path, feed, "--include-seen")
+    assert [a["url"] for a in again] == [f"{base}/spip.php?article123"]
+
+
+def test_fetch_writes_the_fetch_time_when_no_date_is_plausible(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    future = page("brief_pasqal.html", base).replace("2026-11-30T11:15:00+01:00", "2099-11-30T11:15:00+01:00")
+    httpserver.expect_request("/breves/pasqal").respond_with_handler(html(future))
+    feed = rss([("Pasqal lève 100 millions d’euros", f"{base}/breves/pasqal", None)]).replace("2026", "2099")
+    [article] = fetch_cli(httpserver, tmp_path, feed)
+    assert article["published_at"] == article["fetched_at"] and article["extraction"] == "trafilatura"
+
+
+def test_fetch_tries_a_page_again_when_a_consent_wall_answered(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    answers = [page("consent_wall.html", base), page("spip_article123.html", base)]
+    httpserver.expect_request("/story").respond_with_handler(lambda request: html(answers.pop(0))(request))
+    feed = rss([("Outscale obtient la qualification SecNumCloud", f"{base}/story", "Outscale.")])
+    [first] = fetch_cli(httpserver, tmp_path, feed)
+    assert (first["extraction"], first["fallback_reason"]) == ("feed-summary", "consent-wall")
+    changed = feed.replace("</channel>", "<item><title>Autre</title><link>http://127.0.0.1:9/x</link></item></channel>")
+    [second] = [a for a in fetch_cli(httpserver, tmp_path, changed) if a["id"] == first["id"]]  # not marked seen
+    assert (second["extraction"], second["fallback_reason"]) == ("trafilatura", None)

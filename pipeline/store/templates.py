@@ -163,6 +163,7 @@ RUN_PROPERTIES: dict = {
     "feed_errors": {"properties": {"feed": KEYWORD, "url": KEYWORD, "error": {"type": "text"}}},
     "dead_letters": {"type": "integer"},
     "spooled": {"type": "integer"},
+    "fallback_reasons": {"type": "object", "dynamic": True},  # reason → pages that fell back to the feed summary
     "host": KEYWORD,
     "feeds": KEYWORD,  # names of the feeds the run (or task) covered
     "notes": {"type": "text"},
