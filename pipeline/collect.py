@@ -42,6 +42,7 @@ from pipeline.urls import host_of, normalize_url
 log = logging.getLogger(__name__)
 
 IsKnown = Callable[[list[str]], set[str]]
+IsUpdated = Callable[[dict[str, str]], set[str]]  # article id → the feed item's version now: ids updated since stored
 
 # Disk full, quota exceeded, file too large: no page can be archived any more, so the run stops (the CLI says it in
 # one sentence) instead of turning every following page into an "extraction error".
@@ -60,6 +61,7 @@ class CollectStats:
     story_copies: int = 0  # articles that turned out to be a story already collected (its AMP copy, ?from=rss)
     irrelevant: int = 0
     known: int = 0
+    feed_updates: int = 0  # known items whose feed entry changed (date or title): fetched again, the article updated
     articles: int = 0
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
@@ -95,6 +97,7 @@ class Collector:
         feeds: list[Feed],
         *,
         is_known: IsKnown | None = None,
+        is_updated: IsUpdated | None = None,
         since: datetime | None = None,
         remember_seen: bool = False,
         resolver: Resolver | None = None,
@@ -109,6 +112,8 @@ class Collector:
         self.defer_failures = defer_failures
         self.feeds = [f for f in feeds if f.enabled]
         self.is_known = is_known
+        self.is_updated = is_updated
+        self._refresh_ids: set[str] = set()  # known items fetched again because their feed entry changed
         self.since = since
         self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
         self.refresh_feeds = refresh_feeds  # read every feed in full: no conditional GET, no unchanged-body shortcut
@@ -279,6 +284,12 @@ class Collector:
                 selected.append(item)
         if self.is_known and selected:
             known = self.is_known([i.article_id for i in selected])
+            if known and self.is_updated:
+                versions = {i.article_id: i.version for i in selected if i.article_id in known and i.version}
+                updated = self.is_updated(versions) if versions else set()
+                self.stats.feed_updates += len(updated)
+                self._refresh_ids |= updated
+                known = known - updated
             if known:
                 self.stats.known += sum(1 for i in selected if i.article_id in known)
                 selected = [i for i in selected if i.article_id not in known]
@@ -324,7 +335,7 @@ class Collector:
                 if article is not None and self._shared_redirect_target(item, result.final_url, article):
                     reason = "shared-redirect-target"
                 elif article is not None:
-                    return article
+                    return self._versioned(item, article)
                 else:
                     reason = "too-little-text"
         except NotTheStory as exc:
@@ -348,13 +359,24 @@ class Collector:
         except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
             log.exception("extraction of %s failed", mask_url(item.url))
             reason = "extraction-error"
+        if item.article_id in self._refresh_ids:  # the stored article is better than this update's feed summary
+            self.stats.skip(f"update-not-fetched ({reason})", item.url)
+            return None
         article = article_from_summary(item)
         if article is None:
             self.stats.skip(f"no-text ({reason})", item.url)
             return None
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
-        return article.model_copy(update={"fallback_reason": reason})
+        return self._versioned(item, article.model_copy(update={"fallback_reason": reason}))
+
+    @staticmethod
+    def _versioned(item: FeedItem, article: Article) -> Article:
+        """The article with the version of the feed item it is stored under (a copy reached through another link
+        leaves the story's version alone)."""
+        if item.version and article.id == item.article_id:
+            return article.model_copy(update={"feed_version": item.version})
+        return article
 
     def _shared_redirect_target(self, item: FeedItem, final_url: str, article: Article) -> bool:
         """Whether another feed link of this run already redirected to the page this one reached, and it was taken
@@ -589,13 +611,14 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     _log_to_parent(channel, log_level)
-    is_known = None
+    is_known = is_updated = None
     if check_known:
-        from pipeline.ingest import known_checker
+        from pipeline.ingest import known_checker, updated_checker
         from pipeline.store.client import make_client
 
         try:
-            is_known = known_checker(make_client(settings, start_embedded=False), settings)
+            client = make_client(settings, start_embedded=False)
+            is_known, is_updated = known_checker(client, settings), updated_checker(client, settings)
         except Exception as exc:  # noqa: BLE001 - no store: fetch everything, as the in-thread collector does
             log.warning("collector process: store unreachable (%s): fetching all", exc)
 
@@ -611,7 +634,8 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
         channel.cancel_join_thread()  # nobody reads any more: exit without flushing
         return False
 
-    collector = Collector(settings, feeds, is_known=is_known, since=since, defer_failures=True)
+    collector = Collector(settings, feeds, is_known=is_known, is_updated=is_updated, since=since,
+                          defer_failures=True)
     try:
         if share_enrichment and enricher is None:  # NER is most of the CPU: this process enriches a share of the
             from pipeline.enrich import Enricher  # articles too (forked, it was handed the parent's loaded one)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import hashlib
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -318,6 +319,35 @@ def _loose_date(value: str):
 feedparser.registerDateHandler(_loose_date)
 
 
+def item_version(stamp: datetime | None, title: str | None) -> str:
+    """What says a publisher updated an item in its feed: "<Atom updated, else RSS pubDate, ISO>|<title digest>".
+    Stored with the article; see `item_updated`."""
+    digest = hashlib.sha256(" ".join((title or "").split()).casefold().encode()).hexdigest()[:16]
+    return f"{stamp.isoformat() if stamp else ''}|{digest}"
+
+
+def item_updated(stored: str | None, now: str | None) -> bool:
+    """Whether an item changed since its article was stored: another title, or a later date (both known). An
+    article stored without a version, or a date that went unknown (a feed stamping every item alike), is not."""
+    if not stored or not now or "|" not in stored or "|" not in now:
+        return False
+    old_date, old_title = stored.split("|", 1)
+    new_date, new_title = now.split("|", 1)
+    return old_title != new_title or bool(old_date and new_date and new_date > old_date)
+
+
+def _entry_stamp(entry: Any) -> datetime | None:
+    """The item's last-change time: Atom <updated>, else its publication date (RSS pubDate)."""
+    for key in ("updated_parsed", "published_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
 def _entry_date(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
@@ -437,6 +467,7 @@ def parse_feed(
         else:
             out.bozo = out.bozo or "no RSS/Atom structure found"
         return out  # not a feed at all; the caller reports it
+    stamps: list[str] = []
     for entry in parsed.entries[: max_items or None]:
         try:
             item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates)
@@ -446,6 +477,11 @@ def parse_feed(
             continue
         if item is not None:
             out.items.append(item)
+            stamps.append(_entry_stamp(entry))
+    # A feed that stamps every item with one time (its build time) says nothing about updates: titles only, then.
+    same_stamp = len(stamps) >= 3 and len(set(stamps)) == 1
+    for item, stamp in zip(out.items, stamps):
+        item.version = item_version(None if same_stamp else stamp, item.title)
     if len(parsed.entries) > (max_items or len(parsed.entries)):
         out.skipped["over-max-items"] += len(parsed.entries) - max_items
     return out

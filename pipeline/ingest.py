@@ -26,7 +26,8 @@ from pipeline.models import Article, EnrichedArticle, Enrichment, Feed
 from pipeline.runs import RunSummary, new_run_id
 from pipeline.runs import write_run_record as store_run_record
 from pipeline.settings import Settings
-from pipeline.store.indexing import IndexStats, index_enriched, known_article_ids, spool_dir, spool_records
+from pipeline.store.indexing import (IndexStats, index_enriched, known_article_ids, spool_dir, spool_records,
+                                     updated_article_ids)
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +220,8 @@ def ingest(
                                      share_enrichment=settings.collect_process_enriches, enricher=enricher)
         articles, total, ready = collector.articles(), lambda: collector.selected or None, collector.ready
     else:
-        collector = Collector(settings, feeds, is_known=known_checker(client, settings), since=since)
+        collector = Collector(settings, feeds, is_known=known_checker(client, settings),
+                              is_updated=updated_checker(client, settings), since=since)
         articles, total, ready = iter_articles(collector), lambda: collector.stats.selected or None, None
     clock = StageClock()
     counts = {"enriched": 0, "clustered_with_earlier": 0}
@@ -264,6 +266,20 @@ def known_checker(client: Elasticsearch | None, settings: Settings) -> Callable[
     return is_known
 
 
+def updated_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[dict[str, str]], set[str]]:
+    """The Collector's `is_updated`: known articles whose feed entry changed since they were stored."""
+    def is_updated(versions: dict[str, str]) -> set[str]:
+        if client is None:
+            return set()
+        try:
+            return updated_article_ids(client, settings, versions)
+        except (ApiError, TransportError) as exc:
+            log.warning("could not check which known articles were updated in their feed (%s)", exc)
+            return set()
+
+    return is_updated
+
+
 def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict[str, int], clock: StageClock,
               settings: Settings, n_feeds: int) -> RunSummary:
     """Fill the run summary from the collector's and the indexer's counters; decide the status."""
@@ -277,6 +293,7 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         "story_copies": cstats.get("story_copies", 0),
         "irrelevant": cstats["irrelevant"],
         "known": cstats["known"],
+        "feed_updates": cstats.get("feed_updates", 0),
         "selected": cstats["selected"],
         "articles": cstats["articles"],
         "feed_summary_fallbacks": cstats["feed_summary_fallbacks"],

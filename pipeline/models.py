@@ -86,6 +86,7 @@ class FeedItem(BaseModel):
     summary: str | None = None  # plain text
     published: datetime | None = None  # timezone-aware, UTC
     authors: list[str] = Field(default_factory=list)
+    version: str | None = None  # feeds.item_version: changes when the feed updates the item (date or title)
 
     @field_validator("title", "feed_name")
     @classmethod
@@ -120,6 +121,7 @@ class Article(BaseModel):
     fetched_at: datetime
     extraction: ExtractionMethod
     fallback_reason: str | None = None  # with extraction feed-summary: why the page was not used (consent-wall…)
+    feed_version: str | None = None  # the feed item's version when fetched (FeedItem.version)
     word_count: int
     content_hash: str  # sha256 of the normalised text
     warc_file: str | None = None  # archive holding the raw HTML (relative to data_dir)

@@ -390,3 +390,25 @@ def test_the_full_story_in_content_encoded_is_the_fallback_text_not_the_teaser()
 def test_a_json_feed_is_named_as_such():
     body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
     assert "JSON Feed" in parse_feed(body, FEED, content_type="application/feed+json").bozo
+
+
+def _versions(items: list[tuple[str, str | None]]) -> list[str]:
+    body = "".join(f"<item><title>{t}</title><link>https://example.com/{n}</link>"
+                   + (f"<pubDate>{d}</pubDate>" if d else "") + "</item>" for n, (t, d) in enumerate(items))
+    return [i.version for i in parse_feed(f'<rss version="2.0"><channel>{body}</channel></rss>'.encode(), FEED).items]
+
+
+def test_an_item_counts_as_updated_for_a_new_title_or_a_later_date_only():
+    from pipeline.feeds import item_updated
+
+    [v1] = _versions([("Microsoft to launch", "Mon, 30 Nov 2026 08:00:00 +0000")])
+    [later] = _versions([("Microsoft to launch", "Mon, 30 Nov 2026 19:30:00 +0000")])
+    [retitled] = _versions([("UPDATE 1-Microsoft delays", "Mon, 30 Nov 2026 08:00:00 +0000")])
+    [undated] = _versions([("Microsoft to launch", None)])
+    assert item_updated(v1, later) and item_updated(v1, retitled)
+    assert not item_updated(v1, v1) and not item_updated(later, v1) and not item_updated(v1, undated)
+    assert not item_updated(None, v1)  # stored before versions existed
+    # a feed stamping every item with its build time: the stamp is ignored, the title still counts
+    stamped = _versions([(f"Story {n}", "Tue, 01 Dec 2026 10:00:00 +0000") for n in range(3)])
+    restamped = _versions([(f"Story {n}", "Tue, 01 Dec 2026 11:00:00 +0000") for n in range(3)])
+    assert not any(item_updated(a, b) for a, b in zip(stamped, restamped))

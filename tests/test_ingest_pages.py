@@ -85,3 +85,63 @@ def test_consent_wall_story_is_retried_and_updated_and_story_copies_count_once(h
     stored = client.get(index=articles, id=article_id(f"{base}/story"))["_source"]
     assert stored["extraction"] == "trafilatura" and "fallback_reason" not in stored
     assert "Dassault Systèmes" in stored["text"]
+
+
+def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(httpserver, tmp_path, es_url, cleanup,
+                                                                             enricher):
+    from pipeline.corrections import set_tone
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    v2 = (v1.replace("La région Occitanie choisit OVHcloud", "UPDATE 1-La région Occitanie renonce à OVHcloud")
+            .replace("<div class=\"texte surlignable clearfix\"><p>",
+                     "<div class=\"texte surlignable clearfix\"><p>Mise à jour : la région suspend le contrat après"
+                     " un recours d’Atos devant le tribunal administratif de Toulouse. "))
+    served = {"page": v1}
+
+    def atom(title: str, updated: str, extra: str = "") -> str:
+        entry = (f"<entry><id>tag:s,2026:ovh</id><title>{title}</title><link href=\"{base}/cloud/ovh\"/>"
+                 f"<published>2026-11-29T15:30:00Z</published><updated>{updated}</updated>"
+                 "<summary>OVHcloud.</summary></entry>")
+        copy = entry.replace("tag:s,2026:ovh", "tag:s,2026:ovh-rss").replace("/cloud/ovh", "/cloud/ovh?from=rss")
+        return (f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>S</title>'
+                f"<updated>{updated}</updated>{entry}{copy}{extra}</feed>")
+
+    feed = {"body": atom("La région Occitanie choisit OVHcloud", "2026-11-29T15:30:00Z")}
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(feed["body"], content_type="application/atom+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response(served["page"], content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    story = article_id(f"{base}/cloud/ovh")
+
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 1 and first.counts["story_copies"] == 1
+    client = make_client(settings)
+    set_tone(client, settings, story, "negative", company="OVHcloud", analyst="test")
+    articles = index_names(settings.es_index_prefix)["articles"]
+    before = client.get(index=articles, id=story)["_source"]
+
+    # the publisher refiles the story: new <updated>, new headline, new text
+    served["page"] = v2
+    feed["body"] = atom("UPDATE 1-La région Occitanie renonce à OVHcloud", "2026-11-30T19:30:00Z")
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["feed_updates"], second.counts["updated"], second.counts["indexed"]) == (1, 1, 0)
+    after = client.get(index=articles, id=story)["_source"]
+    assert after["title"].startswith("UPDATE 1-") and "recours d’Atos" in after["text"]
+    assert after["first_seen_at"] == before["first_seen_at"] and after["link_ids"] == before["link_ids"]
+    ovh = next(m for m in after["company_sentiment"] if m["company"] == "OVHcloud")
+    assert ovh["label"] == "negative" and ovh["corrected"] is True  # the analyst's correction outlives the update
+
+    # feed read again with the same entry (another item added): nothing fetched again
+    feed["body"] = atom("UPDATE 1-La région Occitanie renonce à OVHcloud", "2026-11-30T19:30:00Z",
+                        "<entry><id>x</id><title>Autre</title><link href=\"http://127.0.0.1:9/x\"/></entry>")
+    requests = sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh")
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert third.counts["feed_updates"] == 0 and third.counts["known"] == 2
+    assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == requests

@@ -35,6 +35,7 @@ from pipeline.corrections import overlay_corrections
 from pipeline.dedup import signature
 from pipeline.errors import StoreError
 from pipeline.models import Article, EnrichedArticle, Sentiment
+from pipeline.feeds import item_updated
 from pipeline.pagetype import RETRY_FALLBACKS
 from pipeline.settings import Settings
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
@@ -145,6 +146,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
         ],
         "extraction": art.extraction,
         "fallback_reason": art.fallback_reason,
+        "feed_version": art.feed_version,
         "word_count": art.word_count,
         "content_hash": art.content_hash,
         "cluster_id": rec.cluster_id or art.id,
@@ -159,7 +161,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
 
 ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "link_ids", "domain", "source", "feed_tags", "title", "text", "description",
                          "authors", "site_name", "lang_declared", "published_at", "first_seen_at", "extraction",
-                         "fallback_reason", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
+                         "fallback_reason", "feed_version", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
 
 
 def article_from_document(doc: dict, article_id: str | None = None) -> Article:
@@ -173,7 +175,7 @@ def article_from_document(doc: dict, article_id: str | None = None) -> Article:
         authors=doc.get("authors") or [], site_name=doc.get("site_name"),
         lang=doc.get("lang"), lang_declared=doc.get("lang_declared"), published_at=doc.get("published_at"),
         fetched_at=doc["first_seen_at"], extraction=doc.get("extraction") or "trafilatura",
-        fallback_reason=doc.get("fallback_reason"),
+        fallback_reason=doc.get("fallback_reason"), feed_version=doc.get("feed_version"),
         word_count=doc.get("word_count") or 0, content_hash=doc.get("content_hash") or "",
         warc_file=doc.get("warc_file"), warc_offset=doc.get("warc_offset"),
     )
@@ -334,6 +336,22 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     return known
 
 
+def updated_article_ids(client: Elasticsearch, settings: Settings, versions: dict[str, str],
+                        batch: int = 500) -> set[str]:
+    """Which of these indexed articles their feed has updated since they were fetched (`feeds.item_updated`: another
+    title, or a later date). An article stored before versions were recorded has none: not counted as updated."""
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not versions or not client.indices.exists_alias(name=alias):
+        return set()
+    indices = _concrete_indices(client, alias)
+    ids = list(versions)
+    changed: set[str] = set()
+    for start in range(0, len(ids), batch):
+        found = _lookup(client, indices, ids[start:start + batch], ["feed_version"])
+        changed.update(i for i, doc in found.items() if item_updated(doc.get("feed_version"), versions[i]))
+    return changed
+
+
 class _Indexer:
     def __init__(self, client: Elasticsearch, settings: Settings, run_id: str | None):
         self.client = client
@@ -356,7 +374,7 @@ class _Indexer:
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
             self.client, article_indices, [r.article.id for r in batch],
-            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids"],
+            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
@@ -365,9 +383,12 @@ class _Indexer:
             if old and old.get("content_hash") == rec.article.content_hash:
                 self.stats.unchanged += 1
                 links = _links(old, rec)
-                if links != (old.get("link_ids") or []):
+                changes = {"link_ids": links} if links != (old.get("link_ids") or []) else {}
+                if rec.article.feed_version and rec.article.feed_version != old.get("feed_version"):
+                    changes["feed_version"] = rec.article.feed_version  # the feed's update left the page as it was
+                if changes:
                     new_links.append({"_op_type": "update", "_index": old["_index"], "_id": rec.article.id,
-                                      "doc": {"link_ids": links}, "_meta_kind": "article-links",
+                                      "doc": changes, "_meta_kind": "article-links",
                                       "_meta_article": rec.article.id})
             else:
                 to_write.append((rec, old))
@@ -489,14 +510,16 @@ def _links(old: dict, rec: EnrichedArticle) -> list[str]:
 
 def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[EnrichedArticle]]:
     """Batches of distinct article ids: the last record of an id wins, with the links of all (a story and its AMP
-    copy collected in one run are one article reached through two links)."""
+    copy collected in one run are one article reached through two links) and the story's own feed version."""
     it = iter(records)
     while batch := list(islice(it, size)):
         by_id: dict[str, EnrichedArticle] = {}
         for rec in batch:
             if (first := by_id.get(rec.article.id)) is not None:
                 links = sorted({*first.article.link_ids, *rec.article.link_ids})
-                rec = rec.model_copy(update={"article": rec.article.model_copy(update={"link_ids": links})})
+                version = rec.article.feed_version or first.article.feed_version
+                rec = rec.model_copy(update={"article": rec.article.model_copy(
+                    update={"link_ids": links, "feed_version": version})})
             by_id[rec.article.id] = rec
         yield list(by_id.values())
 

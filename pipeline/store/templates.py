@@ -117,6 +117,7 @@ ARTICLE_PROPERTIES: dict = {
     },
     "extraction": KEYWORD,  # trafilatura | feed-summary
     "fallback_reason": KEYWORD,  # feed-summary only: why the page was not used (docs/fetching.md)
+    "feed_version": KEYWORD,  # the feed item's date + title digest (re-fetch on change)
     "word_count": {"type": "integer"},
     "content_hash": KEYWORD,
     "cluster_id": KEYWORD,
