@@ -56,7 +56,8 @@ _CONSENT_WORDS = re.compile(
     r"cookies?|consentement|consent|vie privée|privacy|partenaires|partners|traceurs|trackers|données personnelles"
     r"|personal data|intérêt légitime|legitimate interest|paramétrer|accepter|accept all|tout accepter|refuser",
     re.IGNORECASE)
-_LOGIN_TITLE = re.compile(r"\b(?:sign in|log ?in|connexion|connectez-vous|se connecter|identifiez-vous)\b", re.IGNORECASE)
+_LOGIN_TITLE = re.compile(r"\b(?:sign in|log ?in|connexion|connectez-vous|se connecter|identifiez-vous)\b",
+                          re.IGNORECASE)
 _LISTING_BODY = re.compile(r"(?:^|\s)(?:archive|category|tag|author|home|blog|search|tax-[\w-]+|term-[\w-]+)(?:\s|$)")
 _LISTING_PATH = re.compile(r"/(?:tags?|auteurs?|authors?|category|categories|categorie|rubriques?|topics?"
                            r"|mot|archives?)/", re.IGNORECASE)
@@ -151,7 +152,8 @@ _PAYWALL_MARKUP = XPath(
     "count(//*[re:test(@class, 'paywall|piano-?offer|premium-content|article-premium|subscribers?-only|abo-?wall', 'i')"
     " or re:test(@id, 'paywall|piano-?offer|premium-content|abo-?wall', 'i')])", namespaces=_RE_NS)
 _PAYWALL_TEXT = re.compile(
-    r"il vous reste \d+ ?%|la suite (?:de cet article )?est réservée|réservée? aux abonnés|subscribe to (?:continue|read)"
+    r"il vous reste \d+ ?%|la suite (?:de cet article )?est réservée|réservée? aux abonnés"
+    r"|subscribe to (?:continue|read)"
     r"|(?:for|available to) subscribers only|this (?:article|story) is for subscribers|already a subscriber",
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][»”\")]?(?:\s|$)")
@@ -159,9 +161,9 @@ _SENTENCE_END = re.compile(r"[.!?…][»”\")]?(?:\s|$)")
 
 def is_brief(tree: Any, text: str, summary: str | None) -> bool:
     """A short story page worth keeping although under NEWSROOM_MIN_ARTICLE_WORDS: an article page (see
-    `is_article_page`) whose text has at least two sentences and more words than the feed's summary, and no sign of a
-    paywall stub (isAccessibleForFree false, paywall markup, « réservé aux abonnés », "subscribe to continue"…): the
-    minimum is there for stubs and players, not for « En bref » items."""
+    `is_article_page`) whose text has at least two sentences and more words than the feed's summary, and no sign of
+    a paywall stub (isAccessibleForFree false, paywall markup, « réservé aux abonnés », "subscribe to continue"…):
+    the minimum is there for stubs and players, not for « En bref » items."""
     words = len(text.split())
     if words <= len((summary or "").split()) or len(_SENTENCE_END.findall(text)) < 2:
         return False

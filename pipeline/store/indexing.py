@@ -161,7 +161,8 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
 
 ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "link_ids", "domain", "source", "feed_tags", "title", "text", "description",
                          "authors", "site_name", "lang_declared", "published_at", "first_seen_at", "extraction",
-                         "fallback_reason", "feed_version", "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
+                         "fallback_reason", "feed_version",
+                         "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
 
 
 def article_from_document(doc: dict, article_id: str | None = None) -> Article:
