@@ -243,3 +243,39 @@ def test_fetch_tries_a_page_again_when_a_consent_wall_answered(httpserver, tmp_p
     changed = feed.replace("</channel>", "<item><title>Autre</title><link>http://127.0.0.1:9/x</link></item></channel>")
     [second] = [a for a in fetch_cli(httpserver, tmp_path, changed) if a["id"] == first["id"]]  # not marked seen
     assert (second["extraction"], second["fallback_reason"]) == ("trafilatura", None)
+
+
+# --------------------------------------------------------------------------------------------- page types
+
+
+def _tree(text: str):
+    from pipeline.budget import parse_within_budget
+
+    return parse_within_budget(text, "https://example.com/x")
+
+
+def test_no_real_article_page_of_the_shared_corpus_is_taken_for_a_wall_or_a_listing(shared_dir):
+    from pipeline.extract import decode_html
+    from pipeline.pagetype import is_listing, wall_kind
+
+    pages = sorted((shared_dir / "corpus").glob("pages-*/*.htm*"))
+    assert len(pages) >= 80
+    flagged = []
+    for path in pages:
+        tree = _tree(decode_html(path.read_bytes()))
+        if tree is not None and (wall_kind(tree) or is_listing(tree, "https://example.com/2026/11/30/story.html")):
+            flagged.append(path.name)
+    assert flagged == []
+
+
+def test_a_news_story_about_cookies_is_not_a_consent_wall():
+    from pipeline.pagetype import wall_kind
+
+    story = ('<html><head><title>La CNIL inflige 150 millions d’euros à Google pour ses cookies</title>'
+             '<meta property="og:type" content="article"></head><body><h1>La CNIL sanctionne Google (cookies)</h1>'
+             "<p>La CNIL a infligé une amende à Google : refuser les cookies n’était pas aussi simple que les accepter."
+             " Le consentement doit être libre, rappelle l’autorité, et la vie privée des internautes protégée.</p>"
+             "</body></html>")
+    assert wall_kind(_tree(story)) is None
+    wall = story.replace('<meta property="og:type" content="article">', '<meta name="robots" content="noindex">')
+    assert wall_kind(_tree(wall)) == "consent-wall"  # the same words on a noindex gateway page
