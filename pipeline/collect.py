@@ -326,12 +326,17 @@ class Collector:
             if not await fetcher.allowed_by_robots(item.link or item.url):
                 reason = "robots-disallowed"
             else:
-                try:  # the link as the feed gives it: normalisation is for identity only
-                    result = await fetcher.fetch(item.link or item.url, kind="page")
-                finally:
-                    self._last_download = time.perf_counter()
-                loop = asyncio.get_running_loop()
-                article = await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
+                # the link as the feed gives it: normalisation is for identity only
+                try:
+                    result, article = await self._fetch_and_extract(fetcher, item, item.link or item.url)
+                except NotTheStory as exc:  # a consent gateway refreshing to the same page: followed once
+                    if not exc.follow or not await fetcher.allowed_by_robots(exc.follow):
+                        raise
+                    log.info("page %s is a consent wall: following its refresh once", mask_url(item.url))
+                    try:
+                        result, article = await self._fetch_and_extract(fetcher, item, exc.follow)
+                    except (FetchFailed, NotTheStory):
+                        raise exc from None
                 if article is not None and self._shared_redirect_target(item, result.final_url, article):
                     reason = "shared-redirect-target"
                 elif article is not None:
@@ -377,6 +382,14 @@ class Collector:
         if item.version and article.id == item.article_id:
             return article.model_copy(update={"feed_version": item.version})
         return article
+
+    async def _fetch_and_extract(self, fetcher: Fetcher, item: FeedItem, url: str):
+        try:
+            result = await fetcher.fetch(url, kind="page")
+        finally:
+            self._last_download = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        return result, await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
 
     def _shared_redirect_target(self, item: FeedItem, final_url: str, article: Article) -> bool:
         """Whether another feed link of this run already redirected to the page this one reached, and it was taken

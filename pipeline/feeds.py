@@ -319,21 +319,26 @@ def _loose_date(value: str):
 feedparser.registerDateHandler(_loose_date)
 
 
-def item_version(stamp: datetime | None, title: str | None) -> str:
-    """What says a publisher updated an item in its feed: "<Atom updated, else RSS pubDate, ISO>|<title digest>".
-    Stored with the article; see `item_updated`."""
-    digest = hashlib.sha256(" ".join((title or "").split()).casefold().encode()).hexdigest()[:16]
-    return f"{stamp.isoformat() if stamp else ''}|{digest}"
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def item_version(stamp: datetime | None, title: str | None, feed_url: str) -> str:
+    """What says a publisher updated an item in its feed: "<feed digest>|<Atom updated, else RSS pubDate, ISO>|<title
+    digest>". Stored with the article; see `item_updated`."""
+    title_key = " ".join((title or "").split()).casefold()
+    return f"{_digest(feed_url)}|{stamp.isoformat() if stamp else ''}|{_digest(title_key)}"
 
 
 def item_updated(stored: str | None, now: str | None) -> bool:
-    """Whether an item changed since its article was stored: another title, or a later date (both known). An
-    article stored without a version, or a date that went unknown (a feed stamping every item alike), is not."""
-    if not stored or not now or "|" not in stored or "|" not in now:
+    """Whether an item changed in its feed since its article was stored: another title, or a later date (both known).
+    Only the feed the article was stored from counts (the same story in another feed, under another title, is not an
+    update); an article stored without a version, or a date that went unknown (a feed stamping every item alike), is
+    not updated."""
+    old, new = (stored or "").split("|"), (now or "").split("|")
+    if len(old) != 3 or len(new) != 3 or old[0] != new[0]:
         return False
-    old_date, old_title = stored.split("|", 1)
-    new_date, new_title = now.split("|", 1)
-    return old_title != new_title or bool(old_date and new_date and new_date > old_date)
+    return old[2] != new[2] or bool(old[1] and new[1] and new[1] > old[1])
 
 
 def _entry_stamp(entry: Any) -> datetime | None:
@@ -481,7 +486,7 @@ def parse_feed(
     # A feed that stamps every item with one time (its build time) says nothing about updates: titles only, then.
     same_stamp = len(stamps) >= 3 and len(set(stamps)) == 1
     for item, stamp in zip(out.items, stamps):
-        item.version = item_version(None if same_stamp else stamp, item.title)
+        item.version = item_version(None if same_stamp else stamp, item.title, str(feed.url))
     if len(parsed.entries) > (max_items or len(parsed.entries)):
         out.skipped["over-max-items"] += len(parsed.entries) - max_items
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
 
@@ -26,9 +26,10 @@ class NotTheStory(ValueError):
     """The page is not the story the feed links to; `reason` is the counted reason (`consent-wall`, `login-wall`,
     `not-an-article`)."""
 
-    def __init__(self, reason: str, url: str) -> None:
+    def __init__(self, reason: str, url: str, follow: str | None = None) -> None:
         super().__init__(f"{url}: {reason}")
         self.reason = reason
+        self.follow = follow  # a consent wall's meta refresh to the same page (`?consent=accepted`): worth one try
 
 
 _RE_NS = {"re": "http://exslt.org/regular-expressions"}
@@ -119,11 +120,28 @@ def is_listing(tree: Any, url: str) -> bool:
             or (not parts.path.strip("/") and not parts.query))
 
 
+_REFRESH_URL = re.compile(r"^\s*\d*\s*[;,]?\s*url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
+
+
+def refresh_to_same_page(tree: Any, url: str) -> str | None:
+    """The target of a meta refresh that leads back to the same page (same host and path, another query: the
+    `?consent=accepted` of a consent gateway), else None."""
+    for content in _REFRESH(tree):
+        match = _REFRESH_URL.match(content or "")
+        if not match:
+            continue
+        target = urljoin(url, match.group(1).strip())
+        here, there = urlsplit(url), urlsplit(target)
+        if (there.scheme, there.netloc, there.path) == (here.scheme, here.netloc, here.path) and target != url:
+            return target
+    return None
+
+
 def check_story_page(tree: Any, url: str) -> None:
     """Raise NotTheStory when the page is a wall or a listing (the caller counts the reason)."""
     kind = wall_kind(tree)
     if kind:
-        raise NotTheStory(kind, url)
+        raise NotTheStory(kind, url, refresh_to_same_page(tree, url) if kind == "consent-wall" else None)
     if is_listing(tree, url):
         raise NotTheStory("not-an-article", url)
 

@@ -105,12 +105,26 @@ def test_links_redirected_to_one_consent_wall_fall_back_to_their_own_summaries(h
 def test_a_consent_page_served_with_a_meta_refresh_is_not_the_article(httpserver, tmp_path):
     base = httpserver.url_for("/").rstrip("/")
     httpserver.expect_request("/story/mistral-armees").respond_with_handler(html(page("consent_refresh.html", base)))
-    articles, collector = run(httpserver, tmp_path, rss([
+    articles, collector = run(httpserver, tmp_path, rss([  # its refresh target is the wall again (no cookie kept)
         ("Mistral AI signe avec le ministère des Armées", f"{base}/story/mistral-armees", "Un contrat-cadre."),
     ]))
     assert [(a.title, a.text, a.fallback_reason) for a in articles] == [
         ("Mistral AI signe avec le ministère des Armées", "Un contrat-cadre.", "consent-wall")]
     assert collector.stats.fallback_reasons == {"consent-wall": 1}
+    assert requested(httpserver).count("/story/mistral-armees?consent=accepted") == 1  # followed once, not more
+
+
+def test_a_consent_page_refreshing_to_the_story_is_followed_once(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    story = page("spip_article123.html", base).replace(f"{base}/spip.php?article123", f"{base}/story/mistral-armees")
+    httpserver.expect_request("/story/mistral-armees", query_string="consent=accepted").respond_with_handler(html(story))
+    httpserver.expect_request("/story/mistral-armees").respond_with_handler(html(page("consent_refresh.html", base)))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Mistral AI signe avec le ministère des Armées", f"{base}/story/mistral-armees", "Un contrat-cadre."),
+    ]))
+    assert [(a.id, a.extraction, a.fallback_reason) for a in articles] == [
+        (article_id(f"{base}/story/mistral-armees"), "trafilatura", None)]
+    assert "Dassault Systèmes" in articles[0].text and collector.stats.fallback_reasons == {}
 
 
 def test_a_redirect_target_without_declared_canonical_is_not_taken_as_the_story(httpserver, tmp_path):

@@ -412,3 +412,9 @@ def test_an_item_counts_as_updated_for_a_new_title_or_a_later_date_only():
     stamped = _versions([(f"Story {n}", "Tue, 01 Dec 2026 10:00:00 +0000") for n in range(3)])
     restamped = _versions([(f"Story {n}", "Tue, 01 Dec 2026 11:00:00 +0000") for n in range(3)])
     assert not any(item_updated(a, b) for a, b in zip(stamped, restamped))
+    # the same story in another feed, under another title: not an update
+    other = [i.version for i in parse_feed(
+        b'<rss version="2.0"><channel><item><title>Microsoft delays</title><link>https://example.com/0</link>'
+        b"<pubDate>Tue, 01 Dec 2026 08:00:00 +0000</pubDate></item></channel></rss>",
+        FEED.model_copy(update={"url": "https://other.example.com/feed.xml"})).items]
+    assert not item_updated(v1, other[0])
