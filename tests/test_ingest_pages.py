@@ -71,6 +71,13 @@ def test_consent_wall_story_is_retried_and_updated_and_story_copies_count_once(h
     first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
     assert first.counts["story_copies"] == 1 and first.counts["indexed"] == 2
     assert first.fallback_reasons == {"consent-wall": 1}
+    from rich.console import Console
+
+    from pipeline.cli.ingest_cmd import print_summary
+
+    console = Console(record=True, width=200)
+    print_summary(first.as_dict(), out=console)
+    assert "summary fallbacks by reason: consent-wall: 1" in console.export_text()
     assert first.companies.get("OVHcloud") == 1  # the ?from=rss copy is the same stored article
     client = make_client(settings)
     runs = index_names(settings.es_index_prefix)["runs"]
