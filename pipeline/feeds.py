@@ -472,7 +472,7 @@ def parse_feed(
         else:
             out.bozo = out.bozo or "no RSS/Atom structure found"
         return out  # not a feed at all; the caller reports it
-    stamps: list[str] = []
+    stamps: list[datetime | None] = []
     for entry in parsed.entries[: max_items or None]:
         try:
             item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates)
