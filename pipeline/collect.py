@@ -32,15 +32,17 @@ from pipeline.extract import article_from_summary, extract_article
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver
 from pipeline.models import Article, Feed, FeedItem
+from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import host_of
+from pipeline.urls import host_of, normalize_url
 
 log = logging.getLogger(__name__)
 
 IsKnown = Callable[[list[str]], set[str]]
+IsUpdated = Callable[[dict[str, str]], set[str]]  # article id → the feed item's version now: ids updated since stored
 
 # Disk full, quota exceeded, file too large: no page can be archived any more, so the run stops (the CLI says it in
 # one sentence) instead of turning every following page into an "extraction error".
@@ -59,6 +61,7 @@ class CollectStats:
     story_copies: int = 0  # articles that turned out to be a story already collected (its AMP copy, ?from=rss)
     irrelevant: int = 0
     known: int = 0
+    feed_updates: int = 0  # known items whose feed entry changed (date or title): fetched again, the article updated
     articles: int = 0
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
@@ -94,12 +97,14 @@ class Collector:
         feeds: list[Feed],
         *,
         is_known: IsKnown | None = None,
+        is_updated: IsUpdated | None = None,
         since: datetime | None = None,
         remember_seen: bool = False,
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         matcher=None,
         defer_failures: bool = False,
+        refresh_feeds: bool = False,
     ):
         self.settings = settings
         # Single writer: with defer_failures the collector never writes the feed state, even failure counters;
@@ -107,8 +112,11 @@ class Collector:
         self.defer_failures = defer_failures
         self.feeds = [f for f in feeds if f.enabled]
         self.is_known = is_known
+        self.is_updated = is_updated
+        self._refresh_ids: set[str] = set()  # known items fetched again because their feed entry changed
         self.since = since
         self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
+        self.refresh_feeds = refresh_feeds  # read every feed in full: no conditional GET, no unchanged-body shortcut
         self.stats = CollectStats()
         if matcher is None and any(f.relevance == "filter" for f in self.feeds):
             matcher = load_topic_matcher(settings)  # a bad topics file fails here, before anything is fetched or written
@@ -119,6 +127,7 @@ class Collector:
         self._matcher = matcher
         self._pending_states: dict[str, FeedState] = {}
         self._yielded: list[tuple[str, str]] = []
+        self._redirect_targets: dict[str, str] = {}  # story id reached by a redirect → the first link that reached it
         self._pool: ThreadPoolExecutor | None = None
         self._extract_seconds = 0.0
         self.extract_cpu = (0, 0.0)  # pages extracted, CPU seconds of the extraction thread on them
@@ -142,6 +151,9 @@ class Collector:
                     if article.id in stories:  # still yielded: indexing keeps one article and both links
                         self.stats.story_copies += 1
                     stories.add(article.id)
+                    if article.fallback_reason in RETRY_FALLBACKS:  # a wall answered: `fetch` tries it again
+                        yield article
+                        continue
                     self._yielded += [(article.id, article.url), *((link, article.url) for link in article.link_ids)]
                     yield article
         finally:
@@ -190,7 +202,8 @@ class Collector:
         now = datetime.now(timezone.utc)
         try:
             result = await fetcher.fetch(
-                url, kind="feed", headers=feed.headers, etag=state.etag, last_modified=state.last_modified
+                url, kind="feed", headers=feed.headers, etag=None if self.refresh_feeds else state.etag,
+                last_modified=None if self.refresh_feeds else state.last_modified,
             )
         except FetchFailed as exc:
             return self._feed_failed(feed, str(exc), now, retryable=exc.retryable)
@@ -211,7 +224,7 @@ class Collector:
             0,
             None,
         )
-        if body_hash == state.body_hash:
+        if body_hash == state.body_hash and not self.refresh_feeds:
             self.stats.feeds_not_modified += 1  # served in full but unchanged: not re-parsed
             self._pending_states[url] = new_state
             return []
@@ -271,6 +284,12 @@ class Collector:
                 selected.append(item)
         if self.is_known and selected:
             known = self.is_known([i.article_id for i in selected])
+            if known and self.is_updated:
+                versions = {i.article_id: i.version for i in selected if i.article_id in known and i.version}
+                updated = self.is_updated(versions) if versions else set()
+                self.stats.feed_updates += len(updated)
+                self._refresh_ids |= updated
+                known = known - updated
             if known:
                 self.stats.known += sum(1 for i in selected if i.article_id in known)
                 selected = [i for i in selected if i.article_id not in known]
@@ -304,20 +323,35 @@ class Collector:
     async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
         reason = None
         try:
-            if not await fetcher.allowed_by_robots(item.url):
+            if not await fetcher.allowed_by_robots(item.link or item.url):
                 reason = "robots-disallowed"
             else:
+                # the link as the feed gives it: normalisation is for identity only
                 try:
-                    result = await fetcher.fetch(item.url, kind="page")
-                finally:
-                    self._last_download = time.perf_counter()
-                loop = asyncio.get_running_loop()
-                article = await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
-                if article is not None and article.extraction != "feed-summary":
-                    return article
-                reason = "too-little-text"
-                if article is not None:  # the feed summary, under the story's URL the thin page declared
-                    return self._fell_back(article, reason)
+                    result, article = await self._fetch_and_extract(fetcher, item, item.link or item.url)
+                except NotTheStory as exc:  # a consent gateway refreshing to the same page: followed once
+                    if not exc.follow or not await fetcher.allowed_by_robots(exc.follow):
+                        raise
+                    log.info("page %s is a consent wall: following its refresh once", mask_url(item.url))
+                    try:
+                        result, article = await self._fetch_and_extract(fetcher, item, exc.follow)
+                    except (FetchFailed, NotTheStory):
+                        raise exc from None
+                if article is not None and self._shared_redirect_target(item, result.final_url, article):
+                    reason = "shared-redirect-target"
+                elif article is not None and article.extraction != "feed-summary":
+                    return self._versioned(item, article)
+                else:
+                    reason = "too-little-text"
+                    if article is not None:  # the feed summary, under the story's URL the thin page declared
+                        return self._fell_back(item, article, reason)
+        except NotTheStory as exc:
+            if exc.reason == "not-an-article":  # a tag, author or home page listed in the feed: no story to keep
+                log.info("page %s is a listing, not an article: skipped", mask_url(item.url))
+                self.stats.skip("not-an-article", item.url)
+                return None
+            reason = exc.reason  # a consent or login wall answered instead of the story: its summary, retried later
+            log.info("page %s answered with a %s: falling back to the feed summary", mask_url(item.url), reason)
         except FetchFailed as exc:
             reason = exc.reason
             log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
@@ -332,16 +366,52 @@ class Collector:
         except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
             log.exception("extraction of %s failed", mask_url(item.url))
             reason = "extraction-error"
+        if item.article_id in self._refresh_ids:  # the stored article is better than this update's feed summary
+            self.stats.skip(f"update-not-fetched ({reason})", item.url)
+            return None
         article = article_from_summary(item)
         if article is None:
             self.stats.skip(f"no-text ({reason})", item.url)
             return None
-        return self._fell_back(article, reason)
+        return self._fell_back(item, article, reason)
 
-    def _fell_back(self, article: Article, reason: str) -> Article:
+    def _fell_back(self, item: FeedItem, article: Article, reason: str) -> Article:
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
+        return self._versioned(item, article.model_copy(update={"fallback_reason": reason}))
+
+    @staticmethod
+    def _versioned(item: FeedItem, article: Article) -> Article:
+        """The article with the version of the feed item it is stored under (a copy reached through another link
+        leaves the story's version alone)."""
+        if item.version and article.id == item.article_id:
+            return article.model_copy(update={"feed_version": item.version})
         return article
+
+    async def _fetch_and_extract(self, fetcher: Fetcher, item: FeedItem, url: str):
+        try:
+            result = await fetcher.fetch(url, kind="page")
+        finally:
+            self._last_download = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        return result, await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
+
+    def _shared_redirect_target(self, item: FeedItem, final_url: str, article: Article) -> bool:
+        """Whether another feed link of this run already redirected to the page this one reached, and it was taken
+        as the story's own URL: different stories whose links all end on one gateway, an expired-link page or a
+        section page must not merge into one article (a same story reached twice is already one item)."""
+        try:
+            redirected = normalize_url(final_url) != item.url
+        except ValueError:
+            return False
+        if not redirected or article.id == item.article_id:
+            return False
+        first = self._redirect_targets.setdefault(article.id, item.article_id)
+        if first != item.article_id:
+            log.warning("page %s: %s was already reached from another link of this run; not taken as its story",
+                        mask_url(item.url), mask_url(final_url))
+            return True
+        return False
 
     def _archive_and_extract(self, item: FeedItem, result) -> Article | None:
         """Runs in the extraction thread: CPU work off the event loop, so downloads continue meanwhile."""
@@ -392,6 +462,8 @@ def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
                 if article.id in written:  # a copy of a story already written (counted as a story copy)
                     continue
                 written.add(article.id)
+                if article.published_at is None:  # no plausible date on the page or in the feed: the fetch time, as
+                    article = article.model_copy(update={"published_at": article.fetched_at})  # indexing does
                 fh.write(article.model_dump_json() + "\n")
                 if on_article is not None:
                     on_article(collector.stats)
@@ -558,13 +630,14 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     _log_to_parent(channel, log_level)
-    is_known = None
+    is_known = is_updated = None
     if check_known:
-        from pipeline.ingest import known_checker
+        from pipeline.ingest import known_checker, updated_checker
         from pipeline.store.client import make_client
 
         try:
-            is_known = known_checker(make_client(settings, start_embedded=False), settings)
+            client = make_client(settings, start_embedded=False)
+            is_known, is_updated = known_checker(client, settings), updated_checker(client, settings)
         except Exception as exc:  # noqa: BLE001 - no store: fetch everything, as the in-thread collector does
             log.warning("collector process: store unreachable (%s): fetching all", exc)
 
@@ -580,7 +653,8 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
         channel.cancel_join_thread()  # nobody reads any more: exit without flushing
         return False
 
-    collector = Collector(settings, feeds, is_known=is_known, since=since, defer_failures=True)
+    collector = Collector(settings, feeds, is_known=is_known, is_updated=is_updated, since=since,
+                          defer_failures=True)
     try:
         if share_enrichment and enricher is None:  # NER is most of the CPU: this process enriches a share of the
             from pipeline.enrich import Enricher  # articles too (forked, it was handed the parent's loaded one)

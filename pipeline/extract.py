@@ -34,6 +34,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
+from pipeline.pagetype import check_story_page, declared_canonical, is_brief
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
 
 log = logging.getLogger(__name__)
@@ -433,6 +434,8 @@ def extract_article(
     tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
+    if item is not None:
+        check_story_page(tree, url)  # a consent wall or a tag/home page in a feed: NotTheStory, counted by the caller
     feed_authors = without_publisher(list(item.authors), item.feed_name) if item else []
     meta = page_metadata(
         tree,
@@ -447,8 +450,8 @@ def extract_article(
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
     words = len(text.split())
-    story = _story_of(url, meta["canonical_url"], item)
-    if not text or words < min_words:
+    story = _story_of(url, meta["canonical_url"], item, declared_canonical(tree))
+    if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
         # A brief or a paywalled page is as often reached through its AMP copy or a tracking link as a full one:
         # its feed summary is stored under the story's URL too, or the story would be stored once per link.
         return article_from_summary(item, fetched_at, story=story) if summary_fallback and item else None
@@ -485,10 +488,11 @@ def extract_article(
     )
 
 
-def _story_of(url: str, canonical: str | None, item: FeedItem | None) -> str | None:
-    """The story's URL when the fetched page is another link to it, else None (see `story_url`)."""
+def _story_of(url: str, canonical: str | None, item: FeedItem | None, declared: str | None) -> str | None:
+    """The story's URL when the fetched page is another link to it, else None (see `story_url`). A redirect counts
+    only towards a page that declares its own URL canonical (`declared`: not trafilatura's fetched-URL default)."""
     story = story_url(url, canonical)  # an AMP copy or a tracking link is stored as the story itself
-    if story is None and item and redirected_to_story(item.url, url, canonical):
+    if story is None and item and redirected_to_story(item.url, url, declared):
         story = url  # a tracker or feedburner link, or http → https: the story is where the redirects ended
     return story
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import hashlib
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -318,6 +319,40 @@ def _loose_date(value: str):
 feedparser.registerDateHandler(_loose_date)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def item_version(stamp: datetime | None, title: str | None, feed_url: str) -> str:
+    """What says a publisher updated an item in its feed: "<feed digest>|<Atom updated, else RSS pubDate, ISO>|<title
+    digest>". Stored with the article; see `item_updated`."""
+    title_key = " ".join((title or "").split()).casefold()
+    return f"{_digest(feed_url)}|{stamp.isoformat() if stamp else ''}|{_digest(title_key)}"
+
+
+def item_updated(stored: str | None, now: str | None) -> bool:
+    """Whether an item changed in its feed since its article was stored: another title, or a later date (both known).
+    Only the feed the article was stored from counts (the same story in another feed, under another title, is not an
+    update); an article stored without a version, or a date that went unknown (a feed stamping every item alike), is
+    not updated."""
+    old, new = (stored or "").split("|"), (now or "").split("|")
+    if len(old) != 3 or len(new) != 3 or old[0] != new[0]:
+        return False
+    return old[2] != new[2] or bool(old[1] and new[1] and new[1] > old[1])
+
+
+def _entry_stamp(entry: Any) -> datetime | None:
+    """The item's last-change time: Atom <updated>, else its publication date (RSS pubDate)."""
+    for key in ("updated_parsed", "published_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
 def _entry_date(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
@@ -439,6 +474,7 @@ def parse_feed(
         else:
             out.bozo = out.bozo or "no RSS/Atom structure found"
         return out  # not a feed at all; the caller reports it
+    stamps: list[datetime | None] = []
     for entry in parsed.entries[: max_items or None]:
         try:
             item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title)
@@ -448,6 +484,11 @@ def parse_feed(
             continue
         if item is not None:
             out.items.append(item)
+            stamps.append(_entry_stamp(entry))
+    # A feed that stamps every item with one time (its build time) says nothing about updates: titles only, then.
+    same_stamp = len(stamps) >= 3 and len(set(stamps)) == 1
+    for item, stamp in zip(out.items, stamps):
+        item.version = item_version(None if same_stamp else stamp, item.title, str(feed.url))
     if len(parsed.entries) > (max_items or len(parsed.entries)):
         out.skipped["over-max-items"] += len(parsed.entries) - max_items
     return out
@@ -487,6 +528,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     return FeedItem(
         article_id=article_id(url),
         url=url,
+        link=link if link != url else None,
         feed_name=feed.name,
         feed_url=str(feed.url),
         feed_lang=feed.lang,

@@ -26,7 +26,8 @@ from pipeline.models import Article, EnrichedArticle, Enrichment, Feed
 from pipeline.runs import RunSummary, new_run_id
 from pipeline.runs import write_run_record as store_run_record
 from pipeline.settings import Settings
-from pipeline.store.indexing import IndexStats, index_enriched, known_article_ids, spool_dir, spool_records
+from pipeline.store.indexing import (IndexStats, index_enriched, known_article_ids, spool_dir, spool_records,
+                                     updated_article_ids)
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +74,12 @@ class StageClock:
 
 def with_progress(records: Iterable[EnrichedArticle], on_progress: ProgressCallback | None,
                   total: Callable[[], int | None], companies: Counter | None = None) -> Iterator[EnrichedArticle]:
-    """Report each record to the caller's progress callback (the CLI owns the bar); tally watched companies."""
+    """Report each record to the caller's progress callback (the CLI owns the bar); tally watched companies, once per
+    story (a story copy, its AMP page or a tracking link, is indexed into the same article)."""
+    counted: set[str] = set()
     for done, rec in enumerate(records, 1):
-        if companies is not None:
+        if companies is not None and rec.article.id not in counted:
+            counted.add(rec.article.id)
             companies.update(dict.fromkeys(rec.enrichment.orgs, 1))
         if on_progress is not None:
             on_progress(done, total(), rec.article.source[:40])
@@ -216,7 +220,8 @@ def ingest(
                                      share_enrichment=settings.collect_process_enriches, enricher=enricher)
         articles, total, ready = collector.articles(), lambda: collector.selected or None, collector.ready
     else:
-        collector = Collector(settings, feeds, is_known=known_checker(client, settings), since=since)
+        collector = Collector(settings, feeds, is_known=known_checker(client, settings),
+                              is_updated=updated_checker(client, settings), since=since)
         articles, total, ready = iter_articles(collector), lambda: collector.stats.selected or None, None
     clock = StageClock()
     counts = {"enriched": 0, "clustered_with_earlier": 0}
@@ -261,6 +266,20 @@ def known_checker(client: Elasticsearch | None, settings: Settings) -> Callable[
     return is_known
 
 
+def updated_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[dict[str, str]], set[str]]:
+    """The Collector's `is_updated`: known articles whose feed entry changed since they were stored."""
+    def is_updated(versions: dict[str, str]) -> set[str]:
+        if client is None:
+            return set()
+        try:
+            return updated_article_ids(client, settings, versions)
+        except (ApiError, TransportError) as exc:
+            log.warning("could not check which known articles were updated in their feed (%s)", exc)
+            return set()
+
+    return is_updated
+
+
 def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict[str, int], clock: StageClock,
               settings: Settings, n_feeds: int) -> RunSummary:
     """Fill the run summary from the collector's and the indexer's counters; decide the status."""
@@ -274,6 +293,7 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         "story_copies": cstats.get("story_copies", 0),
         "irrelevant": cstats["irrelevant"],
         "known": cstats["known"],
+        "feed_updates": cstats.get("feed_updates", 0),
         "selected": cstats["selected"],
         "articles": cstats["articles"],
         "feed_summary_fallbacks": cstats["feed_summary_fallbacks"],
@@ -290,6 +310,7 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990 or more than 2 days "
                              "ahead: treated as unknown (the page's date, else the fetch time, is used)")
     summary.skipped = dict(cstats["skipped"])
+    summary.fallback_reasons = dict(cstats.get("fallback_reasons") or {})
     summary.skipped_examples = {k: list(v)[:3] for k, v in (cstats.get("skipped_urls") or {}).items()}
     summary.feed_errors = cstats["feed_errors"]
     summary.dead_letters = stats.dead_letters

@@ -76,7 +76,8 @@ class FeedItem(BaseModel):
     """An item read from a feed, before its page is fetched."""
 
     article_id: str  # sha256 of the normalised URL
-    url: str  # normalised
+    url: str  # normalised: the item's identity
+    link: str | None = None  # the feed's link as given (tracking parameters included): what is fetched
     feed_name: str
     feed_url: str
     feed_lang: str
@@ -86,6 +87,7 @@ class FeedItem(BaseModel):
     published: datetime | None = None  # timezone-aware, UTC
     authors: list[str] = Field(default_factory=list)
     site_name: str | None = None  # the publisher an aggregator's item names (RSS <source>: Google News)
+    version: str | None = None  # feeds.item_version: changes when the feed updates the item (date or title)
 
     @field_validator("title", "feed_name", "site_name")
     @classmethod
@@ -119,6 +121,8 @@ class Article(BaseModel):
     published_at: datetime | None = None
     fetched_at: datetime
     extraction: ExtractionMethod
+    fallback_reason: str | None = None  # with extraction feed-summary: why the page was not used (consent-wall…)
+    feed_version: str | None = None  # the feed item's version when fetched (FeedItem.version)
     word_count: int
     content_hash: str  # sha256 of the normalised text
     warc_file: str | None = None  # archive holding the raw HTML (relative to data_dir)

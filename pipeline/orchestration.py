@@ -188,7 +188,7 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     """
     from pipeline.collect import Collector, collect_to_file
     from pipeline.feeds import load_feeds
-    from pipeline.ingest import StageClock, connect, known_checker, summarize
+    from pipeline.ingest import StageClock, connect, known_checker, summarize, updated_checker
     from pipeline.runs import RunSummary
     from pipeline.store.indexing import IndexStats
 
@@ -199,7 +199,8 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat(), feeds=[feed_name])
     client = connect(settings, summary.notes)
     collector = Collector(settings, [feeds[feed_name]], is_known=known_checker(client, settings),
-                         since=datetime.fromisoformat(since) if since else None, defer_failures=True)
+                          is_updated=updated_checker(client, settings),
+                          since=datetime.fromisoformat(since) if since else None, defer_failures=True)
     path = _staged_file(settings, run_id, feed_name)
     collect_to_file(collector, path, commit=False)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the

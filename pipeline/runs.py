@@ -46,6 +46,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     spool_files: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # items that gave no article, by reason
+    fallback_reasons: dict[str, int] = field(default_factory=dict)  # why pages fell back to the feed summary
     skipped_examples: dict[str, list[str]] = field(default_factory=dict)  # reason → the first few item URLs
     companies: dict[str, int] = field(default_factory=dict)
     collector_peak_rss_mib: float = 0.0  # peak memory of the collector process (0 when collecting in a thread)  # watched company → articles of this run naming it
@@ -76,6 +77,8 @@ def merge_summaries(parts: Iterable[dict], run_id: str | None = None, kind: str 
         merged.feed_errors.extend(part.get("feed_errors") or [])
         merged.dead_letters += int(part.get("dead_letters", 0))
         merged.spooled += int(part.get("spooled", 0))
+        for key, value in (part.get("fallback_reasons") or {}).items():
+            merged.fallback_reasons[key] = merged.fallback_reasons.get(key, 0) + int(value)
         merged.feeds.extend(f for f in part.get("feeds") or [] if f not in merged.feeds)
         merged.notes.extend(n for n in part.get("notes") or [] if n not in merged.notes)
         merged.spool_files.extend(part.get("spool_files") or [])
@@ -104,7 +107,8 @@ def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -
 
         ensure_setup(client, settings)
     else:  # an index created before `attempts` existed: add the new fields (adding fields is always allowed)
-        client.indices.put_mapping(index=index, properties={k: RUN_PROPERTIES[k] for k in ("attempt", "attempts")})
+        client.indices.put_mapping(index=index, properties={k: RUN_PROPERTIES[k]
+                                                            for k in ("attempt", "attempts", "fallback_reasons")})
     doc = {key: value for key, value in summary.items()
            if key in RUN_PROPERTIES and key not in ("attempt", "attempts") and value not in (None, "")}
     doc["feed_errors"] = [

@@ -9,29 +9,65 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from urllib.parse import parse_qs, parse_qsl, urlsplit, urlunsplit
-
-import courlan
+from urllib.parse import parse_qs, parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
 
 _GOOGLE_NEWS_HOSTS = {"news.google.com", "news.google.fr", "www.google.com", "google.com"}
 _URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
 
 
-def normalize_url(url: str) -> str:
-    """Lowercase scheme/host, default port dropped, tracking parameters (utm_*, fbclid, xtor…) and fragment removed.
+# Query parameters that only say where a click came from, never which page it is: dropped from an article's
+# identity. A short, explicit list on purpose: courlan's tracker pattern also matches `ref`, `source`, `cid`, `eid`,
+# `uid`, `session`… anywhere in a key and drops value-less keys, so `spip.php?article123` read `spip.php` and
+# `news.php?ref=8812` read `news.php` (different stories merged, the home page fetched). docs/fetching.md lists them.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "li_fat_id",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "xtor", "xts", "cmpid", "ito", "_hsenc", "_hsmi", "mkt_tok",
+    "oly_anon_id", "oly_enc_id", "vero_id", "ns_source", "ns_mchannel", "ns_campaign", "ns_linkname", "ns_fee", "__twitter_impression",
+})
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_")
+# Medium and Substack tag feed links `?source=rss-…` / `?source=rss----…`: only such `source` values are trackers.
+_FEED_SOURCE_VALUE = re.compile(r"^(?:rss|feed|atom)\b", re.IGNORECASE)
+_PATH_SAFE = "/%:@!$&'()*+,;=~-._"  # RFC 3986 pchar: `@` stays as is (Medium's /@author/…), only the rest is encoded
 
-    Query parameters that carry meaning (article ids) are kept, sorted.
+
+def is_tracking_param(key: str, value: str = "") -> bool:
+    key = key.lower()
+    if key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES):
+        return True
+    return key == "source" and bool(_FEED_SOURCE_VALUE.match(value))
+
+
+def normalize_url(url: str) -> str:
+    """The article's identity: scheme and host lowercased, default port and fragment dropped, tracking parameters
+    (`TRACKING_PARAMS`, utm_*…) removed, the other parameters kept and sorted, value-less keys included
+    (`spip.php?article123`).
+
+    For identity only: the feed's link is fetched as given (`FeedItem.link`).
     """
     url = (url or "").strip()
     if not url:
         raise ValueError("empty URL")
+    parts = urlsplit(url)
+    scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
     try:
-        normalized = courlan.normalize_url(url, strict=False)
-    except Exception:  # noqa: BLE001 - courlan raises various errors on odd input; keep a sane fallback
-        normalized = url
-    parts = urlsplit(normalized)
-    # courlan keeps fragments in non-strict mode, and strict mode drops every parameter: drop the fragment only.
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:  # a port that is not a number: the host part is kept as written, lowercased
+        host, port = "", None
+    if host:
+        netloc = host if ":" not in host else f"[{host}]"
+        if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
+            netloc = f"{netloc}:{port}"
+        if "@" in parts.netloc:
+            netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    path = quote(parts.path, safe=_PATH_SAFE) or "/"
+    kept = []
+    for pair in parts.query.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        if not is_tracking_param(unquote_plus(key), unquote_plus(value)):
+            kept.append(quote(pair, safe="=%:@!$'()*+,;/?~-._"))
+    return urlunsplit((scheme, netloc, path, "&".join(sorted(kept)), ""))
 
 
 def article_id(url: str) -> str:
@@ -92,8 +128,9 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
 
 def redirected_to_story(link: str, final: str, canonical: str | None) -> bool:
     """Whether a feed link that redirected (a tracker, feedburner, http → https, a changed slug) ended on the story's
-    own page: the page names itself as canonical, and it is not a site's home page (where an expired link may land).
-    Then the story is stored under its own URL, so its other links reach the same article."""
+    own page: the page names itself as canonical (`canonical` must be what the page declares, <link rel=canonical>
+    or og:url, not a default: a consent gateway declares none), and it is not a site's home page (where an expired
+    link may land). Then the story is stored under its own URL, so its other links reach the same article."""
     try:
         final_url, link_url = normalize_url(final), normalize_url(link)
         canonical_url = normalize_url(canonical) if canonical else None

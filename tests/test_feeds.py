@@ -471,3 +471,31 @@ def test_an_unresolved_google_news_item_falls_back_to_its_summary_with_a_counted
     assert collector.stats.fallback_reasons == {"unresolved-aggregator-link": 2}
     assert {(a.title, a.site_name) for a in articles} >= {("Mistral AI lève 1,7 milliard d'euros", "Le Monde")}
     assert [request.path for request, _ in httpserver.log] == ["/gnews.xml"]  # nor Google's robots.txt or page asked
+
+
+def _versions(items: list[tuple[str, str | None]]) -> list[str]:
+    body = "".join(f"<item><title>{t}</title><link>https://example.com/{n}</link>"
+                   + (f"<pubDate>{d}</pubDate>" if d else "") + "</item>" for n, (t, d) in enumerate(items))
+    return [i.version for i in parse_feed(f'<rss version="2.0"><channel>{body}</channel></rss>'.encode(), FEED).items]
+
+
+def test_an_item_counts_as_updated_for_a_new_title_or_a_later_date_only():
+    from pipeline.feeds import item_updated
+
+    [v1] = _versions([("Microsoft to launch", "Mon, 30 Nov 2026 08:00:00 +0000")])
+    [later] = _versions([("Microsoft to launch", "Mon, 30 Nov 2026 19:30:00 +0000")])
+    [retitled] = _versions([("UPDATE 1-Microsoft delays", "Mon, 30 Nov 2026 08:00:00 +0000")])
+    [undated] = _versions([("Microsoft to launch", None)])
+    assert item_updated(v1, later) and item_updated(v1, retitled)
+    assert not item_updated(v1, v1) and not item_updated(later, v1) and not item_updated(v1, undated)
+    assert not item_updated(None, v1)  # stored before versions existed
+    # a feed stamping every item with its build time: the stamp is ignored, the title still counts
+    stamped = _versions([(f"Story {n}", "Tue, 01 Dec 2026 10:00:00 +0000") for n in range(3)])
+    restamped = _versions([(f"Story {n}", "Tue, 01 Dec 2026 11:00:00 +0000") for n in range(3)])
+    assert not any(item_updated(a, b) for a, b in zip(stamped, restamped))
+    # the same story in another feed, under another title: not an update
+    other = [i.version for i in parse_feed(
+        b'<rss version="2.0"><channel><item><title>Microsoft delays</title><link>https://example.com/0</link>'
+        b"<pubDate>Tue, 01 Dec 2026 08:00:00 +0000</pubDate></item></channel></rss>",
+        FEED.model_copy(update={"url": "https://other.example.com/feed.xml"})).items]
+    assert not item_updated(v1, other[0])

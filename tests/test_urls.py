@@ -20,6 +20,13 @@ from pipeline.urls import article_id, domain_of, normalize_url, resolve_redirect
         ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),  # sorted
         ("http://example.com:80/a", "http://example.com/a"),
         ("https://example.com", "https://example.com/"),
+        # only known trackers go: ids in value-less keys, ref, cid, eid, uid, source, session… are the page's identity
+        ("http://example.com/spip.php?article123", "http://example.com/spip.php?article123"),
+        ("https://example.com/news.php?ref=8812&utm_medium=rss", "https://example.com/news.php?ref=8812"),
+        ("https://example.com/view?nid=3&cid=9&eid=4&uid=7&session=2", "https://example.com/view?cid=9&eid=4&nid=3&session=2&uid=7"),
+        ("https://example.com/a?source=nl&at_medium=x&mc_cid=1&mc_eid=2&_ga=3&ocid=4", "https://example.com/a?source=nl"),
+        ("https://medium.com/@alex/post-7f3c?source=rss----1a2b---4", "https://medium.com/@alex/post-7f3c"),  # `@` kept
+        ("https://example.com/caf\u00e9 1.html", "https://example.com/caf%C3%A9%201.html"),
     ],
 )
 def test_normalize_url(raw, expected):

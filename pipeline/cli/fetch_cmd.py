@@ -64,7 +64,9 @@ def fetch(
     output: Path = typer.Option(..., "--output", "-o", help="JSON Lines file to write (one article per line)."),
     feeds: Path | None = typer.Option(None, "--feeds", help="Feeds file (default: NEWSROOM_FEEDS_FILE or config/feeds.yaml)."),
     since: str | None = typer.Option(None, "--since", help="Skip items published before this ISO date/datetime."),
-    include_seen: bool = typer.Option(False, "--include-seen", help="Also output articles written by earlier runs."),
+    include_seen: bool = typer.Option(
+        False, "--include-seen",
+        help="Also output articles written by earlier runs: every feed is read in full, even when unchanged."),
     stats_json: Path | None = typer.Option(None, "--stats-json", help="Also write the run's counters as JSON."),
 ) -> None:
     """Fetch the feeds and their articles; write extracted articles as JSON Lines (no Elasticsearch needed)."""
@@ -73,7 +75,7 @@ def fetch(
     settings = get_settings()
     feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
     since_dt = _parse_since(since)
-    collector = Collector(settings, feed_list, since=since_dt, remember_seen=True)
+    collector = Collector(settings, feed_list, since=since_dt, remember_seen=True, refresh_feeds=include_seen)
     if not include_seen:
         collector.is_known = collector.state.known_ids
     started = time.perf_counter()

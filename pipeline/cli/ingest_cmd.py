@@ -87,6 +87,11 @@ def print_summary(data: dict, out: Console = console) -> None:
             examples = (data.get("skipped_examples") or {}).get(reason) or []
             shown = ", ".join(for_terminal(u, 120) for u in examples)
             out.print(f"  {for_terminal(reason)}: {count}" + (f" (e.g. {shown})" if shown else ""), highlight=False)
+    if data.get("fallback_reasons"):
+        out.print("summary fallbacks by reason: " + ", ".join(
+            f"{for_terminal(reason)}: {count}"
+            for reason, count in sorted(data["fallback_reasons"].items(), key=lambda kv: (-kv[1], kv[0]))),
+            highlight=False)
     if data.get("companies"):
         out.print("watched companies in this run: " + ", ".join(
             f"{for_terminal(name)} ({n})" for name, n in data["companies"].items()), highlight=False)

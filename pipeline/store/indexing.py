@@ -35,6 +35,8 @@ from pipeline.corrections import overlay_corrections
 from pipeline.dedup import signature
 from pipeline.errors import StoreError
 from pipeline.models import Article, EnrichedArticle, Sentiment
+from pipeline.feeds import item_updated
+from pipeline.pagetype import RETRY_FALLBACKS
 from pipeline.settings import Settings
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
@@ -143,6 +145,8 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
             {"company": company, **sentiment_field(s)} for company, s in enr.entity_sentiment.items()
         ],
         "extraction": art.extraction,
+        "fallback_reason": art.fallback_reason,
+        "feed_version": art.feed_version,
         "word_count": art.word_count,
         "content_hash": art.content_hash,
         "cluster_id": rec.cluster_id or art.id,
@@ -157,6 +161,7 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
 
 ARTICLE_SOURCE_FIELDS = ["url", "canonical_url", "link_ids", "domain", "source", "feed_tags", "title", "text", "description",
                          "authors", "site_name", "lang_declared", "published_at", "first_seen_at", "extraction",
+                         "fallback_reason", "feed_version",
                          "word_count", "content_hash", "cluster_id", "warc_file", "warc_offset", "minhash"]
 
 
@@ -171,6 +176,7 @@ def article_from_document(doc: dict, article_id: str | None = None) -> Article:
         authors=doc.get("authors") or [], site_name=doc.get("site_name"),
         lang=doc.get("lang"), lang_declared=doc.get("lang_declared"), published_at=doc.get("published_at"),
         fetched_at=doc["first_seen_at"], extraction=doc.get("extraction") or "trafilatura",
+        fallback_reason=doc.get("fallback_reason"), feed_version=doc.get("feed_version"),
         word_count=doc.get("word_count") or 0, content_hash=doc.get("content_hash") or "",
         warc_file=doc.get("warc_file"), warc_offset=doc.get("warc_offset"),
     )
@@ -310,7 +316,8 @@ def ensure_aliases(client: Elasticsearch, settings: Settings) -> None:
 
 
 def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str], batch: int = 500) -> set[str]:
-    """Which of these article ids are already indexed (the Collector's `is_known`)."""
+    """Which of these article ids are already indexed (the Collector's `is_known`); an article stored from its feed
+    summary because a wall answered in its place (`RETRY_FALLBACKS`) is not known: its page is tried again."""
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         return set()
@@ -318,7 +325,8 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     known: set[str] = set()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        known.update(_lookup(client, indices, chunk, ["content_hash"]))
+        known.update(i for i, doc in _lookup(client, indices, chunk, ["content_hash", "fallback_reason"]).items()
+                     if doc.get("fallback_reason") not in RETRY_FALLBACKS)
         # links stored under their story's id (an AMP copy, a tracking link): known too, so not fetched again
         unknown = [i for i in chunk if i not in known]
         if unknown:
@@ -327,6 +335,22 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
             linked = {link for h in hits for link in h["_source"].get("link_ids") or []}
             known.update(linked.intersection(unknown))
     return known
+
+
+def updated_article_ids(client: Elasticsearch, settings: Settings, versions: dict[str, str],
+                        batch: int = 500) -> set[str]:
+    """Which of these indexed articles their feed has updated since they were fetched (`feeds.item_updated`: another
+    title, or a later date). An article stored before versions were recorded has none: not counted as updated."""
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not versions or not client.indices.exists_alias(name=alias):
+        return set()
+    indices = _concrete_indices(client, alias)
+    ids = list(versions)
+    changed: set[str] = set()
+    for start in range(0, len(ids), batch):
+        found = _lookup(client, indices, ids[start:start + batch], ["feed_version"])
+        changed.update(i for i, doc in found.items() if item_updated(doc.get("feed_version"), versions[i]))
+    return changed
 
 
 class _Indexer:
@@ -351,7 +375,7 @@ class _Indexer:
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
             self.client, article_indices, [r.article.id for r in batch],
-            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids"],
+            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
@@ -360,9 +384,12 @@ class _Indexer:
             if old and old.get("content_hash") == rec.article.content_hash:
                 self.stats.unchanged += 1
                 links = _links(old, rec)
-                if links != (old.get("link_ids") or []):
+                changes = {"link_ids": links} if links != (old.get("link_ids") or []) else {}
+                if rec.article.feed_version and rec.article.feed_version != old.get("feed_version"):
+                    changes["feed_version"] = rec.article.feed_version  # the feed's update left the page as it was
+                if changes:
                     new_links.append({"_op_type": "update", "_index": old["_index"], "_id": rec.article.id,
-                                      "doc": {"link_ids": links}, "_meta_kind": "article-links",
+                                      "doc": changes, "_meta_kind": "article-links",
                                       "_meta_article": rec.article.id})
             else:
                 to_write.append((rec, old))
@@ -484,14 +511,16 @@ def _links(old: dict, rec: EnrichedArticle) -> list[str]:
 
 def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[EnrichedArticle]]:
     """Batches of distinct article ids: the last record of an id wins, with the links of all (a story and its AMP
-    copy collected in one run are one article reached through two links)."""
+    copy collected in one run are one article reached through two links) and the story's own feed version."""
     it = iter(records)
     while batch := list(islice(it, size)):
         by_id: dict[str, EnrichedArticle] = {}
         for rec in batch:
             if (first := by_id.get(rec.article.id)) is not None:
                 links = sorted({*first.article.link_ids, *rec.article.link_ids})
-                rec = rec.model_copy(update={"article": rec.article.model_copy(update={"link_ids": links})})
+                version = rec.article.feed_version or first.article.feed_version
+                rec = rec.model_copy(update={"article": rec.article.model_copy(
+                    update={"link_ids": links, "feed_version": version})})
             by_id[rec.article.id] = rec
         yield list(by_id.values())
 

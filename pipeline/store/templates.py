@@ -116,6 +116,8 @@ ARTICLE_PROPERTIES: dict = {
         "properties": {"company": KEYWORD, **SENTIMENT["properties"]},
     },
     "extraction": KEYWORD,  # trafilatura | feed-summary
+    "fallback_reason": KEYWORD,  # feed-summary only: why the page was not used (docs/fetching.md)
+    "feed_version": KEYWORD,  # the feed item's date + title digest (re-fetch on change)
     "word_count": {"type": "integer"},
     "content_hash": KEYWORD,
     "cluster_id": KEYWORD,
@@ -162,6 +164,7 @@ RUN_PROPERTIES: dict = {
     "feed_errors": {"properties": {"feed": KEYWORD, "url": KEYWORD, "error": {"type": "text"}}},
     "dead_letters": {"type": "integer"},
     "spooled": {"type": "integer"},
+    "fallback_reasons": {"type": "object", "dynamic": True},  # reason → pages that fell back to the feed summary
     "host": KEYWORD,
     "feeds": KEYWORD,  # names of the feeds the run (or task) covered
     "notes": {"type": "text"},

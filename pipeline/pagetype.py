@@ -1,0 +1,192 @@
+"""Is a fetched page the story at all? Consent and login walls, listing pages (tag, category, author, home), and
+short article pages (briefs).
+
+A feed link does not always lead to a story: a cookie-consent gateway answers in its place (by redirect, or with a
+200 and a meta refresh), and WordPress feeds list tag, author and home pages beside the posts. Stored as articles,
+they credit every company in their partner list or teasers. The checks are conservative: a page with article markup
+(og:type article, a NewsArticle-like JSON-LD) is never a listing, and a wall must both be titled like one and read
+like one. Measured on ../shared/corpus (86 real article pages): no page flagged (docs/fetching.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.etree import XPath
+
+
+# Fallbacks whose page is fetched again when the item is next read (the store does not count them as known, nor
+# `fetch` as seen): a wall answered for the story this time; the indexer then replaces the summary with the page.
+RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall"})
+
+
+class NotTheStory(ValueError):
+    """The page is not the story the feed links to; `reason` is the counted reason (`consent-wall`, `login-wall`,
+    `not-an-article`)."""
+
+    def __init__(self, reason: str, url: str, follow: str | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.reason = reason
+        self.follow = follow  # a consent wall's meta refresh to the same page (`?consent=accepted`): worth one try
+
+
+_RE_NS = {"re": "http://exslt.org/regular-expressions"}
+_TITLE = XPath("string(//title)")
+_H1 = XPath("//h1")
+_OG_TYPE = XPath("//meta[@property='og:type' or @name='og:type']/@content")
+_ROBOTS = XPath("//meta[translate(@name, 'ROBOTS', 'robots')='robots' or @name='googlebot']/@content")
+_REFRESH = XPath("//meta[translate(@http-equiv, 'REFRESH', 'refresh')='refresh']/@content")
+_JSON_LD = XPath("//script[@type='application/ld+json']/text()")
+_ARTICLES = XPath("count(//article)")
+_TEASER_HEADINGS = XPath("count(//*[self::h2 or self::h3][.//a[@href]])")
+_PASSWORD = XPath("count(//input[@type='password'])")
+_CONSENT_MARKUP = XPath(
+    "count(//*[re:test(@id, 'consent|cookie-?wall|gdpr|didomi|onetrust|sp_message|cmp-', 'i')"
+    " or re:test(@class, 'consent|cookie-?wall|gdpr|didomi|onetrust|sp_message|cmp-', 'i')])", namespaces=_RE_NS)
+_BODY_CLASS = XPath("string(//body/@class)")
+
+_ARTICLE_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Report(?:age)?News|Blog|Tech|Opinion|Analysis|Review'
+                            r'|Satirical|Scholarly|LiveBlog)?(?:Article|Posting)"')
+_COLLECTION_TYPES = re.compile(r'"@type"\s*:\s*\[?\s*"(?:CollectionPage|ItemList|ProfilePage|SearchResultsPage)"')
+_CONSENT_TITLE = re.compile(
+    r"vie privée|cookies?\b|consentement|\bconsent\b|privacy|confidentialité|\bgdpr\b|\brgpd\b|vos choix"
+    r"|your choices|before you continue|avant de continuer|traceurs", re.IGNORECASE)
+_CONSENT_WORDS = re.compile(
+    r"cookies?|consentement|consent|vie privée|privacy|partenaires|partners|traceurs|trackers|données personnelles"
+    r"|personal data|intérêt légitime|legitimate interest|paramétrer|accepter|accept all|tout accepter|refuser",
+    re.IGNORECASE)
+_LOGIN_TITLE = re.compile(r"\b(?:sign in|log ?in|connexion|connectez-vous|se connecter|identifiez-vous)\b",
+                          re.IGNORECASE)
+_LISTING_BODY = re.compile(r"(?:^|\s)(?:archive|category|tag|author|home|blog|search|tax-[\w-]+|term-[\w-]+)(?:\s|$)")
+_LISTING_PATH = re.compile(r"/(?:tags?|auteurs?|authors?|category|categories|categorie|rubriques?|topics?"
+                           r"|mot|archives?)/", re.IGNORECASE)
+_SHORT_PAGE_WORDS = 600  # a wall's whole text; any real article page with its menus and footer is longer
+
+
+def _text_words(tree: Any) -> list[str]:
+    body = tree.find(".//body")
+    return (body if body is not None else tree).text_content().split()
+
+
+def has_article_markup(tree: Any) -> bool:
+    """og:type article, or a NewsArticle/BlogPosting-like JSON-LD: the page says it is one story."""
+    if any(v.strip().lower() == "article" for v in _OG_TYPE(tree)):
+        return True
+    return any(_ARTICLE_TYPES.search(block) for block in _JSON_LD(tree))
+
+
+def wall_kind(tree: Any) -> str | None:
+    """`consent-wall` or `login-wall` when the page is an interstitial instead of content, else None.
+
+    A consent wall is titled like one (« vie privée », « cookies », « consentement », "privacy", "before you
+    continue"…, in <title> or <h1>), is short, its text is mostly about cookies and partners, and it is `noindex`,
+    refreshes elsewhere, or carries a consent manager's markup. Article markup without `noindex` clears the page:
+    a news story about cookies is an article."""
+    heading = _H1(tree)
+    titles = " ".join([_TITLE(tree), *(h.text_content() for h in heading[:2])])
+    words = _text_words(tree)
+    if len(words) > _SHORT_PAGE_WORDS:
+        return None
+    noindex = any("noindex" in v.lower() for v in _ROBOTS(tree))
+    if has_article_markup(tree) and not noindex:
+        return None
+    gateway = noindex or bool(_REFRESH(tree)) or _CONSENT_MARKUP(tree) > 0
+    if _CONSENT_TITLE.search(titles) and gateway and len(_CONSENT_WORDS.findall(" ".join(words))) >= 3:
+        return "consent-wall"
+    if _LOGIN_TITLE.search(titles) and _PASSWORD(tree) > 0 and (noindex or len(words) < 200):
+        return "login-wall"
+    return None
+
+
+def is_listing(tree: Any, url: str) -> bool:
+    """A page listing several stories (tag, category, author, home page): several teaser blocks, and one of: a
+    CollectionPage/ItemList JSON-LD, an archive/home body class (WordPress), a tag/author/category path or
+    the site's root. Never a page with article markup."""
+    if has_article_markup(tree):
+        return False
+    teasers = max(_ARTICLES(tree), _TEASER_HEADINGS(tree))
+    if teasers < 3:
+        return False
+    parts = urlsplit(url)
+    body_class = _BODY_CLASS(tree)
+    if re.search(r"(?:^|\s)single(?:-post)?(?:\s|$)", body_class):
+        return False
+    # og:type website alone is not enough: some CMSs (Drupal sites in ../shared/corpus) give it to every page
+    return (any(_COLLECTION_TYPES.search(block) for block in _JSON_LD(tree))
+            or bool(_LISTING_BODY.search(body_class))
+            or bool(_LISTING_PATH.search(parts.path + "/"))
+            or (not parts.path.strip("/") and not parts.query))
+
+
+_REFRESH_URL = re.compile(r"^\s*\d*\s*[;,]?\s*url\s*=\s*['\"]?([^'\"]+)", re.IGNORECASE)
+
+
+def refresh_to_same_page(tree: Any, url: str) -> str | None:
+    """The target of a meta refresh that leads back to the same page (same host and path, another query: the
+    `?consent=accepted` of a consent gateway), else None."""
+    for content in _REFRESH(tree):
+        match = _REFRESH_URL.match(content or "")
+        if not match:
+            continue
+        target = urljoin(url, match.group(1).strip())
+        here, there = urlsplit(url), urlsplit(target)
+        if (there.scheme, there.netloc, there.path) == (here.scheme, here.netloc, here.path) and target != url:
+            return target
+    return None
+
+
+def check_story_page(tree: Any, url: str) -> None:
+    """Raise NotTheStory when the page is a wall or a listing (the caller counts the reason)."""
+    kind = wall_kind(tree)
+    if kind:
+        raise NotTheStory(kind, url, refresh_to_same_page(tree, url) if kind == "consent-wall" else None)
+    if is_listing(tree, url):
+        raise NotTheStory("not-an-article", url)
+
+
+def is_article_page(tree: Any) -> bool:
+    """A page about one story: article markup, or exactly one <h1> and at most one <article> (a brief's page)."""
+    return has_article_markup(tree) or (len(_H1(tree)) == 1 and _ARTICLES(tree) <= 1)
+
+
+_CANONICAL = XPath("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href"
+                   " | //meta[@property='og:url']/@content")
+
+
+def declared_canonical(tree: Any) -> str | None:
+    """The canonical URL the page itself declares (<link rel=canonical>, else og:url), absolute only; None when the
+    page declares none (trafilatura's metadata then reports the fetched URL, which proves nothing)."""
+    for value in _CANONICAL(tree):
+        value = value.strip()
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
+
+
+_ACCESS_LOCKED = re.compile(r'"isAccessibleForFree"\s*:\s*"?(?:false|no)\b', re.IGNORECASE)
+_PAYWALL_MARKUP = XPath(
+    "count(//*[re:test(@class, 'paywall|piano-?offer|premium-content|article-premium|subscribers?-only|abo-?wall', 'i')"
+    " or re:test(@id, 'paywall|piano-?offer|premium-content|abo-?wall', 'i')])", namespaces=_RE_NS)
+_PAYWALL_TEXT = re.compile(
+    r"il vous reste \d+ ?%|la suite (?:de cet article )?est réservée|réservée? aux abonnés"
+    r"|subscribe to (?:continue|read)"
+    r"|(?:for|available to) subscribers only|this (?:article|story) is for subscribers|already a subscriber",
+    re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…][»”\")]?(?:\s|$)")
+
+
+def is_brief(tree: Any, text: str, summary: str | None) -> bool:
+    """A short story page worth keeping although under NEWSROOM_MIN_ARTICLE_WORDS: an article page (see
+    `is_article_page`) whose text has at least two sentences and more words than the feed's summary, and no sign of
+    a paywall stub (isAccessibleForFree false, paywall markup, « réservé aux abonnés », "subscribe to continue"…):
+    the minimum is there for stubs and players, not for « En bref » items."""
+    words = len(text.split())
+    if words <= len((summary or "").split()) or len(_SENTENCE_END.findall(text)) < 2:
+        return False
+    if not is_article_page(tree):
+        return False
+    if any(_ACCESS_LOCKED.search(block) for block in _JSON_LD(tree)) or _PAYWALL_MARKUP(tree) > 0:
+        return False
+    return not _PAYWALL_TEXT.search(" ".join(_text_words(tree)).replace("’", "'"))

@@ -1,0 +1,295 @@
+"""Which fetched pages become articles: feed links fetched as given (SPIP ids), consent walls, listing pages and short
+briefs (pipeline.collect, pipeline.pagetype). Pages in tests/fixtures/sites3 are small CMS-like pages (mini news sites
+audit, round 3), served by a local HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from werkzeug.wrappers import Response
+
+from pipeline.collect import Collector
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+from pipeline.urls import article_id
+
+PAGES = Path(__file__).parent / "fixtures" / "sites3"
+
+
+def page(name: str, base: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8").replace("{{BASE}}", base)
+
+
+def rss(items: list[tuple[str, str, str | None]], lang: str = "fr") -> str:
+    """An RSS body: (title, link, description or None) per item."""
+    body = "".join(
+        f"<item><title>{t}</title><link>{link.replace('&', '&amp;')}</link>"
+        f"<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate>"
+        + (f"<description>{d}</description>" if d is not None else "") + "</item>"
+        for t, link, d in items)
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Site</title>'
+            f"<language>{lang}</language>{body}</channel></rss>")
+
+
+def run(httpserver, tmp_path, feed_body: str):
+    httpserver.expect_request("/feed.xml").respond_with_data(feed_body, content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "Site", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    collector = Collector(load_settings(), load_feeds(path))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    return asyncio.run(go()), collector
+
+
+def html(body: str):
+    return lambda request: Response(body, content_type="text/html; charset=utf-8")
+
+
+def requested(httpserver) -> list[str]:
+    return [r.full_path.rstrip("?") for r, _ in httpserver.log]
+
+
+# --------------------------------------------------------------------------------------------- F2: links as given
+
+
+def test_spip_article_links_are_fetched_as_given_and_stay_two_articles(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    for n in ("123", "124"):
+        httpserver.expect_request("/spip.php", query_string=f"article{n}").respond_with_handler(
+            html(page(f"spip_article{n}.html", base)))
+    httpserver.expect_request("/spip.php").respond_with_data("home page", content_type="text/html")
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Outscale obtient la qualification SecNumCloud", f"{base}/spip.php?article123", "Outscale."),
+        ("La région Occitanie choisit OVHcloud", f"{base}/spip.php?article124", "OVHcloud."),
+    ]))
+    assert collector.stats.duplicates == 0
+    assert sorted(a.url for a in articles) == [f"{base}/spip.php?article123", f"{base}/spip.php?article124"]
+    assert all(a.extraction == "trafilatura" for a in articles)
+    assert {"Outscale" in a.title for a in articles} == {True, False}
+    assert "/spip.php" not in requested(httpserver)
+
+
+def test_tracking_parameters_are_fetched_but_not_part_of_the_identity(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    body = page("spip_article123.html", base)
+    httpserver.expect_request("/story", query_string="ref=8812&utm_source=rss").respond_with_handler(html(body))
+    articles, _ = run(httpserver, tmp_path, rss([("Outscale", f"{base}/story?ref=8812&utm_source=rss", "Outscale.")]))
+    assert [a.id for a in articles] == [article_id(f"{base}/story?ref=8812")]
+    assert requested(httpserver)[-1] == "/story?ref=8812&utm_source=rss"
+
+
+# --------------------------------------------------------------------------------------------- F1: consent walls
+
+
+def test_links_redirected_to_one_consent_wall_fall_back_to_their_own_summaries(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    for slug in ("atos", "sopra", "thales"):
+        httpserver.expect_request(f"/eco/{slug}").respond_with_data("", status=302, headers={"Location": "/cookie-wall"})
+    httpserver.expect_request("/cookie-wall").respond_with_handler(html(page("consent_wall.html", base)))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Atos cède sa division", f"{base}/eco/atos", "Atos cède sa division à un fonds."),
+        ("Sopra Steria recrute", f"{base}/eco/sopra", "Sopra Steria recrute 3 000 ingénieurs."),
+        ("Thales livre un satellite", f"{base}/eco/thales", "Thales livre un satellite à l'armée."),
+    ]))
+    assert sorted(a.id for a in articles) == sorted(article_id(f"{base}/eco/{s}") for s in ("atos", "sopra", "thales"))
+    assert all(a.extraction == "feed-summary" and a.fallback_reason == "consent-wall" for a in articles)
+    assert all("cookies" not in a.text and not a.link_ids for a in articles)
+    assert collector.stats.fallback_reasons == {"consent-wall": 3} and collector.stats.story_copies == 0
+
+
+def test_a_consent_page_served_with_a_meta_refresh_is_not_the_article(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/story/mistral-armees").respond_with_handler(html(page("consent_refresh.html", base)))
+    articles, collector = run(httpserver, tmp_path, rss([  # its refresh target is the wall again (no cookie kept)
+        ("Mistral AI signe avec le ministère des Armées", f"{base}/story/mistral-armees", "Un contrat-cadre."),
+    ]))
+    assert [(a.title, a.text, a.fallback_reason) for a in articles] == [
+        ("Mistral AI signe avec le ministère des Armées", "Un contrat-cadre.", "consent-wall")]
+    assert collector.stats.fallback_reasons == {"consent-wall": 1}
+    assert requested(httpserver).count("/story/mistral-armees?consent=accepted") == 1  # followed once, not more
+
+
+def test_a_consent_page_refreshing_to_the_story_is_followed_once(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    story = page("spip_article123.html", base).replace(f"{base}/spip.php?article123", f"{base}/story/mistral-armees")
+    httpserver.expect_request("/story/mistral-armees", query_string="consent=accepted").respond_with_handler(html(story))
+    httpserver.expect_request("/story/mistral-armees").respond_with_handler(html(page("consent_refresh.html", base)))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Mistral AI signe avec le ministère des Armées", f"{base}/story/mistral-armees", "Un contrat-cadre."),
+    ]))
+    assert [(a.id, a.extraction, a.fallback_reason) for a in articles] == [
+        (article_id(f"{base}/story/mistral-armees"), "trafilatura", None)]
+    assert "Dassault Systèmes" in articles[0].text and collector.stats.fallback_reasons == {}
+
+
+def test_a_redirect_target_without_declared_canonical_is_not_taken_as_the_story(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    body = page("spip_article123.html", base).replace('<link rel="canonical" href="' + base + '/spip.php?article123" />', "")
+    httpserver.expect_request("/go/1").respond_with_data("", status=302, headers={"Location": "/landing"})
+    httpserver.expect_request("/landing").respond_with_handler(html(body))
+    articles, _ = run(httpserver, tmp_path, rss([("Outscale", f"{base}/go/1", "Outscale.")]))
+    assert [(a.id, a.url, a.extraction) for a in articles] == [(article_id(f"{base}/go/1"), f"{base}/go/1", "trafilatura")]
+
+
+def test_different_links_redirected_to_one_canonical_page_do_not_merge(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    body = page("spip_article123.html", base).replace(f"{base}/spip.php?article123", f"{base}/landing")
+    for n in (1, 2):
+        httpserver.expect_request(f"/go/{n}").respond_with_data("", status=302, headers={"Location": "/landing"})
+    httpserver.expect_request("/landing").respond_with_handler(html(body))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Outscale", f"{base}/go/1", "Outscale obtient SecNumCloud."), ("OVHcloud", f"{base}/go/2", "OVHcloud gagne."),
+    ]))
+    assert len({a.id for a in articles}) == 2 and collector.stats.story_copies == 0
+    assert collector.stats.fallback_reasons == {"shared-redirect-target": 1}
+    assert sorted(a.extraction for a in articles) == ["feed-summary", "trafilatura"]
+
+
+# --------------------------------------------------------------------------------------------- F3: listing pages
+
+
+def test_tag_author_and_home_pages_in_a_feed_are_skipped_as_not_articles(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    tag = page("tag_page.html", base)
+    home = tag.replace('class="archive tag tag-nvidia"', 'class="home blog"').replace(
+        '<link rel="canonical" href="' + base + '/tag/nvidia/">', "")
+    author = tag.replace('class="archive tag tag-nvidia"', 'class="archive author"')
+    httpserver.expect_request("/tag/nvidia/").respond_with_handler(html(tag))
+    httpserver.expect_request("/auteur/claire-dubois/").respond_with_handler(html(author))
+    httpserver.expect_request("/").respond_with_handler(html(home))
+    httpserver.expect_request("/spip.php", query_string="article123").respond_with_handler(
+        html(page("spip_article123.html", base)))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Dossier : Nvidia", f"{base}/tag/nvidia/", "Tous nos articles sur Nvidia."),
+        ("Claire Dubois", f"{base}/auteur/claire-dubois/", None),
+        ("Le Quotidien Numérique", f"{base}/", "Le site."),
+        ("Outscale obtient la qualification SecNumCloud", f"{base}/spip.php?article123", "Outscale."),
+    ]))
+    assert [a.url for a in articles] == [f"{base}/spip.php?article123"]
+    assert collector.stats.skipped == {"not-an-article": 3} and collector.stats.feed_summary_fallbacks == 0
+
+
+# --------------------------------------------------------------------------------------------- F15: briefs
+
+
+def test_short_briefs_keep_their_page_text_when_longer_than_the_feed_summary(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/breves/pasqal").respond_with_handler(html(page("brief_pasqal.html", base)))
+    httpserver.expect_request("/breves/kyutai").respond_with_handler(html(page("brief_kyutai.html", base)))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Pasqal lève 100 millions d’euros", f"{base}/breves/pasqal", None),
+        ("Kyutai ouvre un bureau à Londres", f"{base}/breves/kyutai", "Kyutai ouvre un bureau à Londres"),
+    ]))
+    by_url = {a.url.rsplit("/", 1)[-1]: a for a in articles}
+    assert set(by_url) == {"pasqal", "kyutai"} and collector.stats.feed_summary_fallbacks == 0
+    assert by_url["pasqal"].extraction == "trafilatura" and "Alain Aspect" in by_url["pasqal"].text
+    assert 20 < by_url["pasqal"].word_count < 80
+    assert "Xavier Niel" in by_url["kyutai"].text and by_url["kyutai"].word_count > 20
+
+
+def test_a_short_paywall_stub_still_falls_back_to_the_feed_summary(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    stub = page("brief_pasqal.html", base).replace(
+        "</div></article>", "<p>Cet article est réservé aux abonnés. Il vous reste 80 % à lire.</p></div></article>")
+    locked = page("brief_kyutai.html", base).replace(
+        "</head>", '<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false}'
+                   "</script></head>")
+    httpserver.expect_request("/a/stub").respond_with_handler(html(stub))
+    httpserver.expect_request("/a/locked").respond_with_handler(html(locked))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Pasqal lève 100 millions d’euros", f"{base}/a/stub", "Pasqal lève des fonds."),
+        ("Kyutai ouvre un bureau à Londres", f"{base}/a/locked", "Kyutai s'installe à Londres."),
+    ]))
+    assert sorted((a.extraction, a.fallback_reason) for a in articles) == [("feed-summary", "too-little-text")] * 2
+
+
+# --------------------------------------------------------------------------------------------- `newsroom fetch`
+
+
+def fetch_cli(httpserver, tmp_path, feed_body: str, *extra: str) -> list[dict]:
+    from pipeline.cli import main
+
+    if getattr(httpserver, "feed_test", None) != tmp_path:  # one feed per test (the server outlives the test)
+        httpserver.feed_test = tmp_path
+        httpserver.expect_request("/feed.xml").respond_with_handler(
+            lambda request: Response(httpserver.feed_body, content_type="application/rss+xml"))
+        httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.feed_body = feed_body
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "Site", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    out = tmp_path / "out.jsonl"
+    main(["fetch", "--feeds", str(path), "--output", str(out), *extra])
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def test_fetch_include_seen_reads_an_unchanged_feed_again(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/spip.php", query_string="article123").respond_with_handler(
+        html(page("spip_article123.html", base)))
+    feed = rss([("Outscale", f"{base}/spip.php?article123", "Outscale.")])
+    assert len(fetch_cli(httpserver, tmp_path, feed)) == 1
+    assert fetch_cli(httpserver, tmp_path, feed) == []  # unchanged feed, article already written
+    again = fetch_cli(httpserver, tmp_path, feed, "--include-seen")
+    assert [a["url"] for a in again] == [f"{base}/spip.php?article123"]
+
+
+def test_fetch_writes_the_fetch_time_when_no_date_is_plausible(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    future = page("brief_pasqal.html", base).replace("2026-11-30T11:15:00+01:00", "2099-11-30T11:15:00+01:00")
+    httpserver.expect_request("/breves/pasqal").respond_with_handler(html(future))
+    feed = rss([("Pasqal lève 100 millions d’euros", f"{base}/breves/pasqal", None)]).replace("2026", "2099")
+    [article] = fetch_cli(httpserver, tmp_path, feed)
+    assert article["published_at"] == article["fetched_at"] and article["extraction"] == "trafilatura"
+
+
+def test_fetch_tries_a_page_again_when_a_consent_wall_answered(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    answers = [page("consent_wall.html", base), page("spip_article123.html", base)]
+    httpserver.expect_request("/story").respond_with_handler(lambda request: html(answers.pop(0))(request))
+    feed = rss([("Outscale obtient la qualification SecNumCloud", f"{base}/story", "Outscale.")])
+    [first] = fetch_cli(httpserver, tmp_path, feed)
+    assert (first["extraction"], first["fallback_reason"]) == ("feed-summary", "consent-wall")
+    changed = feed.replace("</channel>", "<item><title>Autre</title><link>http://127.0.0.1:9/x</link></item></channel>")
+    [second] = [a for a in fetch_cli(httpserver, tmp_path, changed) if a["id"] == first["id"]]  # not marked seen
+    assert (second["extraction"], second["fallback_reason"]) == ("trafilatura", None)
+
+
+# --------------------------------------------------------------------------------------------- page types
+
+
+def _tree(text: str):
+    from pipeline.budget import parse_within_budget
+
+    return parse_within_budget(text, "https://example.com/x")
+
+
+def test_no_real_article_page_of_the_shared_corpus_is_taken_for_a_wall_or_a_listing(shared_dir):
+    from pipeline.extract import decode_html
+    from pipeline.pagetype import is_listing, wall_kind
+
+    pages = sorted((shared_dir / "corpus").glob("pages-*/*.htm*"))
+    assert len(pages) >= 80
+    flagged = []
+    for path in pages:
+        tree = _tree(decode_html(path.read_bytes()))
+        if tree is not None and (wall_kind(tree) or is_listing(tree, "https://example.com/2026/11/30/story.html")):
+            flagged.append(path.name)
+    assert flagged == []
+
+
+def test_a_news_story_about_cookies_is_not_a_consent_wall():
+    from pipeline.pagetype import wall_kind
+
+    story = ('<html><head><title>La CNIL inflige 150 millions d’euros à Google pour ses cookies</title>'
+             '<meta property="og:type" content="article"></head><body><h1>La CNIL sanctionne Google (cookies)</h1>'
+             "<p>La CNIL a infligé une amende à Google : refuser les cookies n’était pas aussi simple que les accepter."
+             " Le consentement doit être libre, rappelle l’autorité, et la vie privée des internautes protégée.</p>"
+             "</body></html>")
+    assert wall_kind(_tree(story)) is None
+    wall = story.replace('<meta property="og:type" content="article">', '<meta name="robots" content="noindex">')
+    assert wall_kind(_tree(wall)) == "consent-wall"  # the same words on a noindex gateway page

@@ -1,0 +1,154 @@
+"""`ingest` over pages that are not plain articles: a consent wall answered for a story (retried on a later run and
+then updated), a story reached through two links (counted once), fallback reasons in the run summary and record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _store_helpers import drop_prefix
+from werkzeug.wrappers import Response
+
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+from pipeline.store.client import make_client
+from pipeline.store.templates import index_names
+from pipeline.urls import article_id
+
+pytestmark = pytest.mark.slow
+
+PAGES = Path(__file__).parent / "fixtures" / "sites3"
+
+
+@pytest.fixture(scope="module")
+def enricher():
+    from pipeline.enrich import get_enricher
+
+    return get_enricher(load_settings())
+
+
+@pytest.fixture
+def cleanup(es_url):
+    yield
+    settings = load_settings()
+    drop_prefix(make_client(settings), settings.es_index_prefix)
+
+
+def page(name: str, base: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8").replace("{{BASE}}", base)
+
+
+def test_consent_wall_story_is_retried_and_updated_and_story_copies_count_once(httpserver, tmp_path, es_url, cleanup,
+                                                                              enricher):
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story = page("spip_article123.html", base).replace(f"{base}/spip.php?article123", f"{base}/story")
+    answers = [page("consent_wall.html", base), story]
+    ovh = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    items = [("Outscale obtient la qualification SecNumCloud", f"{base}/story", "Outscale obtient SecNumCloud."),
+             ("La région Occitanie choisit OVHcloud", f"{base}/cloud/ovh", "OVHcloud."),
+             ("La région Occitanie choisit OVHcloud", f"{base}/cloud/ovh?from=rss", "OVHcloud.")]
+
+    def feed(extra: str = "") -> str:
+        body = "".join(f"<item><title>{t}</title><link>{link}</link><description>{d}</description>"
+                       "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>" for t, link, d in items)
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{body}{extra}</channel></rss>'
+
+    feeds_body = [feed()]
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(feeds_body[0], content_type="application/rss+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/story").respond_with_handler(
+        lambda request: Response(answers.pop(0) if len(answers) > 1 else answers[0], content_type="text/html"))
+    httpserver.expect_request("/cloud/ovh").respond_with_data(ovh, content_type="text/html")
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["story_copies"] == 1 and first.counts["indexed"] == 2
+    assert first.fallback_reasons == {"consent-wall": 1}
+    from rich.console import Console
+
+    from pipeline.cli.ingest_cmd import print_summary
+
+    console = Console(record=True, width=200)
+    print_summary(first.as_dict(), out=console)
+    assert "summary fallbacks by reason: consent-wall: 1" in console.export_text()
+    assert first.companies.get("OVHcloud") == 1  # the ?from=rss copy is the same stored article
+    client = make_client(settings)
+    runs = index_names(settings.es_index_prefix)["runs"]
+    assert client.get(index=runs, id=first.run_id)["_source"]["fallback_reasons"] == {"consent-wall": 1}
+    articles = index_names(settings.es_index_prefix)["articles"]
+    stored = client.get(index=articles, id=article_id(f"{base}/story"))["_source"]
+    assert (stored["extraction"], stored["fallback_reason"]) == ("feed-summary", "consent-wall")
+
+    feeds_body[0] = feed("<item><title>Autre</title><link>http://127.0.0.1:9/other</link></item>")
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.counts["known"] == 2 and second.counts["updated"] == 1 and second.fallback_reasons == {}
+    stored = client.get(index=articles, id=article_id(f"{base}/story"))["_source"]
+    assert stored["extraction"] == "trafilatura" and "fallback_reason" not in stored
+    assert "Dassault Systèmes" in stored["text"]
+
+
+def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(httpserver, tmp_path, es_url, cleanup,
+                                                                             enricher):
+    from pipeline.corrections import set_tone
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    v2 = (v1.replace("La région Occitanie choisit OVHcloud", "UPDATE 1-La région Occitanie renonce à OVHcloud")
+            .replace("<div class=\"texte surlignable clearfix\"><p>",
+                     "<div class=\"texte surlignable clearfix\"><p>Mise à jour : la région suspend le contrat après"
+                     " un recours d’Atos devant le tribunal administratif de Toulouse. "))
+    served = {"page": v1}
+
+    def atom(title: str, updated: str, extra: str = "") -> str:
+        entry = (f"<entry><id>tag:s,2026:ovh</id><title>{title}</title><link href=\"{base}/cloud/ovh\"/>"
+                 f"<published>2026-11-29T15:30:00Z</published><updated>{updated}</updated>"
+                 "<summary>OVHcloud.</summary></entry>")
+        copy = entry.replace("tag:s,2026:ovh", "tag:s,2026:ovh-rss").replace("/cloud/ovh", "/cloud/ovh?from=rss")
+        return (f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>S</title>'
+                f"<updated>{updated}</updated>{entry}{copy}{extra}</feed>")
+
+    feed = {"body": atom("La région Occitanie choisit OVHcloud", "2026-11-29T15:30:00Z")}
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(feed["body"], content_type="application/atom+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response(served["page"], content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    story = article_id(f"{base}/cloud/ovh")
+
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 1 and first.counts["story_copies"] == 1
+    client = make_client(settings)
+    set_tone(client, settings, story, "negative", company="OVHcloud", analyst="test")
+    articles = index_names(settings.es_index_prefix)["articles"]
+    before = client.get(index=articles, id=story)["_source"]
+
+    # the publisher refiles the story: new <updated>, new headline, new text
+    served["page"] = v2
+    feed["body"] = atom("UPDATE 1-La région Occitanie renonce à OVHcloud", "2026-11-30T19:30:00Z")
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["feed_updates"], second.counts["updated"], second.counts["indexed"]) == (1, 1, 0)
+    after = client.get(index=articles, id=story)["_source"]
+    assert after["title"].startswith("UPDATE 1-") and "recours d’Atos" in after["text"]
+    assert after["first_seen_at"] == before["first_seen_at"] and after["link_ids"] == before["link_ids"]
+    ovh = next(m for m in after["company_sentiment"] if m["company"] == "OVHcloud")
+    assert ovh["label"] == "negative" and ovh["corrected"] is True  # the analyst's correction outlives the update
+
+    # feed read again with the same entry (another item added): nothing fetched again
+    feed["body"] = atom("UPDATE 1-La région Occitanie renonce à OVHcloud", "2026-11-30T19:30:00Z",
+                        "<entry><id>x</id><title>Autre</title><link href=\"http://127.0.0.1:9/x\"/></entry>")
+    requests = sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh")
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert third.counts["feed_updates"] == 0 and third.counts["known"] == 2
+    assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == requests
