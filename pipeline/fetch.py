@@ -109,6 +109,17 @@ class FetchResult:
         return None
 
 
+def cache_validator(value: str | None) -> str | None:
+    """An ETag/Last-Modified worth storing and sending back: printable ASCII only, else None (dropped).
+
+    A server may send `ETag: "café"` (file-name ETags): httpx reads it as text but cannot encode it again, so sending
+    it back would fail the feed on every later run. Without the validator the feed is simply fetched in full.
+    """
+    if not value or len(value) > 1_000 or not all(" " <= ch <= "~" for ch in value):
+        return None
+    return value
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Retry-After is either seconds or an HTTP date; at most RETRY_AFTER_CAP seconds."""
     if not value:
@@ -403,9 +414,9 @@ class Fetcher:
             return backoff(state)
 
         extra = dict(headers or {})
-        if etag:
+        if etag := cache_validator(etag):  # one stored before validators were checked may be non-ASCII
             extra["If-None-Match"] = etag
-        if last_modified:
+        if last_modified := cache_validator(last_modified):
             extra["If-Modified-Since"] = last_modified
         try:
             async for attempt in AsyncRetrying(

@@ -49,6 +49,13 @@ def test_conditional_get_and_304(httpserver):
     assert result.not_modified and result.status == 304 and result.body == b""
 
 
+def test_a_non_ascii_validator_stored_earlier_is_not_sent(httpserver):
+    httpserver.expect_request("/feed.xml").respond_with_data("<rss/>", content_type="application/rss+xml")
+    result = fetch(httpserver.url_for("/feed.xml"), kind="feed", etag='"caf\u00e9"', last_modified="mardi \u00e9t\u00e9")
+    assert result.status == 200
+    assert "If-None-Match" not in httpserver.log[0][0].headers and "If-Modified-Since" not in httpserver.log[0][0].headers
+
+
 def test_429_honours_retry_after(httpserver):
     httpserver.expect_oneshot_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
     httpserver.expect_oneshot_request("/busy").respond_with_data("<html>fine</html>", content_type="text/html")
