@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import Settings
+from pipeline.sinks import for_chart
 from pipeline.store.client import is_standin
 from pipeline.store.templates import index_names
 
@@ -311,7 +312,7 @@ def render_png(result: dict, path: str | Path) -> Path:
         dates = [datetime.fromisoformat(p["date"]) for p in points]
         colour = colours[index % len(colours)]
         share = result["share_of_voice"].get(entity, 0)
-        label = f"{entity} ({share:.0%} share of voice)"
+        label = f"{for_chart(entity)} ({share:.0%} share of voice)"  # a watchlist name may hold `$…$` (mathtext)
         if layout["bars"]:
             width = width_days / share_of
             offset = timedelta(days=width * (index - (share_of - 1) / 2)) if share_of > 1 else timedelta(0)
@@ -335,7 +336,7 @@ def render_png(result: dict, path: str | Path) -> Path:
         for index, entity in enumerate(entities):
             ax = axes[index][0]
             draw(ax, ax.twinx(), entity, index, 1)
-            ax.set_title(entity, fontsize=9, loc="left")
+            ax.set_title(for_chart(entity), fontsize=9, loc="left")
             ax.legend(handles=[*ax.get_legend_handles_labels()[0], tone_key], loc="upper left", fontsize=7)
         bottom = axes[-1][0]
     else:
