@@ -101,6 +101,10 @@ def render_html(rule: Rule, items: list[AlertItem]) -> str:
     return "<html><body>" + "".join(parts) + "</body></html>"
 
 
+SLACK_SECTION_LIMIT = 3000  # characters in one section's text (Slack's documented limit)
+SLACK_MAX_LINK = 1000  # longer article URLs are not linked (the title is shown plain)
+
+
 def _slack_link(url: str) -> str:
     """A URL inside Slack's `<url|label>`: `|` and `>` would end it early, so they are percent-encoded."""
     return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
@@ -112,7 +116,9 @@ def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items[:45]:  # Slack allows 50 blocks per message
         title = esc(item.title, 250)
-        title = f"<{_slack_link(item.url)}|{title}>" if linkable(item.url) else title
+        link = _slack_link(item.url) if linkable(item.url) else ""
+        # a 2,900-character URL alone would push the section past Slack's limit: such a link stays plain text
+        title = f"<{link}|{title}>" if link and len(link) <= SLACK_MAX_LINK else title
         meta = " · ".join(esc(x, 200) for x in (item.source, (item.published_at or "")[:16].replace("T", " ")) if x)
         lines = [f"*{title}*", meta]
         if _tone(item):
@@ -125,7 +131,10 @@ def slack_payload(rule: Rule, items: list[AlertItem]) -> dict:
         # whole lines only, within Slack's 3,000 characters: a cut inside `<url|label>` or *bold* breaks the block
         budget = 2900 - len(why)
         kept = [line for line in lines if (budget := budget - len(line) - 1) >= 0 or line is lines[0]]
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([*kept, why])}})
+        text = "\n".join([*kept, why])
+        if len(text) > SLACK_SECTION_LIMIT:  # Slack refuses the whole message for one oversized section
+            text = f"*{esc(item.title, 250)}*\n{why}"[:SLACK_SECTION_LIMIT]
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     return {"text": esc(subject_line(rule, items)), "blocks": blocks}
 
 
