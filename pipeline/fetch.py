@@ -354,6 +354,7 @@ class Fetcher:
         self._slots = asyncio.Semaphore(max(1, settings.fetch_concurrency))
         self._host_locks: dict[str, asyncio.Lock] = {}
         self._next_slot: dict[str, float] = {}
+        self._paused_until: dict[str, float] = {}  # host → loop time: a 429 pauses every request to the host
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self.requests = 0  # HTTP requests actually sent (retries and redirects included)
@@ -378,7 +379,10 @@ class Fetcher:
     # ---- politeness
 
     async def _wait_turn(self, host: str) -> None:
-        """Space requests to one host by fetch_host_delay seconds (other hosts proceed meanwhile)."""
+        """Space requests to one host by fetch_host_delay seconds (other hosts proceed meanwhile), and hold them all
+        while the host is paused after a 429."""
+        while (pause := self._paused_until.get(host, 0.0) - asyncio.get_running_loop().time()) > 0:
+            await asyncio.sleep(pause)
         delay = self.settings.fetch_host_delay
         if delay <= 0:
             return
@@ -504,6 +508,10 @@ class Fetcher:
                         if retry_after is not None and retry_after > self.settings.fetch_backoff_max:
                             # waiting less than asked would be impolite, waiting longer stalls the run: give up for now
                             raise FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After {describe_wait(retry_after)}", status)
+                        if status == 429:  # "too many requests" is about the host: its other pages wait too
+                            pause = retry_after if retry_after is not None else self.settings.fetch_backoff_base
+                            until = asyncio.get_running_loop().time() + pause
+                            self._paused_until[host] = max(self._paused_until.get(host, 0.0), until)
                         raise _Transient(f"http-{status}", f"HTTP {status}", status, retry_after)
                     if status >= 400:
                         raise FetchFailed(url, f"http-{status}", f"HTTP {status}", status)

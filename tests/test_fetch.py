@@ -56,6 +56,36 @@ def test_a_non_ascii_validator_stored_earlier_is_not_sent(httpserver):
     assert "If-None-Match" not in httpserver.log[0][0].headers and "If-Modified-Since" not in httpserver.log[0][0].headers
 
 
+def test_a_429_pauses_the_other_pages_of_the_same_host(httpserver):
+    """One 429 with Retry-After: 1 holds every request to that host for a second, not only the retried one (16 pages
+    used to give 64 requests in a 429 storm)."""
+    seen: list[tuple[str, float]] = []
+
+    def handler(request):
+        seen.append((request.path, time.monotonic()))
+        if request.path == "/a" and len(seen) == 1:
+            return Response("slow down", status=429, headers={"Retry-After": "1"})
+        return Response("<html>fine</html>", content_type="text/html")
+
+    httpserver.expect_request("/a").respond_with_handler(handler)
+    httpserver.expect_request("/b").respond_with_handler(handler)
+
+    async def go():
+        async with Fetcher(settings()) as f:
+            async def later():
+                while not seen:
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(0.2)  # the 429 has been answered
+                return await f.fetch(httpserver.url_for("/b"))
+            return await asyncio.gather(f.fetch(httpserver.url_for("/a")), later())
+
+    first, second = asyncio.run(go())
+    assert first.body == second.body == b"<html>fine</html>"
+    times = dict(reversed(seen))  # the first request of each path
+    assert [path for path, _ in seen] == ["/a", "/a", "/b"] or [path for path, _ in seen] == ["/a", "/b", "/a"]
+    assert times["/b"] - seen[0][1] >= 0.9
+
+
 def test_429_honours_retry_after(httpserver):
     httpserver.expect_oneshot_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
     httpserver.expect_oneshot_request("/busy").respond_with_data("<html>fine</html>", content_type="text/html")
