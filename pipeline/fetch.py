@@ -57,6 +57,9 @@ _REFUSED_CODINGS = {"br", "zstd", "compress", "x-compress", "exi", "pack200-gzip
 _MAX_LAYERS = 3
 # Retry-After beyond a week is read as a week: the fetch is given up either way, and 400 digits would be `inf`.
 RETRY_AFTER_CAP = 7 * 24 * 3600.0
+# robots.txt is parsed once per host and run, but every URL check walks all its rules (urllib.robotparser): an 8 MB
+# file (300,000 rules) cost 0.45 s per URL. RFC 9309 lets a crawler stop at 500 KiB.
+ROBOTS_MAX_BYTES = 500 * 1024
 
 
 class FetchFailed(FetchError):
@@ -466,7 +469,12 @@ class Fetcher:
                 return parser
             log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
-        parser.parse(result.body.decode("utf-8", "replace").splitlines())
+        body = result.body
+        if len(body) > ROBOTS_MAX_BYTES:  # RFC 9309 §2.5: parse at least 500 KiB; the rest may be ignored
+            body = body[: body.rfind(b"\n", 0, ROBOTS_MAX_BYTES) + 1]
+            log.info("robots.txt of %s is %d bytes: only its first %d are read", mask_url(origin), len(result.body),
+                     len(body))
+        parser.parse(body.decode("utf-8", "replace").splitlines())
         return parser
 
     # ---- internals
