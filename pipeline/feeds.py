@@ -23,7 +23,7 @@ from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
 from pipeline.settings import Settings, get_settings
-from pipeline.urls import article_id, normalize_url, resolve_redirect_link
+from pipeline.urls import article_id, normalize_url, resolve_redirect_link, without_credentials
 
 log = logging.getLogger(__name__)
 
@@ -534,7 +534,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     candidates = _links_in(summary_html) + [l.get("href", "") for l in entry.get("links") or []]
     link = resolve_redirect_link(link, candidates)
     try:
-        url = normalize_url(link)
+        url = without_credentials(normalize_url(link))
     except ValueError:
         skipped["bad-link"] += 1
         return None

@@ -437,3 +437,11 @@ def test_a_lone_surrogate_or_out_of_range_reference_in_one_item_keeps_the_feed(r
     assert [i.title for i in parsed.items] == ["Good 0 Mistral AI", "Good 1 Mistral AI", "Good 2 Mistral AI",
                                               "Bad \ufffd title"]
     assert "unknown encoding" not in (parsed.bozo or "")
+
+
+def test_an_item_link_with_credentials_is_kept_without_them():
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Mistral AI</title>'
+            '<link>http://user:pa55@news.example/a.html?id=3</link></item></channel></rss>').encode()
+    [item] = parse_feed(body, FEED).items
+    assert item.url == "http://news.example/a.html?id=3"
+    assert item.article_id == article_id("http://news.example/a.html?id=3")

@@ -436,3 +436,16 @@ def test_a_very_long_article_url_does_not_push_a_slack_section_over_3000_charact
     assert all(len(text) <= 3000 for text in sections)
     assert sections[0].startswith("*Mistral AI title*\nS\n> ") and "BBBB" not in sections[0]
     assert sections[1].startswith("*<https://news.example.com/b.html|Mistral AI other>*")
+
+
+def test_plain_text_mail_never_prints_credentials_of_an_item_link():
+    """Mail clients auto-link a bare URL: `http://user:pa55@host/` would be shown and linked in full."""
+    from pipeline.alerts.deliver import render_text
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule(name="r", keywords=["Mistral"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+    item = AlertItem(rule="r", subject="a", title="Mistral AI", url="http://user:pa55@news.example/a.html",
+                     reasons=["mentions Mistral AI"])
+    text = render_text(rule, [item])
+    assert "pa55" not in text and "  http://***@news.example/a.html" in text

@@ -73,8 +73,8 @@ def render_text(rule: Rule, items: list[AlertItem]) -> str:
             lines.extend(f"    “{single_line(sentence, 400)}”" for sentence in evidence)
         if item.snippet:
             lines.append(f"  “{plain_snippet(item.snippet)}”")
-        if item.url:
-            lines.append(f"  {item.url}")
+        if item.url:  # mail clients link a bare URL: never with a `user:password@` (or `?token=`) in it
+            lines.append(f"  {mask_url(item.url)}")
         lines.append(f"  Why: {'; '.join(item.reasons)}")
         lines.append("")
     return "\n".join(lines)
