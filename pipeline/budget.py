@@ -95,7 +95,6 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     return tree
 
 
-
 def most_attributes(html: str) -> int:
     """The most attributes found in one start tag of the raw markup (0 when every tag is short)."""
     most = 0
