@@ -33,7 +33,7 @@ _COUNT_ELEMENTS = etree.XPath("count(//*)")
 MAX_MARKUP_TAGS = 200_000  # `<` in the markup (corpus max 3,163): past this the page is not even parsed
 MAX_INLINE = 5_000  # inline elements (corpus max 829): past this they are stripped, text kept
 MAX_ELEMENTS = 20_000  # elements once inline ones are stripped (corpus max 1,584): past this, not extracted
-MAX_TAG_ATTRIBUTES = 1_000  # attributes in one start tag (corpus max 88): past this the page is not even parsed
+MAX_TAG_ATTRIBUTES = 1_000  # attributes in one start tag (corpus max 87): past this the page is not even parsed
 
 # One start tag with its attributes, quoted values skipped (a `>` inside quotes does not end it). Linear: each
 # alternative consumes at least one character and none of them overlap. Only tags longer than _LONG_TAG characters
