@@ -30,7 +30,7 @@ from pipeline.archive import WarcArchive
 from pipeline.budget import PageTooComplex
 from pipeline.extract import article_from_summary, extract_article
 from pipeline.feeds import parse_feed
-from pipeline.fetch import Fetcher, FetchFailed, Resolver
+from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
 from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory
 from pipeline.settings import Settings
@@ -216,8 +216,8 @@ class Collector:
         body_hash = hashlib.sha256(result.body).hexdigest()
         new_state = FeedState(
             url,
-            result.headers.get("etag") or None,
-            result.headers.get("last-modified") or None,
+            cache_validator(result.headers.get("etag")),
+            cache_validator(result.headers.get("last-modified")),
             body_hash,
             now,
             now,

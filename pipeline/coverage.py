@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import Settings
+from pipeline.sinks import for_chart
 from pipeline.store.client import is_standin
 from pipeline.store.templates import index_names
 
@@ -400,7 +401,7 @@ def coverage_figure(result: dict):
         points = result["series"][entity]
         colour = colours[index % len(colours)]
         share = result["share_of_voice"].get(entity, 0)
-        label = f"{entity} ({share:.0%} share of voice)"
+        label = f"{for_chart(entity)} ({share:.0%} share of voice)"  # a watchlist name may hold `$…$` (mathtext)
         if layout["bars"]:
             widths = [d * BAR_FILL / share_of for d in days]
             slot = index if share_of > 1 else 0  # side by side inside the bucket when companies share the axes
@@ -434,7 +435,7 @@ def coverage_figure(result: dict):
         for index, entity in enumerate(entities):
             ax = axes[index][0]
             draw(ax, ax.twinx(), entity, index, 1)
-            ax.set_title(entity, fontsize=9, loc="left")
+            ax.set_title(for_chart(entity), fontsize=9, loc="left")
         bottom = axes[-1][0]
     else:
         fig, (ax_count, ax_tone) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[2, 1],

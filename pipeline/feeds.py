@@ -24,7 +24,7 @@ from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
 from pipeline.settings import Settings, get_settings
-from pipeline.urls import article_id, normalize_url, resolve_redirect_link
+from pipeline.urls import article_id, normalize_url, resolve_redirect_link, without_credentials
 
 log = logging.getLogger(__name__)
 
@@ -444,6 +444,66 @@ def _drop_foreign_charsets(body: bytes, content_type: str | None, feed: Feed) ->
     return body, content_type
 
 
+# One well-formed multi-byte UTF-8 sequence (no surrogates, nothing above U+10FFFF).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                            rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                            rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+_NOT_ASCII_BASED = frozenset({"utf-16", "utf-16-be", "utf-16-le", "iso2022_jp"})  # valid UTF-8 bytes, other text
+_NUMERIC_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _header_charset(content_type: str | None) -> str | None:
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value
+    return None
+
+
+def _as_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, int]:
+    """The body as UTF-8 labelled so, when it is UTF-8 whatever its labels say; and how many bad bytes were replaced.
+
+    feedparser trusts `charset=windows-1252` on a UTF-8 body, and falls back to windows-1252 for the whole document
+    on one stray Latin-1 byte: every French accent then turns into mojibake, silently. A body that decodes as UTF-8
+    is UTF-8; one whose non-ASCII bytes are mostly well-formed UTF-8 is UTF-8 with a few bad bytes (replaced by
+    U+FFFD, and the caller counts the feed as malformed). A body with no well-formed sequence (a real windows-1252
+    or Latin-1 feed) is left to feedparser's labels.
+    """
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:64]:
+        return body, content_type, 0  # UTF-16/32: its NUL bytes are valid UTF-8, its text is not
+    declaration = _XML_ENCODING.match(body[:1024])
+    labels = (_header_charset(content_type), declaration.group(3).decode("ascii", "replace") if declaration else None)
+    if any(web_codec(label) in _NOT_ASCII_BASED for label in labels if label):
+        return body, content_type, 0
+    replaced = 0
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", "replace")
+        replaced = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+        if len(_UTF8_SEQUENCE.findall(body)) <= replaced:
+            return body, content_type, 0  # mostly not UTF-8: a legacy encoding
+        body = text.encode("utf-8")
+    if content_type:
+        kept = [part for part in content_type.split(";") if part.partition("=")[0].strip().lower() != "charset"]
+        content_type = ";".join([*kept, " charset=utf-8"])
+    if declaration:
+        body = body[: declaration.start(3)] + b"utf-8" + body[declaration.end(3):]
+    return body, content_type, replaced
+
+
+def _neutralise_references(body: bytes) -> bytes:
+    """`&#xD800;` (a lone surrogate) or `&#x110000;` (past Unicode) in one item made feedparser lose the whole feed
+    (an encode error, or `chr()` refusing it): such references become U+FFFD, as an HTML parser reads them."""
+
+    def fix(match: re.Match) -> bytes:
+        digits = match.group(1) or match.group(2)
+        value = int(digits, 16) if match.group(1) else int(digits) if len(digits) < 10 else 0x110000
+        return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF else match.group()
+
+    return _NUMERIC_REFERENCE.sub(fix, body) if b"&#" in body else body
+
+
 def parse_feed(
     body: bytes,
     feed: Feed,
@@ -458,16 +518,24 @@ def parse_feed(
     base = base_url or str(feed.url)
     headers = {"content-location": base}
     body, content_type = _drop_foreign_charsets(body, content_type, feed)
+    body, content_type, replaced = _as_utf8(body, content_type)
+    body = _neutralise_references(body)
     if content_type:
         headers["content-type"] = content_type
     try:
         parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False, response_headers=headers)
+    except UnicodeEncodeError as exc:  # a character (reference) feedparser could not handle
+        return ParsedFeed(bozo=f"an unreadable character ({exc})")
     except UnicodeError as exc:  # a label feedparser still tried (UTF-16 declaration…): the feed is unreadable
         return ParsedFeed(bozo=f"unknown encoding: {exc}")
+    except ValueError as exc:  # e.g. a character reference `chr()` refuses, in an encoding not neutralised above
+        return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"
+    if replaced and not out.bozo:
+        out.bozo = f"{replaced} byte(s) that are not UTF-8 in a UTF-8 feed, replaced by U+FFFD"
     if not parsed.entries and not parsed.get("version"):
         if body.lstrip()[:1] == b"{" and b"jsonfeed.org" in body[:2000]:
             out.bozo = "a JSON Feed (jsonfeed.org), which newsroom does not read: use the site's RSS or Atom feed"
@@ -509,7 +577,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     candidates = _links_in(summary_html) + [l.get("href", "") for l in entry.get("links") or []]
     link = resolve_redirect_link(link, candidates)
     try:
-        url = normalize_url(link)
+        url = without_credentials(normalize_url(link))
     except ValueError:
         skipped["bad-link"] += 1
         return None

@@ -127,6 +127,29 @@ _QUERY_SYNTAX = re.compile(r'["+|()*~\\]|(?<![^\s(+|])-')
 _PHRASE = re.compile(r'"([^"]*)"')
 
 
+MAX_QUERY_TERMS = 200  # words/phrases in a query with operators: 850 OR terms crashed the embedded store
+MAX_QUERY_DEPTH = 50  # nested parentheses: a `query_string` 3,000 deep crashed it (stack overflow)
+_QUERY_TERM = re.compile(r'"[^"]*"?|[^\s"+|()~*]+')
+
+
+def query_too_complex(text: str) -> str | None:
+    """Why a query would be too heavy for the store's parser (one clause), or None. Checked before sending, both for
+    `newsroom search` and for alert rules' `query_string`: a crafted query must not crash the store for everyone."""
+    terms = sum(1 for term in _QUERY_TERM.findall(text) if term.strip("-") and term not in ("AND", "OR", "NOT"))
+    if terms > MAX_QUERY_TERMS:
+        return f"{terms:,} terms, at most {MAX_QUERY_TERMS:,}"
+    depth = deepest = 0
+    for char in _PHRASE.sub(" ", text.replace("\\\\", "").replace('\\"', "").replace("\\(", "").replace("\\)", "")):
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth = max(0, depth - 1)
+    if deepest > MAX_QUERY_DEPTH:
+        return f"parentheses nested {deepest:,} deep, at most {MAX_QUERY_DEPTH}"
+    return None
+
+
 def text_query(text: str) -> dict:
     """The words, each article searched in its own language's field (one analysed copy per article).
 
@@ -135,6 +158,8 @@ def text_query(text: str) -> dict:
     `default_operator: and` and `quote_field_suffix`, but read each article's field once rather than once per word:
     the embedded stand-in, which has no inverted index, re-analyses the field for every clause.
     """
+    if _QUERY_SYNTAX.search(text) and (problem := query_too_complex(text)):  # plain words: one `match`, any length
+        raise NewsroomError(f"The search query is too complex ({problem}): split it into smaller searches.")
     words, phrases = _PHRASE.sub(" ", text), [p for p in _PHRASE.findall(text) if p.strip()]
     if not _QUERY_SYNTAX.search(words):  # plain words and whole quoted phrases: each a single clause
         per_language = []

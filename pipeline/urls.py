@@ -195,3 +195,12 @@ def resolve_redirect_link(url: str, candidates: list[str] | tuple[str, ...] = ()
             if urlsplit(candidate).path.strip("/"):  # a publisher's home page is not the article
                 return candidate
     return url
+
+
+def without_credentials(url: str) -> str:
+    """The URL without a `user:password@` part. An article link carrying credentials would be stored, indexed and
+    mailed as is (and mail clients link it): the article is fetched and kept under its plain URL instead."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, parts.query, parts.fragment))

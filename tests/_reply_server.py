@@ -1,7 +1,8 @@
 """A local HTTP server that answers badly on purpose: like Elasticsearch but is not, too much, or too slowly.
 
 Modes: `fake-es` answers every request with `{"version": ...}` and Elastic's product header (a stranger on a stale
-port); `huge` streams `size` bytes of a JSON-looking body on a 200; `drip` sends one byte every 0.2 s, forever.
+port); `huge` streams `size` bytes of a JSON-looking body on a 200; `drip` sends one byte every 0.2 s, forever;
+`dies` answers `GET /` like `fake-es` and drops every other request unanswered (a store crashing on a query).
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ class ReplyServer:
         handler.end_headers()
         if handler.command != "HEAD":
             handler.wfile.write(body)
+
+    def _dies(self, handler: BaseHTTPRequestHandler) -> None:
+        if handler.path == "/":
+            return self._fake_es(handler)
+        handler.close_connection = True  # no status line at all: the client sees RemoteDisconnected
 
     def _huge(self, handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(200)

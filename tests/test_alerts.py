@@ -362,6 +362,28 @@ def test_query_string_hyphenated_word_means_both_parts_not_a_negation(store, tmp
                                                       'AND f-g* AND /h-i/ AND j\\-k AND ("l-m")^2')
 
 
+def test_a_query_string_nested_3000_deep_is_refused_at_load_and_never_sent(tmp_path):
+    """A rule like this crashed the embedded store (stack overflow) at every scheduled run; even `_validate/query`
+    must not see it."""
+    from _reply_server import ReplyServer
+
+    hook = [{"type": "webhook", "url": "https://hooks.example.org/x"}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "deep", "query_string": "(" * 3000 + "Mistral" + ")" * 3000, "channels": hook},
+        {"name": "wide", "query_string": " OR ".join(f"w{i}" for i in range(900)), "channels": hook},
+    ])
+    with ReplyServer("fake-es") as server:
+        with pytest.raises(ConfigError) as exc:
+            load_rules(load_settings(es_url=server.url), rules)
+        assert not any("_validate" in r for r in server.requests)
+    message = str(exc.value)
+    assert "entry #1 ('deep'), field 'query_string': too complex (parentheses nested 3,000 deep, at most 50)" in message
+    assert "entry #2 ('wide'), field 'query_string': too complex (900 terms, at most 200)" in message
+    fine = write_rules(tmp_path / "fine.yaml", [{"name": "fine", "channels": hook, "query_string":
+                                                  "(" * 20 + "export AND (chip* OR GPU*)" + ")" * 20}])
+    load_rules(load_settings(es_url=f"http://127.0.0.1:{free_port()}"), fine)  # store down: the local parse accepts it
+
+
 def test_a_rule_failing_at_run_time_fails_alone(store, tmp_path, httpserver):
     """A query the cluster rejects (given programmatically, past the load check) fails its rule only: recorded,
     reported, and the rules after it still deliver."""

@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 from trafilatura.utils import load_html
 
-from pipeline.budget import MAX_ELEMENTS, MAX_INLINE, PageTooComplex, parse_within_budget
+from pipeline.budget import (MAX_ELEMENTS, MAX_INLINE, MAX_TAG_ATTRIBUTES, PageTooComplex, most_attributes,
+                             parse_within_budget)
 from pipeline.collect import Collector
 from pipeline.extract import decode_html, extract_article, extract_file
 from pipeline.feeds import load_feeds
@@ -120,3 +121,57 @@ def test_the_collector_counts_a_refused_page_and_extracts_the_spans_page(httpser
     assert articles["Flat page"].extraction == "feed-summary"
     assert collector.stats.fallback_reasons == {"page-too-complex": 1}
     assert f"page {httpserver.url_for('/flat.html')} not extracted (page too complex" in caplog.text
+
+
+def many_attributes_page(n: int) -> bytes:
+    """The audit's time bomb: one paragraph with `n` attributes (40,000 took 35 s of CPU, 300,000 over 10 minutes)."""
+    attributes = " ".join(f'a{i}="v"' for i in range(n)).encode()
+    sentence = b"Mistral AI announced a sovereign cloud partnership with European ministries on Tuesday. "
+    return b"<html><head><title>Attrs</title></head><body><article><p " + attributes + b">" + sentence * 50 + \
+        b"</p></article></body></html>"
+
+
+def test_a_page_with_300000_attributes_on_one_element_is_refused_within_a_second():
+    page = many_attributes_page(300_000)
+    cpu = time.process_time()
+    with pytest.raises(PageTooComplex, match=r"^page too complex to extract \(300,000 attributes on one element, "
+                                             r"limit 1,000\)$"):
+        extract_article(page, "https://news.example/attrs")
+    assert time.process_time() - cpu < 5  # about 0.3 s; without the pre-check, over 10 minutes
+
+
+def test_attributes_hidden_behind_a_quoted_angle_bracket_are_still_counted():
+    attributes = " ".join(f'a{i}="v"' if i % 100 else f'b{i}="x>y"' for i in range(MAX_TAG_ATTRIBUTES + 1))
+    with pytest.raises(PageTooComplex, match=rf"{MAX_TAG_ATTRIBUTES + 1:,} attributes on one element"):
+        parse_within_budget(f"<html><body><p {attributes}>Mistral</p></body></html>", None)
+
+
+def test_an_element_with_a_few_hundred_attributes_or_a_huge_value_is_still_extracted():
+    assert most_attributes(decode_html(many_attributes_page(MAX_TAG_ATTRIBUTES))) == MAX_TAG_ATTRIBUTES
+    article = extract_article(many_attributes_page(MAX_TAG_ATTRIBUTES), "https://news.example/attrs", min_words=10)
+    assert article.text.startswith("Mistral AI announced")
+    huge_value = '<p title="' + "a=b " * 200_000 + '">Mistral AI</p>'  # one attribute, whatever its value holds
+    assert most_attributes(huge_value) == 1
+
+
+def test_no_real_page_comes_near_the_attribute_limit(shared_dir):
+    pages = sorted((shared_dir / "corpus").glob("pages-*/*.htm*")) + sorted((SITE / "articles").glob("*.htm*"))
+    most = max(most_attributes(decode_html(path.read_bytes())) for path in pages)
+    assert most * 10 < MAX_TAG_ATTRIBUTES  # 87 measured on the 86 corpus pages and the sample site
+
+
+@pytest.mark.parametrize("control", ["&#1;", "&#8;", "&#x1b;", "&#X07", "&#0000008;", "\x01", "\x1b"])
+def test_a_c0_control_character_in_a_page_does_not_lose_its_text(control):
+    """trafilatura discards a whole text holding a C0 control (XML cannot): removed before it sees the page."""
+    sentence = "Mistral AI announced a sovereign cloud partnership with European ministries on Tuesday. "
+    page = (f"<html><head><title>Mistral{control} title</title></head><body><article><p>Mistral AI{control} said."
+            f" {sentence * 20}</p></article></body></html>")
+    article = extract_article(page.encode(), "https://news.example/ctrl")
+    assert article is not None and article.word_count > 200
+    assert article.text.startswith("Mistral AI said.") and article.title == "Mistral title"
+
+
+def test_tabs_newlines_and_other_character_references_are_kept():
+    html = "<html><body><p>a&#9;b&#10;c&#13;d &#127; &#233; &#x1F600; &#32; &#x20 &#100;</p></body></html>"
+    tree = parse_within_budget(html, None)
+    assert tree.xpath("string(//p)") == load_html(html).xpath("string(//p)")

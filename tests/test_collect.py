@@ -203,6 +203,26 @@ def test_conditional_get_with_etag(httpserver, tmp_path):
     assert feed_requests[-1].headers.get("If-None-Match") == '"v1"'
 
 
+@pytest.mark.parametrize("etag", ['"caf\u00c3\u00a9"', '"abc\u00e9\u00ff"'], ids=["utf8-bytes", "latin1-bytes"])
+def test_a_non_ascii_etag_or_last_modified_is_dropped_and_the_feed_keeps_working(httpserver, tmp_path, etag):
+    """`ETag: "café"` sent once used to fail the feed on every later run (httpx cannot send it back)."""
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>E</title>
+<item><title>Mistral AI story</title><link>https://news.example/story.html</link>
+<description>Mistral AI raised funds in Paris.</description></item></channel></rss>"""
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss, content_type="application/rss+xml", headers={"ETag": etag, "Last-Modified": "Wed, 18 Nov 2026 \u00e9t\u00e9"})
+    settings = load_settings(fetch_allow_hosts="127.0.0.1")
+    feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path,
+                                  [{"name": "E", "url": httpserver.url_for("/feed.xml"), "lang": "en", "relevance": "all"}]))
+    for _run in range(3):
+        articles, collector = collect(settings, feeds)
+        collector.commit()
+        assert collector.stats.feeds_failed == 0 and collector.stats.feed_errors == []
+    state = StateStore(settings.data_dir).feed_state(str(feeds[0].url))
+    assert state.etag is None and state.last_modified is None and state.consecutive_failures == 0
+    assert all("If-None-Match" not in r.headers and "If-Modified-Since" not in r.headers for r, _ in httpserver.log)
+
+
 def test_malformed_feed_counted_items_kept(httpserver, tmp_path):
     broken = """<?xml version="1.0"?><rss version="2.0"><channel><title>Broken & co</title>
 <item><title>Item one</title><link>https://news.example/one.html</link><description>Résumé un sur la souveraineté numérique.</description></item>

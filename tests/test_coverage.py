@@ -120,6 +120,14 @@ def test_chart_layout_bars_for_small_counts_panels_when_lines_overlap(tmp_path):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.parametrize("counts", [[40, 55, 30], [0, 2, 1]], ids=["overlaid-lines", "bars-in-panels"])
+def test_company_names_holding_mathtext_are_drawn_literally(tmp_path, counts):
+    """A watchlist name `Aleph $x^{$ Alpha` used to abort `coverage --png` and the whole report (malformed mathtext)."""
+    result = _result({"Aleph $x^{$ Alpha": counts, "Price $5 and $6": [c + 1 for c in counts]})
+    path = render_png(result, tmp_path / "math.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_coverage_cli_json_and_png(indexed, tmp_path):
     png = tmp_path / "out.png"
     proc = subprocess.run(

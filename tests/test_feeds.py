@@ -499,3 +499,58 @@ def test_an_item_counts_as_updated_for_a_new_title_or_a_later_date_only():
         b"<pubDate>Tue, 01 Dec 2026 08:00:00 +0000</pubDate></item></channel></rss>",
         FEED.model_copy(update={"url": "https://other.example.com/feed.xml"})).items]
     assert not item_updated(v1, other[0])
+
+
+FRENCH = """<?xml version="1.0" encoding="{declared}"?>
+<rss version="2.0"><channel><title>Numérique</title><link>https://news.example/</link>
+<item><title>Mistral AI lève 1,7 milliard d’euros à Paris</title><link>https://news.example/a.html</link>
+<description>Le président a été reçu à l’Élysée.</description></item>
+<item><title>{second}</title><link>https://news.example/b.html</link></item></channel></rss>"""
+
+
+def test_one_stray_latin1_byte_in_a_utf8_feed_does_not_turn_it_into_mojibake():
+    body = FRENCH.format(declared="utf-8", second="Caf@ (latin-1 byte)").encode("utf-8").replace(b"@", b"\xe9")
+    parsed = parse_feed(body, FEED, content_type="application/rss+xml; charset=utf-8")
+    assert [i.title for i in parsed.items] == ["Mistral AI lève 1,7 milliard d’euros à Paris", "Caf\ufffd (latin-1 byte)"]
+    assert parsed.items[0].summary == "Le président a été reçu à l’Élysée."
+    assert parsed.bozo == "1 byte(s) that are not UTF-8 in a UTF-8 feed, replaced by U+FFFD"  # counted as malformed
+
+
+@pytest.mark.parametrize("header", ["text/xml; charset=windows-1252", "application/rss+xml; charset=iso-8859-1",
+                                    "text/xml"])
+@pytest.mark.parametrize("declared", ["windows-1252", "utf-8"])
+def test_a_utf8_feed_labelled_windows_1252_is_read_as_utf8(header, declared):
+    parsed = parse_feed(FRENCH.format(declared=declared, second="Café").encode("utf-8"), FEED, content_type=header)
+    assert [i.title for i in parsed.items] == ["Mistral AI lève 1,7 milliard d’euros à Paris", "Café"]
+    assert parsed.bozo is None
+
+
+@pytest.mark.parametrize("header", ["text/xml; charset=windows-1252", "application/rss+xml", None])
+@pytest.mark.parametrize("declared, codec", [("windows-1252", "cp1252"), ("iso-8859-1", "cp1252")])
+def test_a_genuine_windows_1252_or_latin1_feed_still_decodes_right(header, declared, codec):
+    body = FRENCH.format(declared=declared, second="Café").encode(codec)
+    assert b"\xe9" in body and b"\x92" in body  # é and ’ in windows-1252
+    parsed = parse_feed(body, FEED, content_type=header)
+    assert [i.title for i in parsed.items] == ["Mistral AI lève 1,7 milliard d’euros à Paris", "Café"]
+    assert parsed.items[0].summary == "Le président a été reçu à l’Élysée."
+
+
+@pytest.mark.parametrize("reference", ["&#xD800;", "&#55296;", "&#xDFFF;", "&#x110000;", "&#99999999999;"])
+def test_a_lone_surrogate_or_out_of_range_reference_in_one_item_keeps_the_feed(reference):
+    good = "".join(f"<item><title>Good {i} Mistral AI</title><link>https://news.example.com/a{i}.html</link></item>"
+                   for i in range(3))
+    bad = f"<item><title>Bad {reference} title</title><link>https://news.example.com/bad.html</link></item>"
+    body = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{good}{bad}'
+            '</channel></rss>').encode()
+    parsed = parse_feed(body, FEED)
+    assert [i.title for i in parsed.items] == ["Good 0 Mistral AI", "Good 1 Mistral AI", "Good 2 Mistral AI",
+                                              "Bad \ufffd title"]
+    assert "unknown encoding" not in (parsed.bozo or "")
+
+
+def test_an_item_link_with_credentials_is_kept_without_them():
+    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Mistral AI</title>'
+            '<link>http://user:pa55@news.example/a.html?id=3</link></item></channel></rss>').encode()
+    [item] = parse_feed(body, FEED).items
+    assert item.url == "http://news.example/a.html?id=3"
+    assert item.article_id == article_id("http://news.example/a.html?id=3")

@@ -418,3 +418,34 @@ def test_slack_messages_keep_their_shape_whatever_the_title():
     first = text.splitlines()[0]
     assert first.startswith("*<https://news.example/a.html|") and first.endswith(">*")  # the link closed, one bold
     assert not any(ch in first[first.index("|"):-2] for ch in "*_~`")
+
+
+@pytest.mark.parametrize("length", [2_900, 100_000])
+def test_a_very_long_article_url_does_not_push_a_slack_section_over_3000_characters(length):
+    """Slack refuses a whole grouped message for one section over 3,000 characters: the URL is not linked."""
+    from pipeline.alerts.deliver import slack_payload
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule(name="r", keywords=["Mistral"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+    long_item = AlertItem(rule="r", subject="a", title="Mistral AI title", url="https://news.example.com/a?q=" + "B" * length,
+                          source="S", reasons=["mentions Mistral AI"], snippet="Mistral AI snippet " * 30)
+    short_item = AlertItem(rule="r", subject="b", title="Mistral AI other", url="https://news.example.com/b.html",
+                           source="S", reasons=["mentions Mistral AI"])
+    sections = [b["text"]["text"] for b in slack_payload(rule, [long_item, short_item])["blocks"] if b["type"] == "section"]
+    assert all(len(text) <= 3000 for text in sections)
+    assert sections[0].startswith("*Mistral AI title*\nS\n> ") and "BBBB" not in sections[0]
+    assert sections[1].startswith("*<https://news.example.com/b.html|Mistral AI other>*")
+
+
+def test_plain_text_mail_never_prints_credentials_of_an_item_link():
+    """Mail clients auto-link a bare URL: `http://user:pa55@host/` would be shown and linked in full."""
+    from pipeline.alerts.deliver import render_text
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule(name="r", keywords=["Mistral"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+    item = AlertItem(rule="r", subject="a", title="Mistral AI", url="http://user:pa55@news.example/a.html",
+                     reasons=["mentions Mistral AI"])
+    text = render_text(rule, [item])
+    assert "pa55" not in text and "  http://***@news.example/a.html" in text

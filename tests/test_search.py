@@ -391,3 +391,40 @@ def test_unknown_source_language_or_topic_is_named_with_the_known_ones(indexed, 
     assert "0 article(s) match." in proc.stdout and "note: no feed is named 'The Compute Ledgr'" in proc.stdout
     assert "note: no article is in language 'de'" in proc.stdout
     assert json.loads(_cli("search", "Nvidia", "--topic", "nosuchtopic", "--json").stdout)["notes"]
+
+
+@pytest.mark.parametrize("query", [
+    " | ".join(f"w{i}" for i in range(850)),  # 850 OR terms: a stack overflow in the embedded store
+    "Mistral " + " ".join(f"-w{i}" for i in range(1500)),
+    "(" * 3000 + "Mistral" + ")" * 3000,
+])
+def test_a_query_too_complex_for_the_store_is_refused_before_it_is_sent(query):
+    with pytest.raises(NewsroomError, match=r"^The search query is too complex \((\d|,)+ terms, at most 200|"
+                                            r"^The search query is too complex \(parentheses nested 3,000 deep, at most 50"):
+        build_search(load_settings(), query)
+
+
+def test_long_but_ordinary_queries_are_still_sent():
+    build_search(load_settings(), " | ".join(f"w{i}" for i in range(200)))
+    build_search(load_settings(), "(" * 50 + "Mistral" + ")" * 50 + ' "a (((" \\( ' + "a-b " * 150)
+    build_search(load_settings(), " ".join(f"word{i}" for i in range(1000)))  # plain words: one `match` clause
+
+
+def test_a_store_that_dies_while_answering_is_not_reported_as_never_started(monkeypatch, capsys):
+    """The store answered the version probe, then dropped the search: the message says it stopped while answering
+    and points at its log, not "start it"."""
+    from _reply_server import ReplyServer
+
+    from pipeline.cli import main
+    from pipeline.store.client import CompatTransport
+
+    monkeypatch.setattr(CompatTransport, "answered", False)
+    with ReplyServer("dies") as server:
+        monkeypatch.setenv("NEWSROOM_ES_URL", server.url)
+        monkeypatch.setenv("NEWSROOM_ES_RETRIES", "0")
+        with pytest.raises(SystemExit) as exc:
+            main(["search", "Mistral"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exc.value.code == 1 and "Traceback" not in err
+    assert "Elasticsearch stopped while answering" in err and "may have crashed it" in err
+    assert "cluster's logs" in err and "unreachable" not in err

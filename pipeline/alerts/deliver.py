@@ -80,8 +80,8 @@ def render_text(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) 
             lines.extend(f"    “{single_line(sentence, 400)}”" for sentence in evidence)
         if item.snippet:
             lines.append(f"  “{plain_snippet(item.snippet)}”")
-        if item.url:
-            lines.append(f"  {item.url}")
+        if item.url:  # mail clients link a bare URL: never with a `user:password@` (or `?token=`) in it
+            lines.append(f"  {mask_url(item.url)}")
         lines.append(f"  Why: {'; '.join(item.reasons)}")
         lines.append("")
     return "\n".join(lines)
@@ -108,6 +108,10 @@ def render_html(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) 
     return "<html><body>" + "".join(parts) + "</body></html>"
 
 
+SLACK_SECTION_LIMIT = 3000  # characters in one section's text (Slack's documented limit)
+SLACK_MAX_LINK = 1000  # longer article URLs are not linked (the title is shown plain)
+
+
 def _slack_link(url: str) -> str:
     """A URL inside Slack's `<url|label>`: `|` and `>` would end it early, so they are percent-encoded."""
     return url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C").replace(" ", "%20")
@@ -119,7 +123,9 @@ def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items[:45]:  # Slack allows 50 blocks per message
         title = esc(item.title, 250)
-        title = f"<{_slack_link(item.url)}|{title}>" if linkable(item.url) else title
+        link = _slack_link(item.url) if linkable(item.url) else ""
+        # a 2,900-character URL alone would push the section past Slack's limit: such a link stays plain text
+        title = f"<{link}|{title}>" if link and len(link) <= SLACK_MAX_LINK else title
         meta = " · ".join(esc(x, 200) for x in (item.source, _when(item, tz)) if x)
         lines = [f"*{title}*", meta]
         if _tone(item):
@@ -132,7 +138,10 @@ def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None
         # whole lines only, within Slack's 3,000 characters: a cut inside `<url|label>` or *bold* breaks the block
         budget = 2900 - len(why)
         kept = [line for line in lines if (budget := budget - len(line) - 1) >= 0 or line is lines[0]]
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([*kept, why])}})
+        text = "\n".join([*kept, why])
+        if len(text) > SLACK_SECTION_LIMIT:  # Slack refuses the whole message for one oversized section
+            text = f"*{esc(item.title, 250)}*\n{why}"[:SLACK_SECTION_LIMIT]
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     return {"text": esc(subject_line(rule, items)), "blocks": blocks}
 
 

@@ -310,7 +310,8 @@ def _validate_on_store(client, settings: Settings, rule: Rule) -> str | None | b
 
 
 def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, client=None) -> None:
-    """Refuse, at load, a `query_string` that does not parse: otherwise the rule would fail on every run.
+    """Refuse, at load, a `query_string` that does not parse (or is too complex for the store's parser, which a
+    crafted one crashes): otherwise the rule would fail on every run.
 
     The store's own `_validate/query` decides when it is reachable (same parser, same fields as a run); else the
     Lucene grammar is checked locally.
@@ -325,9 +326,15 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
             client = make_client(settings, start_embedded=False)
         except Exception:  # noqa: BLE001 - no store: the local parse decides
             client = None
+    from pipeline.search import query_too_complex
+
     problems = []
     for index, rule in enumerate(config.rules):
         if rule not in rules:
+            continue
+        if too_complex := query_too_complex(rule.query_string):  # never sent, not even to `_validate/query`
+            problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': too complex "
+                            f"({too_complex}); split the rule into smaller ones")
             continue
         verdict = _validate_on_store(client, settings, rule) if client is not None else False
         if verdict is False:

@@ -152,17 +152,40 @@ def main(argv: list[str] | None = None) -> None:
         raise
 
 
+def _store_answered() -> bool:
+    from pipeline.store.client import CompatTransport
+
+    return CompatTransport.answered
+
+
+def _store_log() -> str:
+    """Where the store's own log is: the embedded stand-in's file, or the cluster's logs."""
+    try:
+        from pipeline.settings import load_settings
+
+        settings = load_settings()
+    except Exception:  # noqa: BLE001 - a settings problem has its own message elsewhere
+        return "the store's log"
+    if settings.es_url:
+        return "the Elasticsearch cluster's logs"
+    return f"its log ({settings.data_dir / 'es' / 'noida.log'})"
+
+
 def _environment_failure(exc: BaseException) -> str | None:
     """One sentence for failures of the world around us (store down, disk full, database locked), which no command
     should show as a traceback; None for anything else (a bug keeps its traceback)."""
     import errno
     import sqlite3
 
-    from elastic_transport import TransportError
+    from elastic_transport import ConnectionError, TransportError
     from elasticsearch import ApiError
 
     if isinstance(exc, ApiError):
         return f"Elasticsearch refused the request ({exc.meta.status}): {exc.message}. Run with -v for details."
+    if isinstance(exc, ConnectionError) and _store_answered():
+        return (f"Elasticsearch stopped while answering ({type(exc).__name__}: {exc}): it was reachable a moment "
+                f"ago, so this request may have crashed it; see {_store_log()}, then restart it (`newsroom store up`). "
+                "Run with -v for details.")
     if isinstance(exc, TransportError):
         return (f"Elasticsearch is unreachable ({type(exc).__name__}: {exc}); start it (`newsroom store up`) or "
                 "check NEWSROOM_ES_URL. Run with -v for details.")

@@ -31,12 +31,16 @@ class CompatTransport(Transport):
 
     server_major: int | None = None
     _probe_lock = threading.Lock()
+    # The store answered this process once: a later connection error means it stopped (or crashed) while answering,
+    # not that it was never started (the CLI's message differs).
+    answered = False
 
     def _detect_major(self) -> None:
         with self._probe_lock:
             if self.server_major is not None:
                 return
             response = super().perform_request("GET", "/", headers={"accept": "application/json"})
+            CompatTransport.answered = True
             number = str((response.body or {}).get("version", {}).get("number", ""))
             self.server_major = int(number.split(".")[0]) if number[:1].isdigit() else 0
             if self.server_major and self.server_major < 9:
