@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import ConfigError
+from pipeline.safewrite import atomic_output
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -117,9 +118,10 @@ def load_model(path: Path, model: type[M], list_key: str | None = None) -> M:
 
 
 def dump_yaml(path: Path, data: Any) -> None:
-    """Write atomically so a crash never leaves a half-written config file."""
-    path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    """Write atomically so a crash never leaves a half-written config file.
+
+    Through a symlink (its target gets the new content), keeping the file's mode and owner: a feeds file may hold
+    credentials in its `headers:`.
+    """
+    with atomic_output(Path(path), what="Config file", suffix=".tmp") as fh:
         yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False, width=120)
-    tmp.replace(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -115,6 +116,23 @@ def test_cli_add_list_remove(tmp_path, capsys):
     assert run_cli("feeds", "remove", "https://next.ink/feed/", "--feeds", str(path)) == 0
     assert [f.name for f in load_feeds(path)] == ["Reg"]
     assert run_cli("feeds", "remove", "nope", "--feeds", str(path)) == 2
+
+
+def test_feeds_add_keeps_the_file_mode_and_writes_through_a_symlink(tmp_path):
+    """A feeds file may hold credentials in `headers:`: editing it must not make it world-readable."""
+    real = tmp_path / "secrets" / "feeds.yaml"
+    real.parent.mkdir()
+    real.write_text('feeds:\n  - {name: A, url: "https://a.example/rss", lang: fr, '
+                    'headers: {Authorization: "Bearer SECRET"}}\n', encoding="utf-8")
+    real.chmod(0o600)
+    link = tmp_path / "feeds.yaml"
+    link.symlink_to(real)
+    assert run_cli("feeds", "add", "B", "https://b.example/rss", "--lang", "en", "--feeds", str(link)) == 0
+    assert link.is_symlink() and [f.name for f in load_feeds(real)] == ["A", "B"]
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert run_cli("feeds", "remove", "A", "--feeds", str(link)) == 0
+    assert link.is_symlink() and stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert sorted(p.name for p in real.parent.iterdir()) == ["feeds.yaml"]
 
 
 # ------------------------------------------------------------------------------------------- OPML

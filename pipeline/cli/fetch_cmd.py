@@ -16,6 +16,7 @@ from rich.table import Table
 from pipeline.cli import app
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.feeds import load_feeds
+from pipeline.safewrite import resolve_output
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc, terminal_console
 
@@ -72,6 +73,7 @@ def fetch(
 
     settings = get_settings()
     feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
+    resolve_output(output)  # a directory is refused before anything is fetched
     since_dt = _parse_since(since)
     collector = Collector(settings, feed_list, since=since_dt, remember_seen=True)
     if not include_seen:
