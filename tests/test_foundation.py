@@ -106,8 +106,47 @@ def test_embedded_store_roundtrip(es_server):
     ("NEWSROOM_ALERTS_TIMEOUT", "nan"), ("NEWSROOM_ALERTS_TIMEOUT", "-1"), ("NEWSROOM_FETCH_HOST_DELAY", "inf"),
     ("NEWSROOM_ALERTS_WATERMARK_MARGIN_MINUTES", "99999999999"), ("NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS", "10000000"),
     ("NEWSROOM_ES_INDEX_PREFIX", "Bad/Prefix"), ("NEWSROOM_FETCH_CONCURRENCY", "0"), ("NEWSROOM_SMTP_PORT", "99999"),
+    ("NEWSROOM_FETCH_HOST_DELAY", "1e308"), ("NEWSROOM_FETCH_HOST_DELAY", "601"),
+    ("NEWSROOM_USER_AGENT", "newsroom (équipe)"), ("NEWSROOM_USER_AGENT", "newsroom\r\nX-Evil: 1"),
+    ("NEWSROOM_ES_URL", "not a url"), ("NEWSROOM_ES_URL", "http://[::1"), ("NEWSROOM_ES_URL", "http://127.0.0.1:99999"),
+    ("NEWSROOM_ES_URL", "javascript:alert(1)"), ("NEWSROOM_KIBANA_URL", "http://[::1"),
+    ("NEWSROOM_KIBANA_URL", "ftp://kibana.example"), ("NEWSROOM_SMTP_SECURITY", "bogus"),
+    ("NEWSROOM_SMTP_FROM", "a@b.c, evil@x.y"), ("NEWSROOM_SMTP_FROM", "josé@example.org"),
 ])
 def test_settings_that_would_fail_every_run_are_refused_at_load(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
         load_settings()
+
+
+def test_usable_service_urls_sender_and_security_are_accepted(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ES_URL", "https://user:pw@es.example.org:9243/prefix")
+    monkeypatch.setenv("NEWSROOM_KIBANA_URL", "http://[::1]:5601")
+    monkeypatch.setenv("NEWSROOM_SMTP_FROM", "Veille médias <veille@example.org>")
+    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "SSL")
+    settings = load_settings()
+    assert settings.es_url == "https://user:pw@es.example.org:9243/prefix" and settings.kibana_url == "http://[::1]:5601"
+    assert settings.smtp_security == "ssl"
+
+
+def test_feed_header_with_a_non_ascii_value_is_refused_at_load_naming_entry_and_field(tmp_path):
+    path = tmp_path / "feeds.yaml"
+    path.write_text('feeds:\n  - {name: Hdr, url: "https://a.example/rss", lang: en, headers: {X-Team: "équipe"}}\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"entry #1 \('Hdr'\), field 'headers'.*'X-Team'.*non-ASCII"):
+        load_model(path, _Feeds, list_key="feeds")
+
+
+@pytest.mark.parametrize(("value", "ok"), [("bogus", False), ("10", True), ("info", True), ("99", False)])
+def test_log_level_is_a_name_or_a_number_else_one_sentence(monkeypatch, tmp_path, value, ok):
+    monkeypatch.setenv("NEWSROOM_LOG_LEVEL", value)
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: []\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "feeds", "list", "--feeds", str(feeds)],
+                          capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr
+    if ok:
+        assert proc.returncode == 0
+    else:
+        assert proc.returncode == 2 and f"NEWSROOM_LOG_LEVEL: unknown level '{value}'" in proc.stderr
+        assert "DEBUG, INFO, WARNING, ERROR" in proc.stderr
