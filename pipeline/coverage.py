@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 INTERVALS = {"day": 30, "week": 26 * 7, "month": 365}  # interval → default look-back in days
 COUNT_MODES = ("articles", "clusters")
 PRECISION = 40_000  # cardinality counts are exact below this many distinct values
+MAX_BUCKETS = 5_000  # per series: `--since 0001-01-01 --interval day` asked for 730,000 (slow, then refused by the store)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def zone(settings: Settings) -> ZoneInfo:
@@ -34,7 +36,10 @@ def zone(settings: Settings) -> ZoneInfo:
 
 
 def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:
-    """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime."""
+    """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime.
+
+    Far dates are open ends: an end past the last representable day is None (no end), a start before 1900 is
+    1900-01-01 UTC (a year-1 date overflowed in time zone arithmetic and in the store's date parsing)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -44,9 +49,19 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
         except ValueError:
             raise NewsroomError(f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time.") from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    start = datetime.combine(value, time.min, tzinfo=tz)
-    return start + timedelta(days=1) if end else start
+        when = value if value.tzinfo else value.replace(tzinfo=tz)
+    else:
+        when = datetime.combine(value, time.min, tzinfo=tz)
+        if end:
+            try:
+                when += timedelta(days=1)
+            except OverflowError:  # 9999-12-31, the usual way to say "no end"
+                return None
+    if when < EARLIEST:  # 0001-01-01, "from the beginning": nothing is older than this anyway
+        return EARLIEST
+    if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
+        when = when.astimezone(UTC)
+    return when
 
 
 def _entity_filter(entity: str) -> dict:
@@ -85,6 +100,12 @@ def coverage(
     start = parse_when(since, bucket_tz) or (end - timedelta(days=INTERVALS[interval]))
     if start >= end:
         raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+    buckets = (end - start).days // {"day": 1, "week": 7, "month": 28}[interval] + 1
+    if buckets > MAX_BUCKETS:
+        raise NewsroomError(
+            f"The range {start.date().isoformat()} to {end.date().isoformat()} needs about {buckets:,} {interval} "
+            f"buckets, more than {MAX_BUCKETS:,}: give a later --since (or an earlier --until), or a longer "
+            "--interval.")
 
     histogram = {
         "field": "published_at",

@@ -204,3 +204,23 @@ def test_mentions_lists_each_mention_with_its_tone_and_exports_csv(indexed, tmp_
     assert list(table[0]) == ["published_at", "article_id", "company", "tone", "score", "source", "lang", "title",
                               "url"]
     assert len(table) == 2
+
+
+def test_far_dates_are_open_ends_and_huge_ranges_are_refused_in_one_sentence(indexed, tmp_path):
+    """`--until 9999-12-31` overflowed (traceback); `--since 0001-01-01` asked for 730,000 day buckets."""
+    settings, client = indexed
+    open_end = coverage(client, settings, ["Mistral AI"], interval="month", since="2026-01-01", until="9999-12-31")
+    assert sum(p["count"] for p in open_end["series"]["Mistral AI"]) == 5
+    proc = _cli("coverage", "--entity", "Mistral AI", "--since", "0001-01-01", "--interval", "month", "--json")
+    assert proc.returncode == 0, proc.stderr  # from 1900 on: nothing is older
+    series = json.loads(proc.stdout)["series"]["Mistral AI"]
+    assert series[0]["date"] == "1900-01-01" and sum(p["count"] for p in series) == 5
+    for command in (["coverage", "--entity", "Mistral AI", "--since", "0001-01-01", "--until", "9999-12-31"],
+                    ["report", "--since", "0001-01-01", "--output", str(tmp_path / "r.html")]):
+        proc = _cli(*command)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, command
+        assert "day buckets, more than 5,000: give a later --since" in proc.stderr, command
+    proc = _cli("mentions", "--entity", "Mistral AI", "--since", "0001-01-01", "--until", "9999-12-31", "--json")
+    assert proc.returncode == 0, proc.stderr
+    proc = _cli("search", "Mistral", "--until", "9999-12-31", "--since", "0001-01-01", "--json")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
