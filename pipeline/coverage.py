@@ -7,6 +7,7 @@ says so (`time_zone_applied: false` and a note) instead of pretending.
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError
+from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import Settings
 from pipeline.store.client import is_standin
 from pipeline.store.templates import index_names
@@ -370,6 +372,20 @@ def render_png(result: dict, path: str | Path) -> Path:
     fig.autofmt_xdate()
     fig.suptitle(f"Coverage per {result['interval']} ({result['time_zone']})")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    image = io.BytesIO()
+    fig.savefig(image, format="png", dpi=110)
     plt.close(fig)
+    # written by us, not by matplotlib, which swallowed a full disk; symlinks followed, no half-written file
+    with atomic_output(path, what="Chart file", binary=True) as fh:
+        fh.write(image.getvalue())
+    return path
+
+
+def png_path(path: str | Path, option: str = "--png") -> Path:
+    """The chart file asked for, checked before any work: a PNG name (matplotlib picks the format from the suffix,
+    so `chart.xyz` was a traceback and `chart` silently became `chart.png`), not a directory."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ConfigError(f"{option} {path}: the chart is a PNG image; give a file name ending in .png.")
+    resolve_output(path, option)
     return path

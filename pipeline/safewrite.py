@@ -38,21 +38,23 @@ def resolve_output(path: Path, what: str = "Output file") -> tuple[Path, bool]:
 
 
 @contextmanager
-def atomic_output(path: Path, *, what: str = "Output file", suffix: str = ".part") -> Iterator[IO[str]]:
-    """Open `path` for writing text; on success the content replaces the old file at once, on error nothing changes.
+def atomic_output(path: Path, *, what: str = "Output file", suffix: str = ".part",
+                  binary: bool = False) -> Iterator[IO]:
+    """Open `path` for writing text (bytes when `binary`); on success the content replaces the old file at once, on error nothing changes.
 
     A device or FIFO is written directly (there is nothing to replace); a symlink is followed and its target
     replaced; a file that existed keeps its permissions and (when allowed) its owner.
     """
     target, direct = resolve_output(path, what)
+    mode, encoding = ("wb", None) if binary else ("w", "utf-8")
     if direct:
-        with target.open("w", encoding="utf-8") as fh:
+        with target.open(mode, encoding=encoding) as fh:
             yield fh
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + suffix)
     try:
-        with partial.open("w", encoding="utf-8") as fh:
+        with partial.open(mode, encoding=encoding) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
