@@ -171,6 +171,24 @@ def test_opml_import_merges_and_export_round_trips(tmp_path, capsys):
     ]
 
 
+def test_opml_import_writes_cleaned_names_and_reports_every_feed_it_wrote(tmp_path, capsys):
+    """Names the Feed model cleans (line breaks, control characters, very long) were written raw and left out of
+    the count and of the printed list."""
+    opml = ('<opml version="2.0"><body>'
+            '<outline text="Line&#10;break&#13;&#10;name: injected" xmlUrl="https://a.example/rss"/>'
+            f'<outline text="{"N" * 100_000}" xmlUrl="https://b.example/rss"/>'
+            '<outline text="Plain" xmlUrl="https://c.example/rss"/></body></opml>')
+    path, source = tmp_path / "feeds.yaml", tmp_path / "in.opml"
+    source.write_text(opml, encoding="utf-8")
+    assert run_cli("feeds", "import-opml", str(source), "--lang", "en", "--feeds", str(path)) == 0
+    out = capsys.readouterr().out
+    written = load_feeds(path)
+    assert "Imported 3 feed(s)" in out and len(written) == 3 and out.count("  + ") == 3
+    assert written[0].name == "Line break name: injected" and "Line break name: injected" in out
+    raw = path.read_text(encoding="utf-8")
+    assert "N" * 1000 not in raw and "\\n" not in raw and [f.name for f in written][2] == "Plain"
+
+
 def test_opml_errors_are_clear(tmp_path):
     with pytest.raises(ConfigError, match="not valid OPML"):
         read_opml(b"<opml><body><outline", "fr")
