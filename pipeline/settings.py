@@ -120,6 +120,13 @@ class Settings(BaseSettings):
             raise ValueError("must be >= 0")
         return value
 
+    @field_validator("data_dir")
+    @classmethod
+    def _a_directory(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} exists and is not a directory")
+        return value
+
     @field_validator("user_agent")
     @classmethod
     def _header_value(cls, value: str) -> str:

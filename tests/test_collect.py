@@ -421,3 +421,11 @@ def test_atomic_output_leaves_no_part_file_when_the_replace_fails(tmp_path):
         with atomic_output(out) as fh:
             fh.write("x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir"]
+
+
+def test_fetch_with_no_enabled_feed_says_so(tmp_path, capsys):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds: []\n", encoding="utf-8")
+    main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "out.jsonl")])
+    err = capsys.readouterr().err.replace("\n", " ")
+    assert "Wrote 0 article(s)" in err and "lists no enabled feed, so nothing was fetched" in err

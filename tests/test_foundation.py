@@ -150,3 +150,51 @@ def test_log_level_is_a_name_or_a_number_else_one_sentence(monkeypatch, tmp_path
     else:
         assert proc.returncode == 2 and f"NEWSROOM_LOG_LEVEL: unknown level '{value}'" in proc.stderr
         assert "DEBUG, INFO, WARNING, ERROR" in proc.stderr
+
+
+def test_config_file_messages_say_what_is_wrong_with_the_path(tmp_path):
+    from pipeline.feeds import load_feeds
+
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match="loop-a is a symbolic link loop"):
+        load_feeds(tmp_path / "loop-a")
+    with pytest.raises(ConfigError, match="dangling is a symbolic link to a missing file"):
+        load_feeds(tmp_path / "dangling")
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_feeds(tmp_path)
+
+
+def test_a_file_that_is_not_a_config_file_is_not_quoted(tmp_path):
+    """`NEWSROOM_FEEDS_FILE=/etc/shadow` quoted its lines (password hashes) as unknown key names."""
+    from pipeline.feeds import load_feeds
+
+    shadow = tmp_path / "shadow"
+    shadow.write_text("root:$6$salt$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+    with pytest.raises(ConfigError) as info:
+        load_feeds(shadow)
+    message = str(info.value).replace(str(shadow), "<path>")
+    assert "SECRETHASH" not in message and "root" not in message and "daemon" not in message
+    assert "not a field name (not shown); is this the right file?" in str(info.value)
+    typo = tmp_path / "feeds.yaml"
+    typo.write_text("feds: []\n")
+    with pytest.raises(ConfigError, match=r"field 'feds': unknown key \(did you mean 'feeds'\?\)"):
+        load_feeds(typo)
+
+
+def test_yaml_words_like_off_and_no_stay_text_where_text_is_expected(tmp_path):
+    from pipeline.feeds import load_feeds
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text('feeds:\n  - {name: Off, url: "https://a.example/rss", lang: en, headers: {DNT: yes}}\n'
+                    '  - {name: B, url: "https://b.example/rss", lang: en, enabled: no}\n')
+    first, second = load_feeds(path)
+    assert first.name == "Off" and first.headers == {"DNT": "yes"} and second.enabled is False
+
+
+def test_a_data_dir_that_is_a_file_is_refused_at_load(tmp_path, monkeypatch):
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "afile"))
+    with pytest.raises(ConfigError, match="NEWSROOM_DATA_DIR: .*afile exists and is not a directory"):
+        load_settings()

@@ -84,6 +84,9 @@ def fetch(
     stats.seconds["total"] = time.perf_counter() - started
     print_summary(stats)
     console.print(f"Wrote {stats.articles} article(s) to {esc(output)}.")
+    if not any(f.enabled for f in feed_list):
+        console.print(f"[yellow]note:[/] {esc(feeds or settings.feeds_path)} lists no enabled feed, so nothing was "
+                      "fetched: add one with `newsroom feeds add` (or `feeds import-opml`).", highlight=False)
     if stats_json:
         stats_json.write_text(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     if feed_list and stats.feeds_failed == len([f for f in feed_list if f.enabled]):
