@@ -28,6 +28,7 @@ COUNT_MODES = ("articles", "clusters")
 PRECISION = 40_000  # cardinality counts are exact below this many distinct values
 MAX_BUCKETS = 5_000  # per series: `--since 0001-01-01 --interval day` asked for 730,000 (slow, then refused by the store)
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def zone(settings: Settings) -> ZoneInfo:
@@ -40,8 +41,8 @@ def zone(settings: Settings) -> ZoneInfo:
 def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:
     """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime.
 
-    Far dates are open ends: an end past the last representable day is None (no end), a start before 1900 is
-    1900-01-01 UTC (a year-1 date overflowed in time zone arithmetic and in the store's date parsing)."""
+    Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
+    (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -61,6 +62,8 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
                 return None
     if when < EARLIEST:  # 0001-01-01, "from the beginning": nothing is older than this anyway
         return EARLIEST
+    if when > LATEST:  # past year 9999 in UTC once the offset is applied: out of every date library's range
+        return None if end else LATEST
     if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
         when = when.astimezone(UTC)
     return when
