@@ -33,6 +33,7 @@ from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
 from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory
+from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
@@ -453,26 +454,17 @@ def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
     atomic); only then does the feed state move on (`commit=False` leaves that to the caller). On any error or
     interruption the `.part` file is removed and nothing is committed, so the next run redoes the work.
     """
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".part")
-    try:
-        written: set[str] = set()
-        with partial.open("w", encoding="utf-8") as fh:
-            for article in iter_articles(collector):
-                if article.id in written:  # a copy of a story already written (counted as a story copy)
-                    continue
-                written.add(article.id)
-                if article.published_at is None:  # no plausible date on the page or in the feed: the fetch time, as
-                    article = article.model_copy(update={"published_at": article.fetched_at})  # indexing does
-                fh.write(article.model_dump_json() + "\n")
-                if on_article is not None:
-                    on_article(collector.stats)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    os.replace(partial, output)
+    written: set[str] = set()
+    with atomic_output(output) as fh:  # symlinks followed, devices and FIFOs written in place
+        for article in iter_articles(collector):
+            if article.id in written:  # a copy of a story already written (counted as a story copy)
+                continue
+            written.add(article.id)
+            if article.published_at is None:  # no plausible date on the page or in the feed: the fetch time, as
+                article = article.model_copy(update={"published_at": article.fetched_at})  # indexing does
+            fh.write(article.model_dump_json() + "\n")
+            if on_article is not None:
+                on_article(collector.stats)
     if commit:
         collector.commit()
     return collector.stats

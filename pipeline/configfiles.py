@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import errno
+import re
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
@@ -10,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import ConfigError
+from pipeline.safewrite import atomic_output
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,13 +35,29 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+# YAML 1.2 booleans: only true/false. YAML 1.1 also reads yes/no/on/off as booleans, so a feed named `Off` or a
+# header value `no` was refused as "not a valid string"; boolean fields still accept those words (pydantic).
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                    list("tTfF"))
+
+
 def read_yaml(path: Path) -> Any:
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"Config file {path} does not exist.")
     try:
         with path.open(encoding="utf-8") as fh:
             return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except FileNotFoundError:
+        why = "is a symbolic link to a missing file" if path.is_symlink() else "does not exist"
+        raise ConfigError(f"Config file {path} {why}.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"Config file {path} is a directory, not a file.") from None
+    except OSError as exc:  # a symbolic link loop, no permission to read
+        reason = "is a symbolic link loop" if exc.errno == errno.ELOOP else f"cannot be read ({exc.strerror or exc})"
+        raise ConfigError(f"Config file {path} {reason}.") from None
     except RecursionError:
         raise ConfigError(f"Config file {path} is not usable YAML: it is nested too deeply.") from None
     except yaml.YAMLError as exc:
@@ -68,6 +87,9 @@ def field_names(model: type[BaseModel]) -> set[str]:
                     todo.append(tp)
                 stack.extend(get_args(tp))
     return names
+
+
+_KEY_LIKE = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
 
 def _did_you_mean(key: object, known: set[str]) -> str:
@@ -100,9 +122,13 @@ def describe_validation_error(path: Path, exc: ValidationError, data: Any = None
         where = f"{entry}, field {field!r}" if entry else f"field {field!r}"
         message = err["msg"]
         if err["type"] == "extra_forbidden" and loc:
-            message = f"unknown key{_did_you_mean(loc[-1], known)}"
+            if not _KEY_LIKE.match(str(loc[-1])):  # not a typo of a field: maybe a line of another file
+                where = f"{entry}, a key" if entry else "a key"  # (`--feeds /etc/shadow` quoted password hashes)
+                message = "not a field name (not shown); is this the right file?"
+            else:
+                message = f"unknown key{_did_you_mean(loc[-1], known)}"
         lines.append(f"{path}: {where}: {message}")
-    return "Invalid config: " + "; ".join(lines)
+    return "Invalid config: " + "; ".join(dict.fromkeys(lines))
 
 
 def load_model(path: Path, model: type[M], list_key: str | None = None) -> M:
@@ -117,9 +143,10 @@ def load_model(path: Path, model: type[M], list_key: str | None = None) -> M:
 
 
 def dump_yaml(path: Path, data: Any) -> None:
-    """Write atomically so a crash never leaves a half-written config file."""
-    path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
+    """Write atomically so a crash never leaves a half-written config file.
+
+    Through a symlink (its target gets the new content), keeping the file's mode and owner: a feeds file may hold
+    credentials in its `headers:`.
+    """
+    with atomic_output(Path(path), what="Config file", suffix=".tmp") as fh:
         yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False, width=120)
-    tmp.replace(path)

@@ -7,6 +7,7 @@ says so (`time_zone_applied: false` and a note) instead of pretending.
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError
+from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart
 from pipeline.store.client import is_standin
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 INTERVALS = {"day": 30, "week": 26 * 7, "month": 365}  # interval → default look-back in days
 COUNT_MODES = ("articles", "clusters")
 PRECISION = 40_000  # cardinality counts are exact below this many distinct values
+MAX_BUCKETS = 5_000  # per series: `--since 0001-01-01 --interval day` asked for 730,000 (slow, then refused by the store)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def zone(settings: Settings) -> ZoneInfo:
@@ -35,7 +40,10 @@ def zone(settings: Settings) -> ZoneInfo:
 
 
 def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:
-    """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime."""
+    """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime.
+
+    Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
+    (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -45,9 +53,21 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
         except ValueError:
             raise NewsroomError(f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time.") from None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    start = datetime.combine(value, time.min, tzinfo=tz)
-    return start + timedelta(days=1) if end else start
+        when = value if value.tzinfo else value.replace(tzinfo=tz)
+    else:
+        when = datetime.combine(value, time.min, tzinfo=tz)
+        if end:
+            try:
+                when += timedelta(days=1)
+            except OverflowError:  # 9999-12-31, the usual way to say "no end"
+                return None
+    if when < EARLIEST:  # 0001-01-01, "from the beginning": nothing is older than this anyway
+        return EARLIEST
+    if when > LATEST:  # past year 9999 in UTC once the offset is applied: out of every date library's range
+        return None if end else LATEST
+    if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
+        when = when.astimezone(UTC)
+    return when
 
 
 def bucket_start(moment: datetime, interval: str, tz: ZoneInfo) -> datetime:
@@ -152,6 +172,12 @@ def coverage(
         notes.append(note)
         log.info(note)
     start, end = query_window(settings, since, until, interval, now)
+    buckets = (end - start).days // {"day": 1, "week": 7, "month": 28}[interval] + 1
+    if buckets > MAX_BUCKETS:
+        raise NewsroomError(
+            f"The range {start.date().isoformat()} to {end.date().isoformat()} needs about {buckets:,} {interval} "
+            f"buckets, more than {MAX_BUCKETS:,}: give a later --since (or an earlier --until), or a longer "
+            "--interval.")
 
     histogram = {
         "field": "published_at",
@@ -463,8 +489,21 @@ def render_png(result: dict, path: str | Path) -> Path:
     import matplotlib.pyplot as plt
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig = coverage_figure(result)
-    fig.savefig(path, dpi=110)
+    image = io.BytesIO()
+    fig.savefig(image, format="png", dpi=110)
     plt.close(fig)
+    # written by us, not by matplotlib, which swallowed a full disk; symlinks followed, no half-written file
+    with atomic_output(path, what="Chart file", binary=True) as fh:
+        fh.write(image.getvalue())
+    return path
+
+
+def png_path(path: str | Path, option: str = "--png") -> Path:
+    """The chart file asked for, checked before any work: a PNG name (matplotlib picks the format from the suffix,
+    so `chart.xyz` was a traceback and `chart` silently became `chart.png`), not a directory."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ConfigError(f"{option} {path}: the chart is a PNG image; give a file name ending in .png.")
+    resolve_output(path, option)
     return path

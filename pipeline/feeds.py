@@ -189,11 +189,12 @@ def import_opml(path: Path, opml: bytes | str, default_lang: str | None = None, 
     skipped: list[str] = []
     entries = read_opml(opml, default_lang, origin)
     try:  # errors name the OPML file and its own entries, not entries of feeds.yaml that do not exist yet
-        FeedsFile.model_validate({"feeds": entries})
+        cleaned = FeedsFile.model_validate({"feeds": entries}).feeds
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(Path(origin), exc, {"feeds": entries}, list_key="feeds",
                                                     model=FeedsFile)) from None
-    for entry in entries:
+    for entry, feed in zip(entries, cleaned, strict=True):
+        entry["name"] = feed.name  # one line, no control character, bounded: as the file will be read back
         try:
             url = normalize_url(entry["url"])
         except ValueError:
@@ -210,8 +211,7 @@ def import_opml(path: Path, opml: bytes | str, default_lang: str | None = None, 
         data["feeds"].append(entry)
         added_names.append(name)
     feeds = _write(path, data) if added_names else existing
-    added = [f for f in feeds if f.name in set(added_names)]
-    return added, skipped
+    return feeds[len(existing):], skipped
 
 
 def export_opml(feeds: list[Feed], title: str = "newsroom feeds") -> str:

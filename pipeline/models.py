@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from pipeline.settings import header_value_problem
 from pipeline.sinks import single_line, without_invisible
 
 ExtractionMethod = Literal["trafilatura", "feed-summary"]
@@ -67,8 +68,9 @@ class Feed(BaseModel):
         for name, value in headers.items():
             if not _HEADER_NAME.match(name):
                 raise ValueError(f"header name {name!r} is not a valid HTTP header name")
-            if any(ord(ch) < 32 and ch != "\t" or ord(ch) == 127 for ch in value):
-                raise ValueError(f"header {name!r} contains a line break or control character")
+            problem = header_value_problem(value)
+            if problem:
+                raise ValueError(f"header {name!r} {problem}")
         return headers
 
 

@@ -13,6 +13,17 @@ from pipeline.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def header_value_problem(value: str) -> str | None:
+    """Why `value` cannot be sent as an HTTP header value (httpx sends them as ASCII), or None."""
+    if any(ord(ch) < 32 and ch != "\t" or ord(ch) == 127 for ch in value):
+        return "contains a line break or control character"
+    if not value.isascii():
+        bad = next(ch for ch in value if not ch.isascii())
+        return f"contains the non-ASCII character {bad!r} (HTTP header values must be ASCII)"
+    return None
 
 
 class Settings(BaseSettings):
@@ -55,7 +66,7 @@ class Settings(BaseSettings):
     # Fetching
     user_agent: str = "newsroom/0.1 (+https://github.com/newsroom-monitoring/newsroom; press monitoring bot)"
     fetch_concurrency: int = Field(8, ge=1, le=256)
-    fetch_host_delay: float = 1.0
+    fetch_host_delay: float = Field(1.0, le=600)  # seconds between two requests to one host
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
     fetch_total_timeout: float = 120.0  # whole request incl. body: a server dripping bytes cannot stall a worker
@@ -107,6 +118,64 @@ class Settings(BaseSettings):
     def _non_negative(cls, value: float) -> float:
         if value < 0:
             raise ValueError("must be >= 0")
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _a_directory(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} exists and is not a directory")
+        return value
+
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        """Sent as an HTTP header on every request: a line break would add headers, and a non-ASCII character
+        failed every feed of every run."""
+        problem = header_value_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("es_url", "kibana_url")
+    @classmethod
+    def _service_url(cls, value: str | None) -> str | None:
+        """Checked here, not at the first request: a malformed URL gave a traceback in every command."""
+        if value is None or not value.strip():
+            return None
+        from urllib.parse import urlsplit
+
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            port = parts.port
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a usable URL ({exc})") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http:// or https:// URL with a host name")
+        if port == 0 or any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise ValueError(f"{value!r} is not a usable URL")
+        return value
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _smtp_security(cls, value: str) -> str:
+        if value.strip().lower() not in SMTP_SECURITY:
+            raise ValueError(f"{value!r} is not one of {', '.join(SMTP_SECURITY)}")
+        return value.strip().lower()
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_from(cls, value: str) -> str:
+        """One address the mail library can send from: a second one was dropped silently, a non-ASCII local part
+        failed every delivery."""
+        from email.utils import getaddresses
+
+        from pipeline.alerts.deliver import mail_address
+
+        if len(getaddresses([value])) != 1:
+            raise ValueError(f"{value!r} must be one e-mail address")
+        mail_address(value)
         return value
 
     @field_validator("fetch_allow_hosts")

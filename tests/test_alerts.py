@@ -110,6 +110,8 @@ def test_shipped_rules_file_is_valid():
           "channels": [{"type": "slack", "url_env": "https://hooks.slack.com/services/T/B/X"}]}, "environment variable"),
         ({"name": "bad mail", "keywords": ["x"], "channels": [{"type": "email", "to": ["not an address"]}]},
          "e-mail address"),
+        ({"name": "non-ascii mail", "keywords": ["x"], "channels": [{"type": "email", "to": ["josé@example.org"]}]},
+         "'josé@example.org' is not an e-mail address (local-part contains non-ASCII"),
         ({"name": "bad lang", "keywords": ["x"], "languages": ["French"], "channels": [{"type": "slack"}]},
          "'languages'"),
         ({"name": "bad window", "volume": {"window": "a day"}, "channels": [{"type": "slack"}]}, "'volume.window'"),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import stat
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 from pipeline.archive import iter_archive, read_record
 from pipeline.cli import main
 from pipeline.collect import Collector, iter_articles
+from pipeline.errors import ConfigError
 from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
 from pipeline.state import StateStore
@@ -376,3 +380,72 @@ def test_feed_authors_cleaned_and_a_bare_address_leaves_the_page_byline_to_be_re
     assert capgemini.title == "Capgemini et Orange s’allient"
     assert capgemini.published_at == datetime(2026, 11, 28, 10, tzinfo=timezone.utc)
     assert (capgemini.lang, capgemini.lang_declared) == ("fr", "en")
+
+
+def test_fetch_output_through_a_symlink_replaces_its_target_and_keeps_the_link(fixture_site, tmp_path):
+    path = feeds_file(fixture_site, tmp_path, [FR, EN])
+    target = tmp_path / "real" / "articles.jsonl"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    main(["fetch", "--feeds", str(path), "--output", str(link)])
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 10
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in target.parent.iterdir()) == ["articles.jsonl"]  # no .part left behind
+
+
+def test_fetch_output_to_a_fifo_is_written_in_place(fixture_site, tmp_path):
+    """A FIFO (like /dev/null, a device) is written directly, never replaced by a regular file."""
+    path = feeds_file(fixture_site, tmp_path, [FR, EN])
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    try:
+        main(["fetch", "--feeds", str(path), "--output", str(fifo)])
+    finally:
+        if reader.is_alive():  # unblock the reader if fetch failed before opening the FIFO
+            with open(fifo, "wb"):
+                pass
+        reader.join(10)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert len(received[0].decode().splitlines()) == 10
+    assert not (tmp_path / "pipe.part").exists()
+
+
+def test_fetch_output_that_is_a_directory_is_refused_before_fetching(fixture_site, tmp_path, capsys):
+    path = feeds_file(fixture_site, tmp_path, [FR])
+    out = tmp_path / "adir"
+    out.mkdir()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fetch", "--feeds", str(path), "--output", str(out)])
+    assert exit_info.value.code == 2
+    assert "is a directory" in capsys.readouterr().err
+    assert fixture_site.requests == [] and not (tmp_path / "adir.part").exists()
+
+
+def test_atomic_output_leaves_no_part_file_when_the_replace_fails(tmp_path):
+    from pipeline.safewrite import atomic_output
+
+    out = tmp_path / "adir"
+    with pytest.raises(IsADirectoryError):
+        with atomic_output(out) as fh:
+            fh.write("x")
+            out.mkdir()  # appears while the output is written: os.replace fails
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir"]
+    with pytest.raises(ConfigError, match="is a directory"):
+        with atomic_output(out) as fh:
+            fh.write("x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir"]
+
+
+def test_fetch_with_no_enabled_feed_says_so(tmp_path, capsys):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds: []\n", encoding="utf-8")
+    main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "out.jsonl")])
+    err = capsys.readouterr().err.replace("\n", " ")
+    assert "Wrote 0 article(s)" in err and "lists no enabled feed, so nothing was fetched" in err

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
+import stat
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -422,3 +424,50 @@ def test_mentions_mark_the_tones_an_analyst_corrected(indexed, tmp_path):
     wide = subprocess.run([sys.executable, "-m", "pipeline", "mentions", "--entity", "mistral", *WINDOW],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "250"})
     assert "negative -0.50 (corrected by carol; model said positive)" in wide.stdout
+
+
+def test_far_dates_are_open_ends_and_huge_ranges_are_refused_in_one_sentence(indexed, tmp_path):
+    """`--until 9999-12-31` overflowed (traceback); `--since 0001-01-01` asked for 730,000 day buckets."""
+    settings, client = indexed
+    open_end = coverage(client, settings, ["Mistral AI"], interval="month", since="2026-01-01", until="9999-12-31")
+    assert sum(p["count"] for p in open_end["series"]["Mistral AI"]) == 5
+    proc = _cli("coverage", "--entity", "Mistral AI", "--since", "0001-01-01", "--interval", "month", "--json")
+    assert proc.returncode == 0, proc.stderr  # from 1900 on: nothing is older
+    series = json.loads(proc.stdout)["series"]["Mistral AI"]
+    assert series[0]["date"] == "1900-01-01" and sum(p["count"] for p in series) == 5
+    for command in (["coverage", "--entity", "Mistral AI", "--since", "0001-01-01", "--until", "9999-12-31"],
+                    ["report", "--since", "0001-01-01", "--output", str(tmp_path / "r.html")]):
+        proc = _cli(*command)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, command
+        assert "day buckets, more than 5,000: give a later --since" in proc.stderr, command
+    proc = _cli("mentions", "--entity", "Mistral AI", "--since", "0001-01-01", "--until", "9999-12-31", "--json")
+    assert proc.returncode == 0, proc.stderr
+    proc = _cli("search", "Mistral", "--until", "9999-12-31", "--since", "0001-01-01", "--json")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_png_option_refuses_other_suffixes_and_directories_before_querying(tmp_path):
+    (tmp_path / "adir.png").mkdir()
+    for name, message in (("chart.xyz", "give a file name ending in .png"), ("chart", "ending in .png"),
+                          ("mistral.2026-12", "ending in .png"), ("adir.png", "is a directory")):
+        proc = _cli("coverage", "--entity", "Mistral AI", "--png", str(tmp_path / name))
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert message in proc.stderr.replace("\n", ""), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir.png"]
+
+
+def test_png_written_through_a_symlink_and_a_full_device_is_reported(tmp_path):
+    target = tmp_path / "real.png"
+    link = tmp_path / "link.png"
+    link.symlink_to(target)
+    render_png(_result({"A": [1, 2, 0]}), link)
+    assert link.is_symlink() and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    full = tmp_path / "full.png"
+    try:
+        os.mknod(full, 0o600 | stat.S_IFCHR, os.makedev(1, 7))  # a private copy of /dev/full
+    except PermissionError:
+        pytest.skip("creating a device node needs root")
+    with pytest.raises(OSError) as info:
+        render_png(_result({"A": [1, 2, 0]}), full)
+    assert info.value.errno == errno.ENOSPC
+    assert stat.S_ISCHR(os.lstat(full).st_mode)  # still the device

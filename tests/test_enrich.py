@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -350,10 +351,13 @@ def test_enrich_command(tmp_path):
         + json.dumps({"id": 7, "text": "SAP raised its outlook after record cloud growth."}) + "\n",
         encoding="utf-8",
     )
-    out = tmp_path / "out.jsonl"
+    out = tmp_path / "out.jsonl"  # a symlink: its target gets the output, the link stays
+    (tmp_path / "real").mkdir()
+    out.symlink_to(tmp_path / "real" / "enriched.jsonl")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(src), "--output", str(out),
                            "--no-progress"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
+    assert out.is_symlink() and os.listdir(tmp_path / "real") == ["enriched.jsonl"]
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in lines] == ["a", "7"]
     for record in lines:
@@ -363,6 +367,16 @@ def test_enrich_command(tmp_path):
     assert lines[1]["entity_sentiment"]["SAP"]["label"] == "positive"
     assert f"{src}:2: skipped, not valid JSON" in proc.stderr and "field(s) text missing" in proc.stderr
     assert "enriched 2 texts" in proc.stderr
+
+
+def test_enrich_command_refuses_a_directory_output_before_loading_models(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "x"}) + "\n", encoding="utf-8")
+    (tmp_path / "adir").mkdir()
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(src), "--output",
+                           str(tmp_path / "adir")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "is a directory" in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(os.listdir(tmp_path)) == ["adir", "in.jsonl"]
 
 
 def test_enrich_command_missing_input(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -117,6 +118,23 @@ def test_cli_add_list_remove(tmp_path, capsys):
     assert run_cli("feeds", "remove", "nope", "--feeds", str(path)) == 2
 
 
+def test_feeds_add_keeps_the_file_mode_and_writes_through_a_symlink(tmp_path):
+    """A feeds file may hold credentials in `headers:`: editing it must not make it world-readable."""
+    real = tmp_path / "secrets" / "feeds.yaml"
+    real.parent.mkdir()
+    real.write_text('feeds:\n  - {name: A, url: "https://a.example/rss", lang: fr, '
+                    'headers: {Authorization: "Bearer SECRET"}}\n', encoding="utf-8")
+    real.chmod(0o600)
+    link = tmp_path / "feeds.yaml"
+    link.symlink_to(real)
+    assert run_cli("feeds", "add", "B", "https://b.example/rss", "--lang", "en", "--feeds", str(link)) == 0
+    assert link.is_symlink() and [f.name for f in load_feeds(real)] == ["A", "B"]
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert run_cli("feeds", "remove", "A", "--feeds", str(link)) == 0
+    assert link.is_symlink() and stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert sorted(p.name for p in real.parent.iterdir()) == ["feeds.yaml"]
+
+
 # ------------------------------------------------------------------------------------------- OPML
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -151,6 +169,24 @@ def test_opml_import_merges_and_export_round_trips(tmp_path, capsys):
     assert [(f.name, str(f.url), f.lang, f.tags, f.relevance) for f in load_feeds(copy)] == [
         (f.name, str(f.url), f.lang, f.tags, f.relevance) for f in feeds
     ]
+
+
+def test_opml_import_writes_cleaned_names_and_reports_every_feed_it_wrote(tmp_path, capsys):
+    """Names the Feed model cleans (line breaks, control characters, very long) were written raw and left out of
+    the count and of the printed list."""
+    opml = ('<opml version="2.0"><body>'
+            '<outline text="Line&#10;break&#13;&#10;name: injected" xmlUrl="https://a.example/rss"/>'
+            f'<outline text="{"N" * 100_000}" xmlUrl="https://b.example/rss"/>'
+            '<outline text="Plain" xmlUrl="https://c.example/rss"/></body></opml>')
+    path, source = tmp_path / "feeds.yaml", tmp_path / "in.opml"
+    source.write_text(opml, encoding="utf-8")
+    assert run_cli("feeds", "import-opml", str(source), "--lang", "en", "--feeds", str(path)) == 0
+    out = capsys.readouterr().out
+    written = load_feeds(path)
+    assert "Imported 3 feed(s)" in out and len(written) == 3 and out.count("  + ") == 3
+    assert written[0].name == "Line break name: injected" and "Line break name: injected" in out
+    raw = path.read_text(encoding="utf-8")
+    assert "N" * 1000 not in raw and "\\n" not in raw and [f.name for f in written][2] == "Plain"
 
 
 def test_opml_errors_are_clear(tmp_path):

@@ -106,8 +106,95 @@ def test_embedded_store_roundtrip(es_server):
     ("NEWSROOM_ALERTS_TIMEOUT", "nan"), ("NEWSROOM_ALERTS_TIMEOUT", "-1"), ("NEWSROOM_FETCH_HOST_DELAY", "inf"),
     ("NEWSROOM_ALERTS_WATERMARK_MARGIN_MINUTES", "99999999999"), ("NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS", "10000000"),
     ("NEWSROOM_ES_INDEX_PREFIX", "Bad/Prefix"), ("NEWSROOM_FETCH_CONCURRENCY", "0"), ("NEWSROOM_SMTP_PORT", "99999"),
+    ("NEWSROOM_FETCH_HOST_DELAY", "1e308"), ("NEWSROOM_FETCH_HOST_DELAY", "601"),
+    ("NEWSROOM_USER_AGENT", "newsroom (équipe)"), ("NEWSROOM_USER_AGENT", "newsroom\r\nX-Evil: 1"),
+    ("NEWSROOM_ES_URL", "not a url"), ("NEWSROOM_ES_URL", "http://[::1"), ("NEWSROOM_ES_URL", "http://127.0.0.1:99999"),
+    ("NEWSROOM_ES_URL", "javascript:alert(1)"), ("NEWSROOM_KIBANA_URL", "http://[::1"),
+    ("NEWSROOM_KIBANA_URL", "ftp://kibana.example"), ("NEWSROOM_SMTP_SECURITY", "bogus"),
+    ("NEWSROOM_SMTP_FROM", "a@b.c, evil@x.y"), ("NEWSROOM_SMTP_FROM", "josé@example.org"),
 ])
 def test_settings_that_would_fail_every_run_are_refused_at_load(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
+        load_settings()
+
+
+def test_usable_service_urls_sender_and_security_are_accepted(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ES_URL", "https://user:pw@es.example.org:9243/prefix")
+    monkeypatch.setenv("NEWSROOM_KIBANA_URL", "http://[::1]:5601")
+    monkeypatch.setenv("NEWSROOM_SMTP_FROM", "Veille médias <veille@example.org>")
+    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "SSL")
+    settings = load_settings()
+    assert settings.es_url == "https://user:pw@es.example.org:9243/prefix" and settings.kibana_url == "http://[::1]:5601"
+    assert settings.smtp_security == "ssl"
+
+
+def test_feed_header_with_a_non_ascii_value_is_refused_at_load_naming_entry_and_field(tmp_path):
+    path = tmp_path / "feeds.yaml"
+    path.write_text('feeds:\n  - {name: Hdr, url: "https://a.example/rss", lang: en, headers: {X-Team: "équipe"}}\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"entry #1 \('Hdr'\), field 'headers'.*'X-Team'.*non-ASCII"):
+        load_model(path, _Feeds, list_key="feeds")
+
+
+@pytest.mark.parametrize(("value", "ok"), [("bogus", False), ("10", True), ("info", True), ("99", False)])
+def test_log_level_is_a_name_or_a_number_else_one_sentence(monkeypatch, tmp_path, value, ok):
+    monkeypatch.setenv("NEWSROOM_LOG_LEVEL", value)
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds: []\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "feeds", "list", "--feeds", str(feeds)],
+                          capture_output=True, text=True)
+    assert "Traceback" not in proc.stderr
+    if ok:
+        assert proc.returncode == 0
+    else:
+        assert proc.returncode == 2 and f"NEWSROOM_LOG_LEVEL: unknown level '{value}'" in proc.stderr
+        assert "DEBUG, INFO, WARNING, ERROR" in proc.stderr
+
+
+def test_config_file_messages_say_what_is_wrong_with_the_path(tmp_path):
+    from pipeline.feeds import load_feeds
+
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match="loop-a is a symbolic link loop"):
+        load_feeds(tmp_path / "loop-a")
+    with pytest.raises(ConfigError, match="dangling is a symbolic link to a missing file"):
+        load_feeds(tmp_path / "dangling")
+    with pytest.raises(ConfigError, match="is a directory"):
+        load_feeds(tmp_path)
+
+
+def test_a_file_that_is_not_a_config_file_is_not_quoted(tmp_path):
+    """`NEWSROOM_FEEDS_FILE=/etc/shadow` quoted its lines (password hashes) as unknown key names."""
+    from pipeline.feeds import load_feeds
+
+    shadow = tmp_path / "shadow"
+    shadow.write_text("root:$6$salt$SECRETHASH:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\n")
+    with pytest.raises(ConfigError) as info:
+        load_feeds(shadow)
+    message = str(info.value).replace(str(shadow), "<path>")
+    assert "SECRETHASH" not in message and "root" not in message and "daemon" not in message
+    assert "not a field name (not shown); is this the right file?" in str(info.value)
+    typo = tmp_path / "feeds.yaml"
+    typo.write_text("feds: []\n")
+    with pytest.raises(ConfigError, match=r"field 'feds': unknown key \(did you mean 'feeds'\?\)"):
+        load_feeds(typo)
+
+
+def test_yaml_words_like_off_and_no_stay_text_where_text_is_expected(tmp_path):
+    from pipeline.feeds import load_feeds
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text('feeds:\n  - {name: Off, url: "https://a.example/rss", lang: en, headers: {DNT: yes}}\n'
+                    '  - {name: B, url: "https://b.example/rss", lang: en, enabled: no}\n')
+    first, second = load_feeds(path)
+    assert first.name == "Off" and first.headers == {"DNT": "yes"} and second.enabled is False
+
+
+def test_a_data_dir_that_is_a_file_is_refused_at_load(tmp_path, monkeypatch):
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "afile"))
+    with pytest.raises(ConfigError, match="NEWSROOM_DATA_DIR: .*afile exists and is not a directory"):
         load_settings()

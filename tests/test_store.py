@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from pipeline.store.indexing import (
     known_article_ids,
     mention_documents,
     replay_spool,
+    spool_records,
     spool_dir,
 )
 from pipeline.store.setup import ensure_setup
@@ -176,6 +178,24 @@ def test_elasticsearch_lost_mid_run_spools_then_replay_indexes_everything(tmp_pa
         assert replay_spool(client, settings).created == 0  # nothing left, nothing doubled
     finally:
         es.down()
+
+
+def test_replay_skips_a_line_cut_inside_a_utf8_character_and_garbage_and_indexes_the_rest(store, capsys):
+    settings, client = store
+    records = [make_record(f"https://example.org/cut{i}", story(i), title="Mistral avec l’État") for i in range(3)]
+    stats = spool_records(settings, records)
+    path = Path(stats.spool_files[0])
+    whole = path.read_bytes()
+    cut = whole.splitlines()[0]
+    cut = cut[: cut.index("É".encode()) + 1]  # a crash after the first byte of É
+    path.write_bytes(whole + b"\xff\xfe\x00garbage\x80\n" + cut)
+    from pipeline.cli import main
+
+    main(["replay"])
+    out = capsys.readouterr().out
+    assert "3 new" in out and "skipped 2 unreadable line(s)" in out
+    assert _count(client, index_names(settings.es_index_prefix)["articles"]) == 3
+    assert not path.exists()
 
 
 def test_replay_keeps_the_spool_when_elasticsearch_is_still_down(tmp_path, monkeypatch):

@@ -27,12 +27,11 @@ from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, Web
 from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.replies import ReplyError, post_capped
-from pipeline.settings import Settings
+from pipeline.settings import SMTP_SECURITY, Settings
 from pipeline.sinks import for_header, for_html, for_slack, linkable, mask_url, single_line
 
 log = logging.getLogger(__name__)
 
-SMTP_SECURITY = ("starttls", "ssl", "none")
 SIGNATURE_HEADER = "X-Newsroom-Signature"  # "sha256=<hex HMAC-SHA256 of the raw body>"
 
 

@@ -66,9 +66,12 @@ class EmailChannel(_Strict):
     @field_validator("to")
     @classmethod
     def _addresses(cls, values: list[str]) -> list[str]:
+        from pipeline.alerts.deliver import mail_address  # here: deliver imports this module
+
         for value in values:
             if "@" not in value or value.strip() != value or " " in value:
                 raise ValueError(f"{value!r} is not an e-mail address")
+            mail_address(value)  # what sending will require (an ASCII local part), checked at load
         return values
 
     @field_validator("subject_prefix")

@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from pipeline.errors import NewsroomError
+from pipeline.errors import ConfigError, NewsroomError
 from pipeline.sinks import for_terminal, mask_secrets, terminal_console
 
 app = typer.Typer(
@@ -60,10 +60,24 @@ class _LogLine(logging.Filter):
         return True
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(value: str) -> int:
+    """NEWSROOM_LOG_LEVEL as a level: a name (any case) or a number from 0 to 50."""
+    text = value.strip()
+    if text.upper() in LOG_LEVELS:
+        return getattr(logging, text.upper())
+    if text.isascii() and text.isdigit() and int(text) <= logging.CRITICAL:
+        return int(text)
+    raise ConfigError(f"NEWSROOM_LOG_LEVEL: unknown level {value!r} (use {', '.join(LOG_LEVELS)}, or a number "
+                      "from 0 to 50).")
+
+
 @app.callback()
 def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details.")) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else os.environ.get("NEWSROOM_LOG_LEVEL", "WARNING").upper(),
+        level=logging.DEBUG if verbose else _log_level(os.environ.get("NEWSROOM_LOG_LEVEL", "WARNING")),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     for handler in logging.getLogger().handlers:

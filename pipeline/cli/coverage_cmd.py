@@ -67,6 +67,10 @@ def coverage_cmd(
     if by not in (None, "source"):
         raise NewsroomError(f"--by {by!r}: only `--by source` is supported.")
     settings = load_settings()
+    if png:
+        from pipeline.coverage import png_path
+
+        png = png_path(png)  # checked before the store is queried
     from pipeline.store.client import store_replies
 
     companies = _companies(settings, entity)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from pipeline.cli import app
 from pipeline.errors import ConfigError
+from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import load_settings
 from pipeline.sinks import for_terminal as esc, terminal_console
 
@@ -62,6 +62,7 @@ def enrich(
     """Detect language, entities, watched companies, tone and topics for each text."""
     if not input_path.exists():
         raise ConfigError(f"Input file {input_path} does not exist.")
+    resolve_output(output)  # a directory is refused before the models load
     from pipeline.enrich import get_enricher
 
     settings = load_settings()
@@ -72,12 +73,11 @@ def enrich(
     skipped: Counter = Counter()
     langs: Counter = Counter()
     written = words = 0
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".partial")
     bar = Progress(SpinnerColumn(), TextColumn("enrich"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=err, disable=not progress, transient=True)
     work_start = time.perf_counter()
-    with bar, tmp.open("w", encoding="utf-8") as out:
+    # an earlier output survives a crash mid-run; symlinks are followed, devices and FIFOs written in place
+    with bar, atomic_output(output, suffix=".partial") as out:
         task = bar.add_task("enrich", total=None)
         texts: dict[str, int] = {}
 
@@ -92,7 +92,6 @@ def enrich(
             words += texts.pop(enrichment.id, 0)
             langs[enrichment.lang] += 1
             bar.advance(task)
-    os.replace(tmp, output)  # an earlier output survives a crash mid-run
     seconds = time.perf_counter() - work_start
     rate = f"{written / seconds:.1f} texts/s, {words / seconds:,.0f} words/s" if seconds > 0 and written else "-"
     skipped_txt = ", ".join(f"{n} {why}" for why, n in skipped.items()) or "none"

@@ -16,6 +16,7 @@ from rich.table import Table
 from pipeline.cli import app
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.feeds import load_feeds
+from pipeline.safewrite import resolve_output
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc, terminal_console
 
@@ -74,6 +75,7 @@ def fetch(
 
     settings = get_settings()
     feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
+    resolve_output(output)  # a directory is refused before anything is fetched
     since_dt = _parse_since(since)
     collector = Collector(settings, feed_list, since=since_dt, remember_seen=True, refresh_feeds=include_seen)
     if not include_seen:
@@ -84,6 +86,9 @@ def fetch(
     stats.seconds["total"] = time.perf_counter() - started
     print_summary(stats)
     console.print(f"Wrote {stats.articles} article(s) to {esc(output)}.")
+    if not any(f.enabled for f in feed_list):
+        console.print(f"[yellow]note:[/] {esc(feeds or settings.feeds_path)} lists no enabled feed, so nothing was "
+                      "fetched: add one with `newsroom feeds add` (or `feeds import-opml`).", highlight=False)
     if stats_json:
         stats_json.write_text(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     if feed_list and stats.feeds_failed == len([f for f in feed_list if f.enabled]):

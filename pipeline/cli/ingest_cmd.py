@@ -126,4 +126,5 @@ def replay_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON
     else:
         console.print(f"replayed {stats['replayed_files']} spool file(s): {stats['created']} new, "
                       f"{stats['updated']} updated, {stats['unchanged']} already indexed, "
-                      f"{stats['dead_letters']} rejected")
+                      f"{stats['dead_letters']} rejected"
+                      + (f"; skipped {stats['unreadable_lines']} unreadable line(s)" if stats["unreadable_lines"] else ""))

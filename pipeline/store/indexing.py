@@ -57,6 +57,7 @@ class IndexStats:
     spooled: int = 0
     retries: int = 0
     replayed_files: int = 0
+    unreadable_lines: int = 0  # spool lines that are not a whole record (cut by a crash, garbage): skipped
     spool_files: list[str] = field(default_factory=list)
 
     @property
@@ -561,13 +562,15 @@ def index_enriched(
 
 
 def _read_spool(path: Path, bad: list[int]) -> Iterator[EnrichedArticle]:
-    with path.open(encoding="utf-8") as fh:
-        for line_no, line in enumerate(fh, 1):
-            if not line.strip():
+    """The records of a spool file, line by line as bytes: a line cut inside a UTF-8 character by a crash, or
+    garbage, is noted in `bad` and skipped, and every whole record still gets indexed."""
+    with path.open("rb") as fh:
+        for line_no, raw in enumerate(fh, 1):
+            if not raw.strip():
                 continue
             try:
-                yield EnrichedArticle.model_validate_json(line)
-            except ValidationError:  # a line cut short by a crash while spooling: that article was not committed
+                yield EnrichedArticle.model_validate_json(raw.decode("utf-8"))
+            except (ValidationError, UnicodeDecodeError):  # cut short by a crash while spooling: not committed
                 bad.append(line_no)
 
 
@@ -583,5 +586,6 @@ def replay_spool(client: Elasticsearch, settings: Settings) -> IndexStats:
             log.warning("%s: skipped %d unreadable line(s) %s (cut short by a crash)", path, len(bad), bad[:10])
         path.unlink()
         stats.replayed_files = 1
+        stats.unreadable_lines = len(bad)
         total.add(stats)
     return total
