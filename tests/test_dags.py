@@ -394,6 +394,7 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         assert sorted(feed_tasks.values()) == ["failed", "success", "success", "success"], first["tis"]
         assert first["tis"]["enrich_index[-1]"] == "success"  # one task enriched every feed's articles
         assert first["tis"]["finalize[-1]"] == "success"  # 1 of 4 feeds failed: under the 0.5 ratio, green
+        assert first["tis"]["announce[-1]"] == "success" and first["tis"]["check[-1]"] == "success"
         record_id = "airflow-newsroom_ingest-20261120T000000Z"
         assert first["record"]["run_id"] == record_id and first["record"]["status"] == "partial"
         # tests/fixtures/site/README.md: 11 articles; the SAP page, in two feeds, is indexed once
@@ -423,9 +424,48 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         # Above NEWSROOM_MAX_FAILED_FEEDS_RATIO the DAG run is red (1 of 4 feeds > 0.2); the record is written
         strict = {**env, "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "0.2"}
         third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00"], strict, tmp_path)
-        assert third["state"] == "failed" and third["tis"]["finalize[-1]"] == "failed", third["tis"]
-        assert third["tis"]["enrich_index[-1]"] == "success"
+        assert third["state"] == "failed" and third["tis"]["check[-1]"] == "failed", third["tis"]
+        assert third["tis"]["enrich_index[-1]"] == "success" and third["tis"]["finalize[-1]"] == "success"
+        # the run is red, yet its Asset event went out: alerts on what it indexed do not wait for the cron
+        assert third["tis"]["announce[-1]"] == "success" and len(third["asset_events"]) == 3
         assert "airflow-newsroom_ingest-20261121T000000Z" in _snapshot(client, settings)["runs"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+@pytest.mark.slow
+def test_ingest_run_whose_feeds_cannot_be_listed_fails_without_an_asset_event(fixture_site, es_url, tmp_path):
+    """A typo in feeds.yaml, or an unknown feed in the `feeds` param, must not leave a green run that ingested
+    nothing: list_feeds fails, the run record says failed, the DAG run is failed, no Asset event goes out."""
+    broken = tmp_path / "config" / "broken.yaml"
+    broken.parent.mkdir()
+    broken.write_text("feeds:\n  - name: A\n    url: http://127.0.0.1:9/feed.xml\n    tags: [test\n", encoding="utf-8")
+    settings = load_settings()
+    env = airflow_env(tmp_path / "airflow-home")
+    env["NEWSROOM_FEEDS_FILE"] = str(broken)
+    env["NEWSROOM_TASK_RETRIES"] = "0"
+    (tmp_path / "airflow-home").mkdir()
+    client = make_client(settings)
+    try:
+        bad_file = _scenario(["test-ingest", "2026-11-22T00:00:00+00:00", "--migrate"], env, tmp_path)
+        assert bad_file["state"] == "failed", bad_file["tis"]
+        assert bad_file["tis"]["list_feeds[-1]"] == "failed" and bad_file["tis"]["finalize[-1]"] == "failed"
+        assert bad_file["tis"]["announce[-1]"] == "upstream_failed" and bad_file["tis"]["check[-1]"] == "failed"
+        assert bad_file["asset_events"] == []
+        record = _snapshot(client, settings)["runs"]["airflow-newsroom_ingest-20261122T000000Z"]
+        assert record["status"] == "failed" and any("list task failed" in n for n in record["notes"])
+
+        env["NEWSROOM_FEEDS_FILE"] = str(fixture_site.feeds_file(tmp_path / "config"))
+        unknown = _scenario(["test-ingest", "2026-11-23T00:00:00+00:00", "--conf", '{"feeds": ["Nope"]}'], env,
+                            tmp_path)
+        assert unknown["state"] == "failed" and unknown["tis"]["list_feeds[-1]"] == "failed", unknown["tis"]
+        assert unknown["asset_events"] == []
+        assert _snapshot(client, settings)["runs"]["airflow-newsroom_ingest-20261123T000000Z"]["status"] == "failed"
+
+        # a `since` that is no ISO date is refused by the param's schema before any task runs
+        since = _scenario(["test-ingest", "2026-11-24T00:00:00+00:00", "--conf", '{"since": "yesterday"}'], env,
+                          tmp_path)
+        assert "since" in since.get("refused", "") or since["tis"]["list_feeds[-1]"] == "failed", since
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
