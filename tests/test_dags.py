@@ -554,10 +554,11 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
         assert _company_mentions(client, settings, "SAP") == 0
         assert _company_mentions(client, settings, "Mistral AI") >= 3  # the other companies' mentions are rebuilt
         assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
-        # The window ends at the run's data_interval_end, not at the wall clock: a backfill of a week ago sees
-        # none of today's articles, a run ending tomorrow sees them all
+        # The window starts `days` before the run's data_interval_end and reaches the present: the pass records the
+        # fingerprint as done, so a late run (or a rerun of an older date) must not skip the newest articles
         week_ago = datetime.now(UTC) - timedelta(days=7)
-        assert orchestration.reenrich_recent(days=1, force=True, settings=settings, until=week_ago)["reenriched"] == 0
+        assert orchestration.reenrich_recent(days=1, force=True, settings=settings,
+                                             until=week_ago)["reenriched"] == ARTICLES
         tomorrow = datetime.now(UTC) + timedelta(days=1)
         assert orchestration.reenrich_recent(days=2, force=True, settings=settings,
                                              until=tomorrow)["reenriched"] == ARTICLES
