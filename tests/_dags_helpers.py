@@ -3,6 +3,7 @@ dags folder) is set before Airflow is imported and never leaks into the rest of 
 
     python tests/_dags_helpers.py integrity
     python tests/_dags_helpers.py test-ingest 2026-11-20T00:00:00+00:00 [--migrate] [--conf JSON]
+    python tests/_dags_helpers.py test-dag newsroom_alerts 2026-11-20T06:15:00+00:00
 
 Each prints one JSON line (prefixed RESULT=) with what the test checks.
 """
@@ -155,6 +156,18 @@ def test_ingest(logical_date: str, migrate: bool, conf: dict | None = None) -> N
            "seconds": round(seconds, 2)})
 
 
+def test_dag(dag_id: str, logical_date: str) -> None:
+    """Any DAG once: its run state and task states."""
+    from airflow.dag_processing.dagbag import BundleDagBag
+    from airflow.utils.session import create_session
+
+    dag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS).get_dag(dag_id)
+    run = dag.test(logical_date=datetime.fromisoformat(logical_date))
+    with create_session() as session:
+        tis = {ti.task_id: str(ti.state) for ti in run.get_task_instances(session=session)}
+    _emit({"state": str(run.state), "tis": tis})
+
+
 def _value(row):
     if row is None:
         return None
@@ -168,5 +181,7 @@ if __name__ == "__main__":
     elif sys.argv[1] == "test-ingest":
         conf = json.loads(sys.argv[sys.argv.index("--conf") + 1]) if "--conf" in sys.argv else None
         test_ingest(sys.argv[2], "--migrate" in sys.argv, conf)
+    elif sys.argv[1] == "test-dag":
+        test_dag(sys.argv[2], sys.argv[3])
     else:
         raise SystemExit(f"unknown scenario {sys.argv[1]!r}")

@@ -421,6 +421,16 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         assert after_second["runs"][record_id]["attempt"] == 2
         assert after_second["runs"][record_id]["attempts"][0]["counts"]["indexed"] == ARTICLES
 
+        # newsroom_alerts on these articles, with an e-mail channel and no SMTP server: the task runs every rule,
+        # then fails (as `newsroom alerts run` exits 1) instead of staying green while nothing is delivered
+        rules = tmp_path / "config" / "alerts.yaml"
+        rules.write_text('rules:\n  - name: AI Act\n    keywords: ["AI Act"]\n    channels:\n'
+                         '      - type: email\n        to: [desk@example.org]\n', encoding="utf-8")
+        alerts_env = {**env, "NEWSROOM_ALERTS_FILE": str(rules)}
+        alerts_env.pop("NEWSROOM_SMTP_HOST", None)
+        alerts = _scenario(["test-dag", "newsroom_alerts", "2026-11-20T06:15:00+00:00"], alerts_env, tmp_path)
+        assert alerts["state"] == "failed" and alerts["tis"]["evaluate"] == "failed", alerts
+
         # Above NEWSROOM_MAX_FAILED_FEEDS_RATIO the DAG run is red (1 of 4 feeds > 0.2); the record is written
         strict = {**env, "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "0.2"}
         third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00"], strict, tmp_path)
