@@ -352,8 +352,15 @@ def test_storage_check_and_replay_on_the_standin(es_url):
         storage = orchestration.check_storage(settings)
         assert storage["ilm"] is False  # the stand-in has no ILM API: retention is applied by this task
         assert set(storage["indices"]) == {"articles", "mentions"} and storage["deleted"] == []
+        old = orchestration.staging_dir(settings, "airflow-newsroom_ingest-20261101T000000Z")  # enrich_index failed
+        old.mkdir(parents=True)
+        (old / "feed-1.jsonl").write_text("{}\n", encoding="utf-8")
+        os.utime(old, (0, 0))
+        recent = orchestration.staging_dir(settings, "airflow-newsroom_ingest-20261120T000000Z")  # may be retried
+        recent.mkdir(parents=True)
         replay = orchestration.replay_pending(settings)
-        assert replay["replayed_files"] == 0 and replay["dead_letters_waiting"] == 0
+        assert replay["replayed_files"] == 0 and replay["dead_letters_waiting"] == 0 and replay["run_records"] == 0
+        assert replay["staging_dirs_removed"] == 1 and not old.exists() and recent.exists()
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
