@@ -287,8 +287,11 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     if summary.counts.get("feeds_failed"):
         errors = collector.stats.feed_errors
         text = "; ".join(str(e.get("error")) for e in errors) or "unknown error"
+        from pipeline.sinks import mask_secrets, mask_url
+
         _error_file(path).write_text(json.dumps(out["feed_errors"] or [
-            {"feed": feed_name, "url": feeds[feed_name].url, "error": text}]), encoding="utf-8")
+            {"feed": feed_name, "url": mask_url(str(feeds[feed_name].url)), "error": mask_secrets(text)}]),
+            encoding="utf-8")
         failure = FeedFailed(f"feed {feed_name!r} failed: {text}")
         failure.retryable = all(e.get("retryable", True) for e in errors)
         raise failure
