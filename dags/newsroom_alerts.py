@@ -7,10 +7,11 @@ Connections `newsroom_smtp` / `newsroom_slack` or NEWSROOM_* variables, never fr
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, task
+from airflow.sdk.exceptions import AirflowFailException
+from newsroom_settings import env_cron
 
 ARTICLES = Asset("newsroom://articles")
 
@@ -18,7 +19,7 @@ ARTICLES = Asset("newsroom://articles")
 @dag(
     dag_id="newsroom_alerts",
     schedule=AssetOrTimeSchedule(
-        timetable=CronTriggerTimetable(os.environ.get("NEWSROOM_ALERTS_CRON", "15 */6 * * *"), timezone="UTC"),
+        timetable=CronTriggerTimetable(env_cron("NEWSROOM_ALERTS_CRON", "15 */6 * * *"), timezone="UTC"),
         assets=[ARTICLES],
     ),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
@@ -36,9 +37,14 @@ ARTICLES = Asset("newsroom://articles")
 def newsroom_alerts():
     @task(execution_timeout=timedelta(minutes=30))
     def evaluate(params=None) -> dict:
-        from pipeline.orchestration import evaluate_alerts, run_task
+        from pipeline.orchestration import alerts_failure, evaluate_alerts, run_task
 
-        return run_task(evaluate_alerts, params.get("rules") or None, dry_run=bool(params.get("dry_run")))
+        report = run_task(evaluate_alerts, params.get("rules") or None, dry_run=bool(params.get("dry_run")))
+        reason = alerts_failure(report)  # after the whole evaluation: the other rules and channels did run
+        if reason:
+            print(f"alerts report: {report}")  # the counts stay in the log (no XCom for a failed task)
+            raise AirflowFailException(reason)
+        return report
 
     evaluate()
 

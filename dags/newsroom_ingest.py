@@ -4,25 +4,28 @@ task enriches and indexes them all (the spaCy models load once per run, not once
 Task bodies live in `pipeline.orchestration` (imported inside the tasks, so parsing this file stays fast).
 Read when the dag-processor parses this file: NEWSROOM_SCHEDULE (default @daily), NEWSROOM_CATCHUP (default off),
 NEWSROOM_FEED_PARALLELISM (feeds fetched at once, default 4: no models in those tasks), NEWSROOM_TASK_RETRIES
-(default 3, exponential backoff from NEWSROOM_RETRY_DELAY_SECONDS, default 120). Everything else (store, feeds,
-data dir, NEWSROOM_MAX_FAILED_FEEDS_RATIO) is read at run time. Idempotent per logical date: the run record's id
-derives from it and article ids from URLs, so a rerun or a backfill overwrites, never duplicates; the record keeps
-every attempt. The run fails when more than NEWSROOM_MAX_FAILED_FEEDS_RATIO (default 0.5) of the feeds failed.
+(default 3, exponential backoff from NEWSROOM_RETRY_DELAY_SECONDS, default 120), checked in newsroom_settings.py.
+Everything else (store, feeds, data dir, NEWSROOM_MAX_FAILED_FEEDS_RATIO) is read at run time. Idempotent per
+logical date: the run record's id derives from it and article ids from URLs, so a rerun or a backfill overwrites,
+never duplicates; the record keeps every attempt. `announce` emits the Asset event (alerts) whenever the feeds were
+listed and something was indexed or the run did not fail; the leaf `check` then fails the run when the feeds could
+not be listed, when more than NEWSROOM_MAX_FAILED_FEEDS_RATIO (default 0.5) of the feeds failed, or the run failed.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import Asset, Param, dag, task
-from airflow.sdk.exceptions import AirflowFailException
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from newsroom_settings import env_bool, env_cron, env_int, env_seconds
 
 ARTICLES = Asset("newsroom://articles")
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 DEFAULT_ARGS = {
     "owner": "newsroom",
-    "retries": int(os.environ.get("NEWSROOM_TASK_RETRIES", "3")),
-    "retry_delay": timedelta(seconds=float(os.environ.get("NEWSROOM_RETRY_DELAY_SECONDS", "120"))),
+    "retries": env_int("NEWSROOM_TASK_RETRIES", 3),
+    "retry_delay": timedelta(seconds=env_seconds("NEWSROOM_RETRY_DELAY_SECONDS", 120)),
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=30),
 }
@@ -30,24 +33,26 @@ DEFAULT_ARGS = {
 
 @dag(
     dag_id="newsroom_ingest",
-    schedule=os.environ.get("NEWSROOM_SCHEDULE", "@daily"),
+    schedule=env_cron("NEWSROOM_SCHEDULE", "@daily", extra_presets=("@once", "@continuous")),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
-    catchup=os.environ.get("NEWSROOM_CATCHUP", "false").lower() in ("1", "true", "yes"),
+    catchup=env_bool("NEWSROOM_CATCHUP", False),
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=["newsroom", "ingest"],
     params={
         "feeds": Param([], type="array", description="Only these feed names (default: every feed)."),
-        "since": Param(None, type=["null", "string"], description="Only items published since (ISO date)."),
+        "since": Param(None, type=["null", "string"], pattern=ISO_DATE,
+                       description="Only items published since this ISO date (YYYY-MM-DD[THH:MM])."),
     },
     doc_md=__doc__,
 )
 def newsroom_ingest():
     @task
     def list_feeds(params=None) -> list[str]:
-        from pipeline.orchestration import feed_names, run_task
+        from pipeline.orchestration import plan_run, run_task
 
-        return run_task(feed_names, only=params.get("feeds") or None)
+        # checks the params once, lists the feeds, sets the store up once for every feed task
+        return run_task(plan_run, only=params.get("feeds") or None, since=params.get("since"))
 
     @task
     def run_key(dag_run=None, logical_date=None) -> str:
@@ -55,7 +60,7 @@ def newsroom_ingest():
 
         return key(dag_run.dag_id, logical_date, dag_run.run_id)
 
-    @task(max_active_tis_per_dagrun=int(os.environ.get("NEWSROOM_FEED_PARALLELISM", "4")),
+    @task(max_active_tis_per_dagrun=env_int("NEWSROOM_FEED_PARALLELISM", 4, minimum=1),
           execution_timeout=timedelta(hours=1))
     def collect_feed(feed_name: str, record_id: str, params=None) -> dict:
         from pipeline.orchestration import collect_feed as collect
@@ -71,23 +76,45 @@ def newsroom_ingest():
         # harmless but alarming "XCom not found … offset=N" error line.
         return run_task(enrich_and_index_run, [c for c in collected[:] if c], record_id)
 
-    @task(trigger_rule="all_done", outlets=[ARTICLES])
-    def finalize(collected, record_id: str, feeds: list[str], ti=None, outlet_events=None) -> dict:
-        from pipeline.orchestration import airflow_settings, check_failed_feeds, finalize_run
+    @task(trigger_rule="all_done")
+    def finalize(collected, record_id: str, feeds: list[str], ti=None) -> dict:
+        from pipeline.orchestration import finalize_run, list_failure, run_task
 
-        settings = airflow_settings()
         indexed = ti.xcom_pull(task_ids="enrich_index")  # None when that task failed
-        record = finalize_run([c for c in collected[:] if c], record_id, feeds, settings=settings, indexed=indexed)
-        outlet_events[ARTICLES].extra = record
-        reason = check_failed_feeds(record, settings.max_failed_feeds_ratio)
+        record = run_task(finalize_run, [c for c in collected[:] if c], record_id, feeds, indexed=indexed)
+        reason = list_failure(record)  # nothing listed: the run failed, and no Asset event (announce is skipped)
         if reason:
             raise AirflowFailException(reason)
         return record
 
+    # Airflow records an outlet event only when its task succeeds: announcing in a task of its own lets the event
+    # out for a run that `check` then fails (its indexed articles still get their alerts now).
+    @task(outlets=[ARTICLES])
+    def announce(record: dict, outlet_events=None) -> None:
+        from pipeline.orchestration import should_announce
+
+        if not should_announce(record):
+            raise AirflowSkipException(f"run {record['run_id']} failed with nothing indexed: no Asset event")
+        outlet_events[ARTICLES].extra = record
+
+    @task(trigger_rule="all_done")
+    def check(record_id: str, ti=None) -> None:
+        from pipeline.orchestration import airflow_settings, check_failed_feeds
+
+        record = ti.xcom_pull(task_ids="finalize")
+        if record is None:
+            raise AirflowFailException(f"finalize failed (see its log): run {record_id} is not complete")
+        reason = check_failed_feeds(record, airflow_settings().max_failed_feeds_ratio)
+        if reason:
+            raise AirflowFailException(reason)
+
     feeds = list_feeds()
     key = run_key()
     collected = collect_feed.partial(record_id=key).expand(feed_name=feeds)
-    enrich_index(collected, key) >> finalize(collected, key, feeds)
+    record = finalize(collected, key, feeds)
+    enrich_index(collected, key) >> record
+    announce(record)
+    record >> check(key)
 
 
 newsroom_ingest()

@@ -7,15 +7,15 @@ Schedule: NEWSROOM_MAINTENANCE_SCHEDULE (default @weekly). Task bodies: `pipelin
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import Param, dag, task
+from newsroom_settings import env_cron
 
 
 @dag(
     dag_id="newsroom_maintenance",
-    schedule=os.environ.get("NEWSROOM_MAINTENANCE_SCHEDULE", "@weekly"),
+    schedule=env_cron("NEWSROOM_MAINTENANCE_SCHEDULE", "@weekly"),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
@@ -29,7 +29,8 @@ from airflow.sdk import Param, dag, task
     doc_md=__doc__,
 )
 def newsroom_maintenance():
-    # Both act as of the run's data_interval_end, not the wall clock: a rerun or a backfill covers the same window.
+    # storage acts as of the run's data_interval_end (a rerun covers the same window); reenrich from there up to now,
+    # since it records the enrichment fingerprint as done (pipeline.orchestration.reenrich_recent).
     @task
     def storage(data_interval_end=None) -> dict:
         from pipeline.orchestration import check_storage, run_task

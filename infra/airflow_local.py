@@ -274,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         info = instance.up()
         print(f"Airflow UI: {info['url']}  (login: none needed; every local user is admin — simple auth manager)")
         print(f"Elasticsearch: {info['es_url']}; AIRFLOW_HOME: {info['home']}; logs: {info['home']}/logs/")
+        print("The DAGs start paused (Airflow's default): unpause them in the UI, or with "
+              f"AIRFLOW_HOME={info['home']} {BIN}/airflow dags unpause newsroom_ingest "
+              "(and newsroom_alerts, newsroom_maintenance)")
         print("Stop everything with: make airflow-down")
         return 0
     stopped = instance.down()

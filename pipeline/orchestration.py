@@ -12,12 +12,13 @@ import json
 import logging
 import re
 import shutil
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError, FetchError, NewsroomError
+from pipeline.errors import ConfigError, FetchError, NewsroomError, StoreError
 from pipeline.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,9 @@ ES_CONNECTION = "newsroom_es"
 SMTP_CONNECTION = "newsroom_smtp"
 SLACK_CONNECTION = "newsroom_slack"
 ARTICLES_ASSET_URI = "newsroom://articles"
+DONE_MARKER = "done.json"  # left in a run's staging dir once its articles are indexed: a re-run of the step is a no-op
+TLS_HINT = (" The TLS handshake failed: is the server plain http? Then use an http:// URL in NEWSROOM_ES_URL or "
+            "the Airflow connection newsroom_es.")
 
 
 class FeedFailed(FetchError):
@@ -51,7 +55,9 @@ def es_overrides(conn: Any) -> dict:
     if not url and conn.host:
         host = conn.host.rstrip("/")
         if "://" not in host:
-            scheme = conn.schema if conn.schema in ("http", "https") else extra.get("scheme", "https")
+            # A URI connection (`http://host:port`) carries its scheme in conn_type, a UI one may carry it in Schema
+            conn_type = getattr(conn, "conn_type", None)
+            scheme = next((s for s in (conn.schema, conn_type) if s in ("http", "https")), extra.get("scheme", "https"))
             host = f"{scheme}://{host}"
         url = f"{host}:{conn.port}" if conn.port and host.count(":") < 2 else host
     if url:
@@ -144,6 +150,30 @@ def feed_names(settings: Settings | None = None, only: list[str] | None = None) 
     return names
 
 
+def parse_since(since: str | None) -> datetime | None:
+    """The `since` param as a datetime (UTC when no zone is given); a ConfigError sentence naming the param."""
+    if not since:
+        return None
+    try:
+        when = datetime.fromisoformat(str(since).strip())
+    except ValueError:
+        raise ConfigError(f"param since={since!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an "
+                          "optional zone)") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def plan_run(only: list[str] | None = None, since: str | None = None, settings: Settings | None = None) -> list[str]:
+    """The ingest DAG's first task: check the params once, list the feeds, set the store up once for the feed tasks
+    (a store that is down here is only logged: the enrich-and-index task retries, then spools)."""
+    from pipeline.ingest import connect
+
+    settings = settings or airflow_settings()
+    parse_since(since)
+    names = feed_names(settings, only=only)
+    connect(settings, [])
+    return names
+
+
 def _compact(summary: dict) -> dict:
     """A summary as kept for the next task (XCom): bounded lists only."""
     out = dict(summary)
@@ -156,11 +186,43 @@ def _compact(summary: dict) -> dict:
     return out
 
 
+def store_error(exc: BaseException, doing: str) -> StoreError:
+    """One sentence for a raw client error (store down, TLS mismatch, refusal), as the CLI prints it."""
+    from elasticsearch import ApiError
+
+    if isinstance(exc, ApiError):
+        return StoreError(f"Elasticsearch refused the request while {doing} ({exc.meta.status}): {exc.message}.")
+    return StoreError(f"Elasticsearch is unreachable while {doing} ({type(exc).__name__}: {exc}); start it or check "
+                      f"NEWSROOM_ES_URL or the Airflow connection newsroom_es.{TLS_HINT if _tls_failure(exc) else ''}")
+
+
+def _tls_failure(exc: BaseException | None) -> bool:
+    from elastic_transport import TlsError
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, TlsError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def run_task(fn: Callable, *args, **kwargs):
     """Call a task body; an error that a retry cannot fix (`retryable = False` on its class: bad configuration,
-    missing model, refused fetch, unknown feed) fails the Airflow task at once instead of waiting out its retries."""
+    missing model, refused fetch, unknown feed) fails the Airflow task at once instead of waiting out its retries.
+    A raw Elasticsearch client error becomes one StoreError sentence (retried), never a bare traceback."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
     try:
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except (ApiError, TransportError) as exc:
+            raise store_error(exc, getattr(fn, "__name__", "running the task").replace("_", " ")) from exc
+        except StoreError as exc:
+            if _tls_failure(exc) and "plain http" not in str(exc):
+                raise StoreError(f"{exc}{TLS_HINT}") from exc
+            raise
     except NewsroomError as exc:
         if exc.retryable:
             raise
@@ -179,41 +241,61 @@ def _staged_file(settings: Settings, run_id: str, feed_name: str) -> Path:
     return staging_dir(settings, run_id) / f"{slug}-{hashlib.sha256(feed_name.encode()).hexdigest()[:8]}.jsonl"
 
 
+def _error_file(staged: Path) -> Path:
+    return staged.with_suffix(".error.json")
+
+
 def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings: Settings | None = None) -> dict:
     """Fetch → extract → archive one feed; its articles go to a staged JSON Lines file under the data dir.
 
     Cheap and isolated (no models): one mapped task per feed. The feed state is NOT committed here: the
     enrich-and-index task commits it once the articles are indexed. Raises FeedFailed when the feed itself could
-    not be read, so Airflow retries it (or fails at once when a retry cannot help, e.g. a refused URL).
+    not be read, so Airflow retries it (or fails at once when a retry cannot help, e.g. a refused URL); the feed's
+    URL and error are left next to the staged file for the run record.
     """
     from pipeline.collect import Collector, collect_to_file
     from pipeline.feeds import load_feeds
-    from pipeline.ingest import StageClock, connect, known_checker, summarize, updated_checker
+    from pipeline.ingest import StageClock, known_checker, summarize, updated_checker
     from pipeline.runs import RunSummary
+    from pipeline.store.client import make_client
     from pipeline.store.indexing import IndexStats
 
+    t0 = time.perf_counter()
     settings = settings or airflow_settings()
+    when = parse_since(since)
     feeds = {feed.name: feed for feed in load_feeds(settings=settings)}
     if feed_name not in feeds:
         raise ConfigError(f"{settings.feeds_path}: no feed named {feed_name!r} (was it removed since the run started?)")
     summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat(), feeds=[feed_name])
-    client = connect(settings, summary.notes)
+    # The store was set up once by the list task; here it only answers "already indexed?" (one retry: a store that
+    # is down must not hold every feed task for minutes, the articles are then simply all fetched).
+    try:
+        client = make_client(settings, max_retries=1)
+    except NewsroomError as exc:
+        log.warning("store not available to check known articles (%s): fetching all", exc)
+        client = None
     collector = Collector(settings, [feeds[feed_name]], is_known=known_checker(client, settings),
-                          is_updated=updated_checker(client, settings),
-                          since=datetime.fromisoformat(since) if since else None, defer_failures=True)
+                          is_updated=updated_checker(client, settings), since=when, defer_failures=True)
     path = _staged_file(settings, run_id, feed_name)
     collect_to_file(collector, path, commit=False)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
     # single writer of the feed state (docs/production.md, "Scaling past one machine").
     path.with_suffix(".state.json").write_text(json.dumps(collector.pending_states()), encoding="utf-8")
     summarize(summary, collector.stats.as_dict(), IndexStats(), {}, StageClock(), settings, 1)
+    summary.duration_s = round(time.perf_counter() - t0, 3)
     out = _compact(summary.as_dict())
     if summary.counts.get("feeds_failed"):
         errors = collector.stats.feed_errors
         text = "; ".join(str(e.get("error")) for e in errors) or "unknown error"
+        from pipeline.sinks import mask_secrets, mask_url
+
+        _error_file(path).write_text(json.dumps(out["feed_errors"] or [
+            {"feed": feed_name, "url": mask_url(str(feeds[feed_name].url)), "error": mask_secrets(text)}]),
+            encoding="utf-8")
         failure = FeedFailed(f"feed {feed_name!r} failed: {text}")
         failure.retryable = all(e.get("retryable", True) for e in errors)
         raise failure
+    _error_file(path).unlink(missing_ok=True)  # an earlier attempt's failure, now overcome
     out["staged"] = str(path)
     return out
 
@@ -221,19 +303,38 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
 def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings | None = None, enricher=None) -> dict:
     """Enrich, cluster and index every article the feed tasks staged: the models load once per run, here.
 
-    Articles staged by two feeds are indexed once (feed order decides, as in `newsroom ingest`). The feeds' state
-    is committed only after indexing, and the staged files are removed last: a failure or a kill leaves them for
-    the task's retry, and deterministic ids keep the indexing exactly-once.
+    Articles staged by two feeds are indexed once (feed order decides, as in `newsroom ingest`). Articles spooled
+    by an earlier run while the store was down are replayed first. The feeds' state is committed only after
+    indexing, then this task's summary is saved as a `done.json` marker and the staged files are removed: a failure
+    or a kill before leaves them for the task's retry (deterministic ids keep the indexing exactly-once), and a
+    re-run after (a cleared task, a worker killed before Airflow heard of the result) finds the marker and returns
+    the same summary instead of failing on files that are gone.
     """
     from pipeline.collect import commit_states, read_articles
     from pipeline.ingest import StageClock, connect, enrich_and_index, near_duplicates
     from pipeline.runs import RunSummary
 
+    t0 = time.perf_counter()
     settings = settings or airflow_settings()
+    stage = staging_dir(settings, run_id)
     parts = [c for c in collected or [] if c and c.get("staged")]
+    present = [Path(p["staged"]) for p in parts if Path(p["staged"]).exists()]
+    marker = stage / DONE_MARKER
+    if parts and not present and marker.exists():
+        done = json.loads(marker.read_text(encoding="utf-8"))
+        log.warning("staged files of run %s were already indexed and removed (%s): nothing to do; returning that "
+                    "step's summary", run_id, done.get("finished_at") or "earlier attempt")
+        return done
     summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat())
+    if len(present) < len(parts):
+        gone = sorted({p["staged"] for p in parts} - {str(p) for p in present})
+        summary.notes.append(f"{len(gone)} staged file(s) of run {run_id} were gone (indexed by an earlier attempt?): "
+                             "skipped")
+        log.warning("%s: %s", summary.notes[-1], gone[:5])
+    notes_before = len(summary.notes)
     client = connect(settings, summary.notes)
-    es_ok = not summary.notes
+    es_ok = len(summary.notes) == notes_before  # connect leaves a note only when Elasticsearch is down
+    replayed = _replay_before_indexing(client, settings) if es_ok and client is not None else {}
     if enricher is None:
         from pipeline.enrich import get_enricher
 
@@ -242,8 +343,8 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     seen: set[str] = set()
 
     def articles():
-        for part in parts:
-            for article in read_articles(Path(part["staged"])):
+        for path in present:
+            for article in read_articles(path):
                 if article.id in seen:
                     counts["duplicates"] += 1
                     continue
@@ -253,44 +354,109 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     clock = StageClock()
     stats = enrich_and_index(articles(), settings, client, enricher=enricher,
                              dedup=near_duplicates(client, settings, es_ok), run_id=run_id, clock=clock, counts=counts)
+    earlier = _written_by_earlier_attempt(client, settings, run_id, seen, stats) if es_ok and not stats.spooled else 0
     # Every feed task's state, failed feeds' included (their failure counters): this task is the only writer.
-    states = sorted(staging_dir(settings, run_id).glob("*.state.json")) if staging_dir(settings, run_id).is_dir() else []
+    states = sorted(stage.glob("*.state.json")) if stage.is_dir() else []
     for state in states:
         commit_states(settings, json.loads(state.read_text(encoding="utf-8")))
-    shutil.rmtree(staging_dir(settings, run_id), ignore_errors=True)
-    summary.counts = {**counts, "indexed": stats.created, "updated": stats.updated, "unchanged": stats.unchanged,
-                      "mentions": stats.mentions, "dead_letters": stats.dead_letters, "spooled": stats.spooled}
+    for error in sorted(stage.glob("*.error.json")) if stage.is_dir() else []:  # failed feeds: URL and error
+        summary.feed_errors.extend(json.loads(error.read_text(encoding="utf-8")))
+    summary.counts = {**counts, "indexed": stats.created + earlier, "updated": stats.updated,
+                      "unchanged": stats.unchanged - earlier, "mentions": stats.mentions,
+                      "dead_letters": stats.dead_letters, "spooled": stats.spooled,
+                      **{f"replayed_{k}": v for k, v in replayed.items()}}
     summary.stage_seconds = {k: round(v, 3) for k, v in clock.seconds.items()}
     summary.dead_letters, summary.spooled, summary.spool_files = stats.dead_letters, stats.spooled, stats.spool_files
     if stats.dead_letters or stats.spooled:
         summary.status = "partial"
+    if stats.spooled:
+        log.warning("NEWSROOM_SPOOLED run=%s count=%d files=%s", run_id, stats.spooled, json.dumps(stats.spool_files))
+        summary.notes.append(f"{stats.spooled} article(s) spooled while Elasticsearch was down: the next ingest run "
+                             "(or the maintenance DAG) replays them")
     summary.finished_at = datetime.now(UTC).isoformat()
-    return _compact(summary.as_dict())
+    summary.duration_s = round(time.perf_counter() - t0, 3)
+    out = _compact(summary.as_dict())
+    if stage.is_dir():
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps(out), encoding="utf-8")
+        tmp.replace(marker)
+        for path in stage.iterdir():
+            if path.name != DONE_MARKER:
+                path.unlink(missing_ok=True)
+    return out
+
+
+def _replay_before_indexing(client, settings: Settings) -> dict:
+    """Articles spooled by an earlier run while the store was down go in first: without this they would wait for
+    the weekly maintenance run, since their feeds' state was committed. A failure here leaves the spool alone."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from pipeline.store.indexing import replay_spool, spool_dir
+
+    if not spool_dir(settings).is_dir() or not any(spool_dir(settings).glob("*.jsonl")):
+        return {}
+    try:
+        stats = replay_spool(client, settings)
+    except (NewsroomError, ApiError, TransportError, OSError) as exc:
+        log.warning("spooled articles not replayed (%s): the maintenance DAG or `newsroom replay` will", exc)
+        return {}
+    log.info("replayed %d spool file(s): %d created, %d updated", stats.replayed_files, stats.created, stats.updated)
+    return {"files": stats.replayed_files, "created": stats.created, "updated": stats.updated}
+
+
+def _written_by_earlier_attempt(client, settings: Settings, run_id: str, ids: set[str], stats) -> int:
+    """Articles an earlier attempt of this run indexed (a kill mid-indexing) look "unchanged" to the retry: count
+    them as indexed by the run, from the `run_id` the article documents carry."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from pipeline.store.templates import index_names
+
+    if not stats.unchanged or not ids or client is None:
+        return 0
+    alias, mine, batch = index_names(settings.es_index_prefix)["articles"], 0, sorted(ids)
+    try:
+        for start in range(0, len(batch), 1000):
+            query = {"bool": {"filter": [{"ids": {"values": batch[start:start + 1000]}}, {"term": {"run_id": run_id}}]}}
+            mine += client.count(index=alias, query=query)["count"]
+    except (ApiError, TransportError, KeyError) as exc:
+        log.warning("could not count the articles earlier attempts of run %s indexed (%s)", run_id, exc)
+        return 0
+    return max(0, min(stats.unchanged, mine - stats.created - stats.updated))
 
 
 def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | None = None,
                  settings: Settings | None = None, indexed: dict | None = None) -> dict:
     """Merge the feed tasks' and the enrich-and-index task's summaries into the run record; small dict back.
 
-    Feeds whose task failed after its retries left no summary: they are recorded as failed feeds. The record keeps
-    every attempt for the logical date (pipeline.runs.write_run_record). `failed_feeds` and `failed_ratio` say
-    whether the DAG run must fail (see `check_failed_feeds`).
+    Feeds whose task failed after its retries are recorded as failed feeds, with the URL and error their task left
+    (else a generic error). `expected_feeds` None means the list task failed: nothing was collected, the run
+    failed. The record keeps every attempt for the logical date (pipeline.runs.write_run_record); a store that is
+    down keeps it in the spool (written by the next attempt or run). `failed_feeds` and `failed_ratio` say whether
+    the DAG run must fail (see `check_failed_feeds`).
     """
-    from pipeline.runs import merge_summaries, write_run_record
-    from pipeline.store.client import make_client
+    from pipeline.runs import merge_summaries
 
     settings = settings or airflow_settings()
     results = [r for r in results if r]
     merged = merge_summaries([*results, *([indexed] if indexed else [])], run_id=run_id, kind="airflow")
     done = {name for r in results for name in r.get("feeds") or []}
+    explained = {e.get("feed") for e in merged["feed_errors"]}
     missing = [name for name in expected_feeds or [] if name not in done]
     for name in missing:
-        merged["feed_errors"].append({"feed": name, "url": "", "error": "task failed after its retries (see Airflow log)"})
+        if name not in explained:
+            merged["feed_errors"].append({"feed": name, "url": "",
+                                          "error": "task failed after its retries (see Airflow log)"})
     if missing:
         merged["counts"]["feeds_failed"] = merged["counts"].get("feeds_failed", 0) + len(missing)
         merged["status"] = "failed" if not results else "partial"
     merged["counts"].setdefault("feeds", 0)
     merged["counts"]["feeds"] = len(expected_feeds) if expected_feeds is not None else merged["counts"]["feeds"]
+    if expected_feeds is None or not expected_feeds:
+        merged["status"] = "failed"
+        merged["notes"].append("the list task failed (feeds file or `feeds` param): nothing was collected"
+                               if expected_feeds is None else "no feed to collect (every feed disabled?)")
     if results and indexed is None:  # articles were collected but the enrich-and-index task failed
         merged["status"] = "failed"
         merged["notes"].append("the enrich-and-index task failed: nothing was indexed (see Airflow log)")
@@ -301,11 +467,12 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
     failed_ratio = round(len(failed_feeds) / total, 3) if total else 0.0
     if failed_feeds:
         merged["notes"].append(f"failed feeds ({len(failed_feeds)}/{total}): {', '.join(failed_feeds)}")
-    write_run_record(make_client(settings), settings, merged)
+    store_run_record(settings, merged)
     counts = merged["counts"]
     return {
         "run_id": run_id,
         "status": merged["status"],
+        "listed": expected_feeds is not None,
         "feeds": counts.get("feeds", 0),
         "feeds_failed": counts.get("feeds_failed", 0),
         "failed_feeds": failed_feeds[:50],
@@ -315,7 +482,72 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         "updated": counts.get("updated", 0),
         "spooled": merged.get("spooled", 0),
         "dead_letters": merged.get("dead_letters", 0),
+        "notes": merged["notes"][-3:],
     }
+
+
+def run_record_spool(settings: Settings) -> Path:
+    """Run records that could not be written while the store was down wait here, one JSON file per run."""
+    return Path(settings.data_dir) / "spool" / "runs"
+
+
+def store_run_record(settings: Settings, record: dict) -> None:
+    """Write the run record, after any record an earlier run left in the spool; the store down → the record goes
+    to the spool and a StoreError sentence (retryable: the task's next attempt, or the next run, writes it)."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from pipeline.runs import write_run_record
+    from pipeline.store.client import make_client
+
+    spooled = run_record_spool(settings) / f"{re.sub(r'[^A-Za-z0-9_.+-]', '_', record['run_id'])}.json"
+    try:
+        client = make_client(settings)
+        flush_run_records(client, settings, skip=spooled)
+        write_run_record(client, settings, record)
+    except (ApiError, TransportError, StoreError) as exc:
+        spooled.parent.mkdir(parents=True, exist_ok=True)
+        spooled.write_text(json.dumps(record, default=str), encoding="utf-8")
+        error = exc if isinstance(exc, StoreError) else store_error(exc, f"writing run record {record['run_id']}")
+        raise StoreError(f"{error} The run record is kept in {spooled} and written by the next attempt or run.") \
+            from exc
+    spooled.unlink(missing_ok=True)  # an earlier attempt's copy, superseded by the record just written
+
+
+def flush_run_records(client, settings: Settings, skip: Path | None = None) -> int:
+    """Write the run records spooled while the store was down (oldest first); returns how many."""
+    from pipeline.runs import write_run_record
+
+    directory = run_record_spool(settings)
+    written = 0
+    for path in sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime) if directory.is_dir() else []:
+        if path == skip:
+            continue
+        write_run_record(client, settings, json.loads(path.read_text(encoding="utf-8")))
+        path.unlink(missing_ok=True)
+        written += 1
+    if written:
+        log.info("wrote %d run record(s) spooled while Elasticsearch was down", written)
+    return written
+
+
+def list_failure(record: dict) -> str | None:
+    """Why the run must fail before anything else is looked at: no feed was listed (F5: a broken feeds file or an
+    unknown feed in the `feeds` param would otherwise leave a green run that ingested nothing)."""
+    if not record.get("listed", True):
+        return (f"list_feeds failed (feeds file or `feeds` param; see its log): nothing was collected; run record "
+                f"{record['run_id']} says failed")
+    if not record.get("feeds"):
+        return f"no feed to collect (every feed disabled?); run record {record['run_id']} says failed"
+    return None
+
+
+def should_announce(record: dict) -> bool:
+    """Whether the run's Asset event goes out (newsroom_alerts then runs): whenever the feeds were listed, even for
+    a run that is then failed (its indexed articles deserve their alerts now), unless it failed with nothing new."""
+    if list_failure(record):
+        return False
+    return record["status"] != "failed" or bool(record.get("indexed") or record.get("updated"))
 
 
 def check_failed_feeds(record: dict, max_ratio: float) -> str | None:
@@ -330,7 +562,8 @@ def check_failed_feeds(record: dict, max_ratio: float) -> str | None:
         return (f"{record['feeds_failed']} of {record['feeds']} feeds failed ({record['failed_ratio']:.0%} > "
                 f"NEWSROOM_MAX_FAILED_FEEDS_RATIO={max_ratio:g}): {', '.join(record['failed_feeds'])}")
     if record["status"] == "failed":
-        return f"run {record['run_id']} failed; see its run record"
+        why = "; ".join(record.get("notes") or []) or "see its run record"
+        return f"run {record['run_id']} failed: {why}"
     return None
 
 
@@ -345,6 +578,17 @@ def evaluate_alerts(rule_names: list[str] | None = None, dry_run: bool = False,
     settings = settings or airflow_settings()
     result = run_alerts(settings, rule_names=rule_names or None, dry_run=dry_run)
     return json.loads(json.dumps(result, default=str))
+
+
+def alerts_failure(report: dict) -> str | None:
+    """Why the alerts task must fail once the whole evaluation is done (as `newsroom alerts run` exits 1): a
+    delivery failed or a rule could not be evaluated. Undelivered items stay pending for the next run."""
+    if not (report.get("failed") or report.get("errors")):
+        return None
+    details = "; ".join(str(f) for f in (report.get("failures") or [])[:5])
+    return (f"{report.get('failed', 0)} alert delivery(ies) failed and {report.get('errors', 0)} error(s), "
+            f"{report.get('sent', 0)} sent; undelivered items stay pending for the next run"
+            + (f": {details}" if details else ""))
 
 
 # --------------------------------------------------------------------------------------------- maintenance DAG
@@ -365,16 +609,37 @@ def replay_pending(settings: Settings | None = None) -> dict:
     from pipeline.store.indexing import dead_letter_path, replay_spool
 
     settings = settings or airflow_settings()
-    stats = replay_spool(make_client(settings), settings).as_dict()
+    client = make_client(settings)
+    stats = replay_spool(client, settings).as_dict()
+    stats["run_records"] = flush_run_records(client, settings)
     dead = dead_letter_path(settings)
     stats["dead_letters_waiting"] = sum(1 for _ in dead.open(encoding="utf-8")) if dead.exists() else 0
+    stats["staging_dirs_removed"] = remove_stale_staging(settings)
     stats.pop("spool_files", None)
     return stats
 
 
+def remove_stale_staging(settings: Settings, days: int = 7) -> int:
+    """Staging dirs of runs older than `days` (a run whose enrich-and-index task failed keeps its staged files for
+    a retry; after a week nobody will retry it, and its feeds' state was not committed: the next runs refetch)."""
+    root = Path(settings.data_dir) / "staged"
+    cutoff = time.time() - days * 86400
+    removed = 0
+    for path in root.iterdir() if root.is_dir() else []:
+        if path.is_dir() and path.stat().st_mtime < cutoff:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | None = None, enricher=None,
                     until: datetime | None = None) -> dict:
-    """Re-enrichment (pipeline.reenrich) of the `days` days before `until`: the run's data_interval_end."""
+    """Re-enrichment (pipeline.reenrich) of the articles first seen from `days` days before `until` (the run's
+    data_interval_end) up to now: the pass records the enrichment fingerprint as done, so its window must reach
+    the present, or a late run, a retry or a rerun of an older date would skip the newest articles for good."""
     from pipeline.reenrich import reenrich_recent as reenrich
 
+    now = datetime.now(UTC)
+    if until is not None and until < now:
+        days, until = days + (now - until) / timedelta(days=1), now
     return reenrich(settings or airflow_settings(), days=days, force=force, until=until, enricher=enricher)

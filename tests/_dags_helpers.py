@@ -2,7 +2,8 @@
 dags folder) is set before Airflow is imported and never leaks into the rest of the test suite.
 
     python tests/_dags_helpers.py integrity
-    python tests/_dags_helpers.py test-ingest 2026-11-20T00:00:00+00:00 [--migrate]
+    python tests/_dags_helpers.py test-ingest 2026-11-20T00:00:00+00:00 [--migrate] [--conf JSON]
+    python tests/_dags_helpers.py test-dag newsroom_alerts 2026-11-20T06:15:00+00:00
 
 Each prints one JSON line (prefixed RESULT=) with what the test checks.
 """
@@ -40,10 +41,10 @@ def _emit(data: dict) -> None:
 
 
 def integrity() -> None:
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
 
     started = time.perf_counter()
-    bag = DagBag(dag_folder=str(DAGS))
+    bag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS)  # as the dag-processor: dags/ on sys.path
     dags = {}
     for dag_id, dag in bag.dags.items():
         dags[dag_id] = {
@@ -105,20 +106,24 @@ def _has_cycle(dag) -> bool:
     return any(visit(t) for t in dag.task_ids)
 
 
-def test_ingest(logical_date: str, migrate: bool) -> None:
+def test_ingest(logical_date: str, migrate: bool, conf: dict | None = None) -> None:
     if migrate:
         from airflow.utils.db import resetdb
 
         resetdb()
-    from airflow.dag_processing.dagbag import DagBag
+    from airflow.dag_processing.dagbag import BundleDagBag
     from airflow.models.asset import AssetEvent, AssetModel
     from airflow.utils.session import create_session
     from sqlalchemy import select
 
-    bag = DagBag(dag_folder=str(DAGS))
+    bag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS)  # as the dag-processor: dags/ on sys.path
     dag = bag.get_dag("newsroom_ingest")
     started = time.perf_counter()
-    run = dag.test(logical_date=datetime.fromisoformat(logical_date))
+    try:
+        run = dag.test(logical_date=datetime.fromisoformat(logical_date), run_conf=conf)
+    except Exception as exc:  # noqa: BLE001 - e.g. a param refused by its schema: the run is never created
+        _emit({"refused": f"{type(exc).__name__}: {exc}"})
+        return
     seconds = time.perf_counter() - started
     with create_session() as session:
         tis = {f"{ti.task_id}[{ti.map_index}]": str(ti.state) for ti in run.get_task_instances(session=session)}
@@ -151,6 +156,18 @@ def test_ingest(logical_date: str, migrate: bool) -> None:
            "seconds": round(seconds, 2)})
 
 
+def test_dag(dag_id: str, logical_date: str) -> None:
+    """Any DAG once: its run state and task states."""
+    from airflow.dag_processing.dagbag import BundleDagBag
+    from airflow.utils.session import create_session
+
+    dag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS).get_dag(dag_id)
+    run = dag.test(logical_date=datetime.fromisoformat(logical_date))
+    with create_session() as session:
+        tis = {ti.task_id: str(ti.state) for ti in run.get_task_instances(session=session)}
+    _emit({"state": str(run.state), "tis": tis})
+
+
 def _value(row):
     if row is None:
         return None
@@ -162,6 +179,9 @@ if __name__ == "__main__":
     if sys.argv[1] == "integrity":
         integrity()
     elif sys.argv[1] == "test-ingest":
-        test_ingest(sys.argv[2], "--migrate" in sys.argv)
+        conf = json.loads(sys.argv[sys.argv.index("--conf") + 1]) if "--conf" in sys.argv else None
+        test_ingest(sys.argv[2], "--migrate" in sys.argv, conf)
+    elif sys.argv[1] == "test-dag":
+        test_dag(sys.argv[2], sys.argv[3])
     else:
         raise SystemExit(f"unknown scenario {sys.argv[1]!r}")

@@ -64,8 +64,11 @@ def test_dags_have_tags_owners_retries_and_no_cycles(integrity):
 def test_ingest_dag_maps_feeds_and_updates_the_asset(integrity):
     ingest = integrity["dags"]["newsroom_ingest"]
     assert ingest["mapped"] == ["collect_feed"]  # per feed: fetch, extract, archive (no models)
-    assert ingest["outlets"]["finalize"] in (["newsroom://articles"], ["newsroom://articles/"])
+    # the Asset event goes out from a task of its own, which succeeds even when the leaf `check` fails the run
+    assert ingest["outlets"]["announce"] in (["newsroom://articles"], ["newsroom://articles/"])
+    assert ingest["outlets"]["finalize"] == [] and ingest["outlets"]["check"] == []
     assert ingest["triggers"]["finalize"].endswith("ALL_DONE")  # a failed feed does not block the run record
+    assert ingest["triggers"]["check"].endswith("ALL_DONE")  # nor the verdict on the run
     assert ingest["triggers"]["enrich_index"].endswith("ALL_DONE")  # nor the other feeds' indexing
     assert "enrich_index" not in ingest["mapped"]  # one task per run: the models load once
     assert ingest["mapped_limits"]["collect_feed"] >= 1  # bounded parallelism
@@ -83,6 +86,44 @@ def test_maintenance_is_weekly_with_its_three_jobs(integrity):
     maintenance = integrity["dags"]["newsroom_maintenance"]
     assert maintenance["cron"] in ("@weekly", "0 0 * * 0")
     assert maintenance["tasks"] == ["reenrich", "replay", "storage"]
+
+
+def test_bad_parse_time_variables_are_import_errors_naming_the_variable(tmp_path):
+    env = airflow_env(tmp_path)
+    env.update({"NEWSROOM_TASK_RETRIES": "three", "NEWSROOM_ALERTS_CRON": "*/5 * *",
+                "NEWSROOM_MAINTENANCE_SCHEDULE": "every week"})
+    errors = _scenario(["integrity"], env, tmp_path)["import_errors"]
+    by_file = {Path(k).name: v for k, v in errors.items()}
+    assert "NEWSROOM_TASK_RETRIES='three' is not a whole number" in by_file["newsroom_ingest.py"]
+    # Airflow does not check the cron inside an AssetOrTimeSchedule: unchecked, the alerts DAG would load with its
+    # cron safety net silently gone
+    assert "NEWSROOM_ALERTS_CRON='*/5 * *' is not a cron expression" in by_file["newsroom_alerts.py"]
+    assert "NEWSROOM_MAINTENANCE_SCHEDULE='every week'" in by_file["newsroom_maintenance.py"]
+    assert all("dag-processor" in v for v in by_file.values())
+
+
+def test_parse_time_settings_helper(monkeypatch):
+    sys.path.insert(0, str(DAGS))
+    try:
+        import newsroom_settings as ns
+    finally:
+        sys.path.remove(str(DAGS))
+    monkeypatch.setenv("NEWSROOM_SCHEDULE", "0 6 * * 1-5")
+    assert ns.env_cron("NEWSROOM_SCHEDULE", "@daily") == "0 6 * * 1-5"
+    monkeypatch.setenv("NEWSROOM_SCHEDULE", "every day")
+    with pytest.raises(ns.SettingError, match="NEWSROOM_SCHEDULE='every day' is not a cron expression"):
+        ns.env_cron("NEWSROOM_SCHEDULE", "@daily")
+    monkeypatch.setenv("NEWSROOM_SCHEDULE", "")
+    assert ns.env_cron("NEWSROOM_SCHEDULE", "@daily") == "@daily"
+    monkeypatch.setenv("NEWSROOM_FEED_PARALLELISM", "0")
+    with pytest.raises(ns.SettingError, match="NEWSROOM_FEED_PARALLELISM='0'.*>= 1"):
+        ns.env_int("NEWSROOM_FEED_PARALLELISM", 4, minimum=1)
+    monkeypatch.setenv("NEWSROOM_RETRY_DELAY_SECONDS", "2m")
+    with pytest.raises(ns.SettingError, match="NEWSROOM_RETRY_DELAY_SECONDS='2m'"):
+        ns.env_seconds("NEWSROOM_RETRY_DELAY_SECONDS", 120)
+    monkeypatch.setenv("NEWSROOM_CATCHUP", "maybe")
+    with pytest.raises(ns.SettingError, match="NEWSROOM_CATCHUP='maybe' is not true or false"):
+        ns.env_bool("NEWSROOM_CATCHUP", False)
 
 
 def test_dag_files_hold_no_secret_and_import_pipeline_only_inside_tasks():
@@ -124,6 +165,19 @@ def test_settings_come_from_airflow_connections_when_present():
     assert api.es_url == "https://abc.es.cloud.example:443" and api.es_api_key.get_secret_value() == "k=="
 
 
+def test_connection_given_as_an_http_uri_keeps_http():
+    """`airflow connections add newsroom_es --conn-uri http://host:9200` puts the scheme in conn_type, not schema."""
+    from airflow.sdk import Connection
+
+    conn = Connection.from_uri("http://127.0.0.1:19252/?index_prefix=nrconn", conn_id="newsroom_es")
+    settings = orchestration.airflow_settings({"newsroom_es": conn}.get)
+    assert settings.es_url == "http://127.0.0.1:19252" and settings.es_index_prefix == "nrconn"
+    tls = Connection.from_uri("https://es.example:9243", conn_id="newsroom_es")
+    assert orchestration.airflow_settings({"newsroom_es": tls}.get).es_url == "https://es.example:9243"
+    ui = _conn(host="es.internal", port=9200, conn_type="elasticsearch")  # no scheme anywhere: https
+    assert orchestration.airflow_settings({"newsroom_es": ui}.get).es_url == "https://es.internal:9200"
+
+
 def test_settings_fall_back_to_environment(monkeypatch):
     monkeypatch.setenv("NEWSROOM_ES_URL", "http://127.0.0.1:9")
     settings = orchestration.airflow_settings(lambda conn_id: None)
@@ -136,6 +190,17 @@ def test_run_key_is_deterministic_per_logical_date():
     assert orchestration.run_key("newsroom_ingest", day.isoformat(), "backfill__y") == \
         orchestration.run_key("newsroom_ingest", day, "manual__z")
     assert orchestration.run_key("newsroom_ingest", None, "manual__2026") == "airflow-newsroom_ingest-manual__2026"
+
+
+def test_since_param_is_checked_once_with_a_sentence(fixture_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path)))
+    monkeypatch.setenv("NEWSROOM_ES_URL", "http://127.0.0.1:9")  # the store being down does not stop the listing
+    settings = load_settings()
+    with pytest.raises(orchestration.ConfigError, match="param since='yesterday' is not an ISO date"):
+        orchestration.plan_run(since="yesterday", settings=settings)
+    assert orchestration.parse_since("2026-11-20") == datetime(2026, 11, 20, tzinfo=UTC)
+    assert orchestration.plan_run(only=["World Wire"], since="2026-11-20T06:00+01:00",
+                                  settings=settings) == ["World Wire"]
 
 
 def test_feed_names_and_unknown_feed(fixture_site, tmp_path, monkeypatch):
@@ -171,8 +236,77 @@ def test_finalize_names_failed_feeds_and_keeps_every_attempt_of_a_date(es_url):
         assert orchestration.finalize_run([], "airflow-x-2", ["A"], settings=settings)["status"] == "failed"
         # articles collected but the enrich-and-index task failed: the run failed, whatever the feeds did
         assert orchestration.finalize_run([part], "airflow-x-3", ["A"], settings=settings)["status"] == "failed"
+        # the list task failed (broken feeds file, unknown feed in the param): a failed run, never an "ok" one
+        unlisted = orchestration.finalize_run([], "airflow-x-4", None, settings=settings, indexed=rerun)
+        assert unlisted["status"] == "failed" and unlisted["listed"] is False
+        assert "list_feeds failed" in orchestration.list_failure(unlisted)
+        assert not orchestration.should_announce(unlisted)
+        assert orchestration.list_failure(orchestration.finalize_run([], "airflow-x-5", [], settings=settings))
+        client.indices.refresh(index=runs)
+        assert client.get(index=runs, id="airflow-x-4")["_source"]["status"] == "failed"
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_store_down_in_finalize_is_one_sentence_and_the_record_is_written_later(es_url, monkeypatch):
+    up = load_settings()
+    part = {"run_id": "r", "status": "ok", "started_at": "2026-11-20T00:00:00+00:00",
+            "finished_at": "2026-11-20T00:00:05+00:00", "counts": {"feeds": 1, "feeds_ok": 1}, "feeds": ["A"]}
+    indexed = {"run_id": "r", "status": "ok", "counts": {"indexed": 2}, "feeds": []}
+    down = load_settings(es_url="http://127.0.0.1:9")
+    with pytest.raises(orchestration.StoreError) as caught:
+        orchestration.run_task(orchestration.finalize_run, [part], "airflow-down-1", ["A"], settings=down,
+                               indexed=indexed)
+    message = str(caught.value)
+    assert message.startswith("Elasticsearch is unreachable") and "NEWSROOM_ES_URL" in message
+    assert "Traceback" not in message and "kept in" in message
+    assert list(orchestration.run_record_spool(up).glob("*.json"))
+    client = make_client(up)
+    try:
+        # the next run (store back) writes the spooled record first, then its own
+        orchestration.finalize_run([part], "airflow-up-2", ["A"], settings=up, indexed=indexed)
+        runs = index_names(up.es_index_prefix)["runs"]
+        client.indices.refresh(index=runs)
+        assert client.get(index=runs, id="airflow-down-1")["_source"]["counts"]["indexed"] == 2
+        assert not list(orchestration.run_record_spool(up).glob("*.json"))
+    finally:
+        drop_prefix(client, up.es_index_prefix)
+
+
+def test_raw_client_errors_become_one_sentence_with_a_tls_hint():
+    from elasticsearch import Elasticsearch
+
+    def ping(url):
+        Elasticsearch(url, max_retries=0, request_timeout=3).info()
+
+    with pytest.raises(orchestration.StoreError, match="unreachable while ping.*NEWSROOM_ES_URL") as down:
+        orchestration.run_task(ping, "http://127.0.0.1:9")
+    assert "plain http" not in str(down.value)
+    import socketserver
+    import threading
+
+    class Plain(socketserver.BaseRequestHandler):  # a plain-http server answering a TLS client
+        def handle(self):
+            self.request.recv(1024)
+            self.request.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    server = socketserver.TCPServer(("127.0.0.1", 0), Plain)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(orchestration.StoreError, match="is the server plain http"):
+            orchestration.run_task(ping, f"https://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_alerts_task_fails_when_deliveries_failed():
+    report = {"sent": 0, "failed": 5, "pending": 5, "errors": 4,
+              "failures": ["rule 'AI Act' → E-mail channel: no SMTP server configured"]}
+    reason = orchestration.alerts_failure(report)
+    assert reason.startswith("5 alert delivery(ies) failed and 4 error(s)") and "no SMTP server" in reason
+    assert "stay pending" in reason
+    assert orchestration.alerts_failure({"sent": 3, "failed": 0, "errors": 0}) is None
 
 
 def test_failed_feeds_above_the_ratio_fail_the_run_below_it_only_name_them(caplog):
@@ -218,8 +352,15 @@ def test_storage_check_and_replay_on_the_standin(es_url):
         storage = orchestration.check_storage(settings)
         assert storage["ilm"] is False  # the stand-in has no ILM API: retention is applied by this task
         assert set(storage["indices"]) == {"articles", "mentions"} and storage["deleted"] == []
+        old = orchestration.staging_dir(settings, "airflow-newsroom_ingest-20261101T000000Z")  # enrich_index failed
+        old.mkdir(parents=True)
+        (old / "feed-1.jsonl").write_text("{}\n", encoding="utf-8")
+        os.utime(old, (0, 0))
+        recent = orchestration.staging_dir(settings, "airflow-newsroom_ingest-20261120T000000Z")  # may be retried
+        recent.mkdir(parents=True)
         replay = orchestration.replay_pending(settings)
-        assert replay["replayed_files"] == 0 and replay["dead_letters_waiting"] == 0
+        assert replay["replayed_files"] == 0 and replay["dead_letters_waiting"] == 0 and replay["run_records"] == 0
+        assert replay["staging_dirs_removed"] == 1 and not old.exists() and recent.exists()
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
@@ -260,6 +401,7 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         assert sorted(feed_tasks.values()) == ["failed", "success", "success", "success"], first["tis"]
         assert first["tis"]["enrich_index[-1]"] == "success"  # one task enriched every feed's articles
         assert first["tis"]["finalize[-1]"] == "success"  # 1 of 4 feeds failed: under the 0.5 ratio, green
+        assert first["tis"]["announce[-1]"] == "success" and first["tis"]["check[-1]"] == "success"
         record_id = "airflow-newsroom_ingest-20261120T000000Z"
         assert first["record"]["run_id"] == record_id and first["record"]["status"] == "partial"
         # tests/fixtures/site/README.md: 11 articles; the SAP page, in two feeds, is indexed once
@@ -286,12 +428,61 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         assert after_second["runs"][record_id]["attempt"] == 2
         assert after_second["runs"][record_id]["attempts"][0]["counts"]["indexed"] == ARTICLES
 
+        # newsroom_alerts on these articles, with an e-mail channel and no SMTP server: the task runs every rule,
+        # then fails (as `newsroom alerts run` exits 1) instead of staying green while nothing is delivered
+        rules = tmp_path / "config" / "alerts.yaml"
+        rules.write_text('rules:\n  - name: AI Act\n    keywords: ["AI Act"]\n    channels:\n'
+                         '      - type: email\n        to: [desk@example.org]\n', encoding="utf-8")
+        alerts_env = {**env, "NEWSROOM_ALERTS_FILE": str(rules)}
+        alerts_env.pop("NEWSROOM_SMTP_HOST", None)
+        alerts = _scenario(["test-dag", "newsroom_alerts", "2026-11-20T06:15:00+00:00"], alerts_env, tmp_path)
+        assert alerts["state"] == "failed" and alerts["tis"]["evaluate"] == "failed", alerts
+
         # Above NEWSROOM_MAX_FAILED_FEEDS_RATIO the DAG run is red (1 of 4 feeds > 0.2); the record is written
         strict = {**env, "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "0.2"}
         third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00"], strict, tmp_path)
-        assert third["state"] == "failed" and third["tis"]["finalize[-1]"] == "failed", third["tis"]
-        assert third["tis"]["enrich_index[-1]"] == "success"
+        assert third["state"] == "failed" and third["tis"]["check[-1]"] == "failed", third["tis"]
+        assert third["tis"]["enrich_index[-1]"] == "success" and third["tis"]["finalize[-1]"] == "success"
+        # the run is red, yet its Asset event went out: alerts on what it indexed do not wait for the cron
+        assert third["tis"]["announce[-1]"] == "success" and len(third["asset_events"]) == 3
         assert "airflow-newsroom_ingest-20261121T000000Z" in _snapshot(client, settings)["runs"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+@pytest.mark.slow
+def test_ingest_run_whose_feeds_cannot_be_listed_fails_without_an_asset_event(fixture_site, es_url, tmp_path):
+    """A typo in feeds.yaml, or an unknown feed in the `feeds` param, must not leave a green run that ingested
+    nothing: list_feeds fails, the run record says failed, the DAG run is failed, no Asset event goes out."""
+    broken = tmp_path / "config" / "broken.yaml"
+    broken.parent.mkdir()
+    broken.write_text("feeds:\n  - name: A\n    url: http://127.0.0.1:9/feed.xml\n    tags: [test\n", encoding="utf-8")
+    settings = load_settings()
+    env = airflow_env(tmp_path / "airflow-home")
+    env["NEWSROOM_FEEDS_FILE"] = str(broken)
+    env["NEWSROOM_TASK_RETRIES"] = "0"
+    (tmp_path / "airflow-home").mkdir()
+    client = make_client(settings)
+    try:
+        bad_file = _scenario(["test-ingest", "2026-11-22T00:00:00+00:00", "--migrate"], env, tmp_path)
+        assert bad_file["state"] == "failed", bad_file["tis"]
+        assert bad_file["tis"]["list_feeds[-1]"] == "failed" and bad_file["tis"]["finalize[-1]"] == "failed"
+        assert bad_file["tis"]["announce[-1]"] == "upstream_failed" and bad_file["tis"]["check[-1]"] == "failed"
+        assert bad_file["asset_events"] == []
+        record = _snapshot(client, settings)["runs"]["airflow-newsroom_ingest-20261122T000000Z"]
+        assert record["status"] == "failed" and any("list task failed" in n for n in record["notes"])
+
+        env["NEWSROOM_FEEDS_FILE"] = str(fixture_site.feeds_file(tmp_path / "config"))
+        unknown = _scenario(["test-ingest", "2026-11-23T00:00:00+00:00", "--conf", '{"feeds": ["Nope"]}'], env,
+                            tmp_path)
+        assert unknown["state"] == "failed" and unknown["tis"]["list_feeds[-1]"] == "failed", unknown["tis"]
+        assert unknown["asset_events"] == []
+        assert _snapshot(client, settings)["runs"]["airflow-newsroom_ingest-20261123T000000Z"]["status"] == "failed"
+
+        # a `since` that is no ISO date is refused by the param's schema before any task runs
+        since = _scenario(["test-ingest", "2026-11-24T00:00:00+00:00", "--conf", '{"since": "yesterday"}'], env,
+                          tmp_path)
+        assert "since" in since.get("refused", "") or since["tis"]["list_feeds[-1]"] == "failed", since
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
@@ -380,10 +571,11 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
         assert _company_mentions(client, settings, "SAP") == 0
         assert _company_mentions(client, settings, "Mistral AI") >= 3  # the other companies' mentions are rebuilt
         assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
-        # The window ends at the run's data_interval_end, not at the wall clock: a backfill of a week ago sees
-        # none of today's articles, a run ending tomorrow sees them all
+        # The window starts `days` before the run's data_interval_end and reaches the present: the pass records the
+        # fingerprint as done, so a late run (or a rerun of an older date) must not skip the newest articles
         week_ago = datetime.now(UTC) - timedelta(days=7)
-        assert orchestration.reenrich_recent(days=1, force=True, settings=settings, until=week_ago)["reenriched"] == 0
+        assert orchestration.reenrich_recent(days=1, force=True, settings=settings,
+                                             until=week_ago)["reenriched"] == ARTICLES
         tomorrow = datetime.now(UTC) + timedelta(days=1)
         assert orchestration.reenrich_recent(days=2, force=True, settings=settings,
                                              until=tomorrow)["reenriched"] == ARTICLES
@@ -392,7 +584,7 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
 
 
 def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fixture_site, es_url, tmp_path,
-                                                                              monkeypatch):
+                                                                              monkeypatch, caplog):
     """Single writer of the fetch state: per-feed tasks (possibly on other machines) never write it."""
     from pipeline.state import StateStore
 
@@ -415,9 +607,64 @@ def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fi
         states = {s.url: s for s in store.all_feed_states()}
         assert states[gone].consecutive_failures == 1 and states[gone].last_error
         assert states[fixture_site.url("feeds/en-tech.xml")].body_hash  # validators saved after indexing
-        assert not orchestration.staging_dir(settings, "run-1").exists()  # staged files gone once committed
+        # staged files gone once committed; only the marker that makes a re-run of the step a no-op is left
+        assert [p.name for p in orchestration.staging_dir(settings, "run-1").iterdir()] == ["done.json"]
+        # the failed feed's URL and error reach the run record (not just "task failed")
+        assert out["feed_errors"] == [{"feed": "Gone Gazette", "url": gone, "error": out["feed_errors"][0]["error"]}]
+        assert gone in out["feed_errors"][0]["error"] and "404" in out["feed_errors"][0]["error"]
+        assert orchestration.finalize_run([ledger], "run-1", ["The Compute Ledger", "Gone Gazette"], settings=settings,
+                                          indexed=out)["failed_feeds"] == ["Gone Gazette"]
+        # a cleared enrich_index, or a retry after its worker was killed once it had indexed: no FileNotFoundError,
+        # the same counts (not "indexed 0")
+        with caplog.at_level("WARNING", logger="pipeline.orchestration"):
+            again = orchestration.enrich_and_index_run([ledger], "run-1", settings=settings)
+        assert again["counts"] == out["counts"] and again["feed_errors"] == out["feed_errors"]
+        assert "already indexed and removed" in caplog.text and "nothing to do" in caplog.text
+        assert out["duration_s"] > 0 and ledger["duration_s"] > 0
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_retry_after_a_kill_mid_indexing_counts_what_the_killed_attempt_indexed(fixture_site, es_url, tmp_path,
+                                                                                monkeypatch):
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
+    settings = load_settings()
+    client = make_client(settings)
+    try:
+        ledger = orchestration.collect_feed("The Compute Ledger", "run-k", settings=settings)
+        staged = Path(ledger["staged"])
+        lines = staged.read_text(encoding="utf-8").splitlines(keepends=True)
+        assert len(lines) >= 3
+        full = staged.read_text(encoding="utf-8")
+        staged.write_text("".join(lines[:2]), encoding="utf-8")  # the killed attempt got through 2 articles
+        first = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
+        assert first["counts"]["indexed"] == 2
+        staged.write_text(full, encoding="utf-8")  # the retry reads every staged article again
+        retry = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
+        assert retry["counts"]["indexed"] == len(lines) and retry["counts"]["unchanged"] == 0, retry["counts"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_articles_spooled_while_the_store_was_down_go_in_with_the_next_run(fixture_site, es_url, tmp_path,
+                                                                           monkeypatch, caplog):
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
+    up = load_settings()
+    client = make_client(up)
+    try:
+        ledger = orchestration.collect_feed("The Compute Ledger", "run-down", settings=up)
+        down = load_settings(es_url="http://127.0.0.1:9")
+        with caplog.at_level("WARNING", logger="pipeline.orchestration"):
+            spooled = orchestration.enrich_and_index_run([ledger], "run-down", settings=down)
+        assert spooled["counts"]["spooled"] == ledger["counts"]["articles"] and spooled["status"] == "partial"
+        assert f"NEWSROOM_SPOOLED run=run-down count={ledger['counts']['articles']}" in caplog.text
+        nothing_new = orchestration.enrich_and_index_run([], "run-next", settings=up)  # the next daily run
+        assert nothing_new["counts"]["replayed_created"] == ledger["counts"]["articles"]
+        alias = index_names(up.es_index_prefix)["articles"]
+        client.indices.refresh(index=alias)
+        assert client.count(index=alias)["count"] == ledger["counts"]["articles"]
+    finally:
+        drop_prefix(client, up.es_index_prefix)
 
 
 @pytest.mark.slow

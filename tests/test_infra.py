@@ -136,3 +136,28 @@ def test_compose_config_refuses_missing_secrets(compose_cmd):
     proc = _config(compose_cmd, env)
     assert proc.returncode != 0
     assert "infra/.env" in proc.stderr  # the message says where to set it
+
+
+def test_every_newsroom_variable_of_the_env_file_reaches_the_airflow_containers(compose):
+    """infra/.env is read by compose for `${...}` only, unless a service names it in env_file: without it the
+    NEWSROOM_* variables the compose file does not list (webhook URL and secret of the shipped alerts.yaml, SMTP
+    security, retries, crons, ES API key/CA) never reach the tasks."""
+    common = compose["x-airflow-common"]
+    assert {"path": ".env", "required": False} in common["env_file"]  # relative to infra/, optional
+    for name in AIRFLOW_SERVICES | {"airflow-worker", "airflow-init", "newsroom-init"}:
+        service = compose["services"][name]
+        assert service.get("env_file", common["env_file"]) == common["env_file"], name
+    # the stack's own store wins over a NEWSROOM_ES_URL left in infra/.env (environment beats env_file)
+    assert common["environment"]["NEWSROOM_ES_URL"] == "http://elasticsearch:9200"
+
+
+def test_airflow_init_gives_the_volumes_to_airflow_uid(compose):
+    init = compose["services"]["airflow-init"]
+    assert init["user"] == "0:0"
+    script = " ".join(init["command"])
+    for path in ("/opt/airflow/logs", "/opt/newsroom/data", "/opt/airflow/secrets"):
+        assert path in script
+    assert 'chown -R "${AIRFLOW_UID:-50000}:0"' in script
+    assert "airflow db migrate" in script and "--reuid=" in script  # the migration itself does not run as root
+    for name in AIRFLOW_SERVICES:
+        assert compose["services"][name]["user"] == "${AIRFLOW_UID:-50000}:0", name
