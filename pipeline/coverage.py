@@ -101,7 +101,15 @@ def query_window(settings: Settings, since=None, until=None, interval: str = "da
     start = parse_when(since, tz) or bucket_start(end - timedelta(days=INTERVALS[interval]), interval, tz)
     if start >= end:
         raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
-    return start.astimezone(tz), end.astimezone(tz)
+    return _local(start, tz), _local(end, tz)
+
+
+def _local(when: datetime, tz: ZoneInfo) -> datetime:
+    """`when` in the zone, unless the zone then had a local mean time offset (Paris before 1911: +00:09:21), which
+    Elasticsearch's date parser refuses: such far dates stay in UTC."""
+    local = when.astimezone(tz)
+    offset = local.utcoffset()
+    return local if offset is None or offset.seconds % 60 == 0 else when.astimezone(UTC)
 
 
 def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) -> str:
