@@ -130,7 +130,7 @@ def test_quoted_criticism_can_be_denied_or_questioned_and_quoted_praise_is_irony
     assert ironic < 0
 
 
-def test_failing_at_praise_is_criticism_and_partnerships_are_good_news():
+def test_failing_at_praise_is_criticism_and_teaming_up_is_good_news():
     """Issue 12 lists concessive openings and negated praise read as positive: "struggles to win" summed a
     failure and a win to zero. A verb of failure negates what it fails at, unless it is negated itself."""
     scorer = LexiconScorer()
@@ -145,9 +145,9 @@ def test_failing_at_praise_is_criticism_and_partnerships_are_good_news():
     assert peine < -0.1 and echoue < -0.3 and hauteur < 0 < pas_echoue
     # a promise is a claim, not praise ("promise" shares its stem with "promising")
     assert scorer.score(["The promise is hollow."], "en")[0] < 0
-    en_partner, fr_partner = scorer.score(["OVHcloud and Mistral AI team up."], "en") + scorer.score(
-        ["OVHcloud signe un partenariat avec Mistral AI."], "fr")
-    assert en_partner > 0 and fr_partner > 0
+    # teaming up is good news; "the partnership" is what an op-ed may judge a defeat, so the noun stays neutral
+    team_up, judged = scorer.score(["OVHcloud and Mistral AI team up.", "The partnership is a defeat for Europe."], "en")
+    assert team_up > 0 and scorer.score(["Ce partenariat est une vraie défaite."], "fr")[0] < -0.3 and judged < -0.3
 
 
 def test_a_quotation_is_not_scare_quotes_and_nos_is_not_no():
