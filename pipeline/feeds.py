@@ -343,18 +343,16 @@ def item_updated(stored: str | None, now: str | None) -> bool:
 
 def _entry_stamp(entry: Any) -> datetime | None:
     """The item's last-change time: Atom <updated>, else its publication date (RSS pubDate)."""
-    for key in ("updated_parsed", "published_parsed"):
-        parsed = entry.get(key)
-        if parsed:
-            try:
-                return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
-            except (OverflowError, ValueError, TypeError):
-                continue
-    return None
+    return _first_time(entry, ("updated_parsed", "published_parsed"))
 
 
 def _entry_date(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+    return _first_time(entry, ("published_parsed", "updated_parsed", "created_parsed"))
+
+
+def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
+    """The first of feedparser's parsed times under `keys` that is a valid date, in UTC."""
+    for key in keys:
         parsed = entry.get(key)
         if parsed:
             try:

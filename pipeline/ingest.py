@@ -254,30 +254,28 @@ def ingest(
 
 
 def known_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], set[str]]:
-    def is_known(ids: list[str]) -> set[str]:
-        if client is None:
-            return set()
-        try:
-            return known_article_ids(client, settings, ids)
-        except (ApiError, TransportError) as exc:
-            log.warning("could not check which articles are already indexed (%s): fetching all", exc)
-            return set()
-
-    return is_known
+    return _store_check(client, settings, known_article_ids,
+                        "could not check which articles are already indexed (%s): fetching all")
 
 
 def updated_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[dict[str, str]], set[str]]:
     """The Collector's `is_updated`: known articles whose feed entry changed since they were stored."""
-    def is_updated(versions: dict[str, str]) -> set[str]:
+    return _store_check(client, settings, updated_article_ids,
+                        "could not check which known articles were updated in their feed (%s)")
+
+
+def _store_check(client: Elasticsearch | None, settings: Settings, lookup: Callable, failed: str) -> Callable:
+    """A lookup in the store for the Collector that never fails a run: no store, or an error, is an empty answer."""
+    def check(arg) -> set[str]:
         if client is None:
             return set()
         try:
-            return updated_article_ids(client, settings, versions)
+            return lookup(client, settings, arg)
         except (ApiError, TransportError) as exc:
-            log.warning("could not check which known articles were updated in their feed (%s)", exc)
+            log.warning(failed, exc)
             return set()
 
-    return is_updated
+    return check
 
 
 def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict[str, int], clock: StageClock,
