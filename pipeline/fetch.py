@@ -431,11 +431,11 @@ class Fetcher:
                 return exc.retry_after  # never above `cap`: longer waits are not retried (see _request_once)
             return backoff(state)
 
-        extra = dict(headers or {})
+        validators = {}
         if etag := cache_validator(etag):  # one stored before validators were checked may be non-ASCII
-            extra["If-None-Match"] = etag
+            validators["If-None-Match"] = etag
         if last_modified := cache_validator(last_modified):
-            extra["If-Modified-Since"] = last_modified
+            validators["If-Modified-Since"] = last_modified
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(attempts),
@@ -444,7 +444,7 @@ class Fetcher:
                 reraise=True,
             ):
                 with attempt:
-                    return await self._fetch_following_redirects(url, kind, extra)
+                    return await self._fetch_following_redirects(url, kind, dict(headers or {}), validators)
         except _Transient as exc:
             tries = f" after {attempts} attempts" if attempts > 1 else ""
             raise FetchFailed(url, exc.reason, f"{exc}{tries}", exc.status) from None
@@ -490,10 +490,18 @@ class Fetcher:
 
     # ---- internals
 
-    async def _fetch_following_redirects(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult:
+    async def _fetch_following_redirects(self, url: str, kind: str, headers: dict[str, str],
+                                         validators: dict[str, str]) -> FetchResult:
+        """`headers` (a feed's own, often credentials) go only to the origin of `url`, as browsers, httpx and
+        requests drop Authorization on a cross-origin redirect: once a hop leaves that origin they are no longer
+        sent, on that hop or any later one. `validators` (If-None-Match…) go to every hop."""
         seen: list[str] = []
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
+            if headers and current != url and not _same_origin(url, current):
+                log.info("%s redirected to %s, another origin: its configured headers (%s) are not sent there",
+                         mask_url(url), mask_url(current), ", ".join(sorted(headers)))
+                headers = {}
             if kind == "page" and _is_aggregator(current):
                 raise FetchRefused(url, "unresolved-aggregator-link",
                                    f"refused: {mask_url(current)} is an aggregator's page, not the publisher's story")
@@ -501,7 +509,7 @@ class Fetcher:
             if current in seen:
                 raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")
             seen.append(current)
-            result = await self._request_once(current, kind, headers)
+            result = await self._request_once(current, kind, {**headers, **validators})
             if isinstance(result, str):  # redirect target
                 current = result
                 continue
@@ -639,6 +647,20 @@ class _BoundedDecoder:
 
 
 _LOCATION = "newsroom.location"
+
+
+def _same_origin(first: str, other: str) -> bool:
+    """Same scheme, host and port (default ports made explicit); http → https on the same host with default ports
+    counts as the same origin (an upgrade, as httpx treats it)."""
+    a, b = httpx.URL(first), httpx.URL(other)
+    if a.host != b.host:
+        return False
+    if (a.scheme, a.port or _DEFAULT_PORTS.get(a.scheme)) == (b.scheme, b.port or _DEFAULT_PORTS.get(b.scheme)):
+        return True
+    return a.scheme == "http" and b.scheme == "https" and a.port in (None, 80) and b.port in (None, 443)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 async def _take_location(response: httpx.Response) -> None:

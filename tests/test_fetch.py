@@ -279,6 +279,32 @@ def test_redirects_followed_and_loop_detected(httpserver):
     assert err.value.reason == "redirect-loop"
 
 
+def test_a_feeds_credential_headers_never_follow_a_redirect_to_another_origin(httpserver):
+    """`headers: {Authorization: …}` of a feed go to its own origin (a same-origin redirect keeps them), never to the
+    host it redirects to: a moved feed, a CDN or an open redirect used to receive the paid feed's token."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        other.expect_request("/feed.xml").respond_with_data("<rss/>", content_type="application/rss+xml")
+        httpserver.expect_request("/moved.xml").respond_with_data("", status=301, headers={"Location": "/old.xml"})
+        httpserver.expect_request("/old.xml").respond_with_data(
+            "", status=302, headers={"Location": f"http://localhost:{other.port}/feed.xml"})
+        credentials = {"Authorization": "Bearer PAID-FEED-TOKEN", "X-Api-Key": "KEY-456", "Cookie": "s=1"}
+        result = fetch(httpserver.url_for("/moved.xml"), kind="feed", headers=credentials, etag='"v1"')
+        assert result.body == b"<rss/>"
+        for request, _ in httpserver.log:  # the feed's own origin, before and after a same-origin redirect
+            assert request.headers["Authorization"] == "Bearer PAID-FEED-TOKEN" and request.headers["X-Api-Key"]
+        (request, _), = other.log
+        assert not {"Authorization", "X-Api-Key", "Cookie"} & set(request.headers.keys())
+        assert request.headers["If-None-Match"] == '"v1"'  # the cache validator is no credential
+    finally:
+        other.clear()
+        if other.is_running():
+            other.stop()
+
+
 def test_too_many_redirects(httpserver):
     for i in range(6):
         httpserver.expect_request(f"/r{i}").respond_with_data("", status=302, headers={"Location": f"/r{i + 1}"})
