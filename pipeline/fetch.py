@@ -109,6 +109,7 @@ class FetchResult:
     fetched_at: datetime
     not_modified: bool = False
     redirects: list[str] = field(default_factory=list)
+    truncated: bool = False  # only the first part was read (robots.txt: its first ROBOTS_MAX_BYTES)
 
     @property
     def content_type(self) -> str:
@@ -481,10 +482,10 @@ class Fetcher:
             log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         body = result.body
-        if len(body) > ROBOTS_MAX_BYTES:  # RFC 9309 §2.5: parse at least 500 KiB; the rest may be ignored
-            body = body[: body.rfind(b"\n", 0, ROBOTS_MAX_BYTES) + 1]
-            log.info("robots.txt of %s is %d bytes: only its first %d are read", mask_url(origin), len(result.body),
-                     len(body))
+        if result.truncated:  # RFC 9309 §2.5: parse at least 500 KiB; the rest may be ignored (and is never read)
+            body = body[: body.rfind(b"\n") + 1]  # a rule cut in the middle is not a rule
+            log.info("robots.txt of %s is longer than %d bytes: only its first %d are read", mask_url(origin),
+                     ROBOTS_MAX_BYTES, len(body))
         parser.parse(body.decode("utf-8", "replace").splitlines())
         return parser
 
@@ -546,8 +547,10 @@ class Fetcher:
                     if status >= 400:
                         raise FetchFailed(url, f"http-{status}", f"HTTP {status}", status)
                     self._check_content_type(url, kind, response.headers.get("content-type", ""))
-                    body = await self._read_limited(url, response)
-                    return FetchResult(url, str(response.url), status, response.headers, body, _now())
+                    keep = ROBOTS_MAX_BYTES if kind == "robots" else None
+                    body, truncated = await self._read_limited(url, response, keep)
+                    return FetchResult(url, str(response.url), status, response.headers, body, _now(),
+                                       truncated=truncated)
             except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not
                 raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
             except httpx.TimeoutException as exc:
@@ -566,9 +569,12 @@ class Fetcher:
             return
         raise FetchRefused(url, "content-type", f"refused: content type {ctype!r} is not accepted for a {kind}")
 
-    async def _read_limited(self, url: str, response: httpx.Response) -> bytes:
+    async def _read_limited(self, url: str, response: httpx.Response, keep: int | None = None) -> tuple[bytes, bool]:
         """Read the raw body and undo its content codings here, each layer bounded, so a gzip bomb (or a `gzip, gzip`
-        chain of them) stops at fetch_max_bytes; httpx's own decoders inflate a whole chunk before any check."""
+        chain of them) stops at fetch_max_bytes; httpx's own decoders inflate a whole chunk before any check.
+
+        With `keep`, reading stops once that many bytes are decoded and those are returned (truncated: True)
+        instead of refusing a longer body: robots.txt, of which RFC 9309 §2.5 lets a crawler read the first 500 KiB."""
         limit = self.settings.fetch_max_bytes
         header = response.headers.get("content-encoding", "")
         codings = [c.strip().lower() for c in header.split(",") if c.strip().lower() not in ("", "identity")]
@@ -581,22 +587,31 @@ class Fetcher:
             raise FetchRefused(url, "content-encoding",
                                f"refused: {len(layers)} layers of compression (at most {_MAX_LAYERS} are decoded)")
         declared = response.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and not layers and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and not layers and int(declared) > limit and keep is None:
             raise FetchRefused(url, "too-large", f"refused: body of {int(declared)} bytes exceeds the {limit}-byte limit")
-        decoder = _BoundedDecoder(url, layers, limit)
-        async for raw in response.aiter_raw(_CHUNK):
-            decoder.feed(raw)
-        return decoder.finish()
+        decoder = _BoundedDecoder(url, layers, limit, keep)
+        try:
+            async for raw in response.aiter_raw(_CHUNK):
+                decoder.feed(raw)
+            return decoder.finish(), False
+        except _Enough:  # the rest is never read (an endless body, a gzip bomb): leaving the stream closes it
+            return bytes(decoder.out[:keep]), True
+
+
+class _Enough(Exception):
+    """The decoder holds the `keep` bytes asked for: stop reading."""
 
 
 class _BoundedDecoder:
     """Undoes gzip/deflate layers in order, with zlib's max_length, so no layer ever outputs more than `limit` bytes
-    (an intermediate layer included: endless empty deflate blocks would cost CPU, not memory, without that bound)."""
+    (an intermediate layer included: endless empty deflate blocks would cost CPU, not memory, without that bound).
+    With `keep`, the decoded body stops there (_Enough) instead of being refused past `limit`."""
 
-    def __init__(self, url: str, layers: list[str], limit: int):
+    def __init__(self, url: str, layers: list[str], limit: int, keep: int | None = None):
         self.url = url
         self.layers = layers
         self.limit = limit
+        self.keep = keep
         # wbits 47 = auto-detect zlib or gzip header; raw deflate (rare) gets -15 on error
         self.decoders = [zlib.decompressobj(47) for _ in layers]
         self.produced = [0] * len(layers)
@@ -610,6 +625,8 @@ class _BoundedDecoder:
     def _push(self, index: int, data: bytes) -> None:
         if index == len(self.layers):
             self.out += data
+            if self.keep is not None and len(self.out) >= self.keep:
+                raise _Enough
             if len(self.out) > self.limit:
                 raise self._too_large()
             return

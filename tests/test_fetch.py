@@ -371,6 +371,32 @@ def test_only_the_first_500_kib_of_a_huge_robots_txt_are_read(httpserver):
     assert asyncio.run(go()) == [False, False, True, True]
 
 
+def test_a_robots_txt_past_the_size_limit_or_a_gzip_bomb_is_read_up_to_500_kib_not_a_disallowed_host(httpserver):
+    """robots.txt was fetched under NEWSROOM_FETCH_MAX_BYTES first: past it (a 512 MB gzip of comments, an endless
+    chunked file) the fetch was refused and the whole host treated as disallowed. Its first 500 KiB are read."""
+    head = b"User-agent: *\nDisallow: /private/\n"
+    bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
+    gz = bomb.compress(head) + b"".join(bomb.compress(b"# " + b"x" * 1021 + b"\n") for _ in range(50_000))
+    gz += bomb.compress(b"Disallow: /late/\n") + bomb.flush()  # 50 MB of comments, then a rule past 500 KiB
+
+    def endless():
+        yield head
+        while True:
+            yield b"Disallow: /nothing-here/\n" * 1000
+
+    async def check():
+        async with Fetcher(settings(fetch_max_bytes=10_000_000)) as f:
+            return [await f.allowed_by_robots(httpserver.url_for(path))
+                    for path in ("/a.html", "/private/x.html", "/late/y.html")]
+
+    httpserver.expect_request("/robots.txt").respond_with_data(gz, headers={"Content-Encoding": "gzip"},
+                                                               content_type="text/plain")
+    assert asyncio.run(check()) == [True, False, True]
+    httpserver.clear()
+    httpserver.expect_request("/robots.txt").respond_with_response(Response(endless(), content_type="text/plain"))
+    assert asyncio.run(check()) == [True, False, True]
+
+
 def test_robots_missing_allows_and_server_error_disallows(httpserver):
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
 
