@@ -79,6 +79,7 @@ class FetchFailed(FetchError):
     def __init__(self, url: str, reason: str, message: str, status: int | None = None):
         super().__init__(mask_secrets(f"{mask_url(url)}: {message}"))  # the message is logged and stored
         self.url = url
+        self.detail = message  # without the URL, to restate the failure under another one (a redirect's origin)
         self.reason = reason  # short code used for counters: http-404, timeout, connect, redirect-loop…
         self.status = status
 
@@ -309,12 +310,16 @@ class HostPolicy:
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             if _blocked_address(ip) and not self._allowed_ip(ip, port):
-                raise FetchRefused(
-                    url,
-                    "ssrf",
-                    f"refused: host {host!r} resolves to the non-public address {ip} "
-                    "(add it to NEWSROOM_FETCH_ALLOW_HOSTS to allow it)",
-                )
+                # the hint names the one service (host and port), never the whole host: allowing a bare host allows
+                # every local service on it, and the host may well be allowed already on another port
+                entry = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+                other_port = host in self.allowed_names or any(
+                    candidate in net for candidate in (ip, embedded_ipv4(ip)) if candidate is not None
+                    for net, _ in self.allowed_networks if net.version == candidate.version)
+                where = (f"the non-public address {ip}, on port {port}, which NEWSROOM_FETCH_ALLOW_HOSTS does not "
+                         "allow for it" if other_port else f"the non-public address {ip}")
+                raise FetchRefused(url, "ssrf", f"refused: host {host!r} resolves to {where} (add {entry} to "
+                                                "NEWSROOM_FETCH_ALLOW_HOSTS to allow that one service)")
         return addresses
 
 
@@ -506,7 +511,14 @@ class Fetcher:
             if kind == "page" and _is_aggregator(current):
                 raise FetchRefused(url, "unresolved-aggregator-link",
                                    f"refused: {mask_url(current)} is an aggregator's page, not the publisher's story")
-            await self.policy.check(current)
+            try:
+                await self.policy.check(current)
+            except FetchFailed as exc:
+                if current == url:
+                    raise
+                # name the feed or page as configured, and the redirect that led to the refused address
+                raise type(exc)(url, exc.reason, f"redirected to {mask_url(current)}: {exc.detail}",
+                                exc.status) from None
             if current in seen:
                 raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")
             seen.append(current)

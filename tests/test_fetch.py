@@ -469,6 +469,34 @@ def test_ssrf_guard_rechecks_every_redirect_hop():
     assert transport.requests == ["http://public.example/go"]  # the private hop was never requested
 
 
+def test_a_redirect_to_a_refused_local_port_names_the_configured_url_the_redirect_and_the_one_service(httpserver):
+    """It named only the target, never said "redirect", and advised allowing the bare host (every local service)
+    though `127.0.0.1:<port>` was allowed already."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        secret = f"http://127.0.0.1:{other.port}/a/secret.html"
+        httpserver.expect_request("/redir/otherport").respond_with_data("", status=302, headers={"Location": secret})
+        with pytest.raises(FetchRefused) as err:
+            fetch(httpserver.url_for("/redir/otherport"), settings(fetch_allow_hosts=f"127.0.0.1:{httpserver.port}"),
+                  kind="feed")
+        assert err.value.reason == "ssrf" and other.log == []
+        assert str(err.value) == (
+            f"{httpserver.url_for('/redir/otherport')}: redirected to {secret}: refused: host '127.0.0.1' resolves to "
+            f"the non-public address 127.0.0.1, on port {other.port}, which NEWSROOM_FETCH_ALLOW_HOSTS does not allow "
+            f"for it (add 127.0.0.1:{other.port} to NEWSROOM_FETCH_ALLOW_HOSTS to allow that one service)")
+    finally:
+        if other.is_running():
+            other.stop()
+    with pytest.raises(FetchRefused) as err:  # not allowed at all, no redirect: the hint still names one service
+        fetch("http://intranet.example:8080/feed", settings(fetch_allow_hosts=""), resolver=private_resolver,
+              transport=RecordingTransport())
+    assert str(err.value).endswith("resolves to the non-public address 10.1.2.3 (add intranet.example:8080 to "
+                                   "NEWSROOM_FETCH_ALLOW_HOSTS to allow that one service)")
+
+
 def test_public_host_allowed_and_allowlist_by_cidr_or_name():
     transport = RecordingTransport()
     result = fetch("http://public.example/page", settings(fetch_allow_hosts=""), resolver=private_resolver, transport=transport)
