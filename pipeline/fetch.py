@@ -79,6 +79,7 @@ class FetchFailed(FetchError):
     def __init__(self, url: str, reason: str, message: str, status: int | None = None):
         super().__init__(mask_secrets(f"{mask_url(url)}: {message}"))  # the message is logged and stored
         self.url = url
+        self.detail = message  # without the URL, to restate the failure under another one (a redirect's origin)
         self.reason = reason  # short code used for counters: http-404, timeout, connect, redirect-loop…
         self.status = status
 
@@ -109,6 +110,7 @@ class FetchResult:
     fetched_at: datetime
     not_modified: bool = False
     redirects: list[str] = field(default_factory=list)
+    truncated: bool = False  # only the first part was read (robots.txt: its first ROBOTS_MAX_BYTES)
 
     @property
     def content_type(self) -> str:
@@ -308,12 +310,16 @@ class HostPolicy:
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             if _blocked_address(ip) and not self._allowed_ip(ip, port):
-                raise FetchRefused(
-                    url,
-                    "ssrf",
-                    f"refused: host {host!r} resolves to the non-public address {ip} "
-                    "(add it to NEWSROOM_FETCH_ALLOW_HOSTS to allow it)",
-                )
+                # the hint names the one service (host and port), never the whole host: allowing a bare host allows
+                # every local service on it, and the host may well be allowed already on another port
+                entry = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+                other_port = host in self.allowed_names or any(
+                    candidate in net for candidate in (ip, embedded_ipv4(ip)) if candidate is not None
+                    for net, _ in self.allowed_networks if net.version == candidate.version)
+                where = (f"the non-public address {ip}, on port {port}, which NEWSROOM_FETCH_ALLOW_HOSTS does not "
+                         "allow for it" if other_port else f"the non-public address {ip}")
+                raise FetchRefused(url, "ssrf", f"refused: host {host!r} resolves to {where} (add {entry} to "
+                                                "NEWSROOM_FETCH_ALLOW_HOSTS to allow that one service)")
         return addresses
 
 
@@ -431,11 +437,11 @@ class Fetcher:
                 return exc.retry_after  # never above `cap`: longer waits are not retried (see _request_once)
             return backoff(state)
 
-        extra = dict(headers or {})
+        validators = {}
         if etag := cache_validator(etag):  # one stored before validators were checked may be non-ASCII
-            extra["If-None-Match"] = etag
+            validators["If-None-Match"] = etag
         if last_modified := cache_validator(last_modified):
-            extra["If-Modified-Since"] = last_modified
+            validators["If-Modified-Since"] = last_modified
         try:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(attempts),
@@ -444,7 +450,7 @@ class Fetcher:
                 reraise=True,
             ):
                 with attempt:
-                    return await self._fetch_following_redirects(url, kind, extra)
+                    return await self._fetch_following_redirects(url, kind, dict(headers or {}), validators)
         except _Transient as exc:
             tries = f" after {attempts} attempts" if attempts > 1 else ""
             raise FetchFailed(url, exc.reason, f"{exc}{tries}", exc.status) from None
@@ -481,27 +487,42 @@ class Fetcher:
             log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         body = result.body
-        if len(body) > ROBOTS_MAX_BYTES:  # RFC 9309 §2.5: parse at least 500 KiB; the rest may be ignored
-            body = body[: body.rfind(b"\n", 0, ROBOTS_MAX_BYTES) + 1]
-            log.info("robots.txt of %s is %d bytes: only its first %d are read", mask_url(origin), len(result.body),
-                     len(body))
+        if result.truncated:  # RFC 9309 §2.5: parse at least 500 KiB; the rest may be ignored (and is never read)
+            body = body[: body.rfind(b"\n") + 1]  # a rule cut in the middle is not a rule
+            log.info("robots.txt of %s is longer than %d bytes: only its first %d are read", mask_url(origin),
+                     ROBOTS_MAX_BYTES, len(body))
         parser.parse(body.decode("utf-8", "replace").splitlines())
         return parser
 
     # ---- internals
 
-    async def _fetch_following_redirects(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult:
+    async def _fetch_following_redirects(self, url: str, kind: str, headers: dict[str, str],
+                                         validators: dict[str, str]) -> FetchResult:
+        """`headers` (a feed's own, often credentials) go only to the origin of `url`, as browsers, httpx and
+        requests drop Authorization on a cross-origin redirect: once a hop leaves that origin they are no longer
+        sent, on that hop or any later one. `validators` (If-None-Match…) go to every hop."""
         seen: list[str] = []
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
+            if headers and current != url and not _same_origin(url, current):
+                log.info("%s redirected to %s, another origin: its configured headers (%s) are not sent there",
+                         mask_url(url), mask_url(current), ", ".join(sorted(headers)))
+                headers = {}
             if kind == "page" and _is_aggregator(current):
                 raise FetchRefused(url, "unresolved-aggregator-link",
                                    f"refused: {mask_url(current)} is an aggregator's page, not the publisher's story")
-            await self.policy.check(current)
+            try:
+                await self.policy.check(current)
+            except FetchFailed as exc:
+                if current == url:
+                    raise
+                # name the feed or page as configured, and the redirect that led to the refused address
+                raise type(exc)(url, exc.reason, f"redirected to {mask_url(current)}: {exc.detail}",
+                                exc.status) from None
             if current in seen:
                 raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")
             seen.append(current)
-            result = await self._request_once(current, kind, headers)
+            result = await self._request_once(current, kind, {**headers, **validators})
             if isinstance(result, str):  # redirect target
                 current = result
                 continue
@@ -538,8 +559,10 @@ class Fetcher:
                     if status >= 400:
                         raise FetchFailed(url, f"http-{status}", f"HTTP {status}", status)
                     self._check_content_type(url, kind, response.headers.get("content-type", ""))
-                    body = await self._read_limited(url, response)
-                    return FetchResult(url, str(response.url), status, response.headers, body, _now())
+                    keep = ROBOTS_MAX_BYTES if kind == "robots" else None
+                    body, truncated = await self._read_limited(url, response, keep)
+                    return FetchResult(url, str(response.url), status, response.headers, body, _now(),
+                                       truncated=truncated)
             except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not
                 raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
             except httpx.TimeoutException as exc:
@@ -558,9 +581,12 @@ class Fetcher:
             return
         raise FetchRefused(url, "content-type", f"refused: content type {ctype!r} is not accepted for a {kind}")
 
-    async def _read_limited(self, url: str, response: httpx.Response) -> bytes:
+    async def _read_limited(self, url: str, response: httpx.Response, keep: int | None = None) -> tuple[bytes, bool]:
         """Read the raw body and undo its content codings here, each layer bounded, so a gzip bomb (or a `gzip, gzip`
-        chain of them) stops at fetch_max_bytes; httpx's own decoders inflate a whole chunk before any check."""
+        chain of them) stops at fetch_max_bytes; httpx's own decoders inflate a whole chunk before any check.
+
+        With `keep`, reading stops once that many bytes are decoded and those are returned (truncated: True)
+        instead of refusing a longer body: robots.txt, of which RFC 9309 §2.5 lets a crawler read the first 500 KiB."""
         limit = self.settings.fetch_max_bytes
         header = response.headers.get("content-encoding", "")
         codings = [c.strip().lower() for c in header.split(",") if c.strip().lower() not in ("", "identity")]
@@ -573,22 +599,31 @@ class Fetcher:
             raise FetchRefused(url, "content-encoding",
                                f"refused: {len(layers)} layers of compression (at most {_MAX_LAYERS} are decoded)")
         declared = response.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and not layers and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and not layers and int(declared) > limit and keep is None:
             raise FetchRefused(url, "too-large", f"refused: body of {int(declared)} bytes exceeds the {limit}-byte limit")
-        decoder = _BoundedDecoder(url, layers, limit)
-        async for raw in response.aiter_raw(_CHUNK):
-            decoder.feed(raw)
-        return decoder.finish()
+        decoder = _BoundedDecoder(url, layers, limit, keep)
+        try:
+            async for raw in response.aiter_raw(_CHUNK):
+                decoder.feed(raw)
+            return decoder.finish(), False
+        except _Enough:  # the rest is never read (an endless body, a gzip bomb): leaving the stream closes it
+            return bytes(decoder.out[:keep]), True
+
+
+class _Enough(Exception):
+    """The decoder holds the `keep` bytes asked for: stop reading."""
 
 
 class _BoundedDecoder:
     """Undoes gzip/deflate layers in order, with zlib's max_length, so no layer ever outputs more than `limit` bytes
-    (an intermediate layer included: endless empty deflate blocks would cost CPU, not memory, without that bound)."""
+    (an intermediate layer included: endless empty deflate blocks would cost CPU, not memory, without that bound).
+    With `keep`, the decoded body stops there (_Enough) instead of being refused past `limit`."""
 
-    def __init__(self, url: str, layers: list[str], limit: int):
+    def __init__(self, url: str, layers: list[str], limit: int, keep: int | None = None):
         self.url = url
         self.layers = layers
         self.limit = limit
+        self.keep = keep
         # wbits 47 = auto-detect zlib or gzip header; raw deflate (rare) gets -15 on error
         self.decoders = [zlib.decompressobj(47) for _ in layers]
         self.produced = [0] * len(layers)
@@ -602,6 +637,8 @@ class _BoundedDecoder:
     def _push(self, index: int, data: bytes) -> None:
         if index == len(self.layers):
             self.out += data
+            if self.keep is not None and len(self.out) >= self.keep:
+                raise _Enough
             if len(self.out) > self.limit:
                 raise self._too_large()
             return
@@ -639,6 +676,20 @@ class _BoundedDecoder:
 
 
 _LOCATION = "newsroom.location"
+
+
+def _same_origin(first: str, other: str) -> bool:
+    """Same scheme, host and port (default ports made explicit); http → https on the same host with default ports
+    counts as the same origin (an upgrade, as httpx treats it)."""
+    a, b = httpx.URL(first), httpx.URL(other)
+    if a.host != b.host:
+        return False
+    if (a.scheme, a.port or _DEFAULT_PORTS.get(a.scheme)) == (b.scheme, b.port or _DEFAULT_PORTS.get(b.scheme)):
+        return True
+    return a.scheme == "http" and b.scheme == "https" and a.port in (None, 80) and b.port in (None, 443)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 async def _take_location(response: httpx.Response) -> None:

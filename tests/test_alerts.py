@@ -6,6 +6,7 @@ Receivers are real servers on 127.0.0.1 (aiosmtpd, pytest-httpserver); Elasticse
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -794,3 +795,26 @@ def test_alert_messages_give_times_in_the_newsroom_time_zone_with_the_zone(store
         assert "2026-10-25 00:30 CEST" in text and "2026-10-24 22:30" not in text
     hook = json.loads(by_path["/hook"].data)["alerts"][0]
     assert datetime.fromisoformat(hook["published_at"]) == late.article.published_at  # an instant with its offset
+
+
+def test_a_grouped_slack_message_of_50_items_reaches_slack_whole_in_two_messages(store, tmp_path, httpserver,
+                                                                                  monkeypatch):
+    """Slack shows at most 45 items per message (50 blocks): 50 items used to go as one message showing 45, and
+    all 50 were recorded as sent, so five never reached Slack and were never retried."""
+    settings, client = store
+    index(store, [make_record(f"https://ledger.example.com/nvidia-brief-{n}", NVIDIA_EN, title=f"Nvidia brief {n}",
+                              orgs={"Nvidia": -0.5}, score=-0.4, lang="en", source="The Compute Ledger")
+                  for n in range(50)])
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "nvidia", "companies": ["Nvidia"], "delivery": "grouped", "channels": [{"type": "slack"}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    payloads = [json.loads(request.data) for request, _ in httpserver.log]
+    shown = [block["text"]["text"] for payload in payloads for block in payload["blocks"]
+             if block["type"] == "section"]
+    assert all(len(payload["blocks"]) <= 50 for payload in payloads)
+    assert sorted(int(re.search(r"Nvidia brief (\d+)", text)[1]) for text in shown) == list(range(50))
+    assert len(shown) == 50 and report["sent"] == 50 and report["per_channel"]["slack"]["messages"] == 2
+    again = run_alerts(load_settings(), client, rules_file=rules)
+    assert again["sent"] == 0 and len(httpserver.log) == 2

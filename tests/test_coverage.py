@@ -456,6 +456,19 @@ def test_png_option_refuses_other_suffixes_and_directories_before_querying(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir.png"]
 
 
+def test_png_with_by_source_or_co_mentions_is_refused_not_silently_skipped(tmp_path, capsys):
+    """`--png` draws the over-time chart: with `--by source` or `--co-mentions` it used to exit 0 writing nothing."""
+    from pipeline.cli import main
+
+    for view in (["--by", "source"], ["--co-mentions"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["coverage", "--entity", "Mistral AI", *view, "--png", str(tmp_path / "cov.png")])
+        err = capsys.readouterr().err.replace("\n", " ")
+        assert exit_info.value.code == 2 and "Traceback" not in err, err
+        assert f"--png draws the over-time chart; {' '.join(view)} has no chart" in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_png_written_through_a_symlink_and_a_full_device_is_reported(tmp_path):
     target = tmp_path / "real.png"
     link = tmp_path / "link.png"

@@ -118,6 +118,28 @@ def test_cli_add_list_remove(tmp_path, capsys):
     assert run_cli("feeds", "remove", "nope", "--feeds", str(path)) == 2
 
 
+def test_feeds_list_gives_the_last_success_in_newsroom_timezone_with_the_zone(tmp_path, capsys, monkeypatch):
+    """It printed the stored UTC instant cut to 19 characters, without a zone (00:36 for a fetch at 01:36 Paris)."""
+    from datetime import UTC, datetime
+
+    from pipeline.settings import get_settings
+    from pipeline.state import FeedState, StateStore
+
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "Europe/Paris")
+    monkeypatch.setenv("COLUMNS", "250")
+    get_settings.cache_clear()
+    path = tmp_path / "feeds.yaml"
+    assert run_cli("feeds", "add", "Next", "https://next.ink/feed/", "--lang", "fr", "--feeds", str(path)) == 0
+    StateStore(get_settings().data_dir).save_feed_states(
+        [FeedState(url="https://next.ink/feed/", last_success=datetime(2026, 12, 2, 0, 36, 16, tzinfo=UTC))])
+    capsys.readouterr()
+    assert run_cli("feeds", "list", "--feeds", str(path)) == 0
+    out = capsys.readouterr().out
+    assert "2026-12-02 01:36 CET" in out and "00:36" not in out
+    assert run_cli("feeds", "list", "--json", "--feeds", str(path)) == 0
+    assert json.loads(capsys.readouterr().out)[0]["last_success"] == "2026-12-02T00:36:16+00:00"  # JSON: the instant
+
+
 def test_feeds_add_keeps_the_file_mode_and_writes_through_a_symlink(tmp_path):
     """A feeds file may hold credentials in `headers:`: editing it must not make it world-readable."""
     real = tmp_path / "secrets" / "feeds.yaml"

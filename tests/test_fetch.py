@@ -279,6 +279,32 @@ def test_redirects_followed_and_loop_detected(httpserver):
     assert err.value.reason == "redirect-loop"
 
 
+def test_a_feeds_credential_headers_never_follow_a_redirect_to_another_origin(httpserver):
+    """`headers: {Authorization: …}` of a feed go to its own origin (a same-origin redirect keeps them), never to the
+    host it redirects to: a moved feed, a CDN or an open redirect used to receive the paid feed's token."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        other.expect_request("/feed.xml").respond_with_data("<rss/>", content_type="application/rss+xml")
+        httpserver.expect_request("/moved.xml").respond_with_data("", status=301, headers={"Location": "/old.xml"})
+        httpserver.expect_request("/old.xml").respond_with_data(
+            "", status=302, headers={"Location": f"http://localhost:{other.port}/feed.xml"})
+        credentials = {"Authorization": "Bearer PAID-FEED-TOKEN", "X-Api-Key": "KEY-456", "Cookie": "s=1"}
+        result = fetch(httpserver.url_for("/moved.xml"), kind="feed", headers=credentials, etag='"v1"')
+        assert result.body == b"<rss/>"
+        for request, _ in httpserver.log:  # the feed's own origin, before and after a same-origin redirect
+            assert request.headers["Authorization"] == "Bearer PAID-FEED-TOKEN" and request.headers["X-Api-Key"]
+        (request, _), = other.log
+        assert not {"Authorization", "X-Api-Key", "Cookie"} & set(request.headers.keys())
+        assert request.headers["If-None-Match"] == '"v1"'  # the cache validator is no credential
+    finally:
+        other.clear()
+        if other.is_running():
+            other.stop()
+
+
 def test_too_many_redirects(httpserver):
     for i in range(6):
         httpserver.expect_request(f"/r{i}").respond_with_data("", status=302, headers={"Location": f"/r{i + 1}"})
@@ -343,6 +369,32 @@ def test_only_the_first_500_kib_of_a_huge_robots_txt_are_read(httpserver):
                     for path in ("/private/x.html", "/p100/y.html", "/p299999/z.html", "/late/w.html")]
 
     assert asyncio.run(go()) == [False, False, True, True]
+
+
+def test_a_robots_txt_past_the_size_limit_or_a_gzip_bomb_is_read_up_to_500_kib_not_a_disallowed_host(httpserver):
+    """robots.txt was fetched under NEWSROOM_FETCH_MAX_BYTES first: past it (a 512 MB gzip of comments, an endless
+    chunked file) the fetch was refused and the whole host treated as disallowed. Its first 500 KiB are read."""
+    head = b"User-agent: *\nDisallow: /private/\n"
+    bomb = zlib.compressobj(9, zlib.DEFLATED, 31)
+    gz = bomb.compress(head) + b"".join(bomb.compress(b"# " + b"x" * 1021 + b"\n") for _ in range(50_000))
+    gz += bomb.compress(b"Disallow: /late/\n") + bomb.flush()  # 50 MB of comments, then a rule past 500 KiB
+
+    def endless():
+        yield head
+        while True:
+            yield b"Disallow: /nothing-here/\n" * 1000
+
+    async def check():
+        async with Fetcher(settings(fetch_max_bytes=10_000_000)) as f:
+            return [await f.allowed_by_robots(httpserver.url_for(path))
+                    for path in ("/a.html", "/private/x.html", "/late/y.html")]
+
+    httpserver.expect_request("/robots.txt").respond_with_data(gz, headers={"Content-Encoding": "gzip"},
+                                                               content_type="text/plain")
+    assert asyncio.run(check()) == [True, False, True]
+    httpserver.clear()
+    httpserver.expect_request("/robots.txt").respond_with_response(Response(endless(), content_type="text/plain"))
+    assert asyncio.run(check()) == [True, False, True]
 
 
 def test_robots_missing_allows_and_server_error_disallows(httpserver):
@@ -415,6 +467,34 @@ def test_ssrf_guard_rechecks_every_redirect_hop():
         fetch("http://public.example/go", settings(fetch_allow_hosts=""), resolver=private_resolver, transport=transport)
     assert err.value.reason == "ssrf"
     assert transport.requests == ["http://public.example/go"]  # the private hop was never requested
+
+
+def test_a_redirect_to_a_refused_local_port_names_the_configured_url_the_redirect_and_the_one_service(httpserver):
+    """It named only the target, never said "redirect", and advised allowing the bare host (every local service)
+    though `127.0.0.1:<port>` was allowed already."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        secret = f"http://127.0.0.1:{other.port}/a/secret.html"
+        httpserver.expect_request("/redir/otherport").respond_with_data("", status=302, headers={"Location": secret})
+        with pytest.raises(FetchRefused) as err:
+            fetch(httpserver.url_for("/redir/otherport"), settings(fetch_allow_hosts=f"127.0.0.1:{httpserver.port}"),
+                  kind="feed")
+        assert err.value.reason == "ssrf" and other.log == []
+        assert str(err.value) == (
+            f"{httpserver.url_for('/redir/otherport')}: redirected to {secret}: refused: host '127.0.0.1' resolves to "
+            f"the non-public address 127.0.0.1, on port {other.port}, which NEWSROOM_FETCH_ALLOW_HOSTS does not allow "
+            f"for it (add 127.0.0.1:{other.port} to NEWSROOM_FETCH_ALLOW_HOSTS to allow that one service)")
+    finally:
+        if other.is_running():
+            other.stop()
+    with pytest.raises(FetchRefused) as err:  # not allowed at all, no redirect: the hint still names one service
+        fetch("http://intranet.example:8080/feed", settings(fetch_allow_hosts=""), resolver=private_resolver,
+              transport=RecordingTransport())
+    assert str(err.value).endswith("resolves to the non-public address 10.1.2.3 (add intranet.example:8080 to "
+                                   "NEWSROOM_FETCH_ALLOW_HOSTS to allow that one service)")
 
 
 def test_public_host_allowed_and_allowlist_by_cidr_or_name():

@@ -108,6 +108,7 @@ def render_html(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) 
 
 
 SLACK_SECTION_LIMIT = 3000  # characters in one section's text (Slack's documented limit)
+SLACK_MAX_ITEMS = 45  # sections per message: Slack allows 50 blocks, one is the header
 SLACK_MAX_LINK = 1000  # longer article URLs are not linked (the title is shown plain)
 
 
@@ -119,8 +120,10 @@ def _slack_link(url: str) -> str:
 def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) -> dict:
     """Both the fallback `text` and the blocks are mrkdwn: every web string goes through `for_slack`."""
     esc = for_slack
+    if len(items) > SLACK_MAX_ITEMS:  # never cut silently: `message_parts` splits a longer message
+        raise ValueError(f"a Slack message holds at most {SLACK_MAX_ITEMS} items, not {len(items)}")
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
-    for item in items[:45]:  # Slack allows 50 blocks per message
+    for item in items:
         title = esc(item.title, 250)
         link = _slack_link(item.url) if linkable(item.url) else ""
         # a 2,900-character URL alone would push the section past Slack's limit: such a link stays plain text
@@ -350,6 +353,13 @@ def send_webhook(settings: Settings, channel: WebhookChannel, rule: Rule, items:
     if secret:
         headers[SIGNATURE_HEADER] = sign(secret, body)
     _post(url, body, headers, settings.alerts_timeout, "Webhook")
+
+
+def message_parts(channel: Channel, items: list[AlertItem]) -> list[list[AlertItem]]:
+    """One grouped/digest message as the channel can carry it: Slack shows at most SLACK_MAX_ITEMS items per
+    message (50 blocks), so a longer message goes as several; e-mail and webhooks take it whole."""
+    size = SLACK_MAX_ITEMS if isinstance(channel, SlackChannel) else max(1, len(items))
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def send(settings: Settings, channel: Channel, rule: Rule, items: list[AlertItem]) -> None:

@@ -109,7 +109,8 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
             messages = [[item] for item in pending]
         else:
             cap = max(1, settings.alerts_max_items_per_message)
-            messages = [pending[:cap]] if pending else []
+            # a channel that cannot show that many in one message (Slack: 50 blocks) gets several messages
+            messages = deliver.message_parts(channel, pending[:cap])
             for item in pending[cap:]:  # deferred to the next run: keep the watermark before them
                 unfinished[item.subject] = item
                 channel_counts["pending"] += 1

@@ -58,7 +58,8 @@ def coverage_cmd(
     co: bool = typer.Option(False, "--co-mentions", help="The companies mentioned in the same articles, with counts."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV here."),
-    png: Path | None = typer.Option(None, "--png", help="Also write a PNG chart here (over-time view)."),
+    png: Path | None = typer.Option(None, "--png", help="Also write a PNG chart here (over-time view only: refused "
+                                         "with --by source and --co-mentions)."),
     clusters: bool = typer.Option(False, "--clusters", help="Count near-duplicate clusters instead of articles."),
 ) -> None:
     """Mentions over time per company, share of voice, average tone, top sources; or per source, or co-mentions."""
@@ -66,6 +67,12 @@ def coverage_cmd(
 
     if by not in (None, "source"):
         raise NewsroomError(f"--by {by!r}: only `--by source` is supported.")
+    if png and (by or co):  # the chart is the over-time one: it used to be skipped without a word
+        from pipeline.errors import ConfigError
+
+        view = "--by source" if by else "--co-mentions"
+        raise ConfigError(f"--png draws the over-time chart; {view} has no chart (use --csv FILE or --json for its "
+                          "table, or drop --png).")
     settings = load_settings()
     if png:
         from pipeline.coverage import png_path

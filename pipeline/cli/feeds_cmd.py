@@ -53,6 +53,9 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
+    from pipeline.coverage import local_time, zone
+
+    tz = zone(settings)  # printed times are local with their zone, as in the other commands (JSON keeps the instant)
     table = Table("name", "lang", "relevance", "tags", "url", "last success", "failures", title=f"{len(rows)} feeds")
     for r in rows:
         table.add_row(
@@ -61,7 +64,7 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
             r["relevance"],
             esc(", ".join(r["tags"])),
             esc(r["url"]),
-            (r["last_success"] or "-")[:19],
+            local_time(r["last_success"], tz) or "-",
             str(r["consecutive_failures"]) if r["consecutive_failures"] else "",
         )
     terminal_console().print(table)
