@@ -58,6 +58,13 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
     out.print(table)
     for err in stats.feed_errors:
         out.print(f"[yellow]feed failed:[/] {esc(err['feed'])} — {esc(err['error'])}", highlight=False)
+    if stats.implausible_dates:
+        out.print(f"[yellow]note:[/] {stats.implausible_dates} feed item(s) had a date before 1990 or more than 2 days "
+                  "ahead: treated as unknown (the page's date, else the fetch time, is used).", highlight=False)
+    if stats.implausible_page_dates:
+        out.print(f"[yellow]note:[/] {stats.implausible_page_dates} page(s) stated a publication date before 1990, "
+                  "more than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch time, "
+                  "is used).", highlight=False)
 
 
 @app.command()
@@ -143,6 +150,7 @@ def extract(
         raise NewsroomError("--url applies to a single file; give one file or drop --url.")
     started = time.perf_counter()
     failures = 0
+    bad_dates: list[str] = []
     out = sys.stdout if str(output) == "-" else output.open("w", encoding="utf-8")
     try:
         with Progress(
@@ -151,7 +159,7 @@ def extract(
         ) as progress:
             task = progress.add_task("extract", total=len(files))
             for path in files:
-                record = extract_file(path, url)
+                record = extract_file(path, url, date_notes=bad_dates)
                 failures += 1 if record.get("error") else 0
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 progress.advance(task)
@@ -160,3 +168,6 @@ def extract(
             out.close()
     seconds = time.perf_counter() - started
     console.print(f"Extracted {len(files) - failures}/{len(files)} file(s) in {seconds:.1f}s" + (f" ({failures} without article text)" if failures else "") + ".")
+    if bad_dates:
+        console.print(f"[yellow]note:[/] {len(bad_dates)} file(s) stated a publication date before 1990, more than 2 "
+                      f"days ahead or impossible (e.g. {esc(bad_dates[0])}): treated as unknown.", highlight=False)

@@ -1,0 +1,111 @@
+"""Hostile pages and feed items (audit round 4, hostile web input): bogus dates, control characters in summaries,
+enclosure-only items, huge texts, deep nesting, lying charset labels, odd files given to `newsroom extract`.
+
+Pages are served by a local HTTP server on 127.0.0.1 (pytest-httpserver) and read through the real collector or the
+real CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from werkzeug.wrappers import Response
+
+from pipeline.cli import main
+from pipeline.collect import Collector
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+
+SENTENCE = ("Mistral AI and Nvidia discussed sovereign computing in Europe, while ministers weighed the cost of cloud "
+            "contracts and the pace of new regulation. ")
+FEED_DATE = "Mon, 30 Nov 2026 10:00:00 +0000"
+
+
+def story(title: str, head: str = "", body: str | None = None) -> str:
+    """A normal ~230-word news page; `head` goes in <head> (JSON-LD, metas)."""
+    paragraphs = body if body is not None else "".join(
+        f"<p>Part {i}: {SENTENCE} In region {i}, {i * 3} officials said talks on contract {i * 7} go on. {SENTENCE}</p>"
+        for i in range(1, 7))
+    return (f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>{head}</head>"
+            f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>")
+
+
+def json_ld(date: str) -> str:
+    return ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+            f'"headline":"Mistral AI story","datePublished":"{date}"}}</script>')
+
+
+def rss(items: list[str]) -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Site</title>'
+            f"<language>en</language>{''.join(items)}</channel></rss>")
+
+
+def rss_item(title: str, link: str, summary: str = "Mistral AI teaser for the story.") -> str:
+    return (f"<item><title>{title}</title><link>{link}</link><pubDate>{FEED_DATE}</pubDate>"
+            f"<description>{summary}</description></item>")
+
+
+def feeds_file(httpserver, tmp_path: Path, feed_body: str | bytes) -> Path:
+    httpserver.expect_request("/feed.xml").respond_with_data(feed_body, content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "Site", "url": httpserver.url_for("/feed.xml"), "lang": "en"}]}))
+    return path
+
+
+def collect(httpserver, tmp_path: Path, feed_body: str | bytes):
+    collector = Collector(load_settings(), load_feeds(feeds_file(httpserver, tmp_path, feed_body)))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    return asyncio.run(go()), collector
+
+
+def serve_page(httpserver, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8") -> str:
+    httpserver.expect_request(path).respond_with_handler(lambda request: Response(body, content_type=content_type))
+    return httpserver.url_for(path)
+
+
+# --------------------------------------------------------------------------------------------- bogus page dates
+
+BOGUS_DATES = {"y10k": "9999-12-31T23:59:59-23:59", "tz": "2026-12-01T09:00:00+25:00", "future": "2100-01-01T00:00:00Z",
+               "neg": "-2026-01-01"}
+
+
+def test_extract_reads_pages_with_bogus_dates_keeps_their_text_and_notes_the_dates(tmp_path, capsys):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for name, date in BOGUS_DATES.items():
+        (folder / f"a-{name}.html").write_text(story(f"Mistral AI {name}", json_ld(date)), encoding="utf-8")
+    (folder / "b-normal.html").write_text(story("Mistral AI normal", json_ld("2026-11-30T09:00:00+01:00")),
+                                          encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    main(["extract", str(folder), "--output", str(out)])  # no traceback, no exception: every file is extracted
+    records = {Path(r["file"]).stem: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(records) == {f"a-{name}" for name in BOGUS_DATES} | {"b-normal"}
+    for name in BOGUS_DATES:
+        assert records[f"a-{name}"]["extraction"] == "trafilatura" and "error" not in records[f"a-{name}"]
+        assert records[f"a-{name}"]["published"] is None and records[f"a-{name}"]["word_count"] > 150
+    assert records["b-normal"]["published"] == "2026-11-30T08:00:00+00:00"
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Extracted 5/5" in err
+    assert "note: 4 file(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
+
+
+def test_fetch_keeps_the_text_of_pages_with_bogus_dates_and_counts_them(httpserver, tmp_path, capsys):
+    items = []
+    for name, date in BOGUS_DATES.items():
+        url = serve_page(httpserver, f"/d-{name}.html", story(f"Mistral AI {name}", json_ld(date)))
+        items.append(rss_item(f"Mistral AI {name}", url))
+    feeds = feeds_file(httpserver, tmp_path, rss(items))
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    main(["fetch", "--feeds", str(feeds), "--output", str(out), "--stats-json", str(stats)])
+    articles = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(articles) == 4
+    for article in articles:  # the page's text, the feed's date
+        assert (article["extraction"], article["published_at"]) == ("trafilatura", "2026-11-30T10:00:00Z")
+    assert json.loads(stats.read_text())["implausible_page_dates"] == 4
+    err = " ".join(capsys.readouterr().err.split())
+    assert "note: 4 page(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
