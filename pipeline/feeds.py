@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -250,12 +251,19 @@ _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3
 _BREAK = "\u2029"  # Unicode paragraph separator
 
 
+# C0 controls but tab, LF and CR (XML cannot hold them: one made lxml refuse the whole summary), and DEL; vertical
+# tab and form feed (Word pastes) are spaces
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_SPACES = re.compile(r"[\x0b\x0c]")
+
+
 def html_to_text(fragment: str | None) -> str:
     """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
     « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
-    X appeared first on Y.")."""
+    X appeared first on Y."), without control characters."""
     if not fragment:
         return ""
+    fragment = _CONTROLS.sub("", _CONTROL_SPACES.sub(" ", fragment))
     if "<" not in fragment and "&" not in fragment:
         return strip_feed_footers(" ".join(fragment.split()))
     try:
@@ -265,7 +273,7 @@ def html_to_text(fragment: str | None) -> str:
             element.tail = _BREAK + (element.tail or "")
         text = root.text_content()
     except Exception:  # noqa: BLE001 - lxml raises on empty/odd fragments; fall back to a crude strip
-        text = re.sub(r"<[^>]+>", " ", fragment)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", fragment))
     return strip_feed_footers("\n".join(" ".join(line.split()) for line in text.split(_BREAK)))
 
 

@@ -109,3 +109,17 @@ def test_fetch_keeps_the_text_of_pages_with_bogus_dates_and_counts_them(httpserv
     assert json.loads(stats.read_text())["implausible_page_dates"] == 4
     err = " ".join(capsys.readouterr().err.split())
     assert "note: 4 page(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
+
+
+# --------------------------------------------------------------------------------------------- feed summaries
+
+def test_a_control_character_in_a_feed_summary_neither_keeps_entities_nor_reaches_the_article(httpserver, tmp_path):
+    summary = ("Mistral AI et l&amp;#8217;IA &amp;amp; la souverainet&amp;eacute;\x0c num&amp;eacute;rique : AT&amp;amp;T "
+               "&amp;lt;b&amp;gt; le d&amp;eacute;bat.\x1b[31m &lt;p&gt;Lire la suite&lt;/p&gt;")
+    httpserver.expect_request("/gone.html").respond_with_data("gone", status=404)
+    articles, _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI \x07souveraineté", httpserver.url_for(
+        "/gone.html"), summary)]))
+    [article] = articles
+    assert article.extraction == "feed-summary"
+    assert article.text == "Mistral AI et l’IA & la souveraineté numérique : AT&T <b> le débat.[31m"
+    assert article.description == article.text and article.title == "Mistral AI souveraineté"
