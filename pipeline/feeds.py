@@ -371,7 +371,13 @@ def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
 
 
 def _entry_link(entry: Any, base: str) -> str | None:
+    """The item's page: its <link> (resolved against the feed's URL), else its GUID when that is a web address. A
+    GUID feedparser made the link (RSS `<guid>` without `<link>`, an enclosure-only podcast item) is never resolved
+    against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site."""
     link = entry.get("link")
+    alternates = any(c.get("rel", "alternate") == "alternate" and c.get("href") for c in entry.get("links") or [])
+    if link and entry.get("guidislink") and link == entry.get("id") and not alternates:
+        link = None  # taken from the GUID: kept below only when it is an http(s) URL
     if not link:
         for candidate in entry.get("links") or []:
             if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
@@ -522,7 +528,7 @@ def parse_feed(
     """FeedItems of a fetched feed body. Malformed feeds keep what parsed; odd items are skipped and counted."""
     now = now or datetime.now(timezone.utc)
     base = base_url or str(feed.url)
-    headers = {"content-location": base}
+    headers = {}  # no base: feedparser would resolve a permalink GUID (`podcast-1`) into a page of the feed's host
     body, content_type = _drop_foreign_charsets(body, content_type, feed)
     body, content_type, replaced = _as_utf8(body, content_type)
     body = _neutralise_references(body)

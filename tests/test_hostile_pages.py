@@ -123,3 +123,17 @@ def test_a_control_character_in_a_feed_summary_neither_keeps_entities_nor_reache
     assert article.extraction == "feed-summary"
     assert article.text == "Mistral AI et l’IA & la souveraineté numérique : AT&T <b> le débat.[31m"
     assert article.description == article.text and article.title == "Mistral AI souveraineté"
+
+
+def test_an_enclosure_only_item_is_skipped_as_no_link_and_its_guid_never_fetched(httpserver, tmp_path):
+    page = serve_page(httpserver, "/story.html", story("Mistral AI story"))
+    pod = ("<item><title>Mistral AI podcast</title><guid>{}</guid><pubDate>" + FEED_DATE + "</pubDate>"
+           "<description>Mistral AI episode.</description>"
+           '<enclosure url="https://cdn.example.org/ep1.mp3" type="audio/mpeg" length="1000"/></item>')
+    feed = rss([pod.format("podcast-1"), pod.format("abc/def"), pod.format("3f1c2b9e-6d1a-4c52-9a57-0d3c5e0a9b11"),
+                rss_item("Mistral AI story", page)])
+    articles, collector = collect(httpserver, tmp_path, feed)
+    assert [a.url for a in articles] == [page]
+    assert collector.stats.skipped["no-link"] == 3
+    requested = {request.path for request, _ in httpserver.log}
+    assert requested == {"/feed.xml", "/robots.txt", "/story.html"}
