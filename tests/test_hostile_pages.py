@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
 from pathlib import Path
 
 from werkzeug.wrappers import Response
 
+from pipeline.budget import MAX_TEXT_NODE, parse_within_budget
 from pipeline.cli import main
 from pipeline.collect import Collector
+from pipeline.extract import MAX_TEXT_CHARS, extract_article, extract_file
 from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
 
@@ -137,3 +141,40 @@ def test_an_enclosure_only_item_is_skipped_as_no_link_and_its_guid_never_fetched
     assert collector.stats.skipped["no-link"] == 3
     requested = {request.path for request, _ in httpserver.log}
     assert requested == {"/feed.xml", "/robots.txt", "/story.html"}
+
+
+# --------------------------------------------------------------------------------------------- huge texts
+
+def big_pages(words: int) -> dict[str, str]:
+    body = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mistral AI big",
+                       "articleBody": "word " * words})
+    return {
+        "ld": story("Mistral AI big JSON-LD", f"<script type='application/ld+json'>{body}</script>", "<p>Short.</p>"),
+        "plain": story("Mistral AI big plain", "", "<p>" + "word " * words + "</p>"),
+    }
+
+
+def test_a_9_mb_page_of_one_paragraph_or_one_json_ld_body_is_refused_in_well_under_a_second(httpserver, tmp_path):
+    items = []
+    for name, body in big_pages(1_800_000).items():  # 9 MB each, under NEWSROOM_FETCH_MAX_BYTES
+        items.append(rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body)))
+        (tmp_path / f"{name}.html").write_text(body, encoding="utf-8")
+        cpu = time.process_time()
+        record = extract_file(tmp_path / f"{name}.html")
+        assert time.process_time() - cpu < 1.5  # 5-6 s of CPU (and 1.3 GB) before the size limit
+        assert record["error"] == f"page too large to extract ({len(body):,} characters, limit 3,000,000)"
+    articles, collector = collect(httpserver, tmp_path, rss(items))
+    assert sorted((a.extraction, a.fallback_reason) for a in articles) == [("feed-summary", "page-too-complex")] * 2
+    assert collector.stats.fallback_reasons["page-too-complex"] == 2
+
+
+def test_one_text_longer_than_any_article_is_cut_and_a_json_ld_script_that_long_is_not_read(caplog):
+    pages = big_pages(100_000)  # 500 KB: under the size limit
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        plain = parse_within_budget(pages["plain"], "https://news.example/plain")
+        ld = parse_within_budget(pages["ld"], "https://news.example/ld")
+    assert MAX_TEXT_NODE - 1000 < len(plain.xpath("string(//p)")) <= MAX_TEXT_NODE
+    assert ld.xpath("string(//script)") == "" and ld.xpath("string(//p)") == "Short."
+    assert "characters cut to" in caplog.text and "a JSON-LD script of" in caplog.text
+    article = extract_article(pages["plain"], "https://news.example/plain")
+    assert article.title == "Mistral AI big plain" and len(article.text) <= MAX_TEXT_CHARS
