@@ -15,6 +15,7 @@ import logging
 import re
 from typing import Any
 
+import lxml.html
 from lxml import etree
 from trafilatura.utils import load_html
 
@@ -30,6 +31,15 @@ INLINE_TAGS = ("a", "abbr", "b", "big", "cite", "code", "del", "dfn", "em", "fon
 _COUNT_INLINE = etree.XPath("count(" + " | ".join(f"//{tag}" for tag in INLINE_TAGS) + ")")
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
 
+# libxml2 stops building the tree at depth 256 (2,048 with XML_PARSE_HUGE), silently: the text below is lost. A page
+# that reaches DEEP (corpus max depth 30) is parsed again with lxml's huge_tree; one that reaches 2,048 even then is
+# refused (trafilatura takes ~1.5 s on such a tree and would still miss the text).
+DEEP = 250
+MAX_DEPTH = 2_048
+_REACHES_DEEP = etree.XPath("boolean(/" + "/*" * DEEP + ")")
+_REACHES_MAX_DEPTH = etree.XPath("boolean(/" + "/*" * (MAX_DEPTH - 8) + ")")
+_DEEP_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                                    remove_pis=True, huge_tree=True)  # trafilatura's parser, with huge_tree
 MAX_MARKUP_CHARS = 3_000_000  # characters of markup (corpus max 1.44 M): past this the page is not even parsed
 MAX_MARKUP_TAGS = 200_000  # `<` in the markup (corpus max 3,163): past this the page is not even parsed
 MAX_INLINE = 5_000  # inline elements (corpus max 829): past this they are stripped, text kept
@@ -86,6 +96,8 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     tree = load_html(html)
     if tree is None:
         return None
+    if _REACHES_DEEP(tree):
+        tree = _parse_deep(html, url)
     _cut_long_texts(tree, url)
     elements = int(_COUNT_ELEMENTS(tree))
     if elements <= MAX_INLINE:  # cannot hold more inline elements than elements: the normal page stops here
@@ -103,6 +115,19 @@ def parse_within_budget(html: str, url: str | None) -> Any:
                  mask_url(url) if url else "(no URL)", inline, MAX_INLINE)
     if elements > MAX_ELEMENTS:
         raise PageTooComplex(f"page too complex to extract ({elements:,} elements, limit {MAX_ELEMENTS:,})")
+    return tree
+
+
+def _parse_deep(html: str, url: str | None) -> Any:
+    """The tree of a page nested past libxml2's default depth limit, parsed again without it (XML_PARSE_HUGE)."""
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=_DEEP_PARSER)
+    except (etree.ParserError, ValueError):
+        tree = None
+    if tree is None or _REACHES_MAX_DEPTH(tree):
+        raise PageTooComplex(f"page too complex to extract (elements nested more than {MAX_DEPTH:,} deep)")
+    log.info("page %s: elements nested more than %d deep: parsed again without libxml2's depth limit",
+             mask_url(url) if url else "(no URL)", DEEP)
     return tree
 
 

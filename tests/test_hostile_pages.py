@@ -178,3 +178,28 @@ def test_one_text_longer_than_any_article_is_cut_and_a_json_ld_script_that_long_
     assert "characters cut to" in caplog.text and "a JSON-LD script of" in caplog.text
     article = extract_article(pages["plain"], "https://news.example/plain")
     assert article.title == "Mistral AI big plain" and len(article.text) <= MAX_TEXT_CHARS
+
+
+# --------------------------------------------------------------------------------------------- deep nesting
+
+def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refused_with_its_reason(httpserver,
+                                                                                                    tmp_path):
+    article = story("Mistral AI nested").split("<body>")[1].split("</body>")[0]
+    head = "<!DOCTYPE html><html lang='en'><head><title>Mistral AI nested</title></head><body>"
+    pages = {
+        "nest300": head + "<div>" * 300 + article + "</div>" * 300 + "</body></html>",
+        "unclosed": head + "<div class=c>x" * 300 + article + "</body></html>",  # a broken template
+        "nest5000": head + "<div>" * 5000 + article + "</div>" * 5000 + "</body></html>",
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    articles, collector = collect(httpserver, tmp_path, rss(items))
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    for name in ("nest300", "unclosed"):
+        assert by_name[f"{name}.html"].extraction == "trafilatura", name
+        assert "In region 6, 18 officials said" in by_name[f"{name}.html"].text
+    assert (by_name["nest5000.html"].extraction, by_name["nest5000.html"].fallback_reason) == (
+        "feed-summary", "page-too-complex")
+    (tmp_path / "nest5000.html").write_text(pages["nest5000"], encoding="utf-8")
+    assert extract_file(tmp_path / "nest5000.html")["error"] == (
+        "page too complex to extract (elements nested more than 2,048 deep)")
