@@ -53,17 +53,19 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
     """Bytes → text: the charset declared in the HTTP header, then BOM / <meta charset>, then detection.
 
     A declared charset that is not a web encoding (WHATWG: not 'undefined' or 'punycode') or cannot decode the bytes
-    is ignored (servers lie), and a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
-    mislabelling).
+    is ignored (servers lie), a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
+    mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG).
     """
     if isinstance(body, str):
         return body
     if body.startswith(codecs.BOM_UTF8):
         return body[3:].decode("utf-8", "replace")
-    for source in (declared_charset, _sniff_meta_charset(body)):
+    for source, in_meta in ((declared_charset, False), (_sniff_meta_charset(body), True)):
         codec = web_codec(source)  # 'undefined', 'punycode', 'utf-7'…: not page encodings, the label is ignored
         if not codec:
             continue
+        if in_meta and codec.startswith("utf-16"):
+            codec = "utf-8"  # WHATWG prescan: a <meta> readable as ASCII cannot be UTF-16, browsers read UTF-8
         if codec.replace("_", "-") in _LATIN1_ALIASES or codec in ("latin-1", "ascii"):
             try:
                 return body.decode("utf-8")

@@ -203,3 +203,20 @@ def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refu
     (tmp_path / "nest5000.html").write_text(pages["nest5000"], encoding="utf-8")
     assert extract_file(tmp_path / "nest5000.html")["error"] == (
         "page too complex to extract (elements nested more than 2,048 deep)")
+
+
+# --------------------------------------------------------------------------------------------- charsets
+
+def test_a_utf8_page_whose_meta_says_utf16_is_read_as_utf8_as_browsers_do(httpserver, tmp_path):
+    title = "Souveraineté numérique : Mistral AI"
+    items = []
+    for label in ("utf-16", "utf-16le", "UTF-16BE"):
+        body = story(title, f'<meta charset="{label}">').encode("utf-8")
+        items.append(rss_item(f"{title} {label}", serve_page(httpserver, f"/{label}.html", body, "text/html")))
+    real = story(title, '<meta charset="utf-16">').encode("utf-16-le")  # the HTTP header's label still counts
+    items.append(rss_item(f"{title} real", serve_page(httpserver, "/real.html", real, "text/html; charset=utf-16le")))
+    articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert len(articles) == 4
+    for article in articles:
+        assert (article.extraction, article.title) == ("trafilatura", title), article.url
+        assert article.text.startswith("Part 1: Mistral AI and Nvidia")
