@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
+import pytest
 from werkzeug.wrappers import Response
 
 from pipeline.budget import MAX_TEXT_NODE, parse_within_budget
@@ -220,3 +222,23 @@ def test_a_utf8_page_whose_meta_says_utf16_is_read_as_utf8_as_browsers_do(httpse
     for article in articles:
         assert (article.extraction, article.title) == ("trafilatura", title), article.url
         assert article.text.startswith("Part 1: Mistral AI and Nvidia")
+
+
+# --------------------------------------------------------------------------------------------- `newsroom extract`
+
+def test_extract_names_a_fifo_or_a_broken_link_and_reports_those_it_skips_in_a_directory(tmp_path, capsys):
+    folder = tmp_path / "ex"
+    folder.mkdir()
+    (folder / "a.html").write_text(story("Mistral AI a"), encoding="utf-8")
+    os.mkfifo(folder / "fifo.html")  # reading it would block the run
+    (folder / "dangling.html").symlink_to(tmp_path / "nonexistent.html")
+    out = tmp_path / "out.jsonl"
+    for name, what in (("fifo.html", "a named pipe"), ("dangling.html", "a broken symbolic link")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["extract", str(folder / name), "--output", str(out)])
+        assert exit_info.value.code == 1
+        assert f"{name} is {what}, not a file to extract." in " ".join(capsys.readouterr().err.split())
+    main(["extract", str(folder), "--output", str(out)])
+    err = " ".join(capsys.readouterr().err.replace(str(folder) + "/", "").split())
+    assert "Extracted 1/1 file(s)" in err
+    assert "note: 2 entries skipped, not regular files: dangling.html (a broken symbolic link), fifo.html (a named pipe)." in err
