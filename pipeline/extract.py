@@ -34,8 +34,8 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.sinks import mask_url
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief
+from pipeline.sinks import mask_url
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
 
 log = logging.getLogger(__name__)

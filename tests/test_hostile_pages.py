@@ -242,3 +242,17 @@ def test_extract_names_a_fifo_or_a_broken_link_and_reports_those_it_skips_in_a_d
     err = " ".join(capsys.readouterr().err.replace(str(folder) + "/", "").split())
     assert "Extracted 1/1 file(s)" in err
     assert "note: 2 entries skipped, not regular files: dangling.html (a broken symbolic link), fifo.html (a named pipe)." in err
+
+
+def test_the_ingest_summary_notes_implausible_page_dates_beside_feed_dates():
+    from pipeline.collect import CollectStats
+    from pipeline.ingest import StageClock, summarize
+    from pipeline.runs import RunSummary, new_run_id
+    from pipeline.store.indexing import IndexStats
+
+    summary = RunSummary(run_id=new_run_id())
+    stats = CollectStats(implausible_dates=1, implausible_page_dates=2)
+    summarize(summary, stats.as_dict(), IndexStats(), {}, StageClock(), load_settings(), 1)
+    assert any(note.startswith("1 feed item(s) had a date before 1990") for note in summary.notes)
+    assert any(note.startswith("2 page(s) stated a publication date before 1990, more than 2 days ahead or impossible")
+               for note in summary.notes)
