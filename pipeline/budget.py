@@ -15,6 +15,7 @@ import logging
 import re
 from typing import Any
 
+import lxml.html
 from lxml import etree
 from trafilatura.utils import load_html
 
@@ -30,10 +31,27 @@ INLINE_TAGS = ("a", "abbr", "b", "big", "cite", "code", "del", "dfn", "em", "fon
 _COUNT_INLINE = etree.XPath("count(" + " | ".join(f"//{tag}" for tag in INLINE_TAGS) + ")")
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
 
+# libxml2 stops building the tree at depth 256 (2,048 with XML_PARSE_HUGE), silently: the text below is lost. A page
+# that reaches DEEP (corpus max depth 30) is parsed again with lxml's huge_tree; one that reaches 2,048 even then is
+# refused (trafilatura takes ~1.5 s on such a tree and would still miss the text).
+DEEP = 250
+MAX_DEPTH = 2_048
+_REACHES_DEEP = etree.XPath("boolean(/" + "/*" * DEEP + ")")
+_REACHES_MAX_DEPTH = etree.XPath("boolean(/" + "/*" * (MAX_DEPTH - 8) + ")")
+_DEEP_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                                    remove_pis=True, huge_tree=True)  # trafilatura's parser, with huge_tree
+MAX_MARKUP_CHARS = 3_000_000  # characters of markup (corpus max 1.44 M): past this the page is not even parsed
 MAX_MARKUP_TAGS = 200_000  # `<` in the markup (corpus max 3,163): past this the page is not even parsed
 MAX_INLINE = 5_000  # inline elements (corpus max 829): past this they are stripped, text kept
 MAX_ELEMENTS = 20_000  # elements once inline ones are stripped (corpus max 1,584): past this, not extracted
 MAX_TAG_ATTRIBUTES = 1_000  # attributes in one start tag (corpus max 87): past this the page is not even parsed
+# Characters in one text node (corpus max 15,281 outside <style>/<script>, 10,742 in a JSON-LD script). htmldate's
+# searches and trafilatura's extraction are linear but slow per character (a 9 MB page in one paragraph, or in one
+# JSON-LD articleBody, cost 5-6 s of CPU and up to 1.3 GB): a longer text is cut at a word boundary (the stored text
+# is capped at 100,000 characters anyway) and a longer JSON-LD script is emptied (cut JSON cannot be read).
+# Other scripts and styles are left alone: trafilatura drops them, and `__NEXT_DATA__` has its own limit.
+MAX_TEXT_NODE = 200_000
+_LONG_TEXTS = etree.XPath(f"//text()[string-length(.) > {MAX_TEXT_NODE}]")
 
 # One start tag with its attributes, quoted values skipped (a `>` inside quotes does not end it). Linear: each
 # alternative consumes at least one character and none of them overlap. Only tags longer than _LONG_TAG characters
@@ -72,10 +90,15 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     if attributes > MAX_TAG_ATTRIBUTES:
         raise PageTooComplex(f"page too complex to extract ({attributes:,} attributes on one element, "
                              f"limit {MAX_TAG_ATTRIBUTES:,})")
+    if len(html) > MAX_MARKUP_CHARS:  # htmldate's and trafilatura's passes are linear but ~0.4 s a megabyte
+        raise PageTooComplex(f"page too large to extract ({len(html):,} characters, limit {MAX_MARKUP_CHARS:,})")
     html = _C0_REFERENCES.sub("", html)
     tree = load_html(html)
     if tree is None:
         return None
+    if _REACHES_DEEP(tree):
+        tree = _parse_deep(html, url)
+    _cut_long_texts(tree, url)
     elements = int(_COUNT_ELEMENTS(tree))
     if elements <= MAX_INLINE:  # cannot hold more inline elements than elements: the normal page stops here
         return tree
@@ -93,6 +116,42 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     if elements > MAX_ELEMENTS:
         raise PageTooComplex(f"page too complex to extract ({elements:,} elements, limit {MAX_ELEMENTS:,})")
     return tree
+
+
+def _parse_deep(html: str, url: str | None) -> Any:
+    """The tree of a page nested past libxml2's default depth limit, parsed again without it (XML_PARSE_HUGE)."""
+    try:
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=_DEEP_PARSER)
+    except (etree.ParserError, ValueError):
+        tree = None
+    if tree is None or _REACHES_MAX_DEPTH(tree):
+        raise PageTooComplex(f"page too complex to extract (elements nested more than {MAX_DEPTH:,} deep)")
+    log.info("page %s: elements nested more than %d deep: parsed again without libxml2's depth limit",
+             mask_url(url) if url else "(no URL)", DEEP)
+    return tree
+
+
+def _cut_long_texts(tree: Any, url: str | None) -> None:
+    """Texts longer than MAX_TEXT_NODE cut (a JSON-LD script past it emptied), in place; one C-level XPath on a normal
+    page, which has none."""
+    for node in _LONG_TEXTS(tree):
+        parent = node.getparent()
+        tag = parent.tag if isinstance(parent.tag, str) else ""
+        if not node.is_tail and tag in ("script", "style"):
+            if tag == "script" and (parent.get("type") or "").strip().lower() == "application/ld+json":
+                parent.text = ""
+                log.info("page %s: a JSON-LD script of %d characters (limit %d) not read",
+                         mask_url(url) if url else "(no URL)", len(node), MAX_TEXT_NODE)
+            continue
+        cut = node[:MAX_TEXT_NODE]
+        space = cut.rfind(" ", MAX_TEXT_NODE - 1000)
+        cut = cut[:space] if space > 0 else cut
+        if node.is_tail:
+            parent.tail = cut
+        else:
+            parent.text = cut
+        log.info("page %s: a text of %d characters cut to %d (limit %d)", mask_url(url) if url else "(no URL)",
+                 len(node), len(cut), MAX_TEXT_NODE)
 
 
 def most_attributes(html: str) -> int:

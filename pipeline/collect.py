@@ -66,6 +66,7 @@ class CollectStats:
     articles: int = 0
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
+    implausible_page_dates: int = 0  # pages stating such a date (or an impossible one): the feed's date is used
     fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
     skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason
     skipped_urls: dict = field(default_factory=dict)  # reason → the first few URLs (item, or feed for feed-level skips)
@@ -417,6 +418,7 @@ class Collector:
     def _archive_and_extract(self, item: FeedItem, result) -> Article | None:
         """Runs in the extraction thread: CPU work off the event loop, so downloads continue meanwhile."""
         start, cpu = time.perf_counter(), time.thread_time()
+        dropped_dates: list[str] = []  # this page, when its stated date is implausible
         try:
             warc_file, offset = self.archive.write_response(
                 result.final_url, result.body, status=result.status, headers=list(result.headers.items()), fetched_at=result.fetched_at
@@ -431,8 +433,10 @@ class Collector:
                 summary_fallback=True,
                 warc_file=warc_file,
                 warc_offset=offset,
+                date_notes=dropped_dates,
             )
         finally:
+            self.stats.implausible_page_dates += len(dropped_dates)
             self._extract_seconds += time.perf_counter() - start
             pages, seconds = self.extract_cpu
             self.extract_cpu = (pages + 1, seconds + time.thread_time() - cpu)

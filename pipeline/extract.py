@@ -35,6 +35,7 @@ from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief
+from pipeline.sinks import mask_url
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
 
 log = logging.getLogger(__name__)
@@ -52,17 +53,19 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
     """Bytes → text: the charset declared in the HTTP header, then BOM / <meta charset>, then detection.
 
     A declared charset that is not a web encoding (WHATWG: not 'undefined' or 'punycode') or cannot decode the bytes
-    is ignored (servers lie), and a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
-    mislabelling).
+    is ignored (servers lie), a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
+    mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG).
     """
     if isinstance(body, str):
         return body
     if body.startswith(codecs.BOM_UTF8):
         return body[3:].decode("utf-8", "replace")
-    for source in (declared_charset, _sniff_meta_charset(body)):
+    for source, in_meta in ((declared_charset, False), (_sniff_meta_charset(body), True)):
         codec = web_codec(source)  # 'undefined', 'punycode', 'utf-7'…: not page encodings, the label is ignored
         if not codec:
             continue
+        if in_meta and codec.startswith("utf-16"):
+            codec = "utf-8"  # WHATWG prescan: a <meta> readable as ASCII cannot be UTF-16, browsers read UTF-8
         if codec.replace("_", "-") in _LATIN1_ALIASES or codec in ("latin-1", "ascii"):
             try:
                 return body.decode("utf-8")
@@ -129,6 +132,17 @@ def choose_published(page_date: datetime | None, feed_date: datetime | None, now
     if page_date and feed_date and page_date.time() == datetime.min.time() and page_date.date() == feed_date.date():
         return feed_date
     return page_date or feed_date
+
+
+def page_date(meta: dict[str, Any], where: str | None, now: datetime) -> tuple[datetime | None, bool]:
+    """The date `page_metadata` read, when plausible, and whether the page stated a date that was dropped as
+    implausible (before 1990, more than 2 days ahead, or no date at all: `9999-12-31T23:59:59-23:59`, `+25:00`)."""
+    where = mask_url(where) if where else "(no URL)"
+    if meta.get("date_rejected"):
+        log.info("page %s: publication date %r cannot be used: treated as unknown", where, meta["date_rejected"][:80])
+        return None, True
+    date = plausible_date(meta["date"], now, f"page date of {where}")
+    return date, meta["date"] is not None and date is None
 
 
 def _description(value: str | None) -> str | None:
@@ -219,34 +233,65 @@ _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address o
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
 
 
-def _timestamp(value: str | None) -> datetime | None:
-    """An ISO 8601 time with its UTC offset, in UTC. A bare day, a time without offset or a placeholder before 1990
-    gives None: a naive time's zone is unknown, so reading it as UTC would shift the hour (the day still counts)."""
-    if not value or len(value) < 16:
+# An ISO 8601 date or time in its full shape (a signed or 5-digit year too): one that Python cannot read or convert
+# (`-2026-01-01`, `9999-12-31T23:59:59-23:59`, an offset of `+25:00`, 30 February) is a bogus date, not a mere
+# format newsroom does not read, so it is counted as implausible
+_ISO_SHAPE = re.compile(r"\s*[+-]?\d{4,}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d\d:?\d\d)?)?\s*")
+
+
+def _timestamp(value: str | None, rejected: list[str] | None = None) -> datetime | None:
+    """An ISO 8601 time with its UTC offset, in UTC. A bare day or a time without offset gives None: a naive time's
+    zone is unknown, so reading it as UTC would shift the hour (the day still counts). A date before 1990, or one that
+    cannot exist (an offset of 24 h or more, a year past 9999 once in UTC, a negative year) gives None too, and the
+    value is added to `rejected` (the caller counts it as an implausible date)."""
+    if not value:
         return None
     try:
         parsed = datetime.fromisoformat(re.sub(r"\s*(?:Z|UTC|GMT)$", "+00:00", value.strip()))
     except ValueError:
+        if rejected is not None and _ISO_SHAPE.fullmatch(value):
+            rejected.append(value)
         return None
-    if parsed.tzinfo is None or parsed.year < EARLIEST_DATE.year:
+    if len(value) < 16 or parsed.tzinfo is None:
         return None
-    return parsed.astimezone(timezone.utc)
+    try:
+        stamp = parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # 9999-12-31T23:59:59-23:59 is past year 9999 in UTC
+        stamp = None
+    if stamp is None or stamp.year < EARLIEST_DATE.year:
+        if rejected is not None:
+            rejected.append(value)
+        return None
+    return stamp
 
 
-def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool) -> datetime | None:
+def _find_date(tree: Any, url: str | None, extensive: bool, rejected: list[str]) -> str | None:
+    """htmldate's date, or None when it finds none or fails on a bogus date (it raises on an offset of 24 h or more
+    while validating what it found)."""
+    try:
+        return find_date(tree, url=url, extensive_search=extensive, original_date=True, outputformat=DATE_FORMAT)
+    except (ValueError, OverflowError) as exc:
+        rejected.append(f"({type(exc).__name__}: {exc})")
+        return None
+
+
+def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool,
+                    rejected: list[str] | None = None) -> datetime | None:
     """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
     htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
-    are often shown first), else that day at midnight UTC, which `choose_published` lets a feed time refine."""
+    are often shown first), else that day at midnight UTC, which `choose_published` lets a feed time refine. Stated
+    dates that cannot be used (see `_timestamp`) are added to `rejected`."""
+    rejected = [] if rejected is None else rejected
     for value in (*_JSON_LD_PUBLISHED.findall(json_ld), *_META_PUBLISHED(tree)):
-        stamp = _timestamp(value)
+        stamp = _timestamp(value, rejected)
         if stamp is not None:
             return stamp
-    found = find_date(tree, url=url, extensive_search=False, original_date=True, outputformat=DATE_FORMAT)
+    found = _find_date(tree, url, False, rejected)
     if found is None and extensive:
-        found = find_date(tree, url=url, extensive_search=True, original_date=True, outputformat=DATE_FORMAT)
-    if found is None:
+        found = _find_date(tree, url, True, rejected)
+    if found is None or any(found[:10] in value for value in rejected):  # htmldate re-reading `-2026-01-01`
         return None
-    stamp = _timestamp(found)
+    stamp = _timestamp(found, rejected)
     if stamp is not None:
         return stamp
     day = found[:10]
@@ -310,6 +355,7 @@ def _byline(tree: Any) -> str | None:
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
                   site_names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
+    `date_rejected` is the stated publication date that could not be used when no other was found (see `_timestamp`).
 
     trafilatura's own metadata sequence minus categories/tags/license. Two costlier fallbacks are opt-in: htmldate's
     extensive date search (dateparser: seconds to load) and reading authors from the byline in the markup when meta
@@ -334,13 +380,16 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:
         lang = match.group(1).lower()
+    rejected: list[str] = []
+    date = _page_published(tree, json_ld, canonical or url, extensive_dates, rejected)
     return {
         "title": title,
         "authors": clean_authors(author),
         "description": meta.description,
         "site_name": sitename,
         "canonical_url": canonical,
-        "date": _page_published(tree, json_ld, canonical or url, extensive_dates),
+        "date": date,
+        "date_rejected": rejected[0] if rejected and date is None else None,  # a stated date that cannot be used
         "lang": lang,
     }
 
@@ -423,11 +472,13 @@ def extract_article(
     extensive_dates: bool = False,
     guess_authors: bool = True,
     summary_fallback: bool = False,
+    date_notes: list[str] | None = None,
 ) -> Article | None:
     """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed).
 
     With `summary_fallback`, a page that is too thin gives the feed-summary article instead (extraction
     "feed-summary"), under the story's URL the page declares, or None when the item has no summary either.
+    A page date dropped as implausible adds the page's URL to `date_notes` (the run counts them).
     """
     fetched_at = fetched_at or datetime.now(timezone.utc)
     text_html = decode_html(html, charset)
@@ -462,6 +513,9 @@ def extract_article(
 
     detected = detect_language(f"{meta['title'] or (item.title if item else '') or ''}\n{text}", declared)
     lang = declared if detected == "und" else detected  # the declared language wins only when detection is unsure
+    stated, dropped = page_date(meta, url, fetched_at)
+    if dropped and date_notes is not None:
+        date_notes.append(url)
     return Article(
         id=article_id(story) if story else item.article_id if item else article_id(normalized),
         url=story or (item.url if item else normalized),
@@ -478,7 +532,7 @@ def extract_article(
         lang=lang,
         lang_declared=declared,
         lang_detected=detected,
-        published_at=choose_published(meta["date"], item.published if item else None, fetched_at),
+        published_at=choose_published(stated, item.published if item else None, fetched_at),
         fetched_at=fetched_at,
         extraction="trafilatura",
         word_count=words,
@@ -529,8 +583,10 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
     )
 
 
-def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = True) -> dict[str, Any]:
-    """The `newsroom extract` record for one saved HTML file (never raises on bad HTML: reports it)."""
+def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = True,
+                 date_notes: list[str] | None = None) -> dict[str, Any]:
+    """The `newsroom extract` record for one saved HTML file (never raises on bad HTML: reports it). A page date
+    dropped as implausible adds the file to `date_notes`."""
     path = Path(path)
     page_url = url or path.resolve().as_uri()
     record: dict[str, Any] = {"file": str(path), "url": url}
@@ -541,11 +597,17 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
             raise ValueError("not parseable as HTML")
         meta = page_metadata(tree, url, extensive_dates=extensive_dates, guess_authors=True)
         text = without_title(cap_text(extract_text(tree, url, rescue_below=RESCUE_BELOW_WORDS)), meta["title"])
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - one odd file must not end the batch: reported as its error
+        if not isinstance(exc, (OSError, ValueError)):
+            log.error("extraction of %s failed", path, exc_info=True)
+        error = str(exc) if isinstance(exc, (OSError, ValueError)) else f"unexpected error ({type(exc).__name__}: {exc})"
         record.update({"title": None, "text": "", "published": None, "lang": None, "authors": [], "site_name": None,
-                       "extraction": None, "error": str(exc)})
+                       "extraction": None, "error": error})
         return record
-    published = choose_published(meta["date"], None, datetime.now(timezone.utc))
+    stated, dropped = page_date(meta, url or str(path), datetime.now(timezone.utc))
+    if dropped and date_notes is not None:
+        date_notes.append(str(path))
+    published = choose_published(stated, None, datetime.now(timezone.utc))
     record.update(
         {
             "title": meta["title"],

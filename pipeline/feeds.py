@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import html
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -250,12 +251,19 @@ _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3
 _BREAK = "\u2029"  # Unicode paragraph separator
 
 
+# C0 controls but tab, LF and CR (XML cannot hold them: one made lxml refuse the whole summary), and DEL; vertical
+# tab and form feed (Word pastes) are spaces
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_SPACES = re.compile(r"[\x0b\x0c]")
+
+
 def html_to_text(fragment: str | None) -> str:
     """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
     « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
-    X appeared first on Y.")."""
+    X appeared first on Y."), without control characters."""
     if not fragment:
         return ""
+    fragment = _CONTROLS.sub("", _CONTROL_SPACES.sub(" ", fragment))
     if "<" not in fragment and "&" not in fragment:
         return strip_feed_footers(" ".join(fragment.split()))
     try:
@@ -265,7 +273,7 @@ def html_to_text(fragment: str | None) -> str:
             element.tail = _BREAK + (element.tail or "")
         text = root.text_content()
     except Exception:  # noqa: BLE001 - lxml raises on empty/odd fragments; fall back to a crude strip
-        text = re.sub(r"<[^>]+>", " ", fragment)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", fragment))
     return strip_feed_footers("\n".join(" ".join(line.split()) for line in text.split(_BREAK)))
 
 
@@ -363,7 +371,13 @@ def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
 
 
 def _entry_link(entry: Any, base: str) -> str | None:
+    """The item's page: its <link> (resolved against the feed's URL), else its GUID when that is a web address. A
+    GUID feedparser made the link (RSS `<guid>` without `<link>`, an enclosure-only podcast item) is never resolved
+    against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site."""
     link = entry.get("link")
+    alternates = any(c.get("rel", "alternate") == "alternate" and c.get("href") for c in entry.get("links") or [])
+    if link and entry.get("guidislink") and link == entry.get("id") and not alternates:
+        link = None  # taken from the GUID: kept below only when it is an http(s) URL
     if not link:
         for candidate in entry.get("links") or []:
             if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
@@ -514,7 +528,7 @@ def parse_feed(
     """FeedItems of a fetched feed body. Malformed feeds keep what parsed; odd items are skipped and counted."""
     now = now or datetime.now(timezone.utc)
     base = base_url or str(feed.url)
-    headers = {"content-location": base}
+    headers = {}  # no base: feedparser would resolve a permalink GUID (`podcast-1`) into a page of the feed's host
     body, content_type = _drop_foreign_charsets(body, content_type, feed)
     body, content_type, replaced = _as_utf8(body, content_type)
     body = _neutralise_references(body)

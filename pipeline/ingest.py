@@ -307,6 +307,10 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
     if cstats["implausible_dates"]:
         summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990 or more than 2 days "
                              "ahead: treated as unknown (the page's date, else the fetch time, is used)")
+    if cstats.get("implausible_page_dates"):
+        summary.notes.append(f"{cstats['implausible_page_dates']} page(s) stated a publication date before 1990, more "
+                             "than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch "
+                             "time, is used)")
     summary.skipped = dict(cstats["skipped"])
     summary.fallback_reasons = dict(cstats.get("fallback_reasons") or {})
     summary.skipped_examples = {k: list(v)[:3] for k, v in (cstats.get("skipped_urls") or {}).items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 import sys
 import time
 from datetime import datetime, timezone
@@ -58,6 +59,13 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
     out.print(table)
     for err in stats.feed_errors:
         out.print(f"[yellow]feed failed:[/] {esc(err['feed'])} — {esc(err['error'])}", highlight=False)
+    if stats.implausible_dates:
+        out.print(f"[yellow]note:[/] {stats.implausible_dates} feed item(s) had a date before 1990 or more than 2 days "
+                  "ahead: treated as unknown (the page's date, else the fetch time, is used).", highlight=False)
+    if stats.implausible_page_dates:
+        out.print(f"[yellow]note:[/] {stats.implausible_page_dates} page(s) stated a publication date before 1990, "
+                  "more than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch time, "
+                  "is used).", highlight=False)
 
 
 @app.command()
@@ -117,16 +125,42 @@ def _write_articles(collector: Collector, path: Path, feed_count: int) -> None:
         progress.update(task, description="articles", total=collector.stats.selected, completed=collector.stats.selected)
 
 
-def _html_files(paths: list[Path]) -> list[Path]:
+def _not_regular(path: Path) -> str:
+    """What a path that is neither a directory nor a regular file is, for a sentence."""
+    if path.is_symlink() and not path.exists():
+        return "a broken symbolic link"
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "not readable"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _html_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files to extract, and the HTML entries of the given directories that are skipped because they are not
+    regular files (a FIFO would block the run, a broken link cannot be read), each as "path (what it is)"."""
     files: list[Path] = []
+    skipped: list[str] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix.lower() in (".html", ".htm", ".xhtml") and p.is_file())
+            for entry in sorted(p for p in path.rglob("*") if p.suffix.lower() in (".html", ".htm", ".xhtml")):
+                if entry.is_file():
+                    files.append(entry)
+                elif not entry.is_dir():
+                    skipped.append(f"{entry} ({_not_regular(entry)})")
         elif path.is_file():
             files.append(path)
+        elif path.exists() or path.is_symlink():
+            raise NewsroomError(f"{path} is {_not_regular(path)}, not a file to extract.")
         else:
             raise NewsroomError(f"{path} does not exist.")
-    return files
+    return files, skipped
 
 
 @app.command()
@@ -138,11 +172,12 @@ def extract(
     """Extract text and metadata from saved HTML files: one JSON object per file."""
     from pipeline.extract import extract_file
 
-    files = _html_files(paths)
+    files, skipped = _html_files(paths)
     if url and len(files) != 1:
         raise NewsroomError("--url applies to a single file; give one file or drop --url.")
     started = time.perf_counter()
     failures = 0
+    bad_dates: list[str] = []
     out = sys.stdout if str(output) == "-" else output.open("w", encoding="utf-8")
     try:
         with Progress(
@@ -151,7 +186,7 @@ def extract(
         ) as progress:
             task = progress.add_task("extract", total=len(files))
             for path in files:
-                record = extract_file(path, url)
+                record = extract_file(path, url, date_notes=bad_dates)
                 failures += 1 if record.get("error") else 0
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 progress.advance(task)
@@ -160,3 +195,9 @@ def extract(
             out.close()
     seconds = time.perf_counter() - started
     console.print(f"Extracted {len(files) - failures}/{len(files)} file(s) in {seconds:.1f}s" + (f" ({failures} without article text)" if failures else "") + ".")
+    if skipped:
+        console.print(f"[yellow]note:[/] {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} skipped, not regular "
+                      f"files: {esc(', '.join(skipped[:5]))}{' …' if len(skipped) > 5 else ''}.", highlight=False)
+    if bad_dates:
+        console.print(f"[yellow]note:[/] {len(bad_dates)} file(s) stated a publication date before 1990, more than 2 "
+                      f"days ahead or impossible (e.g. {esc(bad_dates[0])}): treated as unknown.", highlight=False)

@@ -1,0 +1,258 @@
+"""Hostile pages and feed items (audit round 4, hostile web input): bogus dates, control characters in summaries,
+enclosure-only items, huge texts, deep nesting, lying charset labels, odd files given to `newsroom extract`.
+
+Pages are served by a local HTTP server on 127.0.0.1 (pytest-httpserver) and read through the real collector or the
+real CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug.wrappers import Response
+
+from pipeline.budget import MAX_TEXT_NODE, parse_within_budget
+from pipeline.cli import main
+from pipeline.collect import Collector
+from pipeline.extract import MAX_TEXT_CHARS, extract_article, extract_file
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+
+SENTENCE = ("Mistral AI and Nvidia discussed sovereign computing in Europe, while ministers weighed the cost of cloud "
+            "contracts and the pace of new regulation. ")
+FEED_DATE = "Mon, 30 Nov 2026 10:00:00 +0000"
+
+
+def story(title: str, head: str = "", body: str | None = None) -> str:
+    """A normal ~230-word news page; `head` goes in <head> (JSON-LD, metas)."""
+    paragraphs = body if body is not None else "".join(
+        f"<p>Part {i}: {SENTENCE} In region {i}, {i * 3} officials said talks on contract {i * 7} go on. {SENTENCE}</p>"
+        for i in range(1, 7))
+    return (f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>{head}</head>"
+            f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>")
+
+
+def json_ld(date: str) -> str:
+    return ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+            f'"headline":"Mistral AI story","datePublished":"{date}"}}</script>')
+
+
+def rss(items: list[str]) -> str:
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Site</title>'
+            f"<language>en</language>{''.join(items)}</channel></rss>")
+
+
+def rss_item(title: str, link: str, summary: str = "Mistral AI teaser for the story.") -> str:
+    return (f"<item><title>{title}</title><link>{link}</link><pubDate>{FEED_DATE}</pubDate>"
+            f"<description>{summary}</description></item>")
+
+
+def feeds_file(httpserver, tmp_path: Path, feed_body: str | bytes) -> Path:
+    httpserver.expect_request("/feed.xml").respond_with_data(feed_body, content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "Site", "url": httpserver.url_for("/feed.xml"), "lang": "en"}]}))
+    return path
+
+
+def collect(httpserver, tmp_path: Path, feed_body: str | bytes):
+    collector = Collector(load_settings(), load_feeds(feeds_file(httpserver, tmp_path, feed_body)))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    return asyncio.run(go()), collector
+
+
+def serve_page(httpserver, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8") -> str:
+    httpserver.expect_request(path).respond_with_handler(lambda request: Response(body, content_type=content_type))
+    return httpserver.url_for(path)
+
+
+# --------------------------------------------------------------------------------------------- bogus page dates
+
+BOGUS_DATES = {"y10k": "9999-12-31T23:59:59-23:59", "tz": "2026-12-01T09:00:00+25:00", "future": "2100-01-01T00:00:00Z",
+               "neg": "-2026-01-01"}
+
+
+def test_extract_reads_pages_with_bogus_dates_keeps_their_text_and_notes_the_dates(tmp_path, capsys):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    for name, date in BOGUS_DATES.items():
+        (folder / f"a-{name}.html").write_text(story(f"Mistral AI {name}", json_ld(date)), encoding="utf-8")
+    (folder / "b-normal.html").write_text(story("Mistral AI normal", json_ld("2026-11-30T09:00:00+01:00")),
+                                          encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    main(["extract", str(folder), "--output", str(out)])  # no traceback, no exception: every file is extracted
+    records = {Path(r["file"]).stem: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(records) == {f"a-{name}" for name in BOGUS_DATES} | {"b-normal"}
+    for name in BOGUS_DATES:
+        assert records[f"a-{name}"]["extraction"] == "trafilatura" and "error" not in records[f"a-{name}"]
+        assert records[f"a-{name}"]["published"] is None and records[f"a-{name}"]["word_count"] > 150
+    assert records["b-normal"]["published"] == "2026-11-30T08:00:00+00:00"
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Extracted 5/5" in err
+    assert "note: 4 file(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
+
+
+def test_fetch_keeps_the_text_of_pages_with_bogus_dates_and_counts_them(httpserver, tmp_path, capsys):
+    items = []
+    for name, date in BOGUS_DATES.items():
+        url = serve_page(httpserver, f"/d-{name}.html", story(f"Mistral AI {name}", json_ld(date)))
+        items.append(rss_item(f"Mistral AI {name}", url))
+    feeds = feeds_file(httpserver, tmp_path, rss(items))
+    out, stats = tmp_path / "out.jsonl", tmp_path / "stats.json"
+    main(["fetch", "--feeds", str(feeds), "--output", str(out), "--stats-json", str(stats)])
+    articles = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(articles) == 4
+    for article in articles:  # the page's text, the feed's date
+        assert (article["extraction"], article["published_at"]) == ("trafilatura", "2026-11-30T10:00:00Z")
+    assert json.loads(stats.read_text())["implausible_page_dates"] == 4
+    err = " ".join(capsys.readouterr().err.split())
+    assert "note: 4 page(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
+
+
+# --------------------------------------------------------------------------------------------- feed summaries
+
+def test_a_control_character_in_a_feed_summary_neither_keeps_entities_nor_reaches_the_article(httpserver, tmp_path):
+    summary = ("Mistral AI et l&amp;#8217;IA &amp;amp; la souverainet&amp;eacute;\x0c num&amp;eacute;rique : AT&amp;amp;T "
+               "&amp;lt;b&amp;gt; le d&amp;eacute;bat.\x1b[31m &lt;p&gt;Lire la suite&lt;/p&gt;")
+    httpserver.expect_request("/gone.html").respond_with_data("gone", status=404)
+    articles, _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI \x07souveraineté", httpserver.url_for(
+        "/gone.html"), summary)]))
+    [article] = articles
+    assert article.extraction == "feed-summary"
+    assert article.text == "Mistral AI et l’IA & la souveraineté numérique : AT&T <b> le débat.[31m"
+    assert article.description == article.text and article.title == "Mistral AI souveraineté"
+
+
+def test_an_enclosure_only_item_is_skipped_as_no_link_and_its_guid_never_fetched(httpserver, tmp_path):
+    page = serve_page(httpserver, "/story.html", story("Mistral AI story"))
+    pod = ("<item><title>Mistral AI podcast</title><guid>{}</guid><pubDate>" + FEED_DATE + "</pubDate>"
+           "<description>Mistral AI episode.</description>"
+           '<enclosure url="https://cdn.example.org/ep1.mp3" type="audio/mpeg" length="1000"/></item>')
+    feed = rss([pod.format("podcast-1"), pod.format("abc/def"), pod.format("3f1c2b9e-6d1a-4c52-9a57-0d3c5e0a9b11"),
+                rss_item("Mistral AI story", page)])
+    articles, collector = collect(httpserver, tmp_path, feed)
+    assert [a.url for a in articles] == [page]
+    assert collector.stats.skipped["no-link"] == 3
+    requested = {request.path for request, _ in httpserver.log}
+    assert requested == {"/feed.xml", "/robots.txt", "/story.html"}
+
+
+# --------------------------------------------------------------------------------------------- huge texts
+
+def big_pages(words: int) -> dict[str, str]:
+    body = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mistral AI big",
+                       "articleBody": "word " * words})
+    return {
+        "ld": story("Mistral AI big JSON-LD", f"<script type='application/ld+json'>{body}</script>", "<p>Short.</p>"),
+        "plain": story("Mistral AI big plain", "", "<p>" + "word " * words + "</p>"),
+    }
+
+
+def test_a_9_mb_page_of_one_paragraph_or_one_json_ld_body_is_refused_in_well_under_a_second(httpserver, tmp_path):
+    items = []
+    for name, body in big_pages(1_800_000).items():  # 9 MB each, under NEWSROOM_FETCH_MAX_BYTES
+        items.append(rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body)))
+        (tmp_path / f"{name}.html").write_text(body, encoding="utf-8")
+        cpu = time.process_time()
+        record = extract_file(tmp_path / f"{name}.html")
+        assert time.process_time() - cpu < 1.5  # 5-6 s of CPU (and 1.3 GB) before the size limit
+        assert record["error"] == f"page too large to extract ({len(body):,} characters, limit 3,000,000)"
+    articles, collector = collect(httpserver, tmp_path, rss(items))
+    assert sorted((a.extraction, a.fallback_reason) for a in articles) == [("feed-summary", "page-too-complex")] * 2
+    assert collector.stats.fallback_reasons["page-too-complex"] == 2
+
+
+def test_one_text_longer_than_any_article_is_cut_and_a_json_ld_script_that_long_is_not_read(caplog):
+    pages = big_pages(100_000)  # 500 KB: under the size limit
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        plain = parse_within_budget(pages["plain"], "https://news.example/plain")
+        ld = parse_within_budget(pages["ld"], "https://news.example/ld")
+    assert MAX_TEXT_NODE - 1000 < len(plain.xpath("string(//p)")) <= MAX_TEXT_NODE
+    assert ld.xpath("string(//script)") == "" and ld.xpath("string(//p)") == "Short."
+    assert "characters cut to" in caplog.text and "a JSON-LD script of" in caplog.text
+    article = extract_article(pages["plain"], "https://news.example/plain")
+    assert article.title == "Mistral AI big plain" and len(article.text) <= MAX_TEXT_CHARS
+
+
+# --------------------------------------------------------------------------------------------- deep nesting
+
+def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refused_with_its_reason(httpserver,
+                                                                                                    tmp_path):
+    article = story("Mistral AI nested").split("<body>")[1].split("</body>")[0]
+    head = "<!DOCTYPE html><html lang='en'><head><title>Mistral AI nested</title></head><body>"
+    pages = {
+        "nest300": head + "<div>" * 300 + article + "</div>" * 300 + "</body></html>",
+        "unclosed": head + "<div class=c>x" * 300 + article + "</body></html>",  # a broken template
+        "nest5000": head + "<div>" * 5000 + article + "</div>" * 5000 + "</body></html>",
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    articles, collector = collect(httpserver, tmp_path, rss(items))
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    for name in ("nest300", "unclosed"):
+        assert by_name[f"{name}.html"].extraction == "trafilatura", name
+        assert "In region 6, 18 officials said" in by_name[f"{name}.html"].text
+    assert (by_name["nest5000.html"].extraction, by_name["nest5000.html"].fallback_reason) == (
+        "feed-summary", "page-too-complex")
+    (tmp_path / "nest5000.html").write_text(pages["nest5000"], encoding="utf-8")
+    assert extract_file(tmp_path / "nest5000.html")["error"] == (
+        "page too complex to extract (elements nested more than 2,048 deep)")
+
+
+# --------------------------------------------------------------------------------------------- charsets
+
+def test_a_utf8_page_whose_meta_says_utf16_is_read_as_utf8_as_browsers_do(httpserver, tmp_path):
+    title = "Souveraineté numérique : Mistral AI"
+    items = []
+    for label in ("utf-16", "utf-16le", "UTF-16BE"):
+        body = story(title, f'<meta charset="{label}">').encode("utf-8")
+        items.append(rss_item(f"{title} {label}", serve_page(httpserver, f"/{label}.html", body, "text/html")))
+    real = story(title, '<meta charset="utf-16">').encode("utf-16-le")  # the HTTP header's label still counts
+    items.append(rss_item(f"{title} real", serve_page(httpserver, "/real.html", real, "text/html; charset=utf-16le")))
+    articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert len(articles) == 4
+    for article in articles:
+        assert (article.extraction, article.title) == ("trafilatura", title), article.url
+        assert article.text.startswith("Part 1: Mistral AI and Nvidia")
+
+
+# --------------------------------------------------------------------------------------------- `newsroom extract`
+
+def test_extract_names_a_fifo_or_a_broken_link_and_reports_those_it_skips_in_a_directory(tmp_path, capsys):
+    folder = tmp_path / "ex"
+    folder.mkdir()
+    (folder / "a.html").write_text(story("Mistral AI a"), encoding="utf-8")
+    os.mkfifo(folder / "fifo.html")  # reading it would block the run
+    (folder / "dangling.html").symlink_to(tmp_path / "nonexistent.html")
+    out = tmp_path / "out.jsonl"
+    for name, what in (("fifo.html", "a named pipe"), ("dangling.html", "a broken symbolic link")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["extract", str(folder / name), "--output", str(out)])
+        assert exit_info.value.code == 1
+        assert f"{name} is {what}, not a file to extract." in " ".join(capsys.readouterr().err.split())
+    main(["extract", str(folder), "--output", str(out)])
+    err = " ".join(capsys.readouterr().err.replace(str(folder) + "/", "").split())
+    assert "Extracted 1/1 file(s)" in err
+    assert "note: 2 entries skipped, not regular files: dangling.html (a broken symbolic link), fifo.html (a named pipe)." in err
+
+
+def test_the_ingest_summary_notes_implausible_page_dates_beside_feed_dates():
+    from pipeline.collect import CollectStats
+    from pipeline.ingest import StageClock, summarize
+    from pipeline.runs import RunSummary, new_run_id
+    from pipeline.store.indexing import IndexStats
+
+    summary = RunSummary(run_id=new_run_id())
+    stats = CollectStats(implausible_dates=1, implausible_page_dates=2)
+    summarize(summary, stats.as_dict(), IndexStats(), {}, StageClock(), load_settings(), 1)
+    assert any(note.startswith("1 feed item(s) had a date before 1990") for note in summary.notes)
+    assert any(note.startswith("2 page(s) stated a publication date before 1990, more than 2 days ahead or impossible")
+               for note in summary.notes)
