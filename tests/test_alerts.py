@@ -794,3 +794,33 @@ def test_alert_messages_give_times_in_the_newsroom_time_zone_with_the_zone(store
         assert "2026-10-25 00:30 CEST" in text and "2026-10-24 22:30" not in text
     hook = json.loads(by_path["/hook"].data)["alerts"][0]
     assert datetime.fromisoformat(hook["published_at"]) == late.article.published_at  # an instant with its offset
+
+
+def test_query_string_phrases_and_prefixes_match_as_in_search(store, tmp_path):
+    """A quoted phrase (or hyphenated word) in a rule's query_string keeps every word, as the keyword does: never
+    "act" alone on the French-stemmed fields; a prefix matches words as typed, case, accents and elisions folded."""
+    settings, client = store
+    index(store, [make_record(url, text, title=title, lang=lang) for url, lang, _, title, text in AI_ACT_PAGES] + [
+        make_record("https://p.example/fr-energie", "Mistral AI signe avec un producteur d'énergie nucléaire.",
+                    title="Un accord pour Mistral AI"),
+        make_record("https://p.example/fr-energie-caps", "Les prix flambent devant le Sénat.",
+                    title="ÉNERGIE : la facture"),
+        make_record("https://p.example/en-chips", "Chipmakers rally after the start-ups' results.", lang="en",
+                    title="Chipmakers rally"),
+    ])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": name, "query_string": query, "channels": [{"type": "slack"}]} for name, query in [
+            ("phrase", '"AI Act"'), ("hyphen", "AI-Act"), ("phrase and not", '"AI Act" AND NOT obligations'),
+            ("energie", "énergie*"), ("ENERG", "ENERG*"), ("senat", "Sénat*"), ("chipmaker", "chipmaker*"),
+            ("start-up", "start-up*")]])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+
+    def urls(name: str) -> list[str]:
+        return sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][name]["would_send"]
+                      for item in message["items"])
+
+    assert urls("phrase") == urls("hyphen") == ["en-ai-act", "fr-ai-act"]
+    assert urls("phrase and not") == []
+    assert urls("energie") == urls("ENERG") == ["fr-energie", "fr-energie-caps"]
+    assert urls("senat") == ["fr-energie-caps"]
+    assert urls("chipmaker") == urls("start-up") == ["en-chips"]
