@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.deliver import SIGNATURE_HEADER, sign
-from pipeline.alerts.evaluate import hyphenated_phrases
+from pipeline.alerts.evaluate import exact_terms, hyphenated_phrases
 from pipeline.alerts.rules import load_rules
 from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, parse_time, sent_records
 from pipeline.errors import ConfigError
@@ -824,3 +824,8 @@ def test_query_string_phrases_and_prefixes_match_as_in_search(store, tmp_path):
     assert urls("energie") == urls("ENERG") == ["fr-energie", "fr-energie-caps"]
     assert urls("senat") == ["fr-energie-caps"]
     assert urls("chipmaker") == urls("start-up") == ["en-chips"]
+    # what real Elasticsearch is sent: phrases and folded wildcards on the exact fields, fields of the rule's own kept
+    exact = " OR ".join(f"{name}:{{0}}" for name in ("title.exact", "description.exact", "text.exact"))
+    assert exact_terms('"AI Act" AND Sénat* AND title:"x y" AND start-up*') == (
+        f'({exact.format(chr(34) + "AI Act" + chr(34))}) AND ({exact.format("senat*")}) AND title:"x y" AND '
+        f'({exact.format("(start AND up*)")})')
