@@ -1,10 +1,13 @@
 """Full-text search over indexed articles: a query syntax analysts can trust, filters, and readable results.
 
 The query goes to Elasticsearch's own `simple_query_string` parser (quoted phrases, AND/OR/NOT or + | -,
-parentheses, prefix `*`; it never fails on bad syntax); a hyphenated word is the quoted phrase of its parts.
-`field:value` terms (source, company, lang, topic) are taken out first and become filters. Each article is searched
-in its own language only (the per-language `search.<lang>` field, see pipeline.store.templates): unquoted words are
-stemmed, quoted phrases go to the `.exact` sub-field, which keeps every word ("AI Act" never matches a lone "act").
+parentheses, prefix `*`; it never fails on bad syntax); a hyphenated word is the quoted phrase of its parts, a prefix
+is folded as the `.exact` copy indexes words, French elisions are dropped from unquoted words, and what the parsers
+would read as nothing (an unclosed quote, unmatched parentheses) is mended with a note.
+`field:value` terms (source, company, lang, topic) are taken out first and become filters (`-lang:fr` excluding).
+Each article is searched in its own language only (the per-language `search.<lang>` field, see
+pipeline.store.templates): unquoted words are stemmed, quoted phrases go to the `.exact` sub-field, which keeps every
+word ("AI Act" never matches a lone "act").
 See docs/storage.md, "Search syntax".
 """
 
@@ -92,7 +95,7 @@ _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l",
 
 
 def fold(word: str) -> str:
-    """A word as the `.exact` copies index it: lower case, French elision stripped, accents folded (É → e, œ → oe)."""
+    """A word as the `.exact` copies index it: lower case, French elision stripped, accents folded (É → e)."""
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", _ELISION.sub("", word.lower()).translate(_FOLD))
@@ -112,24 +115,21 @@ _PREFIX_TERM = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()~*\\-][^\s"+|()~*\\]*)\*(
 _TOKEN_BREAK = re.compile(r"[^\w'’.]+")
 
 
-def prefix_terms(text: str) -> tuple[str, bool]:
+def prefix_terms(text: str) -> str:
     """Each `word*` as the word is indexed in the `.exact` copies (case, accents and elision folded, no stemming:
-    `Sénat*` → `senat*`); a prefix of several words (`start-up*`) → `(start up*)`. True when the text has any."""
-    found = False
+    `Sénat*` → `senat*`); a prefix of several words (`start-up*`) → `(start up*)`, the last one the prefix."""
 
     def rewrite(match: re.Match) -> str:
-        nonlocal found
         parts = [part for part in _TOKEN_BREAK.split(fold(match.group(2))) if part.strip("'’.")]
         if not parts:
             return match.group(0)
-        found = True
         words = " ".join(parts) + "*"
         return match.group(1) + (f"({words})" if len(parts) > 1 else words)
 
     pieces = text.split('"')
     for i in range(0, len(pieces), 2):
         pieces[i] = _PREFIX_TERM.sub(rewrite, pieces[i])
-    return '"'.join(pieces), found
+    return '"'.join(pieces)
 
 
 def _outside_quotes(text: str) -> list[tuple[int, str]]:
@@ -199,7 +199,7 @@ def parse_query(query: str) -> ParsedQuery:
         return " "
 
     text = _FILTER_TERM.sub(take, text)
-    parsed.text = hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))[0])
+    parsed.text = hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split()))))
     return parsed
 
 
@@ -327,8 +327,7 @@ def build_search(
     check_size(size)
     parsed = parsed or parse_query(query)
     filters: list[dict] = []
-    excluded = [clause for key, values in parsed.excluded.items() if values
-                for clause in [_filter_clause(key, values)]]
+    excluded = [_filter_clause(key, values) for key, values in parsed.excluded.items() if values]
     for company in dict.fromkeys([*(companies or []), *parsed.companies]):
         filters.append({"term": {"orgs": company}})
     if sources or parsed.sources:
@@ -522,7 +521,8 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     total = response["hits"]["total"]
     excluded = parsed.excluded
     notes = parsed.notes + unknown_filter_notes(
-        client, settings, alias, sources=[*(options.get("sources") or []), *parsed.sources, *excluded.get("source", [])],
+        client, settings, alias,
+        sources=[*(options.get("sources") or []), *parsed.sources, *excluded.get("source", [])],
         langs=[*(options.get("langs") or []), *parsed.langs, *excluded.get("lang", [])],
         topics=[*(options.get("topics") or []), *parsed.topics, *excluded.get("topic", [])])
     tz = zone(settings)

@@ -151,7 +151,7 @@ def exact_terms(query: str) -> str:
             if not _WILDCARD.search(node.value):
                 return node
             if node.value.endswith("*") and "?" not in node.value and "*" not in node.value[:-1]:
-                return on_exact(node, prefix_terms(node.value)[0].replace(" ", " AND "))
+                return on_exact(node, prefix_terms(node.value).replace(" ", " AND "))
             return on_exact(node, fold(node.value))
         if isinstance(node, (SearchField, Range, Regex, Fuzzy)):  # a field the rule names, a range: as written
             return node
