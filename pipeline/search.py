@@ -1,10 +1,13 @@
 """Full-text search over indexed articles: a query syntax analysts can trust, filters, and readable results.
 
 The query goes to Elasticsearch's own `simple_query_string` parser (quoted phrases, AND/OR/NOT or + | -,
-parentheses, prefix `*`; it never fails on bad syntax); a hyphenated word is the quoted phrase of its parts.
-`field:value` terms (source, company, lang, topic) are taken out first and become filters. Each article is searched
-in its own language only (the per-language `search.<lang>` field, see pipeline.store.templates): unquoted words are
-stemmed, quoted phrases go to the `.exact` sub-field, which keeps every word ("AI Act" never matches a lone "act").
+parentheses, prefix `*`; it never fails on bad syntax); a hyphenated word is the quoted phrase of its parts, a prefix
+is folded as the `.exact` copy indexes words, French elisions are dropped from unquoted words, and what the parsers
+would read as nothing (an unclosed quote, unmatched parentheses) is mended with a note.
+`field:value` terms (source, company, lang, topic) are taken out first and become filters (`-lang:fr` excluding).
+Each article is searched in its own language only (the per-language `search.<lang>` field, see
+pipeline.store.templates): unquoted words are stemmed, quoted phrases go to the `.exact` sub-field, which keeps every
+word ("AI Act" never matches a lone "act").
 See docs/storage.md, "Search syntax".
 """
 
@@ -17,7 +20,7 @@ from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch
 
-from pipeline.coverage import parse_when, zone
+from pipeline.coverage import describe_window, parse_when, zone
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_plain, marked_terminal
@@ -30,8 +33,10 @@ RETURNED = ["id", "url", "title", "description", "source", "domain", "lang", "pu
 TONES = ("positive", "neutral", "negative")
 SORTS = ("relevance", "date")
 FILTER_KEYS = {"source": "source", "company": "company", "lang": "lang", "topic": "topic"}
-# field:value or field:"a quoted value", at the start of the query or after a space or a parenthesis
-_FILTER_TERM = re.compile(r'(?:(?<=^)|(?<=[\s(]))(source|company|lang|topic):(?:"([^"]*)"|([^\s()"]+))', re.IGNORECASE)
+# field:value or field:"a quoted value" (or an empty value, refused), at the start of a word, maybe negated (`-`, which
+# `NOT ` becomes) or marked required (`+`, which `AND ` becomes)
+_FILTER_TERM = re.compile(r'(?<![^\s(|])(?:([-+])\s*)?(?<![^\s(|+-])(source|company|lang|topic):'
+                          r'(?:"([^"]*)"|([^\s()"|]*))', re.IGNORECASE)
 # Highlighting stops this far into a field instead of failing the whole search on a huge article (ES refuses
 # to highlight past index.highlight.max_analyzed_offset, 1,000,000 characters by default).
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000
@@ -48,6 +53,9 @@ class ParsedQuery:
     companies: list[str] = field(default_factory=list)
     langs: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    # `-lang:fr` / `NOT source:"The Ledger"`: articles matching any of these are left out
+    excluded: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # how a query that could not be read as typed was read
 
 
 _WORD_OPERATORS = [(re.compile(r"(?<!\S)AND(?!\S)"), "+"), (re.compile(r"(?<!\S)OR(?!\S)"), "|"),
@@ -79,24 +87,136 @@ def hyphenated_phrases(text: str) -> str:
     return '"'.join(parts)
 
 
+# French elisions (l', d', qu'...) at the start of a word: the French analysers and the `.exact` copies strip them,
+# the English one does not, so `d'OVHcloud` would miss every English article that says "OVHcloud".
+ELISIONS = ("l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu")
+_ELISION = re.compile(rf"(?<![\w'’])(?:{'|'.join(ELISIONS)})['’](?=\w)", re.IGNORECASE)
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+
+
+def fold(word: str) -> str:
+    """A word as the `.exact` copies index it: lower case, French elision stripped, accents folded (É → e)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", _ELISION.sub("", word.lower()).translate(_FOLD))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def strip_elisions(text: str) -> str:
+    """`d'OVHcloud` → `OVHcloud` outside quotes (quoted phrases go to the `.exact` copy, which strips them itself)."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):
+        parts[i] = _ELISION.sub("", parts[i])
+    return '"'.join(parts)
+
+
+# A prefix term (`énerg*`, `start-up*`, `-Sénat*`) outside quotes, at the start of a word.
+_PREFIX_TERM = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()~*\\-][^\s"+|()~*\\]*)\*(?![^\s)|+])')
+_TOKEN_BREAK = re.compile(r"[^\w'’.]+")
+
+
+def prefix_terms(text: str) -> str:
+    """Each `word*` as the word is indexed in the `.exact` copies (case, accents and elision folded, no stemming:
+    `Sénat*` → `senat*`); a prefix of several words (`start-up*`) → `(start up*)`, the last one the prefix."""
+
+    def rewrite(match: re.Match) -> str:
+        parts = [part for part in _TOKEN_BREAK.split(fold(match.group(2))) if part.strip("'’.")]
+        if not parts:
+            return match.group(0)
+        words = " ".join(parts) + "*"
+        return match.group(1) + (f"({words})" if len(parts) > 1 else words)
+
+    pieces = text.split('"')
+    for i in range(0, len(pieces), 2):
+        pieces[i] = _PREFIX_TERM.sub(rewrite, pieces[i])
+    return '"'.join(pieces)
+
+
+def _outside_quotes(text: str) -> list[tuple[int, str]]:
+    """(position, character) of every character outside double quotes."""
+    out, quoted = [], False
+    for at, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted:
+            out.append((at, char))
+    return out
+
+
+def balanced(text: str) -> tuple[str, list[str]]:
+    """The query with an unclosed quote closed at the end and unmatched parentheses dropped, and a note for each:
+    Elasticsearch's parser reads such a query as words, the embedded stand-in found nothing at all."""
+    notes = []
+    if text.count('"') % 2:
+        text += '"'
+        notes.append("a closing quote was missing: the query was read with one added at its end.")
+    unmatched, depth = [], []
+    for at, char in _outside_quotes(text):
+        if char == "(":
+            depth.append(at)
+        elif char == ")":
+            if depth:
+                depth.pop()
+            else:
+                unmatched.append(at)
+    unmatched += depth
+    if unmatched:
+        text = "".join(char for at, char in enumerate(text) if at not in set(unmatched))
+        notes.append(f"{len(unmatched)} unmatched parenthes{'is was' if len(unmatched) == 1 else 'es were'} "
+                     "ignored.")
+    # an operator with nothing after it (`Nvidia AND`, `Nvidia |`) is dropped, as Elasticsearch's parser does
+    text = re.sub(r'(?:\s+[+|]|(?<!\S)-)+\s*$', "", text)
+    return text, notes
+
+
 def parse_query(query: str) -> ParsedQuery:
-    """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted)."""
+    """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
+    `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
+    text, parsed.notes = balanced(word_operators(" ".join((query or "").split())))
+    depth_at, depth = {}, 0
+    for at, char in _outside_quotes(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        depth_at[at] = depth
 
     def take(match: re.Match) -> str:
-        value = (match.group(2) if match.group(2) is not None else match.group(3)).strip()
-        if value:
-            targets[FILTER_KEYS[match.group(1).lower()]].append(value)
+        name, sign = match.group(2).lower(), match.group(1)
+        value = (match.group(3) if match.group(3) is not None else match.group(4)).strip()
+        term = match.group(0).strip()
+        if not value:
+            example = "fr" if name == "lang" else "NAME"
+            raise NewsroomError(f"{term!r} needs a value, e.g. {name}:{example}.")
+        before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
+        if depth_at.get(match.start(), 0) > 0 or before.endswith("|") or after.startswith("|"):
+            raise NewsroomError(
+                f"{term!r}: a {name}: filter applies to the whole search, so it cannot be inside parentheses or "
+                f"joined with OR; write it outside them ({name}:… keeps, -{name}:… or NOT {name}:… leaves out).")
+        if sign == "-":
+            parsed.excluded.setdefault(FILTER_KEYS[name], []).append(value)
+        else:
+            targets[FILTER_KEYS[name]].append(value)
         return " "
 
-    parsed.text = hyphenated_phrases(word_operators(" ".join(_FILTER_TERM.sub(take, query or "").split())))
+    text = _FILTER_TERM.sub(take, text)
+    parsed.text = hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split()))))
     return parsed
 
 
 def _any_term(field_name: str, values: list[str]) -> dict:
     return {"bool": {"should": [{"term": {field_name: {"value": v, "case_insensitive": True}}} for v in values],
                      "minimum_should_match": 1}}
+
+
+def _filter_clause(key: str, values: list[str]) -> dict:
+    """Articles matching any of these `source:` / `company:` (canonical names) / `lang:` / `topic:` values."""
+    if key == "source":
+        return source_clause(values)
+    if key == "company":
+        return {"terms": {"orgs": values}}
+    if key == "lang":
+        return {"terms": {"lang": [v.lower() for v in values]}}
+    return _any_term("topics", values)
 
 
 def check_size(size: int) -> None:
@@ -168,12 +288,17 @@ def text_query(text: str) -> dict:
             clauses += [{"match_phrase": {name + EXACT_SUFFIX: phrase}} for phrase in phrases]
             per_language.append(clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}})
     else:
+        # A prefix (`énerg*`, already folded by prefix_terms) is matched against the words as written, on the `.exact`
+        # copy too: the language field holds stems ("energ", "chipmak"), which a typed word rarely is a prefix of.
+        # Not analysed: Elasticsearch would stem the prefix itself on the language field (the stand-in never does).
+        prefix = "*" in _PHRASE.sub(" ", text)
         # Each clause only over the articles that have this language's field: `-Nvidia` alone is true of an empty
         # field, so without the filter every article would match through the languages it is not written in.
         per_language = [
             {"bool": {"filter": [{"exists": {"field": name}}], "must": [
-                {"simple_query_string": {"query": text, "fields": [name], "quote_field_suffix": EXACT_SUFFIX,
-                                         "default_operator": "and", "analyze_wildcard": True}}]}}
+                {"simple_query_string": {"query": text, "fields": [name, name + EXACT_SUFFIX] if prefix else [name],
+                                         "quote_field_suffix": EXACT_SUFFIX, "default_operator": "and",
+                                         "analyze_wildcard": False}}]}}
             for name in SEARCH_FIELDS
         ]
     return {"bool": {"should": per_language, "minimum_should_match": 1}}
@@ -193,13 +318,16 @@ def build_search(
     company_tones: dict[str, str] | None = None,
     sort: str = "relevance",
     size: int = 20,
+    parsed: ParsedQuery | None = None,
 ) -> dict:
-    """The request body (query, filters, sort, highlight); company names must already be canonical."""
+    """The request body (query, filters, sort, highlight); company names must already be canonical (in `parsed`,
+    the query already parsed, too)."""
     if sort not in SORTS:
         raise NewsroomError(f"Unknown sort {sort!r}: use relevance or date.")
     check_size(size)
-    parsed = parse_query(query)
+    parsed = parsed or parse_query(query)
     filters: list[dict] = []
+    excluded = [_filter_clause(key, values) for key, values in parsed.excluded.items() if values]
     for company in dict.fromkeys([*(companies or []), *parsed.companies]):
         filters.append({"term": {"orgs": company}})
     if sources or parsed.sources:
@@ -225,10 +353,11 @@ def build_search(
         filters.append({"nested": {"path": "company_sentiment", "query": {"bool": {"filter": [
             {"term": {"company_sentiment.company": company}},
             {"term": {"company_sentiment.label": _tone(wanted, f"--company-tone {company}")}}]}}}})
-    if not parsed.text and not filters:
+    if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query, e.g. newsroom search '\"souveraineté numérique\" -Nvidia'.")
     body: dict = {
-        "query": {"bool": {"must": [text_query(parsed.text)] if parsed.text else [], "filter": filters}},
+        "query": {"bool": {"must": [text_query(parsed.text)] if parsed.text else [], "filter": filters,
+                           **({"must_not": excluded} if excluded else {})}},
         "size": size,
         "track_total_hits": True,
         "_source": RETURNED,
@@ -256,10 +385,14 @@ class SearchResults:
     query: str
     sort: str
     notes: list[str] = field(default_factory=list)  # e.g. a --source that no feed and no article has
+    # the period searched, as every command gives it: ISO instants with the zone's offset (None: open), header text
+    since: str | None = None
+    until: str | None = None
+    period: str = ""
 
     def as_dict(self) -> dict:
-        return {"query": self.query, "sort": self.sort, "total": self.total, "results": self.hits,
-                "notes": self.notes}
+        return {"query": self.query, "sort": self.sort, "since": self.since, "until": self.until,
+                "period": self.period, "total": self.total, "results": self.hits, "notes": self.notes}
 
 
 def _closest(value: str, names: list[str]) -> list[str]:
@@ -363,13 +496,16 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     from pipeline.enrich.watchlist import load_watchlist, resolve_companies, resolve_company, watchlist_path
 
     parsed = parse_query(query)
-    if options.get("companies") or parsed.companies or options.get("company_tones"):
+    excluded_companies = parsed.excluded.get("company") or []
+    if options.get("companies") or parsed.companies or excluded_companies or options.get("company_tones"):
         watchlist = load_watchlist(watchlist_path(settings.config_dir))
         options["companies"] = resolve_companies([*(options.get("companies") or []), *parsed.companies], watchlist)
+        parsed.companies = []
+        if excluded_companies:
+            parsed.excluded["company"] = resolve_companies(excluded_companies, watchlist)
         options["company_tones"] = {resolve_company(c, watchlist): t
                                     for c, t in (options.get("company_tones") or {}).items()}
-        query = _FILTER_TERM.sub(lambda m: " " if m.group(1).lower() == "company" else m.group(0), query)
-    body = build_search(settings, query, **options)
+    body = build_search(settings, query, parsed=parsed, **options)
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
@@ -380,14 +516,21 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
         doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
         doc["companies"] = _companies(doc)
         doc["passages"] = _passages(hit)
-        doc["score"] = hit.get("_score")
+        doc["relevance"] = hit.get("_score")  # not a tone: that is sentiment.score
         hits.append(doc)
     total = response["hits"]["total"]
-    notes = unknown_filter_notes(client, settings, alias, sources=[*(options.get("sources") or []), *parsed.sources],
-                                 langs=[*(options.get("langs") or []), *parsed.langs],
-                                 topics=[*(options.get("topics") or []), *parsed.topics])
+    excluded = parsed.excluded
+    notes = parsed.notes + unknown_filter_notes(
+        client, settings, alias,
+        sources=[*(options.get("sources") or []), *parsed.sources, *excluded.get("source", [])],
+        langs=[*(options.get("langs") or []), *parsed.langs, *excluded.get("lang", [])],
+        topics=[*(options.get("topics") or []), *parsed.topics, *excluded.get("topic", [])])
+    tz = zone(settings)
+    start, end = parse_when(options.get("since"), tz), parse_when(options.get("until"), tz, end=True)
     return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,
-                         query=query, sort=options.get("sort", "relevance"), notes=notes)
+                         query=query, sort=options.get("sort", "relevance"), notes=notes,
+                         since=start and start.isoformat(), until=end and end.isoformat(),
+                         period=describe_window(start, end, tz))
 
 
 # --- rendering a matched passage for each sink -------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.alerts import run_alerts
 from pipeline.alerts.deliver import SIGNATURE_HEADER, sign
-from pipeline.alerts.evaluate import hyphenated_phrases
+from pipeline.alerts.evaluate import exact_terms, hyphenated_phrases
 from pipeline.alerts.rules import load_rules
 from pipeline.alerts.state import ALERT_PROPERTIES, alerts_index, parse_time, sent_records
 from pipeline.errors import ConfigError
@@ -818,3 +818,38 @@ def test_a_grouped_slack_message_of_50_items_reaches_slack_whole_in_two_messages
     assert len(shown) == 50 and report["sent"] == 50 and report["per_channel"]["slack"]["messages"] == 2
     again = run_alerts(load_settings(), client, rules_file=rules)
     assert again["sent"] == 0 and len(httpserver.log) == 2
+
+
+def test_query_string_phrases_and_prefixes_match_as_in_search(store, tmp_path):
+    """A quoted phrase (or hyphenated word) in a rule's query_string keeps every word, as the keyword does: never
+    "act" alone on the French-stemmed fields; a prefix matches words as typed, case, accents and elisions folded."""
+    settings, client = store
+    index(store, [make_record(url, text, title=title, lang=lang) for url, lang, _, title, text in AI_ACT_PAGES] + [
+        make_record("https://p.example/fr-energie", "Mistral AI signe avec un producteur d'énergie nucléaire.",
+                    title="Un accord pour Mistral AI"),
+        make_record("https://p.example/fr-energie-caps", "Les prix flambent devant le Sénat.",
+                    title="ÉNERGIE : la facture"),
+        make_record("https://p.example/en-chips", "Chipmakers rally after the start-ups' results.", lang="en",
+                    title="Chipmakers rally"),
+    ])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": name, "query_string": query, "channels": [{"type": "slack"}]} for name, query in [
+            ("phrase", '"AI Act"'), ("hyphen", "AI-Act"), ("phrase and not", '"AI Act" AND NOT obligations'),
+            ("energie", "énergie*"), ("ENERG", "ENERG*"), ("senat", "Sénat*"), ("chipmaker", "chipmaker*"),
+            ("start-up", "start-up*")]])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+
+    def urls(name: str) -> list[str]:
+        return sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][name]["would_send"]
+                      for item in message["items"])
+
+    assert urls("phrase") == urls("hyphen") == ["en-ai-act", "fr-ai-act"]
+    assert urls("phrase and not") == []
+    assert urls("energie") == urls("ENERG") == ["fr-energie", "fr-energie-caps"]
+    assert urls("senat") == ["fr-energie-caps"]
+    assert urls("chipmaker") == urls("start-up") == ["en-chips"]
+    # what real Elasticsearch is sent: phrases and folded wildcards on the exact fields, fields of the rule's own kept
+    exact = " OR ".join(f"{name}:{{0}}" for name in ("title.exact", "description.exact", "text.exact"))
+    assert exact_terms('"AI Act" AND Sénat* AND title:"x y" AND start-up*') == (
+        f'({exact.format(chr(34) + "AI Act" + chr(34))}) AND ({exact.format("senat*")}) AND title:"x y" AND '
+        f'({exact.format("(start AND up*)")})')

@@ -134,7 +134,7 @@ def test_plain_words_select_and_rank_as_the_query_parser_does(indexed):
     phrase = json.dumps(build_search(settings, '"AI Act" obligations')["query"])
     assert "simple_query_string" not in phrase and '"match_phrase": {"search.fr.exact": "AI Act"}' in phrase
     # any other operator keeps the query parser
-    for query in ["cloud -Nvidia", "soup | OVHcloud", "OVHclo*", "(soup)", "cloud~1", '"unbalanced quote']:
+    for query in ["cloud -Nvidia", "soup | OVHcloud", "OVHclo*", "(soup)", "cloud~1"]:
         assert "simple_query_string" in json.dumps(build_search(settings, query)["query"]), query
 
 
@@ -159,7 +159,7 @@ def test_field_filters_in_the_query_and_as_options(indexed):
 def test_relevance_by_default_and_date_on_request(indexed):
     settings, client, _ = indexed
     by_score = search_articles(client, settings, "Nvidia")
-    scores = [h["score"] for h in by_score.hits]
+    scores = [h["relevance"] for h in by_score.hits]
     assert scores == sorted(scores, reverse=True)
     by_date = search_articles(client, settings, "Nvidia", sort="date")
     dates = [h["published_at"] for h in by_date.hits]
@@ -228,8 +228,8 @@ def test_search_cli_json_csv_and_terminal(indexed, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "1 article(s) match" in proc.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "score",
-                             "passage"]
+    assert list(rows[0]) == ["id", "published_at", "source", "lang", "title", "url", "companies", "tone",
+                             "tone_score", "passage"]
     assert rows[0]["companies"] == "Mistral AI negative; Nvidia negative" and len(rows) == 1
     proc = _cli("search", "cloud", "--company", "Acme")
     assert proc.returncode != 0 and "is not a watched company" in proc.stderr and "Traceback" not in proc.stderr
@@ -428,3 +428,103 @@ def test_a_store_that_dies_while_answering_is_not_reported_as_never_started(monk
     assert exc.value.code == 1 and "Traceback" not in err
     assert "Elasticsearch stopped while answering" in err and "may have crashed it" in err
     assert "cluster's logs" in err and "unreachable" not in err
+
+
+@pytest.fixture
+def words_indexed(es_url):
+    """French and English articles with accents, capitals, elisions, hyphens; two sources, three companies."""
+    settings = load_settings()
+    client = make_client(settings)
+    records = [
+        make_record("https://w.example/fr-energie", "Mistral AI signe avec un producteur d'énergie nucléaire. La "
+                    "start-up parisienne se félicite.", title="Un accord pour Mistral AI", orgs={"Mistral AI": 0.3},
+                    source="Dépêche Éco", published=_at(20)),
+        make_record("https://w.example/fr-caps", "Les prix flambent devant le Sénat, et la facture d'OVHcloud aussi.",
+                    title="ÉNERGIE : la facture", orgs={"OVHcloud": -0.3}, source="Dépêche Éco", published=_at(21)),
+        make_record("https://w.example/fr-nvidia", "Nvidia et Mistral AI concluent une alliance européenne.",
+                    title="Nvidia et Mistral AI", orgs={"Nvidia": 0.1, "Mistral AI": 0.1}, source="Dépêche Éco",
+                    published=_at(22)),
+        make_record("https://w.example/en-chips", "Nvidia and other chipmakers rally; OVHcloud wins praise and says "
+                    "it is ready for the AI Act.", title="Chipmakers rally", lang="en", orgs={"Nvidia": 0.2,
+                    "OVHcloud": 0.4}, source="The Ledger", published=_at(23)),
+        make_record("https://w.example/en-nvidia", "Nvidia results beat expectations.", title="Nvidia results",
+                    lang="en", orgs={"Nvidia": 0.5}, source="The Ledger", published=_at(24)),
+    ]
+    index_enriched(client, settings, records)
+    yield settings, client
+    drop_prefix(client, settings.es_index_prefix)
+
+
+def _names(settings, client, query: str, **options) -> list[str]:
+    return sorted(h["url"].rsplit("/", 1)[-1] for h in search_articles(client, settings, query, **options).hits)
+
+
+def test_a_prefix_matches_words_as_typed_case_accents_and_elisions_folded(words_indexed):
+    """The language fields hold stems ("energ", "chipmak"): a typed word followed by `*` must still find it."""
+    settings, client = words_indexed
+    energie = ["fr-caps", "fr-energie"]
+    assert _names(settings, client, "énergie") == energie
+    for query in ["énerg*", "energie*", "énergie*", "ÉNERGIE*", "ENERG*", "l'énergie*"]:
+        assert _names(settings, client, query) == energie, query
+    assert _names(settings, client, "Sénat*") == _names(settings, client, "senat*") == ["fr-caps"]
+    assert _names(settings, client, "chipmaker*") == ["en-chips"]
+    assert _names(settings, client, "start-up*") == ["fr-energie"]
+    assert _names(settings, client, "européen*") == ["fr-nvidia"]
+    assert _names(settings, client, "Nvidia -énergie*") == ["en-chips", "en-nvidia", "fr-nvidia"]
+    # what real Elasticsearch is sent: the folded prefix, on the exact copy too, not run through the stemmers
+    body = json.dumps(build_search(settings, "Sénat* | start-up*")["query"], ensure_ascii=False)
+    assert '"query": "senat* | (start up*)"' in body and '"analyze_wildcard": false' in body
+    assert '"fields": ["search.fr", "search.fr.exact"]' in body
+
+
+def test_negated_field_filters_exclude_and_grouped_ones_are_refused(words_indexed):
+    settings, client = words_indexed
+    english = _names(settings, client, "Nvidia lang:en")
+    assert english == ["en-chips", "en-nvidia"]
+    for query in ["Nvidia NOT lang:fr", "Nvidia -lang:fr", "Nvidia AND NOT lang:FR", "-lang:fr Nvidia"]:
+        assert _names(settings, client, query) == english, query
+    assert _names(settings, client, 'Nvidia -source:"The Ledger"') == ["fr-nvidia"]
+    assert _names(settings, client, 'NOT source:"the ledger"') == ["fr-caps", "fr-energie", "fr-nvidia"]
+    assert _names(settings, client, "Nvidia -company:mistral") == english
+    assert _names(settings, client, "Nvidia NOT company:Mistral") == english
+    assert _names(settings, client, "Nvidia AND lang:en") == english
+    for query in ["(lang:fr)", "Nvidia OR lang:fr", "Nvidia | -lang:fr", "Nvidia (OVHcloud -source:x)"]:
+        with pytest.raises(NewsroomError, match="cannot be inside parentheses or joined with OR"):
+            search_articles(client, settings, query)
+
+
+def test_bad_syntax_is_read_as_words_with_a_note(words_indexed):
+    settings, client = words_indexed
+    nvidia = _names(settings, client, "Nvidia")
+    for query in ["Nvidia AND (", "Nvidia)", "(Nvidia", "Nvidia |"]:
+        results = search_articles(client, settings, query)
+        assert sorted(h["url"].rsplit("/", 1)[-1] for h in results.hits) == nvidia, query
+        assert results.notes or query == "Nvidia |", query
+    unclosed = search_articles(client, settings, 'Nvidia source:"The Ledger')
+    assert {h["source"] for h in unclosed.hits} == {"The Ledger"} and "closing quote" in unclosed.notes[0]
+    with pytest.raises(NewsroomError, match=r"'lang:' needs a value, e.g. lang:fr"):
+        search_articles(client, settings, "lang:")
+
+
+def test_an_elided_word_finds_what_its_quoted_form_finds(words_indexed):
+    """`d'OVHcloud` unquoted: the English analyser keeps "d'ovhcloud" whole, so English articles were missed."""
+    settings, client = words_indexed
+    for word in ["d'OVHcloud", "l'AI Act", "d’OVHcloud"]:
+        quoted = _names(settings, client, f'"{word}"')
+        assert quoted and set(_names(settings, client, word)) >= set(quoted), word
+    assert "en-chips" in _names(settings, client, "d'OVHcloud")
+
+
+def test_search_json_states_the_period_and_relevance_is_not_the_tone(words_indexed, tmp_path):
+    proc = _cli("search", "Nvidia", "--since", "2026-11-22", "--until", "2026-11-23", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert (data["since"], data["until"], data["period"]) == (
+        "2026-11-22T00:00:00+01:00", "2026-11-24T00:00:00+01:00", "2026-11-22 → 2026-11-23 (Europe/Paris)")
+    assert data["total"] == 2 and all("score" not in hit and hit["relevance"] > 0 for hit in data["results"])
+    data = json.loads(_cli("search", "Nvidia", "--json").stdout)
+    assert (data["since"], data["until"], data["period"]) == (None, None, "")
+    out = tmp_path / "r.csv"
+    assert _cli("search", "Nvidia results", "--csv", str(out)).returncode == 0
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert "score" not in row and (row["tone"], row["tone_score"]) == ("neutral", "0.0")

@@ -126,6 +126,51 @@ def hyphenated_phrases(query: str) -> str:
     return str(quote(tree))
 
 
+_WILDCARD = re.compile(r"(?<!\\)[*?]")
+
+
+def exact_terms(query: str) -> str:
+    """Quoted phrases and wildcard words with no field of their own go to the `.exact` copies, as in `newsroom
+    search`: a phrase keeps every word there ("AI Act" on the French-stemmed fields is just "act", "ai" being a
+    stopword), and a prefix matches words as written, case, accents and elisions folded (`Sénat*` → `senat*`), not
+    the stems of the other fields (`énergie*` never matched "energ"). Run after hyphenated_phrases."""
+    from luqum.parser import parser
+    from luqum.tree import Boost, Fuzzy, Phrase, Proximity, Range, Regex, SearchField, Word
+
+    from pipeline.search import fold, prefix_terms
+
+    def on_exact(node, value: str):
+        group = parser.parse("(" + " OR ".join(f"{name}:{value}" for name in EXACT_FIELDS) + ")")
+        group.head, group.tail = node.head, node.tail
+        return group
+
+    def route(node):
+        if isinstance(node, (Phrase, Proximity)):
+            return on_exact(node, str(node).strip())
+        if isinstance(node, Word):
+            if not _WILDCARD.search(node.value):
+                return node
+            if node.value.endswith("*") and "?" not in node.value and "*" not in node.value[:-1]:
+                return on_exact(node, prefix_terms(node.value).replace(" ", " AND "))
+            return on_exact(node, fold(node.value))
+        if isinstance(node, (SearchField, Range, Regex, Fuzzy)):  # a field the rule names, a range: as written
+            return node
+        if isinstance(node, Boost) or node.children:
+            node.children = [route(child) for child in node.children]
+        return node
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - as in hyphenated_phrases: Elasticsearch gives the real reason
+        return query
+    return str(route(tree))
+
+
+def rule_text_query(rule: Rule) -> str:
+    """The rule's `query_string` as sent: hyphenated words quoted, phrases and wildcards on the exact copies."""
+    return exact_terms(hyphenated_phrases(rule.query_string or ""))
+
+
 def _keyword_query(keyword: str, fields: list[str]) -> dict:
     return {"multi_match": {"query": keyword, "fields": fields, "type": "phrase"}}
 
@@ -145,7 +190,7 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
                            "minimum_should_match": 1}}
         conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
     if rule.query_string and rule.query_string.strip():
-        clause = {"query_string": {"query": hyphenated_phrases(rule.query_string), "fields": text_fields(rule),
+        clause = {"query_string": {"query": rule_text_query(rule), "fields": text_fields(rule),
                                    "default_operator": "AND"}}
         conditions.append((f"matches query {rule.query_string!r}", clause))
     if rule.languages:
@@ -197,7 +242,7 @@ def _highlight(rule: Rule) -> dict:
     should = [_keyword_query(k, EXACT_FIELDS) for k in rule.keywords]
     should += [_keyword_query(c, fields) for c in rule.companies]
     if rule.query_string and rule.query_string.strip():
-        should.append({"query_string": {"query": hyphenated_phrases(rule.query_string), "fields": fields,
+        should.append({"query_string": {"query": rule_text_query(rule), "fields": fields,
                                         "default_operator": "OR"}})
     spec: dict = {
         "pre_tags": [MARK_START],

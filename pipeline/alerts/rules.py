@@ -335,7 +335,12 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
     for index, rule in enumerate(config.rules):
         if rule not in rules:
             continue
-        if too_complex := query_too_complex(rule.query_string):  # never sent, not even to `_validate/query`
+        from pipeline.alerts.evaluate import EXACT_FIELDS, rule_text_query
+
+        too_complex = query_too_complex(rule.query_string)
+        if not too_complex and (sent := query_too_complex(rule_text_query(rule))):
+            too_complex = f"{sent} as sent: each quoted phrase or wildcard goes to the {len(EXACT_FIELDS)} exact fields"
+        if too_complex:  # never sent, not even to `_validate/query`
             problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': too complex "
                             f"({too_complex}); split the rule into smaller ones")
             continue

@@ -15,7 +15,8 @@ from pipeline.settings import load_settings
 from pipeline.sinks import for_terminal, terminal_console
 
 console = terminal_console(soft_wrap=True)
-CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "score", "passage"]
+# `tone_score`: the article's tone in [-1, 1] (`sentiment.score` in the JSON, where `relevance` is the match score)
+CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "tone_score", "passage"]
 
 
 def _print_evidence(company: dict) -> None:
@@ -91,7 +92,7 @@ def search_cmd(
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
 ) -> None:
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
-    from pipeline.coverage import describe_window, local_time, parse_when, zone
+    from pipeline.coverage import local_time, zone
     from pipeline.search import (check_size, parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
     from pipeline.store.client import make_client, store_replies
@@ -111,7 +112,8 @@ def search_cmd(
         from pipeline.export import write_csv
 
         rows = [{**hit, "id": hit.get("id"), "companies": _company_cell(hit["companies"]),
-                 "tone": (hit.get("sentiment") or {}).get("label"), "score": (hit.get("sentiment") or {}).get("score"),
+                 "tone": (hit.get("sentiment") or {}).get("label"),
+                 "tone_score": (hit.get("sentiment") or {}).get("score"),
                  "passage": " … ".join(hit["passages"]) or hit.get("description")} for hit in results.hits]
         write_csv(csv_file, CSV_COLUMNS, rows)
     if as_json:
@@ -119,7 +121,7 @@ def search_cmd(
         return
     shown = len(results.hits)
     tz = zone(settings)
-    period = describe_window(parse_when(since, tz), parse_when(until, tz, end=True), tz)
+    period = results.period
     console.print(f"{results.total} article(s) match" + (f", published {period}" if period else "")
                   + (f"; the first {shown} by {results.sort}:" if shown else "."), highlight=False)
     for note in results.notes:
