@@ -259,6 +259,33 @@ def test_fetch_tries_a_page_again_when_a_consent_wall_answered(httpserver, tmp_p
     assert (second["extraction"], second["fallback_reason"]) == ("trafilatura", None)
 
 
+def test_fetch_writes_the_story_s_page_not_the_summary_of_its_short_copy_and_counts_lines(httpserver, tmp_path,
+                                                                                          capsys):
+    """Findings 1 and 11 (hostile4): the paywalled ?from=rss copy of a story answers first; the one line written is
+    the story's page text with the copy's link, and "Wrote N" counts the lines written."""
+    import time
+
+    base = httpserver.url_for("/").rstrip("/")
+    story_url, copy_url = f"{base}/cloud/ovh", f"{base}/cloud/ovh?from=rss"
+    full = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", story_url)
+    stub = (f'<html lang=fr><head><title>OVHcloud</title><link rel="canonical" href="{story_url}"></head>'
+            "<body><article><h1>OVHcloud</h1><p>Réservé aux abonnés.</p></article></body></html>")
+
+    def slow_story(request):
+        time.sleep(1.0)  # the copy's answer (its feed summary) comes first
+        return html(full)(request)
+
+    httpserver.expect_request("/cloud/ovh", query_string="from=rss").respond_with_handler(html(stub))
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(slow_story)
+    feed = rss([("La région choisit OVHcloud", copy_url, "OVHcloud choisi."),
+                ("La région choisit OVHcloud", story_url, "OVHcloud choisi.")])
+    capsys.readouterr()
+    [article] = fetch_cli(httpserver, tmp_path, feed)
+    assert (article["id"], article["extraction"]) == (article_id(story_url), "trafilatura")
+    assert article["link_ids"] == [article_id(copy_url)]
+    assert "Wrote 1 article(s)" in capsys.readouterr().err
+
+
 # --------------------------------------------------------------------------------------------- page types
 
 
