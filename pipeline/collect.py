@@ -123,6 +123,7 @@ class Collector:
         self.is_known = is_known
         self.is_updated = is_updated
         self._refresh_ids: set[str] = set()  # known items fetched again because their feed entry changed
+        self._guid_keys: dict[str, str] = {}  # item's article id → the key of its feed GUID, when trusted
         self.since = since
         self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
         self.refresh_feeds = refresh_feeds  # read every feed in full: no conditional GET, no unchanged-body shortcut
@@ -278,6 +279,9 @@ class Collector:
         matcher = self._matcher
         seen: set[str] = set()
         selected: list[FeedItem] = []
+        for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
+            for aid, key in trusted_guid_keys(items).items():
+                self._guid_keys.setdefault(aid, key)
         for feed, items in zip(self.feeds, per_feed):
             for item in items:
                 self.stats.items += 1
@@ -294,13 +298,23 @@ class Collector:
                     continue
                 selected.append(item)
         if self.is_known and selected:
-            known = self.is_known([i.article_id for i in selected])
+            ids = {i.article_id for i in selected}
+            keys = {i.article_id: self._guid_keys[i.article_id] for i in selected if i.article_id in self._guid_keys}
+            found = self.is_known([*ids, *dict.fromkeys(keys.values())])
+            known = found & ids
+            # the entry's GUID is stored with a story under another link (a renamed slug): the same story
+            renamed = {aid for aid, key in keys.items() if key in found and aid not in known}
+            for item in selected:
+                if item.article_id in renamed:
+                    log.info("item %s: its feed GUID is already stored with an article under another link (a "
+                             "renamed link): counted as known, not stored twice", mask_url(item.url))
             if known and self.is_updated:
                 versions = {i.article_id: i.version for i in selected if i.article_id in known and i.version}
                 updated = self.is_updated(versions) if versions else set()
                 self.stats.feed_updates += len(updated)
                 self._refresh_ids |= updated
                 known = known - updated
+            known |= renamed
             if known:
                 self.stats.known += sum(1 for i in selected if i.article_id in known)
                 selected = [i for i in selected if i.article_id not in known]
@@ -406,10 +420,11 @@ class Collector:
         self.stats.fallback_reasons[reason] += 1
         return self._versioned(item, article.model_copy(update={"fallback_reason": reason}))
 
-    @staticmethod
-    def _versioned(item: FeedItem, article: Article) -> Article:
+    def _versioned(self, item: FeedItem, article: Article) -> Article:
         """The article with the version of the feed item it is stored under (a copy reached through another link
-        leaves the story's version alone)."""
+        leaves the story's version alone), and the key of the item's GUID among its links (`guid_key`)."""
+        if (key := self._guid_keys.get(item.article_id)) and key not in article.link_ids:
+            article = article.model_copy(update={"link_ids": [*article.link_ids, key]})
         if item.version and article.id == item.article_id:
             return article.model_copy(update={"feed_version": item.version})
         return article
@@ -461,6 +476,27 @@ class Collector:
             self._extract_seconds += time.perf_counter() - start
             pages, seconds = self.extract_cpu
             self.extract_cpu = (pages + 1, seconds + time.thread_time() - cpu)
+
+
+def guid_key(feed_url: str, guid: str | None) -> str | None:
+    """The id under which a feed entry's GUID is stored among its article's `link_ids`: a story whose link changes
+    (a renamed slug) keeps its GUID, so it is known under the new link. Scoped to the feed (another feed cannot claim
+    a story's GUID); None for no GUID, or one too long to be an identifier."""
+    guid = (guid or "").strip()
+    if not guid or len(guid) > 2048:
+        return None
+    return hashlib.sha256(f"guid\n{feed_url}\n{guid}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def trusted_guid_keys(items: list[FeedItem]) -> dict[str, str]:
+    """Item article id → its GUID key, for the GUIDs of one feed body that name one link only. A GUID shared by items
+    with different links breaks RSS/Atom's uniqueness rule (a feed stamping one id on every entry): trusting it would
+    merge different stories into one, so it identifies nothing."""
+    links: dict[str, set[str]] = {}
+    for item in items:
+        if key := guid_key(item.feed_url, item.guid):
+            links.setdefault(key, set()).add(item.article_id)
+    return {next(iter(ids)): key for key, ids in links.items() if len(ids) == 1}
 
 
 def commit_states(settings: Settings, states: list[dict]) -> None:

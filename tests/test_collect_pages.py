@@ -286,6 +286,32 @@ def test_fetch_writes_the_story_s_page_not_the_summary_of_its_short_copy_and_cou
     assert "Wrote 1 article(s)" in capsys.readouterr().err
 
 
+def test_fetch_knows_a_story_whose_link_was_renamed_by_its_feed_guid(httpserver, tmp_path):
+    """Finding 8 (hostile4): the same <guid> under a new link (a renamed slug, the old one redirecting) is the story
+    already written, not a second article; a GUID the feed gives to several links identifies nothing."""
+    base = httpserver.url_for("/").rstrip("/")
+    full = page("spip_article124.html", base)
+    for path in ("/g/old-slug", "/g/new-slug", "/g/a", "/g/b", "/g/c"):
+        httpserver.expect_request(path).respond_with_handler(html(full.replace("article124", path[3:])))
+
+    def feed(entries: list[tuple[str, str, str]]) -> str:
+        items = "".join(f"<item><title>{t}</title><link>{link}</link><guid isPermaLink=\"false\">{g}</guid>"
+                        "<description>OVHcloud.</description></item>" for t, link, g in entries)
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>{items}</channel></rss>'
+
+    title = "La région Occitanie choisit OVHcloud"
+    first = fetch_cli(httpserver, tmp_path, feed([(title, f"{base}/g/old-slug", "urn:story:1"),
+                                                  ("Deux", f"{base}/g/a", "same"), ("Trois", f"{base}/g/b", "same")]))
+    assert sorted(a["url"].removeprefix(base) for a in first) == ["/g/a", "/g/b", "/g/old-slug"]
+    second = fetch_cli(httpserver, tmp_path, feed([(title, f"{base}/g/new-slug", "urn:story:1"),
+                                                   ("Quatre", f"{base}/g/c", "same")]), "--stats-json",
+                       str(tmp_path / "stats.json"))
+    assert [a["url"].removeprefix(base) for a in second] == ["/g/c"]  # "same" named two links: not trusted
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert (stats["known"], stats["selected"]) == (1, 1)
+    assert "/g/new-slug" not in requested(httpserver)
+
+
 # --------------------------------------------------------------------------------------------- page types
 
 

@@ -270,3 +270,34 @@ def test_a_story_and_its_short_copy_in_one_run_keep_the_page_text(httpserver, tm
     articles = index_names(settings.es_index_prefix)["articles"]
     stored = make_client(settings).get(index=articles, id=article_id(story_url))["_source"]
     assert stored["extraction"] == "trafilatura" and stored["link_ids"] == [article_id(copy_url)]
+
+
+def test_a_renamed_link_with_the_same_guid_is_the_stored_story_not_a_second_article(httpserver, tmp_path, es_url,
+                                                                                     cleanup, enricher):
+    """Finding 8 (hostile4): the feed renames a story's slug (same <guid>, the old URL now redirects)."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    full = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/g/new-slug")
+    slug = {"now": "old-slug"}
+    httpserver.expect_request("/g/new-slug").respond_with_data(full, content_type="text/html")
+    httpserver.expect_request("/g/old-slug").respond_with_handler(lambda request: Response(
+        full.replace("new-slug", "old-slug"), content_type="text/html") if slug["now"] == "old-slug"
+        else Response("", status=301, headers={"Location": f"{base}/g/new-slug"}))
+    httpserver.expect_request("/feed.xml").respond_with_handler(lambda request: Response(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><title>La région choisit OVHcloud'
+        f'</title><link>{base}/g/{slug["now"]}</link><guid isPermaLink="false">urn:story:guid-1</guid>'
+        "<description>OVHcloud.</description></item></channel></rss>", content_type="application/rss+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+    slug["now"] = "new-slug"
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["known"], second.counts["indexed"], second.counts["articles"]) == (1, 0, 0)
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    client.indices.refresh(index=articles)
+    assert client.count(index=articles)["count"] == 1
