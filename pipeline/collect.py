@@ -56,8 +56,16 @@ class CollectStats:
     feeds_failed: int = 0
     feeds_not_modified: int = 0
     feeds_malformed: int = 0  # bozo feeds: what parsed was kept
+    # How the counts add up: feeds' entries without a usable link (or past the per-feed maximum) are `unusable`,
+    # not items; items = before_since + duplicates + irrelevant + known + selected; selected = articles +
+    # selected_skipped (every selected item gives an article or is skipped with a reason). `skipped` holds the reasons
+    # of all three kinds (unusable, before-since, selected_skipped).
+    unusable: int = 0
     items: int = 0
+    before_since: int = 0
     selected: int = 0  # items whose page is to be fetched (after dedupe, relevance, known)
+    selected_skipped: int = 0  # selected items that gave no article (not-an-article, update-not-fetched, no-text…)
+    written: int = 0  # `newsroom fetch`: lines written (one per story: a story's copies are not written again)
     duplicates: int = 0
     story_copies: int = 0  # articles that turned out to be a story already collected (its AMP copy, ?from=rss)
     irrelevant: int = 0
@@ -116,6 +124,7 @@ class Collector:
         self.is_known = is_known
         self.is_updated = is_updated
         self._refresh_ids: set[str] = set()  # known items fetched again because their feed entry changed
+        self._guid_keys: dict[str, str] = {}  # item's article id → the key of its feed GUID, when trusted
         self.since = since
         self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
         self.refresh_feeds = refresh_feeds  # read every feed in full: no conditional GET, no unchanged-body shortcut
@@ -244,6 +253,7 @@ class Collector:
             log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))
         self.stats.feeds_ok += 1
         for reason, n in parsed.skipped.items():
+            self.stats.unusable += n
             self.stats.skip(reason, url, n)
         self.stats.implausible_dates += len(parsed.implausible_dates)
         self._pending_states[url] = new_state
@@ -270,10 +280,14 @@ class Collector:
         matcher = self._matcher
         seen: set[str] = set()
         selected: list[FeedItem] = []
+        for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
+            for aid, key in trusted_guid_keys(items).items():
+                self._guid_keys.setdefault(aid, key)
         for feed, items in zip(self.feeds, per_feed):
             for item in items:
                 self.stats.items += 1
                 if self.since and item.published and item.published < self.since:
+                    self.stats.before_since += 1
                     self.stats.skip("before-since", item.url)
                     continue
                 if item.article_id in seen:
@@ -285,13 +299,23 @@ class Collector:
                     continue
                 selected.append(item)
         if self.is_known and selected:
-            known = self.is_known([i.article_id for i in selected])
+            ids = {i.article_id for i in selected}
+            keys = {i.article_id: self._guid_keys[i.article_id] for i in selected if i.article_id in self._guid_keys}
+            found = self.is_known([*ids, *dict.fromkeys(keys.values())])
+            known = found & ids
+            # the entry's GUID is stored with a story under another link (a renamed slug): the same story
+            renamed = {aid for aid, key in keys.items() if key in found and aid not in known}
+            for item in selected:
+                if item.article_id in renamed:
+                    log.info("item %s: its feed GUID is already stored with an article under another link (a "
+                             "renamed link): counted as known, not stored twice", mask_url(item.url))
             if known and self.is_updated:
                 versions = {i.article_id: i.version for i in selected if i.article_id in known and i.version}
                 updated = self.is_updated(versions) if versions else set()
                 self.stats.feed_updates += len(updated)
                 self._refresh_ids |= updated
                 known = known - updated
+            known |= renamed
             if known:
                 self.stats.known += sum(1 for i in selected if i.article_id in known)
                 selected = [i for i in selected if i.article_id not in known]
@@ -324,6 +348,7 @@ class Collector:
 
     async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
         reason = None
+        problem: tuple[int, str] | None = None  # log level and what went wrong, logged once the outcome is known
         try:
             if not await fetcher.allowed_by_robots(item.link or item.url):
                 reason = "robots-disallowed"
@@ -345,21 +370,23 @@ class Collector:
                     return self._versioned(item, article)
                 else:
                     reason = "too-little-text"
-                    if article is not None:  # the feed summary, under the story's URL the thin page declared
+                    # the feed summary, under the story's URL the thin page declared; never over an updated item's
+                    # stored page text (below)
+                    if article is not None and item.article_id not in self._refresh_ids:
                         return self._fell_back(item, article, reason)
         except NotTheStory as exc:
             if exc.reason == "not-an-article":  # a tag, author or home page listed in the feed: no story to keep
                 log.info("page %s is a listing, not an article: skipped", mask_url(item.url))
-                self.stats.skip("not-an-article", item.url)
+                self._skip_selected("not-an-article", item.url)
                 return None
             reason = exc.reason  # a consent or login wall answered instead of the story: its summary, retried later
-            log.info("page %s answered with a %s: falling back to the feed summary", mask_url(item.url), reason)
+            problem = (logging.INFO, f"page {mask_url(item.url)} answered with a {reason}")
         except FetchFailed as exc:
             reason = exc.reason
-            log.info("page %s not used (%s): falling back to the feed summary", mask_url(item.url), exc)
+            problem = (logging.INFO, f"page {mask_url(item.url)} not used ({exc})")
         except PageTooComplex as exc:  # beyond the per-page extraction budget (pipeline/budget.py)
             reason = exc.reason
-            log.warning("page %s not extracted (%s): falling back to the feed summary", mask_url(item.url), exc)
+            problem = (logging.WARNING, f"page {mask_url(item.url)} not extracted ({exc})")
         except OSError as exc:
             if exc.errno in DISK_FULL:  # archive/staging cannot be written: every next page would fail the same way
                 raise
@@ -368,24 +395,37 @@ class Collector:
         except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
             log.exception("extraction of %s failed", mask_url(item.url))
             reason = "extraction-error"
+        # the log line states what happens to the item, decided here
         if item.article_id in self._refresh_ids:  # the stored article is better than this update's feed summary
-            self.stats.skip(f"update-not-fetched ({reason})", item.url)
+            if problem:
+                log.log(problem[0], "%s: the stored article is kept (update not fetched)", problem[1])
+            self._skip_selected(f"update-not-fetched ({reason})", item.url)
             return None
         article = article_from_summary(item)
         if article is None:
-            self.stats.skip(f"no-text ({reason})", item.url)
+            if problem:
+                log.log(problem[0], "%s: no feed summary either, item skipped", problem[1])
+            self._skip_selected(f"no-text ({reason})", item.url)
             return None
+        if problem:
+            log.log(problem[0], "%s: falling back to the feed summary", problem[1])
         return self._fell_back(item, article, reason)
+
+    def _skip_selected(self, reason: str, url: str) -> None:
+        """A selected item that gives no article (counted apart from the items left out before selection)."""
+        self.stats.selected_skipped += 1
+        self.stats.skip(reason, url)
 
     def _fell_back(self, item: FeedItem, article: Article, reason: str) -> Article:
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
         return self._versioned(item, article.model_copy(update={"fallback_reason": reason}))
 
-    @staticmethod
-    def _versioned(item: FeedItem, article: Article) -> Article:
+    def _versioned(self, item: FeedItem, article: Article) -> Article:
         """The article with the version of the feed item it is stored under (a copy reached through another link
-        leaves the story's version alone)."""
+        leaves the story's version alone), and the key of the item's GUID among its links (`guid_key`)."""
+        if (key := self._guid_keys.get(item.article_id)) and key not in article.link_ids:
+            article = article.model_copy(update={"link_ids": [*article.link_ids, key]})
         if item.version and article.id == item.article_id:
             return article.model_copy(update={"feed_version": item.version})
         return article
@@ -442,6 +482,27 @@ class Collector:
             self.extract_cpu = (pages + 1, seconds + time.thread_time() - cpu)
 
 
+def guid_key(feed_url: str, guid: str | None) -> str | None:
+    """The id under which a feed entry's GUID is stored among its article's `link_ids`: a story whose link changes
+    (a renamed slug) keeps its GUID, so it is known under the new link. Scoped to the feed (another feed cannot claim
+    a story's GUID); None for no GUID, or one too long to be an identifier."""
+    guid = (guid or "").strip()
+    if not guid or len(guid) > 2048:
+        return None
+    return hashlib.sha256(f"guid\n{feed_url}\n{guid}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def trusted_guid_keys(items: list[FeedItem]) -> dict[str, str]:
+    """Item article id → its GUID key, for the GUIDs of one feed body that name one link only. A GUID shared by items
+    with different links breaks RSS/Atom's uniqueness rule (a feed stamping one id on every entry): trusting it would
+    merge different stories into one, so it identifies nothing."""
+    links: dict[str, set[str]] = {}
+    for item in items:
+        if key := guid_key(item.feed_url, item.guid):
+            links.setdefault(key, set()).add(item.article_id)
+    return {next(iter(ids)): key for key, ids in links.items() if len(ids) == 1}
+
+
 def commit_states(settings: Settings, states: list[dict]) -> None:
     """Save feed states handed over by `Collector.pending_states()` (once their articles are stored)."""
     rows = [FeedState(**{**s, **{k: datetime.fromisoformat(s[k]) if s.get(k) else None
@@ -457,18 +518,43 @@ def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
     to `<output>.part`, which is flushed to disk and renamed over `output` only when complete (`os.replace` is
     atomic); only then does the feed state move on (`commit=False` leaves that to the caller). On any error or
     interruption the `.part` file is removed and nothing is committed, so the next run redoes the work.
+
+    One line per story: a story's page text wins over the feed summary of a copy of it (a paywalled AMP page), in
+    whichever order they come, so feed-summary articles are written last, once no page of their story came; a
+    copy's summary whose story an earlier run already wrote is not written (`ingest` keeps the stored page text).
     """
     written: set[str] = set()
+    held: dict[str, Article] = {}  # story id → its feed-summary article, written at the end unless a page came
+
+    def write(fh, article: Article) -> None:
+        if article.published_at is None:  # no plausible date on the page or in the feed: the fetch time, as
+            article = article.model_copy(update={"published_at": article.fetched_at})  # indexing does
+        fh.write(article.model_dump_json() + "\n")
+        collector.stats.written += 1
+
     with atomic_output(output) as fh:  # symlinks followed, devices and FIFOs written in place
         for article in iter_articles(collector):
             if article.id in written:  # a copy of a story already written (counted as a story copy)
                 continue
-            written.add(article.id)
-            if article.published_at is None:  # no plausible date on the page or in the feed: the fetch time, as
-                article = article.model_copy(update={"published_at": article.fetched_at})  # indexing does
-            fh.write(article.model_dump_json() + "\n")
+            other = held.pop(article.id, None)
+            if other is not None:  # the story and a copy: both links kept
+                article = article.model_copy(update={"link_ids": sorted({*other.link_ids, *article.link_ids})})
+                if article.extraction == "feed-summary":  # two summaries: the first one, as before
+                    article = other.model_copy(update={"link_ids": article.link_ids})
+            if article.extraction == "feed-summary":
+                held[article.id] = article
+            else:
+                written.add(article.id)
+                write(fh, article)
             if on_article is not None:
                 on_article(collector.stats)
+        copies = [a.id for a in held.values() if a.link_ids]
+        earlier = collector.is_known(copies) if collector.remember_seen and collector.is_known and copies else set()
+        for article in held.values():
+            if article.id in earlier:  # the story was written by an earlier run: its copy's summary is not news
+                collector.stats.story_copies += 1
+                continue
+            write(fh, article)
     if commit:
         collector.commit()
     return collector.stats
@@ -662,7 +748,7 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
             for article in chunk:
                 ready = done.get(article.id)
                 if not put(("article", article.model_dump_json(), collector.stats.selected,
-                            ready.model_dump_json() if ready else None)):
+                            ready.model_dump_json() if ready else None, collector.stats.selected_skipped)):
                     return
     except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
         try:  # the exception itself when it survives pickling (NewsroomError subclasses keep their exit code)
@@ -753,11 +839,17 @@ class CollectorProcess:
         self.stats = CollectStats()
         self._states: list[dict] = []
         self._selected = 0
+        self._selected_skipped = 0
         self.peak_rss_mib = 0.0  # the collector process's, once it is done
 
     @property
     def selected(self) -> int:
         return self.stats.selected or self._selected
+
+    @property
+    def selected_skipped(self) -> int:
+        """Selected items skipped so far (they give no article): the progress bar counts them as done."""
+        return max(self.stats.selected_skipped, self._selected_skipped)
 
     def articles(self) -> Iterator[Article]:
         import multiprocessing
@@ -794,7 +886,7 @@ class CollectorProcess:
                     _emit_child_log(payload[0])
                     continue
                 if kind == "article":
-                    self._selected = payload[1]
+                    self._selected, self._selected_skipped = payload[1], payload[3]
                     article = Article.model_validate_json(payload[0])
                     if payload[2]:
                         from pipeline.models import Enrichment

@@ -563,6 +563,8 @@ def parse_feed(
             out.skipped["bad-item"] += 1
             continue
         if item is not None:
+            guid = entry.get("id")
+            item.guid = guid if isinstance(guid, str) else None  # hostile: checked where it is used (collect)
             out.items.append(item)
             stamps.append(_entry_stamp(entry))
     # A feed that stamps every item with one time (its build time) says nothing about updates: titles only, then.

@@ -73,17 +73,25 @@ class StageClock:
 
 
 def with_progress(records: Iterable[EnrichedArticle], on_progress: ProgressCallback | None,
-                  total: Callable[[], int | None], companies: Counter | None = None) -> Iterator[EnrichedArticle]:
+                  total: Callable[[], int | None], companies: Counter | None = None,
+                  skipped: Callable[[], int] = lambda: 0) -> Iterator[EnrichedArticle]:
     """Report each record to the caller's progress callback (the CLI owns the bar); tally watched companies, once per
-    story (a story copy, its AMP page or a tracking link, is indexed into the same article)."""
+    story (a story copy, its AMP page or a tracking link, is indexed into the same article).
+
+    Progress counts the selected items handled: the records so far plus the selected items skipped so far
+    (`skipped`), so the bar reaches the selected total also when items give no article; a last report follows the
+    last record (items skipped after it)."""
     counted: set[str] = set()
+    done = 0
     for done, rec in enumerate(records, 1):
         if companies is not None and rec.article.id not in counted:
             counted.add(rec.article.id)
             companies.update(dict.fromkeys(rec.enrichment.orgs, 1))
         if on_progress is not None:
-            on_progress(done, total(), rec.article.source[:40])
+            on_progress(done + skipped(), total(), rec.article.source[:40])
         yield rec
+    if on_progress is not None:
+        on_progress(done + skipped(), total(), "")
 
 
 # --------------------------------------------------------------------------------------------- stages
@@ -169,13 +177,15 @@ def enrich_and_index(articles: Iterable[Article], settings: Settings, client: El
                      dedup: NearDuplicateIndex, run_id: str, clock: StageClock, counts: dict[str, int],
                      on_progress: ProgressCallback | None = None,
                      total: Callable[[], int | None] = lambda: None, companies: Counter | None = None,
-                     ready: dict[str, Enrichment] | None = None) -> IndexStats:
+                     ready: dict[str, Enrichment] | None = None,
+                     skipped: Callable[[], int] = lambda: 0) -> IndexStats:
     """enrich → cluster → index over a stream of articles: the part of a run that needs the models.
 
     Shared by `ingest` and the Airflow run's single enrich-and-index task (which reads the feeds' staged articles).
     """
     pairs = clock.timed("enrich", enrich_stage(articles, enricher, ready))
-    records = with_progress(clock.timed("dedup", cluster_stage(pairs, dedup, counts)), on_progress, total, companies)
+    records = with_progress(clock.timed("dedup", cluster_stage(pairs, dedup, counts)), on_progress, total, companies,
+                            skipped)
     stats = clock.call("index", index_stage, client, settings, records, run_id)
     return stats
 
@@ -219,10 +229,12 @@ def ingest(
         collector = CollectorProcess(settings, feeds, since=since, check_known=client is not None,
                                      share_enrichment=settings.collect_process_enriches, enricher=enricher)
         articles, total, ready = collector.articles(), lambda: collector.selected or None, collector.ready
+        skipped = lambda: collector.selected_skipped  # noqa: E731
     else:
         collector = Collector(settings, feeds, is_known=known_checker(client, settings),
                               is_updated=updated_checker(client, settings), since=since)
         articles, total, ready = iter_articles(collector), lambda: collector.stats.selected or None, None
+        skipped = lambda: collector.stats.selected_skipped  # noqa: E731
     clock = StageClock()
     counts = {"enriched": 0, "clustered_with_earlier": 0}
     stats = IndexStats()
@@ -232,7 +244,7 @@ def ingest(
         stats = enrich_and_index(clock.timed("wait_fetch", articles), settings, client, enricher=enricher,
                                  dedup=dedup, run_id=run_id, clock=clock, counts=counts,
                                  on_progress=progress if callable(progress) else None, total=total,
-                                 companies=companies, ready=ready)
+                                 companies=companies, ready=ready, skipped=skipped)
         # Everything yielded is now indexed or spooled: only now may the feeds' state move forward.
         collector.commit()
     except BaseException as exc:  # noqa: BLE001 - recorded in the run record, then re-raised
@@ -286,20 +298,25 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         "feeds_ok": cstats["feeds_ok"],
         "feeds_failed": cstats["feeds_failed"],
         "feeds_not_modified": cstats["feeds_not_modified"],
+        # unusable entries are not items; items = before_since + duplicates + irrelevant + known + selected;
+        # selected = articles + skipped (docs/storage.md "Run summary")
+        "unusable_entries": cstats.get("unusable", 0),
         "items": cstats["items"],
+        "before_since": cstats.get("before_since", 0),
         "duplicates": cstats["duplicates"],
-        "story_copies": cstats.get("story_copies", 0),
         "irrelevant": cstats["irrelevant"],
         "known": cstats["known"],
-        "feed_updates": cstats.get("feed_updates", 0),
         "selected": cstats["selected"],
+        "feed_updates": cstats.get("feed_updates", 0),
         "articles": cstats["articles"],
+        "story_copies": cstats.get("story_copies", 0),
         "feed_summary_fallbacks": cstats["feed_summary_fallbacks"],
-        "skipped": sum(cstats["skipped"].values()),
+        "skipped": cstats.get("selected_skipped", 0),
         **counts,
         "indexed": stats.created,
         "updated": stats.updated,
         "unchanged": stats.unchanged,
+        "kept_page_text": stats.kept_page_text,
         "mentions": stats.mentions,
         "dead_letters": stats.dead_letters,
         "spooled": stats.spooled,

@@ -90,6 +90,7 @@ class FeedItem(BaseModel):
     authors: list[str] = Field(default_factory=list)
     site_name: str | None = None  # the publisher an aggregator's item names (RSS <source>: Google News)
     version: str | None = None  # feeds.item_version: changes when the feed updates the item (date or title)
+    guid: str | None = None  # the entry's RSS <guid> / Atom <id> as given (collect.guid_key: identity across renames)
 
     @field_validator("title", "feed_name", "site_name")
     @classmethod

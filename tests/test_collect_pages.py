@@ -259,6 +259,59 @@ def test_fetch_tries_a_page_again_when_a_consent_wall_answered(httpserver, tmp_p
     assert (second["extraction"], second["fallback_reason"]) == ("trafilatura", None)
 
 
+def test_fetch_writes_the_story_s_page_not_the_summary_of_its_short_copy_and_counts_lines(httpserver, tmp_path,
+                                                                                          capsys):
+    """Findings 1 and 11 (hostile4): the paywalled ?from=rss copy of a story answers first; the one line written is
+    the story's page text with the copy's link, and "Wrote N" counts the lines written."""
+    import time
+
+    base = httpserver.url_for("/").rstrip("/")
+    story_url, copy_url = f"{base}/cloud/ovh", f"{base}/cloud/ovh?from=rss"
+    full = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", story_url)
+    stub = (f'<html lang=fr><head><title>OVHcloud</title><link rel="canonical" href="{story_url}"></head>'
+            "<body><article><h1>OVHcloud</h1><p>Réservé aux abonnés.</p></article></body></html>")
+
+    def slow_story(request):
+        time.sleep(1.0)  # the copy's answer (its feed summary) comes first
+        return html(full)(request)
+
+    httpserver.expect_request("/cloud/ovh", query_string="from=rss").respond_with_handler(html(stub))
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(slow_story)
+    feed = rss([("La région choisit OVHcloud", copy_url, "OVHcloud choisi."),
+                ("La région choisit OVHcloud", story_url, "OVHcloud choisi.")])
+    capsys.readouterr()
+    [article] = fetch_cli(httpserver, tmp_path, feed)
+    assert (article["id"], article["extraction"]) == (article_id(story_url), "trafilatura")
+    assert article["link_ids"] == [article_id(copy_url)]
+    assert "Wrote 1 article(s)" in capsys.readouterr().err
+
+
+def test_fetch_knows_a_story_whose_link_was_renamed_by_its_feed_guid(httpserver, tmp_path):
+    """Finding 8 (hostile4): the same <guid> under a new link (a renamed slug, the old one redirecting) is the story
+    already written, not a second article; a GUID the feed gives to several links identifies nothing."""
+    base = httpserver.url_for("/").rstrip("/")
+    full = page("spip_article124.html", base)
+    for path in ("/g/old-slug", "/g/new-slug", "/g/a", "/g/b", "/g/c"):
+        httpserver.expect_request(path).respond_with_handler(html(full.replace("article124", path[3:])))
+
+    def feed(entries: list[tuple[str, str, str]]) -> str:
+        items = "".join(f"<item><title>{t}</title><link>{link}</link><guid isPermaLink=\"false\">{g}</guid>"
+                        "<description>OVHcloud.</description></item>" for t, link, g in entries)
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>{items}</channel></rss>'
+
+    title = "La région Occitanie choisit OVHcloud"
+    first = fetch_cli(httpserver, tmp_path, feed([(title, f"{base}/g/old-slug", "urn:story:1"),
+                                                  ("Deux", f"{base}/g/a", "same"), ("Trois", f"{base}/g/b", "same")]))
+    assert sorted(a["url"].removeprefix(base) for a in first) == ["/g/a", "/g/b", "/g/old-slug"]
+    second = fetch_cli(httpserver, tmp_path, feed([(title, f"{base}/g/new-slug", "urn:story:1"),
+                                                   ("Quatre", f"{base}/g/c", "same")]), "--stats-json",
+                       str(tmp_path / "stats.json"))
+    assert [a["url"].removeprefix(base) for a in second] == ["/g/c"]  # "same" named two links: not trusted
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert (stats["known"], stats["selected"]) == (1, 1)
+    assert "/g/new-slug" not in requested(httpserver)
+
+
 # --------------------------------------------------------------------------------------------- page types
 
 

@@ -266,7 +266,10 @@ def test_ingest_summary_names_skip_reasons_with_first_urls_and_the_watched_compa
     since = datetime(2026, 11, 21, tzinfo=UTC)
     summary = ingest(settings, feeds=feeds, since=since, enricher=enricher).as_dict()
     skipped = summary["skipped"].get("before-since", 0)
-    assert skipped >= 1 and summary["counts"]["skipped"] == sum(summary["skipped"].values())
+    c = summary["counts"]  # items left out before selection are not `skipped` (selected items without an article)
+    assert skipped >= 1 and c["before_since"] == skipped and c["skipped"] == 0
+    assert c["items"] == c["before_since"] + c["duplicates"] + c["irrelevant"] + c["known"] + c["selected"]
+    assert c["selected"] == c["articles"] + c["skipped"]
     examples = summary["skipped_examples"]["before-since"]
     assert 1 <= len(examples) <= min(3, skipped)
     assert all(url.startswith(fixture_site.base_url + "/articles/") for url in examples)
@@ -277,6 +280,7 @@ def test_ingest_summary_names_skip_reasons_with_first_urls_and_the_watched_compa
     print_summary(summary, out)
     text = out.export_text()
     assert f"before-since: {skipped} (e.g. {examples[0]}" in text
+    assert "selected = articles + skipped" in text  # the rule the rows follow, under the table
     top, n = next(iter(summary["companies"].items()))
     assert "watched companies in this run: " in text and f"{top} ({n})" in text
 

@@ -152,3 +152,152 @@ def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(ht
     third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
     assert third.counts["feed_updates"] == 0 and third.counts["known"] == 2
     assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == requests
+
+
+def _stub(base: str, canonical: str | None = None) -> str:
+    """A page too short to be the story (a paywalled AMP copy, a page that became a stub)."""
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (f"<html lang=fr><head><title>OVHcloud</title>{link}</head><body><article><h1>OVHcloud</h1>"
+            "<p>Réservé aux abonnés.</p></article></body></html>")
+
+
+def test_a_feed_summary_never_replaces_a_stored_page_text_and_the_counts_add_up(httpserver, tmp_path, es_url,
+                                                                              cleanup, enricher, caplog):
+    """Finding 1 (hostile4): a paywalled copy of a stored story, or an update whose page became a stub, does not
+    replace the stored text by the feed teaser; the copy's link is kept; skips are counted and the rows add up
+    (finding 17); the progress bar reaches the total and the log states what happened (finding 13)."""
+    import logging
+
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story_url, copy_url, gone_url = f"{base}/cloud/ovh", f"{base}/cloud/ovh?from=rss", f"{base}/cloud/gone"
+    full = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", story_url)
+    served = {story_url: full, gone_url: full.replace(story_url, gone_url)}
+    httpserver.expect_request("/cloud/ovh", query_string="from=rss").respond_with_handler(
+        lambda request: Response(_stub(base, story_url), content_type="text/html"))
+    for path, url in (("/cloud/ovh", story_url), ("/cloud/gone", gone_url)):
+        httpserver.expect_request(path).respond_with_handler(
+            lambda request, url=url: Response(served[url], content_type="text/html") if served[url]
+            else Response("gone", status=404))
+    feed = {"items": []}
+
+    def body() -> str:
+        entries = "".join(f"<item><title>{t}</title>" + (f"<link>{link}</link>" if link else "")
+                          + "<description>OVHcloud choisi par la région.</description>"
+                          "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>" for t, link in feed["items"])
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{entries}</channel></rss>'
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(body(), content_type="application/rss+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+
+    def stored(url: str) -> dict:
+        return client.get(index=articles, id=article_id(url))["_source"]
+
+    def add_up(c: dict) -> None:
+        assert c["items"] == c["before_since"] + c["duplicates"] + c["irrelevant"] + c["known"] + c["selected"], c
+        assert c["selected"] == c["articles"] + c["skipped"], c
+
+    feed["items"] = [("La région choisit OVHcloud", story_url), ("OVHcloud ailleurs", gone_url)]
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 2
+    add_up(first.counts)
+    text = stored(story_url)["text"]
+    assert stored(story_url)["extraction"] == "trafilatura" and len(text.split()) > 80
+
+    # (a) the paywalled ?from=rss copy of the stored story, and an entry without a link (not an item)
+    feed["items"] += [("La région choisit OVHcloud", copy_url), ("Sans lien", None)]
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["kept_page_text"], second.counts["updated"], second.counts["known"]) == (1, 0, 2)
+    assert second.counts["unusable_entries"] == 1 and second.counts["items"] == 3
+    add_up(second.counts)
+    after = stored(story_url)
+    assert (after["extraction"], after["text"]) == ("trafilatura", text)
+    assert after["link_ids"] == [article_id(copy_url)]
+
+    # (b) both items updated in their feed (new titles): one page is now a stub, the other answers 404
+    served[story_url], served[gone_url] = _stub(base), None
+    feed["items"] = [("UPDATE La région renonce à OVHcloud", story_url), ("UPDATE OVHcloud ailleurs", gone_url)]
+    calls: list[tuple[int, int | None]] = []
+    caplog.set_level(logging.INFO, logger="pipeline.collect")
+    third = ingest(settings, feeds=feeds, progress=lambda done, total, _: calls.append((done, total)),
+                   enricher=enricher)
+    assert third.skipped == {"update-not-fetched (too-little-text)": 1, "update-not-fetched (http-404)": 1}
+    assert (third.counts["feed_updates"], third.counts["articles"], third.counts["skipped"]) == (2, 0, 2)
+    add_up(third.counts)
+    assert calls[-1] == (2, 2)  # the bar ends full though no item gave an article
+    after = stored(story_url)
+    assert (after["extraction"], after["text"]) == ("trafilatura", text)
+    assert stored(gone_url)["extraction"] == "trafilatura"
+    lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.collect" and "/cloud/gone" in r.getMessage()]
+    assert lines and all("stored article is kept" in line and "falling back" not in line for line in lines), lines
+
+
+def test_a_story_and_its_short_copy_in_one_run_keep_the_page_text(httpserver, tmp_path, es_url, cleanup, enricher):
+    """Finding 1 (hostile4), one run: the story's page comes first, its paywalled copy's summary after it."""
+    import time
+
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story_url, copy_url = f"{base}/cloud/ovh", f"{base}/cloud/ovh?from=rss"
+    full = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", story_url)
+
+    def slow_stub(request):
+        time.sleep(1.0)  # the copy's answer comes after the story's
+        return Response(_stub(base, story_url), content_type="text/html")
+
+    httpserver.expect_request("/cloud/ovh", query_string="from=rss").respond_with_handler(slow_stub)
+    httpserver.expect_request("/cloud/ovh").respond_with_data(full, content_type="text/html")
+    items = "".join(f"<item><title>La région choisit OVHcloud</title><link>{link}</link>"
+                    "<description>OVHcloud choisi.</description></item>" for link in (story_url, copy_url))
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{items}</channel></rss>',
+        content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    summary = ingest(settings, feeds=load_feeds(path, settings), progress=False, enricher=enricher)
+    assert (summary.counts["indexed"], summary.counts["story_copies"]) == (1, 1)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    stored = make_client(settings).get(index=articles, id=article_id(story_url))["_source"]
+    assert stored["extraction"] == "trafilatura" and stored["link_ids"] == [article_id(copy_url)]
+
+
+def test_a_renamed_link_with_the_same_guid_is_the_stored_story_not_a_second_article(httpserver, tmp_path, es_url,
+                                                                                     cleanup, enricher):
+    """Finding 8 (hostile4): the feed renames a story's slug (same <guid>, the old URL now redirects)."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    full = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/g/new-slug")
+    slug = {"now": "old-slug"}
+    httpserver.expect_request("/g/new-slug").respond_with_data(full, content_type="text/html")
+    httpserver.expect_request("/g/old-slug").respond_with_handler(lambda request: Response(
+        full.replace("new-slug", "old-slug"), content_type="text/html") if slug["now"] == "old-slug"
+        else Response("", status=301, headers={"Location": f"{base}/g/new-slug"}))
+    httpserver.expect_request("/feed.xml").respond_with_handler(lambda request: Response(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><title>La région choisit OVHcloud'
+        f'</title><link>{base}/g/{slug["now"]}</link><guid isPermaLink="false">urn:story:guid-1</guid>'
+        "<description>OVHcloud.</description></item></channel></rss>", content_type="application/rss+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+    slug["now"] = "new-slug"
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["known"], second.counts["indexed"], second.counts["articles"]) == (1, 0, 0)
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    client.indices.refresh(index=articles)
+    assert client.count(index=articles)["count"] == 1

@@ -50,6 +50,7 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
         ("irrelevant (filter feeds)", str(stats.irrelevant)),
         ("already known", str(stats.known)),
         ("articles", f"{stats.articles} ({stats.feed_summary_fallbacks} from the feed summary)"),
+        ("selected items skipped (no article)", str(stats.selected_skipped)),
         ("skipped by reason", esc(", ".join(f"{k}: {v}" for k, v in sorted(stats.skipped.items())) or "-")),
         ("summary fallbacks by reason", esc(", ".join(f"{k}: {v}" for k, v in sorted(stats.fallback_reasons.items())) or "-")),
         ("seconds (total / feeds / fetch / extract)", f"{stats.seconds['total']:.1f} / {stats.seconds['feeds']:.1f} / {stats.seconds['fetch']:.1f} / {stats.seconds['extract']:.1f}"),
@@ -93,7 +94,7 @@ def fetch(
     stats = collector.stats
     stats.seconds["total"] = time.perf_counter() - started
     print_summary(stats)
-    console.print(f"Wrote {stats.articles} article(s) to {esc(output)}.")
+    console.print(f"Wrote {stats.written} article(s) to {esc(output)}.")  # lines written: one per story
     if not any(f.enabled for f in feed_list):
         console.print(f"[yellow]note:[/] {esc(feeds or settings.feeds_path)} lists no enabled feed, so nothing was "
                       "fetched: add one with `newsroom feeds add` (or `feeds import-opml`).", highlight=False)
@@ -119,7 +120,8 @@ def _write_articles(collector: Collector, path: Path, feed_count: int) -> None:
         task = progress.add_task(f"reading {feed_count} feeds", total=None)
 
         def advance(stats: CollectStats) -> None:
-            progress.update(task, description="articles", total=stats.selected or None, completed=stats.articles)
+            progress.update(task, description="articles", total=stats.selected or None,
+                            completed=stats.articles + stats.selected_skipped)  # skipped items are handled too
 
         collect_to_file(collector, path, on_article=advance)
         progress.update(task, description="articles", total=collector.stats.selected, completed=collector.stats.selected)

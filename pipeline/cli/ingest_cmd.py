@@ -25,6 +25,11 @@ NO_FEED_REACHED = (
 )
 
 
+# How the table's rows add up (pipeline.collect.CollectStats); feed entries without a usable link are not items.
+ROWS_ADD_UP = ("items = before_since + duplicates + irrelevant + known + selected; "
+               "selected = articles + skipped (selected items that gave no article)")
+
+
 def _print_json(data) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
@@ -75,14 +80,15 @@ def ingest_cmd(
 
 def print_summary(data: dict, out: Console = console) -> None:
     """The run's counts, then what a reader acts on: why items were skipped, which companies came in, errors."""
-    table = Table("stage", "count", title=f"ingest {data['run_id']} — {data['status']} in {data['duration_s']:.1f} s")
+    table = Table("stage", "count", title=f"ingest {data['run_id']} — {data['status']} in {data['duration_s']:.1f} s",
+                  caption=ROWS_ADD_UP if "unusable_entries" in data["counts"] else None)
     for key, value in data["counts"].items():
         table.add_row(key, str(value))
     out.print(table)
     if data["stage_seconds"]:
         out.print("time per stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in data["stage_seconds"].items()))
     if data.get("skipped"):
-        out.print("skipped items by reason:")
+        out.print("skipped items by reason (unusable entries, before --since, and selected items):")
         for reason, count in sorted(data["skipped"].items(), key=lambda kv: (-kv[1], kv[0])):
             examples = (data.get("skipped_examples") or {}).get(reason) or []
             shown = ", ".join(for_terminal(u, 120) for u in examples)

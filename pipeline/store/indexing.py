@@ -51,6 +51,7 @@ class IndexStats:
     created: int = 0  # new article documents
     updated: int = 0  # existing article whose content changed (first_seen_at kept)
     unchanged: int = 0  # same content hash: not re-written
+    kept_page_text: int = 0  # a feed summary (a too-short copy, a stub) not stored over a page's text: link added
     mentions: int = 0  # mention documents written
     mentions_deleted: int = 0  # stale mentions of changed articles
     dead_letters: int = 0
@@ -62,8 +63,8 @@ class IndexStats:
 
     @property
     def stored(self) -> int:
-        """Articles now safely in Elasticsearch (written or already identical there)."""
-        return self.created + self.updated + self.unchanged
+        """Articles now safely in Elasticsearch (written, already identical there, or kept over a summary)."""
+        return self.created + self.updated + self.unchanged + self.kept_page_text
 
     def add(self, other: IndexStats) -> IndexStats:
         for name, value in asdict(other).items():
@@ -376,17 +377,25 @@ class _Indexer:
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
             self.client, article_indices, [r.article.id for r in batch],
-            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version"],
+            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version", "extraction"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
         for rec in batch:
             old = existing.get(rec.article.id)
-            if old and old.get("content_hash") == rec.article.content_hash:
-                self.stats.unchanged += 1
+            # A feed summary never replaces a page's text (docs/fetching.md): a paywalled AMP copy of the story, or
+            # an update whose page became a stub, only adds its link; the feed version stays, so it is retried.
+            kept = bool(old) and _summary_over_page(rec.article, old.get("extraction"))
+            if old and (kept or old.get("content_hash") == rec.article.content_hash):
+                if kept:
+                    self.stats.kept_page_text += 1
+                    log.info("article %s: its stored page text is kept; a feed summary (%s) only adds its link",
+                             rec.article.id[:12], rec.article.fallback_reason)
+                else:
+                    self.stats.unchanged += 1
                 links = _links(old, rec)
                 changes = {"link_ids": links} if links != (old.get("link_ids") or []) else {}
-                if rec.article.feed_version and rec.article.feed_version != old.get("feed_version"):
+                if not kept and rec.article.feed_version and rec.article.feed_version != old.get("feed_version"):
                     changes["feed_version"] = rec.article.feed_version  # the feed's update left the page as it was
                 if changes:
                     new_links.append({"_op_type": "update", "_index": old["_index"], "_id": rec.article.id,
@@ -505,6 +514,11 @@ class _Indexer:
             log.info("refresh after indexing failed: %s", exc)
 
 
+def _summary_over_page(new: Article, stored_extraction: str | None) -> bool:
+    """Whether `new` is a feed summary that would replace an article stored from its page's text."""
+    return new.extraction == "feed-summary" and stored_extraction not in (None, "feed-summary")
+
+
 def _links(old: dict, rec: EnrichedArticle) -> list[str]:
     """The story's other links: those already stored and the one it was reached through now."""
     return sorted({*(old.get("link_ids") or []), *rec.article.link_ids})
@@ -519,7 +533,11 @@ def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[Enr
         for rec in batch:
             if (first := by_id.get(rec.article.id)) is not None:
                 links = sorted({*first.article.link_ids, *rec.article.link_ids})
-                version = rec.article.feed_version or first.article.feed_version
+                if _summary_over_page(rec.article, first.article.extraction):  # the page's text wins (a copy's
+                    rec = first  # summary, whichever came last)
+                    version = first.article.feed_version
+                else:
+                    version = rec.article.feed_version or first.article.feed_version
                 rec = rec.model_copy(update={"article": rec.article.model_copy(
                     update={"link_ids": links, "feed_version": version})})
             by_id[rec.article.id] = rec
