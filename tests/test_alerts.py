@@ -794,3 +794,34 @@ def test_alert_messages_give_times_in_the_newsroom_time_zone_with_the_zone(store
         assert "2026-10-25 00:30 CEST" in text and "2026-10-24 22:30" not in text
     hook = json.loads(by_path["/hook"].data)["alerts"][0]
     assert datetime.fromisoformat(hook["published_at"]) == late.article.published_at  # an instant with its offset
+
+
+def test_a_disabled_rule_named_with_rule_is_not_run_and_the_run_says_so(store, tmp_path, httpserver, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    index(store, [nvidia_export()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "paused", "companies": ["Nvidia"], "enabled": False,
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(settings, client, rule_names=["paused"], rules_file=rules)
+    assert report["matched"] == report["sent"] == 0 and httpserver.log == []
+    assert report["per_rule"]["paused"]["skipped"] == "disabled"
+    assert any("rule 'paused' is disabled" in note for note in report["notes"])
+    main(["alerts", "run", "--rule", "paused", "--dry-run", "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "is disabled" in out and "Export rules hit Nvidia" not in out and httpserver.log == []
+
+
+def test_a_rule_named_twice_runs_once_and_its_row_agrees_with_the_totals(store, tmp_path, httpserver):
+    settings, client = store
+    index(store, [nvidia_export()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "gpu", "keywords": ["GPU"], "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(settings, client, rule_names=["gpu", "gpu"], rules_file=rules)
+    assert report["rules"] == 1 and report["matched"] == report["sent"] == 1
+    assert report["per_rule"]["gpu"]["matched"] == report["per_rule"]["gpu"]["sent"] == 1
+    assert len(httpserver.log) == 1
+
