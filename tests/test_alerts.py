@@ -825,3 +825,24 @@ def test_a_rule_named_twice_runs_once_and_its_row_agrees_with_the_totals(store, 
     assert report["per_rule"]["gpu"]["matched"] == report["per_rule"]["gpu"]["sent"] == 1
     assert len(httpserver.log) == 1
 
+
+def test_alerts_test_on_a_volume_rule_prints_lines_and_languages_take_any_case(store, tmp_path, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    now = datetime.now(UTC)
+    records = [make_record(f"https://ledger.example.com/nv-{n}", NVIDIA_EN + f" Update {n}.",
+                           title=f"Nvidia update {n}", orgs={"Nvidia": -0.2}, lang="en",
+                           published=now - timedelta(hours=2 + n)) for n in range(3)]
+    index(store, records)
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "spikes", "languages": ["EN"], "volume": {"window": "24h", "baseline_days": 7, "factor": 3,
+                                                           "min_count": 3},
+         "channels": [{"type": "email", "to": ["desk@example.org"]}]}])
+    assert load_rules(settings, rules).get("spikes").languages == ["en"]
+    main(["alerts", "test", "spikes", "--article-id", records[0].article.id, "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "is a volume rule" in out and "spike now: Coverage spike: Nvidia (3 mentions in 24h)" in out
+    assert "• Nvidia update 0" in out and '"spikes_now"' not in out and "{" not in out
+    main(["alerts", "test", "spikes", "--article-id", records[0].article.id, "--rules", str(rules), "--json"])
+    assert json.loads(capsys.readouterr().out)["spikes_now"][0]["company"] == "Nvidia"
