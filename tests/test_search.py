@@ -214,16 +214,7 @@ def test_unknown_company_and_empty_query_are_clear_errors(indexed):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    """The CLI of the code under test (this checkout, not whichever copy is installed in the environment)."""
-    import os
-    from pathlib import Path
-
-    import pipeline
-
-    root = str(Path(pipeline.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120,
-                          env=env)
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_search_cli_json_csv_and_terminal(indexed, tmp_path):
