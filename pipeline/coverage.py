@@ -92,16 +92,40 @@ def next_bucket(start: datetime, interval: str, tz: ZoneInfo) -> datetime:
 
 
 def query_window(settings: Settings, since=None, until=None, interval: str = "day",
-                 now: datetime | None = None) -> tuple[datetime, datetime]:
+                 now: datetime | None = None) -> tuple[datetime, datetime | None]:
     """The period a command covers, in NEWSROOM_TIMEZONE whatever the store: dates are local days (`until`
     included), naive date-times local times. Without `since`, the default look-back (INTERVALS) starts at the start
-    of its first bucket, so the first day/week/month is counted whole."""
+    of its first bucket, so the first day/week/month is counted whole.
+
+    The end is None (no end, as in `search`) for `--until 9999-12-31`, and when no `--until` is given but `--since`
+    is in the future (a stored article can be dated later than now); otherwise it is `until`, or now."""
     tz = zone(settings)
-    end = parse_when(until, tz, end=True) or (now or datetime.now(UTC))
-    start = parse_when(since, tz) or bucket_start(end - timedelta(days=INTERVALS[interval]), interval, tz)
-    if start >= end:
-        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
-    return _local(start, tz), _local(end, tz)
+    now = now or datetime.now(UTC)
+    end = parse_when(until, tz, end=True)
+    open_end = end is None and until not in (None, "")
+    start = parse_when(since, tz)
+    if end is None and not open_end:
+        open_end = start is not None and start >= now
+        end = None if open_end else now
+    if start is None:
+        start = bucket_start((end or now) - timedelta(days=INTERVALS[interval]), interval, tz)
+    if end is not None and start >= end:
+        raise NewsroomError(f"--since {str(since).strip()} is not before --until {str(until).strip()} (read in "
+                            f"{tz.key}{', the --until day included' if _is_day(until) else ''}): the period is empty.")
+    return _local(start, tz), end and _local(end, tz)
+
+
+def _is_day(value) -> bool:
+    return isinstance(value, str) and len(value.strip()) == 10 or (isinstance(value, date)
+                                                                   and not isinstance(value, datetime))
+
+
+def published_range(start: datetime, end: datetime | None) -> dict:
+    """The `published_at` filter of a period; no upper bound when the period has no end."""
+    bounds = {"gte": start.isoformat()}
+    if end is not None:
+        bounds["lt"] = end.isoformat()
+    return {"range": {"published_at": bounds}}
 
 
 def _local(when: datetime, tz: ZoneInfo) -> datetime:
@@ -179,11 +203,15 @@ def coverage(
         )
         notes.append(note)
         log.info(note)
+    now = now or datetime.now(UTC)
     start, end = query_window(settings, since, until, interval, now)
-    buckets = (end - start).days // {"day": 1, "week": 7, "month": 28}[interval] + 1
+    # without an end, the buckets run to now (or the first bucket of a future start), and further where articles are
+    last = end or max(now, next_bucket(bucket_start(start, interval, bucket_tz), interval,
+                                                               bucket_tz))
+    buckets = (last - start).days // {"day": 1, "week": 7, "month": 28}[interval] + 1
     if buckets > MAX_BUCKETS:
         raise NewsroomError(
-            f"The range {start.date().isoformat()} to {end.date().isoformat()} needs about {buckets:,} {interval} "
+            f"The range {start.date().isoformat()} to {last.date().isoformat()} needs about {buckets:,} {interval} "
             f"buckets, more than {MAX_BUCKETS:,}: give a later --since (or an earlier --until), or a longer "
             "--interval.")
 
@@ -191,7 +219,7 @@ def coverage(
         "field": "published_at",
         "calendar_interval": interval,
         "min_doc_count": 0,
-        "extended_bounds": {"min": int(start.timestamp() * 1000), "max": int(end.timestamp() * 1000) - 1},
+        "extended_bounds": {"min": int(start.timestamp() * 1000), "max": int(last.timestamp() * 1000) - 1},
         "format": "yyyy-MM-dd",
     }
     if tz_applied:
@@ -201,7 +229,7 @@ def coverage(
         "size": 0,
         "query": {
             "bool": {
-                "filter": [{"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}],
+                "filter": [published_range(start, end)],
                 "should": [_entity_filter(e) for e in entities],
                 "minimum_should_match": 1,
             }
@@ -248,7 +276,7 @@ def coverage(
                 "articles": articles,
                 "clusters": clusters,
                 "sentiment": None if avg is None else round(avg, 3),
-                "partial": opens < start or next_bucket(opens, interval, bucket_tz) > end,
+                "partial": opens < start or opens < last < next_bucket(opens, interval, bucket_tz),
             })
         series[entity] = points
         avg = bucket["sentiment"]["value"]
@@ -273,7 +301,7 @@ def coverage(
         "interval": interval,
         "count": count,
         "since": start.isoformat(),
-        "until": end.isoformat(),
+        "until": end and end.isoformat(),
         "period": describe_window(start, end, tz),
         "time_zone": settings.timezone if tz_applied else "UTC",
         "requested_time_zone": settings.timezone,
@@ -305,8 +333,7 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
     rows = []
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"company": entity}},
-            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
+            {"term": {"company": entity}}, published_range(start, end)]}},
             aggs={"sources": {"terms": {"field": "source", "size": size}, "aggs": {
                 "tone": {"avg": {"field": "sentiment.score"}},
                 "labels": {"terms": {"field": "sentiment.label", "size": 5}}}}})
@@ -316,7 +343,7 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
             rows.append({"company": entity, "source": b["key"], "mentions": b["doc_count"],
                          "tone": None if avg is None else round(avg, 3),
                          **{label: labels.get(label, 0) for label in ("negative", "neutral", "positive")}})
-    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
+    return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
             "rows": rows}
 
 
@@ -330,8 +357,7 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
     rows = []
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"orgs": entity}},
-            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
+            {"term": {"orgs": entity}}, published_range(start, end)]}},
             aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}})
         total = response["hits"]["total"]
         total = total["value"] if isinstance(total, dict) else total
@@ -339,7 +365,7 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
             if b["key"] != entity:
                 rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
                              "share": round(b["doc_count"] / total, 4) if total else 0.0})
-    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
+    return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
             "rows": rows}
 
 
@@ -353,8 +379,7 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
     from pipeline.corrections import evidence_of, shown_tone
 
     start, end = _window(settings, since, until)
-    filters = [{"terms": {"company": entities}},
-               {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]
+    filters = [{"terms": {"company": entities}}, published_range(start, end)]
     if tone:
         filters.append({"term": {"sentiment.label": tone}})
     reply = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,

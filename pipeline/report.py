@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
-from pipeline.coverage import coverage, local_time, query_window, render_png
+from pipeline.coverage import coverage, local_time, published_range, query_window, render_png
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, linkable
@@ -72,7 +72,7 @@ def _most_mentioned(client: Elasticsearch, settings: Settings, since, until, int
     start, end = query_window(settings, since, until, interval)  # the period the coverage will cover
     response = client.search(
         index=index_names(settings.es_index_prefix)["mentions"], size=0,
-        query={"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}},
+        query=published_range(start, end),
         aggs={"companies": {"terms": {"field": "company", "size": MAX_COMPANIES}}})
     return [b["key"] for b in response["aggregations"]["companies"]["buckets"]]
 
@@ -103,7 +103,7 @@ def collect(
         raise NewsroomError("No watched company is mentioned in this period: nothing to report "
                             "(widen --since/--until or check that `newsroom ingest` ran).")
     cov = coverage(client, settings, companies, interval=interval, since=since, until=until)
-    window = {"range": {"published_at": {"gte": cov["since"], "lt": cov["until"]}}}
+    window = {"range": {"published_at": {"gte": cov["since"], **({"lt": cov["until"]} if cov["until"] else {})}}}
 
     article_filter = [window] + ([_any_company(chosen, "orgs")] if chosen else [])
     articles = client.search(

@@ -169,7 +169,7 @@ def mentions_cmd(
     settings = load_settings()
     companies = _companies(settings, entity)
     start, end = query_window(settings, since, until)
-    rows, total = list_mentions(_client(settings), settings, companies, start, end, tone=tone and tone.lower(),
+    rows, total = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(),
                                 size=size)
     if csv_file:
         from pipeline.export import write_csv
