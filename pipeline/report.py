@@ -299,7 +299,7 @@ def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press 
         for e, t in cov["totals"].items())
     parts = [
         f'<h1>{_e(title)}</h1><p class="meta">{_e(period)} · companies: {_e(", ".join(data.entities))} · '
-        f"generated {_e(data.generated_at)}</p>",
+        f"generated {_e(local_time(data.generated_at, tz))}</p>",
         "<table><tr><th>Company</th><th>Mentions</th><th>Share of voice</th><th>Avg sentiment</th>"
         f"<th>Negative</th></tr>{totals}</table>",
     ]
