@@ -151,6 +151,20 @@ def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) 
     return f"to {last} ({zone_name})" if last else ""
 
 
+def voice_percentages(share: dict[str, float]) -> dict[str, str]:
+    """Shares of voice as whole percentages that add up to 100 % (largest remainder: 3/11, 5/11, 3/11 read 27 %,
+    46 %, 27 %, not 27/45/27), or "—" for each when nothing was mentioned (a share of nothing is not 0 %)."""
+    total = sum(share.values())
+    if total <= 0:
+        return {name: "—" for name in share}
+    exact = {name: 100 * value / total for name, value in share.items()}
+    whole = {name: int(value) for name, value in exact.items()}
+    order = sorted(exact, key=lambda name: exact[name] - whole[name], reverse=True)  # stable: ties keep their order
+    for name in order[:100 - sum(whole.values())]:
+        whole[name] += 1
+    return {name: f"{value}%" for name, value in whole.items()}
+
+
 def local_time(value: str | datetime | None, tz: ZoneInfo) -> str:
     """A stored instant as wall-clock time in `tz` with the zone ("2026-10-25 00:30 CEST"), as filters read dates."""
     if not value:
@@ -456,11 +470,14 @@ def coverage_figure(result: dict):
     middles = [s + (e - s) / 2 for s, e in zip(starts, ends)]
     partial = [bool(p.get("partial")) for p in first]
 
+    voices = voice_percentages(result["share_of_voice"])
+
     def draw(ax_count, ax_tone, entity: str, index: int, share_of: int) -> None:
         points = result["series"][entity]
         colour = colours[index % len(colours)]
-        share = result["share_of_voice"].get(entity, 0)
-        label = f"{for_chart(entity)} ({share:.0%} share of voice)"  # a watchlist name may hold `$…$` (mathtext)
+        share = voices.get(entity, "—")
+        label = (f"{for_chart(entity)} ({share} share of voice)" if share != "—"  # a name may hold `$…$` (mathtext)
+                 else f"{for_chart(entity)} (no mentions)")
         if layout["bars"]:
             widths = [d * BAR_FILL / share_of for d in days]
             slot = index if share_of > 1 else 0  # side by side inside the bucket when companies share the axes

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
-from pipeline.coverage import coverage, local_time, published_range, query_window, render_png
+from pipeline.coverage import (coverage, local_time, published_range, query_window, render_png,
+                               voice_percentages)
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, linkable
@@ -165,9 +166,10 @@ def _share_chart(path: Path, share: dict[str, float]) -> Path:
     import matplotlib.pyplot as plt
 
     items = [(k, v) for k, v in share.items() if v > 0]
+    voices = iter(voice_percentages(dict(items)).values())  # the wedges' labels add up to 100 %, as in the table
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    ax.pie([v for _, v in items], labels=[for_chart(k) for k, _ in items], autopct="%1.0f%%", startangle=90,
-           wedgeprops={"width": 0.45})
+    ax.pie([v for _, v in items], labels=[for_chart(k) for k, _ in items], autopct=lambda _: next(voices),
+           startangle=90, wedgeprops={"width": 0.45})
     ax.set_title("Share of voice")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -293,8 +295,9 @@ def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press 
     cov = data.coverage
     tz = ZoneInfo(cov["requested_time_zone"])
     period = cov["period"]
+    voices = voice_percentages(cov["share_of_voice"])  # adding up to 100 %
     totals = "".join(
-        f"<tr><td>{_e(e)}</td><td>{t['count']}</td><td>{cov['share_of_voice'].get(e, 0):.0%}</td>"
+        f"<tr><td>{_e(e)}</td><td>{t['count']}</td><td>{voices.get(e, '—')}</td>"
         f"<td>{_score({'score': t['sentiment']})}</td><td>{data.negative_counts.get(e, 0)}</td></tr>"
         for e, t in cov["totals"].items())
     parts = [

@@ -522,3 +522,17 @@ def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_
         assert proc.returncode == 1 and "Traceback" not in proc.stderr, (command, proc.stderr)
         assert ("--since 2026-11-20T10:00 is not before --until 2026-11-20T09:00 (read in Europe/Paris)"
                 in " ".join(proc.stderr.split())), (command, proc.stderr)
+
+
+def test_share_of_voice_adds_up_to_100_and_a_period_without_mentions_has_no_share(indexed):
+    from pipeline.coverage import voice_percentages
+
+    # 3, 5 and 3 mentions out of 11 read 27 %, 45 % and 27 % rounded one by one: 99 %
+    assert voice_percentages({"a": 3 / 11, "b": 5 / 11, "c": 3 / 11}) == {"a": "27%", "b": "46%", "c": "27%"}
+    assert voice_percentages({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}) == {"a": "34%", "b": "33%", "c": "33%"}
+    assert voice_percentages({"a": 0.0, "b": 1.0}) == {"a": "0%", "b": "100%"}
+    assert voice_percentages({"a": 0.0}) == {"a": "—"}
+    proc = _cli("coverage", "--entity", "nvidia", "--since", "2026-10-30", "--until", "2026-10-30")
+    assert proc.returncode == 0, proc.stderr
+    row = next(line for line in proc.stdout.splitlines() if "share of voice" in line)
+    assert "—" in row and "0%" not in row

@@ -100,7 +100,7 @@ def coverage_cmd(
             console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)
         return
 
-    from pipeline.coverage import coverage, render_png
+    from pipeline.coverage import coverage, render_png, voice_percentages
 
     with store_replies(client):
         result = coverage(client, settings, companies, interval=interval, since=since, until=until,
@@ -130,7 +130,8 @@ def coverage_cmd(
             cells.append("" if not p["count"] else f"{p['count']}  ({_tone(p['sentiment'])})")
         table.add_row(day, *cells)
     table.add_section()
-    table.add_row("share of voice", *[f"{result['share_of_voice'][e]:.0%}" for e in result["series"]])
+    voices = voice_percentages(result["share_of_voice"])  # adding up to 100 %; "—" when nothing was mentioned
+    table.add_row("share of voice", *[voices[e] for e in result["series"]])
     console.print(table)
     console.print("tone: average tone toward the company, from -1 (negative) to +1 (positive)", style="dim")
     if result["top_sources"]:
