@@ -369,18 +369,19 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
     rows = []
+    mentioned: dict[str, int] = {}
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
             {"term": {"orgs": entity}}, published_range(start, end)]}},
-            aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}})
+            aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}}, track_total_hits=True)
         total = response["hits"]["total"]
-        total = total["value"] if isinstance(total, dict) else total
+        total = mentioned[entity] = total["value"] if isinstance(total, dict) else total
         for b in response["aggregations"]["with"]["buckets"]:
             if b["key"] != entity:
                 rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
                              "share": round(b["doc_count"] / total, 4) if total else 0.0})
     return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
-            "rows": rows}
+            "rows": rows, "articles": mentioned}
 
 
 MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]

@@ -536,3 +536,13 @@ def test_share_of_voice_adds_up_to_100_and_a_period_without_mentions_has_no_shar
     assert proc.returncode == 0, proc.stderr
     row = next(line for line in proc.stdout.splitlines() if "share of voice" in line)
     assert "—" in row and "0%" not in row
+
+
+def test_co_mentions_of_a_company_mentioned_alone_do_not_say_there_was_no_mention(indexed):
+    proc = _cli("coverage", "--entity", "nvidia", "--co-mentions", "--since", "2026-11-18", "--until", "2026-11-18")
+    assert proc.returncode == 0, proc.stderr
+    out = " ".join(proc.stdout.split())
+    assert "Nvidia is mentioned in 1 article(s) in this period, never with another watched company" in out
+    assert "no mention in this period" not in out
+    proc = _cli("coverage", "--entity", "nvidia", "--co-mentions", "--since", "2026-11-19", "--until", "2026-11-19")
+    assert "no mention in this period" in proc.stdout

@@ -95,7 +95,13 @@ def coverage_cmd(
                                          f"{row[c]:.0%}" if c == "share" else row[c]) for c in columns])
         console.print(table)
         if not result["rows"]:
-            console.print("no mention in this period")
+            mentioned = {e: n for e, n in result.get("articles", {}).items() if n}
+            if mentioned:  # mentioned, but never together with another watched company
+                for name, count in mentioned.items():
+                    console.print(f"{for_terminal(name)} is mentioned in {count} article(s) in this period, never "
+                                  "with another watched company", highlight=False)
+            else:
+                console.print("no mention in this period")
         if csv_file:
             console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)
         return
