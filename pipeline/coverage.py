@@ -92,16 +92,40 @@ def next_bucket(start: datetime, interval: str, tz: ZoneInfo) -> datetime:
 
 
 def query_window(settings: Settings, since=None, until=None, interval: str = "day",
-                 now: datetime | None = None) -> tuple[datetime, datetime]:
+                 now: datetime | None = None) -> tuple[datetime, datetime | None]:
     """The period a command covers, in NEWSROOM_TIMEZONE whatever the store: dates are local days (`until`
     included), naive date-times local times. Without `since`, the default look-back (INTERVALS) starts at the start
-    of its first bucket, so the first day/week/month is counted whole."""
+    of its first bucket, so the first day/week/month is counted whole.
+
+    The end is None (no end, as in `search`) for `--until 9999-12-31`, and when no `--until` is given but `--since`
+    is in the future (a stored article can be dated later than now); otherwise it is `until`, or now."""
     tz = zone(settings)
-    end = parse_when(until, tz, end=True) or (now or datetime.now(UTC))
-    start = parse_when(since, tz) or bucket_start(end - timedelta(days=INTERVALS[interval]), interval, tz)
-    if start >= end:
-        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
-    return _local(start, tz), _local(end, tz)
+    now = now or datetime.now(UTC)
+    end = parse_when(until, tz, end=True)
+    open_end = end is None and until not in (None, "")
+    start = parse_when(since, tz)
+    if end is None and not open_end:
+        open_end = start is not None and start >= now
+        end = None if open_end else now
+    if start is None:
+        start = bucket_start((end or now) - timedelta(days=INTERVALS[interval]), interval, tz)
+    if end is not None and start >= end:
+        raise NewsroomError(f"--since {str(since).strip()} is not before --until {str(until).strip()} (read in "
+                            f"{tz.key}{', the --until day included' if _is_day(until) else ''}): the period is empty.")
+    return _local(start, tz), end and _local(end, tz)
+
+
+def _is_day(value) -> bool:
+    return isinstance(value, str) and len(value.strip()) == 10 or (isinstance(value, date)
+                                                                   and not isinstance(value, datetime))
+
+
+def published_range(start: datetime, end: datetime | None) -> dict:
+    """The `published_at` filter of a period; no upper bound when the period has no end."""
+    bounds = {"gte": start.isoformat()}
+    if end is not None:
+        bounds["lt"] = end.isoformat()
+    return {"range": {"published_at": bounds}}
 
 
 def _local(when: datetime, tz: ZoneInfo) -> datetime:
@@ -125,6 +149,20 @@ def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) 
     if first:
         return f"from {first} ({zone_name})"
     return f"to {last} ({zone_name})" if last else ""
+
+
+def voice_percentages(share: dict[str, float]) -> dict[str, str]:
+    """Shares of voice as whole percentages that add up to 100 % (largest remainder: 3/11, 5/11, 3/11 read 27 %,
+    46 %, 27 %, not 27/45/27), or "—" for each when nothing was mentioned (a share of nothing is not 0 %)."""
+    total = sum(share.values())
+    if total <= 0:
+        return {name: "—" for name in share}
+    exact = {name: 100 * value / total for name, value in share.items()}
+    whole = {name: int(value) for name, value in exact.items()}
+    order = sorted(exact, key=lambda name: exact[name] - whole[name], reverse=True)  # stable: ties keep their order
+    for name in order[:100 - sum(whole.values())]:
+        whole[name] += 1
+    return {name: f"{value}%" for name, value in whole.items()}
 
 
 def local_time(value: str | datetime | None, tz: ZoneInfo) -> str:
@@ -179,11 +217,15 @@ def coverage(
         )
         notes.append(note)
         log.info(note)
+    now = now or datetime.now(UTC)
     start, end = query_window(settings, since, until, interval, now)
-    buckets = (end - start).days // {"day": 1, "week": 7, "month": 28}[interval] + 1
+    # without an end, the buckets run to now (or the first bucket of a future start), and further where articles are
+    last = end or max(now, next_bucket(bucket_start(start, interval, bucket_tz), interval,
+                                                               bucket_tz))
+    buckets = (last - start).days // {"day": 1, "week": 7, "month": 28}[interval] + 1
     if buckets > MAX_BUCKETS:
         raise NewsroomError(
-            f"The range {start.date().isoformat()} to {end.date().isoformat()} needs about {buckets:,} {interval} "
+            f"The range {start.date().isoformat()} to {last.date().isoformat()} needs about {buckets:,} {interval} "
             f"buckets, more than {MAX_BUCKETS:,}: give a later --since (or an earlier --until), or a longer "
             "--interval.")
 
@@ -191,7 +233,7 @@ def coverage(
         "field": "published_at",
         "calendar_interval": interval,
         "min_doc_count": 0,
-        "extended_bounds": {"min": int(start.timestamp() * 1000), "max": int(end.timestamp() * 1000) - 1},
+        "extended_bounds": {"min": int(start.timestamp() * 1000), "max": int(last.timestamp() * 1000) - 1},
         "format": "yyyy-MM-dd",
     }
     if tz_applied:
@@ -201,7 +243,7 @@ def coverage(
         "size": 0,
         "query": {
             "bool": {
-                "filter": [{"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}],
+                "filter": [published_range(start, end)],
                 "should": [_entity_filter(e) for e in entities],
                 "minimum_should_match": 1,
             }
@@ -248,7 +290,7 @@ def coverage(
                 "articles": articles,
                 "clusters": clusters,
                 "sentiment": None if avg is None else round(avg, 3),
-                "partial": opens < start or next_bucket(opens, interval, bucket_tz) > end,
+                "partial": opens < start or opens < last < next_bucket(opens, interval, bucket_tz),
             })
         series[entity] = points
         avg = bucket["sentiment"]["value"]
@@ -273,7 +315,7 @@ def coverage(
         "interval": interval,
         "count": count,
         "since": start.isoformat(),
-        "until": end.isoformat(),
+        "until": end and end.isoformat(),
         "period": describe_window(start, end, tz),
         "time_zone": settings.timezone if tz_applied else "UTC",
         "requested_time_zone": settings.timezone,
@@ -305,8 +347,7 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
     rows = []
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"company": entity}},
-            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
+            {"term": {"company": entity}}, published_range(start, end)]}},
             aggs={"sources": {"terms": {"field": "source", "size": size}, "aggs": {
                 "tone": {"avg": {"field": "sentiment.score"}},
                 "labels": {"terms": {"field": "sentiment.label", "size": 5}}}}})
@@ -316,7 +357,7 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
             rows.append({"company": entity, "source": b["key"], "mentions": b["doc_count"],
                          "tone": None if avg is None else round(avg, 3),
                          **{label: labels.get(label, 0) for label in ("negative", "neutral", "positive")}})
-    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
+    return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
             "rows": rows}
 
 
@@ -328,19 +369,19 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
     rows = []
+    mentioned: dict[str, int] = {}
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"orgs": entity}},
-            {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]}},
-            aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}})
+            {"term": {"orgs": entity}}, published_range(start, end)]}},
+            aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}}, track_total_hits=True)
         total = response["hits"]["total"]
-        total = total["value"] if isinstance(total, dict) else total
+        total = mentioned[entity] = total["value"] if isinstance(total, dict) else total
         for b in response["aggregations"]["with"]["buckets"]:
             if b["key"] != entity:
                 rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
                              "share": round(b["doc_count"] / total, 4) if total else 0.0})
-    return {"since": start.isoformat(), "until": end.isoformat(), "period": describe_window(start, end, zone(settings)),
-            "rows": rows}
+    return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
+            "rows": rows, "articles": mentioned}
 
 
 MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]
@@ -353,8 +394,7 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
     from pipeline.corrections import evidence_of, shown_tone
 
     start, end = _window(settings, since, until)
-    filters = [{"terms": {"company": entities}},
-               {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}]
+    filters = [{"terms": {"company": entities}}, published_range(start, end)]
     if tone:
         filters.append({"term": {"sentiment.label": tone}})
     reply = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
@@ -431,11 +471,14 @@ def coverage_figure(result: dict):
     middles = [s + (e - s) / 2 for s, e in zip(starts, ends)]
     partial = [bool(p.get("partial")) for p in first]
 
+    voices = voice_percentages(result["share_of_voice"])
+
     def draw(ax_count, ax_tone, entity: str, index: int, share_of: int) -> None:
         points = result["series"][entity]
         colour = colours[index % len(colours)]
-        share = result["share_of_voice"].get(entity, 0)
-        label = f"{for_chart(entity)} ({share:.0%} share of voice)"  # a watchlist name may hold `$…$` (mathtext)
+        share = voices.get(entity, "—")
+        label = (f"{for_chart(entity)} ({share} share of voice)" if share != "—"  # a name may hold `$…$` (mathtext)
+                 else f"{for_chart(entity)} (no mentions)")
         if layout["bars"]:
             widths = [d * BAR_FILL / share_of for d in days]
             slot = index if share_of > 1 else 0  # side by side inside the bucket when companies share the axes

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
-from pipeline.coverage import coverage, local_time, query_window, render_png
+from pipeline.coverage import (coverage, local_time, published_range, query_window, render_png,
+                               voice_percentages)
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, linkable
@@ -72,7 +73,7 @@ def _most_mentioned(client: Elasticsearch, settings: Settings, since, until, int
     start, end = query_window(settings, since, until, interval)  # the period the coverage will cover
     response = client.search(
         index=index_names(settings.es_index_prefix)["mentions"], size=0,
-        query={"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}},
+        query=published_range(start, end),
         aggs={"companies": {"terms": {"field": "company", "size": MAX_COMPANIES}}})
     return [b["key"] for b in response["aggregations"]["companies"]["buckets"]]
 
@@ -103,7 +104,7 @@ def collect(
         raise NewsroomError("No watched company is mentioned in this period: nothing to report "
                             "(widen --since/--until or check that `newsroom ingest` ran).")
     cov = coverage(client, settings, companies, interval=interval, since=since, until=until)
-    window = {"range": {"published_at": {"gte": cov["since"], "lt": cov["until"]}}}
+    window = {"range": {"published_at": {"gte": cov["since"], **({"lt": cov["until"]} if cov["until"] else {})}}}
 
     article_filter = [window] + ([_any_company(chosen, "orgs")] if chosen else [])
     articles = client.search(
@@ -165,9 +166,10 @@ def _share_chart(path: Path, share: dict[str, float]) -> Path:
     import matplotlib.pyplot as plt
 
     items = [(k, v) for k, v in share.items() if v > 0]
+    voices = iter(voice_percentages(dict(items)).values())  # the wedges' labels add up to 100 %, as in the table
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    ax.pie([v for _, v in items], labels=[for_chart(k) for k, _ in items], autopct="%1.0f%%", startangle=90,
-           wedgeprops={"width": 0.45})
+    ax.pie([v for _, v in items], labels=[for_chart(k) for k, _ in items], autopct=lambda _: next(voices),
+           startangle=90, wedgeprops={"width": 0.45})
     ax.set_title("Share of voice")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -293,13 +295,14 @@ def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press 
     cov = data.coverage
     tz = ZoneInfo(cov["requested_time_zone"])
     period = cov["period"]
+    voices = voice_percentages(cov["share_of_voice"])  # adding up to 100 %
     totals = "".join(
-        f"<tr><td>{_e(e)}</td><td>{t['count']}</td><td>{cov['share_of_voice'].get(e, 0):.0%}</td>"
+        f"<tr><td>{_e(e)}</td><td>{t['count']}</td><td>{voices.get(e, '—')}</td>"
         f"<td>{_score({'score': t['sentiment']})}</td><td>{data.negative_counts.get(e, 0)}</td></tr>"
         for e, t in cov["totals"].items())
     parts = [
         f'<h1>{_e(title)}</h1><p class="meta">{_e(period)} · companies: {_e(", ".join(data.entities))} · '
-        f"generated {_e(data.generated_at)}</p>",
+        f"generated {_e(local_time(data.generated_at, tz))}</p>",
         "<table><tr><th>Company</th><th>Mentions</th><th>Share of voice</th><th>Avg sentiment</th>"
         f"<th>Negative</th></tr>{totals}</table>",
     ]

@@ -24,6 +24,9 @@ SHARED_DIR = Path(os.environ.get("NEWSROOM_SHARED_DIR", REPO_ROOT.parent / "shar
 REAL_ES_URL = os.environ.pop("NEWSROOM_ES_URL", None)
 for _key in [k for k in os.environ if k.startswith("NEWSROOM_") and k != "NEWSROOM_SHARED_DIR"]:
     os.environ.pop(_key)
+# Tests that run the CLI in a subprocess (`python -m pipeline`, from a temporary directory) run this checkout's code,
+# not whichever copy is installed in the environment (an editable install of another worktree).
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
 
 
 @pytest.fixture(autouse=True)

@@ -853,3 +853,55 @@ def test_query_string_phrases_and_prefixes_match_as_in_search(store, tmp_path):
     assert exact_terms('"AI Act" AND Sénat* AND title:"x y" AND start-up*') == (
         f'({exact.format(chr(34) + "AI Act" + chr(34))}) AND ({exact.format("senat*")}) AND title:"x y" AND '
         f'({exact.format("(start AND up*)")})')
+
+
+def test_a_disabled_rule_named_with_rule_is_not_run_and_the_run_says_so(store, tmp_path, httpserver, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    index(store, [nvidia_export()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "paused", "companies": ["Nvidia"], "enabled": False,
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(settings, client, rule_names=["paused"], rules_file=rules)
+    assert report["matched"] == report["sent"] == 0 and httpserver.log == []
+    assert report["per_rule"]["paused"]["skipped"] == "disabled"
+    assert any("rule 'paused' is disabled" in note for note in report["notes"])
+    main(["alerts", "run", "--rule", "paused", "--dry-run", "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "is disabled" in out and "Export rules hit Nvidia" not in out and httpserver.log == []
+
+
+def test_a_rule_named_twice_runs_once_and_its_row_agrees_with_the_totals(store, tmp_path, httpserver):
+    settings, client = store
+    index(store, [nvidia_export()])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "gpu", "keywords": ["GPU"], "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(settings, client, rule_names=["gpu", "gpu"], rules_file=rules)
+    assert report["rules"] == 1 and report["matched"] == report["sent"] == 1
+    assert report["per_rule"]["gpu"]["matched"] == report["per_rule"]["gpu"]["sent"] == 1
+    assert len(httpserver.log) == 1
+
+
+def test_alerts_test_on_a_volume_rule_prints_lines_and_languages_take_any_case(store, tmp_path, capsys):
+    from pipeline.cli import main
+
+    settings, client = store
+    now = datetime.now(UTC)
+    records = [make_record(f"https://ledger.example.com/nv-{n}", NVIDIA_EN + f" Update {n}.",
+                           title=f"Nvidia update {n}", orgs={"Nvidia": -0.2}, lang="en",
+                           published=now - timedelta(hours=2 + n)) for n in range(3)]
+    index(store, records)
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "spikes", "languages": ["EN"], "volume": {"window": "24h", "baseline_days": 7, "factor": 3,
+                                                           "min_count": 3},
+         "channels": [{"type": "email", "to": ["desk@example.org"]}]}])
+    assert load_rules(settings, rules).get("spikes").languages == ["en"]
+    main(["alerts", "test", "spikes", "--article-id", records[0].article.id, "--rules", str(rules)])
+    out = capsys.readouterr().out
+    assert "is a volume rule" in out and "spike now: Coverage spike: Nvidia (3 mentions in 24h)" in out
+    assert "• Nvidia update 0" in out and '"spikes_now"' not in out and "{" not in out
+    main(["alerts", "test", "spikes", "--article-id", records[0].article.id, "--rules", str(rules), "--json"])
+    assert json.loads(capsys.readouterr().out)["spikes_now"][0]["company"] == "Nvidia"

@@ -230,6 +230,11 @@ def test_cli_set_list_export(store, tmp_path, capsys):
     main(["tone", "list"])
     out = capsys.readouterr().out
     assert "alice" in out and "positive → negative" in out and "[/b]" in out  # rich markup in a note is inert
+    from zoneinfo import ZoneInfo
+
+    (fix,) = recent_corrections(client, settings)  # printed in NEWSROOM_TIMEZONE (Europe/Paris), with the zone
+    local = fix.corrected_at.astimezone(ZoneInfo("Europe/Paris"))
+    assert f"{local:%Y-%m-%d %H:%M %Z}  alice" in out and " UTC " not in out
     main(["tone", "export", "--output", str(tmp_path / "corrections.jsonl")])
     assert "1 corrected article(s)" in capsys.readouterr().out
 

@@ -484,3 +484,78 @@ def test_png_written_through_a_symlink_and_a_full_device_is_reported(tmp_path):
         render_png(_result({"A": [1, 2, 0]}), full)
     assert info.value.errno == errno.ENOSPC
     assert stat.S_ISCHR(os.lstat(full).st_mode)  # still the device
+
+
+def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_path):
+    """`--until 9999-12-31` was clipped to now in coverage, mentions and the report (a stored article dated
+    tomorrow counted with `--until <next month>` but not with "no end"), and a `--since` in the future was refused
+    naming an `--until` nobody typed, in UTC with microseconds, while `search` accepted it."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import co_mentions, coverage_by_source, list_mentions
+    from pipeline.errors import NewsroomError
+    from pipeline.report import collect
+
+    settings, client = indexed
+    embargoed = datetime.now(UTC) + timedelta(hours=30)
+    record = make_record("https://a.example/embargoed", story(506), published=embargoed, source="Le Quotidien",
+                         orgs={"Nvidia": 0.1, "Mistral AI": 0.1}, score=0.1)
+    assert index_enriched(client, settings, [record]).created == 1
+    later = (embargoed + timedelta(days=2)).date().isoformat()
+
+    def counts(since, until):
+        return (coverage(client, settings, ["Nvidia"], interval="month", since=since, until=until)
+                ["totals"]["Nvidia"]["count"],
+                sum(r["mentions"] for r in coverage_by_source(client, settings, ["Nvidia"], since, until)["rows"]),
+                sum(r["articles"] for r in co_mentions(client, settings, ["Nvidia"], since, until)["rows"]),
+                list_mentions(client, settings, ["Nvidia"], since, until)[1],
+                collect(client, settings, ["Nvidia"], since=since, until=until, interval="month")
+                .coverage["totals"]["Nvidia"]["count"])
+
+    assert counts("2026-11-01", later) == (4, 4, 2, 4, 4)  # three in November and the embargoed one
+    assert counts("2026-11-01", "9999-12-31") == (4, 4, 2, 4, 4)
+    open_end = coverage(client, settings, ["Nvidia"], since="2026-11-01", until="9999-12-31")
+    assert open_end["until"] is None and open_end["period"] == "from 2026-11-01 (Europe/Paris)"
+    day = embargoed.astimezone(UTC).date().isoformat()  # the stand-in's buckets are UTC days
+    assert {p["date"]: p["count"] for p in open_end["series"]["Nvidia"]}[day] == 1
+
+    tomorrow = embargoed.astimezone(ZoneInfo("Europe/Paris")).date().isoformat()
+    assert counts(tomorrow, None) == (1, 1, 1, 1, 1)  # no error: from that day on, as `search --since` reads it
+    proc = _cli("mentions", "--entity", "nvidia", "--since", tomorrow)
+    assert proc.returncode == 0 and f"1 mention(s), from {tomorrow} (Europe/Paris)" in proc.stdout, proc.stderr
+
+    with pytest.raises(NewsroomError) as error:
+        list_mentions(client, settings, ["Nvidia"], "2026-12-05", "2026-12-04")
+    assert str(error.value) == ("--since 2026-12-05 is not before --until 2026-12-04 (read in Europe/Paris, the "
+                                "--until day included): the period is empty.")
+    for command in (["coverage", "--entity", "nvidia"], ["mentions", "--entity", "nvidia"],
+                    ["report", "--output", str(tmp_path / "r.html")]):
+        proc = _cli(*command, "--since", "2026-11-20T10:00", "--until", "2026-11-20T09:00")
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, (command, proc.stderr)
+        assert ("--since 2026-11-20T10:00 is not before --until 2026-11-20T09:00 (read in Europe/Paris)"
+                in " ".join(proc.stderr.split())), (command, proc.stderr)
+
+
+def test_share_of_voice_adds_up_to_100_and_a_period_without_mentions_has_no_share(indexed):
+    from pipeline.coverage import voice_percentages
+
+    # 3, 5 and 3 mentions out of 11 read 27 %, 45 % and 27 % rounded one by one: 99 %
+    assert voice_percentages({"a": 3 / 11, "b": 5 / 11, "c": 3 / 11}) == {"a": "27%", "b": "46%", "c": "27%"}
+    assert voice_percentages({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}) == {"a": "34%", "b": "33%", "c": "33%"}
+    assert voice_percentages({"a": 0.0, "b": 1.0}) == {"a": "0%", "b": "100%"}
+    assert voice_percentages({"a": 0.0}) == {"a": "—"}
+    proc = _cli("coverage", "--entity", "nvidia", "--since", "2026-10-30", "--until", "2026-10-30")
+    assert proc.returncode == 0, proc.stderr
+    row = next(line for line in proc.stdout.splitlines() if "share of voice" in line)
+    assert "—" in row and "0%" not in row
+
+
+def test_co_mentions_of_a_company_mentioned_alone_do_not_say_there_was_no_mention(indexed):
+    proc = _cli("coverage", "--entity", "nvidia", "--co-mentions", "--since", "2026-11-18", "--until", "2026-11-18")
+    assert proc.returncode == 0, proc.stderr
+    out = " ".join(proc.stdout.split())
+    assert "Nvidia is mentioned in 1 article(s) in this period, never with another watched company" in out
+    assert "no mention in this period" not in out
+    proc = _cli("coverage", "--entity", "nvidia", "--co-mentions", "--since", "2026-11-19", "--until", "2026-11-19")
+    assert "no mention in this period" in proc.stdout

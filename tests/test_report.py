@@ -263,3 +263,6 @@ def test_report_says_no_negative_article_for_a_company_with_only_positive_ones_a
     assert "No negative article in this period." in scaleway and "No article in this period." not in scaleway
     assert "2026-11-16 → 2026-11-22 (Europe/Paris)" in document  # the period as typed, with its zone
     assert "2026-11-21 13:00 CET" in document and "2026-11-21 12:00" not in document  # published 12:00 UTC
+    import re
+
+    assert re.search(r"generated \d{4}-\d\d-\d\d \d\d:\d\d CES?T</p>", document)  # when, in the same zone

@@ -247,6 +247,8 @@ def test_results_show_why_a_company_got_its_tone(es_url):
                          "Mistral AI s'adosse à Nvidia.", title="Mistral AI et Nvidia", orgs={"Mistral AI": -0.6})
     record.enrichment.entity_sentiment["Mistral AI"] = Sentiment(
         label="negative", score=-0.6, confidence=0.87, evidence=["Une vraie défaite pour l'autonomie [/x] française."])
+    record.enrichment.sentiment = Sentiment(label="negative", score=-0.5, confidence=0.76,
+                                            evidence=["Une vraie défaite pour l'autonomie technologique française."])
     index_enriched(client, settings, [record])
     try:
         company = search_articles(client, settings, "défaite").hits[0]["companies"][0]
@@ -266,6 +268,18 @@ def test_results_show_why_a_company_got_its_tone(es_url):
         assert proc.returncode == 0, proc.stderr
         assert ("Mistral AI positive (corrected by bob; model said negative, 0.87): the model's evidence for "
                 "negative: “Une vraie défaite") in proc.stdout
+        # the article's own tone: in --json the model's confidence and evidence stay the model's; marked in the terminal
+        set_tone(client, settings, record.article.id, "positive", analyst="carol")
+        proc = _cli("search", "défaite", "--json")
+        assert proc.returncode == 0, proc.stderr
+        (hit,) = json.loads(proc.stdout)["results"]
+        assert hit["sentiment"]["label"] == "positive" and hit["sentiment"]["corrected_by"] == "carol"
+        assert "confidence" not in hit["sentiment"] and "evidence" not in hit["sentiment"]
+        assert hit["sentiment"]["model_confidence"] == 0.76 and hit["sentiment"]["model_label"] == "negative"
+        (toward,) = hit["company_sentiment"]
+        assert "confidence" not in toward and "evidence" not in toward and toward["model_confidence"] == 0.87
+        proc = _cli("search", "défaite")
+        assert "tone positive (corrected by carol; model said negative, 0.76)" in proc.stdout, proc.stdout
     finally:
         drop(client, settings.es_index_prefix)
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pipeline.enrich.tone import LABELS, MODEL_PATH, TrainedTone, read_model
-from pipeline.enrich.train_tone import analyse, read_items, train, write_model
+from pipeline.enrich.train_tone import Example, analyse, read_items, train, write_model
 from pipeline.errors import ConfigError, ModelError
 
 pytestmark = pytest.mark.slow
@@ -254,3 +254,54 @@ def test_the_verdict_after_the_turn_overrules_a_positive_or_neutral_label():
     negative = Sentiment(label="negative", score=-0.4)
     assert verdict_first(negative, [0.5], rules=0.3) is negative  # a negative label is never overruled
 
+
+
+def test_an_exported_correction_trains_only_the_labels_the_analysts_gave(examples, tmp_path):
+    """`tone export` writes every label of a corrected article and names the analysts' own in `corrected`; the
+    others are the model's stored labels, which must not be learnt back as if an analyst had given them."""
+    shared = _slice(examples, {"train-fr.jsonl"}, 40) + _slice(examples, {"train-en.jsonl"}, 40)
+    dev = [e for e in examples if e.item["_file"] == "enrichment-dev.jsonl"]
+    two = next(e for e in dev if len(e.companies) >= 2)
+    one = next(e for e in dev if e.companies and e is not two)
+    first, *others = sorted(two.companies)
+    flip = {"negative": "positive", "neutral": "negative", "positive": "negative"}
+
+    def exported(example, corrected, labels):
+        item = {k: v for k, v in example.item.items() if not k.startswith("_")}
+        return {**item, "id": "newsroom-" + item["id"], "phenomena": ["analyst-correction"],
+                "corrected": corrected, **labels}
+
+    export = tmp_path / "corrections.jsonl"
+    lines = [exported(two, [first], {"entity_sentiment": {**two.item["entity_sentiment"],
+                                                          first: flip[two.item["entity_sentiment"][first]]}}),
+             exported(one, ["document"], {"sentiment": flip[one.item["sentiment"]]})]
+    export.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in lines), encoding="utf-8")
+    company_fix, document_fix = analyse(read_items([export]))
+    assert set(company_fix.companies) == set(two.companies) and document_fix.companies  # all stored labels read
+
+    alone = train(shared)
+    with_company_fix = train(shared + [company_fix])
+    assert with_company_fix["document"] == alone["document"]  # the document tone was not corrected
+    # ... and only the corrected company teaches the company model
+    only_that_company = Example({**company_fix.item, "corrected": None}, company_fix.inputs, company_fix.document,
+                                {first: company_fix.companies[first]})
+    assert with_company_fix["company"] == train(shared + [only_that_company])["company"] != alone["company"]
+
+    with_document_fix = train(shared + [document_fix])
+    assert with_document_fix["company"] == alone["company"]  # no company was corrected
+    assert with_document_fix["document"] != alone["document"]
+
+
+def test_a_malformed_corrected_list_or_a_missing_label_is_one_sentence(tmp_path, capsys):
+    from pipeline.enrich.train_tone import main
+
+    path = tmp_path / "corrections.jsonl"
+    path.write_text('{"id": "a", "lang": "fr", "text": "x", "sentiment": "positive", "corrected": "document"}\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"corrections.jsonl:1: 'corrected' is not a list"):
+        read_items([path])
+    path.write_text('{"id": "a", "lang": "fr", "text": "Une victoire.", "sentiment": "positive"}\n'
+                    '{"id": "b", "lang": "fr", "text": "Une défaite.", "sentiment": "negative"}\n', encoding="utf-8")
+    args = ["--gold", str(path), "--short", "--long", "--written", "--output", str(tmp_path / "t.json.gz")]
+    assert main(args) == 2
+    assert "error: Training needs all three tone labels" in capsys.readouterr().err

@@ -209,9 +209,9 @@ class Rule(_Strict):
     @classmethod
     def _langs(cls, values: list[str]) -> list[str]:
         for value in values:
-            if not re.match(r"^[a-z]{2}$", value):
+            if not re.match(r"^[a-z]{2}$", value.strip(), re.IGNORECASE):
                 raise ValueError(f"{value!r} is not a two-letter language code like fr or en")
-        return values
+        return list(dict.fromkeys(v.strip().lower() for v in values))  # any case, as search's --lang / lang:
 
     @model_validator(mode="after")
     def _consistent(self) -> Rule:

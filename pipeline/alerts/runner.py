@@ -177,14 +177,22 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
         client = make_client(settings)
     config = config or load_rules(settings, rules_file or settings.alerts_file, client=client)
     if rule_names:
-        rules = [config.get(name) for name in rule_names]
+        # a rule named twice runs once; a rule named but disabled (`enabled: false`) is not run, and said so
+        chosen = list(dict.fromkeys(config.get(name).name for name in rule_names))
+        rules = [config.get(name) for name in chosen if config.get(name).enabled]
+        disabled = [name for name in chosen if not config.get(name).enabled]
     else:
         rules = [rule for rule in config.rules if rule.enabled]
+        disabled = []
     now = (now or datetime.now(UTC)).astimezone(UTC)
     run_id = f"alerts-{now.strftime('%Y%m%dT%H%M%S')}"
     report: dict = {"run_id": run_id, "dry_run": dry_run, "rules": len(rules), "evaluated": 0, "matched": 0,
                     "new": 0, "sent": 0, "failed": 0, "pending": 0, "errors": 0, "per_channel": {}, "per_rule": {},
                     "notes": source_warnings(rules, settings), "failures": []}
+    for name in disabled:
+        report["notes"].append(f"rule {name!r} is disabled (enabled: false in the rules file): not run")
+        report["per_rule"][name] = {"skipped": "disabled", "matched": 0, "new": 0, "sent": 0, "failed": 0,
+                                    "pending": 0}
     names = index_names(settings.es_index_prefix)
     try:
         state.ensure_alerts_index(client, settings)

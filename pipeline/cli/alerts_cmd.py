@@ -134,8 +134,19 @@ def test_cmd(
         spikes = find_spikes(client, settings, rule)
         result = {"rule": name, "kind": "volume", "note": "volume rules do not match single articles",
                   "spikes_now": [s.as_dict() for s in spikes]}
-        _print_json(result) if as_json else console.print(esc(json.dumps(result, ensure_ascii=False, default=str)),
-                                                         highlight=False)
+        if as_json:
+            _print_json(result)
+            return
+        console.print(f"Rule {esc(repr(name))} is a volume rule: it counts mentions and does not match single "
+                      f"articles.", highlight=False)
+        if not spikes:
+            console.print("No spike now.", highlight=False)
+        for spike in spikes:
+            console.print(f"spike now: {esc(spike.title)}", highlight=False)
+            console.print(f"  why: {esc('; '.join(spike.reasons))}", highlight=False)
+            for related in spike.related:
+                console.print(f"  • {esc(str(related.get('title') or ''))} ({esc(str(related.get('source') or ''))}) "
+                              f"{esc(str(related.get('url') or ''))}", highlight=False)
         return
     conditions = explain_match(client, settings, rule, article_id)
     matches = find_matches(client, settings, rule, since=None, ids=[article_id])

@@ -102,12 +102,18 @@ def coverage_cmd(
                                          f"{row[c]:.0%}" if c == "share" else row[c]) for c in columns])
         console.print(table)
         if not result["rows"]:
-            console.print("no mention in this period")
+            mentioned = {e: n for e, n in result.get("articles", {}).items() if n}
+            if mentioned:  # mentioned, but never together with another watched company
+                for name, count in mentioned.items():
+                    console.print(f"{for_terminal(name)} is mentioned in {count} article(s) in this period, never "
+                                  "with another watched company", highlight=False)
+            else:
+                console.print("no mention in this period")
         if csv_file:
             console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)
         return
 
-    from pipeline.coverage import coverage, render_png
+    from pipeline.coverage import coverage, render_png, voice_percentages
 
     with store_replies(client):
         result = coverage(client, settings, companies, interval=interval, since=since, until=until,
@@ -137,7 +143,8 @@ def coverage_cmd(
             cells.append("" if not p["count"] else f"{p['count']}  ({_tone(p['sentiment'])})")
         table.add_row(day, *cells)
     table.add_section()
-    table.add_row("share of voice", *[f"{result['share_of_voice'][e]:.0%}" for e in result["series"]])
+    voices = voice_percentages(result["share_of_voice"])  # adding up to 100 %; "—" when nothing was mentioned
+    table.add_row("share of voice", *[voices[e] for e in result["series"]])
     console.print(table)
     console.print("tone: average tone toward the company, from -1 (negative) to +1 (positive)", style="dim")
     if result["top_sources"]:
@@ -176,7 +183,7 @@ def mentions_cmd(
     settings = load_settings()
     companies = _companies(settings, entity)
     start, end = query_window(settings, since, until)
-    rows, total = list_mentions(_client(settings), settings, companies, start, end, tone=tone and tone.lower(),
+    rows, total = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(),
                                 size=size)
     if csv_file:
         from pipeline.export import write_csv

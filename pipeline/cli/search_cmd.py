@@ -92,7 +92,8 @@ def search_cmd(
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
 ) -> None:
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
-    from pipeline.coverage import local_time, zone
+    from pipeline.corrections import shown_tone, tone_notes
+    from pipeline.coverage import describe_window, local_time, parse_when, zone
     from pipeline.search import (check_size, parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
     from pipeline.store.client import make_client, store_replies
@@ -106,6 +107,11 @@ def search_cmd(
                                   tone=tone, company_tones=parse_company_tones(company_tone), sort=sort, size=size)
     marked = {hit["short_id"]: hit["passages"] for hit in results.hits}  # matched words between marks
     for hit in results.hits:
+        # once an analyst corrected a tone, the stored confidence and evidence are the model's, for its own label
+        if hit.get("sentiment"):
+            hit["sentiment"] = shown_tone(hit["sentiment"])
+        if hit.get("company_sentiment"):
+            hit["company_sentiment"] = [shown_tone(e) for e in hit["company_sentiment"]]
         hit["passages_html"] = [passage_html(p) for p in hit["passages"]]
         hit["passages"] = [passage_plain(p) for p in hit["passages"]]
     if csv_file:
@@ -128,11 +134,12 @@ def search_cmd(
         console.print(f"[yellow]note:[/] {for_terminal(note)}", highlight=False)
     for hit in results.hits:
         tone_of = hit.get("sentiment") or {}
+        corrected = f" ({for_terminal('; '.join(tone_notes(tone_of)))})" if tone_of.get("corrected") else ""
         console.print(f"[bold]{for_terminal(hit.get('title') or hit['url'])}[/]", highlight=False)
         companies = ", ".join(f"{for_terminal(c['company'])} {for_terminal(c['tone'] or '?')}"
                               for c in hit["companies"])
         console.print(f"  {hit['short_id']}  {for_terminal(local_time(hit.get('published_at'), tz))}  "
-                      f"{for_terminal(hit.get('source'))}  tone {for_terminal(tone_of.get('label') or '?')}"
+                      f"{for_terminal(hit.get('source'))}  tone {for_terminal(tone_of.get('label') or '?')}{corrected}"
                       f"{'  · ' + companies if companies else ''}", highlight=False)
         console.print(f"  {for_terminal(hit['url'])}", style="dim", highlight=False)
         for fragment in marked[hit["short_id"]]:

@@ -77,10 +77,13 @@ def list_cmd(
     if as_json:
         typer.echo(json.dumps([f.model_dump(mode="json") for f in fixes], indent=2, ensure_ascii=False))
         return
+    from pipeline.coverage import local_time, zone
+
+    tz = zone(settings)  # printed times are local, with their zone
     console.print(f"{len(fixes)} tone correction(s), newest first", highlight=False)
     for fix in fixes:
         note = f" — {for_terminal(fix.note)}" if fix.note else ""
-        console.print(f"{fix.corrected_at:%Y-%m-%d %H:%M} UTC  {for_terminal(fix.analyst)}  {for_terminal(fix.key)}: "
+        console.print(f"{local_time(fix.corrected_at, tz)}  {for_terminal(fix.analyst)}  {for_terminal(fix.key)}: "
                       f"{fix.old_label or '?'} → {fix.label} (model: {fix.model_label or '?'})  "
                       f"{fix.article_id}  {for_terminal(fix.title or '', 80)}{note}", highlight=False, soft_wrap=True)
 

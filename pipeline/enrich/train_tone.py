@@ -3,6 +3,8 @@
 Same data, same model: the folds and the solver are deterministic, the file is written with sorted keys and a
 fixed gzip time stamp, and it records the data (file names, sha256, item counts) and the command that made it.
 Analysts' corrections (`newsroom tone export`) are one more file in the same format: `EXTRA=corrections.jsonl`.
+An exported item lists in `corrected` which of its labels the analysts gave (`"document"`, company names); only
+those train: the others are the model's own labels, and learning them back would teach the model its own errors.
 Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in two kinds: `written-*` (articles of
 70–230 words, and briefs on negation, irony and quoted claims) train the document model only, since their company
 labels cost the company model accuracy on the shared folds; `short-*` (two-to-four-sentence briefs) train both
@@ -29,6 +31,8 @@ from pipeline.enrich.embeddings import ENCODER
 from pipeline.enrich.tone import (EMBED_SCALE, LABELS, MIN_CONFIDENCE, MODEL_FORMAT, MODEL_PATH, ToneInputs,
                                  tone_features)
 from pipeline.errors import ConfigError
+
+DOCUMENT = "document"  # in an analysts' export's `corrected`: the document tone (pipeline.corrections.DOCUMENT)
 
 SEED = 13
 C_DOCUMENT = 1.0  # inverse regularisation strength, chosen by cross-validation (benchmarks/eval_tone.py; docs/tone.md)
@@ -73,6 +77,11 @@ def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = ()) -> 
             labels = [item["sentiment"], *(item.get("entity_sentiment") or {}).values()]
             if any(label not in LABELS for label in labels):
                 raise ConfigError(f"{path}:{lineno}: a tone label is not one of {', '.join(LABELS)}.")
+            corrected = item.get("corrected")
+            if corrected is not None and (not isinstance(corrected, list)
+                                          or not all(isinstance(c, str) for c in corrected)):
+                raise ConfigError(f"{path}:{lineno}: 'corrected' is not a list of label names "
+                                  f"(\"{DOCUMENT}\" and/or company names).")
             if item["id"] in seen:
                 continue  # the same item in two files (a correction of a gold item): the first file wins
             seen.add(item["id"])
@@ -80,6 +89,21 @@ def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = ()) -> 
             item["_document_only"] = path in document_only
             items.append(item)
     return items
+
+
+def trains_document(item: dict) -> bool:
+    """Whether the item's `sentiment` is a label to learn: always, except in an analysts' export (`corrected`)
+    whose document tone nobody corrected."""
+    corrected = item.get("corrected")
+    return corrected is None or DOCUMENT in corrected
+
+
+def trains_company(item: dict, company: str) -> bool:
+    """Whether the item's label toward `company` is a label to learn: in an analysts' export, only a corrected one."""
+    if item.get("_document_only"):
+        return False
+    corrected = item.get("corrected")
+    return corrected is None or company in corrected
 
 
 def analyse(items: Sequence[dict], enricher=None) -> list[Example]:
@@ -119,9 +143,10 @@ def fit(rows: list[dict[str, float]], labels: list[str], c: float) -> dict:
 
 
 def train(examples: Sequence[Example], c_document: float = C_DOCUMENT, c_company: float = C_COMPANY) -> dict:
-    docs = [e for e in examples if e.inputs is not None]
-    pairs = [(row, e.item["entity_sentiment"][c]) for e in docs if not e.item.get("_document_only")
-             for c, row in e.companies.items()]
+    analysed = [e for e in examples if e.inputs is not None]
+    docs = [e for e in analysed if trains_document(e.item)]
+    pairs = [(row, e.item["entity_sentiment"][c]) for e in analysed
+             for c, row in e.companies.items() if trains_company(e.item, c)]
     return {
         "params": {"min_confidence": MIN_CONFIDENCE, "encoder": ENCODER, "embed_scale": EMBED_SCALE},
         "document": fit([e.document for e in docs], [e.item["sentiment"] for e in docs], c_document),
@@ -173,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     examples = analyse(items)
-    model = train(examples)
+    try:
+        model = train(examples)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     command = "python -m pipeline.enrich.train_tone --gold " + " ".join(p.name for p in args.gold)
     if args.extra:
         command += " --extra " + " ".join(p.name for p in args.extra)
@@ -181,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     command += " --long " + " ".join(p.name for p in args.long)
     command += " --written " + " ".join(p.name for p in args.written)
     digest = write_model(model, args.output, sources, items, command)
-    n_companies = sum(len(e.companies) for e in examples if not e.item.get("_document_only"))
+    n_companies = sum(trains_company(e.item, c) for e in examples for c in e.companies)
     print(f"Trained on {len(items)} items and {n_companies} company labels from {len(sources)} file(s) "
           f"in {time.perf_counter() - start:.1f} s: {args.output} ({args.output.stat().st_size / 1e6:.1f} MB, "
           f"content {digest}, {len(model['document']['weights'])} + {len(model['company']['weights'])} features).")
