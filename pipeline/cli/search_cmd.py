@@ -93,7 +93,7 @@ def search_cmd(
 ) -> None:
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
     from pipeline.corrections import shown_tone, tone_notes
-    from pipeline.coverage import describe_window, local_time, parse_when, zone
+    from pipeline.coverage import local_time, zone
     from pipeline.search import (check_size, parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
     from pipeline.store.client import make_client, store_replies
