@@ -65,6 +65,24 @@ FURNITURE = [
     "Crédit photo : Google / Microsoft",
     "Photo: Benoit Tessier/Reuters",
     "© AFP",
+    # share prompts, section headers, comment counters, tag lines, pitches without « notre »/"our" (audit sites4 #9)
+    "Vous avez aimé cet article ? Partagez-le !",
+    "Enjoyed this story? Share it with a friend",
+    "Copier le lien",
+    "Copy link",
+    "Les plus lus",
+    "Most read",
+    "Related Articles",
+    "More from Tech",
+    "Commentaires (12)",
+    "Comments (12)",
+    "Cet article est paru dans Le Courrier Numérique n° 1245",
+    "This article first appeared in The Silicon Ledger",
+    "Topics: AI, Cloud, Policy",
+    "Mots-clés : intelligence artificielle, cloud, souveraineté",
+    "Recevez chaque matin l’essentiel de l’actualité tech",
+    "Newsletter Tech : recevez chaque jeudi notre sélection",
+    "Get the best of tech in your inbox every week",
 ]
 
 STORY = [
@@ -88,6 +106,15 @@ STORY = [
     "Pour aller plus loin, l’État prévoit un second appel d’offres en 2027.",
     "À découvrir dans le rapport, les chiffres du marché du cloud souverain.",
     "Crédit Agricole : la banque investit dans un centre de données à Lyon pour 200 millions d’euros.",
+    # prose near the furniture added for audit sites4 #9
+    "More in Europe than anywhere else, investors are betting on sovereign cloud providers.",
+    "Les plus lus des rapports de la Cour des comptes portent sur le cloud de l’État.",
+    "Most readers of the report will skip the annex on data centres.",
+    "Thème : l’intelligence artificielle au service des PME.",
+    "Topics: the talks covered export controls, chips and the cloud, officials said.",
+    "Get ready for a flood of AI-written spam in your inbox, the agency warned.",
+    "Comments by the minister, 12 days before the vote, angered the unions.",
+    "This article of the AI Act first appeared in a draft leaked in 2021.",
 ]
 
 
