@@ -200,6 +200,18 @@ def is_byline(line: str) -> bool:
     return bool(words)
 
 
+# « publié le 1er décembre 2026, par Yann Le Goff », "Posted on December 1, 2026 by Jane Doe": a date line, then a byline
+_DATED_BYLINE = re.compile(r"(.+?)[,;]?\s+((?:par|by)\s.+)$", _I)
+
+
+def dated_byline(line: str) -> str | None:
+    """The « par … » / "by …" part of a date line followed by a byline, else None."""
+    match = _DATED_BYLINE.match(line)
+    if match and is_date_line(match.group(1)) and is_byline(match.group(2)):
+        return match.group(2)
+    return None
+
+
 def _link_texts(tree: Any) -> set[str]:
     return {" ".join(a.text_content().split()).casefold() for a in tree.iter("a")}
 
@@ -258,7 +270,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         if line and len(line.split()) <= MAX_WORDS:
             furniture = _is_furniture(line)
             if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
-                furniture = is_byline(line) or is_date_line(line)
+                furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None
             bar = not furniture and _SEPARATORS.search(line)
             if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
                 if links is None and tree is not None:

@@ -141,6 +141,33 @@ def test_bylines_and_dates_are_dropped_only_at_the_edges_of_the_body():
     assert strip_boilerplate("\n".join(middle)) == "\n".join(middle)  # mid-text: a quote, a caption: left alone
 
 
+@pytest.mark.parametrize("line", ["publié le 1er décembre 2026, par Yann Le Goff", "Posted on December 1, 2026 by Jane Doe",
+                                  "Publié le 1 décembre 2026 par Hélène Marchand",
+                                  "Mis à jour le 01/12/2026 à 10h00 par la rédaction"])
+def test_a_date_line_ending_in_a_byline_is_dropped_at_the_edges(line):
+    """« publié le … par X » / "Posted on … by X" above or below the story (audit sites4 #12), whole line only."""
+    body = "\n".join(STORY[:3] + STORY[5:9])
+    assert strip_boilerplate(f"{line}\n{body}") == body
+    assert strip_boilerplate(f"{body}\n{line}") == body
+    middle = STORY[:4] + [line] + STORY[4:9]
+    assert strip_boilerplate("\n".join(middle)) == "\n".join(middle)
+    prose = "Le 24 novembre, par décret, le gouvernement a tranché en faveur d’OVHcloud."
+    assert strip_boilerplate(f"{prose}\n{body}") == f"{prose}\n{body}"
+
+
+def test_a_dated_byline_names_the_author_when_the_page_names_none():
+    """An old SPIP page: « publié le …, par <a>Yann Le Goff</a> » above the text is neither text nor a person of the
+    story, and its name is the author (audit sites4 #12)."""
+    html = ("<html lang='fr'><head><meta charset='utf-8'><title>La Bretagne confie ses lycées à Scaleway</title></head>"
+            "<body><div class='cartouche'><h1>La Bretagne confie ses lycées à Scaleway</h1><p class='info-publi'>publié "
+            "le 1er décembre 2026, par <a href='spip.php?auteur3'>Yann Le Goff</a></p></div><div class='texte'>"
+            + "".join(f"<p>{line}</p>" for line in STORY[:3] + STORY[5:9]) + "</div></body></html>")
+    article = extract_article(html.encode(), "https://breizh.example/spip.php?article77", min_words=10)
+    assert article.authors == ["Yann Le Goff"]
+    assert "Yann Le Goff" not in article.text and "publié le" not in article.text
+    assert article.text.startswith(STORY[0])
+
+
 @pytest.mark.parametrize("line", ["By Monday, the board is expected to approve a buyback.", "Par ailleurs, Thales a confirmé.",
                                   "By 2030, Europe wants a fifth of the world's chips.", "10 p.m.",
                                   "Le 24 novembre, Atos a annoncé un accord."])
