@@ -31,7 +31,8 @@ _PAYWALL = re.compile(
 _COMMENTS = re.compile(
     r"réagir(?: à cet article)?\W*$|réagissez\b"
     r"|vous devez être (?:abonnée?|connectée?|inscrite?) pour (?:réagir|commenter)"
-    r"|(?:laisser|ajouter|écrire) un commentaire|(?:\d+ )?(?:commentaires?|réactions?|comments?)\W*$"
+    r"|(?:laisser|ajouter|écrire) un commentaire|(?:\d+ )?(?:commentaires?|réactions?|comments?)\s*(?:\(\d+\))?\W*$"
+    r"|(?:voir|afficher|lire) (?:les |tous les )?(?:\d+ )?commentaires\W*$|(?:view|show|see|read) (?:all )?(?:\d+ )?comments\W*$"
     r"|(?:leave|post|add) a (?:comment|reply)|join the (?:conversation|discussion)"
     r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)", _I)
 _NEWSLETTER = re.compile(
@@ -41,6 +42,35 @@ _NEWSLETTER = re.compile(
 _NEWSLETTER_CALL = re.compile(
     r"\b(?:inscrivez-vous|abonnez-vous|sign up|subscribe)\s+(?:gratuitement\s+|now\s+)?(?:à|aux?|for|to)\s+"
     r"(?:notre|nos|our)\b[^.!?]{0,40}\b(?:newsletters?|lettres? d'information)\b", _I)
+# a pitch addressing the reader without « notre »/"our": « Recevez chaque matin l'essentiel de l'actualité tech »,
+# « Newsletter Tech : recevez chaque jeudi notre sélection », "Get the best of tech in your inbox every week"
+_PITCH = re.compile(
+    r"(?:newsletters?\b[^.!?:]{0,40}[:—–-]\s*)?"
+    r"(?:recevez (?:chaque|tous les|toutes les|gratuitement|par (?:e-?mail|courriel)|dans votre boîte)\b"
+    r"|(?:get|receive)\b[^.!?]{0,60}\b(?:in|to|into) your inbox\b[^,;]{0,30}$"
+    r"|[^.!?]{0,60}\bdelivered (?:straight |directly )?to your inbox\b[^,;]{0,30}$)", _I)
+# « Vous avez aimé cet article ? Partagez-le ! », "Enjoyed this story? Share it with a friend", « Copier le lien »
+_SHARE_PROMPT = re.compile(
+    r"(?:vous avez aimé|vous avez apprécié|cet article vous a plu|(?:did you )?(?:enjoy|enjoyed|like|liked))"
+    r" (?:cet article|this (?:article|story|post))\s*\?"
+    r"|(?:partagez-le|share it)(?: (?:with (?:a friend|your friends)|avec vos (?:amis|proches)))?\W*$"
+    r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$", _I)
+# "This article first appeared in The Silicon Ledger", « Cet article est paru dans Le Courrier Numérique n° 1245 »
+_FIRST_APPEARED = re.compile(
+    r"(?:cet article|this (?:article|story|post)) (?:est (?:initialement )?paru|a (?:initialement )?été publié|a paru"
+    r"|(?:first|originally) appeared|was (?:first|originally) published|appeared first) (?:initialement )?(?:dans|in|on)\b",
+    _I)
+# a header over other stories' teasers, alone on its line: « Les plus lus », "Most read", "Related Articles"; "More
+# from Tech" / "More in Business" only with capitalised words after it ("More in Europe than…" is prose)
+_SECTION_HEADER = re.compile(
+    r"(?i:les (?:articles )?plus (?:lus|partagés|commentés|populaires)|(?:articles? )?les plus lus|dans la même rubrique"
+    r"|sur le même thème|most (?:read|popular|viewed|shared|commented)|trending(?: now| stories)?"
+    r"|related (?:articles?|stories|posts|content|coverage|topics)|more stories|you (?:may|might) also like"
+    r"|recommended(?: for you| stories)?|vous aimerez aussi|à lire (?:ensuite|dans la même rubrique))\W*$"
+    r"|(?i:more (?:from|in|on)) (?:[A-Z&][\w&'-]*\s*){1,4}$")
+# a tag line: "Topics: AI, Cloud, Policy", « Mots-clés : IA, cloud » — a list of short items, not « Thème : l'IA… »
+_TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories)\s*:\s*(.+)$",
+                   _I)
 _AD_LABEL = re.compile(
     r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
     r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)
@@ -170,6 +200,18 @@ def is_byline(line: str) -> bool:
     return bool(words)
 
 
+# « publié le 1er décembre 2026, par Yann Le Goff », "Posted on December 1, 2026 by Jane Doe": a date line, then a byline
+_DATED_BYLINE = re.compile(r"(.+?)[,;]?\s+((?:par|by)\s.+)$", _I)
+
+
+def dated_byline(line: str) -> str | None:
+    """The « par … » / "by …" part of a date line followed by a byline, else None."""
+    match = _DATED_BYLINE.match(line)
+    if match and is_date_line(match.group(1)) and is_byline(match.group(2)):
+        return match.group(2)
+    return None
+
+
 def _link_texts(tree: Any) -> set[str]:
     return {" ".join(a.text_content().split()).casefold() for a in tree.iter("a")}
 
@@ -189,6 +231,14 @@ def _is_site_promo(line: str) -> bool:
     return any(hint in folded for hint in _PROMO_HINTS) and bool(_SITE_PROMO.search(line))
 
 
+def _is_tag_line(line: str) -> bool:
+    tags = _TAGS.match(line)
+    if not tags:
+        return False
+    items = [item.strip() for item in re.split(r"[,;|•·]", tags.group(1))]
+    return len(items) >= 2 and all(item and len(item.split()) <= 4 and not item.endswith(".") for item in items)
+
+
 def _is_furniture(line: str) -> bool:
     """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter or app promo,
     a wire sign-off, a photo credit or a share bar (wherever it sits in the text)."""
@@ -199,7 +249,9 @@ def _is_furniture(line: str) -> bool:
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
         return True
-    if _NEWSLETTER.match(line) or _NEWSLETTER_CALL.search(line) or _SHARE_THIS.match(line):
+    if _NEWSLETTER.match(line) or _NEWSLETTER_CALL.search(line) or _SHARE_THIS.match(line) or _PITCH.match(line):
+        return True
+    if _SHARE_PROMPT.match(line) or _FIRST_APPEARED.match(line) or _SECTION_HEADER.match(line) or _is_tag_line(line):
         return True
     share = _SHARE.match(line)
     return bool(share and (not share.group(1) or is_link_bar(share.group(1))))
@@ -218,7 +270,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         if line and len(line.split()) <= MAX_WORDS:
             furniture = _is_furniture(line)
             if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
-                furniture = is_byline(line) or is_date_line(line)
+                furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None
             bar = not furniture and _SEPARATORS.search(line)
             if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
                 if links is None and tree is not None:

@@ -28,7 +28,7 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_metain
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.boilerplate import strip_boilerplate
+from pipeline.boilerplate import dated_byline, strip_boilerplate
 from pipeline.budget import parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
@@ -166,27 +166,51 @@ _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _BYLINE_ROLE = re.compile(
     r"^(?:(?:notre |our )?(?:correspondante?s?|envoyée?s? spéciale?s?|journalistes?|rédact(?:eur|rice)s?(?: en chef)?"
     r"|reporters?|correspondents?|staff writers?|senior writer|editors?|contributors?|avec afp|with afp)\b"
-    r"|(?:editing|edited|writing|graphics|photos?|video) by\b)", re.IGNORECASE)
+    r"|(?:editing|edited|writing|graphics|photos?|video) by\b"
+    r"|(?:à|depuis|(?-i:au|aux|in))\s)", re.IGNORECASE)  # « Par X, à Bruxelles »: a place
+# a place glued to the name (« Anne Roy à Bruxelles », "Jane Doe in London")
+_BYLINE_PLACE = re.compile(r"\s+(?:à|depuis|in)\s+\S.*$")
+# a news agency: an author only when no person is named (« Claire Fontaine avec AFP » → Claire Fontaine, "Reuters")
+_AGENCY = (r"(?:afp|agence france[- ]presse|reuters|ap|(?:the )?associated press|bloomberg|dpa|belga|ats|ansa|efe"
+           r"|pa(?: media)?|upi|xinhua|kyodo)")
+_IS_AGENCY = re.compile(rf"(?:l['’]\s*)?({_AGENCY})", re.IGNORECASE)
+# never a person: "Staff and agencies", "Guardian staff", "Staff reporter", « La rédaction », « Rédaction L'Informé »
+_STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction\b.{0,60}|(?:[\w'’-]+ ){0,3}staff\b.{0,40}"
+                          r"|(?:the )?editors|editorial (?:team|board|staff)", re.IGNORECASE)
+_WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|agences?|agencies))$", re.IGNORECASE)
+_NAME_PARTICLE = re.compile(r"(?<= )(?:De La|De|Du|Des|Van|Von|Der|Di|Da)(?= )")
 _BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
-_BYLINE_REPORTING = re.compile(r"^(?:(?:with |additional )?reporting by|avec)\s+", re.IGNORECASE)
+_BYLINE_REPORTING = re.compile(r"^(?:(?:with )?(?:additional )?reporting by|avec)\s+", re.IGNORECASE)
 
 
 def clean_authors(value: str | None) -> list[str]:
     """"Par Camille Durand — 3 mars 2026", "By A and B", "SARAH DUPONT" → ["Camille Durand"], ["A", "B"],
-    ["Sarah Dupont"]: no "Par"/"By", no date, no bracketed place or role, several authors split, one entry each."""
+    ["Sarah Dupont"]: no "Par"/"By", no date, no place, no bracketed or trailing role, no staff label ("Staff and
+    agencies"), an agency only when no person is named (« X avec AFP » → X), several authors split, one entry each."""
     if not value:
         return []
     out: list[str] = []
+    agencies: list[str] = []
     for part in _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split()))):
         if _BYLINE_ROLE.match(part):
             continue
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
-        name = _BYLINE_TAIL.sub("", _BYLINE_PREFIX.sub("", name)).strip(" .:-–—@")
+        name = _BYLINE_TAIL.sub("", _BYLINE_PREFIX.sub("", name))
+        with_agency = _WITH_AGENCY.search(name)
+        if with_agency:  # « La rédaction avec AFP »: the agency, if nobody is named
+            name = name[:with_agency.start()]
+            if (agency := _IS_AGENCY.fullmatch(with_agency.group(1))) and agency.group(1) not in agencies:
+                agencies.append(agency.group(1))
+        name = _BYLINE_PLACE.sub("", name).strip(" .:-–—@")
         if name.isupper() and len(name) > 3:
-            name = name.title()
-        if len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in out:
-            out.append(name)
-    return out
+            name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), name.title())  # "JEAN DE LA TOUR"
+        if _STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name):
+            continue
+        agency = _IS_AGENCY.fullmatch(name)
+        name, names = (agency.group(1), agencies) if agency else (name, out)
+        if len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in names:
+            names.append(name)
+    return out or agencies
 
 
 _NAME_PARTS = re.compile(r"\s+[—–|:·-]\s+")
@@ -230,6 +254,10 @@ _META_PUBLISHED = XPath(
 _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                       "[re:test(@class, '(^|\\s)(signature|auteurs?|byline)(\\s|$)', 'i') or @itemprop='author']",
                       namespaces={"re": "http://exslt.org/regular-expressions"})
+# « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
+_DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
+                       "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
+                       ".{0,60}\\s(par|by)\\s', 'i')]", namespaces={"re": "http://exslt.org/regular-expressions"})
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
 
 
@@ -348,6 +376,9 @@ def _byline(tree: Any) -> str | None:
     as part of the name)."""
     subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
     raw = extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES], len_limit=120)
+    if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
+        raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
+                   None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
 
@@ -371,6 +402,9 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         log.debug("JSON-LD metadata failed on %s: %s", url, exc)
     json_ld = "\n".join(_JSON_LD(tree))
     author = meta.author or (_byline(tree) if guess_authors else None)
+    authors = clean_authors(author)
+    if not authors and meta.author and guess_authors:  # the meta tag names no person ("Staff and agencies")
+        authors = clean_authors(_byline(tree))
     canonical = meta.url or extract_url(tree, url)
     sitename = meta.sitename or extract_sitename(tree)
     if sitename:
@@ -384,7 +418,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     date = _page_published(tree, json_ld, canonical or url, extensive_dates, rejected)
     return {
         "title": title,
-        "authors": clean_authors(author),
+        "authors": authors,
         "description": meta.description,
         "site_name": sitename,
         "canonical_url": canonical,

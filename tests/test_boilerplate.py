@@ -65,6 +65,24 @@ FURNITURE = [
     "Crédit photo : Google / Microsoft",
     "Photo: Benoit Tessier/Reuters",
     "© AFP",
+    # share prompts, section headers, comment counters, tag lines, pitches without « notre »/"our" (audit sites4 #9)
+    "Vous avez aimé cet article ? Partagez-le !",
+    "Enjoyed this story? Share it with a friend",
+    "Copier le lien",
+    "Copy link",
+    "Les plus lus",
+    "Most read",
+    "Related Articles",
+    "More from Tech",
+    "Commentaires (12)",
+    "Comments (12)",
+    "Cet article est paru dans Le Courrier Numérique n° 1245",
+    "This article first appeared in The Silicon Ledger",
+    "Topics: AI, Cloud, Policy",
+    "Mots-clés : intelligence artificielle, cloud, souveraineté",
+    "Recevez chaque matin l’essentiel de l’actualité tech",
+    "Newsletter Tech : recevez chaque jeudi notre sélection",
+    "Get the best of tech in your inbox every week",
 ]
 
 STORY = [
@@ -88,6 +106,15 @@ STORY = [
     "Pour aller plus loin, l’État prévoit un second appel d’offres en 2027.",
     "À découvrir dans le rapport, les chiffres du marché du cloud souverain.",
     "Crédit Agricole : la banque investit dans un centre de données à Lyon pour 200 millions d’euros.",
+    # prose near the furniture added for audit sites4 #9
+    "More in Europe than anywhere else, investors are betting on sovereign cloud providers.",
+    "Les plus lus des rapports de la Cour des comptes portent sur le cloud de l’État.",
+    "Most readers of the report will skip the annex on data centres.",
+    "Thème : l’intelligence artificielle au service des PME.",
+    "Topics: the talks covered export controls, chips and the cloud, officials said.",
+    "Get ready for a flood of AI-written spam in your inbox, the agency warned.",
+    "Comments by the minister, 12 days before the vote, angered the unions.",
+    "This article of the AI Act first appeared in a draft leaked in 2021.",
 ]
 
 
@@ -112,6 +139,33 @@ def test_bylines_and_dates_are_dropped_only_at_the_edges_of_the_body():
         assert strip_boilerplate(f"{body}\n{line}") == body
     middle = STORY[:4] + ["By Jane Doe"] + STORY[4:9]
     assert strip_boilerplate("\n".join(middle)) == "\n".join(middle)  # mid-text: a quote, a caption: left alone
+
+
+@pytest.mark.parametrize("line", ["publié le 1er décembre 2026, par Yann Le Goff", "Posted on December 1, 2026 by Jane Doe",
+                                  "Publié le 1 décembre 2026 par Hélène Marchand",
+                                  "Mis à jour le 01/12/2026 à 10h00 par la rédaction"])
+def test_a_date_line_ending_in_a_byline_is_dropped_at_the_edges(line):
+    """« publié le … par X » / "Posted on … by X" above or below the story (audit sites4 #12), whole line only."""
+    body = "\n".join(STORY[:3] + STORY[5:9])
+    assert strip_boilerplate(f"{line}\n{body}") == body
+    assert strip_boilerplate(f"{body}\n{line}") == body
+    middle = STORY[:4] + [line] + STORY[4:9]
+    assert strip_boilerplate("\n".join(middle)) == "\n".join(middle)
+    prose = "Le 24 novembre, par décret, le gouvernement a tranché en faveur d’OVHcloud."
+    assert strip_boilerplate(f"{prose}\n{body}") == f"{prose}\n{body}"
+
+
+def test_a_dated_byline_names_the_author_when_the_page_names_none():
+    """An old SPIP page: « publié le …, par <a>Yann Le Goff</a> » above the text is neither text nor a person of the
+    story, and its name is the author (audit sites4 #12)."""
+    html = ("<html lang='fr'><head><meta charset='utf-8'><title>La Bretagne confie ses lycées à Scaleway</title></head>"
+            "<body><div class='cartouche'><h1>La Bretagne confie ses lycées à Scaleway</h1><p class='info-publi'>publié "
+            "le 1er décembre 2026, par <a href='spip.php?auteur3'>Yann Le Goff</a></p></div><div class='texte'>"
+            + "".join(f"<p>{line}</p>" for line in STORY[:3] + STORY[5:9]) + "</div></body></html>")
+    article = extract_article(html.encode(), "https://breizh.example/spip.php?article77", min_words=10)
+    assert article.authors == ["Yann Le Goff"]
+    assert "Yann Le Goff" not in article.text and "publié le" not in article.text
+    assert article.text.startswith(STORY[0])
 
 
 @pytest.mark.parametrize("line", ["By Monday, the board is expected to approve a buyback.", "Par ailleurs, Thales a confirmé.",

@@ -382,6 +382,39 @@ def test_feed_authors_cleaned_and_a_bare_address_leaves_the_page_byline_to_be_re
     assert (capgemini.lang, capgemini.lang_declared) == ("fr", "en")
 
 
+def test_bylines_with_a_place_an_agency_or_a_staff_label_give_people_only(httpserver, tmp_path):
+    """Audit sites4 #8 and #12: « Par X, à Bruxelles », « Par X avec AFP » and "Staff and agencies" in the feed give
+    the person only (the last none, so the page's « publié le …, par Y » line names the author), and that line is
+    not left in the text."""
+    body = "".join(f"<p>{s}</p>" for s in [
+        "La Commission européenne a proposé mardi d’alléger les obligations de l’AI Act pour les jeunes pousses.",
+        "Les gouvernements français et allemand défendaient cette demande depuis plus d’un an à Bruxelles.",
+        "Les associations de consommateurs dénoncent un recul, les entreprises saluent un texte plus lisible.",
+    ] * 4)
+    page = (f'<html lang="fr"><head><meta charset="utf-8"><title>AI Act</title></head><body><article><h1>AI Act</h1>'
+            f'<p class="info-publi">publié le 1er décembre 2026, par <a href="/auteur3">Yann Le Goff</a></p>{body}'
+            f'</article></body></html>')
+    items = "".join(
+        f"<item><title>{name}</title><link>{httpserver.url_for(f'/{name}.html')}</link><dc:creator>{creator}</dc:creator>"
+        f"<pubDate>Tue, 01 Dec 2026 15:00:00 +0100</pubDate></item>"
+        for name, creator in (("bruxelles", "Par Anne-Sophie Mercier, à Bruxelles"),
+                              ("helsing", "Par Claire Fontaine avec AFP"), ("meta", "Staff and agencies")))
+    rss = (f'<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+           f'<title>Le Quotidien</title>{items}</channel></rss>')
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/feed.xml").respond_with_data(rss, content_type="application/rss+xml")
+    for name in ("bruxelles", "helsing", "meta"):
+        httpserver.expect_request(f"/{name}.html").respond_with_data(page.encode(), content_type="text/html; charset=utf-8")
+    feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path,
+                                  [{"name": "Le Quotidien", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]))
+    articles, _ = collect(load_settings(), feeds)
+    by_name = {a.url.rsplit("/", 1)[-1]: a for a in articles}
+    assert by_name["bruxelles.html"].authors == ["Anne-Sophie Mercier"]
+    assert by_name["helsing.html"].authors == ["Claire Fontaine"]
+    assert by_name["meta.html"].authors == ["Yann Le Goff"]
+    assert all("publié le" not in a.text and "Yann Le Goff" not in a.text for a in articles)
+
+
 def test_fetch_output_through_a_symlink_replaces_its_target_and_keeps_the_link(fixture_site, tmp_path):
     path = feeds_file(fixture_site, tmp_path, [FR, EN])
     target = tmp_path / "real" / "articles.jsonl"

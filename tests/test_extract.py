@@ -298,6 +298,23 @@ def test_authors_found_on_shared_pages_with_a_byline(shared_dir):
     ("Claire Fontaine, correspondante à Bruxelles", ["Claire Fontaine"]),
     ("Jane Doe — with reporting by John Roe", ["Jane Doe"]),
     ("Jane Doe; additional reporting by John Roe; editing by Mark Lee", ["Jane Doe", "John Roe"]),
+    # a place, an agency, a staff label (audit sites4 #8)
+    ("Par Anne-Sophie Mercier, à Bruxelles", ["Anne-Sophie Mercier"]),
+    ("Par Anne Roy, à Paris, et Paul Roy, à Lyon", ["Anne Roy", "Paul Roy"]),
+    ("By Jane Doe in London", ["Jane Doe"]),
+    ("Par Claire Fontaine avec AFP", ["Claire Fontaine"]),
+    ("Par Claire Fontaine, avec l’AFP et Reuters", ["Claire Fontaine"]),
+    ("Jane Doe, Reuters", ["Jane Doe"]),
+    ("Meg Kinnard and Errin Haines, Associated Press", ["Meg Kinnard", "Errin Haines"]),
+    ("Staff and agencies", []),
+    ("Guardian staff and agencies", []),
+    ("La rédaction", []),
+    ("Rédaction L’Informé Tech", []),
+    ("Reuters", ["Reuters"]),  # a wire: the agency is its author when nobody is named
+    ("Par la rédaction avec l’AFP", ["AFP"]),
+    ("Par notre envoyée spéciale à Kiev", []),
+    ("Jane Doe, with additional reporting by John Roe", ["Jane Doe", "John Roe"]),
+    ("By JEAN-PAUL DE LA TOUR", ["Jean-Paul de la Tour"]),
 ])
 def test_bracketed_places_and_roles_are_not_names(raw, expected):
     from pipeline.extract import clean_authors
@@ -314,6 +331,15 @@ def test_bracketed_places_and_roles_are_not_names(raw, expected):
 def test_markup_bylines_with_a_place_or_in_a_signature(byline, expected):
     html = _page("", byline)
     assert extract_article(html, "https://news.example/s", min_words=10).authors == expected
+
+
+def test_a_staff_and_agencies_byline_names_no_author():
+    """The Guardian's wire byline in the meta author tag is no person (audit sites4 #8): the report's "Top authors"
+    listed "Staff" and "Agencies"."""
+    html = _page('<meta name="author" content="Staff and agencies">')
+    assert extract_article(html, "https://news.example/meta-fine", min_words=10).authors == []
+    signed = _page('<meta name="author" content="Rédaction L’Informé Tech">', '<div class="byline">Par Anne Roy</div>')
+    assert extract_article(signed, "https://news.example/signed", min_words=10).authors == ["Anne Roy"]
 
 
 # --- publication time, title, language ---------------------------------------------------------------------------

@@ -406,6 +406,8 @@ def test_feed_state_holds_no_credentials_yet_keeps_two_tokens_apart(tmp_path):
     ("<dc:creator>Julien Mercier et Anne-Sophie Leroux</dc:creator>", ["Julien Mercier", "Anne-Sophie Leroux"]),
     ("<dc:creator>By Jane Doe and John Roe</dc:creator>", ["Jane Doe", "John Roe"]),
     ("<dc:creator>Par CLAIRE FONTAINE</dc:creator>", ["Claire Fontaine"]),
+    ("<dc:creator>Par Anne-Sophie Mercier, à Bruxelles</dc:creator>", ["Anne-Sophie Mercier"]),  # audit sites4 #8
+    ("<dc:creator>Par Claire Fontaine avec AFP</dc:creator>", ["Claire Fontaine"]),
 ])
 def test_feed_authors_are_cleaned_like_bylines(author, expected):
     rss = f"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
