@@ -150,6 +150,27 @@ def test_failing_at_praise_is_criticism_and_teaming_up_is_good_news():
     assert team_up > 0 and scorer.score(["Ce partenariat est une vraie défaite."], "fr")[0] < -0.3 and judged < -0.3
 
 
+def test_words_of_change_shift_the_tone_of_what_changes():
+    """Less of something bad is good news, more of it bad news, whatever the verb's own valence: "reduces our
+    dependence" summed to -0.3 and « renforce notre dépendance » to 0.0 before."""
+    scorer = LexiconScorer()
+    reduces, cuts_losses, narrowed, deepens, risks, fell_amid_fears, drop_in_profits = scorer.score(
+        ["The deal reduces our dependence on American chips.", "The group cuts its losses.",
+         "Losses narrowed to 2 million.", "The alliance deepens our dependence.", "Risks increase.",
+         "Shares fell amid fears of a slowdown.", "The drop in profits worried investors."], "en")
+    assert reduces > 0 and cuts_losses > 0 and narrowed > 0
+    assert deepens < 0 and risks < 0
+    assert fell_amid_fears < -0.5 and drop_in_profits < -0.3  # the fears stay fears; less profit is bad news
+    renforce, reduit, pertes, chomage_hausse, chomage_recul, pas_reduit, position, prix = scorer.score(
+        ["Cette alliance renforce notre dépendance.", "L'accord réduit notre dépendance aux puces américaines.",
+         "Les pertes ont diminué de 20 %.", "La hausse du chômage inquiète.", "Le recul du chômage se confirme.",
+         "Le groupe ne réduit pas sa dépendance.", "Mistral AI renforce sa position.", "Le groupe baisse ses prix."],
+        "fr")
+    assert renforce < 0 < reduit and pertes > 0 and chomage_hausse < 0 < chomage_recul
+    assert pas_reduit < 0  # negation still applies to the shifted word
+    assert position > 0 and prix > 0  # nothing valenced to change: the verb keeps its own tone
+
+
 def test_a_quotation_is_not_scare_quotes_and_nos_is_not_no():
     """A held-back-style site read « Arthur Mensch : « Mistral AI restera européenne » » as irony (-0.99 toward
     Mistral AI) and « répond à nos questions » as negative (« nos » fell back to the English "no")."""

@@ -63,6 +63,33 @@ _LANG_WORDS = {
         # promised does.
         "reporting": {"promises", "promised", "says", "said", "claims", "claimed", "according", "touts", "touted",
                       "announced", "announces", "insists", "hopes", "boasts", "vows", "pledged", "pledges"},
+        # Words of change shift the tone of what changes (sentiment composition): less of something bad is good
+        # news ("narrows its losses", "reduces our dependence"), more of it is bad news whatever the verb's own
+        # valence ("risks increase", "deepens the crisis"). Verbs take an object or, used alone, their subject;
+        # the nouns take what follows "of"/"in"; the intransitive verbs only their subject ("shares fell amid
+        # fears" does not make the fears good news).
+        "decrease_verbs": {"reduce", "reduces", "reduced", "reducing", "cut", "cuts", "cutting", "lower", "lowers",
+                           "lowered", "lowering", "ease", "eases", "eased", "easing", "curb", "curbs", "curbed",
+                           "narrow", "narrows", "narrowed", "narrowing", "shrink", "shrinks", "shrank", "shrunk",
+                           "limit", "limits", "limiting", "trim", "trims", "trimmed", "halve", "halves", "halved",
+                           "decrease", "decreases", "decreased", "diminish", "diminishes", "diminished", "lessen",
+                           "lessens", "lessened", "alleviate", "alleviates", "alleviated", "mitigate", "mitigates",
+                           "mitigated", "slash", "slashes", "slashed", "eliminate", "eliminates", "eliminated"},
+        "decrease_nouns": {"reduction", "reductions", "decrease", "decline", "drop", "fall", "cut", "cuts",
+                           "easing"},
+        "decrease_intransitive": {"fell", "fall", "falls", "fallen", "drop", "drops", "dropped", "decline",
+                                  "declines", "declined", "receded", "recedes", "subsided", "subsides"},
+        "increase_verbs": {"increase", "increases", "increased", "increasing", "raise", "raises", "raised",
+                           "deepen", "deepens", "deepened", "widen", "widens", "widened", "strengthen",
+                           "strengthens", "strengthened", "reinforce", "reinforces", "reinforced", "boost", "boosts",
+                           "boosted", "heighten", "heightens", "heightened", "intensify", "intensifies",
+                           "intensified", "double", "doubles", "doubled", "fuel", "fuels", "fuelled", "fueled",
+                           "amplify", "amplifies", "amplified", "worsen", "worsens", "worsened", "accentuate"},
+        "increase_nouns": {"increase", "rise", "growth", "surge", "jump", "widening", "deepening", "spike"},
+        "increase_intransitive": {"rose", "rise", "rises", "risen", "grew", "grow", "grows", "jumped", "surged",
+                                  "soared", "mounted", "mount", "mounts"},
+        "change_links": {"of", "in"},
+        "measure_links": {"by", "to", "from"},
         "claims": {"sovereign", "sovereignty", "trust", "trusted", "independent", "independence", "european",
                    "secure", "green", "responsible", "ethical", "open", "free", "transparent", "safe", "neutral",
                    "local", "partnership", "innovation", "democratic"},
@@ -96,6 +123,31 @@ _LANG_WORDS = {
         "reporting": {"promet", "promettent", "assure", "assurent", "affirme", "affirment", "annonce", "annoncent",
                       "selon", "vante", "vantent", "revendique", "revendiquent", "dit", "disent", "déclare", "estime",
                       "espère"},
+        "decrease_verbs": {"réduire", "réduit", "réduisent", "réduisait", "réduira", "réduite", "réduites",
+                           "réduits", "diminuer", "diminue", "diminuent", "diminué", "diminuée", "limiter", "limite",
+                           "limitent", "limité", "alléger", "allège", "allègent", "allégé", "atténuer", "atténue",
+                           "atténuent", "atténué", "endiguer", "endigue", "enrayer", "enraye", "juguler", "jugule",
+                           "résorber", "résorbe", "résorbent", "résorbé", "freiner", "freine", "freinent", "freiné",
+                           "éliminer", "élimine", "éliminé", "contenir", "contient", "contenu", "baisser",
+                           "abaisser", "abaisse", "réduisant", "divise", "divisé"},
+        "decrease_nouns": {"réduction", "réductions", "baisse", "diminution", "recul", "repli", "chute",
+                           "allègement", "résorption", "reflux"},
+        "decrease_intransitive": {"baisse", "baissent", "baissé", "recule", "reculent", "reculé", "chute",
+                                  "chutent", "chuté", "reflue", "refluent", "reflué", "fond", "fondent"},
+        "increase_verbs": {"renforcer", "renforce", "renforcent", "renforcé", "renforcée", "accroître", "accroît",
+                           "accroissent", "accru", "accrue", "augmenter", "augmente", "augmentent", "augmenté",
+                           "creuser", "creuse", "creusent", "creusé", "accentuer", "accentue", "accentuent",
+                           "accentué", "amplifier", "amplifie", "amplifient", "amplifié", "alourdir", "alourdit",
+                           "alourdissent", "alourdi", "intensifier", "intensifie", "intensifié", "doubler", "double",
+                           "doublé", "aggraver", "aggrave", "aggravent", "aggravé", "alimenter", "alimente",
+                           "alimentent", "attiser", "attise", "attisent", "nourrit", "nourrissent"},
+        "increase_nouns": {"hausse", "augmentation", "accroissement", "aggravation", "envolée", "flambée",
+                           "creusement", "montée", "renforcement", "explosion"},
+        "increase_intransitive": {"grimpe", "grimpent", "grimpé", "bondit", "bondissent", "bondi", "flambe",
+                                  "flambent", "flambé", "explose", "explosent", "explosé", "croît", "croissent",
+                                  "s'envole", "envole", "envolent", "progresse", "progressent"},
+        "change_links": {"de", "du", "des", "d'"},
+        "measure_links": {"de", "à", "d'"},
         "claims": {"souverain", "souveraine", "souveraineté", "confiance", "indépendant", "indépendante",
                    "indépendance", "européen", "européenne", "sécurisé", "vert", "verte", "responsable",
                    "éthique", "ouvert", "ouverte", "gratuit", "transparent", "transparence", "neutre", "local",
@@ -280,6 +332,13 @@ class _Language:
         self.so_called_firsts = {p[0] for p in self.so_called}
         self.naming, self.doubt = w["naming"], w["doubt"]
         self.claims = w["claims"]
+        self.decrease_verbs, self.decrease_nouns = w["decrease_verbs"], w["decrease_nouns"]
+        self.decrease_alone = w["decrease_intransitive"]
+        self.increase_verbs, self.increase_nouns = w["increase_verbs"], w["increase_nouns"]
+        self.increase_alone = w["increase_intransitive"]
+        self.change_links, self.measure_links = w["change_links"], w["measure_links"]
+        self.change_words = (self.decrease_verbs | self.decrease_nouns | self.decrease_alone | self.increase_verbs
+                             | self.increase_nouns | self.increase_alone)
         self.reporting = w["reporting"]
         self.claim_stems = {_stem(c, lang) for c in self.claims}
         self.hedge_firsts = {h[0] for h in self.hedges}
@@ -364,10 +423,12 @@ def _size_of_move(tokens: list[str], after: int) -> float:
 
 
 def _record(signals: dict[str, float], value: float, *, negated: bool, quoted: bool, weight: float,
-            domain: bool) -> None:
+            domain: bool, shifted: bool = False) -> None:
     """Sum one word's contribution under the rule that shaped it: the model weighs each rule from data."""
     side = "pos" if value > 0 else "neg"
     keys = [side, f"{'domain' if domain else 'general'}_{side}"]
+    if shifted:
+        keys.append(f"shifted_{side}")
     if negated:
         keys.append(f"negated_{side}")
     if quoted:
@@ -442,6 +503,7 @@ class LexiconScorer:
                     if tuple(stems[i:i + len(hedge)]) == hedge:
                         hedged = True
         quoted = _scare_quoted(tokens, L, name_like)
+        shifted, yielded = _changes(tokens, name_like, L)
         total = 0.0
         i = 0
         while i < n:
@@ -457,6 +519,9 @@ class LexiconScorer:
                     valence, width = v, matched
                     break
             if valence is None:
+                if i in yielded:  # a word of change gives way to what it changes
+                    i += 1
+                    continue
                 valence = L.valence(tok, name_like[i])
             # Someone else's criticism in quotation marks stays criticism, but the author can deny it
             # (« n'« assèche » pas ») or put it in question (« une « coquille vide » ? »); quoted praise is irony.
@@ -471,7 +536,7 @@ class LexiconScorer:
             if not valence:
                 i += width
                 continue
-            valence *= self._modifier(tokens, i, L) * _size_of_move(tokens, i + width)
+            valence *= self._modifier(tokens, i, L) * _size_of_move(tokens, i + width) * shifted.get(i, 1.0)
             negated = flipped_from <= i < flip_until or (
                 (i not in quoted or quoted_criticism) and self._negated(tokens, stems, i, L))
             if negated:
@@ -479,7 +544,7 @@ class LexiconScorer:
             total += valence * weights[i]
             if signals is not None:
                 _record(signals, valence * weights[i], negated=negated, quoted=i in quoted, weight=weights[i],
-                        domain=stems[i] in L.words or width > 1)
+                        domain=stems[i] in L.words or width > 1, shifted=i in shifted)
             i += width
         if tokens[-1] == "?" and any(t in L.doubt for t in tokens):
             total -= 1.5
@@ -523,6 +588,68 @@ class LexiconScorer:
                 negated = True
                 privative = privative or tok in _PRIVATIVE
         return negated
+
+
+CHANGE_WINDOW = 4  # tokens a verb of change reaches forward (its object), 2 after a noun's "of"; 3 backward
+
+
+def _is_number(tok: str) -> bool:
+    return tok[:1].isdigit()
+
+
+def _changes(tokens: list[str], name_like: list[bool], L: _Language) -> tuple[dict[int, float], set[int]]:
+    """What words of change do to the words they change: positions whose valence is reversed (less of something
+    bad, or of something good) and the words of change that give way because what they change carries the tone
+    ("reduces our dependence", « hausse du chômage », "losses narrowed", "risks increase")."""
+    shifted: dict[int, float] = {}
+    yielded: set[int] = set()
+    if not any(t in L.change_words for t in tokens):
+        return shifted, yielded
+    n = len(tokens)
+
+    def valenced(k: int) -> bool:
+        return not name_like[k] and bool(L.valence(tokens[k], False))
+
+    def forward(start: int, reach: int = CHANGE_WINDOW) -> list[int]:
+        found = []
+        for k in range(start, min(start + reach, n)):
+            tok = tokens[k]
+            if tok in _CLAUSE_BREAKS or tok in L.adversatives or tok in L.change_words:
+                break
+            if valenced(k):
+                found.append(k)
+        return found
+
+    def backward(end: int) -> list[int]:
+        found = []
+        for k in range(end - 1, max(end - 1 - 3, -1), -1):
+            tok = tokens[k]
+            if tok in _CLAUSE_BREAKS or tok in L.adversatives or tok in L.change_words:
+                break
+            if valenced(k):
+                found.append(k)
+        return found
+
+    for k, tok in enumerate(tokens):
+        if tok not in L.change_words:
+            continue
+        nxt = tokens[k + 1] if k + 1 < n else "."
+        alone = (nxt in _CLAUSE_BREAKS or _is_number(nxt)
+                 or (nxt in L.measure_links and k + 2 < n and _is_number(tokens[k + 2])))
+        targets: list[int] = []
+        if nxt in L.change_links and (tok in L.decrease_nouns or tok in L.increase_nouns):
+            targets = forward(k + 2, 2)[:1]  # "the drop in profits": not the verb that follows
+        elif tok in L.decrease_verbs or tok in L.increase_verbs:
+            targets = backward(k) if alone else forward(k + 1)
+        elif alone and (tok in L.decrease_alone or tok in L.increase_alone):
+            targets = backward(k)
+        if not targets:
+            continue
+        yielded.add(k)
+        if tok in L.decrease_verbs or tok in L.decrease_nouns or tok in L.decrease_alone:
+            for t in targets:
+                shifted[t] = NEGATION_FLIP
+    return shifted, yielded
 
 
 _RESTRICTIVE = {"que", "qu'"}

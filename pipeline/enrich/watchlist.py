@@ -196,6 +196,15 @@ def _name_key(name: str) -> tuple[str, int]:
     return "".join(parts), len(tokens)
 
 
+@lru_cache(maxsize=4096)
+def _openers(words: frozenset[str]) -> re.Pattern | None:
+    """A pattern finding these words as whole tokens (longest first), or None when there are none."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+
+
 class WatchlistLinker:
     """Finds watched companies in a text; one instance per watchlist (lookup tables built once).
 
@@ -230,37 +239,42 @@ class WatchlistLinker:
         self._longest = max(self._longest, size)
 
     def candidates(self, text: str) -> list[Mention]:
-        tokens = list(_TOKEN.finditer(text))
-        firsts = self._firsts
+        # Only the tokens that can open a name are visited: the distinct words of a text are few, and finding them
+        # is one C-level pass, where walking every token of a long page in Python cost 6 % of enrichment.
+        openers = _openers(frozenset(t for t in set(_TOKEN.findall(text)) if t.casefold() in self._firsts))
+        if openers is None:
+            return []
         found: list[Mention] = []
-        i = 0
-        while i < len(tokens):
-            first = tokens[i]
-            if first.group().casefold() not in firsts:
-                i += 1
-                continue
+        resume = 0
+        for first in openers.finditer(text):
+            if first.start() < resume:
+                continue  # inside the previous mention: longest match wins, no overlaps
             best = None
             key = first.group()
-            for j in range(i, min(i + self._longest, len(tokens))):
-                if j > i:
-                    sep = _sep(text[tokens[j - 1].end():tokens[j].start()])
+            tokens = [first]
+            for j in range(1, self._longest + 1):
+                if j > 1:
+                    following = _TOKEN.search(text, tokens[-1].end())
+                    if following is None:
+                        break
+                    sep = _sep(text[tokens[-1].end():following.start()])
                     if sep is None:
                         break
-                    key = key + sep + tokens[j].group()
+                    tokens.append(following)
+                    key = key + sep + following.group()
                 hit = self._strict.get(key)
                 if hit is None:
                     hit = self._loose.get(key.casefold())
                     if hit is not None and hit[1] != "reference" and not any(ch.isupper() for ch in key):
                         hit = None  # "mistral" the wind, "orange" the colour
                 if hit is not None:
-                    best = (j, hit)
+                    best = (tokens[-1], hit)
             if best is None:
-                i += 1
                 continue
-            j, (company, kind) = best
-            start, end = first.start(), tokens[j].end()
+            last, (company, kind) = best
+            start, end = first.start(), last.end()
             found.append(Mention(company, start, end, text[start:end], kind))
-            i = j + 1  # longest match wins; no overlapping mentions
+            resume = end
         return found
 
     def link(
