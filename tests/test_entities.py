@@ -160,3 +160,14 @@ def test_the_agency_of_a_wire_dateline_is_no_organisation(text, lang, agency, ke
     entities = get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
     assert agency not in entities.ORG and kept in entities.ORG, entities.ORG
     assert entities.LOC  # the dateline's place is still a place of the story
+
+
+def test_persons_tagged_org_a_hyphenated_given_name_or_a_civil_title_stay_people():
+    """Audit sites4 #11: « Marie-Guite Dufay » (Guite is in no list) and « M. Klaba » were organisations."""
+    text = ("Octave Klaba a fondé OVHcloud ; l'entreprise de M. Klaba investit à Roubaix avec Marie-Guite Dufay, "
+            "Jean-Yves Le Drian, Mme Carole Delga et Saint-Ouen Conseil.")
+    out = normalise_entities(_spans(text, [("Octave Klaba", "PER"), ("M. Klaba", "ORG"), ("Marie-Guite Dufay", "ORG"),
+                                           ("Jean-Yves Le Drian", "PER"), ("Mme Carole Delga", "ORG"),
+                                           ("Saint-Ouen Conseil", "ORG")]))
+    assert out["PER"] == ["Octave Klaba", "Marie-Guite Dufay", "Jean-Yves Le Drian", "Carole Delga"]
+    assert out["ORG"] == ["Saint-Ouen Conseil"]

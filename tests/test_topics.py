@@ -86,6 +86,36 @@ def test_no_false_matches(matcher, text, lang):
     assert matcher.match(text, lang) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Apple picking season: the Big Apple's orchards", "en"),
+        ("Orange County's apple season breaks records. Apple picking season in Orange County drew crowds.", "en"),
+        ("Atos, Porthos et Aramis au théâtre d'Orange", "fr"),
+        ("Thales de Milet pensait que l'eau était le principe de toute chose.", "fr"),
+        ("The Oracle at Delphi drew pilgrims from across Greece.", "en"),
+        ("A meta-analysis of Meta, the Colombian department's farms", "en"),
+    ],
+)
+def test_false_friends_of_watched_companies_give_no_topic(matcher, text, lang):
+    """Audit sites4 #15: the apple harvest was tagged big-tech (through "Apple"), the Three Musketeers
+    software-services (through "Atos")."""
+    assert matcher.match(text, lang) == []
+
+
+def test_ambiguous_company_names_are_never_a_topic_term_alone(matcher):
+    """A name the watchlist links only on evidence (Apple, Meta, Oracle, Atos, Thales…) is no topic evidence either;
+    forms that are the company's alone still count."""
+    from pipeline.enrich.watchlist import load_watchlist
+
+    ambiguous = {a.casefold() for c in load_watchlist().companies for a in c.ambiguous}
+    shipped = load_topics_file(load_settings().config_dir / "topics.yaml")
+    terms = [t if isinstance(t, str) else t.term for topic in shipped.topics for ts in topic.terms.values() for t in ts]
+    assert not [t for t in terms if t.casefold() in ambiguous]
+    assert "big-tech" in matcher.match("Apple's iPhone sales fell in China.", "en")
+    assert "software-services" in matcher.match("Le groupe Atos cède sa filiale Eviden.", "fr")
+
+
 def test_acronyms_are_case_sensitive(matcher):
     assert matcher.match("L'IA et le droit", "fr") == ["ai"]
     assert matcher.match("l'ia et le droit", "fr") == []

@@ -115,6 +115,19 @@ def fix_person_span(span: Span, text: str) -> Span:
     return span
 
 
+_CIVIL_TITLE = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Mr\.?|Mrs\.?|Ms\.?)\s+[A-ZÀ-ÖØ-Þ]")
+_NOT_GIVEN = {"saint", "sainte", "san", "santa", "sankt"}  # « Saint-Ouen », "Santa-Cruz": places, not given names
+
+
+def _given_name(word: str) -> bool:
+    """A known first name, or a hyphenated one whose first part is known (« Marie-Guite », "Jean-Yves")."""
+    if is_first_name(word):
+        return True
+    first, _, rest = word.partition("-")
+    return bool(rest) and rest[:1].isupper() and first.casefold() not in _NOT_GIVEN and is_first_name(first) \
+        and lookup_place(word) is None
+
+
 def person_like(name: str) -> bool:
     """Two to four words, a known first name first, every other word capitalised or a particle ("Ursula von der
     Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
@@ -124,7 +137,7 @@ def person_like(name: str) -> bool:
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
-    if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS for w in words[1:]) or not is_first_name(words[0]):
+    if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS for w in words[1:]) or not _given_name(words[0]):
         return False
     if lookup_place(name) is not None:
         return False
@@ -151,6 +164,9 @@ def _is_place(name: str):
 def classify(name: str, label: str) -> str | None:
     """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities")."""
     words = name.split()
+    if label in ("ORG", "MISC") and _CIVIL_TITLE.match(name) and len(words) > 1:
+        # « M. Klaba », "Mrs Dufay" tagged ORG: a person; a surname alone goes, as for PER spans ("M. Macron")
+        return "PER" if person_like(_TITLES.sub("", name)) else None
     if label == "PER":
         if person_like(name):
             return "PER"

@@ -19,6 +19,13 @@ from pipeline.settings import DEFAULT_CONFIG_DIR
 
 WATCHLIST_FILE = "watchlist.yaml"
 _WORD = r"[^\W_]"  # a letter or digit, any script
+# Words found in most articles about AI and digital sovereignty: next to a town, a warship or a film they vouch for
+# no company (« le réseau d'irrigation » of Orange, « le groupe amphibie » of the Mistral, "AI tools" near "Dust").
+GENERIC_CONTEXT = frozenset(w.casefold() for w in (
+    "groupe", "group", "réseau", "network", "company", "société", "entreprise", "firme", "firm", "shares", "share",
+    "action", "actions", "titre", "IA", "AI", "cloud", "services", "service", "IT", "informatique", "contrat",
+    "contrats", "contract", "contracts", "partenaire", "partenaires", "partner", "partners", "modèle", "modèles",
+    "model", "models", "géant", "giant", "compute"))
 
 
 class Company(BaseModel):
@@ -42,6 +49,15 @@ class Company(BaseModel):
         if any(not str(v).strip() for v in values):
             raise ValueError("contains an empty name")
         return [str(v).strip() for v in values]
+
+    @field_validator("context")
+    @classmethod
+    def _specific(cls, values: list[str]) -> list[str]:
+        generic = [v for v in values if v.casefold() in GENERIC_CONTEXT]
+        if generic:
+            raise ValueError(f"{generic[0]!r} is in most articles of this domain and vouches for no company; "
+                             "use words specific to this one (its products, people, trade)")
+        return values
 
     @model_validator(mode="after")
     def _has_a_name(self) -> "Company":
@@ -297,18 +313,41 @@ class WatchlistLinker:
         return accepted
 
     def _holds(self, mention: Mention, text: str, sentences, entities) -> bool:
+        """Whether an ambiguous form names the company: evidence specific to it, never the words every article of
+        this domain holds (see GENERIC_CONTEXT), and never spaCy's label on a longer name or on a town's name."""
         index = next((i for i, (s, e) in enumerate(sentences) if s <= mention.start < e), 0)
         lo = sentences[max(index - 1, 0)][0]
         hi = sentences[min(index + 1, len(sentences) - 1)][1]
-        window = text[lo:mention.start] + " " + text[mention.end:hi]
         avoid = self._avoid.get(mention.company)
-        if avoid and avoid.found_in(window):
+        if avoid and avoid.found_in(text[lo:hi]):  # the name itself included: idioms such as "Big Apple"
             return False
         context = self._context.get(mention.company)
-        if context and context.found_in(window):
+        if context and context.found_in(text[lo:mention.start] + " " + text[mention.end:hi]):
             return True
-        labels = {label for s, e, label in entities if s < mention.end and mention.start < e}
-        return "ORG" in labels and not labels & {"PER", "LOC"}
+        own = [(s, e, label) for s, e, label in entities if s < mention.end and mention.start < e]
+        labels = {label for _, _, label in own}
+        start, end = sentences[index]
+        if "LOC" not in labels and any(  # "Capgemini and Atos", « Orange, OVHcloud et … »
+                m.kind != "ambiguous" and m.company != mention.company for m in self.candidates(text[start:end])):
+            return True
+        if "ORG" not in labels or labels & {"PER", "LOC"}:
+            return False
+        # the ORG span must be this name, not a longer one holding it (« la cave coopérative d'Orange », "The Big
+        # Apple"), and the name must not also be a town the press writes about (Orange, Vaucluse or California)
+        if any(label == "ORG" and not _ARTICLE_ONLY.match(text[s:mention.start]) for s, _, label in own):
+            return False
+        return not _is_town(mention.text)
+
+
+_ARTICLE_ONLY = re.compile(r"^(?:(?:the|le|la|les)\s+|l['’]\s*)?$", re.IGNORECASE)
+_TOWN = 20_000  # inhabitants: the limit under which entities.py already doubts a town named like a first name
+
+
+def _is_town(name: str) -> bool:
+    from pipeline.enrich.gazetteer import lookup_place
+
+    place = lookup_place(name)
+    return place is not None and place.kind == "city" and place.population >= _TOWN
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,73 @@
+"""An ambiguous company name (Orange, Mistral, Apple, Dust…) links only on evidence specific to the company.
+
+The texts come from the fourth audit's mini news sites (sites4, finding 1): generic words of the domain (« réseau »,
+« groupe », "company", "shares", « IA »/"AI") used to vouch for the town of Orange, the warship Mistral, "the Big
+Apple" and the film "Dust".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.enrich import EnrichInput, get_enricher
+from pipeline.enrich.watchlist import load_watchlist
+from pipeline.errors import ConfigError
+from pipeline.settings import load_settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def enricher():
+    return get_enricher(load_settings())
+
+
+def orgs(enricher, text: str, lang: str, title: str | None = None) -> list[str]:
+    return enricher.enrich(EnrichInput(id="t", text=text, title=title, lang=lang)).orgs
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "lang"),
+    [
+        ("Vendanges : le mistral ravage les vignes autour d’Orange",
+         "À la cave coopérative d’Orange, on a dû réparer en urgence le réseau d’irrigation, endommagé par les "
+         "chutes de branches. Les vignerons estiment leurs pertes à un tiers de la récolte.", "fr"),
+        ("Vendanges difficiles dans le Vaucluse",
+         "À Orange, la cave coopérative a dû réparer le réseau d’irrigation après la tempête. Les vignerons "
+         "estiment leurs pertes à un tiers de la récolte.", "fr"),
+        ("Festival", "Le festival des Chorégies d’Orange a attiré 40 000 spectateurs cet été. Le groupe de musiciens "
+         "venu de Lyon a joué au théâtre.", "fr"),
+        ("Apple harvest", "Apple growers in Orange County say the company that runs the biggest farm will hire 40 "
+         "seasonal workers. Shares of local co-ops rose.", "en"),
+        ("Marine nationale", "Le porte-hélicoptères Mistral a quitté Toulon mardi pour la Méditerranée orientale. Le "
+         "groupe amphibie embarque 400 militaires et des drones pilotés par IA.", "fr"),
+        ("New York tech", "The Big Apple is now the second-largest AI hub in the United States. The city's tech "
+         "companies raised $12 billion this year, and shares of local start-ups soared.", "en"),
+        ("Box office", "Dust, the new thriller by a Danish director, topped the box office this weekend. The company "
+         "behind the film said AI tools cut its post-production costs.", "en"),
+    ],
+)
+def test_generic_words_places_and_idioms_link_no_company(enricher, title, text, lang):
+    assert orgs(enricher, text, lang, title) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "company"),
+    [
+        ("The Senate will hear the chief executives of Capgemini and Atos on 12 November.", "en", "Atos"),
+        ("Orange, l'opérateur historique, va déployer la fibre dans trois départements.", "fr", "Orange"),
+        ("Dust poursuit son expansion. La jeune pousse parisienne édite une plateforme d'assistants.", "fr", "Dust"),
+        ("Apple's iPhone sales fell in China for a third quarter.", "en", "Apple"),
+    ],
+)
+def test_specific_evidence_still_links(enricher, text, lang, company):
+    assert company in orgs(enricher, text, lang)
+
+
+def test_a_generic_context_word_is_refused_naming_the_company(tmp_path):
+    path = tmp_path / "watchlist.yaml"
+    path.write_text("companies:\n  - name: Acme\n    ambiguous: [Acme]\n    context: [rockets, groupe]\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_watchlist(path)
+    assert "('Acme')" in str(info.value) and "'groupe'" in str(info.value) and "context" in str(info.value)
