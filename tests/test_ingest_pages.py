@@ -152,3 +152,43 @@ def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(ht
     third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
     assert third.counts["feed_updates"] == 0 and third.counts["known"] == 2
     assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == requests
+
+
+def test_a_headline_corrected_over_the_same_text_updates_the_stored_title(httpserver, tmp_path, es_url, cleanup,
+                                                                           enricher):
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    old, new = "La région Occitanie choisit OVHcloud", "La région Occitanie retient OVHcloud"
+    v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    served = {"page": v1, "title": old}
+
+    def rss(request) -> Response:
+        return Response('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
+                        f"<title>{served['title']}</title><link>{base}/cloud/ovh</link><description>OVHcloud."
+                        "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>",
+                        content_type="application/rss+xml")
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(rss)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response(served["page"], content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 1
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    story = article_id(f"{base}/cloud/ovh")
+    assert client.get(index=articles, id=story)["_source"]["title"].startswith(old)
+
+    served["page"], served["title"] = v1.replace(old, new), new  # only the headline changes, page and feed
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["feed_updates"], second.counts["updated"], second.counts["unchanged"]) == (1, 1, 0)
+    stored = client.get(index=articles, id=story)["_source"]
+    assert stored["title"].startswith(new)
+    client.indices.refresh(index=articles)
+    hits = client.search(index=articles, query={"match": {"search.fr": "retient"}})["hits"]["hits"]
+    assert [h["_id"] for h in hits] == [story]

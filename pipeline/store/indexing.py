@@ -3,7 +3,7 @@
 Guarantees (see docs/storage.md):
 - ids are deterministic (article id = sha256 of the normalised URL; mention id = sha256 of article id + company),
   and each batch first looks the ids up (realtime mget over the alias's concrete indices), so re-running never
-  duplicates, an unchanged `content_hash` is not re-written, `first_seen_at` is kept, and rolled-over indices are
+  duplicates, an unchanged `content_hash` and title are not re-written, `first_seen_at` is kept, and rolled-over indices are
   updated in place instead of getting a second copy;
 - mentions are written before their article: the article document is the commit marker, so a kill -9 between the
   two leaves the article "new" and the next run rewrites the mentions under the same ids;
@@ -50,7 +50,7 @@ class IndexStats:
     received: int = 0  # enriched records handed to the indexer
     created: int = 0  # new article documents
     updated: int = 0  # existing article whose content changed (first_seen_at kept)
-    unchanged: int = 0  # same content hash: not re-written
+    unchanged: int = 0  # same content hash and title: not re-written
     mentions: int = 0  # mention documents written
     mentions_deleted: int = 0  # stale mentions of changed articles
     dead_letters: int = 0
@@ -376,13 +376,14 @@ class _Indexer:
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
             self.client, article_indices, [r.article.id for r in batch],
-            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version"],
+            ["content_hash", "title", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
         for rec in batch:
             old = existing.get(rec.article.id)
-            if old and old.get("content_hash") == rec.article.content_hash:
+            # a headline corrected over the same text is a change too
+            if old and old.get("content_hash") == rec.article.content_hash and old.get("title") == rec.article.title:
                 self.stats.unchanged += 1
                 links = _links(old, rec)
                 changes = {"link_ids": links} if links != (old.get("link_ids") or []) else {}
