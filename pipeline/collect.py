@@ -201,10 +201,13 @@ class Collector:
         url = str(feed.url)
         state = self.state.feed_state(url)
         now = datetime.now(timezone.utc)
+        # The validators and body hash are ingest's: `fetch` (its own memory of written articles) reads every feed in
+        # full and leaves them as they are, so a fetch never hides a feed's items from the next ingest.
+        in_full = self.refresh_feeds or self.remember_seen
         try:
             result = await fetcher.fetch(
-                url, kind="feed", headers=feed.headers, etag=None if self.refresh_feeds else state.etag,
-                last_modified=None if self.refresh_feeds else state.last_modified,
+                url, kind="feed", headers=feed.headers, etag=None if in_full else state.etag,
+                last_modified=None if in_full else state.last_modified,
             )
         except FetchFailed as exc:
             return self._feed_failed(feed, str(exc), now, retryable=exc.retryable)
@@ -225,7 +228,9 @@ class Collector:
             0,
             None,
         )
-        if body_hash == state.body_hash and not self.refresh_feeds:
+        if self.remember_seen:
+            new_state = FeedState(url, state.etag, state.last_modified, state.body_hash, now, now, 0, None)
+        if body_hash == state.body_hash and not in_full:
             self.stats.feeds_not_modified += 1  # served in full but unchanged: not re-parsed
             self._pending_states[url] = new_state
             return []

@@ -281,6 +281,24 @@ def test_fetch_command_writes_jsonl_then_commits(fixture_site, tmp_path, capsys)
     assert StateStore(settings.data_dir).known_ids(ids) == set(ids)
 
 
+def test_fetch_then_ingest_each_reads_the_items_the_other_already_took(fixture_site, tmp_path):
+    """`fetch` and `ingest` share the data dir: a fetch moved the feeds' validators and body hash forward, and the next
+    ingest skipped the unchanged feeds without reading their items (an empty store, an "ok" run). The validators are
+    now ingest's alone; fetch's own memory is the list of articles it wrote."""
+    path = feeds_file(fixture_site, tmp_path, [FR, EN])
+    main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "articles.jsonl")])
+    written = len((tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines())
+    settings = load_settings()
+    feeds = load_feeds(path)
+    articles, collector = collect(settings, feeds)  # what ingest's collector reads next
+    assert collector.stats.feeds_not_modified == 0 and len(articles) == written == 10
+    collector.commit()
+    main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "again.jsonl")])  # after ingest: nothing new
+    assert (tmp_path / "again.jsonl").read_text(encoding="utf-8") == ""
+    articles, collector = collect(settings, feeds)  # ingest's validators were kept by that fetch
+    assert articles == [] and collector.stats.feeds_not_modified == 2
+
+
 def test_interleave_by_host_keeps_per_host_order():
     from pipeline.collect import interleave_by_host
     from pipeline.models import FeedItem
