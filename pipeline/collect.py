@@ -20,7 +20,7 @@ import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from pipeline.extract import article_from_summary, extract_article
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
-from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory
+from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory, transient_failure
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
@@ -127,6 +127,7 @@ class Collector:
         self._transport = transport
         self._matcher = matcher
         self._pending_states: dict[str, FeedState] = {}
+        self._retry_feeds: set[str] = set()  # feeds with a page that failed for a passing reason: read in full next run
         self._yielded: list[tuple[str, str]] = []
         self._redirect_targets: dict[str, str] = {}  # story id reached by a redirect → the first link that reached it
         self._pool: ThreadPoolExecutor | None = None
@@ -170,15 +171,21 @@ class Collector:
         """The feed states `commit()` would save, as JSON-safe dicts: for a later commit by another process
         (the Airflow run commits them in its enrich-and-index task, once the articles are indexed)."""
         return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(s).items()}
-                for s in self._pending_states.values()]
+                for s in self._states_to_save()]
 
     def commit(self) -> None:
         """Persist feed validators/hashes (and seen ids): call once the yielded articles are safely stored."""
-        self.state.save_feed_states(self._pending_states.values())
+        self.state.save_feed_states(self._states_to_save())
         self._pending_states.clear()
         if self.remember_seen:
             self.state.mark_seen(self._yielded)
         self.archive.close()
+
+    def _states_to_save(self) -> list[FeedState]:
+        """The pending feed states; a feed with a page that failed for a passing reason (a 503, a timeout) keeps no
+        validator or body hash, so the next run reads it in full and that page is fetched again."""
+        return [FeedState(s.url, None, None, None, *astuple(s)[4:]) if s.url in self._retry_feeds else s
+                for s in self._pending_states.values()]
 
     # ---- feeds
 
@@ -382,6 +389,8 @@ class Collector:
         return self._fell_back(item, article, reason)
 
     def _fell_back(self, item: FeedItem, article: Article, reason: str) -> Article:
+        if transient_failure(reason):
+            self._retry_feeds.add(item.feed_url)
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
         return self._versioned(item, article.model_copy(update={"fallback_reason": reason}))

@@ -154,6 +154,79 @@ def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(ht
     assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == requests
 
 
+def test_a_page_that_failed_for_a_passing_reason_is_fetched_again_and_replaces_its_feed_summary(
+        httpserver, tmp_path, es_url, cleanup, enricher, monkeypatch):
+    """A 503 while the site is briefly down used to leave the feed-summary stub for good: the item was known and its
+    unchanged feed never read again. Now its feed is read in full on the next runs and the page, once back, replaces
+    the stub in place (same id, first_seen_at and analysts' corrections kept)."""
+    from pipeline.corrections import set_tone
+    from pipeline.ingest import ingest
+
+    monkeypatch.setenv("NEWSROOM_FETCH_RETRIES", "1")
+    base = httpserver.url_for("/").rstrip("/")
+    ovh = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    down = {"ovh": True}
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
+            f"<title>La région Occitanie choisit OVHcloud</title><link>{base}/cloud/ovh</link>"
+            "<description>OVHcloud hébergera les données de santé de la région.</description>"
+            "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>")
+    httpserver.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml",
+                                                             headers={"ETag": '"v1"'})
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response("busy", status=503) if down["ovh"] else Response(ovh, content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    story = article_id(f"{base}/cloud/ovh")
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 1 and first.fallback_reasons == {"http-503": 1}
+    stub = client.get(index=articles, id=story)["_source"]
+    assert (stub["extraction"], stub["fallback_reason"]) == ("feed-summary", "http-503")
+    set_tone(client, settings, story, "negative", company="OVHcloud", analyst="test")
+
+    # still down: tried again (the unchanged feed is read in full), the stub stays as it was
+    pages = sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh")
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.counts["feeds_not_modified"] == 0 and second.counts["unchanged"] == 1
+    assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") > pages
+
+    down["ovh"] = False  # the site is back
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (third.counts["updated"], third.counts["indexed"], third.fallback_reasons) == (1, 0, {})
+    full = client.get(index=articles, id=story)["_source"]
+    assert full["extraction"] == "trafilatura" and "fallback_reason" not in full
+    assert full["word_count"] > stub["word_count"] and full["first_seen_at"] == stub["first_seen_at"]
+    ovh_tone = next(m for m in full["company_sentiment"] if m["company"] == "OVHcloud")
+    assert ovh_tone["label"] == "negative" and ovh_tone["corrected"] is True
+
+    # done: the next run uses the feed's validators again and fetches nothing
+    pages = sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh")
+    fourth = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert fourth.counts["feeds_not_modified"] == 1
+    assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == pages
+
+
+def test_a_page_failed_for_a_passing_reason_is_retried_for_some_days_only():
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.pagetype import TRANSIENT_RETRY_DAYS
+    from pipeline.store.indexing import _page_retried
+
+    now = datetime.now(UTC)
+    recent, old = now - timedelta(hours=5), now - timedelta(days=TRANSIENT_RETRY_DAYS, hours=1)
+    for reason in ("http-503", "http-429", "timeout", "connect", "dns"):
+        assert _page_retried({"fallback_reason": reason, "first_seen_at": recent.isoformat()}), reason
+        assert not _page_retried({"fallback_reason": reason, "first_seen_at": old.isoformat()}), reason
+    for reason in ("http-404", "robots-disallowed", "too-little-text", None):
+        assert not _page_retried({"fallback_reason": reason, "first_seen_at": recent.isoformat()}), reason
+    assert _page_retried({"fallback_reason": "consent-wall", "first_seen_at": old.isoformat()})
+
+
 def test_a_headline_corrected_over_the_same_text_updates_the_stored_title(httpserver, tmp_path, es_url, cleanup,
                                                                            enricher):
     from pipeline.ingest import ingest

@@ -21,7 +21,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from pipeline.dedup import signature
 from pipeline.errors import StoreError
 from pipeline.models import Article, EnrichedArticle, Sentiment
 from pipeline.feeds import item_updated
-from pipeline.pagetype import RETRY_FALLBACKS
+from pipeline.pagetype import RETRY_FALLBACKS, TRANSIENT_RETRY_DAYS, transient_failure
 from pipeline.settings import Settings
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
@@ -318,7 +318,8 @@ def ensure_aliases(client: Elasticsearch, settings: Settings) -> None:
 
 def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str], batch: int = 500) -> set[str]:
     """Which of these article ids are already indexed (the Collector's `is_known`); an article stored from its feed
-    summary because a wall answered in its place (`RETRY_FALLBACKS`) is not known: its page is tried again."""
+    summary because a wall answered in its place (`RETRY_FALLBACKS`) is not known: its page is tried again; so is
+    one whose page failed for a passing reason (a 503, a timeout), for `TRANSIENT_RETRY_DAYS` after it was stored."""
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         return set()
@@ -326,8 +327,8 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     known: set[str] = set()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        known.update(i for i, doc in _lookup(client, indices, chunk, ["content_hash", "fallback_reason"]).items()
-                     if doc.get("fallback_reason") not in RETRY_FALLBACKS)
+        found = _lookup(client, indices, chunk, ["content_hash", "fallback_reason", "first_seen_at"])
+        known.update(i for i, doc in found.items() if not _page_retried(doc))
         # links stored under their story's id (an AMP copy, a tracking link): known too, so not fetched again
         unknown = [i for i in chunk if i not in known]
         if unknown:
@@ -336,6 +337,20 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
             linked = {link for h in hits for link in h["_source"].get("link_ids") or []}
             known.update(linked.intersection(unknown))
     return known
+
+
+def _page_retried(doc: dict) -> bool:
+    """Whether a stored feed-summary article's page is to be fetched again (see `known_article_ids`)."""
+    reason = doc.get("fallback_reason")
+    if reason in RETRY_FALLBACKS:
+        return True
+    if not transient_failure(reason):
+        return False
+    try:
+        first_seen = datetime.fromisoformat(doc["first_seen_at"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return datetime.now(UTC) - first_seen < timedelta(days=TRANSIENT_RETRY_DAYS)
 
 
 def updated_article_ids(client: Elasticsearch, settings: Settings, versions: dict[str, str],
