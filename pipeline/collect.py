@@ -38,7 +38,7 @@ from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import host_of, normalize_url
+from pipeline.urls import domain_of, host_of, normalize_url
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,7 @@ class Collector:
         self._matcher = matcher
         self._pending_states: dict[str, FeedState] = {}
         self._retry_feeds: set[str] = set()  # feeds with a page that failed for a passing reason: read in full next run
+        self._credit: dict[str, tuple] = {}  # story id → (rank, source, feed_tags) of the copy it is credited to
         self._yielded: list[tuple[str, str]] = []
         self._redirect_targets: dict[str, str] = {}  # story id reached by a redirect → the first link that reached it
         self._pool: ThreadPoolExecutor | None = None
@@ -314,6 +315,7 @@ class Collector:
         """At most a window of pages in flight, so memory stays bounded however slow the consumer is."""
         window = max(2, self.settings.fetch_concurrency * 2)
         pending: set[asyncio.Task] = set()
+        item_of: dict[asyncio.Task, FeedItem] = {}
         upcoming = iter(interleave_by_host(items))
         try:
             while True:
@@ -321,17 +323,34 @@ class Collector:
                     item = next(upcoming, None)
                     if item is None:
                         break
-                    pending.add(asyncio.create_task(self._process(fetcher, item)))
+                    task = asyncio.create_task(self._process(fetcher, item))
+                    pending.add(task)
+                    item_of[task] = item
                 if not pending:
                     return
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     article = task.result()
                     if article is not None:
-                        yield article
+                        yield self._credited(item_of.pop(task), article)
         finally:
             for task in pending:
                 task.cancel()
+
+    def _credited(self, item: FeedItem, article: Article) -> Article:
+        """Copies of one story listed by several feeds (its AMP page in the publisher's feed, its page in a relay's)
+        are credited to one feed whatever the order they come in: the publisher's own (the feed's domain is the
+        story's, or a subdomain of it), else the first in feeds.yaml. The best copy seen so far keeps its source and
+        tags; a later, lesser copy takes them (indexing keeps the last copy of a story)."""
+        feed, story = domain_of(item.feed_url), article.domain
+        own = bool(story) and (feed == story or feed.endswith("." + story) or story.endswith("." + feed))
+        order = next((n for n, f in enumerate(self.feeds) if str(f.url) == item.feed_url), len(self.feeds))
+        rank = (not own, order)
+        best = self._credit.get(article.id)
+        if best is None or rank <= best[0]:
+            self._credit[article.id] = (rank, article.source, article.feed_tags)
+            return article
+        return article.model_copy(update={"source": best[1], "feed_tags": best[2]})
 
     async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
         reason = None

@@ -265,3 +265,42 @@ def test_a_headline_corrected_over_the_same_text_updates_the_stored_title(httpse
     client.indices.refresh(index=articles)
     hits = client.search(index=articles, query={"match": {"search.fr": "retient"}})["hits"]["hits"]
     assert [h["_id"] for h in hits] == [story]
+
+
+@pytest.mark.parametrize("relay_first", [True, False])
+def test_a_story_listed_by_its_publisher_and_a_relay_is_credited_to_the_publisher_whatever_the_feed_order(
+        httpserver, tmp_path, es_url, cleanup, enricher, relay_first):
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")  # http://localhost:PORT: the relay's host
+    site = base.replace("localhost", "127.0.0.1")  # the publisher's host
+    story = page("spip_article124.html", site).replace(f"{site}/spip.php?article124", f"{site}/cloud/ovh")
+
+    def rss(name: str, link: str) -> str:
+        return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title><item>'
+                f"<title>La région Occitanie choisit OVHcloud</title><link>{link}</link><description>OVHcloud."
+                "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>")
+
+    httpserver.expect_request("/publisher.xml").respond_with_data(rss("Numérique & Territoires",
+                                                                      f"{site}/cloud/ovh/amp/"),
+                                                                  content_type="application/rss+xml")
+    httpserver.expect_request("/relay.xml").respond_with_data(rss("Relais", f"{site}/cloud/ovh"),
+                                                              content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_data(story, content_type="text/html")
+    httpserver.expect_request("/cloud/ovh/amp/").respond_with_data(story, content_type="text/html")
+    publisher = {"name": "Numérique & Territoires", "url": f"{site}/publisher.xml", "lang": "fr", "tags": ["own"]}
+    relay = {"name": "Relais", "url": f"{base}/relay.xml", "lang": "fr", "tags": ["relay"]}
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [relay, publisher] if relay_first else [publisher, relay]}))
+    settings = load_settings()
+    run = ingest(settings, feeds=load_feeds(path, settings), progress=False, enricher=enricher)
+    assert (run.counts["indexed"], run.counts["story_copies"]) == (1, 1)
+    client = make_client(settings)
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"],
+                        id=article_id(f"{site}/cloud/ovh"))["_source"]
+    assert (stored["source"], stored["feed_tags"]) == ("Numérique & Territoires", ["own"])
+    mentions = index_names(settings.es_index_prefix)["mentions"]
+    client.indices.refresh(index=mentions)
+    assert {h["_source"]["source"] for h in client.search(index=mentions)["hits"]["hits"]} == {
+        "Numérique & Territoires"}
