@@ -400,6 +400,8 @@ class Collector:
             reason = "extraction-error"
         if item.article_id in self._refresh_ids:  # the stored article is better than this update's feed summary
             self.stats.skip(f"update-not-fetched ({reason})", item.url)
+            if transient_failure(reason):  # the feed is read in full next run: the update is tried again
+                self._retry_feeds.add(item.feed_url)
             return None
         article = article_from_summary(item)
         if article is None:

@@ -304,3 +304,42 @@ def test_a_story_listed_by_its_publisher_and_a_relay_is_credited_to_the_publishe
     client.indices.refresh(index=mentions)
     assert {h["_source"]["source"] for h in client.search(index=mentions)["hits"]["hits"]} == {
         "Numérique & Territoires"}
+
+
+def test_an_update_whose_page_failed_for_a_passing_reason_is_tried_again_on_the_next_run(
+        httpserver, tmp_path, es_url, cleanup, enricher, monkeypatch):
+    from pipeline.ingest import ingest
+
+    monkeypatch.setenv("NEWSROOM_FETCH_RETRIES", "1")
+    base = httpserver.url_for("/").rstrip("/")
+    old, new = "La région Occitanie choisit OVHcloud", "La région Occitanie retient OVHcloud"
+    v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    served = {"page": v1, "title": old, "down": False}
+
+    def rss(request) -> Response:
+        return Response('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
+                        f"<title>{served['title']}</title><link>{base}/cloud/ovh</link><description>OVHcloud."
+                        "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>",
+                        content_type="application/rss+xml")
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(rss)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response("busy", status=503) if served["down"] else Response(served["page"],
+                                                                                    content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+
+    served.update(page=v1.replace(old, new), title=new, down=True)  # retitled while the site is down
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.counts["feed_updates"] == 1 and second.skipped == {"update-not-fetched (http-503)": 1}
+
+    served["down"] = False  # back, the feed unchanged since the last run
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (third.counts["feed_updates"], third.counts["updated"]) == (1, 1)
+    client = make_client(settings)
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=article_id(f"{base}/cloud/ovh"))
+    assert stored["_source"]["title"].startswith(new)
