@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -342,8 +343,9 @@ class Collector:
         are credited to one feed whatever the order they come in: the publisher's own (the feed's domain is the
         story's, or a subdomain of it), else the first in feeds.yaml. The best copy seen so far keeps its source and
         tags; a later, lesser copy takes them (indexing keeps the last copy of a story)."""
-        feed, story = domain_of(item.feed_url), article.domain
-        own = bool(story) and (feed == story or feed.endswith("." + story) or story.endswith("." + feed))
+        feed, story = domain_of(item.feed_url), domain_of(article.url)
+        own = bool(story) and self._port(item.feed_url) == self._port(article.url) and (
+            feed == story or feed.endswith("." + story) or story.endswith("." + feed))
         order = next((n for n, f in enumerate(self.feeds) if str(f.url) == item.feed_url), len(self.feeds))
         rank = (not own, order)
         best = self._credit.get(article.id)
@@ -351,6 +353,14 @@ class Collector:
             self._credit[article.id] = (rank, article.source, article.feed_tags)
             return article
         return article.model_copy(update={"source": best[1], "feed_tags": best[2]})
+
+    @staticmethod
+    def _port(url: str) -> int | None:
+        try:
+            parts = urlsplit(url)
+            return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+        except ValueError:
+            return None
 
     async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
         reason = None

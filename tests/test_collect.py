@@ -467,3 +467,25 @@ def test_fetch_with_no_enabled_feed_says_so(tmp_path, capsys):
     main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "out.jsonl")])
     err = capsys.readouterr().err.replace("\n", " ")
     assert "Wrote 0 article(s)" in err and "lists no enabled feed, so nothing was fetched" in err
+
+
+def test_a_story_is_credited_to_the_feed_on_its_own_site_port_included(tmp_path):
+    """Sites that differ only by their port (the audit's mini sites on 127.0.0.1) are different sites: a relay on
+    another port is no publisher's own feed, whatever its place in feeds.yaml."""
+    from pipeline.models import Article, Feed, FeedItem
+
+    relay, own = "http://127.0.0.1:18206/rss3.xml", "http://127.0.0.1:18203/feed/"
+    feeds = [Feed(name="Agrégateur", url=relay, lang="fr"), Feed(name="The Sovereign Stack", url=own, lang="en")]
+    collector = Collector(load_settings(), feeds)
+    story = "http://127.0.0.1:18203/eu-fines-meta-ai-training/"
+
+    def copy(feed: Feed) -> tuple[FeedItem, Article]:
+        item = FeedItem(article_id=article_id(story), url=story, feed_name=feed.name, feed_url=str(feed.url),
+                        feed_lang=feed.lang)
+        return item, Article(id=article_id(story), url=story, domain="127.0.0.1", source=feed.name, text="x",
+                             fetched_at=datetime.now(timezone.utc), extraction="trafilatura", word_count=1,
+                             content_hash="h")
+
+    assert collector._credited(*copy(feeds[0])).source == "Agrégateur"  # the only copy so far
+    assert collector._credited(*copy(feeds[1])).source == "The Sovereign Stack"  # the publisher's own
+    assert collector._credited(*copy(feeds[0])).source == "The Sovereign Stack"  # a later relay copy takes its credit
