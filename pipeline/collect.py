@@ -279,9 +279,10 @@ class Collector:
         return []
 
     def _select(self, per_feed: list[list[FeedItem]]) -> list[FeedItem]:
-        """Feed order decides which feed 'owns' a duplicate, so results do not depend on network timing."""
+        """The publisher's own feed, else feed order, decides which feed 'owns' a duplicate (its link is fetched, the
+        article credited to it), so results depend neither on network timing nor on the order of feeds.yaml."""
         matcher = self._matcher
-        seen: set[str] = set()
+        seen: dict[str, int | None] = {}  # article id → its item's place in `selected` (None: not selected)
         selected: list[FeedItem] = []
         for feed, items in zip(self.feeds, per_feed):
             for item in items:
@@ -291,11 +292,15 @@ class Collector:
                     continue
                 if item.article_id in seen:
                     self.stats.duplicates += 1
+                    at = seen[item.article_id]
+                    if at is not None and self._own_feed(item) and not self._own_feed(selected[at]):
+                        selected[at] = item
                     continue
-                seen.add(item.article_id)
+                seen[item.article_id] = None
                 if feed.relevance == "filter" and not matcher.is_relevant(f"{item.title or ''}\n{item.summary or ''}", item.feed_lang):
                     self.stats.irrelevant += 1
                     continue
+                seen[item.article_id] = len(selected)
                 selected.append(item)
         if self.is_known and selected:
             known = self.is_known([i.article_id for i in selected])
@@ -343,9 +348,7 @@ class Collector:
         are credited to one feed whatever the order they come in: the publisher's own (the feed's domain is the
         story's, or a subdomain of it), else the first in feeds.yaml. The best copy seen so far keeps its source and
         tags; a later, lesser copy takes them (indexing keeps the last copy of a story)."""
-        feed, story = domain_of(item.feed_url), domain_of(article.url)
-        own = bool(story) and self._port(item.feed_url) == self._port(article.url) and (
-            feed == story or feed.endswith("." + story) or story.endswith("." + feed))
+        own = self._own_feed(item, article.url)
         order = next((n for n, f in enumerate(self.feeds) if str(f.url) == item.feed_url), len(self.feeds))
         rank = (not own, order)
         best = self._credit.get(article.id)
@@ -355,12 +358,19 @@ class Collector:
         return article.model_copy(update={"source": best[1], "feed_tags": best[2]})
 
     @staticmethod
-    def _port(url: str) -> int | None:
-        try:
-            parts = urlsplit(url)
-            return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-        except ValueError:
-            return None
+    def _own_feed(item: FeedItem, story_url: str | None = None) -> bool:
+        """Whether the item's feed is the story's publisher's: same domain and port, or one a subdomain of the other."""
+        def port(url: str) -> int | None:
+            try:
+                parts = urlsplit(url)
+                return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+            except ValueError:
+                return None
+
+        story_url = story_url or item.url
+        feed, story = domain_of(item.feed_url), domain_of(story_url)
+        return bool(story) and port(item.feed_url) == port(story_url) and (
+            feed == story or feed.endswith("." + story) or story.endswith("." + feed))
 
     async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
         reason = None

@@ -489,3 +489,31 @@ def test_a_story_is_credited_to_the_feed_on_its_own_site_port_included(tmp_path)
     assert collector._credited(*copy(feeds[0])).source == "Agrégateur"  # the only copy so far
     assert collector._credited(*copy(feeds[1])).source == "The Sovereign Stack"  # the publisher's own
     assert collector._credited(*copy(feeds[0])).source == "The Sovereign Stack"  # a later relay copy takes its credit
+
+
+def test_a_story_listed_by_a_relay_first_is_fetched_through_its_publishers_feed(httpserver, tmp_path):
+    """The same story (same id once tracking parameters go) in a relay's feed listed first and in the publisher's:
+    the relay's link was the one fetched, and when it failed the story was stored from the relay's one-word summary,
+    credited to the relay, while the publisher's link answered."""
+    page = (Path(__file__).parent / "fixtures" / "site" / "articles" / "nvidia-export-rules.html").read_bytes()
+    base = httpserver.url_for("/").rstrip("/")  # localhost: the relay's host
+    site = base.replace("localhost", "127.0.0.1")  # the publisher's
+
+    def rss(link: str, summary: str) -> str:
+        return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>Nvidia shares slide'
+                f"</title><link>{link}</link><description>{summary}</description></item></channel></rss>")
+
+    httpserver.expect_request("/relay.xml").respond_with_data(rss(f"{site}/nvidia.html?utm_medium=rss", "Repris"),
+                                                              content_type="application/rss+xml")
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(f"{site}/nvidia.html", "Export curbs hit Nvidia."),
+                                                             content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/nvidia.html", query_string="utm_medium=rss").respond_with_data("", status=404)
+    httpserver.expect_request("/nvidia.html").respond_with_data(page, content_type="text/html; charset=utf-8")
+    feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path, [
+        {"name": "Relais", "url": f"{base}/relay.xml", "lang": "en"},
+        {"name": "The Compute Ledger", "url": f"{site}/feed.xml", "lang": "en"}]))
+    articles, collector = collect(load_settings(), feeds)
+    assert collector.stats.duplicates == 1 and len(articles) == 1
+    assert (articles[0].source, articles[0].extraction, articles[0].fallback_reason) == (
+        "The Compute Ledger", "trafilatura", None)
