@@ -20,9 +20,10 @@ import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -32,13 +33,13 @@ from pipeline.extract import article_from_summary, extract_article
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
-from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory
+from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory, transient_failure
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import host_of, normalize_url
+from pipeline.urls import domain_of, host_of, normalize_url
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,8 @@ class Collector:
         self._transport = transport
         self._matcher = matcher
         self._pending_states: dict[str, FeedState] = {}
+        self._retry_feeds: set[str] = set()  # feeds with a page that failed for a passing reason: read in full next run
+        self._credit: dict[str, tuple] = {}  # story id → (rank, source, feed_tags) of the copy it is credited to
         self._yielded: list[tuple[str, str]] = []
         self._redirect_targets: dict[str, str] = {}  # story id reached by a redirect → the first link that reached it
         self._pool: ThreadPoolExecutor | None = None
@@ -180,15 +183,21 @@ class Collector:
         """The feed states `commit()` would save, as JSON-safe dicts: for a later commit by another process
         (the Airflow run commits them in its enrich-and-index task, once the articles are indexed)."""
         return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(s).items()}
-                for s in self._pending_states.values()]
+                for s in self._states_to_save()]
 
     def commit(self) -> None:
         """Persist feed validators/hashes (and seen ids): call once the yielded articles are safely stored."""
-        self.state.save_feed_states(self._pending_states.values())
+        self.state.save_feed_states(self._states_to_save())
         self._pending_states.clear()
         if self.remember_seen:
             self.state.mark_seen(self._yielded)
         self.archive.close()
+
+    def _states_to_save(self) -> list[FeedState]:
+        """The pending feed states; a feed with a page that failed for a passing reason (a 503, a timeout) keeps no
+        validator or body hash, so the next run reads it in full and that page is fetched again."""
+        return [FeedState(s.url, None, None, None, *astuple(s)[4:]) if s.url in self._retry_feeds else s
+                for s in self._pending_states.values()]
 
     # ---- feeds
 
@@ -211,10 +220,13 @@ class Collector:
         url = str(feed.url)
         state = self.state.feed_state(url)
         now = datetime.now(timezone.utc)
+        # The validators and body hash are ingest's: `fetch` (its own memory of written articles) reads every feed in
+        # full and leaves them as they are, so a fetch never hides a feed's items from the next ingest.
+        in_full = self.refresh_feeds or self.remember_seen
         try:
             result = await fetcher.fetch(
-                url, kind="feed", headers=feed.headers, etag=None if self.refresh_feeds else state.etag,
-                last_modified=None if self.refresh_feeds else state.last_modified,
+                url, kind="feed", headers=feed.headers, etag=None if in_full else state.etag,
+                last_modified=None if in_full else state.last_modified,
             )
         except FetchFailed as exc:
             return self._feed_failed(feed, str(exc), now, retryable=exc.retryable)
@@ -235,7 +247,9 @@ class Collector:
             0,
             None,
         )
-        if body_hash == state.body_hash and not self.refresh_feeds:
+        if self.remember_seen:
+            new_state = FeedState(url, state.etag, state.last_modified, state.body_hash, now, now, 0, None)
+        if body_hash == state.body_hash and not in_full:
             self.stats.feeds_not_modified += 1  # served in full but unchanged: not re-parsed
             self._pending_states[url] = new_state
             return []
@@ -276,9 +290,10 @@ class Collector:
         return []
 
     def _select(self, per_feed: list[list[FeedItem]]) -> list[FeedItem]:
-        """Feed order decides which feed 'owns' a duplicate, so results do not depend on network timing."""
+        """The publisher's own feed, else feed order, decides which feed 'owns' a duplicate (its link is fetched, the
+        article credited to it), so results depend neither on network timing nor on the order of feeds.yaml."""
         matcher = self._matcher
-        seen: set[str] = set()
+        seen: dict[str, int | None] = {}  # article id → its item's place in `selected` (None: not selected)
         selected: list[FeedItem] = []
         for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
             for aid, key in trusted_guid_keys(items).items():
@@ -292,11 +307,15 @@ class Collector:
                     continue
                 if item.article_id in seen:
                     self.stats.duplicates += 1
+                    at = seen[item.article_id]
+                    if at is not None and self._own_feed(item) and not self._own_feed(selected[at]):
+                        selected[at] = item
                     continue
-                seen.add(item.article_id)
+                seen[item.article_id] = None
                 if feed.relevance == "filter" and not matcher.is_relevant(f"{item.title or ''}\n{item.summary or ''}", item.feed_lang):
                     self.stats.irrelevant += 1
                     continue
+                seen[item.article_id] = len(selected)
                 selected.append(item)
         if self.is_known and selected:
             ids = {i.article_id for i in selected}
@@ -327,6 +346,7 @@ class Collector:
         """At most a window of pages in flight, so memory stays bounded however slow the consumer is."""
         window = max(2, self.settings.fetch_concurrency * 2)
         pending: set[asyncio.Task] = set()
+        item_of: dict[asyncio.Task, FeedItem] = {}
         upcoming = iter(interleave_by_host(items))
         try:
             while True:
@@ -334,17 +354,48 @@ class Collector:
                     item = next(upcoming, None)
                     if item is None:
                         break
-                    pending.add(asyncio.create_task(self._process(fetcher, item)))
+                    task = asyncio.create_task(self._process(fetcher, item))
+                    pending.add(task)
+                    item_of[task] = item
                 if not pending:
                     return
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     article = task.result()
                     if article is not None:
-                        yield article
+                        yield self._credited(item_of.pop(task), article)
         finally:
             for task in pending:
                 task.cancel()
+
+    def _credited(self, item: FeedItem, article: Article) -> Article:
+        """Copies of one story listed by several feeds (its AMP page in the publisher's feed, its page in a relay's)
+        are credited to one feed whatever the order they come in: the publisher's own (the feed's domain is the
+        story's, or a subdomain of it), else the first in feeds.yaml. The best copy seen so far keeps its source and
+        tags; a later, lesser copy takes them (indexing keeps the last copy of a story)."""
+        own = self._own_feed(item, article.url)
+        order = next((n for n, f in enumerate(self.feeds) if str(f.url) == item.feed_url), len(self.feeds))
+        rank = (not own, order)
+        best = self._credit.get(article.id)
+        if best is None or rank <= best[0]:
+            self._credit[article.id] = (rank, article.source, article.feed_tags)
+            return article
+        return article.model_copy(update={"source": best[1], "feed_tags": best[2]})
+
+    @staticmethod
+    def _own_feed(item: FeedItem, story_url: str | None = None) -> bool:
+        """Whether the item's feed is the story's publisher's: same domain and port, or one a subdomain of the other."""
+        def port(url: str) -> int | None:
+            try:
+                parts = urlsplit(url)
+                return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+            except ValueError:
+                return None
+
+        story_url = story_url or item.url
+        feed, story = domain_of(item.feed_url), domain_of(story_url)
+        return bool(story) and port(item.feed_url) == port(story_url) and (
+            feed == story or feed.endswith("." + story) or story.endswith("." + feed))
 
     async def _process(self, fetcher: Fetcher, item: FeedItem) -> Article | None:
         reason = None
@@ -400,6 +451,8 @@ class Collector:
             if problem:
                 log.log(problem[0], "%s: the stored article is kept (update not fetched)", problem[1])
             self._skip_selected(f"update-not-fetched ({reason})", item.url)
+            if transient_failure(reason):  # the feed is read in full next run: the update is tried again
+                self._retry_feeds.add(item.feed_url)
             return None
         article = article_from_summary(item)
         if article is None:
@@ -417,6 +470,8 @@ class Collector:
         self.stats.skip(reason, url)
 
     def _fell_back(self, item: FeedItem, article: Article, reason: str) -> Article:
+        if transient_failure(reason):
+            self._retry_feeds.add(item.feed_url)
         self.stats.feed_summary_fallbacks += 1
         self.stats.fallback_reasons[reason] += 1
         return self._versioned(item, article.model_copy(update={"fallback_reason": reason}))

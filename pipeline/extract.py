@@ -15,7 +15,7 @@ import logging
 import re
 import unicodedata
 from copy import deepcopy
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -126,10 +126,13 @@ def choose_published(page_date: datetime | None, feed_date: datetime | None, now
     rule); None leaves the fetch time to stand in when the article is indexed.
 
     When the page only gives a day (midnight) and the feed has a time on that same day, the feed's is more precise.
+    The page's day is a local one (a naive `21:00:00` in New York keeps only 30 Nov): a feed time on that day in any
+    time zone (UTC-12 to UTC+14, so from 14 h before its midnight UTC to 36 h after) counts as that day.
     """
     page_date = plausible_date(page_date, now, "page date")
     feed_date = plausible_date(feed_date, now, "feed date")
-    if page_date and feed_date and page_date.time() == datetime.min.time() and page_date.date() == feed_date.date():
+    if (page_date and feed_date and page_date.time() == datetime.min.time()
+            and -timedelta(hours=14) <= feed_date - page_date < timedelta(hours=36)):
         return feed_date
     return page_date or feed_date
 

@@ -20,6 +20,17 @@ from lxml.etree import XPath
 # Fallbacks whose page is fetched again when the item is next read (the store does not count them as known, nor
 # `fetch` as seen): a wall answered for the story this time; the indexer then replaces the summary with the page.
 RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall"})
+# A page that failed for a reason that passes (the site briefly down: 5xx, 429, a timeout, a connection or DNS error)
+# is fetched again on the next runs too, for this many days after the story was first stored from its feed summary;
+# its feed is then read in full each run, even unchanged (docs/fetching.md "Failures").
+TRANSIENT_RETRY_DAYS = 3
+
+
+def transient_failure(reason: str | None) -> bool:
+    """Whether a page's fallback reason is a failure that may pass on a later run (`http-503`, `http-429`,
+    `timeout`, `connect`, `dns`), as opposed to a page that answered (404, robots.txt, too little text…)."""
+    return bool(reason) and (reason in ("timeout", "connect", "dns", "http-429")
+                             or re.fullmatch(r"http-5\d\d", reason) is not None)
 
 
 class NotTheStory(ValueError):

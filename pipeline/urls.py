@@ -96,6 +96,12 @@ def _story_path(path: str) -> str:
     return "/".join(segments)
 
 
+def _is_amp_marker(key: str, value: str) -> bool:
+    """`amp`, `amp=1` (WordPress's AMP plugin) or `outputType=amp`: the query form of the `/amp/` path segment."""
+    key, value = key.lower(), value.lower()
+    return (key == "amp" and value in ("", "1", "true")) or (key == "outputtype" and value == "amp")
+
+
 def story_url(fetched: str, canonical: str | None) -> str | None:
     """The URL that identifies the story when a page declares another version of itself as canonical, else None.
 
@@ -115,13 +121,16 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
             claimed.scheme, claimed.netloc, claimed.path, claimed.query):
         return None
     story = _story_path(claimed.path)
-    if _site(got) != _site(claimed) or not story or story != _story_path(got.path):
-        return None
     got_params = set(parse_qsl(got.query, keep_blank_values=True))
     claimed_params = set(parse_qsl(claimed.query, keep_blank_values=True))
+    extra = got_params - claimed_params
+    # WordPress's AMP copy of a plain permalink: /?p=102&amp=1 (or index.php?…) → /?p=102, the story's `p` kept
+    amp_copy = bool(extra and claimed_params) and all(_is_amp_marker(k, v) for k, v in extra)
+    if _site(got) != _site(claimed) or not (story or amp_copy) or story != _story_path(got.path):
+        return None
     if not claimed_params <= got_params:
         return None
-    if got_params - claimed_params and story.endswith(_SCRIPT_SUFFIXES):
+    if extra and not amp_copy and story.endswith(_SCRIPT_SUFFIXES):
         return None  # article.php?id=12 → article.php: the parameter is the story's identity
     return urlunsplit(claimed)
 

@@ -281,6 +281,24 @@ def test_fetch_command_writes_jsonl_then_commits(fixture_site, tmp_path, capsys)
     assert StateStore(settings.data_dir).known_ids(ids) == set(ids)
 
 
+def test_fetch_then_ingest_each_reads_the_items_the_other_already_took(fixture_site, tmp_path):
+    """`fetch` and `ingest` share the data dir: a fetch moved the feeds' validators and body hash forward, and the next
+    ingest skipped the unchanged feeds without reading their items (an empty store, an "ok" run). The validators are
+    now ingest's alone; fetch's own memory is the list of articles it wrote."""
+    path = feeds_file(fixture_site, tmp_path, [FR, EN])
+    main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "articles.jsonl")])
+    written = len((tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines())
+    settings = load_settings()
+    feeds = load_feeds(path)
+    articles, collector = collect(settings, feeds)  # what ingest's collector reads next
+    assert collector.stats.feeds_not_modified == 0 and len(articles) == written == 10
+    collector.commit()
+    main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "again.jsonl")])  # after ingest: nothing new
+    assert (tmp_path / "again.jsonl").read_text(encoding="utf-8") == ""
+    articles, collector = collect(settings, feeds)  # ingest's validators were kept by that fetch
+    assert articles == [] and collector.stats.feeds_not_modified == 2
+
+
 def test_interleave_by_host_keeps_per_host_order():
     from pipeline.collect import interleave_by_host
     from pipeline.models import FeedItem
@@ -482,3 +500,53 @@ def test_fetch_with_no_enabled_feed_says_so(tmp_path, capsys):
     main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "out.jsonl")])
     err = capsys.readouterr().err.replace("\n", " ")
     assert "Wrote 0 article(s)" in err and "lists no enabled feed, so nothing was fetched" in err
+
+
+def test_a_story_is_credited_to_the_feed_on_its_own_site_port_included(tmp_path):
+    """Sites that differ only by their port (the audit's mini sites on 127.0.0.1) are different sites: a relay on
+    another port is no publisher's own feed, whatever its place in feeds.yaml."""
+    from pipeline.models import Article, Feed, FeedItem
+
+    relay, own = "http://127.0.0.1:18206/rss3.xml", "http://127.0.0.1:18203/feed/"
+    feeds = [Feed(name="Agrégateur", url=relay, lang="fr"), Feed(name="The Sovereign Stack", url=own, lang="en")]
+    collector = Collector(load_settings(), feeds)
+    story = "http://127.0.0.1:18203/eu-fines-meta-ai-training/"
+
+    def copy(feed: Feed) -> tuple[FeedItem, Article]:
+        item = FeedItem(article_id=article_id(story), url=story, feed_name=feed.name, feed_url=str(feed.url),
+                        feed_lang=feed.lang)
+        return item, Article(id=article_id(story), url=story, domain="127.0.0.1", source=feed.name, text="x",
+                             fetched_at=datetime.now(timezone.utc), extraction="trafilatura", word_count=1,
+                             content_hash="h")
+
+    assert collector._credited(*copy(feeds[0])).source == "Agrégateur"  # the only copy so far
+    assert collector._credited(*copy(feeds[1])).source == "The Sovereign Stack"  # the publisher's own
+    assert collector._credited(*copy(feeds[0])).source == "The Sovereign Stack"  # a later relay copy takes its credit
+
+
+def test_a_story_listed_by_a_relay_first_is_fetched_through_its_publishers_feed(httpserver, tmp_path):
+    """The same story (same id once tracking parameters go) in a relay's feed listed first and in the publisher's:
+    the relay's link was the one fetched, and when it failed the story was stored from the relay's one-word summary,
+    credited to the relay, while the publisher's link answered."""
+    page = (Path(__file__).parent / "fixtures" / "site" / "articles" / "nvidia-export-rules.html").read_bytes()
+    base = httpserver.url_for("/").rstrip("/")  # localhost: the relay's host
+    site = base.replace("localhost", "127.0.0.1")  # the publisher's
+
+    def rss(link: str, summary: str) -> str:
+        return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>Nvidia shares slide'
+                f"</title><link>{link}</link><description>{summary}</description></item></channel></rss>")
+
+    httpserver.expect_request("/relay.xml").respond_with_data(rss(f"{site}/nvidia.html?utm_medium=rss", "Repris"),
+                                                              content_type="application/rss+xml")
+    httpserver.expect_request("/feed.xml").respond_with_data(rss(f"{site}/nvidia.html", "Export curbs hit Nvidia."),
+                                                             content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/nvidia.html", query_string="utm_medium=rss").respond_with_data("", status=404)
+    httpserver.expect_request("/nvidia.html").respond_with_data(page, content_type="text/html; charset=utf-8")
+    feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path, [
+        {"name": "Relais", "url": f"{base}/relay.xml", "lang": "en"},
+        {"name": "The Compute Ledger", "url": f"{site}/feed.xml", "lang": "en"}]))
+    articles, collector = collect(load_settings(), feeds)
+    assert collector.stats.duplicates == 1 and len(articles) == 1
+    assert (articles[0].source, articles[0].extraction, articles[0].fallback_reason) == (
+        "The Compute Ledger", "trafilatura", None)

@@ -393,6 +393,27 @@ def test_a_page_time_without_offset_gives_the_day_and_a_feed_time_that_day_refin
     assert extract_article(placeholder, url, None, NOW, min_words=10).published_at == feed_time
 
 
+
+def test_a_naive_page_time_yields_to_the_feed_time_of_its_local_day_on_another_utc_day():
+    """A New York story at 21:00 local (JSON-LD without offset) is 02:00 UTC the next day in its feed: the page's
+    day (30 Nov, local) must not beat the feed's exact time (it was stored 26 h early, on the previous day)."""
+    url = "https://mixte.example/2026/11/30/intel-magdeburg/"
+    html = _en_page('<script type="application/ld+json">{"@type": "NewsArticle", '
+                    '"datePublished": "2026-11-30T21:00:00"}</script>')
+    evening = datetime(2026, 12, 1, 2, tzinfo=timezone.utc)  # Mon, 30 Nov 2026 21:00:00 -0500
+    assert extract_article(html, url, item(url, published=evening), NOW + timedelta(days=1),
+                           min_words=10).published_at == evening
+    paris = _en_page('<script type="application/ld+json">{"@type": "NewsArticle", '
+                     '"datePublished": "2026-11-30T00:30:00"}</script>')
+    night = datetime(2026, 11, 29, 23, 30, tzinfo=timezone.utc)  # 00:30 in Paris
+    assert extract_article(paris, url, item(url, published=night), NOW, min_words=10).published_at == night
+    # a feed date days away from the page's day is no refinement of it: the page's day stays
+    later = datetime(2026, 12, 2, 15, tzinfo=timezone.utc)
+    day = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    assert choose_published(day, later, NOW + timedelta(days=3)) == day
+    assert choose_published(day, day - timedelta(hours=15), NOW) == day
+
+
 SITE_HEAD = '<meta property="og:site_name" content="The Silicon Ledger">'
 
 

@@ -301,3 +301,194 @@ def test_a_renamed_link_with_the_same_guid_is_the_stored_story_not_a_second_arti
     articles = index_names(settings.es_index_prefix)["articles"]
     client.indices.refresh(index=articles)
     assert client.count(index=articles)["count"] == 1
+
+
+def test_a_page_that_failed_for_a_passing_reason_is_fetched_again_and_replaces_its_feed_summary(
+        httpserver, tmp_path, es_url, cleanup, enricher, monkeypatch):
+    """A 503 while the site is briefly down used to leave the feed-summary stub for good: the item was known and its
+    unchanged feed never read again. Now its feed is read in full on the next runs and the page, once back, replaces
+    the stub in place (same id, first_seen_at and analysts' corrections kept)."""
+    from pipeline.corrections import set_tone
+    from pipeline.ingest import ingest
+
+    monkeypatch.setenv("NEWSROOM_FETCH_RETRIES", "1")
+    base = httpserver.url_for("/").rstrip("/")
+    ovh = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    down = {"ovh": True}
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
+            f"<title>La région Occitanie choisit OVHcloud</title><link>{base}/cloud/ovh</link>"
+            "<description>OVHcloud hébergera les données de santé de la région.</description>"
+            "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>")
+    httpserver.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml",
+                                                             headers={"ETag": '"v1"'})
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response("busy", status=503) if down["ovh"] else Response(ovh, content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    story = article_id(f"{base}/cloud/ovh")
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 1 and first.fallback_reasons == {"http-503": 1}
+    stub = client.get(index=articles, id=story)["_source"]
+    assert (stub["extraction"], stub["fallback_reason"]) == ("feed-summary", "http-503")
+    set_tone(client, settings, story, "negative", company="OVHcloud", analyst="test")
+
+    # still down: tried again (the unchanged feed is read in full), the stub stays as it was
+    pages = sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh")
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.counts["feeds_not_modified"] == 0 and second.counts["unchanged"] == 1
+    assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") > pages
+
+    down["ovh"] = False  # the site is back
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (third.counts["updated"], third.counts["indexed"], third.fallback_reasons) == (1, 0, {})
+    full = client.get(index=articles, id=story)["_source"]
+    assert full["extraction"] == "trafilatura" and "fallback_reason" not in full
+    assert full["word_count"] > stub["word_count"] and full["first_seen_at"] == stub["first_seen_at"]
+    ovh_tone = next(m for m in full["company_sentiment"] if m["company"] == "OVHcloud")
+    assert ovh_tone["label"] == "negative" and ovh_tone["corrected"] is True
+
+    # done: the next run uses the feed's validators again and fetches nothing
+    pages = sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh")
+    fourth = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert fourth.counts["feeds_not_modified"] == 1
+    assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == pages
+
+
+def test_a_page_failed_for_a_passing_reason_is_retried_for_some_days_only():
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline.pagetype import TRANSIENT_RETRY_DAYS
+    from pipeline.store.indexing import _page_retried
+
+    now = datetime.now(UTC)
+    recent, old = now - timedelta(hours=5), now - timedelta(days=TRANSIENT_RETRY_DAYS, hours=1)
+    for reason in ("http-503", "http-429", "timeout", "connect", "dns"):
+        assert _page_retried({"fallback_reason": reason, "first_seen_at": recent.isoformat()}), reason
+        assert not _page_retried({"fallback_reason": reason, "first_seen_at": old.isoformat()}), reason
+    for reason in ("http-404", "robots-disallowed", "too-little-text", None):
+        assert not _page_retried({"fallback_reason": reason, "first_seen_at": recent.isoformat()}), reason
+    assert _page_retried({"fallback_reason": "consent-wall", "first_seen_at": old.isoformat()})
+
+
+def test_a_headline_corrected_over_the_same_text_updates_the_stored_title(httpserver, tmp_path, es_url, cleanup,
+                                                                           enricher):
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    old, new = "La région Occitanie choisit OVHcloud", "La région Occitanie retient OVHcloud"
+    v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    served = {"page": v1, "title": old}
+
+    def rss(request) -> Response:
+        return Response('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
+                        f"<title>{served['title']}</title><link>{base}/cloud/ovh</link><description>OVHcloud."
+                        "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>",
+                        content_type="application/rss+xml")
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(rss)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response(served["page"], content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 1
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    story = article_id(f"{base}/cloud/ovh")
+    assert client.get(index=articles, id=story)["_source"]["title"].startswith(old)
+
+    served["page"], served["title"] = v1.replace(old, new), new  # only the headline changes, page and feed
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["feed_updates"], second.counts["updated"], second.counts["unchanged"]) == (1, 1, 0)
+    stored = client.get(index=articles, id=story)["_source"]
+    assert stored["title"].startswith(new)
+    client.indices.refresh(index=articles)
+    hits = client.search(index=articles, query={"match": {"search.fr": "retient"}})["hits"]["hits"]
+    assert [h["_id"] for h in hits] == [story]
+
+
+@pytest.mark.parametrize("relay_first", [True, False])
+def test_a_story_listed_by_its_publisher_and_a_relay_is_credited_to_the_publisher_whatever_the_feed_order(
+        httpserver, tmp_path, es_url, cleanup, enricher, relay_first):
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")  # http://localhost:PORT: the relay's host
+    site = base.replace("localhost", "127.0.0.1")  # the publisher's host
+    story = page("spip_article124.html", site).replace(f"{site}/spip.php?article124", f"{site}/cloud/ovh")
+
+    def rss(name: str, link: str) -> str:
+        return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title><item>'
+                f"<title>La région Occitanie choisit OVHcloud</title><link>{link}</link><description>OVHcloud."
+                "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>")
+
+    httpserver.expect_request("/publisher.xml").respond_with_data(rss("Numérique & Territoires",
+                                                                      f"{site}/cloud/ovh/amp/"),
+                                                                  content_type="application/rss+xml")
+    httpserver.expect_request("/relay.xml").respond_with_data(rss("Relais", f"{site}/cloud/ovh"),
+                                                              content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_data(story, content_type="text/html")
+    httpserver.expect_request("/cloud/ovh/amp/").respond_with_data(story, content_type="text/html")
+    publisher = {"name": "Numérique & Territoires", "url": f"{site}/publisher.xml", "lang": "fr", "tags": ["own"]}
+    relay = {"name": "Relais", "url": f"{base}/relay.xml", "lang": "fr", "tags": ["relay"]}
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [relay, publisher] if relay_first else [publisher, relay]}))
+    settings = load_settings()
+    run = ingest(settings, feeds=load_feeds(path, settings), progress=False, enricher=enricher)
+    assert (run.counts["indexed"], run.counts["story_copies"]) == (1, 1)
+    client = make_client(settings)
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"],
+                        id=article_id(f"{site}/cloud/ovh"))["_source"]
+    assert (stored["source"], stored["feed_tags"]) == ("Numérique & Territoires", ["own"])
+    mentions = index_names(settings.es_index_prefix)["mentions"]
+    client.indices.refresh(index=mentions)
+    assert {h["_source"]["source"] for h in client.search(index=mentions)["hits"]["hits"]} == {
+        "Numérique & Territoires"}
+
+
+def test_an_update_whose_page_failed_for_a_passing_reason_is_tried_again_on_the_next_run(
+        httpserver, tmp_path, es_url, cleanup, enricher, monkeypatch):
+    from pipeline.ingest import ingest
+
+    monkeypatch.setenv("NEWSROOM_FETCH_RETRIES", "1")
+    base = httpserver.url_for("/").rstrip("/")
+    old, new = "La région Occitanie choisit OVHcloud", "La région Occitanie retient OVHcloud"
+    v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
+    served = {"page": v1, "title": old, "down": False}
+
+    def rss(request) -> Response:
+        return Response('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
+                        f"<title>{served['title']}</title><link>{base}/cloud/ovh</link><description>OVHcloud."
+                        "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>",
+                        content_type="application/rss+xml")
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(rss)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response("busy", status=503) if served["down"] else Response(served["page"],
+                                                                                    content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+
+    served.update(page=v1.replace(old, new), title=new, down=True)  # retitled while the site is down
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.counts["feed_updates"] == 1 and second.skipped == {"update-not-fetched (http-503)": 1}
+
+    served["down"] = False  # back, the feed unchanged since the last run
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (third.counts["feed_updates"], third.counts["updated"]) == (1, 1)
+    client = make_client(settings)
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=article_id(f"{base}/cloud/ovh"))
+    assert stored["_source"]["title"].startswith(new)

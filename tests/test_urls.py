@@ -74,6 +74,13 @@ def test_google_news_links_resolved_when_the_target_is_in_the_item():
     ("https://m.ex.com/a/story?amp=1", "https://ex.com/a/story", "https://ex.com/a/story"),
     ("https://ex.fr/a/scaleway.html?from=rss", "https://ex.fr/a/scaleway.html", "https://ex.fr/a/scaleway.html"),
     ("http://ex.fr/a/story", "https://ex.fr/a/story", "https://ex.fr/a/story"),
+    # WordPress AMP copies of plain permalinks: the story's `p` kept, only the AMP marker dropped
+    ("https://ex.fr/?p=102&amp=1", "https://ex.fr/?p=102", "https://ex.fr/?p=102"),
+    ("https://ex.fr/index.php?p=102&amp=1", "https://ex.fr/index.php?p=102", "https://ex.fr/index.php?p=102"),
+    ("https://ex.fr/article.php?id=7&outputType=amp", "https://ex.fr/article.php?id=7", "https://ex.fr/article.php?id=7"),
+    ("https://ex.fr/?amp=1", "https://ex.fr/", None),  # the home page's AMP copy names no story
+    ("https://ex.fr/?p=102&amp=1", "https://ex.fr/?p=103", None),
+    ("https://ex.fr/article.php?id=12&amp=1", "https://ex.fr/article.php", None),
     # not the same story, or not trusted: the link stays the identity
     ("https://ex.fr/a/story", "https://ex.fr/a/story", None),
     ("https://ex.fr/a/story", "https://ex.fr/", None),  # every page's canonical is the home page

@@ -3,7 +3,7 @@
 Guarantees (see docs/storage.md):
 - ids are deterministic (article id = sha256 of the normalised URL; mention id = sha256 of article id + company),
   and each batch first looks the ids up (realtime mget over the alias's concrete indices), so re-running never
-  duplicates, an unchanged `content_hash` is not re-written, `first_seen_at` is kept, and rolled-over indices are
+  duplicates, an unchanged `content_hash` and title are not re-written, `first_seen_at` is kept, and rolled-over indices are
   updated in place instead of getting a second copy;
 - mentions are written before their article: the article document is the commit marker, so a kill -9 between the
   two leaves the article "new" and the next run rewrites the mentions under the same ids;
@@ -21,7 +21,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from pipeline.dedup import signature
 from pipeline.errors import StoreError
 from pipeline.models import Article, EnrichedArticle, Sentiment
 from pipeline.feeds import item_updated
-from pipeline.pagetype import RETRY_FALLBACKS
+from pipeline.pagetype import RETRY_FALLBACKS, TRANSIENT_RETRY_DAYS, transient_failure
 from pipeline.settings import Settings
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
@@ -50,7 +50,7 @@ class IndexStats:
     received: int = 0  # enriched records handed to the indexer
     created: int = 0  # new article documents
     updated: int = 0  # existing article whose content changed (first_seen_at kept)
-    unchanged: int = 0  # same content hash: not re-written
+    unchanged: int = 0  # same content hash and title: not re-written
     kept_page_text: int = 0  # a feed summary (a too-short copy, a stub) not stored over a page's text: link added
     mentions: int = 0  # mention documents written
     mentions_deleted: int = 0  # stale mentions of changed articles
@@ -319,7 +319,8 @@ def ensure_aliases(client: Elasticsearch, settings: Settings) -> None:
 
 def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str], batch: int = 500) -> set[str]:
     """Which of these article ids are already indexed (the Collector's `is_known`); an article stored from its feed
-    summary because a wall answered in its place (`RETRY_FALLBACKS`) is not known: its page is tried again."""
+    summary because a wall answered in its place (`RETRY_FALLBACKS`) is not known: its page is tried again; so is
+    one whose page failed for a passing reason (a 503, a timeout), for `TRANSIENT_RETRY_DAYS` after it was stored."""
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         return set()
@@ -327,8 +328,8 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     known: set[str] = set()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        known.update(i for i, doc in _lookup(client, indices, chunk, ["content_hash", "fallback_reason"]).items()
-                     if doc.get("fallback_reason") not in RETRY_FALLBACKS)
+        found = _lookup(client, indices, chunk, ["content_hash", "fallback_reason", "first_seen_at"])
+        known.update(i for i, doc in found.items() if not _page_retried(doc))
         # links stored under their story's id (an AMP copy, a tracking link): known too, so not fetched again
         unknown = [i for i in chunk if i not in known]
         if unknown:
@@ -337,6 +338,20 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
             linked = {link for h in hits for link in h["_source"].get("link_ids") or []}
             known.update(linked.intersection(unknown))
     return known
+
+
+def _page_retried(doc: dict) -> bool:
+    """Whether a stored feed-summary article's page is to be fetched again (see `known_article_ids`)."""
+    reason = doc.get("fallback_reason")
+    if reason in RETRY_FALLBACKS:
+        return True
+    if not transient_failure(reason):
+        return False
+    try:
+        first_seen = datetime.fromisoformat(doc["first_seen_at"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return datetime.now(UTC) - first_seen < timedelta(days=TRANSIENT_RETRY_DAYS)
 
 
 def updated_article_ids(client: Elasticsearch, settings: Settings, versions: dict[str, str],
@@ -377,7 +392,7 @@ class _Indexer:
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
             self.client, article_indices, [r.article.id for r in batch],
-            ["content_hash", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version", "extraction"],
+            ["content_hash", "title", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version", "extraction"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
@@ -386,7 +401,9 @@ class _Indexer:
             # A feed summary never replaces a page's text (docs/fetching.md): a paywalled AMP copy of the story, or
             # an update whose page became a stub, only adds its link; the feed version stays, so it is retried.
             kept = bool(old) and _summary_over_page(rec.article, old.get("extraction"))
-            if old and (kept or old.get("content_hash") == rec.article.content_hash):
+            # a headline corrected over the same text is a change too
+            same = bool(old) and old.get("content_hash") == rec.article.content_hash and old.get("title") == rec.article.title
+            if old and (kept or same):
                 if kept:
                     self.stats.kept_page_text += 1
                     log.info("article %s: its stored page text is kept; a feed summary (%s) only adds its link",
