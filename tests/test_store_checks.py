@@ -157,3 +157,18 @@ def test_store_status_of_a_configured_cluster_shows_that_cluster_and_fails_when_
         code, out = _run(capsys, *args)
         assert code == 1 and f"Elasticsearch at {down} is unreachable" in out, out
         assert "last run: none recorded" not in out and "store up" not in out and "data_dir" not in out, out
+
+
+def test_implicit_tls_to_a_plain_smtp_relay_says_to_use_starttls_or_none(monkeypatch):
+    from pipeline.alerts.deliver import DeliveryError, send_email
+    from pipeline.alerts.rules import EmailChannel, Rule
+
+    with SmtpServer() as smtp:
+        monkeypatch.setenv("NEWSROOM_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("NEWSROOM_SMTP_PORT", str(smtp.port))
+        monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "ssl")
+        channel = EmailChannel(type="email", to=["desk@example.org"])
+        with pytest.raises(DeliveryError) as exc:
+            send_email(load_settings(), channel, Rule(name="r", keywords=["x"], channels=[channel]), [])
+    assert f"127.0.0.1:{smtp.port} failed" in str(exc.value)
+    assert "use NEWSROOM_SMTP_SECURITY=starttls, or none" in str(exc.value)
