@@ -172,3 +172,19 @@ def test_implicit_tls_to_a_plain_smtp_relay_says_to_use_starttls_or_none(monkeyp
             send_email(load_settings(), channel, Rule(name="r", keywords=["x"], channels=[channel]), [])
     assert f"127.0.0.1:{smtp.port} failed" in str(exc.value)
     assert "use NEWSROOM_SMTP_SECURITY=starttls, or none" in str(exc.value)
+
+
+def test_indexing_refused_for_a_missing_privilege_names_the_url_and_the_reason(monkeypatch):
+    from pipeline.errors import StoreError
+    from pipeline.store.client import make_client
+    from pipeline.store.indexing import index_enriched
+    from _store_helpers import make_record, story
+
+    with ReplyServer("forbidden403") as forbidden:  # the key may read the version, not write
+        monkeypatch.setenv("NEWSROOM_ES_URL", forbidden.url)
+        settings = load_settings()
+        with pytest.raises(StoreError) as exc:
+            index_enriched(make_client(settings), settings, [make_record("https://example.org/a", story(1))])
+    message = str(exc.value)
+    assert f"failed while indexing 1 article(s): Elasticsearch at {forbidden.url} refused the request" in message
+    assert "lacks a privilege (403" in message and "docs/production.md" in message and "None" not in message
