@@ -30,6 +30,13 @@ class StoreError(NewsroomError):
     """Elasticsearch (or the embedded stand-in) is unreachable or rejected a request."""
 
 
+class StoreRefused(StoreError):
+    """The server at the store's URL is not Elasticsearch, refuses our credentials, or fails the TLS handshake:
+    retrying cannot help (a setting must change), so a run stops at its start instead of spooling."""
+
+    retryable = False
+
+
 class ModelError(NewsroomError):
     """A language model (spaCy, transformers) is missing or cannot be loaded."""
 

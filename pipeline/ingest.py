@@ -107,6 +107,8 @@ def connect(settings: Settings, notes: list[str]) -> Elasticsearch | None:
         ensure_setup(client, settings)
         return client
     except (StoreError, ApiError, TransportError) as exc:
+        if isinstance(exc, NewsroomError) and not exc.retryable:
+            raise  # not Elasticsearch, credentials refused, TLS: stop before fetching, no retry or spool would help
         notes.append(f"Elasticsearch unavailable at start ({exc}); articles will be spooled to {spool_dir(settings)}")
         log.warning(notes[-1])
         try:

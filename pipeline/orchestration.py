@@ -191,7 +191,9 @@ def store_error(exc: BaseException, doing: str) -> StoreError:
     from elasticsearch import ApiError
 
     if isinstance(exc, ApiError):
-        return StoreError(f"Elasticsearch refused the request while {doing} ({exc.meta.status}): {exc.message}.")
+        from pipeline.store.client import api_error_sentence
+
+        return StoreError(f"Elasticsearch refused the request while {doing}: {api_error_sentence(exc)}")
     return StoreError(f"Elasticsearch is unreachable while {doing} ({type(exc).__name__}: {exc}); start it or check "
                       f"NEWSROOM_ES_URL or the Airflow connection newsroom_es.{TLS_HINT if _tls_failure(exc) else ''}")
 

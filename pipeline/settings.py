@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.errors import ConfigError
@@ -14,6 +14,26 @@ from pipeline.errors import ConfigError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
 SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def ca_file_problem(path: Path) -> str | None:
+    """Why `path` cannot serve as a CA bundle (missing, a directory, unreadable, no PEM certificate), or None.
+
+    Checked when settings load: otherwise every TLS connection failed with "[Errno 2] No such file or directory",
+    naming neither the file nor the variable."""
+    import ssl
+
+    if not path.exists():
+        return f"{path} does not exist"
+    if path.is_dir():
+        return f"{path} is a directory, not a CA file"
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(path))
+    except ssl.SSLError:
+        return f"{path} holds no PEM certificate"
+    except (OSError, ValueError) as exc:
+        return f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    return None
 
 
 def header_value_problem(value: str) -> str | None:
@@ -163,6 +183,30 @@ class Settings(BaseSettings):
         if value.strip().lower() not in SMTP_SECURITY:
             raise ValueError(f"{value!r} is not one of {', '.join(SMTP_SECURITY)}")
         return value.strip().lower()
+
+    @field_validator("es_ca_certs", "smtp_ca_file", mode="before")
+    @classmethod
+    def _blank_path(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("es_ca_certs")
+    @classmethod
+    def _es_ca_file(cls, value: Path | None) -> Path | None:
+        problem = ca_file_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("smtp_ca_file")
+    @classmethod
+    def _smtp_ca_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        """Only read for a TLS relay: with NEWSROOM_SMTP_SECURITY=none no certificate is ever checked."""
+        if value is None or info.data.get("smtp_security") == "none":
+            return value
+        problem = ca_file_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @field_validator("smtp_from")
     @classmethod

@@ -3,19 +3,25 @@
 Modes: `fake-es` answers every request with `{"version": ...}` and Elastic's product header (a stranger on a stale
 port); `huge` streams `size` bytes of a JSON-looking body on a 200; `drip` sends one byte every 0.2 s, forever;
 `dies` answers `GET /` like `fake-es` and drops every other request unanswered (a store crashing on a query).
+
+Servers that are not Elasticsearch at all, or a secured one refusing us: `html` (an ordinary web server: an HTML
+page on `/`, 404 elsewhere, 501 to PUT/POST), `json-empty` (a JSON API answering `{}` to everything), `auth401`
+(security on, no or bad credentials), `forbidden403` (`GET /` answers like Elasticsearch 8.15, every other request
+403: a key lacking privileges), `redirect` (302 to /app/home, like a Kibana URL). `cert=(cert, key)` serves TLS.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class ReplyServer:
-    def __init__(self, mode: str, size: int = 0) -> None:
-        self.mode, self.size, self.requests = mode, size, []
+    def __init__(self, mode: str, size: int = 0, cert: tuple | None = None) -> None:
+        self.mode, self.size, self.requests, self.authorization = mode, size, [], []
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -29,6 +35,7 @@ class ReplyServer:
                 if length:
                     self.rfile.read(length)
                 owner.requests.append(f"{self.command} {self.path}")
+                owner.authorization.append(self.headers.get("Authorization"))
                 try:
                     getattr(owner, "_" + owner.mode.replace("-", "_"))(self)
                 except (BrokenPipeError, ConnectionResetError):
@@ -38,7 +45,11 @@ class ReplyServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if cert:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*cert)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = f"{'https' if cert else 'http'}://127.0.0.1:{self.server.server_address[1]}"
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -51,6 +62,49 @@ class ReplyServer:
         handler.end_headers()
         if handler.command != "HEAD":
             handler.wfile.write(body)
+
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str = "application/json",
+              headers: dict | None = None) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        if handler.command != "HEAD":
+            handler.wfile.write(body)
+
+    def _html(self, handler: BaseHTTPRequestHandler) -> None:
+        if handler.command in ("PUT", "POST"):
+            return self._send(handler, 501, b"<!DOCTYPE HTML><html><title>Error response</title></html>", "text/html")
+        if handler.path == "/":
+            return self._send(handler, 200, b"<!DOCTYPE html><html><body>Welcome</body></html>", "text/html")
+        self._send(handler, 404, b"<!DOCTYPE HTML><html><title>404 Not Found</title></html>", "text/html")
+
+    def _json_empty(self, handler: BaseHTTPRequestHandler) -> None:
+        self._send(handler, 200, b"{}", headers={"X-Elastic-Product": "Elasticsearch"})
+
+    @staticmethod
+    def _security_error(status: int, reason: str) -> bytes:
+        error = {"root_cause": [{"type": "security_exception", "reason": reason}], "type": "security_exception",
+                 "reason": reason}
+        return json.dumps({"error": error, "status": status}).encode()
+
+    def _auth401(self, handler: BaseHTTPRequestHandler) -> None:
+        self._send(handler, 401, self._security_error(401, f"missing authentication credentials for REST request "
+                                                           f"[{handler.path}]"),
+                   headers={"WWW-Authenticate": 'Basic realm="security"', "X-Elastic-Product": "Elasticsearch"})
+
+    def _forbidden403(self, handler: BaseHTTPRequestHandler) -> None:
+        if handler.path == "/":
+            return self._fake_es(handler)
+        self._send(handler, 403, self._security_error(403, "action [indices:admin/create] is unauthorized for API "
+                                                           "key id [abc] of user [newsroom]"),
+                   headers={"X-Elastic-Product": "Elasticsearch"})
+
+    def _redirect(self, handler: BaseHTTPRequestHandler) -> None:
+        self._send(handler, 302, b"", headers={"Location": "/app/home"})
 
     def _dies(self, handler: BaseHTTPRequestHandler) -> None:
         if handler.path == "/":

@@ -145,10 +145,13 @@ def _conn(**kw):
     return SimpleNamespace(**base)
 
 
-def test_settings_come_from_airflow_connections_when_present():
+def test_settings_come_from_airflow_connections_when_present(tmp_path):
+    from _alerts_helpers import self_signed_cert
+
+    ca = self_signed_cert(tmp_path)[0]  # a CA file is checked when settings load: it must exist and hold a PEM
     conns = {
         "newsroom_es": _conn(host="es.internal", port=9243, schema="https", login="elastic", password="pw",
-                             extra=json.dumps({"ca_certs": "/certs/ca.crt", "verify_certs": "true"})),
+                             extra=json.dumps({"ca_certs": str(ca), "verify_certs": "true"})),
         "newsroom_smtp": _conn(host="smtp.example.org", port=465, login="bot", password="s3",
                                extra=json.dumps({"security": "ssl", "from": "alerts@example.org"})),
         "newsroom_slack": _conn(password="https://hooks.example.invalid/T000/B000/XXX"),
@@ -156,7 +159,7 @@ def test_settings_come_from_airflow_connections_when_present():
     settings = orchestration.airflow_settings(conns.get)
     assert settings.es_url == "https://es.internal:9243"
     assert (settings.es_user, settings.es_password.get_secret_value()) == ("elastic", "pw")
-    assert str(settings.es_ca_certs) == "/certs/ca.crt" and settings.es_verify_certs is True
+    assert settings.es_ca_certs == ca and settings.es_verify_certs is True
     assert (settings.smtp_host, settings.smtp_port, settings.smtp_security) == ("smtp.example.org", 465, "ssl")
     assert settings.smtp_from == "alerts@example.org"
     assert settings.slack_webhook_url.get_secret_value().endswith("/XXX")

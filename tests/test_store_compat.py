@@ -50,3 +50,25 @@ def test_client_speaks_the_servers_major_version(httpserver, monkeypatch, versio
     api_calls = seen[1:]  # the first request is the version probe (plain application/json)
     assert api_calls and all(expected in call["accept"] for call in api_calls)
     assert expected in api_calls[-1]["content-type"]
+
+
+def test_a_secured_8x_cluster_is_probed_with_the_credentials(httpserver, monkeypatch):
+    """The version probe sends the configured API key: without it a secured cluster answered 401, the version stayed
+    unknown and every request went out as compatible-with=9, which 8.x rejects."""
+    seen: list[dict] = []
+    es = _es_like("8.17.1", seen)
+
+    def secured(request: Request) -> Response:
+        if request.headers.get("Authorization") != "ApiKey c2VjcmV0":
+            body = {"error": {"type": "security_exception", "reason": "missing authentication credentials"}, "status": 401}
+            return Response(json.dumps(body), status=401, content_type="application/json",
+                            headers={"X-Elastic-Product": "Elasticsearch"})
+        return es(request)
+
+    httpserver.expect_request("/", method="GET").respond_with_handler(secured)
+    httpserver.expect_request("/x/_count").respond_with_handler(secured)
+    monkeypatch.setenv("NEWSROOM_ES_URL", httpserver.url_for("/").rstrip("/"))
+    monkeypatch.setenv("NEWSROOM_ES_API_KEY", "c2VjcmV0")
+    client = make_client(load_settings())
+    assert client.count(index="x", query={"match_all": {}})["count"] == 0
+    assert "compatible-with=8" in seen[-1]["accept"]

@@ -222,7 +222,8 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
     try:
         message = build_email(rule, items, sender=target.sender, to=channel.to, prefix=channel.subject_prefix,
                               tz=zone(settings))
-        context = ssl.create_default_context(cafile=target.ca_file)  # certificates and host names always verified
+        # certificates and host names always verified; no CA is read for a relay without TLS
+        context = ssl.create_default_context(cafile=target.ca_file) if target.security != "none" else None
         if target.security == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
         else:
@@ -238,7 +239,20 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
         if refused:
             raise DeliveryError(f"SMTP server {target.host}:{target.port} refused recipient(s) {sorted(refused)}.")
     except (smtplib.SMTPException, OSError, ValueError) as exc:
-        raise DeliveryError(f"E-mail to {', '.join(channel.to)} via {target.host}:{target.port} failed: {exc}") from exc
+        raise DeliveryError(f"E-mail to {', '.join(channel.to)} via {target.host}:{target.port} failed: "
+                            f"{exc}{_tls_hint(exc, target)}") from exc
+
+
+def _tls_hint(exc: BaseException, target: SmtpTarget) -> str:
+    """What to change after a failed TLS handshake with the relay ('' for any other failure)."""
+    if not isinstance(exc, ssl.SSLError):
+        return ""
+    if "WRONG_VERSION_NUMBER" in str(exc) or "wrong version number" in str(exc):
+        return (f" (the relay does not speak TLS from the start on port {target.port}: use "
+                "NEWSROOM_SMTP_SECURITY=starttls, or none)")
+    if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        return " (the relay's certificate is not trusted: set NEWSROOM_SMTP_CA_FILE to the CA that signed it)"
+    return ""
 
 
 def mail_address(value: str) -> Address:

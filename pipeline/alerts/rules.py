@@ -308,6 +308,8 @@ def _validate_on_store(client, settings: Settings, rule: Rule) -> str | None | b
         return False
     if answer.get("valid"):
         return None
+    if "valid" not in answer:  # not an Elasticsearch reply: the local parse decides, the rules file is not blamed
+        return False
     errors = [e.get("error") for e in answer.get("explanations") or [] if e.get("error")] or [answer.get("error")]
     return single_line(errors[0] or "rejected by Elasticsearch", 300)
 

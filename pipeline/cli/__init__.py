@@ -172,17 +172,28 @@ def _store_answered() -> bool:
     return CompatTransport.answered
 
 
-def _store_log() -> str:
-    """Where the store's own log is: the embedded stand-in's file, or the cluster's logs."""
+def _store_settings():
     try:
         from pipeline.settings import load_settings
 
-        settings = load_settings()
+        return load_settings()
     except Exception:  # noqa: BLE001 - a settings problem has its own message elsewhere
+        return None
+
+
+def _store_log() -> str:
+    """Where the store's own log is: the embedded stand-in's file, or the cluster's logs."""
+    settings = _store_settings()
+    if settings is None:
         return "the store's log"
     if settings.es_url:
         return "the Elasticsearch cluster's logs"
     return f"its log ({settings.data_dir / 'es' / 'noida.log'})"
+
+
+def _restart_how() -> str:
+    settings = _store_settings()
+    return "" if settings is not None and settings.es_url else " (`newsroom store up`)"
 
 
 def _environment_failure(exc: BaseException) -> str | None:
@@ -195,14 +206,24 @@ def _environment_failure(exc: BaseException) -> str | None:
     from elasticsearch import ApiError
 
     if isinstance(exc, ApiError):
-        return f"Elasticsearch refused the request ({exc.meta.status}): {exc.message}. Run with -v for details."
+        from pipeline.store.client import api_error_sentence
+
+        settings = _store_settings()
+        credentials = bool(settings.es_api_key or settings.es_user) if settings else None
+        return f"{api_error_sentence(exc, credentials)} Run with -v for details."
     if isinstance(exc, ConnectionError) and _store_answered():
         return (f"Elasticsearch stopped while answering ({type(exc).__name__}: {exc}): it was reachable a moment "
-                f"ago, so this request may have crashed it; see {_store_log()}, then restart it (`newsroom store up`). "
+                f"ago, so this request may have crashed it; see {_store_log()}, then restart it{_restart_how()}. "
                 "Run with -v for details.")
     if isinstance(exc, TransportError):
-        return (f"Elasticsearch is unreachable ({type(exc).__name__}: {exc}); start it (`newsroom store up`) or "
-                "check NEWSROOM_ES_URL. Run with -v for details.")
+        from pipeline.sinks import mask_url
+        from pipeline.store.client import unreachable_sentence
+
+        settings = _store_settings()
+        configured = bool(settings and settings.es_url)
+        url = mask_url(settings.es_url) if configured else "the embedded store"
+        ca_certs = str(settings.es_ca_certs) if settings and settings.es_ca_certs else None
+        return f"{unreachable_sentence(url, exc, configured, ca_certs)} Run with -v for details."
     if isinstance(exc, sqlite3.Error):
         return f"A local database could not be used ({exc}). Run with -v for details."
     if isinstance(exc, OSError):

@@ -49,30 +49,45 @@ def store_down() -> None:
 
 @store_app.command("status")
 def store_status(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """Which store the pipeline uses, documents per index, and the last run."""
+    """Which store the pipeline uses (the cluster at NEWSROOM_ES_URL, else the embedded stand-in), documents per
+    index, and the last run; exits 1 when the store in use cannot be read."""
     from pipeline.sinks import for_terminal
     from pipeline.store.client import embedded_store
-    from pipeline.store.status import store_contents
+    from pipeline.store.status import cluster_status, store_contents
 
     settings = load_settings()
-    status = embedded_store(settings).status()
-    status["pipeline_uses"] = settings.masked()["es_url"] if settings.es_url else "embedded stand-in"
-    if settings.es_url:
-        status.pop("data_file_error", None)  # the embedded store is not used
-    if settings.es_url or status["running"]:  # never starts the embedded store just to count
-        status.update(store_contents(_client(settings), settings))
+    if settings.es_url:  # the embedded store is not used: its fields would only mislead
+        status = cluster_status(settings)
+        keys: tuple[str, ...] = ("pipeline_uses",)
+    else:
+        status = embedded_store(settings).status()
+        status["pipeline_uses"] = "embedded stand-in"
+        keys = ("pipeline_uses", "running", "url", "data_dir")
+        if status["running"]:  # never starts the embedded store just to count
+            from pipeline.errors import StoreError
+
+            try:
+                status.update(store_contents(_client(settings), settings))
+            except StoreError as exc:
+                status["error"] = str(exc)
+    failed = "data_file_error" in status or "error" in status
     if as_json:
         _print_json(status)
-        if "data_file_error" in status:
+        if failed:
             raise typer.Exit(1)
         return
-    for key in ("pipeline_uses", "running", "url", "data_dir"):
+    for key in keys:
         console.print(f"{key}: {for_terminal(status.get(key))}", highlight=False)
+    cluster = status.get("cluster")
+    if cluster:
+        console.print(f"cluster: {for_terminal(cluster.get('name') or '?')}, Elasticsearch "
+                      f"{for_terminal(cluster.get('version'))}, health {for_terminal(cluster.get('health'))}",
+                      highlight=False)
     if "data_file_error" in status:
         console.print(f"[bold red]data file damaged:[/] {for_terminal(status['data_file_error'])}", highlight=False)
         raise typer.Exit(1)
     if "error" in status:
-        console.print(f"[yellow]store not readable:[/] {for_terminal(status['error'])}")
+        console.print(f"[yellow]store not readable:[/] {for_terminal(status['error'])}", highlight=False)
     for name, count in (status.get("indices") or {}).items():
         console.print(f"  {for_terminal(name)}: {'missing' if count is None else f'{count} document(s)'}",
                       highlight=False)
@@ -82,8 +97,10 @@ def store_status(as_json: bool = typer.Option(False, "--json", help="Print as JS
         console.print(f"last run: {for_terminal(run.get('run_id'))} ({for_terminal(run.get('kind'))}) "
                       f"{for_terminal(run.get('status'))}, finished {for_terminal(run.get('finished_at'))}"
                       f"{'; ' + for_terminal(counts) if counts else ''}", highlight=False)
-    elif "indices" in status:
+    elif "indices" in status and "error" not in status:
         console.print("last run: none recorded")
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command("setup")

@@ -29,7 +29,13 @@ def _store_errors(settings: Settings, command: str) -> Iterator[None]:
         yield
     except (ApiError, TransportError) as exc:
         where = settings.es_url or "the embedded store"
-        raise StoreError(f"Elasticsearch ({where}) failed during `newsroom tone {command}`: {exc}") from exc
+        if isinstance(exc, ApiError):
+            from pipeline.store.client import api_error_sentence
+
+            exc_text = api_error_sentence(exc, bool(settings.es_api_key or settings.es_user))
+        else:
+            exc_text = str(exc)
+        raise StoreError(f"Elasticsearch ({where}) failed during `newsroom tone {command}`: {exc_text}") from exc
 
 
 @tone_app.command("set")

@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from elastic_transport import Transport
 from elasticsearch import Elasticsearch
 
-from pipeline.errors import StoreError
+from pipeline.errors import StoreError, StoreRefused
 from pipeline.settings import Settings
+from pipeline.sinks import single_line
 from pipeline.store.embedded import EmbeddedStore
 
 
@@ -21,12 +22,18 @@ _COMPAT_RE = re.compile(r"compatible-with=\d+")
 
 
 class CompatTransport(Transport):
-    """Makes the 9.x client talk to Elasticsearch 8.x servers.
+    """Makes the 9.x client talk to Elasticsearch 8.x servers, and checks that the server is Elasticsearch at all.
 
     The 9.x client always sends `Accept`/`Content-Type: application/vnd.elasticsearch+json; compatible-with=9`,
     which a real 8.x server rejects (400 media_type_header_exception). On the first request this transport
-    asks the server its version (plain `application/json`, which every version accepts) and, for an 8.x
-    server, rewrites the headers to `compatible-with=8`. 9.x servers (and newer) are left untouched.
+    asks the server its version (`GET /`, plain `application/json`, which every version accepts, with the request's
+    credentials) and, for an 8.x server, rewrites the headers to `compatible-with=8`. 9.x servers (and newer) are
+    left untouched.
+
+    The same probe tells a server that no retry will make usable (StoreRefused, one sentence naming the URL and
+    the setting to change): one that is not Elasticsearch (an HTML page, a 404, JSON without a version number: a
+    Kibana URL, a reverse proxy's landing page, another local service), one refusing our credentials (401/403), a
+    redirect, a failed TLS handshake. Connection errors are the request's own error, as before.
     """
 
     server_major: int | None = None
@@ -35,29 +42,193 @@ class CompatTransport(Transport):
     # not that it was never started (the CLI's message differs).
     answered = False
 
-    def _detect_major(self) -> None:
+    def _url(self) -> str:
+        try:
+            return str(self.node_pool.get().base_url)
+        except Exception:  # noqa: BLE001 - only names the store in a message
+            return "(unknown URL)"
+
+    def _detect_major(self, headers=None, **options) -> None:
+        from elastic_transport import SerializationError, TlsError
+
         with self._probe_lock:
             if self.server_major is not None:
                 return
-            response = super().perform_request("GET", "/", headers={"accept": "application/json"})
+            probe_headers = {"accept": "application/json"}
+            auth = headers.get("authorization") if headers else None
+            if auth:
+                probe_headers["authorization"] = auth
+            try:
+                response = super().perform_request("GET", "/", headers=probe_headers, **options)
+            except TlsError as exc:
+                log.debug("TLS handshake failed", exc_info=True)
+                raise StoreRefused(tls_problem(self._url(), exc, _node_ca_certs(self))) from None
+            except SerializationError:
+                CompatTransport.answered = True
+                raise StoreRefused(not_elasticsearch(self._url(), None, "a body that is not valid JSON")) from None
             CompatTransport.answered = True
-            number = str((response.body or {}).get("version", {}).get("number", ""))
-            self.server_major = int(number.split(".")[0]) if number[:1].isdigit() else 0
-            if self.server_major and self.server_major < 9:
+            status, body = response.meta.status, response.body
+            verdict = refusal(self._url(), status, body, response.meta.headers, credentials=bool(auth))
+            if verdict is None and (200 <= status < 300 and not _version(body) or
+                                    400 <= status < 500 and status not in (408, 429)):
+                verdict = not_elasticsearch(self._url(), status, _what(body))
+            if verdict:
+                raise StoreRefused(verdict)
+            if not 200 <= status < 300:
+                return  # busy or failing (429, 5xx): the request reports it, the next one probes again
+            number = _version(body)
+            self.server_major = int(number.split(".")[0])
+            if self.server_major < 9:
                 log.info("Elasticsearch %s: sending compatible-with=%d headers", number, self.server_major)
 
     def perform_request(self, method, target, *, headers=None, **kwargs):  # type: ignore[override]
         if self.server_major is None:
-            try:
-                self._detect_major()
-            except Exception:  # noqa: BLE001 - unreachable now: the real request below reports it
-                pass
+            self._detect_major(headers, **{k: v for k, v in kwargs.items()
+                                           if k in ("request_timeout", "max_retries", "retry_on_timeout")})
         if headers and self.server_major and self.server_major < 9:
             headers = headers.copy()
             for name in ("accept", "content-type"):
                 if name in headers:
                     headers[name] = _COMPAT_RE.sub(f"compatible-with={self.server_major}", headers[name])
         return super().perform_request(method, target, headers=headers, **kwargs)
+
+
+def _node_ca_certs(transport: Transport) -> str | None:
+    try:
+        return transport.node_pool.get().config.ca_certs
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _version(body) -> str:
+    """`version.number` of a `GET /` reply ("8.17.1"), '' when the reply has none (not Elasticsearch)."""
+    version = body.get("version") if isinstance(body, dict) else None
+    number = version.get("number") if isinstance(version, dict) else None
+    return number if isinstance(number, str) and number[:1].isdigit() else ""
+
+
+_HTML = re.compile(r"\s*<(!doctype|html|head|body|title|\?xml)", re.IGNORECASE)
+
+
+def _what(body) -> str:
+    """What a reply that is not Elasticsearch's held, in a few words (never the body itself: it is hostile)."""
+    if isinstance(body, (str, bytes)):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        if not text.strip():
+            return "an empty body"
+        return "an HTML page" if _HTML.match(text) else "plain text"
+    if body is None:
+        return "an empty body"
+    return "JSON without Elasticsearch's version number"
+
+
+def not_elasticsearch(url: str, status: int | None, what: str) -> str:
+    answered = f"HTTP {status} with {what}" if status else what
+    return (f"The server at {url} is not Elasticsearch (it answered GET / with {answered}): set NEWSROOM_ES_URL to "
+            "your cluster's Elasticsearch URL (port 9200 by default, not Kibana's), or unset it to use the embedded "
+            "store.")
+
+
+def _reason(body) -> str:
+    """The reason in an Elasticsearch error body, one line ('' when there is none)."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        causes = error.get("root_cause")
+        first = causes[0] if isinstance(causes, list) and causes and isinstance(causes[0], dict) else {}
+        return single_line(first.get("reason") or error.get("reason") or error.get("type") or "", 200)
+    return single_line(error, 200) if isinstance(error, str) else ""
+
+
+def refusal(url: str, status: int, body, headers=None, *, credentials: bool) -> str | None:
+    """The sentence for a reply no retry will change (401, 403, a redirect), naming the URL and the settings to
+    fix; None for any other status."""
+    reason = _reason(body)
+    detail = f"({status}{': ' + reason if reason else ''})"
+    if status == 401 and not credentials:
+        return (f"Elasticsearch at {url} requires authentication {detail}: set NEWSROOM_ES_API_KEY, or "
+                "NEWSROOM_ES_USER and NEWSROOM_ES_PASSWORD (see docs/storage.md).")
+    if status == 401:
+        return (f"Elasticsearch at {url} rejected the credentials {detail}: check NEWSROOM_ES_API_KEY, or "
+                "NEWSROOM_ES_USER and NEWSROOM_ES_PASSWORD (see docs/storage.md).")
+    if status == 403:
+        return (f"Elasticsearch at {url} refused the request: the user or API key lacks a privilege {detail}; "
+                "docs/production.md lists the privileges newsroom needs.")
+    if 300 <= status < 400:
+        location = single_line((headers or {}).get("location") or "", 100)
+        return (f"The server at {url} answered with a redirect ({status}{' to ' + location if location else ''}), "
+                "which Elasticsearch never does: is NEWSROOM_ES_URL a Kibana URL? Point it at Elasticsearch "
+                "(port 9200 by default).")
+    return None
+
+
+_SSL_REASON = re.compile(r"\[SSL: [A-Z0-9_]+\] ([^(\n]+)")
+
+
+def tls_problem(url: str, exc: BaseException, ca_certs: str | None = None) -> str:
+    """One sentence for a failed TLS handshake, with what to change (the scheme, the CA file)."""
+    text = str(exc)
+    found = _SSL_REASON.search(text)
+    short = single_line(found.group(1) if found else text, 160).rstrip(" .")
+    low = text.lower()
+    if any(mark in low for mark in ("wrong version number", "wrong_version_number", "record layer failure",
+                                    "packet length too long", "http request", "unknown protocol")):
+        return (f"The server at {url} does not speak TLS ({short}): if it is plain http, use an http:// URL in "
+                "NEWSROOM_ES_URL.")
+    if "mismatch" in low:
+        return (f"The certificate of {url} is not valid for that host ({short}): use in NEWSROOM_ES_URL the host "
+                "name the certificate was issued for.")
+    if "certificate verify failed" in low or "certificate_verify_failed" in low:
+        signer = f"the CA in NEWSROOM_ES_CA_CERTS ({ca_certs})" if ca_certs else "a CA this machine trusts"
+        return (f"The certificate of {url} is not trusted ({short}): it is not signed by {signer}; set "
+                "NEWSROOM_ES_CA_CERTS to the file of the CA that signed it (or NEWSROOM_ES_VERIFY_CERTS=false, for a "
+                "test only).")
+    return (f"The TLS handshake with {url} failed ({short}): check the scheme of NEWSROOM_ES_URL (http:// or "
+            "https://) and NEWSROOM_ES_CA_CERTS.")
+
+
+def _error_url(exc: BaseException) -> str:
+    """The URL of the node an ApiError came from (its meta), for the sentence."""
+    node = getattr(getattr(exc, "meta", None), "node", None)
+    if node is None:
+        return "(unknown URL)"
+    return f"{node.scheme}://{node.host}:{node.port}{node.path_prefix or ''}"
+
+
+def api_error_sentence(exc: BaseException, credentials: bool | None = None) -> str:
+    """One sentence for a request Elasticsearch refused: the URL, the status, the server's reason (never a raw
+    HTML page), and for 401/403/redirects the settings to fix."""
+    url, status, body = _error_url(exc), exc.meta.status, getattr(exc, "body", None)  # type: ignore[attr-defined]
+    if status == 401 and credentials is None:
+        reason = _reason(body)
+        return (f"Elasticsearch at {url} requires authentication or rejected the credentials ({status}"
+                f"{': ' + reason if reason else ''}): set NEWSROOM_ES_API_KEY, or NEWSROOM_ES_USER and "
+                "NEWSROOM_ES_PASSWORD (see docs/storage.md).")
+    verdict = refusal(url, status, body, exc.meta.headers, credentials=bool(credentials))  # type: ignore[attr-defined]
+    if verdict:
+        return verdict
+    reason = _reason(body) or (_what(body) if not isinstance(body, dict) else single_line(body, 200))
+    return f"Elasticsearch at {url} refused the request ({status}: {reason})."
+
+
+def unreachable_sentence(url: str, exc: BaseException, configured: bool, ca_certs: str | None = None) -> str:
+    """One sentence for a store that cannot be reached, with the hint that fits (TLS, scheme, `store up` only for
+    the embedded store)."""
+    from elastic_transport import TlsError
+
+    cause: BaseException | None = exc
+    for _ in range(10):
+        if cause is None or isinstance(cause, TlsError):
+            break
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, TlsError):
+        return tls_problem(url, cause, ca_certs)
+    text = single_line(f"{type(exc).__name__}: {exc}", 300)
+    if not configured:
+        return f"The embedded Elasticsearch store is unreachable ({text}); start it (`newsroom store up`)."
+    hint = ""
+    if url.startswith("http://") and any(m in str(exc) for m in ("reset", "RemoteDisconnected", "aborted")):
+        hint = " (if the server speaks TLS, use an https:// URL)"
+    return f"Elasticsearch at {url} is unreachable ({text}): check NEWSROOM_ES_URL{hint} and that the cluster is up."
 
 
 def embedded_store(settings: Settings) -> EmbeddedStore:
@@ -87,7 +258,12 @@ def make_client(settings: Settings, start_embedded: bool = True, **kwargs) -> El
         auth["verify_certs"] = False
     options = dict(request_timeout=30, retry_on_timeout=True, max_retries=3, transport_class=CompatTransport)
     options.update(kwargs)
-    return Elasticsearch(resolve_es_url(settings, start_embedded), **auth, **options)
+    client = Elasticsearch(resolve_es_url(settings, start_embedded), **auth, **options)
+    # The store is checked here, before any work: a server that is not Elasticsearch, refuses the credentials or
+    # fails the TLS handshake raises StoreRefused now (CompatTransport's probe), in every command. An unreachable
+    # one is left to the first real request (ingest spools; the commands say "unreachable").
+    client.ping()
+    return client
 
 
 def is_standin(client: Elasticsearch) -> bool:

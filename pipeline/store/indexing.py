@@ -585,7 +585,12 @@ def index_enriched(
                 continue
             except (ApiError, TransportError) as exc:
                 if not _is_transient(exc) or not spool_on_failure:
-                    raise StoreError(f"Elasticsearch failed while indexing {len(batch)} article(s): {exc}") from exc
+                    text = str(exc)
+                    if isinstance(exc, ApiError):  # the URL, the reason, the setting to fix (401/403): no "None"
+                        from pipeline.store.client import api_error_sentence
+
+                        text = api_error_sentence(exc, bool(settings.es_api_key or settings.es_user))
+                    raise StoreError(f"Elasticsearch failed while indexing {len(batch)} article(s): {text}") from exc
                 spool = Spool(settings, run_id)
                 log.warning("Elasticsearch is down (%s): spooling the remaining articles to %s", exc, spool.path)
         indexer.stats.spooled += spool.write(batch)

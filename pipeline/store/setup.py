@@ -11,7 +11,7 @@ import logging
 from elastic_transport import TransportError
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 
-from pipeline.errors import StoreError
+from pipeline.errors import StoreError, StoreRefused
 from pipeline.settings import Settings
 from pipeline.store import templates
 
@@ -213,7 +213,12 @@ def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
                     raise
         _add_new_fields(client, settings, report["existing"])
     except ApiError as exc:
-        raise StoreError(f"Elasticsearch refused the newsroom setup ({prefix}-*): {exc}") from exc
+        from pipeline.store.client import api_error_sentence
+
+        sentence = api_error_sentence(exc, bool(settings.es_api_key or settings.es_user))
+        if exc.meta.status in (401, 403) or 300 <= exc.meta.status < 400:  # no retry helps: a setting must change
+            raise StoreRefused(f"The newsroom setup ({prefix}-*) cannot be done: {sentence}") from exc
+        raise StoreError(f"Elasticsearch refused the newsroom setup ({prefix}-*): {sentence}") from exc
     except TransportError as exc:
         raise StoreError(f"Elasticsearch is unreachable during setup: {exc}") from exc
     report["ilm_available"] = with_ilm
