@@ -87,6 +87,25 @@ def load_feeds(path: Path | None = None, settings: Settings | None = None) -> li
     return _validate(path, read_yaml(path))
 
 
+def require_enabled(path: Path, feeds: list[Feed]) -> list[Feed]:
+    """`feeds` when at least one is enabled; else a ConfigError sentence naming `path`: an empty or truncated feeds
+    file (a failed copy, `feeds remove` on every feed) would otherwise make a green run that monitors nothing."""
+    if any(feed.enabled for feed in feeds):
+        return feeds
+    if not feeds:
+        raise ConfigError(f"{path} lists no feed: nothing would be monitored; add one with `newsroom feeds add` or "
+                          "`newsroom feeds import-opml`.")
+    raise ConfigError(f"{path}: every feed ({len(feeds)}) is disabled (`enabled: false`): nothing would be "
+                      "monitored; enable at least one.")
+
+
+def load_enabled_feeds(path: Path | None = None, settings: Settings | None = None) -> list[Feed]:
+    """`load_feeds`, refusing a file with no enabled feed (what `ingest`, `fetch`, `feeds validate` and the Airflow
+    run read)."""
+    path = Path(path) if path else (settings or get_settings()).feeds_path
+    return require_enabled(path, load_feeds(path, settings))
+
+
 def _read_raw(path: Path) -> dict:
     if not path.exists():
         return {"feeds": []}

@@ -199,12 +199,12 @@ def ingest(
     (tests, benchmark, Airflow worker) reuse loaded models.
     """
     from pipeline.collect import Collector, CollectorProcess, iter_articles
-    from pipeline.feeds import load_feeds
+    from pipeline.feeds import load_enabled_feeds
 
     run_id = run_id or new_run_id()
     t0 = time.perf_counter()
     summary = RunSummary(run_id=run_id, kind="ingest", started_at=datetime.now(UTC).isoformat())
-    feeds = load_feeds(settings=settings) if feeds is None else feeds
+    feeds = load_enabled_feeds(settings=settings) if feeds is None else feeds
     summary.feeds = [f.name for f in feeds]
     client = connect(settings, summary.notes)
     es_ok = not summary.notes  # connect leaves a note only when Elasticsearch is down

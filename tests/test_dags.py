@@ -679,3 +679,11 @@ def test_reenrich_command_without_airflow(es_url, tmp_path):
     again = subprocess.run([sys.executable, "-m", "pipeline", "reenrich"], env=env, capture_output=True, text=True,
                            timeout=300)
     assert again.returncode == 0 and "nothing to do" in again.stderr and "--force" in again.stderr
+
+
+def test_a_feeds_file_with_no_enabled_feed_fails_the_list_task(tmp_path, monkeypatch):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds: []\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(path))
+    with pytest.raises(orchestration.ConfigError, match="lists no feed"):
+        orchestration.plan_run(settings=load_settings())

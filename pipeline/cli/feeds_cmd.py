@@ -10,7 +10,7 @@ from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.errors import ConfigError
-from pipeline.feeds import add_feed, export_opml, import_opml, load_feeds, remove_feed
+from pipeline.feeds import add_feed, export_opml, import_opml, load_enabled_feeds, load_feeds, remove_feed
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc, terminal_console
 from pipeline.sinks import mask_secrets, mask_url
@@ -72,9 +72,10 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
 
 @feeds_app.command("validate")
 def validate(feeds: Path | None = FeedsOption) -> None:
-    """Check the feeds file; exit non-zero with the file, entry and field at fault."""
-    entries = load_feeds(_path(feeds), get_settings())
-    typer.echo(f"{_path(feeds)}: {len(entries)} feeds, valid.")
+    """Check the feeds file; exit non-zero with the file, entry and field at fault, or when no feed is enabled."""
+    entries = load_enabled_feeds(_path(feeds), get_settings())
+    disabled = sum(not feed.enabled for feed in entries)
+    typer.echo(f"{_path(feeds)}: {len(entries)} feeds" + (f" ({disabled} disabled)" if disabled else "") + ", valid.")
 
 
 @feeds_app.command("add")
@@ -96,6 +97,9 @@ def remove(name_or_url: str = typer.Argument(..., help="Feed name or URL."), fee
     """Remove a feed by name or URL."""
     feed = remove_feed(_path(feeds), name_or_url)
     typer.echo(f"Removed {feed.name!r} ({mask_url(feed.url)}) from {_path(feeds)}.")
+    if not any(f.enabled for f in load_feeds(_path(feeds), get_settings())):
+        typer.echo(f"warning: {_path(feeds)} now lists no enabled feed: `newsroom ingest` and the Airflow run will "
+                   "refuse to run until one is added.", err=True)
 
 
 @feeds_app.command("import-opml")

@@ -58,9 +58,9 @@ def ingest_cmd(
     settings = load_settings()
     feed_list = None
     if feeds is not None:
-        from pipeline.feeds import load_feeds
+        from pipeline.feeds import load_enabled_feeds
 
-        feed_list = load_feeds(feeds, settings)
+        feed_list = load_enabled_feeds(feeds, settings)
     bar = _ProgressBar(progress and not as_json)
     with bar.bar:
         summary = ingest(settings, feeds=feed_list, since=parse_when(since, zone(settings)), progress=bar)
