@@ -32,6 +32,26 @@ def test_bad_setting_names_the_variable(monkeypatch):
         load_settings()
 
 
+@pytest.mark.parametrize(("content", "expected"), [
+    ("NEWSROOM_ANALYST=alice\n".encode("utf-16"), "is not UTF-8 text (it is UTF-16"),
+    (b"NEWSROOM_ANALYST=H\xe9l\xe8ne\n", "is not UTF-8 text (byte 0xe9 on line 1)"),
+    (b'NEWSROOM_ANALYST=bob\nNEWSROOM_ES_URL="http://127.0.0.1:9200\n', "line 2: cannot be parsed (an unclosed quote"),
+])
+def test_a_dot_env_file_that_cannot_be_read_is_one_sentence_naming_it(tmp_path, content, expected):
+    (tmp_path / ".env").write_bytes(content)  # the tests run in tmp_path
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(tmp_path / ".env") in str(info.value) and expected in str(info.value)
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "config", "show"], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and expected in proc.stderr.replace("\n", "")
+
+
+def test_a_dot_env_file_with_a_utf8_bom_is_read(tmp_path):
+    (tmp_path / ".env").write_bytes("\ufeffNEWSROOM_ANALYST=Hélène\n".encode())
+    assert load_settings().analyst == "Hélène"
+
+
 def test_config_error_names_file_entry_and_field(tmp_path):
     path = tmp_path / "feeds.yaml"
     path.write_text("feeds:\n  - name: Good\n    url: https://example.org/rss\n    lang: fr\n"
