@@ -239,6 +239,8 @@ def ingest(
         error = exc
         summary.status = "failed"
         summary.notes.append(f"run aborted: {type(exc).__name__}: {exc}")
+    if error is None and es_ok and client is not None:
+        record_enrichment(client, settings, stats)
     summarize(summary, collector.stats.as_dict(), stats, counts, clock, settings, len(collector.feeds))
     summary.duration_s = round(time.perf_counter() - t0, 3)
     summary.companies = dict(companies.most_common())
@@ -251,6 +253,19 @@ def ingest(
     if error is not None:
         raise error
     return summary
+
+
+def record_enrichment(client: Elasticsearch, settings: Settings, stats: IndexStats) -> None:
+    """A new store's first run records the enrichment fingerprint it used (pipeline.reenrich), so that the first
+    re-enrichment pass does not redo every article with the same models; never fails the run."""
+    from pipeline.reenrich import record_new_store_enrichment
+
+    if stats.created and not stats.spooled and not stats.dead_letters:
+        try:
+            record_new_store_enrichment(client, settings, stats.created)
+        except OSError as exc:
+            log.warning("enrichment fingerprint not recorded (%s): the first re-enrichment pass redoes every article",
+                        exc)
 
 
 def known_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], set[str]]:

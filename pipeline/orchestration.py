@@ -356,6 +356,10 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     stats = enrich_and_index(articles(), settings, client, enricher=enricher,
                              dedup=near_duplicates(client, settings, es_ok), run_id=run_id, clock=clock, counts=counts)
     earlier = _written_by_earlier_attempt(client, settings, run_id, seen, stats) if es_ok and not stats.spooled else 0
+    if es_ok and client is not None and not earlier:
+        from pipeline.ingest import record_enrichment
+
+        record_enrichment(client, settings, stats)  # a new store: the first maintenance pass has nothing to redo
     # Every feed task's state, failed feeds' included (their failure counters): this task is the only writer.
     states = sorted(stage.glob("*.state.json")) if stage.is_dir() else []
     for state in states:
