@@ -683,6 +683,21 @@ def test_two_watchlist_companies_cannot_share_a_name(tmp_path):
         load_watchlist(path)
 
 
+@pytest.mark.parametrize(("company", "expected"), [
+    ("{name: '   ', aliases: [Foo Corp]}", r"entry #1 \('   '\), field 'name'.*has no letter or digit"),
+    ("{name: Foo Corp, aliases: ['!!!']}", r"entry #1 \('Foo Corp'\), field 'aliases'.*'!!!' has no letter or digit"),
+    ("{name: Foo Corp, exact: ['.*']}", r"field 'exact'.*'\.\*' has no letter or digit: it can never match"),
+    ("{name: Foo Corp, aliases: [Foo Corp, A]}", r"field 'aliases'.*'A' is one character.*`ambiguous:`"),
+])
+def test_watchlist_forms_that_never_or_always_match_are_refused(tmp_path, company, expected):
+    from pipeline.enrich.watchlist import load_watchlist
+
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(f"companies:\n  - {company}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
+        load_watchlist(path)
+
+
 def test_hostile_titles_are_inert_in_each_rendering():
     from pipeline.alerts.deliver import build_email, slack_payload
     from pipeline.alerts.evaluate import AlertItem

@@ -36,12 +36,34 @@ class Company(BaseModel):
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     sector: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _a_name(cls, value: str) -> str:
+        """Shown and stored as the company: a blank one was listed as `'   '` in every matching article."""
+        if not re.search(_WORD, value):
+            raise ValueError(f"{value!r} has no letter or digit: give the company's name")
+        return value.strip()
+
     @field_validator("aliases", "exact", "ambiguous", "references", "context", "avoid")
     @classmethod
     def _no_blank(cls, values: list[str]) -> list[str]:
         if any(not str(v).strip() for v in values):
             raise ValueError("contains an empty name")
         return [str(v).strip() for v in values]
+
+    @field_validator("aliases", "exact", "ambiguous", "references")
+    @classmethod
+    def _can_match(cls, values: list[str], info) -> list[str]:
+        """A form that can never match ('!!!', '.*': aliases match words, never patterns) is a company silently
+        never found; a one-character alias ('A') is found in nearly every article."""
+        for value in values:
+            if not re.search(_WORD, value):
+                raise ValueError(f"{value!r} has no letter or digit: it can never match (forms are words, not "
+                                 "patterns)")
+            if len(value) == 1 and info.field_name != "ambiguous":
+                raise ValueError(f"{value!r} is one character: it would match in nearly every article; list it "
+                                 "under `ambiguous:` with `context:` words, or give a longer form")
+        return values
 
     @model_validator(mode="after")
     def _has_a_name(self) -> "Company":
