@@ -129,8 +129,39 @@ def test_invalid_rules_are_reported_with_file_rule_and_field(tmp_path, rule, exp
 
 def test_duplicate_rule_names_rejected(tmp_path):
     rule = {"name": "twice", "keywords": ["x"], "channels": [{"type": "slack"}]}
-    with pytest.raises(ConfigError, match="two rules are named 'twice'"):
-        load_rules(load_settings(), write_rules(tmp_path / "alerts.yaml", [rule, rule]))
+    other = {"name": "other", "keywords": ["y"], "channels": [{"type": "slack"}]}
+    with pytest.raises(ConfigError, match=r"two rules are named 'twice' \(entries #1 and #3\)"):
+        load_rules(load_settings(), write_rules(tmp_path / "alerts.yaml", [rule, other, rule]))
+
+
+def test_an_unknown_key_is_never_suggested_as_itself_and_a_slack_url_says_where_it_goes(tmp_path):
+    slack = {"name": "r1", "keywords": ["x"], "channels": [{"type": "slack", "url": "https://hooks.slack.com/x"}]}
+    with pytest.raises(ConfigError) as info:
+        load_rules(load_settings(), write_rules(tmp_path / "alerts.yaml", [slack]))
+    message = str(info.value)
+    assert "field 'channels.0.slack.url'" in message and "did you mean 'url'" not in message
+    assert "NEWSROOM_SLACK_WEBHOOK_URL" in message and "`url_env:`" in message
+    # the suggestion comes from the fields at that place: `term` is a key of a term's `{term:, case_sensitive:}` form,
+    # but a topic has `terms`
+    from pipeline.topics import load_topics_file
+
+    topics = tmp_path / "topics.yaml"
+    topics.write_text("topics:\n  - {id: robots, label: Robots, term: {en: [robots]}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_topics_file(topics)
+    assert "field 'term': unknown key (did you mean 'terms'?)" in str(info.value)
+
+
+def test_alerts_list_warns_of_a_topic_no_topic_file_defines(tmp_path, capsys):
+    from pipeline.cli import main
+
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "r1", "companies": ["Mistral AI"], "topics": ["sovereignity"], "channels": [{"type": "slack"}]},
+        {"name": "r2", "companies": ["Mistral AI"], "topics": ["digital-sovereignty"], "channels": [{"type": "slack"}]}])
+    main(["alerts", "list", "--rules", str(rules)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "rule 'r1': topic 'sovereignity' is no topic id in" in out
+    assert "the rule may never fire; closest: 'digital-sovereignty'" in out and "rule 'r2'" not in out
 
 
 def test_companies_checked_against_watchlist(tmp_path):
@@ -676,7 +707,7 @@ def test_two_watchlist_companies_cannot_share_a_name(tmp_path):
     path = tmp_path / "watchlist.yaml"
     path.write_text("companies:\n  - {name: Acme, aliases: [Acme]}\n  - {name: acme, aliases: [Acme Corp]}\n",
                     encoding="utf-8")
-    with pytest.raises(ConfigError, match="two companies are named 'acme'"):
+    with pytest.raises(ConfigError, match=r"two companies are named 'acme' \(entries #1 and #2\)"):
         load_watchlist(path)
     path.write_text("companies:\n  - {name: Acme, aliases: [Acme], alias: [x]}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"'alias': unknown key \(did you mean 'aliases'\?\)"):

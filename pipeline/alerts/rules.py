@@ -10,7 +10,7 @@ import logging
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -92,6 +92,10 @@ class SlackChannel(_Strict):
     type: Literal["slack"]
     name: str | None = None
     url_env: str | None = None
+
+    unknown_key_hints: ClassVar[dict[str, str]] = {
+        "url": "a Slack webhook URL is a secret, never written here: set NEWSROOM_SLACK_WEBHOOK_URL, or name the "
+               "environment variable holding it with `url_env:`"}
 
     @field_validator("url_env")
     @classmethod
@@ -253,11 +257,11 @@ class AlertsConfig(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> AlertsConfig:
-        seen: set[str] = set()
-        for rule in self.rules:
+        seen: dict[str, int] = {}
+        for index, rule in enumerate(self.rules):
             if rule.name in seen:
-                raise ValueError(f"two rules are named {rule.name!r}")
-            seen.add(rule.name)
+                raise ValueError(f"two rules are named {rule.name!r} (entries #{seen[rule.name] + 1} and #{index + 1})")
+            seen[rule.name] = index
         return self
 
     def get(self, name: str) -> Rule:
@@ -374,6 +378,33 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
         warnings.append(f"rule {rule.name!r}: source {source!r} is no feed name or domain in {settings.feeds_path}: "
                         f"the rule may never fire{hint}.")
+    return warnings
+
+
+def topic_warnings(rules: list[Rule], settings: Settings) -> list[str]:
+    """Rules' `topics` that name no topic of the topics file, with the closest ids: such a rule never fires (as for
+    `sources`, a warning: articles tagged with a topic since removed stay in the index)."""
+    from difflib import get_close_matches
+
+    from pipeline.errors import NewsroomError
+    from pipeline.topics import load_topics_file, topics_path
+
+    wanted = [(rule, topic) for rule in rules for topic in rule.topics]
+    if not wanted:
+        return []
+    path = topics_path(settings)
+    try:
+        ids = [topic.id for topic in load_topics_file(path).topics]
+    except NewsroomError as exc:  # no usable topics file: nothing to check against (ingest reports it)
+        log.info("topics of alert rules not checked: %s", exc)
+        return []
+    warnings = []
+    for rule, topic in wanted:
+        if topic in ids:
+            continue
+        close = get_close_matches(topic.casefold(), ids, n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else f"; the topics are: {', '.join(ids)}"
+        warnings.append(f"rule {rule.name!r}: topic {topic!r} is no topic id in {path}: the rule may never fire{hint}.")
     return warnings
 
 

@@ -80,17 +80,20 @@ class Watchlist(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> "Watchlist":
-        seen: dict[str, str] = {}
-        names: set[str] = set()
-        for company in self.companies:
+        seen: dict[str, tuple[str, int]] = {}
+        names: dict[str, int] = {}
+        for index, company in enumerate(self.companies):
             if company.name.casefold() in names:
-                raise ValueError(f"two companies are named {company.name!r}")
-            names.add(company.name.casefold())
+                raise ValueError(f"two companies are named {company.name!r} (entries #{names[company.name.casefold()] + 1}"
+                                 f" and #{index + 1})")
+            names[company.name.casefold()] = index
             for alias in [company.name, *company.aliases, *company.exact]:
                 key = alias.casefold()
-                if seen.get(key, company.name) != company.name:
-                    raise ValueError(f"alias {alias!r} is used by both {seen[key]!r} and {company.name!r}")
-                seen[key] = company.name
+                other, where = seen.get(key, (company.name, index))
+                if other != company.name:
+                    raise ValueError(f"alias {alias!r} is used by both {other!r} (entry #{where + 1}) and "
+                                     f"{company.name!r} (entry #{index + 1})")
+                seen[key] = (company.name, index)
         return self
 
     def get(self, name: str) -> Company | None:
