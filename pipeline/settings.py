@@ -159,6 +159,44 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a usable URL")
         return value
 
+    @field_validator("smtp_host")
+    @classmethod
+    def _smtp_host(cls, value: str | None) -> str | None:
+        """A host name or address: `smtp://relay:25` or `relay:25` failed every delivery ("Name or service not
+        known")."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(value.strip("[]"))
+            return value.strip("[]")
+        except ValueError:
+            pass
+        if "://" in value or ":" in value or "/" in value or any(ch.isspace() for ch in value):
+            raise ValueError(f"{value!r}: give a host name only (the port goes in NEWSROOM_SMTP_PORT, the TLS mode in "
+                             "NEWSROOM_SMTP_SECURITY)")
+        return value
+
+    @field_validator("slack_webhook_url")
+    @classmethod
+    def _slack_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """An https:// URL (not shown in the error: it is a secret): one without its scheme failed every delivery."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        from urllib.parse import urlsplit
+
+        url = value.get_secret_value().strip()
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("is not an https:// URL (such as https://hooks.slack.com/services/…; the value is not "
+                             "shown: it is a secret)")
+        return SecretStr(url)
+
     @field_validator("smtp_security")
     @classmethod
     def _smtp_security(cls, value: str) -> str:

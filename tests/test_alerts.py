@@ -152,6 +152,24 @@ def test_an_unknown_key_is_never_suggested_as_itself_and_a_slack_url_says_where_
     assert "field 'term': unknown key (did you mean 'terms'?)" in str(info.value)
 
 
+def test_alerts_list_warns_of_channels_that_cannot_deliver_here(tmp_path, capsys, monkeypatch):
+    from pipeline.cli import main
+
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "signed", "keywords": ["x"], "channels": [{"type": "webhook", "url": "https://hooks.example/x",
+                                                            "sign": True}]},
+        {"name": "mail", "keywords": ["x"], "channels": [{"type": "email", "to": ["a@example.org"]}]},
+        {"name": "mail 2", "keywords": ["y"], "channels": [{"type": "email", "to": ["b@example.org"]}]}])
+    main(["alerts", "list", "--rules", str(rules)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "`sign: true` needs NEWSROOM_WEBHOOK_SECRET or `secret_env:`: rule(s) 'signed' cannot deliver" in out
+    assert "set NEWSROOM_SMTP_HOST" in out and "rule(s) 'mail', 'mail 2' cannot deliver" in out
+    monkeypatch.setenv("NEWSROOM_WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "relay.example.org")
+    main(["alerts", "list", "--rules", str(rules)])
+    assert "warning" not in capsys.readouterr().out
+
+
 def test_alerts_list_warns_of_a_topic_no_topic_file_defines(tmp_path, capsys):
     from pipeline.cli import main
 

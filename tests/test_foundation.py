@@ -132,6 +132,8 @@ def test_embedded_store_roundtrip(es_server):
     ("NEWSROOM_ES_URL", "javascript:alert(1)"), ("NEWSROOM_KIBANA_URL", "http://[::1"),
     ("NEWSROOM_KIBANA_URL", "ftp://kibana.example"), ("NEWSROOM_SMTP_SECURITY", "bogus"),
     ("NEWSROOM_SMTP_FROM", "a@b.c, evil@x.y"), ("NEWSROOM_SMTP_FROM", "josé@example.org"),
+    ("NEWSROOM_SMTP_HOST", "smtp://127.0.0.1:18430"), ("NEWSROOM_SMTP_HOST", "relay.example.org:25"),
+    ("NEWSROOM_SLACK_WEBHOOK_URL", "hooks.slack.com/services/T/B/secretpart"),
 ])
 def test_settings_that_would_fail_every_run_are_refused_at_load(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
@@ -147,6 +149,19 @@ def test_usable_service_urls_sender_and_security_are_accepted(monkeypatch):
     settings = load_settings()
     assert settings.es_url == "https://user:pw@es.example.org:9243/prefix" and settings.kibana_url == "http://[::1]:5601"
     assert settings.smtp_security == "ssl"
+
+
+def test_smtp_host_and_slack_url_errors_say_what_to_give_and_never_show_the_secret(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "smtp://127.0.0.1:18430")
+    with pytest.raises(ConfigError, match="give a host name only .the port goes in NEWSROOM_SMTP_PORT"):
+        load_settings()
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "::1")  # an address is a host
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", "hooks.slack.com/services/T/B/secretpart")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert "is not an https:// URL" in str(info.value) and "secretpart" not in str(info.value)
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/secretpart")
+    assert load_settings().smtp_host == "::1"
 
 
 def test_feed_header_with_a_non_ascii_value_is_refused_at_load_naming_entry_and_field(tmp_path):

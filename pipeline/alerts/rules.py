@@ -7,6 +7,7 @@ newly indexed articles, or a *volume* rule (a company's mentions in a window vs.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -406,6 +407,36 @@ def topic_warnings(rules: list[Rule], settings: Settings) -> list[str]:
         hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else f"; the topics are: {', '.join(ids)}"
         warnings.append(f"rule {rule.name!r}: topic {topic!r} is no topic id in {path}: the rule may never fire{hint}.")
     return warnings
+
+
+def channel_warnings(rules: list[Rule], settings: Settings) -> list[str]:
+    """Channels of enabled rules that cannot deliver in this environment (no SMTP server, Slack URL, webhook URL or
+    signing secret set), one sentence per missing setting naming the rules: each would fail every run. Channels
+    using an Airflow Connection are not checked (only a task can read it)."""
+    from pipeline.alerts.deliver import DeliveryError, slack_url, smtp_target, webhook_secret
+
+    problems: dict[str, list[str]] = {}
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        for channel in rule.channels:
+            try:
+                if isinstance(channel, EmailChannel):
+                    if not channel.connection:
+                        smtp_target(settings, channel)
+                elif isinstance(channel, SlackChannel):
+                    slack_url(settings, channel)
+                else:
+                    if channel.url_env and not (os.environ.get(channel.url_env) or "").strip():
+                        raise DeliveryError(f"Webhook channel: environment variable {channel.url_env} (the URL) is "
+                                            "not set.")
+                    webhook_secret(settings, channel)
+            except DeliveryError as exc:
+                problems.setdefault(str(exc), [])
+                if rule.name not in problems[str(exc)]:
+                    problems[str(exc)].append(rule.name)
+    return [f"{problem.rstrip('.')}: rule(s) {', '.join(map(repr, names))} cannot deliver on this channel here "
+            "(every run would fail it)." for problem, names in problems.items()]
 
 
 def load_rules(settings: Settings, rules_file: Path | str | None = None, check_companies: bool = True,
