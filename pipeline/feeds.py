@@ -81,10 +81,35 @@ def _validate(path: Path, data: Any) -> list[Feed]:
     return feeds
 
 
+def _opml_given(path: Path) -> ConfigError | None:
+    """The sentence for an OPML file given as the feeds file (`--feeds subscriptions.opml`), else None."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        return None
+    if head.startswith(b"<") and b"<opml" in head:
+        return ConfigError(f"Invalid config: {path} is an OPML file, not a feeds file (YAML): import its feeds with "
+                           f"`newsroom feeds import-opml {path}`.")
+    return None
+
+
+def _read_feeds_yaml(path: Path) -> Any:
+    """The YAML of a feeds file: a mapping, a list or nothing; an OPML file or a lone value is one sentence."""
+    try:
+        data = read_yaml(path)
+    except ConfigError as exc:
+        raise (_opml_given(path) or exc) from None
+    if not isinstance(data, (dict, list, type(None))):
+        raise (_opml_given(path) or ConfigError(f"Invalid config: {path} holds a single value, not a `feeds:` list: "
+                                                "is this the feeds file?")) from None
+    return data
+
+
 def load_feeds(path: Path | None = None, settings: Settings | None = None) -> list[Feed]:
     """Validated feeds of `path` (default: settings.feeds_path); ConfigError names the file, entry and field."""
     path = Path(path) if path else (settings or get_settings()).feeds_path
-    return _validate(path, read_yaml(path))
+    return _validate(path, _read_feeds_yaml(path))
 
 
 def require_enabled(path: Path, feeds: list[Feed]) -> list[Feed]:
@@ -109,7 +134,7 @@ def load_enabled_feeds(path: Path | None = None, settings: Settings | None = Non
 def _read_raw(path: Path) -> dict:
     if not path.exists():
         return {"feeds": []}
-    data = read_yaml(path) or {}
+    data = _read_feeds_yaml(path) or {}
     if isinstance(data, list):
         data = {"feeds": data}
     data.setdefault("feeds", [])

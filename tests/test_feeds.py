@@ -637,3 +637,24 @@ def test_removing_the_last_feed_warns_that_nothing_is_monitored(tmp_path, capsys
     capsys.readouterr()
     assert run_cli("feeds", "remove", "Next", "--feeds", str(path)) == 0
     assert "now lists no enabled feed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("opml", [
+    '<?xml version="1.0"?>\n<opml version="2.0"><body><outline text="A" xmlUrl="http://a.example/rss"/></body></opml>\n',
+    '<?xml version="1.0"?>\n<opml version="2.0">\n  <body>\n    <outline text="A: b" xmlUrl="http://a.example/rss"/>\n'
+    '  </body>\n</opml>\n',  # not even YAML
+])
+def test_an_opml_file_given_as_the_feeds_file_says_to_import_it(tmp_path, capsys, opml):
+    path = tmp_path / "subscriptions.opml"
+    path.write_text(opml, encoding="utf-8")
+    for args in (["feeds", "validate"], ["feeds", "add", "X", "https://x.example/rss", "--lang", "fr"]):
+        assert run_cli(*args, "--feeds", str(path)) == 2
+        err = capsys.readouterr().err.replace("\n", "")
+        assert f"is an OPML file, not a feeds file (YAML): import its feeds with `newsroom feeds import-opml {path}`" \
+            in err and "FeedsFile" not in err
+    assert path.read_text(encoding="utf-8") == opml
+
+
+def test_import_opml_names_a_directory_for_what_it_is(tmp_path, capsys):
+    assert run_cli("feeds", "import-opml", str(tmp_path), "--feeds", str(tmp_path / "feeds.yaml")) == 2
+    assert f"OPML file {tmp_path} is a directory, not a file." in capsys.readouterr().err.replace("\n", "")

@@ -110,7 +110,9 @@ def import_opml_cmd(
 ) -> None:
     """Merge an OPML file into the feeds file: new URLs added, known URLs skipped; categories/folders become tags."""
     if not file.is_file():
-        raise ConfigError(f"OPML file {file} does not exist.")
+        why = ("is a directory, not a file" if file.is_dir() else "is not a regular file" if file.exists()
+               else "is a symbolic link to a missing file" if file.is_symlink() else "does not exist")
+        raise ConfigError(f"OPML file {file} {why}.")
     added, skipped = import_opml(_path(feeds), file.read_bytes(), lang, origin=str(file))
     typer.echo(f"Imported {len(added)} feed(s) into {_path(feeds)}; {len(skipped)} already present.")
     for feed in added:
