@@ -493,6 +493,7 @@ def test_a_dry_run_applies_the_digest_due_check_of_a_real_run(store, tmp_path, h
     real = run_alerts(load_settings(), client, rules_file=rules, now=early)["per_rule"]["digest"]
     assert dry["skipped"] == real["skipped"] == "digest not due until 23:00 Europe/Paris"
     assert dry["would_send"] == [] and real["sent"] == 0 and httpserver.log == []
+    assert (real["matched"], real["new"]) == (dry["matched"], dry["new"]) == (2, 2)  # counted alike, held for 23:00
     assert [len(m["items"]) for m in dry["not_due"]] == [2]  # previewed apart, labelled not due
     dry = run_alerts(load_settings(), client, rules_file=rules, now=due, dry_run=True)["per_rule"]["digest"]
     assert dry["skipped"] is None and [len(m["items"]) for m in dry["would_send"]] == [2]
