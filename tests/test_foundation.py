@@ -233,3 +233,38 @@ def test_a_data_dir_that_is_a_file_is_refused_at_load(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "afile"))
     with pytest.raises(ConfigError, match="NEWSROOM_DATA_DIR: .*afile exists and is not a directory"):
         load_settings()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["report", "-o", "{dir}"], "Report file (--output) {dir} is a directory; give a file name."),
+    (["report", "-o", "{dir}/r.html", "--png", "{file}"], "--png {file} is not a directory"),
+    (["tone", "export", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
+    (["kibana", "export-ndjson", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
+    (["feeds", "export-opml", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
+])
+def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys, isolated_settings, args,
+                                                                          expected):
+    from pipeline.cli import main
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    fill = {"dir": str(tmp_path / "out"), "file": str(tmp_path / "a-file")}
+    with pytest.raises(SystemExit) as exit_info:
+        main([arg.format(**fill) for arg in args])
+    assert exit_info.value.code == 2
+    assert expected.format(**fill) in " ".join(capsys.readouterr().err.split())
+    assert not isolated_settings.exists()  # no store started, nothing read or written
+
+
+def test_help_texts_state_the_real_defaults(capsys, monkeypatch):
+    from pipeline.cli import main
+
+    monkeypatch.setenv("COLUMNS", "250")  # no ellipsis in the help table
+    for args, expected, wrong in ((["enrich", "--help"], "default: NEWSROOM_ENRICH_BATCH_SIZE", "[default: 0]"),
+                                  (["ingest", "--help"], "default: NEWSROOM_FEEDS_FILE or config/feeds.yaml", None)):
+        try:
+            main(args)
+        except SystemExit as exc:
+            assert not exc.code
+        out = " ".join(capsys.readouterr().out.replace("│", " ").split())
+        assert expected in out and (wrong is None or wrong not in out), out

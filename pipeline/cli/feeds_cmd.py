@@ -128,6 +128,10 @@ def export_opml_cmd(
 
     Feed URLs are written as configured, credentials included (it is the user's own file): a note on stderr says so.
     """
+    if output:
+        from pipeline.safewrite import resolve_output
+
+        resolve_output(output, "Output file (--output)")
     entries = load_feeds(_path(feeds), get_settings())
     text = export_opml(entries)
     secret = [feed.name for feed in entries if mask_url(feed.url) != str(feed.url)]

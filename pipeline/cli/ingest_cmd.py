@@ -46,7 +46,7 @@ class _ProgressBar:
 
 @app.command("ingest")
 def ingest_cmd(
-    feeds: Path | None = typer.Option(None, "--feeds", help="Feeds file (default: config/feeds.yaml)."),
+    feeds: Path | None = typer.Option(None, "--feeds", help="Feeds file (default: NEWSROOM_FEEDS_FILE or config/feeds.yaml)."),
     since: str | None = typer.Option(None, "--since", help="Only items published since this date (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
