@@ -261,7 +261,9 @@ def test_help_texts_state_the_real_defaults(capsys, monkeypatch):
 
     monkeypatch.setenv("COLUMNS", "250")  # no ellipsis in the help table
     for args, expected, wrong in ((["enrich", "--help"], "default: NEWSROOM_ENRICH_BATCH_SIZE", "[default: 0]"),
-                                  (["ingest", "--help"], "default: NEWSROOM_FEEDS_FILE or config/feeds.yaml", None)):
+                                  (["ingest", "--help"], "default: NEWSROOM_FEEDS_FILE or config/feeds.yaml", None),
+                                  (["alerts", "run", "--help"], "--dry-run Print what would be sent", "<bool>"),
+                                  (["--help"], "--verbose -v Log debug details", "<bool>")):
         try:
             main(args)
         except SystemExit as exc:

@@ -24,6 +24,25 @@ app = typer.Typer(
 )
 err_console = terminal_console(stderr=True, soft_wrap=True)  # one line per message: greppable logs
 
+
+def _flags_show_no_value() -> None:
+    """typer 0.29's help table shows every flag as taking a value (`--json <bool>`, `--dry-run <bool>`), though it
+    takes none: a flag's type column is left empty, as click's own help does."""
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None or getattr(shown, "_newsroom", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) and self.metavar is None else shown(self, ctx)
+
+    display_type_rich._newsroom = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_show_no_value()
+
 # Modules that add commands to `app` when imported (each owns its commands).
 COMMAND_MODULES = [
     "pipeline.cli.config_cmd",
