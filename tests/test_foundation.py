@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -270,3 +271,12 @@ def test_help_texts_state_the_real_defaults(capsys, monkeypatch):
             assert not exc.code
         out = " ".join(capsys.readouterr().out.replace("│", " ").split())
         assert expected in out and (wrong is None or wrong not in out), out
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc (a directory no one can write into)")
+def test_a_data_directory_that_cannot_be_made_names_the_setting(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", "/proc/newsroom")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "search", "x"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "(/proc/newsroom), in the data directory NEWSROOM_DATA_DIR=/proc/newsroom" in " ".join(proc.stderr.split())

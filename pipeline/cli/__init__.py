@@ -229,5 +229,21 @@ def _environment_failure(exc: BaseException) -> str | None:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             return (f"No space left to write{where} ({exc.strerror}): free some disk space (or raise the quota) and "
                     "run again; state already committed is kept.")
-        return f"{exc.strerror or exc}{where}. Run with -v for details."
+        return f"{exc.strerror or exc}{where}{_data_dir_setting(exc.filename)}. Run with -v for details."
     return None
+
+
+def _data_dir_setting(filename: object) -> str:
+    """", under NEWSROOM_DATA_DIR" when `filename` lies in the data directory: the setting to fix, named."""
+    if not filename:
+        return ""
+    try:
+        from pathlib import Path
+
+        from pipeline.settings import load_settings
+
+        data_dir = Path(os.path.abspath(load_settings().data_dir))
+        Path(os.path.abspath(str(filename))).relative_to(data_dir)
+    except Exception:  # noqa: BLE001 - not under it, or no settings: nothing to add
+        return ""
+    return f", in the data directory NEWSROOM_DATA_DIR={data_dir}"
