@@ -29,8 +29,8 @@ install-postgres: $(STAMP) ## optional PostgreSQL drivers for Airflow's metadata
 run: $(STAMP) ## ingest the configured feeds once (embedded store unless NEWSROOM_ES_URL is set)
 	$(BIN)/newsroom ingest
 
-demo: $(STAMP) ## serve the bundled sample site (tests/fixtures/site) on 127.0.0.1 and ingest it (data/demo)
-	$(BIN)/python -m pipeline.demo
+demo: $(STAMP) ## serve the bundled sample site (tests/fixtures/site) on 127.0.0.1:8742 (DEMO_PORT=N) and ingest it (data/demo)
+	$(BIN)/python -m pipeline.demo $(if $(DEMO_PORT),--port $(DEMO_PORT))
 
 test: $(STAMP) $(TF_STAMP) ## run the test suite (starts and stops its own servers on 127.0.0.1)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

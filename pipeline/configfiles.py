@@ -6,7 +6,8 @@ import difflib
 import errno
 import re
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -92,9 +93,66 @@ def field_names(model: type[BaseModel]) -> set[str]:
 _KEY_LIKE = re.compile(r"^[A-Za-z_][\w-]{0,63}$")
 
 
+def _leaves(tp: Any) -> list[Any]:
+    """`tp` without its Annotated/Optional/Union wrappers: the types a value there may have."""
+    out, todo = [], [tp]
+    while todo:
+        current = todo.pop()
+        origin = get_origin(current)
+        if origin is Annotated:
+            todo.append(get_args(current)[0])
+        elif origin in (Union, UnionType):
+            todo.extend(get_args(current))
+        else:
+            out.append(current)
+    return out
+
+
+def models_at(model: type[BaseModel], loc: list) -> list[type[BaseModel]]:
+    """The models that may hold the key at `loc` (a pydantic error location: field names, list indices, union
+    tags): where an unknown key was found. Empty when the location cannot be followed."""
+    current: list[Any] = [model]
+    for part in loc:
+        following: list[Any] = []
+        for tp in [leaf for tp in current for leaf in _leaves(tp)]:
+            origin, args = get_origin(tp), get_args(tp)
+            if isinstance(part, int) and origin in (list, tuple, set, frozenset) and args:
+                following.append(args[0])
+            elif isinstance(part, str) and origin is dict and len(args) == 2:
+                following.append(args[1])
+            elif isinstance(part, str) and isinstance(tp, type) and issubclass(tp, BaseModel):
+                fields = {info.alias or name: info for name, info in tp.model_fields.items()}
+                if part in fields:
+                    following.append(fields[part].annotation)
+        if not following and isinstance(part, str):  # a union's tag (`slack`) or class name: keep that branch
+            following = [tp for tp in [leaf for tp in current for leaf in _leaves(tp)]
+                         if isinstance(tp, type) and issubclass(tp, BaseModel)
+                         and (tp.__name__ == part or any(part in get_args(info.annotation)
+                                                         for info in tp.model_fields.values()))]
+        current = following
+        if not current:
+            return []
+    return [tp for tp in current for tp in _leaves(tp) if isinstance(tp, type) and issubclass(tp, BaseModel)]
+
+
 def _did_you_mean(key: object, known: set[str]) -> str:
-    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(key), sorted(known - {str(key)}), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_key(key: object, model: type[BaseModel] | None, loc: list) -> str:
+    """Why `key` is refused at `loc`: a model's own hint for it (`unknown_key_hints`), else the closest field name of
+    the models at that place (never the key itself), else of the whole file's vocabulary."""
+    here = models_at(model, loc) if model is not None else []
+    for candidate in here:
+        hint = (getattr(candidate, "unknown_key_hints", None) or {}).get(str(key))
+        if hint:
+            return f"unknown key: {hint}"
+    known = {info.alias or name for candidate in here for name, info in candidate.model_fields.items()}
+    suggestion = _did_you_mean(key, known)
+    if not suggestion and not here and model is not None:
+        suggestion = _did_you_mean(key, field_names(model))
+    return f"unknown key{suggestion}"
 
 
 def describe_validation_error(path: Path, exc: ValidationError, data: Any = None, list_key: str | None = None,
@@ -104,7 +162,6 @@ def describe_validation_error(path: Path, exc: ValidationError, data: Any = None
     An unknown key (a typo like `relevence`, which would otherwise be silently ignored) says what it may have meant,
     from the field names of `model`.
     """
-    known = field_names(model) if model is not None else set()
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
@@ -119,14 +176,14 @@ def describe_validation_error(path: Path, exc: ValidationError, data: Any = None
             entry = f"entry #{index + 1}" + (f" ({name!r})" if name else "")
             loc = loc[2:]
         field = ".".join(str(p) for p in loc) or "(whole entry)"
-        where = f"{entry}, field {field!r}" if entry else f"field {field!r}"
+        where = f"{entry}, field {field!r}" if entry else f"field {field!r}" if loc else "the whole file"
         message = err["msg"]
         if err["type"] == "extra_forbidden" and loc:
             if not _KEY_LIKE.match(str(loc[-1])):  # not a typo of a field: maybe a line of another file
                 where = f"{entry}, a key" if entry else "a key"  # (`--feeds /etc/shadow` quoted password hashes)
                 message = "not a field name (not shown); is this the right file?"
             else:
-                message = f"unknown key{_did_you_mean(loc[-1], known)}"
+                message = _unknown_key(loc[-1], model, list(err["loc"])[:-1])
         lines.append(f"{path}: {where}: {message}")
     return "Invalid config: " + "; ".join(dict.fromkeys(lines))
 

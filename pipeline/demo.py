@@ -4,19 +4,24 @@
     python -m pipeline.demo --serve    # only serve it, until Ctrl-C
 
 Everything stays on this machine: no network is needed, which makes it the first thing to try when no real feed
-can be reached.
+can be reached. The site is served on a fixed port (DEMO_PORT, 8742 unless the demo's data directory was filled from
+another port): an article's id derives from its URL, port included, so a second `make demo` finds the same articles
+already stored instead of storing every one again.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import subprocess
 import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from pipeline.errors import ConfigError, NewsroomError
 from pipeline.settings import PROJECT_ROOT
 
 SITE_DIR = PROJECT_ROOT / "tests" / "fixtures" / "site"
@@ -54,12 +59,15 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+DEMO_PORT = 8742  # `make demo`'s port: fixed, so that the sample articles keep their ids from one demo to the next
+
+
 def serve_site(site_dir: Path = SITE_DIR, *, request_log: list[str] | None = None,
-               handler: type[SiteHandler] = SiteHandler) -> tuple[ThreadingHTTPServer, str]:
-    """Start serving `site_dir` on a free 127.0.0.1 port in a daemon thread ({{BASE}} filled in); stop with
-    `server.shutdown()` and `server.server_close()`. Returns the server and its base URL."""
+               handler: type[SiteHandler] = SiteHandler, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
+    """Start serving `site_dir` on 127.0.0.1:`port` (0: a free port) in a daemon thread ({{BASE}} filled in); stop
+    with `server.shutdown()` and `server.server_close()`. Returns the server and its base URL."""
     served = type(handler.__name__, (handler,), {"site_dir": Path(site_dir), "request_log": request_log})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), served)
+    server = ThreadingHTTPServer(("127.0.0.1", port), served)
     server.daemon_threads = True
     served.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, name="site", daemon=True).start()
@@ -83,24 +91,71 @@ def demo_env(base: dict | None = None) -> dict:
     return env
 
 
+def earlier_port(feeds_file: Path) -> int | None:
+    """The port the sample site had when an earlier demo filled this data directory (its feeds file names it)."""
+    try:
+        match = re.search(r"http://127\.0\.0\.1:(\d{1,5})/", feeds_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(match.group(1)) if match and 0 < int(match.group(1)) < 65536 else None
+
+
+def serve_demo(feeds_file: Path, port: int | None = None) -> tuple[ThreadingHTTPServer, str]:
+    """The sample site for a demo run whose feeds file is `feeds_file`: on `port`, else on the port of the earlier
+    runs into the same data directory, else on DEMO_PORT, so that the articles keep their URLs, hence their ids (a
+    new port each time stored every article again: every count doubled). A ConfigError sentence when it is busy."""
+    port = port or earlier_port(feeds_file) or DEMO_PORT
+    try:
+        return serve_site(port=port)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise ConfigError(f"port {port} of 127.0.0.1, where the demo serves its sample site, is in use (another "
+                          "demo still running?): stop that program, or choose another port with "
+                          "`make demo DEMO_PORT=N` (the sample articles are then stored again, under new URLs)."
+                          ) from None
+
+
+def closing_hint(data: str, newsroom: Path) -> str:
+    """What to try after the demo, with the venv's `newsroom` as a path that runs as pasted (it is not on PATH):
+    relative to the current directory when it lies below it (`.venv/bin/newsroom`), else absolute."""
+    import shlex
+
+    try:
+        relative = os.path.relpath(newsroom)
+    except ValueError:  # another drive
+        relative = os.pardir
+    shown = str(newsroom) if relative.startswith(os.pardir) else relative
+    if os.sep not in shown:
+        shown = os.path.join(os.curdir, shown)
+    shown = shlex.quote(shown)
+    return (f"Done. Try: NEWSROOM_DATA_DIR={shlex.quote(data)} {shown} search souveraineté\n"
+            f"(its embedded store keeps running: NEWSROOM_DATA_DIR={shlex.quote(data)} {shown} store down)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--serve", action="store_true", help="Only serve the site until Ctrl-C.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DEMO_PORT") or 0) or None,
+                        help=f"Port of the sample site (default: the earlier demo's, else {DEMO_PORT}).")
     args = parser.parse_args(argv)
-    server, base = serve_site()
+    env = demo_env()
+    config = Path(env["NEWSROOM_DATA_DIR"]) / "config"
+    try:
+        server, base = serve_demo(config / "feeds.yaml", args.port)
+    except NewsroomError as exc:
+        print(f"Error: {exc}", file=sys.stderr, flush=True)
+        return 1
     try:
         if args.serve:
             print(f"sample site on {base} (feeds: {base}/feeds/fr-tech.xml, …); Ctrl-C to stop", flush=True)
             threading.Event().wait()
-        env = demo_env()
-        feeds = write_feeds_file(base, Path(env["NEWSROOM_DATA_DIR"]) / "config")
+        feeds = write_feeds_file(base, config)
         print(f"sample site on {base}; ingesting its 3 feeds into {env['NEWSROOM_DATA_DIR']} …", flush=True)
         newsroom = Path(sys.executable).with_name("newsroom")
         code = subprocess.call([str(newsroom), "ingest", "--feeds", str(feeds)], env=env)
         if code == 0:
-            data = env["NEWSROOM_DATA_DIR"]
-            print(f"Done. Try: NEWSROOM_DATA_DIR={data} newsroom search souveraineté\n"
-                  f"(its embedded store keeps running: NEWSROOM_DATA_DIR={data} newsroom store down)", flush=True)
+            print(closing_hint(env["NEWSROOM_DATA_DIR"], newsroom), flush=True)
         return code
     except KeyboardInterrupt:
         return 130

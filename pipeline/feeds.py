@@ -81,16 +81,60 @@ def _validate(path: Path, data: Any) -> list[Feed]:
     return feeds
 
 
+def _opml_given(path: Path) -> ConfigError | None:
+    """The sentence for an OPML file given as the feeds file (`--feeds subscriptions.opml`), else None."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    except OSError:
+        return None
+    if head.startswith(b"<") and b"<opml" in head:
+        return ConfigError(f"Invalid config: {path} is an OPML file, not a feeds file (YAML): import its feeds with "
+                           f"`newsroom feeds import-opml {path}`.")
+    return None
+
+
+def _read_feeds_yaml(path: Path) -> Any:
+    """The YAML of a feeds file: a mapping, a list or nothing; an OPML file or a lone value is one sentence."""
+    try:
+        data = read_yaml(path)
+    except ConfigError as exc:
+        raise (_opml_given(path) or exc) from None
+    if not isinstance(data, (dict, list, type(None))):
+        raise (_opml_given(path) or ConfigError(f"Invalid config: {path} holds a single value, not a `feeds:` list: "
+                                                "is this the feeds file?")) from None
+    return data
+
+
 def load_feeds(path: Path | None = None, settings: Settings | None = None) -> list[Feed]:
     """Validated feeds of `path` (default: settings.feeds_path); ConfigError names the file, entry and field."""
     path = Path(path) if path else (settings or get_settings()).feeds_path
-    return _validate(path, read_yaml(path))
+    return _validate(path, _read_feeds_yaml(path))
+
+
+def require_enabled(path: Path, feeds: list[Feed]) -> list[Feed]:
+    """`feeds` when at least one is enabled; else a ConfigError sentence naming `path`: an empty or truncated feeds
+    file (a failed copy, `feeds remove` on every feed) would otherwise make a green run that monitors nothing."""
+    if any(feed.enabled for feed in feeds):
+        return feeds
+    if not feeds:
+        raise ConfigError(f"{path} lists no feed: nothing would be monitored; add one with `newsroom feeds add` or "
+                          "`newsroom feeds import-opml`.")
+    raise ConfigError(f"{path}: every feed ({len(feeds)}) is disabled (`enabled: false`): nothing would be "
+                      "monitored; enable at least one.")
+
+
+def load_enabled_feeds(path: Path | None = None, settings: Settings | None = None) -> list[Feed]:
+    """`load_feeds`, refusing a file with no enabled feed (what `ingest`, `fetch`, `feeds validate` and the Airflow
+    run read)."""
+    path = Path(path) if path else (settings or get_settings()).feeds_path
+    return require_enabled(path, load_feeds(path, settings))
 
 
 def _read_raw(path: Path) -> dict:
     if not path.exists():
         return {"feeds": []}
-    data = read_yaml(path) or {}
+    data = _read_feeds_yaml(path) or {}
     if isinstance(data, list):
         data = {"feeds": data}
     data.setdefault("feeds", [])

@@ -211,12 +211,12 @@ def ingest(
     (tests, benchmark, Airflow worker) reuse loaded models.
     """
     from pipeline.collect import Collector, CollectorProcess, iter_articles
-    from pipeline.feeds import load_feeds
+    from pipeline.feeds import load_enabled_feeds
 
     run_id = run_id or new_run_id()
     t0 = time.perf_counter()
     summary = RunSummary(run_id=run_id, kind="ingest", started_at=datetime.now(UTC).isoformat())
-    feeds = load_feeds(settings=settings) if feeds is None else feeds
+    feeds = load_enabled_feeds(settings=settings) if feeds is None else feeds
     summary.feeds = [f.name for f in feeds]
     client = connect(settings, summary.notes)
     es_ok = not summary.notes  # connect leaves a note only when Elasticsearch is down
@@ -253,6 +253,8 @@ def ingest(
         error = exc
         summary.status = "failed"
         summary.notes.append(f"run aborted: {type(exc).__name__}: {exc}")
+    if error is None and es_ok and client is not None:
+        record_enrichment(client, settings, stats)
     summarize(summary, collector.stats.as_dict(), stats, counts, clock, settings, len(collector.feeds))
     summary.duration_s = round(time.perf_counter() - t0, 3)
     summary.companies = dict(companies.most_common())
@@ -265,6 +267,19 @@ def ingest(
     if error is not None:
         raise error
     return summary
+
+
+def record_enrichment(client: Elasticsearch, settings: Settings, stats: IndexStats) -> None:
+    """A new store's first run records the enrichment fingerprint it used (pipeline.reenrich), so that the first
+    re-enrichment pass does not redo every article with the same models; never fails the run."""
+    from pipeline.reenrich import record_new_store_enrichment
+
+    if stats.created and not stats.spooled and not stats.dead_letters:
+        try:
+            record_new_store_enrichment(client, settings, stats.created)
+        except OSError as exc:
+            log.warning("enrichment fingerprint not recorded (%s): the first re-enrichment pass redoes every article",
+                        exc)
 
 
 def known_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], set[str]]:

@@ -138,10 +138,11 @@ def run_key(dag_id: str, logical_date: datetime | str | None, dag_run_id: str | 
 
 def feed_names(settings: Settings | None = None, only: list[str] | None = None) -> list[str]:
     """Names of the enabled feeds (what the ingest DAG maps over); `only` keeps a subset, checked."""
-    from pipeline.feeds import load_feeds
+    from pipeline.feeds import load_enabled_feeds
 
     settings = settings or airflow_settings()
-    names = [feed.name for feed in load_feeds(settings=settings) if feed.enabled]
+    # no enabled feed fails the list task (and so the run, see list_failure), never a green run that did nothing
+    names = [feed.name for feed in load_enabled_feeds(settings=settings) if feed.enabled]
     if only:
         unknown = sorted(set(only) - set(names))
         if unknown:
@@ -357,6 +358,10 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     stats = enrich_and_index(articles(), settings, client, enricher=enricher,
                              dedup=near_duplicates(client, settings, es_ok), run_id=run_id, clock=clock, counts=counts)
     earlier = _written_by_earlier_attempt(client, settings, run_id, seen, stats) if es_ok and not stats.spooled else 0
+    if es_ok and client is not None and not earlier:
+        from pipeline.ingest import record_enrichment
+
+        record_enrichment(client, settings, stats)  # a new store: the first maintenance pass has nothing to redo
     # Every feed task's state, failed feeds' included (their failure counters): this task is the only writer.
     states = sorted(stage.glob("*.state.json")) if stage.is_dir() else []
     for state in states:

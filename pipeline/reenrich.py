@@ -27,6 +27,38 @@ def fingerprint_file(settings: Settings) -> Path:
     return Path(settings.data_dir) / "state" / "enrichment-fingerprint.json"
 
 
+def record_new_store_enrichment(client: Elasticsearch, settings: Settings, indexed: int) -> bool:
+    """After an ingest run that indexed `indexed` new articles: when no re-enrichment pass was ever recorded and
+    every stored article is one of them (a new installation), record the enrichment fingerprint they were enriched
+    with as done. Else the first `reenrich` (the weekly maintenance) re-enriched every recent article with the very
+    same models. Never when the store held other articles: an older version may have enriched them with older
+    models, which that first pass must redo. True when recorded; a store error only skips it (logged)."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from pipeline.enrich import NER_LANGS, enrichment_fingerprint
+    from pipeline.enrich.models import loaded_model_names
+    from pipeline.store.templates import index_names
+
+    marker = fingerprint_file(settings)
+    # the fingerprint names the NER models loaded in this process: both must be, as in a re-enrichment pass
+    if indexed <= 0 or marker.exists() or not set(NER_LANGS) <= set(loaded_model_names()):
+        return False
+    alias = index_names(settings.es_index_prefix)["articles"]
+    try:
+        client.indices.refresh(index=alias)
+        stored = client.count(index=alias)["count"]
+    except (ApiError, TransportError, KeyError) as exc:
+        log.info("enrichment fingerprint not recorded (%s): the first re-enrichment pass redoes every article", exc)
+        return False
+    if stored != indexed:
+        return False
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"fingerprint": enrichment_fingerprint(settings), "at": datetime.now(UTC).isoformat(),
+                                  "by": "ingest"}), encoding="utf-8")
+    return True
+
+
 def _recent_articles(client: Elasticsearch, settings: Settings, since: datetime, until: datetime,
                      fields: list[str]) -> Iterator[dict]:
     from pipeline.store.templates import index_names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +49,8 @@ def header_value_problem(value: str) -> str | None:
 
 class Settings(BaseSettings):
     # nan and inf are refused everywhere: "NEWSROOM_ALERTS_TIMEOUT=nan" left every delivery pending forever
-    model_config = SettingsConfigDict(env_prefix="NEWSROOM_", env_file=".env", extra="ignore", allow_inf_nan=False)
+    model_config = SettingsConfigDict(env_prefix="NEWSROOM_", env_file=".env", env_file_encoding="utf-8-sig",
+                                      extra="ignore", allow_inf_nan=False)
 
     # Where things live
     data_dir: Path = Path("./data")
@@ -177,6 +179,44 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a usable URL")
         return value
 
+    @field_validator("smtp_host")
+    @classmethod
+    def _smtp_host(cls, value: str | None) -> str | None:
+        """A host name or address: `smtp://relay:25` or `relay:25` failed every delivery ("Name or service not
+        known")."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(value.strip("[]"))
+            return value.strip("[]")
+        except ValueError:
+            pass
+        if "://" in value or ":" in value or "/" in value or any(ch.isspace() for ch in value):
+            raise ValueError(f"{value!r}: give a host name only (the port goes in NEWSROOM_SMTP_PORT, the TLS mode in "
+                             "NEWSROOM_SMTP_SECURITY)")
+        return value
+
+    @field_validator("slack_webhook_url")
+    @classmethod
+    def _slack_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """An https:// URL (not shown in the error: it is a secret): one without its scheme failed every delivery."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        from urllib.parse import urlsplit
+
+        url = value.get_secret_value().strip()
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("is not an https:// URL (such as https://hooks.slack.com/services/…; the value is not "
+                             "shown: it is a secret)")
+        return SecretStr(url)
+
     @field_validator("smtp_security")
     @classmethod
     def _smtp_security(cls, value: str) -> str:
@@ -256,8 +296,38 @@ class Settings(BaseSettings):
         return out
 
 
+def check_env_file(path: Path) -> None:
+    """A ConfigError sentence naming `path` (the .env file read beside the environment) when it is unreadable, not
+    UTF-8 text, or has a line that cannot be parsed: python-dotenv raised a bare traceback on a UTF-16 or Latin-1
+    file, and dropped a line with an unclosed quote without a word (the setting silently fell back to its default)."""
+    if not path.is_file():
+        return  # absent: nothing is read (pydantic-settings reads regular files only)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path.absolute()} (settings file) cannot be read ({exc.strerror or exc}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            why = "it is UTF-16, as some Windows editors save it"
+        else:
+            line = raw[:exc.start].count(b"\n") + 1
+            why = f"byte 0x{raw[exc.start]:02x} on line {line}"
+        raise ConfigError(f"{path.absolute()} (settings file) is not UTF-8 text ({why}): save it as UTF-8.") from None
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise ConfigError(f"{path.absolute()} (settings file), line {binding.original.line}: cannot be parsed (an "
+                              "unclosed quote, or not NAME=value?).")
+
+
 def load_settings(**overrides) -> Settings:
     """Build settings, turning validation errors into a ConfigError naming the variable."""
+    env_file = overrides.get("_env_file", Settings.model_config.get("env_file"))
+    for name in [env_file] if isinstance(env_file, (str, Path)) else env_file or []:
+        check_env_file(Path(name))
     try:
         return Settings(**overrides)
     except ValidationError as exc:

@@ -129,8 +129,57 @@ def test_invalid_rules_are_reported_with_file_rule_and_field(tmp_path, rule, exp
 
 def test_duplicate_rule_names_rejected(tmp_path):
     rule = {"name": "twice", "keywords": ["x"], "channels": [{"type": "slack"}]}
-    with pytest.raises(ConfigError, match="two rules are named 'twice'"):
-        load_rules(load_settings(), write_rules(tmp_path / "alerts.yaml", [rule, rule]))
+    other = {"name": "other", "keywords": ["y"], "channels": [{"type": "slack"}]}
+    with pytest.raises(ConfigError, match=r"two rules are named 'twice' \(entries #1 and #3\)"):
+        load_rules(load_settings(), write_rules(tmp_path / "alerts.yaml", [rule, other, rule]))
+
+
+def test_an_unknown_key_is_never_suggested_as_itself_and_a_slack_url_says_where_it_goes(tmp_path):
+    slack = {"name": "r1", "keywords": ["x"], "channels": [{"type": "slack", "url": "https://hooks.slack.com/x"}]}
+    with pytest.raises(ConfigError) as info:
+        load_rules(load_settings(), write_rules(tmp_path / "alerts.yaml", [slack]))
+    message = str(info.value)
+    assert "field 'channels.0.slack.url'" in message and "did you mean 'url'" not in message
+    assert "NEWSROOM_SLACK_WEBHOOK_URL" in message and "`url_env:`" in message
+    # the suggestion comes from the fields at that place: `term` is a key of a term's `{term:, case_sensitive:}` form,
+    # but a topic has `terms`
+    from pipeline.topics import load_topics_file
+
+    topics = tmp_path / "topics.yaml"
+    topics.write_text("topics:\n  - {id: robots, label: Robots, term: {en: [robots]}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_topics_file(topics)
+    assert "field 'term': unknown key (did you mean 'terms'?)" in str(info.value)
+
+
+def test_alerts_list_warns_of_channels_that_cannot_deliver_here(tmp_path, capsys, monkeypatch):
+    from pipeline.cli import main
+
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "signed", "keywords": ["x"], "channels": [{"type": "webhook", "url": "https://hooks.example/x",
+                                                            "sign": True}]},
+        {"name": "mail", "keywords": ["x"], "channels": [{"type": "email", "to": ["a@example.org"]}]},
+        {"name": "mail 2", "keywords": ["y"], "channels": [{"type": "email", "to": ["b@example.org"]}]}])
+    main(["alerts", "list", "--rules", str(rules)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "`sign: true` needs NEWSROOM_WEBHOOK_SECRET or `secret_env:`: rule(s) 'signed' cannot deliver" in out
+    assert "set NEWSROOM_SMTP_HOST" in out and "rule(s) 'mail', 'mail 2' cannot deliver" in out
+    monkeypatch.setenv("NEWSROOM_WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "relay.example.org")
+    main(["alerts", "list", "--rules", str(rules)])
+    assert "warning" not in capsys.readouterr().out
+
+
+def test_alerts_list_warns_of_a_topic_no_topic_file_defines(tmp_path, capsys):
+    from pipeline.cli import main
+
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "r1", "companies": ["Mistral AI"], "topics": ["sovereignity"], "channels": [{"type": "slack"}]},
+        {"name": "r2", "companies": ["Mistral AI"], "topics": ["digital-sovereignty"], "channels": [{"type": "slack"}]}])
+    main(["alerts", "list", "--rules", str(rules)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "rule 'r1': topic 'sovereignity' is no topic id in" in out
+    assert "the rule may never fire; closest: 'digital-sovereignty'" in out and "rule 'r2'" not in out
 
 
 def test_companies_checked_against_watchlist(tmp_path):
@@ -444,6 +493,7 @@ def test_a_dry_run_applies_the_digest_due_check_of_a_real_run(store, tmp_path, h
     real = run_alerts(load_settings(), client, rules_file=rules, now=early)["per_rule"]["digest"]
     assert dry["skipped"] == real["skipped"] == "digest not due until 23:00 Europe/Paris"
     assert dry["would_send"] == [] and real["sent"] == 0 and httpserver.log == []
+    assert (real["matched"], real["new"]) == (dry["matched"], dry["new"]) == (2, 2)  # counted alike, held for 23:00
     assert [len(m["items"]) for m in dry["not_due"]] == [2]  # previewed apart, labelled not due
     dry = run_alerts(load_settings(), client, rules_file=rules, now=due, dry_run=True)["per_rule"]["digest"]
     assert dry["skipped"] is None and [len(m["items"]) for m in dry["would_send"]] == [2]
@@ -676,10 +726,25 @@ def test_two_watchlist_companies_cannot_share_a_name(tmp_path):
     path = tmp_path / "watchlist.yaml"
     path.write_text("companies:\n  - {name: Acme, aliases: [Acme]}\n  - {name: acme, aliases: [Acme Corp]}\n",
                     encoding="utf-8")
-    with pytest.raises(ConfigError, match="two companies are named 'acme'"):
+    with pytest.raises(ConfigError, match=r"two companies are named 'acme' \(entries #1 and #2\)"):
         load_watchlist(path)
     path.write_text("companies:\n  - {name: Acme, aliases: [Acme], alias: [x]}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"'alias': unknown key \(did you mean 'aliases'\?\)"):
+        load_watchlist(path)
+
+
+@pytest.mark.parametrize(("company", "expected"), [
+    ("{name: '   ', aliases: [Foo Corp]}", r"entry #1 \('   '\), field 'name'.*has no letter or digit"),
+    ("{name: Foo Corp, aliases: ['!!!']}", r"entry #1 \('Foo Corp'\), field 'aliases'.*'!!!' has no letter or digit"),
+    ("{name: Foo Corp, exact: ['.*']}", r"field 'exact'.*'\.\*' has no letter or digit: it can never match"),
+    ("{name: Foo Corp, aliases: [Foo Corp, A]}", r"field 'aliases'.*'A' is one character.*`ambiguous:`"),
+])
+def test_watchlist_forms_that_never_or_always_match_are_refused(tmp_path, company, expected):
+    from pipeline.enrich.watchlist import load_watchlist
+
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(f"companies:\n  - {company}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
         load_watchlist(path)
 
 

@@ -451,8 +451,8 @@ def test_after_a_correction_messages_give_the_models_confidence_and_evidence_as_
     index(store, [rec])
     set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
     plain, html = _alert_on_every_channel(client, tmp_path, monkeypatch, httpserver)
-    line = ("Mistral AI: negative -0.50 (corrected by alice; model said positive, 0.62) "
-            "the model's evidence for positive:")
+    line = ("Mistral AI: negative -0.50 (corrected by alice; model said positive, 0.62). "
+            "The model's evidence for positive:")
     assert line in plain and f"“{EVIDENCE[0]}”" in plain and "confidence 0.62" not in plain
     assert line.replace("'", "&#x27;") in html and "confidence 0.62" not in html
     by_path = {request.path: json.loads(request.data) for request, _ in httpserver.log}
@@ -478,8 +478,8 @@ def test_alerts_test_shows_evidence_and_the_correction(store, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "MATCHES" in out
     # the model's confidence and evidence are shown as the model's, not as backing the analyst's label
-    assert ("Mistral AI: negative -0.50 (corrected by alice; model said positive, 0.62) "
-            "the model's evidence for positive:") in out
+    assert ("Mistral AI: negative -0.50 (corrected by alice; model said positive, 0.62). "
+            "The model's evidence for positive:") in out
     assert "confidence 0.62" not in out
     assert EVIDENCE[0][:60] in out and "[/b]" in out  # evidence shown, rich markup in it inert
 

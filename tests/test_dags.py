@@ -542,6 +542,7 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
     from pipeline.enrich import get_enricher
     from pipeline.feeds import load_feeds
     from pipeline.ingest import ingest
+    from pipeline.reenrich import fingerprint_file, record_new_store_enrichment
 
     config = tmp_path / "config"
     shutil.copytree(load_settings().config_dir, config)
@@ -559,11 +560,14 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
         assert alerts["dry_run"] is True and alerts["rules"] == 1 and alerts["sent"] == 0, alerts
         assert alerts["per_rule"]["AI Act"]["matched"] >= 1, json.dumps(alerts)[:3000]
         assert json.loads(json.dumps(alerts)) == alerts  # an XCom-safe value
-        first = orchestration.reenrich_recent(days=1, settings=settings)  # no marker yet: a full first pass
-        assert first["reenriched"] == ARTICLES and first["errors"] == 0, first
-        assert first["from_archive"] == ARTICLES - 1, first  # the 404 page has only its feed summary, not archived
+        # the first run into a new store recorded the enrichment it used: the first pass has nothing to redo
+        assert json.loads(fingerprint_file(settings).read_text(encoding="utf-8"))["by"] == "ingest"
         assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
         assert _company_mentions(client, settings, "SAP") >= 1
+        # ...but not when the store holds articles the run did not index (an older version may have enriched them)
+        fingerprint_file(settings).unlink()
+        assert not record_new_store_enrichment(client, settings, ARTICLES - 1)
+        assert record_new_store_enrichment(client, settings, ARTICLES)
 
         watchlist = config / "watchlist.yaml"
         data = read_yaml(watchlist)
@@ -571,6 +575,7 @@ def test_reenrichment_from_the_archive_after_a_watchlist_change(fixture_site, es
         dump_yaml(watchlist, data)
         again = orchestration.reenrich_recent(days=1, settings=settings)
         assert again["reenriched"] == ARTICLES and again["errors"] == 0, again
+        assert again["from_archive"] == ARTICLES - 1, again  # the 404 page has only its feed summary, not archived
         assert _company_mentions(client, settings, "SAP") == 0
         assert _company_mentions(client, settings, "Mistral AI") >= 3  # the other companies' mentions are rebuilt
         assert "unchanged" in orchestration.reenrich_recent(days=1, settings=settings)["skipped"]
@@ -682,3 +687,11 @@ def test_reenrich_command_without_airflow(es_url, tmp_path):
     again = subprocess.run([sys.executable, "-m", "pipeline", "reenrich"], env=env, capture_output=True, text=True,
                            timeout=300)
     assert again.returncode == 0 and "nothing to do" in again.stderr and "--force" in again.stderr
+
+
+def test_a_feeds_file_with_no_enabled_feed_fails_the_list_task(tmp_path, monkeypatch):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds: []\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(path))
+    with pytest.raises(orchestration.ConfigError, match="lists no feed"):
+        orchestration.plan_run(settings=load_settings())

@@ -614,3 +614,49 @@ def test_an_item_link_with_credentials_is_kept_without_them():
     [item] = parse_feed(body, FEED).items
     assert item.url == "http://news.example/a.html?id=3"
     assert item.article_id == article_id("http://news.example/a.html?id=3")
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("", "lists no feed"),
+    ("feeds: []\n", "lists no feed"),
+    ("feeds:\n  - {name: A, url: 'https://a.example/rss', lang: fr, enabled: false}\n", "every feed (1) is disabled"),
+])
+def test_a_feeds_file_without_an_enabled_feed_is_refused_by_validate_and_ingest(tmp_path, capsys, content, expected):
+    path = tmp_path / "feeds.yaml"
+    path.write_text(content, encoding="utf-8")
+    assert run_cli("feeds", "validate", "--feeds", str(path)) == 2
+    message = capsys.readouterr().err.replace("\n", "")
+    assert str(path) in message and expected in message and "valid." not in message
+    # nothing fetched, nothing stored, no green run that monitored nothing (`fetch` writes an empty file with a note)
+    assert run_cli("ingest", "--feeds", str(path), "--no-progress") == 2
+    assert expected in capsys.readouterr().err.replace("\n", "")
+    assert not (tmp_path / "data").exists()
+
+
+def test_removing_the_last_feed_warns_that_nothing_is_monitored(tmp_path, capsys):
+    path = tmp_path / "feeds.yaml"
+    assert run_cli("feeds", "add", "Next", "https://next.ink/feed/", "--lang", "fr", "--feeds", str(path)) == 0
+    capsys.readouterr()
+    assert run_cli("feeds", "remove", "Next", "--feeds", str(path)) == 0
+    assert "now lists no enabled feed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("opml", [
+    '<?xml version="1.0"?>\n<opml version="2.0"><body><outline text="A" xmlUrl="http://a.example/rss"/></body></opml>\n',
+    '<?xml version="1.0"?>\n<opml version="2.0">\n  <body>\n    <outline text="A: b" xmlUrl="http://a.example/rss"/>\n'
+    '  </body>\n</opml>\n',  # not even YAML
+])
+def test_an_opml_file_given_as_the_feeds_file_says_to_import_it(tmp_path, capsys, opml):
+    path = tmp_path / "subscriptions.opml"
+    path.write_text(opml, encoding="utf-8")
+    for args in (["feeds", "validate"], ["feeds", "add", "X", "https://x.example/rss", "--lang", "fr"]):
+        assert run_cli(*args, "--feeds", str(path)) == 2
+        err = capsys.readouterr().err.replace("\n", "")
+        assert f"is an OPML file, not a feeds file (YAML): import its feeds with `newsroom feeds import-opml {path}`" \
+            in err and "FeedsFile" not in err
+    assert path.read_text(encoding="utf-8") == opml
+
+
+def test_import_opml_names_a_directory_for_what_it_is(tmp_path, capsys):
+    assert run_cli("feeds", "import-opml", str(tmp_path), "--feeds", str(tmp_path / "feeds.yaml")) == 2
+    assert f"OPML file {tmp_path} is a directory, not a file." in capsys.readouterr().err.replace("\n", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -30,6 +31,26 @@ def test_bad_setting_names_the_variable(monkeypatch):
     monkeypatch.setenv("NEWSROOM_FETCH_HOST_DELAY", "soon")
     with pytest.raises(ConfigError, match="NEWSROOM_FETCH_HOST_DELAY"):
         load_settings()
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("NEWSROOM_ANALYST=alice\n".encode("utf-16"), "is not UTF-8 text (it is UTF-16"),
+    (b"NEWSROOM_ANALYST=H\xe9l\xe8ne\n", "is not UTF-8 text (byte 0xe9 on line 1)"),
+    (b'NEWSROOM_ANALYST=bob\nNEWSROOM_ES_URL="http://127.0.0.1:9200\n', "line 2: cannot be parsed (an unclosed quote"),
+])
+def test_a_dot_env_file_that_cannot_be_read_is_one_sentence_naming_it(tmp_path, content, expected):
+    (tmp_path / ".env").write_bytes(content)  # the tests run in tmp_path
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(tmp_path / ".env") in str(info.value) and expected in str(info.value)
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "config", "show"], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and expected in proc.stderr.replace("\n", "")
+
+
+def test_a_dot_env_file_with_a_utf8_bom_is_read(tmp_path):
+    (tmp_path / ".env").write_bytes("\ufeffNEWSROOM_ANALYST=Hélène\n".encode())
+    assert load_settings().analyst == "Hélène"
 
 
 def test_config_error_names_file_entry_and_field(tmp_path):
@@ -112,6 +133,8 @@ def test_embedded_store_roundtrip(es_server):
     ("NEWSROOM_ES_URL", "javascript:alert(1)"), ("NEWSROOM_KIBANA_URL", "http://[::1"),
     ("NEWSROOM_KIBANA_URL", "ftp://kibana.example"), ("NEWSROOM_SMTP_SECURITY", "bogus"),
     ("NEWSROOM_SMTP_FROM", "a@b.c, evil@x.y"), ("NEWSROOM_SMTP_FROM", "josé@example.org"),
+    ("NEWSROOM_SMTP_HOST", "smtp://127.0.0.1:18430"), ("NEWSROOM_SMTP_HOST", "relay.example.org:25"),
+    ("NEWSROOM_SLACK_WEBHOOK_URL", "hooks.slack.com/services/T/B/secretpart"),
 ])
 def test_settings_that_would_fail_every_run_are_refused_at_load(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
@@ -127,6 +150,19 @@ def test_usable_service_urls_sender_and_security_are_accepted(monkeypatch):
     settings = load_settings()
     assert settings.es_url == "https://user:pw@es.example.org:9243/prefix" and settings.kibana_url == "http://[::1]:5601"
     assert settings.smtp_security == "ssl"
+
+
+def test_smtp_host_and_slack_url_errors_say_what_to_give_and_never_show_the_secret(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "smtp://127.0.0.1:18430")
+    with pytest.raises(ConfigError, match="give a host name only .the port goes in NEWSROOM_SMTP_PORT"):
+        load_settings()
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "::1")  # an address is a host
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", "hooks.slack.com/services/T/B/secretpart")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert "is not an https:// URL" in str(info.value) and "secretpart" not in str(info.value)
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/secretpart")
+    assert load_settings().smtp_host == "::1"
 
 
 def test_feed_header_with_a_non_ascii_value_is_refused_at_load_naming_entry_and_field(tmp_path):
@@ -198,3 +234,49 @@ def test_a_data_dir_that_is_a_file_is_refused_at_load(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "afile"))
     with pytest.raises(ConfigError, match="NEWSROOM_DATA_DIR: .*afile exists and is not a directory"):
         load_settings()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["report", "-o", "{dir}"], "Report file (--output) {dir} is a directory; give a file name."),
+    (["report", "-o", "{dir}/r.html", "--png", "{file}"], "--png {file} is not a directory"),
+    (["tone", "export", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
+    (["kibana", "export-ndjson", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
+    (["feeds", "export-opml", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
+])
+def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys, isolated_settings, args,
+                                                                          expected):
+    from pipeline.cli import main
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    fill = {"dir": str(tmp_path / "out"), "file": str(tmp_path / "a-file")}
+    with pytest.raises(SystemExit) as exit_info:
+        main([arg.format(**fill) for arg in args])
+    assert exit_info.value.code == 2
+    assert expected.format(**fill) in " ".join(capsys.readouterr().err.split())
+    assert not isolated_settings.exists()  # no store started, nothing read or written
+
+
+def test_help_texts_state_the_real_defaults(capsys, monkeypatch):
+    from pipeline.cli import main
+
+    monkeypatch.setenv("COLUMNS", "250")  # no ellipsis in the help table
+    for args, expected, wrong in ((["enrich", "--help"], "default: NEWSROOM_ENRICH_BATCH_SIZE", "[default: 0]"),
+                                  (["ingest", "--help"], "default: NEWSROOM_FEEDS_FILE or config/feeds.yaml", None),
+                                  (["alerts", "run", "--help"], "--dry-run Print what would be sent", "<bool>"),
+                                  (["--help"], "--verbose -v Log debug details", "<bool>")):
+        try:
+            main(args)
+        except SystemExit as exc:
+            assert not exc.code
+        out = " ".join(capsys.readouterr().out.replace("│", " ").split())
+        assert expected in out and (wrong is None or wrong not in out), out
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc (a directory no one can write into)")
+def test_a_data_directory_that_cannot_be_made_names_the_setting(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", "/proc/newsroom")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "search", "x"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "(/proc/newsroom), in the data directory NEWSROOM_DATA_DIR=/proc/newsroom" in " ".join(proc.stderr.split())

@@ -430,3 +430,56 @@ def test_an_amp_copy_and_a_tracking_link_are_stored_as_their_story_once_and_not_
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ------------------------------------------------------------------------------------------- make demo
+
+
+def test_a_second_demo_serves_the_sample_site_at_the_same_urls_so_no_article_is_stored_twice(tmp_path):
+    from pipeline.demo import serve_demo, write_feeds_file
+
+    feeds = tmp_path / "demo" / "config" / "feeds.yaml"
+    bases = []
+    for port in (free_port(), None):  # the first run's port, then whatever the second one picks by itself
+        server, base = serve_demo(feeds, port)
+        try:
+            write_feeds_file(base, feeds.parent)
+            bases.append(base)
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert bases[0] == bases[1]  # same URLs, hence the same article ids: the second run finds them stored
+    assert load_feeds(feeds)[0].url.port == int(bases[0].rsplit(":", 1)[1])
+
+
+def test_a_demo_port_in_use_is_one_sentence(tmp_path):
+    from pipeline.demo import serve_demo
+    from pipeline.errors import ConfigError
+
+    server, base = serve_site()
+    try:
+        with pytest.raises(ConfigError, match=r"port \d+ of 127.0.0.1, where the demo serves .* is in use"):
+            serve_demo(tmp_path / "feeds.yaml", int(base.rsplit(":", 1)[1]))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_demo_hint_runs_as_pasted(tmp_path, monkeypatch):
+    from pipeline.demo import closing_hint
+
+    newsroom = tmp_path / "clone" / ".venv" / "bin" / "newsroom"
+    newsroom.parent.mkdir(parents=True)
+    newsroom.write_text("#!/bin/sh\necho ran \"$NEWSROOM_DATA_DIR\" \"$@\"\n", encoding="utf-8")
+    newsroom.chmod(0o755)
+    monkeypatch.chdir(tmp_path / "clone")
+    hint = closing_hint("data/demo", newsroom)
+    command = hint.splitlines()[0].removeprefix("Done. Try: ")
+    assert command == "NEWSROOM_DATA_DIR=data/demo .venv/bin/newsroom search souveraineté"
+    env = {"PATH": "/usr/bin:/bin"}  # no newsroom on PATH, as after `make demo`
+    for line in (command, hint.splitlines()[1].split(": ", 1)[1].rstrip(")")):
+        proc = subprocess.run(["bash", "-c", line], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0 and proc.stdout.startswith("ran data/demo"), (line, proc.stderr)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # run from outside the clone: the absolute path
+    assert f"NEWSROOM_DATA_DIR=data/demo {tmp_path}/clone/.venv/bin/newsroom search" in closing_hint("data/demo", newsroom)

@@ -65,9 +65,13 @@ def tone_details(item: AlertItem) -> list[tuple[str, list[str]]]:
     the evidence is captioned as the model's. Plain text: each channel escapes it."""
     from pipeline.corrections import evidence_caption, evidence_of, tone_notes, tone_summary
 
+    def summary(who: str, tone: dict) -> str:  # two sentences, not glued: "…, 0.62). The model's evidence for …:"
+        caption = evidence_caption(tone)
+        return f"{who}: {tone_summary(tone)}" + (f". {caption[:1].upper()}{caption[1:]}" if caption else "")
+
     tones = [("article", item.article_tone), *item.company_tones.items()]
-    return [(" ".join(filter(None, (f"{who}: {tone_summary(tone)}", evidence_caption(tone)))), evidence_of(tone))
-            for who, tone in tones if tone and (evidence_of(tone) or tone_notes(tone))]
+    return [(summary(who, tone), evidence_of(tone)) for who, tone in tones
+            if tone and (evidence_of(tone) or tone_notes(tone))]
 
 
 def plain_snippet(snippet: str) -> str:

@@ -7,10 +7,11 @@ newly indexed articles, or a *volume* rule (a company's mentions in a window vs.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -92,6 +93,10 @@ class SlackChannel(_Strict):
     type: Literal["slack"]
     name: str | None = None
     url_env: str | None = None
+
+    unknown_key_hints: ClassVar[dict[str, str]] = {
+        "url": "a Slack webhook URL is a secret, never written here: set NEWSROOM_SLACK_WEBHOOK_URL, or name the "
+               "environment variable holding it with `url_env:`"}
 
     @field_validator("url_env")
     @classmethod
@@ -253,11 +258,11 @@ class AlertsConfig(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> AlertsConfig:
-        seen: set[str] = set()
-        for rule in self.rules:
+        seen: dict[str, int] = {}
+        for index, rule in enumerate(self.rules):
             if rule.name in seen:
-                raise ValueError(f"two rules are named {rule.name!r}")
-            seen.add(rule.name)
+                raise ValueError(f"two rules are named {rule.name!r} (entries #{seen[rule.name] + 1} and #{index + 1})")
+            seen[rule.name] = index
         return self
 
     def get(self, name: str) -> Rule:
@@ -382,6 +387,63 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
         warnings.append(f"rule {rule.name!r}: source {source!r} is no feed name or domain in {settings.feeds_path}: "
                         f"the rule may never fire{hint}.")
     return warnings
+
+
+def topic_warnings(rules: list[Rule], settings: Settings) -> list[str]:
+    """Rules' `topics` that name no topic of the topics file, with the closest ids: such a rule never fires (as for
+    `sources`, a warning: articles tagged with a topic since removed stay in the index)."""
+    from difflib import get_close_matches
+
+    from pipeline.errors import NewsroomError
+    from pipeline.topics import load_topics_file, topics_path
+
+    wanted = [(rule, topic) for rule in rules for topic in rule.topics]
+    if not wanted:
+        return []
+    path = topics_path(settings)
+    try:
+        ids = [topic.id for topic in load_topics_file(path).topics]
+    except NewsroomError as exc:  # no usable topics file: nothing to check against (ingest reports it)
+        log.info("topics of alert rules not checked: %s", exc)
+        return []
+    warnings = []
+    for rule, topic in wanted:
+        if topic in ids:
+            continue
+        close = get_close_matches(topic.casefold(), ids, n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else f"; the topics are: {', '.join(ids)}"
+        warnings.append(f"rule {rule.name!r}: topic {topic!r} is no topic id in {path}: the rule may never fire{hint}.")
+    return warnings
+
+
+def channel_warnings(rules: list[Rule], settings: Settings) -> list[str]:
+    """Channels of enabled rules that cannot deliver in this environment (no SMTP server, Slack URL, webhook URL or
+    signing secret set), one sentence per missing setting naming the rules: each would fail every run. Channels
+    using an Airflow Connection are not checked (only a task can read it)."""
+    from pipeline.alerts.deliver import DeliveryError, slack_url, smtp_target, webhook_secret
+
+    problems: dict[str, list[str]] = {}
+    for rule in rules:
+        if not rule.enabled:
+            continue
+        for channel in rule.channels:
+            try:
+                if isinstance(channel, EmailChannel):
+                    if not channel.connection:
+                        smtp_target(settings, channel)
+                elif isinstance(channel, SlackChannel):
+                    slack_url(settings, channel)
+                else:
+                    if channel.url_env and not (os.environ.get(channel.url_env) or "").strip():
+                        raise DeliveryError(f"Webhook channel: environment variable {channel.url_env} (the URL) is "
+                                            "not set.")
+                    webhook_secret(settings, channel)
+            except DeliveryError as exc:
+                problems.setdefault(str(exc), [])
+                if rule.name not in problems[str(exc)]:
+                    problems[str(exc)].append(rule.name)
+    return [f"{problem.rstrip('.')}: rule(s) {', '.join(map(repr, names))} cannot deliver on this channel here "
+            "(every run would fail it)." for problem, names in problems.items()]
 
 
 def load_rules(settings: Settings, rules_file: Path | str | None = None, check_companies: bool = True,

@@ -92,10 +92,11 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                if rule.delivery == "digest" else None)
     if not_due:
         out["skipped"] = not_due
-        if not dry_run:
-            return out
-        # A dry run says the same as a real run, and previews the digest apart: `not_due`, never `would_send`.
-        out["not_due"] = []
+        # A digest not due is evaluated all the same, so that a real run and a dry run count what it holds alike
+        # ("matched 4, new 4 (digest not due …)"); nothing is sent and its state stays. A dry run previews it
+        # apart: `not_due`, never `would_send`.
+        if dry_run:
+            out["not_due"] = []
     items, since = _evaluate(client, settings, rule, now, rule_state)
     out["matched"] = len(items)
     ids = [state.sent_id(rule.name, item.subject, ch.key) for item in items for ch in rule.channels]
@@ -116,6 +117,8 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 channel_counts["pending"] += 1
                 out["pending"] += 1
         for message in messages:
+            if not_due and not dry_run:
+                continue  # held for the digest
             if dry_run:
                 out["not_due" if not_due else "would_send"].append({"channel": deliver.describe_channel(channel),
                                                                      "items": [it.as_dict() for it in message]})
@@ -150,7 +153,7 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 })
                 out["sent"] += 1
                 channel_counts["sent"] += 1
-    if dry_run:
+    if dry_run or not_due:
         return out
     if rule.volume:
         state.set_rule_state(client, settings, rule.name, watermark=now, run_id=run_id,

@@ -24,6 +24,25 @@ app = typer.Typer(
 )
 err_console = terminal_console(stderr=True, soft_wrap=True)  # one line per message: greppable logs
 
+
+def _flags_show_no_value() -> None:
+    """typer 0.29's help table shows every flag as taking a value (`--json <bool>`, `--dry-run <bool>`), though it
+    takes none: a flag's type column is left empty, as click's own help does."""
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None or getattr(shown, "_newsroom", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) and self.metavar is None else shown(self, ctx)
+
+    display_type_rich._newsroom = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_show_no_value()
+
 # Modules that add commands to `app` when imported (each owns its commands).
 COMMAND_MODULES = [
     "pipeline.cli.config_cmd",
@@ -231,5 +250,21 @@ def _environment_failure(exc: BaseException) -> str | None:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             return (f"No space left to write{where} ({exc.strerror}): free some disk space (or raise the quota) and "
                     "run again; state already committed is kept.")
-        return f"{exc.strerror or exc}{where}. Run with -v for details."
+        return f"{exc.strerror or exc}{where}{_data_dir_setting(exc.filename)}. Run with -v for details."
     return None
+
+
+def _data_dir_setting(filename: object) -> str:
+    """", under NEWSROOM_DATA_DIR" when `filename` lies in the data directory: the setting to fix, named."""
+    if not filename:
+        return ""
+    try:
+        from pathlib import Path
+
+        from pipeline.settings import load_settings
+
+        data_dir = Path(os.path.abspath(load_settings().data_dir))
+        Path(os.path.abspath(str(filename))).relative_to(data_dir)
+    except Exception:  # noqa: BLE001 - not under it, or no settings: nothing to add
+        return ""
+    return f", in the data directory NEWSROOM_DATA_DIR={data_dir}"

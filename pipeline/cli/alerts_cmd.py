@@ -29,11 +29,12 @@ def list_cmd(rules: Path | None = RULES_OPTION,
     """Validate the rules file and list its rules."""
     from pipeline.alerts.deliver import describe_channel
     from pipeline.alerts.evaluate import rule_conditions
-    from pipeline.alerts.rules import load_rules, source_warnings
+    from pipeline.alerts.rules import channel_warnings, load_rules, source_warnings, topic_warnings
 
     settings = load_settings()
     config = load_rules(settings, rules or settings.alerts_file)
-    warnings = source_warnings(config.rules, settings)
+    warnings = [*source_warnings(config.rules, settings), *topic_warnings(config.rules, settings),
+                *channel_warnings(config.rules, settings)]
     if as_json:
         _print_json([rule.model_dump(mode="json") for rule in config.rules])
         for warning in warnings:  # stdout stays the list of rules

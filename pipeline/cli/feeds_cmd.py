@@ -10,7 +10,7 @@ from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.errors import ConfigError
-from pipeline.feeds import add_feed, export_opml, import_opml, load_feeds, remove_feed
+from pipeline.feeds import add_feed, export_opml, import_opml, load_enabled_feeds, load_feeds, remove_feed
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc, terminal_console
 from pipeline.sinks import mask_secrets, mask_url
@@ -72,9 +72,10 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
 
 @feeds_app.command("validate")
 def validate(feeds: Path | None = FeedsOption) -> None:
-    """Check the feeds file; exit non-zero with the file, entry and field at fault."""
-    entries = load_feeds(_path(feeds), get_settings())
-    typer.echo(f"{_path(feeds)}: {len(entries)} feeds, valid.")
+    """Check the feeds file; exit non-zero with the file, entry and field at fault, or when no feed is enabled."""
+    entries = load_enabled_feeds(_path(feeds), get_settings())
+    disabled = sum(not feed.enabled for feed in entries)
+    typer.echo(f"{_path(feeds)}: {len(entries)} feeds" + (f" ({disabled} disabled)" if disabled else "") + ", valid.")
 
 
 @feeds_app.command("add")
@@ -96,6 +97,9 @@ def remove(name_or_url: str = typer.Argument(..., help="Feed name or URL."), fee
     """Remove a feed by name or URL."""
     feed = remove_feed(_path(feeds), name_or_url)
     typer.echo(f"Removed {feed.name!r} ({mask_url(feed.url)}) from {_path(feeds)}.")
+    if not any(f.enabled for f in load_feeds(_path(feeds), get_settings())):
+        typer.echo(f"warning: {_path(feeds)} now lists no enabled feed: `newsroom ingest` and the Airflow run will "
+                   "refuse to run until one is added.", err=True)
 
 
 @feeds_app.command("import-opml")
@@ -106,7 +110,9 @@ def import_opml_cmd(
 ) -> None:
     """Merge an OPML file into the feeds file: new URLs added, known URLs skipped; categories/folders become tags."""
     if not file.is_file():
-        raise ConfigError(f"OPML file {file} does not exist.")
+        why = ("is a directory, not a file" if file.is_dir() else "is not a regular file" if file.exists()
+               else "is a symbolic link to a missing file" if file.is_symlink() else "does not exist")
+        raise ConfigError(f"OPML file {file} {why}.")
     added, skipped = import_opml(_path(feeds), file.read_bytes(), lang, origin=str(file))
     typer.echo(f"Imported {len(added)} feed(s) into {_path(feeds)}; {len(skipped)} already present.")
     for feed in added:
@@ -122,6 +128,10 @@ def export_opml_cmd(
 
     Feed URLs are written as configured, credentials included (it is the user's own file): a note on stderr says so.
     """
+    if output:
+        from pipeline.safewrite import resolve_output
+
+        resolve_output(output, "Output file (--output)")
     entries = load_feeds(_path(feeds), get_settings())
     text = export_opml(entries)
     secret = [feed.name for feed in entries if mask_url(feed.url) != str(feed.url)]

@@ -51,7 +51,7 @@ class _ProgressBar:
 
 @app.command("ingest")
 def ingest_cmd(
-    feeds: Path | None = typer.Option(None, "--feeds", help="Feeds file (default: config/feeds.yaml)."),
+    feeds: Path | None = typer.Option(None, "--feeds", help="Feeds file (default: NEWSROOM_FEEDS_FILE or config/feeds.yaml)."),
     since: str | None = typer.Option(None, "--since", help="Only items published since this date (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
@@ -63,9 +63,9 @@ def ingest_cmd(
     settings = load_settings()
     feed_list = None
     if feeds is not None:
-        from pipeline.feeds import load_feeds
+        from pipeline.feeds import load_enabled_feeds
 
-        feed_list = load_feeds(feeds, settings)
+        feed_list = load_enabled_feeds(feeds, settings)
     bar = _ProgressBar(progress and not as_json)
     with bar.bar:
         summary = ingest(settings, feeds=feed_list, since=parse_when(since, zone(settings)), progress=bar)

@@ -62,5 +62,8 @@ def export_cmd(
     if str(output) == "-":
         typer.echo(to_ndjson(saved_objects(prefix)), nl=False)
         return
+    from pipeline.safewrite import resolve_output
+
+    resolve_output(output, "Output file (--output)")
     path = write_ndjson(output, prefix)
     err.print(f"{len(saved_objects(prefix))} saved objects written to {path}")

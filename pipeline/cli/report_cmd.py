@@ -25,9 +25,15 @@ def report_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Coverage report: mentions over time, share of voice, sentiment, sources, entities, topics, latest articles."""
+    from pipeline.errors import ConfigError
     from pipeline.report import build_report
+    from pipeline.safewrite import resolve_output
     from pipeline.store.client import make_client
 
+    # checked before the report is built (many seconds of queries and charts), not when it is written
+    resolve_output(output, "Report file (--output)")
+    if png is not None and png.exists() and not png.is_dir():
+        raise ConfigError(f"--png {png} is not a directory: give the directory the PNG charts go into.")
     settings = load_settings()
     summary = build_report(make_client(settings), settings, output, entities=entity or None, since=since,
                            until=until, interval=interval, png_dir=png)

@@ -117,8 +117,10 @@ def export_cmd(
 ) -> None:
     """Write the corrected articles in the gold format, for `make train-tone EXTRA=corrections.jsonl`."""
     from pipeline.corrections import export_gold
+    from pipeline.safewrite import resolve_output
     from pipeline.store.client import make_client
 
+    resolve_output(output, "Output file (--output)")  # a directory is refused before the store is read
     settings = load_settings()
     with _store_errors(settings, "export"):
         summary = export_gold(make_client(settings), settings, output)

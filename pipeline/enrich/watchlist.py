@@ -43,6 +43,14 @@ class Company(BaseModel):
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     sector: str | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _a_name(cls, value: str) -> str:
+        """Shown and stored as the company: a blank one was listed as `'   '` in every matching article."""
+        if not re.search(_WORD, value):
+            raise ValueError(f"{value!r} has no letter or digit: give the company's name")
+        return value.strip()
+
     @field_validator("aliases", "exact", "ambiguous", "references", "context", "avoid")
     @classmethod
     def _no_blank(cls, values: list[str]) -> list[str]:
@@ -57,6 +65,20 @@ class Company(BaseModel):
         if generic:
             raise ValueError(f"{generic[0]!r} is in most articles of this domain and vouches for no company; "
                              "use words specific to this one (its products, people, trade)")
+        return values
+
+    @field_validator("aliases", "exact", "ambiguous", "references")
+    @classmethod
+    def _can_match(cls, values: list[str], info) -> list[str]:
+        """A form that can never match ('!!!', '.*': aliases match words, never patterns) is a company silently
+        never found; a one-character alias ('A') is found in nearly every article."""
+        for value in values:
+            if not re.search(_WORD, value):
+                raise ValueError(f"{value!r} has no letter or digit: it can never match (forms are words, not "
+                                 "patterns)")
+            if len(value) == 1 and info.field_name != "ambiguous":
+                raise ValueError(f"{value!r} is one character: it would match in nearly every article; list it "
+                                 "under `ambiguous:` with `context:` words, or give a longer form")
         return values
 
     @model_validator(mode="after")
@@ -74,17 +96,20 @@ class Watchlist(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> "Watchlist":
-        seen: dict[str, str] = {}
-        names: set[str] = set()
-        for company in self.companies:
+        seen: dict[str, tuple[str, int]] = {}
+        names: dict[str, int] = {}
+        for index, company in enumerate(self.companies):
             if company.name.casefold() in names:
-                raise ValueError(f"two companies are named {company.name!r}")
-            names.add(company.name.casefold())
+                raise ValueError(f"two companies are named {company.name!r} (entries #{names[company.name.casefold()] + 1}"
+                                 f" and #{index + 1})")
+            names[company.name.casefold()] = index
             for alias in [company.name, *company.aliases, *company.exact]:
                 key = alias.casefold()
-                if seen.get(key, company.name) != company.name:
-                    raise ValueError(f"alias {alias!r} is used by both {seen[key]!r} and {company.name!r}")
-                seen[key] = company.name
+                other, where = seen.get(key, (company.name, index))
+                if other != company.name:
+                    raise ValueError(f"alias {alias!r} is used by both {other!r} (entry #{where + 1}) and "
+                                     f"{company.name!r} (entry #{index + 1})")
+                seen[key] = (company.name, index)
         return self
 
     def get(self, name: str) -> Company | None:
