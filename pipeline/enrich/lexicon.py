@@ -607,28 +607,22 @@ def _changes(tokens: list[str], name_like: list[bool], L: _Language) -> tuple[di
         return shifted, yielded
     n = len(tokens)
 
-    def valenced(k: int) -> bool:
-        return not name_like[k] and bool(L.valence(tokens[k], False))
+    def valued(positions: range) -> list[int]:
+        """The valued words among `positions`, up to the clause's end or the next word of change."""
+        found = []
+        for k in positions:
+            tok = tokens[k]
+            if tok in _CLAUSE_BREAKS or tok in L.adversatives or tok in L.change_words:
+                break
+            if not name_like[k] and L.valence(tok, False):
+                found.append(k)
+        return found
 
     def forward(start: int, reach: int = CHANGE_WINDOW) -> list[int]:
-        found = []
-        for k in range(start, min(start + reach, n)):
-            tok = tokens[k]
-            if tok in _CLAUSE_BREAKS or tok in L.adversatives or tok in L.change_words:
-                break
-            if valenced(k):
-                found.append(k)
-        return found
+        return valued(range(start, min(start + reach, n)))
 
     def backward(end: int) -> list[int]:
-        found = []
-        for k in range(end - 1, max(end - 1 - 3, -1), -1):
-            tok = tokens[k]
-            if tok in _CLAUSE_BREAKS or tok in L.adversatives or tok in L.change_words:
-                break
-            if valenced(k):
-                found.append(k)
-        return found
+        return valued(range(end - 1, max(end - 1 - 3, -1), -1))
 
     for k, tok in enumerate(tokens):
         if tok not in L.change_words:
