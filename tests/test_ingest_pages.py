@@ -376,14 +376,15 @@ def test_a_page_failed_for_a_passing_reason_is_retried_for_some_days_only():
     assert _page_retried({"fallback_reason": "consent-wall", "first_seen_at": old.isoformat()})
 
 
-def test_a_headline_corrected_over_the_same_text_updates_the_stored_title(httpserver, tmp_path, es_url, cleanup,
-                                                                           enricher):
-    from pipeline.ingest import ingest
+OCCITANIE_TITLES = ("La région Occitanie choisit OVHcloud", "La région Occitanie retient OVHcloud")
 
+
+def _one_story_site(httpserver, tmp_path) -> tuple[str, str, dict, Path]:
+    """A feed of one story (the SPIP page under /cloud/ovh) whose headline, page and availability the test changes
+    through the returned dict: `title`, `page`, `down` (the page answers 503)."""
     base = httpserver.url_for("/").rstrip("/")
-    old, new = "La région Occitanie choisit OVHcloud", "La région Occitanie retient OVHcloud"
     v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
-    served = {"page": v1, "title": old}
+    served = {"page": v1, "title": OCCITANIE_TITLES[0], "down": False}
 
     def rss(request) -> Response:
         return Response('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
@@ -394,9 +395,19 @@ def test_a_headline_corrected_over_the_same_text_updates_the_stored_title(httpse
     httpserver.expect_request("/feed.xml").respond_with_handler(rss)
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/cloud/ovh").respond_with_handler(
-        lambda request: Response(served["page"], content_type="text/html"))
+        lambda request: Response("busy", status=503) if served["down"] else Response(served["page"],
+                                                                                    content_type="text/html"))
     path = tmp_path / "feeds.yaml"
     path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    return base, v1, served, path
+
+
+def test_a_headline_corrected_over_the_same_text_updates_the_stored_title(httpserver, tmp_path, es_url, cleanup,
+                                                                           enricher):
+    from pipeline.ingest import ingest
+
+    old, new = OCCITANIE_TITLES
+    base, v1, served, path = _one_story_site(httpserver, tmp_path)
     settings = load_settings()
     feeds = load_feeds(path, settings)
     first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
@@ -460,24 +471,8 @@ def test_an_update_whose_page_failed_for_a_passing_reason_is_tried_again_on_the_
     from pipeline.ingest import ingest
 
     monkeypatch.setenv("NEWSROOM_FETCH_RETRIES", "1")
-    base = httpserver.url_for("/").rstrip("/")
-    old, new = "La région Occitanie choisit OVHcloud", "La région Occitanie retient OVHcloud"
-    v1 = page("spip_article124.html", base).replace(f"{base}/spip.php?article124", f"{base}/cloud/ovh")
-    served = {"page": v1, "title": old, "down": False}
-
-    def rss(request) -> Response:
-        return Response('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item>'
-                        f"<title>{served['title']}</title><link>{base}/cloud/ovh</link><description>OVHcloud."
-                        "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>",
-                        content_type="application/rss+xml")
-
-    httpserver.expect_request("/feed.xml").respond_with_handler(rss)
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    httpserver.expect_request("/cloud/ovh").respond_with_handler(
-        lambda request: Response("busy", status=503) if served["down"] else Response(served["page"],
-                                                                                    content_type="text/html"))
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    old, new = OCCITANIE_TITLES
+    base, v1, served, path = _one_story_site(httpserver, tmp_path)
     settings = load_settings()
     feeds = load_feeds(path, settings)
     assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
