@@ -105,3 +105,33 @@ class SmtpServer:
 def write_rules(path: Path, rules: list[dict]) -> Path:
     path.write_text(yaml.safe_dump({"rules": rules}, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def smtp_env(monkeypatch, server: SmtpServer, user: str | None = None, password: str | None = None) -> None:
+    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("NEWSROOM_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "none")
+    if user:
+        monkeypatch.setenv("NEWSROOM_SMTP_USER", user)
+        monkeypatch.setenv("NEWSROOM_SMTP_PASSWORD", password or "")
+
+
+def alert_on_every_channel(client, tmp_path: Path, monkeypatch, httpserver, *, name: str = "negative coverage of Mistral AI",
+                           max_sentiment: float = -0.1) -> tuple[str, str]:
+    """Runs one Mistral AI tone rule to e-mail (local SMTP), Slack and a webhook (local receivers), checks all three
+    were sent, and returns the mail's plain and HTML bodies (the receivers' requests stay in `httpserver.log`)."""
+    from pipeline.alerts import run_alerts
+    from pipeline.settings import load_settings
+
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    rules = write_rules(tmp_path / "alerts.yaml", [{
+        "name": name, "companies": ["Mistral AI"], "max_sentiment": max_sentiment,
+        "channels": [{"type": "email", "to": ["desk@example.org"]}, {"type": "slack"},
+                     {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert report["sent"] == 3 and report["failed"] == 0
+    return smtp.sink.bodies()[0]

@@ -23,7 +23,7 @@ from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
 from pipeline.store.setup import ensure_setup
-from _alerts_helpers import SmtpServer, free_port, write_rules
+from _alerts_helpers import SmtpServer, alert_on_every_channel, free_port, smtp_env, write_rules
 from _reply_server import ReplyServer
 from _store_helpers import make_record
 
@@ -74,15 +74,6 @@ def nvidia_export():
 
 def email_rule(name: str, **match) -> dict:
     return {"name": name, **match, "channels": [{"type": "email", "to": ["desk@example.org"]}]}
-
-
-def smtp_env(monkeypatch, server: SmtpServer, user: str | None = None, password: str | None = None) -> None:
-    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("NEWSROOM_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "none")
-    if user:
-        monkeypatch.setenv("NEWSROOM_SMTP_USER", user)
-        monkeypatch.setenv("NEWSROOM_SMTP_PASSWORD", password or "")
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -842,18 +833,7 @@ def test_alert_messages_give_times_in_the_newsroom_time_zone_with_the_zone(store
     late = tribune()
     late.article.published_at = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)
     index(store, [late])
-    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
-    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
-    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
-    rules = write_rules(tmp_path / "alerts.yaml", [
-        {"name": "neg", "companies": ["Mistral AI"], "max_sentiment": -0.2,
-         "channels": [{"type": "email", "to": ["desk@example.org"]}, {"type": "slack"},
-                      {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
-    with SmtpServer() as smtp:
-        smtp_env(monkeypatch, smtp)
-        report = run_alerts(load_settings(), client, rules_file=rules)
-    assert report["sent"] == 3 and report["failed"] == 0
-    plain, html = smtp.sink.bodies()[0]
+    plain, html = alert_on_every_channel(client, tmp_path, monkeypatch, httpserver, name="neg", max_sentiment=-0.2)
     by_path = {request.path: request for request, _ in httpserver.log}
     slack = json.loads(by_path["/slack"].data)["blocks"][1]["text"]["text"]
     for text in (plain, html, slack):

@@ -19,7 +19,7 @@ from pipeline.store.client import make_client
 from pipeline.store.indexing import article_document, index_enriched, mention_documents
 from pipeline.store.setup import ensure_setup
 from pipeline.store.templates import CORRECTION_PROPERTIES, index_names
-from _alerts_helpers import SmtpServer, write_rules
+from _alerts_helpers import SmtpServer, alert_on_every_channel, smtp_env, write_rules
 from _store_helpers import drop_prefix, make_record, version1_article_mapping
 
 TRIBUNE_FR = (
@@ -359,12 +359,6 @@ def email_rule(name: str, **match) -> dict:
     return {"name": name, **match, "channels": [{"type": "email", "to": ["desk@example.org"]}]}
 
 
-def smtp_env(monkeypatch, server: SmtpServer) -> None:
-    monkeypatch.setenv("NEWSROOM_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("NEWSROOM_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("NEWSROOM_SMTP_SECURITY", "none")
-
-
 def test_correction_makes_a_rule_newly_match_and_it_fires_once_with_the_correction(store, tmp_path, monkeypatch):
     settings, client = store
     rec = sap_mistral()
@@ -409,28 +403,11 @@ def test_corrected_article_is_not_alerted_twice_for_the_same_rule(store, tmp_pat
 HOSTILE = "Une « défaite » <script>alert(1)</script> <!channel> [/b] & co"
 
 
-def _alert_on_every_channel(client, tmp_path, monkeypatch, httpserver) -> tuple[str, str]:
-    """Runs "negative coverage of Mistral AI" to e-mail (local SMTP), Slack and a webhook (local receivers);
-    returns the mail's plain and HTML bodies (the receivers' requests stay in `httpserver.log`)."""
-    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
-    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
-    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
-    rules = write_rules(tmp_path / "alerts.yaml", [{
-        "name": "negative coverage of Mistral AI", "companies": ["Mistral AI"], "max_sentiment": -0.1,
-        "channels": [{"type": "email", "to": ["desk@example.org"]}, {"type": "slack"},
-                     {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
-    with SmtpServer() as smtp:
-        smtp_env(monkeypatch, smtp)
-        report = run_alerts(load_settings(), client, rules_file=rules)
-    assert report["sent"] == 3 and report["failed"] == 0
-    return smtp.sink.bodies()[0]
-
-
 def test_evidence_and_confidence_in_email_slack_and_webhook(store, tmp_path, monkeypatch, httpserver):
     settings, client = store
     rec = tribune(mistral=-0.6, evidence=[EVIDENCE[0], HOSTILE])
     index(store, [rec])
-    plain, html = _alert_on_every_channel(client, tmp_path, monkeypatch, httpserver)
+    plain, html = alert_on_every_channel(client, tmp_path, monkeypatch, httpserver)
     assert "Mistral AI: negative -0.60, confidence 0.62" in plain
     assert f"“{EVIDENCE[0]}”" in plain and HOSTILE in plain
     assert EVIDENCE[0].replace("'", "&#x27;") in html
@@ -450,7 +427,7 @@ def test_after_a_correction_messages_give_the_models_confidence_and_evidence_as_
     rec = tribune(evidence=[EVIDENCE[0]])  # the model said positive (0.62) toward Mistral AI
     index(store, [rec])
     set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
-    plain, html = _alert_on_every_channel(client, tmp_path, monkeypatch, httpserver)
+    plain, html = alert_on_every_channel(client, tmp_path, monkeypatch, httpserver)
     line = ("Mistral AI: negative -0.50 (corrected by alice; model said positive, 0.62). "
             "The model's evidence for positive:")
     assert line in plain and f"“{EVIDENCE[0]}”" in plain and "confidence 0.62" not in plain
