@@ -121,11 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=Path, nargs="*", default=LONG,
                         help="whole articles written for training (both models): in every training set, and scored "
                              "apart by their own folds (default: %(default)s)")
+    parser.add_argument("--unseen", type=Path, nargs="*", default=[],
+                        help="labelled files nobody trained or tuned on (your own double-labelled news, say): each "
+                             "scored by a model trained on everything above, next to the lexicon rules")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     for_training = [*args.short, *args.long, *args.written]  # items written for training: never scored in the folds
-    missing = [p for p in [*args.gold, *for_training] if not p.exists()]
+    missing = [p for p in [*args.gold, *for_training, *args.unseen] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
@@ -149,6 +152,16 @@ def main(argv: list[str] | None = None) -> int:
             scored, decide_all(TrainedTone(data=train(others)), these))["total"]
         held[f"{kind}, 5-fold (the other items in every fold)"] = score(
             scored, cross_validate(these, others))["total"]
+    if args.unseen:
+        unseen = read_items(args.unseen)
+        unseen_examples = analyse(unseen)
+        everything_model = TrainedTone(data=train([*examples, *extra]))
+        for name in sorted({i["_file"] for i in unseen}):
+            scored = [e for e in unseen_examples if e.item["_file"] == name]
+            held[f"{name}, never trained on: the model"] = score(
+                [e.item for e in scored], decide_all(everything_model, scored))["total"]
+            held[f"{name}, never trained on: the lexicon rules"] = score(
+                [e.item for e in scored], decide_all(RuleTone(), scored))["total"]
     seconds = time.perf_counter() - start
     total = model["total"]
     missed = [k for k, t in TARGETS.items() if (total[k] > t if k == "reversals" else total[k] < t)]

@@ -171,6 +171,36 @@ def test_words_of_change_shift_the_tone_of_what_changes():
     assert position > 0 and prix > 0  # nothing valenced to change: the verb keeps its own tone
 
 
+def test_own_is_not_clean_and_peril_is_a_verdict():
+    """The reference op-ed's original wording: « leur propre infrastructure, … mettant ainsi en péril la
+    souveraineté » read 0.00 (« propre », "clean", +0.85 against « péril » −0.85)."""
+    scorer = LexiconScorer()
+    imperils, own_chips, clean = scorer.score(
+        ["Mistral AI préfère s'allier à un géant américain, mettant ainsi en péril la souveraineté du pays.",
+         "Le groupe conçoit ses propres puces.", "Une énergie propre."], "fr")
+    assert imperils < -0.3 and own_chips == 0.0 and clean > 0
+    jeopardizes, = scorer.score(["The deal jeopardizes Europe's autonomy."], "en")
+    assert jeopardizes < 0
+
+
+def test_company_facts_told_flatly_carry_their_tone():
+    """LABELLING.md: a fine is negative for the fined company, a won contract positive for the winner, "even without
+    an evaluative word". Real wire copy says most tone this way; these read 0.00 before (layoffs with a number inside
+    the phrase, a certification obtained, a funding round, a contract signed)."""
+    scorer = LexiconScorer()
+    layoffs, certified, raised, signed = scorer.score(
+        ["STMicroelectronics acte la suppression de 2 800 postes.", "Le groupe a reçu la certification SecNumCloud.",
+         "La start-up a levé 220 millions d'euros.", "Quandela a signé un contrat avec EDF."], "fr")
+    assert layoffs < -0.3 and certified > 0.2 and raised > 0.2 and signed > 0.2
+    round_, laid_off, sued = scorer.score(
+        ["OpenAI is close to finalizing a $40 billion funding round.", "The company laid off 300 workers.",
+         "Musk sued OpenAI."], "en")
+    assert round_ > 0.1 and laid_off < -0.3 and sued < -0.3
+    # a company cutting jobs is still bad news, and cutting its prices still good news
+    jobs, prices = scorer.score(["Scaleway cut 200 jobs.", "Scaleway cut the price of its GPU instances."], "en")
+    assert jobs < 0 < prices
+
+
 def test_a_quotation_is_not_scare_quotes_and_nos_is_not_no():
     """A held-back-style site read « Arthur Mensch : « Mistral AI restera européenne » » as irony (-0.99 toward
     Mistral AI) and « répond à nos questions » as negative (« nos » fell back to the English "no")."""

@@ -58,6 +58,7 @@ _LANG_WORDS = {
                       ("dressed", "up", "as")],
         "naming": {"called", "named", "dubbed", "titled", "branded", "nicknamed", "codenamed"},
         "doubt": {"really", "truly", "actually", "seriously"},
+        "possessives": set(),  # French only: « leur propre » (below)
         # Reporting words: a sentence carrying them is someone's claim ("the company says…"), which the author's
         # own verdict may contradict. The word itself carries no tone (VADER scores "promises" +1.6): what is
         # promised does.
@@ -120,6 +121,9 @@ _LANG_WORDS = {
         "naming": {"baptisé", "baptisée", "appelé", "appelée", "nommé", "nommée", "intitulé", "intitulée",
                    "surnommé", "surnommée", "dénommé", "dénommée", "marque"},
         "doubt": {"vraiment", "réellement", "sérieusement"},
+        # « leur propre infrastructure » is their own, not a clean one: « propre » after a possessive judges nothing
+        "possessives": {"mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos",
+                        "leur", "leurs"},
         "reporting": {"promet", "promettent", "assure", "assurent", "affirme", "affirment", "annonce", "annoncent",
                       "selon", "vante", "vantent", "revendique", "revendiquent", "dit", "disent", "déclare", "estime",
                       "espère"},
@@ -337,6 +341,7 @@ class _Language:
         self.increase_verbs, self.increase_nouns = w["increase_verbs"], w["increase_nouns"]
         self.increase_alone = w["increase_intransitive"]
         self.change_links, self.measure_links = w["change_links"], w["measure_links"]
+        self.possessives = w["possessives"]
         self.change_words = (self.decrease_verbs | self.decrease_nouns | self.decrease_alone | self.increase_verbs
                              | self.increase_nouns | self.increase_alone)
         self.reporting = w["reporting"]
@@ -496,7 +501,7 @@ class LexiconScorer:
                     elif kind == "clause_negator" and flipped_from == n:
                         skip.update(range(i, i + len(phrase)))
                         flipped_from = i + len(phrase)
-                        flip_until = next((k for k in range(flipped_from, n) if tokens[k] in {";", ".", "?", "!"}), n)
+                        flip_until = next((k for k in range(flipped_from, n) if tokens[k] in {",", ";", ".", "?", "!"}), n)
                     break
             if not hedged and stems[i] in L.hedge_firsts:
                 for hedge in L.hedges:
@@ -523,6 +528,8 @@ class LexiconScorer:
                     i += 1
                     continue
                 valence = L.valence(tok, name_like[i])
+                if valence and i and tokens[i - 1] in L.possessives and tok in _OWN:
+                    valence = None
             # Someone else's criticism in quotation marks stays criticism, but the author can deny it
             # (« n'« assèche » pas ») or put it in question (« une « coquille vide » ? »); quoted praise is irony.
             quoted_criticism = i in quoted and bool(valence) and valence < 0
@@ -646,6 +653,7 @@ def _changes(tokens: list[str], name_like: list[bool], L: _Language) -> tuple[di
     return shifted, yielded
 
 
+_OWN = {"propre", "propres"}
 _RESTRICTIVE = {"que", "qu'"}
 _PRIVATIVE = {"without", "sans"}
 _FULL_NEGATORS_FR = {"pas", "jamais", "aucun", "aucune", "rien", "personne", "guère", "nullement", "point"}

@@ -234,6 +234,8 @@ def tone_rows(t: ToneInputs) -> tuple[Row, dict[str, Row]]:
     texts = [(t.title or "")[:EMBED_CHARS], t.text[:EMBED_CHARS], *(text[:EMBED_CHARS] for text in evidence.values())]
     vectors = (np.asarray(embed(texts), dtype=np.float64) * EMBED_SCALE).round(6)
     title_vector, body_vector, company_vectors = vectors[0], vectors[1], vectors[2:]
+    if not (t.title or "").strip():
+        title_vector = np.zeros_like(title_vector)  # no headline says nothing: not the vector of "."
     companies = {
         company: Row(_company_features(t, company, numbers, rules[company]), {"we:": vector, "wt:": title_vector})
         for company, vector in zip(evidence, company_vectors)
