@@ -71,3 +71,24 @@ def test_a_generic_context_word_is_refused_naming_the_company(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_watchlist(path)
     assert "('Acme')" in str(info.value) and "'groupe'" in str(info.value) and "context" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        # « fruit de » is "the result of": it kept Orange from linking beside Bleu and Capgemini (real news excerpt)
+        ("La coentreprise Bleu, fruit de l'alliance entre Orange et Capgemini, vient de franchir une étape décisive.",
+         "fr", {"Bleu", "Orange", "Capgemini"}),
+        # "Dassault" alone is the planemaker when an aircraft is in sight, never the group that owns Le Figaro
+        ("Cette commande de Rafale se traduira par la production par Dassault de dix-huit avions neufs.", "fr",
+         {"Dassault Aviation"}),
+        ("Nine-month orders were lifted by an order for Dassault-made Rafale fighters.", "en", {"Dassault Aviation"}),
+        ("Le groupe Dassault, propriétaire du Figaro, a publié ses comptes.", "fr", set()),
+        ("Dassault Systèmes a publié ses résultats. Dassault prévoit une croissance de son chiffre d'affaires "
+         "logiciel.", "fr", {"Dassault Systèmes"}),
+        # the plural of a context word vouches as its singular does
+        ("Les startups françaises d'IA choisissent Paris : Bioptimus, Mistral, Nabla.", "fr", {"Mistral AI"}),
+    ],
+)
+def test_real_news_names_link_on_their_evidence(enricher, text, lang, expected):
+    assert set(orgs(enricher, text, lang)) == expected
