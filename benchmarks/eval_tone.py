@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
-from pipeline.enrich.train_tone import LONG, SEED, SHORT, WRITTEN, Example, analyse, read_items, train
+from pipeline.enrich.train_tone import (COMPANIES, LONG, SEED, SHORT, WRITTEN, Example, analyse, read_items,
+                                       train)
 
 FOLDS = 5
 TARGETS = {"doc_macro_f1": 0.80, "company_acc": 0.80, "reversals": 0.03}
@@ -121,20 +122,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=Path, nargs="*", default=LONG,
                         help="whole articles written for training (both models): in every training set, and scored "
                              "apart by their own folds (default: %(default)s)")
+    parser.add_argument("--companies", type=Path, nargs="*", default=COMPANIES,
+                        help="items written for training (company model only): in every training set, and scored "
+                             "apart by their own folds (default: %(default)s)")
     parser.add_argument("--unseen", type=Path, nargs="*", default=[],
                         help="labelled files nobody trained or tuned on (your own double-labelled news, say): each "
                              "scored by a model trained on everything above, next to the lexicon rules")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    for_training = [*args.short, *args.long, *args.written]  # items written for training: never scored in the folds
+    # items written for training: never scored in the folds
+    for_training = [*args.short, *args.long, *args.written, *args.companies]
     missing = [p for p in [*args.gold, *for_training, *args.unseen] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
     start = time.perf_counter()
     gold = {p.name for p in args.gold}
-    everything = read_items([*args.gold, *for_training], document_only=args.written)
+    everything = read_items([*args.gold, *for_training], document_only=args.written, company_only=args.companies)
     items = [i for i in everything if i["_file"] in gold]
     examples = analyse([*items, *(i for i in everything if i["_file"] not in gold)])
     examples, extra = examples[:len(items)], examples[len(items):]
@@ -142,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     rules = score(items, decide_all(RuleTone(), examples))
     held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
             for name, pred in hold_out_files(examples, extra).items()}
-    for kind, files in (("written items", args.written), ("short items", args.short), ("whole articles", args.long)):
+    for kind, files in (("written items", args.written), ("short items", args.short), ("whole articles", args.long),
+                        ("company items", args.companies)):
         names = {p.name for p in files}
         these = [e for e in extra if e.item["_file"] in names]
         if not these:

@@ -64,9 +64,9 @@ def test_training_on_a_slice_gives_the_same_file_twice_and_a_model_that_scores(e
 @pytest.fixture(scope="module")
 def written_examples():
     """The items written for training, as `make train-tone` reads them."""
-    from pipeline.enrich.train_tone import LONG, SHORT, WRITTEN
+    from pipeline.enrich.train_tone import COMPANIES, LONG, SHORT, WRITTEN
 
-    return analyse(read_items([*SHORT, *LONG, *WRITTEN], document_only=WRITTEN))
+    return analyse(read_items([*SHORT, *LONG, *WRITTEN, *COMPANIES], document_only=WRITTEN, company_only=COMPANIES))
 
 
 def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples, written_examples):
@@ -90,7 +90,7 @@ def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples,
     assert pooled["reversals"] <= 0.04
 
 
-def test_written_items_train_the_document_model_only_and_short_and_long_ones_both(examples, written_examples):
+def test_written_items_train_one_model_or_both_as_their_kind_says(examples, written_examples):
     shared = _slice(examples, {"train-fr.jsonl", "train-en.jsonl"})
     written = [e for e in written_examples if e.item["_file"].startswith("written-")]  # and the hard briefs
     assert all(e.item["_document_only"] for e in written) and written[0].companies
@@ -101,6 +101,10 @@ def test_written_items_train_the_document_model_only_and_short_and_long_ones_bot
         assert these and not any(e.item["_document_only"] for e in these)
         with_these = train(shared + these)
         assert with_these["company"] != alone["company"] and with_these["document"] != alone["document"]
+    companies = [e for e in written_examples if e.item["_file"].startswith("companies-")]
+    assert companies and all(e.item["_company_only"] for e in companies) and companies[0].companies
+    with_companies = train(shared + companies)
+    assert with_companies["document"] == alone["document"] and with_companies["company"] != alone["company"]
 
 
 def test_a_whole_article_is_read_with_the_proportions_of_an_excerpt():
@@ -151,7 +155,8 @@ def test_the_shipped_model_is_json_records_its_data_and_stays_small():
                                                        "short-fr.jsonl", "short-en.jsonl", "long-fr.jsonl",
                                                        "long-en.jsonl", "written-fr.jsonl", "written-en.jsonl",
                                                        "written-hard-fr.jsonl", "written-hard-en.jsonl",
-                                                       "written-news-fr.jsonl", "written-news-en.jsonl"}
+                                                       "written-news-fr.jsonl", "written-news-en.jsonl",
+                                                       "companies-news-fr.jsonl", "companies-news-en.jsonl"}
     assert data["command"].startswith("python -m pipeline.enrich.train_tone")
     assert data["document"]["classes"] == ["negative", "neutral", "positive"]
 
@@ -244,7 +249,7 @@ def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):
                  "phenomena": ["analyst-correction"]}
     corrections.write_text(json.dumps(corrected, ensure_ascii=False) + "\n", encoding="utf-8")
     output = tmp_path / "tone.json.gz"
-    no_written_items = ["--short", "--long", "--written"]
+    no_written_items = ["--short", "--long", "--written", "--companies"]
     assert main(["--gold", str(small), "--extra", str(corrections), *no_written_items, "--output", str(output)]) == 0
     data = read_model(output)
     assert [(t["file"], t["items"]) for t in data["trained_on"]] == [("small.jsonl", 60), ("corrections.jsonl", 1)]
@@ -269,6 +274,24 @@ def test_the_verdict_after_the_turn_overrules_a_positive_or_neutral_label():
     negative = Sentiment(label="negative", score=-0.4)
     assert verdict_first(negative, [0.5], rules=0.3) is negative  # a negative label is never overruled
 
+
+
+def test_an_article_left_neutral_takes_the_polarity_of_a_clear_rules_score():
+    """On three real-news sets the model left articles neutral whose facts the rules read clearly (a round raised,
+    a certification obtained); a clear rules score (|score| ≥ 0.3) now speaks. A polar label is never changed."""
+    from pipeline.enrich.tone import CLEAR_RULES, clear_rules_speak
+    from pipeline.models import Sentiment
+
+    neutral = Sentiment(label="neutral", score=0.05, confidence=0.6, evidence=["a round raised"])
+    promoted = clear_rules_speak(neutral, rules=CLEAR_RULES + 0.05)
+    assert (promoted.label, promoted.evidence, promoted.confidence) == ("positive", ["a round raised"], 0.6)
+    assert promoted.score >= 0.1  # inside the positive band, for the alert rules and dashboards
+    assert clear_rules_speak(neutral, rules=-0.45).label == "negative"
+    assert clear_rules_speak(neutral, rules=CLEAR_RULES - 0.05) is neutral  # not clear enough: left unsaid
+    assert clear_rules_speak(neutral, rules=0.5, verdict=True) is neutral  # praise never beats the author's verdict
+    assert clear_rules_speak(neutral, rules=-0.5, verdict=True).label == "negative"
+    positive = Sentiment(label="positive", score=0.4, confidence=0.8)
+    assert clear_rules_speak(positive, rules=-0.6) is positive
 
 
 def test_an_exported_correction_trains_only_the_labels_the_analysts_gave(examples, tmp_path):
@@ -317,6 +340,7 @@ def test_a_malformed_corrected_list_or_a_missing_label_is_one_sentence(tmp_path,
         read_items([path])
     path.write_text('{"id": "a", "lang": "fr", "text": "Une victoire.", "sentiment": "positive"}\n'
                     '{"id": "b", "lang": "fr", "text": "Une défaite.", "sentiment": "negative"}\n', encoding="utf-8")
-    args = ["--gold", str(path), "--short", "--long", "--written", "--output", str(tmp_path / "t.json.gz")]
+    args = ["--gold", str(path), "--short", "--long", "--written", "--companies",
+            "--output", str(tmp_path / "t.json.gz")]
     assert main(args) == 2
     assert "error: Training needs all three tone labels" in capsys.readouterr().err

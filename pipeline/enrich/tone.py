@@ -367,6 +367,9 @@ MODEL_FORMAT = "newsroom-tone/1"
 # Below this probability a polar label the rules do not share becomes neutral. Chosen on the cross-validated and
 # held-out predictions (benchmarks/eval_tone.py; docs/tone.md): 0.7 → 0.75 → 0.8 trade labels for reversals.
 MIN_CONFIDENCE = 0.75
+# An article the model leaves neutral takes the rules' polarity when their score is at least this clear: on real news
+# the rules read flat facts the model, trained mostly on written items, leaves unsaid (docs/tone.md, « A third set »).
+CLEAR_RULES = 0.3
 
 
 class TrainedTone:
@@ -395,6 +398,7 @@ class TrainedTone:
         of_text = self.document.probabilities_by_label(document_row)
         doc = self._decided(of_text, label_for(document_row.sparse["n:rule"]), negative_verdict(after_turn))
         doc = verdict_first(doc, after_turn, document_row.sparse["n:rule"])
+        doc = clear_rules_speak(doc, document_row.sparse["n:rule"], negative_verdict(after_turn))
         companies = {}
         for company, row in company_rows.items():
             probabilities = self.company.probabilities_by_label(row)
@@ -426,6 +430,15 @@ def verdict_first(s: Sentiment, after_turn: list[float], rules: float) -> Sentim
         return s
     label = "negative" if label_for(rules) == "negative" else "neutral"
     if label == s.label:
+        return s
+    return Sentiment(label=label, score=consistent_score(label, s.score), confidence=s.confidence, evidence=s.evidence)
+
+
+def clear_rules_speak(s: Sentiment, rules: float, verdict: bool = False) -> Sentiment:
+    """A neutral article whose lexicon score is clear (|score| ≥ CLEAR_RULES) takes the rules' polarity, unless
+    that is praise against the author's negative verdict (`verdict_first`). Companies keep their own decision."""
+    label = label_for(rules)
+    if s.label != "neutral" or abs(rules) < CLEAR_RULES or (verdict and label == "positive"):
         return s
     return Sentiment(label=label, score=consistent_score(label, s.score), confidence=s.confidence, evidence=s.evidence)
 

@@ -10,7 +10,9 @@ Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in t
 labels cost the company model accuracy on the shared folds; `short-*` (two-to-four-sentence briefs) train both
 models, since short text is where the company model was weakest and they raise its accuracy on the shared folds and
 on each shared file held out; `long-*` (whole articles of 500–900 words) train both models too, since the labelled
-items are excerpts and a model that learnt only from excerpts read full articles far worse.
+items are excerpts and a model that learnt only from excerpts read full articles far worse; `companies-*` (news
+copy written around whose stakes a fact serves) train the company model only, since they raise its accuracy on real
+news while their document labels cost the document model on the shared folds.
 
     python -m pipeline.enrich.train_tone --gold ../shared/gold/train-fr.jsonl ... --output pipeline/enrich/weights/tone.json.gz
 """
@@ -41,6 +43,7 @@ REQUIRED = ("id", "lang", "text", "sentiment")
 WRITTEN = sorted((Path(__file__).parent / "training").glob("written-*.jsonl"))  # the document model only
 SHORT = sorted((Path(__file__).parent / "training").glob("short-*.jsonl"))  # both models
 LONG = sorted((Path(__file__).parent / "training").glob("long-*.jsonl"))  # both models
+COMPANIES = sorted((Path(__file__).parent / "training").glob("companies-*.jsonl"))  # the company model only
 
 
 @dataclass
@@ -53,10 +56,11 @@ class Example:
     companies: dict[str, dict[str, float]] = field(default_factory=dict)  # found by the linker and labelled
 
 
-def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = ()) -> list[dict]:
+def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = (),
+               company_only: Iterable[Path] = ()) -> list[dict]:
     """Gold-format lines; a bad line is named by file and line number. The items of the `document_only` files (the
-    written items) train the document model and not the company model."""
-    document_only = set(document_only)
+    written items) train the document model and not the company model; those of `company_only` the reverse."""
+    document_only, company_only = set(document_only), set(company_only)
     items: list[dict] = []
     seen: set[str] = set()
     for path in paths:
@@ -87,6 +91,7 @@ def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = ()) -> 
             seen.add(item["id"])
             item["_file"] = path.name
             item["_document_only"] = path in document_only
+            item["_company_only"] = path in company_only
             items.append(item)
     return items
 
@@ -94,6 +99,8 @@ def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = ()) -> 
 def trains_document(item: dict) -> bool:
     """Whether the item's `sentiment` is a label to learn: always, except in an analysts' export (`corrected`)
     whose document tone nobody corrected."""
+    if item.get("_company_only"):
+        return False
     corrected = item.get("corrected")
     return corrected is None or DOCUMENT in corrected
 
@@ -188,12 +195,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="short items written for training, for both models (default: %(default)s)")
     parser.add_argument("--long", type=Path, nargs="*", default=LONG,
                         help="whole articles written for training, for both models (default: %(default)s)")
+    parser.add_argument("--companies", type=Path, nargs="*", default=COMPANIES,
+                        help="items written for training, for the company model only (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
-    sources = [*args.gold, *args.extra, *args.short, *args.long, *args.written]
+    sources = [*args.gold, *args.extra, *args.short, *args.long, *args.written, *args.companies]
     start = time.perf_counter()
     try:
-        items = read_items(sources, document_only=args.written)
+        items = read_items(sources, document_only=args.written, company_only=args.companies)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -209,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     command += " --short " + " ".join(p.name for p in args.short)  # none: a bare --short
     command += " --long " + " ".join(p.name for p in args.long)
     command += " --written " + " ".join(p.name for p in args.written)
+    command += " --companies " + " ".join(p.name for p in args.companies)
     digest = write_model(model, args.output, sources, items, command)
     n_companies = sum(trains_company(e.item, c) for e in examples for c in e.companies)
     print(f"Trained on {len(items)} items and {n_companies} company labels from {len(sources)} file(s) "
