@@ -370,6 +370,8 @@ MIN_CONFIDENCE = 0.75
 # An article the model leaves neutral takes the rules' polarity when their score is at least this clear: on real news
 # the rules read flat facts the model, trained mostly on written items, leaves unsaid (docs/tone.md, « A third set »).
 CLEAR_RULES = 0.3
+# The only watched company of an article the model reads polar this surely is its subject, and is not left neutral.
+SUBJECT_CONFIDENCE = 0.8
 
 
 class TrainedTone:
@@ -409,6 +411,8 @@ class TrainedTone:
             after_turn = [e.score for e in t.evidence[company] if e.index >= turn > 0]
             s = self._decided(probabilities, label_for(row.sparse["c:rule"]), negative_verdict(after_turn))
             s = verdict_first(s, after_turn, row.sparse["c:rule"])
+            if len(company_rows) == 1:
+                s = subject_follows_article(s, doc, of_text)
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies
@@ -432,6 +436,16 @@ def verdict_first(s: Sentiment, after_turn: list[float], rules: float) -> Sentim
     if label == s.label:
         return s
     return Sentiment(label=label, score=consistent_score(label, s.score), confidence=s.confidence, evidence=s.evidence)
+
+
+def subject_follows_article(s: Sentiment, doc: Sentiment, of_text: dict[str, float]) -> Sentiment:
+    """The text's only watched company, left neutral, takes the article's polar label when the document model gives
+    that label at least SUBJECT_CONFIDENCE (LABELLING.md: 98 % of the shared single-company items share the text's
+    tone; the company model, trained on fewer items, is the more often unsure)."""
+    if s.label != "neutral" or doc.label == "neutral" or of_text.get(doc.label, 0.0) < SUBJECT_CONFIDENCE:
+        return s
+    return Sentiment(label=doc.label, score=consistent_score(doc.label, s.score), confidence=s.confidence,
+                     evidence=s.evidence)
 
 
 def clear_rules_speak(s: Sentiment, rules: float, verdict: bool = False) -> Sentiment:
