@@ -368,7 +368,8 @@ MODEL_FORMAT = "newsroom-tone/1"
 # held-out predictions (benchmarks/eval_tone.py; docs/tone.md): 0.7 → 0.75 → 0.8 trade labels for reversals.
 MIN_CONFIDENCE = 0.75
 # An article the model leaves neutral takes the rules' polarity when their score is at least this clear: on real news
-# the rules read flat facts the model, trained mostly on written items, leaves unsaid (docs/tone.md, « A third set »).
+# the rules read flat facts the model, trained mostly on written items, leaves unsaid (docs/tone.md, « A third and
+# a fourth real-news set »).
 CLEAR_RULES = 0.3
 # The only watched company of an article the model reads polar this surely is its subject, and is not left neutral.
 SUBJECT_CONFIDENCE = 0.8
@@ -398,9 +399,10 @@ class TrainedTone:
         turn = t.turn
         after_turn = t.scores[turn:] if turn > 0 else []
         of_text = self.document.probabilities_by_label(document_row)
-        doc = self._decided(of_text, label_for(document_row.sparse["n:rule"]), negative_verdict(after_turn))
+        verdict = negative_verdict(after_turn)
+        doc = self._decided(of_text, label_for(document_row.sparse["n:rule"]), verdict)
         doc = verdict_first(doc, after_turn, document_row.sparse["n:rule"])
-        doc = clear_rules_speak(doc, document_row.sparse["n:rule"], negative_verdict(after_turn))
+        doc = clear_rules_speak(doc, document_row.sparse["n:rule"], verdict)
         companies = {}
         for company, row in company_rows.items():
             probabilities = self.company.probabilities_by_label(row)
