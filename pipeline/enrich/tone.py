@@ -399,10 +399,10 @@ class TrainedTone:
         turn = t.turn
         after_turn = t.scores[turn:] if turn > 0 else []
         of_text = self.document.probabilities_by_label(document_row)
-        verdict = negative_verdict(after_turn)
-        doc = self._decided(of_text, label_for(document_row.sparse["n:rule"]), verdict)
-        doc = verdict_first(doc, after_turn, document_row.sparse["n:rule"])
-        doc = clear_rules_speak(doc, document_row.sparse["n:rule"], verdict)
+        rules, verdict = document_row.sparse["n:rule"], negative_verdict(after_turn)
+        doc = self._decided(of_text, label_for(rules), verdict)
+        doc = verdict_first(doc, after_turn, rules)
+        doc = clear_rules_speak(doc, rules, verdict)
         companies = {}
         for company, row in company_rows.items():
             probabilities = self.company.probabilities_by_label(row)
@@ -437,7 +437,7 @@ def verdict_first(s: Sentiment, after_turn: list[float], rules: float) -> Sentim
     label = "negative" if label_for(rules) == "negative" else "neutral"
     if label == s.label:
         return s
-    return Sentiment(label=label, score=consistent_score(label, s.score), confidence=s.confidence, evidence=s.evidence)
+    return relabelled(s, label)
 
 
 def subject_follows_article(s: Sentiment, doc: Sentiment, of_text: dict[str, float]) -> Sentiment:
@@ -446,8 +446,7 @@ def subject_follows_article(s: Sentiment, doc: Sentiment, of_text: dict[str, flo
     tone; the company model, trained on fewer items, is the more often unsure)."""
     if s.label != "neutral" or doc.label == "neutral" or of_text.get(doc.label, 0.0) < SUBJECT_CONFIDENCE:
         return s
-    return Sentiment(label=doc.label, score=consistent_score(doc.label, s.score), confidence=s.confidence,
-                     evidence=s.evidence)
+    return relabelled(s, doc.label)
 
 
 def clear_rules_speak(s: Sentiment, rules: float, verdict: bool = False) -> Sentiment:
@@ -456,6 +455,12 @@ def clear_rules_speak(s: Sentiment, rules: float, verdict: bool = False) -> Sent
     label = label_for(rules)
     if s.label != "neutral" or abs(rules) < CLEAR_RULES or (verdict and label == "positive"):
         return s
+    return relabelled(s, label)
+
+
+def relabelled(s: Sentiment, label: str) -> Sentiment:
+    """The same decision under another label: its score moved into that label's band, its confidence and evidence
+    kept."""
     return Sentiment(label=label, score=consistent_score(label, s.score), confidence=s.confidence, evidence=s.evidence)
 
 
