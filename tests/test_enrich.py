@@ -246,6 +246,8 @@ def test_french_nouns_and_verbs_double_negation_and_reporting_verbs():
         ("Il a repeint la façade en orange et acheté un jus d'orange.", "fr"),
         ("Le théâtre antique d'Orange, dans le Vaucluse, accueille les Chorégies cet été.", "fr"),
         ("Thales of Miletus, the Greek philosopher, is said to have predicted an eclipse.", "en"),
+        ("Le théorème de Thalès est enseigné au collège, comme l'a rappelé le philosophe.", "fr"),
+        ("Pour Thalès, l'eau est le principe de toute chose.", "fr"),
         ("Atos, le cheval du jockey, a remporté la course hippique de Vincennes.", "fr"),
         ("The maple sap runs in early spring, and farmers collect it in buckets.", "en"),
         ("The lawyers said the contract was void.", "en"),
@@ -270,6 +272,9 @@ def test_false_friends_are_not_linked(enricher, text, lang):
         ("Le patron de Nvidia a cité Mistral comme l'un des partenaires les plus prometteurs en IA.", "Mistral AI"),
         ("Orange, l'opérateur télécoms, va déployer la fibre dans trois départements.", "Orange"),
         ("Thales a remporté un contrat de défense radar de plusieurs centaines de millions d'euros.", "Thales"),
+        # the press's frequent misspelling, named beside another watched company or with a context word
+        ("Airbus, Thalès et Leonardo ont annoncé une fusion de leurs activités satellitaires.", "Thales"),
+        ("Thalès a présenté ses résultats annuels, portés par la défense.", "Thales"),
         ("SAP shares hit a record high in Frankfurt.", "SAP"),
         ("Helsing, la start-up allemande de défense, ouvre un centre à Paris.", "Helsing"),
     ],
