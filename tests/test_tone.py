@@ -215,6 +215,22 @@ def test_labelled_files_are_checked_line_by_line(tmp_path):
         read_items([path])
 
 
+def test_repeated_ids_are_said_and_unseen_files_are_read_apart(tmp_path, caplog):
+    from benchmarks.eval_tone import read_unseen
+
+    line = '{{"id": "fr-001", "lang": "fr", "text": "{}", "sentiment": "neutral"}}\n'
+    first, second = tmp_path / "set5.jsonl", tmp_path / "set6.jsonl"
+    first.write_text(line.format("Un texte."), encoding="utf-8")
+    second.write_text(line.format("Un autre texte.") + line.format("Encore un."), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        items = read_items([first, second])
+    assert [i["text"] for i in items] == ["Un texte."]
+    assert "set6.jsonl: 2 item(s) skipped because an earlier line or file has the same id (fr-001, fr-001)" in caplog.text
+    # two labelled sets made apart reuse ids: each is scored in full (a repeat inside one file is still said)
+    assert [(i["_file"], i["text"]) for i in read_unseen([first, second])] == [
+        ("set5.jsonl", "Un texte."), ("set6.jsonl", "Un autre texte.")]
+
+
 def test_a_new_tone_model_changes_the_enrichment_fingerprint(tmp_path, monkeypatch):
     import pipeline.enrich as enrich
     from pipeline.settings import load_settings

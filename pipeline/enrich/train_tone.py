@@ -23,6 +23,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import logging
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,8 @@ from pipeline.enrich.embeddings import ENCODER
 from pipeline.enrich.tone import (EMBED_SCALE, LABELS, MIN_CONFIDENCE, MODEL_FORMAT, MODEL_PATH, ToneInputs,
                                  tone_features)
 from pipeline.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 DOCUMENT = "document"  # in an analysts' export's `corrected`: the document tone (pipeline.corrections.DOCUMENT)
 
@@ -64,6 +67,7 @@ def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = (),
     items: list[dict] = []
     seen: set[str] = set()
     for path in paths:
+        repeated: list[str] = []
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
@@ -87,12 +91,16 @@ def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = (),
                 raise ConfigError(f"{path}:{lineno}: 'corrected' is not a list of label names "
                                   f"(\"{DOCUMENT}\" and/or company names).")
             if item["id"] in seen:
+                repeated.append(str(item["id"]))
                 continue  # the same item in two files (a correction of a gold item): the first file wins
             seen.add(item["id"])
             item["_file"] = path.name
             item["_document_only"] = path in document_only
             item["_company_only"] = path in company_only
             items.append(item)
+        if repeated:  # said, never silent: two files made apart may reuse ids ("fr-001") for different texts
+            log.warning("%s: %d item(s) skipped because an earlier line or file has the same id (%s); the first one "
+                        "read is kept.", path, len(repeated), ", ".join(repeated[:3]) + (", …" if len(repeated) > 3 else ""))
     return items
 
 
