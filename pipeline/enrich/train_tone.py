@@ -99,8 +99,9 @@ def read_items(paths: Iterable[Path], *, document_only: Iterable[Path] = (),
             item["_company_only"] = path in company_only
             items.append(item)
         if repeated:  # said, never silent: two files made apart may reuse ids ("fr-001") for different texts
+            shown = ", ".join(repeated[:3]) + (", …" if len(repeated) > 3 else "")
             log.warning("%s: %d item(s) skipped because an earlier line or file has the same id (%s); the first one "
-                        "read is kept.", path, len(repeated), ", ".join(repeated[:3]) + (", …" if len(repeated) > 3 else ""))
+                        "read is kept.", path, len(repeated), shown)
     return items
 
 
