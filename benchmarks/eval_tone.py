@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
-from pipeline.enrich.train_tone import (COMPANIES, LONG, SEED, SHORT, WRITTEN, Example, analyse, read_items,
+from pipeline.enrich.train_tone import (COMPANIES, LONG, NEWS, SEED, SHORT, WRITTEN, Example, analyse, read_items,
                                        train)
 
 FOLDS = 5
@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=Path, nargs="*", default=LONG,
                         help="whole articles written for training (both models): in every training set, and scored "
                              "apart by their own folds (default: %(default)s)")
+    parser.add_argument("--news", type=Path, nargs="*", default=NEWS,
+                        help="rewritten real news excerpts (both models): in every training set, and scored apart "
+                             "by their own folds (default: %(default)s)")
     parser.add_argument("--companies", type=Path, nargs="*", default=COMPANIES,
                         help="items written for training (company model only): in every training set, and scored "
                              "apart by their own folds (default: %(default)s)")
@@ -138,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     # items written for training: never scored in the folds
-    for_training = [*args.short, *args.long, *args.written, *args.companies]
+    for_training = [*args.short, *args.long, *args.news, *args.written, *args.companies]
     missing = [p for p in [*args.gold, *for_training, *args.unseen] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
@@ -154,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
             for name, pred in hold_out_files(examples, extra).items()}
     for kind, files in (("written items", args.written), ("short items", args.short), ("whole articles", args.long),
-                        ("company items", args.companies)):
+                        ("rewritten news", args.news), ("company items", args.companies)):
         names = {p.name for p in files}
         these = [e for e in extra if e.item["_file"] in names]
         if not these:

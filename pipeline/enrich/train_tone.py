@@ -10,7 +10,9 @@ Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in t
 labels cost the company model accuracy on the shared folds; `short-*` (two-to-four-sentence briefs) train both
 models, since short text is where the company model was weakest and they raise its accuracy on the shared folds and
 on each shared file held out; `long-*` (whole articles of 500–900 words) train both models too, since the labelled
-items are excerpts and a model that learnt only from excerpts read full articles far worse; `companies-*` (news
+items are excerpts and a model that learnt only from excerpts read full articles far worse; `news-*` (real press
+excerpts double-labelled blind, then rewritten in other words so that they can ship) train both models, since real
+copy tells tone by facts stated flatly, which written items rarely do; `companies-*` (news
 copy written around whose stakes a fact serves) train the company model only, since they raise its accuracy on real
 news while their document labels cost the document model on the shared folds.
 
@@ -46,6 +48,7 @@ REQUIRED = ("id", "lang", "text", "sentiment")
 WRITTEN = sorted((Path(__file__).parent / "training").glob("written-*.jsonl"))  # the document model only
 SHORT = sorted((Path(__file__).parent / "training").glob("short-*.jsonl"))  # both models
 LONG = sorted((Path(__file__).parent / "training").glob("long-*.jsonl"))  # both models
+NEWS = sorted((Path(__file__).parent / "training").glob("news-*.jsonl"))  # both models
 COMPANIES = sorted((Path(__file__).parent / "training").glob("companies-*.jsonl"))  # the company model only
 
 
@@ -204,11 +207,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="short items written for training, for both models (default: %(default)s)")
     parser.add_argument("--long", type=Path, nargs="*", default=LONG,
                         help="whole articles written for training, for both models (default: %(default)s)")
+    parser.add_argument("--news", type=Path, nargs="*", default=NEWS,
+                        help="rewritten real news excerpts, for both models (default: %(default)s)")
     parser.add_argument("--companies", type=Path, nargs="*", default=COMPANIES,
                         help="items written for training, for the company model only (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
-    sources = [*args.gold, *args.extra, *args.short, *args.long, *args.written, *args.companies]
+    sources = [*args.gold, *args.extra, *args.short, *args.long, *args.news, *args.written, *args.companies]
     start = time.perf_counter()
     try:
         items = read_items(sources, document_only=args.written, company_only=args.companies)
@@ -226,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         command += " --extra " + " ".join(p.name for p in args.extra)
     command += " --short " + " ".join(p.name for p in args.short)  # none: a bare --short
     command += " --long " + " ".join(p.name for p in args.long)
+    command += " --news " + " ".join(p.name for p in args.news)
     command += " --written " + " ".join(p.name for p in args.written)
     command += " --companies " + " ".join(p.name for p in args.companies)
     digest = write_model(model, args.output, sources, items, command)
