@@ -74,7 +74,8 @@ def written_examples():
 
 def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples, written_examples):
     """Each shared file scored by a model trained, as shipped, on the two others and the written items (the short
-    ones and whole articles in both models, the others in the document model). Harder than the folds: a file's
+    ones, whole articles and rewritten news in both models, the company items in the company model, the others in
+    the document model). Harder than the folds: a file's
     items share an author's style."""
     from benchmarks.eval_tone import hold_out_files, score
 
@@ -101,7 +102,7 @@ def test_written_items_train_one_model_or_both_as_their_kind_says(examples, writ
     assert all(e.item["_document_only"] for e in written) and written[0].companies
     alone, with_written = train(shared), train(shared + written)
     assert with_written["company"] == alone["company"] and with_written["document"] != alone["document"]
-    for kind in ("short-", "long-"):
+    for kind in ("short-", "long-", "news-"):
         these = [e for e in written_examples if e.item["_file"].startswith(kind)]
         assert these and not any(e.item["_document_only"] for e in these)
         with_these = train(shared + these)
