@@ -5,7 +5,7 @@ fixed gzip time stamp, and it records the data (file names, sha256, item counts)
 Analysts' corrections (`newsroom tone export`) are one more file in the same format: `EXTRA=corrections.jsonl`.
 An exported item lists in `corrected` which of its labels the analysts gave (`"document"`, company names); only
 those train: the others are the model's own labels, and learning them back would teach the model its own errors.
-Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in two kinds: `written-*` (articles of
+Items written for training (`pipeline/enrich/training/`, docs/tone.md) come in five kinds: `written-*` (articles of
 70–230 words, and briefs on negation, irony and quoted claims) train the document model only, since their company
 labels cost the company model accuracy on the shared folds; `short-*` (two-to-four-sentence briefs) train both
 models, since short text is where the company model was weakest and they raise its accuracy on the shared folds and
