@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
-from pipeline.enrich.train_tone import (COMPANIES, LONG, NEWS, SEED, SHORT, WRITTEN, Example, analyse, read_items,
-                                       train)
+from pipeline.enrich.train_tone import (SEED, Example, add_kind_options, analyse, kind_files, read_items,
+                                       read_training, train)
 
 FOLDS = 5
 TARGETS = {"doc_macro_f1": 0.80, "company_acc": 0.80, "reversals": 0.03}
@@ -119,21 +119,7 @@ def read_unseen(paths: Sequence[Path]) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, nargs="+", required=True)
-    parser.add_argument("--written", type=Path, nargs="*", default=WRITTEN,
-                        help="items written for training (document model only): in every training set, and "
-                             "scored apart by their own folds (default: %(default)s)")
-    parser.add_argument("--short", type=Path, nargs="*", default=SHORT,
-                        help="short items written for training (both models): in every training set, and scored "
-                             "apart by their own folds (default: %(default)s)")
-    parser.add_argument("--long", type=Path, nargs="*", default=LONG,
-                        help="whole articles written for training (both models): in every training set, and scored "
-                             "apart by their own folds (default: %(default)s)")
-    parser.add_argument("--news", type=Path, nargs="*", default=NEWS,
-                        help="rewritten real news excerpts (both models): in every training set, and scored apart "
-                             "by their own folds (default: %(default)s)")
-    parser.add_argument("--companies", type=Path, nargs="*", default=COMPANIES,
-                        help="items written for training (company model only): in every training set, and scored "
-                             "apart by their own folds (default: %(default)s)")
+    add_kind_options(parser, scored=": in every training set, and scored apart by their own folds")
     parser.add_argument("--unseen", type=Path, nargs="*", default=[],
                         help="labelled files nobody trained or tuned on (your own double-labelled news, say): each "
                              "scored by a model trained on everything above, next to the lexicon rules")
@@ -141,14 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     # items written for training: never scored in the folds
-    for_training = [*args.short, *args.long, *args.news, *args.written, *args.companies]
+    kinds = kind_files(args)
+    for_training = [p for files in kinds.values() for p in files]
     missing = [p for p in [*args.gold, *for_training, *args.unseen] if not p.exists()]
     if missing:
         print(f"Labelled file {missing[0]} not found (the shared data lives in ../shared/gold).", file=sys.stderr)
         return 2
     start = time.perf_counter()
     gold = {p.name for p in args.gold}
-    everything = read_items([*args.gold, *for_training], document_only=args.written, company_only=args.companies)
+    everything = read_training(args.gold, kinds)
     items = [i for i in everything if i["_file"] in gold]
     examples = analyse([*items, *(i for i in everything if i["_file"] not in gold)])
     examples, extra = examples[:len(items)], examples[len(items):]
@@ -156,16 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     rules = score(items, decide_all(RuleTone(), examples))
     held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
             for name, pred in hold_out_files(examples, extra).items()}
-    for kind, files in (("written items", args.written), ("short items", args.short), ("whole articles", args.long),
-                        ("rewritten news", args.news), ("company items", args.companies)):
+    for kind, files in kinds.items():
         names = {p.name for p in files}
         these = [e for e in extra if e.item["_file"] in names]
         if not these:
             continue
         others, scored = [*examples, *(e for e in extra if e.item["_file"] not in names)], [e.item for e in these]
-        held[f"{kind}, by a model that saw none of them"] = score(
+        held[f"{kind.description}, by a model that saw none of them"] = score(
             scored, decide_all(TrainedTone(data=train(others)), these))["total"]
-        held[f"{kind}, 5-fold (the other items in every fold)"] = score(
+        held[f"{kind.description}, 5-fold (the other items in every fold)"] = score(
             scored, cross_validate(these, others))["total"]
     if args.unseen:
         unseen = read_unseen(args.unseen)

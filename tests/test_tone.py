@@ -66,10 +66,9 @@ def test_training_on_a_slice_gives_the_same_file_twice_and_a_model_that_scores(e
 @pytest.fixture(scope="module")
 def written_examples():
     """The items written for training, as `make train-tone` reads them."""
-    from pipeline.enrich.train_tone import COMPANIES, LONG, NEWS, SHORT, WRITTEN
+    from pipeline.enrich.train_tone import read_training
 
-    return analyse(read_items([*SHORT, *LONG, *NEWS, *WRITTEN, *COMPANIES], document_only=WRITTEN,
-                              company_only=COMPANIES))
+    return analyse(read_training([]))
 
 
 def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples, written_examples):
@@ -97,20 +96,22 @@ def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples,
 
 
 def test_written_items_train_one_model_or_both_as_their_kind_says(examples, written_examples):
+    from pipeline.enrich.train_tone import KINDS
+
     shared = _slice(examples, {"train-fr.jsonl", "train-en.jsonl"})
-    written = [e for e in written_examples if e.item["_file"].startswith("written-")]  # and the hard briefs
-    assert all(e.item["_document_only"] for e in written) and written[0].companies
-    alone, with_written = train(shared), train(shared + written)
-    assert with_written["company"] == alone["company"] and with_written["document"] != alone["document"]
-    for kind in ("short-", "long-", "news-"):
-        these = [e for e in written_examples if e.item["_file"].startswith(kind)]
-        assert these and not any(e.item["_document_only"] for e in these)
+    alone = train(shared)
+    assert {k.name for k in KINDS} == {"short", "long", "news", "written", "companies"}
+    for kind in KINDS:
+        these = [e for e in written_examples if e.item["_file"].startswith(kind.name + "-")]
+        assert these and any(e.companies for e in these), kind.name
+        assert all(e.item["_document_only"] == (not kind.company) for e in these)
+        assert all(e.item["_company_only"] == (not kind.document) for e in these)
         with_these = train(shared + these)
-        assert with_these["company"] != alone["company"] and with_these["document"] != alone["document"]
-    companies = [e for e in written_examples if e.item["_file"].startswith("companies-")]
-    assert companies and all(e.item["_company_only"] for e in companies) and companies[0].companies
-    with_companies = train(shared + companies)
-    assert with_companies["document"] == alone["document"] and with_companies["company"] != alone["company"]
+        assert (with_these["document"] != alone["document"]) == kind.document, kind.name
+        assert (with_these["company"] != alone["company"]) == kind.company, kind.name
+    trains = {k.name: (k.document, k.company) for k in KINDS}  # docs/tone.md says why each trains what it does
+    assert trains["written"] == (True, False) and trains["companies"] == (False, True)
+    assert trains["short"] == trains["long"] == trains["news"] == (True, True)
 
 
 def test_a_whole_article_is_read_with_the_proportions_of_an_excerpt():

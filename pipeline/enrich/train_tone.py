@@ -45,11 +45,56 @@ SEED = 13
 C_DOCUMENT = 1.0  # inverse regularisation strength, chosen by cross-validation (benchmarks/eval_tone.py; docs/tone.md)
 C_COMPANY = 1.0
 REQUIRED = ("id", "lang", "text", "sentiment")
-WRITTEN = sorted((Path(__file__).parent / "training").glob("written-*.jsonl"))  # the document model only
-SHORT = sorted((Path(__file__).parent / "training").glob("short-*.jsonl"))  # both models
-LONG = sorted((Path(__file__).parent / "training").glob("long-*.jsonl"))  # both models
-NEWS = sorted((Path(__file__).parent / "training").glob("news-*.jsonl"))  # both models
-COMPANIES = sorted((Path(__file__).parent / "training").glob("companies-*.jsonl"))  # the company model only
+TRAINING_DIR = Path(__file__).parent / "training"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of training file (`{name}-*.jsonl` in TRAINING_DIR) and the models its labels train."""
+
+    name: str  # the file prefix and the command-line option
+    description: str
+    document: bool = True
+    company: bool = True
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(TRAINING_DIR.glob(f"{self.name}-*.jsonl"))
+
+    @property
+    def trains(self) -> str:
+        return "both models" if self.document and self.company else (
+            "the document model only" if self.document else "the company model only")
+
+
+# In reading order (the order fixes the model's bytes); why each trains what it does: the module docstring.
+KINDS = (
+    Kind("short", "short items"),
+    Kind("long", "whole articles"),
+    Kind("news", "rewritten news"),
+    Kind("written", "written items", company=False),
+    Kind("companies", "company items", document=False),
+)
+
+
+def add_kind_options(parser: argparse.ArgumentParser, scored: str = "") -> None:
+    """One option per kind (`--short FILE…`), defaulting to the kind's files in the repository."""
+    for kind in KINDS:
+        parser.add_argument(f"--{kind.name}", type=Path, nargs="*", default=kind.files,
+                            help=f"{kind.description} for training, {kind.trains}{scored} (default: the "
+                                 f"{len(kind.files)} files pipeline/enrich/training/{kind.name}-*.jsonl)")
+
+
+def kind_files(args: argparse.Namespace) -> dict[Kind, list[Path]]:
+    return {kind: list(getattr(args, kind.name)) for kind in KINDS}
+
+
+def read_training(paths: Iterable[Path], kinds: dict[Kind, list[Path]] | None = None) -> list[dict]:
+    """`paths` (labelled files for both models) then each kind's files, each training the models its kind says."""
+    kinds = {kind: kind.files for kind in KINDS} if kinds is None else kinds
+    return read_items([*paths, *(p for files in kinds.values() for p in files)],
+                      document_only=[p for k, files in kinds.items() if not k.company for p in files],
+                      company_only=[p for k, files in kinds.items() if not k.document for p in files])
 
 
 @dataclass
@@ -201,22 +246,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, nargs="+", required=True, help="labelled JSONL files")
     parser.add_argument("--extra", type=Path, nargs="*", default=[], help="more labelled files (corrections)")
-    parser.add_argument("--written", type=Path, nargs="*", default=WRITTEN,
-                        help="items written for training, for the document model only (default: %(default)s)")
-    parser.add_argument("--short", type=Path, nargs="*", default=SHORT,
-                        help="short items written for training, for both models (default: %(default)s)")
-    parser.add_argument("--long", type=Path, nargs="*", default=LONG,
-                        help="whole articles written for training, for both models (default: %(default)s)")
-    parser.add_argument("--news", type=Path, nargs="*", default=NEWS,
-                        help="rewritten real news excerpts, for both models (default: %(default)s)")
-    parser.add_argument("--companies", type=Path, nargs="*", default=COMPANIES,
-                        help="items written for training, for the company model only (default: %(default)s)")
+    add_kind_options(parser)
     parser.add_argument("--output", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
-    sources = [*args.gold, *args.extra, *args.short, *args.long, *args.news, *args.written, *args.companies]
+    kinds = kind_files(args)
+    sources = [*args.gold, *args.extra, *(p for files in kinds.values() for p in files)]
     start = time.perf_counter()
     try:
-        items = read_items(sources, document_only=args.written, company_only=args.companies)
+        items = read_training([*args.gold, *args.extra], kinds)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -229,11 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m pipeline.enrich.train_tone --gold " + " ".join(p.name for p in args.gold)
     if args.extra:
         command += " --extra " + " ".join(p.name for p in args.extra)
-    command += " --short " + " ".join(p.name for p in args.short)  # none: a bare --short
-    command += " --long " + " ".join(p.name for p in args.long)
-    command += " --news " + " ".join(p.name for p in args.news)
-    command += " --written " + " ".join(p.name for p in args.written)
-    command += " --companies " + " ".join(p.name for p in args.companies)
+    for kind, files in kinds.items():  # none: a bare --short
+        command += f" --{kind.name} " + " ".join(p.name for p in files)
     digest = write_model(model, args.output, sources, items, command)
     n_companies = sum(trains_company(e.item, c) for e in examples for c in e.companies)
     print(f"Trained on {len(items)} items and {n_companies} company labels from {len(sources)} file(s) "
