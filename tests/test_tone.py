@@ -319,6 +319,26 @@ def test_an_article_left_neutral_takes_the_polarity_of_a_clear_rules_score():
     assert clear_rules_speak(positive, rules=-0.6) is positive
 
 
+def test_an_article_left_neutral_takes_the_polarity_of_a_clear_headline():
+    """Real news states its facts flatly and puts its tone in the headline: on eight real-news sets a clear headline
+    score (|score| ≥ 0.5) turned six articles left neutral to their labelled polarity and none to a wrong one
+    (docs/tone.md). The body's rules reading the other way, or the author's negative verdict against praise, win."""
+    from pipeline.enrich.tone import CLEAR_TITLE, headline_speaks
+    from pipeline.models import Sentiment
+
+    neutral = Sentiment(label="neutral", score=-0.03, confidence=0.55, evidence=["900 jobs cut"])
+    demoted = headline_speaks(neutral, title=-(CLEAR_TITLE + 0.1), rules=-0.05)
+    assert (demoted.label, demoted.evidence, demoted.confidence) == ("negative", ["900 jobs cut"], 0.55)
+    assert demoted.score <= -0.1  # inside the negative band
+    assert headline_speaks(neutral, title=CLEAR_TITLE + 0.1, rules=0.0).label == "positive"
+    assert headline_speaks(neutral, title=CLEAR_TITLE - 0.1, rules=0.0) is neutral  # not clear enough
+    assert headline_speaks(neutral, title=0.8, rules=-0.2) is neutral  # the body reads the other way
+    assert headline_speaks(neutral, title=0.8, rules=0.0, verdict=True) is neutral  # praise never beats the verdict
+    assert headline_speaks(neutral, title=-0.8, rules=0.0, verdict=True).label == "negative"
+    positive = Sentiment(label="positive", score=0.4, confidence=0.8)
+    assert headline_speaks(positive, title=-0.9, rules=0.0) is positive  # a polar label is never changed
+
+
 def test_the_only_company_of_a_sure_article_is_not_left_neutral():
     """The text's only watched company is its subject: left neutral by the guard or the company model, it takes the
     article's polar label when the document model gives that label at least 0.8 (company accuracy on the folds

@@ -371,6 +371,10 @@ MIN_CONFIDENCE = 0.75
 # the rules read flat facts the model, trained mostly on written items, leaves unsaid (docs/tone.md, « A third and
 # a fourth real-news set »).
 CLEAR_RULES = 0.3
+# An article still left neutral takes its headline's polarity when the headline's lexicon score is at least this clear
+# and the body's rules do not read the opposite: real news puts its tone in the headline ("Oracle tumbles…", « Plus de
+# 600 postes supprimés… ») and states the body flatly (docs/tone.md, « Eleven to fourteen real-news sets »).
+CLEAR_TITLE = 0.5
 # The only watched company of an article the model reads polar this surely is its subject, and is not left neutral.
 SUBJECT_CONFIDENCE = 0.8
 
@@ -403,6 +407,7 @@ class TrainedTone:
         doc = self._decided(of_text, label_for(rules), verdict)
         doc = verdict_first(doc, after_turn, rules)
         doc = clear_rules_speak(doc, rules, verdict)
+        doc = headline_speaks(doc, document_row.sparse["n:title"], rules, verdict)
         companies = {}
         for company, row in company_rows.items():
             probabilities = self.company.probabilities_by_label(row)
@@ -454,6 +459,17 @@ def clear_rules_speak(s: Sentiment, rules: float, verdict: bool = False) -> Sent
     that is praise against the author's negative verdict (`verdict_first`). Companies keep their own decision."""
     label = label_for(rules)
     if s.label != "neutral" or abs(rules) < CLEAR_RULES or (verdict and label == "positive"):
+        return s
+    return relabelled(s, label)
+
+
+def headline_speaks(s: Sentiment, title: float, rules: float, verdict: bool = False) -> Sentiment:
+    """A neutral article whose headline's lexicon score is clear (|score| ≥ CLEAR_TITLE) takes the headline's
+    polarity, unless the rules read the whole text the other way or that is praise against the author's negative
+    verdict. Companies keep their own decision."""
+    label = label_for(title)
+    if (s.label != "neutral" or abs(title) < CLEAR_TITLE or label_for(rules) not in ("neutral", label)
+            or (verdict and label == "positive")):
         return s
     return relabelled(s, label)
 
