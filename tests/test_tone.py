@@ -306,39 +306,41 @@ def test_the_verdict_after_the_turn_overrules_a_positive_or_neutral_label():
 def test_an_article_left_neutral_takes_the_polarity_of_a_clear_rules_score():
     """On three real-news sets the model left articles neutral whose facts the rules read clearly (a round raised,
     a certification obtained); a clear rules score (|score| ≥ 0.3) now speaks. A polar label is never changed."""
-    from pipeline.enrich.tone import CLEAR_RULES, clear_rules_speak
+    from pipeline.enrich.tone import CLEAR_RULES, clear_score_speaks
     from pipeline.models import Sentiment
 
     neutral = Sentiment(label="neutral", score=0.05, confidence=0.6, evidence=["a round raised"])
-    promoted = clear_rules_speak(neutral, rules=CLEAR_RULES + 0.05)
+    promoted = clear_score_speaks(neutral, CLEAR_RULES + 0.05, CLEAR_RULES)
     assert (promoted.label, promoted.evidence, promoted.confidence) == ("positive", ["a round raised"], 0.6)
     assert promoted.score >= 0.1  # inside the positive band, for the alert rules and dashboards
-    assert clear_rules_speak(neutral, rules=-0.45).label == "negative"
-    assert clear_rules_speak(neutral, rules=CLEAR_RULES - 0.05) is neutral  # not clear enough: left unsaid
-    assert clear_rules_speak(neutral, rules=0.5, verdict=True) is neutral  # praise never beats the author's verdict
-    assert clear_rules_speak(neutral, rules=-0.5, verdict=True).label == "negative"
+    assert clear_score_speaks(neutral, -0.45, CLEAR_RULES).label == "negative"
+    assert clear_score_speaks(neutral, CLEAR_RULES - 0.05, CLEAR_RULES) is neutral  # not clear enough: left unsaid
+    # praise never beats the author's verdict
+    assert clear_score_speaks(neutral, 0.5, CLEAR_RULES, verdict=True) is neutral
+    assert clear_score_speaks(neutral, -0.5, CLEAR_RULES, verdict=True).label == "negative"
     positive = Sentiment(label="positive", score=0.4, confidence=0.8)
-    assert clear_rules_speak(positive, rules=-0.6) is positive
+    assert clear_score_speaks(positive, -0.6, CLEAR_RULES) is positive
 
 
 def test_an_article_left_neutral_takes_the_polarity_of_a_clear_headline():
     """Real news states its facts flatly and puts its tone in the headline: on eight real-news sets a clear headline
     score (|score| ≥ 0.5) turned six articles left neutral to their labelled polarity and none to a wrong one
     (docs/tone.md). The body's rules reading the other way, or the author's negative verdict against praise, win."""
-    from pipeline.enrich.tone import CLEAR_TITLE, headline_speaks
+    from pipeline.enrich.tone import CLEAR_TITLE, clear_score_speaks
     from pipeline.models import Sentiment
 
     neutral = Sentiment(label="neutral", score=-0.03, confidence=0.55, evidence=["900 jobs cut"])
-    demoted = headline_speaks(neutral, title=-(CLEAR_TITLE + 0.1), rules=-0.05)
+    demoted = clear_score_speaks(neutral, -(CLEAR_TITLE + 0.1), CLEAR_TITLE, whole_text=-0.05)
     assert (demoted.label, demoted.evidence, demoted.confidence) == ("negative", ["900 jobs cut"], 0.55)
     assert demoted.score <= -0.1  # inside the negative band
-    assert headline_speaks(neutral, title=CLEAR_TITLE + 0.1, rules=0.0).label == "positive"
-    assert headline_speaks(neutral, title=CLEAR_TITLE - 0.1, rules=0.0) is neutral  # not clear enough
-    assert headline_speaks(neutral, title=0.8, rules=-0.2) is neutral  # the body reads the other way
-    assert headline_speaks(neutral, title=0.8, rules=0.0, verdict=True) is neutral  # praise never beats the verdict
-    assert headline_speaks(neutral, title=-0.8, rules=0.0, verdict=True).label == "negative"
+    assert clear_score_speaks(neutral, CLEAR_TITLE + 0.1, CLEAR_TITLE, whole_text=0.0).label == "positive"
+    assert clear_score_speaks(neutral, CLEAR_TITLE - 0.1, CLEAR_TITLE, whole_text=0.0) is neutral  # not clear enough
+    assert clear_score_speaks(neutral, 0.8, CLEAR_TITLE, whole_text=-0.2) is neutral  # the body reads the other way
+    # praise never beats the verdict
+    assert clear_score_speaks(neutral, 0.8, CLEAR_TITLE, verdict=True, whole_text=0.0) is neutral
+    assert clear_score_speaks(neutral, -0.8, CLEAR_TITLE, verdict=True, whole_text=0.0).label == "negative"
     positive = Sentiment(label="positive", score=0.4, confidence=0.8)
-    assert headline_speaks(positive, title=-0.9, rules=0.0) is positive  # a polar label is never changed
+    assert clear_score_speaks(positive, -0.9, CLEAR_TITLE, whole_text=0.0) is positive  # a polar label is never changed
 
 
 def test_the_only_company_of_a_sure_article_is_not_left_neutral():

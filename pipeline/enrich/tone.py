@@ -406,8 +406,8 @@ class TrainedTone:
         rules, verdict = document_row.sparse["n:rule"], negative_verdict(after_turn)
         doc = self._decided(of_text, label_for(rules), verdict)
         doc = verdict_first(doc, after_turn, rules)
-        doc = clear_rules_speak(doc, rules, verdict)
-        doc = headline_speaks(doc, document_row.sparse["n:title"], rules, verdict)
+        doc = clear_score_speaks(doc, rules, CLEAR_RULES, verdict=verdict)
+        doc = clear_score_speaks(doc, document_row.sparse["n:title"], CLEAR_TITLE, verdict=verdict, whole_text=rules)
         companies = {}
         for company, row in company_rows.items():
             probabilities = self.company.probabilities_by_label(row)
@@ -454,22 +454,15 @@ def subject_follows_article(s: Sentiment, doc: Sentiment, of_text: dict[str, flo
     return relabelled(s, doc.label)
 
 
-def clear_rules_speak(s: Sentiment, rules: float, verdict: bool = False) -> Sentiment:
-    """A neutral article whose lexicon score is clear (|score| ≥ CLEAR_RULES) takes the rules' polarity, unless
-    that is praise against the author's negative verdict (`verdict_first`). Companies keep their own decision."""
-    label = label_for(rules)
-    if s.label != "neutral" or abs(rules) < CLEAR_RULES or (verdict and label == "positive"):
-        return s
-    return relabelled(s, label)
-
-
-def headline_speaks(s: Sentiment, title: float, rules: float, verdict: bool = False) -> Sentiment:
-    """A neutral article whose headline's lexicon score is clear (|score| ≥ CLEAR_TITLE) takes the headline's
-    polarity, unless the rules read the whole text the other way or that is praise against the author's negative
-    verdict. Companies keep their own decision."""
-    label = label_for(title)
-    if (s.label != "neutral" or abs(title) < CLEAR_TITLE or label_for(rules) not in ("neutral", label)
-            or (verdict and label == "positive")):
+def clear_score_speaks(s: Sentiment, score: float, threshold: float, *, verdict: bool = False,
+                       whole_text: float | None = None) -> Sentiment:
+    """A neutral article takes the polarity of a clear lexicon score (|score| ≥ `threshold`: the whole text's, or
+    its headline's), unless that is praise against the author's negative verdict (`verdict_first`) or the whole
+    text's score (`whole_text`, when `score` is the headline's) reads the other way. Companies keep their own
+    decision."""
+    label = label_for(score)
+    if (s.label != "neutral" or abs(score) < threshold or (verdict and label == "positive")
+            or (whole_text is not None and label_for(whole_text) not in ("neutral", label))):
         return s
     return relabelled(s, label)
 
