@@ -54,7 +54,9 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
 
     A declared charset that is not a web encoding (WHATWG: not 'undefined' or 'punycode') or cannot decode the bytes
     is ignored (servers lie), a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
-    mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG).
+    mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG). A page
+    that is UTF-8 but for a few stray bytes is read as UTF-8, each stray byte a U+FFFD, as browsers do: charset
+    detection would read the whole page in a single-byte codec and garble every accent.
     """
     if isinstance(body, str):
         return body
@@ -74,8 +76,22 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
         try:
             return body.decode(codec)
         except (UnicodeError, LookupError):
+            if codec == "utf-8" and (text := _mostly_utf8(body)) is not None:
+                return text
             continue
-    return decode_file(body)  # utf-8 fast path, then charset detection
+    return _mostly_utf8(body) or decode_file(body)  # utf-8 fast path, then charset detection
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """The page as UTF-8, its invalid bytes replaced, when at least two thirds of its non-ASCII characters are valid
+    UTF-8 sequences (a latin-1 or cp1252 page read as UTF-8 has next to none: a letter followed by a symbol); else
+    None."""
+    text = body.decode("utf-8", "replace")
+    invalid = text.count("\ufffd") - body.count("\ufffd".encode())
+    if not invalid:
+        return text
+    valid = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    return text if invalid * 2 <= valid else None
 
 
 def _sniff_meta_charset(body: bytes) -> str | None:
@@ -311,12 +327,15 @@ def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool,
     """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
     htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
     are often shown first), else that day at midnight UTC, which `choose_published` lets a feed time refine. Stated
-    dates that cannot be used (see `_timestamp`) are added to `rejected`."""
+    dates that cannot be used (see `_timestamp`) are added to `rejected`; the page then has no date of its own (a
+    guess from a page whose stated date is impossible is no better: htmldate read 2026-02-31 as 2026-02-01)."""
     rejected = [] if rejected is None else rejected
     for value in (*_JSON_LD_PUBLISHED.findall(json_ld), *_META_PUBLISHED(tree)):
         stamp = _timestamp(value, rejected)
         if stamp is not None:
             return stamp
+    if rejected:  # htmldate would read the same impossible value its own way (2026-02-31 → 2026-02-01): the feed's
+        return None  # date stands in, and the rejected value is reported
     found = _find_date(tree, url, False, rejected)
     if found is None and extensive:
         found = _find_date(tree, url, True, rejected)
@@ -342,6 +361,18 @@ def _headline(json_ld: str) -> str | None:
         return " ".join(str(json.loads(match.group(1))).split()) or None
     except ValueError:
         return None
+
+
+def _page_title(tree: Any) -> str | None:
+    """trafilatura's title, except that it cuts a <title> at a spaced « or » as if it were a separator ("Site » Title"),
+    which halves French headlines (« Nvidia - « une défaite » pour la France » → « Nvidia - « une défaite »): there
+    the whole <title> is kept, and a site name in it is cut by `_clean_title`."""
+    title = extract_title(tree)
+    element = tree.find(".//head/title")
+    whole = trim(element.text_content()) if element is not None else ""
+    if title and whole != title and whole.startswith(title) and whole[len(title):].lstrip()[:1] in ("«", "»"):
+        return whole
+    return title
 
 
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str) -> str | None:
@@ -412,7 +443,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     sitename = meta.sitename or extract_sitename(tree)
     if sitename:
         sitename = sitename.lstrip("@")
-    title = _clean_title(meta.title or extract_title(tree), [sitename, *site_names], tree, json_ld)
+    title = _clean_title(meta.title or _page_title(tree), [sitename, *site_names], tree, json_ld)
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:

@@ -8,7 +8,9 @@ Why each guard exists:
   connection is made, on every redirect hop (redirects are followed here, not by httpx, for that reason);
 - size limit on the decompressed stream, so a gzip bomb is cut off after `fetch_max_bytes` bytes (every layer of a
   `gzip, gzip` chain is decoded here with that bound, never by httpx), and a total time limit per request
-  (`fetch_total_timeout`), so a server dripping one byte at a time cannot hold a worker forever;
+  (`fetch_total_timeout`), so a server dripping one byte at a time cannot hold a worker forever: that timeout is not
+  retried (a retry would drip as long again), and a host that timed out MAX_HOST_TIMEOUTS times in a run is not asked
+  again in that run (one hostile feed of 200 dripping links held the workers for hours);
 - a redirect's Location is parsed here, not by httpx: `javascript:…`, port 99999 or `http://[::1` is one refused
   fetch, not an exception that ends the run;
 - retries (tenacity) with exponential backoff and jitter on connection errors, 5xx and 429, honouring
@@ -71,6 +73,9 @@ RETRY_AFTER_CAP = 7 * 24 * 3600.0
 # robots.txt is parsed once per host and run, but every URL check walks all its rules (urllib.robotparser): an 8 MB
 # file (300,000 rules) cost 0.45 s per URL. RFC 9309 lets a crawler stop at 500 KiB.
 ROBOTS_MAX_BYTES = 500 * 1024
+# A host whose requests timed out this many times in a run is not asked again in that run: its other links fall back
+# to their feed summaries at once instead of each holding a worker for the whole timeout.
+MAX_HOST_TIMEOUTS = 3
 
 
 class FetchFailed(FetchError):
@@ -378,6 +383,7 @@ class Fetcher:
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self.requests = 0  # HTTP requests actually sent (retries and redirects included)
+        self._timeouts: dict[str, int] = {}  # host → requests that timed out in this run
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -534,8 +540,10 @@ class Fetcher:
     async def _request_once(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult | str:
         assert self._client is not None, "use `async with Fetcher(...)`"
         host = urlsplit(url).hostname or ""
+        self._check_timeouts(url, host)
         await self._wait_turn(host)
         async with self._slots:
+            self._check_timeouts(url, host)  # other requests may have used up the host's allowance meanwhile
             self.requests += 1
             total = self.settings.fetch_total_timeout
             try:
@@ -566,13 +574,20 @@ class Fetcher:
             except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not
                 raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
             except httpx.TimeoutException as exc:
+                self._timeouts[host] = self._timeouts.get(host, 0) + 1
                 raise _Transient("timeout", f"timed out ({type(exc).__name__})") from None
             except TimeoutError:  # asyncio.timeout: the body kept trickling in past fetch_total_timeout
-                raise _Transient("timeout", f"timed out (no complete response within {total:g}s)") from None
+                self._timeouts[host] = self._timeouts.get(host, 0) + 1
+                raise FetchFailed(url, "timeout", f"timed out (no complete response within {total:g}s)") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if isinstance(exc, httpx.DecodingError):
                     raise FetchFailed(url, "decoding", f"cannot decode the response body: {exc}") from None
                 raise _Transient("connect", f"connection error ({type(exc).__name__}: {exc})") from None
+
+    def _check_timeouts(self, url: str, host: str) -> None:
+        if self._timeouts.get(host, 0) >= MAX_HOST_TIMEOUTS:
+            raise FetchFailed(url, "host-timeouts", f"not fetched: {host[:100]} timed out {MAX_HOST_TIMEOUTS} times "
+                                                    "in this run")
 
     def _check_content_type(self, url: str, kind: str, header: str) -> None:
         ctype = header.split(";")[0].strip().lower()
@@ -617,7 +632,8 @@ class _Enough(Exception):
 class _BoundedDecoder:
     """Undoes gzip/deflate layers in order, with zlib's max_length, so no layer ever outputs more than `limit` bytes
     (an intermediate layer included: endless empty deflate blocks would cost CPU, not memory, without that bound).
-    With `keep`, the decoded body stops there (_Enough) instead of being refused past `limit`."""
+    With `keep`, the decoded body stops there (_Enough) instead of being refused past `limit`. Every gzip member is
+    read, and a stream that does not end is refused rather than stored as half a page."""
 
     def __init__(self, url: str, layers: list[str], limit: int, keep: int | None = None):
         self.url = url
@@ -627,6 +643,7 @@ class _BoundedDecoder:
         # wbits 47 = auto-detect zlib or gzip header; raw deflate (rare) gets -15 on error
         self.decoders = [zlib.decompressobj(47) for _ in layers]
         self.produced = [0] * len(layers)
+        self.fed = [False] * len(layers)
         self.raw: set[int] = set()
         self.out = bytearray()
 
@@ -652,9 +669,13 @@ class _BoundedDecoder:
                     self.raw.add(index)
                     continue
                 raise FetchFailed(self.url, "decoding", "corrupt compressed body") from None
+            self.fed[index] = True
             self._count(index, piece)
             self._push(index + 1, piece)
             data = decoder.unconsumed_tail
+            if decoder.eof and decoder.unused_data[:2] in (b"\x1f\x8b", b"\x1f"):
+                # another gzip member (RFC 1952 allows several; browsers and Python's gzip read them all)
+                data, self.decoders[index] = decoder.unused_data + data, zlib.decompressobj(47)
 
     def _count(self, index: int, piece: bytes) -> None:
         self.produced[index] += len(piece)
@@ -672,6 +693,8 @@ class _BoundedDecoder:
                 raise FetchFailed(self.url, "decoding", "corrupt compressed body") from None
             self._count(index, rest)
             self._push(index + 1, rest)
+            if self.fed[index] and not decoder.eof:  # the connection ended inside the stream: half a page
+                raise FetchFailed(self.url, "decoding", "truncated compressed body (the stream does not end)")
         return bytes(self.out)
 
 

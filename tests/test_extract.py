@@ -94,6 +94,36 @@ def test_decode_html_order():
     assert decode_html(text.encode("utf-16"), "utf-16") == text
 
 
+@pytest.mark.parametrize("title", ["Mistral AI déçoit : « échec » pour l'État",
+                                   "Nvidia - « une défaite » pour la France",
+                                   "Cloud : « les décideurs ne doivent pas être naïfs » selon Outscale"])
+def test_a_french_headline_in_the_title_element_is_not_cut_at_its_guillemets(title):
+    """A page with only a <title> lost the end of French headlines: trafilatura splits a <title> at a spaced « or »
+    as at a "Site » Title" separator, which kept « Nvidia - « une défaite »."""
+    body = "".join(f"<p>{i}. Le texte de l'article parle du cloud souverain et des ministres qui en débattent.</p>"
+                   for i in range(30))
+    page = f'<html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head><body><article>{body}</article>'
+    assert extract_article(page.encode(), "https://news.example/a.html").title == title
+
+
+@pytest.mark.parametrize("declared", ["utf-8", None])
+def test_two_stray_bytes_in_a_utf8_page_do_not_garble_its_accents(declared):
+    """A UTF-8 page with two latin-1 bytes failed the strict decode, and charset detection then read the whole page
+    in a single-byte codec (« dĂŠĂ§oit », « l'Ătat »): company names stopped matching. Browsers read it as UTF-8
+    and show the stray bytes as U+FFFD; so does the extraction now. A page that is latin-1 throughout still is."""
+    sentence = ("Mistral AI et Nvidia ont discuté de calcul souverain en Europe, tandis que les ministres pesaient "
+                "le coût des contrats de cloud et le rythme de la réglementation. ") * 3
+    page = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Mistral AI déçoit : « échec » pour '
+            "l'État</title></head><body><article>" + "".join(f"<p>{i}. {sentence}</p>" for i in range(6)))
+    body = page.encode() + b"<p>Fin \xe9t\xe9</p></article></body></html>"
+    html = decode_html(body if declared else body.replace(b'<meta charset="utf-8">', b""), declared)
+    assert "Mistral AI déçoit : « échec » pour l'État" in html and "Fin \ufffdt\ufffd" in html
+    article = extract_article(body, "https://news.example/a.html", charset=declared)
+    assert article.title == "Mistral AI déçoit : « échec » pour l'État" and "réglementation" in article.text
+    latin1 = page.replace('<meta charset="utf-8">', "").encode("cp1252")
+    assert "Mistral AI déçoit : « échec » pour l'État" in decode_html(latin1, declared)
+
+
 @pytest.mark.parametrize("declared, meta, text", [
     ("undefined", "", "Souveraineté"), ("punycode", "", "Souveraineté"), (None, "punycode", "Souveraineté"),
     ("idna", "undefined", "Souveraineté"), ("utf-7", "", "+ADw-script+AD4-"), (None, "utf-7", "+ADw-script+AD4-"),
@@ -128,6 +158,24 @@ def test_dates_before_1990_are_unknown_and_the_next_source_is_used():
     url = f"{BASE}/articles/ai-act.html"
     article = extract_article(html, url, item(url), now)
     assert article.published_at == feed_date
+
+
+@pytest.mark.parametrize("impossible", ["2026-02-31T09:00:00Z", "2026-13-02T09:00:00+01:00"])
+def test_an_impossible_stated_date_gives_the_feed_date_not_a_guess_from_it(impossible):
+    """`article:published_time` 2026-02-31 was rejected, and htmldate then read the same value its own way: the
+    article was stored on 2026-02-01, ten months early, without a note. The feed's date stands in, and the rejected
+    value is reported."""
+    now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    feed_date = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+    body = "".join(f"<p>{i}. Mistral AI et Nvidia ont parlé de calcul souverain en Europe avec les ministres.</p>"
+                   for i in range(20))
+    html = (f'<html lang="fr"><head><meta charset="utf-8"><title>Mistral AI et le calcul souverain</title>'
+            f'<meta property="article:published_time" content="{impossible}"></head>'
+            f"<body><article><h1>Mistral AI et le calcul souverain</h1>{body}</article></body></html>")
+    url = f"{BASE}/articles/date-impossible.html"
+    notes: list[str] = []
+    article = extract_article(html.encode(), url, item(url, published=feed_date), now, date_notes=notes)
+    assert article.published_at == feed_date and notes == [url]
 
 
 def test_thin_page_returns_none_and_summary_fallback():

@@ -141,6 +141,37 @@ def test_total_timeout_stops_a_dripping_body(httpserver):
     assert time.monotonic() - started < 2.5
 
 
+def test_a_host_that_drips_is_neither_retried_nor_asked_again_after_three_timeouts(httpserver):
+    """A page sending 20 bytes a second was asked four times, each for the whole total timeout, and so was every
+    other link of its feed: at the defaults one such feed held the workers for hours. The total timeout is no longer
+    retried, and after MAX_HOST_TIMEOUTS of them the host's other links fail at once (each one counted)."""
+    from pipeline.fetch import MAX_HOST_TIMEOUTS
+
+    def drip(request):
+        def body():
+            for _ in range(40):
+                yield b"<p>slow</p>"
+                time.sleep(0.05)
+
+        return Response(body(), content_type="text/html")
+
+    httpserver.expect_request("/drip").respond_with_handler(drip)
+    urls = [httpserver.url_for("/drip") + f"?page={i}" for i in range(8)]
+
+    async def go():
+        async with Fetcher(settings(fetch_total_timeout=0.3, fetch_retries=3, fetch_concurrency=1)) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(url) for url in urls), return_exceptions=True)
+
+    started = time.monotonic()
+    outcomes = asyncio.run(go())
+    assert all(isinstance(o, FetchFailed) for o in outcomes)
+    assert [o.reason for o in outcomes].count("timeout") == MAX_HOST_TIMEOUTS
+    assert [o.reason for o in outcomes].count("host-timeouts") == len(urls) - MAX_HOST_TIMEOUTS
+    asked = [r for r, _ in httpserver.log if r.path == "/drip" and "page" in r.args]  # not the test above's
+    assert len(asked) == MAX_HOST_TIMEOUTS  # one request each, no retry
+    assert time.monotonic() - started < MAX_HOST_TIMEOUTS * 0.3 + 2
+
+
 def test_connection_refused_is_reported(httpserver):
     url = httpserver.url_for("/x")
     httpserver.stop()
@@ -184,6 +215,29 @@ def test_gzip_body_within_limit_is_decompressed(httpserver):
         gzip.compress(page.encode()), content_type="text/html; charset=utf-8", headers={"Content-Encoding": "gzip"}
     )
     assert fetch(httpserver.url_for("/gz")).body.decode() == page
+
+
+def test_every_member_of_a_multi_member_gzip_body_is_read(httpserver):
+    """Two gzip members one after the other are one valid gzip body (RFC 1952; browsers and Python read both): only
+    the first was decoded, and ingest stored 217 of a page's 474 words without a word of warning."""
+    first, second = "<html><body>" + "souveraineté " * 300, "numérique " * 300 + "</body></html>"
+    httpserver.expect_request("/two").respond_with_data(
+        gzip.compress(first.encode()) + gzip.compress(second.encode()), content_type="text/html; charset=utf-8",
+        headers={"Content-Encoding": "gzip"})
+    assert fetch(httpserver.url_for("/two")).body.decode() == first + second
+
+
+@pytest.mark.parametrize("share", [0.5, 0.95])
+def test_a_gzip_body_cut_short_is_a_failed_fetch_not_half_a_page(httpserver, share):
+    """A gzip stream that stops before its end (a dropped connection, a proxy's cut) used to give back what it had
+    decoded: a long page would be stored half-cut. It is now a decoding failure (counted; the feed's summary stands
+    in)."""
+    body = gzip.compress(("<html><body>" + "souveraineté numérique " * 2000 + "</body></html>").encode())
+    httpserver.expect_request("/cut").respond_with_data(body[:int(len(body) * share)], content_type="text/html",
+                                                        headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/cut"))
+    assert err.value.reason == "decoding" and "truncated compressed body" in str(err.value)
 
 
 def test_gzip_chain_bomb_is_cut_off_without_inflating_it(httpserver):
