@@ -29,6 +29,7 @@ import httpx
 
 from pipeline.archive import WarcArchive
 from pipeline.budget import PageTooComplex
+from pipeline.errors import NewsroomError
 from pipeline.extract import article_from_summary, extract_article
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
@@ -719,6 +720,25 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+class CollectorDied(NewsroomError):
+    """The collector process ended without a word (killed by the kernel's out-of-memory killer, or by hand): one
+    sentence for the user, not a traceback. What was indexed stays; the feeds' state was not moved on."""
+
+    def __init__(self, exitcode: int | None):
+        import signal
+
+        how = f"exited with code {exitcode}"
+        if exitcode and exitcode < 0:
+            try:
+                how = f"was killed by {signal.Signals(-exitcode).name}"
+            except ValueError:
+                pass
+        hint = " (SIGKILL is often the out-of-memory killer: see `dmesg`)" if exitcode == -9 else ""
+        super().__init__(f"The ingest's collector process (fetch and extraction) {how}{hint}. The articles indexed "
+                         "before that are stored and the feeds' state was not moved on: run `newsroom ingest` again "
+                         "to fetch the rest.")
+
+
 class EnrichmentShare:
     """Which articles of each chunk the collector process enriches (the main process enriches the others), so that
     both processes are equally busy. The collector also fetches, extracts and archives every page, so its share of
@@ -935,7 +955,7 @@ class CollectorProcess:
                     kind, *payload = channel.get(timeout=1.0)
                 except queue.Empty:
                     if not proc.is_alive():
-                        raise RuntimeError(f"the collector process died (exit code {proc.exitcode})") from None
+                        raise CollectorDied(proc.exitcode) from None
                     continue
                 if kind == "log":
                     _emit_child_log(payload[0])

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from _store_helpers import drop_prefix
@@ -207,6 +208,51 @@ def test_kill_9_mid_run_then_rerun_indexes_every_article_once(slow_site, tmp_pat
     mention_ids = Counter((m["article_id"], m["company"]) for m in _mentions(client, settings))
     assert all(n == 1 for n in mention_ids.values())
     assert sum(mention_ids.values()) == sum(len(d["orgs"]) for d in docs)
+
+
+def test_a_killed_collector_process_ends_the_run_with_one_sentence_and_keeps_what_was_indexed(
+        slow_site, tmp_path, es_url, cleanup):
+    """The out-of-memory killer takes the collector process: the run printed a 78-line traceback ending in a
+    RuntimeError. It now ends (exit 1) with one sentence naming the collector and the signal; what was indexed
+    stays, the run is recorded as failed, and the next run indexes the rest."""
+    settings = load_settings()
+    client = make_client(settings)
+    feeds_file = slow_site.feeds_file(tmp_path / "conf")
+    env = {**os.environ, "NEWSROOM_ES_BULK_CHUNK": "1", "NEWSROOM_ENRICH_BATCH_SIZE": "1",
+           "NEWSROOM_FETCH_CONCURRENCY": "1", "NEWSROOM_COLLECT_PROCESS": "true"}
+    cmd = [sys.executable, "-m", "pipeline", "ingest", "--feeds", str(feeds_file)]
+    alias = index_names(settings.es_index_prefix)["articles"]
+
+    def indexed() -> int:
+        if not client.indices.exists_alias(name=alias):
+            return 0
+        client.indices.refresh(index=alias)
+        return client.count(index=alias)["count"]
+
+    def collector(pid: int) -> int | None:
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        for child in children.read_text().split() if children.exists() else []:
+            if b"resource_tracker" not in Path(f"/proc/{child}/cmdline").read_bytes():
+                return int(child)
+        return None
+
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 90
+    while indexed() < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = collector(proc.pid)
+    assert proc.poll() is None and child, "no collector process to kill: " + proc.stderr.read().decode()[-2000:]
+    os.kill(child, signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=60)
+    killed_at = indexed()
+    assert proc.returncode == 1 and "Traceback" not in stderr.decode()
+    assert "collector process (fetch and extraction) was killed by SIGKILL" in stderr.decode()
+    assert 2 <= killed_at < EXPECTED_ARTICLES
+
+    done = subprocess.run([*cmd, "--json"], env=env, capture_output=True, text=True, timeout=150)
+    assert done.returncode == 0, done.stderr[-3000:]
+    docs = _articles(client, settings)
+    assert len(docs) == EXPECTED_ARTICLES and len({d["id"] for d in docs}) == EXPECTED_ARTICLES
 
 
 def test_ingest_cli_with_unreachable_feeds_finishes_quickly(tmp_path, es_url, cleanup):
