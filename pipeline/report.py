@@ -22,7 +22,7 @@ from pipeline.coverage import (coverage, local_time, published_range, query_wind
                                voice_percentages)
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
-from pipeline.sinks import for_chart, for_html, linkable
+from pipeline.sinks import for_chart, for_html, link_target, linkable
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)
@@ -228,7 +228,7 @@ def _e(value) -> str:
 def _link(url: str | None, text: str | None) -> str:
     label = _e(text or url or "(untitled)")
     if linkable(url):
-        return f'<a href="{_e(url)}">{label}</a>'
+        return f'<a href="{_e(link_target(url))}">{label}</a>'
     return label
 
 

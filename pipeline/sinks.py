@@ -183,6 +183,25 @@ def linkable(url: str | None) -> bool:
     return not all(re.fullmatch(r"0x[0-9a-f]*|[0-9]+", label) for label in host.split("."))
 
 
+def link_target(url: str) -> str:
+    """A linkable URL (no `user@` part) with its host in ASCII (IDNA, `xn--…`), as browsers send it: a link's target
+    then shows what it is, not a look-alike of another site's name (`аpple.com` with a Cyrillic а). Unchanged when it
+    cannot be encoded."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import idna  # httpx's own dependency
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host.isascii():
+        return url
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+    except (UnicodeError, idna.IDNAError):
+        return url
+    return urlunsplit(parts._replace(netloc=ascii_host + (f":{parts.port}" if parts.port is not None else "")))
+
+
 # Query parameters whose value is a credential (matched on the lower-cased name, `-` read as `_`).
 SECRET_PARAMS = {"token", "access_token", "auth", "auth_token", "api_key", "apikey", "key", "secret", "password",
                  "passwd", "pwd", "sig", "signature", "session", "sessionid", "client_secret", "private_token"}

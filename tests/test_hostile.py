@@ -383,6 +383,22 @@ def test_reports_and_alert_messages_link_only_public_web_addresses():
     assert '<a href="https://www.lemonde.fr/a.html">' in _link(public[0], "t")
 
 
+def test_a_look_alike_host_links_to_its_punycode_name_in_every_sink():
+    """`аpple.com` with a Cyrillic а was linked as written: the target read as Apple's site. Links now carry the
+    host browsers actually ask for (IDNA, `xn--…`); the title shown stays as the web gave it."""
+    from pipeline.alerts.deliver import render_html, slack_payload
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+    from pipeline.report import _link
+
+    url, target = "https://\u0430pple.com/ai?q=é", "https://xn--pple-43d.com/ai?q=é"
+    rule = Rule(name="r", keywords=["Apple"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+    item = AlertItem(rule="r", subject="a", title="Apple AI", url=url)
+    assert f'href="{target}"' in _link(url, "Apple AI") and f'href="{target}"' in render_html(rule, [item])
+    assert f"<{target}|" in str(slack_payload(rule, [item]))
+    assert "\u0430pple" not in _link(url, "Apple AI") + render_html(rule, [item]) + str(slack_payload(rule, [item]))
+
+
 def test_an_encoded_word_in_a_web_title_adds_no_mail_header():
     """`=?utf-8?q?…=0D=0ABcc:…?=` is plain ASCII: it passed the CR/LF check, and Python's email (CVE-2024-6923)
     decoded it into real headers when the Subject was set."""

@@ -217,6 +217,28 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
 
 
+def test_a_huge_stored_title_and_url_show_their_start_in_the_terminal_and_whole_in_json(es_url):
+    """A hostile feed's 100,000-character link was printed in full by `search`, screens of it per hit."""
+    from _store_helpers import drop_prefix as drop
+
+    from pipeline.cli.search_cmd import SHOWN_CHARS
+
+    settings = load_settings()
+    client = make_client(settings)
+    url, title = "https://a.example/" + "x" * 20_000, "Quetzalcoatl " + "t" * 5_000
+    index_enriched(client, settings, [make_record(url, "Quetzalcoatl et le cloud souverain.", title=title)])
+    try:
+        proc = _cli("search", "Quetzalcoatl")
+        assert proc.returncode == 0, proc.stderr
+        longest = max(len(line) for line in proc.stdout.splitlines())
+        assert "https://a.example/xxx" in proc.stdout and longest <= SHOWN_CHARS + 10, longest
+        proc = _cli("search", "Quetzalcoatl", "--json")
+        (hit,) = json.loads(proc.stdout)["results"]
+        assert hit["url"] == url and len(hit["title"]) > 3 * SHOWN_CHARS  # as stored (titles are capped at indexing)
+    finally:
+        drop(client, settings.es_index_prefix)
+
+
 def test_search_cli_json_csv_and_terminal(indexed, tmp_path):
     proc = _cli("search", "alliance", "--json")
     assert proc.returncode == 0, proc.stderr

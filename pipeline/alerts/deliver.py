@@ -28,7 +28,7 @@ from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.replies import ReplyError, post_capped
 from pipeline.settings import SMTP_SECURITY, Settings
-from pipeline.sinks import for_header, for_html, for_slack, linkable, mask_url, single_line
+from pipeline.sinks import for_header, for_html, for_slack, link_target, linkable, mask_url, single_line
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def render_html(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) 
              + "</p>"]
     for item in items:
         title = esc(single_line(item.title))
-        title = f'<a href="{esc(item.url)}">{title}</a>' if linkable(item.url) else title
+        title = f'<a href="{esc(link_target(item.url))}">{title}</a>' if linkable(item.url) else title
         meta = " · ".join(esc(x) for x in (item.source, _when(item, tz), item.lang) if x)
         parts.append(
             f"<div style='margin:1em 0'><div style='font-size:1.1em'><b>{title}</b></div>"
@@ -125,7 +125,7 @@ def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items:
         title = esc(item.title, 250)
-        link = _slack_link(item.url) if linkable(item.url) else ""
+        link = _slack_link(link_target(item.url)) if linkable(item.url) else ""
         # a 2,900-character URL alone would push the section past Slack's limit: such a link stays plain text
         title = f"<{link}|{title}>" if link and len(link) <= SLACK_MAX_LINK else title
         meta = " · ".join(esc(x, 200) for x in (item.source, _when(item, tz)) if x)
