@@ -303,6 +303,20 @@ def test_the_verdict_after_the_turn_overrules_a_positive_or_neutral_label():
 
 
 
+def test_the_rules_veto_a_polar_label_unless_the_model_is_all_but_sure():
+    """The guard turns a polar label the rules contradict, or an unsure one they do not back, to neutral; a label
+    given with P ≥ SURE_CONFIDENCE stands (on real news the rules read « The company behind Grok's images is just 15
+    days old » +0.11 and vetoed the model's negative at 0.97)."""
+    from pipeline.enrich.tone import MIN_CONFIDENCE, SURE_CONFIDENCE, guarded
+
+    assert guarded("negative", 0.9, "positive", MIN_CONFIDENCE) == "neutral"  # contradicted
+    assert guarded("negative", MIN_CONFIDENCE - 0.05, "neutral", MIN_CONFIDENCE) == "neutral"  # unsure, unbacked
+    assert guarded("negative", MIN_CONFIDENCE + 0.05, "neutral", MIN_CONFIDENCE) == "negative"
+    assert guarded("negative", SURE_CONFIDENCE, "positive", MIN_CONFIDENCE) == "negative"  # all but sure
+    assert guarded("positive", SURE_CONFIDENCE + 0.01, "negative", MIN_CONFIDENCE) == "positive"
+    assert guarded("neutral", 0.99, "negative", MIN_CONFIDENCE) == "neutral"
+
+
 def test_an_article_left_neutral_takes_the_polarity_of_a_clear_rules_score():
     """On three real-news sets the model left articles neutral whose facts the rules read clearly (a round raised,
     a certification obtained); a clear rules score (|score| ≥ 0.3) now speaks. A polar label is never changed."""
