@@ -552,6 +552,8 @@ class Fetcher:
                     location = response.extensions.get(_LOCATION)
                     if status in REDIRECT_CODES and location and location.strip():
                         return redirect_target(url, location)
+                    if status in REDIRECT_CODES:  # its body is a stub ("Moved"), not the page: say what happened
+                        raise FetchFailed(url, "bad-redirect", f"HTTP {status} without a Location to follow", status)
                     if status == 304:
                         return FetchResult(url, url, status, response.headers, b"", _now(), not_modified=True)
                     if status == 429 or status >= 500:

@@ -359,6 +359,15 @@ def test_a_feeds_credential_headers_never_follow_a_redirect_to_another_origin(ht
             other.stop()
 
 
+@pytest.mark.parametrize("headers", [{}, {"Location": ""}, {"Location": "   "}])
+def test_a_redirect_without_a_location_is_a_bad_redirect_not_a_thin_page(httpserver, headers):
+    """A 302 with no (or an empty) Location was read as a page: its "Moved" stub fell back as `too-little-text`."""
+    httpserver.expect_request("/moved").respond_with_data("Moved", status=302, headers=headers)
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/moved"))
+    assert err.value.reason == "bad-redirect" and "HTTP 302 without a Location" in str(err.value)
+
+
 def test_too_many_redirects(httpserver):
     for i in range(6):
         httpserver.expect_request(f"/r{i}").respond_with_data("", status=302, headers={"Location": f"/r{i + 1}"})
