@@ -124,16 +124,21 @@ def test_read_timeout(httpserver):
     assert err.value.reason == "timeout"
 
 
-def test_total_timeout_stops_a_dripping_body(httpserver):
-    def drip(request):
+def dripping(chunk: bytes, count: int, pause: float):
+    """A handler whose body arrives `chunk` by `chunk`, `pause` seconds apart: each within any read timeout."""
+    def handler(request):
         def body():
-            for _ in range(30):
-                yield b"<p>x</p>"
-                time.sleep(0.1)
+            for _ in range(count):
+                yield chunk
+                time.sleep(pause)
 
         return Response(body(), content_type="text/html")
 
-    httpserver.expect_request("/drip").respond_with_handler(drip)
+    return handler
+
+
+def test_total_timeout_stops_a_dripping_body(httpserver):
+    httpserver.expect_request("/drip").respond_with_handler(dripping(b"<p>x</p>", 30, 0.1))
     started = time.monotonic()
     with pytest.raises(FetchFailed) as err:  # each chunk arrives well within the read timeout
         fetch(httpserver.url_for("/drip"), settings(fetch_read_timeout=1.0, fetch_total_timeout=0.5, fetch_retries=0))
@@ -147,15 +152,7 @@ def test_a_host_that_drips_is_neither_retried_nor_asked_again_after_three_timeou
     retried, and after MAX_HOST_TIMEOUTS of them the host's other links fail at once (each one counted)."""
     from pipeline.fetch import MAX_HOST_TIMEOUTS
 
-    def drip(request):
-        def body():
-            for _ in range(40):
-                yield b"<p>slow</p>"
-                time.sleep(0.05)
-
-        return Response(body(), content_type="text/html")
-
-    httpserver.expect_request("/drip").respond_with_handler(drip)
+    httpserver.expect_request("/drip").respond_with_handler(dripping(b"<p>slow</p>", 40, 0.05))
     urls = [httpserver.url_for("/drip") + f"?page={i}" for i in range(8)]
 
     async def go():

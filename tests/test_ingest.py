@@ -153,6 +153,14 @@ def test_elasticsearch_down_spools_then_replay_loses_nothing(fixture_site, tmp_p
         store.down()
 
 
+def indexed_count(client, alias: str) -> int:
+    """Articles searchable now under `alias` (0 before the first run creates it)."""
+    if not client.indices.exists_alias(name=alias):
+        return 0
+    client.indices.refresh(index=alias)
+    return client.count(index=alias)["count"]
+
+
 class _SlowHandler(SiteHandler):
     page_delay = 0.5
 
@@ -182,20 +190,14 @@ def test_kill_9_mid_run_then_rerun_indexes_every_article_once(slow_site, tmp_pat
     cmd = [sys.executable, "-m", "pipeline", "ingest", "--feeds", str(feeds_file), "--json"]
     alias = index_names(settings.es_index_prefix)["articles"]
 
-    def indexed() -> int:
-        if not client.indices.exists_alias(name=alias):
-            return 0
-        client.indices.refresh(index=alias)
-        return client.count(index=alias)["count"]
-
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
-    while indexed() < 3 and proc.poll() is None and time.monotonic() < deadline:
+    while indexed_count(client, alias) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the run finished before it could be killed: " + proc.stderr.read().decode()[-2000:]
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
-    killed_at = indexed()
+    killed_at = indexed_count(client, alias)
     assert 3 <= killed_at < EXPECTED_ARTICLES
 
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=150)
@@ -223,12 +225,6 @@ def test_a_killed_collector_process_ends_the_run_with_one_sentence_and_keeps_wha
     cmd = [sys.executable, "-m", "pipeline", "ingest", "--feeds", str(feeds_file)]
     alias = index_names(settings.es_index_prefix)["articles"]
 
-    def indexed() -> int:
-        if not client.indices.exists_alias(name=alias):
-            return 0
-        client.indices.refresh(index=alias)
-        return client.count(index=alias)["count"]
-
     def collector(pid: int) -> int | None:
         children = Path(f"/proc/{pid}/task/{pid}/children")
         for child in children.read_text().split() if children.exists() else []:
@@ -238,13 +234,13 @@ def test_a_killed_collector_process_ends_the_run_with_one_sentence_and_keeps_wha
 
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
-    while indexed() < 2 and proc.poll() is None and time.monotonic() < deadline:
+    while indexed_count(client, alias) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     child = collector(proc.pid)
     assert proc.poll() is None and child, "no collector process to kill: " + proc.stderr.read().decode()[-2000:]
     os.kill(child, signal.SIGKILL)
     _, stderr = proc.communicate(timeout=60)
-    killed_at = indexed()
+    killed_at = indexed_count(client, alias)
     assert proc.returncode == 1 and "Traceback" not in stderr.decode()
     assert "collector process (fetch and extraction) was killed by SIGKILL" in stderr.decode()
     assert 2 <= killed_at < EXPECTED_ARTICLES
