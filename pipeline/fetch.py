@@ -26,6 +26,7 @@ import logging
 import socket
 import urllib.robotparser
 import zlib
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -383,7 +384,7 @@ class Fetcher:
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self.requests = 0  # HTTP requests actually sent (retries and redirects included)
-        self._timeouts: dict[str, int] = {}  # host → requests that timed out in this run
+        self._timeouts: Counter[str] = Counter()  # host → requests that timed out in this run
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -576,10 +577,10 @@ class Fetcher:
             except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not
                 raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
             except httpx.TimeoutException as exc:
-                self._timeouts[host] = self._timeouts.get(host, 0) + 1
+                self._timeouts[host] += 1
                 raise _Transient("timeout", f"timed out ({type(exc).__name__})") from None
             except TimeoutError:  # asyncio.timeout: the body kept trickling in past fetch_total_timeout
-                self._timeouts[host] = self._timeouts.get(host, 0) + 1
+                self._timeouts[host] += 1
                 raise FetchFailed(url, "timeout", f"timed out (no complete response within {total:g}s)") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if isinstance(exc, httpx.DecodingError):
@@ -587,7 +588,7 @@ class Fetcher:
                 raise _Transient("connect", f"connection error ({type(exc).__name__}: {exc})") from None
 
     def _check_timeouts(self, url: str, host: str) -> None:
-        if self._timeouts.get(host, 0) >= MAX_HOST_TIMEOUTS:
+        if self._timeouts[host] >= MAX_HOST_TIMEOUTS:
             raise FetchFailed(url, "host-timeouts", f"not fetched: {host[:100]} timed out {MAX_HOST_TIMEOUTS} times "
                                                     "in this run")
 
