@@ -582,6 +582,8 @@ class Fetcher:
             except TimeoutError:  # asyncio.timeout: the body kept trickling in past fetch_total_timeout
                 self._timeouts[host] += 1
                 raise FetchFailed(url, "timeout", f"timed out (no complete response within {total:g}s)") from None
+            except _CutShort as exc:  # the body ended before its announced length: retried like a dropped connection
+                raise _Transient("incomplete", f"incomplete body: {exc}") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if isinstance(exc, httpx.DecodingError):
                     raise FetchFailed(url, "decoding", f"cannot decode the response body: {exc}") from None
@@ -626,6 +628,15 @@ class Fetcher:
             return decoder.finish(), False
         except _Enough:  # the rest is never read (an endless body, a gzip bomb): leaving the stream closes it
             return bytes(decoder.out[:keep]), True
+        except httpx.RemoteProtocolError as exc:  # the server hung up mid-body: not a connection that failed
+            # h11 says how much came: "peer closed connection without sending complete message body (received
+            # 100 bytes, expected 5000)"
+            raise _CutShort(f"the server closed the connection before the end of the body ({str(exc)[:200]})") from None
+
+
+class _CutShort(Exception):
+    """The server closed the connection before the end of the body (fewer bytes than its Content-Length, or a
+    chunked body without its last chunk)."""
 
 
 class _Enough(Exception):

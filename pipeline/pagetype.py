@@ -28,9 +28,9 @@ TRANSIENT_RETRY_DAYS = 3
 
 def transient_failure(reason: str | None) -> bool:
     """Whether a page's fallback reason is a failure that may pass on a later run (`http-503`, `http-429`,
-    `timeout`, `host-timeouts`, `connect`, `dns`), as opposed to a page that answered (404, robots.txt, too little
-    text…)."""
-    return bool(reason) and (reason in ("timeout", "host-timeouts", "connect", "dns", "http-429")
+    `timeout`, `host-timeouts`, `connect`, `incomplete`, `dns`), as opposed to a page that answered (404,
+    robots.txt, too little text…)."""
+    return bool(reason) and (reason in ("timeout", "host-timeouts", "connect", "incomplete", "dns", "http-429")
                              or re.fullmatch(r"http-5\d\d", reason) is not None)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
+import threading
 import time
 import zlib
 
@@ -178,6 +180,47 @@ def test_connection_refused_is_reported(httpserver):
         assert err.value.reason == "connect"
     finally:
         httpserver.start()
+
+
+class _HangUp(threading.Thread):
+    """A server that announces `announced` bytes, sends `sent` of them and closes the connection: one request each."""
+
+    def __init__(self, announced: int, sent: int) -> None:
+        super().__init__(daemon=True)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.announced, self.sent, self.requests = announced, sent, 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/page"
+
+    def run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                self.requests += 1
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                             b"Content-Length: %d\r\n\r\n" % self.announced + b"x" * self.sent)
+
+
+def test_a_body_cut_short_of_its_content_length_is_incomplete_not_a_connection_error():
+    """The red-team site's server hung up after 100 of 5,000 announced bytes: the run counted a `connect` failure,
+    which sent the reader looking for a network problem."""
+    server = _HangUp(5000, 100)
+    server.start()
+    try:
+        with pytest.raises(FetchFailed) as err:
+            fetch(server.url, settings(fetch_retries=1))
+    finally:
+        server.sock.close()
+    assert err.value.reason == "incomplete"
+    assert "closed the connection before the end of the body" in str(err.value)
+    assert "received 100 bytes, expected 5000" in str(err.value)
+    assert server.requests == 2  # retried once, like a dropped connection
 
 
 def test_oversized_body_refused(httpserver):

@@ -368,7 +368,7 @@ def test_a_page_failed_for_a_passing_reason_is_retried_for_some_days_only():
 
     now = datetime.now(UTC)
     recent, old = now - timedelta(hours=5), now - timedelta(days=TRANSIENT_RETRY_DAYS, hours=1)
-    for reason in ("http-503", "http-429", "timeout", "connect", "dns"):
+    for reason in ("http-503", "http-429", "timeout", "connect", "incomplete", "dns"):
         assert _page_retried({"fallback_reason": reason, "first_seen_at": recent.isoformat()}), reason
         assert not _page_retried({"fallback_reason": reason, "first_seen_at": old.isoformat()}), reason
     for reason in ("http-404", "robots-disallowed", "too-little-text", None):
