@@ -35,8 +35,9 @@ LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 def zone(settings: Settings) -> ZoneInfo:
     try:
         return ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"NEWSROOM_TIMEZONE: unknown time zone {settings.timezone!r} (e.g. Europe/Paris).") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
+        shown = settings.timezone if len(settings.timezone) <= 60 else settings.timezone[:60] + "…"
+        raise ConfigError(f"NEWSROOM_TIMEZONE: unknown time zone {shown!r} (e.g. Europe/Paris).") from None
 
 
 def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:
@@ -99,6 +100,8 @@ def query_window(settings: Settings, since=None, until=None, interval: str = "da
 
     The end is None (no end, as in `search`) for `--until 9999-12-31`, and when no `--until` is given but `--since`
     is in the future (a stored article can be dated later than now); otherwise it is `until`, or now."""
+    if interval not in INTERVALS:  # before the default look-back, which is read from it
+        raise NewsroomError(f"Unknown interval {interval!r}: use day, week or month.")
     tz = zone(settings)
     now = now or datetime.now(UTC)
     end = parse_when(until, tz, end=True)

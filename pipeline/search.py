@@ -58,8 +58,9 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)  # how a query that could not be read as typed was read
 
 
-_WORD_OPERATORS = [(re.compile(r"(?<!\S)AND(?!\S)"), "+"), (re.compile(r"(?<!\S)OR(?!\S)"), "|"),
-                   (re.compile(r"(?<!\S)NOT\s+"), "-")]
+# a word operator stands alone, or against a parenthesis: `(NOT)` and a closing `NOT` are operators too
+_WORD_OPERATORS = [(re.compile(r"(?<![^\s(])AND(?![^\s)])"), "+"), (re.compile(r"(?<![^\s(])OR(?![^\s)])"), "|"),
+                   (re.compile(r"(?<![^\s(])NOT(?:\s+|(?=\)|$))"), "-")]
 
 
 def word_operators(text: str) -> str:
@@ -164,9 +165,38 @@ def balanced(text: str) -> tuple[str, list[str]]:
         text = "".join(char for at, char in enumerate(text) if at not in set(unmatched))
         notes.append(f"{len(unmatched)} unmatched parenthes{'is was' if len(unmatched) == 1 else 'es were'} "
                      "ignored.")
-    # an operator with nothing after it (`Nvidia AND`, `Nvidia |`) is dropped, as Elasticsearch's parser does
-    text = re.sub(r'(?:\s+[+|]|(?<!\S)-)+\s*$', "", text)
-    return text, notes
+    text, empty = _without_empty_phrases(text)
+    if empty:
+        notes.append('an empty phrase ("") was ignored.')
+    # a group with no word in it (`Nvidia ()`, `cloud (NOT)`) and an operator with nothing after it (`Nvidia AND`,
+    # `cloud NOT`) are dropped: Elasticsearch's parser drops the operator, the stand-in found nothing at all
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):
+        while (mended := _EMPTY_GROUP.sub(" ", parts[i])) != parts[i]:
+            parts[i] = mended
+    mended = _TRAILING_OPERATOR.sub("", '"'.join(parts))
+    if mended.split() != text.split() and mended.strip():
+        notes.append("an operator or parentheses with no word to apply to were ignored.")
+    return mended, notes
+
+
+_EMPTY_GROUP = re.compile(r"\((?:\s|[+|]|(?<![^\s(])-)*\)")
+_TRAILING_OPERATOR = re.compile(r'(?:\s+[+|]|\s*(?<![^\s(])-)+\s*$')
+
+
+def _without_empty_phrases(text: str) -> tuple[str, bool]:
+    """`""` (or `"  "`) taken out: the parsers read it as no condition at all, so `cloud ""` meant every article."""
+    parts = text.split('"')
+    if len(parts) % 2 == 0:  # an odd quote: balanced() closes it first
+        return text, False
+    out, dropped = [parts[0]], False
+    for inside, after in zip(parts[1::2], parts[2::2]):
+        if inside.strip():
+            out.append(f'"{inside}"{after}')
+        else:
+            out.append(f" {after}")
+            dropped = True
+    return "".join(out), dropped
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -330,12 +360,14 @@ def build_search(
     excluded = [_filter_clause(key, values) for key, values in parsed.excluded.items() if values]
     for company in dict.fromkeys([*(companies or []), *parsed.companies]):
         filters.append({"term": {"orgs": company}})
-    if sources or parsed.sources:
-        filters.append(source_clause([*(sources or []), *parsed.sources]))
-    if langs or parsed.langs:
-        filters.append({"terms": {"lang": [v.lower() for v in [*(langs or []), *parsed.langs]]}})
-    if topics or parsed.topics:
-        filters.append(_any_term("topics", [*(topics or []), *parsed.topics]))
+    # A repeated option is any of its values (`--source A --source B`: an article has one source); each filter in the
+    # query is one more condition, like a word (`topic:hpc topic:funding`: both), and options and query filters
+    # all hold together.
+    for key, values in (("source", sources), ("lang", langs), ("topic", topics)):
+        if values:
+            filters.append(_filter_clause(key, list(values)))
+    for key, values in (("source", parsed.sources), ("lang", parsed.langs), ("topic", parsed.topics)):
+        filters += [_filter_clause(key, [value]) for value in dict.fromkeys(values)]
     tz = zone(settings)
     start, end = parse_when(since, tz), parse_when(until, tz, end=True)
     if start and end and start >= end:

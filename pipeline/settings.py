@@ -149,6 +149,19 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} exists and is not a directory")
         return value
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """Checked at load: a 300-character name failed later with the OS's "File name too long"."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            shown = value if len(value) <= 60 else value[:60] + "…"
+            raise ValueError(f"unknown time zone {shown!r} (e.g. Europe/Paris)") from None
+        return value
+
     @field_validator("user_agent")
     @classmethod
     def _header_value(cls, value: str) -> str:

@@ -254,13 +254,19 @@ def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(st
     main(["tone", "list", "--article-id", rec.article.id.upper()])
     assert "2 tone correction(s)" in capsys.readouterr().out
     for typed, message in (("0000abcd", "No article with an id starting with '0000abcd'"),
-                           ("zzzz", "'zzzz' is not an article id")):
+                           ("zzzz", "'zzzz' is not an article id"),
+                           # the store refused a prefix this long (400), and its error was printed
+                           ("a" * 5000, "'" + "a" * 70 + "…' is not an article id: ids are at most 64")):
         with pytest.raises(SystemExit) as exc:
             main(["tone", "list", "--article-id", typed])
         assert exc.value.code == 1 and message in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["tone", "set", rec.article.id, "negative"])
     assert exc.value.code == 1 and "exactly one of --company NAME or --document" in capsys.readouterr().err
+    for limit in ("0", "-1", "100000"):  # checked before the store answers 400
+        with pytest.raises(SystemExit) as exc:
+            main(["tone", "list", "--limit", limit])
+        assert exc.value.code == 2 and "--limit" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from _store_helpers import drop_prefix, make_record, story
 
 from pipeline.coverage import chart_layout, coverage, render_png
 from pipeline.dedup import NearDuplicateIndex
+from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
@@ -298,6 +299,15 @@ def test_mentions_states_its_default_window_in_help_and_header(around_midnight):
 
 
 # --- default windows start at the start of their first bucket ----------------------------------------------
+
+
+@pytest.mark.parametrize("interval", ["hour", "DAY", ""])
+def test_an_unknown_interval_is_one_sentence_even_without_since(interval):
+    """`report --interval hour` without --since ended in a KeyError traceback (the default look-back is per interval)."""
+    from pipeline.coverage import query_window
+
+    with pytest.raises(NewsroomError, match=f"Unknown interval '{interval}': use day, week or month"):
+        query_window(load_settings(), None, None, interval)
 
 
 def test_default_window_starts_at_the_start_of_its_first_day_week_or_month(around_midnight, monkeypatch):

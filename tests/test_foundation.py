@@ -135,6 +135,8 @@ def test_embedded_store_roundtrip(es_server):
     ("NEWSROOM_SMTP_FROM", "a@b.c, evil@x.y"), ("NEWSROOM_SMTP_FROM", "josé@example.org"),
     ("NEWSROOM_SMTP_HOST", "smtp://127.0.0.1:18430"), ("NEWSROOM_SMTP_HOST", "relay.example.org:25"),
     ("NEWSROOM_SLACK_WEBHOOK_URL", "hooks.slack.com/services/T/B/secretpart"),
+    ("NEWSROOM_TIMEZONE", "Nope/Zone"), ("NEWSROOM_TIMEZONE", "a" * 300),  # the OS's "File name too long"
+    ("NEWSROOM_TIMEZONE", "../../../etc/passwd"),
 ])
 def test_settings_that_would_fail_every_run_are_refused_at_load(monkeypatch, name, value):
     monkeypatch.setenv(name, value)

@@ -542,6 +542,38 @@ def test_bad_syntax_is_read_as_words_with_a_note(words_indexed):
         search_articles(client, settings, "lang:")
 
 
+def test_filters_narrow_a_search_a_repeated_option_is_any_of_its_values(words_indexed):
+    """The red-team found `topic:hpc AND topic:funding` and `lang:fr --lang en` widening the search (values OR-ed)."""
+    settings, client = words_indexed
+    ledger, depeche = ["en-chips", "en-nvidia"], ["fr-nvidia"]
+    assert _names(settings, client, 'Nvidia source:"The Ledger"') == ledger
+    assert _names(settings, client, 'Nvidia source:"The Ledger" source:"Dépêche Éco"') == []
+    assert _names(settings, client, 'Nvidia source:"The Ledger" AND source:"Dépêche Éco"') == []
+    assert _names(settings, client, 'Nvidia source:"The Ledger"', sources=["Dépêche Éco"]) == []
+    assert _names(settings, client, "Nvidia", sources=["Dépêche Éco", "The Ledger"]) == sorted(depeche + ledger)
+    assert _names(settings, client, "Nvidia lang:fr", langs=["en"]) == []
+    assert _names(settings, client, "Nvidia lang:fr lang:en") == []
+    assert _names(settings, client, "Nvidia lang:en", langs=["en", "fr"]) == ledger
+    topics = build_search(settings, "Nvidia topic:hpc topic:funding", topics=["ai", "cloud"])["query"]["bool"]["filter"]
+    assert len(topics) == 3  # the two options as one clause (either), each query filter a clause of its own
+
+
+def test_an_operator_or_group_with_no_word_and_an_empty_phrase_are_ignored_with_a_note(words_indexed):
+    """`cloud NOT` found nothing (NOT read as a word) and `""` matched every article: both silently."""
+    settings, client = words_indexed
+    nvidia = _names(settings, client, "Nvidia")
+    for query in ["Nvidia NOT", "Nvidia AND NOT", "Nvidia (NOT)", "Nvidia ()", "Nvidia OR NOT", 'Nvidia ""',
+                  'Nvidia "  "']:
+        results = search_articles(client, settings, query)
+        assert sorted(h["url"].rsplit("/", 1)[-1] for h in results.hits) == nvidia, query
+        assert results.notes, query
+    assert _names(settings, client, '"Nvidia" "Mistral AI"') == ["fr-nvidia"]  # a space between phrases is no phrase
+    assert _names(settings, client, "Nvidia (NOT Mistral)") == ["en-chips", "en-nvidia"]
+    for query in ['""', '"', "NOT", "()"]:
+        with pytest.raises(NewsroomError, match="Give a search query"):
+            search_articles(client, settings, query)
+
+
 def test_an_elided_word_finds_what_its_quoted_form_finds(words_indexed):
     """`d'OVHcloud` unquoted: the English analyser keeps "d'ovhcloud" whole, so English articles were missed."""
     settings, client = words_indexed

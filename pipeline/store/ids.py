@@ -11,6 +11,7 @@ from pipeline.settings import Settings
 from pipeline.store.templates import index_names
 
 MIN_PREFIX = 4
+ID_LENGTH = 64  # sha256, hexadecimal
 _HEX = re.compile(r"^[0-9a-f]+$")
 
 
@@ -18,14 +19,16 @@ def resolve_article_id(client: Elasticsearch, settings: Settings, typed: str) ->
     """The full id of the one stored article whose id starts with `typed`; NewsroomError when none or several do."""
     articles = index_names(settings.es_index_prefix)["articles"]
     value = (typed or "").strip().lower()
-    if not _HEX.match(value):
-        raise NewsroomError(f"{typed!r} is not an article id: ids are hexadecimal (e.g. the first 12 characters "
-                            "that `newsroom search` prints).")
+    shown = typed if len(typed or "") <= 70 else typed[:70] + "…"
+    if not _HEX.match(value) or len(value) > ID_LENGTH:  # a longer prefix was sent and refused by the store (400)
+        raise NewsroomError(f"{shown!r} is not an article id: ids are at most {ID_LENGTH} hexadecimal characters "
+                            "(e.g. the first 12 characters that `newsroom search` prints).")
+    typed = shown
     if len(value) < MIN_PREFIX:
         raise NewsroomError(f"Article id {typed!r} is too short: give at least {MIN_PREFIX} characters.")
     if not client.indices.exists_alias(name=articles) and not client.indices.exists(index=articles):
         raise NewsroomError(f"No articles index ({articles}) yet: run `newsroom setup` and `newsroom ingest` first.")
-    query = {"ids": {"values": [value]}} if len(value) == 64 else {"prefix": {"id": value}}
+    query = {"ids": {"values": [value]}} if len(value) == ID_LENGTH else {"prefix": {"id": value}}
     hits = client.search(index=articles, query=query, size=6, source=["id", "title"])["hits"]["hits"]
     ids = list(dict.fromkeys(h["_source"].get("id") or h["_id"] for h in hits))
     if not ids:
