@@ -141,7 +141,9 @@ def _local(when: datetime, tz: ZoneInfo) -> datetime:
 
 def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) -> str:
     """The period as the user typed it: whole local days with the last day included, or times with the zone
-    ("2026-11-01 → 2026-11-30 (Europe/Paris)"); an open side reads "from …" / "to …"; "" when both are open."""
+    ("2026-11-01 → 2026-11-30 (Europe/Paris)"); an open side reads "from …" / "to …"; "" when both are open.
+    A start at EARLIEST (`--since 0001-01-01`) is an open side: not "from 1900-01-01 00:09", Paris's mean time."""
+    start = None if start is not None and start <= EARLIEST else start
     start, end = start and start.astimezone(tz), end and end.astimezone(tz)
     days = all(t is None or t.time() == time.min for t in (start, end))
     first = start and (f"{start.date()}" if days else f"{start:%Y-%m-%d %H:%M}")

@@ -301,6 +301,17 @@ def test_mentions_states_its_default_window_in_help_and_header(around_midnight):
 # --- default windows start at the start of their first bucket ----------------------------------------------
 
 
+def test_a_start_from_the_beginning_is_an_open_side_not_paris_mean_time():
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import describe_window, parse_when
+
+    paris = ZoneInfo("Europe/Paris")
+    start, end = parse_when("0001-01-01", paris), parse_when("2026-11-30", paris, end=True)
+    assert describe_window(start, end, paris) == "to 2026-11-30 (Europe/Paris)"  # was "1900-01-01 00:09 → …"
+    assert describe_window(start, None, paris) == ""
+
+
 @pytest.mark.parametrize("interval", ["hour", "DAY", ""])
 def test_an_unknown_interval_is_one_sentence_even_without_since(interval):
     """`report --interval hour` without --since ended in a KeyError traceback (the default look-back is per interval)."""
