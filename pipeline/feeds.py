@@ -334,10 +334,11 @@ _MONTHS = {
     **dict.fromkeys(["octobre", "oct", "october"], 10), **dict.fromkeys(["novembre", "nov", "november"], 11),
     **dict.fromkeys(["décembre", "decembre", "déc", "dec", "december"], 12)}
 _ENGLISH_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+_ENGLISH_WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 # European zone names feedparser does not know (it reads "CET" as UTC), in minutes east of UTC
 _ZONES = {"cet": 60, "cest": 120, "met": 60, "mest": 120, "wet": 0, "west": 60, "eet": 120, "eest": 180, "bst": 60}
 _LOOSE_DATE = re.compile(
-    r"^\s*(?:[^\W\d_]+\.?,?\s+)?(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?,?\s+(\d{4})"
+    r"^\s*(?:([^\W\d_]+)\.?,?\s+)?(\d{1,2})(?:er)?\s+([^\W\d_]+)\.?,?\s+(\d{4})"
     r"(?:(?:\s+|,\s*|\s+à\s+|T)(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?\s*([A-Za-z]{2,5}|[+-]\d{2}:?\d{2})?\s*$")
 
 
@@ -348,13 +349,17 @@ def _loose_date(value: str):
     match = _LOOSE_DATE.match(value or "")
     if not match:
         return None
-    day, month_name, year, hour, minute, second, zone = match.groups()
+    weekday, day, month_name, year, hour, minute, second, zone = match.groups()
     month = _MONTHS.get(month_name.casefold())
     if month is None:
         return None
     zone_key = (zone or "").casefold()
-    if month_name.casefold()[:3] in _ENGLISH_MONTHS and zone and zone_key not in _ZONES:
-        return None  # an English date with a zone feedparser knows: its own parser is right
+    english = month_name.casefold()[:3] in _ENGLISH_MONTHS and (weekday is None
+                                                                or weekday.casefold()[:3] in _ENGLISH_WEEKDAYS)
+    if english and zone and zone_key not in _ZONES:
+        # an English date with a zone feedparser knows: its own parser is right (a French weekday, « lun., 30 nov. »,
+        # is not: feedparser then dropped the date silently)
+        return None
     if zone and zone_key not in _ZONES and not zone[:1] in "+-":
         return None
     offset = _ZONES.get(zone_key, 0)
@@ -599,7 +604,7 @@ def parse_feed(
             out.bozo = out.bozo or "no RSS/Atom structure found"
         return out  # not a feed at all; the caller reports it
     stamps: list[datetime | None] = []
-    for entry in parsed.entries[: max_items or None]:
+    for entry in newest_entries(parsed.entries, max_items):
         try:
             item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title)
         except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
@@ -618,6 +623,20 @@ def parse_feed(
     if len(parsed.entries) > (max_items or len(parsed.entries)):
         out.skipped["over-max-items"] += len(parsed.entries) - max_items
     return out
+
+
+def newest_entries(entries: list, max_items: int | None) -> list:
+    """At most `max_items` entries, the newest by their dates, in the feed's order: a feed listing its oldest items
+    first (an archive feed) had its new stories cut off on every run. Undated entries go after dated ones; a feed
+    without dates keeps its first entries."""
+    if not max_items or len(entries) <= max_items:
+        return list(entries)
+    dates = [_entry_date(entry) for entry in entries]
+    if not any(dates):
+        return list(entries[:max_items])
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    newest = sorted(range(len(entries)), key=lambda k: (dates[k] or oldest, -k), reverse=True)[:max_items]
+    return [entries[k] for k in sorted(newest)]
 
 
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,

@@ -319,6 +319,25 @@ def test_parse_atom_and_max_items(fixture_site):
     assert len(limited.items) == 2 and limited.skipped["over-max-items"] == 1
 
 
+def test_a_feed_over_the_item_limit_keeps_its_newest_items_whatever_their_order():
+    """An archive feed listing its oldest items first had its new stories cut off on every run (red-team)."""
+    def rss(days: list[int | None]) -> bytes:
+        items = "".join(
+            f"<item><title>Story {k}</title><link>https://news.example/s{k}</link>"
+            + (f"<pubDate>{day:02d} Nov 2026 10:00:00 +0000</pubDate>" if day else "") + "</item>"
+            for k, day in enumerate(days))
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+    def links(parsed):
+        return [i.url.rsplit("/", 1)[-1] for i in parsed.items]
+
+    oldest_first = parse_feed(rss([1, 2, 3, 4, 5, 6]), FEED, max_items=3)
+    assert links(oldest_first) == ["s3", "s4", "s5"] and oldest_first.skipped["over-max-items"] == 3
+    assert links(parse_feed(rss([6, 5, 4, 3, 2, 1]), FEED, max_items=3)) == ["s0", "s1", "s2"]
+    assert links(parse_feed(rss([1, None, 9, 2]), FEED, max_items=2)) == ["s2", "s3"]  # undated ones go first
+    assert links(parse_feed(rss([None] * 4), FEED, max_items=2)) == ["s0", "s1"]  # no dates: the feed's order
+
+
 def test_feed_items_with_host_less_links_or_implausible_dates():
     """`http://` alone is skipped (feedparser would resolve it to the feed's own URL); dates before 1990 or more
     than 2 days ahead become unknown; single-line fields lose their line breaks and control characters."""
@@ -438,7 +457,9 @@ def test_the_feeds_own_name_as_author_names_nobody():
 
 def test_feed_dates_in_french_or_with_european_zone_names_are_read():
     dates = ["mar., 02 déc. 2026 10:30:00 +0100", "Tue, 02 Dec 2026 10:30:00 CET", "Tue, 02 Dec 2026 11:30:00 CEST",
-             "Tue, 02 Dec 2026 09:30:00", "Tue, 02 Dec 2026 04:30:00 EST", "2026-12-02T10:30:00+01:00"]
+             "Tue, 02 Dec 2026 09:30:00", "Tue, 02 Dec 2026 04:30:00 EST", "2026-12-02T10:30:00+01:00",
+             # a French weekday before a month that reads as English: feedparser dropped these silently
+             "mar., 02 dec. 2026 10:30:00 +0100", "Mar, 02 Dec 2026 10:30:00 +0100", "mer, 2 déc. 2026 10:30 +0100"]
     items = "".join(f"<item><title>T{n}</title><link>https://news.example/{n}.html</link><pubDate>{d}</pubDate></item>"
                     for n, d in enumerate(dates))
     body = f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>T</title>{items}</channel></rss>"
