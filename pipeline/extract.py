@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html
 import json
 import logging
 import re
@@ -353,6 +354,15 @@ def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool,
     return _parse_date(day)
 
 
+_LEFT_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
+
+
+def _entities_decoded(text: str | None) -> str | None:
+    """A title or description escaped twice by the site (`&amp;amp;`, `l&amp;#8217;alliance`, an SEO plugin's habit)
+    still holds entity codes once parsed: no headline means them literally."""
+    return html.unescape(text) if text and _LEFT_ENTITY.search(text) else text
+
+
 def _headline(json_ld: str) -> str | None:
     match = _JSON_LD_HEADLINE.search(json_ld)
     if not match:
@@ -430,11 +440,14 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
         meta.author = None
+    meta_title = meta.title
     try:
         meta = extract_meta_json(tree, meta)
     except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD code raises on odd documents
         log.debug("JSON-LD metadata failed on %s: %s", url, exc)
     json_ld = "\n".join(_JSON_LD(tree))
+    if '"liveBlogUpdate"' in json_ld:  # trafilatura takes an update's headline ("09:05") for a live blog's title
+        meta.title = meta_title or _headline(json_ld)
     author = meta.author or (_byline(tree) if guess_authors else None)
     authors = clean_authors(author)
     if not authors and meta.author and guess_authors:  # the meta tag names no person ("Staff and agencies")
@@ -443,7 +456,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     sitename = meta.sitename or extract_sitename(tree)
     if sitename:
         sitename = sitename.lstrip("@")
-    title = _clean_title(meta.title or _page_title(tree), [sitename, *site_names], tree, json_ld)
+    title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld)
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:
@@ -453,7 +466,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     return {
         "title": title,
         "authors": authors,
-        "description": meta.description,
+        "description": _entities_decoded(meta.description),
         "site_name": sitename,
         "canonical_url": canonical,
         "date": date,

@@ -546,3 +546,34 @@ def test_a_link_that_redirected_to_the_story_is_stored_under_the_story_url():
     home = page.replace("https://news.example/a/scaleway.html", "https://news.example/")
     expired = extract_article(home, "https://news.example/", item(tracker))
     assert expired.id == article_id(tracker) and expired.link_ids == []
+
+
+_UPDATES = " ".join(f"<p>Update {k}: Arthur Mensch of Mistral AI told the summit that Europe needs its own compute, "
+                    "and Nvidia answered with new chips for the region.</p>" for k in range(6))
+
+
+def test_a_live_blog_is_titled_by_its_own_headline_not_its_first_updates_time():
+    """The Guardian's shape: trafilatura took the first liveBlogUpdate's headline ("09:05") for the title, and the
+    real headline then stayed as the text's first line (red-team, mini news sites)."""
+    ld = json.dumps({"@context": "https://schema.org", "@type": "LiveBlogPosting",
+                     "headline": "Live: European AI summit in Brussels", "datePublished": "2026-12-02T08:00:00Z",
+                     "liveBlogUpdate": [{"@type": "BlogPosting", "headline": "09:05", "articleBody": "Mensch opens."},
+                                        {"@type": "BlogPosting", "headline": "09:30", "articleBody": "Nvidia."}]})
+    page = (f'<html lang="en"><head><title>Live: European AI summit in Brussels | The Ledger</title>'
+            f'<script type="application/ld+json">{ld}</script></head><body><article>'
+            f"<h1>Live: European AI summit in Brussels</h1>{_UPDATES}</article></body></html>")
+    article = extract_article(page.encode(), "https://ledger.example/live", min_words=20)
+    assert article.title == "Live: European AI summit in Brussels"
+    assert article.text.startswith("Update 0")
+
+
+def test_a_title_and_description_escaped_twice_by_the_site_are_stored_decoded():
+    page = ('<html lang="fr"><head><title>t</title><meta property="og:title" content="Mistral AI &amp;amp; Nvidia : '
+            'l&amp;#8217;alliance qui divise"><meta name="description" content="Un accord &amp;amp; des doutes">'
+            f"</head><body><article><h1>Alliance</h1>{_UPDATES}</article></body></html>")
+    article = extract_article(page.encode(), "https://journal.example/a", min_words=20)
+    assert (article.title, article.description) == ("Mistral AI & Nvidia : l’alliance qui divise",
+                                                    "Un accord & des doutes")
+    plain = page.replace("&amp;amp;", "&amp;").replace("&amp;#8217;", "’")  # escaped once, as it should be
+    assert extract_article(plain.encode(), "https://journal.example/a", min_words=20).title == (
+        "Mistral AI & Nvidia : l’alliance qui divise")
