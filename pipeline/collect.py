@@ -262,7 +262,8 @@ class Collector:
             content_type=result.headers.get("content-type"),
         )
         if not parsed.items and parsed.bozo and parsed.entries == 0:
-            return self._feed_failed(feed, f"{mask_url(url)}: not a readable RSS/Atom feed ({parsed.bozo})", now)
+            return self._feed_failed(feed, f"{mask_url(url)}: not a readable RSS/Atom feed ({parsed.bozo})", now,
+                                     retryable=not parsed.not_a_feed)
         if parsed.bozo:
             self.stats.feeds_malformed += 1
             log.warning("feed %s is malformed (%s); kept %d item(s)", feed.name, parsed.bozo, len(parsed.items))

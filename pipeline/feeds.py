@@ -288,6 +288,7 @@ class ParsedFeed:
     skipped: Counter = field(default_factory=Counter)
     title: str | None = None
     implausible_dates: list[str] = field(default_factory=list)  # items whose date was dropped (before 1990, future)
+    not_a_feed: bool = False  # a web page or a JSON Feed: reading it again next run cannot help
 
 
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -600,6 +601,13 @@ def parse_feed(
     if not parsed.entries and not parsed.get("version"):
         if body.lstrip()[:1] == b"{" and b"jsonfeed.org" in body[:2000]:
             out.bozo = "a JSON Feed (jsonfeed.org), which newsroom does not read: use the site's RSS or Atom feed"
+            out.not_a_feed = True
+        elif _HTML_PAGE.search(body[:4096]):
+            advertised = advertised_feeds(body, base)
+            out.bozo = (f"a web page, not a feed; it advertises {', '.join(advertised[:3])}: put that URL in the feeds "
+                        "file" if advertised else "a web page, not a feed, and it advertises none (no <link "
+                        "rel=\"alternate\"> to an RSS or Atom feed): find the site's feed URL")
+            out.not_a_feed = True
         else:
             out.bozo = out.bozo or "no RSS/Atom structure found"
         return out  # not a feed at all; the caller reports it
@@ -623,6 +631,26 @@ def parse_feed(
     if len(parsed.entries) > (max_items or len(parsed.entries)):
         out.skipped["over-max-items"] += len(parsed.entries) - max_items
     return out
+
+
+_HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def advertised_feeds(body: bytes, base: str) -> list[str]:
+    """The RSS/Atom feeds a web page names in its <link rel="alternate"> tags (feed autodiscovery), as absolute URLs."""
+    from urllib.parse import urljoin
+
+    found = []
+    for tag in _LINK_TAG.findall(body[:200_000].decode("utf-8", "replace")):
+        attrs = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+                 for m in _ATTRIBUTE.finditer(tag)}
+        if ("alternate" in attrs.get("rel", "").lower().split()
+                and attrs.get("type", "").lower() in ("application/rss+xml", "application/atom+xml")
+                and attrs.get("href", "").strip()):
+            found.append(urljoin(base, attrs["href"].strip())[:300])
+    return list(dict.fromkeys(found))
 
 
 def newest_entries(entries: list, max_items: int | None) -> list:

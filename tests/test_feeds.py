@@ -481,7 +481,22 @@ def test_the_full_story_in_content_encoded_is_the_fallback_text_not_the_teaser()
 
 def test_a_json_feed_is_named_as_such():
     body = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
-    assert "JSON Feed" in parse_feed(body, FEED, content_type="application/feed+json").bozo
+    parsed = parse_feed(body, FEED, content_type="application/feed+json")
+    assert "JSON Feed" in parsed.bozo and parsed.not_a_feed  # not retried: it fails the same way every run
+
+
+def test_a_web_page_configured_as_a_feed_names_the_feeds_it_advertises():
+    """It failed with "SAXParseException: mismatched tag", as retryable, every run (red-team)."""
+    page = ('<!DOCTYPE html><html><head><title>Euro Hebdo</title>'
+            '<link rel="alternate" type="application/rss+xml" title="RSS" href="/d/real-feed.xml">'
+            "<link rel='alternate stylesheet' href='/x.css'><link rel=alternate type=application/atom+xml "
+            'href="https://euro.example/atom.xml?a=1&amp;b=2"></head><body><p>Accueil<br></div></body></html>')
+    parsed = parse_feed(page.encode(), FEED, base_url="https://euro.example/d/home.html")
+    assert parsed.not_a_feed and parsed.items == []
+    assert parsed.bozo.startswith("a web page, not a feed; it advertises https://euro.example/d/real-feed.xml, "
+                                  "https://euro.example/atom.xml?a=1&b=2: put that URL in the feeds file")
+    bare = parse_feed(b"<html><body><p>Nothing here</p></body></html>", FEED)
+    assert bare.not_a_feed and "advertises none" in bare.bozo
 
 
 GOOGLE_NEWS_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
