@@ -189,6 +189,19 @@ _PAYWALL_TEXT = re.compile(
 _SENTENCE_END = re.compile(r"[.!?…][»”\")]?(?:\s|$)")
 
 
+_VIDEO_OBJECT = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"VideoObject"')
+_ARTICLE_TYPE = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:\w*NewsArticle|Article|BlogPosting|LiveBlogPosting|Report)"')
+_PLAYER = XPath("count(//video | //iframe[re:test(@src, 'youtube|youtu\\.be|dailymotion|vimeo|player|video', 'i')])",
+                namespaces=_RE_NS)
+
+
+def is_player_page(tree: Any) -> bool:
+    """A page made for a video: its JSON-LD describes a VideoObject and no article, or a player is embedded. Its few
+    words are a caption, not a brief: the feed's summary stands in (a brief with a video loses nothing by it)."""
+    blocks = " ".join(_JSON_LD(tree))
+    return bool(_VIDEO_OBJECT.search(blocks) and not _ARTICLE_TYPE.search(blocks)) or _PLAYER(tree) > 0
+
+
 def is_brief(tree: Any, text: str, summary: str | None) -> bool:
     """A short story page worth keeping although under NEWSROOM_MIN_ARTICLE_WORDS: an article page (see
     `is_article_page`) whose text has at least two sentences and more words than the feed's summary, and no sign of
@@ -197,7 +210,7 @@ def is_brief(tree: Any, text: str, summary: str | None) -> bool:
     words = len(text.split())
     if words <= len((summary or "").split()) or len(_SENTENCE_END.findall(text)) < 2:
         return False
-    if not is_article_page(tree):
+    if not is_article_page(tree) or is_player_page(tree):
         return False
     if any(_ACCESS_LOCKED.search(block) for block in _JSON_LD(tree)) or _PAYWALL_MARKUP(tree) > 0:
         return False

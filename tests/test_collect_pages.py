@@ -208,6 +208,19 @@ def test_a_short_paywall_stub_still_falls_back_to_the_feed_summary(httpserver, t
     assert sorted((a.extraction, a.fallback_reason) for a in articles) == [("feed-summary", "too-little-text")] * 2
 
 
+def test_a_video_page_is_not_kept_as_a_brief(httpserver, tmp_path):
+    """A player with a two-sentence caption was stored as a 13-word brief (red-team, mini news sites)."""
+    base = httpserver.url_for("/").rstrip("/")
+    caption = "<p>Le patron de Mistral AI répond à nos questions sur Mistral Compute. Durée : 12 min.</p>"
+    player = ('<!DOCTYPE html><html lang="fr"><head><title>Vidéo : Arthur Mensch</title>'
+              '<meta property="og:type" content="article"><script type="application/ld+json">{"@type": '
+              '"VideoObject", "name": "Arthur Mensch"}</script></head><body><article><h1>Vidéo : Arthur Mensch</h1>'
+              f'<iframe src="https://www.dailymotion.com/embed/video/x9abc"></iframe>{caption}</article></body></html>')
+    httpserver.expect_request("/video/mensch").respond_with_handler(html(player))
+    articles, _ = run(httpserver, tmp_path, rss([("Vidéo : Arthur Mensch", f"{base}/video/mensch", "Entretien.")]))
+    assert [(a.extraction, a.fallback_reason) for a in articles] == [("feed-summary", "too-little-text")]
+
+
 # --------------------------------------------------------------------------------------------- `newsroom fetch`
 
 
