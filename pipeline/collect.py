@@ -373,16 +373,18 @@ class Collector:
     def _credited(self, item: FeedItem, article: Article) -> Article:
         """Copies of one story listed by several feeds (its AMP page in the publisher's feed, its page in a relay's)
         are credited to one feed whatever the order they come in: the publisher's own (the feed's domain is the
-        story's, or a subdomain of it), else the first in feeds.yaml. The best copy seen so far keeps its source and
-        tags; a later, lesser copy takes them (indexing keeps the last copy of a story)."""
+        story's, or a subdomain of it), else the first in feeds.yaml. The best copy seen so far keeps its source, tags
+        and teaser (a page without a meta description takes its feed item's summary: a relay's "Relais." is no
+        teaser); a later, lesser copy takes them (indexing keeps the last copy of a story)."""
         own = self._own_feed(item, article.url)
         order = next((n for n, f in enumerate(self.feeds) if str(f.url) == item.feed_url), len(self.feeds))
         rank = (not own, order)
         best = self._credit.get(article.id)
         if best is None or rank <= best[0]:
-            self._credit[article.id] = (rank, article.source, article.feed_tags)
+            self._credit[article.id] = (rank, article.source, article.feed_tags, article.description)
             return article
-        return article.model_copy(update={"source": best[1], "feed_tags": best[2]})
+        return article.model_copy(update={"source": best[1], "feed_tags": best[2],
+                                          "description": best[3] or article.description})
 
     @staticmethod
     def _own_feed(item: FeedItem, story_url: str | None = None) -> bool:

@@ -436,15 +436,16 @@ def test_a_story_listed_by_its_publisher_and_a_relay_is_credited_to_the_publishe
     site = base.replace("localhost", "127.0.0.1")  # the publisher's host
     story = page("spip_article124.html", site).replace(f"{site}/spip.php?article124", f"{site}/cloud/ovh")
 
-    def rss(name: str, link: str) -> str:
+    def rss(name: str, link: str, teaser: str) -> str:
         return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title><item>'
-                f"<title>La région Occitanie choisit OVHcloud</title><link>{link}</link><description>OVHcloud."
+                f"<title>La région Occitanie choisit OVHcloud</title><link>{link}</link><description>{teaser}"
                 "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>")
 
+    publisher_teaser = "La région retient l'hébergeur roubaisien pour ses données."
     httpserver.expect_request("/publisher.xml").respond_with_data(rss("Numérique & Territoires",
-                                                                      f"{site}/cloud/ovh/amp/"),
+                                                                      f"{site}/cloud/ovh/amp/", publisher_teaser),
                                                                   content_type="application/rss+xml")
-    httpserver.expect_request("/relay.xml").respond_with_data(rss("Relais", f"{site}/cloud/ovh"),
+    httpserver.expect_request("/relay.xml").respond_with_data(rss("Relais", f"{site}/cloud/ovh", "Relais."),
                                                               content_type="application/rss+xml")
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/cloud/ovh").respond_with_data(story, content_type="text/html")
@@ -460,6 +461,7 @@ def test_a_story_listed_by_its_publisher_and_a_relay_is_credited_to_the_publishe
     stored = client.get(index=index_names(settings.es_index_prefix)["articles"],
                         id=article_id(f"{site}/cloud/ovh"))["_source"]
     assert (stored["source"], stored["feed_tags"]) == ("Numérique & Territoires", ["own"])
+    assert stored["description"] == publisher_teaser  # the page has no meta description: not the relay's "Relais."
     mentions = index_names(settings.es_index_prefix)["mentions"]
     client.indices.refresh(index=mentions)
     assert {h["_source"]["source"] for h in client.search(index=mentions)["hits"]["hits"]} == {
