@@ -586,7 +586,8 @@ def extract_article(
     if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
         # A brief or a paywalled page is as often reached through its AMP copy or a tracking link as a full one:
         # its feed summary is stored under the story's URL too, or the story would be stored once per link.
-        return article_from_summary(item, fetched_at, story=story) if summary_fallback and item else None
+        return (article_from_summary(item, fetched_at, story=story, page_authors=meta["authors"])
+                if summary_fallback and item else None)
     normalized = normalize_url(url)
     declared = meta["lang"] or (item.feed_lang if item else None)
     # Detected once, here (in the collector's process): enrichment takes it as is instead of detecting again.
@@ -633,9 +634,10 @@ def _story_of(url: str, canonical: str | None, item: FeedItem | None, declared: 
 
 
 def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
-                         story: str | None = None) -> Article | None:
+                         story: str | None = None, page_authors: list[str] | None = None) -> Article | None:
     """Fallback when the page cannot be fetched or is too thin: the feed's own title + summary, stored under
-    `story` (the URL the thin page declared as the story's) when given, with the item's own link in `link_ids`."""
+    `story` (the URL the thin page declared as the story's) when given, with the item's own link in `link_ids`.
+    A thin page that was read names its authors when the feed does not (`page_authors`: a paywalled page's byline)."""
     # Medium and Substack open content:encoded with the headline, which is stored apart
     summary = cap_text(without_title(strip_boilerplate((item.summary or "").strip()), item.title))
     if not summary:
@@ -652,7 +654,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
         title=item.title,
         text=summary,
         description=_description(summary),
-        authors=list(item.authors),
+        authors=list(item.authors) or list(page_authors or []),
         site_name=item.site_name,
         lang=item.feed_lang,
         lang_declared=item.feed_lang,

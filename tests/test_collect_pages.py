@@ -197,8 +197,9 @@ def test_a_short_paywall_stub_still_falls_back_to_the_feed_summary(httpserver, t
     stub = page("brief_pasqal.html", base).replace(
         "</div></article>", "<p>Cet article est réservé aux abonnés. Il vous reste 80 % à lire.</p></div></article>")
     locked = page("brief_kyutai.html", base).replace(
-        "</head>", '<script type="application/ld+json">{"@type": "NewsArticle", "isAccessibleForFree": false}'
-                   "</script></head>")
+        "</head>", '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+                   '"isAccessibleForFree": false, '
+                   '"author": {"@type": "Person", "name": "Sophie Lenoir"}}</script></head>')
     httpserver.expect_request("/a/stub").respond_with_handler(html(stub))
     httpserver.expect_request("/a/locked").respond_with_handler(html(locked))
     articles, collector = run(httpserver, tmp_path, rss([
@@ -206,6 +207,8 @@ def test_a_short_paywall_stub_still_falls_back_to_the_feed_summary(httpserver, t
         ("Kyutai ouvre un bureau à Londres", f"{base}/a/locked", "Kyutai s'installe à Londres."),
     ]))
     assert sorted((a.extraction, a.fallback_reason) for a in articles) == [("feed-summary", "too-little-text")] * 2
+    locked_article = next(a for a in articles if a.url.endswith("/a/locked"))
+    assert locked_article.authors == ["Sophie Lenoir"]  # the page was read: its byline is kept (the feed names none)
 
 
 def test_a_video_page_is_not_kept_as_a_brief(httpserver, tmp_path):
