@@ -118,6 +118,11 @@ def read_record(warc_file: str | Path, offset: int, data_dir: Path | None = None
     path = _resolve(warc_file, data_dir)
     with open(path, "rb") as fh:  # a missing file raises OSError
         fh.seek(offset)
+        if path.name.endswith(".gz") and fh.read(2) != b"\x1f\x8b":
+            # each record is its own gzip member: anything else is not a record's start (warcio sometimes decoded
+            # the bytes there as a raw deflate stream and returned a record made of them)
+            raise ValueError(f"{path}: offset {offset} is not the start of a WARC record")
+        fh.seek(offset)
         try:
             for record in ArchiveIterator(fh):
                 if record.rec_type == "response":
