@@ -7,6 +7,7 @@ per read, so that never ends). Callers get at most `max_bytes` and an error once
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -16,7 +17,13 @@ MAX_REPLY_BYTES = 1024 * 1024  # plenty for a saved-objects import result or a w
 
 
 class ReplyError(Exception):
-    """The reply was cut short (too large or too slow); the message is one sentence naming the URL."""
+    """The reply was cut short (too large or too slow); the message is one sentence naming the URL. `status_code`
+    is the status the server had already sent (None when not even the status line came in time): a 2xx means the
+    request was accepted, whatever its body does after."""
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
 
 
 @dataclass
@@ -40,16 +47,37 @@ def post_capped(url: str, *, timeout: float, deadline: float | None = None, max_
     # identity: httpx inflates a whole compressed chunk before we can count it (see fetch.py)
     kwargs["headers"] = {"Accept-Encoding": "identity", **(kwargs.get("headers") or {})}
     end = time.monotonic() + deadline
-    with httpx.Client(timeout=min(timeout, deadline)) as client:
-        with client.stream("POST", url, **kwargs) as response:
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ReplyError(f"{shown} answered HTTP {response.status_code} with a body over "
-                                     f"{max_bytes // 1024} KB; it was not read further.")
-                if time.monotonic() > end:
-                    raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.")
-                chunks.append(chunk)
-            return Reply(response.status_code, response.reason_phrase, b"".join(chunks))
+    client = httpx.Client(timeout=min(timeout, deadline))
+    outcome: dict = {}
+
+    def post() -> None:
+        try:
+            with client.stream("POST", url, **kwargs) as response:
+                outcome["status"] = response.status_code
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ReplyError(f"{shown} answered HTTP {response.status_code} with a body over "
+                                         f"{max_bytes // 1024} KB; it was not read further.", response.status_code)
+                    if time.monotonic() > end:
+                        raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.",
+                                         response.status_code)
+                    chunks.append(chunk)
+                outcome["reply"] = Reply(response.status_code, response.reason_phrase, b"".join(chunks))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            outcome["error"] = exc
+
+    # httpx's timeout is per read: a server sending its status line a byte a second never times out. The request
+    # runs in a thread the caller stops waiting for at the deadline; closing the client ends its connection.
+    worker = threading.Thread(target=post, name="post-capped", daemon=True)
+    worker.start()
+    worker.join(max(0.0, end - time.monotonic()) + 0.5)
+    client.close()
+    if worker.is_alive():
+        raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.",
+                         outcome.get("status"))
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["reply"]

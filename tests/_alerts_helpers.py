@@ -21,12 +21,20 @@ def free_port() -> int:
 
 
 class SmtpSink:
-    """Keeps every accepted message; `fail = True` makes the server answer 451 to DATA (delivery refused)."""
+    """Keeps every accepted message; `fail = True` makes the server answer 451 to DATA (delivery refused); an address
+    in `refuse` is answered 550 at RCPT (the others accepted)."""
 
     def __init__(self) -> None:
         self.messages = []
         self.fail = False
         self.logins: list[str] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd hook
+        if address in self.refuse:
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
         if self.fail:

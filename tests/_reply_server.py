@@ -2,6 +2,7 @@
 
 Modes: `fake-es` answers every request with `{"version": ...}` and Elastic's product header (a stranger on a stale
 port); `huge` streams `size` bytes of a JSON-looking body on a 200; `drip` sends one byte every 0.2 s, forever;
+`drip-status` sends its status line and headers that way (no status is ever complete);
 `dies` answers `GET /` like `fake-es` and drops every other request unanswered (a store crashing on a query).
 
 Servers that are not Elasticsearch at all, or a secured one refusing us: `html` (an ordinary web server: an HTML
@@ -132,6 +133,12 @@ class ReplyServer:
         handler.wfile.flush()
         while True:
             handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.2)
+
+    def _drip_status(self, handler: BaseHTTPRequestHandler) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 10_000:  # never reaches the end of its headers
+            handler.wfile.write(bytes([byte]))
             handler.wfile.flush()
             time.sleep(0.2)
 

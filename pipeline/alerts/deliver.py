@@ -1,11 +1,13 @@
 """Delivery channels: e-mail (SMTP), Slack incoming webhook, generic JSON webhook with optional HMAC signature.
 
-Each `send_*` either delivers the whole message or raises DeliveryError; the caller records what was delivered
-(and only that), so a failure leaves the alert pending for the next run.
+Each `send_*` either delivers the message (returning a note when only part of it went out: recipients a mail
+relay refused) or raises DeliveryError; the caller records what was delivered (and only that), so a failure leaves
+the alert pending for the next run. A message a channel accepted is never a failure, whatever its reply does after.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -13,6 +15,7 @@ import logging
 import os
 import smtplib
 import ssl
+import threading
 from dataclasses import dataclass
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -31,12 +34,20 @@ from pipeline.settings import SMTP_SECURITY, Settings
 from pipeline.sinks import for_header, for_html, for_slack, link_target, linkable, mask_url, single_line
 
 log = logging.getLogger(__name__)
+# httpx logs every request's full URL at INFO (the CLI with -v, an Airflow task's default level): a Slack webhook's
+# path is its secret.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 SIGNATURE_HEADER = "X-Newsroom-Signature"  # "sha256=<hex HMAC-SHA256 of the raw body>"
 
 
 class DeliveryError(NewsroomError):
-    """A channel did not accept the message (the alert stays pending)."""
+    """A channel did not accept the message (the alert stays pending). `unreachable`: the receiver did not answer in
+    time or could not be reached, so the channel's other messages of this run would only wait as long."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -213,34 +224,86 @@ def _airflow_smtp(conn_id: str, settings: Settings) -> SmtpTarget:
                       password=conn.password or None, sender=extra.get("from_email") or settings.smtp_from)
 
 
-def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: list[AlertItem]) -> None:
+def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: list[AlertItem]) -> str | None:
     target = smtp_target(settings, channel)
     if target.security not in SMTP_SECURITY:
         raise ConfigError(f"SMTP security {target.security!r} is not one of {', '.join(SMTP_SECURITY)} "
                           f"({'Airflow Connection ' + channel.connection if channel.connection else 'NEWSROOM_SMTP_SECURITY'}).")
     timeout = settings.alerts_timeout
+    where = f"E-mail to {_addresses(channel.to)} via {target.host}:{target.port}"
     try:
         message = build_email(rule, items, sender=target.sender, to=channel.to, prefix=channel.subject_prefix,
                               tz=zone(settings))
-        # certificates and host names always verified; no CA is read for a relay without TLS
-        context = ssl.create_default_context(cafile=target.ca_file) if target.security != "none" else None
-        if target.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(target.host, target.port, timeout=timeout)
-        with smtp:
-            smtp.ehlo()
-            if target.security == "starttls":
-                smtp.starttls(context=context)
+    except ValueError as exc:
+        raise DeliveryError(f"{where} failed: {exc}") from exc
+    # certificates and host names always verified; no CA is read for a relay without TLS
+    context = ssl.create_default_context(cafile=target.ca_file) if target.security != "none" else None
+    session: dict = {}
+
+    def deliver() -> None:
+        try:
+            if target.security == "ssl":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(target.host, target.port, timeout=timeout)
+            session["smtp"] = smtp
+            with smtp:
                 smtp.ehlo()
-            if target.user:
-                smtp.login(target.user, target.password or "")
-            refused = smtp.send_message(message)
-        if refused:
-            raise DeliveryError(f"SMTP server {target.host}:{target.port} refused recipient(s) {sorted(refused)}.")
-    except (smtplib.SMTPException, OSError, ValueError) as exc:
-        raise DeliveryError(f"E-mail to {', '.join(channel.to)} via {target.host}:{target.port} failed: "
-                            f"{exc}{_tls_hint(exc, target)}") from exc
+                if target.security == "starttls":
+                    smtp.starttls(context=context)
+                    smtp.ehlo()
+                if target.user:
+                    smtp.login(target.user, target.password or "")
+                session["refused"] = smtp.send_message(message)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            session["error"] = exc
+
+    # smtplib's timeout is per socket read: a relay answering a byte a second would hold the run for ever. The
+    # session gets twice the timeout in all, as webhook replies do; then its socket is closed.
+    worker = threading.Thread(target=deliver, name="smtp-session", daemon=True)
+    worker.start()
+    worker.join(2 * timeout)
+    if worker.is_alive():
+        smtp = session.get("smtp")
+        if smtp is not None and smtp.sock is not None:
+            with contextlib.suppress(OSError):
+                smtp.sock.close()
+        raise DeliveryError(f"{where} failed: the SMTP session did not finish within {2 * timeout:g} s; it was cut "
+                            "off.", unreachable=True)
+    exc = session.get("error")
+    if isinstance(exc, (smtplib.SMTPException, OSError, ValueError)):
+        unreachable = isinstance(exc, (OSError, smtplib.SMTPServerDisconnected)) and not isinstance(exc, ssl.SSLError)
+        raise DeliveryError(f"{where} failed: {_smtp_problem(exc)}{_tls_hint(exc, target)}",
+                            unreachable=unreachable) from exc
+    if exc is not None:
+        raise exc
+    refused = session.get("refused") or {}
+    if refused:  # the others accepted it: sent, not retried (a retry would send them a second copy every run)
+        return (f"{where}: sent, but the server refused {len(refused)} of {len(channel.to)} recipient(s): "
+                f"{_smtp_problem(smtplib.SMTPRecipientsRefused(refused))}")
+    return None
+
+
+def _addresses(addresses: list[str], shown: int = 3) -> str:
+    more = f" and {len(addresses) - shown} more" if len(addresses) > shown else ""
+    return ", ".join(addresses[:shown]) + more
+
+
+def _smtp_problem(exc: BaseException) -> str:
+    """A relay's refusal as a sentence: smtplib's exceptions print as Python tuples and dicts."""
+    def answer(code: int, text: bytes | str) -> str:
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        return f"{code} {single_line(text, 200)}" if code != -1 else f"an answer that is not SMTP ({single_line(text, 80)!r})"
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refusals = [f"{address} ({answer(*reply)})" for address, reply in sorted(exc.recipients.items())]
+        more = f" and {len(refusals) - 3} more" if len(refusals) > 3 else ""
+        return "refused recipient(s) " + "; ".join(refusals[:3]) + more
+    if isinstance(exc, smtplib.SMTPResponseException):
+        what = {smtplib.SMTPAuthenticationError: "refused the login", smtplib.SMTPSenderRefused: "refused the sender",
+                smtplib.SMTPDataError: "refused the message"}.get(type(exc), "answered")
+        return f"the server {what}: {answer(exc.smtp_code, exc.smtp_error)}"
+    return single_line(str(exc), 300) or type(exc).__name__
 
 
 def _tls_hint(exc: BaseException, target: SmtpTarget) -> str:
@@ -322,9 +385,15 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, what: str, shown
         response = post_capped(url, content=body, headers={"Content-Type": "application/json", **headers},
                                timeout=timeout, follow_redirects=False, shown=shown or mask_url(url))
     except ReplyError as exc:
-        raise DeliveryError(f"{what}: {exc}") from None
+        if exc.status_code is not None and 200 <= exc.status_code < 300:
+            # accepted: what the receiver does with its own reply after that is not our delivery (treated as a
+            # failure, the same alert went out again on every run)
+            log.warning("%s: the message was accepted; %s", what, exc)
+            return
+        raise DeliveryError(f"{what}: {exc}", unreachable=exc.status_code is None) from None
     except httpx.HTTPError as exc:
-        raise DeliveryError(f"{what}: request failed: {exc}") from exc
+        unreachable = isinstance(exc, (httpx.TimeoutException, httpx.NetworkError))
+        raise DeliveryError(f"{what}: request failed: {exc}", unreachable=unreachable) from exc
     if response.status_code >= 300:
         raise DeliveryError(f"{what}: HTTP {response.status_code} {response.text[:200]!r}")
 
@@ -366,7 +435,12 @@ def send_webhook(settings: Settings, channel: WebhookChannel, rule: Rule, items:
     secret = webhook_secret(settings, channel)
     if secret:
         headers[SIGNATURE_HEADER] = sign(secret, body)
-    _post(url, body, headers, settings.alerts_timeout, "Webhook")
+    # a URL kept in the environment may carry its token in the path (Discord, Teams, Zapier): named by its host only
+    shown = None
+    if channel.url_env:
+        origin = httpx.URL(url)
+        shown = f"{origin.scheme}://{origin.netloc.decode()}/… (${channel.url_env})"
+    _post(url, body, headers, settings.alerts_timeout, "Webhook", shown=shown)
 
 
 def message_parts(channel: Channel, items: list[AlertItem]) -> list[list[AlertItem]]:
@@ -376,13 +450,15 @@ def message_parts(channel: Channel, items: list[AlertItem]) -> list[list[AlertIt
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 
-def send(settings: Settings, channel: Channel, rule: Rule, items: list[AlertItem]) -> None:
+def send(settings: Settings, channel: Channel, rule: Rule, items: list[AlertItem]) -> str | None:
+    """Deliver one message; a note when it went out only in part (see send_email)."""
     if isinstance(channel, EmailChannel):
-        send_email(settings, channel, rule, items)
-    elif isinstance(channel, SlackChannel):
+        return send_email(settings, channel, rule, items)
+    if isinstance(channel, SlackChannel):
         send_slack(settings, channel, rule, items)
     else:
         send_webhook(settings, channel, rule, items)
+    return None
 
 
 def describe_channel(channel: Channel) -> str:

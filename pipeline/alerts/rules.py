@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from email.utils import parseaddr
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
@@ -55,6 +56,9 @@ def _check_env_name(value: str | None) -> str | None:
     return value
 
 
+_BARE_ADDRESS = re.compile(r"[^\s@,;:<>()\[\]\\\"=?\x00-\x1f\x7f]+@[^\s@,;:<>()\[\]\\\"=?\x00-\x1f\x7f]+")
+
+
 class EmailChannel(_Strict):
     """SMTP: server and credentials from NEWSROOM_SMTP_* or an Airflow Connection (never from this file)."""
 
@@ -72,6 +76,11 @@ class EmailChannel(_Strict):
         for value in values:
             if "@" not in value or value.strip() != value or " " in value:
                 raise ValueError(f"{value!r} is not an e-mail address")
+            # exactly one bare address: `"Evil\r\nBcc:x@evil.example"<a@example.org>` was mailed to x@evil.example,
+            # and `a@example.org,b@example.org` to a@example.org alone
+            if not _BARE_ADDRESS.fullmatch(value) or parseaddr(value) != ("", value):
+                raise ValueError(f"{value[:100]!r} is not one e-mail address: write each recipient as a bare address "
+                                 "(veille@example.org), one per list item")
             mail_address(value)  # what sending will require (an ASCII local part), checked at load
         return values
 

@@ -116,6 +116,7 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 unfinished[item.subject] = item
                 channel_counts["pending"] += 1
                 out["pending"] += 1
+        unreachable = False
         for message in messages:
             if not_due and not dry_run:
                 continue  # held for the digest
@@ -123,19 +124,30 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 out["not_due" if not_due else "would_send"].append({"channel": deliver.describe_channel(channel),
                                                                      "items": [it.as_dict() for it in message]})
                 continue
+            if unreachable:  # the receiver timed out or was down: the rest waits for the next run, not tried here
+                out["pending"] += len(message)
+                channel_counts["pending"] += len(message)
+                unfinished.update({it.subject: it for it in message})
+                continue
             try:
-                deliver.send(settings, channel, rule, message)
+                note = deliver.send(settings, channel, rule, message)
             except Exception as exc:  # noqa: BLE001 - one channel failing must not stop the others or the rules after
                 text = failure_text(exc)
                 log.warning("rule %r, channel %s: %s", rule.name, channel.key, text)
                 log.debug("delivery failure details", exc_info=True)
-                out["errors"].append(f"{deliver.describe_channel(channel)}: {text}")
+                unreachable = getattr(exc, "unreachable", False)
+                later = (" (its other messages of this run were not tried: they stay pending for the next run)"
+                         if unreachable and message is not messages[-1] else "")
+                out["errors"].append(f"{deliver.describe_channel(channel)}: {text}{later}")
                 out["failed"] += len(message)
                 out["pending"] += len(message)
                 channel_counts["failed"] += len(message)
                 channel_counts["pending"] += len(message)
                 unfinished.update({it.subject: it for it in message})
                 continue
+            if note:  # delivered in part (recipients a relay refused): recorded as sent, said once
+                log.warning("rule %r, channel %s: %s", rule.name, channel.key, note)
+                out["errors"].append(single_line(mask_secrets(note), 600))
             channel_counts["messages"] += 1
             for item in message:
                 state.record_sent(client, settings, state.sent_id(rule.name, item.subject, channel.key), {

@@ -7,6 +7,8 @@ channel accepted the message, so a failed delivery stays pending and a crash in 
 
 from __future__ import annotations
 
+import hashlib
+
 import logging
 from datetime import UTC, datetime
 
@@ -74,12 +76,23 @@ def parse_time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+MAX_ID_BYTES = 512  # Elasticsearch refuses longer document ids
+
+
+def _bounded(readable: str) -> str:
+    """The readable id, hashed when a long rule or channel name would pass Elasticsearch's 512-byte limit (the
+    message went out, its record was refused, and the same alert was sent again on every run)."""
+    if len(readable.encode("utf-8")) <= MAX_ID_BYTES:
+        return readable
+    return "sha256:" + hashlib.sha256(readable.encode("utf-8")).hexdigest()
+
+
 def watermark_id(rule: str) -> str:
-    return f"watermark:{rule}"
+    return _bounded(f"watermark:{rule}")
 
 
 def sent_id(rule: str, subject: str, channel: str) -> str:
-    return f"{rule}:{subject}:{channel}"
+    return _bounded(f"{rule}:{subject}:{channel}")
 
 
 def get_rule_state(client: Elasticsearch, settings: Settings, rule: str) -> dict:
