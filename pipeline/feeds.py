@@ -634,22 +634,20 @@ def parse_feed(
 
 
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
-_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
 def advertised_feeds(body: bytes, base: str) -> list[str]:
     """The RSS/Atom feeds a web page names in its <link rel="alternate"> tags (feed autodiscovery), as absolute URLs."""
     from urllib.parse import urljoin
 
-    found = []
-    for tag in _LINK_TAG.findall(body[:200_000].decode("utf-8", "replace")):
-        attrs = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
-                 for m in _ATTRIBUTE.finditer(tag)}
-        if ("alternate" in attrs.get("rel", "").lower().split()
-                and attrs.get("type", "").lower() in ("application/rss+xml", "application/atom+xml")
-                and attrs.get("href", "").strip()):
-            found.append(urljoin(base, attrs["href"].strip())[:300])
+    try:
+        page = lxml.html.fromstring(body[:200_000])
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    found = [urljoin(base, link.get("href").strip())[:300] for link in page.iter("link")
+             if "alternate" in (link.get("rel") or "").lower().split()
+             and (link.get("type") or "").strip().lower() in ("application/rss+xml", "application/atom+xml")
+             and (link.get("href") or "").strip()]
     return list(dict.fromkeys(found))
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 
+T = TypeVar("T")
 MAX_REPLY_BYTES = 1024 * 1024  # plenty for a saved-objects import result or a webhook acknowledgement
 
 
@@ -48,36 +51,53 @@ def post_capped(url: str, *, timeout: float, deadline: float | None = None, max_
     kwargs["headers"] = {"Accept-Encoding": "identity", **(kwargs.get("headers") or {})}
     end = time.monotonic() + deadline
     client = httpx.Client(timeout=min(timeout, deadline))
+    seen: dict = {}
+
+    def post() -> Reply:
+        with client.stream("POST", url, **kwargs) as response:
+            seen["status"] = response.status_code
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ReplyError(f"{shown} answered HTTP {response.status_code} with a body over "
+                                     f"{max_bytes // 1024} KB; it was not read further.", response.status_code)
+                if time.monotonic() > end:
+                    raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.",
+                                     response.status_code)
+                chunks.append(chunk)
+            return Reply(response.status_code, response.reason_phrase, b"".join(chunks))
+
+    try:
+        # httpx's timeout is per read: a server sending its status line a byte a second never times out
+        done, reply = finished_within(max(0.0, end - time.monotonic()) + 0.5, post, "post-capped")
+    finally:
+        client.close()  # ends the connection of a request still running
+    if not done:
+        raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.",
+                         seen.get("status"))
+    return reply
+
+
+def finished_within(seconds: float, work: Callable[[], T], name: str) -> tuple[bool, T | None]:
+    """`work()` in a daemon thread the caller stops waiting for after `seconds`: (True, its result) when it ended in
+    time, its exception raised here; (False, None) when not — the caller then closes what `work` is blocked on.
+    For the libraries whose timeouts are per read (httpx, smtplib), where a peer sending a byte a second never
+    times out."""
     outcome: dict = {}
 
-    def post() -> None:
+    def run() -> None:
         try:
-            with client.stream("POST", url, **kwargs) as response:
-                outcome["status"] = response.status_code
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise ReplyError(f"{shown} answered HTTP {response.status_code} with a body over "
-                                         f"{max_bytes // 1024} KB; it was not read further.", response.status_code)
-                    if time.monotonic() > end:
-                        raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.",
-                                         response.status_code)
-                    chunks.append(chunk)
-                outcome["reply"] = Reply(response.status_code, response.reason_phrase, b"".join(chunks))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            outcome["result"] = work()
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread below
             outcome["error"] = exc
 
-    # httpx's timeout is per read: a server sending its status line a byte a second never times out. The request
-    # runs in a thread the caller stops waiting for at the deadline; closing the client ends its connection.
-    worker = threading.Thread(target=post, name="post-capped", daemon=True)
+    worker = threading.Thread(target=run, name=name, daemon=True)
     worker.start()
-    worker.join(max(0.0, end - time.monotonic()) + 0.5)
-    client.close()
+    worker.join(seconds)
     if worker.is_alive():
-        raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.",
-                         outcome.get("status"))
+        return False, None
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["reply"]
+    return True, outcome["result"]

@@ -15,7 +15,6 @@ import logging
 import os
 import smtplib
 import ssl
-import threading
 from dataclasses import dataclass
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -29,7 +28,7 @@ from pipeline.alerts.evaluate import AlertItem, html_snippet, plain_snippet, sla
 from pipeline.alerts.rules import Channel, EmailChannel, Rule, SlackChannel, WebhookChannel
 from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
-from pipeline.replies import ReplyError, post_capped
+from pipeline.replies import ReplyError, finished_within, post_capped
 from pipeline.settings import SMTP_SECURITY, Settings
 from pipeline.sinks import for_header, for_html, for_slack, link_target, linkable, mask_url, single_line
 
@@ -240,44 +239,36 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
     context = ssl.create_default_context(cafile=target.ca_file) if target.security != "none" else None
     session: dict = {}
 
-    def deliver() -> None:
-        try:
-            if target.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
-            else:
-                smtp = smtplib.SMTP(target.host, target.port, timeout=timeout)
-            session["smtp"] = smtp
-            with smtp:
+    def deliver() -> dict:
+        if target.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(target.host, target.port, timeout=timeout)
+        session["smtp"] = smtp
+        with smtp:
+            smtp.ehlo()
+            if target.security == "starttls":
+                smtp.starttls(context=context)
                 smtp.ehlo()
-                if target.security == "starttls":
-                    smtp.starttls(context=context)
-                    smtp.ehlo()
-                if target.user:
-                    smtp.login(target.user, target.password or "")
-                session["refused"] = smtp.send_message(message)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
-            session["error"] = exc
+            if target.user:
+                smtp.login(target.user, target.password or "")
+            return smtp.send_message(message)
 
     # smtplib's timeout is per socket read: a relay answering a byte a second would hold the run for ever. The
     # session gets twice the timeout in all, as webhook replies do; then its socket is closed.
-    worker = threading.Thread(target=deliver, name="smtp-session", daemon=True)
-    worker.start()
-    worker.join(2 * timeout)
-    if worker.is_alive():
+    try:
+        done, refused = finished_within(2 * timeout, deliver, "smtp-session")
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
+        unreachable = isinstance(exc, (OSError, smtplib.SMTPServerDisconnected)) and not isinstance(exc, ssl.SSLError)
+        raise DeliveryError(f"{where} failed: {_smtp_problem(exc)}{_tls_hint(exc, target)}",
+                            unreachable=unreachable) from exc
+    if not done:
         smtp = session.get("smtp")
         if smtp is not None and smtp.sock is not None:
             with contextlib.suppress(OSError):
                 smtp.sock.close()
         raise DeliveryError(f"{where} failed: the SMTP session did not finish within {2 * timeout:g} s; it was cut "
                             "off.", unreachable=True)
-    exc = session.get("error")
-    if isinstance(exc, (smtplib.SMTPException, OSError, ValueError)):
-        unreachable = isinstance(exc, (OSError, smtplib.SMTPServerDisconnected)) and not isinstance(exc, ssl.SSLError)
-        raise DeliveryError(f"{where} failed: {_smtp_problem(exc)}{_tls_hint(exc, target)}",
-                            unreachable=unreachable) from exc
-    if exc is not None:
-        raise exc
-    refused = session.get("refused") or {}
     if refused:  # the others accepted it: sent, not retried (a retry would send them a second copy every run)
         return (f"{where}: sent, but the server refused {len(refused)} of {len(channel.to)} recipient(s): "
                 f"{_smtp_problem(smtplib.SMTPRecipientsRefused(refused))}")
@@ -401,9 +392,7 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, what: str, shown
 def send_slack(settings: Settings, channel: SlackChannel, rule: Rule, items: list[AlertItem]) -> None:
     body = json.dumps(slack_payload(rule, items, zone(settings)), ensure_ascii=False).encode()
     url = slack_url(settings, channel)
-    origin = httpx.URL(url)
-    shown = f"{origin.scheme}://{origin.netloc.decode()}/…"  # the path of a Slack webhook URL is its secret
-    _post(url, body, {}, settings.alerts_timeout, "Slack webhook", shown=shown)
+    _post(url, body, {}, settings.alerts_timeout, "Slack webhook", shown=host_only(url))  # its path is the secret
 
 
 def webhook_secret(settings: Settings, channel: WebhookChannel) -> str | None:
@@ -436,11 +425,14 @@ def send_webhook(settings: Settings, channel: WebhookChannel, rule: Rule, items:
     if secret:
         headers[SIGNATURE_HEADER] = sign(secret, body)
     # a URL kept in the environment may carry its token in the path (Discord, Teams, Zapier): named by its host only
-    shown = None
-    if channel.url_env:
-        origin = httpx.URL(url)
-        shown = f"{origin.scheme}://{origin.netloc.decode()}/… (${channel.url_env})"
+    shown = f"{host_only(url)} (${channel.url_env})" if channel.url_env else None
     _post(url, body, headers, settings.alerts_timeout, "Webhook", shown=shown)
+
+
+def host_only(url: str) -> str:
+    """A webhook URL named by its origin: Slack, Discord or Teams keep their secret in the path."""
+    origin = httpx.URL(url)
+    return f"{origin.scheme}://{origin.netloc.decode()}/…"
 
 
 def message_parts(channel: Channel, items: list[AlertItem]) -> list[list[AlertItem]]:
