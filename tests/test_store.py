@@ -191,11 +191,17 @@ def test_replay_skips_a_line_cut_inside_a_utf8_character_and_garbage_and_indexes
     path.write_bytes(whole + b"\xff\xfe\x00garbage\x80\n" + cut)
     from pipeline.cli import main
 
-    main(["replay"])
+    with pytest.raises(SystemExit) as exit_info:  # some articles could not be indexed: said, and not a success
+        main(["replay"])
     out = capsys.readouterr().out
+    assert exit_info.value.code == 1
     assert "3 new" in out and "skipped 2 unreadable line(s)" in out
     assert _count(client, index_names(settings.es_index_prefix)["articles"]) == 3
-    assert not path.exists()
+    # the file is kept aside, not deleted: its feeds' state was committed, so those articles will not come again
+    kept = path.parent / "damaged" / path.name
+    assert not path.exists() and kept.read_bytes().endswith(cut) and f"kept {kept}" in " ".join(out.split())
+    main(["replay"])  # a damaged file is not replayed again
+    assert "replayed 0 spool file(s)" in capsys.readouterr().out
 
 
 def test_replay_keeps_the_spool_when_elasticsearch_is_still_down(tmp_path, monkeypatch):

@@ -133,4 +133,9 @@ def replay_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON
         console.print(f"replayed {stats['replayed_files']} spool file(s): {stats['created']} new, "
                       f"{stats['updated']} updated, {stats['unchanged']} already indexed, "
                       f"{stats['dead_letters']} rejected"
-                      + (f"; skipped {stats['unreadable_lines']} unreadable line(s)" if stats["unreadable_lines"] else ""))
+                      + (f"; skipped {stats['unreadable_lines']} unreadable line(s)" if stats["unreadable_lines"] else ""),
+                      highlight=False)
+    for kept in stats["damaged_files"]:  # those lines' articles are not indexed, and their feeds will not resend them
+        console.print(f"kept {for_terminal(kept)}: its unreadable lines are articles that could not be indexed", highlight=False)
+    if stats["damaged_files"]:
+        raise typer.Exit(1)

@@ -60,6 +60,7 @@ class IndexStats:
     replayed_files: int = 0
     unreadable_lines: int = 0  # spool lines that are not a whole record (cut by a crash, garbage): skipped
     spool_files: list[str] = field(default_factory=list)
+    damaged_files: list[str] = field(default_factory=list)  # spool files with unreadable lines, kept aside
 
     @property
     def stored(self) -> int:
@@ -615,7 +616,9 @@ def _read_spool(path: Path, bad: list[int]) -> Iterator[EnrichedArticle]:
 
 
 def replay_spool(client: Elasticsearch, settings: Settings) -> IndexStats:
-    """Index every spooled file, oldest first; a file is deleted only once fully indexed."""
+    """Index every spooled file, oldest first; a file is deleted only once fully indexed. A file with unreadable
+    lines is moved to `spool/damaged/` instead: its feeds' state was committed when it was spooled, so those articles
+    will not be fetched again, and deleting it lost them without a trace."""
     total = IndexStats()
     directory = spool_dir(settings)
     for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
@@ -623,8 +626,14 @@ def replay_spool(client: Elasticsearch, settings: Settings) -> IndexStats:
         stats = index_enriched(client, settings, _read_spool(path, bad), run_id=f"replay-{int(time.time())}",
                                spool_on_failure=False)
         if bad:
-            log.warning("%s: skipped %d unreadable line(s) %s (cut short by a crash)", path, len(bad), bad[:10])
-        path.unlink()
+            kept = directory / "damaged" / path.name
+            kept.parent.mkdir(exist_ok=True)
+            os.replace(path, kept)
+            log.warning("%s: skipped %d unreadable line(s) %s (damaged, or cut short by a crash); the file is kept as "
+                        "%s, every readable line of it indexed", path, len(bad), bad[:10], kept)
+            total.damaged_files.append(str(kept))
+        else:
+            path.unlink()
         stats.replayed_files = 1
         stats.unreadable_lines = len(bad)
         total.add(stats)
