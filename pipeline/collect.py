@@ -813,9 +813,11 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
         channel.cancel_join_thread()  # nobody reads any more: exit without flushing
         return False
 
-    collector = Collector(settings, feeds, is_known=is_known, is_updated=is_updated, since=since,
-                          defer_failures=True)
     try:
+        # inside the try: a damaged fetch state fails here, and the parent says so in one sentence (raised outside,
+        # the process printed its traceback and the parent only saw an exit code)
+        collector = Collector(settings, feeds, is_known=is_known, is_updated=is_updated, since=since,
+                              defer_failures=True)
         if share_enrichment and enricher is None:  # NER is most of the CPU: this process enriches a share of the
             from pipeline.enrich import Enricher  # articles too (forked, it was handed the parent's loaded one)
 

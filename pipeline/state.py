@@ -60,6 +60,9 @@ def _describe(path: Path, exc: sqlite3.Error) -> str:
         hint = "free some disk space, then run again (nothing was lost: the run is redone)"
     elif "locked" in reason or "busy" in reason:
         hint = "another newsroom process holds it; wait for it to finish, then run again"
+    elif "malformed" in reason or "not a database" in reason:
+        hint = ("the file is damaged: move it away and run again (a new state is started: every feed is read in full "
+                "once, and articles already stored are recognised, not stored twice)")
     else:
         hint = "check that the file and its directory are readable and writable"
     return f"Fetch state {path} could not be used ({reason}): {hint}."

@@ -525,3 +525,22 @@ def test_the_demo_hint_runs_as_pasted(tmp_path, monkeypatch):
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # run from outside the clone: the absolute path
     assert f"NEWSROOM_DATA_DIR=data/demo {tmp_path}/clone/.venv/bin/newsroom search" in closing_hint("data/demo", newsroom)
+
+
+def test_a_damaged_fetch_state_is_one_sentence_from_the_collector_process(fixture_site, tmp_path, enricher,
+                                                                           monkeypatch, capfd):
+    """The collector process printed its traceback, and the parent only "exited with code 1 … run again", which
+    never helps (red-team, operations)."""
+    from pipeline.ingest import ingest
+    from pipeline.state import STATE_FILE, StateError
+
+    monkeypatch.setenv("NEWSROOM_ES_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("NEWSROOM_ES_RETRIES", "0")
+    monkeypatch.setenv("NEWSROOM_COLLECT_PROCESS", "true")
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / STATE_FILE).write_bytes(b"not a database " * 100)
+    feeds = load_feeds(fixture_site.feeds_file(tmp_path), settings)
+    with pytest.raises(StateError, match="is damaged: move it away and run again"):
+        ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert "Traceback" not in capfd.readouterr().err
