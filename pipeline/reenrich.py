@@ -53,10 +53,34 @@ def record_new_store_enrichment(client: Elasticsearch, settings: Settings, index
         return False
     if stored != indexed:
         return False
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"fingerprint": enrichment_fingerprint(settings), "at": datetime.now(UTC).isoformat(),
-                                  "by": "ingest"}), encoding="utf-8")
+    _record_fingerprint(marker, {"fingerprint": enrichment_fingerprint(settings), "at": datetime.now(UTC).isoformat(),
+                                 "by": "ingest"})
     return True
+
+
+def _record_fingerprint(marker: Path, record: dict) -> None:
+    """Written whole or not at all: a file cut by a crash crashed the next pass."""
+    from pipeline.safewrite import atomic_output
+
+    with atomic_output(marker, what="Enrichment fingerprint file") as fh:
+        fh.write(json.dumps(record))
+
+
+def recorded_fingerprint(marker: Path) -> str | None:
+    """The fingerprint of the last pass; None when none is recorded or the file is unreadable (damaged: the next pass
+    redoes every recent article, as after a first installation)."""
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("%s is unreadable (%s): every recent article is re-enriched", marker, exc)
+        return None
+    value = data.get("fingerprint") if isinstance(data, dict) else None
+    if not isinstance(value, str):
+        log.warning("%s holds no fingerprint: every recent article is re-enriched", marker)
+        return None
+    return value
 
 
 def _recent_articles(client: Elasticsearch, settings: Settings, since: datetime, until: datetime,
@@ -112,7 +136,7 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
     enricher.warm_up()
     fingerprint = enrichment_fingerprint(settings)
     marker = fingerprint_file(settings)
-    previous = json.loads(marker.read_text(encoding="utf-8")).get("fingerprint") if marker.exists() else None
+    previous = recorded_fingerprint(marker)
     if previous == fingerprint and not force:
         return {"reenriched": 0, "skipped": "models and watchlist unchanged since the last pass"}
 
@@ -167,6 +191,5 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
     if batch:
         flush()
     if not counts["errors"]:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"fingerprint": fingerprint, "at": datetime.now(UTC).isoformat()}), encoding="utf-8")
+        _record_fingerprint(marker, {"fingerprint": fingerprint, "at": datetime.now(UTC).isoformat()})
     return counts

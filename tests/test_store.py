@@ -395,3 +395,17 @@ def test_a_data_file_too_large_to_parse_is_still_checked_at_both_ends(tmp_path, 
     assert "does not start with { and end with }" in embedded.data_file_problem(tmp_path)
     (tmp_path / "elasticsearch.json").write_text("")
     assert embedded.data_file_problem(tmp_path) is None  # an empty file is an empty store
+
+
+@pytest.mark.parametrize("content", ['{"fingerprint": ', "[1, 2]", '{"at": "x"}', "\x00\xff"])
+def test_a_damaged_fingerprint_file_means_redo_everything_not_a_traceback(tmp_path, content, caplog):
+    """`newsroom reenrich` crashed with JSONDecodeError / AttributeError on it, every week (red-team, operations)."""
+    from pipeline.reenrich import _record_fingerprint, recorded_fingerprint
+
+    marker = tmp_path / "state" / "enrichment-fingerprint.json"
+    assert recorded_fingerprint(marker) is None  # no pass recorded yet
+    marker.parent.mkdir()
+    marker.write_text(content, encoding="utf-8", errors="surrogateescape")
+    assert recorded_fingerprint(marker) is None and str(marker) in caplog.text
+    _record_fingerprint(marker, {"fingerprint": "abc", "at": "2026-12-03T00:00:00+00:00"})
+    assert recorded_fingerprint(marker) == "abc" and list(marker.parent.iterdir()) == [marker]  # no .part left
