@@ -566,7 +566,7 @@ def commit_states(settings: Settings, states: list[dict]) -> None:
     """Save feed states handed over by `Collector.pending_states()` (once their articles are stored)."""
     rows = [FeedState(**{**s, **{k: datetime.fromisoformat(s[k]) if s.get(k) else None
                                  for k in ("last_success", "last_attempt")}}) for s in states]
-    StateStore(settings.data_dir).save_feed_states(rows)
+    StateStore(settings.data_dir, settings.state_lock_timeout).save_feed_states(rows)
 
 
 def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,

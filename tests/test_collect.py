@@ -550,3 +550,27 @@ def test_a_story_listed_by_a_relay_first_is_fetched_through_its_publishers_feed(
     assert collector.stats.duplicates == 1 and len(articles) == 1
     assert (articles[0].source, articles[0].extraction, articles[0].fallback_reason) == (
         "The Compute Ledger", "trafilatura", None)
+
+
+def test_committing_feed_states_waits_only_the_configured_lock_timeout(tmp_path, monkeypatch):
+    """commit_states ignored NEWSROOM_STATE_LOCK_TIMEOUT and always waited 30 s for a lock held elsewhere."""
+    import sqlite3
+    import time
+
+    from pipeline.collect import commit_states
+    from pipeline.state import STATE_FILE, StateError, StateStore
+
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("NEWSROOM_STATE_LOCK_TIMEOUT", "0.5")
+    settings = load_settings()
+    StateStore(settings.data_dir)  # the schema
+    holder = sqlite3.connect(tmp_path / STATE_FILE, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another newsroom process writing
+    try:
+        started = time.monotonic()
+        with pytest.raises(StateError):
+            commit_states(settings, [{"url": "https://news.example/feed.xml"}])
+        assert time.monotonic() - started < 5
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
