@@ -7,6 +7,9 @@ Real servers on 127.0.0.1 (tests/_reply_server.py), nothing mocked.
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import pytest
 
 from pipeline.errors import ConfigError
@@ -188,3 +191,20 @@ def test_indexing_refused_for_a_missing_privilege_names_the_url_and_the_reason(m
     message = str(exc.value)
     assert f"failed while indexing 1 article(s): Elasticsearch at {forbidden.url} refused the request" in message
     assert "lacks a privilege (403" in message and "docs/production.md" in message and "None" not in message
+
+
+def test_simultaneous_starts_share_one_store(tmp_path):
+    """Of five `store up` at once, one printed a URL where nothing listened and three timed out (red-team)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pipeline.store.embedded import EmbeddedStore
+
+    data = tmp_path / "es"
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            urls = list(pool.map(lambda _: EmbeddedStore(data).up(), range(4)))
+        assert len(set(urls)) == 1
+        with urllib.request.urlopen(urls[0], timeout=5) as reply:
+            assert json.loads(reply.read())["version"]["number"]
+    finally:
+        EmbeddedStore(data).down()

@@ -6,6 +6,7 @@ It runs on 127.0.0.1 only, keeps its data under <data_dir>/es, and is started/st
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,11 +161,37 @@ class EmbeddedStore:
         return None
 
     def up(self, wait: float = 20.0) -> str:
-        """Start (or reuse) the stand-in; return its URL."""
+        """Start (or reuse) the stand-in; return its URL. Starts are serialised per data directory: of five
+        `store up` at once, one printed a URL where nothing listened and three timed out, and two ingests on a
+        stopped store ran as if it were down."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         existing = self.running_url()
         if existing:
             return existing
+        with self._start_lock(wait + 30):
+            return self.running_url() or self._start(wait)  # another process may have started it meanwhile
+
+    @contextlib.contextmanager
+    def _start_lock(self, patience: float) -> Iterator[None]:
+        import fcntl
+
+        with (self.data_dir / "newsroom-start.lock").open("a") as handle:
+            deadline = time.monotonic() + patience
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(f"Another process has been starting the embedded store in {self.data_dir} "
+                                         f"for over {patience:.0f} s; run `newsroom store status`.") from None
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _start(self, wait: float) -> str:
         problem = data_file_problem(self.data_dir)
         if problem:
             raise StoreError(problem)
