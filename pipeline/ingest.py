@@ -23,7 +23,7 @@ from elasticsearch import ApiError, Elasticsearch
 from pipeline.dedup import NearDuplicateIndex
 from pipeline.errors import NewsroomError, StoreError
 from pipeline.models import Article, EnrichedArticle, Enrichment, Feed
-from pipeline.runs import RunSummary, new_run_id
+from pipeline.runs import RunSummary, new_run_id, spool_run_record
 from pipeline.runs import write_run_record as store_run_record
 from pipeline.settings import Settings
 from pipeline.store.indexing import (IndexStats, index_enriched, known_article_ids, spool_dir, spool_records,
@@ -259,11 +259,16 @@ def ingest(
     summary.duration_s = round(time.perf_counter() - t0, 3)
     summary.companies = dict(companies.most_common())
     summary.collector_peak_rss_mib = round(getattr(collector, "peak_rss_mib", 0.0), 1)
-    if write_run_record and client is not None:
+    if write_run_record:
+        record = summary.as_dict()
         try:
-            store_run_record(client, settings, summary.as_dict())
+            if client is None:
+                raise StoreError("Elasticsearch was unavailable")
+            store_run_record(client, settings, record)
         except (ApiError, TransportError, StoreError) as exc:
-            summary.notes.append(f"run record not stored: {exc}")
+            # kept, as the Airflow path does: `newsroom replay` writes it with the spooled articles
+            summary.notes.append(f"run record not stored ({exc}): kept in {spool_run_record(settings, record)} for "
+                                 "`newsroom replay`")
     if error is not None:
         raise error
     return summary

@@ -493,49 +493,26 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
     }
 
 
-def run_record_spool(settings: Settings) -> Path:
-    """Run records that could not be written while the store was down wait here, one JSON file per run."""
-    return Path(settings.data_dir) / "spool" / "runs"
-
-
 def store_run_record(settings: Settings, record: dict) -> None:
     """Write the run record, after any record an earlier run left in the spool; the store down → the record goes
     to the spool and a StoreError sentence (retryable: the task's next attempt, or the next run, writes it)."""
     from elastic_transport import TransportError
     from elasticsearch import ApiError
 
-    from pipeline.runs import write_run_record
+    from pipeline.runs import flush_run_records, spool_run_record, spooled_run_record_path, write_run_record
     from pipeline.store.client import make_client
 
-    spooled = run_record_spool(settings) / f"{re.sub(r'[^A-Za-z0-9_.+-]', '_', record['run_id'])}.json"
+    spooled = spooled_run_record_path(settings, record["run_id"])
     try:
         client = make_client(settings)
         flush_run_records(client, settings, skip=spooled)
         write_run_record(client, settings, record)
     except (ApiError, TransportError, StoreError) as exc:
-        spooled.parent.mkdir(parents=True, exist_ok=True)
-        spooled.write_text(json.dumps(record, default=str), encoding="utf-8")
+        spool_run_record(settings, record)
         error = exc if isinstance(exc, StoreError) else store_error(exc, f"writing run record {record['run_id']}")
         raise StoreError(f"{error} The run record is kept in {spooled} and written by the next attempt or run.") \
             from exc
     spooled.unlink(missing_ok=True)  # an earlier attempt's copy, superseded by the record just written
-
-
-def flush_run_records(client, settings: Settings, skip: Path | None = None) -> int:
-    """Write the run records spooled while the store was down (oldest first); returns how many."""
-    from pipeline.runs import write_run_record
-
-    directory = run_record_spool(settings)
-    written = 0
-    for path in sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime) if directory.is_dir() else []:
-        if path == skip:
-            continue
-        write_run_record(client, settings, json.loads(path.read_text(encoding="utf-8")))
-        path.unlink(missing_ok=True)
-        written += 1
-    if written:
-        log.info("wrote %d run record(s) spooled while Elasticsearch was down", written)
-    return written
 
 
 def list_failure(record: dict) -> str | None:
@@ -612,6 +589,7 @@ def check_storage(settings: Settings | None = None, now: datetime | None = None)
 
 def replay_pending(settings: Settings | None = None) -> dict:
     """Index what was spooled while Elasticsearch was down; count the dead letters waiting for a look."""
+    from pipeline.runs import flush_run_records
     from pipeline.store.client import make_client
     from pipeline.store.indexing import dead_letter_path, replay_spool
 

@@ -7,12 +7,15 @@ earlier attempts for that date (reruns, backfills) kept inside it under `attempt
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from elasticsearch import Elasticsearch, NotFoundError
 
@@ -130,3 +133,35 @@ def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -
         doc["attempts"] = attempts
     client.index(index=index, id=summary["run_id"], document=doc, refresh="wait_for")
     return summary["run_id"]
+
+
+def run_record_spool(settings: Settings) -> Path:
+    """Run records that could not be written while the store was down wait here, one JSON file per run."""
+    return Path(settings.data_dir) / "spool" / "runs"
+
+
+def spooled_run_record_path(settings: Settings, run_id: str) -> Path:
+    return run_record_spool(settings) / f"{re.sub(r'[^A-Za-z0-9_.+-]', '_', run_id)}.json"
+
+
+def spool_run_record(settings: Settings, record: dict) -> Path:
+    """Keep a run record the store could not take: `newsroom replay` (or the next Airflow run) writes it."""
+    path = spooled_run_record_path(settings, record["run_id"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, default=str), encoding="utf-8")
+    return path
+
+
+def flush_run_records(client: Elasticsearch, settings: Settings, skip: Path | None = None) -> int:
+    """Write the run records spooled while the store was down (oldest first); returns how many."""
+    directory = run_record_spool(settings)
+    written = 0
+    for path in sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime) if directory.is_dir() else []:
+        if path == skip:
+            continue
+        write_run_record(client, settings, json.loads(path.read_text(encoding="utf-8")))
+        path.unlink(missing_ok=True)
+        written += 1
+    if written:
+        log.info("wrote %d run record(s) spooled while Elasticsearch was down", written)
+    return written

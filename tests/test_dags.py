@@ -22,6 +22,7 @@ from _dags_helpers import DAGS, airflow_env
 from _store_helpers import drop_prefix
 
 from pipeline import orchestration
+from pipeline.runs import run_record_spool
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.templates import index_names
@@ -263,7 +264,7 @@ def test_store_down_in_finalize_is_one_sentence_and_the_record_is_written_later(
     message = str(caught.value)
     assert message.startswith("Elasticsearch is unreachable") and "NEWSROOM_ES_URL" in message
     assert "Traceback" not in message and "kept in" in message
-    assert list(orchestration.run_record_spool(up).glob("*.json"))
+    assert list(run_record_spool(up).glob("*.json"))
     client = make_client(up)
     try:
         # the next run (store back) writes the spooled record first, then its own
@@ -271,7 +272,7 @@ def test_store_down_in_finalize_is_one_sentence_and_the_record_is_written_later(
         runs = index_names(up.es_index_prefix)["runs"]
         client.indices.refresh(index=runs)
         assert client.get(index=runs, id="airflow-down-1")["_source"]["counts"]["indexed"] == 2
-        assert not list(orchestration.run_record_spool(up).glob("*.json"))
+        assert not list(run_record_spool(up).glob("*.json"))
     finally:
         drop_prefix(client, up.es_index_prefix)
 

@@ -149,6 +149,11 @@ def test_elasticsearch_down_spools_then_replay_loses_nothing(fixture_site, tmp_p
         assert len(docs) == EXPECTED_ARTICLES and len({d["id"] for d in docs}) == EXPECTED_ARTICLES
         assert _mentions(client, settings)
         assert not list(spool_dir(settings).glob("*.jsonl"))
+        # both runs' records were kept while the store was down (they were lost), and replay writes them
+        from pipeline.runs import flush_run_records, run_record_spool
+
+        assert len(list(run_record_spool(settings).glob("*.json"))) == 2
+        assert flush_run_records(client, settings) == 2 and not list(run_record_spool(settings).glob("*.json"))
     finally:
         store.down()
 

@@ -125,15 +125,20 @@ def replay_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON
     from pipeline.store.client import make_client
     from pipeline.store.indexing import replay_spool
 
+    from pipeline.runs import flush_run_records
+
     settings = load_settings()
-    stats = replay_spool(make_client(settings), settings).as_dict()
+    client = make_client(settings)
+    stats = replay_spool(client, settings).as_dict()
+    stats["run_records"] = flush_run_records(client, settings)  # records of runs that ended while the store was down
     if as_json:
         _print_json(stats)
     else:
         console.print(f"replayed {stats['replayed_files']} spool file(s): {stats['created']} new, "
                       f"{stats['updated']} updated, {stats['unchanged']} already indexed, "
                       f"{stats['dead_letters']} rejected"
-                      + (f"; skipped {stats['unreadable_lines']} unreadable line(s)" if stats["unreadable_lines"] else ""),
+                      + (f"; skipped {stats['unreadable_lines']} unreadable line(s)" if stats["unreadable_lines"] else "")
+                      + (f"; wrote {stats['run_records']} run record(s)" if stats["run_records"] else ""),
                       highlight=False)
     for kept in stats["damaged_files"]:  # those lines' articles are not indexed, and their feeds will not resend them
         console.print(f"kept {for_terminal(kept)}: its unreadable lines are articles that could not be indexed", highlight=False)
