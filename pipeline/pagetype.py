@@ -190,7 +190,8 @@ _SENTENCE_END = re.compile(r"[.!?…][»”\")]?(?:\s|$)")
 
 
 _VIDEO_OBJECT = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"VideoObject"')
-_ARTICLE_TYPE = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:\w*NewsArticle|Article|BlogPosting|LiveBlogPosting|Report)"')
+_ARTICLE_TYPE = re.compile(
+    r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:\w*NewsArticle|Article|BlogPosting|LiveBlogPosting|Report)"')
 _PLAYER = XPath("count(//video | //iframe[re:test(@src, 'youtube|youtu\\.be|dailymotion|vimeo|player|video', 'i')])",
                 namespaces=_RE_NS)
 

@@ -284,7 +284,9 @@ def _smtp_problem(exc: BaseException) -> str:
     """A relay's refusal as a sentence: smtplib's exceptions print as Python tuples and dicts."""
     def answer(code: int, text: bytes | str) -> str:
         text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-        return f"{code} {single_line(text, 200)}" if code != -1 else f"an answer that is not SMTP ({single_line(text, 80)!r})"
+        if code == -1:  # smtplib's code for a line that is not an SMTP reply (a web server on that port)
+            return f"an answer that is not SMTP ({single_line(text, 80)!r})"
+        return f"{code} {single_line(text, 200)}"
 
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         refusals = [f"{address} ({answer(*reply)})" for address, reply in sorted(exc.recipients.items())]

@@ -141,6 +141,7 @@ def replay_cmd(as_json: bool = typer.Option(False, "--json", help="Print as JSON
                       + (f"; wrote {stats['run_records']} run record(s)" if stats["run_records"] else ""),
                       highlight=False)
     for kept in stats["damaged_files"]:  # those lines' articles are not indexed, and their feeds will not resend them
-        console.print(f"kept {for_terminal(kept)}: its unreadable lines are articles that could not be indexed", highlight=False)
+        console.print(f"kept {for_terminal(kept)}: its unreadable lines are articles that could not be indexed",
+                      highlight=False)
     if stats["damaged_files"]:
         raise typer.Exit(1)
