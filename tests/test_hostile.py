@@ -255,6 +255,8 @@ def test_a_full_disk_is_one_sentence(hostile, tmp_path):
     assert_clean(result, code=1)
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: No space left to write"), result.stderr
+    # a named file, or where files were being written (a write() to an open file carries no name)
+    assert "No space left to write (/" in last or str((tmp_path / "data").resolve()) in last, last
     assert not (tmp_path / "out.jsonl").exists()  # nothing half-written is left behind
 
 

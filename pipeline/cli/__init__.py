@@ -248,6 +248,12 @@ def _environment_failure(exc: BaseException) -> str | None:
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            if not where:  # a write() to an open file carries no name: say where files were being written
+                import tempfile
+
+                settings = _store_settings()
+                places = [str(settings.data_dir.resolve())] if settings else []
+                where = f" under {' or '.join([*places, tempfile.gettempdir()])}"
             return (f"No space left to write{where} ({exc.strerror}): free some disk space (or raise the quota) and "
                     "run again; state already committed is kept.")
         return f"{exc.strerror or exc}{where}{_data_dir_setting(exc.filename)}. Run with -v for details."
