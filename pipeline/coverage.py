@@ -11,13 +11,13 @@ import io
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.safewrite import atomic_output, resolve_output
-from pipeline.settings import Settings
+from pipeline.settings import Settings, known_zone
 from pipeline.sinks import for_chart
 from pipeline.store.client import is_standin
 from pipeline.store.templates import index_names
@@ -33,11 +33,11 @@ LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def zone(settings: Settings) -> ZoneInfo:
+    """Settings are checked at load; this also covers settings built without validation."""
     try:
-        return ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
-        shown = settings.timezone if len(settings.timezone) <= 60 else settings.timezone[:60] + "…"
-        raise ConfigError(f"NEWSROOM_TIMEZONE: unknown time zone {shown!r} (e.g. Europe/Paris).") from None
+        return known_zone(settings.timezone)
+    except ValueError as problem:
+        raise ConfigError(f"NEWSROOM_TIMEZONE: {problem}.") from None
 
 
 def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:

@@ -6,11 +6,13 @@ import io
 import os
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from pipeline.errors import ConfigError
+from pipeline.sinks import single_line
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG_DIR = PROJECT_ROOT / "config"
@@ -46,6 +48,15 @@ def header_value_problem(value: str) -> str | None:
         return f"contains the non-ASCII character {bad!r} (HTTP header values must be ASCII)"
     return None
 
+
+
+def known_zone(name: str) -> ZoneInfo:
+    """The time zone called `name`; ValueError with a sentence when the system does not know it (an over-long name
+    is an OSError from the file system, not a lookup miss)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown time zone {single_line(name, 60)!r} (e.g. Europe/Paris)") from None
 
 class Settings(BaseSettings):
     # nan and inf are refused everywhere: "NEWSROOM_ALERTS_TIMEOUT=nan" left every delivery pending forever
@@ -153,13 +164,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         """Checked at load: a 300-character name failed later with the OS's "File name too long"."""
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            shown = value if len(value) <= 60 else value[:60] + "…"
-            raise ValueError(f"unknown time zone {shown!r} (e.g. Europe/Paris)") from None
+        known_zone(value)
         return value
 
     @field_validator("user_agent")

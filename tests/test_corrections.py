@@ -256,7 +256,7 @@ def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(st
     for typed, message in (("0000abcd", "No article with an id starting with '0000abcd'"),
                            ("zzzz", "'zzzz' is not an article id"),
                            # the store refused a prefix this long (400), and its error was printed
-                           ("a" * 5000, "'" + "a" * 70 + "…' is not an article id: ids are at most 64")):
+                           ("a" * 5000, "'" + "a" * 69 + "…' is not an article id: ids are at most 64")):
         with pytest.raises(SystemExit) as exc:
             main(["tone", "list", "--article-id", typed])
         assert exc.value.code == 1 and message in capsys.readouterr().err

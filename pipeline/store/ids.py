@@ -8,6 +8,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
+from pipeline.sinks import single_line
 from pipeline.store.templates import index_names
 
 MIN_PREFIX = 4
@@ -19,7 +20,7 @@ def resolve_article_id(client: Elasticsearch, settings: Settings, typed: str) ->
     """The full id of the one stored article whose id starts with `typed`; NewsroomError when none or several do."""
     articles = index_names(settings.es_index_prefix)["articles"]
     value = (typed or "").strip().lower()
-    shown = typed if len(typed or "") <= 70 else typed[:70] + "…"
+    shown = single_line(typed, 70)
     if not _HEX.match(value) or len(value) > ID_LENGTH:  # a longer prefix was sent and refused by the store (400)
         raise NewsroomError(f"{shown!r} is not an article id: ids are at most {ID_LENGTH} hexadecimal characters "
                             "(e.g. the first 12 characters that `newsroom search` prints).")
