@@ -406,7 +406,8 @@ class Collector:
         problem: tuple[int, str] | None = None  # log level and what went wrong, logged once the outcome is known
         try:
             if not await fetcher.allowed_by_robots(item.link or item.url):
-                reason = "robots-disallowed"
+                unreachable = fetcher.robots_unreachable(item.link or item.url)
+                reason = "robots-unreachable" if unreachable else "robots-disallowed"
             else:
                 # the link as the feed gives it: normalisation is for identity only
                 try:

@@ -51,6 +51,11 @@ REDIRECT_CODES = {301, 302, 303, 307, 308}
 AGGREGATOR_HOSTS = {"news.google.com", "news.google.fr", "consent.google.com", "consent.youtube.com"}
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
 def _is_aggregator(url: str) -> bool:
     try:
         return (urlsplit(url).hostname or "").lower() in AGGREGATOR_HOSTS
@@ -383,6 +388,7 @@ class Fetcher:
         self._paused_until: dict[str, float] = {}  # host → loop time: a 429 pauses every request to the host
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._robots_unreachable: set[str] = set()  # origins whose robots.txt failed to load (5xx, network)
         self.requests = 0  # HTTP requests actually sent (retries and redirects included)
         self._timeouts: Counter[str] = Counter()  # host → requests that timed out in this run
 
@@ -467,8 +473,7 @@ class Fetcher:
         """robots.txt of the URL's host (fetched once per host and run). 4xx: all allowed; unreachable: disallowed (RFC 9309)."""
         if not self.settings.respect_robots or _is_aggregator(url):  # an aggregator's page is refused in `fetch`
             return True
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        origin = _origin(url)
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
             if origin not in self._robots:
@@ -477,6 +482,11 @@ class Fetcher:
         if parser is None:
             return False
         return parser.can_fetch(self.settings.user_agent, url)
+
+    def robots_unreachable(self, url: str) -> bool:
+        """Whether the URL was refused because its host's robots.txt could not be read this run (a 5xx, a timeout, a
+        connection or TLS error): a failure that may pass, unlike a rule that disallows the page."""
+        return _origin(url) in self._robots_unreachable
 
     async def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
         parser = urllib.robotparser.RobotFileParser()
@@ -492,6 +502,7 @@ class Fetcher:
                 parser.parse([])  # no robots.txt: everything allowed
                 return parser
             log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", mask_url(origin), exc)
+            self._robots_unreachable.add(origin)
             return None
         body = result.body
         if result.truncated:  # RFC 9309 §2.5: parse at least 500 KiB; the rest may be ignored (and is never read)

@@ -194,6 +194,7 @@ def test_conditional_get_with_etag(httpserver, tmp_path):
         return Response(rss, content_type="application/rss+xml", headers={"ETag": '"v1"'})
 
     httpserver.expect_request("/feed.xml").respond_with_handler(feed_handler)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/nvidia.html").respond_with_data(page, content_type="text/html; charset=utf-8")
     settings = load_settings()
     feeds = load_feeds(feeds_file(type("S", (), {"base_url": ""})(), tmp_path, [{"name": "E", "url": httpserver.url_for("/feed.xml"), "lang": "en"}]))

@@ -362,3 +362,28 @@ def test_a_news_story_about_cookies_is_not_a_consent_wall():
     assert wall_kind(_tree(story)) is None
     wall = story.replace('<meta property="og:type" content="article">', '<meta name="robots" content="noindex">')
     assert wall_kind(_tree(wall)) == "consent-wall"  # the same words on a noindex gateway page
+
+
+def test_a_robots_txt_that_cannot_be_read_is_a_failure_that_passes_not_a_rule(httpserver, tmp_path):
+    """A robots.txt answering 503 made the host disallowed (RFC 9309) and the story was stored for good from its
+    summary as `robots-disallowed`, as if the site forbade it: it is `robots-unreachable`, a reason retried later."""
+    from pipeline.pagetype import transient_failure
+
+    base = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss([("OVHcloud ouvre une région à Milan", f"{base}/story", "OVHcloud ouvre une région.")]),
+        content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=503)
+    httpserver.expect_request("/story").respond_with_handler(html(page("spip_article123.html", base)))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "Site", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    collector = Collector(load_settings(), load_feeds(path))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    [article] = asyncio.run(go())
+    assert "/story" not in requested(httpserver)  # RFC 9309: unreachable robots.txt, nothing fetched
+    assert article.extraction == "feed-summary" and article.fallback_reason == "robots-unreachable"
+    assert collector.stats.fallback_reasons == {"robots-unreachable": 1}
+    assert transient_failure("robots-unreachable") and not transient_failure("robots-disallowed")
