@@ -40,7 +40,7 @@ from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import domain_of, host_of, normalize_url
+from pipeline.urls import domain_of, host_of, normalize_url, scheme_twin_id
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,7 @@ class Collector:
         self.is_updated = is_updated
         self._refresh_ids: set[str] = set()  # known items fetched again because their feed entry changed
         self._guid_keys: dict[str, str] = {}  # item's article id → the key of its feed GUID, when trusted
+        self._other_scheme: dict[str, FeedItem] = {}  # selected item's id → the story's listing under http ↔ https
         self.since = since
         self.remember_seen = remember_seen  # the `fetch` command's own memory of written articles
         self.refresh_feeds = refresh_feeds  # read every feed in full: no conditional GET, no unchanged-body shortcut
@@ -307,11 +308,19 @@ class Collector:
                     self.stats.before_since += 1
                     self.stats.skip("before-since", item.url)
                     continue
-                if item.article_id in seen:
+                twin = scheme_twin_id(item.url)
+                if item.article_id in seen or twin in seen:
                     self.stats.duplicates += 1
-                    at = seen[item.article_id]
-                    if at is not None and self._own_feed(item) and not self._own_feed(selected[at]):
+                    at = seen[item.article_id] if item.article_id in seen else seen[twin]
+                    seen.setdefault(item.article_id, at)
+                    if at is None:
+                        continue
+                    chosen, other = selected[at], item
+                    if self._preferred_copy(item, chosen):
+                        chosen, other = item, chosen
                         selected[at] = item
+                    if other.article_id != chosen.article_id:  # fetched if the chosen link cannot be reached
+                        self._other_scheme[chosen.article_id] = other
                     continue
                 seen[item.article_id] = None
                 if feed.relevance == "filter" and not matcher.is_relevant(f"{item.title or ''}\n{item.summary or ''}", item.feed_lang):
@@ -322,14 +331,21 @@ class Collector:
         if self.is_known and selected:
             ids = {i.article_id for i in selected}
             keys = {i.article_id: self._guid_keys[i.article_id] for i in selected if i.article_id in self._guid_keys}
-            found = self.is_known([*ids, *dict.fromkeys(keys.values())])
+            twins = {i.article_id: twin for i in selected if (twin := scheme_twin_id(i.url))}
+            found = self.is_known([*ids, *dict.fromkeys(keys.values()), *twins.values()])
             known = found & ids
-            # the entry's GUID is stored with a story under another link (a renamed slug): the same story
+            # the entry's GUID is stored with a story under another link (a renamed slug), or the story is stored
+            # under its link's other scheme (http ↔ https): the same story
             renamed = {aid for aid, key in keys.items() if key in found and aid not in known}
+            other_scheme = {aid for aid, twin in twins.items() if twin in found and aid not in known | renamed}
             for item in selected:
                 if item.article_id in renamed:
                     log.info("item %s: its feed GUID is already stored with an article under another link (a "
                              "renamed link): counted as known, not stored twice", mask_url(item.url))
+                elif item.article_id in other_scheme:
+                    log.info("item %s is already stored under its link's other scheme (http/https): counted as "
+                             "known, not stored twice", mask_url(item.url))
+            renamed |= other_scheme
             if known and self.is_updated:
                 versions = {i.article_id: i.version for i in selected if i.article_id in known and i.version}
                 updated = self.is_updated(versions) if versions else set()
@@ -385,6 +401,13 @@ class Collector:
             return article
         return article.model_copy(update={"source": best[1], "feed_tags": best[2],
                                           "description": best[3] or article.description})
+
+    @classmethod
+    def _preferred_copy(cls, item: FeedItem, chosen: FeedItem) -> bool:
+        """Whether `item` should replace `chosen`, another listing of the same story: the publisher's own feed first,
+        then an https link over an http one; otherwise the first listed stays."""
+        rank = lambda i: (not cls._own_feed(i), not i.url.startswith("https://"))  # noqa: E731
+        return rank(item) < rank(chosen)
 
     @staticmethod
     def _own_feed(item: FeedItem, story_url: str | None = None) -> bool:
@@ -451,6 +474,10 @@ class Collector:
         except Exception:  # noqa: BLE001 - one bad page must not end the run; it is logged with its traceback
             log.exception("extraction of %s failed", mask_url(item.url))
             reason = "extraction-error"
+        if reason in ("connect", "robots-unreachable") and (other := self._other_scheme.pop(item.article_id, None)):
+            log.info("page %s could not be reached (%s): fetching the story's %s link instead", mask_url(item.url),
+                     reason, urlsplit(other.url).scheme)
+            return await self._process(fetcher, other)
         # the log line states what happens to the item, decided here
         if item.article_id in self._refresh_ids:  # the stored article is better than this update's feed summary
             if problem:

@@ -75,6 +75,18 @@ def article_id(url: str) -> str:
     return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()
 
 
+def scheme_twin_id(url: str) -> str | None:
+    """The id of the same link under the other web scheme (http ↔ https): one story listed by one feed over http and
+    by another over https, which only a fetched page's canonical link would otherwise merge."""
+    try:
+        normal = normalize_url(url)
+    except ValueError:
+        return None
+    scheme, sep, rest = normal.partition("://")
+    other = {"http": "https", "https": "http"}.get(scheme)
+    return hashlib.sha256(f"{other}{sep}{rest}".encode("utf-8")).hexdigest() if other and sep else None
+
+
 _MOBILE_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 _SCRIPT_SUFFIXES = (".php", ".asp", ".aspx", ".jsp", ".cgi", ".cfm", ".pl")
 

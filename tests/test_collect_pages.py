@@ -387,3 +387,36 @@ def test_a_robots_txt_that_cannot_be_read_is_a_failure_that_passes_not_a_rule(ht
     assert article.extraction == "feed-summary" and article.fallback_reason == "robots-unreachable"
     assert collector.stats.fallback_reasons == {"robots-unreachable": 1}
     assert transient_failure("robots-unreachable") and not transient_failure("robots-disallowed")
+
+
+def test_a_story_listed_over_http_and_https_is_one_article_fetched_over_the_link_that_answers(httpserver, tmp_path):
+    """One relay listed a story over https, another over http. The https link could not be reached (here the server
+    speaks plain HTTP), and the story was stored twice: the page over http, and a 6-word summary article under the
+    https id. The two links are one story: the https one is tried first, the http one when it cannot be reached."""
+    base = httpserver.url_for("/").rstrip("/")
+    secure = base.replace("http://", "https://")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/story").respond_with_handler(html(page("spip_article123.html", base)))
+    for name, link in (("plain", f"{base}/story"), ("secure", f"{secure}/story")):
+        httpserver.expect_request(f"/{name}.xml").respond_with_data(
+            rss([("Outscale obtient la qualification SecNumCloud", link, "Outscale.")]),
+            content_type="application/rss+xml")
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": n, "url": httpserver.url_for(f"/{n}.xml"), "lang": "fr"}
+                                          for n in ("plain", "secure")]}))
+
+    def collect_with(is_known=None):
+        collector = Collector(load_settings(), load_feeds(path), is_known=is_known)
+
+        async def go():
+            return [a async for a in collector.articles()]
+
+        return asyncio.run(go()), collector
+
+    [article], collector = collect_with()
+    assert collector.stats.duplicates == 1 and article.extraction == "trafilatura"
+    assert article.url == f"{base}/story" and collector.stats.feed_summary_fallbacks == 0
+
+    stored = {article_id(f"{secure}/story")}  # the story stored under its https link in an earlier run
+    articles, collector = collect_with(is_known=lambda ids: stored & set(ids))
+    assert articles == [] and collector.stats.known == 1
