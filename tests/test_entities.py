@@ -171,3 +171,12 @@ def test_persons_tagged_org_a_hyphenated_given_name_or_a_civil_title_stay_people
                                            ("Saint-Ouen Conseil", "ORG")]))
     assert out["PER"] == ["Octave Klaba", "Marie-Guite Dufay", "Jean-Yves Le Drian", "Carole Delga"]
     assert out["ORG"] == ["Saint-Ouen Conseil"]
+
+
+def test_french_ministries_named_by_their_seat_are_not_places():
+    """« Bercy salue l'opération », « Matignon a arbitré »: the ministry and the prime minister's office, which
+    GeoNames also lists as small towns (entity audit, 2026-12-03)."""
+    from pipeline.enrich.entities import classify
+
+    assert classify("Bercy", "LOC") != "LOC" and classify("Matignon", "LOC") != "LOC"
+    assert classify("Paris", "LOC") == "LOC"

@@ -92,3 +92,42 @@ def test_a_generic_context_word_is_refused_naming_the_company(tmp_path):
 )
 def test_real_news_names_link_on_their_evidence(enricher, text, lang, expected):
     assert set(orgs(enricher, text, lang)) == expected
+
+
+# Entity audit (2026-12-03): ambiguous names missed in plain company news, and the cases the new evidence must not
+# turn into companies. Texts written for these tests.
+
+@pytest.mark.parametrize(
+    ("title", "text", "lang", "expected"),
+    [
+        ("Thales : le carnet de commandes au plus haut",  # the headline read with the lead below it
+         "Le groupe d'électronique de défense a enregistré 25 milliards d'euros de commandes. Patrice Caine, son "
+         "PDG, salue une année record.", "fr", ["Thales"]),
+        ("Orange to cut 2,000 jobs in France",
+         "The French telco said on Tuesday it would cut about 2,000 jobs over three years.", "en", ["Orange"]),
+        (None, "Le chiffre d'affaires d'Orange est resté stable au troisième trimestre, à 10 milliards d'euros.",
+         "fr", ["Orange"]),  # a company's accounts
+        (None, "Brussels fined Apple €500 million and Meta €200 million under the Digital Markets Act.", "en",
+         ["Apple", "Meta"]),  # two ambiguous names listed together vouch for each other
+        (None, "META rose 3.1%, AAPL gained 1.2% and NVDA added 2.4% in early trading.", "en",
+         ["Meta", "Apple", "Nvidia"]),  # capitals and ticker symbols
+        (None, "Mistral enchaîne une rafale d'annonces : un nouveau modèle, Le Chat Pro, et une levée de fonds. La "
+         "licorne française accélère.", "fr", ["Mistral AI"]),  # two clues outweigh one word against
+    ],
+)
+def test_plain_company_news_links_its_ambiguous_company(enricher, title, text, lang, expected):
+    assert sorted(orgs(enricher, text, lang, title)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "lang", "expected"),
+    [
+        (None, "Fiona Apple released her first album in years, recorded partly on her iPhone.", "en", []),
+        (None, "La mairie d'Orange lance une application mobile pour signaler les nids-de-poule.", "fr", []),
+        ("Arm's length from Washington: Dutch officials weigh export rules",
+         "Dutch officials are weighing new rules on chip exports, which would hit ASML's sales of semiconductor "
+         "equipment to China.", "en", ["ASML"]),  # an idiom holding the name rules it out whatever the lead says
+    ],
+)
+def test_persons_towns_and_idioms_stay_out_of_the_new_evidence(enricher, title, text, lang, expected):
+    assert orgs(enricher, text, lang, title) == expected

@@ -191,11 +191,13 @@ class Enricher:
         mentions = self.linker.link(text, [(s.start, s.end) for s in sentences],
                                     [(s.start, s.end, s.label) for s in spans])
         title_mentions = self.linker.link(title, None, [(s.start, s.end, s.label) for s in title_spans]) if title else []
-        if title:  # an ambiguous alias in the title counts when the body confirms the company
+        if title:  # an ambiguous alias in the title counts when the body names the company or its lead vouches for it
             body_companies = {m.company for m in mentions}
+            lead = text[:sentences[min(2, len(sentences) - 1)].end] if sentences else text[:600]
             title_mentions = title_mentions + [
                 m for m in self.linker.candidates(title)
-                if m.kind == "ambiguous" and m.company in body_companies and m not in title_mentions
+                if m.kind == "ambiguous" and m not in title_mentions
+                and (m.company in body_companies or self.linker.vouched(m, title, lead))
             ]
         scored = self._score([title] if title else [], lang) + self._score([s.text for s in sentences], lang)
         title_score, title_signals = scored.pop(0) if title else (None, {})

@@ -28,6 +28,18 @@ GENERIC_CONTEXT = frozenset(w.casefold() for w in (
     "model", "models", "géant", "giant", "compute"))
 
 
+# A company's own accounts and officers: next to an ambiguous name in the same or a neighbouring sentence, they say a
+# company is meant (« le chiffre d'affaires d'Orange », "Atos bondholders"), where a town, a wind or a fruit has none.
+CORPORATE_CONTEXT = (
+    "chiffre d'affaires", "revenue", "revenues", "EBITDA", "Ebitda", "Ebitdaal", "bénéfice net", "net profit",
+    "net income", "résultat net", "résultats trimestriels", "résultats annuels", "quarterly results",
+    "quarterly earnings", "earnings", "dividende", "dividend", "actionnaires", "shareholders", "obligataires",
+    "bondholders", "capitalisation boursière", "market capitalisation", "market capitalization", "market cap",
+    "PDG", "CEO", "directeur général", "directrice générale", "chief executive", "conseil d'administration",
+    "board of directors", "cotée", "cours de Bourse", "share price", "stock price", "Wall Street", "Nasdaq",
+    "CAC 40", "SBF 120")
+
+
 class Company(BaseModel):
     model_config = ConfigDict(extra="forbid")  # a misspelt key must not be silently ignored
 
@@ -192,7 +204,7 @@ def resolve_companies(names: list[str] | None, watchlist: Watchlist | None = Non
 
 def _phrase_pattern(phrase: str) -> str:
     parts = [re.escape(p) for p in phrase.split()]
-    body = r"\s+".join(parts).replace("'", "['’]").replace("’", "['’]")
+    body = re.sub(r"['’]", "['’]", r"\s+".join(parts))  # either apostrophe ("d'IA", « d’IA »)
     return rf"(?<!{_WORD}){body}(?!{_WORD})"
 
 
@@ -211,6 +223,17 @@ class _Terms:
 
     def found_in(self, text: str) -> bool:
         return bool((self.upper and self.upper.search(text)) or (self.other and self.other.search(text)))
+
+    def covers(self, text: str, start: int, end: int) -> bool:
+        """Whether a term overlaps text[start:end]: an idiom holding the name ("Big Apple", "arm's length")."""
+        return any(m.start() < end and start < m.end() for pattern in (self.upper, self.other) if pattern
+                   for m in pattern.finditer(text, max(0, start - 40), end + 40))
+
+    def count_in(self, text: str) -> int:
+        """How many different terms occur (case-folded): two clues outweigh one word that rules a name out."""
+        found = {m.group().casefold() for pattern in (self.upper, self.other) if pattern
+                 for m in pattern.finditer(text)}
+        return len(found)
 
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -263,6 +286,13 @@ class WatchlistLinker:
             ambiguous = set(company.ambiguous)
             for alias in company.exact:
                 self._add(self._strict, alias, alias, (company.name, "ambiguous" if alias in ambiguous else "alias"))
+                if alias in ambiguous and alias.upper() != alias:  # "META", "ORACLE" in capitals: still checked
+                    self._add(self._strict, alias.upper(), alias.upper(), (company.name, "ambiguous"))
+            ticker = company.ticker
+            if ticker and len(ticker) >= 3 and ticker.isupper() and _name_key(ticker)[0] not in self._strict:
+                # "AAPL gained 1.2%": the symbol names the company; one that is also a word in capitals needs evidence
+                kind = "ambiguous" if ticker.casefold() in {a.casefold() for a in ambiguous} else "alias"
+                self._add(self._strict, ticker, ticker, (company.name, kind))
             for alias in [*company.aliases, *[a for a in company.ambiguous if a not in company.exact]]:
                 kind = "ambiguous" if alias in ambiguous else "alias"
                 self._add(self._loose, alias, alias.casefold(), (company.name, kind))
@@ -270,6 +300,7 @@ class WatchlistLinker:
                 self._add(self._loose, ref, ref.casefold(), (company.name, "reference"))
         self._context = {c.name: _Terms(c.context) for c in watchlist.companies if c.context}
         self._avoid = {c.name: _Terms(c.avoid) for c in watchlist.companies if c.avoid}
+        self._corporate = _Terms(list(CORPORATE_CONTEXT))
 
     def _add(self, table: dict, name: str, folded: str, value: tuple[str, str]) -> None:
         key, size = _name_key(folded if table is self._loose else name)
@@ -339,23 +370,33 @@ class WatchlistLinker:
 
     def _holds(self, mention: Mention, text: str, sentences, entities) -> bool:
         """Whether an ambiguous form names the company: evidence specific to it, never the words every article of
-        this domain holds (see GENERIC_CONTEXT), and never spaCy's label on a longer name or on a town's name."""
+        this domain holds (see GENERIC_CONTEXT), and never spaCy's label on a longer name or on a town's name. Words
+        that rule the name out (a wind, a fruit, a town's landmarks) win unless more clues than they are speak for
+        the company (« une rafale d'annonces » beside « Le Chat » and « licorne »)."""
         index = next((i for i, (s, e) in enumerate(sentences) if s <= mention.start < e), 0)
         lo = sentences[max(index - 1, 0)][0]
         hi = sentences[min(index + 1, len(sentences) - 1)][1]
-        avoid = self._avoid.get(mention.company)
-        if avoid and avoid.found_in(text[lo:hi]):  # the name itself included: idioms such as "Big Apple"
-            return False
-        context = self._context.get(mention.company)
-        if context and context.found_in(text[lo:mention.start] + " " + text[mention.end:hi]):
-            return True
         own = [(s, e, label) for s, e, label in entities if s < mention.end and mention.start < e]
         labels = {label for _, _, label in own}
+        if self._inside_a_person(mention, text, own):  # "Fiona Apple", « Frédéric Mistral »
+            return False
+        avoid = self._avoid.get(mention.company)
+        if avoid and avoid.covers(text, mention.start, mention.end):  # an idiom holding the name: "Big Apple"
+            return False
+        avoided = avoid.count_in(text[lo:hi]) if avoid else 0
+        around = text[lo:mention.start] + " " + text[mention.end:hi]
+        clues = self._clues(mention.company, around)
         start, end = sentences[index]
-        if "LOC" not in labels and any(  # "Capgemini and Atos", « Orange, OVHcloud et … »
-                m.kind != "ambiguous" and m.company != mention.company for m in self.candidates(text[start:end])):
+        if not ("LOC" in labels and _is_town(mention.text)):  # "Capgemini and Atos", « Orange, OVHcloud et … »
+            others = [m for m in self.candidates(text[start:end]) if m.company != mention.company]
+            if "LOC" in labels:  # spaCy read a place: only a company listed beside it (« entre Thales et Eviden »)
+                others = [m for m in others if abs(start + m.start - mention.start) <= _BESIDE]
+            clues += any(m.kind != "ambiguous" for m in others)
+            if not avoided and any(m.kind == "ambiguous" for m in others):  # "Apple and Meta", "Atos and Thales"
+                return True
+        if clues > avoided:
             return True
-        if "ORG" not in labels or labels & {"PER", "LOC"}:
+        if avoided or "ORG" not in labels or labels & {"PER", "LOC"}:
             return False
         # the ORG span must be this name, not a longer one holding it (« la cave coopérative d'Orange », "The Big
         # Apple"), and the name must not also be a town the press writes about (Orange, Vaucluse or California)
@@ -363,7 +404,32 @@ class WatchlistLinker:
             return False
         return not _is_town(mention.text)
 
+    def _clues(self, company: str, text: str) -> int:
+        context = self._context.get(company)
+        return (context.count_in(text) if context else 0) + min(1, self._corporate.count_in(text))
 
+    def vouched(self, mention: Mention, title: str, lead: str) -> bool:
+        """Whether an article's lead speaks for a headline's ambiguous name more than against it (« Thales : le
+        carnet de commandes au plus haut » above « Le groupe d'électronique de défense… »)."""
+        avoid = self._avoid.get(mention.company)
+        if avoid and (avoid.covers(title, mention.start, mention.end) or avoid.found_in(title)):
+            return False
+        return self._clues(mention.company, lead) > (avoid.count_in(lead) if avoid else 0)
+
+    @staticmethod
+    def _inside_a_person(mention: Mention, text: str, own) -> bool:
+        """The name is a person's surname: spaCy's PER span holds it after a given name."""
+        from pipeline.enrich.gazetteer import is_first_name
+
+        for s, _, label in own:
+            if label == "PER" and s < mention.start:
+                before = _TOKEN.findall(text[s:mention.start])
+                if before and before[-1][:1].isupper() and is_first_name(before[-1]):
+                    return True
+        return False
+
+
+_BESIDE = 40  # characters between the starts of two names listed together ("Capgemini, Sopra Steria and Atos")
 _ARTICLE_ONLY = re.compile(r"^(?:(?:the|le|la|les)\s+|l['’]\s*)?$", re.IGNORECASE)
 _TOWN = 20_000  # inhabitants: the limit under which entities.py already doubts a town named like a first name
 
