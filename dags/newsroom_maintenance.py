@@ -1,7 +1,8 @@
 """newsroom_maintenance — weekly: rollover/retention checks, replay of spooled articles, and re-enrichment of
 recent articles from the WARC archive when the models or the watchlist changed (or when asked: param `force`).
 
-Schedule: NEWSROOM_MAINTENANCE_SCHEDULE (default @weekly). Task bodies: `pipeline.orchestration`, which calls
+Schedule: NEWSROOM_MAINTENANCE_SCHEDULE (default Sundays 03:00 UTC, away from the daily ingest at midnight).
+Task bodies: `pipeline.orchestration`, which calls
 `pipeline.store.retention` and `pipeline.reenrich` (also `newsroom reenrich`, for installs without Airflow).
 """
 
@@ -15,7 +16,7 @@ from newsroom_settings import env_cron
 
 @dag(
     dag_id="newsroom_maintenance",
-    schedule=env_cron("NEWSROOM_MAINTENANCE_SCHEDULE", "@weekly"),
+    schedule=env_cron("NEWSROOM_MAINTENANCE_SCHEDULE", "0 3 * * 0"),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,

@@ -151,16 +151,18 @@ def feed_names(settings: Settings | None = None, only: list[str] | None = None) 
     return names
 
 
-def parse_since(since: str | None) -> datetime | None:
-    """The `since` param as a datetime (UTC when no zone is given); a ConfigError sentence naming the param."""
-    if not since:
-        return None
+def parse_since(since: str | None, settings: Settings) -> datetime | None:
+    """The `since` param read as `newsroom ingest --since` reads it: a date without a zone is in NEWSROOM_TIMEZONE
+    (it was UTC here, an hour later than the CLI's in Paris winter); a ConfigError sentence naming the param."""
+    from pipeline.coverage import parse_when, zone
+
     try:
-        when = datetime.fromisoformat(str(since).strip())
-    except ValueError:
+        return parse_when(str(since).strip() if since else None, zone(settings))
+    except ConfigError:
+        raise
+    except NewsroomError:
         raise ConfigError(f"param since={since!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an "
                           "optional zone)") from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def plan_run(only: list[str] | None = None, since: str | None = None, settings: Settings | None = None) -> list[str]:
@@ -169,7 +171,7 @@ def plan_run(only: list[str] | None = None, since: str | None = None, settings: 
     from pipeline.ingest import connect
 
     settings = settings or airflow_settings()
-    parse_since(since)
+    parse_since(since, settings)
     names = feed_names(settings, only=only)
     connect(settings, [])
     return names
@@ -265,7 +267,7 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
 
     t0 = time.perf_counter()
     settings = settings or airflow_settings()
-    when = parse_since(since)
+    when = parse_since(since, settings)
     feeds = {feed.name: feed for feed in load_feeds(settings=settings)}
     if feed_name not in feeds:
         raise ConfigError(f"{settings.feeds_path}: no feed named {feed_name!r} (was it removed since the run started?)")
@@ -323,7 +325,7 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     parts = [c for c in collected or [] if c and c.get("staged")]
     present = [Path(p["staged"]) for p in parts if Path(p["staged"]).exists()]
     marker = stage / DONE_MARKER
-    if parts and not present and marker.exists():
+    if parts and not present and marker.exists() and not any(stage.glob("*.jsonl")):
         done = json.loads(marker.read_text(encoding="utf-8"))
         log.warning("staged files of run %s were already indexed and removed (%s): nothing to do; returning that "
                     "step's summary", run_id, done.get("finished_at") or "earlier attempt")
@@ -334,6 +336,15 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
         summary.notes.append(f"{len(gone)} staged file(s) of run {run_id} were gone (indexed by an earlier attempt?): "
                              "skipped")
         log.warning("%s: %s", summary.notes[-1], gone[:5])
+    # A feed task killed or timed out after staging its articles and state, before Airflow heard its result: its
+    # state is committed below with the others, so its articles must be indexed now or never.
+    listed = {Path(p["staged"]).resolve() for p in parts}
+    unreported = sorted(f for f in stage.glob("*.jsonl") if f.resolve() not in listed) if stage.is_dir() else []
+    if unreported:
+        present += unreported
+        summary.notes.append(f"{len(unreported)} staged file(s) of run {run_id} whose feed task did not report "
+                             "(killed or timed out after staging): indexed too")
+        log.warning("%s: %s", summary.notes[-1], [f.name for f in unreported[:5]])
     notes_before = len(summary.notes)
     client = connect(settings, summary.notes)
     es_ok = len(summary.notes) == notes_before  # connect leaves a note only when Elasticsearch is down
@@ -578,13 +589,24 @@ def alerts_failure(report: dict) -> str | None:
 # --------------------------------------------------------------------------------------------- maintenance DAG
 
 
+def plain_datetime(value: datetime | None) -> datetime | None:
+    """Airflow's context dates are pendulum DateTimes: their differences are pendulum Intervals, which the installed
+    pendulum cannot divide by a timedelta (every scheduled maintenance run failed so). A stdlib datetime, same
+    instant."""
+    if value is None or type(value) is datetime:
+        return value
+    if value.tzinfo is None:
+        return datetime(*value.timetuple()[:6], value.microsecond)
+    return datetime.fromtimestamp(value.timestamp(), tz=UTC)
+
+
 def check_storage(settings: Settings | None = None, now: datetime | None = None) -> dict:
     """Rollover and retention (pipeline.store.retention), as of `now`: the run's data_interval_end."""
     from pipeline.store.client import make_client
     from pipeline.store.retention import apply_retention
 
     settings = settings or airflow_settings()
-    return apply_retention(make_client(settings), settings, now=now)
+    return apply_retention(make_client(settings), settings, now=plain_datetime(now))
 
 
 def replay_pending(settings: Settings | None = None) -> dict:
@@ -625,6 +647,7 @@ def reenrich_recent(days: int = 30, force: bool = False, settings: Settings | No
     from pipeline.reenrich import reenrich_recent as reenrich
 
     now = datetime.now(UTC)
+    until = plain_datetime(until)
     if until is not None and until < now:
         days, until = days + (now - until) / timedelta(days=1), now
     return reenrich(settings or airflow_settings(), days=days, force=force, until=until, enricher=enricher)

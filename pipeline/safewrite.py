@@ -76,3 +76,30 @@ def _copy_mode_and_owner(old: Path, new: Path) -> None:
         except PermissionError:  # only root may give a file away; the mode is what protects its content
             pass
     os.chmod(new, stat.S_IMODE(st.st_mode))
+
+
+class LockBusy(TimeoutError):
+    """Another process held the lock for longer than the caller would wait."""
+
+
+@contextmanager
+def exclusive_lock(path: Path, patience: float) -> Iterator[None]:
+    """An advisory lock (flock) on `path` between processes of this machine, waited for up to `patience` seconds;
+    LockBusy past that. The kernel releases it when its holder dies, so a killed run never leaves it taken."""
+    import fcntl
+    import time
+
+    with Path(path).open("a") as handle:
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockBusy(str(path)) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

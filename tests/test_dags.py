@@ -85,7 +85,8 @@ def test_alerts_run_on_the_asset_and_on_their_own_cron(integrity):
 
 def test_maintenance_is_weekly_with_its_three_jobs(integrity):
     maintenance = integrity["dags"]["newsroom_maintenance"]
-    assert maintenance["cron"] in ("@weekly", "0 0 * * 0")
+    # Sundays 03:00 UTC, not midnight with the daily ingest: two model loads and two writers of the same articles
+    assert maintenance["cron"] == "0 3 * * 0"
     assert maintenance["tasks"] == ["reenrich", "replay", "storage"]
 
 
@@ -202,7 +203,9 @@ def test_since_param_is_checked_once_with_a_sentence(fixture_site, tmp_path, mon
     settings = load_settings()
     with pytest.raises(orchestration.ConfigError, match="param since='yesterday' is not an ISO date"):
         orchestration.plan_run(since="yesterday", settings=settings)
-    assert orchestration.parse_since("2026-11-20") == datetime(2026, 11, 20, tzinfo=UTC)
+    # a date without a zone is read in NEWSROOM_TIMEZONE, as `newsroom ingest --since` reads it (it was UTC here)
+    assert orchestration.parse_since("2026-11-20", settings) == datetime(2026, 11, 19, 23, tzinfo=UTC)
+    assert orchestration.parse_since("2026-11-20T06:00+01:00", settings) == datetime(2026, 11, 20, 5, tzinfo=UTC)
     assert orchestration.plan_run(only=["World Wire"], since="2026-11-20T06:00+01:00",
                                   settings=settings) == ["World Wire"]
 
@@ -630,6 +633,22 @@ def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fi
         assert again["counts"] == out["counts"] and again["feed_errors"] == out["feed_errors"]
         assert "already indexed and removed" in caplog.text and "nothing to do" in caplog.text
         assert out["duration_s"] > 0 and ledger["duration_s"] > 0
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_feed_task_that_staged_its_articles_but_never_reported_is_indexed_not_lost(fixture_site, es_url, tmp_path,
+                                                                                       monkeypatch):
+    """A feed task killed (or timed out) after staging its articles and state, before returning: its state was
+    committed with the others, its articles deleted unindexed, and the next run found the feed "not modified"."""
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
+    settings = load_settings()
+    client = make_client(settings)
+    try:
+        ledger = orchestration.collect_feed("The Compute Ledger", "run-u", settings=settings)
+        out = orchestration.enrich_and_index_run([None], "run-u", settings=settings)  # its result never arrived
+        assert out["counts"]["indexed"] == ledger["counts"]["articles"] >= 1
+        assert any("did not report" in note for note in out["notes"])
     finally:
         drop_prefix(client, settings.es_index_prefix)
 

@@ -204,6 +204,22 @@ def test_replay_skips_a_line_cut_inside_a_utf8_character_and_garbage_and_indexes
     assert "replayed 0 spool file(s)" in capsys.readouterr().out
 
 
+def test_a_replay_while_another_process_replays_leaves_the_spool_to_it(store, caplog):
+    """The ingest DAG and the maintenance DAG replayed one spool at once (every Sunday at midnight): both indexed
+    the same files, then both deleted them (FileNotFoundError in the slower one)."""
+    from pipeline.safewrite import exclusive_lock
+    from pipeline.store.indexing import replay_spool, spool_dir
+
+    settings, client = store
+    stats = spool_records(settings, [make_record(f"https://example.org/lock{i}", story(i)) for i in range(2)])
+    path = Path(stats.spool_files[0])
+    with exclusive_lock(spool_dir(settings) / ".replay.lock", 0), caplog.at_level("WARNING"):
+        busy = replay_spool(client, settings)  # another process holds the replay
+    assert busy.replayed_files == 0 and path.exists() and "another process is replaying" in caplog.text
+    done = replay_spool(client, settings)
+    assert done.replayed_files == 1 and done.created == 2 and not path.exists()
+
+
 def test_replay_keeps_the_spool_when_elasticsearch_is_still_down(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSROOM_ES_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("NEWSROOM_ES_RETRIES", "1")
@@ -294,7 +310,10 @@ def test_reenrichment_recreates_missing_aliases_instead_of_writing_plain_indices
         def enrich_many(self, inputs):
             raise AssertionError("nothing to enrich")
 
-    reenrich_recent(days=30, force=True, settings=settings, enricher=NoEnricher())
+    import pendulum  # Airflow's data_interval_end: a pendulum DateTime (every scheduled run failed on it)
+
+    reenrich_recent(days=30, force=True, settings=settings, enricher=NoEnricher(),
+                    until=pendulum.datetime(2026, 11, 29, tz="UTC"))
     for kind in ("articles", "mentions"):
         assert client.indices.exists_alias(name=names[kind])  # an alias on a templated index, not a plain index
         assert list(client.indices.get_alias(name=names[kind])) == [f"{names[kind]}-000001"]

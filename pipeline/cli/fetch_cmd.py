@@ -6,7 +6,7 @@ import json
 import stat
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,14 +29,17 @@ if TYPE_CHECKING:
 console = terminal_console(stderr=True)
 
 
-def _parse_since(value: str | None) -> datetime | None:
-    if not value:
-        return None
+def _parse_since(value: str | None, settings) -> datetime | None:
+    """As `newsroom ingest --since`: a date without a zone is in NEWSROOM_TIMEZONE."""
+    from pipeline.coverage import parse_when, zone
+
     try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"--since {value!r} is not an ISO date or datetime (e.g. 2026-11-20 or 2026-11-20T08:00:00Z).") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        return parse_when(value, zone(settings))
+    except ConfigError:
+        raise
+    except NewsroomError:
+        raise ConfigError(f"--since {value!r} is not an ISO date or datetime (e.g. 2026-11-20 or "
+                          "2026-11-20T08:00:00Z).") from None
 
 
 def print_summary(stats: CollectStats, out: Console = console) -> None:
@@ -85,7 +88,7 @@ def fetch(
     settings = get_settings()
     feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
     resolve_output(output)  # a directory is refused before anything is fetched
-    since_dt = _parse_since(since)
+    since_dt = _parse_since(since, settings)
     collector = Collector(settings, feed_list, since=since_dt, remember_seen=True, refresh_feeds=include_seen)
     if not include_seen:
         collector.is_known = collector.state.known_ids

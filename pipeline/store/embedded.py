@@ -173,23 +173,14 @@ class EmbeddedStore:
 
     @contextlib.contextmanager
     def _start_lock(self, patience: float) -> Iterator[None]:
-        import fcntl
+        from pipeline.safewrite import LockBusy, exclusive_lock
 
-        with (self.data_dir / "newsroom-start.lock").open("a") as handle:
-            deadline = time.monotonic() + patience
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(f"Another process has been starting the embedded store in {self.data_dir} "
-                                         f"for over {patience:.0f} s; run `newsroom store status`.") from None
-                    time.sleep(0.1)
-            try:
+        try:
+            with exclusive_lock(self.data_dir / "newsroom-start.lock", patience):
                 yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        except LockBusy:
+            raise StoreError(f"Another process has been starting the embedded store in {self.data_dir} "
+                             f"for over {patience:.0f} s; run `newsroom store status`.") from None
 
     def _start(self, wait: float) -> str:
         problem = data_file_problem(self.data_dir)

@@ -619,9 +619,22 @@ def replay_spool(client: Elasticsearch, settings: Settings) -> IndexStats:
     """Index every spooled file, oldest first; a file is deleted only once fully indexed. A file with unreadable
     lines is moved to `spool/damaged/` instead: its feeds' state was committed when it was spooled, so those articles
     will not be fetched again, and deleting it lost them without a trace."""
+    from pipeline.safewrite import LockBusy, exclusive_lock
+
     total = IndexStats()
     directory = spool_dir(settings)
-    for path in sorted(directory.glob("*.jsonl")) if directory.is_dir() else []:
+    if not directory.is_dir():
+        return total
+    try:
+        with exclusive_lock(directory / ".replay.lock", 0):
+            _replay_files(client, settings, directory, total)
+    except LockBusy:  # an ingest and the maintenance DAG at once: both replayed, then both deleted the same files
+        log.warning("%s: another process is replaying the spool now; this run leaves it to that one", directory)
+    return total
+
+
+def _replay_files(client: Elasticsearch, settings: Settings, directory: Path, total: IndexStats) -> None:
+    for path in sorted(directory.glob("*.jsonl")):
         bad: list[int] = []
         stats = index_enriched(client, settings, _read_spool(path, bad), run_id=f"replay-{int(time.time())}",
                                spool_on_failure=False)
@@ -637,4 +650,3 @@ def replay_spool(client: Elasticsearch, settings: Settings) -> IndexStats:
         stats.replayed_files = 1
         stats.unreadable_lines = len(bad)
         total.add(stats)
-    return total
