@@ -180,3 +180,14 @@ def test_french_ministries_named_by_their_seat_are_not_places():
 
     assert classify("Bercy", "LOC") != "LOC" and classify("Matignon", "LOC") != "LOC"
     assert classify("Paris", "LOC") == "LOC"
+
+
+def test_shops_gadgets_and_seas_named_like_first_names_are_not_persons():
+    """"Best Buy", "Smart Watch", "Hey Siri", "Baltic Sea" came out as persons from real pages: the name lists count
+    Best, Smart, Hey and Baltic as first names somewhere (entity audit, 2026-12-03)."""
+    from pipeline.enrich.entities import person_like
+
+    for name in ("Best Buy", "Smart Watch", "Hey Siri", "Gift Guide", "Baltic Sea", "Big Tech"):
+        assert not person_like(name), name
+    for name in ("Jensen Huang", "Arthur Mensch", "Ursula von der Leyen"):
+        assert person_like(name), name

@@ -92,10 +92,20 @@ def canonical_place(name: str) -> str | None:
     return place.canonical if place else None
 
 
+# Words the name lists carry as first names (somewhere, someone is called so) that, capitalised in the press, are
+# products, shops and headlines: "Best Buy", "Smart Watch", "Hey Siri", "Gift Guide", "Baltic Sea", "Big Tech"
+# (entity audit, 2026-12-03: persons on the real corpus pages).
+NOT_FIRST_NAMES = frozenset({
+    "best", "smart", "hey", "gift", "true", "new", "big", "cloud", "data", "baltic", "apple", "meta", "orange",
+    "gsm", "sim", "blossom", "deep", "north", "west", "sea", "sky", "star", "golden", "siri", "alexa", "jupiter"})
+
+
 def is_first_name(word: str) -> bool:
     """"Jean-Noël" counts when each part is a first name; "Ursula" does, "Delos Cloud"'s "Delos" does too."""
     names = first_names()
     word = word.strip(".")
+    if word.casefold() in NOT_FIRST_NAMES:
+        return False
     if _key(word) in names:
         return True
     parts = word.split("-")
