@@ -6,7 +6,6 @@ import json
 import stat
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from pipeline.cli import app
-from pipeline.errors import ConfigError, NewsroomError
+from pipeline.errors import NewsroomError
 from pipeline.feeds import load_feeds
 from pipeline.safewrite import resolve_output
 from pipeline.settings import get_settings
@@ -27,19 +26,6 @@ if TYPE_CHECKING:
     from pipeline.collect import Collector, CollectStats
 
 console = terminal_console(stderr=True)
-
-
-def _parse_since(value: str | None, settings) -> datetime | None:
-    """As `newsroom ingest --since`: a date without a zone is in NEWSROOM_TIMEZONE."""
-    from pipeline.coverage import parse_when, zone
-
-    try:
-        return parse_when(value, zone(settings))
-    except ConfigError:
-        raise
-    except NewsroomError:
-        raise ConfigError(f"--since {value!r} is not an ISO date or datetime (e.g. 2026-11-20 or "
-                          "2026-11-20T08:00:00Z).") from None
 
 
 def print_summary(stats: CollectStats, out: Console = console) -> None:
@@ -84,11 +70,12 @@ def fetch(
 ) -> None:
     """Fetch the feeds and their articles; write extracted articles as JSON Lines (no Elasticsearch needed)."""
     from pipeline.collect import Collector  # imported here: `newsroom --help` must not load trafilatura
+    from pipeline.coverage import parse_when, zone
 
     settings = get_settings()
     feed_list = load_feeds(feeds, settings)  # validated before anything is fetched or written
     resolve_output(output)  # a directory is refused before anything is fetched
-    since_dt = _parse_since(since, settings)
+    since_dt = parse_when(since, zone(settings))  # as `ingest --since`: a bare date in NEWSROOM_TIMEZONE
     collector = Collector(settings, feed_list, since=since_dt, remember_seen=True, refresh_feeds=include_seen)
     if not include_seen:
         collector.is_known = collector.state.known_ids

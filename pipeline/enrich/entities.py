@@ -38,10 +38,11 @@ _LOWER_HEAD = re.compile(r"^(?:[a-zà-öø-ÿ][\w-]*['’]?\s*)+")
 # Initials, or two short syllables joined by a hyphen (East Asian given names): not "Rolls-Royce", "Saint-Gobain".
 _GIVEN_NAME_SHAPE = re.compile(r"^(?:(?:[A-Z]\.){1,3}|[A-Z][a-z]{1,4}-(?:[a-z]{2,5}|[A-Z][a-z]{1,2}))$")
 _SMALL_TOWN = 20_000
+# a town this small named like a first name ("Claude") or an institution is rarely the place meant; the French
+# ministries and offices are named by their seat (« Bercy salue… », « Matignon a arbitré »)
 _INSTITUTIONS = {"congress", "council", "court", "senate", "parliament", "assembly", "treasury", "commission",
                  "cabinet", "government", "congrès", "conseil", "sénat", "parlement", "assemblée", "gouvernement",
-                 # the French ministries and offices named by their seat (« Bercy salue… », « Matignon a arbitré »)
-                 "bercy", "matignon", "beauvau", "brienne"}  # a town this small named like a first name ("Claude") is rarely the place meant
+                 "bercy", "matignon", "beauvau", "brienne"}
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
