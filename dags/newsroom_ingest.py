@@ -68,7 +68,8 @@ def newsroom_ingest():
 
         return run_task(collect, feed_name, record_id, since=params.get("since"))
 
-    @task(trigger_rule="all_done", execution_timeout=timedelta(hours=4))
+    # one at a time across runs: a backfill runs beside the scheduled runs, and this task is the feed state's writer
+    @task(trigger_rule="all_done", execution_timeout=timedelta(hours=4), max_active_tis_per_dag=1)
     def enrich_index(collected, record_id: str) -> dict:
         from pipeline.orchestration import enrich_and_index_run, run_task
 

@@ -44,7 +44,7 @@ def newsroom_maintenance():
 
         return run_task(replay_pending)
 
-    @task(execution_timeout=timedelta(hours=6))
+    @task(execution_timeout=timedelta(hours=6), max_active_tis_per_dag=1)
     def reenrich(params=None, data_interval_end=None) -> dict:
         from pipeline.orchestration import reenrich_recent, run_task
 

@@ -219,6 +219,9 @@ def run_task(fn: Callable, *args, **kwargs):
     from elastic_transport import TransportError
     from elasticsearch import ApiError
 
+    from pipeline.sinks import quiet_library_logs
+
+    quiet_library_logs()  # as the CLI does: the task log keeps our sentences and counts
     try:
         try:
             return fn(*args, **kwargs)
@@ -339,9 +342,10 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     # A feed task killed or timed out after staging its articles and state, before Airflow heard its result: its
     # state is committed below with the others, so its articles must be indexed now or never.
     listed = {Path(p["staged"]).resolve() for p in parts}
-    unreported = sorted(f for f in stage.glob("*.jsonl") if f.resolve() not in listed) if stage.is_dir() else []
+    unlisted = sorted(f for f in stage.glob("*.jsonl") if f.resolve() not in listed) if stage.is_dir() else []
+    present += unlisted
+    unreported = [f for f in unlisted if not _error_file(f).exists()]  # a failed feed reported its failure
     if unreported:
-        present += unreported
         summary.notes.append(f"{len(unreported)} staged file(s) of run {run_id} whose feed task did not report "
                              "(killed or timed out after staging): indexed too")
         log.warning("%s: %s", summary.notes[-1], [f.name for f in unreported[:5]])

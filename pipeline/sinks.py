@@ -230,3 +230,13 @@ def mask_url(url: object) -> str:
 def mask_secrets(text: object) -> str:
     """`mask_url` applied to every URL inside a free text (error messages quote the URL they failed on)."""
     return _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), "" if text is None else str(text))
+
+
+def quiet_library_logs() -> None:
+    """Libraries' own lines where our code already reports the outcome in one sentence: the Elasticsearch client
+    logs every request (31 of 44 lines of an indexing task's log) and each retry of an unreachable node as a warning
+    with a traceback; trafilatura logs "discarding data: None" for an empty body, without the URL."""
+    import logging
+
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)

@@ -59,6 +59,7 @@ def integrity() -> None:
             "assets": sorted(a.uri for a in _assets(dag.timetable)),
             "mapped_limits": {t.task_id: t.max_active_tis_per_dagrun for t in dag.tasks
                               if "Mapped" in type(t).__name__},
+            "one_at_a_time": sorted(t.task_id for t in dag.tasks if getattr(t, "max_active_tis_per_dag", None) == 1),
             "tasks": sorted(dag.task_ids),
             "has_cycle": _has_cycle(dag),
             "fileloc": dag.fileloc,

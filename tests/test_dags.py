@@ -73,6 +73,8 @@ def test_ingest_dag_maps_feeds_and_updates_the_asset(integrity):
     assert ingest["triggers"]["enrich_index"].endswith("ALL_DONE")  # nor the other feeds' indexing
     assert "enrich_index" not in ingest["mapped"]  # one task per run: the models load once
     assert ingest["mapped_limits"]["collect_feed"] >= 1  # bounded parallelism
+    # the feed state's single writer, even when a backfill runs beside the scheduled runs
+    assert ingest["one_at_a_time"] == ["enrich_index"]
     assert ingest["cron"] in ("@daily", "0 0 * * *")
 
 
@@ -88,6 +90,7 @@ def test_maintenance_is_weekly_with_its_three_jobs(integrity):
     # Sundays 03:00 UTC, not midnight with the daily ingest: two model loads and two writers of the same articles
     assert maintenance["cron"] == "0 3 * * 0"
     assert maintenance["tasks"] == ["reenrich", "replay", "storage"]
+    assert maintenance["one_at_a_time"] == ["reenrich"]
 
 
 def test_bad_parse_time_variables_are_import_errors_naming_the_variable(tmp_path):
@@ -616,6 +619,7 @@ def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fi
         assert ledger["counts"]["articles"] >= 1 and Path(ledger["staged"]).exists()
         out = orchestration.enrich_and_index_run([ledger], "run-1", settings=settings)
         assert out["counts"]["indexed"] == ledger["counts"]["articles"]
+        assert not any("did not report" in note for note in out.get("notes", []))  # the failed feed did report
         states = {s.url: s for s in store.all_feed_states()}
         assert states[gone].consecutive_failures == 1 and states[gone].last_error
         assert states[fixture_site.url("feeds/en-tech.xml")].body_hash  # validators saved after indexing

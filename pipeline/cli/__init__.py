@@ -103,13 +103,10 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         for old in [f for f in handler.filters if isinstance(f, _LogLine)]:  # main() may run more than once
             handler.removeFilter(old)
         handler.addFilter(_LogLine(verbose))
-    if not verbose:
-        # The client logs each retry of an unreachable node as a warning with a traceback; our own code reports
-        # the outcome in one sentence, so these are only shown with -v.
-        logging.getLogger("elastic_transport").setLevel(logging.ERROR)
-        # trafilatura logs "wrong data type or not valid HTML" / "discarding data: None" for a binary or empty
-        # body, without the URL; the collector's own line names the page and what happened to it.
-        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    if not verbose:  # shown with -v only
+        from pipeline.sinks import quiet_library_logs
+
+        quiet_library_logs()
 
 
 # Fast start-up: a command listed here imports only its own module (and what that module imports at the top);
