@@ -491,6 +491,11 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         merged["notes"].append(f"failed feeds ({len(failed_feeds)}/{total}): {', '.join(failed_feeds)}")
     store_run_record(settings, merged)
     counts = merged["counts"]
+    stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in (merged.get("stage_seconds") or {}).items())
+    log.info("run %s %s: %d feed(s), %d failed; %d article(s) collected, %d indexed new, %d updated, %d mention(s)%s",
+             run_id, merged["status"], counts.get("feeds", 0), counts.get("feeds_failed", 0),
+             counts.get("articles", 0), counts.get("indexed", 0), counts.get("updated", 0), counts.get("mentions", 0),
+             f"; {stages}" if stages else "")  # the operator's summary, beside Airflow's "Returned value" dict
     return {
         "run_id": run_id,
         "status": merged["status"],

@@ -628,8 +628,13 @@ def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fi
         # the failed feed's URL and error reach the run record (not just "task failed")
         assert out["feed_errors"] == [{"feed": "Gone Gazette", "url": gone, "error": out["feed_errors"][0]["error"]}]
         assert gone in out["feed_errors"][0]["error"] and "404" in out["feed_errors"][0]["error"]
-        assert orchestration.finalize_run([ledger], "run-1", ["The Compute Ledger", "Gone Gazette"], settings=settings,
-                                          indexed=out)["failed_feeds"] == ["Gone Gazette"]
+        with caplog.at_level("INFO", logger="pipeline.orchestration"):
+            assert orchestration.finalize_run([ledger], "run-1", ["The Compute Ledger", "Gone Gazette"],
+                                              settings=settings, indexed=out)["failed_feeds"] == ["Gone Gazette"]
+        # the operator's one-line summary in the task log, counts and stage timings
+        assert f"2 feed(s), 1 failed; {ledger['counts']['articles']} article(s) collected" in caplog.text
+        assert "indexed new" in caplog.text and " s" in caplog.text.split("mention(s)")[-1]
+        caplog.clear()
         # a cleared enrich_index, or a retry after its worker was killed once it had indexed: no FileNotFoundError,
         # the same counts (not "indexed 0")
         with caplog.at_level("WARNING", logger="pipeline.orchestration"):
