@@ -297,6 +297,7 @@ class Collector:
         article credited to it), so results depend neither on network timing nor on the order of feeds.yaml."""
         matcher = self._matcher
         seen: dict[str, int | None] = {}  # article id → its item's place in `selected` (None: not selected)
+        twins: dict[str, str | None] = {}  # article id → its link's id under the other scheme (http ↔ https)
         selected: list[FeedItem] = []
         for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
             for aid, key in trusted_guid_keys(items).items():
@@ -308,7 +309,7 @@ class Collector:
                     self.stats.before_since += 1
                     self.stats.skip("before-since", item.url)
                     continue
-                twin = scheme_twin_id(item.url)
+                twin = twins.setdefault(item.article_id, scheme_twin_id(item.url))
                 if item.article_id in seen or twin in seen:
                     self.stats.duplicates += 1
                     at = seen[item.article_id] if item.article_id in seen else seen[twin]
@@ -331,13 +332,13 @@ class Collector:
         if self.is_known and selected:
             ids = {i.article_id for i in selected}
             keys = {i.article_id: self._guid_keys[i.article_id] for i in selected if i.article_id in self._guid_keys}
-            twins = {i.article_id: twin for i in selected if (twin := scheme_twin_id(i.url))}
-            found = self.is_known([*ids, *dict.fromkeys(keys.values()), *twins.values()])
+            other_ids = {i.article_id: twin for i in selected if (twin := twins[i.article_id])}
+            found = self.is_known([*ids, *dict.fromkeys(keys.values()), *other_ids.values()])
             known = found & ids
             # the entry's GUID is stored with a story under another link (a renamed slug), or the story is stored
             # under its link's other scheme (http ↔ https): the same story
             renamed = {aid for aid, key in keys.items() if key in found and aid not in known}
-            other_scheme = {aid for aid, twin in twins.items() if twin in found and aid not in known | renamed}
+            other_scheme = {aid for aid, twin in other_ids.items() if twin in found and aid not in known | renamed}
             for item in selected:
                 if item.article_id in renamed:
                     log.info("item %s: its feed GUID is already stored with an article under another link (a "
