@@ -13,6 +13,7 @@ import logging
 import re
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -369,10 +370,12 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
                 seen.add(article.id)
                 yield article
 
-    clock = StageClock()
+    clock, companies = StageClock(), Counter()
     stats = enrich_and_index(articles(), settings, client, enricher=enricher,
-                             dedup=near_duplicates(client, settings, es_ok), run_id=run_id, clock=clock, counts=counts)
+                             dedup=near_duplicates(client, settings, es_ok), run_id=run_id, clock=clock, counts=counts,
+                             companies=companies)
     earlier = _written_by_earlier_attempt(client, settings, run_id, seen, stats) if es_ok and not stats.spooled else 0
+    mentions = _run_mentions(client, settings, run_id, seen, stats.mentions) if earlier else stats.mentions
     if es_ok and client is not None and not earlier:
         from pipeline.ingest import record_enrichment
 
@@ -384,10 +387,11 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     for error in sorted(stage.glob("*.error.json")) if stage.is_dir() else []:  # failed feeds: URL and error
         summary.feed_errors.extend(json.loads(error.read_text(encoding="utf-8")))
     summary.counts = {**counts, "indexed": stats.created + earlier, "updated": stats.updated,
-                      "unchanged": stats.unchanged - earlier, "mentions": stats.mentions,
+                      "unchanged": stats.unchanged - earlier, "mentions": mentions,
                       "dead_letters": stats.dead_letters, "spooled": stats.spooled,
                       **{f"replayed_{k}": v for k, v in replayed.items()}}
     summary.stage_seconds = {k: round(v, 3) for k, v in clock.seconds.items()}
+    summary.companies = dict(companies.most_common())
     summary.dead_letters, summary.spooled, summary.spool_files = stats.dead_letters, stats.spooled, stats.spool_files
     if stats.dead_letters or stats.spooled:
         summary.status = "partial"
@@ -446,6 +450,28 @@ def _written_by_earlier_attempt(client, settings: Settings, run_id: str, ids: se
         log.warning("could not count the articles earlier attempts of run %s indexed (%s)", run_id, exc)
         return 0
     return max(0, min(stats.unchanged, mine - stats.created - stats.updated))
+
+
+def _run_mentions(client, settings: Settings, run_id: str, ids: set[str], written: int) -> int:
+    """The mentions of this run's articles, an earlier (killed) attempt's included: the retry finds those articles
+    unchanged and does not write their mentions again, so only the store knows them (each carries the run id)."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from pipeline.store.templates import index_names
+
+    alias, total, batch = index_names(settings.es_index_prefix)["mentions"], 0, sorted(ids)
+    try:
+        client.indices.refresh(index=alias)
+        for start in range(0, len(batch), 1000):
+            query = {"bool": {"filter": [{"terms": {"article_id": batch[start:start + 1000]}},
+                                         {"term": {"run_id": run_id}}]}}
+            total += client.count(index=alias, query=query)["count"]
+    except (ApiError, TransportError, KeyError) as exc:
+        log.warning("could not count the mentions earlier attempts of run %s wrote (%s): this attempt's only", run_id,
+                    exc)
+        return written
+    return max(total, written)
 
 
 def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | None = None,

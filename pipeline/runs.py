@@ -51,8 +51,8 @@ class RunSummary:
     skipped: dict[str, int] = field(default_factory=dict)  # items that gave no article, by reason
     fallback_reasons: dict[str, int] = field(default_factory=dict)  # why pages fell back to the feed summary
     skipped_examples: dict[str, list[str]] = field(default_factory=dict)  # reason → the first few item URLs
-    companies: dict[str, int] = field(default_factory=dict)
-    collector_peak_rss_mib: float = 0.0  # peak memory of the collector process (0 when collecting in a thread)  # watched company → articles of this run naming it
+    companies: dict[str, int] = field(default_factory=dict)  # watched company → articles of this run naming it
+    collector_peak_rss_mib: float = 0.0  # peak memory of the collector process (0 when collecting in a thread)
 
     def as_dict(self) -> dict:
         """The summary as printed, stored and handed between tasks: URLs and error texts inside it quote feed
@@ -85,6 +85,8 @@ def merge_summaries(parts: Iterable[dict], run_id: str | None = None, kind: str 
         merged.feeds.extend(f for f in part.get("feeds") or [] if f not in merged.feeds)
         merged.notes.extend(n for n in part.get("notes") or [] if n not in merged.notes)
         merged.spool_files.extend(part.get("spool_files") or [])
+        for key, value in (part.get("companies") or {}).items():
+            merged.companies[key] = merged.companies.get(key, 0) + int(value)
     starts = [p["started_at"] for p in parts if p.get("started_at")]
     ends = [p["finished_at"] for p in parts if p.get("finished_at")]
     merged.started_at = min(starts) if starts else ""

@@ -675,10 +675,18 @@ def test_retry_after_a_kill_mid_indexing_counts_what_the_killed_attempt_indexed(
         full = staged.read_text(encoding="utf-8")
         staged.write_text("".join(lines[:2]), encoding="utf-8")  # the killed attempt got through 2 articles
         first = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
-        assert first["counts"]["indexed"] == 2
+        assert first["counts"]["indexed"] == 2 and first["counts"]["mentions"] >= 1 and first["companies"]
         staged.write_text(full, encoding="utf-8")  # the retry reads every staged article again
         retry = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
         assert retry["counts"]["indexed"] == len(lines) and retry["counts"]["unchanged"] == 0, retry["counts"]
+        # the killed attempt's mentions count for the run: the retry did not write them again
+        names = index_names(settings.es_index_prefix)
+        client.indices.refresh(index=names["mentions"])
+        stored = client.count(index=names["mentions"], query={"term": {"run_id": "run-k"}})["count"]
+        assert retry["counts"]["mentions"] == stored > first["counts"]["mentions"], (retry["counts"], stored)
+        assert sum(retry["companies"].values()) >= sum(first["companies"].values())
+        merged = orchestration.finalize_run([ledger], "run-k", ["The Compute Ledger"], settings=settings, indexed=retry)
+        assert merged["indexed"] == len(lines)
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
