@@ -30,7 +30,7 @@ import httpx
 from pipeline.archive import WarcArchive
 from pipeline.budget import PageTooComplex
 from pipeline.errors import NewsroomError
-from pipeline.extract import article_from_summary, extract_article
+from pipeline.extract import article_from_summary, cap_text, content_hash, extract_article, extract_continuation
 from pipeline.feeds import parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
@@ -77,6 +77,8 @@ class CollectStats:
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
     implausible_page_dates: int = 0  # pages stating such a date (or an impossible one): the feed's date is used
+    continuation_pages: int = 0  # pages 2, 3… of stories split over several pages (rel=next), joined to page 1
+    continuations_cut: int = 0  # such stories stored without a page that could not be fetched or read
     fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
     skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason
     skipped_urls: dict = field(default_factory=dict)  # reason → the first few URLs (item, or feed for feed-level skips)
@@ -435,18 +437,20 @@ class Collector:
             else:
                 # the link as the feed gives it: normalisation is for identity only
                 try:
-                    result, article = await self._fetch_and_extract(fetcher, item, item.link or item.url)
+                    result, article, following = await self._fetch_and_extract(fetcher, item, item.link or item.url)
                 except NotTheStory as exc:  # a consent gateway refreshing to the same page: followed once
                     if not exc.follow or not await fetcher.allowed_by_robots(exc.follow):
                         raise
                     log.info("page %s is a consent wall: following its refresh once", mask_url(item.url))
                     try:
-                        result, article = await self._fetch_and_extract(fetcher, item, exc.follow)
+                        result, article, following = await self._fetch_and_extract(fetcher, item, exc.follow)
                     except (FetchFailed, NotTheStory):
                         raise exc from None
                 if article is not None and self._shared_redirect_target(item, result.final_url, article):
                     reason = "shared-redirect-target"
                 elif article is not None and article.extraction != "feed-summary":
+                    if following:
+                        article = await self._with_following_pages(fetcher, article, result.final_url, following)
                     return self._versioned(item, article)
                 else:
                     reason = "too-little-text"
@@ -519,12 +523,60 @@ class Collector:
         return article
 
     async def _fetch_and_extract(self, fetcher: Fetcher, item: FeedItem, url: str):
+        """The fetch result, its article (or None) and the URL of the story's page 2 when it goes on (or None)."""
         try:
             result = await fetcher.fetch(url, kind="page")
         finally:
             self._last_download = time.perf_counter()
         loop = asyncio.get_running_loop()
-        return result, await loop.run_in_executor(self._pool, self._archive_and_extract, item, result)
+        following: list[str] = []
+        article = await loop.run_in_executor(self._pool, self._archive_and_extract, item, result, following)
+        return result, article, following[0] if following else None
+
+    async def _with_following_pages(self, fetcher: Fetcher, article: Article, first_url: str, url: str) -> Article:
+        """The article with the text of its pages 2, 3… (rel=next, up to MAX_ARTICLE_PAGES). A page that cannot
+        be fetched or read ends the story there: what was read is kept, and the cut is counted and logged."""
+        loop, texts, number = asyncio.get_running_loop(), [article.text], 2
+        while url:
+            problem = None
+            try:
+                if not await fetcher.allowed_by_robots(url):
+                    problem = "robots.txt disallows it"
+                else:
+                    try:
+                        result = await fetcher.fetch(url, kind="page")
+                    finally:
+                        self._last_download = time.perf_counter()
+                    text, following = await loop.run_in_executor(
+                        self._pool, self._archive_and_continue, result, first_url, number, article.title)
+                    if not text.strip():
+                        problem = "no text found on it"
+            except (FetchFailed, PageTooComplex) as exc:
+                problem = str(exc)
+            except OSError as exc:
+                if exc.errno in DISK_FULL:
+                    raise
+                log.exception("page %d of %s failed", number, mask_url(article.url))
+                problem = "extraction error"
+            except Exception:  # noqa: BLE001 - page 1 is read: a broken later page must not lose it
+                log.exception("page %d of %s failed", number, mask_url(article.url))
+                problem = "extraction error"
+            if problem:
+                self.stats.continuations_cut += 1
+                log.warning("page %d of %s not read (%s): the story is stored from its first %d page(s)", number,
+                            mask_url(article.url), problem, number - 1)
+                break
+            if text in texts:  # a page 2 that repeats page 1 (a "next" that is the story again)
+                break
+            texts.append(text)
+            self.stats.continuation_pages += 1
+            url, number = following, number + 1
+        if len(texts) == 1:
+            return article
+        log.info("story %s read over %d pages", mask_url(article.url), len(texts))
+        text = cap_text("\n\n".join(texts))
+        return article.model_copy(update={"text": text, "word_count": len(text.split()),
+                                          "content_hash": content_hash(text)})
 
     def _shared_redirect_target(self, item: FeedItem, final_url: str, article: Article) -> bool:
         """Whether another feed link of this run already redirected to the page this one reached, and it was taken
@@ -543,7 +595,20 @@ class Collector:
             return True
         return False
 
-    def _archive_and_extract(self, item: FeedItem, result) -> Article | None:
+    def _archive_and_continue(self, result, first_url: str, number: int, title: str | None) -> tuple[str, str | None]:
+        """Page `number` of a story, archived like any page; runs in the extraction thread."""
+        start, cpu = time.perf_counter(), time.thread_time()
+        try:
+            self.archive.write_response(result.final_url, result.body, status=result.status,
+                                        headers=list(result.headers.items()), fetched_at=result.fetched_at)
+            return extract_continuation(result.body, result.final_url, first_url, number, charset=result.charset,
+                                        title=title)
+        finally:
+            self._extract_seconds += time.perf_counter() - start
+            pages, seconds = self.extract_cpu
+            self.extract_cpu = (pages, seconds + time.thread_time() - cpu)
+
+    def _archive_and_extract(self, item: FeedItem, result, next_pages: list[str] | None = None) -> Article | None:
         """Runs in the extraction thread: CPU work off the event loop, so downloads continue meanwhile."""
         start, cpu = time.perf_counter(), time.thread_time()
         dropped_dates: list[str] = []  # this page, when its stated date is implausible
@@ -562,6 +627,7 @@ class Collector:
                 warc_file=warc_file,
                 warc_offset=offset,
                 date_notes=dropped_dates,
+                next_pages=next_pages,
             )
         finally:
             self.stats.implausible_page_dates += len(dropped_dates)

@@ -19,6 +19,7 @@ from copy import deepcopy
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -536,6 +537,60 @@ def without_title(text: str, *titles: str | None) -> str:
     return text
 
 
+# --------------------------------------------------------------------------------------------- multi-page articles
+
+MAX_ARTICLE_PAGES = 10  # a story split over more pages than this is stored from its first ten
+_PAGE_PARAMS = frozenset({"page", "p", "pg", "paged", "pagina", "seite", "pagenum", "page_num", "numpage"})
+# ".../story/2", ".../story/page/2/", ".../story-2.html", ".../story,2.html", ".../story_2.htm"
+_PAGE_IN_PATH = re.compile(r"(?:/(?:page|pagina|seite|p)[-/]?|/|[-_,])(\d{1,2})(/?|\.[a-z]{2,5})$", re.IGNORECASE)
+
+
+def _without_page_number(url: str) -> tuple[tuple, int] | None:
+    """(the URL without its page number, that number), or None for a URL that names no page of 2 to 99."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    numbers = [int(v) for k, v in query if k.lower() in _PAGE_PARAMS and v.isdigit()]
+    path, number = parts.path, numbers[0] if len(numbers) == 1 else None
+    if number is not None:
+        query = [(k, v) for k, v in query if k.lower() not in _PAGE_PARAMS]
+    elif (match := _PAGE_IN_PATH.search(path)) is not None:
+        number, path = int(match.group(1)), path[:match.start()] + match.group(2)
+    if number is None or not 2 <= number <= 99:
+        return None
+    return _page_key(parts._replace(path=path), query), number
+
+
+def _page_key(parts, query) -> tuple:
+    return parts.netloc.lower(), parts.path.rstrip("/") or "/", tuple(sorted(query))
+
+
+def next_page_url(tree: Any, url: str, first_url: str, number: int) -> str | None:
+    """The URL of page `number` of the story whose first page is `first_url`, when this page (`url`) links to it
+    with rel=next; else None. WordPress and many CMS also put rel=next on a post towards the *next post*, so only a
+    link that is the first page's own URL with that page number (`?page=2`, `/2/`, `-2.html`…) is followed."""
+    first = urlsplit(first_url)
+    wanted = _page_key(first, parse_qsl(first.query, keep_blank_values=True))
+    for element in tree.xpath("//link[@rel and @href] | //a[@rel and @href]"):
+        if "next" not in (element.get("rel") or "").lower().split():
+            continue
+        candidate = urljoin(url, (element.get("href") or "").strip())
+        if urlsplit(candidate).scheme not in ("http", "https"):
+            continue
+        if _without_page_number(candidate) == (wanted, number):
+            return candidate
+    return None
+
+
+def extract_continuation(html: bytes | str, url: str, first_url: str, number: int, *, charset: str | None = None,
+                         title: str | None = None) -> tuple[str, str | None]:
+    """Page `number` of a story: its text (without a repeated headline) and the URL of the page after it, if any."""
+    tree = parse_within_budget(decode_html(html, charset), url)
+    if tree is None:
+        return "", None
+    following = next_page_url(tree, url, first_url, number + 1) if number < MAX_ARTICLE_PAGES else None
+    return without_title(extract_text(tree, url), title), following
+
+
 # --------------------------------------------------------------------------------------------- public API
 
 
@@ -554,12 +609,14 @@ def extract_article(
     guess_authors: bool = True,
     summary_fallback: bool = False,
     date_notes: list[str] | None = None,
+    next_pages: list[str] | None = None,
 ) -> Article | None:
     """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed).
 
     With `summary_fallback`, a page that is too thin gives the feed-summary article instead (extraction
     "feed-summary"), under the story's URL the page declares, or None when the item has no summary either.
-    A page date dropped as implausible adds the page's URL to `date_notes` (the run counts them).
+    A page date dropped as implausible adds the page's URL to `date_notes` (the run counts them). A story that goes
+    on over more pages adds its page 2's URL to `next_pages` (the caller fetches it: `extract_continuation`).
     """
     fetched_at = fetched_at or datetime.now(timezone.utc)
     text_html = decode_html(html, charset)
@@ -598,6 +655,8 @@ def extract_article(
     stated, dropped = page_date(meta, url, fetched_at)
     if dropped and date_notes is not None:
         date_notes.append(url)
+    if next_pages is not None and (following := next_page_url(tree, url, url, 2)):
+        next_pages.append(following)
     return Article(
         id=article_id(story) if story else item.article_id if item else article_id(normalized),
         url=story or (item.url if item else normalized),

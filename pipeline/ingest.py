@@ -350,6 +350,12 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         summary.notes.append(f"{cstats['implausible_page_dates']} page(s) stated a publication date before 1990, more "
                              "than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch "
                              "time, is used)")
+    if cstats.get("continuation_pages"):
+        summary.notes.append(f"{cstats['continuation_pages']} further page(s) of stories split over several pages "
+                             "(rel=next) joined to their first page")
+    if cstats.get("continuations_cut"):
+        summary.notes.append(f"{cstats['continuations_cut']} story(ies) split over several pages stored without a "
+                             "page that could not be fetched or read (see the log)")
     summary.skipped = dict(cstats["skipped"])
     summary.fallback_reasons = dict(cstats.get("fallback_reasons") or {})
     summary.skipped_examples = {k: list(v)[:3] for k, v in (cstats.get("skipped_urls") or {}).items()}

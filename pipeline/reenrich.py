@@ -112,7 +112,12 @@ def _text_from_archive(doc: dict, settings: Settings) -> str | None:
     except ValueError as exc:  # the page is past the extraction budget (pipeline/budget.py)
         log.warning("article %s: archived page not re-extracted (%s): using the indexed text", doc["_id"], exc)
         return None
-    return article.text if article else None
+    if article is None:
+        return None
+    stored = " ".join((doc.get("text") or "").split())
+    if len(stored) > len(page := " ".join(article.text.split())) and stored.startswith(page):
+        return None  # a story read over several pages (rel=next): the archived first page is only its start
+    return article.text
 
 
 def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, until: datetime | None = None,

@@ -8,6 +8,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from werkzeug.wrappers import Response
 
 from pipeline.collect import Collector
@@ -420,3 +421,97 @@ def test_a_story_listed_over_http_and_https_is_one_article_fetched_over_the_link
     stored = {article_id(f"{secure}/story")}  # the story stored under its https link in an earlier run
     articles, collector = collect_with(is_known=lambda ids: stored & set(ids))
     assert articles == [] and collector.stats.known == 1
+
+
+# --------------------------------------------------------------------------------------------- multi-page stories
+
+
+def _story_page(base: str, n: int, links: str) -> str:
+    words = " ".join(f"mot{n}x{i}" for i in range(60))
+    return (f'<html lang="fr"><head><title>Le cloud souverain en trois actes</title>{links}</head><body><article>'
+            f"<h1>Le cloud souverain en trois actes</h1>"
+            f"<p>Partie {n} : OVHcloud et Scaleway détaillent leurs projets de centres de données en France. "
+            f"Cette page numéro {n} ajoute des éléments inédits sur les contrats publics.</p>"
+            f"<p>{words}.</p><p>Phrase propre à la page {n}, sans rien répéter des autres pages.</p>"
+            "</article></body></html>")
+
+
+def test_a_story_split_over_pages_is_read_to_its_last_page_and_not_into_the_next_post(httpserver, tmp_path):
+    """rel=next to page 2, 3 of the same URL is followed; WordPress's rel=next to the *next post* is not."""
+    base = httpserver.url_for("/").rstrip("/")
+    next_post = f'<link rel="next" title="Autre article" href="{base}/2026/11/30/autre-article/">'
+    pages = {
+        "/2026/11/30/cloud-souverain/": next_post + f'<link rel="next" href="{base}/2026/11/30/cloud-souverain/2/">',
+        "/2026/11/30/cloud-souverain/2/": f'<link rel="next" href="/2026/11/30/cloud-souverain/3/">',
+        "/2026/11/30/cloud-souverain/3/": next_post,
+    }
+    for n, (path, links) in enumerate(pages.items(), start=1):
+        httpserver.expect_request(path).respond_with_handler(html(_story_page(base, n, links)))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Le cloud souverain en trois actes", f"{base}/2026/11/30/cloud-souverain/", "Résumé."),
+    ]))
+    (article,) = articles
+    assert all(f"Phrase propre à la page {n}" in article.text for n in (1, 2, 3))
+    assert article.text.index("page 1") < article.text.index("page 2") < article.text.index("page 3")
+    assert article.url == f"{base}/2026/11/30/cloud-souverain/" and article.word_count > 3 * 60
+    assert collector.stats.continuation_pages == 2 and collector.stats.continuations_cut == 0
+    assert "/2026/11/30/autre-article/" not in requested(httpserver)
+    from pipeline.extract import content_hash
+    assert article.content_hash == content_hash(article.text)
+
+
+def test_a_page_of_a_split_story_that_fails_keeps_the_pages_read_and_is_counted(httpserver, tmp_path):
+    base = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/story.html", query_string="page=2").respond_with_data("oops", status=500)
+    httpserver.expect_request("/story.html").respond_with_handler(
+        html(_story_page(base, 1, '<link rel="next" href="story.html?page=2">')))
+    articles, collector = run(httpserver, tmp_path, rss([("Le cloud souverain", f"{base}/story.html", "Résumé.")]))
+    (article,) = articles
+    assert article.extraction == "trafilatura" and "Phrase propre à la page 1" in article.text
+    assert collector.stats.continuations_cut == 1 and collector.stats.continuation_pages == 0
+
+
+@pytest.mark.parametrize("first, candidate, number, followed", [
+    ("https://a.fr/eco/story", "https://a.fr/eco/story/2", 2, True),
+    ("https://a.fr/eco/story/", "https://a.fr/eco/story/page/2/", 2, True),
+    ("https://a.fr/eco/story.html", "https://a.fr/eco/story-2.html", 2, True),
+    ("https://a.fr/eco/story.html", "https://a.fr/eco/story,3.html", 3, True),
+    ("https://a.fr/eco/story.html?id=7", "https://a.fr/eco/story.html?page=2&id=7", 2, True),
+    ("https://a.fr/eco/story", "https://a.fr/eco/story/3", 2, False),  # not the page asked for
+    ("https://a.fr/eco/iphone-15", "https://a.fr/eco/iphone-16", 2, False),  # the next post, numbered like a page
+    ("https://a.fr/eco/story", "https://a.fr/eco/other-story/2", 2, False),
+    ("https://a.fr/eco/story", "https://b.fr/eco/story/2", 2, False),  # another site
+    ("https://a.fr/eco/story/", "https://a.fr/eco/story/comment-page-2/", 2, False),  # comments, not the story
+    ("https://a.fr/news/1234", "https://a.fr/news/1235", 2, False),
+])
+def test_only_a_numbered_page_of_the_same_story_is_its_continuation(first, candidate, number, followed):
+    from lxml import html as lxml_html
+
+    from pipeline.extract import next_page_url
+
+    tree = lxml_html.fromstring(f'<html><head><link rel="next" href="{candidate}"></head><body><p>x</p></body></html>')
+    assert (next_page_url(tree, first, first, number) == candidate) is followed
+
+
+def test_no_rel_next_link_of_the_shared_corpus_is_taken_for_a_story_s_next_page(shared_dir):
+    """Every rel=next of the real pages points to the site's next post: none may be joined to the story."""
+    import csv
+    from lxml import html as lxml_html
+
+    from pipeline.extract import decode_html, next_page_url
+
+    corpus = shared_dir / "corpus"
+    urls = {f"pages-en/{key}.html": value["url"]
+            for key, value in json.loads((corpus / "pages-en" / "ground-truth.json").read_text()).items()}
+    with (corpus / "pages-fr" / "MANIFEST.tsv").open(encoding="utf-8") as fh:
+        urls.update({f"pages-fr/{row['file']}": row["original_url"] for row in csv.DictReader(fh, delimiter="\t")})
+    with_next, followed = 0, []
+    for name, url in urls.items():
+        path = corpus / name
+        if not path.exists() or b"next" not in path.read_bytes():
+            continue
+        tree = lxml_html.fromstring(decode_html(path.read_bytes()))
+        with_next += bool(tree.xpath("//*[@rel='next']"))
+        if next_page_url(tree, url, url, 2):
+            followed.append(name)
+    assert with_next >= 5 and followed == []

@@ -489,3 +489,44 @@ def test_an_update_whose_page_failed_for_a_passing_reason_is_tried_again_on_the_
     client = make_client(settings)
     stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=article_id(f"{base}/cloud/ovh"))
     assert stored["_source"]["title"].startswith(new)
+
+
+def test_a_story_split_over_pages_is_enriched_and_re_enriched_whole(httpserver, tmp_path, es_url, cleanup, enricher):
+    """A company named on page 3 only is found at ingest and still there after the weekly re-enrichment, which reads
+    the archived first page: that page is only the story's start, so the stored text is used."""
+    from pipeline.archive import iter_archive
+    from pipeline.ingest import ingest
+    from pipeline.reenrich import reenrich_recent
+
+    base = httpserver.url_for("/").rstrip("/")
+    filler = " ".join(["Les administrations cherchent des hébergeurs qualifiés pour leurs données sensibles."] * 12)
+    texts = {1: "OVHcloud ouvre un centre de données à Roubaix.",
+             2: "Scaleway prépare une offre concurrente pour les collectivités.",
+             3: "Nvidia fournira les processeurs graphiques du nouveau site."}
+    for n, text in texts.items():
+        link = f'<link rel="next" href="{base}/dossier/cloud/{n + 1}">' if n < 3 else ""
+        httpserver.expect_request(f"/dossier/cloud/{n}" if n > 1 else "/dossier/cloud").respond_with_data(
+            f'<html lang="fr"><head><title>Le cloud public en régions</title>{link}</head><body><article>'
+            f"<h1>Le cloud public en régions</h1><p>{text}</p><p>{filler}</p></article></body></html>",
+            content_type="text/html")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><title>Le cloud public en régions'
+        f"</title><link>{base}/dossier/cloud</link><description>Dossier.</description>"
+        "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>", content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    summary = ingest(settings, feeds=load_feeds(path, settings), progress=False, enricher=enricher)
+    assert summary.counts["indexed"] == 1
+    assert any("2 further page(s)" in note for note in summary.notes), summary.notes
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    story = article_id(f"{base}/dossier/cloud")
+    stored = client.get(index=articles, id=story)["_source"]
+    assert all(text in stored["text"] for text in texts.values())
+    assert {"OVHcloud", "Nvidia"} <= set(stored["orgs"])
+    archived = {url for url, *_ in iter_archive(settings.data_dir)}
+    assert {f"{base}/dossier/cloud/2", f"{base}/dossier/cloud/3"} <= archived  # every page kept, for re-extraction
+    reenrich_recent(settings, days=2, force=True, client=client, enricher=enricher)
+    assert "Nvidia" in client.get(index=articles, id=story)["_source"]["orgs"]

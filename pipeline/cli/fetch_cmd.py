@@ -39,6 +39,7 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
         ("irrelevant (filter feeds)", str(stats.irrelevant)),
         ("already known", str(stats.known)),
         ("articles", f"{stats.articles} ({stats.feed_summary_fallbacks} from the feed summary)"),
+        ("further pages of multi-page stories (cut short)", f"{stats.continuation_pages} ({stats.continuations_cut})"),
         ("selected items skipped (no article)", str(stats.selected_skipped)),
         ("skipped by reason", esc(", ".join(f"{k}: {v}" for k, v in sorted(stats.skipped.items())) or "-")),
         ("summary fallbacks by reason", esc(", ".join(f"{k}: {v}" for k, v in sorted(stats.fallback_reasons.items())) or "-")),
