@@ -287,8 +287,12 @@ def gold_record(article: dict, fixes: list[Correction]) -> dict:
             entity_sentiment[company] = latest[company].label
         else:
             entity_sentiment[company] = stored.get(company) or (article.get("sentiment") or {}).get("label")
-    notes = [f"{f.analyst} ({f.key}: {f.old_label or '?'} → {f.label}){': ' + f.note if f.note else ''}"
-             for f in latest.values()]
+    notes = []
+    for key, fix in latest.items():  # why: every note given on the target (the same label set twice keeps the first
+        # one's reason), and the change from the model's label, not from the previous correction
+        reasons = dict.fromkeys(f.note for f in sorted(fixes, key=lambda f: f.corrected_at) if f.key == key and f.note)
+        was = fix.model_label or fix.old_label or "?"
+        notes.append(f"{fix.analyst} ({key}: model said {was} → {fix.label}){': ' + ' / '.join(reasons) if reasons else ''}")
     return {
         "id": f"newsroom-{article['id']}",
         "lang": article.get("lang"),

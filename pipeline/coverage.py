@@ -113,9 +113,14 @@ def query_window(settings: Settings, since=None, until=None, interval: str = "da
     if start is None:
         start = bucket_start((end or now) - timedelta(days=INTERVALS[interval]), interval, tz)
     if end is not None and start >= end:
-        raise NewsroomError(f"--since {str(since).strip()} is not before --until {str(until).strip()} (read in "
-                            f"{tz.key}{', the --until day included' if _is_day(until) else ''}): the period is empty.")
+        raise empty_period(since, until, tz)
     return _local(start, tz), end and _local(end, tz)
+
+
+def empty_period(since, until, tz: ZoneInfo) -> NewsroomError:
+    """The one sentence every command gives for `--since` not before `--until`: both as typed, and the zone."""
+    return NewsroomError(f"--since {str(since).strip()} is not before --until {str(until).strip()} (read in "
+                         f"{tz.key}{', the --until day included' if _is_day(until) else ''}): the period is empty.")
 
 
 def _is_day(value) -> bool:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch
 
-from pipeline.coverage import describe_window, parse_when, zone
+from pipeline.coverage import describe_window, empty_period, parse_when, zone
 from pipeline.errors import NewsroomError
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_plain, marked_terminal
@@ -181,7 +181,7 @@ def balanced(text: str) -> tuple[str, list[str]]:
 
 
 _EMPTY_GROUP = re.compile(r"\((?:\s|[+|]|(?<![^\s(])-)*\)")
-_TRAILING_OPERATOR = re.compile(r'(?:\s+[+|]|\s*(?<![^\s(])-)+\s*$')
+_TRAILING_OPERATOR = re.compile(r'(?:\s*(?<![^\s(])[-+|])+\s*$')
 
 
 def _without_empty_phrases(text: str) -> tuple[str, bool]:
@@ -371,7 +371,7 @@ def build_search(
     tz = zone(settings)
     start, end = parse_when(since, tz), parse_when(until, tz, end=True)
     if start and end and start >= end:
-        raise NewsroomError(f"--since ({start.isoformat()}) must be before --until ({end.isoformat()}).")
+        raise empty_period(since, until, tz)
     if start or end:
         bounds = {}
         if start:

@@ -6,7 +6,7 @@ import io
 import os
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,6 +57,29 @@ def known_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone {single_line(name, 60)!r} (e.g. Europe/Paris)") from None
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def zone_name(name: str) -> str:
+    """The IANA name `name` stands for, in its own case (`utc` → `UTC`, `europe/paris` → `Europe/Paris`);
+    ValueError for a name that is no IANA zone (`localtime` is a file on some systems, not a zone a reader knows)."""
+    name = name.strip()
+    if name.casefold() in ("localtime", "posixrules"):  # files of some systems' zone folder, not zone names
+        canonical = None
+    else:
+        try:  # the usual case, exact: no scan of the zone folder (which costs the CLI's start-up 0.1 s)
+            ZoneInfo(name)
+            canonical = name
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            canonical = _zone_names().get(name.casefold())
+    if canonical is None:
+        raise ValueError(f"unknown time zone {single_line(name, 60)!r}: use an IANA name such as Europe/Paris or UTC")
+    return canonical
+
 
 class Settings(BaseSettings):
     # nan and inf are refused everywhere: "NEWSROOM_ALERTS_TIMEOUT=nan" left every delivery pending forever
@@ -164,8 +187,7 @@ class Settings(BaseSettings):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         """Checked at load: a 300-character name failed later with the OS's "File name too long"."""
-        known_zone(value)
-        return value
+        return zone_name(value)
 
     @field_validator("user_agent")
     @classmethod
@@ -350,7 +372,8 @@ def load_settings(**overrides) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         problems = "; ".join(
-            f"NEWSROOM_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+            f"NEWSROOM_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
         )
         raise ConfigError(f"Invalid setting(s) in the environment or .env file: {problems}") from None
 

@@ -344,9 +344,12 @@ def test_dry_run_sends_and_records_nothing(store, tmp_path, httpserver):
     httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
     rules = write_rules(tmp_path / "alerts.yaml", [
         {"name": "nvidia", "companies": ["Nvidia"], "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    client.indices.delete(index=alerts_index(settings), ignore_unavailable=True)
     dry = run_alerts(settings, client, rules_file=rules, dry_run=True)
     assert dry["per_rule"]["nvidia"]["would_send"][0]["items"][0]["title"] == "Export rules hit Nvidia"
     assert httpserver.log == [] and sent_records(client, settings) == []
+    # it only reads: not even the alerts index is created (a read-only API key can preview the rules)
+    assert not client.indices.exists(index=alerts_index(settings))
     real = run_alerts(settings, client, rules_file=rules)
     assert real["sent"] == 1 and len(httpserver.log) == 1
 

@@ -335,9 +335,10 @@ def test_export_writes_the_gold_format_from_the_stored_article(store, tmp_path):
     rec, other = tribune(), sap_mistral()
     index(store, [rec, other])
     set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", note="the verdict wins")
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")  # the same label again, no note
     set_tone(client, settings, other.article.id, "neutral")
     summary = export_gold(client, settings, tmp_path / "corrections.jsonl")
-    assert summary == {"output": str(tmp_path / "corrections.jsonl"), "articles": 2, "corrections": 2,
+    assert summary == {"output": str(tmp_path / "corrections.jsonl"), "articles": 2, "corrections": 3,
                        "missing_articles": 0}
     from benchmarks.eval_enrich import read_gold
 
@@ -350,7 +351,8 @@ def test_export_writes_the_gold_format_from_the_stored_article(store, tmp_path):
     assert gold["orgs"] == ["Mistral AI", "Nvidia"] and gold["persons"] == ["Arthur Mensch"]
     assert gold["entity_sentiment"] == {"Mistral AI": "negative", "Nvidia": "negative"}
     assert gold["sentiment"] == "negative" and gold["corrected"] == ["Mistral AI"]
-    assert "alice" in gold["notes"] and "the verdict wins" in gold["notes"]
+    # the change from the model's label and the reason, though the latest correction repeated the label without one
+    assert gold["notes"] == "Analyst correction(s): alice (Mistral AI: model said positive → negative): the verdict wins"
     doc_fix = by_id[f"newsroom-{other.article.id}"]
     assert doc_fix["sentiment"] == "neutral" and doc_fix["corrected"] == ["document"]
     assert doc_fix["entity_sentiment"] == {"SAP": "positive", "Mistral AI": "positive"}

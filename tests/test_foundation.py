@@ -136,12 +136,20 @@ def test_embedded_store_roundtrip(es_server):
     ("NEWSROOM_SMTP_HOST", "smtp://127.0.0.1:18430"), ("NEWSROOM_SMTP_HOST", "relay.example.org:25"),
     ("NEWSROOM_SLACK_WEBHOOK_URL", "hooks.slack.com/services/T/B/secretpart"),
     ("NEWSROOM_TIMEZONE", "Nope/Zone"), ("NEWSROOM_TIMEZONE", "a" * 300),  # the OS's "File name too long"
-    ("NEWSROOM_TIMEZONE", "../../../etc/passwd"),
+    ("NEWSROOM_TIMEZONE", "../../../etc/passwd"), ("NEWSROOM_TIMEZONE", "localtime"),  # a file, no zone's name
 ])
 def test_settings_that_would_fail_every_run_are_refused_at_load(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
-    with pytest.raises(ConfigError, match=name):
+    with pytest.raises(ConfigError, match=name) as info:
         load_settings()
+    assert "Value error" not in str(info.value)  # pydantic's prefix is not part of the sentence
+
+
+@pytest.mark.parametrize(("given", "zone"), [("utc", "UTC"), ("europe/paris", "Europe/Paris"),
+                                             (" America/New_York ", "America/New_York"), ("Europe/Paris", "Europe/Paris")])
+def test_a_time_zone_is_read_whatever_its_case_and_kept_under_its_own_name(monkeypatch, given, zone):
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", given)
+    assert load_settings().timezone == zone
 
 
 def test_usable_service_urls_sender_and_security_are_accepted(monkeypatch):

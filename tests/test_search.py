@@ -239,6 +239,29 @@ def test_a_huge_stored_title_and_url_show_their_start_in_the_terminal_and_whole_
         drop(client, settings.es_index_prefix)
 
 
+def test_search_csv_marks_the_tones_an_analyst_corrected(es_url, tmp_path, monkeypatch):
+    """A search exported to a spreadsheet passed the analysts' labels (and their fixed ±0.5 scores) off as the
+    model's, while the terminal, --json and `mentions --csv` marked them (red-team, query side)."""
+    from pipeline.corrections import set_tone
+
+    settings = load_settings()
+    client = make_client(settings)
+    rec = make_record("https://a.example/zanzibar", "Zanzibar : Mistral AI et Nvidia s'allient.",
+                      orgs={"Mistral AI": 0.6, "Nvidia": 0.5}, score=0.6)
+    index_enriched(client, settings, [rec])
+    try:
+        set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", analyst="alice")
+        set_tone(client, settings, rec.article.id, "neutral", analyst="bob")
+        out = tmp_path / "corrected.csv"
+        assert _cli("search", "Zanzibar", "--csv", str(out)).returncode == 0
+        (row,) = csv.DictReader(out.open(encoding="utf-8"))
+        assert (row["tone"], row["corrected"], row["corrected_by"], row["model_label"]) == (
+            "neutral", "True", "bob", "positive")
+        assert row["companies"] == "Mistral AI negative (corrected by alice, model said positive); Nvidia positive"
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_search_cli_json_csv_and_terminal(indexed, tmp_path):
     proc = _cli("search", "alliance", "--json")
     assert proc.returncode == 0, proc.stderr
@@ -251,7 +274,7 @@ def test_search_cli_json_csv_and_terminal(indexed, tmp_path):
     assert "1 article(s) match" in proc.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == ["id", "published_at", "source", "lang", "title", "url", "companies", "tone",
-                             "tone_score", "passage"]
+                             "tone_score", "corrected", "corrected_by", "model_label", "passage"]
     assert rows[0]["companies"] == "Mistral AI negative; Nvidia negative" and len(rows) == 1
     proc = _cli("search", "cloud", "--company", "Acme")
     assert proc.returncode != 0 and "is not a watched company" in proc.stderr and "Traceback" not in proc.stderr
@@ -391,14 +414,17 @@ def test_size_above_the_result_window_and_since_after_until_are_refused_in_one_s
     with pytest.raises(NewsroomError, match=r"--size must be at most 10,000"):
         build_search(settings, "cloud", size=10_001)
     assert build_search(settings, "cloud", size=10_000)["size"] == 10_000
-    with pytest.raises(NewsroomError, match=r"--since \(2026-11-21T00:00:00\+01:00\) must be before --until"):
+    # the sentence coverage and mentions give, with both dates as typed (it printed one instant twice: "--since
+    # (2026-12-05T00:00+01:00) must be before --until (2026-12-05T00:00+01:00)")
+    with pytest.raises(NewsroomError, match=r"^--since 2026-11-21 is not before --until 2026-11-20 \(read in "
+                                            r"Europe/Paris, the --until day included\): the period is empty"):
         search_articles(client, settings, "cloud", since="2026-11-21", until="2026-11-20")
     for command in (["search", "cloud"], ["mentions", "--entity", "Nvidia"]):
         proc = _cli(*command, "--size", "100000")
         assert proc.returncode == 1 and "--size must be at most 10,000" in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr and "400" not in proc.stderr
     proc = _cli("search", "cloud", "--since", "2026-11-01", "--until", "2026-10-31")
-    assert proc.returncode == 1 and "must be before --until" in proc.stderr
+    assert proc.returncode == 1 and "--since 2026-11-01 is not before --until 2026-10-31" in proc.stderr
 
 
 def test_unknown_source_language_or_topic_is_named_with_the_known_ones(indexed, tmp_path, monkeypatch):
@@ -563,13 +589,14 @@ def test_an_operator_or_group_with_no_word_and_an_empty_phrase_are_ignored_with_
     settings, client = words_indexed
     nvidia = _names(settings, client, "Nvidia")
     for query in ["Nvidia NOT", "Nvidia AND NOT", "Nvidia (NOT)", "Nvidia ()", "Nvidia OR NOT", 'Nvidia ""',
-                  'Nvidia "  "']:
+                  'Nvidia "  "', "Nvidia AND", "Nvidia |", "Nvidia OR OR"]:
         results = search_articles(client, settings, query)
         assert sorted(h["url"].rsplit("/", 1)[-1] for h in results.hits) == nvidia, query
         assert results.notes, query
     assert _names(settings, client, '"Nvidia" "Mistral AI"') == ["fr-nvidia"]  # a space between phrases is no phrase
     assert _names(settings, client, "Nvidia (NOT Mistral)") == ["en-chips", "en-nvidia"]
-    for query in ['""', '"', "NOT", "()"]:
+    # an operator alone is no query either (AND, OR, + and | answered "0 article(s) match" without a note)
+    for query in ['""', '"', "NOT", "()", "AND", "OR", "+", "|", "OR OR", "( AND )", "-"]:
         with pytest.raises(NewsroomError, match="Give a search query"):
             search_articles(client, settings, query)
 

@@ -210,7 +210,8 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
                                     "pending": 0}
     names = index_names(settings.es_index_prefix)
     try:
-        state.ensure_alerts_index(client, settings)
+        if not dry_run:  # a dry run only reads: a missing alerts index means nothing was sent yet
+            state.ensure_alerts_index(client, settings)
         available = {kind: client.indices.exists(index=names[kind]) for kind in ("articles", "mentions")}
     except (ApiError, TransportError) as exc:
         raise StoreError(f"Elasticsearch is unavailable for alerts ({state.alerts_index(settings)}): {exc}") from exc

@@ -121,9 +121,12 @@ def already_sent(client: Elasticsearch, settings: Settings, ids: list[str]) -> s
     if not ids:
         return set()
     found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        response = client.mget(index=alerts_index(settings), ids=ids[start : start + 500], source=False)
-        found.update(doc["_id"] for doc in response["docs"] if doc.get("found"))
+    try:
+        for start in range(0, len(ids), 500):
+            response = client.mget(index=alerts_index(settings), ids=ids[start : start + 500], source=False)
+            found.update(doc["_id"] for doc in response["docs"] if doc.get("found"))
+    except NotFoundError:  # no alerts index yet (a dry run before any real run): nothing was sent
+        return set()
     return found
 
 
@@ -140,9 +143,12 @@ def record_sent(client: Elasticsearch, settings: Settings, record_id: str, recor
 
 def sent_records(client: Elasticsearch, settings: Settings, rule: str | None = None, size: int = 100) -> list[dict]:
     query: dict = {"bool": {"filter": [{"term": {"kind": "sent"}}] + ([{"term": {"rule": rule}}] if rule else [])}}
-    client.indices.refresh(index=alerts_index(settings))
-    hits = client.search(index=alerts_index(settings), query=query, size=size,
-                         sort=[{"sent_at": {"order": "desc"}}])["hits"]["hits"]
+    try:
+        client.indices.refresh(index=alerts_index(settings))
+        hits = client.search(index=alerts_index(settings), query=query, size=size,
+                             sort=[{"sent_at": {"order": "desc"}}])["hits"]["hits"]
+    except NotFoundError:  # no alerts index yet: nothing was ever sent
+        return []
     return [{"_id": h["_id"], **h["_source"]} for h in hits]
 
 

@@ -19,7 +19,10 @@ console = terminal_console(soft_wrap=True)
 # the terminal shows their start, the CSV and --json the whole.
 SHOWN_CHARS = 300
 # `tone_score`: the article's tone in [-1, 1] (`sentiment.score` in the JSON, where `relevance` is the match score)
-CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "tone_score", "passage"]
+# `corrected`, `corrected_by`, `model_label`: the article tone's correction, as in `mentions --csv`; a corrected company
+# tone says so in the `companies` cell
+CSV_COLUMNS = ["id", "published_at", "source", "lang", "title", "url", "companies", "tone", "tone_score", "corrected",
+               "corrected_by", "model_label", "passage"]
 
 
 def _print_evidence(company: dict) -> None:
@@ -46,7 +49,15 @@ def _print_evidence(company: dict) -> None:
 
 
 def _company_cell(companies: list[dict]) -> str:
-    return "; ".join(f"{c['company']} {c['tone'] or '?'}" for c in companies)
+    """"Nvidia positive; Mistral AI negative (corrected by alice, model said positive)": an exported sheet must not
+    pass an analyst's label off as the model's."""
+    def cell(company: dict) -> str:
+        if not company.get("corrected_by"):
+            return f"{company['company']} {company['tone'] or '?'}"
+        model = f", model said {company['model_label']}" if company.get("model_label") else ""
+        return f"{company['company']} {company['tone'] or '?'} (corrected by {company['corrected_by']}{model})"
+
+    return "; ".join(cell(c) for c in companies)
 
 
 class _SearchCommand(TyperCommand):
@@ -123,6 +134,9 @@ def search_cmd(
         rows = [{**hit, "id": hit.get("id"), "companies": _company_cell(hit["companies"]),
                  "tone": (hit.get("sentiment") or {}).get("label"),
                  "tone_score": (hit.get("sentiment") or {}).get("score"),
+                 "corrected": bool((hit.get("sentiment") or {}).get("corrected")),
+                 "corrected_by": (hit.get("sentiment") or {}).get("corrected_by") or "",
+                 "model_label": (hit.get("sentiment") or {}).get("model_label") or "",
                  "passage": " … ".join(hit["passages"]) or hit.get("description")} for hit in results.hits]
         write_csv(csv_file, CSV_COLUMNS, rows)
     if as_json:
