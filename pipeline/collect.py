@@ -73,6 +73,7 @@ class CollectStats:
     irrelevant: int = 0
     known: int = 0
     feed_updates: int = 0  # known items whose feed entry changed (date or title): fetched again, the article updated
+    reused_guids: int = 0  # items whose GUID a stored story of another link holds, under another title and date
     articles: int = 0
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
@@ -112,6 +113,7 @@ class Collector:
         *,
         is_known: IsKnown | None = None,
         is_updated: IsUpdated | None = None,
+        guid_versions: Callable[[list[str]], dict[str, str]] | None = None,
         since: datetime | None = None,
         remember_seen: bool = False,
         resolver: Resolver | None = None,
@@ -127,6 +129,7 @@ class Collector:
         self.feeds = [f for f in feeds if f.enabled]
         self.is_known = is_known
         self.is_updated = is_updated
+        self.guid_versions = guid_versions
         self._refresh_ids: set[str] = set()  # known items fetched again because their feed entry changed
         self._guid_keys: dict[str, str] = {}  # item's article id → the key of its feed GUID, when trusted
         self._other_scheme: dict[str, FeedItem] = {}  # selected item's id → the story's listing under http ↔ https
@@ -340,6 +343,7 @@ class Collector:
             # the entry's GUID is stored with a story under another link (a renamed slug), or the story is stored
             # under its link's other scheme (http ↔ https): the same story
             renamed = {aid for aid, key in keys.items() if key in found and aid not in known}
+            renamed -= self._reused_guids(renamed, keys, selected)
             other_scheme = {aid for aid, twin in other_ids.items() if twin in found and aid not in known | renamed}
             for item in selected:
                 if item.article_id in renamed:
@@ -360,6 +364,23 @@ class Collector:
                 self.stats.known += sum(1 for i in selected if i.article_id in known)
                 selected = [i for i in selected if i.article_id not in known]
         return selected
+
+    def _reused_guids(self, renamed: set[str], keys: dict[str, str], items: list[FeedItem]) -> set[str]:
+        """Items whose GUID a stored story of another link holds, but under another title *and* another date: a
+        feed that numbers its items (`1`, `2`, `3`) or reuses a template's GUID, not a renamed link (whose title or
+        date stays). They are new stories: fetched, and their GUID no longer ties them to anything."""
+        if not renamed or self.guid_versions is None:
+            return set()
+        stored = self.guid_versions(sorted({keys[aid] for aid in renamed}))
+        reused = set()
+        for item in items:
+            if item.article_id in renamed and _other_story(stored.get(keys[item.article_id]), item.version):
+                reused.add(item.article_id)
+                self._guid_keys.pop(item.article_id, None)
+                log.warning("item %s: its feed GUID is held by a stored story with another title and date: the feed "
+                            "reuses GUIDs, so it is fetched as a new story", mask_url(item.url))
+        self.stats.reused_guids += len(reused)
+        return reused
 
     # ---- pages
 
@@ -636,6 +657,14 @@ class Collector:
             self.extract_cpu = (pages + 1, seconds + time.thread_time() - cpu)
 
 
+def _other_story(stored: str | None, now: str | None) -> bool:
+    """Whether two feed versions (`feeds.item_version`) of one feed differ in both title and date, both known."""
+    old, new = (stored or "").split("|"), (now or "").split("|")
+    if len(old) != 3 or len(new) != 3 or old[0] != new[0] or not (old[1] and new[1]):
+        return False
+    return old[1] != new[1] and old[2] != new[2]
+
+
 def guid_key(feed_url: str, guid: str | None) -> str | None:
     """The id under which a feed entry's GUID is stored among its article's `link_ids`: a story whose link changes
     (a renamed slug) keeps its GUID, so it is known under the new link. Scoped to the feed (another feed cannot claim
@@ -885,14 +914,15 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     _log_to_parent(channel, log_level)
-    is_known = is_updated = None
+    is_known = is_updated = guid_versions = None
     if check_known:
-        from pipeline.ingest import known_checker, updated_checker
+        from pipeline.ingest import guid_checker, known_checker, updated_checker
         from pipeline.store.client import make_client
 
         try:
             client = make_client(settings, start_embedded=False)
             is_known, is_updated = known_checker(client, settings), updated_checker(client, settings)
+            guid_versions = guid_checker(client, settings)
         except Exception as exc:  # noqa: BLE001 - no store: fetch everything, as the in-thread collector does
             log.warning("collector process: store unreachable (%s): fetching all", exc)
 
@@ -912,7 +942,7 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
         # inside the try: a damaged fetch state fails here, and the parent says so in one sentence (raised outside,
         # the process printed its traceback and the parent only saw an exit code)
         collector = Collector(settings, feeds, is_known=is_known, is_updated=is_updated, since=since,
-                              defer_failures=True)
+                              guid_versions=guid_versions, defer_failures=True)
         if share_enrichment and enricher is None:  # NER is most of the CPU: this process enriches a share of the
             from pipeline.enrich import Enricher  # articles too (forked, it was handed the parent's loaded one)
 

@@ -37,7 +37,7 @@ from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief
-from pipeline.sinks import mask_url
+from pipeline.sinks import mask_url, without_surrogates
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
 
 log = logging.getLogger(__name__)
@@ -523,7 +523,7 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
         embedded = next_data_text(tree)
         if len(embedded.split()) > len(text.split()):
             text = embedded
-    return strip_boilerplate(text, tree)
+    return without_surrogates(strip_boilerplate(text, tree))
 
 
 def without_title(text: str, *titles: str | None) -> str:

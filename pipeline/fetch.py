@@ -38,7 +38,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from pipeline.errors import FetchError
 from pipeline.settings import Settings
-from pipeline.sinks import mask_secrets, mask_url
+from pipeline.sinks import mask_secrets, mask_url, single_line
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +82,19 @@ ROBOTS_MAX_BYTES = 500 * 1024
 # A host whose requests timed out this many times in a run is not asked again in that run: its other links fall back
 # to their feed summaries at once instead of each holding a worker for the whole timeout.
 MAX_HOST_TIMEOUTS = 3
+# Likewise for a host that keeps answering 429 Too Many Requests (a bot guard): after this many 429s in a run (two
+# pages' worth of attempts at the default 3 retries) its other links are not asked for until the next run.
+MAX_HOST_RATE_LIMITS = 8
 
 
 class FetchFailed(FetchError):
     """The resource could not be fetched (after retries): network error, HTTP error status."""
 
     def __init__(self, url: str, reason: str, message: str, status: int | None = None):
-        super().__init__(mask_secrets(f"{mask_url(url)}: {message}"))  # the message is logged and stored
+        # logged, stored and printed: a feed's link (quoted in the message too, by the URL parser's error) may hold
+        # terminal escapes and line breaks, which single_line drops
+        message = single_line(message)
+        super().__init__(mask_secrets(f"{single_line(mask_url(url))}: {message}"))
         self.url = url
         self.detail = message  # without the URL, to restate the failure under another one (a redirect's origin)
         self.reason = reason  # short code used for counters: http-404, timeout, connect, redirect-loop…
@@ -353,9 +359,13 @@ class _PinnedBackend(httpcore.AsyncNetworkBackend):
 
 
 def _pinned_transport(settings: Settings, policy: HostPolicy) -> httpx.AsyncBaseTransport:
+    """Connections pinned to the addresses the SSRF guard checked, and never reused: a response that sends more
+    bytes than its Content-Length leaves them in a kept-alive connection, where they answered the host's next request
+    (another page stored under the next URL). Requests to one host are a second apart anyway (the politeness delay),
+    so keep-alive saved little."""
     slots = max(1, settings.fetch_concurrency)
     transport = httpx.AsyncHTTPTransport(
-        retries=0, trust_env=False, limits=httpx.Limits(max_connections=slots * 2, max_keepalive_connections=slots)
+        retries=0, trust_env=False, limits=httpx.Limits(max_connections=slots * 2, max_keepalive_connections=0)
     )
     pool = getattr(transport, "_pool", None)
     if pool is not None and hasattr(pool, "_network_backend"):
@@ -391,6 +401,7 @@ class Fetcher:
         self._robots_unreachable: set[str] = set()  # origins whose robots.txt failed to load (5xx, network)
         self.requests = 0  # HTTP requests actually sent (retries and redirects included)
         self._timeouts: Counter[str] = Counter()  # host → requests that timed out in this run
+        self._rate_limits: Counter[str] = Counter()  # host → 429 answers in this run
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -490,11 +501,16 @@ class Fetcher:
 
     async def _load_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
         parser = urllib.robotparser.RobotFileParser()
+        await self.policy.check(origin + "/robots.txt")  # the host itself refused: report that, not a robots.txt problem
         try:
             result = await self.fetch(origin + "/robots.txt", kind="robots", retries=1)
         except FetchRefused as exc:
-            if exc.reason in ("ssrf", "scheme"):
-                raise  # the host itself is refused: report that, not a robots.txt problem
+            if exc.reason in ("ssrf", "scheme", "bad-redirect", "redirect-loop", "too-many-redirects"):
+                # RFC 9309 §2.3.1.2: a robots.txt behind redirects that cannot be followed is unavailable, as a 4xx
+                log.warning("robots.txt of %s cannot be read (%s): treated as absent (everything allowed)",
+                            mask_url(origin), exc)
+                parser.parse([])
+                return parser
             log.warning("robots.txt of %s refused (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         except FetchFailed as exc:
@@ -539,6 +555,12 @@ class Fetcher:
                                 exc.status) from None
             if current in seen:
                 raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")
+            if kind == "page" and current != url and not await self.allowed_by_robots(current):
+                # a tracker's or shortener's link must not lead round the publisher's robots.txt (the caller checked
+                # the link itself)
+                reason = "robots-unreachable" if self.robots_unreachable(current) else "robots-disallowed"
+                raise FetchRefused(url, reason, f"redirected to {mask_url(current)}, which its site's robots.txt "
+                                   + ("could not be read for" if reason == "robots-unreachable" else "disallows"))
             seen.append(current)
             result = await self._request_once(current, kind, {**headers, **validators})
             if isinstance(result, str):  # redirect target
@@ -569,6 +591,7 @@ class Fetcher:
                     if status == 304:
                         return FetchResult(url, url, status, response.headers, b"", _now(), not_modified=True)
                     if status == 429 or status >= 500:
+                        self._rate_limits[host] += status == 429
                         retry_after = parse_retry_after(response.headers.get("retry-after"))
                         if retry_after is not None and retry_after > self.settings.fetch_backoff_max:
                             # waiting less than asked would be impolite, waiting longer stalls the run: give up for now
@@ -601,9 +624,14 @@ class Fetcher:
                 raise _Transient("connect", f"connection error ({type(exc).__name__}: {exc})") from None
 
     def _check_timeouts(self, url: str, host: str) -> None:
+        """A host that keeps timing out or answering 429 is not asked again in this run (a failure that passes: its
+        pages are tried again next run)."""
         if self._timeouts[host] >= MAX_HOST_TIMEOUTS:
             raise FetchFailed(url, "host-timeouts", f"not fetched: {host[:100]} timed out {MAX_HOST_TIMEOUTS} times "
                                                     "in this run")
+        if self._rate_limits[host] >= MAX_HOST_RATE_LIMITS:
+            raise FetchFailed(url, "http-429", f"not fetched: {host[:100]} answered 429 Too Many Requests "
+                                               f"{MAX_HOST_RATE_LIMITS} times in this run", 429)
 
     def _check_content_type(self, url: str, kind: str, header: str) -> None:
         ctype = header.split(";")[0].strip().lower()

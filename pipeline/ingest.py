@@ -26,8 +26,8 @@ from pipeline.models import Article, EnrichedArticle, Enrichment, Feed
 from pipeline.runs import RunSummary, new_run_id, spool_run_record
 from pipeline.runs import write_run_record as store_run_record
 from pipeline.settings import Settings
-from pipeline.store.indexing import (IndexStats, index_enriched, known_article_ids, spool_dir, spool_records,
-                                     updated_article_ids)
+from pipeline.store.indexing import (IndexStats, guid_versions, index_enriched, known_article_ids, spool_dir,
+                                     spool_records, updated_article_ids)
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +234,8 @@ def ingest(
         skipped = lambda: collector.selected_skipped  # noqa: E731
     else:
         collector = Collector(settings, feeds, is_known=known_checker(client, settings),
-                              is_updated=updated_checker(client, settings), since=since)
+                              is_updated=updated_checker(client, settings), guid_versions=guid_checker(client, settings),
+                              since=since)
         articles, total, ready = iter_articles(collector), lambda: collector.stats.selected or None, None
         skipped = lambda: collector.stats.selected_skipped  # noqa: E731
     clock = StageClock()
@@ -298,16 +299,23 @@ def updated_checker(client: Elasticsearch | None, settings: Settings) -> Callabl
                         "could not check which known articles were updated in their feed (%s)")
 
 
-def _store_check(client: Elasticsearch | None, settings: Settings, lookup: Callable, failed: str) -> Callable:
+def guid_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], dict[str, str]]:
+    """The Collector's `guid_versions`: the stored feed version of the articles holding these GUID keys."""
+    return _store_check(client, settings, guid_versions,
+                        "could not read the stored versions of renamed links (%s): trusting their GUIDs", empty=dict)
+
+
+def _store_check(client: Elasticsearch | None, settings: Settings, lookup: Callable, failed: str,
+                 empty: Callable = set) -> Callable:
     """A lookup in the store for the Collector that never fails a run: no store, or an error, is an empty answer."""
-    def check(arg) -> set[str]:
+    def check(arg):
         if client is None:
-            return set()
+            return empty()
         try:
             return lookup(client, settings, arg)
         except (ApiError, TransportError) as exc:
             log.warning(failed, exc)
-            return set()
+            return empty()
 
     return check
 
@@ -350,6 +358,9 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         summary.notes.append(f"{cstats['implausible_page_dates']} page(s) stated a publication date before 1990, more "
                              "than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch "
                              "time, is used)")
+    if cstats.get("reused_guids"):
+        summary.notes.append(f"{cstats['reused_guids']} item(s) listed under the GUID of a stored story with another "
+                             "title and date: the feed reuses GUIDs, so they were fetched as new stories")
     if cstats.get("continuation_pages"):
         summary.notes.append(f"{cstats['continuation_pages']} further page(s) of stories split over several pages "
                              "(rel=next) joined to their first page")

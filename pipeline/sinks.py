@@ -21,21 +21,29 @@ _INVISIBLE = re.compile(
     "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
 _SPACE = re.compile(r"\s+")
+# Lone surrogates: JSON on the web carries them ("\ud83d", half an emoji cut by JavaScript) and UTF-8 cannot encode
+# them, so a store write, a hash or a tokenizer failed on them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # Elasticsearch puts these private-use characters around each match (highlight pre/post tags); each sink renders
 # them its own way. Web text never holds them: cleaning drops every private-use character.
 MARK_START, MARK_END = "\ue000", "\ue001"
 _MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
 
 
+def without_surrogates(text: str) -> str:
+    """Each lone surrogate becomes U+FFFD, one character for one (offsets into the text stay right)."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
 def without_invisible(text: str) -> str:
     """Multi-line text (an article's body) without invisible characters: no stray highlight marker, bidi control or
-    zero-width character reaches the store, the models or a sink."""
-    return _INVISIBLE.sub("", text)
+    zero-width character reaches the store, the models or a sink (and no lone surrogate, which none can encode)."""
+    return _INVISIBLE.sub("", without_surrogates(text))
 
 
 def visible(text: str) -> str:
     """Control characters become spaces, invisible ones go; line breaks and spacing are otherwise kept."""
-    return _INVISIBLE.sub("", _CONTROL.sub(" ", unicodedata.normalize("NFC", text)))
+    return _INVISIBLE.sub("", _CONTROL.sub(" ", unicodedata.normalize("NFC", without_surrogates(text))))
 
 
 def single_line(value: object, limit: int | None = None) -> str:

@@ -73,3 +73,23 @@ def test_hostile_next_data_is_ignored_without_error():
     assert next_data_text(load_html(_shell(json.dumps({"body": "Too short to be a story."})))) == ""
     wide = json.dumps({"props": [{"body": " ".join(PARAGRAPHS)}] + [[{"x": i}] for i in range(150_000)]})
     assert next_data_text(load_html(_shell(wide))) == ""  # past the node budget the walk stops
+
+
+def test_a_lone_surrogate_in_next_data_keeps_the_page_and_the_extract_command_writes_it(tmp_path):
+    """JavaScript that cuts a string inside an emoji writes half of it (`\\ud83d`): the page was lost
+    (`extraction-error`: its hash could not encode it) and `newsroom extract` ended in a traceback."""
+    import subprocess
+    import sys
+
+    data = json.dumps({"props": {"pageProps": {"story": {"articleBody": "\n\n".join(PARAGRAPHS)}}}})
+    shell = _shell(data.replace("OVHcloud", "OVHcloud\\ud83d", 1))
+    article = extract_article(shell, URL, min_words=80)
+    assert article is not None and article.extraction == "trafilatura"
+    assert "OVHcloud\ufffd" in article.text and "Benjamin Revcolevschi" in article.text
+    assert article.content_hash
+    path, out = tmp_path / "shell.html", tmp_path / "out.jsonl"
+    path.write_text(shell, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(path), "-o", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "Benjamin Revcolevschi" in json.loads(out.read_text(encoding="utf-8").splitlines()[0])["text"]

@@ -171,6 +171,27 @@ def test_a_host_that_drips_is_neither_retried_nor_asked_again_after_three_timeou
     assert time.monotonic() - started < MAX_HOST_TIMEOUTS * 0.3 + 2
 
 
+def test_a_host_that_answers_429_to_every_page_is_not_asked_again_in_the_run(httpserver):
+    """A bot guard answering 429 to everything was asked (retries + 1) times per page: 800 requests and 15 minutes
+    for a 200-item feed, on every run (red-team, hostile sites). After MAX_HOST_RATE_LIMITS answers the host's other
+    links fail at once, as `http-429`, a failure that passes (tried again next run)."""
+    from pipeline.fetch import MAX_HOST_RATE_LIMITS
+    from pipeline.pagetype import transient_failure
+
+    httpserver.expect_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": "0"})
+    urls = [httpserver.url_for("/busy") + f"?page={i}" for i in range(10)]
+
+    async def go():
+        async with Fetcher(settings(fetch_retries=3, fetch_concurrency=1)) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(url) for url in urls), return_exceptions=True)
+
+    outcomes = asyncio.run(go())
+    assert all(isinstance(o, FetchFailed) and o.reason == "http-429" for o in outcomes), outcomes
+    assert len(httpserver.log) == MAX_HOST_RATE_LIMITS
+    assert transient_failure("http-429")
+    assert "429 Too Many Requests 8 times in this run" in str(outcomes[-1])
+
+
 def test_connection_refused_is_reported(httpserver):
     url = httpserver.url_for("/x")
     httpserver.stop()
@@ -221,6 +242,67 @@ def test_a_body_cut_short_of_its_content_length_is_incomplete_not_a_connection_e
     assert "closed the connection before the end of the body" in str(err.value)
     assert "received 100 bytes, expected 5000" in str(err.value)
     assert server.requests == 2  # retried once, like a dropped connection
+
+
+class _Smuggler(threading.Thread):
+    """A keep-alive server whose /smuggle page sends, past its Content-Length and in the same write, a whole second
+    response: a client that reuses the connection reads it as the answer to its next request."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.paths: list[str] = []
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{path}"
+
+    @staticmethod
+    def _response(body: bytes) -> bytes:
+        return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+    def _serve(self, conn) -> None:
+        with conn:
+            buffer = b""
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    buffer += chunk
+                head, _, buffer = buffer.partition(b"\r\n\r\n")
+                path = head.split(b" ")[1].decode()
+                self.paths.append(path)
+                page = self._response(f"<html><body>page {path}</body></html>".encode())
+                if path == "/smuggle":
+                    page += self._response(b"<html><body>SMUGGLED</body></html>")
+                conn.sendall(page)
+
+    def run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+
+def test_bytes_past_a_response_s_length_never_answer_the_next_request():
+    """A page with more bytes than its Content-Length left a second response in the kept-alive connection, and the
+    host's next page was stored with it (red-team, hostile sites): connections are not reused."""
+    server = _Smuggler()
+    server.start()
+
+    async def go():
+        async with Fetcher(settings(fetch_concurrency=1)) as f:
+            return [(await f.fetch(server.url(path))).body for path in ("/smuggle", "/innocent", "/other")]
+
+    try:
+        first, innocent, other = asyncio.run(go())
+    finally:
+        server.sock.close()
+    assert b"page /smuggle" in first
+    assert b"page /innocent" in innocent and b"SMUGGLED" not in innocent
+    assert b"page /other" in other and server.paths == ["/smuggle", "/innocent", "/other"]
 
 
 def test_oversized_body_refused(httpserver):
@@ -353,6 +435,17 @@ def test_redirect_to_an_unusable_url_is_refused_once_naming_it(name, message):
     assert str(err.value).startswith(url)  # names the URL that redirected
 
 
+def test_a_failure_s_message_holds_no_terminal_escape_from_the_link():
+    """The URL parser's error quoted the raw link, so clear-screen, colour and OSC 8 hyperlink sequences from a feed
+    reached the INFO log lines (red-team, hostile sites)."""
+    link = "http://127.0.0.1:1/missing/\x1b[2J\x1b[31mRED\x1b]8;;http://evil.example\x07click\x1b]8;;\x07 ["
+    with pytest.raises(FetchFailed) as err:
+        fetch(link)
+    text = str(err.value)
+    assert not any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in text), repr(text)
+    assert not any(ord(ch) < 32 for ch in err.value.detail)
+
+
 def test_host_name_with_a_label_over_63_characters_is_refused():
     """getaddrinfo raises UnicodeError (its IDNA step), not OSError, on such a name."""
     with pytest.raises(FetchRefused) as err:
@@ -361,6 +454,7 @@ def test_host_name_with_a_label_over_63_characters_is_refused():
 
 
 def test_redirects_followed_and_loop_detected(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)  # each hop of a page is checked
     httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
     httpserver.expect_request("/new").respond_with_data("<html>new</html>", content_type="text/html")
     result = fetch(httpserver.url_for("/old"))
@@ -409,6 +503,7 @@ def test_a_redirect_without_a_location_is_a_bad_redirect_not_a_thin_page(httpser
 
 
 def test_too_many_redirects(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)  # each hop of a page is checked
     for i in range(6):
         httpserver.expect_request(f"/r{i}").respond_with_data("", status=302, headers={"Location": f"/r{i + 1}"})
     with pytest.raises(FetchRefused) as err:
@@ -457,6 +552,48 @@ def test_robots_respected(httpserver):
     assert asyncio.run(go(settings())) == (False, True)
     assert sum(1 for req, _ in httpserver.log if req.path == "/robots.txt") == 1  # cached per host
     assert asyncio.run(go(settings(respect_robots=False))) == (True, True)
+
+
+def test_a_redirect_to_a_page_robots_txt_disallows_is_not_followed_on_any_host(httpserver):
+    """A tracker's or shortener's link led round the publisher's robots.txt: only the feed's link was checked, and
+    the other host's robots.txt was never even read (red-team, hostile sites)."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        for server in (httpserver, other):
+            server.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n")
+            server.expect_request("/private/story").respond_with_data("<p>secret</p>", content_type="text/html")
+        httpserver.expect_request("/r/same").respond_with_data("", status=302,
+                                                               headers={"Location": "/private/story"})
+        httpserver.expect_request("/r/other").respond_with_data(
+            "", status=302, headers={"Location": other.url_for("/private/story")})
+        for link in ("/r/same", "/r/other"):
+            with pytest.raises(FetchFailed) as err:
+                fetch(httpserver.url_for(link))
+            assert err.value.reason == "robots-disallowed" and "robots.txt" in str(err.value)
+        requested = [req.path for server in (httpserver, other) for req, _ in server.log]
+        assert "/private/story" not in requested and requested.count("/robots.txt") == 2
+    finally:
+        other.clear()
+        if other.is_running():
+            other.stop()
+
+
+def test_a_robots_txt_behind_a_refused_redirect_is_absent_not_a_refused_host(httpserver):
+    """robots.txt redirected to an address the guard refuses made every page of the (allowed) host a permanent `ssrf`
+    summary, and was asked again for each page (RFC 9309: a robots.txt that cannot be reached by its redirects is
+    unavailable, so everything is allowed)."""
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "", status=301, headers={"Location": "http://10.0.0.1/robots.txt"})
+
+    async def go():
+        async with Fetcher(settings()) as f:
+            return [await f.allowed_by_robots(httpserver.url_for(f"/a/{n}")) for n in range(3)]
+
+    assert asyncio.run(go()) == [True, True, True]
+    assert sum(1 for req, _ in httpserver.log if req.path == "/robots.txt") == 1
 
 
 def test_only_the_first_500_kib_of_a_huge_robots_txt_are_read(httpserver):

@@ -303,6 +303,51 @@ def test_a_renamed_link_with_the_same_guid_is_the_stored_story_not_a_second_arti
     assert client.count(index=articles)["count"] == 1
 
 
+def test_a_feed_that_reuses_its_guids_for_new_stories_loses_none_and_a_renamed_slug_is_still_known(
+        httpserver, tmp_path, es_url, cleanup, enricher):
+    """A feed numbering its items (<guid>1</guid>, 2…) lists new stories under the GUIDs of stored ones: each was
+    taken for a renamed link of a stored story, counted known and never fetched (red-team, hostile sites). A GUID
+    ties an item to a stored story only when its title or its date is the stored one's."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story = page("spip_article124.html", base)
+    feed = {"items": []}
+
+    def rss(request) -> Response:
+        body = "".join(f"<item><title>{title}</title><link>{base}/s/{slug}</link><guid isPermaLink=\"false\">{guid}"
+                       f"</guid><pubDate>{date}</pubDate><description>OVHcloud.</description></item>"
+                       for guid, slug, title, date in feed["items"])
+        return Response(f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{body}</channel></rss>',
+                        content_type="application/rss+xml")
+
+    for slug in ("a1", "a2", "b1", "b2", "a1-renamed"):
+        httpserver.expect_request(f"/s/{slug}").respond_with_data(
+            story.replace(f"{base}/spip.php?article124", f"{base}/s/{slug}").replace("Occitanie", f"Occitanie {slug}"),
+            content_type="text/html")
+    httpserver.expect_request("/feed.xml").respond_with_handler(rss)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    monday, tuesday = "Mon, 30 Nov 2026 10:00:00 +0000", "Tue, 01 Dec 2026 10:00:00 +0000"
+    feed["items"] = [("1", "a1", "La région choisit OVHcloud", monday), ("2", "a2", "Scaleway recrute", monday)]
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 2
+    # the next day: two new stories under GUIDs 1 and 2, and story 1's slug renamed with its headline (same date)
+    feed["items"] = [("1", "b1", "Thales rachète une start-up", tuesday), ("2", "b2", "Atos cède une filiale", tuesday)]
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["indexed"], second.counts["known"]) == (2, 0), second.counts
+    assert any("reuses GUIDs" in note for note in second.notes), second.notes
+    feed["items"] = [("1", "a1-renamed", "La région Occitanie choisit OVHcloud", monday)]
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (third.counts["indexed"], third.counts["known"]) == (0, 1), third.counts
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    client.indices.refresh(index=articles)
+    assert client.count(index=articles)["count"] == 4
+
+
 def test_a_page_that_failed_for_a_passing_reason_is_fetched_again_and_replaces_its_feed_summary(
         httpserver, tmp_path, es_url, cleanup, enricher, monkeypatch):
     """A 503 while the site is briefly down used to leave the feed-summary stub for good: the item was known and its

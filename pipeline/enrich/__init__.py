@@ -24,6 +24,7 @@ from pipeline.enrich.scoring import SentenceScorer
 from pipeline.enrich.sentiment import Sentence, company_evidence, hollow_claims
 from pipeline.enrich.tone import MODEL_PATH, ToneInputs, get_tone
 from pipeline.enrich.watchlist import get_linker, watchlist_path
+from pipeline.sinks import without_surrogates
 from pipeline.errors import ModelError
 from pipeline.models import Article, Entities, Enrichment, Sentiment
 from pipeline.settings import Settings, load_settings
@@ -242,14 +243,13 @@ class Enricher:
         )
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _encodable(item: EnrichInput) -> EnrichInput:
     """Lone surrogates ("\\ud800", which JSON input can carry) crash spaCy's and the encoder's tokenizers: each
     becomes U+FFFD, one character for one, so offsets into the text stay right."""
     def fix(text: str | None) -> str | None:
-        return text if text is None or text.isascii() else _SURROGATE.sub("\ufffd", text)
+        return text if text is None else without_surrogates(text)
 
     text, title = fix(item.text), fix(item.title)
     return item if (text, title) == (item.text, item.title) else replace(item, text=text, title=title)

@@ -341,6 +341,23 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     return known
 
 
+def guid_versions(client: Elasticsearch, settings: Settings, keys: list[str], batch: int = 500) -> dict[str, str]:
+    """The feed version (`feeds.item_version`) of the newest stored article holding each of these GUID keys in its
+    `link_ids`: what tells a renamed link of a stored story from a feed that reuses its GUIDs for new stories."""
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not keys or not client.indices.exists_alias(name=alias):
+        return {}
+    versions: dict[str, str] = {}
+    for start in range(0, len(keys), batch):
+        chunk = keys[start : start + batch]
+        hits = client.search(index=alias, query={"terms": {"link_ids": chunk}}, size=2 * len(chunk),
+                             source=["link_ids", "feed_version"], sort=[{"first_seen_at": {"order": "desc"}}])
+        for hit in hits["hits"]["hits"]:
+            for key in set(hit["_source"].get("link_ids") or []).intersection(chunk):
+                versions.setdefault(key, hit["_source"].get("feed_version") or "")
+    return versions
+
+
 def _page_retried(doc: dict) -> bool:
     """Whether a stored feed-summary article's page is to be fetched again (see `known_article_ids`)."""
     reason = doc.get("fallback_reason")
