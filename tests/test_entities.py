@@ -182,6 +182,16 @@ def test_french_ministries_named_by_their_seat_are_not_places():
     assert classify("Paris", "LOC") == "LOC"
 
 
+def test_a_town_keeps_its_own_name_against_a_bigger_city_listing_it_as_an_alternate():
+    """"Meta, based in Menlo Park" gave Edison: GeoNames lists Menlo Park among the alternate names of Edison, NJ
+    (103k), which outranked Menlo Park, CA (33k). A far bigger city keeps its old or French name (entity audit)."""
+    assert canonical_place("Menlo Park") == "Menlo Park"
+    assert canonical_place("Zaragoza") == "Zaragoza" and canonical_place("Islamabad") == "Islamabad"
+    assert canonical_place("Calcutta") == "Kolkata" and canonical_place("Bagdad") == "Baghdad"
+    assert canonical_place("Odessa") == "Odesa"  # the press's spelling, not Odessa, Texas
+    assert canonical_place("Paris") == "Paris" and canonical_place("Londres") == "London"
+
+
 def test_shops_gadgets_and_seas_named_like_first_names_are_not_persons():
     """"Best Buy", "Smart Watch", "Hey Siri", "Baltic Sea" came out as persons from real pages: the name lists count
     Best, Smart, Hey and Baltic as first names somewhere (entity audit, 2026-12-03)."""

@@ -31,6 +31,7 @@ EXTRA_PLACES = [
     ("Etats-Unis", "United States", "country"), ("United States of America", "United States", "country"),
     ("U.K.", "United Kingdom", "country"), ("Britain", "United Kingdom", "country"),
     ("Great Britain", "United Kingdom", "country"), ("Grande-Bretagne", "United Kingdom", "country"),
+    ("Odessa", "Odesa", "city"),  # the press's spelling; Odessa, Texas (114k) is called so in its own right
 ]
 # GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
 # (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so
@@ -119,19 +120,32 @@ def _admin_regions(add) -> None:
                 add(row["admin1"], row["admin1"], "region", 0)
 
 
+OWN_NAME_RATIO = 10
+
+
 def build_places() -> list[tuple[str, str, str, int]]:
-    best: dict[str, tuple[str, str, int]] = {}
+    best: dict[str, tuple[str, str, int, str, bool]] = {}
+
+    def rank(kind: str, population: int) -> tuple[float, int]:
+        return KIND_RANK[kind] + (1.5 if kind == "city" and population >= 100_000 else 0), population
 
     def add(form: str, canonical: str, kind: str, population: int) -> None:
         form = unicodedata.normalize("NFC", " ".join(form.split()))
         if not form or not form[:1].isupper():
             return
-        rank = (KIND_RANK[kind] + (1.5 if kind == "city" and population >= 100_000 else 0), population)
         key = form.casefold()
+        own = key == canonical.casefold()  # the place's own name, not one of its alternate names
         old = best.get(key)
-        if old is None or rank > (KIND_RANK[old[1]] + (1.5 if old[1] == "city" and old[2] >= 100_000 else 0),
-                                  old[2]):
-            best[key] = (canonical, kind, population, form)  # type: ignore[assignment]
+        if old is not None and kind == old[1] == "city" and own != old[4] and (
+                (population if own else old[2]) * OWN_NAME_RATIO >= (old[2] if own else population)):
+            # between two towns, the one called so beats one up to ten times bigger that lists the name among its
+            # alternates ("Menlo Park", California, 33k, is not Edison, New Jersey, 103k, whose GeoNames entry names a
+            # district so); a far bigger city keeps its old or foreign name (« Bagdad », Calcutta, Canton)
+            better = own
+        else:
+            better = old is None or rank(kind, population) > rank(old[1], old[2])
+        if better:
+            best[key] = (canonical, kind, population, form, own)
 
     _geonames(add)
     _admin_regions(add)
@@ -139,7 +153,7 @@ def build_places() -> list[tuple[str, str, str, int]]:
     _countries(add)
     for form, canonical, kind in EXTRA_PLACES:
         add(form, canonical, kind, 10**9)
-    return sorted((v[3], v[0], v[1], v[2]) for v in best.values())  # type: ignore[index]
+    return sorted((v[3], v[0], v[1], v[2]) for v in best.values())
 
 
 def build_first_names() -> list[str]:
