@@ -29,10 +29,13 @@ class SmtpSink:
         self.fail = False
         self.logins: list[str] = []
         self.refuse: set[str] = set()
+        self.max_recipients: int | None = None  # a relay's limit per message (RFC 5321 promises 100)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd hook
         if address in self.refuse:
             return "550 5.1.1 no such user"
+        if self.max_recipients is not None and len(envelope.rcpt_tos) >= self.max_recipients:
+            return "452 4.5.3 Too many recipients"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

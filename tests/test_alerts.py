@@ -869,6 +869,23 @@ def test_a_recipient_the_relay_refuses_does_not_send_the_others_a_copy_every_run
            "such user)" in note and "b'" not in note
 
 
+def test_a_long_recipient_list_goes_out_in_messages_of_a_hundred_each_naming_its_own(store, tmp_path, monkeypatch):
+    """250 addresses in one message: a relay that takes 100 per message (RFC 5321's promise) refused 150 of them,
+    and every reader saw the whole list."""
+    settings, client = store
+    index(store, [tribune()])
+    desk = [f"desk{n:03d}@example.org" for n in range(250)]
+    with SmtpServer() as server:
+        server.sink.max_recipients = 100
+        smtp_env(monkeypatch, server)
+        rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+            {"type": "email", "to": desk}]}])
+        report = run_alerts(load_settings(), client, rules_file=rules)
+    assert (report["sent"], report["failed"], report["errors"]) == (1, 0, 0), report["failures"]
+    assert [len(m["To"].addresses) for m in server.sink.messages] == [100, 100, 50]
+    assert sorted(a.addr_spec for m in server.sink.messages for a in m["To"].addresses) == desk
+
+
 def test_an_smtp_relay_that_trickles_is_cut_off_and_the_rules_other_channel_still_runs(store, tmp_path, monkeypatch):
     """smtplib's timeout is per read: a banner sent a byte a second held the run for ever (red-team)."""
     settings, client = store

@@ -230,9 +230,13 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
                           f"({'Airflow Connection ' + channel.connection if channel.connection else 'NEWSROOM_SMTP_SECURITY'}).")
     timeout = settings.alerts_timeout
     where = f"E-mail to {_addresses(channel.to)} via {target.host}:{target.port}"
+    # RFC 5321 only promises 100 recipients per message (relays answer "452 too many recipients" past their limit),
+    # and a thousand addresses in one To: show every reader the whole list: one message per hundred
+    batches = [channel.to[start:start + RECIPIENTS_PER_MESSAGE]
+               for start in range(0, len(channel.to), RECIPIENTS_PER_MESSAGE)]
     try:
-        message = build_email(rule, items, sender=target.sender, to=channel.to, prefix=channel.subject_prefix,
-                              tz=zone(settings))
+        messages = [build_email(rule, items, sender=target.sender, to=batch, prefix=channel.subject_prefix,
+                                tz=zone(settings)) for batch in batches]
     except ValueError as exc:
         raise DeliveryError(f"{where} failed: {exc}") from exc
     # certificates and host names always verified; no CA is read for a relay without TLS
@@ -252,12 +256,28 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
                 smtp.ehlo()
             if target.user:
                 smtp.login(target.user, target.password or "")
-            return smtp.send_message(message)
+            refused: dict = {}
+            for number, (message, batch) in enumerate(zip(messages, batches)):
+                try:
+                    refused.update(smtp.send_message(message))
+                except smtplib.SMTPRecipientsRefused as exc:  # this batch only: the others may go
+                    refused.update(exc.recipients)
+                except smtplib.SMTPResponseException as exc:
+                    if number == 0:
+                        raise
+                    # earlier batches went out: sent (a retry would send them a second copy), the rest refused
+                    for later in batches[number:]:
+                        refused.update(dict.fromkeys(later, (exc.smtp_code, exc.smtp_error)))
+                    break
+            if len(refused) == len(channel.to):
+                raise smtplib.SMTPRecipientsRefused(refused)
+            return refused
 
     # smtplib's timeout is per socket read: a relay answering a byte a second would hold the run for ever. The
     # session gets twice the timeout in all, as webhook replies do; then its socket is closed.
+    allowed = 2 * timeout * len(messages)  # each message of a long recipient list gets its share
     try:
-        done, refused = finished_within(2 * timeout, deliver, "smtp-session")
+        done, refused = finished_within(allowed, deliver, "smtp-session")
     except (smtplib.SMTPException, OSError, ValueError) as exc:
         unreachable = isinstance(exc, (OSError, smtplib.SMTPServerDisconnected)) and not isinstance(exc, ssl.SSLError)
         raise DeliveryError(f"{where} failed: {_smtp_problem(exc)}{_tls_hint(exc, target)}",
@@ -267,12 +287,15 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
         if smtp is not None and smtp.sock is not None:
             with contextlib.suppress(OSError):
                 smtp.sock.close()
-        raise DeliveryError(f"{where} failed: the SMTP session did not finish within {2 * timeout:g} s; it was cut "
+        raise DeliveryError(f"{where} failed: the SMTP session did not finish within {allowed:g} s; it was cut "
                             "off.", unreachable=True)
     if refused:  # the others accepted it: sent, not retried (a retry would send them a second copy every run)
         return (f"{where}: sent, but the server refused {len(refused)} of {len(channel.to)} recipient(s): "
                 f"{_smtp_problem(smtplib.SMTPRecipientsRefused(refused))}")
     return None
+
+
+RECIPIENTS_PER_MESSAGE = 100
 
 
 def _addresses(addresses: list[str], shown: int = 3) -> str:
