@@ -203,17 +203,18 @@ def test_connection_refused_is_reported(httpserver):
         httpserver.start()
 
 
-class _HangUp(threading.Thread):
-    """A server that announces `announced` bytes, sends `sent` of them and closes the connection: one request each."""
+class _RawServer(threading.Thread):
+    """A bare TCP server on 127.0.0.1 answering each connection with `handle`, for replies no HTTP server sends."""
 
-    def __init__(self, announced: int, sent: int) -> None:
+    def __init__(self) -> None:
         super().__init__(daemon=True)
         self.sock = socket.create_server(("127.0.0.1", 0))
-        self.announced, self.sent, self.requests = announced, sent, 0
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/page"
+    def url_for(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{path}"
+
+    def handle(self, conn) -> None:
+        raise NotImplementedError
 
     def run(self) -> None:
         while True:
@@ -221,11 +222,26 @@ class _HangUp(threading.Thread):
                 conn, _ = self.sock.accept()
             except OSError:
                 return
-            with conn:
-                conn.recv(65536)
-                self.requests += 1
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                             b"Content-Length: %d\r\n\r\n" % self.announced + b"x" * self.sent)
+            self.handle(conn)
+
+
+class _HangUp(_RawServer):
+    """A server that announces `announced` bytes, sends `sent` of them and closes the connection: one request each."""
+
+    def __init__(self, announced: int, sent: int) -> None:
+        super().__init__()
+        self.announced, self.sent, self.requests = announced, sent, 0
+
+    @property
+    def url(self) -> str:
+        return self.url_for("/page")
+
+    def handle(self, conn) -> None:
+        with conn:
+            conn.recv(65536)
+            self.requests += 1
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                         b"Content-Length: %d\r\n\r\n" % self.announced + b"x" * self.sent)
 
 
 def test_a_body_cut_short_of_its_content_length_is_incomplete_not_a_connection_error():
@@ -244,21 +260,20 @@ def test_a_body_cut_short_of_its_content_length_is_incomplete_not_a_connection_e
     assert server.requests == 2  # retried once, like a dropped connection
 
 
-class _Smuggler(threading.Thread):
+class _Smuggler(_RawServer):
     """A keep-alive server whose /smuggle page sends, past its Content-Length and in the same write, a whole second
     response: a client that reuses the connection reads it as the answer to its next request."""
 
     def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.sock = socket.create_server(("127.0.0.1", 0))
+        super().__init__()
         self.paths: list[str] = []
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}{path}"
 
     @staticmethod
     def _response(body: bytes) -> bytes:
         return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+    def handle(self, conn) -> None:
+        threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn) -> None:
         with conn:
@@ -277,14 +292,6 @@ class _Smuggler(threading.Thread):
                     page += self._response(b"<html><body>SMUGGLED</body></html>")
                 conn.sendall(page)
 
-    def run(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
 
 def test_bytes_past_a_response_s_length_never_answer_the_next_request():
     """A page with more bytes than its Content-Length left a second response in the kept-alive connection, and the
@@ -294,7 +301,7 @@ def test_bytes_past_a_response_s_length_never_answer_the_next_request():
 
     async def go():
         async with Fetcher(settings(fetch_concurrency=1)) as f:
-            return [(await f.fetch(server.url(path))).body for path in ("/smuggle", "/innocent", "/other")]
+            return [(await f.fetch(server.url_for(path))).body for path in ("/smuggle", "/innocent", "/other")]
 
     try:
         first, innocent, other = asyncio.run(go())
