@@ -20,6 +20,7 @@ import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,7 +32,7 @@ from pipeline.archive import WarcArchive
 from pipeline.budget import PageTooComplex
 from pipeline.errors import NewsroomError
 from pipeline.extract import article_from_summary, cap_text, content_hash, extract_article, extract_continuation
-from pipeline.feeds import parse_feed
+from pipeline.feeds import another_story, parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
 from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory, transient_failure
@@ -374,7 +375,7 @@ class Collector:
         stored = self.guid_versions(sorted({keys[aid] for aid in renamed}))
         reused = set()
         for item in items:
-            if item.article_id in renamed and _other_story(stored.get(keys[item.article_id]), item.version):
+            if item.article_id in renamed and another_story(stored.get(keys[item.article_id]), item.version):
                 reused.add(item.article_id)
                 self._guid_keys.pop(item.article_id, None)
                 log.warning("item %s: its feed GUID is held by a stored story with another title and date: the feed "
@@ -616,53 +617,48 @@ class Collector:
             return True
         return False
 
-    def _archive_and_continue(self, result, first_url: str, number: int, title: str | None) -> tuple[str, str | None]:
-        """Page `number` of a story, archived like any page; runs in the extraction thread."""
+    @contextmanager
+    def _extraction_clock(self, pages: int):
+        """Wall time and thread CPU of extraction and archiving (the CPU share balances the two processes)."""
         start, cpu = time.perf_counter(), time.thread_time()
         try:
+            yield
+        finally:
+            self._extract_seconds += time.perf_counter() - start
+            done, seconds = self.extract_cpu
+            self.extract_cpu = (done + pages, seconds + time.thread_time() - cpu)
+
+    def _archive_and_continue(self, result, first_url: str, number: int, title: str | None) -> tuple[str, str | None]:
+        """Page `number` of a story, archived like any page; runs in the extraction thread."""
+        with self._extraction_clock(pages=0):
             self.archive.write_response(result.final_url, result.body, status=result.status,
                                         headers=list(result.headers.items()), fetched_at=result.fetched_at)
             return extract_continuation(result.body, result.final_url, first_url, number, charset=result.charset,
                                         title=title)
-        finally:
-            self._extract_seconds += time.perf_counter() - start
-            pages, seconds = self.extract_cpu
-            self.extract_cpu = (pages, seconds + time.thread_time() - cpu)
 
     def _archive_and_extract(self, item: FeedItem, result, next_pages: list[str] | None = None) -> Article | None:
         """Runs in the extraction thread: CPU work off the event loop, so downloads continue meanwhile."""
-        start, cpu = time.perf_counter(), time.thread_time()
         dropped_dates: list[str] = []  # this page, when its stated date is implausible
-        try:
-            warc_file, offset = self.archive.write_response(
-                result.final_url, result.body, status=result.status, headers=list(result.headers.items()), fetched_at=result.fetched_at
-            )
-            return extract_article(
-                result.body,
-                result.final_url,
-                item,
-                result.fetched_at,
-                charset=result.charset,
-                min_words=self.settings.min_article_words,
-                summary_fallback=True,
-                warc_file=warc_file,
-                warc_offset=offset,
-                date_notes=dropped_dates,
-                next_pages=next_pages,
-            )
-        finally:
-            self.stats.implausible_page_dates += len(dropped_dates)
-            self._extract_seconds += time.perf_counter() - start
-            pages, seconds = self.extract_cpu
-            self.extract_cpu = (pages + 1, seconds + time.thread_time() - cpu)
-
-
-def _other_story(stored: str | None, now: str | None) -> bool:
-    """Whether two feed versions (`feeds.item_version`) of one feed differ in both title and date, both known."""
-    old, new = (stored or "").split("|"), (now or "").split("|")
-    if len(old) != 3 or len(new) != 3 or old[0] != new[0] or not (old[1] and new[1]):
-        return False
-    return old[1] != new[1] and old[2] != new[2]
+        with self._extraction_clock(pages=1):
+            try:
+                warc_file, offset = self.archive.write_response(
+                    result.final_url, result.body, status=result.status, headers=list(result.headers.items()),
+                    fetched_at=result.fetched_at)
+                return extract_article(
+                    result.body,
+                    result.final_url,
+                    item,
+                    result.fetched_at,
+                    charset=result.charset,
+                    min_words=self.settings.min_article_words,
+                    summary_fallback=True,
+                    warc_file=warc_file,
+                    warc_offset=offset,
+                    date_notes=dropped_dates,
+                    next_pages=next_pages,
+                )
+            finally:
+                self.stats.implausible_page_dates += len(dropped_dates)
 
 
 def guid_key(feed_url: str, guid: str | None) -> str | None:

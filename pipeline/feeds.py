@@ -393,10 +393,29 @@ def item_updated(stored: str | None, now: str | None) -> bool:
     Only the feed the article was stored from counts (the same story in another feed, under another title, is not an
     update); an article stored without a version, or a date that went unknown (a feed stamping every item alike), is
     not updated."""
+    versions = _same_feed_versions(stored, now)
+    if versions is None:
+        return False
+    (_, old_date, old_title), (_, new_date, new_title) = versions
+    return old_title != new_title or bool(old_date and new_date and new_date > old_date)
+
+
+def another_story(stored: str | None, now: str | None) -> bool:
+    """Whether an item listed under a stored story's GUID is another story: its title and its date (both known) are
+    not the stored one's. A renamed link keeps one of them; a feed that reuses GUIDs (`1`, `2`…) changes both."""
+    versions = _same_feed_versions(stored, now)
+    if versions is None:
+        return False
+    (_, old_date, old_title), (_, new_date, new_title) = versions
+    return bool(old_date and new_date) and old_date != new_date and old_title != new_title
+
+
+def _same_feed_versions(stored: str | None, now: str | None) -> tuple[list[str], list[str]] | None:
+    """The two versions' parts (feed, date, title digests), or None when either is malformed or another feed's."""
     old, new = (stored or "").split("|"), (now or "").split("|")
     if len(old) != 3 or len(new) != 3 or old[0] != new[0]:
-        return False
-    return old[2] != new[2] or bool(old[1] and new[1] and new[1] > old[1])
+        return None
+    return old, new
 
 
 def _entry_stamp(entry: Any) -> datetime | None:
