@@ -547,7 +547,7 @@ _PAGE_IN_PATH = re.compile(r"(?:/(?:page|pagina|seite|p)[-/]?|/|[-_,])(\d{1,2})(
 
 def _without_page_number(url: str) -> tuple[tuple, int] | None:
     """(the URL without its page number, that number), or None for a URL that names no page of 2 to 99."""
-    parts = urlsplit(url)
+    parts = urlsplit(_identity(url))
     query = parse_qsl(parts.query, keep_blank_values=True)
     numbers = [int(v) for k, v in query if k.lower() in _PAGE_PARAMS and v.isdigit()]
     path, number = parts.path, numbers[0] if len(numbers) == 1 else None
@@ -560,6 +560,14 @@ def _without_page_number(url: str) -> tuple[tuple, int] | None:
     return _page_key(parts._replace(path=path), query), number
 
 
+def _identity(url: str) -> str:
+    """The URL without tracking parameters (`?utm_source=rss` on page 1 only) and fragment; itself if unparsable."""
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
+
+
 def _page_key(parts, query) -> tuple:
     return parts.netloc.lower(), parts.path.rstrip("/") or "/", tuple(sorted(query))
 
@@ -568,7 +576,7 @@ def next_page_url(tree: Any, url: str, first_url: str, number: int) -> str | Non
     """The URL of page `number` of the story whose first page is `first_url`, when this page (`url`) links to it
     with rel=next; else None. WordPress and many CMS also put rel=next on a post towards the *next post*, so only a
     link that is the first page's own URL with that page number (`?page=2`, `/2/`, `-2.html`…) is followed."""
-    first = urlsplit(first_url)
+    first = urlsplit(_identity(first_url))
     wanted = _page_key(first, parse_qsl(first.query, keep_blank_values=True))
     for element in tree.xpath("//link[@rel and @href] | //a[@rel and @href]"):
         if "next" not in (element.get("rel") or "").lower().split():

@@ -477,6 +477,7 @@ def test_a_page_of_a_split_story_that_fails_keeps_the_pages_read_and_is_counted(
     ("https://a.fr/eco/story.html", "https://a.fr/eco/story-2.html", 2, True),
     ("https://a.fr/eco/story.html", "https://a.fr/eco/story,3.html", 3, True),
     ("https://a.fr/eco/story.html?id=7", "https://a.fr/eco/story.html?page=2&id=7", 2, True),
+    ("https://a.fr/eco/story?utm_source=rss&xtor=RSS-3", "https://a.fr/eco/story/2#top", 2, True),  # page 1's tracker
     ("https://a.fr/eco/story", "https://a.fr/eco/story/3", 2, False),  # not the page asked for
     ("https://a.fr/eco/iphone-15", "https://a.fr/eco/iphone-16", 2, False),  # the next post, numbered like a page
     ("https://a.fr/eco/story", "https://a.fr/eco/other-story/2", 2, False),
