@@ -32,6 +32,7 @@ EXTRA_PLACES = [
     ("U.K.", "United Kingdom", "country"), ("Britain", "United Kingdom", "country"),
     ("Great Britain", "United Kingdom", "country"), ("Grande-Bretagne", "United Kingdom", "country"),
     ("Odessa", "Odesa", "city"),  # the press's spelling; Odessa, Texas (114k) is called so in its own right
+    ("Silicon Valley", "Silicon Valley", "region"),
 ]
 # GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
 # (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so
@@ -66,7 +67,7 @@ def _countries(add) -> None:
             forms |= {v for k, v in (info.translations() or {}).items() if k == "fr" and v}
         except Exception:  # noqa: BLE001 - countryinfo lacks a few ISO countries
             pass
-        for form in forms:
+        for form in sorted(forms):
             if "," in form:  # "Korea, Republic of" → "Korea", below the other readings of that word
                 add(form.split(",")[0], canonical, "region", 0)
             elif form not in ("DE", "FR"):
@@ -80,7 +81,7 @@ def _subdivisions(add) -> None:
           for lang in ("en", "fr")}
     for sub in pycountry.subdivisions:
         english = tr["en"].gettext(sub.name)
-        for form in {sub.name, english, tr["fr"].gettext(sub.name)}:
+        for form in sorted({sub.name, english, tr["fr"].gettext(sub.name)}):
             form = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", form).strip()
             if _latin(form):
                 add(form, re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", english).strip(), "region", 0)
@@ -103,7 +104,7 @@ def _geonames(add) -> None:
         if population < 15000 and continent not in SMALL_TOWN_CONTINENTS or any(ch.isdigit() for ch in city["name"]):
             continue  # also skips city districts ("Paris 02 Bourse")
         # other-language names ("Londres", "Dresde") only for cities large enough to have one
-        for form in {city["name"], *(city["alternatenames"] if population >= BIG_CITY else ())}:
+        for form in sorted({city["name"], *(city["alternatenames"] if population >= BIG_CITY else ())}):
             if _latin(form) and (form == city["name"] or not _AIRPORT_CODE.match(form) or form in CITY_ABBREVIATIONS):
                 add(form, city["name"], "city", population)
 

@@ -25,8 +25,11 @@ _LEADING = re.compile(
 )
 _TITLES = re.compile(
     r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
-    r"|Présidente|CEO|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice)\s+)+"
+    r"|Présidente|CEO|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice"
+    r"|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP)\s+)+"  # "CFO Amy Hood", « PDG Octave Klaba »
 )
+# "Peter Thiel-founded Palantir", "Musk-owned X": the compound's tail is no part of the name
+_COMPOUND_TAIL = re.compile(r"-(?:founded|co-founded|backed|led|owned|run|controlled|funded|based|style|era|like)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _EDGE = "\"'«»“”‘’()[]{}.,;:!?-–— \u00a0\n\t"
 # lower-case words that belong inside personal names ("Thalès de Milet", "Ursula von der Leyen")
@@ -77,7 +80,7 @@ def clean_name(text: str, label: str) -> str:
     name = " ".join(text.split()).strip(_EDGE)
     name = _POSSESSIVE.sub("", name).strip(_EDGE)
     if label == "PER":
-        name = _TITLES.sub("", name)
+        name = _COMPOUND_TAIL.sub("", _TITLES.sub("", name))
     elif label in ("LOC", "ORG", "MISC"):
         stripped = _LEADING.sub("", name)
         # keep articles that belong to a name ("Le Monde", "La Poste"): only strip lower-case ones
@@ -170,6 +173,8 @@ def classify(name: str, label: str) -> str | None:
     if label in ("ORG", "MISC") and _CIVIL_TITLE.match(name) and len(words) > 1:
         # « M. Klaba », "Mrs Dufay" tagged ORG: a person; a surname alone goes, as for PER spans ("M. Macron")
         return "PER" if person_like(_TITLES.sub("", name)) else None
+    if label in ("ORG", "MISC") and _TITLES.match(name) and person_like(_TITLES.sub("", name)):
+        return "PER"  # "CFO Dominik Asam" tagged ORG
     if label == "PER":
         if person_like(name):
             return "PER"

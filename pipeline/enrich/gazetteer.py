@@ -71,13 +71,41 @@ def first_names() -> frozenset[str]:
     return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
 
 
+UNACCENTED_MIN_POPULATION = 10_000
+
+
+def _unaccented(key: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", key) if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _places_unaccented() -> dict[str, Place]:
+    """Places by their name without accents, for the press's unaccented capitals (« Elancourt », "Zurich" for
+    Élancourt, Zürich); where two places share such a name, the country or region, else the larger, wins."""
+    table: dict[str, Place] = {}
+    exact = _places()
+    for key, place in exact.items():
+        plain = _unaccented(key)
+        if plain == key or plain in exact or (place.kind == "city" and place.population < UNACCENTED_MIN_POPULATION):
+            continue  # a village's accent is what tells it from a word or an acronym ("SAP" is no Sáp, 1,046)
+        old = table.get(plain)
+        if old is None or (place.kind != "city", place.population) > (old.kind != "city", old.population):
+            table[plain] = place
+    return table
+
+
 def lookup_place(name: str) -> Place | None:
-    """The place a form stands for ("la France", "U.S", "Londres"), or None."""
+    """The place a form stands for ("la France", "U.S", "Londres", « Elancourt » without its accent), or None."""
     table = _places()
     name = " ".join(name.split()).strip(" .,;:")
-    for candidate in (name, name + ".", _ARTICLE.sub("", name)):
+    candidates = (name, name + ".", _ARTICLE.sub("", name))
+    for candidate in candidates:
         place = table.get(_key(candidate))
         if place:
+            return place
+    for candidate in candidates:
+        key = _key(candidate)
+        if key.isascii() and not candidate.isupper() and (place := _places_unaccented().get(key)):
             return place
     part = _PART_EN.match(name) or _PART_FR.match(name)
     if part and part.group(1) != name:
