@@ -172,14 +172,18 @@ def _description(value: str | None) -> str | None:
 
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:un |une )?(?:article|texte|text|documentaire|reportage|chronique|tribune|interview|photos?)\s+(?:de|by)\s+"
-    r"|propos recueillis par\s+|(?:written |posted |reported )?by\s*:?\s+|par\s*:?\s+|auteure?s?\s*:?\s+"
+    r"|propos recueillis par\s+|(?:written |posted |reported |submitted )?by\s*:?\s+|(?:soumis )?par\s*:?\s+"
+    r"|auteure?s?\s*:?\s+"
     r"|authors?\s*:?\s+|de\s+)+", re.IGNORECASE)
 _MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|june?|juin"
            r"|july?|juil(?:let)?|aug(?:ust)?|août|sept?(?:ember|embre)?|oct(?:ober|obre)?|nov(?:ember|embre)?"
            r"|dec(?:ember)?|déc(?:embre)?")
 # a date or a publication note glued to the name: "Carrie Arnold November 3, 2020", "… Published 10:04 a.m."
-_BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*|\d.*)$",
-                          re.IGNORECASE)
+# (a month only with a number after it: Avril, May, Mars and Juin are surnames too — "Pierre Avril", "Tim May")
+# and a weekday before the date (Drupal's « Soumis par X le ven 27/11/2026 - 18:42 », "Submitted by X on Fri, …")
+_WEEKDAYS = r"lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun"
+_BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
+                          rf"|(?:le|on)\s+(?:{_WEEKDAYS})[a-z]*\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
 # « Claire Fontaine (Bruxelles, correspondante) »: a role or a place in brackets is not a name, and its comma would split
 _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
@@ -204,14 +208,17 @@ _BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à j
 _BYLINE_REPORTING = re.compile(r"^(?:(?:with )?(?:additional )?reporting by|avec)\s+", re.IGNORECASE)
 
 
-def clean_authors(value: str | None) -> list[str]:
-    """"Par Camille Durand — 3 mars 2026", "By A and B", "SARAH DUPONT" → ["Camille Durand"], ["A", "B"],
-    ["Sarah Dupont"]: no "Par"/"By", no date, no place, no bracketed or trailing role, no staff label ("Staff and
-    agencies"), an agency only when no person is named (« X avec AFP » → X), several authors split, one entry each."""
+def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) -> list[str]:
+    """"Par Camille Durand — 3 mars 2026", "By A and B", "SARAH DUPONT", « Marc LE GALL » → ["Camille Durand"],
+    ["A", "B"], ["Sarah Dupont"], ["Marc Le Gall"]: no "Par"/"By", no date, no place, no bracketed or trailing role, no
+    staff label ("Staff and agencies"), no publication (`publishers`: the site's own names), an agency only when no
+    person is named (« X avec AFP » → X; « Ouest-France avec AFP » on Ouest-France → AFP), several authors split, one
+    entry each."""
     if not value:
         return []
     out: list[str] = []
     agencies: list[str] = []
+    publisher_keys = _publisher_keys(*publishers)
     for part in _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split()))):
         if _BYLINE_ROLE.match(part):
             continue
@@ -225,7 +232,10 @@ def clean_authors(value: str | None) -> list[str]:
         name = _BYLINE_PLACE.sub("", name).strip(" .:-–—@")
         if name.isupper() and len(name) > 3:
             name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), name.title())  # "JEAN DE LA TOUR"
-        if _STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name):
+        elif any(len(word) > 1 and word.isupper() for word in name.split()):  # « Marc LE GALL », the French signature
+            name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), " ".join(
+                word.title() if len(word) > 1 and word.isupper() else word for word in name.split()))
+        if _STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys:
             continue
         agency = _IS_AGENCY.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)
@@ -273,7 +283,8 @@ _META_PUBLISHED = XPath(
     " | //*[@itemprop='datePublished']/@datetime")
 # bylines trafilatura's selectors miss (« <div class="signature">Par A et B<br>Le 24/11/2026 à 18:35</div> »)
 _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
-                      "[re:test(@class, '(^|\\s)(signature|auteurs?|byline)(\\s|$)', 'i') or @itemprop='author']",
+                      "[re:test(@class, '(^|\\s)(signature|auteurs?|byline|node__submitted|submitted)(\\s|$)', 'i')"
+                      " or @itemprop='author']",
                       namespaces={"re": "http://exslt.org/regular-expressions"})
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
 _DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
@@ -324,6 +335,22 @@ def _find_date(tree: Any, url: str | None, extensive: bool, rejected: list[str])
         return None
 
 
+def _top_level_published(tree: Any) -> list[str]:
+    """The datePublished of each JSON-LD document's own objects (top level or in @graph), before any nested one: a
+    live blog lists its updates, each with its date, before its own ("DIRECT" pages got their newest update's time);
+    a related story or a review may come first too."""
+    dates = []
+    for script in _JSON_LD(tree):
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue
+        objects = data if isinstance(data, list) else [data]
+        objects = [g for o in objects if isinstance(o, dict) for g in [o, *(o.get("@graph") or [])]]
+        dates += [o["datePublished"] for o in objects if isinstance(o, dict) and isinstance(o.get("datePublished"), str)]
+    return dates
+
+
 def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool,
                     rejected: list[str] | None = None) -> datetime | None:
     """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
@@ -332,7 +359,7 @@ def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool,
     dates that cannot be used (see `_timestamp`) are added to `rejected`; the page then has no date of its own (a
     guess from a page whose stated date is impossible is no better: htmldate read 2026-02-31 as 2026-02-01)."""
     rejected = [] if rejected is None else rejected
-    for value in (*_JSON_LD_PUBLISHED.findall(json_ld), *_META_PUBLISHED(tree)):
+    for value in (*_top_level_published(tree), *_JSON_LD_PUBLISHED.findall(json_ld), *_META_PUBLISHED(tree)):
         stamp = _timestamp(value, rejected)
         if stamp is not None:
             return stamp
@@ -428,6 +455,13 @@ def _byline(tree: Any) -> str | None:
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
 
 
+def _domain_like(name: str | None) -> str | None:
+    """trafilatura's site name from the <title> is its part holding a "." ("Example.com"): « VIDÉO. Mistral AI : la
+    start-up… » gave the site name « VIDÉO. Mistral AI », cut from the headline. Only a name with a dot between two
+    letters, as a domain has, is taken."""
+    return name if name and re.search(r"\w\.[^\W\d_]", name) else None
+
+
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
                   site_names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
@@ -449,14 +483,15 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     json_ld = "\n".join(_JSON_LD(tree))
     if '"liveBlogUpdate"' in json_ld:  # trafilatura takes an update's headline ("09:05") for a live blog's title
         meta.title = meta_title or _headline(json_ld)
-    author = meta.author or (_byline(tree) if guess_authors else None)
-    authors = clean_authors(author)
-    if not authors and meta.author and guess_authors:  # the meta tag names no person ("Staff and agencies")
-        authors = clean_authors(_byline(tree))
-    canonical = meta.url or extract_url(tree, url)
-    sitename = meta.sitename or extract_sitename(tree)
+    sitename = meta.sitename or _domain_like(extract_sitename(tree))
     if sitename:
         sitename = sitename.lstrip("@")
+    publishers = (sitename, *site_names)  # the site's name as its author (a meta tag, « X avec AFP ») is no author
+    author = meta.author or (_byline(tree) if guess_authors else None)
+    authors = clean_authors(author, publishers)
+    if not authors and meta.author and guess_authors:  # the meta tag names no person ("Staff and agencies")
+        authors = clean_authors(_byline(tree), publishers)
+    canonical = meta.url or extract_url(tree, url)
     title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld)
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
@@ -484,9 +519,11 @@ RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same th
 _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
                       "credits-photo", "media-credit", "caption-credit")
 # (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
-_NOT_STORY = ("//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
+_NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
               + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
-              + ")]")
+              + ")]",
+              # Ghost's newsletter cards: « Sign up for The Sovereign Stack », "Enjoying X? Forward it…"
+              "//*[contains(@class, 'kg-signup-card') or contains(@class, 'kg-cta-card')]"]
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
@@ -523,7 +560,34 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
         embedded = next_data_text(tree)
         if len(embedded.split()) > len(text.split()):
             text = embedded
-    return without_surrogates(strip_boilerplate(text, tree))
+    return without_surrogates(strip_boilerplate(_with_lead(text, tree), tree))
+
+
+# The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass
+# keeps the body block only, so the paragraph that states the news was lost (mini news sites audit).
+_LEAD = XPath("//*[self::p or self::div or self::h2][re:test(@class, '(^|\\s)(chapo|chapô|chapeau|article-chapo"
+              "|standfirst|article-lead|article__lead|article-standfirst)(\\s|$)', 'i')]",
+              namespaces={"re": "http://exslt.org/regular-expressions"})
+
+
+def _with_lead(text: str, tree: Any) -> str:
+    """The text with its page's lead first: added when the extraction left it out, moved up when it came after the
+    body."""
+    leads = _LEAD(tree)
+    if not leads or not text:
+        return text
+    lead = " ".join(leads[0].text_content().split())
+    if not 8 <= len(lead.split()) <= 150:
+        return text
+    lines = text.split("\n")
+    at = next((k for k, line in enumerate(lines) if " ".join(line.split()) == lead), None)
+    if at == 0:
+        return text
+    if at is not None:
+        del lines[at]
+    elif " ".join(lead.split()[:8]) in " ".join(text.split()):
+        return text  # part of a longer paragraph: left where it is
+    return "\n".join([lead, *lines])
 
 
 def without_title(text: str, *titles: str | None) -> str:

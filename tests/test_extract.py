@@ -291,11 +291,65 @@ def _page(head: str, byline: str = "") -> str:
     ("Carrie Arnold November 3, 2020", ["Carrie Arnold"]),
     ("SARAH DUPONT, Marc Lévy ; Loïc Le Clerc", ["Sarah Dupont", "Marc Lévy", "Loïc Le Clerc"]),
     ("Propos recueillis par Anne Martin et Paul Roy", ["Anne Martin", "Paul Roy"]),
+    # mini news sites audit: month-named surnames, « Prénom NOM » signatures, Drupal's submitted line
+    ("Pierre Avril", ["Pierre Avril"]), ("By Tim May", ["Tim May"]), ("Par Julien Mars", ["Julien Mars"]),
+    ("Jane Doe Nov. 3", ["Jane Doe"]),
+    ("Marc LE GALL", ["Marc Le Gall"]), ("Anne-Sophie MERCIER, Yann LE GOFF", ["Anne-Sophie Mercier", "Yann Le Goff"]),
+    ("Soumis par Claire Fontaine le ven 27/11/2026 - 18:42", ["Claire Fontaine"]),
+    ("Submitted by Jane Roe on Fri, 11/27/2026 - 18:42", ["Jane Roe"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
 
     assert clean_authors(raw) == expected
+
+
+def test_the_site_named_as_author_gives_way_to_its_agency_or_to_the_people_named():
+    """« Ouest-France avec AFP » on Ouest-France gave the author Ouest-France (« L'Écho de l'Ouest avec AFP »: the
+    fake person "LOuest"), and a meta author equal to the site name stood beside the real authors (mini news sites)."""
+    from pipeline.extract import clean_authors
+
+    assert clean_authors("Ouest-France avec AFP", ("Ouest-France",)) == ["AFP"]
+    assert clean_authors("L'Écho de l'Ouest avec AFP", ("L'Écho de l'Ouest",)) == ["AFP"]
+    page = _page('<meta property="og:site_name" content="The Chip Register">'
+                 '<meta name="author" content="The Chip Register">'
+                 '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "author": [{"@type": "Person", "name": '
+                 '"Dana Whitfield"}, {"@type": "Person", "name": "Raj Patel"}]}</script>')
+    assert extract_article(page, "https://chips.example/a").authors == ["Dana Whitfield", "Raj Patel"]
+
+
+def test_a_rubric_before_the_headline_is_no_site_name_and_a_live_blog_keeps_its_own_date():
+    """« VIDÉO. Mistral AI : la start-up ouvre… » without og:site_name lost its first half (taken for a domain
+    name), and a live blog took its newest update's time for its publication (mini news sites)."""
+    title = "VIDÉO. Mistral AI : la start-up ouvre un centre de données dans l'Essonne"
+    updates = ", ".join(f'{{"@type": "BlogPosting", "headline": "{h}h", "datePublished": "2026-12-02T{h}:40:00+01:00"}}'
+                        for h in (16, 14, 11))
+    page = (f"<html lang='fr'><head><title>{title}</title><script type='application/ld+json'>"
+            f'{{"@context": "https://schema.org", "@type": "LiveBlogPosting", "headline": "{title}", '
+            f'"liveBlogUpdate": [{updates}], '
+            '"datePublished": "2026-12-02T10:00:00+01:00"}</script></head>'
+            f"<body><article><h1>{title}</h1>{BODY}</article></body></html>")
+    article = extract_article(page, "https://region.example/video-mistral")
+    assert article.title == title and article.site_name is None
+    assert not article.text.startswith("VIDÉO")
+    assert article.published_at == datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_lead_set_apart_from_the_body_comes_first_and_newsletter_cards_go():
+    """The regional press's « chapô » sits outside the article body, which the precision pass keeps alone: the
+    paragraph stating the news was lost; Ghost's sign-up and call-to-action cards stayed (mini news sites)."""
+    lead = ("Le spécialiste rennais de la cybersécurité va héberger ses services d'intelligence artificielle chez "
+            "OVHcloud et recruter 60 ingénieurs d'ici à 2028.")
+    page = (f"<html lang='fr'><head><title>Une pépite rennaise</title></head><body><main><article>"
+            f"<h1>Une pépite rennaise</h1><p class='chapo'><strong>{lead}</strong></p>"
+            f"<div class='article-meta'><div class='signature'>Marc LE GALL</div></div><div class='article-body'>{BODY}"
+            "<div class='kg-card kg-signup-card'><h2 class='kg-signup-card-heading'>Sign up for The Sovereign Stack</h2>"
+            "<p class='kg-signup-card-subheading'>A weekly briefing on Europe's cloud, chips and AI policy.</p></div>"
+            "</div></article></main></body></html>")
+    article = extract_article(page, "https://rennes.example/pepite")
+    assert article.text.startswith(lead) and article.text.count("Le spécialiste rennais") == 1
+    assert "Sign up" not in article.text and "weekly briefing" not in article.text
+    assert article.authors == ["Marc Le Gall"]
 
 
 def test_author_from_a_byline_only_page():
