@@ -114,6 +114,9 @@ _SIGN_OFF = re.compile(
     r"|\(?(?:this|the) (?:story|article) (?:has been|was|is) (?:refiled|corrected|updated|amended)\b"
     r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$",
     _I)
+# a signature line at the body's edge: « Ouest-France avec AFP », « Marc Le Gall avec Reuters »
+_SIGNED_WITH_AGENCY = re.compile(
+    r"[^\W\d][\w'.-]*(?:\s+[\w'.-]+){0,5}\s+(?:avec|with)\s+(?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)\.?$", _I)
 _SHARE = re.compile(
     r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
 _SHARE_THIS = re.compile(r"share this (?:article|story)\b", _I)
@@ -270,7 +273,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         if line and len(line.split()) <= MAX_WORDS:
             furniture = _is_furniture(line)
             if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
-                furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None
+                furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None \
+                    or _SIGNED_WITH_AGENCY.match(line) is not None
             bar = not furniture and _SEPARATORS.search(line)
             if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
                 if links is None and tree is not None:

@@ -271,3 +271,13 @@ def test_credit_and_pull_quote_blocks_are_dropped_by_their_class_even_without_a_
     article = extract_article(html.encode(), "https://news.example/atos", min_words=50)
     assert "Google" not in article.text and "Capgemini" not in article.text
     assert "Les syndicats ont dénoncé" in article.text
+
+
+def test_a_signature_with_an_agency_at_the_body_s_edge_goes_and_the_same_words_in_prose_stay():
+    """« Ouest-France avec AFP » stayed the story's first line (mini news sites audit)."""
+    from pipeline.boilerplate import strip_boilerplate
+
+    text = ("Ouest-France avec AFP\nLe groupe a présenté mardi une offre d'IA souveraine.\n"
+            "Il a signé avec AFP un accord de licence pour ses dépêches, une première.")
+    assert strip_boilerplate(text) == ("Le groupe a présenté mardi une offre d'IA souveraine.\n"
+                                       "Il a signé avec AFP un accord de licence pour ses dépêches, une première.")
