@@ -335,12 +335,12 @@ def _find_date(tree: Any, url: str | None, extensive: bool, rejected: list[str])
         return None
 
 
-def _top_level_published(tree: Any) -> list[str]:
+def _top_level_published(scripts: list[str]) -> list[str]:
     """The datePublished of each JSON-LD document's own objects (top level or in @graph), before any nested one: a
     live blog lists its updates, each with its date, before its own ("DIRECT" pages got their newest update's time);
     a related story or a review may come first too."""
     dates = []
-    for script in _JSON_LD(tree):
+    for script in scripts:
         try:
             data = json.loads(script)
         except (ValueError, RecursionError):
@@ -351,7 +351,7 @@ def _top_level_published(tree: Any) -> list[str]:
     return dates
 
 
-def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool,
+def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: bool,
                     rejected: list[str] | None = None) -> datetime | None:
     """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
     htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
@@ -359,7 +359,8 @@ def _page_published(tree: Any, json_ld: str, url: str | None, extensive: bool,
     dates that cannot be used (see `_timestamp`) are added to `rejected`; the page then has no date of its own (a
     guess from a page whose stated date is impossible is no better: htmldate read 2026-02-31 as 2026-02-01)."""
     rejected = [] if rejected is None else rejected
-    for value in (*_top_level_published(tree), *_JSON_LD_PUBLISHED.findall(json_ld), *_META_PUBLISHED(tree)):
+    nested = (value for script in scripts for value in _JSON_LD_PUBLISHED.findall(script))
+    for value in (*_top_level_published(scripts), *nested, *_META_PUBLISHED(tree)):
         stamp = _timestamp(value, rejected)
         if stamp is not None:
             return stamp
@@ -480,7 +481,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         meta = extract_meta_json(tree, meta)
     except Exception as exc:  # noqa: BLE001 - trafilatura's JSON-LD code raises on odd documents
         log.debug("JSON-LD metadata failed on %s: %s", url, exc)
-    json_ld = "\n".join(_JSON_LD(tree))
+    scripts = _JSON_LD(tree)
+    json_ld = "\n".join(scripts)
     if '"liveBlogUpdate"' in json_ld:  # trafilatura takes an update's headline ("09:05") for a live blog's title
         meta.title = meta_title or _headline(json_ld)
     sitename = meta.sitename or _domain_like(extract_sitename(tree))
@@ -498,7 +500,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if match:
         lang = match.group(1).lower()
     rejected: list[str] = []
-    date = _page_published(tree, json_ld, canonical or url, extensive_dates, rejected)
+    date = _page_published(tree, scripts, canonical or url, extensive_dates, rejected)
     return {
         "title": title,
         "authors": authors,
