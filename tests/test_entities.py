@@ -207,6 +207,27 @@ def test_people_after_a_role_acronym_or_before_a_compound_tail_and_unaccented_to
     assert classify("CFO Office", "ORG") == "ORG"
 
 
+def test_a_lone_surname_is_a_person_only_where_the_text_presents_it_as_one():
+    """Real news excerpts cut from longer articles name people by their surname alone ("Spotify founder Ek",
+    « Zuckerberg promet… »): kept after a role or a civil title, or (tagged PER) before a verb of saying; a capitalised
+    word with no such cue, or a product whose company "indicates" something, is no person."""
+    from pipeline.enrich.entities import Span, normalise_entities, surname_in_context
+
+    def people(text: str, word: str, label: str = "PER") -> list[str]:
+        start = text.index(word)
+        span = surname_in_context(Span(start, start + len(word), word, label), text)
+        return normalise_entities([span])["PER"]
+
+    assert people("Helsing, backed by Spotify founder Ek, will supply drones.", "Ek") == ["Ek"]
+    assert people("Interrogé, M. Klaba a refusé de commenter.", "Klaba") == ["Klaba"]
+    assert people("Rouif reveals that the company has spent millions.", "Rouif") == ["Rouif"]
+    assert people("Le patron de Meta, Zuckerberg, recrute ; le PDG Zuckerberg promet.", "Zuckerberg", "MISC")[:1] == []
+    assert people("Selon Zuckerberg, tout va bien.", "Zuckerberg", "MISC") == ["Zuckerberg"]
+    assert people("La famille de modèles Claude, indique l'entreprise, progresse.", "Claude") == []
+    assert people("Funny things happen in Rouif.", "Rouif") == []
+    assert people("Copilot says it can write code.", "Copilot", "MISC") == []
+
+
 def test_shops_gadgets_and_seas_named_like_first_names_are_not_persons():
     """"Best Buy", "Smart Watch", "Hey Siri", "Baltic Sea" came out as persons from real pages: the name lists count
     Best, Smart, Hey and Baltic as first names somewhere (entity audit, 2026-12-03)."""

@@ -74,6 +74,35 @@ class Span:
     end: int
     text: str
     label: str  # PER / ORG / LOC / MISC
+    surname: bool = False  # a lone surname the text itself presents as a person (see `surname_in_context`)
+
+
+# A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
+# founder Ek", "US investor Thiel", « M. Klaba »), "according to" / « selon » before it, or a verb of saying just
+# after it ("Son said", « Zuckerberg promet »). Without such a cue a capitalised word tagged PER is as often a product,
+# a company or a headline word, so it is dropped (docs/enrichment.md).
+_ROLE_BEFORE = re.compile(
+    r"(?:\b(?:founder|co-?founder|chief|CEO|CFO|CTO|COO|boss|chairman|chairwoman|president|investor|analyst|minister"
+    r"|senator|professor|researcher|spokes(?:person|man|woman)|according to|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
+    r"|patron(?:ne)?|PDG|président(?:e)?|direct(?:eur|rice)|ministre|chercheu(?:r|se)|analyste|investisseu(?:r|se)"
+    r"|porte-parole|selon)|(?:^|\s)(?-i:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?))\s+$", re.IGNORECASE)
+_SAYING_AFTER = re.compile(
+    r"^\s+(?:said|says|told|added|adds|explained|explains|reveal(?:s|ed)|wr(?:ote|ites)|argu(?:es|ed)|not(?:es|ed)"
+    r"|insist(?:s|ed)|warn(?:s|ed)|promis(?:es|ed)|admit(?:s|ted)|acknowledg(?:es|ed)|conced(?:es|ed)"
+    r"|a (?:déclaré|dit|expliqué|affirmé|indiqué|annoncé|estimé|ajouté|assuré|reconnu|souligné|promis|prévenu)"
+    r"|déclare|explique|affirme|estime|indique|souligne|assure|promet|prévient|reconnaît|annonce|ajoute|insiste"
+    r"|martèle|confie|précise)\b")
+
+
+def surname_in_context(span: Span, text: str) -> Span:
+    """`span` marked as a lone surname the text presents as a person: one word tagged PER with a role before it or a
+    verb of saying after it, or tagged MISC with a role before it (a product "says" things too: "ChatGPT says")."""
+    if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
+        return span
+    before = text[max(0, span.start - 40):span.start].split("\n")[-1]
+    if _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])):
+        return Span(span.start, span.end, span.text, span.label, surname=True)
+    return span
 
 
 def clean_name(text: str, label: str) -> str:
@@ -207,6 +236,13 @@ def classify(name: str, label: str) -> str | None:
     return label
 
 
+def _lone_surname(name: str) -> bool:
+    """One capitalised word that is no place, organisation or common label ("AI", "CEO"). The first-name lists are no
+    test here: they hold Huang, Thiel and Ek."""
+    return (len(name.split()) == 1 and len(name) > 1 and name[:1].isupper() and not name.isupper()
+            and name.isalpha() and _is_place(name) is None and not looks_like_org(name) and name not in _NOT_NAMES)
+
+
 def is_place_name(text: str) -> bool:
     """Whether a raw span names a place once cleaned ("Mountain View" in "groupe de Mountain View")."""
     return _is_place(clean_name(text, "LOC")) is not None
@@ -241,6 +277,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if not _plausible(name, span.label):
             continue
         label = classify(name, span.label)
+        if label in (None, "MISC") and span.surname and _lone_surname(name):
+            label = "PER"
         if label in ("ORG", "MISC", None) and (place := inner_place(name)):
             _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
         if label is None:
