@@ -290,7 +290,9 @@ def gold_record(article: dict, fixes: list[Correction]) -> dict:
     notes = []
     for key, fix in latest.items():  # why: every note given on the target (the same label set twice keeps the first
         # one's reason), and the change from the model's label, not from the previous correction
-        reasons = dict.fromkeys(f.note for f in sorted(fixes, key=lambda f: f.corrected_at) if f.key == key and f.note)
+        reasons = dict.fromkeys(  # another analyst's, or another label's, reason says whose and for what
+            f.note if (f.analyst, f.label) == (fix.analyst, fix.label) else f"{f.analyst}, for {f.label}: {f.note}"
+            for f in sorted(fixes, key=lambda f: f.corrected_at) if f.key == key and f.note)
         was = fix.model_label or fix.old_label or "?"
         notes.append(f"{fix.analyst} ({key}: model said {was} → {fix.label}){': ' + ' / '.join(reasons) if reasons else ''}")
     return {

@@ -181,9 +181,10 @@ _MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|mar(?:ch|s)?|apr(?:il
 # a date or a publication note glued to the name: "Carrie Arnold November 3, 2020", "… Published 10:04 a.m."
 # (a month only with a number after it: Avril, May, Mars and Juin are surnames too — "Pierre Avril", "Tim May")
 # and a weekday before the date (Drupal's « Soumis par X le ven 27/11/2026 - 18:42 », "Submitted by X on Fri, …")
-_WEEKDAYS = r"lun|mar|mer|jeu|ven|sam|dim|mon|tue|wed|thu|fri|sat|sun"
+_WEEKDAYS = (r"lun(?:di)?|mar(?:di)?|mer(?:credi)?|jeu(?:di)?|ven(?:dredi)?|sam(?:edi)?|dim(?:anche)?|mon(?:day)?"
+             r"|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?")
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
-                          rf"|(?:le|on)\s+(?:{_WEEKDAYS})[a-z]*\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)
+                          rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)  # not "Sophie Le Marchand"
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
 # « Claire Fontaine (Bruxelles, correspondante) »: a role or a place in brackets is not a name, and its comma would split
 _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
@@ -206,6 +207,16 @@ _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|age
 _NAME_PARTICLE = re.compile(r"(?<= )(?:De La|De|Du|Des|Van|Von|Der|Di|Da)(?= )")
 _BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
 _BYLINE_REPORTING = re.compile(r"^(?:(?:with )?(?:additional )?reporting by|avec)\s+", re.IGNORECASE)
+
+
+_ROMAN = re.compile(r"[IVXLC]+")
+_CAPS_PARTICLES = {"LE", "LA", "DE", "DU", "DA", "DI", "EL", "AL"}  # « LE GALL »: recased with the surname
+
+
+def _shouted(word: str) -> bool:
+    """A surname in capitals (« LE GALL », « MERCIER »), not initials ("JD"), an agency ("AFP") or a numeral ("II")."""
+    return (len(word) > 2 and word.isupper() and not _ROMAN.fullmatch(word) and not _IS_AGENCY.fullmatch(word)
+            and any(ch.isalpha() for ch in word))
 
 
 def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) -> list[str]:
@@ -232,9 +243,9 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         name = _BYLINE_PLACE.sub("", name).strip(" .:-–—@")
         if name.isupper() and len(name) > 3:
             name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), name.title())  # "JEAN DE LA TOUR"
-        elif any(len(word) > 1 and word.isupper() for word in name.split()):  # « Marc LE GALL », the French signature
+        elif any(_shouted(word) for word in name.split()):  # « Marc LE GALL », the French press's signature
             name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), " ".join(
-                word.title() if len(word) > 1 and word.isupper() else word for word in name.split()))
+                word.title() if _shouted(word) or word in _CAPS_PARTICLES else word for word in name.split()))
         if _STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys:
             continue
         agency = _IS_AGENCY.fullmatch(name)
@@ -347,8 +358,12 @@ def _top_level_published(scripts: list[str]) -> list[str]:
             continue
         objects = data if isinstance(data, list) else [data]
         objects = [g for o in objects if isinstance(o, dict) for g in [o, *(o.get("@graph") or [])]]
-        dates += [o["datePublished"] for o in objects if isinstance(o, dict) and isinstance(o.get("datePublished"), str)]
+        dates += [o["datePublished"] for o in objects if isinstance(o, dict) and isinstance(o.get("datePublished"), str)
+                  and _STORY_TYPE.search(str(o.get("@type", "")))]
     return dates
+
+
+_STORY_TYPE = re.compile(r"Article|BlogPosting|LiveBlogPosting|Report")  # NewsArticle, OpinionNewsArticle… not a video
 
 
 def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: bool,
@@ -458,9 +473,11 @@ def _byline(tree: Any) -> str | None:
 
 def _domain_like(name: str | None) -> str | None:
     """trafilatura's site name from the <title> is its part holding a "." ("Example.com"): « VIDÉO. Mistral AI : la
-    start-up… » gave the site name « VIDÉO. Mistral AI », cut from the headline. Only a name with a dot between two
-    letters, as a domain has, is taken."""
-    return name if name and re.search(r"\w\.[^\W\d_]", name) else None
+    start-up… » gave the site name « VIDÉO. Mistral AI », cut from the headline. Only a host name is taken."""
+    return name if name and _HOST_NAME.fullmatch(name.strip()) else None
+
+
+_HOST_NAME = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)  # "Example.com", "lemonde.fr"; not "U.S. stocks fall"
 
 
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
@@ -541,7 +558,7 @@ def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     return (document.text or "").strip() if document is not None else ""
 
 
-def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
+def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool = True) -> str:
     """Main text: a precision-leaning trafilatura pass (comments excluded: they are not the article).
 
     Precision drops boilerplate on most pages, but on some short or oddly built pages (seen on French regional press)
@@ -562,23 +579,27 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0) -> str:
         embedded = next_data_text(tree)
         if len(embedded.split()) > len(text.split()):
             text = embedded
-    return without_surrogates(strip_boilerplate(_with_lead(text, tree), tree))
+    return without_surrogates(strip_boilerplate(_with_lead(text, tree) if lead else text, tree))
 
 
 # The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass
 # keeps the body block only, so the paragraph that states the news was lost (mini news sites audit).
 _LEAD = XPath("//*[self::p or self::div or self::h2][re:test(@class, '(^|\\s)(chapo|chapô|chapeau|article-chapo"
-              "|standfirst|article-lead|article__lead|article-standfirst)(\\s|$)', 'i')]",
+              "|standfirst|article-lead|article__lead|article-standfirst)(\\s|$)', 'i')]"
+              # not a related story's teaser: nothing in an aside, a nav, a footer or a box of other stories
+              "[not(ancestor::aside or ancestor::nav or ancestor::footer or ancestor::*[re:test(concat(@class, ' ', @id),"
+              " 'related|similar|teaser|card|recommend|sidebar|widget|more-|lire-aussi|a-lire|read-more|outbrain"
+              "|taboola', 'i')])]",
               namespaces={"re": "http://exslt.org/regular-expressions"})
 
 
 def _with_lead(text: str, tree: Any) -> str:
     """The text with its page's lead first: added when the extraction left it out, moved up when it came after the
-    body."""
+    body. Only a page with one lead: two are a list of stories."""
     leads = _LEAD(tree)
-    if not leads or not text:
+    if len(leads) != 1 or not text:
         return text
-    lead = " ".join(leads[0].text_content().split())
+    lead = " ".join(" ".join(leads[0].itertext()).split())  # a <br> inside is a space, not "soir" + "la"
     if not 8 <= len(lead.split()) <= 150:
         return text
     lines = text.split("\n")
@@ -608,7 +629,8 @@ def without_title(text: str, *titles: str | None) -> str:
 MAX_ARTICLE_PAGES = 10  # a story split over more pages than this is stored from its first ten
 _PAGE_PARAMS = frozenset({"page", "p", "pg", "paged", "pagina", "seite", "pagenum", "page_num", "numpage"})
 # ".../story/2", ".../story/page/2/", ".../story-2.html", ".../story,2.html", ".../story_2.htm"
-_PAGE_IN_PATH = re.compile(r"(?:/(?:page|pagina|seite|p)[-/]?|/|[-_,])(\d{1,2})(/?|\.[a-z]{2,5})$", re.IGNORECASE)
+_PAGE_IN_PATH = re.compile(r"(?:/(?:page|pagina|seite|p)[-/]?|/)(\d{1,2})(/?|\.[a-z]{2,5})$|[-_,](\d{1,2})(\.[a-z]{2,5})$",
+                           re.IGNORECASE)
 
 
 def _without_page_number(url: str) -> tuple[tuple, int] | None:
@@ -620,7 +642,8 @@ def _without_page_number(url: str) -> tuple[tuple, int] | None:
     if number is not None:
         query = [(k, v) for k, v in query if k.lower() not in _PAGE_PARAMS]
     elif (match := _PAGE_IN_PATH.search(path)) is not None:
-        number, path = int(match.group(1)), path[:match.start()] + match.group(2)
+        digits, tail = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        number, path = int(digits), path[:match.start()] + tail
     if number is None or not 2 <= number <= 99:
         return None
     return _page_key(parts._replace(path=path), query), number
@@ -662,7 +685,11 @@ def extract_continuation(html: bytes | str, url: str, first_url: str, number: in
     if tree is None:
         return "", None
     following = next_page_url(tree, url, first_url, number + 1) if number < MAX_ARTICLE_PAGES else None
-    return without_title(extract_text(tree, url), title), following
+    text = without_title(extract_text(tree, url, lead=False), title)  # the lead belongs to page 1, even if repeated
+    first, _, rest = text.partition("\n")
+    if title and rest and first.casefold().startswith(title.casefold()) and len(first) < len(title) + 20:
+        text = rest.lstrip("\n")  # "Le cloud souverain en trois actes – Page 2"
+    return text, following
 
 
 # --------------------------------------------------------------------------------------------- public API

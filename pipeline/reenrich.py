@@ -114,8 +114,12 @@ def _text_from_archive(doc: dict, settings: Settings) -> str | None:
         return None
     if article is None:
         return None
+    from pipeline.extract import without_title
+
     stored = " ".join((doc.get("text") or "").split())
-    if len(stored) > len(page := " ".join(article.text.split())) and stored.startswith(page):
+    # read without its feed item, the page may keep the headline line that collection removed
+    page = " ".join(without_title(article.text, doc.get("title"), article.title).split())
+    if len(stored) > len(page) and stored.startswith(page):
         return None  # a story read over several pages (rel=next): the archived first page is only its start
     return article.text
 

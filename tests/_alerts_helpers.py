@@ -30,6 +30,7 @@ class SmtpSink:
         self.logins: list[str] = []
         self.refuse: set[str] = set()
         self.max_recipients: int | None = None  # a relay's limit per message (RFC 5321 promises 100)
+        self.fail_after: int | None = None  # refuse every message after this many (a relay that breaks mid-session)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd hook
         if address in self.refuse:
@@ -40,7 +41,7 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
-        if self.fail:
+        if self.fail or (self.fail_after is not None and len(self.messages) >= self.fail_after):
             return "451 4.3.0 Temporarily unable to accept mail"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"

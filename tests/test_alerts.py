@@ -886,6 +886,23 @@ def test_a_long_recipient_list_goes_out_in_messages_of_a_hundred_each_naming_its
     assert sorted(a.addr_spec for m in server.sink.messages for a in m["To"].addresses) == desk
 
 
+def test_a_relay_that_fails_after_the_first_hundred_does_not_get_them_mailed_twice(store, tmp_path, monkeypatch):
+    """A failure after the first message of a long list marked the alert failed: the next run mailed the first
+    hundred again (review). It is sent, the others named as refused."""
+    settings, client = store
+    index(store, [tribune()])
+    desk = [f"desk{n:03d}@example.org" for n in range(150)]
+    with SmtpServer() as server:
+        server.sink.fail_after = 1
+        smtp_env(monkeypatch, server)
+        rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+            {"type": "email", "to": desk}]}])
+        first = run_alerts(load_settings(), client, rules_file=rules)
+        second = run_alerts(load_settings(), client, rules_file=rules)
+    assert (first["sent"], first["failed"], second["sent"]) == (1, 0, 0) and len(server.sink.messages) == 1
+    assert "refused 50 of 150 recipient(s)" in first["per_rule"]["mistral"]["errors"][0]
+
+
 def test_an_smtp_relay_that_trickles_is_cut_off_and_the_rules_other_channel_still_runs(store, tmp_path, monkeypatch):
     """smtplib's timeout is per read: a banner sent a byte a second held the run for ever (red-team)."""
     settings, client = store

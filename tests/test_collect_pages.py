@@ -484,6 +484,7 @@ def test_a_page_of_a_split_story_that_fails_keeps_the_pages_read_and_is_counted(
     ("https://a.fr/eco/story", "https://b.fr/eco/story/2", 2, False),  # another site
     ("https://a.fr/eco/story/", "https://a.fr/eco/story/comment-page-2/", 2, False),  # comments, not the story
     ("https://a.fr/news/1234", "https://a.fr/news/1235", 2, False),
+    ("https://a.fr/2026/weekly-roundup", "https://a.fr/2026/weekly-roundup-2", 2, False),  # WordPress's repeated slug
 ])
 def test_only_a_numbered_page_of_the_same_story_is_its_continuation(first, candidate, number, followed):
     from lxml import html as lxml_html

@@ -203,6 +203,9 @@ def test_people_after_a_role_acronym_or_before_a_compound_tail_and_unaccented_to
     assert clean_name("Peter Thiel-founded", "PER") == "Peter Thiel" and clean_name("Jean-Yves", "PER") == "Jean-Yves"
     assert canonical_place("Elancourt") == "Élancourt" and canonical_place("Zurich") == "Zürich"
     assert canonical_place("Silicon Valley") == "Silicon Valley" and canonical_place("la Silicon Valley")
+    # only for a name tagged LOC: a given name without its accent is too often a town's (review: Claudio → Cláudio)
+    assert classify("Claudio", "PER") is None and classify("Bharat", "ORG") != "LOC"
+    assert classify("Dr Pepper Snapple", "ORG") == "ORG" and classify("President Wilson Hotel", "ORG") == "ORG"
     assert lookup_place("SAP") is None and lookup_place("Sap") is None  # not the village of Sáp (1,046)
     assert classify("CFO Office", "ORG") == "ORG"
 
@@ -222,7 +225,9 @@ def test_a_lone_surname_is_a_person_only_where_the_text_presents_it_as_one():
     assert people("Interrogé, M. Klaba a refusé de commenter.", "Klaba") == ["Klaba"]
     assert people("Rouif reveals that the company has spent millions.", "Rouif") == ["Rouif"]
     assert people("Le patron de Meta, Zuckerberg, recrute ; le PDG Zuckerberg promet.", "Zuckerberg", "MISC")[:1] == []
-    assert people("Selon Zuckerberg, tout va bien.", "Zuckerberg", "MISC") == ["Zuckerberg"]
+    # « selon » and "according to" introduce organisations and media as often (review: « selon Mediapart »)
+    assert people("Selon Mediapart, tout va bien.", "Mediapart") == []
+    assert people("According to Gartner, spending will rise.", "Gartner") == []
     assert people("La famille de modèles Claude, indique l'entreprise, progresse.", "Claude") == []
     assert people("Funny things happen in Rouif.", "Rouif") == []
     assert people("Copilot says it can write code.", "Copilot", "MISC") == []

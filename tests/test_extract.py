@@ -297,6 +297,9 @@ def _page(head: str, byline: str = "") -> str:
     ("Marc LE GALL", ["Marc Le Gall"]), ("Anne-Sophie MERCIER, Yann LE GOFF", ["Anne-Sophie Mercier", "Yann Le Goff"]),
     ("Soumis par Claire Fontaine le ven 27/11/2026 - 18:42", ["Claire Fontaine"]),
     ("Submitted by Jane Roe on Fri, 11/27/2026 - 18:42", ["Jane Roe"]),
+    # review: a surname starting like a weekday, initials, an agency and a numeral keep their letters
+    ("Par Sophie Le Marchand", ["Sophie Le Marchand"]), ("Yann Le Dimet", ["Yann Le Dimet"]),
+    ("JD Vance", ["JD Vance"]), ("Jean-Paul II", ["Jean-Paul II"]), ("Marc LE GALL avec AFP", ["Marc Le Gall"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
@@ -331,6 +334,11 @@ def test_a_rubric_before_the_headline_is_no_site_name_and_a_live_blog_keeps_its_
             f"<body><article><h1>{title}</h1>{BODY}</article></body></html>")
     article = extract_article(page, "https://region.example/video-mistral")
     assert article.title == title and article.site_name is None
+    # the story's own JSON-LD unreadable (a raw line break): an embedded video's date is not the story's (review)
+    video = ('<script type="application/ld+json">{"@type": "VideoObject", "datePublished": "2024-01-05T10:00:00Z"}'
+             '</script>')
+    broken = page.replace('"headline": "', '"headline": "a\nraw line break in ', 1).replace("</head>", video + "</head>")
+    assert extract_article(broken, "https://region.example/video-mistral").published_at.year != 2024
     assert not article.text.startswith("VIDÉO")
     assert article.published_at == datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -348,6 +356,12 @@ def test_a_lead_set_apart_from_the_body_comes_first_and_newsletter_cards_go():
             "</div></article></main></body></html>")
     article = extract_article(page, "https://rennes.example/pepite")
     assert article.text.startswith(lead) and article.text.count("Le spécialiste rennais") == 1
+    # review: a related story's teaser is no lead; a <br> in the lead is a space, and the lead is not doubled
+    related = page.replace("</article>", "</article><div class='related'><p class='chapo'>Un autre sujet sans "
+                           "rapport avec celui-ci, sur la météo de la semaine prochaine en Bretagne.</p></div>")
+    assert extract_article(related, "https://rennes.example/pepite").text.startswith(lead)
+    broken_line = page.replace("d'ici à 2028.</strong>", "d'ici<br>à 2028.</strong>")
+    assert extract_article(broken_line, "https://rennes.example/pepite").text.count("Le spécialiste rennais") == 1
     assert "Sign up" not in article.text and "weekly briefing" not in article.text
     assert article.authors == ["Marc Le Gall"]
 

@@ -256,19 +256,22 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
                 smtp.ehlo()
             if target.user:
                 smtp.login(target.user, target.password or "")
-            refused: dict = {}
+            refused: dict = session.setdefault("refused", {})
             for number, (message, batch) in enumerate(zip(messages, batches)):
                 try:
                     refused.update(smtp.send_message(message))
                 except smtplib.SMTPRecipientsRefused as exc:  # this batch only: the others may go
                     refused.update(exc.recipients)
-                except smtplib.SMTPResponseException as exc:
+                except (smtplib.SMTPException, OSError) as exc:
                     if number == 0:
                         raise
                     # earlier batches went out: sent (a retry would send them a second copy), the rest refused
+                    reply = (exc.smtp_code, exc.smtp_error) if isinstance(exc, smtplib.SMTPResponseException) \
+                        else (-2, _smtp_problem(exc))
                     for later in batches[number:]:
-                        refused.update(dict.fromkeys(later, (exc.smtp_code, exc.smtp_error)))
+                        refused.update(dict.fromkeys(later, reply))
                     break
+                session["sent_batches"] = number + 1
             if len(refused) == len(channel.to):
                 raise smtplib.SMTPRecipientsRefused(refused)
             return refused
@@ -287,6 +290,10 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
         if smtp is not None and smtp.sock is not None:
             with contextlib.suppress(OSError):
                 smtp.sock.close()
+        if sent := session.get("sent_batches", 0):  # some hundreds went out: sent, or a retry mails them twice
+            reached = sum(len(batch) for batch in batches[:sent])
+            return (f"{where}: sent to {reached} of {len(channel.to)} recipient(s); the session was cut off after "
+                    f"{allowed:g} s, before the others")
         raise DeliveryError(f"{where} failed: the SMTP session did not finish within {allowed:g} s; it was cut "
                             "off.", unreachable=True)
     if refused:  # the others accepted it: sent, not retried (a retry would send them a second copy every run)
@@ -307,6 +314,8 @@ def _smtp_problem(exc: BaseException) -> str:
     """A relay's refusal as a sentence: smtplib's exceptions print as Python tuples and dicts."""
     def answer(code: int, text: bytes | str) -> str:
         text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        if code == -2:  # not a reply: the connection failed after earlier messages went out
+            return single_line(text, 200)
         if code == -1:  # smtplib's code for a line that is not an SMTP reply (a web server on that port)
             return f"an answer that is not SMTP ({single_line(text, 80)!r})"
         return f"{code} {single_line(text, 200)}"

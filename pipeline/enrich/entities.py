@@ -28,6 +28,7 @@ _TITLES = re.compile(
     r"|Présidente|CEO|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice"
     r"|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP)\s+)+"  # "CFO Amy Hood", « PDG Octave Klaba »
 )
+_ROLE_ACRONYM = re.compile(r"^(?:CEO|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP)\s+")
 # "Peter Thiel-founded Palantir", "Musk-owned X": the compound's tail is no part of the name
 _COMPOUND_TAIL = re.compile(r"-(?:founded|co-founded|backed|led|owned|run|controlled|funded|based|style|era|like)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -78,14 +79,14 @@ class Span:
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
-# founder Ek", "US investor Thiel", « M. Klaba »), "according to" / « selon » before it, or a verb of saying just
-# after it ("Son said", « Zuckerberg promet »). Without such a cue a capitalised word tagged PER is as often a product,
+# founder Ek", "US investor Thiel", « M. Klaba »), or a verb of saying just after it ("Son said", « Zuckerberg
+# promet »); not "according to" / « selon », which introduce organisations and media as often (« selon Mediapart »). Without such a cue a capitalised word tagged PER is as often a product,
 # a company or a headline word, so it is dropped (docs/enrichment.md).
 _ROLE_BEFORE = re.compile(
     r"(?:\b(?:founder|co-?founder|chief|CEO|CFO|CTO|COO|boss|chairman|chairwoman|president|investor|analyst|minister"
-    r"|senator|professor|researcher|spokes(?:person|man|woman)|according to|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
+    r"|senator|professor|researcher|spokes(?:person|man|woman)|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
     r"|patron(?:ne)?|PDG|président(?:e)?|direct(?:eur|rice)|ministre|chercheu(?:r|se)|analyste|investisseu(?:r|se)"
-    r"|porte-parole|selon)|(?:^|\s)(?-i:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?))\s+$", re.IGNORECASE)
+    r"|porte-parole)|(?:^|\s)(?-i:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?))\s+$", re.IGNORECASE)
 _SAYING_AFTER = re.compile(
     r"^\s+(?:said|says|told|added|adds|explained|explains|reveal(?:s|ed)|wr(?:ote|ites)|argu(?:es|ed)|not(?:es|ed)"
     r"|insist(?:s|ed)|warn(?:s|ed)|promis(?:es|ed)|admit(?:s|ted)|acknowledg(?:es|ed)|conced(?:es|ed)"
@@ -179,17 +180,17 @@ def person_like(name: str) -> bool:
     return not any((p := lookup_place(w)) and p.kind in ("country", "continent", "union") for w in words)
 
 
-def _is_place(name: str):
+def _is_place(name: str, unaccented: bool = False):
     """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter") or
-    an institution ("Congress", Arizona; "Council", Idaho).
+    an institution ("Congress", Arizona; "Council", Idaho). `unaccented` for spans tagged LOC (`lookup_place`).
 
     A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
-    place = lookup_place(name)
+    place = lookup_place(name, unaccented)
     if place is None and name[:1].islower():
         tail = _LOWER_HEAD.sub("", name)
         if tail and tail != name:
             name = tail
-            place = lookup_place(name)
+            place = lookup_place(name, unaccented)
     if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and (
             is_first_name(name) or name.casefold() in _INSTITUTIONS):
         return None
@@ -202,8 +203,8 @@ def classify(name: str, label: str) -> str | None:
     if label in ("ORG", "MISC") and _CIVIL_TITLE.match(name) and len(words) > 1:
         # « M. Klaba », "Mrs Dufay" tagged ORG: a person; a surname alone goes, as for PER spans ("M. Macron")
         return "PER" if person_like(_TITLES.sub("", name)) else None
-    if label in ("ORG", "MISC") and _TITLES.match(name) and person_like(_TITLES.sub("", name)):
-        return "PER"  # "CFO Dominik Asam" tagged ORG
+    if label in ("ORG", "MISC") and _ROLE_ACRONYM.match(name) and person_like(_TITLES.sub("", name)):
+        return "PER"  # "CFO Dominik Asam" tagged ORG (not "Dr Pepper Snapple", "President Wilson Hotel")
     if label == "PER":
         if person_like(name):
             return "PER"
@@ -218,7 +219,7 @@ def classify(name: str, label: str) -> str | None:
             return "ORG"  # "Andreessen Horowitz", "Der Spiegel", "Tom's Hardware"
         return None  # phrases ("Cloud launches"), lone words ("Gmail", "Funny")
     if label == "LOC":
-        if _is_place(name):
+        if _is_place(name, unaccented=True):
             return "LOC"
         if person_like(name):
             return "PER"
@@ -286,7 +287,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
-            place = _is_place(name)
+            place = _is_place(name, unaccented=span.label == "LOC")
             if place is not None:
                 _add_place(out, seen, forms, place, name)
             continue

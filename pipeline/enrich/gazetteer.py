@@ -94,8 +94,10 @@ def _places_unaccented() -> dict[str, Place]:
     return table
 
 
-def lookup_place(name: str) -> Place | None:
-    """The place a form stands for ("la France", "U.S", "Londres", « Elancourt » without its accent), or None."""
+def lookup_place(name: str, unaccented: bool = False) -> Place | None:
+    """The place a form stands for ("la France", "U.S", "Londres"), or None. With `unaccented`, for a name already
+    known to be a place (tagged LOC), a town's name written without its accents counts too (« Elancourt »): a person's
+    given name without its accent is too often a town's (Claudio, Cláudio)."""
     table = _places()
     name = " ".join(name.split()).strip(" .,;:")
     candidates = (name, name + ".", _ARTICLE.sub("", name))
@@ -103,7 +105,7 @@ def lookup_place(name: str) -> Place | None:
         place = table.get(_key(candidate))
         if place:
             return place
-    for candidate in candidates:
+    for candidate in candidates if unaccented else ():
         key = _key(candidate)
         if key.isascii() and not candidate.isupper() and (place := _places_unaccented().get(key)):
             return place
@@ -116,7 +118,8 @@ def lookup_place(name: str) -> Place | None:
 
 
 def canonical_place(name: str) -> str | None:
-    place = lookup_place(name)
+    """The canonical name of a form known to be a place (a labelled place, a LOC span): accents may be missing."""
+    place = lookup_place(name, unaccented=True)
     return place.canonical if place else None
 
 
