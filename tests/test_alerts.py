@@ -869,6 +869,12 @@ def test_a_recipient_the_relay_refuses_does_not_send_the_others_a_copy_every_run
            "such user)" in note and "b'" not in note
 
 
+def _mail_rule(tmp_path, to: list[str]):
+    """A rules file with one e-mail rule on Mistral AI to `to`."""
+    return write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+        {"type": "email", "to": to}]}])
+
+
 def test_a_long_recipient_list_goes_out_in_messages_of_a_hundred_each_naming_its_own(store, tmp_path, monkeypatch):
     """250 addresses in one message: a relay that takes 100 per message (RFC 5321's promise) refused 150 of them,
     and every reader saw the whole list."""
@@ -878,9 +884,7 @@ def test_a_long_recipient_list_goes_out_in_messages_of_a_hundred_each_naming_its
     with SmtpServer() as server:
         server.sink.max_recipients = 100
         smtp_env(monkeypatch, server)
-        rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
-            {"type": "email", "to": desk}]}])
-        report = run_alerts(load_settings(), client, rules_file=rules)
+        report = run_alerts(load_settings(), client, rules_file=_mail_rule(tmp_path, desk))
     assert (report["sent"], report["failed"], report["errors"]) == (1, 0, 0), report["failures"]
     assert [len(m["To"].addresses) for m in server.sink.messages] == [100, 100, 50]
     assert sorted(a.addr_spec for m in server.sink.messages for a in m["To"].addresses) == desk
@@ -895,8 +899,7 @@ def test_a_relay_that_fails_after_the_first_hundred_does_not_get_them_mailed_twi
     with SmtpServer() as server:
         server.sink.fail_after = 1
         smtp_env(monkeypatch, server)
-        rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
-            {"type": "email", "to": desk}]}])
+        rules = _mail_rule(tmp_path, desk)
         first = run_alerts(load_settings(), client, rules_file=rules)
         second = run_alerts(load_settings(), client, rules_file=rules)
     assert (first["sent"], first["failed"], second["sent"]) == (1, 0, 0) and len(server.sink.messages) == 1
