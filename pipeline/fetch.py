@@ -574,10 +574,10 @@ class Fetcher:
     async def _request_once(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult | str:
         assert self._client is not None, "use `async with Fetcher(...)`"
         host = urlsplit(url).hostname or ""
-        self._check_timeouts(url, host)
+        self._check_host(url, host)
         await self._wait_turn(host)
         async with self._slots:
-            self._check_timeouts(url, host)  # other requests may have used up the host's allowance meanwhile
+            self._check_host(url, host)  # other requests may have used up the host's allowance meanwhile
             self.requests += 1
             total = self.settings.fetch_total_timeout
             try:
@@ -623,7 +623,7 @@ class Fetcher:
                     raise FetchFailed(url, "decoding", f"cannot decode the response body: {exc}") from None
                 raise _Transient("connect", f"connection error ({type(exc).__name__}: {exc})") from None
 
-    def _check_timeouts(self, url: str, host: str) -> None:
+    def _check_host(self, url: str, host: str) -> None:
         """A host that keeps timing out or answering 429 is not asked again in this run (a failure that passes: its
         pages are tried again next run)."""
         if self._timeouts[host] >= MAX_HOST_TIMEOUTS:

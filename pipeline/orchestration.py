@@ -435,20 +435,11 @@ def _replay_before_indexing(client, settings: Settings) -> dict:
 def _written_by_earlier_attempt(client, settings: Settings, run_id: str, ids: set[str], stats) -> int:
     """Articles an earlier attempt of this run indexed (a kill mid-indexing) look "unchanged" to the retry: count
     them as indexed by the run, from the `run_id` the article documents carry."""
-    from elastic_transport import TransportError
-    from elasticsearch import ApiError
-
-    from pipeline.store.templates import index_names
-
     if not stats.unchanged or not ids or client is None:
         return 0
-    alias, mine, batch = index_names(settings.es_index_prefix)["articles"], 0, sorted(ids)
-    try:
-        for start in range(0, len(batch), 1000):
-            query = {"bool": {"filter": [{"ids": {"values": batch[start:start + 1000]}}, {"term": {"run_id": run_id}}]}}
-            mine += client.count(index=alias, query=query)["count"]
-    except (ApiError, TransportError, KeyError) as exc:
-        log.warning("could not count the articles earlier attempts of run %s indexed (%s)", run_id, exc)
+    mine = _count_of_run(client, settings, "articles", "_id", run_id, ids)
+    if mine is None:
+        log.warning("could not count the articles earlier attempts of run %s indexed", run_id)
         return 0
     return max(0, min(stats.unchanged, mine - stats.created - stats.updated))
 
@@ -456,23 +447,35 @@ def _written_by_earlier_attempt(client, settings: Settings, run_id: str, ids: se
 def _run_mentions(client, settings: Settings, run_id: str, ids: set[str], written: int) -> int:
     """The mentions of this run's articles, an earlier (killed) attempt's included: the retry finds those articles
     unchanged and does not write their mentions again, so only the store knows them (each carries the run id)."""
+    total = _count_of_run(client, settings, "mentions", "article_id", run_id, ids, refresh=True)
+    if total is None:
+        log.warning("could not count the mentions earlier attempts of run %s wrote: this attempt's only", run_id)
+        return written
+    return max(total, written)
+
+
+def _count_of_run(client, settings: Settings, kind: str, field: str, run_id: str, ids: set[str],
+                  refresh: bool = False) -> int | None:
+    """How many `kind` documents (articles, mentions) whose `field` is one of `ids` carry `run_id`; None when the
+    store cannot say (the reason is logged)."""
     from elastic_transport import TransportError
     from elasticsearch import ApiError
 
     from pipeline.store.templates import index_names
 
-    alias, total, batch = index_names(settings.es_index_prefix)["mentions"], 0, sorted(ids)
+    alias, total, batch = index_names(settings.es_index_prefix)[kind], 0, sorted(ids)
     try:
-        client.indices.refresh(index=alias)
+        if refresh:
+            client.indices.refresh(index=alias)
         for start in range(0, len(batch), 1000):
-            query = {"bool": {"filter": [{"terms": {"article_id": batch[start:start + 1000]}},
-                                         {"term": {"run_id": run_id}}]}}
+            chunk = batch[start:start + 1000]
+            which = {"ids": {"values": chunk}} if field == "_id" else {"terms": {field: chunk}}
+            query = {"bool": {"filter": [which, {"term": {"run_id": run_id}}]}}
             total += client.count(index=alias, query=query)["count"]
     except (ApiError, TransportError, KeyError) as exc:
-        log.warning("could not count the mentions earlier attempts of run %s wrote (%s): this attempt's only", run_id,
-                    exc)
-        return written
-    return max(total, written)
+        log.warning("counting the %s of run %s failed (%s)", kind, run_id, exc)
+        return None
+    return total
 
 
 def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | None = None,

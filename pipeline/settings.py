@@ -72,9 +72,9 @@ def zone_name(name: str) -> str:
         canonical = None
     else:
         try:  # the usual case, exact: no scan of the zone folder (which costs the CLI's start-up 0.1 s)
-            ZoneInfo(name)
+            known_zone(name)
             canonical = name
-        except (ZoneInfoNotFoundError, ValueError, OSError):
+        except ValueError:
             canonical = _zone_names().get(name.casefold())
     if canonical is None:
         raise ValueError(f"unknown time zone {single_line(name, 60)!r}: use an IANA name such as Europe/Paris or UTC")

@@ -256,8 +256,8 @@ def send_email(settings: Settings, channel: EmailChannel, rule: Rule, items: lis
                 smtp.ehlo()
             if target.user:
                 smtp.login(target.user, target.password or "")
-            refused: dict = session.setdefault("refused", {})
-            for number, (message, batch) in enumerate(zip(messages, batches)):
+            refused: dict = {}
+            for number, message in enumerate(messages):
                 try:
                     refused.update(smtp.send_message(message))
                 except smtplib.SMTPRecipientsRefused as exc:  # this batch only: the others may go

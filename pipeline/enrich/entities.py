@@ -23,12 +23,12 @@ LABELS = {
 _LEADING = re.compile(
     r"^(?:(?:(?:le|la|les|du|des|de la|au|aux|the)\s+|(?:de l|l|d)['’]\s*))+(?=\S)", re.IGNORECASE
 )
+_ROLES = r"CEO|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP"  # "CFO Amy Hood", « PDG Octave Klaba »
 _TITLES = re.compile(
     r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
-    r"|Présidente|CEO|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice"
-    r"|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP)\s+)+"  # "CFO Amy Hood", « PDG Octave Klaba »
+    rf"|Présidente|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice|{_ROLES})\s+)+"
 )
-_ROLE_ACRONYM = re.compile(r"^(?:CEO|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP)\s+")
+_ROLE_ACRONYM = re.compile(rf"^(?:{_ROLES})\s+")
 # "Peter Thiel-founded Palantir", "Musk-owned X": the compound's tail is no part of the name
 _COMPOUND_TAIL = re.compile(r"-(?:founded|co-founded|backed|led|owned|run|controlled|funded|based|style|era|like)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -80,8 +80,9 @@ class Span:
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
 # founder Ek", "US investor Thiel", « M. Klaba »), or a verb of saying just after it ("Son said", « Zuckerberg
-# promet »); not "according to" / « selon », which introduce organisations and media as often (« selon Mediapart »). Without such a cue a capitalised word tagged PER is as often a product,
-# a company or a headline word, so it is dropped (docs/enrichment.md).
+# promet »); not "according to" / « selon », which introduce organisations and media as often (« selon Mediapart »).
+# Without such a cue a capitalised word tagged PER is as often a product, a company or a headline word, so it is
+# dropped (docs/enrichment.md).
 _ROLE_BEFORE = re.compile(
     r"(?:\b(?:founder|co-?founder|chief|CEO|CFO|CTO|COO|boss|chairman|chairwoman|president|investor|analyst|minister"
     r"|senator|professor|researcher|spokes(?:person|man|woman)|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
