@@ -44,7 +44,8 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime.
 
     Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
-    (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing)."""
+    (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing); a start in
+    year 9999 is refused in one sentence (it was moved to 9999-01-01 without a word)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -65,10 +66,17 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     if when < EARLIEST:  # 0001-01-01, "from the beginning": nothing is older than this anyway
         return EARLIEST
     if when > LATEST:  # past year 9999 in UTC once the offset is applied: out of every date library's range
-        return None if end else LATEST
+        if end:
+            return None
+        raise NewsroomError(f"Start date {_as_typed(value)} is past 9999-01-01 00:00 UTC, the latest start the store can read: "
+                            "nothing is published that late (leave --since out, or give an earlier date).")
     if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
         when = when.astimezone(UTC)
     return when
+
+
+def _as_typed(value: date | datetime) -> str:
+    return value.isoformat() if isinstance(value, datetime) else value.strftime("%Y-%m-%d")
 
 
 def bucket_start(moment: datetime, interval: str, tz: ZoneInfo) -> datetime:

@@ -465,6 +465,24 @@ def test_far_dates_are_open_ends_and_huge_ranges_are_refused_in_one_sentence(ind
     assert proc.returncode == 0, proc.stderr
     proc = _cli("search", "Mistral", "--until", "9999-12-31", "--since", "0001-01-01", "--json")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    # a start in year 9999 was moved to 9999-01-01 without a word (the header said "from 9999-01-01")
+    proc = _cli("search", "Mistral", "--since", "9999-12-31")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "Start date 9999-12-31 is past 9999-01-01 00:00 UTC" in proc.stderr
+
+
+def test_a_start_in_year_9999_is_one_sentence_and_an_end_there_is_open():
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+    from pipeline.errors import NewsroomError
+
+    paris = ZoneInfo("Europe/Paris")
+    assert parse_when("9999-12-31", paris, end=True) is None
+    assert parse_when("9999-01-01", paris) is not None  # 9998-12-31 23:00 UTC: still readable
+    for late in ("9999-12-31", "9999-06-01T10:00", "9999-01-01T02:00+00:00"):
+        with pytest.raises(NewsroomError, match=r"is past 9999-01-01 00:00 UTC.*nothing is published that late"):
+            parse_when(late, paris)
 
 
 def test_png_option_refuses_other_suffixes_and_directories_before_querying(tmp_path):

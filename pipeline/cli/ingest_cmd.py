@@ -66,9 +66,10 @@ def ingest_cmd(
         from pipeline.feeds import load_enabled_feeds
 
         feed_list = load_enabled_feeds(feeds, settings)
+    since_dt = parse_when(since, zone(settings))  # a bad date is one sentence before the progress bar starts
     bar = _ProgressBar(progress and not as_json)
     with bar.bar:
-        summary = ingest(settings, feeds=feed_list, since=parse_when(since, zone(settings)), progress=bar)
+        summary = ingest(settings, feeds=feed_list, since=since_dt, progress=bar)
     data = summary.as_dict()
     if as_json:
         _print_json(data)
