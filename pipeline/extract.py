@@ -36,6 +36,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
+from pipeline.pagetime import shown_time
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief
 from pipeline.sinks import mask_url, without_surrogates
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
@@ -370,7 +371,8 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
                     rejected: list[str] | None = None) -> datetime | None:
     """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
     htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
-    are often shown first), else that day at midnight UTC, which `choose_published` lets a feed time refine. Stated
+    are often shown first) or by the time shown beside that day in a zone known from the page (`pagetime`), else that
+    day at midnight UTC, which `choose_published` lets a feed time refine. Stated
     dates that cannot be used (see `_timestamp`) are added to `rejected`; the page then has no date of its own (a
     guess from a page whose stated date is impossible is no better: htmldate read 2026-02-31 as 2026-02-01)."""
     rejected = [] if rejected is None else rejected
@@ -395,7 +397,7 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
         stamp = _timestamp(value) if value.startswith(day) else None
         if stamp is not None:
             return stamp
-    return _parse_date(day)
+    return shown_time(tree, day, url) or _parse_date(day)
 
 
 _LEFT_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")

@@ -510,6 +510,38 @@ def test_a_page_time_without_offset_gives_the_day_and_a_feed_time_that_day_refin
 
 
 
+@pytest.mark.parametrize("url, header, expected", [
+    # a French site's byline: the time is Paris time (the .fr country has one zone)
+    ("https://www.quotidien.fr/2026/11/24/mistral.html", "<p class='info'>Publié le 24 novembre 2026 à 14h05, par Anne Roux</p>",
+     datetime(2026, 11, 24, 13, 5, tzinfo=timezone.utc)),
+    ("https://www.quotidien.fr/2026/11/24/mistral.html", "<p>Le 24/11/2026 - 09:30</p>", datetime(2026, 11, 24, 8, 30, tzinfo=timezone.utc)),
+    # the zone printed after the time wins over the site's country
+    ("https://ledger.example/2026/11/24/chip-deal", "<div class='dateline'>Nov. 24, 2026 2:05 p.m. ET</div>",
+     datetime(2026, 11, 24, 19, 5, tzinfo=timezone.utc)),
+    ("https://ledger.example/2026/11/24/chip-deal", "<span>November 24th, 2026 at 9:15 AM (GMT)</span>",
+     datetime(2026, 11, 24, 9, 15, tzinfo=timezone.utc)),
+    # no zone known (a .example site, no abbreviation; « et » is no Eastern Time): the day only, as before
+    ("https://ledger.example/2026/11/24/chip-deal", "<p>Published November 24, 2026 14:05</p>",
+     datetime(2026, 11, 24, tzinfo=timezone.utc)),
+    ("https://ledger.example/2026/11/24/chip-deal", "<p>Le 24 novembre 2026 à 14h05 et mis à jour</p>",
+     datetime(2026, 11, 24, tzinfo=timezone.utc)),
+    # an update's time, and a reader's comment of that day, are not the publication time
+    ("https://www.quotidien.fr/2026/11/24/mistral.html", "<p>Mis à jour le 24 novembre 2026 à 18h40</p>",
+     datetime(2026, 11, 24, tzinfo=timezone.utc)),
+    ("https://www.quotidien.fr/2026/11/24/mistral.html",
+     "<p>Le 24 novembre 2026</p><div class='comments'><p>Paul, le 24 novembre 2026 à 22h10</p></div>",
+     datetime(2026, 11, 24, tzinfo=timezone.utc)),
+])
+def test_a_time_shown_only_in_the_byline_is_read_in_the_zone_the_page_gives(tmp_path, url, header, expected):
+    """A page whose markup states no time (no meta, no JSON-LD, no <time datetime>) gave midnight of its day even
+    when its byline showed « à 14h05 »; the shown time counts when its zone is known."""
+    html = _en_page(header=header)
+    assert extract_article(html, url, None, NOW, min_words=10).published_at == expected
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    assert datetime.fromisoformat(extract_file(path, url)["published"]) == expected
+
+
 def test_a_naive_page_time_yields_to_the_feed_time_of_its_local_day_on_another_utc_day():
     """A New York story at 21:00 local (JSON-LD without offset) is 02:00 UTC the next day in its feed: the page's
     day (30 Nov, local) must not beat the feed's exact time (it was stored 26 h early, on the previous day)."""

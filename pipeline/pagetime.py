@@ -1,0 +1,109 @@
+"""The publication time a page shows only in its visible text (« Publié le 3 décembre 2026 à 14h05 », "Dec. 3, 2026
+2:05 p.m. ET"), for pages whose markup states the day alone.
+
+A shown time has no offset, so it is read in a zone only when one is known: a zone abbreviation printed after it
+(ET, CET, GMT…), else the zone of the site's country when its address ends in a country code whose country has a
+single time zone (tzdata's `zone1970.tab`: .fr → Europe/Paris, .uk → Europe/London; not .com, .ca or .es). Otherwise
+the day stays, as before, and a feed's time on that day refines it (`extract.choose_published`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from lxml.etree import XPath
+
+# Short elements only (a byline or a dateline, not a paragraph of the story that mentions a meeting's time), and
+# none in a comment thread: readers' comments are dated, often on the story's own day
+_SHORT_ELEMENTS = XPath("//*[self::p or self::span or self::div or self::li or self::time or self::small or self::em"
+                        " or self::header or self::address or self::footer or self::strong or self::b]"
+                        "[string-length(normalize-space()) < 200]"
+                        "[not(ancestor-or-self::*[re:test(concat(@class, ' ', @id),"
+                        " 'comment|reply|repl(y|ies)|respons|forum|discussion|disqus|reaction', 'i')])]",
+                        namespaces={"re": "http://exslt.org/regular-expressions"})
+
+_MONTHS = {
+    1: r"janv(?:ier)?|january|jan", 2: r"f[ée]vr(?:ier)?|f[ée]v|february|feb", 3: r"mars|march|mar",
+    4: r"avr(?:il)?|april|apr", 5: r"mai|may", 6: r"juin|june|jun", 7: r"juil(?:let)?|july|jul",
+    8: r"ao[ûu]t|august|aug", 9: r"sept(?:embre|ember)?|sep", 10: r"oct(?:obre|ober)?", 11: r"nov(?:embre|ember)?",
+    12: r"d[ée]c(?:embre)?|december|dec",
+}
+_UPDATE_BEFORE = re.compile(r"(?:mis à jour|mise à jour|màj|maj|modifié|actualisé|updated|last modified|edited)"
+                            r"\b[^0-9]{0,25}$", re.IGNORECASE)
+# ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)"
+_TIME_AFTER = re.compile(r"\s*(?:[,|/–—-]\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:)\s?([0-5]\d)(?![\d:])"
+                         r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(?-i:([A-Z]{2,5}))\b\)?)?", re.IGNORECASE)
+_ABBREVIATIONS = {
+    "UTC": "UTC", "GMT": "UTC", "CET": "Etc/GMT-1", "CEST": "Etc/GMT-2", "BST": "Etc/GMT-1", "WET": "UTC",
+    "WEST": "Etc/GMT-1", "EST": "Etc/GMT+5", "EDT": "Etc/GMT+4", "ET": "America/New_York", "CST": "Etc/GMT+6",
+    "CDT": "Etc/GMT+5", "CT": "America/Chicago", "MST": "Etc/GMT+7", "MDT": "Etc/GMT+6", "PST": "Etc/GMT+8",
+    "PDT": "Etc/GMT+7", "PT": "America/Los_Angeles",
+}
+
+
+def shown_time(tree: Any, day: str, url: str | None) -> datetime | None:
+    """The time shown next to `day` (YYYY-MM-DD, the publication day already found) in a short element, in UTC;
+    None when none is shown, when it is an update's time, or when its zone is unknown."""
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        return None
+    dated = _dated(wanted)
+    for element in _SHORT_ELEMENTS(tree):
+        text = " ".join("".join(element.itertext()).split())
+        for found in dated.finditer(text):
+            if _UPDATE_BEFORE.search(text[:found.start()]):
+                continue
+            clock = _TIME_AFTER.match(text, found.end())
+            if clock is None:
+                continue
+            zone = _zone(clock.group(4), url)
+            if zone is None:
+                return None
+            hour, minute = int(clock.group(1)), int(clock.group(2))
+            if clock.group(3):
+                if hour > 12:
+                    continue
+                hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
+            return datetime.combine(wanted, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+    return None
+
+
+@lru_cache(maxsize=512)
+def _dated(day: date) -> re.Pattern:
+    """The ways a page writes `day`: « 3 décembre 2026 », « 1er décembre », "December 3, 2026", "Dec. 3 2026",
+    03/12/2026 (and 12/03/2026, US order), 2026-12-03."""
+    d, m, y = day.day, _MONTHS[day.month], day.year
+    ordinal = rf"0?{d}(?:er|st|nd|rd|th)?"
+    return re.compile(
+        rf"(?<!\d)(?:{ordinal}\s+(?:{m})\.?,?\s+{y}|(?:{m})\.?\s+{ordinal},?\s+{y}|0?{d}[/.]0?{day.month}[/.]{y}"
+        rf"|0?{day.month}/0?{d}/{y}|{y}-{day.month:02d}-{d:02d})(?!\d)", re.IGNORECASE)
+
+
+def _zone(abbreviation: str | None, url: str | None) -> ZoneInfo | None:
+    if abbreviation and abbreviation.upper() in _ABBREVIATIONS:
+        return ZoneInfo(_ABBREVIATIONS[abbreviation.upper()])
+    host = (urlsplit(url).hostname or "") if url and "://" in url else ""
+    country = host.rsplit(".", 1)[-1].upper() if "." in host else ""
+    name = _single_zone_countries().get("GB" if country == "UK" else country)
+    return ZoneInfo(name) if name else None
+
+
+@lru_cache(maxsize=1)
+def _single_zone_countries() -> dict[str, str]:
+    """Country code → its zone, for countries with one time zone in tzdata's zone1970.tab."""
+    zones: dict[str, set[str]] = {}
+    text = resources.files("tzdata.zoneinfo").joinpath("zone1970.tab").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        codes, _, name = line.split("\t")[:3]
+        for code in codes.split(","):
+            zones.setdefault(code, set()).add(name)
+    return {code: next(iter(names)) for code, names in zones.items() if len(names) == 1}
