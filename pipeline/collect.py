@@ -31,7 +31,8 @@ import httpx
 from pipeline.archive import WarcArchive
 from pipeline.budget import PageTooComplex
 from pipeline.errors import NewsroomError
-from pipeline.extract import article_from_summary, cap_text, content_hash, extract_article, extract_continuation
+from pipeline.extract import (article_from_summary, cap_text, content_hash, count_words, extract_article,
+                              extract_continuation
 from pipeline.feeds import another_story, parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
@@ -597,7 +598,7 @@ class Collector:
             return article
         log.info("story %s read over %d pages", mask_url(article.url), len(texts))
         text = cap_text("\n\n".join(texts))
-        return article.model_copy(update={"text": text, "word_count": len(text.split()),
+        return article.model_copy(update={"text": text, "word_count": count_words(text),
                                           "content_hash": content_hash(text)})
 
     def _shared_redirect_target(self, item: FeedItem, final_url: str, article: Article) -> bool:

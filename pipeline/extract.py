@@ -126,6 +126,20 @@ def normalize_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
+# Chinese and Japanese write no spaces between words: each ideograph or kana counts as one word, as word processors
+# count them (a 2,000-character Chinese story was "3 words", under every threshold); Korean spaces its words.
+_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\s\u3000-\u30ff\u3400-\u4dbf"
+                    r"\u4e00-\u9fff\uf900-\ufaff]+")  # CJK punctuation (U+3000–303F: 。、「」) is no word
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Words for the length thresholds and `word_count`: whitespace-separated, ideographs and kana one each."""
+    return len(_WORDS.findall(text)) if _CJK.search(text) else len(text.split())
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
@@ -573,13 +587,13 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
     text = _trafilatura_text(tree, url, favor_precision=True)
     # The second pass only where it can succeed: a page whose whole markup holds fewer words than the threshold
     # (a teaser, a paywall stub) cannot yield enough text with any setting, so it is not extracted twice.
-    if rescue_below and len(text.split()) < rescue_below and len(tree.text_content().split()) >= rescue_below:
+    if rescue_below and count_words(text) < rescue_below and count_words(tree.text_content()) >= rescue_below:
         balanced = _trafilatura_text(tree, url, favor_precision=False)
-        if len(balanced.split()) > len(text.split()):
+        if count_words(balanced) > count_words(text):
             text = balanced
-    if rescue_below and len(text.split()) < rescue_below:  # a Next.js shell: the story is only in its JSON
+    if rescue_below and count_words(text) < rescue_below:  # a Next.js shell: the story is only in its JSON
         embedded = next_data_text(tree)
-        if len(embedded.split()) > len(text.split()):
+        if count_words(embedded) > count_words(text):
             text = embedded
     return without_surrogates(strip_boilerplate(_with_lead(text, tree) if lead else text, tree))
 
@@ -741,7 +755,7 @@ def extract_article(
         meta["authors"] = clean_authors(_byline(tree))  # the feed only named the site: the page's byline
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
-    words = len(text.split())
+    words = count_words(text)
     story = _story_of(url, meta["canonical_url"], item, declared_canonical(tree))
     if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
         # A brief or a paywalled page is as often reached through its AMP copy or a tracking link as a full one:
@@ -823,7 +837,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
         published_at=choose_published(None, item.published, fetched_at),
         fetched_at=fetched_at,
         extraction="feed-summary",
-        word_count=len(summary.split()),
+        word_count=count_words(summary),
         content_hash=content_hash(summary),
     )
 
@@ -863,7 +877,7 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
             "site_name": meta["site_name"],
             "description": meta["description"],
             "canonical_url": meta["canonical_url"] if meta["canonical_url"] != page_url else None,
-            "word_count": len(text.split()),
+            "word_count": count_words(text),
             "extraction": "trafilatura" if text else None,
         }
     )

@@ -677,3 +677,22 @@ def test_a_title_and_description_escaped_twice_by_the_site_are_stored_decoded():
     plain = page.replace("&amp;amp;", "&amp;").replace("&amp;#8217;", "’")  # escaped once, as it should be
     assert extract_article(plain.encode(), "https://journal.example/a", min_words=20).title == (
         "Mistral AI & Nvidia : l’alliance qui divise")
+
+
+def test_chinese_and_japanese_stories_are_counted_in_characters_not_spaces(tmp_path):
+    """Chinese and Japanese put no spaces between words: a whole story counted as a handful of "words", fell under
+    the 80-word minimum and was replaced by its feed summary (`too-little-text`)."""
+    sentence = "法国人工智能公司米斯特拉尔与英伟达合作在巴黎附近建设数据中心。"
+    others = ("该项目预计将创造数百个就业岗位。", "批评者认为这削弱了欧洲的技术自主。", "公司创始人表示计算能力将向客户开放。",
+              "埃松省的地方官员对这一投资表示欢迎。")
+    paragraphs = "".join(f"<p>{sentence}{other * 2}</p>" for other in others)
+    url = "https://news.example.cn/2026/11/24/mistral.html"
+    html = (f"<html lang='zh'><head><title>米斯特拉尔与英伟达</title></head><body><article><h1>米斯特拉尔与英伟达</h1>"
+            f"{paragraphs}</article></body></html>")
+    article = extract_article(html, url, item(url, summary="米斯特拉尔与英伟达合作。"), NOW, min_words=80)
+    assert article.fallback_reason is None and sentence in article.text
+    from pipeline.extract import count_words
+
+    assert article.word_count == count_words(article.text) >= 100  # characters, punctuation aside
+    assert count_words("Mistral AI et Nvidia") == 4 and count_words("") == 0
+    assert count_words("ミストラルAIは Nvidia と提携した。") == 5 + 1 + 1 + 1 + 1 + 4  # kana and kanji one each; 。 none
