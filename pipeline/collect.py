@@ -32,7 +32,7 @@ from pipeline.archive import WarcArchive
 from pipeline.budget import PageTooComplex
 from pipeline.errors import NewsroomError
 from pipeline.extract import (article_from_summary, cap_text, content_hash, count_words, extract_article,
-                              extract_continuation
+                              extract_continuation)
 from pipeline.feeds import another_story, parse_feed
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem

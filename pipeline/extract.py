@@ -442,10 +442,28 @@ def _page_title(tree: Any) -> str | None:
     whole = trim(element.text_content()) if element is not None else ""
     if title and whole != title and whole.startswith(title) and whole[len(title):].lstrip()[:1] in ("«", "»"):
         return whole
+    # trafilatura skips a <title> part holding a "." (a host name, it assumes), so « VIDÉO. Mistral AI : … | Le
+    # Parisien » gave « Le Parisien »: the whole <title> is kept, and `_clean_title` cuts the site's name
+    if title and whole.endswith(title) and len(whole) > len(title) and re.search(_TITLE_SEPARATOR + re.escape(title) + "$", whole):
+        head = whole[: -len(title)]
+        if "." in head and len(head.split()) >= 3:
+            return whole
     return title
 
 
-def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str) -> str | None:
+def _host_key(url: str | None) -> str | None:
+    """The site's own label of its address, to recognise its name in a <title>: leparisien.fr → "leparisien"."""
+    host = urlsplit(url).hostname if url and "://" in url else None
+    labels = (host or "").removeprefix("www.").split(".")
+    return labels[-2] if len(labels) >= 2 and len(labels[-2]) >= 4 else None
+
+
+def _squeezed(name: str) -> str:
+    """« Le Parisien » → "leparisien", « Libération » → "liberation": a name as its host label would spell it."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if ch.isalnum() and ch.isascii())
+
+
+def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str, host: str | None = None) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
     <h1> that the title starts with is kept. Never down to an empty or one-word title. A title that is only the site's
@@ -467,6 +485,11 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
             return rest
     if not re.search(_TITLE_SEPARATOR, title):
         return title
+    if host:  # no site name given, but the address spells it: « … | Le Parisien » on leparisien.fr
+        match = re.fullmatch(rf"(.+){_TITLE_SEPARATOR}([^|–—·:;]{{2,60}}?)\s*", title)
+        rest = match and match.group(1).strip()
+        if rest and len(rest.split()) >= 2 and _squeezed(match.group(2)) in (host.replace("-", ""), f"{host.replace('-', '')}fr"):
+            return rest
     heading = tree.find(".//h1")
     for candidate in (_headline(json_ld), trim(heading.text_content()) if heading is not None else None):
         if candidate and len(candidate.split()) >= 2 and re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
@@ -527,7 +550,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if not authors and meta.author and guess_authors:  # the meta tag names no person ("Staff and agencies")
         authors = clean_authors(_byline(tree), publishers)
     canonical = meta.url or extract_url(tree, url)
-    title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld)
+    title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
+                         _host_key(url))
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:

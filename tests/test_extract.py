@@ -696,3 +696,18 @@ def test_chinese_and_japanese_stories_are_counted_in_characters_not_spaces(tmp_p
     assert article.word_count == count_words(article.text) >= 100  # characters, punctuation aside
     assert count_words("Mistral AI et Nvidia") == 4 and count_words("") == 0
     assert count_words("ミストラルAIは Nvidia と提携した。") == 5 + 1 + 1 + 1 + 1 + 4  # kana and kanji one each; 。 none
+
+
+@pytest.mark.parametrize("title, expected", [
+    # trafilatura skips a <title> part holding a "." and took the site's name for the headline
+    ("VIDÉO. Mistral AI : la start-up lève 600 millions | Le Parisien", "VIDÉO. Mistral AI : la start-up lève 600 millions"),
+    ("U.S. stocks fall as Nvidia slides - Markets", "U.S. stocks fall as Nvidia slides - Markets"),
+    # no og:site_name: the name the address spells is cut (leparisien.fr)
+    ("Mistral AI : la start-up lève 600 millions - Le Parisien", "Mistral AI : la start-up lève 600 millions"),
+])
+def test_a_title_without_site_name_meta_loses_the_name_its_address_spells_and_keeps_a_dotted_headline(title, expected):
+    html = (f"<html lang='fr'><head><title>{title}</title></head><body><article><p>"
+            + "Mistral AI a annoncé une levée de fonds auprès de plusieurs investisseurs européens et américains. " * 12
+            + "</p></article></body></html>")
+    article = extract_article(html, "https://www.leparisien.fr/economie/mistral-12345.php", None, NOW, min_words=10)
+    assert article.title == expected
