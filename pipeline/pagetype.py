@@ -189,6 +189,17 @@ _PAYWALL_TEXT = re.compile(
     r"|(?:for|available to) subscribers only|this (?:article|story) is for subscribers|already a subscriber",
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][»”\")]?(?:\s|$)")
+# A soft 404 (a 200 page saying the story is gone) and an unmarked consent page are no briefs: their two sentences
+# were stored as the story (hostile sites audit)
+_GONE = re.compile(
+    r"(?:erreur|error) 404|404 (?:error|erreur|not found)|^\W*404\b|page (?:introuvable|non trouvée|inexistante)"
+    r"|page not found|not found|introuvable|n'existe plus"
+    r"|a été (?:supprimée?|retirée?|déplacée?)|no longer (?:exists|available)|has been (?:removed|deleted|moved)"
+    r"|(?:page|article|story|content) (?:is )?unavailable|erreur \d{3}|error \d{3}", re.IGNORECASE)
+_CONSENT_TEXT = re.compile(
+    r"accept(?:er)? (?:all )?(?:les )?cookies|(?:we|nous)(?: and our partners| et nos partenaires)? (?:use|utilisons) "
+    r"(?:des )?cookies|manage (?:your )?preferences|gérer (?:mes|vos|les) (?:préférences|choix)|tout accepter",
+    re.IGNORECASE)
 
 
 _VIDEO_OBJECT = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"VideoObject"')
@@ -209,9 +220,14 @@ def is_brief(tree: Any, text: str, summary: str | None) -> bool:
     """A short story page worth keeping although under NEWSROOM_MIN_ARTICLE_WORDS: an article page (see
     `is_article_page`) whose text has at least two sentences and more words than the feed's summary, and no sign of
     a paywall stub (isAccessibleForFree false, paywall markup, « réservé aux abonnés », "subscribe to continue"…):
-    the minimum is there for stubs and players, not for « En bref » items."""
+    the minimum is there for stubs and players, not for « En bref » items. A page saying the story is gone (a soft
+    404: « Page introuvable », "has been removed") or asking for cookie consent is none."""
     words = len(text.split())
     if words <= len((summary or "").split()) or len(_SENTENCE_END.findall(text)) < 2:
+        return False
+    headings = " ".join([_TITLE(tree), *(h.text_content() for h in _H1(tree))]).replace("’", "'")
+    opening = text[:200].replace("’", "'")  # the story's own news may say "has been removed" further on
+    if _GONE.search(headings.strip()) or _GONE.search(opening) or _CONSENT_TEXT.search(text):
         return False
     if not is_article_page(tree) or is_player_page(tree):
         return False

@@ -575,3 +575,69 @@ def test_a_story_split_over_pages_is_enriched_and_re_enriched_whole(httpserver, 
     assert {f"{base}/dossier/cloud/2", f"{base}/dossier/cloud/3"} <= archived  # every page kept, for re-extraction
     reenrich_recent(settings, days=2, force=True, client=client, enricher=enricher)
     assert "Nvidia" in client.get(index=articles, id=story)["_source"]["orgs"]
+
+
+def test_an_update_whose_page_shrank_to_a_soft_404_or_a_brief_keeps_the_stored_story(httpserver, tmp_path, es_url,
+                                                                                      cleanup, enricher):
+    """Hostile sites audit (2026-12-03, #1): the feed re-lists stored stories with new titles and their pages now
+    answer 200 with a soft 404 (« Page introuvable »), a consent text without consent-manager markup, or two short
+    sentences: each passed as a brief and replaced the stored 500-word text, and the story's mentions were deleted."""
+    from pipeline.ingest import ingest
+    from pipeline.pagetype import is_brief
+    from lxml import html as lxml_html
+
+    base = httpserver.url_for("/").rstrip("/")
+    names = ("soft", "consent", "short")
+    urls = {name: f"{base}/u/{name}" for name in names}
+    full = page("spip_article124.html", base)
+    served = {name: full.replace(f"{base}/spip.php?article124", urls[name]) for name in names}
+    shrunk = {
+        "soft": ("Page introuvable", "Cet article n'existe plus ou a été déplacé. Retournez à la page d'accueil "
+                                     "pour lire nos dernières informations."),
+        "consent": ("We value your privacy", "We and our partners use cookies. Accept all cookies to continue. "
+                                             "Manage preferences."),
+        "short": ("OVHcloud", "Lisez notre dossier complet sur le cloud souverain. Abonnez-vous à notre lettre "
+                              "hebdomadaire pour suivre le secteur."),
+    }
+    for name in names:
+        httpserver.expect_request(f"/u/{name}").respond_with_handler(
+            lambda request, name=name: Response(served[name], content_type="text/html"))
+    titles = {name: "La région choisit OVHcloud" for name in names}
+
+    def body() -> str:
+        entries = "".join(f"<item><title>{titles[n]} {n}</title><link>{urls[n]}</link><description>OVHcloud."
+                          "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>" for n in names)
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{entries}</channel></rss>'
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(body(), content_type="application/rss+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    client = make_client(settings)
+    names_ = index_names(settings.es_index_prefix)
+
+    def stored(name: str) -> dict:
+        return client.get(index=names_["articles"], id=article_id(urls[name]))["_source"]
+
+    first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 3
+    before = {name: stored(name) for name in names}
+    assert all(doc["word_count"] > 80 and "OVHcloud" in doc["orgs"] for doc in before.values())
+
+    for name, (title, text) in shrunk.items():
+        served[name] = (f"<html lang=fr><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+                        f"<p>{text}</p></article></body></html>")
+        titles[name] = "MAJ La région choisit OVHcloud"
+    # the soft 404 and the consent text are no briefs; the short page is one, and the store keeps the longer text
+    assert [is_brief(lxml_html.fromstring(served[n]), shrunk[n][1], "OVHcloud.") for n in names] == [False, False, True]
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.counts["feed_updates"] == 3
+    assert second.counts["kept_page_text"] == 1 and second.counts["updated"] == 0
+    client.indices.refresh(index=names_["mentions"])
+    for name in names:
+        after = stored(name)
+        assert (after["text"], after["word_count"]) == (before[name]["text"], before[name]["word_count"]), name
+        assert client.count(index=names_["mentions"], query={"term": {"article_id": article_id(urls[name])}})["count"] >= 1

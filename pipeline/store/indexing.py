@@ -410,7 +410,8 @@ class _Indexer:
         mention_indices = _concrete_indices(self.client, self.names["mentions"])
         existing = _lookup(
             self.client, article_indices, [r.article.id for r in batch],
-            ["content_hash", "title", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version", "extraction"],
+            ["content_hash", "title", "first_seen_at", "cluster_id", "orgs", "link_ids", "feed_version", "extraction",
+             "word_count"],
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
@@ -418,14 +419,19 @@ class _Indexer:
             old = existing.get(rec.article.id)
             # A feed summary never replaces a page's text (docs/fetching.md): a paywalled AMP copy of the story, or
             # an update whose page became a stub, only adds its link; the feed version stays, so it is retried.
-            kept = bool(old) and _summary_over_page(rec.article, old.get("extraction"))
+            # Nor does a page shrunk to a brief's length (a soft 404, an interstitial, a story cut to its teaser).
+            kept = bool(old) and (_summary_over_page(rec.article, old.get("extraction"))
+                                  or _page_shrunk(rec.article, old, self.settings.min_article_words))
             # a headline corrected over the same text is a change too
             same = bool(old) and old.get("content_hash") == rec.article.content_hash and old.get("title") == rec.article.title
             if old and (kept or same):
                 if kept:
                     self.stats.kept_page_text += 1
-                    log.info("article %s: its stored page text is kept; a feed summary (%s) only adds its link",
-                             rec.article.id[:12], rec.article.fallback_reason)
+                    log.info("article %s: its stored page text (%s words) is kept; %s only adds its link",
+                             rec.article.id[:12], old.get("word_count"),
+                             f"a feed summary ({rec.article.fallback_reason})"
+                             if rec.article.extraction == "feed-summary"
+                             else f"a page of {rec.article.word_count} words")
                 else:
                     self.stats.unchanged += 1
                 links = _links(old, rec)
@@ -552,6 +558,12 @@ class _Indexer:
 def _summary_over_page(new: Article, stored_extraction: str | None) -> bool:
     """Whether `new` is a feed summary that would replace an article stored from its page's text."""
     return new.extraction == "feed-summary" and stored_extraction not in (None, "feed-summary")
+
+
+def _page_shrunk(new: Article, old: dict, min_words: int) -> bool:
+    """Whether `new` is a page text under the article minimum that would replace a full page text stored before."""
+    pages = new.extraction not in (None, "feed-summary") and old.get("extraction") not in (None, "feed-summary")
+    return pages and (new.word_count or 0) < min_words <= (old.get("word_count") or 0)
 
 
 def _links(old: dict, rec: EnrichedArticle) -> list[str]:
