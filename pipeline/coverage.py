@@ -28,6 +28,9 @@ INTERVALS = {"day": 30, "week": 26 * 7, "month": 365}  # interval → default lo
 COUNT_MODES = ("articles", "clusters")
 PRECISION = 40_000  # cardinality counts are exact below this many distinct values
 MAX_BUCKETS = 5_000  # per series: `--since 0001-01-01 --interval day` asked for 730,000 (slow, then refused by the store)
+# per request: Elasticsearch refuses a response of more than `search.max_buckets` (65,536 by default, empty buckets
+# included; the stand-in has no such limit): 14 companies × 4,700 days passed the per-series check and failed there
+MAX_RESPONSE_BUCKETS = 60_000
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -246,6 +249,11 @@ def coverage(
             f"The range {start.date().isoformat()} to {last.date().isoformat()} needs about {buckets:,} {interval} "
             f"buckets, more than {MAX_BUCKETS:,}: give a later --since (or an earlier --until), or a longer "
             "--interval.")
+    if buckets * len(entities) > MAX_RESPONSE_BUCKETS:
+        raise NewsroomError(
+            f"{len(entities)} companies over {buckets:,} {interval} buckets make {buckets * len(entities):,} buckets in "
+            f"one answer, more than Elasticsearch returns ({MAX_RESPONSE_BUCKETS:,}): give fewer --entity, a later "
+            "--since, or a longer --interval.")
 
     histogram = {
         "field": "published_at",

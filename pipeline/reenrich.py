@@ -91,7 +91,9 @@ def _recent_articles(client: Elasticsearch, settings: Settings, since: datetime,
     if not client.indices.exists_alias(name=alias):  # nothing ingested yet
         return
     query = {"range": {"first_seen_at": {"gte": since.isoformat(), "lt": until.isoformat()}}}
-    for hit in helpers.scan(client, index=alias, query={"query": query}, _source=fields, size=200):
+    # The scroll must outlive the enrichment of a whole batch between two pages (re-extraction, NER, tone, bulk):
+    # the default 5 minutes can run out on a busy worker, and the pass would then stop half way (scroll 404)
+    for hit in helpers.scan(client, index=alias, query={"query": query}, _source=fields, size=200, scroll="30m"):
         yield {"_id": hit["_id"], "_index": hit["_index"], **hit["_source"]}
 
 

@@ -465,6 +465,16 @@ def test_far_dates_are_open_ends_and_huge_ranges_are_refused_in_one_sentence(ind
     assert proc.returncode == 0, proc.stderr
     proc = _cli("search", "Mistral", "--until", "9999-12-31", "--since", "0001-01-01", "--json")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    # real Elasticsearch refuses an answer of more than 65,536 buckets; 14 companies × 4,717 days passed the
+    # per-series check (the stand-in has no limit, so only the check itself can be seen here)
+    from pipeline.enrich.watchlist import load_watchlist
+
+    names = [company.name for company in load_watchlist().companies][:14]
+    assert len(names) == 14
+    with pytest.raises(NewsroomError, match=r"14 companies over 4,7\d\d day buckets make 66,\d{3} buckets in one "
+                                            r"answer, more than Elasticsearch returns \(60,000\)"):
+        coverage(client, settings, names, interval="day", since="2014-01-01", until="2026-11-30")
+    assert coverage(client, settings, names[:12], interval="day", since="2014-01-01", until="2026-11-30")["series"]
     # a start in year 9999 was moved to 9999-01-01 without a word (the header said "from 9999-01-01")
     proc = _cli("search", "Mistral", "--since", "9999-12-31")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
