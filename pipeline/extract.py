@@ -187,7 +187,8 @@ def _description(value: str | None) -> str | None:
 
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:un |une )?(?:article|texte|text|documentaire|reportage|chronique|tribune|interview|photos?)\s+(?:de|by)\s+"
-    r"|propos recueillis par\s+|(?:written |posted |reported |submitted )?by\s*:?\s+|(?:soumis )?par\s*:?\s+"
+    r"|propos recueillis par\s+|(?:written |posted |reported |submitted )?by\s*:?\s+"
+    r"|(?:(?:soumis|écrite?|rédigée?|publiée?|postée?)\s+)?par\s*:?\s+"
     r"|auteure?s?\s*:?\s+"
     r"|authors?\s*:?\s+|de\s+)+", re.IGNORECASE)
 _MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|june?|juin"
@@ -209,16 +210,29 @@ _BYLINE_ROLE = re.compile(
     r"|reporters?|correspondents?|staff writers?|senior writer|editors?|contributors?|avec afp|with afp)\b"
     r"|(?:editing|edited|writing|graphics|photos?|video) by\b"
     r"|(?:à|depuis|(?-i:au|aux|in))\s)", re.IGNORECASE)  # « Par X, à Bruxelles »: a place
+# after a name and its comma, a title with its qualifiers: "Senior Reporter", "AP Business Writer", « cheffe du
+# service Économie », « service Économie » (alone, "John Writer" may be a name)
+_TITLE_AFTER_NAME = re.compile(
+    r"^(?:(?:[\w'’-]+\s+){0,3}(?:reporters?|writers?|editors?|correspondents?|columnists?|chroniqueu(?:r|se)s?"
+    r"|journalistes?|rédact(?:eur|rice)s?|chef(?:fe)?s?|direct(?:eur|rice)s?|adjointe?s?|analystes?)\b"
+    r"|service\s|desk\b)", re.IGNORECASE)
+# a date as a byline's part: "By X | Dec 3, 2026" split into "Dec 3" and "2026"
+_DATE_PART = re.compile(rf"^(?:(?:{_WEEKDAYS})\b\.?,?\s+)?(?:(?:{_MONTHS})\b\.?\s+\d|\d)", re.IGNORECASE)
+# a company as the author (a press release's meta: "Atos SE", "Acme Inc."): not a person
+_COMPANY_FORM = re.compile(r".+\s(?:(?-i:SE|SA|SAS|AG|NV|BV|SpA|plc|PLC)|S\.A\.S?\.?|N\.V\.|B\.V\.|Inc\.?|Ltd\.?"
+                           r"|LLC|GmbH|Corp\.?|Corporation|Group|Groupe|Holdings?)$", re.IGNORECASE)
 # a place glued to the name (« Anne Roy à Bruxelles », "Jane Doe in London")
 _BYLINE_PLACE = re.compile(r"\s+(?:à|depuis|in)\s+\S.*$")
 # a news agency: an author only when no person is named (« Claire Fontaine avec AFP » → Claire Fontaine, "Reuters")
-_AGENCY = (r"(?:afp|agence france[- ]presse|reuters|ap|(?:the )?associated press|bloomberg|dpa|belga|ats|ansa|efe"
-           r"|pa(?: media)?|upi|xinhua|kyodo)")
+_AGENCY = (r"(?:afp|agence france[- ]presse|reuters|ap|(?:the )?associated press|bloomberg(?: news)?|dpa|belga|ats"
+           r"|ansa|efe|pa(?: media)?|upi|xinhua|kyodo)")
 _IS_AGENCY = re.compile(rf"(?:l['’]\s*)?({_AGENCY})", re.IGNORECASE)
 # never a person: "Staff and agencies", "Guardian staff", "Staff reporter", « La rédaction », « Rédaction L'Informé »
 _STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction\b.{0,60}|(?:[\w'’-]+ ){0,3}staff\b.{0,40}"
                           r"|(?:the )?editors|editorial (?:team|board|staff)", re.IGNORECASE)
 _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|agences?|agencies))$", re.IGNORECASE)
+# an agency glued after the name, as AP signs: "KARIN LEHMANN Associated Press"
+_AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|reuters|(?-i:AFP|AP)|bloomberg(?: news)?)$", re.IGNORECASE)
 _NAME_PARTICLE = re.compile(r"(?<= )(?:De La|De|Du|Des|Van|Von|Der|Di|Da)(?= )")
 _BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
 _BYLINE_REPORTING = re.compile(r"^(?:(?:with )?(?:additional )?reporting by|avec)\s+", re.IGNORECASE)
@@ -245,12 +259,12 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
     out: list[str] = []
     agencies: list[str] = []
     publisher_keys = _publisher_keys(*publishers)
-    for part in _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split()))):
-        if _BYLINE_ROLE.match(part):
+    for index, part in enumerate(_AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split())))):
+        if _BYLINE_ROLE.match(part) or _DATE_PART.match(part) or (index and _TITLE_AFTER_NAME.match(part)):
             continue
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
         name = _BYLINE_TAIL.sub("", _BYLINE_PREFIX.sub("", name))
-        with_agency = _WITH_AGENCY.search(name)
+        with_agency = _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None)
         if with_agency:  # « La rédaction avec AFP »: the agency, if nobody is named
             name = name[:with_agency.start()]
             if (agency := _IS_AGENCY.fullmatch(with_agency.group(1))) and agency.group(1) not in agencies:
@@ -261,7 +275,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         elif any(_shouted(word) for word in name.split()):  # « Marc LE GALL », the French press's signature
             name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), " ".join(
                 word.title() if _shouted(word) or word in _CAPS_PARTICLES else word for word in name.split()))
-        if _STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys:
+        if (_STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys
+                or _COMPANY_FORM.fullmatch(name)):
             continue
         agency = _IS_AGENCY.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)
