@@ -2,9 +2,12 @@
 2:05 p.m. ET"), for pages whose markup states the day alone.
 
 A shown time has no offset, so it is read in a zone only when one is known: a zone abbreviation printed after it
-(ET, CET, GMT…), else the zone of the site's country when its address ends in a country code whose country has a
-single time zone (tzdata's `zone1970.tab`: .fr → Europe/Paris, .uk → Europe/London; not .com, .ca or .es). Otherwise
-the day stays, as before, and a feed's time on that day refines it (`extract.choose_published`).
+(ET, CET, GMT…), else the zone of the site's country when its address ends in a country code, or its `lang` names a
+region, whose country has a single time zone (tzdata's `zone1970.tab`: .fr → Europe/Paris, .uk → Europe/London,
+`fr-BE` → Europe/Brussels; not .com, .ca or .es), else Paris time for a page in French with no country at all
+(`lang="fr"` on a .com, .org or bare address: the French-language press of France, Belgium, Switzerland, Luxembourg
+and Monaco shares it). Otherwise the day stays, as before, and a feed's time on that day refines it
+(`extract.choose_published`).
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def shown_time(tree: Any, day: str, url: str | None) -> datetime | None:
             clock = _TIME_AFTER.match(text, found.end())
             if clock is None:
                 continue
-            zone = _zone(clock.group(4), url)
+            zone = _zone(clock.group(4), url, tree.get("lang") or tree.get("xml:lang") or "")
             if zone is None:
                 return None
             hour, minute = int(clock.group(1)), int(clock.group(2))
@@ -86,13 +89,21 @@ def _dated(day: date) -> re.Pattern:
         rf"|0?{day.month}/0?{d}/{y}|{y}-{day.month:02d}-{d:02d})(?!\d)", re.IGNORECASE)
 
 
-def _zone(abbreviation: str | None, url: str | None) -> ZoneInfo | None:
+def _zone(abbreviation: str | None, url: str | None, lang: str = "") -> ZoneInfo | None:
     if abbreviation and abbreviation.upper() in _ABBREVIATIONS:
         return ZoneInfo(_ABBREVIATIONS[abbreviation.upper()])
+    zones = _single_zone_countries()
     host = (urlsplit(url).hostname or "") if url and "://" in url else ""
-    country = host.rsplit(".", 1)[-1].upper() if "." in host else ""
-    name = _single_zone_countries().get("GB" if country == "UK" else country)
-    return ZoneInfo(name) if name else None
+    country = host.rsplit(".", 1)[-1].upper() if "." in host and not host.replace(".", "").isdigit() else ""
+    language, _, region = lang.strip().replace("_", "-").partition("-")
+    for code in (country, region.upper()):
+        if name := zones.get("GB" if code == "UK" else code):
+            return ZoneInfo(name)
+    # French without a country (a .com, .net or .org site, `lang="fr"`): the French-language press of France,
+    # Belgium, Switzerland, Luxembourg and Monaco keeps Paris time; a Canadian or African site says fr-CA, .ca, .sn…
+    if language.lower() == "fr" and not region and len(country) != 2:
+        return ZoneInfo("Europe/Paris")
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -551,6 +551,16 @@ def test_a_time_shown_only_in_the_byline_is_read_in_the_zone_the_page_gives(tmp_
     assert datetime.fromisoformat(extract_file(path, url)["published"]) == expected
 
 
+@pytest.mark.parametrize("lang, expected_hour", [("fr", 13), ("fr-BE", 13), ("fr-CA", None), ("en", None)])
+def test_a_french_page_without_a_country_shows_paris_time(lang, expected_hour):
+    """Mini news sites audit (fifth round, F6): a French site on a bare address (no country code) showing « Le 3
+    décembre 2026 à 14h05 - Mis à jour le 4 décembre 2026 à 9h12 » was stored at midnight UTC."""
+    url = "http://127.0.0.1:18301/2026/12/03/dassault-systemes.html"
+    html = _en_page(header="<p>Le 3 décembre 2026 à 14h05 - Mis à jour le 4 décembre 2026 à 9h12</p>", lang=lang)
+    expected = datetime(2026, 12, 3, expected_hour or 0, 5 if expected_hour else 0, tzinfo=timezone.utc)
+    assert extract_article(html, url, None, NOW + timedelta(days=4), min_words=10).published_at == expected
+
+
 def test_a_naive_page_time_yields_to_the_feed_time_of_its_local_day_on_another_utc_day():
     """A New York story at 21:00 local (JSON-LD without offset) is 02:00 UTC the next day in its feed: the page's
     day (30 Nov, local) must not beat the feed's exact time (it was stored 26 h early, on the previous day)."""
