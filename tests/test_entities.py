@@ -242,3 +242,16 @@ def test_shops_gadgets_and_seas_named_like_first_names_are_not_persons():
         assert not person_like(name), name
     for name in ("Jensen Huang", "Arthur Mensch", "Ursula von der Leyen"):
         assert person_like(name), name
+
+
+@pytest.mark.parametrize("form, expected", [
+    ("ERP", None), ("CEA", None), ("SAP", None), ("Erp", "Erp"),  # mini news sites audit (fifth round, F17)
+    ("NYC", "New York City"), ("LA", "Los Angeles"), ("UK", "United Kingdom"), ("PARIS", "Paris"),
+])
+def test_an_acronym_is_no_small_town(form, expected):
+    """« every ERP migration » gave the place Erp (a Dutch village of 3,600), « the CEA's site » Cea (Spain)."""
+    from pipeline.enrich.gazetteer import lookup_place
+
+    for unaccented in (False, True):
+        place = lookup_place(form, unaccented)
+        assert (place.canonical if place else None) == expected

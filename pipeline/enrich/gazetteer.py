@@ -103,7 +103,7 @@ def lookup_place(name: str, unaccented: bool = False) -> Place | None:
     candidates = (name, name + ".", _ARTICLE.sub("", name))
     for candidate in candidates:
         place = table.get(_key(candidate))
-        if place:
+        if place and not _acronym_of_a_town(candidate, place):
             return place
     for candidate in candidates if unaccented else ():
         key = _key(candidate)
@@ -115,6 +115,17 @@ def lookup_place(name: str, unaccented: bool = False) -> Place | None:
         if whole and whole.kind != "city":
             return Place(name, "region", 0)
     return None
+
+
+ACRONYM_TOWN_MAX_POPULATION = 100_000
+
+
+def _acronym_of_a_town(form: str, place: Place) -> bool:
+    """An acronym is no small town: "ERP" is not Erp (Netherlands), "CEA" not Cea (Spain), "SAP" not Sap; "NYC", "LA"
+    and "RDC" stay places (a city of 100,000 or more, or a country or region)."""
+    letters = form.replace(".", "")
+    return (letters.isupper() and 2 <= len(letters) <= 5 and place.kind == "city"
+            and place.population < ACRONYM_TOWN_MAX_POPULATION)
 
 
 def canonical_place(name: str) -> str | None:
