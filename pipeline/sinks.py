@@ -194,11 +194,13 @@ def linkable(url: str | None) -> bool:
 def link_target(url: str) -> str:
     """A linkable URL (no `user@` part) with its host in ASCII (IDNA, `xn--…`), as browsers send it: a link's target
     then shows what it is, not a look-alike of another site's name (`аpple.com` with a Cyrillic а). Unchanged when it
-    cannot be encoded."""
+    cannot be encoded. A credential in its query (`?token=…`, `SECRET_PARAMS`) is masked, as in the plain-text mail:
+    a link in an HTML mail, a Slack message or a shared report must not hand a subscriber's token to every reader."""
     from urllib.parse import urlsplit, urlunsplit
 
     import idna  # httpx's own dependency
 
+    url = mask_url(url)
     parts = urlsplit(url)
     host = parts.hostname or ""
     if host.isascii():

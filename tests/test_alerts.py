@@ -1098,3 +1098,25 @@ def test_alerts_test_on_a_volume_rule_prints_lines_and_languages_take_any_case(s
     assert "• Nvidia update 0" in out and '"spikes_now"' not in out and "{" not in out
     main(["alerts", "test", "spikes", "--article-id", records[0].article.id, "--rules", str(rules), "--json"])
     assert json.loads(capsys.readouterr().out)["spikes_now"][0]["company"] == "Nvidia"
+
+
+def test_a_credential_in_an_article_link_is_masked_in_every_channel_and_the_report():
+    """Hostile sites audit (2026-12-03, #2): `?token=abc` in an article's link was masked in the plain-text mail but
+    linked live in its HTML part, in Slack and in the webhook's JSON."""
+    from email import message_from_bytes, policy
+
+    from pipeline.alerts.deliver import build_email, slack_payload, webhook_payload
+    from pipeline.alerts.evaluate import AlertItem
+    from pipeline.alerts.rules import Rule
+
+    rule = Rule.model_validate({"name": "r", "keywords": ["x"], "channels": [{"type": "email", "to": ["a@example.org"]}]})
+    item = AlertItem(rule="r", subject="1", title="Mistral AI", url="https://news.example/d?id=7&token=abc123",
+                     source="S", snippet="x")
+    parsed = message_from_bytes(build_email(rule, [item], sender="n@example.org", to=["a@example.org"]).as_bytes(),
+                                policy=policy.default)
+    parts = [parsed.get_body(preferencelist=(kind,)).get_content() for kind in ("plain", "html")]
+    blobs = [*parts, json.dumps(slack_payload(rule, [item])), json.dumps(webhook_payload(rule, [item]))]
+    assert all("abc123" not in blob and "token=***" in blob and "id=7" in blob for blob in blobs), blobs
+    from pipeline.report import _link  # the HTML report's links go through the same target
+
+    assert "abc123" not in _link(item.url, "Mistral AI") and "token=***" in _link(item.url, "Mistral AI")

@@ -163,7 +163,9 @@ def webhook_payload(rule: Rule, items: list[AlertItem]) -> dict:
         "description": rule.description,
         "kind": rule.kind,
         "alerts": [
-            {**item.as_dict(), "snippet_html": html_snippet(item.snippet)} for item in items
+            # the article's link without a credential in its query, as in every other channel
+            {**item.as_dict(), "url": mask_url(item.url) if item.url else item.url,
+             "snippet_html": html_snippet(item.snippet)} for item in items
         ],
     }
 
