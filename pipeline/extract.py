@@ -821,7 +821,7 @@ def extract_article(
         domain=domain_of(normalized),
         source=source or (item.feed_name if item else domain_of(normalized)),
         feed_tags=list(item.feed_tags) if item else [],
-        title=meta["title"] or (item.title if item else None),
+        title=meta["title"] or (item.title if item else None) or _opening_words(text),
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
         authors=meta["authors"] or feed_authors,
@@ -837,6 +837,15 @@ def extract_article(
         warc_file=warc_file,
         warc_offset=warc_offset,
     )
+
+
+def _opening_words(text: str | None, limit: int = 100) -> str | None:
+    """A title for a story whose page and feed give none (an empty <title>, <h1> and feed title): its first words,
+    cut at a word with "…". An empty title left blank cells in listings and ended alert subjects at "rule:"."""
+    line = " ".join((text or "").strip().split("\n", 1)[0].split())
+    if len(line) <= limit:
+        return line or None
+    return line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _story_of(url: str, canonical: str | None, item: FeedItem | None, declared: str | None) -> str | None:
@@ -866,7 +875,7 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
         domain=domain_of(story or item.url),
         source=item.feed_name,
         feed_tags=list(item.feed_tags),
-        title=item.title,
+        title=item.title or _opening_words(summary),
         text=summary,
         description=_description(summary),
         authors=list(item.authors) or list(page_authors or []),

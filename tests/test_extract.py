@@ -730,3 +730,18 @@ def test_a_title_without_site_name_meta_loses_the_name_its_address_spells_and_ke
             + "</p></article></body></html>")
     article = extract_article(html, "https://www.leparisien.fr/economie/mistral-12345.php", None, NOW, min_words=10)
     assert article.title == expected
+
+
+def test_a_story_with_no_title_anywhere_is_titled_by_its_opening_words():
+    """Hostile sites audit (2026-12-03, #6): an empty <title> and <h1>, a JSON-LD headline of markup only and an
+    empty feed title stored the story with an empty title (blank cells in listings, alert subjects ending at "r:")."""
+    url = "https://news.example/2026/11/24/untitled.html"
+    opening = "Mistral AI et Nvidia annoncent un centre de calcul en Essonne, une défaite pour l'autonomie française"
+    html = ("<html lang='fr'><head><title></title><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
+            "\"headline\": \"<img src=x onerror=alert(1)>\"}</script></head><body><article><h1></h1>"
+            f"<p>{opening}, selon plusieurs analystes du secteur.</p>{BODY}</article></body></html>")
+    article = extract_article(html, url, item(url, title=""), NOW, min_words=10)
+    assert article.title and article.title.endswith("…") and opening.startswith(article.title[:-1].rstrip())
+    assert len(article.title) <= 101
+    summary_only = article_from_summary(item(url, title="", summary="Nvidia livre ses puces. Le détail."), NOW)
+    assert summary_only.title == "Nvidia livre ses puces. Le détail."
