@@ -68,6 +68,20 @@ ALLOWED_TYPES = {
     "robots": ("text/", ""),
 }
 _CHUNK = 64 * 1024
+# A page's body that is a file of another kind whatever its Content-Type says: a ZIP served as text/html was
+# extracted as a story (text read out of the archive's bytes). PDF and images already gave no text.
+_BINARY_MAGIC = {b"PK\x03\x04": "a ZIP archive", b"PK\x05\x06": "a ZIP archive", b"%PDF-": "a PDF document",
+                 b"\x89PNG": "a PNG image", b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image",
+                 b"\x1f\x8b": "a gzip file", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7z archive",
+                 b"\x7fELF": "a program", b"MZ": "a program", b"OggS": "an audio file", b"ID3": "an audio file",
+                 b"\xd0\xcf\x11\xe0": "an Office document", b"RIFF": "a media file"}
+
+
+def _binary_kind(body: bytes) -> str | None:
+    """What a page's body is when its first bytes are another file format's signature, else None."""
+    return next((kind for magic, kind in _BINARY_MAGIC.items() if body.startswith(magic)), None)
+
+
 # Content codings decoded here, layer by layer, each bounded. Other registered compressions are refused (we only
 # ask for gzip and deflate); an unregistered token (`Content-Encoding: utf-8`, a known misconfiguration) is ignored,
 # as httpx does. More layers than this is not a real server's doing.
@@ -589,6 +603,10 @@ class Fetcher:
                     if status in REDIRECT_CODES:  # its body is a stub ("Moved"), not the page: say what happened
                         raise FetchFailed(url, "bad-redirect", f"HTTP {status} without a Location to follow", status)
                     if status == 304:
+                        if not any(h.lower() in ("if-none-match", "if-modified-since") for h in headers):
+                            # nothing was cached to be "not modified": a server's or a proxy's error, not the page
+                            raise FetchFailed(url, "http-304", "HTTP 304 Not Modified to a request without a "
+                                                               "validator (nothing cached to reuse)", status)
                         return FetchResult(url, url, status, response.headers, b"", _now(), not_modified=True)
                     if status == 429 or status >= 500:
                         self._rate_limits[host] += status == 429
@@ -606,6 +624,9 @@ class Fetcher:
                     self._check_content_type(url, kind, response.headers.get("content-type", ""))
                     keep = ROBOTS_MAX_BYTES if kind == "robots" else None
                     body, truncated = await self._read_limited(url, response, keep)
+                    if kind == "page" and (binary := _binary_kind(body)):
+                        raise FetchRefused(url, "content-type", f"refused: the body is {binary}, not an HTML page "
+                                                                "(whatever its Content-Type says)")
                     return FetchResult(url, str(response.url), status, response.headers, body, _now(),
                                        truncated=truncated)
             except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not

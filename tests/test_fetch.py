@@ -525,6 +525,36 @@ def test_content_type_refused_for_pages(httpserver):
     assert err.value.reason == "content-type"
 
 
+@pytest.mark.parametrize("body, kind", [
+    (b"PK\x03\x04\x14\x00\x00\x00<html><title>inside zip</title>" + b"Mistral AI " * 200, "a ZIP archive"),
+    (b"%PDF-1.7\n" + b"Mistral AI " * 200, "a PDF document"), (b"\x89PNG\r\n\x1a\n" + b"\x00" * 300, "a PNG image"),
+])
+def test_a_page_whose_body_is_another_kind_of_file_is_refused_whatever_its_content_type(httpserver, body, kind):
+    """Hostile sites audit (2026-12-03, #4): a ZIP served as text/html was stored as the story, its text read out of
+    the archive's bytes."""
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/page.html").respond_with_data(body, content_type="text/html")
+    with pytest.raises(FetchRefused) as err:
+        fetch(httpserver.url_for("/page.html"))
+    assert err.value.reason == "content-type" and f"the body is {kind}, not an HTML page" in str(err.value)
+
+
+def test_a_304_to_a_request_without_a_validator_is_a_failure_of_its_own(httpserver):
+    """Hostile sites audit (2026-12-03, #3): a bare 304 to a first request was read as an empty page and counted as
+    `too-little-text`; a 304 to a request carrying the stored validator is still "not modified"."""
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/p.html").respond_with_data("", status=304)
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/p.html"))
+    assert err.value.reason == "http-304" and "without a validator" in str(err.value)
+
+    async def conditional():
+        async with Fetcher(settings()) as fetcher:
+            return await fetcher.fetch(httpserver.url_for("/p.html"), headers={"If-None-Match": '"v1"'})
+
+    assert asyncio.run(conditional()).not_modified
+
+
 def test_per_host_politeness_delay(httpserver):
     httpserver.expect_request("/p").respond_with_data("<html>p</html>", content_type="text/html")
     arrivals = []
