@@ -35,15 +35,35 @@ def without_surrogates(text: str) -> str:
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
+# Cyrillic and Greek letters drawn like Latin ones: inside a Latin word (« Мistral » with a Cyrillic М) they hide a
+# company from the watchlist and from alerts; no real word mixes the scripts, so there they are read as Latin
+_LOOK_ALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеіјорсѕхуԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ",
+    "ABESIJKMHOPCTXYaeijopcsxydhlqwABEZHIKMNOPTYXoikvptux")
+_MIXED_WORD = re.compile(r"\w*[A-Za-z]\w*[\u0370-\u03ff\u0400-\u052f]\w*|\w*[\u0370-\u03ff\u0400-\u052f]\w*[A-Za-z]\w*")
+_CYRILLIC_OR_GREEK = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+
+
+def without_look_alikes(text: str) -> str:
+    """Cyrillic and Greek look-alikes inside Latin words read as the Latin letters they imitate (a wholly Cyrillic or
+    Greek word is left as it is)."""
+    if text.isascii() or not _CYRILLIC_OR_GREEK.search(text):
+        return text
+    return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOK_ALIKES), text)
+
+
 def without_invisible(text: str) -> str:
     """Multi-line text (an article's body) without invisible characters: no stray highlight marker, bidi control or
-    zero-width character reaches the store, the models or a sink (and no lone surrogate, which none can encode)."""
-    return _INVISIBLE.sub("", without_surrogates(text))
+    zero-width character reaches the store, the models or a sink (and no lone surrogate, which none can encode);
+    look-alike letters inside Latin words are read as Latin (`without_look_alikes`)."""
+    return without_look_alikes(_INVISIBLE.sub("", without_surrogates(text)))
 
 
 def visible(text: str) -> str:
-    """Control characters become spaces, invisible ones go; line breaks and spacing are otherwise kept."""
-    return _INVISIBLE.sub("", _CONTROL.sub(" ", unicodedata.normalize("NFC", without_surrogates(text))))
+    """Control characters become spaces, invisible ones go; line breaks and spacing are otherwise kept; look-alike
+    letters inside Latin words are read as Latin."""
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", without_surrogates(text)))
+    return without_look_alikes(_INVISIBLE.sub("", text))
 
 
 def single_line(value: object, limit: int | None = None) -> str:

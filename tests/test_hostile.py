@@ -467,3 +467,19 @@ def test_plain_text_mail_never_prints_credentials_of_an_item_link():
                      reasons=["mentions Mistral AI"])
     text = render_text(rule, [item])
     assert "pa55" not in text and "  http://***@news.example/a.html" in text
+
+
+def test_look_alike_letters_inside_latin_words_are_read_as_latin():
+    """Hostile sites audit (2026-12-03, #5): « Мistral AI » with a Cyrillic М hid the company from the watchlist and
+    from its alerts (zero-width characters and fullwidth letters were already handled). Wholly Cyrillic or Greek words
+    stay as written."""
+    from pipeline.models import Article
+    from pipeline.sinks import single_line, without_look_alikes
+
+    assert without_look_alikes("\u041cistral AI et N\u0455idia") == "Mistral AI et Nsidia"
+    assert without_look_alikes("Москва, Αθήνα, MCP-сервер") == "Москва, Αθήνα, MCP-сервер"
+    assert single_line("\u041cistr\u0430l AI") == "Mistral AI"
+    article = Article(id="a" * 64, url="https://x.example/a", domain="x.example", source="x", title="\u041cistral AI",
+                      text="La start-up \u041cistral AI lève des fonds.", content_hash="0" * 64,
+                      fetched_at="2026-12-03T10:00:00+00:00", extraction="trafilatura", word_count=7)
+    assert (article.title, article.text) == ("Mistral AI", "La start-up Mistral AI lève des fonds.")
