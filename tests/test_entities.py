@@ -255,3 +255,11 @@ def test_an_acronym_is_no_small_town(form, expected):
     for unaccented in (False, True):
         place = lookup_place(form, unaccented)
         assert (place.canonical if place else None) == expected
+
+
+def test_a_product_named_ai_something_is_no_person():
+    """Mini news sites audit (fifth round, F18): « la plateforme AI Endpoints » was a person ("Ai" is a given name)."""
+    from pipeline.enrich.entities import classify
+
+    assert classify("AI Endpoints", "PER") != "PER" and classify("GPU Cloud", "PER") != "PER"
+    assert classify("Ai Weiwei", "PER") == "PER" and classify("JD Vance", "PER") == "PER"

@@ -156,6 +156,9 @@ _CIVIL_TITLE = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Mr\.?|Mrs\.?|Ms\.?)\s+[A-
 _NOT_GIVEN = {"saint", "sainte", "san", "santa", "sankt"}  # « Saint-Ouen », "Santa-Cruz": places, not given names
 
 
+_TECH_ACRONYMS = frozenset({"AI", "IA", "ML", "GPU", "CPU", "API", "LLM", "NLP", "HPC", "IoT", "SaaS", "PaaS", "IaaS"})
+
+
 def _given_name(word: str) -> bool:
     """A known first name, or a hyphenated one whose first part is known (« Marie-Guite », "Jean-Yves")."""
     if is_first_name(word):
@@ -171,6 +174,8 @@ def person_like(name: str) -> bool:
     is a country or continent ("France Travail", "Western Europe")."""
     words = name.split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name):
+        return False
+    if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
