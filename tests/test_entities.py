@@ -263,3 +263,12 @@ def test_a_product_named_ai_something_is_no_person():
 
     assert classify("AI Endpoints", "PER") != "PER" and classify("GPU Cloud", "PER") != "PER"
     assert classify("Ai Weiwei", "PER") == "PER" and classify("JD Vance", "PER") == "PER"
+
+
+def test_table_cells_flattened_with_bars_are_no_names():
+    """Mini news sites audit (fifth round, F19): "M€ |" and "Limited | Customer" from a flattened table were ORGs."""
+    from pipeline.enrich.entities import _plausible, clean_name
+
+    for span in ("M€ |", "Limited | Customer", "| Nvidia"):
+        assert not _plausible(clean_name(span, "ORG"), "ORG")
+    assert _plausible(clean_name("Nvidia", "ORG"), "ORG")

@@ -123,6 +123,8 @@ def clean_name(text: str, label: str) -> str:
 
 def _plausible(name: str, label: str) -> bool:
     camel = name[:1].islower() and any(ch.isupper() for ch in name.split()[0][1:])  # "xAI", "eBay", "iPhone"
+    if "|" in name:  # a table's cells, flattened with bars ("M€ |", "Limited | Customer"): no name holds a bar
+        return False
     if len(name) < 2 or not any(ch.isalpha() for ch in name) or not (name[:1].isupper() or name[:1].isdigit() or camel):
         return False
     if label == "PER":
