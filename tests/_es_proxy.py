@@ -35,6 +35,7 @@ class IlmProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 path = self.path.split("?", 1)[0]
+                proxy.record(self.command, path, body)
                 if path.startswith("/_ilm/") or "/_ilm/" in path:
                     proxy.ilm_calls.append(f"{self.command} {path}")
                     answer = {"operation_mode": proxy.mode} if path == "/_ilm/status" else {"acknowledged": True}
@@ -53,8 +54,17 @@ class IlmProxy:
 
         self.mode = mode
         self.ilm_calls: list[str] = []
+        self.requests: list[tuple[str, str, object]] = []  # (method, path, JSON body or None): every request seen
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def record(self, method: str, path: str, body: bytes | None) -> None:
+        """Keep each JSON request body (a bulk body's NDJSON lines are kept as None: documents, not request shapes)."""
+        try:
+            parsed = json.loads(body) if body and not path.endswith("/_bulk") else None
+        except ValueError:
+            parsed = None
+        self.requests.append((method, path, parsed))
 
     def __enter__(self) -> IlmProxy:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
