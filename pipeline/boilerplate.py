@@ -21,10 +21,13 @@ EDGE_LINES = 4  # bylines and dates are only looked for among the first / last l
 
 _I = re.IGNORECASE
 # a line that is furniture from its start (`match` on the line with ’ read as ')
+# Le Figaro's box: « Cet article est réservé aux abonnés. Il vous reste 68% à découvrir. », « Vente Flash : -50% sur
+# l'abonnement numérique », « Je m'abonne » (a sale is furniture only when it sells the subscription)
 _PAYWALL = re.compile(
-    r"il vous reste \d+(?:[.,]\d+)?\s*% (?:de cet article )?à lire"
-    r"|la suite (?:de cet article )?est réservée aux abonnés|(?:cet )?article réservé aux abonnés"
-    r"|s'abonner\b|abonnez-vous\b|déjà abonnée?\b|offre (?:spéciale|découverte|d'essai)\b|special offer\b"
+    r"il vous reste \d+(?:[.,]\d+)?\s*% (?:de cet article )?à (?:lire|découvrir)"
+    r"|la suite (?:de cet article )?est réservée aux abonnés|(?:cet )?article (?:est )?réservé aux abonnés"
+    r"|s'abonner\b|abonnez-vous\b|je m'abonne\W*$|déjà abonnée?\b|offre (?:spéciale|découverte|d'essai)\b|special offer\b"
+    r"|vente flash\b[^.!?]{0,40}\babonnement\b"
     r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
     r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
     r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?", _I)

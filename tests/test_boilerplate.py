@@ -83,6 +83,11 @@ FURNITURE = [
     "Recevez chaque matin l’essentiel de l’actualité tech",
     "Newsletter Tech : recevez chaque jeudi notre sélection",
     "Get the best of tech in your inbox every week",
+    # Le Figaro's paywall box (audit-sites F1)
+    "Cet article est réservé aux abonnés. Il vous reste 68% à découvrir.",
+    "Il vous reste 68 % à découvrir.",
+    "Vente Flash : -50% sur l’abonnement numérique",
+    "Je m’abonne",
 ]
 
 STORY = [
@@ -115,6 +120,10 @@ STORY = [
     "Get ready for a flood of AI-written spam in your inbox, the agency warned.",
     "Comments by the minister, 12 days before the vote, angered the unions.",
     "This article of the AI Act first appeared in a draft leaked in 2021.",
+    # prose near the paywall lines of audit-sites F1
+    "Vente flash chez Free : le forfait 5G à 9,99 euros a attiré 200 000 nouveaux clients en un week-end.",
+    "Je m’abonne à trois plateformes de streaming, mais je n’en regarde qu’une, confie une cliente de Free.",
+    "Cet article de loi est réservé aux abonnés professionnels des opérateurs, a précisé l’Arcep.",
 ]
 
 
