@@ -78,11 +78,12 @@ _AD_LABEL = re.compile(
     r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
     r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)
 # « >> Lire aussi : … », « [Lire aussi] … », « ► À découvrir : … »: the label may follow an arrow or a bracket; a
-# label that also opens prose (« Pour aller plus loin, l'État… », « À découvrir dans… ») needs its separator
+# label that also opens prose (« Pour aller plus loin, l'État… », « À découvrir dans… ») needs its separator. « À » is
+# often typed « A » (« A lire aussi : … », audit-sites F10)
 _READ_MORE = re.compile(
     r"(?:[>»►▶▸→•*\[(-]+\s*)?"
-    r"(?:(?:à )?lire (?:aussi|également|la suite)\b|(?:à )?voir aussi\b|(?:à )?découvrir aussi\b|sur le même sujet\b"
-    r"|(?:à découvrir|à lire|à voir|pour aller plus loin|en savoir plus)\s*(?:[:|\]»>–—-]|$)"
+    r"(?:(?:[àa] )?lire (?:aussi|également|la suite)\b|(?:[àa] )?voir aussi\b|(?:[àa] )?découvrir aussi\b|sur le même sujet\b"
+    r"|(?:[àa] découvrir|[àa] lire|[àa] voir|pour aller plus loin|en savoir plus)\s*(?:[:|\]»>–—-]|$)"
     r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b)", _I)
 # the site promoting its own channels: « suivez-nous sur Google Actualités », « ajoutez X à vos sources préférées sur
 # Google », "Follow us on Google News", « Téléchargez l'application … sur l'App Store … Google Play », "syndicated via

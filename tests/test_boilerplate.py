@@ -88,6 +88,13 @@ FURNITURE = [
     "Il vous reste 68 % à découvrir.",
     "Vente Flash : -50% sur l’abonnement numérique",
     "Je m’abonne",
+    # « A » written without its accent (audit-sites F10)
+    "A lire aussi : Atos cède ses supercalculateurs à l’État",
+    "A LIRE AUSSI : Thales rachète une start-up de cybersécurité",
+    "À LIRE AUSSI",
+    "A voir aussi : la visite de l’usine Nvidia de Santa Clara",
+    "A découvrir : Capgemini rachète une pépite allemande",
+    "Lire aussi : OVHcloud ouvre une région à Paris",
 ]
 
 STORY = [
@@ -124,6 +131,8 @@ STORY = [
     "Vente flash chez Free : le forfait 5G à 9,99 euros a attiré 200 000 nouveaux clients en un week-end.",
     "Je m’abonne à trois plateformes de streaming, mais je n’en regarde qu’une, confie une cliente de Free.",
     "Cet article de loi est réservé aux abonnés professionnels des opérateurs, a précisé l’Arcep.",
+    "A lire les comptes publiés mardi, Atos a perdu 1,2 milliard d’euros au premier semestre.",
+    "A découvrir dans le rapport, les chiffres du marché du cloud souverain.",
 ]
 
 
