@@ -40,11 +40,15 @@ _COMMENTS = re.compile(
     r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)", _I)
 _NEWSLETTER = re.compile(
     r"newsletters?\b.*\b(?:s'inscrire|inscrivez-vous|abonnez-vous|sign up|subscribe)\W*$|s'inscrire\W*$|sign up\W*$"
+    r"|inscription gratuite\W*$"
     r"|(?:sign up|subscribe) (?:for|to) (?:our|the) .{0,40}newsletter", _I)
 # the publisher addressing the reader (imperative + « notre » / "our"), anywhere in a short line
+# « Retrouvez toute l'actualité de votre région dans notre newsletter quotidienne » (audit-sites F15)
 _NEWSLETTER_CALL = re.compile(
     r"\b(?:inscrivez-vous|abonnez-vous|sign up|subscribe)\s+(?:gratuitement\s+|now\s+)?(?:à|aux?|for|to)\s+"
-    r"(?:notre|nos|our)\b[^.!?]{0,40}\b(?:newsletters?|lettres? d'information)\b", _I)
+    r"(?:notre|nos|our)\b[^.!?]{0,40}\b(?:newsletters?|lettres? d'information)\b"
+    r"|\bretrouvez\b[^.!?]{0,80}?\b(?:dans|avec|par) (?:notre|nos)\b[^.!?]{0,30}\b(?:newsletters?|lettres? d'information)\b",
+    _I)
 # a pitch addressing the reader without « notre »/"our": « Recevez chaque matin l'essentiel de l'actualité tech »,
 # « Newsletter Tech : recevez chaque jeudi notre sélection », "Get the best of tech in your inbox every week"
 _PITCH = re.compile(

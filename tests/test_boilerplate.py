@@ -95,6 +95,10 @@ FURNITURE = [
     "A voir aussi : la visite de l’usine Nvidia de Santa Clara",
     "A découvrir : Capgemini rachète une pépite allemande",
     "Lire aussi : OVHcloud ouvre une région à Paris",
+    # a regional newsletter promo without an imperative (audit-sites F15)
+    "Retrouvez toute l’actualité économique de votre région dans notre newsletter quotidienne. Inscription gratuite.",
+    "Retrouvez chaque matin l’essentiel de la tech dans nos newsletters",
+    "Inscription gratuite.",
 ]
 
 STORY = [
@@ -133,6 +137,8 @@ STORY = [
     "Cet article de loi est réservé aux abonnés professionnels des opérateurs, a précisé l’Arcep.",
     "A lire les comptes publiés mardi, Atos a perdu 1,2 milliard d’euros au premier semestre.",
     "A découvrir dans le rapport, les chiffres du marché du cloud souverain.",
+    "Retrouvez la liste des entreprises retenues dans le rapport de la Cour des comptes.",
+    "Inscription gratuite au cloud de l’État : les collectivités pourront postuler dès janvier.",
 ]
 
 
