@@ -68,13 +68,18 @@ _FIRST_APPEARED = re.compile(
     r"|(?:first|originally) appeared|was (?:first|originally) published|appeared first) (?:initialement )?(?:dans|in|on)\b",
     _I)
 # a header over other stories' teasers, alone on its line: « Les plus lus », "Most read", "Related Articles"; "More
-# from Tech" / "More in Business" only with capitalised words after it ("More in Europe than…" is prose)
+# from Tech" / "More in Business" / Bloomberg's "Most Read from Bloomberg" (as Yahoo syndicates it, audit-sites F2)
+# only with capitalised words after it ("More in Europe than…", "Most read from left to right" are prose)
 _SECTION_HEADER = re.compile(
     r"(?i:les (?:articles )?plus (?:lus|partagés|commentés|populaires)|(?:articles? )?les plus lus|dans la même rubrique"
     r"|sur le même thème|most (?:read|popular|viewed|shared|commented)|trending(?: now| stories)?"
     r"|related (?:articles?|stories|posts|content|coverage|topics)|more stories|you (?:may|might) also like"
     r"|recommended(?: for you| stories)?|vous aimerez aussi|à lire (?:ensuite|dans la même rubrique))\W*$"
-    r"|(?i:more (?:from|in|on)) (?:[A-Z&][\w&'-]*\s*){1,4}$")
+    r"|(?i:more (?:from|in|on)|most (?:read|popular|viewed|shared) (?:from|on)) (?:[A-Z&][\w&'.-]*\s*){1,4}$")
+# the teasers such a header lists: list items ("- Oracle Bonds Slide as …") right under it, each a headline (no
+# sentence ending: an item that ends like a sentence is the story's own list)
+_TEASER_ITEM = re.compile(r"[-–—•*]\s+\S.*(?<![.;:])$")
+MAX_TEASER_WORDS = 20
 # a tag line: "Topics: AI, Cloud, Policy", « Mots-clés : IA, cloud » — a list of short items, not « Thème : l'IA… »
 _TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories)\s*:\s*(.+)$",
                    _I)
@@ -276,8 +281,16 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
     lines = text.split("\n")
     links: set[str] | None = None
     out = []
+    teasers = False  # under a "Most read" / "Related Articles" header: its list of other stories follows
     for i, raw in enumerate(lines):
         line = raw.strip().replace("’", "'")
+        if teasers and line:
+            teasers = bool(_TEASER_ITEM.match(line)) and len(line.split()) <= MAX_TEASER_WORDS
+            if teasers:
+                continue
+        if line and len(line.split()) <= MAX_WORDS and _SECTION_HEADER.match(line):
+            teasers = True
+            continue
         if line and len(line.split()) <= MAX_WORDS:
             furniture = _is_furniture(line)
             if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):

@@ -99,6 +99,9 @@ FURNITURE = [
     "Retrouvez toute l’actualité économique de votre région dans notre newsletter quotidienne. Inscription gratuite.",
     "Retrouvez chaque matin l’essentiel de la tech dans nos newsletters",
     "Inscription gratuite.",
+    # Bloomberg's box as Yahoo and BNN syndicate it (audit-sites F2)
+    "Most Read from Bloomberg",
+    "Most Read from Global Wire Businessweek",
 ]
 
 STORY = [
@@ -139,6 +142,7 @@ STORY = [
     "A découvrir dans le rapport, les chiffres du marché du cloud souverain.",
     "Retrouvez la liste des entreprises retenues dans le rapport de la Cour des comptes.",
     "Inscription gratuite au cloud de l’État : les collectivités pourront postuler dès janvier.",
+    "Most read from left to right, the chart puts Nvidia far ahead of AMD.",
 ]
 
 
@@ -198,6 +202,20 @@ def test_a_dated_byline_names_the_author_when_the_page_names_none():
 def test_sentences_that_look_like_bylines_or_dates_are_kept(line):
     assert not is_byline(line) and not is_date_line(line)
     assert strip_boilerplate(f"{line}\n{STORY[0]}") == f"{line}\n{STORY[0]}"
+
+
+def test_the_headlines_listed_under_a_most_read_header_go_with_it():
+    """Bloomberg via Yahoo: "Most Read from Bloomberg" and three other stories' headlines after the first paragraph;
+    "Oracle Bonds Slide…" made Oracle a company of the story (audit-sites F2). Only the list right under the header."""
+    box = ("Most Read from Bloomberg\n- Apple Weighs Biggest Acquisition Ever in AI Search Push\n"
+           "- Amazon to Cut 14,000 Corporate Jobs in Cloud Reorganization\n"
+           "- Oracle Bonds Slide as Investors Question Data Center Debt")
+    text = f"{STORY[0]}\n{box}\n{STORY[1]}\n- {STORY[2]}\n- {STORY[5]}\n{STORY[3]}"
+    assert strip_boilerplate(text) == f"{STORY[0]}\n{STORY[1]}\n- {STORY[2]}\n- {STORY[5]}\n{STORY[3]}"
+    listed = f"{STORY[0]}\nThe deal in brief\n- Apple Weighs Biggest Acquisition Ever\n- Oracle Bonds Slide\n{STORY[1]}"
+    assert strip_boilerplate(listed) == listed  # a list under a subheading of the story stays
+    points = f"{STORY[0]}\nRecommended\n- {STORY[1]}\n- {STORY[2]}"
+    assert strip_boilerplate(points) == f"{STORY[0]}\n- {STORY[1]}\n- {STORY[2]}"  # items that are sentences stay
 
 
 def test_a_whole_paywall_box_is_dropped():
