@@ -102,6 +102,16 @@ FURNITURE = [
     # Bloomberg's box as Yahoo and BNN syndicate it (audit-sites F2)
     "Most Read from Bloomberg",
     "Most Read from Global Wire Businessweek",
+    # Bloomberg, AP and Reuters story endings (audit-sites F7)
+    "--With assistance from Mark Bergen.",
+    "-- With assistance from Mark Bergen and Benoît Gaillard",
+    "To contact the reporter on this story: Tara Nakamura in San Francisco at tnakamura@bloomberg.net",
+    "To contact the editors responsible for this story: Jillian Ward at jward@bloomberg.net",
+    "Copyright 2026 The Associated Press. All rights reserved. This material may not be published, broadcast, "
+    "rewritten or redistributed without permission.",
+    "All rights reserved.",
+    "Associated Press writer Sylvie Corbet in Paris contributed to this report.",
+    "Our Standards: The Thomson Reuters Trust Principles., opens new tab",
 ]
 
 STORY = [
@@ -143,6 +153,11 @@ STORY = [
     "Retrouvez la liste des entreprises retenues dans le rapport de la Cour des comptes.",
     "Inscription gratuite au cloud de l’État : les collectivités pourront postuler dès janvier.",
     "Most read from left to right, the chart puts Nvidia far ahead of AMD.",
+    "With assistance from the state, Atos avoided a default in 2024, its chairman said.",
+    "To contact the regulator, customers must fill in a form on its website, the CNIL said.",
+    "Copyright holders won a ruling against Meta in Paris on Tuesday.",
+    "Our standards are higher than those of the EU, the minister said.",
+    "Analysts said the cloud unit contributed to the report's upbeat tone more than expected.",
 ]
 
 
@@ -216,6 +231,19 @@ def test_the_headlines_listed_under_a_most_read_header_go_with_it():
     assert strip_boilerplate(listed) == listed  # a list under a subheading of the story stays
     points = f"{STORY[0]}\nRecommended\n- {STORY[1]}\n- {STORY[2]}"
     assert strip_boilerplate(points) == f"{STORY[0]}\n- {STORY[1]}\n- {STORY[2]}"  # items that are sentences stay
+
+
+def test_wire_endings_go_even_when_long_and_a_link_suffix_leaves_the_sentence():
+    """Bloomberg's "To contact the reporters…" line names every reporter, their city and e-mail (San Francisco and
+    the reporters became a place and persons of the story); Reuters' links end in ", opens new tab" (audit-sites F7)."""
+    contact = ("To contact the reporters on this story: Tara Nakamura in San Francisco at tnakamura@bloomberg.net; "
+               "Benoît Gaillard in Paris at bgaillard@bloomberg.net; Jane Doe in London at jdoe@bloomberg.net; "
+               "Max Weber in Frankfurt at mweber@bloomberg.net")
+    assert len(contact.split()) > 25
+    assert strip_boilerplate(f"{STORY[0]}\n{STORY[1]}\n{contact}") == f"{STORY[0]}\n{STORY[1]}"
+    text = ("PARIS, Dec 3 (Reuters) - French IT services group Capgemini (CAPP.PA), opens new tab on Wednesday cut its "
+            "full-year revenue growth forecast.")
+    assert strip_boilerplate(f"{text}\n{STORY[1]}") == text.replace(", opens new tab", "") + f"\n{STORY[1]}"
 
 
 def test_a_whole_paywall_box_is_dropped():
