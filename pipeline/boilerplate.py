@@ -94,6 +94,13 @@ _READ_MORE = re.compile(
     r"(?:(?:[àa] )?lire (?:aussi|également|la suite)\b|(?:[àa] )?voir aussi\b|(?:[àa] )?découvrir aussi\b|sur le même sujet\b"
     r"|(?:[àa] découvrir|[àa] lire|[àa] voir|pour aller plus loin|en savoir plus)\s*(?:[:|\]»>–—-]|$)"
     r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b)", _I)
+# a labelled line of links to other stories: "More interviews: A | B", « Nos dossiers : A | B », « Nos autres
+# entretiens : … » (audit-sites F9: their names became companies and persons of the story). The label is a few words
+# opening with more/other/« nos »…; the items are titles (none ends like a sentence), two or more
+_LINKS_LABEL = re.compile(
+    r"(?:more|other|related|recent|latest|previous|further|also|nos|autres|d'autres|tous nos|toutes nos|plus de)"
+    r"(?:\s+[^\W\d_][\w'-]*){0,3}\s*:\s*(.+)$", _I)
+MAX_LINK_ITEM_WORDS = 12
 # the site promoting its own channels: « suivez-nous sur Google Actualités », « ajoutez X à vos sources préférées sur
 # Google », "Follow us on Google News", « Téléchargez l'application … sur l'App Store … Google Play », "syndicated via
 # Microsoft Start", « Écouter cet article ». Imperatives and "us" only: a sentence reporting on Google News or the
@@ -272,6 +279,15 @@ def _is_tag_line(line: str) -> bool:
     return len(items) >= 2 and all(item and len(item.split()) <= 4 and not item.endswith(".") for item in items)
 
 
+def _is_labelled_links(line: str) -> bool:
+    labelled = _LINKS_LABEL.match(line)
+    if not labelled:
+        return False
+    items = [item.strip() for item in re.split(r"\s[|•·]\s", labelled.group(1))]
+    return len(items) >= 2 and all(
+        item and len(item.split()) <= MAX_LINK_ITEM_WORDS and not item.endswith((".", ";", ",")) for item in items)
+
+
 def _is_furniture(line: str) -> bool:
     """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter or app promo,
     a wire sign-off, a photo credit or a share bar (wherever it sits in the text)."""
@@ -279,7 +295,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
         return True
-    if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line):
+    if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line):
         return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):

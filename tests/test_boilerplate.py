@@ -112,6 +112,11 @@ FURNITURE = [
     "All rights reserved.",
     "Associated Press writer Sylvie Corbet in Paris contributed to this report.",
     "Our Standards: The Thomson Reuters Trust Principles., opens new tab",
+    # a labelled line of links to other stories (audit-sites F9)
+    "More interviews: AWS’s Matt Garman on Europe | OVHcloud’s Benjamin Revcolevschi",
+    "Nos dossiers : Cloud souverain | IA générative | Cybersécurité",
+    "Nos autres entretiens : Arthur Mensch (Mistral AI) | Octave Klaba (OVHcloud)",
+    "Other coverage: Nvidia in France • SAP's sovereign cloud",
 ]
 
 STORY = [
@@ -158,6 +163,8 @@ STORY = [
     "Copyright holders won a ruling against Meta in Paris on Tuesday.",
     "Our standards are higher than those of the EU, the minister said.",
     "Analysts said the cloud unit contributed to the report's upbeat tone more than expected.",
+    "Nos clients : des banques | des assureurs, a résumé le patron de Capgemini, sans donner de noms.",
+    "More than 40% of revenue: that is what the cloud brings to Microsoft | Azure, analysts said.",
 ]
 
 
