@@ -154,6 +154,16 @@ _LINK_SUFFIX = re.compile(r",\s*opens new tab\b")
 # a signature line at the body's edge: « Ouest-France avec AFP », « Marc Le Gall avec Reuters »
 _SIGNED_WITH_AGENCY = re.compile(
     r"[^\W\d][\w'.-]*(?:\s+[\w'.-]+){0,5}\s+(?:avec|with)\s+(?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)\.?$", _I)
+# a blogger's closing words after the last paragraph (Medium, audit-sites F16): "Thanks for reading! If you enjoyed
+# this, follow me for weekly analysis of …", "Follow me for more", « Merci de m'avoir lu ». Only at the body's end,
+# and "Thanks for reading" only as a sentence of its own ("Thanks for reading the fine print, investors…" is prose)
+_BLOG_CLOSING = re.compile(
+    r"(?:thanks?(?: you)?(?: so much| again)? for reading(?: (?:this|my|the) (?:post|article|piece|story|newsletter))?"
+    r"\s*[!.]*\s*(?:$|(?=if you |please |follow me\b|subscribe\b|clap\b))"
+    r"|if you (?:enjoyed|liked|found value in) (?:this|it|reading)\b[^.!?]{0,40}?,?\s*(?:please )?"
+    r"(?:follow me|subscribe|clap|give (?:it|this))\b"
+    r"|(?:please )?follow me (?:on \w+ )?for (?:more|weekly|daily|regular)\b"
+    r"|merci (?:de m'avoir lu|d'avoir lu|pour votre lecture)\b)", _I)
 _SHARE = re.compile(
     r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
 _SHARE_THIS = re.compile(r"share this (?:article|story)\b", _I)
@@ -333,6 +343,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
                 furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None \
                     or _SIGNED_WITH_AGENCY.match(line) is not None
+            if not furniture and i >= len(lines) - EDGE_LINES:
+                furniture = _BLOG_CLOSING.match(line) is not None
             bar = not furniture and _SEPARATORS.search(line)
             if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
                 if links is None and tree is not None:

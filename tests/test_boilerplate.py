@@ -253,6 +253,17 @@ def test_wire_endings_go_even_when_long_and_a_link_suffix_leaves_the_sentence():
     assert strip_boilerplate(f"{text}\n{STORY[1]}") == text.replace(", opens new tab", "") + f"\n{STORY[1]}"
 
 
+@pytest.mark.parametrize("line", ["Thanks for reading! If you enjoyed this, follow me for weekly analysis of European tech.",
+                                  "Thanks for reading.", "If you liked this post, follow me for more on cloud policy.",
+                                  "Follow me for weekly notes on European tech.", "Merci de m’avoir lu !"])
+def test_a_blog_s_closing_thanks_goes_at_the_end_of_the_body(line):
+    """Medium's "Thanks for reading! … follow me …" after the last paragraph (audit-sites F16)."""
+    body = "\n".join(STORY[:3] + STORY[5:9])
+    assert strip_boilerplate(f"{body}\n{line}") == body
+    prose = "Thanks for reading the fine print, investors found the clause that let Atos delay the payment."
+    assert strip_boilerplate(f"{body}\n{prose}") == f"{body}\n{prose}"
+
+
 def test_a_whole_paywall_box_is_dropped():
     box = "Il vous reste 58.71% de cet article à lire. La suite est réservée aux abonnés.\nS’abonner\n" \
           "Déjà abonné ? Se connecter\nOffre spéciale : 1 € le premier mois, sans engagement."
