@@ -164,6 +164,12 @@ _BLOG_CLOSING = re.compile(
     r"(?:follow me|subscribe|clap|give (?:it|this))\b"
     r"|(?:please )?follow me (?:on \w+ )?for (?:more|weekly|daily|regular)\b"
     r"|merci (?:de m'avoir lu|d'avoir lu|pour votre lecture)\b)", _I)
+# the top of a press release (audit-sites F13): its kicker « Communiqué de presse » / "Press release" (the headline
+# under it then becomes the text's first line, which `extract.without_title` drops), and its dateline « Roubaix, le 3
+# décembre 2026 », "PARIS, December 3, 2026": one to four capitalised words of a place, a comma, then a date line
+_RELEASE_KICKER = re.compile(r"(?:communiqué(?: de presse)?|press release|news release|information presse"
+                             r"|for immediate release|pour diffusion immédiate)\W*$", _I)
+_RELEASE_DATELINE = re.compile(r"(?:[A-ZÀ-Ý][\w'-]*\.?\s+){0,3}[A-ZÀ-Ý][\w'-]*(?:\s*\([^)]{1,40}\))?\s*,\s*(.+)$")
 _SHARE = re.compile(
     r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
 _SHARE_THIS = re.compile(r"share this (?:article|story)\b", _I)
@@ -289,6 +295,13 @@ def _is_tag_line(line: str) -> bool:
     return len(items) >= 2 and all(item and len(item.split()) <= 4 and not item.endswith(".") for item in items)
 
 
+def _is_release_head(line: str) -> bool:
+    if _RELEASE_KICKER.match(line):
+        return True
+    dateline = _RELEASE_DATELINE.match(line)
+    return bool(dateline and is_date_line(dateline.group(1)))
+
+
 def _is_labelled_links(line: str) -> bool:
     labelled = _LINKS_LABEL.match(line)
     if not labelled:
@@ -345,6 +358,9 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                     or _SIGNED_WITH_AGENCY.match(line) is not None
             if not furniture and i >= len(lines) - EDGE_LINES:
                 furniture = _BLOG_CLOSING.match(line) is not None
+            if not furniture and i < EDGE_LINES:  # the kicker, the dateline, the headline again under the kicker
+                furniture = _is_release_head(line) or (not line.endswith((".", "!", "»", '"', "”")) and any(
+                    line.casefold() == kept.strip().replace("’", "'").casefold() for kept in out))
             bar = not furniture and _SEPARATORS.search(line)
             if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
                 if links is None and tree is not None:

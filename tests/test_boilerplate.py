@@ -264,6 +264,35 @@ def test_a_blog_s_closing_thanks_goes_at_the_end_of_the_body(line):
     assert strip_boilerplate(f"{body}\n{prose}") == f"{body}\n{prose}"
 
 
+@pytest.mark.parametrize("head", ["Communiqué de presse\nRoubaix, le 3 décembre 2026", "Press release",
+                                  "PARIS, December 3, 2026", "Paris-La Défense, le 3 décembre 2026",
+                                  "COMMUNIQUÉ DE PRESSE\nIssy-les-Moulineaux (France), 3 décembre 2026"])
+def test_a_press_release_s_kicker_and_dateline_go_at_the_top_of_the_body(head):
+    """« Communiqué de presse » and « Roubaix, le 3 décembre 2026 » above the release (audit-sites F13); only there,
+    and a dateline that opens a sentence is the story's."""
+    body = "\n".join(STORY[:3] + STORY[5:9])
+    assert strip_boilerplate(f"{head}\n{body}") == body
+    middle = STORY[:4] + head.split("\n") + STORY[4:9]
+    assert strip_boilerplate("\n".join(middle)) == "\n".join(middle)
+    prose = "Roubaix, le 3 décembre 2026, OVHcloud a annoncé l’ouverture d’une région cloud à Paris."
+    assert strip_boilerplate(f"{prose}\n{body}") == f"{prose}\n{body}"
+
+
+@pytest.mark.parametrize("body_class", ["article-body", "release"])
+def test_a_press_release_s_headline_repeated_under_its_kicker_leaves_the_text(body_class):
+    """The headline came after « Communiqué de presse », so it was not the first line that `without_title` drops;
+    when trafilatura also keeps the <h1>, the headline is there twice."""
+    title = "OVHcloud ouvre une région cloud qualifiée SecNumCloud à Paris"
+    html = (f"<html lang='fr'><head><meta charset='utf-8'><title>{title} - Espace presse OVHcloud</title>"
+            f"<meta property='og:title' content='{title}'></head><body><article><h1>{title}</h1>"
+            f"<div class='{body_class}'><p>Communiqué de presse</p><p>{title}</p><p>Roubaix, le 3 décembre 2026</p>"
+            + "".join(f"<p>{line}</p>" for line in STORY[:3] + STORY[5:9]) + "</div></article></body></html>")
+    article = extract_article(html.encode(), "https://corporate.example/fr/communiques/region-paris.html", min_words=10)
+    assert article.title == title
+    assert article.text.startswith(STORY[0])
+    assert "Communiqué" not in article.text and "Roubaix" not in article.text and title not in article.text
+
+
 def test_a_whole_paywall_box_is_dropped():
     box = "Il vous reste 58.71% de cet article à lire. La suite est réservée aux abonnés.\nS’abonner\n" \
           "Déjà abonné ? Se connecter\nOffre spéciale : 1 € le premier mois, sans engagement."
