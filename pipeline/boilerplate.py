@@ -185,6 +185,37 @@ _MEDIUM_CREDIT = re.compile(r"(?:^|(?<=[.!?»”\s]))\s*.{1,300}? was originally
 # my work.", "Subscribe now", "Share"
 _SUBSTACK = re.compile(r"thanks for reading .{1,120}?[!.] subscribe for free to receive new posts and support (?:my|our) work"
                        r"|(?:subscribe now|share|leave a comment|type your email…?)\W*$", _I)
+# A press release's closing sections (audit-sites F8), each under a header alone on its line: "About Capgemini",
+# « À propos d'OVHcloud », "Forward-Looking Statements", "Safe Harbor Statement", "Disclaimer", « Déclarations
+# prospectives », "Media Contacts", « Contacts presse », "Investor Relations", "Attachment". The partners and rivals
+# they list (Microsoft, SAP, IBM…) became companies of the story. The text is cut from such a header to its end only
+# when what follows is all tail: paragraphs, contact lines, or further tail headers (`_release_tail_start`).
+# "About" then a name (capitalised words: "About half of the revenue…" is prose)
+_ABOUT_HEADER = re.compile(r"(?i:about|[àa] propos)\s+(?i:de\s+(?:la\s+|l')?|d'|du\s+|des\s+|l')?"
+                           r"(?:(?i:the company|us)|[A-Z0-9À-Ý][\w&'.-]*(?:\s+(?:[A-Z0-9À-Ý&][\w&'.-]*|and|et|of|de|du|des)){0,5})"
+                           r"\s*:?$")
+_ABOUT_HEADER_START = re.compile(r"about\b|[àa] propos\b", _I)
+_NOTICE_HEADER = re.compile(
+    r"(?:(?:cautionary (?:note|statement|language)s? (?:regarding|concerning|on|about) )?forward[- ]looking"
+    r" (?:statements?|information)|(?:safe harbou?r|cautionary) (?:note|statement|language)s?|safe harbou?r"
+    r"|disclaimers?|legal notices?|(?:avertissement|mise en garde)s?(?: (?:concernant|relatifs? aux|sur) (?:les )?"
+    r"(?:déclarations|informations) prospectives)?|(?:déclarations|informations|énoncés) prospecti(?:ves|fs)"
+    r"|déclaration prospective)\s*:?$", _I)
+_CONTACT_HEADER = re.compile(
+    r"(?:(?:media|press|investors?|analysts?|company)(?:\s+(?:and|&)\s+(?:media|press|investors?|analysts?))?"
+    r"\s+(?:contacts?|relations|enquiries|inquiries)|contacts?(?:\s+(?:presse|médias?|investisseurs?|analystes?))?"
+    r"|(?:relations?|contacts?) (?:presse|médias?|investisseurs?|analystes?)|investor relations|relations investisseurs"
+    r"|for (?:further|more) information(?:,? (?:please )?contact)?|pour (?:plus d'informations|tout renseignement)"
+    r"|attachments?|pièces? jointes?)\s*:?$", _I)
+# a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks
+_TAIL_MARK = re.compile(r"\S+@\S+\.\w|https?://|www\.|\+?\d[\d .()-]{7,}\d|source\s*:|view source version\b|#{3}$|-30-$",
+                        _I)
+# the wire's last line: "Source: Capgemini", "SOURCE Mistral AI" (PR Newswire), a few words naming the issuer
+_SOURCE_LINE = re.compile(r"(?i:source)\s*:\s*\S|SOURCE\s+[A-Z]")
+MAX_SOURCE_WORDS = 6
+_PARAGRAPH_END = (".", "!", "?", "»", "”", '"', ")")
+MIN_WORDS_BEFORE_TAIL = 30  # a header at the top of the text is no tail
+MAX_TAIL_HEADER_WORDS = 8
 _ELLIPSIS_TAIL = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*$")
 
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[-–—/]\s+")
@@ -295,6 +326,52 @@ def _is_tag_line(line: str) -> bool:
     return len(items) >= 2 and all(item and len(item.split()) <= 4 and not item.endswith(".") for item in items)
 
 
+def _tail_header(line: str) -> str | None:
+    """"about", "notice" or "contact" for a press release's closing header, else None."""
+    if len(line.split()) > MAX_TAIL_HEADER_WORDS:
+        return None
+    if _ABOUT_HEADER_START.match(line) and _ABOUT_HEADER.match(line):
+        return "about"
+    if _NOTICE_HEADER.match(line):
+        return "notice"
+    return "contact" if _CONTACT_HEADER.match(line) else None
+
+
+def _is_tail(lines: list[str], section: str) -> bool:
+    """Whether the lines after a closing header are all tail: under "About X" and a notice, paragraphs and contact
+    marks (a URL, "Get The Future You Want | www.capgemini.com"); under a contact header, short lines (names, phone
+    numbers). Another header (a subheading of the story) or a paragraph under a contact header ends it."""
+    pending = section == "about"  # "About X" opens a paragraph about X
+    for raw in lines:
+        line = raw.strip().replace("’", "'")
+        if not line:
+            continue
+        header = _tail_header(line)
+        if header:
+            if pending:
+                return False
+            section, pending = header, header == "about"
+            continue
+        if section == "contact":
+            if len(line.split()) > MAX_WORDS and not _TAIL_MARK.search(line):
+                return False
+        elif not (line.endswith(_PARAGRAPH_END) or _TAIL_MARK.search(line)):
+            return False
+        pending = False
+    return not pending
+
+
+def _release_tail_start(lines: list[str]) -> int | None:
+    """The index of the header that opens a press release's closing sections (see `_ABOUT_HEADER`), or None."""
+    words = 0
+    for k, raw in enumerate(lines):
+        line = raw.strip().replace("’", "'")
+        if words >= MIN_WORDS_BEFORE_TAIL and (section := _tail_header(line)) and _is_tail(lines[k + 1:], section):
+            return k
+        words += len(line.split())
+    return None
+
+
 def _is_release_head(line: str) -> bool:
     if _RELEASE_KICKER.match(line):
         return True
@@ -337,6 +414,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
     if not text:
         return text
     lines = text.split("\n")
+    if (tail := _release_tail_start(lines)) is not None:
+        lines = lines[:tail]
     links: set[str] | None = None
     out = []
     teasers = False  # under a "Most read" / "Related Articles" header: its list of other stories follows
@@ -357,7 +436,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None \
                     or _SIGNED_WITH_AGENCY.match(line) is not None
             if not furniture and i >= len(lines) - EDGE_LINES:
-                furniture = _BLOG_CLOSING.match(line) is not None
+                furniture = _BLOG_CLOSING.match(line) is not None or (
+                    _SOURCE_LINE.match(line) is not None and len(line.split()) <= MAX_SOURCE_WORDS)
             if not furniture and i < EDGE_LINES:  # the kicker, the dateline, the headline again under the kicker
                 furniture = _is_release_head(line) or (not line.endswith((".", "!", "»", '"', "”")) and any(
                     line.casefold() == kept.strip().replace("’", "'").casefold() for kept in out))

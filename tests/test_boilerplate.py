@@ -293,6 +293,65 @@ def test_a_press_release_s_headline_repeated_under_its_kicker_leaves_the_text(bo
     assert "Communiqué" not in article.text and "Roubaix" not in article.text and title not in article.text
 
 
+RELEASE = [
+    "Capgemini and Mistral AI today announced the launch of the Sovereign AI Factory, a joint offering designed to help "
+    "European enterprises deploy generative AI on infrastructure that remains under European jurisdiction.",
+    "“Our clients want the benefits of generative AI without compromising on control of their data,” said Aiman "
+    "Ezzat, Chief Executive Officer of Capgemini.",
+    "Capgemini will train 5,000 consultants on Mistral AI’s platform by the end of 2027.",
+]
+RELEASE_TAILS = {
+    "business-wire": "About Capgemini\nCapgemini is a global business and technology transformation partner. Capgemini "
+                     "works with partners including Microsoft, Amazon Web Services, SAP and Salesforce.\nGet The Future "
+                     "You Want | www.capgemini.com\nAbout Mistral AI\nMistral AI is a pioneer in generative artificial "
+                     "intelligence, founded in 2023 and headquartered in Paris.\nForward-Looking Statements\nThis press "
+                     "release contains forward-looking statements. These statements are subject to risks, including "
+                     "competition from IBM and Oracle.\nContacts\nMedia relations:\nCapgemini\nFlorence Lièvre\n"
+                     "Tel.: +33 1 47 54 50 71\nE-mail: florence.lievre@capgemini.example\nMistral AI\npress@mistral.example",
+    "globenewswire": "About Atos\nAtos is a global leader in digital transformation. Atos partners with Dassault "
+                     "Systèmes, SAP and Microsoft.\nDisclaimer\nThis document contains forward-looking statements that "
+                     "involve risks and uncertainties.\nPress contact\nSébastien Dufour | sebastien.dufour@atos.example | "
+                     "+33 6 12 34 56 78\nAttachment",
+    "french": "À propos d’OVHcloud\nOVHcloud est un acteur mondial et le leader européen du cloud. OVHcloud compte parmi "
+              "ses partenaires Capgemini, Atos et Sopra Steria.\nDéclarations prospectives\nCe communiqué contient des "
+              "déclarations prospectives qui reflètent les attentes actuelles de la direction.\nContacts presse\n"
+              "Agence Wellcom – Camille Petit – 06 11 22 33 44 – ovhcloud@wellcom.example",
+    "contacts only": "Media Contacts:\nJane Doe\n+1 415 555 0100\njane.doe@example.com\nSource: Capgemini",
+    "investor relations": "Investor Relations\nJohn Smith, +33 1 00 00 00 00",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELEASE_TAILS))
+def test_a_press_release_s_closing_sections_are_cut_from_their_header_to_the_end(name):
+    """"About X", "Forward-Looking Statements", « Déclarations prospectives », "Contacts": their lists of partners and
+    rivals were companies of the story (Business Wire, GlobeNewswire, a French press room; audit-sites F8)."""
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\n{RELEASE_TAILS[name]}") == body
+
+
+@pytest.mark.parametrize("line", ["Source: Capgemini", "Source : Atos SE", "SOURCE Mistral AI"])
+def test_a_release_s_source_line_goes_at_the_end_of_the_body(line):
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\n{line}") == body
+    for prose in ("Source: a person familiar with the talks, who asked not to be named because they are private.",
+                  "Source of the leak: unknown."):
+        assert strip_boilerplate(f"{body}\n{prose}") == f"{body}\n{prose}"
+
+
+@pytest.mark.parametrize("text", [
+    # a story's section about a company, followed by more of the story under another subheading
+    "\n".join(RELEASE[:2]) + "\nAbout Mistral AI\nMistral AI was founded in 2023 by three French researchers.\n"
+    "What comes next\nThe two groups will present the offering to banks in January.",
+    # the header inside a sentence, or not alone on its line
+    "\n".join(RELEASE) + "\nAbout Mistral AI, the startup says little.\nIt was founded in 2023 by three researchers.",
+    "\n".join(RELEASE) + "\nAbout half of the revenue comes from Europe.\nThe rest comes from North America.",
+    # at the top of the text: no story before it
+    "Contacts\n" + "\n".join(RELEASE),
+])
+def test_a_section_that_is_not_a_release_tail_stays(text):
+    assert strip_boilerplate(text) == text
+
+
 def test_a_whole_paywall_box_is_dropped():
     box = "Il vous reste 58.71% de cet article à lire. La suite est réservée aux abonnés.\nS’abonner\n" \
           "Déjà abonné ? Se connecter\nOffre spéciale : 1 € le premier mois, sans engagement."
