@@ -255,6 +255,15 @@ _BYLINE_WORDS = {
 }
 _BYLINE = re.compile(r"(?:propos recueillis par|(?:written |reported )?by|par)\s*:?\s+(.+)$", _I)
 _WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*|&")
+# a role after the name and its comma: « , journaliste au service Économie », ", Senior Technology Reporter"
+_BYLINE_ROLE_TAIL = re.compile(
+    r",\s*(?:(?:(?-i:[A-ZÀ-Ý])[\w'-]*|notre|our)\s+){0,3}?(?:journalistes?|correspondante?s?|rédact(?:eur|rice)s?|reporters?|writers?|editors?"
+    r"|correspondents?|chef(?:fe)?s?|direct(?:eur|rice)s?|envoyée?s? spéciale?s?|chroniqueu(?:r|se)|columnists?"
+    r"|service|desk)\b.*$", _I)
+# the authors' names alone on the body's last line, as a signature: « Julien Mercier et Sophie Lambert » (audit-sites
+# F14: they became persons mentioned by the story). Two or three capitalised words a name, joined by et/and/&/commas
+_NAME = r"[A-ZÀ-Ý][\w'-]+(?:\s+(?:de|du|des|le|la|van|von|di|da))?(?:\s+[A-ZÀ-Ý][\w'-]+){1,2}"
+_SIGNATURE = re.compile(rf"{_NAME}(?:\s*(?:,|\bet\b|\band\b|&)\s*{_NAME})*")
 
 
 def _words(line: str) -> list[str]:
@@ -277,6 +286,10 @@ def is_byline(line: str) -> bool:
     if not match or len(line.split()) > 12:
         return False
     rest = re.sub(r"\([^)]*\)", " ", match.group(1))  # « (Bruxelles, correspondante) »
+    named = _BYLINE_ROLE_TAIL.sub("", rest)  # « Par X, journaliste au service Économie » (audit-sites F11)
+    if named != rest and (line.rstrip().endswith((".", "!", "?")) or not any(w[:1].isupper() for w in _words(named))):
+        return False  # "By Monday, editors said.", "By 2027, editors expect": a sentence, not a name and its role
+    rest = named
     rest = re.split(r"\s+[—–-]\s+|\|", rest)[0]  # "Jane Doe — 3 March 2026", "Jane Doe | Reuters"
     words = _words(rest)
     for word in words:
@@ -418,6 +431,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         lines = lines[:tail]
     links: set[str] | None = None
     out = []
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)  # the body's last line
     teasers = False  # under a "Most read" / "Related Articles" header: its list of other stories follows
     for i, raw in enumerate(lines):
         if "opens new tab" in raw:
@@ -435,6 +449,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
                 furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None \
                     or _SIGNED_WITH_AGENCY.match(line) is not None
+            if not furniture and i == last:
+                furniture = _SIGNATURE.fullmatch(line) is not None
             if not furniture and i >= len(lines) - EDGE_LINES:
                 furniture = _BLOG_CLOSING.match(line) is not None or (
                     _SOURCE_LINE.match(line) is not None and len(line.split()) <= MAX_SOURCE_WORDS)

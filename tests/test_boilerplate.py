@@ -457,3 +457,34 @@ def test_a_signature_with_an_agency_at_the_body_s_edge_goes_and_the_same_words_i
             "Il a signé avec AFP un accord de licence pour ses dépêches, une première.")
     assert strip_boilerplate(text) == ("Le groupe a présenté mardi une offre d'IA souveraine.\n"
                                        "Il a signé avec AFP un accord de licence pour ses dépêches, une première.")
+
+
+BODY_LINES = ("Premier paragraphe de l'article sur Dassault Systèmes et le cloud souverain, long et détaillé.\n"
+              "Deuxième paragraphe, qui parle de Mistral AI et de ses clients européens.")
+
+
+@pytest.mark.parametrize("line", ["Par Julien Mercier, journaliste au service Économie",
+                                  "By Jane Doe, Senior Technology Reporter",
+                                  "Par Anne Roy, notre correspondante à Bruxelles"])
+def test_a_byline_with_a_role_leaves_the_top_of_the_text(line):
+    """Mini news sites audit (fifth round, F11): « Par X, journaliste au service Économie » stayed as the first line,
+    so the author became a person mentioned by the story."""
+    assert strip_boilerplate(f"{line}\n{BODY_LINES}") == BODY_LINES
+
+
+@pytest.mark.parametrize("line", ["By Monday, the editor said", "By Monday, editors said.", "By 2027, editors expect",
+                                  "Par ailleurs, le service client reste ouvert"])
+def test_a_sentence_opening_with_by_or_par_is_no_byline(line):
+    assert strip_boilerplate(f"{line}\n{BODY_LINES}") == f"{line}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("signature", ["Julien Mercier et Sophie Lambert", "Sophie Lambert", "Jane Doe and John Smith",
+                                       "Yann Le Goff, Anne-Sophie Mercier"])
+def test_the_authors_names_alone_on_the_last_line_are_a_signature(signature):
+    """Mini news sites audit (fifth round, F14): a signature without « Par » at the end of the body stayed, and its
+    names became persons mentioned by the story."""
+    assert strip_boilerplate(f"{BODY_LINES}\n{signature}") == BODY_LINES
+    # not elsewhere, and not a sentence
+    assert strip_boilerplate(f"{signature}\n{BODY_LINES}\nFin.") == f"{signature}\n{BODY_LINES}\nFin."
+    ending = f"{BODY_LINES}\nEmmanuel Macron et Olaf Scholz ont salué l'accord."
+    assert strip_boilerplate(ending) == ending
