@@ -154,6 +154,23 @@ def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(ht
     assert sum(1 for r, _ in httpserver.log if r.path == "/cloud/ovh") == requests
 
 
+def _live_feed(httpserver, tmp_path: Path, entries) -> list:
+    """One feed "S" at /feed.xml, rebuilt from `entries()` — (title, link or None, description) — at each request, so
+    a test changes it between runs; robots.txt is absent."""
+    def body() -> str:
+        items = "".join(f"<item><title>{t}</title>" + (f"<link>{link}</link>" if link else "")
+                        + f"<description>{d}</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>"
+                        for t, link, d in entries())
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{items}</channel></rss>'
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(body(), content_type="application/rss+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    return load_feeds(path, load_settings())
+
+
 def _stub(base: str, canonical: str | None = None) -> str:
     """A page too short to be the story (a paywalled AMP copy, a page that became a stub)."""
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
@@ -182,19 +199,9 @@ def test_a_feed_summary_never_replaces_a_stored_page_text_and_the_counts_add_up(
             else Response("gone", status=404))
     feed = {"items": []}
 
-    def body() -> str:
-        entries = "".join(f"<item><title>{t}</title>" + (f"<link>{link}</link>" if link else "")
-                          + "<description>OVHcloud choisi par la région.</description>"
-                          "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>" for t, link in feed["items"])
-        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{entries}</channel></rss>'
-
-    httpserver.expect_request("/feed.xml").respond_with_handler(
-        lambda request: Response(body(), content_type="application/rss+xml"))
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    feeds = _live_feed(httpserver, tmp_path,
+                       lambda: [(t, link, "OVHcloud choisi par la région.") for t, link in feed["items"]])
     settings = load_settings()
-    feeds = load_feeds(path, settings)
     client = make_client(settings)
     articles = index_names(settings.es_index_prefix)["articles"]
 
@@ -604,18 +611,8 @@ def test_an_update_whose_page_shrank_to_a_soft_404_or_a_brief_keeps_the_stored_s
             lambda request, name=name: Response(served[name], content_type="text/html"))
     titles = {name: "La région choisit OVHcloud" for name in names}
 
-    def body() -> str:
-        entries = "".join(f"<item><title>{titles[n]} {n}</title><link>{urls[n]}</link><description>OVHcloud."
-                          "</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>" for n in names)
-        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{entries}</channel></rss>'
-
-    httpserver.expect_request("/feed.xml").respond_with_handler(
-        lambda request: Response(body(), content_type="application/rss+xml"))
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    feeds = _live_feed(httpserver, tmp_path, lambda: [(f"{titles[n]} {n}", urls[n], "OVHcloud.") for n in names])
     settings = load_settings()
-    feeds = load_feeds(path, settings)
     client = make_client(settings)
     names_ = index_names(settings.es_index_prefix)
 
