@@ -149,6 +149,28 @@ _WIRE_TAIL = re.compile(
 # AP's credit line, whatever it names: "Associated Press writer X in Paris contributed to this report."
 _CONTRIBUTED = re.compile(r"\bcontributed(?: reporting)? to this (?:report|story|article)\W*$"
                           r"|\b(?:a|ont) contribué à (?:cet article|ce reportage|cette enquête)\W*$", _I)
+# The publisher asking the reader to subscribe or to pay for journalism, anywhere in a short line and in any wording
+# (mini news sites audit, sixth round: « La suite de cet article est réservée à nos abonnés », « Vous lisez un
+# article en accès libre… soutenez notre rédaction en vous abonnant dès 9 francs par mois », « Cet article vous est
+# offert »): the subscription addressed to the reader (« vous », "you", « nos abonnés », "our subscribers"), never a
+# story's subscribers (« Orange a perdu 200 000 abonnés », "Netflix raised its subscription price")
+_SUBSCRIBE_PITCH = re.compile(
+    r"\b(?:réservée?s? à (?:nos|mes) abonné|en vous abonnant|profitez de (?:notre|nos) offres?"
+    r"|soutenez (?:notre|nos) (?:rédaction|journalisme|journalistes|travail|média)|soutenez le journalisme"
+    r"|(?:cet )?article (?:vous est )?offert par|cet article vous est offert|(?:cet )?article en accès libre"
+    r"|accès (?:illimité|libre) à (?:tous )?nos (?:articles|contenus)|(?:for|to) (?:our )?subscribers only"
+    r"|support (?:our|independent|quality) journalism|become a (?:subscriber|member|supporter) (?:of|to|today|now)"
+    r"|this (?:article|story) is free to read)", _I)
+MAX_PITCH_WORDS = 45
+# Agencies' end marks: a desk slug (AFP « tsq-ak/def/abx », dpa "dpa jki xx ssc"), an agency's name alone in
+# brackets « (ats) », « (Belga) », their full names in the credit (« Avec La Presse Canadienne et l'Agence
+# France-Presse »), a rights notice inside the line ("© Copyright ANSA - ALL RIGHTS RESERVED")
+_AGENCY_MARK = re.compile(
+    r"(?:[a-z]{2,5}(?:-[a-z]{2,5})*/[a-z]{2,5}(?:/[a-z]{2,5})*|dpa(?:\s+[a-z]{2,4}){1,4})\s*$"
+    r"|\(\s*(?:afp|ats|atsf?|belga|dpa|ansa|ap|reuters|efe|apa|anp|ats/afp|afp/ats)\s*\)\W*$"
+    r"|avec (?:la presse canadienne|l'agence france-presse|l'afp|reuters|l'associated press)(?:\s+et\s+"
+    r"(?:la presse canadienne|l'agence france-presse|l'afp|reuters|l'associated press))*\W*$"
+    r"|.{0,60}\ball rights reserved\b.{0,60}$|reproduction (?:only with|interdite|réservée)\b", _I)
 # Reuters' link text for screen readers, glued to the link: "Capgemini (CAPP.PA), opens new tab on Wednesday …"
 _LINK_SUFFIX = re.compile(r",\s*opens new tab\b")
 # a signature line at the body's edge: « Ouest-France avec AFP », « Marc Le Gall avec Reuters »
@@ -408,7 +430,9 @@ def _is_furniture(line: str) -> bool:
         return True
     if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
         return True
-    if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line):
+    if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line) or _AGENCY_MARK.match(line):
+        return True
+    if _SUBSCRIBE_PITCH.search(line):
         return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
@@ -464,7 +488,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 furniture = is_link_bar(line, links)
             if furniture:
                 continue
-        elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)):
+        elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
+                                                                 or _SUBSCRIBE_PITCH.search(line)):
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         out.append(raw)
     return "\n".join(_without_pull_quotes(out)).strip()

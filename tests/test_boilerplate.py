@@ -488,3 +488,25 @@ def test_the_authors_names_alone_on_the_last_line_are_a_signature(signature):
     assert strip_boilerplate(f"{signature}\n{BODY_LINES}\nFin.") == f"{signature}\n{BODY_LINES}\nFin."
     ending = f"{BODY_LINES}\nEmmanuel Macron et Olaf Scholz ont salué l'accord."
     assert strip_boilerplate(ending) == ending
+
+
+@pytest.mark.parametrize("line", [
+    # mini news sites audit, sixth round (N2, N4): the publisher's pitches and the agencies' marks in other wordings
+    "La suite de cet article est réservée à nos abonnés",
+    "Profitez de notre offre découverte : 1€ par mois pendant 3 mois, sans engagement.",
+    "Vous lisez un article en accès libre. Le journalisme de qualité a un coût : soutenez notre rédaction en vous "
+    "abonnant dès 9 francs par mois.",
+    "Cet article vous est offert. Pour soutenir le journalisme indépendant, abonnez-vous dès 2 $ par semaine.",
+    "tsq-ak/def/abx", "(ats)", "(Belga)", "Avec La Presse Canadienne et l'Agence France-Presse", "dpa jki xx ssc",
+    "ALL RIGHTS RESERVED © Copyright ANSA",
+])
+def test_pitches_and_agency_marks_in_other_wordings_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", ["Orange a perdu 200 000 abonnés au troisième trimestre.",
+                                  "Les abonnés de SFR pourront s'abonner à la nouvelle offre dès lundi.",
+                                  "Free lance une offre découverte à 1 euro pour ses nouveaux abonnés.",
+                                  "Customers can subscribe to the new plan from Monday."])
+def test_a_story_about_subscriptions_keeps_its_lines(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
