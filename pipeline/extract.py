@@ -187,7 +187,8 @@ def _description(value: str | None) -> str | None:
 
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:un |une )?(?:article|texte|text|documentaire|reportage|chronique|tribune|interview|photos?)\s+(?:de|by)\s+"
-    r"|propos recueillis par\s+|(?:written |posted |reported |submitted )?by\s*:?\s+"
+    r"|propos recueillis par\s+|(?:written |posted |reported |submitted |hosted |presented |produced )?by\s*:?\s+"
+    r"|(?:présenté|animé|présentée|animée)e? par\s+"
     r"|(?:(?:soumis|écrite?|rédigée?|publiée?|postée?)\s+)?par\s*:?\s+"
     r"|auteure?s?\s*:?\s+"
     r"|authors?\s*:?\s+|de\s+)+", re.IGNORECASE)
@@ -201,7 +202,7 @@ _WEEKDAYS = (r"lun(?:di)?|mar(?:di)?|mer(?:credi)?|jeu(?:di)?|ven(?:dredi)?|sam(
              r"|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?")
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
                           rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)  # not "Sophie Le Marchand"
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
 # « Claire Fontaine (Bruxelles, correspondante) »: a role or a place in brackets is not a name, and its comma would split
 _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # what follows a name in a byline without being one: « correspondante à Bruxelles », "staff writer", "editing by …"
@@ -259,7 +260,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
     out: list[str] = []
     agencies: list[str] = []
     publisher_keys = _publisher_keys(*publishers)
-    for index, part in enumerate(_AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split())))):
+    parts = _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split())))
+    for index, part in enumerate(parts):
         if _BYLINE_ROLE.match(part) or _DATE_PART.match(part) or (index and _TITLE_AFTER_NAME.match(part)):
             continue
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
@@ -276,7 +278,11 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), " ".join(
                 word.title() if _shouted(word) or word in _CAPS_PARTICLES else word for word in name.split()))
         if (_STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys
-                or _COMPANY_FORM.fullmatch(name)):
+                or _COMPANY_FORM.fullmatch(name) or any(ch.isdigit() for ch in name)):  # "Episode 142": no name
+            continue
+        if index and len(name.split()) == 1 and len(parts[0].split()) >= 2 and not _IS_AGENCY.fullmatch(name):
+            # « Anne Favre, Zurich », "Alex Scroxton · Episode 142": one word after a full name is its city, its
+            # desk or a label, not a co-author
             continue
         agency = _IS_AGENCY.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)

@@ -6,8 +6,8 @@ A shown time has no offset, so it is read in a zone only when one is known: a zo
 region, whose country has a single time zone (tzdata's `zone1970.tab`: .fr → Europe/Paris, .uk → Europe/London,
 `fr-BE` → Europe/Brussels; not .com, .ca or .es), else Paris time for a page in French with no country at all
 (`lang="fr"` on a .com, .org or bare address: the French-language press of France, Belgium, Switzerland, Luxembourg
-and Monaco shares it). Otherwise the day stays, as before, and a feed's time on that day refines it
-(`extract.choose_published`).
+and Monaco shares it), and Montréal's time for French in Canada (`fr-CA`, .ca: Québec's press). Otherwise the day
+stays, as before, and a feed's time on that day refines it (`extract.choose_published`).
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ def _zone(abbreviation: str | None, url: str | None, lang: str = "") -> ZoneInfo
     # Belgium, Switzerland, Luxembourg and Monaco keeps Paris time; a Canadian or African site says fr-CA, .ca, .sn…
     if language.lower() == "fr" and not region and len(country) != 2:
         return ZoneInfo("Europe/Paris")
+    if language.lower() == "fr" and "CA" in (region.upper(), country):
+        return ZoneInfo("America/Toronto")  # French in Canada is Québec's press (Montréal keeps Toronto's time)
     return None
 
 

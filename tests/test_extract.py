@@ -309,6 +309,9 @@ def _page(head: str, byline: str = "") -> str:
     ("KARIN LEHMANN Associated Press", ["Karin Lehmann"]), ("By Priya Raman | Dec 3, 2026", ["Priya Raman"]),
     ("Écrit par Julien Mercier", ["Julien Mercier"]), ("Rédigé par Anne Roux", ["Anne Roux"]),
     ("Atos SE", []), ("Acme Robotics Inc.", []), ("By John Writer", ["John Writer"]),
+    # sixth round: a city after the name, a podcast's host and episode
+    ("Anne Favre, Zurich", ["Anne Favre"]), ("Hosted by Alex Scroxton · Episode 142", ["Alex Scroxton"]),
+    ("Anne Roy, Paul Lenoir", ["Anne Roy", "Paul Lenoir"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
@@ -551,10 +554,11 @@ def test_a_time_shown_only_in_the_byline_is_read_in_the_zone_the_page_gives(tmp_
     assert datetime.fromisoformat(extract_file(path, url)["published"]) == expected
 
 
-@pytest.mark.parametrize("lang, expected_hour", [("fr", 13), ("fr-BE", 13), ("fr-CA", None), ("en", None)])
+@pytest.mark.parametrize("lang, expected_hour", [("fr", 13), ("fr-BE", 13), ("fr-CA", 19), ("en", None)])
 def test_a_french_page_without_a_country_shows_paris_time(lang, expected_hour):
-    """Mini news sites audit (fifth round, F6): a French site on a bare address (no country code) showing « Le 3
-    décembre 2026 à 14h05 - Mis à jour le 4 décembre 2026 à 9h12 » was stored at midnight UTC."""
+    """Mini news sites audit (fifth round, F6; sixth, N5): a French site on a bare address (no country code) showing
+    « Le 3 décembre 2026 à 14h05 - Mis à jour le 4 décembre 2026 à 9h12 » was stored at midnight UTC (fr-CA: Québec's
+    press, Montréal time)."""
     url = "http://127.0.0.1:18301/2026/12/03/dassault-systemes.html"
     html = _en_page(header="<p>Le 3 décembre 2026 à 14h05 - Mis à jour le 4 décembre 2026 à 9h12</p>", lang=lang)
     expected = datetime(2026, 12, 3, expected_hour or 0, 5 if expected_hour else 0, tzinfo=timezone.utc)
