@@ -162,6 +162,30 @@ _SUBSCRIBE_PITCH = re.compile(
     r"|support (?:our|independent|quality) journalism|become a (?:subscriber|member|supporter) (?:of|to|today|now)"
     r"|this (?:article|story) is free to read)", _I)
 MAX_PITCH_WORDS = 45
+# Sponsors, event promotions, newsletters' and podcasts' own furniture (sixth round N3, N8, N11, N14): "Sponsored
+# content from our partner", « Contenu proposé par … », "This issue is brought to you by Koyeb", "TOGETHER WITH
+# DATADOG", "Register now for your free pass", "What did you think of today's edition?", "Refer 3 friends…", "Reply to
+# this email…", "That's all for today", « Lisez « … » », « Infolettre Affaires », "This transcript was generated
+# automatically…", "This interview has been edited for length and clarity", "Never miss an episode: subscribe…"
+_SPONSOR_HEADER = re.compile(
+    r"(?:sponsored|promoted|partner|paid) (?:content|post|story)(?: (?:from|by|with) .{0,60})?\W*$"
+    r"|contenu (?:sponsorisé|partenaire|proposé par|en partenariat)\b.{0,60}$|en partenariat avec\b.{0,60}$"
+    r"|publi-?(?:information|rédactionnel|reportage)\W*$|advertorial\W*$|together with\s+\S.{0,40}$", _I)
+MAX_SPONSORED_LINES = 1  # the sponsor's paragraph under its label; the story resumes after it
+_SELF_FURNITURE = re.compile(
+    r"(?:this|today's) (?:issue|edition|newsletter|episode) is (?:brought to you|sponsored|presented|supported) by\b"
+    r"|(?:register|book) (?:now|today)\b.{0,80}\b(?:pass|ticket|seat|place)s?\b|get your (?:free )?(?:pass|ticket)"
+    r"|join us at\b.{0,60}\b(?:summit|conference|expo|forum|event)\b|inscrivez-vous (?:dès maintenant )?(?:au|à la) "
+    r"(?:salon|conférence|sommet|webinaire)"
+    r"|what did you think of (?:today's|this) (?:issue|edition|newsletter|email)|how did we do\W*$"
+    r"|refer (?:\d+|a|three|five) friends?|your referral link|share .{1,40} with a friend\W"
+    r"|reply to this (?:email|e-mail|newsletter)\b|that's (?:all|it) for (?:today|this week|now)\b"
+    r"|see you (?:tomorrow|next week|on \w+day)\W*$|^hi (?:friends|all|everyone|there),?\s*$"
+    r"|^lisez «|^infolettres?\b.{0,40}$"
+    r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
+    r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
+    r"|never miss an episode|wherever you get your podcasts\b|cette (?:interview|entrevue) a été (?:éditée|condensée)",
+    _I)
 # Agencies' end marks: a desk slug (AFP « tsq-ak/def/abx », dpa "dpa jki xx ssc"), an agency's name alone in
 # brackets « (ats) », « (Belga) », their full names in the credit (« Avec La Presse Canadienne et l'Agence
 # France-Presse »), a rights notice inside the line ("© Copyright ANSA - ALL RIGHTS RESERVED")
@@ -432,7 +456,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line) or _AGENCY_MARK.match(line):
         return True
-    if _SUBSCRIBE_PITCH.search(line):
+    if _SUBSCRIBE_PITCH.search(line) or _SELF_FURNITURE.search(line):  # (`_is_furniture` sees short lines only)
         return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
@@ -457,6 +481,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
     out = []
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)  # the body's last line
     teasers = False  # under a "Most read" / "Related Articles" header: its list of other stories follows
+    sponsored = 0  # lines still to drop under a "Sponsored content" header: the sponsor's own pitch
     for i, raw in enumerate(lines):
         if "opens new tab" in raw:
             raw = _LINK_SUFFIX.sub("", raw)
@@ -467,6 +492,14 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 continue
         if line and len(line.split()) <= MAX_WORDS and _SECTION_HEADER.match(line):
             teasers = True
+            continue
+        if line and sponsored:
+            sponsored -= 1
+            if len(line.split()) <= MAX_PROMO_WORDS:
+                continue
+            sponsored = 0
+        if line and len(line.split()) <= MAX_WORDS and _SPONSOR_HEADER.match(line):
+            sponsored = MAX_SPONSORED_LINES
             continue
         if line and len(line.split()) <= MAX_WORDS:
             furniture = _is_furniture(line)

@@ -510,3 +510,35 @@ def test_pitches_and_agency_marks_in_other_wordings_leave_the_text(line):
                                   "Customers can subscribe to the new plan from Monday."])
 def test_a_story_about_subscriptions_keeps_its_lines(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+
+
+@pytest.mark.parametrize("block", [
+    # mini news sites audit, sixth round (N3, N8, N11, N14): sponsors, event promotions, a newsletter's and a
+    # podcast's own furniture
+    "Sponsored content from our partner\nDiscover how Nutanix and Capgemini helped Kent County Council cut hosting "
+    "costs by 30%.",
+    "Join us at CloudPro Summit 2027\nHear from public sector CIOs at ExCeL London on 11-12 March. Register now for "
+    "your free pass.",
+    "This issue is brought to you by Koyeb — deploy AI apps globally in minutes. Try it free →",
+    "TOGETHER WITH DATADOG\nMonitor your GPUs across every cloud. Start a free 14-day trial.",
+    "How did we do?\nWhat did you think of today's edition? 🔥 Loved it 😐 It was OK 👎 Not great",
+    "Share Cloud Brief with a friend. Refer 3 friends and get our premium report. Your referral link: "
+    "https://x.example/?ref=abc123",
+    "That's all for today. See you tomorrow!", "Reply to this email if you have tips — I read everything.",
+    "Lisez « L'IA, nouvelle ruée vers l'or électrique »", "Infolettre Affaires",
+    "This transcript was generated automatically and may contain errors.",
+    "This interview has been edited for length and clarity.",
+    "Never miss an episode: subscribe to Cloud Talk wherever you get your podcasts.",
+])
+def test_sponsors_promotions_and_newsletter_furniture_leave_the_text(block):
+    assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "The company will register its new subsidiary in Ireland next month, a spokesperson said.",
+    "Capgemini said it would join the conference as a sponsor in March next year, alongside Atos and Sopra Steria.",
+    "Le Devoir lance une infolettre consacrée à l'intelligence artificielle.",
+    "12:45 Nvidia annonce un accord avec Mistral AI",
+])
+def test_stories_about_sponsors_events_and_newsletters_keep_their_lines(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
