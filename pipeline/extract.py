@@ -677,12 +677,21 @@ def _with_lead(text: str, tree: Any) -> str:
 def without_title(text: str, *titles: str | None) -> str:
     """The text without a first line that repeats the headline (trafilatura keeps the page's <h1> on 9 of the 60
     English corpus pages, whose reference texts never hold it): the title is stored, and read by the tone model, on
-    its own."""
-    first, _, rest = text.partition("\n")
-    key = " ".join(first.split()).casefold().rstrip(" .")
-    if key and rest.strip() and any(key == " ".join(t.split()).casefold().rstrip(" .") for t in titles if t):
-        return rest.lstrip("\n")
+    its own. A kicker above the repeated headline (« Intelligence artificielle ») goes with it (sixth round, N9)."""
+    keys = {" ".join(t.split()).casefold().rstrip(" .") for t in titles if t}
+    lines = text.split("\n")
+    # a kicker (« Intelligence artificielle », « Note d'analyse »: a few words, no sentence) may sit above it
+    for k, line in enumerate(lines[:MAX_KICKER_LINES + 1]):
+        key = " ".join(line.split()).casefold().rstrip(" .")
+        if key and key in keys and "\n".join(lines[k + 1:]).strip():
+            return "\n".join(lines[k + 1:]).lstrip("\n")
+        if key and (len(key.split()) > MAX_KICKER_WORDS or line.rstrip().endswith((".", "!", "?", ":", "»"))):
+            break  # a sentence of the story: the headline is not repeated above it
     return text
+
+
+MAX_KICKER_LINES = 1
+MAX_KICKER_WORDS = 5
 
 
 # --------------------------------------------------------------------------------------------- multi-page articles

@@ -749,3 +749,15 @@ def test_a_story_with_no_title_anywhere_is_titled_by_its_opening_words():
     assert len(article.title) <= 101
     summary_only = article_from_summary(item(url, title="", summary="Nvidia livre ses puces. Le détail."), NOW)
     assert summary_only.title == "Nvidia livre ses puces. Le détail."
+
+
+def test_a_kicker_above_the_repeated_headline_leaves_with_it():
+    """Mini news sites audit (sixth round, N9): « Intelligence artificielle » above the repeated headline kept both at
+    the top of the text; a headline repeated further down, after a sentence, is the story's own line."""
+    from pipeline.extract import without_title
+
+    title = "Nvidia choisit Beauharnois pour son premier centre de calcul au Québec"
+    text = f"Intelligence artificielle\n{title}\nLe groupe américain a confirmé l'investissement mardi."
+    assert without_title(text, title) == "Le groupe américain a confirmé l'investissement mardi."
+    kept = f"Le groupe américain a confirmé l'investissement mardi.\n{title}\nSuite."
+    assert without_title(kept, title) == kept
