@@ -761,3 +761,13 @@ def test_a_kicker_above_the_repeated_headline_leaves_with_it():
     assert without_title(text, title) == "Le groupe américain a confirmé l'investissement mardi."
     kept = f"Le groupe américain a confirmé l'investissement mardi.\n{title}\nSuite."
     assert without_title(kept, title) == kept
+
+
+def test_footnote_calls_are_not_glued_to_words():
+    """Mini news sites audit (sixth round, N10): a think-tank note's footnote calls were stored as « cloud1 »."""
+    paragraph = ("<p>La dépendance au cloud<sup><a href='#fn1' id='ref1'>1</a></sup> américain concerne 70 % des "
+                 "données publiques, sur 1 200 m<sup>2</sup> de salles, selon la note de l'institut sur Microsoft.</p>")
+    html = (f"<html lang='fr'><head><title>Note</title></head><body><article><h1>Note</h1>{paragraph * 1}"
+            f"{BODY}</article></body></html>")
+    article = extract_article(html, "https://institut.example/note.html", None, NOW, min_words=10)
+    assert "cloud américain" in article.text and "cloud1" not in article.text and "m2" in article.text
