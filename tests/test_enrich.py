@@ -474,3 +474,62 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split()[-2:] == ["1", "1"], out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("lang, sentence, expected", [
+    ("fr", "Au terme de ce long récit, le verdict s'impose : cette alliance est une vraie défaite pour l'autonomie "
+           "technologique française.", "negative"),
+    ("fr", "Pour ma part, je tiens cet accord pour un échec.", "negative"),
+    ("fr", "Le bilan du contrat n'est pas un échec, loin de là.", "positive"),
+    ("fr", "Ce n'est pas une victoire.", "negative"),
+    ("en", "The deal is a costly mistake for Europe.", "negative"),
+    ("en", "Apple's belated launch in the European Union was hardly a triumph.", "negative"),
+    ("en", "We regard the partnership as a genuine breakthrough.", "positive"),
+    # someone else's verdict, a question, a hypothesis, a judgement about judging: no verdict of the author's
+    ("fr", "Le ministre a salué « une victoire pour la France ».", None),
+    ("fr", "Pour le ministre, c'est « une vraie victoire ».", None),
+    ("fr", "Le ministre considère l'accord comme une victoire.", None),
+    ("fr", "C'est une erreur de croire que Mistral AI a perdu.", None),
+    ("en", "It would be a mistake to read the change of course as a defeat.", None),
+    ("en", "Is this a defeat?", None), ("en", "If this is a defeat, so be it.", None),
+    ("en", "The company says the launch is a success.", None),
+])
+def test_the_authors_verdict_stated_outright_is_found(lang, sentence, expected):
+    from pipeline.enrich.sentiment import Sentence, author_verdict
+
+    opening = Sentence(0, 10, "Mistral AI a présenté Mistral Compute." if lang == "fr" else "Mistral AI launched it.")
+    found = author_verdict([opening, Sentence(11, 11 + len(sentence), sentence)], lang)
+    assert (found[1] if found else None) == expected
+    if found:
+        assert found[0] == 1
+
+
+def test_a_stated_positive_verdict_never_turns_a_negative_reading_positive():
+    """Sarcasm states praise outright too (a shared item: "Microsoft calls this a milestone for digital sovereignty.
+    We call it a milestone for technical writers."): a positive verdict only lifts a neutral label."""
+    from pipeline.enrich.tone import follows_verdict
+    from pipeline.models import Sentiment
+
+    negative, neutral = Sentiment(label="negative", score=-0.4), Sentiment(label="neutral", score=0.0)
+    assert follows_verdict(negative, "positive").label == "negative"
+    assert follows_verdict(neutral, "positive").label == "positive"
+    assert follows_verdict(Sentiment(label="positive", score=0.6), "negative").label == "negative"
+
+
+def test_an_op_ed_reporting_the_promises_at_length_follows_the_authors_stated_verdict(enricher):
+    """Ten op-eds on the reference case's structure (written for the check, 450–750 words: the promises and the
+    officials' praise reported at length, the verdict stated once) read Mistral AI positive at P 0.98 in two cases
+    and neutral in seven: the praise, in the vocabulary of success, outweighed the one sentence of verdict. This
+    paraphrase (our own, shorter) is as misleading for the model and the lexicon."""
+    title = "Mistral Compute : le grand récit d'un champion européen"
+    text = ("Il faut reconnaître à la présentation une réelle efficacité. Arthur Mensch, directeur général de Mistral AI, "
+            "a présenté Mistral Compute comme une plateforme européenne complète, brillante et ambitieuse. "
+            "L'entreprise a évoqué un investissement d'un milliard d'euros et des centaines d'emplois en Essonne. "
+            "Le ministre a salué une étape décisive pour la France, les élus ont célébré un succès remarquable et "
+            "les analystes ont souligné combien l'opération renforçait la position de Mistral AI. "
+            "Les premiers clients, de grands groupes industriels, se disent enthousiastes. "
+            "Tout cela a été dit, répété et relayé avec enthousiasme. "
+            "Les puces viennent de Nvidia, le logiciel aussi, et les emplois seront ceux d'exploitants. "
+            "Cette alliance est une vraie défaite pour l'autonomie technologique française.")
+    result = enrich(enricher, text, "fr", title)
+    assert result.entity_sentiment["Mistral AI"].label == "negative" and result.sentiment.label == "negative"

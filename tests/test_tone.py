@@ -261,6 +261,10 @@ def test_a_new_tone_model_changes_the_enrichment_fingerprint(tmp_path, monkeypat
     real_version = enrich._version
     monkeypatch.setattr(enrich, "_version", lambda p: "9.9" if p == "vaderSentiment-fr" else real_version(p))
     assert enrich.enrichment_fingerprint(settings) != other_encoder  # another general lexicon
+    other_lexicon = enrich.enrichment_fingerprint(settings)
+
+    monkeypatch.setattr(enrich, "RULES_VERSION", enrich.RULES_VERSION + "+1")  # the code's rules changed
+    assert enrich.enrichment_fingerprint(settings) != other_lexicon
 
 
 def test_train_tone_takes_exported_corrections_as_extra_labels(gold, tmp_path):

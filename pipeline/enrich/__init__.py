@@ -309,9 +309,14 @@ def _version(package: str) -> str:
         return "-"
 
 
+# Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
+# stated verdict): part of the fingerprint, so the weekly maintenance re-enriches recent articles with them
+RULES_VERSION = "2026-12-03.4"
+
+
 def enrichment_fingerprint(settings: Settings) -> str:
     """Changes when the watchlist, the topics, the lexicons (or the packages of the general ones), the gazetteers,
-    the tone model (or its sentence encoder) or the NER models change."""
+    the tone model (or its sentence encoder), the NER models or the enrichment rules (`RULES_VERSION`) change."""
     from pipeline.enrich.gazetteer import DIR as GAZETTEER_DIR
     from pipeline.enrich.lexicon import LEXICON_DIR
 
@@ -327,5 +332,5 @@ def enrichment_fingerprint(settings: Settings) -> str:
         digest.update(path.read_bytes() if path.exists() else b"-")
     digest.update(repr(sorted(loaded_model_names().items())).encode())
     digest.update(repr([_version(p) for p in GENERAL_LEXICONS]).encode())  # the general lexicons' packages
-    digest.update(f"{settings.sentiment_backend}:{settings.sentiment_model}".encode())
+    digest.update(f"{settings.sentiment_backend}:{settings.sentiment_model}:{RULES_VERSION}".encode())
     return digest.hexdigest()[:16]

@@ -197,6 +197,91 @@ def last_turn(sentences: list[Sentence], lang: str) -> int:
     return turn
 
 
+# The author's verdict stated outright, as a copula and an evaluative noun: « cette alliance est une vraie défaite
+# pour l'autonomie technologique française », « ce n'est pas une victoire », "the deal is a costly mistake", "this is
+# a genuine breakthrough". LABELLING.md: the author's judgement comes first. Not when someone else says it (a reporting
+# word, inside quotation marks), as a question, as a hypothesis (« si », "if", the conditional) or as the object of
+# a judgement about judging ("it is a mistake to read X as a defeat", « c'est une erreur de croire… »).
+_VERDICT_NOUNS = {
+    "fr": ("défaite|erreur|faute|illusion|impasse|trahison|capitulation|reddition|échec|fiasco|leurre|mirage|naufrage"
+           "|recul|renoncement|abdication|catastrophe|désastre|gâchis|scandale|aberration|régression|mascarade"
+           "|supercherie|duperie|marché de dupes|fausse bonne idée|occasion manquée|rendez-vous manqué|coquille vide",
+           "victoire|réussite|succès|aubaine|avancée|bonne nouvelle|percée|exploit|triomphe|bonne décision"
+           "|pari gagnant|coup de maître|bonne affaire"),
+    "en": ("defeat|mistake|error|illusion|betrayal|capitulation|surrender|failure|fiasco|disaster|blunder|dead end"
+           "|mirage|setback|sham|farce|catastrophe|folly|step backwards?|missed opportunity|bad deal|bad idea",
+           "victory|success|breakthrough|triumph|milestone|good news|smart move|boon|step forward|good deal"
+           "|masterstroke"),
+}
+_VERDICT_ADJECTIVES = {
+    "fr": r"(?:(?:vraie?|véritable|lourde?|cuisante?|grave|belle|grande?|franche|sérieuse?|terrible|immense"
+          r"|authentique|double|nouvelle|énorme|magistrale?|pure|simple|amère|spectaculaire|historique)\s+)*",
+    "en": r"(?:(?:real|true|major|serious|huge|big|clear|genuine|bitter|historic|significant|strategic|costly|grave"
+          r"|double|crushing|stunning|outright|total|complete)\s+)*",
+}
+_VERDICT = {
+    "fr": re.compile(
+        r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|reste|demeure|signe|marque)\s+"
+        r"(?:(?:bien|donc|surtout|avant tout|tout simplement|clairement|déjà|aussi)\s+)*"
+        r"(?P<negated>pas|en rien|loin d'être|nullement|guère)?\s*(?:une?|la|le|l'|d')?\s*"
+        + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)",
+        re.IGNORECASE),
+    "en": re.compile(
+        r"\b(?:is|are|was|were|remains|marks|amounts to|represents)\s+"
+        r"(?:(?:nothing less than|simply|clearly|really|surely|also)\s+)*(?P<negated>not|no|hardly|far from|anything but)?"
+        r"\s*(?:an?|the)?\s*" + _VERDICT_ADJECTIVES["en"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b"
+        r"(?!\s+to\s+\w)", re.IGNORECASE),
+}
+# the author's judgement as a verb of judging in the first person: « je tiens cette alliance pour une vraie
+# défaite », « je la considère comme un échec », "I consider the deal a mistake", "we regard it as a setback"
+_JUDGING = {
+    "fr": re.compile(
+        r"\b(?:je|j'|nous)\s*(?:(?:le|la|les|l')\s*)?(?:tiens|tenons|considère|considérons|juge|jugeons|qualifie"
+        r"|qualifions)\b[^.;:]{0,60}?\b(?:pour|comme|d'|de)\s+(?:une?|la|le|l')?\s*" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>"
+        + "|".join(_VERDICT_NOUNS["fr"]) + r")\b", re.IGNORECASE),
+    "en": re.compile(
+        r"\b(?:I|we)\s+(?:would\s+|do\s+)?(?:consider|call|regard|see|count|judge)\b[^.;:]{0,60}?\b(?:as\s+)?"
+        r"(?:an?|the)\s+"
+        + _VERDICT_ADJECTIVES["en"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b", re.IGNORECASE),
+}
+_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b", re.I),
+               "en": re.compile(r"^\W*(?:if|whether|unless|should)\b", re.I)}
+_OPENING_QUOTES, _CLOSING_QUOTES = "«“\"", "»”\""
+# a verdict whose subject is someone else's charge, not the author's: "The first charge is betrayal", « le reproche
+# le plus courant est une trahison », "critics' argument is that it is a mistake"
+_OTHERS_CHARGE = {
+    "fr": re.compile(r"\b(?:reproches?|accusations?|critiques?|griefs?|objections?|arguments?|détracteurs|opposants"
+                     r"|adversaires|sceptiques|procès)\b", re.I),
+    "en": re.compile(r"\b(?:charges?|accusations?|criticisms?|critiques?|critics|complaints?|objections?|arguments?"
+                     r"|detractors|opponents|sceptics|skeptics)\b", re.I),
+}
+
+
+def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | None:
+    """The last sentence where the author states a verdict outright (see `_VERDICT`) and its polarity, or None."""
+    from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
+
+    pattern = _VERDICT.get(lang)
+    if pattern is None:
+        return None
+    others = _LANG_WORDS.get(lang, _LANG_WORDS["en"])["reporting"]
+    negative_nouns = re.compile(_VERDICT_NOUNS[lang][0], re.IGNORECASE)
+    found = None
+    for k, sentence in enumerate(sentences):
+        text = sentence.text.replace("’", "'")
+        match = pattern.search(text) or _JUDGING[lang].search(text)
+        if not match or text.rstrip().endswith("?") or _HYPOTHESIS[lang].match(text):
+            continue
+        before = text[:match.start()]
+        if sum(before.count(q) for q in _OPENING_QUOTES[:2]) > sum(before.count(q) for q in _CLOSING_QUOTES[:2]) \
+                or before.count('"') % 2 or others.intersection(tokenize(text)) or _OTHERS_CHARGE[lang].search(before):
+            continue  # someone else's words
+        negative = negative_nouns.fullmatch(match.group("noun")) is not None
+        negated = bool(match.groupdict().get("negated"))
+        found = (k, "negative" if negative != negated else "positive")
+    return found
+
+
 # The lexicon's mean score, after the article's last « mais » / "but", at or below which that part is a negative
 # verdict; chosen on the cross-validated predictions (-0.05 to -0.15 give the same figures).
 VERDICT = -0.1
