@@ -272,3 +272,13 @@ def test_table_cells_flattened_with_bars_are_no_names():
     for span in ("M€ |", "Limited | Customer", "| Nvidia"):
         assert not _plausible(clean_name(span, "ORG"), "ORG")
     assert _plausible(clean_name("Nvidia", "ORG"), "ORG")
+
+
+def test_a_capitalised_role_before_a_full_name_makes_a_person():
+    """Mini news sites audit (sixth round, N15): "Founder Octave Klaba" tagged ORG stayed an organisation."""
+    from pipeline.enrich.entities import classify, clean_name
+
+    for span, label in (("Founder Octave Klaba", "ORG"), ("Fondateur Octave Klaba", "MISC"), ("CFO Amy Hood", "ORG")):
+        assert classify(clean_name(span, label), label) == "PER"
+    assert clean_name("Founder Octave Klaba", "PER") == "Octave Klaba"
+    assert classify(clean_name("Founders Fund", "ORG"), "ORG") == "ORG"

@@ -23,7 +23,9 @@ LABELS = {
 _LEADING = re.compile(
     r"^(?:(?:(?:le|la|les|du|des|de la|au|aux|the)\s+|(?:de l|l|d)['’]\s*))+(?=\S)", re.IGNORECASE
 )
-_ROLES = r"CEO|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP"  # "CFO Amy Hood", « PDG Octave Klaba »
+# "CFO Amy Hood", « PDG Octave Klaba », "Founder Octave Klaba" (a capitalised role before a full name)
+_ROLES = (r"CEO|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP|Founder|Co-founder|Cofounder|Fondateur|Fondatrice"
+          r"|Cofondateur|Cofondatrice|Co-fondateur|Co-fondatrice|Chairman|Chairwoman")
 _TITLES = re.compile(
     r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
     rf"|Présidente|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice|{_ROLES})\s+)+"
