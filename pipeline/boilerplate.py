@@ -310,6 +310,8 @@ _BYLINE_ROLE_TAIL = re.compile(
 # F14: they became persons mentioned by the story). Two or three capitalised words a name, joined by et/and/&/commas
 _NAME = r"[A-ZÀ-Ý][\w'-]+(?:\s+(?:de|du|des|le|la|van|von|di|da))?(?:\s+[A-ZÀ-Ý][\w'-]+){1,2}"
 _SIGNATURE = re.compile(rf"{_NAME}(?:\s*(?:,|\bet\b|\band\b|&)\s*{_NAME})*")
+# a signature by initials, as Swiss and Belgian dailies sign: « M.Du. », « J.-P. L. », « (ats/mdu) » (sixth round N12)
+_INITIALS = re.compile(r"\(?(?:[A-ZÀ-Ý][a-zà-ÿ]?\.\s?-?\s?){2,4}\)?")
 
 
 def _words(line: str) -> list[str]:
@@ -507,7 +509,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None \
                     or _SIGNED_WITH_AGENCY.match(line) is not None
             if not furniture and i == last:
-                furniture = _SIGNATURE.fullmatch(line) is not None
+                furniture = _SIGNATURE.fullmatch(line) is not None or _INITIALS.fullmatch(line) is not None
             if not furniture and i >= len(lines) - EDGE_LINES:
                 furniture = _BLOG_CLOSING.match(line) is not None or (
                     _SOURCE_LINE.match(line) is not None and len(line.split()) <= MAX_SOURCE_WORDS)

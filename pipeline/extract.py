@@ -280,6 +280,9 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         if (_STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys
                 or _COMPANY_FORM.fullmatch(name) or any(ch.isdigit() for ch in name)):  # "Episode 142": no name
             continue
+        letters = [word.strip(".-") for word in re.split(r"[\s.]+", name) if word.strip(".-")]
+        if letters and all(len(w) <= 2 for w in letters) and min(map(len, letters)) == 1:
+            continue  # initials (« M.Du. » read as "M Du"): nobody a reader could look up ("Li Na", "JD Vance" stay)
         if index and len(name.split()) == 1 and len(parts[0].split()) >= 2 and not _IS_AGENCY.fullmatch(name):
             # « Anne Favre, Zurich », "Alex Scroxton · Episode 142": one word after a full name is its city, its
             # desk or a label, not a co-author

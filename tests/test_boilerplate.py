@@ -479,7 +479,7 @@ def test_a_sentence_opening_with_by_or_par_is_no_byline(line):
 
 
 @pytest.mark.parametrize("signature", ["Julien Mercier et Sophie Lambert", "Sophie Lambert", "Jane Doe and John Smith",
-                                       "Yann Le Goff, Anne-Sophie Mercier"])
+                                       "Yann Le Goff, Anne-Sophie Mercier", "M.Du.", "J.-P. L."])
 def test_the_authors_names_alone_on_the_last_line_are_a_signature(signature):
     """Mini news sites audit (fifth round, F14): a signature without « Par » at the end of the body stayed, and its
     names became persons mentioned by the story."""

@@ -312,6 +312,7 @@ def _page(head: str, byline: str = "") -> str:
     # sixth round: a city after the name, a podcast's host and episode
     ("Anne Favre, Zurich", ["Anne Favre"]), ("Hosted by Alex Scroxton · Episode 142", ["Alex Scroxton"]),
     ("Anne Roy, Paul Lenoir", ["Anne Roy", "Paul Lenoir"]),
+    ("M.Du.", []), ("M Du", []), ("Li Na", ["Li Na"]), ("J. Smith", ["J. Smith"]),  # initials are nobody to look up
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
