@@ -155,12 +155,12 @@ _CONTRIBUTED = re.compile(r"\bcontributed(?: reporting)? to this (?:report|story
 # offert »): the subscription addressed to the reader (« vous », "you", « nos abonnés », "our subscribers"), never a
 # story's subscribers (« Orange a perdu 200 000 abonnés », "Netflix raised its subscription price")
 _SUBSCRIBE_PITCH = re.compile(
-    r"\b(?:réservée?s? à (?:nos|mes) abonné|en vous abonnant|profitez de (?:notre|nos) offres?"
-    r"|soutenez (?:notre|nos) (?:rédaction|journalisme|journalistes|travail|média)|soutenez le journalisme"
-    r"|(?:cet )?article (?:vous est )?offert par|cet article vous est offert|(?:cet )?article en accès libre"
-    r"|accès (?:illimité|libre) à (?:tous )?nos (?:articles|contenus)|(?:for|to) (?:our )?subscribers only"
-    r"|support (?:our|independent|quality) journalism|become a (?:subscriber|member|supporter) (?:of|to|today|now)"
-    r"|this (?:article|story) is free to read)", _I)
+    r"(?:la suite (?:de cet article )?est )?réservée?s? à (?:nos|mes) abonnés\W*$|profitez de (?:notre|nos) offres? (?:découverte|d'essai|spéciale|d'abonnement)"
+    r"|vous lisez un article en accès libre|(?:cet )?article (?:vous est )?offert\b|soutenez (?:notre|nos) (?:rédaction"
+    r"|journalisme|journalistes|travail|média)|soutenez le journalisme|accès (?:illimité|libre) à (?:tous )?nos"
+    r" (?:articles|contenus)|(?:this (?:article|story) is )?(?:for|available to) (?:our )?subscribers only\W*$"
+    r"|support (?:our|independent|quality) journalism\W|become a (?:subscriber|member|supporter)\W*(?:today|now)?\W*$"
+    r"|this (?:article|story) is free to read", _I)
 MAX_PITCH_WORDS = 45
 # Sponsors, event promotions, newsletters' and podcasts' own furniture (sixth round N3, N8, N11, N14): "Sponsored
 # content from our partner", « Contenu proposé par … », "This issue is brought to you by Koyeb", "TOGETHER WITH
@@ -171,21 +171,25 @@ _SPONSOR_HEADER = re.compile(
     r"(?:sponsored|promoted|partner|paid) (?:content|post|story)(?: (?:from|by|with) .{0,60})?\W*$"
     r"|contenu (?:sponsorisé|partenaire|proposé par|en partenariat)\b.{0,60}$|en partenariat avec\b.{0,60}$"
     r"|publi-?(?:information|rédactionnel|reportage)\W*$|advertorial\W*$|together with\s+\S.{0,40}$", _I)
+MAX_SPONSOR_WORDS = 8  # a label ("Sponsored content from our partner"), not « En partenariat avec le CNRS, Mistral… »
 MAX_SPONSORED_LINES = 1  # the sponsor's paragraph under its label; the story resumes after it
 _SELF_FURNITURE = re.compile(
     r"(?:this|today's) (?:issue|edition|newsletter|episode) is (?:brought to you|sponsored|presented|supported) by\b"
-    r"|(?:register|book) (?:now|today)\b.{0,80}\b(?:pass|ticket|seat|place)s?\b|get your (?:free )?(?:pass|ticket)"
-    r"|join us at\b.{0,60}\b(?:summit|conference|expo|forum|event)\b|inscrivez-vous (?:dès maintenant )?(?:au|à la) "
-    r"(?:salon|conférence|sommet|webinaire)"
+    r"|get your (?:free )?(?:pass|ticket)"
+    r"|join us (?:at|in)\b[^,;]{0,60}\b(?:summit|conference|expo|forum|event)\b[^,;]*$|inscrivez-vous (?:dès maintenant )?"
+    r"(?:au|à la) (?:salon|conférence|sommet|webinaire)"
     r"|what did you think of (?:today's|this) (?:issue|edition|newsletter|email)|how did we do\W*$"
     r"|refer (?:\d+|a|three|five) friends?|your referral link|share .{1,40} with a friend\W"
-    r"|reply to this (?:email|e-mail|newsletter)\b|that's (?:all|it) for (?:today|this week|now)\b"
-    r"|see you (?:tomorrow|next week|on \w+day)\W*$|^hi (?:friends|all|everyone|there),?\s*$"
-    r"|^lisez «|^infolettres?\b.{0,40}$"
+    r"|reply to this (?:email|e-mail|newsletter)\b|that's (?:all|it) for (?:today|this week)\W"
+    r"|see you (?:tomorrow|next week|on \w+day)\W*$|hi (?:friends|all|everyone|there),?\s*$"
+    r"|lisez «|infolettres?(?: [A-ZÉ][\w-]*){0,3}\W*$"
     r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
     r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
-    r"|never miss an episode|wherever you get your podcasts\b|cette (?:interview|entrevue) a été (?:éditée|condensée)",
-    _I)
+    r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)", _I)
+# the same furniture told at a line's end: "Hear from CIOs at ExCeL London on 11-12 March. Register now for your free
+# pass.", "… subscribe to Cloud Talk wherever you get your podcasts."
+_SELF_FURNITURE_END = re.compile(r"(?:\.\s|^)(?:register|book) (?:now|today)\b.{0,60}\b(?:pass|ticket)s?\W*$"
+                                 r"|wherever you get your podcasts\W*$", _I)
 # Agencies' end marks: a desk slug (AFP « tsq-ak/def/abx », dpa "dpa jki xx ssc"), an agency's name alone in
 # brackets « (ats) », « (Belga) », their full names in the credit (« Avec La Presse Canadienne et l'Agence
 # France-Presse »), a rights notice inside the line ("© Copyright ANSA - ALL RIGHTS RESERVED")
@@ -423,14 +427,26 @@ def _is_tail(lines: list[str], section: str) -> bool:
 
 
 def _release_tail_start(lines: list[str]) -> int | None:
-    """The index of the header that opens a press release's closing sections (see `_ABOUT_HEADER`), or None."""
-    words = 0
+    """The index of the header that opens a press release's closing sections (see `_ABOUT_HEADER`), or None. Only a
+    press release's: the tail must hold a contact or source mark (a URL, an e-mail, a phone, "Source:", "###"), or an
+    article's "About the company" subsection and the paragraphs under it went too (review)."""
+    if not any(_TAIL_MARK.search(raw) for raw in lines[-MAX_TAIL_LINES:]):
+        return None
+    words = checked = 0
     for k, raw in enumerate(lines):
         line = raw.strip().replace("’", "'")
-        if words >= MIN_WORDS_BEFORE_TAIL and (section := _tail_header(line)) and _is_tail(lines[k + 1:], section):
-            return k
+        if words >= MIN_WORDS_BEFORE_TAIL and (section := _tail_header(line)):
+            checked += 1
+            if checked > MAX_TAIL_HEADERS:  # header-like lines by the hundred: no press release's tail
+                return None
+            if _is_tail(lines[k + 1:], section) and any(_TAIL_MARK.search(r) for r in lines[k + 1:]):
+                return k
         words += len(line.split())
     return None
+
+
+MAX_TAIL_LINES = 40  # a press release's contact marks sit in its last lines
+MAX_TAIL_HEADERS = 12
 
 
 def _is_release_head(line: str) -> bool:
@@ -458,7 +474,8 @@ def _is_furniture(line: str) -> bool:
         return True
     if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line) or _AGENCY_MARK.match(line):
         return True
-    if _SUBSCRIBE_PITCH.search(line) or _SELF_FURNITURE.search(line):  # (`_is_furniture` sees short lines only)
+    # the publisher speaking: at the line's start (a story quoting « nos abonnés » or "join us at" keeps its line)
+    if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):
         return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
@@ -500,7 +517,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             if len(line.split()) <= MAX_PROMO_WORDS:
                 continue
             sponsored = 0
-        if line and len(line.split()) <= MAX_WORDS and _SPONSOR_HEADER.match(line):
+        if line and len(line.split()) <= MAX_SPONSOR_WORDS and not line.rstrip().endswith((".", ",", ";")) \
+                and "," not in line and _SPONSOR_HEADER.match(line):
             sponsored = MAX_SPONSORED_LINES
             continue
         if line and len(line.split()) <= MAX_WORDS:
@@ -524,7 +542,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             if furniture:
                 continue
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
-                                                                 or _SUBSCRIBE_PITCH.search(line)):
+                                                                 or _SUBSCRIBE_PITCH.match(line)):
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         out.append(raw)
     return "\n".join(_without_pull_quotes(out)).strip()

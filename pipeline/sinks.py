@@ -40,8 +40,16 @@ def without_surrogates(text: str) -> str:
 _LOOK_ALIKES = str.maketrans(
     "АВЕЅІЈКМНОРСТХУаеіјорсѕхуԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ",
     "ABESIJKMHOPCTXYaeijopcsxydhlqwABEZHIKMNOPTYXoikvptux")
-_MIXED_WORD = re.compile(r"\w*[A-Za-z]\w*[\u0370-\u03ff\u0400-\u052f]\w*|\w*[\u0370-\u03ff\u0400-\u052f]\w*[A-Za-z]\w*")
+_WORD_RUN = re.compile(r"\w+")
 _CYRILLIC_OR_GREEK = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _read_as_latin(match: re.Match) -> str:
+    word = match.group()
+    if _LATIN.search(word) and _CYRILLIC_OR_GREEK.search(word):  # one pass each: linear in the word's length
+        return word.translate(_LOOK_ALIKES)
+    return word
 
 
 def without_look_alikes(text: str) -> str:
@@ -49,7 +57,7 @@ def without_look_alikes(text: str) -> str:
     Greek word is left as it is)."""
     if text.isascii() or not _CYRILLIC_OR_GREEK.search(text):
         return text
-    return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOK_ALIKES), text)
+    return _WORD_RUN.sub(_read_as_latin, text)
 
 
 def without_invisible(text: str) -> str:

@@ -542,3 +542,33 @@ def test_sponsors_promotions_and_newsletter_furniture_leave_the_text(block):
 ])
 def test_stories_about_sponsors_events_and_newsletters_keep_their_lines(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+
+
+@pytest.mark.parametrize("line", [
+    # the review of the session's change: story sentences the publisher-pitch rules dropped when they searched the
+    # whole line; they now speak only from the line's start
+    "The new feature will be available to subscribers only, Netflix said on Tuesday.",
+    "Mistral AI will become a member of the Linux Foundation, the company said.",
+    "Google said it would support quality journalism with a new $10 million fund for local newsrooms.",
+    "« Cette remise est réservée à nos abonnés fibre », a déclaré le PDG de Free.",
+    "Profitez de nos offres, lance la publicité d'Orange que l'ARCEP juge trompeuse.",
+    "L'article en accès libre sur le site de l'Inria détaille la méthode.",
+    "Microsoft did not reply to this email by publication time.",
+    "\"That's it for now,\" Huang said of the company's expansion plans in Europe.",
+    "Join us at the summit, OpenAI's chief executive told developers on Monday.",
+    "Readers can share the report with a friend, the researchers said.",
+    "En partenariat avec le CNRS, Mistral AI ouvre un laboratoire commun à Saclay.",
+])
+def test_story_sentences_like_a_publishers_pitch_are_kept(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+
+
+def test_an_articles_about_subsection_is_no_press_release_tail():
+    """The review: an explainer's "About the company" / « À propos de Mistral AI » subsection and its paragraphs went
+    as a press release's closing section; a press release's tail holds a contact or source mark."""
+    about = "\n".join([BODY_LINES, BODY_LINES, "À propos de Mistral AI", "Fondée en 2023, la start-up emploie 700 "
+                       "personnes.", "Elle a lancé Le Chat en 2024."])
+    assert strip_boilerplate(about) == about
+    release = "\n".join([BODY_LINES, BODY_LINES, "À propos de Mistral AI", "Fondée en 2023, la start-up emploie 700 "
+                         "personnes.", "Contact presse : presse@mistral.ai"])
+    assert strip_boilerplate(release) == f"{BODY_LINES}\n{BODY_LINES}"
