@@ -233,7 +233,7 @@ _STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction
                           r"|(?:the )?editors|editorial (?:team|board|staff)", re.IGNORECASE)
 _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|agences?|agencies))$", re.IGNORECASE)
 # an agency glued after the name, as AP signs: "KARIN LEHMANN Associated Press"
-_AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|reuters|(?-i:AFP|AP)|bloomberg(?: news)?)$", re.IGNORECASE)
+_AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|(?-i:AFP|AP|REUTERS))$", re.IGNORECASE)  # not "Michael Bloomberg"
 _NAME_PARTICLE = re.compile(r"(?<= )(?:De La|De|Du|Des|Van|Von|Der|Di|Da)(?= )")
 _BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
 _BYLINE_REPORTING = re.compile(r"^(?:(?:with )?(?:additional )?reporting by|avec)\s+", re.IGNORECASE)
@@ -283,9 +283,10 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         letters = [word.strip(".-") for word in re.split(r"[\s.]+", name) if word.strip(".-")]
         if letters and all(len(w) <= 2 for w in letters) and min(map(len, letters)) == 1:
             continue  # initials (« M.Du. » read as "M Du"): nobody a reader could look up ("Li Na", "JD Vance" stay)
-        if index and len(name.split()) == 1 and len(parts[0].split()) >= 2 and not _IS_AGENCY.fullmatch(name):
-            # « Anne Favre, Zurich », "Alex Scroxton · Episode 142": one word after a full name is its city, its
-            # desk or a label, not a co-author
+        if index and len(name.split()) == 1 and len(parts[0].split()) >= 2 and not _IS_AGENCY.fullmatch(name) \
+                and re.search(r"[,·•|]\s*" + re.escape(part.strip()) + r"\s*$", value):
+            # « Anne Favre, Zurich », "Alex Scroxton · Episode 142": one word after a full name and a comma is its
+            # city, its desk or a label, not a co-author (« Jean Dupont et Zhou » keeps Zhou)
             continue
         agency = _IS_AGENCY.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)

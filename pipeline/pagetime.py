@@ -95,6 +95,8 @@ def _zone(abbreviation: str | None, url: str | None, lang: str = "") -> ZoneInfo
     zones = _single_zone_countries()
     host = (urlsplit(url).hostname or "") if url and "://" in url else ""
     country = host.rsplit(".", 1)[-1].upper() if "." in host and not host.replace(".", "").isdigit() else ""
+    if country in _VANITY_CODES:  # mistral.ai is no site of Anguilla's (read as Puerto Rico time), nor .io Chagos'
+        country = ""
     language, _, region = lang.strip().replace("_", "-").partition("-")
     for code in (country, region.upper()):
         if name := zones.get("GB" if code == "UK" else code):
@@ -106,6 +108,11 @@ def _zone(abbreviation: str | None, url: str | None, lang: str = "") -> ZoneInfo
     if language.lower() == "fr" and "CA" in (region.upper(), country):
         return ZoneInfo("America/Toronto")  # French in Canada is Québec's press (Montréal keeps Toronto's time)
     return None
+
+
+# country codes sold worldwide as generic names: they say nothing of a site's country
+_VANITY_CODES = frozenset({"AI", "IO", "CO", "TV", "ME", "FM", "LY", "GG", "SO", "IS", "NU", "WS", "LA", "CC", "SH", "TO",
+                           "AM", "AG", "SC", "VC", "GL", "BZ", "MS", "TK", "ST", "AC", "CX", "PW", "BY", "RE", "IM"})
 
 
 @lru_cache(maxsize=1)

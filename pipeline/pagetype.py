@@ -193,13 +193,13 @@ _SENTENCE_END = re.compile(r"[.!?…][»”\")]?(?:\s|$)")
 # were stored as the story (hostile sites audit)
 _GONE = re.compile(
     r"(?:erreur|error) 404|404 (?:error|erreur|not found)|^\W*404\b|page (?:introuvable|non trouvée|inexistante)"
-    r"|page not found|not found|introuvable|n'existe plus"
-    r"|a été (?:supprimée?|retirée?|déplacée?)|no longer (?:exists|available)|has been (?:removed|deleted|moved)"
-    r"|(?:page|article|story|content) (?:is )?unavailable|erreur \d{3}|error \d{3}", re.IGNORECASE)
-_CONSENT_TEXT = re.compile(
-    r"accept(?:er)? (?:all )?(?:les )?cookies|(?:we|nous)(?: and our partners| et nos partenaires)? (?:use|utilisons) "
-    r"(?:des )?cookies|manage (?:your )?preferences|gérer (?:mes|vos|les) (?:préférences|choix)|tout accepter",
-    re.IGNORECASE)
+    r"|page not found|(?:article|contenu|page) (?:introuvable|indisponible)\W*$|(?:cet article|cette page|ce contenu)"
+    r" n'existe plus|(?:cet article|cette page|ce contenu) a été (?:supprimée?|retirée?|déplacée?)"
+    r"|(?:this|the) (?:article|page|story|content) (?:no longer exists|is no longer available|has been (?:removed|deleted"
+    r"|moved)|(?:is )?unavailable)", re.IGNORECASE)
+_CONSENT_TEXT = re.compile(  # a page asking for consent: cookies and the reader's choice, both
+    r"\bcookies?\b.{0,120}\b(?:accept(?:er|ez)?|tout accepter|accept all|manage (?:your )?preferences|gérer (?:mes|vos|les)"
+    r" (?:préférences|choix)|continuer)\b|\b(?:accept(?:er|ez)? (?:tous )?les cookies|accept all cookies)\b", re.IGNORECASE)
 
 
 _VIDEO_OBJECT = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"VideoObject"')

@@ -517,3 +517,24 @@ def test_no_rel_next_link_of_the_shared_corpus_is_taken_for_a_story_s_next_page(
         if next_page_url(tree, url, url, 2):
             followed.append(name)
     assert with_next >= 5 and followed == []
+
+
+def test_a_brief_that_mentions_a_removal_or_cookies_is_still_a_brief():
+    """The review: a real brief whose headline says « introuvable » or whose lead says a tax « a été supprimée », or a
+    brief on the CNIL's fine about « Tout accepter », was refused as a soft 404 or a consent page."""
+    from lxml import html as lxml_html
+
+    from pipeline.pagetype import is_brief
+
+    def page(title: str, text: str):
+        return lxml_html.fromstring(f"<html><head><title>{title}</title><meta property='og:type' content='article'>"
+                                    f"</head><body><article><h1>{title}</h1><p>{text}</p></article></body></html>")
+
+    cases = [("Le vaccin introuvable", "Les pharmacies manquent de doses. Le ministère promet une livraison lundi."),
+             ("Taxe numérique", "La taxe sur les services numériques a été supprimée. Les géants du web s'en félicitent."),
+             ("Amende de la CNIL", "La CNIL a sanctionné un site dont le bouton « Tout accepter » des cookies était "
+                                   "trompeur. Il devra payer 2 millions d'euros.")]
+    for title, text in cases:
+        assert is_brief(page(title, text), text, "Brève."), title
+    gone = "Cet article n'existe plus ou a été déplacé. Retournez à la page d'accueil pour lire nos informations."
+    assert not is_brief(page("Page introuvable", gone), gone, "Brève.")

@@ -493,6 +493,16 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("en", "It would be a mistake to read the change of course as a defeat.", None),
     ("en", "Is this a defeat?", None), ("en", "If this is a defeat, so be it.", None),
     ("en", "The company says the launch is a success.", None),
+    # the review: attributed otherwise than by a reporting word, quoted over two sentences, "whether", contrast
+    ("en", "Analysts believe the deal is a mistake.", None), ("en", "The deal is a milestone, Huang told reporters.", None),
+    ("en", "For Huang, the deal is a milestone.", None), ("fr", "Pour le ministre, cet accord est une victoire.", None),
+    ("fr", "Le plan est un échec, a jugé le sénateur lors des questions au gouvernement.", None),
+    ("fr", "La levée de fonds est un succès, s'est félicité Arthur Mensch.", None),
+    ("fr", "Cette alliance est une victoire pour l'Europe », a déclaré Arthur Mensch.", None),
+    ("en", "The question is whether the deal is a mistake.", None),
+    ("fr", "C'est une erreur de croire que c'est une défaite.", None),
+    ("fr", "Ce n'est pas un échec, c'est une catastrophe.", "negative"),
+    ("en", "For me, the deal is a mistake.", "negative"),
 ])
 def test_the_authors_verdict_stated_outright_is_found(lang, sentence, expected):
     from pipeline.enrich.sentiment import Sentence, author_verdict

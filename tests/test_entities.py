@@ -247,6 +247,7 @@ def test_shops_gadgets_and_seas_named_like_first_names_are_not_persons():
 @pytest.mark.parametrize("form, expected", [
     ("ERP", None), ("CEA", None), ("SAP", None), ("Erp", "Erp"),  # mini news sites audit (fifth round, F17)
     ("NYC", "New York City"), ("LA", "Los Angeles"), ("UK", "United Kingdom"), ("PARIS", "Paris"),
+    ("PAU", "Pau"), ("DAVOS", "Davos"), ("NIORT", "Niort"),  # shouted datelines (the review)
 ])
 def test_an_acronym_is_no_small_town(form, expected):
     """« every ERP migration » gave the place Erp (a Dutch village of 3,600), « the CEA's site » Cea (Spain)."""

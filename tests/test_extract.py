@@ -313,6 +313,9 @@ def _page(head: str, byline: str = "") -> str:
     ("Anne Favre, Zurich", ["Anne Favre"]), ("Hosted by Alex Scroxton · Episode 142", ["Alex Scroxton"]),
     ("Anne Roy, Paul Lenoir", ["Anne Roy", "Paul Lenoir"]),
     ("M.Du.", []), ("M Du", []), ("Li Na", ["Li Na"]), ("J. Smith", ["J. Smith"]),  # initials are nobody to look up
+    # the review: a surname that is an agency's name, a one-word co-author after « et »
+    ("Michael R. Bloomberg", ["Michael R. Bloomberg"]),
+    ("Jane Doe and Michael Bloomberg", ["Jane Doe", "Michael Bloomberg"]), ("Jean Dupont et Zhou", ["Jean Dupont", "Zhou"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
@@ -533,6 +536,9 @@ def test_a_page_time_without_offset_gives_the_day_and_a_feed_time_that_day_refin
      datetime(2026, 11, 24, 19, 5, tzinfo=timezone.utc)),
     ("https://ledger.example/2026/11/24/chip-deal", "<span>November 24th, 2026 at 9:15 AM (GMT)</span>",
      datetime(2026, 11, 24, 9, 15, tzinfo=timezone.utc)),
+    # a vanity country code says nothing of the site's country (mistral.ai is no Anguillan site): the day only
+    ("https://mistral.ai/2026/11/24/news", "<p>Published November 24, 2026 14:05</p>",
+     datetime(2026, 11, 24, tzinfo=timezone.utc)),
     # no zone known (a .example site, no abbreviation; « et » is no Eastern Time): the day only, as before
     ("https://ledger.example/2026/11/24/chip-deal", "<p>Published November 24, 2026 14:05</p>",
      datetime(2026, 11, 24, tzinfo=timezone.utc)),

@@ -117,14 +117,15 @@ def lookup_place(name: str, unaccented: bool = False) -> Place | None:
     return None
 
 
-ACRONYM_TOWN_MAX_POPULATION = 100_000
+ACRONYM_TOWN_MAX_POPULATION = 50_000  # three capitals: an acronym, unless a city (PAU, 77,000, in a dateline)
 
 
 def _acronym_of_a_town(form: str, place: Place) -> bool:
     """An acronym is no small town: "ERP" is not Erp (Netherlands), "CEA" not Cea (Spain), "SAP" not Sap; "NYC", "LA"
-    and "RDC" stay places (a city of 100,000 or more, or a country or region)."""
+    and "PAU" stay places (a city of 50,000 or more, or a country or region), and so do shouted datelines of four
+    letters or more (DAVOS, NIORT, VICHY)."""
     letters = form.replace(".", "")
-    return (letters.isupper() and 2 <= len(letters) <= 5 and place.kind == "city"
+    return (letters.isupper() and 2 <= len(letters) <= 3 and place.kind == "city"
             and place.population < ACRONYM_TOWN_MAX_POPULATION)
 
 

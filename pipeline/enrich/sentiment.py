@@ -244,8 +244,21 @@ _JUDGING = {
         r"(?:an?|the)\s+"
         + _VERDICT_ADJECTIVES["en"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b", re.IGNORECASE),
 }
-_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b", re.I),
-               "en": re.compile(r"^\W*(?:if|whether|unless|should)\b", re.I)}
+_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b|\b(?:si|s'il|savoir si|erreur de croire"
+                                r"|erreur de penser|tort de croire)\b", re.I),
+               "en": re.compile(r"^\W*(?:if|unless|should)\b|\b(?:whether|mistake to (?:think|believe|read|see|call)"
+                                r"|wrong to (?:think|believe|call))\b", re.I)}
+# someone else's opinion, attributed otherwise than by a reporting word: "Analysts believe…", "…, Huang told
+# reporters", "For Huang, …", « Pour le ministre, … », « …, a jugé le sénateur », « …, s'est félicité X »
+_ATTRIBUTED = {
+    "fr": re.compile(r"^\W*(?:pour|selon|d'après)\s+(?:le|la|les|l'|un|une|des|(?-i:[A-ZÉ]))[^,]{0,60},|\b(?:a|ont|avait) "
+                     r"(?:jugé|estimé|déclaré|affirmé|assuré|dénoncé|tranché|lancé|répondu|ajouté|expliqué|souligné)\b"
+                     r"|\bs'(?:est|sont) (?:félicitée?s?|réjouie?s?|indignée?s?|alarmée?s?)\b|\b(?:estiment|jugent|pensent"
+                     r"|croient|considèrent|dénoncent|déplorent|regrettent|redoutent|craignent)\b", re.I),
+    "en": re.compile(r"^\W*(?:for|to|according to)\s+(?!me\b|us\b|my\b|our\b)[^,]{1,60},|\b(?:believes?|believed|thinks?|thought|told|tells"
+                     r"|warns?|warned|fears?|feared|argues?|argued|insists?|insisted|contends?|maintains?|reckons?|notes?"
+                     r"|noted|added|wrote|writes|called it)\b", re.I),
+}
 _OPENING_QUOTES, _CLOSING_QUOTES = "«“\"", "»”\""
 # a verdict whose subject is someone else's charge, not the author's: "The first charge is betrayal", « le reproche
 # le plus courant est une trahison », "critics' argument is that it is a mistake"
@@ -269,13 +282,14 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
     found = None
     for k, sentence in enumerate(sentences):
         text = sentence.text.replace("’", "'")
-        match = pattern.search(text) or _JUDGING[lang].search(text)
-        if not match or text.rstrip().endswith("?") or _HYPOTHESIS[lang].match(text):
+        matches = list(pattern.finditer(text)) or list(_JUDGING[lang].finditer(text))
+        if not matches or text.rstrip().endswith("?") or _HYPOTHESIS[lang].search(text) or _ATTRIBUTED[lang].search(text):
             continue
-        before = text[:match.start()]
-        if sum(before.count(q) for q in _OPENING_QUOTES[:2]) > sum(before.count(q) for q in _CLOSING_QUOTES[:2]) \
-                or before.count('"') % 2 or others.intersection(tokenize(text)) or _OTHERS_CHARGE[lang].search(before):
-            continue  # someone else's words
+        match = matches[-1]  # « ce n'est pas un échec, c'est une catastrophe »: the last word is the verdict
+        before, after = text[:match.start()], text[match.end():]
+        if any(q in text for q in _CLOSING_QUOTES) or any(q in text for q in _OPENING_QUOTES) \
+                or others.intersection(tokenize(text)) or _OTHERS_CHARGE[lang].search(before):
+            continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
         negative = negative_nouns.fullmatch(match.group("noun")) is not None
         negated = bool(match.groupdict().get("negated"))
         found = (k, "negative" if negative != negated else "positive")

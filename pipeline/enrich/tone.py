@@ -471,7 +471,7 @@ def subject_companies(t: ToneInputs, companies: list[str]) -> set[str]:
     """The companies a text is about: those its headline names and the first its body names (« Merci, Nvidia » over
     an op-ed on Mistral AI's alliance with Nvidia is about both)."""
     in_title = {m.company for m in t.title_mentions if m.company in companies}
-    first = next((c for c in t.evidence if c in companies), None)
+    first = next((m.company for m in sorted(t.mentions, key=lambda m: m.start) if m.company in companies), None)
     return in_title | ({first} if first else set())
 
 
