@@ -514,16 +514,17 @@ def test_the_authors_verdict_stated_outright_is_found(lang, sentence, expected):
         assert found[0] == 1
 
 
-def test_a_stated_positive_verdict_never_turns_a_negative_reading_positive():
+def test_only_a_negative_stated_verdict_decides():
     """Sarcasm states praise outright too (a shared item: "Microsoft calls this a milestone for digital sovereignty.
-    We call it a milestone for technical writers."): a positive verdict only lifts a neutral label."""
+    We call it a milestone for technical writers."): a positive verdict changes no label."""
     from pipeline.enrich.tone import follows_verdict
     from pipeline.models import Sentiment
 
     negative, neutral = Sentiment(label="negative", score=-0.4), Sentiment(label="neutral", score=0.0)
     assert follows_verdict(negative, "positive").label == "negative"
-    assert follows_verdict(neutral, "positive").label == "positive"
+    assert follows_verdict(neutral, "positive").label == "neutral"
     assert follows_verdict(Sentiment(label="positive", score=0.6), "negative").label == "negative"
+    assert follows_verdict(neutral, "negative").label == "negative"
 
 
 def test_an_op_ed_reporting_the_promises_at_length_follows_the_authors_stated_verdict(enricher):

@@ -459,10 +459,11 @@ def follows_verdict(s: Sentiment, polarity: str) -> Sentiment:
     """The author's verdict stated outright (`sentiment.author_verdict`: « cette alliance est une vraie défaite… »)
     decides the article's label and its subject's: LABELLING.md puts the author's judgement first, and the sentences
     before it, which report the promises and the praise in the vocabulary of success, mislead the model (an op-ed
-    of that structure read positive at P 0.98). A positive verdict only lifts a neutral label: praise stated outright
-    is also sarcasm's form ("Microsoft calls this a milestone for digital sovereignty. We call it a milestone for
-    technical writers."), and a negative read as positive costs an analyst more than a tone left unsaid."""
-    if s.label == polarity or (polarity == "positive" and s.label == "negative"):
+    of that structure read positive at P 0.98). Only a negative verdict decides: praise stated outright is also
+    sarcasm's form (a shared item: "Microsoft calls this a milestone for digital sovereignty. We call it a milestone
+    for technical writers.", where even lifting a neutral label made a reversal), and a negative read as positive
+    costs an analyst more than a tone left unsaid."""
+    if s.label == polarity or polarity != "negative":
         return s
     return relabelled(s, polarity)
 
