@@ -161,7 +161,6 @@ _SUBSCRIBE_PITCH = re.compile(
     r" (?:articles|contenus)|(?:this (?:article|story) is )?(?:for|available to) (?:our )?subscribers only\W*$"
     r"|support (?:our|independent|quality) journalism\W|become a (?:subscriber|member|supporter)\W*(?:today|now)?\W*$"
     r"|this (?:article|story) is free to read", _I)
-MAX_PITCH_WORDS = 45
 # Sponsors, event promotions, newsletters' and podcasts' own furniture (sixth round N3, N8, N11, N14): "Sponsored
 # content from our partner", « Contenu proposé par … », "This issue is brought to you by Koyeb", "TOGETHER WITH
 # DATADOG", "Register now for your free pass", "What did you think of today's edition?", "Refer 3 friends…", "Reply to

@@ -286,7 +286,7 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
         if not matches or text.rstrip().endswith("?") or _HYPOTHESIS[lang].search(text) or _ATTRIBUTED[lang].search(text):
             continue
         match = matches[-1]  # « ce n'est pas un échec, c'est une catastrophe »: the last word is the verdict
-        before, after = text[:match.start()], text[match.end():]
+        before = text[:match.start()]
         if any(q in text for q in _CLOSING_QUOTES) or any(q in text for q in _OPENING_QUOTES) \
                 or others.intersection(tokenize(text)) or _OTHERS_CHARGE[lang].search(before):
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
