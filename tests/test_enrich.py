@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -512,6 +513,39 @@ def test_the_authors_verdict_stated_outright_is_found(lang, sentence, expected):
     assert (found[1] if found else None) == expected
     if found:
         assert found[0] == 1
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", "Atos loses its rail signalling contract to Capgemini", {"Atos": "negative", "Capgemini": "positive"}),
+    ("en", "The ministry picked Scaleway, replacing Oracle after a decade", {"Oracle": "negative"}),
+    ("en", "The retailer is moving its analytics from Salesforce to SAP", {"Salesforce": "negative", "SAP": "positive"}),
+    ("fr", "Orange perd le contrat de la région au profit de Scaleway", {"Orange": "negative", "Scaleway": "positive"}),
+    ("fr", "Thales s'impose au détriment d'Airbus", {"Airbus": "negative"}),
+    ("fr", "La banque quitte Oracle pour SAP", {"Oracle": "negative", "SAP": "positive"}),
+    # no switch between the two: nothing decided
+    ("en", "Atos and Capgemini lost ground to falling demand", {}),
+    ("en", "Capgemini said Atos had lost money", {}),
+    ("fr", "Orange a signé avec Scaleway un accord de revente", {}),
+])
+def test_a_customer_or_contract_moving_between_companies_gives_each_its_side(lang, text, expected):
+    from pipeline.enrich.sentiment import switch_roles
+    from pipeline.enrich.watchlist import Mention
+
+    names = ["Atos", "Capgemini", "Scaleway", "Oracle", "Salesforce", "SAP", "Orange", "Thales", "Airbus"]
+    mentions = [Mention(n, m.start(), m.end(), n, "alias") for n in names for m in re.finditer(rf"\b{n}\b", text)]
+    assert switch_roles([(text, mentions, 0)], lang) == expected
+
+
+def test_the_company_that_wins_the_contract_is_positive_beside_the_loser(enricher):
+    """A fresh batch of written cases: "Salesforce loses Nordhem contract to Microsoft" gave Microsoft the loser's
+    negative label (the sentence they share is the loser's). Our own wording here."""
+    title = "Atos loses its rail signalling contract to Capgemini"
+    text = ("Atos has lost the contract to maintain the signalling software of a regional rail network to Capgemini, the "
+            "operator said on Monday. The operator cited delays and cost overruns on the previous contract. Capgemini "
+            "will take over in March with a team of 200 engineers.")
+    result = enrich(enricher, text, "en", title)
+    assert result.entity_sentiment["Atos"].label == "negative"
+    assert result.entity_sentiment["Capgemini"].label == "positive"
 
 
 def test_only_a_negative_stated_verdict_decides():

@@ -296,6 +296,53 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
     return found
 
 
+# One company's loss is another's gain when a customer, a contract or market share moves between them: "Salesforce loses
+# its Nordhem contract to Microsoft", « remplace OpenAI », « au détriment d'Intel », "replacing OpenAI". LABELLING.md
+# gives winners and losers their own labels, but the company model reads the sentence they share — the loser's
+# sentence — for both (a fresh batch of written cases: three of its six reversals).
+_C = r"⟦(\d+)⟧"  # a watched company's mention, numbered
+_SWITCH = {
+    "fr": [(re.compile(_C + r"[^.;⟦]{0,12}?\b(?:perd|a perdu|perdent|ont perdu|cède|a cédé)\b[^.;⟦]{0,60}?\bau profit d(?:e |')\s*"
+                       + _C, re.I), (-1, +1)),
+           (re.compile(r"\b(?:au détriment d(?:e |')|en remplacement d(?:e |')|à la place d(?:e |')|(?:qui\s+)?(?:remplace"
+                       r"|remplacera|remplaçant|a remplacé|évince|a évincé|supplante|a supplanté|détrône|a détrôné))\s*"
+                       + _C, re.I), (-1,)),
+           (re.compile(r"\b(?:quitte|quittent|délaisse|délaissent|abandonne|abandonnent|a quitté|a délaissé|a abandonné"
+                       r"|ont quitté|ont délaissé|ont abandonné)\s+" + _C + r"[^.;⟦]{0,40}?\b(?:pour|au profit d(?:e |'))\s*"
+                       + _C, re.I), (-1, +1))],
+    "en": [(re.compile(_C + r"[^.;⟦]{0,12}?\b(?:loses|lost|has lost|have lost|cedes|ceded)\b[^.;⟦]{0,60}?\bto\s+" + _C,
+                       re.I), (-1, +1)),
+           (re.compile(r"\b(?:at the expense of|in place of|replacing|replaces|replaced|displacing|displaces|displaced"
+                       r"|ousting|ousts|ousted|supplanting|supplants|supplanted|dethroning|dethrones|dethroned)\s+"
+                       + _C, re.I), (-1,)),
+           (re.compile(r"\b(?:switch(?:es|ed|ing)?|mov(?:es|ed|ing)|defect(?:s|ed|ing)?|migrat(?:es|ed|ing))\s+(?:\w+\s+){0,4}"
+                       r"from\s+" + _C + r"[^.;⟦]{0,40}?\bto\s+" + _C, re.I), (-1, +1))],
+}
+
+
+def switch_roles(texts: list[tuple[str, list[Mention], int]], lang: str) -> dict[str, str]:
+    """Company → "positive"/"negative" where a customer, contract or share moves between watched companies in the
+    given texts (the headline and the lead: the story's framing). `texts`: (text, mentions, offset of the text in the
+    mentions' coordinates)."""
+    roles: dict[str, str] = {}
+    for text, mentions, offset in texts:
+        inside = sorted((m for m in mentions if offset <= m.start and m.end <= offset + len(text)), key=lambda m: m.start)
+        if len({m.company for m in inside}) < 2:
+            continue
+        marked, at, companies = [], 0, []
+        for m in inside:
+            marked += [text[at:m.start - offset], f"⟦{len(companies)}⟧"]
+            companies.append(m.company)
+            at = m.end - offset
+        marked.append(text[at:])
+        line = "".join(marked).replace("’", "'")
+        for pattern, signs in _SWITCH.get(lang, ()):
+            for match in pattern.finditer(line):
+                for group, sign in zip(match.groups(), signs):
+                    roles.setdefault(companies[int(group)], "positive" if sign > 0 else "negative")
+    return roles
+
+
 # The lexicon's mean score, after the article's last « mais » / "but", at or below which that part is a negative
 # verdict; chosen on the cross-validated predictions (-0.05 to -0.15 give the same figures).
 VERDICT = -0.1

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.enrich.sentiment import (NEUTRAL_BAND, Evidence, Sentence, author_verdict, company_scores,
-                                      document_score, label_for, last_turn, negative_verdict, to_sentiment)
+                                      document_score, label_for, last_turn, negative_verdict, switch_roles,
+                                      to_sentiment)
 from pipeline.enrich.watchlist import Mention
 from pipeline.errors import ModelError
 from pipeline.models import Sentiment
@@ -294,6 +295,7 @@ def _company_features(t: ToneInputs, company: str, numbers: dict[str, float], ru
 # The trained model: a multinomial logistic regression stored as JSON (feature → one weight per label).
 # ---------------------------------------------------------------------------------------------------------
 
+LEAD_SENTENCES = 2  # the story's framing: the headline and its first two sentences
 MODEL_PATH = Path(__file__).with_name("weights") / "tone.json.gz"
 LABELS = ("negative", "neutral", "positive")
 
@@ -416,6 +418,9 @@ class TrainedTone:
         if stated:
             doc = follows_verdict(doc, stated[1])
         subjects = subject_companies(t, list(company_rows))
+        lead = t.sentences[:LEAD_SENTENCES]
+        roles = switch_roles([(t.title or "", t.title_mentions, 0)]
+                             + [(s.text, t.mentions, s.start) for s in lead], t.lang) if len(company_rows) > 1 else {}
         companies = {}
         for company, row in company_rows.items():
             probabilities = self.company.probabilities_by_label(row)
@@ -430,6 +435,8 @@ class TrainedTone:
                 s = subject_follows_article(s, doc, of_text)
             if stated and company in subjects:
                 s = follows_verdict(s, stated[1])
+            if company in roles and not (stated and company in subjects):
+                s = follows_role(s, roles[company])
             s.evidence = top_evidence(t.evidence[company], s.label)
             companies[company] = s
         return doc, companies
@@ -466,6 +473,12 @@ def follows_verdict(s: Sentiment, polarity: str) -> Sentiment:
     if s.label == polarity or polarity != "negative":
         return s
     return relabelled(s, polarity)
+
+
+def follows_role(s: Sentiment, polarity: str) -> Sentiment:
+    """A company that wins or loses a customer, a contract or share to another (`sentiment.switch_roles`) takes that
+    side, whatever the sentence it shares with the other reads."""
+    return s if s.label == polarity else relabelled(s, polarity)
 
 
 def subject_companies(t: ToneInputs, companies: list[str]) -> set[str]:
