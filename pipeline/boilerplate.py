@@ -257,8 +257,9 @@ _CONTACT_HEADER = re.compile(
     r"|for (?:further|more) information(?:,? (?:please )?contact)?|pour (?:plus d'informations|tout renseignement)"
     r"|attachments?|pièces? jointes?)\s*:?$", _I)
 # a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks
-_TAIL_MARK = re.compile(r"\S+@\S+\.\w|https?://|www\.|\+?\d[\d .()-]{7,}\d|source\s*:|view source version\b|#{3}$|-30-$",
-                        _I)
+# (bounded runs: an unbounded `\S+@` tried from every position of a 200,000-character token is quadratic — 65 s)
+_TAIL_MARK = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}\.\w|https?://|www\.|\+?\d[\d .()-]{7,24}\d|source\s*:"
+                        r"|view source version\b|#{3}$|-30-$", _I)
 # the wire's last line: "Source: Capgemini", "SOURCE Mistral AI" (PR Newswire), a few words naming the issuer
 _SOURCE_LINE = re.compile(r"(?i:source)\s*:\s*\S|SOURCE\s+[A-Z]")
 MAX_SOURCE_WORDS = 6
