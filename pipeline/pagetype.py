@@ -19,7 +19,7 @@ from lxml.etree import XPath
 
 # Fallbacks whose page is fetched again when the item is next read (the store does not count them as known, nor
 # `fetch` as seen): a wall answered for the story this time; the indexer then replaces the summary with the page.
-RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall"})
+RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall", "error-page"})
 # A page that failed for a reason that passes (the site briefly down: 5xx, 429, a timeout, a connection or DNS error)
 # is fetched again on the next runs too, for this many days after the story was first stored from its feed summary;
 # its feed is then read in full each run, even unchanged (docs/fetching.md "Failures").
@@ -151,11 +151,40 @@ def refresh_to_same_page(tree: Any, url: str) -> str | None:
     return None
 
 
+# A page answered with a 200 in the story's place that says it is an error, a block or a soft 404: "Oops! Page not
+# found | Site", "Internal Server Error", "Access denied | Cloudflare", a traceback. Stored, it replaced the story
+# a feed update pointed to and deleted its mentions (hostile audit, pages of 169 and 603 words). Only a whole title
+# segment or a whole <h1> counts: "Access denied: why Europe's chip ban bites" is a headline.
+_ERROR_HEADING = re.compile(
+    r"(?:oops\W*|oups\W*|erreur\W*|error\W*|\d{3}\W*)*(?:(?:erreur|error) \d{3}|\d{3} (?:error|erreur|not found|forbidden)"
+    r"|page (?:introuvable|non trouvée|inexistante)|(?:page|article|story|content) not found|not found|introuvable"
+    r"|internal server error|erreur (?:interne|serveur|interne du serveur)|service (?:temporarily )?unavailable"
+    r"|service indisponible|bad gateway|gateway time-?out|access denied|accès refusé|accès interdit|forbidden"
+    r"|you have been blocked|request blocked|requête bloquée|attention required!?|just a moment\W*|un instant\W*"
+    r"|too many requests|site (?:en|under) maintenance|maintenance en cours|(?:we'll|we will) be back soon)\W*",
+    re.IGNORECASE)
+_TITLE_PARTS = re.compile(r"\s+[|–—·-]\s+|\s*[|]\s*")
+_TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s*at [\w.$]+\([\w.]+:\d+\)|Fatal error: .{0,200} on line \d+"
+                        r"|Stack trace:", re.MULTILINE)
+
+
+def is_error_page(tree: Any) -> bool:
+    """The page says it is an error, a block or a missing page (see `_ERROR_HEADING`), or shows a server traceback."""
+    parts = [p for p in _TITLE_PARTS.split(_TITLE(tree).replace("’", "'").strip()) if p]
+    headings = [h.text_content().replace("’", "'").strip() for h in _H1(tree)[:2]]
+    if any(_ERROR_HEADING.fullmatch(text) for text in [*parts, *headings] if text):
+        return True
+    # a story about a bug may quote a traceback; an article page is not taken for an error page by its text
+    return not has_article_markup(tree) and bool(_TRACEBACK.search(" ".join(_text_words(tree)[:3000])))
+
+
 def check_story_page(tree: Any, url: str) -> None:
-    """Raise NotTheStory when the page is a wall or a listing (the caller counts the reason)."""
+    """Raise NotTheStory when the page is a wall, an error page or a listing (the caller counts the reason)."""
     kind = wall_kind(tree)
     if kind:
         raise NotTheStory(kind, url, refresh_to_same_page(tree, url) if kind == "consent-wall" else None)
+    if is_error_page(tree):
+        raise NotTheStory("error-page", url)
     if is_listing(tree, url):
         raise NotTheStory("not-an-article", url)
 

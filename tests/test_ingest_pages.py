@@ -638,3 +638,61 @@ def test_an_update_whose_page_shrank_to_a_soft_404_or_a_brief_keeps_the_stored_s
         after = stored(name)
         assert (after["text"], after["word_count"]) == (before[name]["text"], before[name]["word_count"]), name
         assert client.count(index=names_["mentions"], query={"term": {"article_id": article_id(urls[name])}})["count"] >= 1
+
+
+def _error_page(title: str, h1: str, words: int = 200) -> str:
+    """A 200 answer that is an error or block page, long enough to pass the article minimum (hostile audit)."""
+    links = " ".join(f'<a href="/section/{k}">Rubrique {k}</a>' for k in range(words // 3))
+    return (f"<html lang=fr><head><title>{title}</title><meta property='og:type' content='article'></head><body>"
+            f"<article><h1>{h1}</h1><p>Nous sommes désolés, un problème est survenu. Vous pouvez consulter nos "
+            f"rubriques.</p><p>{links}</p></article></body></html>")
+
+
+@pytest.mark.parametrize("title, h1", [("Oops! Page introuvable | Le Journal", "Oops ! Page introuvable"),
+                                       ("Internal Server Error", "Internal Server Error"),
+                                       ("Access denied | Cloudflare", "Access denied")])
+def test_an_update_whose_page_became_a_long_error_page_keeps_the_stored_story(httpserver, tmp_path, es_url, cleanup,
+                                                                             enricher, title, h1):
+    """The hostile audit: a feed update whose page now answers 200 with a soft 404, a server error or a block page of
+    170–600 words replaced the stored story and deleted its mentions. It is now `update-not-fetched (error-page)`."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story_url = f"{base}/cloud/ovh"
+    served = {"page": page("spip_article124.html", base).replace(f"{base}/spip.php?article124", story_url)}
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response(served["page"], content_type="text/html"))
+    feed = {"items": [("La région choisit OVHcloud", story_url)]}
+    feeds = _live_feed(httpserver, tmp_path, lambda: [(t, link, "OVHcloud choisi.") for t, link in feed["items"]])
+    settings = load_settings()
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+    before = client.get(index=articles, id=article_id(story_url))["_source"]
+    assert "OVHcloud" in before["orgs"]
+
+    served["page"] = _error_page(title, h1)
+    feed["items"] = [("UPDATE La région renonce à OVHcloud", story_url)]
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.skipped == {"update-not-fetched (error-page)": 1}
+    after = client.get(index=articles, id=article_id(story_url))["_source"]
+    assert (after["title"], after["text"], after["orgs"]) == (before["title"], before["text"], before["orgs"])
+
+
+@pytest.mark.parametrize("title, h1, error", [
+    ("Oops! Page not found | Site", "Oops! Page not found", True),
+    ("502 Bad Gateway", "502 Bad Gateway", True),
+    ("Le Journal", "Erreur 404 - Page introuvable", True),
+    ("Just a moment...", "Just a moment...", True),
+    # headlines that only begin like an error
+    ("Access denied: why Europe's chip export ban bites | Site", "Access denied: why Europe's chip ban bites", False),
+    ("Not found: the missing GPUs of Mistral Compute", "Not found: the missing GPUs", False),
+    ("Erreur de calcul chez Atos", "Erreur de calcul chez Atos", False),
+])
+def test_error_pages_are_told_by_a_whole_heading(title, h1, error):
+    import lxml.html
+
+    from pipeline.pagetype import is_error_page
+
+    tree = lxml.html.fromstring(f"<html><head><title>{title}</title></head><body><h1>{h1}</h1><p>Texte.</p></body></html>")
+    assert is_error_page(tree) is error
