@@ -224,6 +224,22 @@ def test_extract_command_on_files_and_directories(tmp_path, capsys):
     assert json.loads(out.read_text(encoding="utf-8"))["url"] == TRIBUNE_URL
 
 
+def test_extract_command_on_a_file_name_that_is_not_utf8(tmp_path):
+    """The hostile audit: a page saved under a Latin-1 name ended `extract DIR` with a bare UnicodeEncodeError and left
+    the output truncated (an earlier output was gone)."""
+    import os
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "tribune.html").write_bytes(page("mistral-nvidia-tribune.html"))
+    (Path(os.fsdecode(bytes(folder) + b"/souverainet\xe9.html"))).write_bytes(page("mistral-nvidia-tribune.html"))
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier\n", encoding="utf-8")
+    main(["extract", str(folder), "--output", str(out)])
+    names = sorted(Path(r["file"]).name for r in map(json.loads, out.read_text(encoding="utf-8").splitlines()))
+    assert names == ["souverainet\\xe9.html", "tribune.html"]
+
+
 def test_shared_corpus_pages_extract(shared_dir):
     files = sorted((shared_dir / "corpus" / "pages-fr").glob("*.html"))[:8]
     assert files

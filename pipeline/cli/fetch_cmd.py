@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import stat
 import sys
 import time
@@ -16,7 +18,7 @@ from rich.table import Table
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.feeds import load_feeds
-from pipeline.safewrite import resolve_output
+from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc, terminal_console
 
@@ -171,21 +173,24 @@ def extract(
     started = time.perf_counter()
     failures = 0
     bad_dates: list[str] = []
-    out = sys.stdout if str(output) == "-" else output.open("w", encoding="utf-8")
-    try:
-        with Progress(
-            TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, disable=not console.is_terminal,
-        ) as progress:
-            task = progress.add_task("extract", total=len(files))
-            for path in files:
-                record = extract_file(path, url, date_notes=bad_dates)
-                failures += 1 if record.get("error") else 0
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                progress.advance(task)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    # the whole output or nothing: a failure midway leaves an earlier file as it was
+    with contextlib.nullcontext(sys.stdout) if str(output) == "-" else atomic_output(output) as out, Progress(
+        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("extract", total=len(files))
+        for path in files:
+            record = extract_file(path, url, date_notes=bad_dates)
+            # a name that is not UTF-8 (a page saved on a Latin-1 system) comes with surrogate escapes: shown as \xff
+            record["file"] = os.fsencode(path).decode("utf-8", "backslashreplace")
+            failures += 1 if record.get("error") else 0
+            line = json.dumps(record, ensure_ascii=False)
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # the name again, in an error sentence: JSON's own escapes
+                line = json.dumps(record)
+            out.write(line + "\n")
+            progress.advance(task)
     seconds = time.perf_counter() - started
     console.print(f"Extracted {len(files) - failures}/{len(files)} file(s) in {seconds:.1f}s" + (f" ({failures} without article text)" if failures else "") + ".")
     if skipped:
