@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pipeline.errors import NewsroomError
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's formula starts, their full-width forms (an IME may turn ＝ into =) and the same after leading spaces
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def _cell(value: object) -> object:
@@ -17,7 +18,7 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.lstrip(" \u3000").startswith(_FORMULA_START):
         return "'" + value
     return value
 

@@ -509,3 +509,16 @@ def test_the_press_release_tail_marks_are_linear_on_a_long_token():
     started = time.process_time()
     strip_boilerplate(text)
     assert time.process_time() - started < 2.0
+
+
+@pytest.mark.parametrize("title", ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "＝HYPERLINK(\"http://x\")", "  =1+1",
+                                   "\u3000＋cmd"])
+def test_csv_cells_that_start_like_a_formula_are_text(tmp_path, title):
+    """The hostile audit: a title starting with a full-width ＝ (or spaces, then =) was written as is."""
+    import csv
+
+    from pipeline.export import write_csv
+
+    out = tmp_path / "x.csv"
+    write_csv(out, ["title"], [{"title": title}])
+    assert next(csv.DictReader(out.open(encoding="utf-8")))["title"] == "'" + title
