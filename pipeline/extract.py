@@ -528,12 +528,34 @@ def _byline(tree: Any) -> str | None:
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
     as part of the name)."""
     subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
-    raw = extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES], len_limit=120)
+    raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES], len_limit=120)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
                    None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+
+
+# "By <a rel="author">A</a> and <a rel="author">B</a>": trafilatura's first selector took the first link only (mini
+# news sites audit, seventh round R11). The links of one byline: under the first one's nearest short container
+_REL_AUTHOR = XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]")
+MAX_BYLINE_CLIMB = 3
+MAX_BYLINE_WORDS = 30
+
+
+def _rel_authors(tree: Any) -> str | None:
+    """"A and B" when two or more rel=author links share a byline (a container of a few words), else None."""
+    links = _REL_AUTHOR(tree)
+    if len(links) < 2:
+        return None
+    for container in list(links[0].iterancestors())[:MAX_BYLINE_CLIMB]:
+        if count_words(container.text_content()) > MAX_BYLINE_WORDS:
+            break
+        inside = [link for link in links if any(parent is container for parent in link.iterancestors())]
+        names = [name for name in dict.fromkeys(" ".join(link.text_content().split()) for link in inside) if name]
+        if len(names) >= 2:
+            return " and ".join(names)
+    return None
 
 
 def _domain_like(name: str | None) -> str | None:

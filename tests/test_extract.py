@@ -830,3 +830,15 @@ def test_the_description_makes_no_lead_of_a_teaser_a_later_paragraph_or_an_engli
     english = _lead_page(f"<h2 class='hdr__sub'>{dek}</h2>", description=dek, lang="en")
     assert dek not in extract_article(english, url, None, NOW, min_words=50).text
 
+
+def test_several_rel_author_links_in_one_byline_give_every_author():
+    """Mini news sites audit (seventh round, R11): "By <a rel=author>A</a> and <a rel=author>B</a>" gave A only; a
+    rel=author link far from the byline (a related story's) is not a co-author."""
+    byline = ("<p class='byline'>By <a rel='author' href='/a/ines'>Inès Morel</a> and "
+              "<a rel='author' href='/a/tom'>Tom Ashby</a></p>")
+    related = "<aside><ul><li><a href='/x'>Another story</a> by <a rel='author' href='/a/kim'>Kim Lee</a></li></ul></aside>"
+    html = _page("", byline).replace("</article>", f"</article>{related}")
+    assert extract_article(html, "https://news.example/live", min_words=10).authors == ["Inès Morel", "Tom Ashby"]
+    one = _page("", "<p class='byline'>By <a rel='author' href='/a/ines'>Inès Morel</a></p>")
+    html = one.replace("</article>", f"</article>{related}")
+    assert extract_article(html, "https://news.example/live", min_words=10).authors == ["Inès Morel"]
