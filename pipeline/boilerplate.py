@@ -1,6 +1,6 @@
 """Site furniture left in extracted text: paywall notes, comment prompts, newsletter promos, ad labels, share bars,
-"Read more" lines, follow-us/app promos, wire sign-offs, photo credits, pull quotes, bylines and dates at the edges
-of the body, and the footers feeds append to summaries.
+"Read more" lines, follow-us/app promos, wire sign-offs, photo credits, pull quotes, sponsors' blocks, disclosures,
+authors' bios, bylines and dates at the edges of the body, and the footers feeds append to summaries.
 
 trafilatura drops these when their markup says so (class/id lists in `trafilatura.xpaths`), but not when a site
 puts them in plain `<div>`s or `<p>`s between the paragraphs, and its own line filter (`utils.RE_FILTER`) is fixed
@@ -74,11 +74,14 @@ _SECTION_HEADER = re.compile(
     r"(?i:les (?:articles )?plus (?:lus|partagés|commentés|populaires)|(?:articles? )?les plus lus|dans la même rubrique"
     r"|sur le même thème|most (?:read|popular|viewed|shared|commented)|trending(?: now| stories)?"
     r"|related (?:articles?|stories|posts|content|coverage|topics)|more stories|you (?:may|might) also like"
-    r"|recommended(?: for you| stories)?|vous aimerez aussi|à lire (?:ensuite|dans la même rubrique))\W*$"
+    r"|recommended(?: for you| stories)?|vous aimerez aussi|à lire (?:ensuite|dans la même rubrique)"
+    # a box of other stories in the text (seventh round R5): "More information", « Plus d'infos », « Más información »
+    r"|more info(?:rmation)?|further reading|plus d'infos?|plus d'informations|más información)\W*$"
     r"|(?i:more (?:from|in|on)|most (?:read|popular|viewed|shared) (?:from|on)) (?:[A-Z&][\w&'.-]*\s*){1,4}$")
-# the teasers such a header lists: list items ("- Oracle Bonds Slide as …") right under it, each a headline (no
-# sentence ending: an item that ends like a sentence is the story's own list)
-_TEASER_ITEM = re.compile(r"[-–—•*]\s+\S.*(?<![.;:])$")
+# the teasers such a header lists: list items ("- Oracle Bonds Slide as …") right under it, each a headline, or a
+# teaser's headline and standfirst as plain lines (« More information » / "The operator will resell Azure services from
+# its data centers"): no sentence ending (an item or a paragraph that ends like a sentence is the story's own)
+_TEASER_ITEM = re.compile(r"(?:[-–—•*]\s+)?\S.*(?<![.;:!?»\"”])$")
 MAX_TEASER_WORDS = 20
 # a tag line: "Topics: AI, Cloud, Policy", « Mots-clés : IA, cloud » — a list of short items, not « Thème : l'IA… »
 _TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories)\s*:\s*(.+)$",
@@ -169,9 +172,19 @@ _SUBSCRIBE_PITCH = re.compile(
 _SPONSOR_HEADER = re.compile(
     r"(?:sponsored|promoted|partner|paid) (?:content|post|story)(?: (?:from|by|with) .{0,60})?\W*$"
     r"|contenu (?:sponsorisé|partenaire|proposé par|en partenariat)\b.{0,60}$|en partenariat avec\b.{0,60}$"
-    r"|publi-?(?:information|rédactionnel|reportage)\W*$|advertorial\W*$|together with\s+\S.{0,40}$", _I)
-MAX_SPONSOR_WORDS = 8  # a label ("Sponsored content from our partner"), not « En partenariat avec le CNRS, Mistral… »
+    r"|publi-?(?:information|rédactionnel|reportage)\W*$|advertorial\W*$|together with\s+\S.{0,40}$"
+    # a sponsor's name under any verb of the kind (mini news sites audit, seventh round R2): "PRESENTED BY SALESFORCE",
+    # "Brought to you by X", "Powered by X", « Ce brief vous est proposé par X », « Cette newsletter vous est offerte
+    # par X », « Proposé par X »: a label of its own, so no sentence ("The deal was presented by the minister as…")
+    r"|(?:presented|brought to you|powered|sponsored|supported|made possible|underwritten) by\s+\S.{0,40}$"
+    r"|(?:[\w'-]+\s+){0,3}?vous (?:est|sont) (?:proposée?s?|offerte?s?|présentée?s?) (?:par|avec)\s+\S.{0,60}$"
+    r"|(?:proposée?|offerte?) par\s+\S.{0,40}$", _I)
+MAX_SPONSOR_WORDS = 10  # a label ("Sponsored content from our partner"), not « En partenariat avec le CNRS, Mistral… »
 MAX_SPONSORED_LINES = 1  # the sponsor's paragraph under its label; the story resumes after it
+# that paragraph speaks to the reader or ends on a call to action ("Learn how", « En savoir plus »): a label alone
+# ("Powered by Acme Analytics") leaves the story's next paragraph where it is
+_PROMOTIONAL = re.compile(r"\b(?:you|your|yours|vous|votre|vos)\b|^(?:discover|découvrez|try|essayez|learn|get|start"
+                          r"|book|join|rejoignez|register|inscrivez-vous|download|téléchargez|monitor|build|deploy)\b", _I)
 _SELF_FURNITURE = re.compile(
     r"(?:this|today's) (?:issue|edition|newsletter|episode) is (?:brought to you|sponsored|presented|supported) by\b"
     r"|get your (?:free )?(?:pass|ticket)"
@@ -185,6 +198,25 @@ _SELF_FURNITURE = re.compile(
     r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
     r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
     r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)", _I)
+# The publisher's statement of its own ties (mini news sites audit, seventh round R3): "Disclosure: Compute Markets
+# Europe has received event sponsorship from Salesforce and Deutsche Telekom. Sponsors have no influence on our
+# analysis.", "Disclaimer: the author holds shares in…", « Transparence : notre rédaction est financée en partie
+# par… ». The label opens the line, a sentence about a tie follows (a sponsor, shares, funding, a client, "our", the
+# author): "Disclosure of the figures came late." and a subheading « Transparence : les algorithmes en question »
+# are the story's
+_DISCLOSURE = re.compile(r"(?:(?:full |financial )?disclosures?|disclaimer|transparence|transparency"
+                         r"|déclaration d'intérêts?|conflicts? of interest|conflits? d'intérêts?)\s*:\s*(\S.*)$", _I)
+_DISCLOSED_TIE = re.compile(
+    r"\b(?:our|we|us|the author|the writer|this (?:article|story|analysis|report|newsletter|site|publication)"
+    r"|sponsor\w*|fund(?:s|ed|ing)?|financ\w*|shares?|stakes?|investors?|investments?|clients?|customers?"
+    r"|partner(?:s|ship)?|advertis\w*|paid|owns?|employ\w*|affiliate\w*|commissions?|nous|notre|nos|l'auteur"
+    r"|l'autrice|la rédaction|cet article|actionnaires?|partenaires?|rémunér\w*|parrain\w*|mécènes?|mécénat)\b", _I)
+# a member's download box: "Download (XLSX, 240 KB)", « Télécharger le rapport (PDF, 1,2 Mo) », the line's last
+# sentence a download link with its file type ("Members can download the full dataset… Download (XLSX, 240 KB)");
+# the box's short header above it ("Get the data") goes with it
+_DOWNLOAD = re.compile(r"(?:.*[.!?:]\s+)?(?:download|get|télécharger|téléchargez|obtenir)\b[^.!?]{0,60}?"
+                       r"\(\s*(?:pdf|xlsx?|csv|docx?|pptx?|zip|json|odt|ods|epub|mp3)\b[^()]{0,30}\)\W*$", _I)
+MAX_BOX_HEADER_WORDS = 5
 # the same furniture told at a line's end: "Hear from CIOs at ExCeL London on 11-12 March. Register now for your free
 # pass.", "… subscribe to Cloud Talk wherever you get your podcasts."
 _SELF_FURNITURE_END = re.compile(r"(?:\.\s|^)(?:register|book) (?:now|today)\b.{0,60}\b(?:pass|ticket)s?\W*$"
@@ -315,6 +347,39 @@ _NAME = r"[A-ZÀ-Ý][\w'-]+(?:\s+(?:de|du|des|le|la|van|von|di|da))?(?:\s+[A-ZÀ
 _SIGNATURE = re.compile(rf"{_NAME}(?:\s*(?:,|\bet\b|\band\b|&)\s*{_NAME})*")
 # a signature by initials, as Swiss and Belgian dailies sign: « M.Du. », « J.-P. L. », « (ats/mdu) » (sixth round N12)
 _INITIALS = re.compile(r"\(?(?:[A-ZÀ-Ý][a-zà-ÿ]?\.\s?-?\s?){2,4}\)?")
+
+# An author's bio under the story (mini news sites audit, seventh round R4): "Technology reporter based in Madrid.
+# Before joining El Diario Global in 2015 he covered Amazon Web Services and Google…", "Jane Doe is a senior analyst at
+# Compute Markets Europe.", « Journaliste au service Économie depuis 2015, elle couvre… ». A journalist's role (an
+# analyst's or a researcher's only after "X is a") opens the line, then where or for whom: "based in", "at", « à »,
+# « au », a comma. Only among the body's last lines, and never a line reporting speech ("The editor at the FT said…")
+_JOURNALIST = (r"(?:reporter|correspondent|journalist|editor|writer|columnist|critic|producer|contributor|journaliste"
+               r"|correspondante?|rédact(?:eur|rice)|chroniqueu(?:r|se)|éditorialiste|envoyée? spéciale?)")
+_EXPERT = r"(?:analyst|researcher|economist|fellow|analyste|chercheu(?:r|se)|économiste)"
+_AUTHOR_BIO = re.compile(
+    rf"(?:{_NAME}\s+(?i:is|was|est|était)\s+(?i:an?|the|our|un|une|notre)\s+(?:[\w-]+\s+){{0,3}}?(?i:{_JOURNALIST}|{_EXPERT})"
+    rf"|(?!(?i:the|an?|le|la|les|un|une|our|notre|its|his|her|their|this|ce|cette|son|sa|leur)\b)"
+    rf"(?:[\w-]+\s+){{0,3}}?(?i:{_JOURNALIST}))"
+    r"(?i:\s+(?:based in|at|for|in|with|covering|who|since|specialising in|specializing in|basée? à|à|au|aux|en|chez|pour"
+    r"|depuis|spécialisée? (?:dans|en))\b|\s*[,.])")
+_REPORTED = re.compile(r"\b(?:said|says|told|added|declined|according to|a déclaré|a indiqué|a dit|a affirmé|a expliqué"
+                       r"|selon|explique|déclare|estime)\b|[«»“”\"]", _I)
+MAX_BIO_WORDS = 80
+
+
+def _is_author_bio(line: str) -> bool:
+    return (len(line.split()) <= MAX_BIO_WORDS and _AUTHOR_BIO.match(line) is not None
+            and not _REPORTED.search(line))
+
+
+def _without_author_bios(lines: list[str]) -> list[str]:
+    """The lines without the authors' bios that end them, each with its author's name on the line above, if any."""
+    end = len(lines)
+    while end and _is_author_bio(lines[end - 1].strip().replace("’", "'")):
+        end -= 1
+        if end and _SIGNATURE.fullmatch(lines[end - 1].strip()):
+            end -= 1  # "Manuel Ríos" over his bio
+    return lines[:end]
 
 
 def _words(line: str) -> list[str]:
@@ -464,9 +529,19 @@ def _is_labelled_links(line: str) -> bool:
         item and len(item.split()) <= MAX_LINK_ITEM_WORDS and not item.endswith((".", ";", ",")) for item in items)
 
 
+def _is_promotional(line: str) -> bool:
+    return bool(_PROMOTIONAL.search(line)) or not line.rstrip().endswith(_PARAGRAPH_END)
+
+
+def _is_disclosure(line: str) -> bool:
+    disclosure = _DISCLOSURE.match(line)
+    return bool(disclosure and line.rstrip().endswith(_PARAGRAPH_END) and _DISCLOSED_TIE.search(disclosure.group(1)))
+
+
 def _is_furniture(line: str) -> bool:
     """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter or app promo,
-    a wire sign-off, a photo credit or a share bar (wherever it sits in the text)."""
+    a wire sign-off, a photo credit, a share bar, the publisher's disclosure or a download link (wherever it sits in
+    the text)."""
     if _PAYWALL.match(line) or _COMMENTS.match(line) or _AD_LABEL.match(line) or _READ_MORE.match(line):
         return True
     if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
@@ -475,6 +550,8 @@ def _is_furniture(line: str) -> bool:
         return True
     # the publisher speaking: at the line's start (a story quoting « nos abonnés » or "join us at" keeps its line)
     if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):
+        return True
+    if _is_disclosure(line) or _DOWNLOAD.match(line):
         return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
@@ -513,7 +590,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             continue
         if line and sponsored:
             sponsored -= 1
-            if len(line.split()) <= MAX_PROMO_WORDS:
+            if len(line.split()) <= MAX_PROMO_WORDS and _is_promotional(line):
                 continue
             sponsored = 0
         if line and len(line.split()) <= MAX_SPONSOR_WORDS and not line.rstrip().endswith((".", ",", ";")) \
@@ -539,12 +616,19 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                     links = _link_texts(tree)
                 furniture = is_link_bar(line, links)
             if furniture:
+                if out and _DOWNLOAD.match(line) and _is_box_header(out[-1]):
+                    out.pop()  # "Get the data" over the download link
                 continue
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
-                                                                 or _SUBSCRIBE_PITCH.match(line)):
+                                                                 or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)):
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         out.append(raw)
-    return "\n".join(_without_pull_quotes(out)).strip()
+    return "\n".join(_without_pull_quotes(_without_author_bios(out))).strip()
+
+
+def _is_box_header(raw: str) -> bool:
+    line = raw.strip()
+    return 0 < len(line.split()) <= MAX_BOX_HEADER_WORDS and not line.endswith(_PARAGRAPH_END + (",", ";", ":"))
 
 
 PULL_QUOTE_WORDS = (8, 60)  # a pull quote is a sentence or two; a shorter line may be a subheading met in the prose

@@ -572,3 +572,72 @@ def test_an_articles_about_subsection_is_no_press_release_tail():
     release = "\n".join([BODY_LINES, BODY_LINES, "À propos de Mistral AI", "Fondée en 2023, la start-up emploie 700 "
                          "personnes.", "Contact presse : presse@mistral.ai"])
     assert strip_boilerplate(release) == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+# Mini news sites audit, seventh round (R2-R5, R7-R10, R13): furniture in other wordings than the rules knew, each
+# with the story sentences it could be taken for. Texts written for these tests.
+
+@pytest.mark.parametrize("block", [
+    # R2: a sponsor's label under any verb of the kind, and its one promotional paragraph
+    "PRESENTED BY NORTHWIND CLOUD\nNorthwind keeps your AI agents' data in Frankfurt and Paris. Book a demo",
+    "Brought to you by Scaleway\nGPU instances from one euro an hour, hosted in Paris. Start now",
+    "Powered by Acme Analytics",
+    "Cette lettre vous est proposée par la Banque des Territoires\nFinancez vos projets numériques avec nos prêts "
+    "verts. Découvrir",
+    # R3: the publisher's disclosure of its ties, a member's download box
+    "Disclosure: The Ledger's parent company has received funding from the Google News Initiative. Our editors alone "
+    "decide what we cover.",
+    "Disclaimer: the author owns shares in Nvidia and ASML.",
+    "Transparence : notre rédaction a reçu le soutien de la fondation d'un opérateur pour cette enquête.",
+    "Get the figures\nSubscribers can download the spreadsheet behind these charts. Download (CSV, 80 KB)",
+    "Télécharger l'étude complète (PDF, 1,2 Mo)",
+    # R5: a box of another story in the text, its headline and standfirst without a full stop
+    "More information\nNorthwind opens a second cloud region in Milan\nThe provider will also resell GPU capacity "
+    "from its Turin site",
+    "Plus d'infos\nLe cloud de l'État choisit un hébergeur breton",
+])
+def test_sponsor_labels_disclosures_and_boxes_leave_the_text(block):
+    assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "The deal was presented by the minister as a turning point.",
+    "Presented by the minister as a turning point, the plan still needs a vote in parliament.",
+    "Le texte, proposé par la Commission en 2023, doit encore être voté par le Parlement.",
+    "Disclosure of the figures came late.",
+    "Disclosure: what the new rules require of cloud providers",
+    "Transparence : les algorithmes des plateformes en question",
+    "Investors can download the full report (PDF) from the regulator's website, the agency said.",
+    "More information is expected from the regulator next week, a spokesperson said.",
+])
+def test_story_sentences_like_sponsor_labels_disclosures_and_boxes_are_kept(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+
+
+def test_a_box_header_goes_only_with_its_download_link():
+    """A short line above the download link is the box's header; above a story line it is a subheading."""
+    assert strip_boilerplate(f"{BODY_LINES}\nThe figures\nAdvertisement\n{BODY_LINES}") == \
+        f"{BODY_LINES}\nThe figures\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("bio", [
+    # R4: an author's bio under the story, with or without the name above it
+    "Economy correspondent based in Lisbon. Before joining the paper in 2019 she covered Siemens and SAP for a wire "
+    "agency in Frankfurt.",
+    "Ana Pereira\nEconomy correspondent based in Lisbon. Before joining the paper in 2019 she covered Siemens and SAP.",
+    "Jonas Berg is a senior analyst at Compute Research, where he follows cloud pricing. He previously worked at IDC.",
+    "Journaliste au service Économie depuis 2015, elle suit les opérateurs télécoms et le numérique.",
+    "Ana Pereira\nEconomy correspondent in Lisbon.\nJonas Berg\nTechnology reporter at the Madrid desk.",
+])
+def test_an_author_s_bio_at_the_end_of_the_body_leaves_the_text(bio):
+    assert strip_boilerplate(f"{BODY_LINES}\n{bio}") == BODY_LINES
+
+
+@pytest.mark.parametrize("line", [
+    "The editor at the Financial Times declined to comment on the report.",
+    "Analysts at Morgan Stanley expect the deal to close in 2027.",
+    "A reporter at the scene counted more than 300 protesters outside the data centre.",
+    "Jane Doe is a senior analyst at Gartner, who said prices would keep falling.",
+])
+def test_a_last_story_sentence_about_a_journalist_or_an_analyst_is_kept(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
