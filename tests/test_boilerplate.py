@@ -614,6 +614,41 @@ def test_story_sentences_like_sponsor_labels_disclosures_and_boxes_are_kept(line
     assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"
 
 
+@pytest.mark.parametrize("line", [
+    # R8: a briefing's own lines
+    "With help from Tomás Herrera", "Good morning and welcome to Cloud Week. I'm your host, Marta Sousa.",
+    "Send tips and feedback to msousa@cloudweek.example and follow me on Bluesky.",
+    "MORE FROM CLOUD WEEK: Why Lisbon wants a data-centre tax",
+    "Many thanks to our editor, Paul Gray, and producer Lena Ortiz.",
+    "Cloud Week is a Ledger Pro newsletter. Unsubscribe | Manage preferences",
+    "Vous avez reçu cette lettre d'un ami ? Inscrivez-vous pour la recevoir chaque lundi.",
+    "Une question, une info ? Écrivez-nous à redaction@lettre.example", "Édité par Hugo Lambert.",
+    # R9: translators
+    "Translated by Carys Lloyd.", "Traduit de l'anglais par Marc Petit.", "Translation: Inês Duarte",
+    # R10: a show's credit, a fact-check desk's call
+    "Retrouvez l'intégralité de l'entretien dans Le grand rendez-vous, présenté par Anne Dupré, chaque samedi à 9h "
+    "sur Radio Ouest.",
+    "Vous voulez que notre équipe vérifie une rumeur ? Écrivez-nous : verif@radio-ouest.example",
+])
+def test_credits_and_a_briefing_s_own_lines_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "With help from the state, the operator avoided a default in 2024.",
+    "Customers who want to unsubscribe must now call the operator, the regulator said.",
+    "Thanks to our partners, revenue rose 12% in the quarter, the chief executive said.",
+    "« Écrivez-nous », a lancé le ministre aux maires inquiets pour leurs réseaux.",
+    "Send tips to the regulator, the agency urged employees of cloud providers.",
+    "Édité par Gallimard en 1952, le livre a inspiré plusieurs ingénieurs de Thales.",
+    "Translated by machine, the contract contained errors, the court found.",
+    "Listen to the market, the chief executive told investors.",
+    "I'm your host for the evening, the chief executive told the gala.",
+])
+def test_story_sentences_like_credits_and_a_briefing_s_lines_are_kept(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+
+
 def test_a_box_header_goes_only_with_its_download_link():
     """A short line above the download link is the box's header; above a story line it is a subheading."""
     assert strip_boilerplate(f"{BODY_LINES}\nThe figures\nAdvertisement\n{BODY_LINES}") == \
@@ -641,3 +676,33 @@ def test_an_author_s_bio_at_the_end_of_the_body_leaves_the_text(bio):
 ])
 def test_a_last_story_sentence_about_a_journalist_or_an_analyst_is_kept(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+
+
+def test_a_signature_block_and_share_buttons_leave_the_top_of_the_text():
+    """R7: « Article rédigé par X - Radio Ouest », the publisher's name, « Publié le … Mis à jour le … », « Temps de
+    lecture », share buttons read as words, under the headline and the chapô (past the first four lines)."""
+    head = ["Un fournisseur prévoit un nouveau centre de données",
+            "Le fournisseur investira 200 millions d'euros dans un troisième site, a-t-il annoncé mercredi.",
+            "Article rédigé par Julie Moreau - Radio Ouest", "Groupe Ondes", "Publié le 04/12/2026 07:10 Mis à jour le "
+            "04/12/2026 09:02", "Temps de lecture : 3min", "Partagez l'article sur les réseaux sociaux :",
+            "Partager sur Facebook Partager sur X Partager sur LinkedIn Lire plus tard"]
+    assert strip_boilerplate("\n".join([*head, BODY_LINES])) == "\n".join([*head[:2], BODY_LINES])
+    # the same words in the story's sentences stay; a short line after the story's first sentence is its own
+    story = ["Article rédigé par des chercheurs de l'Inria, le rapport recommande un cloud public européen.",
+             "Partager sur les réseaux sociaux reste risqué pour les fonctionnaires, rappelle la CNIL.",
+             "Groupe Ondes", BODY_LINES]
+    assert strip_boilerplate("\n".join(story)) == "\n".join(story)
+
+
+@pytest.mark.parametrize("initials", ["(tw)", "(ist)", "(tw/ist)"])
+def test_an_editor_s_initials_in_brackets_end_no_text(initials):
+    """R13: heise's lower-case initials stayed as the body's last line; elsewhere they are left alone."""
+    assert strip_boilerplate(f"{BODY_LINES}\n{initials}") == BODY_LINES
+    assert strip_boilerplate(f"{initials}\n{BODY_LINES}\nFin.") == f"{initials}\n{BODY_LINES}\nFin."
+
+
+def test_a_live_page_s_started_label_leaves_the_top_of_the_text():
+    """R15: "Started <time datetime=…>" kept its label alone as the first line; a sentence opening with it stays."""
+    assert strip_boilerplate(f"Started\n{BODY_LINES}") == BODY_LINES
+    kept = f"Started in 2019, the company now employs 300 people.\n{BODY_LINES}"
+    assert strip_boilerplate(kept) == kept
