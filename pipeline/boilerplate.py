@@ -1,6 +1,6 @@
 """Site furniture left in extracted text: paywall notes, comment prompts, newsletter promos, ad labels, share bars,
-"Read more" lines, follow-us/app promos, wire sign-offs, photo credits, pull quotes, bylines and dates at the edges
-of the body, and the footers feeds append to summaries.
+"Read more" lines, follow-us/app promos, wire sign-offs, photo credits, pull quotes, sponsors' blocks, disclosures,
+credits, authors' bios, bylines and dates at the edges of the body, and the footers feeds append to summaries.
 
 trafilatura drops these when their markup says so (class/id lists in `trafilatura.xpaths`), but not when a site
 puts them in plain `<div>`s or `<p>`s between the paragraphs, and its own line filter (`utils.RE_FILTER`) is fixed
@@ -18,6 +18,7 @@ from typing import Any
 
 MAX_WORDS = 25  # furniture is a label or a call to action; a paragraph of the story is longer
 EDGE_LINES = 4  # bylines and dates are only looked for among the first / last lines of the body
+MAX_LABEL_WORDS = 4  # a publisher's name inside a signature block (« Radio France »)
 
 _I = re.IGNORECASE
 # a line that is furniture from its start (`match` on the line with ’ read as ')
@@ -74,11 +75,14 @@ _SECTION_HEADER = re.compile(
     r"(?i:les (?:articles )?plus (?:lus|partagés|commentés|populaires)|(?:articles? )?les plus lus|dans la même rubrique"
     r"|sur le même thème|most (?:read|popular|viewed|shared|commented)|trending(?: now| stories)?"
     r"|related (?:articles?|stories|posts|content|coverage|topics)|more stories|you (?:may|might) also like"
-    r"|recommended(?: for you| stories)?|vous aimerez aussi|à lire (?:ensuite|dans la même rubrique))\W*$"
+    r"|recommended(?: for you| stories)?|vous aimerez aussi|à lire (?:ensuite|dans la même rubrique)"
+    # a box of other stories in the text (seventh round R5): "More information", « Plus d'infos », « Más información »
+    r"|more info(?:rmation)?|further reading|plus d'infos?|plus d'informations|más información)\W*$"
     r"|(?i:more (?:from|in|on)|most (?:read|popular|viewed|shared) (?:from|on)) (?:[A-Z&][\w&'.-]*\s*){1,4}$")
-# the teasers such a header lists: list items ("- Oracle Bonds Slide as …") right under it, each a headline (no
-# sentence ending: an item that ends like a sentence is the story's own list)
-_TEASER_ITEM = re.compile(r"[-–—•*]\s+\S.*(?<![.;:])$")
+# the teasers such a header lists: list items ("- Oracle Bonds Slide as …") right under it, each a headline, or a
+# teaser's headline and standfirst as plain lines (« More information » / "The operator will resell Azure services from
+# its data centers"): no sentence ending (an item or a paragraph that ends like a sentence is the story's own)
+_TEASER_ITEM = re.compile(r"(?:[-–—•*]\s+)?\S.*(?<![.;:!?»\"”])$")
 MAX_TEASER_WORDS = 20
 # a tag line: "Topics: AI, Cloud, Policy", « Mots-clés : IA, cloud » — a list of short items, not « Thème : l'IA… »
 _TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories)\s*:\s*(.+)$",
@@ -169,9 +173,19 @@ _SUBSCRIBE_PITCH = re.compile(
 _SPONSOR_HEADER = re.compile(
     r"(?:sponsored|promoted|partner|paid) (?:content|post|story)(?: (?:from|by|with) .{0,60})?\W*$"
     r"|contenu (?:sponsorisé|partenaire|proposé par|en partenariat)\b.{0,60}$|en partenariat avec\b.{0,60}$"
-    r"|publi-?(?:information|rédactionnel|reportage)\W*$|advertorial\W*$|together with\s+\S.{0,40}$", _I)
-MAX_SPONSOR_WORDS = 8  # a label ("Sponsored content from our partner"), not « En partenariat avec le CNRS, Mistral… »
+    r"|publi-?(?:information|rédactionnel|reportage)\W*$|advertorial\W*$|together with\s+\S.{0,40}$"
+    # a sponsor's name under any verb of the kind (mini news sites audit, seventh round R2): "PRESENTED BY SALESFORCE",
+    # "Brought to you by X", "Powered by X", « Ce brief vous est proposé par X », « Cette newsletter vous est offerte
+    # par X », « Proposé par X »: a label of its own, so no sentence ("The deal was presented by the minister as…")
+    r"|(?:presented|brought to you|powered|sponsored|supported|made possible|underwritten) by\s+\S.{0,40}$"
+    r"|(?:[\w'-]+\s+){0,3}?vous (?:est|sont) (?:proposée?s?|offerte?s?|présentée?s?) (?:par|avec)\s+\S.{0,60}$"
+    r"|(?:proposée?|offerte?) par\s+\S.{0,40}$", _I)
+MAX_SPONSOR_WORDS = 10  # a label ("Sponsored content from our partner"), not « En partenariat avec le CNRS, Mistral… »
 MAX_SPONSORED_LINES = 1  # the sponsor's paragraph under its label; the story resumes after it
+# that paragraph speaks to the reader or ends on a call to action ("Learn how", « En savoir plus »): a label alone
+# ("Powered by Acme Analytics") leaves the story's next paragraph where it is
+_PROMOTIONAL = re.compile(r"\b(?:you|your|yours|vous|votre|vos)\b|^(?:discover|découvrez|try|essayez|learn|get|start"
+                          r"|book|join|rejoignez|register|inscrivez-vous|download|téléchargez|monitor|build|deploy)\b", _I)
 _SELF_FURNITURE = re.compile(
     r"(?:this|today's) (?:issue|edition|newsletter|episode) is (?:brought to you|sponsored|presented|supported) by\b"
     r"|get your (?:free )?(?:pass|ticket)"
@@ -185,10 +199,60 @@ _SELF_FURNITURE = re.compile(
     r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
     r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
     r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)", _I)
+# The publisher's statement of its own ties (mini news sites audit, seventh round R3): "Disclosure: Compute Markets
+# Europe has received event sponsorship from Salesforce and Deutsche Telekom. Sponsors have no influence on our
+# analysis.", "Disclaimer: the author holds shares in…", « Transparence : notre rédaction est financée en partie
+# par… ». The label opens the line, a sentence about a tie follows (a sponsor, shares, funding, a client, "our", the
+# author): "Disclosure of the figures came late." and a subheading « Transparence : les algorithmes en question »
+# are the story's
+_DISCLOSURE = re.compile(r"(?:(?:full |financial )?disclosures?|disclaimer|transparence|transparency"
+                         r"|déclaration d'intérêts?|conflicts? of interest|conflits? d'intérêts?)\s*:\s*(\S.*)$", _I)
+_DISCLOSED_TIE = re.compile(
+    r"\b(?:our|we|us|the author|the writer|this (?:article|story|analysis|report|newsletter|site|publication)"
+    r"|sponsor\w*|fund(?:s|ed|ing)?|financ\w*|shares?|stakes?|investors?|investments?|clients?|customers?"
+    r"|partner(?:s|ship)?|advertis\w*|paid|owns?|employ\w*|affiliate\w*|commissions?|nous|notre|nos|l'auteur"
+    r"|l'autrice|la rédaction|cet article|actionnaires?|partenaires?|rémunér\w*|parrain\w*|mécènes?|mécénat)\b", _I)
+# a member's download box: "Download (XLSX, 240 KB)", « Télécharger le rapport (PDF, 1,2 Mo) », the line's last
+# sentence a download link with its file type ("Members can download the full dataset… Download (XLSX, 240 KB)");
+# the box's short header above it ("Get the data") goes with it
+_DOWNLOAD = re.compile(r"(?:.*[.!?:]\s+)?(?:download|get|télécharger|téléchargez|obtenir)\b[^.!?]{0,60}?"
+                       r"\(\s*(?:pdf|xlsx?|csv|docx?|pptx?|zip|json|odt|ods|epub|mp3)\b[^()]{0,30}\)\W*$", _I)
+MAX_BOX_HEADER_WORDS = 5
 # the same furniture told at a line's end: "Hear from CIOs at ExCeL London on 11-12 March. Register now for your free
 # pass.", "… subscribe to Cloud Talk wherever you get your podcasts."
 _SELF_FURNITURE_END = re.compile(r"(?:\.\s|^)(?:register|book) (?:now|today)\b.{0,60}\b(?:pass|ticket)s?\W*$"
                                  r"|wherever you get your podcasts\W*$", _I)
+# Credits, a briefing's and a fact-check desk's own lines (mini news sites audit, seventh round R8-R10), each from
+# the line's start: a credit then only names ("With help from Andrea Kovač", "Translated by Rhian Morris.", « Édité par
+# Paul Renard. », « Traduit de l'espagnol par X »: "With help from the state, Atos…" is prose); the host introducing
+# themself ("Good morning and welcome to X. I'm your host, Y."); a call for tips or mail ("Send tips and feedback to
+# x@y.eu", « Une remarque, une info ? Écrivez-nous à x@y.fr »); thanks to the staff ("THANKS to our editor, X, and
+# producer Y."); a newsletter's footer ("… Unsubscribe | Manage preferences", « Vous avez reçu ce brief d'un collègue
+# ? »); a show's credit (« Retrouvez l'intégralité de l'entretien dans L'invité éco, présenté par X, … »)
+_CREDIT_LINE = re.compile(
+    r"(?:with (?:help|assistance|contributions?|additional reporting|reporting) from|translated(?: from (?:the )?[\w-]+)? by"
+    r"|translation(?: by)?\s*:|traduit(?: de l'[\w-]+| du [\w-]+)? par|traduction\s*:|édité par|édition\s*:|produced by"
+    r"|production\s*:|réalisation\s*:|réalisé par|produit par|adapté par|adapted by)\s+(.+)$", _I)
+_HOST = re.compile(r"(?:.*[.!?,]\s+)?(?:i'm|i am|this is) your (?:host|guide|correspondent|author)\b"
+                   r"|(?:.*[.!?,]\s+)?(?:je suis|c'est) votre (?:hôte|hôtesse|animat(?:eur|rice)|guide)\b", _I)
+_TIPS = re.compile(r"(?:send|email|e-mail|drop|share|got|have|any)\b[^.!?]{0,30}?\b(?:tips?|feedback|story ideas)\b"
+                   r"[^.!?]{0,30}?(?:\S+@\S+\.\w|\bto (?:me|us)\b)", _I)
+_WRITE_TO_US = re.compile(r"(?:.*[?!.:]\s+)?(?:écrivez-nous|contactez-nous|write to us|contact us|get in touch(?: with us)?"
+                          r"|email us|e-mail us)\b[^.!?]{0,60}?(?:\S+@\S+\.\w|\W*$)", _I)
+_STAFF_THANKS = re.compile(r"(?:many |special )?(?:thanks|thank you|merci)\b,?\s+(?:to|à)\s+(?:our|my|notre|nos|mon|ma|mes)\s+"
+                           r"(?:[\w-]+\s+){0,2}?(?:editors?|producers?|researchers?|copy ?editors?|team|staff|fact-checkers?"
+                           r"|rédact(?:eur|rice)s?|éditeur|éditrice|équipe|product(?:eur|rice)s?|réalisat(?:eur|rice)s?)\b", _I)
+_UNSUBSCRIBE = re.compile(r"(?:.*[.!?|]\s*)?(?:unsubscribe|se désabonner|désabonnez-vous|désinscription|se désinscrire"
+                          r"|manage (?:your )?(?:email )?(?:preferences|subscriptions?)|gérer (?:mes|vos) (?:préférences"
+                          r"|abonnements))\s*(?:\|.*)?$", _I)
+_FORWARDED = re.compile(r"(?:vous avez reçu (?:ce|cette) (?:brief|newsletter|lettre|infolettre|e-?mail|courriel|édition)"
+                        r"|(?:was )?this (?:email|e-mail|newsletter|briefing|brief|edition) (?:was )?forwarded to you"
+                        r"|(?:did )?someone forward(?:ed)? (?:you )?this)\b", _I)
+_SHOW_CREDIT = re.compile(
+    r"(?:retrouvez|écoutez|réécoutez|regardez|revoyez|find|listen to|watch|hear)\b[^.!?]{0,120}?\b"
+    r"(?:présentée? par|animée? par|presented by|hosted by)\s+(?-i:[A-ZÀ-Ý])"
+    r"|(?:retrouvez|écoutez|réécoutez|regardez|revoyez|listen to|watch)\s+(?:l'intégralité|l'entretien|l'interview"
+    r"|l'émission|the full|the whole|the (?:interview|episode|show|programme|program))\b", _I)
 # Agencies' end marks: a desk slug (AFP « tsq-ak/def/abx », dpa "dpa jki xx ssc"), an agency's name alone in
 # brackets « (ats) », « (Belga) », their full names in the credit (« Avec La Presse Canadienne et l'Agence
 # France-Presse »), a rights notice inside the line ("© Copyright ANSA - ALL RIGHTS RESERVED")
@@ -220,7 +284,8 @@ _RELEASE_KICKER = re.compile(r"(?:communiqué(?: de presse)?|press release|news 
                              r"|for immediate release|pour diffusion immédiate)\W*$", _I)
 _RELEASE_DATELINE = re.compile(r"(?:[A-ZÀ-Ý][\w'-]*\.?\s+){0,3}[A-ZÀ-Ý][\w'-]*(?:\s*\([^)]{1,40}\))?\s*,\s*(.+)$")
 _SHARE = re.compile(
-    r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?\s*(?::\s*(.*))?$", _I)
+    r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?"
+    r"(?: (?:sur |on |via )?(?:les |vos |your )?(?:réseaux sociaux|social (?:media|networks)))?\s*(?::\s*(.*))?$", _I)
 _SHARE_THIS = re.compile(r"share this (?:article|story)\b", _I)
 _FEED_FOOTER = re.compile(r"(?:lire la suite|continue reading|read more)\b", _I)
 # WordPress's footer, on its own line or glued to the last sentence when the feed has no paragraphs
@@ -275,6 +340,13 @@ _NETWORKS = {
     "pinterest", "mastodon", "instagram", "youtube", "tiktok",
 }
 
+# a bar of share buttons read as words (seventh round R7): « Partager sur Facebook Partager sur X Partager sur
+# LinkedIn Lire plus tard », "Share on Facebook Share on X": each button a verb and a network; what is left is a few
+# words of the bar's own ("Lire plus tard", "Save")
+_SHARE_BUTTON = re.compile(r"(?:partager|partagez|share|envoyer|send|post|publier)(?:\s+(?:sur|on|via|par|by|to|with))?\s+"
+                           r"(?:" + "|".join(map(re.escape, sorted(_NETWORKS, key=len, reverse=True))) + r")\b", _I)
+MAX_SHARE_BAR_REST = 3
+
 _MONTHS = {
     "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre",
     "novembre", "décembre", "decembre", "january", "february", "march", "april", "may", "june", "july", "august",
@@ -290,11 +362,12 @@ _DATE_WORDS = _MONTHS | _DAYS | {
     "p.m", "publié", "publiée", "mis", "jour", "modifié", "modifiée", "actualisé", "published", "updated", "posted",
     "modified", "last", "ago", "il", "y", "hier", "aujourd", "hui", "yesterday", "today", "hours", "hour", "heures",
     "heure", "minutes", "minute", "days", "day", "jours", "gmt", "utc", "cet", "cest", "bst", "est", "edt", "pst",
-    "pdt", "read", "lecture", "temps", "er",
+    "pdt", "read", "lecture", "temps", "er", "started",
 }
 _DATE_ANCHORS = _MONTHS | _DAYS | {
     "publié", "publiée", "mis", "modifié", "modifiée", "actualisé", "published", "updated", "posted", "modified", "ago",
     "hier", "yesterday", "today", "aujourd", "read", "lecture",
+    "started",  # a live page's "Started <time …>", its time only in the markup (seventh round R15)
 }
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 # lower-case words a byline may hold besides names: « Par notre envoyée spéciale », "By our correspondent"
@@ -303,7 +376,9 @@ _BYLINE_WORDS = {
     "notre", "our", "rédaction", "staff", "reporter", "reporters", "correspondent", "correspondant", "correspondante",
     "envoyé", "envoyée", "spécial", "spéciale", "special",
 }
-_BYLINE = re.compile(r"(?:propos recueillis par|(?:written |reported )?by|par)\s*:?\s+(.+)$", _I)
+# « Article rédigé par X - Ondes Info », "Story by X", « Texte : X » (seventh round R7): the piece, the verb, then names
+_BYLINE = re.compile(r"(?:propos recueillis par|(?:(?:un |une )?(?:article|texte|reportage|enquête|story|text|report)\s+)?"
+                     r"(?:(?:rédigée?|écrite?|signée?|written|reported)\s+)?(?:by|par))\s*:?\s+(.+)$", _I)
 _WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*|&")
 # a role after the name and its comma: « , journaliste au service Économie », ", Senior Technology Reporter"
 _BYLINE_ROLE_TAIL = re.compile(
@@ -315,7 +390,41 @@ _BYLINE_ROLE_TAIL = re.compile(
 _NAME = r"[A-ZÀ-Ý][\w'-]+(?:\s+(?:de|du|des|le|la|van|von|di|da))?(?:\s+[A-ZÀ-Ý][\w'-]+){1,2}"
 _SIGNATURE = re.compile(rf"{_NAME}(?:\s*(?:,|\bet\b|\band\b|&)\s*{_NAME})*")
 # a signature by initials, as Swiss and Belgian dailies sign: « M.Du. », « J.-P. L. », « (ats/mdu) » (sixth round N12)
-_INITIALS = re.compile(r"\(?(?:[A-ZÀ-Ý][a-zà-ÿ]?\.\s?-?\s?){2,4}\)?")
+# and heise's editor's initials in brackets, lower case: "(tw)", "(ist)", "(tw/ist)" (seventh round R13)
+_INITIALS = re.compile(r"\(?(?:[A-ZÀ-Ý][a-zà-ÿ]?\.\s?-?\s?){2,4}\)?|\(\s*[a-zà-ÿ]{2,4}(?:\s*/\s*[a-zà-ÿ]{2,4})*\s*\)")
+
+# An author's bio under the story (mini news sites audit, seventh round R4): "Technology reporter based in Madrid.
+# Before joining El Diario Global in 2015 he covered Amazon Web Services and Google…", "Jane Doe is a senior analyst at
+# Compute Markets Europe.", « Journaliste au service Économie depuis 2015, elle couvre… ». A journalist's role (an
+# analyst's or a researcher's only after "X is a") opens the line, then where or for whom: "based in", "at", « à »,
+# « au », a comma. Only among the body's last lines, and never a line reporting speech ("The editor at the FT said…")
+_JOURNALIST = (r"(?:reporter|correspondent|journalist|editor|writer|columnist|critic|producer|contributor|journaliste"
+               r"|correspondante?|rédact(?:eur|rice)|chroniqueu(?:r|se)|éditorialiste|envoyée? spéciale?)")
+_EXPERT = r"(?:analyst|researcher|economist|fellow|analyste|chercheu(?:r|se)|économiste)"
+_AUTHOR_BIO = re.compile(
+    rf"(?:{_NAME}\s+(?i:is|was|est|était)\s+(?i:an?|the|our|un|une|notre)\s+(?:[\w-]+\s+){{0,3}}?(?i:{_JOURNALIST}|{_EXPERT})"
+    rf"|(?!(?i:the|an?|le|la|les|un|une|our|notre|its|his|her|their|this|ce|cette|son|sa|leur)\b)"
+    rf"(?:[\w-]+\s+){{0,3}}?(?i:{_JOURNALIST}))"
+    r"(?i:\s+(?:based in|at|for|in|with|covering|who|since|specialising in|specializing in|basée? à|à|au|aux|en|chez|pour"
+    r"|depuis|spécialisée? (?:dans|en))\b|\s*[,.])")
+_REPORTED = re.compile(r"\b(?:said|says|told|added|declined|according to|a déclaré|a indiqué|a dit|a affirmé|a expliqué"
+                       r"|selon|explique|déclare|estime)\b|[«»“”\"]", _I)
+MAX_BIO_WORDS = 80
+
+
+def _is_author_bio(line: str) -> bool:
+    return (len(line.split()) <= MAX_BIO_WORDS and _AUTHOR_BIO.match(line) is not None
+            and not _REPORTED.search(line))
+
+
+def _without_author_bios(lines: list[str]) -> list[str]:
+    """The lines without the authors' bios that end them, each with its author's name on the line above, if any."""
+    end = len(lines)
+    while end and _is_author_bio(lines[end - 1].strip().replace("’", "'")):
+        end -= 1
+        if end and _SIGNATURE.fullmatch(lines[end - 1].strip()):
+            end -= 1  # "Manuel Ríos" over his bio
+    return lines[:end]
 
 
 def _words(line: str) -> list[str]:
@@ -341,7 +450,12 @@ def is_byline(line: str) -> bool:
     named = _BYLINE_ROLE_TAIL.sub("", rest)  # « Par X, journaliste au service Économie » (audit-sites F11)
     if named != rest and (line.rstrip().endswith((".", "!", "?")) or not any(w[:1].isupper() for w in _words(named))):
         return False  # "By Monday, editors said.", "By 2027, editors expect": a sentence, not a name and its role
-    rest = named
+    return _names_only(named)
+
+
+def _names_only(rest: str) -> bool:
+    """Only names (capitalised words, « et »/"and", a date) up to a dash or a bar: "Jane Doe — 3 March 2026",
+    "Camille Laurent - Ondes Info", "Rhian Morris."."""
     rest = re.split(r"\s+[—–-]\s+|\|", rest)[0]  # "Jane Doe — 3 March 2026", "Jane Doe | Reuters"
     words = _words(rest)
     for word in words:
@@ -465,9 +579,31 @@ def _is_labelled_links(line: str) -> bool:
         item and len(item.split()) <= MAX_LINK_ITEM_WORDS and not item.endswith((".", ";", ",")) for item in items)
 
 
+def _is_promotional(line: str) -> bool:
+    return bool(_PROMOTIONAL.search(line)) or not line.rstrip().endswith(_PARAGRAPH_END)
+
+
+def _is_credit(line: str) -> bool:
+    credit = _CREDIT_LINE.match(line)
+    return bool(credit and _names_only(credit.group(1)))
+
+
+def _is_headed_teaser(line: str) -> bool:
+    """"MORE FROM BRUSSELS INSIDER: How TikTok won over Ireland's data regulator": a teasers' header and one headline."""
+    header, colon, headline = line.partition(":")
+    return bool(colon and headline.strip() and _SECTION_HEADER.match(header.strip())
+                and len(headline.split()) <= MAX_TEASER_WORDS and _TEASER_ITEM.match(headline.strip()))
+
+
+def _is_disclosure(line: str) -> bool:
+    disclosure = _DISCLOSURE.match(line)
+    return bool(disclosure and line.rstrip().endswith(_PARAGRAPH_END) and _DISCLOSED_TIE.search(disclosure.group(1)))
+
+
 def _is_furniture(line: str) -> bool:
     """A short line that is a paywall note, a comment prompt, an ad label, a "Read more", a newsletter or app promo,
-    a wire sign-off, a photo credit or a share bar (wherever it sits in the text)."""
+    a wire sign-off, a photo credit, a share bar, the publisher's disclosure, a download link, a credit or a
+    briefing's own line (wherever it sits in the text)."""
     if _PAYWALL.match(line) or _COMMENTS.match(line) or _AD_LABEL.match(line) or _READ_MORE.match(line):
         return True
     if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
@@ -477,6 +613,14 @@ def _is_furniture(line: str) -> bool:
     # the publisher speaking: at the line's start (a story quoting « nos abonnés » or "join us at" keeps its line)
     if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):
         return True
+    if _is_disclosure(line) or _DOWNLOAD.match(line) or _is_credit(line) or _UNSUBSCRIBE.match(line) \
+            or _FORWARDED.match(line):
+        return True
+    if (_HOST.match(line) or _TIPS.match(line) or _WRITE_TO_US.match(line) or _STAFF_THANKS.match(line)) \
+            and not _REPORTED.search(line):  # "I'm your host tonight," the chief executive told the gala.
+        return True
+    if _SHOW_CREDIT.match(line) or _is_headed_teaser(line):
+        return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
         return True
@@ -485,7 +629,14 @@ def _is_furniture(line: str) -> bool:
     if _SHARE_PROMPT.match(line) or _FIRST_APPEARED.match(line) or _SECTION_HEADER.match(line) or _is_tag_line(line):
         return True
     share = _SHARE.match(line)
-    return bool(share and (not share.group(1) or is_link_bar(share.group(1))))
+    return bool(share and (not share.group(1) or is_link_bar(share.group(1)))) or _is_share_buttons(line)
+
+
+def _is_share_buttons(line: str) -> bool:
+    buttons = len(_SHARE_BUTTON.findall(line))
+    rest = _SHARE_BUTTON.sub(" ", line).split()
+    return buttons >= 1 and len(rest) <= (MAX_SHARE_BAR_REST if buttons >= 2 else 0) \
+        and not any(ch in ".!?" for ch in " ".join(rest))
 
 
 def strip_boilerplate(text: str, tree: Any = None) -> str:
@@ -501,11 +652,19 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)  # the body's last line
     teasers = False  # under a "Most read" / "Related Articles" header: its list of other stories follows
     sponsored = 0  # lines still to drop under a "Sponsored content" header: the sponsor's own pitch
+    # A signature block at the top (« Article rédigé par X - Ondes Info », « Radio France », « Publié le … Mis à jour
+    # le … », « Temps de lecture : 4 min », share buttons) goes on past the first EDGE_LINES lines: after a byline or a
+    # date, the next line is still looked at as one, and a short label between two of them (« Radio France ») goes too
+    signed = False
+    label: int | None = None  # that label's index in `out`
     for i, raw in enumerate(lines):
         if "opens new tab" in raw:
             raw = _LINK_SUFFIX.sub("", raw)
         line = raw.strip().replace("’", "'")
-        if teasers and line:
+        if not line:
+            out.append(raw)
+            continue
+        if teasers:
             teasers = bool(_TEASER_ITEM.match(line)) and len(line.split()) <= MAX_TEASER_WORDS
             if teasers:
                 continue
@@ -514,7 +673,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             continue
         if line and sponsored:
             sponsored -= 1
-            if len(line.split()) <= MAX_PROMO_WORDS:
+            if len(line.split()) <= MAX_PROMO_WORDS and _is_promotional(line):
                 continue
             sponsored = 0
         if line and len(line.split()) <= MAX_SPONSOR_WORDS and not line.rstrip().endswith((".", ",", ";")) \
@@ -523,9 +682,22 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             continue
         if line and len(line.split()) <= MAX_WORDS:
             furniture = _is_furniture(line)
-            if not furniture and (i < EDGE_LINES or i >= len(lines) - EDGE_LINES):
-                furniture = is_byline(line) or is_date_line(line) or dated_byline(line) is not None \
-                    or _SIGNED_WITH_AGENCY.match(line) is not None
+            top = i < EDGE_LINES or len(out) < EDGE_LINES or signed
+            dated = False
+            if not furniture and (top or i >= len(lines) - EDGE_LINES):
+                dated = is_byline(line) or is_date_line(line) or dated_byline(line) is not None
+                furniture = dated or _SIGNED_WITH_AGENCY.match(line) is not None
+            if top and furniture and (dated or signed):
+                signed = True
+                if label is not None:
+                    del out[label]  # « Radio France » between the byline and the date
+                label = None
+                continue
+            if signed and label is None and not furniture and _is_box_header(line) \
+                    and len(line.split()) <= MAX_LABEL_WORDS and not any(ch.isdigit() for ch in line):
+                label = len(out)
+                out.append(raw)
+                continue
             if not furniture and i == last:
                 furniture = _SIGNATURE.fullmatch(line) is not None or _INITIALS.fullmatch(line) is not None
             if not furniture and i >= len(lines) - EDGE_LINES:
@@ -540,12 +712,20 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                     links = _link_texts(tree)
                 furniture = is_link_bar(line, links)
             if furniture:
+                if out and _DOWNLOAD.match(line) and _is_box_header(out[-1]):
+                    out.pop()  # "Get the data" over the download link
                 continue
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
-                                                                 or _SUBSCRIBE_PITCH.match(line)):
+                                                                 or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)):
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
+        signed, label = False, None
         out.append(raw)
-    return "\n".join(_without_pull_quotes(out)).strip()
+    return "\n".join(_without_pull_quotes(_without_author_bios(out))).strip()
+
+
+def _is_box_header(raw: str) -> bool:
+    line = raw.strip()
+    return 0 < len(line.split()) <= MAX_BOX_HEADER_WORDS and not line.endswith(_PARAGRAPH_END + (",", ";", ":"))
 
 
 PULL_QUOTE_WORDS = (8, 60)  # a pull quote is a sentence or two; a shorter line may be a subheading met in the prose

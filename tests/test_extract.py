@@ -794,3 +794,67 @@ def test_footnote_calls_are_not_glued_to_words():
             f"{BODY}</article></body></html>")
     article = extract_article(html, "https://institut.example/note.html", None, NOW, min_words=10)
     assert "cloud américain" in article.text and "cloud1" not in article.text and "m2" in article.text
+
+
+LEAD_FR = ("Le fournisseur nantais de serveurs va doubler sa capacité de production et recruter 120 techniciens d'ici "
+           "à la fin de 2027, a annoncé sa direction.")
+STORY_FR = ("<p>Le constructeur a présenté mardi son plan d'investissement de 45 millions d'euros, financé en partie par "
+            "la région et par un prêt de la banque publique, pour agrandir son usine de Carquefou.</p>"
+            "<p>La nouvelle ligne assemblera des serveurs refroidis par eau destinés aux centres de données de ses "
+            "clients publics, dont plusieurs hôpitaux et deux universités de l'Ouest.</p>"
+            "<p>Les syndicats saluent les embauches mais demandent des garanties sur les salaires et sur la formation "
+            "des techniciens recrutés en intérim ces deux dernières années.</p>"
+            "<p>Les travaux commenceront au printemps, pour une mise en service de la ligne prévue à l'été 2027, "
+            "selon le calendrier présenté aux élus.</p>")
+
+
+def _lead_page(lead_html: str, description: str | None = LEAD_FR, lang: str = "fr", after: str = "") -> str:
+    meta = f'<meta name="description" content="{description}">' if description else ""
+    return (f"<html lang='{lang}'><head><title>Un serveur nantais double sa production</title>{meta}</head><body><main>"
+            f"<article><header class='hdr'><h1>Un serveur nantais double sa production</h1>{lead_html}</header>"
+            f"<div class='art-body'>{STORY_FR}</div>{after}</article></main></body></html>")
+
+
+@pytest.mark.parametrize("lead_html", [
+    f"<h2 class='hdr__sub'>{LEAD_FR}</h2>",
+    f"<p class='page-header__intro'>{LEAD_FR}</p>",
+    f"<div class='x7'><span>{LEAD_FR}</span></div>",
+])
+def test_a_lead_of_any_class_is_the_element_above_the_body_that_the_description_repeats(lead_html):
+    """Mini news sites audit (seventh round, R1): a chapô whose class was not one of the known names (BEM
+    `article__chapo`, a header's `__lead`, an `<h2>` subtitle) was lost; the page's description repeats it."""
+    article = extract_article(_lead_page(lead_html), "https://ouest.example/serveurs", None, NOW, min_words=50)
+    assert article.text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
+    # a description cut short, or the lead with a final clause the description leaves out
+    cut = _lead_page(lead_html, description=LEAD_FR.rsplit(",", 1)[0] + "…")
+    assert extract_article(cut, "https://ouest.example/serveurs", None, NOW, min_words=50).text.startswith(LEAD_FR)
+
+
+def test_the_description_makes_no_lead_of_a_teaser_a_later_paragraph_or_an_english_dek():
+    url = "https://ouest.example/serveurs"
+    # the description repeats a related story's teaser, or a box after the body: no lead
+    teaser = f"<aside class='box'><p>{LEAD_FR}</p></aside>"
+    below = _lead_page("").replace("</main>", f"</main><div class='fin'><p>{LEAD_FR}</p></div>")
+    for page in (_lead_page(teaser), below):
+        assert extract_article(page, url, None, NOW, min_words=50).text.startswith("Le constructeur a présenté mardi")
+    # the description repeats the first paragraph of the body: it stays where it is, once
+    first = STORY_FR.split("</p>")[0].removeprefix("<p>")
+    article = extract_article(_lead_page("", description=first), url, None, NOW, min_words=50)
+    assert article.text.startswith(first) and article.text.count(first) == 1
+    # an English page's dek is display copy the reference texts leave out (Zyte benchmark, 7 of 8 corpus pages)
+    dek = "The Nantes server maker will double its output and hire 120 technicians by the end of 2027, it said."
+    english = _lead_page(f"<h2 class='hdr__sub'>{dek}</h2>", description=dek, lang="en")
+    assert dek not in extract_article(english, url, None, NOW, min_words=50).text
+
+
+def test_several_rel_author_links_in_one_byline_give_every_author():
+    """Mini news sites audit (seventh round, R11): "By <a rel=author>A</a> and <a rel=author>B</a>" gave A only; a
+    rel=author link far from the byline (a related story's) is not a co-author."""
+    byline = ("<p class='byline'>By <a rel='author' href='/a/ines'>Inès Morel</a> and "
+              "<a rel='author' href='/a/tom'>Tom Ashby</a></p>")
+    related = "<aside><ul><li><a href='/x'>Another story</a> by <a rel='author' href='/a/kim'>Kim Lee</a></li></ul></aside>"
+    html = _page("", byline).replace("</article>", f"</article>{related}")
+    assert extract_article(html, "https://news.example/live", min_words=10).authors == ["Inès Morel", "Tom Ashby"]
+    one = _page("", "<p class='byline'>By <a rel='author' href='/a/ines'>Inès Morel</a></p>")
+    html = one.replace("</article>", f"</article>{related}")
+    assert extract_article(html, "https://news.example/live", min_words=10).authors == ["Inès Morel"]

@@ -394,6 +394,11 @@ class WatchlistLinker:
             clues += any(m.kind != "ambiguous" for m in others)
             if not avoided and any(m.kind == "ambiguous" for m in others):  # "Apple and Meta", "Atos and Thales"
                 return True
+        elif not _LOCATIVE.search(text[max(start, mention.start - _LOCATIVE_REACH):mention.start].replace("’", "'")):
+            # a town's name the press introduces as a place (« à Orange », "in Orange", « près d'Orange »); without
+            # that, a watched company acting in the same sentence speaks for the company (mini news sites audit,
+            # seventh round R6: « Orange y a ouvert un laboratoire …, et Capgemini emploie 800 personnes »)
+            clues += any(m.kind != "ambiguous" and m.company != mention.company for m in self.candidates(text[start:end]))
         if clues > avoided:
             return True
         if avoided or "ORG" not in labels or labels & {"PER", "LOC"}:
@@ -430,6 +435,10 @@ class WatchlistLinker:
 
 
 _BESIDE = 40  # characters between the starts of two names listed together ("Capgemini, Sopra Steria and Atos")
+# the words that make a name a place just before it: « à Orange », « près d'Orange », « autour d'Orange », "in Orange"
+_LOCATIVE = re.compile(r"\b(?:à|au|aux|dans|en|vers|in|at|near|around|outside"
+                       r"|(?:près|autour|aux environs|ville|commune|région) d(?:e\s+|')|(?:town|city) of\s)\s*$", re.IGNORECASE)
+_LOCATIVE_REACH = 25
 _ARTICLE_ONLY = re.compile(r"^(?:(?:the|le|la|les)\s+|l['’]\s*)?$", re.IGNORECASE)
 _TOWN = 20_000  # inhabitants: the limit under which entities.py already doubts a town named like a first name
 
