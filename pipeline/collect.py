@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import gc
 import hashlib
 import logging
@@ -33,7 +34,8 @@ from pipeline.budget import PageTooComplex
 from pipeline.errors import NewsroomError
 from pipeline.extract import (article_from_summary, cap_text, content_hash, count_words, extract_article,
                               extract_continuation)
-from pipeline.feeds import another_story, parse_feed
+from pipeline.feedworker import FeedParseFailed, FeedParserProcess
+from pipeline.feeds import another_story
 from pipeline.fetch import Fetcher, FetchFailed, Resolver, cache_validator
 from pipeline.models import Article, Feed, FeedItem
 from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory, transient_failure
@@ -60,6 +62,9 @@ class CollectStats:
     feeds_failed: int = 0
     feeds_not_modified: int = 0
     feeds_malformed: int = 0  # bozo feeds: what parsed was kept
+    # failed feeds (counted in feeds_failed too) whose body was too costly to parse: refused by its shape before
+    # parsing, or stopped at the parse time limit (pipeline/feedworker.py)
+    feeds_too_costly: int = 0
     # How the counts add up: feeds' entries without a usable link (or past the per-feed maximum) are `unusable`,
     # not items; items = before_since + duplicates + irrelevant + known + selected; selected = articles +
     # selected_skipped (every selected item gives an article or is skipped with a reason). `skipped` holds the reasons
@@ -152,6 +157,8 @@ class Collector:
         self._yielded: list[tuple[str, str]] = []
         self._redirect_targets: dict[str, str] = {}  # story id reached by a redirect → the first link that reached it
         self._pool: ThreadPoolExecutor | None = None
+        self._feed_parser: FeedParserProcess | None = None  # feeds are parsed in a worker process, off the loop
+        self._parse_pool: ThreadPoolExecutor | None = None  # the thread that waits for it
         self._extract_seconds = 0.0
         self.extract_cpu = (0, 0.0)  # pages extracted, CPU seconds of the extraction thread on them
         self._last_download: float | None = None
@@ -161,9 +168,16 @@ class Collector:
     async def articles(self) -> AsyncIterator[Article]:
         started = time.perf_counter()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+        self._parse_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parse")
+        self._feed_parser = FeedParserProcess(self.settings.feed_parse_timeout)
+        if self.feeds:
+            self._feed_parser.start()  # its imports overlap the feeds' downloads
         try:
             async with Fetcher(self.settings, resolver=self._resolver, transport=self._transport) as fetcher:
-                per_feed = await asyncio.gather(*(self._read_feed(fetcher, feed) for feed in self.feeds))
+                try:
+                    per_feed = await asyncio.gather(*(self._read_feed(fetcher, feed) for feed in self.feeds))
+                finally:  # only the feeds need it: its memory is given back before the pages
+                    self._stop_feed_parser()
                 self._last_download = time.perf_counter()
                 self.stats.seconds["feeds"] = self._last_download - started
                 items = self._select(per_feed)
@@ -186,7 +200,14 @@ class Collector:
             # wall time until the last download ended (downloads overlap extraction and the consumer's work)
             self.stats.seconds["fetch"] = (self._last_download or time.perf_counter()) - started
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._stop_feed_parser()
             self.archive.close()
+
+    def _stop_feed_parser(self) -> None:
+        if self._feed_parser is not None:
+            self._feed_parser.close()
+        if self._parse_pool is not None:
+            self._parse_pool.shutdown(wait=False, cancel_futures=True)
 
     def pending_states(self) -> list[dict]:
         """The feed states `commit()` would save, as JSON-safe dicts: for a later commit by another process
@@ -262,13 +283,19 @@ class Collector:
             self.stats.feeds_not_modified += 1  # served in full but unchanged: not re-parsed
             self._pending_states[url] = new_state
             return []
-        parsed = parse_feed(
-            result.body,
-            feed,
-            max_items=self.settings.max_items_per_feed,
-            base_url=result.final_url,
-            content_type=result.headers.get("content-type"),
-        )
+        # parsed in the worker process, which bounds its time: the event loop (every other download) goes on
+        parse = functools.partial(self._feed_parser.parse, result.body, feed,
+                                  max_items=self.settings.max_items_per_feed, base_url=result.final_url,
+                                  content_type=result.headers.get("content-type"))
+        try:
+            parsed = await asyncio.get_running_loop().run_in_executor(self._parse_pool, parse)
+        except FeedParseFailed as exc:
+            self.stats.feeds_too_costly += 1
+            return self._feed_failed(feed, f"{mask_url(url)}: not read: {exc}", now, retryable=False)
+        if parsed.refused:
+            self.stats.feeds_too_costly += 1
+            return self._feed_failed(feed, f"{mask_url(url)}: refused without parsing it: {parsed.refused}", now,
+                                     retryable=False)
         if not parsed.items and parsed.bozo and parsed.entries == 0:
             return self._feed_failed(feed, f"{mask_url(url)}: not a readable RSS/Atom feed ({parsed.bozo})", now,
                                      retryable=not parsed.not_a_feed)

@@ -289,6 +289,7 @@ class ParsedFeed:
     title: str | None = None
     implausible_dates: list[str] = field(default_factory=list)  # items whose date was dropped (before 1990, future)
     not_a_feed: bool = False  # a web page or a JSON Feed: reading it again next run cannot help
+    refused: str | None = None  # a shape that makes parsers slow (`feed_shape_problem`): not parsed at all
 
 
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -585,6 +586,56 @@ def _neutralise_references(body: bytes) -> bytes:
     return _NUMERIC_REFERENCE.sub(fix, body) if b"&#" in body else body
 
 
+# Shapes that cost a server nothing and feedparser minutes (hostile-input audit, third round), checked on the bytes in
+# linear passes before parsing: a feed beyond them is refused in one sentence. Real feeds stay far below (a few
+# attributes per element, addresses of at most 254 characters, a few thousand elements); whatever else is slow is
+# bounded in time by the worker process that parses feeds (pipeline/feedworker.py).
+MAX_ATTRIBUTES = 256  # in one element: feedparser looks each one up by a linear search (100,000: 216 s of CPU)
+MAX_AUTHOR_RUN = 1_000  # characters without a space in an author: its e-mail regex is quadratic in them (40,000: 7.9 s)
+MAX_ELEMENTS = 1_000_000  # tags in the whole body (2,000,000 empty elements: 28.5 s and 426 MB)
+_LONG_TAG = re.compile(rb"<[A-Za-z_][^<>]{%d,}" % (MAX_ATTRIBUTES * 4))  # shorter tags cannot hold that many
+_ATTRIBUTE = re.compile(rb"\s[^\s=<>\"'/]+\s*=")
+# The characters the e-mail regex reads as one address (entity references included: `a&#46;` is `a.` once parsed)
+# become `a`, all others a space: a run is then found by bytes.find, in C (a regex over the class took 1 s on 10 MB).
+_ADDRESS_CHARS = bytes(ord("a") if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "_.+@&#;-") else ord(" ")
+                       for c in range(256))
+_START_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?([\w.-]+)")
+_AUTHOR_TAGS = frozenset({b"author", b"creator", b"managingeditor", b"webmaster", b"publisher", b"contributor",
+                          b"owner", b"name", b"email"})
+
+
+def _long_address_runs(body: bytes):
+    """(start, length) of each run of address characters longer than MAX_AUTHOR_RUN."""
+    marks = body.translate(_ADDRESS_CHARS)
+    needle = b"a" * (MAX_AUTHOR_RUN + 1)
+    start = marks.find(needle)
+    while start >= 0:
+        end = marks.find(b" ", start)
+        end = len(marks) if end < 0 else end
+        yield start, end - start
+        start = marks.find(needle, end)
+
+
+def feed_shape_problem(body: bytes) -> str | None:
+    """What makes this feed body too costly to parse, in words, else None."""
+    tags = body.count(b"<")
+    if tags > MAX_ELEMENTS:
+        return f"{tags:,} tags (more than {MAX_ELEMENTS:,}; a feed has a few thousand)"
+    for tag in _LONG_TAG.finditer(body):
+        attributes = len(_ATTRIBUTE.findall(tag.group()))
+        if attributes > MAX_ATTRIBUTES:
+            name = _START_TAG.match(tag.group()).group(2)[:40].decode("ascii", "replace")
+            return (f"an element <{name}> with {attributes:,} attributes (more than {MAX_ATTRIBUTES}: parsers slow "
+                    "down quadratically on them)")
+    for start, length in _long_address_runs(body):
+        opened = list(_START_TAG.finditer(body, max(0, start - 4096), start))
+        if opened and not opened[-1].group(1) and opened[-1].group(2).lower() in _AUTHOR_TAGS:
+            name = opened[-1].group(2)[:40].decode("ascii", "replace")
+            return (f"an author (<{name}>) holding {length:,} characters without a space (more than "
+                    f"{MAX_AUTHOR_RUN:,}: feedparser's e-mail pattern slows down quadratically on them)")
+    return None
+
+
 def parse_feed(
     body: bytes,
     feed: Feed,
@@ -601,6 +652,9 @@ def parse_feed(
     body, content_type = _drop_foreign_charsets(body, content_type, feed)
     body, content_type, replaced = _as_utf8(body, content_type)
     body = _neutralise_references(body)
+    problem = feed_shape_problem(body)
+    if problem:
+        return ParsedFeed(bozo=problem, refused=problem, not_a_feed=True)
     if content_type:
         headers["content-type"] = content_type
     try:

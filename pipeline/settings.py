@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     fetch_connect_timeout: float = 10.0
     fetch_read_timeout: float = 30.0
     fetch_total_timeout: float = 120.0  # whole request incl. body: a server dripping bytes cannot stall a worker
+    # seconds one feed's parsing may take (in a worker process, off the event loop; pipeline/feedworker.py): past it,
+    # the parse is stopped and that feed fails. 0: no limit
+    feed_parse_timeout: float = Field(30.0, ge=0, le=3600)
     fetch_max_redirects: int = Field(5, ge=0, le=50)
     fetch_retries: int = Field(3, ge=0, le=100)
     fetch_backoff_base: float = Field(1.0, ge=0, le=600)

@@ -35,6 +35,7 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
     rows = [
         ("feeds ok / failed / not modified", f"{stats.feeds_ok} / {stats.feeds_failed} / {stats.feeds_not_modified}"),
         ("malformed feeds (kept what parsed)", str(stats.feeds_malformed)),
+        ("feeds too costly to parse (refused or stopped)", str(stats.feeds_too_costly)),
         ("items read", str(stats.items)),
         ("duplicates", str(stats.duplicates)),
         ("copies of a story already collected (AMP, tracking link)", str(stats.story_copies)),

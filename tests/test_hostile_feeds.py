@@ -1,0 +1,151 @@
+"""A hostile feed cannot stall the run (hostile-input audit, third round, #1).
+
+feedparser ran on the collector's event loop: one feed of 100,000 attributes on an element froze every download for
+4.5 minutes, and an innocent feed answering in milliseconds was failed as a timeout. Feeds are now parsed in a worker
+process with a wall-time limit (pipeline/feedworker.py), after cheap shape checks (pipeline/feeds.py). These tests
+serve the feeds from a local HTTP server, the innocent one a second late, so that its answer arrives while the
+hostile one is being parsed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from werkzeug import Response
+
+from pipeline.collect import Collector
+from pipeline.feeds import MAX_AUTHOR_RUN, feed_shape_problem, load_feeds
+from pipeline.settings import load_settings
+
+INNOCENT = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Innocent</title>
+<item><title>Mistral AI signs a compute deal</title><link>{base}/story.html</link>
+<description>Mistral AI signed a compute deal with Nvidia, the company said.</description></item></channel></rss>"""
+PAGE = ("<html><head><title>Mistral AI signs a compute deal</title></head><body><article><h1>Mistral AI signs a "
+        "compute deal</h1>" + "".join(f"<p>{i}. Mistral AI signed a large compute deal with Nvidia this week, and "
+                                      "analysts weighed what it means for European cloud providers and their "
+                                      "customers.</p>" for i in range(8)) + "</article></body></html>")
+
+
+def rss(items: str) -> str:
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<channel><title>Hostile</title>{items}</channel></rss>")
+
+
+def attributes_feed(base: str, n: int) -> str:
+    """One element with `n` attributes: feedparser looks each up by a linear search (25,000: about 8 s of CPU)."""
+    return rss(f"<item><title>Attributes</title><link>{base}/attrs.html</link><description><b "
+               + " ".join(f"a{i}='1'" for i in range(n)) + "/></description></item>")
+
+
+def slow_authors_feed(base: str, items: int) -> str:
+    """Authors just under the shape limit (runs of 998 address characters): each costs feedparser's e-mail regex a
+    few milliseconds, so many items pass the cheap checks and still take seconds."""
+    author = "a@" + "a." * 498 + "!"
+    return rss("".join(f"<item><title>Author {i}</title><link>{base}/author-{i}.html</link>"
+                       f"<dc:creator>{author}</dc:creator></item>" for i in range(items)))
+
+
+def serve(httpserver, hostile: str) -> list:
+    base = httpserver.url_for("").rstrip("/")
+
+    def late(request):
+        time.sleep(1.0)  # answers while the hostile feed is parsed
+        return Response(INNOCENT.format(base=base), content_type="application/rss+xml")
+
+    httpserver.expect_request("/hostile.xml").respond_with_data(hostile, content_type="application/rss+xml")
+    httpserver.expect_request("/innocent.xml").respond_with_handler(late)
+    httpserver.expect_request("/story.html").respond_with_data(PAGE, content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    return [{"name": "Hostile", "url": f"{base}/hostile.xml", "lang": "en"},
+            {"name": "Innocent", "url": f"{base}/innocent.xml", "lang": "en"}]
+
+
+def run(tmp_path, entries: list, **settings):
+    import json
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": entries}), encoding="utf-8")
+    collector = Collector(load_settings(fetch_retries=0, fetch_total_timeout=4, **settings), load_feeds(path))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    started = time.perf_counter()
+    articles = asyncio.run(go())
+    return articles, collector, time.perf_counter() - started
+
+
+def test_a_feed_of_a_pathological_shape_is_refused_unparsed_and_the_other_feeds_are_read(httpserver, tmp_path):
+    """25,000 attributes on one element cost feedparser ~8 s on the event loop; refused before parsing, in one
+    sentence naming the feed's URL, while the innocent feed answering a second later is read."""
+    base = httpserver.url_for("").rstrip("/")
+    entries = serve(httpserver, attributes_feed(base, 25_000))
+    articles, collector, seconds = run(tmp_path, entries)
+    stats = collector.stats
+    assert [a.title for a in articles] == ["Mistral AI signs a compute deal"]
+    assert (stats.feeds_ok, stats.feeds_failed, stats.feeds_too_costly) == (1, 1, 1)
+    [error] = stats.feed_errors
+    assert error["feed"] == "Hostile" and error["retryable"] is False
+    assert error["error"] == (f"{base}/hostile.xml: refused without parsing it: an element <b> with 25,000 attributes "
+                              "(more than 256: parsers slow down quadratically on them)")
+    assert collector._feed_parser.started == 1  # one worker for every feed of the run, not one per feed
+    assert seconds < 30
+
+
+def test_a_feed_whose_parsing_runs_past_the_limit_is_stopped_and_the_other_feeds_are_read(httpserver, tmp_path):
+    """A feed under the shape limits that still costs seconds (1,500 authors of 998 address characters: ~8 s on the
+    event loop before) is stopped at NEWSROOM_FEED_PARSE_TIMEOUT by killing the worker; the next feed gets a new one,
+    and the innocent feed, which answered while it was parsed, is read."""
+    base = httpserver.url_for("").rstrip("/")
+    entries = serve(httpserver, slow_authors_feed(base, 1_500))
+    articles, collector, seconds = run(tmp_path, entries, feed_parse_timeout=1)
+    stats = collector.stats
+    assert [a.title for a in articles] == ["Mistral AI signs a compute deal"]
+    assert (stats.feeds_ok, stats.feeds_failed, stats.feeds_too_costly) == (1, 1, 1)
+    [error] = stats.feed_errors
+    assert error["feed"] == "Hostile" and error["retryable"] is False
+    assert error["error"] == (f"{base}/hostile.xml: not read: parsing it took more than 1 s "
+                              "(NEWSROOM_FEED_PARSE_TIMEOUT), so it was stopped: a feed of a shape that makes "
+                              "feedparser slow")
+    assert collector._feed_parser.started == 2  # the stopped worker was replaced once
+    assert seconds < 30
+
+
+def test_a_feed_parsed_in_the_worker_logs_here_and_keeps_its_items(httpserver, tmp_path, caplog):
+    """The worker's log lines (an item's implausible date) are emitted in this process, through its handlers."""
+    base = httpserver.url_for("").rstrip("/")
+    feed = rss(f"<item><title>Old</title><link>{base}/story.html</link><pubDate>Mon, 01 Jan 1900 00:00:00 GMT"
+               "</pubDate><description>Mistral AI and Nvidia.</description></item>")
+    httpserver.expect_request("/old.xml").respond_with_data(feed, content_type="application/rss+xml")
+    httpserver.expect_request("/story.html").respond_with_data(PAGE, content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    with caplog.at_level("INFO"):
+        articles, collector, _ = run(tmp_path, [{"name": "Old", "url": f"{base}/old.xml", "lang": "en"}])
+    assert len(articles) == 1 and collector.stats.implausible_dates == 1
+    assert any(r.name == "pipeline.feeds" and "implausible date" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("body, problem", [
+    (attributes_feed("http://x.example", 300), "an element <b> with 300 attributes"),
+    (rss(f"<item><dc:creator>a@{'a.' * 600}!</dc:creator></item>"), "an author (<creator>) holding 1,202 characters"),
+    # entity references are the characters they stand for once parsed; CDATA hides nothing
+    (rss(f"<item><dc:creator><![CDATA[a@{'a&#46;' * 300}!]]></dc:creator></item>"), "an author (<creator>)"),
+    (rss("<item><description>" + "<x/>" * 1_000_001 + "</description></item>"), "tags (more than 1,000,000"),
+])
+def test_pathological_feed_shapes_are_named(body, problem):
+    assert problem in (feed_shape_problem(body.encode()) or "")
+
+
+def test_real_feed_shapes_pass_the_checks_quickly():
+    """Long summaries, base64 images, many authors with spaces, a 10 MB feed: no refusal, in well under a second."""
+    item = ("<item><title>Mistral AI raises funds</title><link>https://example.com/a/1?utm_source=rss&amp;x=1</link>"
+            "<description>&lt;p&gt;" + "Mistral AI and Nvidia signed a deal in Paris. " * 40 + "&lt;img src=\"data:"
+            "image/png;base64," + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo" * 30 + "\"&gt;&lt;/p&gt;</description>"
+            "<dc:creator>" + ", ".join(f"Author{i} Name{i}" for i in range(200)) + "</dc:creator>"
+            f"<author>{'x' * (MAX_AUTHOR_RUN - 20)}@example.com (X)</author></item>")
+    body = rss(item * (10_000_000 // len(item))).encode()
+    started = time.process_time()
+    assert feed_shape_problem(body) is None
+    assert time.process_time() - started < 1.0
