@@ -10,16 +10,30 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # control characters, line and paragraph separators
-# Invisible characters (Unicode's format and private-use categories, Cf and Co): bidi controls and isolates, zero-width
-# characters, the word joiner and invisible operators, soft hyphens, the tag characters that smuggle hidden ASCII, and
-# the private-use characters our own highlight markers are (tests/test_hostile.py checks this list against Python's
-# unicodedata).
+# Invisible characters: Unicode's format and private-use categories (Cf, Co) and its Default_Ignorable_Code_Point
+# property. Bidi controls and isolates, zero-width characters, the word joiner and invisible operators, soft hyphens,
+# the tag characters that smuggle hidden ASCII, the private-use characters our own highlight markers are; and, drawn
+# as nothing too, the combining grapheme joiner, variation selectors and Hangul fillers, which hid a company inside its
+# name (« Mis\u034ftral AI », « Mistr\ufe0fal AI ») or made a title look blank (hostile-input audit, third round, #5).
+# tests/test_hostile.py checks this list against Python's unicodedata and the `regex` package's Unicode properties.
 _INVISIBLE = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ue000-\uf8ff\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+    "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+# The Braille pattern blank is a symbol drawn as a space: a title of them looked blank. It is read as a space.
+_BLANK = "\u2800"
+# Combining marks stacked on one letter (« zalgo »: 300 on one letter ran over the lines above and below it in every
+# sink): a letter keeps its first few. Real text stacks at most four or five (Vietnamese, Hebrew points and
+# cantillation, Tibetan); NFC text fewer.
+MAX_MARKS = 8
+_MARKS_PAST = re.compile(
+    "([\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{%d})"
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+    % MAX_MARKS)
 _SPACE = re.compile(r"\s+")
 # Lone surrogates: JSON on the web carries them ("\ud83d", half an emoji cut by JavaScript) and UTF-8 cannot encode
 # them, so a store write, a hash or a tokenizer failed on them.
@@ -35,43 +49,73 @@ def without_surrogates(text: str) -> str:
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
-# Cyrillic and Greek letters drawn like Latin ones: inside a Latin word (« Мistral » with a Cyrillic М) they hide a
-# company from the watchlist and from alerts; no real word mixes the scripts, so there they are read as Latin
+# Cyrillic, Greek and Cherokee letters drawn like Latin ones: inside a Latin word (« Мistral » with a Cyrillic М,
+# « Ꮇistral » with a Cherokee one) they hide a company from the watchlist and from alerts; no real word mixes the
+# scripts, so there they are read as Latin. The Cherokee letters are those Unicode's confusables.txt maps to one Latin
+# letter.
 _LOOK_ALIKES = str.maketrans(
-    "АВЕЅІЈКМНОРСТХУаеіјорсѕхуԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ",
-    "ABESIJKMHOPCTXYaeijopcsxydhlqwABEZHIKMNOPTYXoikvptux")
+    "АВЕЅІЈКМНОРСТХУаеіјорсѕхуԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ"
+    "\u13a0\u13a1\u13a2\u13a5\u13a9\u13aa\u13ab\u13ac\u13b3\u13b7\u13bb\u13bd\u13c0\u13c2\u13c3\u13cf\u13d2"
+    "\u13d4\u13d5\u13d9\u13da\u13de\u13df\u13e2\u13e6\u13e7\u13f3\u13f4",
+    "ABESIJKMHOPCTXYaeijopcsxydhlqwABEZHIKMNOPTYXoikvptux"
+    "DRTiYAJEWMHYGhZbRWSVSLCPKdGB")
 _WORD_RUN = re.compile(r"\w+")
-_CYRILLIC_OR_GREEK = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u13a0-\u13ff]")
 _LATIN = re.compile(r"[A-Za-z]")
+# Letters and digits in compatibility forms, drawn like plain ones: mathematical alphanumerics (𝐌𝐢𝐬𝐭𝐫𝐚𝐥), fullwidth
+# forms (Ｍｉｓｔｒａｌ), letter-like symbols and Roman numerals (Ⅿistral with U+216F), Latin ligatures (ﬁ). Each is
+# read as its NFKC form when that is ASCII letters or digits. Other compatibility characters (™, ½, ①, the ellipsis,
+# French typography's no-break spaces) stay as written: NFKC over the whole text would rewrite them.
+_COMPAT_LETTER = re.compile("[\u2100-\u218f\ufb00-\ufb06\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+                            "\U0001d400-\U0001d7ff]")
+
+
+@lru_cache(maxsize=4096)
+def _plain_form(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if folded.isascii() and folded.isalnum() and unicodedata.category(char)[0] in "LN" else char
 
 
 def _read_as_latin(match: re.Match) -> str:
     word = match.group()
-    if _LATIN.search(word) and _CYRILLIC_OR_GREEK.search(word):  # one pass each: linear in the word's length
+    if _LATIN.search(word) and _OTHER_SCRIPT.search(word):  # one pass each: linear in the word's length
         return word.translate(_LOOK_ALIKES)
     return word
 
 
 def without_look_alikes(text: str) -> str:
-    """Cyrillic and Greek look-alikes inside Latin words read as the Latin letters they imitate (a wholly Cyrillic or
-    Greek word is left as it is)."""
-    if text.isascii() or not _CYRILLIC_OR_GREEK.search(text):
+    """Compatibility letters (mathematical, fullwidth, Roman numerals, ligatures) read as the plain letters they are;
+    Cyrillic, Greek and Cherokee look-alikes inside Latin words read as the Latin letters they imitate (a wholly
+    Cyrillic, Greek or Cherokee word is left as it is). Linear in the text's length."""
+    if text.isascii():
         return text
-    return _WORD_RUN.sub(_read_as_latin, text)
+    if _COMPAT_LETTER.search(text):
+        text = _COMPAT_LETTER.sub(lambda m: _plain_form(m.group()), text)
+    if _OTHER_SCRIPT.search(text):
+        text = _WORD_RUN.sub(_read_as_latin, text)
+    return text
+
+
+def _without_hidden(text: str) -> str:
+    """Invisible characters dropped, blank symbols read as spaces, stacks of combining marks cut to MAX_MARKS."""
+    text = _INVISIBLE.sub("", without_surrogates(text))
+    if _BLANK in text:
+        text = text.replace(_BLANK, " ")
+    return _MARKS_PAST.sub(r"\1", text)
 
 
 def without_invisible(text: str) -> str:
     """Multi-line text (an article's body) without invisible characters: no stray highlight marker, bidi control or
     zero-width character reaches the store, the models or a sink (and no lone surrogate, which none can encode);
     look-alike letters inside Latin words are read as Latin (`without_look_alikes`)."""
-    return without_look_alikes(_INVISIBLE.sub("", without_surrogates(text)))
+    return without_look_alikes(_without_hidden(text))
 
 
 def visible(text: str) -> str:
     """Control characters become spaces, invisible ones go; line breaks and spacing are otherwise kept; look-alike
     letters inside Latin words are read as Latin."""
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", without_surrogates(text)))
-    return without_look_alikes(_INVISIBLE.sub("", text))
+    return without_look_alikes(_without_hidden(text))
 
 
 def single_line(value: object, limit: int | None = None) -> str:

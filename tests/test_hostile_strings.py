@@ -1,0 +1,122 @@
+"""Web strings that hide a company, or reach a reader as a live link or a credential (hostile-input audit, third
+round, #5-#8). Pages are served from a local HTTP server and read by the real collector; messages go to a local
+Slack/webhook receiver (pytest-httpserver) and a local SMTP server (aiosmtpd).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import sys
+import time
+import unicodedata
+
+import pytest
+
+from pipeline.alerts.deliver import send_email, send_slack, send_webhook, slack_payload, subject_line
+from pipeline.alerts.evaluate import AlertItem
+from pipeline.alerts.rules import EmailChannel, Rule, SlackChannel, WebhookChannel
+from pipeline.collect import Collector
+from pipeline.enrich.watchlist import get_linker
+from pipeline.feeds import load_feeds
+from pipeline.settings import load_settings
+from pipeline.sinks import MAX_MARKS, link_target, mask_url, single_line, without_invisible
+
+from _alerts_helpers import SmtpServer, smtp_env
+
+# How « Mistral AI » was written in every title, summary and mention of a page (the audit's /feeds/hidden.xml): the
+# company rule and the keyword rule missed all but the first and the last.
+HIDDEN = {
+    "control": "Mistral AI",
+    "grapheme-joiner": "Mis\u034ftral AI",  # combining grapheme joiner (Mn, default-ignorable)
+    "variation-selector": "Mistr\ufe0fal AI",
+    "math-bold": "\U0001d40c\U0001d422\U0001d42c\U0001d42d\U0001d42b\U0001d41a\U0001d425 \U0001d400\U0001d408",
+    "fullwidth": "\uff2d\uff49\uff53\uff54\uff52\uff41\uff4c \uff21\uff29",
+    "roman-numeral": "\u216fistral AI",
+    "cherokee": "\u13b7istral AI",
+    "variation-selector-supplement": "Mistral\U000e0100 AI",
+}
+STORY = ("{n}, the Paris start-up led by Arthur Mensch, signed a large compute deal this week. The agreement covers "
+         "thousands of GPUs hosted in Essonne, and analysts called it a costly mistake for European autonomy. {n} "
+         "said the chips would train its next models, while critics said the deal deepens the dependence of French "
+         "AI on American suppliers; {n} declined to comment further. ")
+
+
+def hidden_site(httpserver):
+    base = httpserver.url_for("").rstrip("/")
+    items = "".join(f"<item><title>{html.escape(n)} signs a costly compute deal ({slug})</title>"
+                    f"<link>{base}/h/{slug}</link><description>{html.escape(STORY.format(n=n))}</description></item>"
+                    for slug, n in HIDDEN.items())
+    httpserver.expect_request("/hidden.xml").respond_with_data(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Hidden</title>{items}'
+        "</channel></rss>", content_type="application/rss+xml")
+    for slug, n in HIDDEN.items():
+        title = html.escape(f"{n} signs a costly compute deal ({slug})")
+        body = "".join(f"<p>{html.escape(STORY.format(n=n))}Paragraph {i}.</p>" for i in range(4))
+        httpserver.expect_request(f"/h/{slug}").respond_with_data(
+            f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            f"<article><h1>{title}</h1>{body}</article></body></html>", content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    return f"{base}/hidden.xml"
+
+
+def test_companies_hidden_by_invisible_or_compatibility_characters_are_read_and_linked(httpserver, tmp_path):
+    """Every spelling of the audit's hidden feed gives an article whose title and text say « Mistral AI », and the
+    watchlist finds the company in each (the company and keyword rules match on those stored strings)."""
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(json.dumps({"feeds": [{"name": "H hidden", "url": hidden_site(httpserver), "lang": "en"}]}),
+                     encoding="utf-8")
+    collector = Collector(load_settings(fetch_retries=0), load_feeds(feeds))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = {a.url.rsplit("/", 1)[1]: a for a in asyncio.run(go())}
+    assert sorted(articles) == sorted(HIDDEN)
+    linker = get_linker()
+    for slug, article in articles.items():
+        assert article.extraction == "trafilatura", slug
+        assert article.title == f"Mistral AI signs a costly compute deal ({slug})", slug
+        assert article.text.count("Mistral AI") >= 12, (slug, article.text[:200])
+        assert {m.company for m in linker.candidates(article.text)} == {"Mistral AI"}, slug
+
+
+def test_titles_of_blank_looking_characters_are_not_blank_in_any_sink():
+    """Hangul fillers and the Braille blank drew a title as blank space, pushing its real text out of view."""
+    title = "\u3164\u3164\u3164\u115f\u1160\uffa0\u2800\u2800 Mistral AI lève des fonds"
+    rule = Rule(name="strings immediate", keywords=["Mistral"], channels=[{"type": "slack"}])
+    item = AlertItem(rule="r", subject="a", title=title, url="https://news.example.com/a", reasons=["Mistral"])
+    assert single_line(title) == "Mistral AI lève des fonds"
+    assert subject_line(rule, [item], "[newsroom]") == "[newsroom] strings immediate: Mistral AI lève des fonds"
+    section = slack_payload(rule, [item])["blocks"][1]["text"]["text"]
+    assert section.startswith("*<https://news.example.com/a|Mistral AI lève des fonds>*")
+
+
+def test_stacked_combining_marks_are_cut_and_real_accents_kept():
+    zalgo = "M" + "\u0301\u0316" * 150 + "istral AI"
+    marks = lambda text: sum(unicodedata.combining(c) > 0 for c in text)  # noqa: E731
+    assert marks(single_line(zalgo)) <= MAX_MARKS and single_line(zalgo).endswith("istral AI")
+    assert marks(without_invisible(zalgo)) == MAX_MARKS and without_invisible(zalgo).endswith("istral AI")
+    for text in ("Nguyễn Tấn Dũng", "Sơn Đoòng", "בְּרֵאשִׁית", "e\u0301\u0302\u0303"):
+        assert single_line(text) == unicodedata.normalize("NFC", text)
+
+
+def test_every_default_ignorable_character_is_dropped_from_web_strings():
+    """Unicode's Default_Ignorable_Code_Point property (which Python's unicodedata lacks), read from the `regex`
+    package: none of them survives cleaning."""
+    regex = pytest.importorskip("regex")
+    ignorable = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+    chars = "".join(chr(c) for c in range(sys.maxunicode + 1)
+                    if not 0xD800 <= c <= 0xDFFF and ignorable.match(chr(c)))
+    assert len(chars) > 4000
+    assert single_line(f"a{chars}b") == "ab" and without_invisible(f"a{chars}\nb") == "a\nb"
+
+
+def test_compatibility_folding_keeps_other_typography_and_stays_linear():
+    text = "Mistral AI™ … ½ ① « 30 % » café ﬁnance Ⅻ ℃ №5 km² ＝SUM(1)"
+    assert single_line(text) == "Mistral AI™ … ½ ① « 30 % » café finance XII ℃ №5 km² ＝SUM(1)"
+    started = time.process_time()
+    long_text = ("a" * 20_000 + " \U0001d40c\u13b7\u034f\ufe0f ") * 50
+    assert without_invisible(long_text).count("MM") == 50
+    assert time.process_time() - started < 2.0
