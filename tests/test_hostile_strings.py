@@ -120,3 +120,27 @@ def test_compatibility_folding_keeps_other_typography_and_stays_linear():
     long_text = ("a" * 20_000 + " \U0001d40c\u13b7\u034f\ufe0f ") * 50
     assert without_invisible(long_text).count("MM") == 50
     assert time.process_time() - started < 2.0
+
+
+RULE = Rule(name="r", keywords=["Mistral"], channels=[{"type": "webhook", "url": "https://hooks.example.org/x"}])
+
+
+def item(url: str, title: str = "Mistral AI raises funds") -> AlertItem:
+    return AlertItem(rule="r", subject=str(abs(hash(url))), title=title, url=url, reasons=["mentions Mistral AI"])
+
+
+def test_slack_text_objects_are_verbatim_so_only_newsroom_s_links_are_live(httpserver, monkeypatch):
+    """Slack auto-links bare URLs and parses @here/@channel in a mrkdwn text object unless it is `verbatim`: a title's
+    `https://evil.example` became a live link past `linkable`. Delivered to a local Slack receiver."""
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    items = [item("https://news.example.com/a", "@here @channel Mistral AI login https://evil.example #C024BE7LR"),
+             item("http://127.0.0.1:18543/admin", "Mistral AI http://evil.example/p.png")]
+    send_slack(load_settings(), SlackChannel(type="slack"), RULE, items)
+    [(request, _)] = httpserver.log
+    payload = json.loads(request.data)
+    texts = [block["text"] for block in payload["blocks"] if block["type"] == "section"]
+    assert len(texts) == 2 and all(t["type"] == "mrkdwn" and t["verbatim"] is True for t in texts)
+    assert texts[0]["text"].startswith("*<https://news.example.com/a|@here @channel Mistral AI login "
+                                       "https://evil.example #C024BE7LR>*")
+    assert "<http" not in texts[1]["text"]  # a local address is never linked

@@ -128,7 +128,10 @@ def _slack_link(url: str) -> str:
 
 
 def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) -> dict:
-    """Both the fallback `text` and the blocks are mrkdwn: every web string goes through `for_slack`."""
+    """Both the fallback `text` and the blocks are mrkdwn: every web string goes through `for_slack`. Every mrkdwn
+    text object is `verbatim`: Slack then leaves plain text as written (no bare URL of a title turned into a link
+    past `linkable`, no channel name linked, no @here or @channel parsed), and only the `<url|title>` links built here
+    are live. The fallback `text` only shows in notifications, where nothing is linked."""
     esc = for_slack
     if len(items) > SLACK_MAX_ITEMS:  # never cut silently: `message_parts` splits a longer message
         raise ValueError(f"a Slack message holds at most {SLACK_MAX_ITEMS} items, not {len(items)}")
@@ -153,7 +156,7 @@ def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None
         text = "\n".join([*kept, why])
         if len(text) > SLACK_SECTION_LIMIT:  # Slack refuses the whole message for one oversized section
             text = f"*{esc(item.title, 250)}*\n{why}"[:SLACK_SECTION_LIMIT]
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}})
     return {"text": esc(subject_line(rule, items)), "blocks": blocks}
 
 
