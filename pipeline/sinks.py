@@ -309,6 +309,22 @@ def mask_url(url: object) -> str:
     return _SECRET_QUERY.sub(query, text)
 
 
+def shown_url(url: str) -> str:
+    """A URL for plain text, where mail clients link whatever looks like a URL: a linkable one (`linkable`) in the form
+    a link would take (`link_target`: credentials masked, host in ASCII, so `аpple.com` shows as `xn--pple-43d.com`);
+    any other (`localhost`, `0x7f.1`, `2130706433`, `[::ffff:127.0.0.1]`, `user@` hosts) defanged, `hxxp://` and
+    `[.]` in its host, so no client links it to the reader's own network."""
+    if linkable(url):
+        return link_target(url)
+    masked = mask_url(url)
+    scheme, sep, rest = masked.partition("://")
+    if not sep:
+        return masked.replace(".", "[.]")
+    host = re.match(r"[^/?#]*", rest).group()
+    defanged = {"http": "hxxp", "https": "hxxps"}.get(scheme.lower(), scheme.replace("t", "x"))
+    return f"{defanged}://{host.replace('.', '[.]')}{rest[len(host):]}"
+
+
 def mask_secrets(text: object) -> str:
     """`mask_url` applied to every URL inside a free text (error messages quote the URL they failed on)."""
     return _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), "" if text is None else str(text))

@@ -457,7 +457,8 @@ def test_a_very_long_article_url_does_not_push_a_slack_section_over_3000_charact
 
 
 def test_plain_text_mail_never_prints_credentials_of_an_item_link():
-    """Mail clients auto-link a bare URL: `http://user:pa55@host/` would be shown and linked in full."""
+    """Mail clients auto-link a bare URL: `http://user:pa55@host/` would be shown and linked in full. A `user@` URL
+    is never linked (its real host hides behind the `@`): it is shown defanged, its credentials masked."""
     from pipeline.alerts.deliver import render_text
     from pipeline.alerts.evaluate import AlertItem
     from pipeline.alerts.rules import Rule
@@ -466,7 +467,7 @@ def test_plain_text_mail_never_prints_credentials_of_an_item_link():
     item = AlertItem(rule="r", subject="a", title="Mistral AI", url="http://user:pa55@news.example/a.html",
                      reasons=["mentions Mistral AI"])
     text = render_text(rule, [item])
-    assert "pa55" not in text and "  http://***@news.example/a.html" in text
+    assert "pa55" not in text and "  hxxp://***@news[.]example/a.html (not a public web address: not linked)" in text
 
 
 def test_look_alike_letters_inside_latin_words_are_read_as_latin():

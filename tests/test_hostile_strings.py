@@ -144,3 +144,29 @@ def test_slack_text_objects_are_verbatim_so_only_newsroom_s_links_are_live(https
     assert texts[0]["text"].startswith("*<https://news.example.com/a|@here @channel Mistral AI login "
                                        "https://evil.example #C024BE7LR>*")
     assert "<http" not in texts[1]["text"]  # a local address is never linked
+
+
+LOCAL_URLS = ["http://localhost:18543/admin/localhost", "http://0x7f.1:18543/admin/hex",
+              "http://2130706433:18543/admin/int", "http://[::ffff:127.0.0.1]:18543/admin/mapped",
+              "http://0.0.0.0:18543/admin/zero", "http://127.1:18543/admin/short"]
+
+
+def test_plain_text_mail_links_only_public_addresses_and_shows_look_alike_hosts_in_ascii(monkeypatch):
+    """The plain-text part printed every item URL as is, and mail clients link bare URLs: a reader's click went to
+    their own admin port, or to `аpple.com` (Cyrillic а) shown in Unicode. Sent through a local SMTP server."""
+    items = [item(url) for url in LOCAL_URLS] + [item("http://\u0430pple.com/mistral-ai"),
+                                                  item("https://news.example.com/a?x=1")]
+    with SmtpServer() as server:
+        smtp_env(monkeypatch, server)
+        send_email(load_settings(), EmailChannel(type="email", to=["reader@example.org"]), RULE, items)
+    [(plain, html_part)] = server.sink.bodies()
+    for url in LOCAL_URLS:
+        host = url.split("//")[1].split("/")[0]
+        assert url not in plain, url
+        assert f"  hxxp://{host.replace('.', '[.]')}/admin/" in plain
+    assert "(not a public web address: not linked)" in plain
+    assert "http://" not in plain.replace("http://xn--pple-43d.com/mistral-ai", "")
+    lines = plain.splitlines()
+    assert "  http://xn--pple-43d.com/mistral-ai" in lines and "\u0430pple" not in plain
+    assert "  https://news.example.com/a?x=1" in lines
+    assert 'href="http://xn--pple-43d.com/mistral-ai"' in html_part  # the HTML part's rule, unchanged

@@ -30,7 +30,7 @@ from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.replies import ReplyError, finished_within, post_capped
 from pipeline.settings import SMTP_SECURITY, Settings
-from pipeline.sinks import for_header, for_html, for_slack, link_target, linkable, mask_url, single_line
+from pipeline.sinks import for_header, for_html, for_slack, link_target, linkable, mask_url, shown_url, single_line
 
 log = logging.getLogger(__name__)
 # httpx logs every request's full URL at INFO (the CLI with -v, an Airflow task's default level): a Slack webhook's
@@ -89,8 +89,9 @@ def render_text(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) 
             lines.extend(f"    “{single_line(sentence, 400)}”" for sentence in evidence)
         if item.snippet:
             lines.append(f"  “{plain_snippet(item.snippet)}”")
-        if item.url:  # mail clients link a bare URL: never with a `user:password@` (or `?token=`) in it
-            lines.append(f"  {mask_url(item.url)}")
+        if item.url:  # mail clients link a bare URL: the rule of the other channels' links (`shown_url`)
+            shown = shown_url(item.url)
+            lines.append(f"  {shown}" if linkable(item.url) else f"  {shown} (not a public web address: not linked)")
         lines.append(f"  Why: {'; '.join(item.reasons)}")
         lines.append("")
     return "\n".join(lines)
