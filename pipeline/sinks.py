@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from urllib.parse import unquote_plus
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # control characters, line and paragraph separators
 # Invisible characters: Unicode's format and private-use categories (Cf, Co) and its Default_Ignorable_Code_Point
@@ -266,7 +267,7 @@ def linkable(url: str | None) -> bool:
 def link_target(url: str) -> str:
     """A linkable URL (no `user@` part) with its host in ASCII (IDNA, `xn--…`), as browsers send it: a link's target
     then shows what it is, not a look-alike of another site's name (`аpple.com` with a Cyrillic а). Unchanged when it
-    cannot be encoded. A credential in its query (`?token=…`, `SECRET_PARAMS`) is masked, as in the plain-text mail:
+    cannot be encoded. A credential in its query (`?token=…`, `secret_param`) is masked, as in the plain-text mail:
     a link in an HTML mail, a Slack message or a shared report must not hand a subscriber's token to every reader."""
     from urllib.parse import urlsplit, urlunsplit
 
@@ -284,12 +285,27 @@ def link_target(url: str) -> str:
     return urlunsplit(parts._replace(netloc=ascii_host + (f":{parts.port}" if parts.port is not None else "")))
 
 
-# Query parameters whose value is a credential (matched on the lower-cased name, `-` read as `_`).
-SECRET_PARAMS = {"token", "access_token", "auth", "auth_token", "api_key", "apikey", "key", "secret", "password",
-                 "passwd", "pwd", "sig", "signature", "session", "sessionid", "client_secret", "private_token"}
+# Query parameters whose value is a credential. A name is read as the server reads it (percent-decoded: `%74oken` is
+# `token`), split into its words (`accessToken`, `X-Amz-Signature`, `client_secret`, `ASP.NET_SessionId`), and is a
+# credential when one word is one of SECRET_WORDS or ends with one of SECRET_ENDINGS (`accesstoken`, `phpsessid`).
+# An exact list missed `accessToken`, `authToken`, `sid` and S3's presigned `X-Amz-Credential`/`Signature`/
+# `Security-Token` (hostile-input audit, third round, #8).
+SECRET_WORDS = frozenset({"token", "secret", "password", "passwd", "pwd", "pass", "signature", "sig", "credential",
+                          "credentials", "key", "apikey", "session", "sessionid", "sid", "auth", "authorization",
+                          "jwt", "otp", "private"})
+SECRET_ENDINGS = ("token", "secret", "password", "passwd", "signature", "credential", "credentials", "apikey",
+                  "sessionid", "sessid")
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _URL_IN_TEXT = re.compile(r"""[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>"'`]+""")
 _USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@]*@")
-_SECRET_QUERY = re.compile(r"([?&;])([^=&;#]+)=([^&;#]*)")
+# a parameter of the query, or of the fragment (`#access_token=…`: OAuth's implicit flow puts it there)
+_SECRET_QUERY = re.compile(r"([?&;#])([^=&;#]+)=([^&;#]*)")
+
+
+def secret_param(name: str) -> bool:
+    """Whether a URL parameter of this name carries a credential (see SECRET_WORDS)."""
+    words = [word.lower() for word in _NAME_WORD.findall(unquote_plus(name))]
+    return any(word in SECRET_WORDS or word.endswith(SECRET_ENDINGS) for word in words)
 
 
 def mask_url(url: object) -> str:
@@ -302,7 +318,7 @@ def mask_url(url: object) -> str:
 
     def query(match: re.Match) -> str:
         name = match.group(2)
-        if name.lower().replace("-", "_") in SECRET_PARAMS and match.group(3):
+        if match.group(3) and secret_param(name):
             return f"{match.group(1)}{name}=***"
         return match.group(0)
 

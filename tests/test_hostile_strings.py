@@ -170,3 +170,45 @@ def test_plain_text_mail_links_only_public_addresses_and_shows_look_alike_hosts_
     assert "  http://xn--pple-43d.com/mistral-ai" in lines and "\u0430pple" not in plain
     assert "  https://news.example.com/a?x=1" in lines
     assert 'href="http://xn--pple-43d.com/mistral-ai"' in html_part  # the HTML part's rule, unchanged
+
+
+SECRET_LINKS = {
+    "https://news.example.com/a?accessToken=CAMELSECRET&page=2": "https://news.example.com/a?accessToken=***&page=2",
+    "https://news.example.com/a?authToken=AUTHSECRET&sid=SIDSECRET":
+        "https://news.example.com/a?authToken=***&sid=***",
+    "https://news.example.com/a?%74oken=PCTSECRET&id=3": "https://news.example.com/a?%74oken=***&id=3",
+    "https://s3.example.com/a.pdf?X-Amz-Credential=AKIAEXAMPLE%2F20261203&X-Amz-Signature=deadbeefsig"
+    "&X-Amz-Security-Token=sesstok&X-Amz-Date=20261203T000000Z":
+        "https://s3.example.com/a.pdf?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Security-Token=***"
+        "&X-Amz-Date=20261203T000000Z",
+    "https://news.example.com/a?PHPSESSID=SESSSECRET&api-key=KEYSECRET&author=jdupont&keyword=cloud":
+        "https://news.example.com/a?PHPSESSID=***&api-key=***&author=jdupont&keyword=cloud",
+    "https://news.example.com/cb#access_token=FRAGSECRET&state=1": "https://news.example.com/cb#access_token=***&state=1",
+}
+SECRETS = ("CAMELSECRET", "AUTHSECRET", "SIDSECRET", "PCTSECRET", "AKIAEXAMPLE", "deadbeefsig", "sesstok",
+           "SESSSECRET", "KEYSECRET", "FRAGSECRET")
+
+
+def test_credentials_in_link_parameters_are_masked_whatever_their_spelling(httpserver, monkeypatch):
+    """`accessToken`, `authToken`, `sid`, S3's presigned `X-Amz-*` and a percent-encoded `%74oken` reached the
+    plain mail and the webhook JSON with their values. Delivered to a local webhook receiver and SMTP server."""
+    for url, masked in SECRET_LINKS.items():
+        assert mask_url(url) == masked and link_target(url) == masked
+    items = [item(url) for url in SECRET_LINKS]
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    settings = load_settings()
+    send_webhook(settings, WebhookChannel(type="webhook", url=httpserver.url_for("/hook")), RULE, items)
+    send_slack(settings, SlackChannel(type="slack"), RULE, items)
+    with SmtpServer() as server:
+        smtp_env(monkeypatch, server)
+        send_email(load_settings(), EmailChannel(type="email", to=["reader@example.org"]), RULE, items)
+    received = [request.data.decode() for request, _ in httpserver.log]
+    received += [part for pair in server.sink.bodies() for part in pair]
+    assert len(received) == 4
+    for body in received:
+        for secret in SECRETS:
+            assert secret not in body, (secret, body[:500])
+    hook = json.loads(received[0])
+    assert [a["url"] for a in hook["alerts"]] == list(SECRET_LINKS.values())
