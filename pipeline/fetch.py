@@ -121,6 +121,26 @@ class FetchRefused(FetchFailed):
     retryable = False
 
 
+class BadResponse(FetchFailed):
+    """The server answered, but not with valid HTTP (two different Content-Lengths, a negative one, a header block
+    past h11's limit, no status line, a broken chunk): it will be as broken next time, so it is not retried, and it
+    is not a network failure (it used to be `connect`: retried with backoff, and the page refetched for days)."""
+
+    retryable = False
+
+
+def _malformed(exc: httpx.RemoteProtocolError) -> bool:
+    """Whether h11 refused the server's bytes, rather than the connection ending early (`Server disconnected without
+    sending a response`, `peer closed connection without sending complete message body`: the network's doing, or a
+    server that stopped, which may pass)."""
+    return not str(exc).lower().startswith(("server disconnected", "peer closed connection"))
+
+
+def _bad_response(url: str, exc: httpx.RemoteProtocolError) -> BadResponse:
+    return BadResponse(url, "bad-response", f"malformed reply: the server answered with something that is not valid "
+                                            f"HTTP ({str(exc)[:200]}); not retried, it would be as malformed next time")
+
+
 class _Transient(Exception):
     """A failure worth retrying (5xx, 429, connection error); carries Retry-After when the server sent one."""
 
@@ -642,6 +662,8 @@ class Fetcher:
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if isinstance(exc, httpx.DecodingError):
                     raise FetchFailed(url, "decoding", f"cannot decode the response body: {exc}") from None
+                if isinstance(exc, httpx.RemoteProtocolError) and _malformed(exc):
+                    raise _bad_response(url, exc) from None
                 raise _Transient("connect", f"connection error ({type(exc).__name__}: {exc})") from None
 
     def _check_host(self, url: str, host: str) -> None:
@@ -689,6 +711,8 @@ class Fetcher:
         except _Enough:  # the rest is never read (an endless body, a gzip bomb): leaving the stream closes it
             return bytes(decoder.out[:keep]), True
         except httpx.RemoteProtocolError as exc:  # the server hung up mid-body: not a connection that failed
+            if _malformed(exc):  # a broken chunk: the server's reply, not an early end
+                raise _bad_response(url, exc) from None
             # h11 says how much came: "peer closed connection without sending complete message body (received
             # 100 bytes, expected 5000)"
             raise _CutShort(f"the server closed the connection before the end of the body ({str(exc)[:200]})") from None

@@ -312,6 +312,108 @@ def test_bytes_past_a_response_s_length_never_answer_the_next_request():
     assert b"page /other" in other and server.paths == ["/smuggle", "/innocent", "/other"]
 
 
+PAGE = b"<html><body><p>Mistral AI signs a compute deal.</p></body></html>"
+# replies no HTTP/1.1 client can read (hostile-input audit, third round, #9: each was a retried `connect` error)
+MALFORMED = {
+    "/cl-dup": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10\r\nContent-Length: %d\r\n\r\n%s"
+               % (len(PAGE), PAGE),
+    "/cl-neg": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: -5\r\n\r\n" + PAGE,
+    "/big-header": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Big: " + b"A" * 2_000_000
+                   + b"\r\nContent-Length: %d\r\n\r\n%s" % (len(PAGE), PAGE),
+    "/many-headers": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                     + b"".join(b"X-H%d: v\r\n" % i for i in range(100_000)) + b"Content-Length: 2\r\n\r\nhi",
+    "/garbage": b"\x1b[31mHELLO [bold]not http[/bold]\r\n\r\n" + bytes(range(256)) * 8,
+    "/http09": b"<!DOCTYPE html>\n<html>\n\n" + PAGE,  # HTTP/0.9: the page alone (bytes with no blank line, then
+    # the end of the connection, are indistinguishable from a dropped connection: `connect`, below)
+    "/chunk-garbage": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      b"10\r\n<html><body><p>Mi\r\nZZZZ\r\ngarbage\r\n0\r\n\r\n",
+}
+
+
+class _Malformed(_RawServer):
+    """Answers each path of MALFORMED with its bytes, then closes; /silent closes without a word; counts requests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[str] = []
+
+    def handle(self, conn) -> None:
+        with conn:
+            path = conn.recv(65536).split(b" ")[1].decode()
+            self.requests.append(path)
+            try:
+                conn.sendall(MALFORMED.get(path, b""))
+            except OSError:  # the client stopped reading a reply it refused
+                pass
+
+
+@pytest.fixture
+def malformed():
+    server = _Malformed()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.sock.close()
+
+
+@pytest.mark.parametrize("path", list(MALFORMED))
+def test_a_malformed_reply_is_a_bad_response_named_once_not_a_retried_connection_error(malformed, path):
+    """Conflicting or negative Content-Length, a 2 MB header, 100,000 headers, bytes that are not HTTP, an HTTP/0.9
+    page, a broken chunk: the server answered, and will answer as badly next time. Reported as `connect`, each was
+    retried with backoff and its page refetched for 3 days."""
+    url = malformed.url_for(path)
+    with pytest.raises(FetchFailed) as err:
+        fetch(url, settings(fetch_retries=2))
+    assert err.value.reason == "bad-response" and err.value.retryable is False
+    assert str(err.value).startswith(f"{url}: malformed reply: the server answered with something that is not valid "
+                                     "HTTP (")
+    assert "\x1b" not in str(err.value)  # the server's bytes quoted, one line, no terminal escape
+    assert malformed.requests == [path]  # asked once
+
+
+def test_a_connection_closed_without_a_reply_is_still_a_connection_error_and_retried(malformed):
+    with pytest.raises(FetchFailed) as err:
+        fetch(malformed.url_for("/silent"), settings(fetch_retries=1))
+    assert err.value.reason == "connect" and malformed.requests == ["/silent", "/silent"]
+
+
+def test_a_malformed_page_falls_back_without_a_retry_and_a_malformed_feed_fails_not_retryable(malformed, tmp_path):
+    """In a run: the page's summary is kept with reason `bad-response`, which is no passing failure (its feed keeps
+    its validators, the page is not fetched again for days); the malformed feed's error says so in one sentence."""
+    import json
+
+    from pipeline.collect import Collector
+    from pipeline.feeds import load_feeds
+    from pipeline.pagetype import transient_failure
+
+    page = malformed.url_for("/cl-dup")
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Raw</title><item><title>Mistral AI deal</title>'
+            f"<link>{page}</link><description>Mistral AI signs a compute deal with Nvidia.</description></item>"
+            "</channel></rss>").encode()
+    MALFORMED["/feed.xml"] = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: %d\r\n\r\n%s" % (
+        len(feed), feed)
+    MALFORMED["/robots.txt"] = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+    try:
+        path = tmp_path / "feeds.yaml"
+        path.write_text(json.dumps({"feeds": [{"name": "Raw", "url": malformed.url_for("/feed.xml"), "lang": "en"},
+                                              {"name": "Broken", "url": malformed.url_for("/garbage"), "lang": "en"}]}))
+        collector = Collector(settings(fetch_retries=2), load_feeds(path))
+
+        async def go():
+            return [a async for a in collector.articles()]
+
+        [article] = asyncio.run(go())
+    finally:
+        del MALFORMED["/feed.xml"], MALFORMED["/robots.txt"]
+    assert article.extraction == "feed-summary" and article.fallback_reason == "bad-response"
+    assert collector.stats.fallback_reasons == {"bad-response": 1} and not transient_failure("bad-response")
+    [error] = collector.stats.feed_errors
+    assert error["feed"] == "Broken" and error["retryable"] is False and "malformed reply" in error["error"]
+    assert malformed.requests.count("/cl-dup") == 1 and malformed.requests.count("/garbage") == 1
+    assert not collector._retry_feeds  # the feed is not read in full again for a page that will not change
+
+
 def test_oversized_body_refused(httpserver):
     httpserver.expect_request("/big").respond_with_data(b"x" * 5000, content_type="text/html")
     with pytest.raises(FetchRefused) as err:
