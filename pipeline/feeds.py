@@ -753,6 +753,10 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     candidates = _links_in(summary_html) + [l.get("href", "") for l in entry.get("links") or []]
     link = resolve_redirect_link(link, candidates)
     try:
+        if "@" in urlsplit(link).netloc:  # fetched under its plain URL too: neither the page nor its robots.txt
+            # gets the credentials (httpx sends a link's `user:pass@` as Basic auth)
+            log.info("feed %s: an item link carries credentials: fetched without them", feed.name)
+            link = without_credentials(link)
         url = without_credentials(normalize_url(link))
     except ValueError:
         skipped["bad-link"] += 1

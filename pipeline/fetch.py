@@ -52,8 +52,9 @@ AGGREGATOR_HOSTS = {"news.google.com", "news.google.fr", "consent.google.com", "
 
 
 def _origin(url: str) -> str:
+    """scheme://host[:port], without a `user:pass@` part (robots.txt is the host's, asked once and without them)."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}".lower()
 
 
 def _is_aggregator(url: str) -> bool:

@@ -149,3 +149,23 @@ def test_real_feed_shapes_pass_the_checks_quickly():
     started = time.process_time()
     assert feed_shape_problem(body) is None
     assert time.process_time() - started < 1.0
+
+
+def test_credentials_in_an_item_link_are_sent_neither_to_the_page_nor_to_its_robots_txt(httpserver, tmp_path):
+    """`http://user:pass@host/page` in a feed (hostile-input audit, third round, #11): httpx sent the pair as Basic
+    auth to robots.txt and to the page, and each distinct `user:pass@` fetched robots.txt again; docs/fetching.md
+    promises the article is fetched under its plain URL."""
+    host = httpserver.url_for("").rstrip("/").split("//")[1]
+    links = [f"http://reader:pa55@{host}/story.html", f"http://other:s3cret@{host}/second.html"]
+    feed = rss("".join(f"<item><title>Mistral AI story {i}</title><link>{link}</link><description>Mistral AI and "
+                       f"Nvidia.</description></item>" for i, link in enumerate(links)))
+    httpserver.expect_request("/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
+    httpserver.expect_request("/story.html").respond_with_data(PAGE, content_type="text/html")
+    httpserver.expect_request("/second.html").respond_with_data(PAGE.replace("compute deal", "cloud deal"),
+                                                                 content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n", content_type="text/plain")
+    articles, collector, _ = run(tmp_path, [{"name": "Links", "url": httpserver.url_for("/feed.xml"), "lang": "en"}])
+    assert sorted(a.url for a in articles) == [f"http://{host}/second.html", f"http://{host}/story.html"]
+    requests = [request for request, _ in httpserver.log]
+    assert sorted(r.path for r in requests) == ["/feed.xml", "/robots.txt", "/second.html", "/story.html"]
+    assert [r.path for r in requests if r.headers.get("Authorization")] == []
