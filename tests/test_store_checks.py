@@ -208,3 +208,43 @@ def test_simultaneous_starts_share_one_store(tmp_path):
             assert json.loads(reply.read())["version"]["number"]
     finally:
         EmbeddedStore(data).down()
+
+
+def test_a_port_held_by_another_data_dirs_store_is_refused_naming_both_and_nothing_is_written_there(
+        tmp_path, capsys, monkeypatch, fixture_site):
+    """A second data dir given the first one's NEWSROOM_EMBEDDED_ES_PORT (hostile-input audit, third round, #10): its
+    store could not start, and the run went on with the URL where the first data dir's store answered, so its
+    articles and its run record went there. Now it stops before any fetch, in one sentence naming both stores and
+    the port, in every command."""
+    import time
+
+    from pipeline.errors import StoreRefused
+    from pipeline.settings import get_settings
+    from pipeline.store.client import resolve_es_url
+    from pipeline.store.embedded import EmbeddedStore
+
+    port = free_port()
+    first = EmbeddedStore(tmp_path / "first" / "es", port=port)
+    url = first.up()
+    try:
+        monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "second"))
+        monkeypatch.setenv("NEWSROOM_EMBEDDED_ES_PORT", str(port))
+        monkeypatch.setenv("NEWSROOM_ES_INDEX_PREFIX", "wrongstore")
+        get_settings.cache_clear()
+        sentence = (f"Port {port} (NEWSROOM_EMBEDDED_ES_PORT) is the embedded store of another data directory, "
+                    f"{(tmp_path / 'first' / 'es').resolve()} (noida-db pid ")
+        started = time.monotonic()
+        code, out = _run(capsys, "ingest", "--feeds", str(fixture_site.feeds_file(tmp_path)))
+        assert code != 0 and sentence in out and f"the store of this one, {tmp_path / 'second' / 'es'}, cannot use" in out
+        assert "Traceback" not in out and time.monotonic() - started < 15  # no wait for a start that cannot succeed
+        assert fixture_site.requests == []  # stopped before fetching anything
+        for command in (["store", "up"], ["search", "Mistral"]):
+            code, out = _run(capsys, *command)
+            assert code != 0 and sentence in out, (command, out)
+        with pytest.raises(StoreRefused, match="is the embedded store of another data directory"):
+            resolve_es_url(load_settings(), start_embedded=False)  # what the indexer would retry, then spool to
+        with urllib.request.urlopen(f"{url}/_cat/indices?format=json", timeout=5) as reply:
+            assert not [i["index"] for i in json.loads(reply.read()) if "wrongstore" in i["index"]]
+        assert EmbeddedStore(tmp_path / "first" / "es", port=port).up() == url  # its own data dir still uses it
+    finally:
+        first.down()

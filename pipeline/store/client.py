@@ -242,7 +242,10 @@ def resolve_es_url(settings: Settings, start_embedded: bool = True) -> str:
     store = embedded_store(settings)
     if start_embedded:
         return store.up()
-    return store.running_url() or store.url
+    url = store.running_url()
+    if url is None:  # the indexer retries this URL, then spools: never another data dir's store answering on it
+        store.refuse_a_foreign_port()
+    return url or store.url
 
 
 def make_client(settings: Settings, start_embedded: bool = True, **kwargs) -> Elasticsearch:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import StoreError
+from pipeline.errors import StoreError, StoreRefused
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
@@ -98,6 +98,36 @@ def _ping(url: str, timeout: float = 1.0) -> bool:
     return isinstance(version, dict) and version.get("build_hash") == "noida" and bool(version.get("number"))
 
 
+def _noida_of(pid: int) -> tuple[Path, str | None] | None:
+    """(data dir, Elasticsearch port) on the command line of a live noida-db process `pid`, else None."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return None
+    if "noida-db" not in Path(args[0]).name:
+        return None
+    option = {a: b for a, b in zip(args, args[1:]) if a.startswith("--")}
+    their_dir = Path(option.get("--data-dir", ".noida-db"))
+    try:
+        if not their_dir.is_absolute():
+            their_dir = Path(f"/proc/{pid}/cwd").resolve() / their_dir
+        return their_dir.resolve(), option.get("--elasticsearch-port")
+    except OSError:
+        return None
+
+
+def store_on_port(port: int) -> tuple[int, Path] | None:
+    """(pid, data dir) of the live noida-db whose Elasticsearch listens on `port`, read from the processes' command
+    lines (None without /proc, as on macOS: the check is then skipped)."""
+    proc = Path("/proc")
+    if not port or not proc.is_dir():
+        return None
+    for entry in proc.iterdir():
+        if entry.name.isdigit() and (found := _noida_of(int(entry.name))) and found[1] == str(port):
+            return int(entry.name), found[0]
+    return None
+
+
 def _serves_dir(data_dir: Path, port: int) -> bool:
     """True when the live noida-db of `data_dir` (pid in its control file) is the one started on `port`.
 
@@ -109,21 +139,10 @@ def _serves_dir(data_dir: Path, port: int) -> bool:
         os.kill(pid, 0)
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if not cmdline.exists():  # no /proc (macOS): a live pid recorded by noida-db for this directory
+    if not Path(f"/proc/{pid}/cmdline").exists():  # no /proc (macOS): a live pid noida-db recorded for this directory
         return True
-    try:
-        args = cmdline.read_bytes().decode(errors="replace").split("\0")
-    except OSError:
-        return False
-    if "noida-db" not in Path(args[0]).name:
-        return False
-    option = {a: b for a, b in zip(args, args[1:]) if a.startswith("--")}
-    their_dir = Path(option.get("--data-dir", ".noida-db"))
-    if not their_dir.is_absolute():
-        their_dir = Path(f"/proc/{pid}/cwd").resolve() / their_dir
-    same_dir = their_dir.resolve() == data_dir.resolve()
-    return same_dir and option.get("--elasticsearch-port") == str(port)
+    found = _noida_of(pid)
+    return found is not None and found == (data_dir.resolve(), str(port))
 
 
 @dataclass
@@ -160,6 +179,20 @@ class EmbeddedStore:
                 return url
         return None
 
+    def refuse_a_foreign_port(self) -> None:
+        """StoreRefused when the configured port is the embedded store of another data directory: that store answers
+        like ours, so a run would index into it and record its runs there (a second data dir given the first one's
+        NEWSROOM_EMBEDDED_ES_PORT did, hostile-input audit, third round)."""
+        found = store_on_port(self.port)
+        if found is None or found[1] == self.data_dir.resolve():
+            return
+        pid, theirs = found
+        raise StoreRefused(
+            f"Port {self.port} (NEWSROOM_EMBEDDED_ES_PORT) is the embedded store of another data directory, {theirs} "
+            f"(noida-db pid {pid}): the store of this one, {self.data_dir}, cannot use it, and nothing was written to "
+            f"either. Set NEWSROOM_EMBEDDED_ES_PORT to a free port (0 picks one)"
+            + (f", or NEWSROOM_DATA_DIR to {theirs.parent} to work with that store." if theirs.name == "es" else "."))
+
     def up(self, wait: float = 20.0) -> str:
         """Start (or reuse) the stand-in; return its URL. Starts are serialised per data directory: of five
         `store up` at once, one printed a URL where nothing listened and three timed out, and two ingests on a
@@ -168,6 +201,7 @@ class EmbeddedStore:
         existing = self.running_url()
         if existing:
             return existing
+        self.refuse_a_foreign_port()
         with self._start_lock(wait + 30):
             return self.running_url() or self._start(wait)  # another process may have started it meanwhile
 
