@@ -212,3 +212,20 @@ def test_credentials_in_link_parameters_are_masked_whatever_their_spelling(https
             assert secret not in body, (secret, body[:500])
     hook = json.loads(received[0])
     assert [a["url"] for a in hook["alerts"]] == list(SECRET_LINKS.values())
+
+
+@pytest.mark.slow
+def test_the_enrich_command_finds_a_company_hidden_in_its_input_text(tmp_path):
+    """`newsroom enrich --input` reads raw JSON lines, not extracted articles: their text is cleaned the same way, so
+    the watchlist finds Mistral AI however its name is written."""
+    import subprocess
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text("".join(json.dumps({"id": slug, "lang": "en", "title": f"{n} signs a deal",
+                                       "text": STORY.format(n=n)}) + "\n" for slug, n in HIDDEN.items()),
+                   encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(src), "--output", str(out),
+                           "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    orgs = {r["id"]: r["orgs"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert orgs == {slug: ["Mistral AI"] for slug in HIDDEN}, orgs

@@ -17,7 +17,7 @@ from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc, terminal_console
+from pipeline.sinks import for_terminal as esc, single_line, terminal_console, without_invisible
 
 log = logging.getLogger(__name__)
 err = terminal_console(stderr=True, soft_wrap=True)
@@ -47,8 +47,10 @@ def _read_inputs(path: Path, skipped: Counter) -> Iterator:
                 continue
             title = record.get("title")
             lang = record.get("lang")
-            yield EnrichInput(id=str(record["id"]), text=str(record["text"]),
-                              title=title if isinstance(title, str) else None,
+            # cleaned as an extracted article's text and title are (pipeline/models.py): the watchlist then finds a
+            # company however its name is hidden (« Mis\u034ftral AI », 𝐌𝐢𝐬𝐭𝐫𝐚𝐥, « Мistral »)
+            yield EnrichInput(id=str(record["id"]), text=without_invisible(str(record["text"])),
+                              title=single_line(title) if isinstance(title, str) else None,
                               lang=lang if isinstance(lang, str) else None)
 
 
