@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from pipeline.settings import header_value_problem
 from pipeline.sinks import single_line, without_invisible
@@ -23,16 +23,19 @@ TITLE_CHARS = 1000  # a title, source or site name longer than this is cut (with
 NAME_CHARS = 200  # one author name
 
 
-def _line(value: str | None, limit: int) -> str | None:
+def _one_line(value: str) -> str:
     """Single-line fields (title, source, site name, feed name, author) come from the web: whitespace runs become
     one space and control/bidi characters go, so no CR/LF reaches a mail header or a log line."""
-    if value is None:
-        return None
-    return single_line(value, limit)
+    return single_line(value, TITLE_CHARS)
 
 
 def _names(values: list[str]) -> list[str]:
-    return [name for name in (_line(v, NAME_CHARS) for v in values) if name]
+    return [name for name in (single_line(v, NAME_CHARS) for v in values) if name]
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+Names = Annotated[list[str], AfterValidator(_names)]
+PlainText = Annotated[str, AfterValidator(without_invisible)]  # page text: invisible characters would hide names
 
 
 class Feed(BaseModel):
@@ -80,27 +83,17 @@ class FeedItem(BaseModel):
     article_id: str  # sha256 of the normalised URL
     url: str  # normalised: the item's identity
     link: str | None = None  # the feed's link as given (tracking parameters included): what is fetched
-    feed_name: str
+    feed_name: OneLine
     feed_url: str
     feed_lang: str
     feed_tags: list[str] = Field(default_factory=list)
-    title: str | None = None
+    title: OneLine | None = None
     summary: str | None = None  # plain text
     published: datetime | None = None  # timezone-aware, UTC
-    authors: list[str] = Field(default_factory=list)
-    site_name: str | None = None  # the publisher an aggregator's item names (RSS <source>: Google News)
+    authors: Names = Field(default_factory=list)
+    site_name: OneLine | None = None  # the publisher an aggregator's item names (RSS <source>: Google News)
     version: str | None = None  # feeds.item_version: changes when the feed updates the item (date or title)
     guid: str | None = None  # the entry's RSS <guid> / Atom <id> as given (collect.guid_key: identity across renames)
-
-    @field_validator("title", "feed_name", "site_name")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        return _line(value, TITLE_CHARS)
-
-    @field_validator("authors")
-    @classmethod
-    def _authors(cls, values: list[str]) -> list[str]:
-        return _names(values)
 
 
 class Article(BaseModel):
@@ -111,13 +104,13 @@ class Article(BaseModel):
     canonical_url: str | None = None
     link_ids: list[str] = Field(default_factory=list)  # ids of other links to the same story (AMP, ?from=rss)
     domain: str
-    source: str  # feed name
+    source: OneLine  # feed name
     feed_tags: list[str] = Field(default_factory=list)
-    title: str | None = None
-    text: str
-    description: str | None = None
-    authors: list[str] = Field(default_factory=list)
-    site_name: str | None = None
+    title: OneLine | None = None
+    text: PlainText
+    description: PlainText | None = None
+    authors: Names = Field(default_factory=list)
+    site_name: OneLine | None = None
     lang: str | None = None  # detected from the text; the declared language only when detection is unsure
     lang_declared: str | None = None  # declared by the page, else the feed's language (a hint)
     lang_detected: str | None = None  # decided once from the text at extraction (the declared one as a hint)
@@ -130,21 +123,6 @@ class Article(BaseModel):
     content_hash: str  # sha256 of the normalised text
     warc_file: str | None = None  # archive holding the raw HTML (relative to data_dir)
     warc_offset: int | None = None
-
-    @field_validator("title", "source", "site_name")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        return _line(value, TITLE_CHARS)
-
-    @field_validator("authors")
-    @classmethod
-    def _authors(cls, values: list[str]) -> list[str]:
-        return _names(values)
-
-    @field_validator("text", "description")
-    @classmethod
-    def _no_invisible(cls, value: str | None) -> str | None:
-        return None if value is None else without_invisible(value)
 
 
 class Sentiment(BaseModel):
