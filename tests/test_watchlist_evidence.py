@@ -107,6 +107,12 @@ def test_real_news_names_link_on_their_evidence(enricher, text, lang, expected):
          "The French telco said on Tuesday it would cut about 2,000 jobs over three years.", "en", ["Orange"]),
         (None, "Le chiffre d'affaires d'Orange est resté stable au troisième trimestre, à 10 milliards d'euros.",
          "fr", ["Orange"]),  # a company's accounts
+        ("Panne du réseau fixe d'Orange : 200 000 foyers privés d'internet",  # an outage told by what customers lost
+         "Quelque 200 000 foyers ont été privés d'accès à internet et de téléphonie fixe pendant six heures lundi, à la "
+         "suite d'une panne sur le réseau d'Orange.", "fr", ["Orange"]),
+        ("Orange fixed-line outage cuts off 90,000 homes",
+         "About 90,000 homes lost fixed-line telephony and internet access on Monday after a fault on Orange's "
+         "network, the company said.", "en", ["Orange"]),
         (None, "Brussels fined Apple €500 million and Meta €200 million under the Digital Markets Act.", "en",
          ["Apple", "Meta"]),  # two ambiguous names listed together vouch for each other
         (None, "META rose 3.1%, AAPL gained 1.2% and NVDA added 2.4% in early trading.", "en",
