@@ -489,6 +489,12 @@ def _squeezed(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if ch.isalnum() and ch.isascii())
 
 
+# A rubric in capitals that og:title puts before the headline the page itself shows (« DIAPORAMA. En images : … »,
+# "EXCLUSIVE: …", « VIDÉO - … »): no part of the headline when neither the <h1> nor the JSON-LD headline has it (mini
+# news sites audit, eighth round R8-7); a page whose <h1> says « VIDÉO. Mistral AI : … » keeps it
+_TITLE_LABEL = re.compile(r"\s*(?-i:[A-ZÀ-Ý0-9][A-ZÀ-Ý0-9'’&]*(?:\s+[A-ZÀ-Ý0-9'’&]+){0,3})\s*[.:|–—-]\s+")
+
+
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str, host: str | None = None) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
@@ -509,6 +515,12 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
         rest = match and (match.group(1) or match.group(2)).strip()
         if rest and len(rest.split()) >= 2:
             return rest
+    heading = tree.find(".//h1")
+    h1 = trim(heading.text_content()) if heading is not None else None
+    for candidate in (_headline(json_ld), h1):  # « DIAPORAMA. » before the page's own headline (eighth round, R8-7)
+        label = title[: -len(candidate)] if candidate and len(candidate.split()) >= 2 and title.endswith(candidate) else ""
+        if label.strip() and _TITLE_LABEL.fullmatch(label):
+            return candidate
     if not re.search(_TITLE_SEPARATOR, title):
         return title
     if host:  # no site name given, but the address spells it: « … | Le Parisien » on leparisien.fr
@@ -670,7 +682,9 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
         embedded = next_data_text(tree)
         if count_words(embedded) > count_words(text):
             text = embedded
+    text = _with_gallery_captions(text, tree)
     return without_surrogates(strip_boilerplate(_with_lead(text, tree) if lead else text, tree))
+
 
 
 # The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass
@@ -808,6 +822,49 @@ def _put_first(lines: list[str], lead: str, tree: Any) -> str:
     headings = {" ".join(h.text_content().split()).casefold() for h in tree.iterfind(".//h1")}
     at = 1 if lines and " ".join(lines[0].split()).casefold() in headings else 0
     return "\n".join([*lines[:at], lead, *lines[at:]])
+
+
+# A photo gallery story (« diaporama », "In pictures") tells most of its news in its slides' captions, which
+# trafilatura drops with every <figcaption> (mini news sites audit, eighth round R8-1: six of seven paragraphs lost on
+# each gallery, with their companies and people). The captions of figures inside a gallery container, when at least
+# three of them are sentences, are the story's: added after the text, in page order, without the slide counter
+# (« 3/6 ») and the credit (« © Photo X / Rivages »). A single photo's caption, a related-stories carousel's
+# headlines and captions outside a gallery are left as they were.
+_GALLERY_CAPTIONS = XPath("//*[re:test(concat(@class, ' ', @id), 'galler|galerie|slideshow|diaporama|carousel|carrousel"
+                          "|slider|slides|portfolio|fotostrecke|bildergalerie', 'i')]//figure/figcaption"
+                          f"[not({_OUTSIDE_STORY})]", namespaces=_REGEX_NS)
+_CAPTION_APART = re.compile(r"credit|copyright|count|counter|index|number|numero|source|author|auteur", re.IGNORECASE)
+_SLIDE_COUNTER = re.compile(r"^\s*(?:\d{1,3}\s*(?:/|sur|of)\s*\d{1,3}|\d{1,3}\s*[.)])\s*")
+_CAPTION_CREDIT = re.compile(r"\s*(?:©|\(c\)|(?:photo|crédit|credit|image|foto)s?\s*:).*$", re.IGNORECASE)
+MIN_GALLERY_CAPTIONS = 3
+MIN_CAPTION_WORDS = 12
+
+
+def _caption_text(caption: Any) -> str:
+    """A caption's words without those of its counter and credit elements (their tails are the caption's)."""
+    apart: set[Any] = set()
+    for node in caption.iterdescendants():
+        if node.getparent() in apart or _CAPTION_APART.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            apart.add(node)
+    kept = [caption.text or ""]
+    for node in caption.iterdescendants():
+        if node not in apart:
+            kept.append(node.text or "")
+        if node.getparent() not in apart:
+            kept.append(node.tail or "")
+    text = " ".join(" ".join(kept).split())
+    return _CAPTION_CREDIT.sub("", _SLIDE_COUNTER.sub("", text)).strip()
+
+
+def _with_gallery_captions(text: str, tree: Any) -> str:
+    """The text with its gallery's sentence captions after it (those it does not hold already)."""
+    captions = [c for c in dict.fromkeys(_caption_text(el) for el in _GALLERY_CAPTIONS(tree))
+                if len(c.split()) >= MIN_CAPTION_WORDS and c.endswith((".", "!", "?", "»", '"', "”", ")"))]
+    if len(captions) < MIN_GALLERY_CAPTIONS:
+        return text
+    flat = " ".join(text.split())
+    missing = [c for c in captions if c not in flat]
+    return "\n".join([text, *missing]) if missing and text else text
 
 
 def without_title(text: str, *titles: str | None) -> str:

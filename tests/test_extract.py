@@ -858,3 +858,53 @@ def test_several_rel_author_links_in_one_byline_give_every_author():
     one = _page("", "<p class='byline'>By <a rel='author' href='/a/ines'>Inès Morel</a></p>")
     html = one.replace("</article>", f"</article>{related}")
     assert extract_article(html, "https://news.example/live", min_words=10).authors == ["Inès Morel"]
+
+
+SLIDES = [
+    "Le hall de 20 000 mètres carrés a été construit en dix-huit mois sur l'ancien parking du site, avec des robots.",
+    "Le directeur du site a présenté aux élus la première section de fuselage sortie de la nouvelle ligne de Safran.",
+    "Les tronçons partent ensuite par la route et par bateau vers Hambourg et Toulouse, où les avions sont assemblés.",
+]
+
+
+def _gallery_page(slides: list[str], container: str = "gallery__slides") -> str:
+    figures = "".join(f"<figure class='slide'><img src='/s{i}.jpg'><figcaption><span class='slide__count'>{i + 1}/"
+                      f"{len(slides)}</span> <span class='slide__text'>{text}</span> <span class='slide__credit'>© Photo "
+                      f"Yann Le Bris / Rivages</span></figcaption></figure>" for i, text in enumerate(slides))
+    return _lead_page("").replace("</div></article>", f"</div><div class='{container}'>{figures}</div></article>")
+
+
+def test_a_photo_gallery_s_sentence_captions_are_the_story_s():
+    """Mini news sites audit (eighth round, R8-1): a « diaporama » told its news in its slides' captions, which were
+    all lost (with Safran, Hamburg, Toulouse); its counter « 2/3 » and its credit are no story."""
+    text = extract_article(_gallery_page(SLIDES), "https://ouest.example/diaporama", None, NOW, min_words=50).text
+    assert all(slide in text for slide in SLIDES)
+    assert "/3" not in text and "© Photo" not in text and "Yann Le Bris" not in text
+    assert text.index("Le constructeur a présenté mardi") < text.index(SLIDES[0])
+
+
+def test_captions_outside_a_gallery_or_too_few_or_not_sentences_stay_out():
+    url = "https://ouest.example/article"
+    for page in (_gallery_page(SLIDES[:2]),  # two photos are no gallery
+                 _gallery_page(SLIDES, container="art-figures"),  # figures outside a gallery container
+                 _gallery_page(["Le hall du site de Saint-Nazaire"] * 3)):  # short labels, not sentences
+        text = extract_article(page, url, None, NOW, min_words=50).text
+        assert "hall" not in text and "tronçons" not in text
+
+
+@pytest.mark.parametrize("og_title, h1, expected", [
+    # eighth round R8-7: a capitals rubric og:title adds before the page's own headline
+    ("DIAPORAMA. Brest : au cœur du nouveau centre de données", "Brest : au cœur du nouveau centre de données",
+     "Brest : au cœur du nouveau centre de données"),
+    ("EXCLUSIVE: Nvidia weighs a bid for a French chip designer", "Nvidia weighs a bid for a French chip designer",
+     "Nvidia weighs a bid for a French chip designer"),
+    # the page's own headline holds the rubric, or the first words are the headline's: kept whole
+    ("VIDÉO. Mistral AI : la start-up lève 600 millions", "VIDÉO. Mistral AI : la start-up lève 600 millions",
+     "VIDÉO. Mistral AI : la start-up lève 600 millions"),
+    ("Nvidia: the chipmaker weighs a bid for Arm", "the chipmaker weighs a bid for Arm", "Nvidia: the chipmaker weighs a bid for Arm"),
+])
+def test_a_capitals_rubric_before_the_page_s_own_headline_leaves_the_title(og_title, h1, expected):
+    html = (f"<html lang='fr'><head><meta property='og:title' content='{og_title}'></head><body><article><h1>{h1}</h1><p>"
+            + "Mistral AI a annoncé une levée de fonds auprès de plusieurs investisseurs européens et américains. " * 12
+            + "</p></article></body></html>")
+    assert extract_article(html, "https://region.example/x", None, NOW, min_words=10).title == expected
