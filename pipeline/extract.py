@@ -37,7 +37,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.pagetime import shown_time
+from pipeline.pagetime import shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief
 from pipeline.sinks import mask_url, without_surrogates
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
@@ -426,6 +426,8 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     found = _find_date(tree, url, False, rejected)
     if found is None and extensive:
         found = _find_date(tree, url, True, rejected)
+    if found is None and not rejected:  # no date in the markup: one shown with its time (a dépêche's header line)
+        return shown_timestamp(tree, url)
     if found is None or any(found[:10] in value for value in rejected):  # htmldate re-reading `-2026-01-01`
         return None
     stamp = _timestamp(found, rejected)

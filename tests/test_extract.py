@@ -908,3 +908,27 @@ def test_a_capitals_rubric_before_the_page_s_own_headline_leaves_the_title(og_ti
             + "Mistral AI a annoncé une levée de fonds auprès de plusieurs investisseurs européens et américains. " * 12
             + "</p></article></body></html>")
     assert extract_article(html, "https://region.example/x", None, NOW, min_words=10).title == expected
+
+
+def _depeche(meta_line: str, lang: str = "fr") -> str:
+    text = "<br><br>".join(["L'État a finalisé le rachat des activités sensibles d'Atos pour 410 millions d'euros, a "
+                            "annoncé le ministère des Armées, mettant fin à plus d'un an de négociations."] * 4)
+    return (f"<html lang='{lang}'><head><title>Atos : l'État finalise le rachat</title></head><body><div id='wrap'>"
+            f"<div class='dep-meta'>{meta_line}</div><div class='dep-titre'><h1>Atos : l'État finalise le rachat</h1>"
+            f"</div><div class='dep-texte'>{text}</div></div></body></html>")
+
+
+@pytest.mark.parametrize("meta_line, lang, expected", [
+    # eighth round R8-8: a wire's dépêche page, no date in its markup nor its address, its header shows day and time
+    ("Dépêche n° APE-20261202-1123 · Service : Économie · 02/12/2026 18:40", "fr",
+     datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    ("Dépêche · Service : Économie · 2 décembre 2026 18h40", "fr", datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    # an update's time, a day without a time, or a zone the page does not give: the day only, as before
+    ("Mis à jour le 02/12/2026 18:40", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+    ("Dépêche · Service : Économie · 02/12/2026", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+    ("Wire · Business · 02/12/2026 18:40", "en", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+])
+def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expected):
+    html = _depeche(meta_line, lang)
+    assert extract_article(html, "http://127.0.0.1:18756/fil/depeche/APE-1123.html", None, NOW + timedelta(days=4),
+                           min_words=10).published_at == expected
