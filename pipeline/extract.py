@@ -231,7 +231,8 @@ _AGENCY = (r"(?:afp|agence france[- ]presse|reuters|ap|(?:the )?associated press
 _IS_AGENCY = re.compile(rf"(?:l['’]\s*)?({_AGENCY})", re.IGNORECASE)
 # never a person: "Staff and agencies", "Guardian staff", "Staff reporter", « La rédaction », « Rédaction L'Informé »
 _STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction\b.{0,60}|(?:[\w'’-]+ ){0,3}staff\b.{0,40}"
-                          r"|(?:the )?editors|editorial (?:team|board|staff)", re.IGNORECASE)
+                          r"|(?:the )?editors|editorial (?:team|board|staff)"
+                          r"|(?:[\w'’&-]+ ){0,3}desk\b.{0,40}", re.IGNORECASE)  # "Courier Business Desk" (R8-9)
 _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|agences?|agencies))$", re.IGNORECASE)
 # an agency glued after the name, as AP signs: "KARIN LEHMANN Associated Press"
 _AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|(?-i:AFP|AP|REUTERS))$", re.IGNORECASE)  # not "Michael Bloomberg"
@@ -335,7 +336,7 @@ _META_PUBLISHED = XPath(
     " | //*[@itemprop='datePublished']/@datetime")
 # bylines trafilatura's selectors miss (« <div class="signature">Par A et B<br>Le 24/11/2026 à 18:35</div> »)
 _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
-                      "[re:test(@class, '(^|\\s)(signature|auteurs?|byline|node__submitted|submitted)(\\s|$)', 'i')"
+                      "[re:test(@class, '(^|\\s|[-_])(signature|auteurs?|byline|node__submitted|submitted)(\\s|$)', 'i')"
                       " or @itemprop='author']",
                       namespaces={"re": "http://exslt.org/regular-expressions"})
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
@@ -402,6 +403,29 @@ def _top_level_published(scripts: list[str]) -> list[str]:
         dates += [o["datePublished"] for o in objects if isinstance(o, dict) and isinstance(o.get("datePublished"), str)
                   and _STORY_TYPE.search(str(o.get("@type", "")))]
     return dates
+
+
+_AUTHORED_TYPE = re.compile(r"Gallery|Article|Posting|Report|CreativeWork")
+
+
+def _json_ld_people(scripts: list[str]) -> list[str]:
+    """The Person authors of the page's own JSON-LD objects (top level or in @graph) of a story or gallery type."""
+    names: list[str] = []
+    for script in scripts:
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue
+        objects = data if isinstance(data, list) else [data]
+        objects = [g for o in objects if isinstance(o, dict) for g in [o, *(o.get("@graph") or [])]]
+        for obj in objects:
+            if not isinstance(obj, dict) or not _AUTHORED_TYPE.search(str(obj.get("@type", ""))):
+                continue
+            found = obj.get("author")
+            for person in found if isinstance(found, list) else [found]:
+                if isinstance(person, dict) and person.get("@type") == "Person" and isinstance(person.get("name"), str):
+                    names.append(" ".join(person["name"].split()))
+    return list(dict.fromkeys(n for n in names if n))
 
 
 _STORY_TYPE = re.compile(r"Article|BlogPosting|LiveBlogPosting|Report")  # NewsArticle, OpinionNewsArticle… not a video
@@ -611,6 +635,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     authors = clean_authors(author, publishers)
     if not authors and meta.author and guess_authors:  # the meta tag names no person ("Staff and agencies")
         authors = clean_authors(_byline(tree), publishers)
+    if not authors:  # a gallery's JSON-LD (ImageGallery), which trafilatura does not read for authors (R8-9)
+        authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
     canonical = meta.url or extract_url(tree, url)
     title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))

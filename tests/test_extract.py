@@ -932,3 +932,20 @@ def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expe
     html = _depeche(meta_line, lang)
     assert extract_article(html, "http://127.0.0.1:18756/fil/depeche/APE-1123.html", None, NOW + timedelta(days=4),
                            min_words=10).published_at == expected
+
+
+def test_a_gallery_s_json_ld_author_a_bem_byline_and_no_desk_as_author():
+    """Mini news sites audit (eighth round, R8-9): an ImageGallery's JSON-LD author was not read; « Par Sophie ARNAUD »
+    in `<div class="dep-auteur">` was not found; "Courier Business Desk" (a JSON-LD Organization) became an author."""
+    gallery = _lead_page("").replace("</head>", '<script type="application/ld+json">{"@type": "ImageGallery", '
+                                     '"headline": "x", "author": {"@type": "Person", "name": "Maëlle Tanguy"}}</script></head>')
+    assert extract_article(gallery, "https://ouest.example/g", None, NOW, min_words=10).authors == ["Maëlle Tanguy"]
+    # a video's or an organisation's "author" is no person
+    video = gallery.replace('"ImageGallery"', '"VideoObject"')
+    assert extract_article(video, "https://ouest.example/g", None, NOW, min_words=10).authors == []
+    bem = _lead_page("<div class='dep-auteur'>Par Sophie ARNAUD</div>")
+    assert extract_article(bem, "https://ouest.example/d", None, NOW, min_words=10).authors == ["Sophie Arnaud"]
+    desk = _lead_page("").replace("</head>", '<meta name="author" content="Courier Business Desk"></head>')
+    assert extract_article(desk, "https://ouest.example/p", None, NOW, min_words=10).authors == []
+    from pipeline.extract import clean_authors
+    assert clean_authors("Business Desk") == [] and clean_authors("Desmond Deskins") == ["Desmond Deskins"]
