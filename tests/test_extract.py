@@ -949,3 +949,21 @@ def test_a_gallery_s_json_ld_author_a_bem_byline_and_no_desk_as_author():
     assert extract_article(desk, "https://ouest.example/p", None, NOW, min_words=10).authors == []
     from pipeline.extract import clean_authors
     assert clean_authors("Business Desk") == [] and clean_authors("Desmond Deskins") == ["Desmond Deskins"]
+
+
+def test_the_byline_printed_as_bare_names_under_the_lead_leaves_the_text():
+    """Mini news sites audit (eighth round, R8-10): « Maëlle Tanguy<br>Rivages » under a gallery's lead stayed, and
+    the author became a person of her own story; the same name in a sentence of the story stays."""
+    from pipeline.extract import without_signature
+
+    lead = "Le site ligérien accueille une chaîne dédiée aux tronçons de l'A321."
+    story = "Airbus a inauguré mercredi une nouvelle ligne d'assemblage à Saint-Nazaire, a indiqué le groupe."
+    text = f"{lead}\nMaëlle Tanguy\nRivages\n{story}"
+    assert without_signature(text, ["Maëlle Tanguy"], None, "Rivages Diaporamas") == f"{lead}\n{story}"
+    assert without_signature(f"{lead}\nAnne Caradec et Yann Le Bris\n{story}", ["Anne Caradec", "Yann Le Bris"]) == \
+        f"{lead}\n{story}"
+    # a site-like label with no byline beside it, a name in a sentence, another person's name, or past the first lines
+    kept = [f"{lead}\nRivages\n{story}", f"{lead}\nMaëlle Tanguy a visité le site mercredi.\n{story}",
+            f"{lead}\nFranck Guillou\n{story}", "\n".join([lead, story, story, story, "Maëlle Tanguy"])]
+    for text in kept:
+        assert without_signature(text, ["Maëlle Tanguy"], None, "Rivages Diaporamas") == text
