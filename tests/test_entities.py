@@ -283,3 +283,17 @@ def test_a_capitalised_role_before_a_full_name_makes_a_person():
         assert classify(clean_name(span, label), label) == "PER"
     assert clean_name("Founder Octave Klaba", "PER") == "Octave Klaba"
     assert classify(clean_name("Founders Fund", "ORG"), "ORG") == "ORG"
+
+
+def test_places_named_after_people_publications_and_a_chamber_of_commerce_are_not_people_or_towns():
+    """Mini news sites audit (eighth round, R8-11): "Gordon Moore Park" and "Il Quotidiano Economico" (a paper the
+    story quotes) were persons, "Chamber of Commerce" gave the town of Commerce, California."""
+    from pipeline.enrich.entities import classify
+
+    assert classify("Gordon Moore Park", "PER") != "PER"
+    assert classify("Il Quotidiano Economico", "PER") != "PER"
+    assert classify("Commerce", "LOC") != "LOC"
+    # two-word names ending like a place stay people; particles and French articles inside a name too
+    for name in ("Grace Park", "Stuart Hall", "Marine Le Pen", "Ursula von der Leyen", "Jean-Marc Chery"):
+        assert classify(name, "PER") == "PER", name
+    assert classify("Chandler", "LOC") == "LOC" and classify("Hillsboro", "LOC") == "LOC"

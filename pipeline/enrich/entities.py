@@ -48,7 +48,8 @@ _SMALL_TOWN = 20_000
 # ministries and offices are named by their seat (« Bercy salue… », « Matignon a arbitré »)
 _INSTITUTIONS = {"congress", "council", "court", "senate", "parliament", "assembly", "treasury", "commission",
                  "cabinet", "government", "congrès", "conseil", "sénat", "parlement", "assemblée", "gouvernement",
-                 "bercy", "matignon", "beauvau", "brienne"}
+                 "bercy", "matignon", "beauvau", "brienne",
+                 "commerce"}  # "Chamber of Commerce" is no town of California (eighth round, R8-11)
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -172,6 +173,14 @@ def _given_name(word: str) -> bool:
         and lookup_place(word) is None
 
 
+# The end of a place's or a building's name after a person's ("Gordon Moore Park", "Ronald Reagan Building"), and a
+# definite article opening a publication's name ("Il Quotidiano Economico", "The Silicon Ledger"): three words or
+# more, so "Grace Park" and "Stuart Hall" stay people (mini news sites audit, eighth round R8-11)
+_NAMED_AFTER = {"park", "square", "street", "avenue", "campus", "center", "centre", "building", "tower", "bridge",
+                "airport", "station", "stadium", "arena", "plaza", "boulevard", "memorial", "hospital", "school"}
+_ARTICLES = {"il", "lo", "gli", "los", "las", "der", "die", "das", "the"}
+
+
 def person_like(name: str) -> bool:
     """Two to four words, a known first name first, every other word capitalised or a particle ("Ursula von der
     Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
@@ -180,6 +189,8 @@ def person_like(name: str) -> bool:
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name):
         return False
     if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
+        return False
+    if len(words) >= 3 and (words[-1].casefold() in _NAMED_AFTER or words[0].casefold() in _ARTICLES):
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
