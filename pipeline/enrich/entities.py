@@ -44,6 +44,7 @@ _LOWER_HEAD = re.compile(r"^(?:[a-zà-öø-ÿ][\w-]*['’]?\s*)+")
 # Initials, or two short syllables joined by a hyphen (East Asian given names): not "Rolls-Royce", "Saint-Gobain".
 _GIVEN_NAME_SHAPE = re.compile(r"^(?:(?:[A-Z]\.){1,3}|[A-Z][a-z]{1,4}-(?:[a-z]{2,5}|[A-Z][a-z]{1,2}))$")
 _SMALL_TOWN = 20_000
+_ARTICLE_TOWN = 10_000  # « des Clayes-sous-Bois » (17,776 inhabitants) is read as Les Clayes-sous-Bois
 # a town this small named like a first name ("Claude") or an institution is rarely the place meant; the French
 # ministries and offices are named by their seat (« Bercy salue… », « Matignon a arbitré »)
 _INSTITUTIONS = {"congress", "council", "court", "senate", "parliament", "assembly", "treasury", "commission",
@@ -215,6 +216,15 @@ def _is_place(name: str, unaccented: bool = False):
     if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and (
             is_first_name(name) or name.casefold() in _INSTITUTIONS):
         return None
+    if place is None and unaccented and name[:1].isupper() and " " not in name and len(name) >= 4 \
+            and not is_first_name(name.split("-")[0]):
+        # French merges a town's article into the preposition: « des Clayes-sous-Bois », « du Havre », « au Mans »,
+        # « aux Mureaux » leave spaCy the name without its « Les » / « Le » (eighth round, R8-12)
+        for article in ("Le ", "La ", "Les "):
+            found = lookup_place(article + name, unaccented)
+            if found and found.kind == "city" and found.population >= _ARTICLE_TOWN \
+                    and found.canonical.casefold() == (article + name).casefold():
+                return found
     return place
 
 
