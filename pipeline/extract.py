@@ -336,9 +336,15 @@ _META_PUBLISHED = XPath(
     " | //*[@itemprop='datePublished']/@datetime")
 # bylines trafilatura's selectors miss (« <div class="signature">Par A et B<br>Le 24/11/2026 à 18:35</div> »)
 _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
-                      "[re:test(@class, '(^|\\s|[-_])(signature|auteurs?|byline|node__submitted|submitted)(\\s|$)', 'i')"
+                      "[re:test(@class, '(^|\\s)(signature|auteurs?|byline|node__submitted|submitted)(\\s|$)', 'i')"
                       " or @itemprop='author']",
                       namespaces={"re": "http://exslt.org/regular-expressions"})
+# the same names at the end of a BEM class (« <div class="dep-auteur">Par Sophie ARNAUD</div> »: eighth round R8-9),
+# tried after the whole-class ones: mondediplo's `dates_auteurs` box holds « En kiosques : juillet 2020 » before its
+# `<span class="auteurs">`
+_MORE_BYLINES_BEM = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
+                          "[re:test(@class, '[-_](signature|auteurs?|byline)(\\s|$)', 'i')]",
+                          namespaces={"re": "http://exslt.org/regular-expressions"})
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
 _DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
                        "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
@@ -566,7 +572,8 @@ def _byline(tree: Any) -> str | None:
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
     as part of the name)."""
     subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
-    raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES], len_limit=120)
+    raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM],
+                                                     len_limit=120)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
                    None)
@@ -857,7 +864,8 @@ def _put_first(lines: list[str], lead: str, tree: Any) -> str:
 # each gallery, with their companies and people). The captions of figures inside a gallery container, when at least
 # three of them are sentences, are the story's: added after the text, in page order, without the slide counter
 # (« 3/6 ») and the credit (« © Photo X / Rivages »). A single photo's caption, a related-stories carousel's
-# headlines and captions outside a gallery are left as they were.
+# headlines, captions outside a gallery, and a gallery inside a long article (whose reference text leaves its
+# captions out: a corpus page) are left as they were.
 _GALLERY_CAPTIONS = XPath("//*[re:test(concat(@class, ' ', @id), 'galler|galerie|slideshow|diaporama|carousel|carrousel"
                           "|slider|slides|portfolio|fotostrecke|bildergalerie', 'i')]//figure/figcaption"
                           f"[not({_OUTSIDE_STORY})]", namespaces=_REGEX_NS)
@@ -866,6 +874,7 @@ _SLIDE_COUNTER = re.compile(r"^\s*(?:\d{1,3}\s*(?:/|sur|of)\s*\d{1,3}|\d{1,3}\s*
 _CAPTION_CREDIT = re.compile(r"\s*(?:©|\(c\)|(?:photo|crédit|credit|image|foto)s?\s*:).*$", re.IGNORECASE)
 MIN_GALLERY_CAPTIONS = 3
 MIN_CAPTION_WORDS = 12
+GALLERY_SHARE = 0.5  # a gallery story's captions hold at least half as many words as its text (1.4-1.6x on R8's)
 
 
 def _caption_text(caption: Any) -> str:
@@ -888,8 +897,8 @@ def _with_gallery_captions(text: str, tree: Any) -> str:
     """The text with its gallery's sentence captions after it (those it does not hold already)."""
     captions = [c for c in dict.fromkeys(_caption_text(el) for el in _GALLERY_CAPTIONS(tree))
                 if len(c.split()) >= MIN_CAPTION_WORDS and c.endswith((".", "!", "?", "»", '"', "”", ")"))]
-    if len(captions) < MIN_GALLERY_CAPTIONS:
-        return text
+    if len(captions) < MIN_GALLERY_CAPTIONS or count_words(" ".join(captions)) < GALLERY_SHARE * count_words(text):
+        return text  # an article with a gallery inside (space.com's 5 captions beside 773 words): its text is the story
     flat = " ".join(text.split())
     missing = [c for c in captions if c not in flat]
     return "\n".join([text, *missing]) if missing and text else text

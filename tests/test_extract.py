@@ -967,3 +967,15 @@ def test_the_byline_printed_as_bare_names_under_the_lead_leaves_the_text():
             f"{lead}\nFranck Guillou\n{story}", "\n".join([lead, story, story, story, "Maëlle Tanguy"])]
     for text in kept:
         assert without_signature(text, ["Maëlle Tanguy"], None, "Rivages Diaporamas") == text
+
+
+def test_a_whole_class_byline_wins_over_a_bem_named_box_and_a_long_article_s_gallery_stays_out():
+    """Keep-tests of R8-1 and R8-9 drawn from corpus pages: mondediplo's « dates_auteurs » box (« En kiosques : juillet
+    2020 ») comes before its `<span class="auteurs">`; space.com's five gallery captions beside 773 words are no part
+    of its reference text."""
+    boxes = ("<div class='dates_auteurs'>En kiosques : <a href='/2020/07'>juillet 2020</a></div>"
+             "<div class='dates_auteurs calcul_date'>par <span class='auteurs'>Didier Roy</span>, 21 juin 2018</div>")
+    assert extract_article(_lead_page(boxes), "https://blog.example/t", None, NOW, min_words=10).authors == ["Didier Roy"]
+    long_story = _gallery_page(SLIDES).replace(STORY_FR, STORY_FR * 4)
+    text = extract_article(long_story, "https://ouest.example/article", None, NOW, min_words=50).text
+    assert SLIDES[0] not in text and "Le constructeur a présenté mardi" in text
