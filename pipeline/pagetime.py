@@ -142,29 +142,19 @@ def _month(word: str) -> int | None:
     return next((number for number, pattern in _MONTHS.items() if re.fullmatch(pattern, word, re.IGNORECASE)), None)
 
 
-def _days_shown(tree: Any, us_order: bool) -> list[date]:
-    days: list[date] = []
-    for element in _SHORT_ELEMENTS(tree):
-        text = " ".join("".join(element.itertext()).split())
-        for m in _ANY_DAY.finditer(text):
-            try:
-                if m.group(1):
-                    found = date(int(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
-                elif m.group(4):
-                    found = date(int(m.group(6)), _month(m.group(4)) or 0, int(m.group(5)))
-                elif m.group(7):
-                    first, second = int(m.group(7)), int(m.group(8))
-                    day, month = (second, first) if us_order and first <= 12 else (first, second)
-                    found = date(int(m.group(9)), month, day)
-                else:
-                    found = date(int(m.group(10)), int(m.group(11)), int(m.group(12)))
-            except ValueError:
-                continue
-            if found not in days:
-                days.append(found)
-            if len(days) >= MAX_SHOWN_DAYS:
-                return days
-    return days
+def _day_of(m: re.Match, us_order: bool) -> date | None:
+    try:
+        if m.group(1):
+            return date(int(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
+        if m.group(4):
+            return date(int(m.group(6)), _month(m.group(4)) or 0, int(m.group(5)))
+        if m.group(7):
+            first, second = int(m.group(7)), int(m.group(8))
+            day, month = (second, first) if us_order and first <= 12 else (first, second)
+            return date(int(m.group(9)), month, day)
+        return date(int(m.group(10)), int(m.group(11)), int(m.group(12)))
+    except ValueError:
+        return None
 
 
 def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
@@ -174,8 +164,25 @@ def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
     lang = (tree.get("lang") or tree.get("xml:lang") or "").replace("_", "-")
     host = (urlsplit(url).hostname or "") if url and "://" in url else ""
     us_order = lang.lower() == "en-us" or host.endswith(".us")  # 12/03/2026 is 3 December elsewhere
-    for day in _days_shown(tree, us_order):
-        stamp = shown_time(tree, day.isoformat(), url)
-        if stamp is not None:
-            return stamp
+    days: set[date] = set()
+    for element in _SHORT_ELEMENTS(tree):  # one pass: the elements are read once (not once per day)
+        text = " ".join("".join(element.itertext()).split())
+        for found in _ANY_DAY.finditer(text):
+            day = _day_of(found, us_order)
+            if day is None:
+                continue
+            days.add(day)
+            clock = _TIME_AFTER.match(text, found.end())
+            if clock is not None and not _UPDATE_BEFORE.search(text[:found.start()]):
+                zone = _zone(clock.group(4), url, lang)
+                if zone is None:
+                    return None
+                hour, minute = int(clock.group(1)), int(clock.group(2))
+                if clock.group(3):
+                    if hour > 12:
+                        continue
+                    hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
+                return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+        if len(days) >= MAX_SHOWN_DAYS:
+            return None
     return None
