@@ -248,6 +248,59 @@ _UNSUBSCRIBE = re.compile(r"(?:.*[.!?|]\s*)?(?:unsubscribe|se désabonner|désab
 _FORWARDED = re.compile(r"(?:vous avez reçu (?:ce|cette) (?:brief|newsletter|lettre|infolettre|e-?mail|courriel|édition)"
                         r"|(?:was )?this (?:email|e-mail|newsletter|briefing|brief|edition) (?:was )?forwarded to you"
                         r"|(?:did )?someone forward(?:ed)? (?:you )?this)\b", _I)
+# Eighth round of mini news sites (R8-2..R8-6): the publisher's lines in wordings the rules above did not know.
+# A subscription call as its own sentence: "Premium content: … Subscribe from €1 for the first month", "Our journalism
+# needs your support. Subscribe today to ValleyCourier.com.", « Abonnez-vous dès 1 € » — the imperative opens a
+# sentence and names a price, a time word or a site's address; "Customers can subscribe to the plan from €9.99" is
+# a story's sentence (no imperative at a sentence's start)
+_SUBSCRIBE_CALL = re.compile(
+    r"(?:^|.*[.!?:]\s+)(?-i:Subscribe|SUBSCRIBE|Abonnez-vous|ABONNEZ-VOUS|Je m'abonne|Become a subscriber|Join)\b"
+    r"[^.!?]{0,40}?(?:\b(?:today|now|from|for only|dès|à partir de|aujourd'hui|maintenant)\b|[€$£]\s?\d|\d\s?[€$£]"
+    r"|\b[\w-]+\.(?:com|fr|it|de|es|eu|net|org|co\.uk|be|ch)\b)", _I)
+# a paywall label opening the line: "Premium content: …", "Subscriber-only story:", « Contenu premium : », « Article
+# abonné : »
+_PAYWALL_LABEL = re.compile(r"(?:premium|exclusive|subscribers?|members?)(?:[- ]only)?\s+(?:content|article|story|analysis)"
+                            r"\s*:|(?:contenu|article|analyse) (?:premium|abonnés?|réservé aux abonnés)\s*:", _I)
+# the reader called on to write in, send or submit something (a question, an announcement, a tip), or told how to
+# reach the author: "Submit your People on the move announcement … to business@…", « Posez-la à notre rédaction :
+# nous répondons chaque semaine… », "Mike Rogoway covers Oregon's tech industry. Reach him at x@y.com or 503-555-0142."
+# A call: an imperative (or « Posez-la ») at a sentence's start; the reach line needs an address or a number after it
+_READER_CALL = re.compile(
+    r"(?:^|.*[.!?:]\s+)(?:(?:submit|send(?: us)?|share|post|email|e-mail|mail)\s+(?:us\s+)?your\b"
+    r"|(?:envoyez|adressez|soumettez|proposez|transmettez|confiez)(?:-nous)?\s+(?:vos|votre)\b"
+    r"|posez(?:-la|-les|-nous|-lui)?\b[^.!?]{0,30}?\b(?:à|a)\s+(?:notre|la|nos)\s+(?:rédaction|journalistes?|équipe|expert)"
+    r"|posez(?:-nous)?\s+(?:vos|votre)\s+questions?\b)", _I)
+_REACH = re.compile(
+    r"(?:^|.*[.!?]\s+)(?:you can )?(?:reach|contact|email|e-mail|write to|follow|joindre|contacter)\s+"
+    r"(?:him|her|them|me|us|the author|the reporter|the writer|l'auteur|l'autrice|la rédaction)\b[^.!?]{0,20}?"
+    r"(?:\S+@\S+\.\w|\+?\d[\d .()-]{7,20}\d|@\w{2,}|\bon (?:x|twitter|bluesky|mastodon|linkedin)\b)", _I)
+# a question line heading such a call: « Vous avez une question ? », "Got a tip?", "Have a story to share?"
+_CALL_HEADER = re.compile(r"(?:vous avez|une|des|got|have|any)\s+(?:an?\s+|une\s+|des\s+)?(?:questions?|info(?:rmation)?s?"
+                          r"|témoignages?|remarques?|tips?|story|stories|idées?|ideas?|news)\b[^.!?]{0,30}\?\s*$", _I)
+# a series box: « Cet article fait partie de notre dossier « X ». Retrouvez tous les articles du dossier », "This
+# story is part of our series on …", « Cet article est extrait de notre hors-série »
+_SERIES = re.compile(r"(?:cet article|cette enquête|ce reportage|this (?:article|story|piece|report|explainer))"
+                     r"\s+(?:fait partie|is part|est extrait|is taken|is one)\s+(?:de|d'|du|of|from)\s+(?:notre|nos|la|le|l'|une?|our|a|an|the)\b", _I)
+# a rights notice: « © Agence X. Toute reproduction, même partielle, est interdite sans autorisation », "No
+# reproduction without written permission", "All rights reserved" — it opens its sentence ("The court ruled that
+# any reproduction … was prohibited" is a story's sentence)
+_RIGHTS = re.compile(r"(?:(?:©|\(c\)|copyright)[^.]{0,80}[.:–—-]?\s*)?(?:toute|any|no|tous droits de)\s+(?:reproduction|redistribution"
+                     r"|republication|copie|rediffusion|diffusion)\b.{0,150}?\b(?:interdite?s?|prohibited|forbidden|not permitted"
+                     r"|réservés|sans (?:l'|son |une )?(?:accord|autorisation)|without (?:the )?(?:prior |express )?(?:written )?"
+                     r"(?:permission|consent|authori[sz]ation))"
+                     r"|(?:©|\(c\)|copyright)[^.]{0,80}?\b(?:all rights reserved|tous droits réservés)\W*$", _I)
+# the publisher's imprint, a bar of pieces one of which is a street address with its postcode: « Agence X SA · 12, rue
+# de la Bourse 75002 Paris · Service clients : 01 55 00 00 00 », "Il Quotidiano S.p.A. · Via Monte Rosa 91, 20149
+# Milan"; a sentence giving an address ("… moved to 12 rue de la Bourse, 75002 Paris, in March.") has no bar
+_STREET_ADDRESS = re.compile(
+    r"(?:\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|quai|allée|chemin|cours|impasse|route)\b"
+    r"|\b(?:via|viale|piazza|corso|calle|plaza|avenida)\s+\S"
+    r"|\b\d{1,5}\s+[\w'. -]{2,40}\s(?:street|st\.|road|rd\.|avenue|ave\.|lane|boulevard|blvd\.?)"
+    r"|[\w'-]+(?:straße|strasse|str\.|weg|platz)\s+\d)[^|·•]{0,60}?\b\d{4,5}\b", _I)
+# a footnote's back-reference arrow at a line's end ("… are merged. ↩"): the line stays, the arrow goes
+_BACKREF = re.compile(r"\s*(?:↩\ufe0e?|⤴)+\s*$")
+
+
 _SHOW_CREDIT = re.compile(
     r"(?:retrouvez|écoutez|réécoutez|regardez|revoyez|find|listen to|watch|hear)\b[^.!?]{0,120}?\b"
     r"(?:présentée? par|animée? par|presented by|hosted by)\s+(?-i:[A-ZÀ-Ý])"
@@ -621,6 +674,8 @@ def _is_furniture(line: str) -> bool:
         return True
     if _SHOW_CREDIT.match(line) or _is_headed_teaser(line):
         return True
+    if _is_publisher_call(line):
+        return True
     words = len(line.split())
     if (_CREDIT.match(line) and words <= MAX_CREDIT_WORDS) or (_SHORT_CREDIT.match(line) and words <= MAX_SHORT_CREDIT_WORDS):
         return True
@@ -630,6 +685,17 @@ def _is_furniture(line: str) -> bool:
         return True
     share = _SHARE.match(line)
     return bool(share and (not share.group(1) or is_link_bar(share.group(1)))) or _is_share_buttons(line)
+
+
+def _is_publisher_call(line: str) -> bool:
+    """The publisher addressing the reader or describing its own text (eighth round): a subscription call or paywall
+    label, a call to write in or submit, how to reach the author, a series box, a rights notice, an imprint bar.
+    Reported speech ("… Subscribe today, the campaign urged") is the story's."""
+    if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line):
+        return True
+    if (_SUBSCRIBE_CALL.match(line) or _READER_CALL.match(line) or _REACH.match(line)) and not _REPORTED.search(line):
+        return True
+    return bool(_SEPARATORS.search(line) and _STREET_ADDRESS.search(line) and not line.rstrip().endswith("."))
 
 
 def _is_share_buttons(line: str) -> bool:
@@ -660,6 +726,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
     for i, raw in enumerate(lines):
         if "opens new tab" in raw:
             raw = _LINK_SUFFIX.sub("", raw)
+        if "↩" in raw or "⤴" in raw:
+            raw = _BACKREF.sub("", raw)
         line = raw.strip().replace("’", "'")
         if not line:
             out.append(raw)
@@ -714,9 +782,14 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             if furniture:
                 if out and _DOWNLOAD.match(line) and _is_box_header(out[-1]):
                     out.pop()  # "Get the data" over the download link
+                elif out and _CALL_HEADER.match(out[-1].strip()) and _is_publisher_call(line):
+                    out.pop()  # « Vous avez une question ? » over the call
                 continue
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
-                                                                 or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)):
+                                                                 or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)
+                                                                 or _is_publisher_call(line)):
+            if out and _CALL_HEADER.match(out[-1].strip()):
+                out.pop()  # « Vous avez une question ? » over the call
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         signed, label = False, None
         out.append(raw)

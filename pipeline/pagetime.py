@@ -127,3 +127,62 @@ def _single_zone_countries() -> dict[str, str]:
         for code in codes.split(","):
             zones.setdefault(code, set()).add(name)
     return {code: next(iter(names)) for code, names in zones.items() if len(names) == 1}
+
+
+# Any full date a short element shows: « 3 décembre 2026 », "Dec. 3, 2026", 03/12/2026 (day first, or month first on a
+# US page), 2026-12-03
+_MONTH_WORDS = "|".join(_MONTHS.values())
+_ANY_DAY = re.compile(rf"(?<![\d/.])(?:(\d{{1,2}})(?:er|st|nd|rd|th)?\s+({_MONTH_WORDS})\.?,?\s+(\d{{4}})"
+                      rf"|({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"
+                      rf"|(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))(?![\d/.])", re.IGNORECASE)
+MAX_SHOWN_DAYS = 8  # the first dates a page shows (its header's), not every date in a long archive page
+
+
+def _month(word: str) -> int | None:
+    return next((number for number, pattern in _MONTHS.items() if re.fullmatch(pattern, word, re.IGNORECASE)), None)
+
+
+def _day_of(m: re.Match, us_order: bool) -> date | None:
+    try:
+        if m.group(1):
+            return date(int(m.group(3)), _month(m.group(2)) or 0, int(m.group(1)))
+        if m.group(4):
+            return date(int(m.group(6)), _month(m.group(4)) or 0, int(m.group(5)))
+        if m.group(7):
+            first, second = int(m.group(7)), int(m.group(8))
+            day, month = (second, first) if us_order and first <= 12 else (first, second)
+            return date(int(m.group(9)), month, day)
+        return date(int(m.group(10)), int(m.group(11)), int(m.group(12)))
+    except ValueError:
+        return None
+
+
+def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
+    """A page whose markup states no date at all, and whose feed item may have none either (a wire's dépêche page:
+    « Dépêche n° … · Service : Économie · 02/12/2026 18:40 »; mini news sites audit, eighth round R8-8): the first
+    day shown in a short element with a time beside it, in a zone known from the page (see `shown_time`), in UTC."""
+    lang = (tree.get("lang") or tree.get("xml:lang") or "").replace("_", "-")
+    host = (urlsplit(url).hostname or "") if url and "://" in url else ""
+    us_order = lang.lower() == "en-us" or host.endswith(".us")  # 12/03/2026 is 3 December elsewhere
+    days: set[date] = set()
+    for element in _SHORT_ELEMENTS(tree):  # one pass: the elements are read once (not once per day)
+        text = " ".join("".join(element.itertext()).split())
+        for found in _ANY_DAY.finditer(text):
+            day = _day_of(found, us_order)
+            if day is None:
+                continue
+            days.add(day)
+            clock = _TIME_AFTER.match(text, found.end())
+            if clock is not None and not _UPDATE_BEFORE.search(text[:found.start()]):
+                zone = _zone(clock.group(4), url, lang)
+                if zone is None:
+                    return None
+                hour, minute = int(clock.group(1)), int(clock.group(2))
+                if clock.group(3):
+                    if hour > 12:
+                        continue
+                    hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
+                return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+        if len(days) >= MAX_SHOWN_DAYS:
+            return None
+    return None

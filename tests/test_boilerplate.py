@@ -706,3 +706,59 @@ def test_a_live_page_s_started_label_leaves_the_top_of_the_text():
     assert strip_boilerplate(f"Started\n{BODY_LINES}") == BODY_LINES
     kept = f"Started in 2019, the company now employs 300 people.\n{BODY_LINES}"
     assert strip_boilerplate(kept) == kept
+
+
+@pytest.mark.parametrize("line", [
+    # eighth round (R8-2): a subscription call or a paywall label in other wordings
+    "Premium content: the full analysis with the company's figures is reserved for Il Quotidiano Economico Premium "
+    "subscribers. Subscribe from €1 for the first month",
+    "Our journalism needs your support. Subscribe today to ValleyCourier.com.",
+    "Profitez de l'info locale sans limite. Abonnez-vous dès 1 € le premier mois.",
+    "Subscriber-only story: the rest of this analysis is for members.",
+    # R8-3: calls to write in or submit, how to reach the author
+    "Submit your People on the move announcement, with a photo, to business@valleycourier.com. Submissions are "
+    "edited for length and published on a space-available basis.",
+    "Posez-la à notre rédaction : nous répondons chaque semaine aux questions de nos lecteurs sur le numérique, de "
+    "Free à Amazon Web Services.",
+    "Envoyez-nous vos photos de la braderie à photos@rivages.fr.",
+    "Mike Rogoway covers Oregon's tech industry. Reach him at mrogoway@valleycourier.com or 503-555-0142.",
+    # R8-4: a series box
+    "Cet article fait partie de notre dossier « Souveraineté numérique ». Retrouvez tous les articles du dossier",
+    "This story is part of our series on Europe's chip industry.",
+    # R8-5: a rights notice, an imprint bar
+    "© Agence Presse Europe. Toute reproduction, représentation ou diffusion, même partielle, est interdite sans "
+    "autorisation écrite.",
+    "No reproduction without the written permission of the publisher.",
+    "Agence Presse Europe SA · 12, rue de la Bourse 75002 Paris · Service clients : 01 55 00 00 00",
+    "Il Quotidiano Economico S.p.A. · Via Monte Rosa 91, 20149 Milan · VAT 00777910159",
+])
+def test_the_publisher_s_calls_notices_and_imprint_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+def test_a_reader_call_takes_its_question_header_along():
+    """« Vous avez une question ? » above the call goes with it; above a story line it is the story's question."""
+    call = "Vous avez une question ?\nPosez-la à notre rédaction : nous répondons chaque semaine."
+    assert strip_boilerplate(f"{BODY_LINES}\n{call}") == BODY_LINES
+    faq = f"{BODY_LINES}\nVous avez une question ?\nLa Cnil répond aux entreprises par téléphone le mardi."
+    assert strip_boilerplate(faq) == faq
+
+
+def test_a_footnote_s_back_reference_arrow_leaves_its_line():
+    assert strip_boilerplate(f"{BODY_LINES}\nPrices as of November 2026, excluding VAT. ↩") == \
+        f"{BODY_LINES}\nPrices as of November 2026, excluding VAT."
+
+
+@pytest.mark.parametrize("line", [
+    "Customers can subscribe to the new plan from €9.99 a month, the operator said.",
+    "Netflix said the feature is reserved for Premium subscribers in Europe.",
+    "« Abonnez-vous dès aujourd'hui », répétait la publicité de l'opérateur, a rappelé le juge.",
+    "Send your CV to the recruiter, the agency advised jobseekers, according to the report.",
+    "The deal is part of our strategy to grow in Europe, the chief executive said.",
+    "The court ruled that any reproduction of the photos without permission was prohibited.",
+    "The company moved its headquarters to 12, rue de la Bourse 75002 Paris in March.",
+    "Police asked witnesses to contact them, the prosecutor said.",
+    "Qu'est-ce que la qualification SecNumCloud ?",
+])
+def test_story_lines_like_the_publisher_s_calls_are_kept(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"

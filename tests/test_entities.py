@@ -283,3 +283,30 @@ def test_a_capitalised_role_before_a_full_name_makes_a_person():
         assert classify(clean_name(span, label), label) == "PER"
     assert clean_name("Founder Octave Klaba", "PER") == "Octave Klaba"
     assert classify(clean_name("Founders Fund", "ORG"), "ORG") == "ORG"
+
+
+def test_places_named_after_people_publications_and_a_chamber_of_commerce_are_not_people_or_towns():
+    """Mini news sites audit (eighth round, R8-11): "Gordon Moore Park" and "Il Quotidiano Economico" (a paper the
+    story quotes) were persons, "Chamber of Commerce" gave the town of Commerce, California."""
+    from pipeline.enrich.entities import classify
+
+    assert classify("Gordon Moore Park", "PER") != "PER"
+    assert classify("Il Quotidiano Economico", "PER") != "PER"
+    assert classify("Commerce", "LOC") != "LOC"
+    # two-word names ending like a place stay people; particles and French articles inside a name too
+    for name in ("Grace Park", "Stuart Hall", "Marine Le Pen", "Ursula von der Leyen", "Jean-Marc Chery"):
+        assert classify(name, "PER") == "PER", name
+    assert classify("Chandler", "LOC") == "LOC" and classify("Hillsboro", "LOC") == "LOC"
+
+
+def test_a_town_whose_article_french_merged_into_the_preposition_is_found():
+    """Mini news sites audit (eighth round, R8-12): « ses sites d'Angers et des Clayes-sous-Bois » left spaCy
+    "Clayes-sous-Bois", which no place matched; « du Havre », « aux Mureaux » likewise."""
+    text = "Elle conservera ses sites d'Angers et des Clayes-sous-Bois, puis ouvrira au Havre et aux Mureaux."
+    out = normalise_entities(_spans(text, [("Angers", "LOC"), ("Clayes-sous-Bois", "LOC"), ("Havre", "LOC"),
+                                           ("Mureaux", "LOC")]))
+    assert out["LOC"] == ["Angers", "Les Clayes-sous-Bois", "Le Havre", "Les Mureaux"]
+    # a first name, or a word of a paper's name, gets no article
+    out = normalise_entities(_spans("Robert et Marin lisent Le Monde.", [("Robert", "LOC"), ("Marin", "LOC"),
+                                                                          ("Monde", "LOC")]))
+    assert out.get("LOC", []) == []

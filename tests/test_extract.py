@@ -858,3 +858,124 @@ def test_several_rel_author_links_in_one_byline_give_every_author():
     one = _page("", "<p class='byline'>By <a rel='author' href='/a/ines'>Inès Morel</a></p>")
     html = one.replace("</article>", f"</article>{related}")
     assert extract_article(html, "https://news.example/live", min_words=10).authors == ["Inès Morel"]
+
+
+SLIDES = [
+    "Le hall de 20 000 mètres carrés a été construit en dix-huit mois sur l'ancien parking du site, avec des robots.",
+    "Le directeur du site a présenté aux élus la première section de fuselage sortie de la nouvelle ligne de Safran.",
+    "Les tronçons partent ensuite par la route et par bateau vers Hambourg et Toulouse, où les avions sont assemblés.",
+]
+
+
+def _gallery_page(slides: list[str], container: str = "gallery__slides") -> str:
+    figures = "".join(f"<figure class='slide'><img src='/s{i}.jpg'><figcaption><span class='slide__count'>{i + 1}/"
+                      f"{len(slides)}</span> <span class='slide__text'>{text}</span> <span class='slide__credit'>© Photo "
+                      f"Yann Le Bris / Rivages</span></figcaption></figure>" for i, text in enumerate(slides))
+    return _lead_page("").replace("</div></article>", f"</div><div class='{container}'>{figures}</div></article>")
+
+
+def test_a_photo_gallery_s_sentence_captions_are_the_story_s():
+    """Mini news sites audit (eighth round, R8-1): a « diaporama » told its news in its slides' captions, which were
+    all lost (with Safran, Hamburg, Toulouse); its counter « 2/3 » and its credit are no story."""
+    text = extract_article(_gallery_page(SLIDES), "https://ouest.example/diaporama", None, NOW, min_words=50).text
+    assert all(slide in text for slide in SLIDES)
+    assert "/3" not in text and "© Photo" not in text and "Yann Le Bris" not in text
+    assert text.index("Le constructeur a présenté mardi") < text.index(SLIDES[0])
+
+
+def test_captions_outside_a_gallery_or_too_few_or_not_sentences_stay_out():
+    url = "https://ouest.example/article"
+    for page in (_gallery_page(SLIDES[:2]),  # two photos are no gallery
+                 _gallery_page(SLIDES, container="art-figures"),  # figures outside a gallery container
+                 _gallery_page(["Le hall du site de Saint-Nazaire"] * 3)):  # short labels, not sentences
+        text = extract_article(page, url, None, NOW, min_words=50).text
+        assert "hall" not in text and "tronçons" not in text
+
+
+@pytest.mark.parametrize("og_title, h1, expected", [
+    # eighth round R8-7: a capitals rubric og:title adds before the page's own headline
+    ("DIAPORAMA. Brest : au cœur du nouveau centre de données", "Brest : au cœur du nouveau centre de données",
+     "Brest : au cœur du nouveau centre de données"),
+    ("EXCLUSIVE: Nvidia weighs a bid for a French chip designer", "Nvidia weighs a bid for a French chip designer",
+     "Nvidia weighs a bid for a French chip designer"),
+    # the page's own headline holds the rubric, or the first words are the headline's: kept whole
+    ("VIDÉO. Mistral AI : la start-up lève 600 millions", "VIDÉO. Mistral AI : la start-up lève 600 millions",
+     "VIDÉO. Mistral AI : la start-up lève 600 millions"),
+    ("Nvidia: the chipmaker weighs a bid for Arm", "the chipmaker weighs a bid for Arm", "Nvidia: the chipmaker weighs a bid for Arm"),
+])
+def test_a_capitals_rubric_before_the_page_s_own_headline_leaves_the_title(og_title, h1, expected):
+    html = (f"<html lang='fr'><head><meta property='og:title' content='{og_title}'></head><body><article><h1>{h1}</h1><p>"
+            + "Mistral AI a annoncé une levée de fonds auprès de plusieurs investisseurs européens et américains. " * 12
+            + "</p></article></body></html>")
+    assert extract_article(html, "https://region.example/x", None, NOW, min_words=10).title == expected
+
+
+def _depeche(meta_line: str, lang: str = "fr") -> str:
+    text = "<br><br>".join(["L'État a finalisé le rachat des activités sensibles d'Atos pour 410 millions d'euros, a "
+                            "annoncé le ministère des Armées, mettant fin à plus d'un an de négociations."] * 4)
+    return (f"<html lang='{lang}'><head><title>Atos : l'État finalise le rachat</title></head><body><div id='wrap'>"
+            f"<div class='dep-meta'>{meta_line}</div><div class='dep-titre'><h1>Atos : l'État finalise le rachat</h1>"
+            f"</div><div class='dep-texte'>{text}</div></div></body></html>")
+
+
+@pytest.mark.parametrize("meta_line, lang, expected", [
+    # eighth round R8-8: a wire's dépêche page, no date in its markup nor its address, its header shows day and time
+    ("Dépêche n° APE-20261202-1123 · Service : Économie · 02/12/2026 18:40", "fr",
+     datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    ("Dépêche · Service : Économie · 2 décembre 2026 18h40", "fr", datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    # an update's time, a day without a time, or a zone the page does not give: the day only, as before
+    ("Mis à jour le 02/12/2026 18:40", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+    ("Dépêche · Service : Économie · 02/12/2026", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+    ("Wire · Business · 02/12/2026 18:40", "en", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+])
+def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expected):
+    html = _depeche(meta_line, lang)
+    assert extract_article(html, "http://127.0.0.1:18756/fil/depeche/APE-1123.html", None, NOW + timedelta(days=4),
+                           min_words=10).published_at == expected
+
+
+def test_a_gallery_s_json_ld_author_a_bem_byline_and_no_desk_as_author():
+    """Mini news sites audit (eighth round, R8-9): an ImageGallery's JSON-LD author was not read; « Par Sophie ARNAUD »
+    in `<div class="dep-auteur">` was not found; "Courier Business Desk" (a JSON-LD Organization) became an author."""
+    gallery = _lead_page("").replace("</head>", '<script type="application/ld+json">{"@type": "ImageGallery", '
+                                     '"headline": "x", "author": {"@type": "Person", "name": "Maëlle Tanguy"}}</script></head>')
+    assert extract_article(gallery, "https://ouest.example/g", None, NOW, min_words=10).authors == ["Maëlle Tanguy"]
+    # a video's or an organisation's "author" is no person
+    video = gallery.replace('"ImageGallery"', '"VideoObject"')
+    assert extract_article(video, "https://ouest.example/g", None, NOW, min_words=10).authors == []
+    bem = _lead_page("<div class='dep-auteur'>Par Sophie ARNAUD</div>")
+    assert extract_article(bem, "https://ouest.example/d", None, NOW, min_words=10).authors == ["Sophie Arnaud"]
+    desk = _lead_page("").replace("</head>", '<meta name="author" content="Courier Business Desk"></head>')
+    assert extract_article(desk, "https://ouest.example/p", None, NOW, min_words=10).authors == []
+    from pipeline.extract import clean_authors
+    assert clean_authors("Business Desk") == [] and clean_authors("Desmond Deskins") == ["Desmond Deskins"]
+
+
+def test_the_byline_printed_as_bare_names_under_the_lead_leaves_the_text():
+    """Mini news sites audit (eighth round, R8-10): « Maëlle Tanguy<br>Rivages » under a gallery's lead stayed, and
+    the author became a person of her own story; the same name in a sentence of the story stays."""
+    from pipeline.extract import without_signature
+
+    lead = "Le site ligérien accueille une chaîne dédiée aux tronçons de l'A321."
+    story = "Airbus a inauguré mercredi une nouvelle ligne d'assemblage à Saint-Nazaire, a indiqué le groupe."
+    text = f"{lead}\nMaëlle Tanguy\nRivages\n{story}"
+    assert without_signature(text, ["Maëlle Tanguy"], None, "Rivages Diaporamas") == f"{lead}\n{story}"
+    assert without_signature(f"{lead}\nAnne Caradec et Yann Le Bris\n{story}", ["Anne Caradec", "Yann Le Bris"]) == \
+        f"{lead}\n{story}"
+    # a site-like label with no byline beside it, a name in a sentence, another person's name, or past the first lines
+    kept = [f"{lead}\nRivages\n{story}", f"{lead}\nMaëlle Tanguy a visité le site mercredi.\n{story}",
+            f"{lead}\nFranck Guillou\n{story}", "\n".join([lead, story, story, story, "Maëlle Tanguy"])]
+    for text in kept:
+        assert without_signature(text, ["Maëlle Tanguy"], None, "Rivages Diaporamas") == text
+
+
+def test_a_whole_class_byline_wins_over_a_bem_named_box_and_a_long_article_s_gallery_stays_out():
+    """Keep-tests of R8-1 and R8-9 drawn from corpus pages: mondediplo's « dates_auteurs » box (« En kiosques : juillet
+    2020 ») comes before its `<span class="auteurs">`; space.com's five gallery captions beside 773 words are no part
+    of its reference text."""
+    boxes = ("<div class='dates_auteurs'>En kiosques : <a href='/2020/07'>juillet 2020</a></div>"
+             "<div class='dates_auteurs calcul_date'>par <span class='auteurs'>Didier Roy</span>, 21 juin 2018</div>")
+    assert extract_article(_lead_page(boxes), "https://blog.example/t", None, NOW, min_words=10).authors == ["Didier Roy"]
+    long_story = _gallery_page(SLIDES).replace(STORY_FR, STORY_FR * 4)
+    text = extract_article(long_story, "https://ouest.example/article", None, NOW, min_words=50).text
+    assert SLIDES[0] not in text and "Le constructeur a présenté mardi" in text

@@ -44,11 +44,13 @@ _LOWER_HEAD = re.compile(r"^(?:[a-zà-öø-ÿ][\w-]*['’]?\s*)+")
 # Initials, or two short syllables joined by a hyphen (East Asian given names): not "Rolls-Royce", "Saint-Gobain".
 _GIVEN_NAME_SHAPE = re.compile(r"^(?:(?:[A-Z]\.){1,3}|[A-Z][a-z]{1,4}-(?:[a-z]{2,5}|[A-Z][a-z]{1,2}))$")
 _SMALL_TOWN = 20_000
+_ARTICLE_TOWN = 10_000  # « des Clayes-sous-Bois » (17,776 inhabitants) is read as Les Clayes-sous-Bois
 # a town this small named like a first name ("Claude") or an institution is rarely the place meant; the French
 # ministries and offices are named by their seat (« Bercy salue… », « Matignon a arbitré »)
 _INSTITUTIONS = {"congress", "council", "court", "senate", "parliament", "assembly", "treasury", "commission",
                  "cabinet", "government", "congrès", "conseil", "sénat", "parlement", "assemblée", "gouvernement",
-                 "bercy", "matignon", "beauvau", "brienne"}
+                 "bercy", "matignon", "beauvau", "brienne",
+                 "commerce"}  # "Chamber of Commerce" is no town of California (eighth round, R8-11)
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -172,6 +174,14 @@ def _given_name(word: str) -> bool:
         and lookup_place(word) is None
 
 
+# The end of a place's or a building's name after a person's ("Gordon Moore Park", "Ronald Reagan Building"), and a
+# definite article opening a publication's name ("Il Quotidiano Economico", "The Silicon Ledger"): three words or
+# more, so "Grace Park" and "Stuart Hall" stay people (mini news sites audit, eighth round R8-11)
+_NAMED_AFTER = {"park", "square", "street", "avenue", "campus", "center", "centre", "building", "tower", "bridge",
+                "airport", "station", "stadium", "arena", "plaza", "boulevard", "memorial", "hospital", "school"}
+_ARTICLES = {"il", "lo", "gli", "los", "las", "der", "die", "das", "the"}
+
+
 def person_like(name: str) -> bool:
     """Two to four words, a known first name first, every other word capitalised or a particle ("Ursula von der
     Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
@@ -180,6 +190,8 @@ def person_like(name: str) -> bool:
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name):
         return False
     if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
+        return False
+    if len(words) >= 3 and (words[-1].casefold() in _NAMED_AFTER or words[0].casefold() in _ARTICLES):
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
@@ -204,6 +216,15 @@ def _is_place(name: str, unaccented: bool = False):
     if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and (
             is_first_name(name) or name.casefold() in _INSTITUTIONS):
         return None
+    if place is None and unaccented and name[:1].isupper() and " " not in name and len(name) >= 4 \
+            and not is_first_name(name.split("-")[0]):
+        # French merges a town's article into the preposition: « des Clayes-sous-Bois », « du Havre », « au Mans »,
+        # « aux Mureaux » leave spaCy the name without its « Les » / « Le » (eighth round, R8-12)
+        for article in ("Le ", "La ", "Les "):
+            found = lookup_place(article + name, unaccented)
+            if found and found.kind == "city" and found.population >= _ARTICLE_TOWN \
+                    and found.canonical.casefold() == (article + name).casefold():
+                return found
     return place
 
 
