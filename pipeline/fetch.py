@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import http.cookiejar
 import ipaddress
 import logging
 import socket
@@ -375,6 +376,11 @@ class HostPolicy:
         return addresses
 
 
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that keeps nothing: httpx's default one is shared by every request of the client."""
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
 class _PinnedBackend(httpcore.AsyncNetworkBackend):
     """Connects only to addresses the policy has just checked, so DNS rebinding between check and connect fails."""
 
@@ -447,6 +453,7 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
             event_hooks={"response": [_take_location]},
+            cookies=_no_cookies(),  # each fetch keeps its own (see _fetch_following_redirects)
         )
         return self
 
@@ -569,8 +576,12 @@ class Fetcher:
                                          validators: dict[str, str]) -> FetchResult:
         """`headers` (a feed's own, often credentials) go only to the origin of `url`, as browsers, httpx and
         requests drop Authorization on a cross-origin redirect: once a hop leaves that origin they are no longer
-        sent, on that hop or any later one. `validators` (If-None-Match…) go to every hop."""
+        sent, on that hop or any later one. `validators` (If-None-Match…) go to every hop.
+
+        Cookies live for this one redirect chain (a cookie-check redirect works): a run-wide jar let one site fill
+        every later request to its host name, any port, with its cookies until they were refused (HTTP 431)."""
         seen: list[str] = []
+        jar = httpx.Cookies()
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
             if headers and current != url and not _same_origin(url, current):
@@ -597,7 +608,7 @@ class Fetcher:
                 raise FetchRefused(url, reason, f"redirected to {mask_url(current)}, which its site's robots.txt "
                                    + ("could not be read for" if reason == "robots-unreachable" else "disallows"))
             seen.append(current)
-            result = await self._request_once(current, kind, {**headers, **validators})
+            result = await self._request_once(current, kind, {**headers, **validators}, jar)
             if isinstance(result, str):  # redirect target
                 current = result
                 continue
@@ -606,8 +617,14 @@ class Fetcher:
             return result
         raise FetchRefused(url, "too-many-redirects", f"more than {self.settings.fetch_max_redirects} redirects")
 
-    async def _request_once(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult | str:
+    async def _request_once(self, url: str, kind: str, headers: dict[str, str],
+                            jar: httpx.Cookies | None = None) -> FetchResult | str:
         assert self._client is not None, "use `async with Fetcher(...)`"
+        if jar and not any(name.lower() == "cookie" for name in headers):  # a feed's own Cookie header wins
+            probe = httpx.Request("GET", url)
+            jar.set_cookie_header(probe)
+            if cookie := probe.headers.get("cookie"):
+                headers = {**headers, "Cookie": cookie}
         host = urlsplit(url).hostname or ""
         self._check_host(url, host)
         await self._wait_turn(host)
@@ -618,6 +635,8 @@ class Fetcher:
             try:
                 async with asyncio.timeout(total or None), self._client.stream("GET", url, headers=headers) as response:
                     status = response.status_code
+                    if jar is not None:
+                        jar.extract_cookies(response)
                     location = response.extensions.get(_LOCATION)
                     if status in REDIRECT_CODES and location and location.strip():
                         return redirect_target(url, location)

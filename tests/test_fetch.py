@@ -1017,3 +1017,53 @@ def test_an_unresolved_google_news_link_or_a_redirect_to_googles_consent_page_is
     feed = fetch("https://news.google.com/rss/search?q=mistral", settings(fetch_allow_hosts=""), kind="feed",
                  resolver=public, transport=transport)
     assert feed.status == 200  # Google News feeds themselves are read
+
+
+def test_cookies_one_site_sets_are_never_sent_by_a_later_fetch_to_its_host_on_any_port(httpserver):
+    """A run-wide cookie jar let a hostile page fill every later request to its host name, another port included,
+    with 40 x 300-byte cookies per page, until the other site refused them all with HTTP 431 (hostile-input audit,
+    fourth round)."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        flood = Response("<html><body>a</body></html>", content_type="text/html")
+        for i in range(40):
+            flood.headers.add("Set-Cookie", f"c{i}={'x' * 300}; Path=/")
+        httpserver.expect_request("/flood").respond_with_response(flood)
+        httpserver.expect_request("/next").respond_with_data("<html>b</html>", content_type="text/html")
+        other.expect_request("/innocent").respond_with_data("<html>c</html>", content_type="text/html")
+
+        async def go():
+            async with Fetcher(settings()) as f:
+                for url in (httpserver.url_for("/flood"), httpserver.url_for("/next"), other.url_for("/innocent")):
+                    await f.fetch(url)
+
+        asyncio.run(go())
+        sent = {request.path: request.headers.get("Cookie") for request, _ in [*httpserver.log, *other.log]}
+        assert sent == {"/flood": None, "/next": None, "/innocent": None}
+    finally:
+        other.clear()
+        if other.is_running():
+            other.stop()
+
+
+def test_a_cookie_set_on_a_redirect_is_sent_to_the_next_hop_of_that_fetch_only(httpserver):
+    check = Response("", status=302, headers={"Location": "/story"})
+    check.headers.add("Set-Cookie", "passed=1; Path=/")
+    httpserver.expect_request("/check").respond_with_response(check)
+    httpserver.expect_request("/story", headers={"Cookie": "passed=1"}).respond_with_data(
+        "<html>story</html>", content_type="text/html")
+    httpserver.expect_request("/story").respond_with_data("no cookie", status=403)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+
+    async def go():
+        async with Fetcher(settings()) as f:
+            first = await f.fetch(httpserver.url_for("/check"))
+            with pytest.raises(FetchFailed) as later:
+                await f.fetch(httpserver.url_for("/story"))
+            return first, later.value
+
+    first, later = asyncio.run(go())
+    assert first.status == 200 and first.body == b"<html>story</html>" and later.reason == "http-403"
