@@ -273,6 +273,20 @@ def test_run_records_merge_and_store(store):
     assert hits[0]["_source"]["feed_errors"][0]["feed"] == "B"
 
 
+def test_made_up_http_statuses_add_no_field_per_status_to_the_runs_index(store):
+    """Each fallback reason is a field of the runs index: 60 pages answering 600..659 added 60 fields in one run, and
+    Elasticsearch refuses every record past 1,000 fields (the spooled one, written first, then blocks every later
+    run's). Registered statuses keep their own field (hostile-input audit, fourth round)."""
+    settings, client = store
+    reasons = {f"http-{status}": 1 for status in range(600, 660)} | {"http-404": 2, "http-599": 1, "consent-wall": 1}
+    write_run_record(client, settings, RunSummary(run_id="odd", fallback_reasons=reasons).as_dict())
+    runs = index_names(settings.es_index_prefix)["runs"]
+    mapping = next(iter(client.indices.get_mapping(index=runs).body.values()))["mappings"]["properties"]
+    assert set(mapping["fallback_reasons"]["properties"]) == {"http-6xx", "http-404", "http-5xx", "consent-wall"}
+    stored = client.get(index=runs, id="odd")["_source"]["fallback_reasons"]
+    assert stored == {"http-6xx": 60, "http-404": 2, "http-5xx": 1, "consent-wall": 1}
+
+
 def test_ilm_policy_on_a_real_cluster(real_es_url):
     settings = load_settings()
     client = make_client(settings)
