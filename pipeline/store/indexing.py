@@ -604,8 +604,10 @@ def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[Enr
         for rec in batch:
             if (first := by_id.get(rec.article.id)) is not None:
                 links = sorted({*first.article.link_ids, *rec.article.link_ids})
-                if _summary_over_page(rec.article, first.article.extraction):  # the page's text wins (a copy's
-                    rec = first  # summary, whichever came last)
+                if _summary_over_page(rec.article, first.article.extraction) or (  # the page's text wins (a copy's
+                        first.article.extraction not in (None, "feed-summary")  # summary, whichever came last), and
+                        and _cut_copy(rec.article.text, first.article.text)):  # so does the whole story over its teaser
+                    rec = first
                     version = first.article.feed_version
                 else:
                     version = rec.article.feed_version or first.article.feed_version
