@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
+import http.cookiejar
 import ipaddress
 import logging
+import re
 import socket
 import urllib.robotparser
 import zlib
@@ -100,6 +103,27 @@ MAX_HOST_TIMEOUTS = 3
 # Likewise for a host that keeps answering 429 Too Many Requests (a bot guard): after this many 429s in a run (two
 # pages' worth of attempts at the default 3 retries) its other links are not asked for until the next run.
 MAX_HOST_RATE_LIMITS = 8
+
+
+@functools.lru_cache(maxsize=4096)
+def timeout_site(host: str) -> str:
+    """Whose timeouts a host's count toward: its registrable domain (public suffix list, private suffixes included:
+    two github.io blogs stay apart), or its address for an IPv4 spelling. Counted per host name, 40 links on
+    `a1.evil.example`, `a2.evil.example`… (or `0x7f.1`, `0x07f.1`…) each dripped to the total timeout: one feed held
+    every worker for 200 x 120 s / 8 = 50 minutes, innocent sites' pages queued behind it."""
+    from tld import get_fld  # courlan's (trafilatura's) public-suffix library
+
+    host = host.lower().rstrip(".").strip("[]")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if all(re.fullmatch(r"0x[0-9a-f]*|[0-9]+", label) for label in host.split(".")):
+        try:  # 0x7f.1, 127.1, 2130706433: how the resolver (inet_aton) reads them
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return host
+    return get_fld(host, fix_protocol=True, fail_silently=True) or host
 
 
 class FetchFailed(FetchError):
@@ -375,6 +399,11 @@ class HostPolicy:
         return addresses
 
 
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that keeps nothing: httpx's default one is shared by every request of the client."""
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
 class _PinnedBackend(httpcore.AsyncNetworkBackend):
     """Connects only to addresses the policy has just checked, so DNS rebinding between check and connect fails."""
 
@@ -447,6 +476,7 @@ class Fetcher:
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
             event_hooks={"response": [_take_location]},
+            cookies=_no_cookies(),  # each fetch keeps its own (see _fetch_following_redirects)
         )
         return self
 
@@ -569,8 +599,12 @@ class Fetcher:
                                          validators: dict[str, str]) -> FetchResult:
         """`headers` (a feed's own, often credentials) go only to the origin of `url`, as browsers, httpx and
         requests drop Authorization on a cross-origin redirect: once a hop leaves that origin they are no longer
-        sent, on that hop or any later one. `validators` (If-None-Match…) go to every hop."""
+        sent, on that hop or any later one. `validators` (If-None-Match…) go to every hop.
+
+        Cookies live for this one redirect chain (a cookie-check redirect works): a run-wide jar let one site fill
+        every later request to its host name, any port, with its cookies until they were refused (HTTP 431)."""
         seen: list[str] = []
+        jar = httpx.Cookies()
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
             if headers and current != url and not _same_origin(url, current):
@@ -597,7 +631,7 @@ class Fetcher:
                 raise FetchRefused(url, reason, f"redirected to {mask_url(current)}, which its site's robots.txt "
                                    + ("could not be read for" if reason == "robots-unreachable" else "disallows"))
             seen.append(current)
-            result = await self._request_once(current, kind, {**headers, **validators})
+            result = await self._request_once(current, kind, {**headers, **validators}, jar)
             if isinstance(result, str):  # redirect target
                 current = result
                 continue
@@ -606,8 +640,14 @@ class Fetcher:
             return result
         raise FetchRefused(url, "too-many-redirects", f"more than {self.settings.fetch_max_redirects} redirects")
 
-    async def _request_once(self, url: str, kind: str, headers: dict[str, str]) -> FetchResult | str:
+    async def _request_once(self, url: str, kind: str, headers: dict[str, str],
+                            jar: httpx.Cookies | None = None) -> FetchResult | str:
         assert self._client is not None, "use `async with Fetcher(...)`"
+        if jar and not any(name.lower() == "cookie" for name in headers):  # a feed's own Cookie header wins
+            probe = httpx.Request("GET", url)
+            jar.set_cookie_header(probe)
+            if cookie := probe.headers.get("cookie"):
+                headers = {**headers, "Cookie": cookie}
         host = urlsplit(url).hostname or ""
         self._check_host(url, host)
         await self._wait_turn(host)
@@ -618,6 +658,8 @@ class Fetcher:
             try:
                 async with asyncio.timeout(total or None), self._client.stream("GET", url, headers=headers) as response:
                     status = response.status_code
+                    if jar is not None:
+                        jar.extract_cookies(response)
                     location = response.extensions.get(_LOCATION)
                     if status in REDIRECT_CODES and location and location.strip():
                         return redirect_target(url, location)
@@ -653,10 +695,10 @@ class Fetcher:
             except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not
                 raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
             except httpx.TimeoutException as exc:
-                self._timeouts[host] += 1
+                self._timeouts[timeout_site(host)] += 1
                 raise _Transient("timeout", f"timed out ({type(exc).__name__})") from None
             except TimeoutError:  # asyncio.timeout: the body kept trickling in past fetch_total_timeout
-                self._timeouts[host] += 1
+                self._timeouts[timeout_site(host)] += 1
                 raise FetchFailed(url, "timeout", f"timed out (no complete response within {total:g}s)") from None
             except _CutShort as exc:  # the body ended before its announced length: retried like a dropped connection
                 raise _Transient("incomplete", f"incomplete body: {exc}") from None
@@ -670,8 +712,9 @@ class Fetcher:
     def _check_host(self, url: str, host: str) -> None:
         """A host that keeps timing out or answering 429 is not asked again in this run (a failure that passes: its
         pages are tried again next run)."""
-        if self._timeouts[host] >= MAX_HOST_TIMEOUTS:
-            raise FetchFailed(url, "host-timeouts", f"not fetched: {host[:100]} timed out {MAX_HOST_TIMEOUTS} times "
+        if self._timeouts[site := timeout_site(host)] >= MAX_HOST_TIMEOUTS:
+            where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
+            raise FetchFailed(url, "host-timeouts", f"not fetched: {where} timed out {MAX_HOST_TIMEOUTS} times "
                                                     "in this run")
         if self._rate_limits[host] >= MAX_HOST_RATE_LIMITS:
             raise FetchFailed(url, "http-429", f"not fetched: {host[:100]} answered 429 Too Many Requests "

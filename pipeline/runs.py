@@ -7,6 +7,7 @@ earlier attempts for that date (reruns, backfills) kept inside it under `attempt
 
 from __future__ import annotations
 
+import http
 import json
 import logging
 import re
@@ -102,6 +103,20 @@ def merge_summaries(parts: Iterable[dict], run_id: str | None = None, kind: str 
     return merged.as_dict()
 
 
+_KNOWN_STATUSES = {status.value for status in http.HTTPStatus}
+_STATUS_REASON = re.compile(r"http-(\d)(\d\d)")
+_REASON_KEY = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+def reason_field(reason: str) -> str:
+    """The field a fallback reason is counted under in the runs index, from a bounded set: each key is a field of the
+    index's mapping, and a site answering 900 made-up statuses (`http-633`) would use up Elasticsearch's 1,000 fields
+    per index, after which no run record with a new key could be written (nor the spooled one before it)."""
+    if match := _STATUS_REASON.fullmatch(reason):
+        return reason if int(reason[5:]) in _KNOWN_STATUSES else f"http-{match.group(1)}xx"
+    return reason if _REASON_KEY.fullmatch(reason) else "other"
+
+
 def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -> str:
     """Index the run record (id = run_id) and keep history: when a record with that id exists (a rerun or a
     retried finalize of the same logical date), it moves into `attempts` and the new one is the latest, with
@@ -116,6 +131,11 @@ def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -
                                                             for k in ("attempt", "attempts", "fallback_reasons")})
     doc = {key: value for key, value in summary.items()
            if key in RUN_PROPERTIES and key not in ("attempt", "attempts") and value not in (None, "")}
+    if doc.get("fallback_reasons"):
+        reasons: dict[str, int] = {}
+        for reason, count in doc["fallback_reasons"].items():
+            reasons[reason_field(str(reason))] = reasons.get(reason_field(str(reason)), 0) + int(count)
+        doc["fallback_reasons"] = reasons
     doc["feed_errors"] = [
         {k: mask_secrets(v) for k, v in err.items() if k in ("feed", "url", "error")}
         for err in summary.get("feed_errors", [])

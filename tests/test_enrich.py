@@ -426,6 +426,28 @@ def test_enrich_command(tmp_path):
     assert "enriched 2 texts" in proc.stderr
 
 
+def test_enrich_command_skips_hostile_json_lines_in_one_sentence_each(tmp_path):
+    """A 5,000-digit number, 100,000 nested arrays and a lone surrogate in the id each ended the run with a bare
+    traceback (ValueError, RecursionError, UnicodeEncodeError) and no output (hostile-input audit, fourth round)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"id": "digits", "text": "Mistral AI.", "n": ' + "9" * 5000 + "}\n"
+        + '{"id": "deep", "text": "Mistral AI.", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+        + '{"id": "a\\ud800", "text": "Mistral AI signs a deal with Nvidia."}\n'
+        + '{"id": "ok", "text": "Mistral AI signs \\udfff a deal with Nvidia.", "title": "T\\ud800", "lang": "en\\udc00"}\n',
+        encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(src), "--output", str(out),
+                           "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"{src}:1: skipped, not valid JSON (Exceeds the limit (4300 digits)" in proc.stderr
+    assert f"{src}:2: skipped, not valid JSON (nested too deeply)" in proc.stderr
+    assert f"{src}:3: skipped, field id holds a lone surrogate" in proc.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in lines] == ["ok"] and lines[0]["orgs"] == ["Mistral AI", "Nvidia"]
+    assert "enriched 1 texts" in proc.stderr and "2 not JSON, 1 id not valid Unicode" in proc.stderr
+
+
 def test_enrich_command_refuses_a_directory_output_before_loading_models(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "a", "text": "x"}) + "\n", encoding="utf-8")

@@ -171,6 +171,37 @@ def test_a_host_that_drips_is_neither_retried_nor_asked_again_after_three_timeou
     assert time.monotonic() - started < MAX_HOST_TIMEOUTS * 0.3 + 2
 
 
+def test_dripping_links_on_many_names_of_one_site_count_as_one_host(httpserver):
+    """Counted per host name, 40 links each on its own name of one server (`0x7f.1`, `0x07f.1`…, as wildcard DNS
+    gives `a1.evil.example`, `a2.evil.example`…) each dripped to the total timeout: one feed held every worker for
+    50 minutes at the defaults (hostile-input audit, fourth round). Timeouts now count per registrable domain, or per
+    address for an IPv4 spelling."""
+    from pipeline.fetch import MAX_HOST_TIMEOUTS
+
+    httpserver.expect_request("/drip").respond_with_handler(dripping(b"<p>slow</p>", 40, 0.05))
+    port = httpserver.port
+    urls = [f"http://0x{'0' * i}7f.1:{port}/drip?name={i}" for i in range(12)]
+
+    async def go():
+        async with Fetcher(settings(fetch_total_timeout=0.3, fetch_retries=0, fetch_concurrency=1)) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(url) for url in urls), return_exceptions=True)
+
+    outcomes = asyncio.run(go())
+    assert [o.reason for o in outcomes].count("timeout") == MAX_HOST_TIMEOUTS, outcomes
+    assert [o.reason for o in outcomes].count("host-timeouts") == len(urls) - MAX_HOST_TIMEOUTS
+    assert "the site of 0x" in str(next(o for o in outcomes if o.reason == "host-timeouts"))
+    assert len([r for r, _ in httpserver.log if "name" in r.args]) == MAX_HOST_TIMEOUTS
+
+
+def test_timeouts_count_per_registrable_domain_or_address():
+    from pipeline.fetch import timeout_site
+
+    assert timeout_site("a1.evil.example.com") == timeout_site("A2.Evil.Example.com.") == "example.com"
+    assert timeout_site("www.bbc.co.uk") == "bbc.co.uk" and timeout_site("localhost") == "localhost"
+    assert timeout_site("one.github.io") != timeout_site("two.github.io")  # a private suffix: two sites
+    assert timeout_site("0x7f.1") == timeout_site("2130706433") == timeout_site("127.0.0.1") == "127.0.0.1"
+
+
 def test_a_host_that_answers_429_to_every_page_is_not_asked_again_in_the_run(httpserver):
     """A bot guard answering 429 to everything was asked (retries + 1) times per page: 800 requests and 15 minutes
     for a 200-item feed, on every run (red-team, hostile sites). After MAX_HOST_RATE_LIMITS answers the host's other
@@ -1017,3 +1048,53 @@ def test_an_unresolved_google_news_link_or_a_redirect_to_googles_consent_page_is
     feed = fetch("https://news.google.com/rss/search?q=mistral", settings(fetch_allow_hosts=""), kind="feed",
                  resolver=public, transport=transport)
     assert feed.status == 200  # Google News feeds themselves are read
+
+
+def test_cookies_one_site_sets_are_never_sent_by_a_later_fetch_to_its_host_on_any_port(httpserver):
+    """A run-wide cookie jar let a hostile page fill every later request to its host name, another port included,
+    with 40 x 300-byte cookies per page, until the other site refused them all with HTTP 431 (hostile-input audit,
+    fourth round)."""
+    from pytest_httpserver import HTTPServer
+
+    other = HTTPServer(host="127.0.0.1", port=0)
+    other.start()
+    try:
+        flood = Response("<html><body>a</body></html>", content_type="text/html")
+        for i in range(40):
+            flood.headers.add("Set-Cookie", f"c{i}={'x' * 300}; Path=/")
+        httpserver.expect_request("/flood").respond_with_response(flood)
+        httpserver.expect_request("/next").respond_with_data("<html>b</html>", content_type="text/html")
+        other.expect_request("/innocent").respond_with_data("<html>c</html>", content_type="text/html")
+
+        async def go():
+            async with Fetcher(settings()) as f:
+                for url in (httpserver.url_for("/flood"), httpserver.url_for("/next"), other.url_for("/innocent")):
+                    await f.fetch(url)
+
+        asyncio.run(go())
+        sent = {request.path: request.headers.get("Cookie") for request, _ in [*httpserver.log, *other.log]}
+        assert sent == {"/flood": None, "/next": None, "/innocent": None}
+    finally:
+        other.clear()
+        if other.is_running():
+            other.stop()
+
+
+def test_a_cookie_set_on_a_redirect_is_sent_to_the_next_hop_of_that_fetch_only(httpserver):
+    check = Response("", status=302, headers={"Location": "/story"})
+    check.headers.add("Set-Cookie", "passed=1; Path=/")
+    httpserver.expect_request("/check").respond_with_response(check)
+    httpserver.expect_request("/story", headers={"Cookie": "passed=1"}).respond_with_data(
+        "<html>story</html>", content_type="text/html")
+    httpserver.expect_request("/story").respond_with_data("no cookie", status=403)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+
+    async def go():
+        async with Fetcher(settings()) as f:
+            first = await f.fetch(httpserver.url_for("/check"))
+            with pytest.raises(FetchFailed) as later:
+                await f.fetch(httpserver.url_for("/story"))
+            return first, later.value
+
+    first, later = asyncio.run(go())
+    assert first.status == 200 and first.body == b"<html>story</html>" and later.reason == "http-403"

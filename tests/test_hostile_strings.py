@@ -146,6 +146,17 @@ def test_slack_text_objects_are_verbatim_so_only_newsroom_s_links_are_live(https
     assert "<http" not in texts[1]["text"]  # a local address is never linked
 
 
+
+def test_slack_messages_ask_for_no_link_previews(httpserver, monkeypatch):
+    """Without `unfurl_links`/`unfurl_media` false, Slack may fetch an article link and show the preview the site
+    serves its crawler (a title or image newsroom never read) under the alert (hostile-input audit, fourth round)."""
+    httpserver.expect_request("/slack", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_SLACK_WEBHOOK_URL", httpserver.url_for("/slack"))
+    send_slack(load_settings(), SlackChannel(type="slack"), RULE, [item("https://news.example.com/a")])
+    [(request, _)] = httpserver.log
+    payload = json.loads(request.data)
+    assert payload["unfurl_links"] is False and payload["unfurl_media"] is False
+
 LOCAL_URLS = ["http://localhost:18543/admin/localhost", "http://0x7f.1:18543/admin/hex",
               "http://2130706433:18543/admin/int", "http://[::ffff:127.0.0.1]:18543/admin/mapped",
               "http://0.0.0.0:18543/admin/zero", "http://127.1:18543/admin/short"]

@@ -273,6 +273,40 @@ def test_run_records_merge_and_store(store):
     assert hits[0]["_source"]["feed_errors"][0]["feed"] == "B"
 
 
+def test_made_up_http_statuses_add_no_field_per_status_to_the_runs_index(store):
+    """Each fallback reason is a field of the runs index: 60 pages answering 600..659 added 60 fields in one run, and
+    Elasticsearch refuses every record past 1,000 fields (the spooled one, written first, then blocks every later
+    run's). Registered statuses keep their own field (hostile-input audit, fourth round)."""
+    settings, client = store
+    reasons = {f"http-{status}": 1 for status in range(600, 660)} | {"http-404": 2, "http-599": 1, "consent-wall": 1}
+    write_run_record(client, settings, RunSummary(run_id="odd", fallback_reasons=reasons).as_dict())
+    runs = index_names(settings.es_index_prefix)["runs"]
+    mapping = next(iter(client.indices.get_mapping(index=runs).body.values()))["mappings"]["properties"]
+    assert set(mapping["fallback_reasons"]["properties"]) == {"http-6xx", "http-404", "http-5xx", "consent-wall"}
+    stored = client.get(index=runs, id="odd")["_source"]["fallback_reasons"]
+    assert stored == {"http-6xx": 60, "http-404": 2, "http-5xx": 1, "consent-wall": 1}
+
+
+def test_a_teaser_copy_collected_after_the_whole_story_in_one_run_does_not_replace_it(store):
+    """Two copies of one story in one batch (the page and its paywalled AMP copy, which names the page as canonical):
+    the last one collected was kept, so a new story could be stored as its 45-word teaser (hostile-input audit,
+    fourth round). The whole story wins, whichever came last; a shorter rewrite still wins as before."""
+    settings, client = store
+    paragraphs = [f"Paragraphe {i}. Mistral AI signe avec la région un contrat de calcul que l'opposition juge trop "
+                  "coûteux, sans appel d'offres." for i in range(10)]
+    full = make_record("https://example.org/story", "\n".join(paragraphs), orgs={"Mistral AI": 0.0, "OVHcloud": 0.0})
+    teaser = make_record("https://example.org/story", "\n".join(paragraphs[:3]) + "\nRéservé aux abonnés.",
+                         orgs={"Mistral AI": 0.0})
+    other = make_record("https://example.org/other", "\n".join(paragraphs))
+    rewrite = make_record("https://example.org/other", "Version corrigée. " + "\n".join(paragraphs[:3]))
+    stats = index_enriched(client, settings, [full, teaser, other, rewrite])
+    assert stats.created == 2
+    articles = index_names(settings.es_index_prefix)["articles"]
+    stored = client.get(index=articles, id=full.article.id)["_source"]
+    assert stored["text"] == full.article.text and stored["orgs"] == ["Mistral AI", "OVHcloud"]
+    assert client.get(index=articles, id=other.article.id)["_source"]["text"] == rewrite.article.text
+
+
 def test_ilm_policy_on_a_real_cluster(real_es_url):
     settings = load_settings()
     client = make_client(settings)

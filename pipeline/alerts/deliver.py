@@ -158,7 +158,9 @@ def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None
         if len(text) > SLACK_SECTION_LIMIT:  # Slack refuses the whole message for one oversized section
             text = f"*{esc(item.title, 250)}*\n{why}"[:SLACK_SECTION_LIMIT]
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}})
-    return {"text": esc(subject_line(rule, items)), "blocks": blocks}
+    # no previews: Slack would fetch each article link itself and show what the site serves its crawler (og:title,
+    # og:image), which may differ from what newsroom read, under newsroom's name; the request also tells the site
+    return {"text": esc(subject_line(rule, items)), "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 
 
 def webhook_payload(rule: Rule, items: list[AlertItem]) -> dict:

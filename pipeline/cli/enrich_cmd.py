@@ -17,7 +17,7 @@ from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc, single_line, terminal_console, without_invisible
+from pipeline.sinks import for_terminal as esc, single_line, terminal_console, without_invisible, without_surrogates
 
 log = logging.getLogger(__name__)
 err = terminal_console(stderr=True, soft_wrap=True)
@@ -32,9 +32,11 @@ def _read_inputs(path: Path, skipped: Counter) -> Iterator:
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as exc:
+            except (ValueError, RecursionError) as exc:  # also a number over 4,300 digits, or nesting too deep
+                why = exc.msg if isinstance(exc, json.JSONDecodeError) else (
+                    "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0])
                 skipped["not JSON"] += 1
-                err.print(esc(f"{path}:{lineno}: skipped, not valid JSON ({exc.msg})."), highlight=False)
+                err.print(esc(f"{path}:{lineno}: skipped, not valid JSON ({why})."), highlight=False)
                 continue
             if not isinstance(record, dict):
                 skipped["not an object"] += 1
@@ -45,13 +47,18 @@ def _read_inputs(path: Path, skipped: Counter) -> Iterator:
                 skipped["missing id/text"] += 1
                 err.print(esc(f"{path}:{lineno}: skipped, field(s) {', '.join(missing)} missing or empty."), highlight=False)
                 continue
+            if without_surrogates(str(record["id"])) != str(record["id"]):  # UTF-8 cannot write it back out
+                skipped["id not valid Unicode"] += 1
+                err.print(esc(f"{path}:{lineno}: skipped, field id holds a lone surrogate (\\ud800-\\udfff), "
+                              "which cannot be written as UTF-8."), highlight=False)
+                continue
             title = record.get("title")
             lang = record.get("lang")
             # cleaned as an extracted article's text and title are (pipeline/models.py): the watchlist then finds a
             # company however its name is hidden (« Mis\u034ftral AI », 𝐌𝐢𝐬𝐭𝐫𝐚𝐥, « Мistral »)
             yield EnrichInput(id=str(record["id"]), text=without_invisible(str(record["text"])),
-                              title=single_line(title) if isinstance(title, str) else None,
-                              lang=lang if isinstance(lang, str) else None)
+                              title=single_line(without_surrogates(title)) if isinstance(title, str) else None,
+                              lang=without_surrogates(lang) if isinstance(lang, str) else None)
 
 
 @app.command()

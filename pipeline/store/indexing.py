@@ -415,13 +415,17 @@ class _Indexer:
         )
         to_write: list[tuple[EnrichedArticle, dict | None]] = []
         new_links: list[dict] = []  # an unchanged story reached through a new link (its AMP copy): remember the link
+        halved = [rec.article.id for rec in batch if _page_halved(rec.article, existing.get(rec.article.id))]
+        stored_texts = _lookup(self.client, article_indices, halved, ["text"])
         for rec in batch:
             old = existing.get(rec.article.id)
             # A feed summary never replaces a page's text (docs/fetching.md): a paywalled AMP copy of the story, or
             # an update whose page became a stub, only adds its link; the feed version stays, so it is retried.
-            # Nor does a page shrunk to a brief's length (a soft 404, an interstitial, a story cut to its teaser).
+            # Nor does a page shrunk to a brief's length (a soft 404, an interstitial, a story cut to its teaser),
+            # nor one that opens like the stored text and has less than half of it (a teaser behind a paywall).
             kept = bool(old) and (_summary_over_page(rec.article, old.get("extraction"))
-                                  or _page_shrunk(rec.article, old, self.settings.min_article_words))
+                                  or _page_shrunk(rec.article, old, self.settings.min_article_words)
+                                  or _cut_copy(rec.article.text, (stored_texts.get(rec.article.id) or {}).get("text")))
             # a headline corrected over the same text is a change too
             same = bool(old) and old.get("content_hash") == rec.article.content_hash and old.get("title") == rec.article.title
             if old and (kept or same):
@@ -566,6 +570,26 @@ def _page_shrunk(new: Article, old: dict, min_words: int) -> bool:
     return pages and (new.word_count or 0) < min_words <= (old.get("word_count") or 0)
 
 
+CUT_COPY_OPENING = 30  # words a cut copy shares with the stored text's opening
+
+
+def _page_halved(new: Article, old: dict | None) -> bool:
+    """Whether `new` is a page text under half the words of a page text stored before (its text is then looked up)."""
+    return bool(old) and new.extraction not in (None, "feed-summary") \
+        and old.get("extraction") not in (None, "feed-summary") and (new.word_count or 0) * 2 < (old.get("word_count") or 0)
+
+
+def _cut_copy(new_text: str, stored_text: str | None) -> bool:
+    """Whether `new_text` is the stored story cut short: it opens with the stored text's opening words and has less
+    than half of them. A story that became subscriber-only (its first two paragraphs, then « Il vous reste 80 % de
+    cet article à lire ») replaced a 516-word text, and the companies named further on lost their mentions."""
+    if not stored_text:
+        return False
+    new_words, old_words = new_text.split(), stored_text.split()
+    opening = min(CUT_COPY_OPENING, len(new_words))
+    return 2 * len(new_words) < len(old_words) and opening > 0 and new_words[:opening] == old_words[:opening]
+
+
 def _links(old: dict, rec: EnrichedArticle) -> list[str]:
     """The story's other links: those already stored and the one it was reached through now."""
     return sorted({*(old.get("link_ids") or []), *rec.article.link_ids})
@@ -580,8 +604,10 @@ def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[Enr
         for rec in batch:
             if (first := by_id.get(rec.article.id)) is not None:
                 links = sorted({*first.article.link_ids, *rec.article.link_ids})
-                if _summary_over_page(rec.article, first.article.extraction):  # the page's text wins (a copy's
-                    rec = first  # summary, whichever came last)
+                if _summary_over_page(rec.article, first.article.extraction) or (  # the page's text wins (a copy's
+                        first.article.extraction not in (None, "feed-summary")  # summary, whichever came last), and
+                        and _cut_copy(rec.article.text, first.article.text)):  # so does the whole story over its teaser
+                    rec = first
                     version = first.article.feed_version
                 else:
                     version = rec.article.feed_version or first.article.feed_version
