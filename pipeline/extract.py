@@ -32,7 +32,7 @@ from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipeline.boilerplate import dated_byline, strip_boilerplate
-from pipeline.budget import parse_within_budget
+from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
@@ -1175,6 +1175,9 @@ def article_from_summary(item: FeedItem, fetched_at: datetime | None = None, *,
     )
 
 
+MAX_FILE_BYTES = 4 * MAX_MARKUP_CHARS  # no encoding (UTF-32 at worst) fits more bytes into the character limit
+
+
 def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = True,
                  date_notes: list[str] | None = None) -> dict[str, Any]:
     """The `newsroom extract` record for one saved HTML file (never raises on bad HTML: reports it). A page date
@@ -1183,6 +1186,9 @@ def extract_file(path: Path, url: str | None = None, *, extensive_dates: bool = 
     page_url = url or path.resolve().as_uri()
     record: dict[str, Any] = {"file": str(path), "url": url}
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # refused unread: a 600 MB file took 1.25 GB of memory before the character limit
+            raise PageTooComplex(f"page too large to extract ({size:,} bytes, limit {MAX_FILE_BYTES:,})")
         body = path.read_bytes()
         tree = parse_within_budget(decode_html(body), url)
         if tree is None:

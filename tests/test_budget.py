@@ -175,3 +175,19 @@ def test_tabs_newlines_and_other_character_references_are_kept():
     html = "<html><body><p>a&#9;b&#10;c&#13;d &#127; &#233; &#x1F600; &#32; &#x20 &#100;</p></body></html>"
     tree = parse_within_budget(html, None)
     assert tree.xpath("string(//p)") == load_html(html).xpath("string(//p)")
+
+
+def test_a_saved_file_too_large_for_any_page_is_refused_without_being_read(tmp_path):
+    """Hostile-input audit, fourth round (#8): `newsroom extract` read a 600 MB file whole (1.25 GB of memory) before
+    its character limit refused it."""
+    import tracemalloc
+
+    path = tmp_path / "huge.html"
+    with path.open("wb") as out:  # sparse: no disk used
+        out.truncate(300_000_000)
+    tracemalloc.start()
+    record = extract_file(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert record["error"] == "page too large to extract (300,000,000 bytes, limit 12,000,000)"
+    assert peak < 10_000_000
