@@ -277,6 +277,14 @@ def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddres
     return None
 
 
+def _ipv6_literal(host: str) -> bool:
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _blocked_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     ip = embedded_ipv4(ip) or ip
     return (
@@ -357,6 +365,8 @@ class HostPolicy:
         host = (parts.hostname or "").lower().rstrip(".")
         if not host:
             raise FetchRefused(url, "scheme", "refused: the URL has no host")
+        if "[" in parts.netloc and not _ipv6_literal(host):  # `http://[v1.x]/`: not a name to look up (nor retry)
+            raise FetchRefused(url, "bad-url", f"refused: [{host[:100]}] is not an IPv6 address")
         await self.safe_addresses(host, port or (443 if parts.scheme == "https" else 80), url)
 
     async def safe_addresses(self, host: str, port: int, url: str | None = None) -> list[str]:

@@ -593,6 +593,14 @@ def test_host_name_with_a_label_over_63_characters_is_refused():
     assert err.value.reason == "bad-url" and "is not a valid host name" in str(err.value)
 
 
+@pytest.mark.parametrize("link", ["http://[v1.x]/story", "https://[news.example]/story", "http://[127.0.0.1]/story"])
+def test_a_bracketed_host_that_is_no_ipv6_address_is_a_bad_url_not_a_dns_failure(link):
+    """Hostile-input audit, fourth round (#10): `http://[v1.x]/` failed as `dns`, a transient failure retried for days."""
+    with pytest.raises(FetchRefused) as err:
+        fetch(link, settings(fetch_allow_hosts=""))
+    assert err.value.reason == "bad-url"
+
+
 def test_redirects_followed_and_loop_detected(httpserver):
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)  # each hop of a page is checked
     httpserver.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
