@@ -1,0 +1,42 @@
+"""Entity decisions that depend on the words around a span (mini news sites audits, rounds 7 and 8): spans are built
+as the pipeline builds them, through `surname_in_context`, which reads the text around each one."""
+
+from __future__ import annotations
+
+from pipeline.enrich.entities import Span, normalise_entities, surname_in_context
+
+
+def _spans(text: str, labelled: list[tuple[str, str]]) -> list[Span]:
+    """Spans at the first occurrence of each (text, label), with the context marks the pipeline gives them."""
+    out = []
+    for surface, label in labelled:
+        start = text.index(surface)
+        out.append(surname_in_context(Span(start, start + len(surface), surface, label), text))
+    return out
+
+
+def test_a_small_town_neither_spacy_nor_the_text_presents_as_a_place_is_no_place():
+    """Blackwell (Oklahoma, 6,875), Whitaker (1,254), Nokia (Finland, 36,486) and "ALIA" (an other name of Aley,
+    Lebanon) were places although spaCy called them a person, a company or a work and nothing in the text made them
+    places. A surname that is also such a town, with a verb of saying after it, is a person again."""
+    text = ("Whitaker was previously a designer of the newer Blackwell chips. Suppliers Nokia and Ericsson will bid "
+            "for the contract. The lab keeps training ALIA, a family of open models.")
+    out = normalise_entities(_spans(text, [("Whitaker", "PER"), ("Blackwell", "PER"), ("Nokia", "ORG"),
+                                           ("Ericsson", "ORG"), ("ALIA", "MISC")]))
+    assert out["LOC"] == []
+    assert out["ORG"] == ["Nokia", "Ericsson"]
+    said = "The central bank will wait. Blackwell said the rate was right."
+    out = normalise_entities(_spans(said, [("Blackwell", "PER")]))
+    assert (out["PER"], out["LOC"]) == (["Blackwell"], [])
+
+
+def test_a_town_the_text_introduces_as_a_place_stays_a_place():
+    """Keep: the same towns, or others as small, after a preposition, an article, another place and a conjunction,
+    or before "-based" / ", <region>", whatever spaCy called them."""
+    text = ("Le groupe a ouvert un bureau à Aley. Les capacités de Bernin sont pleines. The Walldorf giant grew. "
+            "Growers in Poland and Normandy wait. The Roubaix-based provider hired. A plant in Winner, South Dakota "
+            "closed.")
+    out = normalise_entities(_spans(text, [("Aley", "ORG"), ("Bernin", "PER"), ("Walldorf", "MISC"),
+                                           ("Poland", "LOC"), ("Normandy", "ORG"), ("Roubaix", "ORG"),
+                                           ("Winner", "PER")]))
+    assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Normandy", "Roubaix", "Winner"]
