@@ -40,3 +40,29 @@ def test_a_town_the_text_introduces_as_a_place_stays_a_place():
                                            ("Poland", "LOC"), ("Normandy", "ORG"), ("Roubaix", "ORG"),
                                            ("Winner", "PER")]))
     assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Normandy", "Roubaix", "Winner"]
+
+
+def test_an_organisation_or_a_place_opening_with_a_family_name_or_introduced_as_a_place_is_no_person():
+    """"Kaiser Permanente" and "Schwarz Digits" (spaCy: ORG) became persons because Kaiser and Schwarz are in the
+    first-name lists, though the world mostly carries them as family names; « Sophia Antipolis » (LOC, a technology
+    park the text puts « à ») became a person because Sophia is a first name."""
+    text = ("She was previously at Kaiser Permanente in Oakland. Schwarz Digits, the group's IT arm, buys its models. "
+            "Le groupe va ouvrir à Sophia Antipolis un centre de recherche.")
+    out = normalise_entities(_spans(text, [("Kaiser Permanente", "ORG"), ("Oakland", "LOC"),
+                                           ("Schwarz Digits", "ORG"), ("Sophia Antipolis", "LOC")]))
+    assert out["PER"] == []
+    assert out["ORG"] == ["Kaiser Permanente", "Schwarz Digits"]
+    from pipeline.enrich.gazetteer import is_family_name_first
+
+    assert is_family_name_first("Kaiser") and not is_family_name_first("Martin")
+
+
+def test_people_spacy_calls_an_organisation_or_a_place_stay_people():
+    """Keep: a common first name with any surname (spaCy: ORG or LOC, no place cue), and a family-name-first
+    given name or a name after « à » when the text also names the person by the surname alone."""
+    text = ("Guillaume Faury a rencontré Sophia Martin. Jensen Huang opened the show; Huang said demand was strong. "
+            "Le prix a été remis à Pascal Daloz. Daloz restera au conseil.")
+    out = normalise_entities(_spans(text, [("Guillaume Faury", "ORG"), ("Sophia Martin", "LOC"),
+                                           ("Jensen Huang", "ORG"), ("Huang", "PER"), ("Pascal Daloz", "LOC"),
+                                           ("Daloz", "ORG")]))
+    assert out["PER"] == ["Guillaume Faury", "Sophia Martin", "Jensen Huang", "Pascal Daloz"]

@@ -143,6 +143,18 @@ NOT_FIRST_NAMES = frozenset({
     "gsm", "sim", "blossom", "deep", "north", "west", "sea", "sky", "star", "golden", "siri", "alexa", "jupiter"})
 
 
+@lru_cache(maxsize=1)
+def _family_first_names() -> frozenset[str]:
+    lines = (DIR / "family_first_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def is_family_name_first(word: str) -> bool:
+    """A first name the world mostly carries as a family name ("Kaiser", "Schwarz", "Steiner"; not "Martin", which
+    is both): as the first word of a company's name ("Kaiser Permanente") it says little about a person."""
+    return _key(word.strip(".")) in _family_first_names()
+
+
 def is_first_name(word: str) -> bool:
     """"Jean-Noël" counts when each part is a first name; "Ursula" does, "Delos Cloud"'s "Delos" does too."""
     names = first_names()
