@@ -66,3 +66,18 @@ def test_people_spacy_calls_an_organisation_or_a_place_stay_people():
                                            ("Jensen Huang", "ORG"), ("Huang", "PER"), ("Pascal Daloz", "LOC"),
                                            ("Daloz", "ORG")]))
     assert out["PER"] == ["Guillaume Faury", "Sophia Martin", "Jensen Huang", "Pascal Daloz"]
+
+
+def test_a_person_whose_given_name_no_list_holds_is_found_by_a_common_family_name():
+    """« Rajnath Singh » (spaCy: PER) became an organisation: Rajnath is in no first-name list, and every capitalised
+    pair that fails the first-name check was taken for a company."""
+    text = "Le contrat a été signé en présence du ministre de la Défense, Rajnath Singh, et de la ministre des Armées."
+    out = normalise_entities(_spans(text, [("Rajnath Singh", "PER")]))
+    assert (out["PER"], out["ORG"]) == (["Rajnath Singh"], [])
+
+
+def test_companies_tagged_per_stay_organisations():
+    """Keep: a capitalised pair whose last word is no common family name, or whose first is one, is a company."""
+    names = ["Goldman Sachs", "Andreessen Horowitz", "Bosch Martin", "Deutsche Bank"]
+    out = normalise_entities(_spans(" ; ".join(names), [(n, "PER") for n in names]))
+    assert out["PER"] == [] and out["ORG"] == names

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from pipeline.enrich.gazetteer import is_family_name_first, is_first_name, lookup_place, looks_like_org
+from pipeline.enrich.gazetteer import (is_family_name, is_family_name_first, is_first_name, lookup_place,
+                                       looks_like_org)
 
 LABELS = {
     "PER": "PER", "PERSON": "PER",
@@ -282,6 +283,19 @@ def _lookup_place(name: str, unaccented: bool = False):
     return place
 
 
+def _unlisted_given_name(words: list[str]) -> bool:
+    """Two words tagged PER: a capitalised word that is neither a known first name nor a frequent family name, then
+    one of a country's 100 commonest family names ("Rajnath Singh"). Not "Goldman Sachs" (Sachs is no such name),
+    "Bosch Müller" (two family names), nor a name with an organisation, law or place word."""
+    if len(words) != 2 or not all(w[:1].isupper() and w.replace("-", "").isalpha() and not w.isupper() for w in words):
+        return False
+    given, family = words
+    return (is_family_name(family) and not is_family_name(given) and not looks_like_org(" ".join(words))
+            and given.casefold() not in _LAW_WORDS | _PLACE_WORDS | _NAMED_AFTER | _ARTICLES
+            and family.casefold() not in _LAW_WORDS | _PLACE_WORDS | _NAMED_AFTER
+            and lookup_place(given) is None and lookup_place(family) is None)
+
+
 def classify(name: str, label: str, place_cue: bool | None = None) -> str | None:
     """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities").
     `place_cue`: whether the text introduces the span as a place (`Span.place_cue`; None: not known)."""
@@ -302,6 +316,8 @@ def classify(name: str, label: str, place_cue: bool | None = None) -> str | None
         if 2 <= len(words) <= 3 and _GIVEN_NAME_SHAPE.match(words[0]) and words[-1][:1].isupper() \
                 and not looks_like_org(name):
             return "PER"  # given names no list holds: "Lip-Bu Tan", "Jae-yong Lee", "C.C. Wei", "J.D. Vance"
+        if _unlisted_given_name(words):
+            return "PER"  # "Rajnath Singh": a given name no list holds before one of a country's commonest surnames
         if looks_like_org(name) or (len(words) > 1 and all(w[:1].isupper() for w in words)):
             return "ORG"  # "Andreessen Horowitz", "Der Spiegel", "Tom's Hardware"
         return None  # phrases ("Cloud launches"), lone words ("Gmail", "Funny")

@@ -155,6 +155,17 @@ def is_family_name_first(word: str) -> bool:
     return _key(word.strip(".")) in _family_first_names()
 
 
+@lru_cache(maxsize=1)
+def _family_names() -> frozenset[str]:
+    lines = (DIR / "family_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def is_family_name(word: str) -> bool:
+    """One of a country's 100 most frequent family names ("Singh", "Kumar", "Martin", "Müller")."""
+    return _key(word.strip(".")) in _family_names()
+
+
 def is_first_name(word: str) -> bool:
     """"Jean-Noël" counts when each part is a first name; "Ursula" does, "Delos Cloud"'s "Delos" does too."""
     names = first_names()
