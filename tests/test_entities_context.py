@@ -103,3 +103,20 @@ def test_bigger_cities_keep_their_old_and_foreign_names():
     assert canonical_place("Delhi") == "Delhi" and canonical_place("St. Petersburg") == "Saint Petersburg"
     assert canonical_place("Bagdad") == "Baghdad" and canonical_place("Odessa") == "Odesa"
     assert lookup_place("Carson City").kind == "city"
+
+
+def test_a_mountain_lake_or_range_spacy_calls_a_place_is_one_as_written():
+    """"Mount Hood eleven" (spaCy: FAC, a place) was dropped: no gazetteer holds every mountain, and the span ran on
+    into the next word."""
+    text = "She climbed Mount Hood eleven times, swam in Lake Tahoe and skied the Bavarian Alps."
+    out = normalise_entities(_spans(text, [("Mount Hood eleven", "LOC"), ("Lake Tahoe", "LOC"),
+                                           ("Bavarian Alps", "LOC")]))
+    assert out["LOC"] == ["Mount Hood", "Lake Tahoe", "Bavarian Alps"]
+
+
+def test_other_spans_spacy_calls_places_are_still_checked():
+    """Keep: the generic word must open a mountain's, lake's or cape's name or close a range's, valley's or
+    river's; an organisation so named is one, and the Silicon Valley keeps its canonical name."""
+    names = ["Bourse", "Hood River Partners", "Mountain Capital", "Silicon Valley", "Lake"]
+    out = normalise_entities(_spans(" ; ".join(names), [(n, "LOC") for n in names]))
+    assert out["LOC"] == ["Silicon Valley"] and out["ORG"] == ["Hood River Partners", "Mountain Capital"]

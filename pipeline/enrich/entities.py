@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from pipeline.enrich.gazetteer import (is_family_name, is_family_name_first, is_first_name, lookup_place,
+from pipeline.enrich.gazetteer import (Place, is_family_name, is_family_name_first, is_first_name, lookup_place,
                                        looks_like_org)
 
 LABELS = {
@@ -296,6 +296,24 @@ def _unlisted_given_name(words: list[str]) -> bool:
             and lookup_place(given) is None and lookup_place(family) is None)
 
 
+# A mountain, lake, cape, range or river named with its generic word: no list holds them all, and a span spaCy calls
+# a place that is built so is one ("Mount Hood", "Lake Constance", "Bavarian Alps", « mont Blanc » is written
+# « Mont Blanc »); words spaCy runs on after it go ("Mount Hood eleven times")
+_NATURAL_PLACE = re.compile(
+    r"^(?:(?:Mount|Mt\.?|Mont|Monte|Lake|Lac|Cape|Cap|Isle|Île|Pic)\s+(?:of\s+|de\s+|du\s+|d['’])?"
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)*"
+    r"|[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)*\s+(?:Mountains|Alps|Valley|River|Lake|Range|Peninsula|Canyon"
+    r"|Glacier|Hills|Highlands))\b")
+
+
+def natural_place(name: str) -> str | None:
+    """The name of a mountain, lake, cape, range or river as the span writes it ("Mount Hood"), or None."""
+    match = _NATURAL_PLACE.match(name)
+    if not match or looks_like_org(name) or not re.fullmatch(r"(?:\s+[a-zà-ÿ0-9][\w'’-]*)*", name[match.end():]):
+        return None  # "Hood River Partners" is a firm; only lower-case words may follow ("eleven")
+    return match.group()
+
+
 def classify(name: str, label: str, place_cue: bool | None = None) -> str | None:
     """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities").
     `place_cue`: whether the text introduces the span as a place (`Span.place_cue`; None: not known)."""
@@ -322,7 +340,7 @@ def classify(name: str, label: str, place_cue: bool | None = None) -> str | None
             return "ORG"  # "Andreessen Horowitz", "Der Spiegel", "Tom's Hardware"
         return None  # phrases ("Cloud launches"), lone words ("Gmail", "Funny")
     if label == "LOC":
-        if is_place(name, unaccented=True):
+        if is_place(name, unaccented=True) or natural_place(name):
             return "LOC"
         if person_like(name):
             return "PER"
@@ -411,6 +429,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             name = clean_name(span.text, label)
         if label == "LOC":
             place = _is_place(name, unaccented=span.label == "LOC")
+            if place is None and span.label == "LOC" and (natural := natural_place(name)):
+                place, name = Place(natural, "region", 0), natural
             if place is not None:
                 _add_place(out, seen, forms, place, name)
             continue
