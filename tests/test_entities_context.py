@@ -120,3 +120,21 @@ def test_other_spans_spacy_calls_places_are_still_checked():
     names = ["Bourse", "Hood River Partners", "Mountain Capital", "Silicon Valley", "Lake"]
     out = normalise_entities(_spans(" ; ".join(names), [(n, "LOC") for n in names]))
     assert out["LOC"] == ["Silicon Valley"] and out["ORG"] == ["Hood River Partners", "Mountain Capital"]
+
+
+def test_a_publication_opened_by_a_spanish_or_french_article_is_no_person():
+    """"El Diario Global" (round 7, R4: the paper named in an author's bio) became a person: "El" is in the
+    first-name lists and the articles that open a publication's name were Italian, German and English only."""
+    from pipeline.enrich.entities import classify
+
+    for name, label in (("El Diario Global", "ORG"), ("El Diario Global", "PER"), ("La Gazette Numérique", "PER"),
+                        ("Les Échos Week-End", "PER")):
+        assert classify(name, label) != "PER", name
+
+
+def test_articles_inside_a_person_s_name_stay_and_two_words_stay_people():
+    """Keep: French particles inside a name, and two-word names (the article rule wants three words or more)."""
+    from pipeline.enrich.entities import classify
+
+    for name in ("Marine Le Pen", "Jean-Marie Le Pen", "Bruno Le Maire", "Ursula von der Leyen", "Lana Del Rey"):
+        assert classify(name, "PER") == "PER", name

@@ -206,11 +206,12 @@ def _given_name(word: str) -> bool:
 
 
 # The end of a place's or a building's name after a person's ("Gordon Moore Park", "Ronald Reagan Building"), and a
-# definite article opening a publication's name ("Il Quotidiano Economico", "The Silicon Ledger"): three words or
-# more, so "Grace Park" and "Stuart Hall" stay people (mini news sites audit, eighth round R8-11)
+# definite article opening a publication's name ("Il Quotidiano Economico", "The Silicon Ledger", "El Diario Global",
+# « Les Échos Week-End »): three words or more, so "Grace Park" and "Stuart Hall" stay people (mini news sites audit,
+# eighth round R8-11; Spanish and French articles: seventh round R4)
 _NAMED_AFTER = {"park", "square", "street", "avenue", "campus", "center", "centre", "building", "tower", "bridge",
                 "airport", "station", "stadium", "arena", "plaza", "boulevard", "memorial", "hospital", "school"}
-_ARTICLES = {"il", "lo", "gli", "los", "las", "der", "die", "das", "the"}
+_ARTICLES = {"il", "lo", "gli", "el", "los", "las", "le", "la", "les", "der", "die", "das", "the"}
 
 
 def person_like(name: str) -> bool:
