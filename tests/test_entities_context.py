@@ -52,6 +52,10 @@ def test_an_organisation_or_a_place_opening_with_a_family_name_or_introduced_as_
                                            ("Schwarz Digits", "ORG"), ("Sophia Antipolis", "LOC")]))
     assert out["PER"] == []
     assert out["ORG"] == ["Kaiser Permanente", "Schwarz Digits"]
+    headline = "Sophia Antipolis : le groupe recrute\nLe site de Sophia Antipolis accueillera 400 ingénieurs."
+    first, second = headline.index("Sophia"), headline.rindex("Sophia")
+    spans = [surname_in_context(Span(at, at + 16, "Sophia Antipolis", "LOC"), headline) for at in (first, second)]
+    assert normalise_entities(spans)["PER"] == []
     from pipeline.enrich.gazetteer import is_family_name_first
 
     assert is_family_name_first("Kaiser") and not is_family_name_first("Martin")

@@ -359,17 +359,17 @@ def classify(name: str, label: str, place_cue: bool | None = None) -> str | None
     return label
 
 
-def _person_over_spacy(name: str, span: Span, alone: set[str]) -> bool:
+def _person_over_spacy(name: str, span: Span, alone: set[str], placed: set[str] = frozenset()) -> bool:
     """Whether a name spaCy called an organisation or a place is a person after all, once `classify` found it shaped
     like one: not when its first name is mostly a family name ("Kaiser Permanente", "Schwarz Digits"), nor for a
-    place span the text introduces as a place (« à Sophia Antipolis », a technology park), unless the text also
-    names the person by the surname alone ("Pascal Daloz … Daloz will remain")."""
+    place span the text introduces as a place, here or elsewhere (`placed`: « à Sophia Antipolis », a technology
+    park), unless the text also names the person by the surname alone ("Pascal Daloz … Daloz will remain")."""
     words = name.split()
     if words[-1].casefold() in alone:
         return True
     if is_family_name_first(words[0]):
         return False
-    return not (span.label == "LOC" and span.place_cue)
+    return not (span.label == "LOC" and (span.place_cue or name.casefold() in placed))
 
 
 def _lone_surname(name: str, span: Span | None = None) -> bool:
@@ -400,6 +400,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     out: dict[str, list[str]] = {"PER": [], "ORG": [], "LOC": [], "MISC": []}
     forms: dict[str, list[str]] = {}
     alone = {clean_name(s.text, "PER").casefold() for s in spans if len(s.text.split()) == 1}  # "Daloz will remain"
+    # a name the text introduces as a place once is one in the headline too (« Sophia Antipolis : Thales va… »)
+    placed = {clean_name(s.text, "LOC").casefold() for s in spans if s.label == "LOC" and s.place_cue}
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
@@ -422,7 +424,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
         if label is None:
             continue
-        if label == "PER" and span.label in ("ORG", "LOC") and not _person_over_spacy(name, span, alone):
+        if label == "PER" and span.label in ("ORG", "LOC") and not _person_over_spacy(name, span, alone, placed):
             label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
             if label is None:
                 continue
