@@ -32,14 +32,14 @@ def test_a_small_town_neither_spacy_nor_the_text_presents_as_a_place_is_no_place
 
 def test_a_town_the_text_introduces_as_a_place_stays_a_place():
     """Keep: the same towns, or others as small, after a preposition, an article, another place and a conjunction,
-    or before "-based" / ", <region>", whatever spaCy called them."""
+    before "-based" / ", <region>", or between a possessive and a site word, whatever spaCy called them."""
     text = ("Le groupe a ouvert un bureau à Aley. Les capacités de Bernin sont pleines. The Walldorf giant grew. "
             "Growers in Poland and Normandy wait. The Roubaix-based provider hired. A plant in Winner, South Dakota "
-            "closed.")
+            "closed. OVHcloud adds GPUs at its Gravelines data centre.")
     out = normalise_entities(_spans(text, [("Aley", "ORG"), ("Bernin", "PER"), ("Walldorf", "MISC"),
                                            ("Poland", "LOC"), ("Normandy", "ORG"), ("Roubaix", "ORG"),
-                                           ("Winner", "PER")]))
-    assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Normandy", "Roubaix", "Winner"]
+                                           ("Winner", "PER"), ("Gravelines", "ORG")]))
+    assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Normandy", "Roubaix", "Winner", "Gravelines"]
 
 
 def test_an_organisation_or_a_place_opening_with_a_family_name_or_introduced_as_a_place_is_no_person():
