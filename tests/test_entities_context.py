@@ -35,11 +35,13 @@ def test_a_town_the_text_introduces_as_a_place_stays_a_place():
     before "-based" / ", <region>", or between a possessive and a site word, whatever spaCy called them."""
     text = ("Le groupe a ouvert un bureau à Aley. Les capacités de Bernin sont pleines. The Walldorf giant grew. "
             "Growers in Poland and Normandy wait. The Roubaix-based provider hired. A plant in Winner, South Dakota "
-            "closed. OVHcloud adds GPUs at its Gravelines data centre.")
+            "closed. OVHcloud adds GPUs at its Gravelines data centre. July 22 -- Blossom Music Center, Cuyahoga "
+            "Falls, OH.")
     out = normalise_entities(_spans(text, [("Aley", "ORG"), ("Bernin", "PER"), ("Walldorf", "MISC"),
                                            ("Poland", "LOC"), ("Normandy", "ORG"), ("Roubaix", "ORG"),
-                                           ("Winner", "PER"), ("Gravelines", "ORG")]))
-    assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Normandy", "Roubaix", "Winner", "Gravelines"]
+                                           ("Winner", "PER"), ("Gravelines", "ORG"), ("Cuyahoga Falls", "ORG")]))
+    assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Normandy", "Roubaix", "Winner", "Gravelines",
+                          "Cuyahoga Falls"]
 
 
 def test_an_organisation_or_a_place_opening_with_a_family_name_or_introduced_as_a_place_is_no_person():
@@ -82,7 +84,7 @@ def test_a_person_whose_given_name_no_list_holds_is_found_by_a_common_family_nam
 
 def test_companies_tagged_per_stay_organisations():
     """Keep: a capitalised pair whose last word is no common family name, or whose first is one, is a company."""
-    names = ["Goldman Sachs", "Andreessen Horowitz", "Bosch Martin", "Deutsche Bank"]
+    names = ["Goldman Sachs", "Andreessen Horowitz", "Bosch Martin", "Deutsche Bank", "Mohegan Sun"]
     out = normalise_entities(_spans(" ; ".join(names), [(n, "PER") for n in names]))
     assert out["PER"] == [] and out["ORG"] == names
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from pipeline.enrich.gazetteer import (Place, is_family_name, is_family_name_first, is_first_name, lookup_place,
-                                       looks_like_org)
+from pipeline.enrich.gazetteer import (Place, is_family_name, is_family_name_first, is_first_name,
+                                       is_rarer_first_name, lookup_place, looks_like_org)
 
 LABELS = {
     "PER": "PER", "PERSON": "PER",
@@ -128,6 +128,8 @@ def _place_cue(span: Span, text: str) -> bool:
         return True
     if _POSSESSIVE_BEFORE.search(before) and _SITE_AFTER.match(text[span.end:span.end + 30]):
         return True
+    if re.match(r",\s*[A-Z]{2}\b(?![’'-])", text[span.end:span.end + 6]):
+        return True  # an address's state or province code: "Cuyahoga Falls, OH", "Mansfield, MA", "Toronto, ON"
     after = _PLACE_AFTER.match(text[span.end:span.end + 60])
     if after and after.group(1) is None:
         return True
@@ -291,13 +293,15 @@ def _lookup_place(name: str, unaccented: bool = False):
 
 
 def _unlisted_given_name(words: list[str]) -> bool:
-    """Two words tagged PER: a capitalised word that is neither a known first name nor a frequent family name, then
-    one of a country's 100 commonest family names ("Rajnath Singh"). Not "Goldman Sachs" (Sachs is no such name),
-    "Bosch Müller" (two family names), nor a name with an organisation, law or place word."""
+    """Two words tagged PER: a rarer first name (ranked in a country's 5,000, not its 2,500) that is no frequent
+    family name, then one of a country's 100 commonest family names ("Rajnath Singh"). Not "Goldman Sachs" (Sachs is
+    no such name), "Mohegan Sun" (Mohegan is no first name), "Bosch Müller" (two family names), nor a name with an
+    organisation, law or place word."""
     if len(words) != 2 or not all(w[:1].isupper() and w.replace("-", "").isalpha() and not w.isupper() for w in words):
         return False
     given, family = words
-    return (is_family_name(family) and not is_family_name(given) and not looks_like_org(" ".join(words))
+    return (is_family_name(family) and is_rarer_first_name(given) and not is_family_name(given)
+            and not looks_like_org(" ".join(words))
             and given.casefold() not in _LAW_WORDS | _PLACE_WORDS | _NAMED_AFTER | _ARTICLES
             and family.casefold() not in _LAW_WORDS | _PLACE_WORDS | _NAMED_AFTER
             and lookup_place(given) is None and lookup_place(family) is None)

@@ -166,6 +166,18 @@ def is_family_name(word: str) -> bool:
     return _key(word.strip(".")) in _family_names()
 
 
+@lru_cache(maxsize=1)
+def _rarer_first_names() -> frozenset[str]:
+    lines = (DIR / "rarer_first_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def is_rarer_first_name(word: str) -> bool:
+    """A first name ranked in a country's 5,000 but not its 2,500 ("Rajnath"): a given name, though too rare to make
+    a person of any capitalised pair (see `entities._unlisted_given_name`)."""
+    return _key(word.strip(".")) in _rarer_first_names()
+
+
 def is_first_name(word: str) -> bool:
     """"Jean-Noël" counts when each part is a first name; "Ursula" does, "Delos Cloud"'s "Delos" does too."""
     names = first_names()
