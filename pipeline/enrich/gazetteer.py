@@ -143,6 +143,41 @@ NOT_FIRST_NAMES = frozenset({
     "gsm", "sim", "blossom", "deep", "north", "west", "sea", "sky", "star", "golden", "siri", "alexa", "jupiter"})
 
 
+@lru_cache(maxsize=1)
+def _family_first_names() -> frozenset[str]:
+    lines = (DIR / "family_first_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def is_family_name_first(word: str) -> bool:
+    """A first name the world mostly carries as a family name ("Kaiser", "Schwarz", "Steiner"; not "Martin", which
+    is both): as the first word of a company's name ("Kaiser Permanente") it says little about a person."""
+    return _key(word.strip(".")) in _family_first_names()
+
+
+@lru_cache(maxsize=1)
+def _family_names() -> frozenset[str]:
+    lines = (DIR / "family_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def is_family_name(word: str) -> bool:
+    """One of a country's 100 most frequent family names ("Singh", "Kumar", "Martin", "Müller")."""
+    return _key(word.strip(".")) in _family_names()
+
+
+@lru_cache(maxsize=1)
+def _rarer_first_names() -> frozenset[str]:
+    lines = (DIR / "rarer_first_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def is_rarer_first_name(word: str) -> bool:
+    """A first name ranked in a country's 5,000 but not its 2,500 ("Rajnath"): a given name, though too rare to make
+    a person of any capitalised pair (see `entities._unlisted_given_name`)."""
+    return _key(word.strip(".")) in _rarer_first_names()
+
+
 def is_first_name(word: str) -> bool:
     """"Jean-Noël" counts when each part is a first name; "Ursula" does, "Delos Cloud"'s "Delos" does too."""
     names = first_names()
