@@ -398,17 +398,21 @@ def _top_level_published(scripts: list[str]) -> list[str]:
     """The datePublished of each JSON-LD document's own objects (top level or in @graph), before any nested one: a
     live blog lists its updates, each with its date, before its own ("DIRECT" pages got their newest update's time);
     a related story or a review may come first too."""
-    dates = []
+    return [o["datePublished"] for o in _json_ld_objects(scripts)
+            if isinstance(o.get("datePublished"), str) and _STORY_TYPE.search(str(o.get("@type", "")))]
+
+
+def _json_ld_objects(scripts: list[str]) -> list[dict]:
+    """The page's own JSON-LD objects, top level or in @graph, in order (unparseable scripts skipped)."""
+    objects: list[dict] = []
     for script in scripts:
         try:
             data = json.loads(script)
         except (ValueError, RecursionError):
             continue
-        objects = data if isinstance(data, list) else [data]
-        objects = [g for o in objects if isinstance(o, dict) for g in [o, *(o.get("@graph") or [])]]
-        dates += [o["datePublished"] for o in objects if isinstance(o, dict) and isinstance(o.get("datePublished"), str)
-                  and _STORY_TYPE.search(str(o.get("@type", "")))]
-    return dates
+        top = data if isinstance(data, list) else [data]
+        objects += [g for o in top if isinstance(o, dict) for g in [o, *(o.get("@graph") or [])] if isinstance(g, dict)]
+    return objects
 
 
 _AUTHORED_TYPE = re.compile(r"Gallery|Article|Posting|Report|CreativeWork")
@@ -417,20 +421,13 @@ _AUTHORED_TYPE = re.compile(r"Gallery|Article|Posting|Report|CreativeWork")
 def _json_ld_people(scripts: list[str]) -> list[str]:
     """The Person authors of the page's own JSON-LD objects (top level or in @graph) of a story or gallery type."""
     names: list[str] = []
-    for script in scripts:
-        try:
-            data = json.loads(script)
-        except (ValueError, RecursionError):
+    for obj in _json_ld_objects(scripts):
+        if not _AUTHORED_TYPE.search(str(obj.get("@type", ""))):
             continue
-        objects = data if isinstance(data, list) else [data]
-        objects = [g for o in objects if isinstance(o, dict) for g in [o, *(o.get("@graph") or [])]]
-        for obj in objects:
-            if not isinstance(obj, dict) or not _AUTHORED_TYPE.search(str(obj.get("@type", ""))):
-                continue
-            found = obj.get("author")
-            for person in found if isinstance(found, list) else [found]:
-                if isinstance(person, dict) and person.get("@type") == "Person" and isinstance(person.get("name"), str):
-                    names.append(" ".join(person["name"].split()))
+        found = obj.get("author")
+        for person in found if isinstance(found, list) else [found]:
+            if isinstance(person, dict) and person.get("@type") == "Person" and isinstance(person.get("name"), str):
+                names.append(" ".join(person["name"].split()))
     return list(dict.fromkeys(n for n in names if n))
 
 

@@ -69,13 +69,20 @@ def shown_time(tree: Any, day: str, url: str | None) -> datetime | None:
             zone = _zone(clock.group(4), url, tree.get("lang") or tree.get("xml:lang") or "")
             if zone is None:
                 return None
-            hour, minute = int(clock.group(1)), int(clock.group(2))
-            if clock.group(3):
-                if hour > 12:
-                    continue
-                hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
-            return datetime.combine(wanted, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+            stamp = _instant(wanted, clock, zone)
+            if stamp is not None:
+                return stamp
     return None
+
+
+def _instant(day: date, clock: re.Match, zone: ZoneInfo) -> datetime | None:
+    """The instant a `_TIME_AFTER` match shows on `day` in `zone`, in UTC; None for an impossible "13:05 p.m."."""
+    hour, minute = int(clock.group(1)), int(clock.group(2))
+    if clock.group(3):
+        if hour > 12:
+            return None
+        hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
 
 
 @lru_cache(maxsize=512)
@@ -177,12 +184,9 @@ def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
                 zone = _zone(clock.group(4), url, lang)
                 if zone is None:
                     return None
-                hour, minute = int(clock.group(1)), int(clock.group(2))
-                if clock.group(3):
-                    if hour > 12:
-                        continue
-                    hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
-                return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+                stamp = _instant(day, clock, zone)
+                if stamp is not None:
+                    return stamp
         if len(days) >= MAX_SHOWN_DAYS:
             return None
     return None
