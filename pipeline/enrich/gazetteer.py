@@ -65,10 +65,15 @@ def _places() -> dict[str, Place]:
     return table
 
 
-@lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    lines = (DIR / "first_names.txt").read_text(encoding="utf-8").splitlines()
+@lru_cache(maxsize=4)
+def _name_list(file: str) -> frozenset[str]:
+    """One of the name lists `build_gazetteers` writes (one name a line, `#` comments), as lookup keys."""
+    lines = (DIR / file).read_text(encoding="utf-8").splitlines()
     return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+
+
+def first_names() -> frozenset[str]:
+    return _name_list("first_names.txt")
 
 
 UNACCENTED_MIN_POPULATION = 10_000
@@ -143,39 +148,21 @@ NOT_FIRST_NAMES = frozenset({
     "gsm", "sim", "blossom", "deep", "north", "west", "sea", "sky", "star", "golden", "siri", "alexa", "jupiter"})
 
 
-@lru_cache(maxsize=1)
-def _family_first_names() -> frozenset[str]:
-    lines = (DIR / "family_first_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
-
-
 def is_family_name_first(word: str) -> bool:
     """A first name the world mostly carries as a family name ("Kaiser", "Schwarz", "Steiner"; not "Martin", which
     is both): as the first word of a company's name ("Kaiser Permanente") it says little about a person."""
-    return _key(word.strip(".")) in _family_first_names()
-
-
-@lru_cache(maxsize=1)
-def _family_names() -> frozenset[str]:
-    lines = (DIR / "family_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+    return _key(word.strip(".")) in _name_list("family_first_names.txt")
 
 
 def is_family_name(word: str) -> bool:
     """One of a country's 100 most frequent family names ("Singh", "Kumar", "Martin", "Müller")."""
-    return _key(word.strip(".")) in _family_names()
-
-
-@lru_cache(maxsize=1)
-def _rarer_first_names() -> frozenset[str]:
-    lines = (DIR / "rarer_first_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(_key(n) for n in lines if n and not n.startswith("#"))
+    return _key(word.strip(".")) in _name_list("family_names.txt")
 
 
 def is_rarer_first_name(word: str) -> bool:
     """A first name ranked in a country's 5,000 but not its 2,500 ("Rajnath"): a given name, though too rare to make
     a person of any capitalised pair (see `entities._unlisted_given_name`)."""
-    return _key(word.strip(".")) in _rarer_first_names()
+    return _key(word.strip(".")) in _name_list("rarer_first_names.txt")
 
 
 def is_first_name(word: str) -> bool:
