@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.enrich import EnrichInput, get_enricher
+from pipeline.enrich import EnrichInput, gazetteer, get_enricher
 from pipeline.enrich.entities import clean_name
 from pipeline.enrich.language import detect_language
 from pipeline.enrich.lexicon import LexiconScorer
@@ -493,10 +493,10 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     probe = (
         "from pipeline.enrich import get_enricher, gazetteer\n"
         "get_enricher().warm_up()\n"
-        "print(gazetteer._places.cache_info().currsize, gazetteer.first_names.cache_info().currsize)\n"
+        "print(gazetteer._places.cache_info().currsize, gazetteer._name_list.cache_info().currsize)\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.split()[-2:] == ["1", "1"], out.stdout + out.stderr
+    assert out.stdout.split()[-2:] == ["1", str(len(gazetteer.NAME_LISTS))], out.stdout + out.stderr
 
 
 @pytest.mark.parametrize("lang, sentence, expected", [

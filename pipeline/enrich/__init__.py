@@ -108,6 +108,9 @@ class Enricher:
             load_nlp(lang)
         for item in WARM_UP_TEXTS:  # the tone model, its encoder, the gazetteers, the lexicons, the topics
             self.enrich(item)
+        from pipeline.enrich.gazetteer import load_name_lists
+
+        load_name_lists()  # the lists only some names reach (Kaiser Permanente, Rajnath Singh)
 
     def enrich(self, item: EnrichInput) -> Enrichment:
         return next(self.enrich_many([item]))

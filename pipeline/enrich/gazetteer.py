@@ -76,6 +76,15 @@ def first_names() -> frozenset[str]:
     return _name_list("first_names.txt")
 
 
+NAME_LISTS = ("first_names.txt", "family_first_names.txt", "family_names.txt", "rarer_first_names.txt")
+
+
+def load_name_lists() -> None:
+    """Every name list, now: a process forked after this shares them rather than loading its own copies."""
+    for file in NAME_LISTS:
+        _name_list(file)
+
+
 UNACCENTED_MIN_POPULATION = 10_000
 
 
