@@ -2,8 +2,8 @@
 
 Such a page's markup holds a skeleton; the browser renders the story from the JSON. trafilatura reads JSON-LD
 `articleBody` (its baseline pass) but not this script, so the article fell back to the feed's one-line summary.
-The reader takes Arc `content_elements` (text, header, list, table) or, failing that, the longest `articleBody` /
-`body` string. Everything in it is hostile: only strings are read, HTML inside them is reduced to its text (scripts
+The reader takes Arc `content_elements` (text, header, list, table), a headless CMS's rich text — Sanity Portable
+Text blocks, a Contentful rich-text document — or, failing those, the longest `articleBody` / `body` string. Everything in it is hostile: only strings are read, HTML inside them is reduced to its text (scripts
 and styles dropped), and the script's size and the number of JSON nodes walked are bounded (see MAX_* below), like
 the markup in pipeline/budget.py.
 """
@@ -69,21 +69,78 @@ def _arc_lines(elements: list) -> list[str]:
     return [line for line in lines if line]
 
 
+_RICH_TEXT_BLOCKS = frozenset({"paragraph", "heading-1", "heading-2", "heading-3", "heading-4", "heading-5", "heading-6",
+                               "blockquote", "unordered-list", "ordered-list", "list-item"})
+
+
+def _portable_text_lines(blocks: list) -> list[str]:
+    """Sanity Portable Text (Next.js sites on a headless CMS): one line per `block` (paragraph, heading, list item),
+    made of its `span` children; the other types — related-article cards, ad slots, newsletter calls, images — are
+    the page's furniture, placed between paragraphs by the editor, and are left out."""
+    lines = []
+    for block in blocks:
+        if isinstance(block, dict) and block.get("_type") == "block" and isinstance(block.get("children"), list):
+            lines.append(_plain("".join(child.get("text") or "" for child in block["children"]
+                                        if isinstance(child, dict) and isinstance(child.get("text"), str))))
+    return [line for line in lines if line]
+
+
+def _rich_text_text(node: dict) -> str:
+    """The text of one Contentful rich-text node: its `text` leaves joined (hyperlinks and marks included)."""
+    parts, stack = [], [node]
+    while stack and len(parts) < MAX_NODES:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if current.get("nodeType") == "text" and isinstance(current.get("value"), str):
+                parts.append(current["value"])
+            children = current.get("content")
+            if isinstance(children, list):
+                stack.extend(reversed(children))
+    return "".join(parts)
+
+
+def _rich_text_lines(document: dict) -> list[str]:
+    """A Contentful rich-text `document`: one line per paragraph, heading, quote or list item; embedded entries
+    (related-story cards) and assets are left out like Portable Text's non-block types."""
+    lines: list[str] = []
+    for node in document.get("content") or []:
+        if not isinstance(node, dict) or node.get("nodeType") not in _RICH_TEXT_BLOCKS:
+            continue
+        if node["nodeType"] in ("unordered-list", "ordered-list"):
+            lines.extend(_plain(_rich_text_text(item)) for item in node.get("content") or [] if isinstance(item, dict))
+        else:
+            lines.append(_plain(_rich_text_text(node)))
+    return [line for line in lines if line]
+
+
+def _structured_lines(node: Any) -> list[str]:
+    """The story lines when `node` is an Arc element list's holder, a Portable Text array or a rich-text document."""
+    if isinstance(node, list):
+        if any(isinstance(e, dict) and e.get("_type") == "block" for e in node):
+            return _portable_text_lines(node)
+        return []
+    if node.get("nodeType") == "document":
+        return _rich_text_lines(node)
+    elements = node.get("content_elements")
+    if isinstance(elements, list) and any(isinstance(e, dict) and e.get("type") == "text" for e in elements):
+        return _arc_lines(elements)
+    return []
+
+
 def _walk(data: Any) -> tuple[list[str], str]:
-    """The Arc story with the most text, and the longest generic body string, found in the JSON (iteratively: a
-    hostile document may nest thousands deep)."""
+    """The structured story (Arc, Portable Text, rich text) with the most text, and the longest generic body
+    string, found in the JSON (iteratively: a hostile document may nest thousands deep)."""
     best_arc: list[str] = []
     best_body = ""
     stack, seen = [data], 0
     while stack and seen < MAX_NODES:
         node = stack.pop()
         seen += 1
+        if isinstance(node, (dict, list)):
+            lines = _structured_lines(node)
+            if sum(map(len, lines)) > sum(map(len, best_arc)):
+                best_arc = lines
         if isinstance(node, dict):
-            elements = node.get("content_elements")
-            if isinstance(elements, list) and any(isinstance(e, dict) and e.get("type") == "text" for e in elements):
-                lines = _arc_lines(elements)
-                if sum(map(len, lines)) > sum(map(len, best_arc)):
-                    best_arc = lines
             for key in _BODY_KEYS:
                 value = node.get(key)
                 if isinstance(value, str) and len(value) > max(len(best_body), MIN_BODY_CHARS):

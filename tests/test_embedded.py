@@ -93,3 +93,33 @@ def test_a_lone_surrogate_in_next_data_keeps_the_page_and_the_extract_command_wr
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "Benjamin Revcolevschi" in json.loads(out.read_text(encoding="utf-8").splitlines()[0])["text"]
+
+
+def _portable(paragraphs: list[str]) -> list[dict]:
+    blocks = [{"_type": "block", "style": "normal", "markDefs": [],
+               "children": [{"_type": "span", "text": p[:40], "marks": []}, {"_type": "span", "text": p[40:], "marks": ["em"]}]}
+              for p in paragraphs]
+    blocks.insert(1, {"_type": "relatedArticle", "label": "Read also", "title": "Scaleway opens a data centre in Milan"})
+    blocks.insert(3, {"_type": "adSlot", "label": "Advertisement"})
+    return blocks
+
+
+def _rich_text(paragraphs: list[str]) -> dict:
+    content = [{"nodeType": "paragraph", "data": {}, "content": [
+        {"nodeType": "text", "value": p[:30], "marks": [], "data": {}},
+        {"nodeType": "hyperlink", "data": {"uri": "/x"}, "content": [{"nodeType": "text", "value": p[30:], "marks": [], "data": {}}]}]}
+        for p in paragraphs]
+    content.insert(1, {"nodeType": "embedded-entry-block", "content": [],
+                       "data": {"target": {"fields": {"label": "Read also", "title": "Scaleway opens a data centre in Milan"}}}})
+    return {"nodeType": "document", "data": {}, "content": content}
+
+
+def test_a_headless_cms_story_in_next_data_is_read_without_its_cards_and_ads():
+    """Next.js sites on Sanity or Contentful ship the story as rich-text JSON (Portable Text blocks, a rich-text
+    document), not as a string or Arc elements: only the feed's summary was stored (mini news sites, ninth round)."""
+    for body in (_portable(PARAGRAPHS), _rich_text(PARAGRAPHS)):
+        data = {"props": {"pageProps": {"article": {"title": "OVHcloud", "content": body},
+                                        "mostRead": [{"title": "Iliad bids for a rival"}]}}}
+        text = next_data_text(load_html(_shell(json.dumps(data))))
+        assert text.split("\n") == PARAGRAPHS
+        assert "Scaleway" not in text and "Advertisement" not in text and "Iliad" not in text
