@@ -966,14 +966,34 @@ def _page_key(parts, query) -> tuple:
     return parts.netloc.lower(), parts.path.rstrip("/") or "/", tuple(sorted(query))
 
 
+# A pager link that says "next" without rel=next: its class or id ("pagination__next", "next-page"), or its words.
+_NEXT_CLASS = re.compile(r"(?:^|[\s_-])(?:next|suivant[e]?|weiter)(?:$|[\s_-])", re.IGNORECASE)
+_NEXT_WORDS = re.compile(r"^(?:next(?: page)?|page suivante|suivante?|weiter|nächste seite|siguiente|successiva|avanti)?"
+                         r"\s*[›»→>]*$", re.IGNORECASE)
+
+
+def _says_next(element: Any, number: int) -> bool:
+    """Whether a link is the pager's way to page `number`: rel=next, a "next" class, "Next page ›", « Page
+    suivante », an arrow, or the page's own number ("1 2 3" pagers)."""
+    if "next" in (element.get("rel") or "").lower().split():
+        return True
+    if element.tag != "a":
+        return False
+    words = " ".join(element.text_content().split())
+    if words == str(number) or (words and _NEXT_WORDS.match(words)):
+        return True
+    return bool(_NEXT_CLASS.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
 def next_page_url(tree: Any, url: str, first_url: str, number: int) -> str | None:
     """The URL of page `number` of the story whose first page is `first_url`, when this page (`url`) links to it
-    with rel=next; else None. WordPress and many CMS also put rel=next on a post towards the *next post*, so only a
-    link that is the first page's own URL with that page number (`?page=2`, `/2/`, `-2.html`…) is followed."""
+    with rel=next or a pager link ("Next page ›", a "next" class, the number itself: many CMS print only that);
+    else None. WordPress and many CMS also put rel=next on a post towards the *next post*, so only a link that is
+    the first page's own URL with that page number (`?page=2`, `/2/`, `-2.html`…) is followed."""
     first = urlsplit(_identity(first_url))
     wanted = _page_key(first, parse_qsl(first.query, keep_blank_values=True))
-    for element in tree.xpath("//link[@rel and @href] | //a[@rel and @href]"):
-        if "next" not in (element.get("rel") or "").lower().split():
+    for element in tree.xpath("//link[@rel and @href] | //a[@href]"):
+        if not _says_next(element, number):
             continue
         candidate = urljoin(url, (element.get("href") or "").strip())
         if urlsplit(candidate).scheme not in ("http", "https"):

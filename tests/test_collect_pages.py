@@ -495,6 +495,29 @@ def test_only_a_numbered_page_of_the_same_story_is_its_continuation(first, candi
     assert (next_page_url(tree, first, first, number) == candidate) is followed
 
 
+@pytest.mark.parametrize("link, followed", [
+    ('<a class="pagination__next" href="/eco/story/2/">Next page ›</a>', True),
+    ('<a class="next" href="/eco/story-2.html">Next ›</a>', True),
+    ('<nav class="pager"><span>1</span> <a href="/eco/story/2/">2</a> <a href="/eco/story/3/">3</a></nav>', True),
+    ('<a href="/eco/story/2/">Page suivante »</a>', True),
+    ('<a id="next-page" href="/eco/story/2/"><svg></svg></a>', True),
+    ('<a href="/eco/story/2/">Read the full report</a>', False),  # a numbered URL that is no pager link
+    ('<a class="next" href="/eco/other-story/2/">Next ›</a>', False),  # the next story, not this one's page
+    ('<a href="/eco/story/3/">3</a>', False),  # not the page asked for
+])
+def test_a_pager_link_without_rel_next_leads_to_the_story_s_next_page(link, followed):
+    """Many CMS print "Page 1 of 3 … Next page ›" without rel=next: only page 1 was stored (mini news sites, ninth
+    round R9-2). A pager link — a "next" class or id, next words or an arrow, the page's own number — to the first
+    page's URL with that number is followed; any other link is not."""
+    from lxml import html as lxml_html
+
+    from pipeline.extract import next_page_url
+
+    first = "https://a.fr/eco/story/" if "story-2.html" not in link else "https://a.fr/eco/story.html"
+    tree = lxml_html.fromstring(f"<html><body><article><p>x</p></article>{link}</body></html>")
+    assert (next_page_url(tree, first, first, 2) is not None) is followed
+
+
 def test_no_rel_next_link_of_the_shared_corpus_is_taken_for_a_story_s_next_page(shared_dir):
     """Every rel=next of the real pages points to the site's next post: none may be joined to the story."""
     import csv
