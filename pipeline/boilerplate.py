@@ -56,7 +56,11 @@ _PITCH = re.compile(
     r"(?:newsletters?\b[^.!?:]{0,40}[:—–-]\s*)?"
     r"(?:recevez (?:chaque|tous les|toutes les|gratuitement|par (?:e-?mail|courriel)|dans votre boîte)\b"
     r"|(?:get|receive)\b[^.!?]{0,60}\b(?:in|to|into) your inbox\b[^,;]{0,30}$"
-    r"|[^.!?]{0,60}\bdelivered (?:straight |directly )?to your inbox\b[^,;]{0,30}$)", _I)
+    r"|[^.!?]{0,60}\bdelivered (?:straight |directly )?to your inbox\b[^,;]{0,30}$"
+    # a newsletter box's blurb with no verb: "The top business stories in your inbox every morning." (ninth round R9-5)
+    r"|[^.!?]{0,60}\b(?:in|into|to) your inbox (?:every|each) (?:morning|evening|day|weekday|week|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday)\W*$"
+    r"|[^.!?]{0,60}\bdans votre boîte (?:mail|e-mail|aux lettres|de réception) (?:chaque|tous les)\s+\w+\W*$)", _I)
 # « Vous avez aimé cet article ? Partagez-le ! », "Enjoyed this story? Share it with a friend", « Copier le lien »
 _SHARE_PROMPT = re.compile(
     r"(?:vous avez aimé|vous avez apprécié|cet article vous a plu|(?:did you )?(?:enjoy|enjoyed|like|liked))"
@@ -109,15 +113,25 @@ MAX_LINK_ITEM_WORDS = 12
 # Google », "Follow us on Google News", « Téléchargez l'application … sur l'App Store … Google Play », "syndicated via
 # Microsoft Start", « Écouter cet article ». Imperatives and "us" only: a sentence reporting on Google News or the
 # App Store (« Apple a retiré l'application de l'App Store ») does not match.
+_CHANNELS = r"(?:whatsapp|instagram|facebook|tiktok|youtube|telegram|threads|bluesky|snapchat|twitter|x|linkedin)\b"
 _SITE_PROMO = re.compile(
     r"\b(?:suivez|retrouvez|abonnez)(?:-nous|-vous)?\b[^.!?]{0,80}?\bsur google (?:actualités|news)\b"
     r"|\bajoutez\b[^.!?]{1,80}?\bà vos sources (?:préférées|favorites)\b"
     r"|\b(?:follow|find) us on google news\b|(?:^|[,;:!] )\W*(?:follow|find) [^.!?]{1,60}? on google news\b"
     r"|\b(?:add|make|set) us (?:as )?(?:a |your )?(?:preferred|trusted|favou?rite) source\b"
     r"|\b(?:téléchargez|installez)\b[^.!?]{0,40}?\bappli(?:cation)?\b[^.!?]{0,100}?\b(?:app store|google play|play store)\b"
-    r"|^\W*(?:download|get) (?:the|our) [^.!?]{0,60}?\bapp\b[^.!?]{0,100}?\b(?:app store|google play|play store)\b", _I)
+    r"|^\W*(?:download|get) (?:the|our) [^.!?]{0,60}?\bapp\b[^.!?]{0,100}?\b(?:app store|google play|play store)\b"
+    # the outlet's social channels and app, told to the reader at a line's start: "Follow Britannia News on WhatsApp
+    # and download the Britannia News app for breaking news alerts", « Suivez-nous sur Instagram », "Join our
+    # WhatsApp channel" (mini news sites, ninth round R9-4)
+    rf"|^\W*(?:follow|join)\s+(?:us|[^.!?]{{1,40}}?)\s+on\s+{_CHANNELS}"
+    rf"|^\W*(?:suivez|rejoignez)(?:-nous)?\s+(?:[^.!?]{{0,40}}?\s)?sur\s+{_CHANNELS}"
+    r"|\b(?:join|rejoignez)\s+(?:our|notre)\s+(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b"
+    r"|\b(?:download|get|install)\s+(?:the|our)\s+[^.!?]{0,40}?\bapp\b[^.!?]{0,20}?\bfor\s+(?:breaking[- ]news\s+|news\s+)?"
+    r"(?:alerts|notifications)\b", _I)
 # cheap substring tests before _SITE_PROMO's searches (most lines hold none of these)
-_PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source")
+_PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source", "follow",
+                "suivez", "rejoignez", "join", " app ")
 _SYNDICATED = re.compile(
     r"(?:this|the) (?:article|story|content|post)\b[^.!?]{0,100}?\b(?:syndicated|republished|distributed)"
     r" (?:via|on|by|through) (?:microsoft start|msn)\b", _I)

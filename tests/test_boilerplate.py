@@ -762,3 +762,29 @@ def test_a_footnote_s_back_reference_arrow_leaves_its_line():
 ])
 def test_story_lines_like_the_publisher_s_calls_are_kept(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    # ninth round (R9-4): the outlet's social channels and app, told to the reader
+    "Follow Britannia News on WhatsApp and download the Britannia News app for breaking news alerts.",
+    "Join our WhatsApp channel for the day's top stories.",
+    "Suivez-nous sur Instagram et TikTok.",
+    "Download the Dublin Ledger app for breaking news alerts",
+    # R9-5: a newsletter box's blurb without a verb
+    "The top business stories in your inbox every morning.",
+    "L'essentiel de l'actualité régionale dans votre boîte mail chaque matin.",
+])
+def test_the_outlet_s_channels_app_and_newsletter_blurb_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Follow the money, investigators said, and the trail leads to a shell company in Cyprus.",
+    "Meta said it would let users follow channels on WhatsApp without sharing their phone number.",
+    "Phishing emails that land in your inbox are getting harder to spot, the agency warned.",
+    "The bank will send an alert to your phone every time a payment is made, it said.",
+    "Rejoignez-nous, a lancé la ministre aux syndicats réunis à Bercy, sur le terrain des salaires.",
+])
+def test_story_lines_about_channels_apps_and_inboxes_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
