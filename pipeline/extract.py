@@ -568,7 +568,7 @@ def _byline(tree: Any) -> str | None:
     """Authors read from the markup: trafilatura's byline selectors, then signature/auteur containers, on the raw text
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
     as part of the name)."""
-    subtree = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
+    subtree = prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME])
     raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM],
                                                      len_limit=120)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
@@ -576,6 +576,12 @@ def _byline(tree: Any) -> str | None:
                    None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+
+
+# the author's role printed beside the name in the byline box (<span class="author-role">North of England
+# correspondent</span>): read with the name it became "Amelia Rose North" (mini news sites, ninth round R9-6)
+_ROLE_BESIDE_NAME = XPath("//*[contains(@class, 'role') or contains(@class, 'job') or contains(@class, 'position')]"
+                     "[ancestor::*[contains(@class, 'author') or contains(@class, 'byline')]]")
 
 
 # "By <a rel="author">A</a> and <a rel="author">B</a>": trafilatura's first selector took the first link only (mini
@@ -677,7 +683,13 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               "//*[contains(@class, 'kg-signup-card') or contains(@class, 'kg-cta-card')]",
               # footnote calls: a superscript linking within the page ("cloud<sup><a href='#fn1'>1</a></sup>" was
               # stored as "cloud1"; sixth round, N10); a unit's exponent (m<sup>2</sup>) links nowhere and stays
-              "//sup[a[starts-with(@href, '#')]]"]
+              "//sup[a[starts-with(@href, '#')]]",
+              # a video's transcript folded under its player (« Video transcript », « Transcription »): the
+              # broadcaster's spoken version, not the written story (mini news sites, ninth round R9-3)
+              "//details[summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT',"
+              " 'transcript'), 'transcri')]]",
+              "//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, 'player')"
+              " or contains(@class, 'audio')]]"]
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:

@@ -979,3 +979,26 @@ def test_a_whole_class_byline_wins_over_a_bem_named_box_and_a_long_article_s_gal
     long_story = _gallery_page(SLIDES).replace(STORY_FR, STORY_FR * 4)
     text = extract_article(long_story, "https://ouest.example/article", None, NOW, min_words=50).text
     assert SLIDES[0] not in text and "Le constructeur a présenté mardi" in text
+
+
+def test_the_author_s_role_beside_the_name_stays_out_of_the_name():
+    """Mini news sites audit (ninth round, R9-6): a broadcaster's byline box « <span class="author-name">Amelia
+    Rose</span><span class="author-role">North of England correspondent</span> » gave the author "Amelia Rose North"."""
+    for name, role in (("Amelia Rose", "North of England correspondent"), ("Tom Clarke", "Science and technology editor")):
+        box = (f"<div class='author'><span class='author-name'><a href='/author/x'>{name}</a></span>"
+               f"<span class='author-role'>{role}</span></div>")
+        assert extract_article(_lead_page(box), "https://tv.example/s", None, NOW, min_words=10).authors == [name]
+
+
+def test_a_video_s_folded_transcript_is_not_the_story():
+    """Mini news sites audit (ninth round, R9-3): « Video transcript » and the presenter's lines under a broadcaster's
+    player were stored in the story; an FAQ accordion's answers (<details> with a question as summary) stay."""
+    player = ("<div class='video-player'><p class='video-caption'>Watch: the new plant</p><details class='transcript'>"
+              "<summary>Video transcript</summary><p>KAY ADAMS, PRESENTER: Good afternoon from our studio in Leeds, "
+              "where we have been following the story all day.</p></details></div>")
+    text = extract_article(_lead_page("", after=player), "https://tv.example/s", None, NOW, min_words=10).text
+    assert "Video transcript" not in text and "KAY ADAMS" not in text and "Carquefou" in text
+    faq = ("<details><summary><h2>Combien de serveurs seront produits ?</h2></summary><p>Environ deux mille serveurs "
+           "sortiront chaque mois de la nouvelle ligne de production installée à Carquefou.</p></details>")
+    text = extract_article(_lead_page("", after=faq), "https://tv.example/f", None, NOW, min_words=10).text
+    assert "Environ deux mille serveurs" in text
