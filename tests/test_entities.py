@@ -310,3 +310,18 @@ def test_a_town_whose_article_french_merged_into_the_preposition_is_found():
     out = normalise_entities(_spans("Robert et Marin lisent Le Monde.", [("Robert", "LOC"), ("Marin", "LOC"),
                                                                           ("Monde", "LOC")]))
     assert out.get("LOC", []) == []
+
+
+def test_an_irish_county_and_a_street_named_after_a_person_are_places_not_people():
+    """Mini news sites audit (ninth round, R9-7): "Leixlip, Co Kildare" gave the person "Co Kildare" and no Kildare;
+    "Spencer Place" (a Dublin street) was a person."""
+    from pipeline.enrich.entities import classify
+
+    assert classify("Co Kildare", "PER") == "LOC" and classify("County Kildare", "LOC") == "LOC"
+    assert classify("Spencer Place", "PER") != "PER" and classify("Russell Square", "PER") != "PER"
+    out = normalise_entities(_spans("Intel's plant in Leixlip, Co Kildare, will pause.", [("Leixlip", "LOC"),
+                                                                                          ("Co Kildare", "PER")]))
+    assert "Kildare" in out["LOC"] and not out.get("PER")
+    # a given name "Co" before a family name, and family names that are street words, stay people
+    for name in ("Co Adriaanse", "Nathan Lane", "Grace Park", "Stuart Hall"):
+        assert classify(name, "PER") == "PER", name

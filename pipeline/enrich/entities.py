@@ -220,6 +220,19 @@ def _given_name(word: str) -> bool:
 _NAMED_AFTER = {"park", "square", "street", "avenue", "campus", "center", "centre", "building", "tower", "bridge",
                 "airport", "station", "stadium", "arena", "plaza", "boulevard", "memorial", "hospital", "school"}
 _ARTICLES = {"il", "lo", "gli", "el", "los", "las", "le", "la", "les", "der", "die", "das", "the"}
+# a street or square named after a person, in two words: "Spencer Place" (Dublin), "Russell Square", "Grosvenor
+# Road"; not "Street" or "Lane", which are family names too (Picabo Street, Nathan Lane) (ninth round R9-7)
+_STREET_AFTER = {"place", "square", "avenue", "boulevard", "plaza", "quay", "road", "terrace"}
+# an Irish or British county written with its word: "Leixlip, Co Kildare", "County Cork" (ninth round R9-7)
+_COUNTY = re.compile(r"^(?:Co\.?|County)\s+(?=[A-Z])")
+
+
+def _county(name: str):
+    """The county a "Co Kildare" / "County Cork" names (the gazetteer knows it without its word), else None."""
+    if not _COUNTY.match(name):
+        return None
+    place = lookup_place(_COUNTY.sub("", name))
+    return place if place is not None and place.kind in ("region", "city") else None
 
 
 def person_like(name: str) -> bool:
@@ -232,6 +245,8 @@ def person_like(name: str) -> bool:
     if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
         return False
     if len(words) >= 3 and (words[-1].casefold() in _NAMED_AFTER or words[0].casefold() in _ARTICLES):
+        return False
+    if words[-1].casefold() in _STREET_AFTER or _county(name) is not None:
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
@@ -271,7 +286,7 @@ def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue
 
 def _lookup_place(name: str, unaccented: bool = False):
     """`lookup_place` with the exceptions of `_is_place` that need no context."""
-    place = lookup_place(name, unaccented)
+    place = lookup_place(name, unaccented) or _county(name)
     if place is None and name[:1].islower():
         tail = _LOWER_HEAD.sub("", name)
         if tail and tail != name:
