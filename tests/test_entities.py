@@ -325,3 +325,18 @@ def test_an_irish_county_and_a_street_named_after_a_person_are_places_not_people
     # a given name "Co" before a family name, and family names that are street words, stay people
     for name in ("Co Adriaanse", "Nathan Lane", "Grace Park", "Stuart Hall"):
         assert classify(name, "PER") == "PER", name
+
+
+def test_a_town_s_merged_article_is_put_back_only_after_a_french_contraction():
+    """Mini news sites audit (ninth round, R9-8): round 8's « des Clayes-sous-Bois » rule also read "a project in
+    Grange Castle" (spaCy: "Grange") as La Grange, Illinois; the article is put back only after « des/du/au/aux »."""
+    from pipeline.enrich.entities import surname_in_context
+
+    def places(text: str, labelled: list[tuple[str, str]]) -> list[str]:
+        return normalise_entities([surname_in_context(s, text) for s in _spans(text, labelled)]).get("LOC", [])
+
+    assert places("Google has put a project in Grange on hold near Dublin.", [("Grange", "LOC"), ("Dublin", "LOC")]) \
+        == ["Dublin"]
+    assert places("Elle garde ses sites des Clayes-sous-Bois et du Havre.", [("Clayes-sous-Bois", "LOC"),
+                                                                            ("Havre", "LOC")]) \
+        == ["Les Clayes-sous-Bois", "Le Havre"]

@@ -85,6 +85,9 @@ class Span:
     # whether the text introduces the span as a place (« à Bernin », "near Sherbrooke", "the Walldorf giant"); None
     # where no text was read (`surname_in_context` sets it)
     place_cue: bool | None = None
+    # whether a French contraction stands just before the span (« des Clayes-sous-Bois », « au Havre »): only then may
+    # a town's merged article be put back (`_lookup_place`); None where no text was read
+    after_contraction: bool | None = None
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -120,6 +123,11 @@ _SITE_AFTER = re.compile(r"^\s+(?:data[ -]cent(?:re|er)s?|sites?|plants?|factory
 _PLACE_AFTER = re.compile(r"^(?:-based\b|,\s*([A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w.'’-]+)?))")
 
 
+# « des », « du », « au », « aux » just before a name: French merged a town's « Les » / « Le » into them; English
+# "in Grange" has none, and "Grange" is not La Grange, Illinois (ninth round R9-8)
+_CONTRACTION_BEFORE = re.compile(r"(?:^|[\s'’(])(?:des|du|aux|au)\s+$", re.IGNORECASE)
+
+
 def _place_cue(span: Span, text: str) -> bool:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     if _PLACE_BEFORE.search(before) or _LEADING.match(span.text):
@@ -142,12 +150,13 @@ def surname_in_context(span: Span, text: str) -> Span:
     verb of saying after it, or tagged MISC with a role before it (a product "says" things too: "ChatGPT says").
     Also marks whether the text introduces the span as a place (`place_cue`, see `_is_place`)."""
     cue = _place_cue(span, text)
-    if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return Span(span.start, span.end, span.text, span.label, span.surname, cue)
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
+    contracted = bool(_CONTRACTION_BEFORE.search(before))
+    if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted)
     surname = bool(_ROLE_BEFORE.search(before)
                    or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
-    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue)
+    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -274,18 +283,20 @@ def _unannounced_town(name: str, place, label: str | None, cue: bool | None) -> 
     return place.population < (_CUELESS_CAPITALS if other_name else _CUELESS_TOWN)
 
 
-def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue: bool | None = None):
+def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue: bool | None = None,
+              article: bool = True):
     """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter") or
     an institution ("Congress", Arizona; "Council", Idaho), and towns neither spaCy nor the text present as places
     (`_unannounced_town`, given the span's `label` and `cue`). `unaccented` for spans tagged LOC (`lookup_place`).
 
     A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
-    place = _lookup_place(name, unaccented)
+    place = _lookup_place(name, unaccented, article)
     return None if place is not None and _unannounced_town(name, place, label, cue) else place
 
 
-def _lookup_place(name: str, unaccented: bool = False):
-    """`lookup_place` with the exceptions of `_is_place` that need no context."""
+def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
+    """`lookup_place` with the exceptions of `_is_place` that need no context; `article`: whether a French
+    contraction before the name allows its merged article back (`Span.after_contraction`)."""
     place = lookup_place(name, unaccented) or _county(name)
     if place is None and name[:1].islower():
         tail = _LOWER_HEAD.sub("", name)
@@ -295,7 +306,7 @@ def _lookup_place(name: str, unaccented: bool = False):
     if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and (
             is_first_name(name) or name.casefold() in _INSTITUTIONS):
         return None
-    if place is None and unaccented and name[:1].isupper() and " " not in name and len(name) >= 4 \
+    if place is None and article and unaccented and name[:1].isupper() and " " not in name and len(name) >= 4 \
             and not is_first_name(name.split("-")[0]):
         # French merges a town's article into the preposition: « des Clayes-sous-Bois », « du Havre », « au Mans »,
         # « aux Mureaux » leave spaCy the name without its « Les » / « Le » (eighth round, R8-12)
@@ -340,11 +351,12 @@ def natural_place(name: str) -> str | None:
     return match.group()
 
 
-def classify(name: str, label: str, place_cue: bool | None = None) -> str | None:
+def classify(name: str, label: str, place_cue: bool | None = None, article: bool = True) -> str | None:
     """The label a cleaned span really deserves, or None to drop it (see docs/enrichment.md, "Entities").
-    `place_cue`: whether the text introduces the span as a place (`Span.place_cue`; None: not known)."""
+    `place_cue`: whether the text introduces the span as a place (`Span.place_cue`; None: not known); `article`:
+    whether a town's merged French article may be put back (`Span.after_contraction`)."""
     words = name.split()
-    is_place = partial(_is_place, label=label, cue=place_cue)
+    is_place = partial(_is_place, label=label, cue=place_cue, article=article)
     if label in ("ORG", "MISC") and _CIVIL_TITLE.match(name) and len(words) > 1:
         # « M. Klaba », "Mrs Dufay" tagged ORG: a person; a surname alone goes, as for PER spans ("M. Macron")
         return "PER" if person_like(_TITLES.sub("", name)) else None
@@ -442,7 +454,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         name = clean_name(span.text, span.label)
         if not _plausible(name, span.label):
             continue
-        label = classify(name, span.label, span.place_cue)
+        article = span.after_contraction is not False
+        label = classify(name, span.label, span.place_cue, article)
         if label in (None, "MISC") and span.surname and _lone_surname(name, span):
             label = "PER"
         if label in ("ORG", "MISC", None) and (place := inner_place(name)):
@@ -456,7 +469,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
-            place = _is_place(name, unaccented=span.label == "LOC")
+            place = _is_place(name, unaccented=span.label == "LOC", article=article)
             if place is None and span.label == "LOC" and (natural := natural_place(name)):
                 place, name = Place(natural, "region", 0), natural
             if place is not None:
