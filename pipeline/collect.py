@@ -85,7 +85,7 @@ class CollectStats:
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
     implausible_page_dates: int = 0  # pages stating such a date (or an impossible one): the feed's date is used
-    continuation_pages: int = 0  # pages 2, 3… of stories split over several pages (rel=next), joined to page 1
+    continuation_pages: int = 0  # pages 2, 3… of stories split over several pages (rel=next, a pager link), joined to page 1
     continuations_cut: int = 0  # such stories stored without a page that could not be fetched or read
     fallback_reasons: Counter = field(default_factory=Counter)  # why the page was not used
     skipped: Counter = field(default_factory=Counter)  # items that produced no article, by reason

@@ -363,7 +363,7 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
                              "title and date: the feed reuses GUIDs, so they were fetched as new stories")
     if cstats.get("continuation_pages"):
         summary.notes.append(f"{cstats['continuation_pages']} further page(s) of stories split over several pages "
-                             "(rel=next) joined to their first page")
+                             "(rel=next or a pager link) joined to their first page")
     if cstats.get("continuations_cut"):
         summary.notes.append(f"{cstats['continuations_cut']} story(ies) split over several pages stored without a "
                              "page that could not be fetched or read (see the log)")
