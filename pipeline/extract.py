@@ -1005,9 +1005,10 @@ def next_page_url(tree: Any, url: str, first_url: str, number: int) -> str | Non
     first = urlsplit(_identity(first_url))
     wanted = _page_key(first, parse_qsl(first.query, keep_blank_values=True))
     for element in tree.xpath("//link[@rel and @href] | //a[@href]"):
-        if not _says_next(element, number):
+        href = (element.get("href") or "").strip()
+        if str(number) not in href or not _says_next(element, number):  # a page's URL holds its number
             continue
-        candidate = urljoin(url, (element.get("href") or "").strip())
+        candidate = urljoin(url, href)
         if urlsplit(candidate).scheme not in ("http", "https"):
             continue
         if _without_page_number(candidate) == (wanted, number):
