@@ -327,6 +327,17 @@ def test_an_irish_county_and_a_street_named_after_a_person_are_places_not_people
         assert classify(name, "PER") == "PER", name
 
 
+def test_a_university_named_after_its_city_is_no_person():
+    """Mini news sites audit (ninth round, leftover): "KU Leuven" was read as a person (« Ku » is a given name)."""
+    from pipeline.enrich.entities import classify
+
+    for name in ("KU Leuven", "TU Delft", "UC Berkeley", "ETH Zürich"):
+        assert classify(name, "PER") != "PER" and classify(name, "ORG") == "ORG", name
+    # initials before a family name that is also a small town stay people
+    for name in ("JD Vance", "TJ Miller"):
+        assert classify(name, "PER") == "PER", name
+
+
 def test_a_town_s_merged_article_is_put_back_only_after_a_french_contraction():
     """Mini news sites audit (ninth round, R9-8): round 8's « des Clayes-sous-Bois » rule also read "a project in
     Grange Castle" (spaCy: "Grange") as La Grange, Illinois; the article is put back only after « des/du/au/aux »."""

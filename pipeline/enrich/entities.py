@@ -244,6 +244,15 @@ def _county(name: str):
     return place if place is not None and place.kind in ("region", "city") else None
 
 
+_INITIALS = re.compile(r"^[A-Z]{2,3}$")
+_INSTITUTION_CITY = 50_000
+
+
+def _city_of_size(word: str) -> bool:
+    place = lookup_place(word)
+    return place is not None and place.kind == "city" and (place.population or 0) >= _INSTITUTION_CITY
+
+
 def person_like(name: str) -> bool:
     """Two to four words, a known first name first, every other word capitalised or a particle ("Ursula von der
     Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
@@ -253,6 +262,8 @@ def person_like(name: str) -> bool:
         return False
     if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
         return False
+    if len(words) == 2 and _INITIALS.match(words[0]) and _city_of_size(words[1]):
+        return False  # a university or school named after its city ("KU Leuven", "TU Delft", "UC Berkeley"), not "JD Vance"
     if len(words) >= 3 and (words[-1].casefold() in _NAMED_AFTER or words[0].casefold() in _ARTICLES):
         return False
     if words[-1].casefold() in _STREET_AFTER or _county(name) is not None:
