@@ -61,6 +61,12 @@ _LONG_TEXTS = etree.XPath(f"//text()[string-length(.) > {MAX_TEXT_NODE}]")
 _START_TAG = re.compile(r"""<([A-Za-z][^\s/>]*)(?:\s*[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?|\s*/)*""")
 _ATTRIBUTE = re.compile(r"""[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
 _LONG_TAG = 1_000  # characters: a tag shorter than this cannot hold MAX_TAG_ATTRIBUTES attributes
+# The payload of an inline `data:` URI (an image or font saved into the page, a picture pasted into a CMS): nothing
+# extraction reads, but counted in MAX_MARKUP_CHARS, so a story with two inline photos (3.8 MB) was refused as "page
+# too large" and stored from its feed summary. Payloads of DATA_PAYLOAD_KEPT characters or more are dropped first
+# (the URI stays, empty); shorter ones (1x1 placeholders) are left as they are.
+DATA_PAYLOAD_KEPT = 1_024
+_DATA_PAYLOAD = re.compile(r"""(\bdata:[^,:"'\s<>]{0,200},)[^"'\s<>)]{%d,}""" % DATA_PAYLOAD_KEPT)
 # Character references to C0 controls other than tab, LF and CR (`&#1;`, `&#x1b;`, `&#8`): one of them anywhere in
 # the page makes trafilatura discard the whole text (XML cannot hold them). `&#0;` is included (HTML reads it as
 # U+FFFD, not worth keeping). Literal C0 bytes need no pass (libxml2 drops them while parsing; a regex over every
@@ -81,8 +87,10 @@ def parse_within_budget(html: str, url: str | None) -> Any:
 
     Raises PageTooComplex when the markup is too large to extract in a few seconds. Costs one `str.count`, two regex
     scans and one C-level XPath count on a normal page (no Python loop over the elements). References to C0 control
-    characters are removed first, so one `&#8;` does not cost the page its text.
+    characters are removed first, so one `&#8;` does not cost the page its text, and long inline `data:` payloads
+    before the size is counted.
     """
+    html = without_data_payloads(html)
     tags = html.count("<")
     if tags > MAX_MARKUP_TAGS:
         raise PageTooComplex(f"page too complex to extract ({tags:,} tags, limit {MAX_MARKUP_TAGS:,})")
@@ -116,6 +124,11 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     if elements > MAX_ELEMENTS:
         raise PageTooComplex(f"page too complex to extract ({elements:,} elements, limit {MAX_ELEMENTS:,})")
     return tree
+
+
+def without_data_payloads(html: str) -> str:
+    """The markup with the payloads of long inline `data:` URIs removed (see DATA_PAYLOAD_KEPT); one regex scan."""
+    return _DATA_PAYLOAD.sub(r"\1", html) if "data:" in html else html
 
 
 def _parse_deep(html: str, url: str | None) -> Any:

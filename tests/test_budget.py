@@ -14,7 +14,7 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from pipeline.budget import (MAX_ELEMENTS, MAX_INLINE, MAX_TAG_ATTRIBUTES, PageTooComplex, most_attributes,
-                             parse_within_budget)
+                             parse_within_budget, without_data_payloads)
 from pipeline.collect import Collector
 from pipeline.extract import decode_html, extract_article, extract_file
 from pipeline.feeds import load_feeds
@@ -191,3 +191,45 @@ def test_a_saved_file_too_large_for_any_page_is_refused_without_being_read(tmp_p
     tracemalloc.stop()
     assert record["error"] == "page too large to extract (300,000,000 bytes, limit 12,000,000)"
     assert peak < 10_000_000
+
+
+def inline_images_page(images: int) -> bytes:
+    """A story saved with its photos inline (as a browser's "save as one file" or a CMS's pasted picture does): each
+    photo a 1.9 MB base64 `data:` URI, the story itself a few hundred words naming OVHcloud after the photos."""
+    photo = b"<figure><img alt='chart' src='data:image/png;base64," + b"iVBORw0KGgo" * 175_000 + b"'></figure>"
+    story = b"<p>Mistral AI signed a compute deal with Nvidia this week, and analysts called it a costly mistake. </p>" * 8
+    tail = b"<p>OVHcloud said it would bid for the next public tender of sovereign computing in Paris. </p>"
+    return (b"<html><head><meta charset='utf-8'><title>Mistral AI inline photos</title></head><body><article>"
+            b"<h1>Mistral AI inline photos</h1>" + story + photo * images + tail + b"</article></body></html>")
+
+
+def test_a_story_with_inline_photos_over_the_size_limit_is_extracted_whole(httpserver, tmp_path):
+    """Two inline photos (3.8 MB of base64) took a story over the 3,000,000-character limit: it was stored from its
+    feed summary (page-too-complex), and OVHcloud, named after the photos, was lost. The payloads are not text."""
+    body = inline_images_page(2)
+    assert len(body) > 3_000_000
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/inline.html").respond_with_data(body, content_type="text/html; charset=utf-8")
+    rss = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>H</title><item><title>Mistral AI inline '
+           f'photos</title><link>{httpserver.url_for("/inline.html")}</link><pubDate>Wed, 18 Nov 2026 16:30:00 +0000'
+           f'</pubDate><description>Mistral AI: the feed summary.</description></item></channel></rss>')
+    httpserver.expect_request("/feed.xml").respond_with_data(rss, content_type="application/rss+xml")
+    feeds_path = tmp_path / "feeds.yaml"
+    feeds_path.write_text(json.dumps({"feeds": [{"name": "H", "url": httpserver.url_for("/feed.xml"), "lang": "en",
+                                                  "relevance": "all"}]}), encoding="utf-8")
+    collector = Collector(load_settings(), load_feeds(feeds_path))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    [article] = asyncio.run(go())
+    assert (article.extraction, article.fallback_reason) == ("trafilatura", None)
+    assert "OVHcloud said it would bid" in article.text
+    assert collector.stats.fallback_reasons == {}
+
+
+def test_short_data_uris_and_the_word_data_in_text_are_left_alone():
+    html = ("<p>Our metadata: none.</p><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
+            "<img src='data:image/png;base64," + "A" * 5_000 + "'>")
+    assert without_data_payloads(html) == ("<p>Our metadata: none.</p><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
+                                           "<img src='data:image/png;base64,'>")
