@@ -13,6 +13,7 @@ import time
 import unicodedata
 
 import pytest
+import rich.markup
 
 from pipeline.alerts.deliver import send_email, send_slack, send_webhook, slack_payload, subject_line
 from pipeline.alerts.evaluate import AlertItem
@@ -21,7 +22,8 @@ from pipeline.collect import Collector
 from pipeline.enrich.watchlist import get_linker
 from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
-from pipeline.sinks import MAX_MARKS, link_target, mask_url, single_line, without_invisible
+from pipeline.sinks import (MAX_MARKS, for_terminal, link_target, mask_secrets, mask_url, single_line,
+                            without_invisible)
 
 from _alerts_helpers import SmtpServer, smtp_env
 
@@ -240,3 +242,52 @@ def test_the_enrich_command_finds_a_company_hidden_in_its_input_text(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     orgs = {r["id"]: r["orgs"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert orgs == {slug: ["Mistral AI"] for slug in HIDDEN}, orgs
+
+
+# ---- fifth round: masking and escaping in linear time
+
+def test_masking_and_escaping_web_strings_take_linear_time():
+    """A query of `?a?a?a…`, a long word in an error message, or a run of backslashes in a title: each call cost
+    seconds (quadratic); 100,000 characters now take milliseconds."""
+    shapes = ["http://news.example/p?" + "a?" * 50_000, "http://news.example/p?" + "?" * 100_000,
+              "error: " + "A" * 100_000, "\\" * 100_000 + "[b]x[/b]"]
+    for text in shapes:
+        cpu = time.process_time()
+        mask_url(text), mask_secrets(text), link_target(text), for_terminal(text)
+        assert time.process_time() - cpu < 1, text[:30]
+    assert mask_url("http://x/a?x?token=abc&b=1") == "http://x/a?x?token=***&b=1"
+    assert mask_secrets("failed: xhttp://h/?sig=1 (https://h/p?api_key=2)") == \
+        "failed: xhttp://h/?sig=*** (https://h/p?api_key=***"
+    assert for_terminal("\\\\[bold]x[/bold]") == rich.markup.escape("\\\\[bold]x[/bold]")  # rich's own reading
+
+
+def test_item_links_costly_to_mask_do_not_hold_the_run_nor_fail_another_sites_pages(httpserver, tmp_path):
+    """Three item links of 40 KB (`?a?a?a…`) held the collector's event loop 63 s (each mask_url call took seconds):
+    the innocent site's pages, fetched meanwhile, timed out and were stored from their summaries."""
+    base = httpserver.url_for("").rstrip("/")
+    links = [f"{base}/q/{i}?" + "a?" * 20_000 for i in range(3)] + [f"{base}/in/{i}" for i in range(4)]
+    items = "".join(f"<item><title>Mistral AI story {i}</title><link>{html.escape(link)}</link>"
+                    f"<description>{html.escape(STORY.format(n='Mistral AI'))}</description></item>"
+                    for i, link in enumerate(links))
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Q</title>{items}</channel></rss>',
+        content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    for i in range(4):
+        body = "".join(f"<p>{STORY.format(n='Mistral AI')}Paragraph {k}.</p>" for k in range(4))
+        httpserver.expect_request(f"/in/{i}").respond_with_data(
+            f"<html lang='en'><head><title>Innocent {i}</title></head><body><article><h1>Innocent {i}</h1>{body}"
+            "</article></body></html>", content_type="text/html; charset=utf-8")
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(json.dumps({"feeds": [{"name": "Q", "url": f"{base}/feed.xml", "lang": "en"}]}), encoding="utf-8")
+    collector = Collector(load_settings(fetch_retries=0, fetch_total_timeout=4), load_feeds(feeds))
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    cpu = time.process_time()
+    articles = asyncio.run(go())
+    assert time.process_time() - cpu < 20
+    innocent = [a for a in articles if "/in/" in a.url]
+    assert len(innocent) == 4 and {a.extraction for a in innocent} == {"trafilatura"}
+    assert "timeout" not in collector.stats.fallback_reasons
