@@ -173,7 +173,7 @@ def describe_validation_error(path: Path, exc: ValidationError, data: Any = None
                 name = data[list_key][index].get("name")
             except Exception:  # noqa: BLE001 - best effort to name the entry
                 pass
-            entry = f"entry #{index + 1}" + (f" ({name!r})" if name else "")
+            entry = f"entry #{index + 1}" + (f" ({shown_value(name)})" if name else "")
             loc = loc[2:]
         field = ".".join(str(p) for p in loc) or "(whole entry)"
         where = f"{entry}, field {field!r}" if entry else f"field {field!r}" if loc else "the whole file"
@@ -186,6 +186,16 @@ def describe_validation_error(path: Path, exc: ValidationError, data: Any = None
                 message = _unknown_key(loc[-1], model, list(err["loc"])[:-1])
         lines.append(f"{path}: {where}: {message}")
     return "Invalid config: " + "; ".join(dict.fromkeys(lines))
+
+
+SHOWN_VALUE_CHARS = 80
+
+
+def shown_value(value: Any) -> str:
+    """A config value quoted in an error, cut to SHOWN_VALUE_CHARS: a 10 MB entry name was quoted whole in each of
+    the entry's errors (the sentence ran to megabytes)."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_VALUE_CHARS else text[:SHOWN_VALUE_CHARS - 1] + "…"
 
 
 def load_model(path: Path, model: type[M], list_key: str | None = None) -> M:

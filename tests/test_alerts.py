@@ -121,6 +121,20 @@ def test_invalid_rules_are_reported_with_file_rule_and_field(tmp_path, rule, exp
     assert str(path) in message and f"entry #2 ('{rule['name']}')" in message and expected in message
 
 
+def test_a_rule_name_of_a_million_characters_is_named_by_its_start_in_one_short_sentence(tmp_path):
+    """A 1 MB rule name was quoted whole in its error (a 10 MB one printed 10 MB, after minutes of masking the
+    sentence for credentials): the sentence names the file, the entry by its start, and the field."""
+    path = write_rules(tmp_path / "alerts.yaml", [{"name": "A" * 1_000_000, "keywords": ["x"],
+                                                   "channels": [{"type": "slack"}]}])
+    cpu = time.process_time()
+    with pytest.raises(ConfigError) as info:
+        load_rules(load_settings(), path)
+    assert time.process_time() - cpu < 5
+    message = str(info.value)
+    assert len(message) < 400 and str(path) in message
+    assert f"entry #1 ('{'A' * 78}…), field 'name': String should have at most 200 characters" in message
+
+
 def test_duplicate_rule_names_rejected(tmp_path):
     rule = {"name": "twice", "keywords": ["x"], "channels": [{"type": "slack"}]}
     other = {"name": "other", "keywords": ["y"], "channels": [{"type": "slack"}]}
