@@ -101,7 +101,8 @@ ROBOTS_MAX_BYTES = 500 * 1024
 # to their feed summaries at once instead of each holding a worker for the whole timeout.
 MAX_HOST_TIMEOUTS = 3
 # Likewise for a host that keeps answering 429 Too Many Requests (a bot guard): after this many 429s in a run (two
-# pages' worth of attempts at the default 3 retries) its other links are not asked for until the next run.
+# pages' worth of attempts at the default 3 retries) its other links are not asked for until the next run. Counted
+# per site like timeouts (`timeout_site`): per host name, 30 links on 30 names of one server cost 120 requests.
 MAX_HOST_RATE_LIMITS = 8
 
 
@@ -475,7 +476,7 @@ class Fetcher:
         self._robots_unreachable: set[str] = set()  # origins whose robots.txt failed to load (5xx, network)
         self.requests = 0  # HTTP requests actually sent (retries and redirects included)
         self._timeouts: Counter[str] = Counter()  # host → requests that timed out in this run
-        self._rate_limits: Counter[str] = Counter()  # host → 429 answers in this run
+        self._rate_limits: Counter[str] = Counter()  # site (timeout_site) → 429 answers in this run
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -682,7 +683,7 @@ class Fetcher:
                                                                "validator (nothing cached to reuse)", status)
                         return FetchResult(url, url, status, response.headers, b"", _now(), not_modified=True)
                     if status == 429 or status >= 500:
-                        self._rate_limits[host] += status == 429
+                        self._rate_limits[timeout_site(host)] += status == 429
                         retry_after = parse_retry_after(response.headers.get("retry-after"))
                         if retry_after is not None and retry_after > self.settings.fetch_backoff_max:
                             # waiting less than asked would be impolite, waiting longer stalls the run: give up for now
@@ -722,12 +723,13 @@ class Fetcher:
     def _check_host(self, url: str, host: str) -> None:
         """A host that keeps timing out or answering 429 is not asked again in this run (a failure that passes: its
         pages are tried again next run)."""
-        if self._timeouts[site := timeout_site(host)] >= MAX_HOST_TIMEOUTS:
-            where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
+        site = timeout_site(host)
+        where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
+        if self._timeouts[site] >= MAX_HOST_TIMEOUTS:
             raise FetchFailed(url, "host-timeouts", f"not fetched: {where} timed out {MAX_HOST_TIMEOUTS} times "
                                                     "in this run")
-        if self._rate_limits[host] >= MAX_HOST_RATE_LIMITS:
-            raise FetchFailed(url, "http-429", f"not fetched: {host[:100]} answered 429 Too Many Requests "
+        if self._rate_limits[site] >= MAX_HOST_RATE_LIMITS:
+            raise FetchFailed(url, "http-429", f"not fetched: {where} answered 429 Too Many Requests "
                                                f"{MAX_HOST_RATE_LIMITS} times in this run", 429)
 
     def _check_content_type(self, url: str, kind: str, header: str) -> None:

@@ -1106,3 +1106,21 @@ def test_a_cookie_set_on_a_redirect_is_sent_to_the_next_hop_of_that_fetch_only(h
 
     first, later = asyncio.run(go())
     assert first.status == 200 and first.body == b"<html>story</html>" and later.reason == "http-403"
+
+
+def test_429_answers_on_many_names_of_one_site_count_as_one_host(httpserver):
+    """Counted per host name, 30 links on 30 names of one server answering 429 were each asked retries + 1 times
+    (120 requests where one host gets 8; hostile-input audit, fifth round). 429s count per site, like timeouts."""
+    from pipeline.fetch import MAX_HOST_RATE_LIMITS
+
+    httpserver.expect_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": "0"})
+    urls = [f"http://0x{'0' * i}7f.1:{httpserver.port}/busy?name={i}" for i in range(12)]
+
+    async def go():
+        async with Fetcher(settings(fetch_retries=3, fetch_concurrency=1)) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(url) for url in urls), return_exceptions=True)
+
+    outcomes = asyncio.run(go())
+    assert all(isinstance(o, FetchFailed) and o.reason == "http-429" for o in outcomes), outcomes
+    assert len(httpserver.log) == MAX_HOST_RATE_LIMITS
+    assert "127.0.0.1 (the site of 0x" in str(outcomes[-1])
