@@ -67,9 +67,12 @@ def test_a_page_with_more_elements_than_any_article_is_refused_and_extract_repor
 
 
 def assert_untouched(pages: list[Path]) -> None:
+    """Each page's tree is the one trafilatura would parse, but for the payloads of long `data:` URIs (6 of the 86
+    corpus pages inline fonts, images or a video: their extracted texts and titles are the same either way)."""
     for path in pages:
         html = decode_html(path.read_bytes())
-        assert etree.tostring(parse_within_budget(html, None)) == etree.tostring(load_html(html)), path.name
+        plain = load_html(without_data_payloads(html))
+        assert etree.tostring(parse_within_budget(html, None)) == etree.tostring(plain), path.name
 
 
 def test_the_sample_site_pages_reach_trafilatura_unchanged():
