@@ -38,7 +38,7 @@ from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.pagetime import shown_time, shown_timestamp
-from pipeline.pagetype import check_story_page, declared_canonical, is_brief
+from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, without_surrogates
 from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
 
@@ -1117,6 +1117,7 @@ def extract_article(
         published_at=choose_published(stated, item.published if item else None, fetched_at),
         fetched_at=fetched_at,
         extraction="trafilatura",
+        paywalled=words < TEASER_MAX_WORDS and is_paywalled(tree),
         word_count=words,
         content_hash=content_hash(text),
         warc_file=warc_file,
@@ -1124,6 +1125,9 @@ def extract_article(
     )
 
 
+# A page longer than this is never read as a paywall's teaser (`Article.paywalled`): checking for a paywall costs ~3 ms
+# a page, and a teaser is a lead and a few paragraphs.
+TEASER_MAX_WORDS = 600
 SIGNATURE_LINES = 4  # the byline printed under the headline and the lead
 MAX_SITE_LABEL_WORDS = 4
 

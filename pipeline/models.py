@@ -118,6 +118,7 @@ class Article(BaseModel):
     fetched_at: datetime
     extraction: ExtractionMethod
     fallback_reason: str | None = None  # with extraction feed-summary: why the page was not used (consent-wall…)
+    paywalled: bool = False  # the page says the story is behind a paywall (pagetype.is_paywalled); not stored
     feed_version: str | None = None  # the feed item's version when fetched (FeedItem.version)
     word_count: int
     content_hash: str  # sha256 of the normalised text

@@ -307,6 +307,23 @@ def test_a_teaser_copy_collected_after_the_whole_story_in_one_run_does_not_repla
     assert client.get(index=articles, id=other.article.id)["_source"]["text"] == rewrite.article.text
 
 
+def test_a_paywalled_copy_with_its_own_lead_collected_after_the_whole_story_does_not_replace_it(store):
+    """Fifth round: the paywalled AMP copy of a new story, opening with a rewritten standfirst, was stored as the story
+    when collected last (the teaser rule compared opening words). A copy that says it is behind a paywall, with under
+    half the words, loses to the whole story; an unpaywalled short copy still wins as before."""
+    settings, client = store
+    paragraphs = [f"Paragraphe {i}. Mistral AI signe avec la région un contrat de calcul que l'opposition juge trop "
+                  "coûteux, sans appel d'offres." for i in range(10)]
+    full = make_record("https://example.org/paid", "\n".join(paragraphs), orgs={"Mistral AI": 0.0, "OVHcloud": 0.0})
+    teaser = make_record("https://example.org/paid", "Notre analyse du contrat. " + "\n".join(paragraphs[3:6]),
+                         orgs={"Mistral AI": 0.0})
+    teaser = teaser.model_copy(update={"article": teaser.article.model_copy(update={"paywalled": True})})
+    stats = index_enriched(client, settings, [full, teaser])
+    assert stats.created == 1
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=full.article.id)["_source"]
+    assert stored["text"] == full.article.text and stored["orgs"] == ["Mistral AI", "OVHcloud"]
+
+
 def test_ilm_policy_on_a_real_cluster(real_es_url):
     settings = load_settings()
     client = make_client(settings)

@@ -422,9 +422,11 @@ class _Indexer:
             # A feed summary never replaces a page's text (docs/fetching.md): a paywalled AMP copy of the story, or
             # an update whose page became a stub, only adds its link; the feed version stays, so it is retried.
             # Nor does a page shrunk to a brief's length (a soft 404, an interstitial, a story cut to its teaser),
-            # nor one that opens like the stored text and has less than half of it (a teaser behind a paywall).
+            # nor one that opens like the stored text and has less than half of it (a teaser behind a paywall), nor
+            # a page that says it is behind a paywall with less than half of it (a teaser with a rewritten lead).
             kept = bool(old) and (_summary_over_page(rec.article, old.get("extraction"))
                                   or _page_shrunk(rec.article, old, self.settings.min_article_words)
+                                  or _paywall_teaser(rec.article, old)
                                   or _cut_copy(rec.article.text, (stored_texts.get(rec.article.id) or {}).get("text")))
             # a headline corrected over the same text is a change too
             same = bool(old) and old.get("content_hash") == rec.article.content_hash and old.get("title") == rec.article.title
@@ -579,6 +581,13 @@ def _page_halved(new: Article, old: dict | None) -> bool:
         and old.get("extraction") not in (None, "feed-summary") and (new.word_count or 0) * 2 < (old.get("word_count") or 0)
 
 
+def _paywall_teaser(new: Article, old: dict | None) -> bool:
+    """Whether `new` is a page behind a paywall with under half the words of the page text stored before: its teaser,
+    even when its lead was rewritten (a new standfirst defeats `_cut_copy`; an 85-word teaser replaced a 450-word
+    story and OVHcloud and Scaleway lost their mentions, hostile-input audit, fifth round)."""
+    return new.paywalled and _page_halved(new, old)
+
+
 def _cut_copy(new_text: str, stored_text: str | None) -> bool:
     """Whether `new_text` is the stored story cut short: it opens with the stored text's opening words and has less
     than half of them. A story that became subscriber-only (its first two paragraphs, then « Il vous reste 80 % de
@@ -606,7 +615,9 @@ def _batches(records: Iterable[EnrichedArticle], size: int) -> Iterator[list[Enr
                 links = sorted({*first.article.link_ids, *rec.article.link_ids})
                 if _summary_over_page(rec.article, first.article.extraction) or (  # the page's text wins (a copy's
                         first.article.extraction not in (None, "feed-summary")  # summary, whichever came last), and
-                        and _cut_copy(rec.article.text, first.article.text)):  # so does the whole story over its teaser
+                        and (_cut_copy(rec.article.text, first.article.text)  # so does the whole story over its
+                             or _paywall_teaser(rec.article, {"extraction": first.article.extraction,  # teaser
+                                                              "word_count": first.article.word_count}))):
                     rec = first
                     version = first.article.feed_version
                 else:
