@@ -203,13 +203,16 @@ def resolve_companies(names: list[str] | None, watchlist: Watchlist | None = Non
 
 
 def _phrase_pattern(phrase: str) -> str:
+    """A phrase ending at a word's end; `_alternation` checks that it starts at a word's start."""
     parts = [re.escape(p) for p in phrase.split()]
     body = re.sub(r"['’]", "['’]", r"\s+".join(parts))  # either apostrophe ("d'IA", « d’IA »)
-    return rf"(?<!{_WORD}){body}(?!{_WORD})"
+    return rf"{body}(?!{_WORD})"
 
 
 def _alternation(phrases: list[str]) -> str:
-    return "|".join(_phrase_pattern(p) for p in sorted(set(phrases), key=len, reverse=True))
+    # The word-start check is made once per position, not once per phrase: the same matches, and a search through
+    # the ~60 corporate terms costs 0.2 ms per 2,000 characters instead of 1.6 (it runs for every ambiguous name).
+    return rf"(?<!{_WORD})(?:" + "|".join(_phrase_pattern(p) for p in sorted(set(phrases), key=len, reverse=True)) + ")"
 
 
 class _Terms:
@@ -374,8 +377,8 @@ class WatchlistLinker:
         that rule the name out (a wind, a fruit, a town's landmarks) win unless more clues than they are speak for
         the company (« une rafale d'annonces » beside « Le Chat » and « licorne »)."""
         index = next((i for i, (s, e) in enumerate(sentences) if s <= mention.start < e), 0)
-        lo = sentences[max(index - 1, 0)][0]
-        hi = sentences[min(index + 1, len(sentences) - 1)][1]
+        lo = max(sentences[max(index - 1, 0)][0], mention.start - EVIDENCE_REACH)
+        hi = min(sentences[min(index + 1, len(sentences) - 1)][1], mention.end + EVIDENCE_REACH)
         own = [(s, e, label) for s, e, label in entities if s < mention.end and mention.start < e]
         labels = {label for _, _, label in own}
         if self._inside_a_person(mention, text, own):  # "Fiona Apple", « Frédéric Mistral »
@@ -387,6 +390,7 @@ class WatchlistLinker:
         around = text[lo:mention.start] + " " + text[mention.end:hi]
         clues = self._clues(mention.company, around)
         start, end = sentences[index]
+        start, end = max(start, mention.start - EVIDENCE_REACH), min(end, mention.end + EVIDENCE_REACH)
         if not ("LOC" in labels and _is_town(mention.text)):  # "Capgemini and Atos", « Orange, OVHcloud et … »
             others = [m for m in self.candidates(text[start:end]) if m.company != mention.company]
             if "LOC" in labels:  # spaCy read a place: only a company listed beside it (« entre Thales et Eviden »)
@@ -434,6 +438,10 @@ class WatchlistLinker:
         return False
 
 
+# Evidence for an ambiguous name is read in its sentence and the ones around it, at most this many characters either
+# side: a text that is one "sentence" (no full stop: a list, a table, "Mistral, Orange, Atos…") made each of its N names
+# read the whole text, quadratic: 16,000 characters took 41 s to enrich, the 50,000 that enrichment reads about 7 min.
+EVIDENCE_REACH = 1_000
 _BESIDE = 40  # characters between the starts of two names listed together ("Capgemini, Sopra Steria and Atos")
 # the words that make a name a place just before it: « à Orange », « près d'Orange », « autour d'Orange », "in Orange"
 _LOCATIVE = re.compile(r"\b(?:à|au|aux|dans|en|vers|in|at|near|around|outside"
