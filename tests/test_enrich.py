@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,20 @@ def test_lone_surrogates_from_json_input_are_enriched_not_a_crash(enricher):
     assert "\ud83d" in text  # what json.loads gives for a lone surrogate escape
     result = enrich(enricher, text, "fr", title="Nvidia \ud800 Mistral AI")
     assert {"Mistral AI", "Nvidia"} <= set(result.orgs) and "Arthur Mensch" in result.entities.PER
+
+
+def test_long_runs_without_a_space_and_runs_of_spaces_are_enriched_in_linear_time(enricher):
+    """Hostile-input audit, fifth round: 20,000 apostrophes took spaCy's tokenizer 37 CPU-s (one long token, its
+    suffixes peeled one by one) and 20,000 spaces in a sentence naming two companies 57 CPU-s (the clause split read
+    the run again from each space); names around them are still found."""
+    enrich(enricher, "Mistral AI signe avec Nvidia.", "fr")  # the models are loaded on first use
+    for lang, before, after in (("en", "Mistral AI and Nvidia met in Paris", "said Arthur Mensch. The end."),
+                                ("fr", "Mistral AI et Nvidia à Paris", "a dit Arthur Mensch. Fin.")):
+        text = f"{before} {' ' * 20_000}{chr(39) * 20_000} {after}"
+        cpu = time.process_time()
+        result = enrich(enricher, text, lang, title="'" * 5_000)
+        assert time.process_time() - cpu < 10, lang
+        assert {"Mistral AI", "Nvidia"} <= set(result.orgs) and "Arthur Mensch" in result.entities.PER
 
 
 def test_a_company_cutting_its_own_prices_is_good_news_and_a_french_prix_is_a_price():

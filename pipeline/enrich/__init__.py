@@ -259,8 +259,20 @@ def _encodable(item: EnrichInput) -> EnrichInput:
 
 
 def _texts(item: EnrichInput) -> list[str]:
-    """What spaCy reads of an item: its title and its text up to MAX_CHARS."""
-    return [item.title or "", (item.text or "")[:MAX_CHARS]]
+    """What spaCy reads of an item: its title and its text up to MAX_CHARS, each run of LONG_RUN or more characters
+    without a space blanked (`_blank_long_runs`)."""
+    return [_blank_long_runs(item.title or ""), _blank_long_runs((item.text or "")[:MAX_CHARS])]
+
+
+# No word, name or place runs this long without a space; a hostile page's run of apostrophes does, and spaCy's tokenizer
+# reads one long token in quadratic time (20,000 apostrophes: 37 CPU-s to enrich; hostile-input audit, fifth round).
+LONG_RUN = 100
+_LONG_RUN = re.compile(r"\S{%d,}" % LONG_RUN)
+
+
+def _blank_long_runs(text: str) -> str:
+    """Spaces in place of a long run without a space, one for one, so spaCy's offsets still point into the text."""
+    return _LONG_RUN.sub(lambda m: " " * len(m.group()), text) if len(text) >= LONG_RUN else text
 
 
 _LINE = re.compile(r"[^\n]+")

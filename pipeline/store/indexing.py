@@ -583,7 +583,7 @@ def _page_halved(new: Article, old: dict | None) -> bool:
 
 def _paywall_teaser(new: Article, old: dict | None) -> bool:
     """Whether `new` is a page behind a paywall with under half the words of the page text stored before: its teaser,
-    even when its lead was rewritten (a new standfirst defeats `_cut_copy`; an 85-word teaser replaced a 450-word
+    even when its lead was rewritten (a new standfirst defeats `_cut_copy`; an 85-word teaser replaced a 376-word
     story and OVHcloud and Scaleway lost their mentions, hostile-input audit, fifth round)."""
     return new.paywalled and _page_halved(new, old)
 
