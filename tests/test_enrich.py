@@ -520,6 +520,10 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Pour ma part, je tiens cet accord pour un échec.", "negative"),
     ("fr", "Le bilan du contrat n'est pas un échec, loin de là.", "positive"),
     ("fr", "Ce n'est pas une victoire.", "negative"),
+    # negated praise with « avoir rien de » (LABELLING.md's own example), and negated criticism (seventh session)
+    ("fr", "La qualification de S3NS n'a pourtant rien d'une victoire pour la souveraineté.", "negative"),
+    ("fr", "La panne n'a rien d'un désastre.", "positive"), ("fr", "Cette réussite n'a rien d'un hasard.", None),
+    ("fr", "Le groupe a remporté une victoire.", None), ("fr", "Elle a une victoire à son actif.", None),
     ("en", "The deal is a costly mistake for Europe.", "negative"),
     ("en", "Apple's belated launch in the European Union was hardly a triumph.", "negative"),
     ("en", "We regard the partnership as a genuine breakthrough.", "positive"),

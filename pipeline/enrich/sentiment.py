@@ -199,7 +199,7 @@ def last_turn(sentences: list[Sentence], lang: str) -> int:
 
 
 # The author's verdict stated outright, as a copula and an evaluative noun: « cette alliance est une vraie défaite
-# pour l'autonomie technologique française », « ce n'est pas une victoire », "the deal is a costly mistake", "this is
+# pour l'autonomie technologique française », « ce n'est pas une victoire », « n'a pourtant rien d'une victoire », "the deal is a costly mistake", "this is
 # a genuine breakthrough". LABELLING.md: the author's judgement comes first. Not when someone else says it (a reporting
 # word, inside quotation marks), as a question, as a hypothesis (« si », "if", the conditional) or as the object of
 # a judgement about judging ("it is a mistake to read X as a defeat", « c'est une erreur de croire… »).
@@ -222,9 +222,12 @@ _VERDICT_ADJECTIVES = {
 }
 _VERDICT = {
     "fr": re.compile(
-        r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|reste|demeure|signe|marque)\s+"
-        r"(?:(?:bien|donc|surtout|avant tout|tout simplement|clairement|déjà|aussi)\s+)*"
-        r"(?P<negated>pas|en rien|loin d'être|nullement|guère)?\s*(?:une?|la|le|l'|d')?\s*"
+        r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|reste|demeure|signe|marque"
+        r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d'))\s+"
+        r"(?:(?:bien|donc|surtout|avant tout|tout simplement|clairement|déjà|aussi|pourtant|cependant|toutefois"
+        r"|vraiment)\s+)*"
+        r"(?P<negated>pas|en rien|loin d'être|nullement|guère|(?:plus\s+)?rien\s+d'(?=\s*une?\b))?\s*"
+        r"(?:une?|la|le|l'|d')?\s*"
         + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)",
         re.IGNORECASE),
     "en": re.compile(
