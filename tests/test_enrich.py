@@ -556,6 +556,23 @@ def test_the_authors_verdict_stated_outright_is_found(lang, sentence, expected):
         assert found[0] == 1
 
 
+@pytest.mark.parametrize("lang, title, text, subject", [
+    ("en", "Bleu's certification is not the breakthrough its owners claim",
+     "Bleu, the joint venture of Orange and Capgemini, has obtained the SecNumCloud qualification for its office suite. "
+     "The service runs Microsoft software on servers in France. Customers will be able to move their documents from "
+     "next spring.", "Bleu"),
+    ("fr", "La qualification de S3NS n'a rien d'une victoire",
+     "S3NS, la coentreprise de Thales et de Google, a obtenu la qualification SecNumCloud. Les administrations pourront "
+     "y héberger des données sensibles à partir de janvier. L'offre repose sur la technologie de Google.", "S3NS"),
+])
+def test_a_verdict_stated_in_the_headline_decides_when_the_body_states_none(enricher, lang, title, text, subject):
+    """Seventh session: an op-ed's headline often carries its verdict and its body the facts told flatly (a shared item
+    read positive, the S3NS text positive toward S3NS without its headline)."""
+    result = enrich(enricher, text, lang, title=title)
+    assert result.sentiment.label == "negative" and result.entity_sentiment[subject].label == "negative"
+    assert enrich(enricher, text, lang).sentiment.label != "negative"  # the facts alone are no verdict
+
+
 @pytest.mark.parametrize("lang, text, expected", [
     ("en", "Atos loses its rail signalling contract to Capgemini", {"Atos": "negative", "Capgemini": "positive"}),
     ("en", "The ministry picked Scaleway, replacing Oracle after a decade", {"Oracle": "negative"}),

@@ -415,6 +415,8 @@ class TrainedTone:
         doc = clear_score_speaks(doc, rules, CLEAR_RULES, verdict=verdict)
         doc = clear_score_speaks(doc, document_row.sparse["n:title"], CLEAR_TITLE, verdict=verdict, whole_text=rules)
         stated = author_verdict(t.sentences[:len(t.scores)], t.lang)  # the author's verdict, stated outright
+        if not stated and t.title:  # or in the headline: "Apple's AI arrives in Europe, and it is hardly a victory"
+            stated = author_verdict([Sentence(0, len(t.title), t.title)], t.lang)
         if stated:
             doc = follows_verdict(doc, stated[1])
         subjects = subject_companies(t, list(company_rows))
