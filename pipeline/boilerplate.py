@@ -288,6 +288,18 @@ _REACH = re.compile(
     r"(?:^|.*[.!?]\s+)(?:you can )?(?:reach|contact|email|e-mail|write to|follow|joindre|contacter)\s+"
     r"(?:him|her|them|me|us|the author|the reporter|the writer|l'auteur|l'autrice|la rédaction)\b[^.!?]{0,20}?"
     r"(?:\S+@\S+\.\w|\+?\d[\d .()-]{7,20}\d|@\w{2,}|\bon (?:x|twitter|bluesky|mastodon|linkedin)\b)", _I)
+# The publisher's affiliate notice (mini news sites, tenth round R10-2): "When you purchase through links on our site,
+# we may earn an affiliate commission. Here's how it works.", « Cet article contient des liens d'affiliation : si vous
+# achetez via ces liens, nous pouvons percevoir une commission », "We may earn a commission from links on this page."
+# The reader's purchase and the site's commission, or the page saying it holds affiliate links, open a sentence
+_AFFILIATE = re.compile(
+    r"(?:.*[.!?:;]\s+)?(?:(?:when|if|si|lorsque|quand)\s+(?:you|vous)\s+(?:buy|purchase|shop|click|achetez|cliquez"
+    r"|commandez|effectuez un achat)\b[^.!?]{0,80}?\b(?:we|nous|[A-Z][\w.&-]*)\s+(?:may|might|can|could|pouvons"
+    r"|pourrions|peut|pourrait|percevons|touchons|earn|receive)\b"
+    r"|(?:this|cet|cette|ce)\s+(?:article|page|post|story|guide|review|test|comparatif|contenu)\s+(?:contains?|contient"
+    r"|includes?|comporte|inclut)\s+(?:des\s+)?(?:affiliate links?|liens? (?:d'affiliation|affiliés?|commerciaux))"
+    r"|(?:we|nous)\s+(?:may|might|can|could|pouvons|pourrions)\s+(?:earn|receive|get|percevoir|toucher|recevoir)\s+"
+    r"(?:an?\s+|une\s+)?(?:small\s+|petite\s+)?(?:affiliate\s+)?commission\b)", _I)
 # a question line heading such a call: « Vous avez une question ? », "Got a tip?", "Have a story to share?"
 _CALL_HEADER = re.compile(r"(?:vous avez|une|des|got|have|any)\s+(?:an?\s+|une\s+|des\s+)?(?:questions?|info(?:rmation)?s?"
                           r"|témoignages?|remarques?|tips?|story|stories|idées?|ideas?|news)\b[^.!?]{0,30}\?\s*$", _I)
@@ -708,6 +720,8 @@ def _is_publisher_call(line: str) -> bool:
     label, a call to write in or submit, how to reach the author, a series box, a rights notice, an imprint bar.
     Reported speech ("… Subscribe today, the campaign urged") is the story's."""
     if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line):
+        return True
+    if _AFFILIATE.match(line) and not _REPORTED.search(line):
         return True
     if (_SUBSCRIBE_CALL.match(line) or _READER_CALL.match(line) or _REACH.match(line)) and not _REPORTED.search(line):
         return True

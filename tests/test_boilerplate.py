@@ -800,3 +800,27 @@ def test_the_outlet_s_channels_app_and_newsletter_blurb_leave_the_text(line):
 def test_story_lines_about_channels_apps_and_inboxes_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # tenth round (R10-2): the publisher's affiliate notice, in other wordings than the pages'
+    "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
+    "If you buy something through a link in this article, we may earn a commission.",
+    "Cet article contient des liens d'affiliation : si vous achetez via ces liens, nous pouvons percevoir une "
+    "commission. Cela n'influence pas nos tests.",
+    "Our editors choose every product independently. We may earn a commission from links on this page.",
+])
+def test_the_publisher_s_affiliate_notice_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Should investors buy Nvidia stock now?",
+    "Berkshire Hathaway has positions in Apple and Bank of America, filings show.",
+    "The retailer said it may earn a commission on each sale made through the marketplace.",
+    "When you buy a phone through the operator, it can earn a subsidy from the manufacturer, the regulator said.",
+    "Les clients qui achètent via l'application cumulent des points, a indiqué Amazon.",
+])
+def test_story_lines_about_commissions_positions_and_stocks_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
