@@ -300,6 +300,17 @@ _AFFILIATE = re.compile(
     r"|includes?|comporte|inclut)\s+(?:des\s+)?(?:affiliate links?|liens? (?:d'affiliation|affiliés?|commerciaux))"
     r"|(?:we|nous)\s+(?:may|might|can|could|pouvons|pourrions)\s+(?:earn|receive|get|percevoir|toucher|recevoir)\s+"
     r"(?:an?\s+|une\s+)?(?:small\s+|petite\s+)?(?:affiliate\s+)?commission\b)", _I)
+# A retail-investing site's own lines (R10-3): its stock-picking promotion ("Should you invest $1,000 in Intel right
+# now?", "Before you buy stock in Intel, consider this: …"), the returns footnote under it ("*Stock Advisor returns as
+# of December 1, 2026") and the writers' positions ("Jane Doe has positions in Microsoft. X recommends Nvidia. X has
+# a disclosure policy."). The promotion names a sum or asks the reader to hold off; a story's "Should investors buy
+# Nvidia now?" heading stays
+_INVESTING_PROMO = re.compile(
+    r"should you (?:invest|put) [$€£]\s?[\d.,]+\s*(?:k|m)?\s+(?:in|into)\b[^.!?]{0,60}\?\s*$"
+    r"|before you (?:buy|invest in) (?:stock|shares) (?:in|of)\b[^.!?]{0,60}?,?\s+consider this\b"
+    r"|\*\s*(?:[\w&'-]+\s+){0,4}returns? (?:as of|through) [^.!?]{4,30}\d{4}\.?\s*$", _I)
+_POSITIONS = re.compile(r"(?:[^\W\d_][\w.'-]*\s+){1,6}(?:has|have|holds?|owns?)\s+(?:no\s+)?positions?\s+in\b", _I)
+_POSITIONS_TIE = re.compile(r"\bdisclosure policy\b|\brecommends?\b|\bstocks? mentioned\b|\bshort\b|\boptions\b", _I)
 # a question line heading such a call: « Vous avez une question ? », "Got a tip?", "Have a story to share?"
 _CALL_HEADER = re.compile(r"(?:vous avez|une|des|got|have|any)\s+(?:an?\s+|une\s+|des\s+)?(?:questions?|info(?:rmation)?s?"
                           r"|témoignages?|remarques?|tips?|story|stories|idées?|ideas?|news)\b[^.!?]{0,30}\?\s*$", _I)
@@ -719,9 +730,11 @@ def _is_publisher_call(line: str) -> bool:
     """The publisher addressing the reader or describing its own text (eighth round): a subscription call or paywall
     label, a call to write in or submit, how to reach the author, a series box, a rights notice, an imprint bar.
     Reported speech ("… Subscribe today, the campaign urged") is the story's."""
-    if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line):
+    if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line) or _INVESTING_PROMO.match(line):
         return True
     if _AFFILIATE.match(line) and not _REPORTED.search(line):
+        return True
+    if _POSITIONS.match(line) and _POSITIONS_TIE.search(line) and line.rstrip().endswith(_PARAGRAPH_END):
         return True
     if (_SUBSCRIBE_CALL.match(line) or _READER_CALL.match(line) or _REACH.match(line)) and not _REPORTED.search(line):
         return True

@@ -815,6 +815,20 @@ def test_the_publisher_s_affiliate_notice_leaves_the_text(line):
 
 
 @pytest.mark.parametrize("line", [
+    # R10-3: a retail-investing site's promotion, its returns footnote and the writers' positions
+    "Should you invest $1,000 in Intel right now?",
+    "Before you buy stock in Applied Materials, consider this: our analyst team just identified what they believe "
+    "are the 10 best stocks for investors to buy now.",
+    "*Stock Advisor returns as of December 1, 2026",
+    "Ryan Whitfield has positions in Microsoft. StockPulse has positions in and recommends Nvidia. StockPulse has a "
+    "disclosure policy.",
+    "Maya Lindqvist has no position in any of the stocks mentioned.",
+])
+def test_an_investing_site_s_promotion_and_positions_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
     "Should investors buy Nvidia stock now?",
     "Berkshire Hathaway has positions in Apple and Bank of America, filings show.",
     "The retailer said it may earn a commission on each sale made through the marketplace.",
