@@ -689,7 +689,16 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               "//details[summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT',"
               " 'transcript'), 'transcri')]]",
               "//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, 'player')"
-              " or contains(@class, 'audio')]]"]
+              " or contains(@class, 'audio')]]",
+              # a live quote chip inside a sentence: a link or label holding only a ticker and a signed change
+              # ("Shares of Nvidia <a>NVDA<span>-2.1%</span></a> slipped" was stored as "Nvidia NVDA-2.1% slipped";
+              # mini news sites, tenth round R10-4). Capitals, digits, signs and a percent only, with a letter and a
+              # sign: "rose <b>2.1%</b>" and "(Nasdaq: NVDA)" stay
+              "//p//*[self::a or self::span][contains(., '%')][string-length(normalize-space(.)) < 24]"
+              "[translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,+-\u2212% ', '') = '']"
+              "[translate(normalize-space(.), '0123456789.,+-\u2212% ', '') != '']"
+              "[contains(., '+') or contains(., '-') or contains(., '\u2212')]"
+              "[not(ancestor::*[self::a or self::span][contains(., '%')][string-length(normalize-space(.)) < 24])]"]
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:

@@ -1002,3 +1002,18 @@ def test_a_video_s_folded_transcript_is_not_the_story():
            "sortiront chaque mois de la nouvelle ligne de production installée à Carquefou.</p></details>")
     text = extract_article(_lead_page("", after=faq), "https://tv.example/f", None, NOW, min_words=10).text
     assert "Environ deux mille serveurs" in text
+
+
+def test_a_live_quote_chip_inside_a_sentence_is_not_the_story():
+    """Mini news sites audit (tenth round, R10-4): a finance site's quote chips inside sentences were stored as
+    "Shares of Nvidia NVDA-2.1% slipped"; a change in the sentence's own words and "(Nasdaq: NVDA)" stay."""
+    chip = "<a class='ticker' href='/quote/NVDA'>NVDA<span class='chg'>-2.1%</span></a>"
+    story = (f"<p>Shares of Nvidia {chip} slipped on Wednesday after a report that a large customer will run more "
+             "work on its own chips, while the stock of its rival rose <b>+1.4%</b> in early trading.</p>"
+             "<p>Nvidia (Nasdaq: <a href='/quote/NVDA'>NVDA</a>) will report its results in late February, and "
+             f"analysts expect sales of its data-center chips to keep growing.</p>{BODY}")
+    html = f"<html lang='en'><head><title>Nvidia slips</title></head><body><article><h1>Nvidia slips</h1>{story}</article></body></html>"
+    text = extract_article(html, "https://stocks.example/nvidia", None, NOW, min_words=10).text
+    assert "Shares of Nvidia slipped on Wednesday" in text and "NVDA-2.1%" not in text
+    assert "rose +1.4% in early trading" in text and "(Nasdaq: NVDA)" in text
+
