@@ -89,8 +89,9 @@ _SECTION_HEADER = re.compile(
 _TEASER_ITEM = re.compile(r"(?:[-–—•*]\s+)?\S.*(?<![.;:!?»\"”])$")
 MAX_TEASER_WORDS = 20
 # a tag line: "Topics: AI, Cloud, Policy", « Mots-clés : IA, cloud » — a list of short items, not « Thème : l'IA… »
-_TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories)\s*:\s*(.+)$",
-                   _I)
+_TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories"
+                   # the archive's labels (tenth round R10-5): "Archived in: IBM · Telefónica · Madrid", "Posted in:"
+                   r"|archived in|archivado en|archivé dans|classé dans|filed in|posted in|publié dans)\s*:\s*(.+)$", _I)
 _AD_LABEL = re.compile(
     r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
     r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)

@@ -698,7 +698,13 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               "[translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,+-\u2212% ', '') = '']"
               "[translate(normalize-space(.), '0123456789.,+-\u2212% ', '') != '']"
               "[contains(., '+') or contains(., '-') or contains(., '\u2212')]"
-              "[not(ancestor::*[self::a or self::span][contains(., '%')][string-length(normalize-space(.)) < 24])]"]
+              "[not(ancestor::*[self::a or self::span][contains(., '%')][string-length(normalize-space(.)) < 24])]",
+              # the story in another language, offered in a box: a block marked with a language (or holding a link
+              # marked so) that links to one of the page's own language versions (<link hreflang>): « Versión en
+              # español … Leer en español », "Diesen Artikel auf Deutsch lesen" (tenth round R10-5); not a block
+              # holding the headline or the story's paragraphs
+              "//body//*[self::div or self::section or self::aside or self::p][@lang or .//a[@hreflang or @lang]]"
+              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]"]
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:

@@ -838,3 +838,11 @@ def test_an_investing_site_s_promotion_and_positions_leave_the_text(line):
 def test_story_lines_about_commissions_positions_and_stocks_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Archived in: IBM · Telefónica · Madrid",  # tenth round (R10-5): an archive's label over the page's tags
+    "Posted in: Cloud, Chips, Policy",
+])
+def test_an_archive_label_over_tags_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"

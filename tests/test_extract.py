@@ -1017,3 +1017,17 @@ def test_a_live_quote_chip_inside_a_sentence_is_not_the_story():
     assert "Shares of Nvidia slipped on Wednesday" in text and "NVDA-2.1%" not in text
     assert "rose +1.4% in early trading" in text and "(Nasdaq: NVDA)" in text
 
+
+def test_a_box_offering_the_story_in_another_language_is_not_the_story():
+    """Mini news sites audit (tenth round, R10-5): a Spanish site's English page kept its « Versión en español » box
+    (a summary in Spanish and « Leer en español »); a quote in another language inside the story stays."""
+    alternate = "/es/tecnologia/centro-ia-madrid.html"
+    box = (f"<div class='version-es' lang='es'><h4>Versión en español</h4><p>Telefónica Tech e IBM abrirán el próximo "
+           f"año un centro de inteligencia artificial en Madrid. <a href='{alternate}'>Leer en español</a></p></div>")
+    quote = ("<p>The minister spoke in Spanish: <q lang='es'>Queremos que la industria española pruebe estas "
+             "tecnologías aquí</q>, she said at the signing in Madrid.</p>")
+    html = (f"<html lang='en'><head><title>Madrid AI centre</title><link rel='alternate' hreflang='es' href='{alternate}'>"
+            f"</head><body><article><h1>Madrid AI centre</h1>{quote}{BODY}{box}</article></body></html>")
+    text = extract_article(html, "https://pulso.example/en/centre", None, NOW, min_words=10).text
+    assert "Versión en español" not in text and "Leer en español" not in text and "abrirán" not in text
+    assert "Queremos que la industria española" in text
