@@ -213,7 +213,22 @@ _SELF_FURNITURE = re.compile(
     r"|lisez «|infolettres?(?: [A-ZÉ][\w-]*){0,3}\W*$"
     r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
     r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
-    r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)", _I)
+    r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)"
+    # a show's calls to the listener (tenth round R10-6): « Pour ne rater aucun épisode, abonnez-vous au podcast … et
+    # laissez-nous 5 étoiles ! », "Rate and review us on Apple Podcasts", "Leave us a five-star review"
+    r"|(?:pour )?ne (?:rate[zr]|manque[zr]) (?:plus )?aucun (?:épisode|numéro)\b|(?:abonnez-vous|subscribe)\s+(?:au|à ce"
+    r"|à notre|to (?:the|this|our))\s+podcast\b|(?:please\s+)?(?:rate and review|rate,? review,? and subscribe)\b"
+    r"|(?:.*[.!?,]\s+)?(?:leave us|give us|laissez-nous|mettez-nous)\s+(?:an?\s+|une\s+)?(?:\d|five|cinq)[\w-]*\s*"
+    r"(?:-?stars?|étoiles)\b", _I)
+# A show's credits line (R10-6): « Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co
+# Audio. », "Hosted by Mia Chen. Music by Blue Dot Sessions. A Big Bytes production." — every sentence a credit (its
+# label, then names only) or the producer's mark
+_SHOW_CREDIT_LABEL = re.compile(
+    r"(?:présentation|animation|réalisation|production|montage|mixage|musique|générique|habillage sonore|prise de son"
+    r"|host(?:s|ed)?(?: by)?|presented by|présentée? par|animée? par|produced by|producers?|production by|music(?: by)?"
+    r"|mixed by|mixing|sound design(?: by)?|editing|edited by|réalisée? par|produite? par|mixée? par)\s*:?\s+(.+)$", _I)
+_SHOW_MARK = re.compile(r"(?:une?|a|an)\s+(?:podcast|émission|show|production|programme)\s+(?:de|d'|du|by|from|of|signée?)"
+                        r"\s+(.+)$|(?:a|an)\s+(.+?)\s+production$", _I)
 # The publisher's statement of its own ties (mini news sites audit, seventh round R3): "Disclosure: Compute Markets
 # Europe has received event sponsorship from Salesforce and Deutsche Telekom. Sponsors have no influence on our
 # analysis.", "Disclaimer: the author holds shares in…", « Transparence : notre rédaction est financée en partie
@@ -676,6 +691,18 @@ def _is_promotional(line: str) -> bool:
     return bool(_PROMOTIONAL.search(line)) or not line.rstrip().endswith(_PARAGRAPH_END)
 
 
+def _is_show_credits(line: str) -> bool:
+    sentences = [part.strip() for part in re.split(r"(?<=[.;])\s+", line.strip()) if part.strip()]
+    if not sentences or not any(_SHOW_CREDIT_LABEL.match(part.rstrip(".;")) for part in sentences):
+        return False
+    for part in sentences:
+        part = part.rstrip(".;")
+        credit = _SHOW_CREDIT_LABEL.match(part) or _SHOW_MARK.match(part)
+        if not credit or not _names_only(next(group for group in credit.groups() if group)):
+            return False
+    return True
+
+
 def _is_credit(line: str) -> bool:
     credit = _CREDIT_LINE.match(line)
     return bool(credit and _names_only(credit.group(1)))
@@ -712,7 +739,7 @@ def _is_furniture(line: str) -> bool:
     if (_HOST.match(line) or _TIPS.match(line) or _WRITE_TO_US.match(line) or _STAFF_THANKS.match(line)) \
             and not _REPORTED.search(line):  # "I'm your host tonight," the chief executive told the gala.
         return True
-    if _SHOW_CREDIT.match(line) or _is_headed_teaser(line):
+    if _SHOW_CREDIT.match(line) or _is_headed_teaser(line) or _is_show_credits(line):
         return True
     if _is_publisher_call(line):
         return True
@@ -837,7 +864,23 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         signed, label = False, None
         out.append(raw)
-    return "\n".join(_without_pull_quotes(_without_author_bios(out))).strip()
+    return "\n".join(_without_dangling_header(_without_pull_quotes(_without_author_bios(out)))).strip()
+
+
+MAX_DANGLING_HEADER_WORDS = 3
+
+
+def _without_dangling_header(lines: list[str]) -> list[str]:
+    """The lines without a box's header left last once the box went ("Links" over a show's list of links, tenth round
+    R10-6): a story does not end on a heading. A few words, no digit, no sentence end, under a paragraph or a list."""
+    kept = [k for k, raw in enumerate(lines) if raw.strip()]
+    if len(kept) < 2:
+        return lines
+    last, before = lines[kept[-1]].strip(), lines[kept[-2]].strip()
+    if len(last.split()) <= MAX_DANGLING_HEADER_WORDS and _is_box_header(last) and last[:1].isalpha() \
+            and not any(ch.isdigit() for ch in last) and (before.endswith(_PARAGRAPH_END) or before.startswith(("- ", "* "))):
+        return lines[:kept[-1]]
+    return lines
 
 
 def _is_box_header(raw: str) -> bool:

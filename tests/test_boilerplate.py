@@ -846,3 +846,35 @@ def test_story_lines_about_commissions_positions_and_stocks_are_kept(line):
 ])
 def test_an_archive_label_over_tags_leaves_the_text(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    # tenth round (R10-6): a show's calls to the listener and its credits line
+    "Pour ne rater aucun épisode, abonnez-vous au podcast sur votre application préférée et laissez-nous 5 étoiles !",
+    "If you enjoy the show, leave us a five-star review.",
+    "Rate and review us on Apple Podcasts.",
+    "Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co Audio.",
+    "Hosted by Mia Chen. Music by Blue Dot Sessions. A Big Bytes production.",
+])
+def test_a_show_s_calls_and_credits_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Production : la société a doublé ses volumes en un an.",
+    "Hosted by the city of Toulouse, the summit drew 3,000 visitors.",
+    "Music by Nvidia engineers was played at the launch, the company said.",
+    "Le groupe veut ne rater aucun épisode de la bataille des puces, a dit son patron.",
+    "Les clients ont laissé 5 étoiles à l'application, selon Google.",
+])
+def test_story_lines_like_a_show_s_credits_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
+
+
+def test_a_box_header_left_last_leaves_the_text():
+    """R10-6: "Links" over a show's list of links trafilatura left out; a heading inside the story stays."""
+    listed = f"{BODY_LINES}\nChapters\n- 00:00 Intro\n- 02:14 The developer market"
+    assert strip_boilerplate(f"{listed}\nLinks") == listed
+    assert strip_boilerplate(f"{BODY_LINES}\nLinks") == BODY_LINES
+    assert strip_boilerplate(f"{BODY_LINES}\nThe plan\n{BODY_LINES}") == f"{BODY_LINES}\nThe plan\n{BODY_LINES}"
