@@ -365,3 +365,14 @@ def test_a_town_s_merged_article_is_put_back_only_after_a_french_contraction():
     assert places("Elle garde ses sites des Clayes-sous-Bois et du Havre.", [("Clayes-sous-Bois", "LOC"),
                                                                             ("Havre", "LOC")]) \
         == ["Les Clayes-sous-Bois", "Le Havre"]
+
+
+def test_company_and_product_names_shaped_like_people_are_not_people():
+    """Mini news sites audit (tenth round, R10-7): "Texas Instruments", "Gemini Enterprise" (Google's product) and
+    « PC Copilot+ » were persons; a name's own signs and head words still let people through."""
+    from pipeline.enrich.entities import classify
+
+    for name in ("Texas Instruments", "Gemini Enterprise", "Analog Devices", "Applied Materials", "PC Copilot+"):
+        assert classify(name, "PER") != "PER", name
+    for name in ("Grace Park", "Jean-Marc Chery", "Christine O'Neil", "Lip-Bu Tan"):
+        assert classify(name, "PER") == "PER", name

@@ -176,6 +176,9 @@ def clean_name(text: str, label: str) -> str:
     return name.strip(_EDGE)
 
 
+_NOT_IN_NAMES = re.compile(r"[+&/@#®™©=*<>_|~^%$€£]")
+
+
 def _plausible(name: str, label: str) -> bool:
     camel = name[:1].islower() and any(ch.isupper() for ch in name.split()[0][1:])  # "xAI", "eBay", "iPhone"
     if "|" in name:  # a table's cells, flattened with bars ("M€ |", "Limited | Customer"): no name holds a bar
@@ -187,6 +190,8 @@ def _plausible(name: str, label: str) -> bool:
         if any(ch.isdigit() for ch in name) or len(words) > 5:
             return False
         if name.isupper() and len(name) > 3:  # shouting headline words, not people
+            return False
+        if _NOT_IN_NAMES.search(name):  # a product's sign: « le PC Copilot+ » (mini news sites, tenth round R10-7)
             return False
     return True
 
@@ -261,7 +266,7 @@ def person_like(name: str) -> bool:
     Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
     is a country or continent ("France Travail", "Western Europe")."""
     words = name.split()
-    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name):
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name) or _NOT_IN_NAMES.search(name):
         return False
     if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
         return False
