@@ -345,6 +345,14 @@ _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address o
 _MORE_BYLINES_BEM = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                           "[re:test(@class, '[-_](signature|auteurs?|byline)(\\s|$)', 'i')]",
                           namespaces={"re": "http://exslt.org/regular-expressions"})
+# a show's hosts, a podcast episode's only byline (mini news sites, tenth round R10-8): « <div class="hosts"><p>Hosted
+# by <a>A</a> and <a>B</a></p> », « Présenté par X »; "Presented by" and « présenté par » only in a box named for its
+# hosts or presenters, as a sponsor's label reads the same ("Presented by Acme Cloud")
+_HOSTS = XPath("//*[self::p or self::div or self::span][not(.//p or .//div)]"
+               "[re:test(normalize-space(), '^(hosted by|hosts?\\s*:)\\s', 'i') or (re:test(normalize-space(),"
+               " '^(presented by|présentée? par|animée? par)\\s', 'i') and re:test(concat(@class, ' ', ../@class, ' ',"
+               " ../../@class), 'host|present|animat|anchor', 'i'))]", namespaces={"re": "http://exslt.org/regular-expressions"})
+MAX_HOSTS_WORDS = 12
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
 _DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
                        "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
@@ -574,6 +582,9 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
                    None)
+    if not raw:  # a podcast episode's hosts
+        raw = next((text for el in _HOSTS(subtree) if count_words(text := " ".join(el.text_content().split()))
+                    <= MAX_HOSTS_WORDS), None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
 

@@ -1031,3 +1031,19 @@ def test_a_box_offering_the_story_in_another_language_is_not_the_story():
     text = extract_article(html, "https://pulso.example/en/centre", None, NOW, min_words=10).text
     assert "Versión en español" not in text and "Leer en español" not in text and "abrirán" not in text
     assert "Queremos que la industria española" in text
+
+
+def test_a_podcast_episode_s_hosts_are_its_authors():
+    """Mini news sites audit (tenth round, R10-8): an episode page names its hosts only in a hosts box ("Hosted by A
+    and B", « Présenté par X »): no author was found; a sponsor's "Presented by" label names no author."""
+    def episode(hosts: str) -> str:
+        return (f"<html lang='en'><head><title>Ep. 86</title></head><body><article><h1>Ep. 86</h1>{hosts}{BODY}"
+                "</article></body></html>")
+
+    hosts = "<div class='hosts'><p>Hosted by <a href='/h/mia'>Mia Chen</a> and <a href='/h/tom'>Tom Baxter</a></p></div>"
+    article = extract_article(episode(hosts), "https://show.example/ep/86", None, NOW, min_words=10)
+    assert sorted(article.authors) == ["Mia Chen", "Tom Baxter"]
+    french = "<div class='animateurs'><p>Présenté par <a href='/a/jm'>Julien Morel</a></p></div>"
+    assert extract_article(episode(french), "https://show.example/ep/42", None, NOW, min_words=10).authors == ["Julien Morel"]
+    sponsor = "<div class='partner-box'><p>Presented by Acme Cloud</p></div>"
+    assert extract_article(episode(sponsor), "https://show.example/ep/87", None, NOW, min_words=10).authors == []
