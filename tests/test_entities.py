@@ -376,3 +376,20 @@ def test_company_and_product_names_shaped_like_people_are_not_people():
         assert classify(name, "PER") != "PER", name
     for name in ("Grace Park", "Jean-Marc Chery", "Christine O'Neil", "Lip-Bu Tan"):
         assert classify(name, "PER") == "PER", name
+
+
+def test_a_person_s_employer_after_of_or_at_is_no_town_and_no_person():
+    """Mini news sites audit (tenth round, R10-9): "analyst Priya Raman of Bernstein said" made Bernstein (a village
+    of 956 in Austria) a place of the story, and, once no place, a person who said something; a town after a person's
+    name stays a place when the text otherwise presents it as one."""
+    from pipeline.enrich.entities import surname_in_context
+
+    def read(text, labelled):
+        return normalise_entities([surname_in_context(s, text) for s in _spans(text, labelled)])
+
+    for label in ("ORG", "PER", "MISC"):  # (a span spaCy itself calls a place stays one)
+        text = "Analyst Priya Raman of Bernstein said the deal showed that the software gap was closing."
+        out = read(text, [("Priya Raman", "PER"), ("Bernstein", label)])
+        assert "Bernstein" not in out.get("LOC", []) + out.get("PER", []), label
+    out = read("The plant near Bernstein, Austria employs 300 people.", [("Bernstein", "ORG")])
+    assert out.get("LOC") == ["Bernstein"]

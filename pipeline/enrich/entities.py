@@ -131,8 +131,20 @@ _PLACE_AFTER = re.compile(r"^(?:-based\b|,\s*([A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s[A-
 _CONTRACTION_BEFORE = re.compile(r"(?:^|[\s'’(])(?:des|du|aux|au)\s+$", re.IGNORECASE)
 
 
+# a person's affiliation: "analyst Priya Raman of Bernstein", "Sabine Krüger at Berenberg" — "of" or "at" after a
+# first name and a surname introduces an employer, not a town (mini news sites, tenth round R10-9: Bernstein, a
+# village of 956 in Austria, was a place of the story)
+_AFFILIATION_BEFORE = re.compile(r"(?:^|\s)([A-ZÀ-ÖØ-Þ][\w'’-]+)\s+[A-ZÀ-ÖØ-Þ][\w'’-]+\s+(?:of|at)\s+$")
+
+
+def _affiliation(before: str) -> bool:
+    return bool((affiliation := _AFFILIATION_BEFORE.search(before)) and is_first_name(affiliation.group(1)))
+
+
 def _place_cue(span: Span, text: str) -> bool:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
+    if _affiliation(before):
+        return False
     if _PLACE_BEFORE.search(before) or _LEADING.match(span.text):
         return True
     if (other := _PLACE_AND.search(before)) and lookup_place(other.group(1)) is not None:
@@ -157,8 +169,8 @@ def surname_in_context(span: Span, text: str) -> Span:
     contracted = bool(_CONTRACTION_BEFORE.search(before))
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
         return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted)
-    surname = bool(_ROLE_BEFORE.search(before)
-                   or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
+    surname = not _affiliation(before) and bool(  # "Priya Raman of Bernstein said": the employer said
+        _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
     return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted)
 
 
