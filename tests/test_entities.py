@@ -393,3 +393,19 @@ def test_a_person_s_employer_after_of_or_at_is_no_town_and_no_person():
         assert "Bernstein" not in out.get("LOC", []) + out.get("PER", []), label
     out = read("The plant near Bernstein, Austria employs 300 people.", [("Bernstein", "ORG")])
     assert out.get("LOC") == ["Bernstein"]
+
+
+def test_a_product_named_after_a_person_is_no_person():
+    """Mini news sites audit (tenth round, R10-11): Nvidia's "GB10 Grace Blackwell chip" (named in a spec table too)
+    was a person of a review; « la puce Grace Hopper » likewise; a person beside a product word elsewhere stays one."""
+    from pipeline.enrich.entities import surname_in_context
+
+    def persons(text, labelled):
+        return normalise_entities([surname_in_context(s, text) for s in _spans(text, labelled)]).get("PER", [])
+
+    text = "The box packs the GB10 Grace Blackwell chip that Nvidia designed.\nChip: GB10 Grace Blackwell"
+    first, last = text.index("Grace Blackwell"), text.rindex("Grace Blackwell")
+    spans = [surname_in_context(Span(start, start + 15, "Grace Blackwell", "PER"), text) for start in (first, last)]
+    assert normalise_entities(spans)["PER"] == []
+    assert persons("Nvidia a présenté la puce Grace Hopper à Taipei.", [("Grace Hopper", "PER")]) == []
+    assert persons("Lisa Su said AMD would ship the MI450 chip next year.", [("Lisa Su", "PER")]) == ["Lisa Su"]

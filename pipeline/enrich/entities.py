@@ -91,6 +91,9 @@ class Span:
     # whether a French contraction stands just before the span (« des Clayes-sous-Bois », « au Havre »): only then may
     # a town's merged article be put back (`_lookup_place`); None where no text was read
     after_contraction: bool | None = None
+    # whether a product word stands just after (or, in French, just before) the span: "the Grace Blackwell chip",
+    # « la puce Grace Hopper » name a product after a person (`surname_in_context` sets it)
+    product: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -160,6 +163,14 @@ def _place_cue(span: Span, text: str) -> bool:
     return place is not None and place.kind in ("country", "region")
 
 
+# Products named after people (mini news sites, tenth round R10-11): Nvidia's "Grace Blackwell chip", "Grace Hopper
+# Superchip", "Vera Rubin platform", "Ada Lovelace architecture", « la puce Grace Blackwell »
+_PRODUCT_AFTER = re.compile(r"^[^\S\n]+(?:super)?(?:chips?|processors?|CPUs?|GPUs?|accelerators?|architecture|platform"
+                            r"|systems?|servers?|racks?|supercomputers?|generation|(?:super)?puces?)\b", re.IGNORECASE)
+_PRODUCT_BEFORE = re.compile(r"\b(?:(?:super)?puces?|processeurs?|accélérateurs?|plateforme|architecture)[^\S\n]+$",
+                             re.IGNORECASE)
+
+
 def surname_in_context(span: Span, text: str) -> Span:
     """`span` marked as a lone surname the text presents as a person: one word tagged PER with a role before it or a
     verb of saying after it, or tagged MISC with a role before it (a product "says" things too: "ChatGPT says").
@@ -167,11 +178,12 @@ def surname_in_context(span: Span, text: str) -> Span:
     cue = _place_cue(span, text)
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     contracted = bool(_CONTRACTION_BEFORE.search(before))
+    product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before))
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product)
     surname = not _affiliation(before) and bool(  # "Priya Raman of Bernstein said": the employer said
         _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
-    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted)
+    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -470,6 +482,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     alone = {clean_name(s.text, "PER").casefold() for s in spans if len(s.text.split()) == 1}  # "Daloz will remain"
     # a name the text introduces as a place once is one in the headline too (« Sophia Antipolis : Thales va… »)
     placed = {clean_name(s.text, "LOC").casefold() for s in spans if s.label == "LOC" and s.place_cue}
+    products = {clean_name(s.text, "PER").casefold() for s in spans if s.product and len(s.text.split()) > 1}
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
@@ -493,6 +506,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
         if label is None:
             continue
+        if label == "PER" and (span.product or name.casefold() in products):
+            label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
         if label == "PER" and span.label in ("ORG", "LOC") and not _person_over_spacy(name, span, alone, placed):
             label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
             if label is None:
