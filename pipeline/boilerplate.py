@@ -89,8 +89,9 @@ _SECTION_HEADER = re.compile(
 _TEASER_ITEM = re.compile(r"(?:[-–—•*]\s+)?\S.*(?<![.;:!?»\"”])$")
 MAX_TEASER_WORDS = 20
 # a tag line: "Topics: AI, Cloud, Policy", « Mots-clés : IA, cloud » — a list of short items, not « Thème : l'IA… »
-_TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories)\s*:\s*(.+)$",
-                   _I)
+_TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories"
+                   # the archive's labels (tenth round R10-5): "Archived in: IBM · Telefónica · Madrid", "Posted in:"
+                   r"|archived in|archivado en|archivé dans|classé dans|filed in|posted in|publié dans)\s*:\s*(.+)$", _I)
 _AD_LABEL = re.compile(
     r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
     r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)
@@ -212,7 +213,22 @@ _SELF_FURNITURE = re.compile(
     r"|lisez «|infolettres?(?: [A-ZÉ][\w-]*){0,3}\W*$"
     r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
     r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
-    r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)", _I)
+    r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)"
+    # a show's calls to the listener (tenth round R10-6): « Pour ne rater aucun épisode, abonnez-vous au podcast … et
+    # laissez-nous 5 étoiles ! », "Rate and review us on Apple Podcasts", "Leave us a five-star review"
+    r"|(?:pour )?ne (?:rate[zr]|manque[zr]) (?:plus )?aucun (?:épisode|numéro)\b|(?:abonnez-vous|subscribe)\s+(?:au|à ce"
+    r"|à notre|to (?:the|this|our))\s+podcast\b|(?:please\s+)?(?:rate and review|rate,? review,? and subscribe)\b"
+    r"|(?:.*[.!?,]\s+)?(?:leave us|give us|laissez-nous|mettez-nous)\s+(?:an?\s+|une\s+)?(?:\d|five|cinq)[\w-]*\s*"
+    r"(?:-?stars?|étoiles)\b", _I)
+# A show's credits line (R10-6): « Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co
+# Audio. », "Hosted by Mia Chen. Music by Blue Dot Sessions. A Big Bytes production." — every sentence a credit (its
+# label, then names only) or the producer's mark
+_SHOW_CREDIT_LABEL = re.compile(
+    r"(?:présentation|animation|réalisation|production|montage|mixage|musique|générique|habillage sonore|prise de son"
+    r"|host(?:s|ed)?(?: by)?|presented by|présentée? par|animée? par|produced by|producers?|production by|music(?: by)?"
+    r"|mixed by|mixing|sound design(?: by)?|editing|edited by|réalisée? par|produite? par|mixée? par)\s*:?\s+(.+)$", _I)
+_SHOW_MARK = re.compile(r"(?:une?|a|an)\s+(?:podcast|émission|show|production|programme)\s+(?:de|d'|du|by|from|of|signée?)"
+                        r"\s+(.+)$|(?:a|an)\s+(.+?)\s+production$", _I)
 # The publisher's statement of its own ties (mini news sites audit, seventh round R3): "Disclosure: Compute Markets
 # Europe has received event sponsorship from Salesforce and Deutsche Telekom. Sponsors have no influence on our
 # analysis.", "Disclaimer: the author holds shares in…", « Transparence : notre rédaction est financée en partie
@@ -288,6 +304,29 @@ _REACH = re.compile(
     r"(?:^|.*[.!?]\s+)(?:you can )?(?:reach|contact|email|e-mail|write to|follow|joindre|contacter)\s+"
     r"(?:him|her|them|me|us|the author|the reporter|the writer|l'auteur|l'autrice|la rédaction)\b[^.!?]{0,20}?"
     r"(?:\S+@\S+\.\w|\+?\d[\d .()-]{7,20}\d|@\w{2,}|\bon (?:x|twitter|bluesky|mastodon|linkedin)\b)", _I)
+# The publisher's affiliate notice (mini news sites, tenth round R10-2): "When you purchase through links on our site,
+# we may earn an affiliate commission. Here's how it works.", « Cet article contient des liens d'affiliation : si vous
+# achetez via ces liens, nous pouvons percevoir une commission », "We may earn a commission from links on this page."
+# The reader's purchase and the site's commission, or the page saying it holds affiliate links, open a sentence
+_AFFILIATE = re.compile(
+    r"(?:.*[.!?:;]\s+)?(?:(?:when|if|si|lorsque|quand)\s+(?:you|vous)\s+(?:buy|purchase|shop|click|achetez|cliquez"
+    r"|commandez|effectuez un achat)\b[^.!?]{0,80}?\b(?:we|nous|[A-Z][\w.&-]*)\s+(?:may|might|can|could|pouvons"
+    r"|pourrions|peut|pourrait|percevons|touchons|earn|receive)\b"
+    r"|(?:this|cet|cette|ce)\s+(?:article|page|post|story|guide|review|test|comparatif|contenu)\s+(?:contains?|contient"
+    r"|includes?|comporte|inclut)\s+(?:des\s+)?(?:affiliate links?|liens? (?:d'affiliation|affiliés?|commerciaux))"
+    r"|(?:we|nous)\s+(?:may|might|can|could|pouvons|pourrions)\s+(?:earn|receive|get|percevoir|toucher|recevoir)\s+"
+    r"(?:an?\s+|une\s+)?(?:small\s+|petite\s+)?(?:affiliate\s+)?commission\b)", _I)
+# A retail-investing site's own lines (R10-3): its stock-picking promotion ("Should you invest $1,000 in Intel right
+# now?", "Before you buy stock in Intel, consider this: …"), the returns footnote under it ("*Stock Advisor returns as
+# of December 1, 2026") and the writers' positions ("Jane Doe has positions in Microsoft. X recommends Nvidia. X has
+# a disclosure policy."). The promotion names a sum or asks the reader to hold off; a story's "Should investors buy
+# Nvidia now?" heading stays
+_INVESTING_PROMO = re.compile(
+    r"should you (?:invest|put) [$€£]\s?[\d.,]+\s*(?:k|m)?\s+(?:in|into)\b[^.!?]{0,60}\?\s*$"
+    r"|before you (?:buy|invest in) (?:stock|shares) (?:in|of)\b[^.!?]{0,60}?,?\s+consider this\b"
+    r"|\*\s*(?:[\w&'-]+\s+){0,4}returns? (?:as of|through) [^.!?]{4,30}\d{4}\.?\s*$", _I)
+_POSITIONS = re.compile(r"(?:[^\W\d_][\w.'-]*\s+){1,6}(?:has|have|holds?|owns?)\s+(?:no\s+)?positions?\s+in\b", _I)
+_POSITIONS_TIE = re.compile(r"\bdisclosure policy\b|\brecommends?\b|\bstocks? mentioned\b|\bshort\b|\boptions\b", _I)
 # a question line heading such a call: « Vous avez une question ? », "Got a tip?", "Have a story to share?"
 _CALL_HEADER = re.compile(r"(?:vous avez|une|des|got|have|any)\s+(?:an?\s+|une\s+|des\s+)?(?:questions?|info(?:rmation)?s?"
                           r"|témoignages?|remarques?|tips?|story|stories|idées?|ideas?|news)\b[^.!?]{0,30}\?\s*$", _I)
@@ -652,6 +691,18 @@ def _is_promotional(line: str) -> bool:
     return bool(_PROMOTIONAL.search(line)) or not line.rstrip().endswith(_PARAGRAPH_END)
 
 
+def _is_show_credits(line: str) -> bool:
+    sentences = [part.strip() for part in re.split(r"(?<=[.;])\s+", line.strip()) if part.strip()]
+    if not sentences or not any(_SHOW_CREDIT_LABEL.match(part.rstrip(".;")) for part in sentences):
+        return False
+    for part in sentences:
+        part = part.rstrip(".;")
+        credit = _SHOW_CREDIT_LABEL.match(part) or _SHOW_MARK.match(part)
+        if not credit or not _names_only(next(group for group in credit.groups() if group)):
+            return False
+    return True
+
+
 def _is_credit(line: str) -> bool:
     credit = _CREDIT_LINE.match(line)
     return bool(credit and _names_only(credit.group(1)))
@@ -688,7 +739,7 @@ def _is_furniture(line: str) -> bool:
     if (_HOST.match(line) or _TIPS.match(line) or _WRITE_TO_US.match(line) or _STAFF_THANKS.match(line)) \
             and not _REPORTED.search(line):  # "I'm your host tonight," the chief executive told the gala.
         return True
-    if _SHOW_CREDIT.match(line) or _is_headed_teaser(line):
+    if _SHOW_CREDIT.match(line) or _is_headed_teaser(line) or _is_show_credits(line):
         return True
     if _is_publisher_call(line):
         return True
@@ -707,7 +758,11 @@ def _is_publisher_call(line: str) -> bool:
     """The publisher addressing the reader or describing its own text (eighth round): a subscription call or paywall
     label, a call to write in or submit, how to reach the author, a series box, a rights notice, an imprint bar.
     Reported speech ("… Subscribe today, the campaign urged") is the story's."""
-    if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line):
+    if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line) or _INVESTING_PROMO.match(line):
+        return True
+    if _AFFILIATE.match(line) and not _REPORTED.search(line):
+        return True
+    if _POSITIONS.match(line) and _POSITIONS_TIE.search(line) and line.rstrip().endswith(_PARAGRAPH_END):
         return True
     if (_SUBSCRIBE_CALL.match(line) or _READER_CALL.match(line) or _REACH.match(line)) and not _REPORTED.search(line):
         return True
@@ -809,7 +864,23 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         signed, label = False, None
         out.append(raw)
-    return "\n".join(_without_pull_quotes(_without_author_bios(out))).strip()
+    return "\n".join(_without_dangling_header(_without_pull_quotes(_without_author_bios(out)))).strip()
+
+
+MAX_DANGLING_HEADER_WORDS = 3
+
+
+def _without_dangling_header(lines: list[str]) -> list[str]:
+    """The lines without a box's header left last once the box went ("Links" over a show's list of links, tenth round
+    R10-6): a story does not end on a heading. A few words, no digit, no sentence end, under a paragraph or a list."""
+    kept = [k for k, raw in enumerate(lines) if raw.strip()]
+    if len(kept) < 2:
+        return lines
+    last, before = lines[kept[-1]].strip(), lines[kept[-2]].strip()
+    if len(last.split()) <= MAX_DANGLING_HEADER_WORDS and _is_box_header(last) and last[:1].isalpha() \
+            and not any(ch.isdigit() for ch in last) and (before.endswith(_PARAGRAPH_END) or before.startswith(("- ", "* "))):
+        return lines[:kept[-1]]
+    return lines
 
 
 def _is_box_header(raw: str) -> bool:

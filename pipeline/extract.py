@@ -345,6 +345,14 @@ _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address o
 _MORE_BYLINES_BEM = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                           "[re:test(@class, '[-_](signature|auteurs?|byline)(\\s|$)', 'i')]",
                           namespaces={"re": "http://exslt.org/regular-expressions"})
+# a show's hosts, a podcast episode's only byline (mini news sites, tenth round R10-8): « <div class="hosts"><p>Hosted
+# by <a>A</a> and <a>B</a></p> », « Présenté par X »; "Presented by" and « présenté par » only in a box named for its
+# hosts or presenters, as a sponsor's label reads the same ("Presented by Acme Cloud")
+_HOSTS = XPath("//*[self::p or self::div or self::span][not(.//p or .//div)]"
+               "[re:test(normalize-space(), '^(hosted by|hosts?\\s*:)\\s', 'i') or (re:test(normalize-space(),"
+               " '^(presented by|présentée? par|animée? par)\\s', 'i') and re:test(concat(@class, ' ', ../@class, ' ',"
+               " ../../@class), 'host|present|animat|anchor', 'i'))]", namespaces={"re": "http://exslt.org/regular-expressions"})
+MAX_HOSTS_WORDS = 12
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
 _DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
                        "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
@@ -574,6 +582,9 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
                    None)
+    if not raw:  # a podcast episode's hosts
+        raw = next((text for el in _HOSTS(subtree) if count_words(text := " ".join(el.text_content().split()))
+                    <= MAX_HOSTS_WORDS), None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
 
@@ -689,7 +700,22 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               "//details[summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT',"
               " 'transcript'), 'transcri')]]",
               "//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, 'player')"
-              " or contains(@class, 'audio')]]"]
+              " or contains(@class, 'audio')]]",
+              # a live quote chip inside a sentence: a link or label holding only a ticker and a signed change
+              # ("Shares of Nvidia <a>NVDA<span>-2.1%</span></a> slipped" was stored as "Nvidia NVDA-2.1% slipped";
+              # mini news sites, tenth round R10-4). Capitals, digits, signs and a percent only, with a letter and a
+              # sign: "rose <b>2.1%</b>" and "(Nasdaq: NVDA)" stay
+              "//p//*[self::a or self::span][contains(., '%')][string-length(normalize-space(.)) < 24]"
+              "[translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,+-\u2212% ', '') = '']"
+              "[translate(normalize-space(.), '0123456789.,+-\u2212% ', '') != '']"
+              "[contains(., '+') or contains(., '-') or contains(., '\u2212')]"
+              "[not(ancestor::*[self::a or self::span][contains(., '%')][string-length(normalize-space(.)) < 24])]",
+              # the story in another language, offered in a box: a block marked with a language (or holding a link
+              # marked so) that links to one of the page's own language versions (<link hreflang>): « Versión en
+              # español … Leer en español », "Diesen Artikel auf Deutsch lesen" (tenth round R10-5); not a block
+              # holding the headline or the story's paragraphs
+              "//body//*[self::div or self::section or self::aside or self::p][@lang or .//a[@hreflang or @lang]]"
+              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]"]
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:

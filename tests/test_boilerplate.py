@@ -800,3 +800,81 @@ def test_the_outlet_s_channels_app_and_newsletter_blurb_leave_the_text(line):
 def test_story_lines_about_channels_apps_and_inboxes_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # tenth round (R10-2): the publisher's affiliate notice, in other wordings than the pages'
+    "When you purchase through links on our site, we may earn an affiliate commission. Here's how it works.",
+    "If you buy something through a link in this article, we may earn a commission.",
+    "Cet article contient des liens d'affiliation : si vous achetez via ces liens, nous pouvons percevoir une "
+    "commission. Cela n'influence pas nos tests.",
+    "Our editors choose every product independently. We may earn a commission from links on this page.",
+])
+def test_the_publisher_s_affiliate_notice_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    # R10-3: a retail-investing site's promotion, its returns footnote and the writers' positions
+    "Should you invest $1,000 in Intel right now?",
+    "Before you buy stock in Applied Materials, consider this: our analyst team just identified what they believe "
+    "are the 10 best stocks for investors to buy now.",
+    "*Stock Advisor returns as of December 1, 2026",
+    "Ryan Whitfield has positions in Microsoft. StockPulse has positions in and recommends Nvidia. StockPulse has a "
+    "disclosure policy.",
+    "Maya Lindqvist has no position in any of the stocks mentioned.",
+])
+def test_an_investing_site_s_promotion_and_positions_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Should investors buy Nvidia stock now?",
+    "Berkshire Hathaway has positions in Apple and Bank of America, filings show.",
+    "The retailer said it may earn a commission on each sale made through the marketplace.",
+    "When you buy a phone through the operator, it can earn a subsidy from the manufacturer, the regulator said.",
+    "Les clients qui achètent via l'application cumulent des points, a indiqué Amazon.",
+])
+def test_story_lines_about_commissions_positions_and_stocks_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Archived in: IBM · Telefónica · Madrid",  # tenth round (R10-5): an archive's label over the page's tags
+    "Posted in: Cloud, Chips, Policy",
+])
+def test_an_archive_label_over_tags_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    # tenth round (R10-6): a show's calls to the listener and its credits line
+    "Pour ne rater aucun épisode, abonnez-vous au podcast sur votre application préférée et laissez-nous 5 étoiles !",
+    "If you enjoy the show, leave us a five-star review.",
+    "Rate and review us on Apple Podcasts.",
+    "Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co Audio.",
+    "Hosted by Mia Chen. Music by Blue Dot Sessions. A Big Bytes production.",
+])
+def test_a_show_s_calls_and_credits_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Production : la société a doublé ses volumes en un an.",
+    "Hosted by the city of Toulouse, the summit drew 3,000 visitors.",
+    "Music by Nvidia engineers was played at the launch, the company said.",
+    "Le groupe veut ne rater aucun épisode de la bataille des puces, a dit son patron.",
+    "Les clients ont laissé 5 étoiles à l'application, selon Google.",
+])
+def test_story_lines_like_a_show_s_credits_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
+
+
+def test_a_box_header_left_last_leaves_the_text():
+    """R10-6: "Links" over a show's list of links trafilatura left out; a heading inside the story stays."""
+    listed = f"{BODY_LINES}\nChapters\n- 00:00 Intro\n- 02:14 The developer market"
+    assert strip_boilerplate(f"{listed}\nLinks") == listed
+    assert strip_boilerplate(f"{BODY_LINES}\nLinks") == BODY_LINES
+    assert strip_boilerplate(f"{BODY_LINES}\nThe plan\n{BODY_LINES}") == f"{BODY_LINES}\nThe plan\n{BODY_LINES}"

@@ -1002,3 +1002,48 @@ def test_a_video_s_folded_transcript_is_not_the_story():
            "sortiront chaque mois de la nouvelle ligne de production installée à Carquefou.</p></details>")
     text = extract_article(_lead_page("", after=faq), "https://tv.example/f", None, NOW, min_words=10).text
     assert "Environ deux mille serveurs" in text
+
+
+def test_a_live_quote_chip_inside_a_sentence_is_not_the_story():
+    """Mini news sites audit (tenth round, R10-4): a finance site's quote chips inside sentences were stored as
+    "Shares of Nvidia NVDA-2.1% slipped"; a change in the sentence's own words and "(Nasdaq: NVDA)" stay."""
+    chip = "<a class='ticker' href='/quote/NVDA'>NVDA<span class='chg'>-2.1%</span></a>"
+    story = (f"<p>Shares of Nvidia {chip} slipped on Wednesday after a report that a large customer will run more "
+             "work on its own chips, while the stock of its rival rose <b>+1.4%</b> in early trading.</p>"
+             "<p>Nvidia (Nasdaq: <a href='/quote/NVDA'>NVDA</a>) will report its results in late February, and "
+             f"analysts expect sales of its data-center chips to keep growing.</p>{BODY}")
+    html = f"<html lang='en'><head><title>Nvidia slips</title></head><body><article><h1>Nvidia slips</h1>{story}</article></body></html>"
+    text = extract_article(html, "https://stocks.example/nvidia", None, NOW, min_words=10).text
+    assert "Shares of Nvidia slipped on Wednesday" in text and "NVDA-2.1%" not in text
+    assert "rose +1.4% in early trading" in text and "(Nasdaq: NVDA)" in text
+
+
+def test_a_box_offering_the_story_in_another_language_is_not_the_story():
+    """Mini news sites audit (tenth round, R10-5): a Spanish site's English page kept its « Versión en español » box
+    (a summary in Spanish and « Leer en español »); a quote in another language inside the story stays."""
+    alternate = "/es/tecnologia/centro-ia-madrid.html"
+    box = (f"<div class='version-es' lang='es'><h4>Versión en español</h4><p>Telefónica Tech e IBM abrirán el próximo "
+           f"año un centro de inteligencia artificial en Madrid. <a href='{alternate}'>Leer en español</a></p></div>")
+    quote = ("<p>The minister spoke in Spanish: <q lang='es'>Queremos que la industria española pruebe estas "
+             "tecnologías aquí</q>, she said at the signing in Madrid.</p>")
+    html = (f"<html lang='en'><head><title>Madrid AI centre</title><link rel='alternate' hreflang='es' href='{alternate}'>"
+            f"</head><body><article><h1>Madrid AI centre</h1>{quote}{BODY}{box}</article></body></html>")
+    text = extract_article(html, "https://pulso.example/en/centre", None, NOW, min_words=10).text
+    assert "Versión en español" not in text and "Leer en español" not in text and "abrirán" not in text
+    assert "Queremos que la industria española" in text
+
+
+def test_a_podcast_episode_s_hosts_are_its_authors():
+    """Mini news sites audit (tenth round, R10-8): an episode page names its hosts only in a hosts box ("Hosted by A
+    and B", « Présenté par X »): no author was found; a sponsor's "Presented by" label names no author."""
+    def episode(hosts: str) -> str:
+        return (f"<html lang='en'><head><title>Ep. 86</title></head><body><article><h1>Ep. 86</h1>{hosts}{BODY}"
+                "</article></body></html>")
+
+    hosts = "<div class='hosts'><p>Hosted by <a href='/h/mia'>Mia Chen</a> and <a href='/h/tom'>Tom Baxter</a></p></div>"
+    article = extract_article(episode(hosts), "https://show.example/ep/86", None, NOW, min_words=10)
+    assert sorted(article.authors) == ["Mia Chen", "Tom Baxter"]
+    french = "<div class='animateurs'><p>Présenté par <a href='/a/jm'>Julien Morel</a></p></div>"
+    assert extract_article(episode(french), "https://show.example/ep/42", None, NOW, min_words=10).authors == ["Julien Morel"]
+    sponsor = "<div class='partner-box'><p>Presented by Acme Cloud</p></div>"
+    assert extract_article(episode(sponsor), "https://show.example/ep/87", None, NOW, min_words=10).authors == []

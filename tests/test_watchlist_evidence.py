@@ -47,6 +47,10 @@ def orgs(enricher, text: str, lang: str, title: str | None = None) -> list[str]:
          "companies raised $12 billion this year, and shares of local start-ups soared.", "en"),
         ("Box office", "Dust, the new thriller by a Danish director, topped the box office this weekend. The company "
          "behind the film said AI tools cut its post-production costs.", "en"),
+        # a name of several words needs its capital in its first word: "open AI" is a verb and a noun (mini news
+        # sites, tenth round R10-1: « Telefónica Tech and IBM to open AI and quantum centre » named OpenAI)
+        ("Spain to open AI and quantum centre in Madrid", "The government will open AI labs in three cities next "
+         "year, the minister said on Monday.", "en"),
     ],
 )
 def test_generic_words_places_and_idioms_link_no_company(enricher, title, text, lang):
@@ -60,6 +64,7 @@ def test_generic_words_places_and_idioms_link_no_company(enricher, title, text, 
         ("Orange, l'opérateur historique, va déployer la fibre dans trois départements.", "fr", "Orange"),
         ("Dust poursuit son expansion. La jeune pousse parisienne édite une plateforme d'assistants.", "fr", "Dust"),
         ("Apple's iPhone sales fell in China for a third quarter.", "en", "Apple"),
+        ("Elon Musk sued Open AI in March over its change of status.", "en", "OpenAI"),
     ],
 )
 def test_specific_evidence_still_links(enricher, text, lang, company):

@@ -91,6 +91,9 @@ class Span:
     # whether a French contraction stands just before the span (« des Clayes-sous-Bois », « au Havre »): only then may
     # a town's merged article be put back (`_lookup_place`); None where no text was read
     after_contraction: bool | None = None
+    # whether a product word stands just after (or, in French, just before) the span: "the Grace Blackwell chip",
+    # « la puce Grace Hopper » name a product after a person (`surname_in_context` sets it)
+    product: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -131,8 +134,20 @@ _PLACE_AFTER = re.compile(r"^(?:-based\b|,\s*([A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s[A-
 _CONTRACTION_BEFORE = re.compile(r"(?:^|[\s'’(])(?:des|du|aux|au)\s+$", re.IGNORECASE)
 
 
+# a person's affiliation: "analyst Priya Raman of Bernstein", "Sabine Krüger at Berenberg" — "of" or "at" after a
+# first name and a surname introduces an employer, not a town (mini news sites, tenth round R10-9: Bernstein, a
+# village of 956 in Austria, was a place of the story)
+_AFFILIATION_BEFORE = re.compile(r"(?:^|\s)([A-ZÀ-ÖØ-Þ][\w'’-]+)\s+[A-ZÀ-ÖØ-Þ][\w'’-]+\s+(?:of|at)\s+$")
+
+
+def _affiliation(before: str) -> bool:
+    return bool((affiliation := _AFFILIATION_BEFORE.search(before)) and is_first_name(affiliation.group(1)))
+
+
 def _place_cue(span: Span, text: str) -> bool:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
+    if _affiliation(before):
+        return False
     if _PLACE_BEFORE.search(before) or _LEADING.match(span.text):
         return True
     if (other := _PLACE_AND.search(before)) and lookup_place(other.group(1)) is not None:
@@ -148,6 +163,14 @@ def _place_cue(span: Span, text: str) -> bool:
     return place is not None and place.kind in ("country", "region")
 
 
+# Products named after people (mini news sites, tenth round R10-11): Nvidia's "Grace Blackwell chip", "Grace Hopper
+# Superchip", "Vera Rubin platform", "Ada Lovelace architecture", « la puce Grace Blackwell »
+_PRODUCT_AFTER = re.compile(r"^[^\S\n]+(?:super)?(?:chips?|processors?|CPUs?|GPUs?|accelerators?|architecture|platform"
+                            r"|systems?|servers?|racks?|supercomputers?|generation|(?:super)?puces?)\b", re.IGNORECASE)
+_PRODUCT_BEFORE = re.compile(r"\b(?:(?:super)?puces?|processeurs?|accélérateurs?|plateforme|architecture)[^\S\n]+$",
+                             re.IGNORECASE)
+
+
 def surname_in_context(span: Span, text: str) -> Span:
     """`span` marked as a lone surname the text presents as a person: one word tagged PER with a role before it or a
     verb of saying after it, or tagged MISC with a role before it (a product "says" things too: "ChatGPT says").
@@ -155,11 +178,12 @@ def surname_in_context(span: Span, text: str) -> Span:
     cue = _place_cue(span, text)
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     contracted = bool(_CONTRACTION_BEFORE.search(before))
+    product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before))
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted)
-    surname = bool(_ROLE_BEFORE.search(before)
-                   or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
-    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product)
+    surname = not _affiliation(before) and bool(  # "Priya Raman of Bernstein said": the employer said
+        _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
+    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -176,6 +200,9 @@ def clean_name(text: str, label: str) -> str:
     return name.strip(_EDGE)
 
 
+_NOT_IN_NAMES = re.compile(r"[+&/@#®™©=*<>_|~^%$€£]")
+
+
 def _plausible(name: str, label: str) -> bool:
     camel = name[:1].islower() and any(ch.isupper() for ch in name.split()[0][1:])  # "xAI", "eBay", "iPhone"
     if "|" in name:  # a table's cells, flattened with bars ("M€ |", "Limited | Customer"): no name holds a bar
@@ -187,6 +214,8 @@ def _plausible(name: str, label: str) -> bool:
         if any(ch.isdigit() for ch in name) or len(words) > 5:
             return False
         if name.isupper() and len(name) > 3:  # shouting headline words, not people
+            return False
+        if _NOT_IN_NAMES.search(name):  # a product's sign: « le PC Copilot+ » (mini news sites, tenth round R10-7)
             return False
     return True
 
@@ -261,7 +290,7 @@ def person_like(name: str) -> bool:
     Leyen"), no organisation or law word ("Delos Cloud", "Cloud Act"), no place ("Saint-Ouen") and no word that
     is a country or continent ("France Travail", "Western Europe")."""
     words = name.split()
-    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name):
+    if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name) or _NOT_IN_NAMES.search(name):
         return False
     if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
         return False
@@ -453,6 +482,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     alone = {clean_name(s.text, "PER").casefold() for s in spans if len(s.text.split()) == 1}  # "Daloz will remain"
     # a name the text introduces as a place once is one in the headline too (« Sophia Antipolis : Thales va… »)
     placed = {clean_name(s.text, "LOC").casefold() for s in spans if s.label == "LOC" and s.place_cue}
+    products = {clean_name(s.text, "PER").casefold() for s in spans if s.product and len(s.text.split()) > 1}
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
@@ -476,6 +506,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
         if label is None:
             continue
+        if label == "PER" and (span.product or name.casefold() in products):
+            label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
         if label == "PER" and span.label in ("ORG", "LOC") and not _person_over_spacy(name, span, alone, placed):
             label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
             if label is None:

@@ -35,6 +35,7 @@ parlement senate sénat assembly assemblée police army armée
 industries industrie motors airlines airways energy énergie telecom télécom télécoms communications pharma
 therapeutics robotics dynamics analytics security sécurité data intelligence computing compute research recherche
 consulting conseil studio studios games entertainment markets exchange
+instruments devices electronics microsystems enterprise enterprises aerospace automation materials
 """.split())
 ORG_FIRST_WORDS = frozenset({"der", "die", "das", "the", "le", "la", "les", "l'", "banque", "bank", "université",
                              "university", "institut", "institute", "agence", "agency", "ministère", "ministry",

@@ -340,8 +340,10 @@ class WatchlistLinker:
                 hit = self._strict.get(key)
                 if hit is None:
                     hit = self._loose.get(key.casefold())
-                    if hit is not None and hit[1] != "reference" and not any(ch.isupper() for ch in key):
-                        hit = None  # "mistral" the wind, "orange" the colour
+                    if hit is not None and hit[1] != "reference" and not any(ch.isupper() for ch in first.group()):
+                        # "mistral" the wind, "orange" the colour; a name of several words needs its capital in
+                        # the first: "to open AI and quantum centre" is a verb and a noun, not "Open AI"
+                        hit = None
                 if hit is not None:
                     best = (tokens[-1], hit)
             if best is None:
