@@ -409,3 +409,5 @@ def test_a_product_named_after_a_person_is_no_person():
     assert normalise_entities(spans)["PER"] == []
     assert persons("Nvidia a présenté la puce Grace Hopper à Taipei.", [("Grace Hopper", "PER")]) == []
     assert persons("Lisa Su said AMD would ship the MI450 chip next year.", [("Lisa Su", "PER")]) == ["Lisa Su"]
+    # a person's business named by its trade stays the person's (the tenth round's own caveat)
+    assert persons("Investors courted the Sam Altman chip venture in Abu Dhabi.", [("Sam Altman", "PER")]) == ["Sam Altman"]

@@ -166,7 +166,10 @@ def _place_cue(span: Span, text: str) -> bool:
 # Products named after people (mini news sites, tenth round R10-11): Nvidia's "Grace Blackwell chip", "Grace Hopper
 # Superchip", "Vera Rubin platform", "Ada Lovelace architecture", « la puce Grace Blackwell »
 _PRODUCT_AFTER = re.compile(r"^[^\S\n]+(?:super)?(?:chips?|processors?|CPUs?|GPUs?|accelerators?|architecture|platform"
-                            r"|systems?|servers?|racks?|supercomputers?|generation|(?:super)?puces?)\b", re.IGNORECASE)
+                            r"|systems?|servers?|racks?|supercomputers?|generation|(?:super)?puces?)\b"
+                            # a person's business named by its trade: "the Sam Altman chip venture", "his chip startup"
+                            r"(?![^\S\n]+(?:ventures?|start-?ups?|projects?|plans?|deals?|efforts?|empire|company|firm"
+                            r"|bid|fund|ambitions?|push|talks|maker|business)\b)", re.IGNORECASE)
 _PRODUCT_BEFORE = re.compile(r"\b(?:(?:super)?puces?|processeurs?|accélérateurs?|plateforme|architecture)[^\S\n]+$",
                              re.IGNORECASE)
 
