@@ -698,11 +698,27 @@ def test_error_pages_are_told_by_a_whole_heading(title, h1, error):
     assert is_error_page(tree) is error
 
 
+_PAYWALL_TEASERS = {
+    # the story's first two paragraphs, then « Il vous reste 80 % » (hostile-input audit, fourth round)
+    "opening": lambda p: (f"<p>{p[0]}</p><p>{p[1]}</p><div class='paywall'><p>Il vous reste 80 % de cet article à "
+                          "lire. La suite est réservée aux abonnés.</p></div>"),
+    # a new standfirst then two later paragraphs: no opening words in common (fifth round)
+    "rewritten lead": lambda p: ("<p class='chapo'>Notre analyse : pourquoi le choix de Mistral AI par la région divise "
+                                 "les élus, et ce que cela dit de la commande publique.</p>"
+                                 f"<p>{p[2]}</p><p>{p[3]}</p><div class='paywall'><p>La suite est réservée aux "
+                                 "abonnés.</p></div>"),
+}
+
+
+@pytest.mark.parametrize("teaser_kind", list(_PAYWALL_TEASERS))
 def test_an_update_whose_page_became_a_paywall_teaser_of_the_stored_story_keeps_it(httpserver, tmp_path, es_url,
-                                                                                   cleanup, enricher):
+                                                                                   cleanup, enricher, teaser_kind):
     """Hostile-input audit, fourth round: a stored 370-word story whose page became subscriber-only (its first two
     paragraphs, then « Il vous reste 80 % de cet article à lire ») was replaced by that 126-word teaser on the feed's
-    next update, and the companies named further on lost their mentions. A real rewrite still replaces the story."""
+    next update, and the companies named further on lost their mentions. Fifth round: the rule judged by opening
+    words, so a teaser opening with a new standfirst still replaced the story; a page that says it is behind a
+    paywall, with less than half the stored words, is a teaser. A real rewrite, without a paywall, still replaces
+    the story."""
     from pipeline.ingest import ingest
 
     base = httpserver.url_for("/").rstrip("/")
@@ -711,59 +727,7 @@ def test_an_update_whose_page_became_a_paywall_teaser_of_the_stored_story_keeps_
                   "Le conseil régional répond que le calendrier était imposé par l'État." for i in range(8)]
     paragraphs[6] += " OVHcloud et Scaleway ont protesté auprès de la préfecture."
     full = "".join(f"<p>{p}</p>" for p in paragraphs)
-    teaser = (f"<p>{paragraphs[0]}</p><p>{paragraphs[1]}</p><div class='paywall'><p>Il vous reste 80 % de cet "
-              "article à lire. La suite est réservée aux abonnés.</p></div>")
-    rewrite = "".join(f"<p>Version corrigée {i}. Le contrat de la région Grand Est avec Mistral AI est suspendu par "
-                      "le tribunal administratif, qui demande un appel d'offres.</p>" for i in range(5))
-    urls = {name: f"{base}/story/{name}" for name in ("teaser", "rewrite")}
-    served = {name: full for name in urls}
-    for name in urls:
-        httpserver.expect_request(f"/story/{name}").respond_with_handler(lambda request, name=name: Response(
-            "<html lang=fr><head><title>Grand Est : le contrat Mistral AI</title><meta property='og:type' "
-            f"content='article'></head><body><article><h1>Grand Est : le contrat Mistral AI</h1>{served[name]}"
-            "</article></body></html>", content_type="text/html"))
-    titles = {name: "Grand Est : le contrat Mistral AI" for name in urls}
-    feeds = _live_feed(httpserver, tmp_path, lambda: [(f"{titles[n]} {n}", urls[n], "Mistral AI.") for n in urls])
-    settings = load_settings()
-    client = make_client(settings)
-    names = index_names(settings.es_index_prefix)
-
-    def stored(name: str) -> dict:
-        return client.get(index=names["articles"], id=article_id(urls[name]))["_source"]
-
-    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 2
-    before = stored("teaser")
-    assert before["word_count"] > 300 and {"Mistral AI", "OVHcloud", "Scaleway"} <= set(before["orgs"])
-    served.update(teaser=teaser, rewrite=rewrite)
-    titles.update({name: "MAJ Grand Est : le contrat Mistral AI" for name in urls})
-    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
-    assert second.counts["feed_updates"] == 2
-    assert (second.counts["kept_page_text"], second.counts["updated"]) == (1, 1)
-    after = stored("teaser")
-    assert (after["text"], after["orgs"]) == (before["text"], before["orgs"])
-    assert stored("rewrite")["text"].startswith("Version corrigée 0.")
-    client.indices.refresh(index=names["mentions"])
-    assert client.count(index=names["mentions"], query={"bool": {"filter": [
-        {"term": {"article_id": article_id(urls["teaser"])}}, {"term": {"company": "OVHcloud"}}]}})["count"] == 1
-
-
-def test_an_update_whose_paywall_teaser_has_a_rewritten_lead_keeps_the_stored_story(httpserver, tmp_path, es_url,
-                                                                                    cleanup, enricher):
-    """Hostile-input audit, fifth round: the teaser rule of the fourth round judged by opening words, so a paywalled
-    page opening with a new standfirst (then two paragraphs and « réservé aux abonnés ») replaced the stored story,
-    and OVHcloud and Scaleway lost their mentions. A page that says it is behind a paywall, with less than half the
-    stored words, is a teaser; a short rewrite without a paywall still replaces the story."""
-    from pipeline.ingest import ingest
-
-    base = httpserver.url_for("/").rstrip("/")
-    paragraphs = [f"Paragraphe {i}. La région Grand Est a signé avec Mistral AI un contrat de calcul pour ses lycées ; "
-                  "les élus de l'opposition dénoncent un choix coûteux et trop rapide, sans appel d'offres européen. "
-                  "Le conseil régional répond que le calendrier était imposé par l'État." for i in range(8)]
-    paragraphs[6] += " OVHcloud et Scaleway ont protesté auprès de la préfecture."
-    full = "".join(f"<p>{p}</p>" for p in paragraphs)
-    teaser = ("<p class='chapo'>Notre analyse : pourquoi le choix de Mistral AI par la région divise les élus, et ce "
-              f"que cela dit de la commande publique.</p><p>{paragraphs[2]}</p><p>{paragraphs[3]}</p>"
-              "<div class='paywall'><p>La suite est réservée aux abonnés.</p></div>")
+    teaser = _PAYWALL_TEASERS[teaser_kind](paragraphs)
     rewrite = "".join(f"<p>Version corrigée {i}. Le contrat de la région Grand Est avec Mistral AI est suspendu par "
                       "le tribunal administratif, qui demande un appel d'offres.</p>" for i in range(5))
     urls = {name: f"{base}/story/{name}" for name in ("teaser", "rewrite")}
