@@ -447,6 +447,31 @@ def test_a_query_string_nested_3000_deep_is_refused_at_load_and_never_sent(tmp_p
     load_rules(load_settings(es_url=f"http://127.0.0.1:{free_port()}"), fine)  # store down: the local parse accepts it
 
 
+
+def test_a_query_string_of_chained_operators_or_fields_is_refused_at_load_in_one_sentence(tmp_path):
+    """Hostile-input audit, sixth round: operators and fields chain without parentheses, under the depth and term
+    limits; 2,000 of them (`cloud - - … x`, `NOT NOT … x`, `title:title:…:a`) ended `newsroom alerts list` and every
+    alerts run with a bare RecursionError while the query was rewritten. Refused at load, never sent."""
+    from _reply_server import ReplyServer
+
+    hook = [{"type": "webhook", "url": "https://hooks.example.org/x"}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "dashes", "query_string": "cloud" + " -" * 2000 + " x", "channels": hook},
+        {"name": "nots", "query_string": "NOT " * 2000 + "x", "channels": hook},
+        {"name": "fields", "query_string": "title:" * 2000 + "a", "channels": hook},
+    ])
+    with ReplyServer("fake-es") as server:
+        with pytest.raises(ConfigError) as exc:
+            load_rules(load_settings(es_url=server.url), rules)
+        assert not any("_validate" in r for r in server.requests)
+    message = str(exc.value)
+    assert "entry #1 ('dashes'), field 'query_string': too complex (operators nested 2,002 deep, at most 110)" in message
+    assert "entry #2 ('nots'), field 'query_string': too complex (operators nested 2,001 deep" in message
+    assert "entry #3 ('fields'), field 'query_string': too complex (operators nested 2,001 deep" in message
+    fine = write_rules(tmp_path / "fine.yaml", [{"name": "fine", "channels": hook, "query_string":
+                                                  "-(" * 49 + "export AND title:(chip* OR GPU*)" + ")" * 49}])
+    load_rules(load_settings(es_url=f"http://127.0.0.1:{free_port()}"), fine)  # store down: the local parse accepts it
+
 def test_a_rule_failing_at_run_time_fails_alone(store, tmp_path, httpserver):
     """A query the cluster rejects (given programmatically, past the load check) fails its rule only: recorded,
     reported, and the rules after it still deliver."""

@@ -305,6 +305,29 @@ def _parse_locally(query: str) -> str | None:
         return single_line(exc, 200)
 
 
+MAX_QUERY_NESTING = 110  # levels of the parsed query: 50 parentheses each under a `-` or a field (`-(-(…))`) fit
+
+
+def _too_deep(query: str) -> str | None:
+    """Why a query's parsed form is nested too deep to rewrite (its levels, measured without recursion), or None.
+    Operators and fields chain without parentheses (`cloud - - - … x`, `NOT NOT … x`, `title:title:…:a`): 2,000 of
+    them ended `newsroom alerts list` and every alerts run with a bare RecursionError (hostile-input audit)."""
+    from luqum.parser import parser
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - a query that does not parse is named by _parse_locally or the store
+        return None
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children)
+    if deepest > MAX_QUERY_NESTING:
+        return f"operators nested {deepest:,} deep, at most {MAX_QUERY_NESTING}"
+    return None
+
+
 def _validate_on_store(client, settings: Settings, rule: Rule) -> str | None | bool:
     """`_validate/query` on the articles index: None when valid, the reason when not; False when it cannot tell
     (no store, no index yet), so the local parse decides."""
@@ -353,7 +376,7 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
             continue
         from pipeline.alerts.evaluate import EXACT_FIELDS, rule_text_query
 
-        too_complex = query_too_complex(rule.query_string)
+        too_complex = query_too_complex(rule.query_string) or _too_deep(rule.query_string)
         if not too_complex and (sent := query_too_complex(rule_text_query(rule))):
             too_complex = f"{sent} as sent: each quoted phrase or wildcard goes to the {len(EXACT_FIELDS)} exact fields"
         if too_complex:  # never sent, not even to `_validate/query`
