@@ -1159,3 +1159,21 @@ def test_a_credential_in_an_article_link_is_masked_in_every_channel_and_the_repo
     from pipeline.report import _link  # the HTML report's links go through the same target
 
     assert "abc123" not in _link(item.url, "Mistral AI") and "token=***" in _link(item.url, "Mistral AI")
+
+
+@pytest.mark.parametrize("rule, field", [
+    ({"companies": ["Mistrall" * 125_000]}, "companies"),
+    ({"keywords": ["x"], "languages": ["Mistrall" * 125_000]}, "languages"),
+    ({"companies": ["Atos"], "volume": {"window": "Mistrall" * 125_000}}, "volume.window"),
+    ({"query_string": '"' + "Mistrall" * 125_000}, "query_string"),
+])
+def test_a_megabyte_value_is_quoted_by_its_start_in_its_error(tmp_path, rule, field):
+    """Hostile-input audit, sixth round: the fifth round cut a rule's name in its errors, not the values the
+    validators quote: a 1 MB company, language, window or query_string was printed whole (a 1 MB sentence; 8 MB
+    took 16 s to print). Each is now quoted by its first 80 characters."""
+    path = write_rules(tmp_path / "alerts.yaml", [{"name": "big", **rule, "channels": [{"type": "slack"}]}])
+    with pytest.raises(ConfigError) as info:
+        load_rules(load_settings(es_url=""), path)
+    message = str(info.value)
+    assert len(message) < 700 and f"entry #1 ('big'), field '{field}'" in message
+    assert "Mistrall" * 9 in message and "…" in message

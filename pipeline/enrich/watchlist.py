@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from pipeline.configfiles import load_model
+from pipeline.configfiles import load_model, shown_value
 from pipeline.settings import DEFAULT_CONFIG_DIR
 
 WATCHLIST_FILE = "watchlist.yaml"
@@ -61,7 +61,7 @@ class Company(BaseModel):
     def _a_name(cls, value: str) -> str:
         """Shown and stored as the company: a blank one was listed as `'   '` in every matching article."""
         if not re.search(_WORD, value):
-            raise ValueError(f"{value!r} has no letter or digit: give the company's name")
+            raise ValueError(f"{shown_value(value)} has no letter or digit: give the company's name")
         return value.strip()
 
     @field_validator("aliases", "exact", "ambiguous", "references", "context", "avoid")
@@ -76,7 +76,7 @@ class Company(BaseModel):
     def _specific(cls, values: list[str]) -> list[str]:
         generic = [v for v in values if v.casefold() in GENERIC_CONTEXT]
         if generic:
-            raise ValueError(f"{generic[0]!r} is in most articles of this domain and vouches for no company; "
+            raise ValueError(f"{shown_value(generic[0])} is in most articles of this domain and vouches for no company; "
                              "use words specific to this one (its products, people, trade)")
         return values
 
@@ -87,10 +87,10 @@ class Company(BaseModel):
         never found; a one-character alias ('A') is found in nearly every article."""
         for value in values:
             if not re.search(_WORD, value):
-                raise ValueError(f"{value!r} has no letter or digit: it can never match (forms are words, not "
+                raise ValueError(f"{shown_value(value)} has no letter or digit: it can never match (forms are words, not "
                                  "patterns)")
             if len(value) == 1 and info.field_name != "ambiguous":
-                raise ValueError(f"{value!r} is one character: it would match in nearly every article; list it "
+                raise ValueError(f"{shown_value(value)} is one character: it would match in nearly every article; list it "
                                  "under `ambiguous:` with `context:` words, or give a longer form")
         return values
 
@@ -120,7 +120,7 @@ class Watchlist(BaseModel):
                 key = alias.casefold()
                 other, where = seen.get(key, (company.name, index))
                 if other != company.name:
-                    raise ValueError(f"alias {alias!r} is used by both {other!r} (entry #{where + 1}) and "
+                    raise ValueError(f"alias {shown_value(alias)} is used by both {other!r} (entry #{where + 1}) and "
                                      f"{company.name!r} (entry #{index + 1})")
                 seen[key] = (company.name, index)
         return self
@@ -191,7 +191,7 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
     suggestions = list(dict.fromkeys(names[k] for k in close))[:5]
     hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
     where = f" ({watchlist._path})" if watchlist._path else ""
-    raise NewsroomError(f"{name!r} is not a watched company{where}.{hint} "
+    raise NewsroomError(f"{shown_value(name)} is not a watched company{where}.{hint} "
                         "`newsroom config show` gives the watchlist file in use.")
 
 
