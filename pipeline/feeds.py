@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.boilerplate import strip_feed_footers
 from pipeline.charsets import web_codec
-from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
+from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml, shown_value
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
 from pipeline.settings import Settings, get_settings
@@ -182,7 +182,7 @@ def remove_feed(path: Path, name_or_url: str) -> Feed:
             del data["feeds"][index]
             _write(path, data)
             return feed
-    raise ConfigError(f"{path}: no feed named or located at {name_or_url!r}.")
+    raise ConfigError(f"{path}: no feed named or located at {shown_value(name_or_url)}.")
 
 
 # --------------------------------------------------------------------------------------------- OPML
@@ -214,7 +214,8 @@ def read_opml(source: bytes | str, default_lang: str | None = None, origin: str 
             continue
         lang = (outline.get("language") or outline.get("lang") or default_lang or "").lower()[:2]
         if not lang:
-            raise ConfigError(f"{origin}: feed {label or url!r} has no language attribute; pass --lang to choose one.")
+            raise ConfigError(f"{origin}: feed {shown_value(label or url)} has no language attribute; "
+                              "pass --lang to choose one.")
         tags = [_slug(t) for t in re.split(r"[,/]", outline.get("category", "")) if t.strip()]
         tags += [_slug(f) for f in folders]
         entry: dict[str, Any] = {"name": label or url, "url": url.strip(), "lang": lang, "tags": list(dict.fromkeys(tags))}

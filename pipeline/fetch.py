@@ -222,7 +222,7 @@ def parse_retry_after(value: str | None) -> float | None:
         return min(float(value), RETRY_AFTER_CAP)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a zone or year past a machine integer overflows: no date
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)

@@ -162,7 +162,8 @@ def balanced(text: str) -> tuple[str, list[str]]:
                 unmatched.append(at)
     unmatched += depth
     if unmatched:
-        text = "".join(char for at, char in enumerate(text) if at not in set(unmatched))
+        dropped = set(unmatched)
+        text = "".join(char for at, char in enumerate(text) if at not in dropped)
         notes.append(f"{len(unmatched)} unmatched parenthes{'is was' if len(unmatched) == 1 else 'es were'} "
                      "ignored.")
     text, empty = _without_empty_phrases(text)
@@ -172,16 +173,52 @@ def balanced(text: str) -> tuple[str, list[str]]:
     # `cloud NOT`) are dropped: Elasticsearch's parser drops the operator, the stand-in found nothing at all
     parts = text.split('"')
     for i in range(0, len(parts), 2):
-        while (mended := _EMPTY_GROUP.sub(" ", parts[i])) != parts[i]:
-            parts[i] = mended
-    mended = _TRAILING_OPERATOR.sub("", '"'.join(parts))
+        parts[i] = _without_empty_groups(parts[i])
+    mended = _without_trailing_operators('"'.join(parts))
     if mended.split() != text.split() and mended.strip():
         notes.append("an operator or parentheses with no word to apply to were ignored.")
     return mended, notes
 
 
-_EMPTY_GROUP = re.compile(r"\((?:\s|[+|]|(?<![^\s(])-)*\)")
-_TRAILING_OPERATOR = re.compile(r'(?:\s*(?<![^\s(])[-+|])+\s*$')
+_EMPTY_GROUP = re.compile(r"\((?:\s|[+|]|(?<![^\s(])-)*\)")  # what _without_empty_groups takes out, level by level
+
+
+def _without_empty_groups(text: str) -> str:
+    """Every group with no word in it (`()`, `( NOT )`, `(( ))`) replaced by a space, innermost first, in one pass:
+    applying _EMPTY_GROUP until nothing changed took a pass per level (20,000 nested `()`, 11 s of CPU)."""
+    out: list[str] = []
+    frames: list[list] = []  # an open group: [where its "(" is in out, whether it holds no word yet, its last character]
+    for char in text:
+        if char == "(":
+            frames.append([len(out), True, char])
+        elif char == ")" and frames:
+            start, empty, _ = frames.pop()
+            if empty:
+                del out[start:]
+                char = " "
+            elif frames:
+                frames[-1][1] = False
+        elif frames:
+            frame = frames[-1]
+            if not (char.isspace() or char in "+|" or (char == "-" and (frame[2] == "(" or frame[2].isspace()))):
+                frame[1] = False
+        if frames and char != "(":
+            frames[-1][2] = char
+        out.append(char)
+    return "".join(out)
+_TRAILING_OPERATOR = re.compile(r'(?:\s*(?<![^\s(])[-+|])+\s*$')  # what _without_trailing_operators takes off
+
+
+def _without_trailing_operators(text: str) -> str:
+    """The text without the operators (each after a space or `(`) and spaces that end it, read from the end: the
+    regular expression was tried from every position, 20,000 ` -` before a last word took 41 s of CPU."""
+    end, cut = len(text.rstrip()), None
+    while end and text[end - 1] in "-+|" and (end == 1 or text[end - 2].isspace() or text[end - 2] == "("):
+        end -= 1
+        while end and text[end - 1].isspace():
+            end -= 1
+        cut = end
+    return text if cut is None else text[:cut]
 
 
 def _without_empty_phrases(text: str) -> tuple[str, bool]:

@@ -447,6 +447,31 @@ def test_a_query_string_nested_3000_deep_is_refused_at_load_and_never_sent(tmp_p
     load_rules(load_settings(es_url=f"http://127.0.0.1:{free_port()}"), fine)  # store down: the local parse accepts it
 
 
+
+def test_a_query_string_of_chained_operators_or_fields_is_refused_at_load_in_one_sentence(tmp_path):
+    """Hostile-input audit, sixth round: operators and fields chain without parentheses, under the depth and term
+    limits; 2,000 of them (`cloud - - … x`, `NOT NOT … x`, `title:title:…:a`) ended `newsroom alerts list` and every
+    alerts run with a bare RecursionError while the query was rewritten. Refused at load, never sent."""
+    from _reply_server import ReplyServer
+
+    hook = [{"type": "webhook", "url": "https://hooks.example.org/x"}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "dashes", "query_string": "cloud" + " -" * 2000 + " x", "channels": hook},
+        {"name": "nots", "query_string": "NOT " * 2000 + "x", "channels": hook},
+        {"name": "fields", "query_string": "title:" * 2000 + "a", "channels": hook},
+    ])
+    with ReplyServer("fake-es") as server:
+        with pytest.raises(ConfigError) as exc:
+            load_rules(load_settings(es_url=server.url), rules)
+        assert not any("_validate" in r for r in server.requests)
+    message = str(exc.value)
+    assert "entry #1 ('dashes'), field 'query_string': too complex (operators nested 2,002 deep, at most 110)" in message
+    assert "entry #2 ('nots'), field 'query_string': too complex (operators nested 2,001 deep" in message
+    assert "entry #3 ('fields'), field 'query_string': too complex (operators nested 2,001 deep" in message
+    fine = write_rules(tmp_path / "fine.yaml", [{"name": "fine", "channels": hook, "query_string":
+                                                  "-(" * 49 + "export AND title:(chip* OR GPU*)" + ")" * 49}])
+    load_rules(load_settings(es_url=f"http://127.0.0.1:{free_port()}"), fine)  # store down: the local parse accepts it
+
 def test_a_rule_failing_at_run_time_fails_alone(store, tmp_path, httpserver):
     """A query the cluster rejects (given programmatically, past the load check) fails its rule only: recorded,
     reported, and the rules after it still deliver."""
@@ -1134,3 +1159,21 @@ def test_a_credential_in_an_article_link_is_masked_in_every_channel_and_the_repo
     from pipeline.report import _link  # the HTML report's links go through the same target
 
     assert "abc123" not in _link(item.url, "Mistral AI") and "token=***" in _link(item.url, "Mistral AI")
+
+
+@pytest.mark.parametrize("rule, field", [
+    ({"companies": ["Mistrall" * 125_000]}, "companies"),
+    ({"keywords": ["x"], "languages": ["Mistrall" * 125_000]}, "languages"),
+    ({"companies": ["Atos"], "volume": {"window": "Mistrall" * 125_000}}, "volume.window"),
+    ({"query_string": '"' + "Mistrall" * 125_000}, "query_string"),
+])
+def test_a_megabyte_value_is_quoted_by_its_start_in_its_error(tmp_path, rule, field):
+    """Hostile-input audit, sixth round: the fifth round cut a rule's name in its errors, not the values the
+    validators quote: a 1 MB company, language, window or query_string was printed whole (a 1 MB sentence; 8 MB
+    took 16 s to print). Each is now quoted by its first 80 characters."""
+    path = write_rules(tmp_path / "alerts.yaml", [{"name": "big", **rule, "channels": [{"type": "slack"}]}])
+    with pytest.raises(ConfigError) as info:
+        load_rules(load_settings(es_url=""), path)
+    message = str(info.value)
+    assert len(message) < 700 and f"entry #1 ('big'), field '{field}'" in message
+    assert "Mistrall" * 9 in message and "…" in message

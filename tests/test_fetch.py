@@ -1124,3 +1124,15 @@ def test_429_answers_on_many_names_of_one_site_count_as_one_host(httpserver):
     assert all(isinstance(o, FetchFailed) and o.reason == "http-429" for o in outcomes), outcomes
     assert len(httpserver.log) == MAX_HOST_RATE_LIMITS
     assert "127.0.0.1 (the site of 0x" in str(outcomes[-1])
+
+
+@pytest.mark.parametrize("value", ["Mon, 01 Jan 2026 00:00:00 +9999999999999999999",
+                                   "01 Jan 99999999999999999999 00:00:00 GMT"])
+def test_a_retry_after_date_too_large_for_a_date_is_no_date(httpserver, value):
+    """Hostile-input audit, sixth round: a Retry-After date whose zone or year does not fit a machine integer made
+    the standard library raise OverflowError, which ended the page's fetch with a bare traceback. Such a value
+    is no date: the answer is retried with the usual backoff, as for any unreadable Retry-After."""
+    assert parse_retry_after(value) is None
+    httpserver.expect_oneshot_request("/busy").respond_with_data("slow down", status=503, headers={"Retry-After": value})
+    httpserver.expect_oneshot_request("/busy").respond_with_data("<html>fine</html>", content_type="text/html")
+    assert fetch(httpserver.url_for("/busy")).body == b"<html>fine</html>"

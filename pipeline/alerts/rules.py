@@ -16,7 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.configfiles import describe_validation_error, read_yaml
+from pipeline.configfiles import describe_validation_error, read_yaml, shown_value
 from pipeline.errors import ConfigError
 from pipeline.settings import Settings
 from pipeline.sinks import single_line
@@ -36,13 +36,13 @@ def parse_duration(value: str) -> timedelta:
     """'30m', '6h', '7d' → timedelta, at most a year."""
     match = _DURATION.match(str(value))
     if not match:
-        raise ValueError(f"{value!r} is not a duration like 30m, 6h or 7d")
+        raise ValueError(f"{shown_value(value)} is not a duration like 30m, 6h or 7d")
     amount, unit = int(match.group(1)), match.group(2)
     if amount <= 0:
-        raise ValueError(f"{value!r} must be positive")
+        raise ValueError(f"{shown_value(value)} must be positive")
     minutes = amount * {"m": 1, "h": 60, "d": 1440}[unit]
     if minutes > MAX_DURATION.total_seconds() / 60:
-        raise ValueError(f"{value!r} is too long: at most {MAX_DURATION.days}d")
+        raise ValueError(f"{shown_value(value)} is too long: at most {MAX_DURATION.days}d")
     return timedelta(minutes=minutes)
 
 
@@ -52,7 +52,8 @@ class _Strict(BaseModel):
 
 def _check_env_name(value: str | None) -> str | None:
     if value is not None and not _ENV_NAME.match(value):
-        raise ValueError(f"{value!r} is not an environment variable name (the secret itself never goes in this file)")
+        raise ValueError(f"{shown_value(value)} is not an environment variable name "
+                         "(the secret itself never goes in this file)")
     return value
 
 
@@ -75,7 +76,7 @@ class EmailChannel(_Strict):
 
         for value in values:
             if "@" not in value or value.strip() != value or " " in value:
-                raise ValueError(f"{value!r} is not an e-mail address")
+                raise ValueError(f"{shown_value(value)} is not an e-mail address")
             # exactly one bare address: `"Evil\r\nBcc:x@evil.example"<a@example.org>` was mailed to x@evil.example,
             # and `a@example.org,b@example.org` to a@example.org alone
             if not _BARE_ADDRESS.fullmatch(value) or parseaddr(value) != ("", value):
@@ -136,7 +137,7 @@ class WebhookChannel(_Strict):
     @classmethod
     def _http(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"{value!r} is not an http(s) URL")
+            raise ValueError(f"{shown_value(value)} is not an http(s) URL")
         return value
 
     @model_validator(mode="after")
@@ -224,7 +225,7 @@ class Rule(_Strict):
     def _langs(cls, values: list[str]) -> list[str]:
         for value in values:
             if not re.match(r"^[a-z]{2}$", value.strip(), re.IGNORECASE):
-                raise ValueError(f"{value!r} is not a two-letter language code like fr or en")
+                raise ValueError(f"{shown_value(value)} is not a two-letter language code like fr or en")
         return list(dict.fromkeys(v.strip().lower() for v in values))  # any case, as search's --lang / lang:
 
     @model_validator(mode="after")
@@ -279,7 +280,7 @@ class AlertsConfig(_Strict):
             if rule.name == name:
                 return rule
         known = ", ".join(repr(r.name) for r in self.rules) or "none"
-        raise ConfigError(f"No alert rule named {name!r} (rules: {known}).")
+        raise ConfigError(f"No alert rule named {shown_value(name)} (rules: {known}).")
 
 
 def watchlist_names(settings: Settings | None = None) -> dict[str, str]:
@@ -303,6 +304,29 @@ def _parse_locally(query: str) -> str | None:
         return None
     except (ParseError, Exception) as exc:  # noqa: BLE001 - ply/luqum raise a few unrelated types on bad input
         return single_line(exc, 200)
+
+
+MAX_QUERY_NESTING = 110  # levels of the parsed query: 50 parentheses each under a `-` or a field (`-(-(…))`) fit
+
+
+def _too_deep(query: str) -> str | None:
+    """Why a query's parsed form is nested too deep to rewrite (its levels, measured without recursion), or None.
+    Operators and fields chain without parentheses (`cloud - - - … x`, `NOT NOT … x`, `title:title:…:a`): 2,000 of
+    them ended `newsroom alerts list` and every alerts run with a bare RecursionError (hostile-input audit)."""
+    from luqum.parser import parser
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - a query that does not parse is named by _parse_locally or the store
+        return None
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children)
+    if deepest > MAX_QUERY_NESTING:
+        return f"operators nested {deepest:,} deep, at most {MAX_QUERY_NESTING}"
+    return None
 
 
 def _validate_on_store(client, settings: Settings, rule: Rule) -> str | None | bool:
@@ -353,7 +377,7 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
             continue
         from pipeline.alerts.evaluate import EXACT_FIELDS, rule_text_query
 
-        too_complex = query_too_complex(rule.query_string)
+        too_complex = query_too_complex(rule.query_string) or _too_deep(rule.query_string)
         if not too_complex and (sent := query_too_complex(rule_text_query(rule))):
             too_complex = f"{sent} as sent: each quoted phrase or wildcard goes to the {len(EXACT_FIELDS)} exact fields"
         if too_complex:  # never sent, not even to `_validate/query`
@@ -365,7 +389,7 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
             verdict = _parse_locally(rule.query_string)
         if verdict:
             problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': "
-                            f"{rule.query_string!r} does not parse ({verdict})")
+                            f"{shown_value(rule.query_string)} does not parse ({verdict})")
     if problems:
         raise ConfigError("Invalid config: " + "; ".join(problems))
 
@@ -393,8 +417,8 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
             continue
         close = get_close_matches(source.casefold(), list(known), n=3, cutoff=0.5)
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
-        warnings.append(f"rule {rule.name!r}: source {source!r} is no feed name or domain in {settings.feeds_path}: "
-                        f"the rule may never fire{hint}.")
+        warnings.append(f"rule {rule.name!r}: source {shown_value(source)} is no feed name or domain in "
+                        f"{settings.feeds_path}: the rule may never fire{hint}.")
     return warnings
 
 
@@ -421,7 +445,8 @@ def topic_warnings(rules: list[Rule], settings: Settings) -> list[str]:
             continue
         close = get_close_matches(topic.casefold(), ids, n=3, cutoff=0.5)
         hint = f"; closest: {', '.join(repr(c) for c in close)}" if close else f"; the topics are: {', '.join(ids)}"
-        warnings.append(f"rule {rule.name!r}: topic {topic!r} is no topic id in {path}: the rule may never fire{hint}.")
+        warnings.append(f"rule {rule.name!r}: topic {shown_value(topic)} is no topic id in {path}: "
+                        f"the rule may never fire{hint}.")
     return warnings
 
 
