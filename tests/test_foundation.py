@@ -96,6 +96,35 @@ def test_hostile_config_files_are_one_sentence(tmp_path, monkeypatch):
     assert load_rules(load_settings(), rules).rules[0].volume.window_delta.days == 366
 
 
+def test_a_config_file_whose_aliases_repeat_megabytes_is_refused_in_one_sentence(tmp_path):
+    """Aliases repeat their anchor's whole value: a 17 KB topics file of 300 aliases to a 300-term list of one
+    1,000-character anchor read as 90,000 terms (49 s and 2.2 GB to build its matcher); a billion laughs likewise."""
+    import time
+
+    from pipeline.feeds import load_feeds
+    from pipeline.topics import load_topics_file
+
+    n, text = 300, "cloud " * 170
+    lines = ["topics:", "  - id: t", "    label: T", f'    description: &s "{text}"',
+             "    terms:", "      any: &l [" + ", ".join(["*s"] * n) + "]"]
+    lines += [f"  - id: t{i}\n    label: T\n    terms:\n      any: *l" for i in range(n)]
+    bomb = tmp_path / "topics.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    start = time.process_time()
+    with pytest.raises(ConfigError, match=f"{bomb} is not usable YAML: its aliases .* repeat 92,[0-9,]+ characters"):
+        load_topics_file(bomb)
+    laughs = tmp_path / "feeds.yaml"
+    laughs.write_text('a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+                      + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)))
+    with pytest.raises(ConfigError, match="its aliases .* repeat [0-9,]{11,} characters"):
+        load_feeds(laughs)
+    assert time.process_time() - start < 2
+    shared = tmp_path / "shared.yaml"  # a block shared by a few entries is still fine
+    shared.write_text("feeds:\n  - {name: First, url: 'https://example.org/rss', lang: fr, tags: &t [cloud, ia]}\n"
+                      "  - {name: Second, url: 'https://example.org/rss2', lang: fr, tags: *t}\n")
+    assert [f.tags for f in load_feeds(shared)] == [["cloud", "ia"], ["cloud", "ia"]]
+
+
 def test_cli_prints_sentence_not_traceback(monkeypatch):
     monkeypatch.setenv("NEWSROOM_FETCH_CONCURRENCY", "many")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "config", "show"], capture_output=True, text=True)
