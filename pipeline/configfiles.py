@@ -24,15 +24,15 @@ class _StrictLoader(yaml.SafeLoader):
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
-        for key_node, _ in node.value:
+        for place, (key_node, _) in enumerate(node.value):
             key = self.construct_object(key_node, deep=deep)
-            try:
-                first = seen.setdefault(key, key_node.start_mark.line)
+            try:  # by the key's place, not its line: `{name: A, name: B}` gives both on one line
+                first, line = seen.setdefault(key, (place, key_node.start_mark.line))
             except TypeError:  # an unhashable key: the base class reports it
                 continue
-            if first != key_node.start_mark.line:
+            if first != place:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is given twice (first at line {first + 1})", key_node.start_mark)
+                    None, None, f"the key {key!r} is given twice (first at line {line + 1})", key_node.start_mark)
         return super().construct_mapping(node, deep)
 
     def construct_document(self, node):

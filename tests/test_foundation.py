@@ -82,6 +82,9 @@ def test_hostile_config_files_are_one_sentence(tmp_path, monkeypatch):
     twice.write_text("feeds:\n  - name: First\n    name: Second\n    url: https://example.org/rss\n    lang: fr\n")
     with pytest.raises(ConfigError, match=r"line 3.*'name' is given twice \(first at line 2\)"):
         load_feeds(twice)
+    twice.write_text("feeds:\n  - {name: First, name: Second, url: 'https://example.org/rss', lang: fr}\n")
+    with pytest.raises(ConfigError, match=r"line 2.*'name' is given twice \(first at line 2\)"):
+        load_feeds(twice)  # a flow mapping gives both on one line: the first was dropped without a word
     opml = "<opml><body>" + "<outline text='f'>" * 3000 + "<outline text='x' xmlUrl='https://e.org/rss'/>" + \
         "</outline>" * 3000 + "</body></opml>"
     [entry] = read_opml(opml, default_lang="fr")  # nested thousands deep: read without recursion
