@@ -84,6 +84,9 @@ class NearDuplicateIndex:
         sig = signature(text)
         if article_id in self._cluster:
             return self._cluster[article_id], sig
+        if len(_WORD.findall(text)) < SHINGLE:  # not one shingle: "", "…", "📷", "Vidéo" read as one same text, so
+            self._cluster[article_id] = article_id  # every such item of every feed was one story; its own cluster
+            return article_id, sig
         mh = _from_signature(sig)
         best, best_sim = None, self.threshold
         for candidate in self._lsh.query(mh):

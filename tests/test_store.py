@@ -252,6 +252,16 @@ def test_near_duplicates_share_a_cluster_rebuilt_from_the_store(store):
     assert rebuilt.assign(b.article.id, b.article.text) == a.article.id
 
 
+def test_texts_without_a_whole_shingle_are_each_their_own_story():
+    """A text of no word or under three words ("…", "📷", "Vidéo", a summary that is only the site's name) has a
+    one-shingle signature: every such item of every feed fell into the first one's cluster, one story."""
+    index = NearDuplicateIndex()
+    short = ["", "…", "📷 🎥", "Vidéo.", "Vidéo", "Mistral AI", "Mistral AI"]
+    assert [index.assign(f"s{k}", text) for k, text in enumerate(short)] == [f"s{k}" for k in range(len(short))]
+    assert index.assign("s6", "Mistral AI") == "s6"  # asked again: the same answer
+    wire = story(42, words=300)
+    assert index.assign("w1", wire) == "w1" and index.assign("w2", wire + " Mis à jour.") == "w1"
+
 def test_run_records_merge_and_store(store):
     settings, client = store
     parts = [
