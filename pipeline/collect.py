@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import ValidationError
 
 from pipeline.archive import WarcArchive
 from pipeline.budget import PageTooComplex
@@ -767,12 +768,23 @@ def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,
     return collector.stats
 
 
-def read_articles(path: Path) -> Iterator[Article]:
-    """The articles of a file written by `collect_to_file`, streaming."""
-    with Path(path).open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield Article.model_validate_json(line)
+def read_articles(path: Path, on_unreadable: Callable[[int, str], None] | None = None) -> Iterator[Article]:
+    """The articles of a file written by `collect_to_file`, streaming. A line that is no article (a tampered or
+    damaged file) goes to `on_unreadable(line number, why)` when given, and the others are read; else it raises."""
+    with Path(path).open("rb") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                article = Article.model_validate_json(line)
+            except ValidationError as exc:
+                if on_unreadable is None:
+                    raise
+                first = exc.errors()[0]
+                on_unreadable(lineno, f"{first['msg']}" + (f" (field {'.'.join(map(str, first['loc']))})"
+                                                              if first["loc"] else ""))
+                continue
+            yield article
 
 
 def interleave_by_host(items: list[FeedItem]) -> list[FeedItem]:

@@ -250,6 +250,13 @@ def _staged_file(settings: Settings, run_id: str, feed_name: str) -> Path:
     return staging_dir(settings, run_id) / f"{slug}-{hashlib.sha256(feed_name.encode()).hexdigest()[:8]}.jsonl"
 
 
+def _write_json(path: Path, data) -> None:
+    """Whole or not at all (a task killed while writing leaves the old file or none, never half of one)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+
+
 def _error_file(staged: Path) -> Path:
     return staged.with_suffix(".error.json")
 
@@ -290,7 +297,7 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     collect_to_file(collector, path, commit=False)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
     # single writer of the feed state (docs/production.md, "Scaling past one machine").
-    path.with_suffix(".state.json").write_text(json.dumps(collector.pending_states()), encoding="utf-8")
+    _write_json(path.with_suffix(".state.json"), collector.pending_states())
     summarize(summary, collector.stats.as_dict(), IndexStats(), {}, StageClock(), settings, 1)
     summary.duration_s = round(time.perf_counter() - t0, 3)
     out = _compact(summary.as_dict())
@@ -299,9 +306,8 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
         text = "; ".join(str(e.get("error")) for e in errors) or "unknown error"
         from pipeline.sinks import mask_secrets, mask_url
 
-        _error_file(path).write_text(json.dumps(out["feed_errors"] or [
-            {"feed": feed_name, "url": mask_url(str(feeds[feed_name].url)), "error": mask_secrets(text)}]),
-            encoding="utf-8")
+        _write_json(_error_file(path), out["feed_errors"] or [
+            {"feed": feed_name, "url": mask_url(str(feeds[feed_name].url)), "error": mask_secrets(text)}])
         failure = FeedFailed(f"feed {feed_name!r} failed: {text}")
         failure.retryable = all(e.get("retryable", True) for e in errors)
         raise failure
@@ -361,10 +367,19 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
         enricher = get_enricher(settings)
     counts = {"enriched": 0, "clustered_with_earlier": 0, "duplicates": 0}
     seen: set[str] = set()
+    held: set[Path] = set()  # state files of feeds whose staged file had a line that is no article
 
     def articles():
         for path in present:
-            for article in read_articles(path):
+            def unreadable(lineno: int, why: str, path: Path = path) -> None:
+                # a tampered or damaged line: the run goes on; its feed's state is not committed, so the feed is
+                # read whole again next run and the article fetched again (it failed every retry of the task)
+                counts["unreadable_staged"] = counts.get("unreadable_staged", 0) + 1
+                held.add(path.with_suffix(".state.json"))
+                summary.notes.append(f"{path.name}:{lineno}: skipped, not an article ({why}); feed state not committed")
+                log.warning("staged file %s, line %d: skipped, not an article (%s)", path, lineno, why)
+
+            for article in read_articles(path, unreadable):
                 if article.id in seen:
                     counts["duplicates"] += 1
                     continue
@@ -384,9 +399,10 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     # Every feed task's state, failed feeds' included (their failure counters): this task is the only writer.
     states = sorted(stage.glob("*.state.json")) if stage.is_dir() else []
     for state in states:
-        commit_states(settings, json.loads(state.read_text(encoding="utf-8")))
+        if state not in held and (loaded := _staged_json(state, summary.notes, counts)) is not None:
+            commit_states(settings, loaded)
     for error in sorted(stage.glob("*.error.json")) if stage.is_dir() else []:  # failed feeds: URL and error
-        summary.feed_errors.extend(json.loads(error.read_text(encoding="utf-8")))
+        summary.feed_errors.extend(_staged_json(error, summary.notes, counts) or [])
     summary.counts = {**counts, "indexed": stats.created + earlier, "updated": stats.updated,
                       "unchanged": stats.unchanged - earlier, "mentions": mentions,
                       "dead_letters": stats.dead_letters, "spooled": stats.spooled,
@@ -394,7 +410,7 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     summary.stage_seconds = {k: round(v, 3) for k, v in clock.seconds.items()}
     summary.companies = dict(companies.most_common())
     summary.dead_letters, summary.spooled, summary.spool_files = stats.dead_letters, stats.spooled, stats.spool_files
-    if stats.dead_letters or stats.spooled:
+    if stats.dead_letters or stats.spooled or counts.get("unreadable_staged"):
         summary.status = "partial"
     if stats.spooled:
         log.warning("NEWSROOM_SPOOLED run=%s count=%d files=%s", run_id, stats.spooled, json.dumps(stats.spool_files))
@@ -404,13 +420,28 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     summary.duration_s = round(time.perf_counter() - t0, 3)
     out = _compact(summary.as_dict())
     if stage.is_dir():
-        tmp = marker.with_suffix(".tmp")
-        tmp.write_text(json.dumps(out), encoding="utf-8")
-        tmp.replace(marker)
+        _write_json(marker, out)
         for path in stage.iterdir():
             if path.name != DONE_MARKER:
                 path.unlink(missing_ok=True)
     return out
+
+
+def _staged_json(path: Path, notes: list[str], counts: dict) -> list | None:
+    """A feed task's state or error list; None, named in `notes` and counted, when it cannot be read (cut short by a
+    kill while it was written, or tampered): its feed is then read whole again next run."""
+    try:
+        loaded = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        why = f"{type(exc).__name__}: {str(exc)[:200]}"
+    else:
+        if isinstance(loaded, list) and all(isinstance(entry, dict) for entry in loaded):
+            return loaded
+        why = "not a list of objects"
+    counts["unreadable_staged"] = counts.get("unreadable_staged", 0) + 1
+    notes.append(f"{path.name}: skipped, cannot be read ({why}); feed state not committed")
+    log.warning("staged file %s: skipped, cannot be read (%s)", path, why)
+    return None
 
 
 def _replay_before_indexing(client, settings: Settings) -> dict:

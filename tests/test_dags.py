@@ -662,6 +662,40 @@ def test_a_feed_task_that_staged_its_articles_but_never_reported_is_indexed_not_
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_staged_line_or_state_file_that_cannot_be_read_is_skipped_and_named_not_the_run(fixture_site, es_url,
+                                                                                          tmp_path, monkeypatch):
+    """A staged file with a line that is not an article (tampered, a disk error) or a state file cut short (its feed
+    task killed while writing it) failed the indexing task at every retry with a bare ValidationError or
+    JSONDecodeError, and no feed's articles of the run were indexed. Now the line and the state file are skipped,
+    named in the run's notes, and that feed's state is not committed, so its next run reads it whole again."""
+    from pipeline.state import StateStore
+
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
+    settings = load_settings()
+    client = make_client(settings)
+    try:
+        ledger = orchestration.collect_feed("The Compute Ledger", "run-t", settings=settings)
+        staged = Path(ledger["staged"])
+        first = staged.read_text(encoding="utf-8").splitlines()[0]
+        with staged.open("a", encoding="utf-8") as fh:
+            fh.write(first[: len(first) // 2] + "\n")  # an article cut short
+        out = orchestration.enrich_and_index_run([ledger], "run-t", settings=settings)
+        assert out["counts"]["indexed"] == ledger["counts"]["articles"] >= 1 and out["status"] == "partial"
+        assert out["counts"]["unreadable_staged"] == 1
+        assert any(note.startswith(f"{staged.name}:{ledger['counts']['articles'] + 1}: skipped, not an article (")
+                   for note in out["notes"])
+        assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
+        again = orchestration.collect_feed("The Compute Ledger", "run-t2", settings=settings)
+        state = Path(again["staged"]).with_suffix(".state.json")
+        state.write_text(state.read_text(encoding="utf-8")[:40], encoding="utf-8")
+        out = orchestration.enrich_and_index_run([again], "run-t2", settings=settings)
+        assert out["counts"]["unreadable_staged"] == 1 and out["status"] == "partial"
+        assert any(note.startswith(f"{state.name}: skipped, cannot be read (JSONDecodeError") for note in out["notes"])
+        assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_retry_after_a_kill_mid_indexing_counts_what_the_killed_attempt_indexed(fixture_site, es_url, tmp_path,
                                                                                 monkeypatch):
     monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
