@@ -239,6 +239,21 @@ def test_cli_set_list_export(store, tmp_path, capsys):
     assert "1 corrected article(s)" in capsys.readouterr().out
 
 
+def test_arguments_that_are_not_utf8_reach_the_store_as_replacement_characters(store, capsys):
+    """« très négatif » typed in a Latin-1 terminal reaches Python as 'tr\\udce8s n\\udce9gatif': the client sent
+    it as invalid UTF-8 and the store refused the whole request, so `tone set --note` and `search` failed with a
+    sentence blaming Elasticsearch ("400: Failed to parse content to map")."""
+    from pipeline.cli import main
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    main(["tone", "set", rec.article.id, "--document", "negative", "--note", "tr\udce8s n\udce9gatif"])
+    (fix,) = recent_corrections(client, settings)
+    assert fix.note == "tr\ufffds n\ufffdgatif" and fix.label == "negative"
+    main(["search", "Mistral n\udce9gatif"])
+    assert "article(s) match" in capsys.readouterr().out
+
 def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(store, capsys):
     from pipeline.cli import main
 

@@ -10,10 +10,12 @@ from contextlib import contextmanager
 
 from elastic_transport import Transport
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import (CompatibilityModeJsonSerializer, CompatibilityModeNdjsonSerializer,
+                                      JsonSerializer, NdjsonSerializer)
 
 from pipeline.errors import StoreError, StoreRefused
 from pipeline.settings import Settings
-from pipeline.sinks import single_line
+from pipeline.sinks import single_line, without_surrogates
 from pipeline.store.embedded import EmbeddedStore
 
 
@@ -248,6 +250,25 @@ def resolve_es_url(settings: Settings, start_embedded: bool = True) -> str:
     return url or store.url
 
 
+class _NoLoneSurrogates:
+    """Request bodies with each lone surrogate as U+FFFD. A command-line argument that is not UTF-8 (« très » typed in
+    a Latin-1 terminal reaches Python as 'tr\\udce8s') went out as invalid UTF-8, and the store refused the whole
+    request ("not valid JSON"): `newsroom search`, `tone set --note` failed with a sentence blaming Elasticsearch."""
+
+    def json_dumps(self, data) -> bytes:
+        raw = super().json_dumps(data)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return without_surrogates(raw.decode("utf-8", "surrogatepass")).encode("utf-8")
+        return raw
+
+
+SERIALIZERS = {base.mimetype: type(base.__name__, (_NoLoneSurrogates, base), {})()
+               for base in (JsonSerializer, NdjsonSerializer, CompatibilityModeJsonSerializer,
+                            CompatibilityModeNdjsonSerializer)}
+
+
 def make_client(settings: Settings, start_embedded: bool = True, **kwargs) -> Elasticsearch:
     auth: dict = {}
     if settings.es_api_key:
@@ -259,7 +280,8 @@ def make_client(settings: Settings, start_embedded: bool = True, **kwargs) -> El
         auth["ca_certs"] = str(settings.es_ca_certs)
     if not settings.es_verify_certs:
         auth["verify_certs"] = False
-    options = dict(request_timeout=30, retry_on_timeout=True, max_retries=3, transport_class=CompatTransport)
+    options = dict(request_timeout=30, retry_on_timeout=True, max_retries=3, transport_class=CompatTransport,
+                   serializers=SERIALIZERS)
     options.update(kwargs)
     client = Elasticsearch(resolve_es_url(settings, start_embedded), **auth, **options)
     # The store is checked here, before any work: a server that is not Elasticsearch, refuses the credentials or
