@@ -148,7 +148,10 @@ def _bar_chart(path: Path, title: str, pairs: list[tuple[str, float]], xlabel: s
     labels = [for_chart(label, 40) for label, _ in pairs][::-1]
     values = [value for _, value in pairs][::-1]
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(pairs) + 1.4))
-    ax.barh(labels, values, color=color)
+    # one place per bar: on a categorical axis, two names cut to the same 40 characters shared one bar, the second
+    # drawn over the first ("AAA… person one" ×5 showed ×2)
+    ax.barh(range(len(labels)), values, color=color)
+    ax.set_yticks(range(len(labels)), labels)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -253,6 +253,22 @@ def test_chart_labels_from_the_web_are_not_parsed_as_mathtext(tmp_path):
     assert _share_chart(tmp_path / "pie.png", {"$\\frac{$": 0.5, "Mistral AI": 0.5}).stat().st_size > 0
 
 
+def test_names_cut_to_the_same_chart_label_keep_one_bar_each(tmp_path, monkeypatch):
+    """Labels are cut to 40 characters: two people (or sources) whose names start alike shared one bar on the
+    categorical axis, the second drawn over the first (5 articles shown as 2, and one name gone from the chart)."""
+    import matplotlib.pyplot as plt
+
+    from pipeline.report import _bar_chart
+
+    kept = []
+    monkeypatch.setattr(plt, "close", kept.append)
+    pairs = [("A" * 40 + " person one", 5), ("A" * 40 + " person two", 2), ("Jean Dupont", 1)]
+    _bar_chart(tmp_path / "bar.png", "Top persons", pairs, "articles")
+    (ax,) = kept[0].axes
+    bars = sorted(ax.patches, key=lambda bar: bar.get_y())  # bottom to top: the least mentioned first
+    assert [bar.get_width() for bar in bars] == [1, 2, 5] and len({bar.get_y() for bar in bars}) == 3
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Jean Dupont", "A" * 39 + "…", "A" * 39 + "…"]
+
 def test_report_says_no_negative_article_for_a_company_with_only_positive_ones_and_gives_local_times(seeded, tmp_path):
     settings, client = seeded
     index_enriched(client, settings, [_record("https://a.example/scaleway", 705, 21, {"Scaleway": 0.6}, 0.6,
