@@ -10,6 +10,7 @@ from __future__ import annotations
 import http
 import json
 import logging
+import os
 import re
 import socket
 import uuid
@@ -170,7 +171,9 @@ def spool_run_record(settings: Settings, record: dict) -> Path:
     """Keep a run record the store could not take: `newsroom replay` (or the next Airflow run) writes it."""
     path = spooled_run_record_path(settings, record["run_id"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, default=str), encoding="utf-8")
+    partial = path.with_suffix(".part")  # whole or not at all: a full disk (the store being down) cut it short
+    partial.write_text(json.dumps(record, default=str), encoding="utf-8")
+    partial.replace(path)
     return path
 
 
@@ -181,7 +184,22 @@ def flush_run_records(client: Elasticsearch, settings: Settings, skip: Path | No
     for path in sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime) if directory.is_dir() else []:
         if path == skip:
             continue
-        write_run_record(client, settings, json.loads(path.read_text(encoding="utf-8")))
+        try:
+            record = json.loads(path.read_bytes())
+        except ValueError as exc:
+            record, why = None, f"{type(exc).__name__}: {exc}"
+        else:
+            why = "not a run record"
+        if not isinstance(record, dict) or not isinstance(record.get("run_id"), str):
+            # cut short or damaged: set aside and named, and the records after it still written (it ended
+            # `newsroom replay` and every Airflow run's finalize task with a bare JSONDecodeError)
+            kept = directory / "damaged" / path.name
+            kept.parent.mkdir(exist_ok=True)
+            os.replace(path, kept)
+            log.warning("%s: not a readable run record (%s); kept as %s, the other records written", path,
+                        why[:200], kept)
+            continue
+        write_run_record(client, settings, record)
         path.unlink(missing_ok=True)
         written += 1
     if written:

@@ -283,6 +283,26 @@ def test_run_records_merge_and_store(store):
     assert hits[0]["_source"]["feed_errors"][0]["feed"] == "B"
 
 
+def test_a_spooled_run_record_cut_short_is_set_aside_and_the_others_written(store, caplog):
+    """A run record spooled while the store was down and cut short (a full disk, a kill while writing) ended
+    `newsroom replay` and every later Airflow run's finalize task with a bare JSONDecodeError, and the records
+    after it were never written."""
+    from pipeline.runs import flush_run_records, run_record_spool, spool_run_record
+
+    settings, client = store
+    good = spool_run_record(settings, RunSummary(run_id="r-ok", started_at="2026-11-23T10:00:00+00:00").as_dict())
+    cut = run_record_spool(settings) / "r-cut.json"
+    cut.write_text('{"run_id": "r-cut", "started_at": "2026-11-2', encoding="utf-8")
+    (run_record_spool(settings) / "r-list.json").write_text("[1, 2]", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="pipeline.runs"):
+        assert flush_run_records(client, settings) == 1
+    assert not good.exists() and not list(run_record_spool(settings).glob("*.json"))
+    assert sorted(p.name for p in (run_record_spool(settings) / "damaged").iterdir()) == ["r-cut.json", "r-list.json"]
+    assert "r-cut.json: not a readable run record (JSONDecodeError" in caplog.text
+    runs = index_names(settings.es_index_prefix)["runs"]
+    client.indices.refresh(index=runs)
+    assert [h["_source"]["run_id"] for h in client.search(index=runs)["hits"]["hits"]] == ["r-ok"]
+
 def test_made_up_http_statuses_add_no_field_per_status_to_the_runs_index(store):
     """Each fallback reason is a field of the runs index: 60 pages answering 600..659 added 60 fields in one run, and
     Elasticsearch refuses every record past 1,000 fields (the spooled one, written first, then blocks every later
