@@ -1177,3 +1177,13 @@ def test_a_megabyte_value_is_quoted_by_its_start_in_its_error(tmp_path, rule, fi
     message = str(info.value)
     assert len(message) < 700 and f"entry #1 ('big'), field '{field}'" in message
     assert "Mistrall" * 9 in message and "…" in message
+
+
+def test_an_infinite_volume_factor_is_refused_at_load(tmp_path):
+    """`factor: .inf` was taken: inf × a zero baseline is nan, so the rule never fired, not even for a company's first
+    mentions, without a word."""
+    path = tmp_path / "alerts.yaml"
+    path.write_text("rules:\n  - name: spike\n    companies: [Atos]\n    volume: {factor: .inf}\n"
+                    "    channels: [{type: slack}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"entry #1 \('spike'\), field 'volume.factor': Input should be a finite number"):
+        load_rules(load_settings(es_url=""), path)

@@ -47,7 +47,9 @@ def parse_duration(value: str) -> timedelta:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # `factor: .inf` was taken: inf × a zero baseline is nan, so the volume rule never fired, not even for a company's
+    # first mentions, without a word (as in the settings, nan and inf are refused)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def _check_env_name(value: str | None) -> str | None:
