@@ -147,6 +147,22 @@ def test_cli_writes_html_and_png_files(seeded, tmp_path):
         assert f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f.stat().st_size > 3000
 
 
+def test_a_watched_company_named_with_markup_is_printed_as_text(seeded, tmp_path, monkeypatch, capsys):
+    """A watchlist name « Evil [/x] Corp » ended `newsroom report` in rich's MarkupError, after the report was
+    written, and `coverage --by source` before its table."""
+    from pipeline.cli import main
+    from pipeline.settings import DEFAULT_CONFIG_DIR
+
+    config = tmp_path / "config"
+    shutil.copytree(DEFAULT_CONFIG_DIR, config)
+    with (config / "watchlist.yaml").open("a", encoding="utf-8") as fh:
+        fh.write('  - name: "Evil [/x] [link=https://evil.example]Corp"\n    aliases: [Evil Corp]\n')
+    monkeypatch.setenv("NEWSROOM_CONFIG_DIR", str(config))
+    main(["report", "--entity", "Evil Corp", "--output", str(tmp_path / "report.html")])
+    assert "companies: Evil [/x] [link=https://evil.example]Corp" in capsys.readouterr().out
+    main(["coverage", "--by", "source", "--entity", "Evil Corp"])  # the table's title names the companies
+    assert "Evil [/x] [link=https://evil.example]Corp per source" in capsys.readouterr().out
+
 def test_cli_errors_are_sentences(es_url, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "report", "--output", str(tmp_path / "r.html")],
                           capture_output=True, text=True, timeout=120)

@@ -96,7 +96,7 @@ def coverage_cmd(
             _print_json(result)
             return
         what = "per source" if by == "source" else "co-mentions"
-        table = Table(*columns, title=f"{', '.join(companies)} {what} {result['period']}")
+        table = Table(*columns, title=f"{for_terminal(', '.join(companies))} {what} {result['period']}")
         for row in result["rows"]:
             table.add_row(*[for_terminal(_tone(row[c]) if c == "tone" else
                                          f"{row[c]:.0%}" if c == "share" else row[c]) for c in columns])

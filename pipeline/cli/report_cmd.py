@@ -9,7 +9,7 @@ import typer
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import terminal_console
+from pipeline.sinks import for_terminal, terminal_console
 
 console = terminal_console()
 
@@ -40,8 +40,10 @@ def report_cmd(
     if as_json:
         typer.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
         return
-    console.print(f"report written to {summary.output} ({summary.bytes / 1024:.0f} KiB, {len(summary.charts)} charts, "
-                  f"{summary.articles} latest articles) in {summary.seconds:.1f} s", highlight=False)
-    console.print(f"companies: {', '.join(summary.entities)}", highlight=False)
+    # a watchlist name « Evil [/x] Corp » ended the command in rich's MarkupError once the report was written
+    console.print(f"report written to {for_terminal(summary.output)} ({summary.bytes / 1024:.0f} KiB, "
+                  f"{len(summary.charts)} charts, {summary.articles} latest articles) in {summary.seconds:.1f} s",
+                  highlight=False)
+    console.print(f"companies: {for_terminal(', '.join(summary.entities))}", highlight=False)
     if summary.png_files:
-        console.print(f"PNG charts: {', '.join(str(p) for p in summary.png_files)}", highlight=False)
+        console.print(f"PNG charts: {for_terminal(', '.join(str(p) for p in summary.png_files))}", highlight=False)
