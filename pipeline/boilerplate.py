@@ -153,6 +153,19 @@ _SIGN_OFF = re.compile(
     r"|\(?(?:this|the) (?:story|article) (?:has been|was|is) (?:refiled|corrected|updated|amended)\b"
     r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$",
     _I)
+# A wire story's version note under its headline and its credits in brackets (mini news sites, eleventh round R11-1):
+# Reuters' "(Adds CEO comments from call in paragraphs 4-5, updates shares)", "(Recasts with …)", « (Actualisé avec
+# déclarations du ministre, cours de Bourse) », « (Actualisé avec précisions) »; the French desk's credits « (Reportage
+# Mathilde Moreau, avec Gilles Guillaume ; édité par Kate Entringer) », « (Rédigé par X, édité par Y) », « (Version
+# française X) »: their names became persons of the story. The whole line in brackets, an editor's verb first;
+# « (Actualisé) » alone and a sentence in brackets ("(Updates to the app are free.)") are the story's: a note names
+# what it adds, in two words at least, with no full stop
+_WIRE_NOTE = re.compile(
+    r"\((?:adds|updates|recasts|rewrites|refiles|repeats|corrects|changes|fixes|removes|inserts|moves|tops|writes through"
+    r"|actualisée?|ajoute|ajout de|corrige|complète|réécrit|reprend|recentr(?:e|é)|nouvelle version|mise à jour)"
+    r"(?:\s+[^()\s]+){2,}(?<![.!?])\)\W*$"
+    r"|\((?:reportage|rédigé par|rédaction|version française|écrit par|texte de)\b[^()]{0,160}?"
+    r"\b(?:édité par|édition|édité|rédigé par|version française)\b[^()]{0,80}\)\W*$", _I)
 # Bloomberg, AP and Reuters story endings (audit-sites F7): "--With assistance from Mark Bergen.", "To contact the
 # reporters on this story: X in San Francisco at …", "To contact the editors responsible for this story: …", AP's
 # "Copyright 2026 The Associated Press. All rights reserved. This material may not be published, broadcast, …", Reuters'
@@ -729,6 +742,8 @@ def _is_furniture(line: str) -> bool:
     if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
         return True
     if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line) or _AGENCY_MARK.match(line):
+        return True
+    if _WIRE_NOTE.match(line):
         return True
     # the publisher speaking: at the line's start (a story quoting « nos abonnés » or "join us at" keeps its line)
     if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):

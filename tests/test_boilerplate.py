@@ -878,3 +878,27 @@ def test_a_box_header_left_last_leaves_the_text():
     assert strip_boilerplate(f"{listed}\nLinks") == listed
     assert strip_boilerplate(f"{BODY_LINES}\nLinks") == BODY_LINES
     assert strip_boilerplate(f"{BODY_LINES}\nThe plan\n{BODY_LINES}") == f"{BODY_LINES}\nThe plan\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-1): a wire story's version note and its credits in brackets
+    "(Adds CEO comments from call in paragraphs 4-5, analyst in 6, updates shares)",
+    "(Recasts with company statement, adds background)",
+    "(Actualisé avec déclarations de la directrice générale et du ministre, cours de Bourse)",
+    "(Reportage Mathilde Moreau, avec Gilles Guillaume ; édité par Kate Entringer)",
+    "(Rédigé par Benjamin Mallet, édité par Blandine Hénault)",
+])
+def test_a_wire_story_s_version_note_and_credits_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "(Updates to the software are free for existing customers.)",
+    "(Changes to the AI Act took effect in August 2025.)",
+    "(Reportage réalisé à Toulouse avec le soutien de la région.)",
+    "Adds to the pressure on the group, analysts said.",
+    "Capgemini adds 12,000 engineers in India (updates its hiring plan every quarter).",
+])
+def test_story_lines_like_a_wire_note_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
