@@ -532,13 +532,24 @@ def _squeezed(name: str) -> str:
 _TITLE_LABEL = re.compile(r"\s*(?-i:[A-ZÀ-Ý0-9][A-ZÀ-Ý0-9'’&]*(?:\s+[A-ZÀ-Ý0-9'’&]+){0,3})\s*[.:|–—-]\s+")
 
 
+# A wire's version slug glued to its headline (mini news sites, eleventh round R11-2): Reuters' "UPDATE 2-Capgemini
+# raises…", "REFILE-UPDATE 1-…", "CORRECTED-…", "RPT-…", the French desk's « MISE À JOUR 2-Orange cède… »: each version
+# of one story carried another title. These words in capitals (an update's with its number), a hyphen, then the
+# headline: "AI-Powered search", "COVID-19" or "UPDATE-Style releases" are no slug
+_WIRE_VERSION = re.compile(r"(?:(?:(?:UPDATE|WRAPUP|MISE [ÀA] JOUR|ACTUALISATION)\s\d{1,2}|REFILE|RPT|REPEAT|CORRECTED"
+                           r"|CORRECTION|CORRIGÉ|RECTIFICATIF)\s?-\s?)+(?=[^\W\d_])")
+
+
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str, host: str | None = None) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
     <h1> that the title starts with is kept. Never down to an empty or one-word title. A title that is only the site's
-    name gives way to the JSON-LD headline or the <h1>, else None (the feed's title is used)."""
+    name gives way to the JSON-LD headline or the <h1>, else None (the feed's title is used). A wire's version slug
+    ("UPDATE 2-") goes."""
     if not title:
         return title
+    if (slug := _WIRE_VERSION.match(title)) and len(title[slug.end():].split()) >= 2:
+        title = title[slug.end():]
     keys = _publisher_keys(*site_names)
     if _name_key(title) in keys:  # a misconfigured SEO plugin: the site's name as every page's title
         headings = [trim(h.text_content()) for h in tree.iterfind(".//h1")][:3]

@@ -1047,3 +1047,20 @@ def test_a_podcast_episode_s_hosts_are_its_authors():
     assert extract_article(episode(french), "https://show.example/ep/42", None, NOW, min_words=10).authors == ["Julien Morel"]
     sponsor = "<div class='partner-box'><p>Presented by Acme Cloud</p></div>"
     assert extract_article(episode(sponsor), "https://show.example/ep/87", None, NOW, min_words=10).authors == []
+
+
+@pytest.mark.parametrize("headline, expected", [
+    # eleventh round R11-2: a wire's version slug glued to the headline (og:title, <h1> and JSON-LD alike)
+    ("UPDATE 2-Capgemini raises 2027 targets on AI demand, shares jump", "Capgemini raises 2027 targets on AI demand, shares jump"),
+    ("REFILE-UPDATE 1-Orange sells stake in towers unit", "Orange sells stake in towers unit"),
+    ("MISE À JOUR 2-Orange cède 50 % de ses tours télécoms", "Orange cède 50 % de ses tours télécoms"),
+    # a headline opening with capitals and a hyphen is kept whole
+    ("AI-Powered search lifts Google's ad sales", "AI-Powered search lifts Google's ad sales"),
+    ("COVID-19 slowed chip output in Taiwan, TSMC says", "COVID-19 slowed chip output in Taiwan, TSMC says"),
+    ("UPDATE-Style releases are Apple's new habit", "UPDATE-Style releases are Apple's new habit"),
+])
+def test_a_wire_s_version_slug_leaves_the_title(headline, expected):
+    html = (f"<html lang='en'><head><meta property='og:title' content=\"{headline}\"></head><body><article><h1>{headline}</h1><p>"
+            + "Capgemini said on Thursday that demand for generative AI projects had grown faster than expected. " * 12
+            + "</p></article></body></html>")
+    assert extract_article(html, "https://wire.example/x", None, NOW, min_words=10).title == expected
