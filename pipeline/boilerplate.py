@@ -68,9 +68,18 @@ _SHARE_PROMPT = re.compile(
     r"|(?:partagez-le|share it)(?: (?:with (?:a friend|your friends)|avec vos (?:amis|proches)))?\W*$"
     r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$", _I)
 # "This article first appeared in The Silicon Ledger", « Cet article est paru dans Le Courrier Numérique n° 1245 »
+# A portal's credit to the story's publisher (mini news sites, eleventh round R11-3): "Originally published on
+# techwire.example", "Read the original article on TechWire", « Publié à l'origine sur X », « Cet article a été
+# initialement publié par X. Retrouvez… », and a print edition's note, "This article appeared in the South China
+# Morning Post print edition as: …". "Originally published in 1998, the book…" is prose (a comma, a number)
 _FIRST_APPEARED = re.compile(
-    r"(?:cet article|this (?:article|story|post)) (?:est (?:initialement )?paru|a (?:initialement )?été publié|a paru"
-    r"|(?:first|originally) appeared|was (?:first|originally) published|appeared first) (?:initialement )?(?:dans|in|on)\b",
+    r"(?:cet article|this (?:article|story|post)) (?:est (?:initialement )?paru|a (?:initialement |originellement "
+    r"|d'abord |à l'origine )?été (?:initialement |originellement |d'abord )?publiée?|a paru"
+    r"|(?:first |originally )?appeared|was (?:first|originally) published|appeared first) (?:initialement )?"
+    r"(?:dans|in|on|par)\b"
+    r"|(?:originally published|first published|publié à l'origine|publié initialement|initialement publié)"
+    r" (?:on|in|by|at|sur|dans|par)\s+(?!\d)[^,;]{1,60}$"
+    r"|read the original (?:article|story|post|version) (?:on|at|in)\b|lire l'article (?:original|d'origine) (?:sur|dans)\b",
     _I)
 # a header over other stories' teasers, alone on its line: « Les plus lus », "Most read", "Related Articles"; "More
 # from Tech" / "More in Business" / Bloomberg's "Most Read from Bloomberg" (as Yahoo syndicates it, audit-sites F2)

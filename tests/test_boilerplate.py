@@ -902,3 +902,26 @@ def test_a_wire_story_s_version_note_and_credits_leave_the_text(line):
 def test_story_lines_like_a_wire_note_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-3): a portal's credit to the story's publisher, a print edition's note
+    "Originally published on techwire.example",
+    "Read the original article on TechWire",
+    "Publié à l'origine sur linforme-tech.example",
+    "Cet article a été initialement publié par L'Informé Tech. Retrouvez toute l'actualité sur linforme-tech.example.",
+    "This article appeared in the South China Morning Post print edition as: Huawei ramps up output of AI chip",
+])
+def test_a_portal_s_credit_to_the_publisher_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Originally published in 1998, the book became a reference for chip designers.",
+    "The report, originally published on Tuesday by the ministry, was withdrawn.",
+    "This article of the AI Act appeared in the final text only after months of talks.",
+    "Read the original filing, the regulator said, and the numbers do not add up.",
+])
+def test_story_lines_like_a_portal_s_credit_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
