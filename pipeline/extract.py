@@ -229,6 +229,10 @@ _BYLINE_PLACE = re.compile(r"\s+(?:à|depuis|in)\s+\S.*$")
 _AGENCY = (r"(?:afp|agence france[- ]presse|reuters|ap|(?:the )?associated press|bloomberg(?: news)?|dpa|belga|ats"
            r"|ansa|efe|pa(?: media)?|upi|xinhua|kyodo)")
 _IS_AGENCY = re.compile(rf"(?:l['’]\s*)?({_AGENCY})", re.IGNORECASE)
+# an agency's desk or edition after a person's name (mini news sites, eleventh round R11-4): « Par Claire LEFÈVRE, AFP
+# France », "By X, Reuters Breakingviews", « AFP Factuel »: the agency in its own spelling, then one to three
+# capitalised words (a first name that spells an agency, "Ap Dijksterhuis", is not in capitals)
+_AGENCY_DESK = re.compile(r"(AFP|AP|REUTERS|Reuters|DPA|dpa|ATS|ANSA|EFE|UPI|Belga|BELGA)(?:\s+[A-ZÀ-Ý][\w'’-]+){1,3}")
 # never a person: "Staff and agencies", "Guardian staff", "Staff reporter", « La rédaction », « Rédaction L'Informé »
 _STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction\b.{0,60}|(?:[\w'’-]+ ){0,3}staff\b.{0,40}"
                           r"|(?:the )?editors|editorial (?:team|board|staff)"
@@ -290,7 +294,7 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             # « Anne Favre, Zurich », "Alex Scroxton · Episode 142": one word after a full name and a comma is its
             # city, its desk or a label, not a co-author (« Jean Dupont et Zhou » keeps Zhou)
             continue
-        agency = _IS_AGENCY.fullmatch(name)
+        agency = _IS_AGENCY.fullmatch(name) or _AGENCY_DESK.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)
         if len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in names:
             names.append(name)

@@ -1064,3 +1064,18 @@ def test_a_wire_s_version_slug_leaves_the_title(headline, expected):
             + "Capgemini said on Thursday that demand for generative AI projects had grown faster than expected. " * 12
             + "</p></article></body></html>")
     assert extract_article(html, "https://wire.example/x", None, NOW, min_words=10).title == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # eleventh round R11-4: an agency's desk or edition after the person's name is no co-author
+    ("Par Claire LEFÈVRE, AFP France", ["Claire Lefèvre"]),
+    ("By Anna Weber, Reuters Breakingviews", ["Anna Weber"]),
+    ("AFP Factuel", ["AFP"]),
+    # a first name spelt like an agency, and a person beside an agency, stay
+    ("Ap Dijksterhuis", ["Ap Dijksterhuis"]),
+    ("Par Jean Martin et Afpa Diallo", ["Jean Martin", "Afpa Diallo"]),
+])
+def test_an_agency_s_desk_after_the_name_is_no_author(raw, expected):
+    from pipeline.extract import clean_authors
+
+    assert clean_authors(raw) == expected
