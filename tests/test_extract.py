@@ -1079,3 +1079,43 @@ def test_an_agency_s_desk_after_the_name_is_no_author(raw, expected):
     from pipeline.extract import clean_authors
 
     assert clean_authors(raw) == expected
+
+
+_FRAMED_PARAGRAPHS = [
+    "STMicroelectronics et Soitec vont investir ensemble deux milliards d'euros à Crolles, près de Grenoble, pour "
+    "produire des plaquettes de carbure de silicium destinées aux voitures électriques.",
+    "Le projet, soutenu par l'État à hauteur de 450 millions d'euros, doit créer 600 emplois d'ici à 2029, selon "
+    "les deux groupes, qui attendent les premières livraisons au printemps.",
+    "Du côté de Bernin, où Soitec a son siège, on se montre plus prudent : le groupe a vu son chiffre d'affaires "
+    "reculer de 18 % au dernier semestre.",
+]
+
+
+def _archive_page(framed: str, outside: str = "") -> str:
+    from html import escape
+
+    return ("<html lang='fr'><head><title>Puces : le pari de Crolles</title></head><body><header><a href='/'>La Lettre"
+            "</a> <a href='/inscription'>Recevoir la lettre</a></header><main>" + outside
+            + f"<iframe title='lettre' srcdoc=\"{escape(framed)}\"></iframe><aside><h3>Lettres précédentes</h3><ul>"
+            "<li><a href='/117'>n° 117</a></li></ul></aside></main></body></html>")
+
+
+def test_a_story_shown_in_an_iframe_srcdoc_is_read():
+    """R11-5: a newsletter archive shows the sent e-mail in `<iframe srcdoc>`, laid out in tables."""
+    mail = ("<html><body><table width='100%'><tr><td><h1>Puces : le pari de Crolles</h1>"
+            + "".join(f"<p>{p}</p>" for p in _FRAMED_PARAGRAPHS)
+            + "<table><tr><th>Site</th><th>Emplois</th></tr><tr><td>Crolles</td><td>600</td></tr></table>"
+            + "</td></tr></table></body></html>")
+    article = extract_article(_archive_page(mail), "https://lettre.example/118", None, NOW, min_words=50)
+    assert article is not None
+    lines = article.text.split("\n")
+    assert all(p in lines for p in _FRAMED_PARAGRAPHS)
+    assert "| Crolles | 600 |" in article.text  # a table of figures in the e-mail stays a table
+
+
+def test_a_framed_document_does_not_replace_the_page_s_story():
+    story = "".join(f"<p>{p} Les syndicats saluent l'annonce.</p>" for p in _FRAMED_PARAGRAPHS)
+    widget = "<html><body><table><tr><td><p>Sondage : êtes-vous pour ou contre la nouvelle usine de Crolles ?</p></td></tr></table></body></html>"
+    article = extract_article(_archive_page(widget, f"<article><h1>Puces</h1>{story}</article>"),
+                              "https://lettre.example/story", None, NOW, min_words=50)
+    assert "Sondage" not in article.text and _FRAMED_PARAGRAPHS[0] in article.text
