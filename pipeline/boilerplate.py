@@ -297,6 +297,17 @@ _STAFF_THANKS = re.compile(r"(?:many |special )?(?:thanks|thank you|merci)\b,?\s
 _UNSUBSCRIBE = re.compile(r"(?:.*[.!?|]\s*)?(?:unsubscribe|se désabonner|désabonnez-vous|désinscription|se désinscrire"
                           r"|manage (?:your )?(?:email )?(?:preferences|subscriptions?)|gérer (?:mes|vos) (?:préférences"
                           r"|abonnements))\s*(?:\|.*)?$", _I)
+# an e-mail's line for readers whose mail client shows it badly, left atop a newsletter's archived copy (mini news
+# sites, eleventh round R11-6): « Voir cette lettre dans votre navigateur », "View this email in your browser",
+# "Having trouble viewing this email? View it online", « Si ce message ne s'affiche pas correctement, cliquez ici »
+_VIEW_IN_BROWSER = re.compile(
+    r"(?:having trouble viewing this (?:email|e-mail|message|newsletter)\W*|(?:si )?(?:cet? (?:e-?mail|message|courriel)"
+    r"|cette (?:lettre|newsletter|infolettre)) ne s'affiche pas correctement\W*)?"
+    r"(?:(?:view|read|open|see) (?:this|the|it|this email|this e-mail|this newsletter|this issue|this message)"
+    r"(?: email| e-mail| newsletter| issue| message)? (?:in (?:your|a|the) (?:web )?browser|online|on the web)"
+    r"|(?:voir|lire|afficher|consulter|ouvrir) (?:cette (?:lettre|newsletter|infolettre)|cet? (?:e-?mail|message|courriel)"
+    r"|la version (?:en ligne|web|navigateur)) (?:dans (?:votre|un|le) navigateur|en ligne|sur le web)"
+    r"|cliquez ici|click here)\W*$", _I)
 _FORWARDED = re.compile(r"(?:vous avez reçu (?:ce|cette) (?:brief|newsletter|lettre|infolettre|e-?mail|courriel|édition)"
                         r"|(?:was )?this (?:email|e-mail|newsletter|briefing|brief|edition) (?:was )?forwarded to you"
                         r"|(?:did )?someone forward(?:ed)? (?:you )?this)\b", _I)
@@ -758,7 +769,7 @@ def _is_furniture(line: str) -> bool:
     if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):
         return True
     if _is_disclosure(line) or _DOWNLOAD.match(line) or _is_credit(line) or _UNSUBSCRIBE.match(line) \
-            or _FORWARDED.match(line):
+            or _FORWARDED.match(line) or _VIEW_IN_BROWSER.match(line):
         return True
     if (_HOST.match(line) or _TIPS.match(line) or _WRITE_TO_US.match(line) or _STAFF_THANKS.match(line)) \
             and not _REPORTED.search(line):  # "I'm your host tonight," the chief executive told the gala.

@@ -925,3 +925,24 @@ def test_a_portal_s_credit_to_the_publisher_leaves_the_text(line):
 def test_story_lines_like_a_portal_s_credit_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-6): an e-mail's line for readers whose mail client shows it badly
+    "Voir cette lettre dans votre navigateur",
+    "View this email in your browser",
+    "Having trouble viewing this email? View it online.",
+    "Si ce message ne s'affiche pas correctement, cliquez ici",
+])
+def test_an_e_mail_s_view_in_browser_line_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Click here, the scammers' e-mail said, and the victims did.",
+    "Users can now view the newsletter in their browser, Microsoft said.",
+    "Cliquez ici pour voir les résultats",
+])
+def test_story_lines_like_a_view_in_browser_line_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
