@@ -68,15 +68,18 @@ _SHARE_PROMPT = re.compile(
     r"|(?:partagez-le|share it)(?: (?:with (?:a friend|your friends)|avec vos (?:amis|proches)))?\W*$"
     r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$", _I)
 # "This article first appeared in The Silicon Ledger", « Cet article est paru dans Le Courrier Numérique n° 1245 »
-# A portal's credit to the story's publisher (mini news sites, eleventh round R11-3): "Originally published on
-# techwire.example", "Read the original article on TechWire", « Publié à l'origine sur X », « Cet article a été
-# initialement publié par X. Retrouvez… », and a print edition's note, "This article appeared in the South China
-# Morning Post print edition as: …". "Originally published in 1998, the book…" is prose (a comma, a number)
+# A portal's credit to the story's publisher (mini news sites, eleventh round R11-3, R11-8): "Originally published on
+# techwire.example", "This story was originally featured on Fortune.com", "Read the original article on TechWire",
+# « Publié à l'origine sur X », « Cet article a été initialement publié par X. Retrouvez… », and a print edition's
+# note, "This article appeared in the South China Morning Post print edition as: …". "Originally published in 1998,
+# the book…" is prose (a comma, a number)
 _FIRST_APPEARED = re.compile(
     r"(?:cet article|this (?:article|story|post)) (?:est (?:initialement )?paru|a (?:initialement |originellement "
     r"|d'abord |à l'origine )?été (?:initialement |originellement |d'abord )?publiée?|a paru"
     r"|(?:first |originally )?appeared|was (?:first|originally) published|appeared first) (?:initialement )?"
     r"(?:dans|in|on|par)\b"
+    r"|(?:this (?:article|story|post) was )?(?:originally|first) (?:featured|posted|ran|appeared) (?:on|in|at)"
+    r"\s+(?!\d)[^,;]{1,60}$"
     r"|(?:originally published|first published|publié à l'origine|publié initialement|initialement publié)"
     r" (?:on|in|by|at|sur|dans|par)\s+(?!\d)[^,;]{1,60}$"
     r"|read the original (?:article|story|post|version) (?:on|at|in)\b|lire l'article (?:original|d'origine) (?:sur|dans)\b",
@@ -230,6 +233,9 @@ _SELF_FURNITURE = re.compile(
     r"(?:au|à la) (?:salon|conférence|sommet|webinaire)"
     r"|what did you think of (?:today's|this) (?:issue|edition|newsletter|email)|how did we do\W*$"
     r"|refer (?:\d+|a|three|five) friends?|your referral link|share .{1,40} with a friend\W"
+    # "Forward this newsletter to a colleague who would enjoy it", « Transférez cette lettre à un collègue » (R11-8)
+    r"|(?:please )?(?:forward|transférez|transmettez) (?:this|the|cette|cet|ce) (?:email|e-mail|newsletter|issue|edition"
+    r"|brief(?:ing)?|lettre|infolettre|courriel|message|numéro) (?:to|à) (?:a|an|your|un|une|vos|votre)\b"
     r"|reply to this (?:email|e-mail|newsletter)\b|that's (?:all|it) for (?:today|this week)\W"
     r"|see you (?:tomorrow|next week|on \w+day)\W*$|hi (?:friends|all|everyone|there),?\s*$"
     r"|lisez «|infolettres?(?: [A-ZÉ][\w-]*){0,3}\W*$"

@@ -946,3 +946,24 @@ def test_an_e_mail_s_view_in_browser_line_leaves_the_text(line):
 def test_story_lines_like_a_view_in_browser_line_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-8): the same credit and a newsletter's call in other wordings (pages built after R11-3)
+    "This story was originally featured on Fortune.com",
+    "Originally posted on the author's blog",
+    "Forward this newsletter to a colleague who would enjoy it.",
+    "Transférez cette lettre à un collègue qui pourrait l'apprécier.",
+])
+def test_other_wordings_of_a_portal_s_credit_and_a_forward_call_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "First posted at the border in 2019, the soldiers now guard the data center.",
+    "Originally featured in a 2024 report, the figures were revised by Gartner.",
+    "Staff were told to forward the email to their managers, the memo said.",
+])
+def test_story_lines_like_a_credit_or_a_forward_call_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
