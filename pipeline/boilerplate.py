@@ -68,9 +68,21 @@ _SHARE_PROMPT = re.compile(
     r"|(?:partagez-le|share it)(?: (?:with (?:a friend|your friends)|avec vos (?:amis|proches)))?\W*$"
     r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$", _I)
 # "This article first appeared in The Silicon Ledger", « Cet article est paru dans Le Courrier Numérique n° 1245 »
+# A portal's credit to the story's publisher (mini news sites, eleventh round R11-3, R11-8): "Originally published on
+# techwire.example", "This story was originally featured on Fortune.com", "Read the original article on TechWire",
+# « Publié à l'origine sur X », « Cet article a été initialement publié par X. Retrouvez… », and a print edition's
+# note, "This article appeared in the South China Morning Post print edition as: …". "Originally published in 1998,
+# the book…" is prose (a comma, a number)
 _FIRST_APPEARED = re.compile(
-    r"(?:cet article|this (?:article|story|post)) (?:est (?:initialement )?paru|a (?:initialement )?été publié|a paru"
-    r"|(?:first|originally) appeared|was (?:first|originally) published|appeared first) (?:initialement )?(?:dans|in|on)\b",
+    r"(?:cet article|this (?:article|story|post)) (?:est (?:initialement )?paru|a (?:initialement |originellement "
+    r"|d'abord |à l'origine )?été (?:initialement |originellement |d'abord )?publiée?|a paru"
+    r"|(?:first |originally )?appeared|was (?:first|originally) published|appeared first) (?:initialement )?"
+    r"(?:dans|in|on|par)\b"
+    r"|(?:this (?:article|story|post) was )?(?:originally|first) (?:featured|posted|ran|appeared) (?:on|in|at)"
+    r"\s+(?!\d)[^,;]{1,60}$"
+    r"|(?:originally published|first published|publié à l'origine|publié initialement|initialement publié)"
+    r" (?:on|in|by|at|sur|dans|par)\s+(?!\d)[^,;]{1,60}$"
+    r"|read the original (?:article|story|post|version) (?:on|at|in)\b|lire l'article (?:original|d'origine) (?:sur|dans)\b",
     _I)
 # a header over other stories' teasers, alone on its line: « Les plus lus », "Most read", "Related Articles"; "More
 # from Tech" / "More in Business" / Bloomberg's "Most Read from Bloomberg" (as Yahoo syndicates it, audit-sites F2)
@@ -153,6 +165,19 @@ _SIGN_OFF = re.compile(
     r"|\(?(?:this|the) (?:story|article) (?:has been|was|is) (?:refiled|corrected|updated|amended)\b"
     r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$",
     _I)
+# A wire story's version note under its headline and its credits in brackets (mini news sites, eleventh round R11-1):
+# Reuters' "(Adds CEO comments from call in paragraphs 4-5, updates shares)", "(Recasts with …)", « (Actualisé avec
+# déclarations du ministre, cours de Bourse) », « (Actualisé avec précisions) »; the French desk's credits « (Reportage
+# Mathilde Moreau, avec Gilles Guillaume ; édité par Kate Entringer) », « (Rédigé par X, édité par Y) », « (Version
+# française X) »: their names became persons of the story. The whole line in brackets, an editor's verb first;
+# « (Actualisé) » alone and a sentence in brackets ("(Updates to the app are free.)") are the story's: a note names
+# what it adds, in two words at least, with no full stop
+_WIRE_NOTE = re.compile(
+    r"\((?:adds|updates|recasts|rewrites|refiles|repeats|corrects|changes|fixes|removes|inserts|moves|tops|writes through"
+    r"|actualisée?|ajoute|ajout de|corrige|complète|réécrit|reprend|recentr(?:e|é)|nouvelle version|mise à jour)"
+    r"(?:\s+[^()\s]+){2,}(?<![.!?])\)\W*$"
+    r"|\((?:reportage|rédigé par|rédaction|version française|écrit par|texte de)\b[^()]{0,160}?"
+    r"\b(?:édité par|édition|édité|rédigé par|version française)\b[^()]{0,80}\)\W*$", _I)
 # Bloomberg, AP and Reuters story endings (audit-sites F7): "--With assistance from Mark Bergen.", "To contact the
 # reporters on this story: X in San Francisco at …", "To contact the editors responsible for this story: …", AP's
 # "Copyright 2026 The Associated Press. All rights reserved. This material may not be published, broadcast, …", Reuters'
@@ -208,6 +233,9 @@ _SELF_FURNITURE = re.compile(
     r"(?:au|à la) (?:salon|conférence|sommet|webinaire)"
     r"|what did you think of (?:today's|this) (?:issue|edition|newsletter|email)|how did we do\W*$"
     r"|refer (?:\d+|a|three|five) friends?|your referral link|share .{1,40} with a friend\W"
+    # "Forward this newsletter to a colleague who would enjoy it", « Transférez cette lettre à un collègue » (R11-8)
+    r"|(?:please )?(?:forward|transférez|transmettez) (?:this|the|cette|cet|ce) (?:email|e-mail|newsletter|issue|edition"
+    r"|brief(?:ing)?|lettre|infolettre|courriel|message|numéro) (?:to|à) (?:a|an|your|un|une|vos|votre)\b"
     r"|reply to this (?:email|e-mail|newsletter)\b|that's (?:all|it) for (?:today|this week)\W"
     r"|see you (?:tomorrow|next week|on \w+day)\W*$|hi (?:friends|all|everyone|there),?\s*$"
     r"|lisez «|infolettres?(?: [A-ZÉ][\w-]*){0,3}\W*$"
@@ -275,6 +303,17 @@ _STAFF_THANKS = re.compile(r"(?:many |special )?(?:thanks|thank you|merci)\b,?\s
 _UNSUBSCRIBE = re.compile(r"(?:.*[.!?|]\s*)?(?:unsubscribe|se désabonner|désabonnez-vous|désinscription|se désinscrire"
                           r"|manage (?:your )?(?:email )?(?:preferences|subscriptions?)|gérer (?:mes|vos) (?:préférences"
                           r"|abonnements))\s*(?:\|.*)?$", _I)
+# an e-mail's line for readers whose mail client shows it badly, left atop a newsletter's archived copy (mini news
+# sites, eleventh round R11-6): « Voir cette lettre dans votre navigateur », "View this email in your browser",
+# "Having trouble viewing this email? View it online", « Si ce message ne s'affiche pas correctement, cliquez ici »
+_VIEW_IN_BROWSER = re.compile(
+    r"(?:having trouble viewing this (?:email|e-mail|message|newsletter)\W*|(?:si )?(?:cet? (?:e-?mail|message|courriel)"
+    r"|cette (?:lettre|newsletter|infolettre)) ne s'affiche pas correctement\W*)?"
+    r"(?:(?:view|read|open|see) (?:this|the|it|this email|this e-mail|this newsletter|this issue|this message)"
+    r"(?: email| e-mail| newsletter| issue| message)? (?:in (?:your|a|the) (?:web )?browser|online|on the web)"
+    r"|(?:voir|lire|afficher|consulter|ouvrir) (?:cette (?:lettre|newsletter|infolettre)|cet? (?:e-?mail|message|courriel)"
+    r"|la version (?:en ligne|web|navigateur)) (?:dans (?:votre|un|le) navigateur|en ligne|sur le web)"
+    r"|cliquez ici|click here)\W*$", _I)
 _FORWARDED = re.compile(r"(?:vous avez reçu (?:ce|cette) (?:brief|newsletter|lettre|infolettre|e-?mail|courriel|édition)"
                         r"|(?:was )?this (?:email|e-mail|newsletter|briefing|brief|edition) (?:was )?forwarded to you"
                         r"|(?:did )?someone forward(?:ed)? (?:you )?this)\b", _I)
@@ -730,11 +769,13 @@ def _is_furniture(line: str) -> bool:
         return True
     if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line) or _AGENCY_MARK.match(line):
         return True
+    if _WIRE_NOTE.match(line):
+        return True
     # the publisher speaking: at the line's start (a story quoting « nos abonnés » or "join us at" keeps its line)
     if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):
         return True
     if _is_disclosure(line) or _DOWNLOAD.match(line) or _is_credit(line) or _UNSUBSCRIBE.match(line) \
-            or _FORWARDED.match(line):
+            or _FORWARDED.match(line) or _VIEW_IN_BROWSER.match(line):
         return True
     if (_HOST.match(line) or _TIPS.match(line) or _WRITE_TO_US.match(line) or _STAFF_THANKS.match(line)) \
             and not _REPORTED.search(line):  # "I'm your host tonight," the chief executive told the gala.

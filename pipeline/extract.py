@@ -229,6 +229,10 @@ _BYLINE_PLACE = re.compile(r"\s+(?:à|depuis|in)\s+\S.*$")
 _AGENCY = (r"(?:afp|agence france[- ]presse|reuters|ap|(?:the )?associated press|bloomberg(?: news)?|dpa|belga|ats"
            r"|ansa|efe|pa(?: media)?|upi|xinhua|kyodo)")
 _IS_AGENCY = re.compile(rf"(?:l['’]\s*)?({_AGENCY})", re.IGNORECASE)
+# an agency's desk or edition after a person's name (mini news sites, eleventh round R11-4): « Par Claire LEFÈVRE, AFP
+# France », "By X, Reuters Breakingviews", « AFP Factuel »: the agency in its own spelling, then one to three
+# capitalised words (a first name that spells an agency, "Ap Dijksterhuis", is not in capitals)
+_AGENCY_DESK = re.compile(r"(AFP|AP|REUTERS|Reuters|DPA|dpa|ATS|ANSA|EFE|UPI|Belga|BELGA)(?:\s+[A-ZÀ-Ý][\w'’-]+){1,3}")
 # never a person: "Staff and agencies", "Guardian staff", "Staff reporter", « La rédaction », « Rédaction L'Informé »
 _STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction\b.{0,60}|(?:[\w'’-]+ ){0,3}staff\b.{0,40}"
                           r"|(?:the )?editors|editorial (?:team|board|staff)"
@@ -290,7 +294,7 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             # « Anne Favre, Zurich », "Alex Scroxton · Episode 142": one word after a full name and a comma is its
             # city, its desk or a label, not a co-author (« Jean Dupont et Zhou » keeps Zhou)
             continue
-        agency = _IS_AGENCY.fullmatch(name)
+        agency = _IS_AGENCY.fullmatch(name) or _AGENCY_DESK.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)
         if len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in names:
             names.append(name)
@@ -532,13 +536,24 @@ def _squeezed(name: str) -> str:
 _TITLE_LABEL = re.compile(r"\s*(?-i:[A-ZÀ-Ý0-9][A-ZÀ-Ý0-9'’&]*(?:\s+[A-ZÀ-Ý0-9'’&]+){0,3})\s*[.:|–—-]\s+")
 
 
+# A wire's version slug glued to its headline (mini news sites, eleventh round R11-2): Reuters' "UPDATE 2-Capgemini
+# raises…", "REFILE-UPDATE 1-…", "CORRECTED-…", "RPT-…", the French desk's « MISE À JOUR 2-Orange cède… »: each version
+# of one story carried another title. These words in capitals (an update's with its number), a hyphen, then the
+# headline: "AI-Powered search", "COVID-19" or "UPDATE-Style releases" are no slug
+_WIRE_VERSION = re.compile(r"(?:(?:(?:UPDATE|WRAPUP|MISE [ÀA] JOUR|ACTUALISATION)\s\d{1,2}|REFILE|RPT|REPEAT|CORRECTED"
+                           r"|CORRECTION|CORRIGÉ|RECTIFICATIF)\s?-\s?)+(?=[^\W\d_])")
+
+
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str, host: str | None = None) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
     <h1> that the title starts with is kept. Never down to an empty or one-word title. A title that is only the site's
-    name gives way to the JSON-LD headline or the <h1>, else None (the feed's title is used)."""
+    name gives way to the JSON-LD headline or the <h1>, else None (the feed's title is used). A wire's version slug
+    ("UPDATE 2-") goes."""
     if not title:
         return title
+    if (slug := _WIRE_VERSION.match(title)) and len(title[slug.end():].split()) >= 2:
+        title = title[slug.end():]
     keys = _publisher_keys(*site_names)
     if _name_key(title) in keys:  # a misconfigured SEO plugin: the site's name as every page's title
         headings = [trim(h.text_content()) for h in tree.iterfind(".//h1")][:3]
@@ -752,9 +767,46 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
         embedded = next_data_text(tree)
         if count_words(embedded) > count_words(text):
             text = embedded
+    if rescue_below and count_words(text) < rescue_below:  # the story is a frame's own document (`<iframe srcdoc>`)
+        framed = _framed_text(tree, url, rescue_below)
+        if count_words(framed) > count_words(text):
+            text = framed
     text = _with_gallery_captions(text, tree)
     return without_surrogates(strip_boilerplate(_with_lead(text, tree) if lead else text, tree))
 
+
+
+_SRCDOC = XPath("//iframe[@srcdoc]/@srcdoc")
+_LAYOUT_TABLES = XPath("//table[.//td[.//p or .//h1 or .//h2 or .//h3 or .//table]]")
+
+
+def _framed_text(tree: Any, url: str | None, rescue_below: int) -> str:
+    """The text of the longest document a page holds in an `<iframe srcdoc>`, or '' (mini news sites, eleventh round
+    R11-5): a newsletter's archive shows the sent e-mail so, and the page around it (« Recevoir la lettre », the list
+    of past issues) was all trafilatura found: the story fell back to its summary. One level only, read as a page
+    (the same budget, the same two passes); it is part of the page's markup, so already within its size limit."""
+    documents = [str(doc) for doc in _SRCDOC(tree) if "<" in doc]
+    if not documents:
+        return ""
+    try:
+        framed = parse_within_budget(max(documents, key=len), url)
+    except PageTooComplex:
+        return ""
+    if framed is None:
+        return ""
+    # an e-mail is laid out in tables: a table whose cells hold paragraphs or headings is layout, read as blocks (as
+    # one table it came out as a single "| … |" row); a table of figures stays a table (each table's own rows and
+    # cells are renamed, not those of a table inside it)
+    layout = [element for table in _LAYOUT_TABLES(framed)
+              for element in table.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th")
+              if element is table or (element.tag != "table" and next(element.iterancestors("table")) is table)]
+    for element in layout:
+        element.tag = "div"
+    text = _trafilatura_text(framed, url, favor_precision=True)
+    if count_words(text) < rescue_below:
+        balanced = _trafilatura_text(framed, url, favor_precision=False)
+        text = balanced if count_words(balanced) > count_words(text) else text
+    return text
 
 
 # The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass

@@ -878,3 +878,92 @@ def test_a_box_header_left_last_leaves_the_text():
     assert strip_boilerplate(f"{listed}\nLinks") == listed
     assert strip_boilerplate(f"{BODY_LINES}\nLinks") == BODY_LINES
     assert strip_boilerplate(f"{BODY_LINES}\nThe plan\n{BODY_LINES}") == f"{BODY_LINES}\nThe plan\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-1): a wire story's version note and its credits in brackets
+    "(Adds CEO comments from call in paragraphs 4-5, analyst in 6, updates shares)",
+    "(Recasts with company statement, adds background)",
+    "(Actualisé avec déclarations de la directrice générale et du ministre, cours de Bourse)",
+    "(Reportage Mathilde Moreau, avec Gilles Guillaume ; édité par Kate Entringer)",
+    "(Rédigé par Benjamin Mallet, édité par Blandine Hénault)",
+])
+def test_a_wire_story_s_version_note_and_credits_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "(Updates to the software are free for existing customers.)",
+    "(Changes to the AI Act took effect in August 2025.)",
+    "(Reportage réalisé à Toulouse avec le soutien de la région.)",
+    "Adds to the pressure on the group, analysts said.",
+    "Capgemini adds 12,000 engineers in India (updates its hiring plan every quarter).",
+])
+def test_story_lines_like_a_wire_note_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-3): a portal's credit to the story's publisher, a print edition's note
+    "Originally published on techwire.example",
+    "Read the original article on TechWire",
+    "Publié à l'origine sur linforme-tech.example",
+    "Cet article a été initialement publié par L'Informé Tech. Retrouvez toute l'actualité sur linforme-tech.example.",
+    "This article appeared in the South China Morning Post print edition as: Huawei ramps up output of AI chip",
+])
+def test_a_portal_s_credit_to_the_publisher_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Originally published in 1998, the book became a reference for chip designers.",
+    "The report, originally published on Tuesday by the ministry, was withdrawn.",
+    "This article of the AI Act appeared in the final text only after months of talks.",
+    "Read the original filing, the regulator said, and the numbers do not add up.",
+])
+def test_story_lines_like_a_portal_s_credit_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-6): an e-mail's line for readers whose mail client shows it badly
+    "Voir cette lettre dans votre navigateur",
+    "View this email in your browser",
+    "Having trouble viewing this email? View it online.",
+    "Si ce message ne s'affiche pas correctement, cliquez ici",
+])
+def test_an_e_mail_s_view_in_browser_line_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Click here, the scammers' e-mail said, and the victims did.",
+    "Users can now view the newsletter in their browser, Microsoft said.",
+    "Cliquez ici pour voir les résultats",
+])
+def test_story_lines_like_a_view_in_browser_line_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    # eleventh round (R11-8): the same credit and a newsletter's call in other wordings (pages built after R11-3)
+    "This story was originally featured on Fortune.com",
+    "Originally posted on the author's blog",
+    "Forward this newsletter to a colleague who would enjoy it.",
+    "Transférez cette lettre à un collègue qui pourrait l'apprécier.",
+])
+def test_other_wordings_of_a_portal_s_credit_and_a_forward_call_leave_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "First posted at the border in 2019, the soldiers now guard the data center.",
+    "Originally featured in a 2024 report, the figures were revised by Gartner.",
+    "Staff were told to forward the email to their managers, the memo said.",
+])
+def test_story_lines_like_a_credit_or_a_forward_call_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text

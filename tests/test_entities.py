@@ -411,3 +411,24 @@ def test_a_product_named_after_a_person_is_no_person():
     assert persons("Lisa Su said AMD would ship the MI450 chip next year.", [("Lisa Su", "PER")]) == ["Lisa Su"]
     # a person's business named by its trade stays the person's (the tenth round's own caveat)
     assert persons("Investors courted the Sam Altman chip venture in Abu Dhabi.", [("Sam Altman", "PER")]) == ["Sam Altman"]
+
+
+def test_a_minister_s_name_glued_to_the_portfolio_is_the_person():
+    """Mini news sites audit (eleventh round, R11-7): spaCy read "Minister of Economy, Trade and Industry Ryosei
+    Akazawa" as one organisation, and the minister was lost; an organisation after such a title without a name after
+    its portfolio, or a name after a portfolio without a minister's title, is left as it was."""
+    from pipeline.enrich.entities import minister_in_span, surname_in_context
+
+    def read(text, labelled):
+        return normalise_entities([surname_in_context(minister_in_span(s, text), text) for s in _spans(text, labelled)])
+
+    text = "Japan's Minister of Economy, Trade and Industry Ryosei Akazawa welcomed the plan on Wednesday."
+    out = read(text, [("Economy, Trade and Industry Ryosei Akazawa", "ORG")])
+    assert out["PER"] == ["Ryosei Akazawa"] and out["ORG"] == []
+    text = "The Secretary of State for Science, Innovation and Technology Liz Kendall met Nvidia."
+    assert read(text, [("Science, Innovation and Technology Liz Kendall", "ORG")])["PER"] == ["Liz Kendall"]
+    # no name after the portfolio, no title before it, or a body named after the portfolio: no person
+    text = "The Minister of Economy, Trade and Industry said the plan would go ahead."
+    assert read(text, [("Economy, Trade and Industry", "ORG")])["PER"] == []
+    text = "Officials at Economy, Trade and Industry Research Institute said the plan would go ahead."
+    assert read(text, [("Economy, Trade and Industry Research Institute", "ORG")])["PER"] == []

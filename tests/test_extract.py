@@ -1047,3 +1047,75 @@ def test_a_podcast_episode_s_hosts_are_its_authors():
     assert extract_article(episode(french), "https://show.example/ep/42", None, NOW, min_words=10).authors == ["Julien Morel"]
     sponsor = "<div class='partner-box'><p>Presented by Acme Cloud</p></div>"
     assert extract_article(episode(sponsor), "https://show.example/ep/87", None, NOW, min_words=10).authors == []
+
+
+@pytest.mark.parametrize("headline, expected", [
+    # eleventh round R11-2: a wire's version slug glued to the headline (og:title, <h1> and JSON-LD alike)
+    ("UPDATE 2-Capgemini raises 2027 targets on AI demand, shares jump", "Capgemini raises 2027 targets on AI demand, shares jump"),
+    ("REFILE-UPDATE 1-Orange sells stake in towers unit", "Orange sells stake in towers unit"),
+    ("MISE À JOUR 2-Orange cède 50 % de ses tours télécoms", "Orange cède 50 % de ses tours télécoms"),
+    # a headline opening with capitals and a hyphen is kept whole
+    ("AI-Powered search lifts Google's ad sales", "AI-Powered search lifts Google's ad sales"),
+    ("COVID-19 slowed chip output in Taiwan, TSMC says", "COVID-19 slowed chip output in Taiwan, TSMC says"),
+    ("UPDATE-Style releases are Apple's new habit", "UPDATE-Style releases are Apple's new habit"),
+])
+def test_a_wire_s_version_slug_leaves_the_title(headline, expected):
+    html = (f"<html lang='en'><head><meta property='og:title' content=\"{headline}\"></head><body><article><h1>{headline}</h1><p>"
+            + "Capgemini said on Thursday that demand for generative AI projects had grown faster than expected. " * 12
+            + "</p></article></body></html>")
+    assert extract_article(html, "https://wire.example/x", None, NOW, min_words=10).title == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # eleventh round R11-4: an agency's desk or edition after the person's name is no co-author
+    ("Par Claire LEFÈVRE, AFP France", ["Claire Lefèvre"]),
+    ("By Anna Weber, Reuters Breakingviews", ["Anna Weber"]),
+    ("AFP Factuel", ["AFP"]),
+    # a first name spelt like an agency, and a person beside an agency, stay
+    ("Ap Dijksterhuis", ["Ap Dijksterhuis"]),
+    ("Par Jean Martin et Afpa Diallo", ["Jean Martin", "Afpa Diallo"]),
+])
+def test_an_agency_s_desk_after_the_name_is_no_author(raw, expected):
+    from pipeline.extract import clean_authors
+
+    assert clean_authors(raw) == expected
+
+
+_FRAMED_PARAGRAPHS = [
+    "STMicroelectronics et Soitec vont investir ensemble deux milliards d'euros à Crolles, près de Grenoble, pour "
+    "produire des plaquettes de carbure de silicium destinées aux voitures électriques.",
+    "Le projet, soutenu par l'État à hauteur de 450 millions d'euros, doit créer 600 emplois d'ici à 2029, selon "
+    "les deux groupes, qui attendent les premières livraisons au printemps.",
+    "Du côté de Bernin, où Soitec a son siège, on se montre plus prudent : le groupe a vu son chiffre d'affaires "
+    "reculer de 18 % au dernier semestre.",
+]
+
+
+def _archive_page(framed: str, outside: str = "") -> str:
+    from html import escape
+
+    return ("<html lang='fr'><head><title>Puces : le pari de Crolles</title></head><body><header><a href='/'>La Lettre"
+            "</a> <a href='/inscription'>Recevoir la lettre</a></header><main>" + outside
+            + f"<iframe title='lettre' srcdoc=\"{escape(framed)}\"></iframe><aside><h3>Lettres précédentes</h3><ul>"
+            "<li><a href='/117'>n° 117</a></li></ul></aside></main></body></html>")
+
+
+def test_a_story_shown_in_an_iframe_srcdoc_is_read():
+    """R11-5: a newsletter archive shows the sent e-mail in `<iframe srcdoc>`, laid out in tables."""
+    mail = ("<html><body><table width='100%'><tr><td><h1>Puces : le pari de Crolles</h1>"
+            + "".join(f"<p>{p}</p>" for p in _FRAMED_PARAGRAPHS)
+            + "<table><tr><th>Site</th><th>Emplois</th></tr><tr><td>Crolles</td><td>600</td></tr></table>"
+            + "</td></tr></table></body></html>")
+    article = extract_article(_archive_page(mail), "https://lettre.example/118", None, NOW, min_words=50)
+    assert article is not None
+    lines = article.text.split("\n")
+    assert all(p in lines for p in _FRAMED_PARAGRAPHS)
+    assert "| Crolles | 600 |" in article.text  # a table of figures in the e-mail stays a table
+
+
+def test_a_framed_document_does_not_replace_the_page_s_story():
+    story = "".join(f"<p>{p} Les syndicats saluent l'annonce.</p>" for p in _FRAMED_PARAGRAPHS)
+    widget = "<html><body><table><tr><td><p>Sondage : êtes-vous pour ou contre la nouvelle usine de Crolles ?</p></td></tr></table></body></html>"
+    article = extract_article(_archive_page(widget, f"<article><h1>Puces</h1>{story}</article>"),
+                              "https://lettre.example/story", None, NOW, min_words=50)
+    assert "Sondage" not in article.text and _FRAMED_PARAGRAPHS[0] in article.text

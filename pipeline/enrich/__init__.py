@@ -17,7 +17,7 @@ from functools import cached_property
 from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, dateline_sources, fix_person_span, is_place_name,
-                                      normalise_entities, surname_in_context)
+                                      minister_in_span, normalise_entities, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -293,6 +293,7 @@ def _spans(doc, text: str) -> list[Span]:
     spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
              for e in doc.ents if e.label_ in LABELS
              and not any(e.start_char < end and start < e.end_char for start, end in sources)]
+    spans = [minister_in_span(s, text) for s in spans]  # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     return [surname_in_context(fix_person_span(s, text) if s.label == "PER" else s, text) for s in spans]
 
 

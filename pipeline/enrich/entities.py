@@ -241,6 +241,30 @@ def fix_person_span(span: Span, text: str) -> Span:
     return span
 
 
+# A minister's name glued to the portfolio by spaCy (mini news sites, eleventh round R11-7): "Minister of Economy, Trade
+# and Industry Ryosei Akazawa" came out as one organisation, "Economy, Trade and Industry Ryosei Akazawa", and the
+# minister was lost. After "Minister of/for" or "Secretary of/for", a span that goes on past a portfolio word with two
+# or three capitalised words is the person those words name
+_MINISTER_BEFORE = re.compile(r"\b(?:minist(?:er|re)|secretary|secrétaire)(?: of state| d'état)?\s+(?:of|for|de|du|des|de l['’]"
+                              r"|de la|chargée? de)\s+(?:the\s+)?$", re.IGNORECASE)
+_PORTFOLIO = (r"economy|trade|industry|finance|defen[cs]e|affairs|interior|justice|health|labou?r|education|energy"
+              r"|transport|agriculture|environment|commerce|culture|science|technology|innovation|security"
+              r"|development|infrastructure|communications|digital|treasury|welfare|planning|tourism|fisheries"
+              r"|économie|industrie|finances|armées|intérieur|numérique|santé|travail|énergie|recherche")
+_PORTFOLIO_THEN_NAME = re.compile(rf"(?i:.*\b(?:{_PORTFOLIO}))\s+((?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){{1,2}}[A-ZÀ-ÖØ-Þ][\w'’-]+)$",
+                                  re.DOTALL)
+
+
+def minister_in_span(span: Span, text: str) -> Span:
+    """The minister's name inside an organisation span that glued it to the portfolio (see above), else `span`."""
+    if span.label != "ORG" or not _MINISTER_BEFORE.search(text[max(0, span.start - 40):span.start]):
+        return span
+    if not (match := _PORTFOLIO_THEN_NAME.match(span.text)):
+        return span
+    start = span.start + match.start(1)
+    return Span(start, span.end, text[start:span.end], "PER")
+
+
 _CIVIL_TITLE = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Mr\.?|Mrs\.?|Ms\.?)\s+[A-ZÀ-ÖØ-Þ]")
 _NOT_GIVEN = {"saint", "sainte", "san", "santa", "sankt"}  # « Saint-Ouen », "Santa-Cruz": places, not given names
 
