@@ -1,7 +1,7 @@
 """The default sentence scorer: lexicons plus the rules that news prose needs.
 
 Plain polarity lexicons read "n'est pas un échec" as negative and "'sovereign' cloud" as praise. This scorer
-starts from well-kept lexicons (VADER for English; for French, textblob-fr's adjectives and VADER's hand
+starts from well-kept lexicons (VADER for English, with AFINN-165's words VADER lacks; for French, textblob-fr's adjectives and VADER's hand
 translation from vaderSentiment-fr) overlaid with a domain lexicon for
 economy/technology/sovereignty news (lexicons/domain_*.tsv, matched on Snowball stems so inflections count),
 then applies negation (with its scope and litotes such as « ne cachent pas leur satisfaction »), intensifiers,
@@ -26,6 +26,7 @@ NEGATION_FLIP = -0.74  # VADER's scalar for a negated word
 HEDGE_FACTOR = 0.35
 MIN_TRANSLATED_VALENCE = 1.0  # of vaderSentiment-fr's entries, on VADER's scale (max 4)
 TRANSLATED_WEIGHT = 0.5  # a translation out of context is a weaker witness than textblob-fr's French adjectives
+AFINN_SCALE = 0.8  # AFINN's integers run from -5 to +5, VADER's means from -4 to +4
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*\s?%?|[«»“”\"‘’']|[?!;:,.()]")
 _ELISIONS = {"l", "d", "n", "s", "c", "j", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
@@ -272,7 +273,7 @@ def phrase_width(stems: list[str], i: int, phrase: tuple[str, ...]) -> int:
 
 
 def _read_general(lang: str) -> dict[str, float]:
-    """Word form → valence on VADER's scale, from the lexicon shipped by vaderSentiment or textblob-fr."""
+    """Word form → valence on VADER's scale, from the lexicons shipped by vaderSentiment and afinn, or textblob-fr."""
     if lang == "en":
         text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
         out = {}
@@ -283,7 +284,7 @@ def _read_general(lang: str) -> dict[str, float]:
                     out[parts[0]] = float(parts[1])
                 except ValueError:
                     continue
-        return out
+        return {**_read_afinn_en(), **out}
     xml = resources.files("textblob_fr").joinpath("fr-sentiment.xml").read_bytes()
     out: dict[str, list[float]] = {}
     for word in ET.fromstring(xml).iter("word"):
@@ -296,6 +297,22 @@ def _read_general(lang: str) -> dict[str, float]:
     # textblob-fr polarities live in [-1, 1] and are cautious: bring them to VADER's scale.
     adjectives = {form: 2.5 * sum(values) / len(values) for form, values in out.items()}
     return {**_read_vader_fr(), **adjectives}
+
+
+def _read_afinn_en() -> dict[str, float]:
+    """AFINN-165 (Finn Årup Nielsen's word list, 3,382 entries, written for news and social media): where VADER is
+    silent — "afraid", "corrupt", "plagued", "sued", "underperformed", "prosperity" — its valence, on VADER's scale.
+    VADER keeps the words both lists hold. Phrases ("does not work") are left to the negation rules."""
+    text = resources.files("afinn").joinpath("data/AFINN-en-165.txt").read_text(encoding="utf-8")
+    out = {}
+    for line in text.splitlines():
+        word, _, value = line.rpartition("\t")
+        if word and " " not in word:
+            try:
+                out[word] = AFINN_SCALE * float(value)
+            except ValueError:
+                continue
+    return out
 
 
 def _read_vader_fr() -> dict[str, float]:
