@@ -22,7 +22,7 @@ from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -711,11 +711,37 @@ def trusted_guid_keys(items: list[FeedItem]) -> dict[str, str]:
     return {next(iter(ids)): key for key, ids in links.items() if len(ids) == 1}
 
 
+def feed_states_from_json(states: list) -> list[FeedState]:
+    """The feed states of a list written by `Collector.pending_states()`; ValueError, in one sentence, for anything
+    else. A staged state file of the wrong shape (tampered: `[{"feeds": 3}]`, a date that is a number) raised a bare
+    TypeError in the Airflow indexing task, or wrote a list into the fetch state."""
+    known = {f.name for f in fields(FeedState)}
+    rows = []
+    for n, entry in enumerate(states, 1):
+        if not isinstance(entry, dict):
+            raise ValueError(f"entry #{n} is not an object")
+        if unknown := sorted(set(entry) - known):
+            raise ValueError(f"entry #{n} has keys no feed state has: {', '.join(map(repr, unknown))[:200]}")
+        if not isinstance(entry.get("url"), str) or not entry["url"]:
+            raise ValueError(f"entry #{n} has no url")
+        for key in ("etag", "last_modified", "body_hash", "last_error", "last_success", "last_attempt"):
+            if not isinstance(entry.get(key), str | None):
+                raise ValueError(f"entry #{n}: {key} is not a string")
+        failures = entry.get("consecutive_failures", 0)
+        if type(failures) is not int or failures < 0:
+            raise ValueError(f"entry #{n}: consecutive_failures is not a whole number")
+        try:
+            dates = {k: datetime.fromisoformat(entry[k]) if entry.get(k) else None
+                     for k in ("last_success", "last_attempt")}
+        except ValueError:
+            raise ValueError(f"entry #{n}: last_success or last_attempt is not an ISO 8601 date-time") from None
+        rows.append(FeedState(**{**entry, **dates}))
+    return rows
+
+
 def commit_states(settings: Settings, states: list[dict]) -> None:
     """Save feed states handed over by `Collector.pending_states()` (once their articles are stored)."""
-    rows = [FeedState(**{**s, **{k: datetime.fromisoformat(s[k]) if s.get(k) else None
-                                 for k in ("last_success", "last_attempt")}}) for s in states]
-    StateStore(settings.data_dir, settings.state_lock_timeout).save_feed_states(rows)
+    StateStore(settings.data_dir, settings.state_lock_timeout).save_feed_states(feed_states_from_json(states))
 
 
 def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from pipeline.errors import NewsroomError
 from pipeline.models import SentimentLabel
+from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.store.templates import index_names
 
@@ -332,9 +333,8 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
                              source=fields)["hits"]["hits"]
         articles.update({h["_id"]: {"id": h["_id"], **h["_source"]} for h in hits})
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
     written = 0
-    with output.open("w", encoding="utf-8") as fh:
+    with atomic_output(output) as fh:  # whole or not at all: a disk full or a Ctrl-C mid-write kept no earlier file
         for article_id in ids:
             if article_id in articles:
                 fh.write(json.dumps(gold_record(articles[article_id], fixes[article_id]), ensure_ascii=False) + "\n")

@@ -44,7 +44,8 @@ def zone(settings: Settings) -> ZoneInfo:
 
 
 def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:
-    """A date (YYYY-MM-DD, midnight in `tz`; the next midnight when `end`, so the day is included) or a datetime.
+    """A date (YYYY-MM-DD or YYYYMMDD, midnight in `tz`; the next midnight when `end`, so the day is included) or a
+    datetime.
 
     Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
     (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing); a start in
@@ -53,10 +54,13 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
         return None
     if isinstance(value, str):
         text = value.strip()
-        try:
-            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
+        try:  # every date-only spelling is a whole day: `--until 20260101` was read as midnight, leaving it out
+            value = date.fromisoformat(text)
         except ValueError:
-            raise NewsroomError(f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time.") from None
+            try:
+                value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                raise NewsroomError(f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time.") from None
     if isinstance(value, datetime):
         when = value if value.tzinfo else value.replace(tzinfo=tz)
     else:

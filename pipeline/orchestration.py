@@ -326,7 +326,7 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     re-run after (a cleared task, a worker killed before Airflow heard of the result) finds the marker and returns
     the same summary instead of failing on files that are gone.
     """
-    from pipeline.collect import commit_states, read_articles
+    from pipeline.collect import commit_states, feed_states_from_json, read_articles
     from pipeline.ingest import StageClock, connect, enrich_and_index, near_duplicates
     from pipeline.runs import RunSummary
 
@@ -399,7 +399,7 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     # Every feed task's state, failed feeds' included (their failure counters): this task is the only writer.
     states = sorted(stage.glob("*.state.json")) if stage.is_dir() else []
     for state in states:
-        if state not in held and (loaded := _staged_json(state, summary.notes, counts)) is not None:
+        if state not in held and (loaded := _staged_json(state, summary.notes, counts, feed_states_from_json)):
             commit_states(settings, loaded)
     for error in sorted(stage.glob("*.error.json")) if stage.is_dir() else []:  # failed feeds: URL and error
         summary.feed_errors.extend(_staged_json(error, summary.notes, counts) or [])
@@ -427,17 +427,25 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     return out
 
 
-def _staged_json(path: Path, notes: list[str], counts: dict) -> list | None:
+def _staged_json(path: Path, notes: list[str], counts: dict, check: Callable[[list], object] | None = None
+                 ) -> list | None:
     """A feed task's state or error list; None, named in `notes` and counted, when it cannot be read (cut short by a
-    kill while it was written, or tampered): its feed is then read whole again next run."""
+    kill while it was written, or tampered): its feed is then read whole again next run. `check` raises ValueError
+    for a list of the wrong shape (valid JSON whose entries are no feed state raised a bare TypeError later)."""
     try:
         loaded = json.loads(path.read_bytes())
     except (OSError, ValueError) as exc:
         why = f"{type(exc).__name__}: {str(exc)[:200]}"
     else:
-        if isinstance(loaded, list) and all(isinstance(entry, dict) for entry in loaded):
-            return loaded
-        why = "not a list of objects"
+        if not (isinstance(loaded, list) and all(isinstance(entry, dict) for entry in loaded)):
+            why = "not a list of objects"
+        else:
+            try:
+                if check is not None:
+                    check(loaded)
+                return loaded
+            except ValueError as exc:
+                why = f"not a feed state: {exc}"
     counts["unreadable_staged"] = counts.get("unreadable_staged", 0) + 1
     notes.append(f"{path.name}: skipped, cannot be read ({why}); feed state not committed")
     log.warning("staged file %s: skipped, cannot be read (%s)", path, why)

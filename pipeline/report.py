@@ -21,6 +21,7 @@ from elasticsearch import Elasticsearch
 from pipeline.coverage import (coverage, local_time, published_range, query_window, render_png,
                                voice_percentages)
 from pipeline.errors import NewsroomError
+from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, link_target, linkable
 from pipeline.store.templates import index_names
@@ -348,9 +349,9 @@ def build_report(
     with tempfile.TemporaryDirectory(prefix="newsroom-report-") as scratch:
         paths = render_charts(data, Path(png_dir) if png_dir else Path(scratch))
         charts = {name: path.read_bytes() for name, path in paths.items()}
-    output.parent.mkdir(parents=True, exist_ok=True)
     document = render_html(data, charts)
-    output.write_text(document, encoding="utf-8")
+    with atomic_output(output, what="Report file (--output)") as fh:  # an error mid-write keeps the earlier report whole
+        fh.write(document)
     return ReportSummary(output=output, bytes=len(document.encode()), charts=list(charts),
                          png_files=list(paths.values()) if png_dir else [], entities=data.entities,
                          articles=len(data.latest), seconds=time.perf_counter() - started)

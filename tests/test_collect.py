@@ -282,6 +282,23 @@ def test_fetch_command_writes_jsonl_then_commits(fixture_site, tmp_path, capsys)
     assert StateStore(settings.data_dir).known_ids(ids) == set(ids)
 
 
+def test_stats_json_that_fails_while_written_keeps_the_previous_file(fixture_site, tmp_path, monkeypatch):
+    """`fetch --stats-json` wrote in place: an error while the file was written (a disk full, a Ctrl-C; here text
+    that cannot be encoded) left the earlier stats empty. Now it is written whole or not at all, no temp file left."""
+    from pipeline.collect import CollectStats
+
+    path = feeds_file(fixture_site, tmp_path, [FR])
+    stats = tmp_path / "stats" / "stats.json"
+    stats.parent.mkdir()
+    stats.write_text('{"the": "previous stats"}', encoding="utf-8")
+    real = CollectStats.as_dict
+    monkeypatch.setattr(CollectStats, "as_dict", lambda self: {**real(self), "note": "\ud800"})  # fails in the write
+    with pytest.raises(UnicodeEncodeError):
+        main(["fetch", "--feeds", str(path), "--output", str(tmp_path / "articles.jsonl"), "--stats-json", str(stats)])
+    assert stats.read_text(encoding="utf-8") == '{"the": "previous stats"}'
+    assert sorted(p.name for p in stats.parent.iterdir()) == ["stats.json"]
+
+
 def test_fetch_then_ingest_each_reads_the_items_the_other_already_took(fixture_site, tmp_path):
     """`fetch` and `ingest` share the data dir: a fetch moved the feeds' validators and body hash forward, and the next
     ingest skipped the unchanged feeds without reading their items (an empty store, an "ok" run). The validators are

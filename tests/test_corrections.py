@@ -378,6 +378,33 @@ def test_export_writes_the_gold_format_from_the_stored_article(store, tmp_path):
 # ------------------------------------------------------------------------------------------------------------
 
 
+def test_an_export_that_fails_midway_keeps_the_previous_file(store, tmp_path, monkeypatch):
+    """`tone export --output` wrote in place: an error after part of the file (a disk full, a Ctrl-C) left the
+    earlier corrections.jsonl cut short. Now it is written whole or not at all, and no temp file is left."""
+    import pipeline.corrections as corrections
+
+    settings, client = store
+    rec, other = tribune(), sap_mistral()
+    index(store, [rec, other])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    set_tone(client, settings, other.article.id, "neutral")
+    output = tmp_path / "corrections.jsonl"
+    output.write_text('{"id": "the previous export"}\n', encoding="utf-8")
+    real, calls = corrections.gold_record, []
+
+    def second_fails(*args):
+        calls.append(args)
+        if len(calls) == 2:  # the first line is written
+            raise OSError(28, "No space left on device")
+        return real(*args)
+
+    monkeypatch.setattr(corrections, "gold_record", second_fails)
+    with pytest.raises(OSError, match="No space left"):
+        corrections.export_gold(client, settings, output)
+    assert output.read_text(encoding="utf-8") == '{"id": "the previous export"}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corrections.jsonl"]
+
+
 def email_rule(name: str, **match) -> dict:
     return {"name": name, **match, "channels": [{"type": "email", "to": ["desk@example.org"]}]}
 

@@ -495,6 +495,19 @@ def test_a_start_in_year_9999_is_one_sentence_and_an_end_there_is_open():
             parse_when(late, paris)
 
 
+def test_a_date_without_dashes_is_a_whole_day_like_one_with_them():
+    """`--until 20260101` (ISO basic format) was read as a date-time at midnight, so that day was left out."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+
+    paris = ZoneInfo("Europe/Paris")
+    for end, expected in ((True, datetime(2026, 1, 2, tzinfo=paris)), (False, datetime(2026, 1, 1, tzinfo=paris))):
+        assert parse_when("20260101", paris, end=end) == parse_when("2026-01-01", paris, end=end) == expected
+    assert parse_when("20260101T12:00", paris, end=True) == datetime(2026, 1, 1, 12, tzinfo=paris)  # a time: as typed
+
+
 def test_png_option_refuses_other_suffixes_and_directories_before_querying(tmp_path):
     (tmp_path / "adir.png").mkdir()
     for name, message in (("chart.xyz", "give a file name ending in .png"), ("chart", "ending in .png"),

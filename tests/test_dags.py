@@ -696,6 +696,31 @@ def test_a_staged_line_or_state_file_that_cannot_be_read_is_skipped_and_named_no
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_staged_state_file_of_the_wrong_shape_is_skipped_and_named_like_an_unreadable_one(fixture_site, es_url,
+                                                                                            tmp_path, monkeypatch):
+    """Valid JSON that is no list of feed states (`[{"feeds": 3}]`, a date that is a number) raised a bare TypeError
+    in the indexing task after the articles were indexed, at every retry. Now it is skipped like a file cut short."""
+    from pipeline.state import StateStore
+
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
+    settings = load_settings()
+    client = make_client(settings)
+    try:
+        shapes = (([{"feeds": 3}], "not a feed state: entry #1 has keys no feed state has: 'feeds'"),
+                  ([{"url": "https://news.example/feed.xml", "last_success": 5}], "not a feed state: entry #1: last_"),
+                  ({"feeds": 3}, "not a list of objects"))
+        for n, (shape, why) in enumerate(shapes):
+            ledger = orchestration.collect_feed("The Compute Ledger", f"run-w{n}", settings=settings)
+            state = Path(ledger["staged"]).with_suffix(".state.json")
+            state.write_text(json.dumps(shape), encoding="utf-8")
+            out = orchestration.enrich_and_index_run([ledger], f"run-w{n}", settings=settings)
+            assert out["counts"]["unreadable_staged"] == 1 and out["status"] == "partial", shape
+            assert any(note.startswith(f"{state.name}: skipped, cannot be read ({why}") for note in out["notes"]), out
+            assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_retry_after_a_kill_mid_indexing_counts_what_the_killed_attempt_indexed(fixture_site, es_url, tmp_path,
                                                                                 monkeypatch):
     monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))

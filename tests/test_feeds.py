@@ -193,6 +193,23 @@ def test_opml_import_merges_and_export_round_trips(tmp_path, capsys):
     ]
 
 
+def test_an_opml_export_that_fails_while_written_keeps_the_previous_file(tmp_path, monkeypatch):
+    """`feeds export-opml -o` wrote in place: an error while the file was written (a disk full, a Ctrl-C; here text
+    that cannot be encoded) left the earlier file empty. Now it is written whole or not at all, no temp file left."""
+    import pipeline.cli.feeds_cmd as feeds_cmd
+
+    path = tmp_path / "feeds.yaml"
+    import_opml(path, OPML, "fr")
+    output = tmp_path / "out.opml"
+    output.write_text("<opml>the previous export</opml>", encoding="utf-8")
+    real = feeds_cmd.export_opml
+    monkeypatch.setattr(feeds_cmd, "export_opml", lambda entries: real(entries) + "\ud800")  # fails in the write
+    with pytest.raises(UnicodeEncodeError):
+        run_cli("feeds", "export-opml", "--feeds", str(path), "--output", str(output))
+    assert output.read_text(encoding="utf-8") == "<opml>the previous export</opml>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feeds.yaml", "out.opml"]
+
+
 def test_opml_import_writes_cleaned_names_and_reports_every_feed_it_wrote(tmp_path, capsys):
     """Names the Feed model cleans (line breaks, control characters, very long) were written raw and left out of
     the count and of the printed list."""

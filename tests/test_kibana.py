@@ -325,6 +325,21 @@ def test_export_ndjson_command(monkeypatch, capsys, tmp_path):
     assert (tmp_path / "objects.ndjson").read_text(encoding="utf-8") == NDJSON_PATH.read_text(encoding="utf-8")
 
 
+def test_an_ndjson_export_that_fails_while_written_keeps_the_previous_file(tmp_path, monkeypatch):
+    """`kibana export-ndjson -o` wrote in place: an error while the file was written (a disk full, a Ctrl-C; here
+    text that cannot be encoded) left the earlier file empty. Now it is written whole or not at all."""
+    import pipeline.kibana.objects as objects
+
+    output = tmp_path / "objects.ndjson"
+    output.write_text('{"the": "previous export"}\n', encoding="utf-8")
+    real = objects.to_ndjson
+    monkeypatch.setattr(objects, "to_ndjson", lambda objs: real(objs) + "\ud800")  # fails in the write
+    with pytest.raises(UnicodeEncodeError):
+        main(["kibana", "export-ndjson", "--prefix", "newsroom", "--output", str(output)])
+    assert output.read_text(encoding="utf-8") == '{"the": "previous export"}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["objects.ndjson"]
+
+
 @pytest.mark.parametrize("mode", ["huge", "drip"])
 def test_a_kibana_answering_too_much_or_too_slowly_is_cut_off_in_one_sentence(mode):
     with ReplyServer(mode, size=50_000_000) as kibana:

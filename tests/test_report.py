@@ -147,6 +147,22 @@ def test_cli_writes_html_and_png_files(seeded, tmp_path):
         assert f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f.stat().st_size > 3000
 
 
+def test_a_report_that_fails_while_written_keeps_the_previous_file(seeded, tmp_path, monkeypatch):
+    """`report -o` wrote in place: an error while the HTML was written (a disk full, a Ctrl-C; here text that cannot
+    be encoded) left the earlier report empty. Now it is written whole or not at all, and no temp file is left."""
+    import pipeline.report as report
+
+    settings, client = seeded
+    output = tmp_path / "report.html"
+    output.write_text("<p>the previous report</p>", encoding="utf-8")
+    real = report.render_html
+    monkeypatch.setattr(report, "render_html", lambda *args: real(*args) + "\ud800")  # fails in the write
+    with pytest.raises(UnicodeEncodeError):
+        build_report(client, settings, output, **WINDOW)
+    assert output.read_text(encoding="utf-8") == "<p>the previous report</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
 def test_a_watched_company_named_with_markup_is_printed_as_text(seeded, tmp_path, monkeypatch, capsys):
     """A watchlist name « Evil [/x] Corp » ended `newsroom report` in rich's MarkupError, after the report was
     written, and `coverage --by source` before its table."""

@@ -140,7 +140,10 @@ def export_opml_cmd(
                    f"{', …' if len(secret) > 5 else ''}) and are exported as configured: keep the OPML file private.",
                    err=True)
     if output:
-        output.write_text(text, encoding="utf-8")
+        from pipeline.safewrite import atomic_output
+
+        with atomic_output(output, what="Output file (--output)") as fh:  # an error mid-write keeps the old file
+            fh.write(text)
         typer.echo(f"Wrote {output}.", err=True)
     else:
         typer.echo(text, nl=False)

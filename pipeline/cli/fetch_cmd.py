@@ -93,7 +93,8 @@ def fetch(
         console.print(f"[yellow]note:[/] {esc(feeds or settings.feeds_path)} lists no enabled feed, so nothing was "
                       "fetched: add one with `newsroom feeds add` (or `feeds import-opml`).", highlight=False)
     if stats_json:
-        stats_json.write_text(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+        with atomic_output(stats_json, what="Stats file (--stats-json)") as fh:  # an error mid-write keeps the old one
+            fh.write(json.dumps(stats.as_dict(), indent=2, ensure_ascii=False))
     if feed_list and stats.feeds_failed == len([f for f in feed_list if f.enabled]):
         raise NewsroomError(f"All {stats.feeds_failed} feeds failed; see the errors above.")
 

@@ -311,7 +311,9 @@ def to_ndjson(objects: list[dict]) -> str:
 
 def write_ndjson(path: str | Path = NDJSON_PATH, prefix: str = "newsroom") -> Path:
     """Regenerate the checked-in file (`newsroom kibana export-ndjson --output infra/kibana/...`)."""
+    from pipeline.safewrite import atomic_output
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_ndjson(saved_objects(prefix)), encoding="utf-8")
+    with atomic_output(path) as fh:  # whole or not at all: an error mid-write kept half of the checked-in file
+        fh.write(to_ndjson(saved_objects(prefix)))
     return path
