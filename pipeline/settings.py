@@ -298,7 +298,7 @@ class Settings(BaseSettings):
         failed every delivery."""
         from email.utils import getaddresses
 
-        from pipeline.alerts.deliver import mail_address
+        from pipeline.sinks import mail_address
 
         if len(getaddresses([value])) != 1:
             raise ValueError(f"{value!r} must be one e-mail address")

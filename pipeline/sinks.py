@@ -11,7 +11,11 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
+
+if TYPE_CHECKING:
+    from email.headerregistry import Address
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # control characters, line and paragraph separators
 # Invisible characters: Unicode's format and private-use categories (Cf, Co) and its Default_Ignorable_Code_Point
@@ -363,3 +367,20 @@ def quiet_library_logs() -> None:
 
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def mail_address(value: str) -> Address:
+    """`a@b.org` or `Name <a@b.org>` as a header object: the header registry refuses CR/LF and malformed addresses.
+    Here, beside `for_header`, rather than with the delivery code: settings check the sender with it, and a light
+    command should not import the alerts package to read its settings."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+    from email.utils import parseaddr
+
+    name, spec = parseaddr(value)
+    if not spec or "@" not in spec:
+        raise ValueError(f"{value!r} is not an e-mail address")
+    try:
+        return Address(display_name=for_header(name), addr_spec=spec)
+    except (ValueError, IndexError, HeaderParseError) as exc:
+        raise ValueError(f"{value!r} is not an e-mail address ({exc})") from None

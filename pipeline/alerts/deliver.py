@@ -16,10 +16,8 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -30,7 +28,8 @@ from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.replies import ReplyError, finished_within, post_capped
 from pipeline.settings import SMTP_SECURITY, Settings
-from pipeline.sinks import for_header, for_html, for_slack, link_target, linkable, mask_url, shown_url, single_line
+from pipeline.sinks import (for_header, for_html, for_slack, link_target, linkable, mail_address, mask_url, shown_url,
+                            single_line)
 
 log = logging.getLogger(__name__)
 # httpx logs every request's full URL at INFO (the CLI with -v, an Airflow task's default level): a Slack webhook's
@@ -349,17 +348,6 @@ def _tls_hint(exc: BaseException, target: SmtpTarget) -> str:
     if "CERTIFICATE_VERIFY_FAILED" in str(exc):
         return " (the relay's certificate is not trusted: set NEWSROOM_SMTP_CA_FILE to the CA that signed it)"
     return ""
-
-
-def mail_address(value: str) -> Address:
-    """`a@b.org` or `Name <a@b.org>` as a header object: the header registry refuses CR/LF and malformed addresses."""
-    name, spec = parseaddr(value)
-    if not spec or "@" not in spec:
-        raise ValueError(f"{value!r} is not an e-mail address")
-    try:
-        return Address(display_name=for_header(name), addr_spec=spec)
-    except (ValueError, IndexError, HeaderParseError) as exc:
-        raise ValueError(f"{value!r} is not an e-mail address ({exc})") from None
 
 
 class _Subject(str):

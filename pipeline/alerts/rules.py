@@ -74,7 +74,7 @@ class EmailChannel(_Strict):
     @field_validator("to")
     @classmethod
     def _addresses(cls, values: list[str]) -> list[str]:
-        from pipeline.alerts.deliver import mail_address  # here: deliver imports this module
+        from pipeline.sinks import mail_address
 
         for value in values:
             if "@" not in value or value.strip() != value or " " in value:
