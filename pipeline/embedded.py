@@ -3,9 +3,10 @@
 Such a page's markup holds a skeleton; the browser renders the story from the JSON. trafilatura reads JSON-LD
 `articleBody` (its baseline pass) but not this script, so the article fell back to the feed's one-line summary.
 The reader takes Arc `content_elements` (text, header, list, table), a headless CMS's rich text — Sanity Portable
-Text blocks, a Contentful rich-text document — or, failing those, the longest `articleBody` / `body` string. Everything in it is hostile: only strings are read, HTML inside them is reduced to its text (scripts
-and styles dropped), and the script's size and the number of JSON nodes walked are bounded (see MAX_* below), like
-the markup in pipeline/budget.py.
+Text blocks, a Contentful rich-text document — or, failing those, the longest `articleBody` / `body` string.
+Everything in it is hostile: only strings are read, HTML inside them is reduced to its text (scripts and styles
+dropped), and the script's size and the number of JSON nodes walked are bounded (see MAX_* below), like the markup in
+pipeline/budget.py.
 """
 
 from __future__ import annotations
