@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, FetchError, NewsroomError, StoreError
+from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -252,9 +253,8 @@ def _staged_file(settings: Settings, run_id: str, feed_name: str) -> Path:
 
 def _write_json(path: Path, data) -> None:
     """Whole or not at all (a task killed while writing leaves the old file or none, never half of one)."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+    with atomic_output(path, what="Staged file") as fh:
+        fh.write(json.dumps(data))
 
 
 def _error_file(staged: Path) -> Path:

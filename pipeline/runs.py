@@ -21,6 +21,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets
 from pipeline.store.templates import RUN_PROPERTIES, index_names
@@ -170,10 +171,8 @@ def spooled_run_record_path(settings: Settings, run_id: str) -> Path:
 def spool_run_record(settings: Settings, record: dict) -> Path:
     """Keep a run record the store could not take: `newsroom replay` (or the next Airflow run) writes it."""
     path = spooled_run_record_path(settings, record["run_id"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")  # whole or not at all: a full disk (the store being down) cut it short
-    partial.write_text(json.dumps(record, default=str), encoding="utf-8")
-    partial.replace(path)
+    with atomic_output(path, what="Run record") as fh:  # whole or not at all: a full disk cut it short
+        fh.write(json.dumps(record, default=str))
     return path
 
 
