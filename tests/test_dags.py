@@ -646,129 +646,105 @@ def test_feed_tasks_only_hand_over_feed_state_the_enrich_index_task_writes_it(fi
         drop_prefix(client, settings.es_index_prefix)
 
 
-def test_a_feed_task_that_staged_its_articles_but_never_reported_is_indexed_not_lost(fixture_site, es_url, tmp_path,
-                                                                                       monkeypatch):
-    """A feed task killed (or timed out) after staging its articles and state, before returning: its state was
-    committed with the others, its articles deleted unindexed, and the next run found the feed "not modified"."""
+@pytest.fixture
+def settings(fixture_site, es_url, tmp_path, monkeypatch):
+    """Settings whose feeds are the fixture site's, on the stand-in; the test's indices are dropped afterwards."""
     monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
     settings = load_settings()
-    client = make_client(settings)
-    try:
-        ledger = orchestration.collect_feed("The Compute Ledger", "run-u", settings=settings)
-        out = orchestration.enrich_and_index_run([None], "run-u", settings=settings)  # its result never arrived
-        assert out["counts"]["indexed"] == ledger["counts"]["articles"] >= 1
-        assert any("did not report" in note for note in out["notes"])
-    finally:
-        drop_prefix(client, settings.es_index_prefix)
+    yield settings
+    drop_prefix(make_client(settings), settings.es_index_prefix)
 
 
-def test_a_staged_line_or_state_file_that_cannot_be_read_is_skipped_and_named_not_the_run(fixture_site, es_url,
-                                                                                          tmp_path, monkeypatch):
+def test_a_feed_task_that_staged_its_articles_but_never_reported_is_indexed_not_lost(settings):
+    """A feed task killed (or timed out) after staging its articles and state, before returning: its state was
+    committed with the others, its articles deleted unindexed, and the next run found the feed "not modified"."""
+    ledger = orchestration.collect_feed("The Compute Ledger", "run-u", settings=settings)
+    out = orchestration.enrich_and_index_run([None], "run-u", settings=settings)  # its result never arrived
+    assert out["counts"]["indexed"] == ledger["counts"]["articles"] >= 1
+    assert any("did not report" in note for note in out["notes"])
+
+
+def test_a_staged_line_or_state_file_that_cannot_be_read_is_skipped_and_named_not_the_run(settings):
     """A staged file with a line that is not an article (tampered, a disk error) or a state file cut short (its feed
     task killed while writing it) failed the indexing task at every retry with a bare ValidationError or
     JSONDecodeError, and no feed's articles of the run were indexed. Now the line and the state file are skipped,
     named in the run's notes, and that feed's state is not committed, so its next run reads it whole again."""
     from pipeline.state import StateStore
 
-    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
-    settings = load_settings()
-    client = make_client(settings)
-    try:
-        ledger = orchestration.collect_feed("The Compute Ledger", "run-t", settings=settings)
-        staged = Path(ledger["staged"])
-        first = staged.read_text(encoding="utf-8").splitlines()[0]
-        with staged.open("a", encoding="utf-8") as fh:
-            fh.write(first[: len(first) // 2] + "\n")  # an article cut short
-        out = orchestration.enrich_and_index_run([ledger], "run-t", settings=settings)
-        assert out["counts"]["indexed"] == ledger["counts"]["articles"] >= 1 and out["status"] == "partial"
-        assert out["counts"]["unreadable_staged"] == 1
-        assert any(note.startswith(f"{staged.name}:{ledger['counts']['articles'] + 1}: skipped, not an article (")
-                   for note in out["notes"])
-        assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
-        again = orchestration.collect_feed("The Compute Ledger", "run-t2", settings=settings)
-        state = Path(again["staged"]).with_suffix(".state.json")
-        state.write_text(state.read_text(encoding="utf-8")[:40], encoding="utf-8")
-        out = orchestration.enrich_and_index_run([again], "run-t2", settings=settings)
-        assert out["counts"]["unreadable_staged"] == 1 and out["status"] == "partial"
-        assert any(note.startswith(f"{state.name}: skipped, cannot be read (JSONDecodeError") for note in out["notes"])
-        assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
-    finally:
-        drop_prefix(client, settings.es_index_prefix)
+    ledger = orchestration.collect_feed("The Compute Ledger", "run-t", settings=settings)
+    staged = Path(ledger["staged"])
+    first = staged.read_text(encoding="utf-8").splitlines()[0]
+    with staged.open("a", encoding="utf-8") as fh:
+        fh.write(first[: len(first) // 2] + "\n")  # an article cut short
+    out = orchestration.enrich_and_index_run([ledger], "run-t", settings=settings)
+    assert out["counts"]["indexed"] == ledger["counts"]["articles"] >= 1 and out["status"] == "partial"
+    assert out["counts"]["unreadable_staged"] == 1
+    assert any(note.startswith(f"{staged.name}:{ledger['counts']['articles'] + 1}: skipped, not an article (")
+               for note in out["notes"])
+    assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
+    again = orchestration.collect_feed("The Compute Ledger", "run-t2", settings=settings)
+    state = Path(again["staged"]).with_suffix(".state.json")
+    state.write_text(state.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    out = orchestration.enrich_and_index_run([again], "run-t2", settings=settings)
+    assert out["counts"]["unreadable_staged"] == 1 and out["status"] == "partial"
+    assert any(note.startswith(f"{state.name}: skipped, cannot be read (JSONDecodeError") for note in out["notes"])
+    assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
 
 
-def test_a_staged_state_file_of_the_wrong_shape_is_skipped_and_named_like_an_unreadable_one(fixture_site, es_url,
-                                                                                            tmp_path, monkeypatch):
+def test_a_staged_state_file_of_the_wrong_shape_is_skipped_and_named_like_an_unreadable_one(settings):
     """Valid JSON that is no list of feed states (`[{"feeds": 3}]`, a date that is a number) raised a bare TypeError
     in the indexing task after the articles were indexed, at every retry. Now it is skipped like a file cut short."""
     from pipeline.state import StateStore
 
-    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
-    settings = load_settings()
+    shapes = (([{"feeds": 3}], "not a feed state: entry #1 has keys no feed state has: 'feeds'"),
+              ([{"url": "https://news.example/feed.xml", "last_success": 5}], "not a feed state: entry #1: last_"),
+              ({"feeds": 3}, "not a list of objects"))
+    for n, (shape, why) in enumerate(shapes):
+        ledger = orchestration.collect_feed("The Compute Ledger", f"run-w{n}", settings=settings)
+        state = Path(ledger["staged"]).with_suffix(".state.json")
+        state.write_text(json.dumps(shape), encoding="utf-8")
+        out = orchestration.enrich_and_index_run([ledger], f"run-w{n}", settings=settings)
+        assert out["counts"]["unreadable_staged"] == 1 and out["status"] == "partial", shape
+        assert any(note.startswith(f"{state.name}: skipped, cannot be read ({why}") for note in out["notes"]), out
+        assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
+
+
+def test_retry_after_a_kill_mid_indexing_counts_what_the_killed_attempt_indexed(settings):
     client = make_client(settings)
-    try:
-        shapes = (([{"feeds": 3}], "not a feed state: entry #1 has keys no feed state has: 'feeds'"),
-                  ([{"url": "https://news.example/feed.xml", "last_success": 5}], "not a feed state: entry #1: last_"),
-                  ({"feeds": 3}, "not a list of objects"))
-        for n, (shape, why) in enumerate(shapes):
-            ledger = orchestration.collect_feed("The Compute Ledger", f"run-w{n}", settings=settings)
-            state = Path(ledger["staged"]).with_suffix(".state.json")
-            state.write_text(json.dumps(shape), encoding="utf-8")
-            out = orchestration.enrich_and_index_run([ledger], f"run-w{n}", settings=settings)
-            assert out["counts"]["unreadable_staged"] == 1 and out["status"] == "partial", shape
-            assert any(note.startswith(f"{state.name}: skipped, cannot be read ({why}") for note in out["notes"]), out
-            assert StateStore(settings.data_dir).all_feed_states() == []  # read whole again next run
-    finally:
-        drop_prefix(client, settings.es_index_prefix)
+    ledger = orchestration.collect_feed("The Compute Ledger", "run-k", settings=settings)
+    staged = Path(ledger["staged"])
+    lines = staged.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) >= 3
+    full = staged.read_text(encoding="utf-8")
+    staged.write_text("".join(lines[:2]), encoding="utf-8")  # the killed attempt got through 2 articles
+    first = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
+    assert first["counts"]["indexed"] == 2 and first["counts"]["mentions"] >= 1 and first["companies"]
+    staged.write_text(full, encoding="utf-8")  # the retry reads every staged article again
+    retry = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
+    assert retry["counts"]["indexed"] == len(lines) and retry["counts"]["unchanged"] == 0, retry["counts"]
+    # the killed attempt's mentions count for the run: the retry did not write them again
+    names = index_names(settings.es_index_prefix)
+    client.indices.refresh(index=names["mentions"])
+    stored = client.count(index=names["mentions"], query={"term": {"run_id": "run-k"}})["count"]
+    assert retry["counts"]["mentions"] == stored > first["counts"]["mentions"], (retry["counts"], stored)
+    assert sum(retry["companies"].values()) >= sum(first["companies"].values())
+    merged = orchestration.finalize_run([ledger], "run-k", ["The Compute Ledger"], settings=settings, indexed=retry)
+    assert merged["indexed"] == len(lines)
 
 
-def test_retry_after_a_kill_mid_indexing_counts_what_the_killed_attempt_indexed(fixture_site, es_url, tmp_path,
-                                                                                monkeypatch):
-    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
-    settings = load_settings()
+def test_articles_spooled_while_the_store_was_down_go_in_with_the_next_run(settings, caplog):
     client = make_client(settings)
-    try:
-        ledger = orchestration.collect_feed("The Compute Ledger", "run-k", settings=settings)
-        staged = Path(ledger["staged"])
-        lines = staged.read_text(encoding="utf-8").splitlines(keepends=True)
-        assert len(lines) >= 3
-        full = staged.read_text(encoding="utf-8")
-        staged.write_text("".join(lines[:2]), encoding="utf-8")  # the killed attempt got through 2 articles
-        first = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
-        assert first["counts"]["indexed"] == 2 and first["counts"]["mentions"] >= 1 and first["companies"]
-        staged.write_text(full, encoding="utf-8")  # the retry reads every staged article again
-        retry = orchestration.enrich_and_index_run([ledger], "run-k", settings=settings)
-        assert retry["counts"]["indexed"] == len(lines) and retry["counts"]["unchanged"] == 0, retry["counts"]
-        # the killed attempt's mentions count for the run: the retry did not write them again
-        names = index_names(settings.es_index_prefix)
-        client.indices.refresh(index=names["mentions"])
-        stored = client.count(index=names["mentions"], query={"term": {"run_id": "run-k"}})["count"]
-        assert retry["counts"]["mentions"] == stored > first["counts"]["mentions"], (retry["counts"], stored)
-        assert sum(retry["companies"].values()) >= sum(first["companies"].values())
-        merged = orchestration.finalize_run([ledger], "run-k", ["The Compute Ledger"], settings=settings, indexed=retry)
-        assert merged["indexed"] == len(lines)
-    finally:
-        drop_prefix(client, settings.es_index_prefix)
-
-
-def test_articles_spooled_while_the_store_was_down_go_in_with_the_next_run(fixture_site, es_url, tmp_path,
-                                                                           monkeypatch, caplog):
-    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path / "config")))
-    up = load_settings()
-    client = make_client(up)
-    try:
-        ledger = orchestration.collect_feed("The Compute Ledger", "run-down", settings=up)
-        down = load_settings(es_url="http://127.0.0.1:9")
-        with caplog.at_level("WARNING", logger="pipeline.orchestration"):
-            spooled = orchestration.enrich_and_index_run([ledger], "run-down", settings=down)
-        assert spooled["counts"]["spooled"] == ledger["counts"]["articles"] and spooled["status"] == "partial"
-        assert f"NEWSROOM_SPOOLED run=run-down count={ledger['counts']['articles']}" in caplog.text
-        nothing_new = orchestration.enrich_and_index_run([], "run-next", settings=up)  # the next daily run
-        assert nothing_new["counts"]["replayed_created"] == ledger["counts"]["articles"]
-        alias = index_names(up.es_index_prefix)["articles"]
-        client.indices.refresh(index=alias)
-        assert client.count(index=alias)["count"] == ledger["counts"]["articles"]
-    finally:
-        drop_prefix(client, up.es_index_prefix)
+    ledger = orchestration.collect_feed("The Compute Ledger", "run-down", settings=settings)
+    down = load_settings(es_url="http://127.0.0.1:9")
+    with caplog.at_level("WARNING", logger="pipeline.orchestration"):
+        spooled = orchestration.enrich_and_index_run([ledger], "run-down", settings=down)
+    assert spooled["counts"]["spooled"] == ledger["counts"]["articles"] and spooled["status"] == "partial"
+    assert f"NEWSROOM_SPOOLED run=run-down count={ledger['counts']['articles']}" in caplog.text
+    nothing_new = orchestration.enrich_and_index_run([], "run-next", settings=settings)  # the next daily run
+    assert nothing_new["counts"]["replayed_created"] == ledger["counts"]["articles"]
+    alias = index_names(settings.es_index_prefix)["articles"]
+    client.indices.refresh(index=alias)
+    assert client.count(index=alias)["count"] == ledger["counts"]["articles"]
 
 
 @pytest.mark.slow
