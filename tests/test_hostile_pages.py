@@ -182,6 +182,40 @@ def test_one_text_longer_than_any_article_is_cut_and_a_json_ld_script_that_long_
     assert article.title == "Mistral AI big plain" and len(article.text) <= MAX_TEXT_CHARS
 
 
+# --------------------------------------------------------------------------------------------- author metadata
+
+def people(n: int) -> list[str]:
+    """`n` distinct two-word names without digits (trafilatura's normaliser drops a name's digits)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [f"Jo{letters[i // 676 % 26]}{letters[i // 26 % 26]}{letters[i % 26]} Smith" for i in range(n)]
+
+
+def test_pages_naming_a_thousand_authors_or_a_name_of_40000_brackets_are_read_in_linear_time(httpserver, tmp_path,
+                                                                                             caplog):
+    """trafilatura's author normaliser compares each new name with every earlier one on each call, and one of its
+    regexes is quadratic in a name's length: each of these pages took 10-17 s of CPU on the collector's extraction
+    thread (2,000 tags: over two minutes). Past the people limits the author metadata is not read; the text is."""
+    ld_authors = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mistral AI ld",
+                             "author": [{"@type": "Person", "name": name} for name in people(1_000)]})
+    pages = {
+        "metas": story("Mistral AI metas", "".join(f'<meta name="author" content="{name}">' for name in people(1_000))),
+        "ld": story("Mistral AI ld", f'<script type="application/ld+json">{ld_authors}</script>'),
+        "brackets": story("Mistral AI brackets", '<meta name="author" content="John Smith ' + "(" * 40_000 + '">'),
+        "two": story("Mistral AI two", '<meta name="author" content="Jane Doe, John Roe">'),
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    cpu = time.process_time()
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert time.process_time() - cpu < 8  # about 43 s before
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    assert all(by_name[f"{name}.html"].extraction == "trafilatura" for name in pages)
+    assert by_name["two.html"].authors == ["Jane Doe", "John Roe"]
+    assert len(by_name["metas.html"].authors) <= 50 and by_name["ld.html"].authors == []
+    assert caplog.text.count("author meta tag(s) and") == 3
+
+
 # --------------------------------------------------------------------------------------------- deep nesting
 
 def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refused_with_its_reason(httpserver,
