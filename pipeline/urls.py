@@ -144,7 +144,7 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
         return None
     if extra and not amp_copy and story.endswith(_SCRIPT_SUFFIXES):
         return None  # article.php?id=12 → article.php: the parameter is the story's identity
-    return urlunsplit(claimed)
+    return without_credentials(urlunsplit(claimed))  # a page's `user:pw@` would be stored and mailed as the story's
 
 
 def redirected_to_story(link: str, final: str, canonical: str | None) -> bool:

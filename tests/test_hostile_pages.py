@@ -216,6 +216,36 @@ def test_pages_naming_a_thousand_authors_or_a_name_of_40000_brackets_are_read_in
     assert caplog.text.count("author meta tag(s) and") == 3
 
 
+# --------------------------------------------------------------------------------------------- credentials in redirects
+
+def test_credentials_a_redirect_or_a_canonical_link_adds_are_neither_sent_nor_stored(httpserver, tmp_path):
+    """A feed link's `user:pw@` is dropped (third round); one the server adds was kept: a tracker redirecting to
+    `http://evil:pw@host/story` had httpx send it as Basic auth to the next hop, and the page there, declaring that
+    URL canonical, was stored, indexed and mailed under it (and so was an AMP copy whose canonical link held one):
+    each distinct `user:pw@` a second article of the same story."""
+    from pipeline.urls import article_id
+
+    seen: list[str | None] = []
+    host = httpserver.url_for("/").split("//")[1].rstrip("/")
+
+    def page(request, slug: str):
+        seen.append(request.headers.get("Authorization"))
+        canonical = f"<link rel='canonical' href='http://evil:pw@{host}/{slug}.html'>"
+        return Response(story(f"Mistral AI {slug}", canonical), content_type="text/html; charset=utf-8")
+
+    httpserver.expect_request("/r/1").respond_with_handler(
+        lambda request: Response("", status=302, headers={"Location": f"http://evil:pw@{host}/story-1.html"}))
+    httpserver.expect_request("/story-1.html").respond_with_handler(lambda request: page(request, "story-1"))
+    httpserver.expect_request("/amp/story-2.html").respond_with_handler(lambda request: page(request, "story-2"))
+    items = [rss_item("Mistral AI story-1", httpserver.url_for("/r/1")),
+             rss_item("Mistral AI story-2", httpserver.url_for("/amp/story-2.html"))]
+    articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert seen == [None, None]
+    plain = [f"http://{host}/story-1.html", f"http://{host}/story-2.html"]
+    assert sorted(a.url for a in articles) == plain
+    assert sorted(a.id for a in articles) == sorted(article_id(url) for url in plain)
+
+
 # --------------------------------------------------------------------------------------------- deep nesting
 
 def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refused_with_its_reason(httpserver,
