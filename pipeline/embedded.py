@@ -141,6 +141,8 @@ def _walk(data: Any) -> tuple[list[str], str]:
             lines = _structured_lines(node)
             if sum(map(len, lines)) > sum(map(len, best_arc)):
                 best_arc = lines
+        if isinstance(node, dict) and node.get("nodeType") == "document":
+            continue  # read whole just above: each document nested in it would read its text again (depth × size)
         if isinstance(node, dict):
             for key in _BODY_KEYS:
                 value = node.get(key)
