@@ -25,7 +25,7 @@ from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
 from pipeline.settings import Settings, get_settings
-from pipeline.urls import article_id, normalize_url, resolve_redirect_link, without_credentials
+from pipeline.urls import article_id, normalize_url, resolve_redirect_link, resolved_link, without_credentials
 
 log = logging.getLogger(__name__)
 
@@ -754,17 +754,15 @@ _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 
 def advertised_feeds(body: bytes, base: str) -> list[str]:
     """The RSS/Atom feeds a web page names in its <link rel="alternate"> tags (feed autodiscovery), as absolute URLs."""
-    from urllib.parse import urljoin
-
     try:
         page = lxml.html.fromstring(body[:200_000])
     except (lxml.etree.ParserError, ValueError):
         return []
-    found = [urljoin(base, link.get("href").strip())[:300] for link in page.iter("link")
+    found = [resolved_link(base, link.get("href")) for link in page.iter("link")
              if "alternate" in (link.get("rel") or "").lower().split()
              and (link.get("type") or "").strip().lower() in ("application/rss+xml", "application/atom+xml")
              and (link.get("href") or "").strip()]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(url[:300] for url in found if url))
 
 
 def newest_entries(entries: list, max_items: int | None) -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from urllib.parse import parse_qs, parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 _GOOGLE_NEWS_HOSTS = {"news.google.com", "news.google.fr", "www.google.com", "google.com"}
 _URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
@@ -216,6 +216,17 @@ def resolve_redirect_link(url: str, candidates: list[str] | tuple[str, ...] = ()
             if urlsplit(candidate).path.strip("/"):  # a publisher's home page is not the article
                 return candidate
     return url
+
+
+def resolved_link(base: str, link: str) -> str | None:
+    """`link` (from a page's markup) made absolute against `base`, or None when urllib cannot parse it: `http://[::1`
+    raises ValueError, and one such meta refresh, pager link or feed link failed the whole page or feed."""
+    try:
+        joined = urljoin(base, link.strip())
+        urlsplit(joined)
+    except ValueError:
+        return None
+    return joined
 
 
 def without_credentials(url: str) -> str:

@@ -279,6 +279,38 @@ def test_a_long_arc_story_beside_many_other_next_data_values_is_read_in_linear_t
     assert article.extraction == "trafilatura" and article.text.startswith("Mistral AI paragraph 0.\n")
 
 
+# --------------------------------------------------------------------------------------------- unparsable links
+
+WALL = ("<html><head><title>Vie privée et cookies</title><meta name='robots' content='noindex'>"
+        "<meta http-equiv='refresh' content='0;url=http://[::1'></head><body><h1>Vie privée</h1><p>Nous et nos "
+        "partenaires utilisons des cookies. Acceptez les cookies pour donner votre consentement.</p></body></html>")
+
+
+def test_a_meta_refresh_or_a_pager_link_that_urllib_cannot_parse_costs_the_page_nothing(httpserver, tmp_path, caplog):
+    """`http://[::1` makes urljoin raise ValueError: a consent wall refreshing there was logged as a traceback and
+    stored as `extraction-error` (not fetched again as a wall is), and a story whose pager linked there lost its
+    text to the feed summary."""
+    pager = "<p><a class='next-page' href='http://[::2/story'>2</a></p>"
+    items = [rss_item("Mistral AI wall", serve_page(httpserver, "/wall.html", WALL)),
+             rss_item("Mistral AI pager", serve_page(httpserver, "/pager.html", story("Mistral AI pager").replace(
+                 "</article>", pager + "</article>")))]
+    with caplog.at_level(logging.WARNING):
+        articles, collector = collect(httpserver, tmp_path, rss(items))
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    assert (by_name["wall.html"].extraction, by_name["wall.html"].fallback_reason) == ("feed-summary", "consent-wall")
+    assert by_name["pager.html"].extraction == "trafilatura"
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
+def test_a_web_page_advertising_an_unparsable_feed_link_still_names_its_other_feeds(httpserver, tmp_path):
+    page = ("<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='http://[::1/feed'>"
+            "<link rel='alternate' type='application/rss+xml' href='/rss.xml'></head><body>Home</body></html>")
+    _, collector = collect(httpserver, tmp_path, page)
+    [error] = collector.stats.feed_errors
+    assert error["error"] == (f"{httpserver.url_for('/feed.xml')}: not a readable RSS/Atom feed (a web page, not a "
+                              f"feed; it advertises {httpserver.url_for('/rss.xml')}: put that URL in the feeds file)")
+
+
 # --------------------------------------------------------------------------------------------- deep nesting
 
 def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refused_with_its_reason(httpserver,
