@@ -127,6 +127,7 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
         return None
     try:
         got, claimed = urlsplit(normalize_url(fetched)), urlsplit(normalize_url(canonical))
+        same_site = _site(got) == _site(claimed)  # reads the ports: `:99999` raises (it cost the page its text)
     except ValueError:
         return None
     if not claimed.hostname or (got.scheme, got.netloc, got.path, got.query) == (
@@ -138,7 +139,7 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
     extra = got_params - claimed_params
     # WordPress's AMP copy of a plain permalink: /?p=102&amp=1 (or index.php?…) → /?p=102, the story's `p` kept
     amp_copy = bool(extra and claimed_params) and all(_is_amp_marker(k, v) for k, v in extra)
-    if _site(got) != _site(claimed) or not (story or amp_copy) or story != _story_path(got.path):
+    if not same_site or not (story or amp_copy) or story != _story_path(got.path):
         return None
     if not claimed_params <= got_params:
         return None

@@ -302,6 +302,18 @@ def test_a_meta_refresh_or_a_pager_link_that_urllib_cannot_parse_costs_the_page_
     assert "Traceback" not in caplog.text and "failed" not in caplog.text
 
 
+def test_a_canonical_link_with_a_port_past_65535_costs_the_page_nothing(httpserver, tmp_path, caplog):
+    """An AMP copy whose canonical link says `:99999`: reading its port raised ValueError, so the page's text was
+    lost to the feed summary (`extraction-error`) with a traceback in the log."""
+    host = httpserver.url_for("/").split("//")[1].split(":")[0]
+    page = story("Mistral AI amp", f"<link rel='canonical' href='http://{host}:99999/story.html'>")
+    url = serve_page(httpserver, "/amp/story.html", page)
+    with caplog.at_level(logging.WARNING):
+        [article], _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI amp", url)]))
+    assert (article.extraction, article.url) == ("trafilatura", url)
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
 def test_a_web_page_advertising_an_unparsable_feed_link_still_names_its_other_feeds(httpserver, tmp_path):
     page = ("<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='http://[::1/feed'>"
             "<link rel='alternate' type='application/rss+xml' href='/rss.xml'></head><body>Home</body></html>")
