@@ -117,6 +117,18 @@ def test_fetch_keeps_the_text_of_pages_with_bogus_dates_and_counts_them(httpserv
     assert "note: 4 page(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
 
 
+@pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
+def test_a_time_shown_past_the_calendar_in_utc_leaves_the_page_its_text(httpserver, tmp_path, caplog, shown):
+    """A page without a date in its markup that shows one beside a time and a zone: 23:59 EST on 9999-12-31 is past
+    year 9999 in UTC, and the OverflowError cost the page its text (`extraction-error`, a traceback in the log)."""
+    page = story("Mistral AI shown", body="".join(
+        f"<p>Part {i}: {SENTENCE}</p>" for i in range(6)) + f"<p class='date'>Published {shown}</p>")
+    url = serve_page(httpserver, "/shown.html", page)
+    with caplog.at_level(logging.WARNING):
+        [article], _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI shown", url)]))
+    assert article.extraction == "trafilatura" and "Traceback" not in caplog.text
+
+
 # --------------------------------------------------------------------------------------------- feed summaries
 
 def test_a_control_character_in_a_feed_summary_neither_keeps_entities_nor_reaches_the_article(httpserver, tmp_path):
