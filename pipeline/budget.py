@@ -18,8 +18,8 @@ from typing import Any
 
 import lxml.html
 from lxml import etree
-from trafilatura.json_metadata import AUTHOR_SPLIT
-from trafilatura.metadata import METANAME_AUTHOR, OG_AUTHOR, PROPERTY_AUTHOR
+from trafilatura.json_metadata import AUTHOR_SPLIT, normalize_json
+from trafilatura.metadata import JSON_MINIFY, METANAME_AUTHOR, OG_AUTHOR, PROPERTY_AUTHOR
 from trafilatura.utils import load_html
 
 from pipeline.sinks import mask_url
@@ -89,8 +89,14 @@ MAX_PEOPLE_CHARS = 2_000  # characters of those names
 MAX_PEOPLE_MENTIONS = 2_000  # names read, repeats included (a live blog credits its reporter in each update)
 _AUTHOR_METAS = etree.XPath("//meta[@content][@name or @property or @itemprop]")
 _META_AUTHOR_NAMES = frozenset(name.lower() for name in (*METANAME_AUTHOR, *PROPERTY_AUTHOR, *OG_AUTHOR))
-_JSON_LD_SCRIPTS = etree.XPath("//script[translate(normalize-space(@type), 'APPLICATIONDJSON+', 'applicationdjson+')"
-                               " = 'application/ld+json']")
+# The scripts trafilatura reads as JSON-LD (`extract_meta_json`): settings+json too, and cut like ld+json
+JSON_LD_TYPES = ("application/ld+json", "application/settings+json")
+_JSON_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json' or @type='application/settings+json']")
+# trafilatura strips tags from each of them with `<!--.*?-->|<[^>]*>` before reading it: from every `<` (or `<!--`)
+# that nothing closes further on, that regex reads to the end of the script, so 100,000 `<` took 5.6 s of CPU and
+# 25,000 `<!--` 13 s (quadratic; a settings+json script, uncut, could run for hours). A stray "a < b" in a JSON
+# string costs one pass. A script with more than MAX_UNCLOSED_MARKS of them is emptied, not read.
+MAX_UNCLOSED_MARKS = 100
 _PEOPLE_KEYS = ("author", "creator")
 _CRUDE_NAME = re.compile(r'"names?\\?"\s*:\s*\\?"([^"\\]*)')  # what trafilatura reads from JSON-LD it cannot parse
 
@@ -171,7 +177,7 @@ def _cut_long_texts(tree: Any, url: str | None) -> None:
         parent = node.getparent()
         tag = parent.tag if isinstance(parent.tag, str) else ""
         if not node.is_tail and tag in ("script", "style"):
-            if tag == "script" and (parent.get("type") or "").strip().lower() == "application/ld+json":
+            if tag == "script" and (parent.get("type") or "").strip().lower() in JSON_LD_TYPES:
                 parent.text = ""
                 log.info("page %s: a JSON-LD script of %d characters (limit %d) not read",
                          mask_url(url) if url else "(no URL)", len(node), MAX_TEXT_NODE)
@@ -208,9 +214,11 @@ class _People:
 
 
 def _json_ld_names(script: str) -> list[str]:
-    """The author and Person names trafilatura would read from one JSON-LD script, in one iterative walk."""
+    """The author and Person names trafilatura would read from one JSON-LD script (read as it reads it: minified,
+    unescaped, leniently parsed), in one iterative walk."""
+    script = normalize_json(JSON_MINIFY.sub(r"\1", script))
     try:
-        data = json.loads(script)
+        data = json.loads(script, strict=False)
     except (ValueError, RecursionError):
         return _CRUDE_NAME.findall(script)
     names: list[str] = []
@@ -233,6 +241,12 @@ def _json_ld_names(script: str) -> list[str]:
     return names
 
 
+def _unclosed_marks(script: str) -> int:
+    """How many `<` no `>` follows, or `<!--` no `-->` follows: each costs trafilatura's tag stripping a pass to the
+    end of the script."""
+    return max(script.count("<", script.rfind(">") + 1), script.count("<!--", script.rfind("-->") + 1))
+
+
 def _strings(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) \
         else []
@@ -252,7 +266,11 @@ def _bound_people(tree: Any, url: str | None) -> None:
             dropped += 1
     emptied = 0
     for script in _JSON_LD_SCRIPTS(tree):
-        if script.text and not people.admit(_json_ld_names(script.text)):
+        if script.text and (unclosed := _unclosed_marks(script.text)) > MAX_UNCLOSED_MARKS:
+            script.text = ""
+            log.info("page %s: a JSON-LD script with %d unclosed `<` or `<!--` (limit %d) not read",
+                     mask_url(url) if url else "(no URL)", unclosed, MAX_UNCLOSED_MARKS)
+        elif script.text and not people.admit(_json_ld_names(script.text)):
             script.text = ""
             emptied += 1
     if dropped or emptied:
