@@ -250,6 +250,30 @@ def test_json_ld_scripts_that_trafilatura_would_strip_or_read_in_quadratic_time_
     assert caplog.text.count("unclosed `<` or `<!--` (limit 100) not read") == 2
 
 
+def test_meta_contents_that_trafilatura_would_strip_of_tags_in_quadratic_time_are_not_read(httpserver, tmp_path,
+                                                                                         caplog):
+    """trafilatura strips tags from every <meta> content with the same regex: 100,000 `&lt;` in a description took
+    5.5 s of CPU and 15,000 `&lt;!--` in keywords about 5 s. A `<` written as an entity is no `<` of the markup, so
+    the page's tag limit did not see them; nor did the JSON-LD check see `\\u003c`, read as `<` before the strip."""
+    pages = {
+        "description": story("Mistral AI description", '<meta name="description" content="' + "&lt;" * 100_000 + '">'),
+        "keywords": story("Mistral AI keywords", '<meta name="keywords" content="' + "&lt;!--" * 15_000 + '">'),
+        "escaped": story("Mistral AI escaped", '<script type="application/ld+json">{"headline": "x", "about": "'
+                         + "\\u003c" * 30_000 + '"}</script>'),
+        "plain": story("Mistral AI plain", '<meta name="description" content="Mistral AI &lt; Nvidia, said analysts">'),
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    cpu = time.process_time()
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert time.process_time() - cpu < 4  # 12.7 s before
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    assert all(by_name[f"{name}.html"].extraction == "trafilatura" for name in pages)
+    assert by_name["plain.html"].description == "Mistral AI < Nvidia, said analysts"
+    assert caplog.text.count("unclosed `<` or `<!--` (limit 100) not read") == 3
+
+
 # --------------------------------------------------------------------------------------------- credentials in redirects
 
 def test_credentials_a_redirect_or_a_canonical_link_adds_are_neither_sent_nor_stored(httpserver, tmp_path):
