@@ -29,7 +29,8 @@ ARTICLES = Asset("newsroom://articles")
                   "retry_exponential_backoff": 2.0, "max_retry_delay": timedelta(minutes=15)},
     tags=["newsroom", "alerts"],
     params={
-        "rules": Param([], type="array", description="Only these rule names (default: every rule)."),
+        "rules": Param([], type="array", items={"type": "string"},
+                       description="Only these rule names (default: every rule)."),
         "dry_run": Param(False, type="boolean", description="Evaluate without notifying."),
     },
     doc_md=__doc__,

@@ -40,7 +40,8 @@ DEFAULT_ARGS = {
     default_args=DEFAULT_ARGS,
     tags=["newsroom", "ingest"],
     params={
-        "feeds": Param([], type="array", description="Only these feed names (default: every feed)."),
+        "feeds": Param([], type="array", items={"type": "string"},
+                       description="Only these feed names (default: every feed)."),
         "since": Param(None, type=["null", "string"], pattern=ISO_DATE,
                        description="Only items published since this ISO date (YYYY-MM-DD[THH:MM])."),
     },

@@ -11,12 +11,16 @@ or the page is not extracted at all and the article falls back to the feed summa
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 import re
 from typing import Any
 
 import lxml.html
 from lxml import etree
+from trafilatura.json_metadata import AUTHOR_SPLIT, JSON_UNICODE_REPLACE, normalize_json
+from trafilatura.metadata import JSON_MINIFY, METANAME_AUTHOR, OG_AUTHOR, PROPERTY_AUTHOR
 from trafilatura.utils import load_html
 
 from pipeline.sinks import mask_url
@@ -75,6 +79,34 @@ _C0_REFERENCES = re.compile(
     r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])(?![0-9])|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?"
 )
 
+# The people a page names as its authors. trafilatura's author normaliser compares each name it reads with every
+# name read before on the page, on each call (one call per author meta tag, per JSON-LD author or Person): 1,000
+# `<meta name="author">` tags, or 1,000 JSON-LD authors (40 KB), took 16 s of CPU, 2,000 over two minutes; and one of
+# its regexes is quadratic in one name's length ("John ((((…", 40,000 characters: 10 s). Real pages name at most 3
+# people in 54 characters, in at most 3 meta tags (../shared/corpus). Past these limits, counted over the page's
+# author meta tags then its JSON-LD scripts, the meta tags are dropped and a JSON-LD script is emptied, unread.
+MAX_PEOPLE = 50  # distinct names
+MAX_PEOPLE_CHARS = 2_000  # characters of those names
+MAX_PEOPLE_MENTIONS = 2_000  # names read, repeats included (a live blog credits its reporter in each update)
+_AUTHOR_METAS = etree.XPath("//meta[@content][@name or @property or @itemprop]")
+_META_AUTHOR_NAMES = frozenset(name.lower() for name in (*METANAME_AUTHOR, *PROPERTY_AUTHOR, *OG_AUTHOR))
+# The scripts trafilatura reads as JSON-LD (`extract_meta_json`): settings+json too, and cut like ld+json
+JSON_LD_TYPES = ("application/ld+json", "application/settings+json")
+_JSON_LD_SCRIPTS = etree.XPath("//script[@type='application/ld+json' or @type='application/settings+json']")
+# trafilatura strips tags from each of them with `<!--.*?-->|<[^>]*>` before reading it: from every `<` (or `<!--`)
+# that nothing closes further on, that regex reads to the end of the script, so 100,000 `<` took 5.6 s of CPU and
+# 25,000 `<!--` 13 s (quadratic; a settings+json script, uncut, could run for hours). A stray "a < b" in a JSON
+# string costs one pass. A script with more than MAX_UNCLOSED_MARKS of them is emptied, not read. The same regex
+# runs on every <meta> content (100,000 `&lt;` in one: 5.5 s; 25,000 `&lt;!--`: 15 s): such a meta tag is dropped.
+MAX_UNCLOSED_MARKS = 100
+_METAS_WITH_CONTENT = etree.XPath("//meta[@content]")
+# libxml2's HTML serialiser, which htmldate runs on every page, does the same in any attribute value: 40,000 `<!--`
+# in one `title` took 5.7 s (the 3 MB markup limit holds 430,000 written `&lt;!--`: minutes). Such an attribute is
+# dropped (its element kept).
+_COMMENT_MARK_ATTRIBUTES = etree.XPath("//@*[contains(., '<!--')]")
+_PEOPLE_KEYS = ("author", "creator")
+_CRUDE_NAME = re.compile(r'"names?\\?"\s*:\s*\\?"([^"\\]*)')  # what trafilatura reads from JSON-LD it cannot parse
+
 
 class PageTooComplex(ValueError):
     """The page's markup is far beyond any real article: extracting it would hold the run for minutes."""
@@ -107,6 +139,9 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     if _REACHES_DEEP(tree):
         tree = _parse_deep(html, url)
     _cut_long_texts(tree, url)
+    _drop_costly_metas(tree, url)
+    _drop_costly_attributes(tree, url)
+    _bound_people(tree, url)
     elements = int(_COUNT_ELEMENTS(tree))
     if elements <= MAX_INLINE:  # cannot hold more inline elements than elements: the normal page stops here
         return tree
@@ -151,7 +186,7 @@ def _cut_long_texts(tree: Any, url: str | None) -> None:
         parent = node.getparent()
         tag = parent.tag if isinstance(parent.tag, str) else ""
         if not node.is_tail and tag in ("script", "style"):
-            if tag == "script" and (parent.get("type") or "").strip().lower() == "application/ld+json":
+            if tag == "script" and (parent.get("type") or "").strip().lower() in JSON_LD_TYPES:
                 parent.text = ""
                 log.info("page %s: a JSON-LD script of %d characters (limit %d) not read",
                          mask_url(url) if url else "(no URL)", len(node), MAX_TEXT_NODE)
@@ -165,6 +200,120 @@ def _cut_long_texts(tree: Any, url: str | None) -> None:
             parent.text = cut
         log.info("page %s: a text of %d characters cut to %d (limit %d)", mask_url(url) if url else "(no URL)",
                  len(node), len(cut), MAX_TEXT_NODE)
+
+
+class _People:
+    """The names a page's author metadata has given so far, against MAX_PEOPLE, MAX_PEOPLE_CHARS and
+    MAX_PEOPLE_MENTIONS."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.chars = self.mentions = 0
+
+    def admit(self, names: list[str]) -> bool:
+        """Whether the page stays within the limits with `names` added (they are added either way)."""
+        for name in names:
+            name = " ".join(name.split())
+            self.mentions += 1
+            if name and name not in self.names:
+                self.names.add(name)
+                self.chars += len(name)
+        return (len(self.names) <= MAX_PEOPLE and self.chars <= MAX_PEOPLE_CHARS
+                and self.mentions <= MAX_PEOPLE_MENTIONS)
+
+
+def _json_ld_names(script: str) -> list[str]:
+    """The author and Person names trafilatura would read from one JSON-LD script (read as it reads it: minified,
+    unescaped, leniently parsed), in one iterative walk."""
+    script = normalize_json(JSON_MINIFY.sub(r"\1", script))
+    try:
+        data = json.loads(script, strict=False)
+    except (ValueError, RecursionError):
+        return _CRUDE_NAME.findall(script)
+    names: list[str] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            if "Person" in (kind if isinstance(kind, list) else [kind]):
+                names += _strings(node.get("name"))
+            for key in _PEOPLE_KEYS:
+                for author in node.get(key) if isinstance(node.get(key), list) else [node.get(key)]:
+                    if isinstance(author, str):
+                        names.append(author)
+                    elif isinstance(author, dict) and "@type" not in author:  # a Person is read on its own visit
+                        names += _strings(author.get("name"))
+            stack.extend(node.values())
+    return names
+
+
+def _drop_costly_metas(tree: Any, url: str | None) -> None:
+    """<meta> tags whose content trafilatura would strip of tags in quadratic time (see MAX_UNCLOSED_MARKS) removed,
+    in place; one XPath and two `str.count` per meta tag."""
+    for meta in _METAS_WITH_CONTENT(tree):
+        if (unclosed := _unclosed_marks(meta.get("content") or "")) > MAX_UNCLOSED_MARKS:
+            meta.drop_tree()
+            log.info("page %s: a <meta> content with %d unclosed `<` or `<!--` (limit %d) not read",
+                     mask_url(url) if url else "(no URL)", unclosed, MAX_UNCLOSED_MARKS)
+
+
+def _drop_costly_attributes(tree: Any, url: str | None) -> None:
+    """Attributes holding more than MAX_UNCLOSED_MARKS unclosed `<!--` removed, in place; one C-level XPath on a
+    normal page, which has none."""
+    for value in _COMMENT_MARK_ATTRIBUTES(tree):
+        if (unclosed := value.count("<!--", value.rfind("-->") + 1)) > MAX_UNCLOSED_MARKS:
+            del value.getparent().attrib[value.attrname]
+            log.info("page %s: a %s attribute with %d unclosed `<!--` (limit %d) dropped",
+                     mask_url(url) if url else "(no URL)", value.attrname, unclosed, MAX_UNCLOSED_MARKS)
+
+
+def _unescaped_json(script: str) -> str:
+    """A JSON-LD script as trafilatura's tag stripping sees it: minified, `\\u003c` and `&lt;` read as `<`."""
+    text = JSON_MINIFY.sub(r"\1", script)
+    if "\\" in text:
+        text = html.unescape(JSON_UNICODE_REPLACE.sub(lambda match: chr(int(match[1], 16)), text))
+    return text
+
+
+def _unclosed_marks(script: str) -> int:
+    """How many `<` no `>` follows, or `<!--` no `-->` follows: each costs trafilatura's tag stripping a pass to the
+    end of the script."""
+    return max(script.count("<", script.rfind(">") + 1), script.count("<!--", script.rfind("-->") + 1))
+
+
+def _strings(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) \
+        else []
+
+
+def _bound_people(tree: Any, url: str | None) -> None:
+    """Author meta tags and JSON-LD scripts past the people limits (see MAX_PEOPLE) removed, in place; one XPath
+    for the meta tags and one JSON parse per JSON-LD script on a normal page."""
+    people = _People()
+    dropped = 0
+    for meta in _AUTHOR_METAS(tree):
+        if not any((meta.get(attribute) or "").strip().lower() in _META_AUTHOR_NAMES
+                   for attribute in ("name", "property", "itemprop")):
+            continue
+        if not people.admit(AUTHOR_SPLIT.split(meta.get("content") or "")):
+            meta.drop_tree()
+            dropped += 1
+    emptied = 0
+    for script in _JSON_LD_SCRIPTS(tree):
+        if script.text and (unclosed := _unclosed_marks(_unescaped_json(script.text))) > MAX_UNCLOSED_MARKS:
+            script.text = ""
+            log.info("page %s: a JSON-LD script with %d unclosed `<` or `<!--` (limit %d) not read",
+                     mask_url(url) if url else "(no URL)", unclosed, MAX_UNCLOSED_MARKS)
+        elif script.text and not people.admit(_json_ld_names(script.text)):
+            script.text = ""
+            emptied += 1
+    if dropped or emptied:
+        log.info("page %s: names %d people in %d characters (%d mentions; limits %d, %d, %d): %d author meta tag(s) "
+                 "and %d JSON-LD script(s) not read", mask_url(url) if url else "(no URL)", len(people.names),
+                 people.chars, people.mentions, MAX_PEOPLE, MAX_PEOPLE_CHARS, MAX_PEOPLE_MENTIONS, dropped, emptied)
 
 
 def most_attributes(html: str) -> int:

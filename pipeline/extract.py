@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import trafilatura
 from htmldate import find_date
@@ -40,7 +40,7 @@ from pipeline.models import Article, FeedItem
 from pipeline.pagetime import shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, without_surrogates
-from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, story_url
+from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, resolved_link, story_url
 
 log = logging.getLogger(__name__)
 
@@ -1086,8 +1086,8 @@ def next_page_url(tree: Any, url: str, first_url: str, number: int) -> str | Non
         href = (element.get("href") or "").strip()
         if str(number) not in href or not _says_next(element, number):  # a page's URL holds its number
             continue
-        candidate = urljoin(url, href)
-        if urlsplit(candidate).scheme not in ("http", "https"):
+        candidate = resolved_link(url, href)
+        if candidate is None or urlsplit(candidate).scheme not in ("http", "https"):
             continue
         if _without_page_number(candidate) == (wanted, number):
             return candidate

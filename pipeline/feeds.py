@@ -25,7 +25,7 @@ from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
 from pipeline.settings import Settings, get_settings
-from pipeline.urls import article_id, normalize_url, resolve_redirect_link, without_credentials
+from pipeline.urls import article_id, normalize_url, resolve_redirect_link, resolved_link, without_credentials
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +192,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.strip().lower()).strip("-")
 
 
+# Tags an OPML entry takes from its categories and parent folders. Every folder level was a tag and was copied for each
+# level below: a folder nested 1,000 deep (a 100 KB file) gave each of its feeds up to 1,000 tags, took 8 s to import
+# (quadratic) and wrote a 4.5 MB feeds.yaml that every run then reads.
+MAX_OPML_TAGS = 20
+
+
 def read_opml(source: bytes | str, default_lang: str | None = None, origin: str = "OPML") -> list[dict]:
-    """Feed entries (as feeds.yaml dicts) of an OPML document; categories and parent folders become tags."""
+    """Feed entries (as feeds.yaml dicts) of an OPML document; categories and parent folders (the outermost first, at
+    most MAX_OPML_TAGS in all) become tags."""
     try:
         root = ET.fromstring(source.encode("utf-8") if isinstance(source, str) else source)
     except ET.ParseError as exc:
@@ -208,7 +215,7 @@ def read_opml(source: bytes | str, default_lang: str | None = None, origin: str 
         outline, folders = todo.pop()
         url = outline.get("xmlUrl") or outline.get("xmlurl")
         label = (outline.get("title") or outline.get("text") or "").strip()
-        inner = folders if url else folders + ([label] if label else [])
+        inner = folders if url or not label or len(folders) > MAX_OPML_TAGS else folders + [label]
         todo.extend((child, inner) for child in reversed(outline.findall("outline")))
         if not url:
             continue
@@ -217,8 +224,11 @@ def read_opml(source: bytes | str, default_lang: str | None = None, origin: str 
             raise ConfigError(f"{origin}: feed {shown_value(label or url)} has no language attribute; "
                               "pass --lang to choose one.")
         tags = [_slug(t) for t in re.split(r"[,/]", outline.get("category", "")) if t.strip()]
-        tags += [_slug(f) for f in folders]
-        entry: dict[str, Any] = {"name": label or url, "url": url.strip(), "lang": lang, "tags": list(dict.fromkeys(tags))}
+        tags = list(dict.fromkeys(tags + [_slug(f) for f in folders]))
+        if len(tags) > MAX_OPML_TAGS:
+            log.warning("%s: feed %s: more than %d tags from its categories and folders, the first %d kept", origin,
+                        shown_value(label or url), MAX_OPML_TAGS, MAX_OPML_TAGS)
+        entry: dict[str, Any] = {"name": label or url, "url": url.strip(), "lang": lang, "tags": tags[:MAX_OPML_TAGS]}
         if outline.get("relevance") in ("all", "filter"):
             entry["relevance"] = outline.get("relevance")
         entries.append(entry)
@@ -608,6 +618,13 @@ _ADDRESS_CHARS = bytes(ord("a") if chr(c).isascii() and (chr(c).isalnum() or chr
 _START_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?([\w.-]+)")
 _AUTHOR_TAGS = frozenset({b"author", b"creator", b"managingeditor", b"webmaster", b"publisher", b"contributor",
                           b"owner", b"name", b"email"})
+# An item's categories: feedparser checks each new one against every earlier one of the item (a list search), so one
+# item of 50,000 `<category>` took 35 s of CPU (20,000: 6 s) and a 1 MB `<itunes:keywords>` of commas the same. Real
+# items carry a few dozen at most. Counted per item in one pass: category-like elements, and the comma-separated
+# terms of keyword lists.
+MAX_ITEM_CATEGORIES = 1_000
+_CATEGORY_OR_ITEM = re.compile(rb"<(?:(item|entry)|(?:[\w.-]+:)?(?:category|subject)|(?:[\w.-]+:)?(keywords|tags))"
+                               rb"(?=[\s/>])", re.IGNORECASE)
 
 
 def _long_address_runs(body: bytes):
@@ -622,11 +639,31 @@ def _long_address_runs(body: bytes):
         start = marks.find(needle, end)
 
 
+def most_item_categories(body: bytes) -> int:
+    """The most categories and keywords one item (or the channel) carries, in one pass over the bytes."""
+    most = count = counted_to = 0
+    for match in _CATEGORY_OR_ITEM.finditer(body):
+        if match.group(1):
+            count = 0
+            continue
+        count += 1
+        if match.group(2) and match.end() >= counted_to:  # a comma-separated list: its terms up to the element's end
+            end = body.find(b"</", match.end())
+            counted_to = len(body) if end < 0 else end
+            count += body.count(b",", match.end(), counted_to)
+        most = max(most, count)
+    return most
+
+
 def feed_shape_problem(body: bytes) -> str | None:
     """What makes this feed body too costly to parse, in words, else None."""
     tags = body.count(b"<")
     if tags > MAX_ELEMENTS:
         return f"{tags:,} tags (more than {MAX_ELEMENTS:,}; a feed has a few thousand)"
+    categories = most_item_categories(body)
+    if categories > MAX_ITEM_CATEGORIES:
+        return (f"an item with {categories:,} categories or keywords (more than {MAX_ITEM_CATEGORIES:,}: feedparser "
+                "slows down quadratically on them)")
     for tag in _LONG_TAG.finditer(body):
         attributes = len(_ATTRIBUTE.findall(tag.group()))
         if attributes > MAX_ATTRIBUTES:
@@ -717,17 +754,15 @@ _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 
 def advertised_feeds(body: bytes, base: str) -> list[str]:
     """The RSS/Atom feeds a web page names in its <link rel="alternate"> tags (feed autodiscovery), as absolute URLs."""
-    from urllib.parse import urljoin
-
     try:
         page = lxml.html.fromstring(body[:200_000])
     except (lxml.etree.ParserError, ValueError):
         return []
-    found = [urljoin(base, link.get("href").strip())[:300] for link in page.iter("link")
+    found = [resolved_link(base, link.get("href")) for link in page.iter("link")
              if "alternate" in (link.get("rel") or "").lower().split()
              and (link.get("type") or "").strip().lower() in ("application/rss+xml", "application/atom+xml")
              and (link.get("href") or "").strip()]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(url[:300] for url in found if url))
 
 
 def newest_entries(entries: list, max_items: int | None) -> list:

@@ -42,6 +42,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from pipeline.errors import FetchError
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url, single_line
+from pipeline.urls import without_credentials
 
 log = logging.getLogger(__name__)
 
@@ -239,6 +240,8 @@ def redirect_target(url: str, location: str) -> str:
 
     A hostile server can put anything there (`javascript:alert(1)`, port 99999, `http://[::1`); httpx and urllib
     raise their own exceptions on those, so the target is parsed once here, where every failure becomes a reason.
+    A `user:password@` in the target is dropped, as in a feed's item links: httpx sent it as Basic auth to the next
+    hop, and a page at the end declaring that URL canonical was stored, indexed and mailed under it.
     """
     shown = repr(location if len(location) <= 200 else location[:199] + "…")
     try:
@@ -250,7 +253,7 @@ def redirect_target(url: str, location: str) -> str:
         raise FetchRefused(url, "bad-redirect", f"refused: redirect to an invalid URL {shown} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchRefused(url, "bad-redirect", f"refused: redirect to a non-http(s) URL {shown}")
-    return target
+    return without_credentials(target)
 
 
 # --------------------------------------------------------------------------------------------- SSRF guard

@@ -140,15 +140,21 @@ def run_key(dag_id: str, logical_date: datetime | str | None, dag_run_id: str | 
 
 def feed_names(settings: Settings | None = None, only: list[str] | None = None) -> list[str]:
     """Names of the enabled feeds (what the ingest DAG maps over); `only` keeps a subset, checked."""
+    from pipeline.configfiles import shown_value
     from pipeline.feeds import load_enabled_feeds
 
     settings = settings or airflow_settings()
     # no enabled feed fails the list task (and so the run, see list_failure), never a green run that did nothing
     names = [feed.name for feed in load_enabled_feeds(settings=settings) if feed.enabled]
     if only:
+        # the DAG's `feeds` param is any JSON array: [{"a": 1}] failed the task at every retry with a bare TypeError
+        if isinstance(only, str) or not all(isinstance(name, str) for name in only):
+            raise ConfigError(f"param feeds={shown_value(only)} is not a list of feed names (strings), "
+                              'e.g. ["World Wire"]')
         unknown = sorted(set(only) - set(names))
-        if unknown:
-            raise ConfigError(f"{settings.feeds_path}: no feed named {', '.join(map(repr, unknown))}")
+        if unknown:  # each quoted by its first 80 characters, the first 5 only: the param may list thousands
+            more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+            raise ConfigError(f"{settings.feeds_path}: no feed named {', '.join(map(shown_value, unknown[:5]))}{more}")
         names = [name for name in names if name in only]
     return names
 

@@ -76,13 +76,18 @@ def shown_time(tree: Any, day: str, url: str | None) -> datetime | None:
 
 
 def _instant(day: date, clock: re.Match, zone: ZoneInfo) -> datetime | None:
-    """The instant a `_TIME_AFTER` match shows on `day` in `zone`, in UTC; None for an impossible "13:05 p.m."."""
+    """The instant a `_TIME_AFTER` match shows on `day` in `zone`, in UTC; None for an impossible "13:05 p.m.", or one
+    past the calendar in UTC ("9999-12-31 23:59 EST", "0001-01-01 00:30 CEST": an OverflowError that cost the page
+    its text)."""
     hour, minute = int(clock.group(1)), int(clock.group(2))
     if clock.group(3):
         if hour > 12:
             return None
         hour = hour % 12 + (12 if clock.group(3).lower() == "p" else 0)
-    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+    try:
+        return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+    except OverflowError:
+        return None
 
 
 @lru_cache(maxsize=512)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.etree import XPath
+
+from pipeline.urls import resolved_link
 
 
 # Fallbacks whose page is fetched again when the item is next read (the store does not count them as known, nor
@@ -144,7 +146,9 @@ def refresh_to_same_page(tree: Any, url: str) -> str | None:
         match = _REFRESH_URL.match(content or "")
         if not match:
             continue
-        target = urljoin(url, match.group(1).strip())
+        target = resolved_link(url, match.group(1))
+        if target is None:
+            continue
         here, there = urlsplit(url), urlsplit(target)
         if (there.scheme, there.netloc, there.path) == (here.scheme, here.netloc, here.path) and target != url:
             return target

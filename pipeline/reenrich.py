@@ -132,6 +132,7 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
     fingerprint changed since the last pass (or `force`). Returns counts."""
     from pipeline.corrections import overlay_corrections
     from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
+    from pipeline.feeds import EARLIEST_DATE
     from pipeline.models import EnrichedArticle
     from pipeline.store.client import make_client
     from pipeline.store.indexing import (ARTICLE_SOURCE_FIELDS, _concrete_indices, _lookup, article_document,
@@ -155,7 +156,9 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
     ensure_aliases(client, settings)  # before any bulk write: a missing alias would be auto-created as a plain index
     names = index_names(settings.es_index_prefix)
     until = until or datetime.now(UTC)
-    since = until - timedelta(days=days)
+    # No article was first seen before EARLIEST_DATE: a longer reach (`--days 999999999`, a DAG param) means "all",
+    # where `until - timedelta(days=days)` ended the pass, after the models had loaded, in a bare OverflowError.
+    since = until - timedelta(days=min(days, (until - EARLIEST_DATE).days))
     counts = {"reenriched": 0, "from_archive": 0, "from_index": 0, "mentions": 0, "errors": 0}
     batch: list[dict] = []
 

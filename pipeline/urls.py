@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from urllib.parse import parse_qs, parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 _GOOGLE_NEWS_HOSTS = {"news.google.com", "news.google.fr", "www.google.com", "google.com"}
 _URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
@@ -127,6 +127,7 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
         return None
     try:
         got, claimed = urlsplit(normalize_url(fetched)), urlsplit(normalize_url(canonical))
+        same_site = _site(got) == _site(claimed)  # reads the ports: `:99999` raises (it cost the page its text)
     except ValueError:
         return None
     if not claimed.hostname or (got.scheme, got.netloc, got.path, got.query) == (
@@ -138,13 +139,13 @@ def story_url(fetched: str, canonical: str | None) -> str | None:
     extra = got_params - claimed_params
     # WordPress's AMP copy of a plain permalink: /?p=102&amp=1 (or index.php?…) → /?p=102, the story's `p` kept
     amp_copy = bool(extra and claimed_params) and all(_is_amp_marker(k, v) for k, v in extra)
-    if _site(got) != _site(claimed) or not (story or amp_copy) or story != _story_path(got.path):
+    if not same_site or not (story or amp_copy) or story != _story_path(got.path):
         return None
     if not claimed_params <= got_params:
         return None
     if extra and not amp_copy and story.endswith(_SCRIPT_SUFFIXES):
         return None  # article.php?id=12 → article.php: the parameter is the story's identity
-    return urlunsplit(claimed)
+    return without_credentials(urlunsplit(claimed))  # a page's `user:pw@` would be stored and mailed as the story's
 
 
 def redirected_to_story(link: str, final: str, canonical: str | None) -> bool:
@@ -216,6 +217,17 @@ def resolve_redirect_link(url: str, candidates: list[str] | tuple[str, ...] = ()
             if urlsplit(candidate).path.strip("/"):  # a publisher's home page is not the article
                 return candidate
     return url
+
+
+def resolved_link(base: str, link: str) -> str | None:
+    """`link` (from a page's markup) made absolute against `base`, or None when urllib cannot parse it: `http://[::1`
+    raises ValueError, and one such meta refresh, pager link or feed link failed the whole page or feed."""
+    try:
+        joined = urljoin(base, link.strip())
+        urlsplit(joined)
+    except ValueError:
+        return None
+    return joined
 
 
 def without_credentials(url: str) -> str:

@@ -325,6 +325,20 @@ def test_correction_survives_reenrichment_with_the_real_enricher(store):
     assert mention["sentiment"]["label"] == wanted and mention["run_id"] == "reenrich"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("days", [999_999_999, 10**20])
+def test_reenriching_further_back_than_any_article_reenriches_them_all(store, days):
+    """`reenrich --days 999999999` (or such a DAG param) ended in a bare OverflowError once the models had loaded:
+    a reach before any article means all of them."""
+    from pipeline import orchestration
+    from pipeline.enrich import Enricher
+
+    settings, _ = store
+    index(store, [tribune()])
+    counts = orchestration.reenrich_recent(days=days, force=True, settings=settings, enricher=Enricher(settings))
+    assert counts["reenriched"] == 1 and counts["errors"] == 0
+
+
 def test_overlay_ignores_a_company_the_new_version_no_longer_mentions():
     from datetime import UTC, datetime
 

@@ -222,6 +222,22 @@ def test_feed_names_and_unknown_feed(fixture_site, tmp_path, monkeypatch):
         orchestration.feed_names(load_settings(), only=["Nope"])
 
 
+@pytest.mark.parametrize("only, message", [
+    ([{"name": "World Wire"}], "param feeds=[{'name': 'World Wire'}] is not a list of feed names (strings)"),
+    ([1, "World Wire"], "param feeds=[1, 'World Wire'] is not a list of feed names (strings)"),
+    ("World Wire", "param feeds='World Wire' is not a list of feed names (strings)"),
+    ([f"Feed {i} " + "x" * 200 for i in range(3_000)], "no feed named 'Feed 0 xxx"),
+])
+def test_a_feeds_param_that_is_not_a_list_of_names_is_one_sentence(fixture_site, tmp_path, monkeypatch, only,
+                                                                   message):
+    """The ingest DAG's `feeds` param is any JSON array: a non-string name failed the list task with a bare
+    TypeError at every retry, and 3,000 unknown names were quoted whole (a 650 KB error)."""
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(fixture_site.feeds_file(tmp_path)))
+    with pytest.raises(orchestration.ConfigError) as error:
+        orchestration.feed_names(load_settings(), only=only)
+    assert message in str(error.value) and len(str(error.value)) < 1_000
+
+
 def test_finalize_names_failed_feeds_and_keeps_every_attempt_of_a_date(es_url):
     settings = load_settings()
     client = make_client(settings)

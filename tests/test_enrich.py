@@ -473,6 +473,18 @@ def test_enrich_command_refuses_a_directory_output_before_loading_models(tmp_pat
     assert sorted(os.listdir(tmp_path)) == ["adir", "in.jsonl"]
 
 
+@pytest.mark.parametrize("size", ["2000", str(2**63)])
+def test_enrich_command_refuses_a_batch_size_past_the_settings_limit_before_loading_models(tmp_path, size):
+    """NEWSROOM_ENRICH_BATCH_SIZE stops at 1,024; `--batch-size 9223372036854775808` ended in a bare ValueError from
+    islice once the models had loaded (10 s)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Mistral AI signs a deal."}) + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(src), "--output",
+                           str(tmp_path / "o.jsonl"), "--batch-size", size], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "Invalid value for '--batch-size': Input should be less than or equal to 1024" in " ".join(proc.stderr.split())
+
+
 def test_enrich_command_missing_input(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "enrich", "--input", str(tmp_path / "nope.jsonl"),
                            "--output", str(tmp_path / "o.jsonl")], capture_output=True, text=True, timeout=120)

@@ -117,6 +117,18 @@ def test_fetch_keeps_the_text_of_pages_with_bogus_dates_and_counts_them(httpserv
     assert "note: 4 page(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
 
 
+@pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
+def test_a_time_shown_past_the_calendar_in_utc_leaves_the_page_its_text(httpserver, tmp_path, caplog, shown):
+    """A page without a date in its markup that shows one beside a time and a zone: 23:59 EST on 9999-12-31 is past
+    year 9999 in UTC, and the OverflowError cost the page its text (`extraction-error`, a traceback in the log)."""
+    page = story("Mistral AI shown", body="".join(
+        f"<p>Part {i}: {SENTENCE}</p>" for i in range(6)) + f"<p class='date'>Published {shown}</p>")
+    url = serve_page(httpserver, "/shown.html", page)
+    with caplog.at_level(logging.WARNING):
+        [article], _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI shown", url)]))
+    assert article.extraction == "trafilatura" and "Traceback" not in caplog.text
+
+
 # --------------------------------------------------------------------------------------------- feed summaries
 
 def test_a_control_character_in_a_feed_summary_neither_keeps_entities_nor_reaches_the_article(httpserver, tmp_path):
@@ -180,6 +192,205 @@ def test_one_text_longer_than_any_article_is_cut_and_a_json_ld_script_that_long_
     assert "characters cut to" in caplog.text and "a JSON-LD script of" in caplog.text
     article = extract_article(pages["plain"], "https://news.example/plain")
     assert article.title == "Mistral AI big plain" and len(article.text) <= MAX_TEXT_CHARS
+
+
+# --------------------------------------------------------------------------------------------- author metadata
+
+def people(n: int) -> list[str]:
+    """`n` distinct two-word names without digits (trafilatura's normaliser drops a name's digits)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [f"Jo{letters[i // 676 % 26]}{letters[i // 26 % 26]}{letters[i % 26]} Smith" for i in range(n)]
+
+
+def test_pages_naming_a_thousand_authors_or_a_name_of_40000_brackets_are_read_in_linear_time(httpserver, tmp_path,
+                                                                                             caplog):
+    """trafilatura's author normaliser compares each new name with every earlier one on each call, and one of its
+    regexes is quadratic in a name's length: each of these pages took 10-17 s of CPU on the collector's extraction
+    thread (2,000 tags: over two minutes). Past the people limits the author metadata is not read; the text is."""
+    ld_authors = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mistral AI ld",
+                             "author": [{"@type": "Person", "name": name} for name in people(1_000)]})
+    pages = {
+        "metas": story("Mistral AI metas", "".join(f'<meta name="author" content="{name}">' for name in people(1_000))),
+        "ld": story("Mistral AI ld", f'<script type="application/ld+json">{ld_authors}</script>'),
+        "brackets": story("Mistral AI brackets", '<meta name="author" content="John Smith ' + "(" * 40_000 + '">'),
+        "two": story("Mistral AI two", '<meta name="author" content="Jane Doe, John Roe">'),
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    cpu = time.process_time()
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert time.process_time() - cpu < 8  # about 43 s before
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    assert all(by_name[f"{name}.html"].extraction == "trafilatura" for name in pages)
+    assert by_name["two.html"].authors == ["Jane Doe", "John Roe"]
+    assert len(by_name["metas.html"].authors) <= 50 and by_name["ld.html"].authors == []
+    assert caplog.text.count("author meta tag(s) and") == 3
+
+
+def test_json_ld_scripts_that_trafilatura_would_strip_or_read_in_quadratic_time_are_not_read(httpserver, tmp_path,
+                                                                                           caplog):
+    """trafilatura strips tags from each JSON-LD script (`<!--.*?-->|<[^>]*>`) before reading it, from every unclosed
+    `<` or `<!--` to the script's end: 100,000 `<` took 5.6 s of CPU, 15,000 `<!--a>` about 5 s. It reads
+    `application/settings+json` scripts as JSON-LD too, where 700 authors escaped the people limit (about 6 s)."""
+    settings = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mistral AI",
+                           "author": [{"@type": "Person", "name": name} for name in people(700)]})
+    pages = {
+        "brackets": story("Mistral AI brackets", "<script type='application/ld+json'>" + "<" * 100_000 + "</script>"),
+        "comments": story("Mistral AI comments", "<script type='application/ld+json'>" + "<!--a>" * 15_000 + "</script>"),
+        "settings": story("Mistral AI settings", f"<script type='application/settings+json'>{settings}</script>"),
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    cpu = time.process_time()
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert time.process_time() - cpu < 5  # 18 s before
+    assert sorted(a.extraction for a in articles) == ["trafilatura"] * 3
+    assert caplog.text.count("unclosed `<` or `<!--` (limit 100) not read") == 2
+
+
+def test_meta_contents_that_trafilatura_would_strip_of_tags_in_quadratic_time_are_not_read(httpserver, tmp_path,
+                                                                                         caplog):
+    """trafilatura strips tags from every <meta> content with the same regex: 100,000 `&lt;` in a description took
+    5.5 s of CPU and 15,000 `&lt;!--` in keywords about 5 s. A `<` written as an entity is no `<` of the markup, so
+    the page's tag limit did not see them; nor did the JSON-LD check see `\\u003c`, read as `<` before the strip."""
+    pages = {
+        "description": story("Mistral AI description", '<meta name="description" content="' + "&lt;" * 100_000 + '">'),
+        "keywords": story("Mistral AI keywords", '<meta name="keywords" content="' + "&lt;!--" * 15_000 + '">'),
+        "escaped": story("Mistral AI escaped", '<script type="application/ld+json">{"headline": "x", "about": "'
+                         + "\\u003c" * 30_000 + '"}</script>'),
+        "plain": story("Mistral AI plain", '<meta name="description" content="Mistral AI &lt; Nvidia, said analysts">'),
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    cpu = time.process_time()
+    with caplog.at_level(logging.INFO, logger="pipeline.budget"):
+        articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert time.process_time() - cpu < 4  # 12.7 s before
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    assert all(by_name[f"{name}.html"].extraction == "trafilatura" for name in pages)
+    assert by_name["plain.html"].description == "Mistral AI < Nvidia, said analysts"
+    assert caplog.text.count("unclosed `<` or `<!--` (limit 100) not read") == 3
+
+
+def test_an_attribute_of_40000_unclosed_comment_marks_is_dropped_before_htmldate_serialises_the_page(httpserver,
+                                                                                                   tmp_path):
+    """htmldate serialises every page with lxml, and libxml2 looks for `-->` from each `<!--` of an attribute value:
+    a link title of 40,000 `&lt;!--` (280 KB) took 5.7 s of CPU, the 3 MB markup limit minutes."""
+    pager = "<p><a href='/x' title='" + "&lt;!--" * 40_000 + "'>more</a></p>"
+    url = serve_page(httpserver, "/title.html", story("Mistral AI title").replace("</article>", pager + "</article>"))
+    cpu = time.process_time()
+    [article], _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI title", url)]))
+    assert time.process_time() - cpu < 3  # 5.5 s before
+    assert article.extraction == "trafilatura" and "In region 6, 18 officials said" in article.text
+
+
+# --------------------------------------------------------------------------------------------- credentials in redirects
+
+def test_credentials_a_redirect_or_a_canonical_link_adds_are_neither_sent_nor_stored(httpserver, tmp_path):
+    """A feed link's `user:pw@` is dropped (third round); one the server adds was kept: a tracker redirecting to
+    `http://evil:pw@host/story` had httpx send it as Basic auth to the next hop, and the page there, declaring that
+    URL canonical, was stored, indexed and mailed under it (and so was an AMP copy whose canonical link held one):
+    each distinct `user:pw@` a second article of the same story."""
+    from pipeline.urls import article_id
+
+    seen: list[str | None] = []
+    host = httpserver.url_for("/").split("//")[1].rstrip("/")
+
+    def page(request, slug: str):
+        seen.append(request.headers.get("Authorization"))
+        canonical = f"<link rel='canonical' href='http://evil:pw@{host}/{slug}.html'>"
+        return Response(story(f"Mistral AI {slug}", canonical), content_type="text/html; charset=utf-8")
+
+    httpserver.expect_request("/r/1").respond_with_handler(
+        lambda request: Response("", status=302, headers={"Location": f"http://evil:pw@{host}/story-1.html"}))
+    httpserver.expect_request("/story-1.html").respond_with_handler(lambda request: page(request, "story-1"))
+    httpserver.expect_request("/amp/story-2.html").respond_with_handler(lambda request: page(request, "story-2"))
+    items = [rss_item("Mistral AI story-1", httpserver.url_for("/r/1")),
+             rss_item("Mistral AI story-2", httpserver.url_for("/amp/story-2.html"))]
+    articles, _ = collect(httpserver, tmp_path, rss(items))
+    assert seen == [None, None]
+    plain = [f"http://{host}/story-1.html", f"http://{host}/story-2.html"]
+    assert sorted(a.url for a in articles) == plain
+    assert sorted(a.id for a in articles) == sorted(article_id(url) for url in plain)
+
+
+def test_rich_text_documents_nested_200_deep_in_next_data_are_read_once(httpserver, tmp_path):
+    """A Next.js page's story as a Contentful rich-text document: each document nested in another was read whole
+    again, so 200 levels over 50,000 words (a 1.9 MB script, under its 3 MB limit) took 4.5 s of CPU, depth × size."""
+    node = {"nodeType": "document", "content": [{"nodeType": "paragraph", "content": [
+        {"nodeType": "text", "value": f"Mistral AI word{i} "} for i in range(50_000)]}]}
+    for _ in range(200):
+        node = {"nodeType": "document", "content": [{"nodeType": "paragraph", "content": [node]}]}
+    script = json.dumps({"props": {"pageProps": {"story": {"body": node}}}}, separators=(",", ":"))
+    page = (f"<!DOCTYPE html><html lang='en'><head><title>Mistral AI nested</title></head><body><div id='__next'>"
+            f"</div><script id='__NEXT_DATA__' type='application/json'>{script}</script></body></html>")
+    cpu = time.process_time()
+    articles, _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI nested", serve_page(httpserver, "/n.html",
+                                                                                             page))]))
+    assert time.process_time() - cpu < 3  # 5.6 s before
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.startswith("Mistral AI word0 Mistral AI word1 ")
+
+
+def test_a_long_arc_story_beside_many_other_next_data_values_is_read_in_linear_time(httpserver, tmp_path):
+    """The longest story found so far in `__NEXT_DATA__` was measured again at each JSON value walked: an Arc story of
+    10,000 paragraphs beside 20,000 other values (420 KB) took 5.5 s of CPU, 40,000 beside 80,000 (1.7 MB) 55 s."""
+    story_elements = [{"type": "text", "content": f"Mistral AI paragraph {i}."} for i in range(10_000)]
+    data = {"props": {"related": [[0] for _ in range(20_000)], "story": {"content_elements": story_elements}}}
+    page = (f"<!DOCTYPE html><html lang='en'><head><title>Mistral AI arc</title></head><body><div id='__next'>"
+            f"</div><script id='__NEXT_DATA__' type='application/json'>{json.dumps(data)}</script></body></html>")
+    cpu = time.process_time()
+    articles, _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI arc", serve_page(httpserver, "/arc.html",
+                                                                                          page))]))
+    assert time.process_time() - cpu < 3  # 6 s before
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.startswith("Mistral AI paragraph 0.\n")
+
+
+# --------------------------------------------------------------------------------------------- unparsable links
+
+WALL = ("<html><head><title>Vie privée et cookies</title><meta name='robots' content='noindex'>"
+        "<meta http-equiv='refresh' content='0;url=http://[::1'></head><body><h1>Vie privée</h1><p>Nous et nos "
+        "partenaires utilisons des cookies. Acceptez les cookies pour donner votre consentement.</p></body></html>")
+
+
+def test_a_meta_refresh_or_a_pager_link_that_urllib_cannot_parse_costs_the_page_nothing(httpserver, tmp_path, caplog):
+    """`http://[::1` makes urljoin raise ValueError: a consent wall refreshing there was logged as a traceback and
+    stored as `extraction-error` (not fetched again as a wall is), and a story whose pager linked there lost its
+    text to the feed summary."""
+    pager = "<p><a class='next-page' href='http://[::2/story'>2</a></p>"
+    items = [rss_item("Mistral AI wall", serve_page(httpserver, "/wall.html", WALL)),
+             rss_item("Mistral AI pager", serve_page(httpserver, "/pager.html", story("Mistral AI pager").replace(
+                 "</article>", pager + "</article>")))]
+    with caplog.at_level(logging.WARNING):
+        articles, collector = collect(httpserver, tmp_path, rss(items))
+    by_name = {a.url.rsplit("/", 1)[1]: a for a in articles}
+    assert (by_name["wall.html"].extraction, by_name["wall.html"].fallback_reason) == ("feed-summary", "consent-wall")
+    assert by_name["pager.html"].extraction == "trafilatura"
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
+def test_a_canonical_link_with_a_port_past_65535_costs_the_page_nothing(httpserver, tmp_path, caplog):
+    """An AMP copy whose canonical link says `:99999`: reading its port raised ValueError, so the page's text was
+    lost to the feed summary (`extraction-error`) with a traceback in the log."""
+    host = httpserver.url_for("/").split("//")[1].split(":")[0]
+    page = story("Mistral AI amp", f"<link rel='canonical' href='http://{host}:99999/story.html'>")
+    url = serve_page(httpserver, "/amp/story.html", page)
+    with caplog.at_level(logging.WARNING):
+        [article], _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI amp", url)]))
+    assert (article.extraction, article.url) == ("trafilatura", url)
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
+def test_a_web_page_advertising_an_unparsable_feed_link_still_names_its_other_feeds(httpserver, tmp_path):
+    page = ("<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='http://[::1/feed'>"
+            "<link rel='alternate' type='application/rss+xml' href='/rss.xml'></head><body>Home</body></html>")
+    _, collector = collect(httpserver, tmp_path, page)
+    [error] = collector.stats.feed_errors
+    assert error["error"] == (f"{httpserver.url_for('/feed.xml')}: not a readable RSS/Atom feed (a web page, not a "
+                              f"feed; it advertises {httpserver.url_for('/rss.xml')}: put that URL in the feeds file)")
 
 
 # --------------------------------------------------------------------------------------------- deep nesting

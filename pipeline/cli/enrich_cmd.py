@@ -65,7 +65,7 @@ def _read_inputs(path: Path, skipped: Counter) -> Iterator:
 def enrich(
     input_path: Path = typer.Option(..., "--input", "-i", help="JSON Lines: id, text, optional title and lang."),
     output: Path = typer.Option(..., "--output", "-o", help="JSON Lines with lang, orgs, entities, sentiment…"),
-    batch_size: int | None = typer.Option(None, min=1, help="Texts per spaCy batch (default: NEWSROOM_ENRICH_BATCH_SIZE, "
+    batch_size: int | None = typer.Option(None, min=1, max=1024, help="Texts per spaCy batch (default: NEWSROOM_ENRICH_BATCH_SIZE, "
                                                         "16 unless set)."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
