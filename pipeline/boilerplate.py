@@ -461,17 +461,22 @@ _NOTICE_HEADER = re.compile(
     r" (?:statements?|information)|(?:safe harbou?r|cautionary) (?:note|statement|language)s?|safe harbou?r"
     r"|disclaimers?|legal notices?|(?:avertissement|mise en garde)s?(?: (?:concernant|relatifs? aux|sur) (?:les )?"
     r"(?:déclarations|informations) prospectives)?|(?:déclarations|informations|énoncés) prospecti(?:ves|fs)"
-    r"|déclaration prospective)\s*:?$", _I)
+    r"|déclaration prospective"
+    r"|notes? (?:to|for) (?:the )?editors|editors'? notes?|notes? (?:aux|à la|pour la) rédactions?)\s*:?$", _I)
+# a release's end mark, alone on its line (twelfth round R12-1): "ENDS", "-ends-", "END" (the London Stock
+# Exchange's RNS), « FIN »; what follows it is the release's notes, contacts and the wire's own notices
+_END_MARK = re.compile(r"[-–—*\s]*(?:ends?|fin)[-–—*\s]*$", _I)
 _CONTACT_HEADER = re.compile(
     r"(?:(?:media|press|investors?|analysts?|company)(?:\s+(?:and|&)\s+(?:media|press|investors?|analysts?))?"
     r"\s+(?:contacts?|relations|enquiries|inquiries)|contacts?(?:\s+(?:presse|médias?|investisseurs?|analystes?))?"
     r"|(?:relations?|contacts?) (?:presse|médias?|investisseurs?|analystes?)|investor relations|relations investisseurs"
     r"|for (?:further|more) information(?:,? (?:please )?contact)?|pour (?:plus d'informations|tout renseignement)"
-    r"|attachments?|pièces? jointes?)\s*:?$", _I)
+    r"|attachments?|pièces? jointes?|enquiries|inquiries)\s*:?$", _I)
 # a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks
 # (bounded runs: an unbounded `\S+@` tried from every position of a 200,000-character token is quadratic — 65 s)
 _TAIL_MARK = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}\.\w|https?://|www\.|\+?\d[\d .()-]{7,24}\d|source\s*:"
-                        r"|view source version\b|#{3}$|-30-$", _I)
+                        r"|view source version\b|#{3}$|-30-$"
+                        r"|^(?-i:[A-Z]{10,20})\s*$", _I)  # RNS's closing code, "AGRFFLFLDIIELIS" (R12-1)
 # the wire's last line: "Source: Capgemini", "SOURCE Mistral AI" (PR Newswire), a few words naming the issuer
 _SOURCE_LINE = re.compile(r"(?i:source)\s*:\s*\S|SOURCE\s+[A-Z]")
 MAX_SOURCE_WORDS = 6
@@ -654,13 +659,20 @@ def _is_tag_line(line: str) -> bool:
 
 def _tail_header(line: str) -> str | None:
     """"about", "notice" or "contact" for a press release's closing header, else None."""
-    if len(line.split()) > MAX_TAIL_HEADER_WORDS:
+    if len(line.split()) > MAX_TAIL_HEADER_WORDS and not (":" in line and len(line.split()) <= MAX_WORDS):
         return None
     if _ABOUT_HEADER_START.match(line) and _ABOUT_HEADER.match(line):
         return "about"
-    if _NOTICE_HEADER.match(line):
+    if _NOTICE_HEADER.match(line) or _END_MARK.match(line):
         return "notice"
-    return "contact" if _CONTACT_HEADER.match(line) else None
+    if _CONTACT_HEADER.match(line):
+        return "contact"
+    # a contact on its header's line (R12-1): « Contact presse : X – 06 12 34 56 78 – x@y.fr », "Media enquiries:
+    # X, Head of Media, 07971 123 456"
+    label, colon, rest = line.partition(":")
+    if colon and _CONTACT_HEADER.match(label.strip()) and _TAIL_MARK.search(rest) and len(line.split()) <= MAX_WORDS:
+        return "contact"
+    return None
 
 
 def _is_tail(lines: list[str], section: str) -> bool:
@@ -700,7 +712,7 @@ def _release_tail_start(lines: list[str]) -> int | None:
             checked += 1
             if checked > MAX_TAIL_HEADERS:  # header-like lines by the hundred: no press release's tail
                 return None
-            if _is_tail(lines[k + 1:], section) and any(_TAIL_MARK.search(r) for r in lines[k + 1:]):
+            if _is_tail(lines[k + 1:], section) and any(_TAIL_MARK.search(r) for r in lines[k:]):
                 return k
         words += len(line.split())
     return None

@@ -967,3 +967,40 @@ def test_other_wordings_of_a_portal_s_credit_and_a_forward_call_leave_the_text(l
 def test_story_lines_like_a_credit_or_a_forward_call_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+RELEASE_END_TAILS = {
+    # the London Stock Exchange's RNS: enquiries table, "About X", END, the service's notices and closing code
+    "rns": "Enquiries:\n| Raspberry Pi Holdings plc | Via Brunswick |\n| Peel Hunt LLP (Joint Corporate Broker) | "
+           "+44 (0)20 7418 8900 |\n| Simone Selzer, Pip Green | raspberrypi@brunswick.example |\nAbout Raspberry Pi\n"
+           "Raspberry Pi Holdings plc designs and sells low-cost computers.\nEND\nThis information is provided by RNS, "
+           "the news service of the London Stock Exchange.\nAGRFFLFLDIIELIS",
+    # a union's release: ENDS, notes to editors, a media contact on its header's line
+    "union": "ENDS\nNotes to editors\n- Prospect is a trade union representing 160,000 members.\n- Atos announced the "
+             "redundancies on 20 November.\nMedia enquiries: Richard Hazelden, Head of Media, 07971 123 456, "
+             "press@prospect.example",
+    "ends dashes": "-ends-\nNote to editors:\nThe survey was carried out online in November.\nFor more information "
+                   "contact press@union.example",
+    # an NGO's « communiqué »: the press contact alone, on one line
+    "contact line": "Contact presse : Julien Marchetti – 06 12 34 56 78 – presse@datajustice.example",
+    "fin": "FIN\nNote aux rédactions\nL'association compte 4 000 adhérents.\nContact : presse@asso.example",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELEASE_END_TAILS))
+def test_a_release_s_end_mark_notes_to_editors_and_one_line_contact_close_it(name):
+    """"ENDS" / "END" / « FIN », "Notes to editors" and "Media enquiries: X, phone" on one line open a release's tail
+    too: the enquiries table of an RNS made its brokers' staff persons of the story (twelfth round R12-1)."""
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\n{RELEASE_END_TAILS[name]}") == body
+
+
+@pytest.mark.parametrize("tail", [
+    "Contact: the company did not answer our questions before publication.",  # no contact mark
+    "The end\nThe strike ends on Friday, the union said in a statement on www.prospect.example.",
+    "ENDS\nThe ballot closes on 5 January, and members will then decide on next steps at 10 Downing Street.\n"
+    "What happens next\nThe union will meet the company on Monday.",  # a story subheading after it
+])
+def test_lines_like_a_release_end_that_are_the_story_stay(tail):
+    text = "\n".join(RELEASE) + "\n" + tail
+    assert strip_boilerplate(text) == text
