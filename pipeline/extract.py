@@ -566,7 +566,7 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
         match = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{name}\s*|\s*{name}{_TITLE_SEPARATOR}(.+)", title, re.IGNORECASE)
         rest = match and (match.group(1) or match.group(2)).strip()
         if rest and len(rest.split()) >= 2:
-            return rest
+            return _headline_before_more(rest, tree, json_ld) or rest
     heading = tree.find(".//h1")
     h1 = trim(heading.text_content()) if heading is not None else None
     for candidate in (_headline(json_ld), h1):  # « DIAPORAMA. » before the page's own headline (eighth round, R8-7)
@@ -580,11 +580,18 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
         rest = match and match.group(1).strip()
         if rest and len(rest.split()) >= 2 and _squeezed(match.group(2)) in (host.replace("-", ""), f"{host.replace('-', '')}fr"):
             return rest
+    return _headline_before_more(title, tree, json_ld) or title
+
+
+def _headline_before_more(title: str, tree: Any, json_ld: str) -> str | None:
+    """The JSON-LD headline or <h1> that the title starts with, before a separator and more ("Headline - Section"),
+    else None. Also once the site's name is cut: the London Stock Exchange's "Strategic collaboration with Arm -
+    07:00:04 04 Dec 2026 - RPI News article | London Stock Exchange" kept its time and ticker (twelfth round R12-2)."""
     heading = tree.find(".//h1")
     for candidate in (_headline(json_ld), trim(heading.text_content()) if heading is not None else None):
         if candidate and len(candidate.split()) >= 2 and re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
             return candidate
-    return title
+    return None
 
 
 def _byline(tree: Any) -> str | None:

@@ -633,6 +633,24 @@ def test_the_site_name_is_cut_from_the_title(head, expected):
 
 
 @pytest.mark.parametrize("head, expected", [
+    # the London Stock Exchange's news page: the release time and the ticker between the headline and the site
+    ('<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre - 07:00:04 04 Dec 2026 - NVDA '
+     'News article | London Stock Exchange"><meta property="og:site_name" content="London Stock Exchange">',
+     "Mistral and Nvidia bet on a Paris data centre"),
+    (f'<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre | Markets | The Silicon Ledger">'
+     f'{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre"),
+    # the <h1> is only part of the headline: the title stays whole
+    (f'<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre, and on Lyon - The Silicon '
+     f'Ledger">{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre, and on Lyon"),
+])
+def test_once_the_site_name_is_cut_what_follows_the_page_s_own_headline_goes_too(head, expected):
+    """A title holding more than the site's name after the <h1> ("Headline - time - ticker News article | Site") is
+    the <h1> (twelfth round R12-2)."""
+    url = "https://ledger.example/a"
+    assert extract_article(_en_page(head), url, item(url, title=None), NOW, min_words=10).title == expected
+
+
+@pytest.mark.parametrize("head, expected", [
     (f'<meta property="og:title" content="The Silicon Ledger">{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre"),
     ('<meta property="og:title" content="Tech Desk">', "Mistral and Nvidia bet on a Paris data centre"),  # feed name
     (f'<meta property="og:title" content="The Silicon Ledger">{SITE_HEAD}<script type="application/ld+json">'
