@@ -31,7 +31,22 @@ _PAYWALL = re.compile(
     r"|vente flash\b[^.!?]{0,40}\babonnement\b"
     r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
     r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
-    r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?", _I)
+    r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?"
+    # a premium story's box (twelfth round R12-3): "This is a premium article", "Subscribe to Korea JoongAng Daily
+    # for unlimited access to premium articles…", « Ceci est un article premium »
+    r"|this is an? (?:premium|subscriber[s']?[- ]only|members?[- ]only|paid|locked) (?:article|story|content)\W*$"
+    r"|(?:subscribe|sign up|register) (?:to|with|for) [^.!?]{1,60}? for (?:unlimited|full|complete) access\b"
+    r"|(?:ceci est|cet article est) un (?:article|contenu) (?:premium|abonnés?|payant)\W*$", _I)
+# The publisher's note that the story is a translation (R12-3): "This article was originally written in Korean and
+# translated by a bilingual reporter with the help of generative AI tools. …", "This story has been machine-translated
+# from Japanese", « Cet article a été traduit de l'anglais », « Article traduit avec l'aide de l'IA »
+_TRANSLATION_NOTE = re.compile(
+    r"(?:this|the (?:following|above)) (?:article|story|report|piece|interview|text) (?:was|has been|is|were)"
+    r" (?:originally (?:written|published|reported) in [\w-]+ and (?:was |then )?)?(?:auto(?:matically)?[- ]|machine[- ])?"
+    r"translated\b"
+    r"|(?:cet|cette|l') ?(?:article|dépêche|entretien|texte|enquête) (?:a été|est) (?:initialement (?:écrite?|rédigée?"
+    r"|publiée?) en [\w-]+ (?:et|puis) )?(?:automatiquement )?tradui(?:t|te)\b"
+    r"|article tradui(?:t|te) (?:de l'|du |avec l'aide|automatiquement)", _I)
 _COMMENTS = re.compile(
     r"réagir(?: à cet article)?\W*$|réagissez\b"
     r"|vous devez être (?:abonnée?|connectée?|inscrite?) pour (?:réagir|commenter)"
@@ -781,7 +796,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line) or _AGENCY_MARK.match(line):
         return True
-    if _WIRE_NOTE.match(line):
+    if _WIRE_NOTE.match(line) or _TRANSLATION_NOTE.match(line):
         return True
     # the publisher speaking: at the line's start (a story quoting « nos abonnés » or "join us at" keeps its line)
     if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):
@@ -911,7 +926,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 continue
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
                                                                  or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)
-                                                                 or _is_publisher_call(line)):
+                                                                 or _is_publisher_call(line)
+                                                                 or _TRANSLATION_NOTE.match(line)):
             if out and _CALL_HEADER.match(out[-1].strip()):
                 out.pop()  # « Vous avez une question ? » over the call
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them

@@ -1004,3 +1004,32 @@ def test_a_release_s_end_mark_notes_to_editors_and_one_line_contact_close_it(nam
 def test_lines_like_a_release_end_that_are_the_story_stay(tail):
     text = "\n".join(RELEASE) + "\n" + tail
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "This is a premium article",
+    "Subscribe to Korea JoongAng Daily for unlimited access to premium articles, the daily newsletter and our e-paper.",
+    "Sign up with The Ledger for full access to every story.",
+    "Ceci est un article premium.",
+    "This article was originally written in Korean and translated by a bilingual reporter with the help of generative "
+    "AI tools. It was then edited by a native English-speaking editor. All AI-assisted translations are reviewed and "
+    "edited by our newsroom.",
+    "This story has been machine-translated from Japanese.",
+    "Cet article a été traduit de l'anglais par notre rédaction.",
+    "Article traduit avec l'aide de l'intelligence artificielle et relu par la rédaction.",
+])
+def test_a_premium_box_and_a_translation_note_go(line):
+    """A premium story's box and the publisher's note that the story is a translation (an AI-assisted one, at a
+    Korean paper's English edition) are no part of it (twelfth round R12-3)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "The novel was translated into 30 languages and sold two million copies, its publisher said on Tuesday.",
+    "Samsung said the premium article of clothing line would launch in March.",
+    "Customers who subscribe to the plan for unlimited access to the network pay €20 a month, Orange said.",
+    "Le rapport a été traduit en douze langues, selon l'ONU, qui le présentera à Genève.",
+])
+def test_story_lines_about_translations_and_access_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
