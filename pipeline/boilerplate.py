@@ -487,11 +487,18 @@ _CONTACT_HEADER = re.compile(
     r"|(?:relations?|contacts?) (?:presse|médias?|investisseurs?|analystes?)|investor relations|relations investisseurs"
     r"|for (?:further|more) information(?:,? (?:please )?contact)?|pour (?:plus d'informations|tout renseignement)"
     r"|attachments?|pièces? jointes?|enquiries|inquiries)\s*:?$", _I)
-# a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks
+# A research news page's closing notes (twelfth round R12-4): "References", « Référence », "Funding", « Contact
+# chercheur » over the paper's citation (its co-authors became persons of the story), grants and the lab's address
+_NOTES_HEADER = re.compile(
+    r"(?:references?|référence(?:s| bibliographique)?|bibliograph(?:y|ie)|(?:original|scientific|journal) (?:publication"
+    r"|paper|reference)|publication (?:originale|scientifique)|funding|financements?|acknowledge?ments?|remerciements"
+    r"|(?:research(?:er)?|scientific|scientist) contacts?|contacts? (?:chercheu(?:r|se)s?|scientifiques?))\s*:?$", _I)
+# a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks, a DOI
 # (bounded runs: an unbounded `\S+@` tried from every position of a 200,000-character token is quadratic — 65 s)
 _TAIL_MARK = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}\.\w|https?://|www\.|\+?\d[\d .()-]{7,24}\d|source\s*:"
                         r"|view source version\b|#{3}$|-30-$"
-                        r"|^(?-i:[A-Z]{10,20})\s*$", _I)  # RNS's closing code, "AGRFFLFLDIIELIS" (R12-1)
+                        r"|^(?-i:[A-Z]{10,20})\s*$"  # RNS's closing code, "AGRFFLFLDIIELIS" (R12-1)
+                        r"|\bdoi\s?:\s?10\.\d{4,9}/|doi\.org/10\.", _I)
 # the wire's last line: "Source: Capgemini", "SOURCE Mistral AI" (PR Newswire), a few words naming the issuer
 _SOURCE_LINE = re.compile(r"(?i:source)\s*:\s*\S|SOURCE\s+[A-Z]")
 MAX_SOURCE_WORDS = 6
@@ -673,7 +680,7 @@ def _is_tag_line(line: str) -> bool:
 
 
 def _tail_header(line: str) -> str | None:
-    """"about", "notice" or "contact" for a press release's closing header, else None."""
+    """"about", "notice", "contact" or "notes" for a press release's closing header, else None."""
     if len(line.split()) > MAX_TAIL_HEADER_WORDS and not (":" in line and len(line.split()) <= MAX_WORDS):
         return None
     if _ABOUT_HEADER_START.match(line) and _ABOUT_HEADER.match(line):
@@ -682,6 +689,8 @@ def _tail_header(line: str) -> str | None:
         return "notice"
     if _CONTACT_HEADER.match(line):
         return "contact"
+    if _NOTES_HEADER.match(line):
+        return "notes"
     # a contact on its header's line (R12-1): « Contact presse : X – 06 12 34 56 78 – x@y.fr », "Media enquiries:
     # X, Head of Media, 07971 123 456"
     label, colon, rest = line.partition(":")
@@ -707,6 +716,9 @@ def _is_tail(lines: list[str], section: str) -> bool:
             continue
         if section == "contact":
             if len(line.split()) > MAX_WORDS and not _TAIL_MARK.search(line):
+                return False
+        elif section == "notes":  # a citation (its DOI), a grant's name, an address; no sentence of prose
+            if not _TAIL_MARK.search(line) and (len(line.split()) > MAX_WORDS or line.endswith((".", "!", "?"))):
                 return False
         elif not (line.endswith(_PARAGRAPH_END) or _TAIL_MARK.search(line)):
             return False

@@ -1033,3 +1033,37 @@ def test_a_premium_box_and_a_translation_note_go(line):
 def test_story_lines_about_translations_and_access_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+RESEARCH_NOTES = {
+    "references and funding": "References\nAmirkeivan Mohtashami, Sai Praneeth Karimireddy, Martin Jaggi, \"Local steps, "
+                              "global models\", Nature Machine Intelligence, 4 December 2026. DOI: "
+                              "10.1038/s42256-026-01234-5\nFunding\nSwiss National Science Foundation (SNSF)",
+    "référence et contacts": "Référence\nÉ. Vautrin, T. Ayral, L. Henriet, « Hybrid simulation of large molecules », "
+                             "Physical Review X, décembre 2026. DOI : 10.1103/PhysRevX.16.041023\nContact chercheur\n"
+                             "Élise Vautrin – elise.vautrin@inria.example\nContact presse\nService de presse – "
+                             "presse@inria.example",
+    "journal reference": "Journal reference:\nK. Ito et al., Science (2026), https://doi.org/10.1126/science.adk1234",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESEARCH_NOTES))
+def test_a_research_story_s_references_funding_and_researcher_contact_go(name):
+    """A university's or lab's news page ends with the paper's citation, its funding and the researcher's address:
+    the co-authors of the citation became persons of the story (twelfth round R12-4)."""
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\n{RESEARCH_NOTES[name]}") == body
+
+
+@pytest.mark.parametrize("tail", [
+    # a subheading of the story, prose under it and more story after
+    "Funding\nThe lab's funding comes mostly from the Swiss National Science Foundation, which gave it CHF 4 million "
+    "last year, and from industry partners such as Nvidia and IBM, according to its annual report.\n"
+    "What comes next\nThe team will present the work in Vancouver, see www.lab.example/report",
+    "Funding\nThe grant ends in 2027.\nMore at https://doi.org/10.5281/zenodo.123",
+    # no mark: a list of sources under a header, in a story
+    "References\nThe group says its model cites its sources.",
+])
+def test_a_story_section_named_like_research_notes_stays(tail):
+    text = "\n".join(RELEASE) + "\n" + tail
+    assert strip_boilerplate(text) == text
