@@ -594,6 +594,14 @@ def _headline_before_more(title: str, tree: Any, json_ld: str) -> str | None:
     return None
 
 
+def _fuller_title(page: str | None, feed: str | None) -> str | None:
+    """The page's title, unless it is one word where the feed's title has several: a press database's text view
+    titled "Europresse.com - Document" gave "Document" (twelfth round R12-6)."""
+    if page and feed and len(page.split()) == 1 and len(feed.split()) >= 3:
+        return feed
+    return page or feed
+
+
 def _byline(tree: Any) -> str | None:
     """Authors read from the markup: trafilatura's byline selectors, then signature/auteur containers, on the raw text
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
@@ -1191,7 +1199,7 @@ def extract_article(
         domain=domain_of(normalized),
         source=source or (item.feed_name if item else domain_of(normalized)),
         feed_tags=list(item.feed_tags) if item else [],
-        title=meta["title"] or (item.title if item else None) or _opening_words(text),
+        title=_fuller_title(meta["title"], item.title if item else None) or _opening_words(text),
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
         authors=meta["authors"] or feed_authors,

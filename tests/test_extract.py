@@ -952,6 +952,41 @@ def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expe
                            min_words=10).published_at == expected
 
 
+def _text_view(source_line: str) -> str:
+    """A press database's text view of a print story (Europresse-like): no metadata, a generic <title>."""
+    body = "".join(f"<p>{p}</p>" for p in [
+        "Thales, Airbus et Leonardo ont finalement signé mercredi l'accord donnant naissance à leur ensemble spatial "
+        "commun, après près de dix-huit mois de négociations.",
+        "La société, dont le siège sera installé à Toulouse, réunira quelque 25 000 salariés et pèsera environ 6,5 "
+        "milliards d'euros de chiffre d'affaires, selon les trois groupes."])
+    return (f"<html lang='fr'><head><title>Europresse.com - Document</title></head><body><article>"
+            f"<div class='DocPublicationName'>Le Monde</div><div class='DocHeader'>{source_line}</div>"
+            f"<div class='titreArticle'><p class='titreArticleVisu'>Thales, Airbus et Leonardo scellent leur alliance"
+            f"</p></div><div class='DocText'>{body}</div></article></body></html>")
+
+
+@pytest.mark.parametrize("source_line, expected", [
+    ("Économie &amp; Entreprise, jeudi 4 décembre 2026 1017 mots, p. 14", datetime(2026, 12, 4, tzinfo=timezone.utc)),
+    ("Business, Thursday 4 December 2026, 1,017 words, p. 23", datetime(2026, 12, 4, tzinfo=timezone.utc)),
+    # a day without the print length beside it is no print edition's date
+    ("Économie &amp; Entreprise, jeudi 4 décembre 2026, p. 14", None),
+])
+def test_a_print_edition_s_text_view_takes_the_feed_title_and_the_day_beside_its_length(source_line, expected):
+    """A press database's text view: its <title> "Europresse.com - Document" gave the title "Document", and its only
+    date is the source line's, beside the story's length in words (twelfth round R12-6)."""
+    url = "http://127.0.0.1:18756/Search/ResultMobile/20261204-LM-4471120"
+    feed_item = item(url, title="Thales, Airbus et Leonardo scellent leur alliance dans les satellites")
+    article = extract_article(_text_view(source_line), url, feed_item, NOW + timedelta(days=4), min_words=10)
+    assert article.title == "Thales, Airbus et Leonardo scellent leur alliance dans les satellites"
+    assert article.published_at == (expected or feed_item.published)
+
+
+def test_a_one_word_headline_the_feed_also_gives_in_one_word_stays():
+    url = "https://ledger.example/a"
+    page = _en_page('<meta property="og:title" content="Brexit">')
+    assert extract_article(page, url, item(url, title="Brexit"), NOW, min_words=10).title == "Brexit"
+
+
 def test_a_gallery_s_json_ld_author_a_bem_byline_and_no_desk_as_author():
     """Mini news sites audit (eighth round, R8-9): an ImageGallery's JSON-LD author was not read; « Par Sophie ARNAUD »
     in `<div class="dep-auteur">` was not found; "Courier Business Desk" (a JSON-LD Organization) became an author."""
