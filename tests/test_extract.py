@@ -865,6 +865,21 @@ def test_the_description_makes_no_lead_of_a_teaser_a_later_paragraph_or_an_engli
     assert dek not in extract_article(english, url, None, NOW, min_words=50).text
 
 
+@pytest.mark.parametrize("lead_html", ["<div class='lead'><p>{}</p></div>", "<p class='news-lead'>{}</p>",
+                                       "<p class='lede'>{}</p>"])
+def test_a_university_news_page_s_lead_class_is_a_lead_in_any_language(lead_html):
+    """A university's news page sets its lead in `<div class="lead">` above the body: lost, with the sentence that
+    states the finding (twelfth round R12-7). A class-named lead counts on English pages too."""
+    lead = "A new method developed at the institute lets hospitals train language models without sharing records."
+    page = _lead_page(lead_html.format(lead), description=None, lang="en")
+    assert extract_article(page, "https://uni.example/news/a", None, NOW, min_words=50).text.startswith(
+        lead + "\nLe constructeur a présenté mardi")
+    # a lead class in a box of other stories is no lead of this one
+    boxed = _lead_page("", description=None, lang="en",
+                       after=f"<aside class='related'>{lead_html.format(lead)}</aside>")
+    assert lead not in extract_article(boxed, "https://uni.example/news/a", None, NOW, min_words=50).text
+
+
 def test_several_rel_author_links_in_one_byline_give_every_author():
     """Mini news sites audit (seventh round, R11): "By <a rel=author>A</a> and <a rel=author>B</a>" gave A only; a
     rel=author link far from the byline (a related story's) is not a co-author."""
