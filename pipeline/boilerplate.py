@@ -32,10 +32,11 @@ _PAYWALL = re.compile(
     r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
     r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
     r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?"
-    # a premium story's box (twelfth round R12-3): "This is a premium article", "Subscribe to Korea JoongAng Daily
-    # for unlimited access to premium articles…", « Ceci est un article premium »
+    # a premium story's box (twelfth round R12-3, R12-8): "This is a premium article", "Subscribe to Korea JoongAng
+    # Daily for unlimited access to premium articles…", « Ceci est un article premium », "Register now"
     r"|this is an? (?:premium|subscriber[s']?[- ]only|members?[- ]only|paid|locked) (?:article|story|content)\W*$"
     r"|(?:subscribe|sign up|register) (?:to|with|for) [^.!?]{1,60}? for (?:unlimited|full|complete) access\b"
+    r"|register(?: now| today| for free| here)?\W*$"
     r"|(?:ceci est|cet article est) un (?:article|contenu) (?:premium|abonnés?|payant)\W*$", _I)
 # The publisher's note that the story is a translation (R12-3): "This article was originally written in Korean and
 # translated by a bilingual reporter with the help of generative AI tools. …", "This story has been machine-translated
@@ -487,11 +488,13 @@ _CONTACT_HEADER = re.compile(
     r"|(?:relations?|contacts?) (?:presse|médias?|investisseurs?|analystes?)|investor relations|relations investisseurs"
     r"|for (?:further|more) information(?:,? (?:please )?contact)?|pour (?:plus d'informations|tout renseignement)"
     r"|attachments?|pièces? jointes?|enquiries|inquiries)\s*:?$", _I)
-# A research news page's closing notes (twelfth round R12-4): "References", « Référence », "Funding", « Contact
-# chercheur » over the paper's citation (its co-authors became persons of the story), grants and the lab's address
+# A research news page's closing notes (twelfth round R12-4, R12-8): "References", « Référence », "Paper:",
+# "Funding", « Contact chercheur » over the paper's citation (its co-authors became persons of the story), the
+# grants and the researcher's address
 _NOTES_HEADER = re.compile(
-    r"(?:references?|référence(?:s| bibliographique)?|bibliograph(?:y|ie)|(?:original|scientific|journal) (?:publication"
-    r"|paper|reference)|publication (?:originale|scientifique)|funding|financements?|acknowledge?ments?|remerciements"
+    r"(?:references?|référence(?:s| bibliographique)?|bibliograph(?:y|ie)"
+    r"|(?:original|scientific|journal) (?:publication|paper|reference)|publication (?:originale|scientifique)"
+    r"|(?:the )?(?:paper|study)|publication|l'étude|funding|financements?|acknowledge?ments?|remerciements"
     r"|(?:research(?:er)?|scientific|scientist) contacts?|contacts? (?:chercheu(?:r|se)s?|scientifiques?))\s*:?$", _I)
 # a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks, a DOI
 # (bounded runs: an unbounded `\S+@` tried from every position of a 200,000-character token is quadratic — 65 s)

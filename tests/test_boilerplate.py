@@ -1067,3 +1067,18 @@ def test_a_research_story_s_references_funding_and_researcher_contact_go(name):
 def test_a_story_section_named_like_research_notes_stays(tail):
     text = "\n".join(RELEASE) + "\n" + tail
     assert strip_boilerplate(text) == text
+
+
+def test_other_wordings_of_research_notes_and_a_register_button_go():
+    """Found on the twelfth round's holdout pages (R12-8): a "Paper:" header over the citation, and a premium box's
+    "Register now" button."""
+    body = "\n".join(RELEASE)
+    paper = ("Paper:\nP. Natarajan, L. Okafor, \"A compute-in-memory macro\", IEDM 2026, doi:10.1109/IEDM.2026.10412345"
+             "\nAcknowledgements\nEngineering and Physical Sciences Research Council (EPSRC)")
+    assert strip_boilerplate(f"{body}\n{paper}") == body
+    assert strip_boilerplate(f"{STORY[0]}\nRegister now\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+    # the story's own lines
+    kept = f"{STORY[0]}\nRegister now for the vote, the mayor urged residents, as turnout fell to 31%.\n{STORY[1]}"
+    assert strip_boilerplate(kept) == kept
+    study = f"{body}\nThe study\nThe researchers will publish their results in Nature next year, they said."
+    assert strip_boilerplate(study) == study
