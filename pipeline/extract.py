@@ -585,13 +585,25 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
 
 def _headline_before_more(title: str, tree: Any, json_ld: str) -> str | None:
     """The JSON-LD headline or <h1> that the title starts with, before a separator and more ("Headline - Section"),
-    else None. Also once the site's name is cut: the London Stock Exchange's "Strategic collaboration with Arm -
-    07:00:04 04 Dec 2026 - RPI News article | London Stock Exchange" kept its time and ticker (twelfth round R12-2)."""
+    or that short labels frame in it, else None. Also once the site's name is cut: the London Stock Exchange's
+    "Strategic collaboration with Arm - 07:00:04 04 Dec 2026 - RPI News article | London Stock Exchange" kept its
+    time and ticker (twelfth round R12-2)."""
     heading = tree.find(".//h1")
     for candidate in (_headline(json_ld), trim(heading.text_content()) if heading is not None else None):
-        if candidate and len(candidate.split()) >= 2 and re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
+        if not candidate or len(candidate.split()) < 2:
+            continue
+        if re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
+            return candidate
+        # framed on both sides by short labels (R12-9): an announcements site's "SGE - Sage Group plc - Partnership
+        # with Microsoft | 03 Dec 2026" (ticker, issuer, headline, day); "Mistral AI: why it matters" keeps its name
+        framed = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{re.escape(candidate)}{_TITLE_SEPARATOR}(.+)", title)
+        if framed and all(len(part.split()) <= MAX_FRAME_WORDS for side in framed.groups()
+                          for part in re.split(_TITLE_SEPARATOR, side)):
             return candidate
     return None
+
+
+MAX_FRAME_WORDS = 4
 
 
 def _fuller_title(page: str | None, feed: str | None) -> str | None:

@@ -650,6 +650,24 @@ def test_once_the_site_name_is_cut_what_follows_the_page_s_own_headline_goes_too
     assert extract_article(_en_page(head), url, item(url, title=None), NOW, min_words=10).title == expected
 
 
+@pytest.mark.parametrize("og_title, expected", [
+    # an announcements site: ticker and issuer before the headline, the day after it
+    ("SGE - Sage Group plc - Mistral and Nvidia bet on a Paris data centre | 03 Dec 2026 | Investegate",
+     "Mistral and Nvidia bet on a Paris data centre"),
+    # a name before the headline with nothing after it is part of the headline (no frame)
+    ("Paris: Mistral and Nvidia bet on a Paris data centre", "Paris: Mistral and Nvidia bet on a Paris data centre"),
+    # a long clause before it is no label
+    ("Two chipmakers and a French start-up join forces - Mistral and Nvidia bet on a Paris data centre | Investegate",
+     "Two chipmakers and a French start-up join forces - Mistral and Nvidia bet on a Paris data centre"),
+])
+def test_a_headline_framed_by_short_labels_in_the_title_is_the_page_s_own(og_title, expected):
+    """Found on the twelfth round's holdout (R12-9): "SGE - Sage Group plc - Partnership with Microsoft | 03 Dec 2026"
+    kept the ticker, the issuer and the day."""
+    url = "https://investegate.example/a"
+    head = f'<meta property="og:title" content="{og_title}"><meta property="og:site_name" content="Investegate">'
+    assert extract_article(_en_page(head), url, item(url, title=None), NOW, min_words=10).title == expected
+
+
 @pytest.mark.parametrize("head, expected", [
     (f'<meta property="og:title" content="The Silicon Ledger">{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre"),
     ('<meta property="og:title" content="Tech Desk">', "Mistral and Nvidia bet on a Paris data centre"),  # feed name
