@@ -1205,3 +1205,17 @@ def test_a_framed_document_does_not_replace_the_page_s_story():
     article = extract_article(_archive_page(widget, f"<article><h1>Puces</h1>{story}</article>"),
                               "https://lettre.example/story", None, NOW, min_words=50)
     assert "Sondage" not in article.text and _FRAMED_PARAGRAPHS[0] in article.text
+
+
+def test_a_table_cell_reading_like_a_share_button_keeps_its_word():
+    """trafilatura empties a line reading "Google", "Print" or "PDF" (its share-button filter), a table's row header
+    too: a data story's table of electricity use lost the name of its first company (twelfth round R12-10)."""
+    table = ("<table><thead><tr><th>Company</th><th>2020</th><th>2025</th></tr></thead><tbody>"
+             "<tr><td>Google</td><td>15.4</td><td>30.8</td></tr><tr><td>Microsoft</td><td>10.8</td><td>28.1</td></tr>"
+             "<tr><td>PDF</td><td>1.2</td><td>2.4</td></tr></tbody></table>")
+    html = _en_page().replace("</article>", f"{table}</article>")
+    text = extract_article(html, "https://ledger.example/a", None, NOW, min_words=10).text
+    assert "| Google | 15.4 | 30.8 |" in text and "| Microsoft | 10.8 | 28.1 |" in text and "| PDF | 1.2 | 2.4 |" in text
+    # a share bar outside any table stays out
+    bar = _en_page().replace("</article>", "<div><p>Google</p><p>Print</p></div></article>")
+    assert "Google\n" not in extract_article(bar, "https://ledger.example/a", None, NOW, min_words=10).text + "\n"
