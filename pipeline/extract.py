@@ -1046,7 +1046,8 @@ def _with_gallery_captions(text: str, tree: Any) -> str:
 def without_title(text: str, *titles: str | None) -> str:
     """The text without a first line that repeats the headline (trafilatura keeps the page's <h1> on 9 of the 60
     English corpus pages, whose reference texts never hold it): the title is stored, and read by the tone model, on
-    its own. A kicker above the repeated headline (« Intelligence artificielle ») goes with it (sixth round, N9)."""
+    its own. A kicker above the repeated headline (« Intelligence artificielle ») goes with it (sixth round, N9), also
+    on two lines ("Raspberry Pi Holdings PLC" and "RPI" over a stock-exchange announcement: twelfth round R12-11)."""
     keys = {" ".join(t.split()).casefold().rstrip(" .") for t in titles if t}
     lines = text.split("\n")
     # a kicker (« Intelligence artificielle », « Note d'analyse »: a few words, no sentence) may sit above it
@@ -1059,7 +1060,7 @@ def without_title(text: str, *titles: str | None) -> str:
     return text
 
 
-MAX_KICKER_LINES = 1
+MAX_KICKER_LINES = 2  # a rubric, or an issuer's name and its ticker above an announcement's headline (R12-11)
 MAX_KICKER_WORDS = 5
 
 

@@ -822,6 +822,18 @@ def test_a_kicker_above_the_repeated_headline_leaves_with_it():
     assert without_title(kept, title) == kept
 
 
+def test_an_issuer_and_its_ticker_above_an_announcement_s_headline_leave_with_it():
+    """A stock-exchange announcement page prints the issuer's name and ticker above the headline: both stayed at the
+    top of the text (twelfth round R12-11). Three lines above it, or a sentence, are the story's."""
+    from pipeline.extract import without_title
+
+    title = "Strategic collaboration with Arm"
+    body = "Raspberry Pi Holdings plc announces a multi-year strategic collaboration with Arm Holdings."
+    assert without_title(f"Raspberry Pi Holdings PLC\nRPI\n{title}\n{body}", title) == body
+    for kept in (f"Markets\nRaspberry Pi Holdings PLC\nRPI\n{title}\n{body}", f"RPI\nShares rose 3%.\n{title}\n{body}"):
+        assert without_title(kept, title) == kept
+
+
 def test_footnote_calls_are_not_glued_to_words():
     """Mini news sites audit (sixth round, N10): a think-tank note's footnote calls were stored as « cloud1 »."""
     paragraph = ("<p>La dépendance au cloud<sup><a href='#fn1' id='ref1'>1</a></sup> américain concerne 70 % des "
