@@ -31,7 +31,23 @@ _PAYWALL = re.compile(
     r"|vente flash\b[^.!?]{0,40}\babonnement\b"
     r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
     r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
-    r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?", _I)
+    r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?"
+    # a premium story's box (twelfth round R12-3, R12-8): "This is a premium article", "Subscribe to Korea JoongAng
+    # Daily for unlimited access to premium articles…", « Ceci est un article premium », "Register now"
+    r"|this is an? (?:premium|subscriber[s']?[- ]only|members?[- ]only|paid|locked) (?:article|story|content)\W*$"
+    r"|(?:subscribe|sign up|register) (?:to|with|for) [^.!?]{1,60}? for (?:unlimited|full|complete) access\b"
+    r"|register(?: now| today| for free| here)?\W*$"
+    r"|(?:ceci est|cet article est) un (?:article|contenu) (?:premium|abonnés?|payant)\W*$", _I)
+# The publisher's note that the story is a translation (R12-3): "This article was originally written in Korean and
+# translated by a bilingual reporter with the help of generative AI tools. …", "This story has been machine-translated
+# from Japanese", « Cet article a été traduit de l'anglais », « Article traduit avec l'aide de l'IA »
+_TRANSLATION_NOTE = re.compile(
+    r"(?:this|the (?:following|above)) (?:article|story|report|piece|interview|text) (?:was|has been|is|were)"
+    r" (?:originally (?:written|published|reported) in [\w-]+ and (?:was |then )?)?(?:auto(?:matically)?[- ]|machine[- ])?"
+    r"translated\b"
+    r"|(?:cet|cette|l') ?(?:article|dépêche|entretien|texte|enquête) (?:a été|est) (?:initialement (?:écrite?|rédigée?"
+    r"|publiée?) en [\w-]+ (?:et|puis) )?(?:automatiquement )?tradui(?:t|te)\b"
+    r"|article tradui(?:t|te) (?:de l'|du |avec l'aide|automatiquement)", _I)
 _COMMENTS = re.compile(
     r"réagir(?: à cet article)?\W*$|réagissez\b"
     r"|vous devez être (?:abonnée?|connectée?|inscrite?) pour (?:réagir|commenter)"
@@ -461,17 +477,31 @@ _NOTICE_HEADER = re.compile(
     r" (?:statements?|information)|(?:safe harbou?r|cautionary) (?:note|statement|language)s?|safe harbou?r"
     r"|disclaimers?|legal notices?|(?:avertissement|mise en garde)s?(?: (?:concernant|relatifs? aux|sur) (?:les )?"
     r"(?:déclarations|informations) prospectives)?|(?:déclarations|informations|énoncés) prospecti(?:ves|fs)"
-    r"|déclaration prospective)\s*:?$", _I)
+    r"|déclaration prospective"
+    r"|notes? (?:to|for) (?:the )?editors|editors'? notes?|notes? (?:aux|à la|pour la) rédactions?)\s*:?$", _I)
+# a release's end mark, alone on its line (twelfth round R12-1): "ENDS", "-ends-", "END" (the London Stock
+# Exchange's RNS), « FIN »; what follows it is the release's notes, contacts and the wire's own notices
+_END_MARK = re.compile(r"[-–—*\s]*(?:ends?|fin)[-–—*\s]*$", _I)
 _CONTACT_HEADER = re.compile(
     r"(?:(?:media|press|investors?|analysts?|company)(?:\s+(?:and|&)\s+(?:media|press|investors?|analysts?))?"
     r"\s+(?:contacts?|relations|enquiries|inquiries)|contacts?(?:\s+(?:presse|médias?|investisseurs?|analystes?))?"
     r"|(?:relations?|contacts?) (?:presse|médias?|investisseurs?|analystes?)|investor relations|relations investisseurs"
     r"|for (?:further|more) information(?:,? (?:please )?contact)?|pour (?:plus d'informations|tout renseignement)"
-    r"|attachments?|pièces? jointes?)\s*:?$", _I)
-# a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks
+    r"|attachments?|pièces? jointes?|enquiries|inquiries)\s*:?$", _I)
+# A research news page's closing notes (twelfth round R12-4, R12-8): "References", « Référence », "Paper:",
+# "Funding", « Contact chercheur » over the paper's citation (its co-authors became persons of the story), the
+# grants and the researcher's address
+_NOTES_HEADER = re.compile(
+    r"(?:references?|référence(?:s| bibliographique)?|bibliograph(?:y|ie)"
+    r"|(?:original|scientific|journal) (?:publication|paper|reference)|publication (?:originale|scientifique)"
+    r"|(?:the )?(?:paper|study)|publication|l'étude|funding|financements?|acknowledge?ments?|remerciements"
+    r"|(?:research(?:er)?|scientific|scientist) contacts?|contacts? (?:chercheu(?:r|se)s?|scientifiques?))\s*:?$", _I)
+# a line of the tail that is no paragraph: a URL, an e-mail, a phone number, a wire's marks, a DOI
 # (bounded runs: an unbounded `\S+@` tried from every position of a 200,000-character token is quadratic — 65 s)
 _TAIL_MARK = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}\.\w|https?://|www\.|\+?\d[\d .()-]{7,24}\d|source\s*:"
-                        r"|view source version\b|#{3}$|-30-$", _I)
+                        r"|view source version\b|#{3}$|-30-$"
+                        r"|^(?-i:[A-Z]{10,20})\s*$"  # RNS's closing code, "AGRFFLFLDIIELIS" (R12-1)
+                        r"|\bdoi\s?:\s?10\.\d{4,9}/|doi\.org/10\.", _I)
 # the wire's last line: "Source: Capgemini", "SOURCE Mistral AI" (PR Newswire), a few words naming the issuer
 _SOURCE_LINE = re.compile(r"(?i:source)\s*:\s*\S|SOURCE\s+[A-Z]")
 MAX_SOURCE_WORDS = 6
@@ -653,14 +683,23 @@ def _is_tag_line(line: str) -> bool:
 
 
 def _tail_header(line: str) -> str | None:
-    """"about", "notice" or "contact" for a press release's closing header, else None."""
-    if len(line.split()) > MAX_TAIL_HEADER_WORDS:
+    """"about", "notice", "contact" or "notes" for a press release's closing header, else None."""
+    if len(line.split()) > MAX_TAIL_HEADER_WORDS and not (":" in line and len(line.split()) <= MAX_WORDS):
         return None
     if _ABOUT_HEADER_START.match(line) and _ABOUT_HEADER.match(line):
         return "about"
-    if _NOTICE_HEADER.match(line):
+    if _NOTICE_HEADER.match(line) or _END_MARK.match(line):
         return "notice"
-    return "contact" if _CONTACT_HEADER.match(line) else None
+    if _CONTACT_HEADER.match(line):
+        return "contact"
+    if _NOTES_HEADER.match(line):
+        return "notes"
+    # a contact on its header's line (R12-1): « Contact presse : X – 06 12 34 56 78 – x@y.fr », "Media enquiries:
+    # X, Head of Media, 07971 123 456"
+    label, colon, rest = line.partition(":")
+    if colon and _CONTACT_HEADER.match(label.strip()) and _TAIL_MARK.search(rest) and len(line.split()) <= MAX_WORDS:
+        return "contact"
+    return None
 
 
 def _is_tail(lines: list[str], section: str) -> bool:
@@ -681,6 +720,9 @@ def _is_tail(lines: list[str], section: str) -> bool:
         if section == "contact":
             if len(line.split()) > MAX_WORDS and not _TAIL_MARK.search(line):
                 return False
+        elif section == "notes":  # a citation (its DOI), a grant's name, an address; no sentence of prose
+            if not _TAIL_MARK.search(line) and (len(line.split()) > MAX_WORDS or line.endswith((".", "!", "?"))):
+                return False
         elif not (line.endswith(_PARAGRAPH_END) or _TAIL_MARK.search(line)):
             return False
         pending = False
@@ -700,7 +742,7 @@ def _release_tail_start(lines: list[str]) -> int | None:
             checked += 1
             if checked > MAX_TAIL_HEADERS:  # header-like lines by the hundred: no press release's tail
                 return None
-            if _is_tail(lines[k + 1:], section) and any(_TAIL_MARK.search(r) for r in lines[k + 1:]):
+            if _is_tail(lines[k + 1:], section) and any(_TAIL_MARK.search(r) for r in lines[k:]):
                 return k
         words += len(line.split())
     return None
@@ -769,7 +811,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if _WIRE_TAIL.match(line) or _CONTRIBUTED.search(line) or _is_labelled_links(line) or _AGENCY_MARK.match(line):
         return True
-    if _WIRE_NOTE.match(line):
+    if _WIRE_NOTE.match(line) or _TRANSLATION_NOTE.match(line):
         return True
     # the publisher speaking: at the line's start (a story quoting « nos abonnés » or "join us at" keeps its line)
     if _SUBSCRIBE_PITCH.match(line) or _SELF_FURNITURE.match(line) or _SELF_FURNITURE_END.search(line):
@@ -899,7 +941,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 continue
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
                                                                  or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)
-                                                                 or _is_publisher_call(line)):
+                                                                 or _is_publisher_call(line)
+                                                                 or _TRANSLATION_NOTE.match(line)):
             if out and _CALL_HEADER.match(out[-1].strip()):
                 out.pop()  # « Vous avez une question ? » over the call
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them

@@ -28,6 +28,7 @@ from lxml.etree import XPath
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
+from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter of share-button lines
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
@@ -566,7 +567,7 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
         match = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{name}\s*|\s*{name}{_TITLE_SEPARATOR}(.+)", title, re.IGNORECASE)
         rest = match and (match.group(1) or match.group(2)).strip()
         if rest and len(rest.split()) >= 2:
-            return rest
+            return _headline_before_more(rest, tree, json_ld) or rest
     heading = tree.find(".//h1")
     h1 = trim(heading.text_content()) if heading is not None else None
     for candidate in (_headline(json_ld), h1):  # « DIAPORAMA. » before the page's own headline (eighth round, R8-7)
@@ -580,11 +581,38 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
         rest = match and match.group(1).strip()
         if rest and len(rest.split()) >= 2 and _squeezed(match.group(2)) in (host.replace("-", ""), f"{host.replace('-', '')}fr"):
             return rest
+    return _headline_before_more(title, tree, json_ld) or title
+
+
+def _headline_before_more(title: str, tree: Any, json_ld: str) -> str | None:
+    """The JSON-LD headline or <h1> that the title starts with, before a separator and more ("Headline - Section"),
+    or that short labels frame in it, else None. Also once the site's name is cut: the London Stock Exchange's
+    "Strategic collaboration with Arm - 07:00:04 04 Dec 2026 - RPI News article | London Stock Exchange" kept its
+    time and ticker (twelfth round R12-2)."""
     heading = tree.find(".//h1")
     for candidate in (_headline(json_ld), trim(heading.text_content()) if heading is not None else None):
-        if candidate and len(candidate.split()) >= 2 and re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
+        if not candidate or len(candidate.split()) < 2:
+            continue
+        if re.fullmatch(re.escape(candidate) + _TITLE_SEPARATOR + r"\S.*", title):
             return candidate
-    return title
+        # framed on both sides by short labels (R12-9): an announcements site's "SGE - Sage Group plc - Partnership
+        # with Microsoft | 03 Dec 2026" (ticker, issuer, headline, day); "Mistral AI: why it matters" keeps its name
+        framed = re.fullmatch(rf"(.+?){_TITLE_SEPARATOR}{re.escape(candidate)}{_TITLE_SEPARATOR}(.+)", title)
+        if framed and all(len(part.split()) <= MAX_FRAME_WORDS for side in framed.groups()
+                          for part in re.split(_TITLE_SEPARATOR, side)):
+            return candidate
+    return None
+
+
+MAX_FRAME_WORDS = 4
+
+
+def _fuller_title(page: str | None, feed: str | None) -> str | None:
+    """The page's title, unless it is one word where the feed's title has several: a press database's text view
+    titled "Europresse.com - Document" gave "Document" (twelfth round R12-6)."""
+    if page and feed and len(page.split()) == 1 and len(feed.split()) >= 3:
+        return feed
+    return page or feed
 
 
 def _byline(tree: Any) -> str | None:
@@ -771,9 +799,24 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
         framed = _framed_text(tree, url, rescue_below)
         if count_words(framed) > count_words(text):
             text = framed
-    text = _with_gallery_captions(text, tree)
+    text = _with_gallery_captions(_with_button_word_cells(text, tree), tree)
     return without_surrogates(strip_boilerplate(_with_lead(text, tree) if lead else text, tree))
 
+
+
+def _with_button_word_cells(text: str, tree: Any) -> str:
+    """The text with the table cells trafilatura blanks as share buttons put back: its filter of lines reading
+    "Google", "Print", "Mail" or "PDF" emptied a table's "Google" row header, and the row's figures lost their
+    company (twelfth round R12-10; seventh round's leftover)."""
+    if "|  |" not in text:
+        return text
+    for row in tree.iterfind(".//tr"):
+        cells = [" ".join(cell.text_content().split()) for cell in row if cell.tag in ("td", "th")]
+        if not any(cell and BUTTON_WORDS.match(cell) for cell in cells):
+            continue
+        blanked = "| " + " | ".join("" if BUTTON_WORDS.match(cell) else cell for cell in cells) + " |"
+        text = text.replace(blanked, "| " + " | ".join(cells) + " |", 1)
+    return text
 
 
 _SRCDOC = XPath("//iframe[@srcdoc]/@srcdoc")
@@ -810,14 +853,15 @@ def _framed_text(tree: Any, url: str | None, rescue_below: int) -> str:
 
 
 # The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass
-# keeps the body block only, so the paragraph that states the news was lost (mini news sites audit).
+# keeps the body block only, so the paragraph that states the news was lost (mini news sites audit). A university's
+# news page calls it `<div class="lead">` (twelfth round R12-7).
 # not a related story's teaser: nothing in an aside, a nav, a footer or a box of other stories
 _OUTSIDE_STORY = ("ancestor-or-self::aside or ancestor::nav or ancestor::footer or ancestor::*[re:test(concat(@class, ' ',"
                   " @id), 'related|similar|teaser|card|recommend|sidebar|widget|more-|lire-aussi|a-lire|read-more"
                   "|outbrain|taboola', 'i')]")
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _LEAD = XPath("//*[self::p or self::div or self::h2][re:test(@class, '(^|\\s)(chapo|chapô|chapeau|article-chapo"
-              "|standfirst|article-lead|article__lead|article-standfirst)(\\s|$)', 'i')]"
+              "|standfirst|article-lead|article__lead|article-standfirst|lead|lede|news-lead|lead-text)(\\s|$)', 'i')]"
               f"[not({_OUTSIDE_STORY})]", namespaces=_REGEX_NS)
 # Whatever its class or tag (`<p class="a-article-header__lead">`, `<h2 class="a_st">`, `<p class="article__chapo">`:
 # mini news sites audit, seventh round R1), a lead is what the page's own summary says: the element above the body
@@ -1002,7 +1046,8 @@ def _with_gallery_captions(text: str, tree: Any) -> str:
 def without_title(text: str, *titles: str | None) -> str:
     """The text without a first line that repeats the headline (trafilatura keeps the page's <h1> on 9 of the 60
     English corpus pages, whose reference texts never hold it): the title is stored, and read by the tone model, on
-    its own. A kicker above the repeated headline (« Intelligence artificielle ») goes with it (sixth round, N9)."""
+    its own. A kicker above the repeated headline (« Intelligence artificielle ») goes with it (sixth round, N9), also
+    on two lines ("Raspberry Pi Holdings PLC" and "RPI" over a stock-exchange announcement: twelfth round R12-11)."""
     keys = {" ".join(t.split()).casefold().rstrip(" .") for t in titles if t}
     lines = text.split("\n")
     # a kicker (« Intelligence artificielle », « Note d'analyse »: a few words, no sentence) may sit above it
@@ -1015,7 +1060,7 @@ def without_title(text: str, *titles: str | None) -> str:
     return text
 
 
-MAX_KICKER_LINES = 1
+MAX_KICKER_LINES = 2  # a rubric, or an issuer's name and its ticker above an announcement's headline (R12-11)
 MAX_KICKER_WORDS = 5
 
 
@@ -1184,7 +1229,7 @@ def extract_article(
         domain=domain_of(normalized),
         source=source or (item.feed_name if item else domain_of(normalized)),
         feed_tags=list(item.feed_tags) if item else [],
-        title=meta["title"] or (item.title if item else None) or _opening_words(text),
+        title=_fuller_title(meta["title"], item.title if item else None) or _opening_words(text),
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
         authors=meta["authors"] or feed_authors,

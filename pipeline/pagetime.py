@@ -169,10 +169,16 @@ def _day_of(m: re.Match, us_order: bool) -> date | None:
         return None
 
 
+# A print edition's source line gives the story's length and page right after its day: « Économie, jeudi 4 décembre
+# 2026 1017 mots, p. 14 » (a press database's text view), "Thursday 4 December 2026, 812 words, p. 23"
+_PRINT_LENGTH_AFTER = re.compile(r"\s*[,|·–—-]?\s*\d{1,3}(?:[ .,\u202f]?\d{3})*\s(?:mots|words)\b", re.IGNORECASE)
+
+
 def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
     """A page whose markup states no date at all, and whose feed item may have none either (a wire's dépêche page:
     « Dépêche n° … · Service : Économie · 02/12/2026 18:40 »; mini news sites audit, eighth round R8-8): the first
-    day shown in a short element with a time beside it, in a zone known from the page (see `shown_time`), in UTC."""
+    day shown in a short element with a time beside it, in a zone known from the page (see `shown_time`), in UTC;
+    or a print edition's day, its length in words beside it, at midnight UTC (date-only: twelfth round R12-6)."""
     lang = (tree.get("lang") or tree.get("xml:lang") or "").replace("_", "-")
     host = (urlsplit(url).hostname or "") if url and "://" in url else ""
     us_order = lang.lower() == "en-us" or host.endswith(".us")  # 12/03/2026 is 3 December elsewhere
@@ -192,6 +198,8 @@ def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
                 stamp = _instant(day, clock, zone)
                 if stamp is not None:
                     return stamp
+            elif _PRINT_LENGTH_AFTER.match(text, found.end()):
+                return datetime.combine(day, time(0), timezone.utc)
         if len(days) >= MAX_SHOWN_DAYS:
             return None
     return None

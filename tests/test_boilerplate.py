@@ -967,3 +967,118 @@ def test_other_wordings_of_a_portal_s_credit_and_a_forward_call_leave_the_text(l
 def test_story_lines_like_a_credit_or_a_forward_call_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
     assert strip_boilerplate(text) == text
+
+
+RELEASE_END_TAILS = {
+    # the London Stock Exchange's RNS: enquiries table, "About X", END, the service's notices and closing code
+    "rns": "Enquiries:\n| Raspberry Pi Holdings plc | Via Brunswick |\n| Peel Hunt LLP (Joint Corporate Broker) | "
+           "+44 (0)20 7418 8900 |\n| Simone Selzer, Pip Green | raspberrypi@brunswick.example |\nAbout Raspberry Pi\n"
+           "Raspberry Pi Holdings plc designs and sells low-cost computers.\nEND\nThis information is provided by RNS, "
+           "the news service of the London Stock Exchange.\nAGRFFLFLDIIELIS",
+    # a union's release: ENDS, notes to editors, a media contact on its header's line
+    "union": "ENDS\nNotes to editors\n- Prospect is a trade union representing 160,000 members.\n- Atos announced the "
+             "redundancies on 20 November.\nMedia enquiries: Richard Hazelden, Head of Media, 07971 123 456, "
+             "press@prospect.example",
+    "ends dashes": "-ends-\nNote to editors:\nThe survey was carried out online in November.\nFor more information "
+                   "contact press@union.example",
+    # an NGO's « communiqué »: the press contact alone, on one line
+    "contact line": "Contact presse : Julien Marchetti – 06 12 34 56 78 – presse@datajustice.example",
+    "fin": "FIN\nNote aux rédactions\nL'association compte 4 000 adhérents.\nContact : presse@asso.example",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELEASE_END_TAILS))
+def test_a_release_s_end_mark_notes_to_editors_and_one_line_contact_close_it(name):
+    """"ENDS" / "END" / « FIN », "Notes to editors" and "Media enquiries: X, phone" on one line open a release's tail
+    too: the enquiries table of an RNS made its brokers' staff persons of the story (twelfth round R12-1)."""
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\n{RELEASE_END_TAILS[name]}") == body
+
+
+@pytest.mark.parametrize("tail", [
+    "Contact: the company did not answer our questions before publication.",  # no contact mark
+    "The end\nThe strike ends on Friday, the union said in a statement on www.prospect.example.",
+    "ENDS\nThe ballot closes on 5 January, and members will then decide on next steps at 10 Downing Street.\n"
+    "What happens next\nThe union will meet the company on Monday.",  # a story subheading after it
+])
+def test_lines_like_a_release_end_that_are_the_story_stay(tail):
+    text = "\n".join(RELEASE) + "\n" + tail
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "This is a premium article",
+    "Subscribe to Korea JoongAng Daily for unlimited access to premium articles, the daily newsletter and our e-paper.",
+    "Sign up with The Ledger for full access to every story.",
+    "Ceci est un article premium.",
+    "This article was originally written in Korean and translated by a bilingual reporter with the help of generative "
+    "AI tools. It was then edited by a native English-speaking editor. All AI-assisted translations are reviewed and "
+    "edited by our newsroom.",
+    "This story has been machine-translated from Japanese.",
+    "Cet article a été traduit de l'anglais par notre rédaction.",
+    "Article traduit avec l'aide de l'intelligence artificielle et relu par la rédaction.",
+])
+def test_a_premium_box_and_a_translation_note_go(line):
+    """A premium story's box and the publisher's note that the story is a translation (an AI-assisted one, at a
+    Korean paper's English edition) are no part of it (twelfth round R12-3)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "The novel was translated into 30 languages and sold two million copies, its publisher said on Tuesday.",
+    "Samsung said the premium article of clothing line would launch in March.",
+    "Customers who subscribe to the plan for unlimited access to the network pay €20 a month, Orange said.",
+    "Le rapport a été traduit en douze langues, selon l'ONU, qui le présentera à Genève.",
+])
+def test_story_lines_about_translations_and_access_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
+
+
+RESEARCH_NOTES = {
+    "references and funding": "References\nAmirkeivan Mohtashami, Sai Praneeth Karimireddy, Martin Jaggi, \"Local steps, "
+                              "global models\", Nature Machine Intelligence, 4 December 2026. DOI: "
+                              "10.1038/s42256-026-01234-5\nFunding\nSwiss National Science Foundation (SNSF)",
+    "référence et contacts": "Référence\nÉ. Vautrin, T. Ayral, L. Henriet, « Hybrid simulation of large molecules », "
+                             "Physical Review X, décembre 2026. DOI : 10.1103/PhysRevX.16.041023\nContact chercheur\n"
+                             "Élise Vautrin – elise.vautrin@inria.example\nContact presse\nService de presse – "
+                             "presse@inria.example",
+    "journal reference": "Journal reference:\nK. Ito et al., Science (2026), https://doi.org/10.1126/science.adk1234",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESEARCH_NOTES))
+def test_a_research_story_s_references_funding_and_researcher_contact_go(name):
+    """A university's or lab's news page ends with the paper's citation, its funding and the researcher's address:
+    the co-authors of the citation became persons of the story (twelfth round R12-4)."""
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\n{RESEARCH_NOTES[name]}") == body
+
+
+@pytest.mark.parametrize("tail", [
+    # a subheading of the story, prose under it and more story after
+    "Funding\nThe lab's funding comes mostly from the Swiss National Science Foundation, which gave it CHF 4 million "
+    "last year, and from industry partners such as Nvidia and IBM, according to its annual report.\n"
+    "What comes next\nThe team will present the work in Vancouver, see www.lab.example/report",
+    "Funding\nThe grant ends in 2027.\nMore at https://doi.org/10.5281/zenodo.123",
+    # no mark: a list of sources under a header, in a story
+    "References\nThe group says its model cites its sources.",
+])
+def test_a_story_section_named_like_research_notes_stays(tail):
+    text = "\n".join(RELEASE) + "\n" + tail
+    assert strip_boilerplate(text) == text
+
+
+def test_other_wordings_of_research_notes_and_a_register_button_go():
+    """Found on the twelfth round's holdout pages (R12-8): a "Paper:" header over the citation, and a premium box's
+    "Register now" button."""
+    body = "\n".join(RELEASE)
+    paper = ("Paper:\nP. Natarajan, L. Okafor, \"A compute-in-memory macro\", IEDM 2026, doi:10.1109/IEDM.2026.10412345"
+             "\nAcknowledgements\nEngineering and Physical Sciences Research Council (EPSRC)")
+    assert strip_boilerplate(f"{body}\n{paper}") == body
+    assert strip_boilerplate(f"{STORY[0]}\nRegister now\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+    # the story's own lines
+    kept = f"{STORY[0]}\nRegister now for the vote, the mayor urged residents, as turnout fell to 31%.\n{STORY[1]}"
+    assert strip_boilerplate(kept) == kept
+    study = f"{body}\nThe study\nThe researchers will publish their results in Nature next year, they said."
+    assert strip_boilerplate(study) == study

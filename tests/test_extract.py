@@ -633,6 +633,42 @@ def test_the_site_name_is_cut_from_the_title(head, expected):
 
 
 @pytest.mark.parametrize("head, expected", [
+    # the London Stock Exchange's news page: the release time and the ticker between the headline and the site
+    ('<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre - 07:00:04 04 Dec 2026 - NVDA '
+     'News article | London Stock Exchange"><meta property="og:site_name" content="London Stock Exchange">',
+     "Mistral and Nvidia bet on a Paris data centre"),
+    (f'<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre | Markets | The Silicon Ledger">'
+     f'{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre"),
+    # the <h1> is only part of the headline: the title stays whole
+    (f'<meta property="og:title" content="Mistral and Nvidia bet on a Paris data centre, and on Lyon - The Silicon '
+     f'Ledger">{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre, and on Lyon"),
+])
+def test_once_the_site_name_is_cut_what_follows_the_page_s_own_headline_goes_too(head, expected):
+    """A title holding more than the site's name after the <h1> ("Headline - time - ticker News article | Site") is
+    the <h1> (twelfth round R12-2)."""
+    url = "https://ledger.example/a"
+    assert extract_article(_en_page(head), url, item(url, title=None), NOW, min_words=10).title == expected
+
+
+@pytest.mark.parametrize("og_title, expected", [
+    # an announcements site: ticker and issuer before the headline, the day after it
+    ("SGE - Sage Group plc - Mistral and Nvidia bet on a Paris data centre | 03 Dec 2026 | Investegate",
+     "Mistral and Nvidia bet on a Paris data centre"),
+    # a name before the headline with nothing after it is part of the headline (no frame)
+    ("Paris: Mistral and Nvidia bet on a Paris data centre", "Paris: Mistral and Nvidia bet on a Paris data centre"),
+    # a long clause before it is no label
+    ("Two chipmakers and a French start-up join forces - Mistral and Nvidia bet on a Paris data centre | Investegate",
+     "Two chipmakers and a French start-up join forces - Mistral and Nvidia bet on a Paris data centre"),
+])
+def test_a_headline_framed_by_short_labels_in_the_title_is_the_page_s_own(og_title, expected):
+    """Found on the twelfth round's holdout (R12-9): "SGE - Sage Group plc - Partnership with Microsoft | 03 Dec 2026"
+    kept the ticker, the issuer and the day."""
+    url = "https://investegate.example/a"
+    head = f'<meta property="og:title" content="{og_title}"><meta property="og:site_name" content="Investegate">'
+    assert extract_article(_en_page(head), url, item(url, title=None), NOW, min_words=10).title == expected
+
+
+@pytest.mark.parametrize("head, expected", [
     (f'<meta property="og:title" content="The Silicon Ledger">{SITE_HEAD}', "Mistral and Nvidia bet on a Paris data centre"),
     ('<meta property="og:title" content="Tech Desk">', "Mistral and Nvidia bet on a Paris data centre"),  # feed name
     (f'<meta property="og:title" content="The Silicon Ledger">{SITE_HEAD}<script type="application/ld+json">'
@@ -786,6 +822,18 @@ def test_a_kicker_above_the_repeated_headline_leaves_with_it():
     assert without_title(kept, title) == kept
 
 
+def test_an_issuer_and_its_ticker_above_an_announcement_s_headline_leave_with_it():
+    """A stock-exchange announcement page prints the issuer's name and ticker above the headline: both stayed at the
+    top of the text (twelfth round R12-11). Three lines above it, or a sentence, are the story's."""
+    from pipeline.extract import without_title
+
+    title = "Strategic collaboration with Arm"
+    body = "Raspberry Pi Holdings plc announces a multi-year strategic collaboration with Arm Holdings."
+    assert without_title(f"Raspberry Pi Holdings PLC\nRPI\n{title}\n{body}", title) == body
+    for kept in (f"Markets\nRaspberry Pi Holdings PLC\nRPI\n{title}\n{body}", f"RPI\nShares rose 3%.\n{title}\n{body}"):
+        assert without_title(kept, title) == kept
+
+
 def test_footnote_calls_are_not_glued_to_words():
     """Mini news sites audit (sixth round, N10): a think-tank note's footnote calls were stored as « cloud1 »."""
     paragraph = ("<p>La dépendance au cloud<sup><a href='#fn1' id='ref1'>1</a></sup> américain concerne 70 % des "
@@ -845,6 +893,21 @@ def test_the_description_makes_no_lead_of_a_teaser_a_later_paragraph_or_an_engli
     dek = "The Nantes server maker will double its output and hire 120 technicians by the end of 2027, it said."
     english = _lead_page(f"<h2 class='hdr__sub'>{dek}</h2>", description=dek, lang="en")
     assert dek not in extract_article(english, url, None, NOW, min_words=50).text
+
+
+@pytest.mark.parametrize("lead_html", ["<div class='lead'><p>{}</p></div>", "<p class='news-lead'>{}</p>",
+                                       "<p class='lede'>{}</p>"])
+def test_a_university_news_page_s_lead_class_is_a_lead_in_any_language(lead_html):
+    """A university's news page sets its lead in `<div class="lead">` above the body: lost, with the sentence that
+    states the finding (twelfth round R12-7). A class-named lead counts on English pages too."""
+    lead = "A new method developed at the institute lets hospitals train language models without sharing records."
+    page = _lead_page(lead_html.format(lead), description=None, lang="en")
+    assert extract_article(page, "https://uni.example/news/a", None, NOW, min_words=50).text.startswith(
+        lead + "\nLe constructeur a présenté mardi")
+    # a lead class in a box of other stories is no lead of this one
+    boxed = _lead_page("", description=None, lang="en",
+                       after=f"<aside class='related'>{lead_html.format(lead)}</aside>")
+    assert lead not in extract_article(boxed, "https://uni.example/news/a", None, NOW, min_words=50).text
 
 
 def test_several_rel_author_links_in_one_byline_give_every_author():
@@ -932,6 +995,41 @@ def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expe
     html = _depeche(meta_line, lang)
     assert extract_article(html, "http://127.0.0.1:18756/fil/depeche/APE-1123.html", None, NOW + timedelta(days=4),
                            min_words=10).published_at == expected
+
+
+def _text_view(source_line: str) -> str:
+    """A press database's text view of a print story (Europresse-like): no metadata, a generic <title>."""
+    body = "".join(f"<p>{p}</p>" for p in [
+        "Thales, Airbus et Leonardo ont finalement signé mercredi l'accord donnant naissance à leur ensemble spatial "
+        "commun, après près de dix-huit mois de négociations.",
+        "La société, dont le siège sera installé à Toulouse, réunira quelque 25 000 salariés et pèsera environ 6,5 "
+        "milliards d'euros de chiffre d'affaires, selon les trois groupes."])
+    return (f"<html lang='fr'><head><title>Europresse.com - Document</title></head><body><article>"
+            f"<div class='DocPublicationName'>Le Monde</div><div class='DocHeader'>{source_line}</div>"
+            f"<div class='titreArticle'><p class='titreArticleVisu'>Thales, Airbus et Leonardo scellent leur alliance"
+            f"</p></div><div class='DocText'>{body}</div></article></body></html>")
+
+
+@pytest.mark.parametrize("source_line, expected", [
+    ("Économie &amp; Entreprise, jeudi 4 décembre 2026 1017 mots, p. 14", datetime(2026, 12, 4, tzinfo=timezone.utc)),
+    ("Business, Thursday 4 December 2026, 1,017 words, p. 23", datetime(2026, 12, 4, tzinfo=timezone.utc)),
+    # a day without the print length beside it is no print edition's date
+    ("Économie &amp; Entreprise, jeudi 4 décembre 2026, p. 14", None),
+])
+def test_a_print_edition_s_text_view_takes_the_feed_title_and_the_day_beside_its_length(source_line, expected):
+    """A press database's text view: its <title> "Europresse.com - Document" gave the title "Document", and its only
+    date is the source line's, beside the story's length in words (twelfth round R12-6)."""
+    url = "http://127.0.0.1:18756/Search/ResultMobile/20261204-LM-4471120"
+    feed_item = item(url, title="Thales, Airbus et Leonardo scellent leur alliance dans les satellites")
+    article = extract_article(_text_view(source_line), url, feed_item, NOW + timedelta(days=4), min_words=10)
+    assert article.title == "Thales, Airbus et Leonardo scellent leur alliance dans les satellites"
+    assert article.published_at == (expected or feed_item.published)
+
+
+def test_a_one_word_headline_the_feed_also_gives_in_one_word_stays():
+    url = "https://ledger.example/a"
+    page = _en_page('<meta property="og:title" content="Brexit">')
+    assert extract_article(page, url, item(url, title="Brexit"), NOW, min_words=10).title == "Brexit"
 
 
 def test_a_gallery_s_json_ld_author_a_bem_byline_and_no_desk_as_author():
@@ -1119,3 +1217,17 @@ def test_a_framed_document_does_not_replace_the_page_s_story():
     article = extract_article(_archive_page(widget, f"<article><h1>Puces</h1>{story}</article>"),
                               "https://lettre.example/story", None, NOW, min_words=50)
     assert "Sondage" not in article.text and _FRAMED_PARAGRAPHS[0] in article.text
+
+
+def test_a_table_cell_reading_like_a_share_button_keeps_its_word():
+    """trafilatura empties a line reading "Google", "Print" or "PDF" (its share-button filter), a table's row header
+    too: a data story's table of electricity use lost the name of its first company (twelfth round R12-10)."""
+    table = ("<table><thead><tr><th>Company</th><th>2020</th><th>2025</th></tr></thead><tbody>"
+             "<tr><td>Google</td><td>15.4</td><td>30.8</td></tr><tr><td>Microsoft</td><td>10.8</td><td>28.1</td></tr>"
+             "<tr><td>PDF</td><td>1.2</td><td>2.4</td></tr></tbody></table>")
+    html = _en_page().replace("</article>", f"{table}</article>")
+    text = extract_article(html, "https://ledger.example/a", None, NOW, min_words=10).text
+    assert "| Google | 15.4 | 30.8 |" in text and "| Microsoft | 10.8 | 28.1 |" in text and "| PDF | 1.2 | 2.4 |" in text
+    # a share bar outside any table stays out
+    bar = _en_page().replace("</article>", "<div><p>Google</p><p>Print</p></div></article>")
+    assert "Google\n" not in extract_article(bar, "https://ledger.example/a", None, NOW, min_words=10).text + "\n"

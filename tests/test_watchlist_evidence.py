@@ -176,3 +176,32 @@ def test_a_text_dense_with_ambiguous_names_looks_its_names_up_once(seed):
     assert time.process_time() - cpu < 5
     # « Orange » alone has no evidence; beside Atos each vouches for the other, as in a short list
     assert len(mentions) == (0 if seed == "Orange " else 3_333)
+
+
+# Mini news sites, twelfth round R12-5: a union's release about job cuts at Atos gave "Atos" as a person and no
+# company (none of its context words, no accounts): the name as someone's employer is the company's evidence.
+UNION_TEXT = ("Hundreds of IT specialists working for Atos in the UK will be balloted for industrial action after the "
+              "company confirmed plans to cut 400 jobs. \"Our members have kept vital services running through years "
+              "of turmoil at Atos,\" the union's general secretary said. Atos said it remained committed to its UK "
+              "business.")
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    (UNION_TEXT, "en"),
+    ("Les salariés d'Atos ont voté la grève. Atos a indiqué qu'il poursuivait le dialogue.", "fr"),
+    ("Atos's employees will vote on the plan next week. Atos said it was confident.", "en"),
+])
+def test_an_ambiguous_company_named_as_an_employer_is_the_company_and_no_person(enricher, text, lang):
+    result = enricher.enrich(EnrichInput(id="t", text=text, title=None, lang=lang))
+    assert result.orgs == ["Atos"]
+    assert "Atos" not in result.entities.PER
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Athos, Porthos and Aramis worked for the king; Atos, the youngest musketeer in the Spanish version, joined "
+     "them in the film.", "en"),
+    ("Les employés de la mairie d'Orange ont manifesté devant l'hôtel de ville.", "fr"),
+    ("She has worked for Apple growers in the Wenatchee valley for twenty years, picking apples every autumn.", "en"),
+])
+def test_an_employer_frame_does_not_outweigh_a_town_a_person_or_words_against(enricher, text, lang):
+    assert orgs(enricher, text, lang) == []

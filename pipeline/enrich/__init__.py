@@ -226,6 +226,10 @@ class Enricher:
         companies = list(dict.fromkeys(m.company for m in [*title_mentions, *mentions]))
         known = {c.casefold() for c in companies}
         cleaned["ORG"] = companies + [o for o in cleaned["ORG"] if o.casefold() not in known]
+        # a company's name that spaCy read as a person where the evidence was elsewhere ("Atos said it remained…",
+        # while "working for Atos" made it the company: twelfth round R12-5) is the company, not a person too
+        named = known | {m.text.casefold() for m in [*title_mentions, *mentions]}
+        cleaned["PER"] = [p for p in cleaned["PER"] if p.casefold() not in named]
         return cleaned
 
     def _partial(self, item: EnrichInput, lang: str) -> Enrichment:

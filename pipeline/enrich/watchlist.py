@@ -411,6 +411,8 @@ class WatchlistLinker:
                          for m in _within(candidates, starts, start, end))
         if clues > avoided:
             return True
+        if not avoided and self._employer(text, mention):
+            return True
         if avoided or "ORG" not in labels or labels & {"PER", "LOC"}:
             return False
         # the ORG span must be this name, not a longer one holding it (« la cave coopérative d'Orange », "The Big
@@ -418,6 +420,15 @@ class WatchlistLinker:
         if any(label == "ORG" and not _ARTICLE_ONLY.match(text[s:mention.start]) for s, _, label in own):
             return False
         return not _is_town(mention.text)
+
+    @staticmethod
+    def _employer(text: str, mention: Mention) -> bool:
+        """The name is someone's employer: "working for Atos", "staff at Atos", « les salariés d'Atos », "Atos's
+        employees" (a musketeer, a horse or a town has no staff: twelfth round R12-5, where a union's release about
+        Atos job cuts gave "Atos" as a person and no company)."""
+        before = text[max(0, mention.start - _EMPLOYER_REACH):mention.start].replace("’", "'")
+        after = text[mention.end:mention.end + _EMPLOYER_REACH].replace("’", "'")
+        return bool(_EMPLOYED_BY.search(before) or _ITS_STAFF.match(after))
 
     def _clues(self, company: str, text: str) -> int:
         context = self._context.get(company)
@@ -469,6 +480,14 @@ _BESIDE = 40  # characters between the starts of two names listed together ("Cap
 _LOCATIVE = re.compile(r"\b(?:à|au|aux|dans|en|vers|in|at|near|around|outside"
                        r"|(?:près|autour|aux environs|ville|commune|région) d(?:e\s+|')|(?:town|city) of\s)\s*$", re.IGNORECASE)
 _LOCATIVE_REACH = 25
+# An employer frame right before or after an ambiguous name (R12-5)
+_EMPLOYED_BY = re.compile(
+    r"\b(?:(?:work(?:s|ing|ed)?|employed)\s+(?:for|by)|(?:staff|employees?|workers?|engineers?|specialists?|executives?"
+    r"|managers?|jobs?|workforce|redundancies|layoffs)\s+(?:at|of)|(?:salariée?s?|employée?s?|effectifs|personnel"
+    r"|ingénieurs?|cadres?|syndicats?|suppressions? de postes?|licenciements?)\s+(?:d'|de\s+|du\s+|chez\s+)"
+    r"|travaill(?:e|ent|ant|ait|aient)\s+(?:pour|chez)|employée?s?\s+par)\s*$", re.IGNORECASE)
+_ITS_STAFF = re.compile(r"(?:'s?|’s?)\s+(?:staff|employees|workers|workforce|engineers|unions?)\b", re.IGNORECASE)
+_EMPLOYER_REACH = 40
 _ARTICLE_ONLY = re.compile(r"^(?:(?:the|le|la|les)\s+|l['’]\s*)?$", re.IGNORECASE)
 _TOWN = 20_000  # inhabitants: the limit under which entities.py already doubts a town named like a first name
 
