@@ -298,6 +298,22 @@ def source_clause(values: list[str]) -> dict:
     return {"bool": {"should": [_any_term("source", values), _any_term("domain", values)], "minimum_should_match": 1}}
 
 
+def tone_toward(company: str, *, label: str | None = None, score: dict | None = None) -> dict:
+    """Articles whose tone toward `company` has this label, or a score within these bounds (`{"lte": -0.2}`).
+
+    That tone is the one measured toward the company or, when none was (a language without a tone model, an
+    article left partial), the article's own tone, which stands in for it in the mentions index and so in coverage,
+    `mentions`, the result lines and alert rules: a filter on the measured tone alone missed those articles.
+    """
+    kind, name, value = ("term", "label", label) if label is not None else ("range", "score", score)
+    toward = {"term": {"company_sentiment.company": company}}
+    measured = {"nested": {"path": "company_sentiment", "query": {"bool": {"filter": [
+        toward, {kind: {f"company_sentiment.{name}": value}}]}}}}
+    standing_in = {"bool": {"filter": [{"term": {"orgs": company}}, {kind: {f"sentiment.{name}": value}}],
+                            "must_not": [{"nested": {"path": "company_sentiment", "query": toward}}]}}
+    return {"bool": {"should": [measured, standing_in], "minimum_should_match": 1}}
+
+
 def _tone(value: str, what: str) -> str:
     tone = value.strip().lower()
     if tone not in TONES:
@@ -416,9 +432,7 @@ def build_search(
     if tone:
         filters.append({"term": {"sentiment.label": _tone(tone, "--tone")}})
     for company, wanted in (company_tones or {}).items():
-        filters.append({"nested": {"path": "company_sentiment", "query": {"bool": {"filter": [
-            {"term": {"company_sentiment.company": company}},
-            {"term": {"company_sentiment.label": _tone(wanted, f"--company-tone {company}")}}]}}}})
+        filters.append(tone_toward(company, label=_tone(wanted, f"--company-tone {company}")))
     if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query, e.g. newsroom search '\"souveraineté numérique\" -Nvidia'.")
     body: dict = {

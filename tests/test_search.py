@@ -643,3 +643,31 @@ def test_a_query_of_pathological_syntax_is_read_in_linear_time(query, text):
     cpu = time.process_time()
     assert " ".join(parse_query(query).text.split()) == " ".join(text.split())
     assert time.process_time() - cpu < 1
+
+
+def test_company_tone_filter_reads_the_article_tone_where_none_was_measured_toward_the_company(es_url):
+    """A language without a tone model leaves no tone toward a company; the article's stands in for it (the
+    mentions index, `mentions --tone`, the result line): `--company-tone` must find the same articles."""
+    from pipeline.coverage import list_mentions
+
+    settings = load_settings()
+    client = make_client(settings)
+    partial = make_record("https://t.example/partial", "Nvidia steht wegen Kartellvorwürfen in der Kritik.",
+                          title="Kritik an Nvidia", lang="de", orgs={"Nvidia": -0.6}, score=-0.6)
+    partial.enrichment.entity_sentiment = {}  # as the enricher leaves a language it has no model for
+    measured = make_record("https://t.example/measured", "Nvidia gagne un contrat malgré un marché morose.",
+                           title="Nvidia gagne", orgs={"Nvidia": 0.5}, score=-0.4)
+    unrelated = make_record("https://t.example/unrelated", "Mistral AI perd un contrat.", title="Mistral AI perd",
+                            orgs={"Mistral AI": -0.5}, score=-0.5)
+    index_enriched(client, settings, [partial, measured, unrelated])
+    try:
+        negative = search_articles(client, settings, "", company_tones={"nvidia": "negative"})
+        assert _urls(negative) == {"https://t.example/partial"}
+        assert negative.hits[0]["companies"][0] == {**negative.hits[0]["companies"][0], "company": "Nvidia",
+                                                    "tone": "negative", "measured": False}
+        assert _urls(search_articles(client, settings, "", company_tones={"Nvidia": "positive"})) == {
+            "https://t.example/measured"}
+        rows, _ = list_mentions(client, settings, ["Nvidia"], since="2026-11-01", until="2026-11-30", tone="negative")
+        assert {row["url"] for row in rows} == _urls(negative)
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
