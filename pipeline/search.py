@@ -92,7 +92,8 @@ def hyphenated_phrases(text: str) -> str:
 # the English one does not, so `d'OVHcloud` would miss every English article that says "OVHcloud".
 ELISIONS = ("l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu")
 _ELISION = re.compile(rf"(?<![\w'’])(?:{'|'.join(ELISIONS)})['’](?=\w)", re.IGNORECASE)
-_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "’": "'", "‘": "'",
+                       "ʼ": "'"})
 
 
 def fold(word: str) -> str:
@@ -108,6 +109,30 @@ def strip_elisions(text: str) -> str:
     parts = text.split('"')
     for i in range(0, len(parts), 2):
         parts[i] = _ELISION.sub("", parts[i])
+    return '"'.join(parts)
+
+
+# Apostrophes as the press types them: the typographic ’ (most French copy), the ASCII ', and two look-alikes. The
+# `.exact` copies fold them all to ' (asciifolding); the stemmed language fields keep them as written.
+APOSTROPHES = "'’‘ʼ"
+_APOSTROPHE_WORD = re.compile(rf'(?<![^\s(+|])(-?)([^\s"+|()*~\\-]*\w[{APOSTROPHES}]\w[^\s"+|()*~\\-]*)(?=[\s)|+]|$)')
+
+
+def apostrophe_spellings(text: str) -> str:
+    """A word with an apostrophe inside (`aujourd'hui`, `Moody's`, `won’t`; elisions are gone by then) matches it
+    typed either way: `(aujourd'hui | aujourd’hui)`. The stemmed fields keep the apostrophe as written, so
+    `aujourd'hui` missed « aujourd’hui », the usual spelling in French copy (a quoted phrase, on the `.exact` copy,
+    already matched both)."""
+
+    def both(match: re.Match) -> str:
+        word = match.group(2)
+        plain = "".join("'" if char in APOSTROPHES else char for char in word)
+        curly = plain.replace("'", "’")
+        return f"{match.group(1)}({plain} | {curly})"
+
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _APOSTROPHE_WORD.sub(both, parts[i])
     return '"'.join(parts)
 
 
@@ -263,7 +288,7 @@ def parse_query(query: str) -> ParsedQuery:
         return " "
 
     text = _FILTER_TERM.sub(take, text)
-    parsed.text = hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split()))))
+    parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 
 

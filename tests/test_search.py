@@ -671,3 +671,32 @@ def test_company_tone_filter_reads_the_article_tone_where_none_was_measured_towa
         assert {row["url"] for row in rows} == _urls(negative)
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_word_with_an_apostrophe_finds_it_typed_either_way(es_url):
+    """French copy mostly types ’ (« aujourd’hui », « Moody’s »), analysts type ': the stemmed fields keep the
+    apostrophe as written, so `aujourd'hui` found only the pages typing ' (quoted, on the `.exact` copy, both)."""
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://q.example/curly", "Aujourd’hui, l’agence Moody’s abaisse la note de la Côte d’Ivoire.",
+                    title="Note abaissée", published=_at(20)),
+        make_record("https://q.example/straight", "Aujourd'hui, l'agence Moody's relève la note du Sénégal.",
+                    title="Note relevée", published=_at(21)),
+        make_record("https://q.example/en-curly", "The agency says it won’t change the rating.", title="Rating",
+                    lang="en", published=_at(22)),
+        make_record("https://q.example/en-straight", "The agency says it won't change the outlook.", title="Outlook",
+                    lang="en", published=_at(23)),
+    ])
+    try:
+        french, english = {"curly", "straight"}, {"en-curly", "en-straight"}
+        for query in ["aujourd'hui", "aujourd’hui", '"aujourd’hui"', "aujourd’h*", "Aujourd'hui AND note"]:
+            assert set(_names(settings, client, query)) == french, query
+        for query in ["won't", "won’t", "won't change"]:
+            assert set(_names(settings, client, query)) == english, query
+        assert set(_names(settings, client, "Moody's note")) == french
+        assert _names(settings, client, "Moody’s Sénégal") == ["straight"]
+        assert set(_names(settings, client, "NOT aujourd'hui")) == english
+        assert set(_names(settings, client, "-won’t")) == french
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
