@@ -258,12 +258,23 @@ def _without_empty_phrases(text: str) -> tuple[str, bool]:
     return "".join(out), dropped
 
 
+# Typographic double quotes and French guillemets, as a keyboard, a word processor or a pasted headline gives them.
+_TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
+
+
+def plain_quotes(text: str) -> str:
+    """“AI Act” and « cloud souverain » are quoted phrases, as "AI Act" is: both parsers know only the ASCII quote,
+    and read the words apart (“souverain cloud” found « cloud souverain », “AI Act” any page saying « j'ai » and
+    "act")."""
+    return text.translate(_TYPOGRAPHIC_QUOTES)
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
-    text, parsed.notes = balanced(word_operators(" ".join((query or "").split())))
+    text, parsed.notes = balanced(word_operators(plain_quotes(" ".join((query or "").split()))))
     depth_at, depth = {}, 0
     for at, char in _outside_quotes(text):
         depth += {"(": 1, ")": -1}.get(char, 0)

@@ -700,3 +700,18 @@ def test_a_word_with_an_apostrophe_finds_it_typed_either_way(es_url):
         assert set(_names(settings, client, "-won’t")) == french
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_typographic_quotes_and_guillemets_quote_a_phrase(indexed):
+    """“AI Act” (a word processor's or a phone's quotes) and « cloud souverain » are phrases, as with "…": read as
+    words, “AI Act” found the French page saying « J'ai » and "act", and “souverain cloud” the pages saying
+    « cloud souverain »."""
+    settings, client, _ = indexed
+    ai_act = _urls(search_articles(client, settings, '"AI Act"'))
+    assert ai_act == {"https://a.example/fr-ai-act", "https://a.example/en-ai-act"}
+    for query in ["“AI Act”", "« AI Act »", "«AI Act»", "„AI Act“"]:
+        assert _urls(search_articles(client, settings, query)) == ai_act, query
+    assert _urls(search_articles(client, settings, "« cloud souverain »")) == {
+        "https://a.example/tribune", "https://a.example/ovh"}
+    assert _urls(search_articles(client, settings, "“souverain cloud”")) == set()
+    assert parse_query("source:«Le Quotidien» “AI Act”").sources == ["Le Quotidien"]
