@@ -554,6 +554,9 @@ def coverage_figure(result: dict):
         for index, entity in enumerate(entities):
             draw(ax_count, ax_tone, entity, index, len(entities))
         bottom = ax_tone
+    for ax in fig.axes:  # a count axis with nothing on it read 0.000 to 0.054 articles: counts are whole
+        if ax.get_ylabel().startswith(f"{unit} per ") and ax.get_ylim()[1] < 1:
+            ax.set_ylim(0, 1)
     keys.append(Line2D([], [], color="grey", marker="D", ms=4, linestyle=":", label=TONE_LEGEND))
     if any(partial):
         keys.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="hatched: partial period")

@@ -642,3 +642,23 @@ def test_top_sources_are_the_sources_with_the_most_articles_not_the_most_mention
         assert sum(t["articles"] for t in result["totals"].values()) == 5 + 10 * 3 * 2
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_company_without_mentions_gets_a_whole_count_axis(indexed):
+    """A watched company nobody wrote about: its count axis read 0.000 … 0.054 articles per day."""
+    from pipeline.coverage import coverage_figure
+
+    settings, client = indexed
+    for companies in (["Kyutai"], ["Kyutai", "Mistral AI"]):
+        result = coverage(client, settings, companies, since="2026-11-16", until="2026-11-22")
+        figure = coverage_figure(result)
+        counts = [ax for ax in figure.axes if ax.get_ylabel() == "articles per day"]
+        assert len(counts) == len(companies)
+        for ax in counts:
+            ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+            assert ticks and all(float(t).is_integer() for t in ticks), (companies, ticks)
+        if "Mistral AI" in companies:  # the company written about keeps its own scale
+            assert max(ax.get_ylim()[1] for ax in counts) >= 3
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
