@@ -715,3 +715,30 @@ def test_typographic_quotes_and_guillemets_quote_a_phrase(indexed):
         "https://a.example/tribune", "https://a.example/ovh"}
     assert _urls(search_articles(client, settings, "“souverain cloud”")) == set()
     assert parse_query("source:«Le Quotidien» “AI Act”").sources == ["Le Quotidien"]
+
+
+def test_accents_and_case_are_folded_in_english_and_other_languages_too(es_url):
+    """French names and words in English or German copy (« Élysée », « Cédric O », « souveraineté »): typed without
+    accents, or with them where the page has none, they are found there as in French articles."""
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://acc.example/en", "Cédric O spoke of souveraineté numérique at the Élysée.",
+                    title="Sovereignty", lang="en", published=_at(20)),
+        make_record("https://acc.example/en-plain", "The Elysee Palace hosted the AI summit.", title="Summit",
+                    lang="en", published=_at(21)),
+        make_record("https://acc.example/fr", "Cédric O défend la souveraineté numérique à l'Élysée.",
+                    title="Souveraineté", published=_at(22)),
+        make_record("https://acc.example/de", "Die digitale Souveränität Europas, sagt man im Élysée-Palast.",
+                    title="Souveränität", lang="de", published=_at(23)),
+    ])
+    try:
+        everywhere = ["de", "en", "en-plain", "fr"]
+        for query in ["Elysee", "Élysée", "ELYSÉE", "elysée"]:
+            assert _names(settings, client, query) == everywhere, query
+        for query in ["souverainete", "souveraineté", "SOUVERAINETÉ"]:
+            assert _names(settings, client, query) == ["en", "fr"], query
+        assert _names(settings, client, "Cedric O") == ["en", "fr"]
+        assert _names(settings, client, "Souveranitat") == _names(settings, client, "souveränität") == ["de"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
