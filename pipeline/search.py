@@ -644,7 +644,8 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     tz = zone(settings)
     start, end = parse_when(options.get("since"), tz), parse_when(options.get("until"), tz, end=True)
     return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,
-                         query=query, sort=options.get("sort", "relevance"), notes=notes,
+                         # filters alone rank nothing: they are listed newest first (build_search), and said so
+                         query=query, sort=options.get("sort", "relevance") if parsed.text else "date", notes=notes,
                          since=start and start.isoformat(), until=end and end.isoformat(),
                          period=describe_window(start, end, tz))
 

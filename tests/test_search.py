@@ -742,3 +742,16 @@ def test_accents_and_case_are_folded_in_english_and_other_languages_too(es_url):
         assert _names(settings, client, "Souveranitat") == _names(settings, client, "souveränität") == ["de"]
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_search_by_filters_alone_says_it_lists_newest_first(words_indexed, tmp_path):
+    """With no word to rank by, results come newest first: the header and the JSON said "by relevance"."""
+    settings, client = words_indexed
+    results = search_articles(client, settings, "company:nvidia")
+    assert results.sort == "date"
+    dates = [hit["published_at"] for hit in results.hits]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 3
+    assert search_articles(client, settings, "Nvidia company:nvidia").sort == "relevance"
+    proc = _cli("search", "", "--company", "nvidia")
+    assert proc.returncode == 0, proc.stderr
+    assert "3 article(s) match; the first 3 by date:" in proc.stdout
