@@ -662,3 +662,15 @@ def test_a_company_without_mentions_gets_a_whole_count_axis(indexed):
         import matplotlib.pyplot as plt
 
         plt.close(figure)
+
+
+def test_clusters_with_by_source_or_co_mentions_is_refused_not_silently_ignored(indexed, capsys):
+    """`--clusters` counts the over-time view in clusters: `--by source --clusters` printed mention counts."""
+    from pipeline.cli import main
+
+    for view, counted in ((["--by", "source"], "counts mentions"), (["--co-mentions"], "counts articles")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["coverage", "--entity", "Mistral AI", *view, "--clusters"])
+        err = capsys.readouterr().err.replace("\n", " ")
+        assert exit_info.value.code == 2 and "Traceback" not in err, err
+        assert f"{' '.join(view)} {counted}" in err and "drop --clusters" in err
