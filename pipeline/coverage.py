@@ -31,6 +31,8 @@ MAX_BUCKETS = 5_000  # per series: `--since 0001-01-01 --interval day` asked for
 # per request: Elasticsearch refuses a response of more than `search.max_buckets` (65,536 by default, empty buckets
 # included; the stand-in has no such limit): 14 companies × 4,700 days passed the per-series check and failed there
 MAX_RESPONSE_BUCKETS = 60_000
+TOP_SOURCES = 10
+SOURCES_RANKED = 1_000  # sources read to rank them by articles (or clusters): more than any feeds file holds
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -291,7 +293,9 @@ def coverage(
                 },
             },
             "top_sources": {
-                "terms": {"field": "source", "size": 10},
+                # every source, cut to the top ones here: the store ranks terms by mentions, and a source with more
+                # articles but fewer mentions (one company per article) fell out of a top 10 counted in articles
+                "terms": {"field": "source", "size": SOURCES_RANKED},
                 "aggs": {
                     "articles": {"cardinality": {"field": "article_id", "precision_threshold": PRECISION}},
                     "clusters": cluster_card,
@@ -337,7 +341,7 @@ def coverage(
          "mentions": b["doc_count"]}
         for b in aggs["top_sources"]["buckets"]
     ]
-    top_sources.sort(key=lambda s: (-s["count"], s["source"]))
+    top_sources = sorted(top_sources, key=lambda s: (-s["count"], s["source"]))[:TOP_SOURCES]
     partial = [p["date"] for p in next(iter(series.values())) if p["partial"]]  # same buckets for every company
     if partial:
         notes.append(f"partial {interval}s (the period covers only part of them): {', '.join(partial)}")
@@ -550,6 +554,9 @@ def coverage_figure(result: dict):
         for index, entity in enumerate(entities):
             draw(ax_count, ax_tone, entity, index, len(entities))
         bottom = ax_tone
+    for ax in fig.axes:  # a count axis with nothing on it read 0.000 to 0.054 articles: counts are whole
+        if ax.get_ylabel().startswith(f"{unit} per ") and ax.get_ylim()[1] < 1:
+            ax.set_ylim(0, 1)
     keys.append(Line2D([], [], color="grey", marker="D", ms=4, linestyle=":", label=TONE_LEGEND))
     if any(partial):
         keys.append(Patch(facecolor="white", edgecolor="grey", hatch="//", label="hatched: partial period")

@@ -261,8 +261,16 @@ def _tone_cell(tone: dict | None) -> str:
 
 
 def _companies_cell(doc: dict) -> str:
+    """Each company with the tone toward it; where none was measured (a language without a tone model), the
+    article's, said so, as search, `mentions`, coverage and alerts read it (the cell was blank)."""
     tones = {e.get("company"): e for e in doc.get("company_sentiment") or []}
-    rows = [f"<div>{for_html(company)} {_tone_cell(tones.get(company))}</div>" for company in doc.get("orgs") or []]
+    rows = []
+    for company in doc.get("orgs") or []:
+        tone = tones.get(company)
+        cell = _tone_cell(tone) if tone else (
+            _score(doc.get("sentiment")) + ' <span class="tone-note">article tone (none measured toward it)</span>'
+            if _score(doc.get("sentiment")) else "")
+        rows.append(f"<div>{for_html(company)} {cell}</div>")
     return "".join(rows)
 
 

@@ -92,7 +92,8 @@ def hyphenated_phrases(text: str) -> str:
 # the English one does not, so `d'OVHcloud` would miss every English article that says "OVHcloud".
 ELISIONS = ("l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu")
 _ELISION = re.compile(rf"(?<![\w'’])(?:{'|'.join(ELISIONS)})['’](?=\w)", re.IGNORECASE)
-_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ı": "i", "’": "'", "‘": "'",
+                       "ʼ": "'"})
 
 
 def fold(word: str) -> str:
@@ -108,6 +109,30 @@ def strip_elisions(text: str) -> str:
     parts = text.split('"')
     for i in range(0, len(parts), 2):
         parts[i] = _ELISION.sub("", parts[i])
+    return '"'.join(parts)
+
+
+# Apostrophes as the press types them: the typographic ’ (most French copy), the ASCII ', and two look-alikes. The
+# `.exact` copies fold them all to ' (asciifolding); the stemmed language fields keep them as written.
+APOSTROPHES = "'’‘ʼ"
+_APOSTROPHE_WORD = re.compile(rf'(?<![^\s(+|])(-?)([^\s"+|()*~\\-]*\w[{APOSTROPHES}]\w[^\s"+|()*~\\-]*)(?=[\s)|+]|$)')
+
+
+def apostrophe_spellings(text: str) -> str:
+    """A word with an apostrophe inside (`aujourd'hui`, `Moody's`, `won’t`; elisions are gone by then) matches it
+    typed either way: `(aujourd'hui | aujourd’hui)`. The stemmed fields keep the apostrophe as written, so
+    `aujourd'hui` missed « aujourd’hui », the usual spelling in French copy (a quoted phrase, on the `.exact` copy,
+    already matched both)."""
+
+    def both(match: re.Match) -> str:
+        word = match.group(2)
+        plain = "".join("'" if char in APOSTROPHES else char for char in word)
+        curly = plain.replace("'", "’")
+        return f"{match.group(1)}({plain} | {curly})"
+
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _APOSTROPHE_WORD.sub(both, parts[i])
     return '"'.join(parts)
 
 
@@ -233,12 +258,23 @@ def _without_empty_phrases(text: str) -> tuple[str, bool]:
     return "".join(out), dropped
 
 
+# Typographic double quotes and French guillemets, as a keyboard, a word processor or a pasted headline gives them.
+_TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
+
+
+def plain_quotes(text: str) -> str:
+    """“AI Act” and « cloud souverain » are quoted phrases, as "AI Act" is: both parsers know only the ASCII quote,
+    and read the words apart (“souverain cloud” found « cloud souverain », “AI Act” any page saying « j'ai » and
+    "act")."""
+    return text.translate(_TYPOGRAPHIC_QUOTES)
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
-    text, parsed.notes = balanced(word_operators(" ".join((query or "").split())))
+    text, parsed.notes = balanced(word_operators(plain_quotes(" ".join((query or "").split()))))
     depth_at, depth = {}, 0
     for at, char in _outside_quotes(text):
         depth += {"(": 1, ")": -1}.get(char, 0)
@@ -263,7 +299,7 @@ def parse_query(query: str) -> ParsedQuery:
         return " "
 
     text = _FILTER_TERM.sub(take, text)
-    parsed.text = hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split()))))
+    parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 
 
@@ -296,6 +332,22 @@ def source_clause(values: list[str]) -> dict:
     """Articles or mentions from any of these sources: the feed name or the domain, any case (search's `source:`,
     `--source` and alert rules' `sources:` alike)."""
     return {"bool": {"should": [_any_term("source", values), _any_term("domain", values)], "minimum_should_match": 1}}
+
+
+def tone_toward(company: str, *, label: str | None = None, score: dict | None = None) -> dict:
+    """Articles whose tone toward `company` has this label, or a score within these bounds (`{"lte": -0.2}`).
+
+    That tone is the one measured toward the company or, when none was (a language without a tone model, an
+    article left partial), the article's own tone, which stands in for it in the mentions index and so in coverage,
+    `mentions`, the result lines and alert rules: a filter on the measured tone alone missed those articles.
+    """
+    kind, name, value = ("term", "label", label) if label is not None else ("range", "score", score)
+    toward = {"term": {"company_sentiment.company": company}}
+    measured = {"nested": {"path": "company_sentiment", "query": {"bool": {"filter": [
+        toward, {kind: {f"company_sentiment.{name}": value}}]}}}}
+    standing_in = {"bool": {"filter": [{"term": {"orgs": company}}, {kind: {f"sentiment.{name}": value}}],
+                            "must_not": [{"nested": {"path": "company_sentiment", "query": toward}}]}}
+    return {"bool": {"should": [measured, standing_in], "minimum_should_match": 1}}
 
 
 def _tone(value: str, what: str) -> str:
@@ -416,9 +468,7 @@ def build_search(
     if tone:
         filters.append({"term": {"sentiment.label": _tone(tone, "--tone")}})
     for company, wanted in (company_tones or {}).items():
-        filters.append({"nested": {"path": "company_sentiment", "query": {"bool": {"filter": [
-            {"term": {"company_sentiment.company": company}},
-            {"term": {"company_sentiment.label": _tone(wanted, f"--company-tone {company}")}}]}}}})
+        filters.append(tone_toward(company, label=_tone(wanted, f"--company-tone {company}")))
     if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query, e.g. newsroom search '\"souveraineté numérique\" -Nvidia'.")
     body: dict = {
@@ -594,7 +644,8 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     tz = zone(settings)
     start, end = parse_when(options.get("since"), tz), parse_when(options.get("until"), tz, end=True)
     return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,
-                         query=query, sort=options.get("sort", "relevance"), notes=notes,
+                         # filters alone rank nothing: they are listed newest first (build_search), and said so
+                         query=query, sort=options.get("sort", "relevance") if parsed.text else "date", notes=notes,
                          since=start and start.isoformat(), until=end and end.isoformat(),
                          period=describe_window(start, end, tz))
 

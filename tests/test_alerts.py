@@ -1187,3 +1187,34 @@ def test_an_infinite_volume_factor_is_refused_at_load(tmp_path):
                     "    channels: [{type: slack}]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"entry #1 \('spike'\), field 'volume.factor': Input should be a finite number"):
         load_rules(load_settings(es_url=""), path)
+
+
+def test_a_tone_rule_on_several_companies_reads_each_companys_tone_as_the_mentions_index_does(store):
+    """A German article (no tone model: no tone toward either company) corrected by an analyst: negative as a whole,
+    positive toward OVHcloud. Its Nvidia mention reads negative (the article's tone stands in), so a rule on
+    negative coverage of OVHcloud or Nvidia fires for Nvidia; the tone measured toward OVHcloud hid it."""
+    from pipeline.alerts.evaluate import explain_match, find_matches
+    from pipeline.alerts.rules import Rule
+    from pipeline.corrections import set_tone
+    from pipeline.coverage import list_mentions
+
+    settings, client = store
+    record = make_record("https://presse.example.org/ovh-nvidia-de", "OVHcloud und Nvidia: eine Partnerschaft.",
+                         title="OVHcloud und Nvidia", lang="de", orgs={"OVHcloud": 0.0, "Nvidia": 0.0})
+    record.enrichment.entity_sentiment = {}  # as the enricher leaves a language it has no model for
+    index(store, [record])
+    set_tone(client, settings, record.article.id, "negative", analyst="alice")
+    set_tone(client, settings, record.article.id, "positive", company="OVHcloud", analyst="alice")
+    rows, _ = list_mentions(client, settings, ["OVHcloud", "Nvidia"], since="2026-11-20", until="2026-11-20")
+    assert {row["company"]: row["tone"] for row in rows} == {"OVHcloud": "positive", "Nvidia": "negative"}
+    rule = Rule.model_validate({"name": "neg", "companies": ["OVHcloud", "Nvidia"], "max_sentiment": -0.2,
+                                "channels": [{"type": "email", "to": ["desk@example.org"]}]})
+    assert all(met for _, met in explain_match(client, settings, rule, record.article.id))
+    (item,) = find_matches(client, settings, rule, None, ids=[record.article.id])
+    assert item.reasons == ["mentions OVHcloud, Nvidia", "no tone measured toward Nvidia; article tone -0.50 (≤ -0.20)"]
+    positive = rule.model_copy(update={"max_sentiment": None, "min_sentiment": 0.2})
+    (item,) = find_matches(client, settings, positive, None, ids=[record.article.id])
+    assert item.reasons == ["mentions OVHcloud, Nvidia", "tone toward OVHcloud +0.50 (≥ +0.20)"]
+    # a company the article does not mention is not lent the article's tone
+    other = rule.model_copy(update={"companies": ["Mistral AI"]})
+    assert [met for _, met in explain_match(client, settings, other, record.article.id)] == [False, False]

@@ -621,3 +621,56 @@ def test_co_mentions_of_a_company_mentioned_alone_do_not_say_there_was_no_mentio
     assert "no mention in this period" not in out
     proc = _cli("coverage", "--entity", "nvidia", "--co-mentions", "--since", "2026-11-19", "--until", "2026-11-19")
     assert "no mention in this period" in proc.stdout
+
+
+def test_top_sources_are_the_sources_with_the_most_articles_not_the_most_mentions(es_url):
+    """Top sources are counted in articles: ten sources whose three articles each name two companies (6 mentions)
+    must not push out a source of five articles naming one (5 mentions), which the store ranks below them."""
+    settings = load_settings()
+    client = make_client(settings)
+    records = [make_record(f"https://s{n}.example/{i}", story(600 + 10 * n + i), published=_at(20, 9 + i),
+                           source=f"Source {n:02d}", orgs={"Mistral AI": 0.1, "Nvidia": 0.1})
+               for n in range(10) for i in range(3)]
+    records += [make_record(f"https://solo.example/{i}", story(700 + i), published=_at(20, 9 + i), source="Solo",
+                            orgs={"Mistral AI": 0.1}) for i in range(5)]
+    index_enriched(client, settings, records)
+    try:
+        result = coverage(client, settings, ["Mistral AI", "Nvidia"], since="2026-11-20", until="2026-11-20")
+        top = result["top_sources"]
+        assert len(top) == 10 and top[0] == {"source": "Solo", "count": 5, "mentions": 5}
+        assert [s["count"] for s in top[1:]] == [3] * 9
+        assert sum(t["articles"] for t in result["totals"].values()) == 5 + 10 * 3 * 2
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_company_without_mentions_gets_a_whole_count_axis(indexed):
+    """A watched company nobody wrote about: its count axis read 0.000 … 0.054 articles per day."""
+    from pipeline.coverage import coverage_figure
+
+    settings, client = indexed
+    for companies in (["Kyutai"], ["Kyutai", "Mistral AI"]):
+        result = coverage(client, settings, companies, since="2026-11-16", until="2026-11-22")
+        figure = coverage_figure(result)
+        counts = [ax for ax in figure.axes if ax.get_ylabel() == "articles per day"]
+        assert len(counts) == len(companies)
+        for ax in counts:
+            ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+            assert ticks and all(float(t).is_integer() for t in ticks), (companies, ticks)
+        if "Mistral AI" in companies:  # the company written about keeps its own scale
+            assert max(ax.get_ylim()[1] for ax in counts) >= 3
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
+
+
+def test_clusters_with_by_source_or_co_mentions_is_refused_not_silently_ignored(indexed, capsys):
+    """`--clusters` counts the over-time view in clusters: `--by source --clusters` printed mention counts."""
+    from pipeline.cli import main
+
+    for view, counted in ((["--by", "source"], "counts mentions"), (["--co-mentions"], "counts articles")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["coverage", "--entity", "Mistral AI", *view, "--clusters"])
+        err = capsys.readouterr().err.replace("\n", " ")
+        assert exit_info.value.code == 2 and "Traceback" not in err, err
+        assert f"{' '.join(view)} {counted}" in err and "drop --clusters" in err

@@ -314,3 +314,22 @@ def test_report_says_no_negative_article_for_a_company_with_only_positive_ones_a
     import re
 
     assert re.search(r"generated \d{4}-\d\d-\d\d \d\d:\d\d CES?T</p>", document)  # when, in the same zone
+
+
+def test_latest_articles_give_the_article_tone_where_none_was_measured_toward_a_company(es_url, tmp_path):
+    """A German article (no tone model): search, `mentions` and alerts read the article's tone for its companies; the
+    report left the company's tone blank."""
+    settings = load_settings()
+    client = make_client(settings)
+    record = _record("https://a.example/de", 705, 20, {"Nvidia": -0.6}, -0.6, title="Kritik an Nvidia",
+                     source="Der Rechner", lang="de")
+    record.enrichment.entity_sentiment = {}  # as the enricher leaves a language it has no model for
+    index_enriched(client, settings, [record])
+    try:
+        build_report(client, settings, tmp_path / "r.html", entities=["Nvidia"], **WINDOW)
+        document = (tmp_path / "r.html").read_text(encoding="utf-8")
+        latest = re.sub(r"<[^>]+>", " ", document[document.index("<h2>Latest articles"):])
+        row = " ".join(latest[latest.index("Kritik an Nvidia"):].split())
+        assert row.startswith("Kritik an Nvidia Der Rechner -0.60 negative Nvidia -0.60 negative article tone"), row
+    finally:
+        drop_prefix(client, settings.es_index_prefix)

@@ -643,3 +643,115 @@ def test_a_query_of_pathological_syntax_is_read_in_linear_time(query, text):
     cpu = time.process_time()
     assert " ".join(parse_query(query).text.split()) == " ".join(text.split())
     assert time.process_time() - cpu < 1
+
+
+def test_company_tone_filter_reads_the_article_tone_where_none_was_measured_toward_the_company(es_url):
+    """A language without a tone model leaves no tone toward a company; the article's stands in for it (the
+    mentions index, `mentions --tone`, the result line): `--company-tone` must find the same articles."""
+    from pipeline.coverage import list_mentions
+
+    settings = load_settings()
+    client = make_client(settings)
+    partial = make_record("https://t.example/partial", "Nvidia steht wegen Kartellvorwürfen in der Kritik.",
+                          title="Kritik an Nvidia", lang="de", orgs={"Nvidia": -0.6}, score=-0.6)
+    partial.enrichment.entity_sentiment = {}  # as the enricher leaves a language it has no model for
+    measured = make_record("https://t.example/measured", "Nvidia gagne un contrat malgré un marché morose.",
+                           title="Nvidia gagne", orgs={"Nvidia": 0.5}, score=-0.4)
+    unrelated = make_record("https://t.example/unrelated", "Mistral AI perd un contrat.", title="Mistral AI perd",
+                            orgs={"Mistral AI": -0.5}, score=-0.5)
+    index_enriched(client, settings, [partial, measured, unrelated])
+    try:
+        negative = search_articles(client, settings, "", company_tones={"nvidia": "negative"})
+        assert _urls(negative) == {"https://t.example/partial"}
+        assert negative.hits[0]["companies"][0] == {**negative.hits[0]["companies"][0], "company": "Nvidia",
+                                                    "tone": "negative", "measured": False}
+        assert _urls(search_articles(client, settings, "", company_tones={"Nvidia": "positive"})) == {
+            "https://t.example/measured"}
+        rows, _ = list_mentions(client, settings, ["Nvidia"], since="2026-11-01", until="2026-11-30", tone="negative")
+        assert {row["url"] for row in rows} == _urls(negative)
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_word_with_an_apostrophe_finds_it_typed_either_way(es_url):
+    """French copy mostly types ’ (« aujourd’hui », « Moody’s »), analysts type ': the stemmed fields keep the
+    apostrophe as written, so `aujourd'hui` found only the pages typing ' (quoted, on the `.exact` copy, both)."""
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://q.example/curly", "Aujourd’hui, l’agence Moody’s abaisse la note de la Côte d’Ivoire.",
+                    title="Note abaissée", published=_at(20)),
+        make_record("https://q.example/straight", "Aujourd'hui, l'agence Moody's relève la note du Sénégal.",
+                    title="Note relevée", published=_at(21)),
+        make_record("https://q.example/en-curly", "The agency says it won’t change the rating.", title="Rating",
+                    lang="en", published=_at(22)),
+        make_record("https://q.example/en-straight", "The agency says it won't change the outlook.", title="Outlook",
+                    lang="en", published=_at(23)),
+    ])
+    try:
+        french, english = {"curly", "straight"}, {"en-curly", "en-straight"}
+        for query in ["aujourd'hui", "aujourd’hui", '"aujourd’hui"', "aujourd’h*", "Aujourd'hui AND note"]:
+            assert set(_names(settings, client, query)) == french, query
+        for query in ["won't", "won’t", "won't change"]:
+            assert set(_names(settings, client, query)) == english, query
+        assert set(_names(settings, client, "Moody's note")) == french
+        assert _names(settings, client, "Moody’s Sénégal") == ["straight"]
+        assert set(_names(settings, client, "NOT aujourd'hui")) == english
+        assert set(_names(settings, client, "-won’t")) == french
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_typographic_quotes_and_guillemets_quote_a_phrase(indexed):
+    """“AI Act” (a word processor's or a phone's quotes) and « cloud souverain » are phrases, as with "…": read as
+    words, “AI Act” found the French page saying « J'ai » and "act", and “souverain cloud” the pages saying
+    « cloud souverain »."""
+    settings, client, _ = indexed
+    ai_act = _urls(search_articles(client, settings, '"AI Act"'))
+    assert ai_act == {"https://a.example/fr-ai-act", "https://a.example/en-ai-act"}
+    for query in ["“AI Act”", "« AI Act »", "«AI Act»", "„AI Act“"]:
+        assert _urls(search_articles(client, settings, query)) == ai_act, query
+    assert _urls(search_articles(client, settings, "« cloud souverain »")) == {
+        "https://a.example/tribune", "https://a.example/ovh"}
+    assert _urls(search_articles(client, settings, "“souverain cloud”")) == set()
+    assert parse_query("source:«Le Quotidien» “AI Act”").sources == ["Le Quotidien"]
+
+
+def test_accents_and_case_are_folded_in_english_and_other_languages_too(es_url):
+    """French names and words in English or German copy (« Élysée », « Cédric O », « souveraineté »): typed without
+    accents, or with them where the page has none, they are found there as in French articles."""
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://acc.example/en", "Cédric O spoke of souveraineté numérique at the Élysée.",
+                    title="Sovereignty", lang="en", published=_at(20)),
+        make_record("https://acc.example/en-plain", "The Elysee Palace hosted the AI summit.", title="Summit",
+                    lang="en", published=_at(21)),
+        make_record("https://acc.example/fr", "Cédric O défend la souveraineté numérique à l'Élysée.",
+                    title="Souveraineté", published=_at(22)),
+        make_record("https://acc.example/de", "Die digitale Souveränität Europas, sagt man im Élysée-Palast.",
+                    title="Souveränität", lang="de", published=_at(23)),
+    ])
+    try:
+        everywhere = ["de", "en", "en-plain", "fr"]
+        for query in ["Elysee", "Élysée", "ELYSÉE", "elysée"]:
+            assert _names(settings, client, query) == everywhere, query
+        for query in ["souverainete", "souveraineté", "SOUVERAINETÉ"]:
+            assert _names(settings, client, query) == ["en", "fr"], query
+        assert _names(settings, client, "Cedric O") == ["en", "fr"]
+        assert _names(settings, client, "Souveranitat") == _names(settings, client, "souveränität") == ["de"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_search_by_filters_alone_says_it_lists_newest_first(words_indexed, tmp_path):
+    """With no word to rank by, results come newest first: the header and the JSON said "by relevance"."""
+    settings, client = words_indexed
+    results = search_articles(client, settings, "company:nvidia")
+    assert results.sort == "date"
+    dates = [hit["published_at"] for hit in results.hits]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 3
+    assert search_articles(client, settings, "Nvidia company:nvidia").sort == "relevance"
+    proc = _cli("search", "", "--company", "nvidia")
+    assert proc.returncode == 0, proc.stderr
+    assert "3 article(s) match; the first 3 by date:" in proc.stdout

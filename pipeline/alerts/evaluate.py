@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
-from pipeline.search import source_clause
+from pipeline.search import source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
 from pipeline.store.templates import index_names
@@ -209,18 +209,19 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
         bounds = _range(rule.min_sentiment, rule.max_sentiment)
         wanted = _describe_bounds(rule)
         if rule.sentiment_target == "company":
-            toward = {"terms": {"company_sentiment.company": rule.companies}}
-            clause = {"bool": {"should": [
-                {"nested": {"path": "company_sentiment",
-                            "query": {"bool": {"filter": [toward, {"range": {"company_sentiment.score": bounds}}]}}}},
-                # no tone measured toward the company: the article's tone stands in (as in the mentions index)
-                {"bool": {"filter": [{"range": {"sentiment.score": bounds}}],
-                          "must_not": [{"nested": {"path": "company_sentiment", "query": toward}}]}},
-            ], "minimum_should_match": 1}}
+            # company by company: the tone measured toward it, or the article's where none was (as in the mentions
+            # index); a tone measured toward one listed company no longer hides the article's tone for another
+            clause = {"bool": {"should": [tone_toward(company, score=bounds) for company in rule.companies],
+                               "minimum_should_match": 1}}
             conditions.append((f"tone toward {' or '.join(rule.companies)} {wanted}", clause))
         else:
             conditions.append((f"article tone {wanted}", {"range": {"sentiment.score": bounds}}))
     return conditions
+
+
+def _within(rule: Rule, score: float | None) -> bool:
+    return score is not None and (rule.min_sentiment is None or score >= rule.min_sentiment) and (
+        rule.max_sentiment is None or score <= rule.max_sentiment)
 
 
 def _describe_bounds(rule: Rule) -> str:
@@ -286,12 +287,16 @@ def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
         reasons.append(f"{what} match: {matched}")
     if rule.has_sentiment_filter:
         if rule.sentiment_target == "company":
-            for company in hit_companies or rule.companies:
-                score = toward.get(company)
+            article = (source.get("sentiment") or {}).get("score")
+            tones = {company: toward.get(company) for company in hit_companies or rule.companies
+                     if toward.get(company) is not None or company in orgs}
+            # the companies whose tone meets the bounds are why the rule fired, not another one it lists
+            within = [c for c, score in tones.items() if _within(rule, article if score is None else score)]
+            for company in within or list(tones):
+                score = tones[company]
                 if score is not None:
                     reasons.append(f"tone toward {company} {score:+.2f} ({_describe_bounds(rule)})")
-                elif company in orgs:
-                    article = (source.get("sentiment") or {}).get("score")
+                else:
                     reasons.append(f"no tone measured toward {company}; article tone {article:+.2f} "
                                    f"({_describe_bounds(rule)})")
         else:

@@ -73,6 +73,12 @@ def coverage_cmd(
         view = "--by source" if by else "--co-mentions"
         raise ConfigError(f"--png draws the over-time chart; {view} has no chart (use --csv FILE or --json for its "
                           "table, or drop --png).")
+    if clusters and (by or co):  # counted in mentions or articles whatever was asked: say so instead
+        from pipeline.errors import ConfigError
+
+        view = "--by source counts mentions" if by else "--co-mentions counts articles"
+        raise ConfigError(f"--clusters counts the over-time view in near-duplicate clusters; {view} (drop "
+                          "--clusters).")
     settings = load_settings()
     if png:
         from pipeline.coverage import png_path

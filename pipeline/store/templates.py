@@ -20,7 +20,7 @@ def index_names(prefix: str = "newsroom") -> dict[str, str]:
 
 # Bumped whenever the articles/runs mappings or analysis settings change: `newsroom setup` then puts the new
 # templates, rolls the articles alias over and migrates older indices (see pipeline.store.setup).
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3  # 3: accents folded in the English and other-language search fields
 
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
 DATE = {"type": "date"}
@@ -49,8 +49,13 @@ ANALYSIS = {
         # quote_field_suffix is not applied (the embedded stand-in ignores it).
         "newsroom_french": {"type": "custom", "tokenizer": "standard",
                             "filter": ["lowercase", "newsroom_elision", "newsroom_french_stemmer"]},
+        # Accents folded (as the French stemmer's own normalisation does): English and other copy quoting French
+        # names and words ("Élysée", "Cédric O", "souveraineté") is found by them typed without accents, and
+        # "Elysee Palace" by "Élysée".
         "newsroom_english": {"type": "custom", "tokenizer": "standard",
-                             "filter": ["newsroom_english_possessive", "lowercase", "newsroom_english_stemmer"]},
+                             "filter": ["newsroom_english_possessive", "lowercase", "asciifolding",
+                                        "newsroom_english_stemmer"]},
+        "newsroom_other": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
     },
 }
 EXACT_TEXT = {"type": "text", "analyzer": EXACT_ANALYZER}
@@ -67,11 +72,11 @@ ANALYSED_TEXT = {
 # time by pipeline.store.indexing.search_field): a search reads one analysed copy per article instead of the
 # standard, French and English copies of every field, and quoted phrases go to its `.exact` sub-field.
 SEARCH_LANGS = {"fr": "newsroom_french", "en": "newsroom_english"}
-SEARCH_OTHER = "other"  # any other or unknown language: standard analyser
+SEARCH_OTHER = "other"  # any other or unknown language: standard analyser, accents folded
 SEARCH = {"properties": {
     **{lang: {"type": "text", "analyzer": analyzer, "fields": {"exact": EXACT_TEXT}}
        for lang, analyzer in SEARCH_LANGS.items()},
-    SEARCH_OTHER: {"type": "text", "analyzer": "standard", "fields": {"exact": EXACT_TEXT}},
+    SEARCH_OTHER: {"type": "text", "analyzer": "newsroom_other", "fields": {"exact": EXACT_TEXT}},
 }}
 SENTIMENT = {
     "properties": {
