@@ -449,11 +449,16 @@ def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
 def _entry_link(entry: Any, base: str) -> str | None:
     """The item's page: its <link> (resolved against the feed's URL), else its GUID when that is a web address. A
     GUID feedparser made the link (RSS `<guid>` without `<link>`, an enclosure-only podcast item) is never resolved
-    against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site."""
+    against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site. A FeedBurner item's
+    `<feedburner:origLink>` is the publisher's page: its `<link>` goes through feedproxy.google.com, which no longer
+    redirects (the story fell back to its summary, and was a second article beside the publisher's own feed's)."""
     link = entry.get("link")
     alternates = any(c.get("rel", "alternate") == "alternate" and c.get("href") for c in entry.get("links") or [])
     if link and entry.get("guidislink") and link == entry.get("id") and not alternates:
         link = None  # taken from the GUID: kept below only when it is an http(s) URL
+    original = entry.get("feedburner_origlink")
+    if isinstance(original, str) and original.strip().lower().startswith(("http://", "https://")):
+        link = original
     if not link:
         for candidate in entry.get("links") or []:
             if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):

@@ -731,3 +731,55 @@ def test_an_opml_file_given_as_the_feeds_file_says_to_import_it(tmp_path, capsys
 def test_import_opml_names_a_directory_for_what_it_is(tmp_path, capsys):
     assert run_cli("feeds", "import-opml", str(tmp_path), "--feeds", str(tmp_path / "feeds.yaml")) == 2
     assert f"OPML file {tmp_path} is a directory, not a file." in capsys.readouterr().err.replace("\n", "")
+
+
+FEEDBURNER_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0" version="2.0">
+<channel><title>The Compute Ledger</title><link>{base}/ledger/</link><description>Chips and clouds</description>
+<feedburner:info uri="thecomputeledger"/>
+<item><title>SAP launches a sovereign cloud region in Germany</title>
+<link>{base}/~r/TheComputeLedger/~3/AbCdEf12345/</link>
+<description>SAP opened a sovereign cloud region near Frankfurt on Wednesday.&lt;img src="http://feeds.feedburner.com/~r/TheComputeLedger/~4/AbCdEf12345" height="1" width="1" alt=""/&gt;</description>
+<pubDate>Wed, 02 Dec 2026 11:00:00 +0000</pubDate><dc:creator>Mark Evans</dc:creator>
+<guid isPermaLink="false">{base}/ledger/?p=88</guid>
+<feedburner:origLink>{base}/ledger/sap-sovereign-cloud.html</feedburner:origLink></item>
+</channel></rss>"""
+LEDGER_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>The Compute Ledger</title>
+<link>{base}/ledger/</link><description>Chips and clouds</description>
+<item><title>SAP launches a sovereign cloud region in Germany</title><link>{base}/ledger/sap-sovereign-cloud.html</link>
+<description>SAP opened a sovereign cloud region near Frankfurt on Wednesday.</description>
+<pubDate>Wed, 02 Dec 2026 11:00:00 +0000</pubDate><guid isPermaLink="false">{base}/ledger/?p=88</guid></item>
+</channel></rss>"""
+
+
+def test_a_feedburner_item_is_the_publishers_page_named_by_its_origlink(httpserver, tmp_path):
+    """FeedBurner proxies link items through feedproxy.google.com, which no longer redirects: the story fell back to
+    its summary (http-404) and was a second article beside the publisher's own feed's."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    story = " ".join(["SAP opened a sovereign cloud region near Frankfurt on Wednesday, run by a German subsidiary."] * 12)
+    page = (f'<html lang="en"><head><title>SAP launches a sovereign cloud region in Germany</title><link rel="canonical" '
+            f'href="{base}/ledger/sap-sovereign-cloud.html"></head><body><article><h1>SAP launches a sovereign cloud '
+            f'region in Germany</h1><p>{story}</p></article></body></html>')
+    httpserver.expect_request("/feedburner.xml").respond_with_data(FEEDBURNER_RSS.format(base=base),
+                                                                   content_type="application/rss+xml")
+    httpserver.expect_request("/ledger/feed.xml").respond_with_data(LEDGER_RSS.format(base=base),
+                                                                    content_type="application/rss+xml")
+    httpserver.expect_request("/ledger/sap-sovereign-cloud.html").respond_with_data(page, content_type="text/html")
+    httpserver.expect_request("/~r/TheComputeLedger/~3/AbCdEf12345/").respond_with_data("Not Found", status=404)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    feeds = [Feed(name="The Compute Ledger (FeedBurner)", url=f"{base}/feedburner.xml", lang="en"),
+             Feed(name="The Compute Ledger", url=f"{base}/ledger/feed.xml", lang="en")]
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), feeds)
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert [(a.url, a.extraction) for a in articles] == [(f"{base}/ledger/sap-sovereign-cloud.html", "trafilatura")]
+    assert collector.stats.duplicates == 1
+    assert not any(request.path.startswith("/~r/") for request, _ in httpserver.log)
