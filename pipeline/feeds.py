@@ -24,6 +24,7 @@ from pipeline.charsets import web_codec
 from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml, shown_value
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
+from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
 from pipeline.urls import article_id, normalize_url, resolve_redirect_link, without_credentials
 
@@ -434,6 +435,26 @@ def _entry_date(entry: Any) -> datetime | None:
     return _first_time(entry, ("published_parsed", "updated_parsed", "created_parsed"))
 
 
+_ZONED = re.compile(r"(?:[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})\s*$")  # "+0100", "+01:00", "GMT", "CET", "Z"
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+
+
+def _in_feed_zone(entry: Any, published: datetime | None, feed: Feed) -> datetime | None:
+    """`published` read in the site's local time when the feed wrote it without a zone: old CMSs (SPIP, hand-made
+    feeds) write « Thu, 03 Dec 2026 09:30:00 » or `2026-12-03T09:30:00` in Paris time, which feedparser reads as UTC
+    (an hour or two late, and that time won over a page giving only the day). The zone is the one a page's shown
+    time is read in (`pagetime.site_zone`: the address's country, else the feed's language); none known, UTC stays."""
+    if published is None:
+        return None
+    raw = next((entry.get(key) for key in ("published", "updated", "created") if entry.get(f"{key}_parsed")), None)
+    if not isinstance(raw, str) or not _CLOCK.search(raw) or _ZONED.search(raw.strip()):
+        return published
+    zone = site_zone(str(feed.url), feed.lang or "")
+    if zone is None:
+        return published
+    return published.replace(tzinfo=zone).astimezone(timezone.utc)
+
+
 def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
     """The first of feedparser's parsed times under `keys` that is a valid date, in UTC."""
     for key in keys:
@@ -772,7 +793,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     except ValueError:
         skipped["bad-link"] += 1
         return None
-    published = _entry_date(entry)
+    published = _in_feed_zone(entry, _entry_date(entry), feed)
     if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None

@@ -492,7 +492,7 @@ def test_the_feeds_own_name_as_author_names_nobody():
 
 def test_feed_dates_in_french_or_with_european_zone_names_are_read():
     dates = ["mar., 02 déc. 2026 10:30:00 +0100", "Tue, 02 Dec 2026 10:30:00 CET", "Tue, 02 Dec 2026 11:30:00 CEST",
-             "Tue, 02 Dec 2026 09:30:00", "Tue, 02 Dec 2026 04:30:00 EST", "2026-12-02T10:30:00+01:00",
+             "Tue, 02 Dec 2026 10:30:00", "Tue, 02 Dec 2026 04:30:00 EST",  # no zone: Paris time in a French feed "2026-12-02T10:30:00+01:00",
              # a French weekday before a month that reads as English: feedparser dropped these silently
              "mar., 02 dec. 2026 10:30:00 +0100", "Mar, 02 Dec 2026 10:30:00 +0100", "mer, 2 déc. 2026 10:30 +0100"]
     items = "".join(f"<item><title>T{n}</title><link>https://news.example/{n}.html</link><pubDate>{d}</pubDate></item>"
@@ -783,3 +783,45 @@ def test_a_feedburner_item_is_the_publishers_page_named_by_its_origlink(httpserv
     assert [(a.url, a.extraction) for a in articles] == [(f"{base}/ledger/sap-sovereign-cloud.html", "trafilatura")]
     assert collector.stats.duplicates == 1
     assert not any(request.path.startswith("/~r/") for request, _ in httpserver.log)
+
+
+SPIP_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel xml:lang="fr">
+<title>Le Petit Journal du Cloud</title><link>{base}/</link><description>Le cloud en Lorraine</description>
+<generator>SPIP - www.spip.net</generator>
+<item><title>Le cloud souverain séduit les collectivités lorraines</title><guid isPermaLink="true">{base}/article-42.html</guid>
+<dc:date>2026-12-03T09:30:00</dc:date><pubDate>Thu, 03 Dec 2026 09:30:00</pubDate><dc:creator>Marc Henry</dc:creator>
+<description>Une vingtaine de collectivités ont choisi des hébergeurs qualifiés SecNumCloud.</description></item>
+</channel></rss>"""
+
+
+def test_a_feed_time_written_without_a_zone_is_the_sites_local_time(httpserver, tmp_path):
+    """SPIP and hand-made feeds write Paris time without a zone (« Thu, 03 Dec 2026 09:30:00 »): it was read as UTC,
+    and, the page giving the day only, the story was stored an hour late."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    text = " ".join(["Une vingtaine de collectivités de Lorraine ont choisi des hébergeurs qualifiés SecNumCloud."] * 10)
+    httpserver.expect_request("/backend.xml").respond_with_data(SPIP_RSS.format(base=base),
+                                                                content_type="application/rss+xml")
+    httpserver.expect_request("/article-42.html").respond_with_data(
+        '<html lang="fr"><head><title>Le cloud souverain séduit les collectivités lorraines</title>'
+        '<meta name="date" content="2026-12-03"></head><body><h1>Le cloud souverain séduit les collectivités '
+        f'lorraines</h1><div class="texte"><p>{text}</p></div></body></html>', content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    feed = Feed(name="Le Petit Journal du Cloud", url=f"{base}/backend.xml", lang="fr")
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert [(a.extraction, a.published_at) for a in articles] == [
+        ("trafilatura", datetime(2026, 12, 3, 8, 30, tzinfo=timezone.utc))]
+    english = Feed(name="Cloud notes", url="https://cloud-notes.example.com/feed.xml", lang="en")
+    parsed = parse_feed(SPIP_RSS.format(base="https://cloud-notes.example.com").encode(), english,
+                        now=datetime(2026, 12, 4, tzinfo=timezone.utc))
+    assert [i.published for i in parsed.items] == [datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)]  # no zone known
