@@ -30,8 +30,15 @@ _PAYWALL = re.compile(
     r"|s'abonner\b|abonnez-vous\b|je m'abonne\W*$|déjà abonnée?\b|offre (?:spéciale|découverte|d'essai)\b|special offer\b"
     r"|vente flash\b[^.!?]{0,40}\babonnement\b"
     r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
-    r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
-    r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?", _I)
+    r"|this (?:article|story|content|post) is (?:only )?(?:for|available to|reserved for) (?:paid |paying )?"
+    r"(?:subscribers|members)"
+    r"|already (?:a )?(?:paid |paying )?(?:subscriber|member)\b|you have \d+ free articles?"
+    # newsletter platforms' paywall (Substack, Ghost, Beehiiv): "Keep reading with a 7-day free trial", "Subscribe to
+    # X to keep reading this post…", "Start trial", "Upgrade to paid", "Already have an account? Sign in"
+    r"|(?:keep|continue) reading with a (?:\d+-day )?free trial|start (?:your )?(?:free )?trial\W*$"
+    r"|(?:subscribe|upgrade) to [^.!?]{1,60}? to (?:keep|continue) reading\b|subscribe to [^.!?]{1,60}? to read the rest\b"
+    r"|become a paying subscriber of [^.!?]{1,60}? to get access|upgrade to paid\W*$"
+    r"|already have an account\W+(?:sign|log) ?in\W*$", _I)
 _COMMENTS = re.compile(
     r"réagir(?: à cet article)?\W*$|réagissez\b"
     r"|vous devez être (?:abonnée?|connectée?|inscrite?) pour (?:réagir|commenter)"

@@ -384,6 +384,35 @@ def test_a_link_redirected_to_the_publishers_subscription_offer_is_not_the_story
     assert "abonn" not in articles[0].text and collector.stats.fallback_reasons == {"subscription-wall": 1}
 
 
+def test_a_newsletter_platforms_paywall_leaves_a_paid_posts_teaser(httpserver, tmp_path):
+    """Substack's paid post: the free paragraphs, then its paywall box (« Keep reading with a 7-day free trial »,
+    "Subscribe to X to keep reading this post…", "Start trial", "Already a paid subscriber? Sign in"), which was
+    stored as the story's last lines; Ghost's members box ("This post is for subscribers only") likewise."""
+    base = httpserver.url_for("/").rstrip("/")
+    lead = ("Nvidia quietly changed the way it prices its data-centre chips for European customers this autumn, "
+            "according to invoices seen by The Compute Brief and three people who negotiate with the company. The "
+            "change, which bundles software licences with hardware, raises the effective cost of a cluster by as much "
+            "as 18 percent for buyers who do not already use the company's enterprise software, the people said.")
+    post = (f'<html lang="en"><head><title>Inside Nvidia\'s European pricing - by Jane Doe</title>'
+            f'<meta property="og:type" content="article"><link rel="canonical" href="{base}/p/nvidia-pricing"></head>'
+            f'<body><article class="post"><h1 class="post-title">Inside Nvidia\'s European pricing</h1>'
+            f'<h3 class="subtitle">What the week\'s deals say about sovereignty</h3>'
+            f'<div class="available-content"><div class="body markup"><p>{lead}</p></div></div>'
+            '<div class="paywall"><h2>Keep reading with a 7-day free trial</h2><p>Subscribe to The Compute Brief to '
+            'keep reading this post and get 7 days of free access to the full post archives.</p><a href="/subscribe">'
+            'Start trial</a><p>Already a paid subscriber? <a href="/sign-in">Sign in</a></p></div>'
+            '<aside class="gh-post-upgrade-cta"><h2>This post is for subscribers only</h2><a href="#/portal/signup">'
+            'Upgrade to paid</a><p>Already have an account? <a href="#/portal/signin">Sign in</a></p></aside>'
+            '</article></body></html>')
+    httpserver.expect_request("/p/nvidia-pricing").respond_with_handler(html(post))
+    teaser = f"&lt;p&gt;{lead}&lt;/p&gt;&lt;p&gt;&lt;a href='/subscribe'&gt;Keep reading with a 7-day free trial&lt;/a&gt;&lt;/p&gt;"
+    articles, _ = run(httpserver, tmp_path, rss([  # Substack's content:encoded holds the same teaser
+        ("Inside Nvidia's European pricing", f"{base}/p/nvidia-pricing", teaser),
+    ], lang="en"))
+    assert len(articles) == 1 and articles[0].text.splitlines()[-1].endswith("the people said.")
+    assert not any(w in articles[0].text for w in ("trial", "Sign in", "subscribers only", "Upgrade"))
+
+
 def test_a_story_about_subscriptions_is_not_a_subscription_wall():
     from pipeline.pagetype import wall_kind
 
