@@ -825,3 +825,37 @@ def test_a_feed_time_written_without_a_zone_is_the_sites_local_time(httpserver, 
     parsed = parse_feed(SPIP_RSS.format(base="https://cloud-notes.example.com").encode(), english,
                         now=datetime(2026, 12, 4, tzinfo=timezone.utc))
     assert [i.published for i in parsed.items] == [datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)]  # no zone known
+
+
+def test_google_news_s_copy_of_a_story_another_feed_lists_is_a_duplicate(httpserver, tmp_path):
+    """A Google News search feed beside the publisher's own feed: its `AU_yqL…` link cannot be resolved, so the story
+    was stored twice, once from the publisher's page and once as a six-word summary credited to Google News."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    story = " ".join(["Mistral AI a levé 1,7 milliard d'euros auprès d'investisseurs européens, dont ASML."] * 10)
+    publisher = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Le Monde - Pixels</title>'
+                 f"<item><title>Mistral AI lève 1,7 milliard d’euros</title><link>{base}/pixels/mistral.html</link>"
+                 "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>Mistral AI lève des fonds.</description>"
+                 "</item></channel></rss>")
+    httpserver.expect_request("/gnews.xml").respond_with_data(GOOGLE_NEWS_RSS, content_type="application/rss+xml")
+    httpserver.expect_request("/pixels/rss.xml").respond_with_data(publisher, content_type="application/rss+xml")
+    httpserver.expect_request("/pixels/mistral.html").respond_with_data(
+        f'<html lang="fr"><head><title>Mistral AI lève 1,7 milliard d’euros</title></head><body><article><h1>Mistral '
+        f'AI lève 1,7 milliard d’euros</h1><p>{story}</p></article></body></html>', content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    feeds = [Feed(name="Google News — Mistral", url=f"{base}/gnews.xml", lang="fr"),
+             Feed(name="Le Monde - Pixels", url=f"{base}/pixels/rss.xml", lang="fr")]
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), feeds)
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert sorted((a.url, a.extraction) for a in articles) == [
+        (f"{base}/pixels/mistral.html", "trafilatura"),
+        ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
+    assert collector.stats.duplicates == 1
