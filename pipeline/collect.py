@@ -413,7 +413,8 @@ class Collector:
         stored = self.guid_versions(sorted({keys[aid] for aid in renamed}))
         reused = set()
         for item in items:
-            if item.article_id in renamed and another_story(stored.get(keys[item.article_id]), item.version):
+            if item.article_id in renamed and another_story(stored.get(keys[item.article_id]), item.version,
+                                                            item.published):
                 reused.add(item.article_id)
                 self._guid_keys.pop(item.article_id, None)
                 log.warning("item %s: its feed GUID is held by a stored story with another title and date: the feed "

@@ -408,13 +408,22 @@ def item_updated(stored: str | None, now: str | None) -> bool:
     return old_title != new_title or bool(old_date and new_date and new_date > old_date)
 
 
-def another_story(stored: str | None, now: str | None) -> bool:
+def another_story(stored: str | None, now: str | None, published: datetime | None = None) -> bool:
     """Whether an item listed under a stored story's GUID is another story: its title and its date (both known) are
-    not the stored one's. A renamed link keeps one of them; a feed that reuses GUIDs (`1`, `2`…) changes both."""
+    not the stored one's. A renamed link keeps one of them; a feed that reuses GUIDs (`1`, `2`…) changes both. An
+    item `published` no later than the stored version's date is that story edited, not a new one: Arc and other
+    Atom feeds rewrite a headline and its slug and move `<updated>`, while `<published>` stays (it was stored as a
+    second article of the same story)."""
     versions = _same_feed_versions(stored, now)
     if versions is None:
         return False
     (_, old_date, old_title), (_, new_date, new_title) = versions
+    if published is not None and old_date:
+        try:
+            if published <= datetime.fromisoformat(old_date):
+                return False
+        except (ValueError, TypeError):  # a malformed stored date: the titles and dates decide, as before
+            pass
     return bool(old_date and new_date) and old_date != new_date and old_title != new_title
 
 
