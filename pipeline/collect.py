@@ -306,7 +306,11 @@ class Collector:
         self.stats.feeds_ok += 1
         for reason, n in parsed.skipped.items():
             self.stats.unusable += n
-            self.stats.skip(reason, url, n)
+            titles = parsed.skipped_titles.get(reason, [])[:n]
+            for title in titles:  # an item with no usable link is named by its feed and its title
+                self.stats.skip(reason, f"{url} ({title})")
+            if n > len(titles):
+                self.stats.skip(reason, url, n - len(titles))
         self.stats.implausible_dates += len(parsed.implausible_dates)
         self._pending_states[url] = new_state
         return parsed.items

@@ -26,6 +26,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
+from pipeline.sinks import single_line
 from pipeline.urls import article_id, normalize_url, resolve_redirect_link, without_credentials
 
 log = logging.getLogger(__name__)
@@ -297,6 +298,7 @@ class ParsedFeed:
     implausible_dates: list[str] = field(default_factory=list)  # items whose date was dropped (before 1990, future)
     not_a_feed: bool = False  # a web page or a JSON Feed: reading it again next run cannot help
     refused: str | None = None  # a shape that makes parsers slow (`feed_shape_problem`): not parsed at all
+    skipped_titles: dict[str, list[str]] = field(default_factory=dict)  # reason → the first titles skipped for it
 
 
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -728,7 +730,8 @@ def parse_feed(
     stamps: list[datetime | None] = []
     for entry in newest_entries(parsed.entries, max_items):
         try:
-            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title)
+            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title,
+                                    out.skipped_titles)
         except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
             log.warning("feed %s: skipping an unreadable item (%s)", feed.name, exc)
             out.skipped["bad-item"] += 1
@@ -779,8 +782,18 @@ def newest_entries(entries: list, max_items: int | None) -> list:
     return [entries[k] for k in sorted(newest)]
 
 
+def _skip(entry: Any, reason: str, skipped: Counter, titles: dict[str, list[str]] | None) -> None:
+    """Count an item skipped for `reason`, keeping its title (one line, 80 characters): a linkless podcast episode
+    was named only by its feed's URL in the run summary, which does not tell which of 200 items went."""
+    skipped[reason] += 1
+    title = single_line(html_to_text(entry.get("title")), 80)
+    if titles is not None and title and len(titles.setdefault(reason, [])) < 3:
+        titles[reason].append(title)
+
+
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
-                     bad_dates: list[str], feed_title: str | None = None) -> FeedItem | None:
+                     bad_dates: list[str], feed_title: str | None = None,
+                     skipped_titles: dict[str, list[str]] | None = None) -> FeedItem | None:
     link = _entry_link(entry, base)
     summary_html = entry.get("summary") or ""
     # RSS content:encoded / Atom <content> often holds the whole story beside a teaser <description>: the longer one
@@ -789,7 +802,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     if len(full) > len(summary_html):
         summary_html = full
     if not link:
-        skipped["no-link"] += 1
+        _skip(entry, "no-link", skipped, skipped_titles)
         return None
     candidates = _links_in(summary_html) + [l.get("href", "") for l in entry.get("links") or []]
     link = resolve_redirect_link(link, candidates)
@@ -800,7 +813,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
             link = without_credentials(link)
         url = without_credentials(normalize_url(link))
     except ValueError:
-        skipped["bad-link"] += 1
+        _skip(entry, "bad-link", skipped, skipped_titles)
         return None
     published = _in_feed_zone(entry, _entry_date(entry), feed)
     if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:

@@ -859,3 +859,37 @@ def test_google_news_s_copy_of_a_story_another_feed_lists_is_a_duplicate(httpser
         (f"{base}/pixels/mistral.html", "trafilatura"),
         ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
     assert collector.stats.duplicates == 1
+
+
+PODCAST_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel><title>Cloud Talk</title><link>{base}/podcast/</link><itunes:author>Cloud Talk Media</itunes:author>
+<item><title>Episode 141: Nvidia and the price of GPUs</title><description>Why GPU prices keep rising.</description>
+<enclosure url="{base}/podcast/141.mp3" length="45100000" type="audio/mpeg"/>
+<guid isPermaLink="false">0d4c7b1e-6a2f-4f3b-8c9d-1e2f3a4b5c6d</guid><pubDate>Wed, 25 Nov 2026 05:00:00 -0500</pubDate>
+<itunes:duration>00:47:02</itunes:duration></item>
+<item><title>Episode 140: Sovereign clouds</title><enclosure url="{base}/podcast/140.mp3" length="1" type="audio/mpeg"/>
+<guid isPermaLink="false">podcast-140</guid><pubDate>Wed, 18 Nov 2026 05:00:00 -0500</pubDate></item>
+</channel></rss>"""
+
+
+def test_items_skipped_for_want_of_a_link_are_named_by_their_titles(httpserver, tmp_path):
+    """A podcast feed's enclosure-only episodes are skipped (`no-link`): the run summary named only the feed's URL,
+    which does not tell which of its items went."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/podcast/feed.xml").respond_with_data(PODCAST_RSS.format(base=base),
+                                                                     content_type="application/rss+xml")
+    feed = Feed(name="Cloud Talk", url=f"{base}/podcast/feed.xml", lang="en")
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    assert asyncio.run(go()) == []
+    assert collector.stats.skipped == {"no-link": 2}
+    assert collector.stats.skipped_urls == {"no-link": [f"{base}/podcast/feed.xml (Episode 141: Nvidia and the price of "
+                                                        "GPUs)", f"{base}/podcast/feed.xml (Episode 140: Sovereign clouds)"]}
