@@ -30,8 +30,15 @@ _PAYWALL = re.compile(
     r"|s'abonner\b|abonnez-vous\b|je m'abonne\W*$|déjà abonnée?\b|offre (?:spéciale|découverte|d'essai)\b|special offer\b"
     r"|vente flash\b[^.!?]{0,40}\babonnement\b"
     r"|(?:subscribe|sign in|log in) to (?:continue|keep) reading|subscribe to read\b|subscribe(?: now| today)?\W*$"
-    r"|this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:subscribers|members)"
-    r"|already (?:a )?(?:subscriber|member)\b|you have \d+ free articles?"
+    r"|this (?:article|story|content|post) is (?:only )?(?:for|available to|reserved for) (?:paid |paying )?"
+    r"(?:subscribers|members)"
+    r"|already (?:a )?(?:paid |paying )?(?:subscriber|member)\b|you have \d+ free articles?"
+    # newsletter platforms' paywall (Substack, Ghost, Beehiiv): "Keep reading with a 7-day free trial", "Subscribe to
+    # X to keep reading this post…", "Start trial", "Upgrade to paid", "Already have an account? Sign in"
+    r"|(?:keep|continue) reading with a (?:\d+-day )?free trial|start (?:your )?(?:free )?trial\W*$"
+    r"|(?:subscribe|upgrade) to [^.!?]{1,60}? to (?:keep|continue) reading\b|subscribe to [^.!?]{1,60}? to read the rest\b"
+    r"|become a paying subscriber of [^.!?]{1,60}? to get access|upgrade to paid\W*$"
+    r"|already have an account\W+(?:sign|log) ?in\W*$"
     # a premium story's box (twelfth round R12-3, R12-8): "This is a premium article", "Subscribe to Korea JoongAng
     # Daily for unlimited access to premium articles…", « Ceci est un article premium », "Register now"
     r"|this is an? (?:premium|subscriber[s']?[- ]only|members?[- ]only|paid|locked) (?:article|story|content)\W*$"

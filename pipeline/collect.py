@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, astuple, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,7 +45,7 @@ from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import domain_of, host_of, normalize_url, scheme_twin_id
+from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, scheme_twin_id
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +306,11 @@ class Collector:
         self.stats.feeds_ok += 1
         for reason, n in parsed.skipped.items():
             self.stats.unusable += n
-            self.stats.skip(reason, url, n)
+            titles = parsed.skipped_titles.get(reason, [])[:n]
+            for title in titles:  # an item with no usable link is named by its feed and its title
+                self.stats.skip(reason, f"{url} ({title})")
+            if n > len(titles):
+                self.stats.skip(reason, url, n - len(titles))
         self.stats.implausible_dates += len(parsed.implausible_dates)
         self._pending_states[url] = new_state
         return parsed.items
@@ -337,12 +341,21 @@ class Collector:
         for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
             for aid, key in trusted_guid_keys(items).items():
                 self._guid_keys.setdefault(aid, key)
+        direct = {_title_key(i.title): i.published for items in per_feed for i in items
+                  if i.title and not is_google_news(i.url)}
         for feed, items in zip(self.feeds, per_feed):
             for item in items:
                 self.stats.items += 1
                 if self.since and item.published and item.published < self.since:
                     self.stats.before_since += 1
                     self.stats.skip("before-since", item.url)
+                    continue
+                if item.title and is_google_news(item.url) and _same_story_listed(item, direct):
+                    # Google News's copy of a story another feed of the run links directly (its `AU_yqL…` link
+                    # cannot be resolved): the same story, not a second, summary-only article
+                    self.stats.duplicates += 1
+                    log.info("item %s: Google News's copy of %r, listed by another feed of this run: a duplicate",
+                             mask_url(item.url), item.title[:80])
                     continue
                 twin = twins.setdefault(item.article_id, scheme_twin_id(item.url))
                 if item.article_id in seen or twin in seen:
@@ -404,7 +417,8 @@ class Collector:
         stored = self.guid_versions(sorted({keys[aid] for aid in renamed}))
         reused = set()
         for item in items:
-            if item.article_id in renamed and another_story(stored.get(keys[item.article_id]), item.version):
+            if item.article_id in renamed and another_story(stored.get(keys[item.article_id]), item.version,
+                                                            item.published):
                 reused.add(item.article_id)
                 self._guid_keys.pop(item.article_id, None)
                 log.warning("item %s: its feed GUID is held by a stored story with another title and date: the feed "
@@ -688,6 +702,20 @@ class Collector:
                 )
             finally:
                 self.stats.implausible_page_dates += len(dropped_dates)
+
+
+def _title_key(title: str) -> str:
+    """A headline as two feeds of one story write it (case, spaces and apostrophes aside)."""
+    return " ".join(title.replace("’", "'").split()).casefold()
+
+
+def _same_story_listed(item: FeedItem, direct: dict[str, datetime | None]) -> bool:
+    """Whether another feed lists `item`'s headline, dated within two days of it when both are dated."""
+    key = _title_key(item.title or "")
+    if key not in direct:
+        return False
+    other = direct[key]
+    return not (other and item.published) or abs(other - item.published) <= timedelta(days=2)
 
 
 def guid_key(feed_url: str, guid: str | None) -> str | None:

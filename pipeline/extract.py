@@ -1186,7 +1186,8 @@ def extract_article(
     if tree is None:
         return None
     if item is not None:
-        check_story_page(tree, url)  # a consent wall or a tag/home page in a feed: NotTheStory, counted by the caller
+        # a wall or a tag/home page in a feed: NotTheStory, counted by the caller
+        check_story_page(tree, url, item.link or item.url)
     feed_authors = without_publisher(list(item.authors), item.feed_name) if item else []
     meta = page_metadata(
         tree,

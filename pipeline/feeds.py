@@ -24,7 +24,9 @@ from pipeline.charsets import web_codec
 from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml, shown_value
 from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
+from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
+from pipeline.sinks import single_line
 from pipeline.urls import article_id, normalize_url, resolve_redirect_link, resolved_link, without_credentials
 
 log = logging.getLogger(__name__)
@@ -306,6 +308,7 @@ class ParsedFeed:
     implausible_dates: list[str] = field(default_factory=list)  # items whose date was dropped (before 1990, future)
     not_a_feed: bool = False  # a web page or a JSON Feed: reading it again next run cannot help
     refused: str | None = None  # a shape that makes parsers slow (`feed_shape_problem`): not parsed at all
+    skipped_titles: dict[str, list[str]] = field(default_factory=dict)  # reason → the first titles skipped for it
 
 
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -417,13 +420,22 @@ def item_updated(stored: str | None, now: str | None) -> bool:
     return old_title != new_title or bool(old_date and new_date and new_date > old_date)
 
 
-def another_story(stored: str | None, now: str | None) -> bool:
+def another_story(stored: str | None, now: str | None, published: datetime | None = None) -> bool:
     """Whether an item listed under a stored story's GUID is another story: its title and its date (both known) are
-    not the stored one's. A renamed link keeps one of them; a feed that reuses GUIDs (`1`, `2`…) changes both."""
+    not the stored one's. A renamed link keeps one of them; a feed that reuses GUIDs (`1`, `2`…) changes both. An
+    item `published` no later than the stored version's date is that story edited, not a new one: Arc and other
+    Atom feeds rewrite a headline and its slug and move `<updated>`, while `<published>` stays (it was stored as a
+    second article of the same story)."""
     versions = _same_feed_versions(stored, now)
     if versions is None:
         return False
     (_, old_date, old_title), (_, new_date, new_title) = versions
+    if published is not None and old_date:
+        try:
+            if published <= datetime.fromisoformat(old_date):
+                return False
+        except (ValueError, TypeError):  # a malformed stored date: the titles and dates decide, as before
+            pass
     return bool(old_date and new_date) and old_date != new_date and old_title != new_title
 
 
@@ -444,6 +456,26 @@ def _entry_date(entry: Any) -> datetime | None:
     return _first_time(entry, ("published_parsed", "updated_parsed", "created_parsed"))
 
 
+_ZONED = re.compile(r"(?:[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})\s*$")  # "+0100", "+01:00", "GMT", "CET", "Z"
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+
+
+def _in_feed_zone(entry: Any, published: datetime | None, feed: Feed) -> datetime | None:
+    """`published` read in the site's local time when the feed wrote it without a zone: old CMSs (SPIP, hand-made
+    feeds) write « Thu, 03 Dec 2026 09:30:00 » or `2026-12-03T09:30:00` in Paris time, which feedparser reads as UTC
+    (an hour or two late, and that time won over a page giving only the day). The zone is the one a page's shown
+    time is read in (`pagetime.site_zone`: the address's country, else the feed's language); none known, UTC stays."""
+    if published is None:
+        return None
+    raw = next((entry.get(key) for key in ("published", "updated", "created") if entry.get(f"{key}_parsed")), None)
+    if not isinstance(raw, str) or not _CLOCK.search(raw) or _ZONED.search(raw.strip()):
+        return published
+    zone = site_zone(str(feed.url), feed.lang or "")
+    if zone is None:
+        return published
+    return published.replace(tzinfo=zone).astimezone(timezone.utc)
+
+
 def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
     """The first of feedparser's parsed times under `keys` that is a valid date, in UTC."""
     for key in keys:
@@ -459,11 +491,16 @@ def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
 def _entry_link(entry: Any, base: str) -> str | None:
     """The item's page: its <link> (resolved against the feed's URL), else its GUID when that is a web address. A
     GUID feedparser made the link (RSS `<guid>` without `<link>`, an enclosure-only podcast item) is never resolved
-    against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site."""
+    against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site. A FeedBurner item's
+    `<feedburner:origLink>` is the publisher's page: its `<link>` goes through feedproxy.google.com, which no longer
+    redirects (the story fell back to its summary, and was a second article beside the publisher's own feed's)."""
     link = entry.get("link")
     alternates = any(c.get("rel", "alternate") == "alternate" and c.get("href") for c in entry.get("links") or [])
     if link and entry.get("guidislink") and link == entry.get("id") and not alternates:
         link = None  # taken from the GUID: kept below only when it is an http(s) URL
+    original = entry.get("feedburner_origlink")
+    if isinstance(original, str) and original.strip().lower().startswith(("http://", "https://")):
+        link = original
     if not link:
         for candidate in entry.get("links") or []:
             if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
@@ -730,7 +767,8 @@ def parse_feed(
     stamps: list[datetime | None] = []
     for entry in newest_entries(parsed.entries, max_items):
         try:
-            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title)
+            item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title,
+                                    out.skipped_titles)
         except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
             log.warning("feed %s: skipping an unreadable item (%s)", feed.name, exc)
             out.skipped["bad-item"] += 1
@@ -779,8 +817,18 @@ def newest_entries(entries: list, max_items: int | None) -> list:
     return [entries[k] for k in sorted(newest)]
 
 
+def _skip(entry: Any, reason: str, skipped: Counter, titles: dict[str, list[str]] | None) -> None:
+    """Count an item skipped for `reason`, keeping its title (one line, 80 characters): a linkless podcast episode
+    was named only by its feed's URL in the run summary, which does not tell which of 200 items went."""
+    skipped[reason] += 1
+    title = single_line(html_to_text(entry.get("title")), 80)
+    if titles is not None and title and len(titles.setdefault(reason, [])) < 3:
+        titles[reason].append(title)
+
+
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
-                     bad_dates: list[str], feed_title: str | None = None) -> FeedItem | None:
+                     bad_dates: list[str], feed_title: str | None = None,
+                     skipped_titles: dict[str, list[str]] | None = None) -> FeedItem | None:
     link = _entry_link(entry, base)
     summary_html = entry.get("summary") or ""
     # RSS content:encoded / Atom <content> often holds the whole story beside a teaser <description>: the longer one
@@ -789,7 +837,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     if len(full) > len(summary_html):
         summary_html = full
     if not link:
-        skipped["no-link"] += 1
+        _skip(entry, "no-link", skipped, skipped_titles)
         return None
     candidates = _links_in(summary_html) + [l.get("href", "") for l in entry.get("links") or []]
     link = resolve_redirect_link(link, candidates)
@@ -800,9 +848,9 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
             link = without_credentials(link)
         url = without_credentials(normalize_url(link))
     except ValueError:
-        skipped["bad-link"] += 1
+        _skip(entry, "bad-link", skipped, skipped_titles)
         return None
-    published = _entry_date(entry)
+    published = _in_feed_zone(entry, _entry_date(entry), feed)
     if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None

@@ -122,6 +122,12 @@ def _zone(abbreviation: str | None, url: str | None, lang: str = "") -> ZoneInfo
     return None
 
 
+def site_zone(url: str | None, lang: str = "") -> ZoneInfo | None:
+    """The zone a site's local times are in, from its address's country code or its language (see `_zone`); None
+    when neither tells."""
+    return _zone(None, url, lang)
+
+
 # country codes sold worldwide as generic names: they say nothing of a site's country
 _VANITY_CODES = frozenset({"AI", "IO", "CO", "TV", "ME", "FM", "LY", "GG", "SO", "IS", "NU", "WS", "LA", "CC", "SH", "TO",
                            "AM", "AG", "SC", "VC", "GL", "BZ", "MS", "TK", "ST", "AC", "CX", "PW", "BY", "RE", "IM"})

@@ -21,7 +21,7 @@ from pipeline.urls import resolved_link
 
 # Fallbacks whose page is fetched again when the item is next read (the store does not count them as known, nor
 # `fetch` as seen): a wall answered for the story this time; the indexer then replaces the summary with the page.
-RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall", "error-page"})
+RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall", "subscription-wall", "error-page"})
 # A page that failed for a reason that passes (the site briefly down: 5xx, 429, a timeout, a connection or DNS error)
 # is fetched again on the next runs too, for this many days after the story was first stored from its feed summary;
 # its feed is then read in full each run, even unchanged (docs/fetching.md "Failures").
@@ -75,6 +75,16 @@ _CONSENT_WORDS = re.compile(
     re.IGNORECASE)
 _LOGIN_TITLE = re.compile(r"\b(?:sign in|log ?in|connexion|connectez-vous|se connecter|identifiez-vous)\b",
                           re.IGNORECASE)
+# A publisher's subscription offer that its story's link redirects to (« Cet article est réservé aux abonnés », "Subscribe
+# to continue"): titled like an offer, and worded like one (prices, trial, commitment, subscribers)
+_SUBSCRIPTION_TITLE = re.compile(
+    r"abonnez-vous|^\s*abonnements?\b|offres? d'abonnement|s'abonner|r[ée]serv[ée]e? aux abonn[ée]s|offre d[ée]couverte"
+    r"|\bsubscribe\b|^\s*subscriptions?\b|subscription (?:offers?|plans?)|subscribers? only"
+    r"|become a (?:member|subscriber)", re.IGNORECASE)
+_SUBSCRIPTION_WORDS = re.compile(
+    r"abonn[ée]s?\b|abonnez|abonnement|s'abonner|subscri\w+|sans engagement|r[ée]siliable|cancel any ?time"
+    r"|free trial|essai gratuit|par mois|per month|/ ?mois\b|/ ?month\b|\d ?€|€ ?\d|\$ ?\d|illimit[ée]|unlimited"
+    r"|d[ée]j[àa] abonn|already a (?:subscriber|member)", re.IGNORECASE)
 _LISTING_BODY = re.compile(r"(?:^|\s)(?:archive|category|tag|author|home|blog|search|tax-[\w-]+|term-[\w-]+)(?:\s|$)")
 _LISTING_PATH = re.compile(r"/(?:tags?|auteurs?|authors?|category|categories|categorie|rubriques?|topics?"
                            r"|mot|archives?)/", re.IGNORECASE)
@@ -93,13 +103,16 @@ def has_article_markup(tree: Any) -> bool:
     return any(_ARTICLE_TYPES.search(block) for block in _JSON_LD(tree))
 
 
-def wall_kind(tree: Any) -> str | None:
-    """`consent-wall` or `login-wall` when the page is an interstitial instead of content, else None.
+def wall_kind(tree: Any, redirected: bool = False) -> str | None:
+    """`consent-wall`, `login-wall` or `subscription-wall` when the page is an interstitial instead of content, else
+    None.
 
     A consent wall is titled like one (« vie privée », « cookies », « consentement », "privacy", "before you
     continue"…, in <title> or <h1>), is short, its text is mostly about cookies and partners, and it is `noindex`,
     refreshes elsewhere, or carries a consent manager's markup. Article markup without `noindex` clears the page:
-    a news story about cookies is an article."""
+    a news story about cookies is an article. A subscription wall is the publisher's offer page the story's link
+    was `redirected` to (or a `noindex` one), titled and worded like an offer (« Cet article est réservé aux
+    abonnés », 1 € le premier mois, sans engagement): stored as the story, its title and pitch were the article."""
     heading = _H1(tree)
     titles = " ".join([_TITLE(tree), *(h.text_content() for h in heading[:2])])
     words = _text_words(tree)
@@ -113,6 +126,9 @@ def wall_kind(tree: Any) -> str | None:
         return "consent-wall"
     if _LOGIN_TITLE.search(titles) and _PASSWORD(tree) > 0 and (noindex or len(words) < 200):
         return "login-wall"
+    if (_SUBSCRIPTION_TITLE.search(titles) and (redirected or noindex)
+            and len(_SUBSCRIPTION_WORDS.findall(" ".join(words))) >= 3):
+        return "subscription-wall"
     return None
 
 
@@ -182,9 +198,16 @@ def is_error_page(tree: Any) -> bool:
     return not has_article_markup(tree) and bool(_TRACEBACK.search(" ".join(_text_words(tree)[:3000])))
 
 
-def check_story_page(tree: Any, url: str) -> None:
-    """Raise NotTheStory when the page is a wall, an error page or a listing (the caller counts the reason)."""
-    kind = wall_kind(tree)
+def check_story_page(tree: Any, url: str, requested: str | None = None) -> None:
+    """Raise NotTheStory when the page is a wall, an error page or a listing (the caller counts the reason).
+    `requested` is the feed's link, when the page at `url` was reached from it by redirect."""
+    redirected = False
+    if requested:
+        try:
+            redirected = urlsplit(requested).path.rstrip("/") != urlsplit(url).path.rstrip("/")
+        except ValueError:
+            redirected = True
+    kind = wall_kind(tree, redirected)
     if kind:
         raise NotTheStory(kind, url, refresh_to_same_page(tree, url) if kind == "consent-wall" else None)
     if is_error_page(tree):

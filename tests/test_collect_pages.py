@@ -347,9 +347,80 @@ def test_no_real_article_page_of_the_shared_corpus_is_taken_for_a_wall_or_a_list
     flagged = []
     for path in pages:
         tree = _tree(decode_html(path.read_bytes()))
-        if tree is not None and (wall_kind(tree) or is_listing(tree, "https://example.com/2026/11/30/story.html")):
+        if tree is not None and (wall_kind(tree) or wall_kind(tree, redirected=True)
+                                 or is_listing(tree, "https://example.com/2026/11/30/story.html")):
             flagged.append(path.name)
     assert flagged == []
+
+
+OFFER_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Abonnez-vous à La Dépêche de l'Est</title>
+<meta property="og:site_name" content="La Dépêche de l'Est"></head><body><header><a href="/">La Dépêche de l'Est</a></header>
+<main><h1>Cet article est réservé aux abonnés</h1>
+<p>Profitez de notre offre découverte : 1 € le premier mois, puis 9,99 € par mois sans engagement.</p>
+<ul><li>Tous les articles en illimité sur le site et l'application</li><li>Le journal numérique dès 5 h</li>
+<li>Les newsletters réservées aux abonnés</li><li>Moins de publicité</li></ul>
+<p>Offre réservée aux nouveaux abonnés. Résiliable à tout moment. Paiement sécurisé par carte bancaire ou PayPal.</p>
+<a href="/abonnement/paiement">Je m'abonne</a><p>Déjà abonné ? <a href="/connexion">Se connecter</a></p>
+<section><h2>Pourquoi s'abonner ?</h2><p>Notre rédaction de 120 journalistes couvre l'actualité de la Lorraine, de
+l'Alsace et de la Champagne-Ardenne au plus près de chez vous, chaque jour, avec des enquêtes, des reportages et les
+résultats sportifs de votre région. Votre abonnement soutient un journalisme local indépendant.</p></section></main>
+<footer>© La Dépêche de l'Est 2026</footer></body></html>"""
+
+
+def test_a_link_redirected_to_the_publishers_subscription_offer_is_not_the_story(httpserver, tmp_path):
+    """An Arc-style regional daily redirects a subscriber-only story's link to its offer page: it was stored as the
+    story (title « Cet article est réservé aux abonnés », text the offer) and never fetched again."""
+    base = httpserver.url_for("/").rstrip("/")
+    httpserver.expect_request("/eco/mistral-nancy/").respond_with_data(
+        "", status=302, headers={"Location": "/abonnement/offre/?redirect=/eco/mistral-nancy/"})
+    httpserver.expect_request("/abonnement/offre/").respond_with_handler(html(OFFER_PAGE))
+    articles, collector = run(httpserver, tmp_path, rss([
+        ("Mistral AI ouvre un bureau à Nancy", f"{base}/eco/mistral-nancy/",
+         "La start-up Mistral AI va ouvrir un bureau de quarante ingénieurs à Nancy."),
+    ]))
+    assert [(a.id, a.title, a.extraction, a.fallback_reason) for a in articles] == [
+        (article_id(f"{base}/eco/mistral-nancy/"), "Mistral AI ouvre un bureau à Nancy", "feed-summary",
+         "subscription-wall")]
+    assert "abonn" not in articles[0].text and collector.stats.fallback_reasons == {"subscription-wall": 1}
+
+
+def test_a_newsletter_platforms_paywall_leaves_a_paid_posts_teaser(httpserver, tmp_path):
+    """Substack's paid post: the free paragraphs, then its paywall box (« Keep reading with a 7-day free trial »,
+    "Subscribe to X to keep reading this post…", "Start trial", "Already a paid subscriber? Sign in"), which was
+    stored as the story's last lines; Ghost's members box ("This post is for subscribers only") likewise."""
+    base = httpserver.url_for("/").rstrip("/")
+    lead = ("Nvidia quietly changed the way it prices its data-centre chips for European customers this autumn, "
+            "according to invoices seen by The Compute Brief and three people who negotiate with the company. The "
+            "change, which bundles software licences with hardware, raises the effective cost of a cluster by as much "
+            "as 18 percent for buyers who do not already use the company's enterprise software, the people said.")
+    post = (f'<html lang="en"><head><title>Inside Nvidia\'s European pricing - by Jane Doe</title>'
+            f'<meta property="og:type" content="article"><link rel="canonical" href="{base}/p/nvidia-pricing"></head>'
+            f'<body><article class="post"><h1 class="post-title">Inside Nvidia\'s European pricing</h1>'
+            f'<h3 class="subtitle">What the week\'s deals say about sovereignty</h3>'
+            f'<div class="available-content"><div class="body markup"><p>{lead}</p></div></div>'
+            '<div class="paywall"><h2>Keep reading with a 7-day free trial</h2><p>Subscribe to The Compute Brief to '
+            'keep reading this post and get 7 days of free access to the full post archives.</p><a href="/subscribe">'
+            'Start trial</a><p>Already a paid subscriber? <a href="/sign-in">Sign in</a></p></div>'
+            '<aside class="gh-post-upgrade-cta"><h2>This post is for subscribers only</h2><a href="#/portal/signup">'
+            'Upgrade to paid</a><p>Already have an account? <a href="#/portal/signin">Sign in</a></p></aside>'
+            '</article></body></html>')
+    httpserver.expect_request("/p/nvidia-pricing").respond_with_handler(html(post))
+    teaser = f"&lt;p&gt;{lead}&lt;/p&gt;&lt;p&gt;&lt;a href='/subscribe'&gt;Keep reading with a 7-day free trial&lt;/a&gt;&lt;/p&gt;"
+    articles, _ = run(httpserver, tmp_path, rss([  # Substack's content:encoded holds the same teaser
+        ("Inside Nvidia's European pricing", f"{base}/p/nvidia-pricing", teaser),
+    ], lang="en"))
+    assert len(articles) == 1 and articles[0].text.splitlines()[-1].endswith("the people said.")
+    assert not any(w in articles[0].text for w in ("trial", "Sign in", "subscribers only", "Upgrade"))
+
+
+def test_a_story_about_subscriptions_is_not_a_subscription_wall():
+    from pipeline.pagetype import wall_kind
+
+    story = ("<html><head><title>Abonnements : Netflix augmente ses prix de 2 € par mois</title></head><body><h1>"
+             "Netflix augmente le prix de ses abonnements</h1><p>Les abonnés paieront 2 € de plus par mois, sans "
+             "engagement comme avant ; l'offre illimitée passe à 19,99 €.</p></body></html>")
+    assert wall_kind(_tree(story)) is None  # reached at its own address, indexable: a story
+    assert wall_kind(_tree(story.replace("<head>", '<head><meta property="og:type" content="article">')), True) is None
 
 
 def test_a_news_story_about_cookies_is_not_a_consent_wall():

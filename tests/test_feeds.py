@@ -512,7 +512,7 @@ def test_the_feeds_own_name_as_author_names_nobody():
 
 def test_feed_dates_in_french_or_with_european_zone_names_are_read():
     dates = ["mar., 02 déc. 2026 10:30:00 +0100", "Tue, 02 Dec 2026 10:30:00 CET", "Tue, 02 Dec 2026 11:30:00 CEST",
-             "Tue, 02 Dec 2026 09:30:00", "Tue, 02 Dec 2026 04:30:00 EST", "2026-12-02T10:30:00+01:00",
+             "Tue, 02 Dec 2026 10:30:00", "Tue, 02 Dec 2026 04:30:00 EST",  # no zone: Paris time in a French feed "2026-12-02T10:30:00+01:00",
              # a French weekday before a month that reads as English: feedparser dropped these silently
              "mar., 02 dec. 2026 10:30:00 +0100", "Mar, 02 Dec 2026 10:30:00 +0100", "mer, 2 déc. 2026 10:30 +0100"]
     items = "".join(f"<item><title>T{n}</title><link>https://news.example/{n}.html</link><pubDate>{d}</pubDate></item>"
@@ -751,3 +751,165 @@ def test_an_opml_file_given_as_the_feeds_file_says_to_import_it(tmp_path, capsys
 def test_import_opml_names_a_directory_for_what_it_is(tmp_path, capsys):
     assert run_cli("feeds", "import-opml", str(tmp_path), "--feeds", str(tmp_path / "feeds.yaml")) == 2
     assert f"OPML file {tmp_path} is a directory, not a file." in capsys.readouterr().err.replace("\n", "")
+
+
+FEEDBURNER_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0" version="2.0">
+<channel><title>The Compute Ledger</title><link>{base}/ledger/</link><description>Chips and clouds</description>
+<feedburner:info uri="thecomputeledger"/>
+<item><title>SAP launches a sovereign cloud region in Germany</title>
+<link>{base}/~r/TheComputeLedger/~3/AbCdEf12345/</link>
+<description>SAP opened a sovereign cloud region near Frankfurt on Wednesday.&lt;img src="http://feeds.feedburner.com/~r/TheComputeLedger/~4/AbCdEf12345" height="1" width="1" alt=""/&gt;</description>
+<pubDate>Wed, 02 Dec 2026 11:00:00 +0000</pubDate><dc:creator>Mark Evans</dc:creator>
+<guid isPermaLink="false">{base}/ledger/?p=88</guid>
+<feedburner:origLink>{base}/ledger/sap-sovereign-cloud.html</feedburner:origLink></item>
+</channel></rss>"""
+LEDGER_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>The Compute Ledger</title>
+<link>{base}/ledger/</link><description>Chips and clouds</description>
+<item><title>SAP launches a sovereign cloud region in Germany</title><link>{base}/ledger/sap-sovereign-cloud.html</link>
+<description>SAP opened a sovereign cloud region near Frankfurt on Wednesday.</description>
+<pubDate>Wed, 02 Dec 2026 11:00:00 +0000</pubDate><guid isPermaLink="false">{base}/ledger/?p=88</guid></item>
+</channel></rss>"""
+
+
+def test_a_feedburner_item_is_the_publishers_page_named_by_its_origlink(httpserver, tmp_path):
+    """FeedBurner proxies link items through feedproxy.google.com, which no longer redirects: the story fell back to
+    its summary (http-404) and was a second article beside the publisher's own feed's."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    story = " ".join(["SAP opened a sovereign cloud region near Frankfurt on Wednesday, run by a German subsidiary."] * 12)
+    page = (f'<html lang="en"><head><title>SAP launches a sovereign cloud region in Germany</title><link rel="canonical" '
+            f'href="{base}/ledger/sap-sovereign-cloud.html"></head><body><article><h1>SAP launches a sovereign cloud '
+            f'region in Germany</h1><p>{story}</p></article></body></html>')
+    httpserver.expect_request("/feedburner.xml").respond_with_data(FEEDBURNER_RSS.format(base=base),
+                                                                   content_type="application/rss+xml")
+    httpserver.expect_request("/ledger/feed.xml").respond_with_data(LEDGER_RSS.format(base=base),
+                                                                    content_type="application/rss+xml")
+    httpserver.expect_request("/ledger/sap-sovereign-cloud.html").respond_with_data(page, content_type="text/html")
+    httpserver.expect_request("/~r/TheComputeLedger/~3/AbCdEf12345/").respond_with_data("Not Found", status=404)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    feeds = [Feed(name="The Compute Ledger (FeedBurner)", url=f"{base}/feedburner.xml", lang="en"),
+             Feed(name="The Compute Ledger", url=f"{base}/ledger/feed.xml", lang="en")]
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), feeds)
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert [(a.url, a.extraction) for a in articles] == [(f"{base}/ledger/sap-sovereign-cloud.html", "trafilatura")]
+    assert collector.stats.duplicates == 1
+    assert not any(request.path.startswith("/~r/") for request, _ in httpserver.log)
+
+
+SPIP_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel xml:lang="fr">
+<title>Le Petit Journal du Cloud</title><link>{base}/</link><description>Le cloud en Lorraine</description>
+<generator>SPIP - www.spip.net</generator>
+<item><title>Le cloud souverain séduit les collectivités lorraines</title><guid isPermaLink="true">{base}/article-42.html</guid>
+<dc:date>2026-12-03T09:30:00</dc:date><pubDate>Thu, 03 Dec 2026 09:30:00</pubDate><dc:creator>Marc Henry</dc:creator>
+<description>Une vingtaine de collectivités ont choisi des hébergeurs qualifiés SecNumCloud.</description></item>
+</channel></rss>"""
+
+
+def test_a_feed_time_written_without_a_zone_is_the_sites_local_time(httpserver, tmp_path):
+    """SPIP and hand-made feeds write Paris time without a zone (« Thu, 03 Dec 2026 09:30:00 »): it was read as UTC,
+    and, the page giving the day only, the story was stored an hour late."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    text = " ".join(["Une vingtaine de collectivités de Lorraine ont choisi des hébergeurs qualifiés SecNumCloud."] * 10)
+    httpserver.expect_request("/backend.xml").respond_with_data(SPIP_RSS.format(base=base),
+                                                                content_type="application/rss+xml")
+    httpserver.expect_request("/article-42.html").respond_with_data(
+        '<html lang="fr"><head><title>Le cloud souverain séduit les collectivités lorraines</title>'
+        '<meta name="date" content="2026-12-03"></head><body><h1>Le cloud souverain séduit les collectivités '
+        f'lorraines</h1><div class="texte"><p>{text}</p></div></body></html>', content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    feed = Feed(name="Le Petit Journal du Cloud", url=f"{base}/backend.xml", lang="fr")
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert [(a.extraction, a.published_at) for a in articles] == [
+        ("trafilatura", datetime(2026, 12, 3, 8, 30, tzinfo=timezone.utc))]
+    english = Feed(name="Cloud notes", url="https://cloud-notes.example.com/feed.xml", lang="en")
+    parsed = parse_feed(SPIP_RSS.format(base="https://cloud-notes.example.com").encode(), english,
+                        now=datetime(2026, 12, 4, tzinfo=timezone.utc))
+    assert [i.published for i in parsed.items] == [datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)]  # no zone known
+
+
+def test_google_news_s_copy_of_a_story_another_feed_lists_is_a_duplicate(httpserver, tmp_path):
+    """A Google News search feed beside the publisher's own feed: its `AU_yqL…` link cannot be resolved, so the story
+    was stored twice, once from the publisher's page and once as a six-word summary credited to Google News."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    story = " ".join(["Mistral AI a levé 1,7 milliard d'euros auprès d'investisseurs européens, dont ASML."] * 10)
+    publisher = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Le Monde - Pixels</title>'
+                 f"<item><title>Mistral AI lève 1,7 milliard d’euros</title><link>{base}/pixels/mistral.html</link>"
+                 "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>Mistral AI lève des fonds.</description>"
+                 "</item></channel></rss>")
+    httpserver.expect_request("/gnews.xml").respond_with_data(GOOGLE_NEWS_RSS, content_type="application/rss+xml")
+    httpserver.expect_request("/pixels/rss.xml").respond_with_data(publisher, content_type="application/rss+xml")
+    httpserver.expect_request("/pixels/mistral.html").respond_with_data(
+        f'<html lang="fr"><head><title>Mistral AI lève 1,7 milliard d’euros</title></head><body><article><h1>Mistral '
+        f'AI lève 1,7 milliard d’euros</h1><p>{story}</p></article></body></html>', content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    feeds = [Feed(name="Google News — Mistral", url=f"{base}/gnews.xml", lang="fr"),
+             Feed(name="Le Monde - Pixels", url=f"{base}/pixels/rss.xml", lang="fr")]
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), feeds)
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    articles = asyncio.run(go())
+    assert sorted((a.url, a.extraction) for a in articles) == [
+        (f"{base}/pixels/mistral.html", "trafilatura"),
+        ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
+    assert collector.stats.duplicates == 1
+
+
+PODCAST_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel><title>Cloud Talk</title><link>{base}/podcast/</link><itunes:author>Cloud Talk Media</itunes:author>
+<item><title>Episode 141: Nvidia and the price of GPUs</title><description>Why GPU prices keep rising.</description>
+<enclosure url="{base}/podcast/141.mp3" length="45100000" type="audio/mpeg"/>
+<guid isPermaLink="false">0d4c7b1e-6a2f-4f3b-8c9d-1e2f3a4b5c6d</guid><pubDate>Wed, 25 Nov 2026 05:00:00 -0500</pubDate>
+<itunes:duration>00:47:02</itunes:duration></item>
+<item><title>Episode 140: Sovereign clouds</title><enclosure url="{base}/podcast/140.mp3" length="1" type="audio/mpeg"/>
+<guid isPermaLink="false">podcast-140</guid><pubDate>Wed, 18 Nov 2026 05:00:00 -0500</pubDate></item>
+</channel></rss>"""
+
+
+def test_items_skipped_for_want_of_a_link_are_named_by_their_titles(httpserver, tmp_path):
+    """A podcast feed's enclosure-only episodes are skipped (`no-link`): the run summary named only the feed's URL,
+    which does not tell which of its items went."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/podcast/feed.xml").respond_with_data(PODCAST_RSS.format(base=base),
+                                                                     content_type="application/rss+xml")
+    feed = Feed(name="Cloud Talk", url=f"{base}/podcast/feed.xml", lang="en")
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    assert asyncio.run(go()) == []
+    assert collector.stats.skipped == {"no-link": 2}
+    assert collector.stats.skipped_urls == {"no-link": [f"{base}/podcast/feed.xml (Episode 141: Nvidia and the price of "
+                                                        "GPUs)", f"{base}/podcast/feed.xml (Episode 140: Sovereign clouds)"]}

@@ -94,6 +94,41 @@ def test_consent_wall_story_is_retried_and_updated_and_story_copies_count_once(h
     assert "Dassault Systèmes" in stored["text"]
 
 
+@pytest.mark.parametrize("guid", ['<guid isPermaLink="false">https://depeche.example/?p=123</guid>',
+                                  "<guid>{base}/story</guid>"])
+def test_a_wall_answered_for_an_item_with_a_guid_is_tried_again(httpserver, tmp_path, es_url, cleanup, enricher,
+                                                                guid):
+    """Feeds give their items GUIDs (WordPress `?p=123`, Arc ids, permalinks). The GUID of a story stored from its
+    summary behind a consent or subscription wall is in its `link_ids`, so the next run took the item for a renamed
+    link of a stored story and counted it known: the page was never tried again (only GUID-less feeds were)."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story = page("spip_article123.html", base).replace(f"{base}/spip.php?article123", f"{base}/story")
+    answers = [page("consent_wall.html", base), story]
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><title>Outscale obtient la '
+            f"qualification SecNumCloud</title><link>{base}/story</link>{guid.format(base=base)}<description>Outscale "
+            "obtient SecNumCloud.</description><pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item>{extra}"
+            "</channel></rss>")
+    bodies = [feed.format(extra="")]
+    httpserver.expect_request("/feed.xml").respond_with_handler(
+        lambda request: Response(bodies[0], content_type="application/rss+xml"))
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/story").respond_with_handler(
+        lambda request: Response(answers.pop(0) if len(answers) > 1 else answers[0], content_type="text/html"))
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).fallback_reasons == {"consent-wall": 1}
+    bodies[0] = feed.format(extra="<item><title>Autre</title><link>http://127.0.0.1:9/other</link></item>")
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["known"], second.counts["updated"]) == (0, 1), second.counts
+    client = make_client(settings)
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=article_id(f"{base}/story"))
+    assert stored["_source"]["extraction"] == "trafilatura" and "Dassault Systèmes" in stored["_source"]["text"]
+
+
 def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(httpserver, tmp_path, es_url, cleanup,
                                                                              enricher):
     from pipeline.corrections import set_tone
@@ -355,6 +390,48 @@ def test_a_feed_that_reuses_its_guids_for_new_stories_loses_none_and_a_renamed_s
     articles = index_names(settings.es_index_prefix)["articles"]
     client.indices.refresh(index=articles)
     assert client.count(index=articles)["count"] == 4
+
+
+def test_an_atom_entry_whose_headline_and_slug_are_rewritten_stays_one_story(
+        httpserver, tmp_path, es_url, cleanup, enricher):
+    """Arc XP's Atom feeds rewrite a headline and its slug in place: same <id>, same <published>, a later <updated>.
+    Title and date (the <updated>) both changed, so it was taken for a feed reusing its GUIDs and stored as a second
+    article of the same story (its companies counted twice)."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story = page("spip_article124.html", base)
+    entry = {"slug": "capgemini-supprime-300-postes", "title": "Capgemini supprime 300 postes à Nancy",
+             "updated": "2026-12-03T10:02:00+01:00"}
+
+    def atom(request) -> Response:
+        return Response(
+            f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base}/eco/">'
+            "<id>depeche</id><title>La Dépêche de l'Est</title><updated>2026-12-03T12:40:00+01:00</updated><entry>"
+            f"<id>VQ3KX2ZJ5ZBRPCG4XW6M4OHS7E</id><title>{entry['title']}</title><link rel=\"alternate\" "
+            f"href=\"{entry['slug']}/\"/><published>2026-12-03T07:45:00+01:00</published><updated>{entry['updated']}"
+            "</updated><summary>Capgemini supprime des postes.</summary></entry></feed>",
+            content_type="application/atom+xml")
+
+    for slug in ("capgemini-supprime-300-postes", "capgemini-supprime-350-postes"):
+        httpserver.expect_request(f"/eco/{slug}/").respond_with_data(
+            story.replace(f"{base}/spip.php?article124", f"{base}/eco/{slug}/"), content_type="text/html")
+    httpserver.expect_request("/feed.atom").respond_with_handler(atom)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": "D", "url": httpserver.url_for("/feed.atom"), "lang": "fr"}]}))
+    settings = load_settings()
+    feeds = load_feeds(path, settings)
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+    entry.update(slug="capgemini-supprime-350-postes", title="Capgemini supprime 350 postes à Nancy",
+                 updated="2026-12-03T12:40:00+01:00")
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["indexed"], second.counts["known"]) == (0, 1), second.counts
+    assert not any("reuses GUIDs" in note for note in second.notes), second.notes
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    client.indices.refresh(index=articles)
+    assert client.count(index=articles)["count"] == 1
 
 
 def test_a_page_that_failed_for_a_passing_reason_is_fetched_again_and_replaces_its_feed_summary(

@@ -331,12 +331,15 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
         chunk = ids[start : start + batch]
         found = _lookup(client, indices, chunk, ["content_hash", "fallback_reason", "first_seen_at"])
         known.update(i for i, doc in found.items() if not _page_retried(doc))
-        # links stored under their story's id (an AMP copy, a tracking link): known too, so not fetched again
+        # links stored under their story's id (an AMP copy, a tracking link) and feed GUIDs: known too, so not
+        # fetched again, unless their story's page is to be tried again (the GUID of a story stored from its summary
+        # behind a consent wall made the item "renamed", hence known: no feed with GUIDs ever had a wall retried)
         unknown = [i for i in chunk if i not in known]
         if unknown:
             hits = client.search(index=alias, query={"terms": {"link_ids": unknown}}, size=len(unknown),
-                                 source=["link_ids"])["hits"]["hits"]
-            linked = {link for h in hits for link in h["_source"].get("link_ids") or []}
+                                 source=["link_ids", "fallback_reason", "first_seen_at"])["hits"]["hits"]
+            linked = {link for h in hits if not _page_retried(h["_source"])
+                      for link in h["_source"].get("link_ids") or []}
             known.update(linked.intersection(unknown))
     return known
 
