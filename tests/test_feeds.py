@@ -28,6 +28,21 @@ def run_cli(*argv: str) -> int:
     return 0
 
 
+def collect_articles(feeds: list[Feed], tmp_path: Path):
+    """Every article a collector finds in `feeds` on the local test server, and the collector (for its counts)."""
+    import asyncio
+
+    from pipeline.collect import Collector
+    from pipeline.settings import load_settings
+
+    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), feeds)
+
+    async def go():
+        return [a async for a in collector.articles()]
+
+    return asyncio.run(go()), collector
+
+
 # ------------------------------------------------------------------------------------------- config
 
 
@@ -605,19 +620,9 @@ def test_medium_and_substack_footers_leave_the_feed_summary():
 
 
 def test_an_unresolved_google_news_item_falls_back_to_its_summary_with_a_counted_reason(httpserver, tmp_path):
-    import asyncio
-
-    from pipeline.collect import Collector
-    from pipeline.settings import load_settings
-
     httpserver.expect_request("/gnews.xml").respond_with_data(GOOGLE_NEWS_RSS, content_type="application/rss+xml")
     feed = Feed(name="Google News — Mistral", url=httpserver.url_for("/gnews.xml"), lang="fr")
-    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
-
-    async def go():
-        return [a async for a in collector.articles()]
-
-    articles = asyncio.run(go())
+    articles, collector = collect_articles([feed], tmp_path)
     assert [a.extraction for a in articles] == ["feed-summary", "feed-summary"]
     assert collector.stats.fallback_reasons == {"unresolved-aggregator-link": 2}
     assert {(a.title, a.site_name) for a in articles} >= {("Mistral AI lève 1,7 milliard d'euros", "Le Monde")}
@@ -775,11 +780,6 @@ LEDGER_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channe
 def test_a_feedburner_item_is_the_publishers_page_named_by_its_origlink(httpserver, tmp_path):
     """FeedBurner proxies link items through feedproxy.google.com, which no longer redirects: the story fell back to
     its summary (http-404) and was a second article beside the publisher's own feed's."""
-    import asyncio
-
-    from pipeline.collect import Collector
-    from pipeline.settings import load_settings
-
     base = httpserver.url_for("").rstrip("/")
     story = " ".join(["SAP opened a sovereign cloud region near Frankfurt on Wednesday, run by a German subsidiary."] * 12)
     page = (f'<html lang="en"><head><title>SAP launches a sovereign cloud region in Germany</title><link rel="canonical" '
@@ -794,12 +794,7 @@ def test_a_feedburner_item_is_the_publishers_page_named_by_its_origlink(httpserv
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     feeds = [Feed(name="The Compute Ledger (FeedBurner)", url=f"{base}/feedburner.xml", lang="en"),
              Feed(name="The Compute Ledger", url=f"{base}/ledger/feed.xml", lang="en")]
-    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), feeds)
-
-    async def go():
-        return [a async for a in collector.articles()]
-
-    articles = asyncio.run(go())
+    articles, collector = collect_articles(feeds, tmp_path)
     assert [(a.url, a.extraction) for a in articles] == [(f"{base}/ledger/sap-sovereign-cloud.html", "trafilatura")]
     assert collector.stats.duplicates == 1
     assert not any(request.path.startswith("/~r/") for request, _ in httpserver.log)
@@ -818,11 +813,6 @@ SPIP_RSS = """<?xml version="1.0" encoding="utf-8"?>
 def test_a_feed_time_written_without_a_zone_is_the_sites_local_time(httpserver, tmp_path):
     """SPIP and hand-made feeds write Paris time without a zone (« Thu, 03 Dec 2026 09:30:00 »): it was read as UTC,
     and, the page giving the day only, the story was stored an hour late."""
-    import asyncio
-
-    from pipeline.collect import Collector
-    from pipeline.settings import load_settings
-
     base = httpserver.url_for("").rstrip("/")
     text = " ".join(["Une vingtaine de collectivités de Lorraine ont choisi des hébergeurs qualifiés SecNumCloud."] * 10)
     httpserver.expect_request("/backend.xml").respond_with_data(SPIP_RSS.format(base=base),
@@ -833,12 +823,7 @@ def test_a_feed_time_written_without_a_zone_is_the_sites_local_time(httpserver, 
         f'lorraines</h1><div class="texte"><p>{text}</p></div></body></html>', content_type="text/html")
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     feed = Feed(name="Le Petit Journal du Cloud", url=f"{base}/backend.xml", lang="fr")
-    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
-
-    async def go():
-        return [a async for a in collector.articles()]
-
-    articles = asyncio.run(go())
+    articles, _ = collect_articles([feed], tmp_path)
     assert [(a.extraction, a.published_at) for a in articles] == [
         ("trafilatura", datetime(2026, 12, 3, 8, 30, tzinfo=timezone.utc))]
     english = Feed(name="Cloud notes", url="https://cloud-notes.example.com/feed.xml", lang="en")
@@ -850,11 +835,6 @@ def test_a_feed_time_written_without_a_zone_is_the_sites_local_time(httpserver, 
 def test_google_news_s_copy_of_a_story_another_feed_lists_is_a_duplicate(httpserver, tmp_path):
     """A Google News search feed beside the publisher's own feed: its `AU_yqL…` link cannot be resolved, so the story
     was stored twice, once from the publisher's page and once as a six-word summary credited to Google News."""
-    import asyncio
-
-    from pipeline.collect import Collector
-    from pipeline.settings import load_settings
-
     base = httpserver.url_for("").rstrip("/")
     story = " ".join(["Mistral AI a levé 1,7 milliard d'euros auprès d'investisseurs européens, dont ASML."] * 10)
     publisher = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Le Monde - Pixels</title>'
@@ -869,12 +849,7 @@ def test_google_news_s_copy_of_a_story_another_feed_lists_is_a_duplicate(httpser
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     feeds = [Feed(name="Google News — Mistral", url=f"{base}/gnews.xml", lang="fr"),
              Feed(name="Le Monde - Pixels", url=f"{base}/pixels/rss.xml", lang="fr")]
-    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), feeds)
-
-    async def go():
-        return [a async for a in collector.articles()]
-
-    articles = asyncio.run(go())
+    articles, collector = collect_articles(feeds, tmp_path)
     assert sorted((a.url, a.extraction) for a in articles) == [
         (f"{base}/pixels/mistral.html", "trafilatura"),
         ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
@@ -895,21 +870,12 @@ PODCAST_RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:
 def test_items_skipped_for_want_of_a_link_are_named_by_their_titles(httpserver, tmp_path):
     """A podcast feed's enclosure-only episodes are skipped (`no-link`): the run summary named only the feed's URL,
     which does not tell which of its items went."""
-    import asyncio
-
-    from pipeline.collect import Collector
-    from pipeline.settings import load_settings
-
     base = httpserver.url_for("").rstrip("/")
     httpserver.expect_request("/podcast/feed.xml").respond_with_data(PODCAST_RSS.format(base=base),
                                                                      content_type="application/rss+xml")
     feed = Feed(name="Cloud Talk", url=f"{base}/podcast/feed.xml", lang="en")
-    collector = Collector(load_settings(data_dir=tmp_path, fetch_allow_hosts="127.0.0.1"), [feed])
-
-    async def go():
-        return [a async for a in collector.articles()]
-
-    assert asyncio.run(go()) == []
+    articles, collector = collect_articles([feed], tmp_path)
+    assert articles == []
     assert collector.stats.skipped == {"no-link": 2}
     assert collector.stats.skipped_urls == {"no-link": [f"{base}/podcast/feed.xml (Episode 141: Nvidia and the price of "
                                                         "GPUs)", f"{base}/podcast/feed.xml (Episode 140: Sovereign clouds)"]}
