@@ -39,6 +39,13 @@ def page(name: str, base: str) -> str:
     return (PAGES / name).read_text(encoding="utf-8").replace("{{BASE}}", base)
 
 
+def local_feeds(httpserver, tmp_path: Path, route: str = "/feed.xml", name: str = "S") -> list:
+    """The one French feed the test serves at `route`, read through a feeds file as a run reads it."""
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": name, "url": httpserver.url_for(route), "lang": "fr"}]}))
+    return load_feeds(path, load_settings())
+
+
 def test_consent_wall_story_is_retried_and_updated_and_story_copies_count_once(httpserver, tmp_path, es_url, cleanup,
                                                                               enricher):
     from pipeline.ingest import ingest
@@ -63,10 +70,8 @@ def test_consent_wall_story_is_retried_and_updated_and_story_copies_count_once(h
     httpserver.expect_request("/story").respond_with_handler(
         lambda request: Response(answers.pop(0) if len(answers) > 1 else answers[0], content_type="text/html"))
     httpserver.expect_request("/cloud/ovh").respond_with_data(ovh, content_type="text/html")
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    feeds = load_feeds(path, settings)
+    feeds = local_feeds(httpserver, tmp_path)
 
     first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
     assert first.counts["story_copies"] == 1 and first.counts["indexed"] == 2
@@ -116,10 +121,8 @@ def test_a_wall_answered_for_an_item_with_a_guid_is_tried_again(httpserver, tmp_
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/story").respond_with_handler(
         lambda request: Response(answers.pop(0) if len(answers) > 1 else answers[0], content_type="text/html"))
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    feeds = load_feeds(path, settings)
+    feeds = local_feeds(httpserver, tmp_path)
     assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).fallback_reasons == {"consent-wall": 1}
     bodies[0] = feed.format(extra="<item><title>Autre</title><link>http://127.0.0.1:9/other</link></item>")
     second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
@@ -156,10 +159,8 @@ def test_an_item_updated_in_its_feed_is_fetched_again_and_the_article_updated(ht
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/cloud/ovh").respond_with_handler(
         lambda request: Response(served["page"], content_type="text/html"))
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    feeds = load_feeds(path, settings)
+    feeds = local_feeds(httpserver, tmp_path)
     story = article_id(f"{base}/cloud/ovh")
 
     first = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
@@ -203,9 +204,7 @@ def _live_feed(httpserver, tmp_path: Path, entries) -> list:
     httpserver.expect_request("/feed.xml").respond_with_handler(
         lambda request: Response(body(), content_type="application/rss+xml"))
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
-    return load_feeds(path, load_settings())
+    return local_feeds(httpserver, tmp_path)
 
 
 def _stub(base: str, canonical: str | None = None) -> str:
@@ -306,10 +305,8 @@ def test_a_story_and_its_short_copy_in_one_run_keep_the_page_text(httpserver, tm
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{items}</channel></rss>',
         content_type="application/rss+xml")
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    summary = ingest(settings, feeds=load_feeds(path, settings), progress=False, enricher=enricher)
+    summary = ingest(settings, feeds=local_feeds(httpserver, tmp_path), progress=False, enricher=enricher)
     assert (summary.counts["indexed"], summary.counts["story_copies"]) == (1, 1)
     articles = index_names(settings.es_index_prefix)["articles"]
     stored = make_client(settings).get(index=articles, id=article_id(story_url))["_source"]
@@ -333,10 +330,8 @@ def test_a_renamed_link_with_the_same_guid_is_the_stored_story_not_a_second_arti
         f'</title><link>{base}/g/{slug["now"]}</link><guid isPermaLink="false">urn:story:guid-1</guid>'
         "<description>OVHcloud.</description></item></channel></rss>", content_type="application/rss+xml"))
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    feeds = load_feeds(path, settings)
+    feeds = local_feeds(httpserver, tmp_path)
     assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
     slug["now"] = "new-slug"
     second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
@@ -371,10 +366,8 @@ def test_a_feed_that_reuses_its_guids_for_new_stories_loses_none_and_a_renamed_s
             content_type="text/html")
     httpserver.expect_request("/feed.xml").respond_with_handler(rss)
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    feeds = load_feeds(path, settings)
+    feeds = local_feeds(httpserver, tmp_path)
     monday, tuesday = "Mon, 30 Nov 2026 10:00:00 +0000", "Tue, 01 Dec 2026 10:00:00 +0000"
     feed["items"] = [("1", "a1", "La région choisit OVHcloud", monday), ("2", "a2", "Scaleway recrute", monday)]
     assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 2
@@ -418,10 +411,8 @@ def test_an_atom_entry_whose_headline_and_slug_are_rewritten_stays_one_story(
             story.replace(f"{base}/spip.php?article124", f"{base}/eco/{slug}/"), content_type="text/html")
     httpserver.expect_request("/feed.atom").respond_with_handler(atom)
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "D", "url": httpserver.url_for("/feed.atom"), "lang": "fr"}]}))
     settings = load_settings()
-    feeds = load_feeds(path, settings)
+    feeds = local_feeds(httpserver, tmp_path, "/feed.atom", name="D")
     assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
     entry.update(slug="capgemini-supprime-350-postes", title="Capgemini supprime 350 postes à Nancy",
                  updated="2026-12-03T12:40:00+01:00")
@@ -455,10 +446,8 @@ def test_a_page_that_failed_for_a_passing_reason_is_fetched_again_and_replaces_i
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/cloud/ovh").respond_with_handler(
         lambda request: Response("busy", status=503) if down["ovh"] else Response(ovh, content_type="text/html"))
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    feeds = load_feeds(path, settings)
+    feeds = local_feeds(httpserver, tmp_path)
     story = article_id(f"{base}/cloud/ovh")
     client = make_client(settings)
     articles = index_names(settings.es_index_prefix)["articles"]
@@ -645,10 +634,8 @@ def test_a_story_split_over_pages_is_enriched_and_re_enriched_whole(httpserver, 
         f"</title><link>{base}/dossier/cloud</link><description>Dossier.</description>"
         "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate></item></channel></rss>", content_type="application/rss+xml")
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    path = tmp_path / "feeds.yaml"
-    path.write_text(json.dumps({"feeds": [{"name": "S", "url": httpserver.url_for("/feed.xml"), "lang": "fr"}]}))
     settings = load_settings()
-    summary = ingest(settings, feeds=load_feeds(path, settings), progress=False, enricher=enricher)
+    summary = ingest(settings, feeds=local_feeds(httpserver, tmp_path), progress=False, enricher=enricher)
     assert summary.counts["indexed"] == 1
     assert any("2 further page(s)" in note for note in summary.notes), summary.notes
     client = make_client(settings)
