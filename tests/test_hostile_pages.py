@@ -316,6 +316,18 @@ def test_credentials_a_redirect_or_a_canonical_link_adds_are_neither_sent_nor_st
     assert sorted(a.id for a in articles) == sorted(article_id(url) for url in plain)
 
 
+def timed_next_data_story(httpserver, tmp_path, title: str, data: dict, cpu_limit: float):
+    """The one article collected from a Next.js page holding `data` as its `__NEXT_DATA__`, within `cpu_limit` CPU-s."""
+    script = json.dumps(data, separators=(",", ":"))
+    page = (f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body><div id='__next'>"
+            f"</div><script id='__NEXT_DATA__' type='application/json'>{script}</script></body></html>")
+    cpu = time.process_time()
+    articles, _ = collect(httpserver, tmp_path, rss([rss_item(title, serve_page(httpserver, "/next.html", page))]))
+    assert time.process_time() - cpu < cpu_limit
+    [article] = articles
+    return article
+
+
 def test_rich_text_documents_nested_200_deep_in_next_data_are_read_once(httpserver, tmp_path):
     """A Next.js page's story as a Contentful rich-text document: each document nested in another was read whole
     again, so 200 levels over 50,000 words (a 1.9 MB script, under its 3 MB limit) took 4.5 s of CPU, depth × size."""
@@ -323,14 +335,8 @@ def test_rich_text_documents_nested_200_deep_in_next_data_are_read_once(httpserv
         {"nodeType": "text", "value": f"Mistral AI word{i} "} for i in range(50_000)]}]}
     for _ in range(200):
         node = {"nodeType": "document", "content": [{"nodeType": "paragraph", "content": [node]}]}
-    script = json.dumps({"props": {"pageProps": {"story": {"body": node}}}}, separators=(",", ":"))
-    page = (f"<!DOCTYPE html><html lang='en'><head><title>Mistral AI nested</title></head><body><div id='__next'>"
-            f"</div><script id='__NEXT_DATA__' type='application/json'>{script}</script></body></html>")
-    cpu = time.process_time()
-    articles, _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI nested", serve_page(httpserver, "/n.html",
-                                                                                             page))]))
-    assert time.process_time() - cpu < 3  # 5.6 s before
-    [article] = articles
+    article = timed_next_data_story(httpserver, tmp_path, "Mistral AI nested",
+                                    {"props": {"pageProps": {"story": {"body": node}}}}, cpu_limit=3)  # 5.6 s before
     assert article.extraction == "trafilatura" and article.text.startswith("Mistral AI word0 Mistral AI word1 ")
 
 
@@ -339,13 +345,7 @@ def test_a_long_arc_story_beside_many_other_next_data_values_is_read_in_linear_t
     10,000 paragraphs beside 20,000 other values (420 KB) took 5.5 s of CPU, 40,000 beside 80,000 (1.7 MB) 55 s."""
     story_elements = [{"type": "text", "content": f"Mistral AI paragraph {i}."} for i in range(10_000)]
     data = {"props": {"related": [[0] for _ in range(20_000)], "story": {"content_elements": story_elements}}}
-    page = (f"<!DOCTYPE html><html lang='en'><head><title>Mistral AI arc</title></head><body><div id='__next'>"
-            f"</div><script id='__NEXT_DATA__' type='application/json'>{json.dumps(data)}</script></body></html>")
-    cpu = time.process_time()
-    articles, _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI arc", serve_page(httpserver, "/arc.html",
-                                                                                          page))]))
-    assert time.process_time() - cpu < 3  # 6 s before
-    [article] = articles
+    article = timed_next_data_story(httpserver, tmp_path, "Mistral AI arc", data, cpu_limit=3)  # 6 s before
     assert article.extraction == "trafilatura" and article.text.startswith("Mistral AI paragraph 0.\n")
 
 
