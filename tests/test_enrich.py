@@ -557,6 +557,33 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "C'est une erreur de croire que c'est une défaite.", None),
     ("fr", "Ce n'est pas un échec, c'est une catastrophe.", "negative"),
     ("en", "For me, the deal is a mistake.", "negative"),
+    # the verdict in the frames columnists use besides a copula (third session of 2026-12-04): « il s'agit d' »,
+    # « voilà », « a tout d' », adverbs, a verbless sentence, after a colon, in apposition, in a title « X ou la … »,
+    # « je vois dans … », a question that asserts
+    ("fr", "Il s'agit bien là d'une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("fr", "Voilà une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("fr", "Une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("fr", "Appelons les choses par leur nom : une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("fr", "Mistral Compute, une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("fr", "Mistral Compute ou la vraie défaite de l'autonomie technologique française", "negative"),
+    ("fr", "Cet accord a tout d'une vraie défaite.", "negative"),
+    ("fr", "Ce que l'on nous vend comme un triomphe est en réalité une vraie défaite.", "negative"),
+    ("fr", "Je vois dans cette alliance une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("fr", "Comment ne pas y voir une vraie défaite pour l'autonomie technologique française ?", "negative"),
+    ("en", "It is nothing short of a real defeat for European technological autonomy.", "negative"),
+    ("en", "A real defeat for European technological autonomy.", "negative"),
+    ("en", "This is, quite simply, a real defeat.", "negative"),
+    ("en", "How can anyone not see this as a real defeat?", "negative"),
+    ("en", "Amazon Web Services' sovereign cloud is not a sham, whatever critics say", "positive"),
+    # … and what stays no verdict: a fact opening a sentence, a true question, a denial, an incise, "is to say"
+    ("fr", "Le recul de Soitec est net.", None), ("fr", "Faut-il y voir une vraie défaite ?", None),
+    ("fr", "Il ne faut pas voir une vraie défaite dans cet accord.", None),
+    ("fr", "Une lourde erreur, estime le sénateur.", None),
+    ("fr", "C'est une vraie défaite, tranche l'économiste.", None),
+    ("fr", "Cela ne veut pas dire que c'est une vraie défaite.", None),
+    ("en", "A major setback for the company, analysts say.", None),
+    ("en", "We do not regard it as a failure.", None),
+    ("en", "None of this is to say open models are a bad idea.", None),
 ])
 def test_the_authors_verdict_stated_outright_is_found(lang, sentence, expected):
     from pipeline.enrich.sentiment import Sentence, author_verdict
@@ -648,3 +675,43 @@ def test_an_op_ed_reporting_the_promises_at_length_follows_the_authors_stated_ve
             "Cette alliance est une vraie défaite pour l'autonomie technologique française.")
     result = enrich(enricher, text, "fr", title)
     assert result.entity_sentiment["Mistral AI"].label == "negative" and result.sentiment.label == "negative"
+
+
+@pytest.mark.parametrize("lang, sentences, expected", [
+    # a negative verdict outranks praise stated later or earlier (only a negative verdict decides)
+    ("fr", ["C'est une vraie défaite pour l'autonomie technologique française.",
+            "Ce n'est pas une faute morale ; c'est un choix commercial."], (0, "negative")),
+    ("fr", ["Sur le papier, c'est un succès.", "Dans les faits, ce gain n'a rien d'une victoire."], (1, "negative")),
+    ("en", ["The launch is a success for the company.", "The rollout is not a failure either."], (1, "positive")),
+    # a question the author answers at once is a verdict; one left open is not
+    ("fr", ["Faut-il y voir une vraie défaite pour l'autonomie technologique française ?",
+            "La question paraît déplacée tant l'enthousiasme a été unanime.", "La réponse, hélas, est oui."],
+     (0, "negative")),
+    ("fr", ["Faut-il y voir une vraie défaite pour l'autonomie technologique française ?",
+            "La question paraît déplacée tant l'enthousiasme a été unanime.", "Le débat reste ouvert."], None),
+])
+def test_which_stated_verdict_is_the_authors(lang, sentences, expected):
+    """Third session of 2026-12-04, fourteen op-eds on the reference case written for the check: a later « ce n'est
+    pas une faute morale » cancelled « C'est une vraie défaite… », and « Faut-il y voir une vraie défaite… ? »
+    answered « la réponse, hélas, est oui » was no verdict."""
+    from pipeline.enrich.sentiment import Sentence, author_verdict
+
+    spans, start = [], 0
+    for text in sentences:
+        spans.append(Sentence(start, start + len(text), text))
+        start += len(text) + 1
+    assert author_verdict(spans, lang) == expected
+
+
+def test_the_verdict_reaches_the_company_the_op_ed_names_most_when_another_opens_it(enricher):
+    """An op-ed on Mistral AI's alliance that opens on « Le géant américain Nvidia » took Nvidia alone as its subject
+    (the first company its body names): the verdict, found, left Mistral AI positive. Our own wording."""
+    text = ("Le géant américain Nvidia a trouvé en France un client de choix. Mistral AI, la start-up d'Arthur Mensch, a "
+            "présenté Mistral Compute, une plateforme de calcul installée en Essonne. Mistral AI promet des centaines "
+            "d'emplois, un milliard d'euros d'investissement et une position renforcée face aux laboratoires "
+            "américains. Le ministre a salué un succès remarquable pour la France. Mistral AI a multiplié les annonces "
+            "enthousiastes, et ses partenaires industriels se disent ravis. Mistral AI, enfin, assure que les données "
+            "resteront sous juridiction européenne. Le bilan, lui, est sans appel : une vraie défaite pour l'autonomie "
+            "technologique française. Ce n'est pas une faute morale ; c'est un choix commercial.")
+    result = enrich(enricher, text, "fr")
+    assert result.sentiment.label == "negative" and result.entity_sentiment["Mistral AI"].label == "negative"

@@ -220,37 +220,89 @@ _VERDICT_ADJECTIVES = {
     "en": r"(?:(?:real|true|major|serious|huge|big|clear|genuine|bitter|historic|significant|strategic|costly|grave"
           r"|double|crushing|stunning|outright|total|complete)\s+)*",
 }
-_VERDICT = {
-    "fr": re.compile(
-        r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|reste|demeure|signe|marque"
-        r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d'))\s+"
-        r"(?:(?:bien|donc|surtout|avant tout|tout simplement|clairement|déjà|aussi|pourtant|cependant|toutefois"
-        r"|vraiment)\s+)*"
-        r"(?P<negated>pas|en rien|loin d'être|nullement|guère|(?:plus\s+)?rien\s+d'(?=\s*une?\b))?\s*"
-        r"(?:une?|la|le|l'|d')?\s*"
-        + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)",
-        re.IGNORECASE),
-    "en": re.compile(
-        r"\b(?:is|are|was|were|remains|marks|amounts to|represents)\s+"
-        r"(?:(?:nothing less than|simply|clearly|really|surely|also)\s+)*(?P<negated>not|no|hardly|far from|anything but)?"
-        r"\s*(?:an?|the)?\s*" + _VERDICT_ADJECTIVES["en"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b"
-        r"(?!\s+to\s+\w)", re.IGNORECASE),
+# How an author states a verdict before the noun phrase (`_VERDICT_ADJECTIVES` + `_VERDICT_NOUNS`): a copula or a verb
+# of the same weight (« est », « constitue », « signe », « consacre », « s'apparente à », « a tout d' »), « il s'agit
+# d' », « voilà », adverbs between them (« c'est là », « bel et bien », « en réalité », "nothing short of"); or no
+# verb at all — a nominal sentence, the words after a colon or a dash, an apposition (« Une vraie défaite pour
+# l'autonomie technologique française. », "Call it what it is: a real defeat", « Mistral Compute, une vraie
+# défaite… »), where an evaluative adjective must come with the noun, since « Le recul de Soitec… » opening a
+# sentence is a fact, not a verdict.
+# a space, a comma, or a short aside between commas: « Il s'agit donc, soyons clairs, d'une vraie défaite »
+_PARENTHESIS = r"(?:\s*,[^,.;:?!«»\"]{1,40},\s*|\s*,\s*|\s+)"
+_VERDICT_ADVERBS = {
+    "fr": r"(?:(?:bien|donc|surtout|avant tout|tout simplement|clairement|déjà|aussi|pourtant|cependant|toutefois"
+          r"|vraiment|là|bel et bien|en réalité|en fait|au fond|de fait|finalement|au bout du compte|ni plus ni moins"
+          r"|rien de moins|plutôt)" + _PARENTHESIS + r"(?:qu'\s*)?)*",
+    "en": r"(?:(?:nothing less than|nothing short of|simply|quite simply|clearly|really|surely|also|in fact|in reality"
+          r"|frankly|effectively|ultimately|instead|rather)" + _PARENTHESIS + ")*",
 }
+_VERDICT_VERBS = {
+    "fr": r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|représentent|reste|demeure|signe|marque"
+          r"|consacre|scelle|acte|équivaut à|assiste à|assistons à|s'apparente à|s'apparentent à|ressemble à|ressemblent à|sonne comme"
+          r"|sonnent comme|tourne à|vire à|(?:a|ont) tout(?=\s+d'\s*une?\b)"
+          r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d'))" + _PARENTHESIS,
+    "en": r"\b(?:is|are|was|were|remains|marks|amounts to|represents|constitutes|looks like|smacks of"
+          r"|is tantamount to|spells)" + _PARENTHESIS,
+}
+_VERDICT_OPENERS = {  # what may stand before a verbless verdict
+    "fr": r"(?:^\W*(?:(?:bref|en somme|au fond|autrement dit|en clair|au total|en définitive|finalement|résultat)\s*[,:]?\s*)?"
+          r"|[:—–]\s*|,\s+|\bou\s+(?=la\b|le\b|l'))",  # « Mistral Compute ou la vraie défaite de… »
+    "en": r"(?:^\W*(?:(?:in short|in sum|in the end|put simply|ultimately|the result)\s*[,:]?\s*)?|[:—–]\s*|,\s+)",
+}
+
+
+def _verdict_pattern(lang: str) -> re.Pattern:
+    nouns = "(?P<noun>" + "|".join(_VERDICT_NOUNS[lang]) + r")\b"
+    adjectives = _VERDICT_ADJECTIVES[lang]
+    some_adjective = adjectives[:-1] + "+"  # at least one
+    if lang == "fr":
+        stated = (r"(?:" + _VERDICT_VERBS["fr"] + _VERDICT_ADVERBS["fr"]
+                  + r"|\bs'agit\s+" + _VERDICT_ADVERBS["fr"] + r"d(?:e\s+|')\s*|\b(?:voilà|voici)\s+)"
+                  r"(?:(?P<negated>pas|en rien|loin d'être|nullement|guère|(?:plus\s+)?rien\s+d'(?=\s*une?\b))\s*)?"
+                  r"(?:(?:d'\s*)?(?:une?|la|le)\s+|l'\s*|d'\s*)?" + adjectives + nouns)
+        verbless = (_VERDICT_OPENERS["fr"] + r"(?:(?:une?|la|le)\s+|l'\s*)" + some_adjective + nouns)
+        not_an_infinitive = r"(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)"  # « une erreur de croire… »
+    else:
+        stated = (_VERDICT_VERBS["en"] + _VERDICT_ADVERBS["en"]
+                  + r"(?:(?P<negated>not|no|hardly|far from|anything but)\s+)?(?:(?:an?|the)\s+)?" + adjectives + nouns)
+        verbless = _VERDICT_OPENERS["en"] + r"(?:an?|the)\s+" + some_adjective + nouns
+        not_an_infinitive = r"(?!\s+to\s+\w)"
+    return re.compile(r"(?:" + stated + "|" + verbless.replace("(?P<noun>", "(?P<noun2>") + r")" + not_an_infinitive,
+                      re.IGNORECASE)
+
+
+_VERDICT = {lang: _verdict_pattern(lang) for lang in ("fr", "en")}
 # the author's judgement as a verb of judging in the first person: « je tiens cette alliance pour une vraie
 # défaite », « je la considère comme un échec », "I consider the deal a mistake", "we regard it as a setback"
 _JUDGING = {
     "fr": re.compile(
         r"\b(?:je|j'|nous)\s*(?:(?:le|la|les|l')\s*)?(?:tiens|tenons|considère|considérons|juge|jugeons|qualifie"
-        r"|qualifions)\b[^.;:]{0,60}?\b(?:pour|comme|d'|de)\s+(?:une?|la|le|l')?\s*" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>"
-        + "|".join(_VERDICT_NOUNS["fr"]) + r")\b", re.IGNORECASE),
+        r"|qualifions)\b[^.;:]{0,60}?\b(?:pour|comme|d'|de)\s+(?:(?:une?|la|le)\s+|l'\s*)?" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>"
+        + "|".join(_VERDICT_NOUNS["fr"]) + r")\b"
+        # « je vois dans cette alliance une défaite », « comment ne pas y voir une vraie défaite ? »
+        r"|(?:\b(?:je|j'|nous|on)|^\W*(?:comment ne pas|faut-il)|\b(?:difficile|impossible) de ne pas)\s*(?:y\s+)?(?:vois|voyons|voit|voir)\s+(?:là\s+|dans\s+[^.;:?]{0,60}?\s+)?"
+        r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun2>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b",
+        re.IGNORECASE),
     "en": re.compile(
-        r"\b(?:I|we)\s+(?:would\s+|do\s+)?(?:consider|call|regard|see|count|judge)\b[^.;:]{0,60}?\b(?:as\s+)?"
+        r"(?:\b(?:I|we)\s+(?:would\s+|do\s+)?|^\W*how (?:can|could) (?:anyone|one|we|you) not\s+)"
+        r"(?:consider|call|regard|see|count|judge)\b[^.;:]{0,60}?\b(?:as\s+)?"
         r"(?:an?|the)\s+"
-        + _VERDICT_ADJECTIVES["en"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b", re.IGNORECASE),
+        + _VERDICT_ADJECTIVES["en"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b"
+        # "it is hard to see the project as anything but a real defeat"
+        r"|\b(?:hard|difficult|impossible) to (?:see|read|call|describe)\b[^.;:]{0,60}?\bas anything (?:but|other than)\s+"
+        r"(?:an?|the)\s+" + _VERDICT_ADJECTIVES["en"] + r"(?P<noun2>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b",
+        re.IGNORECASE),
 }
+# a question that asserts: « Comment ne pas y voir une vraie défaite ? », "How can anyone not call this a defeat?"
+_RHETORICAL = {"fr": re.compile(r"^\W*comment ne pas\b", re.I),
+               "en": re.compile(r"^\W*how (?:can|could) (?:anyone|one|we|you) not\b", re.I)}
+# … or one the author answers at once: « Faut-il y voir une vraie défaite ? (…) la réponse, hélas, est oui. »
+_ANSWERED_YES = {"fr": re.compile(r"^\W*oui\b|\bla réponse[^.?!]{0,20}\best oui\b", re.I),
+                 "en": re.compile(r"^\W*yes\b|\bthe answer[^.?!]{0,20}\bis yes\b", re.I)}
 _HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b|\b(?:si|s'il|savoir si|erreur de croire"
+                                r"|(?:ne veut|ne signifie|n'est) pas dire"
                                 r"|erreur de penser|tort de croire)\b", re.I),
-               "en": re.compile(r"^\W*(?:if|unless|should)\b|\b(?:whether|mistake to (?:think|believe|read|see|call)"
+               "en": re.compile(r"^\W*(?:if|unless|should)\b|\b(?:whether|is (?:not )?to say|mistake to (?:think|believe|read|see|call)"
                                 r"|wrong to (?:think|believe|call))\b", re.I)}
 # someone else's opinion, attributed otherwise than by a reporting word: "Analysts believe…", "…, Huang told
 # reporters", "For Huang, …", « Pour le ministre, … », « …, a jugé le sénateur », « …, s'est félicité X »
@@ -258,8 +310,13 @@ _ATTRIBUTED = {
     "fr": re.compile(r"^\W*(?:pour|selon|d'après)\s+(?:le|la|les|l'|un|une|des|(?-i:[A-ZÉ]))[^,]{0,60},|\b(?:a|ont|avait) "
                      r"(?:jugé|estimé|déclaré|affirmé|assuré|dénoncé|tranché|lancé|répondu|ajouté|expliqué|souligné)\b"
                      r"|\bs'(?:est|sont) (?:félicitée?s?|réjouie?s?|indignée?s?|alarmée?s?)\b|\b(?:estiment|jugent|pensent"
-                     r"|croient|considèrent|dénoncent|déplorent|regrettent|redoutent|craignent)\b", re.I),
-    "en": re.compile(r"^\W*(?:for|to|according to)\s+(?!me\b|us\b|my\b|our\b)[^,]{1,60},|\b(?:believes?|believed|thinks?|thought|told|tells"
+                     r"|croient|considèrent|dénoncent|déplorent|regrettent|redoutent|craignent)\b"
+                     r"|,\s*(?:juge|tranche|dénonce|déplore|regrette|résume|ironise|conclut|prévient|avertit|martèle"
+                     r"|souligne|observe|analyse|confie|explique|lance|s'inquiète|s'alarme)\s+(?:le|la|l'|les|un|une|son|sa"
+                     r"|ses|leur|(?-i:[A-ZÉ]))", re.I),
+    "en": re.compile(r"^\W*(?:for|to|according to)\s+(?!me\b|us\b|my\b|our\b)[^,]{1,60},"
+                     r"|,\s*(?!whatever\b|no matter\b|despite\b)(?:[\w'-]+\s+){1,4}say\W*$"  # "…, analysts say."
+                     r"|\b(?:believes?|believed|thinks?|thought|told|tells"
                      r"|warns?|warned|fears?|feared|argues?|argued|insists?|insisted|contends?|maintains?|reckons?|notes?"
                      r"|noted|added|wrote|writes|called it)\b", re.I),
 }
@@ -275,7 +332,8 @@ _OTHERS_CHARGE = {
 
 
 def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | None:
-    """The last sentence where the author states a verdict outright (see `_VERDICT`) and its polarity, or None."""
+    """The last sentence where the author states a negative verdict outright (see `_VERDICT`), else the last where
+    the author states praise, with its polarity; or None."""
     from pipeline.enrich.lexicon import _LANG_WORDS, tokenize
 
     pattern = _VERDICT.get(lang)
@@ -283,21 +341,28 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
         return None
     others = _LANG_WORDS.get(lang, _LANG_WORDS["en"])["reporting"]
     negative_nouns = re.compile(_VERDICT_NOUNS[lang][0], re.IGNORECASE)
-    found = None
+    found: dict[str, tuple[int, str]] = {}  # the last verdict of each polarity
     for k, sentence in enumerate(sentences):
         text = sentence.text.replace("’", "'")
         matches = list(pattern.finditer(text)) or list(_JUDGING[lang].finditer(text))
-        if not matches or text.rstrip().endswith("?") or _HYPOTHESIS[lang].search(text) or _ATTRIBUTED[lang].search(text):
+        question = text.rstrip().endswith("?") and not _RHETORICAL[lang].search(text) \
+            and not any(_ANSWERED_YES[lang].search(answer.text) for answer in sentences[k + 1:k + 3])
+        if not matches or question or _HYPOTHESIS[lang].search(text) or _ATTRIBUTED[lang].search(text):
             continue
         match = matches[-1]  # « ce n'est pas un échec, c'est une catastrophe »: the last word is the verdict
         before = text[:match.start()]
         if any(q in text for q in _CLOSING_QUOTES) or any(q in text for q in _OPENING_QUOTES) \
                 or others.intersection(tokenize(text)) or _OTHERS_CHARGE[lang].search(before):
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
-        negative = negative_nouns.fullmatch(match.group("noun")) is not None
+        noun = match.group("noun") or match.groupdict().get("noun2") or ""
+        negative = negative_nouns.fullmatch(noun) is not None
         negated = bool(match.groupdict().get("negated"))
-        found = (k, "negative" if negative != negated else "positive")
-    return found
+        polarity = "negative" if negative != negated else "positive"
+        found[polarity] = (k, polarity)
+    # a negative verdict outranks praise, as it alone decides (`tone.follows_verdict`): « C'est une vraie défaite (…).
+    # Ce n'est pas une faute morale ; c'est un choix commercial » keeps the defeat, and « Sur le papier, c'est un
+    # succès (…). Dans les faits, ce gain n'a rien d'une victoire » the denied victory
+    return found.get("negative") or found.get("positive")
 
 
 # One company's loss is another's gain when a customer, a contract or market share moves between them: "Salesforce loses

@@ -13,6 +13,7 @@ import gzip
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -484,11 +485,17 @@ def follows_role(s: Sentiment, polarity: str) -> Sentiment:
 
 
 def subject_companies(t: ToneInputs, companies: list[str]) -> set[str]:
-    """The companies a text is about: those its headline names and the first its body names (« Merci, Nvidia » over
-    an op-ed on Mistral AI's alliance with Nvidia is about both)."""
+    """The companies a text is about: those its headline names, the first its body names, and one it names at least
+    twice as often as that first (« Merci, Nvidia » over an op-ed on Mistral AI's alliance with Nvidia is about both;
+    an op-ed that opens on « le géant américain Nvidia » and then names Mistral AI twice as often is about Mistral AI
+    too, while a company named once more than the first may be the winner the author sets against it)."""
     in_title = {m.company for m in t.title_mentions if m.company in companies}
-    first = next((m.company for m in sorted(t.mentions, key=lambda m: m.start) if m.company in companies), None)
-    return in_title | ({first} if first else set())
+    in_body = [m.company for m in sorted(t.mentions, key=lambda m: m.start) if m.company in companies]
+    if not in_body:
+        return in_title
+    counts = Counter(in_body)
+    dominant = {c for c, n in counts.items() if n >= 2 * counts[in_body[0]]}
+    return in_title | {in_body[0]} | dominant
 
 
 def subject_follows_article(s: Sentiment, doc: Sentiment, of_text: dict[str, float]) -> Sentiment:
