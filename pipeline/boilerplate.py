@@ -137,7 +137,10 @@ _READ_MORE = re.compile(
     r"(?:[>»►▶▸→•*\[(-]+\s*)?"
     r"(?:(?:[àa] )?lire (?:aussi|également|la suite)\b|(?:[àa] )?voir aussi\b|(?:[àa] )?découvrir aussi\b|sur le même sujet\b"
     r"|(?:[àa] découvrir|[àa] lire|[àa] voir|pour aller plus loin|en savoir plus)\s*(?:[:|\]»>–—-]|$)"
-    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b)", _I)
+    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b"
+    # the English word order, as Indian editions print it (thirteenth round R13-1): "Also Read | <headline>", "Also
+    # read: …"; "Also read by millions, the paper…" is prose (no separator)
+    r"|also (?:read|see|check)\s*[:|»>–—-])", _I)
 # a labelled line of links to other stories: "More interviews: A | B", « Nos dossiers : A | B », « Nos autres
 # entretiens : … » (audit-sites F9: their names became companies and persons of the story). The label is a few words
 # opening with more/other/« nos »…; the items are titles (none ends like a sentence), two or more
@@ -164,10 +167,18 @@ _SITE_PROMO = re.compile(
     rf"|^\W*(?:suivez|rejoignez)(?:-nous)?\s+(?:[^.!?]{{0,40}}?\s)?sur\s+{_CHANNELS}"
     r"|\b(?:join|rejoignez)\s+(?:our|notre)\s+(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b"
     r"|\b(?:download|get|install)\s+(?:the|our)\s+[^.!?]{0,40}?\bapp\b[^.!?]{0,20}?\bfor\s+(?:breaking[- ]news\s+|news\s+)?"
-    r"(?:alerts|notifications)\b", _I)
+    r"(?:alerts|notifications)\b"
+    # Indian and Singapore editions' closing lines (thirteenth round R13-1): "Catch all the Technology News and Updates
+    # on Live Mint. Download The Mint News App to get Daily Market Updates", "Join ST's WhatsApp Channel and get the
+    # latest news". The app at a sentence's start only ("Users can download the app to get refunds" is the story's)
+    r"|^\W*catch (?:all )?the (?:latest )?[^.!?]{0,80}?\b(?:news|updates)\b[^.!?]{0,80}?\b(?:on|at)\s+\S"
+    r"|(?:^|[.!?]\s)\W*(?:download|get|install)\s+(?:the|our)\s+[^.!?]{0,40}?\bapp\s+(?:to|for)\s+(?:get|receive|read"
+    r"|stay|follow|access|daily|live|breaking|the latest|latest)\b"
+    r"|^\W*(?:join|follow|rejoignez|suivez)\s+(?:[^.!?]{0,40}?\s)?(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b",
+    _I)
 # cheap substring tests before _SITE_PROMO's searches (most lines hold none of these)
 _PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source", "follow",
-                "suivez", "rejoignez", "join", " app ")
+                "suivez", "rejoignez", "join", " app ", "catch ")
 _SYNDICATED = re.compile(
     r"(?:this|the) (?:article|story|content|post)\b[^.!?]{0,100}?\b(?:syndicated|republished|distributed)"
     r" (?:via|on|by|through) (?:microsoft start|msn)\b", _I)
@@ -182,11 +193,15 @@ MAX_SHORT_CREDIT_WORDS = 8
 MAX_PROMO_WORDS = 45  # « Pour ne manquer aucune actualité de <site>, suivez-nous sur Google Actualités et ajoutez… »
 # wire sign-offs: "Reporting by A in Paris; Editing by B", "Writing by C", "(This story has been refiled …)",
 # « (avec AFP) »: "Reporting by the FT showed…" alone is prose, so a lone "Reporting by" needs a second credit
+_WIRES = r"(?:(?:the )?agencies|agency|wires|pti|ani|ians|uni|reuters|afp|ap|bloomberg)"
 _SIGN_OFF = re.compile(
     r"\(?(?:(?:additional |further )?reporting|writing|compiled|research) by\b.*\b(?:editing|edited|writing|reporting) by\b"
     r"|\(?(?:editing|edited|writing|additional reporting) by\b"
     r"|\(?(?:this|the) (?:story|article) (?:has been|was|is) (?:refiled|corrected|updated|amended)\b"
-    r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$",
+    r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$"
+    # an Indian edition's agency credit (R13-1): "(With inputs from agencies)", "(With inputs from PTI and Reuters)",
+    # "With inputs from ANI"; "With inputs from farmers, the ministry drafted…" is prose
+    rf"|\(with inputs? from [^()]{{1,60}}\)\W*$|with inputs? from {_WIRES}(?:\s*(?:,|and|&)\s*{_WIRES})*\W*$",
     _I)
 # A wire story's version note under its headline and its credits in brackets (mini news sites, eleventh round R11-1):
 # Reuters' "(Adds CEO comments from call in paragraphs 4-5, updates shares)", "(Recasts with …)", « (Actualisé avec
@@ -265,6 +280,9 @@ _SELF_FURNITURE = re.compile(
     r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
     r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
     r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)"
+    # a pointer to the publisher's own pages (R13-1): "Find out more about climate change … on the ST microsite here."
+    r"|(?:find out|learn|read|discover|see) more\b[^.!?]{0,100}?\b(?:on|at|in|via) (?:our|the|this)\b[^.!?]{0,40}?"
+    r"\b(?:microsite|mini-?site|site|website|page|hub|portal|section)\s+here\W*$"
     # a show's calls to the listener (tenth round R10-6): « Pour ne rater aucun épisode, abonnez-vous au podcast … et
     # laissez-nous 5 étoiles ! », "Rate and review us on Apple Podcasts", "Leave us a five-star review"
     r"|(?:pour )?ne (?:rate[zr]|manque[zr]) (?:plus )?aucun (?:épisode|numéro)\b|(?:abonnez-vous|subscribe)\s+(?:au|à ce"

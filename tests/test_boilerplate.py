@@ -1082,3 +1082,33 @@ def test_other_wordings_of_research_notes_and_a_register_button_go():
     assert strip_boilerplate(kept) == kept
     study = f"{body}\nThe study\nThe researchers will publish their results in Nature next year, they said."
     assert strip_boilerplate(study) == study
+
+
+@pytest.mark.parametrize("line", [
+    "Also Read | Tata Electronics starts trial production at its first chip plant",
+    "Also read: Why the semiconductor mission needs a second act",
+    "(With inputs from agencies)",
+    "(With inputs from PTI and Reuters)",
+    "With inputs from ANI",
+    "Catch all the Technology News and Updates on Live Mint. Download The Mint News App to get Daily Market Updates & "
+    "Live Business News.",
+    "Join ST's WhatsApp Channel and get the latest news and must-reads.",
+    "Follow The Hindu's Telegram channel for updates",
+    "Find out more about climate change and how it could affect you on the ST microsite here.",
+])
+def test_an_indian_or_singapore_edition_s_own_lines_go(line):
+    """An Indian or Singapore English edition's inline "Also Read |" teasers, agency credit, app and channel promos
+    and pointer to its microsite (thirteenth round R13-1)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "Also read by millions of students, the textbook was rewritten with help from Google engineers last year.",
+    "With inputs from farmers and engineers, the ministry drafted a plan to bring AI tools to 600 villages.",
+    "Customers can download the app to get refunds faster, Paytm said on Tuesday, after complaints from users.",
+    "Officials will join the WhatsApp channel's launch event in Mumbai, the ministry said.",
+    "Researchers found out more about the flaw on the company's site, where a patch was published on Monday.",
+])
+def test_story_lines_like_an_edition_s_promos_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
