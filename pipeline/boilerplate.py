@@ -105,7 +105,17 @@ _FIRST_APPEARED = re.compile(
     r"\s+(?!\d)[^,;]{1,60}$"
     r"|(?:originally published|first published|publié à l'origine|publié initialement|initialement publié)"
     r" (?:on|in|by|at|sur|dans|par)\s+(?!\d)[^,;]{1,60}$"
-    r"|read the original (?:article|story|post|version) (?:on|at|in)\b|lire l'article (?:original|d'origine) (?:sur|dans)\b",
+    r"|read the original (?:article|story|post|version) (?:on|at|in)\b|lire l'article (?:original|d'origine) (?:sur|dans)\b"
+    # a republication's notice (thirteenth round R13-2): "This article is republished from The Conversation under a
+    # Creative Commons license. Read the original article.", « Cet article est republié à partir de The Conversation
+    # sous licence Creative Commons. Lire l'article original. », and the link alone; "This article was republished by
+    # dozens of outlets" and « republié dans de nombreux journaux » are the story's
+    r"|(?:cet article|cette tribune|ce texte|this (?:article|story|post|piece|essay)) (?:est|is|a été|has been|was)"
+    r" (?:republié|republished|reproduit|reproduced|reposted|reprinted)\b[^.!?]{0,40}?(?:\b(?:à partir de|depuis|from"
+    r"|with (?:the )?(?:kind )?permission|avec (?:l'aimable |la )?(?:autorisation|permission)|under|sous licence"
+    r"|courtesy of)\b)"
+    r"|(?:lire|voir|consulter) l'article (?:original|d'origine|source)\W*$|read the original (?:article|story|post"
+    r"|version)\W*$",
     _I)
 # a header over other stories' teasers, alone on its line: « Les plus lus », "Most read", "Related Articles"; "More
 # from Tech" / "More in Business" / Bloomberg's "Most Read from Bloomberg" (as Yahoo syndicates it, audit-sites F2)

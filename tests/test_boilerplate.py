@@ -1112,3 +1112,26 @@ def test_an_indian_or_singapore_edition_s_own_lines_go(line):
 def test_story_lines_like_an_edition_s_promos_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "This article is republished from The Conversation under a Creative Commons license. Read the original article.",
+    "Cet article est republié à partir de The Conversation sous licence Creative Commons. Lire l'article original.",
+    "This essay was reprinted with permission from Noema Magazine.",
+    "Lire l'article original",
+    "Read the original article.",
+])
+def test_a_republication_notice_goes(line):
+    """The notice under a story republished from The Conversation or another outlet, and its link to the original
+    alone (thirteenth round R13-2)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "This article was republished by dozens of outlets within hours, and Google's tools flagged none of the copies.",
+    "Cet article est republié dans de nombreux journaux régionaux, selon l'agence, qui le vend 200 euros.",
+    "Read the original article of the treaty, the minister told MPs, and you will find no such clause.",
+])
+def test_story_lines_about_republication_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
