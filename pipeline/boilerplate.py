@@ -89,7 +89,14 @@ _SHARE_PROMPT = re.compile(
     r"(?:vous avez aimé|vous avez apprécié|cet article vous a plu|(?:did you )?(?:enjoy|enjoyed|like|liked))"
     r" (?:cet article|this (?:article|story|post))\s*\?"
     r"|(?:partagez-le|share it)(?: (?:with (?:a friend|your friends)|avec vos (?:amis|proches)))?\W*$"
-    r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$", _I)
+    r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$"
+    # a guide's feedback widget (thirteenth round R13-3): "Was this article helpful? Yes No", « Cet article vous
+    # a-t-il été utile ? », « Avez-vous trouvé cette page utile ? »: the question alone, with its buttons
+    r"|(?:(?:was|is) this|did you find this) (?:article|page|story|guide|explainer|answer|information|content|post)"
+    r"(?: (?:helpful|useful))?\s*(?:helpful|useful)?\s*\?(?:\s*(?:yes|no|oui|non)\b){0,2}\W*$"
+    r"|(?:cet article|cette page|ce contenu|ce guide|ce dossier|cette réponse|cette information) vous a-t-(?:il|elle)"
+    r" (?:été )?(?:utile|aidée?)\s*\?(?:\s*(?:oui|non)\b){0,2}\W*$"
+    r"|avez-vous trouvé (?:cet article|cette page|ce contenu|ce guide) utile\s*\?(?:\s*(?:oui|non)\b){0,2}\W*$", _I)
 # "This article first appeared in The Silicon Ledger", « Cet article est paru dans Le Courrier Numérique n° 1245 »
 # A portal's credit to the story's publisher (mini news sites, eleventh round R11-3, R11-8): "Originally published on
 # techwire.example", "This story was originally featured on Fortune.com", "Read the original article on TechWire",
@@ -296,7 +303,11 @@ _SELF_FURNITURE = re.compile(
     # a show's calls to the listener (tenth round R10-6): « Pour ne rater aucun épisode, abonnez-vous au podcast … et
     # laissez-nous 5 étoiles ! », "Rate and review us on Apple Podcasts", "Leave us a five-star review"
     r"|(?:pour )?ne (?:rate[zr]|manque[zr]) (?:plus )?aucun (?:épisode|numéro)\b|(?:abonnez-vous|subscribe)\s+(?:au|à ce"
-    r"|à notre|to (?:the|this|our))\s+podcast\b|(?:please\s+)?(?:rate and review|rate,? review,? and subscribe)\b"
+    r"|à notre|to (?:the|this|our))\s+podcast\b"
+    # the show named between (R13-3): "Subscribe to the Sifted Daily podcast on Apple Podcasts or Spotify…"
+    r"|(?:subscribe|listen) to (?:the|our) (?:[\w&'.-]+\s+){1,4}?podcast\b[^.!?]{0,30}?\bon (?:apple podcasts|spotify"
+    r"|deezer|youtube|your favou?rite)|abonnez-vous (?:au|à) (?:podcast\s+)?[^.!?]{1,40}?\bsur (?:apple podcasts|spotify"
+    r"|deezer|votre application)|(?:please\s+)?(?:rate and review|rate,? review,? and subscribe)\b"
     r"|(?:.*[.!?,]\s+)?(?:leave us|give us|laissez-nous|mettez-nous)\s+(?:an?\s+|une\s+)?(?:\d|five|cinq)[\w-]*\s*"
     r"(?:-?stars?|étoiles)\b", _I)
 # A show's credits line (R10-6): « Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co

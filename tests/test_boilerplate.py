@@ -1135,3 +1135,26 @@ def test_a_republication_notice_goes(line):
 def test_story_lines_about_republication_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Was this article helpful?",
+    "Was this page helpful? Yes No",
+    "Cet article vous a-t-il été utile ?",
+    "Avez-vous trouvé cette page utile ? Oui Non",
+    "Subscribe to the Sifted Daily podcast on Apple Podcasts or Spotify to hear the full conversation.",
+    "Abonnez-vous à Tech Matin sur Apple Podcasts, Spotify ou Deezer.",
+])
+def test_a_guide_s_feedback_widget_and_a_show_s_subscribe_line_go(line):
+    """A guide's "Was this article helpful?" widget and an interview page's call to subscribe to the site's podcast
+    by name (thirteenth round R13-3)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "Was this article helpful to the defence? The judge said it was not, and fined the paper €10,000.",
+    "Listeners who subscribe to the BBC's Tech Life podcast on Spotify rose by a third, the broadcaster said.",
+])
+def test_story_lines_like_a_feedback_widget_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
