@@ -443,6 +443,21 @@ _RIGHTS = re.compile(r"(?:(?:©|\(c\)|copyright)[^.]{0,80}[.:–—-]?\s*)?(?:to
                      r"|réservés|sans (?:l'|son |une )?(?:accord|autorisation)|without (?:the )?(?:prior |express )?(?:written )?"
                      r"(?:permission|consent|authori[sz]ation))"
                      r"|(?:©|\(c\)|copyright)[^.]{0,80}?\b(?:all rights reserved|tous droits réservés)\W*$", _I)
+# An opinion page's disclaimer and its syndicate's copyright line (thirteenth round R13-4): "The views expressed in this
+# commentary are solely those of the author…", "Opinions expressed are the author's own.", « Les opinions exprimées
+# dans cette tribune n'engagent que leur auteur », « Cette tribune n'engage que son auteur », "Copyright: Project
+# Syndicate, 2026." The author's or authors' own views, named as such: "The views expressed by the committee were
+# those of a minority" is the story's
+_OPINION_DISCLAIMER = re.compile(
+    r"(?:the |any )?(?:views?|opinions?)(?: and (?:opinions?|views?))? expressed\b[^.!?]{0,80}?\b(?:are|is|remain)"
+    r" (?:solely |entirely |only |strictly |exclusively )?(?:those (?:of )?|that of |the (?:views?|opinions?) of )?"
+    r"(?:the |his |her |their )?(?:authors?|writers?|contributors?|columnists?)(?:'s?)?\b"
+    r"|(?:les )?(?:opinions|propos|idées|points de vue|analyses)(?: et (?:opinions|analyses|idées))? (?:exprimée?s|tenus"
+    r"|développée?s|formulée?s)\b[^.!?]{0,80}?\bn'engagent que (?:leurs?|son|ses|l'|les) (?:auteur|signataire)"
+    r"|(?:cette tribune|ce texte|cet article|cette chronique|ce billet|cette opinion|cette analyse) n'engage(?:nt)? que"
+    r" (?:son|ses|leurs?) (?:auteur|signataire)"
+    r"|(?:copyright|©)\s*:?\s*(?:©\s*)?(?:(?:19|20)\d{2}\s+(?-i:[A-Z])[^.!?,]{1,50}|(?-i:[A-Z])[^.!?,]{1,50},\s*(?:19|20)\d{2})"
+    r"\.?\s*$", _I)
 # the publisher's imprint, a bar of pieces one of which is a street address with its postcode: « Agence X SA · 12, rue
 # de la Bourse 75002 Paris · Service clients : 01 55 00 00 00 », "Il Quotidiano S.p.A. · Via Monte Rosa 91, 20149
 # Milan"; a sentence giving an address ("… moved to 12 rue de la Bourse, 75002 Paris, in March.") has no bar. A German
@@ -888,6 +903,8 @@ def _is_publisher_call(line: str) -> bool:
     label, a call to write in or submit, how to reach the author, a series box, a rights notice, an imprint bar.
     Reported speech ("… Subscribe today, the campaign urged") is the story's."""
     if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line) or _INVESTING_PROMO.match(line):
+        return True
+    if _OPINION_DISCLAIMER.match(line) and not _REPORTED.search(line):
         return True
     if _AFFILIATE.match(line) and not _REPORTED.search(line):
         return True

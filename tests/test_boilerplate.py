@@ -1158,3 +1158,27 @@ def test_a_guide_s_feedback_widget_and_a_show_s_subscribe_line_go(line):
 def test_story_lines_like_a_feedback_widget_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "The views expressed in this commentary are solely those of the author and do not necessarily reflect those of "
+    "Global Commentary.",
+    "Opinions expressed are the author's own.",
+    "Les opinions exprimées dans cette tribune n'engagent que leur auteur.",
+    "Cette tribune n'engage que son auteur.",
+    "Copyright: Project Syndicate, 2026.",
+    "Copyright 2026 Global Commentary",
+])
+def test_an_opinion_page_s_disclaimer_and_copyright_line_go(line):
+    """An op-ed's or « tribune »'s disclaimer and its syndicate's copyright line (thirteenth round R13-4)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "The views expressed by the committee were those of a minority, the report said.",
+    "Les opinions exprimées lors du débat ont divisé la majorité, qui votera mardi.",
+    "Copyright: the lawsuit, 2023",
+])
+def test_story_lines_like_an_opinion_disclaimer_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
