@@ -650,6 +650,11 @@ _REPORTED = re.compile(r"\b(?:said|says|told|added|declined|according to|a décl
 MAX_BIO_WORDS = 80
 
 
+def reports_speech(line: str) -> bool:
+    """Whether a line reports what someone said (a verb of saying, quotation marks): a story's line, not a label."""
+    return _REPORTED.search(line) is not None
+
+
 def _is_author_bio(line: str) -> bool:
     return (len(line.split()) <= MAX_BIO_WORDS and _AUTHOR_BIO.match(line) is not None
             and not _REPORTED.search(line))

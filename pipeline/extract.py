@@ -32,7 +32,7 @@ from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter 
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.boilerplate import dated_byline, strip_boilerplate
+from pipeline.boilerplate import dated_byline, reports_speech, strip_boilerplate
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
@@ -1203,6 +1203,7 @@ def extract_article(
                          item.title if item else None)
     text = without_signature(text, meta["authors"] or feed_authors, meta["site_name"], *((item.feed_name, item.site_name)
                                                                                         if item else ()))
+    text = without_author_note(text, meta["authors"] or feed_authors)
     words = count_words(text)
     story = _story_of(url, meta["canonical_url"], item, declared_canonical(tree))
     if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
@@ -1280,6 +1281,36 @@ def without_signature(text: str, authors: list[str], *site_names: str | None) ->
             drop = {k} | {j for j in (k - 1, k + 1) if 0 <= j < len(lines) and site_label(lines[j])}
             return "\n".join(x for j, x in enumerate(lines) if j not in drop)
     return text
+
+
+AUTHOR_NOTE_LINES = 3  # the author's note sits among the story's last lines, under it or above a signature
+MAX_AUTHOR_NOTE_WORDS = 80
+# after the author's name: an apposition then "is", or "is"/« est » at once ("Mariana Lindqvist, a former chief
+# economist at the Swedish Ministry of Finance, is Professor of …", « *Bertrand Lefèvre est président du Cercle … »)
+_AUTHOR_NOTE_VERB = re.compile(r"\*?\s*(?:,[^,.;«»\"“”]{3,160},\s*)?(?:is|was|est|était|serves as|teaches|enseigne"
+                               r"|dirige|directs|leads|chairs|préside)\s", re.IGNORECASE)
+
+
+def without_author_note(text: str, authors: list[str]) -> str:
+    """The text without the note on its author that ends an opinion piece or an essay (thirteenth round R13-5): a
+    line among the last ones that opens with the page's author's name (after a « * » that sends the byline's reader
+    to it), then who they are. Its name became a person of the author's own op-ed. A line reporting what the author
+    said, or any other person's description, stays."""
+    if not authors or not text:
+        return text
+    names = sorted({" ".join(a.split()) for a in authors if len(a.split()) >= 2}, key=len, reverse=True)
+    if not names:
+        return text
+    lines = text.split("\n")
+    kept = [k for k, line in enumerate(lines) if line.strip()]
+    drop = set()
+    for k in kept[-AUTHOR_NOTE_LINES:]:
+        line = " ".join(lines[k].split()).lstrip("*† ").replace("’", "'")
+        name = next((n for n in names if line.casefold().startswith(n.casefold())), None)
+        if name and len(line.split()) <= MAX_AUTHOR_NOTE_WORDS and line.endswith((".", ")")) \
+                and _AUTHOR_NOTE_VERB.match(line, len(name)) and not reports_speech(line):
+            drop.add(k)
+    return "\n".join(x for j, x in enumerate(lines) if j not in drop).strip() if drop else text
 
 
 def _opening_words(text: str | None, limit: int = 100) -> str | None:

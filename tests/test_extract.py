@@ -1231,3 +1231,31 @@ def test_a_table_cell_reading_like_a_share_button_keeps_its_word():
     # a share bar outside any table stays out
     bar = _en_page().replace("</article>", "<div><p>Google</p><p>Print</p></div></article>")
     assert "Google\n" not in extract_article(bar, "https://ledger.example/a", None, NOW, min_words=10).text + "\n"
+
+
+def test_the_note_on_an_opinion_piece_s_author_leaves_the_text():
+    """An op-ed ends with who its author is ("Mariana Lindqvist, a former chief economist …, is Professor of …", «
+    *Bertrand Lefèvre est président du Cercle … »): the author became a person of her own piece (thirteenth round
+    R13-5). What the author said, another person's description, or the author's name earlier in the text stay."""
+    from pipeline.extract import without_author_note
+
+    story = ["Governments have discovered that efficiency came at the price of fragility.",
+             "Economic security is a legitimate goal, but subsidies alone will not create an industry."]
+    note = ("Mariana Lindqvist, a former chief economist at the Swedish Ministry of Finance, is Professor of "
+            "International Economics at the Stockholm School of Economics.")
+    assert without_author_note("\n".join([*story, note]), ["Mariana Lindqvist"]) == "\n".join(story)
+    french = "*Bertrand Lefèvre est président du Cercle pour la souveraineté numérique."
+    assert without_author_note("\n".join([*story, french, "Les opinions n'engagent que lui."]), ["Bertrand Lefèvre"]) \
+        == "\n".join([*story, "Les opinions n'engagent que lui."])
+    kept = ["\n".join([*story, "Mariana Lindqvist is right, said the minister, who backed the plan on Tuesday."]),
+            "\n".join([*story, "Jensen Huang, Nvidia's chief executive, is expected in Paris in June."]),
+            "\n".join([note, *story, *story, story[0]]),
+            "\n".join([*story, "Mariana Lindqvist"])]
+    for text in kept:
+        assert without_author_note(text, ["Mariana Lindqvist"]) == text
+    # through extract_article: the page's author (its meta tag) is the note's name
+    page = ("<html lang='en'><head><title>The Chip Subsidy Trap</title><meta name='author' content='Mariana Lindqvist'>"
+            "</head><body><article><h1>The Chip Subsidy Trap</h1>"
+            + "".join(f"<p>{p}</p>" for p in story * 3) + f"<p><em>{note}</em></p></article></body></html>")
+    article = extract_article(page, "https://commentary.example/chip-trap", None, NOW, min_words=10)
+    assert "Stockholm School" not in article.text and story[1] in article.text
