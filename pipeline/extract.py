@@ -984,9 +984,17 @@ def _with_lead(text: str, tree: Any) -> str:
 
 
 def _put_first(lines: list[str], lead: str, tree: Any) -> str:
-    """The lines with `lead` first, or second under a headline the extraction kept (`without_title` drops it)."""
+    """The lines with `lead` first, or under a headline the extraction kept (`without_title` drops it) and the kicker
+    above it (« Tribune » over the headline: the lead put above both kept them in the text, thirteenth round R13-6)."""
     headings = {" ".join(h.text_content().split()).casefold() for h in tree.iterfind(".//h1")}
-    at = 1 if lines and " ".join(lines[0].split()).casefold() in headings else 0
+    at = 0
+    for k, line in enumerate(lines[:MAX_KICKER_LINES + 1]):
+        key = " ".join(line.split())
+        if key.casefold() in headings:
+            at = k + 1
+            break
+        if len(key.split()) > MAX_KICKER_WORDS or key.endswith((".", "!", "?", ":", "»")):
+            break  # a sentence of the story: no headline under a kicker here
     return "\n".join([*lines[:at], lead, *lines[at:]])
 
 

@@ -1259,3 +1259,20 @@ def test_the_note_on_an_opinion_piece_s_author_leaves_the_text():
             + "".join(f"<p>{p}</p>" for p in story * 3) + f"<p><em>{note}</em></p></article></body></html>")
     article = extract_article(page, "https://commentary.example/chip-trap", None, NOW, min_words=10)
     assert "Stockholm School" not in article.text and story[1] in article.text
+
+
+def test_a_lead_goes_under_the_kicker_and_headline_the_extraction_kept():
+    """A « tribune »'s label over its headline, both kept by trafilatura, and the chapô outside the body: the lead was
+    put above them, so neither left with the headline (thirteenth round R13-6)."""
+    page = (f"<html lang='fr'><head><title>« Un serveur nantais double sa production »</title></head><body><main>"
+            f"<article><p class='label'>Tribune</p><h1>« Un serveur nantais double sa production »</h1>"
+            f"<p class='chapo'>{LEAD_FR}</p><div class='contenu'>{STORY_FR}</div></article></main></body></html>")
+    article = extract_article(page, "https://ouest.example/tribune", None, NOW, min_words=50)
+    assert article.text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
+    assert "Tribune" not in article.text and "double sa production »" not in article.text
+    # no headline among the first lines: the lead goes first, as before
+    from pipeline.extract import _put_first
+    from lxml import html as lxml_html
+    tree = lxml_html.fromstring("<html><body><h1>Titre</h1></body></html>")
+    assert _put_first(["Tribune", "Une phrase du texte qui ne ressemble pas au titre."], LEAD_FR, tree) == \
+        f"{LEAD_FR}\nTribune\nUne phrase du texte qui ne ressemble pas au titre."
