@@ -362,6 +362,15 @@ MAX_HOSTS_WORDS = 12
 _DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
                        "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
                        ".{0,60}\\s(par|by)\\s', 'i')]", namespaces={"re": "http://exslt.org/regular-expressions"})
+# an interview's byline (thirteenth round R13-7): « Propos recueillis par Claire Dubois — Publié le 4 décembre 2026 »,
+# "Interview by X", « Entretien réalisé par X », "As told to X", in an element of its own that no byline class names
+_INTERVIEWERS = XPath("//*[self::p or self::div or self::span or self::footer][not(.//p or .//div)]"
+                      "[re:test(normalize-space(), '^(propos recueillis par|entretien réalisé par|interview réalisée par"
+                      "|interview(ed)? by|interview conducted by|as told to)\\s', 'i')]",
+                      namespaces={"re": "http://exslt.org/regular-expressions"})
+_INTERVIEWER_LABEL = re.compile(r"^(?:propos recueillis par|entretien réalisé par|interview réalisée par|interview(?:ed)? by"
+                                r"|interview conducted by|as told to)\s*:?\s+", re.IGNORECASE)
+MAX_INTERVIEWER_WORDS = 20
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
 
 
@@ -625,6 +634,9 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
                    None)
+    if not raw:  # an interview's « Propos recueillis par X »
+        raw = next((_INTERVIEWER_LABEL.sub("", text) for el in _INTERVIEWERS(subtree)
+                    if count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
     if not raw:  # a podcast episode's hosts
         raw = next((text for el in _HOSTS(subtree) if count_words(text := " ".join(el.text_content().split()))
                     <= MAX_HOSTS_WORDS), None)

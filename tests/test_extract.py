@@ -1276,3 +1276,21 @@ def test_a_lead_goes_under_the_kicker_and_headline_the_extraction_kept():
     tree = lxml_html.fromstring("<html><body><h1>Titre</h1></body></html>")
     assert _put_first(["Tribune", "Une phrase du texte qui ne ressemble pas au titre."], LEAD_FR, tree) == \
         f"{LEAD_FR}\nTribune\nUne phrase du texte qui ne ressemble pas au titre."
+
+
+@pytest.mark.parametrize("byline", [
+    "Propos recueillis par <a href='/auteurs/cd'>Claire Dubois</a> — Publié le 4 décembre 2026 à 7h00",
+    "Entretien réalisé par Claire Dubois",
+    "Interview by Claire Dubois",
+])
+def test_an_interview_s_byline_names_its_author(byline):
+    """An interview page signed only « Propos recueillis par X » in an element no byline class names had no author
+    (thirteenth round R13-7)."""
+    page = (f"<html lang='fr'><head><title>Entretien</title></head><body><article><h1>Entretien</h1>"
+            f"<p class='meta'>{byline}</p><div class='texte'>{STORY_FR}</div></article></body></html>")
+    assert extract_article(page, "https://ouest.example/entretien", None, NOW, min_words=10).authors == ["Claire Dubois"]
+    # a sentence opening the same way, too long for a byline, names nobody
+    prose = ("Propos recueillis par nos confrères du Télégramme auprès de plusieurs salariés de l'usine, qui "
+             "décrivent des cadences intenables depuis l'arrivée du nouveau directeur en septembre dernier.")
+    page = page.replace(byline, prose)
+    assert extract_article(page, "https://ouest.example/entretien", None, NOW, min_words=10).authors == []
