@@ -76,6 +76,7 @@ _NEWSLETTER_CALL = re.compile(
 # a pitch addressing the reader without « notre »/"our": « Recevez chaque matin l'essentiel de l'actualité tech »,
 # « Newsletter Tech : recevez chaque jeudi notre sélection », "Get the best of tech in your inbox every week"
 _PITCH = re.compile(
+    r"(?:[^.!?]{1,80}\?\s+)?"  # « Le débat d'idées vous intéresse ? Recevez chaque samedi … » (R13-9)
     r"(?:newsletters?\b[^.!?:]{0,40}[:—–-]\s*)?"
     r"(?:recevez (?:chaque|tous les|toutes les|gratuitement|par (?:e-?mail|courriel)|dans votre boîte)\b"
     r"|(?:get|receive)\b[^.!?]{0,60}\b(?:in|to|into) your inbox\b[^,;]{0,30}$"
@@ -117,13 +118,14 @@ _FIRST_APPEARED = re.compile(
     # Creative Commons license. Read the original article.", « Cet article est republié à partir de The Conversation
     # sous licence Creative Commons. Lire l'article original. », and the link alone; "This article was republished by
     # dozens of outlets" and « republié dans de nombreux journaux » are the story's
-    r"|(?:cet article|cette tribune|ce texte|this (?:article|story|post|piece|essay)) (?:est|is|a été|has been|was)"
-    r" (?:republié|republished|reproduit|reproduced|reposted|reprinted)\b[^.!?]{0,40}?(?:\b(?:à partir de|depuis|from"
-    r"|with (?:the )?(?:kind )?permission|avec (?:l'aimable |la )?(?:autorisation|permission)|under|sous licence"
-    r"|courtesy of)\b)"
     r"|(?:lire|voir|consulter) l'article (?:original|d'origine|source)\W*$|read the original (?:article|story|post"
     r"|version)\W*$",
     _I)
+_REPUBLISHED = re.compile(
+    r"(?:cet article|cette tribune|ce texte|this (?:article|story|post|piece|essay)) (?:est|is|a été|has been|was)"
+    r" (?:republié|republished|reproduit|reproduced|reposted|reprinted)\b[^.!?]{0,40}?(?:\b(?:à partir de|depuis|from"
+    r"|with (?:the )?(?:kind )?permission|avec (?:l'aimable |la )?(?:autorisation|permission)|under|sous licence"
+    r"|courtesy of)\b)", _I)
 # a header over other stories' teasers, alone on its line: « Les plus lus », "Most read", "Related Articles"; "More
 # from Tech" / "More in Business" / Bloomberg's "Most Read from Bloomberg" (as Yahoo syndicates it, audit-sites F2)
 # only with capitalised words after it ("More in Europe than…", "Most read from left to right" are prose)
@@ -198,7 +200,12 @@ _PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "so
                 "suivez", "rejoignez", "join", " app ", "catch ")
 _SYNDICATED = re.compile(
     r"(?:this|the) (?:article|story|content|post)\b[^.!?]{0,100}?\b(?:syndicated|republished|distributed)"
-    r" (?:via|on|by|through) (?:microsoft start|msn)\b", _I)
+    r" (?:via|on|by|through) (?:microsoft start|msn)\b"
+    # an Indian site's note on agency copy (R13-9): "(Only the headline and picture of this report may have been
+    # reworked by the Business Standard staff; the rest of the content is auto-generated from a syndicated feed.)",
+    # "(Except for the headline, this story has not been edited by NDTV staff and is published from a syndicated feed.)"
+    r"|\(?(?:only the headline|except for the headline|this (?:story|report|article) has not been edited)\b[^()]{0,200}?"
+    r"\b(?:syndicated|agency|wire) feed\b", _I)
 _LISTEN = re.compile(r"(?:écouter|écoutez) (?:cet|l') ?article\b|listen to (?:this |the )?(?:article|story)\b"
                      r"|\d{1,2}:\d{2}(?::\d{2})?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?\s*$", _I)
 # photo credits: « Crédit photo : … », "Photo credit: …", « © AFP »; a bare « Crédit : » or "Photo: Jane Doe/Reuters"
@@ -218,7 +225,9 @@ _SIGN_OFF = re.compile(
     r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$"
     # an Indian edition's agency credit (R13-1): "(With inputs from agencies)", "(With inputs from PTI and Reuters)",
     # "With inputs from ANI"; "With inputs from farmers, the ministry drafted…" is prose
-    rf"|\(with inputs? from [^()]{{1,60}}\)\W*$|with inputs? from {_WIRES}(?:\s*(?:,|and|&)\s*{_WIRES})*\W*$",
+    rf"|\(with inputs? from [^()]{{1,60}}\)\W*$|with inputs? from {_WIRES}(?:\s*(?:,|and|&)\s*{_WIRES})*\W*$"
+    # the other word order, found on the holdout pages (R13-9): "— With PTI inputs", "(With agency inputs)"
+    rf"|[-–—]*\s*\(?with {_WIRES}(?:\s*(?:,|and|&)\s*{_WIRES})* inputs?\)?\W*$",
     _I)
 # A wire story's version note under its headline and its credits in brackets (mini news sites, eleventh round R11-1):
 # Reuters' "(Adds CEO comments from call in paragraphs 4-5, updates shares)", "(Recasts with …)", « (Actualisé avec
@@ -385,7 +394,8 @@ _FORWARDED = re.compile(r"(?:vous avez reçu (?:ce|cette) (?:brief|newsletter|le
 # sentence and names a price, a time word or a site's address; "Customers can subscribe to the plan from €9.99" is
 # a story's sentence (no imperative at a sentence's start)
 _SUBSCRIBE_CALL = re.compile(
-    r"(?:^|.*[.!?:]\s+)(?-i:Subscribe|SUBSCRIBE|Abonnez-vous|ABONNEZ-VOUS|Je m'abonne|Become a subscriber|Join)\b"
+    r"(?:^|.*[.!?:]\s+)(?-i:Subscribe|SUBSCRIBE|Abonnez-vous|ABONNEZ-VOUS|Je m'abonne|Become a subscriber|Join"
+    r"|Donate|DONATE|Faites un don)\b"  # a public broadcaster's "Donate today." (R13-9)
     r"[^.!?]{0,40}?(?:\b(?:today|now|from|for only|dès|à partir de|aujourd'hui|maintenant)\b|[€$£]\s?\d|\d\s?[€$£]"
     r"|\b[\w-]+\.(?:com|fr|it|de|es|eu|net|org|co\.uk|be|ch)\b)", _I)
 # a paywall label opening the line: "Premium content: …", "Subscriber-only story:", « Contenu premium : », « Article
@@ -615,7 +625,8 @@ _BYLINE_WORDS = {
     "envoyé", "envoyée", "spécial", "spéciale", "special",
 }
 # « Article rédigé par X - Ondes Info », "Story by X", « Texte : X » (seventh round R7): the piece, the verb, then names
-_BYLINE = re.compile(r"(?:propos recueillis par|(?:(?:un |une )?(?:article|texte|reportage|enquête|story|text|report)\s+)?"
+_BYLINE = re.compile(r"(?:propos recueillis par|interviewed by|interview(?: conducted)? by|as told to|entretien réalisé par"
+                     r"|interview réalisée par|(?:(?:un |une )?(?:article|texte|reportage|enquête|story|text|report)\s+)?"
                      r"(?:(?:rédigée?|écrite?|signée?|written|reported)\s+)?(?:by|par))\s*:?\s+(.+)$", _I)
 _WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*|&")
 # a role after the name and its comma: « , journaliste au service Économie », ", Senior Technology Reporter"
@@ -897,7 +908,8 @@ def _is_furniture(line: str) -> bool:
         return True
     if _NEWSLETTER.match(line) or _NEWSLETTER_CALL.search(line) or _SHARE_THIS.match(line) or _PITCH.match(line):
         return True
-    if _SHARE_PROMPT.match(line) or _FIRST_APPEARED.match(line) or _SECTION_HEADER.match(line) or _is_tag_line(line):
+    if _SHARE_PROMPT.match(line) or _FIRST_APPEARED.match(line) or _SECTION_HEADER.match(line) or _is_tag_line(line) \
+            or _REPUBLISHED.match(line):
         return True
     share = _SHARE.match(line)
     return bool(share and (not share.group(1) or is_link_bar(share.group(1)))) or _is_share_buttons(line)
@@ -1010,7 +1022,9 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
                                                                  or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)
                                                                  or _is_publisher_call(line)
-                                                                 or _TRANSLATION_NOTE.match(line)):
+                                                                 or _TRANSLATION_NOTE.match(line)
+                                                                 # The Conversation's US notice (R13-9), 37 words
+                                                                 or _REPUBLISHED.match(line) or _SYNDICATED.match(line)):
             if out and _CALL_HEADER.match(out[-1].strip()):
                 out.pop()  # « Vous avez une question ? » over the call
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them

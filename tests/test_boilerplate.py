@@ -1182,3 +1182,39 @@ def test_an_opinion_page_s_disclaimer_and_copyright_line_go(line):
 def test_story_lines_like_an_opinion_disclaimer_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "— With PTI inputs",
+    "(With agency inputs)",
+    "(Only the headline and picture of this report may have been reworked by the Business Standard staff; the rest of "
+    "the content is auto-generated from a syndicated feed.)",
+    "(Except for the headline, this story has not been edited by NDTV staff and is published from a syndicated feed.)",
+    "This article is republished from The Conversation, a nonprofit, independent news organization bringing you facts "
+    "and trustworthy analysis to help you make sense of our complex world. It was written by: Daniel Okoro, "
+    "Northeastern University",
+    "Your gift helps keep public media free for everyone. Donate today.",
+    "Le débat d'idées vous intéresse ? Recevez chaque samedi notre sélection de tribunes.",
+])
+def test_the_holdout_pages_wordings_go(line):
+    """Other wordings of the thirteenth round's kinds, found on its holdout pages (R13-9): an Indian site's agency
+    credit and syndicated-feed note, The Conversation's long US notice, a donation call, a newsletter pitch after a
+    question."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+def test_an_interviewer_s_byline_at_the_end_goes():
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\nInterviewed by Hannah Lindgren") == body
+    assert strip_boilerplate(f"{body}\nAs told to Hannah Lindgren.") == body
+
+
+@pytest.mark.parametrize("line", [
+    "With PTI and Reuters both reporting the deal, shares of Infosys rose 4% in early trade in Mumbai on Thursday.",
+    "The story was never edited, the regulator found, and it ran on 40 sites that took the syndicated feed.",
+    "Donate to the campaign, Mistral AI's founders urged engineers at a Paris meetup, and 300 did so that evening.",
+    "Interviewed by the police for six hours, the engineer denied leaking Thales's designs.",
+])
+def test_story_lines_like_the_holdout_wordings_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
