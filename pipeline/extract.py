@@ -1308,13 +1308,18 @@ MAX_AUTHOR_NOTE_WORDS = 80
 # after the author's name: an apposition then "is", or "is"/« est » at once ("Mariana Lindqvist, a former chief
 # economist at the Swedish Ministry of Finance, is Professor of …", « *Bertrand Lefèvre est président du Cercle … »)
 _AUTHOR_NOTE_VERB = re.compile(r"\*?\s*(?:,[^,.;«»\"“”]{3,160},\s*)?(?:is|was|est|était|serves as|teaches|enseigne"
-                               r"|dirige|directs|leads|chairs|préside)\s", re.IGNORECASE)
+                               r"|dirige|directs|leads|chairs|préside"
+                               # the author's ties, as The Conversation prints them under the piece (R13-10): "X
+                               # receives funding from the National Science Foundation", "X does not work for,
+                               # consult, own shares in…", « X a reçu des financements de l'ANR »
+                               r"|receives|has received|received|does not work for|works for|consults for|reçoit|a reçu"
+                               r"|ne travaille pas|n'a déclaré)[\s,]", re.IGNORECASE)
 
 
 def without_author_note(text: str, authors: list[str]) -> str:
     """The text without the note on its author that ends an opinion piece or an essay (thirteenth round R13-5): a
     line among the last ones that opens with the page's author's name (after a « * » that sends the byline's reader
-    to it), then who they are. Its name became a person of the author's own op-ed. A line reporting what the author
+    to it), then who they are or what ties they declare. Its name became a person of the author's own op-ed. A line reporting what the author
     said, or any other person's description, stays."""
     if not authors or not text:
         return text

@@ -1247,6 +1247,12 @@ def test_the_note_on_an_opinion_piece_s_author_leaves_the_text():
     french = "*Bertrand Lefèvre est président du Cercle pour la souveraineté numérique."
     assert without_author_note("\n".join([*story, french, "Les opinions n'engagent que lui."]), ["Bertrand Lefèvre"]) \
         == "\n".join([*story, "Les opinions n'engagent que lui."])
+    # the author's declared ties, as The Conversation prints them (R13-10)
+    funding = "Mariana Lindqvist receives funding from the National Science Foundation."
+    assert without_author_note("\n".join([*story, funding]), ["Mariana Lindqvist"]) == "\n".join(story)
+    ties = ("Mariana Lindqvist does not work for, consult, own shares in or receive funding from any company or "
+            "organisation that would benefit from this article.")
+    assert without_author_note("\n".join([*story, ties]), ["Mariana Lindqvist"]) == "\n".join(story)
     kept = ["\n".join([*story, "Mariana Lindqvist is right, said the minister, who backed the plan on Tuesday."]),
             "\n".join([*story, "Jensen Huang, Nvidia's chief executive, is expected in Paris in June."]),
             "\n".join([note, *story, *story, story[0]]),
