@@ -193,7 +193,10 @@ _SITE_PROMO = re.compile(
     r"|^\W*catch (?:all )?the (?:latest )?[^.!?]{0,80}?\b(?:news|updates)\b[^.!?]{0,80}?\b(?:on|at)\s+\S"
     r"|(?:^|[.!?]\s)\W*(?:download|get|install)\s+(?:the|our)\s+[^.!?]{0,40}?\bapp\s+(?:to|for)\s+(?:get|receive|read"
     r"|stay|follow|access|daily|live|breaking|the latest|latest)\b"
-    r"|^\W*(?:join|follow|rejoignez|suivez)\s+(?:[^.!?]{0,40}?\s)?(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b",
+    r"|^\W*(?:join|follow|rejoignez|suivez)\s+(?:[^.!?]{0,40}?\s)?(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b"
+    # after a clause (second holdout, R13-12): "📣 For more lifestyle news, follow us on Instagram | Twitter | Facebook
+    # and don't miss out on the latest updates!", "Click here to join X on WhatsApp"
+    rf"|(?:^|[,;:!] )\W*(?:follow|join) us on\s+{_CHANNELS}|^\W*click here to (?:join|follow)\b[^.!?]{{0,60}}?\bon\s+{_CHANNELS}",
     _I)
 # cheap substring tests before _SITE_PROMO's searches (most lines hold none of these)
 _PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source", "follow",
@@ -698,7 +701,8 @@ def is_byline(line: str) -> bool:
     """« Par A et B », "By Jane Doe, Reuters": « Par »/"By" then only names (capitalised), links and a date tail,
     so "By Monday the board will vote" or « Par ailleurs, … » stay."""
     match = _BYLINE.match(line)
-    if not match or len(line.split()) > 12:
+    # the names' part counts: "Written by Express News Service | Hyderabad | December 4, 2026 19:40 IST" (R13-12)
+    if not match or len(re.split(r"\s+[|—–]\s+", line)[0].split()) > 12:
         return False
     rest = re.sub(r"\([^)]*\)", " ", match.group(1))  # « (Bruxelles, correspondante) »
     named = _BYLINE_ROLE_TAIL.sub("", rest)  # « Par X, journaliste au service Économie » (audit-sites F11)

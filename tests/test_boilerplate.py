@@ -1218,3 +1218,29 @@ def test_an_interviewer_s_byline_at_the_end_goes():
 def test_story_lines_like_the_holdout_wordings_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "📣 For more lifestyle news, follow us on Instagram | Twitter | Facebook and don't miss out on the latest updates!",
+    "Click here to join The Indian Herald on WhatsApp and get latest news and updates",
+])
+def test_a_channel_promo_after_a_clause_goes(line):
+    """An Indian edition's "For more … news, follow us on Instagram" and "Click here to join X on WhatsApp", found on
+    the round's second holdout (R13-12)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+def test_a_byline_with_its_place_and_date_after_bars_goes():
+    """"Written by Express News Service | Hyderabad | December 4, 2026 19:40 IST" held 13 words, one more than a
+    byline may (R13-12): the names' part before the bar counts."""
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"Written by Express News Service | Hyderabad | December 4, 2026 19:40 IST\n{body}") == body
+
+
+@pytest.mark.parametrize("line", [
+    "Fans who follow us on Instagram, the band's manager said, will get the tickets first.",
+    "By the time the board meets in Hyderabad next week the deal will be signed | sources say",
+])
+def test_story_lines_like_a_channel_promo_or_a_long_byline_stay(line):
+    text = f"{line}\n{STORY[0]}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
