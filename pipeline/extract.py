@@ -237,7 +237,8 @@ _AGENCY_DESK = re.compile(r"(AFP|AP|REUTERS|Reuters|DPA|dpa|ATS|ANSA|EFE|UPI|Bel
 # never a person: "Staff and agencies", "Guardian staff", "Staff reporter", « La rédaction », « Rédaction L'Informé »
 _STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction\b.{0,60}|(?:[\w'’-]+ ){0,3}staff\b.{0,40}"
                           r"|(?:the )?editors|editorial (?:team|board|staff)"
-                          r"|(?:[\w'’&-]+ ){0,3}desk\b.{0,40}", re.IGNORECASE)  # "Courier Business Desk" (R8-9)
+                          r"|(?:[\w'’&-]+ ){0,3}desk\b.{0,40}"  # "Courier Business Desk" (R8-9)
+                          r"|(?:[\w'’&-]+ ){0,3}news service", re.IGNORECASE)  # "Express News Service" (R13-12)
 _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|agences?|agencies))$", re.IGNORECASE)
 # an agency glued after the name, as AP signs: "KARIN LEHMANN Associated Press"
 _AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|(?-i:AFP|AP|REUTERS))$", re.IGNORECASE)  # not "Michael Bloomberg"

@@ -1300,3 +1300,13 @@ def test_an_interview_s_byline_names_its_author(byline):
              "décrivent des cadences intenables depuis l'arrivée du nouveau directeur en septembre dernier.")
     page = page.replace(byline, prose)
     assert extract_article(page, "https://ouest.example/entretien", None, NOW, min_words=10).authors == []
+
+
+def test_a_paper_s_news_service_is_no_author():
+    """"Express News Service", "HT News Service": the paper's staff label, as "Business Desk" is (second holdout of
+    the thirteenth round, R13-13); a person named Service stays."""
+    from pipeline.extract import clean_authors
+    assert clean_authors("Express News Service") == [] and clean_authors("Tribune News Service") == []
+    assert clean_authors("Robert Service") == ["Robert Service"]
+    page = _lead_page("").replace("</head>", '<meta name="author" content="Express News Service"></head>')
+    assert extract_article(page, "https://ouest.example/p", None, NOW, min_words=10).authors == []
