@@ -76,6 +76,7 @@ _NEWSLETTER_CALL = re.compile(
 # a pitch addressing the reader without « notre »/"our": « Recevez chaque matin l'essentiel de l'actualité tech »,
 # « Newsletter Tech : recevez chaque jeudi notre sélection », "Get the best of tech in your inbox every week"
 _PITCH = re.compile(
+    r"(?:[^.!?]{1,80}\?\s+)?"  # « Le débat d'idées vous intéresse ? Recevez chaque samedi … » (R13-9)
     r"(?:newsletters?\b[^.!?:]{0,40}[:—–-]\s*)?"
     r"(?:recevez (?:chaque|tous les|toutes les|gratuitement|par (?:e-?mail|courriel)|dans votre boîte)\b"
     r"|(?:get|receive)\b[^.!?]{0,60}\b(?:in|to|into) your inbox\b[^,;]{0,30}$"
@@ -89,7 +90,14 @@ _SHARE_PROMPT = re.compile(
     r"(?:vous avez aimé|vous avez apprécié|cet article vous a plu|(?:did you )?(?:enjoy|enjoyed|like|liked))"
     r" (?:cet article|this (?:article|story|post))\s*\?"
     r"|(?:partagez-le|share it)(?: (?:with (?:a friend|your friends)|avec vos (?:amis|proches)))?\W*$"
-    r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$", _I)
+    r"|(?:copier le lien|copy (?:the )?link|lien copié|link copied)\W*$"
+    # a guide's feedback widget (thirteenth round R13-3): "Was this article helpful? Yes No", « Cet article vous
+    # a-t-il été utile ? », « Avez-vous trouvé cette page utile ? »: the question alone, with its buttons
+    r"|(?:(?:was|is) this|did you find this) (?:article|page|story|guide|explainer|answer|information|content|post)"
+    r"(?: (?:helpful|useful))?\s*(?:helpful|useful)?\s*\?(?:\s*(?:yes|no|oui|non)\b){0,2}\W*$"
+    r"|(?:cet article|cette page|ce contenu|ce guide|ce dossier|cette réponse|cette information) vous a-t-(?:il|elle)"
+    r" (?:été )?(?:utile|aidée?)\s*\?(?:\s*(?:oui|non)\b){0,2}\W*$"
+    r"|avez-vous trouvé (?:cet article|cette page|ce contenu|ce guide) utile\s*\?(?:\s*(?:oui|non)\b){0,2}\W*$", _I)
 # "This article first appeared in The Silicon Ledger", « Cet article est paru dans Le Courrier Numérique n° 1245 »
 # A portal's credit to the story's publisher (mini news sites, eleventh round R11-3, R11-8): "Originally published on
 # techwire.example", "This story was originally featured on Fortune.com", "Read the original article on TechWire",
@@ -105,8 +113,19 @@ _FIRST_APPEARED = re.compile(
     r"\s+(?!\d)[^,;]{1,60}$"
     r"|(?:originally published|first published|publié à l'origine|publié initialement|initialement publié)"
     r" (?:on|in|by|at|sur|dans|par)\s+(?!\d)[^,;]{1,60}$"
-    r"|read the original (?:article|story|post|version) (?:on|at|in)\b|lire l'article (?:original|d'origine) (?:sur|dans)\b",
+    r"|read the original (?:article|story|post|version) (?:on|at|in)\b|lire l'article (?:original|d'origine) (?:sur|dans)\b"
+    # a republication's notice (thirteenth round R13-2): "This article is republished from The Conversation under a
+    # Creative Commons license. Read the original article.", « Cet article est republié à partir de The Conversation
+    # sous licence Creative Commons. Lire l'article original. », and the link alone; "This article was republished by
+    # dozens of outlets" and « republié dans de nombreux journaux » are the story's
+    r"|(?:lire|voir|consulter) l'article (?:original|d'origine|source)\W*$|read the original (?:article|story|post"
+    r"|version)\W*$",
     _I)
+_REPUBLISHED = re.compile(
+    r"(?:cet article|cette tribune|ce texte|this (?:article|story|post|piece|essay)) (?:est|is|a été|has been|was)"
+    r" (?:republié|republished|reproduit|reproduced|reposted|reprinted)\b[^.!?]{0,40}?(?:\b(?:à partir de|depuis|from"
+    r"|with (?:the )?(?:kind )?permission|avec (?:l'aimable |la )?(?:autorisation|permission)|under|sous licence"
+    r"|courtesy of)\b)", _I)
 # a header over other stories' teasers, alone on its line: « Les plus lus », "Most read", "Related Articles"; "More
 # from Tech" / "More in Business" / Bloomberg's "Most Read from Bloomberg" (as Yahoo syndicates it, audit-sites F2)
 # only with capitalised words after it ("More in Europe than…", "Most read from left to right" are prose)
@@ -137,7 +156,10 @@ _READ_MORE = re.compile(
     r"(?:[>»►▶▸→•*\[(-]+\s*)?"
     r"(?:(?:[àa] )?lire (?:aussi|également|la suite)\b|(?:[àa] )?voir aussi\b|(?:[àa] )?découvrir aussi\b|sur le même sujet\b"
     r"|(?:[àa] découvrir|[àa] lire|[àa] voir|pour aller plus loin|en savoir plus)\s*(?:[:|\]»>–—-]|$)"
-    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b)", _I)
+    r"|read (?:more|also|next)\b|see also\b|related(?: articles?| stories)?\s*:|more on this\b|continue reading\b"
+    # the English word order, as Indian editions print it (thirteenth round R13-1): "Also Read | <headline>", "Also
+    # read: …"; "Also read by millions, the paper…" is prose (no separator)
+    r"|also (?:read|see|check)\s*[:|»>–—-])", _I)
 # a labelled line of links to other stories: "More interviews: A | B", « Nos dossiers : A | B », « Nos autres
 # entretiens : … » (audit-sites F9: their names became companies and persons of the story). The label is a few words
 # opening with more/other/« nos »…; the items are titles (none ends like a sentence), two or more
@@ -164,13 +186,29 @@ _SITE_PROMO = re.compile(
     rf"|^\W*(?:suivez|rejoignez)(?:-nous)?\s+(?:[^.!?]{{0,40}}?\s)?sur\s+{_CHANNELS}"
     r"|\b(?:join|rejoignez)\s+(?:our|notre)\s+(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b"
     r"|\b(?:download|get|install)\s+(?:the|our)\s+[^.!?]{0,40}?\bapp\b[^.!?]{0,20}?\bfor\s+(?:breaking[- ]news\s+|news\s+)?"
-    r"(?:alerts|notifications)\b", _I)
+    r"(?:alerts|notifications)\b"
+    # Indian and Singapore editions' closing lines (thirteenth round R13-1): "Catch all the Technology News and Updates
+    # on Live Mint. Download The Mint News App to get Daily Market Updates", "Join ST's WhatsApp Channel and get the
+    # latest news". The app at a sentence's start only ("Users can download the app to get refunds" is the story's)
+    r"|^\W*catch (?:all )?the (?:latest )?[^.!?]{0,80}?\b(?:news|updates)\b[^.!?]{0,80}?\b(?:on|at)\s+\S"
+    r"|(?:^|[.!?]\s)\W*(?:download|get|install)\s+(?:the|our)\s+[^.!?]{0,40}?\bapp\s+(?:to|for)\s+(?:get|receive|read"
+    r"|stay|follow|access|daily|live|breaking|the latest|latest)\b"
+    r"|^\W*(?:join|follow|rejoignez|suivez)\s+(?:[^.!?]{0,40}?\s)?(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b"
+    # after a clause (second holdout, R13-12): "📣 For more lifestyle news, follow us on Instagram | Twitter | Facebook
+    # and don't miss out on the latest updates!", "Click here to join X on WhatsApp"
+    rf"|(?:^|[,;:!] )\W*(?:follow|join) us on\s+{_CHANNELS}|^\W*click here to (?:join|follow)\b[^.!?]{{0,60}}?\bon\s+{_CHANNELS}",
+    _I)
 # cheap substring tests before _SITE_PROMO's searches (most lines hold none of these)
 _PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source", "follow",
-                "suivez", "rejoignez", "join", " app ")
+                "suivez", "rejoignez", "join", " app ", "catch ")
 _SYNDICATED = re.compile(
     r"(?:this|the) (?:article|story|content|post)\b[^.!?]{0,100}?\b(?:syndicated|republished|distributed)"
-    r" (?:via|on|by|through) (?:microsoft start|msn)\b", _I)
+    r" (?:via|on|by|through) (?:microsoft start|msn)\b"
+    # an Indian site's note on agency copy (R13-9): "(Only the headline and picture of this report may have been
+    # reworked by the Business Standard staff; the rest of the content is auto-generated from a syndicated feed.)",
+    # "(Except for the headline, this story has not been edited by NDTV staff and is published from a syndicated feed.)"
+    r"|\(?(?:only the headline|except for the headline|this (?:story|report|article) has not been edited)\b[^()]{0,200}?"
+    r"\b(?:syndicated|agency|wire) feed\b", _I)
 _LISTEN = re.compile(r"(?:écouter|écoutez) (?:cet|l') ?article\b|listen to (?:this |the )?(?:article|story)\b"
                      r"|\d{1,2}:\d{2}(?::\d{2})?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?\s*$", _I)
 # photo credits: « Crédit photo : … », "Photo credit: …", « © AFP »; a bare « Crédit : » or "Photo: Jane Doe/Reuters"
@@ -182,11 +220,17 @@ MAX_SHORT_CREDIT_WORDS = 8
 MAX_PROMO_WORDS = 45  # « Pour ne manquer aucune actualité de <site>, suivez-nous sur Google Actualités et ajoutez… »
 # wire sign-offs: "Reporting by A in Paris; Editing by B", "Writing by C", "(This story has been refiled …)",
 # « (avec AFP) »: "Reporting by the FT showed…" alone is prose, so a lone "Reporting by" needs a second credit
+_WIRES = r"(?:(?:the )?agencies|agency|wires|pti|ani|ians|uni|reuters|afp|ap|bloomberg)"
 _SIGN_OFF = re.compile(
     r"\(?(?:(?:additional |further )?reporting|writing|compiled|research) by\b.*\b(?:editing|edited|writing|reporting) by\b"
     r"|\(?(?:editing|edited|writing|additional reporting) by\b"
     r"|\(?(?:this|the) (?:story|article) (?:has been|was|is) (?:refiled|corrected|updated|amended)\b"
-    r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$",
+    r"|\(?avec (?:l')?(?:afp|reuters|ap|ats|belga|dpa|ansa|bloomberg)(?:\s*(?:et|,)\s*(?:afp|reuters|ap|ats|belga|dpa))*\)?\.?$"
+    # an Indian edition's agency credit (R13-1): "(With inputs from agencies)", "(With inputs from PTI and Reuters)",
+    # "With inputs from ANI"; "With inputs from farmers, the ministry drafted…" is prose
+    rf"|\(with inputs? from [^()]{{1,60}}\)\W*$|with inputs? from {_WIRES}(?:\s*(?:,|and|&)\s*{_WIRES})*\W*$"
+    # the other word order, found on the holdout pages (R13-9): "— With PTI inputs", "(With agency inputs)"
+    rf"|[-–—]*\s*\(?with {_WIRES}(?:\s*(?:,|and|&)\s*{_WIRES})* inputs?\)?\W*$",
     _I)
 # A wire story's version note under its headline and its credits in brackets (mini news sites, eleventh round R11-1):
 # Reuters' "(Adds CEO comments from call in paragraphs 4-5, updates shares)", "(Recasts with …)", « (Actualisé avec
@@ -265,10 +309,17 @@ _SELF_FURNITURE = re.compile(
     r"|(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created) (?:automatically|by)"
     r"|(?:this|the) (?:interview|conversation|transcript) has been (?:edited|condensed|lightly edited)"
     r"|never miss an episode|cette (?:interview|entrevue) a été (?:éditée|condensée)"
+    # a pointer to the publisher's own pages (R13-1): "Find out more about climate change … on the ST microsite here."
+    r"|(?:find out|learn|read|discover|see) more\b[^.!?]{0,100}?\b(?:on|at|in|via) (?:our|the|this)\b[^.!?]{0,40}?"
+    r"\b(?:microsite|mini-?site|site|website|page|hub|portal|section)\s+here\W*$"
     # a show's calls to the listener (tenth round R10-6): « Pour ne rater aucun épisode, abonnez-vous au podcast … et
     # laissez-nous 5 étoiles ! », "Rate and review us on Apple Podcasts", "Leave us a five-star review"
     r"|(?:pour )?ne (?:rate[zr]|manque[zr]) (?:plus )?aucun (?:épisode|numéro)\b|(?:abonnez-vous|subscribe)\s+(?:au|à ce"
-    r"|à notre|to (?:the|this|our))\s+podcast\b|(?:please\s+)?(?:rate and review|rate,? review,? and subscribe)\b"
+    r"|à notre|to (?:the|this|our))\s+podcast\b"
+    # the show named between (R13-3): "Subscribe to the Sifted Daily podcast on Apple Podcasts or Spotify…"
+    r"|(?:subscribe|listen) to (?:the|our) (?:[\w&'.-]+\s+){1,4}?podcast\b[^.!?]{0,30}?\bon (?:apple podcasts|spotify"
+    r"|deezer|youtube|your favou?rite)|abonnez-vous (?:au|à) (?:podcast\s+)?[^.!?]{1,40}?\bsur (?:apple podcasts|spotify"
+    r"|deezer|votre application)|(?:please\s+)?(?:rate and review|rate,? review,? and subscribe)\b"
     r"|(?:.*[.!?,]\s+)?(?:leave us|give us|laissez-nous|mettez-nous)\s+(?:an?\s+|une\s+)?(?:\d|five|cinq)[\w-]*\s*"
     r"(?:-?stars?|étoiles)\b", _I)
 # A show's credits line (R10-6): « Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co
@@ -346,7 +397,8 @@ _FORWARDED = re.compile(r"(?:vous avez reçu (?:ce|cette) (?:brief|newsletter|le
 # sentence and names a price, a time word or a site's address; "Customers can subscribe to the plan from €9.99" is
 # a story's sentence (no imperative at a sentence's start)
 _SUBSCRIBE_CALL = re.compile(
-    r"(?:^|.*[.!?:]\s+)(?-i:Subscribe|SUBSCRIBE|Abonnez-vous|ABONNEZ-VOUS|Je m'abonne|Become a subscriber|Join)\b"
+    r"(?:^|.*[.!?:]\s+)(?-i:Subscribe|SUBSCRIBE|Abonnez-vous|ABONNEZ-VOUS|Je m'abonne|Become a subscriber|Join"
+    r"|Donate|DONATE|Faites un don)\b"  # a public broadcaster's "Donate today." (R13-9)
     r"[^.!?]{0,40}?(?:\b(?:today|now|from|for only|dès|à partir de|aujourd'hui|maintenant)\b|[€$£]\s?\d|\d\s?[€$£]"
     r"|\b[\w-]+\.(?:com|fr|it|de|es|eu|net|org|co\.uk|be|ch)\b)", _I)
 # a paywall label opening the line: "Premium content: …", "Subscriber-only story:", « Contenu premium : », « Article
@@ -404,6 +456,21 @@ _RIGHTS = re.compile(r"(?:(?:©|\(c\)|copyright)[^.]{0,80}[.:–—-]?\s*)?(?:to
                      r"|réservés|sans (?:l'|son |une )?(?:accord|autorisation)|without (?:the )?(?:prior |express )?(?:written )?"
                      r"(?:permission|consent|authori[sz]ation))"
                      r"|(?:©|\(c\)|copyright)[^.]{0,80}?\b(?:all rights reserved|tous droits réservés)\W*$", _I)
+# An opinion page's disclaimer and its syndicate's copyright line (thirteenth round R13-4): "The views expressed in this
+# commentary are solely those of the author…", "Opinions expressed are the author's own.", « Les opinions exprimées
+# dans cette tribune n'engagent que leur auteur », « Cette tribune n'engage que son auteur », "Copyright: Project
+# Syndicate, 2026." The author's or authors' own views, named as such: "The views expressed by the committee were
+# those of a minority" is the story's
+_OPINION_DISCLAIMER = re.compile(
+    r"(?:the |any )?(?:views?|opinions?)(?: and (?:opinions?|views?))? expressed\b[^.!?]{0,80}?\b(?:are|is|remain)"
+    r" (?:solely |entirely |only |strictly |exclusively )?(?:those (?:of )?|that of |the (?:views?|opinions?) of )?"
+    r"(?:the |his |her |their )?(?:authors?|writers?|contributors?|columnists?)(?:'s?)?\b"
+    r"|(?:les )?(?:opinions|propos|idées|points de vue|analyses)(?: et (?:opinions|analyses|idées))? (?:exprimée?s|tenus"
+    r"|développée?s|formulée?s)\b[^.!?]{0,80}?\bn'engagent que (?:leurs?|son|ses|l'|les) (?:auteur|signataire)"
+    r"|(?:cette tribune|ce texte|cet article|cette chronique|ce billet|cette opinion|cette analyse) n'engage(?:nt)? que"
+    r" (?:son|ses|leurs?) (?:auteur|signataire)"
+    r"|(?:copyright|©)\s*:?\s*(?:©\s*)?(?:(?:19|20)\d{2}\s+(?-i:[A-Z])[^.!?,]{1,50}|(?-i:[A-Z])[^.!?,]{1,50},\s*(?:19|20)\d{2})"
+    r"\.?\s*$", _I)
 # the publisher's imprint, a bar of pieces one of which is a street address with its postcode: « Agence X SA · 12, rue
 # de la Bourse 75002 Paris · Service clients : 01 55 00 00 00 », "Il Quotidiano S.p.A. · Via Monte Rosa 91, 20149
 # Milan"; a sentence giving an address ("… moved to 12 rue de la Bourse, 75002 Paris, in March.") has no bar. A German
@@ -561,7 +628,8 @@ _BYLINE_WORDS = {
     "envoyé", "envoyée", "spécial", "spéciale", "special",
 }
 # « Article rédigé par X - Ondes Info », "Story by X", « Texte : X » (seventh round R7): the piece, the verb, then names
-_BYLINE = re.compile(r"(?:propos recueillis par|(?:(?:un |une )?(?:article|texte|reportage|enquête|story|text|report)\s+)?"
+_BYLINE = re.compile(r"(?:propos recueillis par|interviewed by|interview(?: conducted)? by|as told to|entretien réalisé par"
+                     r"|interview réalisée par|(?:(?:un |une )?(?:article|texte|reportage|enquête|story|text|report)\s+)?"
                      r"(?:(?:rédigée?|écrite?|signée?|written|reported)\s+)?(?:by|par))\s*:?\s+(.+)$", _I)
 _WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*|&")
 # a role after the name and its comma: « , journaliste au service Économie », ", Senior Technology Reporter"
@@ -596,6 +664,11 @@ _REPORTED = re.compile(r"\b(?:said|says|told|added|declined|according to|a décl
 MAX_BIO_WORDS = 80
 
 
+def reports_speech(line: str) -> bool:
+    """Whether a line reports what someone said (a verb of saying, quotation marks): a story's line, not a label."""
+    return _REPORTED.search(line) is not None
+
+
 def _is_author_bio(line: str) -> bool:
     return (len(line.split()) <= MAX_BIO_WORDS and _AUTHOR_BIO.match(line) is not None
             and not _REPORTED.search(line))
@@ -628,7 +701,8 @@ def is_byline(line: str) -> bool:
     """« Par A et B », "By Jane Doe, Reuters": « Par »/"By" then only names (capitalised), links and a date tail,
     so "By Monday the board will vote" or « Par ailleurs, … » stay."""
     match = _BYLINE.match(line)
-    if not match or len(line.split()) > 12:
+    # the names' part counts: "Written by Express News Service | Hyderabad | December 4, 2026 19:40 IST" (R13-12)
+    if not match or len(re.split(r"\s+[|—–]\s+", line)[0].split()) > 12:
         return False
     rest = re.sub(r"\([^)]*\)", " ", match.group(1))  # « (Bruxelles, correspondante) »
     named = _BYLINE_ROLE_TAIL.sub("", rest)  # « Par X, journaliste au service Économie » (audit-sites F11)
@@ -838,7 +912,8 @@ def _is_furniture(line: str) -> bool:
         return True
     if _NEWSLETTER.match(line) or _NEWSLETTER_CALL.search(line) or _SHARE_THIS.match(line) or _PITCH.match(line):
         return True
-    if _SHARE_PROMPT.match(line) or _FIRST_APPEARED.match(line) or _SECTION_HEADER.match(line) or _is_tag_line(line):
+    if _SHARE_PROMPT.match(line) or _FIRST_APPEARED.match(line) or _SECTION_HEADER.match(line) or _is_tag_line(line) \
+            or _REPUBLISHED.match(line):
         return True
     share = _SHARE.match(line)
     return bool(share and (not share.group(1) or is_link_bar(share.group(1)))) or _is_share_buttons(line)
@@ -849,6 +924,8 @@ def _is_publisher_call(line: str) -> bool:
     label, a call to write in or submit, how to reach the author, a series box, a rights notice, an imprint bar.
     Reported speech ("… Subscribe today, the campaign urged") is the story's."""
     if _PAYWALL_LABEL.match(line) or _SERIES.match(line) or _RIGHTS.match(line) or _INVESTING_PROMO.match(line):
+        return True
+    if _OPINION_DISCLAIMER.match(line) and not _REPORTED.search(line):
         return True
     if _AFFILIATE.match(line) and not _REPORTED.search(line):
         return True
@@ -949,7 +1026,9 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         elif line and len(line.split()) <= MAX_PROMO_WORDS and (_is_site_promo(line) or _WIRE_TAIL.match(line)
                                                                  or _SUBSCRIBE_PITCH.match(line) or _is_disclosure(line)
                                                                  or _is_publisher_call(line)
-                                                                 or _TRANSLATION_NOTE.match(line)):
+                                                                 or _TRANSLATION_NOTE.match(line)
+                                                                 # The Conversation's US notice (R13-9), 37 words
+                                                                 or _REPUBLISHED.match(line) or _SYNDICATED.match(line)):
             if out and _CALL_HEADER.match(out[-1].strip()):
                 out.pop()  # « Vous avez une question ? » over the call
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them

@@ -32,7 +32,7 @@ from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter 
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.boilerplate import dated_byline, strip_boilerplate
+from pipeline.boilerplate import dated_byline, reports_speech, strip_boilerplate
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
@@ -237,7 +237,8 @@ _AGENCY_DESK = re.compile(r"(AFP|AP|REUTERS|Reuters|DPA|dpa|ATS|ANSA|EFE|UPI|Bel
 # never a person: "Staff and agencies", "Guardian staff", "Staff reporter", « La rédaction », « Rédaction L'Informé »
 _STAFF_LABEL = re.compile(r"agences?|agencies|wires?|newsroom|(?:la )?rédaction\b.{0,60}|(?:[\w'’-]+ ){0,3}staff\b.{0,40}"
                           r"|(?:the )?editors|editorial (?:team|board|staff)"
-                          r"|(?:[\w'’&-]+ ){0,3}desk\b.{0,40}", re.IGNORECASE)  # "Courier Business Desk" (R8-9)
+                          r"|(?:[\w'’&-]+ ){0,3}desk\b.{0,40}"  # "Courier Business Desk" (R8-9)
+                          r"|(?:[\w'’&-]+ ){0,3}news service", re.IGNORECASE)  # "Express News Service" (R13-12)
 _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|agences?|agencies))$", re.IGNORECASE)
 # an agency glued after the name, as AP signs: "KARIN LEHMANN Associated Press"
 _AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|(?-i:AFP|AP|REUTERS))$", re.IGNORECASE)  # not "Michael Bloomberg"
@@ -362,6 +363,15 @@ MAX_HOSTS_WORDS = 12
 _DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
                        "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
                        ".{0,60}\\s(par|by)\\s', 'i')]", namespaces={"re": "http://exslt.org/regular-expressions"})
+# an interview's byline (thirteenth round R13-7): « Propos recueillis par Claire Dubois — Publié le 4 décembre 2026 »,
+# "Interview by X", « Entretien réalisé par X », "As told to X", in an element of its own that no byline class names
+_INTERVIEWERS = XPath("//*[self::p or self::div or self::span or self::footer][not(.//p or .//div)]"
+                      "[re:test(normalize-space(), '^(propos recueillis par|entretien réalisé par|interview réalisée par"
+                      "|interview(ed)? by|interview conducted by|as told to)\\s', 'i')]",
+                      namespaces={"re": "http://exslt.org/regular-expressions"})
+_INTERVIEWER_LABEL = re.compile(r"^(?:propos recueillis par|entretien réalisé par|interview réalisée par|interview(?:ed)? by"
+                                r"|interview conducted by|as told to)\s*:?\s+", re.IGNORECASE)
+MAX_INTERVIEWER_WORDS = 20
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
 
 
@@ -625,6 +635,9 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
                    None)
+    if not raw:  # an interview's « Propos recueillis par X »
+        raw = next((_INTERVIEWER_LABEL.sub("", text) for el in _INTERVIEWERS(subtree)
+                    if count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
     if not raw:  # a podcast episode's hosts
         raw = next((text for el in _HOSTS(subtree) if count_words(text := " ".join(el.text_content().split()))
                     <= MAX_HOSTS_WORDS), None)
@@ -984,9 +997,17 @@ def _with_lead(text: str, tree: Any) -> str:
 
 
 def _put_first(lines: list[str], lead: str, tree: Any) -> str:
-    """The lines with `lead` first, or second under a headline the extraction kept (`without_title` drops it)."""
+    """The lines with `lead` first, or under a headline the extraction kept (`without_title` drops it) and the kicker
+    above it (« Tribune » over the headline: the lead put above both kept them in the text, thirteenth round R13-6)."""
     headings = {" ".join(h.text_content().split()).casefold() for h in tree.iterfind(".//h1")}
-    at = 1 if lines and " ".join(lines[0].split()).casefold() in headings else 0
+    at = 0
+    for k, line in enumerate(lines[:MAX_KICKER_LINES + 1]):
+        key = " ".join(line.split())
+        if key.casefold() in headings:
+            at = k + 1
+            break
+        if len(key.split()) > MAX_KICKER_WORDS or key.endswith((".", "!", "?", ":", "»")):
+            break  # a sentence of the story: no headline under a kicker here
     return "\n".join([*lines[:at], lead, *lines[at:]])
 
 
@@ -1203,6 +1224,7 @@ def extract_article(
                          item.title if item else None)
     text = without_signature(text, meta["authors"] or feed_authors, meta["site_name"], *((item.feed_name, item.site_name)
                                                                                         if item else ()))
+    text = without_author_note(text, meta["authors"] or feed_authors)
     words = count_words(text)
     story = _story_of(url, meta["canonical_url"], item, declared_canonical(tree))
     if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
@@ -1280,6 +1302,41 @@ def without_signature(text: str, authors: list[str], *site_names: str | None) ->
             drop = {k} | {j for j in (k - 1, k + 1) if 0 <= j < len(lines) and site_label(lines[j])}
             return "\n".join(x for j, x in enumerate(lines) if j not in drop)
     return text
+
+
+AUTHOR_NOTE_LINES = 3  # the author's note sits among the story's last lines, under it or above a signature
+MAX_AUTHOR_NOTE_WORDS = 80
+# after the author's name: an apposition then "is", or "is"/« est » at once ("Mariana Lindqvist, a former chief
+# economist at the Swedish Ministry of Finance, is Professor of …", « *Bertrand Lefèvre est président du Cercle … »)
+_AUTHOR_NOTE_VERB = re.compile(r"\*?\s*(?:,[^,.;«»\"“”]{3,160},\s*)?(?:is|was|est|était|serves as|teaches|enseigne"
+                               r"|dirige|directs|leads|chairs|préside"
+                               # the author's ties, as The Conversation prints them under the piece (R13-10): "X
+                               # receives funding from the National Science Foundation", "X does not work for,
+                               # consult, own shares in…", « X a reçu des financements de l'ANR »
+                               r"|receives|has received|received|does not work for|works for|consults for|reçoit|a reçu"
+                               r"|ne travaille pas|n'a déclaré)[\s,]", re.IGNORECASE)
+
+
+def without_author_note(text: str, authors: list[str]) -> str:
+    """The text without the note on its author that ends an opinion piece or an essay (thirteenth round R13-5): a
+    line among the last ones that opens with the page's author's name (after a « * » that sends the byline's reader
+    to it), then who they are or what ties they declare. Its name became a person of the author's own op-ed. A line reporting what the author
+    said, or any other person's description, stays."""
+    if not authors or not text:
+        return text
+    names = sorted({" ".join(a.split()) for a in authors if len(a.split()) >= 2}, key=len, reverse=True)
+    if not names:
+        return text
+    lines = text.split("\n")
+    kept = [k for k, line in enumerate(lines) if line.strip()]
+    drop = set()
+    for k in kept[-AUTHOR_NOTE_LINES:]:
+        line = " ".join(lines[k].split()).lstrip("*† ").replace("’", "'")
+        name = next((n for n in names if line.casefold().startswith(n.casefold())), None)
+        if name and len(line.split()) <= MAX_AUTHOR_NOTE_WORDS and line.endswith((".", ")")) \
+                and _AUTHOR_NOTE_VERB.match(line, len(name)) and not reports_speech(line):
+            drop.add(k)
+    return "\n".join(x for j, x in enumerate(lines) if j not in drop).strip() if drop else text
 
 
 def _opening_words(text: str | None, limit: int = 100) -> str | None:

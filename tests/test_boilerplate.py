@@ -1082,3 +1082,165 @@ def test_other_wordings_of_research_notes_and_a_register_button_go():
     assert strip_boilerplate(kept) == kept
     study = f"{body}\nThe study\nThe researchers will publish their results in Nature next year, they said."
     assert strip_boilerplate(study) == study
+
+
+@pytest.mark.parametrize("line", [
+    "Also Read | Tata Electronics starts trial production at its first chip plant",
+    "Also read: Why the semiconductor mission needs a second act",
+    "(With inputs from agencies)",
+    "(With inputs from PTI and Reuters)",
+    "With inputs from ANI",
+    "Catch all the Technology News and Updates on Live Mint. Download The Mint News App to get Daily Market Updates & "
+    "Live Business News.",
+    "Join ST's WhatsApp Channel and get the latest news and must-reads.",
+    "Follow The Hindu's Telegram channel for updates",
+    "Find out more about climate change and how it could affect you on the ST microsite here.",
+])
+def test_an_indian_or_singapore_edition_s_own_lines_go(line):
+    """An Indian or Singapore English edition's inline "Also Read |" teasers, agency credit, app and channel promos
+    and pointer to its microsite (thirteenth round R13-1)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "Also read by millions of students, the textbook was rewritten with help from Google engineers last year.",
+    "With inputs from farmers and engineers, the ministry drafted a plan to bring AI tools to 600 villages.",
+    "Customers can download the app to get refunds faster, Paytm said on Tuesday, after complaints from users.",
+    "Officials will join the WhatsApp channel's launch event in Mumbai, the ministry said.",
+    "Researchers found out more about the flaw on the company's site, where a patch was published on Monday.",
+])
+def test_story_lines_like_an_edition_s_promos_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "This article is republished from The Conversation under a Creative Commons license. Read the original article.",
+    "Cet article est republié à partir de The Conversation sous licence Creative Commons. Lire l'article original.",
+    "This essay was reprinted with permission from Noema Magazine.",
+    "Lire l'article original",
+    "Read the original article.",
+])
+def test_a_republication_notice_goes(line):
+    """The notice under a story republished from The Conversation or another outlet, and its link to the original
+    alone (thirteenth round R13-2)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "This article was republished by dozens of outlets within hours, and Google's tools flagged none of the copies.",
+    "Cet article est republié dans de nombreux journaux régionaux, selon l'agence, qui le vend 200 euros.",
+    "Read the original article of the treaty, the minister told MPs, and you will find no such clause.",
+])
+def test_story_lines_about_republication_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Was this article helpful?",
+    "Was this page helpful? Yes No",
+    "Cet article vous a-t-il été utile ?",
+    "Avez-vous trouvé cette page utile ? Oui Non",
+    "Subscribe to the Sifted Daily podcast on Apple Podcasts or Spotify to hear the full conversation.",
+    "Abonnez-vous à Tech Matin sur Apple Podcasts, Spotify ou Deezer.",
+])
+def test_a_guide_s_feedback_widget_and_a_show_s_subscribe_line_go(line):
+    """A guide's "Was this article helpful?" widget and an interview page's call to subscribe to the site's podcast
+    by name (thirteenth round R13-3)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "Was this article helpful to the defence? The judge said it was not, and fined the paper €10,000.",
+    "Listeners who subscribe to the BBC's Tech Life podcast on Spotify rose by a third, the broadcaster said.",
+])
+def test_story_lines_like_a_feedback_widget_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "The views expressed in this commentary are solely those of the author and do not necessarily reflect those of "
+    "Global Commentary.",
+    "Opinions expressed are the author's own.",
+    "Les opinions exprimées dans cette tribune n'engagent que leur auteur.",
+    "Cette tribune n'engage que son auteur.",
+    "Copyright: Project Syndicate, 2026.",
+    "Copyright 2026 Global Commentary",
+])
+def test_an_opinion_page_s_disclaimer_and_copyright_line_go(line):
+    """An op-ed's or « tribune »'s disclaimer and its syndicate's copyright line (thirteenth round R13-4)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "The views expressed by the committee were those of a minority, the report said.",
+    "Les opinions exprimées lors du débat ont divisé la majorité, qui votera mardi.",
+    "Copyright: the lawsuit, 2023",
+])
+def test_story_lines_like_an_opinion_disclaimer_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "— With PTI inputs",
+    "(With agency inputs)",
+    "(Only the headline and picture of this report may have been reworked by the Business Standard staff; the rest of "
+    "the content is auto-generated from a syndicated feed.)",
+    "(Except for the headline, this story has not been edited by NDTV staff and is published from a syndicated feed.)",
+    "This article is republished from The Conversation, a nonprofit, independent news organization bringing you facts "
+    "and trustworthy analysis to help you make sense of our complex world. It was written by: Daniel Okoro, "
+    "Northeastern University",
+    "Your gift helps keep public media free for everyone. Donate today.",
+    "Le débat d'idées vous intéresse ? Recevez chaque samedi notre sélection de tribunes.",
+])
+def test_the_holdout_pages_wordings_go(line):
+    """Other wordings of the thirteenth round's kinds, found on its holdout pages (R13-9): an Indian site's agency
+    credit and syndicated-feed note, The Conversation's long US notice, a donation call, a newsletter pitch after a
+    question."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+def test_an_interviewer_s_byline_at_the_end_goes():
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"{body}\nInterviewed by Hannah Lindgren") == body
+    assert strip_boilerplate(f"{body}\nAs told to Hannah Lindgren.") == body
+
+
+@pytest.mark.parametrize("line", [
+    "With PTI and Reuters both reporting the deal, shares of Infosys rose 4% in early trade in Mumbai on Thursday.",
+    "The story was never edited, the regulator found, and it ran on 40 sites that took the syndicated feed.",
+    "Donate to the campaign, Mistral AI's founders urged engineers at a Paris meetup, and 300 did so that evening.",
+    "Interviewed by the police for six hours, the engineer denied leaking Thales's designs.",
+])
+def test_story_lines_like_the_holdout_wordings_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "📣 For more lifestyle news, follow us on Instagram | Twitter | Facebook and don't miss out on the latest updates!",
+    "Click here to join The Indian Herald on WhatsApp and get latest news and updates",
+])
+def test_a_channel_promo_after_a_clause_goes(line):
+    """An Indian edition's "For more … news, follow us on Instagram" and "Click here to join X on WhatsApp", found on
+    the round's second holdout (R13-12)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+def test_a_byline_with_its_place_and_date_after_bars_goes():
+    """"Written by Express News Service | Hyderabad | December 4, 2026 19:40 IST" held 13 words, one more than a
+    byline may (R13-12): the names' part before the bar counts."""
+    body = "\n".join(RELEASE)
+    assert strip_boilerplate(f"Written by Express News Service | Hyderabad | December 4, 2026 19:40 IST\n{body}") == body
+
+
+@pytest.mark.parametrize("line", [
+    "Fans who follow us on Instagram, the band's manager said, will get the tickets first.",
+    "By the time the board meets in Hyderabad next week the deal will be signed | sources say",
+])
+def test_story_lines_like_a_channel_promo_or_a_long_byline_stay(line):
+    text = f"{line}\n{STORY[0]}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text

@@ -427,7 +427,12 @@ def test_a_minister_s_name_glued_to_the_portfolio_is_the_person():
     assert out["PER"] == ["Ryosei Akazawa"] and out["ORG"] == []
     text = "The Secretary of State for Science, Innovation and Technology Liz Kendall met Nvidia."
     assert read(text, [("Science, Innovation and Technology Liz Kendall", "ORG")])["PER"] == ["Liz Kendall"]
+    # a portfolio ending in "Information" (thirteenth round R13-8)
+    text = "Minister for Digital Development and Information Josephine Teo announced the cluster on Dec 4."
+    assert read(text, [("Digital Development and Information Josephine Teo", "ORG")])["PER"] == ["Josephine Teo"]
     # no name after the portfolio, no title before it, or a body named after the portfolio: no person
+    text = "The Minister for Communications and Information said the plan would go ahead."
+    assert read(text, [("Communications and Information", "ORG")])["PER"] == []
     text = "The Minister of Economy, Trade and Industry said the plan would go ahead."
     assert read(text, [("Economy, Trade and Industry", "ORG")])["PER"] == []
     text = "Officials at Economy, Trade and Industry Research Institute said the plan would go ahead."

@@ -1231,3 +1231,82 @@ def test_a_table_cell_reading_like_a_share_button_keeps_its_word():
     # a share bar outside any table stays out
     bar = _en_page().replace("</article>", "<div><p>Google</p><p>Print</p></div></article>")
     assert "Google\n" not in extract_article(bar, "https://ledger.example/a", None, NOW, min_words=10).text + "\n"
+
+
+def test_the_note_on_an_opinion_piece_s_author_leaves_the_text():
+    """An op-ed ends with who its author is ("Mariana Lindqvist, a former chief economist …, is Professor of …", «
+    *Bertrand Lefèvre est président du Cercle … »): the author became a person of her own piece (thirteenth round
+    R13-5). What the author said, another person's description, or the author's name earlier in the text stay."""
+    from pipeline.extract import without_author_note
+
+    story = ["Governments have discovered that efficiency came at the price of fragility.",
+             "Economic security is a legitimate goal, but subsidies alone will not create an industry."]
+    note = ("Mariana Lindqvist, a former chief economist at the Swedish Ministry of Finance, is Professor of "
+            "International Economics at the Stockholm School of Economics.")
+    assert without_author_note("\n".join([*story, note]), ["Mariana Lindqvist"]) == "\n".join(story)
+    french = "*Bertrand Lefèvre est président du Cercle pour la souveraineté numérique."
+    assert without_author_note("\n".join([*story, french, "Les opinions n'engagent que lui."]), ["Bertrand Lefèvre"]) \
+        == "\n".join([*story, "Les opinions n'engagent que lui."])
+    # the author's declared ties, as The Conversation prints them (R13-10)
+    funding = "Mariana Lindqvist receives funding from the National Science Foundation."
+    assert without_author_note("\n".join([*story, funding]), ["Mariana Lindqvist"]) == "\n".join(story)
+    ties = ("Mariana Lindqvist does not work for, consult, own shares in or receive funding from any company or "
+            "organisation that would benefit from this article.")
+    assert without_author_note("\n".join([*story, ties]), ["Mariana Lindqvist"]) == "\n".join(story)
+    kept = ["\n".join([*story, "Mariana Lindqvist is right, said the minister, who backed the plan on Tuesday."]),
+            "\n".join([*story, "Jensen Huang, Nvidia's chief executive, is expected in Paris in June."]),
+            "\n".join([note, *story, *story, story[0]]),
+            "\n".join([*story, "Mariana Lindqvist"])]
+    for text in kept:
+        assert without_author_note(text, ["Mariana Lindqvist"]) == text
+    # through extract_article: the page's author (its meta tag) is the note's name
+    page = ("<html lang='en'><head><title>The Chip Subsidy Trap</title><meta name='author' content='Mariana Lindqvist'>"
+            "</head><body><article><h1>The Chip Subsidy Trap</h1>"
+            + "".join(f"<p>{p}</p>" for p in story * 3) + f"<p><em>{note}</em></p></article></body></html>")
+    article = extract_article(page, "https://commentary.example/chip-trap", None, NOW, min_words=10)
+    assert "Stockholm School" not in article.text and story[1] in article.text
+
+
+def test_a_lead_goes_under_the_kicker_and_headline_the_extraction_kept():
+    """A « tribune »'s label over its headline, both kept by trafilatura, and the chapô outside the body: the lead was
+    put above them, so neither left with the headline (thirteenth round R13-6)."""
+    page = (f"<html lang='fr'><head><title>« Un serveur nantais double sa production »</title></head><body><main>"
+            f"<article><p class='label'>Tribune</p><h1>« Un serveur nantais double sa production »</h1>"
+            f"<p class='chapo'>{LEAD_FR}</p><div class='contenu'>{STORY_FR}</div></article></main></body></html>")
+    article = extract_article(page, "https://ouest.example/tribune", None, NOW, min_words=50)
+    assert article.text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
+    assert "Tribune" not in article.text and "double sa production »" not in article.text
+    # no headline among the first lines: the lead goes first, as before
+    from pipeline.extract import _put_first
+    from lxml import html as lxml_html
+    tree = lxml_html.fromstring("<html><body><h1>Titre</h1></body></html>")
+    assert _put_first(["Tribune", "Une phrase du texte qui ne ressemble pas au titre."], LEAD_FR, tree) == \
+        f"{LEAD_FR}\nTribune\nUne phrase du texte qui ne ressemble pas au titre."
+
+
+@pytest.mark.parametrize("byline", [
+    "Propos recueillis par <a href='/auteurs/cd'>Claire Dubois</a> — Publié le 4 décembre 2026 à 7h00",
+    "Entretien réalisé par Claire Dubois",
+    "Interview by Claire Dubois",
+])
+def test_an_interview_s_byline_names_its_author(byline):
+    """An interview page signed only « Propos recueillis par X » in an element no byline class names had no author
+    (thirteenth round R13-7)."""
+    page = (f"<html lang='fr'><head><title>Entretien</title></head><body><article><h1>Entretien</h1>"
+            f"<p class='meta'>{byline}</p><div class='texte'>{STORY_FR}</div></article></body></html>")
+    assert extract_article(page, "https://ouest.example/entretien", None, NOW, min_words=10).authors == ["Claire Dubois"]
+    # a sentence opening the same way, too long for a byline, names nobody
+    prose = ("Propos recueillis par nos confrères du Télégramme auprès de plusieurs salariés de l'usine, qui "
+             "décrivent des cadences intenables depuis l'arrivée du nouveau directeur en septembre dernier.")
+    page = page.replace(byline, prose)
+    assert extract_article(page, "https://ouest.example/entretien", None, NOW, min_words=10).authors == []
+
+
+def test_a_paper_s_news_service_is_no_author():
+    """"Express News Service", "HT News Service": the paper's staff label, as "Business Desk" is (second holdout of
+    the thirteenth round, R13-13); a person named Service stays."""
+    from pipeline.extract import clean_authors
+    assert clean_authors("Express News Service") == [] and clean_authors("Tribune News Service") == []
+    assert clean_authors("Robert Service") == ["Robert Service"]
+    page = _lead_page("").replace("</head>", '<meta name="author" content="Express News Service"></head>')
+    assert extract_article(page, "https://ouest.example/p", None, NOW, min_words=10).authors == []

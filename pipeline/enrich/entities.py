@@ -250,6 +250,8 @@ _MINISTER_BEFORE = re.compile(r"\b(?:minist(?:er|re)|secretary|secrétaire)(?: o
 _PORTFOLIO = (r"economy|trade|industry|finance|defen[cs]e|affairs|interior|justice|health|labou?r|education|energy"
               r"|transport|agriculture|environment|commerce|culture|science|technology|innovation|security"
               r"|development|infrastructure|communications|digital|treasury|welfare|planning|tourism|fisheries"
+              # Singapore's "Minister for Digital Development and Information Josephine Teo" (thirteenth round R13-8)
+              r"|information|media|sustainability|manpower|communication"
               r"|économie|industrie|finances|armées|intérieur|numérique|santé|travail|énergie|recherche")
 _PORTFOLIO_THEN_NAME = re.compile(rf"(?i:.*\b(?:{_PORTFOLIO}))\s+((?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){{1,2}}[A-ZÀ-ÖØ-Þ][\w'’-]+)$",
                                   re.DOTALL)
