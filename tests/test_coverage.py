@@ -178,6 +178,19 @@ def test_coverage_resolves_aliases_in_any_case_and_refuses_unknown_names(indexed
         assert "Did you mean 'Nvidia'" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_company_is_the_same_option_as_entity_in_coverage_mentions_and_report(indexed):
+    """`search --company` but `coverage --entity`: an analyst typing `coverage --company "Mistral AI"` got "No such
+    option: --company". Both spellings now work, and the help shows both."""
+    for command in (["coverage", *WINDOW, "--json"], ["coverage", "--by", "source", *WINDOW, "--json"],
+                    ["mentions", *WINDOW, "--json"]):
+        typed = _cli(*command, "--company", "Mistral AI", "--company", "nvidia")
+        assert typed.returncode == 0, typed.stderr
+        assert json.loads(typed.stdout) == json.loads(_cli(*command, "--entity", "Mistral AI", "--entity",
+                                                           "nvidia").stdout)
+    for command in ("coverage", "mentions", "report"):
+        assert "--company" in _cli(command, "--help").stdout, command
+
+
 def test_coverage_csv_columns(indexed, tmp_path):
     out = tmp_path / "coverage.csv"
     proc = _cli("coverage", "--entity", "Mistral AI", "--entity", "nvidia", *WINDOW, "--csv", str(out))

@@ -37,7 +37,7 @@ def _companies(settings, names: list[str]) -> list[str]:
 
     companies = resolve_companies(names, load_watchlist(watchlist_path(settings.config_dir)))
     if not companies:
-        raise NewsroomError("Give at least one --entity (a watched company, e.g. \"Mistral AI\").")
+        raise NewsroomError("Give at least one --entity or --company (a watched company, e.g. \"Mistral AI\").")
     return companies
 
 
@@ -47,7 +47,7 @@ def _tone(value: float | None) -> str:
 
 @app.command("coverage")
 def coverage_cmd(
-    entity: list[str] = typer.Option(..., "--entity", help="Watched company or alias, any case (repeatable)."),
+    entity: list[str] = typer.Option(..., "--entity", "--company", help="Watched company or alias, any case (repeatable; --company is the same option, as in `search`)."),
     interval: str = typer.Option("day", "--interval", help="day, week or month."),
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time, in "
                                      "NEWSROOM_TIMEZONE; default: the last 30 days, 26 weeks or 12 months from the "
@@ -166,7 +166,7 @@ def coverage_cmd(
 
 @app.command("mentions")
 def mentions_cmd(
-    entity: list[str] = typer.Option(..., "--entity", help="Watched company or alias, any case (repeatable)."),
+    entity: list[str] = typer.Option(..., "--entity", "--company", help="Watched company or alias, any case (repeatable; --company is the same option, as in `search`)."),
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time, in "
                                      "NEWSROOM_TIMEZONE; default: 30 days before --until, from midnight)."),
     until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time "
