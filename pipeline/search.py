@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch
 
 from pipeline.coverage import describe_window, empty_period, parse_when, zone
-from pipeline.errors import NewsroomError
+from pipeline.errors import NewsroomError, one_of
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_plain, marked_terminal
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
@@ -438,8 +438,7 @@ def build_search(
 ) -> dict:
     """The request body (query, filters, sort, highlight); company names must already be canonical (in `parsed`,
     the query already parsed, too)."""
-    if sort not in SORTS:
-        raise NewsroomError(f"Unknown sort {sort!r}: use relevance or date.")
+    sort = one_of(sort, SORTS, "sort")  # any case: `--sort Date`
     check_size(size)
     parsed = parsed or parse_query(query)
     filters: list[dict] = []
@@ -621,6 +620,7 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
             parsed.excluded["company"] = resolve_companies(excluded_companies, watchlist)
         options["company_tones"] = {resolve_company(c, watchlist): t
                                     for c, t in (options.get("company_tones") or {}).items()}
+    options["sort"] = one_of(options.get("sort") or "relevance", SORTS, "sort")  # as the results name it
     body = build_search(settings, query, parsed=parsed, **options)
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):

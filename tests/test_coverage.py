@@ -191,6 +191,35 @@ def test_company_is_the_same_option_as_entity_in_coverage_mentions_and_report(in
         assert "--company" in _cli(command, "--help").stdout, command
 
 
+def test_enumerated_options_are_read_in_any_case_and_anything_else_lists_the_choices(indexed, tmp_path):
+    """`--interval Week`, `--by Source`, `--sort Date`, `feeds add --lang FR --relevance Filter` were refused while
+    `--tone Negative` was accepted: every enumerated option now reads any case, and a wrong value is one sentence
+    naming the choices."""
+    for typed, canonical in ((["coverage", "--interval", "Week"], ["coverage", "--interval", "week"]),
+                             (["coverage", "--interval", " MONTH "], ["coverage", "--interval", "month"]),
+                             (["coverage", "--by", "Source"], ["coverage", "--by", "source"]),
+                             (["search", "cloud", "--sort", "Date"], ["search", "cloud", "--sort", "date"]),
+                             (["search", "company:nvidia", "--tone", "Negative"], ["search", "company:nvidia", "--tone", "negative"]),
+                             (["mentions", "--tone", "NEGATIVE"], ["mentions", "--tone", "negative"])):
+        company = [] if typed[0] == "search" else ["--entity", "Mistral AI", "--entity", "Nvidia"]
+        proc = _cli(*typed, *company, *WINDOW, "--json")
+        assert proc.returncode == 0, (typed, proc.stderr)
+        assert json.loads(proc.stdout) == json.loads(_cli(*canonical, *company, *WINDOW, "--json").stdout), typed
+    report = _cli("report", "--interval", "Week", *WINDOW, "--output", str(tmp_path / "r.html"), "--json")
+    assert report.returncode == 0, report.stderr
+    for wrong, sentence in ((["coverage", "--entity", "Nvidia", "--interval", "hour"],
+                             "Unknown interval 'hour': use day, week or month."),
+                            (["coverage", "--entity", "Nvidia", "--by", "date"], "Unknown --by view 'date': use source."),
+                            (["search", "cloud", "--sort", "newest"], "Unknown sort 'newest': use relevance or date.")):
+        proc = _cli(*wrong, *WINDOW)
+        assert proc.returncode != 0 and sentence in proc.stderr and "Traceback" not in proc.stderr, wrong
+    feeds = tmp_path / "feeds.yaml"
+    proc = _cli("feeds", "add", "Le Blog", "https://blog.example/rss", "--lang", "FR", "--relevance", "Filter",
+                "--feeds", str(feeds))
+    assert proc.returncode == 0, proc.stderr
+    assert "lang: fr" in feeds.read_text(encoding="utf-8") and "relevance: filter" in feeds.read_text(encoding="utf-8")
+
+
 def test_coverage_csv_columns(indexed, tmp_path):
     out = tmp_path / "coverage.csv"
     proc = _cli("coverage", "--entity", "Mistral AI", "--entity", "nvidia", *WINDOW, "--csv", str(out))
@@ -325,7 +354,7 @@ def test_a_start_from_the_beginning_is_an_open_side_not_paris_mean_time():
     assert describe_window(start, None, paris) == ""
 
 
-@pytest.mark.parametrize("interval", ["hour", "DAY", ""])
+@pytest.mark.parametrize("interval", ["hour", "days", ""])
 def test_an_unknown_interval_is_one_sentence_even_without_since(interval):
     """`report --interval hour` without --since ended in a KeyError traceback (the default look-back is per interval)."""
     from pipeline.coverage import query_window

@@ -65,8 +65,10 @@ def coverage_cmd(
     """Mentions over time per company, share of voice, average tone, top sources; or per source, or co-mentions."""
     from pipeline.sinks import for_terminal
 
-    if by not in (None, "source"):
-        raise NewsroomError(f"--by {by!r}: only `--by source` is supported.")
+    if by is not None:  # any case: `--by Source`
+        from pipeline.errors import one_of
+
+        by = one_of(by, ["source"], "--by view")
     if png and (by or co):  # the chart is the over-time one: it used to be skipped without a word
         from pipeline.errors import ConfigError
 
