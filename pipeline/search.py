@@ -118,6 +118,15 @@ APOSTROPHES = "'’‘ʼ"
 _APOSTROPHE_WORD = re.compile(rf'(?<![^\s(+|])(-?)([^\s"+|()*~\\-]*\w[{APOSTROPHES}]\w[^\s"+|()*~\\-]*)(?=[\s)|+]|$)')
 
 
+def apostrophe_variants(word: str) -> list[str]:
+    """A word with an apostrophe inside as the press may type it: [`aujourd'hui`, `aujourd’hui`]; any other word as
+    it is. Shared by `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
+    if not any(char in APOSTROPHES for char in word.strip(APOSTROPHES)):
+        return [word]
+    plain = "".join("'" if char in APOSTROPHES else char for char in word)
+    return [plain, plain.replace("'", "’")]
+
+
 def apostrophe_spellings(text: str) -> str:
     """A word with an apostrophe inside (`aujourd'hui`, `Moody's`, `won’t`; elisions are gone by then) matches it
     typed either way: `(aujourd'hui | aujourd’hui)`. The stemmed fields keep the apostrophe as written, so
@@ -125,10 +134,7 @@ def apostrophe_spellings(text: str) -> str:
     already matched both)."""
 
     def both(match: re.Match) -> str:
-        word = match.group(2)
-        plain = "".join("'" if char in APOSTROPHES else char for char in word)
-        curly = plain.replace("'", "’")
-        return f"{match.group(1)}({plain} | {curly})"
+        return f"{match.group(1)}({' | '.join(apostrophe_variants(match.group(2)))})"
 
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes

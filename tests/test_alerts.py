@@ -1218,3 +1218,39 @@ def test_a_tone_rule_on_several_companies_reads_each_companys_tone_as_the_mentio
     # a company the article does not mention is not lent the article's tone
     other = rule.model_copy(update={"companies": ["Mistral AI"]})
     assert [met for _, met in explain_match(client, settings, other, record.article.id)] == [False, False]
+
+
+def test_query_string_words_with_apostrophes_or_accents_match_the_articles_search_finds(store, tmp_path):
+    """A rule's `query_string` read the standard and built-in French/English fields: `aujourd'hui` missed « aujourd’hui »
+    (the usual spelling in French copy), `souverainete` missed every « souveraineté », and English copy quoting
+    « Élysée » was missed by `Elysee`, while `newsroom search` (either apostrophe, accents folded) found them all.
+    Rules now read the fields search reads, each word with an apostrophe typed either way."""
+    from pipeline.search import search_articles
+
+    settings, client = store
+    index(store, [
+        make_record("https://p.example/fr-curly", "Aujourd’hui, la souveraineté numérique se joue à l’Élysée.",
+                    title="La souveraineté en question"),
+        make_record("https://p.example/fr-straight", "Aujourd'hui encore, le cloud souverain attend.",
+                    title="Le cloud attend"),
+        make_record("https://p.example/en-quote", "Paris calls it « souveraineté »: the Élysée wants sovereign AI.",
+                    title="Europe's sovereignty push", lang="en"),
+        make_record("https://p.example/en-moodys", "Moody’s kept its rating on the chipmaker.", title="Ratings",
+                    lang="en"),
+        make_record("https://p.example/en-other", "Nothing about it here.", title="Other news", lang="en"),
+    ])
+    queries = ["aujourd'hui", "aujourd’hui", "souverainete", "SOUVERAINETÉ", "Elysee", "Moody's",
+               "souverainete AND NOT cloud", "l'Élysée OR l’elysee"]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": f"q{n}", "query_string": query, "channels": [{"type": "slack"}]} for n, query in enumerate(queries)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    for n, query in enumerate(queries):
+        alerted = sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][f"q{n}"]["would_send"]
+                         for item in message["items"])
+        found = sorted(hit["url"].rsplit("/", 1)[-1] for hit in search_articles(client, settings, query).hits)
+        assert alerted == found and alerted, (query, alerted, found)
+        # the match is shown: the reasons name the matched words, not "(in the text)"
+        items = [item for message in report["per_rule"][f"q{n}"]["would_send"] for item in message["items"]]
+        assert all("(in the text)" not in " ".join(item["reasons"]) for item in items), (query, items)
+    assert sorted(hit["url"].rsplit("/", 1)[-1] for hit in search_articles(client, settings, "souverainete").hits) == [
+        "en-quote", "fr-curly"]
