@@ -277,7 +277,7 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     """
     from pipeline.collect import Collector, collect_to_file
     from pipeline.feeds import load_feeds
-    from pipeline.ingest import StageClock, guid_checker, known_checker, summarize, updated_checker
+    from pipeline.ingest import StageClock, guid_checker, headline_checker, known_checker, summarize, updated_checker
     from pipeline.runs import RunSummary
     from pipeline.store.client import make_client
     from pipeline.store.indexing import IndexStats
@@ -298,7 +298,7 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
         client = None
     collector = Collector(settings, [feeds[feed_name]], is_known=known_checker(client, settings),
                           is_updated=updated_checker(client, settings), guid_versions=guid_checker(client, settings),
-                          since=when, defer_failures=True)
+                          stored_headlines=headline_checker(client, settings), since=when, defer_failures=True)
     path = _staged_file(settings, run_id, feed_name)
     collect_to_file(collector, path, commit=False)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
