@@ -275,6 +275,41 @@ def plain_quotes(text: str) -> str:
     return text.translate(_TYPOGRAPHIC_QUOTES)
 
 
+# Field names an analyst types out of habit (Kibana, Lucene, the stored document): the text ones are searched anyway
+# (one field holds each article's title, description and text), the others have an option or filter of their own.
+TEXT_FIELD_NAMES = ("title", "text", "description", "body", "content", "headline", "titre")
+OTHER_FIELDS = {
+    "date": "--since/--until", "published": "--since/--until", "published_at": "--since/--until",
+    "tone": "--tone (or --company-tone COMPANY=TONE)", "sentiment": "--tone (or --company-tone COMPANY=TONE)",
+    "domain": "source: (a feed name or a domain)", "site": "source: (a feed name or a domain)",
+    "url": "source: (a feed name or a domain)", "orgs": "company:", "org": "company:", "entity": "company:",
+    "language": "lang:", "topics": "topic:", "tag": "topic:", "tags": "topic:",
+}
+_FIELD_PREFIX = re.compile(rf'(?<![^\s(+|-])({"|".join(TEXT_FIELD_NAMES + tuple(OTHER_FIELDS))}):(?=["\w(])',
+                           re.IGNORECASE)
+
+
+def field_prefixes(text: str) -> tuple[str, list[str]]:
+    """`title:Mistral` (outside quotes) is the word Mistral, with a note: search reads the title, description and text
+    together (the parser read `title:mistral` as one word, found nowhere: "0 article(s) match." and no word why);
+    `date:…`, `tone:…`, `domain:…` are refused in one sentence naming the option or filter to use."""
+    notes: list[str] = []
+
+    def drop(match: re.Match) -> str:
+        if text.count('"', 0, match.start()) % 2:  # inside a quoted phrase: words as written
+            return match.group(0)
+        name = match.group(1).lower()
+        if name in OTHER_FIELDS:
+            raise NewsroomError(f"{name}: is not a search field; use {OTHER_FIELDS[name]} instead.")
+        note = (f"{name}: is not a search field (each article's title, description and text are searched "
+                "together): what follows it was searched anywhere in the article.")
+        if note not in notes:
+            notes.append(note)
+        return ""
+
+    return _FIELD_PREFIX.sub(drop, text), notes
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
@@ -305,6 +340,8 @@ def parse_query(query: str) -> ParsedQuery:
         return " "
 
     text = _FILTER_TERM.sub(take, text)
+    text, field_notes = field_prefixes(text)
+    parsed.notes += field_notes
     parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -755,3 +756,21 @@ def test_a_search_by_filters_alone_says_it_lists_newest_first(words_indexed, tmp
     proc = _cli("search", "", "--company", "nvidia")
     assert proc.returncode == 0, proc.stderr
     assert "3 article(s) match; the first 3 by date:" in proc.stdout
+
+
+def test_a_field_prefix_search_does_not_have_is_read_with_a_note_or_refused_naming_the_option(indexed):
+    """`title:Mistral` (Kibana's and Lucene's habit) was read as the one word "title:mistral", found nowhere: "0
+    article(s) match." and no word why. A text field's name is dropped with a note (one field holds each article's
+    title, description and text); another field's name is refused in one sentence naming what to use."""
+    settings, client, _ = indexed
+    for query, plain in (("title:Mistral", "Mistral"), ('title:"cloud souverain"', '"cloud souverain"'),
+                         ("Nvidia -TEXT:export", "Nvidia -export"), ("(title:Mistral OR text:OVHcloud)", "Mistral OR OVHcloud")):
+        results = search_articles(client, settings, query)
+        assert _urls(results) == _urls(search_articles(client, settings, plain)) and results.hits, query
+        assert any("is not a search field" in note and "searched anywhere in the article" in note
+                   for note in results.notes), query
+    assert search_articles(client, settings, '"title: Mistral"').notes == []  # inside a phrase: words as written
+    for query, option in (("date:2026-11-20 Mistral", "--since/--until"), ("tone:negative", "--tone"),
+                          ("domain:a.example", "source:")):
+        with pytest.raises(NewsroomError, match=f"is not a search field; use {re.escape(option)}"):
+            search_articles(client, settings, query)
