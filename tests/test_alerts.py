@@ -1254,3 +1254,22 @@ def test_query_string_words_with_apostrophes_or_accents_match_the_articles_searc
         assert all("(in the text)" not in " ".join(item["reasons"]) for item in items), (query, items)
     assert sorted(hit["url"].rsplit("/", 1)[-1] for hit in search_articles(client, settings, "souverainete").hits) == [
         "en-quote", "fr-curly"]
+
+
+def test_a_rule_name_typed_in_another_case_is_that_rule(store, tmp_path, capsys):
+    """`alerts test "NEGATIVE coverage"` and `alerts run --rule nvidia` answered "No alert rule named …" beside the
+    rule's own name; a name matching one rule in another case is that rule, one matching two is still refused."""
+    from pipeline.cli import main
+
+    settings, client = store
+    index(store, [nvidia_export()])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "Nvidia Exports", "companies": ["Nvidia"], "channels": [{"type": "slack"}]},
+        {"name": "twin", "companies": ["Nvidia"], "channels": [{"type": "slack"}]},
+        {"name": "TWIN", "companies": ["Nvidia"], "channels": [{"type": "slack"}]}])
+    report = run_alerts(settings, client, rule_names=["nvidia exports "], rules_file=rules, dry_run=True)
+    assert list(report["per_rule"]) == ["Nvidia Exports"] and report["matched"] == 1
+    main(["alerts", "test", "NVIDIA EXPORTS", "--article-id", nvidia_export().article.id[:12], "--rules", str(rules)])
+    assert "Rule 'Nvidia Exports' MATCHES" in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(ConfigError, match="No alert rule named 'Twin'"):
+        run_alerts(settings, client, rule_names=["Twin"], rules_file=rules, dry_run=True)

@@ -278,9 +278,14 @@ class AlertsConfig(_Strict):
         return self
 
     def get(self, name: str) -> Rule:
+        """The rule named `name`, else the one rule whose name it is in another case (`alerts test "negative
+        coverage"`, `alerts run --rule NVIDIA`), as company names and option words are read."""
         for rule in self.rules:
             if rule.name == name:
                 return rule
+        folded = [rule for rule in self.rules if rule.name.strip().casefold() == name.strip().casefold()]
+        if len(folded) == 1:
+            return folded[0]
         known = ", ".join(repr(r.name) for r in self.rules) or "none"
         raise ConfigError(f"No alert rule named {shown_value(name)} (rules: {known}).")
 
