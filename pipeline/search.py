@@ -310,6 +310,19 @@ def field_prefixes(text: str) -> tuple[str, list[str]]:
     return _FIELD_PREFIX.sub(drop, text), notes
 
 
+_INNER_QUESTION_MARK = re.compile(r"[^\s\"()|+*~\\-]*\w\?+\w[^\s\"()|+*~\\]*")
+
+
+def question_mark_notes(text: str) -> list[str]:
+    """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) is no wildcard for simple_query_string: the
+    word is split there (`mistr` and `l`, both required), which found nothing without a word why."""
+    words = [m.group(0) for m in _INNER_QUESTION_MARK.finditer(text) if not text.count('"', 0, m.start()) % 2]
+    if not words:
+        return []
+    return [f"? is not a wildcard here (only a * ending a word is): {', '.join(dict.fromkeys(words[:3]))} was "
+            f"searched as the words around the ?; write the start of the word followed by * ({words[0].split('?')[0]}*)."]
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
@@ -341,7 +354,7 @@ def parse_query(query: str) -> ParsedQuery:
 
     text = _FILTER_TERM.sub(take, text)
     text, field_notes = field_prefixes(text)
-    parsed.notes += field_notes
+    parsed.notes += field_notes + question_mark_notes(text)
     parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 

@@ -774,3 +774,14 @@ def test_a_field_prefix_search_does_not_have_is_read_with_a_note_or_refused_nami
                           ("domain:a.example", "source:")):
         with pytest.raises(NewsroomError, match=f"is not a search field; use {re.escape(option)}"):
             search_articles(client, settings, query)
+
+
+def test_a_question_mark_inside_a_word_gets_a_note_that_it_is_no_wildcard(indexed):
+    """`Nvid?a` (Lucene's one-character wildcard) was split at the ? by simple_query_string and found nothing, with
+    no note; a ? ending a word (a question) is punctuation, as before."""
+    settings, client, _ = indexed
+    results = search_articles(client, settings, "Nvid?a")
+    assert results.notes == ["? is not a wildcard here (only a * ending a word is): Nvid?a was searched as the words "
+                             "around the ?; write the start of the word followed by * (Nvid*)."]
+    assert search_articles(client, settings, "Nvidia ?").notes == search_articles(client, settings, "Nvidia?").notes == []
+    assert search_articles(client, settings, '"Nvid?a"').notes == []
