@@ -1273,3 +1273,29 @@ def test_a_rule_name_typed_in_another_case_is_that_rule(store, tmp_path, capsys)
     assert "Rule 'Nvidia Exports' MATCHES" in " ".join(capsys.readouterr().out.split())
     with pytest.raises(ConfigError, match="No alert rule named 'Twin'"):
         run_alerts(settings, client, rule_names=["Twin"], rules_file=rules, dry_run=True)
+
+
+def test_a_query_string_naming_a_field_no_article_has_is_refused_at_load_naming_the_rule_key(store, tmp_path):
+    """`query_string: 'souveraineté company:mistral'` (a search copied into a rule) parsed and validated, but no stored
+    article has a `company` field: the rule matched nothing, run after run, without a word. Such a field is refused at
+    load, naming the rule key to use (or the closest field); the nested company tones too."""
+    settings, client = store
+    index(store, [tribune()])
+    hook = [{"type": "slack"}]
+    for query, said in (("souveraineté AND company:mistral", "company: is a `newsroom search` filter, not a field of "
+                         "stored articles (the term would match nothing): give the rule `companies: [...]` instead"),
+                        ("topic:ai", "give the rule `topics: [...]` instead"),
+                        ("titel:Mistral", "titel: is not a field of stored articles, so the term would match nothing; "
+                                          "did you mean title"),
+                        ("company_sentiment.label:negative", "give the rule `companies: [...]` with `min_sentiment`")):
+        rules = write_rules(tmp_path / "alerts.yaml", [
+            {"name": "fine", "query_string": "title:Mistral AND lang:fr AND _exists_:description", "channels": hook},
+            {"name": "copied", "query_string": query, "channels": hook}])
+        with pytest.raises(ConfigError, match=re.escape("entry #2 ('copied'), field 'query_string': ") + ".*"
+                           + re.escape(said)):
+            load_rules(settings, rules, client=client)
+    fine = write_rules(tmp_path / "fine.yaml", [
+        {"name": "fine", "query_string": "title:Mistral AND lang:fr AND published_at:[2026-01-01 TO *] AND "
+                                         "sentiment.label:negative AND text.exact:\"vraie défaite\"", "channels": hook}])
+    report = run_alerts(settings, client, rules_file=fine, dry_run=True)
+    assert report["matched"] == 1

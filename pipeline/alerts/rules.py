@@ -301,6 +301,72 @@ def rules_path(settings: Settings, rules_file: Path | str | None = None) -> Path
     return Path(rules_file) if rules_file else settings.config_path(RULES_FILE)
 
 
+# `newsroom search` filters an analyst copies into a rule's query_string: no such field is stored, so the term matched
+# nothing and the rule never fired (without a word); each has a rule key of its own.
+SEARCH_FILTER_KEYS = {"company": "companies", "topic": "topics", "tag": "tags", "language": "languages"}
+
+
+def article_fields() -> set[str]:
+    """Every field name of a stored article a `query_string` may name (sub-fields and nested ones included)."""
+    from pipeline.store.templates import ARTICLE_PROPERTIES
+
+    names: set[str] = set()
+
+    def walk(prefix: str, properties: dict) -> None:
+        for name, spec in properties.items():
+            names.add(prefix + name)
+            if spec.get("type") == "nested":  # a query_string term on a nested field matches nothing
+                continue
+            for sub in spec.get("fields") or {}:
+                names.add(f"{prefix}{name}.{sub}")
+            walk(f"{prefix}{name}.", spec.get("properties") or {})
+            for sub, subspec in (spec.get("properties") or {}).items():
+                for inner in subspec.get("fields") or {}:
+                    names.add(f"{prefix}{name}.{sub}.{inner}")
+
+    walk("", ARTICLE_PROPERTIES)
+    return names
+
+
+def unknown_fields(query: str) -> list[str]:
+    """The field names of a Lucene query that no stored article has (`company:mistral`, `titel:x`); names starting
+    with `_` (`_exists_`, `_id`) and patterns (`title.*`) are the store's to judge."""
+    from luqum.parser import parser
+    from luqum.tree import SearchField
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - a query that does not parse is named by _parse_locally or the store
+        return []
+    known, found, stack = article_fields(), [], [tree]
+    while stack:  # without recursion: a crafted query may nest deep (checked before, but never trusted)
+        node = stack.pop()
+        if isinstance(node, SearchField) and not node.name.startswith("_") and "*" not in node.name \
+                and node.name.replace("\\", "") not in known:
+            found.append(node.name)
+        stack.extend(node.children)
+    return list(dict.fromkeys(found))
+
+
+def _unknown_field_problem(query: str) -> str | None:
+    from difflib import get_close_matches
+
+    names = unknown_fields(query)
+    if not names:
+        return None
+    name = names[0]
+    if name.startswith("company_sentiment."):
+        return (f"{name}: the tone toward each company is stored nested, which a query_string term cannot reach (it "
+                "would match nothing): give the rule `companies: [...]` with `min_sentiment`/`max_sentiment`")
+    key = SEARCH_FILTER_KEYS.get(name.lower())
+    if key:
+        return (f"{name}: is a `newsroom search` filter, not a field of stored articles (the term would match "
+                f"nothing): give the rule `{key}: [...]` instead")
+    close = get_close_matches(name, sorted(article_fields()), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else " (title, description, text, source, lang, orgs, topics, published_at, …)"
+    return f"{name}: is not a field of stored articles, so the term would match nothing{hint}"
+
+
 def _parse_locally(query: str) -> str | None:
     """The Lucene syntax check of luqum (the grammar `query_string` reads): None when it parses, else why not."""
     from luqum.exceptions import ParseError
@@ -390,6 +456,10 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
         if too_complex:  # never sent, not even to `_validate/query`
             problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': too complex "
                             f"({too_complex}); split the rule into smaller ones")
+            continue
+        unknown = _unknown_field_problem(rule.query_string)
+        if unknown:
+            problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': {unknown}")
             continue
         verdict = _validate_on_store(client, settings, rule) if client is not None else False
         if verdict is False:
