@@ -1299,3 +1299,22 @@ def test_a_query_string_naming_a_field_no_article_has_is_refused_at_load_naming_
                                          "sentiment.label:negative AND text.exact:\"vraie défaite\"", "channels": hook}])
     report = run_alerts(settings, client, rules_file=fine, dry_run=True)
     assert report["matched"] == 1
+
+
+def test_a_rule_file_s_words_are_read_in_any_case_and_a_wrong_one_lists_the_choices(tmp_path):
+    """`delivery: Grouped`, `sentiment_of: Article`, `type: Slack`, `window: 24H` were refused ("Input should be
+    'immediate', 'grouped' or 'digest'") while companies, languages and sources are read in any case."""
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "caps", "companies": ["Mistral AI"], "max_sentiment": -0.2, "sentiment_of": "Article",
+         "delivery": "Grouped", "channels": [{"type": " Webhook", "url": "https://hooks.example.org/x"}]},
+        {"name": "spike", "companies": ["Nvidia"], "volume": {"window": "24H"}, "delivery": "DIGEST",
+         "channels": [{"type": "EMAIL", "to": ["desk@example.org"]}]}])
+    caps, spike = load_rules(load_settings(), rules).rules
+    assert (caps.sentiment_of, caps.delivery, caps.channels[0].type) == ("article", "grouped", "webhook")
+    assert (spike.volume.window, spike.volume.window_delta, spike.delivery, spike.channels[0].type) == (
+        "24h", timedelta(hours=24), "digest", "email")
+    wrong = write_rules(tmp_path / "wrong.yaml", [
+        {"name": "w", "companies": ["Nvidia"], "delivery": "weekly", "channels": [{"type": "slack"}]}])
+    with pytest.raises(ConfigError, match="entry #1 \\('w'\\), field 'delivery': Input should be 'immediate', "
+                                          "'grouped' or 'digest'"):
+        load_rules(load_settings(), wrong)

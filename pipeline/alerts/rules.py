@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 RULES_FILE = "alerts.yaml"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$", re.IGNORECASE)
 
 
 MAX_DURATION = timedelta(days=366)  # a volume window longer than a year compares nothing useful (and 10**14 days
@@ -37,7 +37,7 @@ def parse_duration(value: str) -> timedelta:
     match = _DURATION.match(str(value))
     if not match:
         raise ValueError(f"{shown_value(value)} is not a duration like 30m, 6h or 7d")
-    amount, unit = int(match.group(1)), match.group(2)
+    amount, unit = int(match.group(1)), match.group(2).lower()
     if amount <= 0:
         raise ValueError(f"{shown_value(value)} must be positive")
     minutes = amount * {"m": 1, "h": 60, "d": 1440}[unit]
@@ -170,7 +170,7 @@ class VolumeSpec(_Strict):
     @classmethod
     def _window(cls, value: str) -> str:
         parse_duration(value)
-        return value
+        return value.strip().lower()  # `24H` is 24h, as option words are read in any case
 
     @property
     def window_delta(self) -> timedelta:
@@ -200,6 +200,21 @@ class Rule(_Strict):
     delivery: Literal["immediate", "grouped", "digest"] = "immediate"
     digest_hour: int = Field(default=8, ge=0, le=23)  # local hour (NEWSROOM_TIMEZONE) after which the digest goes
     channels: list[Channel] = Field(min_length=1)
+
+    @field_validator("sentiment_of", "delivery", mode="before")
+    @classmethod
+    def _word_any_case(cls, value):
+        """`delivery: Grouped`, `sentiment_of: Article`: the word in any case, as on the command line."""
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _channel_type_any_case(cls, values):
+        """`type: Slack` is the slack channel (the tag picks the channel's model: read before it)."""
+        if not isinstance(values, list):
+            return values
+        return [{**value, "type": value["type"].strip().lower()}
+                if isinstance(value, dict) and isinstance(value.get("type"), str) else value for value in values]
 
     @field_validator("name")
     @classmethod
