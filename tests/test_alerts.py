@@ -1318,3 +1318,16 @@ def test_a_rule_file_s_words_are_read_in_any_case_and_a_wrong_one_lists_the_choi
     with pytest.raises(ConfigError, match="entry #1 \\('w'\\), field 'delivery': Input should be 'immediate', "
                                           "'grouped' or 'digest'"):
         load_rules(load_settings(), wrong)
+
+
+def test_a_query_string_snippet_keeps_the_title_apart_from_the_text(store, tmp_path):
+    """A query_string rule's snippet comes from the search field, which holds the title, description and text: the
+    title ran into the text ("… Mistral AI et Nvidia La souveraineté numérique …")."""
+    settings, client = store
+    index(store, [make_record("https://p.example/fr", "La souveraineté numérique passe par Mistral AI.",
+                              title="Souveraineté : Mistral AI et Nvidia")])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "q", "query_string": "souverainete", "channels": [{"type": "slack"}]}])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    [item] = [item for message in report["per_rule"]["q"]["would_send"] for item in message["items"]]
+    assert item["snippet"] == "«Souveraineté» : Mistral AI et Nvidia — La «souveraineté» numérique passe par Mistral AI."

@@ -318,6 +318,7 @@ def _highlight(rule: Rule) -> dict:
 
 
 _ADJACENT_MARKS = re.compile(MARK_END + r"(\s+)" + MARK_START)
+_PARTS_BREAK = re.compile(r"\s*\n\n\s*")
 
 
 def _snippet(hit: dict) -> str:
@@ -325,7 +326,9 @@ def _snippet(hit: dict) -> str:
     highlights = hit.get("highlight") or {}
     for name in (*QUERY_HIGHLIGHT_FIELDS, *HIGHLIGHT_FIELDS):  # only a query_string rule highlights search fields
         if highlights.get(name):
-            return _ADJACENT_MARKS.sub(r"\1", highlights[name][0].strip())
+            # a search field holds the title, description and text apart (indexing.search_field): kept apart
+            fragment = _PARTS_BREAK.sub(" — ", highlights[name][0].strip())
+            return _ADJACENT_MARKS.sub(r"\1", fragment)
     source = hit["_source"]
     return (source.get("description") or "")[:220]
 
