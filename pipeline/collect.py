@@ -732,6 +732,14 @@ def _title_key(title: str) -> str:
     return " ".join(title.replace("’", "'").split()).casefold()
 
 
+def _same_day_range(one: datetime | None, other: datetime | None) -> bool:
+    """Two dates of one story (within two days), or either unknown."""
+    if not (one and other):
+        return True
+    one, other = (d if d.tzinfo else d.replace(tzinfo=timezone.utc) for d in (one, other))
+    return abs(one - other) <= timedelta(days=2)
+
+
 def _same_story_listed(item: FeedItem, direct: dict[str, datetime | None]) -> bool:
     """Whether another feed lists `item`'s headline, dated within two days of it when both are dated."""
     key = _title_key(item.title or "")
