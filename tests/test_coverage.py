@@ -716,3 +716,18 @@ def test_clusters_with_by_source_or_co_mentions_is_refused_not_silently_ignored(
         err = capsys.readouterr().err.replace("\n", " ")
         assert exit_info.value.code == 2 and "Traceback" not in err, err
         assert f"{' '.join(view)} {counted}" in err and "drop --clusters" in err
+
+
+def test_an_interval_with_by_source_or_co_mentions_is_refused_not_silently_ignored(indexed, capsys):
+    """`coverage --by source --interval week` printed the whole period's totals per source, as without --interval,
+    without a word: those views have no buckets. Refused in one sentence (exit 2), as --png and --clusters are."""
+    from pipeline.cli import main
+
+    for view in (["--by", "source"], ["--co-mentions"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["coverage", "--entity", "Mistral AI", *view, "--interval", "week", *WINDOW])
+        err = " ".join(capsys.readouterr().err.split())
+        assert exit_info.value.code == 2 and "Traceback" not in err, err
+        assert f"--interval sets the over-time view's buckets; {' '.join(view)} counts the whole period" in err
+    main(["coverage", "--entity", "Mistral AI", "--by", "source", *WINDOW, "--json"])  # without it: as before
+    assert json.loads(capsys.readouterr().out)["rows"]

@@ -48,7 +48,8 @@ def _tone(value: float | None) -> str:
 @app.command("coverage")
 def coverage_cmd(
     entity: list[str] = typer.Option(..., "--entity", "--company", help="Watched company or alias, any case (repeatable; --company is the same option, as in `search`)."),
-    interval: str = typer.Option("day", "--interval", help="day, week or month."),
+    interval: str | None = typer.Option(None, "--interval", help="day (default), week or month: the over-time "
+                                        "view's buckets (refused with --by source and --co-mentions)."),
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time, in "
                                      "NEWSROOM_TIMEZONE; default: the last 30 days, 26 weeks or 12 months from the "
                                      "start of the first day, week or month)."),
@@ -81,6 +82,12 @@ def coverage_cmd(
         view = "--by source counts mentions" if by else "--co-mentions counts articles"
         raise ConfigError(f"--clusters counts the over-time view in near-duplicate clusters; {view} (drop "
                           "--clusters).")
+    if interval is not None and (by or co):  # one total per source or company pair: there are no buckets
+        from pipeline.errors import ConfigError
+
+        view = "--by source" if by else "--co-mentions"
+        raise ConfigError(f"--interval sets the over-time view's buckets; {view} counts the whole period in one row "
+                          "per source or company (drop --interval, or narrow the period with --since/--until).")
     settings = load_settings()
     if png:
         from pipeline.coverage import png_path
@@ -124,7 +131,7 @@ def coverage_cmd(
     from pipeline.coverage import coverage, render_png, voice_percentages
 
     with store_replies(client):
-        result = coverage(client, settings, companies, interval=interval, since=since, until=until,
+        result = coverage(client, settings, companies, interval=interval or "day", since=since, until=until,
                           count="clusters" if clusters else "articles")
     if png:
         render_png(result, png)
