@@ -1331,3 +1331,30 @@ def test_a_query_string_snippet_keeps_the_title_apart_from_the_text(store, tmp_p
     report = run_alerts(settings, client, rules_file=rules, dry_run=True)
     [item] = [item for message in report["per_rule"]["q"]["would_send"] for item in message["items"]]
     assert item["snippet"] == "«Souveraineté» : Mistral AI et Nvidia — La «souveraineté» numérique passe par Mistral AI."
+
+
+def test_keyword_fields_in_a_query_string_lang_in_any_case_and_a_source_of_another_case_is_named(
+        store, tmp_path, monkeypatch):
+    """A rule's `lang:FR` matched nothing (codes are stored lower-case; search's `lang:FR` works), and
+    `source:"le quotidien du numérique — tech"` nothing either, without a word, while the rule's `sources` and search's
+    `source:` read any case. `lang:` is now read lower-case; a `source:` no feed is named exactly gets a warning
+    naming the feed and the `sources` key."""
+    settings, client = store
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - name: Le Quotidien du Numérique — Tech\n    url: https://presse.example.org/rss\n"
+                     "    lang: fr\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
+    index(store, [tribune(), sap_mistral()])
+    hook = [{"type": "slack"}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "lang caps", "query_string": "Mistral AND lang:FR", "channels": hook},
+        {"name": "not EN", "query_string": "Mistral AND -lang:(EN OR DE)", "channels": hook},
+        {"name": "src exact", "query_string": 'Mistral AND source:"Le Quotidien du Numérique — Tech"', "channels": hook},
+        {"name": "src case", "query_string": 'Mistral AND source:"le quotidien du numérique — tech"', "channels": hook}])
+    report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True)
+    matched = {name: result["matched"] for name, result in report["per_rule"].items()}
+    assert matched == {"lang caps": 1, "not EN": 1, "src exact": 1, "src case": 0}
+    assert [note for note in report["notes"] if "source" in note] == [
+        "rule 'src case': query_string's source:'le quotidien du numérique — tech' is matched as written, case "
+        "included, and no feed is named so (did you mean 'Le Quotidien du Numérique — Tech'?): write the feed's name "
+        "exactly, or give the rule `sources: [...]`, read in any case and by domain too."]

@@ -209,6 +209,14 @@ def search_spellings(query: str) -> str:
                 return node
             group.head, group.tail = node.head, node.tail
             return group
+        if isinstance(node, SearchField) and node.name == "lang":  # codes are stored lower-case: `lang:FR` is fr
+            inner = [node.expr]
+            while inner:
+                leaf = inner.pop()
+                if isinstance(leaf, (Word, Phrase)):
+                    leaf.value = leaf.value.lower()
+                inner.extend(leaf.children)
+            return node
         if isinstance(node, (SearchField, Phrase, Proximity, Range, Regex, Fuzzy)):
             return node
         node.children = [spell(child) for child in node.children]

@@ -495,7 +495,8 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
     from pipeline.urls import domain_of
 
     wanted = [(rule, source) for rule in rules for source in rule.sources]
-    if not wanted:
+    in_query = [(rule, value) for rule in rules for value in query_string_values(rule.query_string, "source")]
+    if not wanted and not in_query:
         return []
     try:
         feeds = load_feeds(settings.feeds_path, settings)
@@ -511,7 +512,46 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
         warnings.append(f"rule {rule.name!r}: source {shown_value(source)} is no feed name or domain in "
                         f"{settings.feeds_path}: the rule may never fire{hint}.")
+    exact = {name for feed in feeds for name in (feed.name,)}
+    for rule, value in in_query:  # a keyword field matched as written, case included (`sources` reads any case)
+        if value in exact:
+            continue
+        close = [known[value.casefold()]] if value.casefold() in known else [
+            known[c] for c in get_close_matches(value.casefold(), list(known), n=3, cutoff=0.5)]
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        warnings.append(f"rule {rule.name!r}: query_string's source:{shown_value(value)} is matched as written, case "
+                        f"included, and no feed is named so{hint}: write the feed's name exactly, or give the rule "
+                        "`sources: [...]`, read in any case and by domain too.")
     return warnings
+
+
+def query_string_values(query: str | None, field_name: str) -> list[str]:
+    """The values a rule's Lucene query gives `field_name` (`source:"Le Monde"` → ["Le Monde"])."""
+    if not query or f"{field_name}:" not in query:
+        return []
+    from luqum.parser import parser
+    from luqum.tree import Phrase, SearchField, Word
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - checked elsewhere
+        return []
+    values, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SearchField) and node.name == field_name:
+            inner = [node.expr]
+            while inner:
+                leaf = inner.pop()
+                if isinstance(leaf, Phrase):
+                    values.append(leaf.value.strip('"'))
+                elif isinstance(leaf, Word) and leaf.value not in ("AND", "OR", "NOT"):
+                    values.append(leaf.value)
+                else:
+                    inner.extend(leaf.children)
+            continue
+        stack.extend(node.children)
+    return list(dict.fromkeys(values))
 
 
 def topic_warnings(rules: list[Rule], settings: Settings) -> list[str]:
