@@ -621,6 +621,16 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
     return notes
 
 
+# The search field holds an article's title, description and text apart (indexing.search_field): a passage spanning
+# them keeps them apart, not "… Mistral AI et Nvidia La souveraineté …"
+PARTS_BREAK = re.compile(r"\s*\n\n\s*")
+
+
+def one_line_passage(fragment: str) -> str:
+    """A highlighted fragment of a search field on one line, its parts (title, description, text) apart."""
+    return " ".join(PARTS_BREAK.sub(" — ", fragment.strip()).split())
+
+
 def _passages(hit: dict) -> list[str]:
     fragments: list[str] = []
     highlight = hit.get("highlight") or {}
@@ -629,7 +639,7 @@ def _passages(hit: dict) -> list[str]:
             for fragment in highlight.get(name, []):
                 plain = fragment.replace(MARK_START, "").replace(MARK_END, "")
                 if all(plain != f.replace(MARK_START, "").replace(MARK_END, "") for f in fragments):
-                    fragments.append(" ".join(fragment.split()))
+                    fragments.append(one_line_passage(fragment))
     return fragments[:2]
 
 

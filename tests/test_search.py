@@ -785,3 +785,11 @@ def test_a_question_mark_inside_a_word_gets_a_note_that_it_is_no_wildcard(indexe
                              "around the ?; write the start of the word followed by * (Nvid*)."]
     assert search_articles(client, settings, "Nvidia ?").notes == search_articles(client, settings, "Nvidia?").notes == []
     assert search_articles(client, settings, '"Nvid?a"').notes == []
+
+
+def test_a_passage_spanning_the_title_and_the_text_keeps_them_apart(indexed):
+    """The search field holds the title, description and text; a passage running from one to the next read as one
+    sentence ("Mistral et Nvidia : une alliance Une défaite pour la souveraineté …")."""
+    settings, client, _ = indexed
+    [hit] = search_articles(client, settings, "alliance défaite").hits
+    assert any("alliance\ue001 — Une \ue000défaite" in passage for passage in hit["passages"]), hit["passages"]

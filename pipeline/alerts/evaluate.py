@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
-from pipeline.search import source_clause, tone_toward
+from pipeline.search import PARTS_BREAK, source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
@@ -326,7 +326,6 @@ def _highlight(rule: Rule) -> dict:
 
 
 _ADJACENT_MARKS = re.compile(MARK_END + r"(\s+)" + MARK_START)
-_PARTS_BREAK = re.compile(r"\s*\n\n\s*")
 
 
 def _snippet(hit: dict) -> str:
@@ -335,7 +334,7 @@ def _snippet(hit: dict) -> str:
     for name in (*QUERY_HIGHLIGHT_FIELDS, *HIGHLIGHT_FIELDS):  # only a query_string rule highlights search fields
         if highlights.get(name):
             # a search field holds the title, description and text apart (indexing.search_field): kept apart
-            fragment = _PARTS_BREAK.sub(" — ", highlights[name][0].strip())
+            fragment = PARTS_BREAK.sub(" — ", highlights[name][0].strip())
             return _ADJACENT_MARKS.sub(r"\1", fragment)
     source = hit["_source"]
     return (source.get("description") or "")[:220]
