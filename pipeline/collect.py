@@ -122,6 +122,7 @@ class Collector:
         is_known: IsKnown | None = None,
         is_updated: IsUpdated | None = None,
         guid_versions: Callable[[list[str]], dict[str, str]] | None = None,
+        stored_headlines: Callable[[list[str]], list[tuple[str, datetime | None]]] | None = None,
         since: datetime | None = None,
         remember_seen: bool = False,
         resolver: Resolver | None = None,
@@ -138,6 +139,7 @@ class Collector:
         self.is_known = is_known
         self.is_updated = is_updated
         self.guid_versions = guid_versions
+        self.stored_headlines = stored_headlines  # Google News copies of stories stored in an earlier run
         self._refresh_ids: set[str] = set()  # known items fetched again because their feed entry changed
         self._guid_keys: dict[str, str] = {}  # item's article id → the key of its feed GUID, when trusted
         self._other_scheme: dict[str, FeedItem] = {}  # selected item's id → the story's listing under http ↔ https
@@ -406,7 +408,28 @@ class Collector:
             if known:
                 self.stats.known += sum(1 for i in selected if i.article_id in known)
                 selected = [i for i in selected if i.article_id not in known]
-        return selected
+        return self._without_stored_copies(selected)
+
+    def _without_stored_copies(self, selected: list[FeedItem]) -> list[FeedItem]:
+        """Google News's copies of stories already stored: the publisher's feed listed the story in an earlier run
+        and was unchanged since (304, same body: not read this run), or it is read by another task. The copy's link
+        cannot be resolved, so only the headline (within two days) tells it is the same story, as within a run."""
+        copies = [i for i in selected if i.title and is_google_news(i.url)]
+        if not copies or self.stored_headlines is None:
+            return selected
+        stored: dict[str, list[datetime | None]] = {}
+        for title, when in self.stored_headlines(sorted({i.title for i in copies})):
+            stored.setdefault(_title_key(title), []).append(when)
+        now = datetime.now(timezone.utc)
+        dropped = set()
+        for item in copies:
+            when = item.published or now
+            if any(abs((other or now) - when) <= timedelta(days=2) for other in stored.get(_title_key(item.title), [])):
+                dropped.add(item.article_id)
+                self.stats.duplicates += 1
+                log.info("item %s: Google News's copy of %r, a story already stored: a duplicate", mask_url(item.url),
+                         item.title[:80])
+        return [i for i in selected if i.article_id not in dropped] if dropped else selected
 
     def _reused_guids(self, renamed: set[str], keys: dict[str, str], items: list[FeedItem]) -> set[str]:
         """Items whose GUID a stored story of another link holds, but under another title *and* another date: a
@@ -709,6 +732,14 @@ def _title_key(title: str) -> str:
     return " ".join(title.replace("’", "'").split()).casefold()
 
 
+def _same_day_range(one: datetime | None, other: datetime | None) -> bool:
+    """Two dates of one story (within two days), or either unknown."""
+    if not (one and other):
+        return True
+    one, other = (d if d.tzinfo else d.replace(tzinfo=timezone.utc) for d in (one, other))
+    return abs(one - other) <= timedelta(days=2)
+
+
 def _same_story_listed(item: FeedItem, direct: dict[str, datetime | None]) -> bool:
     """Whether another feed lists `item`'s headline, dated within two days of it when both are dated."""
     key = _title_key(item.title or "")
@@ -1004,15 +1035,15 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     _log_to_parent(channel, log_level)
-    is_known = is_updated = guid_versions = None
+    is_known = is_updated = guid_versions = headlines = None
     if check_known:
-        from pipeline.ingest import guid_checker, known_checker, updated_checker
+        from pipeline.ingest import guid_checker, headline_checker, known_checker, updated_checker
         from pipeline.store.client import make_client
 
         try:
             client = make_client(settings, start_embedded=False)
             is_known, is_updated = known_checker(client, settings), updated_checker(client, settings)
-            guid_versions = guid_checker(client, settings)
+            guid_versions, headlines = guid_checker(client, settings), headline_checker(client, settings)
         except Exception as exc:  # noqa: BLE001 - no store: fetch everything, as the in-thread collector does
             log.warning("collector process: store unreachable (%s): fetching all", exc)
 
@@ -1032,7 +1063,7 @@ def _collector_worker(settings: Settings, feeds: list[Feed], since: datetime | N
         # inside the try: a damaged fetch state fails here, and the parent says so in one sentence (raised outside,
         # the process printed its traceback and the parent only saw an exit code)
         collector = Collector(settings, feeds, is_known=is_known, is_updated=is_updated, since=since,
-                              guid_versions=guid_versions, defer_failures=True)
+                              guid_versions=guid_versions, stored_headlines=headlines, defer_failures=True)
         if share_enrichment and enricher is None:  # NER is most of the CPU: this process enriches a share of the
             from pipeline.enrich import Enricher  # articles too (forked, it was handed the parent's loaded one)
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
-from pipeline.errors import ConfigError, NewsroomError
+from pipeline.errors import ConfigError, NewsroomError, one_of
 from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import Settings, known_zone
 from pipeline.sinks import for_chart
@@ -117,8 +117,7 @@ def query_window(settings: Settings, since=None, until=None, interval: str = "da
 
     The end is None (no end, as in `search`) for `--until 9999-12-31`, and when no `--until` is given but `--since`
     is in the future (a stored article can be dated later than now); otherwise it is `until`, or now."""
-    if interval not in INTERVALS:  # before the default look-back, which is read from it
-        raise NewsroomError(f"Unknown interval {interval!r}: use day, week or month.")
+    interval = one_of(interval, INTERVALS, "interval")  # before the default look-back, which is read from it
     tz = zone(settings)
     now = now or datetime.now(UTC)
     end = parse_when(until, tz, end=True)
@@ -225,10 +224,8 @@ def coverage(
     The period is read in NEWSROOM_TIMEZONE as by every other command; only the buckets fall back to UTC on the
     stand-in. A bucket the period covers only in part (an explicit mid-week --since, the stand-in's UTC edges,
     today so far) is marked `partial`."""
-    if interval not in INTERVALS:
-        raise NewsroomError(f"Unknown interval {interval!r}: use day, week or month.")
-    if count not in COUNT_MODES:
-        raise NewsroomError(f"Unknown count mode {count!r}: use articles or clusters.")
+    interval = one_of(interval, INTERVALS, "interval")  # any case: `--interval Week`
+    count = one_of(count, COUNT_MODES, "count mode")
     entities = list(dict.fromkeys(e.strip() for e in entities if e and e.strip()))
     if not entities:
         raise NewsroomError("Give at least one --entity (a watched company, e.g. \"Mistral AI\").")

@@ -41,3 +41,14 @@ class ModelError(NewsroomError):
     """A language model (spaCy, transformers) is missing or cannot be loaded."""
 
     retryable = False
+
+
+def one_of(value: str, choices, what: str) -> str:
+    """An enumerated option's value as its canonical spelling, typed in any case (`--interval Week`, `--sort DATE`);
+    anything else is one sentence listing the choices: "Unknown interval 'hour': use day, week or month."."""
+    names = list(choices)
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text in names:
+        return text
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    raise NewsroomError(f"Unknown {what} {value!r}: use {listed}.")

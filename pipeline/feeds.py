@@ -166,6 +166,8 @@ def _write(path: Path, data: dict) -> list[Feed]:
 
 def add_feed(path: Path, name: str, url: str, lang: str, tags: list[str] | None = None, relevance: str = "all") -> Feed:
     data = _read_raw(path)
+    # typed in any case on the command line (`--lang FR`, `--relevance Filter`); the file keeps the canonical spelling
+    lang, relevance = lang.strip().lower(), relevance.strip().lower()
     entry = {"name": name, "url": url, "lang": lang, "tags": tags or []}
     if relevance != "all":
         entry["relevance"] = relevance

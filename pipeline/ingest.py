@@ -27,6 +27,7 @@ from pipeline.runs import RunSummary, new_run_id, spool_run_record
 from pipeline.runs import write_run_record as store_run_record
 from pipeline.settings import Settings
 from pipeline.store.indexing import (IndexStats, guid_versions, index_enriched, known_article_ids, spool_dir,
+                                     stored_headlines,
                                      spool_records, updated_article_ids)
 
 log = logging.getLogger(__name__)
@@ -235,7 +236,7 @@ def ingest(
     else:
         collector = Collector(settings, feeds, is_known=known_checker(client, settings),
                               is_updated=updated_checker(client, settings), guid_versions=guid_checker(client, settings),
-                              since=since)
+                              stored_headlines=headline_checker(client, settings), since=since)
         articles, total, ready = iter_articles(collector), lambda: collector.stats.selected or None, None
         skipped = lambda: collector.stats.selected_skipped  # noqa: E731
     clock = StageClock()
@@ -303,6 +304,12 @@ def guid_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[
     """The Collector's `guid_versions`: the stored feed version of the articles holding these GUID keys."""
     return _store_check(client, settings, guid_versions,
                         "could not read the stored versions of renamed links (%s): trusting their GUIDs", empty=dict)
+
+
+def headline_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], list]:
+    """The Collector's `stored_headlines`: stored stories with these headlines, and their dates."""
+    return _store_check(client, settings, stored_headlines,
+                        "could not look up stored headlines for Google News copies (%s): keeping them", empty=list)
 
 
 def _store_check(client: Elasticsearch | None, settings: Settings, lookup: Callable, failed: str,

@@ -277,7 +277,7 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     """
     from pipeline.collect import Collector, collect_to_file
     from pipeline.feeds import load_feeds
-    from pipeline.ingest import StageClock, guid_checker, known_checker, summarize, updated_checker
+    from pipeline.ingest import StageClock, guid_checker, headline_checker, known_checker, summarize, updated_checker
     from pipeline.runs import RunSummary
     from pipeline.store.client import make_client
     from pipeline.store.indexing import IndexStats
@@ -298,7 +298,7 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
         client = None
     collector = Collector(settings, [feeds[feed_name]], is_known=known_checker(client, settings),
                           is_updated=updated_checker(client, settings), guid_versions=guid_checker(client, settings),
-                          since=when, defer_failures=True)
+                          stored_headlines=headline_checker(client, settings), since=when, defer_failures=True)
     path = _staged_file(settings, run_id, feed_name)
     collect_to_file(collector, path, commit=False)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
@@ -332,7 +332,8 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     re-run after (a cleared task, a worker killed before Airflow heard of the result) finds the marker and returns
     the same summary instead of failing on files that are gone.
     """
-    from pipeline.collect import commit_states, feed_states_from_json, read_articles
+    from pipeline.collect import _same_day_range, _title_key, commit_states, feed_states_from_json, read_articles
+    from pipeline.urls import is_google_news
     from pipeline.ingest import StageClock, connect, enrich_and_index, near_duplicates
     from pipeline.runs import RunSummary
 
@@ -374,6 +375,8 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     counts = {"enriched": 0, "clustered_with_earlier": 0, "duplicates": 0}
     seen: set[str] = set()
     held: set[Path] = set()  # state files of feeds whose staged file had a line that is no article
+    copies: list = []  # Google News items staged by a feed task: indexed after the others, unless a duplicate
+    headlines: dict[str, list] = {}  # headline key → dates of the other staged stories
 
     def articles():
         for path in present:
@@ -390,7 +393,23 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
                     counts["duplicates"] += 1
                     continue
                 seen.add(article.id)
+                if article.title and is_google_news(article.url):
+                    copies.append(article)  # once every other feed's stories are known
+                    continue
+                if article.title:
+                    headlines.setdefault(_title_key(article.title), []).append(article.published_at)
                 yield article
+        # Google News's copies last: each feed task read one feed, so a copy of a story another feed task staged (its
+        # link cannot be resolved) was indexed as a second, summary-only article; `newsroom ingest` drops it within
+        # its run (collect._same_story_listed), and so does this step now
+        for article in copies:
+            if any(_same_day_range(article.published_at, other) for other in headlines.get(_title_key(article.title), [])):
+                counts["duplicates"] += 1
+                seen.discard(article.id)
+                log.info("staged %s: Google News's copy of %r, staged by another feed of the run: a duplicate",
+                         article.url, article.title[:80])
+                continue
+            yield article
 
     clock, companies = StageClock(), Counter()
     stats = enrich_and_index(articles(), settings, client, enricher=enricher,

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from elasticsearch import Elasticsearch
 
 from pipeline.coverage import describe_window, empty_period, parse_when, zone
-from pipeline.errors import NewsroomError
+from pipeline.errors import NewsroomError, one_of
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_plain, marked_terminal
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
@@ -118,6 +118,15 @@ APOSTROPHES = "'’‘ʼ"
 _APOSTROPHE_WORD = re.compile(rf'(?<![^\s(+|])(-?)([^\s"+|()*~\\-]*\w[{APOSTROPHES}]\w[^\s"+|()*~\\-]*)(?=[\s)|+]|$)')
 
 
+def apostrophe_variants(word: str) -> list[str]:
+    """A word with an apostrophe inside as the press may type it: [`aujourd'hui`, `aujourd’hui`]; any other word as
+    it is. Shared by `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
+    if not any(char in APOSTROPHES for char in word.strip(APOSTROPHES)):
+        return [word]
+    plain = "".join("'" if char in APOSTROPHES else char for char in word)
+    return [plain, plain.replace("'", "’")]
+
+
 def apostrophe_spellings(text: str) -> str:
     """A word with an apostrophe inside (`aujourd'hui`, `Moody's`, `won’t`; elisions are gone by then) matches it
     typed either way: `(aujourd'hui | aujourd’hui)`. The stemmed fields keep the apostrophe as written, so
@@ -125,10 +134,7 @@ def apostrophe_spellings(text: str) -> str:
     already matched both)."""
 
     def both(match: re.Match) -> str:
-        word = match.group(2)
-        plain = "".join("'" if char in APOSTROPHES else char for char in word)
-        curly = plain.replace("'", "’")
-        return f"{match.group(1)}({plain} | {curly})"
+        return f"{match.group(1)}({' | '.join(apostrophe_variants(match.group(2)))})"
 
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
@@ -269,6 +275,54 @@ def plain_quotes(text: str) -> str:
     return text.translate(_TYPOGRAPHIC_QUOTES)
 
 
+# Field names an analyst types out of habit (Kibana, Lucene, the stored document): the text ones are searched anyway
+# (one field holds each article's title, description and text), the others have an option or filter of their own.
+TEXT_FIELD_NAMES = ("title", "text", "description", "body", "content", "headline", "titre")
+OTHER_FIELDS = {
+    "date": "--since/--until", "published": "--since/--until", "published_at": "--since/--until",
+    "tone": "--tone (or --company-tone COMPANY=TONE)", "sentiment": "--tone (or --company-tone COMPANY=TONE)",
+    "domain": "source: (a feed name or a domain)", "site": "source: (a feed name or a domain)",
+    "url": "source: (a feed name or a domain)", "orgs": "company:", "org": "company:", "entity": "company:",
+    "language": "lang:", "topics": "topic:", "tag": "topic:", "tags": "topic:",
+}
+_FIELD_PREFIX = re.compile(rf'(?<![^\s(+|-])({"|".join(TEXT_FIELD_NAMES + tuple(OTHER_FIELDS))}):(?=["\w(])',
+                           re.IGNORECASE)
+
+
+def field_prefixes(text: str) -> tuple[str, list[str]]:
+    """`title:Mistral` (outside quotes) is the word Mistral, with a note: search reads the title, description and text
+    together (the parser read `title:mistral` as one word, found nowhere: "0 article(s) match." and no word why);
+    `date:…`, `tone:…`, `domain:…` are refused in one sentence naming the option or filter to use."""
+    notes: list[str] = []
+
+    def drop(match: re.Match) -> str:
+        if text.count('"', 0, match.start()) % 2:  # inside a quoted phrase: words as written
+            return match.group(0)
+        name = match.group(1).lower()
+        if name in OTHER_FIELDS:
+            raise NewsroomError(f"{name}: is not a search field; use {OTHER_FIELDS[name]} instead.")
+        note = (f"{name}: is not a search field (each article's title, description and text are searched "
+                "together): what follows it was searched anywhere in the article.")
+        if note not in notes:
+            notes.append(note)
+        return ""
+
+    return _FIELD_PREFIX.sub(drop, text), notes
+
+
+_INNER_QUESTION_MARK = re.compile(r"[^\s\"()|+*~\\-]*\w\?+\w[^\s\"()|+*~\\]*")
+
+
+def question_mark_notes(text: str) -> list[str]:
+    """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) is no wildcard for simple_query_string: the
+    word is split there (`mistr` and `l`, both required), which found nothing without a word why."""
+    words = [m.group(0) for m in _INNER_QUESTION_MARK.finditer(text) if not text.count('"', 0, m.start()) % 2]
+    if not words:
+        return []
+    return [f"? is not a wildcard here (only a * ending a word is): {', '.join(dict.fromkeys(words[:3]))} was "
+            f"searched as the words around the ?; write the start of the word followed by * ({words[0].split('?')[0]}*)."]
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
@@ -299,6 +353,8 @@ def parse_query(query: str) -> ParsedQuery:
         return " "
 
     text = _FILTER_TERM.sub(take, text)
+    text, field_notes = field_prefixes(text)
+    parsed.notes += field_notes + question_mark_notes(text)
     parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 
@@ -438,8 +494,7 @@ def build_search(
 ) -> dict:
     """The request body (query, filters, sort, highlight); company names must already be canonical (in `parsed`,
     the query already parsed, too)."""
-    if sort not in SORTS:
-        raise NewsroomError(f"Unknown sort {sort!r}: use relevance or date.")
+    sort = one_of(sort, SORTS, "sort")  # any case: `--sort Date`
     check_size(size)
     parsed = parsed or parse_query(query)
     filters: list[dict] = []
@@ -566,6 +621,16 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
     return notes
 
 
+# The search field holds an article's title, description and text apart (indexing.search_field): a passage spanning
+# them keeps them apart, not "… Mistral AI et Nvidia La souveraineté …"
+PARTS_BREAK = re.compile(r"\s*\n\n\s*")
+
+
+def one_line_passage(fragment: str) -> str:
+    """A highlighted fragment of a search field on one line, its parts (title, description, text) apart."""
+    return " ".join(PARTS_BREAK.sub(" — ", fragment.strip()).split())
+
+
 def _passages(hit: dict) -> list[str]:
     fragments: list[str] = []
     highlight = hit.get("highlight") or {}
@@ -574,7 +639,7 @@ def _passages(hit: dict) -> list[str]:
             for fragment in highlight.get(name, []):
                 plain = fragment.replace(MARK_START, "").replace(MARK_END, "")
                 if all(plain != f.replace(MARK_START, "").replace(MARK_END, "") for f in fragments):
-                    fragments.append(" ".join(fragment.split()))
+                    fragments.append(one_line_passage(fragment))
     return fragments[:2]
 
 
@@ -621,6 +686,7 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
             parsed.excluded["company"] = resolve_companies(excluded_companies, watchlist)
         options["company_tones"] = {resolve_company(c, watchlist): t
                                     for c, t in (options.get("company_tones") or {}).items()}
+    options["sort"] = one_of(options.get("sort") or "relevance", SORTS, "sort")  # as the results name it
     body = build_search(settings, query, parsed=parsed, **options)
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):

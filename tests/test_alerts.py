@@ -1218,3 +1218,143 @@ def test_a_tone_rule_on_several_companies_reads_each_companys_tone_as_the_mentio
     # a company the article does not mention is not lent the article's tone
     other = rule.model_copy(update={"companies": ["Mistral AI"]})
     assert [met for _, met in explain_match(client, settings, other, record.article.id)] == [False, False]
+
+
+def test_query_string_words_with_apostrophes_or_accents_match_the_articles_search_finds(store, tmp_path):
+    """A rule's `query_string` read the standard and built-in French/English fields: `aujourd'hui` missed « aujourd’hui »
+    (the usual spelling in French copy), `souverainete` missed every « souveraineté », and English copy quoting
+    « Élysée » was missed by `Elysee`, while `newsroom search` (either apostrophe, accents folded) found them all.
+    Rules now read the fields search reads, each word with an apostrophe typed either way."""
+    from pipeline.search import search_articles
+
+    settings, client = store
+    index(store, [
+        make_record("https://p.example/fr-curly", "Aujourd’hui, la souveraineté numérique se joue à l’Élysée.",
+                    title="La souveraineté en question"),
+        make_record("https://p.example/fr-straight", "Aujourd'hui encore, le cloud souverain attend.",
+                    title="Le cloud attend"),
+        make_record("https://p.example/en-quote", "Paris calls it « souveraineté »: the Élysée wants sovereign AI.",
+                    title="Europe's sovereignty push", lang="en"),
+        make_record("https://p.example/en-moodys", "Moody’s kept its rating on the chipmaker.", title="Ratings",
+                    lang="en"),
+        make_record("https://p.example/en-other", "Nothing about it here.", title="Other news", lang="en"),
+    ])
+    queries = ["aujourd'hui", "aujourd’hui", "souverainete", "SOUVERAINETÉ", "Elysee", "Moody's",
+               "souverainete AND NOT cloud", "l'Élysée OR l’elysee"]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": f"q{n}", "query_string": query, "channels": [{"type": "slack"}]} for n, query in enumerate(queries)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    for n, query in enumerate(queries):
+        alerted = sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][f"q{n}"]["would_send"]
+                         for item in message["items"])
+        found = sorted(hit["url"].rsplit("/", 1)[-1] for hit in search_articles(client, settings, query).hits)
+        assert alerted == found and alerted, (query, alerted, found)
+        # the match is shown: the reasons name the matched words, not "(in the text)"
+        items = [item for message in report["per_rule"][f"q{n}"]["would_send"] for item in message["items"]]
+        assert all("(in the text)" not in " ".join(item["reasons"]) for item in items), (query, items)
+    assert sorted(hit["url"].rsplit("/", 1)[-1] for hit in search_articles(client, settings, "souverainete").hits) == [
+        "en-quote", "fr-curly"]
+
+
+def test_a_rule_name_typed_in_another_case_is_that_rule(store, tmp_path, capsys):
+    """`alerts test "NEGATIVE coverage"` and `alerts run --rule nvidia` answered "No alert rule named …" beside the
+    rule's own name; a name matching one rule in another case is that rule, one matching two is still refused."""
+    from pipeline.cli import main
+
+    settings, client = store
+    index(store, [nvidia_export()])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "Nvidia Exports", "companies": ["Nvidia"], "channels": [{"type": "slack"}]},
+        {"name": "twin", "companies": ["Nvidia"], "channels": [{"type": "slack"}]},
+        {"name": "TWIN", "companies": ["Nvidia"], "channels": [{"type": "slack"}]}])
+    report = run_alerts(settings, client, rule_names=["nvidia exports "], rules_file=rules, dry_run=True)
+    assert list(report["per_rule"]) == ["Nvidia Exports"] and report["matched"] == 1
+    main(["alerts", "test", "NVIDIA EXPORTS", "--article-id", nvidia_export().article.id[:12], "--rules", str(rules)])
+    assert "Rule 'Nvidia Exports' MATCHES" in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(ConfigError, match="No alert rule named 'Twin'"):
+        run_alerts(settings, client, rule_names=["Twin"], rules_file=rules, dry_run=True)
+
+
+def test_a_query_string_naming_a_field_no_article_has_is_refused_at_load_naming_the_rule_key(store, tmp_path):
+    """`query_string: 'souveraineté company:mistral'` (a search copied into a rule) parsed and validated, but no stored
+    article has a `company` field: the rule matched nothing, run after run, without a word. Such a field is refused at
+    load, naming the rule key to use (or the closest field); the nested company tones too."""
+    settings, client = store
+    index(store, [tribune()])
+    hook = [{"type": "slack"}]
+    for query, said in (("souveraineté AND company:mistral", "company: is a `newsroom search` filter, not a field of "
+                         "stored articles (the term would match nothing): give the rule `companies: [...]` instead"),
+                        ("topic:ai", "give the rule `topics: [...]` instead"),
+                        ("titel:Mistral", "titel: is not a field of stored articles, so the term would match nothing; "
+                                          "did you mean title"),
+                        ("company_sentiment.label:negative", "give the rule `companies: [...]` with `min_sentiment`")):
+        rules = write_rules(tmp_path / "alerts.yaml", [
+            {"name": "fine", "query_string": "title:Mistral AND lang:fr AND _exists_:description", "channels": hook},
+            {"name": "copied", "query_string": query, "channels": hook}])
+        with pytest.raises(ConfigError, match=re.escape("entry #2 ('copied'), field 'query_string': ") + ".*"
+                           + re.escape(said)):
+            load_rules(settings, rules, client=client)
+    fine = write_rules(tmp_path / "fine.yaml", [
+        {"name": "fine", "query_string": "title:Mistral AND lang:fr AND published_at:[2026-01-01 TO *] AND "
+                                         "sentiment.label:negative AND text.exact:\"vraie défaite\"", "channels": hook}])
+    report = run_alerts(settings, client, rules_file=fine, dry_run=True)
+    assert report["matched"] == 1
+
+
+def test_a_rule_file_s_words_are_read_in_any_case_and_a_wrong_one_lists_the_choices(tmp_path):
+    """`delivery: Grouped`, `sentiment_of: Article`, `type: Slack`, `window: 24H` were refused ("Input should be
+    'immediate', 'grouped' or 'digest'") while companies, languages and sources are read in any case."""
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "caps", "companies": ["Mistral AI"], "max_sentiment": -0.2, "sentiment_of": "Article",
+         "delivery": "Grouped", "channels": [{"type": " Webhook", "url": "https://hooks.example.org/x"}]},
+        {"name": "spike", "companies": ["Nvidia"], "volume": {"window": "24H"}, "delivery": "DIGEST",
+         "channels": [{"type": "EMAIL", "to": ["desk@example.org"]}]}])
+    caps, spike = load_rules(load_settings(), rules).rules
+    assert (caps.sentiment_of, caps.delivery, caps.channels[0].type) == ("article", "grouped", "webhook")
+    assert (spike.volume.window, spike.volume.window_delta, spike.delivery, spike.channels[0].type) == (
+        "24h", timedelta(hours=24), "digest", "email")
+    wrong = write_rules(tmp_path / "wrong.yaml", [
+        {"name": "w", "companies": ["Nvidia"], "delivery": "weekly", "channels": [{"type": "slack"}]}])
+    with pytest.raises(ConfigError, match="entry #1 \\('w'\\), field 'delivery': Input should be 'immediate', "
+                                          "'grouped' or 'digest'"):
+        load_rules(load_settings(), wrong)
+
+
+def test_a_query_string_snippet_keeps_the_title_apart_from_the_text(store, tmp_path):
+    """A query_string rule's snippet comes from the search field, which holds the title, description and text: the
+    title ran into the text ("… Mistral AI et Nvidia La souveraineté numérique …")."""
+    settings, client = store
+    index(store, [make_record("https://p.example/fr", "La souveraineté numérique passe par Mistral AI.",
+                              title="Souveraineté : Mistral AI et Nvidia")])
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "q", "query_string": "souverainete", "channels": [{"type": "slack"}]}])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    [item] = [item for message in report["per_rule"]["q"]["would_send"] for item in message["items"]]
+    assert item["snippet"] == "«Souveraineté» : Mistral AI et Nvidia — La «souveraineté» numérique passe par Mistral AI."
+
+
+def test_keyword_fields_in_a_query_string_lang_in_any_case_and_a_source_of_another_case_is_named(
+        store, tmp_path, monkeypatch):
+    """A rule's `lang:FR` matched nothing (codes are stored lower-case; search's `lang:FR` works), and
+    `source:"le quotidien du numérique — tech"` nothing either, without a word, while the rule's `sources` and search's
+    `source:` read any case. `lang:` is now read lower-case; a `source:` no feed is named exactly gets a warning
+    naming the feed and the `sources` key."""
+    settings, client = store
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - name: Le Quotidien du Numérique — Tech\n    url: https://presse.example.org/rss\n"
+                     "    lang: fr\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
+    index(store, [tribune(), sap_mistral()])
+    hook = [{"type": "slack"}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "lang caps", "query_string": "Mistral AND lang:FR", "channels": hook},
+        {"name": "not EN", "query_string": "Mistral AND -lang:(EN OR DE)", "channels": hook},
+        {"name": "src exact", "query_string": 'Mistral AND source:"Le Quotidien du Numérique — Tech"', "channels": hook},
+        {"name": "src case", "query_string": 'Mistral AND source:"le quotidien du numérique — tech"', "channels": hook}])
+    report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True)
+    matched = {name: result["matched"] for name, result in report["per_rule"].items()}
+    assert matched == {"lang caps": 1, "not EN": 1, "src exact": 1, "src case": 0}
+    assert [note for note in report["notes"] if "source" in note] == [
+        "rule 'src case': query_string's source:'le quotidien du numérique — tech' is matched as written, case "
+        "included, and no feed is named so (did you mean 'Le Quotidien du Numérique — Tech'?): write the feed's name "
+        "exactly, or give the rule `sources: [...]`, read in any case and by domain too."]

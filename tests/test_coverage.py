@@ -178,6 +178,48 @@ def test_coverage_resolves_aliases_in_any_case_and_refuses_unknown_names(indexed
         assert "Did you mean 'Nvidia'" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_company_is_the_same_option_as_entity_in_coverage_mentions_and_report(indexed):
+    """`search --company` but `coverage --entity`: an analyst typing `coverage --company "Mistral AI"` got "No such
+    option: --company". Both spellings now work, and the help shows both."""
+    for command in (["coverage", *WINDOW, "--json"], ["coverage", "--by", "source", *WINDOW, "--json"],
+                    ["mentions", *WINDOW, "--json"]):
+        typed = _cli(*command, "--company", "Mistral AI", "--company", "nvidia")
+        assert typed.returncode == 0, typed.stderr
+        assert json.loads(typed.stdout) == json.loads(_cli(*command, "--entity", "Mistral AI", "--entity",
+                                                           "nvidia").stdout)
+    for command in ("coverage", "mentions", "report"):
+        assert "--company" in _cli(command, "--help").stdout, command
+
+
+def test_enumerated_options_are_read_in_any_case_and_anything_else_lists_the_choices(indexed, tmp_path):
+    """`--interval Week`, `--by Source`, `--sort Date`, `feeds add --lang FR --relevance Filter` were refused while
+    `--tone Negative` was accepted: every enumerated option now reads any case, and a wrong value is one sentence
+    naming the choices."""
+    for typed, canonical in ((["coverage", "--interval", "Week"], ["coverage", "--interval", "week"]),
+                             (["coverage", "--interval", " MONTH "], ["coverage", "--interval", "month"]),
+                             (["coverage", "--by", "Source"], ["coverage", "--by", "source"]),
+                             (["search", "cloud", "--sort", "Date"], ["search", "cloud", "--sort", "date"]),
+                             (["search", "company:nvidia", "--tone", "Negative"], ["search", "company:nvidia", "--tone", "negative"]),
+                             (["mentions", "--tone", "NEGATIVE"], ["mentions", "--tone", "negative"])):
+        company = [] if typed[0] == "search" else ["--entity", "Mistral AI", "--entity", "Nvidia"]
+        proc = _cli(*typed, *company, *WINDOW, "--json")
+        assert proc.returncode == 0, (typed, proc.stderr)
+        assert json.loads(proc.stdout) == json.loads(_cli(*canonical, *company, *WINDOW, "--json").stdout), typed
+    report = _cli("report", "--interval", "Week", *WINDOW, "--output", str(tmp_path / "r.html"), "--json")
+    assert report.returncode == 0, report.stderr
+    for wrong, sentence in ((["coverage", "--entity", "Nvidia", "--interval", "hour"],
+                             "Unknown interval 'hour': use day, week or month."),
+                            (["coverage", "--entity", "Nvidia", "--by", "date"], "Unknown --by view 'date': use source."),
+                            (["search", "cloud", "--sort", "newest"], "Unknown sort 'newest': use relevance or date.")):
+        proc = _cli(*wrong, *WINDOW)
+        assert proc.returncode != 0 and sentence in proc.stderr and "Traceback" not in proc.stderr, wrong
+    feeds = tmp_path / "feeds.yaml"
+    proc = _cli("feeds", "add", "Le Blog", "https://blog.example/rss", "--lang", "FR", "--relevance", "Filter",
+                "--feeds", str(feeds))
+    assert proc.returncode == 0, proc.stderr
+    assert "lang: fr" in feeds.read_text(encoding="utf-8") and "relevance: filter" in feeds.read_text(encoding="utf-8")
+
+
 def test_coverage_csv_columns(indexed, tmp_path):
     out = tmp_path / "coverage.csv"
     proc = _cli("coverage", "--entity", "Mistral AI", "--entity", "nvidia", *WINDOW, "--csv", str(out))
@@ -312,7 +354,7 @@ def test_a_start_from_the_beginning_is_an_open_side_not_paris_mean_time():
     assert describe_window(start, None, paris) == ""
 
 
-@pytest.mark.parametrize("interval", ["hour", "DAY", ""])
+@pytest.mark.parametrize("interval", ["hour", "days", ""])
 def test_an_unknown_interval_is_one_sentence_even_without_since(interval):
     """`report --interval hour` without --since ended in a KeyError traceback (the default look-back is per interval)."""
     from pipeline.coverage import query_window
@@ -674,3 +716,18 @@ def test_clusters_with_by_source_or_co_mentions_is_refused_not_silently_ignored(
         err = capsys.readouterr().err.replace("\n", " ")
         assert exit_info.value.code == 2 and "Traceback" not in err, err
         assert f"{' '.join(view)} {counted}" in err and "drop --clusters" in err
+
+
+def test_an_interval_with_by_source_or_co_mentions_is_refused_not_silently_ignored(indexed, capsys):
+    """`coverage --by source --interval week` printed the whole period's totals per source, as without --interval,
+    without a word: those views have no buckets. Refused in one sentence (exit 2), as --png and --clusters are."""
+    from pipeline.cli import main
+
+    for view in (["--by", "source"], ["--co-mentions"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["coverage", "--entity", "Mistral AI", *view, "--interval", "week", *WINDOW])
+        err = " ".join(capsys.readouterr().err.split())
+        assert exit_info.value.code == 2 and "Traceback" not in err, err
+        assert f"--interval sets the over-time view's buckets; {' '.join(view)} counts the whole period" in err
+    main(["coverage", "--entity", "Mistral AI", "--by", "source", *WINDOW, "--json"])  # without it: as before
+    assert json.loads(capsys.readouterr().out)["rows"]

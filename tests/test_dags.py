@@ -783,3 +783,52 @@ def test_a_feeds_file_with_no_enabled_feed_fails_the_list_task(tmp_path, monkeyp
     monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(path))
     with pytest.raises(orchestration.ConfigError, match="lists no feed"):
         orchestration.plan_run(settings=load_settings())
+
+
+def test_google_news_s_copy_of_a_story_another_feed_task_staged_is_indexed_once(httpserver, es_url, tmp_path,
+                                                                                 monkeypatch):
+    """Each Airflow feed task reads one feed: a Google News search feed's copy of a story the publisher's feed task
+    staged in the same run (its `AU_yqL…` link cannot be resolved) was indexed as a second, summary-only article,
+    while `newsroom ingest` drops it within its run."""
+    base = httpserver.url_for("").rstrip("/")
+    story = " ".join(["Mistral AI a levé 1,7 milliard d'euros auprès d'investisseurs européens, dont ASML."] * 10)
+    httpserver.expect_request("/pixels/rss.xml").respond_with_data(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Le Monde - Pixels</title>'
+        f"<item><title>Mistral AI lève 1,7 milliard d’euros</title><link>{base}/pixels/mistral.html</link>"
+        "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>Mistral AI lève des fonds.</description>"
+        "</item></channel></rss>", content_type="application/rss+xml")
+    httpserver.expect_request("/gnews.xml").respond_with_data(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>"Mistral AI" - Google News</title>'
+        "<item><title>Mistral AI lève 1,7 milliard d'euros - Le Monde</title>"
+        "<link>https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5</link>"
+        "<pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate><description>&lt;a href=\"https://news.google.com/rss/"
+        "articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5\"&gt;Mistral AI lève 1,7 milliard d'euros&lt;/a&gt;&amp;nbsp;"
+        "&lt;font color=\"#6f6f6f\"&gt;Le Monde&lt;/font&gt;</description><source url=\"https://www.lemonde.fr\">"
+        "Le Monde</source></item><item><title>Mistral AI ouvre un bureau à Londres - Le Monde</title>"
+        "<link>https://news.google.com/rss/articles/CBMiAAAA?oc=5</link><pubDate>Tue, 01 Dec 2026 10:00:00 GMT"
+        "</pubDate><description>Mistral AI ouvre un bureau à Londres, son premier hors de France, pour recruter des "
+        "chercheurs.</description><source url=\"https://www.lemonde.fr\">Le Monde</source></item></channel></rss>",
+        content_type="application/rss+xml")
+    httpserver.expect_request("/pixels/mistral.html").respond_with_data(
+        f'<html lang="fr"><head><title>Mistral AI lève 1,7 milliard d’euros</title></head><body><article><h1>Mistral '
+        f'AI lève 1,7 milliard d’euros</h1><p>{story}</p></article></body></html>', content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f'feeds:\n  - name: Google News\n    url: "{base}/gnews.xml"\n    lang: fr\n'
+                     f'  - name: Le Monde - Pixels\n    url: "{base}/pixels/rss.xml"\n    lang: fr\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
+    settings = load_settings()
+    client = make_client(settings)
+    try:
+        staged = [orchestration.collect_feed(name, "run-g", settings=settings)
+                  for name in ("Google News", "Le Monde - Pixels")]
+        out = orchestration.enrich_and_index_run(staged, "run-g", settings=settings)
+        alias = index_names(settings.es_index_prefix)["articles"]
+        client.indices.refresh(index=alias)
+        docs = [h["_source"] for h in client.search(index=alias, size=10, source=["url", "extraction"])["hits"]["hits"]]
+        assert sorted((d["url"], d["extraction"]) for d in docs) == [
+            (f"{base}/pixels/mistral.html", "trafilatura"),
+            ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
+        assert out["counts"]["indexed"] == 2 and out["counts"]["duplicates"] == 1
+    finally:
+        drop_prefix(client, settings.es_index_prefix)

@@ -549,3 +549,47 @@ def test_a_damaged_fetch_state_is_one_sentence_from_the_collector_process(fixtur
     with pytest.raises(StateError, match="is damaged: move it away and run again"):
         ingest(settings, feeds=feeds, progress=False, enricher=enricher)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_google_news_s_copy_of_a_story_stored_in_an_earlier_run_is_a_duplicate(httpserver, tmp_path, es_url, cleanup,
+                                                                                 enricher):
+    """The publisher's feed listed the story yesterday and is unchanged today (not read again), when a Google News
+    search feed lists its copy: the copy's `AU_yqL…` link cannot be resolved and no feed of the run lists the
+    headline, so the story was stored a second time, as a summary credited to Google News."""
+    from pipeline.feeds import Feed
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("").rstrip("/")
+    story = " ".join(["Mistral AI a levé 1,7 milliard d'euros auprès d'investisseurs européens, dont ASML."] * 10)
+    publisher = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Le Monde - Pixels</title>'
+                 f"<item><title>Mistral AI lève 1,7 milliard d’euros</title><link>{base}/pixels/mistral.html</link>"
+                 "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>Mistral AI lève des fonds.</description>"
+                 "</item></channel></rss>")
+    gnews = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>"Mistral AI" - Google News'
+             "</title><item><title>Mistral AI lève 1,7 milliard d'euros - Le Monde</title>"
+             "<link>https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5</link>"
+             "<pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate><description>&lt;a href=\"https://news.google.com/rss/"
+             "articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5\"&gt;Mistral AI lève 1,7 milliard d'euros&lt;/a&gt;&amp;nbsp;"
+             "&lt;font color=\"#6f6f6f\"&gt;Le Monde&lt;/font&gt;</description>"
+             "<source url=\"https://www.lemonde.fr\">Le Monde</source></item><item><title>Mistral AI ouvre un bureau à Londres - Le Monde</title>"
+             "<link>https://news.google.com/rss/articles/CBMiAAAA?oc=5</link>"
+             "<pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate><description>Mistral AI ouvre un bureau à Londres, son "
+             "premier hors de France, pour recruter des chercheurs.</description>"
+             "<source url=\"https://www.lemonde.fr\">Le Monde</source></item></channel></rss>")
+    httpserver.expect_request("/pixels/rss.xml").respond_with_data(publisher, content_type="application/rss+xml")
+    httpserver.expect_request("/gnews.xml").respond_with_data(gnews, content_type="application/rss+xml")
+    httpserver.expect_request("/pixels/mistral.html").respond_with_data(
+        f'<html lang="fr"><head><title>Mistral AI lève 1,7 milliard d’euros</title></head><body><article><h1>Mistral '
+        f'AI lève 1,7 milliard d’euros</h1><p>{story}</p></article></body></html>', content_type="text/html")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    settings = load_settings()
+    pixels = Feed(name="Le Monde - Pixels", url=f"{base}/pixels/rss.xml", lang="fr")
+    first = ingest(settings, feeds=[pixels], progress=False, enricher=enricher)
+    assert first.counts["indexed"] == 1
+    second = ingest(settings, feeds=[Feed(name="Google News — Mistral", url=f"{base}/gnews.xml", lang="fr"), pixels],
+                    progress=False, enricher=enricher)
+    docs = _articles(make_client(settings), settings)
+    assert sorted((d["url"], d["extraction"]) for d in docs) == [
+        (f"{base}/pixels/mistral.html", "trafilatura"),
+        ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
+    assert second.counts["indexed"] == 1 and second.counts["duplicates"] == 1, second.as_dict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -755,3 +756,40 @@ def test_a_search_by_filters_alone_says_it_lists_newest_first(words_indexed, tmp
     proc = _cli("search", "", "--company", "nvidia")
     assert proc.returncode == 0, proc.stderr
     assert "3 article(s) match; the first 3 by date:" in proc.stdout
+
+
+def test_a_field_prefix_search_does_not_have_is_read_with_a_note_or_refused_naming_the_option(indexed):
+    """`title:Mistral` (Kibana's and Lucene's habit) was read as the one word "title:mistral", found nowhere: "0
+    article(s) match." and no word why. A text field's name is dropped with a note (one field holds each article's
+    title, description and text); another field's name is refused in one sentence naming what to use."""
+    settings, client, _ = indexed
+    for query, plain in (("title:Mistral", "Mistral"), ('title:"cloud souverain"', '"cloud souverain"'),
+                         ("Nvidia -TEXT:export", "Nvidia -export"), ("(title:Mistral OR text:OVHcloud)", "Mistral OR OVHcloud")):
+        results = search_articles(client, settings, query)
+        assert _urls(results) == _urls(search_articles(client, settings, plain)) and results.hits, query
+        assert any("is not a search field" in note and "searched anywhere in the article" in note
+                   for note in results.notes), query
+    assert search_articles(client, settings, '"title: Mistral"').notes == []  # inside a phrase: words as written
+    for query, option in (("date:2026-11-20 Mistral", "--since/--until"), ("tone:negative", "--tone"),
+                          ("domain:a.example", "source:")):
+        with pytest.raises(NewsroomError, match=f"is not a search field; use {re.escape(option)}"):
+            search_articles(client, settings, query)
+
+
+def test_a_question_mark_inside_a_word_gets_a_note_that_it_is_no_wildcard(indexed):
+    """`Nvid?a` (Lucene's one-character wildcard) was split at the ? by simple_query_string and found nothing, with
+    no note; a ? ending a word (a question) is punctuation, as before."""
+    settings, client, _ = indexed
+    results = search_articles(client, settings, "Nvid?a")
+    assert results.notes == ["? is not a wildcard here (only a * ending a word is): Nvid?a was searched as the words "
+                             "around the ?; write the start of the word followed by * (Nvid*)."]
+    assert search_articles(client, settings, "Nvidia ?").notes == search_articles(client, settings, "Nvidia?").notes == []
+    assert search_articles(client, settings, '"Nvid?a"').notes == []
+
+
+def test_a_passage_spanning_the_title_and_the_text_keeps_them_apart(indexed):
+    """The search field holds the title, description and text; a passage running from one to the next read as one
+    sentence ("Mistral et Nvidia : une alliance Une défaite pour la souveraineté …")."""
+    settings, client, _ = indexed
+    [hit] = search_articles(client, settings, "alliance défaite").hits
+    assert any("alliance\ue001 — Une \ue000défaite" in passage for passage in hit["passages"]), hit["passages"]

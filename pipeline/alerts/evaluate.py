@@ -14,17 +14,23 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
-from pipeline.search import source_clause, tone_toward
+from pipeline.search import PARTS_BREAK, source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
-from pipeline.store.templates import index_names
+from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
 LANG_TEXT_FIELDS = {"fr": ["title.fr", "text.fr"], "en": ["title.en", "text.en"]}  # stemmed: plurals, elisions
+# A `query_string`'s words are read where `newsroom search` reads them: the article's one full-text field for its
+# language (title, description and text; French stemmed, English stemmed with accents folded, other languages
+# folded: pipeline.store.templates.SEARCH), so `souverainete` finds « souveraineté » in English copy as search does.
+SEARCH_TEXT_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]
 # Keywords are phrases matched word for word: every word kept (no stopwords, no stemming), case, accents and
 # elisions ignored. On the stemmed French fields, "AI Act" would match every "act" ("ai" is a French stopword).
 EXACT_FIELDS = ["title.exact", "description.exact", "text.exact"]
 HIGHLIGHT_FIELDS = ("text.exact", "text", "text.fr", "text.en", "title.exact", "title", "title.fr", "title.en")
+# a `query_string` rule's words are matched in the search fields: its snippet is read there first
+QUERY_HIGHLIGHT_FIELDS = tuple(SEARCH_TEXT_FIELDS)
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000  # past this, highlighting stops instead of failing the rule (ES limit 1e6)
 RETURNED = ["id", "url", "title", "source", "lang", "published_at", "indexed_at", "orgs", "sentiment",
             "company_sentiment", "feed_tags", "topics", "description"]
@@ -106,6 +112,16 @@ def text_fields(rule: Rule) -> list[str]:
     return BASE_TEXT_FIELDS + [name for lang in langs for name in LANG_TEXT_FIELDS[lang]]
 
 
+def query_fields(rule: Rule) -> list[str]:
+    """The search fields a rule's `query_string` reads: those of its languages (any other language: `search.other`),
+    all of them when it names none. Each article fills only its own language's field, so a word is matched in one
+    analysed copy per article, as `newsroom search` does."""
+    if not rule.languages:
+        return list(SEARCH_TEXT_FIELDS)
+    wanted = {f"search.{lang if lang in SEARCH_LANGS else SEARCH_OTHER}" for lang in rule.languages}
+    return [name for name in SEARCH_TEXT_FIELDS if name in wanted]
+
+
 _HYPHENATED_WORD = re.compile(r"\w[\w'’.]*(?:-[\w'’.]+)+")
 
 
@@ -170,9 +186,53 @@ def exact_terms(query: str) -> str:
     return str(route(tree))
 
 
+def search_spellings(query: str) -> str:
+    """Plain words of a rule's Lucene query as `newsroom search` reads them (pipeline.search): a French elision
+    dropped (`l'Élysée` → `Élysée`: the English field strips none) and a word with an apostrophe inside typed either
+    way (`aujourd'hui` → `(aujourd'hui OR aujourd’hui)`: the stemmed fields keep the apostrophe as written, and French
+    copy mostly types ’). Terms with a field of their own, phrases, wildcards, ranges, fuzziness and regexes are left
+    as written. Run after exact_terms."""
+    from luqum.parser import parser
+    from luqum.tree import Fuzzy, Phrase, Proximity, Range, Regex, SearchField, Word
+
+    from pipeline.search import apostrophe_variants, strip_elisions
+
+    def spell(node):
+        if isinstance(node, Word):
+            if _WILDCARD.search(node.value) or "\\" in node.value:
+                return node
+            word = strip_elisions(node.value) or node.value
+            variants = apostrophe_variants(word)
+            try:
+                group = parser.parse(variants[0] if len(variants) == 1 else "(" + " OR ".join(variants) + ")")
+            except Exception:  # noqa: BLE001 - kept as written; Elasticsearch gives the real reason
+                return node
+            group.head, group.tail = node.head, node.tail
+            return group
+        if isinstance(node, SearchField) and node.name == "lang":  # codes are stored lower-case: `lang:FR` is fr
+            inner = [node.expr]
+            while inner:
+                leaf = inner.pop()
+                if isinstance(leaf, (Word, Phrase)):
+                    leaf.value = leaf.value.lower()
+                inner.extend(leaf.children)
+            return node
+        if isinstance(node, (SearchField, Phrase, Proximity, Range, Regex, Fuzzy)):
+            return node
+        node.children = [spell(child) for child in node.children]
+        return node
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - as in hyphenated_phrases: Elasticsearch gives the real reason
+        return query
+    return str(spell(tree))
+
+
 def rule_text_query(rule: Rule) -> str:
-    """The rule's `query_string` as sent: hyphenated words quoted, phrases and wildcards on the exact copies."""
-    return exact_terms(hyphenated_phrases(rule.query_string or ""))
+    """The rule's `query_string` as sent: hyphenated words quoted, phrases and wildcards on the exact copies, words
+    spelt as search reads them."""
+    return search_spellings(exact_terms(hyphenated_phrases(rule.query_string or "")))
 
 
 def _keyword_query(keyword: str, fields: list[str]) -> dict:
@@ -194,7 +254,7 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
                            "minimum_should_match": 1}}
         conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
     if rule.query_string and rule.query_string.strip():
-        clause = {"query_string": {"query": rule_text_query(rule), "fields": text_fields(rule),
+        clause = {"query_string": {"query": rule_text_query(rule), "fields": query_fields(rule),
                                    "default_operator": "AND"}}
         conditions.append((f"matches query {rule.query_string!r}", clause))
     if rule.languages:
@@ -246,14 +306,19 @@ def _highlight(rule: Rule) -> dict:
     fields = text_fields(rule)
     should = [_keyword_query(k, EXACT_FIELDS) for k in rule.keywords]
     should += [_keyword_query(c, fields) for c in rule.companies]
+    shown = HIGHLIGHT_FIELDS
     if rule.query_string and rule.query_string.strip():
-        should.append({"query_string": {"query": rule_text_query(rule), "fields": fields,
+        searched = query_fields(rule)
+        should.append({"query_string": {"query": rule_text_query(rule), "fields": searched,
                                         "default_operator": "OR"}})
+        # the companies marked beside the query's words, in the fields the snippet is read from first
+        should += [_keyword_query(c, searched) for c in rule.companies]
+        shown = (*QUERY_HIGHLIGHT_FIELDS, *HIGHLIGHT_FIELDS)
     spec: dict = {
         "pre_tags": [MARK_START],
         "post_tags": [MARK_END],
         "max_analyzed_offset": HIGHLIGHT_MAX_ANALYZED_OFFSET,
-        "fields": {name: {"fragment_size": 220, "number_of_fragments": 1} for name in HIGHLIGHT_FIELDS},
+        "fields": {name: {"fragment_size": 220, "number_of_fragments": 1} for name in shown},
     }
     if should:
         spec["highlight_query"] = {"bool": {"should": should}}
@@ -266,9 +331,11 @@ _ADJACENT_MARKS = re.compile(MARK_END + r"(\s+)" + MARK_START)
 def _snippet(hit: dict) -> str:
     """The first highlighted fragment, a phrase's words joined under one mark ("«Mistral AI»", not "«Mistral» «AI»")."""
     highlights = hit.get("highlight") or {}
-    for name in HIGHLIGHT_FIELDS:
+    for name in (*QUERY_HIGHLIGHT_FIELDS, *HIGHLIGHT_FIELDS):  # only a query_string rule highlights search fields
         if highlights.get(name):
-            return _ADJACENT_MARKS.sub(r"\1", highlights[name][0].strip())
+            # a search field holds the title, description and text apart (indexing.search_field): kept apart
+            fragment = PARTS_BREAK.sub(" — ", highlights[name][0].strip())
+            return _ADJACENT_MARKS.sub(r"\1", fragment)
     source = hit["_source"]
     return (source.get("description") or "")[:220]
 

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 RULES_FILE = "alerts.yaml"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$")
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhd])\s*$", re.IGNORECASE)
 
 
 MAX_DURATION = timedelta(days=366)  # a volume window longer than a year compares nothing useful (and 10**14 days
@@ -37,7 +37,7 @@ def parse_duration(value: str) -> timedelta:
     match = _DURATION.match(str(value))
     if not match:
         raise ValueError(f"{shown_value(value)} is not a duration like 30m, 6h or 7d")
-    amount, unit = int(match.group(1)), match.group(2)
+    amount, unit = int(match.group(1)), match.group(2).lower()
     if amount <= 0:
         raise ValueError(f"{shown_value(value)} must be positive")
     minutes = amount * {"m": 1, "h": 60, "d": 1440}[unit]
@@ -170,7 +170,7 @@ class VolumeSpec(_Strict):
     @classmethod
     def _window(cls, value: str) -> str:
         parse_duration(value)
-        return value
+        return value.strip().lower()  # `24H` is 24h, as option words are read in any case
 
     @property
     def window_delta(self) -> timedelta:
@@ -200,6 +200,21 @@ class Rule(_Strict):
     delivery: Literal["immediate", "grouped", "digest"] = "immediate"
     digest_hour: int = Field(default=8, ge=0, le=23)  # local hour (NEWSROOM_TIMEZONE) after which the digest goes
     channels: list[Channel] = Field(min_length=1)
+
+    @field_validator("sentiment_of", "delivery", mode="before")
+    @classmethod
+    def _word_any_case(cls, value):
+        """`delivery: Grouped`, `sentiment_of: Article`: the word in any case, as on the command line."""
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _channel_type_any_case(cls, values):
+        """`type: Slack` is the slack channel (the tag picks the channel's model: read before it)."""
+        if not isinstance(values, list):
+            return values
+        return [{**value, "type": value["type"].strip().lower()}
+                if isinstance(value, dict) and isinstance(value.get("type"), str) else value for value in values]
 
     @field_validator("name")
     @classmethod
@@ -278,9 +293,14 @@ class AlertsConfig(_Strict):
         return self
 
     def get(self, name: str) -> Rule:
+        """The rule named `name`, else the one rule whose name it is in another case (`alerts test "negative
+        coverage"`, `alerts run --rule NVIDIA`), as company names and option words are read."""
         for rule in self.rules:
             if rule.name == name:
                 return rule
+        folded = [rule for rule in self.rules if rule.name.strip().casefold() == name.strip().casefold()]
+        if len(folded) == 1:
+            return folded[0]
         known = ", ".join(repr(r.name) for r in self.rules) or "none"
         raise ConfigError(f"No alert rule named {shown_value(name)} (rules: {known}).")
 
@@ -294,6 +314,72 @@ def watchlist_names(settings: Settings | None = None) -> dict[str, str]:
 
 def rules_path(settings: Settings, rules_file: Path | str | None = None) -> Path:
     return Path(rules_file) if rules_file else settings.config_path(RULES_FILE)
+
+
+# `newsroom search` filters an analyst copies into a rule's query_string: no such field is stored, so the term matched
+# nothing and the rule never fired (without a word); each has a rule key of its own.
+SEARCH_FILTER_KEYS = {"company": "companies", "topic": "topics", "tag": "tags", "language": "languages"}
+
+
+def article_fields() -> set[str]:
+    """Every field name of a stored article a `query_string` may name (sub-fields and nested ones included)."""
+    from pipeline.store.templates import ARTICLE_PROPERTIES
+
+    names: set[str] = set()
+
+    def walk(prefix: str, properties: dict) -> None:
+        for name, spec in properties.items():
+            names.add(prefix + name)
+            if spec.get("type") == "nested":  # a query_string term on a nested field matches nothing
+                continue
+            for sub in spec.get("fields") or {}:
+                names.add(f"{prefix}{name}.{sub}")
+            walk(f"{prefix}{name}.", spec.get("properties") or {})
+            for sub, subspec in (spec.get("properties") or {}).items():
+                for inner in subspec.get("fields") or {}:
+                    names.add(f"{prefix}{name}.{sub}.{inner}")
+
+    walk("", ARTICLE_PROPERTIES)
+    return names
+
+
+def unknown_fields(query: str) -> list[str]:
+    """The field names of a Lucene query that no stored article has (`company:mistral`, `titel:x`); names starting
+    with `_` (`_exists_`, `_id`) and patterns (`title.*`) are the store's to judge."""
+    from luqum.parser import parser
+    from luqum.tree import SearchField
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - a query that does not parse is named by _parse_locally or the store
+        return []
+    known, found, stack = article_fields(), [], [tree]
+    while stack:  # without recursion: a crafted query may nest deep (checked before, but never trusted)
+        node = stack.pop()
+        if isinstance(node, SearchField) and not node.name.startswith("_") and "*" not in node.name \
+                and node.name.replace("\\", "") not in known:
+            found.append(node.name)
+        stack.extend(node.children)
+    return list(dict.fromkeys(found))
+
+
+def _unknown_field_problem(query: str) -> str | None:
+    from difflib import get_close_matches
+
+    names = unknown_fields(query)
+    if not names:
+        return None
+    name = names[0]
+    if name.startswith("company_sentiment."):
+        return (f"{name}: the tone toward each company is stored nested, which a query_string term cannot reach (it "
+                "would match nothing): give the rule `companies: [...]` with `min_sentiment`/`max_sentiment`")
+    key = SEARCH_FILTER_KEYS.get(name.lower())
+    if key:
+        return (f"{name}: is a `newsroom search` filter, not a field of stored articles (the term would match "
+                f"nothing): give the rule `{key}: [...]` instead")
+    close = get_close_matches(name, sorted(article_fields()), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else " (title, description, text, source, lang, orgs, topics, published_at, …)"
+    return f"{name}: is not a field of stored articles, so the term would match nothing{hint}"
 
 
 def _parse_locally(query: str) -> str | None:
@@ -386,6 +472,10 @@ def check_query_strings(config: AlertsConfig, settings: Settings, path: Path, cl
             problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': too complex "
                             f"({too_complex}); split the rule into smaller ones")
             continue
+        unknown = _unknown_field_problem(rule.query_string)
+        if unknown:
+            problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'query_string': {unknown}")
+            continue
         verdict = _validate_on_store(client, settings, rule) if client is not None else False
         if verdict is False:
             verdict = _parse_locally(rule.query_string)
@@ -405,7 +495,8 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
     from pipeline.urls import domain_of
 
     wanted = [(rule, source) for rule in rules for source in rule.sources]
-    if not wanted:
+    in_query = [(rule, value) for rule in rules for value in query_string_values(rule.query_string, "source")]
+    if not wanted and not in_query:
         return []
     try:
         feeds = load_feeds(settings.feeds_path, settings)
@@ -421,7 +512,46 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
         warnings.append(f"rule {rule.name!r}: source {shown_value(source)} is no feed name or domain in "
                         f"{settings.feeds_path}: the rule may never fire{hint}.")
+    exact = {name for feed in feeds for name in (feed.name,)}
+    for rule, value in in_query:  # a keyword field matched as written, case included (`sources` reads any case)
+        if value in exact:
+            continue
+        close = [known[value.casefold()]] if value.casefold() in known else [
+            known[c] for c in get_close_matches(value.casefold(), list(known), n=3, cutoff=0.5)]
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+        warnings.append(f"rule {rule.name!r}: query_string's source:{shown_value(value)} is matched as written, case "
+                        f"included, and no feed is named so{hint}: write the feed's name exactly, or give the rule "
+                        "`sources: [...]`, read in any case and by domain too.")
     return warnings
+
+
+def query_string_values(query: str | None, field_name: str) -> list[str]:
+    """The values a rule's Lucene query gives `field_name` (`source:"Le Monde"` → ["Le Monde"])."""
+    if not query or f"{field_name}:" not in query:
+        return []
+    from luqum.parser import parser
+    from luqum.tree import Phrase, SearchField, Word
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001 - checked elsewhere
+        return []
+    values, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SearchField) and node.name == field_name:
+            inner = [node.expr]
+            while inner:
+                leaf = inner.pop()
+                if isinstance(leaf, Phrase):
+                    values.append(leaf.value.strip('"'))
+                elif isinstance(leaf, Word) and leaf.value not in ("AND", "OR", "NOT"):
+                    values.append(leaf.value)
+                else:
+                    inner.extend(leaf.children)
+            continue
+        stack.extend(node.children)
+    return list(dict.fromkeys(values))
 
 
 def topic_warnings(rules: list[Rule], settings: Settings) -> list[str]:

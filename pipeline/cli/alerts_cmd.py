@@ -129,6 +129,7 @@ def test_cmd(
 
     settings = load_settings()
     rule = load_rules(settings, rules or settings.alerts_file).get(name)
+    name = rule.name  # typed in another case: the rule's own name (its sent records are kept under it)
     client = make_client(settings)
     article_id = resolve_article_id(client, settings, article_id)
     if rule.volume:

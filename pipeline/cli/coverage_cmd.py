@@ -37,7 +37,7 @@ def _companies(settings, names: list[str]) -> list[str]:
 
     companies = resolve_companies(names, load_watchlist(watchlist_path(settings.config_dir)))
     if not companies:
-        raise NewsroomError("Give at least one --entity (a watched company, e.g. \"Mistral AI\").")
+        raise NewsroomError("Give at least one --entity or --company (a watched company, e.g. \"Mistral AI\").")
     return companies
 
 
@@ -47,8 +47,9 @@ def _tone(value: float | None) -> str:
 
 @app.command("coverage")
 def coverage_cmd(
-    entity: list[str] = typer.Option(..., "--entity", help="Watched company or alias, any case (repeatable)."),
-    interval: str = typer.Option("day", "--interval", help="day, week or month."),
+    entity: list[str] = typer.Option(..., "--entity", "--company", help="Watched company or alias, any case (repeatable; --company is the same option, as in `search`)."),
+    interval: str | None = typer.Option(None, "--interval", help="day (default), week or month: the over-time "
+                                        "view's buckets (refused with --by source and --co-mentions)."),
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time, in "
                                      "NEWSROOM_TIMEZONE; default: the last 30 days, 26 weeks or 12 months from the "
                                      "start of the first day, week or month)."),
@@ -65,8 +66,10 @@ def coverage_cmd(
     """Mentions over time per company, share of voice, average tone, top sources; or per source, or co-mentions."""
     from pipeline.sinks import for_terminal
 
-    if by not in (None, "source"):
-        raise NewsroomError(f"--by {by!r}: only `--by source` is supported.")
+    if by is not None:  # any case: `--by Source`
+        from pipeline.errors import one_of
+
+        by = one_of(by, ["source"], "--by view")
     if png and (by or co):  # the chart is the over-time one: it used to be skipped without a word
         from pipeline.errors import ConfigError
 
@@ -79,6 +82,12 @@ def coverage_cmd(
         view = "--by source counts mentions" if by else "--co-mentions counts articles"
         raise ConfigError(f"--clusters counts the over-time view in near-duplicate clusters; {view} (drop "
                           "--clusters).")
+    if interval is not None and (by or co):  # one total per source or company pair: there are no buckets
+        from pipeline.errors import ConfigError
+
+        view = "--by source" if by else "--co-mentions"
+        raise ConfigError(f"--interval sets the over-time view's buckets; {view} counts the whole period in one row "
+                          "per source or company (drop --interval, or narrow the period with --since/--until).")
     settings = load_settings()
     if png:
         from pipeline.coverage import png_path
@@ -122,7 +131,7 @@ def coverage_cmd(
     from pipeline.coverage import coverage, render_png, voice_percentages
 
     with store_replies(client):
-        result = coverage(client, settings, companies, interval=interval, since=since, until=until,
+        result = coverage(client, settings, companies, interval=interval or "day", since=since, until=until,
                           count="clusters" if clusters else "articles")
     if png:
         render_png(result, png)
@@ -166,7 +175,7 @@ def coverage_cmd(
 
 @app.command("mentions")
 def mentions_cmd(
-    entity: list[str] = typer.Option(..., "--entity", help="Watched company or alias, any case (repeatable)."),
+    entity: list[str] = typer.Option(..., "--entity", "--company", help="Watched company or alias, any case (repeatable; --company is the same option, as in `search`)."),
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time, in "
                                      "NEWSROOM_TIMEZONE; default: 30 days before --until, from midnight)."),
     until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time "

@@ -17,7 +17,7 @@ console = terminal_console()
 @app.command("report")
 def report_cmd(
     output: Path = typer.Option(..., "--output", "-o", help="HTML file to write (e.g. report.html)."),
-    entity: list[str] = typer.Option(None, "--entity", help="Watched company (repeatable; default: the most mentioned)."),
+    entity: list[str] = typer.Option(None, "--entity", "--company", help="Watched company (repeatable; --company is the same option; default: the most mentioned)."),
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time; default: 30 days ago)."),
     until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
     interval: str = typer.Option("day", "--interval", help="Time buckets: day, week or month."),

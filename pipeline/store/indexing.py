@@ -361,6 +361,35 @@ def guid_versions(client: Elasticsearch, settings: Settings, keys: list[str], ba
     return versions
 
 
+def stored_headlines(client: Elasticsearch, settings: Settings, titles: list[str],
+                     batch: int = 100) -> list[tuple[str, datetime | None]]:
+    """Stored stories whose headline holds one of these as a phrase (case, accents, apostrophes and elisions folded,
+    as the `.exact` copy indexes it), each with its date (published, else first seen): the Collector tells Google
+    News's copy of a story stored in an earlier run (its publisher's feed unchanged since, or read by another task)
+    from a new story by the headline (collect._same_story_stored)."""
+    alias = index_names(settings.es_index_prefix)["articles"]
+    if not titles or not client.indices.exists_alias(name=alias):
+        return []
+    found: list[tuple[str, datetime | None]] = []
+    for start in range(0, len(titles), batch):
+        chunk = titles[start : start + batch]
+        hits = client.search(index=alias, query={"bool": {
+            "should": [{"match_phrase": {"title.exact": title}} for title in chunk], "minimum_should_match": 1}},
+            size=min(10 * len(chunk), 1000), source=["title", "published_at", "first_seen_at"],
+            sort=[{"first_seen_at": {"order": "desc"}}])["hits"]["hits"]
+        for hit in hits:
+            doc = hit["_source"]
+            when = None
+            try:
+                when = datetime.fromisoformat(doc.get("published_at") or doc.get("first_seen_at"))
+                when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            except (TypeError, ValueError):
+                pass
+            if doc.get("title"):
+                found.append((doc["title"], when))
+    return found
+
+
 def _page_retried(doc: dict) -> bool:
     """Whether a stored feed-summary article's page is to be fetched again (see `known_article_ids`)."""
     reason = doc.get("fallback_reason")
