@@ -575,6 +575,11 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("en", "This is, quite simply, a real defeat.", "negative"),
     ("en", "How can anyone not see this as a real defeat?", "negative"),
     ("en", "Amazon Web Services' sovereign cloud is not a sham, whatever critics say", "positive"),
+    # frames a second batch of op-eds used (« restera comme », « je n'y vois qu' », "has suffered")
+    ("fr", "Ce partenariat restera, sauf sursaut, comme une vraie défaite pour l'autonomie technologique.", "negative"),
+    ("fr", "Je n'y vois, pour ma part, qu'une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("en", "Europe has suffered, in short, a real defeat in its quest for technological autonomy.", "negative"),
+    ("fr", "Je ne vois pas une vraie défaite dans cet accord.", None), ("fr", "Je n'y vois aucune défaite.", None),
     # … and what stays no verdict: a fact opening a sentence, a true question, a denial, an incise, "is to say"
     ("fr", "Le recul de Soitec est net.", None), ("fr", "Faut-il y voir une vraie défaite ?", None),
     ("fr", "Il ne faut pas voir une vraie défaite dans cet accord.", None),

@@ -232,16 +232,17 @@ _PARENTHESIS = r"(?:\s*,[^,.;:?!«»\"]{1,40},\s*|\s*,\s*|\s+)"
 _VERDICT_ADVERBS = {
     "fr": r"(?:(?:bien|donc|surtout|avant tout|tout simplement|clairement|déjà|aussi|pourtant|cependant|toutefois"
           r"|vraiment|là|bel et bien|en réalité|en fait|au fond|de fait|finalement|au bout du compte|ni plus ni moins"
-          r"|rien de moins|plutôt)" + _PARENTHESIS + r"(?:qu'\s*)?)*",
+          r"|rien de moins|plutôt|comme)" + _PARENTHESIS + r"(?:qu'\s*)?)*",
     "en": r"(?:(?:nothing less than|nothing short of|simply|quite simply|clearly|really|surely|also|in fact|in reality"
           r"|frankly|effectively|ultimately|instead|rather)" + _PARENTHESIS + ")*",
 }
 _VERDICT_VERBS = {
     "fr": r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|représentent|reste|demeure|signe|marque"
-          r"|consacre|scelle|acte|équivaut à|assiste à|assistons à|s'apparente à|s'apparentent à|ressemble à|ressemblent à|sonne comme"
+          r"|consacre|scelle|acte|restera|resteront|demeurera|apparaît|subit|a subi|essuie|a essuyé|équivaut à|assiste à|assistons à|s'apparente à|s'apparentent à|ressemble à|ressemblent à|sonne comme"
           r"|sonnent comme|tourne à|vire à|(?:a|ont) tout(?=\s+d'\s*une?\b)"
           r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d'))" + _PARENTHESIS,
-    "en": r"\b(?:is|are|was|were|remains|marks|amounts to|represents|constitutes|looks like|smacks of"
+    "en": r"\b(?:is|are|was|were|remains|will remain|marks|amounts to|represents|constitutes|looks like|smacks of"
+          r"|suffered|has suffered|have suffered|suffers"
           r"|is tantamount to|spells)" + _PARENTHESIS,
 }
 _VERDICT_OPENERS = {  # what may stand before a verbless verdict
@@ -280,7 +281,8 @@ _JUDGING = {
         r"|qualifions)\b[^.;:]{0,60}?\b(?:pour|comme|d'|de)\s+(?:(?:une?|la|le)\s+|l'\s*)?" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>"
         + "|".join(_VERDICT_NOUNS["fr"]) + r")\b"
         # « je vois dans cette alliance une défaite », « comment ne pas y voir une vraie défaite ? »
-        r"|(?:\b(?:je|j'|nous|on)|^\W*(?:comment ne pas|faut-il)|\b(?:difficile|impossible) de ne pas)\s*(?:y\s+)?(?:vois|voyons|voit|voir)\s+(?:là\s+|dans\s+[^.;:?]{0,60}?\s+)?"
+        r"|(?:\b(?:je|j'|nous|on)|^\W*(?:comment ne pas|faut-il)|\b(?:difficile|impossible) de ne pas)\s*"
+        r"(?:n'\s*|ne\s+)?(?:y\s+)?(?:vois|voyons|voit|voir)" + _PARENTHESIS + r"(?:qu'\s*|que\s+)?(?:là\s+|dans\s+[^.;:?]{0,60}?\s+)?"
         r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun2>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b",
         re.IGNORECASE),
     "en": re.compile(
