@@ -117,6 +117,30 @@ def test_fetch_keeps_the_text_of_pages_with_bogus_dates_and_counts_them(httpserv
     assert "note: 4 page(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
 
 
+def test_a_utc_offset_past_14_hours_in_a_feed_or_a_page_date_makes_no_date(httpserver, tmp_path):
+    """UTC offsets run from -12:00 to +14:00. feedparser reads any two-digit pair (`+9999` as 99 h 99 min, so the item
+    was dated four days early, `-2400` a day late) and Python any offset under 24 h (`-20:00` on a page): such a date
+    was taken as it read, neither dropped nor counted. Now it is no date, counted as implausible (hostile-input
+    audit, ninth round)."""
+    dates = {"plus9999": "Thu, 03 Dec 2026 09:30:00 +9999", "minus2400": "Thu, 03 Dec 2026 09:30:00 -2400",
+             "iso1500": "2026-12-03T09:30:00+15:00", "colon9999": "2026-12-03T09:30:00+99:99",
+             "kiribati": "Thu, 03 Dec 2026 09:30:00 +1400", "baker": "2026-12-03T09:30:00-12:00"}
+    items = []
+    for name, date in dates.items():
+        url = serve_page(httpserver, f"/o-{name}.html", story(f"Mistral AI {name}"))
+        items.append(rss_item(f"Mistral AI {name}", url).replace(FEED_DATE, date))
+    url = serve_page(httpserver, "/o-page.html", story("Mistral AI page", json_ld("2026-11-29T09:00:00-20:00")))
+    items.append(rss_item("Mistral AI page", url))
+    articles, collector = collect(httpserver, tmp_path, rss(items))
+    published = {a.url.rsplit("/o-", 1)[1].removesuffix(".html"): a.published_at for a in articles}
+    assert {name: when and when.isoformat() for name, when in published.items()} == {
+        "plus9999": None, "minus2400": None, "iso1500": None, "colon9999": None,
+        "kiribati": "2026-12-02T19:30:00+00:00", "baker": "2026-12-03T21:30:00+00:00",
+        "page": "2026-11-30T10:00:00+00:00"}  # the page's -20:00 dropped, the feed's date stands in
+    assert all(a.extraction == "trafilatura" for a in articles)
+    assert (collector.stats.implausible_dates, collector.stats.implausible_page_dates) == (4, 1)
+
+
 @pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
 def test_a_time_shown_past_the_calendar_in_utc_leaves_the_page_its_text(httpserver, tmp_path, caplog, shown):
     """A page without a date in its markup that shows one beside a time and a zone: 23:59 EST on 9999-12-31 is past
