@@ -7,6 +7,7 @@ real CLI."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -139,6 +140,52 @@ def test_a_utc_offset_past_14_hours_in_a_feed_or_a_page_date_makes_no_date(https
         "page": "2026-11-30T10:00:00+00:00"}  # the page's -20:00 dropped, the feed's date stands in
     assert all(a.extraction == "trafilatura" for a in articles)
     assert (collector.stats.implausible_dates, collector.stats.implausible_page_dates) == (4, 1)
+
+
+def test_a_story_linked_by_its_idn_host_and_by_its_punycode_is_one_article(httpserver, tmp_path):
+    """`http://café.test/…` and `http://xn--caf-dma.test/…` are one host (browsers and httpx send the second), but
+    the id hashed the host as written: two feeds listing a story each way gave two articles and two fetches, and a
+    story stored under one spelling was fetched and stored again under the other (hostile-input audit, ninth round).
+    Now the id reads the host in its ASCII (IDNA) form; an article stored under the Unicode spelling before still
+    counts as known."""
+    from pipeline.urls import article_id
+
+    port = httpserver.port
+    serve_page(httpserver, "/story.html", story("Mistral AI signs a compute deal"))
+    serve_page(httpserver, "/second.html", story("Mistral AI opens an office"))
+    bodies = {
+        "unicode": rss([rss_item("Mistral AI signs a compute deal", f"http://café.test:{port}/story.html"),
+                        rss_item("Mistral AI opens an office", f"http://CAFÉ.test:{port}/second.html")]),
+        "punycode": rss([rss_item("Mistral AI signs a compute deal", f"http://xn--caf-dma.test:{port}/story.html")]),
+    }
+    for name, body in bodies.items():
+        httpserver.expect_request(f"/{name}.xml").respond_with_data(body, content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": name, "url": httpserver.url_for(f"/{name}.xml"), "lang": "en"}
+                                          for name in bodies]}))
+
+    async def resolver(host, port):
+        return ["127.0.0.1"]
+
+    def run(is_known=None):
+        collector = Collector(load_settings(fetch_allow_hosts="127.0.0.1"), load_feeds(path), resolver=resolver,
+                              is_known=is_known)
+
+        async def go():
+            return [a async for a in collector.articles()]
+
+        return asyncio.run(go()), collector
+
+    articles, collector = run()
+    assert sorted(a.url for a in articles) == [f"http://xn--caf-dma.test:{port}/second.html",
+                                               f"http://xn--caf-dma.test:{port}/story.html"]
+    assert all(a.extraction == "trafilatura" for a in articles) and collector.stats.duplicates == 1
+    assert sum(1 for request, _ in httpserver.log if request.path == "/story.html") == 1
+    legacy = {hashlib.sha256(f"http://café.test:{port}/story.html".encode()).hexdigest()}  # the id stored before
+    assert article_id(f"http://café.test:{port}/story.html") not in legacy
+    articles, collector = run(is_known=lambda ids: legacy & set(ids))
+    assert [a.url.rsplit("/", 1)[1] for a in articles] == ["second.html"] and collector.stats.known == 1
 
 
 @pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
