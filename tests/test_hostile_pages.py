@@ -188,6 +188,19 @@ def test_a_story_linked_by_its_idn_host_and_by_its_punycode_is_one_article(https
     assert [a.url.rsplit("/", 1)[1] for a in articles] == ["second.html"] and collector.stats.known == 1
 
 
+def test_a_line_holding_a_long_run_of_spaces_is_read_for_furniture_in_linear_time():
+    """A `<pre>` block keeps its spaces, and so did each line the furniture checks read: « Publié le 1 décembre 2026 »,
+    20,000 spaces and a word made the date-line-then-byline pattern try every split of the run (quadratic), 15 s of CPU
+    for a 20 KB page on the collector's extraction thread (hostile-input audit, ninth round). The checks read each
+    line with its runs of spaces as one; the text keeps its own."""
+    line = "Publié le 1 décembre 2026" + " " * 20000 + "Mistral"
+    started = time.process_time()
+    result = extract_article(story("Mistral AI story", body=f"<pre>{line}</pre>" + "".join(
+        f"<p>Part {i}: {SENTENCE} {SENTENCE}</p>" for i in range(6))), url="https://news.example/a.html")
+    assert time.process_time() - started < 3
+    assert result.extraction == "trafilatura" and "Part 5: Mistral AI" in result.text
+
+
 @pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
 def test_a_time_shown_past_the_calendar_in_utc_leaves_the_page_its_text(httpserver, tmp_path, caplog, shown):
     """A page without a date in its markup that shows one beside a time and a zone: 23:59 EST on 9999-12-31 is past
