@@ -669,6 +669,18 @@ def reports_speech(line: str) -> bool:
     return _REPORTED.search(line) is not None
 
 
+# A run of spaces in a line (a `<pre>` block keeps its own, an embedded JSON text its non-breaking ones) is read as
+# its first space by the line checks: « Publié le 1 décembre 2026 », 20,000 spaces and a word made `_DATED_BYLINE`
+# try every split of the run (quadratic: 15 s of CPU for a 20 KB page; hostile-input audit, ninth round), and other
+# patterns with `\s+` between two parts did the same. The text keeps its spaces.
+_SPACE_RUN = re.compile(r"(\s)\s+")
+
+
+def _checked(raw: str) -> str:
+    """A line as the furniture checks read it: stripped, each run of spaces as its first one, ’ as '."""
+    return _SPACE_RUN.sub(r"\1", raw.strip()).replace("’", "'")
+
+
 def _is_author_bio(line: str) -> bool:
     return (len(line.split()) <= MAX_BIO_WORDS and _AUTHOR_BIO.match(line) is not None
             and not _REPORTED.search(line))
@@ -677,7 +689,7 @@ def _is_author_bio(line: str) -> bool:
 def _without_author_bios(lines: list[str]) -> list[str]:
     """The lines without the authors' bios that end them, each with its author's name on the line above, if any."""
     end = len(lines)
-    while end and _is_author_bio(lines[end - 1].strip().replace("’", "'")):
+    while end and _is_author_bio(_checked(lines[end - 1])):
         end -= 1
         if end and _SIGNATURE.fullmatch(lines[end - 1].strip()):
             end -= 1  # "Manuel Ríos" over his bio
@@ -789,7 +801,7 @@ def _is_tail(lines: list[str], section: str) -> bool:
     numbers). Another header (a subheading of the story) or a paragraph under a contact header ends it."""
     pending = section == "about"  # "About X" opens a paragraph about X
     for raw in lines:
-        line = raw.strip().replace("’", "'")
+        line = _checked(raw)
         if not line:
             continue
         header = _tail_header(line)
@@ -818,7 +830,7 @@ def _release_tail_start(lines: list[str]) -> int | None:
         return None
     words = checked = 0
     for k, raw in enumerate(lines):
-        line = raw.strip().replace("’", "'")
+        line = _checked(raw)
         if words >= MIN_WORDS_BEFORE_TAIL and (section := _tail_header(line)):
             checked += 1
             if checked > MAX_TAIL_HEADERS:  # header-like lines by the hundred: no press release's tail
@@ -966,7 +978,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             raw = _LINK_SUFFIX.sub("", raw)
         if "↩" in raw or "⤴" in raw:
             raw = _BACKREF.sub("", raw)
-        line = raw.strip().replace("’", "'")
+        line = _checked(raw)
         if not line:
             out.append(raw)
             continue
@@ -1011,7 +1023,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                     _SOURCE_LINE.match(line) is not None and len(line.split()) <= MAX_SOURCE_WORDS)
             if not furniture and i < EDGE_LINES:  # the kicker, the dateline, the headline again under the kicker
                 furniture = _is_release_head(line) or (not line.endswith((".", "!", "»", '"', "”")) and any(
-                    line.casefold() == kept.strip().replace("’", "'").casefold() for kept in out))
+                    line.casefold() == _checked(kept).casefold() for kept in out))
             bar = not furniture and _SEPARATORS.search(line)
             if bar and all(len(piece.split()) <= 5 for piece in _SEPARATORS.split(line)):
                 if links is None and tree is not None:

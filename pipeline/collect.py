@@ -45,7 +45,7 @@ from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, scheme_twin_id
+from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, twin_ids
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +338,7 @@ class Collector:
         article credited to it), so results depend neither on network timing nor on the order of feeds.yaml."""
         matcher = self._matcher
         seen: dict[str, int | None] = {}  # article id → its item's place in `selected` (None: not selected)
-        twins: dict[str, str | None] = {}  # article id → its link's id under the other scheme (http ↔ https)
+        twins: dict[str, list[str]] = {}  # article id → its link's ids under the other scheme or host spelling
         selected: list[FeedItem] = []
         for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
             for aid, key in trusted_guid_keys(items).items():
@@ -359,10 +359,11 @@ class Collector:
                     log.info("item %s: Google News's copy of %r, listed by another feed of this run: a duplicate",
                              mask_url(item.url), item.title[:80])
                     continue
-                twin = twins.setdefault(item.article_id, scheme_twin_id(item.url))
-                if item.article_id in seen or twin in seen:
+                twin = next((i for i in (item.article_id, *twins.setdefault(item.article_id, twin_ids(item.url)))
+                             if i in seen), None)
+                if twin is not None:
                     self.stats.duplicates += 1
-                    at = seen[item.article_id] if item.article_id in seen else seen[twin]
+                    at = seen[twin]
                     seen.setdefault(item.article_id, at)
                     if at is None:
                         continue
@@ -383,20 +384,21 @@ class Collector:
             ids = {i.article_id for i in selected}
             keys = {i.article_id: self._guid_keys[i.article_id] for i in selected if i.article_id in self._guid_keys}
             other_ids = {i.article_id: twin for i in selected if (twin := twins[i.article_id])}
-            found = self.is_known([*ids, *dict.fromkeys(keys.values()), *other_ids.values()])
+            found = self.is_known([*ids, *dict.fromkeys(keys.values()), *(t for ts in other_ids.values() for t in ts)])
             known = found & ids
             # the entry's GUID is stored with a story under another link (a renamed slug), or the story is stored
             # under its link's other scheme (http ↔ https): the same story
             renamed = {aid for aid, key in keys.items() if key in found and aid not in known}
             renamed -= self._reused_guids(renamed, keys, selected)
-            other_scheme = {aid for aid, twin in other_ids.items() if twin in found and aid not in known | renamed}
+            other_scheme = {aid for aid, twin in other_ids.items()
+                            if found.intersection(twin) and aid not in known | renamed}
             for item in selected:
                 if item.article_id in renamed:
                     log.info("item %s: its feed GUID is already stored with an article under another link (a "
                              "renamed link): counted as known, not stored twice", mask_url(item.url))
                 elif item.article_id in other_scheme:
-                    log.info("item %s is already stored under its link's other scheme (http/https): counted as "
-                             "known, not stored twice", mask_url(item.url))
+                    log.info("item %s is already stored under another spelling of its link (http/https, or its "
+                             "host in Unicode): counted as known, not stored twice", mask_url(item.url))
             renamed |= other_scheme
             if known and self.is_updated:
                 versions = {i.article_id: i.version for i in selected if i.article_id in known and i.version}

@@ -20,11 +20,15 @@ M = TypeVar("M", bound=BaseModel)
 
 class _StrictLoader(yaml.SafeLoader):
     """yaml.safe_load, except that a key given twice in one mapping is an error: PyYAML keeps the last one silently,
-    so a watchlist entry with two `name:` lines would lose the first without a word."""
+    so a watchlist entry with two `name:` lines would lose the first without a word. A merge key (`<<: *anchor`) is
+    no key of the mapping: the keys it brings are overridden by the mapping's own, as YAML says (the check read `<<`
+    as a key before PyYAML merged it, and refused every file using one: "no constructor for the tag merge")."""
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for place, (key_node, _) in enumerate(node.value):
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
             key = self.construct_object(key_node, deep=deep)
             try:  # by the key's place, not its line: `{name: A, name: B}` gives both on one line
                 first, line = seen.setdefault(key, (place, key_node.start_mark.line))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+from collections import Counter
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -54,6 +55,14 @@ def _from_signature(sig: str) -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=values, permutations=_PERMUTATIONS, scheme=_SCHEME)
 
 
+# A story's articles looked up for each new text. Copies of one text with a word changed each (`… story 1`, `… story
+# 2`) all collide in the LSH's bands, so each new one was compared with all the earlier ones: 4,000 took 21 s of CPU,
+# and every later run paid again for those rebuilt from the store. Past this many, a story's further articles are
+# clustered but not looked up: a new text is compared with the first 50 copies of a story, which a real wire story's
+# copies (a few dozen sites in a week) do not reach.
+MAX_LOOKED_UP = 50
+
+
 class NearDuplicateIndex:
     """Assigns cluster ids: the cluster of the most similar earlier article, else the article's own id."""
 
@@ -61,7 +70,14 @@ class NearDuplicateIndex:
         self.threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._cluster: dict[str, str] = {}
-        self._hashes: dict[str, MinHash] = {}
+        self._hashes: dict[str, np.ndarray] = {}  # the LSH's articles: one per distinct signature
+        # signature → its first article, the one looked up. Articles of one text (a feed giving every item the same
+        # summary, a site answering every link with the same page) share a signature: the LSH returned each of them
+        # for each new one, and each was compared (4,000 such articles: 21 s of CPU). Another article of the same
+        # signature is as similar to any text as the first, so only the first is looked up.
+        self._first: dict[str, str] = {}
+        self._looked_up: Counter[str] = Counter()  # cluster → its articles in the LSH
+
 
     def __len__(self) -> int:
         return len(self._cluster)
@@ -69,10 +85,13 @@ class NearDuplicateIndex:
     def add(self, article_id: str, sig: str, cluster_id: str | None = None) -> None:
         if article_id in self._cluster:
             return
+        cluster = self._cluster[article_id] = cluster_id or article_id
+        if self._first.setdefault(sig, article_id) != article_id or self._looked_up[cluster] >= MAX_LOOKED_UP:
+            return
+        self._looked_up[cluster] += 1
         mh = _from_signature(sig)
         self._lsh.insert(article_id, mh)
-        self._hashes[article_id] = mh
-        self._cluster[article_id] = cluster_id or article_id
+        self._hashes[article_id] = mh.hashvalues
 
     def assign(self, article_id: str, text: str) -> str:
         """Cluster id for this article (and remember it for the next ones)."""
@@ -87,12 +106,17 @@ class NearDuplicateIndex:
         if len(_WORD.findall(text)) < SHINGLE:  # not one shingle: "", "…", "📷", "Vidéo" read as one same text, so
             self._cluster[article_id] = article_id  # every such item of every feed was one story; its own cluster
             return article_id, sig
+        if (same := self._first.get(sig)) is not None:  # the most similar there is
+            self.add(article_id, sig, self._cluster[same])
+            return self._cluster[same], sig
         mh = _from_signature(sig)
-        best, best_sim = None, self.threshold
-        for candidate in self._lsh.query(mh):
-            sim = mh.jaccard(self._hashes[candidate])
-            if sim >= best_sim:
-                best, best_sim = candidate, sim
+        candidates = self._lsh.query(mh)
+        best = None
+        if candidates:  # MinHash.jaccard of each, in one array operation: the share of equal values
+            shared = (np.stack([self._hashes[c] for c in candidates]) == mh.hashvalues).sum(axis=1)
+            last = len(candidates) - 1 - int(np.argmax(shared[::-1]))  # the last most similar, as before
+            if shared[last] / NUM_PERM >= self.threshold:
+                best = candidates[last]
         cluster = self._cluster[best] if best else article_id
         self.add(article_id, sig, cluster)
         return cluster, sig

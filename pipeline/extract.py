@@ -36,7 +36,7 @@ from pipeline.boilerplate import dated_byline, reports_speech, strip_boilerplate
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
-from pipeline.feeds import EARLIEST_DATE, plausible_date
+from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.pagetime import shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
@@ -384,7 +384,7 @@ _ISO_SHAPE = re.compile(r"\s*[+-]?\d{4,}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,
 def _timestamp(value: str | None, rejected: list[str] | None = None) -> datetime | None:
     """An ISO 8601 time with its UTC offset, in UTC. A bare day or a time without offset gives None: a naive time's
     zone is unknown, so reading it as UTC would shift the hour (the day still counts). A date before 1990, or one that
-    cannot exist (an offset of 24 h or more, a year past 9999 once in UTC, a negative year) gives None too, and the
+    cannot exist (an offset past ±14 h, a year past 9999 once in UTC, a negative year) gives None too, and the
     value is added to `rejected` (the caller counts it as an implausible date)."""
     if not value:
         return None
@@ -395,6 +395,10 @@ def _timestamp(value: str | None, rejected: list[str] | None = None) -> datetime
             rejected.append(value)
         return None
     if len(value) < 16 or parsed.tzinfo is None:
+        return None
+    if abs(parsed.utcoffset()) > MAX_UTC_OFFSET:  # `-20:00`: no zone is that far from UTC
+        if rejected is not None:
+            rejected.append(value)
         return None
     try:
         stamp = parsed.astimezone(timezone.utc)

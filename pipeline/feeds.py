@@ -35,6 +35,21 @@ FUTURE_TOLERANCE = timedelta(days=2)
 EARLIEST_DATE = datetime(1990, 1, 1, tzinfo=timezone.utc)  # before the web press: a parsing error or a placeholder
 
 
+# UTC offsets in use run from -12:00 to +14:00 (Kiribati). feedparser reads any two digits (`+9999` as 99 h 99 min, a
+# date four days early) and Python any offset under 24 h: a date stated with an offset past this has no instant.
+MAX_UTC_OFFSET = timedelta(hours=14)
+_STATED_OFFSET = re.compile(r":\d\d(?:[.,]\d+)?\s*([+-])(\d\d):?(\d\d)\s*$")  # after a clock: not a day's `-2026`
+
+
+def impossible_offset(value: object) -> bool:
+    """Whether a stated time ends with a UTC offset past ±14:00 or of 60 minutes or more (`+9999`, `-24:00`)."""
+    match = _STATED_OFFSET.search(value) if isinstance(value, str) else None
+    if match is None:
+        return False
+    hours, minutes = int(match.group(2)), int(match.group(3))
+    return minutes > 59 or timedelta(hours=hours, minutes=minutes) > MAX_UTC_OFFSET
+
+
 def plausible_date(value: datetime | None, now: datetime, what: str = "date") -> datetime | None:
     """`value` unless it is before 1990 or more than 2 days after `now` (year 1, 1900, a clock off by a year): such a
     date is treated as unknown, with a note in the log, so the next source (feed date, then fetch time) is used."""
@@ -454,8 +469,8 @@ def _entry_stamp(entry: Any) -> datetime | None:
     return _first_time(entry, ("updated_parsed", "published_parsed"))
 
 
-def _entry_date(entry: Any) -> datetime | None:
-    return _first_time(entry, ("published_parsed", "updated_parsed", "created_parsed"))
+def _entry_date(entry: Any, rejected: list[str] | None = None) -> datetime | None:
+    return _first_time(entry, ("published_parsed", "updated_parsed", "created_parsed"), rejected)
 
 
 _ZONED = re.compile(r"(?:[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})\s*$")  # "+0100", "+01:00", "GMT", "CET", "Z"
@@ -478,11 +493,16 @@ def _in_feed_zone(entry: Any, published: datetime | None, feed: Feed) -> datetim
     return published.replace(tzinfo=zone).astimezone(timezone.utc)
 
 
-def _first_time(entry: Any, keys: tuple[str, ...]) -> datetime | None:
-    """The first of feedparser's parsed times under `keys` that is a valid date, in UTC."""
+def _first_time(entry: Any, keys: tuple[str, ...], rejected: list[str] | None = None) -> datetime | None:
+    """The first of feedparser's parsed times under `keys` that is a valid date, in UTC. One whose stated offset is
+    past ±14 h (`impossible_offset`) is none, and its text is added to `rejected`."""
     for key in keys:
         parsed = entry.get(key)
         if parsed:
+            if impossible_offset(stated := entry.get(key.removesuffix("_parsed"))):
+                if rejected is not None:
+                    rejected.append(stated)
+                continue
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
             except (OverflowError, ValueError, TypeError):
@@ -852,8 +872,13 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     except ValueError:
         _skip(entry, "bad-link", skipped, skipped_titles)
         return None
-    published = _in_feed_zone(entry, _entry_date(entry), feed)
-    if published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
+    impossible: list[str] = []
+    published = _in_feed_zone(entry, _entry_date(entry, impossible), feed)
+    if published is None and impossible:
+        log.info("impossible date %r of %s in feed %r ignored (a UTC offset past ±14 h)", impossible[0][:80], url,
+                 feed.name)
+        bad_dates.append(url)
+    elif published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None
     authors = _entry_authors(entry, (feed.name, feed_title))

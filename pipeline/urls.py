@@ -50,7 +50,7 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url)
     scheme, netloc = parts.scheme.lower(), parts.netloc.lower()
     try:
-        host, port = (parts.hostname or "").lower(), parts.port
+        host, port = ascii_host((parts.hostname or "").lower()), parts.port
     except ValueError:  # a port that is not a number: the host part is kept as written, lowercased
         host, port = "", None
     if host:
@@ -70,21 +70,56 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, "&".join(sorted(kept)), ""))
 
 
+def ascii_host(host: str) -> str:
+    """A host name in the ASCII form browsers and httpx send (IDNA with UTS #46 mapping): `café.example`,
+    `CAFÉ.example` and `xn--caf-dma.example` are one host, and one story linked under two of them is one article.
+    A name IDNA cannot encode (httpx cannot fetch it either) is kept as written."""
+    if host.isascii():
+        return host
+    import idna  # httpx's own dependency
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (UnicodeError, idna.IDNAError):
+        return host
+
+
+def _unicode_host(host: str) -> str | None:
+    """The Unicode spelling of a host with `xn--` labels, or None when it has none or they do not decode."""
+    if "xn--" not in host:
+        return None
+    import idna
+
+    try:
+        return idna.decode(host)
+    except (UnicodeError, idna.IDNAError):
+        return None
+
+
 def article_id(url: str) -> str:
     """sha256 (hex) of the normalised URL: the article's identity across feeds and runs."""
     return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()
 
 
-def scheme_twin_id(url: str) -> str | None:
-    """The id of the same link under the other web scheme (http ↔ https): one story listed by one feed over http and
-    by another over https, which only a fetched page's canonical link would otherwise merge."""
+def twin_ids(url: str) -> list[str]:
+    """The ids the same link may be stored under: its other web scheme (http ↔ https: one story listed by one feed
+    over http and by another over https, which only a fetched page's canonical link would otherwise merge), and,
+    for an IDN host, its Unicode spelling under either scheme (the ids of such links before hosts were read in
+    ASCII: that story is known, not stored again)."""
     try:
         normal = normalize_url(url)
     except ValueError:
-        return None
+        return []
     scheme, sep, rest = normal.partition("://")
     other = {"http": "https", "https": "http"}.get(scheme)
-    return hashlib.sha256(f"{other}{sep}{rest}".encode("utf-8")).hexdigest() if other and sep else None
+    if not (other and sep):
+        return []
+    spellings = [(other, rest)]
+    netloc, slash, path = rest.partition("/")
+    host, colon, port = netloc.rpartition(":") if netloc.rpartition(":")[2].isdigit() else (netloc, "", "")
+    if (unicode := _unicode_host(host)) is not None:
+        spellings += [(s, f"{unicode}{colon}{port}{slash}{path}") for s in (scheme, other)]
+    return [hashlib.sha256(f"{s}{sep}{r}".encode("utf-8")).hexdigest() for s, r in spellings]
 
 
 _MOBILE_PREFIXES = ("www.", "m.", "amp.", "mobile.")

@@ -334,3 +334,30 @@ def test_reading_the_settings_does_not_import_the_alerts_package(tmp_path):
                          env={"PATH": "/usr/bin:/bin", "NEWSROOM_SMTP_FROM": "Veille <veille@example.org>",
                               "HOME": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert out.stdout.strip() == "[]"
+
+
+def test_a_yaml_merge_key_shares_a_block_and_the_entry_s_own_keys_override_it(tmp_path):
+    """`<<: *anchor` (YAML's merge key, read by PyYAML's safe_load) shares a feed's or a channel's settings between
+    entries. The check for keys given twice read `<<` before PyYAML merged it, so every such file was refused with
+    "could not determine a constructor for the tag 'tag:yaml.org,2002:merge'"."""
+    from pipeline.alerts.rules import load_rules
+    from pipeline.feeds import load_feeds
+
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("feeds:\n  - &fr {name: First, url: 'https://example.org/rss', lang: fr, tags: [cloud]}\n"
+                     "  - {<<: *fr, name: Second, url: 'https://example.org/rss2'}\n"
+                     "  - <<: [*fr]\n    name: Third\n    url: 'https://example.org/rss3'\n    lang: en\n")
+    assert [(f.name, str(f.url), f.lang, f.tags) for f in load_feeds(feeds)] == [
+        ("First", "https://example.org/rss", "fr", ["cloud"]), ("Second", "https://example.org/rss2", "fr", ["cloud"]),
+        ("Third", "https://example.org/rss3", "en", ["cloud"])]
+    rules = tmp_path / "alerts.yaml"
+    rules.write_text("rules:\n  - name: first\n    keywords: [SecNumCloud]\n"
+                     "    channels: [&desk {type: webhook, url: 'https://hooks.example.org/x', sign: false}]\n"
+                     "  - name: second\n    keywords: [cloud souverain]\n"
+                     "    channels: [{<<: *desk, url: 'https://hooks.example.org/y'}]\n")
+    config = load_rules(load_settings(), rules, check_companies=False)
+    assert [str(r.channels[0].url) for r in config.rules] == ["https://hooks.example.org/x", "https://hooks.example.org/y"]
+    feeds.write_text("feeds:\n  - &fr {name: First, url: 'https://example.org/rss', lang: fr}\n"
+                     "  - {<<: *fr, name: Second, name: Third, url: 'https://example.org/rss2'}\n")
+    with pytest.raises(ConfigError, match=r"line 3.*'name' is given twice \(first at line 3\)"):
+        load_feeds(feeds)  # a key given twice beside a merge key is still refused

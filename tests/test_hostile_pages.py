@@ -7,6 +7,7 @@ real CLI."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -115,6 +116,89 @@ def test_fetch_keeps_the_text_of_pages_with_bogus_dates_and_counts_them(httpserv
     assert json.loads(stats.read_text())["implausible_page_dates"] == 4
     err = " ".join(capsys.readouterr().err.split())
     assert "note: 4 page(s) stated a publication date before 1990, more than 2 days ahead or impossible" in err
+
+
+def test_a_utc_offset_past_14_hours_in_a_feed_or_a_page_date_makes_no_date(httpserver, tmp_path):
+    """UTC offsets run from -12:00 to +14:00. feedparser reads any two-digit pair (`+9999` as 99 h 99 min, so the item
+    was dated four days early, `-2400` a day late) and Python any offset under 24 h (`-20:00` on a page): such a date
+    was taken as it read, neither dropped nor counted. Now it is no date, counted as implausible (hostile-input
+    audit, ninth round)."""
+    dates = {"plus9999": "Thu, 03 Dec 2026 09:30:00 +9999", "minus2400": "Thu, 03 Dec 2026 09:30:00 -2400",
+             "iso1500": "2026-12-03T09:30:00+15:00", "colon9999": "2026-12-03T09:30:00+99:99",
+             "kiribati": "Thu, 03 Dec 2026 09:30:00 +1400", "baker": "2026-12-03T09:30:00-12:00"}
+    items = []
+    for name, date in dates.items():
+        url = serve_page(httpserver, f"/o-{name}.html", story(f"Mistral AI {name}"))
+        items.append(rss_item(f"Mistral AI {name}", url).replace(FEED_DATE, date))
+    url = serve_page(httpserver, "/o-page.html", story("Mistral AI page", json_ld("2026-11-29T09:00:00-20:00")))
+    items.append(rss_item("Mistral AI page", url))
+    articles, collector = collect(httpserver, tmp_path, rss(items))
+    published = {a.url.rsplit("/o-", 1)[1].removesuffix(".html"): a.published_at for a in articles}
+    assert {name: when and when.isoformat() for name, when in published.items()} == {
+        "plus9999": None, "minus2400": None, "iso1500": None, "colon9999": None,
+        "kiribati": "2026-12-02T19:30:00+00:00", "baker": "2026-12-03T21:30:00+00:00",
+        "page": "2026-11-30T10:00:00+00:00"}  # the page's -20:00 dropped, the feed's date stands in
+    assert all(a.extraction == "trafilatura" for a in articles)
+    assert (collector.stats.implausible_dates, collector.stats.implausible_page_dates) == (4, 1)
+
+
+def test_a_story_linked_by_its_idn_host_and_by_its_punycode_is_one_article(httpserver, tmp_path):
+    """`http://café.test/…` and `http://xn--caf-dma.test/…` are one host (browsers and httpx send the second), but
+    the id hashed the host as written: two feeds listing a story each way gave two articles and two fetches, and a
+    story stored under one spelling was fetched and stored again under the other (hostile-input audit, ninth round).
+    Now the id reads the host in its ASCII (IDNA) form; an article stored under the Unicode spelling before still
+    counts as known."""
+    from pipeline.urls import article_id
+
+    port = httpserver.port
+    serve_page(httpserver, "/story.html", story("Mistral AI signs a compute deal"))
+    serve_page(httpserver, "/second.html", story("Mistral AI opens an office"))
+    bodies = {
+        "unicode": rss([rss_item("Mistral AI signs a compute deal", f"http://café.test:{port}/story.html"),
+                        rss_item("Mistral AI opens an office", f"http://CAFÉ.test:{port}/second.html")]),
+        "punycode": rss([rss_item("Mistral AI signs a compute deal", f"http://xn--caf-dma.test:{port}/story.html")]),
+    }
+    for name, body in bodies.items():
+        httpserver.expect_request(f"/{name}.xml").respond_with_data(body, content_type="application/rss+xml")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(json.dumps({"feeds": [{"name": name, "url": httpserver.url_for(f"/{name}.xml"), "lang": "en"}
+                                          for name in bodies]}))
+
+    async def resolver(host, port):
+        return ["127.0.0.1"]
+
+    def run(is_known=None):
+        collector = Collector(load_settings(fetch_allow_hosts="127.0.0.1"), load_feeds(path), resolver=resolver,
+                              is_known=is_known)
+
+        async def go():
+            return [a async for a in collector.articles()]
+
+        return asyncio.run(go()), collector
+
+    articles, collector = run()
+    assert sorted(a.url for a in articles) == [f"http://xn--caf-dma.test:{port}/second.html",
+                                               f"http://xn--caf-dma.test:{port}/story.html"]
+    assert all(a.extraction == "trafilatura" for a in articles) and collector.stats.duplicates == 1
+    assert sum(1 for request, _ in httpserver.log if request.path == "/story.html") == 1
+    legacy = {hashlib.sha256(f"http://café.test:{port}/story.html".encode()).hexdigest()}  # the id stored before
+    assert article_id(f"http://café.test:{port}/story.html") not in legacy
+    articles, collector = run(is_known=lambda ids: legacy & set(ids))
+    assert [a.url.rsplit("/", 1)[1] for a in articles] == ["second.html"] and collector.stats.known == 1
+
+
+def test_a_line_holding_a_long_run_of_spaces_is_read_for_furniture_in_linear_time():
+    """A `<pre>` block keeps its spaces, and so did each line the furniture checks read: « Publié le 1 décembre 2026 »,
+    20,000 spaces and a word made the date-line-then-byline pattern try every split of the run (quadratic), 15 s of CPU
+    for a 20 KB page on the collector's extraction thread (hostile-input audit, ninth round). The checks read each
+    line with its runs of spaces as one; the text keeps its own."""
+    line = "Publié le 1 décembre 2026" + " " * 20000 + "Mistral"
+    started = time.process_time()
+    result = extract_article(story("Mistral AI story", body=f"<pre>{line}</pre>" + "".join(
+        f"<p>Part {i}: {SENTENCE} {SENTENCE}</p>" for i in range(6))), url="https://news.example/a.html")
+    assert time.process_time() - started < 3
+    assert result.extraction == "trafilatura" and "Part 5: Mistral AI" in result.text
 
 
 @pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
