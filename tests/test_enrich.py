@@ -580,6 +580,15 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Je n'y vois, pour ma part, qu'une vraie défaite pour l'autonomie technologique française.", "negative"),
     ("en", "Europe has suffered, in short, a real defeat in its quest for technological autonomy.", "negative"),
     ("fr", "Je ne vois pas une vraie défaite dans cet accord.", None), ("fr", "Je n'y vois aucune défaite.", None),
+    # a name in quotation marks elsewhere in the sentence leaves the verdict the author's (a third batch of op-eds)
+    ("fr", "Disons-le : l'accord pour bâtir « Mistral Compute » est une vraie défaite pour l'autonomie technologique.",
+     "negative"),
+    ("en", "Let us call Deutsche Telekom's new \"Industrial AI Cloud\" what it is: a real defeat for European autonomy.",
+     "negative"),
+    ("fr", "Le ministre parle d'une « étape historique » : c'est une vraie défaite.", "negative"),
+    ("en", "He called it \"a real defeat for Europe\".", None),
+    ("fr", "Au terme de cet inventaire, difficile de parler d'autre chose que d'une vraie défaite pour l'autonomie.",
+     "negative"),
     # … and what stays no verdict: a fact opening a sentence, a true question, a denial, an incise, "is to say"
     ("fr", "Le recul de Soitec est net.", None), ("fr", "Faut-il y voir une vraie défaite ?", None),
     ("fr", "Il ne faut pas voir une vraie défaite dans cet accord.", None),

@@ -283,7 +283,11 @@ _JUDGING = {
         # « je vois dans cette alliance une défaite », « comment ne pas y voir une vraie défaite ? »
         r"|(?:\b(?:je|j'|nous|on)|^\W*(?:comment ne pas|faut-il)|\b(?:difficile|impossible) de ne pas)\s*"
         r"(?:n'\s*|ne\s+)?(?:y\s+)?(?:vois|voyons|voit|voir)" + _PARENTHESIS + r"(?:qu'\s*|que\s+)?(?:là\s+|dans\s+[^.;:?]{0,60}?\s+)?"
-        r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun2>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b",
+        r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun2>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b"
+        # « difficile de parler d'autre chose que d'une vraie défaite », « impossible de le voir autrement que comme… »
+        r"|\b(?:difficile|impossible) de (?:\w+\s+){0,2}?(?:parler|voir|qualifier|décrire|lire)\b[^.;:?]{0,60}?"
+        r"\b(?:autre chose que|autrement que)\s+(?:comme\s+)?(?:d'\s*)?(?:(?:une?|la|le)\s+|l'\s*)"
+        + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun3>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b",
         re.IGNORECASE),
     "en": re.compile(
         r"(?:\b(?:I|we)\s+(?:would\s+|do\s+)?|^\W*how (?:can|could) (?:anyone|one|we|you) not\s+)"
@@ -322,7 +326,6 @@ _ATTRIBUTED = {
                      r"|warns?|warned|fears?|feared|argues?|argued|insists?|insisted|contends?|maintains?|reckons?|notes?"
                      r"|noted|added|wrote|writes|called it)\b", re.I),
 }
-_OPENING_QUOTES, _CLOSING_QUOTES = "«“\"", "»”\""
 # a verdict whose subject is someone else's charge, not the author's: "The first charge is betrayal", « le reproche
 # le plus courant est une trahison », "critics' argument is that it is a mistake"
 _OTHERS_CHARGE = {
@@ -331,6 +334,16 @@ _OTHERS_CHARGE = {
     "en": re.compile(r"\b(?:charges?|accusations?|criticisms?|critiques?|critics|complaints?|objections?|arguments?"
                      r"|detractors|opponents|sceptics|skeptics)\b", re.I),
 }
+
+
+def quoted_at(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` lies inside quotation marks: opened before it and not closed, or closed after it by a
+    mark the sentence never opened (a quotation begun in an earlier sentence). A title quoted elsewhere in the
+    sentence (« l'accord pour bâtir « Mistral Compute » est une vraie défaite ») leaves the author's words theirs."""
+    before, after = text[:start], text[end:]
+    if sum(before.count(q) for q in "«“") > sum(before.count(q) for q in "»”") or before.count('"') % 2:
+        return True
+    return sum(after.count(q) for q in "»”") > sum(after.count(q) for q in "«“") or after.count('"') % 2 == 1
 
 
 def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | None:
@@ -353,10 +366,11 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
             continue
         match = matches[-1]  # « ce n'est pas un échec, c'est une catastrophe »: the last word is the verdict
         before = text[:match.start()]
-        if any(q in text for q in _CLOSING_QUOTES) or any(q in text for q in _OPENING_QUOTES) \
-                or others.intersection(tokenize(text)) or _OTHERS_CHARGE[lang].search(before):
+        if quoted_at(text, match.start(), match.end()) or others.intersection(tokenize(text)) \
+                or _OTHERS_CHARGE[lang].search(before):
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
-        noun = match.group("noun") or match.groupdict().get("noun2") or ""
+        groups = match.groupdict()
+        noun = groups.get("noun") or groups.get("noun2") or groups.get("noun3") or ""
         negative = negative_nouns.fullmatch(noun) is not None
         negated = bool(match.groupdict().get("negated"))
         polarity = "negative" if negative != negated else "positive"
