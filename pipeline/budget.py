@@ -71,6 +71,10 @@ _LONG_TAG = 1_000  # characters: a tag shorter than this cannot hold MAX_TAG_ATT
 # (the URI stays, empty); shorter ones (1x1 placeholders) are left as they are.
 DATA_PAYLOAD_KEPT = 1_024
 _DATA_PAYLOAD = re.compile(r"""(\bdata:[^,:"'\s<>]{0,200},)[^"'\s<>)]{%d,}""" % DATA_PAYLOAD_KEPT)
+# The same without the leading \b: a literal start, which the regex engine finds with a fast scan. The leading \b
+# made it try the pattern at every position of the page (2.3 ms a page on the corpus, against 0.1 ms): it now only
+# proposes where to try _DATA_PAYLOAD, which matches exactly where it did.
+_DATA_PAYLOAD_AT = re.compile(_DATA_PAYLOAD.pattern.replace("(\\b", "(", 1))
 # Character references to C0 controls other than tab, LF and CR (`&#1;`, `&#x1b;`, `&#8`): one of them anywhere in
 # the page makes trafilatura discard the whole text (XML cannot hold them). `&#0;` is included (HTML reads it as
 # U+FFFD, not worth keeping). Literal C0 bytes need no pass (libxml2 drops them while parsing; a regex over every
@@ -163,7 +167,19 @@ def parse_within_budget(html: str, url: str | None) -> Any:
 
 def without_data_payloads(html: str) -> str:
     """The markup with the payloads of long inline `data:` URIs removed (see DATA_PAYLOAD_KEPT); one regex scan."""
-    return _DATA_PAYLOAD.sub(r"\1", html) if "data:" in html else html
+    if "data:" not in html:
+        return html
+    # _DATA_PAYLOAD.sub(r"\1", html), tried only where the pattern without its \b matches (every match of it starts
+    # at one of those; `match(html, pos)` reads the character before pos for \b as a scan of the whole page does)
+    parts, done, pos = [], 0, 0
+    while candidate := _DATA_PAYLOAD_AT.search(html, pos):
+        match = _DATA_PAYLOAD.match(html, candidate.start())
+        if match is None:
+            pos = candidate.start() + 1
+            continue
+        parts += [html[done:match.start()], match.group(1)]
+        done = pos = match.end()
+    return "".join(parts) + html[done:] if parts else html
 
 
 def _parse_deep(html: str, url: str | None) -> Any:

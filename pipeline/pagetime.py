@@ -23,13 +23,27 @@ from zoneinfo import ZoneInfo
 from lxml.etree import XPath
 
 # Short elements only (a byline or a dateline, not a paragraph of the story that mentions a meeting's time), and
-# none in a comment thread: readers' comments are dated, often on the story's own day
-_SHORT_ELEMENTS = XPath("//*[self::p or self::span or self::div or self::li or self::time or self::small or self::em"
-                        " or self::header or self::address or self::footer or self::strong or self::b]"
-                        "[string-length(normalize-space()) < 200]"
-                        "[not(ancestor-or-self::*[re:test(concat(@class, ' ', @id),"
-                        " 'comment|reply|repl(y|ies)|respons|forum|discussion|disqus|reaction', 'i')])]",
-                        namespaces={"re": "http://exslt.org/regular-expressions"})
+# none in a comment thread: readers' comments are dated, often on the story's own day (`_short_elements`)
+_SHORT_CANDIDATES = XPath("//*[self::p or self::span or self::div or self::li or self::time or self::small or self::em"
+                          " or self::header or self::address or self::footer or self::strong or self::b]"
+                          "[string-length(normalize-space()) < 200]")
+_CLASSES_AND_IDS = XPath("//@class | //@id")
+_DISCUSSION = re.compile("comment|reply|repl(y|ies)|respons|forum|discussion|disqus|reaction", re.IGNORECASE)
+
+
+def _short_elements(tree: Any) -> list[Any]:
+    """The short elements outside any element whose class or id names a discussion, in page order: what
+    `[not(ancestor-or-self::*[re:test(concat(@class, ' ', @id), _DISCUSSION, 'i')])]` selects, with the regex run
+    once per class or id value rather than, through EXSLT, once per (element, ancestor) pair (15 ms a page against
+    3 ms on the corpus). No word of the pattern holds a space, so it matches `concat(@class, ' ', @id)` exactly when
+    it matches the class or the id."""
+    inside: set[Any] = set()  # the discussions' elements (lxml returns one proxy per element while it is referenced)
+    for value in _CLASSES_AND_IDS(tree):
+        if _DISCUSSION.search(value) and (element := value.getparent()) not in inside:
+            inside.update(element.iter())
+    candidates = _SHORT_CANDIDATES(tree)
+    return [element for element in candidates if element not in inside] if inside else candidates
+
 
 _MONTHS = {
     1: r"janv(?:ier)?|january|jan", 2: r"f[ée]vr(?:ier)?|f[ée]v|february|feb", 3: r"mars|march|mar",
@@ -58,7 +72,7 @@ def shown_time(tree: Any, day: str, url: str | None) -> datetime | None:
     except ValueError:
         return None
     dated = _dated(wanted)
-    for element in _SHORT_ELEMENTS(tree):
+    for element in _short_elements(tree):
         text = " ".join("".join(element.itertext()).split())
         for found in dated.finditer(text):
             if _UPDATE_BEFORE.search(text[:found.start()]):
@@ -189,7 +203,7 @@ def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
     host = (urlsplit(url).hostname or "") if url and "://" in url else ""
     us_order = lang.lower() == "en-us" or host.endswith(".us")  # 12/03/2026 is 3 December elsewhere
     days: set[date] = set()
-    for element in _SHORT_ELEMENTS(tree):  # one pass: the elements are read once (not once per day)
+    for element in _short_elements(tree):  # one pass: the elements are read once (not once per day)
         text = " ".join("".join(element.itertext()).split())
         for found in _ANY_DAY.finditer(text):
             day = _day_of(found, us_order)

@@ -110,7 +110,7 @@ class Enricher:
             self.enrich(item)
         from pipeline.enrich.gazetteer import load_name_lists
 
-        load_name_lists()  # the lists only some names reach (Kaiser Permanente, Rajnath Singh)
+        load_name_lists()  # the lists only some names reach (Kaiser Permanente, Rajnath Singh), unaccented places
 
     def enrich(self, item: EnrichInput) -> Enrichment:
         return next(self.enrich_many([item]))
