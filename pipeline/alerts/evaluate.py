@@ -125,11 +125,22 @@ def query_fields(rule: Rule) -> list[str]:
 _HYPHENATED_WORD = re.compile(r"\w[\w'’.]*(?:-[\w'’.]+)+")
 
 
+def _rewritten(query: str, rewrite) -> str:
+    """`query` parsed as Lucene, rewritten node by node, and printed back; as written when it does not parse (ply and
+    luqum raise a few unrelated types), since Elasticsearch then gives the real reason."""
+    from luqum.parser import parser
+
+    try:
+        tree = parser.parse(query)
+    except Exception:  # noqa: BLE001
+        return query
+    return str(rewrite(tree))
+
+
 def hyphenated_phrases(query: str) -> str:
     """`start-up` → `"start-up"` in a rule's Lucene query: both parts, adjacent (Lucene's classic parser keeps an
     inner hyphen in the term, which the analyser then splits), never "start NOT up" as the embedded stand-in reads it.
     Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and quoted phrases are left as written."""
-    from luqum.parser import parser
     from luqum.tree import From, Fuzzy, Phrase, Proximity, Range, Regex, To, Word
 
     def quote(node):
@@ -139,11 +150,7 @@ def hyphenated_phrases(query: str) -> str:
             node.children = [quote(child) for child in node.children]
         return node
 
-    try:
-        tree = parser.parse(query)
-    except Exception:  # noqa: BLE001 - ply/luqum raise a few unrelated types; Elasticsearch gives the real reason
-        return query
-    return str(quote(tree))
+    return _rewritten(query, quote)
 
 
 _WILDCARD = re.compile(r"(?<!\\)[*?]")
@@ -179,11 +186,7 @@ def exact_terms(query: str) -> str:
             node.children = [route(child) for child in node.children]
         return node
 
-    try:
-        tree = parser.parse(query)
-    except Exception:  # noqa: BLE001 - as in hyphenated_phrases: Elasticsearch gives the real reason
-        return query
-    return str(route(tree))
+    return _rewritten(query, route)
 
 
 def search_spellings(query: str) -> str:
@@ -222,11 +225,7 @@ def search_spellings(query: str) -> str:
         node.children = [spell(child) for child in node.children]
         return node
 
-    try:
-        tree = parser.parse(query)
-    except Exception:  # noqa: BLE001 - as in hyphenated_phrases: Elasticsearch gives the real reason
-        return query
-    return str(spell(tree))
+    return _rewritten(query, spell)
 
 
 def rule_text_query(rule: Rule) -> str:
