@@ -729,3 +729,18 @@ def test_the_verdict_reaches_the_company_the_op_ed_names_most_when_another_opens
             "technologique française. Ce n'est pas une faute morale ; c'est un choix commercial.")
     result = enrich(enricher, text, "fr")
     assert result.sentiment.label == "negative" and result.entity_sentiment["Mistral AI"].label == "negative"
+
+
+@pytest.mark.parametrize("lang, sentence", [
+    ("fr", "Cette alliance est" + " " * 5_000 + "x"), ("fr", "C'est pas" + " " * 5_000 + "x"),
+    ("en", "The deal is" + " " * 5_000 + "x"), ("fr", "Je n'y vois" + ", a," * 5_000),
+])
+def test_a_stated_verdict_is_looked_for_in_linear_time_on_runs_of_spaces(lang, sentence):
+    """Three whitespace quantifiers in a row (after the verb, after a negation, after an article) made the search
+    cubic in a run of spaces: 5,000 spaces after « est » took over two minutes of CPU."""
+    from pipeline.enrich.sentiment import Sentence, author_verdict
+
+    author_verdict([Sentence(0, 4, "Warm")], lang)  # the lexicon loads on the first call
+    cpu = time.process_time()
+    assert author_verdict([Sentence(0, len(sentence), sentence)], lang) is None
+    assert time.process_time() - cpu < 2
