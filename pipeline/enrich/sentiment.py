@@ -238,7 +238,8 @@ _VERDICT_ADVERBS = {
 }
 _VERDICT_VERBS = {
     "fr": r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|représentent|reste|demeure|signe|marque"
-          r"|consacre|scelle|acte|restera|resteront|demeurera|apparaît|subit|a subi|essuie|a essuyé|équivaut à|assiste à|assistons à|s'apparente à|s'apparentent à|ressemble à|ressemblent à|sonne comme"
+          r"|consacre|scelle|acte|restera|resteront|demeurera|apparaît|subit|a subi|essuie|a essuyé|équivaut à"
+          r"|assiste à|assistons à|s'apparente à|s'apparentent à|ressemble à|ressemblent à|sonne comme"
           r"|sonnent comme|tourne à|vire à|(?:a|ont) tout(?=\s+d'\s*une?\b)"
           r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d'))" + _PARENTHESIS,
     "en": r"\b(?:is|are|was|were|remains|will remain|marks|amounts to|represents|constitutes|looks like|smacks of"
@@ -252,8 +253,13 @@ _VERDICT_OPENERS = {  # what may stand before a verbless verdict
 }
 
 
+def _nouns(lang: str, group: str = "noun") -> str:
+    """The verdict nouns of `lang` as one named group (a pattern's alternatives each need a name of their own)."""
+    return f"(?P<{group}>" + "|".join(_VERDICT_NOUNS[lang]) + r")\b"
+
+
 def _verdict_pattern(lang: str) -> re.Pattern:
-    nouns = "(?P<noun>" + "|".join(_VERDICT_NOUNS[lang]) + r")\b"
+    nouns = _nouns(lang)
     adjectives = _VERDICT_ADJECTIVES[lang]
     some_adjective = adjectives[:-1] + "+"  # at least one
     if lang == "fr":
@@ -261,15 +267,14 @@ def _verdict_pattern(lang: str) -> re.Pattern:
                   + r"|\bs'agit\s+" + _VERDICT_ADVERBS["fr"] + r"d(?:e\s+|')\s*|\b(?:voilà|voici)\s+)"
                   r"(?:(?P<negated>pas|en rien|loin d'être|nullement|guère|(?:plus\s+)?rien\s+d'(?=\s*une?\b))\s*)?"
                   r"(?:(?:d'\s*)?(?:une?|la|le)\s+|l'\s*|d'\s*)?" + adjectives + nouns)
-        verbless = (_VERDICT_OPENERS["fr"] + r"(?:(?:une?|la|le)\s+|l'\s*)" + some_adjective + nouns)
+        verbless = _VERDICT_OPENERS["fr"] + r"(?:(?:une?|la|le)\s+|l'\s*)" + some_adjective + _nouns(lang, "noun2")
         not_an_infinitive = r"(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)"  # « une erreur de croire… »
     else:
         stated = (_VERDICT_VERBS["en"] + _VERDICT_ADVERBS["en"]
                   + r"(?:(?P<negated>not|no|hardly|far from|anything but)\s+)?(?:(?:an?|the)\s+)?" + adjectives + nouns)
-        verbless = _VERDICT_OPENERS["en"] + r"(?:an?|the)\s+" + some_adjective + nouns
+        verbless = _VERDICT_OPENERS["en"] + r"(?:an?|the)\s+" + some_adjective + _nouns(lang, "noun2")
         not_an_infinitive = r"(?!\s+to\s+\w)"
-    return re.compile(r"(?:" + stated + "|" + verbless.replace("(?P<noun>", "(?P<noun2>") + r")" + not_an_infinitive,
-                      re.IGNORECASE)
+    return re.compile(r"(?:" + stated + "|" + verbless + r")" + not_an_infinitive, re.IGNORECASE)
 
 
 _VERDICT = {lang: _verdict_pattern(lang) for lang in ("fr", "en")}
@@ -278,25 +283,24 @@ _VERDICT = {lang: _verdict_pattern(lang) for lang in ("fr", "en")}
 _JUDGING = {
     "fr": re.compile(
         r"\b(?:je|j'|nous)\s*(?:(?:le|la|les|l')\s*)?(?:tiens|tenons|considère|considérons|juge|jugeons|qualifie"
-        r"|qualifions)\b[^.;:]{0,60}?\b(?:pour|comme|d'|de)\s+(?:(?:une?|la|le)\s+|l'\s*)?" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun>"
-        + "|".join(_VERDICT_NOUNS["fr"]) + r")\b"
+        r"|qualifions)\b[^.;:]{0,60}?\b(?:pour|comme|d'|de)\s+(?:(?:une?|la|le)\s+|l'\s*)?" + _VERDICT_ADJECTIVES["fr"] + _nouns("fr") +
         # « je vois dans cette alliance une défaite », « comment ne pas y voir une vraie défaite ? »
         r"|(?:\b(?:je|j'|nous|on)|^\W*(?:comment ne pas|faut-il)|\b(?:difficile|impossible) de ne pas)\s*"
         r"(?:n'\s*|ne\s+)?(?:y\s+)?(?:vois|voyons|voit|voir)" + _PARENTHESIS + r"(?:qu'\s*|que\s+)?(?:là\s+|dans\s+[^.;:?]{0,60}?\s+)?"
-        r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun2>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b"
+        r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + _nouns("fr", "noun2") +
         # « difficile de parler d'autre chose que d'une vraie défaite », « impossible de le voir autrement que comme… »
         r"|\b(?:difficile|impossible) de (?:\w+\s+){0,2}?(?:parler|voir|qualifier|décrire|lire)\b[^.;:?]{0,60}?"
         r"\b(?:autre chose que|autrement que)\s+(?:comme\s+)?(?:d'\s*)?(?:(?:une?|la|le)\s+|l'\s*)"
-        + _VERDICT_ADJECTIVES["fr"] + r"(?P<noun3>" + "|".join(_VERDICT_NOUNS["fr"]) + r")\b",
+        + _VERDICT_ADJECTIVES["fr"] + _nouns("fr", "noun3"),
         re.IGNORECASE),
     "en": re.compile(
         r"(?:\b(?:I|we)\s+(?:would\s+|do\s+)?|^\W*how (?:can|could) (?:anyone|one|we|you) not\s+)"
         r"(?:consider|call|regard|see|count|judge)\b[^.;:]{0,60}?\b(?:as\s+)?"
         r"(?:an?|the)\s+"
-        + _VERDICT_ADJECTIVES["en"] + r"(?P<noun>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b"
+        + _VERDICT_ADJECTIVES["en"] + _nouns("en") +
         # "it is hard to see the project as anything but a real defeat"
         r"|\b(?:hard|difficult|impossible) to (?:see|read|call|describe)\b[^.;:]{0,60}?\bas anything (?:but|other than)\s+"
-        r"(?:an?|the)\s+" + _VERDICT_ADJECTIVES["en"] + r"(?P<noun2>" + "|".join(_VERDICT_NOUNS["en"]) + r")\b",
+        r"(?:an?|the)\s+" + _VERDICT_ADJECTIVES["en"] + _nouns("en", "noun2"),
         re.IGNORECASE),
 }
 # a question that asserts: « Comment ne pas y voir une vraie défaite ? », "How can anyone not call this a defeat?"
@@ -369,8 +373,7 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
         if quoted_at(text, match.start(), match.end()) or others.intersection(tokenize(text)) \
                 or _OTHERS_CHARGE[lang].search(before):
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
-        groups = match.groupdict()
-        noun = groups.get("noun") or groups.get("noun2") or groups.get("noun3") or ""
+        noun = next(value for name, value in match.groupdict().items() if name.startswith("noun") and value)
         negative = negative_nouns.fullmatch(noun) is not None
         negated = bool(match.groupdict().get("negated"))
         polarity = "negative" if negative != negated else "positive"
