@@ -361,3 +361,20 @@ def test_a_yaml_merge_key_shares_a_block_and_the_entry_s_own_keys_override_it(tm
                      "  - {<<: *fr, name: Second, name: Third, url: 'https://example.org/rss2'}\n")
     with pytest.raises(ConfigError, match=r"line 3.*'name' is given twice \(first at line 3\)"):
         load_feeds(feeds)  # a key given twice beside a merge key is still refused
+
+
+def test_a_test_bounding_cpu_time_measures_its_code_not_a_collection_of_the_heap_earlier_tests_left():
+    """CI failed once on a 1 s bound met 50 times over: a full garbage collection of the suite's heap fell inside
+    the measured span. Tests that read `time.process_time` run with that heap frozen (tests/conftest.py)."""
+    import gc
+    import time
+
+    started = time.process_time()
+    assert gc.get_freeze_count() > 0
+    assert time.process_time() - started < 1
+
+
+def test_a_test_that_bounds_no_cpu_time_leaves_the_garbage_collector_alone():
+    import gc
+
+    assert gc.get_freeze_count() == 0
