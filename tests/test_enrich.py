@@ -589,6 +589,51 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("en", "He called it \"a real defeat for Europe\".", None),
     ("fr", "Au terme de cet inventaire, difficile de parler d'autre chose que d'une vraie défaite pour l'autonomie.",
      "negative"),
+    # frames the third batch still missed (fourth session of 2026-12-04): the verdict as what a verb takes for granted
+    # (« n'effacent pas », « ne fait pas oublier », "cannot hide"), conceded with a shrug (« Qu'importe qu'il s'agisse
+    # d' »), a question no one needs answered (« Faut-il être ingénieur pour voir… »), what history will remember, a
+    # noun framing it (« l'aveu d' », "the symbol of"); a concessive « si … soient-ils » is no hypothesis
+    ("fr", "Quelques centaines d'emplois, si précieux soient-ils, n'effacent pas une vraie défaite pour l'autonomie.",
+     "negative"),
+    ("fr", "Le milliard levé ne fait pas oublier une vraie défaite.", "negative"),
+    ("fr", "Les selfies ne changent rien à une vraie défaite.", "negative"),
+    ("fr", "Aucune promesse ne saurait masquer une vraie défaite.", "negative"),
+    ("fr", "La communication maquille une vraie défaite en victoire.", "negative"),
+    ("fr", "Qu'importe, au fond, qu'il s'agisse en réalité d'une vraie défaite : le communiqué était beau.", "negative"),
+    ("fr", "Faut-il vraiment être ingénieur pour voir dans ce partenariat une vraie défaite ?", "negative"),
+    ("fr", "Il faut être aveugle pour ne pas voir dans ce partenariat une vraie défaite.", "negative"),
+    ("fr", "Les historiens de l'industrie retiendront peut-être ce mois de juin comme la date d'une vraie défaite.",
+     "negative"),
+    ("fr", "C'est l'aveu d'une vraie défaite pour l'autonomie technologique française.", "negative"),
+    ("en", "A few hundred jobs do not erase a real defeat for European technological autonomy.", "negative"),
+    ("en", "No amount of spin can disguise a real defeat.", "negative"),
+    ("en", "Do you really need to be an engineer to see this deal as a real defeat?", "negative"),
+    ("en", "History will remember this June as a real defeat.", "negative"),
+    ("en", "The deal will go down as a real defeat.", "negative"),
+    ("en", "The deal is the symbol of a real defeat.", "negative"),
+    ("fr", "Cette levée ne masque pas une vraie réussite.", "positive"),
+    ("fr", "Selon l'économiste, les emplois n'effacent pas une vraie défaite.", None),
+    ("fr", "Si les emplois n'effacent pas une vraie défaite, que dire du reste ?", None),
+    ("fr", "Le gouvernement retiendra ce mois de juin comme une vraie victoire.", None),
+    ("fr", "Qu'il s'agisse d'une défaite ou non, le chantier avance.", None),
+    ("en", "Critics argue the jobs do not erase a real defeat.", None),
+    ("en", "Supporters will remember this June as a real victory.", None),
+    # … and what a fourth batch of op-eds used: the noun after « ni … mais », a defeat celebrated, a reporting word
+    # that is a noun (« cette annonce »), « si » intensifying, "For all the jobs", a verdict in an image, "turns out to be"
+    ("fr", "Je n'y vois ni une victoire ni même un match nul, mais une vraie défaite pour l'autonomie.", "negative"),
+    ("en", "I see it not as a victory but as a real defeat.", "negative"),
+    ("fr", "Rarement aura-t-on fêté avec autant d'entrain une vraie défaite pour l'autonomie technologique.", "negative"),
+    ("fr", "Le ministre a fêté une belle victoire.", None),
+    ("fr", "Je tiens pourtant cette annonce pour une vraie défaite, et je m'étonne qu'on soit si peu nombreux à le dire.",
+     "negative"),
+    ("fr", "L'annonce de l'Essonne, sous ses dehors flatteurs, constitue une vraie défaite pour l'autonomie.", "negative"),
+    ("fr", "Mistral AI annonce une vraie victoire.", None),
+    ("en", "For all the jobs and all the money, this is a defeat.", "negative"),
+    ("fr", "Il faut pourtant voir cette annonce pour ce qu'elle est : un aveu de faiblesse.", "negative"),
+    ("en", "Look closer and the word sovereign turns out to be a fig leaf.", "negative"),
+    ("en", "What Orange has built for itself is a gilded cage.", "negative"),
+    ("en", "It is dependence with a French flag on the door.", "negative"),
+    ("fr", "Le débat, un cheval de Troie ?", None),
     # … and what stays no verdict: a fact opening a sentence, a true question, a denial, an incise, "is to say"
     ("fr", "Le recul de Soitec est net.", None), ("fr", "Faut-il y voir une vraie défaite ?", None),
     ("fr", "Il ne faut pas voir une vraie défaite dans cet accord.", None),
@@ -703,6 +748,12 @@ def test_an_op_ed_reporting_the_promises_at_length_follows_the_authors_stated_ve
      (0, "negative")),
     ("fr", ["Faut-il y voir une vraie défaite pour l'autonomie technologique française ?",
             "La question paraît déplacée tant l'enthousiasme a été unanime.", "Le débat reste ouvert."], None),
+    # a hypothesis the author then asserts is a verdict; one left a hypothesis is not
+    ("en", ["If Bleu were nothing more than a Microsoft subsidiary in French colours, it would be a defeat for Europe.",
+            "It is exactly that."], (0, "negative")),
+    ("fr", ["Si l'on voulait résumer l'affaire, on parlerait d'une vraie défaite pour l'autonomie technologique.",
+            "Je le dis sans détour : c'en est une."], (0, "negative")),
+    ("en", ["If the chips came late, it would be a defeat for Europe.", "They arrived on time."], None),
 ])
 def test_which_stated_verdict_is_the_authors(lang, sentences, expected):
     """Third session of 2026-12-04, fourteen op-eds on the reference case written for the check: a later « ce n'est
@@ -734,6 +785,9 @@ def test_the_verdict_reaches_the_company_the_op_ed_names_most_when_another_opens
 @pytest.mark.parametrize("lang, sentence", [
     ("fr", "Cette alliance est" + " " * 5_000 + "x"), ("fr", "C'est pas" + " " * 5_000 + "x"),
     ("en", "The deal is" + " " * 5_000 + "x"), ("fr", "Je n'y vois" + ", a," * 5_000),
+    ("fr", "Les historiens" + " " * 5_000 + "retiendront" + " " * 5_000 + "x"),
+    ("fr", "C'est le" + " " * 5_000 + "symbole" + " " * 5_000 + "x"), ("fr", "Faut-il" + " " * 5_000 + "être" + " " * 5_000),
+    ("en", "is the" + " " * 5_000 + "symbol" + " " * 5_000 + "of" + " " * 5_000 + "x"),
 ])
 def test_a_stated_verdict_is_looked_for_in_linear_time_on_runs_of_spaces(lang, sentence):
     """Three whitespace quantifiers in a row (after the verb, after a negation, after an article) made the search

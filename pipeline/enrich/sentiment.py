@@ -203,14 +203,25 @@ def last_turn(sentences: list[Sentence], lang: str) -> int:
 # a genuine breakthrough". LABELLING.md: the author's judgement comes first. Not when someone else says it (a reporting
 # word, inside quotation marks), as a question, as a hypothesis (« si », "if", the conditional) or as the object of
 # a judgement about judging ("it is a mistake to read X as a defeat", « c'est une erreur de croire… »).
+# verdicts in an image, evaluative on their own, so they need no adjective even without a verb (« Il faut voir cette
+# annonce pour ce qu'elle est : un aveu de faiblesse », "the word sovereign turns out to be a fig leaf")
+_IDIOMS = {
+    "fr": ("aveu de faiblesse|aveu d'impuissance|aveu d'échec|miroir aux alouettes|poudre aux yeux|cheval de Troie"
+           "|château de cartes|usine à gaz|cage dorée|feuille de vigne|trompe-l'œil|but contre son camp|marché de dupes"
+           "|coquille vide|fausse bonne idée|occasion manquée|rendez-vous manqué"),
+    "en": ("fig leaf|gilded cage|golden cage|smokescreen|smoke screen|Trojan horse|house of cards|white elephant"
+           "|pipe dream|own goal|admission of (?:weakness|defeat|failure)|poisoned chalice|fool's bargain"
+           "|missed opportunity"),
+}
 _VERDICT_NOUNS = {
     "fr": ("défaite|erreur|faute|illusion|impasse|trahison|capitulation|reddition|échec|fiasco|leurre|mirage|naufrage"
            "|recul|renoncement|abdication|catastrophe|désastre|gâchis|scandale|aberration|régression|mascarade"
-           "|supercherie|duperie|marché de dupes|fausse bonne idée|occasion manquée|rendez-vous manqué|coquille vide",
+           "|supercherie|duperie|dépendance|vassalisation|vassalité|servitude|mise sous tutelle|" + _IDIOMS["fr"],
            "victoire|réussite|succès|aubaine|avancée|bonne nouvelle|percée|exploit|triomphe|bonne décision"
            "|pari gagnant|coup de maître|bonne affaire"),
     "en": ("defeat|mistake|error|illusion|betrayal|capitulation|surrender|failure|fiasco|disaster|blunder|dead end"
-           "|mirage|setback|sham|farce|catastrophe|folly|step backwards?|missed opportunity|bad deal|bad idea",
+           "|mirage|setback|sham|farce|catastrophe|folly|step backwards?|bad deal|bad idea"
+           "|dependence|vassalage|subservience|" + _IDIOMS["en"],
            "victory|success|breakthrough|triumph|milestone|good news|smart move|boon|step forward|good deal"
            "|masterstroke"),
 }
@@ -226,7 +237,10 @@ _VERDICT_ADJECTIVES = {
 # verb at all — a nominal sentence, the words after a colon or a dash, an apposition (« Une vraie défaite pour
 # l'autonomie technologique française. », "Call it what it is: a real defeat", « Mistral Compute, une vraie
 # défaite… »), where an evaluative adjective must come with the noun, since « Le recul de Soitec… » opening a
-# sentence is a fact, not a verdict.
+# sentence is a fact, not a verdict. A verb may also take the verdict for granted (« n'effacent pas une vraie
+# défaite », « ne fait pas oublier », « maquille », "cannot hide", "barely masks"), the author may concede it with a
+# shrug (« Qu'importe qu'il s'agisse d'une… »), say what history will remember (« l'histoire retiendra … comme »,
+# "will go down as"), or frame it with a noun (« l'aveu d'une », "the symbol of a").
 # a space, a comma, or a short aside between commas: « Il s'agit donc, soyons clairs, d'une vraie défaite »
 _PARENTHESIS = r"(?:\s*,[^,.;:?!«»\"]{1,40},\s*|\s*,\s*|\s+)"
 _VERDICT_ADVERBS = {
@@ -240,11 +254,36 @@ _VERDICT_VERBS = {
     "fr": r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|représentent|reste|demeure|signe|marque"
           r"|consacre|scelle|acte|restera|resteront|demeurera|apparaît|subit|a subi|essuie|a essuyé|équivaut à"
           r"|assiste à|assistons à|s'apparente à|s'apparentent à|ressemble à|ressemblent à|sonne comme"
-          r"|sonnent comme|tourne à|vire à|(?:a|ont) tout(?=\s+d'\s*une?\b)"
-          r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d'))" + _PARENTHESIS,
+          r"|sonnent comme|tourne à|vire à|(?:a|ont) tout(?=\s+d'\s*une?\b)|s'avèrent|s'avère|se révèlent|se révèle"
+          r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d')"
+          # verbs that take the verdict for granted: « n'effacent pas une vraie défaite », « ne change rien à »
+          r"|(?:n'\s*|ne\s+)(?:efface|effacent|effacera|effaceront|masque|masquent|cache|cachent|compense|compensent"
+          r"|rattrape|rattrapent)\s+pas|(?:n'\s*|ne\s+)(?:change|changent|changera|changeront|enlève|enlèvent)\s+rien\s+à"
+          r"|(?:n'\s*|ne\s+)(?:fait|font|fera|feront)\s+pas\s+oublier|(?:n'\s*|ne\s+)(?:saurait|sauraient|peut|peuvent"
+          r"|pourra|pourront|suffit\s+pas\s+à|suffisent\s+pas\s+à|suffira\s+pas\s+à)\s+(?:pas\s+)?(?:masquer|cacher"
+          r"|effacer|faire oublier|dissimuler)|(?:masque|masquent|cache|cachent)\s+mal|maquille|maquillent|déguise"
+          r"|déguisent|camoufle|camouflent"
+          # the subjunctive an author concedes with a shrug: « Qu'importe, au fond, qu'il s'agisse d'une vraie défaite »
+          r"|(?:qu'importe|peu importe)\b[^.;:?!]{0,40}?\bqu(?:e\s+|'\s*)(?:ce\s+soit|(?:il|ce|cela|ça)\s+s'agisse)"
+          r"|(?:l'histoire|on|nous|je|la postérité|les historiens[^.;:?!,]{0,30}?)\s+retiendr\w*\b[^.;:?!]{0,60}?\bcomme"
+          r"|entrera\s+dans\s+l'histoire\s+comme|entreront\s+dans\s+l'histoire\s+comme)" + _PARENTHESIS,
     "en": r"\b(?:is|are|was|were|remains|will remain|marks|amounts to|represents|constitutes|looks like|smacks of"
           r"|suffered|has suffered|have suffered|suffers"
-          r"|is tantamount to|spells)" + _PARENTHESIS,
+          r"|is tantamount to|spells|turns out to be|turned out to be|proves to be|proved to be|is revealed as"
+          # verbs that take the verdict for granted: "do not erase a real defeat", "cannot hide", "barely masks"
+          r"|(?:(?:do|does|did|will|would|can|could)\s*(?:not|n't)|cannot|can't|won't|fails?\s+to|failed\s+to)\s+"
+          r"(?:erase|hide|mask|conceal|disguise|paper over|obscure|undo|change|alter|make up for)"
+          r"|(?:barely\s+|hardly\s+|thinly\s+)?(?:hides|masks|conceals|disguises|papers over|dresses up)"
+          r"|(?:can|could)\s+(?:only\s+|barely\s+)?(?:hide|mask|conceal|disguise|paper over)"
+          r"|(?:history|we|I|historians|posterity)\s+(?:will|would|may|might)\s+(?:\w+\s+)?remember\b[^.;:?!]{0,60}?\bas"
+          r"|(?:will|would|may|might)\s+go\s+down(?:\s+in\s+history)?\s+as)" + _PARENTHESIS,
+}
+# a noun that frames the verdict: « c'est l'aveu d'une vraie défaite », "the deal is the symbol of a real defeat"
+_FRAMING_NOUNS = {
+    "fr": r"(?:(?:(?:le|la)\s+|l'\s*)(?:symbole|signe|aveu|preuve|histoire|récit|chronique|date|jour|moment|début"
+          r"|constat)\s+(?:de\s+(?=la\b|l'))?)?",
+    "en": r"(?:(?:the|a)\s+(?:symbol|sign|admission|proof|story|day|date|moment|start|beginning|confession|hallmark)"
+          r"\s+of\s+)?",
 }
 _VERDICT_OPENERS = {  # what may stand before a verbless verdict
     "fr": r"(?:^\W*(?:(?:bref|en somme|au fond|autrement dit|en clair|au total|en définitive|finalement|résultat)\s*[,:]?\s*)?"
@@ -266,13 +305,16 @@ def _verdict_pattern(lang: str) -> re.Pattern:
         stated = (r"(?:" + _VERDICT_VERBS["fr"] + _VERDICT_ADVERBS["fr"]
                   + r"|\bs'agit\s+" + _VERDICT_ADVERBS["fr"] + r"d(?:e\s+|')\s*|\b(?:voilà|voici)\s+)"
                   r"(?:(?P<negated>pas|en rien|loin d'être|nullement|guère|(?:plus\s+)?rien\s+d'(?=\s*une?\b))\s*)?"
-                  r"(?:(?:d'\s*)?(?:une?|la|le)\s+|l'\s*|d'\s*)?" + adjectives + nouns)
-        verbless = _VERDICT_OPENERS["fr"] + r"(?:(?:une?|la|le)\s+|l'\s*)" + some_adjective + _nouns(lang, "noun2")
+                  + _FRAMING_NOUNS["fr"] + r"(?:(?:d'\s*)?(?:une?|la|le)\s+|l'\s*|d'\s*)?" + adjectives + nouns)
+        verbless = (_VERDICT_OPENERS["fr"] + r"(?:(?:une?|la|le)\s+|l'\s*)(?:" + some_adjective + _nouns(lang, "noun2")
+                    + r"|(?P<noun3>" + _IDIOMS["fr"] + r")\b)")
         not_an_infinitive = r"(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)"  # « une erreur de croire… »
     else:
         stated = (_VERDICT_VERBS["en"] + _VERDICT_ADVERBS["en"]
-                  + r"(?:(?P<negated>not|no|hardly|far from|anything but)\s+)?(?:(?:an?|the)\s+)?" + adjectives + nouns)
-        verbless = _VERDICT_OPENERS["en"] + r"(?:an?|the)\s+" + some_adjective + _nouns(lang, "noun2")
+                  + r"(?:(?P<negated>not|no|hardly|far from|anything but)\s+)?" + _FRAMING_NOUNS["en"]
+                  + r"(?:(?:an?|the)\s+)?" + adjectives + nouns)
+        verbless = (_VERDICT_OPENERS["en"] + r"(?:an?|the)\s+(?:" + some_adjective + _nouns(lang, "noun2")
+                    + r"|(?P<noun3>" + _IDIOMS["en"] + r")\b)")
         not_an_infinitive = r"(?!\s+to\s+\w)"
     return re.compile(r"(?:" + stated + "|" + verbless + r")" + not_an_infinitive, re.IGNORECASE)
 
@@ -282,10 +324,19 @@ _VERDICT = {lang: _verdict_pattern(lang) for lang in ("fr", "en")}
 # défaite », « je la considère comme un échec », "I consider the deal a mistake", "we regard it as a setback"
 _JUDGING = {
     "fr": re.compile(
+        # « je n'y vois ni une victoire ni même un match nul, mais une vraie défaite »: the noun after « mais »
+        r"\b(?:je|j'|nous|on)\s*(?:n'\s*|ne\s+)?(?:y\s+)?(?:vois|voyons|voit)\b[^.;:?!]{0,60}?\b(?:ni|pas|non)\b"
+        r"[^.;:?!]{0,80}?\bmais\s+(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + _nouns("fr", "noun4") +
+        # a defeat celebrated is the author's irony (« Rarement aura-t-on fêté avec autant d'entrain une vraie
+        # défaite »); a victory celebrated is someone else's
+        r"|\b(?:fêt|célébr|applaudi|acclam)\w*\b[^.;:?!]{0,40}?\b(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"]
+        + r"(?P<noun5>" + _VERDICT_NOUNS["fr"][0] + r")\b|"
         r"\b(?:je|j'|nous)\s*(?:(?:le|la|les|l')\s*)?(?:tiens|tenons|considère|considérons|juge|jugeons|qualifie"
         r"|qualifions)\b[^.;:]{0,60}?\b(?:pour|comme|d'|de)\s+(?:(?:une?|la|le)\s+|l'\s*)?" + _VERDICT_ADJECTIVES["fr"] + _nouns("fr") +
         # « je vois dans cette alliance une défaite », « comment ne pas y voir une vraie défaite ? »
-        r"|(?:\b(?:je|j'|nous|on)|^\W*(?:comment ne pas|faut-il)|\b(?:difficile|impossible) de ne pas)\s*"
+        r"|(?:\b(?:je|j'|nous|on)|^\W*(?:comment ne pas|faut-il)|\b(?:difficile|impossible) de ne pas"
+        # « Faut-il vraiment être ingénieur pour voir dans ce partenariat une… ? », « il faut être aveugle pour ne pas… »
+        r"|^\W*(?:faut-il|il faut|il faudrait)\s+(?:\w+\s+){0,2}?(?:être|avoir)\b[^.;:?!]{0,40}?\bpour(?:\s+ne\s+pas)?)\s*"
         r"(?:n'\s*|ne\s+)?(?:y\s+)?(?:vois|voyons|voit|voir)" + _PARENTHESIS + r"(?:qu'\s*|que\s+)?(?:là\s+|dans\s+[^.;:?]{0,60}?\s+)?"
         r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + _nouns("fr", "noun2") +
         # « difficile de parler d'autre chose que d'une vraie défaite », « impossible de le voir autrement que comme… »
@@ -294,7 +345,15 @@ _JUDGING = {
         + _VERDICT_ADJECTIVES["fr"] + _nouns("fr", "noun3"),
         re.IGNORECASE),
     "en": re.compile(
-        r"(?:\b(?:I|we)\s+(?:would\s+|do\s+)?|^\W*how (?:can|could) (?:anyone|one|we|you) not\s+)"
+        # "I see it not as a victory but as a real defeat"
+        r"\b(?:I|we)\s+(?:would\s+|do\s+)?(?:consider|call|regard|see|count|judge)\b[^.;:?!]{0,60}?\bnot\b"
+        r"[^.;:?!]{0,80}?\bbut\s+(?:as\s+)?(?:an?|the)\s+" + _VERDICT_ADJECTIVES["en"] + _nouns("en", "noun3") +
+        r"|\b(?:celebrat|cheer|applaud|toast)\w*\b[^.;:?!]{0,40}?\b(?:an?|the)\s+" + _VERDICT_ADJECTIVES["en"]
+        + r"(?P<noun4>" + _VERDICT_NOUNS["en"][0] + r")\b|"
+        r"(?:\b(?:I|we)\s+(?:would\s+|do\s+)?|^\W*how (?:can|could) (?:anyone|one|we|you) not\s+"
+        # "Do you really need to be an engineer to see this deal as a…?", "you would have to be blind not to call it…"
+        r"|^\W*do(?:es)?\s+(?:you|one|it|anyone)\s+(?:really\s+)?(?:need|take|have)\b[^.;:?!]{0,40}?\bto\s+"
+        r"|\b(?:you(?:'d|\s+would)|one\s+would)\s+have\s+to\s+be\b[^.;:?!]{0,40}?\bnot\s+to\s+)"
         r"(?:consider|call|regard|see|count|judge)\b[^.;:]{0,60}?\b(?:as\s+)?"
         r"(?:an?|the)\s+"
         + _VERDICT_ADJECTIVES["en"] + _nouns("en") +
@@ -304,12 +363,35 @@ _JUDGING = {
         re.IGNORECASE),
 }
 # a question that asserts: « Comment ne pas y voir une vraie défaite ? », "How can anyone not call this a defeat?"
-_RHETORICAL = {"fr": re.compile(r"^\W*comment ne pas\b", re.I),
-               "en": re.compile(r"^\W*how (?:can|could) (?:anyone|one|we|you) not\b", re.I)}
+_RHETORICAL = {"fr": re.compile(r"^\W*comment ne pas\b|^\W*faut-il\s+(?:\w+\s+){0,2}?(?:être|avoir)\b[^?]{0,60}?\bpour\b", re.I),
+               "en": re.compile(r"^\W*how (?:can|could) (?:anyone|one|we|you) not\b|^\W*do(?:es)?\s+(?:you|one|it|anyone)\s+"
+                                r"(?:really\s+)?(?:need|take|have)\b[^?]{0,60}?\bto\s+(?:see|call|recogni[sz]e)\b", re.I)}
 # … or one the author answers at once: « Faut-il y voir une vraie défaite ? (…) la réponse, hélas, est oui. »
 _ANSWERED_YES = {"fr": re.compile(r"^\W*oui\b|\bla réponse[^.?!]{0,20}\best oui\b", re.I),
                  "en": re.compile(r"^\W*yes\b|\bthe answer[^.?!]{0,20}\bis yes\b", re.I)}
-_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b|\b(?:si|s'il|savoir si|erreur de croire"
+# … and a hypothesis the author then asserts: "…it would be a defeat for European independence. It is exactly that.",
+# « on parlerait d'une vraie défaite. Je le dis sans détour : c'en est une. »
+_CONFIRMED = {"fr": re.compile(r"\bc'en est (?:bien |exactement |précisément )?une?\b|\bc'est (?:exactement|précisément|bien)"
+                               r" (?:cela|ça|le cas)\b|^\W*c'est le cas\W*$", re.I),
+              "en": re.compile(r"^\W*(?:and\s+)?(?:it|this|that)\s+is\s+(?:exactly|precisely|just)\s+(?:that|what\s+it\s+is)\b"
+                               r"|^\W*(?:and\s+)?(?:it|this|that)\s+is(?:\s+one)?\W*$", re.I)}
+# the verdict in the conditional, which counts only when the author then asserts it (`_CONFIRMED`)
+_CONDITIONAL_VERDICT = {
+    "fr": re.compile(r"\b(?:serait|seraient|constituerait|constitueraient|représenterait|signerait|marquerait"
+                     r"|ressemblerait à|s'agirait|parlerait|parlerions)" + _PARENTHESIS + _VERDICT_ADVERBS["fr"]
+                     + r"(?:d'\s*|de\s+)?(?:(?:une?|la|le)\s+|l'\s*)?" + _VERDICT_ADJECTIVES["fr"] + _nouns("fr"),
+                     re.IGNORECASE),
+    "en": re.compile(r"\b(?:would|could|might)\s+(?:be|mark|amount to|represent|constitute|look like|be called)"
+                     + _PARENTHESIS + _VERDICT_ADVERBS["en"] + r"(?:(?:an?|the)\s+)?" + _VERDICT_ADJECTIVES["en"]
+                     + _nouns("en"), re.IGNORECASE),
+}
+# « si » opens a hypothesis before a subject (« si l'on », « si Mistral AI », « si, demain, »); before an adjective or
+# an adverb it intensifies (« si précieux soient-ils », « si peu nombreux ») and asserts
+_CONDITIONAL_SI = (r"\bsi\b(?=\s*,|\s+(?:l'|le|la|les|un|une|des|du|ce|cet|cette|ces|cela|ça|il|ils|elle|elles|on|nous|vous"
+                   r"|tu|je|j'|demain|jamais|toutefois|par|d'|en|mon|ma|mes|son|sa|ses|leur|leurs|notre|nos|votre|vos"
+                   r"|aucun|aucune|personne|rien|tout|tous|chacun|(?-i:[A-ZÉÈÀÂÎÔ])))")
+_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b|" + _CONDITIONAL_SI +
+                                r"|\b(?:s'il|savoir si|erreur de croire"
                                 r"|(?:ne veut|ne signifie|n'est) pas dire"
                                 r"|erreur de penser|tort de croire)\b", re.I),
                "en": re.compile(r"^\W*(?:if|unless|should)\b|\b(?:whether|is (?:not )?to say|mistake to (?:think|believe|read|see|call)"
@@ -317,14 +399,18 @@ _HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b|\b(?
 # someone else's opinion, attributed otherwise than by a reporting word: "Analysts believe…", "…, Huang told
 # reporters", "For Huang, …", « Pour le ministre, … », « …, a jugé le sénateur », « …, s'est félicité X »
 _ATTRIBUTED = {
-    "fr": re.compile(r"^\W*(?:pour|selon|d'après)\s+(?:le|la|les|l'|un|une|des|(?-i:[A-ZÉ]))[^,]{0,60},|\b(?:a|ont|avait) "
+    "fr": re.compile(r"^\W*(?:pour|selon|d'après)\s+(?!(?:le|l')\s*(?:reste|heure|instant|moment|essentiel|coup|fond"
+                     r"|principe)\b|la première fois\b|une fois\b)"
+                     r"(?:le|la|les|l'|un|une|des|(?-i:[A-ZÉ]))[^,]{0,60},|\b(?:a|ont|avait) "
                      r"(?:jugé|estimé|déclaré|affirmé|assuré|dénoncé|tranché|lancé|répondu|ajouté|expliqué|souligné)\b"
                      r"|\bs'(?:est|sont) (?:félicitée?s?|réjouie?s?|indignée?s?|alarmée?s?)\b|\b(?:estiment|jugent|pensent"
                      r"|croient|considèrent|dénoncent|déplorent|regrettent|redoutent|craignent)\b"
                      r"|,\s*(?:juge|tranche|dénonce|déplore|regrette|résume|ironise|conclut|prévient|avertit|martèle"
                      r"|souligne|observe|analyse|confie|explique|lance|s'inquiète|s'alarme)\s+(?:le|la|l'|les|un|une|son|sa"
                      r"|ses|leur|(?-i:[A-ZÉ]))", re.I),
-    "en": re.compile(r"^\W*(?:for|to|according to)\s+(?!me\b|us\b|my\b|our\b)[^,]{1,60},"
+    "en": re.compile(r"^\W*(?:for|to|according to)\s+(?!me\b|us\b|my\b|our\b|all\b|now\b|once\b|years\b|decades\b"
+                     r"|months\b|weeks\b|starters\b|example\b|instance\b|a while\b|the first time\b|the moment\b"
+                     r"|the time being\b|the record\b|good measure\b|be sure\b|be fair\b|be clear\b)[^,]{1,60},"
                      r"|,\s*(?!whatever\b|no matter\b|despite\b)(?:[\w'-]+\s+){1,4}say\W*$"  # "…, analysts say."
                      r"|\b(?:believes?|believed|thinks?|thought|told|tells"
                      r"|warns?|warned|fears?|feared|argues?|argued|insists?|insisted|contends?|maintains?|reckons?|notes?"
@@ -350,6 +436,16 @@ def quoted_at(text: str, start: int, end: int) -> bool:
     return sum(after.count(q) for q in "»”") > sum(after.count(q) for q in "«“") or after.count('"') % 2 == 1
 
 
+# a reporting word after one of these is a noun (« l'annonce de l'Essonne », "the company's promises"), not a report
+_DETERMINERS = frozenset("le la l' les un une des ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes de d' "
+                         "du au aux the a an its their his her our these those this that 's of such my your any".split())
+
+
+def _reports(tokens: list[str], reporting: frozenset[str] | set[str]) -> bool:
+    """Whether a reporting word stands as a verb (« promet », "says"), the sentence reporting someone else's words."""
+    return any(token in reporting and (k == 0 or tokens[k - 1] not in _DETERMINERS) for k, token in enumerate(tokens))
+
+
 def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | None:
     """The last sentence where the author states a negative verdict outright (see `_VERDICT`), else the last where
     the author states praise, with its polarity; or None."""
@@ -363,14 +459,17 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
     found: dict[str, tuple[int, str]] = {}  # the last verdict of each polarity
     for k, sentence in enumerate(sentences):
         text = sentence.text.replace("’", "'")
-        matches = list(pattern.finditer(text)) or list(_JUDGING[lang].finditer(text))
+        confirmed = any(_CONFIRMED[lang].search(then.text) for then in sentences[k + 1:k + 3])
+        matches = list(pattern.finditer(text)) or list(_JUDGING[lang].finditer(text)) \
+            or (list(_CONDITIONAL_VERDICT[lang].finditer(text)) if confirmed else [])
         question = text.rstrip().endswith("?") and not _RHETORICAL[lang].search(text) \
             and not any(_ANSWERED_YES[lang].search(answer.text) for answer in sentences[k + 1:k + 3])
-        if not matches or question or _HYPOTHESIS[lang].search(text) or _ATTRIBUTED[lang].search(text):
+        if not matches or question or (_HYPOTHESIS[lang].search(text) and not confirmed) \
+                or _ATTRIBUTED[lang].search(text):
             continue
         match = matches[-1]  # « ce n'est pas un échec, c'est une catastrophe »: the last word is the verdict
         before = text[:match.start()]
-        if quoted_at(text, match.start(), match.end()) or others.intersection(tokenize(text)) \
+        if quoted_at(text, match.start(), match.end()) or _reports(tokenize(text), others) \
                 or _OTHERS_CHARGE[lang].search(before):
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
         noun = next(value for name, value in match.groupdict().items() if name.startswith("noun") and value)
