@@ -253,7 +253,7 @@ _VERDICT_ADVERBS = {
 _VERDICT_VERBS = {
     "fr": r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|représentent|reste|demeure|signe|marque"
           r"|consacre|scelle|acte|restera|resteront|demeurera|apparaît|subit|a subi|essuie|a essuyé|équivaut à"
-          r"|assiste à|assistons à|s'apparente à|s'apparentent à|ressemble à|ressemblent à|sonne comme"
+          r"|assiste à|assistons à|s'apparente à|s'apparentent à|(?:ressemble|ressemblent)(?:\s+(?:fort|beaucoup|furieusement|étrangement))?\s+à|relève de|relèvent de|sonne comme"
           r"|sonnent comme|tourne à|vire à|(?:a|ont) tout(?=\s+d'\s*une?\b)|s'avèrent|s'avère|se révèlent|se révèle"
           r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d')"
           # verbs that take the verdict for granted: « n'effacent pas une vraie défaite », « ne change rien à »
@@ -261,8 +261,10 @@ _VERDICT_VERBS = {
           r"|rattrape|rattrapent)\s+pas|(?:n'\s*|ne\s+)(?:change|changent|changera|changeront|enlève|enlèvent)\s+rien\s+à"
           r"|(?:n'\s*|ne\s+)(?:fait|font|fera|feront)\s+pas\s+oublier|(?:n'\s*|ne\s+)(?:saurait|sauraient|peut|peuvent"
           r"|pourra|pourront|suffit\s+pas\s+à|suffisent\s+pas\s+à|suffira\s+pas\s+à)\s+(?:pas\s+)?(?:masquer|cacher"
-          r"|effacer|faire oublier|dissimuler)|(?:masque|masquent|cache|cachent)\s+mal|maquille|maquillent|déguise"
-          r"|déguisent|camoufle|camouflent"
+          r"|effacer|faire oublier|dissimuler)|(?:masque|masquent|cache|cachent)\s+mal"
+          r"|(?:maquill|déguis|camoufl|travesti)\w*(?:\s+en\s+\w+)?"
+          # a past or future tense of the verbs above: « aura consacré une vraie défaite », « a signé un échec »
+          r"|(?:a|ont|aura|auront|avait|avaient|aurait)\s+(?:signé|marqué|consacré|scellé|acté|constitué|représenté)"
           # the subjunctive an author concedes with a shrug: « Qu'importe, au fond, qu'il s'agisse d'une vraie défaite »
           r"|(?:qu'importe|peu importe)\b[^.;:?!]{0,40}?\bqu(?:e\s+|'\s*)(?:ce\s+soit|(?:il|ce|cela|ça)\s+s'agisse)"
           r"|(?:l'histoire|on|nous|je|la postérité|les historiens[^.;:?!,]{0,30}?)\s+retiendr\w*\b[^.;:?!]{0,60}?\bcomme"
@@ -292,6 +294,15 @@ _VERDICT_OPENERS = {  # what may stand before a verbless verdict
 }
 
 
+# a verdict noun that ends its sentence, at most with a short complement (« : une défaite. », « Une défaite en rase
+# campagne. », "There is no other word for it: defeat."), is a verdict without an adjective; « Le recul de Soitec est
+# net », "The dependence is not reduced" go on with a verb, « une avancée à nuancer » with a reserve
+_ENDING_THE_SENTENCE = {
+    "fr": r"(?=(?:\s+(?:pour|de|du|des|en|sur)(?:\s+(?!(?:est|sont|était|a|ont|reste|restent)\b)[\w'-]+){1,3})?\W*$)",
+    "en": r"(?=(?:\s+(?:for|of|in|on)(?:\s+(?!(?:is|are|was|were|has|have|remains)\b)[\w'-]+){1,3})?\W*$)",
+}
+
+
 def _nouns(lang: str, group: str = "noun") -> str:
     """The verdict nouns of `lang` as one named group (a pattern's alternatives each need a name of their own)."""
     return f"(?P<{group}>" + "|".join(_VERDICT_NOUNS[lang]) + r")\b"
@@ -305,16 +316,21 @@ def _verdict_pattern(lang: str) -> re.Pattern:
         stated = (r"(?:" + _VERDICT_VERBS["fr"] + _VERDICT_ADVERBS["fr"]
                   + r"|\bs'agit\s+" + _VERDICT_ADVERBS["fr"] + r"d(?:e\s+|')\s*|\b(?:voilà|voici)\s+)"
                   r"(?:(?P<negated>pas|en rien|loin d'être|nullement|guère|(?:plus\s+)?rien\s+d'(?=\s*une?\b))\s*)?"
-                  + _FRAMING_NOUNS["fr"] + r"(?:(?:d'\s*)?(?:une?|la|le)\s+|l'\s*|d'\s*)?" + adjectives + nouns)
+                  + _FRAMING_NOUNS["fr"] + r"(?:(?:d'\s*)?(?:une?|la|le|sa|son|leur)\s+|l'\s*|d'\s*)?" + adjectives + nouns)
         verbless = (_VERDICT_OPENERS["fr"] + r"(?:(?:une?|la|le)\s+|l'\s*)(?:" + some_adjective + _nouns(lang, "noun2")
                     + r"|(?P<noun3>" + _IDIOMS["fr"] + r")\b)")
+        verbless += (r"|(?:^\W*|[:—–]\s*)(?:(?:une?|la|le)\s+|l'\s*)?" + _nouns(lang, "noun4") + _ENDING_THE_SENTENCE["fr"]
+                     + r"|\bmoins\s+(?:de\s+|d'\s*|une?\s+)[^.;:?!]{1,40}?\bque\s+(?:de\s+|d'\s*)?(?:(?:une?|la|le)\s+|l'\s*)"
+                     + adjectives + _nouns(lang, "noun5"))
         not_an_infinitive = r"(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)"  # « une erreur de croire… »
     else:
         stated = (_VERDICT_VERBS["en"] + _VERDICT_ADVERBS["en"]
                   + r"(?:(?P<negated>not|no|hardly|far from|anything but)\s+)?" + _FRAMING_NOUNS["en"]
-                  + r"(?:(?:an?|the)\s+)?" + adjectives + nouns)
+                  + r"(?:(?:an?|the|its|their)\s+)?" + adjectives + nouns)
         verbless = (_VERDICT_OPENERS["en"] + r"(?:an?|the)\s+(?:" + some_adjective + _nouns(lang, "noun2")
                     + r"|(?P<noun3>" + _IDIOMS["en"] + r")\b)")
+        verbless += (r"|(?:^\W*|[:—–]\s*)(?:(?:an?|the)\s+)?" + _nouns(lang, "noun4") + _ENDING_THE_SENTENCE["en"]
+                     + r"|\bless\s+(?:an?\s+|the\s+)?[^.;:?!]{1,40}?\bthan\s+(?:an?|the)\s+" + adjectives + _nouns(lang, "noun5"))
         not_an_infinitive = r"(?!\s+to\s+\w)"
     return re.compile(r"(?:" + stated + "|" + verbless + r")" + not_an_infinitive, re.IGNORECASE)
 
@@ -340,8 +356,9 @@ _JUDGING = {
         r"(?:n'\s*|ne\s+)?(?:y\s+)?(?:vois|voyons|voit|voir)" + _PARENTHESIS + r"(?:qu'\s*|que\s+)?(?:là\s+|dans\s+[^.;:?]{0,60}?\s+)?"
         r"(?:(?:une?|la|le)\s+|l'\s*)" + _VERDICT_ADJECTIVES["fr"] + _nouns("fr", "noun2") +
         # « difficile de parler d'autre chose que d'une vraie défaite », « impossible de le voir autrement que comme… »
-        r"|\b(?:difficile|impossible) de (?:\w+\s+){0,2}?(?:parler|voir|qualifier|décrire|lire)\b[^.;:?]{0,60}?"
-        r"\b(?:autre chose que|autrement que)\s+(?:comme\s+)?(?:d'\s*)?(?:(?:une?|la|le)\s+|l'\s*)"
+        r"|(?:\b(?:difficile|impossible) de (?:\w+\s+){0,2}?|\b(?:on|nous|je|j')\s+(?:ne\s+|n'\s*)?(?:saurait|saurions|saurais"
+        r"|peut|pouvons|peux)\s+(?:\w+\s+){0,2}?)(?:parler|voir|qualifier|décrire|lire|appeler|nommer)\b[^.;:?]{0,60}?"
+        r"\b(?:autre chose|autrement)\s+qu(?:e\s+|'\s*)(?:comme\s+)?(?:d'\s*)?(?:(?:une?|la|le)\s+|l'\s*)"
         + _VERDICT_ADJECTIVES["fr"] + _nouns("fr", "noun3"),
         re.IGNORECASE),
     "en": re.compile(
@@ -358,7 +375,8 @@ _JUDGING = {
         r"(?:an?|the)\s+"
         + _VERDICT_ADJECTIVES["en"] + _nouns("en") +
         # "it is hard to see the project as anything but a real defeat"
-        r"|\b(?:hard|difficult|impossible) to (?:see|read|call|describe)\b[^.;:]{0,60}?\bas anything (?:but|other than)\s+"
+        r"|(?:\b(?:hard|difficult|impossible) to|\b(?:one|you|we|I)\s+(?:can|could)\s+only)\s+(?:see|read|call|describe)\b"
+        r"[^.;:]{0,60}?\b(?:as\s+)?(?:anything (?:but|other than)\s+)?"
         r"(?:an?|the)\s+" + _VERDICT_ADJECTIVES["en"] + _nouns("en", "noun2"),
         re.IGNORECASE),
 }
@@ -390,11 +408,14 @@ _CONDITIONAL_VERDICT = {
 _CONDITIONAL_SI = (r"\bsi\b(?=\s*,|\s+(?:l'|le|la|les|un|une|des|du|ce|cet|cette|ces|cela|ça|il|ils|elle|elles|on|nous|vous"
                    r"|tu|je|j'|demain|jamais|toutefois|par|d'|en|mon|ma|mes|son|sa|ses|leur|leurs|notre|nos|votre|vos"
                    r"|aucun|aucune|personne|rien|tout|tous|chacun|(?-i:[A-ZÉÈÀÂÎÔ])))")
-_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il)\b|" + _CONDITIONAL_SI +
+_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il"
+                                # a belief judged, not the matter: « Croire que l'Europe gardera son avance relève de l'illusion »
+                                r"|croire|penser|imaginer|espérer|prétendre|affirmer)\b|" + _CONDITIONAL_SI +
                                 r"|\b(?:s'il|savoir si|erreur de croire"
                                 r"|(?:ne veut|ne signifie|n'est) pas dire"
                                 r"|erreur de penser|tort de croire)\b", re.I),
-               "en": re.compile(r"^\W*(?:if|unless|should)\b|\b(?:whether|is (?:not )?to say|mistake to (?:think|believe|read|see|call)"
+               "en": re.compile(r"^\W*(?:if|unless|should|(?:to\s+)?(?:believ|think|imagin|hop|pretend|assum)(?:e|ing))\b"
+                                r"|\b(?:whether|is (?:not )?to say|mistake to (?:think|believe|read|see|call)"
                                 r"|wrong to (?:think|believe|call))\b", re.I)}
 # someone else's opinion, attributed otherwise than by a reporting word: "Analysts believe…", "…, Huang told
 # reporters", "For Huang, …", « Pour le ministre, … », « …, a jugé le sénateur », « …, s'est félicité X »
