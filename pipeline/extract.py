@@ -778,7 +778,35 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]"]
 
 
+def _misleading_articles(tree: Any) -> list[Any]:
+    """The page's `<article>` elements when the first of them is not the story: trafilatura takes the first
+    `<article>` as the story's container when no class names one, and a page whose story sits outside any (in a
+    `<div>` or `<main>`) but whose related-story cards are `<article>`s, or a live page whose updates are one
+    `<article>` each, lost its story to one card or one update, and its subheadings with it (mini news sites,
+    fourteenth round). The first `<article>` misleads when it holds no `<h1>` and under half the words of the page's
+    paragraphs; a story `<article>` above readers' comments or cards holds the headline or most of the words."""
+    articles = tree.xpath("//body//article")
+    if len(articles) < 2 or articles[0].find(".//h1") is not None:
+        return []
+    first_words = count_words(articles[0].text_content())
+    page_words = sum(count_words(p.text_content()) for p in tree.iterfind(".//body//p"))
+    return articles if first_words * 2 < page_words else []
+
+
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
+    """trafilatura's text of the page, its `<article>` elements read as plain blocks when the first is not the
+    story (`_misleading_articles`); the tree is given back as it came."""
+    misleading = _misleading_articles(tree)
+    for element in misleading:
+        element.tag = "div"
+    try:
+        return _bare_text(tree, url, favor_precision)
+    finally:
+        for element in misleading:
+            element.tag = "article"
+
+
+def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
