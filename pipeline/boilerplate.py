@@ -61,7 +61,15 @@ _COMMENTS = re.compile(
     r"|(?:laisser|ajouter|écrire) un commentaire|(?:\d+ )?(?:commentaires?|réactions?|comments?)\s*(?:\(\d+\))?\W*$"
     r"|(?:voir|afficher|lire) (?:les |tous les )?(?:\d+ )?commentaires\W*$|(?:view|show|see|read) (?:all )?(?:\d+ )?comments\W*$"
     r"|(?:leave|post|add) a (?:comment|reply)|join the (?:conversation|discussion)"
-    r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)", _I)
+    r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)"
+    # the comment box's prompts in their other forms (fourteenth round): the French of "join the conversation" («
+    # Lancez la conversation », « Rejoignez la discussion »), its button alone (« Commenter »), and the call to log
+    # in first, in either language (« Connectez-vous à votre compte X pour participer à la conversation », "Sign in
+    # to comment"): a line that starts so is the site's
+    r"|(?:lancez|rejoignez|ouvrez|participez à) la (?:conversation|discussion)\W*$|commenter\W*$"
+    r"|(?:connectez-vous|identifiez-vous|inscrivez-vous|créez (?:un|votre) compte|(?:log|sign) in|register"
+    r"|create (?:an|a free|your) account)\b[^.!?]{0,60}?\b(?:pour|to) (?:réagir|commenter|participer à la (?:conversation"
+    r"|discussion)|comment|reply|join the (?:conversation|discussion))\b", _I)
 _NEWSLETTER = re.compile(
     r"newsletters?\b.*\b(?:s'inscrire|inscrivez-vous|abonnez-vous|sign up|subscribe)\W*$|s'inscrire\W*$|sign up\W*$"
     r"|inscription gratuite\W*$"
