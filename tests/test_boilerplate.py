@@ -1270,3 +1270,24 @@ def test_a_comment_box_s_prompts_in_other_wordings_go(line):
 def test_story_lines_like_a_comment_prompt_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Vous souhaitez suivre l'actualité de Nantes et de son agglomération ? Téléchargez notre application et activez "
+    "les notifications.",
+    "Téléchargez gratuitement notre application pour recevoir les alertes de votre département.",
+    "Pour ne rien manquer, installez notre appli.",
+])
+def test_a_french_publisher_s_app_promo_goes(line):
+    """« Téléchargez notre application »: the French of "Download our app to get …", with no store named, stayed at a
+    regional daily's story's end (mini news sites, fourteenth round)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{STORY[1]}\n{line}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "« Téléchargez notre application », répète depuis un an la banque, qui a fermé 40 agences dans la région.",
+    "Les clients de l'opérateur peuvent télécharger son application pour suivre leur consommation de données.",
+])
+def test_story_lines_about_someone_s_app_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
