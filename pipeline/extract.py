@@ -746,6 +746,8 @@ RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same th
 # in their own paragraph (« <p class="image-credit">Crédit photo : … »); named by a whole class token
 _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
                       "credits-photo", "media-credit", "caption-credit")
+# class words (split at spaces, hyphens and underscores) of a promotion or a call for donations
+_PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "soutien", "soutenir")
 # (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
 _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
               + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
@@ -775,7 +777,15 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               # español … Leer en español », "Diesen Artikel auf Deutsch lesen" (tenth round R10-5); not a block
               # holding the headline or the story's paragraphs
               "//body//*[self::div or self::section or self::aside or self::p][@lang or .//a[@hreflang or @lang]]"
-              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]"]
+              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]",
+              # a box the site's markup names a promotion or a call for donations, whatever its words: an event's
+              # ticket offer in the story ("wp-block-…-event-promo"), « soutien-encart », "donation-box" (mini news
+              # sites, fourteenth round; trafilatura's own class vocabulary has no such token). A class word, not a
+              # substring: "node--promoted" and "promotion" stay; never a block holding the headline
+              "//body//*[self::div or self::section or self::aside or self::p or self::figure]"
+              "[contains(@class, 'promo') or contains(@class, 'don') or contains(@class, 'soutien')]"
+              "[" + " or ".join(f"contains(concat(' ', translate(@class, '-_', '  '), ' '), ' {word} ')"
+                              for word in _PROMOTION_CLASS_WORDS) + "][not(.//h1)]"]
 
 
 def _misleading_articles(tree: Any) -> list[Any]:

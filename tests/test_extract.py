@@ -1351,3 +1351,25 @@ def test_a_story_outside_the_first_article_element_keeps_its_subheadings_and_sec
             f"<article><a href='/b'><h3>Quel avenir pour les centres de données ?</h3></a></article></main></body></html>")
     text = extract_article(page, "https://ouest.example/q", None, NOW, min_words=30).text
     assert all(h in text and p in text for h, p in _SECTIONS) and "angle mort" not in text
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='wp-block-site-event-promo'><h3>Sommet Cloud 2027</h3><p>Retrouvez 800 décideurs à Lyon le 12 mars. "
+    "Les billets sont à -30 % jusqu'à vendredi.</p><a href='/events'>Je réserve</a></div>",
+    "<aside class='encart-dons'><p>Notre journal est indépendant et gratuit : pour qu'il le reste, chaque contribution "
+    "compte, même la plus modeste.</p><a href='/don'>Je contribue</a></aside>",
+    "<div class='donation_box'><p>This site is funded by readers like you, and every contribution, however small, "
+    "keeps it free for everyone.</p></div>",
+])
+def test_a_box_the_markup_names_a_promotion_or_a_call_for_donations_leaves_the_story(box):
+    """An event's ticket offer or a call for donations inside the story, in words no rule knew, stayed in the text;
+    the markup names them (class words promo, donation, dons, soutien…: mini news sites, fourteenth round). A class
+    word only: Drupal's story node "node--promoted" and a "promotion" paragraph are the story's."""
+    story = "".join(f"<h2>{h}</h2><p>{p}</p>" for h, p in _SECTIONS)
+    page = (f"<html lang='fr'><head><title>Cloud public</title></head><body><main><article class='node node--promoted'>"
+            f"<h1>Cloud public</h1>{story}{box}<p class='promotion'>La promotion des offres locales reste à faire, "
+            f"concluent les auteurs du rapport.</p></article></main></body></html>")
+    text = extract_article(page, "https://ouest.example/p", None, NOW, min_words=30).text
+    assert all(h in text and p in text for h, p in _SECTIONS) and "La promotion des offres locales" in text
+    for gone in ("Sommet Cloud", "800 décideurs", "contribution", "Je contribue", "Je réserve"):
+        assert gone not in text
