@@ -61,7 +61,15 @@ _COMMENTS = re.compile(
     r"|(?:laisser|ajouter|écrire) un commentaire|(?:\d+ )?(?:commentaires?|réactions?|comments?)\s*(?:\(\d+\))?\W*$"
     r"|(?:voir|afficher|lire) (?:les |tous les )?(?:\d+ )?commentaires\W*$|(?:view|show|see|read) (?:all )?(?:\d+ )?comments\W*$"
     r"|(?:leave|post|add) a (?:comment|reply)|join the (?:conversation|discussion)"
-    r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)", _I)
+    r"|you must be (?:logged in|signed in|a subscriber) to (?:comment|post|reply)"
+    # the comment box's prompts in their other forms (fourteenth round): the French of "join the conversation" («
+    # Lancez la conversation », « Rejoignez la discussion »), its button alone (« Commenter »), and the call to log
+    # in first, in either language (« Connectez-vous à votre compte X pour participer à la conversation », "Sign in
+    # to comment"): a line that starts so is the site's
+    r"|(?:lancez|rejoignez|ouvrez|participez à) la (?:conversation|discussion)\W*$|commenter\W*$"
+    r"|(?:connectez-vous|identifiez-vous|inscrivez-vous|créez (?:un|votre) compte|(?:log|sign) in|register"
+    r"|create (?:an|a free|your) account)\b[^.!?]{0,60}?\b(?:pour|to) (?:réagir|commenter|participer à la (?:conversation"
+    r"|discussion)|comment|reply|join the (?:conversation|discussion))\b", _I)
 _NEWSLETTER = re.compile(
     r"newsletters?\b.*\b(?:s'inscrire|inscrivez-vous|abonnez-vous|sign up|subscribe)\W*$|s'inscrire\W*$|sign up\W*$"
     r"|inscription gratuite\W*$"
@@ -193,6 +201,10 @@ _SITE_PROMO = re.compile(
     r"|^\W*catch (?:all )?the (?:latest )?[^.!?]{0,80}?\b(?:news|updates)\b[^.!?]{0,80}?\b(?:on|at)\s+\S"
     r"|(?:^|[.!?]\s)\W*(?:download|get|install)\s+(?:the|our)\s+[^.!?]{0,40}?\bapp\s+(?:to|for)\s+(?:get|receive|read"
     r"|stay|follow|access|daily|live|breaking|the latest|latest)\b"
+    # its French form, which names no store either (fourteenth round): « Vous souhaitez suivre l'actualité de votre
+    # ville ? Téléchargez notre application et activez les alertes », « Pour ne rien manquer, installez notre appli »
+    # (« notre » and no quotation mark before it: a story's app, or a slogan it quotes, is someone else's)
+    r"|(?:^|[.!?,;:]\s)[^\w«\"“]*(?:téléchargez|installez)(?:\s+gratuitement)?\s+notre\s+appli(?:cation)?\b"
     r"|^\W*(?:join|follow|rejoignez|suivez)\s+(?:[^.!?]{0,40}?\s)?(?:whatsapp|telegram)\s+(?:channel|chaîne|canal)\b"
     # after a clause (second holdout, R13-12): "📣 For more lifestyle news, follow us on Instagram | Twitter | Facebook
     # and don't miss out on the latest updates!", "Click here to join X on WhatsApp"
@@ -200,7 +212,7 @@ _SITE_PROMO = re.compile(
     _I)
 # cheap substring tests before _SITE_PROMO's searches (most lines hold none of these)
 _PROMO_HINTS = ("google", "app store", "play store", "sources préférées", "sources favorites", " source", "follow",
-                "suivez", "rejoignez", "join", " app ", "catch ")
+                "suivez", "rejoignez", "join", " app ", "catch ", "notre appli")
 _SYNDICATED = re.compile(
     r"(?:this|the) (?:article|story|content|post)\b[^.!?]{0,100}?\b(?:syndicated|republished|distributed)"
     r" (?:via|on|by|through) (?:microsoft start|msn)\b"

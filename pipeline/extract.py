@@ -746,6 +746,8 @@ RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same th
 # in their own paragraph (« <p class="image-credit">Crédit photo : … »); named by a whole class token
 _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
                       "credits-photo", "media-credit", "caption-credit")
+# class words (split at spaces, hyphens and underscores) of a promotion or a call for donations
+_PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "soutien", "soutenir")
 # (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
 _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
               + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
@@ -775,10 +777,46 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               # español … Leer en español », "Diesen Artikel auf Deutsch lesen" (tenth round R10-5); not a block
               # holding the headline or the story's paragraphs
               "//body//*[self::div or self::section or self::aside or self::p][@lang or .//a[@hreflang or @lang]]"
-              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]"]
+              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]",
+              # a box the site's markup names a promotion or a call for donations, whatever its words: an event's
+              # ticket offer in the story ("wp-block-…-event-promo"), « soutien-encart », "donation-box" (mini news
+              # sites, fourteenth round; trafilatura's own class vocabulary has no such token). A class word, not a
+              # substring: "node--promoted" and "promotion" stay; never a block holding the headline
+              "//body//*[self::div or self::section or self::aside or self::p or self::figure]"
+              "[contains(@class, 'promo') or contains(@class, 'don') or contains(@class, 'soutien')]"
+              "[" + " or ".join(f"contains(concat(' ', translate(@class, '-_', '  '), ' '), ' {word} ')"
+                              for word in _PROMOTION_CLASS_WORDS) + "][not(.//h1)]"]
+
+
+def _misleading_articles(tree: Any) -> list[Any]:
+    """The page's `<article>` elements when the first of them is not the story: trafilatura takes the first
+    `<article>` as the story's container when no class names one, and a page whose story sits outside any (in a
+    `<div>` or `<main>`) but whose related-story cards are `<article>`s, or a live page whose updates are one
+    `<article>` each, lost its story to one card or one update, and its subheadings with it (mini news sites,
+    fourteenth round). The first `<article>` misleads when it holds no `<h1>` and under half the words of the page's
+    paragraphs; a story `<article>` above readers' comments or cards holds the headline or most of the words."""
+    articles = tree.xpath("//body//article")
+    if len(articles) < 2 or articles[0].find(".//h1") is not None:
+        return []
+    first_words = count_words(articles[0].text_content())
+    page_words = sum(count_words(p.text_content()) for p in tree.iterfind(".//body//p"))
+    return articles if first_words * 2 < page_words else []
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
+    """trafilatura's text of the page, its `<article>` elements read as plain blocks when the first is not the
+    story (`_misleading_articles`); the tree is given back as it came."""
+    misleading = _misleading_articles(tree)
+    for element in misleading:
+        element.tag = "div"
+    try:
+        return _bare_text(tree, url, favor_precision)
+    finally:
+        for element in misleading:
+            element.tag = "article"
+
+
+def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     document = trafilatura.bare_extraction(
         tree,
         url=url,

@@ -1244,3 +1244,50 @@ def test_a_byline_with_its_place_and_date_after_bars_goes():
 def test_story_lines_like_a_channel_promo_or_a_long_byline_stay(line):
     text = f"{line}\n{STORY[0]}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Lancez la conversation",
+    "Rejoignez la discussion !",
+    "Commenter",
+    "Connectez-vous à votre compte Le Journal pour participer à la conversation",
+    "Identifiez-vous pour réagir à cet article.",
+    "Sign in to your Ledger account to comment.",
+    "Log in or create a free account to join the conversation",
+])
+def test_a_comment_box_s_prompts_in_other_wordings_go(line):
+    """The comment box under a story: the French of "join the conversation", its « Commenter » button and the call
+    to log in first, in either language, stayed at the text's end (mini news sites, fourteenth round)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{STORY[1]}\n{line}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "Connectez-vous au réseau de l'université pour accéder au modèle, précise la notice publiée par l'équipe.",
+    "Log in to the dashboard to see which models your company is allowed to deploy, the guidance says.",
+    "Rejoignez la discussion, a lancé la ministre aux entreprises présentes, avant de présenter le plan.",
+    "Commenter les résultats trimestriels n'est pas l'usage du groupe, a répondu un porte-parole.",
+])
+def test_story_lines_like_a_comment_prompt_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Vous souhaitez suivre l'actualité de Nantes et de son agglomération ? Téléchargez notre application et activez "
+    "les notifications.",
+    "Téléchargez gratuitement notre application pour recevoir les alertes de votre département.",
+    "Pour ne rien manquer, installez notre appli.",
+])
+def test_a_french_publisher_s_app_promo_goes(line):
+    """« Téléchargez notre application »: the French of "Download our app to get …", with no store named, stayed at a
+    regional daily's story's end (mini news sites, fourteenth round)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{STORY[1]}\n{line}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "« Téléchargez notre application », répète depuis un an la banque, qui a fermé 40 agences dans la région.",
+    "Les clients de l'opérateur peuvent télécharger son application pour suivre leur consommation de données.",
+])
+def test_story_lines_about_someone_s_app_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text

@@ -1310,3 +1310,66 @@ def test_a_paper_s_news_service_is_no_author():
     assert clean_authors("Robert Service") == ["Robert Service"]
     page = _lead_page("").replace("</head>", '<meta name="author" content="Express News Service"></head>')
     assert extract_article(page, "https://ouest.example/p", None, NOW, min_words=10).authors == []
+
+
+_SECTIONS = [("Un marché dominé par trois acteurs", "Les trois grands fournisseurs américains captent l'essentiel des "
+              "dépenses de cloud des collectivités, qui peinent à trouver des offres locales couvrant tous leurs besoins."),
+             ("Ce que propose le rapport", "Les auteurs recommandent de mutualiser les achats entre ministères et de "
+              "financer la portabilité des données, afin que changer de fournisseur ne coûte plus des mois de travail."),
+             ("Un calendrier serré", "La première mesure pourrait entrer en vigueur dès le prochain budget, si le "
+              "gouvernement retient la proposition lors de l'arbitrage prévu au printemps.")]
+
+
+@pytest.mark.parametrize("shape", ["cards", "live"])
+def test_a_story_outside_the_first_article_element_keeps_its_subheadings_and_sections(shape):
+    """trafilatura takes the page's first `<article>` as the story when no class names one: a story in a `<div>`
+    under related-story cards built as `<article>`s, or a live page whose updates are one `<article>` each, lost its
+    subheadings (and on the live page all but one update unless the second pass ran), and kept the cards' titles
+    (mini news sites, fourteenth round). A story `<article>` holding the headline is read as before."""
+    if shape == "cards":
+        body = "".join(f"<h2>{h}</h2><p>{p}</p>" for h, p in _SECTIONS)
+        page = (f"<html lang='fr'><head><title>Cloud public : sortir de la dépendance</title></head><body><main>"
+                f"<h1>Cloud public : sortir de la dépendance</h1><div class='contenu'>{body}</div>"
+                f"<section class='autres'><h2>À découvrir</h2>"
+                f"<article><a href='/a'><h3>Les données de santé, angle mort du débat</h3></a><p>Note · Mars</p></article>"
+                f"<article><a href='/b'><h3>Quel avenir pour les centres de données ?</h3></a><p>Blog · Mai</p></article>"
+                f"</section></main></body></html>")
+    else:
+        body = "".join(f"<article class='maj'><header><time>1{i}h05</time></header><h2>{h}</h2><p>{p}</p></article>"
+                       for i, (h, p) in enumerate(_SECTIONS))
+        page = (f"<html lang='fr'><head><title>Cloud public : sortir de la dépendance, en direct</title></head><body>"
+                f"<main><h1>Cloud public : sortir de la dépendance, en direct</h1><div class='direct'>{body}</div>"
+                f"</main></body></html>")
+    text = extract_article(page, "https://ouest.example/p", None, NOW, min_words=30).text
+    for heading, paragraph in _SECTIONS:
+        assert heading in text and paragraph in text
+    assert "angle mort" not in text and "centres de données" not in text and "Note · Mars" not in text
+    # the story in an <article> holding its headline, cards below as <article>s: read as it was, cards left out
+    story = "".join(f"<h2>{h}</h2><p>{p}</p>" for h, p in _SECTIONS)
+    page = (f"<html lang='fr'><head><title>Cloud public</title></head><body><main><article><h1>Cloud public</h1>"
+            f"{story}</article><article><a href='/a'><h3>Les données de santé, angle mort du débat</h3></a></article>"
+            f"<article><a href='/b'><h3>Quel avenir pour les centres de données ?</h3></a></article></main></body></html>")
+    text = extract_article(page, "https://ouest.example/q", None, NOW, min_words=30).text
+    assert all(h in text and p in text for h, p in _SECTIONS) and "angle mort" not in text
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='wp-block-site-event-promo'><h3>Sommet Cloud 2027</h3><p>Retrouvez 800 décideurs à Lyon le 12 mars. "
+    "Les billets sont à -30 % jusqu'à vendredi.</p><a href='/events'>Je réserve</a></div>",
+    "<aside class='encart-dons'><p>Notre journal est indépendant et gratuit : pour qu'il le reste, chaque contribution "
+    "compte, même la plus modeste.</p><a href='/don'>Je contribue</a></aside>",
+    "<div class='donation_box'><p>This site is funded by readers like you, and every contribution, however small, "
+    "keeps it free for everyone.</p></div>",
+])
+def test_a_box_the_markup_names_a_promotion_or_a_call_for_donations_leaves_the_story(box):
+    """An event's ticket offer or a call for donations inside the story, in words no rule knew, stayed in the text;
+    the markup names them (class words promo, donation, dons, soutien…: mini news sites, fourteenth round). A class
+    word only: Drupal's story node "node--promoted" and a "promotion" paragraph are the story's."""
+    story = "".join(f"<h2>{h}</h2><p>{p}</p>" for h, p in _SECTIONS)
+    page = (f"<html lang='fr'><head><title>Cloud public</title></head><body><main><article class='node node--promoted'>"
+            f"<h1>Cloud public</h1>{story}{box}<p class='promotion'>La promotion des offres locales reste à faire, "
+            f"concluent les auteurs du rapport.</p></article></main></body></html>")
+    text = extract_article(page, "https://ouest.example/p", None, NOW, min_words=30).text
+    assert all(h in text and p in text for h, p in _SECTIONS) and "La promotion des offres locales" in text
+    for gone in ("Sommet Cloud", "800 décideurs", "contribution", "Je contribue", "Je réserve"):
+        assert gone not in text

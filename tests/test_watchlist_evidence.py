@@ -160,7 +160,9 @@ def test_a_text_of_one_long_sentence_naming_many_ambiguous_names_is_linked_in_li
     assert len(mentions) == 800 and {m.company for m in mentions} == {"Orange", "Atos", "Dust", "Apple"}
     orgs(enricher, "Orange a publié ses résultats.", "fr")  # the models are loaded on first use
     cpu = time.process_time()
-    assert orgs(enricher, text[:8_000], "fr") == ["Atos", "Dust", "Apple"]
+    # spaCy reads « Orange » as the town here, but listed beside Atos and Apple with no « à » before it, the list
+    # vouches for it as in the linker alone (fourteenth round: « Thales et Orange ont inauguré … »)
+    assert orgs(enricher, text[:8_000], "fr") == ["Orange", "Atos", "Dust", "Apple"]
     assert time.process_time() - cpu < 10
 
 

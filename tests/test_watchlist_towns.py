@@ -31,6 +31,10 @@ def enriched(enricher, text: str, lang: str = "fr"):
     # another watched company acting in the same sentence, no word of the trade
     "D'autres acteurs s'installent dans la région. Orange y a inauguré un laboratoire, tandis que Capgemini y "
     "recrute 300 ingénieurs.",
+    # listed beside another watched name that is an ordinary word too (fourteenth round)
+    "Thales et Orange ont ouvert mardi à Vélizy, près de Versailles, un laboratoire commun dédié à la sûreté des "
+    "algorithmes.",
+    "Orange et Thales installeront à Brest, dans le Finistère, leur futur centre de recherche sur les réseaux.",
 ])
 def test_a_company_named_like_a_town_is_the_company_when_it_acts(enricher, text):
     result = enriched(enricher, text)
@@ -47,3 +51,9 @@ def test_a_town_introduced_as_a_place_stays_the_town_beside_a_company(enricher, 
     result = enriched(enricher, text)
     assert "Orange" not in result.orgs
     assert "Capgemini" in result.orgs
+
+
+def test_a_town_introduced_as_a_place_stays_the_town_beside_an_ambiguous_name(enricher):
+    """A name listed beside the town speaks for the company only when nothing introduces the town as a place."""
+    result = enriched(enricher, "De Carpentras à Orange, le Mistral a soufflé toute la nuit et couché des arbres.")
+    assert "Orange" not in result.orgs and "Orange" in result.entities.LOC

@@ -406,9 +406,11 @@ class WatchlistLinker:
         elif not _LOCATIVE.search(text[max(start, mention.start - _LOCATIVE_REACH):mention.start].replace("’", "'")):
             # a town's name the press introduces as a place (« à Orange », "in Orange", « près d'Orange »); without
             # that, a watched company acting in the same sentence speaks for the company (mini news sites audit,
-            # seventh round R6: « Orange y a ouvert un laboratoire …, et Capgemini emploie 800 personnes »)
-            clues += any(m.kind != "ambiguous" and m.company != mention.company
-                         for m in _within(candidates, starts, start, end))
+            # seventh round R6: « Orange y a ouvert un laboratoire …, et Capgemini emploie 800 personnes »), and so
+            # does one listed beside it even when its own name is ambiguous too: « Thales et Orange ont inauguré … »
+            # (fourteenth round; the town branch had counted only names that are never ordinary words)
+            others = [m for m in _within(candidates, starts, start, end) if m.company != mention.company]
+            clues += any(m.kind != "ambiguous" or abs(m.start - mention.start) <= _BESIDE for m in others)
         if clues > avoided:
             return True
         if not avoided and self._employer(text, mention):
