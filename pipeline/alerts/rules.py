@@ -426,7 +426,7 @@ def _validate_on_store(client, settings: Settings, rule: Rule) -> str | None | b
     from pipeline.alerts.evaluate import rule_conditions
     from pipeline.store.templates import index_names
 
-    clause = next(clause for label, clause in rule_conditions(rule) if "query_string" in clause)
+    clause = next(clause for label, clause in rule_conditions(rule) if label.startswith("matches query"))
     try:
         answer = client.options(request_timeout=5, max_retries=0).indices.validate_query(
             index=index_names(settings.es_index_prefix)["articles"], query=clause, explain=True)
@@ -512,16 +512,13 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
         warnings.append(f"rule {rule.name!r}: source {shown_value(source)} is no feed name or domain in "
                         f"{settings.feeds_path}: the rule may never fire{hint}.")
-    exact = {name for feed in feeds for name in (feed.name,)}
-    for rule, value in in_query:  # a keyword field matched as written, case included (`sources` reads any case)
-        if value in exact:
+    for rule, value in in_query:  # read as `sources` are: a feed name or a domain, any case
+        if value.casefold() in known:
             continue
-        close = [known[value.casefold()]] if value.casefold() in known else [
-            known[c] for c in get_close_matches(value.casefold(), list(known), n=3, cutoff=0.5)]
-        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        warnings.append(f"rule {rule.name!r}: query_string's source:{shown_value(value)} is matched as written, case "
-                        f"included, and no feed is named so{hint}: write the feed's name exactly, or give the rule "
-                        "`sources: [...]`, read in any case and by domain too.")
+        close = get_close_matches(value.casefold(), list(known), n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
+        warnings.append(f"rule {rule.name!r}: query_string's source:{shown_value(value)} is no feed name or domain in "
+                        f"{settings.feeds_path}: the rule may never fire{hint}.")
     return warnings
 
 
