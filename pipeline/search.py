@@ -79,12 +79,30 @@ _PART = r'[^\s"+|\-()*~\\]+'
 _HYPHENATED = re.compile(rf'(?<![^\s(+|])(-?)({_PART}(?:-{_PART})+)(?![^\s)|+])')
 
 
+_POSSESSIVE = re.compile(r"^(.*\w)[" + "'’‘ʼ" + r"][sS]$")
+
+
+def without_possessive(word: str) -> str | None:
+    """`start-up's` → `start-up` (an English possessive, any apostrophe), else None. A hyphenated word is a phrase on
+    the `.exact` copy, which keeps the possessive in the word (`up's`): the English field's possessive stemmer never
+    sees it, so `start-up's` missed every « start-up ». Shared with alert rules' `query_string`."""
+    match = _POSSESSIVE.match(word)
+    return match.group(1) if match else None
+
+
 def hyphenated_phrases(text: str) -> str:
     """A hyphen inside a word joins its parts: `open-source` is searched as the phrase "open-source" (both parts,
-    adjacent, as Elasticsearch's analysers split it), never as "open NOT source"; only a `-` starting a word is NOT."""
+    adjacent, as Elasticsearch's analysers split it), never as "open NOT source"; only a `-` starting a word is NOT.
+    A possessive (`start-up's`) is the phrase with or without it."""
+
+    def phrase(match: re.Match) -> str:
+        sign, word = match.groups()
+        base = without_possessive(word)
+        return f'{sign}"{word}"' if base is None else f'{sign}("{word}" | "{base}")'
+
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
-        parts[i] = _HYPHENATED.sub(r'\1"\2"', parts[i])
+        parts[i] = _HYPHENATED.sub(phrase, parts[i])
     return '"'.join(parts)
 
 

@@ -141,11 +141,18 @@ def hyphenated_phrases(query: str) -> str:
     """`start-up` → `"start-up"` in a rule's Lucene query: both parts, adjacent (Lucene's classic parser keeps an
     inner hyphen in the term, which the analyser then splits), never "start NOT up" as the embedded stand-in reads it.
     Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and quoted phrases are left as written."""
-    from luqum.tree import From, Fuzzy, Phrase, Proximity, Range, Regex, To, Word
+    from luqum.tree import From, Fuzzy, Group, OrOperation, Phrase, Proximity, Range, Regex, To, Word
+
+    from pipeline.search import without_possessive
 
     def quote(node):
         if isinstance(node, Word) and _HYPHENATED_WORD.fullmatch(node.value):
-            return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
+            base = without_possessive(node.value)
+            if base is None:
+                return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
+            # `start-up's`: the phrase with or without the possessive, as search reads it
+            both = OrOperation(Phrase(f'"{node.value}"', tail=" "), Phrase(f'"{base}"', head=" "))
+            return Group(both, head=node.head, tail=node.tail)
         if not isinstance(node, (Word, Phrase, Range, From, To, Fuzzy, Proximity, Regex)):
             node.children = [quote(child) for child in node.children]
         return node
