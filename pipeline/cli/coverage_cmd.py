@@ -93,6 +93,10 @@ def coverage_cmd(
         from pipeline.coverage import png_path
 
         png = png_path(png)  # checked before the store is queried
+    if csv_file:
+        from pipeline.safewrite import prepare_output
+
+        prepare_output(csv_file, "--csv")  # the same
     from pipeline.store.client import store_replies
 
     companies = _companies(settings, entity)
@@ -196,6 +200,10 @@ def mentions_cmd(
         raise NewsroomError(f"--tone {tone!r}: use positive, neutral or negative.")
     check_size(size)
     settings = load_settings()
+    if csv_file:
+        from pipeline.safewrite import prepare_output
+
+        prepare_output(csv_file, "--csv")  # checked before the store is queried
     companies = _companies(settings, entity)
     start, end = query_window(settings, since, until)
     rows, total = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(),

@@ -114,6 +114,10 @@ def search_cmd(
 
     check_size(size)
     settings = load_settings()
+    if csv_file:
+        from pipeline.safewrite import prepare_output
+
+        prepare_output(csv_file, "--csv")  # checked before the store is queried
     client = make_client(settings)
     with store_replies(client):
         results = search_articles(client, settings, query, companies=entity or None, since=since,
