@@ -403,8 +403,12 @@ def check_size(size: int) -> None:
 
 
 def source_clause(values: list[str]) -> dict:
-    """Articles or mentions from any of these sources: the feed name or the domain, any case (search's `source:`,
-    `--source` and alert rules' `sources:` alike)."""
+    """Articles or mentions from any of these sources: the feed name or the domain, any case, an internationalised
+    domain in either spelling (`café.example`, `xn--caf-dma.example`: the store holds the second, output shows the
+    first) (search's `source:`, `--source` and alert rules' `sources:` alike)."""
+    from pipeline.urls import host_spellings
+
+    values = list(dict.fromkeys(spelling for value in values for spelling in host_spellings(value)))
     return {"bool": {"should": [_any_term("source", values), _any_term("domain", values)], "minimum_should_match": 1}}
 
 
@@ -591,9 +595,9 @@ def _closest(value: str, names: list[str]) -> list[str]:
     return [by_key[k] for k in get_close_matches(value.casefold(), list(by_key), n=3, cutoff=0.5)]
 
 
-def _stored(client: Elasticsearch, alias: str, fields: list[str], value: str) -> bool:
-    """Whether any stored article has `value` (any case) in one of `fields`."""
-    query = {"bool": {"should": [_any_term(name, [value]) for name in fields], "minimum_should_match": 1}}
+def _stored(client: Elasticsearch, alias: str, fields: list[str], *values: str) -> bool:
+    """Whether any stored article has one of `values` (any case) in one of `fields`."""
+    query = {"bool": {"should": [_any_term(name, list(values)) for name in fields], "minimum_should_match": 1}}
     return client.count(index=alias, query=query)["count"] > 0
 
 
@@ -607,15 +611,18 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
     notes: list[str] = []
     if sources:
         from pipeline.feeds import load_feeds
+        from pipeline.urls import host_spellings
 
         try:
             feeds = load_feeds(settings=settings)
         except (NewsroomError, OSError):
             feeds = []
         names = [feed.name for feed in feeds]
-        known = {n.casefold() for n in names} | {(urlsplit(str(f.url)).hostname or "").casefold() for f in feeds}
+        known = {n.casefold() for n in names} | {spelling.casefold() for f in feeds
+                                                 for spelling in host_spellings(urlsplit(str(f.url)).hostname or "")}
         for value in dict.fromkeys(sources):
-            if value.casefold() not in known and not _stored(client, alias, ["source", "domain"], value):
+            if not {s.casefold() for s in host_spellings(value)} & known and not _stored(
+                    client, alias, ["source", "domain"], *host_spellings(value)):
                 stored = client.search(index=alias, size=0, aggs={"names": {"terms": {"field": "source", "size": 500}}})
                 close = _closest(value, [*names, *(b["key"] for b in stored["aggregations"]["names"]["buckets"])])
                 notes.append(f"no feed is named {value!r} (nor has that domain) and no article comes from it"

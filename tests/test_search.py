@@ -812,3 +812,49 @@ def test_a_passage_spanning_the_title_and_the_text_keeps_them_apart(indexed):
     settings, client, _ = indexed
     [hit] = search_articles(client, settings, "alliance défaite").hits
     assert any("alliance\ue001 — Une \ue000défaite" in passage for passage in hit["passages"]), hit["passages"]
+
+
+def test_internationalised_domains_are_shown_in_unicode_unless_confusable_and_filter_in_either_spelling(
+        es_url, tmp_path):
+    """An article extracted without its feed is named by its domain, which the store holds in ASCII: search,
+    coverage and the report showed `xn--caf-dma.example`. They now show `café.example`, as a browser's address bar
+    does, but keep a host mixing Latin with Cyrillic (`pаypal`, a spoof) or spelt entirely in Latin-looking Cyrillic
+    (`аррӏе.com`) in punycode; `source:` and `--source` read either spelling."""
+    from pipeline.report import build_report
+    from pipeline.urls import ascii_host
+
+    settings = load_settings()
+    client = make_client(settings)
+    hosts = {"cafe": "café.example", "spoof": "pаypal.example", "whole": "аррӏе.com"}
+    records = []
+    for day, (name, host) in enumerate(hosts.items()):
+        record = make_record(f"https://{host}/{name}", f"Mistral AI et le cloud souverain, article {name}.",
+                             title=f"Article {name}", source=ascii_host(host), orgs={"Mistral AI": 0.1},
+                             published=_at(10 + day))
+        record.article.domain = ascii_host(host)
+        records.append(record)
+    index_enriched(client, settings, records)
+    try:
+        proc = _cli("search", "Mistral", "--since", "2026-11-01", "--until", "2026-11-30")
+        assert proc.returncode == 0, proc.stderr
+        shown = " ".join(proc.stdout.split())
+        assert "café.example" in shown and "https://café.example/cafe" in shown and "xn--caf-dma" not in shown
+        for spoof in ("pаypal.example", "аррӏе.com"):  # kept as the ASCII the store holds
+            assert spoof not in shown and ascii_host(spoof) in shown
+        for query in ("Mistral source:café.example", "Mistral source:CAFÉ.example",
+                      "Mistral source:xn--caf-dma.example"):
+            assert _urls(search_articles(client, settings, query)) == {"https://xn--caf-dma.example/cafe"}, query
+            assert not search_articles(client, settings, query).notes, query
+        assert _urls(search_articles(client, settings, "Mistral", sources=["café.example"])) == {
+            "https://xn--caf-dma.example/cafe"}
+        proc = _cli("coverage", "--company", "mistral", "--since", "2026-11-01", "--until", "2026-11-30")
+        assert proc.returncode == 0 and "café.example (1)" in proc.stdout and "xn--caf-dma" not in proc.stdout
+        proc = _cli("coverage", "--company", "mistral", "--by", "source", "--since", "2026-11-01", "--until",
+                    "2026-11-30")
+        assert proc.returncode == 0 and "café.example" in proc.stdout and "xn--caf-dma" not in proc.stdout
+        build_report(client, settings, tmp_path / "r.html", since="2026-11-01", until="2026-11-30")
+        html = (tmp_path / "r.html").read_text(encoding="utf-8")
+        assert "café.example" in html and ">xn--caf-dma.example<" not in html
+        assert "pаypal" not in html and "аррӏе" not in html
+    finally:
+        drop_prefix(client, settings.es_index_prefix)

@@ -492,7 +492,7 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
     from difflib import get_close_matches
 
     from pipeline.feeds import load_feeds
-    from pipeline.urls import domain_of
+    from pipeline.urls import domain_of, host_spellings
 
     wanted = [(rule, source) for rule in rules for source in rule.sources]
     in_query = [(rule, value) for rule in rules for value in query_string_values(rule.query_string, "source")]
@@ -503,17 +503,18 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
     except ConfigError as exc:  # no usable feeds file: nothing to check against (ingest reports it)
         log.info("sources of alert rules not checked: %s", exc)
         return []
-    known = {name.casefold(): name for feed in feeds for name in (feed.name, domain_of(str(feed.url)))}
+    known = {spelling.casefold(): name for feed in feeds for name in (feed.name, domain_of(str(feed.url)))
+             for spelling in host_spellings(name)}
     warnings = []
     for rule, source in wanted:
-        if source.casefold() in known:
+        if any(spelling.casefold() in known for spelling in host_spellings(source)):
             continue
         close = get_close_matches(source.casefold(), list(known), n=3, cutoff=0.5)
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
         warnings.append(f"rule {rule.name!r}: source {shown_value(source)} is no feed name or domain in "
                         f"{settings.feeds_path}: the rule may never fire{hint}.")
     for rule, value in in_query:  # read as `sources` are: a feed name or a domain, any case
-        if value.casefold() in known:
+        if any(spelling.casefold() in known for spelling in host_spellings(value)):
             continue
         close = get_close_matches(value.casefold(), list(known), n=3, cutoff=0.5)
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
