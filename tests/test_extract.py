@@ -1310,3 +1310,22 @@ def test_a_paper_s_news_service_is_no_author():
     assert clean_authors("Robert Service") == ["Robert Service"]
     page = _lead_page("").replace("</head>", '<meta name="author" content="Express News Service"></head>')
     assert extract_article(page, "https://ouest.example/p", None, NOW, min_words=10).authors == []
+
+
+def test_a_news_agency_named_x_of_a_country_stays_whole_as_the_author():
+    """trafilatura cuts an author's name at " of " ("Jane Doe of Reuters" → Jane Doe), which made the Indian news
+    agency "Press Trust of India" the author "Press Trust". A name the page writes on with "of" and a country or
+    region, or which is then an organisation's, is kept whole; a person "of" a newspaper is still the person."""
+    from pipeline.extract import extract_article
+
+    body = "<p>" + " ".join(["The government plans a sovereign AI cloud for public services, officials said."] * 8)
+
+    def authors(head: str) -> list[str]:
+        html = (f'<html lang="en"><head><title>Sovereign AI cloud</title>{head}</head><body><article><h1>Sovereign AI '
+                f"cloud</h1>{body}</p></article></body></html>")
+        return extract_article(html, "https://example.in/news/ai-cloud.html").authors
+
+    assert authors('<meta name="author" content="Press Trust of India">') == ["Press Trust of India"]
+    assert authors('<meta property="article:author" content="United News of India">') == ["United News of India"]
+    assert authors('<meta name="author" content="Jane Doe of Reuters">') == ["Jane Doe"]
+    assert authors('<meta name="author" content="Priya Sharma of The Hindu">') == ["Priya Sharma"]
