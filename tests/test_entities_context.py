@@ -173,3 +173,17 @@ def test_a_company_named_after_a_person_is_an_organisation_where_the_text_calls_
         out = normalise_entities(_spans(text, [(name, "PER")]))
         assert (out["PER"], out["ORG"]) == ([name], []), text
 
+
+def test_a_place_named_only_in_an_x_based_compound_is_a_place():
+    """"Hyderabad-based startup Sarvam AI said…": spaCy gives no span for Hyderabad (nor for "Chennai-headquartered"
+    at a sentence's start), so the place was lost. A known country, region or city of 50,000 or more written before
+    "-based" or "-headquartered" is a place; a word that is also a small town or another spelling of a region
+    ("Blackwell-based systems", "Java-based apps") is not. « basée à Grenoble » was already read by spaCy."""
+    from pipeline.enrich.entities import based_places
+
+    text = ("Hyderabad-based startup Sarvam AI said it would train. Chennai-headquartered Zoho grew, as did the "
+            "New Delhi-based think tank and US-based funds. Java-based apps run on Blackwell-based systems.")
+    out = normalise_entities(based_places(text, []))
+    assert out["LOC"] == ["Hyderabad", "Chennai", "New Delhi", "United States"]
+    spacy_found = _spans(text, [("Hyderabad", "LOC")])  # a place spaCy found is not added twice
+    assert [s.text for s in based_places(text, spacy_found)] == ["Chennai", "New Delhi", "US"]

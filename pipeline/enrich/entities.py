@@ -70,6 +70,47 @@ _DATELINE = re.compile(r"^[^\S\n]*[A-ZÀ-Ý][\w.'’/ -]{1,40}(?:,[^\S\n]*[\w. ]
                        re.MULTILINE)
 
 
+# "Hyderabad-based", "San Francisco-based", "Chennai-headquartered": a place named only inside such a compound, for
+# which spaCy often gives no span at all (at a sentence's start: "Hyderabad-based startup Sarvam AI said…")
+_BASED = re.compile(r"(?<![\w'’.-])((?:[A-ZÀ-ÖØ-Þ][\w'’.]*[ -]){0,3}[A-ZÀ-ÖØ-Þ][\w'’.]*)-(?:based|headquartered)\b")
+
+
+def _folded(name: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def _based_place(name: str) -> bool:
+    """A place an "X-based" compound names without spaCy's word for it: a country or union as any of its names
+    ("US-based"), a region or a city of 50,000 or more as itself ("Java-based" is no Jawa, "Blackwell-based systems"
+    no Blackwell, Oklahoma)."""
+    place = lookup_place(name)
+    if place is None:
+        return False
+    if place.kind in ("country", "union", "continent"):
+        return True
+    as_written = _folded(place.canonical) == _folded(name)
+    return as_written and (place.kind == "region" or place.population >= _CUELESS_TOWN)
+
+
+def based_places(text: str, spans: list[Span]) -> list[Span]:
+    """LOC spans for the places named in "X-based" compounds that no LOC span covers yet: the longest known place
+    ending the capitalised words before "-based" ("The Hyderabad-based firm" → Hyderabad)."""
+    out = []
+    for match in _BASED.finditer(text):
+        words = list(re.finditer(r"[^ -]+", match.group(1)))
+        for word in words:  # longest first: "New Delhi" before "Delhi"
+            start, end = match.start(1) + word.start(), match.end(1)
+            name = text[start:end]
+            if not _based_place(name):
+                continue
+            if not any(s.label == "LOC" and s.start <= start and end <= s.end for s in spans):
+                out.append(Span(start, end, name, "LOC", place_cue=True, after_contraction=False))
+            break
+    return out
+
+
 def dateline_sources(text: str) -> list[tuple[int, int]]:
     """Offsets of the agency named in each paragraph's dateline ("(Reuters)" in "PARIS, Nov 29 (Reuters) - …")."""
     return [match.span(1) for match in _DATELINE.finditer(text)]
