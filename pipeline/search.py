@@ -547,7 +547,8 @@ def build_search(
     for company, wanted in (company_tones or {}).items():
         filters.append(tone_toward(company, label=_tone(wanted, f"--company-tone {company}")))
     if not parsed.text and not filters and not excluded:
-        raise NewsroomError("Give a search query, e.g. newsroom search '\"souveraineté numérique\" -Nvidia'.")
+        raise NewsroomError("Give a search query or a filter, e.g. newsroom search '\"souveraineté numérique\" "
+                            "-Nvidia' or newsroom search --company Nvidia --since 2026-11-01.")
     body: dict = {
         "query": {"bool": {"must": [text_query(parsed.text)] if parsed.text else [], "filter": filters,
                            **({"must_not": excluded} if excluded else {})}},

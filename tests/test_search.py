@@ -429,6 +429,21 @@ def test_cli_query_starting_with_a_dash_is_the_query_or_a_sentence_saying_to_use
     assert proc.returncode == 2 and "No such option: --sise" in proc.stderr
 
 
+def test_cli_options_alone_list_the_articles_they_filter_newest_first(indexed):
+    """`newsroom search --company nvidia` was click's usage error "Missing argument 'QUERY'", though `search
+    company:nvidia` lists those articles: the query may be left out when options filter; with nothing at all, the
+    sentence asking for a query."""
+    proc = _cli("search", "--company", "NVIDIA", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert [r["url"] for r in json.loads(proc.stdout)["results"]] == ["https://a.example/chips",
+                                                                      "https://a.example/tribune"]
+    proc = _cli("search", "--source", "the compute ledger", "--lang", "en")
+    assert proc.returncode == 0 and "1 article(s) match" in proc.stdout, proc.stderr
+    proc = _cli("search")
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "Give a search query or a filter" in proc.stderr
+
+
 def test_size_above_the_result_window_and_since_after_until_are_refused_in_one_sentence(indexed):
     settings, client, _ = indexed
     with pytest.raises(NewsroomError, match=r"--size must be at most 10,000"):
@@ -617,7 +632,7 @@ def test_an_operator_or_group_with_no_word_and_an_empty_phrase_are_ignored_with_
     assert _names(settings, client, "Nvidia (NOT Mistral)") == ["en-chips", "en-nvidia"]
     # an operator alone is no query either (AND, OR, + and | answered "0 article(s) match" without a note)
     for query in ['""', '"', "NOT", "()", "AND", "OR", "+", "|", "OR OR", "( AND )", "-"]:
-        with pytest.raises(NewsroomError, match="Give a search query"):
+        with pytest.raises(NewsroomError, match="Give a search query or a filter"):
             search_articles(client, settings, query)
 
 

@@ -88,9 +88,10 @@ class _SearchCommand(TyperCommand):
 
 @app.command("search", cls=_SearchCommand)
 def search_cmd(
-    query: str = typer.Argument(..., help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
-                                          "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
-                                          "is a phrase. A query starting with '-' may follow `--`."),
+    query: str = typer.Argument("", help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
+                                         "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
+                                         "is a phrase. A query starting with '-' may follow `--`. May be left out "
+                                         "when options filter (`--company aws --since …`: newest first)."),
     entity: list[str] = typer.Option(None, "--entity", "--company", help="Only articles mentioning this company (alias, any case; repeatable)."),
     since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD or ISO date-time, "
                                      "in NEWSROOM_TIMEZONE)."),
