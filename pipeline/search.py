@@ -36,7 +36,8 @@ FILTER_KEYS = {"source": "source", "company": "company", "lang": "lang", "topic"
 # field:value or field:"a quoted value" (or an empty value, refused), at the start of a word, maybe negated (`-`, which
 # `NOT ` becomes) or marked required (`+`, which `AND ` becomes)
 _FILTER_TERM = re.compile(r'(?<![^\s(|])(?:([-+])\s*)?(?<![^\s(|+-])(source|company|lang|topic):'
-                          r'(?:"([^"]*)"|([^\s()"|]*))', re.IGNORECASE)
+                          r'(?:"([^"]*)"|\(([^()]*)\)|([^\s()"|]*))', re.IGNORECASE)
+_GROUP_VALUE = re.compile(r'"([^"]*)"|([^\s"+|]+)|([+|])')
 # Highlighting stops this far into a field instead of failing the whole search on a huge article (ES refuses
 # to highlight past index.highlight.max_analyzed_offset, 1,000,000 characters by default).
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000
@@ -55,6 +56,8 @@ class ParsedQuery:
     topics: list[str] = field(default_factory=list)
     # `-lang:fr` / `NOT source:"The Ledger"`: articles matching any of these are left out
     excluded: dict[str, list[str]] = field(default_factory=dict)
+    # `company:(aws OR ovh)`: articles matching any value of a group, one condition per group
+    any_of: list[tuple[str, list[str]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how a query that could not be read as typed was read
 
 
@@ -354,8 +357,10 @@ def parse_query(query: str) -> ParsedQuery:
 
     def take(match: re.Match) -> str:
         name, sign = match.group(2).lower(), match.group(1)
-        value = (match.group(3) if match.group(3) is not None else match.group(4)).strip()
+        value = next(v for v in (match.group(3), match.group(4), match.group(5)) if v is not None).strip()
         term = match.group(0).strip()
+        if match.group(4) is not None and value:  # `company:(aws OR ovh)`, `source:("Le Monde" | lemonde.fr)`
+            return group(name, sign, term, value)
         if not value:
             example = "fr" if name == "lang" else "NAME"
             raise NewsroomError(f"{term!r} needs a value, e.g. {name}:{example}.")
@@ -368,6 +373,27 @@ def parse_query(query: str) -> ParsedQuery:
             parsed.excluded.setdefault(FILTER_KEYS[name], []).append(value)
         else:
             targets[FILTER_KEYS[name]].append(value)
+        return " "
+
+    def group(name: str, sign: str | None, term: str, inside: str) -> str:
+        """A filter's values in parentheses (AND/OR are `+`/`|` by now): `(a | b)` any of them, `(a b)` or `(a + b)`
+        all of them, as a word group reads; `-company:(a | b)` leaves out any of them."""
+        values, operators = [], set()
+        for quoted, word, operator in _GROUP_VALUE.findall(inside):
+            if operator:
+                operators.add(operator)
+            elif (quoted or word).strip():
+                values.append((quoted or word).strip())
+        if not values or operators == {"+", "|"} or (sign == "-" and "|" not in operators and len(values) > 1):
+            raise NewsroomError(
+                f"{term!r}: write the {name}: values in parentheses joined by OR ({name}:(A OR B): any of them) or "
+                f"by AND ({name}:(A AND B): all of them); -{name}:(A OR B) leaves out any of them.")
+        if sign == "-":
+            parsed.excluded.setdefault(FILTER_KEYS[name], []).extend(values)
+        elif "|" in operators and len(values) > 1:
+            parsed.any_of.append((FILTER_KEYS[name], values))
+        else:
+            targets[FILTER_KEYS[name]].extend(values)
         return " "
 
     text = _FILTER_TERM.sub(take, text)
@@ -531,6 +557,7 @@ def build_search(
             filters.append(_filter_clause(key, list(values)))
     for key, values in (("source", parsed.sources), ("lang", parsed.langs), ("topic", parsed.topics)):
         filters += [_filter_clause(key, [value]) for value in dict.fromkeys(values)]
+    filters += [_filter_clause(key, values) for key, values in parsed.any_of]
     tz = zone(settings)
     start, end = parse_when(since, tz), parse_when(until, tz, end=True)
     if start and end and start >= end:
@@ -704,8 +731,11 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
 
     parsed = parse_query(query)
     excluded_companies = parsed.excluded.get("company") or []
-    if options.get("companies") or parsed.companies or excluded_companies or options.get("company_tones"):
+    grouped = any(key == "company" for key, _ in parsed.any_of)
+    if options.get("companies") or parsed.companies or excluded_companies or options.get("company_tones") or grouped:
         watchlist = load_watchlist(watchlist_path(settings.config_dir))
+        parsed.any_of = [(key, resolve_companies(values, watchlist) if key == "company" else values)
+                         for key, values in parsed.any_of]
         options["companies"] = resolve_companies([*(options.get("companies") or []), *parsed.companies], watchlist)
         parsed.companies = []
         if excluded_companies:
@@ -728,11 +758,16 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
         hits.append(doc)
     total = response["hits"]["total"]
     excluded = parsed.excluded
+
+    def grouped_values(key: str) -> list[str]:
+        return [value for name, values in parsed.any_of if name == key for value in values]
+
     notes = parsed.notes + unknown_filter_notes(
         client, settings, alias,
-        sources=[*(options.get("sources") or []), *parsed.sources, *excluded.get("source", [])],
-        langs=[*(options.get("langs") or []), *parsed.langs, *excluded.get("lang", [])],
-        topics=[*(options.get("topics") or []), *parsed.topics, *excluded.get("topic", [])])
+        sources=[*(options.get("sources") or []), *parsed.sources, *excluded.get("source", []),
+                 *grouped_values("source")],
+        langs=[*(options.get("langs") or []), *parsed.langs, *excluded.get("lang", []), *grouped_values("lang")],
+        topics=[*(options.get("topics") or []), *parsed.topics, *excluded.get("topic", []), *grouped_values("topic")])
     tz = zone(settings)
     start, end = parse_when(options.get("since"), tz), parse_when(options.get("until"), tz, end=True)
     return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,

@@ -429,6 +429,27 @@ def test_cli_query_starting_with_a_dash_is_the_query_or_a_sentence_saying_to_use
     assert proc.returncode == 2 and "No such option: --sise" in proc.stderr
 
 
+def test_a_filter_with_values_in_parentheses_is_any_or_all_of_them(indexed):
+    """`company:(ovh OR mistral)` was refused as "'company:' needs a value", and no query could ask for articles about
+    either company (a repeated `--company` or `company:` wants both). Values in parentheses joined by OR are any of
+    them, by AND (or nothing) all of them, as a word group reads; `-company:(a OR b)` leaves out any of them."""
+    settings, client, records = indexed
+    everything = {r.article.url for r in records}
+    tribune, ovh, chips = "https://a.example/tribune", "https://a.example/ovh", "https://a.example/chips"
+    assert _urls(search_articles(client, settings, "company:(ovh OR mistral)")) == {tribune, ovh}
+    assert _urls(search_articles(client, settings, "company:(OVHcloud | NVIDIA)")) == {tribune, ovh, chips}
+    assert _urls(search_articles(client, settings, "company:(nvidia AND mistral)")) == {tribune}
+    assert _urls(search_articles(client, settings, "company:(nvidia mistral)")) == {tribune}
+    assert _urls(search_articles(client, settings, "-company:(nvidia OR ovh)")) == everything - {tribune, ovh, chips}
+    assert _urls(search_articles(client, settings, 'source:("le quotidien" OR "Kitchen Weekly") lang:(EN OR de)')) == {
+        "https://a.example/soup"}
+    results = search_articles(client, settings, "cloud topic:(ai OR nope)")
+    assert results.total and [n[:28] for n in results.notes] == ["no topic is called 'nope'; t"]
+    for query in ("company:(ovh OR mistral AND nvidia)", "-company:(nvidia mistral)"):
+        with pytest.raises(NewsroomError, match=r"write the company: values in parentheses joined by OR"):
+            search_articles(client, settings, query)
+
+
 def test_cli_options_alone_list_the_articles_they_filter_newest_first(indexed):
     """`newsroom search --company nvidia` was click's usage error "Missing argument 'QUERY'", though `search
     company:nvidia` lists those articles: the query may be left out when options filter; with nothing at all, the
