@@ -163,7 +163,8 @@ def search_cmd(
         companies = ", ".join(f"{for_terminal(c['company'])} {for_terminal(c['tone'] or '?')}"
                               for c in hit["companies"])
         console.print(f"  {hit['short_id']}  {for_terminal(local_time(hit.get('published_at'), tz))}  "
-                      f"{for_terminal(display_source(hit.get('source')))}  tone {for_terminal(tone_of.get('label') or '?')}{corrected}"
+                      f"{for_terminal(display_source(hit.get('source')))}  "
+                      f"tone {for_terminal(tone_of.get('label') or '?')}{corrected}"
                       f"{'  · ' + companies if companies else ''}", highlight=False)
         console.print(f"  {for_terminal(display_url(hit['url']), SHOWN_CHARS)}", style="dim", highlight=False)
         for fragment in marked[hit["short_id"]]:
