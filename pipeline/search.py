@@ -140,12 +140,15 @@ _APOSTROPHE_WORD = re.compile(rf'(?<![^\s(+|])(-?)([^\s"+|()*~\\-]*\w[{APOSTROPH
 
 
 def apostrophe_variants(word: str) -> list[str]:
-    """A word with an apostrophe inside as the press may type it: [`aujourd'hui`, `aujourd’hui`]; any other word as
-    it is. Shared by `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
+    """A word with an apostrophe inside as the press may type it: [`aujourd'hui`, `aujourd’hui`]; with an English
+    possessive, the word without it too (`Nvidia's` → [`Nvidia's`, `Nvidia’s`, `Nvidia`]: only the English field's
+    stemmer drops it, so `Nvidia's` found no French article saying « Nvidia »); any other word as it is. Shared by
+    `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
     if not any(char in APOSTROPHES for char in word.strip(APOSTROPHES)):
         return [word]
     plain = "".join("'" if char in APOSTROPHES else char for char in word)
-    return [plain, plain.replace("'", "’")]
+    base = without_possessive(plain)
+    return [plain, plain.replace("'", "’"), *([base] if base else [])]
 
 
 def apostrophe_spellings(text: str) -> str:

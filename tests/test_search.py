@@ -401,6 +401,21 @@ def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_witho
     assert rule_phrases("start-up's AND Nvidia") == '("start-up\'s" OR "start-up") AND Nvidia'
 
 
+def test_an_english_possessive_finds_the_word_in_every_language(indexed):
+    """`Nvidia's` found English articles only: the English field's possessive stemmer reads it as "nvidia", the
+    French field keeps `nvidia's`, which no French article says. The possessive is now the word with or without it,
+    in search and in alert rules' `query_string`; a word with an apostrophe inside is unchanged."""
+    from pipeline.alerts.evaluate import search_spellings
+
+    settings, client, _ = indexed
+    nvidia = {"https://a.example/tribune", "https://a.example/chips"}
+    for query in ("Nvidia's", "Nvidia’s", "NVIDIA'S"):
+        assert _urls(search_articles(client, settings, query)) == nvidia, query
+    assert _urls(search_articles(client, settings, "Nvidia's", langs=["fr"])) == {"https://a.example/tribune"}
+    assert search_spellings("Nvidia's AND cloud") == "(Nvidia's OR Nvidia’s OR Nvidia) AND cloud"
+    assert parse_query("aujourd'hui").text == "(aujourd'hui | aujourd’hui)"
+
+
 def test_purely_negative_search_returns_the_articles_without_the_word(indexed):
     settings, client, records = indexed
     everything = {r.article.url for r in records}
