@@ -1359,11 +1359,13 @@ def test_keyword_fields_in_a_query_string_lang_and_source_read_as_search_reads_t
          "channels": hook},
         {"name": "src not", "query_string": 'Mistral AND NOT source:"le quotidien du numérique — TECH"',
          "channels": hook},
-        {"name": "src typo", "query_string": 'Mistral AND source:"Le Quotidien du Numérik"', "channels": hook}])
+        {"name": "src typo", "query_string": 'Mistral AND source:"Le Quotidien du Numérik"', "channels": hook},
+        {"name": "not typo", "query_string": "Mistral -source:(nowhere.example OR elsewhere.example)",
+         "channels": hook}])
     report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True)
     matched = {name: result["matched"] for name, result in report["per_rule"].items()}
     assert matched == {"lang caps": 1, "not EN": 1, "src exact": 1, "src case": 1, "src domain": 1, "src or": 1,
-                       "src not": 1, "src typo": 0}
+                       "src not": 1, "src typo": 0, "not typo": 2}
     # the same articles as search's `source:`
     assert [search_articles(client, settings, query).total for query in (
         'Mistral source:"le quotidien du numérique — tech"', "Mistral source:PRESSE.example.org",
@@ -1372,4 +1374,9 @@ def test_keyword_fields_in_a_query_string_lang_and_source_read_as_search_reads_t
         f"rule 'src or': query_string's source:'nowhere.example' is no feed name or domain in {feeds}: the rule may "
         "never fire; closest: 'presse.example.org'.",
         f"rule 'src typo': query_string's source:'Le Quotidien du Numérik' is no feed name or domain in {feeds}: the "
-        "rule may never fire; closest: 'Le Quotidien du Numérique — Tech'."]
+        "rule may never fire; closest: 'Le Quotidien du Numérique — Tech'.",
+        # a source left out that names nothing leaves out nothing: no "never fire"
+        f"rule 'not typo': query_string's NOT source:'nowhere.example' is no feed name or domain in {feeds}: it may "
+        "leave out nothing; closest: 'presse.example.org'.",
+        f"rule 'not typo': query_string's NOT source:'elsewhere.example' is no feed name or domain in {feeds}: it may "
+        "leave out nothing; closest: 'presse.example.org'."]
