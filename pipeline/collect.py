@@ -344,8 +344,8 @@ class Collector:
         for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
             for aid, key in trusted_guid_keys(items).items():
                 self._guid_keys.setdefault(aid, key)
-        direct = [(i.title, i.published, site_of(i.url)) for items in per_feed for i in items
-                  if i.title and not is_google_news(i.url)]
+        direct = StoryIndex([(i.title, i.published, site_of(i.url)) for items in per_feed for i in items
+                             if i.title and not is_google_news(i.url)])
         for feed, items in zip(self.feeds, per_feed):
             for item in items:
                 self.stats.items += 1
@@ -353,8 +353,8 @@ class Collector:
                     self.stats.before_since += 1
                     self.stats.skip("before-since", item.url)
                     continue
-                if item.title and is_google_news(item.url) and google_news_copy_of(item.title, item.published,
-                                                                                    item.site_url, direct):
+                if item.title and is_google_news(item.url) and google_news_copy_of(
+                        item.title, item.published, item.site_url, direct.candidates(item.title, item.site_url)):
                     # Google News's copy of a story another feed of the run links directly (its `AU_yqL…` link
                     # cannot be resolved): the same story, not a second, summary-only article
                     self.stats.duplicates += 1
@@ -774,6 +774,23 @@ def headline_words(title: str) -> set[str]:
     from pipeline.search import fold
 
     return {w for w in _HEADLINE_WORD.findall(fold(title)) if w.isdigit() or (len(w) >= 3 and w not in _FUNCTION_WORDS)}
+
+
+class StoryIndex:
+    """A run's directly linked stories (headline, date, site) by headline and by site: a Google News copy is compared
+    with those of its headline or its site only, not with every story of the run."""
+
+    def __init__(self, stories: list[tuple[str, datetime | None, str | None]]):
+        self.by_title: dict[str, list] = {}
+        self.by_site: dict[str, list] = {}
+        for story in stories:
+            self.by_title.setdefault(_title_key(story[0]), []).append(story)
+            if story[2]:
+                self.by_site.setdefault(story[2], []).append(story)
+
+    def candidates(self, title: str, site_url: str | None) -> list[tuple[str, datetime | None, str | None]]:
+        site = site_of(site_url)
+        return self.by_title.get(_title_key(title), []) + (self.by_site.get(site, []) if site else [])
 
 
 def google_news_copy_of(title: str, published: datetime | None, site_url: str | None,

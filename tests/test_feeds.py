@@ -937,3 +937,18 @@ def test_a_google_news_copy_is_told_by_headline_site_and_date_never_merging_two_
     assert not google_news_copy_of(*copy(REWRITTEN[0][0], site=None), [(REWRITTEN[0][1], at, "lemonde.fr")])
     # a section's subdomain is its site's
     assert site_of("https://www.lemonde.fr") == site_of("https://pixels.lemonde.fr/a.html") == "lemonde.fr"
+
+
+def test_a_google_news_copy_is_compared_with_the_stories_of_its_headline_or_site_only():
+    """Within a run each Google News copy was compared with every directly linked story (a headline lookup before
+    the site and date counted): 500 copies against 20,000 stories is ten million comparisons. The run's stories are
+    indexed by headline and by site, and a copy meets only those."""
+    from pipeline.collect import StoryIndex
+
+    at = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
+    stories = [(f"Story number {n} about chips", at, f"site{n % 400}.example") for n in range(20_000)]
+    index = StoryIndex(stories + [("Mistral AI lève 1,7 milliard d'euros", at, "lemonde.fr")])
+    assert index.candidates("Mistral AI lève 1,7 milliard d’euros", "https://www.lemonde.fr") == [
+        ("Mistral AI lève 1,7 milliard d'euros", at, "lemonde.fr")] * 2  # by its headline and by its site
+    assert len(index.candidates("Story number 7 about chips", "https://site7.example")) == 1 + 50
+    assert index.candidates("Another headline", None) == []
