@@ -16,6 +16,7 @@ import logging
 import os
 import pickle
 import queue
+import re
 import threading
 import time
 from collections import Counter, deque
@@ -122,7 +123,7 @@ class Collector:
         is_known: IsKnown | None = None,
         is_updated: IsUpdated | None = None,
         guid_versions: Callable[[list[str]], dict[str, str]] | None = None,
-        stored_headlines: Callable[[list[str]], list[tuple[str, datetime | None]]] | None = None,
+        stored_headlines: Callable[[list[FeedItem]], list[tuple[str, datetime | None, str | None]]] | None = None,
         since: datetime | None = None,
         remember_seen: bool = False,
         resolver: Resolver | None = None,
@@ -343,8 +344,8 @@ class Collector:
         for items in per_feed:  # an item in several feeds: the first feed's GUID, as it owns the duplicate
             for aid, key in trusted_guid_keys(items).items():
                 self._guid_keys.setdefault(aid, key)
-        direct = {_title_key(i.title): i.published for items in per_feed for i in items
-                  if i.title and not is_google_news(i.url)}
+        direct = StoryIndex([(i.title, i.published, site_of(i.url)) for items in per_feed for i in items
+                             if i.title and not is_google_news(i.url)])
         for feed, items in zip(self.feeds, per_feed):
             for item in items:
                 self.stats.items += 1
@@ -352,7 +353,8 @@ class Collector:
                     self.stats.before_since += 1
                     self.stats.skip("before-since", item.url)
                     continue
-                if item.title and is_google_news(item.url) and _same_story_listed(item, direct):
+                if item.title and is_google_news(item.url) and google_news_copy_of(
+                        item.title, item.published, item.site_url, direct.candidates(item.title, item.site_url)):
                     # Google News's copy of a story another feed of the run links directly (its `AU_yqL…` link
                     # cannot be resolved): the same story, not a second, summary-only article
                     self.stats.duplicates += 1
@@ -415,18 +417,17 @@ class Collector:
     def _without_stored_copies(self, selected: list[FeedItem]) -> list[FeedItem]:
         """Google News's copies of stories already stored: the publisher's feed listed the story in an earlier run
         and was unchanged since (304, same body: not read this run), or it is read by another task. The copy's link
-        cannot be resolved, so only the headline (within two days) tells it is the same story, as within a run."""
+        cannot be resolved: its headline, its publisher's site and its date tell it is the same story, as within a
+        run (google_news_copy_of)."""
         copies = [i for i in selected if i.title and is_google_news(i.url)]
         if not copies or self.stored_headlines is None:
             return selected
-        stored: dict[str, list[datetime | None]] = {}
-        for title, when in self.stored_headlines(sorted({i.title for i in copies})):
-            stored.setdefault(_title_key(title), []).append(when)
+        stored = self.stored_headlines(copies)
         now = datetime.now(timezone.utc)
         dropped = set()
         for item in copies:
-            when = item.published or now
-            if any(abs((other or now) - when) <= timedelta(days=2) for other in stored.get(_title_key(item.title), [])):
+            if google_news_copy_of(item.title, item.published or now, item.site_url,
+                                   [(title, when or now, site) for title, when, site in stored]):
                 dropped.add(item.article_id)
                 self.stats.duplicates += 1
                 log.info("item %s: Google News's copy of %r, a story already stored: a duplicate", mask_url(item.url),
@@ -742,13 +743,83 @@ def _same_day_range(one: datetime | None, other: datetime | None) -> bool:
     return abs(one - other) <= timedelta(days=2)
 
 
-def _same_story_listed(item: FeedItem, direct: dict[str, datetime | None]) -> bool:
-    """Whether another feed lists `item`'s headline, dated within two days of it when both are dated."""
-    key = _title_key(item.title or "")
-    if key not in direct:
-        return False
-    other = direct[key]
-    return not (other and item.published) or abs(other - item.published) <= timedelta(days=2)
+def site_of(url: str | None) -> str | None:
+    """The site a page belongs to, as a Google News item's <source url> names it: its registrable domain
+    (`https://www.lemonde.fr` and `https://www.lemonde.fr/pixels/…` → lemonde.fr), else its host."""
+    if not url:
+        return None
+    from courlan import extract_domain
+
+    try:
+        return extract_domain(url) or domain_of(url) or None
+    except ValueError:
+        return None
+
+
+# Words of a headline that say what it is about: folded, three letters or more or a number, function words aside.
+_HEADLINE_WORD = re.compile(r"\w+")
+_FUNCTION_WORDS = frozenset(
+    "les des une pour par sur dans avec sans aux que qui est son ses leur leurs cette ces plus mais selon entre vers "
+    "sous après avant contre comme the and for with from into over after about their this that what will says its "
+    "are was has have how why new nouveau nouvelle".split())
+# A headline rewritten by its publisher keeps the story's publication time (Google News and the publisher's feed give
+# the same one): a copy of another headline is the same story only at the same site, published within this much of
+# it, sharing at least this share of the shorter headline's words and the same numbers (measured: docs/storage.md,
+# « Google News copies »).
+REWRITE_WINDOW = timedelta(minutes=30)
+REWRITE_SHARED = 0.6
+
+
+def headline_words(title: str) -> set[str]:
+    from pipeline.search import fold
+
+    return {w for w in _HEADLINE_WORD.findall(fold(title)) if w.isdigit() or (len(w) >= 3 and w not in _FUNCTION_WORDS)}
+
+
+class StoryIndex:
+    """A run's directly linked stories (headline, date, site) by headline and by site: a Google News copy is compared
+    with those of its headline or its site only, not with every story of the run."""
+
+    def __init__(self, stories: list[tuple[str, datetime | None, str | None]]):
+        self.by_title: dict[str, list] = {}
+        self.by_site: dict[str, list] = {}
+        for story in stories:
+            self.by_title.setdefault(_title_key(story[0]), []).append(story)
+            if story[2]:
+                self.by_site.setdefault(story[2], []).append(story)
+
+    def candidates(self, title: str, site_url: str | None) -> list[tuple[str, datetime | None, str | None]]:
+        site = site_of(site_url)
+        return self.by_title.get(_title_key(title), []) + (self.by_site.get(site, []) if site else [])
+
+
+def google_news_copy_of(title: str, published: datetime | None, site_url: str | None,
+                        stories: list[tuple[str, datetime | None, str | None]]) -> bool:
+    """Whether Google News's item (`title`, `published`, its <source url>) is a copy of one of `stories` (headline,
+    date, site): the same headline within two days (or either undated), or a rewritten one (REWRITE_WINDOW,
+    REWRITE_SHARED); never a story of another site when both sites are known (two publishers running one wire
+    headline are two articles)."""
+    site, key, words = site_of(site_url), _title_key(title or ""), headline_words(title or "")
+    if published and not published.tzinfo:
+        published = published.replace(tzinfo=timezone.utc)
+    for headline, when, other_site in stories:
+        if site and other_site and site != other_site:
+            continue
+        if _title_key(headline) == key:
+            if _same_day_range(published, when):
+                return True
+            continue
+        if not (site and other_site and published and when):
+            continue
+        other = headline_words(headline)
+        numbers, other_numbers = ({w for w in found if w.isdigit()} for found in (words, other))
+        if numbers and other_numbers and numbers != other_numbers:  # "$5 billion in France", "$4 billion in Germany"
+            continue
+        when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        if abs(published - when) <= REWRITE_WINDOW and words and other and (
+                len(words & other) >= REWRITE_SHARED * min(len(words), len(other))):
+            return True
+    return False
 
 
 def guid_key(feed_url: str, guid: str | None) -> str | None:

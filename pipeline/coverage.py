@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError, one_of
-from pipeline.safewrite import atomic_output, resolve_output
+from pipeline.safewrite import atomic_output, prepare_output
 from pipeline.settings import Settings, known_zone
 from pipeline.sinks import for_chart
 from pipeline.store.client import is_standin
@@ -590,5 +590,5 @@ def png_path(path: str | Path, option: str = "--png") -> Path:
     path = Path(path)
     if path.suffix.lower() != ".png":
         raise ConfigError(f"{option} {path}: the chart is a PNG image; give a file name ending in .png.")
-    resolve_output(path, option)
+    prepare_output(path, option)
     return path

@@ -686,6 +686,30 @@ def _domain_like(name: str | None) -> str | None:
 _HOST_NAME = re.compile(r"(?:[\w-]+\.)+[a-z]{2,}", re.IGNORECASE)  # "Example.com", "lemonde.fr"; not "U.S. stocks fall"
 
 
+_AUTHOR_METAS = XPath("//meta[contains(@name, 'author') or contains(@property, 'author') or contains(@name, 'creator')"
+                      " or contains(@property, 'creator') or @name='byl']/@content")
+
+
+def _author_uncut(authors: str, page: str) -> str:
+    """trafilatura cuts a name at " of " ("Jane Doe of Reuters" → Jane Doe), which made the news agency "Press Trust of
+    India" the author "Press Trust" (and would make "United News of India" "United News"): a name the page's meta
+    tags or JSON-LD write on with "of" and a country or region, or which is then an organisation's name, is taken
+    whole. `authors` is trafilatura's "; "-joined list."""
+    from pipeline.enrich.gazetteer import looks_like_org, lookup_place
+
+    out = []
+    for name in authors.split("; "):
+        match = re.search(re.escape(name) + r"\s+of\s+((?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,3})", page)
+        if match:
+            tail = match.group(1)
+            place = lookup_place(tail)
+            if looks_like_org(match.group(0)) or (place is not None and place.kind in (
+                    "country", "continent", "union", "region")):
+                name = " ".join(match.group(0).split())
+        out.append(name)
+    return "; ".join(out)
+
+
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
                   site_names: tuple[str, ...] = ()) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
@@ -706,6 +730,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         log.debug("JSON-LD metadata failed on %s: %s", url, exc)
     scripts = _JSON_LD(tree)
     json_ld = "\n".join(scripts)
+    if meta.author:
+        meta.author = _author_uncut(meta.author, "\n".join([*_AUTHOR_METAS(tree), json_ld]))
     if '"liveBlogUpdate"' in json_ld:  # trafilatura takes an update's headline ("09:05") for a live blog's title
         meta.title = meta_title or _headline(json_ld)
     sitename = meta.sitename or _domain_like(extract_sitename(tree))

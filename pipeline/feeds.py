@@ -884,6 +884,8 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     authors = _entry_authors(entry, (feed.name, feed_title))
     source = entry.get("source")
     publisher = (html_to_text(source.get("title")) or None) if isinstance(source, dict) else None
+    site_url = source.get("href") if isinstance(source, dict) and isinstance(source.get("href"), str) else None
+    site_url = site_url.strip() if site_url and re.match(r"\s*https?://[^\s/]", site_url, re.I) else None
     title = _without_publisher_suffix(html_to_text(entry.get("title")), publisher) or None
     summary = html_to_text(summary_html)
     if publisher and title:  # Google News: « <a>Headline</a>&nbsp;&nbsp;<font>Le Monde</font> »
@@ -902,6 +904,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         published=published,
         authors=authors,
         site_name=publisher,
+        site_url=site_url,
     )
 
 

@@ -306,8 +306,9 @@ def guid_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[
                         "could not read the stored versions of renamed links (%s): trusting their GUIDs", empty=dict)
 
 
-def headline_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], list]:
-    """The Collector's `stored_headlines`: stored stories with these headlines, and their dates."""
+def headline_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list], list]:
+    """The Collector's `stored_headlines`: stored stories Google News's copies may be copies of (headline, date,
+    site)."""
     return _store_check(client, settings, stored_headlines,
                         "could not look up stored headlines for Google News copies (%s): keeping them", empty=list)
 

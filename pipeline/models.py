@@ -92,6 +92,7 @@ class FeedItem(BaseModel):
     published: datetime | None = None  # timezone-aware, UTC
     authors: Names = Field(default_factory=list)
     site_name: OneLine | None = None  # the publisher an aggregator's item names (RSS <source>: Google News)
+    site_url: OneLine | None = None  # that publisher's site (RSS <source url>): tells its copy of a story apart
     version: str | None = None  # feeds.item_version: changes when the feed updates the item (date or title)
     guid: str | None = None  # the entry's RSS <guid> / Atom <id> as given (collect.guid_key: identity across renames)
 

@@ -332,7 +332,7 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     re-run after (a cleared task, a worker killed before Airflow heard of the result) finds the marker and returns
     the same summary instead of failing on files that are gone.
     """
-    from pipeline.collect import _same_day_range, _title_key, commit_states, feed_states_from_json, read_articles
+    from pipeline.collect import commit_states, feed_states_from_json, google_news_copy_of, read_articles, site_of
     from pipeline.urls import is_google_news
     from pipeline.ingest import StageClock, connect, enrich_and_index, near_duplicates
     from pipeline.runs import RunSummary
@@ -376,7 +376,7 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
     seen: set[str] = set()
     held: set[Path] = set()  # state files of feeds whose staged file had a line that is no article
     copies: list = []  # Google News items staged by a feed task: indexed after the others, unless a duplicate
-    headlines: dict[str, list] = {}  # headline key → dates of the other staged stories
+    headlines: list[tuple] = []  # the other staged stories: headline, date, site
 
     def articles():
         for path in present:
@@ -397,13 +397,14 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
                     copies.append(article)  # once every other feed's stories are known
                     continue
                 if article.title:
-                    headlines.setdefault(_title_key(article.title), []).append(article.published_at)
+                    headlines.append((article.title, article.published_at, site_of(article.url)))
                 yield article
         # Google News's copies last: each feed task read one feed, so a copy of a story another feed task staged (its
         # link cannot be resolved) was indexed as a second, summary-only article; `newsroom ingest` drops it within
-        # its run (collect._same_story_listed), and so does this step now
+        # its run (collect.google_news_copy_of), and so does this step now (a staged article keeps no <source url>:
+        # its headline decides)
         for article in copies:
-            if any(_same_day_range(article.published_at, other) for other in headlines.get(_title_key(article.title), [])):
+            if google_news_copy_of(article.title, article.published_at, None, headlines):
                 counts["duplicates"] += 1
                 seen.discard(article.id)
                 log.info("staged %s: Google News's copy of %r, staged by another feed of the run: a duplicate",

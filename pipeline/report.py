@@ -25,6 +25,7 @@ from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, link_target, linkable
 from pipeline.store.templates import index_names
+from pipeline.urls import display_source, display_url
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,8 @@ def render_charts(data: ReportData, directory: Path) -> dict[str, Path]:
         pairs = sorted(data.negative_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         charts["negative"] = _bar_chart(directory / "negative.png", CHART_TITLES["negative"], pairs,
                                         "negative mentions", color="#c44e52")
-    views = {"sources": [(s["source"], s["count"]) for s in cov["top_sources"]], "persons": data.top_persons,
+    views = {"sources": [(display_source(s["source"]), s["count"]) for s in cov["top_sources"]],
+             "persons": data.top_persons,
              "places": data.top_places, "topics": data.topics, "authors": data.top_authors}
     for name, pairs in views.items():
         if pairs:
@@ -230,7 +232,7 @@ def _e(value) -> str:
 
 
 def _link(url: str | None, text: str | None) -> str:
-    label = _e(text or url or "(untitled)")
+    label = _e(text or (display_url(url) if url else None) or "(untitled)")
     if linkable(url):
         return f'<a href="{_e(link_target(url))}">{label}</a>'
     return label
@@ -296,7 +298,7 @@ def _articles_table(rows: list[dict], tz: ZoneInfo, company_column: bool = True,
     body = []
     for doc in rows:
         cells = [_e(local_time(doc.get("published_at"), tz)), _link(doc.get("url"), doc.get("title")),
-                 _e(doc.get("source")), _tone_cell(doc.get("sentiment"))]
+                 _e(display_source(doc.get("source"))), _tone_cell(doc.get("sentiment"))]
         if company_column:
             cells.append(_companies_cell(doc))
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")

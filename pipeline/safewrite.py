@@ -37,6 +37,29 @@ def resolve_output(path: Path, what: str = "Output file") -> tuple[Path, bool]:
     return target, not stat.S_ISREG(mode)
 
 
+def prepare_output(path: Path, what: str = "Output file") -> Path:
+    """`path` checked as resolve_output does, and the directory it goes into created now: a command that writes its
+    file last (a chart, a CSV, a report) used to find a directory it cannot create (`/impossible/dir/x.png`) only
+    after all its queries ran. Returns the real path to write."""
+    target, direct = resolve_output(path, what)
+    if not direct:
+        prepare_directory(target.parent, what, path)
+    return target
+
+
+def prepare_directory(directory: Path, what: str, given: Path | None = None) -> None:
+    """`directory` created now if missing (parents too) and writable, else one sentence naming `given` (the option's
+    value) and the directory at fault."""
+    named = f"{what} {given}: its directory {directory}" if given is not None else f"{what} {directory}"
+    if not directory.is_dir():
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"{named} cannot be created ({exc.strerror or exc}).") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ConfigError(f"{named} is not writable.")
+
+
 @contextmanager
 def atomic_output(path: Path, *, what: str = "Output file", suffix: str = ".part",
                   binary: bool = False) -> Iterator[IO]:

@@ -36,7 +36,8 @@ FILTER_KEYS = {"source": "source", "company": "company", "lang": "lang", "topic"
 # field:value or field:"a quoted value" (or an empty value, refused), at the start of a word, maybe negated (`-`, which
 # `NOT ` becomes) or marked required (`+`, which `AND ` becomes)
 _FILTER_TERM = re.compile(r'(?<![^\s(|])(?:([-+])\s*)?(?<![^\s(|+-])(source|company|lang|topic):'
-                          r'(?:"([^"]*)"|([^\s()"|]*))', re.IGNORECASE)
+                          r'(?:"([^"]*)"|\(([^()]*)\)|([^\s()"|]*))', re.IGNORECASE)
+_GROUP_VALUE = re.compile(r'"([^"]*)"|([^\s"+|]+)|([+|])')
 # Highlighting stops this far into a field instead of failing the whole search on a huge article (ES refuses
 # to highlight past index.highlight.max_analyzed_offset, 1,000,000 characters by default).
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000
@@ -55,6 +56,8 @@ class ParsedQuery:
     topics: list[str] = field(default_factory=list)
     # `-lang:fr` / `NOT source:"The Ledger"`: articles matching any of these are left out
     excluded: dict[str, list[str]] = field(default_factory=dict)
+    # `company:(aws OR ovh)`: articles matching any value of a group, one condition per group
+    any_of: list[tuple[str, list[str]]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how a query that could not be read as typed was read
 
 
@@ -79,12 +82,30 @@ _PART = r'[^\s"+|\-()*~\\]+'
 _HYPHENATED = re.compile(rf'(?<![^\s(+|])(-?)({_PART}(?:-{_PART})+)(?![^\s)|+])')
 
 
+_POSSESSIVE = re.compile(r"^(.*\w)[" + "'’‘ʼ" + r"][sS]$")
+
+
+def without_possessive(word: str) -> str | None:
+    """`start-up's` → `start-up` (an English possessive, any apostrophe), else None. A hyphenated word is a phrase on
+    the `.exact` copy, which keeps the possessive in the word (`up's`): the English field's possessive stemmer never
+    sees it, so `start-up's` missed every « start-up ». Shared with alert rules' `query_string`."""
+    match = _POSSESSIVE.match(word)
+    return match.group(1) if match else None
+
+
 def hyphenated_phrases(text: str) -> str:
     """A hyphen inside a word joins its parts: `open-source` is searched as the phrase "open-source" (both parts,
-    adjacent, as Elasticsearch's analysers split it), never as "open NOT source"; only a `-` starting a word is NOT."""
+    adjacent, as Elasticsearch's analysers split it), never as "open NOT source"; only a `-` starting a word is NOT.
+    A possessive (`start-up's`) is the phrase with or without it."""
+
+    def phrase(match: re.Match) -> str:
+        sign, word = match.groups()
+        base = without_possessive(word)
+        return f'{sign}"{word}"' if base is None else f'{sign}("{word}" | "{base}")'
+
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
-        parts[i] = _HYPHENATED.sub(r'\1"\2"', parts[i])
+        parts[i] = _HYPHENATED.sub(phrase, parts[i])
     return '"'.join(parts)
 
 
@@ -119,12 +140,15 @@ _APOSTROPHE_WORD = re.compile(rf'(?<![^\s(+|])(-?)([^\s"+|()*~\\-]*\w[{APOSTROPH
 
 
 def apostrophe_variants(word: str) -> list[str]:
-    """A word with an apostrophe inside as the press may type it: [`aujourd'hui`, `aujourd’hui`]; any other word as
-    it is. Shared by `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
+    """A word with an apostrophe inside as the press may type it: [`aujourd'hui`, `aujourd’hui`]; with an English
+    possessive, the word without it too (`Nvidia's` → [`Nvidia's`, `Nvidia’s`, `Nvidia`]: only the English field's
+    stemmer drops it, so `Nvidia's` found no French article saying « Nvidia »); any other word as it is. Shared by
+    `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
     if not any(char in APOSTROPHES for char in word.strip(APOSTROPHES)):
         return [word]
     plain = "".join("'" if char in APOSTROPHES else char for char in word)
-    return [plain, plain.replace("'", "’")]
+    base = without_possessive(plain)
+    return [plain, plain.replace("'", "’"), *([base] if base else [])]
 
 
 def apostrophe_spellings(text: str) -> str:
@@ -336,8 +360,10 @@ def parse_query(query: str) -> ParsedQuery:
 
     def take(match: re.Match) -> str:
         name, sign = match.group(2).lower(), match.group(1)
-        value = (match.group(3) if match.group(3) is not None else match.group(4)).strip()
+        value = next(v for v in (match.group(3), match.group(4), match.group(5)) if v is not None).strip()
         term = match.group(0).strip()
+        if match.group(4) is not None and value:  # `company:(aws OR ovh)`, `source:("Le Monde" | lemonde.fr)`
+            return group(name, sign, term, value)
         if not value:
             example = "fr" if name == "lang" else "NAME"
             raise NewsroomError(f"{term!r} needs a value, e.g. {name}:{example}.")
@@ -350,6 +376,27 @@ def parse_query(query: str) -> ParsedQuery:
             parsed.excluded.setdefault(FILTER_KEYS[name], []).append(value)
         else:
             targets[FILTER_KEYS[name]].append(value)
+        return " "
+
+    def group(name: str, sign: str | None, term: str, inside: str) -> str:
+        """A filter's values in parentheses (AND/OR are `+`/`|` by now): `(a | b)` any of them, `(a b)` or `(a + b)`
+        all of them, as a word group reads; `-company:(a | b)` leaves out any of them."""
+        values, operators = [], set()
+        for quoted, word, operator in _GROUP_VALUE.findall(inside):
+            if operator:
+                operators.add(operator)
+            elif (quoted or word).strip():
+                values.append((quoted or word).strip())
+        if not values or operators == {"+", "|"} or (sign == "-" and "|" not in operators and len(values) > 1):
+            raise NewsroomError(
+                f"{term!r}: write the {name}: values in parentheses joined by OR ({name}:(A OR B): any of them) or "
+                f"by AND ({name}:(A AND B): all of them); -{name}:(A OR B) leaves out any of them.")
+        if sign == "-":
+            parsed.excluded.setdefault(FILTER_KEYS[name], []).extend(values)
+        elif "|" in operators and len(values) > 1:
+            parsed.any_of.append((FILTER_KEYS[name], values))
+        else:
+            targets[FILTER_KEYS[name]].extend(values)
         return " "
 
     text = _FILTER_TERM.sub(take, text)
@@ -385,8 +432,12 @@ def check_size(size: int) -> None:
 
 
 def source_clause(values: list[str]) -> dict:
-    """Articles or mentions from any of these sources: the feed name or the domain, any case (search's `source:`,
-    `--source` and alert rules' `sources:` alike)."""
+    """Articles or mentions from any of these sources: the feed name or the domain, any case, an internationalised
+    domain in either spelling (`café.example`, `xn--caf-dma.example`: the store holds the second, output shows the
+    first) (search's `source:`, `--source` and alert rules' `sources:` alike)."""
+    from pipeline.urls import host_spellings
+
+    values = list(dict.fromkeys(spelling for value in values for spelling in host_spellings(value)))
     return {"bool": {"should": [_any_term("source", values), _any_term("domain", values)], "minimum_should_match": 1}}
 
 
@@ -509,6 +560,7 @@ def build_search(
             filters.append(_filter_clause(key, list(values)))
     for key, values in (("source", parsed.sources), ("lang", parsed.langs), ("topic", parsed.topics)):
         filters += [_filter_clause(key, [value]) for value in dict.fromkeys(values)]
+    filters += [_filter_clause(key, values) for key, values in parsed.any_of]
     tz = zone(settings)
     start, end = parse_when(since, tz), parse_when(until, tz, end=True)
     if start and end and start >= end:
@@ -525,7 +577,8 @@ def build_search(
     for company, wanted in (company_tones or {}).items():
         filters.append(tone_toward(company, label=_tone(wanted, f"--company-tone {company}")))
     if not parsed.text and not filters and not excluded:
-        raise NewsroomError("Give a search query, e.g. newsroom search '\"souveraineté numérique\" -Nvidia'.")
+        raise NewsroomError("Give a search query or a filter, e.g. newsroom search '\"souveraineté numérique\" "
+                            "-Nvidia' or newsroom search --company Nvidia --since 2026-11-01.")
     body: dict = {
         "query": {"bool": {"must": [text_query(parsed.text)] if parsed.text else [], "filter": filters,
                            **({"must_not": excluded} if excluded else {})}},
@@ -573,9 +626,9 @@ def _closest(value: str, names: list[str]) -> list[str]:
     return [by_key[k] for k in get_close_matches(value.casefold(), list(by_key), n=3, cutoff=0.5)]
 
 
-def _stored(client: Elasticsearch, alias: str, fields: list[str], value: str) -> bool:
-    """Whether any stored article has `value` (any case) in one of `fields`."""
-    query = {"bool": {"should": [_any_term(name, [value]) for name in fields], "minimum_should_match": 1}}
+def _stored(client: Elasticsearch, alias: str, fields: list[str], *values: str) -> bool:
+    """Whether any stored article has one of `values` (any case) in one of `fields`."""
+    query = {"bool": {"should": [_any_term(name, list(values)) for name in fields], "minimum_should_match": 1}}
     return client.count(index=alias, query=query)["count"] > 0
 
 
@@ -589,15 +642,18 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
     notes: list[str] = []
     if sources:
         from pipeline.feeds import load_feeds
+        from pipeline.urls import host_spellings
 
         try:
             feeds = load_feeds(settings=settings)
         except (NewsroomError, OSError):
             feeds = []
         names = [feed.name for feed in feeds]
-        known = {n.casefold() for n in names} | {(urlsplit(str(f.url)).hostname or "").casefold() for f in feeds}
+        known = {n.casefold() for n in names} | {spelling.casefold() for f in feeds
+                                                 for spelling in host_spellings(urlsplit(str(f.url)).hostname or "")}
         for value in dict.fromkeys(sources):
-            if value.casefold() not in known and not _stored(client, alias, ["source", "domain"], value):
+            if not {s.casefold() for s in host_spellings(value)} & known and not _stored(
+                    client, alias, ["source", "domain"], *host_spellings(value)):
                 stored = client.search(index=alias, size=0, aggs={"names": {"terms": {"field": "source", "size": 500}}})
                 close = _closest(value, [*names, *(b["key"] for b in stored["aggregations"]["names"]["buckets"])])
                 notes.append(f"no feed is named {value!r} (nor has that domain) and no article comes from it"
@@ -678,8 +734,11 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
 
     parsed = parse_query(query)
     excluded_companies = parsed.excluded.get("company") or []
-    if options.get("companies") or parsed.companies or excluded_companies or options.get("company_tones"):
+    grouped = any(key == "company" for key, _ in parsed.any_of)
+    if options.get("companies") or parsed.companies or excluded_companies or options.get("company_tones") or grouped:
         watchlist = load_watchlist(watchlist_path(settings.config_dir))
+        parsed.any_of = [(key, resolve_companies(values, watchlist) if key == "company" else values)
+                         for key, values in parsed.any_of]
         options["companies"] = resolve_companies([*(options.get("companies") or []), *parsed.companies], watchlist)
         parsed.companies = []
         if excluded_companies:
@@ -702,11 +761,16 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
         hits.append(doc)
     total = response["hits"]["total"]
     excluded = parsed.excluded
+
+    def grouped_values(key: str) -> list[str]:
+        return [value for name, values in parsed.any_of if name == key for value in values]
+
     notes = parsed.notes + unknown_filter_notes(
         client, settings, alias,
-        sources=[*(options.get("sources") or []), *parsed.sources, *excluded.get("source", [])],
-        langs=[*(options.get("langs") or []), *parsed.langs, *excluded.get("lang", [])],
-        topics=[*(options.get("topics") or []), *parsed.topics, *excluded.get("topic", [])])
+        sources=[*(options.get("sources") or []), *parsed.sources, *excluded.get("source", []),
+                 *grouped_values("source")],
+        langs=[*(options.get("langs") or []), *parsed.langs, *excluded.get("lang", []), *grouped_values("lang")],
+        topics=[*(options.get("topics") or []), *parsed.topics, *excluded.get("topic", []), *grouped_values("topic")])
     tz = zone(settings)
     start, end = parse_when(options.get("since"), tz), parse_when(options.get("until"), tz, end=True)
     return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,

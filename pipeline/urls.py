@@ -96,6 +96,93 @@ def _unicode_host(host: str) -> str | None:
         return None
 
 
+# Scripts a displayed host label may be written in (UTS #39); a letter of any other script keeps the host in punycode.
+_SCRIPTS = ("Latin", "Cyrillic", "Greek", "Armenian", "Hebrew", "Arabic", "Syriac", "Thaana", "Devanagari", "Bengali",
+            "Gurmukhi", "Gujarati", "Oriya", "Tamil", "Telugu", "Kannada", "Malayalam", "Sinhala", "Thai", "Lao",
+            "Tibetan", "Myanmar", "Georgian", "Hangul", "Ethiopic", "Khmer", "Mongolian", "Hiragana", "Katakana",
+            "Bopomofo", "Han")
+# UTS #39's "highly restrictive" combinations; beyond them, Latin with one other script but Cyrillic or Greek
+_CJK_SETS = ({"Latin", "Han", "Hiragana", "Katakana"}, {"Latin", "Han", "Bopomofo"}, {"Latin", "Han", "Hangul"})
+_LATIN_LOOKALIKES = ("Cyrillic", "Greek")
+# Cyrillic letters drawn like Latin ones (Chromium's whole-script confusable list): `аррӏе` is not apple
+_CYRILLIC_LIKE_LATIN = set("асԁеһіјӏорԛѕԝхуъьҽпгѵѡ")
+
+
+def _scripts(label: str) -> set[str] | None:
+    """The scripts of a label's letters (digits, hyphens and combining marks belong to none), or None when one is
+    of a script not in _SCRIPTS."""
+    import regex  # locked dependency; the standard library knows no Unicode scripts
+
+    found: set[str] = set()
+    for char in label:
+        if regex.match(r"[\p{Script=Common}\p{Script=Inherited}]", char):
+            continue
+        script = next((name for name in _SCRIPTS if regex.match(rf"\p{{Script={name}}}", char)), None)
+        if script is None:
+            return None
+        found.add(script)
+    return found
+
+
+def _safe_label(label: str, tld: str) -> bool:
+    scripts = _scripts(label)
+    if scripts is None:
+        return False
+    if scripts == {"Cyrillic"} and set(label) - set("-0123456789") <= _CYRILLIC_LIKE_LATIN:
+        return _scripts(tld) == {"Cyrillic"}  # `аррӏе.com` spoofs apple.com; under .рф it is Russian
+    if len(scripts) <= 1 or any(scripts <= allowed for allowed in _CJK_SETS):
+        return True
+    return len(scripts) == 2 and "Latin" in scripts and not scripts & set(_LATIN_LOOKALIKES)
+
+
+def display_host(host: str) -> str:
+    """A host as a browser's address bar shows it: `xn--caf-dma.example` → `café.example`, but kept in punycode when
+    a label mixes scripts a reader could mistake for another site (Latin with Cyrillic or Greek: `pаypal`), or is
+    Cyrillic drawn entirely like Latin (`аррӏе.com`), or does not decode (UTS #39 moderately restrictive, as Chrome
+    and Firefox decide). For display only: ids and filters read either spelling (ascii_host)."""
+    if "xn--" not in (host or "").lower():
+        return host
+    unicode = _unicode_host(host.lower())
+    if unicode is None:
+        return host
+    labels = unicode.split(".")
+    tld = labels[-1]
+    if all(_safe_label(label, tld) for label in labels if label):
+        return unicode
+    return host
+
+
+def display_url(url: str) -> str:
+    """`url` with its host shown as display_host decides (the link itself, kept in ASCII, is what is followed)."""
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return url
+    shown = display_host(host)
+    if shown == host:
+        return url
+    start = url.lower().find(host)
+    return url if start < 0 else url[:start] + shown + url[start + len(host):]
+
+
+def display_source(source: str | None) -> str | None:
+    """A source name as shown: a source that is a host (an article extracted without its feed is named by its
+    domain) as display_host shows it; a feed's name as written."""
+    if not source or " " in source.strip() or "xn--" not in source.lower():
+        return source
+    return display_host(source.strip())
+
+
+def host_spellings(value: str) -> list[str]:
+    """`value` and, when it is a host, its other spelling (`café.example` ↔ `xn--caf-dma.example`): a filter typed
+    as shown matches the ASCII form stored, and the other way round."""
+    value = value.strip()
+    if " " in value or not value:
+        return [value]
+    other = ascii_host(value.lower()) if not value.isascii() else _unicode_host(value.lower())
+    return [value] if not other or other == value.lower() else [value, other]
+
+
 def article_id(url: str) -> str:
     """sha256 (hex) of the normalised URL: the article's identity across feeds and runs."""
     return hashlib.sha256(normalize_url(url).encode("utf-8")).hexdigest()

@@ -1333,28 +1333,50 @@ def test_a_query_string_snippet_keeps_the_title_apart_from_the_text(store, tmp_p
     assert item["snippet"] == "«Souveraineté» : Mistral AI et Nvidia — La «souveraineté» numérique passe par Mistral AI."
 
 
-def test_keyword_fields_in_a_query_string_lang_in_any_case_and_a_source_of_another_case_is_named(
-        store, tmp_path, monkeypatch):
+def test_keyword_fields_in_a_query_string_lang_and_source_read_as_search_reads_them(store, tmp_path, monkeypatch):
     """A rule's `lang:FR` matched nothing (codes are stored lower-case; search's `lang:FR` works), and
-    `source:"le quotidien du numérique — tech"` nothing either, without a word, while the rule's `sources` and search's
-    `source:` read any case. `lang:` is now read lower-case; a `source:` no feed is named exactly gets a warning
-    naming the feed and the `sources` key."""
+    `source:"le quotidien du numérique — tech"` nothing either: a keyword matched as written, with a warning, while
+    the rule's `sources` and search's `source:` read a feed name or a domain in any case. Now the query's `source:`
+    reads them too, negated or inside OR as well; a `source:` naming no feed nor domain is still warned about."""
+    from pipeline.search import search_articles
+
     settings, client = store
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text("feeds:\n  - name: Le Quotidien du Numérique — Tech\n    url: https://presse.example.org/rss\n"
                      "    lang: fr\n", encoding="utf-8")
     monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
-    index(store, [tribune(), sap_mistral()])
+    french = tribune()
+    french.article.domain = "presse.example.org"
+    index(store, [french, sap_mistral()])
     hook = [{"type": "slack"}]
     rules = write_rules(tmp_path / "alerts.yaml", [
         {"name": "lang caps", "query_string": "Mistral AND lang:FR", "channels": hook},
         {"name": "not EN", "query_string": "Mistral AND -lang:(EN OR DE)", "channels": hook},
         {"name": "src exact", "query_string": 'Mistral AND source:"Le Quotidien du Numérique — Tech"', "channels": hook},
-        {"name": "src case", "query_string": 'Mistral AND source:"le quotidien du numérique — tech"', "channels": hook}])
+        {"name": "src case", "query_string": 'Mistral AND source:"le quotidien du numérique — tech"', "channels": hook},
+        {"name": "src domain", "query_string": "Mistral source:PRESSE.example.org", "channels": hook},
+        {"name": "src or", "query_string": "(source:nowhere.example OR source:presse.example.org) AND Mistral",
+         "channels": hook},
+        {"name": "src not", "query_string": 'Mistral AND NOT source:"le quotidien du numérique — TECH"',
+         "channels": hook},
+        {"name": "src typo", "query_string": 'Mistral AND source:"Le Quotidien du Numérik"', "channels": hook},
+        {"name": "not typo", "query_string": "Mistral -source:(nowhere.example OR elsewhere.example)",
+         "channels": hook}])
     report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True)
     matched = {name: result["matched"] for name, result in report["per_rule"].items()}
-    assert matched == {"lang caps": 1, "not EN": 1, "src exact": 1, "src case": 0}
+    assert matched == {"lang caps": 1, "not EN": 1, "src exact": 1, "src case": 1, "src domain": 1, "src or": 1,
+                       "src not": 1, "src typo": 0, "not typo": 2}
+    # the same articles as search's `source:`
+    assert [search_articles(client, settings, query).total for query in (
+        'Mistral source:"le quotidien du numérique — tech"', "Mistral source:PRESSE.example.org",
+        'Mistral NOT source:"le quotidien du numérique — TECH"')] == [1, 1, 1]
     assert [note for note in report["notes"] if "source" in note] == [
-        "rule 'src case': query_string's source:'le quotidien du numérique — tech' is matched as written, case "
-        "included, and no feed is named so (did you mean 'Le Quotidien du Numérique — Tech'?): write the feed's name "
-        "exactly, or give the rule `sources: [...]`, read in any case and by domain too."]
+        f"rule 'src or': query_string's source:'nowhere.example' is no feed name or domain in {feeds}: the rule may "
+        "never fire; closest: 'presse.example.org'.",
+        f"rule 'src typo': query_string's source:'Le Quotidien du Numérik' is no feed name or domain in {feeds}: the "
+        "rule may never fire; closest: 'Le Quotidien du Numérique — Tech'.",
+        # a source left out that names nothing leaves out nothing: no "never fire"
+        f"rule 'not typo': query_string's NOT source:'nowhere.example' is no feed name or domain in {feeds}: it may "
+        "leave out nothing; closest: 'presse.example.org'.",
+        f"rule 'not typo': query_string's NOT source:'elsewhere.example' is no feed name or domain in {feeds}: it may "
+        "leave out nothing; closest: 'presse.example.org'."]

@@ -132,7 +132,7 @@ def test_company_names_holding_mathtext_are_drawn_literally(tmp_path, counts):
 
 
 def test_coverage_cli_json_and_png(indexed, tmp_path):
-    png = tmp_path / "out.png"
+    png = tmp_path / "charts" / "2026" / "out.png"  # a directory not made yet: made
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline", "coverage", "--entity", "Mistral AI", "--entity", "Nvidia",
          "--since", "2026-11-16", "--until", "2026-11-22", "--json", "--png", str(png)],
@@ -731,3 +731,36 @@ def test_an_interval_with_by_source_or_co_mentions_is_refused_not_silently_ignor
         assert f"--interval sets the over-time view's buckets; {' '.join(view)} counts the whole period" in err
     main(["coverage", "--entity", "Mistral AI", "--by", "source", *WINDOW, "--json"])  # without it: as before
     assert json.loads(capsys.readouterr().out)["rows"]
+
+
+def test_an_output_whose_directory_cannot_be_created_is_refused_before_any_query(tmp_path, monkeypatch):
+    """`coverage --png /impossible/dir/x.png` ran every query, then failed on the directory ("No such file or
+    directory (/impossible)", naming no option). Every output a command writes last (--png, --csv, a report) is now
+    checked first, its directory created or refused in one sentence naming the option and the directory: the store
+    here does not answer, so reaching it would be another error."""
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = sock.getsockname()[1]
+    monkeypatch.setenv("NEWSROOM_ES_URL", f"http://127.0.0.1:{dead}")
+    (tmp_path / "afile").write_text("x")
+    unmakeable = "/proc/newsroom-no-such-dir/sub"  # /proc takes no new directory, not even from root
+    cases = [
+        (("coverage", "--entity", "Mistral AI", "--png", f"{unmakeable}/x.png"),
+         f"--png {unmakeable}/x.png: its directory {unmakeable} cannot be created"),
+        (("coverage", "--entity", "Mistral AI", "--csv", f"{unmakeable}/x.csv"),
+         f"--csv {unmakeable}/x.csv: its directory {unmakeable} cannot be created"),
+        (("mentions", "--entity", "Mistral AI", "--csv", f"{unmakeable}/m.csv"),
+         f"--csv {unmakeable}/m.csv: its directory {unmakeable} cannot be created"),
+        (("search", "Mistral", "--csv", f"{unmakeable}/s.csv"),
+         f"--csv {unmakeable}/s.csv: its directory {unmakeable} cannot be created"),
+        (("report", "--output", f"{unmakeable}/r.html"),
+         f"Report file (--output) {unmakeable}/r.html: its directory {unmakeable} cannot be created"),
+        (("report", "--output", str(tmp_path / "r.html"), "--png", f"{unmakeable}/charts"),
+         f"--png {unmakeable}/charts cannot be created"),
+        (("coverage", "--entity", "Mistral AI", "--png", str(tmp_path / "afile" / "x.png")), "afile/x.png cannot be used")]
+    for args, message in cases:
+        proc = _cli(*args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, (args, proc.stderr)
+        assert message in " ".join(proc.stderr.split()), (args, proc.stderr)

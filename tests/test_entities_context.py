@@ -144,3 +144,46 @@ def test_articles_inside_a_person_s_name_stay_and_two_words_stay_people():
 
     for name in ("Marine Le Pen", "Jean-Marie Le Pen", "Bruno Le Maire", "Ursula von der Leyen", "Lana Del Rey"):
         assert classify(name, "PER") == "PER", name
+
+
+def test_a_company_named_after_a_person_is_an_organisation_where_the_text_calls_it_one():
+    """"Axel Springer" (the German publisher) was a person. A name the text calls a company just before it
+    (« l'éditeur allemand Axel Springer », "German publisher Axel Springer", « le cabinet Roland Berger »), in an
+    apposition just after it ("Axel Springer, the German publisher,") or by its analysts ("Morgan Stanley analysts")
+    is an organisation wherever the text names it; a role after the noun ("group chairman Jean Dupont"), a possessive
+    ("the company's founder Arthur Mensch") or a noun that does not end the apposition ("Jean Dupont, a bank
+    employee,") leave a person."""
+    cases = [
+        ("L'éditeur allemand Axel Springer a signé avec OpenAI. Axel Springer possède Politico.", "Axel Springer"),
+        ("German publisher Axel Springer signed. Axel Springer owns Politico.", "Axel Springer"),
+        ("Axel Springer, the German publisher, signed a deal.", "Axel Springer"),
+        ("Selon le cabinet Roland Berger, le marché croît.", "Roland Berger"),
+        ("Morgan Stanley analysts expect growth.", "Morgan Stanley"),
+    ]
+    for text, name in cases:
+        out = normalise_entities(_spans(text, [(name, "PER")]))
+        assert (out["ORG"], out["PER"]) == ([name], []), text
+    people = [
+        ("Group chairman Jean Dupont said the firm was fine.", "Jean Dupont"),
+        ("The company's founder Arthur Mensch spoke.", "Arthur Mensch"),
+        ("Jean Dupont, a bank employee, said OpenAI was late.", "Jean Dupont"),
+        ("Le fondateur de la société, Arthur Mensch, a parlé.", "Arthur Mensch"),
+    ]
+    for text, name in people:
+        out = normalise_entities(_spans(text, [(name, "PER")]))
+        assert (out["PER"], out["ORG"]) == ([name], []), text
+
+
+def test_a_place_named_only_in_an_x_based_compound_is_a_place():
+    """"Hyderabad-based startup Sarvam AI said…": spaCy gives no span for Hyderabad (nor for "Chennai-headquartered"
+    at a sentence's start), so the place was lost. A known country, region or city of 50,000 or more written before
+    "-based" or "-headquartered" is a place; a word that is also a small town or another spelling of a region
+    ("Blackwell-based systems", "Java-based apps") is not. « basée à Grenoble » was already read by spaCy."""
+    from pipeline.enrich.entities import based_places
+
+    text = ("Hyderabad-based startup Sarvam AI said it would train. Chennai-headquartered Zoho grew, as did the "
+            "New Delhi-based think tank and US-based funds. Java-based apps run on Blackwell-based systems.")
+    out = normalise_entities(based_places(text, []))
+    assert out["LOC"] == ["Hyderabad", "Chennai", "New Delhi", "United States"]
+    spacy_found = _spans(text, [("Hyderabad", "LOC")])  # a place spaCy found is not added twice
+    assert [s.text for s in based_places(text, spacy_found)] == ["Chennai", "New Delhi", "US"]

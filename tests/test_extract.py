@@ -1373,3 +1373,22 @@ def test_a_box_the_markup_names_a_promotion_or_a_call_for_donations_leaves_the_s
     assert all(h in text and p in text for h, p in _SECTIONS) and "La promotion des offres locales" in text
     for gone in ("Sommet Cloud", "800 décideurs", "contribution", "Je contribue", "Je réserve"):
         assert gone not in text
+
+
+def test_a_news_agency_named_x_of_a_country_stays_whole_as_the_author():
+    """trafilatura cuts an author's name at " of " ("Jane Doe of Reuters" → Jane Doe), which made the Indian news
+    agency "Press Trust of India" the author "Press Trust". A name the page writes on with "of" and a country or
+    region, or which is then an organisation's, is kept whole; a person "of" a newspaper is still the person."""
+    from pipeline.extract import extract_article
+
+    body = "<p>" + " ".join(["The government plans a sovereign AI cloud for public services, officials said."] * 8)
+
+    def authors(head: str) -> list[str]:
+        html = (f'<html lang="en"><head><title>Sovereign AI cloud</title>{head}</head><body><article><h1>Sovereign AI '
+                f"cloud</h1>{body}</p></article></body></html>")
+        return extract_article(html, "https://example.in/news/ai-cloud.html").authors
+
+    assert authors('<meta name="author" content="Press Trust of India">') == ["Press Trust of India"]
+    assert authors('<meta property="article:author" content="United News of India">') == ["United News of India"]
+    assert authors('<meta name="author" content="Jane Doe of Reuters">') == ["Jane Doe"]
+    assert authors('<meta name="author" content="Priya Sharma of The Hindu">') == ["Priya Sharma"]

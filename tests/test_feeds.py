@@ -841,7 +841,9 @@ def test_google_news_s_copy_of_a_story_another_feed_lists_is_a_duplicate(httpser
                  f"<item><title>Mistral AI lève 1,7 milliard d’euros</title><link>{base}/pixels/mistral.html</link>"
                  "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>Mistral AI lève des fonds.</description>"
                  "</item></channel></rss>")
-    httpserver.expect_request("/gnews.xml").respond_with_data(GOOGLE_NEWS_RSS, content_type="application/rss+xml")
+    # the copy names the publisher's site (here the test server), as Google News's <source url> does
+    httpserver.expect_request("/gnews.xml").respond_with_data(GOOGLE_NEWS_RSS.replace("https://www.lemonde.fr", base),
+                                                              content_type="application/rss+xml")
     httpserver.expect_request("/pixels/rss.xml").respond_with_data(publisher, content_type="application/rss+xml")
     httpserver.expect_request("/pixels/mistral.html").respond_with_data(
         f'<html lang="fr"><head><title>Mistral AI lève 1,7 milliard d’euros</title></head><body><article><h1>Mistral '
@@ -879,3 +881,74 @@ def test_items_skipped_for_want_of_a_link_are_named_by_their_titles(httpserver, 
     assert collector.stats.skipped == {"no-link": 2}
     assert collector.stats.skipped_urls == {"no-link": [f"{base}/podcast/feed.xml (Episode 141: Nvidia and the price of "
                                                         "GPUs)", f"{base}/podcast/feed.xml (Episode 140: Sovereign clouds)"]}
+
+
+# Google News copies against stories of their publisher's site (headline of the copy, headline stored, minutes apart).
+# Written for the check, the same publisher rewording its headline after publication…
+REWRITTEN = [
+    ("Nvidia suspend ses exportations de puces vers la Chine", "Nvidia : les exportations de puces vers la Chine suspendues", 0),
+    ("Mistral AI lève 1,7 milliard d'euros auprès d'ASML", "Mistral AI lève 1,7 milliard d’euros, ASML devient son premier actionnaire", 0),
+    ("OVHcloud beats revenue forecast as sovereign cloud demand grows", "OVHcloud revenue tops forecasts on sovereign cloud demand", 0),
+    ("Cloud souverain : le gouvernement dévoile sa stratégie", "Le gouvernement dévoile sa stratégie pour le cloud souverain", 0),
+    ("Capgemini et Mistral AI signent un partenariat", "Capgemini s'allie à Mistral AI pour l'IA générative en entreprise", 0),
+    ("Scaleway inaugure un supercalculateur à Paris", "Avec son nouveau supercalculateur, Scaleway vise les start-up de l'IA", 0),
+    ("Microsoft to invest $5 billion in French data centres", "Exclusive: Microsoft plans $5 billion French data centre investment", 2),
+    ("SAP and Mistral AI sign sovereign AI deal for European governments", "SAP, Mistral AI team up on sovereign AI for Europe's public sector", 0),
+    ("S3NS obtient la qualification SecNumCloud", "Le cloud de Thales et Google, S3NS, qualifié SecNumCloud par l'Anssi", 0),
+    ("AWS launches European Sovereign Cloud in Germany", "Amazon's European Sovereign Cloud goes live in Brandenburg", 0),
+    ("OpenAI va stocker les données de ses clients européens en Europe", "OpenAI propose la résidence des données en Europe à ses clients", 0),
+    ("Le Sénat adopte le projet de loi sur l'IA", "Projet de loi sur l'intelligence artificielle : feu vert du Sénat", 5),
+]
+# … and distinct stories of one site on one subject, one or two days apart at most
+DISTINCT = [
+    ("Mistral AI lève 1,7 milliard d'euros", "Mistral AI : ce que va changer la levée de 1,7 milliard", 300),
+    ("Nvidia suspend ses exportations vers la Chine", "Nvidia : la Chine réplique aux restrictions d'exportations", 1500),
+    ("OVHcloud beats revenue forecast", "OVHcloud shares jump after revenue beat", 20),
+    ("Live : la levée de fonds de Mistral AI en direct", "Mistral AI lève 1,7 milliard d'euros", 5),
+    ("Microsoft to invest $5 billion in France", "Microsoft to invest $4 billion in Germany", 5),
+    ("Le Sénat adopte le projet de loi sur l'IA", "L'Assemblée adopte le projet de loi sur l'IA", 600),
+]
+
+
+def test_a_google_news_copy_is_told_by_headline_site_and_date_never_merging_two_stories_of_one_headline():
+    """Google News's copy of a stored story was recognised by its headline alone: a headline its publisher reworded
+    slipped through (a second, summary-only article), and two publishers running one wire headline were merged. The
+    copy's <source url> now names the site, which must be the story's; a reworded headline counts within 30 minutes
+    of the story's publication when it shares 60 % of its words and its numbers. On the pairs above: 7 of 12
+    rewordings caught (0 before), 0 of 6 distinct stories merged, 0 across sites."""
+    from datetime import timedelta
+
+    from pipeline.collect import google_news_copy_of, site_of
+
+    at = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
+
+    def copy(title: str, site: str | None = "https://www.lemonde.fr") -> tuple:
+        return title, at, site
+
+    def caught(pairs) -> int:
+        return sum(google_news_copy_of(*copy(seen), [(stored, at + timedelta(minutes=minutes), "lemonde.fr")])
+                   for seen, stored, minutes in pairs)
+
+    assert (caught(REWRITTEN), caught(DISTINCT)) == (7, 0)
+    same = "Mistral AI lève 1,7 milliard d'euros"
+    assert google_news_copy_of(*copy(same), [(same, at + timedelta(hours=20), "lemonde.fr")])
+    assert not google_news_copy_of(*copy(same), [(same, at, "lefigaro.fr")])  # another publisher's story
+    assert google_news_copy_of(*copy(same, site=None), [(same, at, "lefigaro.fr")])  # no site named: headline decides
+    assert not google_news_copy_of(*copy(REWRITTEN[0][0], site=None), [(REWRITTEN[0][1], at, "lemonde.fr")])
+    # a section's subdomain is its site's
+    assert site_of("https://www.lemonde.fr") == site_of("https://pixels.lemonde.fr/a.html") == "lemonde.fr"
+
+
+def test_a_google_news_copy_is_compared_with_the_stories_of_its_headline_or_site_only():
+    """Within a run each Google News copy was compared with every directly linked story (a headline lookup before
+    the site and date counted): 500 copies against 20,000 stories is ten million comparisons. The run's stories are
+    indexed by headline and by site, and a copy meets only those."""
+    from pipeline.collect import StoryIndex
+
+    at = datetime(2026, 12, 1, 8, tzinfo=timezone.utc)
+    stories = [(f"Story number {n} about chips", at, f"site{n % 400}.example") for n in range(20_000)]
+    index = StoryIndex(stories + [("Mistral AI lève 1,7 milliard d'euros", at, "lemonde.fr")])
+    assert index.candidates("Mistral AI lève 1,7 milliard d’euros", "https://www.lemonde.fr") == [
+        ("Mistral AI lève 1,7 milliard d'euros", at, "lemonde.fr")] * 2  # by its headline and by its site
+    assert len(index.candidates("Story number 7 about chips", "https://site7.example")) == 1 + 50
+    assert index.candidates("Another headline", None) == []

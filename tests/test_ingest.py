@@ -571,11 +571,21 @@ def test_google_news_s_copy_of_a_story_stored_in_an_earlier_run_is_a_duplicate(h
              "<pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate><description>&lt;a href=\"https://news.google.com/rss/"
              "articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5\"&gt;Mistral AI lève 1,7 milliard d'euros&lt;/a&gt;&amp;nbsp;"
              "&lt;font color=\"#6f6f6f\"&gt;Le Monde&lt;/font&gt;</description>"
-             "<source url=\"https://www.lemonde.fr\">Le Monde</source></item><item><title>Mistral AI ouvre un bureau à Londres - Le Monde</title>"
+             f"<source url=\"{base}\">Le Monde</source></item><item><title>Mistral AI ouvre un bureau à Londres - Le Monde</title>"
              "<link>https://news.google.com/rss/articles/CBMiAAAA?oc=5</link>"
              "<pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate><description>Mistral AI ouvre un bureau à Londres, son "
              "premier hors de France, pour recruter des chercheurs.</description>"
-             "<source url=\"https://www.lemonde.fr\">Le Monde</source></item></channel></rss>")
+             f"<source url=\"{base}\">Le Monde</source></item>"
+             # the publisher reworded its headline since (same story, same time), and another paper ran the same
+             # wire headline (another story)
+             "<item><title>Levée de 1,7 milliard d'euros pour Mistral AI - Le Monde</title>"
+             "<link>https://news.google.com/rss/articles/CBMiBBBB?oc=5</link>"
+             "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>La start-up française lève 1,7 milliard "
+             f"d'euros.</description><source url=\"{base}\">Le Monde</source></item>"
+             "<item><title>Mistral AI lève 1,7 milliard d'euros - Le Figaro</title>"
+             "<link>https://news.google.com/rss/articles/CBMiCCCC?oc=5</link><pubDate>Tue, 01 Dec 2026 08:10:00 GMT"
+             "</pubDate><description>La start-up française lève 1,7 milliard d'euros.</description>"
+             "<source url=\"https://www.lefigaro.fr\">Le Figaro</source></item></channel></rss>")
     httpserver.expect_request("/pixels/rss.xml").respond_with_data(publisher, content_type="application/rss+xml")
     httpserver.expect_request("/gnews.xml").respond_with_data(gnews, content_type="application/rss+xml")
     httpserver.expect_request("/pixels/mistral.html").respond_with_data(
@@ -591,5 +601,6 @@ def test_google_news_s_copy_of_a_story_stored_in_an_earlier_run_is_a_duplicate(h
     docs = _articles(make_client(settings), settings)
     assert sorted((d["url"], d["extraction"]) for d in docs) == [
         (f"{base}/pixels/mistral.html", "trafilatura"),
-        ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
-    assert second.counts["indexed"] == 1 and second.counts["duplicates"] == 1, second.as_dict()
+        ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary"),  # another story: kept
+        ("https://news.google.com/rss/articles/CBMiCCCC?oc=5", "feed-summary")]  # another paper's: kept
+    assert second.counts["indexed"] == 2 and second.counts["duplicates"] == 2, second.as_dict()

@@ -382,6 +382,40 @@ def test_hyphenated_word_means_both_parts_adjacent_like_the_quoted_phrase(hyphen
                for p in hit["passages"])
 
 
+def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_without_it(hyphen_indexed):
+    """`start-up's` was the phrase "start-up's" on the `.exact` copy, which keeps `up's` whole (the English field's
+    possessive stemmer never saw it): it found no « start-up ». Now it is the word with or without the possessive,
+    in search and in alert rules alike; a leading `-` still leaves out."""
+    from pipeline.alerts.evaluate import hyphenated_phrases as rule_phrases
+
+    settings, client = hyphen_indexed
+    extra = make_record("https://h.example/founders", "The start-up’s founders met Nvidia.", title="Founders",
+                        lang="en", published=_at(25))
+    index_enriched(client, settings, [extra])
+    both = {"https://h.example/startup", "https://h.example/founders"}
+    for query in ("start-up's", "start-up’s", "Start-Up's", "start-up's OR record-revenue"):
+        found = _urls(search_articles(client, settings, query))
+        assert found == both | ({"https://h.example/record"} if "OR" in query else set()), query
+    assert _urls(search_articles(client, settings, "Nvidia -start-up's")) == {
+        "https://h.example/record", "https://h.example/opened"}
+    assert rule_phrases("start-up's AND Nvidia") == '("start-up\'s" OR "start-up") AND Nvidia'
+
+
+def test_an_english_possessive_finds_the_word_in_every_language(indexed):
+    """`Nvidia's` found English articles only: the English field's possessive stemmer reads it as "nvidia", the
+    French field keeps `nvidia's`, which no French article says. The possessive is now the word with or without it,
+    in search and in alert rules' `query_string`; a word with an apostrophe inside is unchanged."""
+    from pipeline.alerts.evaluate import search_spellings
+
+    settings, client, _ = indexed
+    nvidia = {"https://a.example/tribune", "https://a.example/chips"}
+    for query in ("Nvidia's", "Nvidia’s", "NVIDIA'S"):
+        assert _urls(search_articles(client, settings, query)) == nvidia, query
+    assert _urls(search_articles(client, settings, "Nvidia's", langs=["fr"])) == {"https://a.example/tribune"}
+    assert search_spellings("Nvidia's AND cloud") == "(Nvidia's OR Nvidia’s OR Nvidia) AND cloud"
+    assert parse_query("aujourd'hui").text == "(aujourd'hui | aujourd’hui)"
+
+
 def test_purely_negative_search_returns_the_articles_without_the_word(indexed):
     settings, client, records = indexed
     everything = {r.article.url for r in records}
@@ -408,6 +442,42 @@ def test_cli_query_starting_with_a_dash_is_the_query_or_a_sentence_saying_to_use
     assert "put a query that starts with '-' after `--`" in proc.stderr and "newsroom search [OPTIONS] -- " in proc.stderr
     proc = _cli("search", "cloud", "--sise", "3")  # a mistyped long option stays click's usage error
     assert proc.returncode == 2 and "No such option: --sise" in proc.stderr
+
+
+def test_a_filter_with_values_in_parentheses_is_any_or_all_of_them(indexed):
+    """`company:(ovh OR mistral)` was refused as "'company:' needs a value", and no query could ask for articles about
+    either company (a repeated `--company` or `company:` wants both). Values in parentheses joined by OR are any of
+    them, by AND (or nothing) all of them, as a word group reads; `-company:(a OR b)` leaves out any of them."""
+    settings, client, records = indexed
+    everything = {r.article.url for r in records}
+    tribune, ovh, chips = "https://a.example/tribune", "https://a.example/ovh", "https://a.example/chips"
+    assert _urls(search_articles(client, settings, "company:(ovh OR mistral)")) == {tribune, ovh}
+    assert _urls(search_articles(client, settings, "company:(OVHcloud | NVIDIA)")) == {tribune, ovh, chips}
+    assert _urls(search_articles(client, settings, "company:(nvidia AND mistral)")) == {tribune}
+    assert _urls(search_articles(client, settings, "company:(nvidia mistral)")) == {tribune}
+    assert _urls(search_articles(client, settings, "-company:(nvidia OR ovh)")) == everything - {tribune, ovh, chips}
+    assert _urls(search_articles(client, settings, 'source:("le quotidien" OR "Kitchen Weekly") lang:(EN OR de)')) == {
+        "https://a.example/soup"}
+    results = search_articles(client, settings, "cloud topic:(ai OR nope)")
+    assert results.total and [n[:28] for n in results.notes] == ["no topic is called 'nope'; t"]
+    for query in ("company:(ovh OR mistral AND nvidia)", "-company:(nvidia mistral)"):
+        with pytest.raises(NewsroomError, match=r"write the company: values in parentheses joined by OR"):
+            search_articles(client, settings, query)
+
+
+def test_cli_options_alone_list_the_articles_they_filter_newest_first(indexed):
+    """`newsroom search --company nvidia` was click's usage error "Missing argument 'QUERY'", though `search
+    company:nvidia` lists those articles: the query may be left out when options filter; with nothing at all, the
+    sentence asking for a query."""
+    proc = _cli("search", "--company", "NVIDIA", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert [r["url"] for r in json.loads(proc.stdout)["results"]] == ["https://a.example/chips",
+                                                                      "https://a.example/tribune"]
+    proc = _cli("search", "--source", "the compute ledger", "--lang", "en")
+    assert proc.returncode == 0 and "1 article(s) match" in proc.stdout, proc.stderr
+    proc = _cli("search")
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "Give a search query or a filter" in proc.stderr
 
 
 def test_size_above_the_result_window_and_since_after_until_are_refused_in_one_sentence(indexed):
@@ -598,7 +668,7 @@ def test_an_operator_or_group_with_no_word_and_an_empty_phrase_are_ignored_with_
     assert _names(settings, client, "Nvidia (NOT Mistral)") == ["en-chips", "en-nvidia"]
     # an operator alone is no query either (AND, OR, + and | answered "0 article(s) match" without a note)
     for query in ['""', '"', "NOT", "()", "AND", "OR", "+", "|", "OR OR", "( AND )", "-"]:
-        with pytest.raises(NewsroomError, match="Give a search query"):
+        with pytest.raises(NewsroomError, match="Give a search query or a filter"):
             search_articles(client, settings, query)
 
 
@@ -793,3 +863,49 @@ def test_a_passage_spanning_the_title_and_the_text_keeps_them_apart(indexed):
     settings, client, _ = indexed
     [hit] = search_articles(client, settings, "alliance défaite").hits
     assert any("alliance\ue001 — Une \ue000défaite" in passage for passage in hit["passages"]), hit["passages"]
+
+
+def test_internationalised_domains_are_shown_in_unicode_unless_confusable_and_filter_in_either_spelling(
+        es_url, tmp_path):
+    """An article extracted without its feed is named by its domain, which the store holds in ASCII: search,
+    coverage and the report showed `xn--caf-dma.example`. They now show `café.example`, as a browser's address bar
+    does, but keep a host mixing Latin with Cyrillic (`pаypal`, a spoof) or spelt entirely in Latin-looking Cyrillic
+    (`аррӏе.com`) in punycode; `source:` and `--source` read either spelling."""
+    from pipeline.report import build_report
+    from pipeline.urls import ascii_host
+
+    settings = load_settings()
+    client = make_client(settings)
+    hosts = {"cafe": "café.example", "spoof": "pаypal.example", "whole": "аррӏе.com"}
+    records = []
+    for day, (name, host) in enumerate(hosts.items()):
+        record = make_record(f"https://{host}/{name}", f"Mistral AI et le cloud souverain, article {name}.",
+                             title=f"Article {name}", source=ascii_host(host), orgs={"Mistral AI": 0.1},
+                             published=_at(10 + day))
+        record.article.domain = ascii_host(host)
+        records.append(record)
+    index_enriched(client, settings, records)
+    try:
+        proc = _cli("search", "Mistral", "--since", "2026-11-01", "--until", "2026-11-30")
+        assert proc.returncode == 0, proc.stderr
+        shown = " ".join(proc.stdout.split())
+        assert "café.example" in shown and "https://café.example/cafe" in shown and "xn--caf-dma" not in shown
+        for spoof in ("pаypal.example", "аррӏе.com"):  # kept as the ASCII the store holds
+            assert spoof not in shown and ascii_host(spoof) in shown
+        for query in ("Mistral source:café.example", "Mistral source:CAFÉ.example",
+                      "Mistral source:xn--caf-dma.example"):
+            assert _urls(search_articles(client, settings, query)) == {"https://xn--caf-dma.example/cafe"}, query
+            assert not search_articles(client, settings, query).notes, query
+        assert _urls(search_articles(client, settings, "Mistral", sources=["café.example"])) == {
+            "https://xn--caf-dma.example/cafe"}
+        proc = _cli("coverage", "--company", "mistral", "--since", "2026-11-01", "--until", "2026-11-30")
+        assert proc.returncode == 0 and "café.example (1)" in proc.stdout and "xn--caf-dma" not in proc.stdout
+        proc = _cli("coverage", "--company", "mistral", "--by", "source", "--since", "2026-11-01", "--until",
+                    "2026-11-30")
+        assert proc.returncode == 0 and "café.example" in proc.stdout and "xn--caf-dma" not in proc.stdout
+        build_report(client, settings, tmp_path / "r.html", since="2026-11-01", until="2026-11-30")
+        html = (tmp_path / "r.html").read_text(encoding="utf-8")
+        assert "café.example" in html and ">xn--caf-dma.example<" not in html
+        assert "pаypal" not in html and "аррӏе" not in html
+    finally:
+        drop_prefix(client, settings.es_index_prefix)

@@ -95,3 +95,16 @@ def test_google_news_links_resolved_when_the_target_is_in_the_item():
 ])
 def test_a_canonical_link_names_the_story_only_for_a_copy_of_it_on_the_same_site(fetched, canonical, story):
     assert story_url(fetched, canonical) == story
+
+
+def test_a_host_is_shown_in_unicode_as_browsers_decide_and_in_punycode_when_it_could_spoof_another():
+    from pipeline.urls import ascii_host, display_host, display_url
+
+    for host in ("café.example", "münchen.de", "中国.cn", "россия.рф", "аррӏе.рф", "日本語ドメイン.jp", "مصر.eg",
+                 "ελλάδα.gr", "bücher-中文.example"):
+        assert display_host(ascii_host(host)) == host, host
+    # Latin mixed with Cyrillic or Greek, Cyrillic drawn like Latin under a Latin TLD, a label that does not decode,
+    # a script no registry uses for names: as stored
+    for host in ("pаypal.com", "аррӏе.com", "gοogle.com", "xn--zz.example", "𓂀.example"):
+        assert display_host(ascii_host(host)) == ascii_host(host), host
+    assert display_url("https://xn--caf-dma.example:8443/xn--caf-dma?q=1") == "https://café.example:8443/xn--caf-dma?q=1"

@@ -141,11 +141,18 @@ def hyphenated_phrases(query: str) -> str:
     """`start-up` → `"start-up"` in a rule's Lucene query: both parts, adjacent (Lucene's classic parser keeps an
     inner hyphen in the term, which the analyser then splits), never "start NOT up" as the embedded stand-in reads it.
     Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and quoted phrases are left as written."""
-    from luqum.tree import From, Fuzzy, Phrase, Proximity, Range, Regex, To, Word
+    from luqum.tree import From, Fuzzy, Group, OrOperation, Phrase, Proximity, Range, Regex, To, Word
+
+    from pipeline.search import without_possessive
 
     def quote(node):
         if isinstance(node, Word) and _HYPHENATED_WORD.fullmatch(node.value):
-            return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
+            base = without_possessive(node.value)
+            if base is None:
+                return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
+            # `start-up's`: the phrase with or without the possessive, as search reads it
+            both = OrOperation(Phrase(f'"{node.value}"', tail=" "), Phrase(f'"{base}"', head=" "))
+            return Group(both, head=node.head, tail=node.tail)
         if not isinstance(node, (Word, Phrase, Range, From, To, Fuzzy, Proximity, Regex)):
             node.children = [quote(child) for child in node.children]
         return node
@@ -234,6 +241,62 @@ def rule_text_query(rule: Rule) -> str:
     return search_spellings(exact_terms(hyphenated_phrases(rule.query_string or "")))
 
 
+def query_clause(rule: Rule) -> dict:
+    """The rule's `query_string` as one Elasticsearch clause. A `source:` term in it reads a feed name or a domain in
+    any case, as search's `source:` and the rule's `sources` do (pipeline.search.source_clause): the query is then
+    sent as a bool query of its parts, each `source:` term a source clause, the rest `query_string` as before (sent
+    whole, `source:"le monde"` was a keyword matched as written, case included, and a domain never)."""
+    fields = query_fields(rule)
+    text = rule_text_query(rule)
+
+    def as_query_string(node) -> dict:
+        return {"query_string": {"query": str(node).strip(), "fields": fields, "default_operator": "AND"}}
+
+    if "source:" not in text:
+        return as_query_string(text)
+    from luqum.parser import parser
+    from luqum.tree import (AndOperation, BaseGroup, Not, OrOperation, Phrase, Plus, Prohibit, SearchField,
+                            UnknownOperation, Word)
+
+    try:
+        tree = parser.parse(text)
+    except Exception:  # noqa: BLE001 - sent as written: Elasticsearch gives the real reason
+        return as_query_string(text)
+
+    def has_source(node) -> bool:
+        stack = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, SearchField) and item.name == "source":
+                return True
+            stack.extend(item.children)
+        return False
+
+    def clause(node, in_source: bool = False) -> dict:
+        if not in_source and not has_source(node):
+            return as_query_string(node)
+        if isinstance(node, SearchField) and node.name == "source":
+            return clause(node.expr, True)
+        if in_source and isinstance(node, Phrase):
+            return source_clause([node.value[1:-1]])
+        if in_source and isinstance(node, Word) and not _WILDCARD.search(node.value) and "\\" not in node.value:
+            return source_clause([node.value])
+        if in_source and isinstance(node, (Word, Phrase)):  # a wildcard or an escape: matched as written
+            return {"query_string": {"query": f"source:{node}", "default_operator": "AND"}}
+        if isinstance(node, (AndOperation, UnknownOperation)):  # the implicit operator is AND, as sent otherwise
+            return {"bool": {"must": [clause(child, in_source) for child in node.children]}}
+        if isinstance(node, OrOperation):
+            return {"bool": {"should": [clause(child, in_source) for child in node.children],
+                             "minimum_should_match": 1}}
+        if isinstance(node, (Not, Prohibit)):
+            return {"bool": {"must_not": [clause(node.a, in_source)]}}
+        if isinstance(node, (Plus, BaseGroup)):
+            return clause(node.children[0], in_source)
+        return as_query_string(node) if not in_source else {"query_string": {"query": f"source:{node}"}}
+
+    return clause(tree)
+
+
 def _keyword_query(keyword: str, fields: list[str]) -> dict:
     return {"multi_match": {"query": keyword, "fields": fields, "type": "phrase"}}
 
@@ -253,9 +316,7 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
                            "minimum_should_match": 1}}
         conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
     if rule.query_string and rule.query_string.strip():
-        clause = {"query_string": {"query": rule_text_query(rule), "fields": query_fields(rule),
-                                   "default_operator": "AND"}}
-        conditions.append((f"matches query {rule.query_string!r}", clause))
+        conditions.append((f"matches query {rule.query_string!r}", query_clause(rule)))
     if rule.languages:
         conditions.append((f"language {'/'.join(rule.languages)}", {"terms": {"lang": rule.languages}}))
     if rule.sources:

@@ -426,7 +426,7 @@ def _validate_on_store(client, settings: Settings, rule: Rule) -> str | None | b
     from pipeline.alerts.evaluate import rule_conditions
     from pipeline.store.templates import index_names
 
-    clause = next(clause for label, clause in rule_conditions(rule) if "query_string" in clause)
+    clause = next(clause for label, clause in rule_conditions(rule) if label.startswith("matches query"))
     try:
         answer = client.options(request_timeout=5, max_retries=0).indices.validate_query(
             index=index_names(settings.es_index_prefix)["articles"], query=clause, explain=True)
@@ -492,10 +492,11 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
     from difflib import get_close_matches
 
     from pipeline.feeds import load_feeds
-    from pipeline.urls import domain_of
+    from pipeline.urls import domain_of, host_spellings
 
     wanted = [(rule, source) for rule in rules for source in rule.sources]
-    in_query = [(rule, value) for rule in rules for value in query_string_values(rule.query_string, "source")]
+    in_query = [(rule, value, negated) for rule in rules
+                for value, negated in query_string_values(rule.query_string, "source")]
     if not wanted and not in_query:
         return []
     try:
@@ -503,54 +504,56 @@ def source_warnings(rules: list[Rule], settings: Settings) -> list[str]:
     except ConfigError as exc:  # no usable feeds file: nothing to check against (ingest reports it)
         log.info("sources of alert rules not checked: %s", exc)
         return []
-    known = {name.casefold(): name for feed in feeds for name in (feed.name, domain_of(str(feed.url)))}
+    known = {spelling.casefold(): name for feed in feeds for name in (feed.name, domain_of(str(feed.url)))
+             for spelling in host_spellings(name)}
     warnings = []
     for rule, source in wanted:
-        if source.casefold() in known:
+        if any(spelling.casefold() in known for spelling in host_spellings(source)):
             continue
         close = get_close_matches(source.casefold(), list(known), n=3, cutoff=0.5)
         hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
         warnings.append(f"rule {rule.name!r}: source {shown_value(source)} is no feed name or domain in "
                         f"{settings.feeds_path}: the rule may never fire{hint}.")
-    exact = {name for feed in feeds for name in (feed.name,)}
-    for rule, value in in_query:  # a keyword field matched as written, case included (`sources` reads any case)
-        if value in exact:
+    for rule, value, negated in in_query:  # read as `sources` are: a feed name or a domain, any case
+        if any(spelling.casefold() in known for spelling in host_spellings(value)):
             continue
-        close = [known[value.casefold()]] if value.casefold() in known else [
-            known[c] for c in get_close_matches(value.casefold(), list(known), n=3, cutoff=0.5)]
-        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        warnings.append(f"rule {rule.name!r}: query_string's source:{shown_value(value)} is matched as written, case "
-                        f"included, and no feed is named so{hint}: write the feed's name exactly, or give the rule "
-                        "`sources: [...]`, read in any case and by domain too.")
+        close = get_close_matches(value.casefold(), list(known), n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(repr(known[c]) for c in close)}" if close else ""
+        effect = "it may leave out nothing" if negated else "the rule may never fire"
+        warnings.append(f"rule {rule.name!r}: query_string's {'NOT ' if negated else ''}source:{shown_value(value)} is "
+                        f"no feed name or domain in {settings.feeds_path}: {effect}{hint}.")
     return warnings
 
 
-def query_string_values(query: str | None, field_name: str) -> list[str]:
-    """The values a rule's Lucene query gives `field_name` (`source:"Le Monde"` → ["Le Monde"])."""
+def query_string_values(query: str | None, field_name: str) -> list[tuple[str, bool]]:
+    """The values a rule's Lucene query gives `field_name`, each with whether it is negated (`source:"Le Monde"` →
+    [("Le Monde", False)], `NOT source:x` → [("x", True)])."""
     if not query or f"{field_name}:" not in query:
         return []
     from luqum.parser import parser
-    from luqum.tree import Phrase, SearchField, Word
+    from luqum.tree import Not, Phrase, Prohibit, SearchField, Word
 
     try:
         tree = parser.parse(query)
     except Exception:  # noqa: BLE001 - checked elsewhere
         return []
-    values, stack = [], [tree]
+    values, stack = [], [(tree, False)]
     while stack:
-        node = stack.pop()
+        node, negated = stack.pop()
+        negated ^= isinstance(node, (Not, Prohibit))
         if isinstance(node, SearchField) and node.name == field_name:
-            inner = [node.expr]
+            inner = [(node.expr, negated)]
             while inner:
-                leaf = inner.pop()
+                leaf, negated = inner.pop()
+                negated ^= isinstance(leaf, (Not, Prohibit))
                 if isinstance(leaf, Phrase):
-                    values.append(leaf.value.strip('"'))
+                    values.append((leaf.value.strip('"'), negated))
                 elif isinstance(leaf, Word) and leaf.value not in ("AND", "OR", "NOT"):
-                    values.append(leaf.value)
+                    values.append((leaf.value, negated))
                 else:
-                    inner.extend(leaf.children)
+                    inner.extend((child, negated) for child in reversed(leaf.children))  # in the query's order
             continue
-        stack.extend(node.children)
+        stack.extend((child, negated) for child in reversed(node.children))
     return list(dict.fromkeys(values))
 
 

@@ -12,6 +12,7 @@ from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
 from pipeline.sinks import terminal_console
+from pipeline.urls import display_source
 
 console = terminal_console(soft_wrap=True)
 
@@ -93,6 +94,10 @@ def coverage_cmd(
         from pipeline.coverage import png_path
 
         png = png_path(png)  # checked before the store is queried
+    if csv_file:
+        from pipeline.safewrite import prepare_output
+
+        prepare_output(csv_file, "--csv")  # the same
     from pipeline.store.client import store_replies
 
     companies = _companies(settings, entity)
@@ -113,8 +118,8 @@ def coverage_cmd(
         what = "per source" if by == "source" else "co-mentions"
         table = Table(*columns, title=f"{for_terminal(', '.join(companies))} {what} {result['period']}")
         for row in result["rows"]:
-            table.add_row(*[for_terminal(_tone(row[c]) if c == "tone" else
-                                         f"{row[c]:.0%}" if c == "share" else row[c]) for c in columns])
+            table.add_row(*[for_terminal(_tone(row[c]) if c == "tone" else f"{row[c]:.0%}" if c == "share" else
+                                         display_source(row[c]) if c == "source" else row[c]) for c in columns])
         console.print(table)
         if not result["rows"]:
             mentioned = {e: n for e, n in result.get("articles", {}).items() if n}
@@ -163,7 +168,7 @@ def coverage_cmd(
     console.print(table)
     console.print("tone: average tone toward the company, from -1 (negative) to +1 (positive)", style="dim")
     if result["top_sources"]:
-        console.print("top sources: " + ", ".join(f"{for_terminal(s['source'])} ({s['count']})"
+        console.print("top sources: " + ", ".join(f"{for_terminal(display_source(s['source']))} ({s['count']})"
                                                   for s in result["top_sources"]), highlight=False)
     for note in result["notes"]:
         console.print(f"[yellow]note:[/] {for_terminal(note)}")
@@ -196,6 +201,10 @@ def mentions_cmd(
         raise NewsroomError(f"--tone {tone!r}: use positive, neutral or negative.")
     check_size(size)
     settings = load_settings()
+    if csv_file:
+        from pipeline.safewrite import prepare_output
+
+        prepare_output(csv_file, "--csv")  # checked before the store is queried
     companies = _companies(settings, entity)
     start, end = query_window(settings, since, until)
     rows, total = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(),
@@ -220,7 +229,7 @@ def mentions_cmd(
                           f"; model said {for_terminal(row['model_label'] or '?')})")
         table.add_row(for_terminal(local_time(row["published_at"], tz)), for_terminal((row["article_id"] or "")[:SHORT_ID]),
                       for_terminal(row["company"]), tone_cell,
-                      for_terminal(row["source"]), for_terminal(row["title"], 80))
+                      for_terminal(display_source(row["source"])), for_terminal(row["title"], 80))
     console.print(table)
     if csv_file:
         console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)

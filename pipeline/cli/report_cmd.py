@@ -27,13 +27,15 @@ def report_cmd(
     """Coverage report: mentions over time, share of voice, sentiment, sources, entities, topics, latest articles."""
     from pipeline.errors import ConfigError
     from pipeline.report import build_report
-    from pipeline.safewrite import resolve_output
+    from pipeline.safewrite import prepare_directory, prepare_output
     from pipeline.store.client import make_client
 
     # checked before the report is built (many seconds of queries and charts), not when it is written
-    resolve_output(output, "Report file (--output)")
+    prepare_output(output, "Report file (--output)")
     if png is not None and png.exists() and not png.is_dir():
         raise ConfigError(f"--png {png} is not a directory: give the directory the PNG charts go into.")
+    if png is not None:
+        prepare_directory(png, "--png")
     settings = load_settings()
     summary = build_report(make_client(settings), settings, output, entities=entity or None, since=since,
                            until=until, interval=interval, png_dir=png)

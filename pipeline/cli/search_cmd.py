@@ -13,6 +13,7 @@ from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
 from pipeline.sinks import for_terminal, terminal_console
+from pipeline.urls import display_source, display_url
 
 console = terminal_console(soft_wrap=True)
 # A stored title or URL can be 100,000 characters long, a matched passage one 5,000-character "word" (a hostile feed):
@@ -87,9 +88,10 @@ class _SearchCommand(TyperCommand):
 
 @app.command("search", cls=_SearchCommand)
 def search_cmd(
-    query: str = typer.Argument(..., help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
-                                          "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
-                                          "is a phrase. A query starting with '-' may follow `--`."),
+    query: str = typer.Argument("", help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
+                                         "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
+                                         "is a phrase. A query starting with '-' may follow `--`. May be left out "
+                                         "when options filter (`--company aws --since …`: newest first)."),
     entity: list[str] = typer.Option(None, "--entity", "--company", help="Only articles mentioning this company (alias, any case; repeatable)."),
     since: str | None = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD or ISO date-time, "
                                      "in NEWSROOM_TIMEZONE)."),
@@ -114,6 +116,10 @@ def search_cmd(
 
     check_size(size)
     settings = load_settings()
+    if csv_file:
+        from pipeline.safewrite import prepare_output
+
+        prepare_output(csv_file, "--csv")  # checked before the store is queried
     client = make_client(settings)
     with store_replies(client):
         results = search_articles(client, settings, query, companies=entity or None, since=since,
@@ -152,13 +158,15 @@ def search_cmd(
     for hit in results.hits:
         tone_of = hit.get("sentiment") or {}
         corrected = f" ({for_terminal('; '.join(tone_notes(tone_of)))})" if tone_of.get("corrected") else ""
-        console.print(f"[bold]{for_terminal(hit.get('title') or hit['url'], SHOWN_CHARS)}[/]", highlight=False)
+        console.print(f"[bold]{for_terminal(hit.get('title') or display_url(hit['url']), SHOWN_CHARS)}[/]",
+                      highlight=False)
         companies = ", ".join(f"{for_terminal(c['company'])} {for_terminal(c['tone'] or '?')}"
                               for c in hit["companies"])
         console.print(f"  {hit['short_id']}  {for_terminal(local_time(hit.get('published_at'), tz))}  "
-                      f"{for_terminal(hit.get('source'))}  tone {for_terminal(tone_of.get('label') or '?')}{corrected}"
+                      f"{for_terminal(display_source(hit.get('source')))}  "
+                      f"tone {for_terminal(tone_of.get('label') or '?')}{corrected}"
                       f"{'  · ' + companies if companies else ''}", highlight=False)
-        console.print(f"  {for_terminal(hit['url'], SHOWN_CHARS)}", style="dim", highlight=False)
+        console.print(f"  {for_terminal(display_url(hit['url']), SHOWN_CHARS)}", style="dim", highlight=False)
         for fragment in marked[hit["short_id"]]:
             passage = passage_terminal(fragment)
             passage.truncate(SHOWN_CHARS, overflow="ellipsis")  # one 5,000-character "word" is one fragment

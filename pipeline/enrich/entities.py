@@ -70,6 +70,47 @@ _DATELINE = re.compile(r"^[^\S\n]*[A-ZÀ-Ý][\w.'’/ -]{1,40}(?:,[^\S\n]*[\w. ]
                        re.MULTILINE)
 
 
+# "Hyderabad-based", "San Francisco-based", "Chennai-headquartered": a place named only inside such a compound, for
+# which spaCy often gives no span at all (at a sentence's start: "Hyderabad-based startup Sarvam AI said…")
+_BASED = re.compile(r"(?<![\w'’.-])((?:[A-ZÀ-ÖØ-Þ][\w'’.]*[ -]){0,3}[A-ZÀ-ÖØ-Þ][\w'’.]*)-(?:based|headquartered)\b")
+
+
+def _folded(name: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def _based_place(name: str) -> bool:
+    """A place an "X-based" compound names without spaCy's word for it: a country or union as any of its names
+    ("US-based"), a region or a city of 50,000 or more as itself ("Java-based" is no Jawa, "Blackwell-based systems"
+    no Blackwell, Oklahoma)."""
+    place = lookup_place(name)
+    if place is None:
+        return False
+    if place.kind in ("country", "union", "continent"):
+        return True
+    as_written = _folded(place.canonical) == _folded(name)
+    return as_written and (place.kind == "region" or place.population >= _CUELESS_TOWN)
+
+
+def based_places(text: str, spans: list[Span]) -> list[Span]:
+    """LOC spans for the places named in "X-based" compounds that no LOC span covers yet: the longest known place
+    ending the capitalised words before "-based" ("The Hyderabad-based firm" → Hyderabad)."""
+    out = []
+    for match in _BASED.finditer(text):
+        words = list(re.finditer(r"[^ -]+", match.group(1)))
+        for word in words:  # longest first: "New Delhi" before "Delhi"
+            start, end = match.start(1) + word.start(), match.end(1)
+            name = text[start:end]
+            if not _based_place(name):
+                continue
+            if not any(s.label == "LOC" and s.start <= start and end <= s.end for s in spans):
+                out.append(Span(start, end, name, "LOC", place_cue=True, after_contraction=False))
+            break
+    return out
+
+
 def dateline_sources(text: str) -> list[tuple[int, int]]:
     """Offsets of the agency named in each paragraph's dateline ("(Reuters)" in "PARIS, Nov 29 (Reuters) - …")."""
     return [match.span(1) for match in _DATELINE.finditer(text)]
@@ -94,6 +135,9 @@ class Span:
     # whether a product word stands just after (or, in French, just before) the span: "the Grace Blackwell chip",
     # « la puce Grace Hopper » name a product after a person (`surname_in_context` sets it)
     product: bool = False
+    # whether the text calls the span a company just before or after it: "German publisher Axel Springer", « le
+    # cabinet Roland Berger », "Axel Springer, the German publisher," (`surname_in_context` sets it)
+    organisation: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -174,6 +218,25 @@ _PRODUCT_BEFORE = re.compile(r"\b(?:(?:super)?puces?|processeurs?|accélérateur
                              re.IGNORECASE)
 
 
+# Companies named after people (queries3 audit: Axel Springer, the publisher, was a person): the text calls them a
+# company right before the name, a French adjective or two after the noun (« l'éditeur allemand Axel Springer »,
+# "German publisher Axel Springer", « le cabinet Roland Berger »), or in an apposition right after it ("Axel Springer,
+# the German publisher, said"), or names its analysts ("Morgan Stanley analysts"). Not "group chairman Jean Dupont"
+# (a role word after the noun), "the company's founder X" nor "X, a bank employee" (no possessive, the noun ends the
+# apposition).
+_COMPANY_NOUNS = (r"(?:publisher|publishing (?:house|group)|media group|group|company|firm|bank|conglomerate|broadcaster"
+                  r"|insurer|retailer|lender|fashion house|carmaker|automaker|chipmaker|manufacturer|consultancy"
+                  r"|law firm|investment bank|holding|éditeur|groupe(?: de médias)?|société|entreprise|firme|banque"
+                  r"|conglomérat|maison d['’]édition|enseigne|constructeur|cabinet|assureur|distributeur|équipementier"
+                  r"|fabricant)")
+_FRENCH_ADJECTIVE = r"[a-zà-ÿ][\w-]*(?:ais|aise|ain|aine|and|ande|ien|ienne|ois|oise|al|ale|el|elle|ique|if|ive|é|ée|éen|éenne)s?"
+_COMPANY_BEFORE = re.compile(rf"(?<![\w-]){_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTIVE}){{0,2}}[^\S\n]+$", re.IGNORECASE)
+_COMPANY_AFTER = re.compile(
+    rf"^\s*,\s*(?:the|a|an|le|la|l['’]|un|une)\s*(?:[\w-]+\s+){{0,2}}?{_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTIVE}){{0,2}}"
+    r"\s*(?:[,.;)]|$)"
+    r"|^\s+(?:analysts|economists|strategists)\b", re.IGNORECASE)
+
+
 def surname_in_context(span: Span, text: str) -> Span:
     """`span` marked as a lone surname the text presents as a person: one word tagged PER with a role before it or a
     verb of saying after it, or tagged MISC with a role before it (a product "says" things too: "ChatGPT says").
@@ -182,11 +245,14 @@ def surname_in_context(span: Span, text: str) -> Span:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     contracted = bool(_CONTRACTION_BEFORE.search(before))
     product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before))
+    company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(
+        text[span.end:span.end + 60].split("\n")[0]))
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company)
     surname = not _affiliation(before) and bool(  # "Priya Raman of Bernstein said": the employer said
         _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
-    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product)
+    return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product,
+                company)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -512,6 +578,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     # a name the text introduces as a place once is one in the headline too (« Sophia Antipolis : Thales va… »)
     placed = {clean_name(s.text, "LOC").casefold() for s in spans if s.label == "LOC" and s.place_cue}
     products = {clean_name(s.text, "PER").casefold() for s in spans if s.product and len(s.text.split()) > 1}
+    companies = {clean_name(s.text, "PER").casefold() for s in spans if s.organisation and len(s.text.split()) > 1}
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):
@@ -537,6 +604,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue
         if label == "PER" and (span.product or name.casefold() in products):
             label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
+        if label == "PER" and name.casefold() in companies:
+            label, name = "ORG", clean_name(span.text, "ORG")  # "German publisher Axel Springer", wherever named
         if label == "PER" and span.label in ("ORG", "LOC") and not _person_over_spacy(name, span, alone, placed):
             label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
             if label is None:

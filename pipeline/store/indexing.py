@@ -361,22 +361,32 @@ def guid_versions(client: Elasticsearch, settings: Settings, keys: list[str], ba
     return versions
 
 
-def stored_headlines(client: Elasticsearch, settings: Settings, titles: list[str],
-                     batch: int = 100) -> list[tuple[str, datetime | None]]:
-    """Stored stories whose headline holds one of these as a phrase (case, accents, apostrophes and elisions folded,
-    as the `.exact` copy indexes it), each with its date (published, else first seen): the Collector tells Google
-    News's copy of a story stored in an earlier run (its publisher's feed unchanged since, or read by another task)
-    from a new story by the headline (collect._same_story_stored)."""
+def stored_headlines(client: Elasticsearch, settings: Settings, copies: list, batch: int = 50,
+                     ) -> list[tuple[str, datetime | None, str | None]]:
+    """Stored stories that Google News's `copies` (FeedItems) may be copies of, each as (headline, date, domain):
+    those whose headline holds a copy's headline as a phrase (case, accents, apostrophes and elisions folded, as the
+    `.exact` copy indexes it), and those of a copy's publisher's site published within collect.REWRITE_WINDOW of it
+    (a headline the publisher rewrote since). The Collector decides (collect.google_news_copy_of)."""
+    from pipeline.collect import REWRITE_WINDOW, site_of
+
     alias = index_names(settings.es_index_prefix)["articles"]
-    if not titles or not client.indices.exists_alias(name=alias):
+    if not copies or not client.indices.exists_alias(name=alias):
         return []
-    found: list[tuple[str, datetime | None]] = []
-    for start in range(0, len(titles), batch):
-        chunk = titles[start : start + batch]
-        hits = client.search(index=alias, query={"bool": {
-            "should": [{"match_phrase": {"title.exact": title}} for title in chunk], "minimum_should_match": 1}},
-            size=min(10 * len(chunk), 1000), source=["title", "published_at", "first_seen_at"],
-            sort=[{"first_seen_at": {"order": "desc"}}])["hits"]["hits"]
+    found: list[tuple[str, datetime | None, str | None]] = []
+    for start in range(0, len(copies), batch):
+        should = []
+        for copy in copies[start : start + batch]:
+            should.append({"match_phrase": {"title.exact": copy.title}})
+            site = site_of(copy.site_url)
+            if site and copy.published:
+                should.append({"bool": {"filter": [
+                    {"bool": {"should": [{"term": {"domain": site}}, {"wildcard": {"domain": f"*.{site}"}}],
+                              "minimum_should_match": 1}},
+                    {"range": {"published_at": {"gte": (copy.published - REWRITE_WINDOW).isoformat(),
+                                                "lte": (copy.published + REWRITE_WINDOW).isoformat()}}}]}})
+        hits = client.search(index=alias, query={"bool": {"should": should, "minimum_should_match": 1}},
+                             size=min(10 * len(should), 1000), source=["title", "published_at", "first_seen_at", "domain"],
+                             sort=[{"first_seen_at": {"order": "desc"}}])["hits"]["hits"]
         for hit in hits:
             doc = hit["_source"]
             when = None
@@ -386,7 +396,7 @@ def stored_headlines(client: Elasticsearch, settings: Settings, titles: list[str
             except (TypeError, ValueError):
                 pass
             if doc.get("title"):
-                found.append((doc["title"], when))
+                found.append((doc["title"], when, site_of(f"https://{doc['domain']}/") if doc.get("domain") else None))
     return found
 
 
