@@ -651,6 +651,8 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Ce que l'on présente comme une renaissance tient de l'acharnement thérapeutique.", "negative"),
     ("fr", "Le groupe n'est plus qu'une coquille vide.", "negative"),
     ("en", "The transaction resembles a bad deal.", "negative"),
+    ("fr", "Pour l'autonomie française, c'est une défaite.", "negative"),
+    ("en", "For Europe, this is a real defeat.", "negative"),
     ("en", "The dependence is not reduced.", None),
     ("fr", "Kyutai publie un modèle vocal ouvert : une avancée à nuancer", None),
     ("fr", "Croire que l'Europe conservera son avance en gardant ses travaux dans un tiroir relève de l'illusion.", None),

@@ -423,7 +423,10 @@ _HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il"
 # reporters", "For Huang, …", « Pour le ministre, … », « …, a jugé le sénateur », « …, s'est félicité X »
 _ATTRIBUTED = {
     "fr": re.compile(r"^\W*(?:pour|selon|d'après)\s+(?!(?:le|l')\s*(?:reste|heure|instant|moment|essentiel|coup|fond"
-                     r"|principe)\b|la première fois\b|une fois\b)"
+                     r"|principe)\b|la première fois\b|une fois\b"
+                     # what the verdict is for, not who says it: « Pour l'autonomie française, c'est une défaite »
+                     r"|(?:l'|la\s+|le\s+|les\s+)?(?:autonomie|souveraineté|indépendance|Europe|France|Allemagne|Union"
+                     r"|industrie|filière|écosystème|secteur|avenir|économie|continent|pays)\b)"
                      r"(?:le|la|les|l'|un|une|des|(?-i:[A-ZÉ]))[^,]{0,60},|\b(?:a|ont|avait) "
                      r"(?:jugé|estimé|déclaré|affirmé|assuré|dénoncé|tranché|lancé|répondu|ajouté|expliqué|souligné)\b"
                      r"|\bs'(?:est|sont) (?:félicitée?s?|réjouie?s?|indignée?s?|alarmée?s?)\b|\b(?:estiment|jugent|pensent"
@@ -433,7 +436,9 @@ _ATTRIBUTED = {
                      r"|ses|leur|(?-i:[A-ZÉ]))", re.I),
     "en": re.compile(r"^\W*(?:for|to|according to)\s+(?!me\b|us\b|my\b|our\b|all\b|now\b|once\b|years\b|decades\b"
                      r"|months\b|weeks\b|starters\b|example\b|instance\b|a while\b|the first time\b|the moment\b"
-                     r"|the time being\b|the record\b|good measure\b|be sure\b|be fair\b|be clear\b)[^,]{1,60},"
+                     r"|the time being\b|the record\b|good measure\b|be sure\b|be fair\b|be clear\b"
+                     r"|(?:the\s+)?(?:autonomy|sovereignty|independence|Europe|France|Germany|EU|European Union|industry"
+                     r"|sector|ecosystem|future|economy|continent|country)\b)[^,]{1,60},"
                      r"|,\s*(?!whatever\b|no matter\b|despite\b)(?:[\w'-]+\s+){1,4}say\W*$"  # "…, analysts say."
                      r"|\b(?:believes?|believed|thinks?|thought|told|tells"
                      r"|warns?|warned|fears?|feared|argues?|argued|insists?|insisted|contends?|maintains?|reckons?|notes?"
