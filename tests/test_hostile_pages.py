@@ -201,6 +201,23 @@ def test_a_line_holding_a_long_run_of_spaces_is_read_for_furniture_in_linear_tim
     assert result.extraction == "trafilatura" and "Part 5: Mistral AI" in result.text
 
 
+def test_a_time_shown_after_nests_of_elements_is_found_in_linear_time():
+    """The shown-time reader took each short element's text from all its descendants, in XPath and again in Python,
+    so a nest of elements was read again at every level: 9 nests of 2,000 `<div>` (a 200 KB page, under every page
+    limit) cost 8 s of CPU to find the dateline after them (hostile-input audit, tenth round). Each element's text is
+    now built once, from its children's."""
+    from pipeline.pagetime import shown_time, shown_timestamp
+
+    nests = ("<div>" * 2000 + "x" + "</div>" * 2000) * 9
+    tree = parse_within_budget(f"<html lang='fr'><body><article>{nests}<p>Publié le 3 décembre 2026 à 14h05</p>"
+                               "</article></body></html>", None)
+    started = time.process_time()
+    found = shown_timestamp(tree, "https://presse.example.fr/a.html"), shown_time(tree, "2026-12-03",
+                                                                                   "https://presse.example.fr/a.html")
+    assert time.process_time() - started < 3  # 0.1 s now
+    assert [stamp.isoformat() for stamp in found] == ["2026-12-03T13:05:00+00:00"] * 2
+
+
 @pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
 def test_a_time_shown_past_the_calendar_in_utc_leaves_the_page_its_text(httpserver, tmp_path, caplog, shown):
     """A page without a date in its markup that shows one beside a time and a zone: 23:59 EST on 9999-12-31 is past
