@@ -519,6 +519,28 @@ def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refu
         "page too complex to extract (elements nested more than 2,048 deep)")
 
 
+def test_lists_nested_past_trafilaturas_recursion_fall_back_in_one_sentence_without_a_traceback(httpserver, tmp_path,
+                                                                                                 caplog):
+    """Lists nested 1,000 deep (2,000 elements, within the 2,048 the parser allows) ran trafilatura past Python's
+    recursion limit: the page was an `extraction-error` and the log got a traceback of thousands of lines
+    (hostile-input audit, tenth round). It is now too complex, in one sentence."""
+    head = "<!DOCTYPE html><html lang='en'><head><title>Mistral AI nested</title></head><body>"
+    article = story("Mistral AI nested").split("<body>")[1].split("</body>")[0]
+    lists = "<ul><li>" * 1000 + "x" + "</li></ul>" * 1000
+    pages = {"lists": head + article.replace("</article>", lists + "</article>") + "</body></html>",
+             "plain": head + article + "</body></html>"}
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    with caplog.at_level(logging.INFO):
+        articles, collector = collect(httpserver, tmp_path, rss(items))
+    assert sorted((a.url.rsplit("/", 1)[1], a.extraction, a.fallback_reason) for a in articles) == [
+        ("lists.html", "feed-summary", "page-too-complex"), ("plain.html", "trafilatura", None)]
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+    assert "not extracted (page too complex to extract (elements nested too deep" in caplog.text
+    (tmp_path / "lists.html").write_text(pages["lists"], encoding="utf-8")
+    assert extract_file(tmp_path / "lists.html")["error"].startswith("page too complex to extract (elements nested")
+
+
 # --------------------------------------------------------------------------------------------- charsets
 
 def test_a_utf8_page_whose_meta_says_utf16_is_read_as_utf8_as_browsers_do(httpserver, tmp_path):
