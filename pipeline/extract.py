@@ -312,8 +312,11 @@ def _name_key(name: str) -> str:
 
 
 def _publisher_keys(*names: str | None) -> set[str]:
-    """Comparison keys of a feed's or site's names; each part of "The Tech Ledger — Technology" counts."""
-    keys = {_name_key(part) for name in names if name for part in [name, *_NAME_PARTS.split(name)]}
+    """Comparison keys of a feed's or site's names; each part of "The Tech Ledger — Technology" counts. A name's white
+    space runs are read as one space first: `_NAME_PARTS` tried a run again from each of its characters (a page's
+    og:site_name of 30,000 spaces between two words cost 11 s of CPU, 150,000 264 s)."""
+    names = tuple(" ".join(name.split()) for name in names if name)
+    keys = {_name_key(part) for name in names for part in [name, *_NAME_PARTS.split(name)]}
     keys.discard("")
     return keys
 
