@@ -7,10 +7,11 @@ Why each guard exists:
   host resolves to a loopback/private/link-local/multicast/reserved address is refused before any
   connection is made, on every redirect hop (redirects are followed here, not by httpx, for that reason);
 - size limit on the decompressed stream, so a gzip bomb is cut off after `fetch_max_bytes` bytes (every layer of a
-  `gzip, gzip` chain is decoded here with that bound, never by httpx), and a total time limit per request
-  (`fetch_total_timeout`), so a server dripping one byte at a time cannot hold a worker forever: that timeout is not
-  retried (a retry would drip as long again), and a host that timed out MAX_HOST_TIMEOUTS times in a run is not asked
-  again in that run (one hostile feed of 200 dripping links held the workers for hours);
+  `gzip, gzip` chain is decoded here with that bound, never by httpx), and a total time limit per fetch
+  (`fetch_total_timeout`, a redirect chain's hops together), so a server dripping one byte at a time cannot hold a
+  worker forever: that timeout is not retried (a retry would drip as long again), and a host that timed out
+  MAX_HOST_TIMEOUTS times in a run is not asked again in that run (one hostile feed of 200 dripping links held the
+  workers for hours);
 - a redirect's Location is parsed here, not by httpx: `javascript:…`, port 99999 or `http://[::1` is one refused
   fetch, not an exception that ends the run;
 - retries (tenacity) with exponential backoff and jitter on connection errors, 5xx and 429, honouring
@@ -616,8 +617,13 @@ class Fetcher:
         sent, on that hop or any later one. `validators` (If-None-Match…) go to every hop.
 
         Cookies live for this one redirect chain (a cookie-check redirect works): a run-wide jar let one site fill
-        every later request to its host name, any port, with its cookies until they were refused (HTTP 431)."""
+        every later request to its host name, any port, with its cookies until they were refused (HTTP 431).
+
+        `fetch_total_timeout` bounds the whole chain, not each hop: six hops each dripping their headers for just
+        under the limit held a worker six times as long, and no timeout was counted against the host. Time spent
+        waiting for a turn (politeness delay, a free slot) is not counted."""
         seen: list[str] = []
+        spent = 0.0  # seconds of requests in this chain
         jar = httpx.Cookies()
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
@@ -645,7 +651,9 @@ class Fetcher:
                 raise FetchRefused(url, reason, f"redirected to {mask_url(current)}, which its site's robots.txt "
                                    + ("could not be read for" if reason == "robots-unreachable" else "disallows"))
             seen.append(current)
-            result = await self._request_once(current, kind, {**headers, **validators}, jar)
+            result, took = await self._request_once(current, kind, {**headers, **validators}, jar, spent,
+                                                    len(seen) - 1)
+            spent += took
             if isinstance(result, str):  # redirect target
                 current = result
                 continue
@@ -654,8 +662,10 @@ class Fetcher:
             return result
         raise FetchRefused(url, "too-many-redirects", f"more than {self.settings.fetch_max_redirects} redirects")
 
-    async def _request_once(self, url: str, kind: str, headers: dict[str, str],
-                            jar: httpx.Cookies | None = None) -> FetchResult | str:
+    async def _request_once(self, url: str, kind: str, headers: dict[str, str], jar: httpx.Cookies | None = None,
+                            spent: float = 0.0, redirects: int = 0) -> tuple[FetchResult | str, float]:
+        """One request: the result or the redirect target, and the seconds it took (not counting the wait for a
+        turn). It has what is left of `fetch_total_timeout` after the `spent` seconds of the chain's `redirects`."""
         assert self._client is not None, "use `async with Fetcher(...)`"
         if jar and not any(name.lower() == "cookie" for name in headers):  # a feed's own Cookie header wins
             probe = httpx.Request("GET", url)
@@ -669,14 +679,17 @@ class Fetcher:
             self._check_host(url, host)  # other requests may have used up the host's allowance meanwhile
             self.requests += 1
             total = self.settings.fetch_total_timeout
+            loop = asyncio.get_running_loop()
+            started = loop.time()
             try:
-                async with asyncio.timeout(total or None), self._client.stream("GET", url, headers=headers) as response:
+                async with asyncio.timeout(max(total - spent, 0.0) if total else None), \
+                        self._client.stream("GET", url, headers=headers) as response:
                     status = response.status_code
                     if jar is not None:
                         jar.extract_cookies(response)
                     location = response.extensions.get(_LOCATION)
                     if status in REDIRECT_CODES and location and location.strip():
-                        return redirect_target(url, location)
+                        return redirect_target(url, location), loop.time() - started
                     if status in REDIRECT_CODES:  # its body is a stub ("Moved"), not the page: say what happened
                         raise FetchFailed(url, "bad-redirect", f"HTTP {status} without a Location to follow", status)
                     if status == 304:
@@ -684,7 +697,8 @@ class Fetcher:
                             # nothing was cached to be "not modified": a server's or a proxy's error, not the page
                             raise FetchFailed(url, "http-304", "HTTP 304 Not Modified to a request without a "
                                                                "validator (nothing cached to reuse)", status)
-                        return FetchResult(url, url, status, response.headers, b"", _now(), not_modified=True)
+                        return FetchResult(url, url, status, response.headers, b"", _now(),
+                                           not_modified=True), loop.time() - started
                     if status == 429 or status >= 500:
                         self._rate_limits[timeout_site(host)] += status == 429
                         retry_after = parse_retry_after(response.headers.get("retry-after"))
@@ -705,7 +719,7 @@ class Fetcher:
                         raise FetchRefused(url, "content-type", f"refused: the body is {binary}, not an HTML page "
                                                                 "(whatever its Content-Type says)")
                     return FetchResult(url, str(response.url), status, response.headers, body, _now(),
-                                       truncated=truncated)
+                                       truncated=truncated), loop.time() - started
             except httpx.InvalidURL as exc:  # a URL urlsplit accepts and httpx does not
                 raise FetchRefused(url, "bad-url", f"refused: not a valid URL ({exc})") from None
             except httpx.TimeoutException as exc:
@@ -713,7 +727,8 @@ class Fetcher:
                 raise _Transient("timeout", f"timed out ({type(exc).__name__})") from None
             except TimeoutError:  # asyncio.timeout: the body kept trickling in past fetch_total_timeout
                 self._timeouts[timeout_site(host)] += 1
-                raise FetchFailed(url, "timeout", f"timed out (no complete response within {total:g}s)") from None
+                over = f" over {redirects} redirect{'s' * (redirects > 1)}" if redirects else ""
+                raise FetchFailed(url, "timeout", f"timed out (no complete response within {total:g}s{over})") from None
             except _CutShort as exc:  # the body ended before its announced length: retried like a dropped connection
                 raise _Transient("incomplete", f"incomplete body: {exc}") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:

@@ -21,7 +21,7 @@ from pipeline.urls import resolved_link
 
 # Fallbacks whose page is fetched again when the item is next read (the store does not count them as known, nor
 # `fetch` as seen): a wall answered for the story this time; the indexer then replaces the summary with the page.
-RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall", "subscription-wall", "error-page"})
+RETRY_FALLBACKS = frozenset({"consent-wall", "login-wall", "subscription-wall", "error-page", "redirected-home"})
 # A page that failed for a reason that passes (the site briefly down: 5xx, 429, a timeout, a connection or DNS error)
 # is fetched again on the next runs too, for this many days after the story was first stored from its feed summary;
 # its feed is then read in full each run, even unchanged (docs/fetching.md "Failures").
@@ -198,9 +198,22 @@ def is_error_page(tree: Any) -> bool:
     return not has_article_markup(tree) and bool(_TRACEBACK.search(" ".join(_text_words(tree)[:3000])))
 
 
+def _site_root(url: str) -> bool:
+    """Whether the URL is a site's home page: no path, no query."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return not parts.path.strip("/") and not parts.query
+
+
 def check_story_page(tree: Any, url: str, requested: str | None = None) -> None:
     """Raise NotTheStory when the page is a wall, an error page or a listing (the caller counts the reason).
-    `requested` is the feed's link, when the page at `url` was reached from it by redirect."""
+    `requested` is the feed's link, when the page at `url` was reached from it by redirect.
+
+    A story's link redirected to its site's home page (`redirected-home`) is a story taken down or hidden, not the
+    story: its feed update replaced the stored text, title and mentions with the home page's headlines
+    (hostile-input audit, tenth round); a first fetch falls back to the feed summary."""
     redirected = False
     if requested:
         try:
@@ -210,6 +223,8 @@ def check_story_page(tree: Any, url: str, requested: str | None = None) -> None:
     kind = wall_kind(tree, redirected)
     if kind:
         raise NotTheStory(kind, url, refresh_to_same_page(tree, url) if kind == "consent-wall" else None)
+    if redirected and _site_root(url) and not _site_root(requested or url):
+        raise NotTheStory("redirected-home", url)
     if is_error_page(tree):
         raise NotTheStory("error-page", url)
     if is_listing(tree, url):

@@ -724,10 +724,14 @@ def test_a_link_that_redirected_to_the_story_is_stored_under_the_story_url():
     article = extract_article(page, "https://news.example/a/scaleway.html", item(tracker))
     assert article.url == "https://news.example/a/scaleway.html"
     assert article.id == article_id(article.url) and article.link_ids == [article_id(tracker)]
-    # a link whose redirect ends on a home page (an expired story) keeps its own identity
+    # a link whose redirect ends on a home page (an expired story) is not the story: the collector keeps its feed
+    # summary under the link's own identity (hostile-input audit, tenth round: the home page was stored as the story)
+    from pipeline.pagetype import NotTheStory
+
     home = page.replace("https://news.example/a/scaleway.html", "https://news.example/")
-    expired = extract_article(home, "https://news.example/", item(tracker))
-    assert expired.id == article_id(tracker) and expired.link_ids == []
+    with pytest.raises(NotTheStory) as expired:
+        extract_article(home, "https://news.example/", item(tracker))
+    assert expired.value.reason == "redirected-home"
 
 
 _UPDATES = " ".join(f"<p>Update {k}: Arthur Mensch of Mistral AI told the summit that Europe needs its own compute, "

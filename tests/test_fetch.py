@@ -171,6 +171,25 @@ def test_a_host_that_drips_is_neither_retried_nor_asked_again_after_three_timeou
     assert time.monotonic() - started < MAX_HOST_TIMEOUTS * 0.3 + 2
 
 
+def test_the_total_timeout_bounds_a_redirect_chain_not_each_hop(httpserver):
+    """Each hop of a redirect chain answered just under the total timeout: five hops held a worker five times as long
+    as the limit (12 minutes a link at the defaults) and no timeout was counted against the host (hostile-input audit,
+    tenth round). The chain's hops now share one budget."""
+    def slow_hop(request):
+        time.sleep(0.4)
+        hop = int(request.path.rsplit("/", 1)[1])
+        return Response("", status=302, headers={"Location": f"/slow-chain/{hop + 1}"})
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)  # each hop of a page is checked
+    httpserver.expect_request("/slow-chain/4").respond_with_data("<html><p>end</p></html>", content_type="text/html")
+    for hop in range(4):
+        httpserver.expect_request(f"/slow-chain/{hop}").respond_with_handler(slow_hop)
+    with pytest.raises(FetchFailed) as err:
+        fetch(httpserver.url_for("/slow-chain/0"), settings(fetch_total_timeout=0.6, fetch_retries=0))
+    assert err.value.reason == "timeout" and "within 0.6s over " in str(err.value)
+    assert not [r for r, _ in httpserver.log if r.path == "/slow-chain/4"]
+
+
 def test_dripping_links_on_many_names_of_one_site_count_as_one_host(httpserver):
     """Counted per host name, 40 links each on its own name of one server (`0x7f.1`, `0x07f.1`…, as wildcard DNS
     gives `a1.evil.example`, `a2.evil.example`…) each dripped to the total timeout: one feed held every worker for

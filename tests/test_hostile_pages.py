@@ -201,6 +201,67 @@ def test_a_line_holding_a_long_run_of_spaces_is_read_for_furniture_in_linear_tim
     assert result.extraction == "trafilatura" and "Part 5: Mistral AI" in result.text
 
 
+def test_a_time_shown_after_nests_of_elements_is_found_in_linear_time():
+    """The shown-time reader took each short element's text from all its descendants, in XPath and again in Python,
+    so a nest of elements was read again at every level: 9 nests of 2,000 `<div>` (a 200 KB page, under every page
+    limit) cost 8 s of CPU to find the dateline after them (hostile-input audit, tenth round). Each element's text is
+    now built once, from its children's."""
+    from pipeline.pagetime import shown_time, shown_timestamp
+
+    nests = ("<div>" * 2000 + "x" + "</div>" * 2000) * 9
+    tree = parse_within_budget(f"<html lang='fr'><body><article>{nests}<p>Publié le 3 décembre 2026 à 14h05</p>"
+                               "</article></body></html>", None)
+    started = time.process_time()
+    found = shown_timestamp(tree, "https://presse.example.fr/a.html"), shown_time(tree, "2026-12-03",
+                                                                                   "https://presse.example.fr/a.html")
+    assert time.process_time() - started < 3  # 0.1 s now
+    assert [stamp.isoformat() for stamp in found] == ["2026-12-03T13:05:00+00:00"] * 2
+
+
+def test_tables_nested_hundreds_deep_are_read_as_blocks_and_keep_their_text():
+    """trafilatura collects a table's cells again for every table around it: nine nests of 500 tables (151 KB, within
+    every page limit) took 19 s of CPU to extract, one nest 2.4 s (hostile-input audit, tenth round). Tables nested
+    more than MAX_TABLE_NESTING deep are now read as plain blocks (2.6 s and 0.3 s, the rest being the nesting
+    itself), and a newsletter's layout of a few nested tables is left as it is."""
+    from pipeline.budget import MAX_TABLE_NESTING
+
+    nest = "<table><tr><td>" * 500 + "<p>The innermost cell names Mistral AI.</p>" + "</td></tr></table>" * 500
+    layout = "<table><tr><td>" * 8 + "<p>A newsletter cell.</p>" + "</td></tr></table>" * 8
+    html = story("Mistral AI tables", body="".join(f"<p>Part {i}: {SENTENCE} {SENTENCE}</p>" for i in range(6))
+                 + nest + layout)
+    tree = parse_within_budget(html, None)
+    assert len(tree.xpath("//table")) == MAX_TABLE_NESTING + 8
+    assert not tree.xpath(f"//table[ancestor::table[{MAX_TABLE_NESTING}]]")
+    assert len(tree.xpath("//td")) == MAX_TABLE_NESTING + 8 and len(tree.xpath("//td//td//td//td//td//td//td//td"))
+    result = extract_article(html, url="https://news.example/tables.html")
+    assert result.extraction == "trafilatura" and "The innermost cell names Mistral AI." in result.text
+    assert "Part 5: Mistral AI" in result.text and "A newsletter cell." in result.text
+
+
+def test_a_title_holding_a_long_run_of_spaces_is_cleaned_in_linear_time():
+    """The site-name patterns (« Headline - Site ») tried a title's run of spaces again from each of its characters:
+    40,000 spaces before « - Le Site » cost 8 s of CPU, 199,000 (a 600 KB page) 238 s on the collector's extraction
+    thread (hostile-input audit, tenth round). The title's white space runs are read as one space first."""
+    title = "Mistral" + " " * 40_000 + "- Le Site"  # one word before the site's name: every pattern is tried
+    started = time.process_time()
+    head = f"<meta property='og:site_name' content='Le Site'><meta property='og:title' content='{title}'>"
+    result = extract_article(story(title, head=head), url="https://news.example/a.html")
+    assert time.process_time() - started < 1.5  # 0.02 s now
+    assert result.extraction == "trafilatura" and result.title == "Mistral - Le Site"  # never down to one word
+
+
+def test_a_site_name_holding_a_long_run_of_spaces_is_compared_in_linear_time():
+    """The site's name is split into its parts (« The Ledger — Technology ») to tell it from a byline or a title: a
+    pattern of white space around a dash tried a run of spaces again from each of its characters, so an og:site_name
+    of 30,000 spaces between two words cost 11 s of CPU, 150,000 (a 150 KB page) 264 s (hostile-input audit, tenth
+    round). The name's white space runs are read as one space first."""
+    head = "<meta property='og:site_name' content='Le" + " " * 30_000 + "Site'>"
+    started = time.process_time()
+    result = extract_article(story("Mistral - Le Site", head=head), url="https://news.example/a.html")
+    assert time.process_time() - started < 1.5  # 0.02 s now
+    assert result.extraction == "trafilatura" and result.site_name == "Le Site"
+
+
 @pytest.mark.parametrize("shown", ["9999-12-31 23:59 EST", "31/12/9999 23:59 EST", "0001-01-01 00:30 CEST"])
 def test_a_time_shown_past_the_calendar_in_utc_leaves_the_page_its_text(httpserver, tmp_path, caplog, shown):
     """A page without a date in its markup that shows one beside a time and a zone: 23:59 EST on 9999-12-31 is past
@@ -500,6 +561,28 @@ def test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refu
     (tmp_path / "nest5000.html").write_text(pages["nest5000"], encoding="utf-8")
     assert extract_file(tmp_path / "nest5000.html")["error"] == (
         "page too complex to extract (elements nested more than 2,048 deep)")
+
+
+def test_lists_nested_past_trafilaturas_recursion_fall_back_in_one_sentence_without_a_traceback(httpserver, tmp_path,
+                                                                                                 caplog):
+    """Lists nested 1,000 deep (2,000 elements, within the 2,048 the parser allows) ran trafilatura past Python's
+    recursion limit: the page was an `extraction-error` and the log got a traceback of thousands of lines
+    (hostile-input audit, tenth round). It is now too complex, in one sentence."""
+    head = "<!DOCTYPE html><html lang='en'><head><title>Mistral AI nested</title></head><body>"
+    article = story("Mistral AI nested").split("<body>")[1].split("</body>")[0]
+    lists = "<ul><li>" * 1000 + "x" + "</li></ul>" * 1000
+    pages = {"lists": head + article.replace("</article>", lists + "</article>") + "</body></html>",
+             "plain": head + article + "</body></html>"}
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body))
+             for name, body in pages.items()]
+    with caplog.at_level(logging.INFO):
+        articles, collector = collect(httpserver, tmp_path, rss(items))
+    assert sorted((a.url.rsplit("/", 1)[1], a.extraction, a.fallback_reason) for a in articles) == [
+        ("lists.html", "feed-summary", "page-too-complex"), ("plain.html", "trafilatura", None)]
+    assert "Traceback" not in caplog.text and "RecursionError" not in caplog.text
+    assert "not extracted (page too complex to extract (elements nested too deep" in caplog.text
+    (tmp_path / "lists.html").write_text(pages["lists"], encoding="utf-8")
+    assert extract_file(tmp_path / "lists.html")["error"].startswith("page too complex to extract (elements nested")
 
 
 # --------------------------------------------------------------------------------------------- charsets

@@ -291,3 +291,27 @@ def test_item_links_costly_to_mask_do_not_hold_the_run_nor_fail_another_sites_pa
     innocent = [a for a in articles if "/in/" in a.url]
     assert len(innocent) == 4 and {a.extraction for a in innocent} == {"trafilatura"}
     assert "timeout" not in collector.stats.fallback_reasons
+
+
+def test_a_log_line_quoting_web_strings_is_one_line_of_printable_text(httpserver, tmp_path):
+    """A feed URL that answers with a web page is reported with the feeds the page advertises, and the warning
+    logged on the terminal quoted them raw: an ESC sequence in one (an OSC 8 hyperlink, a screen clear) and a bidi
+    override reached the terminal live (hostile-input audit, tenth round). Every log line the CLI prints is now one
+    line of printable text."""
+    import subprocess
+
+    hostile = ("http://evil.example/feed&#x1b;]8;;http://evil.example/&#x1b;\\click&#x1b;]8;;&#x1b;\\&#x1b;[2J"
+               "&#x202e;lmx.exe&#10;2026-12-04 00:00:00,000 WARNING pipeline.collect: forged")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/page.html").respond_with_data(
+        f"<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='{hostile}'></head>"
+        "<body>A page, not a feed.</body></html>", content_type="text/html; charset=utf-8")
+    feeds = tmp_path / "feeds.json"
+    feeds.write_text(json.dumps({"feeds": [{"name": "Page", "url": httpserver.url_for("/page.html"), "lang": "en"}]}),
+                     encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "fetch", "--feeds", str(feeds), "--output",
+                           str(tmp_path / "out.jsonl")], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    warnings = [line for line in proc.stderr.splitlines() if " WARNING " in line]
+    assert len(warnings) == 1 and "it advertises http://evil.example/feed" in warnings[0], proc.stderr
+    assert "forged" in warnings[0]  # the forged line is part of the one warning, as text
+    assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in proc.stderr.replace("\n", "")), proc.stderr

@@ -745,6 +745,44 @@ def test_an_update_whose_page_became_a_long_error_page_keeps_the_stored_story(ht
     assert (after["title"], after["text"], after["orgs"]) == (before["title"], before["text"], before["orgs"])
 
 
+def test_an_update_redirected_to_the_home_page_keeps_the_stored_story(httpserver, tmp_path, es_url, cleanup, enricher):
+    """The hostile audit (tenth round): a story taken down by redirecting its link to the site's home page, a list of
+    headlines long enough to pass the article minimum, had its stored text, title and mentions replaced by the home
+    page's at its feed update. The update is now `update-not-fetched (redirected-home)`; a first fetch so redirected
+    falls back to its feed summary."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story_url, other_url = f"{base}/cloud/ovh", f"{base}/cloud/scaleway"
+    served = {"page": page("spip_article124.html", base).replace(f"{base}/spip.php?article124", story_url)}
+    httpserver.expect_request("/cloud/ovh").respond_with_handler(
+        lambda request: Response(served["page"], content_type="text/html") if served["page"]
+        else Response("", status=301, headers={"Location": "/"}))
+    httpserver.expect_request("/cloud/scaleway").respond_with_data("", status=302, headers={"Location": f"{base}/"})
+    headlines = "".join(f"<li><a href='/story/{k}'>Headline {k}: the region weighs its cloud contracts with Scaleway "
+                        f"and OVHcloud</a></li>" for k in range(40))
+    httpserver.expect_request("/").respond_with_data(
+        f"<html lang=fr><head><title>Le Journal</title></head><body><h1>À la une</h1><ul>{headlines}</ul></body></html>",
+        content_type="text/html")
+    feed = {"items": [("La région choisit OVHcloud", story_url)]}
+    feeds = _live_feed(httpserver, tmp_path, lambda: [(t, link, "OVHcloud choisi.") for t, link in feed["items"]])
+    settings = load_settings()
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+    before = client.get(index=articles, id=article_id(story_url))["_source"]
+
+    served["page"] = ""
+    feed["items"] = [("UPDATE La région renonce à OVHcloud", story_url), ("Scaleway au Conseil régional", other_url)]
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert second.skipped == {"update-not-fetched (redirected-home)": 1}
+    after = client.get(index=articles, id=article_id(story_url))["_source"]
+    assert (after["title"], after["text"], after["orgs"]) == (before["title"], before["text"], before["orgs"])
+    other = client.get(index=articles, id=article_id(other_url))["_source"]
+    assert (other["extraction"], other["fallback_reason"], other["title"]) == (
+        "feed-summary", "redirected-home", "Scaleway au Conseil régional")
+
+
 @pytest.mark.parametrize("title, h1, error", [
     ("Oops! Page not found | Site", "Oops! Page not found", True),
     ("502 Bad Gateway", "502 Bad Gateway", True),

@@ -13,7 +13,7 @@ import sys
 import typer
 
 from pipeline.errors import ConfigError, NewsroomError
-from pipeline.sinks import for_terminal, mask_secrets, terminal_console
+from pipeline.sinks import for_terminal, mask_secrets, single_line, terminal_console
 
 app = typer.Typer(
     name="newsroom",
@@ -62,7 +62,9 @@ COMMAND_MODULES = [
 
 class _LogLine(logging.Filter):
     """Log lines carry no secret from a URL, and, without -v, no traceback: one line per problem (the details,
-    tracebacks included, are what -v is for)."""
+    tracebacks included, are what -v is for). A message is one line of printable text (`single_line`): they quote
+    web strings (a feed's advertised links, a parser's error): an ESC sequence or a bidi override in one reached the
+    terminal live, and a line break could forge a log line of its own (hostile-input audit, tenth round)."""
 
     def __init__(self, verbose: bool) -> None:
         super().__init__()
@@ -76,6 +78,7 @@ class _LogLine(logging.Filter):
             elif getattr(record, "exc_summary", None):  # a record of the collector process (pipeline.collect)
                 record.msg += f" ({mask_secrets(record.exc_summary)})"
             record.exc_info, record.exc_text, record.stack_info = None, None, None
+        record.msg = single_line(record.msg)
         return True
 
 
