@@ -136,7 +136,7 @@ def test_cli_prints_sentence_not_traceback(monkeypatch):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["search"], "Missing argument 'query'"),
+    (["tone", "set"], "Missing argument 'article_id'"),  # `search` alone is a sentence asking for a query or a filter
     (["no-such-command"], "No such command 'no-such-command'"),
     (["alerts", "test", "negative coverage of Mistral AI"], "Missing option '--article-id'"),
     (["search", "souveraineté", "--no-such-option"], "No such option: --no-such-option"),
