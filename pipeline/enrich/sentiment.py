@@ -207,10 +207,11 @@ def last_turn(sentences: list[Sentence], lang: str) -> int:
 # annonce pour ce qu'elle est : un aveu de faiblesse », "the word sovereign turns out to be a fig leaf")
 _IDIOMS = {
     "fr": ("aveu de faiblesse|aveu d'impuissance|aveu d'échec|miroir aux alouettes|poudre aux yeux|cheval de Troie"
-           "|château de cartes|usine à gaz|cage dorée|cage de velours|acharnement thérapeutique|feuille de vigne|trompe-l'œil|but contre son camp|marché de dupes"
-           "|coquille vide|fausse bonne idée|occasion manquée|rendez-vous manqué"),
-    "en": ("fig leaf|gilded cage|golden cage|velvet cage|smokescreen|smoke screen|Trojan horse|house of cards|white elephant"
-           "|pipe dream|own goal|admission of (?:weakness|defeat|failure)|poisoned chalice|fool's bargain"
+           "|château de cartes|usine à gaz|cage dorée|cage de velours|acharnement thérapeutique|feuille de vigne"
+           "|trompe-l'œil|but contre son camp|marché de dupes|coquille vide|fausse bonne idée|occasion manquée"
+           "|rendez-vous manqué"),
+    "en": ("fig leaf|gilded cage|golden cage|velvet cage|smokescreen|smoke screen|Trojan horse|house of cards"
+           "|white elephant|pipe dream|own goal|admission of (?:weakness|defeat|failure)|poisoned chalice|fool's bargain"
            "|missed opportunity"),
 }
 _VERDICT_NOUNS = {
@@ -253,7 +254,9 @@ _VERDICT_ADVERBS = {
 _VERDICT_VERBS = {
     "fr": r"\b(?:est|sont|était|étaient|fut|constitue|constituent|représente|représentent|reste|demeure|signe|marque"
           r"|consacre|scelle|acte|restera|resteront|demeurera|apparaît|subit|a subi|essuie|a essuyé|équivaut à"
-          r"|assiste à|assistons à|s'apparente à|s'apparentent à|(?:ressemble|ressemblent)(?:\s+(?:fort|beaucoup|furieusement|étrangement))?\s+à|relève de|relèvent de|tient de|tiennent de|sonne comme"
+          r"|assiste à|assistons à|s'apparente à|s'apparentent à"
+          r"|(?:ressemble|ressemblent)(?:\s+(?:fort|beaucoup|furieusement|étrangement))?\s+à"
+          r"|relève de|relèvent de|tient de|tiennent de|sonne comme"
           r"|sonnent comme|tourne à|vire à|(?:a|ont) tout(?=\s+d'\s*une?\b)|s'avèrent|s'avère|se révèlent|se révèle"
           r"|(?:a|ont|avait|avaient)(?=\s+(?:\w+\s+)?(?:plus\s+)?rien\s+d')"
           # verbs that take the verdict for granted: « n'effacent pas une vraie défaite », « ne change rien à »
@@ -271,7 +274,8 @@ _VERDICT_VERBS = {
           r"|entrera\s+dans\s+l'histoire\s+comme|entreront\s+dans\s+l'histoire\s+comme)" + _PARENTHESIS,
     "en": r"\b(?:is|are|was|were|remains|will remain|marks|amounts to|represents|constitutes|looks like|smacks of"
           r"|suffered|has suffered|have suffered|suffers"
-          r"|is tantamount to|spells|resembles|resemble|turns out to be|turned out to be|proves to be|proved to be|is revealed as"
+          r"|is tantamount to|spells|resembles|resemble|turns out to be|turned out to be|proves to be|proved to be"
+          r"|is revealed as"
           # verbs that take the verdict for granted: "do not erase a real defeat", "cannot hide", "barely masks"
           r"|(?:(?:do|does|did|will|would|can|could)\s*(?:not|n't)|cannot|can't|won't|fails?\s+to|failed\s+to)\s+"
           r"(?:erase|hide|mask|conceal|disguise|paper over|obscure|undo|change|alter|make up for)"
@@ -322,7 +326,8 @@ def _verdict_pattern(lang: str) -> re.Pattern:
         verbless = (_VERDICT_OPENERS["fr"] + r"(?:(?:une?|la|le)\s+|l'\s*)(?:" + some_adjective + _nouns(lang, "noun2")
                     + r"|(?P<noun3>" + _IDIOMS["fr"] + r")\b)")
         verbless += (r"|(?:^\W*|[:—–]\s*)(?:(?:une?|la|le)\s+|l'\s*)?" + _nouns(lang, "noun4") + _ENDING_THE_SENTENCE["fr"]
-                     + r"|\bmoins\s+(?:de\s+|d'\s*|à\s+|une?\s+)[^.;:?!]{1,40}?\bqu(?:e\s+|'\s*)(?:de\s+|d'\s*|à\s+)?(?:(?:une?|la|le)\s+|l'\s*)"
+                     + r"|\bmoins\s+(?:de\s+|d'\s*|à\s+|une?\s+)[^.;:?!]{1,40}?\bqu(?:e\s+|'\s*)(?:de\s+|d'\s*|à\s+)?"
+                     r"(?:(?:une?|la|le)\s+|l'\s*)"
                      + adjectives + _nouns(lang, "noun5"))
         not_an_infinitive = r"(?!\s+(?:de|d')\s*\w+(?:er|ir|re)\b)"  # « une erreur de croire… »
     else:
@@ -465,8 +470,8 @@ def quoted_at(text: str, start: int, end: int) -> bool:
 
 
 # a reporting word after one of these is a noun (« l'annonce de l'Essonne », "the company's promises"), not a report
-_DETERMINERS = frozenset("le la l' les un une des ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes de d' "
-                         "du au aux the a an its their his her our these those this that 's of such my your any".split())
+_DETERMINERS = frozenset("le la l' les un une des ce cet cette ces son sa ses leur leurs notre nos votre vos mon ma mes de "
+                         "d' du au aux the a an its their his her our these those this that 's of such my your any".split())
 
 
 def _reports(tokens: list[str], reporting: frozenset[str] | set[str]) -> bool:
