@@ -714,6 +714,21 @@ def _error_page(title: str, h1: str, words: int = 200) -> str:
             f"rubriques.</p><p>{links}</p></article></body></html>")
 
 
+def _story_stored_once(httpserver, tmp_path, enricher, story_url: str):
+    """A live feed listing the OVHcloud story (its items editable through the returned `feed`), ingested once; the
+    stored story is returned as `before`, with what the test needs to ingest again and read the store."""
+    from pipeline.ingest import ingest
+
+    feed = {"items": [("La région choisit OVHcloud", story_url)]}
+    feeds = _live_feed(httpserver, tmp_path, lambda: [(t, link, "OVHcloud choisi.") for t, link in feed["items"]])
+    settings = load_settings()
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
+    before = client.get(index=articles, id=article_id(story_url))["_source"]
+    return feed, feeds, settings, client, articles, before
+
+
 @pytest.mark.parametrize("title, h1", [("Oops! Page introuvable | Le Journal", "Oops ! Page introuvable"),
                                        ("Internal Server Error", "Internal Server Error"),
                                        ("Access denied | Cloudflare", "Access denied")])
@@ -728,13 +743,7 @@ def test_an_update_whose_page_became_a_long_error_page_keeps_the_stored_story(ht
     served = {"page": page("spip_article124.html", base).replace(f"{base}/spip.php?article124", story_url)}
     httpserver.expect_request("/cloud/ovh").respond_with_handler(
         lambda request: Response(served["page"], content_type="text/html"))
-    feed = {"items": [("La région choisit OVHcloud", story_url)]}
-    feeds = _live_feed(httpserver, tmp_path, lambda: [(t, link, "OVHcloud choisi.") for t, link in feed["items"]])
-    settings = load_settings()
-    client = make_client(settings)
-    articles = index_names(settings.es_index_prefix)["articles"]
-    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
-    before = client.get(index=articles, id=article_id(story_url))["_source"]
+    feed, feeds, settings, client, articles, before = _story_stored_once(httpserver, tmp_path, enricher, story_url)
     assert "OVHcloud" in before["orgs"]
 
     served["page"] = _error_page(title, h1)
@@ -764,13 +773,7 @@ def test_an_update_redirected_to_the_home_page_keeps_the_stored_story(httpserver
     httpserver.expect_request("/").respond_with_data(
         f"<html lang=fr><head><title>Le Journal</title></head><body><h1>À la une</h1><ul>{headlines}</ul></body></html>",
         content_type="text/html")
-    feed = {"items": [("La région choisit OVHcloud", story_url)]}
-    feeds = _live_feed(httpserver, tmp_path, lambda: [(t, link, "OVHcloud choisi.") for t, link in feed["items"]])
-    settings = load_settings()
-    client = make_client(settings)
-    articles = index_names(settings.es_index_prefix)["articles"]
-    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 1
-    before = client.get(index=articles, id=article_id(story_url))["_source"]
+    feed, feeds, settings, client, articles, before = _story_stored_once(httpserver, tmp_path, enricher, story_url)
 
     served["page"] = ""
     feed["items"] = [("UPDATE La région renonce à OVHcloud", story_url), ("Scaleway au Conseil régional", other_url)]
