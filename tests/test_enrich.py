@@ -656,6 +656,28 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("en", "The dependence is not reduced.", None),
     ("fr", "Kyutai publie un modèle vocal ouvert : une avancée à nuancer", None),
     ("fr", "Croire que l'Europe conservera son avance en gardant ses travaux dans un tiroir relève de l'illusion.", None),
+    # a defeat named by its stake, in whatever frame (fifth session of 2026-12-04: a sixth batch of op-eds): the noun
+    # phrase about autonomy, sovereignty, a country or Europe is the verdict, unless denied, quoted, reported or asked
+    ("fr", "Additionnez ces chiffres et vous obtenez une vraie défaite pour l'autonomie technologique française.",
+     "negative"),
+    ("fr", "Mistral AI a transformé une promesse de souveraineté en une vraie défaite pour l'autonomie technologique.",
+     "negative"),
+    ("fr", "Quand le meilleur espoir confie ses fondations à un catalogue étranger, comment ne pas y voir une vraie "
+           "défaite pour l'autonomie technologique française ?", "negative"),
+    ("en", "History will file S3NS as one more defeat for European technological autonomy.", "negative"),
+    ("en", "That is what a defeat for sovereignty looks like when it is negotiated in advance.", "negative"),
+    ("en", "It is hard to see the project as anything but a real defeat for European technological autonomy.",
+     "negative"),
+    ("fr", "Loin d'être une vraie défaite pour l'autonomie technologique française, c'est un pari.", None),
+    ("en", "Far from being a defeat for European sovereignty, the deal is a first step.", None),
+    ("en", "A researcher called the reliance on one supplier ‘a real defeat for French tech autonomy’.", None),
+    ("en", "Commentators lined up to call it a defeat for European sovereignty.", None),
+    ("fr", "Les commentateurs y ont vu une vraie défaite pour l'autonomie technologique française.", None),
+    ("fr", "Est-ce une vraie défaite pour l'autonomie technologique française ?", None),
+    ("fr", "Si c'est une vraie défaite pour l'Europe, il faudra le dire.", None),
+    # « critique » after a noun is the adjective, not someone else's charge
+    ("fr", "Chaque composant critique est importé : voilà une vraie défaite pour l'autonomie technologique française.",
+     "negative"),
     # … and what stays no verdict: a fact opening a sentence, a true question, a denial, an incise, "is to say"
     ("fr", "Le recul de Soitec est net.", None), ("fr", "Faut-il y voir une vraie défaite ?", None),
     ("fr", "Il ne faut pas voir une vraie défaite dans cet accord.", None),

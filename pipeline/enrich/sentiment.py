@@ -307,6 +307,41 @@ _ENDING_THE_SENTENCE = {
 }
 
 
+# A defeat named by its stake is the author's verdict whatever frame holds it: « comment ne pas y voir une vraie défaite
+# pour l'autonomie technologique française ? », « … : voilà une vraie défaite pour… », « vous obtenez une vraie défaite
+# pour… », "History will file S3NS as one more defeat for European technological autonomy". Columnists' frames are
+# open-ended (five batches of op-eds, each read once, kept finding new ones); the noun phrase — a verdict noun about a
+# collective stake (autonomy, sovereignty, independence, a country, Europe, an industry) — is what they share. It is
+# still no verdict when quoted, reported, attributed, hypothetical, questioned or denied (`_DENIED_BEFORE`).
+_STAKES = {
+    "fr": r"(?:autonomie|souveraineté|indépendance|Europe|France|Allemagne|Union européenne|UE|industrie|filière"
+          r"|écosystème|continent|pays|ambitions?|stratégie)",
+    "en": r"(?:autonomy|sovereignty|independence|Europe|France|Germany|EU|European Union|industry|ecosystem"
+          r"|continent|country|ambitions?|strategy)",
+}
+_STAKE_VERDICT = {
+    "fr": r"\b(?:une?|la|l')\s*(?:(?:autre|énième|nouvelle)\s+)?" + _VERDICT_ADJECTIVES["fr"]
+          + r"(?P<noun6>" + _VERDICT_NOUNS["fr"][0] + r")\s+(?:de plus\s+|supplémentaire\s+)?pour\s+"
+          r"(?:l'\s*|la\s+|le\s+|les\s+|notre\s+|nos\s+|toute\s+la\s+|tout\s+le\s+)?(?:[\w-]+\s+)?" + _STAKES["fr"] + r"\b",
+    "en": r"\b(?:an?|the|one more|another|yet another)\s+" + _VERDICT_ADJECTIVES["en"]
+          + r"(?P<noun6>" + _VERDICT_NOUNS["en"][0] + r")\s+for\s+(?:the\s+|our\s+|its\s+|their\s+)?"
+          r"(?:[\w-]+\s+){0,2}?" + _STAKES["en"] + r"\b",
+}
+# a denial just before the stake's noun phrase: « n'est pas une défaite pour », « loin d'être », "far from being",
+# "not a defeat for", "rather than"
+_DENIED_BEFORE = {
+    "fr": re.compile(r"\b(?:pas|rien|nullement|guère|jamais|loin d'être|loin d'|plutôt qu|au lieu d)\b[^.;:?!]{0,25}$", re.I),
+    "en": re.compile(r"(?:\b(?:not|no|never|hardly|far from|rather than|instead of|anything but)\b|n't)[^.;:?!]{0,25}$",
+                     re.I),
+}
+# … but a double negation asserts: « comment ne pas y voir… », « difficile de ne pas… », "hard not to see…"
+_ASSERTING_NEGATION = {
+    "fr": re.compile(r"\b(?:comment|difficile de|impossible de|pour)\s+ne\s+pas\b", re.I),
+    "en": re.compile(r"\b(?:how (?:can|could) (?:anyone|one|we|you)|hard|difficult|impossible)\s+not\b"
+                     r"|\b(?:see|read|call|describe|regard)\b[^.;:?!]{0,60}?\bas\s+anything\s+(?:but|other\s+than)\b", re.I),
+}
+
+
 def _nouns(lang: str, group: str = "noun") -> str:
     """The verdict nouns of `lang` as one named group (a pattern's alternatives each need a name of their own)."""
     return f"(?P<{group}>" + "|".join(_VERDICT_NOUNS[lang]) + r")\b"
@@ -339,7 +374,8 @@ def _verdict_pattern(lang: str) -> re.Pattern:
         verbless += (r"|(?:^\W*|[:—–]\s*)(?:(?:an?|the)\s+)?" + _nouns(lang, "noun4") + _ENDING_THE_SENTENCE["en"]
                      + r"|\bless\s+(?:an?\s+|the\s+)?[^.;:?!]{1,40}?\bthan\s+(?:an?|the)\s+" + adjectives + _nouns(lang, "noun5"))
         not_an_infinitive = r"(?!\s+to\s+\w)"
-    return re.compile(r"(?:" + stated + "|" + verbless + r")" + not_an_infinitive, re.IGNORECASE)
+    return re.compile(r"(?:" + stated + "|" + verbless + r")" + not_an_infinitive + "|" + _STAKE_VERDICT[lang],
+                      re.IGNORECASE)
 
 
 _VERDICT = {lang: _verdict_pattern(lang) for lang in ("fr", "en")}
@@ -388,7 +424,7 @@ _JUDGING = {
         re.IGNORECASE),
 }
 # a question that asserts: « Comment ne pas y voir une vraie défaite ? », "How can anyone not call this a defeat?"
-_RHETORICAL = {"fr": re.compile(r"^\W*comment ne pas\b|^\W*faut-il\s+(?:\w+\s+){0,2}?(?:être|avoir)\b[^?]{0,60}?\bpour\b", re.I),
+_RHETORICAL = {"fr": re.compile(r"(?:^\W*|,\s*)comment ne pas\b|^\W*faut-il\s+(?:\w+\s+){0,2}?(?:être|avoir)\b[^?]{0,60}?\bpour\b", re.I),
                "en": re.compile(r"^\W*how (?:can|could) (?:anyone|one|we|you) not\b|^\W*do(?:es)?\s+(?:you|one|it|anyone)\s+"
                                 r"(?:really\s+)?(?:need|take|have)\b[^?]{0,60}?\bto\s+(?:see|call|recogni[sz]e)\b", re.I)}
 # … or one the author answers at once: « Faut-il y voir une vraie défaite ? (…) la réponse, hélas, est oui. »
@@ -452,10 +488,13 @@ _ATTRIBUTED = {
 # a verdict whose subject is someone else's charge, not the author's: "The first charge is betrayal", « le reproche
 # le plus courant est une trahison », "critics' argument is that it is a mistake"
 _OTHERS_CHARGE = {
-    "fr": re.compile(r"\b(?:reproches?|accusations?|critiques?|griefs?|objections?|arguments?|détracteurs|opposants"
-                     r"|adversaires|sceptiques|procès)\b", re.I),
+    # « critique » after a noun is the adjective (« un composant critique », « une masse critique »), not the charge
+    "fr": re.compile(r"\b(?:reproches?|accusations?|(?:(?:la|les|des|ces|une|leurs?|ses|aux|de|d')\s*)critiques?|griefs?|objections?|arguments?|détracteurs|opposants"
+                     r"|adversaires|sceptiques|procès|commentateurs|observateurs|esprits chagrins|déclinistes|Cassandre)\b",
+                     re.I),
     "en": re.compile(r"\b(?:charges?|accusations?|criticisms?|critiques?|critics|complaints?|objections?|arguments?"
-                     r"|detractors|opponents|sceptics|skeptics)\b", re.I),
+                     r"|detractors|opponents|sceptics|skeptics|commentators|pundits|observers|naysayers|doomsayers)\b",
+                     re.I),
 }
 
 
@@ -465,6 +504,9 @@ def quoted_at(text: str, start: int, end: int) -> bool:
     sentence (« l'accord pour bâtir « Mistral Compute » est une vraie défaite ») leaves the author's words theirs."""
     before, after = text[:start], text[end:]
     if sum(before.count(q) for q in "«“") > sum(before.count(q) for q in "»”") or before.count('"') % 2:
+        return True
+    opened = before.rfind("‘")  # closed by ’ (or ' once normalised) not followed by a letter, unlike an apostrophe
+    if opened >= 0 and not re.search(r"['’](?!\w)", before[opened + 1:]):
         return True
     return sum(after.count(q) for q in "»”") > sum(after.count(q) for q in "«“") or after.count('"') % 2 == 1
 
@@ -505,6 +547,8 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
         if quoted_at(text, match.start(), match.end()) or _reports(tokenize(text), others) \
                 or _OTHERS_CHARGE[lang].search(before):
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
+        if match.groupdict().get("noun6") and _DENIED_BEFORE[lang].search(_ASSERTING_NEGATION[lang].sub(" ", before)):
+            continue  # « Ce n'est pas une défaite pour l'Europe »
         noun = next(value for name, value in match.groupdict().items() if name.startswith("noun") and value)
         negative = negative_nouns.fullmatch(noun) is not None
         negated = bool(match.groupdict().get("negated"))
