@@ -675,6 +675,9 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Les commentateurs y ont vu une vraie défaite pour l'autonomie technologique française.", None),
     ("fr", "Est-ce une vraie défaite pour l'autonomie technologique française ?", None),
     ("fr", "Si c'est une vraie défaite pour l'Europe, il faudra le dire.", None),
+    # a verdict noun a conditional predicates is a counterfactual (a positive op-ed rebutting its critics)
+    ("fr", "La véritable défaite aurait été de ne rien faire.", None),
+    ("en", "The real defeat would have been to do nothing.", None),
     # « critique » after a noun is the adjective, not someone else's charge
     ("fr", "Chaque composant critique est importé : voilà une vraie défaite pour l'autonomie technologique française.",
      "negative"),

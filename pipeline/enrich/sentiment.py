@@ -460,6 +460,12 @@ _HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il"
                "en": re.compile(r"^\W*(?:if|unless|should|(?:to\s+)?(?:believ|think|imagin|hop|pretend|assum)(?:e|ing))\b"
                                 r"|\b(?:whether|is (?:not )?to say|mistake to (?:think|believe|read|see|call)"
                                 r"|wrong to (?:think|believe|call))\b", re.I)}
+# a verdict noun that a conditional predicates is a counterfactual, not the matter's verdict: « La véritable défaite
+# aurait été de ne rien faire », "The real defeat would be to do nothing" (a positive op-ed rebutting its critics)
+_COUNTERFACTUAL_AFTER = {
+    "fr": re.compile(r"^[^.;:?!]{0,40}?\b(?:serait|seraient|aurait été|auraient été|eût été|serait-ce)\b", re.I),
+    "en": re.compile(r"^[^.;:?!]{0,40}?\b(?:would|might|could)\s+(?:have\s+)?been?\b", re.I),
+}
 # someone else's opinion, attributed otherwise than by a reporting word: "Analysts believe…", "…, Huang told
 # reporters", "For Huang, …", « Pour le ministre, … », « …, a jugé le sénateur », « …, s'est félicité X »
 _ATTRIBUTED = {
@@ -547,6 +553,8 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
         if quoted_at(text, match.start(), match.end()) or _reports(tokenize(text), others) \
                 or _OTHERS_CHARGE[lang].search(before):
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
+        if _COUNTERFACTUAL_AFTER[lang].search(text[match.end():]):
+            continue  # « La véritable défaite aurait été de ne rien faire »
         if match.groupdict().get("noun6") and _DENIED_BEFORE[lang].search(_ASSERTING_NEGATION[lang].sub(" ", before)):
             continue  # « Ce n'est pas une défaite pour l'Europe »
         noun = next(value for name, value in match.groupdict().items() if name.startswith("noun") and value)
