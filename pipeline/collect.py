@@ -46,7 +46,7 @@ from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, twin_ids
+from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, site_of, twin_ids
 
 log = logging.getLogger(__name__)
 
@@ -741,19 +741,6 @@ def _same_day_range(one: datetime | None, other: datetime | None) -> bool:
         return True
     one, other = (d if d.tzinfo else d.replace(tzinfo=timezone.utc) for d in (one, other))
     return abs(one - other) <= timedelta(days=2)
-
-
-def site_of(url: str | None) -> str | None:
-    """The site a page belongs to, as a Google News item's <source url> names it: its registrable domain
-    (`https://www.lemonde.fr` and `https://www.lemonde.fr/pixels/…` → lemonde.fr), else its host."""
-    if not url:
-        return None
-    from courlan import extract_domain
-
-    try:
-        return extract_domain(url) or domain_of(url) or None
-    except ValueError:
-        return None
 
 
 # Words of a headline that say what it is about: folded, three letters or more or a number, function words aside.

@@ -41,7 +41,8 @@ from pipeline.models import Article, FeedItem
 from pipeline.pagetime import shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, without_surrogates
-from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, resolved_link, story_url
+from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
+                           story_url)
 
 log = logging.getLogger(__name__)
 
@@ -757,7 +758,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if match:
         lang = match.group(1).lower()
     rejected: list[str] = []
-    date = _page_published(tree, scripts, canonical or url, extensive_dates, rejected)
+    date = _page_published(tree, scripts, _dating_url(url, canonical), extensive_dates, rejected)
     return {
         "title": title,
         "authors": authors,
@@ -768,6 +769,16 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         "date_rejected": rejected[0] if rejected and date is None else None,  # a stated date that cannot be used
         "lang": lang,
     }
+
+
+def _dating_url(fetched: str | None, canonical: str | None) -> str | None:
+    """The URL whose path may date the page (/2026/12/04/…) and whose host names its time zone: its canonical URL on
+    its own site (an AMP or mobile copy names the story's page), else the fetched one. A canonical link, og:url or
+    `<base href>` to another site says nothing of this page's date: a page stated none and took 2019-01-15 from
+    another site's `/2019/01/15/` (hostile-input audit, tenth round's leftover)."""
+    if fetched is None or (canonical and site_of(canonical) == site_of(fetched)):
+        return canonical or fetched
+    return fetched
 
 
 RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same threshold as NEWSROOM_MIN_ARTICLE_WORDS

@@ -529,6 +529,23 @@ def test_a_canonical_link_with_a_port_past_65535_costs_the_page_nothing(httpserv
     assert "Traceback" not in caplog.text and "failed" not in caplog.text
 
 
+@pytest.mark.parametrize("head", ["<link rel='canonical' href='https://other.example/2019/01/15/story.html'>",
+                                  "<meta property='og:url' content='https://other.example/2019/01/15/story.html'>",
+                                  "<base href='https://other.example/2019/01/15/'>"])
+def test_a_date_in_another_sites_url_does_not_date_the_page(httpserver, tmp_path, head):
+    """A page that states no date took the one in the path of its canonical link, og:url or `<base href>`, even on
+    another site: stored as published 2019-01-15 (a feed dated 2026-11-30 or not), so out of every recent search,
+    coverage count and alert (hostile-input audit, tenth round's leftover). Another site's URL dates nothing here;
+    the page's own URL, or its canonical one on its own site (an AMP copy's), still does."""
+    url = serve_page(httpserver, "/story.html", story("Mistral AI undated", head))
+    [article], _ = collect(httpserver, tmp_path, rss([rss_item("Mistral AI undated", url)]))
+    assert article.extraction == "trafilatura" and article.published_at.isoformat() == "2026-11-30T10:00:00+00:00"
+    assert extract_article(story("Mistral AI undated", head), url="https://news.example/a.html").published_at is None
+    own_site = "<link rel='canonical' href='https://www.presse-exemple.fr/2026/11/29/story.html'>"
+    assert str(extract_article(story("Mistral AI undated", own_site), url="https://amp.presse-exemple.fr/story.html")
+               .published_at) == "2026-11-29 00:00:00+00:00"
+
+
 def test_a_web_page_advertising_an_unparsable_feed_link_still_names_its_other_feeds(httpserver, tmp_path):
     page = ("<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='http://[::1/feed'>"
             "<link rel='alternate' type='application/rss+xml' href='/rss.xml'></head><body>Home</body></html>")
