@@ -355,22 +355,25 @@ _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address o
 _MORE_BYLINES_BEM = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                           "[re:test(@class, '[-_](signature|auteurs?|byline)(\\s|$)', 'i')]",
                           namespaces={"re": "http://exslt.org/regular-expressions"})
+# an element holding no paragraph nor block, tested by the first one only: `.//p or .//div` read every element under
+# each element, so a nest of 18,000 <div>s was read 18,000 times over by each of the byline patterns below
+_HOLDING_NO_BLOCK = "[not(descendant::div[1] or descendant::p[1])]"
 # a show's hosts, a podcast episode's only byline (mini news sites, tenth round R10-8): « <div class="hosts"><p>Hosted
 # by <a>A</a> and <a>B</a></p> », « Présenté par X »; "Presented by" and « présenté par » only in a box named for its
 # hosts or presenters, as a sponsor's label reads the same ("Presented by Acme Cloud")
-_HOSTS = XPath("//*[self::p or self::div or self::span][not(.//p or .//div)]"
-               "[re:test(normalize-space(), '^(hosted by|hosts?\\s*:)\\s', 'i') or (re:test(normalize-space(),"
+_HOSTS = XPath("//*[self::p or self::div or self::span]" + _HOLDING_NO_BLOCK
+               + "[re:test(normalize-space(), '^(hosted by|hosts?\\s*:)\\s', 'i') or (re:test(normalize-space(),"
                " '^(presented by|présentée? par|animée? par)\\s', 'i') and re:test(concat(@class, ' ', ../@class, ' ',"
                " ../../@class), 'host|present|animat|anchor', 'i'))]", namespaces={"re": "http://exslt.org/regular-expressions"})
 MAX_HOSTS_WORDS = 12
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
-_DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
-                       "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
+_DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer]" + _HOLDING_NO_BLOCK
+                       + "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
                        ".{0,60}\\s(par|by)\\s', 'i')]", namespaces={"re": "http://exslt.org/regular-expressions"})
 # an interview's byline (thirteenth round R13-7): « Propos recueillis par Claire Dubois — Publié le 4 décembre 2026 »,
 # "Interview by X", « Entretien réalisé par X », "As told to X", in an element of its own that no byline class names
-_INTERVIEWERS = XPath("//*[self::p or self::div or self::span or self::footer][not(.//p or .//div)]"
-                      "[re:test(normalize-space(), '^(propos recueillis par|entretien réalisé par|interview réalisée par"
+_INTERVIEWERS = XPath("//*[self::p or self::div or self::span or self::footer]" + _HOLDING_NO_BLOCK
+                      + "[re:test(normalize-space(), '^(propos recueillis par|entretien réalisé par|interview réalisée par"
                       "|interview(ed)? by|interview conducted by|as told to)\\s', 'i')]",
                       namespaces={"re": "http://exslt.org/regular-expressions"})
 _INTERVIEWER_LABEL = re.compile(r"^(?:propos recueillis par|entretien réalisé par|interview réalisée par|interview(?:ed)? by"
@@ -784,6 +787,11 @@ def _dating_url(fetched: str | None, canonical: str | None) -> str | None:
 RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same threshold as NEWSROOM_MIN_ARTICLE_WORDS
 
 
+# The story in another language, offered in a box (see _NOT_STORY), looked for only on a page that links to its
+# language versions: each block's links were read for it, so a nest of 18,000 <div>s was read 18,000 times over
+_OTHER_LANGUAGE_BOX = ("//body//*[self::div or self::section or self::aside or self::p]"
+                       "[@lang or descendant::a[@hreflang or @lang][1]]"
+                       "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]")
 # Blocks trafilatura keeps that are not the story: pull quotes (a sentence repeated in large type) and photo credits
 # in their own paragraph (« <p class="image-credit">Crédit photo : … »); named by a whole class token
 _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
@@ -818,8 +826,7 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               # marked so) that links to one of the page's own language versions (<link hreflang>): « Versión en
               # español … Leer en español », "Diesen Artikel auf Deutsch lesen" (tenth round R10-5); not a block
               # holding the headline or the story's paragraphs
-              "//body//*[self::div or self::section or self::aside or self::p][@lang or .//a[@hreflang or @lang]]"
-              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]",
+              _OTHER_LANGUAGE_BOX,
               # a box the site's markup names a promotion or a call for donations, whatever its words: an event's
               # ticket offer in the story ("wp-block-…-event-promo"), « soutien-encart », "donation-box" (mini news
               # sites, fourteenth round; trafilatura's own class vocabulary has no such token). A class word, not a
@@ -871,7 +878,8 @@ def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             favor_precision=favor_precision,
             include_comments=False,
             include_tables=True,
-            prune_xpath=_NOT_STORY,
+            prune_xpath=[expression for expression in _NOT_STORY if expression is not _OTHER_LANGUAGE_BOX
+                         or tree.find(".//link[@hreflang]") is not None],
         )
     except RecursionError:
         raise PageTooComplex("page too complex to extract (elements nested too deep for trafilatura's recursive "
