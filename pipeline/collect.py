@@ -43,7 +43,7 @@ from pipeline.models import Article, Feed, FeedItem
 from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory, transient_failure
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
-from pipeline.sinks import mask_secrets, mask_url
+from pipeline.sinks import mask_secrets, mask_url, single_line
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
 from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, site_of, twin_ids
@@ -320,7 +320,9 @@ class Collector:
 
     def _feed_failed(self, feed: Feed, error: str, now: datetime, retryable: bool = True) -> list[FeedItem]:
         self.stats.feeds_failed += 1
-        error = mask_secrets(error)  # run records, state and logs never hold a feed's credentials
+        # run records, state and logs never hold a feed's credentials; and the error is one line of printable text in
+        # each of them and in an Airflow task's failure: it quotes web strings (the feeds a web page advertises)
+        error = single_line(mask_secrets(error))
         self.stats.feed_errors.append({"feed": feed.name, "url": mask_url(feed.url), "error": error,
                                        "retryable": retryable})
         url = str(feed.url)

@@ -227,6 +227,18 @@ def test_a_feed_tasks_log_lines_quoting_web_strings_are_one_line_of_printable_te
     assert all(_printable_line(event) for event in ours), ours
 
 
+def test_a_feed_tasks_failure_quoting_web_strings_is_one_line_of_printable_text(httpserver, es_url, tmp_path):
+    """A feed's error quotes web strings (the feeds a web page advertises): it failed the Airflow task, shown in
+    its log and UI, and went into the run record and the feed's state with an OSC 8 hyperlink, a screen clear and a
+    bidi override raw (the CLI escapes what it prints; the other sinks got the string as it came)."""
+    result = _task_log_of_a_page_advertising_hostile_feeds(httpserver, tmp_path)
+    assert result["error"].startswith("AirflowFailException: FeedFailed (not retried): feed 'Page' failed: "), result
+    assert "it advertises http://evil.example/feed" in result["error"] and _printable_line(result["error"]), result
+    [staged] = (tmp_path / "data" / "staged").glob("*/*.error.json")  # what the run record takes
+    errors = [entry["error"] for entry in json.loads(staged.read_text(encoding="utf-8"))]
+    assert len(errors) == 1 and "it advertises" in errors[0] and _printable_line(errors[0]), errors
+
+
 def test_run_key_is_deterministic_per_logical_date():
     day = datetime(2026, 11, 20, tzinfo=UTC)
     assert orchestration.run_key("newsroom_ingest", day, "scheduled__x") == "airflow-newsroom_ingest-20261120T000000Z"
