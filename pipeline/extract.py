@@ -206,6 +206,9 @@ _WEEKDAYS = (r"lun(?:di)?|mar(?:di)?|mer(?:credi)?|jeu(?:di)?|ven(?:dredi)?|sam(
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
                           rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)  # not "Sophie Le Marchand"
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
+# what no name holds once bylines' brackets, prefixes and roles are gone: a bracket or a markup sign left over
+# (« Bcc: (Evil » from a broken <author>)
+_NOT_IN_A_NAME = re.compile(r"[()\[\]{}<>=|\\/@#*\"]")
 # « Claire Fontaine (Bruxelles, correspondante) »: a role or a place in brackets is not a name, and its comma would split
 _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # what follows a name in a byline without being one: « correspondante à Bruxelles », "staff writer", "editing by …"
@@ -258,6 +261,15 @@ def _shouted(word: str) -> bool:
             and any(ch.isalpha() for ch in word))
 
 
+def _without_addresses_or_links(value: str) -> str:
+    """The value's words, white space runs as one space, without its e-mail addresses, handles and links: they name
+    nobody, and a feed's « <author>x@y.org&#13;&#10;Bcc: victim@y.org (Evil)</author> » or a <dc:creator> holding
+    the author page's URL was stored as the authors « Bcc: victim@y.org (Evil », "https" and "evil.example" (split at
+    its slashes; eleventh hostile-input round). Word by word, in linear time."""
+    return " ".join(word for word in value.split() if "@" not in word and "://" not in word
+                    and not word.lstrip("(<[").lower().startswith("www."))
+
+
 def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) -> list[str]:
     """"Par Camille Durand — 3 mars 2026", "By A and B", "SARAH DUPONT", « Marc LE GALL » → ["Camille Durand"],
     ["A", "B"], ["Sarah Dupont"], ["Marc Le Gall"]: no "Par"/"By", no date, no place, no bracketed or trailing role, no
@@ -269,7 +281,7 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
     out: list[str] = []
     agencies: list[str] = []
     publisher_keys = _publisher_keys(*publishers)
-    parts = _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split())))
+    parts = _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", _without_addresses_or_links(value)))
     for index, part in enumerate(parts):
         if _BYLINE_ROLE.match(part) or _DATE_PART.match(part) or (index and _TITLE_AFTER_NAME.match(part)):
             continue
@@ -299,7 +311,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             continue
         agency = _IS_AGENCY.fullmatch(name) or _AGENCY_DESK.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)
-        if len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in names:
+        if (len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in names
+                and not _NOT_IN_A_NAME.search(name)):
             names.append(name)
     return out or agencies
 

@@ -497,6 +497,12 @@ def test_feed_state_holds_no_credentials_yet_keeps_two_tokens_apart(tmp_path):
     ("<dc:creator>Par CLAIRE FONTAINE</dc:creator>", ["Claire Fontaine"]),
     ("<dc:creator>Par Anne-Sophie Mercier, à Bruxelles</dc:creator>", ["Anne-Sophie Mercier"]),  # audit sites4 #8
     ("<dc:creator>Par Claire Fontaine avec AFP</dc:creator>", ["Claire Fontaine"]),
+    # an address, a handle or a link names nobody; the names beside them stay (eleventh hostile-input round: these
+    # were stored as the authors « Bcc: victim@example.org (Evil », "https" and "evil.example")
+    ("<author>evil@example.org&#13;&#10;Bcc: victim@example.org (Evil)</author>"
+     "<dc:creator>https://evil.example/u?token=s3cr3t</dc:creator>", []),
+    ("<dc:creator>Jane Doe &lt;jane@ledger.media&gt;, https://ledger.media/authors/jane</dc:creator>", ["Jane Doe"]),
+    ("<dc:creator>Julien Mercier (@jmercier) et www.exemple.fr/auteurs/anne</dc:creator>", ["Julien Mercier"]),
 ])
 def test_feed_authors_are_cleaned_like_bylines(author, expected):
     rss = f"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
