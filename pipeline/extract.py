@@ -38,7 +38,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.pagetime import shown_time, shown_timestamp
+from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
@@ -368,27 +368,29 @@ _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address o
 _MORE_BYLINES_BEM = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                           "[re:test(@class, '[-_](signature|auteurs?|byline)(\\s|$)', 'i')]",
                           namespaces={"re": "http://exslt.org/regular-expressions"})
-# an element holding no paragraph nor block, tested by the first one only: `.//p or .//div` read every element under
-# each element, so a nest of 18,000 <div>s was read 18,000 times over by each of the byline patterns below
-_HOLDING_NO_BLOCK = "[not(descendant::div[1] or descendant::p[1])]"
+# The byline boxes below are elements holding no <p> nor <div> whose text (white space runs one space, as XPath's
+# normalize-space gives it) begins with a label. Written as XPath (`[not(.//p or .//div)][re:test(normalize-space(),
+# …)]`), each element's descendants were read again for it: nine nests of 2,000 <div>s or <footer>s (a 200 KB page)
+# were read 18,000 times over by each pattern (hostile-input audit, tenth and eleventh rounds). They are found in one
+# pass now (`_block_free_starts`), the same elements in the same order.
 # a show's hosts, a podcast episode's only byline (mini news sites, tenth round R10-8): « <div class="hosts"><p>Hosted
 # by <a>A</a> and <a>B</a></p> », « Présenté par X »; "Presented by" and « présenté par » only in a box named for its
 # hosts or presenters, as a sponsor's label reads the same ("Presented by Acme Cloud")
-_HOSTS = XPath("//*[self::p or self::div or self::span]" + _HOLDING_NO_BLOCK
-               + "[re:test(normalize-space(), '^(hosted by|hosts?\\s*:)\\s', 'i') or (re:test(normalize-space(),"
-               " '^(presented by|présentée? par|animée? par)\\s', 'i') and re:test(concat(@class, ' ', ../@class, ' ',"
-               " ../../@class), 'host|present|animat|anchor', 'i'))]", namespaces={"re": "http://exslt.org/regular-expressions"})
+_HOSTS_TAGS = ("p", "div", "span")
+_HOSTS_LABEL = re.compile(r"^(hosted by|hosts?\s*:)\s", re.IGNORECASE)
+_PRESENTERS_LABEL = re.compile(r"^(presented by|présentée? par|animée? par)\s", re.IGNORECASE)
+_HOSTS_BOX = re.compile(r"host|present|animat|anchor", re.IGNORECASE)  # in its class, its parent's or grandparent's
 MAX_HOSTS_WORDS = 12
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
-_DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer]" + _HOLDING_NO_BLOCK
-                       + "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
-                       ".{0,60}\\s(par|by)\\s', 'i')]", namespaces={"re": "http://exslt.org/regular-expressions"})
+_DATED_BYLINE_TAGS = ("p", "div", "span", "header", "footer")
+_DATED_BYLINE_LABEL = re.compile(r"^(publié|publiée|posted|published|mis à jour|updated|le|on)\s.{0,60}\s(par|by)\s",
+                                 re.IGNORECASE)
 # an interview's byline (thirteenth round R13-7): « Propos recueillis par Claire Dubois — Publié le 4 décembre 2026 »,
 # "Interview by X", « Entretien réalisé par X », "As told to X", in an element of its own that no byline class names
-_INTERVIEWERS = XPath("//*[self::p or self::div or self::span or self::footer]" + _HOLDING_NO_BLOCK
-                      + "[re:test(normalize-space(), '^(propos recueillis par|entretien réalisé par|interview réalisée par"
-                      "|interview(ed)? by|interview conducted by|as told to)\\s', 'i')]",
-                      namespaces={"re": "http://exslt.org/regular-expressions"})
+_INTERVIEWERS_TAGS = ("p", "div", "span", "footer")
+_INTERVIEWERS_LABEL = re.compile(r"^(propos recueillis par|entretien réalisé par|interview réalisée par|interview(ed)? by"
+                                 r"|interview conducted by|as told to)\s", re.IGNORECASE)
+LABEL_CHARS = 100  # each label above is decided within the first 80 characters of a text
 _INTERVIEWER_LABEL = re.compile(r"^(?:propos recueillis par|entretien réalisé par|interview réalisée par|interview(?:ed)? by"
                                 r"|interview conducted by|as told to)\s*:?\s+", re.IGNORECASE)
 MAX_INTERVIEWER_WORDS = 20
@@ -658,17 +660,60 @@ def _byline(tree: Any) -> str | None:
     subtree = prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME])
     raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM],
                                                      len_limit=120)
+    boxes = [] if raw else _block_free_starts(subtree, _DATED_BYLINE_TAGS)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
-        raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
-                   None)
+        raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el, start in boxes
+                                 if _DATED_BYLINE_LABEL.search(start))), None)
     if not raw:  # an interview's « Propos recueillis par X »
-        raw = next((_INTERVIEWER_LABEL.sub("", text) for el in _INTERVIEWERS(subtree)
-                    if count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
+        raw = next((_INTERVIEWER_LABEL.sub("", text) for el, start in boxes
+                    if el.tag in _INTERVIEWERS_TAGS and _INTERVIEWERS_LABEL.search(start)
+                    and count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
     if not raw:  # a podcast episode's hosts
-        raw = next((text for el in _HOSTS(subtree) if count_words(text := " ".join(el.text_content().split()))
-                    <= MAX_HOSTS_WORDS), None)
+        raw = next((text for el, start in boxes if el.tag in _HOSTS_TAGS and _hosts_box(el, start)
+                    and count_words(text := " ".join(el.text_content().split())) <= MAX_HOSTS_WORDS), None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+
+
+def _block_free_starts(tree: Any, tags: tuple[str, ...]) -> list[tuple[Any, str]]:
+    """The elements of `tags` holding no <p> nor <div>, in page order, each with the first LABEL_CHARS characters of
+    its text as XPath's normalize-space() gives it. In one pass: the elements holding a <p> or <div> are marked from
+    each of them up to the first already marked, and each element's text is begun from its children's."""
+    holding: set[Any] = set()  # lxml returns one proxy per element while it is referenced
+    for block in tree.iter("div", "p"):
+        for ancestor in block.iterancestors():
+            if ancestor in holding:
+                break
+            holding.add(ancestor)
+    starts = _text_starts(tree)
+    return [(element, starts[element].strip(" ")) for element in tree.iter(*tags) if element not in holding]
+
+
+def _text_starts(tree: Any) -> dict[Any, str]:
+    """Each element's text, its white space runs one space (a space kept at each end, for the text around it in its
+    parent), cut past LABEL_CHARS + 2 characters: built from its children's, from the last element up."""
+    starts: dict[Any, str] = {}
+    for element in reversed(list(tree.iter())):
+        if not isinstance(element.tag, str):  # a comment or processing instruction: no part of the text
+            continue
+        text = XML_SPACES.sub(" ", element.text or "")
+        for child in element:
+            if len(text) > LABEL_CHARS + 2:
+                break
+            text = XML_SPACES.sub(" ", text + (starts[child] if isinstance(child.tag, str) else "")
+                                   + (child.tail or ""))
+        starts[element] = text[:LABEL_CHARS + 2]
+    return starts
+
+
+def _hosts_box(element: Any, start: str) -> bool:
+    """"Hosted by …", or "Presented by …" in a box whose class, or its parent's or grandparent's, names its hosts."""
+    if _HOSTS_LABEL.search(start):
+        return True
+    parent = element.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    classes = " ".join((box.get("class") or "") if box is not None else "" for box in (element, parent, grandparent))
+    return bool(_PRESENTERS_LABEL.search(start)) and bool(_HOSTS_BOX.search(classes))
 
 
 # the author's role printed beside the name in the byline box (<span class="author-role">North of England
