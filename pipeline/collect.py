@@ -43,10 +43,10 @@ from pipeline.models import Article, Feed, FeedItem
 from pipeline.pagetype import RETRY_FALLBACKS, NotTheStory, transient_failure
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
-from pipeline.sinks import mask_secrets, mask_url
+from pipeline.sinks import mask_secrets, mask_url, single_line
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, twin_ids
+from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, site_of, twin_ids
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +320,9 @@ class Collector:
 
     def _feed_failed(self, feed: Feed, error: str, now: datetime, retryable: bool = True) -> list[FeedItem]:
         self.stats.feeds_failed += 1
-        error = mask_secrets(error)  # run records, state and logs never hold a feed's credentials
+        # run records, state and logs never hold a feed's credentials; and the error is one line of printable text in
+        # each of them and in an Airflow task's failure: it quotes web strings (the feeds a web page advertises)
+        error = single_line(mask_secrets(error))
         self.stats.feed_errors.append({"feed": feed.name, "url": mask_url(feed.url), "error": error,
                                        "retryable": retryable})
         url = str(feed.url)
@@ -741,19 +743,6 @@ def _same_day_range(one: datetime | None, other: datetime | None) -> bool:
         return True
     one, other = (d if d.tzinfo else d.replace(tzinfo=timezone.utc) for d in (one, other))
     return abs(one - other) <= timedelta(days=2)
-
-
-def site_of(url: str | None) -> str | None:
-    """The site a page belongs to, as a Google News item's <source url> names it: its registrable domain
-    (`https://www.lemonde.fr` and `https://www.lemonde.fr/pixels/…` → lemonde.fr), else its host."""
-    if not url:
-        return None
-    from courlan import extract_domain
-
-    try:
-        return extract_domain(url) or domain_of(url) or None
-    except ValueError:
-        return None
 
 
 # Words of a headline that say what it is about: folded, three letters or more or a number, function words aside.

@@ -38,10 +38,11 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.pagetime import shown_time, shown_timestamp
+from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, without_surrogates
-from pipeline.urls import article_id, domain_of, normalize_url, redirected_to_story, resolved_link, story_url
+from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
+                           story_url)
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,9 @@ _WEEKDAYS = (r"lun(?:di)?|mar(?:di)?|mer(?:credi)?|jeu(?:di)?|ven(?:dredi)?|sam(
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
                           rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)  # not "Sophie Le Marchand"
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
+# what no name holds once bylines' brackets, prefixes and roles are gone: a bracket or a markup sign left over
+# (« Bcc: (Evil » from a broken <author>)
+_NOT_IN_A_NAME = re.compile(r"[()\[\]{}<>=|\\/@#*\"]")
 # « Claire Fontaine (Bruxelles, correspondante) »: a role or a place in brackets is not a name, and its comma would split
 _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # what follows a name in a byline without being one: « correspondante à Bruxelles », "staff writer", "editing by …"
@@ -257,6 +261,15 @@ def _shouted(word: str) -> bool:
             and any(ch.isalpha() for ch in word))
 
 
+def _without_addresses_or_links(value: str) -> str:
+    """The value's words, white space runs as one space, without its e-mail addresses, handles and links: they name
+    nobody, and a feed's « <author>x@y.org&#13;&#10;Bcc: victim@y.org (Evil)</author> » or a <dc:creator> holding
+    the author page's URL was stored as the authors « Bcc: victim@y.org (Evil », "https" and "evil.example" (split at
+    its slashes; eleventh hostile-input round). Word by word, in linear time."""
+    return " ".join(word for word in value.split() if "@" not in word and "://" not in word
+                    and not word.lstrip("(<[").lower().startswith("www."))
+
+
 def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) -> list[str]:
     """"Par Camille Durand — 3 mars 2026", "By A and B", "SARAH DUPONT", « Marc LE GALL » → ["Camille Durand"],
     ["A", "B"], ["Sarah Dupont"], ["Marc Le Gall"]: no "Par"/"By", no date, no place, no bracketed or trailing role, no
@@ -268,7 +281,7 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
     out: list[str] = []
     agencies: list[str] = []
     publisher_keys = _publisher_keys(*publishers)
-    parts = _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", " ".join(value.split())))
+    parts = _AUTHOR_SPLIT.split(_BYLINE_ASIDE.sub("", _without_addresses_or_links(value)))
     for index, part in enumerate(parts):
         if _BYLINE_ROLE.match(part) or _DATE_PART.match(part) or (index and _TITLE_AFTER_NAME.match(part)):
             continue
@@ -298,7 +311,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             continue
         agency = _IS_AGENCY.fullmatch(name) or _AGENCY_DESK.fullmatch(name)
         name, names = (agency.group(1), agencies) if agency else (name, out)
-        if len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in names:
+        if (len(name) > 1 and any(ch.isalpha() for ch in name) and len(name) <= 80 and name not in names
+                and not _NOT_IN_A_NAME.search(name)):
             names.append(name)
     return out or agencies
 
@@ -354,24 +368,29 @@ _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address o
 _MORE_BYLINES_BEM = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                           "[re:test(@class, '[-_](signature|auteurs?|byline)(\\s|$)', 'i')]",
                           namespaces={"re": "http://exslt.org/regular-expressions"})
+# The byline boxes below are elements holding no <p> nor <div> whose text (white space runs one space, as XPath's
+# normalize-space gives it) begins with a label. Written as XPath (`[not(.//p or .//div)][re:test(normalize-space(),
+# …)]`), each element's descendants were read again for it: nine nests of 2,000 <div>s or <footer>s (a 200 KB page)
+# were read 18,000 times over by each pattern (hostile-input audit, tenth and eleventh rounds). They are found in one
+# pass now (`_block_free_starts`), the same elements in the same order.
 # a show's hosts, a podcast episode's only byline (mini news sites, tenth round R10-8): « <div class="hosts"><p>Hosted
 # by <a>A</a> and <a>B</a></p> », « Présenté par X »; "Presented by" and « présenté par » only in a box named for its
 # hosts or presenters, as a sponsor's label reads the same ("Presented by Acme Cloud")
-_HOSTS = XPath("//*[self::p or self::div or self::span][not(.//p or .//div)]"
-               "[re:test(normalize-space(), '^(hosted by|hosts?\\s*:)\\s', 'i') or (re:test(normalize-space(),"
-               " '^(presented by|présentée? par|animée? par)\\s', 'i') and re:test(concat(@class, ' ', ../@class, ' ',"
-               " ../../@class), 'host|present|animat|anchor', 'i'))]", namespaces={"re": "http://exslt.org/regular-expressions"})
+_HOSTS_TAGS = ("p", "div", "span")
+_HOSTS_LABEL = re.compile(r"^(hosted by|hosts?\s*:)\s", re.IGNORECASE)
+_PRESENTERS_LABEL = re.compile(r"^(presented by|présentée? par|animée? par)\s", re.IGNORECASE)
+_HOSTS_BOX = re.compile(r"host|present|animat|anchor", re.IGNORECASE)  # in its class, its parent's or grandparent's
 MAX_HOSTS_WORDS = 12
 # « <p class="info-publi">publié le 1er décembre 2026, par <a>Yann Le Goff</a></p> » (SPIP), "Posted on … by …"
-_DATED_BYLINES = XPath("//*[self::p or self::div or self::span or self::header or self::footer][not(.//p or .//div)]"
-                       "[re:test(normalize-space(), '^(publié|publiée|posted|published|mis à jour|updated|le|on)\\s"
-                       ".{0,60}\\s(par|by)\\s', 'i')]", namespaces={"re": "http://exslt.org/regular-expressions"})
+_DATED_BYLINE_TAGS = ("p", "div", "span", "header", "footer")
+_DATED_BYLINE_LABEL = re.compile(r"^(publié|publiée|posted|published|mis à jour|updated|le|on)\s.{0,60}\s(par|by)\s",
+                                 re.IGNORECASE)
 # an interview's byline (thirteenth round R13-7): « Propos recueillis par Claire Dubois — Publié le 4 décembre 2026 »,
 # "Interview by X", « Entretien réalisé par X », "As told to X", in an element of its own that no byline class names
-_INTERVIEWERS = XPath("//*[self::p or self::div or self::span or self::footer][not(.//p or .//div)]"
-                      "[re:test(normalize-space(), '^(propos recueillis par|entretien réalisé par|interview réalisée par"
-                      "|interview(ed)? by|interview conducted by|as told to)\\s', 'i')]",
-                      namespaces={"re": "http://exslt.org/regular-expressions"})
+_INTERVIEWERS_TAGS = ("p", "div", "span", "footer")
+_INTERVIEWERS_LABEL = re.compile(r"^(propos recueillis par|entretien réalisé par|interview réalisée par|interview(ed)? by"
+                                 r"|interview conducted by|as told to)\s", re.IGNORECASE)
+LABEL_CHARS = 100  # each label above is decided within the first 80 characters of a text
 _INTERVIEWER_LABEL = re.compile(r"^(?:propos recueillis par|entretien réalisé par|interview réalisée par|interview(?:ed)? by"
                                 r"|interview conducted by|as told to)\s*:?\s+", re.IGNORECASE)
 MAX_INTERVIEWER_WORDS = 20
@@ -641,17 +660,60 @@ def _byline(tree: Any) -> str | None:
     subtree = prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME])
     raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM],
                                                      len_limit=120)
+    boxes = [] if raw else _block_free_starts(subtree, _DATED_BYLINE_TAGS)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
-        raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el in _DATED_BYLINES(subtree))),
-                   None)
+        raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el, start in boxes
+                                 if _DATED_BYLINE_LABEL.search(start))), None)
     if not raw:  # an interview's « Propos recueillis par X »
-        raw = next((_INTERVIEWER_LABEL.sub("", text) for el in _INTERVIEWERS(subtree)
-                    if count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
+        raw = next((_INTERVIEWER_LABEL.sub("", text) for el, start in boxes
+                    if el.tag in _INTERVIEWERS_TAGS and _INTERVIEWERS_LABEL.search(start)
+                    and count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
     if not raw:  # a podcast episode's hosts
-        raw = next((text for el in _HOSTS(subtree) if count_words(text := " ".join(el.text_content().split()))
-                    <= MAX_HOSTS_WORDS), None)
+        raw = next((text for el, start in boxes if el.tag in _HOSTS_TAGS and _hosts_box(el, start)
+                    and count_words(text := " ".join(el.text_content().split())) <= MAX_HOSTS_WORDS), None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+
+
+def _block_free_starts(tree: Any, tags: tuple[str, ...]) -> list[tuple[Any, str]]:
+    """The elements of `tags` holding no <p> nor <div>, in page order, each with the first LABEL_CHARS characters of
+    its text as XPath's normalize-space() gives it. In one pass: the elements holding a <p> or <div> are marked from
+    each of them up to the first already marked, and each element's text is begun from its children's."""
+    holding: set[Any] = set()  # lxml returns one proxy per element while it is referenced
+    for block in tree.iter("div", "p"):
+        for ancestor in block.iterancestors():
+            if ancestor in holding:
+                break
+            holding.add(ancestor)
+    starts = _text_starts(tree)
+    return [(element, starts[element].strip(" ")) for element in tree.iter(*tags) if element not in holding]
+
+
+def _text_starts(tree: Any) -> dict[Any, str]:
+    """Each element's text, its white space runs one space (a space kept at each end, for the text around it in its
+    parent), cut past LABEL_CHARS + 2 characters: built from its children's, from the last element up."""
+    starts: dict[Any, str] = {}
+    for element in reversed(list(tree.iter())):
+        if not isinstance(element.tag, str):  # a comment or processing instruction: no part of the text
+            continue
+        text = XML_SPACES.sub(" ", element.text or "")
+        for child in element:
+            if len(text) > LABEL_CHARS + 2:
+                break
+            text = XML_SPACES.sub(" ", text + (starts[child] if isinstance(child.tag, str) else "")
+                                   + (child.tail or ""))
+        starts[element] = text[:LABEL_CHARS + 2]
+    return starts
+
+
+def _hosts_box(element: Any, start: str) -> bool:
+    """"Hosted by …", or "Presented by …" in a box whose class, or its parent's or grandparent's, names its hosts."""
+    if _HOSTS_LABEL.search(start):
+        return True
+    parent = element.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    classes = " ".join((box.get("class") or "") if box is not None else "" for box in (element, parent, grandparent))
+    return bool(_PRESENTERS_LABEL.search(start)) and bool(_HOSTS_BOX.search(classes))
 
 
 # the author's role printed beside the name in the byline box (<span class="author-role">North of England
@@ -757,7 +819,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if match:
         lang = match.group(1).lower()
     rejected: list[str] = []
-    date = _page_published(tree, scripts, canonical or url, extensive_dates, rejected)
+    date = _page_published(tree, scripts, _dating_url(url, canonical), extensive_dates, rejected)
     return {
         "title": title,
         "authors": authors,
@@ -770,9 +832,24 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     }
 
 
+def _dating_url(fetched: str | None, canonical: str | None) -> str | None:
+    """The URL whose path may date the page (/2026/12/04/…) and whose host names its time zone: its canonical URL on
+    its own site (an AMP or mobile copy names the story's page), else the fetched one. A canonical link, og:url or
+    `<base href>` to another site says nothing of this page's date: a page stated none and took 2019-01-15 from
+    another site's `/2019/01/15/` (hostile-input audit, tenth round's leftover)."""
+    if fetched is None or (canonical and site_of(canonical) == site_of(fetched)):
+        return canonical or fetched
+    return fetched
+
+
 RESCUE_BELOW_WORDS = 80  # `newsroom extract` (no min_words of its own): same threshold as NEWSROOM_MIN_ARTICLE_WORDS
 
 
+# The story in another language, offered in a box (see _NOT_STORY), looked for only on a page that links to its
+# language versions: each block's links were read for it, so a nest of 18,000 <div>s was read 18,000 times over
+_OTHER_LANGUAGE_BOX = ("//body//*[self::div or self::section or self::aside or self::p]"
+                       "[@lang or descendant::a[@hreflang or @lang][1]]"
+                       "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]")
 # Blocks trafilatura keeps that are not the story: pull quotes (a sentence repeated in large type) and photo credits
 # in their own paragraph (« <p class="image-credit">Crédit photo : … »); named by a whole class token
 _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit", "img-credit", "credit-photo",
@@ -807,8 +884,7 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               # marked so) that links to one of the page's own language versions (<link hreflang>): « Versión en
               # español … Leer en español », "Diesen Artikel auf Deutsch lesen" (tenth round R10-5); not a block
               # holding the headline or the story's paragraphs
-              "//body//*[self::div or self::section or self::aside or self::p][@lang or .//a[@hreflang or @lang]]"
-              "[.//a/@href = //link[@hreflang]/@href][not(.//h1)][count(.//p) <= 3]",
+              _OTHER_LANGUAGE_BOX,
               # a box the site's markup names a promotion or a call for donations, whatever its words: an event's
               # ticket offer in the story ("wp-block-…-event-promo"), « soutien-encart », "donation-box" (mini news
               # sites, fourteenth round; trafilatura's own class vocabulary has no such token). A class word, not a
@@ -860,7 +936,8 @@ def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             favor_precision=favor_precision,
             include_comments=False,
             include_tables=True,
-            prune_xpath=_NOT_STORY,
+            prune_xpath=[expression for expression in _NOT_STORY if expression is not _OTHER_LANGUAGE_BOX
+                         or tree.find(".//link[@hreflang]") is not None],
         )
     except RecursionError:
         raise PageTooComplex("page too complex to extract (elements nested too deep for trafilatura's recursive "

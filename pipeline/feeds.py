@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import html
 import logging
@@ -618,7 +619,8 @@ def _header_charset(content_type: str | None) -> str | None:
 
 
 def _as_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, int]:
-    """The body as UTF-8 labelled so, when it is UTF-8 whatever its labels say; and how many bad bytes were replaced.
+    """The body as UTF-8 labelled so, when it is UTF-8 (or UTF-16 with its byte order mark) whatever its labels say;
+    and how many bad bytes were replaced.
 
     feedparser trusts `charset=windows-1252` on a UTF-8 body, and falls back to windows-1252 for the whole document
     on one stray Latin-1 byte: every French accent then turns into mojibake, silently. A body that decodes as UTF-8
@@ -626,13 +628,20 @@ def _as_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, 
     U+FFFD, and the caller counts the feed as malformed). A body with no well-formed sequence (a real windows-1252
     or Latin-1 feed) is left to feedparser's labels.
     """
-    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:64]:
-        return body, content_type, 0  # UTF-16/32: its NUL bytes are valid UTF-8, its text is not
+    replaced = 0
+    marked = body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if marked:
+        # A byte order mark says what the bytes are, whatever the labels (RFC 7303 §3, and browsers): a UTF-16 feed
+        # served as `charset=iso-8859-1` was fed to the parser as such, "not well-formed" at its first character
+        text = body.decode("utf-16", "replace")
+        replaced = text.count("\ufffd") - body.decode("utf-16", "ignore").count("\ufffd")
+        body = text.encode("utf-8")
+    elif b"\x00" in body[:64]:
+        return body, content_type, 0  # UTF-16/32 without a mark: its NUL bytes are valid UTF-8, its text is not
     declaration = _XML_ENCODING.match(body[:1024])
     labels = (_header_charset(content_type), declaration.group(3).decode("ascii", "replace") if declaration else None)
-    if any(web_codec(label) in _NOT_ASCII_BASED for label in labels if label):
+    if not marked and any(web_codec(label) in _NOT_ASCII_BASED for label in labels if label):
         return body, content_type, 0
-    replaced = 0
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:

@@ -594,8 +594,11 @@ class Fetcher:
             log.warning("robots.txt of %s refused (%s): treating the host as disallowed", mask_url(origin), exc)
             return None
         except FetchFailed as exc:
-            if exc.status is not None and 400 <= exc.status < 500:
-                parser.parse([])  # no robots.txt: everything allowed
+            # no robots.txt: everything allowed. Not a 429: the host is asking us to slow down, not saying it has no
+            # rules (read as "allowed", a robots.txt answering 429 with a Retry-After of years had its pages fetched at
+            # once); it is unreachable, as a 5xx (Google reads it so too)
+            if exc.status is not None and 400 <= exc.status < 500 and exc.status != 429:
+                parser.parse([])
                 return parser
             log.warning("robots.txt of %s unavailable (%s): treating the host as disallowed", mask_url(origin), exc)
             self._robots_unreachable.add(origin)

@@ -227,9 +227,12 @@ def run_task(fn: Callable, *args, **kwargs):
     from elastic_transport import TransportError
     from elasticsearch import ApiError
 
-    from pipeline.sinks import quiet_library_logs
+    from pipeline.sinks import clean_log_lines, quiet_library_logs
 
     quiet_library_logs()  # as the CLI does: the task log keeps our sentences and counts
+    # and each of them one line of printable text, as the CLI's (a feed's advertised links, a parser's error quote web
+    # strings); tracebacks at Airflow's DEBUG logging level, as with the CLI's -v
+    clean_log_lines(verbose=logging.getLogger().getEffectiveLevel() <= logging.DEBUG)
     try:
         try:
             return fn(*args, **kwargs)

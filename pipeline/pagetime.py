@@ -46,7 +46,7 @@ def _short_elements(tree: Any) -> list[tuple[Any, str]]:
             if (text := texts.get(element)) is not None and len(text) < SHORT_CHARS and element not in inside]
 
 
-_XML_SPACES = re.compile(r"[ \t\n\r]+")  # the white space of XPath's normalize-space
+XML_SPACES = re.compile(r"[ \t\n\r]+")  # the white space of XPath's normalize-space
 
 
 def _short_texts(tree: Any) -> dict[Any, str]:
@@ -67,7 +67,7 @@ def _short_texts(tree: Any) -> dict[Any, str]:
                 parts.append(inner)
             parts.append(child.tail or "")
         else:
-            text = _XML_SPACES.sub(" ", "".join(parts))
+            text = XML_SPACES.sub(" ", "".join(parts))
             if len(text) <= SHORT_CHARS + 2:  # a space kept at each end, for the text around it in its parent
                 texts[element] = text
     return {element: text.strip(" ") for element, text in texts.items()}

@@ -8,6 +8,7 @@ every print or message goes through the one function for its sink, and nowhere e
 from __future__ import annotations
 
 import html
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -359,12 +360,42 @@ def mask_secrets(text: object) -> str:
     return _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), "" if text is None else str(text))
 
 
+class LogLine(logging.Filter):
+    """Log lines carry no secret from a URL, and, without -v, no traceback: one line per problem (the details,
+    tracebacks included, are what -v is for). A message is one line of printable text (`single_line`): they quote
+    web strings (a feed's advertised links, a parser's error): an ESC sequence or a bidi override in one reached the
+    terminal live, and a line break could forge a log line of its own (hostile-input audit, tenth round); the
+    Airflow tasks' logs too (eleventh round)."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = mask_secrets(record.getMessage()), None
+        if not self.verbose:
+            if record.exc_info and record.exc_info[1] is not None:
+                record.msg += f" ({type(record.exc_info[1]).__name__}: {mask_secrets(record.exc_info[1])})"
+            elif getattr(record, "exc_summary", None):  # a record of the collector process (pipeline.collect)
+                record.msg += f" ({mask_secrets(record.exc_summary)})"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        record.msg = single_line(record.msg)
+        return True
+
+
+def clean_log_lines(verbose: bool) -> None:
+    """Every handler of the root logger, the CLI's or an Airflow task's, writes `LogLine`s (once, however often
+    this is called)."""
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, LogLine)]:
+            handler.removeFilter(old)
+        handler.addFilter(LogLine(verbose))
+
+
 def quiet_library_logs() -> None:
     """Libraries' own lines where our code already reports the outcome in one sentence: the Elasticsearch client
     logs every request (31 of 44 lines of an indexing task's log) and each retry of an unreachable node as a warning
     with a traceback; trafilatura logs "discarding data: None" for an empty body, without the URL."""
-    import logging
-
     logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 

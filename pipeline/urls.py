@@ -293,6 +293,19 @@ def domain_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def site_of(url: str | None) -> str | None:
+    """The site a page belongs to, as a Google News item's <source url> names it: its registrable domain
+    (`https://www.lemonde.fr` and `https://www.lemonde.fr/pixels/…` → lemonde.fr), else its host."""
+    if not url:
+        return None
+    from courlan import extract_domain
+
+    try:
+        return extract_domain(url) or domain_of(url) or None
+    except ValueError:
+        return None
+
+
 def is_google_news(url: str) -> bool:
     return host_of(url) in _GOOGLE_NEWS_HOSTS and ("/articles/" in url or "/url" in urlsplit(url).path)
 

@@ -4,6 +4,7 @@ dags folder) is set before Airflow is imported and never leaks into the rest of 
     python tests/_dags_helpers.py integrity
     python tests/_dags_helpers.py test-ingest 2026-11-20T00:00:00+00:00 [--migrate] [--conf JSON]
     python tests/_dags_helpers.py test-dag newsroom_alerts 2026-11-20T06:15:00+00:00
+    python tests/_dags_helpers.py task-log FEED_NAME RECORD_ID
 
 Each prints one JSON line (prefixed RESULT=) with what the test checks.
 """
@@ -169,6 +170,27 @@ def test_dag(dag_id: str, logical_date: str) -> None:
     _emit({"state": str(run.state), "tis": tis})
 
 
+def task_log(feed_name: str, record_id: str) -> None:
+    """A feed task's log as an Airflow worker writes it: logging set up as the task process sets it up (JSON lines
+    for the supervisor, which the log file and the UI show), then the DAG's own `collect_feed` called as the task
+    is. Emits each log line's logger and message, and the task's error."""
+    import io
+
+    from airflow.dag_processing.dagbag import BundleDagBag
+    from airflow.sdk.log import configure_logging
+
+    dag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS).dags["newsroom_ingest"]
+    output = io.BytesIO()
+    configure_logging(json_output=True, output=output, sending_to_supervisor=True)
+    error = None
+    try:
+        dag.get_task("collect_feed").python_callable(feed_name, record_id, params={"since": None})
+    except Exception as exc:  # noqa: BLE001 - the task's failure is part of what the test reads
+        error = f"{type(exc).__name__}: {exc}"
+    lines = [json.loads(line) for line in output.getvalue().decode("utf-8").splitlines() if line.strip()]
+    _emit({"lines": [{"logger": line.get("logger"), "event": line.get("event")} for line in lines], "error": error})
+
+
 def _value(row):
     if row is None:
         return None
@@ -184,5 +206,7 @@ if __name__ == "__main__":
         test_ingest(sys.argv[2], "--migrate" in sys.argv, conf)
     elif sys.argv[1] == "test-dag":
         test_dag(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "task-log":
+        task_log(sys.argv[2], sys.argv[3])
     else:
         raise SystemExit(f"unknown scenario {sys.argv[1]!r}")

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -190,6 +191,52 @@ def test_settings_fall_back_to_environment(monkeypatch):
     monkeypatch.setenv("NEWSROOM_ES_URL", "http://127.0.0.1:9")
     settings = orchestration.airflow_settings(lambda conn_id: None)
     assert settings.es_url == "http://127.0.0.1:9" and settings.smtp_host is None
+
+
+def _task_log_of_a_page_advertising_hostile_feeds(httpserver, tmp_path) -> dict:
+    """The DAG's own `collect_feed` run on a feed URL that answers with a web page advertising a feed URL holding an
+    OSC 8 hyperlink, a screen clear, a bidi override and a line break forging a log line, under the logging an
+    Airflow task process sets up (tests/_dags_helpers.py task-log): its log lines and its error."""
+    hostile = ("http://evil.example/feed&#x1b;]8;;http://evil.example/&#x1b;\\click&#x1b;]8;;&#x1b;\\&#x1b;[2J"
+               "&#x202e;lmx.exe&#10;2026-12-04 00:00:00,000 WARNING pipeline.collect: forged")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/page.html").respond_with_data(
+        f"<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='{hostile}'></head>"
+        "<body>A page, not a feed.</body></html>", content_type="text/html; charset=utf-8")
+    feeds = tmp_path / "feeds.json"
+    feeds.write_text(json.dumps({"feeds": [{"name": "Page", "url": httpserver.url_for("/page.html"), "lang": "en"}]}),
+                     encoding="utf-8")
+    (tmp_path / "airflow-home").mkdir()
+    env = {**airflow_env(tmp_path / "airflow-home"), "NEWSROOM_FEEDS_FILE": str(feeds)}
+    return _scenario(["task-log", "Page", "airflow-newsroom_ingest-20261204T000000Z"], env, tmp_path)
+
+
+def _printable_line(text: str) -> bool:
+    return not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+
+
+def test_a_feed_tasks_log_lines_quoting_web_strings_are_one_line_of_printable_text(httpserver, es_url, tmp_path):
+    """The CLI's log lines are one line of printable text since the tenth hostile-input round, the Airflow tasks'
+    were not: a feed URL answering with a web page is reported with the feeds it advertises, and an OSC 8 hyperlink,
+    a screen clear, a bidi override and a line break forging a log line of its own reached the task's log (the log
+    file and the UI) raw."""
+    result = _task_log_of_a_page_advertising_hostile_feeds(httpserver, tmp_path)
+    ours = [line["event"] for line in result["lines"] if str(line["logger"]).startswith("pipeline")]
+    advertised = [event for event in ours if "it advertises http://evil.example/feed" in event]
+    assert len(advertised) == 1 and "forged" in advertised[0], result
+    assert all(_printable_line(event) for event in ours), ours
+
+
+def test_a_feed_tasks_failure_quoting_web_strings_is_one_line_of_printable_text(httpserver, es_url, tmp_path):
+    """A feed's error quotes web strings (the feeds a web page advertises): it failed the Airflow task, shown in
+    its log and UI, and went into the run record and the feed's state with an OSC 8 hyperlink, a screen clear and a
+    bidi override raw (the CLI escapes what it prints; the other sinks got the string as it came)."""
+    result = _task_log_of_a_page_advertising_hostile_feeds(httpserver, tmp_path)
+    assert result["error"].startswith("AirflowFailException: FeedFailed (not retried): feed 'Page' failed: "), result
+    assert "it advertises http://evil.example/feed" in result["error"] and _printable_line(result["error"]), result
+    [staged] = (tmp_path / "data" / "staged").glob("*/*.error.json")  # what the run record takes
+    errors = [entry["error"] for entry in json.loads(staged.read_text(encoding="utf-8"))]
+    assert len(errors) == 1 and "it advertises" in errors[0] and _printable_line(errors[0]), errors
 
 
 def test_run_key_is_deterministic_per_logical_date():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import stat
 import time
@@ -361,10 +362,19 @@ def test_a_feed_labelled_with_a_codec_that_is_no_web_encoding_is_read_as_utf8(he
     assert [i.title for i in parsed.items] == ["L’État et Mistral AI"]
 
 
-def test_a_utf16_feed_declaring_an_unusable_encoding_is_reported_unreadable():
-    body = LABELLED.format(declared="undefined").encode("utf-16")  # BOM: the declaration is not in ASCII bytes
-    parsed = parse_feed(body, FEED, content_type="application/rss+xml")
-    assert parsed.items == [] and parsed.bozo.startswith("unknown encoding")
+@pytest.mark.parametrize("declared", ["utf-16", "undefined", "iso-8859-1"])
+@pytest.mark.parametrize("header", ["application/rss+xml", "application/rss+xml; charset=iso-8859-1",
+                                    "text/xml; charset=utf-8", "application/rss+xml; charset=utf-16"])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_feed_is_read_by_its_byte_order_mark_whatever_its_labels_say(codec, header, declared):
+    """A byte order mark says what the bytes are, whatever the labels (RFC 7303 §3; browsers read it first): a UTF-16
+    feed served as `charset=iso-8859-1` was parsed as Latin-1 and lost whole (« not well-formed » at its first
+    character), a big-endian one labelled `charset=utf-16` too, and one declaring 'undefined' was unreadable
+    (eleventh hostile-input round)."""
+    mark = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+    parsed = parse_feed(mark + LABELLED.format(declared=declared).encode(codec), FEED, content_type=header)
+    assert parsed.bozo is None and parsed.title == "Numérique souverain"
+    assert [i.title for i in parsed.items] == ["L’État et Mistral AI"]
 
 
 def test_a_utf7_label_does_not_turn_text_into_markup():
@@ -497,6 +507,12 @@ def test_feed_state_holds_no_credentials_yet_keeps_two_tokens_apart(tmp_path):
     ("<dc:creator>Par CLAIRE FONTAINE</dc:creator>", ["Claire Fontaine"]),
     ("<dc:creator>Par Anne-Sophie Mercier, à Bruxelles</dc:creator>", ["Anne-Sophie Mercier"]),  # audit sites4 #8
     ("<dc:creator>Par Claire Fontaine avec AFP</dc:creator>", ["Claire Fontaine"]),
+    # an address, a handle or a link names nobody; the names beside them stay (eleventh hostile-input round: these
+    # were stored as the authors « Bcc: victim@example.org (Evil », "https" and "evil.example")
+    ("<author>evil@example.org&#13;&#10;Bcc: victim@example.org (Evil)</author>"
+     "<dc:creator>https://evil.example/u?token=s3cr3t</dc:creator>", []),
+    ("<dc:creator>Jane Doe &lt;jane@ledger.media&gt;, https://ledger.media/authors/jane</dc:creator>", ["Jane Doe"]),
+    ("<dc:creator>Julien Mercier (@jmercier) et www.exemple.fr/auteurs/anne</dc:creator>", ["Julien Mercier"]),
 ])
 def test_feed_authors_are_cleaned_like_bylines(author, expected):
     rss = f"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>

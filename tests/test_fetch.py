@@ -847,6 +847,23 @@ def test_robots_missing_allows_and_server_error_disallows(httpserver):
     assert asyncio.run(allowed(settings(fetch_retries=0))) is False
 
 
+@pytest.mark.parametrize("retry_after", ["315360000", "Wed, 01 Jan 2036 00:00:00 GMT", None])
+def test_a_robots_txt_answering_429_is_unreachable_not_absent(httpserver, retry_after):
+    """A 4xx robots.txt is absent (everything allowed), but 429 Too Many Requests is the host asking us to slow down:
+    read as absent, a robots.txt answering 429 with a Retry-After of ten years had the host's pages fetched at once
+    (hostile-input audit, eleventh round). It is unreachable, as a 5xx: the host is disallowed for the run, its
+    stories `robots-unreachable` (retried)."""
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    httpserver.expect_request("/robots.txt").respond_with_data("slow down", status=429, headers=headers)
+
+    async def allowed():
+        async with Fetcher(settings(fetch_retries=0, fetch_backoff_base=0.01)) as f:
+            return await f.allowed_by_robots(httpserver.url_for("/a.html")), f.robots_unreachable(
+                httpserver.url_for("/a.html"))
+
+    assert asyncio.run(allowed()) == (False, True)
+
+
 # ------------------------------------------------------------------------------------------- SSRF guard
 
 

@@ -13,7 +13,7 @@ import sys
 import typer
 
 from pipeline.errors import ConfigError, NewsroomError
-from pipeline.sinks import for_terminal, mask_secrets, single_line, terminal_console
+from pipeline.sinks import clean_log_lines, for_terminal, mask_secrets, terminal_console
 
 app = typer.Typer(
     name="newsroom",
@@ -60,28 +60,6 @@ COMMAND_MODULES = [
 ]
 
 
-class _LogLine(logging.Filter):
-    """Log lines carry no secret from a URL, and, without -v, no traceback: one line per problem (the details,
-    tracebacks included, are what -v is for). A message is one line of printable text (`single_line`): they quote
-    web strings (a feed's advertised links, a parser's error): an ESC sequence or a bidi override in one reached the
-    terminal live, and a line break could forge a log line of its own (hostile-input audit, tenth round)."""
-
-    def __init__(self, verbose: bool) -> None:
-        super().__init__()
-        self.verbose = verbose
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = mask_secrets(record.getMessage()), None
-        if not self.verbose:
-            if record.exc_info and record.exc_info[1] is not None:
-                record.msg += f" ({type(record.exc_info[1]).__name__}: {mask_secrets(record.exc_info[1])})"
-            elif getattr(record, "exc_summary", None):  # a record of the collector process (pipeline.collect)
-                record.msg += f" ({mask_secrets(record.exc_summary)})"
-            record.exc_info, record.exc_text, record.stack_info = None, None, None
-        record.msg = single_line(record.msg)
-        return True
-
-
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -102,10 +80,7 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
         level=logging.DEBUG if verbose else _log_level(os.environ.get("NEWSROOM_LOG_LEVEL", "WARNING")),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for handler in logging.getLogger().handlers:
-        for old in [f for f in handler.filters if isinstance(f, _LogLine)]:  # main() may run more than once
-            handler.removeFilter(old)
-        handler.addFilter(_LogLine(verbose))
+    clean_log_lines(verbose)
     if not verbose:  # shown with -v only
         from pipeline.sinks import quiet_library_logs
 
