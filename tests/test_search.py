@@ -401,6 +401,28 @@ def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_witho
     assert rule_phrases("start-up's AND Nvidia") == '("start-up\'s" OR "start-up") AND Nvidia'
 
 
+def test_a_word_or_phrase_finds_it_followed_by_an_english_possessive(hyphen_indexed):
+    """`start-up` and "Mistral AI" missed "the start-up’s founders" and "Mistral AI's plan": the `.exact` copy, where
+    hyphenated words, phrases and keyword rules are matched, kept `up’s` and `ai's` whole. It now drops the possessive
+    as the English field does (mapping version 4), in search and in keyword alert rules alike."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+
+    settings, client = hyphen_indexed
+    founders = make_record("https://h.example/founders", "The start-up’s founders met Nvidia.", title="Founders",
+                           lang="en", published=_at(25))
+    plan = make_record("https://h.example/plan", "Mistral AI's plan for Europe, and OpenAI’S reply.", title="Plan",
+                       lang="en", published=_at(26))
+    index_enriched(client, settings, [founders, plan])
+    assert _urls(search_articles(client, settings, "start-up")) == {"https://h.example/startup",
+                                                                     "https://h.example/founders"}
+    for query in ('"Mistral AI"', "“Mistral AI” plan", '"Mistral AI" OR record-revenue', '"OpenAI reply"'):
+        assert "https://h.example/plan" in _urls(search_articles(client, settings, query)), query
+    rule = Rule(name="Mistral AI press", keywords=["Mistral AI"], channels=[{"type": "email", "to": ["d@example.org"]}])
+    assert {item.url for item in find_matches(client, settings, rule, None)} == {"https://h.example/plan",
+                                                                              "https://h.example/open"}
+
+
 def test_an_english_possessive_finds_the_word_in_every_language(indexed):
     """`Nvidia's` found English articles only: the English field's possessive stemmer reads it as "nvidia", the
     French field keeps `nvidia's`, which no French article says. The possessive is now the word with or without it,
