@@ -61,13 +61,16 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)  # how a query that could not be read as typed was read
 
 
-# a word operator stands alone, or against a parenthesis: `(NOT)` and a closing `NOT` are operators too
-_WORD_OPERATORS = [(re.compile(r"(?<![^\s(])AND(?![^\s)])"), "+"), (re.compile(r"(?<![^\s(])OR(?![^\s)])"), "|"),
-                   (re.compile(r"(?<![^\s(])NOT(?:\s+|(?=\)|$))"), "-")]
+# a word operator stands alone, or against a parenthesis: `(NOT)` and a closing `NOT` are operators too; French
+# analysts type « ET », « OU », « SAUF » (read as words, `cloud SAUF Nvidia` wanted the word "sauf" and found nothing)
+_WORD_OPERATORS = [(re.compile(r"(?<![^\s(])(?:AND|ET)(?![^\s)])"), "+"),
+                   (re.compile(r"(?<![^\s(])(?:OR|OU)(?![^\s)])"), "|"),
+                   (re.compile(r"(?<![^\s(])(?:NOT|SAUF)(?:\s+|(?=\)|$))"), "-")]
 
 
 def word_operators(text: str) -> str:
-    """AND / OR / NOT written in capitals, outside quotes, become simple_query_string's + | - operators."""
+    """AND / OR / NOT (or ET / OU / SAUF) written in capitals, outside quotes, become simple_query_string's + | -
+    operators."""
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         for pattern, operator in _WORD_OPERATORS:

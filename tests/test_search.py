@@ -113,6 +113,19 @@ def test_boolean_operators_parentheses_and_prefix(indexed):
     search_articles(client, settings, '"unbalanced (quote')
 
 
+def test_french_operators_et_ou_sauf_in_capitals_are_and_or_not(indexed):
+    """`OVHcloud OU Nvidia` found nothing and `cloud SAUF Nvidia` nothing: « OU », « ET » and « SAUF » were words
+    every article had to hold. In capitals and outside quotes they are now AND, OR and NOT, as their English forms
+    are; in lower case or quoted they stay words."""
+    settings, client, _ = indexed
+    for french, english in (("OVHcloud OU Nvidia", "OVHcloud OR Nvidia"), ("cloud SAUF Nvidia", "cloud NOT Nvidia"),
+                            ("souveraineté ET Nvidia", "souveraineté AND Nvidia"),
+                            ("(soup OU OVHcloud) ET SAUF Nvidia", "(soup OR OVHcloud) AND NOT Nvidia")):
+        found = _urls(search_articles(client, settings, french))
+        assert found and found == _urls(search_articles(client, settings, english)), french
+    assert parse_query('"Mistral ET Nvidia" ou sauf').text == '"Mistral ET Nvidia" ou sauf'
+
+
 def test_plain_words_select_and_rank_as_the_query_parser_does(indexed):
     """Plain words go to one `match` per language field (cheaper on the stand-in); nothing else may change."""
     settings, client, _ = indexed

@@ -88,7 +88,7 @@ class _SearchCommand(TyperCommand):
 
 @app.command("search", cls=_SearchCommand)
 def search_cmd(
-    query: str = typer.Argument("", help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
+    query: str = typer.Argument("", help='Words, "quoted phrases", AND/OR/NOT (ET/OU/SAUF, + | -), (groups), prefix*, '
                                          "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
                                          "is a phrase. A query starting with '-' may follow `--`. May be left out "
                                          "when options filter (`--company aws --since …`: newest first)."),
