@@ -590,6 +590,28 @@ def test_png_written_through_a_symlink_and_a_full_device_is_reported(tmp_path):
     assert stat.S_ISCHR(os.lstat(full).st_mode)  # still the device
 
 
+@pytest.mark.parametrize("typed, said", [
+    ("2026-02-30", "'2026-02-30' is no day: February 2026 has 28 days."),
+    ("2024-02-30T10:00", "'2024-02-30T10:00' is no day: February 2024 has 29 days."),
+    ("2026-11-31", "'2026-11-31' is no day: November 2026 has 30 days."),
+    ("2026-13-01", "'2026-13-01' is no day: a month is 01 to 12."),
+    ("30/11/2026", "'30/11/2026': write dates year first, 2026-11-30."),
+    ("03/04/2026", "'03/04/2026': write dates year first, 2026-04-03 (3 April) or 2026-03-04 (4 March)."),
+    ("yesterday", "Invalid date 'yesterday': use YYYY-MM-DD or an ISO 8601 date-time."),
+])
+def test_a_date_that_is_refused_says_why(typed, said):
+    """`--since 2026-02-30` was told "use YYYY-MM-DD", which it did; `30/11/2026`, the French way, was told the same
+    without the date it meant. A date of the right shape but no such day names the month's length, and a day/month
+    date is answered with its year-first spelling (both, when day and month could be swapped)."""
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+
+    with pytest.raises(NewsroomError) as refused:
+        parse_when(typed, ZoneInfo("Europe/Paris"))
+    assert str(refused.value) == said
+
+
 def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_path):
     """`--until 9999-12-31` was clipped to now in coverage, mentions and the report (a stored article dated
     tomorrow counted with `--until <next month>` but not with "no end"), and a `--since` in the future was refused
