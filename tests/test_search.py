@@ -227,6 +227,21 @@ def test_unknown_company_and_empty_query_are_clear_errors(indexed):
         search_articles(client, settings, "cloud", tone="angry")
 
 
+def test_a_name_two_watched_companies_share_is_refused_naming_both(indexed):
+    """`--company Dassault` silently meant Dassault Aviation (whose ambiguous form it is), though Dassault Systèmes is
+    called so too: an analyst after the software maker got the planemaker's articles, or none. A name that is one
+    company's form and a word of another's is refused in one sentence naming both; full names resolve as before."""
+    from pipeline.enrich.watchlist import resolve_company
+
+    settings, client, _ = indexed
+    for name in ("Dassault", "DASSAULT"):
+        with pytest.raises(NewsroomError, match=rf"^'{name}' names more than one watched company: Dassault Aviation "
+                                                "or Dassault Systèmes; give the full name"):
+            search_articles(client, settings, "cloud", companies=[name])
+    assert [resolve_company(name) for name in ("dassault aviation", "Dassault Systemes", "ovh")] == [
+        "Dassault Aviation", "Dassault Systèmes", "OVHcloud"]
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
 
