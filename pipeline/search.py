@@ -293,13 +293,19 @@ def _without_empty_phrases(text: str) -> tuple[str, bool]:
 
 # Typographic double quotes and French guillemets, as a keyboard, a word processor or a pasted headline gives them.
 _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
+# An en dash, em dash or minus sign starting a word, outside quotes (a word processor's or a phone's `-`)
+_TYPOGRAPHIC_NOT = re.compile(r'(?<![^\s(])[–—−](?=[^\s–—−)])')
 
 
-def plain_quotes(text: str) -> str:
+def plain_typography(text: str) -> str:
     """“AI Act” and « cloud souverain » are quoted phrases, as "AI Act" is: both parsers know only the ASCII quote,
     and read the words apart (“souverain cloud” found « cloud souverain », “AI Act” any page saying « j'ai » and
-    "act")."""
-    return text.translate(_TYPOGRAPHIC_QUOTES)
+    "act"). A typographic dash starting a word is NOT, as `-` is: `cloud –Nvidia` found the articles *with* Nvidia
+    (the parsers read the dash as punctuation)."""
+    parts = text.translate(_TYPOGRAPHIC_QUOTES).split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _TYPOGRAPHIC_NOT.sub("-", parts[i])
+    return '"'.join(parts)
 
 
 # Field names an analyst types out of habit (Kibana, Lucene, the stored document): the text ones are searched anyway
@@ -355,7 +361,7 @@ def parse_query(query: str) -> ParsedQuery:
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
-    text, parsed.notes = balanced(word_operators(plain_quotes(" ".join((query or "").split()))))
+    text, parsed.notes = balanced(word_operators(plain_typography(" ".join((query or "").split()))))
     depth_at, depth = {}, 0
     for at, char in _outside_quotes(text):
         depth += {"(": 1, ")": -1}.get(char, 0)

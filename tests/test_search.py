@@ -126,6 +126,19 @@ def test_french_operators_et_ou_sauf_in_capitals_are_and_or_not(indexed):
     assert parse_query('"Mistral ET Nvidia" ou sauf').text == '"Mistral ET Nvidia" ou sauf'
 
 
+def test_a_typographic_dash_starting_a_word_leaves_it_out_as_a_hyphen_does(indexed):
+    """`cloud –Nvidia`, the dash a word processor or a phone types, found the articles *with* Nvidia: the en dash was
+    punctuation, so Nvidia became a required word. An en dash, em dash or minus sign starting a word is now NOT, as
+    `-` is; inside a word or quoted it is left as typed."""
+    settings, client, _ = indexed
+    without = _urls(search_articles(client, settings, "cloud -Nvidia"))
+    assert without and "https://a.example/tribune" not in without
+    for dash in "–—−":
+        assert _urls(search_articles(client, settings, f"cloud {dash}Nvidia")) == without, dash
+        assert _urls(search_articles(client, settings, f"cloud ({dash}Nvidia)")) == without, dash
+    assert parse_query('"a –b" x–y').text == '"a –b" x–y'
+
+
 def test_plain_words_select_and_rank_as_the_query_parser_does(indexed):
     """Plain words go to one `match` per language field (cheaper on the stand-in); nothing else may change."""
     settings, client, _ = indexed
