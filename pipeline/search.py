@@ -295,16 +295,19 @@ def _without_empty_phrases(text: str) -> tuple[str, bool]:
 _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
 # An en dash, em dash or minus sign starting a word, outside quotes (a word processor's or a phone's `-`)
 _TYPOGRAPHIC_NOT = re.compile(r'(?<![^\s(])[–—−](?=[^\s–—−)])')
+# Single quotes opening a word and closing a later one ('AI Act', ‘AI Act’), with no quote or apostrophe inside: an
+# apostrophe inside a word (l'IA, Moody's) never opens nor closes one
+_SINGLE_QUOTED = re.compile(r"(?<![^\s(])['‘]([^'‘’\"\s][^'‘’\"]*?)['’](?![^\s)])")
 
 
 def plain_typography(text: str) -> str:
     """“AI Act” and « cloud souverain » are quoted phrases, as "AI Act" is: both parsers know only the ASCII quote,
     and read the words apart (“souverain cloud” found « cloud souverain », “AI Act” any page saying « j'ai » and
-    "act"). A typographic dash starting a word is NOT, as `-` is: `cloud –Nvidia` found the articles *with* Nvidia
-    (the parsers read the dash as punctuation)."""
+    "act"), and so are 'AI Act' and ‘AI Act’ in single quotes. A typographic dash starting a word is NOT, as `-` is:
+    `cloud –Nvidia` found the articles *with* Nvidia (the parsers read the dash as punctuation)."""
     parts = text.translate(_TYPOGRAPHIC_QUOTES).split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
-        parts[i] = _TYPOGRAPHIC_NOT.sub("-", parts[i])
+        parts[i] = _SINGLE_QUOTED.sub(r'"\1"', _TYPOGRAPHIC_NOT.sub("-", parts[i]))
     return '"'.join(parts)
 
 

@@ -851,6 +851,20 @@ def test_typographic_quotes_and_guillemets_quote_a_phrase(indexed):
     assert parse_query("source:«Le Quotidien» “AI Act”").sources == ["Le Quotidien"]
 
 
+def test_single_quotes_around_words_quote_a_phrase_too(indexed):
+    """'AI Act' (single quotes, a shell's or a spreadsheet's habit) and ‘AI Act’ were words: they found the French page
+    saying « J'ai » and "act". Single quotes opening a word and closing a later one are now a phrase as "…" is; an
+    apostrophe inside a word (l'IA, Moody's, aujourd'hui) is left as it was."""
+    settings, client, _ = indexed
+    ai_act = _urls(search_articles(client, settings, '"AI Act"'))
+    for query in ["'AI Act'", "‘AI Act’", "('AI Act' OR 'Cloud Act') -Nvidia"]:
+        expected = ai_act if "Cloud" not in query else _urls(search_articles(client, settings,
+                                                                             '("AI Act" OR "Cloud Act") -Nvidia'))
+        assert _urls(search_articles(client, settings, query)) == expected, query
+    assert parse_query("l'IA Moody's 'cloud souverain' aujourd'hui").text == (
+        "IA (Moody's | Moody’s | Moody) \"cloud souverain\" (aujourd'hui | aujourd’hui)")
+
+
 def test_accents_and_case_are_folded_in_english_and_other_languages_too(es_url):
     """French names and words in English or German copy (« Élysée », « Cédric O », « souveraineté »): typed without
     accents, or with them where the page has none, they are found there as in French articles."""
