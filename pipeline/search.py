@@ -346,7 +346,8 @@ def field_prefixes(text: str) -> tuple[str, list[str]]:
     return _FIELD_PREFIX.sub(drop, text), notes
 
 
-_INNER_QUESTION_MARK = re.compile(r"[^\s\"()|+*~\\-]*\w\?+\w[^\s\"()|+*~\\]*")
+# tried at a word's start only: from every position, a run of punctuation was scanned to its end once per character
+_INNER_QUESTION_MARK = re.compile(r"(?<![^\s\"()|+*~\\-])[^\s\"()|+*~\\-]*\w\?+\w[^\s\"()|+*~\\]*")
 
 
 def question_mark_notes(text: str) -> list[str]:
