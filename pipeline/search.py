@@ -61,17 +61,26 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)  # how a query that could not be read as typed was read
 
 
-# a word operator stands alone, or against a parenthesis: `(NOT)` and a closing `NOT` are operators too; French
-# analysts type « ET », « OU », « SAUF » (read as words, `cloud SAUF Nvidia` wanted the word "sauf" and found nothing)
-_WORD_OPERATORS = [(re.compile(r"(?<![^\s(])(?:AND|ET)(?![^\s)])"), "+"),
-                   (re.compile(r"(?<![^\s(])(?:OR|OU)(?![^\s)])"), "|"),
-                   (re.compile(r"(?<![^\s(])(?:NOT|SAUF)(?:\s+|(?=\)|$))"), "-")]
+# a word operator stands alone, or against a parenthesis: `(NOT)` and a closing `NOT` are operators too
+_WORD_OPERATORS = [(re.compile(r"(?<![^\s(])AND(?![^\s)])"), "+"), (re.compile(r"(?<![^\s(])OR(?![^\s)])"), "|"),
+                   (re.compile(r"(?<![^\s(])NOT(?:\s+|(?=\)|$))"), "-")]
+_FRENCH_OPERATORS = re.compile(r"(?<![^\s(])(ET|OU|SAUF)(?![^\s)])")
+_IN_ENGLISH = {"ET": "AND", "OU": "OR", "SAUF": "NOT"}
+
+
+def french_operators(text: str) -> str:
+    """« ET », « OU », « SAUF » in capitals, outside quotes, as AND, OR, NOT: read as words, `cloud SAUF Nvidia` wanted
+    the word "sauf" and found nothing. Shared by `newsroom search` and alert rules' `query_string`."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _FRENCH_OPERATORS.sub(lambda match: _IN_ENGLISH[match.group(1)], parts[i])
+    return '"'.join(parts)
 
 
 def word_operators(text: str) -> str:
     """AND / OR / NOT (or ET / OU / SAUF) written in capitals, outside quotes, become simple_query_string's + | -
     operators."""
-    parts = text.split('"')
+    parts = french_operators(text).split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         for pattern, operator in _WORD_OPERATORS:
             parts[i] = pattern.sub(operator, parts[i])
