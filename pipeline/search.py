@@ -355,18 +355,26 @@ def field_prefixes(text: str) -> tuple[str, list[str]]:
     return _FIELD_PREFIX.sub(drop, text), notes
 
 
-# tried at a word's start only: from every position, a run of punctuation was scanned to its end once per character
-_INNER_QUESTION_MARK = re.compile(r"(?<![^\s\"()|+*~\\-])[^\s\"()|+*~\\-]*\w\?+\w[^\s\"()|+*~\\]*")
+# A `?` or a `*` inside a word, tried at a word's start only: from every position, a run of punctuation was scanned
+# to its end once per character
+_INNER_WILDCARD = {mark: re.compile(rf"(?<![^\s\"()|+*~\\-])[^\s\"()|+*~\\-]*\w{re.escape(mark)}+\w[^\s\"()|+*~\\]*")
+                   for mark in "?*"}
+_WILDCARD_NOTE = {"?": "? is not a wildcard here (only a * ending a word is)",
+                  "*": "* is a wildcard only at the end of a word"}
 
 
-def question_mark_notes(text: str) -> list[str]:
-    """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) is no wildcard for simple_query_string: the
-    word is split there (`mistr` and `l`, both required), which found nothing without a word why."""
-    words = [m.group(0) for m in _INNER_QUESTION_MARK.finditer(text) if not text.count('"', 0, m.start()) % 2]
-    if not words:
-        return []
-    return [f"? is not a wildcard here (only a * ending a word is): {', '.join(dict.fromkeys(words[:3]))} was "
-            f"searched as the words around the ?; write the start of the word followed by * ({words[0].split('?')[0]}*)."]
+def wildcard_notes(text: str) -> list[str]:
+    """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) or a `*` inside one (`souv*té`) is no wildcard
+    for simple_query_string: the word is split there (`mistr` and `l`, both required), which found nothing without a
+    word why."""
+    outside = text.split('"')[::2]  # the parts outside quotes
+    notes = []
+    for mark, pattern in _INNER_WILDCARD.items():
+        words = [match.group(0) for part in outside for match in pattern.finditer(part)]
+        if words:
+            notes.append(f"{_WILDCARD_NOTE[mark]}: {', '.join(dict.fromkeys(words[:3]))} was searched as the words "
+                         f"around the {mark}; write the start of the word followed by * ({words[0].split(mark)[0]}*).")
+    return notes
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -423,7 +431,7 @@ def parse_query(query: str) -> ParsedQuery:
 
     text = _FILTER_TERM.sub(take, text)
     text, field_notes = field_prefixes(text)
-    parsed.notes += field_notes + question_mark_notes(text)
+    parsed.notes += field_notes + wildcard_notes(text)
     parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 

@@ -937,6 +937,19 @@ def test_a_question_mark_inside_a_word_gets_a_note_that_it_is_no_wildcard(indexe
     assert search_articles(client, settings, '"Nvid?a"').notes == []
 
 
+def test_a_star_inside_a_word_gets_a_note_that_only_a_final_star_is_a_wildcard(indexed):
+    """`souv*té` (a wildcard inside a word, as Lucene and Kibana take it) was split at the * and found nothing, with
+    no note, as `Nvid?a` once did; a * ending a word is the prefix search, as before."""
+    settings, client, _ = indexed
+    results = search_articles(client, settings, "souv*té cloud")
+    assert results.notes == ["* is a wildcard only at the end of a word: souv*té was searched as the words around "
+                             "the *; write the start of the word followed by * (souv*)."]
+    assert search_articles(client, settings, "souv*").notes == search_articles(client, settings, '"souv*té"').notes == []
+    assert search_articles(client, settings, "Nvid?a souv*té").notes == [
+        "? is not a wildcard here (only a * ending a word is): Nvid?a was searched as the words around the ?; write "
+        "the start of the word followed by * (Nvid*).", results.notes[0]]
+
+
 def test_a_passage_spanning_the_title_and_the_text_keeps_them_apart(indexed):
     """The search field holds the title, description and text; a passage running from one to the next read as one
     sentence ("Mistral et Nvidia : une alliance Une défaite pour la souveraineté …")."""
