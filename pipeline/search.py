@@ -377,6 +377,22 @@ def wildcard_notes(text: str) -> list[str]:
     return notes
 
 
+# A Lucene boost (`Nvidia^2`, `"AI Act"^3`, `(a OR b)^1.5`) after a letter, a group or (at a part's start) a phrase
+_BOOST = r"\^\d+(?:\.\d+)?(?=[\s)|+]|$)"
+_BOOST_AFTER_WORD = re.compile(rf"(?<=[^\W\d_]){_BOOST}|(?<=\)){_BOOST}")
+_BOOST_AFTER_PHRASE = re.compile(rf"^{_BOOST}|(?<=[^\W\d_]){_BOOST}|(?<=\)){_BOOST}")
+
+
+def without_boosts(text: str) -> tuple[str, list[str]]:
+    """The query without Lucene boosts, and a note when there were some: simple_query_string has none in the query
+    text, so `Nvidia^2 chips` required the word "2" and found nothing. A number's power (`2^10`) and quoted text stay."""
+    parts, found = text.split('"'), 0
+    for i in range(0, len(parts), 2):  # even parts are outside quotes; past the first, each follows a phrase
+        parts[i], n = (_BOOST_AFTER_PHRASE if i else _BOOST_AFTER_WORD).subn("", parts[i])
+        found += n
+    return '"'.join(parts), ["a ^ boost was ignored: search weighs every word the same."] if found else []
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
@@ -431,7 +447,8 @@ def parse_query(query: str) -> ParsedQuery:
 
     text = _FILTER_TERM.sub(take, text)
     text, field_notes = field_prefixes(text)
-    parsed.notes += field_notes + wildcard_notes(text)
+    text, boost_notes = without_boosts(text)
+    parsed.notes += field_notes + boost_notes + wildcard_notes(text)
     parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 

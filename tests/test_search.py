@@ -950,6 +950,18 @@ def test_a_star_inside_a_word_gets_a_note_that_only_a_final_star_is_a_wildcard(i
         "the start of the word followed by * (Nvid*).", results.notes[0]]
 
 
+def test_a_lucene_boost_is_ignored_with_a_note_instead_of_finding_nothing(indexed):
+    """`Nvidia^2 chips` (a Lucene or Kibana boost) found nothing: simple_query_string has no boost in the query text, so
+    the "2" was a word every article had to hold. A boost after a word, a phrase or a group is dropped with a note."""
+    settings, client, _ = indexed
+    for boosted, plain in (("Nvidia^2 chips", "Nvidia chips"), ('"AI Act"^3', '"AI Act"'),
+                           ("(soup OR OVHcloud)^1.5 -Nvidia", "(soup OR OVHcloud) -Nvidia")):
+        results = search_articles(client, settings, boosted)
+        assert _urls(results) and _urls(results) == _urls(search_articles(client, settings, plain)), boosted
+        assert results.notes == ["a ^ boost was ignored: search weighs every word the same."], boosted
+    assert parse_query('"x^2" 2^10').text == '"x^2" 2^10'  # quoted, or a number: as typed
+
+
 def test_a_passage_spanning_the_title_and_the_text_keeps_them_apart(indexed):
     """The search field holds the title, description and text; a passage running from one to the next read as one
     sentence ("Mistral et Nvidia : une alliance Une défaite pour la souveraineté …")."""
