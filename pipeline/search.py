@@ -30,7 +30,6 @@ SEARCH_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]
 EXACT_SUFFIX = ".exact"
 RETURNED = ["id", "url", "title", "description", "source", "domain", "lang", "published_at", "orgs", "sentiment",
             "company_sentiment", "cluster_id", "topics"]
-TONES = ("positive", "neutral", "negative")
 SORTS = ("relevance", "date")
 FILTER_KEYS = {"source": "source", "company": "company", "lang": "lang", "topic": "topic"}
 # field:value or field:"a quoted value" (or an empty value, refused), at the start of a word, maybe negated (`-`, which
@@ -504,9 +503,16 @@ def tone_toward(company: str, *, label: str | None = None, score: dict | None = 
     return {"bool": {"should": [measured, standing_in], "minimum_should_match": 1}}
 
 
-def _tone(value: str, what: str) -> str:
-    tone = value.strip().lower()
-    if tone not in TONES:
+# the tone as an analyst types it, English or French, any case and accents folded (`Négatif`, `positive`, `neutre`)
+_TONE_WORDS = {"positive": "positive", "positif": "positive", "neutral": "neutral", "neutre": "neutral",
+               "negative": "negative", "negatif": "negative"}
+
+
+def tone_label(value: str, what: str) -> str:
+    """The stored tone label a typed tone means (`--tone négatif` is negative: French analysts were told "unknown
+    tone"), else NewsroomError naming the option `what`."""
+    tone = _TONE_WORDS.get(fold(value.strip()))
+    if tone is None:
         raise NewsroomError(f"{what}: unknown tone {value!r}; use positive, neutral or negative.")
     return tone
 
@@ -620,9 +626,9 @@ def build_search(
             bounds["lt"] = end.isoformat()
         filters.append({"range": {"published_at": bounds}})
     if tone:
-        filters.append({"term": {"sentiment.label": _tone(tone, "--tone")}})
+        filters.append({"term": {"sentiment.label": tone_label(tone, "--tone")}})
     for company, wanted in (company_tones or {}).items():
-        filters.append(tone_toward(company, label=_tone(wanted, f"--company-tone {company}")))
+        filters.append(tone_toward(company, label=tone_label(wanted, f"--company-tone {company}")))
     if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query or a filter, e.g. newsroom search '\"souveraineté numérique\" "
                             "-Nvidia' or newsroom search --company Nvidia --since 2026-11-01.")
@@ -851,5 +857,5 @@ def parse_company_tones(values: list[str] | None) -> dict[str, str]:
         company, sep, tone = value.rpartition("=")
         if not sep or not company.strip():
             raise NewsroomError(f"--company-tone {value!r}: write COMPANY=TONE, e.g. --company-tone Mistral=negative.")
-        out[company.strip()] = _tone(tone, f"--company-tone {value}")
+        out[company.strip()] = tone_label(tone, f"--company-tone {value}")
     return out

@@ -191,6 +191,24 @@ def test_company_is_the_same_option_as_entity_in_coverage_mentions_and_report(in
         assert "--company" in _cli(command, "--help").stdout, command
 
 
+def test_a_tone_typed_in_french_is_that_tone(indexed):
+    """`--tone négatif`, `--tone Négative`, `--company-tone nvidia=neutre` (a French analyst's words) were refused
+    ("unknown tone"): the tone filters of `search` and `mentions` now read the French words as the English ones."""
+    for typed, canonical in ((["search", "company:nvidia", "--tone", "négatif"], ["search", "company:nvidia", "--tone",
+                                                                                "negative"]),
+                             (["search", "cloud", "--company-tone", "nvidia=Négative"], ["search", "cloud",
+                                                                                         "--company-tone",
+                                                                                         "nvidia=negative"]),
+                             (["search", "cloud", "--tone", "POSITIF"], ["search", "cloud", "--tone", "positive"]),
+                             (["mentions", "--tone", "neutre"], ["mentions", "--tone", "neutral"])):
+        company = [] if typed[0] == "search" else ["--entity", "Mistral AI", "--entity", "Nvidia"]
+        proc = _cli(*typed, *company, *WINDOW, "--json")
+        assert proc.returncode == 0, (typed, proc.stderr)
+        assert json.loads(proc.stdout) == json.loads(_cli(*canonical, *company, *WINDOW, "--json").stdout), typed
+    proc = _cli("mentions", "--entity", "Nvidia", "--tone", "furieux")
+    assert proc.returncode != 0 and "--tone: unknown tone 'furieux'; use positive, neutral or negative" in proc.stderr
+
+
 def test_enumerated_options_are_read_in_any_case_and_anything_else_lists_the_choices(indexed, tmp_path):
     """`--interval Week`, `--by Source`, `--sort Date`, `feeds add --lang FR --relevance Filter` were refused while
     `--tone Negative` was accepted: every enumerated option now reads any case, and a wrong value is one sentence

@@ -100,7 +100,8 @@ def search_cmd(
     source: list[str] = typer.Option(None, "--source", help="Feed name or domain, any case (repeatable)."),
     lang: list[str] = typer.Option(None, "--lang", help="Language code: fr, en (repeatable)."),
     topic: list[str] = typer.Option(None, "--topic", help="Topic tag (repeatable)."),
-    tone: str | None = typer.Option(None, "--tone", help="Article tone: negative, neutral or positive."),
+    tone: str | None = typer.Option(None, "--tone", help="Article tone: negative, neutral or positive (or négatif, "
+                                                         "neutre, positif)."),
     company_tone: list[str] = typer.Option(None, "--company-tone", help="COMPANY=TONE, e.g. Mistral=negative (repeatable)."),
     sort: str = typer.Option("relevance", "--sort", help="relevance (default) or date (newest first)."),
     size: int = typer.Option(20, "--size", help="How many results (at most 10,000)."),
