@@ -209,6 +209,19 @@ def test_a_tone_typed_in_french_is_that_tone(indexed):
     assert proc.returncode != 0 and "--tone: unknown tone 'furieux'; use positive, neutral or negative" in proc.stderr
 
 
+def test_limit_is_the_size_of_a_listing_in_every_command(indexed):
+    """`search Nvidia --limit 1` and `mentions --limit 1` answered "No such option: --limit" while `tone list` takes
+    `--limit` (and only it): `--limit` and `--size` now name the same option in all three."""
+    for typed, canonical in ((["search", "Nvidia", "--limit", "1"], ["search", "Nvidia", "--size", "1"]),
+                             (["mentions", "--entity", "Nvidia", "--limit", "1"], ["mentions", "--entity", "Nvidia",
+                                                                                   "--size", "1"])):
+        proc = _cli(*typed, *WINDOW, "--json")
+        assert proc.returncode == 0, (typed, proc.stderr)
+        assert json.loads(proc.stdout) == json.loads(_cli(*canonical, *WINDOW, "--json").stdout), typed
+    assert "--size" in _cli("tone", "list", "--help").stdout
+    assert _cli("search", "Nvidia", "--limit", "0").stderr.strip().endswith("--size must be at least 1.")
+
+
 def test_enumerated_options_are_read_in_any_case_and_anything_else_lists_the_choices(indexed, tmp_path):
     """`--interval Week`, `--by Source`, `--sort Date`, `feeds add --lang FR --relevance Filter` were refused while
     `--tone Negative` was accepted: every enumerated option now reads any case, and a wrong value is one sentence

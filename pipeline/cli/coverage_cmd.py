@@ -187,7 +187,7 @@ def mentions_cmd(
                                      "(default: now)."),
     tone: str | None = typer.Option(None, "--tone", help="Only this tone toward the company: negative, neutral, "
                                                          "positive (or négatif, neutre, positif)."),
-    size: int = typer.Option(50, "--size", help="How many mentions, newest first (at most 10,000)."),
+    size: int = typer.Option(50, "--size", "--limit", help="How many mentions, newest first (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the mentions as CSV here."),
 ) -> None:

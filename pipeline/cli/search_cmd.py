@@ -104,7 +104,7 @@ def search_cmd(
                                                          "neutre, positif)."),
     company_tone: list[str] = typer.Option(None, "--company-tone", help="COMPANY=TONE, e.g. Mistral=negative (repeatable)."),
     sort: str = typer.Option("relevance", "--sort", help="relevance (default) or date (newest first)."),
-    size: int = typer.Option(20, "--size", help="How many results (at most 10,000)."),
+    size: int = typer.Option(20, "--size", "--limit", help="How many results (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (passages with <mark> in `passages_html`)."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
 ) -> None:
