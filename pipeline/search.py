@@ -68,8 +68,8 @@ _IN_ENGLISH = {"ET": "AND", "OU": "OR", "SAUF": "NOT"}
 
 
 def french_operators(text: str) -> str:
-    """« ET », « OU », « SAUF » in capitals, outside quotes, as AND, OR, NOT: read as words, `cloud SAUF Nvidia` wanted
-    the word "sauf" and found nothing. Shared by `newsroom search` and alert rules' `query_string`."""
+    """« ET », « OU », « SAUF » in capitals, outside quotes, as AND, OR, NOT: read as words, `cloud SAUF Nvidia`
+    wanted the word "sauf" and found nothing. Shared by `newsroom search` and alert rules' `query_string`."""
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         parts[i] = _FRENCH_OPERATORS.sub(lambda match: _IN_ENGLISH[match.group(1)], parts[i])
@@ -384,7 +384,8 @@ _BOOST_AFTER_PHRASE = re.compile(rf"^{_BOOST}|(?<=[^\W\d_]){_BOOST}|(?<=\)){_BOO
 
 def without_boosts(text: str) -> tuple[str, list[str]]:
     """The query without Lucene boosts, and a note when there were some: simple_query_string has none in the query
-    text, so `Nvidia^2 chips` required the word "2" and found nothing. A number's power (`2^10`) and quoted text stay."""
+    text, so `Nvidia^2 chips` required the word "2" and found nothing. A number's power (`2^10`) and quoted text
+    stay."""
     parts, found = text.split('"'), 0
     for i in range(0, len(parts), 2):  # even parts are outside quotes; past the first, each follows a phrase
         parts[i], n = (_BOOST_AFTER_PHRASE if i else _BOOST_AFTER_WORD).subn("", parts[i])

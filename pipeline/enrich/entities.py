@@ -234,13 +234,14 @@ _COMPANY_NOUNS = (r"(?:publisher|publishing (?:house|group)|media group|group|co
                   r"|fabricant)")
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ][\w-]*(?:ais|aise|ain|aine|and|ande|ien|ienne|ois|oise|al|ale|el|elle|ique|if|ive|é|ée|éen|éenne)s?"
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-]){_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTIVE}){{0,2}}[^\S\n]+$", re.IGNORECASE)
-# A company's people or owners named before it, in front of "of" or "at" (« de », « chez »): "chief executive of Axel
-# Springer", « le patron d'Axel Springer », "analysts at Morgan Stanley". Not before a possessive ("the founder of Sam
-# Altman's company": the name is the owner's)
+# A company's people or owners named before it, in front of "of" or "at" (« de », « chez »): "chief executive of
+# Axel Springer", « le patron d'Axel Springer », "analysts at Morgan Stanley". Not before a possessive ("the founder of
+# Sam Altman's company": the name is the owner's)
 _LEADER_OF_BEFORE = re.compile(
     r"(?<![\w-])(?:chief executive(?: officer)?|CEO|CFO|CTO|COO|chair(?:man|woman)|(?:co-?)?founders?|boss|owners?"
-    r"|shareholders?|executives|employees|analysts?|economists?|strategists?|PDG|patron(?:ne)?|(?:co-?)?fondat(?:eur|rice)s?"
-    r"|direct(?:eur|rice) général(?:e)?|dirigeant(?:e)?s|actionnaires?|salariés|analystes?|économistes?)"
+    r"|shareholders?|executives|employees|analysts?|economists?|strategists?|PDG|patron(?:ne)?"
+    r"|(?:co-?)?fondat(?:eur|rice)s?|direct(?:eur|rice) général(?:e)?|dirigeant(?:e)?s|actionnaires?|salariés"
+    r"|analystes?|économistes?)"
     r"[^\S\n]+(?:of|at|de|d['’]|chez)[^\S\n]*$", re.IGNORECASE)
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 _OWNER = re.compile(r"['’]s$")  # the possessive inside the span: "Sam Altman's"

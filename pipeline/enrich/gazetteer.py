@@ -46,9 +46,10 @@ ORG_FIRST_WORDS = frozenset({"der", "die", "das", "the", "le", "la", "les", "l'"
 # Companies whose name is a person's (a first name, then a surname), named without a word saying so in most stories
 # ("Axel Springer signed a deal with OpenAI", « selon Roland Berger »): publishers, consultancies, banks, law firms,
 # industrial and luxury houses the business and technology press writes about, each the company in nearly every
-# current mention (not "Michael Page" or "Raymond James", names many living people carry). Like the watchlist's aliases for the watched companies, this is a list, not a rule: a name not
-# in it is read by its context (entities._COMPANY_BEFORE, _LEADER_OF_BEFORE…). The founder stays a person where the
-# text presents them as one (a role or a civil title just before the name: « le fondateur Roland Berger »).
+# current mention (not "Michael Page" or "Raymond James", names many living people carry). Like the watchlist's
+# aliases for the watched companies, this is a list, not a rule: a name not in it is read by its context
+# (entities._COMPANY_BEFORE, _LEADER_OF_BEFORE…). The founder stays a person where the text presents them as one (a
+# role or a civil title just before the name: « le fondateur Roland Berger »).
 EPONYMOUS_ORGS = frozenset(name.casefold() for name in """
 Axel Springer|Hubert Burda|Thomson Reuters|Dow Jones|John Wiley|Arnoldo Mondadori|Reed Elsevier|Wolters Kluwer
 Roland Berger|Arthur D. Little|Oliver Wyman|Egon Zehnder|Spencer Stuart|Russell Reynolds|Robert Half
