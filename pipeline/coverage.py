@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -62,7 +63,7 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             try:
                 value = datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError:
-                raise NewsroomError(f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time.") from None
+                raise NewsroomError(why_no_date(text)) from None
     if isinstance(value, datetime):
         when = value if value.tzinfo else value.replace(tzinfo=tz)
     else:
@@ -82,6 +83,34 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
         when = when.astimezone(UTC)
     return when
+
+
+_YEAR_FIRST = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]|$)")
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+
+
+def why_no_date(text: str) -> str:
+    """The sentence refusing a typed date: "use YYYY-MM-DD" told `2026-02-30`, written so, nothing, and `30/11/2026`
+    (the French order) not the date it meant. A well-formed date that is no day names the month's length; a day/month
+    date gets its year-first spelling, both readings when day and month could be swapped."""
+    from calendar import monthrange
+
+    if match := _YEAR_FIRST.match(text):
+        year, month, day = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            return f"{text!r} is no day: a month is 01 to 12."
+        days = monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"{text!r} is no day: {date(year, month, 1):%B %Y} has {days} days."
+    if match := _DAY_FIRST.match(text):
+        first, second, year = (int(part) for part in match.groups())
+        orders = [(first, second), (second, first)] if first != second else [(first, second)]
+        days = [(day, month) for day, month in orders if 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]]
+        readings = [f"{year}-{month:02}-{day:02}" + (f" ({day} {date(year, month, 1):%B})" if len(days) > 1 else "")
+                    for day, month in days]
+        if readings:
+            return f"{text!r}: write dates year first, {' or '.join(readings)}."
+    return f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time."
 
 
 def _as_typed(value: date | datetime) -> str:

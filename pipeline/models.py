@@ -112,6 +112,9 @@ class Article(BaseModel):
     description: PlainText | None = None
     authors: Names = Field(default_factory=list)
     site_name: OneLine | None = None
+    # the feed item's publisher site (RSS <source url>: Google News); not stored, but staged between the Airflow
+    # tasks, whose indexing task tells a Google News copy of a story by it as `newsroom ingest` does
+    site_url: OneLine | None = None
     lang: str | None = None  # detected from the text; the declared language only when detection is unsure
     lang_declared: str | None = None  # declared by the page, else the feed's language (a hint)
     lang_detected: str | None = None  # decided once from the text at extraction (the declared one as a hint)

@@ -404,10 +404,9 @@ def enrich_and_index_run(collected: list[dict], run_id: str, settings: Settings 
                 yield article
         # Google News's copies last: each feed task read one feed, so a copy of a story another feed task staged (its
         # link cannot be resolved) was indexed as a second, summary-only article; `newsroom ingest` drops it within
-        # its run (collect.google_news_copy_of), and so does this step now (a staged article keeps no <source url>:
-        # its headline decides)
+        # its run (collect.google_news_copy_of), and so does this step, by headline, date and publisher's site
         for article in copies:
-            if google_news_copy_of(article.title, article.published_at, None, headlines):
+            if google_news_copy_of(article.title, article.published_at, article.site_url, headlines):
                 counts["duplicates"] += 1
                 seen.discard(article.id)
                 log.info("staged %s: Google News's copy of %r, staged by another feed of the run: a duplicate",

@@ -30,7 +30,6 @@ SEARCH_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]
 EXACT_SUFFIX = ".exact"
 RETURNED = ["id", "url", "title", "description", "source", "domain", "lang", "published_at", "orgs", "sentiment",
             "company_sentiment", "cluster_id", "topics"]
-TONES = ("positive", "neutral", "negative")
 SORTS = ("relevance", "date")
 FILTER_KEYS = {"source": "source", "company": "company", "lang": "lang", "topic": "topic"}
 # field:value or field:"a quoted value" (or an empty value, refused), at the start of a word, maybe negated (`-`, which
@@ -64,11 +63,23 @@ class ParsedQuery:
 # a word operator stands alone, or against a parenthesis: `(NOT)` and a closing `NOT` are operators too
 _WORD_OPERATORS = [(re.compile(r"(?<![^\s(])AND(?![^\s)])"), "+"), (re.compile(r"(?<![^\s(])OR(?![^\s)])"), "|"),
                    (re.compile(r"(?<![^\s(])NOT(?:\s+|(?=\)|$))"), "-")]
+_FRENCH_OPERATORS = re.compile(r"(?<![^\s(])(ET|OU|SAUF)(?![^\s)])")
+_IN_ENGLISH = {"ET": "AND", "OU": "OR", "SAUF": "NOT"}
+
+
+def french_operators(text: str) -> str:
+    """« ET », « OU », « SAUF » in capitals, outside quotes, as AND, OR, NOT: read as words, `cloud SAUF Nvidia`
+    wanted the word "sauf" and found nothing. Shared by `newsroom search` and alert rules' `query_string`."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _FRENCH_OPERATORS.sub(lambda match: _IN_ENGLISH[match.group(1)], parts[i])
+    return '"'.join(parts)
 
 
 def word_operators(text: str) -> str:
-    """AND / OR / NOT written in capitals, outside quotes, become simple_query_string's + | - operators."""
-    parts = text.split('"')
+    """AND / OR / NOT (or ET / OU / SAUF) written in capitals, outside quotes, become simple_query_string's + | -
+    operators."""
+    parts = french_operators(text).split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         for pattern, operator in _WORD_OPERATORS:
             parts[i] = pattern.sub(operator, parts[i])
@@ -290,13 +301,22 @@ def _without_empty_phrases(text: str) -> tuple[str, bool]:
 
 # Typographic double quotes and French guillemets, as a keyboard, a word processor or a pasted headline gives them.
 _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
+# An en dash, em dash or minus sign starting a word, outside quotes (a word processor's or a phone's `-`)
+_TYPOGRAPHIC_NOT = re.compile(r'(?<![^\s(])[–—−](?=[^\s–—−)])')
+# Single quotes opening a word and closing a later one ('AI Act', ‘AI Act’), with no quote or apostrophe inside: an
+# apostrophe inside a word (l'IA, Moody's) never opens nor closes one
+_SINGLE_QUOTED = re.compile(r"(?<![^\s(])['‘]([^'‘’\"\s][^'‘’\"]*?)['’](?![^\s)])")
 
 
-def plain_quotes(text: str) -> str:
+def plain_typography(text: str) -> str:
     """“AI Act” and « cloud souverain » are quoted phrases, as "AI Act" is: both parsers know only the ASCII quote,
     and read the words apart (“souverain cloud” found « cloud souverain », “AI Act” any page saying « j'ai » and
-    "act")."""
-    return text.translate(_TYPOGRAPHIC_QUOTES)
+    "act"), and so are 'AI Act' and ‘AI Act’ in single quotes. A typographic dash starting a word is NOT, as `-` is:
+    `cloud –Nvidia` found the articles *with* Nvidia (the parsers read the dash as punctuation)."""
+    parts = text.translate(_TYPOGRAPHIC_QUOTES).split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _SINGLE_QUOTED.sub(r'"\1"', _TYPOGRAPHIC_NOT.sub("-", parts[i]))
+    return '"'.join(parts)
 
 
 # Field names an analyst types out of habit (Kibana, Lucene, the stored document): the text ones are searched anyway
@@ -334,17 +354,43 @@ def field_prefixes(text: str) -> tuple[str, list[str]]:
     return _FIELD_PREFIX.sub(drop, text), notes
 
 
-_INNER_QUESTION_MARK = re.compile(r"[^\s\"()|+*~\\-]*\w\?+\w[^\s\"()|+*~\\]*")
+# A `?` or a `*` inside a word, tried at a word's start only: from every position, a run of punctuation was scanned
+# to its end once per character
+_INNER_WILDCARD = {mark: re.compile(rf"(?<![^\s\"()|+*~\\-])[^\s\"()|+*~\\-]*\w{re.escape(mark)}+\w[^\s\"()|+*~\\]*")
+                   for mark in "?*"}
+_WILDCARD_NOTE = {"?": "? is not a wildcard here (only a * ending a word is)",
+                  "*": "* is a wildcard only at the end of a word"}
 
 
-def question_mark_notes(text: str) -> list[str]:
-    """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) is no wildcard for simple_query_string: the
-    word is split there (`mistr` and `l`, both required), which found nothing without a word why."""
-    words = [m.group(0) for m in _INNER_QUESTION_MARK.finditer(text) if not text.count('"', 0, m.start()) % 2]
-    if not words:
-        return []
-    return [f"? is not a wildcard here (only a * ending a word is): {', '.join(dict.fromkeys(words[:3]))} was "
-            f"searched as the words around the ?; write the start of the word followed by * ({words[0].split('?')[0]}*)."]
+def wildcard_notes(text: str) -> list[str]:
+    """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) or a `*` inside one (`souv*té`) is no wildcard
+    for simple_query_string: the word is split there (`mistr` and `l`, both required), which found nothing without a
+    word why."""
+    outside = text.split('"')[::2]  # the parts outside quotes
+    notes = []
+    for mark, pattern in _INNER_WILDCARD.items():
+        words = [match.group(0) for part in outside for match in pattern.finditer(part)]
+        if words:
+            notes.append(f"{_WILDCARD_NOTE[mark]}: {', '.join(dict.fromkeys(words[:3]))} was searched as the words "
+                         f"around the {mark}; write the start of the word followed by * ({words[0].split(mark)[0]}*).")
+    return notes
+
+
+# A Lucene boost (`Nvidia^2`, `"AI Act"^3`, `(a OR b)^1.5`) after a letter, a group or (at a part's start) a phrase
+_BOOST = r"\^\d+(?:\.\d+)?(?=[\s)|+]|$)"
+_BOOST_AFTER_WORD = re.compile(rf"(?<=[^\W\d_]){_BOOST}|(?<=\)){_BOOST}")
+_BOOST_AFTER_PHRASE = re.compile(rf"^{_BOOST}|(?<=[^\W\d_]){_BOOST}|(?<=\)){_BOOST}")
+
+
+def without_boosts(text: str) -> tuple[str, list[str]]:
+    """The query without Lucene boosts, and a note when there were some: simple_query_string has none in the query
+    text, so `Nvidia^2 chips` required the word "2" and found nothing. A number's power (`2^10`) and quoted text
+    stay."""
+    parts, found = text.split('"'), 0
+    for i in range(0, len(parts), 2):  # even parts are outside quotes; past the first, each follows a phrase
+        parts[i], n = (_BOOST_AFTER_PHRASE if i else _BOOST_AFTER_WORD).subn("", parts[i])
+        found += n
+    return '"'.join(parts), ["a ^ boost was ignored: search weighs every word the same."] if found else []
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -352,7 +398,7 @@ def parse_query(query: str) -> ParsedQuery:
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
-    text, parsed.notes = balanced(word_operators(plain_quotes(" ".join((query or "").split()))))
+    text, parsed.notes = balanced(word_operators(plain_typography(" ".join((query or "").split()))))
     depth_at, depth = {}, 0
     for at, char in _outside_quotes(text):
         depth += {"(": 1, ")": -1}.get(char, 0)
@@ -401,7 +447,8 @@ def parse_query(query: str) -> ParsedQuery:
 
     text = _FILTER_TERM.sub(take, text)
     text, field_notes = field_prefixes(text)
-    parsed.notes += field_notes + question_mark_notes(text)
+    text, boost_notes = without_boosts(text)
+    parsed.notes += field_notes + boost_notes + wildcard_notes(text)
     parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
     return parsed
 
@@ -457,9 +504,16 @@ def tone_toward(company: str, *, label: str | None = None, score: dict | None = 
     return {"bool": {"should": [measured, standing_in], "minimum_should_match": 1}}
 
 
-def _tone(value: str, what: str) -> str:
-    tone = value.strip().lower()
-    if tone not in TONES:
+# the tone as an analyst types it, English or French, any case and accents folded (`Négatif`, `positive`, `neutre`)
+_TONE_WORDS = {"positive": "positive", "positif": "positive", "neutral": "neutral", "neutre": "neutral",
+               "negative": "negative", "negatif": "negative"}
+
+
+def tone_label(value: str, what: str) -> str:
+    """The stored tone label a typed tone means (`--tone négatif` is negative: French analysts were told "unknown
+    tone"), else NewsroomError naming the option `what`."""
+    tone = _TONE_WORDS.get(fold(value.strip()))
+    if tone is None:
         raise NewsroomError(f"{what}: unknown tone {value!r}; use positive, neutral or negative.")
     return tone
 
@@ -573,9 +627,9 @@ def build_search(
             bounds["lt"] = end.isoformat()
         filters.append({"range": {"published_at": bounds}})
     if tone:
-        filters.append({"term": {"sentiment.label": _tone(tone, "--tone")}})
+        filters.append({"term": {"sentiment.label": tone_label(tone, "--tone")}})
     for company, wanted in (company_tones or {}).items():
-        filters.append(tone_toward(company, label=_tone(wanted, f"--company-tone {company}")))
+        filters.append(tone_toward(company, label=tone_label(wanted, f"--company-tone {company}")))
     if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query or a filter, e.g. newsroom search '\"souveraineté numérique\" "
                             "-Nvidia' or newsroom search --company Nvidia --since 2026-11-01.")
@@ -804,5 +858,5 @@ def parse_company_tones(values: list[str] | None) -> dict[str, str]:
         company, sep, tone = value.rpartition("=")
         if not sep or not company.strip():
             raise NewsroomError(f"--company-tone {value!r}: write COMPANY=TONE, e.g. --company-tone Mistral=negative.")
-        out[company.strip()] = _tone(tone, f"--company-tone {value}")
+        out[company.strip()] = tone_label(tone, f"--company-tone {value}")
     return out

@@ -1256,6 +1256,29 @@ def test_query_string_words_with_apostrophes_or_accents_match_the_articles_searc
         "en-quote", "fr-curly"]
 
 
+def test_a_query_string_reads_french_operators_as_search_does(store, tmp_path):
+    """`query_string: "cloud SAUF Microsoft"` wanted the word « sauf » and never fired, while `newsroom search` reads
+    « ET », « OU », « SAUF » in capitals as AND, OR, NOT: a rule now reads them so too (quoted, they stay words)."""
+    from pipeline.search import search_articles
+
+    settings, client = store
+    index(store, [
+        make_record("https://p.example/ovh", "OVHcloud ouvre un centre de données.", title="OVHcloud"),
+        make_record("https://p.example/msft", "Microsoft et le cloud : l'audition au Sénat.", title="Microsoft"),
+        make_record("https://p.example/cloud", "Le cloud souverain avance, sauf surprise.", title="Cloud"),
+    ])
+    queries = {"OVHcloud OU Microsoft": "OVHcloud OR Microsoft", "cloud SAUF Microsoft": "cloud NOT Microsoft",
+               "cloud ET (OVHcloud OU Microsoft)": "cloud AND (OVHcloud OR Microsoft)"}
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": f"q{n}", "query_string": query, "channels": [{"type": "slack"}]} for n, query in enumerate(queries)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    for n, (french, english) in enumerate(queries.items()):
+        alerted = sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][f"q{n}"]["would_send"]
+                         for item in message["items"])
+        found = sorted(hit["url"].rsplit("/", 1)[-1] for hit in search_articles(client, settings, english).hits)
+        assert alerted == found and alerted, (french, alerted, found)
+
+
 def test_a_rule_name_typed_in_another_case_is_that_rule(store, tmp_path, capsys):
     """`alerts test "NEGATIVE coverage"` and `alerts run --rule nvidia` answered "No alert rule named …" beside the
     rule's own name; a name matching one rule in another case is that rule, one matching two is still refused."""

@@ -191,6 +191,37 @@ def test_company_is_the_same_option_as_entity_in_coverage_mentions_and_report(in
         assert "--company" in _cli(command, "--help").stdout, command
 
 
+def test_a_tone_typed_in_french_is_that_tone(indexed):
+    """`--tone négatif`, `--tone Négative`, `--company-tone nvidia=neutre` (a French analyst's words) were refused
+    ("unknown tone"): the tone filters of `search` and `mentions` now read the French words as the English ones."""
+    for typed, canonical in ((["search", "company:nvidia", "--tone", "négatif"], ["search", "company:nvidia", "--tone",
+                                                                                "negative"]),
+                             (["search", "cloud", "--company-tone", "nvidia=Négative"], ["search", "cloud",
+                                                                                         "--company-tone",
+                                                                                         "nvidia=negative"]),
+                             (["search", "cloud", "--tone", "POSITIF"], ["search", "cloud", "--tone", "positive"]),
+                             (["mentions", "--tone", "neutre"], ["mentions", "--tone", "neutral"])):
+        company = [] if typed[0] == "search" else ["--entity", "Mistral AI", "--entity", "Nvidia"]
+        proc = _cli(*typed, *company, *WINDOW, "--json")
+        assert proc.returncode == 0, (typed, proc.stderr)
+        assert json.loads(proc.stdout) == json.loads(_cli(*canonical, *company, *WINDOW, "--json").stdout), typed
+    proc = _cli("mentions", "--entity", "Nvidia", "--tone", "furieux")
+    assert proc.returncode != 0 and "--tone: unknown tone 'furieux'; use positive, neutral or negative" in proc.stderr
+
+
+def test_limit_is_the_size_of_a_listing_in_every_command(indexed):
+    """`search Nvidia --limit 1` and `mentions --limit 1` answered "No such option: --limit" while `tone list` takes
+    `--limit` (and only it): `--limit` and `--size` now name the same option in all three."""
+    for typed, canonical in ((["search", "Nvidia", "--limit", "1"], ["search", "Nvidia", "--size", "1"]),
+                             (["mentions", "--entity", "Nvidia", "--limit", "1"], ["mentions", "--entity", "Nvidia",
+                                                                                   "--size", "1"])):
+        proc = _cli(*typed, *WINDOW, "--json")
+        assert proc.returncode == 0, (typed, proc.stderr)
+        assert json.loads(proc.stdout) == json.loads(_cli(*canonical, *WINDOW, "--json").stdout), typed
+    assert "--size" in _cli("tone", "list", "--help").stdout
+    assert _cli("search", "Nvidia", "--limit", "0").stderr.strip().endswith("--size must be at least 1.")
+
+
 def test_enumerated_options_are_read_in_any_case_and_anything_else_lists_the_choices(indexed, tmp_path):
     """`--interval Week`, `--by Source`, `--sort Date`, `feeds add --lang FR --relevance Filter` were refused while
     `--tone Negative` was accepted: every enumerated option now reads any case, and a wrong value is one sentence
@@ -588,6 +619,28 @@ def test_png_written_through_a_symlink_and_a_full_device_is_reported(tmp_path):
         render_png(_result({"A": [1, 2, 0]}), full)
     assert info.value.errno == errno.ENOSPC
     assert stat.S_ISCHR(os.lstat(full).st_mode)  # still the device
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("2026-02-30", "'2026-02-30' is no day: February 2026 has 28 days."),
+    ("2024-02-30T10:00", "'2024-02-30T10:00' is no day: February 2024 has 29 days."),
+    ("2026-11-31", "'2026-11-31' is no day: November 2026 has 30 days."),
+    ("2026-13-01", "'2026-13-01' is no day: a month is 01 to 12."),
+    ("30/11/2026", "'30/11/2026': write dates year first, 2026-11-30."),
+    ("03/04/2026", "'03/04/2026': write dates year first, 2026-04-03 (3 April) or 2026-03-04 (4 March)."),
+    ("yesterday", "Invalid date 'yesterday': use YYYY-MM-DD or an ISO 8601 date-time."),
+])
+def test_a_date_that_is_refused_says_why(typed, said):
+    """`--since 2026-02-30` was told "use YYYY-MM-DD", which it did; `30/11/2026`, the French way, was told the same
+    without the date it meant. A date of the right shape but no such day names the month's length, and a day/month
+    date is answered with its year-first spelling (both, when day and month could be swapped)."""
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+
+    with pytest.raises(NewsroomError) as refused:
+        parse_when(typed, ZoneInfo("Europe/Paris"))
+    assert str(refused.value) == said
 
 
 def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_path):

@@ -832,33 +832,30 @@ def test_a_feeds_file_with_no_enabled_feed_fails_the_list_task(tmp_path, monkeyp
         orchestration.plan_run(settings=load_settings())
 
 
-def test_google_news_s_copy_of_a_story_another_feed_task_staged_is_indexed_once(httpserver, es_url, tmp_path,
-                                                                                 monkeypatch):
-    """Each Airflow feed task reads one feed: a Google News search feed's copy of a story the publisher's feed task
-    staged in the same run (its `AU_yqL…` link cannot be resolved) was indexed as a second, summary-only article,
-    while `newsroom ingest` drops it within its run."""
+def _gnews_item(title: str, link: str, published: str, summary: str, site: str) -> str:
+    """A Google News search feed's item: the headline with its publisher appended, the publisher's site in
+    `<source url>`."""
+    return (f"<item><title>{title} - Le Monde</title><link>{link}</link><pubDate>{published}</pubDate>"
+            f"<description>{summary}</description><source url=\"{site}\">Le Monde</source></item>")
+
+
+def _staged_by_two_feed_tasks(httpserver, tmp_path, monkeypatch, gnews_items: str, pixels_items: str,
+                              pages: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
+    """Runs the ingest DAG's task functions (one feed task per feed, then the indexing task) over a Google News
+    search feed and a publisher's feed served locally; returns the indexing task's summary and the (url, extraction)
+    of each indexed article."""
     base = httpserver.url_for("").rstrip("/")
-    story = " ".join(["Mistral AI a levé 1,7 milliard d'euros auprès d'investisseurs européens, dont ASML."] * 10)
+    channel = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{}</title>{}</channel></rss>'
     httpserver.expect_request("/pixels/rss.xml").respond_with_data(
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Le Monde - Pixels</title>'
-        f"<item><title>Mistral AI lève 1,7 milliard d’euros</title><link>{base}/pixels/mistral.html</link>"
-        "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>Mistral AI lève des fonds.</description>"
-        "</item></channel></rss>", content_type="application/rss+xml")
+        channel.format("Le Monde - Pixels", pixels_items.replace("{base}", base)), content_type="application/rss+xml")
     httpserver.expect_request("/gnews.xml").respond_with_data(
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>"Mistral AI" - Google News</title>'
-        "<item><title>Mistral AI lève 1,7 milliard d'euros - Le Monde</title>"
-        "<link>https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5</link>"
-        "<pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate><description>&lt;a href=\"https://news.google.com/rss/"
-        "articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5\"&gt;Mistral AI lève 1,7 milliard d'euros&lt;/a&gt;&amp;nbsp;"
-        "&lt;font color=\"#6f6f6f\"&gt;Le Monde&lt;/font&gt;</description><source url=\"https://www.lemonde.fr\">"
-        "Le Monde</source></item><item><title>Mistral AI ouvre un bureau à Londres - Le Monde</title>"
-        "<link>https://news.google.com/rss/articles/CBMiAAAA?oc=5</link><pubDate>Tue, 01 Dec 2026 10:00:00 GMT"
-        "</pubDate><description>Mistral AI ouvre un bureau à Londres, son premier hors de France, pour recruter des "
-        "chercheurs.</description><source url=\"https://www.lemonde.fr\">Le Monde</source></item></channel></rss>",
+        channel.format('"Mistral AI" - Google News', gnews_items.replace("{base}", base)),
         content_type="application/rss+xml")
-    httpserver.expect_request("/pixels/mistral.html").respond_with_data(
-        f'<html lang="fr"><head><title>Mistral AI lève 1,7 milliard d’euros</title></head><body><article><h1>Mistral '
-        f'AI lève 1,7 milliard d’euros</h1><p>{story}</p></article></body></html>', content_type="text/html")
+    for path, title in pages.items():
+        story = " ".join([f"{title}, annonce faite à Paris devant des investisseurs européens, dont ASML."] * 10)
+        httpserver.expect_request(path).respond_with_data(
+            f'<html lang="fr"><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{story}</p>'
+            "</article></body></html>", content_type="text/html")
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     feeds = tmp_path / "feeds.yaml"
     feeds.write_text(f'feeds:\n  - name: Google News\n    url: "{base}/gnews.xml"\n    lang: fr\n'
@@ -873,9 +870,53 @@ def test_google_news_s_copy_of_a_story_another_feed_task_staged_is_indexed_once(
         alias = index_names(settings.es_index_prefix)["articles"]
         client.indices.refresh(index=alias)
         docs = [h["_source"] for h in client.search(index=alias, size=10, source=["url", "extraction"])["hits"]["hits"]]
-        assert sorted((d["url"], d["extraction"]) for d in docs) == [
-            (f"{base}/pixels/mistral.html", "trafilatura"),
-            ("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary")]  # another story: kept
-        assert out["counts"]["indexed"] == 2 and out["counts"]["duplicates"] == 1
+        return out, sorted((d["url"].replace(base, "{base}"), d["extraction"]) for d in docs)
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_google_news_s_copy_of_a_story_another_feed_task_staged_is_indexed_once(httpserver, es_url, tmp_path,
+                                                                                 monkeypatch):
+    """Each Airflow feed task reads one feed: a Google News search feed's copy of a story the publisher's feed task
+    staged in the same run (its `AU_yqL…` link cannot be resolved) was indexed as a second, summary-only article,
+    while `newsroom ingest` drops it within its run. (The copies name the publisher's site, here the test server, as
+    Google News's <source url> does.)"""
+    gnews = (_gnews_item("Mistral AI lève 1,7 milliard d'euros",
+                         "https://news.google.com/rss/articles/CBMiswFBVV95cUxNZk5hX2xPZ0RqT2V4?oc=5",
+                         "Tue, 01 Dec 2026 09:00:00 GMT", "Mistral AI lève 1,7 milliard d'euros", "{base}")
+             + _gnews_item("Mistral AI ouvre un bureau à Londres", "https://news.google.com/rss/articles/CBMiAAAA?oc=5",
+                           "Tue, 01 Dec 2026 10:00:00 GMT", "Mistral AI ouvre un bureau à Londres, son premier hors de "
+                           "France, pour recruter des chercheurs.", "{base}"))
+    pixels = ("<item><title>Mistral AI lève 1,7 milliard d’euros</title><link>{base}/pixels/mistral.html</link>"
+              "<pubDate>Tue, 01 Dec 2026 07:55:00 GMT</pubDate><description>Mistral AI lève des fonds.</description>"
+              "</item>")
+    out, indexed = _staged_by_two_feed_tasks(httpserver, tmp_path, monkeypatch, gnews, pixels,
+                                             {"/pixels/mistral.html": "Mistral AI lève 1,7 milliard d’euros"})
+    assert indexed == [("https://news.google.com/rss/articles/CBMiAAAA?oc=5", "feed-summary"),  # another story: kept
+                       ("{base}/pixels/mistral.html", "trafilatura")]
+    assert out["counts"]["indexed"] == 2 and out["counts"]["duplicates"] == 1
+
+
+def test_the_indexing_task_tells_google_news_copies_by_their_publisher_s_site_as_ingest_does(
+        httpserver, es_url, tmp_path, monkeypatch):
+    """The staged articles kept no Google News `<source url>`, so the indexing task judged a copy by its headline
+    alone, unlike `newsroom ingest`: a headline the publisher reworded was indexed a second time, and another
+    publisher's story under the same wire headline was dropped as a copy. The staged article now carries the site."""
+    gnews = (_gnews_item("Nvidia suspend ses exportations de puces vers la Chine",  # the publisher's, reworded
+                         "https://news.google.com/rss/articles/CBMiREWORD?oc=5", "Tue, 01 Dec 2026 09:00:00 GMT",
+                         "Nvidia suspend ses exportations.", "{base}")
+             + _gnews_item("Mistral AI ouvre un bureau à Londres",  # another publisher's story, one wire headline
+                           "https://news.google.com/rss/articles/CBMiOTHER?oc=5", "Tue, 01 Dec 2026 10:00:00 GMT",
+                           "Mistral AI ouvre un bureau à Londres, son premier hors de France, pour recruter des "
+                           "chercheurs.", "https://www.lefigaro.fr"))
+    pixels = ("<item><title>Nvidia : les exportations de puces vers la Chine suspendues</title>"
+              "<link>{base}/pixels/nvidia.html</link><pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate></item>"
+              "<item><title>Mistral AI ouvre un bureau à Londres</title><link>{base}/pixels/londres.html</link>"
+              "<pubDate>Tue, 01 Dec 2026 10:05:00 GMT</pubDate></item>")
+    out, indexed = _staged_by_two_feed_tasks(
+        httpserver, tmp_path, monkeypatch, gnews, pixels,
+        {"/pixels/nvidia.html": "Nvidia : les exportations de puces vers la Chine suspendues",
+         "/pixels/londres.html": "Mistral AI ouvre un bureau à Londres"})
+    assert indexed == [("https://news.google.com/rss/articles/CBMiOTHER?oc=5", "feed-summary"),
+                       ("{base}/pixels/londres.html", "trafilatura"), ("{base}/pixels/nvidia.html", "trafilatura")]
+    assert out["counts"]["duplicates"] == 1

@@ -185,8 +185,9 @@ def mentions_cmd(
                                      "NEWSROOM_TIMEZONE; default: 30 days before --until, from midnight)."),
     until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time "
                                      "(default: now)."),
-    tone: str | None = typer.Option(None, "--tone", help="Only this tone toward the company: negative, neutral, positive."),
-    size: int = typer.Option(50, "--size", help="How many mentions, newest first (at most 10,000)."),
+    tone: str | None = typer.Option(None, "--tone", help="Only this tone toward the company: negative, neutral, "
+                                                         "positive (or négatif, neutre, positif)."),
+    size: int = typer.Option(50, "--size", "--limit", help="How many mentions, newest first (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the mentions as CSV here."),
 ) -> None:
@@ -194,11 +195,10 @@ def mentions_cmd(
 
     Without --since, the last 30 days (from midnight, NEWSROOM_TIMEZONE); the header states the period."""
     from pipeline.coverage import describe_window, list_mentions, local_time, query_window, zone
-    from pipeline.search import SHORT_ID, TONES, check_size
+    from pipeline.search import SHORT_ID, check_size, tone_label
     from pipeline.sinks import for_terminal
 
-    if tone is not None and tone.lower() not in TONES:
-        raise NewsroomError(f"--tone {tone!r}: use positive, neutral or negative.")
+    tone = tone_label(tone, "--tone") if tone is not None else None
     check_size(size)
     settings = load_settings()
     if csv_file:
@@ -207,7 +207,7 @@ def mentions_cmd(
         prepare_output(csv_file, "--csv")  # checked before the store is queried
     companies = _companies(settings, entity)
     start, end = query_window(settings, since, until)
-    rows, total = list_mentions(_client(settings), settings, companies, since, until, tone=tone and tone.lower(),
+    rows, total = list_mentions(_client(settings), settings, companies, since, until, tone=tone,
                                 size=size)
     if csv_file:
         from pipeline.export import write_csv

@@ -88,7 +88,7 @@ class _SearchCommand(TyperCommand):
 
 @app.command("search", cls=_SearchCommand)
 def search_cmd(
-    query: str = typer.Argument("", help='Words, "quoted phrases", AND/OR/NOT (+ | -), (groups), prefix*, '
+    query: str = typer.Argument("", help='Words, "quoted phrases", AND/OR/NOT (ET/OU/SAUF, + | -), (groups), prefix*, '
                                          "and source:/company:/lang:/topic: filters; a hyphenated word (open-source) "
                                          "is a phrase. A query starting with '-' may follow `--`. May be left out "
                                          "when options filter (`--company aws --since …`: newest first)."),
@@ -100,10 +100,11 @@ def search_cmd(
     source: list[str] = typer.Option(None, "--source", help="Feed name or domain, any case (repeatable)."),
     lang: list[str] = typer.Option(None, "--lang", help="Language code: fr, en (repeatable)."),
     topic: list[str] = typer.Option(None, "--topic", help="Topic tag (repeatable)."),
-    tone: str | None = typer.Option(None, "--tone", help="Article tone: negative, neutral or positive."),
+    tone: str | None = typer.Option(None, "--tone", help="Article tone: negative, neutral or positive (or négatif, "
+                                                         "neutre, positif)."),
     company_tone: list[str] = typer.Option(None, "--company-tone", help="COMPANY=TONE, e.g. Mistral=negative (repeatable)."),
     sort: str = typer.Option("relevance", "--sort", help="relevance (default) or date (newest first)."),
-    size: int = typer.Option(20, "--size", help="How many results (at most 10,000)."),
+    size: int = typer.Option(20, "--size", "--limit", help="How many results (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (passages with <mark> in `passages_html`)."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
 ) -> None:

@@ -65,7 +65,8 @@ def set_cmd(
 
 @tone_app.command("list")
 def list_cmd(
-    limit: int = typer.Option(50, "--limit", min=1, max=10_000, help="How many, newest first (at most 10,000)."),
+    limit: int = typer.Option(50, "--limit", "--size", min=1, max=10_000,
+                              help="How many, newest first (at most 10,000)."),
     article_id: str | None = typer.Option(None, "--article-id",
                                           help="Only this article's corrections (any unique prefix of its id)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from pipeline.enrich.gazetteer import (Place, is_family_name, is_family_name_first, is_first_name,
+from pipeline.enrich.gazetteer import (Place, is_eponymous_org, is_family_name, is_family_name_first, is_first_name,
                                        is_rarer_first_name, lookup_place, looks_like_org)
 
 LABELS = {
@@ -138,6 +138,9 @@ class Span:
     # whether the text calls the span a company just before or after it: "German publisher Axel Springer", « le
     # cabinet Roland Berger », "Axel Springer, the German publisher," (`surname_in_context` sets it)
     organisation: bool = False
+    # whether the text presents the span as a person just before it: a role or a civil title ("founder Roland
+    # Berger", « M. Roland Berger »): a company named after a person (gazetteer.EPONYMOUS_ORGS) then stays the person
+    role_before: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -231,6 +234,17 @@ _COMPANY_NOUNS = (r"(?:publisher|publishing (?:house|group)|media group|group|co
                   r"|fabricant)")
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ][\w-]*(?:ais|aise|ain|aine|and|ande|ien|ienne|ois|oise|al|ale|el|elle|ique|if|ive|é|ée|éen|éenne)s?"
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-]){_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTIVE}){{0,2}}[^\S\n]+$", re.IGNORECASE)
+# A company's people or owners named before it, in front of "of" or "at" (« de », « chez »): "chief executive of
+# Axel Springer", « le patron d'Axel Springer », "analysts at Morgan Stanley". Not before a possessive ("the founder of
+# Sam Altman's company": the name is the owner's)
+_LEADER_OF_BEFORE = re.compile(
+    r"(?<![\w-])(?:chief executive(?: officer)?|CEO|CFO|CTO|COO|chair(?:man|woman)|(?:co-?)?founders?|boss|owners?"
+    r"|shareholders?|executives|employees|analysts?|economists?|strategists?|PDG|patron(?:ne)?"
+    r"|(?:co-?)?fondat(?:eur|rice)s?|direct(?:eur|rice) général(?:e)?|dirigeant(?:e)?s|actionnaires?|salariés"
+    r"|analystes?|économistes?)"
+    r"[^\S\n]+(?:of|at|de|d['’]|chez)[^\S\n]*$", re.IGNORECASE)
+_POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
+_OWNER = re.compile(r"['’]s$")  # the possessive inside the span: "Sam Altman's"
 _COMPANY_AFTER = re.compile(
     rf"^\s*,\s*(?:the|a|an|le|la|l['’]|un|une)\s*(?:[\w-]+\s+){{0,2}}?{_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTIVE}){{0,2}}"
     r"\s*(?:[,.;)]|$)"
@@ -245,14 +259,16 @@ def surname_in_context(span: Span, text: str) -> Span:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     contracted = bool(_CONTRACTION_BEFORE.search(before))
     product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before))
-    company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(
-        text[span.end:span.end + 60].split("\n")[0]))
+    after = text[span.end:span.end + 60].split("\n")[0]
+    company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(after) or (
+        _LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
+    role = bool(_ROLE_BEFORE.search(before) or _TITLES.match(span.text))
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role)
     surname = not _affiliation(before) and bool(  # "Priya Raman of Bernstein said": the employer said
         _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
     return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product,
-                company)
+                company, role)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -579,6 +595,9 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     placed = {clean_name(s.text, "LOC").casefold() for s in spans if s.label == "LOC" and s.place_cue}
     products = {clean_name(s.text, "PER").casefold() for s in spans if s.product and len(s.text.split()) > 1}
     companies = {clean_name(s.text, "PER").casefold() for s in spans if s.organisation and len(s.text.split()) > 1}
+    # a company named after a person, unless the text presents the person (a role or a civil title before the name)
+    presented = {clean_name(s.text, "PER").casefold() for s in spans if s.role_before}
+    companies |= {name for s in spans if is_eponymous_org(name := clean_name(s.text, "PER").casefold())} - presented
     seen: dict[str, set[str]] = {k: set() for k in out}
     for span in spans:
         if any(span.start < e and s < span.end for s, e in drop):

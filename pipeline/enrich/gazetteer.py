@@ -43,6 +43,30 @@ ORG_FIRST_WORDS = frozenset({"der", "die", "das", "the", "le", "la", "les", "l'"
                              "tribunal"})
 
 
+# Companies whose name is a person's (a first name, then a surname), named without a word saying so in most stories
+# ("Axel Springer signed a deal with OpenAI", « selon Roland Berger »): publishers, consultancies, banks, law firms,
+# industrial and luxury houses the business and technology press writes about, each the company in nearly every
+# current mention (not "Michael Page" or "Raymond James", names many living people carry). Like the watchlist's
+# aliases for the watched companies, this is a list, not a rule: a name not in it is read by its context
+# (entities._COMPANY_BEFORE, _LEADER_OF_BEFORE…). The founder stays a person where the text presents them as one (a
+# role or a civil title just before the name: « le fondateur Roland Berger »).
+EPONYMOUS_ORGS = frozenset(name.casefold() for name in """
+Axel Springer|Hubert Burda|Thomson Reuters|Dow Jones|John Wiley|Arnoldo Mondadori|Reed Elsevier|Wolters Kluwer
+Roland Berger|Arthur D. Little|Oliver Wyman|Egon Zehnder|Spencer Stuart|Russell Reynolds|Robert Half
+Grant Thornton|Marsh McLennan|Simon-Kucher|Morgan Stanley|Goldman Sachs|J.P. Morgan|JP Morgan|Charles Schwab
+Edmond de Rothschild|Piper Sandler|Franklin Templeton|T. Rowe Price|Wells Fargo|Sanford C. Bernstein
+Thoma Bravo|Warburg Pincus|Hewlett Packard|Robert Bosch|Carl Zeiss|John Deere|Georg Fischer|Johnson Matthey
+Louis Vuitton|Christian Dior|Hugo Boss|Yves Rocher|Estée Lauder|Calvin Klein|Tommy Hilfiger|Pierre Fabre
+Louis Dreyfus|Clifford Chance|Jones Day|Baker McKenzie|August Debouzy|Herbert Smith Freehills|Hogan Lovells
+Jones Lang LaSalle|Morrison Foerster|Sullivan Cromwell|Davis Polk|Cleary Gottlieb|Kaiser Permanente
+""".replace("\n", "|").strip("|").split("|"))
+
+
+def is_eponymous_org(name: str) -> bool:
+    """Whether `name` is a company named after a person (EPONYMOUS_ORGS), any case."""
+    return " ".join(name.split()).casefold() in EPONYMOUS_ORGS
+
+
 @dataclass(frozen=True)
 class Place:
     canonical: str

@@ -185,6 +185,13 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
     names = company_names(watchlist)
     key = " ".join(str(name).split()).casefold()
     if key in names:
+        # "Dassault": Dassault Aviation's ambiguous form, and a word of Dassault Systèmes' name: picking the first
+        # would give one company's articles to an analyst after the other's
+        others = [c.name for c in watchlist.companies if c.name != names[key] and key != names[key].casefold()
+                  and any(key in form.casefold().split() for form in (c.name, *c.aliases, *c.exact, *c.ambiguous))]
+        if others:
+            raise NewsroomError(f"{shown_value(name)} names more than one watched company: "
+                                f"{', '.join([names[key], *others[:-1]])} or {others[-1]}; give the full name.")
         return names[key]
     close = get_close_matches(key, list(names), n=8, cutoff=0.6)
     close += [k for k in names if key and len(key) >= 3 and (k.startswith(key) or key in k.split())]

@@ -20,7 +20,7 @@ def index_names(prefix: str = "newsroom") -> dict[str, str]:
 
 # Bumped whenever the articles/runs mappings or analysis settings change: `newsroom setup` then puts the new
 # templates, rolls the articles alias over and migrates older indices (see pipeline.store.setup).
-MAPPING_VERSION = 3  # 3: accents folded in the English and other-language search fields
+MAPPING_VERSION = 4  # 3: accents folded in the English and other-language search fields; 4: `.exact` drops a final 's
 
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
 DATE = {"type": "date"}
@@ -28,7 +28,9 @@ COUNT = {"type": "long"}  # dynamic mapping gave `long` to run counters: the sam
 
 # Exact phrases: the `french` analyser drops "ai" (j'ai), "est", "a"... as stopwords, so a phrase query on a
 # French-analysed field for "AI Act" matches every "act". This analyser keeps every word, unstemmed; it only
-# lower-cases, strips French elisions (l', d', qu'...) and folds accents, so "L'AI Act" and "l’ai act" match.
+# lower-cases, strips French elisions (l', d', qu'...) and folds accents, so "L'AI Act" and "l’ai act" match, and
+# drops an English possessive ('s, ’s), so "start-up" and "Mistral AI" match "the start-up’s" and "Mistral AI's"
+# (the `.exact` copy is where hyphenated words, quoted phrases and alert keywords are matched).
 EXACT_ANALYZER = "newsroom_exact"
 ANALYSIS = {
     "filter": {
@@ -43,7 +45,7 @@ ANALYSIS = {
     "analyzer": {
         # lowercase before elision, so "L'" is stripped without `articles_case` (same result on real ES)
         EXACT_ANALYZER: {"type": "custom", "tokenizer": "standard",
-                         "filter": ["lowercase", "newsroom_elision", "asciifolding"]},
+                         "filter": ["lowercase", "newsroom_elision", "newsroom_english_possessive", "asciifolding"]},
         # Elasticsearch's `french` and `english` analysers (same stemmers) minus the stopword filter: unquoted words
         # are stemmed, and a phrase still needs every word ("AI Act" is not "act" with "ai" dropped), even where
         # quote_field_suffix is not applied (the embedded stand-in ignores it).
