@@ -675,6 +675,13 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Les commentateurs y ont vu une vraie défaite pour l'autonomie technologique française.", None),
     ("fr", "Est-ce une vraie défaite pour l'autonomie technologique française ?", None),
     ("fr", "Si c'est une vraie défaite pour l'Europe, il faudra le dire.", None),
+    # questions that assert by asking what else it could be (a seventh batch of op-eds)
+    ("fr", "Que voir d'autre, dans cette opération, qu'une vraie défaite pour l'autonomie technologique française ?",
+     "negative"),
+    ("fr", "Qu'est-ce, sinon une vraie défaite pour l'autonomie technologique française ?", "negative"),
+    ("en", "What else is this but a real defeat for European autonomy?", "negative"),
+    ("en", "What is this deal, if not a defeat for European sovereignty?", "negative"),
+    ("fr", "Que faut-il voir dans cette opération ? Une vraie défaite pour l'autonomie ?", None),
     # a verdict noun a conditional predicates is a counterfactual (a positive op-ed rebutting its critics)
     ("fr", "La véritable défaite aurait été de ne rien faire.", None),
     ("en", "The real defeat would have been to do nothing.", None),

@@ -337,7 +337,7 @@ _DENIED_BEFORE = {
 # … but a double negation asserts: « comment ne pas y voir… », « difficile de ne pas… », "hard not to see…"
 _ASSERTING_NEGATION = {
     "fr": re.compile(r"\b(?:comment|difficile de|impossible de|pour)\s+ne\s+pas\b", re.I),
-    "en": re.compile(r"\b(?:how (?:can|could) (?:anyone|one|we|you)|hard|difficult|impossible)\s+not\b"
+    "en": re.compile(r"\b(?:how (?:can|could) (?:anyone|one|we|you)|hard|difficult|impossible|, if)\s+not\b"
                      r"|\b(?:see|read|call|describe|regard)\b[^.;:?!]{0,60}?\bas\s+anything\s+(?:but|other\s+than)\b", re.I),
 }
 
@@ -424,9 +424,13 @@ _JUDGING = {
         re.IGNORECASE),
 }
 # a question that asserts: « Comment ne pas y voir une vraie défaite ? », "How can anyone not call this a defeat?"
-_RHETORICAL = {"fr": re.compile(r"(?:^\W*|,\s*)comment ne pas\b|^\W*faut-il\s+(?:\w+\s+){0,2}?(?:être|avoir)\b[^?]{0,60}?\bpour\b", re.I),
+# "what else…but", « que … d'autre … que », "…, if not…", « …, sinon… »
+_RHETORICAL = {"fr": re.compile(r"(?:^\W*|,\s*)comment ne pas\b|^\W*faut-il\s+(?:\w+\s+){0,2}?(?:être|avoir)\b[^?]{0,60}?\bpour\b"
+                                r"|^\W*(?:que|qu'est-ce que|qu'y)\s+(?:\w+\s+){0,2}?d'autre\b[^?]{0,60}?\bqu(?:e\s+|'\s*)"
+                                r"|,\s*sinon\s+(?:une?|la|le|l')\b", re.I),
                "en": re.compile(r"^\W*how (?:can|could) (?:anyone|one|we|you) not\b|^\W*do(?:es)?\s+(?:you|one|it|anyone)\s+"
-                                r"(?:really\s+)?(?:need|take|have)\b[^?]{0,60}?\bto\s+(?:see|call|recogni[sz]e)\b", re.I)}
+                                r"(?:really\s+)?(?:need|take|have)\b[^?]{0,60}?\bto\s+(?:see|call|recogni[sz]e)\b"
+                                r"|^\W*what else\b[^?]{0,60}?\b(?:but|than)\s+(?:an?|the)\b|,\s*if not\s+(?:an?|the)\b", re.I)}
 # … or one the author answers at once: « Faut-il y voir une vraie défaite ? (…) la réponse, hélas, est oui. »
 _ANSWERED_YES = {"fr": re.compile(r"^\W*oui\b|\bla réponse[^.?!]{0,20}\best oui\b", re.I),
                  "en": re.compile(r"^\W*yes\b|\bthe answer[^.?!]{0,20}\bis yes\b", re.I)}
