@@ -162,7 +162,8 @@ def test_the_shipped_model_is_json_records_its_data_and_stays_small():
         data = json.load(fh)  # plain JSON: loading it cannot run code
     assert {t["file"] for t in data["trained_on"]} == {"enrichment-dev.jsonl", "train-fr.jsonl", "train-en.jsonl",
                                                        "short-fr.jsonl", "short-en.jsonl", "long-fr.jsonl",
-                                                       "long-en.jsonl", "written-fr.jsonl", "written-en.jsonl",
+                                                       "long-en.jsonl", "long-opeds-fr.jsonl", "long-opeds-en.jsonl",
+                                                       "written-fr.jsonl", "written-en.jsonl",
                                                        "written-hard-fr.jsonl", "written-hard-en.jsonl",
                                                        "written-news-fr.jsonl", "written-news-en.jsonl",
                                                        "companies-news-fr.jsonl", "companies-news-en.jsonl",
