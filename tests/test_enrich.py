@@ -675,6 +675,16 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Les commentateurs y ont vu une vraie défaite pour l'autonomie technologique française.", None),
     ("fr", "Est-ce une vraie défaite pour l'autonomie technologique française ?", None),
     ("fr", "Si c'est une vraie défaite pour l'Europe, il faudra le dire.", None),
+    # … but someone else's verb of saying or judging makes the stake's defeat theirs; the first person keeps it the
+    # author's
+    ("en", "The union described the plan as a defeat for French industry.", None),
+    ("en", "Several MEPs saw the deal as a defeat for European sovereignty.", None),
+    ("en", "The ruling is seen by many as a setback for European sovereignty.", None),
+    ("fr", "L'opposition y voit une défaite pour la souveraineté.", None),
+    ("fr", "La CGT évoque un recul pour la souveraineté.", None),
+    ("fr", "Le Sénat redoute une défaite pour l'autonomie stratégique.", None),
+    ("fr", "J'y vois une défaite pour l'autonomie technologique française.", "negative"),
+    ("en", "I call it a defeat for European autonomy.", "negative"),
     # questions that assert by asking what else it could be (a seventh batch of op-eds)
     ("fr", "Que voir d'autre, dans cette opération, qu'une vraie défaite pour l'autonomie technologique française ?",
      "negative"),

@@ -334,6 +334,22 @@ _DENIED_BEFORE = {
     "en": re.compile(r"(?:\b(?:not|no|never|hardly|far from|rather than|instead of|anything but)\b|n't)[^.;:?!]{0,25}$",
                      re.I),
 }
+# … or the object of someone else's verb of saying or judging, which the reporting words do not all cover: "The union
+# described the plan as a defeat for French industry", "MEPs saw the deal as…", « L'opposition y voit une défaite pour
+# la souveraineté », « La CGT évoque un recul pour… », « Le Sénat redoute… »; the author's own in the first person
+# (« j'y vois », "I call it", "we regard it")
+_THEIR_VERDICT_VERB = {
+    "fr": re.compile(r"(?<!\bje )(?<!\bj')(?<!\bnous )(?<!\bon )(?<!\bj'y )(?<!\bje n'y )(?<!\bnous y )(?<!\bon y )"
+                     r"\b(?:y\s+)?(?:voit|voient|a vu|ont vu|dénonce|dénoncent|a dénoncé|ont dénoncé|parle|parlent|a parlé"
+                     r"|ont parlé|évoque|évoquent|a évoqué|ont évoqué|redoute|redoutent|craint|craignent|qualifie|qualifient"
+                     r"|a qualifié|ont qualifié|fustige|fustigent|déplore|déplorent|décrit|décrivent|a décrit|ont décrit"
+                     r"|considère|considèrent|perçoit|perçoivent|prédit|prédisent)\b", re.I),
+    "en": re.compile(r"(?<!\bI )(?<!\bwe )(?<!\bWe )"
+                     r"\b(?:describes?|described|sees|saw|denounce[sd]?|calls|called|labell?e?d|branded|brands|termed|terms"
+                     r"|decrie[sd]|condemn(?:s|ed)|deplore[sd]|warn(?:s|ed)? of|spoke of|speaks? of|views|viewed|regards"
+                     r"|regarded|considers|considered|fears|feared|predicts|predicted|(?:is|are|was|were) seen(?:\s+by [^,.;]{1,40})?"
+                     r"|(?:is|are|was|were) (?:described|called|viewed|regarded|branded|labell?ed))\b", re.I),
+}
 # … but a double negation asserts: « comment ne pas y voir… », « difficile de ne pas… », "hard not to see…"
 _ASSERTING_NEGATION = {
     "fr": re.compile(r"\b(?:comment|difficile de|impossible de|pour)\s+ne\s+pas\b", re.I),
@@ -559,8 +575,9 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
         if _COUNTERFACTUAL_AFTER[lang].search(text[match.end():]):
             continue  # « La véritable défaite aurait été de ne rien faire »
-        if match.groupdict().get("noun6") and _DENIED_BEFORE[lang].search(_ASSERTING_NEGATION[lang].sub(" ", before)):
-            continue  # « Ce n'est pas une défaite pour l'Europe »
+        if match.groupdict().get("noun6") and (_DENIED_BEFORE[lang].search(_ASSERTING_NEGATION[lang].sub(" ", before))
+                                               or _THEIR_VERDICT_VERB[lang].search(before)):
+            continue  # « Ce n'est pas une défaite pour l'Europe », « L'opposition y voit une défaite pour… »
         noun = next(value for name, value in match.groupdict().items() if name.startswith("noun") and value)
         negative = negative_nouns.fullmatch(noun) is not None
         negated = bool(match.groupdict().get("negated"))
