@@ -211,3 +211,25 @@ class HostileSite:
             {"name": f"Feed {name}", "url": f"{self.base_url}/feeds/{name}.xml", "lang": "fr"} for name in names
         ]}), encoding="utf-8")
         return path
+
+
+# A feed URL a web page advertises (its <link rel="alternate">), holding an OSC 8 hyperlink, a screen clear, a bidi
+# override and a line break that forges a log line: what a log line quoting it must not pass on live.
+ADVERTISED_HOSTILE_FEED = ("http://evil.example/feed&#x1b;]8;;http://evil.example/&#x1b;\\click&#x1b;]8;;&#x1b;\\&#x1b;[2J"
+                           "&#x202e;lmx.exe&#10;2026-12-04 00:00:00,000 WARNING pipeline.collect: forged")
+
+
+def serve_page_advertising_a_hostile_feed(httpserver, directory: Path) -> Path:
+    """A feeds file whose one feed URL answers with a web page advertising ADVERTISED_HOSTILE_FEED (served by
+    pytest-httpserver's `httpserver`), written in `directory`."""
+    import json
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/page.html").respond_with_data(
+        "<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' "
+        f"href='{ADVERTISED_HOSTILE_FEED}'></head><body>A page, not a feed.</body></html>",
+        content_type="text/html; charset=utf-8")
+    feeds = directory / "feeds.json"
+    feeds.write_text(json.dumps({"feeds": [{"name": "Page", "url": httpserver.url_for("/page.html"), "lang": "en"}]}),
+                     encoding="utf-8")
+    return feeds

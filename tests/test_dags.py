@@ -20,6 +20,7 @@ from types import SimpleNamespace
 
 import pytest
 from _dags_helpers import DAGS, airflow_env
+from _hostile_site import serve_page_advertising_a_hostile_feed
 from _store_helpers import drop_prefix
 
 from pipeline import orchestration
@@ -197,15 +198,7 @@ def _task_log_of_a_page_advertising_hostile_feeds(httpserver, tmp_path) -> dict:
     """The DAG's own `collect_feed` run on a feed URL that answers with a web page advertising a feed URL holding an
     OSC 8 hyperlink, a screen clear, a bidi override and a line break forging a log line, under the logging an
     Airflow task process sets up (tests/_dags_helpers.py task-log): its log lines and its error."""
-    hostile = ("http://evil.example/feed&#x1b;]8;;http://evil.example/&#x1b;\\click&#x1b;]8;;&#x1b;\\&#x1b;[2J"
-               "&#x202e;lmx.exe&#10;2026-12-04 00:00:00,000 WARNING pipeline.collect: forged")
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    httpserver.expect_request("/page.html").respond_with_data(
-        f"<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='{hostile}'></head>"
-        "<body>A page, not a feed.</body></html>", content_type="text/html; charset=utf-8")
-    feeds = tmp_path / "feeds.json"
-    feeds.write_text(json.dumps({"feeds": [{"name": "Page", "url": httpserver.url_for("/page.html"), "lang": "en"}]}),
-                     encoding="utf-8")
+    feeds = serve_page_advertising_a_hostile_feed(httpserver, tmp_path)
     (tmp_path / "airflow-home").mkdir()
     env = {**airflow_env(tmp_path / "airflow-home"), "NEWSROOM_FEEDS_FILE": str(feeds)}
     return _scenario(["task-log", "Page", "airflow-newsroom_ingest-20261204T000000Z"], env, tmp_path)

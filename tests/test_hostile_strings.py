@@ -26,6 +26,7 @@ from pipeline.sinks import (MAX_MARKS, for_terminal, link_target, mask_secrets, 
                             without_invisible)
 
 from _alerts_helpers import SmtpServer, smtp_env
+from _hostile_site import serve_page_advertising_a_hostile_feed
 
 # How « Mistral AI » was written in every title, summary and mention of a page (the audit's /feeds/hidden.xml): the
 # company rule and the keyword rule missed all but the first and the last.
@@ -300,15 +301,7 @@ def test_a_log_line_quoting_web_strings_is_one_line_of_printable_text(httpserver
     line of printable text."""
     import subprocess
 
-    hostile = ("http://evil.example/feed&#x1b;]8;;http://evil.example/&#x1b;\\click&#x1b;]8;;&#x1b;\\&#x1b;[2J"
-               "&#x202e;lmx.exe&#10;2026-12-04 00:00:00,000 WARNING pipeline.collect: forged")
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    httpserver.expect_request("/page.html").respond_with_data(
-        f"<!DOCTYPE html><html><head><link rel='alternate' type='application/rss+xml' href='{hostile}'></head>"
-        "<body>A page, not a feed.</body></html>", content_type="text/html; charset=utf-8")
-    feeds = tmp_path / "feeds.json"
-    feeds.write_text(json.dumps({"feeds": [{"name": "Page", "url": httpserver.url_for("/page.html"), "lang": "en"}]}),
-                     encoding="utf-8")
+    feeds = serve_page_advertising_a_hostile_feed(httpserver, tmp_path)
     proc = subprocess.run([sys.executable, "-m", "pipeline", "fetch", "--feeds", str(feeds), "--output",
                            str(tmp_path / "out.jsonl")], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     warnings = [line for line in proc.stderr.splitlines() if " WARNING " in line]
