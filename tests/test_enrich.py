@@ -685,6 +685,9 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Le Sénat redoute une défaite pour l'autonomie stratégique.", None),
     ("fr", "J'y vois une défaite pour l'autonomie technologique française.", "negative"),
     ("en", "I call it a defeat for European autonomy.", "negative"),
+    # a bare noun exclaimed mimics the critics; "the case that…", « la thèse selon laquelle… » are someone's argument
+    ("fr", "Dépendance !", None), ("en", "The case that it is a defeat.", None),
+    ("fr", "La thèse selon laquelle c'est une vraie défaite ne tient pas.", None),
     # questions that assert by asking what else it could be (a seventh batch of op-eds)
     ("fr", "Que voir d'autre, dans cette opération, qu'une vraie défaite pour l'autonomie technologique française ?",
      "negative"),

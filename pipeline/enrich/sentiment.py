@@ -516,9 +516,11 @@ _ATTRIBUTED = {
 _OTHERS_CHARGE = {
     # « critique » after a noun is the adjective (« un composant critique », « une masse critique »), not the charge
     "fr": re.compile(r"\b(?:reproches?|accusations?|(?:(?:la|les|des|ces|une|leurs?|ses|aux|de|d')\s*)critiques?|griefs?|objections?|arguments?|détracteurs|opposants"
-                     r"|adversaires|sceptiques|procès|commentateurs|observateurs|esprits chagrins|déclinistes|Cassandre)\b",
+                     r"|adversaires|sceptiques|procès|commentateurs|observateurs|esprits chagrins|déclinistes|Cassandre"
+                     r"|(?:la|une|leur|cette)\s+(?:thèse|idée|affirmation)\s+(?:que|qu'|selon laquelle))\b",
                      re.I),
     "en": re.compile(r"\b(?:charges?|accusations?|criticisms?|critiques?|critics|complaints?|objections?|arguments?"
+                     r"|(?:the|a|their|its)\s+(?:case|claim|idea|view|thesis|notion)\s+that"
                      r"|detractors|opponents|sceptics|skeptics|commentators|pundits|observers|naysayers|doomsayers)\b",
                      re.I),
 }
@@ -575,6 +577,8 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
             continue  # someone else's words: quoted (a quotation split over sentences too), reported or attributed
         if _COUNTERFACTUAL_AFTER[lang].search(text[match.end():]):
             continue  # « La véritable défaite aurait été de ne rien faire »
+        if match.groupdict().get("noun4") and text.rstrip().endswith("!"):
+            continue  # a bare noun exclaimed mimics the critics: « Défaite ! Capitulation ! Dépendance ! »
         if match.groupdict().get("noun6") and (_DENIED_BEFORE[lang].search(_ASSERTING_NEGATION[lang].sub(" ", before))
                                                or _THEIR_VERDICT_VERB[lang].search(before)):
             continue  # « Ce n'est pas une défaite pour l'Europe », « L'opposition y voit une défaite pour… »
