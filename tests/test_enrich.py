@@ -685,6 +685,11 @@ def test_warm_up_loads_what_enrichment_loads_on_first_use():
     ("fr", "Le Sénat redoute une défaite pour l'autonomie stratégique.", None),
     ("fr", "J'y vois une défaite pour l'autonomie technologique française.", "negative"),
     ("en", "I call it a defeat for European autonomy.", "negative"),
+    # « si » or "if" before the author's own verb of saying explains an assertion (an eighth batch of op-eds)
+    ("fr", "Si j'écris que nous assistons à une vraie défaite pour l'autonomie technologique française, ce n'est pas "
+           "par goût du déclinisme.", "negative"),
+    ("en", "If I call this a defeat for European sovereignty, it is not out of spite.", "negative"),
+    ("en", "If this is a defeat for Europe, say so.", None),
     # a bare noun exclaimed mimics the critics; "the case that…", « la thèse selon laquelle… » are someone's argument
     ("fr", "Dépendance !", None), ("en", "The case that it is a defeat.", None),
     ("fr", "La thèse selon laquelle c'est une vraie défaite ne tient pas.", None),

@@ -468,16 +468,21 @@ _CONDITIONAL_VERDICT = {
 }
 # « si » opens a hypothesis before a subject (« si l'on », « si Mistral AI », « si, demain, »); before an adjective or
 # an adverb it intensifies (« si précieux soient-ils », « si peu nombreux ») and asserts
-_CONDITIONAL_SI = (r"\bsi\b(?=\s*,|\s+(?:l'|le|la|les|un|une|des|du|ce|cet|cette|ces|cela|ça|il|ils|elle|elles|on|nous|vous"
+# « Si j'écris que…, ce n'est pas par goût du déclinisme », "If I call it a defeat, it is not out of spite": the author
+# explains an assertion, no hypothesis
+_EXPLAINING = {"fr": r"(?!\s+(?:j'\s*|je\s+|nous\s+)(?:écris|écrivons|dis|disons|parle|parlons|affirme|qualifie|appelle"
+                     r"|insiste|répète|maintiens|ose|osons)\b)",
+               "en": r"(?!\s+(?:I|we)\s+(?:call|write|say|describe|insist|speak of|dare)\b)"}
+_CONDITIONAL_SI = (r"\bsi\b" + _EXPLAINING["fr"] + r"(?=\s*,|\s+(?:l'|le|la|les|un|une|des|du|ce|cet|cette|ces|cela|ça|il|ils|elle|elles|on|nous|vous"
                    r"|tu|je|j'|demain|jamais|toutefois|par|d'|en|mon|ma|mes|son|sa|ses|leur|leurs|notre|nos|votre|vos"
                    r"|aucun|aucune|personne|rien|tout|tous|chacun|(?-i:[A-ZÉÈÀÂÎÔ])))")
-_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si|s'il|s'ils|et si|faudra-t-il"
+_HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si" + _EXPLAINING["fr"] + r"|s'il|s'ils|et si|faudra-t-il"
                                 # a belief judged, not the matter: « Croire que l'Europe gardera son avance relève de l'illusion »
                                 r"|croire|penser|imaginer|espérer|prétendre|affirmer)\b|" + _CONDITIONAL_SI +
                                 r"|\b(?:s'il|savoir si|erreur de croire"
                                 r"|(?:ne veut|ne signifie|n'est) pas dire"
                                 r"|erreur de penser|tort de croire)\b", re.I),
-               "en": re.compile(r"^\W*(?:if|unless|should|(?:to\s+)?(?:believ|think|imagin|hop|pretend|assum)(?:e|ing))\b"
+               "en": re.compile(r"^\W*(?:if" + _EXPLAINING["en"] + r"|unless|should|(?:to\s+)?(?:believ|think|imagin|hop|pretend|assum)(?:e|ing))\b"
                                 r"|\b(?:whether|is (?:not )?to say|mistake to (?:think|believe|read|see|call)"
                                 r"|wrong to (?:think|believe|call))\b", re.I)}
 # a verdict noun that a conditional predicates is a counterfactual, not the matter's verdict: « La véritable défaite
