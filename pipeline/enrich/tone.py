@@ -303,17 +303,15 @@ LABELS = ("negative", "neutral", "positive")
 
 @dataclass
 class LinearModel:
+    """One row of `matrix` per feature (`index`: name → row): a Python loop over ~1,000 features per company was most
+    of tone's time, and a list of floats per feature held ~25 MB more than the matrix for nothing."""
+
     classes: tuple[str, ...]
-    intercept: list[float]
-    weights: dict[str, list[float]]
+    intercept: Any  # numpy array, one value per class
+    index: dict[str, int]
+    matrix: Any  # numpy array, features × classes
 
     def __post_init__(self) -> None:
-        import numpy as np
-
-        # one row per feature: a Python loop over ~1,000 features per company was most of tone's time
-        self._index = {name: row for row, name in enumerate(self.weights)}
-        self._matrix = np.array(list(self.weights.values()) or [[0.0] * len(self.classes)], dtype=np.float64)
-        self._intercept = np.array(self.intercept, dtype=np.float64)
         self._dense: dict[tuple[str, int], Any] = {}
 
     def _dense_weights(self, prefix: str, size: int):
@@ -321,9 +319,12 @@ class LinearModel:
 
         key = (prefix, size)
         if key not in self._dense:
-            zero = [0.0] * len(self.classes)
-            self._dense[key] = np.array([self.weights.get(f"{prefix}{i}", zero) for i in range(size)],
-                                        dtype=np.float64)
+            dense = np.zeros((size, len(self.classes)), dtype=np.float64)
+            for i in range(size):
+                row = self.index.get(f"{prefix}{i}")
+                if row is not None:
+                    dense[i] = self.matrix[row]
+            self._dense[key] = dense
         return self._dense[key]
 
     def probabilities(self, features: dict[str, float] | Row) -> list[float]:
@@ -332,11 +333,11 @@ class LinearModel:
         sparse, dense = (features.sparse, features.dense) if isinstance(features, Row) else (features, {})
         rows, values = [], []
         for name, value in sparse.items():
-            row = self._index.get(name)
+            row = self.index.get(name)
             if row is not None:
                 rows.append(row)
                 values.append(value)
-        logits = self._intercept + np.asarray(values, dtype=np.float64) @ self._matrix[rows]
+        logits = self.intercept + np.asarray(values, dtype=np.float64) @ self.matrix[rows]
         for prefix, vector in dense.items():
             logits = logits + np.asarray(vector, dtype=np.float64) @ self._dense_weights(prefix, len(vector))
         exp = np.exp(logits - logits.max())
@@ -347,8 +348,12 @@ class LinearModel:
 
     @classmethod
     def from_dict(cls, data: dict) -> LinearModel:
-        return cls(tuple(data["classes"]), [float(x) for x in data["intercept"]],
-                   {k: [float(x) for x in v] for k, v in data["weights"].items()})
+        import numpy as np
+
+        classes, weights = tuple(data["classes"]), data["weights"]
+        return cls(classes, np.array(data["intercept"], dtype=np.float64),
+                   {name: row for row, name in enumerate(weights)},
+                   np.array(list(weights.values()) or [[0.0] * len(classes)], dtype=np.float64))
 
 
 def read_model(path: Path) -> dict:
