@@ -215,8 +215,8 @@ class HostileSite:
 
 # A feed URL a web page advertises (its <link rel="alternate">), holding an OSC 8 hyperlink, a screen clear, a bidi
 # override and a line break that forges a log line: what a log line quoting it must not pass on live.
-ADVERTISED_HOSTILE_FEED = ("http://evil.example/feed&#x1b;]8;;http://evil.example/&#x1b;\\click&#x1b;]8;;&#x1b;\\&#x1b;[2J"
-                           "&#x202e;lmx.exe&#10;2026-12-04 00:00:00,000 WARNING pipeline.collect: forged")
+ADVERTISED_HOSTILE_FEED = ("http://evil.example/feed&#x1b;]8;;http://evil.example/&#x1b;\\click&#x1b;]8;;&#x1b;\\"
+                           "&#x1b;[2J&#x202e;lmx.exe&#10;2026-12-04 00:00:00,000 WARNING pipeline.collect: forged")
 
 
 def serve_page_advertising_a_hostile_feed(httpserver, directory: Path) -> Path:

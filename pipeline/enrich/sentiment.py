@@ -340,14 +340,17 @@ _DENIED_BEFORE = {
 # (« j'y vois », "I call it", "we regard it")
 _THEIR_VERDICT_VERB = {
     "fr": re.compile(r"(?<!\bje )(?<!\bj')(?<!\bnous )(?<!\bon )(?<!\bj'y )(?<!\bje n'y )(?<!\bnous y )(?<!\bon y )"
-                     r"\b(?:y\s+)?(?:voit|voient|a vu|ont vu|dénonce|dénoncent|a dénoncé|ont dénoncé|parle|parlent|a parlé"
-                     r"|ont parlé|évoque|évoquent|a évoqué|ont évoqué|redoute|redoutent|craint|craignent|qualifie|qualifient"
-                     r"|a qualifié|ont qualifié|fustige|fustigent|déplore|déplorent|décrit|décrivent|a décrit|ont décrit"
+                     r"\b(?:y\s+)?(?:voit|voient|a vu|ont vu|dénonce|dénoncent|a dénoncé|ont dénoncé|parle|parlent"
+                     r"|a parlé|ont parlé|évoque|évoquent|a évoqué|ont évoqué|redoute|redoutent|craint|craignent"
+                     r"|qualifie|qualifient|a qualifié|ont qualifié|fustige|fustigent|déplore|déplorent"
+                     r"|décrit|décrivent|a décrit|ont décrit"
                      r"|considère|considèrent|perçoit|perçoivent|prédit|prédisent)\b", re.I),
     "en": re.compile(r"(?<!\bI )(?<!\bwe )(?<!\bWe )"
-                     r"\b(?:describes?|described|sees|saw|denounce[sd]?|calls|called|labell?e?d|branded|brands|termed|terms"
-                     r"|decrie[sd]|condemn(?:s|ed)|deplore[sd]|warn(?:s|ed)? of|spoke of|speaks? of|views|viewed|regards"
-                     r"|regarded|considers|considered|fears|feared|predicts|predicted|(?:is|are|was|were) seen(?:\s+by [^,.;]{1,40})?"
+                     r"\b(?:describes?|described|sees|saw|denounce[sd]?|calls|called|labell?e?d|branded|brands"
+                     r"|termed|terms|decrie[sd]|condemn(?:s|ed)|deplore[sd]|warn(?:s|ed)? of|spoke of|speaks? of"
+                     r"|views|viewed|regards"
+                     r"|regarded|considers|considered|fears|feared|predicts|predicted"
+                     r"|(?:is|are|was|were) seen(?:\s+by [^,.;]{1,40})?"
                      r"|(?:is|are|was|were) (?:described|called|viewed|regarded|branded|labell?ed))\b", re.I),
 }
 # … but a double negation asserts: « comment ne pas y voir… », « difficile de ne pas… », "hard not to see…"
@@ -473,7 +476,8 @@ _CONDITIONAL_VERDICT = {
 _EXPLAINING = {"fr": r"(?!\s+(?:j'\s*|je\s+|nous\s+)(?:écris|écrivons|dis|disons|parle|parlons|affirme|qualifie|appelle"
                      r"|insiste|répète|maintiens|ose|osons)\b)",
                "en": r"(?!\s+(?:I|we)\s+(?:call|write|say|describe|insist|speak of|dare)\b)"}
-_CONDITIONAL_SI = (r"\bsi\b" + _EXPLAINING["fr"] + r"(?=\s*,|\s+(?:l'|le|la|les|un|une|des|du|ce|cet|cette|ces|cela|ça|il|ils|elle|elles|on|nous|vous"
+_CONDITIONAL_SI = (r"\bsi\b" + _EXPLAINING["fr"]
+                   + r"(?=\s*,|\s+(?:l'|le|la|les|un|une|des|du|ce|cet|cette|ces|cela|ça|il|ils|elle|elles|on|nous|vous"
                    r"|tu|je|j'|demain|jamais|toutefois|par|d'|en|mon|ma|mes|son|sa|ses|leur|leurs|notre|nos|votre|vos"
                    r"|aucun|aucune|personne|rien|tout|tous|chacun|(?-i:[A-ZÉÈÀÂÎÔ])))")
 _HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si" + _EXPLAINING["fr"] + r"|s'il|s'ils|et si|faudra-t-il"
@@ -482,7 +486,8 @@ _HYPOTHESIS = {"fr": re.compile(r"^\W*(?:si" + _EXPLAINING["fr"] + r"|s'il|s'ils
                                 r"|\b(?:s'il|savoir si|erreur de croire"
                                 r"|(?:ne veut|ne signifie|n'est) pas dire"
                                 r"|erreur de penser|tort de croire)\b", re.I),
-               "en": re.compile(r"^\W*(?:if" + _EXPLAINING["en"] + r"|unless|should|(?:to\s+)?(?:believ|think|imagin|hop|pretend|assum)(?:e|ing))\b"
+               "en": re.compile(r"^\W*(?:if" + _EXPLAINING["en"]
+                                + r"|unless|should|(?:to\s+)?(?:believ|think|imagin|hop|pretend|assum)(?:e|ing))\b"
                                 r"|\b(?:whether|is (?:not )?to say|mistake to (?:think|believe|read|see|call)"
                                 r"|wrong to (?:think|believe|call))\b", re.I)}
 # a verdict noun that a conditional predicates is a counterfactual, not the matter's verdict: « La véritable défaite
@@ -520,7 +525,8 @@ _ATTRIBUTED = {
 # le plus courant est une trahison », "critics' argument is that it is a mistake"
 _OTHERS_CHARGE = {
     # « critique » after a noun is the adjective (« un composant critique », « une masse critique »), not the charge
-    "fr": re.compile(r"\b(?:reproches?|accusations?|(?:(?:la|les|des|ces|une|leurs?|ses|aux|de|d')\s*)critiques?|griefs?|objections?|arguments?|détracteurs|opposants"
+    "fr": re.compile(r"\b(?:reproches?|accusations?|(?:(?:la|les|des|ces|une|leurs?|ses|aux|de|d')\s*)critiques?"
+                     r"|griefs?|objections?|arguments?|détracteurs|opposants"
                      r"|adversaires|sceptiques|procès|commentateurs|observateurs|esprits chagrins|déclinistes|Cassandre"
                      r"|(?:la|une|leur|cette)\s+(?:thèse|idée|affirmation)\s+(?:que|qu'|selon laquelle))\b",
                      re.I),
