@@ -309,17 +309,30 @@ def test_the_verdict_after_the_turn_overrules_a_positive_or_neutral_label():
 
 
 def test_the_rules_veto_a_polar_label_unless_the_model_is_all_but_sure():
-    """The guard turns a polar label the rules contradict, or an unsure one they do not back, to neutral; a label
-    given with P ≥ SURE_CONFIDENCE stands (on real news the rules read « The company behind Grok's images is just 15
-    days old » +0.11 and vetoed the model's negative at 0.97)."""
-    from pipeline.enrich.tone import MIN_CONFIDENCE, SURE_CONFIDENCE, guarded
+    """The guard turns a polar label the rules clearly contradict, or an unsure one they do not back, to neutral; a
+    label given with P ≥ SURE_CONFIDENCE stands (on real news the rules read « The company behind Grok's images is
+    just 15 days old » +0.11 and vetoed the model's negative at 0.97)."""
+    from pipeline.enrich.tone import CLEAR_RULES, MIN_CONFIDENCE, SURE_CONFIDENCE, guarded
 
-    assert guarded("negative", 0.9, "positive", MIN_CONFIDENCE) == "neutral"  # contradicted
-    assert guarded("negative", MIN_CONFIDENCE - 0.05, "neutral", MIN_CONFIDENCE) == "neutral"  # unsure, unbacked
-    assert guarded("negative", MIN_CONFIDENCE + 0.05, "neutral", MIN_CONFIDENCE) == "negative"
-    assert guarded("negative", SURE_CONFIDENCE, "positive", MIN_CONFIDENCE) == "negative"  # all but sure
-    assert guarded("positive", SURE_CONFIDENCE + 0.01, "negative", MIN_CONFIDENCE) == "positive"
-    assert guarded("neutral", 0.99, "negative", MIN_CONFIDENCE) == "neutral"
+    assert guarded("negative", 0.9, CLEAR_RULES, MIN_CONFIDENCE) == "neutral"  # clearly contradicted
+    assert guarded("negative", MIN_CONFIDENCE - 0.05, 0.0, MIN_CONFIDENCE) == "neutral"  # unsure, unbacked
+    assert guarded("negative", MIN_CONFIDENCE - 0.05, 0.15, MIN_CONFIDENCE) == "neutral"  # unsure, faintly contrary
+    assert guarded("negative", MIN_CONFIDENCE - 0.05, -0.15, MIN_CONFIDENCE) == "negative"  # unsure, backed
+    assert guarded("negative", MIN_CONFIDENCE + 0.05, 0.0, MIN_CONFIDENCE) == "negative"
+    assert guarded("negative", SURE_CONFIDENCE, 0.6, MIN_CONFIDENCE) == "negative"  # all but sure
+    assert guarded("positive", SURE_CONFIDENCE + 0.01, -0.6, MIN_CONFIDENCE) == "positive"
+    assert guarded("neutral", 0.99, -0.6, MIN_CONFIDENCE) == "neutral"
+
+
+def test_a_faint_contrary_rules_score_does_not_veto_a_confident_label():
+    """An op-ed that reports a company's announcements at length before its negative verdict reads faintly positive
+    to the rules (+0.19 on one written for the check); the model's negative at P 0.85 stood only if the rules read
+    nothing. The rules veto when their reading is clear (CLEAR_RULES), as when they alone decide a neutral article."""
+    from pipeline.enrich.tone import CLEAR_RULES, MIN_CONFIDENCE, guarded
+
+    assert guarded("negative", 0.85, 0.19, MIN_CONFIDENCE) == "negative"
+    assert guarded("positive", 0.85, -0.19, MIN_CONFIDENCE) == "positive"
+    assert guarded("negative", 0.85, CLEAR_RULES + 0.01, MIN_CONFIDENCE) == "neutral"
 
 
 def test_an_article_left_neutral_takes_the_polarity_of_a_clear_rules_score():

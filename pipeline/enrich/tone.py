@@ -417,7 +417,7 @@ class TrainedTone:
         after_turn = t.scores[turn:] if turn > 0 else []
         of_text = self.document.probabilities_by_label(document_row)
         rules, verdict = document_row.sparse["n:rule"], negative_verdict(after_turn)
-        doc = self._decided(of_text, label_for(rules), verdict)
+        doc = self._decided(of_text, rules, verdict)
         doc = verdict_first(doc, after_turn, rules)
         doc = clear_score_speaks(doc, rules, CLEAR_RULES, verdict=verdict)
         doc = clear_score_speaks(doc, document_row.sparse["n:title"], CLEAR_TITLE, verdict=verdict, whole_text=rules)
@@ -438,7 +438,7 @@ class TrainedTone:
                 # the text's tone), so the document model, which learns from more items, has an equal say.
                 probabilities = {k: (p + of_text.get(k, 0.0)) / 2 for k, p in probabilities.items()}
             after_turn = [e.score for e in t.evidence[company] if e.index >= turn > 0]
-            s = self._decided(probabilities, label_for(row.sparse["c:rule"]), negative_verdict(after_turn))
+            s = self._decided(probabilities, row.sparse["c:rule"], negative_verdict(after_turn))
             s = verdict_first(s, after_turn, row.sparse["c:rule"])
             if len(company_rows) == 1:
                 s = subject_follows_article(s, doc, of_text)
@@ -450,12 +450,12 @@ class TrainedTone:
             companies[company] = s
         return doc, companies
 
-    def _decided(self, probabilities: dict[str, float], rules_label: str, verdict: bool = False) -> Sentiment:
+    def _decided(self, probabilities: dict[str, float], rules: float, verdict: bool = False) -> Sentiment:
         label = max(probabilities, key=probabilities.get)
         confidence = probabilities[label]
         score = probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0)
-        if not (verdict and label == "negative" and rules_label != "positive"):  # the verdict backs a negative
-            label = guarded(label, confidence, rules_label, self.min_confidence)
+        if not (verdict and label == "negative" and label_for(rules) != "positive"):  # the verdict backs a negative
+            label = guarded(label, confidence, rules, self.min_confidence)
         return Sentiment(label=label, score=consistent_score(label, score), confidence=round(confidence, 4))
 
 
@@ -532,16 +532,19 @@ def relabelled(s: Sentiment, label: str) -> Sentiment:
     return Sentiment(label=label, score=consistent_score(label, s.score), confidence=s.confidence, evidence=s.evidence)
 
 
-def guarded(label: str, confidence: float, rules_label: str, min_confidence: float) -> str:
-    """A polar label the lexicon rules contradict, or one the model is unsure of while the rules see no tone,
-    becomes neutral: an analyst pays more for a negative read as positive than for a tone left unsaid. A label the
-    model is all but sure of (SURE_CONFIDENCE) stands: the rules' faint contrary reading of a text they half
-    understand (+0.11 for « The company behind Grok's images is just 15 days old ») is no reason to drop it."""
+def guarded(label: str, confidence: float, rules: float, min_confidence: float) -> str:
+    """A polar label the lexicon rules clearly contradict (`rules`, their score, at least CLEAR_RULES the other
+    way), or one the model is unsure of while the rules do not back it, becomes neutral: an analyst pays more for a
+    negative read as positive than for a tone left unsaid. A faint contrary score does not veto a label the model
+    gives with MIN_CONFIDENCE: an op-ed that reports a company's promises before its verdict reads +0.19 to the rules
+    (docs/tone.md, « Rebuttals and verdicts »). A label the model is all but sure of (SURE_CONFIDENCE) stands
+    whatever the rules read (+0.11 for « The company behind Grok's images is just 15 days old »)."""
     if label == "neutral" or confidence >= SURE_CONFIDENCE:
         return label
-    if rules_label not in ("neutral", label):
+    rules_label = label_for(rules)
+    if rules_label not in ("neutral", label) and abs(rules) >= CLEAR_RULES:
         return "neutral"
-    if rules_label == "neutral" and confidence < min_confidence:
+    if rules_label != label and confidence < min_confidence:
         return "neutral"
     return label
 
