@@ -104,15 +104,41 @@ def without_possessive(word: str) -> str | None:
     return match.group(1) if match else None
 
 
+_LETTERS_ONLY = re.compile(r"[^\W\d_]+")
+
+
+def compound_forms(word: str) -> tuple[list[str], str | None]:
+    """The phrases and the word a hyphenated word is written as: `start-up` → (["start-up", "start-ups"],
+    "startup"); `start-ups` → (["start-ups", "start-up"], "startups"); `start-up's` → (["start-up's", "start-up",
+    "start-ups"], "startup"). The phrases hold its parts as typed, its last part also in the plural (or the
+    singular); the word is its parts joined, read by the stemmed fields, which find "startup" and "startups" with it.
+    A French or English analyst typing `start-up` expects « startups » and "start-ups" (the phrase on the `.exact`
+    copy, unstemmed, found neither). A name (a capital after the first part: `Saint-Ouen`, `Île-de-France`) and a word
+    with a digit or other mark in a part (`covid-19`) are their phrase only.
+    Shared by `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
+    base = without_possessive(word)
+    bare = base or word
+    parts = bare.split("-")
+    named = any(part[:1].isupper() and not part.isupper() for part in parts[1:])  # Saint-Ouen, Île-de-France, Jean-Luc: a name as written
+    if len(parts) < 2 or named or not all(_LETTERS_ONLY.fullmatch(part) for part in parts):
+        return ([word] if base is None else [word, base]), None
+    last = parts[-1]
+    number = bare[:-1] if len(last) > 2 and last[-1] in "sS" else bare + "s"  # start-ups ↔ start-up
+    return list(dict.fromkeys([word, bare, number])), "".join(parts)
+
+
 def hyphenated_phrases(text: str) -> str:
     """A hyphen inside a word joins its parts: `open-source` is searched as the phrase "open-source" (both parts,
     adjacent, as Elasticsearch's analysers split it), never as "open NOT source"; only a `-` starting a word is NOT.
-    A possessive (`start-up's`) is the phrase with or without it."""
+    The phrase in the plural (or singular) and the word without its hyphens are found too (`start-up` →
+    `("start-up" | "start-ups" | startup)`, see compound_forms), and a possessive (`start-up's`) is the phrase with or
+    without it."""
 
     def phrase(match: re.Match) -> str:
         sign, word = match.groups()
-        base = without_possessive(word)
-        return f'{sign}"{word}"' if base is None else f'{sign}("{word}" | "{base}")'
+        phrases, joined = compound_forms(word)
+        forms = [f'"{form}"' for form in phrases] + ([joined] if joined else [])
+        return f"{sign}{forms[0]}" if len(forms) == 1 else f"{sign}({' | '.join(forms)})"
 
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
@@ -522,16 +548,26 @@ def tone_label(value: str, what: str) -> str:
 # NOT only at the start of a word (hyphenated words are phrases by then, see hyphenated_phrases).
 _QUERY_SYNTAX = re.compile(r'["+|()*~\\]|(?<![^\s(+|])-')
 _PHRASE = re.compile(r'"([^"]*)"')
+# A group of alternatives standing alone, not negated: what hyphenated_phrases and apostrophe_spellings write
+# (`("start-up" | "start-ups" | startup)`, `(aujourd'hui | aujourd’hui)`), or an analyst's `(cloud | nuage)`
+_ALTERNATIVE = re.compile(r'"[^"]*"|[^\s"()|+*~\\-][^\s"()|+*~\\]*')
+_GROUP = rf"\(((?:{_ALTERNATIVE.pattern})(?: \| (?:{_ALTERNATIVE.pattern}))+)\)"
+_ALTERNATIVES = re.compile(rf"(?<!\S){_GROUP}(?!\S)")
 
 
 MAX_QUERY_TERMS = 200  # words/phrases in a query with operators: 850 OR terms crashed the embedded store
 MAX_QUERY_DEPTH = 50  # nested parentheses: a `query_string` 3,000 deep crashed it (stack overflow)
+MAX_SPELLINGS = 4  # the most spellings search writes for one typed word (compound_forms, apostrophe_variants)
 _QUERY_TERM = re.compile(r'"[^"]*"?|[^\s"+|()~*]+')
 
 
 def query_too_complex(text: str) -> str | None:
     """Why a query would be too heavy for the store's parser (one clause), or None. Checked before sending, both for
-    `newsroom search` and for alert rules' `query_string`: a crafted query must not crash the store for everyone."""
+    `newsroom search` and for alert rules' `query_string`: a crafted query must not crash the store for everyone.
+    A word's few spellings (`("start-up" | "start-ups" | startup)`, `(aujourd'hui | aujourd’hui)`) count as one term:
+    the store answered 300 such groups of 4 in 2 to 5 s, a long flat chain of ORs is what crashed it."""
+    text = re.sub(_GROUP, lambda group: " w " if len(_ALTERNATIVE.findall(group.group(1))) <= MAX_SPELLINGS
+                             else group.group(0), text)
     terms = sum(1 for term in _QUERY_TERM.findall(text) if term.strip("-") and term not in ("AND", "OR", "NOT"))
     if terms > MAX_QUERY_TERMS:
         return f"{terms:,} terms, at most {MAX_QUERY_TERMS:,}"
@@ -553,16 +589,28 @@ def text_query(text: str) -> dict:
     Plain words and quoted phrases (no other operator) become one `match` with every word required and one
     `match_phrase` on the `.exact` copy per phrase, which select and score as simple_query_string does with
     `default_operator: and` and `quote_field_suffix`, but read each article's field once rather than once per word:
-    the embedded stand-in, which has no inverted index, re-analyses the field for every clause.
+    the embedded stand-in, which has no inverted index, re-analyses the field for every clause. A group of
+    alternatives (`("start-up" | "start-ups" | startup)`, a hyphenated word's forms) is one such clause per
+    alternative, any of which may match.
     """
     if _QUERY_SYNTAX.search(text) and (problem := query_too_complex(text)):  # plain words: one `match`, any length
         raise NewsroomError(f"The search query is too complex ({problem}): split it into smaller searches.")
-    words, phrases = _PHRASE.sub(" ", text), [p for p in _PHRASE.findall(text) if p.strip()]
-    if not _QUERY_SYNTAX.search(words):  # plain words and whole quoted phrases: each a single clause
+    groups = [_ALTERNATIVE.findall(group) for group in _ALTERNATIVES.findall(text)]
+    rest = _ALTERNATIVES.sub(" ", text)
+    words, phrases = _PHRASE.sub(" ", rest), [p for p in _PHRASE.findall(rest) if p.strip()]
+    if not _QUERY_SYNTAX.search(words):  # plain words, whole quoted phrases and groups of them: single clauses
+
+        def clause(name: str, term: str) -> dict:
+            if term.startswith('"'):
+                return {"match_phrase": {name + EXACT_SUFFIX: term[1:-1]}}
+            return {"match": {name: {"query": term, "operator": "and"}}}
+
         per_language = []
         for name in SEARCH_FIELDS:
-            clauses = [{"match": {name: {"query": words, "operator": "and"}}}] if words.strip() else []
-            clauses += [{"match_phrase": {name + EXACT_SUFFIX: phrase}} for phrase in phrases]
+            clauses = [clause(name, words)] if words.strip() else []
+            clauses += [clause(name, f'"{phrase}"') for phrase in phrases]
+            clauses += [{"bool": {"should": [clause(name, term) for term in group], "minimum_should_match": 1}}
+                        for group in groups]
             per_language.append(clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}})
     else:
         # A prefix (`énerg*`, already folded by prefix_terms) is matched against the words as written, on the `.exact`

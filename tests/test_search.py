@@ -439,7 +439,7 @@ def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_witho
         assert found == both | ({"https://h.example/record"} if "OR" in query else set()), query
     assert _urls(search_articles(client, settings, "Nvidia -start-up's")) == {
         "https://h.example/record", "https://h.example/opened"}
-    assert rule_phrases("start-up's AND Nvidia") == '("start-up\'s" OR "start-up") AND Nvidia'
+    assert rule_phrases("start-up's AND Nvidia") == '("start-up\'s" OR "start-up" OR "start-ups" OR startup) AND Nvidia'
 
 
 def test_a_word_or_phrase_finds_it_followed_by_an_english_possessive(hyphen_indexed):
@@ -462,6 +462,49 @@ def test_a_word_or_phrase_finds_it_followed_by_an_english_possessive(hyphen_inde
     rule = Rule(name="Mistral AI press", keywords=["Mistral AI"], channels=[{"type": "email", "to": ["d@example.org"]}])
     assert {item.url for item in find_matches(client, settings, rule, None)} == {"https://h.example/plan",
                                                                               "https://h.example/open"}
+
+
+# « start-up », « start-ups », « startups », "startup", "start-ups" in French and English copy, and pages that have the
+# two words apart or in another compound
+COMPOUND_PAGES = [
+    ("https://c.example/fr-start-up", "fr", "Une start-up lève des fonds", "Une start-up de Saint-Ouen lève des fonds."),
+    ("https://c.example/fr-start-ups", "fr", "Les start-ups", "Les start-ups françaises recrutent."),
+    ("https://c.example/fr-startups", "fr", "Les startups", "Les startups du cloud souverain recrutent."),
+    ("https://c.example/en-startup", "en", "The startup", "The startup sent an email to Nvidia."),
+    ("https://c.example/en-start-ups", "en", "Start-ups", "European start-ups hire; the e-mails say so."),
+    ("https://c.example/en-apart", "en", "Upstart", "Start the engine, then up we go with Nvidia."),
+]
+
+
+def test_a_hyphenated_word_finds_its_plural_and_its_spelling_without_hyphen(es_url):
+    """`start-up` found « start-up » only: not « start-ups », « startups », "startup" (the phrase on the unstemmed
+    `.exact` copy). It now finds every spelling, in French and English copy, in search and alert rules alike; the two
+    words apart are still not it, the quoted phrase is still exact, `-start-up` leaves out every spelling, and a
+    name (`Saint-Ouen`) stays its phrase."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [make_record(url, text, title=title, lang=lang, published=_at(10 + i))
+                                      for i, (url, lang, title, text) in enumerate(COMPOUND_PAGES)])
+    try:
+        every = {url for url, *_ in COMPOUND_PAGES} - {"https://c.example/en-apart"}
+        for query in ("start-up", "start-ups", "Start-up", "START-UP", "start-up's", "start-up OR nothingelse"):
+            assert _urls(search_articles(client, settings, query)) == every, query
+        assert _urls(search_articles(client, settings, '"start-up"')) == {"https://c.example/fr-start-up"}
+        assert _urls(search_articles(client, settings, "Nvidia -start-up")) == {"https://c.example/en-apart"}
+        assert _urls(search_articles(client, settings, "start-up recrutent")) == {"https://c.example/fr-start-ups",
+                                                                                  "https://c.example/fr-startups"}
+        assert _urls(search_articles(client, settings, "e-mail")) == {"https://c.example/en-startup",
+                                                                      "https://c.example/en-start-ups"}
+        assert parse_query("Saint-Ouen").text == '"Saint-Ouen"'
+        # plain words and groups of spellings keep the single-clause path (no query parser)
+        assert "simple_query_string" not in json.dumps(build_search(settings, "start-up recrutent")["query"])
+        rule = Rule(name="start-ups", query_string="start-up", channels=[{"type": "email", "to": ["d@example.org"]}])
+        assert {item.url for item in find_matches(client, settings, rule, None)} == every
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
 
 
 def test_an_english_possessive_finds_the_word_in_every_language(indexed):
