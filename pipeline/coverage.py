@@ -97,12 +97,16 @@ def why_no_date(text: str, option: str) -> str:
     year-first spelling, both readings when day and month could be swapped."""
     from calendar import monthrange
 
+    from pipeline.configfiles import shown_value
+
+    typed = shown_value(text)  # cut to 80 characters: a pasted paragraph was quoted whole
+
     def no_day(year: int, month: int, day: int) -> str | None:
         if not 1 <= month <= 12:
-            return f"{option} {text!r} is no day: a month is 01 to 12."
+            return f"{option} {typed} is no day: a month is 01 to 12."
         days = monthrange(year, month)[1]
         if not 1 <= day <= days:
-            return f"{option} {text!r} is no day: {date(year, month, 1):%B %Y} has {days} days."
+            return f"{option} {typed} is no day: {date(year, month, 1):%B %Y} has {days} days."
         return None
 
     if match := _YEAR_FIRST.match(text):
@@ -116,11 +120,11 @@ def why_no_date(text: str, option: str) -> str:
         readings = [f"{year}-{month:02}-{day:02}" + (f" ({day} {date(year, month, 1):%B})" if len(days) > 1 else "")
                     for day, month in days]
         if readings:
-            return f"{option} {text!r}: write dates year first, {' or '.join(readings)}."
+            return f"{option} {typed}: write dates year first, {' or '.join(readings)}."
         # no reading is a day: the one whose month exists says why (day first, the French order, before month first)
         day, month = ([order for order in orders if 1 <= order[1] <= 12] or orders)[0]
         return no_day(year, month, day)
-    return f"Invalid date {text!r} for {option}: use YYYY-MM-DD or an ISO 8601 date-time."
+    return f"Invalid date {typed} for {option}: use YYYY-MM-DD or an ISO 8601 date-time."
 
 
 def _as_typed(value: date | datetime) -> str:

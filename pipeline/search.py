@@ -119,7 +119,8 @@ def compound_forms(word: str) -> tuple[list[str], str | None]:
     base = without_possessive(word)
     bare = base or word
     parts = bare.split("-")
-    named = any(part[:1].isupper() and not part.isupper() for part in parts[1:])  # Saint-Ouen, Île-de-France, Jean-Luc: a name as written
+    # Saint-Ouen, Île-de-France, Jean-Luc: a name, written so
+    named = any(part[:1].isupper() and not part.isupper() for part in parts[1:])
     if len(parts) < 2 or named or not all(_LETTERS_ONLY.fullmatch(part) for part in parts):
         return ([word] if base is None else [word, base]), None
     last = parts[-1]
@@ -392,13 +393,19 @@ def wildcard_notes(text: str) -> list[str]:
     """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) or a `*` inside one (`souv*té`) is no wildcard
     for simple_query_string: the word is split there (`mistr` and `l`, both required), which found nothing without a
     word why."""
+    from pipeline.configfiles import SHOWN_VALUE_CHARS
+
+    def shown(word: str) -> str:  # a 10 KB word was printed whole
+        return word if len(word) <= SHOWN_VALUE_CHARS else word[:SHOWN_VALUE_CHARS - 1] + "…"
+
     outside = text.split('"')[::2]  # the parts outside quotes
     notes = []
     for mark, pattern in _INNER_WILDCARD.items():
         words = [match.group(0) for part in outside for match in pattern.finditer(part)]
         if words:
-            notes.append(f"{_WILDCARD_NOTE[mark]}: {', '.join(dict.fromkeys(words[:3]))} was searched as the words "
-                         f"around the {mark}; write the start of the word followed by * ({words[0].split(mark)[0]}*).")
+            notes.append(f"{_WILDCARD_NOTE[mark]}: {', '.join(shown(w) for w in dict.fromkeys(words[:3]))} was "
+                         f"searched as the words around the {mark}; write the start of the word followed by * "
+                         f"({shown(words[0].split(mark)[0] + '*')}).")
     return notes
 
 
@@ -422,6 +429,8 @@ def without_boosts(text: str) -> tuple[str, list[str]]:
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
+    from pipeline.configfiles import shown_value
+
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
     text, parsed.notes = balanced(word_operators(plain_typography(" ".join((query or "").split()))))
@@ -438,12 +447,13 @@ def parse_query(query: str) -> ParsedQuery:
             return group(name, sign, term, value)
         if not value:
             example = "fr" if name == "lang" else "NAME"
-            raise NewsroomError(f"{term!r} needs a value, e.g. {name}:{example}.")
+            raise NewsroomError(f"{shown_value(term)} needs a value, e.g. {name}:{example}.")
         before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
         if depth_at.get(match.start(), 0) > 0 or before.endswith("|") or after.startswith("|"):
             raise NewsroomError(
-                f"{term!r}: a {name}: filter applies to the whole search, so it cannot be inside parentheses or "
-                f"joined with OR; write it outside them ({name}:… keeps, -{name}:… or NOT {name}:… leaves out).")
+                f"{shown_value(term)}: a {name}: filter applies to the whole search, so it cannot be inside "
+                f"parentheses or joined with OR; write it outside them ({name}:… keeps, -{name}:… or NOT {name}:… "
+                "leaves out).")
         if sign == "-":
             parsed.excluded.setdefault(FILTER_KEYS[name], []).append(value)
         else:
@@ -461,8 +471,8 @@ def parse_query(query: str) -> ParsedQuery:
                 values.append((quoted or word).strip())
         if not values or operators == {"+", "|"} or (sign == "-" and "|" not in operators and len(values) > 1):
             raise NewsroomError(
-                f"{term!r}: write the {name}: values in parentheses joined by OR ({name}:(A OR B): any of them) or "
-                f"by AND ({name}:(A AND B): all of them); -{name}:(A OR B) leaves out any of them.")
+                f"{shown_value(term)}: write the {name}: values in parentheses joined by OR ({name}:(A OR B): any of "
+                f"them) or by AND ({name}:(A AND B): all of them); -{name}:(A OR B) leaves out any of them.")
         if sign == "-":
             parsed.excluded.setdefault(FILTER_KEYS[name], []).extend(values)
         elif "|" in operators and len(values) > 1:
@@ -540,7 +550,9 @@ def tone_label(value: str, what: str) -> str:
     tone"), else NewsroomError naming the option `what`."""
     tone = _TONE_WORDS.get(fold(value.strip()))
     if tone is None:
-        raise NewsroomError(f"{what}: unknown tone {value!r}; use positive, neutral or negative.")
+        from pipeline.configfiles import shown_value
+
+        raise NewsroomError(f"{what}: unknown tone {shown_value(value)}; use positive, neutral or negative.")
     return tone
 
 
@@ -741,6 +753,8 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
     Values named in the feeds file, the topics file or the searched languages are known at once; any other is
     looked up in the store (a feed removed since, a language detected on some page) before it is reported.
     """
+    from pipeline.configfiles import shown_value
+
     notes: list[str] = []
     if sources:
         from pipeline.feeds import load_feeds
@@ -758,7 +772,7 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
                     client, alias, ["source", "domain"], *host_spellings(value)):
                 stored = client.search(index=alias, size=0, aggs={"names": {"terms": {"field": "source", "size": 500}}})
                 close = _closest(value, [*names, *(b["key"] for b in stored["aggregations"]["names"]["buckets"])])
-                notes.append(f"no feed is named {value!r} (nor has that domain) and no article comes from it"
+                notes.append(f"no feed is named {shown_value(value)} (nor has that domain) and no article comes from it"
                              + (f"; closest feed names: {', '.join(close)}." if close else
                                 "; `newsroom feeds list` shows the feed names."))
     if topics:
@@ -770,12 +784,14 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
             ids = []
         for value in dict.fromkeys(topics):
             if value.casefold() not in {i.casefold() for i in ids} and not _stored(client, alias, ["topics"], value):
-                notes.append(f"no topic is called {value!r}; the topics are: {', '.join(ids) or 'none configured'}.")
+                notes.append(f"no topic is called {shown_value(value)}; the topics are: "
+                             f"{', '.join(ids) or 'none configured'}.")
     for value in dict.fromkeys(lang.lower() for lang in langs):
         if value not in SEARCH_LANGS and not _stored(client, alias, ["lang"], value):
             stored = client.search(index=alias, size=0, aggs={"langs": {"terms": {"field": "lang", "size": 50}}})
             codes = dict.fromkeys([*SEARCH_LANGS, *(b["key"] for b in stored["aggregations"]["langs"]["buckets"])])
-            notes.append(f"no article is in language {value!r}; use a language code such as {', '.join(codes)}.")
+            notes.append(f"no article is in language {shown_value(value)}; use a language code such as "
+                         f"{', '.join(codes)}.")
     return notes
 
 
@@ -905,6 +921,9 @@ def parse_company_tones(values: list[str] | None) -> dict[str, str]:
     for value in values or []:
         company, sep, tone = value.rpartition("=")
         if not sep or not company.strip():
-            raise NewsroomError(f"--company-tone {value!r}: write COMPANY=TONE, e.g. --company-tone Mistral=negative.")
+            from pipeline.configfiles import shown_value
+
+            raise NewsroomError(f"--company-tone {shown_value(value)}: write COMPANY=TONE, e.g. --company-tone "
+                                "Mistral=negative.")
         out[company.strip()] = tone_label(tone, f"--company-tone {value}")
     return out

@@ -994,6 +994,26 @@ def test_a_star_inside_a_word_gets_a_note_that_only_a_final_star_is_a_wildcard(i
         "the start of the word followed by * (Nvid*).", results.notes[0]]
 
 
+def test_notes_and_refusals_quote_at_most_80_characters_of_a_very_long_input(indexed):
+    """A 5,000-character word with a `?` in it, a pasted paragraph as `--source`, `lang:` or `--since`: each note or
+    refusal quoted the whole value (6.6 KB of terminal for one note); it now quotes its first 80 characters, as
+    errors about config values do."""
+    settings, client, _ = indexed
+    long = "x" * 5000
+    notes = [*search_articles(client, settings, f"a?{long}").notes,
+             *search_articles(client, settings, f"souv*{long}").notes,
+             *search_articles(client, settings, "cloud", sources=[long]).notes,
+             *search_articles(client, settings, f"cloud lang:{long} topic:{long}").notes]
+    assert len(notes) == 5 and all(len(note) < 400 for note in notes), [len(note) for note in notes]
+    assert "a?" + "x" * 77 + "…" in notes[0]
+    for query, options in ((f"cloud company:({long} AND a OR b)", {}), ("cloud", {"since": long}),
+                           ("cloud", {"until": f"2026-02-30T{long}"}), ("cloud", {"tone": long}),
+                           (f"cloud (lang:{long})", {})):
+        with pytest.raises(NewsroomError) as refused:
+            search_articles(client, settings, query, **options)
+        assert len(str(refused.value)) < 400, (query, options, len(str(refused.value)))
+
+
 def test_a_lucene_boost_is_ignored_with_a_note_instead_of_finding_nothing(indexed):
     """`Nvidia^2 chips` (a Lucene or Kibana boost) found nothing: simple_query_string has no boost in the query text, so
     the "2" was a word every article had to hold. A boost after a word, a phrase or a group is dropped with a note."""
