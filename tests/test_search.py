@@ -255,6 +255,24 @@ def test_a_name_two_watched_companies_share_is_refused_naming_both(indexed):
         "Dassault Aviation", "Dassault Systèmes", "OVHcloud"]
 
 
+def test_a_company_named_in_the_possessive_is_the_company(indexed):
+    """`company:mistral's`, `--company "Nvidia’s"` were refused ("'mistral's' is not a watched company… Did you mean
+    'Mistral AI'?"), though the same word in the query finds the company's articles: the possessive is dropped when
+    the name as typed is no company's, in search, coverage, mentions and tone corrections alike."""
+    from pipeline.enrich.watchlist import resolve_companies
+
+    settings, client, _ = indexed
+    tribune = {"https://a.example/tribune"}
+    assert _urls(search_articles(client, settings, "cloud company:mistral's")) == tribune
+    assert _urls(search_articles(client, settings, 'company:"Mistral AI’s"')) == tribune
+    assert _urls(search_articles(client, settings, "cloud", companies=["OVH's"])) == {"https://a.example/ovh"}
+    assert _urls(search_articles(client, settings, "", company_tones={"NVIDIA'S": "négatif"})) == {
+        "https://a.example/tribune", "https://a.example/chips"}
+    assert resolve_companies(["Nvidia’s", "mistral's", "Mistral AI"]) == ["Nvidia", "Mistral AI"]  # coverage's
+    with pytest.raises(NewsroomError, match=r"^\"Mistrall's\" is not a watched company.*'Mistral AI'"):
+        search_articles(client, settings, "cloud", companies=["Mistrall's"])
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
 
