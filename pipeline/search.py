@@ -328,6 +328,12 @@ def _without_empty_phrases(text: str) -> tuple[str, bool]:
 
 # Typographic double quotes and French guillemets, as a keyboard, a word processor or a pasted headline gives them.
 _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
+# What a word copied from a web page or a word processor carries: the hyphen and non-breaking hyphen (U+2010, U+2011,
+# « start‑up ») are the `-` the syntax knows; a soft hyphen and the invisible joiners (U+00AD, U+200B, U+2060,
+# U+FEFF) are nothing, and kept they made the word one nobody wrote (`start‑up` found "start the car, then up",
+# `sou­ve­rai­ne­té` with soft hyphens found nothing)
+_PASTED = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\u2060": None,
+                         "\ufeff": None})
 # An en dash, em dash or minus sign starting a word, outside quotes (a word processor's or a phone's `-`)
 _TYPOGRAPHIC_NOT = re.compile(r'(?<![^\s(])[–—−](?=[^\s–—−)])')
 # Single quotes opening a word and closing a later one ('AI Act', ‘AI Act’), with no quote or apostrophe inside: an
@@ -339,8 +345,9 @@ def plain_typography(text: str) -> str:
     """“AI Act” and « cloud souverain » are quoted phrases, as "AI Act" is: both parsers know only the ASCII quote,
     and read the words apart (“souverain cloud” found « cloud souverain », “AI Act” any page saying « j'ai » and
     "act"), and so are 'AI Act' and ‘AI Act’ in single quotes. A typographic dash starting a word is NOT, as `-` is:
-    `cloud –Nvidia` found the articles *with* Nvidia (the parsers read the dash as punctuation)."""
-    parts = text.translate(_TYPOGRAPHIC_QUOTES).split('"')
+    `cloud –Nvidia` found the articles *with* Nvidia (the parsers read the dash as punctuation). A hyphen or an
+    invisible character pasted with a word is read as typed on a keyboard (_PASTED)."""
+    parts = text.translate(_PASTED).translate(_TYPOGRAPHIC_QUOTES).split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         parts[i] = _SINGLE_QUOTED.sub(r'"\1"', _TYPOGRAPHIC_NOT.sub("-", parts[i]))
     return '"'.join(parts)

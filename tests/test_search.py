@@ -441,6 +441,18 @@ def test_hyphenated_word_means_both_parts_adjacent_like_the_quoted_phrase(hyphen
                for p in hit["passages"])
 
 
+def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_the_word_typed(hyphen_indexed):
+    """`start‑up` copied from a web page (a non-breaking hyphen, U+2011) was the two words anywhere, so it found a
+    page saying "up, start" and missed the phrase's spellings; a soft hyphen or a zero-width space copied inside
+    `Nvi­dia` made a word no page has. They now read as the hyphen, or nothing, typed on a keyboard."""
+    settings, client = hyphen_indexed
+    for pasted, typed in (("start\u2011up", "start-up"), ("start\u2010up", "start-up"), ("open\u2011source", "open-source"),
+                          ("Nvi\u00addia", "Nvidia"), ("\ufeffNvidia\u200b record", "Nvidia record"),
+                          ("Nvidia \u2011record\u2011revenue", "Nvidia -record-revenue")):
+        expected = _urls(search_articles(client, settings, typed))
+        assert expected and _urls(search_articles(client, settings, pasted)) == expected, pasted
+
+
 def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_without_it(hyphen_indexed):
     """`start-up's` was the phrase "start-up's" on the `.exact` copy, which keeps `up's` whole (the English field's
     possessive stemmer never saw it): it found no « start-up ». Now it is the word with or without the possessive,
