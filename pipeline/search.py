@@ -367,6 +367,9 @@ _FIELD_PREFIX = re.compile(rf'(?<![^\s(+|-])({"|".join(TEXT_FIELD_NAMES + tuple(
                            re.IGNORECASE)
 
 
+_UNKNOWN_FIELD = re.compile(r'(?<![^\s(+|-])([^\W\d_]+):(?=["\w(])')
+
+
 def field_prefixes(text: str) -> tuple[str, list[str]]:
     """`title:Mistral` (outside quotes) is the word Mistral, with a note: search reads the title, description and text
     together (the parser read `title:mistral` as one word, found nowhere: "0 article(s) match." and no word why);
@@ -385,7 +388,25 @@ def field_prefixes(text: str) -> tuple[str, list[str]]:
             notes.append(note)
         return ""
 
-    return _FIELD_PREFIX.sub(drop, text), notes
+    text = _FIELD_PREFIX.sub(drop, text)
+    # any other `name:value` (`auteur:Dupont`, `cloud:souverain`): the analysers keep a colon between letters inside
+    # the word, so it was one word no article has, found nowhere without a word why; it is the two words, noted
+    unknown: list[str] = []
+
+    def split(match: re.Match) -> str:
+        if text.count('"', 0, match.start()) % 2:
+            return match.group(0)
+        unknown.append(match.group(1))
+        return match.group(1) + " "
+
+    text = _UNKNOWN_FIELD.sub(split, text)
+    if unknown:
+        from pipeline.configfiles import shown_value
+
+        names = ", ".join(shown_value(f"{name}:") for name in dict.fromkeys(unknown[:3]))
+        notes.append(f"{names} {'is no filter' if len(set(unknown)) == 1 else 'are no filters'} (the filters are "
+                     "source:, company:, lang: and topic:): the words on both sides of the colon were searched.")
+    return text, notes
 
 
 # A `?` or a `*` inside a word, tried at a word's start only: from every position, a run of punctuation was scanned

@@ -999,6 +999,19 @@ def test_a_field_prefix_search_does_not_have_is_read_with_a_note_or_refused_nami
             search_articles(client, settings, query)
 
 
+def test_an_unknown_name_before_a_colon_is_read_as_words_with_a_note(indexed):
+    """`souverain:cloud` or `auteur:Dupont` (a field search does not have) was one word to the analysers, which keep
+    a colon between letters inside it: "0 article(s) match." with no word why. The words on both sides are searched,
+    with a note naming the filters; quoted, the colon stays as written, and a time (`10:30`) is left alone."""
+    settings, client, _ = indexed
+    results = search_articles(client, settings, "souverain:cloud")
+    assert _urls(results) == _urls(search_articles(client, settings, "souverain cloud")) != set()
+    assert results.notes == ["'souverain:' is no filter (the filters are source:, company:, lang: and topic:): the "
+                             "words on both sides of the colon were searched."]
+    assert search_articles(client, settings, '"souverain:cloud"').notes == []
+    assert parse_query("10:30 auteur:Dupont").text == "10:30 auteur Dupont"
+
+
 def test_a_question_mark_inside_a_word_gets_a_note_that_it_is_no_wildcard(indexed):
     """`Nvid?a` (Lucene's one-character wildcard) was split at the ? by simple_query_string and found nothing, with
     no note; a ? ending a word (a question) is punctuation, as before."""
