@@ -728,6 +728,11 @@ def test_share_of_voice_adds_up_to_100_and_a_period_without_mentions_has_no_shar
     assert proc.returncode == 0, proc.stderr
     row = next(line for line in proc.stdout.splitlines() if "share of voice" in line)
     assert "—" in row and "0%" not in row
+    # the empty period is said in words, as `--by source` and `--co-mentions` say it (it was a column of blank rows)
+    assert "no mention of Nvidia in this period" in proc.stdout
+    proc = _cli("coverage", "--entity", "nvidia", "--entity", "mistral", "--since", "2026-11-01", "--until",
+                "2026-11-30")
+    assert proc.returncode == 0 and "no mention" not in proc.stdout, proc.stdout
 
 
 def test_co_mentions_of_a_company_mentioned_alone_do_not_say_there_was_no_mention(indexed):
