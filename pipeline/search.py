@@ -587,7 +587,8 @@ def tone_label(value: str, what: str) -> str:
     if tone is None:
         from pipeline.configfiles import shown_value
 
-        raise NewsroomError(f"{what}: unknown tone {shown_value(value)}; use positive, neutral or negative.")
+        raise NewsroomError(f"{what}: unknown tone {shown_value(value)}; use positive, neutral or negative (or "
+                            "positif, neutre, négatif).")
     return tone
 
 

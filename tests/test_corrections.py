@@ -205,7 +205,8 @@ def test_second_correction_wins_and_keeps_the_model_label(store):
 @pytest.mark.parametrize(("article", "label", "company", "expected"), [
     ("nope", "negative", "Mistral AI", "'nope' is not an article id"),
     ("abcdef123456", "negative", "Mistral AI", "No article with an id starting with 'abcdef123456'"),
-    (None, "awful", "Mistral AI", "Tone label: unknown tone 'awful'; use positive, neutral or negative"),
+    (None, "awful", "Mistral AI", "Tone label: unknown tone 'awful'; use positive, neutral or negative (or positif, "
+                                  "neutre, négatif)."),
     (None, "negative", "Acme Widgets", "'Acme Widgets' is not a watched company"),
     (None, "negative", "OVHcloud", "does not mention OVHcloud (it mentions: Mistral AI, Nvidia)"),
 ])
