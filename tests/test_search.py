@@ -273,6 +273,18 @@ def test_a_company_named_in_the_possessive_is_the_company(indexed):
         search_articles(client, settings, "cloud", companies=["Mistrall's"])
 
 
+@pytest.mark.parametrize("command", [["search", "cloud"], ["mentions"], ["coverage"], ["report", "--output", "r.html"]])
+def test_an_empty_company_name_is_refused_not_read_as_no_filter(indexed, command, tmp_path, monkeypatch):
+    """`search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report
+    --entity ""` reported on the most mentioned companies: an empty name is refused in one sentence, before any
+    query."""
+    monkeypatch.chdir(tmp_path)
+    proc = _cli(*command, "--company", " ")
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    assert "A company name (--company, --entity) is empty" in " ".join(proc.stderr.split()), proc.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, timeout=120)
 

@@ -208,11 +208,18 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
 
 
 def resolve_companies(names: list[str] | None, watchlist: Watchlist | None = None) -> list[str]:
-    """Each name resolved (see resolve_company), duplicates dropped, order kept."""
+    """Each name resolved (see resolve_company), duplicates dropped, order kept. An empty name is refused: dropped,
+    `search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report
+    --entity ""` reported on the most mentioned companies, as if no filter had been asked for."""
+    from pipeline.errors import NewsroomError
+
     if not names:
         return []
+    if any(not (name and name.strip()) for name in names):
+        raise NewsroomError("A company name (--company, --entity) is empty: give a watched company's name or alias, "
+                            "e.g. --company Mistral.")
     watchlist = watchlist or load_watchlist()
-    return list(dict.fromkeys(resolve_company(n, watchlist) for n in names if n and n.strip()))
+    return list(dict.fromkeys(resolve_company(n, watchlist) for n in names))
 
 
 def _phrase_pattern(phrase: str) -> str:
