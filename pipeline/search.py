@@ -341,6 +341,12 @@ _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
 # `sou­ve­rai­ne­té` with soft hyphens found nothing)
 _PASTED = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\u2060": None,
                          "\ufeff": None})
+
+
+def as_typed(text: str) -> str:
+    """Query text with the hyphens and invisible characters a copy from a page carries read as typed on a keyboard
+    (_PASTED). Shared by `newsroom search` and alert rules' `query_string`."""
+    return text.translate(_PASTED)
 # An en dash, em dash or minus sign starting a word, outside quotes (a word processor's or a phone's `-`)
 _TYPOGRAPHIC_NOT = re.compile(r'(?<![^\s(])[–—−](?=[^\s–—−)])')
 # Single quotes opening a word and closing a later one ('AI Act', ‘AI Act’), with no quote or apostrophe inside: an
@@ -354,7 +360,7 @@ def plain_typography(text: str) -> str:
     "act"), and so are 'AI Act' and ‘AI Act’ in single quotes. A typographic dash starting a word is NOT, as `-` is:
     `cloud –Nvidia` found the articles *with* Nvidia (the parsers read the dash as punctuation). A hyphen or an
     invisible character pasted with a word is read as typed on a keyboard (_PASTED)."""
-    parts = text.translate(_PASTED).translate(_TYPOGRAPHIC_QUOTES).split('"')
+    parts = as_typed(text).translate(_TYPOGRAPHIC_QUOTES).split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         parts[i] = _SINGLE_QUOTED.sub(r'"\1"', _TYPOGRAPHIC_NOT.sub("-", parts[i]))
     return '"'.join(parts)

@@ -466,6 +466,14 @@ def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_th
                           ("Nvidia \u2011record\u2011revenue", "Nvidia -record-revenue")):
         expected = _urls(search_articles(client, settings, typed))
         assert expected and _urls(search_articles(client, settings, pasted)) == expected, pasted
+    # an alert rule's query_string reads them so too
+    from pipeline.alerts.evaluate import rule_text_query
+    from pipeline.alerts.rules import Rule
+
+    def sent(query: str) -> str:
+        return rule_text_query(Rule(name="r", query_string=query, channels=[{"type": "email", "to": ["d@example.org"]}]))
+
+    assert sent("start\u2011up AND Nvi\u00addia") == sent("start-up AND Nvidia")
 
 
 def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_without_it(hyphen_indexed):

@@ -239,11 +239,11 @@ def search_spellings(query: str) -> str:
 
 
 def rule_text_query(rule: Rule) -> str:
-    """The rule's `query_string` as sent: French operators in English, hyphenated words quoted, phrases and wildcards
-    on the exact copies, words spelt as search reads them."""
-    from pipeline.search import french_operators
+    """The rule's `query_string` as sent: French operators in English, hyphenated words quoted (a hyphen pasted as
+    U+2011 too), phrases and wildcards on the exact copies, words spelt as search reads them."""
+    from pipeline.search import as_typed, french_operators
 
-    return search_spellings(exact_terms(hyphenated_phrases(french_operators(rule.query_string or ""))))
+    return search_spellings(exact_terms(hyphenated_phrases(french_operators(as_typed(rule.query_string or "")))))
 
 
 def query_clause(rule: Rule) -> dict:
