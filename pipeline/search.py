@@ -14,6 +14,7 @@ See docs/storage.md, "Search syntax".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -164,8 +165,6 @@ _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l",
 
 def fold(word: str) -> str:
     """A word as the `.exact` copies index it: lower case, French elision stripped, accents folded (É → e)."""
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFKD", _ELISION.sub("", word.lower()).translate(_FOLD))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -749,6 +748,14 @@ def build_search(
     if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query or a filter, e.g. newsroom search '\"souveraineté numérique\" "
                             "-Nvidia' or newsroom search --company Nvidia --since 2026-11-01.")
+    if parsed.text.strip() not in ("", "*") and not any(char.isalnum() or unicodedata.category(char) == "So"  # an emoji
+                                               for char in parsed.text):
+        # `~`, `[`, `\`, `:`, `&&` alone: the analysers keep no word of it, so it found nothing, without a word why
+        from pipeline.configfiles import shown_value
+
+        raise NewsroomError(f"The search query {shown_value(query.strip())} has no word in it (only punctuation or "
+                            "operators), so it can find nothing: give a word, or leave the query out and filter with "
+                            "options (--company, --since…).")
     body: dict = {
         "query": {"bool": {"must": [text_query(parsed.text)] if parsed.text else [], "filter": filters,
                            **({"must_not": excluded} if excluded else {})}},

@@ -230,6 +230,16 @@ def test_passages_with_backslashes_and_stray_markers_print_as_written():
     assert passage_html("a \ue001 <b>\ue000x") == "a &lt;b&gt;<mark>x</mark>"
 
 
+@pytest.mark.parametrize("query", ["~", "[", "{", ":", "\\", "/", "&&", "^", "%", "€", "—", "- ~"])
+def test_a_query_with_no_word_in_it_is_refused_in_one_sentence(indexed, query):
+    """`~`, `[`, `\\`, `:` alone were "0 article(s) match." with no word why (the analysers keep no word of them);
+    `*` alone still lists every article."""
+    settings, client, _ = indexed
+    with pytest.raises(NewsroomError, match=r"^The search query .* has no word in it \(only punctuation or operators\)"):
+        search_articles(client, settings, query)
+    assert search_articles(client, settings, "*").total == len(indexed[2])
+
+
 def test_unknown_company_and_empty_query_are_clear_errors(indexed):
     settings, client, _ = indexed
     with pytest.raises(NewsroomError, match="search query"):
