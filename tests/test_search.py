@@ -235,7 +235,8 @@ def test_a_query_with_no_word_in_it_is_refused_in_one_sentence(indexed, query):
     """`~`, `[`, `\\`, `:` alone were "0 article(s) match." with no word why (the analysers keep no word of them);
     `*` alone still lists every article."""
     settings, client, _ = indexed
-    with pytest.raises(NewsroomError, match=r"^The search query .* has no word in it \(only punctuation or operators\)"):
+    with pytest.raises(NewsroomError, match=r"^The search query .* has no word in it \(only punctuation or "
+                                            r"operators\)"):
         search_articles(client, settings, query)
     assert search_articles(client, settings, "*").total == len(indexed[2])
 
@@ -471,7 +472,8 @@ def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_th
     page saying "up, start" and missed the phrase's spellings; a soft hyphen or a zero-width space copied inside
     `Nvi­dia` made a word no page has. They now read as the hyphen, or nothing, typed on a keyboard."""
     settings, client = hyphen_indexed
-    for pasted, typed in (("start\u2011up", "start-up"), ("start\u2010up", "start-up"), ("open\u2011source", "open-source"),
+    for pasted, typed in (("start\u2011up", "start-up"), ("start\u2010up", "start-up"),
+                          ("open\u2011source", "open-source"),
                           ("Nvi\u00addia", "Nvidia"), ("\ufeffNvidia\u200b record", "Nvidia record"),
                           ("Nvidia \u2011record\u2011revenue", "Nvidia -record-revenue")):
         expected = _urls(search_articles(client, settings, typed))
@@ -481,7 +483,8 @@ def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_th
     from pipeline.alerts.rules import Rule
 
     def sent(query: str) -> str:
-        return rule_text_query(Rule(name="r", query_string=query, channels=[{"type": "email", "to": ["d@example.org"]}]))
+        channels = [{"type": "email", "to": ["d@example.org"]}]
+        return rule_text_query(Rule(name="r", query_string=query, channels=channels))
 
     assert sent("start\u2011up AND Nvi\u00addia") == sent("start-up AND Nvidia")
 
@@ -530,7 +533,8 @@ def test_a_word_or_phrase_finds_it_followed_by_an_english_possessive(hyphen_inde
 # « start-up », « start-ups », « startups », "startup", "start-ups" in French and English copy, and pages that have the
 # two words apart or in another compound
 COMPOUND_PAGES = [
-    ("https://c.example/fr-start-up", "fr", "Une start-up lève des fonds", "Une start-up de Saint-Ouen lève des fonds."),
+    ("https://c.example/fr-start-up", "fr", "Une start-up lève des fonds",
+     "Une start-up de Saint-Ouen lève des fonds."),
     ("https://c.example/fr-start-ups", "fr", "Les start-ups", "Les start-ups françaises recrutent."),
     ("https://c.example/fr-startups", "fr", "Les startups", "Les startups du cloud souverain recrutent."),
     ("https://c.example/en-startup", "en", "The startup", "The startup sent an email to Nvidia."),

@@ -158,7 +158,8 @@ def test_setup_migrates_a_version_5_store_so_numbers_written_with_a_narrow_space
         client.indices.create(index=old, settings={"analysis": analysis},
                               mappings={"dynamic": "strict", "_meta": meta, "properties": templates.ARTICLE_PROPERTIES},
                               aliases={names["articles"]: {"is_write_index": True}})
-        records = [make_record("https://old.example/fr", "Mistral AI lève 1\u202f000 millions d’euros, 20\u202f% de plus."),
+        records = [make_record("https://old.example/fr",
+                               "Mistral AI lève 1\u202f000 millions d’euros, 20\u202f% de plus."),
                    make_record("https://old.example/en", "Revenue rose 20\u202f% to 1\u202f000 million.", lang="en"),
                    make_record("https://old.example/de", "Umsatz stieg um 20\u202f%.", lang="de")]
         for record in records:

@@ -60,7 +60,8 @@ ANALYSIS = {
         # are stemmed, and a phrase still needs every word ("AI Act" is not "act" with "ai" dropped), even where
         # quote_field_suffix is not applied (the embedded stand-in ignores it).
         "newsroom_french": {"type": "custom", "tokenizer": "standard",
-                            "char_filter": ["newsroom_ligatures", "newsroom_spaces"], "filter": ["lowercase", "newsroom_elision", "newsroom_french_stemmer"]},
+                            "char_filter": ["newsroom_ligatures", "newsroom_spaces"],
+                            "filter": ["lowercase", "newsroom_elision", "newsroom_french_stemmer"]},
         # Accents folded (as the French stemmer's own normalisation does): English and other copy quoting French
         # names and words ("Élysée", "Cédric O", "souveraineté") is found by them typed without accents, and
         # "Elysee Palace" by "Élysée".
