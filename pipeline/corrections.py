@@ -195,9 +195,10 @@ def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: 
     The article's `indexed_at` moves to now, so alert rules evaluate it again: a rule it now matches fires once,
     and a rule that already fired for it does not fire twice (its sent record exists).
     """
-    label = label.strip().lower()
-    if label not in LABELS:
-        raise NewsroomError(f"Tone label {label!r} is not one of {', '.join(LABELS)}.")
+    from pipeline.search import tone_label
+
+    # read as `--tone` reads it: `négatif`, `Neutre`, `POSITIVE` (French analysts were told "not one of negative…")
+    label = tone_label(label, "Tone label")
     if not client.indices.exists(index=corrections_index(settings)):
         from pipeline.store.setup import ensure_setup
 

@@ -46,9 +46,10 @@ def zone(settings: Settings) -> ZoneInfo:
         raise ConfigError(f"NEWSROOM_TIMEZONE: {problem}.") from None
 
 
-def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False) -> datetime | None:
+def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = False,
+               option: str | None = None) -> datetime | None:
     """A date (YYYY-MM-DD or YYYYMMDD, midnight in `tz`; the next midnight when `end`, so the day is included) or a
-    datetime.
+    datetime. A refused date is named with its option (`option`, by default --until when `end`, else --since).
 
     Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
     (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing); a start in
@@ -63,7 +64,7 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             try:
                 value = datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError:
-                raise NewsroomError(why_no_date(text)) from None
+                raise NewsroomError(why_no_date(text, option or ("--until" if end else "--since"))) from None
     if isinstance(value, datetime):
         when = value if value.tzinfo else value.replace(tzinfo=tz)
     else:
@@ -89,28 +90,41 @@ _YEAR_FIRST = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]|$)")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
-def why_no_date(text: str) -> str:
-    """The sentence refusing a typed date: "use YYYY-MM-DD" told `2026-02-30`, written so, nothing, and `30/11/2026`
-    (the French order) not the date it meant. A well-formed date that is no day names the month's length; a day/month
-    date gets its year-first spelling, both readings when day and month could be swapped."""
+def why_no_date(text: str, option: str) -> str:
+    """The sentence refusing a typed date, naming its option: "use YYYY-MM-DD" told `2026-02-30`, written so,
+    nothing, and `30/11/2026` (the French order) not the date it meant. A well-formed date that is no day names the
+    month's length (`31/11/2026` too, in either order: it was told "use YYYY-MM-DD"); a day/month date gets its
+    year-first spelling, both readings when day and month could be swapped."""
     from calendar import monthrange
+
+    from pipeline.configfiles import shown_value
+
+    typed = shown_value(text)  # cut to 80 characters: a pasted paragraph was quoted whole
+
+    def no_day(year: int, month: int, day: int) -> str | None:
+        if not 1 <= month <= 12:
+            return f"{option} {typed} is no day: a month is 01 to 12."
+        days = monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            return f"{option} {typed} is no day: {date(year, month, 1):%B %Y} has {days} days."
+        return None
 
     if match := _YEAR_FIRST.match(text):
         year, month, day = (int(part) for part in match.groups())
-        if not 1 <= month <= 12:
-            return f"{text!r} is no day: a month is 01 to 12."
-        days = monthrange(year, month)[1]
-        if not 1 <= day <= days:
-            return f"{text!r} is no day: {date(year, month, 1):%B %Y} has {days} days."
+        if problem := no_day(year, month, day):
+            return problem
     if match := _DAY_FIRST.match(text):
         first, second, year = (int(part) for part in match.groups())
         orders = [(first, second), (second, first)] if first != second else [(first, second)]
-        days = [(day, month) for day, month in orders if 1 <= month <= 12 and 1 <= day <= monthrange(year, month)[1]]
+        days = [(day, month) for day, month in orders if not no_day(year, month, day)]
         readings = [f"{year}-{month:02}-{day:02}" + (f" ({day} {date(year, month, 1):%B})" if len(days) > 1 else "")
                     for day, month in days]
         if readings:
-            return f"{text!r}: write dates year first, {' or '.join(readings)}."
-    return f"Invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 date-time."
+            return f"{option} {typed}: write dates year first, {' or '.join(readings)}."
+        # no reading is a day: the one whose month exists says why (day first, the French order, before month first)
+        day, month = ([order for order in orders if 1 <= order[1] <= 12] or orders)[0]
+        return no_day(year, month, day)
+    return f"Invalid date {typed} for {option}: use YYYY-MM-DD or an ISO 8601 date-time."
 
 
 def _as_typed(value: date | datetime) -> str:

@@ -14,6 +14,7 @@ See docs/storage.md, "Search syntax".
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -104,15 +105,49 @@ def without_possessive(word: str) -> str | None:
     return match.group(1) if match else None
 
 
+_LETTERS_ONLY = re.compile(r"[^\W\d_]+")
+
+
+def compound_forms(word: str) -> tuple[list[str], str | None]:
+    """The phrases and the word a hyphenated word is written as: `start-up` → (["start-up", "start-ups"],
+    "startup"); `start-ups` → (["start-ups", "start-up"], "startups"); `start-up's` → (["start-up's", "start-up",
+    "start-ups"], "startup"). The phrases hold its parts as typed, its last part also in the plural (or the
+    singular); the word is its parts joined, read by the stemmed fields, which find "startup" and "startups" with it.
+    A French or English analyst typing `start-up` expects « startups » and "start-ups" (the phrase on the `.exact`
+    copy, unstemmed, found neither). A name (a capital after the first part: `Saint-Ouen`, `Île-de-France`) and a word
+    with a digit or other mark in a part (`covid-19`) are their phrase only.
+    Shared by `newsroom search` and alert rules' `query_string` (pipeline.alerts.evaluate)."""
+    base = without_possessive(word)
+    bare = base or word
+    parts = bare.split("-")
+    # Saint-Ouen, Île-de-France, Jean-Luc: a name, written so
+    named = any(part[:1].isupper() and not part.isupper() for part in parts[1:])
+    if len(parts) < 2 or named or not all(_LETTERS_ONLY.fullmatch(part) for part in parts):
+        return ([word] if base is None else [word, base]), None
+    return list(dict.fromkeys([word, bare, other_number(bare)])), "".join(parts)
+
+
+def other_number(word: str) -> str:
+    """`start-ups` ↔ `start-up`, `startup` ↔ `startups`: a final s (after a last part of three letters or more)
+    dropped, else one added."""
+    last = word.rsplit("-", 1)[-1]
+    return word[:-1] if len(last) > 2 and last[-1] in "sS" else word + "s"
+
+
 def hyphenated_phrases(text: str) -> str:
     """A hyphen inside a word joins its parts: `open-source` is searched as the phrase "open-source" (both parts,
     adjacent, as Elasticsearch's analysers split it), never as "open NOT source"; only a `-` starting a word is NOT.
-    A possessive (`start-up's`) is the phrase with or without it."""
+    The phrase in the plural (or singular) and the word without its hyphens are found too (`start-up` →
+    `("start-up" | "start-ups" | startup)`, see compound_forms), and a possessive (`start-up's`) is the phrase with or
+    without it."""
 
     def phrase(match: re.Match) -> str:
         sign, word = match.groups()
-        base = without_possessive(word)
-        return f'{sign}"{word}"' if base is None else f'{sign}("{word}" | "{base}")'
+        phrases, joined = compound_forms(word)
+        # the hyphen-less word in both numbers, as written, so every spelling is one clause on the `.exact` copy
+        joined_forms = [joined, other_number(joined)] if joined else []
+        forms = [f'"{form}"' for form in [*phrases, *joined_forms]]
+        return f"{sign}{forms[0]}" if len(forms) == 1 else f"{sign}({' | '.join(forms)})"
 
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
@@ -130,8 +165,6 @@ _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l",
 
 def fold(word: str) -> str:
     """A word as the `.exact` copies index it: lower case, French elision stripped, accents folded (É → e)."""
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFKD", _ELISION.sub("", word.lower()).translate(_FOLD))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -301,6 +334,18 @@ def _without_empty_phrases(text: str) -> tuple[str, bool]:
 
 # Typographic double quotes and French guillemets, as a keyboard, a word processor or a pasted headline gives them.
 _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
+# What a word copied from a web page or a word processor carries: the hyphen and non-breaking hyphen (U+2010, U+2011,
+# « start‑up ») are the `-` the syntax knows; a soft hyphen and the invisible joiners (U+00AD, U+200B, U+2060,
+# U+FEFF) are nothing, and kept they made the word one nobody wrote (`start‑up` found "start the car, then up",
+# `sou­ve­rai­ne­té` with soft hyphens found nothing)
+_PASTED = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\u2060": None,
+                         "\ufeff": None})
+
+
+def as_typed(text: str) -> str:
+    """Query text with the hyphens and invisible characters a copy from a page carries read as typed on a keyboard
+    (_PASTED). Shared by `newsroom search` and alert rules' `query_string`."""
+    return text.translate(_PASTED)
 # An en dash, em dash or minus sign starting a word, outside quotes (a word processor's or a phone's `-`)
 _TYPOGRAPHIC_NOT = re.compile(r'(?<![^\s(])[–—−](?=[^\s–—−)])')
 # Single quotes opening a word and closing a later one ('AI Act', ‘AI Act’), with no quote or apostrophe inside: an
@@ -312,8 +357,9 @@ def plain_typography(text: str) -> str:
     """“AI Act” and « cloud souverain » are quoted phrases, as "AI Act" is: both parsers know only the ASCII quote,
     and read the words apart (“souverain cloud” found « cloud souverain », “AI Act” any page saying « j'ai » and
     "act"), and so are 'AI Act' and ‘AI Act’ in single quotes. A typographic dash starting a word is NOT, as `-` is:
-    `cloud –Nvidia` found the articles *with* Nvidia (the parsers read the dash as punctuation)."""
-    parts = text.translate(_TYPOGRAPHIC_QUOTES).split('"')
+    `cloud –Nvidia` found the articles *with* Nvidia (the parsers read the dash as punctuation). A hyphen or an
+    invisible character pasted with a word is read as typed on a keyboard (_PASTED)."""
+    parts = as_typed(text).translate(_TYPOGRAPHIC_QUOTES).split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         parts[i] = _SINGLE_QUOTED.sub(r'"\1"', _TYPOGRAPHIC_NOT.sub("-", parts[i]))
     return '"'.join(parts)
@@ -331,6 +377,9 @@ OTHER_FIELDS = {
 }
 _FIELD_PREFIX = re.compile(rf'(?<![^\s(+|-])({"|".join(TEXT_FIELD_NAMES + tuple(OTHER_FIELDS))}):(?=["\w(])',
                            re.IGNORECASE)
+
+
+_UNKNOWN_FIELD = re.compile(r'(?<![^\s(+|-])([^\W\d_]+):(?=["\w(])')
 
 
 def field_prefixes(text: str) -> tuple[str, list[str]]:
@@ -351,7 +400,25 @@ def field_prefixes(text: str) -> tuple[str, list[str]]:
             notes.append(note)
         return ""
 
-    return _FIELD_PREFIX.sub(drop, text), notes
+    text = _FIELD_PREFIX.sub(drop, text)
+    # any other `name:value` (`auteur:Dupont`, `cloud:souverain`): the analysers keep a colon between letters inside
+    # the word, so it was one word no article has, found nowhere without a word why; it is the two words, noted
+    unknown: list[str] = []
+
+    def split(match: re.Match) -> str:
+        if text.count('"', 0, match.start()) % 2:
+            return match.group(0)
+        unknown.append(match.group(1))
+        return match.group(1) + " "
+
+    text = _UNKNOWN_FIELD.sub(split, text)
+    if unknown:
+        from pipeline.configfiles import shown_value
+
+        names = ", ".join(shown_value(f"{name}:") for name in dict.fromkeys(unknown[:3]))
+        notes.append(f"{names} {'is no filter' if len(set(unknown)) == 1 else 'are no filters'} (the filters are "
+                     "source:, company:, lang: and topic:): the words on both sides of the colon were searched.")
+    return text, notes
 
 
 # A `?` or a `*` inside a word, tried at a word's start only: from every position, a run of punctuation was scanned
@@ -366,13 +433,19 @@ def wildcard_notes(text: str) -> list[str]:
     """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) or a `*` inside one (`souv*té`) is no wildcard
     for simple_query_string: the word is split there (`mistr` and `l`, both required), which found nothing without a
     word why."""
+    from pipeline.configfiles import SHOWN_VALUE_CHARS
+
+    def shown(word: str) -> str:  # a 10 KB word was printed whole
+        return word if len(word) <= SHOWN_VALUE_CHARS else word[:SHOWN_VALUE_CHARS - 1] + "…"
+
     outside = text.split('"')[::2]  # the parts outside quotes
     notes = []
     for mark, pattern in _INNER_WILDCARD.items():
         words = [match.group(0) for part in outside for match in pattern.finditer(part)]
         if words:
-            notes.append(f"{_WILDCARD_NOTE[mark]}: {', '.join(dict.fromkeys(words[:3]))} was searched as the words "
-                         f"around the {mark}; write the start of the word followed by * ({words[0].split(mark)[0]}*).")
+            notes.append(f"{_WILDCARD_NOTE[mark]}: {', '.join(shown(w) for w in dict.fromkeys(words[:3]))} was "
+                         f"searched as the words around the {mark}; write the start of the word followed by * "
+                         f"({shown(words[0].split(mark)[0] + '*')}).")
     return notes
 
 
@@ -396,6 +469,8 @@ def without_boosts(text: str) -> tuple[str, list[str]]:
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
+    from pipeline.configfiles import shown_value
+
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
     text, parsed.notes = balanced(word_operators(plain_typography(" ".join((query or "").split()))))
@@ -412,12 +487,13 @@ def parse_query(query: str) -> ParsedQuery:
             return group(name, sign, term, value)
         if not value:
             example = "fr" if name == "lang" else "NAME"
-            raise NewsroomError(f"{term!r} needs a value, e.g. {name}:{example}.")
+            raise NewsroomError(f"{shown_value(term)} needs a value, e.g. {name}:{example}.")
         before, after = text[:match.start()].rstrip(), text[match.end():].lstrip()
         if depth_at.get(match.start(), 0) > 0 or before.endswith("|") or after.startswith("|"):
             raise NewsroomError(
-                f"{term!r}: a {name}: filter applies to the whole search, so it cannot be inside parentheses or "
-                f"joined with OR; write it outside them ({name}:… keeps, -{name}:… or NOT {name}:… leaves out).")
+                f"{shown_value(term)}: a {name}: filter applies to the whole search, so it cannot be inside "
+                f"parentheses or joined with OR; write it outside them ({name}:… keeps, -{name}:… or NOT {name}:… "
+                "leaves out).")
         if sign == "-":
             parsed.excluded.setdefault(FILTER_KEYS[name], []).append(value)
         else:
@@ -435,8 +511,8 @@ def parse_query(query: str) -> ParsedQuery:
                 values.append((quoted or word).strip())
         if not values or operators == {"+", "|"} or (sign == "-" and "|" not in operators and len(values) > 1):
             raise NewsroomError(
-                f"{term!r}: write the {name}: values in parentheses joined by OR ({name}:(A OR B): any of them) or "
-                f"by AND ({name}:(A AND B): all of them); -{name}:(A OR B) leaves out any of them.")
+                f"{shown_value(term)}: write the {name}: values in parentheses joined by OR ({name}:(A OR B): any of "
+                f"them) or by AND ({name}:(A AND B): all of them); -{name}:(A OR B) leaves out any of them.")
         if sign == "-":
             parsed.excluded.setdefault(FILTER_KEYS[name], []).extend(values)
         elif "|" in operators and len(values) > 1:
@@ -514,7 +590,10 @@ def tone_label(value: str, what: str) -> str:
     tone"), else NewsroomError naming the option `what`."""
     tone = _TONE_WORDS.get(fold(value.strip()))
     if tone is None:
-        raise NewsroomError(f"{what}: unknown tone {value!r}; use positive, neutral or negative.")
+        from pipeline.configfiles import shown_value
+
+        raise NewsroomError(f"{what}: unknown tone {shown_value(value)}; use positive, neutral or negative (or "
+                            "positif, neutre, négatif).")
     return tone
 
 
@@ -522,16 +601,26 @@ def tone_label(value: str, what: str) -> str:
 # NOT only at the start of a word (hyphenated words are phrases by then, see hyphenated_phrases).
 _QUERY_SYNTAX = re.compile(r'["+|()*~\\]|(?<![^\s(+|])-')
 _PHRASE = re.compile(r'"([^"]*)"')
+# A group of alternatives standing alone, not negated: what hyphenated_phrases and apostrophe_spellings write
+# (`("start-up" | "start-ups" | startup)`, `(aujourd'hui | aujourd’hui)`), or an analyst's `(cloud | nuage)`
+_ALTERNATIVE = re.compile(r'"[^"]*"|[^\s"()|+*~\\-][^\s"()|+*~\\]*')
+_GROUP = rf"\(((?:{_ALTERNATIVE.pattern})(?: \| (?:{_ALTERNATIVE.pattern}))+)\)"
+_ALTERNATIVES = re.compile(rf"(?<!\S){_GROUP}(?!\S)")
 
 
 MAX_QUERY_TERMS = 200  # words/phrases in a query with operators: 850 OR terms crashed the embedded store
 MAX_QUERY_DEPTH = 50  # nested parentheses: a `query_string` 3,000 deep crashed it (stack overflow)
+MAX_SPELLINGS = 5  # the most spellings search writes for one typed word (hyphenated_phrases, apostrophe_variants)
 _QUERY_TERM = re.compile(r'"[^"]*"?|[^\s"+|()~*]+')
 
 
 def query_too_complex(text: str) -> str | None:
     """Why a query would be too heavy for the store's parser (one clause), or None. Checked before sending, both for
-    `newsroom search` and for alert rules' `query_string`: a crafted query must not crash the store for everyone."""
+    `newsroom search` and for alert rules' `query_string`: a crafted query must not crash the store for everyone.
+    A word's few spellings (`("start-up" | "start-ups" | startup)`, `(aujourd'hui | aujourd’hui)`) count as one term:
+    the store answered 300 such groups of 4 in 2 to 5 s, a long flat chain of ORs is what crashed it."""
+    text = re.sub(_GROUP, lambda group: " w " if len(_ALTERNATIVE.findall(group.group(1))) <= MAX_SPELLINGS
+                             else group.group(0), text)
     terms = sum(1 for term in _QUERY_TERM.findall(text) if term.strip("-") and term not in ("AND", "OR", "NOT"))
     if terms > MAX_QUERY_TERMS:
         return f"{terms:,} terms, at most {MAX_QUERY_TERMS:,}"
@@ -547,22 +636,48 @@ def query_too_complex(text: str) -> str | None:
     return None
 
 
+def _single_clauses(text: str) -> tuple[str, list[str], list[list[str]]] | None:
+    """The plain words, whole quoted phrases and groups of alternatives a query is made of, or None when it uses any
+    other operator (it then goes to simple_query_string)."""
+    groups = [_ALTERNATIVE.findall(group) for group in _ALTERNATIVES.findall(text)]
+    rest = _ALTERNATIVES.sub(" ", text)
+    words, phrases = _PHRASE.sub(" ", rest), [p for p in _PHRASE.findall(rest) if p.strip()]
+    return None if _QUERY_SYNTAX.search(words) else (words, phrases, groups)
+
+
+def _any_phrase(name: str, phrases: list[str]) -> dict:
+    """Any of these phrases on the `.exact` copy, as one `intervals` clause: the stand-in reads the field once for
+    it, where a `match_phrase` per phrase read it once each (a hyphenated word's four spellings: 8.5 s → 1.3 s on
+    1,000 stored articles). It highlights nothing there, so exact_highlight gives the passages."""
+    rules = [{"match": {"query": phrase, "max_gaps": 0, "ordered": True}} for phrase in phrases]
+    return {"intervals": {name + EXACT_SUFFIX: rules[0] if len(rules) == 1 else {"any_of": {"intervals": rules}}}}
+
+
 def text_query(text: str) -> dict:
     """The words, each article searched in its own language's field (one analysed copy per article).
 
     Plain words and quoted phrases (no other operator) become one `match` with every word required and one
     `match_phrase` on the `.exact` copy per phrase, which select and score as simple_query_string does with
     `default_operator: and` and `quote_field_suffix`, but read each article's field once rather than once per word:
-    the embedded stand-in, which has no inverted index, re-analyses the field for every clause.
+    the embedded stand-in, which has no inverted index, re-analyses the field for every clause. A group of
+    alternatives (`("start-up" | "start-ups" | "startup" | "startups")`, a hyphenated word's spellings) is one
+    clause for its phrases and one per other word, any of which may match.
     """
     if _QUERY_SYNTAX.search(text) and (problem := query_too_complex(text)):  # plain words: one `match`, any length
         raise NewsroomError(f"The search query is too complex ({problem}): split it into smaller searches.")
-    words, phrases = _PHRASE.sub(" ", text), [p for p in _PHRASE.findall(text) if p.strip()]
-    if not _QUERY_SYNTAX.search(words):  # plain words and whole quoted phrases: each a single clause
+    if parts := _single_clauses(text):  # plain words, whole quoted phrases and groups of them: single clauses
+        words, phrases, groups = parts
         per_language = []
         for name in SEARCH_FIELDS:
             clauses = [{"match": {name: {"query": words, "operator": "and"}}}] if words.strip() else []
             clauses += [{"match_phrase": {name + EXACT_SUFFIX: phrase}} for phrase in phrases]
+            for group in groups:
+                quoted = [term[1:-1] for term in group if term.startswith('"')]
+                either = [_any_phrase(name, quoted)] if quoted else []
+                either += [{"match": {name: {"query": term, "operator": "and"}}} for term in group
+                           if not term.startswith('"')]
+                clauses.append(either[0] if len(either) == 1 else {"bool": {"should": either,
+                                                                            "minimum_should_match": 1}})
             per_language.append(clauses[0] if len(clauses) == 1 else {"bool": {"must": clauses}})
     else:
         # A prefix (`énerg*`, already folded by prefix_terms) is matched against the words as written, on the `.exact`
@@ -633,6 +748,14 @@ def build_search(
     if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query or a filter, e.g. newsroom search '\"souveraineté numérique\" "
                             "-Nvidia' or newsroom search --company Nvidia --since 2026-11-01.")
+    if parsed.text.strip() not in ("", "*") and not any(char.isalnum() or unicodedata.category(char) == "So"  # an emoji
+                                               for char in parsed.text):
+        # `~`, `[`, `\`, `:`, `&&` alone: the analysers keep no word of it, so it found nothing, without a word why
+        from pipeline.configfiles import shown_value
+
+        raise NewsroomError(f"The search query {shown_value(query.strip())} has no word in it (only punctuation or "
+                            "operators), so it can find nothing: give a word, or leave the query out and filter with "
+                            "options (--company, --since…).")
     body: dict = {
         "query": {"bool": {"must": [text_query(parsed.text)] if parsed.text else [], "filter": filters,
                            **({"must_not": excluded} if excluded else {})}},
@@ -653,7 +776,21 @@ def build_search(
             # the article's one language field; its exact copy holds the quoted phrases' matches
             "fields": {name: spec for base in SEARCH_FIELDS for name in (base + EXACT_SUFFIX, base)},
         }
+        for base in SEARCH_FIELDS:
+            if marked := exact_highlight(parsed.text, base):
+                body["highlight"]["fields"][base + EXACT_SUFFIX] = {**spec, "highlight_query": marked}
     return body
+
+
+def exact_highlight(text: str, name: str) -> dict | None:
+    """What to mark in the `.exact` copy when a query's phrases are `intervals` (see _any_phrase), which the
+    embedded stand-in does not highlight: each of its phrases, or None when the query's own clauses serve."""
+    parts = _single_clauses(text)
+    if not parts or not any(term.startswith('"') for group in parts[2] for term in group):
+        return None
+    phrases = [*parts[1], *(term[1:-1] for group in parts[2] for term in group if term.startswith('"'))]
+    return {"bool": {"should": [{"match_phrase": {name + EXACT_SUFFIX: phrase}} for phrase in phrases],
+                     "minimum_should_match": 1}}
 
 
 @dataclass
@@ -693,6 +830,8 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
     Values named in the feeds file, the topics file or the searched languages are known at once; any other is
     looked up in the store (a feed removed since, a language detected on some page) before it is reported.
     """
+    from pipeline.configfiles import shown_value
+
     notes: list[str] = []
     if sources:
         from pipeline.feeds import load_feeds
@@ -710,7 +849,7 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
                     client, alias, ["source", "domain"], *host_spellings(value)):
                 stored = client.search(index=alias, size=0, aggs={"names": {"terms": {"field": "source", "size": 500}}})
                 close = _closest(value, [*names, *(b["key"] for b in stored["aggregations"]["names"]["buckets"])])
-                notes.append(f"no feed is named {value!r} (nor has that domain) and no article comes from it"
+                notes.append(f"no feed is named {shown_value(value)} (nor has that domain) and no article comes from it"
                              + (f"; closest feed names: {', '.join(close)}." if close else
                                 "; `newsroom feeds list` shows the feed names."))
     if topics:
@@ -722,12 +861,14 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
             ids = []
         for value in dict.fromkeys(topics):
             if value.casefold() not in {i.casefold() for i in ids} and not _stored(client, alias, ["topics"], value):
-                notes.append(f"no topic is called {value!r}; the topics are: {', '.join(ids) or 'none configured'}.")
+                notes.append(f"no topic is called {shown_value(value)}; the topics are: "
+                             f"{', '.join(ids) or 'none configured'}.")
     for value in dict.fromkeys(lang.lower() for lang in langs):
         if value not in SEARCH_LANGS and not _stored(client, alias, ["lang"], value):
             stored = client.search(index=alias, size=0, aggs={"langs": {"terms": {"field": "lang", "size": 50}}})
             codes = dict.fromkeys([*SEARCH_LANGS, *(b["key"] for b in stored["aggregations"]["langs"]["buckets"])])
-            notes.append(f"no article is in language {value!r}; use a language code such as {', '.join(codes)}.")
+            notes.append(f"no article is in language {shown_value(value)}; use a language code such as "
+                         f"{', '.join(codes)}.")
     return notes
 
 
@@ -857,6 +998,9 @@ def parse_company_tones(values: list[str] | None) -> dict[str, str]:
     for value in values or []:
         company, sep, tone = value.rpartition("=")
         if not sep or not company.strip():
-            raise NewsroomError(f"--company-tone {value!r}: write COMPANY=TONE, e.g. --company-tone Mistral=negative.")
+            from pipeline.configfiles import shown_value
+
+            raise NewsroomError(f"--company-tone {shown_value(value)}: write COMPANY=TONE, e.g. --company-tone "
+                                "Mistral=negative.")
         out[company.strip()] = tone_label(tone, f"--company-tone {value}")
     return out

@@ -421,8 +421,9 @@ def test_query_string_hyphenated_word_means_both_parts_not_a_negation(store, tmp
         assert sorted(item["title"] for batch in sent for item in batch["items"]) == sorted(titles), query
     assert httpserver.log == []
     assert hyphenated_phrases('a-b AND date:>=2026-11-01 AND c:[2026-01-01 TO *] AND "d-e" AND f-g* AND /h-i/ AND '
-                              'j\\-k AND (l-m)^2') == ('"a-b" AND date:>=2026-11-01 AND c:[2026-01-01 TO *] AND "d-e" '
-                                                      'AND f-g* AND /h-i/ AND j\\-k AND ("l-m")^2')
+                              'j\\-k AND (l-m)^2') == ('("a-b" OR "a-bs" OR ab) AND date:>=2026-11-01 AND '
+                                                      'c:[2026-01-01 TO *] AND "d-e" AND f-g* AND /h-i/ AND j\\-k '
+                                                      'AND (("l-m" OR "l-ms" OR lm))^2')
 
 
 def test_a_query_string_nested_3000_deep_is_refused_at_load_and_never_sent(tmp_path):

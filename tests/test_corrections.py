@@ -205,7 +205,8 @@ def test_second_correction_wins_and_keeps_the_model_label(store):
 @pytest.mark.parametrize(("article", "label", "company", "expected"), [
     ("nope", "negative", "Mistral AI", "'nope' is not an article id"),
     ("abcdef123456", "negative", "Mistral AI", "No article with an id starting with 'abcdef123456'"),
-    (None, "awful", "Mistral AI", "Tone label 'awful' is not one of negative, neutral, positive"),
+    (None, "awful", "Mistral AI", "Tone label: unknown tone 'awful'; use positive, neutral or negative (or positif, "
+                                  "neutre, négatif)."),
     (None, "negative", "Acme Widgets", "'Acme Widgets' is not a watched company"),
     (None, "negative", "OVHcloud", "does not mention OVHcloud (it mentions: Mistral AI, Nvidia)"),
 ])
@@ -217,6 +218,22 @@ def test_bad_corrections_are_refused_with_a_sentence(store, article, label, comp
         set_tone(client, settings, article or rec.article.id, label, company=company)
     client.indices.refresh(index=corrections_index(settings))
     assert recent_corrections(client, settings) == []
+
+
+@pytest.mark.parametrize("typed", ["négatif", "Negatif", "NÉGATIF", " negative "])
+def test_tone_set_reads_the_french_labels_as_tone_does_elsewhere(store, typed, capsys):
+    """`newsroom tone set ID négatif` was refused ("not one of negative, neutral, positive") while `search --tone
+    négatif` and `mentions --tone négatif` were read: a French analyst's label is the stored English one."""
+    from pipeline.cli import main
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    main(["tone", "set", rec.article.id[:12], typed, "--company", "mistral"])
+    assert "Mistral AI: positive → negative" in capsys.readouterr().out
+    fix = set_tone(client, settings, rec.article.id, "Neutre")
+    assert (fix.label, fix.target) == ("neutral", "document")
+    assert company_tone(stored_article(store, rec.article.id), "Mistral AI")["label"] == "negative"
 
 
 def test_cli_set_list_export(store, tmp_path, capsys):

@@ -622,18 +622,23 @@ def test_png_written_through_a_symlink_and_a_full_device_is_reported(tmp_path):
 
 
 @pytest.mark.parametrize("typed, said", [
-    ("2026-02-30", "'2026-02-30' is no day: February 2026 has 28 days."),
-    ("2024-02-30T10:00", "'2024-02-30T10:00' is no day: February 2024 has 29 days."),
-    ("2026-11-31", "'2026-11-31' is no day: November 2026 has 30 days."),
-    ("2026-13-01", "'2026-13-01' is no day: a month is 01 to 12."),
-    ("30/11/2026", "'30/11/2026': write dates year first, 2026-11-30."),
-    ("03/04/2026", "'03/04/2026': write dates year first, 2026-04-03 (3 April) or 2026-03-04 (4 March)."),
-    ("yesterday", "Invalid date 'yesterday': use YYYY-MM-DD or an ISO 8601 date-time."),
+    ("2026-02-30", "--since '2026-02-30' is no day: February 2026 has 28 days."),
+    ("2024-02-30T10:00", "--since '2024-02-30T10:00' is no day: February 2024 has 29 days."),
+    ("2026-11-31", "--since '2026-11-31' is no day: November 2026 has 30 days."),
+    ("2026-13-01", "--since '2026-13-01' is no day: a month is 01 to 12."),
+    ("30/11/2026", "--since '30/11/2026': write dates year first, 2026-11-30."),
+    ("03/04/2026", "--since '03/04/2026': write dates year first, 2026-04-03 (3 April) or 2026-03-04 (4 March)."),
+    ("31/11/2026", "--since '31/11/2026' is no day: November 2026 has 30 days."),
+    ("29/02/2026", "--since '29/02/2026' is no day: February 2026 has 28 days."),
+    ("11/31/2026", "--since '11/31/2026' is no day: November 2026 has 30 days."),
+    ("31/13/2026", "--since '31/13/2026' is no day: a month is 01 to 12."),
+    ("yesterday", "Invalid date 'yesterday' for --since: use YYYY-MM-DD or an ISO 8601 date-time."),
 ])
 def test_a_date_that_is_refused_says_why(typed, said):
     """`--since 2026-02-30` was told "use YYYY-MM-DD", which it did; `30/11/2026`, the French way, was told the same
-    without the date it meant. A date of the right shape but no such day names the month's length, and a day/month
-    date is answered with its year-first spelling (both, when day and month could be swapped)."""
+    without the date it meant, and `31/11/2026` still was. A date of the right shape but no such day names the
+    month's length, and a day/month date is answered with its year-first spelling (both, when day and month could be
+    swapped); the sentence names the option."""
     from zoneinfo import ZoneInfo
 
     from pipeline.coverage import parse_when
@@ -641,6 +646,23 @@ def test_a_date_that_is_refused_says_why(typed, said):
     with pytest.raises(NewsroomError) as refused:
         parse_when(typed, ZoneInfo("Europe/Paris"))
     assert str(refused.value) == said
+    with pytest.raises(NewsroomError) as refused:
+        parse_when(typed, ZoneInfo("Europe/Paris"), end=True)
+    assert str(refused.value) == said.replace("--since", "--until")
+
+
+@pytest.mark.parametrize("command", [["search", "cloud"], ["coverage", "--entity", "Mistral AI"],
+                                     ["mentions", "--entity", "Mistral AI"]])
+def test_a_day_the_month_does_not_have_is_named_with_its_option_in_every_command(command, es_url, capsys):
+    """`newsroom search --until 31/11/2026` said "use YYYY-MM-DD or an ISO 8601 date-time", which names neither the
+    option nor what is wrong; refused before the store is asked."""
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--since", "2026-11-01", "--until", "31/11/2026"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exit_info.value.code != 0 and "Traceback" not in err, err
+    assert "--until '31/11/2026' is no day: November 2026 has 30 days." in err, err
 
 
 def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_path):
@@ -706,6 +728,11 @@ def test_share_of_voice_adds_up_to_100_and_a_period_without_mentions_has_no_shar
     assert proc.returncode == 0, proc.stderr
     row = next(line for line in proc.stdout.splitlines() if "share of voice" in line)
     assert "—" in row and "0%" not in row
+    # the empty period is said in words, as `--by source` and `--co-mentions` say it (it was a column of blank rows)
+    assert "no mention of Nvidia in this period" in proc.stdout
+    proc = _cli("coverage", "--entity", "nvidia", "--entity", "mistral", "--since", "2026-11-01", "--until",
+                "2026-11-30")
+    assert proc.returncode == 0 and "no mention" not in proc.stdout, proc.stdout
 
 
 def test_co_mentions_of_a_company_mentioned_alone_do_not_say_there_was_no_mention(indexed):

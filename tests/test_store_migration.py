@@ -94,8 +94,90 @@ def test_setup_migrates_a_version_3_store_so_a_phrase_finds_it_followed_by_a_pos
 
         (index,) = client.indices.get_alias(name=names["articles"])
         assert report["migrated"] == [{"from": old, "to": index, "articles": 1}]
-        assert mapping_version(client, index) == templates.MAPPING_VERSION == 4
+        assert mapping_version(client, index) == templates.MAPPING_VERSION >= 4
         assert [h["url"] for h in search_articles(client, settings, "start-up").hits] == [record.article.url]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_setup_migrates_a_version_4_store_so_oe_finds_the_ligature_in_french_copy(es_url):
+    """Version 5 reads « œ » and « æ » as "oe" and "ae" in the French search field: `coeur` (typed on a keyboard
+    without the ligature) missed « cœur », and `cœur` missed "coeur". A store made by version 4 is rolled over and
+    copied by `newsroom setup`, after which both spellings find both articles."""
+    settings = load_settings()
+    client = make_client(settings)
+    names = templates.index_names(settings.es_index_prefix)
+    analysis = copy.deepcopy(templates.ANALYSIS)
+    analysis.pop("char_filter")
+    for analyzer in analysis["analyzer"].values():
+        analyzer.pop("char_filter", None)
+    try:
+        old = f"{names['articles']}-000001"
+        meta = {**templates.mapping_meta(), "mapping_version": 4}
+        client.indices.create(index=old, settings={"analysis": analysis},
+                              mappings={"dynamic": "strict", "_meta": meta, "properties": templates.ARTICLE_PROPERTIES},
+                              aliases={names["articles"]: {"is_write_index": True}})
+        records = [make_record("https://old.example/coeur", "Au cœur de l’œuvre, ex æquo."),
+                   make_record("https://old.example/oe", "Le coeur de l'oeuvre, ex aequo.")]
+        for record in records:
+            client.index(index=names["articles"], id=record.article.id, document=article_document(record),
+                         refresh=True)
+        assert search_articles(client, settings, "coeur").total == 1  # version 4: « cœur » is another word
+
+        report = ensure_setup(client, settings)
+
+        (index,) = client.indices.get_alias(name=names["articles"])
+        assert report["migrated"] == [{"from": old, "to": index, "articles": 2}]
+        assert mapping_version(client, index) == templates.MAPPING_VERSION >= 5
+        both = {record.article.url for record in records}
+        for query in ("coeur", "cœur", "CŒUR", "œuvres", "oeuvre", "æquo", "aequo", '"cœur de l’œuvre"'):
+            assert {h["url"] for h in search_articles(client, settings, query).hits} == both, query
+        (hit,) = [h for h in search_articles(client, settings, "coeur").hits if h["url"] == records[0].article.url]
+        assert any("\ue000cœur\ue001" in passage for passage in hit["passages"]), hit["passages"]  # marked as written
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_setup_migrates_a_version_5_store_so_numbers_written_with_a_narrow_space_are_found(es_url):
+    """French copy writes « 20 % » and « 1 000 millions » with a narrow no-break space, which the standard tokenizer
+    keeps inside the token ("20\u202f"): `20` and `"1 000 millions"` missed them. Version 6 reads it as a space in
+    every search field; a store made by version 5 is rolled over and copied by `newsroom setup`, then found."""
+    settings = load_settings()
+    client = make_client(settings)
+    names = templates.index_names(settings.es_index_prefix)
+    analysis = copy.deepcopy(templates.ANALYSIS)
+    analysis["char_filter"].pop("newsroom_spaces")
+    for analyzer in analysis["analyzer"].values():
+        if "char_filter" in analyzer:
+            analyzer["char_filter"].remove("newsroom_spaces")
+            if not analyzer["char_filter"]:
+                analyzer.pop("char_filter")
+    try:
+        old = f"{names['articles']}-000001"
+        meta = {**templates.mapping_meta(), "mapping_version": 5}
+        client.indices.create(index=old, settings={"analysis": analysis},
+                              mappings={"dynamic": "strict", "_meta": meta, "properties": templates.ARTICLE_PROPERTIES},
+                              aliases={names["articles"]: {"is_write_index": True}})
+        records = [make_record("https://old.example/fr",
+                               "Mistral AI lève 1\u202f000 millions d’euros, 20\u202f% de plus."),
+                   make_record("https://old.example/en", "Revenue rose 20\u202f% to 1\u202f000 million.", lang="en"),
+                   make_record("https://old.example/de", "Umsatz stieg um 20\u202f%.", lang="de")]
+        for record in records:
+            client.index(index=names["articles"], id=record.article.id, document=article_document(record),
+                         refresh=True)
+        assert search_articles(client, settings, "20").total == 0  # version 5: the token is "20\u202f"
+
+        report = ensure_setup(client, settings)
+
+        (index,) = client.indices.get_alias(name=names["articles"])
+        assert report["migrated"] == [{"from": old, "to": index, "articles": 3}]
+        assert mapping_version(client, index) == templates.MAPPING_VERSION >= 6
+        urls = [record.article.url for record in records]
+        assert {h["url"] for h in search_articles(client, settings, "20").hits} == set(urls)
+        assert {h["url"] for h in search_articles(client, settings, '"1 000 millions"').hits} == {urls[0]}
+        assert {h["url"] for h in search_articles(client, settings, '"20 % de plus"').hits} == {urls[0]}
+        (hit,) = search_articles(client, settings, "20 plus").hits
+        assert any("\ue00020\ue001 % de" in passage for passage in hit["passages"]), hit["passages"]
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
@@ -115,3 +197,6 @@ def test_phrase_and_search_analysers_on_a_real_cluster(real_es_url):
         "the", "start", "up", "and", "mistral", "ai"]
     assert tokens("search.fr", "L'AI Act et les souveraines") == ["ai", "act", "et", "les", "souverain"]
     assert tokens("search.en", "Nvidia's chips") == ["nvidia", "chip"]
+    assert tokens("search.fr", "Le cœur, le coeur") == tokens("search.fr", "Le coeur, le coeur")
+    for field in ("search.fr", "search.en", "search.other", "search.fr.exact"):
+        assert tokens(field, "20\u202f% et 1\u202f000") == tokens(field, "20 % et 1 000"), field

@@ -138,21 +138,24 @@ def _rewritten(query: str, rewrite) -> str:
 
 
 def hyphenated_phrases(query: str) -> str:
-    """`start-up` → `"start-up"` in a rule's Lucene query: both parts, adjacent (Lucene's classic parser keeps an
-    inner hyphen in the term, which the analyser then splits), never "start NOT up" as the embedded stand-in reads it.
-    Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and quoted phrases are left as written."""
+    """`start-up` → `("start-up" OR "start-ups" OR startup)` in a rule's Lucene query: both parts, adjacent (Lucene's
+    classic parser keeps an inner hyphen in the term, which the analyser then splits), never "start NOT up" as the
+    embedded stand-in reads it; its plural and its hyphen-less form, and a possessive with or without it, as search
+    reads it (pipeline.search.compound_forms). Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and
+    quoted phrases are left as written."""
     from luqum.tree import From, Fuzzy, Group, OrOperation, Phrase, Proximity, Range, Regex, To, Word
 
-    from pipeline.search import without_possessive
+    from pipeline.search import compound_forms
 
     def quote(node):
         if isinstance(node, Word) and _HYPHENATED_WORD.fullmatch(node.value):
-            base = without_possessive(node.value)
-            if base is None:
+            phrases, joined = compound_forms(node.value)
+            if len(phrases) == 1 and joined is None:
                 return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
-            # `start-up's`: the phrase with or without the possessive, as search reads it
-            both = OrOperation(Phrase(f'"{node.value}"', tail=" "), Phrase(f'"{base}"', head=" "))
-            return Group(both, head=node.head, tail=node.tail)
+            forms = [Phrase(f'"{form}"') for form in phrases] + ([Word(joined)] if joined else [])
+            for i, form in enumerate(forms):
+                form.head, form.tail = (" " if i else ""), (" " if i < len(forms) - 1 else "")
+            return Group(OrOperation(*forms), head=node.head, tail=node.tail)
         if not isinstance(node, (Word, Phrase, Range, From, To, Fuzzy, Proximity, Regex)):
             node.children = [quote(child) for child in node.children]
         return node
@@ -236,11 +239,11 @@ def search_spellings(query: str) -> str:
 
 
 def rule_text_query(rule: Rule) -> str:
-    """The rule's `query_string` as sent: French operators in English, hyphenated words quoted, phrases and wildcards
-    on the exact copies, words spelt as search reads them."""
-    from pipeline.search import french_operators
+    """The rule's `query_string` as sent: French operators in English, hyphenated words quoted (a hyphen pasted as
+    U+2011 too), phrases and wildcards on the exact copies, words spelt as search reads them."""
+    from pipeline.search import as_typed, french_operators
 
-    return search_spellings(exact_terms(hyphenated_phrases(french_operators(rule.query_string or ""))))
+    return search_spellings(exact_terms(hyphenated_phrases(french_operators(as_typed(rule.query_string or "")))))
 
 
 def query_clause(rule: Rule) -> dict:

@@ -166,6 +166,9 @@ def coverage_cmd(
     voices = voice_percentages(result["share_of_voice"])  # adding up to 100 %; "—" when nothing was mentioned
     table.add_row("share of voice", *[voices[e] for e in result["series"]])
     console.print(table)
+    # a column of blank rows said it only by omission; the other views say it in words
+    if not any(total["articles"] for total in result["totals"].values()):
+        console.print(f"no mention of {for_terminal(' or '.join(result['series']))} in this period", highlight=False)
     console.print("tone: average tone toward the company, from -1 (negative) to +1 (positive)", style="dim")
     if result["top_sources"]:
         console.print("top sources: " + ", ".join(f"{for_terminal(display_source(s['source']))} ({s['count']})"

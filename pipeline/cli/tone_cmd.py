@@ -41,7 +41,7 @@ def _store_errors(settings: Settings, command: str) -> Iterator[None]:
 @tone_app.command("set")
 def set_cmd(
     article_id: str = typer.Argument(..., help="Article id (as in the articles index)."),
-    label: str = typer.Argument(..., help="negative, neutral or positive."),
+    label: str = typer.Argument(..., help="negative, neutral or positive (or négatif, neutre, positif; any case)."),
     company: str | None = typer.Option(None, "--company", help="Correct the tone toward this watched company."),
     document: bool = typer.Option(False, "--document", help="Correct the article's own tone."),
     note: str | None = typer.Option(None, "--note", help="Why (kept with the correction)."),

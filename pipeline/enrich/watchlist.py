@@ -172,7 +172,7 @@ def company_names(watchlist: Watchlist) -> dict[str, str]:
 
 
 def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
-    """The canonical watched company for a name as people type it ("Mistral", "ovh", "AWS", "nvidia").
+    """The canonical watched company for a name as people type it ("Mistral", "ovh", "AWS", "nvidia", "Mistral AI's").
 
     Case-insensitive over names and aliases. An unknown name raises NewsroomError (non-zero exit) naming the
     closest watched companies, instead of an empty result that looks like "no coverage".
@@ -184,6 +184,11 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
     watchlist = watchlist or load_watchlist()
     names = company_names(watchlist)
     key = " ".join(str(name).split()).casefold()
+    if key not in names:
+        from pipeline.search import without_possessive
+
+        # "Mistral's", `company:nvidia’s`: the company an analyst names in the possessive, as search reads the word
+        key = (without_possessive(key) or key).rstrip()
     if key in names:
         # "Dassault": Dassault Aviation's ambiguous form, and a word of Dassault Systèmes' name: picking the first
         # would give one company's articles to an analyst after the other's
@@ -203,11 +208,18 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
 
 
 def resolve_companies(names: list[str] | None, watchlist: Watchlist | None = None) -> list[str]:
-    """Each name resolved (see resolve_company), duplicates dropped, order kept."""
+    """Each name resolved (see resolve_company), duplicates dropped, order kept. An empty name is refused: dropped,
+    `search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report
+    --entity ""` reported on the most mentioned companies, as if no filter had been asked for."""
+    from pipeline.errors import NewsroomError
+
     if not names:
         return []
+    if any(not (name and name.strip()) for name in names):
+        raise NewsroomError("A company name (--company, --entity) is empty: give a watched company's name or alias, "
+                            "e.g. --company Mistral.")
     watchlist = watchlist or load_watchlist()
-    return list(dict.fromkeys(resolve_company(n, watchlist) for n in names if n and n.strip()))
+    return list(dict.fromkeys(resolve_company(n, watchlist) for n in names))
 
 
 def _phrase_pattern(phrase: str) -> str:

@@ -20,7 +20,8 @@ def index_names(prefix: str = "newsroom") -> dict[str, str]:
 
 # Bumped whenever the articles/runs mappings or analysis settings change: `newsroom setup` then puts the new
 # templates, rolls the articles alias over and migrates older indices (see pipeline.store.setup).
-MAPPING_VERSION = 4  # 3: accents folded in the English and other-language search fields; 4: `.exact` drops a final 's
+MAPPING_VERSION = 6  # 3: accents folded in the English and other-language search fields; 4: `.exact` drops a final 's;
+# 5: the French search field reads the ligatures œ and æ as oe and ae; 6: a narrow no-break space is a space
 
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
 DATE = {"type": "date"}
@@ -33,6 +34,15 @@ COUNT = {"type": "long"}  # dynamic mapping gave `long` to run counters: the sam
 # (the `.exact` copy is where hyphenated words, quoted phrases and alert keywords are matched).
 EXACT_ANALYZER = "newsroom_exact"
 ANALYSIS = {
+    # « cœur », « œuvre », « ex æquo » as typed on a keyboard without the ligature (coeur, oeuvre): the French stemmer
+    # keeps œ as a letter of its own, so `coeur` missed « cœur » and `cœur` missed "coeur" in French copy (the other
+    # fields fold it with asciifolding)
+    "char_filter": {"newsroom_ligatures": {"type": "mapping", "mappings": ["œ => oe", "Œ => OE", "æ => ae",
+                                                                           "Æ => AE"]},
+                    # French typography's narrow no-break space (« 20 % », « 1 000 », « 3,5 Md€ »): the standard
+                    # tokenizer keeps it inside a token (Unicode makes it a number joiner), so `20` missed « 20 % »
+                    # ("20\u202f") and `"1 000 euros"` missed « 1 000 euros »; read as the space it is
+                    "newsroom_spaces": {"type": "mapping", "mappings": ["\\u202F => \\u0020"]}},
     "filter": {
         "newsroom_elision": {
             "type": "elision",
@@ -44,20 +54,22 @@ ANALYSIS = {
     },
     "analyzer": {
         # lowercase before elision, so "L'" is stripped without `articles_case` (same result on real ES)
-        EXACT_ANALYZER: {"type": "custom", "tokenizer": "standard",
+        EXACT_ANALYZER: {"type": "custom", "tokenizer": "standard", "char_filter": ["newsroom_spaces"],
                          "filter": ["lowercase", "newsroom_elision", "newsroom_english_possessive", "asciifolding"]},
         # Elasticsearch's `french` and `english` analysers (same stemmers) minus the stopword filter: unquoted words
         # are stemmed, and a phrase still needs every word ("AI Act" is not "act" with "ai" dropped), even where
         # quote_field_suffix is not applied (the embedded stand-in ignores it).
         "newsroom_french": {"type": "custom", "tokenizer": "standard",
+                            "char_filter": ["newsroom_ligatures", "newsroom_spaces"],
                             "filter": ["lowercase", "newsroom_elision", "newsroom_french_stemmer"]},
         # Accents folded (as the French stemmer's own normalisation does): English and other copy quoting French
         # names and words ("Élysée", "Cédric O", "souveraineté") is found by them typed without accents, and
         # "Elysee Palace" by "Élysée".
-        "newsroom_english": {"type": "custom", "tokenizer": "standard",
+        "newsroom_english": {"type": "custom", "tokenizer": "standard", "char_filter": ["newsroom_spaces"],
                              "filter": ["newsroom_english_possessive", "lowercase", "asciifolding",
                                         "newsroom_english_stemmer"]},
-        "newsroom_other": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+        "newsroom_other": {"type": "custom", "tokenizer": "standard", "char_filter": ["newsroom_spaces"],
+                           "filter": ["lowercase", "asciifolding"]},
     },
 }
 EXACT_TEXT = {"type": "text", "analyzer": EXACT_ANALYZER}
