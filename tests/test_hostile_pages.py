@@ -11,7 +11,9 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -683,3 +685,51 @@ def test_the_ingest_summary_notes_implausible_page_dates_beside_feed_dates():
     assert any(note.startswith("1 feed item(s) had a date before 1990") for note in summary.notes)
     assert any(note.startswith("2 page(s) stated a publication date before 1990, more than 2 days ahead or impossible")
                for note in summary.notes)
+
+
+# --------------------------------------------------------------------------------------------- Retry-After of years
+
+def test_a_retry_after_of_years_is_kept_in_the_fetch_state_for_a_day_and_the_page_or_site_is_not_asked_again(
+        httpserver, tmp_path, caplog):
+    """A 503 with a Retry-After of ten years, and a 429 with a date in 2036, were given up for the run and asked again
+    at the next one, and the next (hostile input, eleventh round's leftover). The rest is now kept in the fetch state,
+    honoured for at most a day: the page (a 503) or its whole site (a 429) is not asked before it ends, and each skip
+    is counted (`retry-after`, a failure that passes) and logged with its URL."""
+    from pipeline.state import StateStore
+
+    down = httpserver.url_for("/down.html")
+    httpserver.expect_request("/down.html").respond_with_data("maintenance", status=503,
+                                                              headers={"Retry-After": "315360000"})
+    other_host = "127.0.0.1" if "localhost" in down else "localhost"
+    busy = down.replace(down.split("/")[2].split(":")[0], other_host, 1).replace("/down.html", "/busy.html")
+    httpserver.expect_request("/busy.html").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "Tue, 01 Jan 2036 00:00:00 GMT"})
+    fine = serve_page(httpserver, "/story.html", story("Mistral AI fine"))
+    feed = rss([rss_item("Mistral AI down", down), rss_item("Mistral AI busy", busy), rss_item("Mistral AI fine", fine)])
+
+    def asked(path: str) -> int:
+        return sum(request.path == path for request, _ in httpserver.log)
+
+    before = datetime.now(timezone.utc)
+    articles, collector = collect(httpserver, tmp_path, feed)
+    assert collector.stats.fallback_reasons == {"http-503": 1, "http-429": 1}
+    assert (asked("/down.html"), asked("/busy.html")) == (1, 1)  # a Retry-After past 60 s is not waited for
+    resting = StateStore(load_settings().data_dir).resting()
+    assert sorted(url for _, _, url in resting.values()) == sorted([down, busy])
+    for until, _, _ in resting.values():
+        assert before + timedelta(hours=23) < until < datetime.now(timezone.utc) + timedelta(hours=24, seconds=1)
+
+    with caplog.at_level(logging.INFO):
+        articles, collector = collect(httpserver, tmp_path, feed)
+    assert (asked("/down.html"), asked("/busy.html"), asked("/story.html")) == (1, 1, 2)
+    assert collector.stats.fallback_reasons == {"retry-after": 2}
+    assert sorted(a.title for a in articles if a.fallback_reason == "retry-after") == ["Mistral AI busy",
+                                                                                       "Mistral AI down"]
+    assert f"page {down} not used ({down}: not fetched: it answered HTTP 503 with a Retry-After at {down}; " \
+           "not asked again before " in caplog.text
+    assert f"answered HTTP 429 with a Retry-After at {busy}" in caplog.text
+
+    with sqlite3.connect(load_settings().data_dir / "fetch-state.sqlite3") as db:  # a day later
+        db.execute("UPDATE retry_after SET until = ?", ((before - timedelta(seconds=1)).isoformat(),))
+    articles, collector = collect(httpserver, tmp_path, feed)
+    assert (asked("/down.html"), asked("/busy.html")) == (2, 2)
