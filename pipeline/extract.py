@@ -36,7 +36,7 @@ from pipeline.boilerplate import dated_byline, reports_speech, strip_boilerplate
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
-from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, plausible_date
+from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
@@ -518,15 +518,6 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     return shown_time(tree, day, url) or _parse_date(day)
 
 
-_LEFT_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
-
-
-def _entities_decoded(text: str | None) -> str | None:
-    """A title or description escaped twice by the site (`&amp;amp;`, `l&amp;#8217;alliance`, an SEO plugin's habit)
-    still holds entity codes once parsed: no headline means them literally."""
-    return html.unescape(text) if text and _LEFT_ENTITY.search(text) else text
-
-
 def _headline(json_ld: str) -> str | None:
     match = _JSON_LD_HEADLINE.search(json_ld)
     if not match:
@@ -812,7 +803,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if not authors:  # a gallery's JSON-LD (ImageGallery), which trafilatura does not read for authors (R8-9)
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
     canonical = meta.url or extract_url(tree, url)
-    title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
+    title = _clean_title(entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
@@ -823,7 +814,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     return {
         "title": title,
         "authors": authors,
-        "description": _entities_decoded(meta.description),
+        "description": entities_decoded(meta.description),
         "site_name": sitename,
         "canonical_url": canonical,
         "date": date,
@@ -1234,7 +1225,7 @@ def without_title(text: str, *titles: str | None) -> str:
     lines = text.split("\n")
     # a kicker (« Intelligence artificielle », « Note d'analyse »: a few words, no sentence) may sit above it
     for k, line in enumerate(lines[:MAX_KICKER_LINES + 1]):
-        key = " ".join(line.split()).casefold().rstrip(" .")
+        key = " ".join((entities_decoded(line) if "&" in line else line).split()).casefold().rstrip(" .")
         if key and key in keys and "\n".join(lines[k + 1:]).strip():
             return "\n".join(lines[k + 1:]).lstrip("\n")
         if key and (len(key.split()) > MAX_KICKER_WORDS or line.rstrip().endswith((".", "!", "?", ":", "»"))):

@@ -765,6 +765,30 @@ def test_a_title_and_description_escaped_twice_by_the_site_are_stored_decoded():
         "Mistral AI & Nvidia : l’alliance qui divise")
 
 
+def test_a_title_escaped_three_times_in_the_page_or_the_feed_is_stored_decoded_and_not_repeated_in_the_text():
+    """Hostile input, twelfth round: a title escaped three times (`&amp;amp;amp;`, `l&amp;amp;#8217;`), in the page's
+    <title>, og:title or JSON-LD headline and in the feed item, was decoded once and stored, shown and mailed as
+    « Nvidia &amp; Mistral AI : l&#8217;alliance », and its <h1> no longer matched it, so it stayed in the text."""
+    from pipeline.feeds import parse_feed
+    from pipeline.models import Feed
+
+    wanted = "Nvidia & Mistral AI : l’alliance « souveraine »"
+    thrice = "Nvidia &amp;amp;amp; Mistral AI : l&amp;amp;#8217;alliance « souveraine »"
+    heads = {"title": f"<title>{thrice}</title>",
+             "og": f"<title>Le site</title><meta property='og:title' content='{thrice}'>",
+             "ld": '<title>x</title><script type="application/ld+json">{"@type": "NewsArticle", "headline": "%s"}'
+                   "</script>" % thrice}
+    for where, head in heads.items():
+        page = f'<html lang="fr"><head>{head}</head><body><article><h1>{thrice}</h1>{_UPDATES}</article></body></html>'
+        article = extract_article(page.encode(), "https://journal.example/a", min_words=20)
+        assert (where, article.title) == (where, wanted)
+        assert article.text.startswith("Update 0"), where
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><title>{thrice}</title>'
+            "<link>https://journal.example/a</link></item></channel></rss>").encode()
+    [item] = parse_feed(feed, Feed(name="S", url="https://journal.example/feed", lang="fr")).items
+    assert item.title == wanted
+
+
 def test_chinese_and_japanese_stories_are_counted_in_characters_not_spaces(tmp_path):
     """Chinese and Japanese put no spaces between words: a whole story counted as a handful of "words", fell under
     the 80-word minimum and was replaced by its feed summary (`too-little-text`)."""
