@@ -530,12 +530,14 @@ def _headline(json_ld: str) -> str | None:
 
 def _page_title(tree: Any) -> str | None:
     """trafilatura's title, except that it cuts a <title> at a spaced « or » as if it were a separator ("Site » Title"),
-    which halves French headlines (« Nvidia - « une défaite » pour la France » → « Nvidia - « une défaite »): there
-    the whole <title> is kept, and a site name in it is cut by `_clean_title`."""
+    which halves French headlines (« Nvidia - « une défaite » pour la France » → « Nvidia - « une défaite »), and at
+    French typography's spaced colon (« Souveraineté : Mistral AI et l'État » → « Souveraineté », on a page without
+    <h1> or og:title: hostile input, twelfth round): there the whole <title> is kept, and a site name in it is cut by
+    `_clean_title`."""
     title = extract_title(tree)
     element = tree.find(".//head/title")
     whole = trim(element.text_content()) if element is not None else ""
-    if title and whole != title and whole.startswith(title) and whole[len(title):].lstrip()[:1] in ("«", "»"):
+    if title and whole != title and whole.startswith(title) and whole[len(title):].lstrip()[:1] in ("«", "»", ":"):
         return whole
     # trafilatura skips a <title> part holding a "." (a host name, it assumes), so « VIDÉO. Mistral AI : … | Le
     # Parisien » gave « Le Parisien »: the whole <title> is kept, and `_clean_title` cuts the site's name

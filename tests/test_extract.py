@@ -106,6 +106,22 @@ def test_a_french_headline_in_the_title_element_is_not_cut_at_its_guillemets(tit
     assert extract_article(page.encode(), "https://news.example/a.html").title == title
 
 
+@pytest.mark.parametrize("title", ["Souveraineté : Mistral AI et l'État", "Cloud souverain : l'Europe et Nvidia signent",
+                                   "Données : l’Union et Mistral AI"])
+def test_a_french_headline_in_the_title_element_is_not_cut_at_its_spaced_colon(title):
+    """Hostile input, twelfth round: French typography's spaced colon is one of trafilatura's "Site : Title"
+    separators, so a page with only a <title> (no <h1>, no og:title) was stored as « Souveraineté » (`newsroom
+    extract`; in `ingest` a two-word cut, « Cloud souverain », won over the feed's title too). A site name in front is
+    still cut when the page names its site."""
+    body = "".join(f"<p>{i}. Le texte de l'article parle du cloud souverain et des ministres qui en débattent.</p>"
+                   for i in range(30))
+    page = f'<html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head><body><article>{body}</article>'
+    assert extract_article(page.encode(), "https://news.example/a.html").title == title
+    named = page.replace(f"<title>{title}</title>", f"<title>Le Journal : {title}</title>"
+                                                    "<meta property='og:site_name' content='Le Journal'>")
+    assert extract_article(named.encode(), "https://news.example/a.html").title == title
+
+
 @pytest.mark.parametrize("declared", ["utf-8", None])
 def test_two_stray_bytes_in_a_utf8_page_do_not_garble_its_accents(declared):
     """A UTF-8 page with two latin-1 bytes failed the strict decode, and charset detection then read the whole page
