@@ -59,8 +59,8 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
     """Bytes → text: the charset declared in the HTTP header, then BOM / <meta charset>, then detection.
 
     A declared charset that is not a web encoding (WHATWG: not 'undefined' or 'punycode') or cannot decode the bytes
-    is ignored (servers lie), a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
-    mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG). A page
+    is ignored (servers lie), a page under another label that is valid UTF-8 is read as UTF-8 (latin-1 is the most
+    frequent mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG). A page
     that is UTF-8 but for a few stray bytes is read as UTF-8, each stray byte a U+FFFD, as browsers do: charset
     detection would read the whole page in a single-byte codec and garble every accent.
     """
@@ -74,11 +74,18 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
             continue
         if in_meta and codec.startswith("utf-16"):
             codec = "utf-8"  # WHATWG prescan: a <meta> readable as ASCII cannot be UTF-16, browsers read UTF-8
-        if codec.replace("_", "-") in _LATIN1_ALIASES or codec in ("latin-1", "ascii"):
+        # (UTF-16 without a BOM holds NULs, which UTF-8 would take; ISO-2022-JP is 7-bit, which UTF-8 would take too)
+        if codec != "utf-8" and b"\x00" not in body and (codec.startswith("utf-16") or not body.isascii()):
+            # valid UTF-8 under another label is UTF-8: the most frequent mislabelling is latin-1, but a UTF-8 page
+            # served as `charset=utf-16` lost its whole text (its bytes read as CJK characters, hostile input,
+            # twelfth round) and one served as Shift_JIS every accent; no legacy-encoded text of a page's length
+            # is valid UTF-8 by chance (feeds are read so too)
             try:
                 return body.decode("utf-8")
             except UnicodeDecodeError:
-                codec = "cp1252"  # browsers read latin-1 labels as windows-1252
+                pass
+        if codec.replace("_", "-") in _LATIN1_ALIASES or codec in ("latin-1", "ascii"):
+            codec = "cp1252"  # browsers read latin-1 labels as windows-1252
         try:
             return body.decode(codec)
         except (UnicodeError, LookupError):

@@ -94,6 +94,23 @@ def test_decode_html_order():
     assert decode_html(text.encode("utf-16"), "utf-16") == text
 
 
+@pytest.mark.parametrize("label", ["utf-16", "utf-16le", "shift_jis", "euc-kr", "koi8-r"])
+def test_a_utf8_page_served_under_another_multibyte_or_legacy_label_is_read_as_utf8(label):
+    """Hostile input, twelfth round: only latin-1 labels were checked against UTF-8. A UTF-8 page served as
+    `charset=utf-16` was read as CJK characters and lost whole (the item fell back to its feed summary), one served as
+    Shift_JIS had every accent garbled (« Souverainetﾃｩ »). Pages truly in those encodings are read as before."""
+    sentence = "Mistral AI et Nvidia ont discuté du calcul souverain, tandis que l'État pesait le coût des contrats. "
+    page = ("<html lang='fr'><head><title>Souveraineté : l'État et Mistral AI</title></head><body><article>"
+            + "".join(f"<p>{i}. {sentence * 3}</p>" for i in range(6)) + "</article></body></html>")
+    article = extract_article(page.encode("utf-8"), "https://news.example/a.html", charset=label)
+    assert article is not None and article.title == "Souveraineté : l'État et Mistral AI"
+    assert "l'État pesait le coût" in article.text
+    japanese = "<html><head><title>ミストラルAIとエヌビディア</title></head><body><p>計算能力を発表した。</p></body></html>"
+    for codec in ("shift_jis", "euc-jp", "iso-2022-jp", "utf-16-le"):  # in their own encodings, without a BOM
+        assert decode_html(japanese.encode(codec), codec.replace("-le", "")) == japanese
+    assert decode_html("<p>Привет, Мистраль</p>".encode("koi8-r"), "koi8-r") == "<p>Привет, Мистраль</p>"
+
+
 @pytest.mark.parametrize("title", ["Mistral AI déçoit : « échec » pour l'État",
                                    "Nvidia - « une défaite » pour la France",
                                    "Cloud : « les décideurs ne doivent pas être naïfs » selon Outscale"])
