@@ -482,7 +482,9 @@ class Fetcher:
     ):
         self.settings = settings
         self.state = state  # where Retry-After rests are kept between runs (none: for this run only)
-        self._resting: dict[str, tuple[datetime, int, str]] = {}  # rest_key → until, status, URL (see RETRY_AFTER_HONOURED)
+        # rest_key → until when, the status that asked, the URL it answered (see RETRY_AFTER_HONOURED)
+        self._resting: dict[str, tuple[datetime, int, str]] = {}
+        self._rest_told: set[str] = set()  # rests whose first skipped link this run was logged
         self.policy = HostPolicy(settings.fetch_allow_hosts, resolver)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -794,8 +796,12 @@ class Fetcher:
                 site = timeout_site(host)
                 where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
                 whom = f"{where} answered" if status == 429 else "it answered"
-                raise FetchFailed(url, "retry-after", f"not fetched: {whom} HTTP {status} with a Retry-After at "
-                                  f"{asked_by}; not asked again before {until:%Y-%m-%d %H:%M} UTC", status)
+                failed = FetchFailed(url, "retry-after", f"not fetched: {whom} HTTP {status} with a Retry-After at "
+                                     f"{asked_by}; not asked again before {until:%Y-%m-%d %H:%M} UTC", status)
+                if key not in self._rest_told:  # once per rest and run; each link is counted (`retry-after`)
+                    self._rest_told.add(key)
+                    log.warning("%s", failed)
+                raise failed
 
     def _check_host(self, url: str, host: str) -> None:
         """A host that keeps timing out or answering 429 is not asked again in this run (a failure that passes: its

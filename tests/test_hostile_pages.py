@@ -728,6 +728,9 @@ def test_a_retry_after_of_years_is_kept_in_the_fetch_state_for_a_day_and_the_pag
     assert f"page {down} not used ({down}: not fetched: it answered HTTP 503 with a Retry-After at {down}; " \
            "not asked again before " in caplog.text
     assert f"answered HTTP 429 with a Retry-After at {busy}" in caplog.text
+    told = [r.getMessage() for r in caplog.records if r.name == "pipeline.fetch" and r.levelno == logging.WARNING
+            and "not fetched" in r.getMessage()]
+    assert sorted(message.split(": not fetched")[0] for message in told) == sorted([busy, down])  # once per rest
 
     with sqlite3.connect(load_settings().data_dir / "fetch-state.sqlite3") as db:  # a day later
         db.execute("UPDATE retry_after SET until = ?", ((before - timedelta(seconds=1)).isoformat(),))
