@@ -40,7 +40,7 @@ from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plau
 from pipeline.models import Article, FeedItem
 from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
-from pipeline.sinks import mask_url, without_surrogates
+from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
                            story_url)
 
@@ -814,6 +814,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     canonical = meta.url or extract_url(tree, url)
     title = _clean_title(entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))
+    if title and not single_line(title):  # zero-width, bidi or Braille blanks only: stored as "", it stood in for the
+        title = None  # feed's title or the story's opening words (hostile input, twelfth round)
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:
@@ -1503,8 +1505,9 @@ def without_author_note(text: str, authors: list[str]) -> str:
 
 def _opening_words(text: str | None, limit: int = 100) -> str | None:
     """A title for a story whose page and feed give none (an empty <title>, <h1> and feed title): its first words,
-    cut at a word with "…". An empty title left blank cells in listings and ended alert subjects at "rule:"."""
-    line = " ".join((text or "").strip().split("\n", 1)[0].split())
+    cut at a word with "…". An empty title left blank cells in listings and ended alert subjects at "rule:". The first
+    line with a visible character: a heading of Braille blanks or zero-width characters gave an empty title too."""
+    line = next(filter(None, map(single_line, (text or "").split("\n"))), "")
     if len(line) <= limit:
         return line or None
     return line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

@@ -871,6 +871,21 @@ def test_a_story_with_no_title_anywhere_is_titled_by_its_opening_words():
     assert summary_only.title == "Nvidia livre ses puces. Le détail."
 
 
+@pytest.mark.parametrize("invisible", ["\u200b\u200d\u2060", "\u2800\u2800", "\u202e\u202c", "&#8203;&#x200B;"])
+def test_a_story_whose_titles_are_all_invisible_characters_is_titled_by_its_opening_words(invisible):
+    """Hostile input, twelfth round: a <title>, og:title and <h1> of zero-width characters, bidi controls or Braille
+    blanks, and a feed title of the same, were not empty before the stored title dropped them, so the opening-words
+    fallback never ran: the story was stored, listed and mailed with an empty title."""
+    url = "https://news.example/2026/11/24/invisible.html"
+    opening = "Mistral AI et Nvidia annoncent un centre de calcul en Essonne, une défaite pour l'autonomie française"
+    html = (f"<html lang='fr'><head><title>{invisible}</title><meta property='og:title' content='{invisible}'></head>"
+            f"<body><article><h1>{invisible}</h1><p>{opening}, selon plusieurs analystes du secteur.</p>{BODY}"
+            "</article></body></html>")
+    for feed_title in ("\u200b\u00ad", None):
+        article = extract_article(html, url, item(url, title=feed_title) if feed_title else None, NOW, min_words=10)
+        assert article.title and opening.startswith(article.title[:-1].rstrip()), (feed_title, article.title)
+
+
 def test_a_kicker_above_the_repeated_headline_leaves_with_it():
     """Mini news sites audit (sixth round, N9): « Intelligence artificielle » above the repeated headline kept both at
     the top of the text; a headline repeated further down, after a sentence, is the story's own line."""
