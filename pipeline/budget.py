@@ -23,6 +23,7 @@ from trafilatura.json_metadata import AUTHOR_SPLIT, JSON_UNICODE_REPLACE, normal
 from trafilatura.metadata import JSON_MINIFY, METANAME_AUTHOR, OG_AUTHOR, PROPERTY_AUTHOR
 from trafilatura.utils import load_html
 
+from pipeline.embedded import MAX_SCRIPT_CHARS as MAX_NEXT_DATA_CHARS
 from pipeline.sinks import mask_url
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,18 @@ _DATA_PAYLOAD = re.compile(r"""(\bdata:[^,:"'\s<>]{0,200},)[^"'\s<>)]{%d,}""" % 
 # made it try the pattern at every position of the page (2.3 ms a page on the corpus, against 0.1 ms): it now only
 # proposes where to try _DATA_PAYLOAD, which matches exactly where it did.
 _DATA_PAYLOAD_AT = re.compile(_DATA_PAYLOAD.pattern.replace("(\\b", "(", 1))
+# What no reader of the page reads, set aside before the size of a page over MAX_MARKUP_CHARS is counted: a site's
+# whole JSON-LD graph, an app's inline state (`window.__APOLLO_STATE__ = {…}`), a JavaScript bundle or a stylesheet
+# made a story of a few hundred words "too large to extract" (3 MB of them cost 0.9 s of CPU though no pass reads
+# them). trafilatura drops scripts and styles; only JSON-LD up to MAX_TEXT_NODE (read for metadata) and
+# `__NEXT_DATA__` up to its own limit (read when the markup's text is too thin, pipeline/embedded.py) are kept, the
+# latter not counted (one text node: 0.2 s for 3 MB). Found by a scan of the raw markup, no parse: a start tag ends at
+# its first `>`, a script at its first `</script`, a comment at its `-->`, as the HTML tokenizer reads them.
+_RAW_TEXT_START = re.compile(r"<!--|<(script|style)(?=[\s/>])", re.IGNORECASE)
+_RAW_TEXT_END = {"script": re.compile(r"</script(?=[\s/>])", re.IGNORECASE),
+                 "style": re.compile(r"</style(?=[\s/>])", re.IGNORECASE)}
+_SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?\s*([^"'\s>]*)""", re.IGNORECASE)
+_NEXT_DATA_ID = re.compile(r"""\sid\s*=\s*["']?__NEXT_DATA__(?![\w-])""")
 # Character references to C0 controls other than tab, LF and CR (`&#1;`, `&#x1b;`, `&#8`): one of them anywhere in
 # the page makes trafilatura discard the whole text (XML cannot hold them). `&#0;` is included (HTML reads it as
 # U+FFFD, not worth keeping). Literal C0 bytes need no pass (libxml2 drops them while parsing; a regex over every
@@ -146,7 +159,14 @@ def parse_within_budget(html: str, url: str | None) -> Any:
         raise PageTooComplex(f"page too complex to extract ({attributes:,} attributes on one element, "
                              f"limit {MAX_TAG_ATTRIBUTES:,})")
     if len(html) > MAX_MARKUP_CHARS:  # htmldate's and trafilatura's passes are linear but ~0.4 s a megabyte
-        raise PageTooComplex(f"page too large to extract ({len(html):,} characters, limit {MAX_MARKUP_CHARS:,})")
+        whole = len(html)
+        html, uncounted = without_unread_scripts(html)
+        size = len(html) - uncounted
+        if size > MAX_MARKUP_CHARS:
+            aside = " once its scripts and styles are set aside" if size < whole else ""
+            raise PageTooComplex(f"page too large to extract ({size:,} characters{aside}, limit {MAX_MARKUP_CHARS:,})")
+        log.info("page %s: %d characters, %d once the scripts and styles no reader reads are set aside (limit %d)",
+                 mask_url(url) if url else "(no URL)", whole, size, MAX_MARKUP_CHARS)
     html = _C0_REFERENCES.sub("", html)
     tree = load_html(html)
     if tree is None:
@@ -204,6 +224,39 @@ def without_data_payloads(html: str) -> str:
         parts += [html[done:match.start()], match.group(1)]
         done = pos = match.end()
     return "".join(parts) + html[done:] if parts else html
+
+
+def without_unread_scripts(html: str) -> tuple[str, int]:
+    """The markup with the bodies of its scripts and styles emptied, but JSON-LD up to MAX_TEXT_NODE and
+    `__NEXT_DATA__` up to its own limit, and the length of that kept `__NEXT_DATA__` (not counted against the page's
+    size, see _RAW_TEXT_START). One forward scan: every search starts where the last one ended."""
+    parts, done, pos, uncounted = [], 0, 0, 0
+    while start := _RAW_TEXT_START.search(html, pos):
+        if start.group(1) is None:  # a comment: a `<script>` inside it is text
+            end = html.find("-->", start.end())
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        tag_end = html.find(">", start.end())
+        if tag_end < 0:
+            break
+        close = _RAW_TEXT_END[start.group(1).lower()].search(html, tag_end + 1)
+        body_end = close.start() if close else len(html)
+        attributes, length = html[start.end():tag_end], body_end - tag_end - 1
+        kind = _SCRIPT_TYPE.search(attributes)
+        if start.group(1).lower() == "script" and kind and kind.group(1).lower() in JSON_LD_TYPES \
+                and length <= MAX_TEXT_NODE:
+            pass  # read for the page's metadata
+        elif start.group(1).lower() == "script" and _NEXT_DATA_ID.search(attributes) and length <= MAX_NEXT_DATA_CHARS:
+            uncounted += length  # read when the markup's text is too thin
+        elif length:
+            parts.append(html[done:tag_end + 1])
+            done = body_end
+        if close is None:
+            break
+        pos = close.end()
+    return ("".join(parts) + html[done:] if parts else html), uncounted
 
 
 def _parse_deep(html: str, url: str | None) -> Any:

@@ -177,7 +177,8 @@ class Collector:
         if self.feeds:
             self._feed_parser.start()  # its imports overlap the feeds' downloads
         try:
-            async with Fetcher(self.settings, resolver=self._resolver, transport=self._transport) as fetcher:
+            async with Fetcher(self.settings, resolver=self._resolver, transport=self._transport,
+                               state=self.state) as fetcher:
                 try:
                     per_feed = await asyncio.gather(*(self._read_feed(fetcher, feed) for feed in self.feeds))
                 finally:  # only the feeds need it: its memory is given back before the pages

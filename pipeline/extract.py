@@ -36,11 +36,11 @@ from pipeline.boilerplate import dated_byline, reports_speech, strip_boilerplate
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
-from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, plausible_date
+from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem
 from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
-from pipeline.sinks import mask_url, without_surrogates
+from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
                            story_url)
 
@@ -59,8 +59,8 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
     """Bytes → text: the charset declared in the HTTP header, then BOM / <meta charset>, then detection.
 
     A declared charset that is not a web encoding (WHATWG: not 'undefined' or 'punycode') or cannot decode the bytes
-    is ignored (servers lie), a page labelled latin-1 that is valid UTF-8 is read as UTF-8 (the most frequent
-    mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG). A page
+    is ignored (servers lie), a page under another label that is valid UTF-8 is read as UTF-8 (latin-1 is the most
+    frequent mislabelling), and a `<meta charset>` of utf-16/utf-16le/utf-16be means UTF-8, as in browsers (WHATWG). A page
     that is UTF-8 but for a few stray bytes is read as UTF-8, each stray byte a U+FFFD, as browsers do: charset
     detection would read the whole page in a single-byte codec and garble every accent.
     """
@@ -74,11 +74,18 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
             continue
         if in_meta and codec.startswith("utf-16"):
             codec = "utf-8"  # WHATWG prescan: a <meta> readable as ASCII cannot be UTF-16, browsers read UTF-8
-        if codec.replace("_", "-") in _LATIN1_ALIASES or codec in ("latin-1", "ascii"):
+        # (UTF-16 without a BOM holds NULs, which UTF-8 would take; ISO-2022-JP is 7-bit, which UTF-8 would take too)
+        if codec != "utf-8" and b"\x00" not in body and (codec.startswith("utf-16") or not body.isascii()):
+            # valid UTF-8 under another label is UTF-8: the most frequent mislabelling is latin-1, but a UTF-8 page
+            # served as `charset=utf-16` lost its whole text (its bytes read as CJK characters, hostile input,
+            # twelfth round) and one served as Shift_JIS every accent; no legacy-encoded text of a page's length
+            # is valid UTF-8 by chance (feeds are read so too)
             try:
                 return body.decode("utf-8")
             except UnicodeDecodeError:
-                codec = "cp1252"  # browsers read latin-1 labels as windows-1252
+                pass
+        if codec.replace("_", "-") in _LATIN1_ALIASES or codec in ("latin-1", "ascii"):
+            codec = "cp1252"  # browsers read latin-1 labels as windows-1252
         try:
             return body.decode(codec)
         except (UnicodeError, LookupError):
@@ -518,15 +525,6 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     return shown_time(tree, day, url) or _parse_date(day)
 
 
-_LEFT_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
-
-
-def _entities_decoded(text: str | None) -> str | None:
-    """A title or description escaped twice by the site (`&amp;amp;`, `l&amp;#8217;alliance`, an SEO plugin's habit)
-    still holds entity codes once parsed: no headline means them literally."""
-    return html.unescape(text) if text and _LEFT_ENTITY.search(text) else text
-
-
 def _headline(json_ld: str) -> str | None:
     match = _JSON_LD_HEADLINE.search(json_ld)
     if not match:
@@ -539,12 +537,14 @@ def _headline(json_ld: str) -> str | None:
 
 def _page_title(tree: Any) -> str | None:
     """trafilatura's title, except that it cuts a <title> at a spaced « or » as if it were a separator ("Site » Title"),
-    which halves French headlines (« Nvidia - « une défaite » pour la France » → « Nvidia - « une défaite »): there
-    the whole <title> is kept, and a site name in it is cut by `_clean_title`."""
+    which halves French headlines (« Nvidia - « une défaite » pour la France » → « Nvidia - « une défaite »), and at
+    French typography's spaced colon (« Souveraineté : Mistral AI et l'État » → « Souveraineté », on a page without
+    <h1> or og:title: hostile input, twelfth round): there the whole <title> is kept, and a site name in it is cut by
+    `_clean_title`."""
     title = extract_title(tree)
     element = tree.find(".//head/title")
     whole = trim(element.text_content()) if element is not None else ""
-    if title and whole != title and whole.startswith(title) and whole[len(title):].lstrip()[:1] in ("«", "»"):
+    if title and whole != title and whole.startswith(title) and whole[len(title):].lstrip()[:1] in ("«", "»", ":"):
         return whole
     # trafilatura skips a <title> part holding a "." (a host name, it assumes), so « VIDÉO. Mistral AI : … | Le
     # Parisien » gave « Le Parisien »: the whole <title> is kept, and `_clean_title` cuts the site's name
@@ -812,8 +812,10 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if not authors:  # a gallery's JSON-LD (ImageGallery), which trafilatura does not read for authors (R8-9)
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
     canonical = meta.url or extract_url(tree, url)
-    title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
+    title = _clean_title(entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))
+    if title and not single_line(title):  # zero-width, bidi or Braille blanks only: stored as "", it stood in for the
+        title = None  # feed's title or the story's opening words (hostile input, twelfth round)
     lang = None
     match = _HTML_LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
     if match:
@@ -823,7 +825,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     return {
         "title": title,
         "authors": authors,
-        "description": _entities_decoded(meta.description),
+        "description": entities_decoded(meta.description),
         "site_name": sitename,
         "canonical_url": canonical,
         "date": date,
@@ -1234,7 +1236,7 @@ def without_title(text: str, *titles: str | None) -> str:
     lines = text.split("\n")
     # a kicker (« Intelligence artificielle », « Note d'analyse »: a few words, no sentence) may sit above it
     for k, line in enumerate(lines[:MAX_KICKER_LINES + 1]):
-        key = " ".join(line.split()).casefold().rstrip(" .")
+        key = " ".join((entities_decoded(line) if "&" in line else line).split()).casefold().rstrip(" .")
         if key and key in keys and "\n".join(lines[k + 1:]).strip():
             return "\n".join(lines[k + 1:]).lstrip("\n")
         if key and (len(key.split()) > MAX_KICKER_WORDS or line.rstrip().endswith((".", "!", "?", ":", "»"))):
@@ -1503,8 +1505,9 @@ def without_author_note(text: str, authors: list[str]) -> str:
 
 def _opening_words(text: str | None, limit: int = 100) -> str | None:
     """A title for a story whose page and feed give none (an empty <title>, <h1> and feed title): its first words,
-    cut at a word with "…". An empty title left blank cells in listings and ended alert subjects at "rule:"."""
-    line = " ".join((text or "").strip().split("\n", 1)[0].split())
+    cut at a word with "…". An empty title left blank cells in listings and ended alert subjects at "rule:". The first
+    line with a visible character: a heading of Braille blanks or zero-width characters gave an empty title too."""
+    line = next(filter(None, map(single_line, (text or "").split("\n"))), "")
     if len(line) <= limit:
         return line or None
     return line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

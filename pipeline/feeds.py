@@ -340,6 +340,22 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_SPACES = re.compile(r"[\x0b\x0c]")
 
 
+_LEFT_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")
+MAX_EXTRA_ESCAPES = 3  # a site's escapes stacked on each other: more than this is no headline's doing
+
+
+def entities_decoded(text: str | None) -> str | None:
+    """A title or description escaped twice or more by the site (`&amp;amp;`, `l&amp;amp;#8217;alliance`: an SEO
+    plugin's or a feed generator's habit, sometimes stacked) still holds entity codes once parsed: no headline means
+    them literally. Decoded until none is left, at most MAX_EXTRA_ESCAPES times (once only, a title escaped three
+    times was stored and mailed as « Nvidia &amp; Mistral AI : l&#8217;alliance »)."""
+    for _ in range(MAX_EXTRA_ESCAPES):
+        if not text or not _LEFT_ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return text
+
+
 def html_to_text(fragment: str | None) -> str:
     """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
     « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
@@ -895,7 +911,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     publisher = (html_to_text(source.get("title")) or None) if isinstance(source, dict) else None
     site_url = source.get("href") if isinstance(source, dict) and isinstance(source.get("href"), str) else None
     site_url = site_url.strip() if site_url and re.match(r"\s*https?://[^\s/]", site_url, re.I) else None
-    title = _without_publisher_suffix(html_to_text(entry.get("title")), publisher) or None
+    title = _without_publisher_suffix(entities_decoded(html_to_text(entry.get("title"))), publisher) or None
     summary = html_to_text(summary_html)
     if publisher and title:  # Google News: « <a>Headline</a>&nbsp;&nbsp;<font>Le Monde</font> »
         summary = "\n".join(title if _without_publisher_suffix(line, publisher, "") == title else line

@@ -33,7 +33,7 @@ import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -43,6 +43,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from pipeline.errors import FetchError
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url, single_line
+from pipeline.state import StateError, StateStore, state_key
 from pipeline.urls import without_credentials
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,11 @@ _REFUSED_CODINGS = {"br", "zstd", "compress", "x-compress", "exi", "pack200-gzip
 _MAX_LAYERS = 3
 # Retry-After beyond a week is read as a week: the fetch is given up either way, and 400 digits would be `inf`.
 RETRY_AFTER_CAP = 7 * 24 * 3600.0
+# A Retry-After longer than fetch_backoff_max is not waited for: it is kept in the fetch state, and the site (a 429,
+# about the host) or the URL (a 5xx) is not asked again before it ends, in this run or the next ones. Honoured for at
+# most a day: a maintenance window or a rate limit lasts hours, the ingest runs daily, and a server asking for years
+# (misconfigured, or hostile) would otherwise silence a source for good; it was asked again at every run.
+RETRY_AFTER_HONOURED = 24 * 3600.0
 # robots.txt is parsed once per host and run, but every URL check walks all its rules (urllib.robotparser): an 8 MB
 # file (300,000 rules) cost 0.45 s per URL. RFC 9309 lets a crawler stop at 500 KiB.
 ROBOTS_MAX_BYTES = 500 * 1024
@@ -106,6 +112,12 @@ MAX_HOST_TIMEOUTS = 3
 # pages' worth of attempts at the default 3 retries) its other links are not asked for until the next run. Counted
 # per site like timeouts (`timeout_site`): per host name, 30 links on 30 names of one server cost 120 requests.
 MAX_HOST_RATE_LIMITS = 8
+
+
+def rest_key(url: str, host: str, status: int) -> str:
+    """The fetch state's key of a Retry-After rest: the site for a 429 (Too Many Requests is about the host, as the
+    run's 429 count), the URL for a 5xx (one page's error says nothing of the site's other pages)."""
+    return f"site {timeout_site(host)}" if status == 429 else f"url {state_key(url)}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -466,8 +478,13 @@ class Fetcher:
         *,
         resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        state: StateStore | None = None,
     ):
         self.settings = settings
+        self.state = state  # where Retry-After rests are kept between runs (none: for this run only)
+        # rest_key → until when, the status that asked, the URL it answered (see RETRY_AFTER_HONOURED)
+        self._resting: dict[str, tuple[datetime, int, str]] = {}
+        self._rest_told: set[str] = set()  # rests whose first skipped link this run was logged
         self.policy = HostPolicy(settings.fetch_allow_hosts, resolver)
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -484,6 +501,8 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
+        if self.state is not None:
+            self._resting = self.state.resting()
         self._client = httpx.AsyncClient(
             transport=self._transport or _pinned_transport(s, self.policy),
             follow_redirects=False,  # followed by hand, re-checking the SSRF guard on every hop
@@ -561,9 +580,11 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def allowed_by_robots(self, url: str) -> bool:
-        """robots.txt of the URL's host (fetched once per host and run). 4xx: all allowed; unreachable: disallowed (RFC 9309)."""
+        """robots.txt of the URL's host (fetched once per host and run). 4xx: all allowed; unreachable: disallowed (RFC 9309).
+        FetchFailed (`retry-after`) when the URL or its site is resting after a long Retry-After."""
         if not self.settings.respect_robots or _is_aggregator(url):  # an aggregator's page is refused in `fetch`
             return True
+        self._check_resting(url, urlsplit(url).hostname or "")  # its site asked for rest: neither file is asked for
         origin = _origin(url)
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
@@ -706,8 +727,12 @@ class Fetcher:
                         self._rate_limits[timeout_site(host)] += status == 429
                         retry_after = parse_retry_after(response.headers.get("retry-after"))
                         if retry_after is not None and retry_after > self.settings.fetch_backoff_max:
-                            # waiting less than asked would be impolite, waiting longer stalls the run: give up for now
-                            raise FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After {describe_wait(retry_after)}", status)
+                            # waiting less than asked would be impolite, waiting longer stalls the run: give up, and
+                            # do not ask again before it ends (this run or the next)
+                            until = self._rest(url, host, status, retry_after)
+                            raise FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After "
+                                              f"{describe_wait(retry_after)}; not asked again before "
+                                              f"{until:%Y-%m-%d %H:%M} UTC", status)
                         if status == 429:  # "too many requests" is about the host: its other pages wait too
                             pause = retry_after if retry_after is not None else self.settings.fetch_backoff_base
                             until = asyncio.get_running_loop().time() + pause
@@ -741,9 +766,48 @@ class Fetcher:
                     raise _bad_response(url, exc) from None
                 raise _Transient("connect", f"connection error ({type(exc).__name__}: {exc})") from None
 
+    def _rest(self, url: str, host: str, status: int, retry_after: float) -> datetime:
+        """Record that a 429 (about the whole site) or a 5xx (about this URL) asked not to be asked again for
+        `retry_after` seconds, at most RETRY_AFTER_HONOURED; returns until when."""
+        until = _now() + timedelta(seconds=min(retry_after, RETRY_AFTER_HONOURED))
+        key = rest_key(url, host, status)
+        if key not in self._resting or self._resting[key][0] < until:
+            self._resting[key] = (until, status, mask_url(url))
+        log.warning("%s answered HTTP %d with a Retry-After %s: %s not asked again before %s UTC%s",
+                    single_line(mask_url(url)), status, describe_wait(retry_after),
+                    f"its site {timeout_site(host)[:100]} is" if status == 429 else "it is", f"{until:%Y-%m-%d %H:%M}",
+                    f" (a Retry-After is honoured for at most {RETRY_AFTER_HONOURED / 3600:g} hours)"
+                    if retry_after > RETRY_AFTER_HONOURED else "")
+        if self.state is not None:
+            try:
+                self.state.record_rest(key, until, status, url)
+            except StateError as exc:  # the rest holds for this run; the fetch state says why it could not be kept
+                log.warning("%s: the rest is kept for this run only", exc)
+        return until
+
+    def _check_resting(self, url: str, host: str) -> None:
+        """FetchFailed (`retry-after`) when the URL, or its site, asked not to be asked before a time still to come."""
+        if not self._resting:
+            return
+        now = _now()
+        for key in (rest_key(url, host, 429), rest_key(url, host, 503)):
+            if key in self._resting and self._resting[key][0] > now:
+                until, status, asked_by = self._resting[key]
+                site = timeout_site(host)
+                where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
+                whom = f"{where} answered" if status == 429 else "it answered"
+                failed = FetchFailed(url, "retry-after", f"not fetched: {whom} HTTP {status} with a Retry-After at "
+                                     f"{asked_by}; not asked again before {until:%Y-%m-%d %H:%M} UTC", status)
+                if key not in self._rest_told:  # once per rest and run; each link is counted (`retry-after`)
+                    self._rest_told.add(key)
+                    log.warning("%s", failed)
+                raise failed
+
     def _check_host(self, url: str, host: str) -> None:
         """A host that keeps timing out or answering 429 is not asked again in this run (a failure that passes: its
-        pages are tried again next run)."""
+        pages are tried again next run), nor a site or URL resting after a long Retry-After, in any run before the
+        rest ends."""
+        self._check_resting(url, host)
         site = timeout_site(host)
         where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
         if self._timeouts[site] >= MAX_HOST_TIMEOUTS:

@@ -30,11 +30,11 @@ TRANSIENT_RETRY_DAYS = 3
 
 def transient_failure(reason: str | None) -> bool:
     """Whether a page's fallback reason is a failure that may pass on a later run (`http-503`, `http-429`,
-    `timeout`, `host-timeouts`, `connect`, `incomplete`, `dns`, and `robots-unreachable`: the host's robots.txt
-    could not be read, so the page was not asked for), as opposed to a page that answered (404, robots.txt rules, too
-    little text…)."""
+    `timeout`, `host-timeouts`, `connect`, `incomplete`, `dns`, `robots-unreachable`: the host's robots.txt
+    could not be read, so the page was not asked for, and `retry-after`: the site or page asked not to be asked
+    before a time still to come), as opposed to a page that answered (404, robots.txt rules, too little text…)."""
     return bool(reason) and (reason in ("timeout", "host-timeouts", "connect", "incomplete", "dns", "http-429",
-                                        "robots-unreachable")
+                                        "robots-unreachable", "retry-after")
                              or re.fullmatch(r"http-5\d\d", reason) is not None)
 
 

@@ -30,7 +30,7 @@ from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 SEARCH_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]
 EXACT_SUFFIX = ".exact"
 RETURNED = ["id", "url", "title", "description", "source", "domain", "lang", "published_at", "orgs", "sentiment",
-            "company_sentiment", "cluster_id", "topics"]
+            "company_sentiment", "cluster_id", "topics", "enrichment_level"]
 SORTS = ("relevance", "date")
 FILTER_KEYS = {"source": "source", "company": "company", "lang": "lang", "topic": "topic"}
 # field:value or field:"a quoted value" (or an empty value, refused), at the start of a word, maybe negated (`-`, which
@@ -894,12 +894,19 @@ def _passages(hit: dict) -> list[str]:
     return fragments[:2]
 
 
+def tone_unread(source: dict) -> bool:
+    """Whether a stored article's tone was never read: a language without a model (German, Arabic…: enrichment
+    level `partial`) is stored as `neutral 0.0`, which search showed as a tone like any other (hostile input, twelfth
+    round). An analyst's correction is a tone read."""
+    return source.get("enrichment_level") == "partial" and not (source.get("sentiment") or {}).get("corrected")
+
+
 def _companies(source: dict) -> list[dict]:
     """Each company the article mentions, with the tone toward it (the article's tone when none was measured)."""
     from pipeline.corrections import evidence_of, shown_tone
 
     toward = {e.get("company"): e for e in source.get("company_sentiment") or [] if e.get("company")}
-    article = source.get("sentiment") or {}
+    article = {} if tone_unread(source) else source.get("sentiment") or {}
     out = []
     for company in source.get("orgs") or []:
         tone = toward.get(company)
@@ -951,6 +958,8 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
         doc = dict(hit["_source"])
         doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
         doc["companies"] = _companies(doc)
+        if tone_unread(doc):  # no tone to show, export or filter on: the stored `neutral 0.0` stands for none
+            doc["sentiment"] = None
         doc["passages"] = _passages(hit)
         doc["relevance"] = hit.get("_score")  # not a tone: that is sentiment.score
         hits.append(doc)

@@ -1,4 +1,5 @@
-"""Fetch state kept between runs in <data_dir>/fetch-state.sqlite3: per-feed HTTP validators and health, seen ids.
+"""Fetch state kept between runs in <data_dir>/fetch-state.sqlite3: per-feed HTTP validators and health, seen ids,
+and the hosts and URLs resting after a long Retry-After.
 
 Feeds are keyed by their URL with credentials masked (`state_key`), and error texts are masked too: the state file
 is copied around and read by `feeds list`, and must not hold the secrets of feeds.yaml.
@@ -32,6 +33,12 @@ CREATE TABLE IF NOT EXISTS feed_state (
     last_attempt TEXT,
     consecutive_failures INTEGER NOT NULL DEFAULT 0,
     last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS retry_after (
+    key TEXT PRIMARY KEY,
+    until TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    url TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS seen (
     article_id TEXT PRIMARY KEY,
@@ -161,6 +168,27 @@ class StateStore:
                 (state_key(url), _iso(when), mask_secrets(error)),
             )
             return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (state_key(url),)).fetchone()[0]
+
+    # ---- hosts and URLs that asked not to be asked again before a time (a 429 or 503 with a long Retry-After)
+
+    def resting(self, now: datetime | None = None) -> dict[str, tuple[datetime, int, str]]:
+        """key (`rest_key`) → (until when, the status that asked for it, the URL it answered, masked), for the rests
+        still running at `now`."""
+        now = now or datetime.now(timezone.utc)
+        with self._db() as db:
+            rows = db.execute("SELECT key, until, status, url FROM retry_after WHERE until > ?", (_iso(now),))
+            return {key: (_dt(until), status, url) for key, until, status, url in rows}
+
+    def record_rest(self, key: str, until: datetime, status: int, url: str) -> None:
+        """Remember that `key` asked not to be asked again before `until` (the later of two rests wins); rests
+        already over are forgotten."""
+        with self._db(write=True) as db:
+            db.execute("DELETE FROM retry_after WHERE until <= ?", (_iso(datetime.now(timezone.utc)),))
+            db.execute(
+                "INSERT INTO retry_after (key, until, status, url) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "until=max(until, excluded.until), status=excluded.status, url=excluded.url",
+                (key, _iso(until), status, mask_url(url)),
+            )
 
     # ---- seen article ids (the `fetch` command's memory of what it already wrote)
 

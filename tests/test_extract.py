@@ -94,6 +94,23 @@ def test_decode_html_order():
     assert decode_html(text.encode("utf-16"), "utf-16") == text
 
 
+@pytest.mark.parametrize("label", ["utf-16", "utf-16le", "shift_jis", "euc-kr", "koi8-r"])
+def test_a_utf8_page_served_under_another_multibyte_or_legacy_label_is_read_as_utf8(label):
+    """Hostile input, twelfth round: only latin-1 labels were checked against UTF-8. A UTF-8 page served as
+    `charset=utf-16` was read as CJK characters and lost whole (the item fell back to its feed summary), one served as
+    Shift_JIS had every accent garbled (« Souverainetﾃｩ »). Pages truly in those encodings are read as before."""
+    sentence = "Mistral AI et Nvidia ont discuté du calcul souverain, tandis que l'État pesait le coût des contrats. "
+    page = ("<html lang='fr'><head><title>Souveraineté : l'État et Mistral AI</title></head><body><article>"
+            + "".join(f"<p>{i}. {sentence * 3}</p>" for i in range(6)) + "</article></body></html>")
+    article = extract_article(page.encode("utf-8"), "https://news.example/a.html", charset=label)
+    assert article is not None and article.title == "Souveraineté : l'État et Mistral AI"
+    assert "l'État pesait le coût" in article.text
+    japanese = "<html><head><title>ミストラルAIとエヌビディア</title></head><body><p>計算能力を発表した。</p></body></html>"
+    for codec in ("shift_jis", "euc-jp", "iso-2022-jp", "utf-16-le"):  # in their own encodings, without a BOM
+        assert decode_html(japanese.encode(codec), codec.replace("-le", "")) == japanese
+    assert decode_html("<p>Привет, Мистраль</p>".encode("koi8-r"), "koi8-r") == "<p>Привет, Мистраль</p>"
+
+
 @pytest.mark.parametrize("title", ["Mistral AI déçoit : « échec » pour l'État",
                                    "Nvidia - « une défaite » pour la France",
                                    "Cloud : « les décideurs ne doivent pas être naïfs » selon Outscale"])
@@ -104,6 +121,22 @@ def test_a_french_headline_in_the_title_element_is_not_cut_at_its_guillemets(tit
                    for i in range(30))
     page = f'<html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head><body><article>{body}</article>'
     assert extract_article(page.encode(), "https://news.example/a.html").title == title
+
+
+@pytest.mark.parametrize("title", ["Souveraineté : Mistral AI et l'État", "Cloud souverain : l'Europe et Nvidia signent",
+                                   "Données : l’Union et Mistral AI"])
+def test_a_french_headline_in_the_title_element_is_not_cut_at_its_spaced_colon(title):
+    """Hostile input, twelfth round: French typography's spaced colon is one of trafilatura's "Site : Title"
+    separators, so a page with only a <title> (no <h1>, no og:title) was stored as « Souveraineté » (`newsroom
+    extract`; in `ingest` a two-word cut, « Cloud souverain », won over the feed's title too). A site name in front is
+    still cut when the page names its site."""
+    body = "".join(f"<p>{i}. Le texte de l'article parle du cloud souverain et des ministres qui en débattent.</p>"
+                   for i in range(30))
+    page = f'<html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head><body><article>{body}</article>'
+    assert extract_article(page.encode(), "https://news.example/a.html").title == title
+    named = page.replace(f"<title>{title}</title>", f"<title>Le Journal : {title}</title>"
+                                                    "<meta property='og:site_name' content='Le Journal'>")
+    assert extract_article(named.encode(), "https://news.example/a.html").title == title
 
 
 @pytest.mark.parametrize("declared", ["utf-8", None])
@@ -765,6 +798,30 @@ def test_a_title_and_description_escaped_twice_by_the_site_are_stored_decoded():
         "Mistral AI & Nvidia : l’alliance qui divise")
 
 
+def test_a_title_escaped_three_times_in_the_page_or_the_feed_is_stored_decoded_and_not_repeated_in_the_text():
+    """Hostile input, twelfth round: a title escaped three times (`&amp;amp;amp;`, `l&amp;amp;#8217;`), in the page's
+    <title>, og:title or JSON-LD headline and in the feed item, was decoded once and stored, shown and mailed as
+    « Nvidia &amp; Mistral AI : l&#8217;alliance », and its <h1> no longer matched it, so it stayed in the text."""
+    from pipeline.feeds import parse_feed
+    from pipeline.models import Feed
+
+    wanted = "Nvidia & Mistral AI : l’alliance « souveraine »"
+    thrice = "Nvidia &amp;amp;amp; Mistral AI : l&amp;amp;#8217;alliance « souveraine »"
+    heads = {"title": f"<title>{thrice}</title>",
+             "og": f"<title>Le site</title><meta property='og:title' content='{thrice}'>",
+             "ld": '<title>x</title><script type="application/ld+json">{"@type": "NewsArticle", "headline": "%s"}'
+                   "</script>" % thrice}
+    for where, head in heads.items():
+        page = f'<html lang="fr"><head>{head}</head><body><article><h1>{thrice}</h1>{_UPDATES}</article></body></html>'
+        article = extract_article(page.encode(), "https://journal.example/a", min_words=20)
+        assert (where, article.title) == (where, wanted)
+        assert article.text.startswith("Update 0"), where
+    feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><title>{thrice}</title>'
+            "<link>https://journal.example/a</link></item></channel></rss>").encode()
+    [item] = parse_feed(feed, Feed(name="S", url="https://journal.example/feed", lang="fr")).items
+    assert item.title == wanted
+
+
 def test_chinese_and_japanese_stories_are_counted_in_characters_not_spaces(tmp_path):
     """Chinese and Japanese put no spaces between words: a whole story counted as a handful of "words", fell under
     the 80-word minimum and was replaced by its feed summary (`too-little-text`)."""
@@ -812,6 +869,21 @@ def test_a_story_with_no_title_anywhere_is_titled_by_its_opening_words():
     assert len(article.title) <= 101
     summary_only = article_from_summary(item(url, title="", summary="Nvidia livre ses puces. Le détail."), NOW)
     assert summary_only.title == "Nvidia livre ses puces. Le détail."
+
+
+@pytest.mark.parametrize("invisible", ["\u200b\u200d\u2060", "\u2800\u2800", "\u202e\u202c", "&#8203;&#x200B;"])
+def test_a_story_whose_titles_are_all_invisible_characters_is_titled_by_its_opening_words(invisible):
+    """Hostile input, twelfth round: a <title>, og:title and <h1> of zero-width characters, bidi controls or Braille
+    blanks, and a feed title of the same, were not empty before the stored title dropped them, so the opening-words
+    fallback never ran: the story was stored, listed and mailed with an empty title."""
+    url = "https://news.example/2026/11/24/invisible.html"
+    opening = "Mistral AI et Nvidia annoncent un centre de calcul en Essonne, une défaite pour l'autonomie française"
+    html = (f"<html lang='fr'><head><title>{invisible}</title><meta property='og:title' content='{invisible}'></head>"
+            f"<body><article><h1>{invisible}</h1><p>{opening}, selon plusieurs analystes du secteur.</p>{BODY}"
+            "</article></body></html>")
+    for feed_title in ("\u200b\u00ad", None):
+        article = extract_article(html, url, item(url, title=feed_title) if feed_title else None, NOW, min_words=10)
+        assert article.title and opening.startswith(article.title[:-1].rstrip()), (feed_title, article.title)
 
 
 def test_a_kicker_above_the_repeated_headline_leaves_with_it():

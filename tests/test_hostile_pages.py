@@ -11,7 +11,9 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -340,6 +342,8 @@ def big_pages(words: int) -> dict[str, str]:
 
 
 def test_a_9_mb_page_of_one_paragraph_or_one_json_ld_body_is_refused_in_well_under_a_second(httpserver, tmp_path):
+    """The paragraph's page is refused; the JSON-LD one is read without its 9 MB script, which no reader reads past
+    MAX_TEXT_NODE (hostile input, twelfth round: its size is counted without it), so only "Short." is left."""
     items = []
     for name, body in big_pages(1_800_000).items():  # 9 MB each, under NEWSROOM_FETCH_MAX_BYTES
         items.append(rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", body)))
@@ -347,10 +351,14 @@ def test_a_9_mb_page_of_one_paragraph_or_one_json_ld_body_is_refused_in_well_und
         cpu = time.process_time()
         record = extract_file(tmp_path / f"{name}.html")
         assert time.process_time() - cpu < 1.5  # 5-6 s of CPU (and 1.3 GB) before the size limit
-        assert record["error"] == f"page too large to extract ({len(body):,} characters, limit 3,000,000)"
+        if name == "plain":
+            assert record["error"] == f"page too large to extract ({len(body):,} characters, limit 3,000,000)"
+        else:
+            assert (record["text"], record["word_count"]) == ("Short.", 1)
     articles, collector = collect(httpserver, tmp_path, rss(items))
-    assert sorted((a.extraction, a.fallback_reason) for a in articles) == [("feed-summary", "page-too-complex")] * 2
-    assert collector.stats.fallback_reasons["page-too-complex"] == 2
+    assert sorted((a.title, a.extraction, a.fallback_reason) for a in articles) == [
+        ("Mistral AI ld", "feed-summary", "too-little-text"), ("Mistral AI plain", "feed-summary", "page-too-complex")]
+    assert collector.stats.fallback_reasons == {"page-too-complex": 1, "too-little-text": 1}
 
 
 def test_one_text_longer_than_any_article_is_cut_and_a_json_ld_script_that_long_is_not_read(caplog):
@@ -677,3 +685,54 @@ def test_the_ingest_summary_notes_implausible_page_dates_beside_feed_dates():
     assert any(note.startswith("1 feed item(s) had a date before 1990") for note in summary.notes)
     assert any(note.startswith("2 page(s) stated a publication date before 1990, more than 2 days ahead or impossible")
                for note in summary.notes)
+
+
+# --------------------------------------------------------------------------------------------- Retry-After of years
+
+def test_a_retry_after_of_years_is_kept_in_the_fetch_state_for_a_day_and_the_page_or_site_is_not_asked_again(
+        httpserver, tmp_path, caplog):
+    """A 503 with a Retry-After of ten years, and a 429 with a date in 2036, were given up for the run and asked again
+    at the next one, and the next (hostile input, eleventh round's leftover). The rest is now kept in the fetch state,
+    honoured for at most a day: the page (a 503) or its whole site (a 429) is not asked before it ends, and each skip
+    is counted (`retry-after`, a failure that passes) and logged with its URL."""
+    from pipeline.state import StateStore
+
+    down = httpserver.url_for("/down.html")
+    httpserver.expect_request("/down.html").respond_with_data("maintenance", status=503,
+                                                              headers={"Retry-After": "315360000"})
+    other_host = "127.0.0.1" if "localhost" in down else "localhost"
+    busy = down.replace(down.split("/")[2].split(":")[0], other_host, 1).replace("/down.html", "/busy.html")
+    httpserver.expect_request("/busy.html").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "Tue, 01 Jan 2036 00:00:00 GMT"})
+    fine = serve_page(httpserver, "/story.html", story("Mistral AI fine"))
+    feed = rss([rss_item("Mistral AI down", down), rss_item("Mistral AI busy", busy), rss_item("Mistral AI fine", fine)])
+
+    def asked(path: str) -> int:
+        return sum(request.path == path for request, _ in httpserver.log)
+
+    before = datetime.now(timezone.utc)
+    articles, collector = collect(httpserver, tmp_path, feed)
+    assert collector.stats.fallback_reasons == {"http-503": 1, "http-429": 1}
+    assert (asked("/down.html"), asked("/busy.html")) == (1, 1)  # a Retry-After past 60 s is not waited for
+    resting = StateStore(load_settings().data_dir).resting()
+    assert sorted(url for _, _, url in resting.values()) == sorted([down, busy])
+    for until, _, _ in resting.values():
+        assert before + timedelta(hours=23) < until < datetime.now(timezone.utc) + timedelta(hours=24, seconds=1)
+
+    with caplog.at_level(logging.INFO):
+        articles, collector = collect(httpserver, tmp_path, feed)
+    assert (asked("/down.html"), asked("/busy.html"), asked("/story.html")) == (1, 1, 2)
+    assert collector.stats.fallback_reasons == {"retry-after": 2}
+    assert sorted(a.title for a in articles if a.fallback_reason == "retry-after") == ["Mistral AI busy",
+                                                                                       "Mistral AI down"]
+    assert f"page {down} not used ({down}: not fetched: it answered HTTP 503 with a Retry-After at {down}; " \
+           "not asked again before " in caplog.text
+    assert f"answered HTTP 429 with a Retry-After at {busy}" in caplog.text
+    told = [r.getMessage() for r in caplog.records if r.name == "pipeline.fetch" and r.levelno == logging.WARNING
+            and "not fetched" in r.getMessage()]
+    assert sorted(message.split(": not fetched")[0] for message in told) == sorted([busy, down])  # once per rest
+
+    with sqlite3.connect(load_settings().data_dir / "fetch-state.sqlite3") as db:  # a day later
+        db.execute("UPDATE retry_after SET until = ?", ((before - timedelta(seconds=1)).isoformat(),))
+    articles, collector = collect(httpserver, tmp_path, feed)
+    assert (asked("/down.html"), asked("/busy.html")) == (2, 2)

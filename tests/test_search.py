@@ -322,6 +322,39 @@ def test_a_huge_stored_title_and_url_show_their_start_in_the_terminal_and_whole_
         drop(client, settings.es_index_prefix)
 
 
+def test_an_article_in_a_language_without_a_tone_model_shows_no_tone(es_url, tmp_path):
+    """Hostile input, twelfth round: a German or Arabic page is enriched in part (companies, topics; no tone model)
+    and stored as `neutral 0.0`, which `search` showed as "tone neutral · Mistral AI neutral", a tone nobody read,
+    also in JSON and CSV. It now says the tone was not read; the French article beside it keeps its tone."""
+    from pipeline.models import Enrichment
+
+    settings = load_settings()
+    client = make_client(settings)
+    german = make_record("https://a.example/de", "Quetzalcoatl: Mistral AI und Nvidia bauen ein Rechenzentrum.",
+                         title="Quetzalcoatl und Mistral AI", lang="de", orgs={"Mistral AI": 0.0})
+    german = german.model_copy(update={"enrichment": Enrichment(**{**german.enrichment.model_dump(), "level": "partial",
+                                                                   "entity_sentiment": {}})})
+    french = make_record("https://a.example/fr", "Quetzalcoatl : Mistral AI et Nvidia bâtissent un centre de calcul.",
+                         title="Quetzalcoatl et Mistral AI", orgs={"Mistral AI": 0.0})
+    index_enriched(client, settings, [german, french])
+    try:
+        proc = _cli("search", "Quetzalcoatl", "--csv", str(tmp_path / "out.csv"))
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        de = lines[lines.index("Quetzalcoatl und Mistral AI") + 1]
+        fr = lines[lines.index("Quetzalcoatl et Mistral AI") + 1]
+        assert de.endswith("tone not read (de: no tone model for this language)  · Mistral AI"), de
+        assert fr.endswith("tone neutral  · Mistral AI neutral"), fr
+        rows = {row["title"]: row for row in csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8"))}
+        assert (rows["Quetzalcoatl und Mistral AI"]["tone"], rows["Quetzalcoatl et Mistral AI"]["tone"]) == ("",
+                                                                                                          "neutral")
+        hits = {h["title"]: h for h in json.loads(_cli("search", "Quetzalcoatl", "--json").stdout)["results"]}
+        assert hits["Quetzalcoatl und Mistral AI"]["sentiment"] is None
+        assert hits["Quetzalcoatl und Mistral AI"]["companies"][0]["tone"] is None
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_search_csv_marks_the_tones_an_analyst_corrected(es_url, tmp_path, monkeypatch):
     """A search exported to a spreadsheet passed the analysts' labels (and their fixed ±0.5 scores) off as the
     model's, while the terminal, --json and `mentions --csv` marked them (red-team, query side)."""

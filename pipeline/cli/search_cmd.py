@@ -161,11 +161,15 @@ def search_cmd(
         corrected = f" ({for_terminal('; '.join(tone_notes(tone_of)))})" if tone_of.get("corrected") else ""
         console.print(f"[bold]{for_terminal(hit.get('title') or display_url(hit['url']), SHOWN_CHARS)}[/]",
                       highlight=False)
-        companies = ", ".join(f"{for_terminal(c['company'])} {for_terminal(c['tone'] or '?')}"
+        unread = hit.get("sentiment") is None and hit.get("enrichment_level") == "partial"
+        companies = ", ".join(for_terminal(c["company"]) + ("" if unread and not c["tone"] else
+                                                            f" {for_terminal(c['tone'] or '?')}")
                               for c in hit["companies"])
+        shown = (f"tone not read ({for_terminal(hit.get('lang') or '?')}: no tone model for this language)" if unread
+                 else f"tone {for_terminal(tone_of.get('label') or '?')}{corrected}")
         console.print(f"  {hit['short_id']}  {for_terminal(local_time(hit.get('published_at'), tz))}  "
                       f"{for_terminal(display_source(hit.get('source')))}  "
-                      f"tone {for_terminal(tone_of.get('label') or '?')}{corrected}"
+                      f"{shown}"
                       f"{'  · ' + companies if companies else ''}", highlight=False)
         console.print(f"  {for_terminal(display_url(hit['url']), SHOWN_CHARS)}", style="dim", highlight=False)
         for fragment in marked[hit["short_id"]]:
