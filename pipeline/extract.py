@@ -811,7 +811,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         authors = clean_authors(_byline(tree), publishers)
     if not authors:  # a gallery's JSON-LD (ImageGallery), which trafilatura does not read for authors (R8-9)
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
-    canonical = meta.url or extract_url(tree, url)
+    canonical = _without_trackers(meta.url or extract_url(tree, url))
     title = _clean_title(_entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))
     lang = None
@@ -830,6 +830,18 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         "date_rejected": rejected[0] if rejected and date is None else None,  # a stated date that cannot be used
         "lang": lang,
     }
+
+
+def _without_trackers(url: str | None) -> str | None:
+    """A canonical URL as the story's identity writes it, without tracking parameters: a page declaring none gets the
+    fetched link (`?utm_source=rss&fbclid=…`, an Arc site's `?itid=…`), which was stored and shown to readers as the
+    story's canonical URL (mini news sites); some sites also print their own `utm_*` into og:url."""
+    if not url:
+        return url
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
 
 
 def _dating_url(fetched: str | None, canonical: str | None) -> str | None:

@@ -61,6 +61,21 @@ def test_reference_op_ed():
     assert len(article.content_hash) == 64 and article.fetched_at == fetched
 
 
+@pytest.mark.parametrize(("declared", "stored"), [
+    ("", f"{BASE}/2026/12/03/aws-cloud/"),  # no canonical link: the fetched link, its trackers dropped
+    (f"<link rel='canonical' href='{BASE}/2026/12/03/aws-cloud/?utm_source=og&id=4'>", f"{BASE}/2026/12/03/aws-cloud/?id=4"),
+])
+def test_the_canonical_url_stored_carries_no_tracking_parameters(declared, stored):
+    fetched = f"{BASE}/2026/12/03/aws-cloud/?utm_source=rss&utm_medium=referral&fbclid=IwAR0xyz&itid=hp-top"
+    html = (f"<html lang='en'><head><title>AWS opens a sovereign cloud region</title>{declared}</head><body><article>"
+            "<h1>AWS opens a sovereign cloud region</h1>"
+            + "".join(f"<p>Amazon Web Services switched on region {n} near Potsdam, run by staff based in Europe, "
+                      f"with its own billing and security team for customer group {n}.</p>" for n in range(8))
+            + "</article></body></html>")
+    article = extract_article(html, fetched, item(fetched, feed_lang="en"))
+    assert article is not None and article.canonical_url == stored
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (SITE / "articles").glob("*.html")))
 def test_every_fixture_page_extracts_cleanly(name):
     url = f"{BASE}/articles/{name}"
