@@ -1393,11 +1393,11 @@ def extract_article(
     feed_authors = without_publisher(feed_authors, meta["site_name"])
     if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:
         meta["authors"] = clean_authors(_byline(tree))  # the feed only named the site: the page's byline
+    authors = _fuller_authors(meta["authors"], feed_authors)
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
-    text = without_signature(text, meta["authors"] or feed_authors, meta["site_name"], *((item.feed_name, item.site_name)
-                                                                                        if item else ()))
-    text = without_author_note(text, meta["authors"] or feed_authors)
+    text = without_signature(text, authors, meta["site_name"], *((item.feed_name, item.site_name) if item else ()))
+    text = without_author_note(text, authors)
     words = count_words(text)
     story = _story_of(url, meta["canonical_url"], item, declared_canonical(tree))
     if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
@@ -1428,7 +1428,7 @@ def extract_article(
         title=_fuller_title(meta["title"], item.title if item else None) or _opening_words(text),
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
-        authors=meta["authors"] or feed_authors,
+        authors=authors,
         site_name=meta["site_name"] or (item.site_name if item else None),
         site_url=item.site_url if item else None,
         lang=lang,
@@ -1520,6 +1520,15 @@ def _opening_words(text: str | None, limit: int = 100) -> str | None:
     if len(line) <= limit:
         return line or None
     return line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def _fuller_authors(page: list[str], feed: list[str]) -> list[str]:
+    """The page's authors, unless the feed names each of them and more: WordPress's meta tag and JSON-LD name the
+    first author of « Par Claire Dubois et Antoine Marchal » while its feed gives one `<dc:creator>` per co-author
+    (mini news sites: the second author was lost). A feed naming someone else entirely does not replace the page."""
+    if page and len(feed) > len(page) and {_name_key(name) for name in page} <= {_name_key(name) for name in feed}:
+        return feed
+    return page or feed
 
 
 def _story_of(url: str, canonical: str | None, item: FeedItem | None, declared: str | None) -> str | None:

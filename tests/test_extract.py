@@ -76,6 +76,25 @@ def test_the_canonical_url_stored_carries_no_tracking_parameters(declared, store
     assert article is not None and article.canonical_url == stored
 
 
+@pytest.mark.parametrize(("feed_authors", "stored"), [
+    (["Claire Dubois", "Antoine Marchal"], ["Claire Dubois", "Antoine Marchal"]),  # one <dc:creator> per co-author
+    (["Antoine Marchal"], ["Claire Dubois"]),  # the feed names someone else: the page's own author stays
+    ([], ["Claire Dubois"]),
+])
+def test_co_authors_the_feed_lists_beside_the_page_s_one_meta_author_are_kept(feed_authors, stored):
+    url = f"{BASE}/2026/12/mistral-ai-centre-de-calcul/"
+    html = ("<html lang='fr'><head><title>Mistral AI inaugure son centre de calcul</title>"
+            "<meta name='author' content='Claire Dubois'></head><body><article><h1>Mistral AI inaugure son centre</h1>"
+            "<div class='byline'>Par <a href='/author/claire-dubois/'>Claire Dubois</a> et "
+            "<a href='/author/antoine-marchal/'>Antoine Marchal</a></div>"
+            + "".join(f"<p>La start-up a mis en service le bâtiment {n} à Bruyères-le-Châtel, en Essonne, avec des "
+                      f"puces fournies par Nvidia et un contrat d'électricité signé pour la tranche {n}.</p>"
+                      for n in range(8))
+            + "</article></body></html>")
+    article = extract_article(html, url, item(url, authors=feed_authors))
+    assert article is not None and article.authors == stored
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (SITE / "articles").glob("*.html")))
 def test_every_fixture_page_extracts_cleanly(name):
     url = f"{BASE}/articles/{name}"
