@@ -934,7 +934,8 @@ def test_the_description_makes_no_lead_of_a_teaser_a_later_paragraph_or_an_engli
 
 
 @pytest.mark.parametrize("lead_html", ["<div class='lead'><p>{}</p></div>", "<p class='news-lead'>{}</p>",
-                                       "<p class='lede'>{}</p>"])
+                                       "<p class='lede'>{}</p>", "<p class='article__desc'>{}</p>",
+                                       "<p class='article-intro'>{}</p>"])
 def test_a_university_news_page_s_lead_class_is_a_lead_in_any_language(lead_html):
     """A university's news page sets its lead in `<div class="lead">` above the body: lost, with the sentence that
     states the finding (twelfth round R12-7). A class-named lead counts on English pages too."""
