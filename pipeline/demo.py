@@ -30,8 +30,9 @@ _FEED_TYPES = {".xml": "application/rss+xml", ".rss": "application/rss+xml", ".a
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves `site_dir`, with {{BASE}} in its text files replaced by the server's own base URL; each requested
-    path is appended to `request_log` when there is one."""
+    """Serves `site_dir`, with {{BASE}} in its text files replaced by the server's own base URL (a directory's
+    `index.html` too: a CMS's `/2026/12/slug/` permalink); each requested path is appended to `request_log` when
+    there is one."""
 
     site_dir: Path = SITE_DIR
     base_url = ""
@@ -47,6 +48,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if self.request_log is not None:
             self.request_log.append(self.path)
         path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.partition("?")[0].endswith("/"):
+            path = path / "index.html"
         if not (path.is_file() and path.suffix in _TEXT):
             return super().do_GET()
         body = path.read_bytes().replace(b"{{BASE}}", self.base_url.encode())
