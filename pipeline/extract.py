@@ -394,6 +394,14 @@ LABEL_CHARS = 100  # each label above is decided within the first 80 characters 
 _INTERVIEWER_LABEL = re.compile(r"^(?:propos recueillis par|entretien réalisé par|interview réalisée par|interview(?:ed)? by"
                                 r"|interview conducted by|as told to)\s*:?\s+", re.IGNORECASE)
 MAX_INTERVIEWER_WORDS = 20
+# a byline in a box no byline class names (a WordPress theme's `<p class="entry-meta">Par Léa Fontaine | Publié le 3
+# décembre 2026 à 14h05</p>`): "Par"/"By" and a capitalised name opening a short element of its own. Read only when
+# the meta tags, JSON-LD and the feed name nobody (a Google News copy: mini news sites), and kept only when what it
+# names looks like people's names ("By Monday the deal was signed" names nobody)
+_LABELLED_BYLINE_TAGS = ("p", "div", "span")
+_LABELLED_BYLINE = re.compile(r"^(?i:par|by)\s*:?\s+[A-ZÀ-Ý]")
+MAX_LABELLED_BYLINE_WORDS = 16
+MAX_NAME_WORDS = 4
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
 
 
@@ -668,11 +676,26 @@ def _byline(tree: Any) -> str | None:
         raw = next((_INTERVIEWER_LABEL.sub("", text) for el, start in boxes
                     if el.tag in _INTERVIEWERS_TAGS and _INTERVIEWERS_LABEL.search(start)
                     and count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
+    if not raw:  # « Par X | Publié le … » opening a box of its own
+        raw = next((text for el, start in boxes if el.tag in _LABELLED_BYLINE_TAGS and _LABELLED_BYLINE.search(start)
+                    and count_words(text := " ".join(el.text_content().split())) <= MAX_LABELLED_BYLINE_WORDS
+                    and _names_only(clean_authors(_BYLINE_DATE.sub("", text)))), None)
     if not raw:  # a podcast episode's hosts
         raw = next((text for el, start in boxes if el.tag in _HOSTS_TAGS and _hosts_box(el, start)
                     and count_words(text := " ".join(el.text_content().split())) <= MAX_HOSTS_WORDS), None)
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
     return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+
+
+def _names_only(names: list[str]) -> bool:
+    """Whether each of `names` reads as a person's name: two to four words, each capitalised but for a particle
+    between them (« Jean de La Fontaine »; not « Arrêté du »)."""
+    return bool(names) and all(
+        2 <= len(words := name.split()) <= MAX_NAME_WORDS and words[0][0].isupper() and words[-1][0].isupper()
+        and all(word[0].isupper() or word.casefold() in _LOWER_PARTICLES for word in words) for name in names)
+
+
+_LOWER_PARTICLES = {"de", "du", "des", "d'", "la", "le", "van", "von", "der", "den", "da", "di", "del", "dos", "bin", "al"}
 
 
 def _block_free_starts(tree: Any, tags: tuple[str, ...]) -> list[tuple[Any, str]]:

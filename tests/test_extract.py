@@ -95,6 +95,28 @@ def test_co_authors_the_feed_lists_beside_the_page_s_one_meta_author_are_kept(fe
     assert article is not None and article.authors == stored
 
 
+@pytest.mark.parametrize(("box", "stored"), [
+    ("<p class='entry-meta'>Par Léa Fontaine | Publié le 3 décembre 2026 à 14h05</p>", ["Léa Fontaine"]),
+    ("<div class='post-info'><span>By Daniel Price and Ines Moreau · Dec 3, 2026</span></div>",
+     ["Daniel Price", "Ines Moreau"]),
+    ("<p class='entry-meta'>Par Jean de La Fontaine</p>", ["Jean de La Fontaine"]),
+    ("<p class='note'>By Monday the deal was signed by both ministries.</p>", []),  # names nobody
+    ("<p class='note'>Par Arrêté du 3 décembre, le ministère a modifié la liste.</p>", []),
+])
+def test_a_par_or_by_line_in_a_box_of_its_own_names_the_authors_when_nothing_else_does(box, stored):
+    url = f"{BASE}/2026/12/s3ns-secnumcloud-ministeres/"
+    html = ("<html lang='fr'><head><title>Le Courrier du Numérique</title></head><body><article>"
+            f"<h2 class='entry-title'>S3NS décroche la qualification SecNumCloud</h2>{box}"
+            + "".join(f"<p>La coentreprise fondée par Thales et Google a obtenu la qualification pour le lot {n}, "
+                      f"et trois ministères migreront leurs messageries vers son offre en 2027, tranche {n}.</p>"
+                      for n in range(8))
+            + "</article></body></html>")
+    # a Google News copy: the aggregator names no author
+    article = extract_article(html, url, item(url, authors=[], feed_name="Google News - Souveraineté",
+                                              site_name="Le Courrier du Numérique"))
+    assert article is not None and article.authors == stored
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (SITE / "articles").glob("*.html")))
 def test_every_fixture_page_extracts_cleanly(name):
     url = f"{BASE}/articles/{name}"
