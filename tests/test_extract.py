@@ -402,6 +402,9 @@ def test_the_site_named_as_author_gives_way_to_its_agency_or_to_the_people_named
 
     assert clean_authors("Ouest-France avec AFP", ("Ouest-France",)) == ["AFP"]
     assert clean_authors("L'Écho de l'Ouest avec AFP", ("L'Écho de l'Ouest",)) == ["AFP"]
+    # og:site_name spelt as the site's address (« Le Monde.fr »), the signature as the paper's name
+    assert clean_authors("Le Temps numérique avec AFP; Julie Vasseur", ("Le Temps numérique.fr",)) == ["Julie Vasseur"]
+    assert clean_authors("Le Temps numérique avec AFP", ("Le Temps numérique.fr",)) == ["AFP"]
     page = _page('<meta property="og:site_name" content="The Chip Register">'
                  '<meta name="author" content="The Chip Register">'
                  '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "author": [{"@type": "Person", "name": '
