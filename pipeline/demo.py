@@ -50,10 +50,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir() and self.path.partition("?")[0].endswith("/"):
             path = path / "index.html"
-        if not (path.is_file() and path.suffix in _TEXT):
+        if not (path.is_file() and (path.suffix in _TEXT or not path.suffix)):
             return super().do_GET()
         body = path.read_bytes().replace(b"{{BASE}}", self.base_url.encode())
-        ctype = _FEED_TYPES.get(path.suffix) or self.guess_type(str(path))
+        # a file without an extension is a CMS's clean URL (Drupal's /actualite/economie/slug): an HTML page
+        ctype = _FEED_TYPES.get(path.suffix) or (self.guess_type(str(path)) if path.suffix else "text/html")
         self.send_response(200)
         self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/")
                          else ctype + "; charset=utf-8")
