@@ -299,6 +299,7 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), " ".join(
                 word.title() if _shouted(word) or word in _CAPS_PARTICLES else word for word in name.split()))
         if (_STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys
+                or _LOGIN.fullmatch(name)
                 or _COMPANY_FORM.fullmatch(name) or any(ch.isdigit() for ch in name)):  # "Episode 142": no name
             continue
         letters = [word.strip(".-") for word in re.split(r"[\s.]+", name) if word.strip(".-")]
@@ -317,6 +318,10 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
     return out or agencies
 
 
+# a CMS account's login as the feed's or page's author (Drupal's `<dc:creator>jmercier</dc:creator>`, "redaction",
+# "admin", "web_team"): one word without a capital names nobody, and it stood in for the byline's people (mini news
+# sites, holdout). A one-word name in capitals is kept ("Zhou", "AFP").
+_LOGIN = re.compile(r"[a-z0-9._-]+")
 _NAME_PARTS = re.compile(r"\s+[—–|:·-]\s+")
 _NAME_ARTICLE = re.compile(r"^(?:the|le|la|les|l['’])\s*", re.IGNORECASE)
 

@@ -44,10 +44,9 @@ LEFT = {
         "company_tone",  # "The partnership is a major win for Mistral AI": Mistral AI read neutral
     },
     "regional/actualite/economie/saclay-pasqal-ligne-production-quantique": {
-        "authors",  # the feed's <dc:creator>jmercier</dc:creator>, a Drupal login, instead of the authors' field
+        "authors",  # the theme's `node__submitted` box « Publié le jeudi … » read as the byline: "Publié"
     },
     "regional/actualite/economie/wissous-data-center-riverains-justice": {
-        "authors",  # the feed's <dc:creator>redaction</dc:creator>, instead of « Par Karim Benali, avec Lucie Fabre »
         "places",  # « le tribunal administratif de Versailles »: spaCy's organisation name holds the town
     },
 }
