@@ -27,6 +27,7 @@ from htmldate import find_date
 from lxml.etree import XPath
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
+from lxml import etree
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
 from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter of share-button lines
 from trafilatura.utils import decode_file, trim
@@ -286,7 +287,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         if _BYLINE_ROLE.match(part) or _DATE_PART.match(part) or (index and _TITLE_AFTER_NAME.match(part)):
             continue
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
-        name = _BYLINE_TAIL.sub("", _BYLINE_PREFIX.sub("", name))
+        # a publication note opening the part is no name either (« Publié le jeudi 3 décembre » gave "Publié")
+        name = _BYLINE_TAIL.sub("", " " + _BYLINE_PREFIX.sub("", name)).strip()
         with_agency = _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None)
         if with_agency:  # « La rédaction avec AFP »: the agency, if nobody is named
             name = name[:with_agency.start()]
@@ -676,8 +678,7 @@ def _byline(tree: Any) -> str | None:
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
     as part of the name)."""
     subtree = prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME])
-    raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM],
-                                                     len_limit=120)
+    raw = _rel_authors(subtree) or _first_naming(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM])
     boxes = [] if raw else _block_free_starts(subtree, _DATED_BYLINE_TAGS)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el, start in boxes
@@ -693,8 +694,51 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a podcast episode's hosts
         raw = next((text for el, start in boxes if el.tag in _HOSTS_TAGS and _hosts_box(el, start)
                     and count_words(text := " ".join(el.text_content().split())) <= MAX_HOSTS_WORDS), None)
+    return _byline_text(raw) if raw else None
+
+
+def _byline_text(raw: str) -> str | None:
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
-    return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+    return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw)))
+
+
+BYLINE_CHARS = 120
+
+
+def _first_naming(tree: Any, expressions: list[Any]) -> str | None:
+    """The first text of 3 to BYLINE_CHARS characters the byline selectors find (as trafilatura's `extract_metainfo`
+    reads them) that names somebody: a Drupal theme's `node__submitted` box, « Publié le jeudi 3 décembre 2026 à
+    17h12 », came before its authors' field and gave the author "Publié" (mini news sites, holdout). None when no
+    box names anyone, so the other bylines are tried."""
+    for expression in expressions:
+        for element in expression(tree):
+            content = trim(_blocks_apart(element))
+            if content and 2 < len(content) < BYLINE_CHARS and clean_authors(_byline_text(content)):
+                return content
+    return None
+
+
+_BLOCK_TAGS = frozenset({"div", "p", "li", "dd", "dt", "br"})
+
+
+def _blocks_apart(element: Any) -> str:
+    """An element's text with a "; " after each block inside it: a Drupal field's values (`<div
+    class="field__item">Anne Roy</div><div class="field__item">Paul Girard</div>`) read as one name, "Anne Roy Paul
+    Girard" (mini news sites, holdout). Walked without recursion (a nest of thousands of <div>s is hostile input)."""
+    parts: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            parts.append(node.text or "")
+            continue
+        if event in ("comment", "pi"):  # no text of the byline's own; its tail is
+            parts.append(node.tail or "")
+            continue
+        if node is element:
+            break
+        if node.tag in _BLOCK_TAGS:
+            parts.append("; ")
+        parts.append(node.tail or "")
+    return " ".join(" ".join(parts).split())
 
 
 def _names_only(names: list[str]) -> bool:

@@ -117,6 +117,27 @@ def test_a_par_or_by_line_in_a_box_of_its_own_names_the_authors_when_nothing_els
     assert article is not None and article.authors == stored
 
 
+def test_a_byline_box_that_names_nobody_gives_way_to_the_authors_field_whose_values_are_each_a_name():
+    """A Drupal theme's `node__submitted` box (« Publié le jeudi 3 décembre 2026 à 17h12 ») came before the authors'
+    multi-value field and gave the author "Publié"; the field's values read as one name (mini news sites, holdout)."""
+    url = f"{BASE}/actualite/economie/saclay-pasqal"
+    html = ("<html lang='fr'><head><title>Saclay : Pasqal inaugure sa ligne de production</title></head><body>"
+            "<article class='node node--type-article'><h1>Saclay : Pasqal inaugure sa ligne de production</h1>"
+            "<div class='node__meta'><div class='node__submitted'>Publié le jeudi 3 décembre 2026 à 17h12 · Mis à jour "
+            "le vendredi 4 décembre 2026 à 08h30</div><div class='field field--name-field-auteurs'><div "
+            "class='field__items'><div class='field__item'>Anne Roy</div><!-- --><div class='field__item'>Paul Girard"
+            "</div></div></div></div>"
+            + "".join(f"<p>Pasqal a inauguré à Palaiseau sa première ligne de production, tranche {n}, en présence du "
+                      f"préfet de l'Essonne et des élus du plateau de Saclay, pour vingt machines par an.</p>"
+                      for n in range(8))
+            + "</article></body></html>")
+    assert extract_article(html, url, item(url, authors=[])).authors == ["Anne Roy", "Paul Girard"]
+    from pipeline.extract import clean_authors
+
+    assert clean_authors("Publié le jeudi 3 décembre 2026 à 17h12") == []
+    assert clean_authors("Updated Dec 3, 2026 · By Jane Doe") == ["Jane Doe"]
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (SITE / "articles").glob("*.html")))
 def test_every_fixture_page_extracts_cleanly(name):
     url = f"{BASE}/articles/{name}"

@@ -43,9 +43,6 @@ LEFT = {
     "ledger/business/2026/12/02/sap-mistral-ai-sovereign-erp/": {
         "company_tone",  # "The partnership is a major win for Mistral AI": Mistral AI read neutral
     },
-    "regional/actualite/economie/saclay-pasqal-ligne-production-quantique": {
-        "authors",  # the theme's `node__submitted` box « Publié le jeudi … » read as the byline: "Publié"
-    },
     "regional/actualite/economie/wissous-data-center-riverains-justice": {
         "places",  # « le tribunal administratif de Versailles »: spaCy's organisation name holds the town
     },
