@@ -39,7 +39,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp
+from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
@@ -530,12 +530,36 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     if stamp is not None:
         return stamp
     day = found[:10]
-    for element in tree.iterfind(".//time[@datetime]"):
-        value = element.get("datetime") or ""
+    times = [element.get("datetime") or "" for element in tree.iterfind(".//time[@datetime]")]
+    for value in times:
         stamp = _timestamp(value) if value.startswith(day) else None
         if stamp is not None:
             return stamp
-    return shown_time(tree, day, url) or _parse_date(day)
+    stated = (*_top_level_published(scripts), *(v for script in scripts for v in _JSON_LD_PUBLISHED.findall(script)),
+              *_META_PUBLISHED(tree), *times)
+    return _local_stamp(stated, day, tree, url) or shown_time(tree, day, url) or _parse_date(day)
+
+
+_LOCAL_ISO = re.compile(r"\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*")
+
+
+def _local_stamp(values: tuple[str, ...], day: str, tree: Any, url: str | None) -> datetime | None:
+    """The first stated time on `day` written without an offset (JSON-LD `"datePublished": "2026-12-03T14:05:00"`,
+    `<time datetime="2026-12-03T14:05">`), read in the site's zone when its address or language tells it
+    (`pagetime.site_zone`: Paris for a French page). Such a page kept only its day, at midnight UTC, and a story
+    without a feed time lost its hour (mini news sites)."""
+    zone = None
+    for value in values:
+        if not (value.strip().startswith(day) and _LOCAL_ISO.fullmatch(value)) or value.strip()[11:16] == "00:00":
+            continue  # midnight written out is a day without its time: it stays that day
+        zone = zone or site_zone(url, tree.get("lang") or tree.get("xml:lang") or "")
+        if zone is None:
+            return None
+        try:
+            return datetime.fromisoformat(value.strip().replace(" ", "T")).replace(tzinfo=zone).astimezone(timezone.utc)
+        except (ValueError, OverflowError):
+            continue
+    return None
 
 
 _LEFT_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,7}|#[xX][0-9a-fA-F]{2,6});")

@@ -138,6 +138,28 @@ def test_a_byline_box_that_names_nobody_gives_way_to_the_authors_field_whose_val
     assert clean_authors("Updated Dec 3, 2026 · By Jane Doe") == ["Jane Doe"]
 
 
+@pytest.mark.parametrize(("lang", "url", "stated", "published"), [
+    ("fr", "https://presse.example/x.html", '<script type="application/ld+json">{"@type": "NewsArticle", '
+     '"datePublished": "2026-12-03T14:05:00"}</script>', datetime(2026, 12, 3, 13, 5, tzinfo=timezone.utc)),
+    ("fr", "https://presse.example/x.html", "<time datetime='2026-07-03T14:05'>3 juillet 2026</time>",
+     datetime(2026, 7, 3, 12, 5, tzinfo=timezone.utc)),  # summer time
+    ("fr", "https://presse.example/x.html", "<time datetime='2026-12-03T00:00:00'>3 décembre 2026</time>",
+     datetime(2026, 12, 3, tzinfo=timezone.utc)),  # midnight written out: the day alone, as before
+    ("en", "https://news.example/x.html", "<time datetime='2026-12-03T14:05'>Dec 3, 2026</time>",
+     datetime(2026, 12, 3, tzinfo=timezone.utc)),  # no zone known for the site: the day alone, as before
+])
+def test_a_time_stated_without_offset_is_read_in_the_site_s_zone(lang, url, stated, published):
+    """A French page whose JSON-LD or `<time datetime>` writes its time without an offset kept only the day, at
+    midnight UTC (01:00 in Paris), losing the hour whenever the feed gave none (mini news sites)."""
+    words = "Le fournisseur a annoncé un plan d'investissement pour son centre de données de la région, lot"
+    html = (f"<html lang='{lang}'><head><title>Un plan d'investissement pour le cloud</title>{stated}</head><body>"
+            f"<article><h1>Un plan d'investissement pour le cloud</h1>{stated if 'time' in stated else ''}"
+            + "".join(f"<p>{words} {n}, financé par la région et par un prêt public, selon la direction.</p>"
+                      for n in range(8))
+            + "</article></body></html>")
+    assert extract_article(html, url).published_at == published
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (SITE / "articles").glob("*.html")))
 def test_every_fixture_page_extracts_cleanly(name):
     url = f"{BASE}/articles/{name}"
