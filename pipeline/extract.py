@@ -733,13 +733,21 @@ def _first_naming(tree: Any, expressions: list[Any]) -> str | None:
     """The first text of 3 to BYLINE_CHARS characters the byline selectors find (as trafilatura's `extract_metainfo`
     reads them) that names somebody: a Drupal theme's `node__submitted` box, « Publié le jeudi 3 décembre 2026 à
     17h12 », came before its authors' field and gave the author "Publié" (mini news sites, holdout). None when no
-    box names anyone, so the other bylines are tried."""
+    box names anyone, so the other bylines are tried. At most MAX_BYLINE_BOXES boxes are read: a page has a few, and a
+    nest of thousands naming nobody would each be read whole."""
+    read = 0
     for expression in expressions:
         for element in expression(tree):
+            read += 1
+            if read > MAX_BYLINE_BOXES:
+                return None
             content = trim(_blocks_apart(element))
             if content and 2 < len(content) < BYLINE_CHARS and clean_authors(_byline_text(content)):
                 return content
     return None
+
+
+MAX_BYLINE_BOXES = 30
 
 
 _BLOCK_TAGS = frozenset({"div", "p", "li", "dd", "dt", "br"})
