@@ -417,10 +417,6 @@ _SUBSCRIBE_CALL = re.compile(
 # abonné : »
 _PAYWALL_LABEL = re.compile(r"(?:premium|exclusive|subscribers?|members?)(?:[- ]only)?\s+(?:content|article|story|analysis)"
                             r"\s*:|(?:contenu|article|analyse) (?:premium|abonnés?|réservé aux abonnés)\s*:", _I)
-# the reader called on to write in, send or submit something (a question, an announcement, a tip), or told how to
-# reach the author: "Submit your People on the move announcement … to business@…", « Posez-la à notre rédaction :
-# nous répondons chaque semaine… », "Mike Rogoway covers Oregon's tech industry. Reach him at x@y.com or 503-555-0142."
-# A call: an imperative (or « Posez-la ») at a sentence's start; the reach line needs an address or a number after it
 # a newsletter's closing call to its reader, its sentences in any order (mini news sites: Substack's "If you found
 # this useful, forward it to a colleague. Leave a comment below: I read every one."; « Transférez-le à un collègue »)
 _CLOSING_CALL = re.compile(
@@ -430,6 +426,10 @@ _CLOSING_CALL = re.compile(
     r"|(?:transférez|partagez|envoyez)-le (?:à|avec) (?:un|une|vos) (?:amie?s?|collègues?|proches)\b"
     r"|leave a comment(?: below| here)?\s*[:.!]|laissez(?:-moi|-nous)? un commentaire(?: ci-dessous)?\s*[:.!])", _I)
 MAX_CLOSING_CALL_WORDS = 30
+# the reader called on to write in, send or submit something (a question, an announcement, a tip), or told how to
+# reach the author: "Submit your People on the move announcement … to business@…", « Posez-la à notre rédaction :
+# nous répondons chaque semaine… », "Mike Rogoway covers Oregon's tech industry. Reach him at x@y.com or 503-555-0142."
+# A call: an imperative (or « Posez-la ») at a sentence's start; the reach line needs an address or a number after it
 _READER_CALL = re.compile(
     r"(?:^|.*[.!?:]\s+)(?:(?:submit|send(?: us)?|share|post|email|e-mail|mail)\s+(?:us\s+)?your\b"
     r"|(?:envoyez|adressez|soumettez|proposez|transmettez|confiez)(?:-nous)?\s+(?:vos|votre)\b"

@@ -24,11 +24,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import trafilatura
 from htmldate import find_date
-from lxml.etree import XPath
+from lxml.etree import XPath, iterwalk
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
-from lxml import etree
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter of share-button lines
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
@@ -758,7 +757,7 @@ def _blocks_apart(element: Any) -> str:
     class="field__item">Anne Roy</div><div class="field__item">Paul Girard</div>`) read as one name, "Anne Roy Paul
     Girard" (mini news sites, holdout). Walked without recursion (a nest of thousands of <div>s is hostile input)."""
     parts: list[str] = []
-    for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+    for event, node in iterwalk(element, events=("start", "end", "comment", "pi")):
         if event == "start":
             parts.append(node.text or "")
             continue
@@ -781,7 +780,8 @@ def _names_only(names: list[str]) -> bool:
         and all(word[0].isupper() or word.casefold() in _LOWER_PARTICLES for word in words) for name in names)
 
 
-_LOWER_PARTICLES = {"de", "du", "des", "d'", "la", "le", "van", "von", "der", "den", "da", "di", "del", "dos", "bin", "al"}
+_LOWER_PARTICLES = {"de", "du", "des", "d'", "la", "le", "van", "von", "der", "den", "da", "di", "del", "dos", "bin",
+                    "al"}
 
 
 def _block_free_starts(tree: Any, tags: tuple[str, ...]) -> list[tuple[Any, str]]:

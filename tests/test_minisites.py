@@ -4,9 +4,10 @@ tests/fixtures/minisites holds a French WordPress site (Yoast and Rank Math mark
 dated only in its text), an English Arc-like daily (JSON-LD, "By X, Senior Reporter", an "Updated" time, `?itid=`
 links, pages without a canonical link), a Le Monde-like daily (`article:published_time`, « Lire aussi | »,
 signatures « X et Y (avec AFP) »), newsletters (Substack, a Medium page reached only through a Google News-style
-aggregator feed that also lists the daily's stories), and, built after the first fixes as a holdout, a Drupal regional
-daily (clean URLs, logins as feed authors, multi-value author fields) and a Ghost newsletter. expected.yaml says, page by page, what a reader finds there;
-each stored field is checked against it, then `coverage` and `search` on what was stored.
+aggregator feed that also lists the daily's stories), and, built after the first fixes as a holdout, a Drupal
+regional daily (clean URLs, logins as feed authors, multi-value author fields) and a Ghost newsletter. expected.yaml
+says, page by page, what a reader finds there; each stored field is checked against it, then `coverage` and `search`
+on what was stored (about 45 s, most of it the one ingest run).
 """
 
 from __future__ import annotations
