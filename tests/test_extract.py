@@ -161,6 +161,24 @@ def test_a_time_stated_without_offset_is_read_in_the_site_s_zone(lang, url, stat
     assert extract_article(html, url).published_at == published
 
 
+@pytest.mark.parametrize(("shown", "published"), [
+    ("Updated 5:10 p.m. EST Dec. 3, 2026 | Published 10:15 a.m. EST Dec. 3, 2026",
+     datetime(2026, 12, 3, 15, 15, tzinfo=timezone.utc)),  # the update's time, printed first, is passed over
+    ("Published 4:15 p.m. PST Dec. 2, 2026", datetime(2026, 12, 3, 0, 15, tzinfo=timezone.utc)),
+    ("Published 14:05 GMT, 3 December 2026", datetime(2026, 12, 3, 14, 5, tzinfo=timezone.utc)),
+    ("Updated 5:10 p.m. EST Dec. 3, 2026", None),  # an update's time alone dates nothing
+])
+def test_a_time_printed_before_the_day_dates_a_page_whose_markup_states_none(shown, published):
+    """US sites print the time first ("Published 4:15 p.m. PST Dec. 2, 2026"): a page dated only so had no date
+    (mini news sites, eighth round's leftover, seen again on an Arc-like page in the fifteenth)."""
+    html = ("<html lang='en'><head><title>Nvidia hit by new export curbs</title></head><body><article>"
+            f"<h1>Nvidia hit by new export curbs</h1><div class='timestamp'>{shown}</div>"
+            + "".join(f"<p>Nvidia warned that new export rules would cut sales of batch {n} to European data centers, "
+                      f"and customers in Frankfurt said deliveries of lot {n} were frozen.</p>" for n in range(8))
+            + "</article></body></html>")
+    assert extract_article(html, "https://news.example/x.html").published_at == published
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (SITE / "articles").glob("*.html")))
 def test_every_fixture_page_extracts_cleanly(name):
     url = f"{BASE}/articles/{name}"
