@@ -417,6 +417,15 @@ _SUBSCRIBE_CALL = re.compile(
 # abonné : »
 _PAYWALL_LABEL = re.compile(r"(?:premium|exclusive|subscribers?|members?)(?:[- ]only)?\s+(?:content|article|story|analysis)"
                             r"\s*:|(?:contenu|article|analyse) (?:premium|abonnés?|réservé aux abonnés)\s*:", _I)
+# a newsletter's closing call to its reader, its sentences in any order (mini news sites: Substack's "If you found
+# this useful, forward it to a colleague. Leave a comment below: I read every one."; « Transférez-le à un collègue »)
+_CLOSING_CALL = re.compile(
+    r"(?:[^.!?]{0,80}[.!?]\s+)?(?:if you (?:found|find|enjoyed|liked) (?:this|it)\b[^.!?]{0,40}?,\s*|si (?:vous avez "
+    r"aimé|cet article vous a plu)[^.!?]{0,40}?,\s*)?(?:please\s+)?(?:(?:forward|share|send) (?:it|this(?: post| piece"
+    r"| essay| issue| article)?) (?:to|with) (?:a|your|one) (?:friends?|colleagues?|co-workers?)\b"
+    r"|(?:transférez|partagez|envoyez)-le (?:à|avec) (?:un|une|vos) (?:amie?s?|collègues?|proches)\b"
+    r"|leave a comment(?: below| here)?\s*[:.!]|laissez(?:-moi|-nous)? un commentaire(?: ci-dessous)?\s*[:.!])", _I)
+MAX_CLOSING_CALL_WORDS = 30
 # the reader called on to write in, send or submit something (a question, an announcement, a tip), or told how to
 # reach the author: "Submit your People on the move announcement … to business@…", « Posez-la à notre rédaction :
 # nous répondons chaque semaine… », "Mike Rogoway covers Oregon's tech industry. Reach him at x@y.com or 503-555-0142."
@@ -956,6 +965,8 @@ def _is_publisher_call(line: str) -> bool:
     if _POSITIONS.match(line) and _POSITIONS_TIE.search(line) and line.rstrip().endswith(_PARAGRAPH_END):
         return True
     if (_SUBSCRIBE_CALL.match(line) or _READER_CALL.match(line) or _REACH.match(line)) and not _REPORTED.search(line):
+        return True
+    if _CLOSING_CALL.match(line) and len(line.split()) <= MAX_CLOSING_CALL_WORDS and not _REPORTED.search(line):
         return True
     return bool(_SEPARATORS.search(line) and _STREET_ADDRESS.search(line) and not line.rstrip().endswith("."))
 

@@ -30,8 +30,9 @@ _FEED_TYPES = {".xml": "application/rss+xml", ".rss": "application/rss+xml", ".a
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves `site_dir`, with {{BASE}} in its text files replaced by the server's own base URL; each requested
-    path is appended to `request_log` when there is one."""
+    """Serves `site_dir`, with {{BASE}} in its text files replaced by the server's own base URL (a directory's
+    `index.html` too: a CMS's `/2026/12/slug/` permalink); each requested path is appended to `request_log` when
+    there is one."""
 
     site_dir: Path = SITE_DIR
     base_url = ""
@@ -47,10 +48,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if self.request_log is not None:
             self.request_log.append(self.path)
         path = Path(self.translate_path(self.path))
-        if not (path.is_file() and path.suffix in _TEXT):
+        if path.is_dir() and self.path.partition("?")[0].endswith("/"):
+            path = path / "index.html"
+        if not (path.is_file() and (path.suffix in _TEXT or not path.suffix)):
             return super().do_GET()
         body = path.read_bytes().replace(b"{{BASE}}", self.base_url.encode())
-        ctype = _FEED_TYPES.get(path.suffix) or self.guess_type(str(path))
+        # a file without an extension is a CMS's clean URL (Drupal's /actualite/economie/slug): an HTML page
+        ctype = _FEED_TYPES.get(path.suffix) or (self.guess_type(str(path)) if path.suffix else "text/html")
         self.send_response(200)
         self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/")
                          else ctype + "; charset=utf-8")

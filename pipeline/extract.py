@@ -24,10 +24,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import trafilatura
 from htmldate import find_date
-from lxml.etree import XPath
+from lxml.etree import XPath, iterwalk
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_metainfo, extract_sitename, extract_title, extract_url
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title, extract_url
 from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter of share-button lines
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
@@ -38,7 +38,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem
-from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp
+from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
@@ -293,7 +293,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         if _BYLINE_ROLE.match(part) or _DATE_PART.match(part) or (index and _TITLE_AFTER_NAME.match(part)):
             continue
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
-        name = _BYLINE_TAIL.sub("", _BYLINE_PREFIX.sub("", name))
+        # a publication note opening the part is no name either (« Publié le jeudi 3 décembre » gave "Publié")
+        name = _BYLINE_TAIL.sub("", " " + _BYLINE_PREFIX.sub("", name)).strip()
         with_agency = _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None)
         if with_agency:  # « La rédaction avec AFP »: the agency, if nobody is named
             name = name[:with_agency.start()]
@@ -306,6 +307,7 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             name = _NAME_PARTICLE.sub(lambda m: m.group().lower(), " ".join(
                 word.title() if _shouted(word) or word in _CAPS_PARTICLES else word for word in name.split()))
         if (_STAFF_LABEL.fullmatch(name) or _BYLINE_ROLE.match(name) or _name_key(name) in publisher_keys
+                or _LOGIN.fullmatch(name)
                 or _COMPANY_FORM.fullmatch(name) or any(ch.isdigit() for ch in name)):  # "Episode 142": no name
             continue
         letters = [word.strip(".-") for word in re.split(r"[\s.]+", name) if word.strip(".-")]
@@ -324,6 +326,10 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
     return out or agencies
 
 
+# a CMS account's login as the feed's or page's author (Drupal's `<dc:creator>jmercier</dc:creator>`, "redaction",
+# "admin", "web_team"): one word without a capital names nobody, and it stood in for the byline's people (mini news
+# sites, holdout). A one-word name in capitals is kept ("Zhou", "AFP").
+_LOGIN = re.compile(r"[a-z0-9._-]+")
 _NAME_PARTS = re.compile(r"\s+[—–|:·-]\s+")
 _NAME_ARTICLE = re.compile(r"^(?:the|le|la|les|l['’])\s*", re.IGNORECASE)
 
@@ -338,8 +344,13 @@ def _publisher_keys(*names: str | None) -> set[str]:
     og:site_name of 30,000 spaces between two words cost 11 s of CPU, 150,000 264 s)."""
     names = tuple(" ".join(name.split()) for name in names if name)
     keys = {_name_key(part) for name in names for part in [name, *_NAME_PARTS.split(name)]}
+    # og:site_name "Le Monde.fr" and the signature « Le Monde avec AFP » are one publisher (mini news sites)
+    keys |= {key[: -len(match.group())] for key in keys if (match := _DOMAIN_SUFFIX.search(key))}
     keys.discard("")
     return keys
+
+
+_DOMAIN_SUFFIX = re.compile(r"\.(?:fr|com|be|ch|ca|net|org|info|eu|io|co\.uk|de|it|es)$")
 
 
 def without_publisher(authors: list[str], *names: str | None) -> list[str]:
@@ -401,6 +412,14 @@ LABEL_CHARS = 100  # each label above is decided within the first 80 characters 
 _INTERVIEWER_LABEL = re.compile(r"^(?:propos recueillis par|entretien réalisé par|interview réalisée par|interview(?:ed)? by"
                                 r"|interview conducted by|as told to)\s*:?\s+", re.IGNORECASE)
 MAX_INTERVIEWER_WORDS = 20
+# a byline in a box no byline class names (a WordPress theme's `<p class="entry-meta">Par Léa Fontaine | Publié le 3
+# décembre 2026 à 14h05</p>`): "Par"/"By" and a capitalised name opening a short element of its own. Read only when
+# the meta tags, JSON-LD and the feed name nobody (a Google News copy: mini news sites), and kept only when what it
+# names looks like people's names ("By Monday the deal was signed" names nobody)
+_LABELLED_BYLINE_TAGS = ("p", "div", "span")
+_LABELLED_BYLINE = re.compile(r"^(?i:par|by)\s*:?\s+[A-ZÀ-Ý]")
+MAX_LABELLED_BYLINE_WORDS = 16
+MAX_NAME_WORDS = 4
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
 
 
@@ -517,12 +536,36 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     if stamp is not None:
         return stamp
     day = found[:10]
-    for element in tree.iterfind(".//time[@datetime]"):
-        value = element.get("datetime") or ""
+    times = [element.get("datetime") or "" for element in tree.iterfind(".//time[@datetime]")]
+    for value in times:
         stamp = _timestamp(value) if value.startswith(day) else None
         if stamp is not None:
             return stamp
-    return shown_time(tree, day, url) or _parse_date(day)
+    stated = (*_top_level_published(scripts), *(v for script in scripts for v in _JSON_LD_PUBLISHED.findall(script)),
+              *_META_PUBLISHED(tree), *times)
+    return _local_stamp(stated, day, tree, url) or shown_time(tree, day, url) or _parse_date(day)
+
+
+_LOCAL_ISO = re.compile(r"\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*")
+
+
+def _local_stamp(values: tuple[str, ...], day: str, tree: Any, url: str | None) -> datetime | None:
+    """The first stated time on `day` written without an offset (JSON-LD `"datePublished": "2026-12-03T14:05:00"`,
+    `<time datetime="2026-12-03T14:05">`), read in the site's zone when its address or language tells it
+    (`pagetime.site_zone`: Paris for a French page). Such a page kept only its day, at midnight UTC, and a story
+    without a feed time lost its hour (mini news sites)."""
+    zone = None
+    for value in values:
+        if not (value.strip().startswith(day) and _LOCAL_ISO.fullmatch(value)) or value.strip()[11:16] == "00:00":
+            continue  # midnight written out is a day without its time: it stays that day
+        zone = zone or site_zone(url, tree.get("lang") or tree.get("xml:lang") or "")
+        if zone is None:
+            return None
+        try:
+            return datetime.fromisoformat(value.strip().replace(" ", "T")).replace(tzinfo=zone).astimezone(timezone.utc)
+        except (ValueError, OverflowError):
+            continue
+    return None
 
 
 def _headline(json_ld: str) -> str | None:
@@ -658,8 +701,7 @@ def _byline(tree: Any) -> str | None:
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
     as part of the name)."""
     subtree = prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME])
-    raw = _rel_authors(subtree) or extract_metainfo(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM],
-                                                     len_limit=120)
+    raw = _rel_authors(subtree) or _first_naming(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM])
     boxes = [] if raw else _block_free_starts(subtree, _DATED_BYLINE_TAGS)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
         raw = next(filter(None, (dated_byline(" ".join(el.text_content().split())) for el, start in boxes
@@ -668,11 +710,78 @@ def _byline(tree: Any) -> str | None:
         raw = next((_INTERVIEWER_LABEL.sub("", text) for el, start in boxes
                     if el.tag in _INTERVIEWERS_TAGS and _INTERVIEWERS_LABEL.search(start)
                     and count_words(text := " ".join(el.text_content().split())) <= MAX_INTERVIEWER_WORDS), None)
+    if not raw:  # « Par X | Publié le … » opening a box of its own
+        raw = next((text for el, start in boxes if el.tag in _LABELLED_BYLINE_TAGS and _LABELLED_BYLINE.search(start)
+                    and count_words(text := " ".join(el.text_content().split())) <= MAX_LABELLED_BYLINE_WORDS
+                    and _names_only(clean_authors(_BYLINE_DATE.sub("", text)))), None)
     if not raw:  # a podcast episode's hosts
         raw = next((text for el, start in boxes if el.tag in _HOSTS_TAGS and _hosts_box(el, start)
                     and count_words(text := " ".join(el.text_content().split())) <= MAX_HOSTS_WORDS), None)
+    return _byline_text(raw) if raw else None
+
+
+def _byline_text(raw: str) -> str | None:
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
-    return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw))) if raw else None
+    return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw)))
+
+
+BYLINE_CHARS = 120
+
+
+def _first_naming(tree: Any, expressions: list[Any]) -> str | None:
+    """The first text of 3 to BYLINE_CHARS characters the byline selectors find (as trafilatura's `extract_metainfo`
+    reads them) that names somebody: a Drupal theme's `node__submitted` box, « Publié le jeudi 3 décembre 2026 à
+    17h12 », came before its authors' field and gave the author "Publié" (mini news sites, holdout). None when no
+    box names anyone, so the other bylines are tried. At most MAX_BYLINE_BOXES boxes are read: a page has a few, and a
+    nest of thousands naming nobody would each be read whole."""
+    read = 0
+    for expression in expressions:
+        for element in expression(tree):
+            read += 1
+            if read > MAX_BYLINE_BOXES:
+                return None
+            content = trim(_blocks_apart(element))
+            if content and 2 < len(content) < BYLINE_CHARS and clean_authors(_byline_text(content)):
+                return content
+    return None
+
+
+MAX_BYLINE_BOXES = 30
+
+
+_BLOCK_TAGS = frozenset({"div", "p", "li", "dd", "dt", "br"})
+
+
+def _blocks_apart(element: Any) -> str:
+    """An element's text with a "; " after each block inside it: a Drupal field's values (`<div
+    class="field__item">Anne Roy</div><div class="field__item">Paul Girard</div>`) read as one name, "Anne Roy Paul
+    Girard" (mini news sites, holdout). Walked without recursion (a nest of thousands of <div>s is hostile input)."""
+    parts: list[str] = []
+    for event, node in iterwalk(element, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            parts.append(node.text or "")
+            continue
+        if event in ("comment", "pi"):  # no text of the byline's own; its tail is
+            parts.append(node.tail or "")
+            continue
+        if node is element:
+            break
+        if node.tag in _BLOCK_TAGS:
+            parts.append("; ")
+        parts.append(node.tail or "")
+    return " ".join(" ".join(parts).split())
+
+
+def _names_only(names: list[str]) -> bool:
+    """Whether each of `names` reads as a person's name: two to four words, each capitalised but for a particle
+    between them (« Jean de La Fontaine »; not « Arrêté du »)."""
+    return bool(names) and all(
+        2 <= len(words := name.split()) <= MAX_NAME_WORDS and words[0][0].isupper() and words[-1][0].isupper()
+        and all(word[0].isupper() or word.casefold() in _LOWER_PARTICLES for word in words) for name in names)
+
+
+_LOWER_PARTICLES = {"de", "du", "des", "d'", "la", "le", "van", "von", "der", "den", "da", "di", "del", "dos", "bin",
+                    "al"}
 
 
 def _block_free_starts(tree: Any, tags: tuple[str, ...]) -> list[tuple[Any, str]]:
@@ -811,7 +920,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         authors = clean_authors(_byline(tree), publishers)
     if not authors:  # a gallery's JSON-LD (ImageGallery), which trafilatura does not read for authors (R8-9)
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
-    canonical = meta.url or extract_url(tree, url)
+    canonical = _without_trackers(meta.url or extract_url(tree, url))
     title = _clean_title(entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))
     if title and not single_line(title):  # zero-width, bidi or Braille blanks only: stored as "", it stood in for the
@@ -832,6 +941,18 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         "date_rejected": rejected[0] if rejected and date is None else None,  # a stated date that cannot be used
         "lang": lang,
     }
+
+
+def _without_trackers(url: str | None) -> str | None:
+    """A canonical URL as the story's identity writes it, without tracking parameters: a page declaring none gets the
+    fetched link (`?utm_source=rss&fbclid=…`, an Arc site's `?itid=…`), which was stored and shown to readers as the
+    story's canonical URL (mini news sites); some sites also print their own `utm_*` into og:url."""
+    if not url:
+        return url
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
 
 
 def _dating_url(fetched: str | None, canonical: str | None) -> str | None:
@@ -1030,14 +1151,16 @@ def _framed_text(tree: Any, url: str | None, rescue_below: int) -> str:
 
 # The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass
 # keeps the body block only, so the paragraph that states the news was lost (mini news sites audit). A university's
-# news page calls it `<div class="lead">` (twelfth round R12-7).
+# news page calls it `<div class="lead">` (twelfth round R12-7); Le Monde-like dailies `<p class="article__desc">`, read
+# before only through a meta description repeating it (a page without one lost its chapô: mini news sites).
 # not a related story's teaser: nothing in an aside, a nav, a footer or a box of other stories
 _OUTSIDE_STORY = ("ancestor-or-self::aside or ancestor::nav or ancestor::footer or ancestor::*[re:test(concat(@class, ' ',"
                   " @id), 'related|similar|teaser|card|recommend|sidebar|widget|more-|lire-aussi|a-lire|read-more"
                   "|outbrain|taboola', 'i')]")
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _LEAD = XPath("//*[self::p or self::div or self::h2][re:test(@class, '(^|\\s)(chapo|chapô|chapeau|article-chapo"
-              "|standfirst|article-lead|article__lead|article-standfirst|lead|lede|news-lead|lead-text)(\\s|$)', 'i')]"
+              "|standfirst|article-lead|article__lead|article-standfirst|lead|lede|news-lead|lead-text|article__desc"
+              "|article-desc|article__intro|article-intro)(\\s|$)', 'i')]"
               f"[not({_OUTSIDE_STORY})]", namespaces=_REGEX_NS)
 # Whatever its class or tag (`<p class="a-article-header__lead">`, `<h2 class="a_st">`, `<p class="article__chapo">`:
 # mini news sites audit, seventh round R1), a lead is what the page's own summary says: the element above the body
@@ -1383,11 +1506,11 @@ def extract_article(
     feed_authors = without_publisher(feed_authors, meta["site_name"])
     if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:
         meta["authors"] = clean_authors(_byline(tree))  # the feed only named the site: the page's byline
+    authors = _fuller_authors(meta["authors"], feed_authors)
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
-    text = without_signature(text, meta["authors"] or feed_authors, meta["site_name"], *((item.feed_name, item.site_name)
-                                                                                        if item else ()))
-    text = without_author_note(text, meta["authors"] or feed_authors)
+    text = without_signature(text, authors, meta["site_name"], *((item.feed_name, item.site_name) if item else ()))
+    text = without_author_note(text, authors)
     words = count_words(text)
     story = _story_of(url, meta["canonical_url"], item, declared_canonical(tree))
     if not text or (words < min_words and not (item and is_brief(tree, text, item.summary))):
@@ -1418,7 +1541,7 @@ def extract_article(
         title=_fuller_title(meta["title"], item.title if item else None) or _opening_words(text),
         text=text,
         description=_description(meta["description"] or (item.summary if item else None)),
-        authors=meta["authors"] or feed_authors,
+        authors=authors,
         site_name=meta["site_name"] or (item.site_name if item else None),
         site_url=item.site_url if item else None,
         lang=lang,
@@ -1511,6 +1634,15 @@ def _opening_words(text: str | None, limit: int = 100) -> str | None:
     if len(line) <= limit:
         return line or None
     return line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def _fuller_authors(page: list[str], feed: list[str]) -> list[str]:
+    """The page's authors, unless the feed names each of them and more: WordPress's meta tag and JSON-LD name the
+    first author of « Par Claire Dubois et Antoine Marchal » while its feed gives one `<dc:creator>` per co-author
+    (mini news sites: the second author was lost). A feed naming someone else entirely does not replace the page."""
+    if page and len(feed) > len(page) and {_name_key(name) for name in page} <= {_name_key(name) for name in feed}:
+        return feed
+    return page or feed
 
 
 def _story_of(url: str, canonical: str | None, item: FeedItem | None, declared: str | None) -> str | None:

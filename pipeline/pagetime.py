@@ -84,6 +84,10 @@ _UPDATE_BEFORE = re.compile(r"(?:mis à jour|mise à jour|màj|maj|modifié|actu
 # ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)"
 _TIME_AFTER = re.compile(r"\s*(?:[,|/–—-]\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:)\s?([0-5]\d)(?![\d:])"
                          r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(?-i:([A-Z]{2,5}))\b\)?)?", re.IGNORECASE)
+# a time printed before the day, as US sites do ("Published 4:15 p.m. PST Dec. 2, 2026", "Updated 5:10 p.m. EST
+# Dec. 3, 2026 | Published 10:15 a.m. EST Dec. 3, 2026"): only with its a.m./p.m. or its zone, right before the day
+_TIME_BEFORE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])\s?(?:h|:)\s?([0-5]\d)(?:(?:\s?([ap])\.?\s?m\b\.?)(?:\s*\(?(?-i:"
+                          r"([A-Z]{2,5}))\b\)?)?|\s*\(?(?-i:([A-Z]{2,5}))\b\)?)[\s,]*(?:on\s+)?$", re.IGNORECASE)
 _ABBREVIATIONS = {
     "UTC": "UTC", "GMT": "UTC", "CET": "Etc/GMT-1", "CEST": "Etc/GMT-2", "BST": "Etc/GMT-1", "WET": "UTC",
     "WEST": "Etc/GMT-1", "EST": "Etc/GMT+5", "EDT": "Etc/GMT+4", "ET": "America/New_York", "CST": "Etc/GMT+6",
@@ -102,18 +106,31 @@ def shown_time(tree: Any, day: str, url: str | None) -> datetime | None:
     dated = _dated(wanted)
     for _element, text in _short_elements(tree):
         for found in dated.finditer(text):
-            if _UPDATE_BEFORE.search(text[:found.start()]):
-                continue
-            clock = _TIME_AFTER.match(text, found.end())
+            clock = _clock_beside(text, found)
             if clock is None:
                 continue
-            zone = _zone(clock.group(4), url, tree.get("lang") or tree.get("xml:lang") or "")
+            zone = _zone(_clock_zone(clock), url, tree.get("lang") or tree.get("xml:lang") or "")
             if zone is None:
                 return None
             stamp = _instant(wanted, clock, zone)
             if stamp is not None:
                 return stamp
     return None
+
+
+def _clock_beside(text: str, found: re.Match) -> re.Match | None:
+    """The time shown right after the day `found` in `text`, else the one printed right before it ("10:15 a.m. EST
+    Dec. 3, 2026"); None when none is, or when an update's label precedes it (`_UPDATE_BEFORE`)."""
+    clock = _TIME_AFTER.match(text, found.end())
+    if clock is not None:
+        return None if _UPDATE_BEFORE.search(text[:found.start()]) else clock
+    clock = _TIME_BEFORE.search(text[:found.start()])
+    return None if clock is None or _UPDATE_BEFORE.search(text[:clock.start()]) else clock
+
+
+def _clock_zone(clock: re.Match) -> str | None:
+    """The zone abbreviation a time was printed with (after its a.m./p.m., or alone for `_TIME_BEFORE`)."""
+    return clock.group(4) or (clock.group(5) if clock.re is _TIME_BEFORE else None)
 
 
 def _instant(day: date, clock: re.Match, zone: ZoneInfo) -> datetime | None:
@@ -236,9 +253,9 @@ def shown_timestamp(tree: Any, url: str | None) -> datetime | None:
             if day is None:
                 continue
             days.add(day)
-            clock = _TIME_AFTER.match(text, found.end())
-            if clock is not None and not _UPDATE_BEFORE.search(text[:found.start()]):
-                zone = _zone(clock.group(4), url, lang)
+            clock = _clock_beside(text, found)
+            if clock is not None:
+                zone = _zone(_clock_zone(clock), url, lang)
                 if zone is None:
                     return None
                 stamp = _instant(day, clock, zone)

@@ -21,7 +21,8 @@ _URL_IN_BYTES = re.compile(rb"https?://[\x21-\x7e]+")
 # `news.php?ref=8812` read `news.php` (different stories merged, the home page fetched). docs/fetching.md lists them.
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "li_fat_id",
-    "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "xtor", "xts", "cmpid", "ito", "_hsenc", "_hsmi", "mkt_tok",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "xtor", "xts", "cmpid", "ito", "itid", "icid", "smid", "_hsenc", "_hsmi",
+    "mkt_tok",
     "oly_anon_id", "oly_enc_id", "vero_id", "ns_source", "ns_mchannel", "ns_campaign", "ns_linkname", "ns_fee", "__twitter_impression",
 })
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "hsa_")

@@ -960,6 +960,27 @@ def test_other_wordings_of_a_portal_s_credit_and_a_forward_call_leave_the_text(l
 
 
 @pytest.mark.parametrize("line", [
+    # a newsletter's closing call (mini news sites: a Substack post's last line)
+    "If you found this useful, forward it to a colleague. Leave a comment below: I read every one.",
+    "Leave a comment below: I read every one.",
+    "Thanks for reading. Please share this post with a friend who works in cloud procurement.",
+    "Si cet article vous a plu, transférez-le à un collègue. Laissez-moi un commentaire ci-dessous !",
+])
+def test_a_newsletter_s_closing_call_to_forward_or_comment_leaves_the_text(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("line", [
+    "Staff can forward it to a colleague only with their manager's approval, the policy says.",
+    "Readers who leave a comment below the video are asked to log in, the platform said.",
+    "The company did not share this plan with a friendly government before the vote, and critics noticed.",
+])
+def test_story_lines_like_a_closing_call_are_kept(line):
+    text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
     "First posted at the border in 2019, the soldiers now guard the data center.",
     "Originally featured in a 2024 report, the figures were revised by Gartner.",
     "Staff were told to forward the email to their managers, the memo said.",

@@ -507,6 +507,12 @@ def test_feed_state_holds_no_credentials_yet_keeps_two_tokens_apart(tmp_path):
     ("<dc:creator>Par CLAIRE FONTAINE</dc:creator>", ["Claire Fontaine"]),
     ("<dc:creator>Par Anne-Sophie Mercier, à Bruxelles</dc:creator>", ["Anne-Sophie Mercier"]),  # audit sites4 #8
     ("<dc:creator>Par Claire Fontaine avec AFP</dc:creator>", ["Claire Fontaine"]),
+    # a CMS account's login names nobody, so the page's byline is read (mini news sites, holdout: a Drupal feed's
+    # « jmercier » and « redaction » were stored as the authors); a one-word name with a capital stays
+    ("<dc:creator>jmercier</dc:creator>", []),
+    ("<dc:creator>redaction</dc:creator>", []),
+    ("<dc:creator>web_team</dc:creator>", []),
+    ("<dc:creator>Zhou</dc:creator>", ["Zhou"]),
     # an address, a handle or a link names nobody; the names beside them stay (eleventh hostile-input round: these
     # were stored as the authors « Bcc: victim@example.org (Evil », "https" and "evil.example")
     ("<author>evil@example.org&#13;&#10;Bcc: victim@example.org (Evil)</author>"

@@ -25,6 +25,11 @@ from pipeline.urls import article_id, domain_of, normalize_url, resolve_redirect
         ("https://example.com/news.php?ref=8812&utm_medium=rss", "https://example.com/news.php?ref=8812"),
         ("https://example.com/view?nid=3&cid=9&eid=4&uid=7&session=2", "https://example.com/view?cid=9&eid=4&nid=3&session=2&uid=7"),
         ("https://example.com/a?source=nl&at_medium=x&mc_cid=1&mc_eid=2&_ga=3&ocid=4", "https://example.com/a?source=nl"),
+        # an Arc site's placement trackers (`?itid=hp-top-table-main`), the internal and share campaigns: one story
+        # listed by its feed with one and by an aggregator with another was stored twice (mini news sites)
+        ("https://example.com/2026/12/02/a/?itid=hp-top-table-main_p001_f002&utm_source=rss",
+         "https://example.com/2026/12/02/a/"),
+        ("https://example.com/a?icid=nav_tech&smid=tw-share&id=7", "https://example.com/a?id=7"),
         ("https://medium.com/@alex/post-7f3c?source=rss----1a2b---4", "https://medium.com/@alex/post-7f3c"),  # `@` kept
         ("https://example.com/caf\u00e9 1.html", "https://example.com/caf%C3%A9%201.html"),
     ],
