@@ -72,6 +72,19 @@ def test_setup_migrates_a_version_1_store_without_losing_articles(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
+def _store_of_version(client, names: dict, analysis: dict, version: int, records: list) -> str:
+    """An articles index as an earlier mapping version made it (its analysis, its version number), holding
+    `records`: what `newsroom setup` must roll over and copy. Returns the old index's name."""
+    old = f"{names['articles']}-000001"
+    meta = {**templates.mapping_meta(), "mapping_version": version}
+    client.indices.create(index=old, settings={"analysis": analysis},
+                          mappings={"dynamic": "strict", "_meta": meta, "properties": templates.ARTICLE_PROPERTIES},
+                          aliases={names["articles"]: {"is_write_index": True}})
+    for record in records:
+        client.index(index=names["articles"], id=record.article.id, document=article_document(record), refresh=True)
+    return old
+
+
 def test_setup_migrates_a_version_3_store_so_a_phrase_finds_it_followed_by_a_possessive(es_url):
     """Version 4 drops an English possessive in the `.exact` copies (`start-up` missed "the start-up’s founders"): a
     store made by version 3 is rolled over and copied by `newsroom setup`, after which the older article is found."""
@@ -81,13 +94,8 @@ def test_setup_migrates_a_version_3_store_so_a_phrase_finds_it_followed_by_a_pos
     analysis = copy.deepcopy(templates.ANALYSIS)
     analysis["analyzer"][templates.EXACT_ANALYZER]["filter"].remove("newsroom_english_possessive")
     try:
-        old = f"{names['articles']}-000001"
-        meta = {**templates.mapping_meta(), "mapping_version": 3}
-        client.indices.create(index=old, settings={"analysis": analysis},
-                              mappings={"dynamic": "strict", "_meta": meta, "properties": templates.ARTICLE_PROPERTIES},
-                              aliases={names["articles"]: {"is_write_index": True}})
         record = make_record("https://old.example/founders", "The start-up’s founders met Nvidia.", lang="en")
-        client.index(index=names["articles"], id=record.article.id, document=article_document(record), refresh=True)
+        old = _store_of_version(client, names, analysis, 3, [record])
         assert search_articles(client, settings, "start-up").total == 0  # version 3 keeps "up’s" whole
 
         report = ensure_setup(client, settings)
@@ -112,16 +120,9 @@ def test_setup_migrates_a_version_4_store_so_oe_finds_the_ligature_in_french_cop
     for analyzer in analysis["analyzer"].values():
         analyzer.pop("char_filter", None)
     try:
-        old = f"{names['articles']}-000001"
-        meta = {**templates.mapping_meta(), "mapping_version": 4}
-        client.indices.create(index=old, settings={"analysis": analysis},
-                              mappings={"dynamic": "strict", "_meta": meta, "properties": templates.ARTICLE_PROPERTIES},
-                              aliases={names["articles"]: {"is_write_index": True}})
         records = [make_record("https://old.example/coeur", "Au cœur de l’œuvre, ex æquo."),
                    make_record("https://old.example/oe", "Le coeur de l'oeuvre, ex aequo.")]
-        for record in records:
-            client.index(index=names["articles"], id=record.article.id, document=article_document(record),
-                         refresh=True)
+        old = _store_of_version(client, names, analysis, 4, records)
         assert search_articles(client, settings, "coeur").total == 1  # version 4: « cœur » is another word
 
         report = ensure_setup(client, settings)
@@ -153,18 +154,11 @@ def test_setup_migrates_a_version_5_store_so_numbers_written_with_a_narrow_space
             if not analyzer["char_filter"]:
                 analyzer.pop("char_filter")
     try:
-        old = f"{names['articles']}-000001"
-        meta = {**templates.mapping_meta(), "mapping_version": 5}
-        client.indices.create(index=old, settings={"analysis": analysis},
-                              mappings={"dynamic": "strict", "_meta": meta, "properties": templates.ARTICLE_PROPERTIES},
-                              aliases={names["articles"]: {"is_write_index": True}})
         records = [make_record("https://old.example/fr",
                                "Mistral AI lève 1\u202f000 millions d’euros, 20\u202f% de plus."),
                    make_record("https://old.example/en", "Revenue rose 20\u202f% to 1\u202f000 million.", lang="en"),
                    make_record("https://old.example/de", "Umsatz stieg um 20\u202f%.", lang="de")]
-        for record in records:
-            client.index(index=names["articles"], id=record.article.id, document=article_document(record),
-                         refresh=True)
+        old = _store_of_version(client, names, analysis, 5, records)
         assert search_articles(client, settings, "20").total == 0  # version 5: the token is "20\u202f"
 
         report = ensure_setup(client, settings)
