@@ -85,6 +85,38 @@ def test_daily_series_share_of_voice_and_sources(indexed):
     assert result["time_zone_applied"] is False and result["time_zone"] == "UTC" and result["notes"]
 
 
+def test_a_mention_in_a_language_without_a_tone_model_counts_but_carries_no_tone(es_url):
+    """A German page is enriched in part (companies, no tone model) with a placeholder `neutral 0.0`: its mention
+    counted in coverage's average tone (−0.6 became −0.3) and was listed by `mentions --tone neutral`. It still counts
+    as a mention, with no tone."""
+    from pipeline.models import Enrichment
+
+    settings = load_settings()
+    client = make_client(settings)
+    german = make_record("https://a.example/de", "Mistral AI und Nvidia bauen ein Rechenzentrum.", lang="de",
+                         published=_at(20, 9), orgs={"Mistral AI": 0.0}, score=0.0)
+    german = german.model_copy(update={"enrichment": Enrichment(**{**german.enrichment.model_dump(), "level": "partial",
+                                                                   "entity_sentiment": {}})})
+    french = make_record("https://a.example/fr", WIRE, published=_at(20, 10), orgs={"Mistral AI": -0.6}, score=-0.6)
+    index_enriched(client, settings, [german, french])
+    try:
+        result = coverage(client, settings, ["Mistral AI"], since="2026-11-20", until="2026-11-20")
+        (day,) = [p for p in result["series"]["Mistral AI"] if p["count"]]
+        assert day["count"] == 2
+        assert day["sentiment"] == pytest.approx(-0.6, abs=1e-3)
+        proc = _cli("mentions", "--entity", "Mistral AI", "--since", "2026-11-20", "--until", "2026-11-20",
+                    "--tone", "neutral", "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout) == []
+        proc = _cli("mentions", "--entity", "Mistral AI", "--since", "2026-11-20", "--until", "2026-11-20", "--json")
+        assert proc.returncode == 0, proc.stderr
+        assert {r["lang"]: r["tone"] for r in json.loads(proc.stdout)} == {"de": None, "fr": "negative"}
+        text = _cli("mentions", "--entity", "Mistral AI", "--since", "2026-11-20", "--until", "2026-11-20")
+        assert text.returncode == 0 and "Traceback" not in text.stderr, text.stderr
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_cluster_counts_merge_the_wire_copies(indexed):
     settings, client = indexed
     result = coverage(client, settings, ["Mistral AI"], since="2026-11-16", until="2026-11-22", count="clusters")

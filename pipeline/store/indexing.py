@@ -189,7 +189,9 @@ def mention_documents(rec: EnrichedArticle, *, run_id: str | None = None, now: d
     """One flat document per watched company the article mentions (Kibana charts per-company series from these)."""
     art, enr = rec.article, rec.enrichment
     docs = []
-    article_sentiment = {"score": enr.sentiment.score, "label": enr.sentiment.label}
+    # A language without a tone model (enrichment level "partial": a German or Arabic page) has no tone read; its
+    # placeholder `neutral 0.0` would count in coverage's average tone and match `mentions --tone neutral`.
+    article_sentiment = None if enr.level == "partial" else {"score": enr.sentiment.score, "label": enr.sentiment.label}
     for company in dict.fromkeys(enr.orgs):
         toward = enr.entity_sentiment.get(company)
         doc = {
