@@ -120,6 +120,12 @@ def rest_key(url: str, host: str, status: int) -> str:
     return f"site {timeout_site(host)}" if status == 429 else f"url {state_key(url)}"
 
 
+def _site_named(host: str) -> str:
+    """How a message names the site whose timeouts, rate limits or rests a host's links share."""
+    site = timeout_site(host)
+    return host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
+
+
 @functools.lru_cache(maxsize=4096)
 def timeout_site(host: str) -> str:
     """Whose timeouts a host's count toward: its registrable domain (public suffix list, private suffixes included:
@@ -793,9 +799,7 @@ class Fetcher:
         for key in (rest_key(url, host, 429), rest_key(url, host, 503)):
             if key in self._resting and self._resting[key][0] > now:
                 until, status, asked_by = self._resting[key]
-                site = timeout_site(host)
-                where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
-                whom = f"{where} answered" if status == 429 else "it answered"
+                whom = f"{_site_named(host)} answered" if status == 429 else "it answered"
                 failed = FetchFailed(url, "retry-after", f"not fetched: {whom} HTTP {status} with a Retry-After at "
                                      f"{asked_by}; not asked again before {until:%Y-%m-%d %H:%M} UTC", status)
                 if key not in self._rest_told:  # once per rest and run; each link is counted (`retry-after`)
@@ -808,8 +812,7 @@ class Fetcher:
         pages are tried again next run), nor a site or URL resting after a long Retry-After, in any run before the
         rest ends."""
         self._check_resting(url, host)
-        site = timeout_site(host)
-        where = host[:100] if site == host else f"{site[:100]} (the site of {host[:100]})"
+        site, where = timeout_site(host), _site_named(host)
         if self._timeouts[site] >= MAX_HOST_TIMEOUTS:
             raise FetchFailed(url, "host-timeouts", f"not fetched: {where} timed out {MAX_HOST_TIMEOUTS} times "
                                                     "in this run")

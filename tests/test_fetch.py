@@ -238,7 +238,8 @@ def test_a_host_that_answers_429_to_every_page_is_not_asked_again_in_the_run(htt
 
     outcomes = asyncio.run(go())
     assert all(isinstance(o, FetchFailed) and o.reason == "http-429" for o in outcomes), outcomes
-    assert len(httpserver.log) == MAX_HOST_RATE_LIMITS
+    # the requests to /busy: a redirect chain abandoned by an earlier test may still knock on the shared server
+    assert len([request for request, _ in httpserver.log if request.path == "/busy"]) == MAX_HOST_RATE_LIMITS
     assert transient_failure("http-429")
     assert "429 Too Many Requests 8 times in this run" in str(outcomes[-1])
 
