@@ -364,8 +364,8 @@ class Collector:
                     log.info("item %s: Google News's copy of %r, listed by another feed of this run: a duplicate",
                              mask_url(item.url), item.title[:80])
                     continue
-                twin = next((i for i in (item.article_id, *twins.setdefault(item.article_id, twin_ids(item.url)))
-                             if i in seen), None)
+                spellings = (item.article_id, *twins.setdefault(item.article_id, twin_ids(item.link or item.url)))
+                twin = next((i for i in spellings if i in seen), None)
                 if twin is not None:
                     self.stats.duplicates += 1
                     at = seen[twin]
@@ -402,8 +402,9 @@ class Collector:
                     log.info("item %s: its feed GUID is already stored with an article under another link (a "
                              "renamed link): counted as known, not stored twice", mask_url(item.url))
                 elif item.article_id in other_scheme:
-                    log.info("item %s is already stored under another spelling of its link (http/https, or its "
-                             "host in Unicode): counted as known, not stored twice", mask_url(item.url))
+                    log.info("item %s is already stored under another spelling of its link (http/https, its host "
+                             "in Unicode, or its path's dot segments or escapes as written): counted as known, not "
+                             "stored twice", mask_url(item.url))
             renamed |= other_scheme
             if known and self.is_updated:
                 versions = {i.article_id: i.version for i in selected if i.article_id in known and i.version}

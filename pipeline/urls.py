@@ -38,10 +38,13 @@ def is_tracking_param(key: str, value: str = "") -> bool:
     return key == "source" and bool(_FEED_SOURCE_VALUE.match(value))
 
 
-def normalize_url(url: str) -> str:
+def normalize_url(url: str, *, rfc3986: bool = True) -> str:
     """The article's identity: scheme and host lowercased, default port and fragment dropped, tracking parameters
     (`TRACKING_PARAMS`, utm_*…) removed, the other parameters kept and sorted, value-less keys included
-    (`spip.php?article123`).
+    (`spip.php?article123`), and, as RFC 3986 §6.2.2 says they are the same resource, percent-escapes of unreserved
+    characters decoded (`/%61.html` is `/a.html`) and dot segments resolved (`/./x/../a.html` is `/a.html`): a feed
+    linking one story both ways had it fetched and stored twice. `rfc3986=False` gives the identity links had before
+    that (twin_ids: a story stored under it is known).
 
     For identity only: the feed's link is fetched as given (`FeedItem.link`).
     """
@@ -60,15 +63,36 @@ def normalize_url(url: str) -> str:
             netloc = f"{netloc}:{port}"
         if "@" in parts.netloc:
             netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
-    path = quote(parts.path, safe=_PATH_SAFE) or "/"
+    path = quote(_dot_segments_removed(_unreserved_decoded(parts.path)) if rfc3986 else parts.path,
+                 safe=_PATH_SAFE) or "/"
     kept = []
-    for pair in parts.query.split("&"):
+    for pair in (_unreserved_decoded(parts.query) if rfc3986 else parts.query).split("&"):
         if not pair:
             continue
         key, _, value = pair.partition("=")
         if not is_tracking_param(unquote_plus(key), unquote_plus(value)):
             kept.append(quote(pair, safe="=%:@!$'()*+,;/?~-._"))
     return urlunsplit((scheme, netloc, path, "&".join(sorted(kept)), ""))
+
+
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _unreserved_decoded(part: str) -> str:
+    """`part` with its percent-escapes of unreserved characters (letters, digits, `-._~`) decoded, the others kept as
+    written (`%2F` is not `/`, `%26` not `&`)."""
+    if "%" not in part:
+        return part
+    return _ESCAPE.sub(lambda m: char if (char := chr(int(m.group(1), 16))) in _UNRESERVED else m.group(0), part)
+
+
+def _dot_segments_removed(path: str) -> str:
+    """`path` with its `.` and `..` segments resolved (RFC 3986 §5.2.4), by urllib's own resolution: a leading `/.`
+    segment keeps a path that starts with `//` from being read as a host."""
+    if not re.search(r"(?:^|/)\.\.?(?:/|$)", path):
+        return path
+    return urlsplit(urljoin("http://host/", "/." + path if path.startswith("/") else "/" + path)).path
 
 
 def ascii_host(host: str) -> str:
@@ -193,9 +217,11 @@ def twin_ids(url: str) -> list[str]:
     """The ids the same link may be stored under: its other web scheme (http ↔ https: one story listed by one feed
     over http and by another over https, which only a fetched page's canonical link would otherwise merge), and,
     for an IDN host, its Unicode spelling under either scheme (the ids of such links before hosts were read in
-    ASCII: that story is known, not stored again)."""
+    ASCII: that story is known, not stored again), and the id the link had before its dot segments and escapes of
+    unreserved characters were resolved (give the link as written for that one)."""
     try:
         normal = normalize_url(url)
+        legacy = normalize_url(url, rfc3986=False)
     except ValueError:
         return []
     scheme, sep, rest = normal.partition("://")
@@ -207,7 +233,8 @@ def twin_ids(url: str) -> list[str]:
     host, colon, port = netloc.rpartition(":") if netloc.rpartition(":")[2].isdigit() else (netloc, "", "")
     if (unicode := _unicode_host(host)) is not None:
         spellings += [(s, f"{unicode}{colon}{port}{slash}{path}") for s in (scheme, other)]
-    return [hashlib.sha256(f"{s}{sep}{r}".encode("utf-8")).hexdigest() for s, r in spellings]
+    ids = [hashlib.sha256(f"{s}{sep}{r}".encode("utf-8")).hexdigest() for s, r in spellings]
+    return ids + [hashlib.sha256(legacy.encode("utf-8")).hexdigest()] if legacy != normal else ids
 
 
 _MOBILE_PREFIXES = ("www.", "m.", "amp.", "mobile.")

@@ -63,8 +63,8 @@ def feeds_file(httpserver, tmp_path: Path, feed_body: str | bytes) -> Path:
     return path
 
 
-def collect(httpserver, tmp_path: Path, feed_body: str | bytes):
-    collector = Collector(load_settings(), load_feeds(feeds_file(httpserver, tmp_path, feed_body)))
+def collect(httpserver, tmp_path: Path, feed_body: str | bytes, **options):
+    collector = Collector(load_settings(), load_feeds(feeds_file(httpserver, tmp_path, feed_body)), **options)
 
     async def go():
         return [a async for a in collector.articles()]
@@ -748,3 +748,27 @@ def test_a_retry_after_of_years_is_kept_in_the_fetch_state_for_a_day_and_the_pag
         db.execute("UPDATE retry_after SET until = ?", ((before - timedelta(seconds=1)).isoformat(),))
     articles, collector = collect(httpserver, tmp_path, feed)
     assert (asked("/down.html"), asked("/busy.html")) == (2, 2)
+
+
+# --------------------------------------------------------------------------------------------- thirteenth round
+
+
+def test_a_link_spelled_with_dot_segments_or_escaped_letters_is_the_same_story(httpserver, tmp_path):
+    """RFC 3986 §6.2.2: `/./x/../a.html` and `/%61.html` are `/a.html`. A feed linking one story both ways had it
+    fetched and stored twice (hostile input, thirteenth round); a story stored before under such a spelling's id is
+    known, not stored again."""
+    serve_page(httpserver, "/a.html", story("Mistral AI dots"))
+    serve_page(httpserver, "/b.html", story("Mistral AI escapes"))
+    base = httpserver.url_for("/").rstrip("/")
+    feed = rss([rss_item("Mistral AI dots", f"{base}/./x/../a.html"), rss_item("Mistral AI dots", f"{base}/a.html"),
+                rss_item("Mistral AI escapes", f"{base}/%62.html"), rss_item("Mistral AI escapes", f"{base}/b.html")])
+    articles, collector = collect(httpserver, tmp_path, feed)
+    assert sorted(a.url for a in articles) == [f"{base}/a.html", f"{base}/b.html"]
+    assert collector.stats.duplicates == 2 and {a.extraction for a in articles} == {"trafilatura"}
+
+    stored = {hashlib.sha256(f"{base}/./x/../a.html".encode()).hexdigest()}  # its id before this round
+    httpserver.clear_all_handlers()
+    serve_page(httpserver, "/a.html", story("Mistral AI dots"))
+    feed = rss([rss_item("Mistral AI dots", f"{base}/./x/../a.html")])
+    articles, collector = collect(httpserver, tmp_path, feed, is_known=lambda ids: stored & set(ids))
+    assert articles == [] and collector.stats.known == 1

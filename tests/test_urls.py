@@ -32,6 +32,10 @@ from pipeline.urls import article_id, domain_of, normalize_url, resolve_redirect
         ("https://example.com/a?icid=nav_tech&smid=tw-share&id=7", "https://example.com/a?id=7"),
         ("https://medium.com/@alex/post-7f3c?source=rss----1a2b---4", "https://medium.com/@alex/post-7f3c"),  # `@` kept
         ("https://example.com/caf\u00e9 1.html", "https://example.com/caf%C3%A9%201.html"),
+        # RFC 3986 §6.2.2: escaped unreserved characters and dot segments are the same resource; `%2F`, `%26` are not
+        ("https://example.com/./x/../%61%7e.html?id=%31", "https://example.com/a~.html?id=1"),
+        ("https://example.com//a/b/../c/.", "https://example.com//a/c/"),
+        ("https://example.com/a%2Fb%26c?q=%26", "https://example.com/a%2Fb%26c?q=%26"),
     ],
 )
 def test_normalize_url(raw, expected):
