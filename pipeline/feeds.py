@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import feedparser
 import lxml.html
@@ -28,7 +28,8 @@ from pipeline.models import Feed, FeedItem
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
 from pipeline.sinks import single_line
-from pipeline.urls import article_id, normalize_url, resolve_redirect_link, resolved_link, without_credentials
+from pipeline.urls import (article_id, browser_join, normalize_url, resolve_redirect_link, resolved_link,
+                           without_credentials)
 
 log = logging.getLogger(__name__)
 
@@ -552,10 +553,7 @@ def _entry_link(entry: Any, base: str) -> str | None:
     if not link:
         return None
     try:
-        raw = urlsplit(link.strip())
-        if raw.scheme and not raw.hostname:  # `http://` alone: resolving it would yield the feed's own URL
-            return None
-        link = urljoin(base, link.strip())
+        link = browser_join(base, link)  # `http://` alone raises: resolving it would yield the feed's own URL
         if not urlsplit(link).hostname:
             return None
     except ValueError:  # e.g. an unbalanced `[` in the host

@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -44,7 +44,7 @@ from pipeline.errors import FetchError
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url, single_line
 from pipeline.state import StateError, StateStore, state_key
-from pipeline.urls import without_credentials
+from pipeline.urls import browser_join, without_credentials
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +264,7 @@ def redirect_target(url: str, location: str) -> str:
     """
     shown = repr(location if len(location) <= 200 else location[:199] + "…")
     try:
-        target = urljoin(url, location.strip())
+        target = browser_join(url, location)  # `\\host\a` as browsers follow it
         parts = urlsplit(target)
         parts.port  # noqa: B018 - raises ValueError when out of 0-65535
         httpx.URL(target)

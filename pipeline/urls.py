@@ -382,15 +382,44 @@ def resolve_redirect_link(url: str, candidates: list[str] | tuple[str, ...] = ()
     return url
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_WEB_SCHEMES = ("http", "https")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))  # stripped from both ends of a link, as browsers do
+
+
+def browser_join(base: str, link: str) -> str:
+    r"""`link` made absolute against `base` as a browser reads it (WHATWG URL parsing) where urllib differs: tabs and
+    line breaks dropped, a backslash before the query is a slash in an http(s) URL (`https:\\host\a.html`,
+    `\a.html`), and `https:/host/a` or `https:host/a` names the host when `base` is not https (from an https page it
+    is a path of that page's site). Feeds and pages are written for browsers: such links were skipped as `no-link`.
+    Raises ValueError when urllib cannot parse the result (`http://[::1`)."""
+    link = re.sub(r"[\t\n\r]", "", link.strip(_C0_AND_SPACE))
+    match = _SCHEME.match(link)
+    base_scheme = urlsplit(base).scheme.lower()
+    if (match.group(1).lower() if match else base_scheme) in _WEB_SCHEMES:
+        cut = min((i for i in (link.find("?"), link.find("#")) if i >= 0), default=len(link))
+        link = link[:cut].replace("\\", "/") + link[cut:]
+        rest = link[match.end():] if match else link
+        if match and not rest.startswith("//"):
+            scheme = match.group(1).lower()  # `https:/host/a`: a host from another scheme's page, else a path
+            link = f"{scheme}://{rest.lstrip('/')}" if scheme != base_scheme else rest
+        elif rest.startswith("///"):  # `///host/a`: browsers skip the extra slashes before the host
+            link = link[:len(link) - len(rest)] + "//" + rest.lstrip("/")
+        if re.match(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//", link) and not urlsplit(link).hostname:
+            raise ValueError(f"no host in {link[:80]!r}")  # `http://` alone: urljoin would give `base` itself
+    joined = urljoin(base, link)
+    urlsplit(joined)
+    return joined
+
+
 def resolved_link(base: str, link: str) -> str | None:
-    """`link` (from a page's markup) made absolute against `base`, or None when urllib cannot parse it: `http://[::1`
-    raises ValueError, and one such meta refresh, pager link or feed link failed the whole page or feed."""
+    """`link` (from a page's markup) made absolute against `base` as browsers do (browser_join), or None when urllib
+    cannot parse it: `http://[::1` raises ValueError, and one such meta refresh, pager link or feed link failed the
+    whole page or feed."""
     try:
-        joined = urljoin(base, link.strip())
-        urlsplit(joined)
+        return browser_join(base, link)
     except ValueError:
         return None
-    return joined
 
 
 def without_credentials(url: str) -> str:

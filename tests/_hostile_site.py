@@ -233,3 +233,48 @@ def serve_page_advertising_a_hostile_feed(httpserver, directory: Path) -> Path:
     feeds.write_text(json.dumps({"feeds": [{"name": "Page", "url": httpserver.url_for("/page.html"), "lang": "en"}]}),
                      encoding="utf-8")
     return feeds
+
+
+class RawSite:
+    """A site on 127.0.0.1 whose replies are written byte for byte: `replies` maps a path (query included) to
+    (status, headers, body), `{base}` in a header or body replaced by the site's base URL; any other path is a 404.
+    pytest-httpserver (werkzeug) rewrites some headers (a Location is made absolute and percent-encoded), which hides
+    what a hostile server really sends. Each requested path is appended to `requests`."""
+
+    def __init__(self, replies: dict[str, tuple[int, dict[str, str], bytes | str]]) -> None:
+        self.replies, self.requests = replies, []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                owner.requests.append(self.path)
+                status, headers, body = owner.replies.get(self.path, (404, {}, b"not found"))
+                body = body.replace("{base}", owner.base_url).encode() if isinstance(body, str) else body
+                self.send_response(status)
+                headers = {"Content-Type": "text/html; charset=utf-8", **headers}
+                for name, value in headers.items():
+                    self.send_header(name, value.replace("{base}", owner.base_url))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> RawSite:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def feeds_file(self, directory: Path, path: str = "/feed.xml") -> Path:
+        feeds = directory / "feeds.yaml"
+        feeds.write_text(yaml.safe_dump({"feeds": [{"name": "Raw", "url": self.base_url + path, "lang": "en"}]}),
+                         encoding="utf-8")
+        return feeds

@@ -26,6 +26,8 @@ from pipeline.extract import MAX_TEXT_CHARS, extract_article, extract_file
 from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
 
+from _hostile_site import RawSite
+
 SENTENCE = ("Mistral AI and Nvidia discussed sovereign computing in Europe, while ministers weighed the cost of cloud "
             "contracts and the pace of new regulation. ")
 FEED_DATE = "Mon, 30 Nov 2026 10:00:00 +0000"
@@ -64,7 +66,12 @@ def feeds_file(httpserver, tmp_path: Path, feed_body: str | bytes) -> Path:
 
 
 def collect(httpserver, tmp_path: Path, feed_body: str | bytes, **options):
-    collector = Collector(load_settings(), load_feeds(feeds_file(httpserver, tmp_path, feed_body)), **options)
+    return collect_feeds(feeds_file(httpserver, tmp_path, feed_body), **options)
+
+
+def collect_feeds(feeds: Path, **options):
+    """The articles the real collector gives for the feeds file `feeds`, and the collector (its stats)."""
+    collector = Collector(load_settings(), load_feeds(feeds), **options)
 
     async def go():
         return [a async for a in collector.articles()]
@@ -772,3 +779,23 @@ def test_a_link_spelled_with_dot_segments_or_escaped_letters_is_the_same_story(h
     feed = rss([rss_item("Mistral AI dots", f"{base}/./x/../a.html")])
     articles, collector = collect(httpserver, tmp_path, feed, is_known=lambda ids: stored & set(ids))
     assert articles == [] and collector.stats.known == 1
+
+
+def test_links_written_with_backslashes_are_read_as_browsers_read_them(tmp_path):
+    r"""Browsers read `http:\\host\a.html` and `\a.html` in an http(s) page as `http://host/a.html` and `/a.html`
+    (WHATWG URL parsing), and a Location header the same way; such items were skipped as `no-link` and such
+    redirects refused (hostile input, thirteenth round)."""
+    feed = rss([rss_item("Mistral AI one", "http:\\\\{host}\\x\\one.html"), rss_item("Mistral AI two", "\\two.html"),
+                rss_item("Mistral AI three", "{base}/moved.html")])
+    pages = {path: (200, {}, story(title)) for path, title in (
+        ("/x/one.html", "Mistral AI one"), ("/two.html", "Mistral AI two"), ("/three.html", "Mistral AI three"))}
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), **pages,
+                  "/moved.html": (301, {"Location": "\\three.html"}, "")}) as site:
+        site.replies["/feed.xml"] = (200, {}, feed.replace("{host}", site.base_url.split("//")[1]))
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    base = site.base_url
+    assert sorted((a.url, a.extraction) for a in articles) == [
+        (f"{base}/moved.html", "trafilatura"), (f"{base}/two.html", "trafilatura"),
+        (f"{base}/x/one.html", "trafilatura")]
+    assert not collector.stats.skipped and not collector.stats.fallback_reasons
+    assert "/three.html" in site.requests
