@@ -651,8 +651,13 @@ class Fetcher:
 
         `fetch_total_timeout` bounds the whole chain, not each hop: six hops each dripping their headers for just
         under the limit held a worker six times as long, and no timeout was counted against the host. Time spent
-        waiting for a turn (politeness delay, a free slot) is not counted."""
+        waiting for a turn (politeness delay, a free slot) is not counted.
+
+        A loop is a URL asked again with the same cookies: a site checking that cookies work redirects to the same
+        address, or back to the first one under other tracking parameters, after setting one, and browsers then get
+        the page (such a story was a `redirect-loop`, its text lost to the feed summary)."""
         seen: list[str] = []
+        asked: set[tuple[str, tuple]] = set()  # (URL, the cookies sent with it)
         spent = 0.0  # seconds of requests in this chain
         jar = httpx.Cookies()
         current = url
@@ -672,8 +677,10 @@ class Fetcher:
                 # name the feed or page as configured, and the redirect that led to the refused address
                 raise type(exc)(url, exc.reason, f"redirected to {mask_url(current)}: {exc.detail}",
                                 exc.status) from None
-            if current in seen:
+            cookies = tuple(sorted((c.domain, c.path, c.name, c.value or "") for c in jar.jar))
+            if (current, cookies) in asked:
                 raise FetchRefused(url, "redirect-loop", f"redirect loop ({' -> '.join(seen + [current])})")
+            asked.add((current, cookies))
             if kind == "page" and current != url and not await self.allowed_by_robots(current):
                 # a tracker's or shortener's link must not lead round the publisher's robots.txt (the caller checked
                 # the link itself)

@@ -238,6 +238,7 @@ def serve_page_advertising_a_hostile_feed(httpserver, directory: Path) -> Path:
 class RawSite:
     """A site on 127.0.0.1 whose replies are written byte for byte: `replies` maps a path (query included) to
     (status, headers, body), `{base}` in a header or body replaced by the site's base URL; any other path is a 404.
+    A key `path (cookie)` answers a request for `path` sending exactly that Cookie header (a cookie check's steps).
     pytest-httpserver (werkzeug) rewrites some headers (a Location is made absolute and percent-encoded), which hides
     what a hostile server really sends. Each requested path is appended to `requests`."""
 
@@ -251,7 +252,9 @@ class RawSite:
 
             def do_GET(self) -> None:  # noqa: N802
                 owner.requests.append(self.path)
-                status, headers, body = owner.replies.get(self.path, (404, {}, b"not found"))
+                cookie = self.headers.get("Cookie")
+                reply = owner.replies.get(f"{self.path} ({cookie})") if cookie else None
+                status, headers, body = reply or owner.replies.get(self.path, (404, {}, b"not found"))
                 body = body.replace("{base}", owner.base_url).encode() if isinstance(body, str) else body
                 self.send_response(status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **headers}

@@ -799,3 +799,30 @@ def test_links_written_with_backslashes_are_read_as_browsers_read_them(tmp_path)
         (f"{base}/x/one.html", "trafilatura")]
     assert not collector.stats.skipped and not collector.stats.fallback_reasons
     assert "/three.html" in site.requests
+
+
+def test_a_cookie_check_redirecting_to_the_same_address_gives_the_story(tmp_path):
+    """A site checking that cookies work sets one and redirects to the same address, or back to the first one under
+    other tracking parameters; browsers then get the page. Both were a `redirect-loop`, the story's text lost to its
+    feed summary (hostile input, thirteenth round); a redirect to the same address without a new cookie still is."""
+    canonical = '<link rel="canonical" href="{base}/two.html">'
+    replies = {
+        "/one.html": (302, {"Location": "{base}/one.html", "Set-Cookie": "ok=1; Path=/"}, ""),
+        "/one.html (ok=1)": (200, {}, story("Mistral AI one")),
+        "/two.html?utm_source=rss": (302, {"Location": "/two.html?utm_source=consent", "Set-Cookie": "step=1"}, ""),
+        "/two.html?utm_source=consent (step=1)": (302, {"Location": "/two.html?utm_source=rss",
+                                                        "Set-Cookie": "step=2"}, ""),
+        "/two.html?utm_source=rss (step=2)": (200, {}, story("Mistral AI two", canonical)),
+        "/three.html": (301, {"Location": "/three.html"}, ""),
+        "/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss([
+            rss_item("Mistral AI one", "{base}/one.html"), rss_item("Mistral AI two", "{base}/two.html?utm_source=rss"),
+            rss_item("Mistral AI three", "{base}/three.html")])),
+    }
+    with RawSite(replies) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    base = site.base_url
+    assert sorted((a.url, a.extraction) for a in articles) == [
+        (f"{base}/one.html", "trafilatura"), (f"{base}/three.html", "feed-summary"),
+        (f"{base}/two.html", "trafilatura")]
+    assert collector.stats.fallback_reasons == {"redirect-loop": 1}
+    assert site.requests.count("/three.html") == 1
