@@ -63,6 +63,9 @@ class CollectStats:
     feeds_ok: int = 0
     feeds_failed: int = 0
     feeds_not_modified: int = 0
+    # feeds not asked this run because they or their site asked for rest (a long Retry-After, kept in the fetch
+    # state): a skip counted as `retry-after`, not a failure (an Airflow retry would only meet the same rest)
+    feeds_resting: int = 0
     feeds_malformed: int = 0  # bozo feeds: what parsed was kept
     # failed feeds (counted in feeds_failed too) whose body was too costly to parse: refused by its shape before
     # parsing, or stopped at the parse time limit (pipeline/feedworker.py)
@@ -264,6 +267,11 @@ class Collector:
                 last_modified=None if in_full else state.last_modified,
             )
         except FetchFailed as exc:
+            if exc.reason == "retry-after":
+                self.stats.feeds_resting += 1
+                self.stats.skip("retry-after", url)
+                log.info("feed %s not read this run (%s): counted as retry-after, not a failure", feed.name, exc)
+                return []
             return self._feed_failed(feed, str(exc), now, retryable=exc.retryable)
         if result.not_modified:
             self.stats.feeds_not_modified += 1

@@ -336,6 +336,7 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         "feeds_ok": cstats["feeds_ok"],
         "feeds_failed": cstats["feeds_failed"],
         "feeds_not_modified": cstats["feeds_not_modified"],
+        "feeds_resting": cstats.get("feeds_resting", 0),
         # unusable entries are not items; items = before_since + duplicates + irrelevant + known + selected;
         # selected = articles + skipped (docs/storage.md "Run summary")
         "unusable_entries": cstats.get("unusable", 0),
@@ -389,7 +390,8 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         **{k: round(v, 3) for k, v in clock.seconds.items()},
     }
     c = summary.counts
-    if summary.status != "failed" and c["feeds"] and not (c["feeds_ok"] or c["feeds_not_modified"]):
+    if summary.status != "failed" and c["feeds"] and not (c["feeds_ok"] or c["feeds_not_modified"]
+                                                           or c["feeds_resting"]):
         summary.status = "failed"  # nothing could be read at all: a network or configuration problem, not news
         summary.notes.append(f"none of the {c['feeds']} feeds could be read (network down or feeds moved?)")
     if summary.status != "failed" and (summary.feed_errors or stats.dead_letters or stats.spooled):

@@ -589,8 +589,9 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
     store_run_record(settings, merged)
     counts = merged["counts"]
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in (merged.get("stage_seconds") or {}).items())
-    log.info("run %s %s: %d feed(s), %d failed; %d article(s) collected, %d indexed new, %d updated, %d mention(s)%s",
-             run_id, merged["status"], counts.get("feeds", 0), counts.get("feeds_failed", 0),
+    resting = f", {counts['feeds_resting']} resting (retry-after)" if counts.get("feeds_resting") else ""
+    log.info("run %s %s: %d feed(s), %d failed%s; %d article(s) collected, %d indexed new, %d updated, %d mention(s)%s",
+             run_id, merged["status"], counts.get("feeds", 0), counts.get("feeds_failed", 0), resting,
              counts.get("articles", 0), counts.get("indexed", 0), counts.get("updated", 0), counts.get("mentions", 0),
              f"; {stages}" if stages else "")  # the operator's summary, beside Airflow's "Returned value" dict
     return {
@@ -599,6 +600,7 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         "listed": expected_feeds is not None,
         "feeds": counts.get("feeds", 0),
         "feeds_failed": counts.get("feeds_failed", 0),
+        "feeds_resting": counts.get("feeds_resting", 0),
         "failed_feeds": failed_feeds[:50],
         "failed_ratio": failed_ratio,
         "articles": counts.get("articles", 0),

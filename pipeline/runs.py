@@ -85,6 +85,13 @@ def merge_summaries(parts: Iterable[dict], run_id: str | None = None, kind: str 
         merged.spooled += int(part.get("spooled", 0))
         for key, value in (part.get("fallback_reasons") or {}).items():
             merged.fallback_reasons[key] = merged.fallback_reasons.get(key, 0) + int(value)
+        for key, value in (part.get("skipped") or {}).items():  # a resting feed's `retry-after`, items' reasons
+            merged.skipped[key] = merged.skipped.get(key, 0) + int(value)
+        for key, urls in (part.get("skipped_examples") or {}).items():
+            examples = merged.skipped_examples.setdefault(key, [])
+            for url in urls:
+                if url not in examples and len(examples) < 3:
+                    examples.append(url)
         merged.feeds.extend(f for f in part.get("feeds") or [] if f not in merged.feeds)
         merged.notes.extend(n for n in part.get("notes") or [] if n not in merged.notes)
         merged.spool_files.extend(part.get("spool_files") or [])

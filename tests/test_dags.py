@@ -25,6 +25,7 @@ from _store_helpers import drop_prefix
 
 from pipeline import orchestration
 from pipeline.runs import run_record_spool
+from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
 from pipeline.store.templates import index_names
@@ -718,6 +719,29 @@ def test_a_feed_task_that_staged_its_articles_but_never_reported_is_indexed_not_
     out = orchestration.enrich_and_index_run([None], "run-u", settings=settings)  # its result never arrived
     assert out["counts"]["indexed"] == ledger["counts"]["articles"] >= 1
     assert any("did not report" in note for note in out["notes"])
+
+
+def test_a_resting_feed_is_a_counted_skip_and_its_task_succeeds(settings, caplog):
+    """A feed that answered a 503 with a long Retry-After rests (the fetch state's `retry_after` table): its task
+    failed with "not fetched" and Airflow retried it, only to meet the same rest (hostile input, thirteenth round).
+    Now the task succeeds, the feed counted as resting and skipped as `retry-after`, and the run is not failed."""
+    from pipeline.fetch import rest_key
+    from pipeline.state import StateStore
+
+    url = next(str(f.url) for f in load_feeds(settings=settings) if f.name == "The Compute Ledger")
+    until = datetime.now(UTC) + timedelta(hours=20)
+    StateStore(settings.data_dir).record_rest(rest_key(url, "127.0.0.1", 503), until, 503, url)
+    with caplog.at_level("INFO"):
+        ledger = orchestration.collect_feed("The Compute Ledger", "run-r", settings=settings)
+    assert ledger["counts"]["feeds_resting"] == 1 and ledger["counts"].get("feeds_failed", 0) == 0
+    assert ledger["skipped"] == {"retry-after": 1} and "retry-after" in caplog.text
+    out = orchestration.enrich_and_index_run([ledger], "run-r", settings=settings)
+    with caplog.at_level("INFO", logger="pipeline.orchestration"):
+        record = orchestration.finalize_run([ledger], "run-r", ["The Compute Ledger"], settings=settings,
+                                            indexed=out)
+    assert record["status"] != "failed" and record["feeds_resting"] == 1 and record["failed_feeds"] == []
+    assert orchestration.check_failed_feeds(record, 0.5) is None
+    assert "1 resting (retry-after)" in caplog.text
 
 
 def test_a_staged_line_or_state_file_that_cannot_be_read_is_skipped_and_named_not_the_run(settings):

@@ -112,7 +112,8 @@ def print_summary(data: dict, out: Console = console) -> None:
     if data["spooled"]:
         out.print(f"[yellow]{data['spooled']} article(s) spooled[/] (Elasticsearch down): run `newsroom replay`")
     counts = data["counts"]
-    unreachable = bool(counts.get("feeds")) and not (counts.get("feeds_ok") or counts.get("feeds_not_modified"))
+    unreachable = bool(counts.get("feeds")) and not (counts.get("feeds_ok") or counts.get("feeds_not_modified")
+                                                     or counts.get("feeds_resting"))
     for note in data.get("notes", []):
         if not (unreachable and note.startswith("none of the")):  # said better just below
             out.print(f"[yellow]note:[/] {for_terminal(note, 500)}", highlight=False)
