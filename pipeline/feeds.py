@@ -27,7 +27,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
-from pipeline.sinks import single_line
+from pipeline.sinks import single_line, without_invisible_ends
 from pipeline.urls import (article_id, browser_join, normalize_url, resolve_redirect_link, resolved_link,
                            without_credentials)
 
@@ -553,7 +553,8 @@ def _entry_link(entry: Any, base: str) -> str | None:
     if not link:
         return None
     try:
-        link = browser_join(base, link)  # `http://` alone raises: resolving it would yield the feed's own URL
+        # `http://` alone raises: resolving it would yield the feed's own URL
+        link = browser_join(base, without_invisible_ends(link))
         if not urlsplit(link).hostname:
             return None
     except ValueError:  # e.g. an unbalanced `[` in the host

@@ -30,6 +30,7 @@ _INVISIBLE = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ue000-\uf8ff\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
     "\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+_INVISIBLE_RUN = re.compile(rf"(?:\s|{_INVISIBLE.pattern})+")
 # The Braille pattern blank is a symbol drawn as a space: a title of them looked blank. It is read as a space.
 _BLANK = "\u2800"
 # Combining marks stacked on one letter (« zalgo »: 300 on one letter ran over the lines above and below it in every
@@ -115,6 +116,15 @@ def without_invisible(text: str) -> str:
     zero-width character reaches the store, the models or a sink (and no lone surrogate, which none can encode);
     look-alike letters inside Latin words are read as Latin (`without_look_alikes`)."""
     return without_look_alikes(_without_hidden(text))
+
+
+def without_invisible_ends(text: str) -> str:
+    """`text` without white space and invisible characters (`_INVISIBLE`) at either end: a zero-width space or byte
+    order mark pasted before a feed's link made it a relative path of the feed's site. Linear on long runs."""
+    start = _INVISIBLE_RUN.match(text)
+    text = text[start.end():] if start else text
+    end = _INVISIBLE_RUN.match(text[::-1])
+    return text[:len(text) - end.end()] if end else text
 
 
 def visible(text: str) -> str:

@@ -826,3 +826,17 @@ def test_a_cookie_check_redirecting_to_the_same_address_gives_the_story(tmp_path
         (f"{base}/two.html", "trafilatura")]
     assert collector.stats.fallback_reasons == {"redirect-loop": 1}
     assert site.requests.count("/three.html") == 1
+
+
+def test_a_feed_link_with_an_invisible_character_at_either_end_is_the_story(tmp_path):
+    """A zero-width space, a byte order mark or a word joiner pasted before or after an item's link (a CMS field
+    filled by copy and paste) made it a path of the feed's site (`/%E2%80%8Bhttp:/host/a.html`): a 404, the story
+    stored from its summary under that URL (hostile input, thirteenth round)."""
+    feed = rss([rss_item("Mistral AI zero width", "\u200b{base}/zw.html"),
+                rss_item("Mistral AI mark", "\ufeff {base}/bom.html\u2060")])
+    pages = {"/zw.html": (200, {}, story("Mistral AI zero width")), "/bom.html": (200, {}, story("Mistral AI mark"))}
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), **pages}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert sorted((a.url, a.extraction) for a in articles) == [
+        (f"{site.base_url}/bom.html", "trafilatura"), (f"{site.base_url}/zw.html", "trafilatura")]
+    assert not collector.stats.fallback_reasons
