@@ -370,12 +370,17 @@ def mask_secrets(text: object) -> str:
     return _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), "" if text is None else str(text))
 
 
+# A log line's length at most: a feed item's 100 KB link, quoted twice in "page … not used (…)", made one INFO line of
+# 200 KB in an Airflow task's log (hostile input, thirteenth round); no message of ours needs more.
+MAX_LOG_LINE = 4_000
+
+
 class LogLine(logging.Filter):
     """Log lines carry no secret from a URL, and, without -v, no traceback: one line per problem (the details,
     tracebacks included, are what -v is for). A message is one line of printable text (`single_line`): they quote
     web strings (a feed's advertised links, a parser's error): an ESC sequence or a bidi override in one reached the
     terminal live, and a line break could forge a log line of its own (hostile-input audit, tenth round); the
-    Airflow tasks' logs too (eleventh round)."""
+    Airflow tasks' logs too (eleventh round), and at most MAX_LOG_LINE characters."""
 
     def __init__(self, verbose: bool) -> None:
         super().__init__()
@@ -389,7 +394,7 @@ class LogLine(logging.Filter):
             elif getattr(record, "exc_summary", None):  # a record of the collector process (pipeline.collect)
                 record.msg += f" ({mask_secrets(record.exc_summary)})"
             record.exc_info, record.exc_text, record.stack_info = None, None, None
-        record.msg = single_line(record.msg)
+        record.msg = single_line(record.msg, MAX_LOG_LINE)
         return True
 
 

@@ -12,6 +12,8 @@ import json
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,6 +27,7 @@ from pipeline.collect import Collector
 from pipeline.extract import MAX_TEXT_CHARS, extract_article, extract_file
 from pipeline.feeds import load_feeds
 from pipeline.settings import load_settings
+from pipeline.sinks import MAX_LOG_LINE
 
 from _hostile_site import RawSite
 
@@ -840,3 +843,18 @@ def test_a_feed_link_with_an_invisible_character_at_either_end_is_the_story(tmp_
     assert sorted((a.url, a.extraction) for a in articles) == [
         (f"{site.base_url}/bom.html", "trafilatura"), (f"{site.base_url}/zw.html", "trafilatura")]
     assert not collector.stats.fallback_reasons
+
+
+def test_a_log_line_quoting_a_100_kb_link_is_cut(tmp_path):
+    """A feed item's 100 KB link, quoted twice in "page … not used (…)", was one INFO line of 200 KB (every Airflow
+    task logs at INFO); each log line is now at most MAX_LOG_LINE characters, the link's start kept to name it."""
+    link = "{base}/big?" + "b" * 100_000
+    feed = rss([rss_item("Mistral AI long link", link)])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        done = subprocess.run([sys.executable, "-m", "pipeline", "-v", "fetch", "--feeds",
+                               str(site.feeds_file(tmp_path)), "--output", str(tmp_path / "out.jsonl")],
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stderr.splitlines()
+    assert any(f"page {site.base_url}/big?bbbb" in line for line in lines)
+    assert max(map(len, lines)) <= MAX_LOG_LINE + 100  # the time stamp, level and logger name before the message
