@@ -743,9 +743,11 @@ class Fetcher:
                             # waiting less than asked would be impolite, waiting longer stalls the run: give up, and
                             # do not ask again before it ends (this run or the next)
                             until = self._rest(url, host, status, retry_after)
-                            raise FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After "
-                                              f"{describe_wait(retry_after)}; not asked again before "
-                                              f"{until:%Y-%m-%d %H:%M} UTC", status)
+                            failed = FetchFailed(url, f"http-{status}", f"HTTP {status}, Retry-After "
+                                                 f"{describe_wait(retry_after)}; not asked again before "
+                                                 f"{until:%Y-%m-%d %H:%M} UTC", status)
+                            failed.retryable = False  # an Airflow retry before `until` would only meet the rest
+                            raise failed
                         if status == 429:  # "too many requests" is about the host: its other pages wait too
                             pause = retry_after if retry_after is not None else self.settings.fetch_backoff_base
                             until = asyncio.get_running_loop().time() + pause

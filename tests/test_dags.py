@@ -744,6 +744,24 @@ def test_a_resting_feed_is_a_counted_skip_and_its_task_succeeds(settings, caplog
     assert "1 resting (retry-after)" in caplog.text
 
 
+def test_a_feed_answering_a_long_retry_after_fails_its_task_once_without_retries(settings, tmp_path, monkeypatch):
+    """A feed answering 503 with a Retry-After of ten years failed its task as retryable: Airflow retried it two
+    minutes later, only to meet the rest just recorded (hostile input, thirteenth round). It now fails at once, not
+    retried, and the next run skips it as resting."""
+    from _hostile_site import RawSite
+
+    with RawSite({"/busy.xml": (503, {"Retry-After": "315360000"}, "busy")}) as site:
+        feeds = site.feeds_file(tmp_path, "/busy.xml")
+        monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(feeds))
+        busy = load_settings()
+        with pytest.raises(orchestration.FeedFailed, match="Retry-After") as failed:
+            orchestration.collect_feed("Raw", "run-b1", settings=busy)
+        assert failed.value.retryable is False
+        again = orchestration.collect_feed("Raw", "run-b2", settings=busy)
+    assert again["counts"]["feeds_resting"] == 1 and again["skipped"] == {"retry-after": 1}
+    assert site.requests == ["/busy.xml"]
+
+
 def test_a_staged_line_or_state_file_that_cannot_be_read_is_skipped_and_named_not_the_run(settings):
     """A staged file with a line that is not an article (tampered, a disk error) or a state file cut short (its feed
     task killed while writing it) failed the indexing task at every retry with a bare ValidationError or
