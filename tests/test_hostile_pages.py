@@ -858,3 +858,18 @@ def test_a_log_line_quoting_a_100_kb_link_is_cut(tmp_path):
     lines = done.stderr.splitlines()
     assert any(f"page {site.base_url}/big?bbbb" in line for line in lines)
     assert max(map(len, lines)) <= MAX_LOG_LINE + 100  # the time stamp, level and logger name before the message
+
+
+def test_fetch_counts_a_resting_feed_as_resting_not_failed(tmp_path, capsys):
+    """A feed that asked for years of rest (503, Retry-After) is not asked again on the next `fetch`: that run's
+    summary said "feeds ok / failed / not modified: 0 / 0 / 0", the feed in none of them (hostile input, thirteenth
+    round); it is counted as resting."""
+    with RawSite({"/feed.xml": (503, {"Retry-After": "315360000"}, "busy")}) as site:
+        feeds, out = site.feeds_file(tmp_path), tmp_path / "out.jsonl"
+        with pytest.raises(SystemExit):  # the 503 itself is this run's failure: "All 1 feeds failed"
+            main(["fetch", "--feeds", str(feeds), "--output", str(out)])
+        assert "All 1 feeds failed" in capsys.readouterr().err
+        main(["fetch", "--feeds", str(feeds), "--output", str(out)])
+    summary = " ".join(capsys.readouterr().err.split())
+    assert "resting" in summary and "│ 0 / 0 / 0 / 1 │" in summary  # the row's label wraps in a narrow table
+    assert "retry-after: 1" in summary and "feed failed" not in summary and site.requests == ["/feed.xml"]

@@ -33,7 +33,8 @@ console = terminal_console(stderr=True)
 def print_summary(stats: CollectStats, out: Console = console) -> None:
     table = Table(title="fetch summary", show_header=False)
     rows = [
-        ("feeds ok / failed / not modified", f"{stats.feeds_ok} / {stats.feeds_failed} / {stats.feeds_not_modified}"),
+        ("feeds ok / failed / not modified / resting (retry-after)",
+         f"{stats.feeds_ok} / {stats.feeds_failed} / {stats.feeds_not_modified} / {stats.feeds_resting}"),
         ("malformed feeds (kept what parsed)", str(stats.feeds_malformed)),
         ("feeds too costly to parse (refused or stopped)", str(stats.feeds_too_costly)),
         ("items read", str(stats.items)),
