@@ -518,6 +518,34 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
 
 
 @pytest.mark.slow
+def test_ingest_dag_run_with_a_resting_feed_is_green_and_counts_it(fixture_site, es_url, tmp_path):
+    """A real Airflow run (dag.test) with one feed resting after a long Retry-After: its collect_feed task succeeds
+    (it failed, and was retried into the same rest), the run record counts it as resting and not as failed."""
+    from pipeline.fetch import rest_key
+    from pipeline.state import StateStore
+
+    feeds_file = fixture_site.feeds_file(tmp_path / "config")
+    settings = load_settings()
+    env = airflow_env(tmp_path / "airflow-home")
+    env["NEWSROOM_FEEDS_FILE"] = str(feeds_file)
+    env["NEWSROOM_TASK_RETRIES"] = "0"
+    (tmp_path / "airflow-home").mkdir()
+    resting = fixture_site.url("feeds/en-tech.xml")
+    StateStore(settings.data_dir).record_rest(rest_key(resting, "127.0.0.1", 503), datetime.now(UTC)
+                                              + timedelta(hours=20), 503, resting)
+    client = make_client(settings)
+    try:
+        run = _scenario(["test-ingest", "2026-11-25T00:00:00+00:00", "--migrate"], env, tmp_path)
+        assert run["state"] == "success", run["tis"]
+        feed_tasks = [v for k, v in run["tis"].items() if k.startswith("collect_feed[")]
+        assert feed_tasks and set(feed_tasks) == {"success"}, run["tis"]
+        assert run["record"]["feeds_resting"] == 1 and run["record"]["failed_feeds"] == [], run["record"]
+        assert sum((counts or {}).get("feeds_resting", 0) for counts in run["feeds"].values()) == 1
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+@pytest.mark.slow
 def test_ingest_run_whose_feeds_cannot_be_listed_fails_without_an_asset_event(fixture_site, es_url, tmp_path):
     """A typo in feeds.yaml, or an unknown feed in the `feeds` param, must not leave a green run that ingested
     nothing: list_feeds fails, the run record says failed, the DAG run is failed, no Asset event goes out."""
