@@ -54,10 +54,14 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
     (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing); a start in
     year 9999 is refused in one sentence (it was moved to 9999-01-01 without a word)."""
-    if value is None or value == "":
+    if value is None:
         return None
     if isinstance(value, str):
         text = value.strip()
+        if not text:  # `--since ""` (a shell variable left unset) silently meant no period, or the default one
+            option = option or ("--until" if end else "--since")
+            raise NewsroomError(f"{option} is empty: give a date (YYYY-MM-DD) or an ISO 8601 date-time, or leave "
+                                f"{option} out.")
         try:  # every date-only spelling is a whole day: `--until 20260101` was read as midnight, leaving it out
             value = date.fromisoformat(text)
         except ValueError:

@@ -697,6 +697,24 @@ def test_a_day_the_month_does_not_have_is_named_with_its_option_in_every_command
     assert "--until '31/11/2026' is no day: November 2026 has 30 days." in err, err
 
 
+@pytest.mark.parametrize("command", [["search", "cloud"], ["coverage", "--entity", "Mistral AI"],
+                                     ["coverage", "--entity", "Mistral AI", "--by", "source"],
+                                     ["mentions", "--entity", "Mistral AI"], ["report", "--output", "REPORT"]])
+@pytest.mark.parametrize("option, typed", [("--since", ""), ("--until", ""), ("--since", "   ")])
+def test_an_empty_date_option_is_refused_naming_it_in_every_command(command, option, typed, indexed, tmp_path, capsys):
+    """`--since ""` (a shell variable left unset) was read as no --since: `search` searched every stored article and
+    `coverage`, `mentions`, `report` the default period, without a word. It is one sentence naming the option."""
+    from pipeline.cli import main
+
+    command = [str(tmp_path / "report.html") if part == "REPORT" else part for part in command]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, option, typed])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exit_info.value.code != 0 and "Traceback" not in err, err
+    assert f"{option} is empty: give a date (YYYY-MM-DD) or an ISO 8601 date-time, or leave {option} out." in err, err
+    assert not (tmp_path / "report.html").exists()
+
+
 def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_path):
     """`--until 9999-12-31` was clipped to now in coverage, mentions and the report (a stored article dated
     tomorrow counted with `--until <next month>` but not with "no end"), and a `--since` in the future was refused
