@@ -961,6 +961,44 @@ def test_company_tone_filter_reads_the_article_tone_where_none_was_measured_towa
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_an_article_in_a_language_without_a_tone_model_has_no_tone_for_any_reader(es_url):
+    """A German page (no tone model: enrichment level `partial`) was stored with the placeholder article tone
+    `neutral 0.0`: `--tone neutral`, `--company-tone Nvidia=neutral`, an alert on the article's tone and one on the
+    tone toward Nvidia (the article's standing in) all took it for a neutral article. Its tone is now absent, read by
+    every one of them as not read; a French article read neutral still is."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+    from pipeline.coverage import coverage_by_source
+    from pipeline.models import Enrichment
+
+    settings = load_settings()
+    client = make_client(settings)
+    german = make_record("https://u.example/de", "Nvidia baut ein Rechenzentrum in Bayern.", title="Nvidia baut",
+                         lang="de", orgs={"Nvidia": 0.0}, score=0.0)
+    german = german.model_copy(update={"enrichment": Enrichment(**{**german.enrichment.model_dump(),
+                                                                   "level": "partial", "entity_sentiment": {}})})
+    french = make_record("https://u.example/fr", "Nvidia construit un centre de données en Bavière.",
+                         title="Nvidia construit", orgs={"Nvidia": 0.0}, score=0.0)
+    index_enriched(client, settings, [german, french])
+    try:
+        stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=german.article.id)
+        assert "sentiment" not in stored["_source"]
+        read_neutral = {"https://u.example/fr"}
+        assert _urls(search_articles(client, settings, "Nvidia", tone="neutral")) == read_neutral
+        assert _urls(search_articles(client, settings, "", company_tones={"Nvidia": "neutral"})) == read_neutral
+        assert _urls(search_articles(client, settings, "Nvidia")) == read_neutral | {"https://u.example/de"}
+        channels = [{"type": "email", "to": ["d@example.org"]}]
+        for rule in (Rule(name="calm", companies=["Nvidia"], sentiment_of="article", min_sentiment=-0.1,
+                          max_sentiment=0.1, channels=channels),
+                     Rule(name="calm toward", companies=["Nvidia"], min_sentiment=-0.1, max_sentiment=0.1,
+                          channels=channels)):
+            assert {item.url for item in find_matches(client, settings, rule, None)} == read_neutral, rule.name
+        (row,) = coverage_by_source(client, settings, ["Nvidia"], since="2026-11-01", until="2026-11-30")["rows"]
+        assert (row["mentions"], row["neutral"]) == (2, 1), row
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_a_word_with_an_apostrophe_finds_it_typed_either_way(es_url):
     """French copy mostly types ’ (« aujourd’hui », « Moody’s »), analysts type ': the stemmed fields keep the
     apostrophe as written, so `aujourd'hui` found only the pages typing ' (quoted, on the `.exact` copy, both)."""
