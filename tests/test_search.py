@@ -615,6 +615,41 @@ def test_a_hyphenated_word_finds_its_plural_and_its_spelling_without_hyphen(es_u
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_an_alert_keyword_lists_the_articles_search_lists_for_it(es_url):
+    """Keywords were matched word for word on the `.exact` copies: `souveraineté` missed « souverainetés » and
+    `start-up` missed « startups », which `newsroom search` finds. A keyword of one word is now read as search reads
+    that word, one of several words as search reads their quoted phrase ("AI Act" still never a lone "act"), and the
+    spelling found is marked in the snippet."""
+    from pipeline.alerts.evaluate import find_matches, keyword_search
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    pages = [*COMPOUND_PAGES,
+             ("https://c.example/fr-souverainetes", "fr", "Débat", "Les souverainetés numériques en débat."),
+             ("https://c.example/fr-souverainete", "fr", "Cloud", "La souveraineté du cloud, l'AI Act et l’IA."),
+             ("https://c.example/en-cloud-act", "en", "Warrant", "A Cloud Act warrant; AI firms act fast.")]
+    index_enriched(client, settings, [make_record(url, text, title=title, lang=lang, published=_at(10 + i))
+                                      for i, (url, lang, title, text) in enumerate(pages)])
+    expected = {
+        "souveraineté": {"https://c.example/fr-souverainetes", "https://c.example/fr-souverainete"},
+        "start-up": {url for url, *_ in COMPOUND_PAGES} - {"https://c.example/en-apart"},
+        "AI Act": {"https://c.example/fr-souverainete"},
+        "l'IA": {"https://c.example/fr-souverainete"},
+    }
+    try:
+        for keyword, urls in expected.items():
+            rule = Rule(name=keyword, keywords=[keyword], channels=[{"type": "email", "to": ["d@example.org"]}])
+            items = find_matches(client, settings, rule, None)
+            assert {item.url for item in items} == urls == _urls(search_articles(client, settings,
+                                                                                 keyword_search(keyword))), keyword
+        rule = Rule(name="s", keywords=["souveraineté"], channels=[{"type": "email", "to": ["d@example.org"]}])
+        (item,) = [i for i in find_matches(client, settings, rule, None) if i.url.endswith("souverainetes")]
+        assert "\ue000souverainetés\ue001" in item.snippet, item.snippet
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_an_english_possessive_finds_the_word_in_every_language(indexed):
     """`Nvidia's` found English articles only: the English field's possessive stemmer reads it as "nvidia", the
     French field keeps `nvidia's`, which no French article says. The possessive is now the word with or without it,
