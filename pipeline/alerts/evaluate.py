@@ -125,6 +125,10 @@ def query_fields(rule: Rule) -> list[str]:
 
 
 _HYPHENATED_WORD = re.compile(r"\w[\w'’.]*(?:-[\w'’.]+)+")
+# A `/` inside a word (`TCP/IP`, `24/7`, `and/or`): Lucene's parser, which real Elasticsearch's `query_string` uses,
+# allows no `/` in a term and reads one as the start of a regular expression (`TCP/IP` is refused, `TCP/IP or 24/7`
+# searched the regex `IP or 24`); luqum and the embedded stand-in read it as a word, so nothing showed it.
+_SLASHED_WORD = re.compile(r"[^\s/\\*?]+(?:/[^\s/\\*?]+)+")
 
 
 def _rewritten(query: str, rewrite) -> str:
@@ -143,8 +147,10 @@ def hyphenated_phrases(query: str) -> str:
     """`start-up` → `("start-up" OR "start-ups" OR startup)` in a rule's Lucene query: both parts, adjacent (Lucene's
     classic parser keeps an inner hyphen in the term, which the analyser then splits), never "start NOT up" as the
     embedded stand-in reads it; its plural and its hyphen-less form, and a possessive with or without it, as search
-    reads it (pipeline.search.compound_forms). Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and
-    quoted phrases are left as written."""
+    reads it (pipeline.search.compound_forms). A word with a `/` inside (`TCP/IP`, `24/7`) is its quoted phrase too,
+    never a regular expression (_SLASHED_WORD); in a word with a wildcard it is a word break (`TCP/IP*` → `(tcp AND
+    ip*)`). Fields, ranges (dates), wildcards, fuzziness, regexes (`/souver.*/`, starting a term), escapes and quoted
+    phrases are left as written."""
     from luqum.tree import From, Fuzzy, Group, OrOperation, Phrase, Proximity, Range, Regex, To, Word
 
     from pipeline.search import compound_forms
@@ -158,6 +164,11 @@ def hyphenated_phrases(query: str) -> str:
             for i, form in enumerate(forms):
                 form.head, form.tail = (" " if i else ""), (" " if i < len(forms) - 1 else "")
             return Group(OrOperation(*forms), head=node.head, tail=node.tail)
+        if isinstance(node, Word) and "/" in node.value:  # never a regular expression: a phrase, or a word break
+            if _SLASHED_WORD.fullmatch(node.value):
+                return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
+            node.value = re.sub(r"(?<!\\)/", "-", node.value)  # `TCP/IP*`: a word break, as the analysers read it
+            return node
         if not isinstance(node, (Word, Phrase, Range, From, To, Fuzzy, Proximity, Regex)):
             node.children = [quote(child) for child in node.children]
         return node
