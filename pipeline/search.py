@@ -155,6 +155,20 @@ def hyphenated_phrases(text: str) -> str:
     return '"'.join(parts)
 
 
+# A word with a `/` inside (`TCP/IP`, `24/7`, `and/or`) outside quotes, at a word's start (maybe negated)
+_SLASHED = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()*~\\/]+(?:/[^\s"+|()*~\\/]+)+)(?![^\s)|+])')
+
+
+def slashed_phrases(text: str) -> str:
+    """A word with a `/` inside is the quoted phrase of its parts: `TCP/IP` is "tcp" then "ip", never both words
+    anywhere in the article (`24/7` found any page with a 24 and a 7), as an alert rule's `query_string` reads it
+    (pipeline.alerts.evaluate.hyphenated_phrases)."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _SLASHED.sub(r'\1"\2"', parts[i])
+    return '"'.join(parts)
+
+
 # French elisions (l', d', qu'...) at the start of a word: the French analysers and the `.exact` copies strip them,
 # the English one does not, so `d'OVHcloud` would miss every English article that says "OVHcloud".
 ELISIONS = ("l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu")
@@ -525,7 +539,8 @@ def parse_query(query: str) -> ParsedQuery:
     text, field_notes = field_prefixes(text)
     text, boost_notes = without_boosts(text)
     parsed.notes += field_notes + boost_notes + wildcard_notes(text)
-    parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
+    parsed.text = apostrophe_spellings(slashed_phrases(hyphenated_phrases(prefix_terms(strip_elisions(
+        " ".join(text.split()))))))
     return parsed
 
 

@@ -650,6 +650,28 @@ def test_an_alert_keyword_lists_the_articles_search_lists_for_it(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_word_with_a_slash_inside_is_its_phrase_as_in_alert_rules(es_url):
+    """`TCP/IP` was both words anywhere in the article (`24/7` any page with a 24 and a 7), while an alert rule's
+    `query_string` reads it as its phrase: search reads it so too, and both list the same articles."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://s.example/tcp", "Le support TCP/IP est assuré 24/7 par OVHcloud.", title="Support"),
+        make_record("https://s.example/apart", "L'IP du serveur change ; TCP reste. Ouvert 7 jours sur 7, 24 h.",
+                    title="Serveur")])
+    try:
+        for query in ("TCP/IP", "tcp/ip", "24/7", "24/7 OVHcloud", "(TCP/IP | nothingelse)"):
+            assert _urls(search_articles(client, settings, query)) == {"https://s.example/tcp"}, query
+            rule = Rule(name="r", query_string=query.replace("|", "OR"), channels=[{"type": "slack"}])
+            assert {item.url for item in find_matches(client, settings, rule, None)} == {"https://s.example/tcp"}, query
+        assert _urls(search_articles(client, settings, "serveur -TCP/IP")) == {"https://s.example/apart"}
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_an_english_possessive_finds_the_word_in_every_language(indexed):
     """`Nvidia's` found English articles only: the English field's possessive stemmer reads it as "nvidia", the
     French field keeps `nvidia's`, which no French article says. The possessive is now the word with or without it,
