@@ -284,6 +284,23 @@ def test_a_company_named_in_the_possessive_is_the_company(indexed):
         search_articles(client, settings, "cloud", companies=["Mistrall's"])
 
 
+def test_a_company_name_typed_in_quotes_is_the_company(indexed, capsys):
+    """`--company '"Mistral AI"'` (a script quoting twice, a spreadsheet cell), `company:'Nvidia'`, `« Nvidia »` were
+    "not a watched company… Did you mean 'Mistral AI'?": the quotes around a name are not part of it."""
+    from pipeline.cli import main
+    from pipeline.enrich.watchlist import resolve_companies
+
+    settings, client, _ = indexed
+    assert resolve_companies(['"Mistral AI"', "« Nvidia »", "“ovh”", "'AWS'", "‘mistral’s’"]) == [
+        "Mistral AI", "Nvidia", "OVHcloud", "Amazon Web Services"]
+    assert _urls(search_articles(client, settings, "company:'Nvidia'")) == {"https://a.example/tribune",
+                                                                            "https://a.example/chips"}
+    main(["mentions", "--company", '"OVH"', "--since", "2026-11-01", "--until", "2026-11-30", "--json"])
+    assert [row["company"] for row in json.loads(capsys.readouterr().out)] == ["OVHcloud"]
+    with pytest.raises(NewsroomError, match="is not a watched company"):
+        resolve_companies(['"Mistrall"'])
+
+
 @pytest.mark.parametrize("command", [["search", "cloud"], ["mentions"], ["coverage"], ["report", "--output", "r.html"]])
 def test_an_empty_company_name_is_refused_not_read_as_no_filter(indexed, command, tmp_path, monkeypatch):
     """`search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report
