@@ -351,9 +351,12 @@ _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
 # What a word copied from a web page or a word processor carries: the hyphen and non-breaking hyphen (U+2010, U+2011,
 # « start‑up ») are the `-` the syntax knows; a soft hyphen and the invisible joiners (U+00AD, U+200B, U+2060,
 # U+FEFF) are nothing, and kept they made the word one nobody wrote (`start‑up` found "start the car, then up",
-# `sou­ve­rai­ne­té` with soft hyphens found nothing)
+# `sou­ve­rai­ne­té` with soft hyphens found nothing); so are the direction marks a copy from a right-to-left page or a
+# title carries (U+200E, U+200F, U+061C, the embeddings U+202A–U+202E and isolates U+2066–U+2069): `Nvidia` followed
+# by a right-to-left mark found nothing
 _PASTED = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\u2060": None,
-                         "\ufeff": None})
+                         "\ufeff": None, "\u200e": None, "\u200f": None, "\u061c": None,
+                         **dict.fromkeys(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))})
 
 
 def as_typed(text: str) -> str:

@@ -525,7 +525,10 @@ def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_th
     for pasted, typed in (("start\u2011up", "start-up"), ("start\u2010up", "start-up"),
                           ("open\u2011source", "open-source"),
                           ("Nvi\u00addia", "Nvidia"), ("\ufeffNvidia\u200b record", "Nvidia record"),
-                          ("Nvidia \u2011record\u2011revenue", "Nvidia -record-revenue")):
+                          ("Nvidia \u2011record\u2011revenue", "Nvidia -record-revenue"),
+                          # direction marks copied from a right-to-left page or title (`Nvidia` + RLM found nothing)
+                          ("Nvidia\u200f", "Nvidia"), ("\u202bNvidia\u202c record", "Nvidia record"),
+                          ("\u2067open-source\u2069", "open-source"), ("\u061cNvidia\u200e", "Nvidia")):
         expected = _urls(search_articles(client, settings, typed))
         assert expected and _urls(search_articles(client, settings, pasted)) == expected, pasted
     # an alert rule's query_string reads them so too
@@ -537,6 +540,7 @@ def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_th
         return rule_text_query(Rule(name="r", query_string=query, channels=channels))
 
     assert sent("start\u2011up AND Nvi\u00addia") == sent("start-up AND Nvidia")
+    assert sent("\u202bNvidia\u202c AND record\u200f") == sent("Nvidia AND record")
 
 
 def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_without_it(hyphen_indexed):
