@@ -293,6 +293,9 @@ def test_a_company_name_typed_in_quotes_is_the_company(indexed, capsys):
     settings, client, _ = indexed
     assert resolve_companies(['"Mistral AI"', "« Nvidia »", "“ovh”", "'AWS'", "‘mistral’s’"]) == [
         "Mistral AI", "Nvidia", "OVHcloud", "Amazon Web Services"]
+    # copied from a right-to-left page or a title: direction marks and a soft hyphen are not part of the name
+    assert resolve_companies(["Nvidia\u200f", "\u2067Mistral AI\u2069", "OVH\u00adcloud"]) == [
+        "Nvidia", "Mistral AI", "OVHcloud"]
     assert _urls(search_articles(client, settings, "company:'Nvidia'")) == {"https://a.example/tribune",
                                                                             "https://a.example/chips"}
     main(["mentions", "--company", '"OVH"', "--since", "2026-11-01", "--until", "2026-11-30", "--json"])

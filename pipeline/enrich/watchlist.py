@@ -194,9 +194,11 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
 
     watchlist = watchlist or load_watchlist()
     names = company_names(watchlist)
-    key = _unquoted(" ".join(str(name).split())).casefold()
+    from pipeline.search import as_typed, without_possessive
+
+    # a name copied from a page: its direction marks, soft hyphens and quotes are not part of it
+    key = _unquoted(" ".join(as_typed(str(name)).split())).casefold()
     if key not in names:
-        from pipeline.search import without_possessive
 
         # "Mistral's", `company:nvidia’s`: the company an analyst names in the possessive, as search reads the word
         key = (without_possessive(key) or key).rstrip()
