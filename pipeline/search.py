@@ -759,7 +759,7 @@ def build_search(
         if end:
             bounds["lt"] = end.isoformat()
         filters.append({"range": {"published_at": bounds}})
-    if tone:
+    if tone is not None:  # `--tone ""` is refused as an unknown tone (it searched every tone), as `mentions` does
         filters.append({"term": {"sentiment.label": tone_label(tone, "--tone")}})
     for company, wanted in (company_tones or {}).items():
         filters.append(tone_toward(company, label=tone_label(wanted, f"--company-tone {company}")))

@@ -748,6 +748,21 @@ def test_an_empty_date_option_is_refused_naming_it_in_every_command(command, opt
     assert not (tmp_path / "report.html").exists()
 
 
+@pytest.mark.parametrize("command, said", [
+    (["search", "Nvidia", "--tone", ""], "--tone: unknown tone ''; use positive, neutral or negative"),
+    (["coverage", "--entity", "Nvidia", "--interval", ""], "Unknown interval ''"),
+])
+def test_an_empty_tone_or_interval_is_refused_not_read_as_none(command, said, indexed, capsys):
+    """`search --tone ""` searched every tone and `coverage --interval ""` counted days, without a word, where
+    `mentions --tone ""` and `report --interval ""` are refused: an empty option word is refused naming the option."""
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(command)
+    err = " ".join(capsys.readouterr().err.split())
+    assert exit_info.value.code != 0 and said in err, err
+
+
 def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_path):
     """`--until 9999-12-31` was clipped to now in coverage, mentions and the report (a stored article dated
     tomorrow counted with `--until <next month>` but not with "no end"), and a `--since` in the future was refused

@@ -138,8 +138,9 @@ def coverage_cmd(
     from pipeline.coverage import coverage, render_png, voice_percentages
 
     with store_replies(client):
-        result = coverage(client, settings, companies, interval=interval or "day", since=since, until=until,
-                          count="clusters" if clusters else "articles")
+        # `--interval ""` is refused as a wrong word, not read as the default day
+        result = coverage(client, settings, companies, interval="day" if interval is None else interval, since=since,
+                          until=until, count="clusters" if clusters else "articles")
     if png:
         render_png(result, png)
     if csv_file:
