@@ -965,7 +965,8 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
             parsed.excluded["company"] = resolve_companies(excluded_companies, watchlist)
         options["company_tones"] = {resolve_company(c, watchlist): t
                                     for c, t in (options.get("company_tones") or {}).items()}
-    options["sort"] = one_of(options.get("sort") or "relevance", SORTS, "sort")  # as the results name it
+    # as the results name it; `--sort ""` is refused, not read as relevance
+    options["sort"] = one_of("relevance" if options.get("sort") is None else options["sort"], SORTS, "sort")
     body = build_search(settings, query, parsed=parsed, **options)
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):

@@ -751,9 +751,11 @@ def test_an_empty_date_option_is_refused_naming_it_in_every_command(command, opt
 @pytest.mark.parametrize("command, said", [
     (["search", "Nvidia", "--tone", ""], "--tone: unknown tone ''; use positive, neutral or negative"),
     (["coverage", "--entity", "Nvidia", "--interval", ""], "Unknown interval ''"),
+    (["search", "Nvidia", "--sort", ""], "Unknown sort '': use relevance or date."),
 ])
 def test_an_empty_tone_or_interval_is_refused_not_read_as_none(command, said, indexed, capsys):
-    """`search --tone ""` searched every tone and `coverage --interval ""` counted days, without a word, where
+    """`search --tone ""` searched every tone, `--sort ""` ranked by relevance and `coverage --interval ""` counted
+    days, without a word, where
     `mentions --tone ""` and `report --interval ""` are refused: an empty option word is refused naming the option."""
     from pipeline.cli import main
 
