@@ -110,6 +110,11 @@ def test_shipped_rules_file_is_valid():
         ({"name": "bad lang", "keywords": ["x"], "languages": ["French"], "channels": [{"type": "slack"}]},
          "'languages'"),
         ({"name": "bad window", "volume": {"window": "a day"}, "channels": [{"type": "slack"}]}, "'volume.window'"),
+        # read as search reads it, a keyword of quotes alone was an empty condition: the rule fired on every article
+        ({"name": "no word", "keywords": ["AI Act", '""'], "channels": [{"type": "slack"}]},
+         "'keywords'"),
+        ({"name": "guillemets", "keywords": ["« »"], "channels": [{"type": "slack"}]},
+         "'« »' has no word in it (only quotes or punctuation)"),
     ],
 )
 def test_invalid_rules_are_reported_with_file_rule_and_field(tmp_path, rule, expected):
