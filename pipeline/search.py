@@ -914,8 +914,9 @@ def _passages(hit: dict) -> list[str]:
 
 def tone_unread(source: dict) -> bool:
     """Whether a stored article's tone was never read: a language without a model (German, Arabic…: enrichment
-    level `partial`) is stored as `neutral 0.0`, which search showed as a tone like any other (hostile input, twelfth
-    round). An analyst's correction is a tone read."""
+    level `partial`) has no `sentiment` since articles mapping version 7, and had a placeholder `neutral 0.0` before,
+    which search showed as a tone like any other (hostile input, twelfth round) and `newsroom setup` drops when it
+    migrates. An analyst's correction is a tone read."""
     return source.get("enrichment_level") == "partial" and not (source.get("sentiment") or {}).get("corrected")
 
 

@@ -199,7 +199,6 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
     # a name copied from a page: its direction marks, soft hyphens and quotes are not part of it
     key = _unquoted(" ".join(as_typed(str(name)).split())).casefold()
     if key not in names:
-
         # "Mistral's", `company:nvidia’s`: the company an analyst names in the possessive, as search reads the word
         key = (without_possessive(key) or key).rstrip()
     if key in names:
