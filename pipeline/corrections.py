@@ -295,7 +295,7 @@ def gold_record(article: dict, fixes: list[Correction]) -> dict:
         reasons = dict.fromkeys(  # another analyst's, or another label's, reason says whose and for what
             f.note if (f.analyst, f.label) == (fix.analyst, fix.label) else f"{f.analyst}, for {f.label}: {f.note}"
             for f in sorted(fixes, key=lambda f: f.corrected_at) if f.key == key and f.note)
-        was = fix.model_label or fix.old_label or "?"
+        was = fix.model_label or fix.old_label or "nothing (not read)"
         notes.append(f"{fix.analyst} ({key}: model said {was} → {fix.label}){': ' + ' / '.join(reasons) if reasons else ''}")
     return {
         "id": f"newsroom-{article['id']}",
@@ -334,14 +334,19 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
                              source=fields)["hits"]["hits"]
         articles.update({h["_id"]: {"id": h["_id"], **h["_source"]} for h in hits})
     output = Path(output)
-    written = 0
+    written = unread = 0
     with atomic_output(output) as fh:  # whole or not at all: a disk full or a Ctrl-C mid-write kept no earlier file
         for article_id in ids:
-            if article_id in articles:
-                fh.write(json.dumps(gold_record(articles[article_id], fixes[article_id]), ensure_ascii=False) + "\n")
-                written += 1
+            if article_id not in articles:
+                continue
+            record = gold_record(articles[article_id], fixes[article_id])
+            if record["sentiment"] is None:  # a language without a tone model, its document tone never corrected:
+                unread += 1  # a gold line needs one (training refuses the line; it used to say the placeholder neutral)
+                continue
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            written += 1
     return {"output": str(output), "articles": written, "corrections": sum(len(f) for f in fixes.values()),
-            "missing_articles": len(ids) - written}
+            "missing_articles": len(ids) - written - unread, "unread_articles": unread}
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -54,10 +54,14 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
     (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing); a start in
     year 9999 is refused in one sentence (it was moved to 9999-01-01 without a word)."""
-    if value is None or value == "":
+    if value is None:
         return None
     if isinstance(value, str):
         text = value.strip()
+        if not text:  # `--since ""` (a shell variable left unset) silently meant no period, or the default one
+            option = option or ("--until" if end else "--since")
+            raise NewsroomError(f"{option} is empty: give a date (YYYY-MM-DD) or an ISO 8601 date-time, or leave "
+                                f"{option} out.")
         try:  # every date-only spelling is a whole day: `--until 20260101` was read as midnight, leaving it out
             value = date.fromisoformat(text)
         except ValueError:
@@ -413,18 +417,31 @@ def _mentions_alias(client: Elasticsearch, settings: Settings) -> str:
     return alias
 
 
+# Rows of `--by source` and `--co-mentions` per company: every source and every watched company (the store keeps
+# as many buckets as asked); past this a note says how much is left out. They were cut at 50 sources and 20 companies
+# without a word, in the table and the CSV export alike.
+ROWS_PER_COMPANY = 1000
+
+
+def _left_out(entity: str, buckets: dict, what: str, size: int) -> list[str]:
+    """A note when a terms aggregation kept only its `size` largest buckets."""
+    left_out = buckets.get("sum_other_doc_count") or 0
+    return [f"{entity}: only the {size:,} {what} are listed, others are left out."] if left_out else []
+
+
 def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
-                       size: int = 50) -> dict:
+                       size: int = ROWS_PER_COMPANY) -> dict:
     """Per company, per source: mentions, average tone toward the company and how many were negative/positive."""
     start, end = _window(settings, since, until)
     alias = _mentions_alias(client, settings)
-    rows = []
+    rows, notes = [], []
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
             {"term": {"company": entity}}, published_range(start, end)]}},
             aggs={"sources": {"terms": {"field": "source", "size": size}, "aggs": {
                 "tone": {"avg": {"field": "sentiment.score"}},
                 "labels": {"terms": {"field": "sentiment.label", "size": 5}}}}})
+        notes += _left_out(entity, response["aggregations"]["sources"], "sources with the most mentions", size)
         for b in response["aggregations"]["sources"]["buckets"]:
             labels = {x["key"]: x["doc_count"] for x in b["labels"]["buckets"]}
             avg = b["tone"]["value"]
@@ -432,17 +449,17 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
                          "tone": None if avg is None else round(avg, 3),
                          **{label: labels.get(label, 0) for label in ("negative", "neutral", "positive")}})
     return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
-            "rows": rows}
+            "rows": rows, "notes": notes}
 
 
 def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
-                size: int = 20) -> dict:
+                size: int = ROWS_PER_COMPANY) -> dict:
     """Per company: the other watched companies mentioned in the same articles, with article counts."""
     start, end = _window(settings, since, until)
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
-    rows = []
+    rows, notes = [], []
     mentioned: dict[str, int] = {}
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
@@ -450,12 +467,14 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
             aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}}, track_total_hits=True)
         total = response["hits"]["total"]
         total = mentioned[entity] = total["value"] if isinstance(total, dict) else total
+        notes += _left_out(entity, response["aggregations"]["with"], "companies most often mentioned with it",
+                           size)
         for b in response["aggregations"]["with"]["buckets"]:
             if b["key"] != entity:
                 rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
                              "share": round(b["doc_count"] / total, 4) if total else 0.0})
     return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
-            "rows": rows, "articles": mentioned}
+            "rows": rows, "articles": mentioned, "notes": notes}
 
 
 MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]

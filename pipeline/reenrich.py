@@ -179,8 +179,10 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
         mentions: dict[str, dict] = {}
         for doc in batch:
             new_doc, article_mentions = built[doc["_id"]]
+            # every enrichment field, null where the new enrichment has none: a page re-read in a language without
+            # a tone model has no `sentiment`, and leaving the field out of the update kept the old language's tone
             actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
-                            "doc": {k: new_doc[k] for k in ENRICHMENT_FIELDS if k in new_doc}})
+                            "doc": {k: new_doc.get(k) for k in ENRICHMENT_FIELDS}})
             for mention in article_mentions:
                 mentions[mention_id(doc["_id"], mention["company"])] = mention
         # Mentions are found by id (realtime mget), not by a search that misses the ones written a moment ago: kept

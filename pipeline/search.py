@@ -155,6 +155,20 @@ def hyphenated_phrases(text: str) -> str:
     return '"'.join(parts)
 
 
+# A word with a `/` inside (`TCP/IP`, `24/7`, `and/or`) outside quotes, at a word's start (maybe negated)
+_SLASHED = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()*~\\/]+(?:/[^\s"+|()*~\\/]+)+)(?![^\s)|+])')
+
+
+def slashed_phrases(text: str) -> str:
+    """A word with a `/` inside is the quoted phrase of its parts: `TCP/IP` is "tcp" then "ip", never both words
+    anywhere in the article (`24/7` found any page with a 24 and a 7), as an alert rule's `query_string` reads it
+    (pipeline.alerts.evaluate.hyphenated_phrases)."""
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):  # even parts are outside quotes
+        parts[i] = _SLASHED.sub(r'\1"\2"', parts[i])
+    return '"'.join(parts)
+
+
 # French elisions (l', d', qu'...) at the start of a word: the French analysers and the `.exact` copies strip them,
 # the English one does not, so `d'OVHcloud` would miss every English article that says "OVHcloud".
 ELISIONS = ("l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu")
@@ -337,9 +351,12 @@ _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
 # What a word copied from a web page or a word processor carries: the hyphen and non-breaking hyphen (U+2010, U+2011,
 # « start‑up ») are the `-` the syntax knows; a soft hyphen and the invisible joiners (U+00AD, U+200B, U+2060,
 # U+FEFF) are nothing, and kept they made the word one nobody wrote (`start‑up` found "start the car, then up",
-# `sou­ve­rai­ne­té` with soft hyphens found nothing)
+# `sou­ve­rai­ne­té` with soft hyphens found nothing); so are the direction marks a copy from a right-to-left page or a
+# title carries (U+200E, U+200F, U+061C, the embeddings U+202A–U+202E and isolates U+2066–U+2069): `Nvidia` followed
+# by a right-to-left mark found nothing
 _PASTED = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u200b": None, "\u2060": None,
-                         "\ufeff": None})
+                         "\ufeff": None, "\u200e": None, "\u200f": None, "\u061c": None,
+                         **dict.fromkeys(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))})
 
 
 def as_typed(text: str) -> str:
@@ -525,7 +542,8 @@ def parse_query(query: str) -> ParsedQuery:
     text, field_notes = field_prefixes(text)
     text, boost_notes = without_boosts(text)
     parsed.notes += field_notes + boost_notes + wildcard_notes(text)
-    parsed.text = apostrophe_spellings(hyphenated_phrases(prefix_terms(strip_elisions(" ".join(text.split())))))
+    parsed.text = apostrophe_spellings(slashed_phrases(hyphenated_phrases(prefix_terms(strip_elisions(
+        " ".join(text.split()))))))
     return parsed
 
 
@@ -741,7 +759,7 @@ def build_search(
         if end:
             bounds["lt"] = end.isoformat()
         filters.append({"range": {"published_at": bounds}})
-    if tone:
+    if tone is not None:  # `--tone ""` is refused as an unknown tone (it searched every tone), as `mentions` does
         filters.append({"term": {"sentiment.label": tone_label(tone, "--tone")}})
     for company, wanted in (company_tones or {}).items():
         filters.append(tone_toward(company, label=tone_label(wanted, f"--company-tone {company}")))
@@ -896,8 +914,9 @@ def _passages(hit: dict) -> list[str]:
 
 def tone_unread(source: dict) -> bool:
     """Whether a stored article's tone was never read: a language without a model (German, Arabic…: enrichment
-    level `partial`) is stored as `neutral 0.0`, which search showed as a tone like any other (hostile input, twelfth
-    round). An analyst's correction is a tone read."""
+    level `partial`) has no `sentiment` since articles mapping version 7, and had a placeholder `neutral 0.0` before,
+    which search showed as a tone like any other (hostile input, twelfth round) and `newsroom setup` drops when it
+    migrates. An analyst's correction is a tone read."""
     return source.get("enrichment_level") == "partial" and not (source.get("sentiment") or {}).get("corrected")
 
 
@@ -947,7 +966,8 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
             parsed.excluded["company"] = resolve_companies(excluded_companies, watchlist)
         options["company_tones"] = {resolve_company(c, watchlist): t
                                     for c, t in (options.get("company_tones") or {}).items()}
-    options["sort"] = one_of(options.get("sort") or "relevance", SORTS, "sort")  # as the results name it
+    # as the results name it; `--sort ""` is refused, not read as relevance
+    options["sort"] = one_of("relevance" if options.get("sort") is None else options["sort"], SORTS, "sort")
     body = build_search(settings, query, parsed=parsed, **options)
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):

@@ -110,6 +110,11 @@ def test_shipped_rules_file_is_valid():
         ({"name": "bad lang", "keywords": ["x"], "languages": ["French"], "channels": [{"type": "slack"}]},
          "'languages'"),
         ({"name": "bad window", "volume": {"window": "a day"}, "channels": [{"type": "slack"}]}, "'volume.window'"),
+        # read as search reads it, a keyword of quotes alone was an empty condition: the rule fired on every article
+        ({"name": "no word", "keywords": ["AI Act", '""'], "channels": [{"type": "slack"}]},
+         "'keywords'"),
+        ({"name": "guillemets", "keywords": ["« »"], "channels": [{"type": "slack"}]},
+         "'« »' has no word in it (only quotes or punctuation)"),
     ],
 )
 def test_invalid_rules_are_reported_with_file_rule_and_field(tmp_path, rule, expected):
@@ -424,6 +429,37 @@ def test_query_string_hyphenated_word_means_both_parts_not_a_negation(store, tmp
                               'j\\-k AND (l-m)^2') == ('("a-b" OR "a-bs" OR ab) AND date:>=2026-11-01 AND '
                                                       'c:[2026-01-01 TO *] AND "d-e" AND f-g* AND /h-i/ AND j\\-k '
                                                       'AND (("l-m" OR "l-ms" OR lm))^2')
+
+
+def test_a_slash_inside_a_query_string_word_is_words_never_a_regular_expression(store, tmp_path, httpserver):
+    """Lucene's parser, which real Elasticsearch's `query_string` uses, allows no `/` in a term: `TCP/IP` in a rule
+    started a regular expression (refused, or with a later `/`, `TCP/IP or 24/7`, the regex `IP or 24`), while luqum
+    and the embedded stand-in read a word. A word with a `/` inside is now its quoted phrase on the exact copies
+    (`TCP/IP`: "tcp" then "ip"), as a hyphenated name is, and a rule starting a term with `/…/` keeps its regex."""
+    from pipeline.alerts.evaluate import rule_text_query
+    from pipeline.alerts.rules import Rule
+
+    settings, client = store
+    index(store, [
+        make_record("https://s.example/tcp", "Le support TCP/IP est assuré 24/7 par OVHcloud.", title="Support réseau"),
+        make_record("https://s.example/apart", "L'IP du serveur change ; TCP reste. Ouvert 7 jours sur 7, 24 h.",
+                    title="Serveur"),
+    ])
+    hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
+    queries = {"TCP/IP": ["Support réseau"], "24/7 AND OVHcloud": ["Support réseau"], "tcp/ip OR 24/7": ["Support réseau"],
+               "title:serveur OR tcp/ip": ["Support réseau", "Serveur"]}
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": f"rule {n}", "query_string": query, "channels": hook} for n, query in enumerate(queries)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    for n, (query, titles) in enumerate(queries.items()):
+        sent = report["per_rule"][f"rule {n}"]["would_send"]
+        assert sorted(item["title"] for batch in sent for item in batch["items"]) == sorted(titles), query
+    # what real Elasticsearch is sent: no `/` left where Lucene would open a regular expression
+    rule = Rule(name="r", query_string="TCP/IP OR 24/7 OR TCP/IP* OR /souver.*/", channels=hook)
+    assert rule_text_query(rule) == (
+        '(title.exact:"TCP/IP" OR description.exact:"TCP/IP" OR text.exact:"TCP/IP") OR '
+        '(title.exact:"24/7" OR description.exact:"24/7" OR text.exact:"24/7") OR '
+        '(title.exact:(tcp AND ip*) OR description.exact:(tcp AND ip*) OR text.exact:(tcp AND ip*)) OR /souver.*/')
 
 
 def test_a_query_string_nested_3000_deep_is_refused_at_load_and_never_sent(tmp_path):

@@ -385,7 +385,7 @@ def test_export_writes_the_gold_format_from_the_stored_article(store, tmp_path):
     set_tone(client, settings, other.article.id, "neutral")
     summary = export_gold(client, settings, tmp_path / "corrections.jsonl")
     assert summary == {"output": str(tmp_path / "corrections.jsonl"), "articles": 2, "corrections": 3,
-                       "missing_articles": 0}
+                       "missing_articles": 0, "unread_articles": 0}
     from benchmarks.eval_enrich import read_gold
 
     lines = read_gold(tmp_path / "corrections.jsonl")  # what `make eval` / training read
@@ -407,6 +407,32 @@ def test_export_writes_the_gold_format_from_the_stored_article(store, tmp_path):
 # ------------------------------------------------------------------------------------------------------------
 # Alerts: once per rule, newly matching fires once, evidence in the message
 # ------------------------------------------------------------------------------------------------------------
+
+
+def test_an_article_whose_tone_was_never_read_is_exported_once_its_document_tone_is_given(store, tmp_path):
+    """A German article (no tone model) was stored with a placeholder `neutral 0.0` article tone, and a correction of
+    the tone toward a company exported it with that neutral as the document's gold label, a label nobody read. Its
+    tone is now absent: the line is left out, said in the summary, until an analyst gives the document tone."""
+    from pipeline.corrections import export_gold
+    from pipeline.models import Enrichment
+
+    settings, client = store
+    german = make_record("https://presse.example.org/de", "Nvidia baut ein Rechenzentrum in Bayern.", lang="de",
+                         title="Nvidia baut", orgs={"Nvidia": 0.0})
+    german = german.model_copy(update={"enrichment": Enrichment(**{**german.enrichment.model_dump(),
+                                                                   "level": "partial", "entity_sentiment": {}})})
+    index(store, [german])
+    fix = set_tone(client, settings, german.article.id, "positive", company="Nvidia")
+    assert (fix.old_label, fix.model_label) == (None, None)  # nothing was read, not "neutral"
+    summary = export_gold(client, settings, tmp_path / "corrections.jsonl")
+    assert (summary["articles"], summary["unread_articles"], summary["missing_articles"]) == (0, 1, 0)
+    assert (tmp_path / "corrections.jsonl").read_text(encoding="utf-8") == ""
+    set_tone(client, settings, german.article.id, "negative")
+    summary = export_gold(client, settings, tmp_path / "corrections.jsonl")
+    assert (summary["articles"], summary["unread_articles"]) == (1, 0)
+    (line,) = [json.loads(row) for row in (tmp_path / "corrections.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line["sentiment"] == "negative" and line["entity_sentiment"] == {"Nvidia": "positive"}
+    assert "model said nothing (not read) → negative" in line["notes"], line["notes"]
 
 
 def test_an_export_that_fails_midway_keeps_the_previous_file(store, tmp_path, monkeypatch):

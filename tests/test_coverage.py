@@ -315,6 +315,39 @@ def test_co_mentions_count_the_companies_mentioned_together(indexed, tmp_path):
     assert out.read_text(encoding="utf-8").splitlines()[0] == "company,co_mentioned,articles,share"
 
 
+def test_co_mentions_and_sources_list_every_row_or_say_what_is_left_out(es_url, tmp_path):
+    """An article naming 40 watched companies: `--co-mentions` listed the first 20 (table and CSV alike) and `--by
+    source` the first 50 sources, without a word. Every company and source is listed now, and a cut made anyway
+    (here asked for) is said in a note."""
+    from pipeline.coverage import co_mentions, coverage_by_source
+    from pipeline.enrich.watchlist import load_watchlist, watchlist_path
+
+    settings = load_settings()
+    client = make_client(settings)
+    names = [c.name for c in load_watchlist(watchlist_path(settings.config_dir)).companies if c.name != "Nvidia"][:40]
+    assert len(names) == 40
+    index_enriched(client, settings, [
+        make_record("https://m.example/all", "Nvidia et " + ", ".join(names) + ".", published=_at(20, 9),
+                    orgs={"Nvidia": 0.1, **dict.fromkeys(names, 0.0)}),
+        *(make_record(f"https://m.example/{n}", story(900 + n), published=_at(20, 10), source=f"Source {n}",
+                      orgs={"Nvidia": 0.1}) for n in range(3))])
+    try:
+        out = tmp_path / "co.csv"
+        proc = _cli("coverage", "--entity", "nvidia", "--co-mentions", *WINDOW, "--csv", str(out))
+        assert proc.returncode == 0, proc.stderr
+        assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 40
+        assert "note:" not in proc.stdout
+        result = co_mentions(client, settings, ["Nvidia"], "2026-11-16", "2026-11-22", size=30)
+        assert len(result["rows"]) == 30
+        assert result["notes"] == ["Nvidia: only the 30 companies most often mentioned with it are listed, others are "
+                                   "left out."]
+        result = coverage_by_source(client, settings, ["Nvidia"], "2026-11-16", "2026-11-22", size=2)
+        assert len(result["rows"]) == 2 and result["notes"] == [
+            "Nvidia: only the 2 sources with the most mentions are listed, others are left out."]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_mentions_lists_each_mention_with_its_tone_and_exports_csv(indexed, tmp_path):
     out = tmp_path / "mentions.csv"
     proc = _cli("mentions", "--entity", "OVH", "--entity", "nvidia", *WINDOW, "--tone", "negative", "--json",
@@ -695,6 +728,41 @@ def test_a_day_the_month_does_not_have_is_named_with_its_option_in_every_command
     err = " ".join(capsys.readouterr().err.split())
     assert exit_info.value.code != 0 and "Traceback" not in err, err
     assert "--until '31/11/2026' is no day: November 2026 has 30 days." in err, err
+
+
+@pytest.mark.parametrize("command", [["search", "cloud"], ["coverage", "--entity", "Mistral AI"],
+                                     ["coverage", "--entity", "Mistral AI", "--by", "source"],
+                                     ["mentions", "--entity", "Mistral AI"], ["report", "--output", "REPORT"]])
+@pytest.mark.parametrize("option, typed", [("--since", ""), ("--until", ""), ("--since", "   ")])
+def test_an_empty_date_option_is_refused_naming_it_in_every_command(command, option, typed, indexed, tmp_path, capsys):
+    """`--since ""` (a shell variable left unset) was read as no --since: `search` searched every stored article and
+    `coverage`, `mentions`, `report` the default period, without a word. It is one sentence naming the option."""
+    from pipeline.cli import main
+
+    command = [str(tmp_path / "report.html") if part == "REPORT" else part for part in command]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, option, typed])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exit_info.value.code != 0 and "Traceback" not in err, err
+    assert f"{option} is empty: give a date (YYYY-MM-DD) or an ISO 8601 date-time, or leave {option} out." in err, err
+    assert not (tmp_path / "report.html").exists()
+
+
+@pytest.mark.parametrize("command, said", [
+    (["search", "Nvidia", "--tone", ""], "--tone: unknown tone ''; use positive, neutral or negative"),
+    (["coverage", "--entity", "Nvidia", "--interval", ""], "Unknown interval ''"),
+    (["search", "Nvidia", "--sort", ""], "Unknown sort '': use relevance or date."),
+])
+def test_an_empty_tone_or_interval_is_refused_not_read_as_none(command, said, indexed, capsys):
+    """`search --tone ""` searched every tone, `--sort ""` ranked by relevance and `coverage --interval ""` counted
+    days, without a word, where
+    `mentions --tone ""` and `report --interval ""` are refused: an empty option word is refused naming the option."""
+    from pipeline.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(command)
+    err = " ".join(capsys.readouterr().err.split())
+    assert exit_info.value.code != 0 and said in err, err
 
 
 def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_path):

@@ -284,6 +284,26 @@ def test_a_company_named_in_the_possessive_is_the_company(indexed):
         search_articles(client, settings, "cloud", companies=["Mistrall's"])
 
 
+def test_a_company_name_typed_in_quotes_is_the_company(indexed, capsys):
+    """`--company '"Mistral AI"'` (a script quoting twice, a spreadsheet cell), `company:'Nvidia'`, `« Nvidia »` were
+    "not a watched company… Did you mean 'Mistral AI'?": the quotes around a name are not part of it."""
+    from pipeline.cli import main
+    from pipeline.enrich.watchlist import resolve_companies
+
+    settings, client, _ = indexed
+    assert resolve_companies(['"Mistral AI"', "« Nvidia »", "“ovh”", "'AWS'", "‘mistral’s’"]) == [
+        "Mistral AI", "Nvidia", "OVHcloud", "Amazon Web Services"]
+    # copied from a right-to-left page or a title: direction marks and a soft hyphen are not part of the name
+    assert resolve_companies(["Nvidia\u200f", "\u2067Mistral AI\u2069", "OVH\u00adcloud"]) == [
+        "Nvidia", "Mistral AI", "OVHcloud"]
+    assert _urls(search_articles(client, settings, "company:'Nvidia'")) == {"https://a.example/tribune",
+                                                                            "https://a.example/chips"}
+    main(["mentions", "--company", '"OVH"', "--since", "2026-11-01", "--until", "2026-11-30", "--json"])
+    assert [row["company"] for row in json.loads(capsys.readouterr().out)] == ["OVHcloud"]
+    with pytest.raises(NewsroomError, match="is not a watched company"):
+        resolve_companies(['"Mistrall"'])
+
+
 @pytest.mark.parametrize("command", [["search", "cloud"], ["mentions"], ["coverage"], ["report", "--output", "r.html"]])
 def test_an_empty_company_name_is_refused_not_read_as_no_filter(indexed, command, tmp_path, monkeypatch):
     """`search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report
@@ -508,7 +528,10 @@ def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_th
     for pasted, typed in (("start\u2011up", "start-up"), ("start\u2010up", "start-up"),
                           ("open\u2011source", "open-source"),
                           ("Nvi\u00addia", "Nvidia"), ("\ufeffNvidia\u200b record", "Nvidia record"),
-                          ("Nvidia \u2011record\u2011revenue", "Nvidia -record-revenue")):
+                          ("Nvidia \u2011record\u2011revenue", "Nvidia -record-revenue"),
+                          # direction marks copied from a right-to-left page or title (`Nvidia` + RLM found nothing)
+                          ("Nvidia\u200f", "Nvidia"), ("\u202bNvidia\u202c record", "Nvidia record"),
+                          ("\u2067open-source\u2069", "open-source"), ("\u061cNvidia\u200e", "Nvidia")):
         expected = _urls(search_articles(client, settings, typed))
         assert expected and _urls(search_articles(client, settings, pasted)) == expected, pasted
     # an alert rule's query_string reads them so too
@@ -520,6 +543,7 @@ def test_a_word_pasted_with_a_typographic_hyphen_or_an_invisible_character_is_th
         return rule_text_query(Rule(name="r", query_string=query, channels=channels))
 
     assert sent("start\u2011up AND Nvi\u00addia") == sent("start-up AND Nvidia")
+    assert sent("\u202bNvidia\u202c AND record\u200f") == sent("Nvidia AND record")
 
 
 def test_an_english_possessive_on_a_hyphenated_word_finds_the_word_with_or_without_it(hyphen_indexed):
@@ -611,6 +635,68 @@ def test_a_hyphenated_word_finds_its_plural_and_its_spelling_without_hyphen(es_u
         assert any("\ue000startups\ue001" in passage for passage in hit["passages"]), hit["passages"]
         rule = Rule(name="start-ups", query_string="start-up", channels=[{"type": "email", "to": ["d@example.org"]}])
         assert {item.url for item in find_matches(client, settings, rule, None)} == every
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_an_alert_keyword_lists_the_articles_search_lists_for_it(es_url):
+    """Keywords were matched word for word on the `.exact` copies: `souveraineté` missed « souverainetés » and
+    `start-up` missed « startups », which `newsroom search` finds. A keyword of one word is now read as search reads
+    that word, one of several words as search reads their quoted phrase ("AI Act" still never a lone "act"), and the
+    spelling found is marked in the snippet."""
+    from pipeline.alerts.evaluate import find_matches, keyword_search
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    pages = [*COMPOUND_PAGES,
+             ("https://c.example/fr-souverainetes", "fr", "Débat", "Les souverainetés numériques en débat."),
+             ("https://c.example/fr-souverainete", "fr", "Cloud", "La souveraineté du cloud, l'AI Act et l’IA."),
+             ("https://c.example/en-cloud-act", "en", "Warrant", "A Cloud Act warrant; AI firms act fast.")]
+    index_enriched(client, settings, [make_record(url, text, title=title, lang=lang, published=_at(10 + i))
+                                      for i, (url, lang, title, text) in enumerate(pages)])
+    expected = {
+        "souveraineté": {"https://c.example/fr-souverainetes", "https://c.example/fr-souverainete"},
+        "start-up": {url for url, *_ in COMPOUND_PAGES} - {"https://c.example/en-apart"},
+        "AI Act": {"https://c.example/fr-souverainete"},
+        "l'IA": {"https://c.example/fr-souverainete"},
+    }
+    try:
+        for keyword, urls in expected.items():
+            rule = Rule(name=keyword, keywords=[keyword], channels=[{"type": "email", "to": ["d@example.org"]}])
+            items = find_matches(client, settings, rule, None)
+            assert {item.url for item in items} == urls == _urls(search_articles(client, settings,
+                                                                                 keyword_search(keyword))), keyword
+        rule = Rule(name="s", keywords=["souveraineté"], channels=[{"type": "email", "to": ["d@example.org"]}])
+        (item,) = [i for i in find_matches(client, settings, rule, None) if i.url.endswith("souverainetes")]
+        assert "\ue000souverainetés\ue001" in item.snippet, item.snippet
+        # the snippet is read where the keyword matched, the search fields, and only there: highlighting the eight
+        # older text fields too doubled a run's cost on the embedded store (1,000 matches: 43.6 s, now 21.6 s)
+        from pipeline.alerts.evaluate import _highlight
+
+        assert {name.split(".")[0] for name in _highlight(rule)["fields"]} == {"search"}
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_word_with_a_slash_inside_is_its_phrase_as_in_alert_rules(es_url):
+    """`TCP/IP` was both words anywhere in the article (`24/7` any page with a 24 and a 7), while an alert rule's
+    `query_string` reads it as its phrase: search reads it so too, and both list the same articles."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://s.example/tcp", "Le support TCP/IP est assuré 24/7 par OVHcloud.", title="Support"),
+        make_record("https://s.example/apart", "L'IP du serveur change ; TCP reste. Ouvert 7 jours sur 7, 24 h.",
+                    title="Serveur")])
+    try:
+        for query in ("TCP/IP", "tcp/ip", "24/7", "24/7 OVHcloud", "(TCP/IP | nothingelse)"):
+            assert _urls(search_articles(client, settings, query)) == {"https://s.example/tcp"}, query
+            rule = Rule(name="r", query_string=query.replace("|", "OR"), channels=[{"type": "slack"}])
+            assert {item.url for item in find_matches(client, settings, rule, None)} == {"https://s.example/tcp"}, query
+        assert _urls(search_articles(client, settings, "serveur -TCP/IP")) == {"https://s.example/apart"}
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
@@ -957,6 +1043,44 @@ def test_company_tone_filter_reads_the_article_tone_where_none_was_measured_towa
             "https://t.example/measured"}
         rows, _ = list_mentions(client, settings, ["Nvidia"], since="2026-11-01", until="2026-11-30", tone="negative")
         assert {row["url"] for row in rows} == _urls(negative)
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_an_article_in_a_language_without_a_tone_model_has_no_tone_for_any_reader(es_url):
+    """A German page (no tone model: enrichment level `partial`) was stored with the placeholder article tone
+    `neutral 0.0`: `--tone neutral`, `--company-tone Nvidia=neutral`, an alert on the article's tone and one on the
+    tone toward Nvidia (the article's standing in) all took it for a neutral article. Its tone is now absent, read by
+    every one of them as not read; a French article read neutral still is."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+    from pipeline.coverage import coverage_by_source
+    from pipeline.models import Enrichment
+
+    settings = load_settings()
+    client = make_client(settings)
+    german = make_record("https://u.example/de", "Nvidia baut ein Rechenzentrum in Bayern.", title="Nvidia baut",
+                         lang="de", orgs={"Nvidia": 0.0}, score=0.0)
+    german = german.model_copy(update={"enrichment": Enrichment(**{**german.enrichment.model_dump(),
+                                                                   "level": "partial", "entity_sentiment": {}})})
+    french = make_record("https://u.example/fr", "Nvidia construit un centre de données en Bavière.",
+                         title="Nvidia construit", orgs={"Nvidia": 0.0}, score=0.0)
+    index_enriched(client, settings, [german, french])
+    try:
+        stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=german.article.id)
+        assert "sentiment" not in stored["_source"]
+        read_neutral = {"https://u.example/fr"}
+        assert _urls(search_articles(client, settings, "Nvidia", tone="neutral")) == read_neutral
+        assert _urls(search_articles(client, settings, "", company_tones={"Nvidia": "neutral"})) == read_neutral
+        assert _urls(search_articles(client, settings, "Nvidia")) == read_neutral | {"https://u.example/de"}
+        channels = [{"type": "email", "to": ["d@example.org"]}]
+        for rule in (Rule(name="calm", companies=["Nvidia"], sentiment_of="article", min_sentiment=-0.1,
+                          max_sentiment=0.1, channels=channels),
+                     Rule(name="calm toward", companies=["Nvidia"], min_sentiment=-0.1, max_sentiment=0.1,
+                          channels=channels)):
+            assert {item.url for item in find_matches(client, settings, rule, None)} == read_neutral, rule.name
+        (row,) = coverage_by_source(client, settings, ["Nvidia"], since="2026-11-01", until="2026-11-30")["rows"]
+        assert (row["mentions"], row["neutral"]) == (2, 1), row
     finally:
         drop_prefix(client, settings.es_index_prefix)
 

@@ -400,6 +400,36 @@ def test_reenrichment_recreates_missing_aliases_instead_of_writing_plain_indices
         assert list(client.indices.get_alias(name=names[kind])) == [f"{names[kind]}-000001"]
 
 
+def test_reenrichment_to_a_language_without_a_tone_model_clears_the_article_tone(store):
+    """Re-enrichment writes the new enrichment's fields over the stored ones: an article read as French (tone
+    negative) and re-read as German (no tone model) kept its French tone, since the new enrichment stores none and a
+    missing field left the old one, so `--tone negative` and tone alerts still took it for negative."""
+    from pipeline.models import Enrichment, Entities, Sentiment
+    from pipeline.orchestration import reenrich_recent
+
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    record = make_record("https://example.org/de", "Nvidia baut ein Rechenzentrum in Bayern.", orgs={"Nvidia": -0.6},
+                         score=-0.6)
+    index_enriched(client, settings, [record])
+
+    class GermanEnricher:  # what the enricher gives a German page: companies, no tone
+        def warm_up(self):
+            pass
+
+        def enrich_many(self, inputs):
+            for item in inputs:
+                yield Enrichment(id=item.id, lang="de", level="partial", orgs=["Nvidia"],
+                                 entities=Entities(ORG=["Nvidia"]),
+                                 sentiment=Sentiment(label="neutral", score=0.0), entity_sentiment={}, topics=[])
+
+    reenrich_recent(days=30, force=True, settings=settings, enricher=GermanEnricher(),
+                    until=datetime(2026, 11, 25, tzinfo=UTC))
+    stored = client.get(index=names["articles"], id=record.article.id)["_source"]
+    assert (stored["lang"], stored["enrichment_level"], stored.get("sentiment")) == ("de", "partial", None)
+    assert client.count(index=names["articles"], query={"exists": {"field": "sentiment"}})["count"] == 0
+
+
 def test_ilm_that_is_not_running_is_reported_and_rollover_still_checked(es_url, monkeypatch):
     """ILM present but STOPPED: the policy is installed, a note says indices will not roll over by policy, and the
     maintenance check fails loudly instead of treating ILM as working."""

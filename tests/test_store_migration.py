@@ -176,6 +176,64 @@ def test_setup_migrates_a_version_5_store_so_numbers_written_with_a_narrow_space
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_setup_migrates_a_version_6_store_so_an_unread_tone_is_no_longer_neutral(es_url):
+    """Version 7 stores no article tone for a language without a tone model (enrichment level `partial`), where
+    earlier versions stored a placeholder `neutral 0.0`, and mentions written before 2026-12-04 carried it too: a
+    German article counted as neutral in `search --tone neutral`, coverage's tone counts and alerts. `newsroom setup`
+    drops the placeholder from the copied articles and their mentions; an analyst's correction stays."""
+    from pipeline.coverage import coverage_by_source
+    from pipeline.models import Enrichment
+
+    settings = load_settings()
+    client = make_client(settings)
+    names = templates.index_names(settings.es_index_prefix)
+
+    def german(url: str):
+        record = make_record(url, "Nvidia baut ein Rechenzentrum in Bayern.", lang="de", orgs={"Nvidia": 0.0})
+        return record.model_copy(update={"enrichment": Enrichment(**{**record.enrichment.model_dump(),
+                                                                     "level": "partial", "entity_sentiment": {}})})
+
+    placeholder = {"score": 0.0, "label": "neutral"}
+    corrected = {"score": -0.5, "label": "negative", "corrected": True, "corrected_by": "alice"}
+    unread, fixed = german("https://old.example/de"), german("https://old.example/de-corrected")
+    french = make_record("https://old.example/fr", "Nvidia construit un centre de données.", orgs={"Nvidia": 0.0})
+    try:
+        old = _store_of_version(client, names, templates.ANALYSIS, 6, [])
+        client.indices.create(index=f"{names['mentions']}-000001",
+                              mappings={"dynamic": "strict", "properties": templates.MENTION_PROPERTIES},
+                              aliases={names["mentions"]: {"is_write_index": True}})
+        for record, tone in ((unread, placeholder), (fixed, corrected), (french, None)):
+            doc = article_document(record)  # as version 6 wrote it: the placeholder, or the correction
+            doc["sentiment"] = tone or doc["sentiment"]
+            client.index(index=names["articles"], id=record.article.id, document=doc)
+            for mention in mention_documents(record):
+                if tone:
+                    mention.update(sentiment=tone, article_sentiment=tone)
+                client.index(index=names["mentions"], document=mention)
+        client.indices.refresh(index=f"{names['articles']},{names['mentions']}")
+        assert {h["url"] for h in search_articles(client, settings, "Nvidia", tone="neutral").hits} == {
+            unread.article.url, french.article.url}
+
+        report = ensure_setup(client, settings)
+
+        (index,) = client.indices.get_alias(name=names["articles"])
+        assert report["migrated"] == [{"from": old, "to": index, "articles": 3}]
+        assert mapping_version(client, index) == templates.MAPPING_VERSION >= 7
+        assert "sentiment" not in client.get(index=names["articles"], id=unread.article.id)["_source"]
+        assert client.get(index=names["articles"], id=fixed.article.id)["_source"]["sentiment"]["corrected"]
+        assert [h["url"] for h in search_articles(client, settings, "Nvidia", tone="neutral").hits] == [
+            french.article.url]
+        mentions = {h["_source"]["url"]: h["_source"] for h in
+                    client.search(index=names["mentions"], size=10)["hits"]["hits"]}
+        assert "sentiment" not in mentions[unread.article.url] and "article_sentiment" not in mentions[
+            unread.article.url]
+        assert mentions[fixed.article.url]["sentiment"]["label"] == "negative"
+        (row,) = coverage_by_source(client, settings, ["Nvidia"], since="2026-11-01", until="2026-11-30")["rows"]
+        assert (row["mentions"], row["neutral"], row["negative"]) == (3, 1, 1), row
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_phrase_and_search_analysers_on_a_real_cluster(real_es_url):
     """The mapping is accepted by real Elasticsearch 8/9 and its analysers give the tokens the stand-in gives."""
     settings = load_settings()

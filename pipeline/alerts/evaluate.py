@@ -31,6 +31,8 @@ EXACT_FIELDS = ["title.exact", "description.exact", "text.exact"]
 HIGHLIGHT_FIELDS = ("text.exact", "text", "text.fr", "text.en", "title.exact", "title", "title.fr", "title.en")
 # a `query_string` rule's words are matched in the search fields: its snippet is read there first
 QUERY_HIGHLIGHT_FIELDS = tuple(SEARCH_TEXT_FIELDS)
+# keywords are read as search reads them (keyword_clause): phrases on the search fields' exact copies, words stemmed
+KEYWORD_HIGHLIGHT_FIELDS = tuple(f"{name}{suffix}" for name in SEARCH_TEXT_FIELDS for suffix in (".exact", ""))
 HIGHLIGHT_MAX_ANALYZED_OFFSET = 900_000  # past this, highlighting stops instead of failing the rule (ES limit 1e6)
 RETURNED = ["id", "url", "title", "source", "lang", "published_at", "indexed_at", "orgs", "sentiment",
             "company_sentiment", "feed_tags", "topics", "description"]
@@ -123,6 +125,10 @@ def query_fields(rule: Rule) -> list[str]:
 
 
 _HYPHENATED_WORD = re.compile(r"\w[\w'’.]*(?:-[\w'’.]+)+")
+# A `/` inside a word (`TCP/IP`, `24/7`, `and/or`): Lucene's parser, which real Elasticsearch's `query_string` uses,
+# allows no `/` in a term and reads one as the start of a regular expression (`TCP/IP` is refused, `TCP/IP or 24/7`
+# searched the regex `IP or 24`); luqum and the embedded stand-in read it as a word, so nothing showed it.
+_SLASHED_WORD = re.compile(r"[^\s/\\*?]+(?:/[^\s/\\*?]+)+")
 
 
 def _rewritten(query: str, rewrite) -> str:
@@ -141,8 +147,10 @@ def hyphenated_phrases(query: str) -> str:
     """`start-up` → `("start-up" OR "start-ups" OR startup)` in a rule's Lucene query: both parts, adjacent (Lucene's
     classic parser keeps an inner hyphen in the term, which the analyser then splits), never "start NOT up" as the
     embedded stand-in reads it; its plural and its hyphen-less form, and a possessive with or without it, as search
-    reads it (pipeline.search.compound_forms). Fields, ranges (dates), wildcards, fuzziness, regexes, escapes and
-    quoted phrases are left as written."""
+    reads it (pipeline.search.compound_forms). A word with a `/` inside (`TCP/IP`, `24/7`) is its quoted phrase too,
+    never a regular expression (_SLASHED_WORD); in a word with a wildcard it is a word break (`TCP/IP*` → `(tcp AND
+    ip*)`). Fields, ranges (dates), wildcards, fuzziness, regexes (`/souver.*/`, starting a term), escapes and quoted
+    phrases are left as written."""
     from luqum.tree import From, Fuzzy, Group, OrOperation, Phrase, Proximity, Range, Regex, To, Word
 
     from pipeline.search import compound_forms
@@ -156,6 +164,11 @@ def hyphenated_phrases(query: str) -> str:
             for i, form in enumerate(forms):
                 form.head, form.tail = (" " if i else ""), (" " if i < len(forms) - 1 else "")
             return Group(OrOperation(*forms), head=node.head, tail=node.tail)
+        if isinstance(node, Word) and "/" in node.value:  # never a regular expression: a phrase, or a word break
+            if _SLASHED_WORD.fullmatch(node.value):
+                return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
+            node.value = re.sub(r"(?<!\\)/", "-", node.value)  # `TCP/IP*`: a word break, as the analysers read it
+            return node
         if not isinstance(node, (Word, Phrase, Range, From, To, Fuzzy, Proximity, Regex)):
             node.children = [quote(child) for child in node.children]
         return node
@@ -306,6 +319,36 @@ def _keyword_query(keyword: str, fields: list[str]) -> dict:
     return {"multi_match": {"query": keyword, "fields": fields, "type": "phrase"}}
 
 
+# A keyword that is one word (letters and digits, maybe joined by hyphens or apostrophes: `souveraineté`, `start-up`,
+# `l'IA`, `covid-19`) is read as that word typed alone in `newsroom search`; any other as the quoted phrase.
+_ONE_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def keyword_search(keyword: str) -> str:
+    """The `newsroom search` query a keyword lists the same articles as: one word as typed (`souveraineté` → stemmed
+    in the article's language, « souverainetés » too; `start-up` → its four spellings), several words as their quoted
+    phrase (`"AI Act"`: every word, adjacent, never a lone "act"). Matched word for word on the `.exact` copies,
+    `souveraineté` missed « souverainetés » and `start-up` « startups », which search finds."""
+    words = keyword.replace('"', " ").split()
+    return words[0] if len(words) == 1 and _ONE_WORD.fullmatch(words[0]) else '"' + " ".join(words) + '"'
+
+
+def keyword_clause(keyword: str) -> dict:
+    """One keyword as `newsroom search` reads keyword_search(keyword): each article in its own language's field."""
+    from pipeline.search import parse_query, text_query
+
+    return text_query(parse_query(keyword_search(keyword)).text)
+
+
+def _keyword_highlight(keyword: str) -> list[dict]:
+    """What to mark for a keyword in the search fields: its clause, and its phrases on the `.exact` copies (an
+    `intervals` clause, a hyphenated word's spellings, is not highlighted by the embedded stand-in)."""
+    from pipeline.search import exact_highlight, parse_query
+
+    text = parse_query(keyword_search(keyword)).text
+    return [keyword_clause(keyword), *(marked for name in SEARCH_TEXT_FIELDS if (marked := exact_highlight(text, name)))]
+
+
 def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
     """The rule as named conditions, all of which must hold (the query is their conjunction)."""
     conditions: list[tuple[str, dict]] = []
@@ -317,8 +360,7 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
         else:
             conditions.append((f"mentions {' or '.join(rule.companies)}", {"terms": {"orgs": rule.companies}}))
     if rule.keywords:
-        clause = {"bool": {"should": [_keyword_query(k, EXACT_FIELDS) for k in rule.keywords],
-                           "minimum_should_match": 1}}
+        clause = {"bool": {"should": [keyword_clause(k) for k in rule.keywords], "minimum_should_match": 1}}
         conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
     if rule.query_string and rule.query_string.strip():
         conditions.append((f"matches query {rule.query_string!r}", query_clause(rule)))
@@ -369,16 +411,23 @@ def rule_query(rule: Rule, since: datetime | None = None, ids: list[str] | None 
 
 def _highlight(rule: Rule) -> dict:
     fields = text_fields(rule)
-    should = [_keyword_query(k, EXACT_FIELDS) for k in rule.keywords]
-    should += [_keyword_query(c, fields) for c in rule.companies]
+    should = [marked for k in rule.keywords for marked in _keyword_highlight(k)]
     shown = HIGHLIGHT_FIELDS
+    if rule.keywords:
+        # keywords are matched in the search fields: the snippet is read there alone, the companies marked there too
+        # (highlighting the eight older text fields besides doubled the cost: a page of 500 matches on the embedded
+        # store took over 30 s)
+        should += [_keyword_query(c, query_fields(rule)) for c in rule.companies]
+        shown = KEYWORD_HIGHLIGHT_FIELDS
+    else:
+        should += [_keyword_query(c, fields) for c in rule.companies]
     if rule.query_string and rule.query_string.strip():
         searched = query_fields(rule)
         should.append({"query_string": {"query": rule_text_query(rule), "fields": searched,
                                         "default_operator": "OR"}})
         # the companies marked beside the query's words, in the fields the snippet is read from first
-        should += [_keyword_query(c, searched) for c in rule.companies]
-        shown = (*QUERY_HIGHLIGHT_FIELDS, *HIGHLIGHT_FIELDS)
+        should += [_keyword_query(c, searched) for c in rule.companies if not rule.keywords]
+        shown = tuple(dict.fromkeys((*QUERY_HIGHLIGHT_FIELDS, *shown)))
     spec: dict = {
         "pre_tags": [MARK_START],
         "post_tags": [MARK_END],
@@ -396,7 +445,7 @@ _ADJACENT_MARKS = re.compile(MARK_END + r"(\s+)" + MARK_START)
 def _snippet(hit: dict) -> str:
     """The first highlighted fragment, a phrase's words joined under one mark ("«Mistral AI»", not "«Mistral» «AI»")."""
     highlights = hit.get("highlight") or {}
-    for name in (*QUERY_HIGHLIGHT_FIELDS, *HIGHLIGHT_FIELDS):  # only a query_string rule highlights search fields
+    for name in (*KEYWORD_HIGHLIGHT_FIELDS, *HIGHLIGHT_FIELDS):  # only keywords and query_string mark search fields
         if highlights.get(name):
             # a search field holds the title, description and text apart (indexing.search_field): kept apart
             fragment = PARTS_BREAK.sub(" — ", highlights[name][0].strip())

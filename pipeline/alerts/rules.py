@@ -232,6 +232,19 @@ class Rule(_Strict):
             raise ValueError("contains an empty entry")
         return list(dict.fromkeys(cleaned))
 
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_have_words(cls, values: list[str]) -> list[str]:
+        """A keyword of quotes or punctuation alone (`'""'`, `«»`, `!!!`) is no keyword: read as search reads it, it
+        was an empty condition that every article met, so the rule fired on all of them."""
+        import unicodedata
+
+        for value in values:
+            if not any(char.isalnum() or unicodedata.category(char) == "So" for char in value):  # So: an emoji
+                raise ValueError(f"{shown_value(value)} has no word in it (only quotes or punctuation): give the word "
+                                 "or phrase to look for")
+        return values
+
     @field_validator("tags")
     @classmethod
     def _tags_lower(cls, values: list[str]) -> list[str]:

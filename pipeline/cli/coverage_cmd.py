@@ -121,6 +121,8 @@ def coverage_cmd(
             table.add_row(*[for_terminal(_tone(row[c]) if c == "tone" else f"{row[c]:.0%}" if c == "share" else
                                          display_source(row[c]) if c == "source" else row[c]) for c in columns])
         console.print(table)
+        for note in result.get("notes") or []:
+            console.print(f"note: {for_terminal(note)}", highlight=False)
         if not result["rows"]:
             mentioned = {e: n for e, n in result.get("articles", {}).items() if n}
             if mentioned:  # mentioned, but never together with another watched company
@@ -136,8 +138,9 @@ def coverage_cmd(
     from pipeline.coverage import coverage, render_png, voice_percentages
 
     with store_replies(client):
-        result = coverage(client, settings, companies, interval=interval or "day", since=since, until=until,
-                          count="clusters" if clusters else "articles")
+        # `--interval ""` is refused as a wrong word, not read as the default day
+        result = coverage(client, settings, companies, interval="day" if interval is None else interval, since=since,
+                          until=until, count="clusters" if clusters else "articles")
     if png:
         render_png(result, png)
     if csv_file:

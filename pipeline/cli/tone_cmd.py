@@ -59,8 +59,10 @@ def set_cmd(
     if as_json:
         typer.echo(fix.model_dump_json(indent=2))
         return
-    console.print(f"{for_terminal(fix.key)}: {fix.old_label or '?'} → [bold]{fix.label}[/] on article {fix.article_id} "
-                  f"by {for_terminal(fix.analyst)} (model: {fix.model_label or '?'})", highlight=False, soft_wrap=True)
+    # `not read`: a language without a tone model (its article tone was a neutral placeholder, and a "?" later)
+    console.print(f"{for_terminal(fix.key)}: {fix.old_label or 'not read'} → [bold]{fix.label}[/] on article "
+                  f"{fix.article_id} by {for_terminal(fix.analyst)} (model: {fix.model_label or 'not read'})",
+                  highlight=False, soft_wrap=True)
 
 
 @tone_app.command("list")
@@ -91,7 +93,7 @@ def list_cmd(
     for fix in fixes:
         note = f" — {for_terminal(fix.note)}" if fix.note else ""
         console.print(f"{local_time(fix.corrected_at, tz)}  {for_terminal(fix.analyst)}  {for_terminal(fix.key)}: "
-                      f"{fix.old_label or '?'} → {fix.label} (model: {fix.model_label or '?'})  "
+                      f"{fix.old_label or 'not read'} → {fix.label} (model: {fix.model_label or 'not read'})  "
                       f"{fix.article_id}  {for_terminal(fix.title or '', 80)}{note}", highlight=False, soft_wrap=True)
 
 
@@ -133,3 +135,7 @@ def export_cmd(
     if summary["missing_articles"]:
         console.print(f"[yellow]note:[/] {summary['missing_articles']} corrected article(s) are no longer stored "
                       "(retention) and were left out")
+    if summary["unread_articles"]:
+        console.print(f"[yellow]note:[/] {summary['unread_articles']} corrected article(s) in a language without a tone "
+                      "model were left out: their document tone was never read; give it with `newsroom tone set ID "
+                      "--document LABEL` to export them")

@@ -171,6 +171,17 @@ def company_names(watchlist: Watchlist) -> dict[str, str]:
     return names
 
 
+_OPENING_QUOTES, _CLOSING_QUOTES = "\"'“‘«„", "\"'”’»“"
+
+
+def _unquoted(name: str) -> str:
+    """A name without the quotes around it (`"Mistral AI"`, `« Nvidia »`, `'ovh'`, as a script, a spreadsheet cell or
+    a copied headline gives it): `--company '"Mistral AI"'` and `company:'Nvidia'` were "not a watched company"."""
+    while len(name) > 2 and name[0] in _OPENING_QUOTES and name[-1] in _CLOSING_QUOTES:
+        name = name[1:-1].strip()
+    return name
+
+
 def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
     """The canonical watched company for a name as people type it ("Mistral", "ovh", "AWS", "nvidia", "Mistral AI's").
 
@@ -183,10 +194,11 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
 
     watchlist = watchlist or load_watchlist()
     names = company_names(watchlist)
-    key = " ".join(str(name).split()).casefold()
-    if key not in names:
-        from pipeline.search import without_possessive
+    from pipeline.search import as_typed, without_possessive
 
+    # a name copied from a page: its direction marks, soft hyphens and quotes are not part of it
+    key = _unquoted(" ".join(as_typed(str(name)).split())).casefold()
+    if key not in names:
         # "Mistral's", `company:nvidia’s`: the company an analyst names in the possessive, as search reads the word
         key = (without_possessive(key) or key).rstrip()
     if key in names:

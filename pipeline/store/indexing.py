@@ -143,7 +143,10 @@ def article_document(rec: EnrichedArticle, *, run_id: str | None = None, now: da
         "published_at": _iso(art.published_at or art.fetched_at),
         "first_seen_at": _iso(art.fetched_at),
         "indexed_at": _iso(now or datetime.now(UTC)),
-        "sentiment": sentiment_field(enr.sentiment),
+        # A language without a tone model (enrichment level "partial") has no tone read: its placeholder `neutral
+        # 0.0` counted as neutral in article tone filters, alerts on the article's tone and dashboards. Absent, it is
+        # "not read" for every reader (an analyst's correction, overlaid later, still sets it).
+        "sentiment": None if enr.level == "partial" else sentiment_field(enr.sentiment),
         "company_sentiment": [
             {"company": company, **sentiment_field(s)} for company, s in enr.entity_sentiment.items()
         ],

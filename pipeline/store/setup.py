@@ -92,17 +92,21 @@ def _write_index(client: Elasticsearch, alias: str) -> str:
     return writers[0] if writers else sorted(aliases)[-1]
 
 
-def _copy_articles(client: Elasticsearch, source: str, dest: str) -> int:
-    """Copy every article of `source` into `dest`, with the fields the new mapping adds (the per-language `search`).
+def _copy_articles(client: Elasticsearch, source: str, dest: str, unread: list[str] | None = None) -> int:
+    """Copy every article of `source` into `dest`, with the fields the new mapping adds (the per-language `search`),
+    and without the placeholder tone of a language without a tone model (version 7; its id goes to `unread`).
 
     `create`, not `index`: an article already in `dest` was written after the rollover and is newer.
     """
+    from pipeline.search import tone_unread
     from pipeline.store.indexing import search_field
 
     def actions():
         for hit in helpers.scan(client, index=source, query={"query": {"match_all": {}}}, size=500):
             doc = hit["_source"]
             doc["search"] = search_field(doc.get("lang"), doc.get("title"), doc.get("description"), doc.get("text"))
+            if tone_unread(doc) and doc.pop("sentiment", None) is not None and unread is not None:
+                unread.append(hit["_id"])
             yield {"_op_type": "create", "_index": dest, "_id": hit["_id"], "_source": doc}
 
     copied = 0
@@ -115,7 +119,7 @@ def _copy_articles(client: Elasticsearch, source: str, dest: str) -> int:
     return copied
 
 
-def _migrate_articles(client: Elasticsearch, alias: str, report: dict) -> None:
+def _migrate_articles(client: Elasticsearch, alias: str, report: dict, mentions: str) -> None:
     """Bring every index behind the articles alias to MAPPING_VERSION without losing a document.
 
     New analysis settings (the exact-phrase analyser) cannot be added to an open index, so: roll the alias over
@@ -133,15 +137,37 @@ def _migrate_articles(client: Elasticsearch, alias: str, report: dict) -> None:
     for index in old:
         client.indices.refresh(index=index)
         expected = client.count(index=index)["count"]
-        copied = _copy_articles(client, index, dest)
+        unread: list[str] = []
+        copied = _copy_articles(client, index, dest, unread)
         if copied != expected:
             raise StoreError(f"Migrating {index} into {dest}: {copied} of {expected} articles copied; {index} is "
                              "kept, run `newsroom setup` again.")
         client.indices.refresh(index=dest)
+        _drop_unread_mention_tones(client, mentions, unread)  # before the old index goes: a failure is resumed
         client.indices.delete(index=index)
         report["migrated"].append({"from": index, "to": dest, "articles": copied})
         report["notes"].append(f"{index}: {copied} article(s) moved into {dest} (mapping version "
                                f"{templates.MAPPING_VERSION}), then the old index deleted")
+
+
+# A mention's tone that nobody read (a language without a tone model: the article's placeholder standing in), removed;
+# an analyst's correction is a tone read and stays.
+_UNREAD_MENTION_TONES = (
+    "if (ctx._source.sentiment != null && ctx._source.sentiment.corrected != true) { ctx._source.remove('sentiment'); }"
+    " if (ctx._source.article_sentiment != null && ctx._source.article_sentiment.corrected != true) "
+    "{ ctx._source.remove('article_sentiment'); }")
+
+
+def _drop_unread_mention_tones(client: Elasticsearch, mentions: str, article_ids: list[str]) -> None:
+    """The mentions of articles whose placeholder tone was dropped (version 7) lose it too: mentions written before
+    2026-12-04 carried it as their tone, so coverage still averaged it as 0.0 and `mentions --tone neutral` listed
+    them."""
+    if not article_ids or not client.indices.exists(index=mentions):
+        return
+    for start in range(0, len(article_ids), 1000):
+        client.update_by_query(index=mentions, query={"terms": {"article_id": article_ids[start:start + 1000]}},
+                               script={"source": _UNREAD_MENTION_TONES, "lang": "painless"}, refresh=True,
+                               conflicts="proceed")
 
 
 def _update_runs_mapping(client: Elasticsearch, index: str, report: dict) -> None:
@@ -196,7 +222,7 @@ def ensure_setup(client: Elasticsearch, settings: Settings) -> dict:
             else:
                 report["existing"].append(alias)
                 if kind == "articles":
-                    _migrate_articles(client, alias, report)
+                    _migrate_articles(client, alias, report, names["mentions"])
                 if not ilm_running and _manual_rollover(client, alias, settings):
                     report["notes"].append(f"{alias} rolled over")
         for kind in ("runs", "corrections"):

@@ -20,8 +20,9 @@ def index_names(prefix: str = "newsroom") -> dict[str, str]:
 
 # Bumped whenever the articles/runs mappings or analysis settings change: `newsroom setup` then puts the new
 # templates, rolls the articles alias over and migrates older indices (see pipeline.store.setup).
-MAPPING_VERSION = 6  # 3: accents folded in the English and other-language search fields; 4: `.exact` drops a final 's;
-# 5: the French search field reads the ligatures œ and æ as oe and ae; 6: a narrow no-break space is a space
+MAPPING_VERSION = 7  # 3: accents folded in the English and other-language search fields; 4: `.exact` drops a final 's;
+# 5: the French search field reads the ligatures œ and æ as oe and ae; 6: a narrow no-break space is a space;
+# 7: an article in a language without a tone model stores no `sentiment` (was a placeholder neutral 0.0)
 
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
 DATE = {"type": "date"}
