@@ -1195,6 +1195,23 @@ def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expe
                            min_words=10).published_at == expected
 
 
+@pytest.mark.parametrize("meta_line, expected", [
+    # a British daily's header (mini news sites, second round): the time written with a dot, its zone after it
+    ("Thu 3 Dec 2026 14.05 GMT Last modified on Thu 3 Dec 2026 16.20 GMT", datetime(2026, 12, 3, 14, 5, tzinfo=timezone.utc)),
+    ("Wed 1 Jul 2026 09.30 BST", datetime(2026, 7, 1, 8, 30, tzinfo=timezone.utc)),
+    ("Thu 3 Dec 2026 2.05pm GMT", datetime(2026, 12, 3, 14, 5, tzinfo=timezone.utc)),
+    # a dot with neither zone nor a.m./p.m. after it is a number (« 3 déc. 2026 12.50 euros »): the day only
+    ("Thu 3 Dec 2026 12.50", datetime(2026, 12, 3, tzinfo=timezone.utc)),
+    ("Last modified on Thu 3 Dec 2026 16.20 GMT", datetime(2026, 12, 3, tzinfo=timezone.utc)),  # an update's time
+])
+def test_a_time_written_with_a_dot_and_its_zone_dates_a_page_whose_markup_states_none(meta_line, expected):
+    """"Thu 3 Dec 2026 14.05 GMT" gave the day at most: the clock was read only as 14:05 or 14h05, so a feed
+    dated by the story's last modification stood in, two hours late."""
+    html = _depeche(meta_line, "en")
+    assert extract_article(html, "http://127.0.0.1:18756/technology/2026/dec/03/story", None, NOW + timedelta(days=4),
+                           min_words=10).published_at == expected
+
+
 def _text_view(source_line: str) -> str:
     """A press database's text view of a print story (Europresse-like): no metadata, a generic <title>."""
     body = "".join(f"<p>{p}</p>" for p in [

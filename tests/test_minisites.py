@@ -52,11 +52,7 @@ LEFT = {
     "regional/actualite/economie/wissous-data-center-riverains-justice": {
         "places",  # « le tribunal administratif de Versailles »: spaCy's organisation name holds the town
     },
-    "chronicle/technology/2026/dec/03/infineon-dresden-fab-on-hold": {
-        "published_at",  # "Thu 3 Dec 2026 14.05 GMT" not read: the feed's date, the last modification, stands in
-    },
     "chronicle/technology/blog/2026/dec/02/telekom-munich-ai-factory": {
-        "published_at",  # "Wed 2 Dec 2026 09.15 GMT" not read: the feed's date, the last modification, stands in
         "persons",  # "Ana Costa, a researcher at the Technical University of Munich": missed
         "places",  # "the Jupiter supercomputer in Jülich": the machine read as Jupiter, Florida
     },
