@@ -208,3 +208,20 @@ def test_a_place_named_only_in_an_x_based_compound_is_a_place():
     assert out["LOC"] == ["Hyderabad", "Chennai", "New Delhi", "United States"]
     spacy_found = _spans(text, [("Hyderabad", "LOC")])  # a place spaCy found is not added twice
     assert [s.text for s in based_places(text, spacy_found)] == ["Chennai", "New Delhi", "US"]
+
+
+def test_a_machine_named_like_a_town_and_standing_in_another_town_is_no_place():
+    """"The Jupiter machine in Jülich" (mini news sites, rounds one and two): Jupiter, Florida (61,000 people) was a
+    place of two stories about Europe's supercomputers. A name before a machine word that stands in another town
+    names the machine; a town before a machine word with no other town ("The Munich machine is now…") or a site in
+    a region ("the Dresden chip plant in Saxony") stays a place."""
+    for text in ("The Jupiter machine in Jülich was delayed again.",
+                 "It ranks second in Germany, after the Jupiter supercomputer in Jülich, which serves research.",
+                 "Le supercalculateur Jupiter, à Jülich, a été mis en service."):
+        out = normalise_entities(_spans(text, [("Jupiter", "LOC"), ("Jülich", "LOC")]))
+        assert "Jupiter" not in out["LOC"] and "Jülich" in out["LOC"], text
+    for text, place in (("The Munich machine is now fully booked.", "Munich"),
+                        ("Infineon froze the Dresden chip plant in Saxony.", "Dresden"),
+                        ("The Munich system in Germany is booked.", "Munich")):
+        out = normalise_entities(_spans(text, [(place, "LOC")]))
+        assert out["LOC"] == [place], text

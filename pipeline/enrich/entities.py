@@ -141,6 +141,9 @@ class Span:
     # whether the text presents the span as a person just before it: a role or a civil title ("founder Roland
     # Berger", « M. Roland Berger »): a company named after a person (gazetteer.EPONYMOUS_ORGS) then stays the person
     role_before: bool = False
+    # whether the span names a machine that stands in another town: "the Jupiter supercomputer in Jülich", « le
+    # supercalculateur Jupiter, à Jülich » (`_machine_elsewhere`)
+    machine: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -219,6 +222,25 @@ _PRODUCT_AFTER = re.compile(r"^[^\S\n]+(?:super)?(?:chips?|processors?|CPUs?|GPU
                             r"|bid|fund|ambitions?|push|talks|maker|business)\b)", re.IGNORECASE)
 _PRODUCT_BEFORE = re.compile(r"\b(?:(?:super)?puces?|processeurs?|accélérateurs?|plateforme|architecture)[^\S\n]+$",
                              re.IGNORECASE)
+# A machine stands in one town: a name before a machine word ("the Jupiter machine in Jülich") or after it (« le
+# supercalculateur Jupiter, à Jülich ») followed by another town names the machine, not a place (mini news sites,
+# rounds one and two: Jupiter, Florida). "The Munich machine is now…", "the Dresden chip plant in Saxony" stay places.
+_MACHINE_WORDS = r"(?:super)?computers?|machines?|systems?|clusters?|(?:super)?calculateurs?|ordinateurs?"
+_MACHINE_AFTER = re.compile(rf"^[^\S\n]+(?:{_MACHINE_WORDS})\b", re.IGNORECASE)
+_MACHINE_BEFORE = re.compile(rf"\b(?:{_MACHINE_WORDS})[^\S\n]+$", re.IGNORECASE)
+_IN_TOWN = re.compile(r"^,?[^\S\n]+(?:in|at|near|à|près de)[^\S\n]+([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[^\S\n][A-ZÀ-ÖØ-Þ][\w'’-]+)?)")
+
+
+def _machine_elsewhere(span: Span, text: str, before: str) -> bool:
+    """Whether `span` names a machine standing in another town (see `_MACHINE_AFTER`)."""
+    after = text[span.end:span.end + 80]
+    if machine := _MACHINE_AFTER.match(after):
+        after = after[machine.end():]
+    elif not _MACHINE_BEFORE.search(before):
+        return False
+    town = _IN_TOWN.match(after)
+    place = lookup_place(town.group(1)) if town else None
+    return place is not None and place.kind == "city" and place != lookup_place(span.text)
 
 
 # Companies named after people (queries3 audit: Axel Springer, the publisher, was a person): the text calls them a
@@ -263,12 +285,14 @@ def surname_in_context(span: Span, text: str) -> Span:
     company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(after) or (
         _LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
     role = bool(_ROLE_BEFORE.search(before) or _TITLES.match(span.text))
+    machine = _machine_elsewhere(span, text, before)
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
+                    machine)
     surname = not _affiliation(before) and bool(  # "Priya Raman of Bernstein said": the employer said
         _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
     return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product,
-                company, role)
+                company, role, machine)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -629,6 +653,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
             if label is None:
                 continue
+        if label == "LOC" and span.machine:
+            label = "MISC"  # "the Jupiter machine in Jülich": the machine's name
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
