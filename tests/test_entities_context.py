@@ -225,3 +225,19 @@ def test_a_machine_named_like_a_town_and_standing_in_another_town_is_no_place():
                         ("The Munich system in Germany is booked.", "Munich")):
         out = normalise_entities(_spans(text, [(place, "LOC")]))
         assert out["LOC"] == [place], text
+
+
+def test_the_town_in_a_court_or_prefecture_s_name_is_a_place_spacy_left_untagged():
+    """« un recours devant le tribunal administratif de Versailles » (mini news sites, rounds one and two): spaCy tags
+    nothing there, so the town, the only place of the story besides Wissous, was lost. The gold labels every city
+    named (LABELLING.md), a court's seat included. Not added twice when spaCy found it; a word that is no place
+    after such a head (« le tribunal de commerce de Rungis-Centre-Affaires ») adds nothing."""
+    from pipeline.enrich.entities import institution_places
+
+    text = ("Le collectif a déposé un recours devant le tribunal administratif de Versailles. Les syndicats ont saisi "
+            "le Tribunal judiciaire de Grenoble et la cour d'appel de Douai, selon la préfecture de l'Isère. "
+            "The Court of Appeal of Paris was not asked; le tribunal de commerce de Rungis-Centre-Affaires non plus.")
+    out = normalise_entities(institution_places(text, []))
+    assert out["LOC"] == ["Versailles", "Grenoble", "Douai", "Isère", "Paris"]
+    spacy_found = _spans(text, [("Grenoble", "LOC")])
+    assert [s.text for s in institution_places(text, spacy_found)] == ["Versailles", "Douai", "Isère", "Paris"]

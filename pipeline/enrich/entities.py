@@ -111,6 +111,30 @@ def based_places(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# The seat a court, a prefecture or a town hall is named after is a place of the story (LABELLING.md: every city
+# named), but spaCy often tags nothing there: « un recours devant le tribunal administratif de Versailles » gave no
+# span (mini news sites, rounds one and two)
+_INSTITUTION_OF = re.compile(
+    r"\b(?i:tribunal(?: administratif| judiciaire| de commerce| correctionnel| des activités économiques)?"
+    r"|cour (?:administrative )?d['’](?:appel|assises)|conseil de prud['’]hommes|(?:sous-)?préfecture|mairie"
+    r"|rectorat|conseil (?:départemental|régional)|parquet|barreau|court of appeal|(?:high |crown |district )?court"
+    r"|prefecture|city council|county council)"
+    r"[^\S\n]+(?:de la[^\S\n]+|de l['’]|de[^\S\n]+|d['’]|of[^\S\n]+)"
+    r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[^\S\n][A-ZÀ-ÖØ-Þ][\w'’-]+)?)")
+
+
+def institution_places(text: str, spans: list[Span]) -> list[Span]:
+    """LOC spans for the seat a court, prefecture or town hall is named after (`_INSTITUTION_OF`) when no span covers
+    it yet: « le tribunal administratif de Versailles » → Versailles."""
+    out = []
+    for match in _INSTITUTION_OF.finditer(text):
+        start, end = match.span(1)
+        if _is_place(match.group(1), cue=True) is None or any(s.start < end and start < s.end for s in spans):
+            continue
+        out.append(Span(start, end, match.group(1), "LOC", place_cue=True, after_contraction=False))
+    return out
+
+
 def dateline_sources(text: str) -> list[tuple[int, int]]:
     """Offsets of the agency named in each paragraph's dateline ("(Reuters)" in "PARIS, Nov 29 (Reuters) - …")."""
     return [match.span(1) for match in _DATELINE.finditer(text)]
