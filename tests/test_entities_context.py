@@ -241,3 +241,13 @@ def test_the_town_in_a_court_or_prefecture_s_name_is_a_place_spacy_left_untagged
     assert out["LOC"] == ["Versailles", "Grenoble", "Douai", "Isère", "Paris"]
     spacy_found = _spans(text, [("Grenoble", "LOC")])
     assert [s.text for s in institution_places(text, spacy_found)] == ["Versailles", "Douai", "Isère", "Paris"]
+
+
+def test_a_weekday_spacy_runs_into_a_name_is_no_part_of_it():
+    """« l'action Soitec a encore perdu 6 % à la Bourse de Paris jeudi » (mini news sites, round two): spaCy's span
+    "Bourse de Paris jeudi" hid the place closing the name (« Bourse de Paris » → Paris) and made an organisation of
+    the weekday; likewise « hier soir »."""
+    for text, surface in (("L'action a perdu 6 % à la Bourse de Paris jeudi, après avoir fondu.", "Bourse de Paris jeudi"),
+                          ("La croissance ralentit, selon la Banque de Paris hier soir.", "Banque de Paris hier soir")):
+        out = normalise_entities(_spans(text, [(surface, "ORG")]))
+        assert out["LOC"] == ["Paris"] and out["ORG"] == [surface.split(" de Paris")[0] + " de Paris"], (text, out)

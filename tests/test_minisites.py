@@ -55,9 +55,6 @@ LEFT = {
     "devblog/posts/scaleway-gpu-cluster-paris/": {
         "authors",  # the Atom feed's own <author> (which applies to its entries) and the footer's name not read
     },
-    "lavoix/economie/2026/12/03/isere-soitec-va-supprimer-250-postes-a-bernin": {
-        "places",  # « l'action Soitec a encore perdu 6 % à la Bourse de Paris jeudi »: Paris missed
-    },
 }
 
 
