@@ -49,12 +49,6 @@ LEFT = {
     "chronicle/technology/blog/2026/dec/02/telekom-munich-ai-factory": {
         "persons",  # "Ana Costa, a researcher at the Technical University of Munich": missed
     },
-    "devblog/posts/aleph-alpha-api-shutdown/": {
-        "authors",  # the Atom feed's own <author> (which applies to its entries) and the footer's name not read
-    },
-    "devblog/posts/scaleway-gpu-cluster-paris/": {
-        "authors",  # the Atom feed's own <author> (which applies to its entries) and the footer's name not read
-    },
 }
 
 
