@@ -624,6 +624,15 @@ _WIRE_VERSION = re.compile(r"(?:(?:(?:UPDATE|WRAPUP|MISE [ÀA] JOUR|ACTUALISATIO
                            r"|CORRECTION|CORRIGÉ|RECTIFICATIF)\s?-\s?)+(?=[^\W\d_])")
 
 
+# What a page calls its site: the link home and a theme's site title (WordPress `<h1 class="site-title"><a rel="home">`);
+# and its post's headline in hAtom markup (`<h2 class="entry-title">`), under an <h1> of the site's name (a daily's
+# blog, mini news sites, rounds one and two)
+_HOME_NAMES = XPath("//a[@rel='home']//text()[normalize-space()] | //*[contains(concat(' ', normalize-space(@class), ' '),"
+                    " ' site-title ')][not(.//a[@rel='home'])]//text()[normalize-space()]")
+_ENTRY_TITLES = XPath("//*[self::h1 or self::h2 or self::h3][contains(concat(' ', normalize-space(@class), ' '),"
+                      " ' entry-title ')]")
+
+
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str, host: str | None = None) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
@@ -637,8 +646,10 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
     if (slug := _WIRE_VERSION.match(title)) and len(title[slug.end():].split()) >= 2:
         title = title[slug.end():]
     keys = _publisher_keys(*site_names)
+    if _name_key(title) not in keys and _name_key(title) in (home := _publisher_keys(*_HOME_NAMES(tree))):
+        keys |= home  # no site name given, but the link home (`rel="home"`, a theme's `site-title`) spells it
     if _name_key(title) in keys:  # a misconfigured SEO plugin: the site's name as every page's title
-        headings = [trim(h.text_content()) for h in tree.iterfind(".//h1")][:3]
+        headings = [trim(h.text_content()) for h in [*tree.iterfind(".//h1"), *_ENTRY_TITLES(tree)[:1]]][:4]
         for candidate in (_headline(json_ld), *headings):
             if candidate and len(candidate.split()) >= 2 and _name_key(candidate) not in keys:
                 return candidate

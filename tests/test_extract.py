@@ -977,6 +977,23 @@ def test_a_title_without_site_name_meta_loses_the_name_its_address_spells_and_ke
     assert article.title == expected
 
 
+def test_a_blog_page_titled_by_the_site_s_name_gets_its_entry_title_heading():
+    """A WordPress blog of a daily (mini news sites, rounds one and two): <title> and <h1 class="site-title"> are the
+    site's name, the headline an <h2 class="entry-title"> (hAtom). `newsroom extract`, with no feed title to stand
+    in, stored "The Northern Chronicle" as the title of every post. The home link names the site; a page whose
+    og:title is a headline keeps it."""
+    headline = "Deutsche Telekom's Munich AI factory is a rare European success"
+    body = "<p>" + "Six months after it opened, the AI data centre in Munich is fully booked and planning a hall. " * 8
+    html = ("<html lang='en'><head><title>The Northern Chronicle</title></head><body><header><h1 class='site-title'>"
+            "<a href='/' rel='home'>The Northern Chronicle</a></h1></header><article class='post hentry'>"
+            f"<header><h2 class='entry-title'>{headline}</h2></header><div class='entry-content'>{body}</p></div>"
+            "</article></body></html>")
+    url = "https://blogs.example.co.uk/tech/2026/12/02/telekom-munich/"
+    assert extract_article(html, url, None, NOW, min_words=10).title == headline
+    own = html.replace("</head>", "<meta property='og:title' content='Telekom opens a second hall'></head>")
+    assert extract_article(own, url, None, NOW, min_words=10).title == "Telekom opens a second hall"
+
+
 def test_a_story_with_no_title_anywhere_is_titled_by_its_opening_words():
     """Hostile sites audit (2026-12-03, #6): an empty <title> and <h1>, a JSON-LD headline of markup only and an
     empty feed title stored the story with an empty title (blank cells in listings, alert subjects ending at "r:")."""
