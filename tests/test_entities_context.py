@@ -251,3 +251,18 @@ def test_a_weekday_spacy_runs_into_a_name_is_no_part_of_it():
                           ("La croissance ralentit, selon la Banque de Paris hier soir.", "Banque de Paris hier soir")):
         out = normalise_entities(_spans(text, [(surface, "ORG")]))
         assert out["LOC"] == ["Paris"] and out["ORG"] == [surface.split(" de Paris")[0] + " de Paris"], (text, out)
+
+
+def test_a_surname_spacy_took_for_a_place_after_a_known_first_name_is_the_person():
+    """"Ana Costa, a researcher at the Technical University of Munich" (mini news sites, round two): spaCy tagged
+    "Costa" alone as a place, no place bears that name, and the person was lost. A one-word place span that is no
+    place, right after a known first name, is that person; a place stays one ("in Santa Cruz", "Jean Paris")."""
+    from pipeline.enrich.entities import given_name_before
+
+    text = "The success impressed early sceptics: Ana Costa, a researcher at the university, called it the best."
+    spans = [given_name_before(s, text) for s in _spans(text, [("Costa", "LOC")])]
+    assert normalise_entities(spans)["PER"] == ["Ana Costa"]
+    for text, word in (("She moved the lab to Santa Cruz last year.", "Cruz"), ("Un Jean Paris en été.", "Paris"),
+                       ("Au Louvre-Lens, une équipe teste un logiciel.", "Louvre-Lens")):
+        spans = [given_name_before(s, text) for s in _spans(text, [(word, "LOC")])]
+        assert normalise_entities(spans)["PER"] == [], text

@@ -46,9 +46,6 @@ LEFT = {
     "ledger/business/2026/12/02/sap-mistral-ai-sovereign-erp/": {
         "company_tone",  # "The partnership is a major win for Mistral AI": Mistral AI read neutral
     },
-    "chronicle/technology/blog/2026/dec/02/telekom-munich-ai-factory": {
-        "persons",  # "Ana Costa, a researcher at the Technical University of Munich": missed
-    },
 }
 
 

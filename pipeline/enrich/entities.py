@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from pipeline.enrich.gazetteer import (Place, is_eponymous_org, is_family_name, is_family_name_first, is_first_name,
                                        is_rarer_first_name, lookup_place, looks_like_org)
@@ -373,6 +373,35 @@ def fix_person_span(span: Span, text: str) -> Span:
         if full:
             return Span(span.start, span.end, full.group(), span.label)
     return span
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """spaCy's French and English stop words: a capitalised « Au », "The" is no given name."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+
+    return frozenset(ENGLISH | FRENCH)
+
+
+_GIVEN_NAME_BEFORE = re.compile(r"(?:^|[\s(«\"“])([A-ZÀ-ÖØ-Þ][\w’'-]+)[^\S\n]$")
+
+
+def given_name_before(span: Span, text: str) -> Span:
+    """A one-word place span that names no place, right after a known first name, as that person's span: spaCy tags
+    "Costa" alone in "Ana Costa, a researcher at…" (mini news sites, round two); else `span`. Not when the two words
+    are a place ("Santa Cruz")."""
+    if span.label != "LOC" or " " in span.text.strip() or _is_place(clean_name(span.text, "LOC"), True, "LOC",
+                                                                    span.place_cue) is not None:
+        return span
+    given = _GIVEN_NAME_BEFORE.search(text[max(0, span.start - 30):span.start])
+    if given is None or not is_first_name(given.group(1)) or given.group(1).casefold() in _function_words():
+        return span  # « Au Louvre-Lens » opening a sentence: "Au" is a first name too
+    start = span.start - len(given.group(1)) - 1
+    full = text[start:span.end]
+    if lookup_place(full) is not None or not person_like(clean_name(full, "PER")):
+        return span
+    return surname_in_context(Span(start, span.end, full, "PER"), text)
 
 
 # A minister's name glued to the portfolio by spaCy (mini news sites, eleventh round R11-7): "Minister of Economy, Trade
