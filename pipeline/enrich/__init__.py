@@ -230,9 +230,9 @@ class Enricher:
         # a company's name that spaCy read as a person where the evidence was elsewhere ("Atos said it remained…",
         # while "working for Atos" made it the company: twelfth round R12-5) is the company, not a person too
         named = known | {m.text.casefold() for m in [*title_mentions, *mentions]}
-        # and its last word alone ("Deutsche Telekom … Telekom says": no surname), as for any organisation named
-        named |= {words[-1] for name in [*named, *(o.casefold() for o in cleaned["ORG"])]
-                  if len(words := name.split()) > 1}
+        # and its last word alone ("Deutsche Telekom … Telekom says": no surname); not an other organisation's, which
+        # may be a person spaCy misread ("Gwynne Shotwell" tagged ORG, then "Shotwell said": a corpus page)
+        named |= {words[-1] for name in named if len(words := name.split()) > 1}
         cleaned["PER"] = [p for p in cleaned["PER"] if p.casefold() not in named]
         return cleaned
 
