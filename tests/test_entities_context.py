@@ -251,6 +251,10 @@ def test_a_weekday_spacy_runs_into_a_name_is_no_part_of_it():
                           ("La croissance ralentit, selon la Banque de Paris hier soir.", "Banque de Paris hier soir")):
         out = normalise_entities(_spans(text, [(surface, "ORG")]))
         assert out["LOC"] == ["Paris"] and out["ORG"] == [surface.split(" de Paris")[0] + " de Paris"], (text, out)
+    # the article or preposition before the day goes with it (a corpus page: « Grève interprofessionnelle du »)
+    text = "Les syndicats appellent à la Grève interprofessionnelle du mardi dans toute la France."
+    assert normalise_entities(_spans(text, [("Grève interprofessionnelle du mardi", "ORG")]))["ORG"] == [
+        "Grève interprofessionnelle"]
 
 
 def test_a_surname_spacy_took_for_a_place_after_a_known_first_name_is_the_person():

@@ -36,9 +36,10 @@ _ROLE_ACRONYM = re.compile(rf"^(?:{_ROLES})\s+")
 # "Peter Thiel-founded Palantir", "Musk-owned X": the compound's tail is no part of the name
 _COMPOUND_TAIL = re.compile(r"-(?:founded|co-founded|backed|led|owned|run|controlled|funded|based|style|era|like)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
-# when a name is said in French, which spaCy runs into the name: "Bourse de Paris jeudi", "Banque de France hier soir"
-_TIME_TAIL = re.compile(r"(?:[^\S\n]+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui|demain"
-                        r"|matin|soir|midi))+$")
+# when a name is said in French, which spaCy runs into the name: "Bourse de Paris jeudi", "Banque de France hier soir",
+# « Grève interprofessionnelle du mardi »
+_TIME_TAIL = re.compile(r"(?:[^\S\n]+(?:du|de|ce|le|dès))?(?:[^\S\n]+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi"
+                        r"|dimanche|hier|aujourd['’]hui|demain|matin|soir|midi))+$")
 _EDGE = "\"'«»“”‘’()[]{}.,;:!?-–— \u00a0\n\t"
 # lower-case words that belong inside personal names ("Thalès de Milet", "Ursula von der Leyen")
 _PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la", "le", "di", "da", "del", "della", "dos",
