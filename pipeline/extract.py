@@ -728,7 +728,29 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a podcast episode's hosts
         raw = next((text for el, start in boxes if el.tag in _HOSTS_TAGS and _hosts_box(el, start)
                     and count_words(text := " ".join(el.text_content().split())) <= MAX_HOSTS_WORDS), None)
+    if not raw:  # a blog theme's post meta: « December 1, 2026 · 4 min · Tomás Ferreira »
+        raw = _post_meta_author(subtree)
     return _byline_text(raw) if raw else None
+
+
+# Hugo's PaperMod and other blog themes sign a post only in its meta line, the author's slot right after the reading
+# time: « December 1, 2026 · 4 min · Tomás Ferreira | Suggest Changes » (mini news sites, round two)
+_POST_META = XPath("//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in (
+    "post-meta", "entry-meta", "article-meta", "post__meta")) + "]")
+_META_PARTS = re.compile(r"\s*[·•|]\s*")
+_READING_TIME = re.compile(r"\d{1,3}\s?(?:min(?:ute)?s?|mn)(?:\s+(?:read|de lecture))?", re.IGNORECASE)
+
+
+def _post_meta_author(tree: Any) -> str | None:
+    """The part right after the reading time in a post meta line, when it is names only and no link's words (a theme
+    without an author gives « 4 min | Suggest Changes », a link to the post's source; see `_POST_META`)."""
+    for element in _POST_META(tree)[:MAX_BYLINE_BOXES]:
+        parts = [part for part in _META_PARTS.split(" ".join(element.text_content().split())) if part]
+        after = next((parts[k + 1] for k, part in enumerate(parts[:-1]) if _READING_TIME.fullmatch(part)), None)
+        links = {" ".join(link.text_content().split()) for link in element.iterfind(".//a")}
+        if after and after not in links and len(after) < BYLINE_CHARS and _names_only(clean_authors(after)):
+            return after
+    return None
 
 
 def _byline_text(raw: str) -> str | None:

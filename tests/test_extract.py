@@ -994,6 +994,26 @@ def test_a_blog_page_titled_by_the_site_s_name_gets_its_entry_title_heading():
     assert extract_article(own, url, None, NOW, min_words=10).title == "Telekom opens a second hall"
 
 
+@pytest.mark.parametrize("meta, expected", [
+    ("Posted on <time datetime='2026-12-01T08:30:00+01:00'>December 1, 2026</time>&nbsp;·&nbsp;4 min&nbsp;·&nbsp;"
+     "Tomás Ferreira&nbsp;|&nbsp;<a href='https://github.com/x/blog'>Suggest Changes</a>", ["Tomás Ferreira"]),
+    ("December 1, 2026 · 6 min read · Jane Doe, Ravi Kumar", ["Jane Doe", "Ravi Kumar"]),
+    # no reading time: no theme's author slot; a link's words after the time are no author
+    ("December 1, 2026 · Tomás Ferreira", []),
+    ("December 1, 2026 · 4 min | <a href='https://github.com/x/blog'>Suggest Changes</a>", []),
+])
+def test_a_blog_theme_s_post_meta_names_the_author_after_the_reading_time(meta, expected):
+    """Hugo's PaperMod theme, the most used, signs a post only in its meta line, « date · 4 min · Author »
+    (mini news sites, round two): `newsroom extract`, with no feed to name the author, found none."""
+    body = "".join(f"<p>For two years I ran my fine-tuning jobs on an American cloud, batch {n} included, and "
+                   f"nothing in Europe came close on price.</p>" for n in range(8))
+    html = ("<html lang='en'><head><title>Scaleway's GPU cluster is the best deal | Packets</title></head><body>"
+            f"<article class='post-single'><header class='post-header'><h1 class='post-title'>Scaleway's GPU cluster "
+            f"is the best deal</h1></header><div class='post-content'>{body}</div><footer class='post-footer'>"
+            f"<div class='post-meta'>{meta}</div></footer></article></body></html>")
+    assert extract_article(html, "https://blog.example/posts/gpu/", None, NOW, min_words=10).authors == expected
+
+
 def test_a_story_with_no_title_anywhere_is_titled_by_its_opening_words():
     """Hostile sites audit (2026-12-03, #6): an empty <title> and <h1>, a JSON-LD headline of markup only and an
     empty feed title stored the story with an empty title (blank cells in listings, alert subjects ending at "r:")."""
