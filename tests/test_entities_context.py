@@ -270,3 +270,15 @@ def test_a_surname_spacy_took_for_a_place_after_a_known_first_name_is_the_person
                        ("Au Louvre-Lens, une équipe teste un logiciel.", "Louvre-Lens")):
         spans = [given_name_before(s, text) for s in _spans(text, [(word, "LOC")])]
         assert normalise_entities(spans)["PER"] == [], text
+
+
+def test_a_small_town_the_text_introduces_as_a_place_elsewhere_is_a_place_in_the_headline_too():
+    """« Crolles : STMicroelectronics va recruter 400 personnes » over « … à Crolles » (mini news sites, round two):
+    spaCy called the headline's Crolles (8,000 people) a work, so the town was stored both as a place and as a
+    miscellaneous name. A town the text introduces as a place once is one wherever it is named."""
+    text = "Crolles : STMicroelectronics va recruter\nLe fabricant recrutera 400 personnes à Crolles l'an prochain."
+    first, last = text.index("Crolles"), text.rindex("Crolles")
+    spans = [surname_in_context(Span(first, first + 7, "Crolles", "MISC"), text),
+             surname_in_context(Span(last, last + 7, "Crolles", "LOC"), text)]
+    out = normalise_entities(spans)
+    assert (out["LOC"], out["MISC"]) == (["Crolles"], [])

@@ -696,7 +696,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if not _plausible(name, span.label):
             continue
         article = span.after_contraction is not False
-        label = classify(name, span.label, span.place_cue, article)
+        # a town introduced as a place once is one wherever named (« Crolles : … » over « … à Crolles »)
+        label = classify(name, span.label, True if name.casefold() in placed else span.place_cue, article)
         if label in (None, "MISC") and span.surname and _lone_surname(name, span):
             label = "PER"
         if label in ("ORG", "MISC", None) and (place := inner_place(name)):
