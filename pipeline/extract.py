@@ -624,6 +624,15 @@ _WIRE_VERSION = re.compile(r"(?:(?:(?:UPDATE|WRAPUP|MISE [ÀA] JOUR|ACTUALISATIO
                            r"|CORRECTION|CORRIGÉ|RECTIFICATIF)\s?-\s?)+(?=[^\W\d_])")
 
 
+# What a page calls its site: the link home and a theme's site title (WordPress `<h1 class="site-title"><a rel="home">`);
+# and its post's headline in hAtom markup (`<h2 class="entry-title">`), under an <h1> of the site's name (a daily's
+# blog, mini news sites, rounds one and two)
+_HOME_NAMES = XPath("//a[@rel='home']//text()[normalize-space()] | //*[contains(concat(' ', normalize-space(@class), ' '),"
+                    " ' site-title ')][not(.//a[@rel='home'])]//text()[normalize-space()]")
+_ENTRY_TITLES = XPath("//*[self::h1 or self::h2 or self::h3][contains(concat(' ', normalize-space(@class), ' '),"
+                      " ' entry-title ')]")
+
+
 def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: str, host: str | None = None) -> str | None:
     """og:title often carries the site's name ("Headline - The Silicon Ledger", "Site | Headline"): it is cut when it
     is a known name of the site (og:site_name, JSON-LD publisher, the feed's name), else the clean JSON-LD headline or
@@ -637,8 +646,10 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
     if (slug := _WIRE_VERSION.match(title)) and len(title[slug.end():].split()) >= 2:
         title = title[slug.end():]
     keys = _publisher_keys(*site_names)
+    if _name_key(title) not in keys and _name_key(title) in (home := _publisher_keys(*_HOME_NAMES(tree))):
+        keys |= home  # no site name given, but the link home (`rel="home"`, a theme's `site-title`) spells it
     if _name_key(title) in keys:  # a misconfigured SEO plugin: the site's name as every page's title
-        headings = [trim(h.text_content()) for h in tree.iterfind(".//h1")][:3]
+        headings = [trim(h.text_content()) for h in [*tree.iterfind(".//h1"), *_ENTRY_TITLES(tree)[:1]]][:4]
         for candidate in (_headline(json_ld), *headings):
             if candidate and len(candidate.split()) >= 2 and _name_key(candidate) not in keys:
                 return candidate
@@ -717,7 +728,29 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a podcast episode's hosts
         raw = next((text for el, start in boxes if el.tag in _HOSTS_TAGS and _hosts_box(el, start)
                     and count_words(text := " ".join(el.text_content().split())) <= MAX_HOSTS_WORDS), None)
+    if not raw:  # a blog theme's post meta: « December 1, 2026 · 4 min · Tomás Ferreira »
+        raw = _post_meta_author(subtree)
     return _byline_text(raw) if raw else None
+
+
+# Hugo's PaperMod and other blog themes sign a post only in its meta line, the author's slot right after the reading
+# time: « December 1, 2026 · 4 min · Tomás Ferreira | Suggest Changes » (mini news sites, round two)
+_POST_META = XPath("//*[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in (
+    "post-meta", "entry-meta", "article-meta", "post__meta")) + "]")
+_META_PARTS = re.compile(r"\s*[·•|]\s*")
+_READING_TIME = re.compile(r"\d{1,3}\s?(?:min(?:ute)?s?|mn)(?:\s+(?:read|de lecture))?", re.IGNORECASE)
+
+
+def _post_meta_author(tree: Any) -> str | None:
+    """The part right after the reading time in a post meta line, when it is names only and no link's words (a theme
+    without an author gives « 4 min | Suggest Changes », a link to the post's source; see `_POST_META`)."""
+    for element in _POST_META(tree)[:MAX_BYLINE_BOXES]:
+        parts = [part for part in _META_PARTS.split(" ".join(element.text_content().split())) if part]
+        after = next((parts[k + 1] for k, part in enumerate(parts[:-1]) if _READING_TIME.fullmatch(part)), None)
+        links = {" ".join(link.text_content().split()) for link in element.iterfind(".//a")}
+        if after and after not in links and len(after) < BYLINE_CHARS and _names_only(clean_authors(after)):
+            return after
+    return None
 
 
 def _byline_text(raw: str) -> str | None:

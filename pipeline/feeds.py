@@ -571,18 +571,23 @@ def _entry_link(entry: Any, base: str) -> str | None:
 _EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
 
 
-def _entry_authors(entry: Any, publisher_names: tuple[str | None, ...] = ()) -> list[str]:
+def _entry_authors(entry: Any, publisher_names: tuple[str | None, ...] = (), feed_authors: list | None = None
+                   ) -> list[str]:
     """Names of the item's authors, cleaned as page bylines are ("Par A et B" → A, B). An RSS <author> is an e-mail
     address, maybe with the name in brackets: it is read raw, since feedparser cuts addresses with a long TLD
     (`desk@news.media (Anne Roy)` gives the name "a (Anne Roy"); a bare address names nobody. The feed's own name
-    as author ("The Tech Ledger" on every item) names nobody either: the page's byline is used instead."""
+    as author ("The Tech Ledger" on every item) names nobody either: the page's byline is used instead. An Atom
+    entry without an author has its feed's (`feed_authors`, RFC 4287 4.2.1: a one-person blog names its author once)."""
     from pipeline.extract import clean_authors, without_publisher  # extract imports this module
 
+    if not entry.get("author") and not entry.get("authors") and feed_authors:
+        entry = {"authors": feed_authors}
     raw = entry.get("author") or ""
     if "@" in raw and len(entry.get("authors") or []) <= 1:  # several <author>s are Atom's: their names are sound
         values = [re.sub(r"^\s*\((.*)\)\s*$", r"\1", _EMAIL.sub(" ", raw))]
     else:
         values = [a.get("name") for a in entry.get("authors") or [] if a.get("name")] or [raw]
+    values = without_publisher(values, *publisher_names)  # whole: "Packets & Policy" before "&" parts it in two
     return without_publisher(list(dict.fromkeys(name for value in values for name in clean_authors(value))),
                              *publisher_names)
 
@@ -811,10 +816,13 @@ def parse_feed(
             out.bozo = out.bozo or "no RSS/Atom structure found"
         return out  # not a feed at all; the caller reports it
     stamps: list[datetime | None] = []
+    # an Atom feed's <author> is its entries' when they name none; RSS's <managingEditor> (also feedparser's feed
+    # author) is no item's author
+    feed_authors = parsed.feed.get("authors") if str(parsed.get("version") or "").startswith("atom") else None
     for entry in newest_entries(parsed.entries, max_items):
         try:
             item = _item_from_entry(entry, feed, base, now, out.skipped, out.implausible_dates, out.title,
-                                    out.skipped_titles)
+                                    out.skipped_titles, feed_authors)
         except Exception as exc:  # noqa: BLE001 - one broken item must not lose the others
             log.warning("feed %s: skipping an unreadable item (%s)", feed.name, exc)
             out.skipped["bad-item"] += 1
@@ -874,7 +882,8 @@ def _skip(entry: Any, reason: str, skipped: Counter, titles: dict[str, list[str]
 
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
                      bad_dates: list[str], feed_title: str | None = None,
-                     skipped_titles: dict[str, list[str]] | None = None) -> FeedItem | None:
+                     skipped_titles: dict[str, list[str]] | None = None,
+                     feed_authors: list | None = None) -> FeedItem | None:
     link = _entry_link(entry, base)
     summary_html = entry.get("summary") or ""
     # RSS content:encoded / Atom <content> often holds the whole story beside a teaser <description>: the longer one
@@ -905,7 +914,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     elif published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)
         published = None
-    authors = _entry_authors(entry, (feed.name, feed_title))
+    authors = _entry_authors(entry, (feed.name, feed_title), feed_authors)
     source = entry.get("source")
     publisher = (html_to_text(source.get("title")) or None) if isinstance(source, dict) else None
     site_url = source.get("href") if isinstance(source, dict) and isinstance(source.get("href"), str) else None

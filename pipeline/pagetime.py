@@ -81,19 +81,24 @@ _MONTHS = {
 }
 _UPDATE_BEFORE = re.compile(r"(?:mis à jour|mise à jour|màj|maj|modifié|actualisé|updated|last modified|edited)"
                             r"\b[^0-9]{0,25}$", re.IGNORECASE)
-# ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)"
-_TIME_AFTER = re.compile(r"\s*(?:[,|/–—-]\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:)\s?([0-5]\d)(?![\d:])"
-                         r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(?-i:([A-Z]{2,5}))\b\)?)?", re.IGNORECASE)
-# a time printed before the day, as US sites do ("Published 4:15 p.m. PST Dec. 2, 2026", "Updated 5:10 p.m. EST
-# Dec. 3, 2026 | Published 10:15 a.m. EST Dec. 3, 2026"): only with its a.m./p.m. or its zone, right before the day
-_TIME_BEFORE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])\s?(?:h|:)\s?([0-5]\d)(?:(?:\s?([ap])\.?\s?m\b\.?)(?:\s*\(?(?-i:"
-                          r"([A-Z]{2,5}))\b\)?)?|\s*\(?(?-i:([A-Z]{2,5}))\b\)?)[\s,]*(?:on\s+)?$", re.IGNORECASE)
 _ABBREVIATIONS = {
     "UTC": "UTC", "GMT": "UTC", "CET": "Etc/GMT-1", "CEST": "Etc/GMT-2", "BST": "Etc/GMT-1", "WET": "UTC",
     "WEST": "Etc/GMT-1", "EST": "Etc/GMT+5", "EDT": "Etc/GMT+4", "ET": "America/New_York", "CST": "Etc/GMT+6",
     "CDT": "Etc/GMT+5", "CT": "America/Chicago", "MST": "Etc/GMT+7", "MDT": "Etc/GMT+6", "PST": "Etc/GMT+8",
     "PDT": "Etc/GMT+7", "PT": "America/Los_Angeles",
 }
+# British dailies write "14.05 GMT", "2.05pm": a dot separates hours and minutes only before a.m./p.m. or a known zone
+# (« 3 déc. 2026 12.50 euros » holds no time)
+_DOT_CLOCK = (r"\.(?=[0-5]\d(?:\s?[ap]\.?\s?m\b|\s*\(?(?-i:(?:"
+              + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r"))\b))")
+# ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)", " 14.05 GMT"
+_TIME_AFTER = re.compile(r"\s*(?:[,|/–—-]\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:|" + _DOT_CLOCK
+                         + r")\s?([0-5]\d)(?![\d:])"
+                         r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(?-i:([A-Z]{2,5}))\b\)?)?", re.IGNORECASE)
+# a time printed before the day, as US sites do ("Published 4:15 p.m. PST Dec. 2, 2026", "Updated 5:10 p.m. EST
+# Dec. 3, 2026 | Published 10:15 a.m. EST Dec. 3, 2026"): only with its a.m./p.m. or its zone, right before the day
+_TIME_BEFORE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])\s?(?:h|:)\s?([0-5]\d)(?:(?:\s?([ap])\.?\s?m\b\.?)(?:\s*\(?(?-i:"
+                          r"([A-Z]{2,5}))\b\)?)?|\s*\(?(?-i:([A-Z]{2,5}))\b\)?)[\s,]*(?:on\s+)?$", re.IGNORECASE)
 
 
 def shown_time(tree: Any, day: str, url: str | None) -> datetime | None:

@@ -977,6 +977,43 @@ def test_a_title_without_site_name_meta_loses_the_name_its_address_spells_and_ke
     assert article.title == expected
 
 
+def test_a_blog_page_titled_by_the_site_s_name_gets_its_entry_title_heading():
+    """A WordPress blog of a daily (mini news sites, rounds one and two): <title> and <h1 class="site-title"> are the
+    site's name, the headline an <h2 class="entry-title"> (hAtom). `newsroom extract`, with no feed title to stand
+    in, stored "The Northern Chronicle" as the title of every post. The home link names the site; a page whose
+    og:title is a headline keeps it."""
+    headline = "Deutsche Telekom's Munich AI factory is a rare European success"
+    body = "<p>" + "Six months after it opened, the AI data centre in Munich is fully booked and planning a hall. " * 8
+    html = ("<html lang='en'><head><title>The Northern Chronicle</title></head><body><header><h1 class='site-title'>"
+            "<a href='/' rel='home'>The Northern Chronicle</a></h1></header><article class='post hentry'>"
+            f"<header><h2 class='entry-title'>{headline}</h2></header><div class='entry-content'>{body}</p></div>"
+            "</article></body></html>")
+    url = "https://blogs.example.co.uk/tech/2026/12/02/telekom-munich/"
+    assert extract_article(html, url, None, NOW, min_words=10).title == headline
+    own = html.replace("</head>", "<meta property='og:title' content='Telekom opens a second hall'></head>")
+    assert extract_article(own, url, None, NOW, min_words=10).title == "Telekom opens a second hall"
+
+
+@pytest.mark.parametrize("meta, expected", [
+    ("Posted on <time datetime='2026-12-01T08:30:00+01:00'>December 1, 2026</time>&nbsp;·&nbsp;4 min&nbsp;·&nbsp;"
+     "Tomás Ferreira&nbsp;|&nbsp;<a href='https://github.com/x/blog'>Suggest Changes</a>", ["Tomás Ferreira"]),
+    ("December 1, 2026 · 6 min read · Jane Doe, Ravi Kumar", ["Jane Doe", "Ravi Kumar"]),
+    # no reading time: no theme's author slot; a link's words after the time are no author
+    ("December 1, 2026 · Tomás Ferreira", []),
+    ("December 1, 2026 · 4 min | <a href='https://github.com/x/blog'>Suggest Changes</a>", []),
+])
+def test_a_blog_theme_s_post_meta_names_the_author_after_the_reading_time(meta, expected):
+    """Hugo's PaperMod theme, the most used, signs a post only in its meta line, « date · 4 min · Author »
+    (mini news sites, round two): `newsroom extract`, with no feed to name the author, found none."""
+    body = "".join(f"<p>For two years I ran my fine-tuning jobs on an American cloud, batch {n} included, and "
+                   f"nothing in Europe came close on price.</p>" for n in range(8))
+    html = ("<html lang='en'><head><title>Scaleway's GPU cluster is the best deal | Packets</title></head><body>"
+            f"<article class='post-single'><header class='post-header'><h1 class='post-title'>Scaleway's GPU cluster "
+            f"is the best deal</h1></header><div class='post-content'>{body}</div><footer class='post-footer'>"
+            f"<div class='post-meta'>{meta}</div></footer></article></body></html>")
+    assert extract_article(html, "https://blog.example/posts/gpu/", None, NOW, min_words=10).authors == expected
+
+
 def test_a_story_with_no_title_anywhere_is_titled_by_its_opening_words():
     """Hostile sites audit (2026-12-03, #6): an empty <title> and <h1>, a JSON-LD headline of markup only and an
     empty feed title stored the story with an empty title (blank cells in listings, alert subjects ending at "r:")."""
@@ -1192,6 +1229,23 @@ def _depeche(meta_line: str, lang: str = "fr") -> str:
 def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expected):
     html = _depeche(meta_line, lang)
     assert extract_article(html, "http://127.0.0.1:18756/fil/depeche/APE-1123.html", None, NOW + timedelta(days=4),
+                           min_words=10).published_at == expected
+
+
+@pytest.mark.parametrize("meta_line, expected", [
+    # a British daily's header (mini news sites, second round): the time written with a dot, its zone after it
+    ("Thu 3 Dec 2026 14.05 GMT Last modified on Thu 3 Dec 2026 16.20 GMT", datetime(2026, 12, 3, 14, 5, tzinfo=timezone.utc)),
+    ("Wed 1 Jul 2026 09.30 BST", datetime(2026, 7, 1, 8, 30, tzinfo=timezone.utc)),
+    ("Thu 3 Dec 2026 2.05pm GMT", datetime(2026, 12, 3, 14, 5, tzinfo=timezone.utc)),
+    # a dot with neither zone nor a.m./p.m. after it is a number (« 3 déc. 2026 12.50 euros »): the day only
+    ("Thu 3 Dec 2026 12.50", datetime(2026, 12, 3, tzinfo=timezone.utc)),
+    ("Last modified on Thu 3 Dec 2026 16.20 GMT", datetime(2026, 12, 3, tzinfo=timezone.utc)),  # an update's time
+])
+def test_a_time_written_with_a_dot_and_its_zone_dates_a_page_whose_markup_states_none(meta_line, expected):
+    """"Thu 3 Dec 2026 14.05 GMT" gave the day at most: the clock was read only as 14:05 or 14h05, so a feed
+    dated by the story's last modification stood in, two hours late."""
+    html = _depeche(meta_line, "en")
+    assert extract_article(html, "http://127.0.0.1:18756/technology/2026/dec/03/story", None, NOW + timedelta(days=4),
                            min_words=10).published_at == expected
 
 

@@ -547,6 +547,25 @@ def test_the_feeds_own_name_as_author_names_nobody():
     assert [i.authors for i in parse_feed(atom.encode(), FEED).items] == [[], ["Stephen Nellis"], []]
 
 
+def test_an_atom_feed_s_own_author_is_the_author_of_entries_that_name_none():
+    """RFC 4287 (4.2.1): the feed's <author> applies to an entry without one. A one-person blog's Atom feed (Hugo,
+    mini news sites, round two) names its author once, and the posts were stored without any. An RSS channel's
+    <managingEditor>, which feedparser also calls the feed's author, is no item's author; the publication's own name
+    still names nobody."""
+    atom = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Packets &amp; Policy</title>
+<author><name>Tomás Ferreira</name></author>
+<entry><title>A</title><link href="https://news.example/a.html"/><updated>2026-11-20T09:00:00Z</updated></entry>
+<entry><title>B</title><link href="https://news.example/b.html"/><updated>2026-11-20T09:00:00Z</updated>
+<author><name>Guest Writer</name></author></entry></feed>"""
+    assert [i.authors for i in parse_feed(atom.encode(), FEED).items] == [["Tomás Ferreira"], ["Guest Writer"]]
+    own = atom.replace("<name>Tomás Ferreira</name>", "<name>Packets &amp; Policy</name>")
+    assert [i.authors for i in parse_feed(own.encode(), FEED).items] == [[], ["Guest Writer"]]
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<managingEditor>desk@news.example (Anne Roy)</managingEditor>
+<item><title>A</title><link>https://news.example/a.html</link></item></channel></rss>"""
+    assert parse_feed(rss.encode(), FEED).items[0].authors == []
+
+
 def test_feed_dates_in_french_or_with_european_zone_names_are_read():
     dates = ["mar., 02 déc. 2026 10:30:00 +0100", "Tue, 02 Dec 2026 10:30:00 CET", "Tue, 02 Dec 2026 11:30:00 CEST",
              "Tue, 02 Dec 2026 10:30:00", "Tue, 02 Dec 2026 04:30:00 EST",  # no zone: Paris time in a French feed "2026-12-02T10:30:00+01:00",

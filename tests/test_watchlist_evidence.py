@@ -199,6 +199,22 @@ def test_an_ambiguous_company_named_as_an_employer_is_the_company_and_no_person(
     assert "Atos" not in result.entities.PER
 
 
+def test_a_company_s_last_word_said_alone_is_no_person(enricher):
+    """"Telekom says the second hall would double its capacity" (mini news sites, round two): the short name of
+    Deutsche Telekom, with a verb of saying, was stored as a person beside the company. A lone word that ends a
+    watched company the text names is no surname; a person's surname stays ("Huang said"), also when spaCy made an
+    organisation of the person's full name ("Gwynne Shotwell, president of SpaceX … Shotwell said": a corpus page)."""
+    text = ("Deutsche Telekom's AI data centre in Munich is fully booked. Telekom says the second hall, due in 2028, "
+            "would double its capacity. Jensen Huang visited the site. Huang said it was impressive.")
+    result = enricher.enrich(EnrichInput(id="t", text=text, title=None, lang="en"))
+    assert result.orgs == ["Deutsche Telekom"]
+    assert result.entities.PER == ["Jensen Huang"]
+    text = ("NASA picked three landers, including one from SpaceX, which bid its Starship. Gwynne Shotwell, president "
+            "and chief operating officer of SpaceX, welcomed it. Shotwell said Starship missions could start soon.")
+    result = enricher.enrich(EnrichInput(id="t", text=text, title=None, lang="en"))
+    assert "Shotwell" in result.entities.PER or "Gwynne Shotwell" in result.entities.PER
+
+
 @pytest.mark.parametrize(("text", "lang"), [
     ("Athos, Porthos and Aramis worked for the king; Atos, the youngest musketeer in the Spanish version, joined "
      "them in the film.", "en"),

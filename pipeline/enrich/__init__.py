@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
 
-from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_sources, fix_person_span, is_place_name,
-                                      minister_in_span, normalise_entities, surname_in_context)
+from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_sources, fix_person_span, given_name_before,
+                                      institution_places, is_place_name, minister_in_span, normalise_entities,
+                                      surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -229,6 +230,9 @@ class Enricher:
         # a company's name that spaCy read as a person where the evidence was elsewhere ("Atos said it remained…",
         # while "working for Atos" made it the company: twelfth round R12-5) is the company, not a person too
         named = known | {m.text.casefold() for m in [*title_mentions, *mentions]}
+        # and its last word alone ("Deutsche Telekom … Telekom says": no surname); not an other organisation's, which
+        # may be a person spaCy misread ("Gwynne Shotwell" tagged ORG, then "Shotwell said": a corpus page)
+        named |= {words[-1] for name in named if len(words := name.split()) > 1}
         cleaned["PER"] = [p for p in cleaned["PER"] if p.casefold() not in named]
         return cleaned
 
@@ -299,7 +303,9 @@ def _spans(doc, text: str) -> list[Span]:
              and not any(e.start_char < end and start < e.end_char for start, end in sources)]
     spans = [minister_in_span(s, text) for s in spans]  # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else s, text) for s in spans]
-    return spans + based_places(text, spans)  # "Hyderabad-based", which spaCy often leaves out
+    spans = [given_name_before(s, text) for s in spans]  # "Ana Costa" of which spaCy tagged "Costa", a place
+    # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
+    return spans + based_places(text, spans) + institution_places(text, spans)
 
 
 _ENRICHERS: dict[tuple, Enricher] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from pipeline.enrich.gazetteer import (Place, is_eponymous_org, is_family_name, is_family_name_first, is_first_name,
                                        is_rarer_first_name, lookup_place, looks_like_org)
@@ -36,6 +36,10 @@ _ROLE_ACRONYM = re.compile(rf"^(?:{_ROLES})\s+")
 # "Peter Thiel-founded Palantir", "Musk-owned X": the compound's tail is no part of the name
 _COMPOUND_TAIL = re.compile(r"-(?:founded|co-founded|backed|led|owned|run|controlled|funded|based|style|era|like)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
+# when a name is said in French, which spaCy runs into the name: "Bourse de Paris jeudi", "Banque de France hier soir",
+# « Grève interprofessionnelle du mardi »
+_TIME_TAIL = re.compile(r"(?:[^\S\n]+(?:du|de|ce|le|dès))?(?:[^\S\n]+(?:lundi|mardi|mercredi|jeudi|vendredi|samedi"
+                        r"|dimanche|hier|aujourd['’]hui|demain|matin|soir|midi))+$")
 _EDGE = "\"'«»“”‘’()[]{}.,;:!?-–— \u00a0\n\t"
 # lower-case words that belong inside personal names ("Thalès de Milet", "Ursula von der Leyen")
 _PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la", "le", "di", "da", "del", "della", "dos",
@@ -111,6 +115,30 @@ def based_places(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# The seat a court, a prefecture or a town hall is named after is a place of the story (LABELLING.md: every city
+# named), but spaCy often tags nothing there: « un recours devant le tribunal administratif de Versailles » gave no
+# span (mini news sites, rounds one and two)
+_INSTITUTION_OF = re.compile(
+    r"\b(?i:tribunal(?: administratif| judiciaire| de commerce| correctionnel| des activités économiques)?"
+    r"|cour (?:administrative )?d['’](?:appel|assises)|conseil de prud['’]hommes|(?:sous-)?préfecture|mairie"
+    r"|rectorat|conseil (?:départemental|régional)|parquet|barreau|court of appeal|(?:high |crown |district )?court"
+    r"|prefecture|city council|county council)"
+    r"[^\S\n]+(?:de la[^\S\n]+|de l['’]|de[^\S\n]+|d['’]|of[^\S\n]+)"
+    r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[^\S\n][A-ZÀ-ÖØ-Þ][\w'’-]+)?)")
+
+
+def institution_places(text: str, spans: list[Span]) -> list[Span]:
+    """LOC spans for the seat a court, prefecture or town hall is named after (`_INSTITUTION_OF`) when no span covers
+    it yet: « le tribunal administratif de Versailles » → Versailles."""
+    out = []
+    for match in _INSTITUTION_OF.finditer(text):
+        start, end = match.span(1)
+        if _is_place(match.group(1), cue=True) is None or any(s.start < end and start < s.end for s in spans):
+            continue
+        out.append(Span(start, end, match.group(1), "LOC", place_cue=True, after_contraction=False))
+    return out
+
+
 def dateline_sources(text: str) -> list[tuple[int, int]]:
     """Offsets of the agency named in each paragraph's dateline ("(Reuters)" in "PARIS, Nov 29 (Reuters) - …")."""
     return [match.span(1) for match in _DATELINE.finditer(text)]
@@ -141,6 +169,9 @@ class Span:
     # whether the text presents the span as a person just before it: a role or a civil title ("founder Roland
     # Berger", « M. Roland Berger »): a company named after a person (gazetteer.EPONYMOUS_ORGS) then stays the person
     role_before: bool = False
+    # whether the span names a machine that stands in another town: "the Jupiter supercomputer in Jülich", « le
+    # supercalculateur Jupiter, à Jülich » (`_machine_elsewhere`)
+    machine: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -219,6 +250,25 @@ _PRODUCT_AFTER = re.compile(r"^[^\S\n]+(?:super)?(?:chips?|processors?|CPUs?|GPU
                             r"|bid|fund|ambitions?|push|talks|maker|business)\b)", re.IGNORECASE)
 _PRODUCT_BEFORE = re.compile(r"\b(?:(?:super)?puces?|processeurs?|accélérateurs?|plateforme|architecture)[^\S\n]+$",
                              re.IGNORECASE)
+# A machine stands in one town: a name before a machine word ("the Jupiter machine in Jülich") or after it (« le
+# supercalculateur Jupiter, à Jülich ») followed by another town names the machine, not a place (mini news sites,
+# rounds one and two: Jupiter, Florida). "The Munich machine is now…", "the Dresden chip plant in Saxony" stay places.
+_MACHINE_WORDS = r"(?:super)?computers?|machines?|systems?|clusters?|(?:super)?calculateurs?|ordinateurs?"
+_MACHINE_AFTER = re.compile(rf"^[^\S\n]+(?:{_MACHINE_WORDS})\b", re.IGNORECASE)
+_MACHINE_BEFORE = re.compile(rf"\b(?:{_MACHINE_WORDS})[^\S\n]+$", re.IGNORECASE)
+_IN_TOWN = re.compile(r"^,?[^\S\n]+(?:in|at|near|à|près de)[^\S\n]+([A-ZÀ-ÖØ-Þ][\w'’-]+(?:[^\S\n][A-ZÀ-ÖØ-Þ][\w'’-]+)?)")
+
+
+def _machine_elsewhere(span: Span, text: str, before: str) -> bool:
+    """Whether `span` names a machine standing in another town (see `_MACHINE_AFTER`)."""
+    after = text[span.end:span.end + 80]
+    if machine := _MACHINE_AFTER.match(after):
+        after = after[machine.end():]
+    elif not _MACHINE_BEFORE.search(before):
+        return False
+    town = _IN_TOWN.match(after)
+    place = lookup_place(town.group(1)) if town else None
+    return place is not None and place.kind == "city" and place != lookup_place(span.text)
 
 
 # Companies named after people (queries3 audit: Axel Springer, the publisher, was a person): the text calls them a
@@ -263,12 +313,14 @@ def surname_in_context(span: Span, text: str) -> Span:
     company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(after) or (
         _LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
     role = bool(_ROLE_BEFORE.search(before) or _TITLES.match(span.text))
+    machine = _machine_elsewhere(span, text, before)
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
-        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
+                    machine)
     surname = not _affiliation(before) and bool(  # "Priya Raman of Bernstein said": the employer said
         _ROLE_BEFORE.search(before) or (span.label == "PER" and _SAYING_AFTER.match(text[span.end:span.end + 40])))
     return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product,
-                company, role)
+                company, role, machine)
 
 
 def clean_name(text: str, label: str) -> str:
@@ -277,6 +329,7 @@ def clean_name(text: str, label: str) -> str:
     if label == "PER":
         name = _COMPOUND_TAIL.sub("", _TITLES.sub("", name))
     elif label in ("LOC", "ORG", "MISC"):
+        name = _TIME_TAIL.sub("", name)
         stripped = _LEADING.sub("", name)
         # keep articles that belong to a name ("Le Monde", "La Poste"): only strip lower-case ones
         if stripped and name[:1].islower() or (stripped and label == "LOC"):
@@ -321,6 +374,35 @@ def fix_person_span(span: Span, text: str) -> Span:
         if full:
             return Span(span.start, span.end, full.group(), span.label)
     return span
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """spaCy's French and English stop words: a capitalised « Au », "The" is no given name."""
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+
+    return frozenset(ENGLISH | FRENCH)
+
+
+_GIVEN_NAME_BEFORE = re.compile(r"(?:^|[\s(«\"“])([A-ZÀ-ÖØ-Þ][\w’'-]+)[^\S\n]$")
+
+
+def given_name_before(span: Span, text: str) -> Span:
+    """A one-word place span that names no place, right after a known first name, as that person's span: spaCy tags
+    "Costa" alone in "Ana Costa, a researcher at…" (mini news sites, round two); else `span`. Not when the two words
+    are a place ("Santa Cruz")."""
+    if span.label != "LOC" or " " in span.text.strip() or _is_place(clean_name(span.text, "LOC"), True, "LOC",
+                                                                    span.place_cue) is not None:
+        return span
+    given = _GIVEN_NAME_BEFORE.search(text[max(0, span.start - 30):span.start])
+    if given is None or not is_first_name(given.group(1)) or given.group(1).casefold() in _function_words():
+        return span  # « Au Louvre-Lens » opening a sentence: "Au" is a first name too
+    start = span.start - len(given.group(1)) - 1
+    full = text[start:span.end]
+    if lookup_place(full) is not None or not person_like(clean_name(full, "PER")):
+        return span
+    return surname_in_context(Span(start, span.end, full, "PER"), text)
 
 
 # A minister's name glued to the portfolio by spaCy (mini news sites, eleventh round R11-7): "Minister of Economy, Trade
@@ -614,7 +696,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if not _plausible(name, span.label):
             continue
         article = span.after_contraction is not False
-        label = classify(name, span.label, span.place_cue, article)
+        # a town introduced as a place once is one wherever named (« Crolles : … » over « … à Crolles »)
+        label = classify(name, span.label, True if name.casefold() in placed else span.place_cue, article)
         if label in (None, "MISC") and span.surname and _lone_surname(name, span):
             label = "PER"
         if label in ("ORG", "MISC", None) and (place := inner_place(name)):
@@ -629,6 +712,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
             if label is None:
                 continue
+        if label == "LOC" and span.machine:
+            label = "MISC"  # "the Jupiter machine in Jülich": the machine's name
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
