@@ -176,6 +176,22 @@ def test_the_agency_of_a_wire_dateline_is_no_organisation(text, lang, agency, ke
     assert entities.LOC  # the dateline's place is still a place of the story
 
 
+@pytest.mark.slow
+def test_the_place_of_a_dateline_in_capitals_is_a_place():
+    """Written items (entities3 round): spaCy gave "WALLDORF", "THE HAGUE" or "FRANKFURT" at the head of a wire story no
+    span, or an organisation's; a heading in capitals that names no place is no place."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang="en"):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert "Walldorf" in places("WALLDORF, Germany (Reuters) – SAP shares rose 5.1% to a record high on Wednesday.")
+    assert "The Hague" in places("THE HAGUE (Reuters) – The Dutch parliament on Tuesday approved the plan.")
+    assert places("Markets were calm.\nFRANKFURT — SAP shares climbed 6.8% on Tuesday.") == ["Frankfurt am Main"]
+    assert "Geneva" in places("GENÈVE (Reuters) – STMicroelectronics a abaissé jeudi sa prévision.", "fr")
+    assert places("EXCLUSIVE – SAP shares climbed 6.8% on Tuesday after results.") == []
+
+
 def test_persons_tagged_org_a_hyphenated_given_name_or_a_civil_title_stay_people():
     """Audit sites4 #11: « Marie-Guite Dufay » (Guite is in no list) and « M. Klaba » were organisations."""
     text = ("Octave Klaba a fondé OVHcloud ; l'entreprise de M. Klaba investit à Roubaix avec Marie-Guite Dufay, "

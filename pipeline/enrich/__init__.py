@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
 
-from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_sources, fix_person_span, is_place_name,
-                                      minister_in_span, normalise_entities, surname_in_context)
+from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
+                                      is_place_name, minister_in_span, normalise_entities, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -294,11 +294,14 @@ def _sentences(doc, text: str) -> list[Sentence]:
 
 def _spans(doc, text: str) -> list[Span]:
     sources = dateline_sources(text)  # "(Reuters)" in a dateline names the copy's source, not a party to the story
+    places = dateline_places(text)  # "WALLDORF, Germany (Reuters) –": spaCy's reading of the capitals gives way
+    taken = sources + [(p.start, p.end) for p in places]
     spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
              for e in doc.ents if e.label_ in LABELS
-             and not any(e.start_char < end and start < e.end_char for start, end in sources)]
+             and not any(e.start_char < end and start < e.end_char for start, end in taken)]
     spans = [minister_in_span(s, text) for s in spans]  # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else s, text) for s in spans]
+    spans = places + spans
     return spans + based_places(text, spans)  # "Hyderabad-based", which spaCy often leaves out
 
 
