@@ -208,3 +208,15 @@ def test_a_place_named_only_in_an_x_based_compound_is_a_place():
     assert out["LOC"] == ["Hyderabad", "Chennai", "New Delhi", "United States"]
     spacy_found = _spans(text, [("Hyderabad", "LOC")])  # a place spaCy found is not added twice
     assert [s.text for s in based_places(text, spacy_found)] == ["Chennai", "New Delhi", "US"]
+
+
+def test_a_place_in_a_coordinated_or_shortened_x_based_compound_is_a_place():
+    """Written items (entities3 round): "the New York- and Paris-based company" lost New York (its "-based" is the
+    second place's), and "Frankfurt-based" or "Bangalore-based" named no place (Frankfurt am Main, Bengaluru: not the
+    cities' own names). Another name of a smaller city is still no place: GeoNames lists "Google" among Topeka's."""
+    from pipeline.enrich.entities import based_places
+
+    text = ("The New York- and Paris-based company grew. The Frankfurt-based group and a Bangalore-based rival "
+            "bid, as did US- or UK-headquartered firms. Google-based tools and Java- and Julia-based code ship.")
+    assert normalise_entities(based_places(text, []))["LOC"] == [
+        "New York City", "Paris", "Frankfurt am Main", "Bengaluru", "United States", "United Kingdom"]

@@ -72,7 +72,10 @@ _DATELINE = re.compile(r"^[^\S\n]*[A-ZÀ-Ý][\w.'’/ -]{1,40}(?:,[^\S\n]*[\w. ]
 
 # "Hyderabad-based", "San Francisco-based", "Chennai-headquartered": a place named only inside such a compound, for
 # which spaCy often gives no span at all (at a sentence's start: "Hyderabad-based startup Sarvam AI said…")
-_BASED = re.compile(r"(?<![\w'’.-])((?:[A-ZÀ-ÖØ-Þ][\w'’.]*[ -]){0,3}[A-ZÀ-ÖØ-Þ][\w'’.]*)-(?:based|headquartered)\b")
+# The first of two coordinated places shares the second's "-based": "the New York- and Paris-based company"
+_BASED_NAME = r"(?:[A-ZÀ-ÖØ-Þ][\w'’.]*[ -]){0,3}[A-ZÀ-ÖØ-Þ][\w'’.]*"
+_BASED = re.compile(rf"(?<![\w'’.-])({_BASED_NAME})-(?:(?:based|headquartered)\b|[^\S\n]+(?:and|or|&)[^\S\n]+"
+                    rf"(?={_BASED_NAME}-(?:based|headquartered)\b))")
 
 
 def _folded(name: str) -> str:
@@ -84,13 +87,17 @@ def _folded(name: str) -> str:
 def _based_place(name: str) -> bool:
     """A place an "X-based" compound names without spaCy's word for it: a country or union as any of its names
     ("US-based"), a region or a city of 50,000 or more as itself ("Java-based" is no Jawa, "Blackwell-based systems"
-    no Blackwell, Oklahoma)."""
+    no Blackwell, Oklahoma) or by the first words of its name ("New York-based", "Frankfurt-based": New York City,
+    Frankfurt am Main), and a city of a million or more by its other names ("Bangalore-based"; GeoNames lists
+    "Google" among Topeka's)."""
     place = lookup_place(name)
     if place is None:
         return False
     if place.kind in ("country", "union", "continent"):
         return True
-    as_written = _folded(place.canonical) == _folded(name)
+    as_written = _folded(place.canonical) == _folded(name) or _folded(place.canonical).startswith(_folded(name) + " ")
+    if place.kind == "city" and place.population >= _CUELESS_CAPITALS:
+        return True
     return as_written and (place.kind == "region" or place.population >= _CUELESS_TOWN)
 
 
