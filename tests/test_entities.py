@@ -42,6 +42,22 @@ def test_gazetteer_covers_french_regions_departments_and_towns():
     assert canonical_place("Western Europe") == "Western Europe" and canonical_place("Bourse") is None
 
 
+def test_the_parts_of_the_world_the_press_names_are_places_in_english_and_french():
+    """Written items (entities3 round): « au Moyen-Orient », « en Asie-Pacifique », "Benelux", « la Wallonie » and
+    « l'éditeur de Vélizy » named no place, and "Middle East" was a hamlet of 1,872 (GeoNames)."""
+    assert canonical_place("Moyen-Orient") == canonical_place("Middle East") == "Middle East"
+    assert lookup_place("Middle East").kind == "region"
+    assert canonical_place("Asie-Pacifique") == canonical_place("Asia-Pacific") == "Asia-Pacific"
+    assert canonical_place("Amérique latine") == "Latin America" and canonical_place("Benelux") == "Benelux"
+    assert canonical_place("Wallonie") == "Wallonia" and canonical_place("Baltic states") == "Baltic states"
+    velizy = lookup_place("Vélizy")  # the merged commune's usual name, as big as the commune
+    assert velizy == lookup_place("Vélizy-Villacoublay") and velizy.population < 100_000
+    assert canonical_place("Odessa") == "Odesa"  # a hand-set form still beats another town called so
+    out = normalise_entities(_spans("L'éditeur de Vélizy vend au Moyen-Orient.", [("Vélizy", "LOC"),
+                                                                                  ("Moyen-Orient", "LOC")]))
+    assert out["LOC"] == ["Vélizy-Villacoublay", "Middle East"]
+
+
 def test_non_places_tagged_loc_are_dropped_or_become_organisations():
     names = ["Bourse", "État", "Hexagone", "SecNumCloud", "Windows Server", "H20", "Route 53", "kamikaze drones",
              "Sequoia Capital"]
