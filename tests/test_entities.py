@@ -312,6 +312,18 @@ def test_a_product_named_ai_something_is_no_person():
     assert classify("Ai Weiwei", "PER") == "PER" and classify("JD Vance", "PER") == "PER"
 
 
+def test_a_place_before_ai_is_the_place_and_no_person():
+    """Written items (entities3 round): "the listed Paris AI company" (spaCy: ORG "Paris AI") and the headline "Google's
+    Paris AI hub" (LOC "Paris AI") gave the person "Paris AI" (Paris is a given name) and no place. A company named
+    "<word> AI" that is no place, or a small town the text does not present as one, is no person either."""
+    text = "LightOn, the listed Paris AI company, grew. Jasper AI and Nova AI hired."
+    out = normalise_entities(_spans(text, [("Paris AI", "ORG"), ("Jasper AI", "ORG"), ("Nova AI", "PER")]))
+    assert out["LOC"] == ["Paris"] and out["PER"] == [] and out["ORG"] == ["Jasper AI", "Nova AI"]
+    title = "Google's Paris AI hub outgrows its promises"
+    assert normalise_entities(_spans(title, [("Paris AI", "LOC")])) == {
+        "PER": [], "ORG": [], "LOC": ["Paris"], "MISC": [], "place_forms": {"Paris": ["Paris"]}}
+
+
 def test_table_cells_flattened_with_bars_are_no_names():
     """Mini news sites audit (fifth round, F19): "M€ |" and "Limited | Customer" from a flattened table were ORGs."""
     from pipeline.enrich.entities import _plausible, clean_name

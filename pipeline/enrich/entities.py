@@ -423,8 +423,8 @@ def person_like(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name) or _NOT_IN_NAMES.search(name):
         return False
-    if words[0] in _TECH_ACRONYMS:  # « la plateforme AI Endpoints »: "Ai" is a given name, "AI" a product's prefix
-        return False
+    if any(w in _TECH_ACRONYMS for w in words):  # « la plateforme AI Endpoints », "the Paris AI company": "Ai" is a
+        return False  # given name, "AI" a product's prefix or the head of the noun after the name
     if len(words) == 2 and _INITIALS.match(words[0]) and _city_of_size(words[1]):
         return False  # a university or school named after its city ("KU Leuven", "TU Delft", "UC Berkeley"), not "JD Vance"
     if len(words) >= 3 and (words[-1].casefold() in _NAMED_AFTER or words[0].casefold() in _ARTICLES):
@@ -592,6 +592,13 @@ def _lone_surname(name: str, span: Span | None = None) -> bool:
             and name.isalpha() and place is None and not looks_like_org(name) and name not in _NOT_NAMES)
 
 
+def _before_tech_acronym(name: str) -> str | None:
+    """The words before a closing "AI", "GPU"… ("Paris AI" → "Paris"), which spaCy joins to the name before the noun
+    they qualify ("the listed Paris AI company"), else None."""
+    words = name.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1] in _TECH_ACRONYMS else None
+
+
 def is_place_name(text: str) -> bool:
     """Whether a raw span names a place once cleaned ("Mountain View" in "groupe de Mountain View")."""
     return _is_place(clean_name(text, "LOC")) is not None
@@ -632,6 +639,9 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue
         name = clean_name(span.text, span.label)
         if not _plausible(name, span.label):
+            continue
+        if (head := _before_tech_acronym(name)) and (place := _is_place(head, label=span.label, cue=span.place_cue)):
+            _add_place(out, seen, forms, place, head)  # "the Paris AI company", "Google's Paris AI hub"
             continue
         article = span.after_contraction is not False
         label = classify(name, span.label, span.place_cue, article)
