@@ -208,6 +208,28 @@ def test_the_place_of_a_dateline_in_capitals_is_a_place():
     assert places("EXCLUSIVE – SAP shares climbed 6.8% on Tuesday after results.") == []
 
 
+@pytest.mark.slow
+def test_a_watched_company_s_name_is_no_place_and_a_word_of_it_no_person():
+    """Written items (entities3 round): "in Oracle's new cloud" made Oracle, Arizona a place of a story about the
+    company, and "Telekom says" (after "Deutsche Telekom") a person; a place named beside the company stays one."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def read(title, text):
+        return get_enricher().enrich(EnrichInput(id="t", title=title, text=text, lang="en"))
+
+    result = read("'Sovereign' is doing a lot of work in Oracle's new cloud",
+                  "Oracle opened its latest EU Sovereign Cloud region in Frankfurt this week. Oracle remains an "
+                  "American company, subject to US law. Nor does the package give customers a means of holding their "
+                  "own encryption keys outside Oracle's reach.")
+    assert "Oracle" in result.orgs and "Oracle" not in result.entities.LOC
+    assert "Frankfurt am Main" in result.entities.LOC
+    result = read("Telekom's AI factory lives up to the billing",
+                  "When Deutsche Telekom announced its 'industrial AI cloud' in Munich last winter, it promised the "
+                  "largest AI computing facility run by a European company. The facility opened this month with "
+                  "around 10,000 Nvidia GPUs, and Telekom says it has already signed more than 60 industrial clients.")
+    assert result.entities.PER == [] and "Deutsche Telekom" in result.orgs and "Munich" in result.entities.LOC
+
+
 def test_persons_tagged_org_a_hyphenated_given_name_or_a_civil_title_stay_people():
     """Audit sites4 #11: « Marie-Guite Dufay » (Guite is in no list) and « M. Klaba » were organisations."""
     text = ("Octave Klaba a fondé OVHcloud ; l'entreprise de M. Klaba investit à Roubaix avec Marie-Guite Dufay, "

@@ -229,7 +229,15 @@ class Enricher:
         # a company's name that spaCy read as a person where the evidence was elsewhere ("Atos said it remained…",
         # while "working for Atos" made it the company: twelfth round R12-5) is the company, not a person too
         named = known | {m.text.casefold() for m in [*title_mentions, *mentions]}
-        cleaned["PER"] = [p for p in cleaned["PER"] if p.casefold() not in named]
+        # nor is one word of a company's longer name ("Telekom says…" after "Deutsche Telekom"), nor a place whose
+        # every form the text names is a company it links elsewhere ("in Oracle's new cloud": Oracle, Arizona)
+        words = {w for n in named if " " in n for w in n.split()}
+        cleaned["PER"] = [p for p in cleaned["PER"] if p.casefold() not in named
+                          and not (" " not in p and p.casefold() in words)]
+        forms = cleaned["place_forms"]
+        cleaned["LOC"] = [p for p in cleaned["LOC"]
+                          if not forms.get(p) or any(f.casefold() not in named for f in forms[p])]
+        cleaned["place_forms"] = {p: f for p, f in forms.items() if p in cleaned["LOC"]}
         return cleaned
 
     def _partial(self, item: EnrichInput, lang: str) -> Enrichment:
