@@ -230,6 +230,23 @@ def test_a_watched_company_s_name_is_no_place_and_a_word_of_it_no_person():
     assert result.entities.PER == [] and "Deutsche Telekom" in result.orgs and "Munich" in result.entities.LOC
 
 
+def test_a_full_name_spacy_missed_before_its_role_is_a_person():
+    """Written items (entities3 round): spaCy gave no span for "Daniel Obi, Pigment's chief revenue officer", "Laurent
+    Mérieux, the chief executive…" (only "Mr Mérieux" further on) or « Mathilde Carrère, directrice générale de Pasqal ».
+    A place, a company or a pair spaCy already read, before such a role, is left as it was."""
+    from pipeline.enrich.entities import presented_persons
+
+    text = ("Daniel Obi, Pigment's chief revenue officer, spent a decade in Paris. Laurent Mérieux, the chief executive "
+            "appointed in May, said so. And Mr Mérieux agreed.\nMathilde Carrère, directrice générale de Pasqal, a dit "
+            "non. Santa Clara, the chipmaker's home, and Mistral AI, its founder said. Lisa Su, AMD's chief, spoke.")
+    mr = text.index("Mr Mérieux") + 3
+    spacy_found = [Span(mr, mr + 7, "Mérieux", "PER"), *_spans(text, [("Lisa Su", "PER"), ("AMD", "ORG")])]
+    found = presented_persons(text, spacy_found)
+    assert [s.text for s in found] == ["Daniel Obi", "Laurent Mérieux", "Mathilde Carrère"]
+    assert sorted(normalise_entities(spacy_found + found)["PER"]) == ["Daniel Obi", "Laurent Mérieux", "Lisa Su",
+                                                                      "Mathilde Carrère"]
+
+
 def test_persons_tagged_org_a_hyphenated_given_name_or_a_civil_title_stay_people():
     """Audit sites4 #11: « Marie-Guite Dufay » (Guite is in no list) and « M. Klaba » were organisations."""
     text = ("Octave Klaba a fondé OVHcloud ; l'entreprise de M. Klaba investit à Roubaix avec Marie-Guite Dufay, "

@@ -17,7 +17,8 @@ from functools import cached_property
 from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
-                                      is_place_name, minister_in_span, normalise_entities, surname_in_context)
+                                      is_place_name, minister_in_span, normalise_entities, presented_persons,
+                                      surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -310,6 +311,7 @@ def _spans(doc, text: str) -> list[Span]:
     spans = [minister_in_span(s, text) for s in spans]  # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else s, text) for s in spans]
     spans = places + spans
+    spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
     return spans + based_places(text, spans)  # "Hyderabad-based", which spaCy often leaves out
 
 
