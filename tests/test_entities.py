@@ -230,6 +230,18 @@ def test_a_watched_company_s_name_is_no_place_and_a_word_of_it_no_person():
     assert result.entities.PER == [] and "Deutsche Telekom" in result.orgs and "Munich" in result.entities.LOC
 
 
+def test_a_place_spacy_cut_at_a_hyphen_or_before_its_last_word_is_finished():
+    """Written items (entities3 round): spaCy read "Saxony" in "Saxony-Anhalt" and "Baltic" in "the Baltic states";
+    words after a place that make no longer place are left out ("Paris-based", "Germany and")."""
+    from pipeline.enrich.entities import fix_place_span
+
+    text = "Officials in Saxony-Anhalt, Germany and the Baltic states met Paris-based investors. L'Essonne du Sud."
+    spans = [fix_place_span(s, text) for s in _spans(text, [("Saxony", "LOC"), ("Germany", "LOC"), ("Baltic", "LOC"),
+                                                             ("Paris", "LOC"), ("Essonne", "LOC")])]
+    assert [s.text for s in spans] == ["Saxony-Anhalt", "Germany", "Baltic states", "Paris", "Essonne"]
+    assert normalise_entities(spans)["LOC"] == ["Saxony-Anhalt", "Germany", "Baltic states", "Paris", "Essonne"]
+
+
 def test_a_full_name_spacy_missed_before_its_role_is_a_person():
     """Written items (entities3 round): spaCy gave no span for "Daniel Obi, Pigment's chief revenue officer", "Laurent
     Mérieux, the chief executive…" (only "Mr Mérieux" further on) or « Mathilde Carrère, directrice générale de Pasqal ».

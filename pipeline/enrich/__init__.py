@@ -17,8 +17,8 @@ from functools import cached_property
 from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
-                                      is_place_name, minister_in_span, normalise_entities, presented_persons,
-                                      surname_in_context)
+                                      fix_place_span, is_place_name, minister_in_span, normalise_entities,
+                                      presented_persons, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -309,7 +309,8 @@ def _spans(doc, text: str) -> list[Span]:
              for e in doc.ents if e.label_ in LABELS
              and not any(e.start_char < end and start < e.end_char for start, end in taken)]
     spans = [minister_in_span(s, text) for s in spans]  # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
-    spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else s, text) for s in spans]
+    spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
+             for s in spans]
     spans = places + spans
     spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
     return spans + based_places(text, spans)  # "Hyderabad-based", which spaCy often leaves out

@@ -370,6 +370,20 @@ def fix_person_span(span: Span, text: str) -> Span:
     return span
 
 
+# the rest of a place's name spaCy cut off at a hyphen or before a lower-case last word: "Saxony(-Anhalt)", « Rhénanie
+# (-du-Nord-Westphalie) », "the Baltic (states)"
+_PLACE_REST = re.compile(r"(?:-[\w'’]+)+|[^\S\n]+[a-zà-ÿ][\w-]*")
+
+
+def fix_place_span(span: Span, text: str) -> Span:
+    """A LOC span finished with the words after it when the longer name is a place the gazetteer knows ("Saxony" in
+    "Saxony-Anhalt"), else `span`."""
+    rest = _PLACE_REST.match(text, span.end) if span.label == "LOC" else None
+    if rest is None or rest.group().strip() in _PARTICLES or lookup_place(longer := text[span.start:rest.end()]) is None:
+        return span  # « Essonne du (Sud) » would read as a part of Essonne
+    return Span(span.start, rest.end(), longer, span.label)
+
+
 # A minister's name glued to the portfolio by spaCy (mini news sites, eleventh round R11-7): "Minister of Economy, Trade
 # and Industry Ryosei Akazawa" came out as one organisation, "Economy, Trade and Industry Ryosei Akazawa", and the
 # minister was lost. After "Minister of/for" or "Secretary of/for", a span that goes on past a portfolio word with two
