@@ -242,6 +242,18 @@ def test_a_place_spacy_cut_at_a_hyphen_or_before_its_last_word_is_finished():
     assert normalise_entities(spans)["LOC"] == ["Saxony-Anhalt", "Germany", "Baltic states", "Paris", "Essonne"]
 
 
+def test_a_rank_before_a_name_and_honours_after_it_are_no_part_of_it():
+    """Written items (entities3 round): "Général Antoine Delcourt" and "Rupert Aldane KC" kept their rank and honours,
+    so the person was not found under the name; "General Motors" keeps its word."""
+    def persons(name, label="PER"):
+        return normalise_entities([Span(0, len(name), name, label)])["PER"]
+
+    assert persons("Général Antoine Delcourt") == ["Antoine Delcourt"] and persons("Judge Amit Mehta") == ["Amit Mehta"]
+    assert persons("Rupert Aldane KC") == ["Rupert Aldane"] and persons("Jane Doe MP, OBE") == ["Jane Doe"]
+    assert persons("General Motors") == [] and normalise_entities(_spans("General Motors", [
+        ("General Motors", "PER")]))["ORG"] == ["General Motors"]
+
+
 def test_a_full_name_spacy_missed_before_its_role_is_a_person():
     """Written items (entities3 round): spaCy gave no span for "Daniel Obi, Pigment's chief revenue officer", "Laurent
     Mérieux, the chief executive…" (only "Mr Mérieux" further on) or « Mathilde Carrère, directrice générale de Pasqal ».

@@ -33,6 +33,13 @@ _TITLES = re.compile(
     rf"|Présidente|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice|{_ROLES})\s+)+"
 )
 _ROLE_ACRONYM = re.compile(rf"^(?:{_ROLES})\s+")
+# a rank or office before a full name ("Général Antoine Delcourt", "Judge Amit Mehta"), taken off only when a full name
+# follows: "General Motors", "General Electric" keep their word
+_RANKS = re.compile(r"^(?:Général|Générale|General|Gen\.|Colonel|Col\.|Amiral|Admiral|Lieutenant|Capitaine|Captain"
+                    r"|Commandant|Commander|Maréchal|Marshal|Judge|Juge|Ambassador|Ambassadeur|Ambassadrice|Governor"
+                    r"|Gouverneur)\s+(?=[A-ZÀ-ÖØ-Þ][\w'’-]+\s+[A-ZÀ-ÖØ-Þ])")
+# honours and offices written after a British name: "Rupert Aldane KC", "Jane Doe MP", "John Smith CBE"
+_HONOURS = re.compile(r"(?:,?\s+(?:KC|QC|MP|MEP|CBE|OBE|MBE|KBE|DBE|FRS))+$")
 # "Peter Thiel-founded Palantir", "Musk-owned X": the compound's tail is no part of the name
 _COMPOUND_TAIL = re.compile(r"-(?:founded|co-founded|backed|led|owned|run|controlled|funded|based|style|era|like)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -322,7 +329,7 @@ def clean_name(text: str, label: str) -> str:
     name = " ".join(text.split()).strip(_EDGE)
     name = _POSSESSIVE.sub("", name).strip(_EDGE)
     if label == "PER":
-        name = _COMPOUND_TAIL.sub("", _TITLES.sub("", name))
+        name = _HONOURS.sub("", _COMPOUND_TAIL.sub("", _RANKS.sub("", _TITLES.sub("", name))))
     elif label in ("LOC", "ORG", "MISC"):
         stripped = _LEADING.sub("", name)
         # keep articles that belong to a name ("Le Monde", "La Poste"): only strip lower-case ones
