@@ -485,6 +485,15 @@ def test_company_and_product_names_shaped_like_people_are_not_people():
         assert classify(name, "PER") == "PER", name
 
 
+def test_brokers_and_insurers_named_like_people_are_not_people():
+    """Written items (entities3 round): "Kinsley Securities raised its price target" (spaCy: ORG) and "Rembrandt
+    Securities" were persons: "Securities", like "Capital" or "Partners", ends no person's name."""
+    from pipeline.enrich.entities import classify
+
+    for name in ("Kinsley Securities", "Rembrandt Securities", "Raymond Insurance", "Morgan Advisors"):
+        assert classify(name, "ORG") == "ORG" and classify(name, "PER") != "PER", name
+
+
 def test_a_person_s_employer_after_of_or_at_is_no_town_and_no_person():
     """Mini news sites audit (tenth round, R10-9): "analyst Priya Raman of Bernstein said" made Bernstein (a village
     of 956 in Austria) a place of the story, and, once no place, a person who said something; a town after a person's
