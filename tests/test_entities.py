@@ -58,6 +58,15 @@ def test_the_parts_of_the_world_the_press_names_are_places_in_english_and_french
     assert out["LOC"] == ["Vélizy-Villacoublay", "Middle East"]
 
 
+def test_french_regions_by_their_english_names_and_business_districts_are_places():
+    """Written items (entities3 round): "Normandy" was a town of 4,978 in the United States; "Provence", "Burgundy",
+    « Sophia-Antipolis », « Paris-Saclay » and « La Défense » named no place (the labels list them all)."""
+    assert canonical_place("Normandy") == canonical_place("Normandie") and lookup_place("Normandy").kind == "region"
+    assert canonical_place("Provence") == "Provence" and canonical_place("Burgundy") == canonical_place("Bourgogne")
+    assert canonical_place("Sophia-Antipolis") == canonical_place("Sophia Antipolis") == "Sophia Antipolis"
+    assert canonical_place("Paris-Saclay") == "Paris-Saclay" and canonical_place("La Défense") == "La Défense"
+
+
 def test_non_places_tagged_loc_are_dropped_or_become_organisations():
     names = ["Bourse", "État", "Hexagone", "SecNumCloud", "Windows Server", "H20", "Route 53", "kamikaze drones",
              "Sequoia Capital"]

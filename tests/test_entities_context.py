@@ -34,13 +34,13 @@ def test_a_town_the_text_introduces_as_a_place_stays_a_place():
     """Keep: the same towns, or others as small, after a preposition, an article, another place and a conjunction,
     before "-based" / ", <region>", or between a possessive and a site word, whatever spaCy called them."""
     text = ("Le groupe a ouvert un bureau à Aley. Les capacités de Bernin sont pleines. The Walldorf giant grew. "
-            "Growers in Poland and Normandy wait. The Roubaix-based provider hired. A plant in Winner, South Dakota "
+            "Growers in Poland and Crolles wait. The Roubaix-based provider hired. A plant in Winner, South Dakota "
             "closed. OVHcloud adds GPUs at its Gravelines data centre. July 22 -- Blossom Music Center, Cuyahoga "
             "Falls, OH.")
     out = normalise_entities(_spans(text, [("Aley", "ORG"), ("Bernin", "PER"), ("Walldorf", "MISC"),
-                                           ("Poland", "LOC"), ("Normandy", "ORG"), ("Roubaix", "ORG"),
+                                           ("Poland", "LOC"), ("Crolles", "ORG"), ("Roubaix", "ORG"),
                                            ("Winner", "PER"), ("Gravelines", "ORG"), ("Cuyahoga Falls", "ORG")]))
-    assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Normandy", "Roubaix", "Winner", "Gravelines",
+    assert out["LOC"] == ["Aley", "Bernin", "Walldorf", "Poland", "Crolles", "Roubaix", "Winner", "Gravelines",
                           "Cuyahoga Falls"]
 
 

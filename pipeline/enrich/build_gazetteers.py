@@ -54,6 +54,13 @@ EXTRA_PLACES = [
     ("Bay Area", "Bay Area", "region"), ("San Francisco Bay Area", "Bay Area", "region"),
     # the French names of Belgium's regions (pycountry writes them "Wallonne, Région", which no text does)
     ("Wallonie", "Wallonia", "region"), ("Flandre", "Flanders", "region"),
+    # French regions and provinces the press names in English or by their old names, and the business and research
+    # districts it names as places (like "Silicon Valley"); "Normandy" was a town of 4,978 in the United States
+    ("Normandy", "Normandie", "region"), ("Burgundy", "Bourgogne", "region"), ("Picardy", "Picardie", "region"),
+    ("Provence", "Provence", "region"), ("Languedoc", "Languedoc", "region"), ("Côte d'Azur", "Côte d'Azur", "region"),
+    ("French Riviera", "Côte d'Azur", "region"), ("Sophia Antipolis", "Sophia Antipolis", "region"),
+    ("Sophia-Antipolis", "Sophia Antipolis", "region"), ("Paris-Saclay", "Paris-Saclay", "region"),
+    ("La Défense", "La Défense", "region"),
     # the name everyone uses for a merged commune (Dassault Systèmes' seat): the town's population, not a region's
     ("Vélizy", "Vélizy-Villacoublay", "city"),
 ]
