@@ -67,6 +67,17 @@ def test_french_regions_by_their_english_names_and_business_districts_are_places
     assert canonical_place("Paris-Saclay") == "Paris-Saclay" and canonical_place("La Défense") == "La Défense"
 
 
+def test_an_ocean_is_no_place():
+    """Written items (entities3 round): « de l'autre côté de l'Atlantique » and « outre-Atlantique » gave Benin's
+    Atlantique department (the labels list countries, regions and cities: never an ocean); Asia-Pacific stays."""
+    text = "Les clés restent de l'autre côté de l'Atlantique, dit-on outre-Atlantique, en Asie-Pacifique et en Bretagne."
+    spans = _spans(text, [("l'Atlantique", "LOC"), ("Asie-Pacifique", "LOC"), ("Bretagne", "LOC")])
+    start = text.index("Atlantique,", text.index("outre"))
+    spans.append(Span(start, start + 10, "Atlantique", "LOC"))
+    assert normalise_entities(spans)["LOC"] == ["Asia-Pacific", "Bretagne"]
+    assert normalise_entities(_spans("Ships crossed the Atlantic.", [("the Atlantic", "LOC")]))["LOC"] == []
+
+
 def test_non_places_tagged_loc_are_dropped_or_become_organisations():
     names = ["Bourse", "État", "Hexagone", "SecNumCloud", "Windows Server", "H20", "Route 53", "kamikaze drones",
              "Sequoia Capital"]

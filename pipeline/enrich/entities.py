@@ -60,6 +60,9 @@ _INSTITUTIONS = {"congress", "council", "court", "senate", "parliament", "assemb
                  "cabinet", "government", "congrès", "conseil", "sénat", "parlement", "assemblée", "gouvernement",
                  "bercy", "matignon", "beauvau", "brienne",
                  "commerce"}  # "Chamber of Commerce" is no town of California (eighth round, R8-11)
+# an ocean is no country, region or city: « de l'autre côté de l'Atlantique » and « outre-Atlantique » gave Benin's
+# Atlantique department, "across the Atlantic" a town of 6,833 in Iowa (written items, entities3 round)
+_OCEANS = {"atlantique", "atlantic", "pacifique", "pacific"}
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -519,6 +522,8 @@ def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue
 def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     """`lookup_place` with the exceptions of `_is_place` that need no context; `article`: whether a French
     contraction before the name allows its merged article back (`Span.after_contraction`)."""
+    if _LEADING.sub("", name).casefold() in _OCEANS:
+        return None
     place = lookup_place(name, unaccented) or _county(name)
     if place is None and name[:1].islower():
         tail = _LOWER_HEAD.sub("", name)
