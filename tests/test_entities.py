@@ -274,6 +274,22 @@ def test_a_rank_before_a_name_and_honours_after_it_are_no_part_of_it():
         ("General Motors", "PER")]))["ORG"] == ["General Motors"]
 
 
+def test_two_places_spacy_read_as_one_name_are_both_places():
+    """Written items (entities3 round): "its Crolles and Agrate sites" was one organisation, "Crolles and Agrate", and
+    neither town a place; companies named with "and" stay companies."""
+    from pipeline.enrich.entities import surname_in_context
+
+    def read(text, surface, label):
+        return normalise_entities([surname_in_context(s, text) for s in _spans(text, [(surface, label)])])
+
+    out = read("STMicro said it would slow hiring at its Crolles and Agrate sites.", "Crolles and Agrate", "ORG")
+    assert (out["LOC"], out["ORG"]) == (["Crolles", "Agrate"], [])
+    assert read("Lyon et Grenoble ont voté.", "Lyon et Grenoble", "LOC")["LOC"] == ["Lyon", "Grenoble"]
+    for name in ("Marks and Spencer", "Johnson and Johnson", "Procter & Gamble"):
+        assert read(f"{name} fell.", name, "ORG")["ORG"] == [name], name
+    assert read("Trinidad and Tobago won.", "Trinidad and Tobago", "LOC")["LOC"] == ["Trinidad and Tobago"]
+
+
 def test_a_full_name_spacy_missed_before_its_role_is_a_person():
     """Written items (entities3 round): spaCy gave no span for "Daniel Obi, Pigment's chief revenue officer", "Laurent
     Mérieux, the chief executive…" (only "Mr Mérieux" further on) or « Mathilde Carrère, directrice générale de Pasqal ».

@@ -652,6 +652,20 @@ def _before_tech_acronym(name: str) -> str | None:
     return " ".join(words[:-1]) if len(words) > 1 and words[-1] in _TECH_ACRONYMS else None
 
 
+_AND = re.compile(r"^(.+?)\s+(?:and|et|&)\s+(.+)$")
+
+
+def _two_places(name: str, span: Span) -> list | None:
+    """The two places of a span spaCy made of both ("Crolles and Agrate", ORG), each read as the span would be, with its
+    form; None unless both are places."""
+    match = _AND.match(name)
+    if not match or _is_place(name, label=span.label, cue=span.place_cue):
+        return None
+    places = [(_is_place(form, unaccented=span.label == "LOC", label=span.label, cue=span.place_cue), form)
+              for form in match.groups()]
+    return places if all(place for place, _ in places) else None
+
+
 def is_place_name(text: str) -> bool:
     """Whether a raw span names a place once cleaned ("Mountain View" in "groupe de Mountain View")."""
     return _is_place(clean_name(text, "LOC")) is not None
@@ -695,6 +709,10 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue
         if (head := _before_tech_acronym(name)) and (place := _is_place(head, label=span.label, cue=span.place_cue)):
             _add_place(out, seen, forms, place, head)  # "the Paris AI company", "Google's Paris AI hub"
+            continue
+        if both := _two_places(name, span):
+            for place, form in both:  # "its Crolles and Agrate sites": one span for two places
+                _add_place(out, seen, forms, place, form)
             continue
         article = span.after_contraction is not False
         label = classify(name, span.label, span.place_cue, article)
