@@ -274,6 +274,19 @@ def test_a_rank_before_a_name_and_honours_after_it_are_no_part_of_it():
         ("General Motors", "PER")]))["ORG"] == ["General Motors"]
 
 
+def test_a_town_between_a_company_s_possessive_and_a_site_word_is_a_place():
+    """Written items (entities3 round): "assembled at the start-up's Palaiseau plant" (spaCy: MISC) lost Palaiseau, a
+    town of 32,000: only "its" / "their" before the town counted; a product after a possessive stays no place."""
+    from pipeline.enrich.entities import surname_in_context
+
+    def places(text, surface, label="MISC"):
+        return normalise_entities([surname_in_context(s, text) for s in _spans(text, [(surface, label)])])["LOC"]
+
+    assert places("The machine, assembled at the start-up's Palaiseau plant, opens.", "Palaiseau") == ["Palaiseau"]
+    assert places("Pasqal's Palaiseau site hired.", "Palaiseau") == ["Palaiseau"]
+    assert places("Nvidia's Blackwell chips will ship.", "Blackwell") == []
+
+
 def test_two_places_spacy_read_as_one_name_are_both_places():
     """Written items (entities3 round): "its Crolles and Agrate sites" was one organisation, "Crolles and Agrate", and
     neither town a place; companies named with "and" stay companies."""

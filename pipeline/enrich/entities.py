@@ -199,8 +199,9 @@ _PLACE_BEFORE = re.compile(
     r"|to|into|towards|via|the|The|le|la|les|Le|La|Les)|\b[dDlL]['’])\s*$")
 # "in Poland and Normandy", « entre Lyon et Bernin »: the word after another place and a conjunction
 _PLACE_AND = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)?)\s*(?:,|and|et|or|ou|&)\s*$")
-# "its Gravelines data centre", "their Crolles plant": a possessive before the town and a site word after it
-_POSSESSIVE_BEFORE = re.compile(r"(?:^|\s)(?:its|their|our|his|her)\s+$", re.IGNORECASE)
+# "its Gravelines data centre", "their Crolles plant", "the start-up's Palaiseau plant": a possessive before the town and
+# a site word after it
+_POSSESSIVE_BEFORE = re.compile(r"(?:^|\s)(?:its|their|our|his|her|[\w.-]+['’]s?)\s+$", re.IGNORECASE)
 _SITE_AFTER = re.compile(r"^\s+(?:data[ -]cent(?:re|er)s?|sites?|plants?|factory|factories|campus(?:es)?|headquarters"
                          r"|facilit(?:y|ies)|fabs?|offices?|hub|warehouses?|works|mines?|port|refinery|region)\b")
 _PLACE_AFTER = re.compile(r"^(?:-based\b|,\s*([A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w.'’-]+)?))")
