@@ -67,6 +67,17 @@ def test_french_regions_by_their_english_names_and_business_districts_are_places
     assert canonical_place("Paris-Saclay") == "Paris-Saclay" and canonical_place("La Défense") == "La Défense"
 
 
+def test_a_territory_after_its_administration_s_capitalised_word_is_a_place():
+    """Written items (entities3 round): « l'appel d'offres lancé par la Région Hauts-de-France » named no place (only the
+    lower-case « région Hauts-de-France » was read); "State Street", a bank, is no town called Street."""
+    def places(name, label="LOC"):
+        return normalise_entities([Span(0, len(name), name, label)])["LOC"]
+
+    assert places("Région Hauts-de-France") == ["Hauts-de-France"] and places("State of Texas") == ["Texas"]
+    assert places("Département de l'Isère", "ORG") == ["Isère"]
+    assert places("State Street", "ORG") == [] and places("State Street") == []
+
+
 def test_an_ocean_is_no_place():
     """Written items (entities3 round): « de l'autre côté de l'Atlantique » and « outre-Atlantique » gave Benin's
     Atlantique department (the labels list countries, regions and cities: never an ocean); Asia-Pacific stays."""

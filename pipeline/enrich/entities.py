@@ -49,6 +49,10 @@ _PARTICLES = {"de", "du", "des", "d'", "d’", "von", "van", "der", "den", "la",
               "das", "bin", "ibn", "al", "el", "ten", "ter", "zu", "y", "e"}
 _PARTICLE_RE = "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True))
 _NEXT_NAME = re.compile(rf"(?:\s+(?:{_PARTICLE_RE}))*\s+([A-ZÀ-ÖØ-Þ][\w’'-]+)")
+# the capitalised word of an administration before its territory: « la Région Hauts-de-France », « le Département de
+# l'Isère », "the State of Texas" (a lower-case one is `_LOWER_HEAD`'s: « région Hauts-de-France »)
+_ADMIN_HEAD = re.compile(r"^(?:Région|Region|Département|Department|Province|Canton|State|Land)\s+"
+                         r"(?:(?:de|du|des|of)\s+|(?:de l|d)['’]\s*)?(?=[A-ZÀ-ÖØ-Þ])")
 _LOWER_HEAD = re.compile(r"^(?:[a-zà-öø-ÿ][\w-]*['’]?\s*)+")
 # Initials, or two short syllables joined by a hyphen (East Asian given names): not "Rolls-Royce", "Saint-Gobain".
 _GIVEN_NAME_SHAPE = re.compile(r"^(?:(?:[A-Z]\.){1,3}|[A-Z][a-z]{1,4}-(?:[a-z]{2,5}|[A-Z][a-z]{1,2}))$")
@@ -526,6 +530,9 @@ def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     if _LEADING.sub("", name).casefold() in _OCEANS:
         return None
     place = lookup_place(name, unaccented) or _county(name)
+    if place is None and (head := _ADMIN_HEAD.match(name)):  # « la Région Hauts-de-France », "State of Texas"
+        place = territory if (territory := lookup_place(name[head.end():], unaccented)) and territory.kind != "city" \
+            else None  # "State Street" is a bank, not Street (Somerset)
     if place is None and name[:1].islower():
         tail = _LOWER_HEAD.sub("", name)
         if tail and tail != name:
