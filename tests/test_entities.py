@@ -78,6 +78,14 @@ def test_a_territory_after_its_administration_s_capitalised_word_is_a_place():
     assert places("State Street", "ORG") == [] and places("State Street") == []
 
 
+def test_a_town_after_a_lower_case_head_and_a_contraction_gets_its_article_back():
+    """Written items (entities3 round): « les allées du salon du Bourget » gave Bourget, a village of 1,169, not Le
+    Bourget (12,690), which the article French merged into « du » names; « la région de Grenoble » is unchanged."""
+    text = "On sourit dans les allées du salon du Bourget et dans la région de Grenoble."
+    out = normalise_entities(_spans(text, [("salon du Bourget", "LOC"), ("région de Grenoble", "LOC")]))
+    assert out["LOC"] == ["Le Bourget", "Grenoble"]
+
+
 def test_an_ocean_is_no_place():
     """Written items (entities3 round): « de l'autre côté de l'Atlantique » and « outre-Atlantique » gave Benin's
     Atlantique department (the labels list countries, regions and cities: never an ocean); Asia-Pacific stays."""

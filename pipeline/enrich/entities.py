@@ -536,21 +536,29 @@ def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     if place is None and name[:1].islower():
         tail = _LOWER_HEAD.sub("", name)
         if tail and tail != name:
-            name = tail
-            place = lookup_place(name, unaccented)
+            head, name = name[:len(name) - len(tail)], tail
+            # « salon du Bourget » is Le Bourget (12,690), not Bourget (1,169)
+            place = _CONTRACTION_BEFORE.search(head) and _merged_article_town(name, unaccented) \
+                or lookup_place(name, unaccented)
     if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and (
             is_first_name(name) or name.casefold() in _INSTITUTIONS):
         return None
     if place is None and article and unaccented and name[:1].isupper() and " " not in name and len(name) >= 4 \
             and not is_first_name(name.split("-")[0]):
-        # French merges a town's article into the preposition: « des Clayes-sous-Bois », « du Havre », « au Mans »,
-        # « aux Mureaux » leave spaCy the name without its « Les » / « Le » (eighth round, R8-12)
-        for article in ("Le ", "La ", "Les "):
-            found = lookup_place(article + name, unaccented)
-            if found and found.kind == "city" and found.population >= _ARTICLE_TOWN \
-                    and found.canonical.casefold() == (article + name).casefold():
-                return found
+        return _merged_article_town(name, unaccented)
     return place
+
+
+def _merged_article_town(name: str, unaccented: bool = False):
+    """French merges a town's article into the preposition: « des Clayes-sous-Bois », « du Havre », « au Mans »,
+    « aux Mureaux » leave spaCy the name without its « Les » / « Le » (eighth round, R8-12): the town of 10,000 or
+    more called so with its article, else None."""
+    for article in ("Le ", "La ", "Les "):
+        found = lookup_place(article + name, unaccented)
+        if found and found.kind == "city" and found.population >= _ARTICLE_TOWN \
+                and found.canonical.casefold() == (article + name).casefold():
+            return found
+    return None
 
 
 def _unlisted_given_name(words: list[str]) -> bool:
