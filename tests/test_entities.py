@@ -322,6 +322,20 @@ def test_two_places_spacy_read_as_one_name_are_both_places():
     assert read("Trinidad and Tobago won.", "Trinidad and Tobago", "LOC")["LOC"] == ["Trinidad and Tobago"]
 
 
+def test_a_small_town_named_like_the_first_word_of_a_compound_is_no_place():
+    """Written items (entities3 round): "Earth-observation satellites" gave Earth (Texas, 1,012 inhabitants); a town
+    before "-based" and a city before any compound stay places."""
+    from pipeline.enrich.entities import fix_place_span, surname_in_context
+
+    def places(text, surface):
+        return normalise_entities([surname_in_context(fix_place_span(s, text), text)
+                                   for s in _spans(text, [(surface, "LOC")])])["LOC"]
+
+    assert places("It supplies telecommunications and Earth-observation satellites.", "Earth") == []
+    assert places("The Crolles-based plant hired.", "Crolles") == ["Crolles"]
+    assert places("Paris-listed shares rose.", "Paris") == ["Paris"]
+
+
 def test_a_full_name_spacy_missed_before_its_role_is_a_person():
     """Written items (entities3 round): spaCy gave no span for "Daniel Obi, Pigment's chief revenue officer", "Laurent
     Mérieux, the chief executive…" (only "Mr Mérieux" further on) or « Mathilde Carrère, directrice générale de Pasqal ».

@@ -390,9 +390,17 @@ def fix_person_span(span: Span, text: str) -> Span:
 _PLACE_REST = re.compile(r"(?:-[\w'’]+)+|[^\S\n]+[a-zà-ÿ][\w-]*")
 
 
+# a word joined to the span's by a hyphen: "Earth-observation satellites"
+_COMPOUND_AFTER = re.compile(r"-(?!based\b|headquartered\b)[a-zà-ÿ]")
+
+
 def fix_place_span(span: Span, text: str) -> Span:
     """A LOC span finished with the words after it when the longer name is a place the gazetteer knows ("Saxony" in
-    "Saxony-Anhalt"), else `span`."""
+    "Saxony-Anhalt"); a small town's name that opens a compound of lower-case words is the compound's word, not the
+    town ("Earth-observation satellites": Earth, Texas, 1,012), and becomes MISC; else `span`."""
+    if span.label == "LOC" and _COMPOUND_AFTER.match(text, span.end) and (place := lookup_place(span.text)) \
+            and place.kind == "city" and place.population < _SMALL_TOWN:
+        return Span(span.start, span.end, span.text, "MISC")
     rest = _PLACE_REST.match(text, span.end) if span.label == "LOC" else None
     if rest is None or rest.group().strip() in _PARTICLES or lookup_place(longer := text[span.start:rest.end()]) is None:
         return span  # « Essonne du (Sud) » would read as a part of Essonne
