@@ -210,6 +210,18 @@ def test_a_place_named_only_in_an_x_based_compound_is_a_place():
     assert [s.text for s in based_places(text, spacy_found)] == ["Chennai", "New Delhi", "US"]
 
 
+def test_a_company_s_seat_named_after_its_noun_is_a_place():
+    """Written items (entities3 round): spaCy gives no span for the seat in « la percée du groupe de Santa Clara » (ten
+    misses); a name after « groupe de » that is no place, or a small town, is left out as for "-based"."""
+    from pipeline.enrich.entities import seat_places
+
+    text = ("La percée du groupe de Santa Clara se confirme, comme celle du fabricant taïwanais de Hsinchu. Le groupe de "
+            "travail de la société de Jean Dupont et la firme de Blackwell ont signé.")
+    assert normalise_entities(seat_places(text, []))["LOC"] == ["Santa Clara", "Hsinchu"]
+    spacy_found = _spans(text, [("Santa Clara", "LOC")])  # a place spaCy found is not added twice
+    assert [s.text for s in seat_places(text, spacy_found)] == ["Hsinchu"]
+
+
 def test_a_place_in_a_coordinated_or_shortened_x_based_compound_is_a_place():
     """Written items (entities3 round): "the New York- and Paris-based company" lost New York (its "-based" is the
     second place's), and "Frankfurt-based" or "Bangalore-based" named no place (Frankfurt am Main, Bengaluru: not the

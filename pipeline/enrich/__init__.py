@@ -18,7 +18,7 @@ from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
                                       fix_place_span, is_place_name, minister_in_span, normalise_entities,
-                                      presented_persons, surname_in_context)
+                                      presented_persons, seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -313,6 +313,7 @@ def _spans(doc, text: str) -> list[Span]:
              for s in spans]
     spans = places + spans
     spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
+    spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     return spans + based_places(text, spans)  # "Hyderabad-based", which spaCy often leaves out
 
 
