@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
 
-from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_sources, fix_person_span, given_name_before,
-                                      institution_places, is_place_name, minister_in_span, normalise_entities,
+from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
+                                      fix_place_span, given_name_before, institution_places, is_place_name,
+                                      minister_in_span, normalise_entities, presented_persons, seat_places,
                                       surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
@@ -230,10 +231,15 @@ class Enricher:
         # a company's name that spaCy read as a person where the evidence was elsewhere ("Atos said it remained…",
         # while "working for Atos" made it the company: twelfth round R12-5) is the company, not a person too
         named = known | {m.text.casefold() for m in [*title_mentions, *mentions]}
-        # and its last word alone ("Deutsche Telekom … Telekom says": no surname); not an other organisation's, which
-        # may be a person spaCy misread ("Gwynne Shotwell" tagged ORG, then "Shotwell said": a corpus page)
-        named |= {words[-1] for name in named if len(words := name.split()) > 1}
-        cleaned["PER"] = [p for p in cleaned["PER"] if p.casefold() not in named]
+        # nor is one word of a company's longer name ("Telekom says…" after "Deutsche Telekom"), nor a place whose
+        # every form the text names is a company it links elsewhere ("in Oracle's new cloud": Oracle, Arizona)
+        words = {w for n in named if " " in n for w in n.split()}
+        cleaned["PER"] = [p for p in cleaned["PER"] if p.casefold() not in named
+                          and not (" " not in p and p.casefold() in words)]
+        forms = cleaned["place_forms"]
+        cleaned["LOC"] = [p for p in cleaned["LOC"]
+                          if not forms.get(p) or any(f.casefold() not in named for f in forms[p])]
+        cleaned["place_forms"] = {p: f for p, f in forms.items() if p in cleaned["LOC"]}
         return cleaned
 
     def _partial(self, item: EnrichInput, lang: str) -> Enrichment:
@@ -298,12 +304,18 @@ def _sentences(doc, text: str) -> list[Sentence]:
 
 def _spans(doc, text: str) -> list[Span]:
     sources = dateline_sources(text)  # "(Reuters)" in a dateline names the copy's source, not a party to the story
+    places = dateline_places(text)  # "WALLDORF, Germany (Reuters) –": spaCy's reading of the capitals gives way
+    taken = sources + [(p.start, p.end) for p in places]
     spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
              for e in doc.ents if e.label_ in LABELS
-             and not any(e.start_char < end and start < e.end_char for start, end in sources)]
+             and not any(e.start_char < end and start < e.end_char for start, end in taken)]
     spans = [minister_in_span(s, text) for s in spans]  # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
-    spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else s, text) for s in spans]
+    spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
+             for s in spans]
     spans = [given_name_before(s, text) for s in spans]  # "Ana Costa" of which spaCy tagged "Costa", a place
+    spans = places + spans
+    spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
+    spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
     return spans + based_places(text, spans) + institution_places(text, spans)
 

