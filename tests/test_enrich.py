@@ -122,6 +122,24 @@ def test_words_that_only_share_a_terms_stem_judge_nothing():
     assert books == 0.0 < secured
 
 
+def test_the_vocabulary_of_technology_news_judges_nothing_unless_it_is_scare_quoted():
+    """VADER, AFINN and the French translation score words that the press about technology uses as plain vocabulary:
+    "artificial intelligence" (+2.1, the subject of nearly every article), a chip "fab" (+2.0, fabulous), « deux
+    fois » (−0.5), le secteur « privé » (−1.1, deprived), « précise-t-il » (+1.0). In scare quotes the same word is
+    someone's claim again, and its praise reads as irony (« c'est du « libre » », "calls this "transparency"")."""
+    scorer = LexiconScorer()
+    en = [score for score, _ in scorer.score_with_signals(
+        ["OpenAI released an artificial intelligence model.", "TSMC builds a second fab in Arizona.",
+         "Hugging Face published a library.", "Apple teased its next phone."], "en")]
+    assert en == [0.0, 0.0, 0.0, 0.0]
+    fr = [score for score, _ in scorer.score_with_signals(
+        ["Le secteur privé compte deux fois plus de sites.", "Le logiciel libre est publié, précise-t-il.",
+         "C'est du « libre », version Menlo Park."], "fr")]
+    assert fr[:2] == [0.0, 0.0] and fr[2] < 0
+    (quoted, _), = scorer.score_with_signals(['The company calls this "transparency".'], "en")
+    assert quoted < 0
+
+
 def test_hollow_claims_understatement_idioms_and_anything_but():
     """Criticism without an evaluative adjective (a sham, window dressing, « une coquille vide »), litotes that are
     praise ("no small feat", « ce n'est pas rien »), a negated comeback, and "anything but" / « tout sauf »."""

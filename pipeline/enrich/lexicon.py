@@ -376,10 +376,14 @@ class _Language:
         for entries in self.markers.values():
             entries.sort(key=lambda e: -len(e[1]))
 
-    def valence(self, tok: str, name_like: bool = False) -> float | None:
+    def valence(self, tok: str, name_like: bool = False, quoted: bool = False) -> float | None:
         if tok in self.reporting:
             return None  # "promises" shares its stem with "promising", but reporting a claim judges nothing
         if tok in self.forms:
+            if not self.forms[tok] and quoted:
+                # plain vocabulary in scare quotes is someone's claim again (« le logiciel « libre » »): its praise,
+                # which the caller turns into irony
+                return self.general.get(tok)
             return self.forms[tok] or None
         stem = _stem(tok, self.lang)
         if stem in self.words:
@@ -544,7 +548,7 @@ class LexiconScorer:
                 if i in yielded:  # a word of change gives way to what it changes
                     i += 1
                     continue
-                valence = L.valence(tok, name_like[i])
+                valence = L.valence(tok, name_like[i], quoted=i in quoted)
                 if valence and i and tokens[i - 1] in L.possessives and tok in _OWN:
                     valence = None
             # Someone else's criticism in quotation marks stays criticism, but the author can deny it
