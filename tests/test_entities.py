@@ -353,6 +353,19 @@ def test_a_full_name_spacy_missed_before_its_role_is_a_person():
                                                                       "Mathilde Carrère"]
 
 
+def test_a_typographic_apostrophe_hides_no_person_from_spacy():
+    """Real news writes "Morgan Stanley’s Adam Jonas" with U+2019, which spaCy's English model, trained on straight
+    apostrophes, read as one organisation (and "Google’s Sundar Pichai" as nothing); it now reads the straight one, and
+    the stored names and sentences keep the text's own apostrophe."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    text = ("Morgan Stanley’s Adam Jonas raised his target. Google’s Sundar Pichai announced a model in "
+            "Côte d’Ivoire.")
+    result = get_enricher().enrich(EnrichInput(id="t", text=text, lang="en"))
+    assert {"Adam Jonas", "Sundar Pichai"} <= set(result.entities.PER)
+    assert all("'" not in s for e in result.entity_sentiment.values() for s in e.evidence)
+
+
 def test_persons_tagged_org_a_hyphenated_given_name_or_a_civil_title_stay_people():
     """Audit sites4 #11: « Marie-Guite Dufay » (Guite is in no list) and « M. Klaba » were organisations."""
     text = ("Octave Klaba a fondé OVHcloud ; l'entreprise de M. Klaba investit à Roubaix avec Marie-Guite Dufay, "
