@@ -366,6 +366,20 @@ def test_a_typographic_apostrophe_hides_no_person_from_spacy():
     assert all("'" not in s for e in result.entity_sentiment.values() for s in e.evidence)
 
 
+def test_a_head_of_government_named_by_the_administration_is_a_person():
+    """« the Trump administration », « l'administration Biden »: the text names a person (LABELLING.md lists "Trump"),
+    which a lone surname otherwise is only when presented as one; "Trump Media" and "the Airbus era" name none."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def persons(text: str, lang: str = "en") -> list[str]:
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.PER
+
+    assert persons("This case, initiated during the Trump administration, saw the Department of Justice act.") \
+        == ["Trump"]
+    assert persons("L'administration Biden a interdit les puces de Nvidia.", "fr") == ["Biden"]
+    assert persons("Trump Media shares fell.") == [] and persons("The Airbus era is over, said the analyst.") == []
+
+
 def test_persons_tagged_org_a_hyphenated_given_name_or_a_civil_title_stay_people():
     """Audit sites4 #11: « Marie-Guite Dufay » (Guite is in no list) and « M. Klaba » were organisations."""
     text = ("Octave Klaba a fondé OVHcloud ; l'entreprise de M. Klaba investit à Roubaix avec Marie-Guite Dufay, "
