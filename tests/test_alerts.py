@@ -990,6 +990,26 @@ def test_a_receiver_that_is_down_is_tried_once_per_run_not_once_per_alert(store,
     assert "its other messages of this run were not tried" in error
 
 
+def test_a_receiver_answering_429_is_not_sent_the_rest_of_the_run_and_its_retry_after_is_said(store, tmp_path,
+                                                                                                httpserver):
+    """A Slack or webhook receiver rate-limiting us (429 with Retry-After) got every other pending alert of the run
+    at once, each refused the same way (Slack's rate limits count the refused posts too)."""
+    from werkzeug import Response
+
+    settings, client = store
+    index(store, [tribune(), sap_mistral()])
+    httpserver.expect_request("/hook").respond_with_response(
+        Response("rate limited", status=429, headers={"Retry-After": "30"}))
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"],
+                                                    "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert (report["sent"], report["failed"], report["pending"]) == (0, 1, 2), report
+    assert len(httpserver.log) == 1
+    [error] = report["per_rule"]["mistral"]["errors"]
+    assert "HTTP 429" in error and "asked to wait 30 s (Retry-After)" in error
+    assert "its other messages of this run were not tried" in error
+
+
 def test_long_rule_and_channel_names_are_recorded_so_an_alert_goes_out_once(store, tmp_path, httpserver):
     """Record ids over Elasticsearch's 512 bytes were refused after the message went out: sent again every run."""
     settings, client = store

@@ -124,7 +124,7 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 out["not_due" if not_due else "would_send"].append({"channel": deliver.describe_channel(channel),
                                                                      "items": [it.as_dict() for it in message]})
                 continue
-            if unreachable:  # the receiver timed out or was down: the rest waits for the next run, not tried here
+            if unreachable:  # the receiver timed out, was down or asked to wait: the rest waits for the next run, not tried here
                 out["pending"] += len(message)
                 channel_counts["pending"] += len(message)
                 unfinished.update({it.subject: it for it in message})
