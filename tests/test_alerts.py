@@ -1010,6 +1010,37 @@ def test_a_receiver_answering_429_is_not_sent_the_rest_of_the_run_and_its_retry_
     assert "its other messages of this run were not tried" in error
 
 
+def test_an_article_stored_with_odd_field_shapes_is_alerted_searched_and_reported_like_the_others(
+        store, tmp_path, httpserver, capsys):
+    """Elasticsearch keeps any field as an array and a nested list as one object: an article written so by an older
+    version or another tool (`title: [..]`, one `company_sentiment: {..}`, a score as a string) failed every run of
+    each rule matching it (AttributeError), every search listing it ("not an Elasticsearch reply") and the report."""
+    from pipeline.cli import main
+    from pipeline.search import search_articles
+
+    settings, client = store
+    index(store, [tribune()])
+    client.indices.refresh(index=f"{settings.es_index_prefix}-articles")
+    stored = client.search(index=f"{settings.es_index_prefix}-articles", size=1)["hits"]["hits"][0]
+    odd = dict(stored["_source"], id="0" * 64, url="https://presse.example.org/odd", indexed_at=datetime.now(UTC).isoformat(),
+               title=["Mistral AI, titre ancien", "second"], source=["Source A", "Source B"], authors="Jean Dupont",
+               sentiment={"label": "negative", "score": "-0.5"},
+               company_sentiment={"company": "Mistral AI", "label": "negative", "score": "-0.6"})
+    client.index(index=stored["_index"], id=odd["id"], document=odd, refresh=True)
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+        {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert (report["sent"], report["failed"]) == (2, 0), report
+    sent = {item["title"]: item for request, _ in httpserver.log for item in json.loads(request.data)["alerts"]}
+    assert sent["Mistral AI, titre ancien"]["company_sentiment"] == {"Mistral AI": -0.6}
+    results = search_articles(client, settings, "mistral")
+    assert sorted(hit["title"] for hit in results.hits) == ["Mistral AI et Nvidia : une défaite pour l'autonomie",
+                                                            "Mistral AI, titre ancien"]
+    main(["report", "--output", str(tmp_path / "report.html")])
+    assert "Mistral AI, titre ancien" in (tmp_path / "report.html").read_text()
+
+
 def test_long_rule_and_channel_names_are_recorded_so_an_alert_goes_out_once(store, tmp_path, httpserver):
     """Record ids over Elasticsearch's 512 bytes were refused after the message went out: sent again every run."""
     settings, client = store

@@ -14,6 +14,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
+from pipeline.models import stored_article
 from pipeline.search import PARTS_BREAK, source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
@@ -401,7 +402,7 @@ def _snippet(hit: dict) -> str:
             # a search field holds the title, description and text apart (indexing.search_field): kept apart
             fragment = PARTS_BREAK.sub(" — ", highlights[name][0].strip())
             return _ADJACENT_MARKS.sub(r"\1", fragment)
-    source = hit["_source"]
+    source = stored_article(hit["_source"])
     return (source.get("description") or "")[:220]
 
 
@@ -448,7 +449,7 @@ def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
 def article_item(rule: Rule, hit: dict) -> AlertItem:
     from pipeline.corrections import shown_tone
 
-    source = hit["_source"]
+    source = stored_article(hit["_source"])
     snippet = _snippet(hit)
     return AlertItem(
         rule=rule.name,
