@@ -1041,6 +1041,38 @@ def test_an_article_stored_with_odd_field_shapes_is_alerted_searched_and_reporte
     assert "Mistral AI, titre ancien" in (tmp_path / "report.html").read_text()
 
 
+def test_a_store_lost_between_sending_and_recording_says_the_alert_went_out_and_sends_it_once_more(
+        store, tmp_path, httpserver, monkeypatch):
+    """The store stopped right after a receiver accepted an alert: the run said "0 matched, 0 sent" and only that
+    Elasticsearch became unavailable, not that an alert went out unrecorded (and would go out again)."""
+    from werkzeug import Response
+
+    from _es_proxy import IlmProxy
+
+    settings, client = store
+    index(store, [tribune()])
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+        {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with IlmProxy(settings.es_url) as proxy:
+        def accept_then_lose_the_store(request):
+            proxy.__exit__(None, None, None)
+            return Response("ok")
+
+        httpserver.expect_request("/hook").respond_with_handler(accept_then_lose_the_store)
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+        report = run_alerts(load_settings(), make_client(load_settings()), rules_file=rules)
+    assert (report["matched"], report["sent"]) == (1, 1), report
+    [failure] = report["failures"]
+    assert "delivered 1 alert(s), but 1 could not be recorded" in failure
+    assert "they will be sent again on the next run" in failure
+    httpserver.clear()
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_ES_URL", settings.es_url)
+    again = run_alerts(load_settings(), client, rules_file=rules)  # the store is back: sent once more, then recorded
+    assert (again["sent"], again["failures"], len(httpserver.log)) == (1, [], 1)
+    assert run_alerts(load_settings(), client, rules_file=rules)["sent"] == 0
+
+
 def test_long_rule_and_channel_names_are_recorded_so_an_alert_goes_out_once(store, tmp_path, httpserver):
     """Record ids over Elasticsearch's 512 bytes were refused after the message went out: sent again every run."""
     settings, client = store
