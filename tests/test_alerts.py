@@ -640,6 +640,24 @@ def test_alerts_index_is_strict_and_created_idempotently(store, tmp_path):
     assert mapping["dynamic"] == "strict" and set(mapping["properties"]) == set(ALERT_PROPERTIES)
 
 
+def test_an_alerts_index_made_with_another_mapping_sends_nothing_and_says_so(store, tmp_path, httpserver):
+    """An alerts index created by hand or by another tool (`kind` an integer, `sent_at` text): each alert went out,
+    its sent record was refused, and it went out again on every run."""
+    from pipeline.errors import StoreError
+
+    settings, client = store
+    index(store, [tribune()])
+    client.indices.create(index=alerts_index(settings), mappings={"properties": {
+        "kind": {"type": "integer"}, "sent_at": {"type": "text"}}})
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+        {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with pytest.raises(StoreError, match=r"exists with another mapping \(kind is integer, not keyword; sent_at is "
+                                         r"text, not date\).*Nothing was sent"):
+        run_alerts(load_settings(), client, rules_file=rules)
+    assert not httpserver.log
+
+
 def test_cli_test_explains_match(store, tmp_path, capsys):
     from pipeline.cli import main
 
