@@ -65,6 +65,20 @@ def test_setup_is_idempotent_and_strict(store):
     assert mapping["properties"]["text"]["fields"]["en"]["analyzer"] == "english"
 
 
+def test_an_index_holding_the_articles_alias_name_stops_setup_in_one_sentence(store):
+    """An index made by hand (or by another tool) under the name of the articles alias: the embedded store made the
+    alias anyway, `setup` was green, and every search then read that index ("No mapping found for
+    [published_at]"); real Elasticsearch refuses the alias in a sentence about aliases."""
+    from pipeline.errors import StoreRefused
+
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    client.indices.create(index=names["articles"], mappings={"properties": {"title": {"type": "integer"}}})
+    with pytest.raises(StoreRefused, match=f"An index named {names['articles']} exists where newsroom keeps the alias"):
+        ensure_setup(client, settings)
+    assert not client.indices.exists_alias(name=names["articles"])
+
+
 def test_documents_fit_the_mappings():
     rec = make_record("https://example.org/a", story(1), orgs={"Mistral AI": -0.6, "Nvidia": 0.1}, score=-0.4)
     doc = article_document(rec)
