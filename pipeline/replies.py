@@ -35,6 +35,7 @@ class Reply:
     reason_phrase: str
     content: bytes
     retry_after: str | None = None  # the Retry-After header as sent (a receiver rate-limiting us)
+    location: str | None = None  # the Location header as sent (a receiver that moved)
 
     @property
     def text(self) -> str:
@@ -69,7 +70,7 @@ def post_capped(url: str, *, timeout: float, deadline: float | None = None, max_
                                      response.status_code)
                 chunks.append(chunk)
             return Reply(response.status_code, response.reason_phrase, b"".join(chunks),
-                         response.headers.get("retry-after"))
+                         response.headers.get("retry-after"), response.headers.get("location"))
 
     try:
         # httpx's timeout is per read: a server sending its status line a byte a second never times out

@@ -1028,6 +1028,24 @@ def test_a_receiver_answering_429_is_not_sent_the_rest_of_the_run_and_its_retry_
     assert "its other messages of this run were not tried" in error
 
 
+def test_a_receiver_redirecting_elsewhere_is_not_followed_and_the_failure_names_the_new_host(store, tmp_path,
+                                                                                             httpserver):
+    """A webhook answering 301 to another host failed as "HTTP 301 ''": nothing said where it had moved."""
+    from werkzeug import Response
+
+    settings, client = store
+    index(store, [tribune()])
+    httpserver.expect_request("/hook").respond_with_response(
+        Response("", status=301, headers={"Location": "https://hooks.other.example/secret-path/abc"}))
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"],
+                                                    "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert (report["sent"], report["failed"], report["pending"]) == (0, 1, 1), report
+    [error] = report["per_rule"]["mistral"]["errors"]
+    assert "HTTP 301" in error and "it redirects to https://hooks.other.example/…" in error
+    assert "secret-path" not in error and len(httpserver.log) == 1
+
+
 def test_an_article_stored_with_odd_field_shapes_is_alerted_searched_and_reported_like_the_others(
         store, tmp_path, httpserver, capsys):
     """Elasticsearch keeps any field as an array and a nested list as one object: an article written so by an older

@@ -421,7 +421,19 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, what: str, shown
         # each refused post counts against its limit: they wait for the next run, like a receiver that is down
         waiting = response.status_code == 429 or response.retry_after is not None
         raise DeliveryError(f"{what}: HTTP {response.status_code} {response.text[:200]!r}"
-                            f"{_asked_wait(response.retry_after)}", unreachable=waiting)
+                            f"{_asked_wait(response.retry_after)}{_moved(url, response)}", unreachable=waiting)
+
+
+def _moved(url: str, response) -> str:
+    """Where a receiver answering a redirect points, by its origin only (a webhook's path may be its secret):
+    redirects are not followed (the alert and its signature would go to another host), so the URL must change."""
+    if not (300 <= response.status_code < 400 and response.location):
+        return ""
+    try:
+        target = host_only(str(httpx.URL(url).join(response.location)))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        target = "an address that is not a URL"
+    return f"; it redirects to {target}, and redirects are not followed: configure the new address"
 
 
 def _asked_wait(retry_after: str | None) -> str:
