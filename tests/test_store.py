@@ -472,6 +472,20 @@ def test_a_half_written_data_file_stops_the_store_and_is_kept_untouched(isolated
         EmbeddedStore(es_dir).down()  # a store started on the damaged file (the bug) must not outlive the test
 
 
+def test_a_data_directory_under_a_file_is_said_unreadable_not_a_damaged_data_file(tmp_path, monkeypatch):
+    """`store status` called the data file "damaged or half-written" and said to restore it from a backup when it
+    could not even be reached (NEWSROOM_DATA_DIR under a file; the same for a file it has no permission to read)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(blocker / "data"))
+    monkeypatch.delenv("NEWSROOM_ES_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "400")
+    status = _newsroom("store", "status")
+    assert status.returncode == 1 and "Traceback" not in status.stderr
+    assert "elasticsearch.json cannot be read (Not a directory)" in status.stdout
+    assert "damaged" not in status.stdout and "backup" not in status.stdout
+
+
 def test_a_stale_port_file_never_adopts_a_stranger_answering_like_elasticsearch(isolated_settings):
     es_dir = isolated_settings / "es"
     es_dir.mkdir(parents=True)
