@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError, one_of
+from pipeline.models import stored_article
 from pipeline.safewrite import atomic_output, prepare_output
 from pipeline.settings import Settings, known_zone
 from pipeline.sinks import for_chart
@@ -476,7 +477,7 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
                           sort=[{"published_at": {"order": "desc"}}])["hits"]
     rows = []
     for hit in reply["hits"]:
-        doc = hit["_source"]
+        doc = stored_article(hit["_source"])  # a mention written by an older version reads alike
         sentiment = shown_tone(doc.get("sentiment"))
         corrected = bool(sentiment.get("corrected"))
         row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),

@@ -173,8 +173,8 @@ class EnrichedArticle(BaseModel):
 # array for any field, one object for a nested list, a number as a string): an article written by an older version
 # or another tool with `title: [..]` or one `company_sentiment: {..}` failed every search listing it ("not an
 # Elasticsearch reply"), the HTML report, and every run of an alert rule matching it.
-_STORED_TEXTS = ("id", "url", "canonical_url", "title", "source", "domain", "description", "text", "lang",
-                 "site_name", "published_at", "indexed_at", "first_seen_at")
+_STORED_TEXTS = ("id", "article_id", "company", "url", "canonical_url", "title", "source", "domain", "description",
+                 "text", "lang", "site_name", "published_at", "indexed_at", "first_seen_at")
 _STORED_LISTS = ("authors", "orgs", "persons", "places", "misc", "topics", "feed_tags", "entity_orgs")
 
 
@@ -219,8 +219,9 @@ def stored_article(source: dict) -> dict:
             doc[name] = [] if doc[name] is None else [doc[name]]
         if name in doc:
             doc[name] = [text for text in map(_one_text, doc[name]) if text is not None]
-    if "sentiment" in doc:
-        doc["sentiment"] = _tone(doc["sentiment"])
+    for name in ("sentiment", "article_sentiment"):
+        if name in doc:
+            doc[name] = _tone(doc[name])
     if "company_sentiment" in doc:
         entries = doc["company_sentiment"]
         entries = entries if isinstance(entries, list) else [entries]
