@@ -23,9 +23,10 @@ from elasticsearch import Elasticsearch, NotFoundError, helpers
 from pydantic import BaseModel
 
 from pipeline.errors import NewsroomError
-from pipeline.models import SentimentLabel, stored_article
+from pipeline.models import SentimentLabel
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from elasticsearch import Elasticsearch
 
 from pipeline.errors import ConfigError, NewsroomError, one_of
-from pipeline.models import stored_article
 from pipeline.safewrite import atomic_output, prepare_output
 from pipeline.settings import Settings, known_zone
 from pipeline.sinks import for_chart
 from pipeline.store.client import is_standin
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)

@@ -21,10 +21,10 @@ from elasticsearch import Elasticsearch
 from pipeline.coverage import (coverage, local_time, published_range, query_window, render_png,
                                voice_percentages)
 from pipeline.errors import NewsroomError
-from pipeline.models import stored_article
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, link_target, linkable
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import index_names
 from pipeline.urls import display_source, display_url
 

@@ -23,9 +23,9 @@ from elasticsearch import Elasticsearch
 
 from pipeline.coverage import describe_window, empty_period, parse_when, zone
 from pipeline.errors import NewsroomError, one_of
-from pipeline.models import stored_article
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_plain, marked_terminal
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 SEARCH_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]

@@ -14,10 +14,10 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
-from pipeline.models import stored_article
 from pipeline.search import PARTS_BREAK, source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
