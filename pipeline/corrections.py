@@ -26,6 +26,7 @@ from pipeline.errors import NewsroomError
 from pipeline.models import SentimentLabel
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)
@@ -207,7 +208,7 @@ def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: 
 
     article_id = resolve_article_id(client, settings, article_id)  # the 12 characters search prints are enough
     hit = _find_article(client, settings, article_id)
-    source = hit["_source"]
+    source = stored_article(hit["_source"])  # as this version writes it: an older one's shapes are read alike
     orgs = source.get("orgs") or []
     if company is not None:
         from pipeline.enrich.watchlist import load_watchlist, resolve_company, watchlist_path
@@ -241,9 +242,9 @@ def apply_stored(client: Elasticsearch, settings: Settings, article_id: str, *, 
     """Re-apply every correction of one stored article to its documents (idempotent)."""
     hit = hit or _find_article(client, settings, article_id)
     fixes = load_corrections(client, settings, [article_id]).get(article_id, [])
-    article_doc = dict(hit["_source"])
+    article_doc = stored_article(hit["_source"])
     mentions = _mentions_of(client, settings, article_id)
-    mention_docs = [dict(m["_source"]) for m in mentions]
+    mention_docs = [stored_article(m["_source"]) for m in mentions]
     overlay(article_doc, mention_docs, fixes)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
     actions = [{"_op_type": "update", "_index": hit["_index"], "_id": hit["_id"],
@@ -332,7 +333,7 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
         chunk = ids[start : start + 500]
         hits = client.search(index=alias, query={"ids": {"values": chunk}}, size=len(chunk),
                              source=fields)["hits"]["hits"]
-        articles.update({h["_id"]: {"id": h["_id"], **h["_source"]} for h in hits})
+        articles.update({h["_id"]: {"id": h["_id"], **stored_article(h["_source"])} for h in hits})
     output = Path(output)
     written = unread = 0
     with atomic_output(output) as fh:  # whole or not at all: a disk full or a Ctrl-C mid-write kept no earlier file

@@ -21,6 +21,7 @@ from pipeline.safewrite import atomic_output, prepare_output
 from pipeline.settings import Settings, known_zone
 from pipeline.sinks import for_chart
 from pipeline.store.client import is_standin
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import index_names
 
 log = logging.getLogger(__name__)
@@ -495,7 +496,7 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
                           sort=[{"published_at": {"order": "desc"}}])["hits"]
     rows = []
     for hit in reply["hits"]:
-        doc = hit["_source"]
+        doc = stored_article(hit["_source"])  # a mention written by an older version reads alike
         sentiment = shown_tone(doc.get("sentiment"))
         corrected = bool(sentiment.get("corrected"))
         row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),

@@ -34,6 +34,8 @@ class Reply:
     status_code: int
     reason_phrase: str
     content: bytes
+    retry_after: str | None = None  # the Retry-After header as sent (a receiver rate-limiting us)
+    location: str | None = None  # the Location header as sent (a receiver that moved)
 
     @property
     def text(self) -> str:
@@ -67,7 +69,8 @@ def post_capped(url: str, *, timeout: float, deadline: float | None = None, max_
                     raise ReplyError(f"{shown} did not finish its reply within {deadline:.0f} s; it was cut off.",
                                      response.status_code)
                 chunks.append(chunk)
-            return Reply(response.status_code, response.reason_phrase, b"".join(chunks))
+            return Reply(response.status_code, response.reason_phrase, b"".join(chunks),
+                         response.headers.get("retry-after"), response.headers.get("location"))
 
     try:
         # httpx's timeout is per read: a server sending its status line a byte a second never times out

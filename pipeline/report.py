@@ -24,6 +24,7 @@ from pipeline.errors import NewsroomError
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
 from pipeline.sinks import for_chart, for_html, link_target, linkable
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import index_names
 from pipeline.urls import display_source, display_url
 
@@ -128,11 +129,11 @@ def collect(
         entities=companies,
         coverage=cov,
         negative_counts={e: buckets[e]["doc_count"] for e in companies},
-        negative_articles={e: [h["_source"] for h in buckets[e]["latest"]["hits"]["hits"]] for e in companies},
+        negative_articles={e: [stored_article(h["_source"]) for h in buckets[e]["latest"]["hits"]["hits"]] for e in companies},
         top_persons=_terms(aggs, "persons"),
         top_places=_terms(aggs, "places"),
         topics=_terms(aggs, "topics"),
-        latest=[h["_source"] for h in articles["hits"]["hits"]],
+        latest=[stored_article(h["_source"]) for h in articles["hits"]["hits"]],
         top_authors=_terms(aggs, "authors"),
     )
 

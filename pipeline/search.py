@@ -25,6 +25,7 @@ from pipeline.coverage import describe_window, empty_period, parse_when, zone
 from pipeline.errors import NewsroomError, one_of
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_plain, marked_terminal
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 SEARCH_FIELDS = [f"search.{lang}" for lang in (*SEARCH_LANGS, SEARCH_OTHER)]
@@ -975,7 +976,7 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     response = client.search(index=alias, **body)
     hits = []
     for hit in response["hits"]["hits"]:
-        doc = dict(hit["_source"])
+        doc = stored_article(hit["_source"])
         doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
         doc["companies"] = _companies(doc)
         if tone_unread(doc):  # no tone to show, export or filter on: the stored `neutral 0.0` stands for none

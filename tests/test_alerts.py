@@ -676,6 +676,24 @@ def test_alerts_index_is_strict_and_created_idempotently(store, tmp_path):
     assert mapping["dynamic"] == "strict" and set(mapping["properties"]) == set(ALERT_PROPERTIES)
 
 
+def test_an_alerts_index_made_with_another_mapping_sends_nothing_and_says_so(store, tmp_path, httpserver):
+    """An alerts index created by hand or by another tool (`kind` an integer, `sent_at` text): each alert went out,
+    its sent record was refused, and it went out again on every run."""
+    from pipeline.errors import StoreError
+
+    settings, client = store
+    index(store, [tribune()])
+    client.indices.create(index=alerts_index(settings), mappings={"properties": {
+        "kind": {"type": "integer"}, "sent_at": {"type": "text"}}})
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+        {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with pytest.raises(StoreError, match=r"exists with another mapping \(kind is integer, not keyword; sent_at is "
+                                         r"text, not date\).*Nothing was sent"):
+        run_alerts(load_settings(), client, rules_file=rules)
+    assert not httpserver.log
+
+
 def test_cli_test_explains_match(store, tmp_path, capsys):
     from pipeline.cli import main
 
@@ -1024,6 +1042,107 @@ def test_a_receiver_that_is_down_is_tried_once_per_run_not_once_per_alert(store,
     assert (report["sent"], report["failed"], report["pending"]) == (0, 1, 2), report
     [error] = report["per_rule"]["mistral"]["errors"]
     assert "its other messages of this run were not tried" in error
+
+
+def test_a_receiver_answering_429_is_not_sent_the_rest_of_the_run_and_its_retry_after_is_said(store, tmp_path,
+                                                                                                httpserver):
+    """A Slack or webhook receiver rate-limiting us (429 with Retry-After) got every other pending alert of the run
+    at once, each refused the same way (Slack's rate limits count the refused posts too)."""
+    from werkzeug import Response
+
+    settings, client = store
+    index(store, [tribune(), sap_mistral()])
+    httpserver.expect_request("/hook").respond_with_response(
+        Response("rate limited", status=429, headers={"Retry-After": "30"}))
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"],
+                                                    "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert (report["sent"], report["failed"], report["pending"]) == (0, 1, 2), report
+    assert len(httpserver.log) == 1
+    [error] = report["per_rule"]["mistral"]["errors"]
+    assert "HTTP 429" in error and "asked to wait 30 s (Retry-After)" in error
+    assert "its other messages of this run were not tried" in error
+
+
+def test_a_receiver_redirecting_elsewhere_is_not_followed_and_the_failure_names_the_new_host(store, tmp_path,
+                                                                                             httpserver):
+    """A webhook answering 301 to another host failed as "HTTP 301 ''": nothing said where it had moved."""
+    from werkzeug import Response
+
+    settings, client = store
+    index(store, [tribune()])
+    httpserver.expect_request("/hook").respond_with_response(
+        Response("", status=301, headers={"Location": "https://hooks.other.example/secret-path/abc"}))
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"],
+                                                    "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert (report["sent"], report["failed"], report["pending"]) == (0, 1, 1), report
+    [error] = report["per_rule"]["mistral"]["errors"]
+    assert "HTTP 301" in error and "it redirects to https://hooks.other.example/…" in error
+    assert "secret-path" not in error and len(httpserver.log) == 1
+
+
+def test_an_article_stored_with_odd_field_shapes_is_alerted_searched_and_reported_like_the_others(
+        store, tmp_path, httpserver, capsys):
+    """Elasticsearch keeps any field as an array and a nested list as one object: an article written so by an older
+    version or another tool (`title: [..]`, one `company_sentiment: {..}`, a score as a string) failed every run of
+    each rule matching it (AttributeError), every search listing it ("not an Elasticsearch reply") and the report."""
+    from pipeline.cli import main
+    from pipeline.search import search_articles
+
+    settings, client = store
+    index(store, [tribune()])
+    client.indices.refresh(index=f"{settings.es_index_prefix}-articles")
+    stored = client.search(index=f"{settings.es_index_prefix}-articles", size=1)["hits"]["hits"][0]
+    odd = dict(stored["_source"], id="0" * 64, url="https://presse.example.org/odd", indexed_at=datetime.now(UTC).isoformat(),
+               title=["Mistral AI, titre ancien", "second"], source=["Source A", "Source B"], authors="Jean Dupont",
+               sentiment={"label": "negative", "score": "-0.5"},
+               company_sentiment={"company": "Mistral AI", "label": "negative", "score": "-0.6"})
+    client.index(index=stored["_index"], id=odd["id"], document=odd, refresh=True)
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+        {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    assert (report["sent"], report["failed"]) == (2, 0), report
+    sent = {item["title"]: item for request, _ in httpserver.log for item in json.loads(request.data)["alerts"]}
+    assert sent["Mistral AI, titre ancien"]["company_sentiment"] == {"Mistral AI": -0.6}
+    results = search_articles(client, settings, "mistral")
+    assert sorted(hit["title"] for hit in results.hits) == ["Mistral AI et Nvidia : une défaite pour l'autonomie",
+                                                            "Mistral AI, titre ancien"]
+    main(["report", "--output", str(tmp_path / "report.html")])
+    assert "Mistral AI, titre ancien" in (tmp_path / "report.html").read_text()
+
+
+def test_a_store_lost_between_sending_and_recording_says_the_alert_went_out_and_sends_it_once_more(
+        store, tmp_path, httpserver, monkeypatch):
+    """The store stopped right after a receiver accepted an alert: the run said "0 matched, 0 sent" and only that
+    Elasticsearch became unavailable, not that an alert went out unrecorded (and would go out again)."""
+    from werkzeug import Response
+
+    from _es_proxy import IlmProxy
+
+    settings, client = store
+    index(store, [tribune()])
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"], "channels": [
+        {"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with IlmProxy(settings.es_url) as proxy:
+        def accept_then_lose_the_store(request):
+            proxy.__exit__(None, None, None)
+            return Response("ok")
+
+        httpserver.expect_request("/hook").respond_with_handler(accept_then_lose_the_store)
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+        report = run_alerts(load_settings(), make_client(load_settings()), rules_file=rules)
+    assert (report["matched"], report["sent"]) == (1, 1), report
+    [failure] = report["failures"]
+    assert "delivered 1 alert(s), but 1 could not be recorded" in failure
+    assert "they will be sent again on the next run" in failure
+    httpserver.clear()
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    monkeypatch.setenv("NEWSROOM_ES_URL", settings.es_url)
+    again = run_alerts(load_settings(), client, rules_file=rules)  # the store is back: sent once more, then recorded
+    assert (again["sent"], again["failures"], len(httpserver.log)) == (1, [], 1)
+    assert run_alerts(load_settings(), client, rules_file=rules)["sent"] == 0
 
 
 def test_long_rule_and_channel_names_are_recorded_so_an_alert_goes_out_once(store, tmp_path, httpserver):

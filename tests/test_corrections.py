@@ -158,6 +158,30 @@ def test_company_correction_applies_at_once_to_article_mentions_and_coverage(sto
     assert recorded.title == rec.article.title and recorded.target == "company"
 
 
+def test_an_article_stored_with_odd_field_shapes_takes_a_correction(store, tmp_path):
+    """An article written by an older version or another tool with a title array and one `company_sentiment`
+    object (Elasticsearch keeps both) made `tone set` a traceback: AttributeError, or pydantic's "title: Input should
+    be a valid string"."""
+    from pipeline.corrections import export_gold
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    alias = index_names(settings.es_index_prefix)["articles"]
+    [hit] = client.search(index=alias, query={"ids": {"values": [rec.article.id]}})["hits"]["hits"]
+    odd = dict(hit["_source"], title=["Un titre ancien", "second"],
+               company_sentiment={"company": "Mistral AI", "label": "positive", "score": "0.4"})
+    client.index(index=hit["_index"], id=hit["_id"], document=odd, refresh=True)
+    fix = set_tone(client, settings, rec.article.id, "negative", company="mistral")
+    assert (fix.old_label, fix.title) == ("positive", "Un titre ancien")
+    tone = company_tone(stored_article(store, rec.article.id), "Mistral AI")
+    assert tone["label"] == "negative" and tone["corrected"] is True and tone["model_label"] == "positive"
+    client.indices.refresh(index=corrections_index(settings))
+    export_gold(client, settings, tmp_path / "corrections.jsonl")
+    [line] = (tmp_path / "corrections.jsonl").read_text().splitlines()
+    assert json.loads(line)["entity_sentiment"]["Mistral AI"] == "negative"
+
+
 def test_document_correction_reaches_mentions_without_a_company_tone(store):
     settings, client = store
     rec = sap_mistral()

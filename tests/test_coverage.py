@@ -117,6 +117,24 @@ def test_a_mention_in_a_language_without_a_tone_model_counts_but_carries_no_tone
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_mention_stored_with_odd_field_shapes_is_listed_like_the_others(indexed):
+    """A mention written by an older version or another tool with a title array or a tone score as a string
+    (Elasticsearch keeps both): `newsroom mentions` stopped with a full traceback (ValueError: Unknown format code
+    'f' for object of type 'str')."""
+    settings, client = indexed
+    alias = f"{settings.es_index_prefix}-mentions"
+    [hit] = client.search(index=alias, size=1, query={"term": {"source": "World Wire"}})["hits"]["hits"]
+    odd = dict(hit["_source"], article_id="f" * 64, title=["Un titre ancien", "second"], source=["S1", "S2"],
+               sentiment={"label": "negative", "score": "-0.4"})
+    client.index(index=hit["_index"], id="odd-mention", document=odd, refresh=True)
+    proc = _cli("mentions", "--entity", "Mistral AI", "--since", "2026-11-20", "--until", "2026-11-20", "--json")
+    assert proc.returncode == 0, proc.stderr
+    [row] = [r for r in json.loads(proc.stdout) if r["article_id"] == "f" * 64]
+    assert (row["title"], row["source"], row["score"]) == ("Un titre ancien", "S1", -0.4)
+    text = _cli("mentions", "--entity", "Mistral AI", "--since", "2026-11-20", "--until", "2026-11-20")
+    assert text.returncode == 0 and "Traceback" not in text.stderr and "4 mention(s)" in text.stdout, text.stderr
+
+
 def test_cluster_counts_merge_the_wire_copies(indexed):
     settings, client = indexed
     result = coverage(client, settings, ["Mistral AI"], since="2026-11-16", until="2026-11-22", count="clusters")

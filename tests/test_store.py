@@ -65,6 +65,20 @@ def test_setup_is_idempotent_and_strict(store):
     assert mapping["properties"]["text"]["fields"]["en"]["analyzer"] == "english"
 
 
+def test_an_index_holding_the_articles_alias_name_stops_setup_in_one_sentence(store):
+    """An index made by hand (or by another tool) under the name of the articles alias: the embedded store made the
+    alias anyway, `setup` was green, and every search then read that index ("No mapping found for
+    [published_at]"); real Elasticsearch refuses the alias in a sentence about aliases."""
+    from pipeline.errors import StoreRefused
+
+    settings, client = store
+    names = index_names(settings.es_index_prefix)
+    client.indices.create(index=names["articles"], mappings={"properties": {"title": {"type": "integer"}}})
+    with pytest.raises(StoreRefused, match=f"An index named {names['articles']} exists where newsroom keeps the alias"):
+        ensure_setup(client, settings)
+    assert not client.indices.exists_alias(name=names["articles"])
+
+
 def test_documents_fit_the_mappings():
     rec = make_record("https://example.org/a", story(1), orgs={"Mistral AI": -0.6, "Nvidia": 0.1}, score=-0.4)
     doc = article_document(rec)
@@ -486,6 +500,20 @@ def test_a_half_written_data_file_stops_the_store_and_is_kept_untouched(isolated
         assert not (es_dir / "newsroom-port").exists()
     finally:
         EmbeddedStore(es_dir).down()  # a store started on the damaged file (the bug) must not outlive the test
+
+
+def test_a_data_directory_under_a_file_is_said_unreadable_not_a_damaged_data_file(tmp_path, monkeypatch):
+    """`store status` called the data file "damaged or half-written" and said to restore it from a backup when it
+    could not even be reached (NEWSROOM_DATA_DIR under a file; the same for a file it has no permission to read)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(blocker / "data"))
+    monkeypatch.delenv("NEWSROOM_ES_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "400")
+    status = _newsroom("store", "status")
+    assert status.returncode == 1 and "Traceback" not in status.stderr
+    assert "elasticsearch.json cannot be read (Not a directory)" in status.stdout
+    assert "damaged" not in status.stdout and "backup" not in status.stdout
 
 
 def test_a_stale_port_file_never_adopts_a_stranger_answering_like_elasticsearch(isolated_settings):

@@ -41,7 +41,8 @@ SIGNATURE_HEADER = "X-Newsroom-Signature"  # "sha256=<hex HMAC-SHA256 of the raw
 
 class DeliveryError(NewsroomError):
     """A channel did not accept the message (the alert stays pending). `unreachable`: the receiver did not answer in
-    time or could not be reached, so the channel's other messages of this run would only wait as long."""
+    time or could not be reached, so the channel's other messages of this run would only wait as long; or it asked
+    us to wait (429, Retry-After), so they would only be refused the same way."""
 
     def __init__(self, message: str, unreachable: bool = False) -> None:
         super().__init__(message)
@@ -416,7 +417,33 @@ def _post(url: str, body: bytes, headers: dict, timeout: float, what: str, shown
         unreachable = isinstance(exc, (httpx.TimeoutException, httpx.NetworkError))
         raise DeliveryError(f"{what}: request failed: {exc}", unreachable=unreachable) from exc
     if response.status_code >= 300:
-        raise DeliveryError(f"{what}: HTTP {response.status_code} {response.text[:200]!r}")
+        # a receiver rate-limiting us (429, or a 503 with Retry-After) refuses the run's other messages alike, and
+        # each refused post counts against its limit: they wait for the next run, like a receiver that is down
+        waiting = response.status_code == 429 or response.retry_after is not None
+        raise DeliveryError(f"{what}: HTTP {response.status_code} {response.text[:200]!r}"
+                            f"{_asked_wait(response.retry_after)}{_moved(url, response)}", unreachable=waiting)
+
+
+def _moved(url: str, response) -> str:
+    """Where a receiver answering a redirect points, by its origin only (a webhook's path may be its secret):
+    redirects are not followed (the alert and its signature would go to another host), so the URL must change."""
+    if not (300 <= response.status_code < 400 and response.location):
+        return ""
+    try:
+        target = host_only(str(httpx.URL(url).join(response.location)))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        target = "an address that is not a URL"
+    return f"; it redirects to {target}, and redirects are not followed: configure the new address"
+
+
+def _asked_wait(retry_after: str | None) -> str:
+    from pipeline.fetch import RETRY_AFTER_CAP, parse_retry_after
+
+    seconds = parse_retry_after(retry_after)
+    if seconds is None:
+        return ""
+    wait = "a week or more" if seconds >= RETRY_AFTER_CAP else f"{seconds:.0f} s"
+    return f"; asked to wait {wait} (Retry-After)"
 
 
 def send_slack(settings: Settings, channel: SlackChannel, rule: Rule, items: list[AlertItem]) -> None:

@@ -17,6 +17,7 @@ from pipeline.alerts.state import parse_time, recent_spike_subjects
 from pipeline.search import PARTS_BREAK, source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 BASE_TEXT_FIELDS = ["title", "description", "text"]  # standard analyser: exact words, any language
@@ -450,7 +451,7 @@ def _snippet(hit: dict) -> str:
             # a search field holds the title, description and text apart (indexing.search_field): kept apart
             fragment = PARTS_BREAK.sub(" — ", highlights[name][0].strip())
             return _ADJACENT_MARKS.sub(r"\1", fragment)
-    source = hit["_source"]
+    source = stored_article(hit["_source"])
     return (source.get("description") or "")[:220]
 
 
@@ -497,7 +498,7 @@ def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
 def article_item(rule: Rule, hit: dict) -> AlertItem:
     from pipeline.corrections import shown_tone
 
-    source = hit["_source"]
+    source = stored_article(hit["_source"])
     snippet = _snippet(hit)
     return AlertItem(
         rule=rule.name,

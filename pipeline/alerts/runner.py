@@ -19,7 +19,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from pipeline.alerts import deliver, state
 from pipeline.alerts.evaluate import AlertItem, find_matches, find_spikes, latest_indexed_at
-from pipeline.alerts.rules import AlertsConfig, Rule, load_rules, source_warnings
+from pipeline.alerts.rules import AlertsConfig, Channel, Rule, load_rules, source_warnings
 from pipeline.errors import NewsroomError, StoreError
 from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, single_line
@@ -124,7 +124,7 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 out["not_due" if not_due else "would_send"].append({"channel": deliver.describe_channel(channel),
                                                                      "items": [it.as_dict() for it in message]})
                 continue
-            if unreachable:  # the receiver timed out or was down: the rest waits for the next run, not tried here
+            if unreachable:  # the receiver timed out, was down or asked to wait: the rest waits for the next run, not tried here
                 out["pending"] += len(message)
                 channel_counts["pending"] += len(message)
                 unfinished.update({it.subject: it for it in message})
@@ -149,22 +149,21 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
                 log.warning("rule %r, channel %s: %s", rule.name, channel.key, note)
                 out["errors"].append(single_line(mask_secrets(note), 600))
             channel_counts["messages"] += 1
-            for item in message:
-                state.record_sent(client, settings, state.sent_id(rule.name, item.subject, channel.key), {
-                    "rule": rule.name,
-                    "subject": item.subject,
-                    "article_id": None if rule.volume else item.subject,
-                    "company": item.company,
-                    "channel": channel.key,
-                    "channel_type": channel.type,
-                    "title": item.title[:1000],
-                    "url": item.url,
-                    "reason": "; ".join(item.reasons),
-                    "article_indexed_at": item.indexed_at,
-                    "run_id": run_id,
-                })
-                out["sent"] += 1
-                channel_counts["sent"] += 1
+            recorded_before = out["sent"]
+            try:
+                _record_message(client, settings, rule, channel, message, run_id, out, channel_counts)
+            except (ApiError, TransportError) as exc:
+                # delivered, then the store went away: said as such (the run counted it nowhere, "0 sent"), and the
+                # rule stops here, its watermark unmoved: what was not recorded goes out again on the next run
+                unrecorded = len(message) - (out["sent"] - recorded_before)
+                out["sent"] += unrecorded
+                channel_counts["sent"] += unrecorded
+                text = single_line(mask_secrets(f"{deliver.describe_channel(channel)}: delivered {len(message)} "
+                                                f"alert(s), but {unrecorded} could not be recorded (Elasticsearch: "
+                                                f"{exc}); they will be sent again on the next run"), 600)
+                log.error("rule %r: %s", rule.name, text)
+                out["errors"].append(text)
+                return out
     if dry_run or not_due:
         return out
     if rule.volume:
@@ -176,6 +175,27 @@ def run_rule(client: Elasticsearch, settings: Settings, rule: Rule, *, dry_run: 
         state.set_rule_state(client, settings, rule.name, watermark=watermark, run_id=run_id,
                              last_digest_at=now if digest_done else None)
     return out
+
+
+def _record_message(client: Elasticsearch, settings: Settings, rule: Rule, channel: Channel,
+                    message: list[AlertItem], run_id: str, out: dict, channel_counts: dict) -> None:
+    """Record each item of a delivered message as sent, counting each once written."""
+    for item in message:
+        state.record_sent(client, settings, state.sent_id(rule.name, item.subject, channel.key), {
+            "rule": rule.name,
+            "subject": item.subject,
+            "article_id": None if rule.volume else item.subject,
+            "company": item.company,
+            "channel": channel.key,
+            "channel_type": channel.type,
+            "title": item.title[:1000],
+            "url": item.url,
+            "reason": "; ".join(item.reasons),
+            "article_indexed_at": item.indexed_at,
+            "run_id": run_id,
+        })
+        out["sent"] += 1
+        channel_counts["sent"] += 1
 
 
 def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_names: list[str] | None = None,

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError
 
+from pipeline.errors import StoreError
 from pipeline.settings import Settings
 from pipeline.store.templates import DATE, KEYWORD, index_names
 
@@ -47,6 +48,7 @@ def ensure_alerts_index(client: Elasticsearch, settings: Settings) -> bool:
     """Create the alerts index with its strict mapping unless it exists; True when created."""
     index = alerts_index(settings)
     if client.indices.exists(index=index):
+        _check_mapping(client, index)
         return False
     try:
         client.indices.create(
@@ -59,6 +61,22 @@ def ensure_alerts_index(client: Elasticsearch, settings: Settings) -> bool:
         if exc.error == "resource_already_exists_exception":  # a concurrent run was faster
             return False
         raise
+
+
+def _check_mapping(client: Elasticsearch, index: str) -> None:
+    """StoreError when an existing alerts index maps one of our fields with another type (made by hand, or by a
+    tool writing there first): every sent record was then refused after its message went out, so each alert was
+    sent again on every run. Nothing is sent while it is so."""
+    mappings = next(iter(client.indices.get_mapping(index=index).values()), {}).get("mappings") or {}
+    stored = mappings.get("properties") or {}
+    wrong = [f"{name} is {stored[name].get('type', 'an object')}, not {wanted['type']}"
+             for name, wanted in ALERT_PROPERTIES.items()
+             if name in stored and stored[name].get("type", "object") != wanted["type"]]
+    if wrong:
+        raise StoreError(f"The alerts index {index} exists with another mapping ({'; '.join(wrong[:3])}): its sent "
+                         "records would be refused after each alert went out, and every alert sent again on every "
+                         f"run. Nothing was sent. Delete {index} (it only holds alert state) or use another "
+                         "NEWSROOM_ES_INDEX_PREFIX.")
 
 
 def _now() -> datetime:

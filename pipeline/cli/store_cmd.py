@@ -84,7 +84,7 @@ def store_status(as_json: bool = typer.Option(False, "--json", help="Print as JS
                       f"{for_terminal(cluster.get('version'))}, health {for_terminal(cluster.get('health'))}",
                       highlight=False)
     if "data_file_error" in status:
-        console.print(f"[bold red]data file damaged:[/] {for_terminal(status['data_file_error'])}", highlight=False)
+        console.print(f"[bold red]data file unusable:[/] {for_terminal(status['data_file_error'])}", highlight=False)
         raise typer.Exit(1)
     if "error" in status:
         console.print(f"[yellow]store not readable:[/] {for_terminal(status['error'])}", highlight=False)

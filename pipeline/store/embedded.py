@@ -72,8 +72,13 @@ def data_file_problem(data_dir: Path) -> str | None:
             tail = fh.read().rstrip()
     except FileNotFoundError:
         return None
-    except (ValueError, OSError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return _damaged(path, f"{type(exc).__name__}: {exc}")
+    except OSError as exc:
+        # not a damaged file: a data directory under a file, no permission to read, the file a directory (`store
+        # status` said "damaged or half-written … restore it from a backup" of a file that may be intact)
+        return (f"The embedded store's data file {path} cannot be read ({exc.strerror or exc}), so the store was not "
+                f"started; check NEWSROOM_DATA_DIR ({data_dir.parent}) and the file's permissions.")
     if head[:1] == b"{" and tail[-1:] == b"}":
         return None
     return _damaged(path, "it does not start with { and end with }")

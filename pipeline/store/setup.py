@@ -38,6 +38,13 @@ def _create_bootstrap_index(client: Elasticsearch, alias: str) -> bool:
     """Create <alias>-000001 carrying the write alias, unless the alias already exists."""
     if client.indices.exists_alias(name=alias):
         return False
+    if client.indices.exists(index=alias):
+        # an index (made by hand, by another tool, or by a write before setup) holds the alias's name: Elasticsearch
+        # refuses the alias in a sentence about aliases, and the embedded stand-in made it anyway, every search
+        # then reading that index (its mapping not ours: "No mapping found for [published_at]") and `setup` green
+        raise StoreRefused(f"An index named {alias} exists where newsroom keeps the alias of its {alias} indices (its "
+                         f"mapping is not newsroom's): move its documents elsewhere and delete it, or use another "
+                         f"NEWSROOM_ES_INDEX_PREFIX, then run `newsroom setup` again.")
     try:
         client.indices.create(index=templates.first_index(alias), aliases={alias: {"is_write_index": True}})
         return True
