@@ -390,9 +390,19 @@ def test_bad_query_string_is_refused_at_load_naming_the_rule(store, tmp_path, ht
     assert httpserver.log == []  # nothing ran on a file that does not validate
 
 
+def assert_each_query_string_selects(store, tmp_path, hook, queries: dict[str, list[str]]) -> None:
+    """One dry-run rule per `query_string`, each selecting exactly its articles' titles."""
+    settings, client = store
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": f"rule {n}", "query_string": query, "channels": hook} for n, query in enumerate(queries)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    for n, (query, titles) in enumerate(queries.items()):
+        sent = report["per_rule"][f"rule {n}"]["would_send"]
+        assert sorted(item["title"] for batch in sent for item in batch["items"]) == sorted(titles), query
+
+
 def test_query_string_hyphenated_word_means_both_parts_not_a_negation(store, tmp_path, httpserver):
     """`start-up` in a rule's query_string is the compound (as Lucene's parser reads it), never "start NOT up"."""
-    settings, client = store
     index(store, [
         make_record("https://a.example/record", "Nvidia posts record revenue for the quarter.", lang="en",
                     title="Nvidia posts record revenue", published=datetime(2026, 11, 20, 9, tzinfo=UTC)),
@@ -418,12 +428,7 @@ def test_query_string_hyphenated_word_means_both_parts_not_a_negation(store, tmp
         'start-up AND published_at:[2026-11-01 TO *]': [],
         '"record revenue" -crowd': ["Nvidia posts record revenue"],
     }
-    rules = write_rules(tmp_path / "alerts.yaml", [
-        {"name": f"rule {n}", "query_string": query, "channels": hook} for n, query in enumerate(queries)])
-    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
-    for n, (query, titles) in enumerate(queries.items()):
-        sent = report["per_rule"][f"rule {n}"]["would_send"]
-        assert sorted(item["title"] for batch in sent for item in batch["items"]) == sorted(titles), query
+    assert_each_query_string_selects(store, tmp_path, hook, queries)
     assert httpserver.log == []
     assert hyphenated_phrases('a-b AND date:>=2026-11-01 AND c:[2026-01-01 TO *] AND "d-e" AND f-g* AND /h-i/ AND '
                               'j\\-k AND (l-m)^2') == ('("a-b" OR "a-bs" OR ab) AND date:>=2026-11-01 AND '
@@ -439,7 +444,6 @@ def test_a_slash_inside_a_query_string_word_is_words_never_a_regular_expression(
     from pipeline.alerts.evaluate import rule_text_query
     from pipeline.alerts.rules import Rule
 
-    settings, client = store
     index(store, [
         make_record("https://s.example/tcp", "Le support TCP/IP est assuré 24/7 par OVHcloud.", title="Support réseau"),
         make_record("https://s.example/apart", "L'IP du serveur change ; TCP reste. Ouvert 7 jours sur 7, 24 h.",
@@ -448,12 +452,7 @@ def test_a_slash_inside_a_query_string_word_is_words_never_a_regular_expression(
     hook = [{"type": "webhook", "url": httpserver.url_for("/hook")}]
     queries = {"TCP/IP": ["Support réseau"], "24/7 AND OVHcloud": ["Support réseau"], "tcp/ip OR 24/7": ["Support réseau"],
                "title:serveur OR tcp/ip": ["Support réseau", "Serveur"]}
-    rules = write_rules(tmp_path / "alerts.yaml", [
-        {"name": f"rule {n}", "query_string": query, "channels": hook} for n, query in enumerate(queries)])
-    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
-    for n, (query, titles) in enumerate(queries.items()):
-        sent = report["per_rule"][f"rule {n}"]["would_send"]
-        assert sorted(item["title"] for batch in sent for item in batch["items"]) == sorted(titles), query
+    assert_each_query_string_selects(store, tmp_path, hook, queries)
     # what real Elasticsearch is sent: no `/` left where Lucene would open a regular expression
     rule = Rule(name="r", query_string="TCP/IP OR 24/7 OR TCP/IP* OR /souver.*/", channels=hook)
     assert rule_text_query(rule) == (
