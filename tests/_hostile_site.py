@@ -173,7 +173,21 @@ class HostileHandler(BaseHTTPRequestHandler):
         return self._send(404, b"not found")
 
 
-class HostileSite:
+class _ServedInThread:
+    """A `self.server` served from a daemon thread for the length of a `with` block, then shut and closed."""
+
+    server: ThreadingHTTPServer
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class HostileSite(_ServedInThread):
     def __init__(self) -> None:
         log: list[str] = []
         self.handler = type("Handler", (HostileHandler,), {"requests": log})
@@ -181,14 +195,6 @@ class HostileSite:
         self.port = self.server.server_address[1]
         self.base_url = self.handler.base_url = f"http://127.0.0.1:{self.port}"
         self.requests = log
-
-    def __enter__(self) -> HostileSite:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def url(self, slug: str) -> str:
         return f"{self.base_url}/a/{slug}.html"
@@ -235,7 +241,7 @@ def serve_page_advertising_a_hostile_feed(httpserver, directory: Path) -> Path:
     return feeds
 
 
-class RawSite:
+class RawSite(_ServedInThread):
     """A site on 127.0.0.1 whose replies are written byte for byte: `replies` maps a path (query included) to
     (status, headers, body), `{base}` in a header or body replaced by the site's base URL; any other path is a 404.
     A key `path (cookie)` answers a request for `path` sending exactly that Cookie header (a cookie check's steps).
@@ -267,14 +273,6 @@ class RawSite:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> RawSite:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def feeds_file(self, directory: Path, path: str = "/feed.xml") -> Path:
         feeds = directory / "feeds.yaml"
