@@ -293,6 +293,36 @@ def test_a_rank_before_a_name_and_honours_after_it_are_no_part_of_it():
         ("General Motors", "PER")]))["ORG"] == ["General Motors"]
 
 
+def test_a_name_run_into_a_person_s_is_cut_at_the_given_name():
+    """Real news (set 25): « lançait au Forum InCyber Patrick Pouyanné, le PDG de TotalEnergies » came out as the
+    person "Forum InCyber Patrick Pouyanné". Names that open on a given name, an initial or a particle stay whole."""
+    def persons(name):
+        return normalise_entities([Span(0, len(name), name, "PER")])["PER"]
+
+    assert persons("Forum InCyber Patrick Pouyanné") == ["Patrick Pouyanné"]
+    assert persons("Nasdaq Jensen Huang") == ["Jensen Huang"]
+    for whole in ("Martin Luther King", "Ursula von der Leyen", "Marine Le Pen", "Hillary Rodham Clinton",
+                  "Juan Carlos Rey", "Mohammed bin Salman", "Gabriel García Márquez"):
+        assert persons(whole) == [whole]
+    assert persons("Robert F. Kennedy Jr.") == ["Robert F. Kennedy Jr"]
+
+
+def test_a_columnist_s_exhortation_opening_a_sentence_is_no_village():
+    """Written columns (2026-12-05): « Soyons clairs » came out as Soyons (Ardèche, 1,826 people) in 6 of 80 French
+    columns, « Passons sur… » as Passons (Jura). The village named after « à », and a town opening a sentence, stay."""
+    from pipeline.enrich import EnrichInput, get_enricher
+    from pipeline.enrich.entities import is_exhortation
+
+    def places(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities.LOC
+
+    assert places("Soyons clairs : ce contrat avec Microsoft est une erreur. Passons sur les détails techniques.") == []
+    assert places("Le contrat est signé. Soyons clairs, il ne changera rien.") == []
+    text = "« Disons-le : c'est raté. Mons accueille le salon. Il habite à Soyons, en Ardèche."
+    assert [w for w in ("Disons", "Mons", "Soyons") if is_exhortation(Span(text.index(w), text.index(w) + len(w), w,
+                                                                           "LOC"), text)] == ["Disons"]
+
+
 def test_a_town_between_a_company_s_possessive_and_a_site_word_is_a_place():
     """Written items (entities3 round): "assembled at the start-up's Palaiseau plant" (spaCy: MISC) lost Palaiseau, a
     town of 32,000: only "its" / "their" before the town counted; a product after a possessive stays no place."""
@@ -581,6 +611,10 @@ def test_a_town_s_merged_article_is_put_back_only_after_a_french_contraction():
     assert places("Elle garde ses sites des Clayes-sous-Bois et du Havre.", [("Clayes-sous-Bois", "LOC"),
                                                                             ("Havre", "LOC")]) \
         == ["Les Clayes-sous-Bois", "Le Havre"]
+    # a village named without the article yields to the bigger town named with it, after the contraction only (set 25)
+    assert places("Avant le Salon aéronautique du Bourget et VivaTech.", [("Bourget", "LOC")]) == ["Le Bourget"]
+    assert places("Le village de Bourget, en Savoie.", [("Bourget", "LOC"), ("Savoie", "LOC")]) == ["Bourget",
+                                                                                                      "Savoie"]
 
 
 def test_company_and_product_names_shaped_like_people_are_not_people():

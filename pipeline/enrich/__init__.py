@@ -17,9 +17,9 @@ from functools import cached_property
 from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
-                                      fix_place_span, given_name_before, institution_places, is_place_name,
-                                      minister_in_span, normalise_entities, presented_persons, seat_places,
-                                      surname_in_context)
+                                      fix_place_span, given_name_before, institution_places, is_exhortation,
+                                      is_place_name, minister_in_span, normalise_entities, presented_persons,
+                                      seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -317,7 +317,8 @@ def _spans(doc, text: str) -> list[Span]:
     spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
              for e in doc.ents if e.label_ in LABELS
              and not any(e.start_char < end and start < e.end_char for start, end in taken)]
-    spans = [minister_in_span(s, text) for s in spans]  # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
+    spans = [minister_in_span(s, text) for s in spans if not is_exhortation(s, text)]  # « Soyons clairs »
+    # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
              for s in spans]
     spans = [given_name_before(s, text) for s in spans]  # "Ana Costa" of which spaCy tagged "Costa", a place
@@ -359,7 +360,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.1"
+RULES_VERSION = "2026-12-05.2"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:

@@ -399,6 +399,25 @@ _ROLE_AFTER = re.compile(
     r"|sénat(?:eur|rice))\b")
 
 
+# « Soyons clairs », « Passons sur… », « Disons-le »: a columnist's exhortation opening a sentence, which spaCy reads
+# as a place and the gazetteer confirms (Soyons and Passons are villages of the Ardèche and the Jura; written opinion
+# pieces: 6 of 80 French columns)
+_EXHORTATION = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+ons")
+_SENTENCE_OPENS = re.compile(r"(?:^|[\n.!?:…«»\"“”])[^\S\n]*$")
+_LOWER_WORD_AFTER = re.compile(r"[^\S\n]*[,-]?[^\S\n]*[a-zà-öø-ÿ]")
+
+
+def is_exhortation(span: Span, text: str) -> bool:
+    """A place or misc span that is only a first-person-plural imperative opening a sentence (`_EXHORTATION`), unless
+    it names a town of _SMALL_TOWN people or more ("Mons accueille…")."""
+    if span.label not in ("LOC", "MISC") or not _EXHORTATION.fullmatch(span.text):
+        return False
+    if not (_SENTENCE_OPENS.search(text[max(0, span.start - 5):span.start]) and _LOWER_WORD_AFTER.match(text, span.end)):
+        return False
+    place = lookup_place(span.text)
+    return place is None or place.population < _SMALL_TOWN
+
+
 def presented_persons(text: str, spans: list[Span]) -> list[Span]:
     """PER spans for two-word names no span covers, shaped like a person's (`person_like`), followed by a comma and
     their role (see `_ROLE_AFTER`)."""
@@ -416,7 +435,7 @@ def clean_name(text: str, label: str) -> str:
     name = " ".join(text.split()).strip(_EDGE)
     name = _POSSESSIVE.sub("", name).strip(_EDGE)
     if label == "PER":
-        name = _HONOURS.sub("", _COMPOUND_TAIL.sub("", _RANKS.sub("", _TITLES.sub("", name))))
+        name = _from_given_name(_HONOURS.sub("", _COMPOUND_TAIL.sub("", _RANKS.sub("", _TITLES.sub("", name)))))
     elif label in ("LOC", "ORG", "MISC"):
         name = _TIME_TAIL.sub("", name)
         stripped = _LEADING.sub("", name)
@@ -425,6 +444,20 @@ def clean_name(text: str, label: str) -> str:
             # « du Royaume-Uni » → "Royaume-Uni"; a name that only starts in lower case ("xAI", "eBay") stays as is
             name = stripped[:1].upper() + stripped[1:] if name[:1].islower() and stripped != name else stripped
     return name.strip(_EDGE)
+
+
+def _from_given_name(name: str) -> str:
+    """« au Forum InCyber Patrick Pouyanné », "Nasdaq Jensen Huang": spaCy ran a name before the person's into it. A
+    name of three words or more starts at a given name that follows a word which is neither a given name, a particle
+    nor an initial, when a family name still follows it ("Martin Luther King", "Robert F. Kennedy" and "Ursula von
+    der Leyen" stay whole)."""
+    words = name.split()
+    for k in range(1, len(words) - 1):
+        before = words[k - 1]
+        if (_given_name(words[k]) and not _given_name(before) and before.lower() not in _PARTICLES
+                and not before.endswith(".") and len(before) > 1):
+            return " ".join(words[k:])
+    return name
 
 
 _NOT_IN_NAMES = re.compile(r"[+&/@#®™©=*<>_|~^%$€£]")
@@ -647,6 +680,9 @@ def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     if _LEADING.sub("", name).casefold() in _OCEANS:
         return None
     place = lookup_place(name, unaccented) or _county(name)
+    if article and place is not None and place.kind == "city" and " " not in name and (
+            merged := _merged_article_town(name, unaccented)) and merged.population > place.population:
+        place = merged  # « le Salon du Bourget » is Le Bourget (12,690), not Bourget (Savoie, 1,169)
     if place is None and (head := _ADMIN_HEAD.match(name)):  # « la Région Hauts-de-France », "State of Texas"
         place = territory if (territory := lookup_place(name[head.end():], unaccented)) and territory.kind != "city" \
             else None  # "State Street" is a bank, not Street (Somerset)
