@@ -323,6 +323,20 @@ def test_a_columnist_s_exhortation_opening_a_sentence_is_no_village():
                                                                            "LOC"), text)] == ["Disons"]
 
 
+def test_a_law_s_author_is_no_town_and_picture_or_health_businesses_are_no_people():
+    """Written columns (2026-12-05): « la loi de Moore » came out as Moore, Oklahoma; "Getty Images" and "Watson
+    Health" as people. The town named as one stays a place."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
+
+    assert entities("La loi de Moore ralentit, et Intel le sait.", "fr").LOC == []
+    assert "Moore" in entities("Il a visité Moore, dans l'Oklahoma.", "fr").LOC
+    found = entities("Photos supplied by Getty Images show the site. IBM sold Watson Health in 2022.", "en")
+    assert found.PER == [] and {"Getty Images", "Watson Health"} <= set(found.ORG)
+
+
 def test_a_town_between_a_company_s_possessive_and_a_site_word_is_a_place():
     """Written items (entities3 round): "assembled at the start-up's Palaiseau plant" (spaCy: MISC) lost Palaiseau, a
     town of 32,000: only "its" / "their" before the town counted; a product after a possessive stays no place."""

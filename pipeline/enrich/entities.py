@@ -418,6 +418,19 @@ def is_exhortation(span: Span, text: str) -> bool:
     return place is None or place.population < _SMALL_TOWN
 
 
+# « la loi de Moore », « le paradoxe de Jevons », « le théorème de Bayes »: a law named after its author, not the town
+# the gazetteer finds (Moore, Oklahoma; written French columns, 2026-12-05). "Moore's law" gives spaCy no place.
+_LAW_OF = re.compile(r"\b(?:lois?|théorèmes?|paradoxes?|principes?|conjectures?)[^\S\n]+d(?:e[^\S\n]+|['’])$",
+                     re.IGNORECASE)
+
+
+def names_a_law(span: Span, text: str) -> bool:
+    """A one-word span right after « loi de » and its kin (`_LAW_OF`): the author of a law, named alone, is neither
+    the person the story is about nor a place."""
+    return span.label in ("LOC", "MISC", "PER") and " " not in span.text \
+        and bool(_LAW_OF.search(text[max(0, span.start - 20):span.start]))
+
+
 def presented_persons(text: str, spans: list[Span]) -> list[Span]:
     """PER spans for two-word names no span covers, shaped like a person's (`person_like`), followed by a comma and
     their role (see `_ROLE_AFTER`)."""

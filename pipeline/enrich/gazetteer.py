@@ -34,7 +34,7 @@ commission ministry ministère office committee comité authority autorité agen
 parlement senate sénat assembly assemblée police army armée
 industries industrie motors airlines airways energy énergie telecom télécom télécoms communications pharma
 therapeutics robotics dynamics analytics security sécurité data intelligence computing compute research recherche
-consulting conseil studio studios games entertainment markets exchange
+consulting conseil studio studios games entertainment markets exchange images pictures health
 instruments devices electronics microsystems enterprise enterprises aerospace automation materials
 securities advisors advisers brokerage insurance assurance assurances financial
 """.split())
