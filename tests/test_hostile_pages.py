@@ -873,3 +873,54 @@ def test_fetch_counts_a_resting_feed_as_resting_not_failed(tmp_path, capsys):
     summary = " ".join(capsys.readouterr().err.split())
     assert "resting" in summary and "│ 0 / 0 / 0 / 1 │" in summary  # the row's label wraps in a narrow table
     assert "retry-after: 1" in summary and "feed failed" not in summary and site.requests == ["/feed.xml"]
+
+
+# --------------------------------------------------------------------------------------------- fifteenth round
+
+
+class NoEnricher:
+    """Nothing to enrich: every item of the run is skipped (the models are not loaded for it)."""
+
+    def warm_up(self):
+        pass
+
+    def enrich_many(self, inputs):
+        for _ in inputs:
+            raise AssertionError("nothing to enrich")
+        yield from ()
+
+
+def test_a_run_record_keeps_why_items_were_skipped_and_store_status_says_it(tmp_path, es_url, capsys):
+    """The runs index kept `feeds_resting` but not the skip reasons: `store status` could say 3 items were skipped,
+    never why (hostile input, fifteenth round). A runs index made before the field, holding a record without it,
+    still reads, and takes the new records."""
+    from _store_helpers import drop_prefix
+    from pipeline.ingest import ingest
+    from pipeline.store.client import make_client
+    from pipeline.store.templates import RUN_PROPERTIES, index_names
+
+    settings = load_settings()
+    client = make_client(settings)
+    runs = index_names(settings.es_index_prefix)["runs"]
+    client.indices.create(index=runs, mappings={"dynamic": "strict", "properties": {
+        k: v for k, v in RUN_PROPERTIES.items() if k != "skipped"}})
+    client.index(index=runs, id="old-run", refresh=True, document={
+        "run_id": "old-run", "kind": "ingest", "status": "ok", "finished_at": "2026-12-01T00:00:00+00:00",
+        "counts": {"feeds": 1, "skipped": 2}})
+    feed = rss([rss_item("Mistral AI without a link", ""), rss_item("Mistral AI script", "javascript:alert(1)"),
+                "<item><title>Mistral AI [/x] gone</title><link>{base}/gone.html</link></item>"])
+    try:
+        main(["store", "status"])
+        out = " ".join(capsys.readouterr().out.split())
+        assert "last run: old-run (ingest) ok" in out and "skipped items" not in out
+        with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+            summary = ingest(settings, feeds=load_feeds(site.feeds_file(tmp_path)), progress=False,
+                             enricher=NoEnricher())
+        assert summary.skipped == {"no-link": 2, "no-text (http-404)": 1}
+        assert client.get(index=runs, id=summary.run_id)["_source"]["skipped"] == summary.skipped
+        main(["store", "status"])
+        out = " ".join(capsys.readouterr().out.split())
+        assert f"last run: {summary.run_id}" in out
+        assert "skipped items by reason: no-link 2, no-text (http-404) 1" in out
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
