@@ -66,6 +66,16 @@ class _StrictLoader(_Parser, yaml.composer.Composer, yaml.constructor.SafeConstr
                     None, None, f"the key {key!r} is given twice (first at line {line + 1})", key_node.start_mark)
         return super().construct_mapping(node, deep)
 
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # not a YAMLError: it ended every command with a traceback
+            shown = shown_value(node.value) if isinstance(node.value, str) else "this value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} cannot be read as the date or number it looks like "
+                f"({str(exc).split(';')[0]}); quote it to keep it as text",
+                node.start_mark) from None
+
     def construct_document(self, node):
         extra = _alias_expansion(node) if self.aliased else 0  # the scan took a quarter of a 100,000-feed file's parse
         if extra > MAX_ALIAS_EXPANSION:
