@@ -950,3 +950,16 @@ def test_a_feeds_file_of_10000_feeds_is_listed_in_seconds_with_the_rest_said(tmp
     main(["feeds", "list", "--feeds", str(feeds_file(n)), "--all"])
     out = capsys.readouterr().out
     assert f"│ Feed {n - 1} " in out and "more feeds not shown" not in out
+
+
+def test_one_story_linked_with_and_without_escaped_letters_is_fetched_by_its_plain_link(tmp_path):
+    """Two links of one story merged as duplicates fetched the first as written: `/%64ots.html`, which a server that
+    does not decode escapes answers 404, the story stored from its summary (thirteenth round's leftover)."""
+    feed = rss([rss_item("Mistral AI dots", "{base}/%64ots.html"), rss_item("Mistral AI dots", "{base}/./dots.html"),
+                rss_item("Mistral AI dots", "{base}/dots.html?utm_source=rss")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/dots.html?utm_source=rss": (200, {}, story("Mistral AI dots"))}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert [(a.url, a.extraction) for a in articles] == [(f"{site.base_url}/dots.html", "trafilatura")]
+    assert collector.stats.duplicates == 2 and not collector.stats.fallback_reasons
+    assert [path for path in site.requests if "dots" in path] == ["/dots.html?utm_source=rss"]
