@@ -963,3 +963,21 @@ def test_one_story_linked_with_and_without_escaped_letters_is_fetched_by_its_pla
     assert [(a.url, a.extraction) for a in articles] == [(f"{site.base_url}/dots.html", "trafilatura")]
     assert collector.stats.duplicates == 2 and not collector.stats.fallback_reasons
     assert [path for path in site.requests if "dots" in path] == ["/dots.html?utm_source=rss"]
+
+
+def test_a_title_of_combining_marks_only_is_no_title_and_the_story_gets_its_opening_words(tmp_path):
+    """A headline of 300 combining accents (on no letter) in the page and the feed was stored, listed and mailed as a
+    blank line of stacked accents drawn over whatever the sink printed before it (hostile input, fifteenth round).
+    Marks on no letter are dropped like invisible characters; marks on a letter stay."""
+    from pipeline.sinks import single_line
+
+    marks = "\u0301\u0302\u0303" * 100
+    feed = rss([rss_item(marks, "{base}/marks.html", summary=marks), rss_item("Caf\u0065\u0301 Mistral AI",
+                                                                              "{base}/cafe.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/marks.html": (200, {}, story(marks)), "/cafe.html": (200, {}, story("Cafe\u0301 Mistral AI"))}) as site:
+        articles, _ = collect_feeds(site.feeds_file(tmp_path))
+    titles = sorted(a.title for a in articles)
+    assert titles[0] == "Café Mistral AI"
+    assert titles[1].startswith("Part 1: Mistral AI and Nvidia") and titles[1].endswith("…")
+    assert single_line(f"x {marks} y") == "x y" and single_line("\u0301" * 5 + "e\u0301") == "é"
