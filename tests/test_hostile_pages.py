@@ -981,3 +981,21 @@ def test_a_title_of_combining_marks_only_is_no_title_and_the_story_gets_its_open
     assert titles[0] == "Café Mistral AI"
     assert titles[1].startswith("Part 1: Mistral AI and Nvidia") and titles[1].endswith("…")
     assert single_line(f"x {marks} y") == "x y" and single_line("\u0301" * 5 + "e\u0301") == "é"
+
+
+def test_pages_whose_site_name_runs_to_700_kb_are_read_in_milliseconds(tmp_path):
+    """Each page's title is matched against a pattern made of its site's names: an og:site_name of 700 KB (under
+    every page limit) cost 2.5 s of CPU a page to compile, each page of a site naming itself anew (hostile input,
+    fifteenth round). A site name over TITLE_CHARS is no site's name."""
+    def page(n: int) -> str:
+        return story("Mistral AI big name", f'<meta property="og:site_name" content="{f"Ledger{n} " * 100_000}">')
+
+    feed = rss([rss_item(f"Mistral AI big name {n}", f"{{base}}/big{n}.html") for n in range(3)])
+    pages = {f"/big{n}.html": (200, {}, page(n)) for n in range(3)}
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), **pages}) as site:
+        feeds = site.feeds_file(tmp_path)
+        start = time.process_time()
+        articles, _ = collect_feeds(feeds)
+        seconds = time.process_time() - start
+    assert seconds < 3, f"{seconds:.1f} s of CPU"
+    assert [(a.title, a.site_name, a.extraction) for a in articles] == [("Mistral AI big name", None, "trafilatura")] * 3
