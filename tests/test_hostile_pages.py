@@ -999,3 +999,20 @@ def test_pages_whose_site_name_runs_to_700_kb_are_read_in_milliseconds(tmp_path)
         seconds = time.process_time() - start
     assert seconds < 3, f"{seconds:.1f} s of CPU"
     assert [(a.title, a.site_name, a.extraction) for a in articles] == [("Mistral AI big name", None, "trafilatura")] * 3
+
+
+
+def test_a_feed_whose_title_runs_to_a_megabyte_keeps_its_items(tmp_path, monkeypatch):
+    """Each item's authors are compared with the parts of its feed's <title> (a publication naming itself as every
+    item's author): a 1 MB title cost 0.17 s of CPU an item, so a feed of 200 items ran past the 30 s parse limit and
+    was lost whole (hostile input, fifteenth round). A title over TITLE_CHARS names no publication."""
+    monkeypatch.setenv("NEWSROOM_FEED_PARSE_TIMEOUT", "4")
+    title = "The Tech Ledger " + "word " * 200_000
+    items = "".join(f"<item><title>Mistral AI story {n}</title><link>{{base}}/s{n}.html</link>"
+                    f"<author>desk@ledger.example (Jane Doe)</author><description>Mistral AI teaser {n}.</description>"
+                    "</item>" for n in range(60))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert collector.stats.feeds_ok == 1 and not collector.stats.feed_errors
+    assert len(articles) == 60 and {tuple(a.authors) for a in articles} == {("Jane Doe",)}
