@@ -390,6 +390,8 @@ class HostPolicy:
             raise FetchRefused(url, "scheme", "refused: the URL has no host")
         if "[" in parts.netloc and not _ipv6_literal(host):  # `http://[v1.x]/`: not a name to look up (nor retry)
             raise FetchRefused(url, "bad-url", f"refused: [{host[:100]}] is not an IPv6 address")
+        if port == 0:  # no server listens there; it was read as no port (80) and refused as `ssrf` on 127.0.0.1
+            raise FetchRefused(url, "bad-url", "refused: port 0 is no port a server answers on")
         await self.safe_addresses(host, port or (443 if parts.scheme == "https" else 80), url)
 
     async def safe_addresses(self, host: str, port: int, url: str | None = None) -> list[str]:

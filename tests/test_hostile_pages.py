@@ -1035,3 +1035,15 @@ def test_a_feed_whose_items_name_a_megabyte_source_keeps_its_items(tmp_path, mon
     assert sorted(a.title for a in articles) == [
         "Mistral AI story 0 - Le Monde", "Mistral AI story 1 - Le Monde", "Mistral AI story 2 - Le Monde",
         "Mistral AI story 3"]
+
+
+def test_a_link_on_port_0_is_a_bad_url_not_a_connection_to_retry(tmp_path):
+    """`http://host:0/a.html` was read as having no port: its robots.txt could not be reached (`robots-unreachable`,
+    a failure that may pass, so its feed was read in full and the page asked again on the next runs), and where
+    127.0.0.1 is not allowed it was an `ssrf` refusal naming port 80 (hostile input, fifteenth round). No server
+    answers on port 0: it is a `bad-url`, not retried."""
+    feed = rss([rss_item("Mistral AI port zero", "http://127.0.0.1:0/zero.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert [(a.title, a.extraction) for a in articles] == [("Mistral AI port zero", "feed-summary")]
+    assert collector.stats.fallback_reasons == {"bad-url": 1}
