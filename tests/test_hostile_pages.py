@@ -1047,3 +1047,27 @@ def test_a_link_on_port_0_is_a_bad_url_not_a_connection_to_retry(tmp_path):
         articles, collector = collect_feeds(site.feeds_file(tmp_path))
     assert [(a.title, a.extraction) for a in articles] == [("Mistral AI port zero", "feed-summary")]
     assert collector.stats.fallback_reasons == {"bad-url": 1}
+
+
+def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildcards(tmp_path):
+    """urllib.robotparser takes the first rule a path starts with and reads `*` and `$` as characters: under
+    `Allow: /` then `Disallow: /private/`, and under `Disallow: /*/secret/` or `/*.pdf$`, every page was fetched
+    (hostile input, fifteenth round). The longest matching rule decides, `Allow` on a tie; a rule of many `*`s is
+    matched in linear time."""
+    robots = ("User-agent: *\nAllow: /\nDisallow: /private/\nAllow: /private/open/\nDisallow: /*/secret/\n"
+              "Disallow: /*.pdf$\nDisallow: /x" + "*a" * 30 + "*b\n")
+    paths = ["/private/a.html", "/private/open/b.html", "/news/secret/c.html", "/files/d.pdf", "/files/e.pdf.html",
+             "/x" + "a" * 3000 + ".html"]
+    feed = rss([rss_item(f"Mistral AI {n}", "{base}" + path) for n, path in enumerate(paths)])
+    pages = {path: (200, {}, story(f"Mistral AI {n}")) for n, path in enumerate(paths)}
+    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+               "/robots.txt": (200, {"Content-Type": "text/plain"}, robots), **pages}
+    with RawSite(replies) as site:
+        start = time.process_time()
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+        seconds = time.process_time() - start
+    fetched = {a.url.removeprefix(site.base_url) for a in articles if a.extraction == "trafilatura"}
+    assert fetched == {"/private/open/b.html", "/files/e.pdf.html", "/x" + "a" * 3000 + ".html"}
+    assert collector.stats.fallback_reasons == {"robots-disallowed": 3}
+    assert not {"/private/a.html", "/news/secret/c.html", "/files/d.pdf"} & set(site.requests)
+    assert seconds < 5
