@@ -1071,3 +1071,17 @@ def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildca
     assert collector.stats.fallback_reasons == {"robots-disallowed": 3}
     assert not {"/private/a.html", "/news/secret/c.html", "/files/d.pdf"} & set(site.requests)
     assert seconds < 5
+
+
+def test_a_feed_title_or_source_padded_with_spaces_still_names_the_publication(tmp_path):
+    """A name over TITLE_CHARS is no name (the megabyte titles above), but white space counts once: a feed's title
+    or an item's <source> padded with 3,000 spaces still names the publication, dropped from the authors and cut from
+    the headline as before."""
+    pad = " " * 3000
+    feed = (f'<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+            f"<title>The Tech{pad}Ledger</title><item><title>Mistral AI story - Le Monde</title>"
+            "<link>{base}/a.html</link><dc:creator>The Tech Ledger</dc:creator><description>Mistral AI teaser."
+            f"</description><source url='https://www.lemonde.fr/'>Le{pad}Monde</source></item></channel></rss>")
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        articles, _ = collect_feeds(site.feeds_file(tmp_path))
+    assert [(a.title, a.authors) for a in articles] == [("Mistral AI story", [])]
