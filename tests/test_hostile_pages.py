@@ -1085,3 +1085,23 @@ def test_a_feed_title_or_source_padded_with_spaces_still_names_the_publication(t
     with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
         articles, _ = collect_feeds(site.feeds_file(tmp_path))
     assert [(a.title, a.authors) for a in articles] == [("Mistral AI story", [])]
+
+
+def test_a_page_whose_class_and_id_run_to_800_kb_is_read_in_well_under_a_second(tmp_path):
+    """trafilatura's pruning reads every `class` and `id` with its boilerplate patterns: three of 800 KB (within the
+    3 MB markup limit) cost about 5 s of CPU a page, each page of a site anew (hostile input, fifteenth round). A value
+    over MAX_CLASS_CHARS keeps its first names; the story's text is read as before."""
+    names, closing = "a " * 400_000, "In closing, Mistral AI and Nvidia signed a three-year compute contract."
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    page = story("Mistral AI long classes", body=f"<div class='{names}x'><div id='{names}y'>{body}"
+                                                 f"<div class='{names}z'><p>{closing}</p></div></div></div>")
+    feed = rss([rss_item("Mistral AI long classes", "{base}/classes.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/classes.html": (200, {}, page)}) as site:
+        feeds = site.feeds_file(tmp_path)
+        start = time.process_time()
+        articles, _ = collect_feeds(feeds)
+        seconds = time.process_time() - start
+    assert seconds < 2, f"{seconds:.1f} s of CPU"
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and closing in article.text
