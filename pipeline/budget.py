@@ -123,6 +123,11 @@ _METAS_WITH_CONTENT = etree.XPath("//meta[@content]")
 # in one `title` took 5.7 s (the 3 MB markup limit holds 430,000 written `&lt;!--`: minutes). Such an attribute is
 # dropped (its element kept).
 _COMMENT_MARK_ATTRIBUTES = etree.XPath("//@*[contains(., '<!--')]")
+# trafilatura's pruning reads every element's `class` and `id` with its boilerplate patterns: one `class` of 800 KB cost
+# 0.8-1.6 s of CPU a page, three (within the markup limit) about 5 s (hostile input, fifteenth round). The corpus's
+# longest `class` is 2,109 characters (a utility-class layout); past MAX_CLASS_CHARS a value keeps its first names.
+MAX_CLASS_CHARS = 10_000
+_LONG_CLASSES = etree.XPath(f"//@class[string-length(.) > {MAX_CLASS_CHARS}] | //@id[string-length(.) > {MAX_CLASS_CHARS}]")
 # Tables inside tables: trafilatura's table reader collects each table's cells again for every table around it, so a
 # nest of 500 tables (19 KB) took 2.4 s of CPU and nine of them (151 KB, within every limit above) 19 s. The corpus
 # nests none; a newsletter's layout nests 6 to 10. Past MAX_TABLE_NESTING, tables and their rows and cells are read
@@ -176,6 +181,7 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     _cut_long_texts(tree, url)
     _drop_costly_metas(tree, url)
     _drop_costly_attributes(tree, url)
+    _cut_long_classes(tree, url)
     _flatten_nested_tables(tree, url)
     _bound_people(tree, url)
     elements = int(_COUNT_ELEMENTS(tree))
@@ -361,6 +367,15 @@ def _drop_costly_attributes(tree: Any, url: str | None) -> None:
             del value.getparent().attrib[value.attrname]
             log.info("page %s: a %s attribute with %d unclosed `<!--` (limit %d) dropped",
                      mask_url(url) if url else "(no URL)", value.attrname, unclosed, MAX_UNCLOSED_MARKS)
+
+
+def _cut_long_classes(tree: Any, url: str | None) -> None:
+    """`class` and `id` values over MAX_CLASS_CHARS cut to their first names, in place; one C-level XPath on a normal
+    page, which has none."""
+    for value in _LONG_CLASSES(tree):
+        value.getparent().set(value.attrname, value[:MAX_CLASS_CHARS].rsplit(" ", 1)[0])
+        log.info("page %s: a %s of %d characters cut to its first %d", mask_url(url) if url else "(no URL)",
+                 value.attrname, len(value), MAX_CLASS_CHARS)
 
 
 def _unescaped_json(script: str) -> str:

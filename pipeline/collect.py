@@ -46,7 +46,7 @@ from pipeline.settings import Settings
 from pipeline.sinks import mask_secrets, mask_url, single_line
 from pipeline.state import FeedState, StateStore
 from pipeline.topics import load_topic_matcher
-from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, site_of, twin_ids
+from pipeline.urls import domain_of, host_of, is_google_news, normalize_url, site_of, spelled_plainly, twin_ids
 
 log = logging.getLogger(__name__)
 
@@ -386,6 +386,10 @@ class Collector:
                         selected[at] = item
                     if other.article_id != chosen.article_id:  # fetched if the chosen link cannot be reached
                         self._other_scheme[chosen.article_id] = other
+                    elif spelled_plainly(other.link or other.url) and not spelled_plainly(chosen.link or chosen.url):
+                        # one story linked as `/%64ots.html` and as `/dots.html`: the plain spelling is fetched
+                        # (the first, whatever its spelling, was), the chosen item keeping its feed and credit
+                        selected[at] = chosen.model_copy(update={"link": other.link or other.url})
                     continue
                 seen[item.article_id] = None
                 if feed.relevance == "filter" and not matcher.is_relevant(f"{item.title or ''}\n{item.summary or ''}", item.feed_lang):

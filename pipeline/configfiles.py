@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import gc
 import re
 from pathlib import Path
 from types import UnionType
@@ -18,11 +19,37 @@ from pipeline.safewrite import atomic_output
 M = TypeVar("M", bound=BaseModel)
 
 
-class _StrictLoader(yaml.SafeLoader):
+try:  # libyaml's scanner and parser: PyYAML's pure-Python ones took 74 s of a 100,000-feed file's 4 min `feeds list`
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml: its pure-Python loader reads and parses (the same reading)
+    _Parser = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+
+class _StrictLoader(_Parser, yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """yaml.safe_load, except that a key given twice in one mapping is an error: PyYAML keeps the last one silently,
     so a watchlist entry with two `name:` lines would lose the first without a word. A merge key (`<<: *anchor`) is
     no key of the mapping: the keys it brings are overridden by the mapping's own, as YAML says (the check read `<<`
-    as a key before PyYAML merged it, and refused every file using one: "no constructor for the tag merge")."""
+    as a key before PyYAML merged it, and refused every file using one: "no constructor for the tag merge").
+
+    The events come from libyaml when PyYAML has it (yaml.CSafeLoader's parser), but the nodes are composed by
+    PyYAML's Python composer: libyaml's own composer recurses in C, and a file nested 20,000 deep (`[[[…`) ended
+    the process with a segmentation fault, where Python's stops at its recursion limit (one sentence below)."""
+
+    def __init__(self, stream):
+        _Parser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    check_node = yaml.composer.Composer.check_node  # not CParser's C composer
+    get_node = yaml.composer.Composer.get_node
+    get_single_node = yaml.composer.Composer.get_single_node
+    aliased = False  # whether the file holds an alias (*name): only then can its values repeat (construct_document)
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            self.aliased = True
+        return yaml.composer.Composer.compose_node(self, parent, index)
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
@@ -39,8 +66,18 @@ class _StrictLoader(yaml.SafeLoader):
                     None, None, f"the key {key!r} is given twice (first at line {line + 1})", key_node.start_mark)
         return super().construct_mapping(node, deep)
 
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # not a YAMLError: it ended every command with a traceback
+            shown = shown_value(node.value) if isinstance(node.value, str) else "this value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} cannot be read as the date or number it looks like "
+                f"({str(exc).split(';')[0]}); quote it to keep it as text",
+                node.start_mark) from None
+
     def construct_document(self, node):
-        extra = _alias_expansion(node)
+        extra = _alias_expansion(node) if self.aliased else 0  # the scan took a quarter of a 100,000-feed file's parse
         if extra > MAX_ALIAS_EXPANSION:
             raise _AliasBomb(f"its aliases (*name) repeat {extra:,} characters, more than {MAX_ALIAS_EXPANSION:,}; "
                              "write the repeated values out")
@@ -87,7 +124,7 @@ def _alias_expansion(root: yaml.Node) -> int:
 # header value `no` was refused as "not a valid string"; boolean fields still accept those words (pydantic).
 _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                     list("tTfF"))
@@ -95,9 +132,13 @@ _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:t
 
 def read_yaml(path: Path) -> Any:
     path = Path(path)
+    collecting = gc.isenabled()
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+            # the cycle collector paused: it ran over the growing tree again and again, half of a 100,000-feed
+            # file's parse (16 s → 7 s); what the parse leaves is collected when it is back
+            gc.disable()
+            return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - SafeLoader's constructor and resolver
     except FileNotFoundError:
         why = "is a symbolic link to a missing file" if path.is_symlink() else "does not exist"
         raise ConfigError(f"Config file {path} {why}.") from None
@@ -117,6 +158,9 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(f"Config file {path} is not valid YAML{where}: {problem}.") from None
     except UnicodeDecodeError:
         raise ConfigError(f"Config file {path} is not UTF-8 text.") from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def field_names(model: type[BaseModel]) -> set[str]:

@@ -37,7 +37,7 @@ from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budge
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
-from pipeline.models import Article, FeedItem
+from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, single_line, without_surrogates
@@ -944,6 +944,10 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if '"liveBlogUpdate"' in json_ld:  # trafilatura takes an update's headline ("09:05") for a live blog's title
         meta.title = meta_title or _headline(json_ld)
     sitename = meta.sitename or _domain_like(extract_sitename(tree))
+    if sitename and too_long_for_a_name(sitename):
+        # no site's name: each page's title was matched against a pattern made of it (a 700 KB og:site_name cost
+        # 2.5 s of CPU a page to compile, hostile input, fifteenth round)
+        sitename = None
     if sitename:
         sitename = sitename.lstrip("@")
     publishers = (sitename, *site_names)  # the site's name as its author (a meta tag, « X avec AFP ») is no author

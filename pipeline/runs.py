@@ -126,6 +126,25 @@ def reason_field(reason: str) -> str:
     return reason if _REASON_KEY.fullmatch(reason) else "other"
 
 
+_WRAPPED_REASON = re.compile(r"([a-z][a-z0-9-]{0,39}) \((.*)\)")
+
+
+def skip_reason_field(reason: str) -> str:
+    """The field a skip reason is counted under in the runs index: `no-link`, or a selected item's outcome with the
+    page's reason in brackets (`no-text (http-404)`), each part from reason_field's bounded set."""
+    if match := _WRAPPED_REASON.fullmatch(reason):
+        return f"{reason_field(match.group(1))} ({reason_field(match.group(2))})"
+    return reason_field(reason)
+
+
+def _counted_by_field(counts: dict, field_of) -> dict[str, int]:
+    """`counts` (reason → count) summed under the index fields `field_of` gives their reasons."""
+    out: dict[str, int] = {}
+    for reason, count in counts.items():
+        out[field_of(str(reason))] = out.get(field_of(str(reason)), 0) + int(count)
+    return out
+
+
 def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -> str:
     """Index the run record (id = run_id) and keep history: when a record with that id exists (a rerun or a
     retried finalize of the same logical date), it moves into `attempts` and the new one is the latest, with
@@ -136,15 +155,14 @@ def write_run_record(client: Elasticsearch, settings: Settings, summary: dict) -
 
         ensure_setup(client, settings)
     else:  # an index created before `attempts` existed: add the new fields (adding fields is always allowed)
-        client.indices.put_mapping(index=index, properties={k: RUN_PROPERTIES[k]
-                                                            for k in ("attempt", "attempts", "fallback_reasons")})
+        client.indices.put_mapping(index=index, properties={
+            k: RUN_PROPERTIES[k] for k in ("attempt", "attempts", "fallback_reasons", "skipped")})
     doc = {key: value for key, value in summary.items()
            if key in RUN_PROPERTIES and key not in ("attempt", "attempts") and value not in (None, "")}
     if doc.get("fallback_reasons"):
-        reasons: dict[str, int] = {}
-        for reason, count in doc["fallback_reasons"].items():
-            reasons[reason_field(str(reason))] = reasons.get(reason_field(str(reason)), 0) + int(count)
-        doc["fallback_reasons"] = reasons
+        doc["fallback_reasons"] = _counted_by_field(doc["fallback_reasons"], reason_field)
+    if doc.get("skipped"):  # why items gave no article, for `store status` and the dashboards
+        doc["skipped"] = _counted_by_field(doc["skipped"], skip_reason_field)
     doc["feed_errors"] = [
         {k: mask_secrets(v) for k, v in err.items() if k in ("feed", "url", "error")}
         for err in summary.get("feed_errors", [])

@@ -237,6 +237,15 @@ def twin_ids(url: str) -> list[str]:
     return ids + [hashlib.sha256(legacy.encode("utf-8")).hexdigest()] if legacy != normal else ids
 
 
+def spelled_plainly(url: str) -> bool:
+    """Whether `url` is written without dot segments or escapes of unreserved letters (`/./a.html`, `/%61.html`):
+    the same resource by RFC 3986, but a server that does not decode escapes answers such a spelling 404."""
+    try:
+        return normalize_url(url) == normalize_url(url, rfc3986=False)
+    except ValueError:
+        return False
+
+
 _MOBILE_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 _SCRIPT_SUFFIXES = (".php", ".asp", ".aspx", ".jsp", ".cgi", ".cfm", ".pl")
 

@@ -99,6 +99,25 @@ def test_hostile_config_files_are_one_sentence(tmp_path, monkeypatch):
     assert load_rules(load_settings(), rules).rules[0].volume.window_delta.days == 366
 
 
+def test_a_value_that_looks_like_a_date_or_a_number_but_is_none_is_one_sentence_naming_its_line(tmp_path, capsys):
+    """`tags: [2026-13-45]` or a 5,000-digit number in a config file ended every command reading it with a traceback
+    (a ValueError from PyYAML's date and int readers, hostile input, fifteenth round)."""
+    from pipeline.cli import main
+
+    path = tmp_path / "feeds.yaml"
+    for value, why in (("2026-13-45", "month must be in 1..12"), ("9" * 5000, "Exceeds the limit")):
+        path.write_text(f"feeds:\n  - name: A\n    url: https://a.example/feed.xml\n    lang: fr\n    tags: [{value}]\n")
+        with pytest.raises(SystemExit) as exit_info:
+            main(["feeds", "validate", "--feeds", str(path)])
+        err = " ".join(capsys.readouterr().err.split())
+        assert exit_info.value.code == 2 and "Traceback" not in err
+        assert f"{path} is not valid YAML at line 5, column 12: '{value[:20]}" in err and why in err
+        assert "quote it to keep it as text" in err
+    path.write_text("feeds:\n  - name: A\n    url: https://a.example/feed.xml\n    lang: fr\n    tags: ['2026-13-45']\n")
+    main(["feeds", "validate", "--feeds", str(path)])
+    assert "1 feeds, valid" in capsys.readouterr().out
+
+
 def test_a_config_file_whose_aliases_repeat_megabytes_is_refused_in_one_sentence(tmp_path):
     """Aliases repeat their anchor's whole value: a 17 KB topics file of 300 aliases to a 300-term list of one
     1,000-character anchor read as 90,000 terms (49 s and 2.2 GB to build its matcher); a billion laughs likewise."""

@@ -26,8 +26,15 @@ def _path(feeds: Path | None) -> Path:
     return feeds or get_settings().feeds_path
 
 
+# Rows of the `feeds list` table unless --all: rich lays out every row before printing, so a 100,000-feed file took
+# most of 4 minutes to print a table nobody reads whole (--json gives every feed).
+TABLE_ROWS = 200
+
+
 @feeds_app.command("list")
-def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+               show_all: bool = typer.Option(False, "--all", help=f"Show every feed in the table (default: the "
+                                                                   f"first {TABLE_ROWS}).")) -> None:
     """List the configured feeds with their fetch health (last success, consecutive failures)."""
     settings = get_settings()
     entries = load_feeds(_path(feeds), settings)
@@ -57,7 +64,7 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
 
     tz = zone(settings)  # printed times are local with their zone, as in the other commands (JSON keeps the instant)
     table = Table("name", "lang", "relevance", "tags", "url", "last success", "failures", title=f"{len(rows)} feeds")
-    for r in rows:
+    for r in rows if show_all else rows[:TABLE_ROWS]:
         table.add_row(
             esc(r["name"]) + ("" if r["enabled"] else " (disabled)"),
             r["lang"],
@@ -68,6 +75,9 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
             str(r["consecutive_failures"]) if r["consecutive_failures"] else "",
         )
     terminal_console().print(table)
+    if not show_all and len(rows) > TABLE_ROWS:
+        terminal_console().print(f"… and {len(rows) - TABLE_ROWS:,} more feeds not shown: `newsroom feeds list --all` "
+                                 "shows every one, `--json` lists them all as JSON.", highlight=False, markup=False)
 
 
 @feeds_app.command("validate")

@@ -97,6 +97,12 @@ def store_status(as_json: bool = typer.Option(False, "--json", help="Print as JS
         console.print(f"last run: {for_terminal(run.get('run_id'))} ({for_terminal(run.get('kind'))}) "
                       f"{for_terminal(run.get('status'))}, finished {for_terminal(run.get('finished_at'))}"
                       f"{'; ' + for_terminal(counts) if counts else ''}", highlight=False)
+        skipped = run.get("skipped") if isinstance(run.get("skipped"), dict) else {}  # none before 2026-12-05
+        if skipped:  # most first, as the ingest summary lists them
+            most = sorted(skipped, key=lambda reason: (-skipped[reason] if isinstance(skipped[reason], int) else 0,
+                                                       reason))
+            console.print("  skipped items by reason: " + for_terminal(", ".join(f"{r} {skipped[r]}" for r in most)),
+                          highlight=False)
     elif "indices" in status and "error" not in status:
         console.print("last run: none recorded")
     if failed:

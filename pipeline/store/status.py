@@ -10,7 +10,7 @@ from pipeline.settings import Settings
 from pipeline.store.client import api_error_sentence, client_url, store_replies, unreachable_sentence
 from pipeline.store.templates import index_names
 
-RUN_FIELDS = ["run_id", "kind", "status", "started_at", "finished_at", "duration_s", "counts"]
+RUN_FIELDS = ["run_id", "kind", "status", "started_at", "finished_at", "duration_s", "counts", "skipped"]
 
 
 def store_contents(client: Elasticsearch, settings: Settings) -> dict:

@@ -185,6 +185,7 @@ RUN_PROPERTIES: dict = {
     "dead_letters": {"type": "integer"},
     "spooled": {"type": "integer"},
     "fallback_reasons": {"type": "object", "dynamic": True},  # reason → pages that fell back to the feed summary
+    "skipped": {"type": "object", "dynamic": True},  # reason → items that gave no article (runs.skip_reason_field)
     "host": KEYWORD,
     "feeds": KEYWORD,  # names of the feeds the run (or task) covered
     "notes": {"type": "text"},
