@@ -564,6 +564,17 @@ def _filter_clause(key: str, values: list[str]) -> dict:
     return _any_term("topics", values)
 
 
+_EMPTY_OPTION_HINTS = {"source": "a feed name or domain", "lang": "a language code (fr, en…)",
+                       "topic": "a topic of config/topics.yaml"}
+
+
+def refuse_empty(key: str, values: list[str] | None) -> None:
+    """`--source ""` (a shell variable left unset) is refused naming the option, as `--since ""` is: it matched no
+    article, and the note that followed named the closest feeds rather than the empty value."""
+    if any(not (value or "").strip() for value in values or []):
+        raise NewsroomError(f"--{key} is empty: give {_EMPTY_OPTION_HINTS[key]}, or leave --{key} out.")
+
+
 def check_size(size: int) -> None:
     """--size between 1 and the result window, refused before any request (Elasticsearch would answer 400)."""
     if size < 1:
@@ -744,6 +755,7 @@ def build_search(
     # query is one more condition, like a word (`topic:hpc topic:funding`: both), and options and query filters
     # all hold together.
     for key, values in (("source", sources), ("lang", langs), ("topic", topics)):
+        refuse_empty(key, values)
         if values:
             filters.append(_filter_clause(key, list(values)))
     for key, values in (("source", parsed.sources), ("lang", parsed.langs), ("topic", parsed.topics)):

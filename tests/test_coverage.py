@@ -766,6 +766,26 @@ def test_an_empty_date_option_is_refused_naming_it_in_every_command(command, opt
     assert not (tmp_path / "report.html").exists()
 
 
+@pytest.mark.parametrize("command", [["search", "cloud", "--source", ""], ["search", "--lang", " "],
+                                     ["search", "cloud", "--source", "Le Monde", "--source", ""],
+                                     ["search", "cloud", "--topic", ""], ["feeds", "topics", "cloud", "--lang", ""],
+                                     ["feeds", "import-opml", "OPML", "--lang", ""]])
+def test_an_empty_source_lang_or_topic_option_is_refused_naming_it(command, indexed, tmp_path, capsys):
+    """`search --source ""` or `--lang ""` (a shell variable left unset) matched no article, with a note naming the
+    closest feeds, and `feeds topics --lang ""` tried both languages: one sentence naming the option, as for `--since`."""
+    from pipeline.cli import main
+
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="a" xmlUrl="https://example.org/a.xml"/></body></opml>')
+    option = command[command.index("--source" if "--source" in command else "--lang" if "--lang" in command
+                                   else "--topic")]
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(opml) if part == "OPML" else part for part in command])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exit_info.value.code != 0 and "Traceback" not in err, err
+    assert f"{option} is empty: give " in err and f"or leave {option} out." in err, err
+
+
 @pytest.mark.parametrize("command, said", [
     (["search", "Nvidia", "--tone", ""], "--tone: unknown tone ''; use positive, neutral or negative"),
     (["coverage", "--entity", "Nvidia", "--interval", ""], "Unknown interval ''"),
