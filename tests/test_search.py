@@ -997,6 +997,17 @@ def test_filters_narrow_a_search_a_repeated_option_is_any_of_its_values(words_in
     assert len(topics) == 3  # the two options as one clause (either), each query filter a clause of its own
 
 
+def test_a_language_or_topic_pasted_with_spaces_around_it_is_that_language_or_topic(words_indexed):
+    """`--lang "fr "` or `--topic " ai"` (a spreadsheet cell, a shell variable built with a space) found nothing, with a
+    note that no article is in language 'fr ': the value is read without the spaces around it, as `--source` is."""
+    settings, client = words_indexed
+    french = _names(settings, client, "Nvidia", langs=["fr"])
+    assert french and _names(settings, client, "Nvidia", langs=[" FR "]) == french
+    assert _names(settings, client, "Nvidia", topics=[" ai\t"]) == _names(settings, client, "Nvidia", topics=["ai"])
+    assert _names(settings, client, "Nvidia", topics=["ai"])
+    assert search_articles(client, settings, "Nvidia", langs=["fr "], topics=[" ai"]).notes == []
+
+
 def test_an_operator_or_group_with_no_word_and_an_empty_phrase_are_ignored_with_a_note(words_indexed):
     """`cloud NOT` found nothing (NOT read as a word) and `""` matched every article: both silently."""
     settings, client = words_indexed
