@@ -559,9 +559,20 @@ def _filter_clause(key: str, values: list[str]) -> dict:
         return source_clause(values)
     if key == "company":
         return {"terms": {"orgs": values}}
-    if key == "lang":
-        return {"terms": {"lang": [v.lower() for v in values]}}
-    return _any_term("topics", values)
+    if key == "lang":  # `--lang "fr "`, pasted from a cell, is fr (source_clause strips its values too)
+        return {"terms": {"lang": [v.strip().lower() for v in values]}}
+    return _any_term("topics", [v.strip() for v in values])
+
+
+_EMPTY_OPTION_HINTS = {"source": "a feed name or domain", "lang": "a language code (fr, en…)",
+                       "topic": "a topic of config/topics.yaml"}
+
+
+def refuse_empty(key: str, values: list[str] | None) -> None:
+    """`--source ""` (a shell variable left unset) is refused naming the option, as `--since ""` is: it matched no
+    article, and the note that followed named the closest feeds rather than the empty value."""
+    if any(not (value or "").strip() for value in values or []):
+        raise NewsroomError(f"--{key} is empty: give {_EMPTY_OPTION_HINTS[key]}, or leave --{key} out.")
 
 
 def check_size(size: int) -> None:
@@ -744,6 +755,7 @@ def build_search(
     # query is one more condition, like a word (`topic:hpc topic:funding`: both), and options and query filters
     # all hold together.
     for key, values in (("source", sources), ("lang", langs), ("topic", topics)):
+        refuse_empty(key, values)
         if values:
             filters.append(_filter_clause(key, list(values)))
     for key, values in (("source", parsed.sources), ("lang", parsed.langs), ("topic", parsed.topics)):
@@ -878,11 +890,11 @@ def unknown_filter_notes(client: Elasticsearch, settings: Settings, alias: str, 
             ids = [topic.id for topic in load_topics_file(topics_path(settings)).topics]
         except (NewsroomError, OSError):
             ids = []
-        for value in dict.fromkeys(topics):
+        for value in dict.fromkeys(topic.strip() for topic in topics):
             if value.casefold() not in {i.casefold() for i in ids} and not _stored(client, alias, ["topics"], value):
                 notes.append(f"no topic is called {shown_value(value)}; the topics are: "
                              f"{', '.join(ids) or 'none configured'}.")
-    for value in dict.fromkeys(lang.lower() for lang in langs):
+    for value in dict.fromkeys(lang.strip().lower() for lang in langs):
         if value not in SEARCH_LANGS and not _stored(client, alias, ["lang"], value):
             stored = client.search(index=alias, size=0, aggs={"langs": {"terms": {"field": "lang", "size": 50}}})
             codes = dict.fromkeys([*SEARCH_LANGS, *(b["key"] for b in stored["aggregations"]["langs"]["buckets"])])

@@ -147,6 +147,22 @@ def test_cli_writes_html_and_png_files(seeded, tmp_path):
         assert f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f.stat().st_size > 3000
 
 
+@pytest.mark.parametrize("typed", ["", "  "])
+def test_an_empty_png_directory_is_refused_not_read_as_the_working_directory(seeded, tmp_path, typed):
+    """`report --png "$CHARTS"` with the variable unset wrote every chart into the working directory (typer reads ""
+    as the path "."), without a word: one sentence naming the option, before any query, and nothing written."""
+    out = tmp_path / "report.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "report", "--since", WINDOW["since"], "--until", WINDOW["until"],
+         "--entity", "Mistral AI", "--output", str(out), "--png", typed],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    assert "--png is empty: give the directory the PNG charts go into, or leave --png out." in " ".join(
+        proc.stderr.split()), proc.stderr
+    assert not out.exists() and not list(tmp_path.glob("*.png"))
+
+
 def test_a_report_that_fails_while_written_keeps_the_previous_file(seeded, tmp_path, monkeypatch):
     """`report -o` wrote in place: an error while the HTML was written (a disk full, a Ctrl-C; here text that cannot
     be encoded) left the earlier report empty. Now it is written whole or not at all, and no temp file is left."""

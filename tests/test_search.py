@@ -639,6 +639,48 @@ def test_a_hyphenated_word_finds_its_plural_and_its_spelling_without_hyphen(es_u
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_word_typed_joined_finds_its_hyphenated_spelling(es_url):
+    """`startup` found "startup" and « startups » but not « start-up » or « start-ups » (only `start-up` typed with the
+    hyphen found every spelling). The search fields now index each hyphenated word joined too (mapping version 8), so
+    the joined word finds it, stemmed (`startups` too), in search and alert rules; the passage marks the article's own
+    spelling; the parts still match alone and as a phrase, and a word with an apostrophe inside is found as before."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    pages = [*COMPOUND_PAGES,
+             ("https://c.example/fr-week-end", "fr", "Le week-end", "Aujourd’hui, le week-end de l'Île-de-France."),
+             ("https://c.example/other-e-mail", "de", "E-Mail", "Die E-Mail an Nvidia kam heute.")]
+    index_enriched(client, settings, [make_record(url, text, title=title, lang=lang, published=_at(10 + i))
+                                      for i, (url, lang, title, text) in enumerate(pages)])
+    try:
+        every = {url for url, *_ in COMPOUND_PAGES} - {"https://c.example/en-apart"}
+        for query in ("startup", "startups", "Startups", "startup OR nothingelse", "startup*"):
+            assert _urls(search_articles(client, settings, query)) == every, query
+        assert _urls(search_articles(client, settings, "startup recrutent")) == {
+            "https://c.example/fr-start-ups", "https://c.example/fr-startups"}
+        assert _urls(search_articles(client, settings, "weekend")) == {"https://c.example/fr-week-end"}
+        assert _urls(search_articles(client, settings, "email Nvidia")) == {
+            "https://c.example/en-startup", "https://c.example/other-e-mail"}
+        # the parts alone, a phrase across the compound, and a word with an apostrophe inside, as before
+        assert _urls(search_articles(client, settings, "France week")) == {"https://c.example/fr-week-end"}
+        assert _urls(search_articles(client, settings, '"week-end de l’Île-de-France" OR nothingelse')) == {
+            "https://c.example/fr-week-end"}
+        assert _urls(search_articles(client, settings, '"start the engine" OR nothingelse')) == {
+            "https://c.example/en-apart"}
+        assert _urls(search_articles(client, settings, "aujourd'hui")) == {"https://c.example/fr-week-end"}
+        assert _urls(search_articles(client, settings, '"aujourd’hui le week-end" OR nothingelse')) == {
+            "https://c.example/fr-week-end"}
+        (hit,) = [h for h in search_articles(client, settings, "startup").hits
+                  if h["url"] == "https://c.example/fr-start-up"]
+        assert any("\ue000start-up\ue001" in passage for passage in hit["passages"]), hit["passages"]
+        rule = Rule(name="startups", query_string="startup", channels=[{"type": "email", "to": ["d@example.org"]}])
+        assert {item.url for item in find_matches(client, settings, rule, None)} == every
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_an_alert_keyword_lists_the_articles_search_lists_for_it(es_url):
     """Keywords were matched word for word on the `.exact` copies: `souveraineté` missed « souverainetés » and
     `start-up` missed « startups », which `newsroom search` finds. A keyword of one word is now read as search reads
@@ -953,6 +995,17 @@ def test_filters_narrow_a_search_a_repeated_option_is_any_of_its_values(words_in
     assert _names(settings, client, "Nvidia lang:en", langs=["en", "fr"]) == ledger
     topics = build_search(settings, "Nvidia topic:hpc topic:funding", topics=["ai", "cloud"])["query"]["bool"]["filter"]
     assert len(topics) == 3  # the two options as one clause (either), each query filter a clause of its own
+
+
+def test_a_language_or_topic_pasted_with_spaces_around_it_is_that_language_or_topic(words_indexed):
+    """`--lang "fr "` or `--topic " ai"` (a spreadsheet cell, a shell variable built with a space) found nothing, with a
+    note that no article is in language 'fr ': the value is read without the spaces around it, as `--source` is."""
+    settings, client = words_indexed
+    french = _names(settings, client, "Nvidia", langs=["fr"])
+    assert french and _names(settings, client, "Nvidia", langs=[" FR "]) == french
+    assert _names(settings, client, "Nvidia", topics=[" ai\t"]) == _names(settings, client, "Nvidia", topics=["ai"])
+    assert _names(settings, client, "Nvidia", topics=["ai"])
+    assert search_articles(client, settings, "Nvidia", langs=["fr "], topics=[" ai"]).notes == []
 
 
 def test_an_operator_or_group_with_no_word_and_an_empty_phrase_are_ignored_with_a_note(words_indexed):

@@ -234,6 +234,42 @@ def test_setup_migrates_a_version_6_store_so_an_unread_tone_is_no_longer_neutral
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_setup_migrates_a_version_7_store_so_a_word_typed_joined_finds_its_hyphenated_spelling(es_url):
+    """Version 8 also indexes each hyphenated word joined in the search fields: `startup` missed « start-up » and
+    « start-ups ». A store made by version 7 is rolled over and copied by `newsroom setup`, after which it finds them
+    and marks the article's own spelling."""
+    settings = load_settings()
+    client = make_client(settings)
+    names = templates.index_names(settings.es_index_prefix)
+    analysis = copy.deepcopy(templates.ANALYSIS)
+    analysis["char_filter"].pop("newsroom_hyphens")
+    for analyzer in analysis["analyzer"].values():
+        analyzer["char_filter"] = [name for name in analyzer["char_filter"] if name != "newsroom_hyphens"]
+        analyzer["filter"] = [name for name in analyzer["filter"] if name not in templates.COMPOUNDS]
+    try:
+        records = [make_record("https://old.example/fr", "Une start-up de Saint-Ouen lève des fonds."),
+                   make_record("https://old.example/en", "European start-ups hire.", lang="en"),
+                   make_record("https://old.example/de", "Das Start-up aus Berlin.", lang="de")]
+        old = _store_of_version(client, names, analysis, 7, records)
+        assert search_articles(client, settings, "startup").total == 0  # version 7: "start", "up" only
+
+        report = ensure_setup(client, settings)
+
+        (index,) = client.indices.get_alias(name=names["articles"])
+        assert report["migrated"] == [{"from": old, "to": index, "articles": 3}]
+        assert mapping_version(client, index) == templates.MAPPING_VERSION >= 8
+        urls = {record.article.url for record in records}
+        for query in ("startup", "start-up", "start up"):
+            assert {h["url"] for h in search_articles(client, settings, query).hits} == urls, query
+        # stemmed in French and English copy; other languages are not stemmed
+        assert {h["url"] for h in search_articles(client, settings, "startups").hits} == urls - {
+            "https://old.example/de"}
+        (hit,) = [h for h in search_articles(client, settings, "startups").hits if h["url"] == "https://old.example/en"]
+        assert any("\ue000start-ups\ue001" in passage for passage in hit["passages"]), hit["passages"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_phrase_and_search_analysers_on_a_real_cluster(real_es_url):
     """The mapping is accepted by real Elasticsearch 8/9 and its analysers give the tokens the stand-in gives."""
     settings = load_settings()
@@ -252,3 +288,7 @@ def test_phrase_and_search_analysers_on_a_real_cluster(real_es_url):
     assert tokens("search.fr", "Le cœur, le coeur") == tokens("search.fr", "Le coeur, le coeur")
     for field in ("search.fr", "search.en", "search.other", "search.fr.exact"):
         assert tokens(field, "20\u202f% et 1\u202f000") == tokens(field, "20 % et 1 000"), field
+    # the compound's parts and its join (and the `_` it is read with); the same tokens as the stand-in's, any order
+    assert sorted(tokens("search.fr", "Les start-ups")) == sorted(["les", "start_up", "startup", "start", "ups"])
+    assert sorted(tokens("search.en", "e-mails, U.S.")) == sorted(["e_mail", "email", "e", "mail", "u.", "us", "u",
+                                                                   "s"])

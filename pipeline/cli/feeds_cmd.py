@@ -119,6 +119,9 @@ def import_opml_cmd(
     feeds: Path | None = FeedsOption,
 ) -> None:
     """Merge an OPML file into the feeds file: new URLs added, known URLs skipped; categories/folders become tags."""
+    from pipeline.search import refuse_empty
+
+    refuse_empty("lang", [lang] if lang is not None else None)  # `--lang ""` was told to "pass --lang"
     if not file.is_file():
         why = ("is a directory, not a file" if file.is_dir() else "is not a regular file" if file.exists()
                else "is a symbolic link to a missing file" if file.is_symlink() else "does not exist")
@@ -165,7 +168,10 @@ def topics_cmd(
     lang: str | None = typer.Option(None, "--lang", help="fr or en (default: both languages' terms are tried)."),
 ) -> None:
     """Check config/topics.yaml (the relevance filter of `relevance: filter` feeds); show what a text matches."""
+    from pipeline.search import refuse_empty
     from pipeline.topics import load_topic_matcher, topics_path
+
+    refuse_empty("lang", [lang] if lang is not None else None)  # `--lang ""` tried both languages without a word
 
     settings = get_settings()
     matcher = load_topic_matcher(settings)

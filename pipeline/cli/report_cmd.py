@@ -21,7 +21,8 @@ def report_cmd(
     since: str | None = typer.Option(None, "--since", help="Start date (YYYY-MM-DD or ISO date-time; default: 30 days ago)."),
     until: str | None = typer.Option(None, "--until", help="End date, included (YYYY-MM-DD) or exclusive date-time."),
     interval: str = typer.Option("day", "--interval", help="Time buckets: day, week or month."),
-    png: Path | None = typer.Option(None, "--png", help="Also write each chart as a PNG file into this directory."),
+    # a string, not a Path: typer reads `--png ""` as Path("."), the current directory
+    png_dir: str | None = typer.Option(None, "--png", help="Also write each chart as a PNG file into this directory."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Coverage report: mentions over time, share of voice, sentiment, sources, entities, topics, latest articles."""
@@ -32,6 +33,9 @@ def report_cmd(
 
     # checked before the report is built (many seconds of queries and charts), not when it is written
     prepare_output(output, "Report file (--output)")
+    if png_dir is not None and not png_dir.strip():  # a variable left unset wrote the charts into the working directory
+        raise ConfigError("--png is empty: give the directory the PNG charts go into, or leave --png out.")
+    png = Path(png_dir) if png_dir is not None else None
     if png is not None and png.exists() and not png.is_dir():
         raise ConfigError(f"--png {png} is not a directory: give the directory the PNG charts go into.")
     if png is not None:

@@ -20,9 +20,10 @@ def index_names(prefix: str = "newsroom") -> dict[str, str]:
 
 # Bumped whenever the articles/runs mappings or analysis settings change: `newsroom setup` then puts the new
 # templates, rolls the articles alias over and migrates older indices (see pipeline.store.setup).
-MAPPING_VERSION = 7  # 3: accents folded in the English and other-language search fields; 4: `.exact` drops a final 's;
+MAPPING_VERSION = 8  # 3: accents folded in the English and other-language search fields; 4: `.exact` drops a final 's;
 # 5: the French search field reads the ligatures œ and æ as oe and ae; 6: a narrow no-break space is a space;
-# 7: an article in a language without a tone model stores no `sentiment` (was a placeholder neutral 0.0)
+# 7: an article in a language without a tone model stores no `sentiment` (was a placeholder neutral 0.0);
+# 8: the search fields also index each hyphenated word joined (« start-up » as "startup")
 
 KEYWORD = {"type": "keyword", "ignore_above": 1024}
 DATE = {"type": "date"}
@@ -34,6 +35,10 @@ COUNT = {"type": "long"}  # dynamic mapping gave `long` to run counters: the sam
 # drops an English possessive ('s, ’s), so "start-up" and "Mistral AI" match "the start-up’s" and "Mistral AI's"
 # (the `.exact` copy is where hyphenated words, quoted phrases and alert keywords are matched).
 EXACT_ANALYZER = "newsroom_exact"
+# In the search fields, after lower-casing and elision, before folding and stemming (the joined word is stemmed as a
+# typed one: « start-ups » → "startup"); in their query analysers too, so a word with another mark inside
+# (« aujourd'hui », "U.S.") is the same tokens at the same positions on both sides and a phrase holding it still matches
+COMPOUNDS = ["newsroom_compounds", "flatten_graph"]
 ANALYSIS = {
     # « cœur », « œuvre », « ex æquo » as typed on a keyboard without the ligature (coeur, oeuvre): the French stemmer
     # keeps œ as a letter of its own, so `coeur` missed « cœur » and `cœur` missed "coeur" in French copy (the other
@@ -43,7 +48,12 @@ ANALYSIS = {
                     # French typography's narrow no-break space (« 20 % », « 1 000 », « 3,5 Md€ »): the standard
                     # tokenizer keeps it inside a token (Unicode makes it a number joiner), so `20` missed « 20 % »
                     # ("20\u202f") and `"1 000 euros"` missed « 1 000 euros »; read as the space it is
-                    "newsroom_spaces": {"type": "mapping", "mappings": ["\\u202F => \\u0020"]}},
+                    "newsroom_spaces": {"type": "mapping", "mappings": ["\\u202F => \\u0020"]},
+                    # a hyphen between two letters (« start-up », "e-mail", U+2010 and U+2011 as pasted) read as "_",
+                    # which the standard tokenizer keeps inside the word, so newsroom_compounds sees the compound
+                    # (one character for one: the passages' offsets stay those of the article's text)
+                    "newsroom_hyphens": {"type": "pattern_replace", "pattern": "(?<=\\p{L})[-\u2010\u2011](?=\\p{L})",
+                                         "replacement": "_"}},
     "filter": {
         "newsroom_elision": {
             "type": "elision",
@@ -52,6 +62,13 @@ ANALYSIS = {
         "newsroom_french_stemmer": {"type": "stemmer", "language": "light_french"},
         "newsroom_english_stemmer": {"type": "stemmer", "language": "english"},
         "newsroom_english_possessive": {"type": "stemmer", "language": "possessive_english"},
+        # A compound's parts at their own positions, as the standard tokenizer splits them (`start`, `up`: phrases
+        # and each part still match), plus the parts joined at the first one's position (`startup`), so `startup`
+        # typed finds « start-up » and « start-ups ». Every token is kept (preserve_original); a word with another
+        # mark inside (« aujourd'hui », "U.S.") also gets its parts and their join. Numbers are left whole.
+        "newsroom_compounds": {"type": "word_delimiter_graph", "preserve_original": True, "catenate_words": True,
+                               "generate_number_parts": False, "split_on_numerics": False,
+                               "split_on_case_change": False, "stem_english_possessive": False},
     },
     "analyzer": {
         # lowercase before elision, so "L'" is stripped without `articles_case` (same result on real ES)
@@ -62,17 +79,29 @@ ANALYSIS = {
         # quote_field_suffix is not applied (the embedded stand-in ignores it).
         "newsroom_french": {"type": "custom", "tokenizer": "standard",
                             "char_filter": ["newsroom_ligatures", "newsroom_spaces"],
-                            "filter": ["lowercase", "newsroom_elision", "newsroom_french_stemmer"]},
+                            "filter": ["lowercase", "newsroom_elision", *COMPOUNDS, "newsroom_french_stemmer"]},
         # Accents folded (as the French stemmer's own normalisation does): English and other copy quoting French
         # names and words ("Élysée", "Cédric O", "souveraineté") is found by them typed without accents, and
         # "Elysee Palace" by "Élysée".
         "newsroom_english": {"type": "custom", "tokenizer": "standard", "char_filter": ["newsroom_spaces"],
-                             "filter": ["newsroom_english_possessive", "lowercase", "asciifolding",
+                             "filter": ["newsroom_english_possessive", "lowercase", *COMPOUNDS, "asciifolding",
                                         "newsroom_english_stemmer"]},
         "newsroom_other": {"type": "custom", "tokenizer": "standard", "char_filter": ["newsroom_spaces"],
-                           "filter": ["lowercase", "asciifolding"]},
+                           "filter": ["lowercase", *COMPOUNDS, "asciifolding"]},
     },
 }
+
+
+def _joining_compounds(name: str) -> dict:
+    """The index-time twin of a search analyser: the same tokens, and each hyphenated word also joined (« start-up »
+    indexed as "start", "up" and "startup": newsroom_hyphens makes it one word, newsroom_compounds splits and joins
+    it). Queries keep the search analyser, which splits a typed `start-up` or `start up` into its parts, as before."""
+    analyzer = ANALYSIS["analyzer"][name]
+    return {**analyzer, "char_filter": [*analyzer["char_filter"], "newsroom_hyphens"]}
+
+
+INDEX_ANALYZERS = {name: f"{name}_indexed" for name in ("newsroom_french", "newsroom_english", "newsroom_other")}
+ANALYSIS["analyzer"].update({indexed: _joining_compounds(name) for name, indexed in INDEX_ANALYZERS.items()})
 EXACT_TEXT = {"type": "text", "analyzer": EXACT_ANALYZER}
 ANALYSED_TEXT = {
     "type": "text",
@@ -89,9 +118,9 @@ ANALYSED_TEXT = {
 SEARCH_LANGS = {"fr": "newsroom_french", "en": "newsroom_english"}
 SEARCH_OTHER = "other"  # any other or unknown language: standard analyser, accents folded
 SEARCH = {"properties": {
-    **{lang: {"type": "text", "analyzer": analyzer, "fields": {"exact": EXACT_TEXT}}
-       for lang, analyzer in SEARCH_LANGS.items()},
-    SEARCH_OTHER: {"type": "text", "analyzer": "newsroom_other", "fields": {"exact": EXACT_TEXT}},
+    lang: {"type": "text", "analyzer": INDEX_ANALYZERS[analyzer], "search_analyzer": analyzer,
+           "fields": {"exact": EXACT_TEXT}}
+    for lang, analyzer in {**SEARCH_LANGS, SEARCH_OTHER: "newsroom_other"}.items()
 }}
 SENTIMENT = {
     "properties": {
