@@ -140,6 +140,22 @@ def test_the_vocabulary_of_technology_news_judges_nothing_unless_it_is_scare_quo
     assert quoted < 0
 
 
+def test_the_vocabulary_of_hype_and_deflation_is_criticism():
+    """No general lexicon scores what columnists call a company's claims: "the hype machine", "vaporware", « la
+    bulle Nvidia », « une capitalisation déconnectée de la réalité », « une opération de damage control » (real
+    opinion pieces read neutral, 2026-12-05). A product that lived up to the hype is still praised; « les gadgets
+    connectés » are products, not a judgement."""
+    scorer = LexiconScorer()
+    en = [score for score, _ in scorer.score_with_signals(
+        ["The tech industry's hype machine is at it again.", "The headset is vaporware.",
+         "The product lived up to the hype.", "It did not live up to the hype."], "en")]
+    assert en[0] < 0 and en[1] < 0 and en[2] > 0 > en[3]
+    fr = [score for score, _ in scorer.score_with_signals(
+        ["Nvidia, la bulle financière qui menace l'économie mondiale ?", "Une capitalisation déconnectée de la réalité.",
+         "C'est une opération de damage control.", "Les gadgets connectés de Samsung se vendent bien."], "fr")]
+    assert fr[0] < 0 and fr[1] < 0 and fr[2] < 0 and fr[3] >= 0
+
+
 def test_hollow_claims_understatement_idioms_and_anything_but():
     """Criticism without an evaluative adjective (a sham, window dressing, « une coquille vide »), litotes that are
     praise ("no small feat", « ce n'est pas rien »), a negated comeback, and "anything but" / « tout sauf »."""
