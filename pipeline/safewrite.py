@@ -25,6 +25,8 @@ def resolve_output(path: Path, what: str = "Output file") -> tuple[Path, bool]:
     Raises ConfigError for a directory, so commands can check their output before doing any work.
     """
     path = Path(path)
+    if path == Path("."):  # what an empty value (`--csv ""`, a shell variable left unset) reaches us as
+        raise ConfigError(f"{what} is empty or `.`, the current directory; give a file name.")
     target = Path(os.path.realpath(path))
     try:
         mode = target.stat().st_mode

@@ -303,6 +303,10 @@ def test_a_data_dir_that_is_a_file_is_refused_at_load(tmp_path, monkeypatch):
     (["tone", "export", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
     (["kibana", "export-ndjson", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
     (["feeds", "export-opml", "-o", "{dir}"], "Output file (--output) {dir} is a directory"),
+    # an empty value (a shell variable left unset) reaches the command as "."
+    (["report", "-o", ""], "Report file (--output) is empty or `.`, the current directory; give a file name."),
+    (["search", "Nvidia", "--csv", ""], "--csv is empty or `.`, the current directory; give a file name."),
+    (["tone", "export", "-o", ""], "Output file (--output) is empty or `.`, the current directory"),
 ])
 def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys, isolated_settings, args,
                                                                           expected):
