@@ -511,6 +511,23 @@ def _in_feed_zone(entry: Any, published: datetime | None, feed: Feed) -> datetim
     return published.replace(tzinfo=zone).astimezone(timezone.utc)
 
 
+_STATED_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _unreadable_far_dates(entry: Any, now: datetime) -> list[str]:
+    """The item's stated dates feedparser could not read whose year is far outside the plausible span: "31 Dec 9999
+    23:00 -1400" is past year 9999 in UTC, so feedparser drops it (its overflow error swallowed). Other formats it
+    cannot read (« 5 déc. 2026 ») are left to the page's date without a word, as before."""
+    out = []
+    for key in ("published", "updated", "created"):
+        stated = entry.get(key)
+        if isinstance(stated, str) and not entry.get(f"{key}_parsed"):
+            years = [int(y) for y in _STATED_YEAR.findall(stated[:200])]
+            if years and all(y < EARLIEST_DATE.year or y > now.year + 1 for y in years):
+                out.append(stated)
+    return out
+
+
 def _first_time(entry: Any, keys: tuple[str, ...], rejected: list[str] | None = None) -> datetime | None:
     """The first of feedparser's parsed times under `keys` that is a valid date, in UTC. One whose stated offset is
     past ±14 h (`impossible_offset`) is none, and its text is added to `rejected`."""
@@ -910,9 +927,11 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         return None
     impossible: list[str] = []
     published = _in_feed_zone(entry, _entry_date(entry, impossible), feed)
+    if published is None and not impossible:
+        impossible = _unreadable_far_dates(entry, now)
     if published is None and impossible:
-        log.info("impossible date %r of %s in feed %r ignored (a UTC offset past ±14 h)", impossible[0][:80], url,
-                 feed.name)
+        log.info("impossible date %r of %s in feed %r ignored (a UTC offset past ±14 h, or a year feedparser cannot "
+                 "read)", impossible[0][:80], url, feed.name)
         bad_dates.append(url)
     elif published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)

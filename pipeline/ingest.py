@@ -361,8 +361,8 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
         "spooled": stats.spooled,
     }
     if cstats["implausible_dates"]:
-        summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990 or more than 2 days "
-                             "ahead: treated as unknown (the page's date, else the fetch time, is used)")
+        summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990, more than 2 days "
+                             "ahead or impossible: treated as unknown (the page's date, else the fetch time, is used)")
     if cstats.get("implausible_page_dates"):
         summary.notes.append(f"{cstats['implausible_page_dates']} page(s) stated a publication date before 1990, more "
                              "than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch "

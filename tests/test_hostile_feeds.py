@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timezone
 
 import pytest
 from werkzeug import Response
 
 from pipeline.collect import Collector
-from pipeline.feeds import MAX_AUTHOR_RUN, feed_shape_problem, load_feeds
+from pipeline.feeds import MAX_AUTHOR_RUN, Feed, feed_shape_problem, load_feeds, parse_feed
 from pipeline.settings import load_settings
 
 INNOCENT = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Innocent</title>
@@ -131,6 +132,22 @@ def test_a_feed_whose_parsing_runs_past_the_limit_is_stopped_and_the_other_feeds
                               "feedparser slow")
     assert collector._feed_parser.started == 2  # the stopped worker was replaced once
     assert seconds < 30
+
+
+def test_a_date_past_year_9999_in_utc_is_counted_as_impossible_and_the_item_kept():
+    """Hostile input, fifteenth round (left): "Fri, 31 Dec 9999 23:00:00 -1400" is in year 10000 once in UTC;
+    feedparser swallows its overflow and gives no date, so the item lost it without being counted. A date feedparser
+    cannot read in a plausible year (« 5 déc. 2026 ») is not counted."""
+    feed = Feed(name="Far", url="https://far.example/feed.xml", lang="en")
+
+    def parsed(date):
+        return parse_feed(rss(f"<item><title>A</title><link>https://far.example/a</link><pubDate>{date}</pubDate>"
+                              "</item>").encode(), feed, now=datetime(2026, 12, 5, tzinfo=timezone.utc))
+
+    far = parsed("Fri, 31 Dec 9999 23:00:00 -1400")
+    assert far.implausible_dates == ["https://far.example/a"] and [i.published for i in far.items] == [None]
+    assert parsed("vendredi dernier").implausible_dates == []
+    assert parsed("Fri, 04 Dec 2026 10:00:00 GMT").implausible_dates == []
 
 
 def test_a_feed_parsed_in_the_worker_logs_here_and_keeps_its_items(httpserver, tmp_path, caplog):

@@ -55,8 +55,8 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
     for err in stats.feed_errors:
         out.print(f"[yellow]feed failed:[/] {esc(err['feed'])} — {esc(err['error'])}", highlight=False)
     if stats.implausible_dates:
-        out.print(f"[yellow]note:[/] {stats.implausible_dates} feed item(s) had a date before 1990 or more than 2 days "
-                  "ahead: treated as unknown (the page's date, else the fetch time, is used).", highlight=False)
+        out.print(f"[yellow]note:[/] {stats.implausible_dates} feed item(s) had a date before 1990, more than 2 days "
+                  "ahead or impossible: treated as unknown (the page's date, else the fetch time, is used).", highlight=False)
     if stats.implausible_page_dates:
         out.print(f"[yellow]note:[/] {stats.implausible_page_dates} page(s) stated a publication date before 1990, "
                   "more than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch time, "
