@@ -1043,6 +1043,13 @@ def test_a_receiver_that_is_down_is_tried_once_per_run_not_once_per_alert(store,
     assert "its other messages of this run were not tried" in error
 
 
+def _webhook_rule_answered_by(tmp_path, httpserver, response):
+    """A rules file whose one rule (Mistral AI) posts to a local webhook that answers `response`."""
+    httpserver.expect_request("/hook").respond_with_response(response)
+    return write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"],
+                                                   "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+
+
 def test_a_receiver_answering_429_is_not_sent_the_rest_of_the_run_and_its_retry_after_is_said(store, tmp_path,
                                                                                                 httpserver):
     """A Slack or webhook receiver rate-limiting us (429 with Retry-After) got every other pending alert of the run
@@ -1051,10 +1058,8 @@ def test_a_receiver_answering_429_is_not_sent_the_rest_of_the_run_and_its_retry_
 
     settings, client = store
     index(store, [tribune(), sap_mistral()])
-    httpserver.expect_request("/hook").respond_with_response(
-        Response("rate limited", status=429, headers={"Retry-After": "30"}))
-    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"],
-                                                    "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    rules = _webhook_rule_answered_by(tmp_path, httpserver, Response("rate limited", status=429,
+                                                                      headers={"Retry-After": "30"}))
     report = run_alerts(load_settings(), client, rules_file=rules)
     assert (report["sent"], report["failed"], report["pending"]) == (0, 1, 2), report
     assert len(httpserver.log) == 1
@@ -1070,10 +1075,8 @@ def test_a_receiver_redirecting_elsewhere_is_not_followed_and_the_failure_names_
 
     settings, client = store
     index(store, [tribune()])
-    httpserver.expect_request("/hook").respond_with_response(
-        Response("", status=301, headers={"Location": "https://hooks.other.example/secret-path/abc"}))
-    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "mistral", "companies": ["mistral"],
-                                                    "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    rules = _webhook_rule_answered_by(tmp_path, httpserver, Response(
+        "", status=301, headers={"Location": "https://hooks.other.example/secret-path/abc"}))
     report = run_alerts(load_settings(), client, rules_file=rules)
     assert (report["sent"], report["failed"], report["pending"]) == (0, 1, 1), report
     [error] = report["per_rule"]["mistral"]["errors"]
