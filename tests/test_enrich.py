@@ -439,6 +439,28 @@ def test_shipped_watchlist_is_large_and_linker_respects_boundaries():
     assert linker.link("lawyers at Helsingør") == []
 
 
+def test_amazon_alone_is_its_cloud_when_its_cloud_is_meant_and_the_apple_firm_is_apple(enricher):
+    """LABELLING.md's gold reads "Amazon stumbles" in a cloud earnings story as Amazon Web Services; the bare word was
+    never linked, so real coverage of Amazon's cloud (« le choix entre Amazon, Microsoft ou Google », "the Amazon
+    outage" of its web services) lost its company. The river, the forest and the retailer's warehouses are not the
+    cloud. « La firme à la pomme » is Apple, though « pomme » rules a fruit out elsewhere."""
+    def orgs(text: str, lang: str = "en", title: str | None = None) -> list[str]:
+        return enricher.enrich(EnrichInput(id="x", text=text, title=title, lang=lang)).orgs
+
+    assert "Amazon Web Services" in orgs("The three largest cloud providers reported results. Amazon stock fell 5% "
+                                         "in after-hours trading.", title="Microsoft shines, Amazon stumbles")
+    assert "Amazon Web Services" in orgs("Amazon published its review of the outage of its web services.",
+                                         title="Thoughts on the Amazon outage")
+    assert "Amazon Web Services" in orgs("« Si je dois faire des choix de cloud et que j'ai le choix entre Amazon, "
+                                         "Microsoft ou Google, je ne suis pas à l'aise », a-t-il dit.", "fr")
+    assert "Amazon Web Services" not in orgs("Brazil will expand its monitoring of deforestation in the Amazon, "
+                                             "funded by the Amazon Fund.")
+    assert "Amazon Web Services" not in orgs("The average Amazon warehouse worker leaves within eight months.")
+    assert orgs("Le dernier-né d'Apple a intégré de nouvelles technologies qui rendront plus accros les fans de la "
+                "firme à la pomme, comme le premier iPhone.", "fr") == ["Apple"]
+    assert orgs("Les producteurs de pommes du Limousin attendent la récolte.", "fr") == []
+
+
 def test_missing_models_error_names_both(monkeypatch):
     from pipeline.enrich import models
 
