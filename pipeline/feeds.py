@@ -744,20 +744,55 @@ def _long_address_runs(body: bytes):
         start = marks.find(needle, end)
 
 
-def most_item_categories(body: bytes) -> int:
-    """The most categories and keywords one item (or the channel) carries, in one pass over the bytes."""
-    most = count = counted_to = 0
+def _categories_by_item(body: bytes) -> list[tuple[int, int]]:
+    """(where the item starts, how many categories and keywords it carries) for the channel (at 0) and each item, in
+    one pass over the bytes."""
+    counts = [(0, 0)]
+    counted_to = 0
     for match in _CATEGORY_OR_ITEM.finditer(body):
         if match.group(1):
-            count = 0
+            counts.append((match.start(), 0))
             continue
-        count += 1
+        count = counts[-1][1] + 1
         if match.group(2) and match.end() >= counted_to:  # a comma-separated list: its terms up to the element's end
             end = body.find(b"</", match.end())
             counted_to = len(body) if end < 0 else end
             count += body.count(b",", match.end(), counted_to)
-        most = max(most, count)
-    return most
+        counts[-1] = (counts[-1][0], count)
+    return counts
+
+
+def most_item_categories(body: bytes) -> int:
+    """The most categories and keywords one item (or the channel) carries, in one pass over the bytes."""
+    return max(count for _, count in _categories_by_item(body))
+
+
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
+_ITEM_TITLE = re.compile(rb"<title[^>]*>(.{0,400}?)</title", re.IGNORECASE | re.DOTALL)
+
+
+def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str]]]:
+    """The body without the items carrying more than MAX_ITEM_CATEGORIES categories or keywords, and (count, title)
+    of each item taken out. One such item refused its whole feed for as long as the feed listed it (its other stories
+    lost); cut out before parsing, it costs only itself. An item whose end cannot be found is left in (the feed is then
+    refused as before)."""
+    counts = _categories_by_item(body)
+    if max(count for _, count in counts) <= MAX_ITEM_CATEGORIES:
+        return body, []
+    kept, removed, copied_to = [], [], 0
+    for k, (start, count) in enumerate(counts):
+        if not start or count <= MAX_ITEM_CATEGORIES:
+            continue
+        next_start = counts[k + 1][0] if k + 1 < len(counts) else len(body)
+        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)]
+        if not ends:
+            continue
+        title = _ITEM_TITLE.search(body, start, ends[-1])
+        kept.append(body[copied_to:start])
+        copied_to = ends[-1]
+        removed.append((count, title.group(1).decode("utf-8", "replace") if title else ""))
+    kept.append(body[copied_to:])
+    return b"".join(kept), removed
 
 
 def feed_shape_problem(body: bytes) -> str | None:
@@ -800,6 +835,7 @@ def parse_feed(
     body, content_type = _drop_foreign_charsets(body, content_type, feed)
     body, content_type, replaced = _as_utf8(body, content_type)
     body = _neutralise_references(body)
+    body, overtagged = without_overtagged_items(body)
     problem = feed_shape_problem(body)
     if problem:
         return ParsedFeed(bozo=problem, refused=problem, not_a_feed=True)
@@ -814,6 +850,11 @@ def parse_feed(
     except ValueError as exc:  # e.g. a character reference `chr()` refuses, in an encoding not neutralised above
         return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
+    for count, title in overtagged:
+        _skip({"title": title}, "too-many-categories", out.skipped, out.skipped_titles)
+        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s: feedparser slows down "
+                    "quadratically on them); the feed's other items are read", feed.name,
+                    single_line(html_to_text(title), 80) or "untitled", f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"
