@@ -235,7 +235,19 @@ def for_slack(value: object, limit: int | None = None) -> str:
 
 
 def for_html(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML text or attribute: markup escaped, and invisible characters dropped as for every other sink (`visible`):
+    a title stored before its cleaning (a bidi override, 300 combining marks on no letter) reached the HTML report
+    and mails as written, reordering or overdrawing the text around it (hostile input, sixteenth round)."""
+    return html.escape(visible("" if value is None else str(value)), quote=True)
+
+
+def shown_title(title: object, url: str | None = None) -> str:
+    """A stored title as one line, or its URL (as `display_url` shows it) when nothing visible is left of it: a title
+    of combining marks or invisible characters stored before they were cleaned at extraction listed as a blank line
+    in `search` and `mentions`, an empty link in the report and the alert mails (hostile input, sixteenth round)."""
+    from pipeline.urls import display_url  # urls imports this module
+
+    return single_line(title) or (display_url(url) if url else "")
 
 
 def for_chart(value: object, limit: int | None = 40) -> str:
