@@ -653,7 +653,10 @@ def _drop_foreign_charsets(body: bytes, content_type: str | None, feed: Feed) ->
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
                             rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
-_NOT_ASCII_BASED = frozenset({"utf-16", "utf-16-be", "utf-16-le", "iso2022_jp"})  # valid UTF-8 bytes, other text
+# 7-bit ISO-2022-JP is valid UTF-8 bytes and other text. A UTF-16 label is not listed: UTF-16 XML holds NUL bytes in
+# its first characters (`<` is `<\x00`), which are left alone below, so a body without them is not UTF-16 whatever
+# its label says (a UTF-8 feed served as `charset=utf-16` was lost whole: hostile input, sixteenth round)
+_NOT_ASCII_BASED = frozenset({"iso2022_jp"})
 _NUMERIC_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 
 

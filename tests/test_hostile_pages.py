@@ -1104,6 +1104,26 @@ def test_an_atom_entry_naming_thousands_of_authors_keeps_the_first_fifty(tmp_pat
     assert {tuple(a.authors) for a in articles} == {tuple(people[:MAX_PEOPLE])}
 
 
+@pytest.mark.parametrize("declared", ["utf-8", "utf-16"])
+def test_a_utf8_feed_served_as_utf16_is_read_as_utf8(tmp_path, declared):
+    """A UTF-8 feed served as `charset=utf-16` was handed to feedparser under that label and lost whole ("not
+    well-formed") at every run (hostile input, sixteenth round; pages were read right since the twelfth). UTF-16 XML
+    holds NUL bytes in its first characters: a body without them is read as the UTF-8 it is. A real UTF-16 feed
+    without a byte order mark is still read as UTF-16."""
+    feed = rss([rss_item("Souveraineté : l’État et Mistral AI", "http://127.0.0.1:0/etat.html")]).replace(
+        'encoding="utf-8"', f'encoding="{declared}"')
+    utf16 = rss([rss_item("Numérique : Mistral AI à l’Élysée", "http://127.0.0.1:0/elysee.html")]).replace(
+        'encoding="utf-8"', 'encoding="utf-16"').encode("utf-16-le")
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml; charset=utf-16"}, feed),
+                  "/utf16.xml": (200, {"Content-Type": "application/rss+xml; charset=utf-16le"}, utf16)}) as site:
+        feeds = tmp_path / "feeds.yaml"
+        feeds.write_text(json.dumps({"feeds": [{"name": "Lying", "url": f"{site.base_url}/feed.xml", "lang": "fr"},
+                                               {"name": "UTF-16", "url": f"{site.base_url}/utf16.xml", "lang": "fr"}]}))
+        articles, collector = collect_feeds(feeds)
+    assert not collector.stats.feed_errors and collector.stats.feeds_malformed == 0
+    assert sorted(a.title for a in articles) == ["Numérique : Mistral AI à l’Élysée", "Souveraineté : l’État et Mistral AI"]
+
+
 def test_a_link_on_port_0_is_a_bad_url_not_a_connection_to_retry(tmp_path):
     """`http://host:0/a.html` was read as having no port: its robots.txt could not be reached (`robots-unreachable`,
     a failure that may pass, so its feed was read in full and the page asked again on the next runs), and where
