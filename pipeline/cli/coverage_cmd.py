@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -11,7 +10,7 @@ from rich.table import Table
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
-from pipeline.sinks import terminal_console
+from pipeline.sinks import for_json, terminal_console
 from pipeline.urls import display_source
 
 console = terminal_console(soft_wrap=True)
@@ -24,7 +23,7 @@ MENTION_COLUMNS = ["published_at", "article_id", "company", "tone", "score", "so
 
 
 def _print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    typer.echo(for_json(data))
 
 
 def _client(settings):
