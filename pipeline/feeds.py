@@ -782,21 +782,30 @@ def most_item_categories(body: bytes) -> int:
 
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _ITEM_TITLE = re.compile(rb"<title[^>]*>(.{0,400}?)</title", re.IGNORECASE | re.DOTALL)
+# One category or keyword list holding text only (or none): what a channel's are, dropped unread
+_PLAIN_CATEGORY = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])[^<>]*(?:/>|>[^<]*</\1\s*>)",
+                             re.IGNORECASE)
 
 
-def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str]]]:
+def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None]]]:
     """The body without the items carrying more than MAX_ITEM_CATEGORIES categories or keywords, and (count, title)
     of each item taken out. One such item refused its whole feed for as long as the feed listed it (its other stories
     lost); cut out before parsing, it costs only itself. An item whose end cannot be found is left in (the feed is then
-    refused as before)."""
+    refused as before). A channel carrying that many loses its plain ones instead (title None): newsroom reads no
+    channel category, and the channel is the feed."""
     counts = _categories_by_item(body)
     if max(count for _, count in counts) <= MAX_ITEM_CATEGORIES:
         return body, []
     kept, removed, copied_to = [], [], 0
     for k, (start, count) in enumerate(counts):
-        if not start or count <= MAX_ITEM_CATEGORIES:
+        if count <= MAX_ITEM_CATEGORIES:
             continue
         next_start = counts[k + 1][0] if k + 1 < len(counts) else len(body)
+        if not start:  # the channel, before its first item
+            kept.append(_PLAIN_CATEGORY.sub(b"", body[:next_start]))
+            copied_to = next_start
+            removed.append((count, None))
+            continue
         ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)]
         if not ends:
             continue
@@ -864,6 +873,11 @@ def parse_feed(
         return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
     for count, title in overtagged:
+        if title is None:
+            log.warning("feed %s: its channel carries %s categories or keywords (more than %s: feedparser slows down "
+                        "quadratically on them): they are not read, its items are", feed.name, f"{count:,}",
+                        f"{MAX_ITEM_CATEGORIES:,}")
+            continue
         _skip({"title": title}, "too-many-categories", out.skipped, out.skipped_titles)
         log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s: feedparser slows down "
                     "quadratically on them); the feed's other items are read", feed.name,

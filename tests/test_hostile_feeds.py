@@ -125,6 +125,25 @@ def test_an_item_with_thousands_of_categories_is_skipped_and_counted_and_its_fee
     assert seconds < 4
 
 
+def test_a_channel_with_thousands_of_categories_is_read_without_them(httpserver, tmp_path, caplog):
+    """The channel's own categories cost feedparser as an item's do, and refused the whole feed (hostile input,
+    sixteenth round). newsroom reads no channel category: they are dropped before parsing, logged, the items read."""
+    base = httpserver.url_for("").rstrip("/")
+    body = rss(f"<item><title>Mistral AI opens an office</title><link>{base}/office.html</link></item>").replace(
+        "<title>Hostile</title>", "<title>Hostile</title>" + "".join(f"<category>t{i}</category>" for i in range(20_000))
+        + "<itunes:keywords>" + ",".join(f"k{i}" for i in range(5_000)) + "</itunes:keywords>").replace(
+        "<rss ", '<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ')
+    entries = serve(httpserver, body)
+    httpserver.expect_request("/office.html").respond_with_data(PAGE.replace("signs a compute deal", "opens an office"),
+                                                                content_type="text/html")
+    with caplog.at_level("WARNING"):
+        articles, collector, seconds = run(tmp_path, entries, feed_parse_timeout=60)
+    assert sorted(a.title for a in articles) == ["Mistral AI opens an office", "Mistral AI signs a compute deal"]
+    assert not collector.stats.feed_errors and collector.stats.feeds_too_costly == 0 and not collector.stats.skipped
+    assert "feed Hostile: its channel carries 25,000 categories or keywords (more than 1,000" in caplog.text
+    assert seconds < 4
+
+
 def test_a_feed_whose_parsing_runs_past_the_limit_is_stopped_and_the_other_feeds_are_read(httpserver, tmp_path):
     """A feed under the shape limits that still costs seconds (1,500 authors of 998 address characters: ~8 s on the
     event loop before) is stopped at NEWSROOM_FEED_PARSE_TIMEOUT by killing the worker; the next feed gets a new one,
