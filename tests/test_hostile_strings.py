@@ -387,3 +387,23 @@ def test_json_output_writes_a_stored_titles_live_characters_as_escapes(es_url, c
         assert "à l’État" in out and "ש\u05c1" in out
     assert [hit["title"] for hit in json.loads(listed)["results"]] == [title]
     assert [row["title"] for row in json.loads(mentions)] == [title]
+
+
+def test_csv_exports_clean_a_stored_titles_invisible_characters_before_the_formula_check(es_url, tmp_path):
+    """`search --csv` and `mentions --csv` wrote a title stored before its cleaning as stored: its bidi override (a
+    cell reading "exe.png" for "gnp.exe"), and a zero-width space before `=HYPERLINK(…)` kept the formula check from
+    seeing the formula (hostile input, sixteenth round). Cells are cleaned as every sink is, then checked."""
+    import csv
+
+    from pipeline.cli import main
+
+    stored = {"bidi": "Mistral AI \u202egnp.exe\u202c z\u200bw\u200dj",
+              "formula": "\u200b\u0301=HYPERLINK(\"http://evil.example\",\"Mistral AI\")"}
+    store_uncleaned_titles(stored)
+    window = ["--since", "2026-11-20", "--until", "2026-11-20"]
+    main(["search", "--company", "Mistral AI", *window, "--csv", str(tmp_path / "search.csv")])
+    main(["mentions", "--company", "Mistral AI", *window, "--csv", str(tmp_path / "mentions.csv")])
+    for name in ("search.csv", "mentions.csv"):
+        rows = list(csv.DictReader((tmp_path / name).open(encoding="utf-8")))
+        assert sorted(row["title"] for row in rows) == [
+            "'=HYPERLINK(\"http://evil.example\",\"Mistral AI\")", "Mistral AI gnp.exe zwj"], name
