@@ -27,7 +27,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem, too_long_for_a_name
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
-from pipeline.sinks import single_line, without_invisible_ends
+from pipeline.sinks import for_xml, single_line, without_invisible_ends
 from pipeline.urls import (article_id, browser_join, normalize_url, resolve_redirect_link, resolved_link,
                            without_credentials)
 
@@ -304,9 +304,10 @@ def export_opml(feeds: list[Feed], title: str = "newsroom feeds") -> str:
     ET.SubElement(head, "dateCreated").text = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
     body = ET.SubElement(root, "body")
     for feed in feeds:
-        attrs = {"type": "rss", "text": feed.name, "title": feed.name, "xmlUrl": str(feed.url), "language": feed.lang}
+        name = for_xml(feed.name)
+        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": str(feed.url), "language": feed.lang}
         if feed.tags:
-            attrs["category"] = ",".join(feed.tags)
+            attrs["category"] = for_xml(",".join(feed.tags))
         if feed.relevance != "all":
             attrs["relevance"] = feed.relevance
         ET.SubElement(body, "outline", attrs)

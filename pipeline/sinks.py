@@ -261,6 +261,17 @@ def for_json(data: object) -> str:
     return _JSON_LIVE.sub(_json_escaped, json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+# Characters XML 1.0 cannot hold (its `Char` production): C0 controls but tab and line breaks, lone surrogates, U+FFFE
+# and U+FFFF. A feed name holding U+FFFE (typed, or written as "\\uFFFE" in feeds.yaml) made `feeds export-opml` write
+# a file no XML parser reads, its own `import-opml` included (hostile input, sixteenth round).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def for_xml(value: object) -> str:
+    """Text for an XML document (ElementTree escapes markup; this drops what XML cannot hold at all)."""
+    return _NOT_XML.sub("", "" if value is None else str(value))
+
+
 def shown_title(title: object, url: str | None = None) -> str:
     """A stored title as one line, or its URL (as `display_url` shows it) when nothing visible is left of it: a title
     of combining marks or invisible characters stored before they were cleaned at extraction listed as a blank line
