@@ -7,17 +7,23 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import NewsroomError
+from pipeline.sinks import visible
 
 # OWASP's formula starts, their full-width forms (an IME may turn ＝ into =) and the same after leading spaces
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def _cell(value: object) -> object:
-    """Web text starting like a formula (`=HYPERLINK(...)`) is prefixed with ' so a spreadsheet shows it as text."""
+    """Web text starting like a formula (`=HYPERLINK(...)`) is prefixed with ' so a spreadsheet shows it as text.
+    Text is cleaned as for every other sink (`visible`) first: a title stored before its cleaning kept its bidi
+    override (a cell reading "exe.png" for "gnp.exe") and its marks on no letter, and a leading invisible character
+    hid a formula from this check (hostile input, sixteenth round)."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
+    if isinstance(value, str):
+        value = visible(value)
     if isinstance(value, str) and value.lstrip(" \u3000").startswith(_FORMULA_START):
         return "'" + value
     return value

@@ -27,7 +27,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem, too_long_for_a_name
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
-from pipeline.sinks import single_line, without_invisible_ends
+from pipeline.sinks import for_xml, single_line, without_invisible_ends
 from pipeline.urls import (article_id, browser_join, normalize_url, resolve_redirect_link, resolved_link,
                            without_credentials)
 
@@ -304,9 +304,10 @@ def export_opml(feeds: list[Feed], title: str = "newsroom feeds") -> str:
     ET.SubElement(head, "dateCreated").text = datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
     body = ET.SubElement(root, "body")
     for feed in feeds:
-        attrs = {"type": "rss", "text": feed.name, "title": feed.name, "xmlUrl": str(feed.url), "language": feed.lang}
+        name = for_xml(feed.name)
+        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": str(feed.url), "language": feed.lang}
         if feed.tags:
-            attrs["category"] = ",".join(feed.tags)
+            attrs["category"] = for_xml(",".join(feed.tags))
         if feed.relevance != "all":
             attrs["relevance"] = feed.relevance
         ET.SubElement(body, "outline", attrs)
@@ -595,6 +596,7 @@ def _entry_authors(entry: Any, publisher_names: tuple[str | None, ...] = (), fee
     (`desk@news.media (Anne Roy)` gives the name "a (Anne Roy"); a bare address names nobody. The feed's own name
     as author ("The Tech Ledger" on every item) names nobody either: the page's byline is used instead. An Atom
     entry without an author has its feed's (`feed_authors`, RFC 4287 4.2.1: a one-person blog names its author once)."""
+    from pipeline.budget import MAX_PEOPLE
     from pipeline.extract import clean_authors, without_publisher  # extract imports this module
 
     if not entry.get("author") and not entry.get("authors") and feed_authors:
@@ -604,9 +606,18 @@ def _entry_authors(entry: Any, publisher_names: tuple[str | None, ...] = (), fee
         values = [re.sub(r"^\s*\((.*)\)\s*$", r"\1", _EMAIL.sub(" ", raw))]
     else:
         values = [a.get("name") for a in entry.get("authors") or [] if a.get("name")] or [raw]
+    # an author value over TITLE_CHARS names nobody: a 1 MB <dc:creator> of comma-separated names cost 1.8 s of CPU
+    # an item to split and clean, and gave it hundreds of "authors" (hostile input, sixteenth round)
+    values = [value for value in values if isinstance(value, str) and not too_long_for_a_name(value)]
+    if len(values) > MAX_PEOPLE:
+        # as on pages: an Atom entry of 2,000 <author>s cost 0.24 s of CPU to clean and stored 2,000 "authors" (a feed
+        # of 50 such entries ran 10 s; hostile input, sixteenth round); the first MAX_PEOPLE are read
+        log.info("item %r names %s authors (more than %d: the first %d are read)",
+                 single_line(html_to_text(entry.get("title")), 80), f"{len(values):,}", MAX_PEOPLE, MAX_PEOPLE)
+        values = values[:MAX_PEOPLE]
     values = without_publisher(values, *publisher_names)  # whole: "Packets & Policy" before "&" parts it in two
     return without_publisher(list(dict.fromkeys(name for value in values for name in clean_authors(value))),
-                             *publisher_names)
+                             *publisher_names)[:MAX_PEOPLE]
 
 
 # feedparser flags these although the feed parsed fine: not worth a "malformed" warning
@@ -643,7 +654,10 @@ def _drop_foreign_charsets(body: bytes, content_type: str | None, feed: Feed) ->
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
                             rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
-_NOT_ASCII_BASED = frozenset({"utf-16", "utf-16-be", "utf-16-le", "iso2022_jp"})  # valid UTF-8 bytes, other text
+# 7-bit ISO-2022-JP is valid UTF-8 bytes and other text. A UTF-16 label is not listed: UTF-16 XML holds NUL bytes in
+# its first characters (`<` is `<\x00`), which are left alone below, so a body without them is not UTF-16 whatever
+# its label says (a UTF-8 feed served as `charset=utf-16` was lost whole: hostile input, sixteenth round)
+_NOT_ASCII_BASED = frozenset({"iso2022_jp"})
 _NUMERIC_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 
 
@@ -744,20 +758,61 @@ def _long_address_runs(body: bytes):
         start = marks.find(needle, end)
 
 
-def most_item_categories(body: bytes) -> int:
-    """The most categories and keywords one item (or the channel) carries, in one pass over the bytes."""
-    most = count = counted_to = 0
+def _categories_by_item(body: bytes):
+    """(where it starts, how many categories and keywords it carries, where the next one starts) for the channel (at
+    0) and each item, in one pass over the bytes, one at a time (a 10 MB feed holds a million items)."""
+    start = count = counted_to = 0
     for match in _CATEGORY_OR_ITEM.finditer(body):
         if match.group(1):
-            count = 0
+            yield start, count, match.start()
+            start, count = match.start(), 0
             continue
         count += 1
         if match.group(2) and match.end() >= counted_to:  # a comma-separated list: its terms up to the element's end
             end = body.find(b"</", match.end())
             counted_to = len(body) if end < 0 else end
             count += body.count(b",", match.end(), counted_to)
-        most = max(most, count)
-    return most
+    yield start, count, len(body)
+
+
+def most_item_categories(body: bytes) -> int:
+    """The most categories and keywords one item (or the channel) carries, in one pass over the bytes."""
+    return max(count for _, count, _ in _categories_by_item(body))
+
+
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
+_ITEM_TITLE = re.compile(rb"<title[^>]*>(.{0,400}?)</title", re.IGNORECASE | re.DOTALL)
+# One category or keyword list holding text only (or none): what a channel's are, dropped unread
+_PLAIN_CATEGORY = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])[^<>]*(?:/>|>[^<]*</\1\s*>)",
+                             re.IGNORECASE)
+
+
+def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None]]]:
+    """The body without the items carrying more than MAX_ITEM_CATEGORIES categories or keywords, and (count, title)
+    of each item taken out. One such item refused its whole feed for as long as the feed listed it (its other stories
+    lost); cut out before parsing, it costs only itself. An item whose end cannot be found is left in (the feed is then
+    refused as before). A channel carrying that many loses its plain ones instead (title None): newsroom reads no
+    channel category, and the channel is the feed."""
+    if most_item_categories(body) <= MAX_ITEM_CATEGORIES:
+        return body, []
+    kept, removed, copied_to = [], [], 0
+    for start, count, next_start in _categories_by_item(body):
+        if count <= MAX_ITEM_CATEGORIES:
+            continue
+        if not start:  # the channel, before its first item
+            kept.append(_PLAIN_CATEGORY.sub(b"", body[:next_start]))
+            copied_to = next_start
+            removed.append((count, None))
+            continue
+        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)]
+        if not ends:
+            continue
+        title = _ITEM_TITLE.search(body, start, ends[-1])
+        kept.append(body[copied_to:start])
+        copied_to = ends[-1]
+        removed.append((count, title.group(1).decode("utf-8", "replace") if title else ""))
+    kept.append(body[copied_to:])
+    return b"".join(kept), removed
 
 
 def feed_shape_problem(body: bytes) -> str | None:
@@ -800,6 +855,7 @@ def parse_feed(
     body, content_type = _drop_foreign_charsets(body, content_type, feed)
     body, content_type, replaced = _as_utf8(body, content_type)
     body = _neutralise_references(body)
+    body, overtagged = without_overtagged_items(body)
     problem = feed_shape_problem(body)
     if problem:
         return ParsedFeed(bozo=problem, refused=problem, not_a_feed=True)
@@ -814,6 +870,16 @@ def parse_feed(
     except ValueError as exc:  # e.g. a character reference `chr()` refuses, in an encoding not neutralised above
         return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
+    for count, title in overtagged:
+        if title is None:
+            log.warning("feed %s: its channel carries %s categories or keywords (more than %s: feedparser slows down "
+                        "quadratically on them): they are not read, its items are", feed.name, f"{count:,}",
+                        f"{MAX_ITEM_CATEGORIES:,}")
+            continue
+        _skip({"title": title}, "too-many-categories", out.skipped, out.skipped_titles)
+        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s: feedparser slows down "
+                    "quadratically on them); the feed's other items are read", feed.name,
+                    single_line(html_to_text(title), 80) or "untitled", f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"

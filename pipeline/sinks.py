@@ -235,7 +235,50 @@ def for_slack(value: object, limit: int | None = None) -> str:
 
 
 def for_html(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML text or attribute: markup escaped, and invisible characters dropped as for every other sink (`visible`):
+    a title stored before its cleaning (a bidi override, 300 combining marks on no letter) reached the HTML report
+    and mails as written, reordering or overdrawing the text around it (hostile input, sixteenth round)."""
+    return html.escape(visible("" if value is None else str(value)), quote=True)
+
+
+# What json.dumps(ensure_ascii=False) writes raw that a terminal acts on or draws over its neighbours: C1 controls (NEL,
+# the 8-bit CSI U+009B), line separators, invisible characters (bidi overrides) and combining marks on no letter.
+# They only ever stand inside JSON strings, where a \\u escape is the same character to a JSON reader.
+_JSON_LIVE = re.compile(f"[\x7f-\x9f\u2028\u2029]|{_INVISIBLE.pattern}|(?<![^\\W\\d_]|{_MARK}){_MARK}+")
+
+
+def _json_escaped(match: re.Match) -> str:
+    units = match.group().encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{units[k]:02x}{units[k + 1]:02x}" for k in range(0, len(units), 2))
+
+
+def for_json(data: object) -> str:
+    """`data` as indented JSON for the terminal (`--json`), accents and other scripts as written: a stored title
+    holding a bidi override or a NEL, which json.dumps leaves raw, reached the terminal live (hostile input,
+    sixteenth round); they are written as \\u escapes, the same data to whatever reads the JSON."""
+    import json
+
+    return _JSON_LIVE.sub(_json_escaped, json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+# Characters XML 1.0 cannot hold (its `Char` production): C0 controls but tab and line breaks, lone surrogates, U+FFFE
+# and U+FFFF. A feed name holding U+FFFE (typed, or written as "\\uFFFE" in feeds.yaml) made `feeds export-opml` write
+# a file no XML parser reads, its own `import-opml` included (hostile input, sixteenth round).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def for_xml(value: object) -> str:
+    """Text for an XML document (ElementTree escapes markup; this drops what XML cannot hold at all)."""
+    return _NOT_XML.sub("", "" if value is None else str(value))
+
+
+def shown_title(title: object, url: str | None = None) -> str:
+    """A stored title as one line, or its URL (as `display_url` shows it) when nothing visible is left of it: a title
+    of combining marks or invisible characters stored before they were cleaned at extraction listed as a blank line
+    in `search` and `mentions`, an empty link in the report and the alert mails (hostile input, sixteenth round)."""
+    from pipeline.urls import display_url  # urls imports this module
+
+    return single_line(title) or (display_url(url) if url else "")
 
 
 def for_chart(value: object, limit: int | None = 40) -> str:

@@ -210,6 +210,19 @@ def test_opml_import_merges_and_export_round_trips(tmp_path, capsys):
     ]
 
 
+def test_an_opml_export_of_a_name_holding_a_noncharacter_reads_back(tmp_path):
+    """A feed name or tag holding U+FFFE or U+FFFF (typed, or written as "\\uFFFE" in feeds.yaml) was written into the
+    OPML as is: XML cannot hold them, so no reader could parse the export, `import-opml` included ("not valid
+    OPML/XML"; hostile input, sixteenth round). They are left out of the XML."""
+    path, out, back = tmp_path / "feeds.yaml", tmp_path / "out.opml", tmp_path / "back.yaml"
+    assert run_cli("feeds", "add", "Le \ufffeMonde \uffff<a> & \"q\"", "https://www.lemonde.fr/rss/une.xml", "--lang", "fr",
+                   "--tag", "\ufffeune", "--feeds", str(path)) == 0
+    assert run_cli("feeds", "export-opml", "--feeds", str(path), "--output", str(out)) == 0
+    assert run_cli("feeds", "import-opml", str(out), "--feeds", str(back)) == 0
+    [feed] = load_feeds(back)
+    assert (feed.name, str(feed.url), feed.tags) == ('Le Monde <a> & "q"', "https://www.lemonde.fr/rss/une.xml", ["une"])
+
+
 def test_an_opml_export_that_fails_while_written_keeps_the_previous_file(tmp_path, monkeypatch):
     """`feeds export-opml -o` wrote in place: an error while the file was written (a disk full, a Ctrl-C; here text
     that cannot be encoded) left the earlier file empty. Now it is written whole or not at all, no temp file left."""

@@ -308,3 +308,102 @@ def test_a_log_line_quoting_web_strings_is_one_line_of_printable_text(httpserver
     assert len(warnings) == 1 and "it advertises http://evil.example/feed" in warnings[0], proc.stderr
     assert "forged" in warnings[0]  # the forged line is part of the one warning, as text
     assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in proc.stderr.replace("\n", "")), proc.stderr
+
+
+def store_uncleaned_titles(titles: dict[str, str]) -> None:
+    """One stored article (and its Mistral AI mention) per slug of `titles`, at https://news.example.com/<slug> on
+    2026-11-20, its title then set as an older version stored it, uncleaned."""
+    from datetime import UTC, datetime
+
+    from _store_helpers import make_record, story
+
+    from pipeline.store.client import make_client
+    from pipeline.store.indexing import index_enriched
+
+    settings = load_settings()
+    client = make_client(settings)
+    records = [make_record(f"https://news.example.com/{slug}", story(900 + n), title=f"Placeholder {slug}",
+                           orgs={"Mistral AI": -0.5}, score=-0.5, published=datetime(2026, 11, 20, 9, tzinfo=UTC))
+               for n, slug in enumerate(titles)]
+    index_enriched(client, settings, records)
+    for record, title in zip(records, titles.values()):
+        for index, field in (("articles", "url"), ("mentions", "article_id")):
+            client.update_by_query(index=f"{settings.es_index_prefix}-{index}", refresh=True, conflicts="proceed",
+                                   query={"term": {field: record.article.url if field == "url" else record.article.id}},
+                                   script={"source": "ctx._source.title = params.t", "params": {"t": title}})
+
+
+def test_a_title_stored_before_its_cleaning_reaches_no_sink_blank_or_live(es_url, tmp_path, capsys, monkeypatch):
+    """Titles are cleaned at extraction, but a store keeps what older versions wrote: a headline of 300 combining
+    marks on no letter (cleaned since the fifteenth round) was listed by `search` and `mentions` as a blank line and
+    by the report and the alert mails as an empty link, and the report wrote a bidi override, zero-width characters,
+    an ESC sequence and a NEL into its HTML as stored (hostile input, sixteenth round). Each sink cleans at display
+    time too, and a title with nothing visible left is shown by its URL."""
+    from pipeline.alerts.deliver import render_html, render_text
+    from pipeline.cli import main
+
+    stored = {"marks": "\u0301\u0302\u0303" * 100, "bidi": "Mistral AI \u202egnp.exe\u202c z\u200bw\u200dj",
+              "controls": "Mistral AI\x85Bcc: x@evil.example \x1b]8;;http://evil.example/\x1b\\click"}
+    store_uncleaned_titles(stored)
+    window = ["--since", "2026-11-20", "--until", "2026-11-20"]
+    monkeypatch.setenv("COLUMNS", "200")  # the mentions table's title column holds a whole URL
+    main(["search", "--company", "Mistral AI", *window])
+    listed = capsys.readouterr().out
+    main(["mentions", "--company", "Mistral AI", *window])
+    mentions = capsys.readouterr().out
+    main(["report", "--output", str(tmp_path / "report.html"), *window])
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    rule = Rule(name="r", keywords=["Mistral"], channels=[{"type": "slack"}])
+    items = [AlertItem(rule="r", subject=slug, title=title, url=f"https://news.example.com/{slug}", reasons=["Mistral"],
+                       source=title) for slug, title in stored.items()]
+    mails = render_text(rule, items) + render_html(rule, items) + subject_line(rule, items[:1])
+    slack = json.dumps(slack_payload(rule, items), ensure_ascii=False)
+    for sink, text in {"search": listed, "mentions": mentions, "report": report, "mails": mails, "slack": slack}.items():
+        assert not any(ch in text for ch in "\u0301\u202e\u200b\u200d\x1b\x85"), sink
+    assert "https://news.example.com/marks" in listed.splitlines()  # the title line (the URL line is indented)
+    assert "│ https://news.example.com/marks " in mentions
+    assert '<a href="https://news.example.com/marks">https://news.example.com/marks</a>' in report
+    assert "* https://news.example.com/marks\n" in mails and "r: https://news.example.com/marks" in mails
+    assert "<https://news.example.com/marks|https://news.example.com/marks>" in slack
+    assert "Mistral AI gnp.exe zwj" in report and "Mistral AI Bcc: x@evil.example" in report
+
+
+def test_json_output_writes_a_stored_titles_live_characters_as_escapes(es_url, capsys):
+    """`search --json` and `mentions --json` printed a title stored before its cleaning as json.dumps leaves it with
+    ensure_ascii=False: a bidi override, a NEL (a C1 control) and combining marks on no letter reached the terminal
+    live (hostile input, sixteenth round). They are written as \\u escapes: the same data to a JSON reader, accents
+    and other scripts still as written."""
+    from pipeline.cli import main
+
+    title = "\u0301\u0302 Mistral AI \u202egnp.exe\u202c à l’État\x85\x9b31m ש\u05c1"
+    store_uncleaned_titles({"live": title})
+    window = ["--since", "2026-11-20", "--until", "2026-11-20"]
+    main(["search", "--company", "Mistral AI", *window, "--json"])
+    listed = capsys.readouterr().out
+    main(["mentions", "--company", "Mistral AI", *window, "--json"])
+    mentions = capsys.readouterr().out
+    for out in (listed, mentions):
+        assert not any(ch in out for ch in "\u0301\u202e\x85\x9b"), out
+        assert "à l’État" in out and "ש\u05c1" in out
+    assert [hit["title"] for hit in json.loads(listed)["results"]] == [title]
+    assert [row["title"] for row in json.loads(mentions)] == [title]
+
+
+def test_csv_exports_clean_a_stored_titles_invisible_characters_before_the_formula_check(es_url, tmp_path):
+    """`search --csv` and `mentions --csv` wrote a title stored before its cleaning as stored: its bidi override (a
+    cell reading "exe.png" for "gnp.exe"), and a zero-width space before `=HYPERLINK(…)` kept the formula check from
+    seeing the formula (hostile input, sixteenth round). Cells are cleaned as every sink is, then checked."""
+    import csv
+
+    from pipeline.cli import main
+
+    stored = {"bidi": "Mistral AI \u202egnp.exe\u202c z\u200bw\u200dj",
+              "formula": "\u200b\u0301=HYPERLINK(\"http://evil.example\",\"Mistral AI\")"}
+    store_uncleaned_titles(stored)
+    window = ["--since", "2026-11-20", "--until", "2026-11-20"]
+    main(["search", "--company", "Mistral AI", *window, "--csv", str(tmp_path / "search.csv")])
+    main(["mentions", "--company", "Mistral AI", *window, "--csv", str(tmp_path / "mentions.csv")])
+    for name in ("search.csv", "mentions.csv"):
+        rows = list(csv.DictReader((tmp_path / name).open(encoding="utf-8")))
+        assert sorted(row["title"] for row in rows) == [
+            "'=HYPERLINK(\"http://evil.example\",\"Mistral AI\")", "Mistral AI gnp.exe zwj"], name

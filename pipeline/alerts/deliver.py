@@ -28,8 +28,8 @@ from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.replies import ReplyError, finished_within, post_capped
 from pipeline.settings import SMTP_SECURITY, Settings
-from pipeline.sinks import (for_header, for_html, for_slack, link_target, linkable, mail_address, mask_url, shown_url,
-                            single_line)
+from pipeline.sinks import (for_header, for_html, for_slack, link_target, linkable, mail_address, mask_url, shown_title,
+                            shown_url, single_line)
 
 log = logging.getLogger(__name__)
 # httpx logs every request's full URL at INFO (the CLI with -v, an Airflow task's default level): a Slack webhook's
@@ -71,15 +71,15 @@ def subject_line(rule: Rule, items: list[AlertItem], prefix: str = "") -> str:
     """One line whatever the title holds (CR/LF in a title must not add mail headers or break Slack's text)."""
     head = f"{prefix} " if prefix else ""
     if len(items) == 1:
-        return for_header(f"{head}{rule.name}: {items[0].title}", 250)
+        return for_header(f"{head}{rule.name}: {shown_title(items[0].title, items[0].url)}", 250)
     return for_header(f"{head}{rule.name}: {len(items)} new alerts", 250)
 
 
 def render_text(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) -> str:
     lines = [f"Alert rule: {rule.name}" + (f" — {rule.description}" if rule.description else ""), ""]
     for item in items:
-        lines.append(f"* {single_line(item.title)}")
-        meta = " | ".join(x for x in (item.source, _when(item, tz), item.lang) if x)
+        lines.append(f"* {shown_title(item.title, item.url)}")
+        meta = " | ".join(single_line(x) for x in (item.source, _when(item, tz), item.lang) if x)
         if meta:
             lines.append(f"  {meta}")
         if _tone(item):
@@ -102,7 +102,7 @@ def render_html(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) 
     parts = [f"<p><b>Alert rule:</b> {esc(rule.name)}" + (f" — {esc(rule.description)}" if rule.description else "")
              + "</p>"]
     for item in items:
-        title = esc(single_line(item.title))
+        title = esc(shown_title(item.title, item.url))
         title = f'<a href="{esc(link_target(item.url))}">{title}</a>' if linkable(item.url) else title
         meta = " · ".join(esc(x) for x in (item.source, _when(item, tz), item.lang) if x)
         parts.append(
@@ -138,7 +138,7 @@ def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None
         raise ValueError(f"a Slack message holds at most {SLACK_MAX_ITEMS} items, not {len(items)}")
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"newsroom: {rule.name}"[:150]}}]
     for item in items:
-        title = esc(item.title, 250)
+        title = esc(shown_title(item.title, item.url), 250)
         link = _slack_link(link_target(item.url)) if linkable(item.url) else ""
         # a 2,900-character URL alone would push the section past Slack's limit: such a link stays plain text
         title = f"<{link}|{title}>" if link and len(link) <= SLACK_MAX_LINK else title
@@ -156,7 +156,7 @@ def slack_payload(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None
         kept = [line for line in lines if (budget := budget - len(line) - 1) >= 0 or line is lines[0]]
         text = "\n".join([*kept, why])
         if len(text) > SLACK_SECTION_LIMIT:  # Slack refuses the whole message for one oversized section
-            text = f"*{esc(item.title, 250)}*\n{why}"[:SLACK_SECTION_LIMIT]
+            text = f"*{esc(shown_title(item.title, item.url), 250)}*\n{why}"[:SLACK_SECTION_LIMIT]
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}})
     # no previews: Slack would fetch each article link itself and show what the site serves its crawler (og:title,
     # og:image), which may differ from what newsroom read, under newsroom's name; the request also tells the site

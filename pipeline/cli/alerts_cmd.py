@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -10,7 +9,7 @@ from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc, terminal_console
+from pipeline.sinks import for_json, for_terminal as esc, terminal_console
 
 alerts_app = typer.Typer(help="Keyword, company and volume alerts by e-mail, Slack or webhook.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
@@ -20,7 +19,7 @@ RULES_OPTION = typer.Option(None, "--rules", help="Rules file (default: config/a
 
 
 def _print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    typer.echo(for_json(data))
 
 
 @alerts_app.command("list")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -11,7 +10,7 @@ from rich.table import Table
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
-from pipeline.sinks import terminal_console
+from pipeline.sinks import for_json, terminal_console
 from pipeline.urls import display_source
 
 console = terminal_console(soft_wrap=True)
@@ -24,7 +23,7 @@ MENTION_COLUMNS = ["published_at", "article_id", "company", "tone", "score", "so
 
 
 def _print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    typer.echo(for_json(data))
 
 
 def _client(settings):
@@ -202,7 +201,7 @@ def mentions_cmd(
     Without --since, the last 30 days (from midnight, NEWSROOM_TIMEZONE); the header states the period."""
     from pipeline.coverage import describe_window, list_mentions, local_time, query_window, zone
     from pipeline.search import SHORT_ID, check_size, tone_label
-    from pipeline.sinks import for_terminal
+    from pipeline.sinks import for_terminal, shown_title
 
     tone = tone_label(tone, "--tone") if tone is not None else None
     check_size(size)
@@ -235,7 +234,7 @@ def mentions_cmd(
                           f"; model said {for_terminal(row['model_label'] or '?')})")
         table.add_row(for_terminal(local_time(row["published_at"], tz)), for_terminal((row["article_id"] or "")[:SHORT_ID]),
                       for_terminal(row["company"]), tone_cell,
-                      for_terminal(display_source(row["source"])), for_terminal(row["title"], 80))
+                      for_terminal(display_source(row["source"])), for_terminal(shown_title(row["title"], row["url"]), 80))
     console.print(table)
     if csv_file:
         console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -12,7 +11,7 @@ from pipeline.cli import app
 from pipeline.errors import ConfigError
 from pipeline.feeds import add_feed, export_opml, import_opml, load_enabled_feeds, load_feeds, remove_feed
 from pipeline.settings import get_settings
-from pipeline.sinks import for_terminal as esc, terminal_console
+from pipeline.sinks import for_json, for_terminal as esc, terminal_console
 from pipeline.sinks import mask_secrets, mask_url
 from pipeline.state import StateStore, state_key
 
@@ -58,7 +57,7 @@ def list_feeds(feeds: Path | None = FeedsOption, as_json: bool = typer.Option(Fa
             }
         )
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        typer.echo(for_json(rows))
         return
     from pipeline.coverage import local_time, zone
 

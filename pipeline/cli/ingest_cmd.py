@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal, terminal_console
+from pipeline.sinks import for_json, for_terminal, terminal_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -31,7 +30,7 @@ ROWS_ADD_UP = ("items = before_since + duplicates + irrelevant + known + selecte
 
 
 def _print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    typer.echo(for_json(data))
 
 
 class _ProgressBar:

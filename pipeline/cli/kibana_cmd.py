@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from pipeline.cli import app
-from pipeline.sinks import for_terminal as esc, terminal_console
+from pipeline.sinks import for_json, for_terminal as esc, terminal_console
 from pipeline.settings import load_settings
 
 kibana_app = typer.Typer(help="Kibana data views and dashboards (Coverage, Pipeline health).", no_args_is_help=True)
@@ -20,7 +19,7 @@ err = terminal_console(stderr=True, soft_wrap=True)
 def print_import_result(result, as_json: bool = False) -> None:
     """Shared with `newsroom setup`: one line per rejected object, then the count."""
     if as_json:
-        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        typer.echo(for_json(result.as_dict()))
         return
     for sentence in result.sentences():
         err.print(f"[red]error:[/] {esc(sentence)}", highlight=False)

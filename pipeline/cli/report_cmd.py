@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal, terminal_console
+from pipeline.sinks import for_json, for_terminal, terminal_console
 
 console = terminal_console()
 
@@ -44,7 +43,7 @@ def report_cmd(
     summary = build_report(make_client(settings), settings, output, entities=entity or None, since=since,
                            until=until, interval=interval, png_dir=png)
     if as_json:
-        typer.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+        typer.echo(for_json(summary.as_dict()))
         return
     # a watchlist name « Evil [/x] Corp » ended the command in rich's MarkupError once the report was written
     console.print(f"report written to {for_terminal(summary.output)} ({summary.bytes / 1024:.0f} KiB, "

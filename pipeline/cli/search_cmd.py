@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from typer.core import TyperCommand
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal, terminal_console
+from pipeline.sinks import for_json, for_terminal, shown_title, terminal_console
 from pipeline.urls import display_source, display_url
 
 console = terminal_console(soft_wrap=True)
@@ -147,7 +146,7 @@ def search_cmd(
                  "passage": " … ".join(hit["passages"]) or hit.get("description")} for hit in results.hits]
         write_csv(csv_file, CSV_COLUMNS, rows)
     if as_json:
-        typer.echo(json.dumps(results.as_dict(), indent=2, ensure_ascii=False, default=str))
+        typer.echo(for_json(results.as_dict()))
         return
     shown = len(results.hits)
     tz = zone(settings)
@@ -159,7 +158,7 @@ def search_cmd(
     for hit in results.hits:
         tone_of = hit.get("sentiment") or {}
         corrected = f" ({for_terminal('; '.join(tone_notes(tone_of)))})" if tone_of.get("corrected") else ""
-        console.print(f"[bold]{for_terminal(hit.get('title') or display_url(hit['url']), SHOWN_CHARS)}[/]",
+        console.print(f"[bold]{for_terminal(shown_title(hit.get('title'), hit['url']), SHOWN_CHARS)}[/]",
                       highlight=False)
         unread = hit.get("sentiment") is None and hit.get("enrichment_level") == "partial"
         companies = ", ".join(for_terminal(c["company"]) + ("" if unread and not c["tone"] else

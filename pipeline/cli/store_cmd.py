@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 
 import typer
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_terminal as esc, terminal_console
+from pipeline.sinks import for_json, for_terminal as esc, terminal_console
 
 store_app = typer.Typer(help="The embedded Elasticsearch stand-in (used when NEWSROOM_ES_URL is unset).",
                         no_args_is_help=True)
@@ -24,7 +23,7 @@ def _client(settings):
 
 
 def _print_json(data) -> None:
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    typer.echo(for_json(data))
 
 
 @store_app.command("up")

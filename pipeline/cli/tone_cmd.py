@@ -12,7 +12,7 @@ import typer
 from pipeline.cli import app
 from pipeline.errors import NewsroomError, StoreError
 from pipeline.settings import Settings, load_settings
-from pipeline.sinks import for_terminal, terminal_console
+from pipeline.sinks import for_json, for_terminal, terminal_console
 
 tone_app = typer.Typer(help="Analysts' tone corrections: set, list, export for training.", no_args_is_help=True)
 app.add_typer(tone_app, name="tone")
@@ -84,7 +84,7 @@ def list_cmd(
             article_id = _stored_or_full_id(client, settings, article_id)
         fixes = recent_corrections(client, settings, size=limit, article_id=article_id)
     if as_json:
-        typer.echo(json.dumps([f.model_dump(mode="json") for f in fixes], indent=2, ensure_ascii=False))
+        typer.echo(for_json([f.model_dump(mode="json") for f in fixes]))
         return
     from pipeline.coverage import local_time, zone
 
