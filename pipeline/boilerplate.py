@@ -504,6 +504,9 @@ _STREET_ADDRESS = re.compile(
     r"|(?<![\w'-])[\w'-]+(?:straße|strasse|str\.|weg|platz)\s+\d)[^|·•]{0,60}?\b\d{4,5}\b", _I)
 # a footnote's back-reference arrow at a line's end ("… are merged. ↩"): the line stays, the arrow goes
 _BACKREF = re.compile(r"\s*(?:↩\ufe0e?|⤴)+\s*$")
+# a magazine's end-of-story sign after the story's last sentence (The Register's "… by Monday. ®", The Economist's
+# "■", a tombstone "∎", The New Yorker's "♦"): the sentence stays, the sign goes; a brand's "Windows®." is left alone
+_END_SIGN = re.compile(r"(?<=[.!?»”\"')])\s+[®■◼∎♦]\s*$")
 
 
 _SHOW_CREDIT = re.compile(
@@ -1069,7 +1072,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         signed, label = False, None
         out.append(raw)
-    return "\n".join(_without_dangling_header(_without_pull_quotes(_without_author_bios(out)))).strip()
+    text = "\n".join(_without_dangling_header(_without_pull_quotes(_without_author_bios(out)))).strip()
+    return _END_SIGN.sub("", text)  # the story's last line, once the furniture after it went
 
 
 MAX_DANGLING_HEADER_WORDS = 3

@@ -52,11 +52,7 @@ LEFT = {
         "company_tone",  # "The partnership is a major win for Mistral AI": Mistral AI read neutral
     },
     "byteline/2026/12/04/ovhcloud_outage_tax_portal/": {
-        "text",  # the closing "®" after the last sentence is kept
         "persons",  # spaCy tags "Spokesperson Camille Dorval" as one organisation (pipeline/enrich/entities.py)
-    },
-    "byteline/2026/12/05/helsing_plymouth_drone_factory/": {
-        "text",  # the closing "®"
     },
     "depeches/article/idFRL8N3D40QZ": {
         "authors",  # the feed's dc:creator "Reuters" is taken; the reporter is named only in « (Reportage X ; …) »
