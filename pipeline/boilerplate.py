@@ -705,6 +705,12 @@ def _checked(raw: str) -> str:
     return _SPACE_RUN.sub(r"\1", raw.strip()).replace("’", "'")
 
 
+def is_wire_credit(line: str) -> bool:
+    """A wire story's closing credits, which `strip_boilerplate` drops: « (Reportage X ; édité par Y) », "Reporting by X
+    in Paris; Editing by Y"."""
+    return bool(_WIRE_NOTE.match(line) or _SIGN_OFF.match(line))
+
+
 def _is_author_bio(line: str) -> bool:
     return (len(line.split()) <= MAX_BIO_WORDS and _AUTHOR_BIO.match(line) is not None
             and not _REPORTED.search(line))

@@ -32,7 +32,7 @@ from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter 
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.boilerplate import dated_byline, reports_speech, strip_boilerplate
+from pipeline.boilerplate import dated_byline, is_wire_credit, reports_speech, strip_boilerplate
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
@@ -324,6 +324,29 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
                 and not _NOT_IN_A_NAME.search(name)):
             names.append(name)
     return out or agencies
+
+
+# A wire story signed only in its closing credits (mini sites, third round): « (Reportage Gilles Perrot ; édité par
+# Anne Vasseur) », « (Reportage X, avec Y à Bangalore ; édité par Z) », "Reporting by X in Paris; Editing by Y". The
+# reporters named first wrote it; the colleagues after « avec » and the editors did not.
+_WIRE_REPORTERS = re.compile(r"\(?\s*(?:reportage|rédigé par|écrit par|texte de|(?:reporting|writing) by)\s+"
+                             r"(.{3,120}?)\s*(?:[,;)]|\s(?:avec|with|à|in|au|aux|en)\s|$)", re.IGNORECASE)
+_LAST_PARAGRAPHS = XPath("(//p)[position() > last() - 12]")  # the credits close the body; a footer may follow
+MAX_CREDIT_CHARS = 300
+
+
+def _agencies_only(authors: list[str]) -> bool:
+    return all(_IS_AGENCY.fullmatch(name) for name in authors)
+
+
+def wire_reporters(tree: Any) -> list[str]:
+    """The reporters a wire story's closing credits name, for a story whose feed and page name only the agency
+    (`<dc:creator>Reuters</dc:creator>`) or nobody: the credits are its only signature."""
+    for paragraph in reversed(_LAST_PARAGRAPHS(tree)):
+        line = " ".join(paragraph.text_content()[:MAX_CREDIT_CHARS + 1].split())
+        if len(line) <= MAX_CREDIT_CHARS and is_wire_credit(line) and (credit := _WIRE_REPORTERS.match(line)):
+            return clean_authors(credit.group(1))
+    return []
 
 
 # a CMS account's login as the feed's or page's author (Drupal's `<dc:creator>jmercier</dc:creator>`, "redaction",
@@ -957,6 +980,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         authors = clean_authors(_byline(tree), publishers)
     if not authors:  # a gallery's JSON-LD (ImageGallery), which trafilatura does not read for authors (R8-9)
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
+    if guess_authors and _agencies_only(authors):  # nobody, or "Reuters": the wire's credits name its reporters
+        authors = wire_reporters(tree) or authors
     canonical = _without_trackers(meta.url or extract_url(tree, url))
     title = _clean_title(entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))
@@ -1544,6 +1569,8 @@ def extract_article(
     if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:
         meta["authors"] = clean_authors(_byline(tree))  # the feed only named the site: the page's byline
     authors = _fuller_authors(meta["authors"], feed_authors)
+    if guess_authors and feed_authors and _agencies_only(authors):  # the feed's `<dc:creator>Reuters</dc:creator>`
+        authors = wire_reporters(tree) or authors
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
     text = without_signature(text, authors, meta["site_name"], *((item.feed_name, item.site_name) if item else ()))

@@ -1431,6 +1431,37 @@ def test_an_agency_s_desk_after_the_name_is_no_author(raw, expected):
     assert clean_authors(raw) == expected
 
 
+def _wire_page(credits: str, byline: str = "") -> str:
+    return _page("", byline).replace("</article>", f"<p>{credits}</p></article><footer><p>Nos valeurs : les principes "
+                                                    "de confiance de l'agence.</p><p>Tous droits réservés.</p></footer>")
+
+
+@pytest.mark.parametrize(("credits", "feed_authors", "expected"), [
+    # mini sites, third round: the feed's only `<dc:creator>` is the agency, the reporter signs in the closing credits
+    ("(Reportage Gilles Perrot ; édité par Anne Vasseur)", ["Reuters"], ["Gilles Perrot"]),
+    ("(Reportage Claire Martin et Paul Roy, avec Julien Roy à Bangalore ; édité par Blandine Hénault)", [],
+     ["Claire Martin", "Paul Roy"]),
+    ("Reporting by Supantha Mukherjee in Stockholm; Editing by Jan Harvey", ["Reuters"], ["Supantha Mukherjee"]),
+    # a person the feed names stays the author; a sentence in brackets credits nobody
+    ("(Reportage Gilles Perrot ; édité par Anne Vasseur)", ["Claire Martin"], ["Claire Martin"]),
+    ("(Reportage réalisé à Toulouse avec le soutien de la région.)", ["Reuters"], ["Reuters"]),
+])
+def test_a_wire_story_signed_only_in_its_closing_credits_names_its_reporters(credits, feed_authors, expected):
+    url = "https://wire.example/article/idFRL8N3D40QZ"
+    article = extract_article(_wire_page(credits), url, item(url, authors=feed_authors), min_words=10)
+    assert article.authors == expected
+    assert "Vasseur" not in article.text and "Harvey" not in article.text
+
+
+def test_a_wire_story_s_byline_outranks_its_credits_which_sign_a_page_without_one(tmp_path):
+    credits = "(Reportage Gilles Perrot ; édité par Anne Vasseur)"
+    signed = _wire_page(credits, '<div class="byline">Par Léa Fontaine</div>')
+    assert extract_article(signed, "https://wire.example/a", min_words=10).authors == ["Léa Fontaine"]
+    saved = tmp_path / "wire.html"  # `newsroom extract`, no feed
+    saved.write_text(_wire_page(credits), encoding="utf-8")
+    assert extract_file(saved)["authors"] == ["Gilles Perrot"]
+
+
 _FRAMED_PARAGRAPHS = [
     "STMicroelectronics et Soitec vont investir ensemble deux milliards d'euros à Crolles, près de Grenoble, pour "
     "produire des plaquettes de carbure de silicium destinées aux voitures électriques.",

@@ -54,9 +54,6 @@ LEFT = {
     "byteline/2026/12/04/ovhcloud_outage_tax_portal/": {
         "persons",  # spaCy tags "Spokesperson Camille Dorval" as one organisation (pipeline/enrich/entities.py)
     },
-    "depeches/article/idFRL8N3D40QZ": {
-        "authors",  # the feed's dc:creator "Reuters" is taken; the reporter is named only in « (Reportage X ; …) »
-    },
 }
 
 
