@@ -295,7 +295,9 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
         # a publication note opening the part is no name either (« Publié le jeudi 3 décembre » gave "Publié")
         name = _BYLINE_TAIL.sub("", " " + _BYLINE_PREFIX.sub("", name)).strip()
-        with_agency = _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None)
+        # the agency's own name is no name signed with it: "The Associated Press" gave the author "The"
+        with_agency = None if _IS_AGENCY.fullmatch(name) else (
+            _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None))
         if with_agency:  # « La rédaction avec AFP »: the agency, if nobody is named
             name = name[:with_agency.start()]
             if (agency := _IS_AGENCY.fullmatch(with_agency.group(1))) and agency.group(1) not in agencies:

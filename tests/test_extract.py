@@ -1424,6 +1424,10 @@ def test_a_wire_s_version_slug_leaves_the_title(headline, expected):
     # a first name spelt like an agency, and a person beside an agency, stay
     ("Ap Dijksterhuis", ["Ap Dijksterhuis"]),
     ("Par Jean Martin et Afpa Diallo", ["Jean Martin", "Afpa Diallo"]),
+    # mini sites, third round: the agency's own name signs as the agency, not as a person named "The"
+    ("The Associated Press", ["The Associated Press"]),
+    ("By The Associated Press", ["The Associated Press"]),
+    ("KARIN LEHMANN The Associated Press", ["Karin Lehmann"]),
 ])
 def test_an_agency_s_desk_after_the_name_is_no_author(raw, expected):
     from pipeline.extract import clean_authors
