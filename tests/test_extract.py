@@ -1221,6 +1221,10 @@ def _depeche(meta_line: str, lang: str = "fr") -> str:
     ("Dépêche n° APE-20261202-1123 · Service : Économie · 02/12/2026 18:40", "fr",
      datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
     ("Dépêche · Service : Économie · 2 décembre 2026 18h40", "fr", datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    # mini sites, third round: a wire's header puts a middle dot or a bullet between the day and the time
+    ("4 décembre 2026 · 10:47 Mis à jour il y a 3 heures", "fr", datetime(2026, 12, 4, 9, 47, tzinfo=timezone.utc)),
+    ("Dec 4, 2026 • 10:47 AM GMT", "en", datetime(2026, 12, 4, 10, 47, tzinfo=timezone.utc)),
+    ("4 décembre 2026 · 12 min de lecture", "fr", datetime(2026, 12, 4, tzinfo=timezone.utc)),  # a reading time
     # an update's time, a day without a time, or a zone the page does not give: the day only, as before
     ("Mis à jour le 02/12/2026 18:40", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
     ("Dépêche · Service : Économie · 02/12/2026", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
