@@ -210,8 +210,13 @@ _MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|mar(?:ch|s)?|apr(?:il
 # and a weekday before the date (Drupal's « Soumis par X le ven 27/11/2026 - 18:42 », "Submitted by X on Fri, …")
 _WEEKDAYS = (r"lun(?:di)?|mar(?:di)?|mer(?:credi)?|jeu(?:di)?|ven(?:dredi)?|sam(?:edi)?|dim(?:anche)?|mon(?:day)?"
              r"|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?")
+# an editor's credit beside the writer's (ZDNet's "Written by X, Senior Contributing Writer  Reviewed by Y, Senior
+# Editor", "Fact checked by Y", « Relu par Y »): the editor did not write the story (mini sites, third round)
+_EDITOR_CREDIT = (r"(?:edited|reviewed|fact[- ]?checked|verified|proofread|copy[- ]?edited) by\b"
+                  r"|(?:édité|relu|révisé|vérifié)e?s? par\b")
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
-                          rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)  # not "Sophie Le Marchand"
+                          rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*|(?:{_EDITOR_CREDIT}).*)$",
+                          re.IGNORECASE)  # not "Sophie Le Marchand"
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
 # what no name holds once bylines' brackets, prefixes and roles are gone: a bracket or a markup sign left over
 # (« Bcc: (Evil » from a broken <author>)
@@ -222,7 +227,7 @@ _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _BYLINE_ROLE = re.compile(
     r"^(?:(?:notre |our )?(?:correspondante?s?|envoyée?s? spéciale?s?|journalistes?|rédact(?:eur|rice)s?(?: en chef)?"
     r"|reporters?|correspondents?|staff writers?|senior writer|editors?|contributors?|avec afp|with afp)\b"
-    r"|(?:editing|edited|writing|graphics|photos?|video) by\b"
+    r"|(?:editing|edited|writing|graphics|photos?|video) by\b|" + _EDITOR_CREDIT +
     r"|(?:à|depuis|(?-i:au|aux|in))\s)", re.IGNORECASE)  # « Par X, à Bruxelles »: a place
 # after a name and its comma, a title with its qualifiers: "Senior Reporter", "AP Business Writer", « cheffe du
 # service Économie », « service Économie » (alone, "John Writer" may be a name)

@@ -483,6 +483,11 @@ def _page(head: str, byline: str = "") -> str:
     # the review: a surname that is an agency's name, a one-word co-author after « et »
     ("Michael R. Bloomberg", ["Michael R. Bloomberg"]),
     ("Jane Doe and Michael Bloomberg", ["Jane Doe", "Michael Bloomberg"]), ("Jean Dupont et Zhou", ["Jean Dupont", "Zhou"]),
+    # mini sites, third round: an editor credited beside the writer (ZDNet-like) did not write the story
+    ("Written by Jane Doe, Contributing Writer; Reviewed by Joe Bloggs, Senior Editor", ["Jane Doe"]),
+    ("Written by Jane Doe, Senior Contributing Writer Reviewed by Joe Bloggs, Senior Editor", ["Jane Doe"]),
+    ("By Jane Doe, Fact checked by Joe Bloggs", ["Jane Doe"]), ("By Jane Doe Edited by Joe Bloggs", ["Jane Doe"]),
+    ("Par Marion Lecomte, relu par Hugo Sanchez", ["Marion Lecomte"]), ("By Ed Reviewer", ["Ed Reviewer"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
