@@ -1229,6 +1229,9 @@ def _depeche(meta_line: str, lang: str = "fr") -> str:
     # mini sites, third round: a wire's header puts a middle dot or a bullet between the day and the time
     ("4 décembre 2026 · 10:47 Mis à jour il y a 3 heures", "fr", datetime(2026, 12, 4, 9, 47, tzinfo=timezone.utc)),
     ("Dec 4, 2026 • 10:47 AM GMT", "en", datetime(2026, 12, 4, 10, 47, tzinfo=timezone.utc)),
+    # and a French site's day with a two-digit year, its update's time after it
+    ("Publié le 02/12/26 à 18h40 — Mis à jour le 02/12/26 à 19h55", "fr",
+     datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
     ("4 décembre 2026 · 12 min de lecture", "fr", datetime(2026, 12, 4, tzinfo=timezone.utc)),  # a reading time
     # an update's time, a day without a time, or a zone the page does not give: the day only, as before
     ("Mis à jour le 02/12/2026 18:40", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
@@ -1239,6 +1242,20 @@ def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expe
     html = _depeche(meta_line, lang)
     assert extract_article(html, "http://127.0.0.1:18756/fil/depeche/APE-1123.html", None, NOW + timedelta(days=4),
                            min_words=10).published_at == expected
+
+
+@pytest.mark.parametrize(("shown", "expected"), [
+    ("Publié le 02/12/26 à 18h40", datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    ("Version 2.12.26 · 18:40", None),  # a two-digit year only between slashes: dots may be a version number
+    ("Réf. 102/12/26 · 18:40", None),
+])
+def test_a_day_with_a_two_digit_year_is_read_between_slashes_only(shown, expected):
+    from lxml import html as lxml_html
+
+    from pipeline.pagetime import shown_timestamp
+
+    tree = lxml_html.fromstring(f"<html lang='fr'><body><p class='meta'>{shown}</p><p>Texte.</p></body></html>")
+    assert shown_timestamp(tree, "https://presse.example/a.html") == expected
 
 
 @pytest.mark.parametrize("meta_line, expected", [
