@@ -91,8 +91,9 @@ _ABBREVIATIONS = {
 # (« 3 déc. 2026 12.50 euros » holds no time)
 _DOT_CLOCK = (r"\.(?=[0-5]\d(?:\s?[ap]\.?\s?m\b|\s*\(?(?-i:(?:"
               + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r"))\b))")
-# ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)", " 14.05 GMT", a wire's " · 10:47"
-_TIME_AFTER = re.compile(r"\s*(?:[,|/–—·•-]\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:|" + _DOT_CLOCK
+# ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)", " 14.05 GMT", a wire's " · 10:47",
+# The Register's "Fri 4 Dec 2026 // 15:12 UTC"
+_TIME_AFTER = re.compile(r"\s*(?:(?:[,|–—·•-]|//?)\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:|" + _DOT_CLOCK
                          + r")\s?([0-5]\d)(?![\d:])"
                          r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(?-i:([A-Z]{2,5}))\b\)?)?", re.IGNORECASE)
 # a time printed before the day, as US sites do ("Published 4:15 p.m. PST Dec. 2, 2026", "Updated 5:10 p.m. EST

@@ -1229,6 +1229,7 @@ def _depeche(meta_line: str, lang: str = "fr") -> str:
     # mini sites, third round: a wire's header puts a middle dot or a bullet between the day and the time
     ("4 décembre 2026 · 10:47 Mis à jour il y a 3 heures", "fr", datetime(2026, 12, 4, 9, 47, tzinfo=timezone.utc)),
     ("Dec 4, 2026 • 10:47 AM GMT", "en", datetime(2026, 12, 4, 10, 47, tzinfo=timezone.utc)),
+    ("Rupert Hale Fri 4 Dec 2026 // 15:12 UTC", "en", datetime(2026, 12, 4, 15, 12, tzinfo=timezone.utc)),  # The Register
     # and a French site's day with a two-digit year, its update's time after it
     ("Publié le 02/12/26 à 18h40 — Mis à jour le 02/12/26 à 19h55", "fr",
      datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
