@@ -217,7 +217,9 @@ _EDITOR_CREDIT = (r"(?:edited|reviewed|fact[- ]?checked|verified|proofread|copy[
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
                           rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*|(?:{_EDITOR_CREDIT}).*)$",
                           re.IGNORECASE)  # not "Sophie Le Marchand"
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
+# « Par X avec Y » signs two people as « X et Y » does (mini sites, third round: "X avec Y" was one author); « X avec
+# AFP » then leaves the agency as a part of its own, an author only when nobody is named
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b|\bavec\b)\s*", re.IGNORECASE)
 # what no name holds once bylines' brackets, prefixes and roles are gone: a bracket or a markup sign left over
 # (« Bcc: (Evil » from a broken <author>)
 _NOT_IN_A_NAME = re.compile(r"[()\[\]{}<>=|\\/@#*\"]")

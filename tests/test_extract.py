@@ -488,6 +488,9 @@ def _page(head: str, byline: str = "") -> str:
     ("Written by Jane Doe, Senior Contributing Writer Reviewed by Joe Bloggs, Senior Editor", ["Jane Doe"]),
     ("By Jane Doe, Fact checked by Joe Bloggs", ["Jane Doe"]), ("By Jane Doe Edited by Joe Bloggs", ["Jane Doe"]),
     ("Par Marion Lecomte, relu par Hugo Sanchez", ["Marion Lecomte"]), ("By Ed Reviewer", ["Ed Reviewer"]),
+    # « X avec Y » signs two people, as « X et Y » does; « X avec AFP » is still X
+    ("Par Marion Lecomte avec Hugo Sanchez", ["Marion Lecomte", "Hugo Sanchez"]),
+    ("Marion Lecomte avec l'AFP", ["Marion Lecomte"]), ("La rédaction avec AFP", ["AFP"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
