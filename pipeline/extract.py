@@ -237,6 +237,14 @@ _TITLE_AFTER_NAME = re.compile(
     r"^(?:(?:[\w'’-]+\s+){0,3}(?:reporters?|writers?|editors?|correspondents?|columnists?|chroniqueu(?:r|se)s?"
     r"|journalistes?|rédact(?:eur|rice)s?|chef(?:fe)?s?|direct(?:eur|rice)s?|adjointe?s?|analystes?)\b"
     r"|service\s|desk\b)", re.IGNORECASE)
+# the same title glued to a full name, with no comma: the role's `<span>` beside the name's link (« Par Marion Lecomte
+# Rédactrice en chef adjointe », "Jane Doe Senior Contributing Writer"; mini sites, third round). Cut only after two
+# words at least: "John Writer" is a name
+_GLUED_TITLE = re.compile(
+    r"(?<=\S)\s+(?:(?:senior|chief|deputy|contributing|staff|associate|executive|managing|special|political|business"
+    r"|technology|tech|science|foreign)\s+){0,3}(?:reporters?|writers?|editors?|correspondents?|columnists?"
+    r"|journalistes?|rédact(?:eur|rice)s?|correspondante?s?|chroniqueu(?:r|se)s?|envoyée?s? spéciale?s?)\b.*$",
+    re.IGNORECASE)
 # a date as a byline's part: "By X | Dec 3, 2026" split into "Dec 3" and "2026"
 _DATE_PART = re.compile(rf"^(?:(?:{_WEEKDAYS})\b\.?,?\s+)?(?:(?:{_MONTHS})\b\.?\s+\d|\d)", re.IGNORECASE)
 # a company as the author (a press release's meta: "Atos SE", "Acme Inc."): not a person
@@ -302,6 +310,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
         # a publication note opening the part is no name either (« Publié le jeudi 3 décembre » gave "Publié")
         name = _BYLINE_TAIL.sub("", " " + _BYLINE_PREFIX.sub("", name)).strip()
+        if (glued := _GLUED_TITLE.search(name)) and len(name[:glued.start()].split()) >= 2:
+            name = name[:glued.start()]
         # the agency's own name is no name signed with it: "The Associated Press" gave the author "The"
         with_agency = None if _IS_AGENCY.fullmatch(name) else (
             _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None))

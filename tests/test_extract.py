@@ -101,6 +101,9 @@ def test_co_authors_the_feed_lists_beside_the_page_s_one_meta_author_are_kept(fe
     ("<div class='post-info'><span>By Daniel Price and Ines Moreau · Dec 3, 2026</span></div>",
      ["Daniel Price", "Ines Moreau"]),
     ("<p class='entry-meta'>Par Jean de La Fontaine</p>", ["Jean de La Fontaine"]),
+    # mini sites, third round: a styled-components byline, the role's <span> right after the name's link
+    ("<div class='sc-1i0ieo8-2'>Par <a href='/journalistes/ml'>Marion Lecomte</a> <span class='sc-9x'>Rédactrice en chef "
+     "adjointe</span></div>", ["Marion Lecomte"]),
     ("<p class='note'>By Monday the deal was signed by both ministries.</p>", []),  # names nobody
     ("<p class='note'>Par Arrêté du 3 décembre, le ministère a modifié la liste.</p>", []),
 ])
@@ -491,6 +494,9 @@ def _page(head: str, byline: str = "") -> str:
     # « X avec Y » signs two people, as « X et Y » does; « X avec AFP » is still X
     ("Par Marion Lecomte avec Hugo Sanchez", ["Marion Lecomte", "Hugo Sanchez"]),
     ("Marion Lecomte avec l'AFP", ["Marion Lecomte"]), ("La rédaction avec AFP", ["AFP"]),
+    # a title glued to a full name, without its comma; "John Writer" and "Tom Reporter Smith" are names
+    ("Par Marion Lecomte Journaliste", ["Marion Lecomte"]), ("Jane Doe Senior Contributing Writer", ["Jane Doe"]),
+    ("Anne Roy Correspondante à Bruxelles", ["Anne Roy"]), ("Tom Reporter Smith", ["Tom Reporter Smith"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
