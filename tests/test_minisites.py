@@ -188,6 +188,8 @@ def test_coverage_counts_each_company_s_stories_on_their_paris_days(minisites):
     ("Oracle OR Apple OR Intel OR Amazon Web Services", {
         "ledger/technology/2026/12/03/aws-sovereign-cloud-brandenburg/"}),
     ("Quandela OR Llama OR Pierre91", set()),
+    # the third round's "Related stories", « À lire aussi » and "Plus d'actualités" links name these
+    ("Salesforce OR Palantir OR TSMC OR engrange", set()),
 ])
 def test_search_finds_the_stories_that_say_it(minisites, query, paths):
     result = json.loads(_cli(minisites, "search", query, "--json"))
