@@ -269,7 +269,12 @@ _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|age
 # an agency glued after the name, as AP signs: "KARIN LEHMANN Associated Press"
 _AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|(?-i:AFP|AP|REUTERS))$", re.IGNORECASE)  # not "Michael Bloomberg"
 _NAME_PARTICLE = re.compile(r"(?<= )(?:De La|De|Du|Des|Van|Von|Der|Di|Da)(?= )")
-_BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
+# a date after the names, its month first too ("Imogen Clarke | December 5, 2026 | 6:00 AM GMT" left the author
+# "December"; mini sites, third round): a month only before a day and a year (« Pierre Avril 3 décembre » keeps Avril)
+_BYLINE_DATE = re.compile(
+    rf"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?"
+    rf"(?:(?:{_WEEKDAYS})\b\.?,?\s+(?=(?:{_MONTHS})\b|\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:{_MONTHS})\b))?"
+    rf"(?:(?:{_MONTHS})\b\.?\s+(?=\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}))?\d.*$", re.IGNORECASE)
 _BYLINE_REPORTING = re.compile(r"^(?:(?:with )?(?:additional )?reporting by|avec)\s+", re.IGNORECASE)
 
 

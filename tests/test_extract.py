@@ -572,6 +572,22 @@ def test_author_from_a_byline_only_page():
     assert article.authors == ["Camille Durand"]
 
 
+@pytest.mark.parametrize("byline", [
+    "Imogen Clarke | December 5, 2026 | 6:00 AM GMT",  # mini sites, third round: "December" was a co-author
+    "Imogen Clarke | Fri, December 5, 2026",  # "Fri" and "December"
+    "Imogen Clarke | Sat 5 Dec 2026 // 07:40 UTC",  # "Sat"
+])
+def test_a_byline_whose_date_opens_with_a_weekday_or_a_month_names_only_the_author(byline):
+    article = extract_article(_page("", f'<div class="byline">{byline}</div>'), "https://news.example/a", min_words=10)
+    assert article.authors == ["Imogen Clarke"]
+
+
+def test_a_month_named_surname_before_a_date_stays_in_the_byline():
+    article = extract_article(_page("", '<div class="byline">Par Pierre Avril 3 décembre 2026</div>'),
+                              "https://news.example/a", min_words=10)
+    assert article.authors == ["Pierre Avril"]
+
+
 def test_several_authors_from_json_ld():
     ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
           '"headline": "Un titre", "author": [{"@type": "Person", "name": "Camille Durand"}, '
