@@ -505,8 +505,9 @@ _STREET_ADDRESS = re.compile(
 # a footnote's back-reference arrow at a line's end ("… are merged. ↩"): the line stays, the arrow goes
 _BACKREF = re.compile(r"\s*(?:↩\ufe0e?|⤴)+\s*$")
 # a magazine's end-of-story sign after the story's last sentence (The Register's "… by Monday. ®", The Economist's
-# "■", a tombstone "∎", The New Yorker's "♦"): the sentence stays, the sign goes; a brand's "Windows®." is left alone
-_END_SIGN = re.compile(r"(?<=[.!?»”\"')])\s+[®■◼∎♦]\s*$")
+# "■", a tombstone "∎", The New Yorker's "♦"): the sentence stays, the sign goes; a brand's "Windows®." is left alone.
+# At any line's end: The Register signs the story before its "Bootnote"
+_END_SIGN = re.compile(r"(?<=[.!?»”\"')])[^\S\n]+[®■◼∎♦][^\S\n]*$", re.MULTILINE)
 
 
 _SHOW_CREDIT = re.compile(
@@ -1079,7 +1080,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         signed, label = False, None
         out.append(raw)
     text = "\n".join(_without_dangling_header(_without_pull_quotes(_without_author_bios(out)))).strip()
-    return _END_SIGN.sub("", text)  # the story's last line, once the furniture after it went
+    return _END_SIGN.sub("", text)
 
 
 MAX_DANGLING_HEADER_WORDS = 3
