@@ -355,7 +355,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
 # reporters named first wrote it; the colleagues after « avec » and the editors did not.
 _WIRE_REPORTERS = re.compile(r"\(?\s*(?:reportage|rédigé par|écrit par|texte de|(?:reporting|writing) by)\s+"
                              r"(.{3,120}?)\s*(?:[,;)]|\s(?:avec|with|à|in|au|aux|en)\s|$)", re.IGNORECASE)
-_LAST_PARAGRAPHS = XPath("(//p)[position() > last() - 12]")  # the credits close the body; a footer may follow
+# the credits close the body (a `<p>`, or a `<div>` of text alone: "sign-off"); a footer may follow
+_LAST_PARAGRAPHS = XPath("(//p | //div[not(*)])[position() > last() - 12]")
 MAX_CREDIT_CHARS = 300
 
 

@@ -1498,6 +1498,8 @@ def _wire_page(credits: str, byline: str = "") -> str:
     ("(Reportage Claire Martin et Paul Roy, avec Julien Roy à Bangalore ; édité par Blandine Hénault)", [],
      ["Claire Martin", "Paul Roy"]),
     ("Reporting by Supantha Mukherjee in Stockholm; Editing by Jan Harvey", ["Reuters"], ["Supantha Mukherjee"]),
+    ("</p><div class='sign-off'>Reporting by Supantha Mukherjee; Editing by Jan Harvey</div><p>", ["Reuters"],
+     ["Supantha Mukherjee"]),  # the credits in a <div> of their own
     # a person the feed names stays the author; a sentence in brackets credits nobody
     ("(Reportage Gilles Perrot ; édité par Anne Vasseur)", ["Claire Martin"], ["Claire Martin"]),
     ("(Reportage réalisé à Toulouse avec le soutien de la région.)", ["Reuters"], ["Reuters"]),
