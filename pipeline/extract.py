@@ -465,7 +465,8 @@ MAX_INTERVIEWER_WORDS = 20
 # the meta tags, JSON-LD and the feed name nobody (a Google News copy: mini news sites), and kept only when what it
 # names looks like people's names ("By Monday the deal was signed" names nobody)
 _LABELLED_BYLINE_TAGS = ("p", "div", "span")
-_LABELLED_BYLINE = re.compile(r"^(?i:par|by)\s*:?\s+[A-ZÀ-Ý]")
+# (ZDNet-like sites write "Written by X, Senior Contributing Writer"; French ones « Écrit par X »: mini sites, third round)
+_LABELLED_BYLINE = re.compile(r"^(?i:(?:(?:written|posted|reported) )?by|(?:écrite?|rédigée?) par|par)\s*:?\s+[A-ZÀ-Ý]")
 MAX_LABELLED_BYLINE_WORDS = 16
 MAX_NAME_WORDS = 4
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"

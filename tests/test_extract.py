@@ -104,6 +104,10 @@ def test_co_authors_the_feed_lists_beside_the_page_s_one_meta_author_are_kept(fe
     # mini sites, third round: a styled-components byline, the role's <span> right after the name's link
     ("<div class='sc-1i0ieo8-2'>Par <a href='/journalistes/ml'>Marion Lecomte</a> <span class='sc-9x'>Rédactrice en chef "
      "adjointe</span></div>", ["Marion Lecomte"]),
+    ("<p class='meta'>Written by Imogen Clarke, Senior Contributing Writer</p><p class='meta'>Reviewed by Joe Bloggs, "
+     "Senior Editor</p>", ["Imogen Clarke"]),  # ZDNet-like
+    ("<p class='meta'>Écrit par Marion Lecomte</p>", ["Marion Lecomte"]),
+    ("<p class='note'>Written by hand, the letter was signed by both ministers.</p>", []),
     ("<p class='note'>By Monday the deal was signed by both ministries.</p>", []),  # names nobody
     ("<p class='note'>Par Arrêté du 3 décembre, le ministère a modifié la liste.</p>", []),
 ])
