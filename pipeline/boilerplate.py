@@ -504,6 +504,10 @@ _STREET_ADDRESS = re.compile(
     r"|(?<![\w'-])[\w'-]+(?:straße|strasse|str\.|weg|platz)\s+\d)[^|·•]{0,60}?\b\d{4,5}\b", _I)
 # a footnote's back-reference arrow at a line's end ("… are merged. ↩"): the line stays, the arrow goes
 _BACKREF = re.compile(r"\s*(?:↩\ufe0e?|⤴)+\s*$")
+# a magazine's end-of-story sign after the story's last sentence (The Register's "… by Monday. ®", The Economist's
+# "■", a tombstone "∎", The New Yorker's "♦"): the sentence stays, the sign goes; a brand's "Windows®." is left alone.
+# At any line's end: The Register signs the story before its "Bootnote"
+_END_SIGN = re.compile(r"(?<=[.!?»”\"')])[^\S\n]+[®■◼∎♦][^\S\n]*$", re.MULTILINE)
 
 
 _SHOW_CREDIT = re.compile(
@@ -700,6 +704,12 @@ _SPACE_RUN = re.compile(r"(\s)\s+")
 def _checked(raw: str) -> str:
     """A line as the furniture checks read it: stripped, each run of spaces as its first one, ’ as '."""
     return _SPACE_RUN.sub(r"\1", raw.strip()).replace("’", "'")
+
+
+def is_wire_credit(line: str) -> bool:
+    """A wire story's closing credits, which `strip_boilerplate` drops: « (Reportage X ; édité par Y) », "Reporting by X
+    in Paris; Editing by Y"."""
+    return bool(_WIRE_NOTE.match(line) or _SIGN_OFF.match(line))
 
 
 def _is_author_bio(line: str) -> bool:
@@ -1069,7 +1079,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             continue  # a long promo or "To contact the reporters on this story: …" naming four of them
         signed, label = False, None
         out.append(raw)
-    return "\n".join(_without_dangling_header(_without_pull_quotes(_without_author_bios(out)))).strip()
+    text = "\n".join(_without_dangling_header(_without_pull_quotes(_without_author_bios(out)))).strip()
+    return _END_SIGN.sub("", text)
 
 
 MAX_DANGLING_HEADER_WORDS = 3

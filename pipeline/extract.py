@@ -32,7 +32,7 @@ from trafilatura.utils import RE_FILTER as BUTTON_WORDS  # trafilatura's filter 
 from trafilatura.utils import decode_file, trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from pipeline.boilerplate import dated_byline, reports_speech, strip_boilerplate
+from pipeline.boilerplate import dated_byline, is_wire_credit, reports_speech, strip_boilerplate
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
@@ -210,9 +210,16 @@ _MONTHS = (r"jan(?:uary|vier)?|feb(?:ruary)?|févr(?:ier)?|mar(?:ch|s)?|apr(?:il
 # and a weekday before the date (Drupal's « Soumis par X le ven 27/11/2026 - 18:42 », "Submitted by X on Fri, …")
 _WEEKDAYS = (r"lun(?:di)?|mar(?:di)?|mer(?:credi)?|jeu(?:di)?|ven(?:dredi)?|sam(?:edi)?|dim(?:anche)?|mon(?:day)?"
              r"|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?")
+# an editor's credit beside the writer's (ZDNet's "Written by X, Senior Contributing Writer  Reviewed by Y, Senior
+# Editor", "Fact checked by Y", « Relu par Y »): the editor did not write the story (mini sites, third round)
+_EDITOR_CREDIT = (r"(?:edited|reviewed|fact[- ]?checked|verified|proofread|copy[- ]?edited) by\b"
+                  r"|(?:édité|relu|révisé|vérifié)e?s? par\b")
 _BYLINE_TAIL = re.compile(rf"\s+(?:(?:{_MONTHS})\b\.?,?\s+\d.*|(?:published|updated|publié|mis à jour)\b.*|le\s+\d.*"
-                          rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*)$", re.IGNORECASE)  # not "Sophie Le Marchand"
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b)\s*", re.IGNORECASE)
+                          rf"|(?-i:le|on)\s+(?:{_WEEKDAYS})\b\.?(?:,?\s+\d.*)?|\d.*|(?:{_EDITOR_CREDIT}).*)$",
+                          re.IGNORECASE)  # not "Sophie Le Marchand"
+# « Par X avec Y » signs two people as « X et Y » does (mini sites, third round: "X avec Y" was one author); « X avec
+# AFP » then leaves the agency as a part of its own, an author only when nobody is named
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\||/|·|•|\band\b|\bet\b|\bund\b|\bavec\b)\s*", re.IGNORECASE)
 # what no name holds once bylines' brackets, prefixes and roles are gone: a bracket or a markup sign left over
 # (« Bcc: (Evil » from a broken <author>)
 _NOT_IN_A_NAME = re.compile(r"[()\[\]{}<>=|\\/@#*\"]")
@@ -222,7 +229,7 @@ _BYLINE_ASIDE = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _BYLINE_ROLE = re.compile(
     r"^(?:(?:notre |our )?(?:correspondante?s?|envoyée?s? spéciale?s?|journalistes?|rédact(?:eur|rice)s?(?: en chef)?"
     r"|reporters?|correspondents?|staff writers?|senior writer|editors?|contributors?|avec afp|with afp)\b"
-    r"|(?:editing|edited|writing|graphics|photos?|video) by\b"
+    r"|(?:editing|edited|writing|graphics|photos?|video) by\b|" + _EDITOR_CREDIT +
     r"|(?:à|depuis|(?-i:au|aux|in))\s)", re.IGNORECASE)  # « Par X, à Bruxelles »: a place
 # after a name and its comma, a title with its qualifiers: "Senior Reporter", "AP Business Writer", « cheffe du
 # service Économie », « service Économie » (alone, "John Writer" may be a name)
@@ -230,6 +237,14 @@ _TITLE_AFTER_NAME = re.compile(
     r"^(?:(?:[\w'’-]+\s+){0,3}(?:reporters?|writers?|editors?|correspondents?|columnists?|chroniqueu(?:r|se)s?"
     r"|journalistes?|rédact(?:eur|rice)s?|chef(?:fe)?s?|direct(?:eur|rice)s?|adjointe?s?|analystes?)\b"
     r"|service\s|desk\b)", re.IGNORECASE)
+# the same title glued to a full name, with no comma: the role's `<span>` beside the name's link (« Par Marion Lecomte
+# Rédactrice en chef adjointe », "Jane Doe Senior Contributing Writer"; mini sites, third round). Cut only after two
+# words at least: "John Writer" is a name
+_GLUED_TITLE = re.compile(
+    r"(?<=\S)\s+(?:(?:senior|chief|deputy|contributing|staff|associate|executive|managing|special|political|business"
+    r"|technology|tech|science|foreign)\s+){0,3}(?:reporters?|writers?|editors?|correspondents?|columnists?"
+    r"|journalistes?|rédact(?:eur|rice)s?|correspondante?s?|chroniqueu(?:r|se)s?|envoyée?s? spéciale?s?)\b.*$",
+    re.IGNORECASE)
 # a date as a byline's part: "By X | Dec 3, 2026" split into "Dec 3" and "2026"
 _DATE_PART = re.compile(rf"^(?:(?:{_WEEKDAYS})\b\.?,?\s+)?(?:(?:{_MONTHS})\b\.?\s+\d|\d)", re.IGNORECASE)
 # a company as the author (a press release's meta: "Atos SE", "Acme Inc."): not a person
@@ -254,7 +269,12 @@ _WITH_AGENCY = re.compile(rf"\s+(?:avec|with)\s+((?:l['’]\s*)?(?:{_AGENCY}|age
 # an agency glued after the name, as AP signs: "KARIN LEHMANN Associated Press"
 _AFTER_AGENCY = re.compile(r"\s+((?:the )?associated press|(?-i:AFP|AP|REUTERS))$", re.IGNORECASE)  # not "Michael Bloomberg"
 _NAME_PARTICLE = re.compile(r"(?<= )(?:De La|De|Du|Des|Van|Von|Der|Di|Da)(?= )")
-_BYLINE_DATE = re.compile(r"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?\d.*$", re.IGNORECASE)
+# a date after the names, its month first too ("Imogen Clarke | December 5, 2026 | 6:00 AM GMT" left the author
+# "December"; mini sites, third round): a month only before a day and a year (« Pierre Avril 3 décembre » keeps Avril)
+_BYLINE_DATE = re.compile(
+    rf"\s+(?:(?:le|on|published|publié le|updated|mis à jour le)\s+)?"
+    rf"(?:(?:{_WEEKDAYS})\b\.?,?\s+(?=(?:{_MONTHS})\b|\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?:{_MONTHS})\b))?"
+    rf"(?:(?:{_MONTHS})\b\.?\s+(?=\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}))?\d.*$", re.IGNORECASE)
 _BYLINE_REPORTING = re.compile(r"^(?:(?:with )?(?:additional )?reporting by|avec)\s+", re.IGNORECASE)
 
 
@@ -295,7 +315,11 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
         # a publication note opening the part is no name either (« Publié le jeudi 3 décembre » gave "Publié")
         name = _BYLINE_TAIL.sub("", " " + _BYLINE_PREFIX.sub("", name)).strip()
-        with_agency = _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None)
+        if (glued := _GLUED_TITLE.search(name)) and len(name[:glued.start()].split()) >= 2:
+            name = name[:glued.start()]
+        # the agency's own name is no name signed with it: "The Associated Press" gave the author "The"
+        with_agency = None if _IS_AGENCY.fullmatch(name) else (
+            _WITH_AGENCY.search(name) or (_AFTER_AGENCY.search(name) if " " in name[:-1] else None))
         if with_agency:  # « La rédaction avec AFP »: the agency, if nobody is named
             name = name[:with_agency.start()]
             if (agency := _IS_AGENCY.fullmatch(with_agency.group(1))) and agency.group(1) not in agencies:
@@ -324,6 +348,30 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
                 and not _NOT_IN_A_NAME.search(name)):
             names.append(name)
     return out or agencies
+
+
+# A wire story signed only in its closing credits (mini sites, third round): « (Reportage Gilles Perrot ; édité par
+# Anne Vasseur) », « (Reportage X, avec Y à Bangalore ; édité par Z) », "Reporting by X in Paris; Editing by Y". The
+# reporters named first wrote it; the colleagues after « avec » and the editors did not.
+_WIRE_REPORTERS = re.compile(r"\(?\s*(?:reportage|rédigé par|écrit par|texte de|(?:reporting|writing) by)\s+"
+                             r"(.{3,120}?)\s*(?:[,;)]|\s(?:avec|with|à|in|au|aux|en)\s|$)", re.IGNORECASE)
+# the credits close the body (a `<p>`, or a `<div>` of text alone: "sign-off"); a footer may follow
+_LAST_PARAGRAPHS = XPath("(//p | //div[not(*)])[position() > last() - 12]")
+MAX_CREDIT_CHARS = 300
+
+
+def _agencies_only(authors: list[str]) -> bool:
+    return all(_IS_AGENCY.fullmatch(name) for name in authors)
+
+
+def wire_reporters(tree: Any) -> list[str]:
+    """The reporters a wire story's closing credits name, for a story whose feed and page name only the agency
+    (`<dc:creator>Reuters</dc:creator>`) or nobody: the credits are its only signature."""
+    for paragraph in reversed(_LAST_PARAGRAPHS(tree)):
+        line = " ".join(paragraph.text_content()[:MAX_CREDIT_CHARS + 1].split())
+        if len(line) <= MAX_CREDIT_CHARS and is_wire_credit(line) and (credit := _WIRE_REPORTERS.match(line)):
+            return clean_authors(credit.group(1))
+    return []
 
 
 # a CMS account's login as the feed's or page's author (Drupal's `<dc:creator>jmercier</dc:creator>`, "redaction",
@@ -417,7 +465,8 @@ MAX_INTERVIEWER_WORDS = 20
 # the meta tags, JSON-LD and the feed name nobody (a Google News copy: mini news sites), and kept only when what it
 # names looks like people's names ("By Monday the deal was signed" names nobody)
 _LABELLED_BYLINE_TAGS = ("p", "div", "span")
-_LABELLED_BYLINE = re.compile(r"^(?i:par|by)\s*:?\s+[A-ZÀ-Ý]")
+# (ZDNet-like sites write "Written by X, Senior Contributing Writer"; French ones « Écrit par X »: mini sites, third round)
+_LABELLED_BYLINE = re.compile(r"^(?i:(?:(?:written|posted|reported) )?by|(?:écrite?|rédigée?) par|par)\s*:?\s+[A-ZÀ-Ý]")
 MAX_LABELLED_BYLINE_WORDS = 16
 MAX_NAME_WORDS = 4
 _TITLE_SEPARATOR = r"\s*[-|–—·:;]\s*"
@@ -957,6 +1006,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         authors = clean_authors(_byline(tree), publishers)
     if not authors:  # a gallery's JSON-LD (ImageGallery), which trafilatura does not read for authors (R8-9)
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
+    if guess_authors and _agencies_only(authors):  # nobody, or "Reuters": the wire's credits name its reporters
+        authors = wire_reporters(tree) or authors
     canonical = _without_trackers(meta.url or extract_url(tree, url))
     title = _clean_title(entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
                          _host_key(url))
@@ -1544,6 +1595,8 @@ def extract_article(
     if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:
         meta["authors"] = clean_authors(_byline(tree))  # the feed only named the site: the page's byline
     authors = _fuller_authors(meta["authors"], feed_authors)
+    if guess_authors and feed_authors and _agencies_only(authors):  # the feed's `<dc:creator>Reuters</dc:creator>`
+        authors = wire_reporters(tree) or authors
     text = without_title(cap_text(extract_text(tree, url, rescue_below=min_words)), meta["title"],
                          item.title if item else None)
     text = without_signature(text, authors, meta["site_name"], *((item.feed_name, item.site_name) if item else ()))

@@ -91,8 +91,9 @@ _ABBREVIATIONS = {
 # (« 3 déc. 2026 12.50 euros » holds no time)
 _DOT_CLOCK = (r"\.(?=[0-5]\d(?:\s?[ap]\.?\s?m\b|\s*\(?(?-i:(?:"
               + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r"))\b))")
-# ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)", " 14.05 GMT"
-_TIME_AFTER = re.compile(r"\s*(?:[,|/–—-]\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:|" + _DOT_CLOCK
+# ", 14h05", " à 14 h 05", " at 2:05 p.m.", " - 14:05 CET", " | 09:30 (GMT)", " 14.05 GMT", a wire's " · 10:47",
+# The Register's "Fri 4 Dec 2026 // 15:12 UTC"
+_TIME_AFTER = re.compile(r"\s*(?:(?:[,|–—·•-]|//?)\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:|" + _DOT_CLOCK
                          + r")\s?([0-5]\d)(?![\d:])"
                          r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(?-i:([A-Z]{2,5}))\b\)?)?", re.IGNORECASE)
 # a time printed before the day, as US sites do ("Published 4:15 p.m. PST Dec. 2, 2026", "Updated 5:10 p.m. EST
@@ -156,12 +157,13 @@ def _instant(day: date, clock: re.Match, zone: ZoneInfo) -> datetime | None:
 @lru_cache(maxsize=512)
 def _dated(day: date) -> re.Pattern:
     """The ways a page writes `day`: « 3 décembre 2026 », « 1er décembre », "December 3, 2026", "Dec. 3 2026",
-    03/12/2026 (and 12/03/2026, US order), 2026-12-03."""
+    03/12/2026 and 03/12/26 (and 12/03/2026, US order), 2026-12-03."""
     d, m, y = day.day, _MONTHS[day.month], day.year
     ordinal = rf"0?{d}(?:er|st|nd|rd|th)?"
     return re.compile(
         rf"(?<!\d)(?:{ordinal}\s+(?:{m})\.?,?\s+{y}|(?:{m})\.?\s+{ordinal},?\s+{y}|0?{d}[/.]0?{day.month}[/.]{y}"
-        rf"|0?{day.month}/0?{d}/{y}|{y}-{day.month:02d}-{d:02d})(?!\d)", re.IGNORECASE)
+        rf"|0?{d}/0?{day.month}/{y % 100:02d}|0?{day.month}/0?{d}/(?:{y}|{y % 100:02d})|{y}-{day.month:02d}-{d:02d})"
+        rf"(?!\d)", re.IGNORECASE)
 
 
 def _zone(abbreviation: str | None, url: str | None, lang: str = "") -> ZoneInfo | None:
@@ -211,11 +213,13 @@ def _single_zone_countries() -> dict[str, str]:
 
 
 # Any full date a short element shows: « 3 décembre 2026 », "Dec. 3, 2026", 03/12/2026 (day first, or month first on a
-# US page), 2026-12-03
+# US page), 2026-12-03; 05/12/26 with slashes only, as 20 Minutes-like sites print it (mini sites, third round: their
+# feed's update time stood in, 1 h 45 late), not 3.12.26, which may be a version number
 _MONTH_WORDS = "|".join(_MONTHS.values())
 _ANY_DAY = re.compile(rf"(?<![\d/.])(?:(\d{{1,2}})(?:er|st|nd|rd|th)?\s+({_MONTH_WORDS})\.?,?\s+(\d{{4}})"
                       rf"|({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"
-                      rf"|(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|(\d{{4}})-(\d\d)-(\d\d))(?![\d/.])", re.IGNORECASE)
+                      rf"|(\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}}|(?<=/\d/)\d\d|(?<=/\d\d/)\d\d)|(\d{{4}})-(\d\d)-(\d\d))"
+                      rf"(?![\d/.])", re.IGNORECASE)
 MAX_SHOWN_DAYS = 8  # the first dates a page shows (its header's), not every date in a long archive page
 
 
@@ -230,9 +234,9 @@ def _day_of(m: re.Match, us_order: bool) -> date | None:
         if m.group(4):
             return date(int(m.group(6)), _month(m.group(4)) or 0, int(m.group(5)))
         if m.group(7):
-            first, second = int(m.group(7)), int(m.group(8))
+            first, second, year = int(m.group(7)), int(m.group(8)), int(m.group(9))
             day, month = (second, first) if us_order and first <= 12 else (first, second)
-            return date(int(m.group(9)), month, day)
+            return date(year if year > 99 else 2000 + year, month, day)
         return date(int(m.group(10)), int(m.group(11)), int(m.group(12)))
     except ValueError:
         return None

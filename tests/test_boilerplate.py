@@ -761,6 +761,20 @@ def test_a_footnote_s_back_reference_arrow_leaves_its_line():
         f"{BODY_LINES}\nPrices as of November 2026, excluding VAT."
 
 
+@pytest.mark.parametrize("sign", ["®", "■", "∎", "♦"])
+def test_a_magazine_s_end_of_story_sign_leaves_the_last_sentence(sign):
+    """The Register closes each story with "®", The Economist with "■": no word of the story, dropped from its end
+    even when furniture or The Register's "Bootnote" followed it; a registered brand inside or at the end of a
+    sentence stays."""
+    assert strip_boilerplate(f"{BODY_LINES}\nOfficials asked for an explanation by Monday. {sign}\nShare") == \
+        f"{BODY_LINES}\nOfficials asked for an explanation by Monday."
+    brands = f"{BODY_LINES}\nThe suite runs on Windows® and is sold as Copilot®.\nIt ships with Office ®"
+    assert strip_boilerplate(brands) == brands
+    bootnote = "Bootnote\nThe status page stayed green throughout, readers tell us."
+    assert strip_boilerplate(f"{BODY_LINES}\nAn explanation is due by Monday. {sign}\n{bootnote}") == \
+        f"{BODY_LINES}\nAn explanation is due by Monday.\n{bootnote}"
+
+
 @pytest.mark.parametrize("line", [
     "Customers can subscribe to the new plan from €9.99 a month, the operator said.",
     "Netflix said the feature is reserved for Premium subscribers in Europe.",

@@ -101,6 +101,13 @@ def test_co_authors_the_feed_lists_beside_the_page_s_one_meta_author_are_kept(fe
     ("<div class='post-info'><span>By Daniel Price and Ines Moreau · Dec 3, 2026</span></div>",
      ["Daniel Price", "Ines Moreau"]),
     ("<p class='entry-meta'>Par Jean de La Fontaine</p>", ["Jean de La Fontaine"]),
+    # mini sites, third round: a styled-components byline, the role's <span> right after the name's link
+    ("<div class='sc-1i0ieo8-2'>Par <a href='/journalistes/ml'>Marion Lecomte</a> <span class='sc-9x'>Rédactrice en chef "
+     "adjointe</span></div>", ["Marion Lecomte"]),
+    ("<p class='meta'>Written by Imogen Clarke, Senior Contributing Writer</p><p class='meta'>Reviewed by Joe Bloggs, "
+     "Senior Editor</p>", ["Imogen Clarke"]),  # ZDNet-like
+    ("<p class='meta'>Écrit par Marion Lecomte</p>", ["Marion Lecomte"]),
+    ("<p class='note'>Written by hand, the letter was signed by both ministers.</p>", []),
     ("<p class='note'>By Monday the deal was signed by both ministries.</p>", []),  # names nobody
     ("<p class='note'>Par Arrêté du 3 décembre, le ministère a modifié la liste.</p>", []),
 ])
@@ -483,6 +490,17 @@ def _page(head: str, byline: str = "") -> str:
     # the review: a surname that is an agency's name, a one-word co-author after « et »
     ("Michael R. Bloomberg", ["Michael R. Bloomberg"]),
     ("Jane Doe and Michael Bloomberg", ["Jane Doe", "Michael Bloomberg"]), ("Jean Dupont et Zhou", ["Jean Dupont", "Zhou"]),
+    # mini sites, third round: an editor credited beside the writer (ZDNet-like) did not write the story
+    ("Written by Jane Doe, Contributing Writer; Reviewed by Joe Bloggs, Senior Editor", ["Jane Doe"]),
+    ("Written by Jane Doe, Senior Contributing Writer Reviewed by Joe Bloggs, Senior Editor", ["Jane Doe"]),
+    ("By Jane Doe, Fact checked by Joe Bloggs", ["Jane Doe"]), ("By Jane Doe Edited by Joe Bloggs", ["Jane Doe"]),
+    ("Par Marion Lecomte, relu par Hugo Sanchez", ["Marion Lecomte"]), ("By Ed Reviewer", ["Ed Reviewer"]),
+    # « X avec Y » signs two people, as « X et Y » does; « X avec AFP » is still X
+    ("Par Marion Lecomte avec Hugo Sanchez", ["Marion Lecomte", "Hugo Sanchez"]),
+    ("Marion Lecomte avec l'AFP", ["Marion Lecomte"]), ("La rédaction avec AFP", ["AFP"]),
+    # a title glued to a full name, without its comma; "John Writer" and "Tom Reporter Smith" are names
+    ("Par Marion Lecomte Journaliste", ["Marion Lecomte"]), ("Jane Doe Senior Contributing Writer", ["Jane Doe"]),
+    ("Anne Roy Correspondante à Bruxelles", ["Anne Roy"]), ("Tom Reporter Smith", ["Tom Reporter Smith"]),
 ])
 def test_authors_are_cleaned_and_split(raw, expected):
     from pipeline.extract import clean_authors
@@ -556,6 +574,22 @@ def test_author_from_a_byline_only_page():
     html = _page("", '<div class="byline">Par Camille Durand</div>')
     article = extract_article(html, "https://news.example/a", min_words=10)
     assert article.authors == ["Camille Durand"]
+
+
+@pytest.mark.parametrize("byline", [
+    "Imogen Clarke | December 5, 2026 | 6:00 AM GMT",  # mini sites, third round: "December" was a co-author
+    "Imogen Clarke | Fri, December 5, 2026",  # "Fri" and "December"
+    "Imogen Clarke | Sat 5 Dec 2026 // 07:40 UTC",  # "Sat"
+])
+def test_a_byline_whose_date_opens_with_a_weekday_or_a_month_names_only_the_author(byline):
+    article = extract_article(_page("", f'<div class="byline">{byline}</div>'), "https://news.example/a", min_words=10)
+    assert article.authors == ["Imogen Clarke"]
+
+
+def test_a_month_named_surname_before_a_date_stays_in_the_byline():
+    article = extract_article(_page("", '<div class="byline">Par Pierre Avril 3 décembre 2026</div>'),
+                              "https://news.example/a", min_words=10)
+    assert article.authors == ["Pierre Avril"]
 
 
 def test_several_authors_from_json_ld():
@@ -1221,6 +1255,14 @@ def _depeche(meta_line: str, lang: str = "fr") -> str:
     ("Dépêche n° APE-20261202-1123 · Service : Économie · 02/12/2026 18:40", "fr",
      datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
     ("Dépêche · Service : Économie · 2 décembre 2026 18h40", "fr", datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    # mini sites, third round: a wire's header puts a middle dot or a bullet between the day and the time
+    ("4 décembre 2026 · 10:47 Mis à jour il y a 3 heures", "fr", datetime(2026, 12, 4, 9, 47, tzinfo=timezone.utc)),
+    ("Dec 4, 2026 • 10:47 AM GMT", "en", datetime(2026, 12, 4, 10, 47, tzinfo=timezone.utc)),
+    ("Rupert Hale Fri 4 Dec 2026 // 15:12 UTC", "en", datetime(2026, 12, 4, 15, 12, tzinfo=timezone.utc)),  # The Register
+    # and a French site's day with a two-digit year, its update's time after it
+    ("Publié le 02/12/26 à 18h40 — Mis à jour le 02/12/26 à 19h55", "fr",
+     datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    ("4 décembre 2026 · 12 min de lecture", "fr", datetime(2026, 12, 4, tzinfo=timezone.utc)),  # a reading time
     # an update's time, a day without a time, or a zone the page does not give: the day only, as before
     ("Mis à jour le 02/12/2026 18:40", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
     ("Dépêche · Service : Économie · 02/12/2026", "fr", datetime(2026, 12, 2, tzinfo=timezone.utc)),
@@ -1230,6 +1272,20 @@ def test_a_page_dated_only_by_a_shown_day_and_time_gets_it(meta_line, lang, expe
     html = _depeche(meta_line, lang)
     assert extract_article(html, "http://127.0.0.1:18756/fil/depeche/APE-1123.html", None, NOW + timedelta(days=4),
                            min_words=10).published_at == expected
+
+
+@pytest.mark.parametrize(("shown", "expected"), [
+    ("Publié le 02/12/26 à 18h40", datetime(2026, 12, 2, 17, 40, tzinfo=timezone.utc)),
+    ("Version 2.12.26 · 18:40", None),  # a two-digit year only between slashes: dots may be a version number
+    ("Réf. 102/12/26 · 18:40", None),
+])
+def test_a_day_with_a_two_digit_year_is_read_between_slashes_only(shown, expected):
+    from lxml import html as lxml_html
+
+    from pipeline.pagetime import shown_timestamp
+
+    tree = lxml_html.fromstring(f"<html lang='fr'><body><p class='meta'>{shown}</p><p>Texte.</p></body></html>")
+    assert shown_timestamp(tree, "https://presse.example/a.html") == expected
 
 
 @pytest.mark.parametrize("meta_line, expected", [
@@ -1424,11 +1480,48 @@ def test_a_wire_s_version_slug_leaves_the_title(headline, expected):
     # a first name spelt like an agency, and a person beside an agency, stay
     ("Ap Dijksterhuis", ["Ap Dijksterhuis"]),
     ("Par Jean Martin et Afpa Diallo", ["Jean Martin", "Afpa Diallo"]),
+    # mini sites, third round: the agency's own name signs as the agency, not as a person named "The"
+    ("The Associated Press", ["The Associated Press"]),
+    ("By The Associated Press", ["The Associated Press"]),
+    ("KARIN LEHMANN The Associated Press", ["Karin Lehmann"]),
 ])
 def test_an_agency_s_desk_after_the_name_is_no_author(raw, expected):
     from pipeline.extract import clean_authors
 
     assert clean_authors(raw) == expected
+
+
+def _wire_page(credits: str, byline: str = "") -> str:
+    return _page("", byline).replace("</article>", f"<p>{credits}</p></article><footer><p>Nos valeurs : les principes "
+                                                    "de confiance de l'agence.</p><p>Tous droits réservés.</p></footer>")
+
+
+@pytest.mark.parametrize(("credits", "feed_authors", "expected"), [
+    # mini sites, third round: the feed's only `<dc:creator>` is the agency, the reporter signs in the closing credits
+    ("(Reportage Gilles Perrot ; édité par Anne Vasseur)", ["Reuters"], ["Gilles Perrot"]),
+    ("(Reportage Claire Martin et Paul Roy, avec Julien Roy à Bangalore ; édité par Blandine Hénault)", [],
+     ["Claire Martin", "Paul Roy"]),
+    ("Reporting by Supantha Mukherjee in Stockholm; Editing by Jan Harvey", ["Reuters"], ["Supantha Mukherjee"]),
+    ("</p><div class='sign-off'>Reporting by Supantha Mukherjee; Editing by Jan Harvey</div><p>", ["Reuters"],
+     ["Supantha Mukherjee"]),  # the credits in a <div> of their own
+    # a person the feed names stays the author; a sentence in brackets credits nobody
+    ("(Reportage Gilles Perrot ; édité par Anne Vasseur)", ["Claire Martin"], ["Claire Martin"]),
+    ("(Reportage réalisé à Toulouse avec le soutien de la région.)", ["Reuters"], ["Reuters"]),
+])
+def test_a_wire_story_signed_only_in_its_closing_credits_names_its_reporters(credits, feed_authors, expected):
+    url = "https://wire.example/article/idFRL8N3D40QZ"
+    article = extract_article(_wire_page(credits), url, item(url, authors=feed_authors), min_words=10)
+    assert article.authors == expected
+    assert "Vasseur" not in article.text and "Harvey" not in article.text
+
+
+def test_a_wire_story_s_byline_outranks_its_credits_which_sign_a_page_without_one(tmp_path):
+    credits = "(Reportage Gilles Perrot ; édité par Anne Vasseur)"
+    signed = _wire_page(credits, '<div class="byline">Par Léa Fontaine</div>')
+    assert extract_article(signed, "https://wire.example/a", min_words=10).authors == ["Léa Fontaine"]
+    saved = tmp_path / "wire.html"  # `newsroom extract`, no feed
+    saved.write_text(_wire_page(credits), encoding="utf-8")
+    assert extract_file(saved)["authors"] == ["Gilles Perrot"]
 
 
 _FRAMED_PARAGRAPHS = [
