@@ -710,3 +710,24 @@ def test_a_minister_s_name_glued_to_the_portfolio_is_the_person():
     assert read(text, [("Economy, Trade and Industry", "ORG")])["PER"] == []
     text = "Officials at Economy, Trade and Industry Research Institute said the plan would go ahead."
     assert read(text, [("Economy, Trade and Industry Research Institute", "ORG")])["PER"] == []
+
+
+def test_an_ai_product_named_with_a_given_name_is_no_person():
+    """Third session (2026-12-05): "Claude Code", Apple's "Image Playground", "Gemini CLI" were persons ("Claude",
+    "Image", "Gemini" are given names somewhere): a word that ends AI products' names (Code, CLI, Playground, Sonnet,
+    Flash, Pro…) ends no person's. People whose given name is a product's stay people."""
+    from pipeline.enrich import EnrichInput, get_enricher
+    from pipeline.enrich.entities import classify
+
+    for name in ("Claude Code", "Image Playground", "Gemini CLI", "Claude Sonnet", "Gemini Flash", "Copilot Pro"):
+        assert classify(name, "PER") == "MISC" and classify(name, "MISC") == "MISC", name
+    for name in ("Claude Chappe", "Claude Bartolone", "Jensen Huang"):
+        assert classify(name, "PER") == "PER", name
+
+    def persons(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.PER
+
+    assert persons("Anthropic's Claude Code now writes most of its software, said Dario Amodei.", "en") == [
+        "Dario Amodei"]
+    assert persons("Claude Code, l'agent de programmation d'Anthropic, séduit les développeurs.", "fr") == []
+    assert persons("Avec Image Playground, Apple permet de créer des images.", "fr") == []

@@ -74,6 +74,11 @@ _OCEANS = {"atlantique", "atlantic", "pacifique", "pacific"}
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
+# the words that end AI products' and apps' names, never a person's: "Claude Code", "Gemini CLI", Apple's "Image
+# Playground", "Claude Sonnet", "Gemini Flash" were persons ("Claude", "Image", "Gemini" are given names somewhere)
+_PRODUCT_WORDS = {"code", "cli", "playground", "chat", "chatbot", "assistant", "copilot", "agent", "agents", "app",
+                  "canvas", "pro", "mini", "ultra", "lite", "nano", "flash", "turbo", "sonnet", "opus", "haiku",
+                  "vision", "voice"}
 # the head of a place name, never the end of a person's: "Washington State", "Silicon Valley"
 _PLACE_WORDS = {"state", "county", "valley", "province", "region", "région", "city", "island", "islands", "bay",
                 "river", "mountains", "coast", "gulf"}
@@ -652,7 +657,7 @@ def person_like(name: str) -> bool:
         return False
     if not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words[1:]):
         return False
-    if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS for w in words[1:]) or not _given_name(words[0]):
+    if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS | _PRODUCT_WORDS for w in words[1:]) or not _given_name(words[0]):
         return False
     if lookup_place(name) is not None:
         return False
@@ -776,7 +781,7 @@ def classify(name: str, label: str, place_cue: bool | None = None, article: bool
             return "PER"
         if is_place(name):
             return "LOC"
-        if words[-1].casefold() in _LAW_WORDS and len(words) > 1:
+        if words[-1].casefold() in _LAW_WORDS | _PRODUCT_WORDS and len(words) > 1:
             return "MISC"
         if 2 <= len(words) <= 3 and _GIVEN_NAME_SHAPE.match(words[0]) and words[-1][:1].isupper() \
                 and not looks_like_org(name):
