@@ -731,3 +731,23 @@ def test_an_ai_product_named_with_a_given_name_is_no_person():
         "Dario Amodei"]
     assert persons("Claude Code, l'agent de programmation d'Anthropic, séduit les développeurs.", "fr") == []
     assert persons("Avec Image Playground, Apple permet de créer des images.", "fr") == []
+
+
+def test_a_name_the_text_calls_a_chatbot_or_an_assistant_is_neither_person_nor_place():
+    """Third session (2026-12-05): "Grok said…" made a person of xAI's chatbot, and Kyutai's Moshi was Moshi, a
+    Tanzanian city of 221,733 people, though the text calls each a chatbot or an assistant (« l'assistant Grok », "its
+    Grok chatbot", "Moshi, a voice assistant", « Moshi, l'assistant vocal de Kyutai »): the name is a product wherever
+    the text names it. People beside such words, and a human assistant, stay people."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
+
+    assert entities("xAI launched its Grok chatbot in Europe. Grok said the vote was rigged.", "en").PER == []
+    assert entities("L'assistant Grok dérape encore. Grok a déclaré que le vote était truqué.", "fr").PER == []
+    assert entities("Kyutai unveiled Moshi, a voice assistant, in Paris.", "en").LOC == ["Paris"]
+    assert entities("Moshi, l'assistant vocal de Kyutai, a été présenté à Paris.", "fr").LOC == ["Paris"]
+    found = entities("Arthur Mensch a présenté l'assistant Le Chat à Paris, a déclaré Marie Dupont.", "fr")
+    assert found.PER == ["Arthur Mensch", "Marie Dupont"] and found.LOC == ["Paris"]
+    assert entities("Jane Porter, the assistant coach, said the team would win in Dallas.", "en").PER == [
+        "Jane Porter"]

@@ -9,7 +9,7 @@ is no person, place or organisation is dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
 from pipeline.enrich.gazetteer import (Place, is_eponymous_org, is_family_name, is_family_name_first, is_first_name,
@@ -211,6 +211,9 @@ class Span:
     # whether the span names a machine that stands in another town: "the Jupiter supercomputer in Jülich", « le
     # supercalculateur Jupiter, à Jülich » (`_machine_elsewhere`)
     machine: bool = False
+    # whether the text calls the span a chatbot, an assistant or an app ("its Grok chatbot", « l'assistant Grok »):
+    # a product, neither a person nor a place, wherever the text names it (`named_products`)
+    software: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -314,6 +317,45 @@ def _machine_elsewhere(span: Span, text: str, before: str) -> bool:
     town = _IN_TOWN.match(after)
     place = lookup_place(town.group(1)) if town else None
     return place is not None and place.kind == "city" and place != lookup_place(span.text)
+
+
+# An AI product or app the text names as one: "its Grok chatbot", "the Gemini app", « l'assistant Grok », « le chatbot
+# Grok », "Moshi, a voice assistant", « Moshi, l'assistant vocal de Kyutai ». spaCy reads such names as persons ("Grok
+# said…") or places (Moshi, a Tanzanian city of 221,733 people). A human assistant is written otherwise (« son
+# assistante », "his assistant", "the assistant coach"): plain "assistant" counts after the name, or before it after a
+# French article or possessive, or in an apposition that ends there
+_PRODUCT_NAME = r"[A-ZÀ-ÖØ-Þ][\w+-]*(?:[^\S\n]+[A-ZÀ-ÖØ-Þ][\w+-]*){0,2}"
+_QUALIFIED_ASSISTANT = (r"(?:(?:AI|voice|virtual|digital|coding|conversational)[^\S\n]+(?:assistants?|agents?)"
+                        r"|(?:assistants?|agents?)[^\S\n]+(?:vocal|vocaux|virtuels?|conversationnels?|IA|d['’]IA"
+                        r"|de code|de programmation)|robots?[^\S\n]+conversationnels?|chatbots?)(?![\w'’-])")
+_AI_PRODUCT = re.compile(
+    rf"(?:{_QUALIFIED_ASSISTANT}|(?<![\w-])(?i:l['’]|son[^\S\n]+|leur[^\S\n]+)assistant)[^\S\n]+"
+    rf"(?P<before>{_PRODUCT_NAME})(?![\w'’-])"
+    rf"|(?<![\w'’.-])(?P<after>{_PRODUCT_NAME})[^\S\n]+(?:chatbots?|assistants?|apps?)(?![\w'’-])"
+    rf"|(?<![\w'’.-])(?P<apposed>{_PRODUCT_NAME})[^\S\n]*,[^\S\n]+(?:the|an?|its|le|l['’]|une?|son|[\w.-]+['’]s)"
+    rf"[^\S\n]*(?:{_QUALIFIED_ASSISTANT}|assistant(?=[^\S\n]*[,.;:)»]|[^\S\n]+(?:de|d['’]|du|from|by|developed|made"
+    r"|built|that|which|qui|conçu|développé|lancé|intégré)\b))")
+_FIRST_WORD = re.compile(r"(\S+)[^\S\n]*")
+
+
+def named_products(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` with the names the text calls an AI product or app (`_AI_PRODUCT`) marked `software`, and a MISC span
+    for each such name no span covers (so that "Grok said…" is read with "its Grok chatbot" a sentence before)."""
+    found = []
+    for match in _AI_PRODUCT.finditer(text):
+        group = next(g for g in ("before", "after", "apposed") if match.group(g))
+        start, end = match.span(group)
+        # "The Grok chatbot", "Its Gemini app": a sentence's first word is no part of the name (« Le Chat » keeps its)
+        while (first := _FIRST_WORD.match(text, start, end)) and first.group(1).casefold() in _function_words() \
+                - {"le", "la"}:
+            start = first.end()
+        # « Son assistant… », "AI assistants": no name at all (Masayoshi Son stays a person)
+        if start < end and text[start:end] not in _NOT_NAMES | _TECH_ACRONYMS:
+            found.append((start, end))
+    out = [replace(s, software=True) if (s.start, s.end) in found else s for s in spans]
+    out += [Span(start, end, text[start:end], "MISC", software=True) for start, end in found
+            if not any(s.start < end and start < s.end for s in spans)]
+    return out
 
 
 # Companies named after people (queries3 audit: Axel Springer, the publisher, was a person): the text calls them a
@@ -876,6 +918,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     placed = {clean_name(s.text, "LOC").casefold() for s in spans if s.label == "LOC" and s.place_cue}
     products = {clean_name(s.text, "PER").casefold() for s in spans if s.product and len(s.text.split()) > 1}
     companies = {clean_name(s.text, "PER").casefold() for s in spans if s.organisation and len(s.text.split()) > 1}
+    software = {clean_name(s.text, "MISC").casefold() for s in spans if s.software}  # "its Grok chatbot"
     # a company named after a person, unless the text presents the person (a role or a civil title before the name)
     presented = {clean_name(s.text, "PER").casefold() for s in spans if s.role_before}
     companies |= {name for s in spans if is_eponymous_org(name := clean_name(s.text, "PER").casefold())} - presented
@@ -918,6 +961,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             label = "ORG" if span.label == "ORG" or looks_like_org(name) else None
             if label is None:
                 continue
+        if label in ("PER", "LOC") and (span.software or name.casefold() in software):
+            label = "MISC"  # "Grok said…" after "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: the product
         if label == "LOC" and span.machine:
             label = "MISC"  # "the Jupiter machine in Jülich": the machine's name
         if label != span.label:
