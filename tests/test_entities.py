@@ -751,3 +751,22 @@ def test_a_name_the_text_calls_a_chatbot_or_an_assistant_is_neither_person_nor_p
     assert found.PER == ["Arthur Mensch", "Marie Dupont"] and found.LOC == ["Paris"]
     assert entities("Jane Porter, the assistant coach, said the team would win in Dallas.", "en").PER == [
         "Jane Porter"]
+
+
+def test_a_compass_point_alone_is_no_place():
+    """Third session (2026-12-05): "the West", « la côte Ouest », « un établissement de l'Ouest » gave the places West
+    and Ouest (regions of Cameroon in ISO 3166-2); the labels never list a compass point alone (« l'Occident » and
+    « l'Hexagone » were already no place). Places named with one ("West Texas", « Afrique de l'Ouest ») and the Nord
+    department stay."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert places("Sanctions by the West hit Russia, and the South reacted.", "en") == ["Russian Federation"]
+    assert places("Les géants de la côte Ouest dépensent plus. Une banque de l'Ouest migre à Nantes.", "fr") == [
+        "Nantes"]
+    assert places("L'Occident doit-il craindre la Chine ? Le groupe emploie 3 000 personnes dans l'Hexagone.",
+                  "fr") == ["China"]
+    assert places("Data centres in West Texas and across Western Europe.", "en") == ["West Texas", "Western Europe"]
+    assert "Nord" in places("Plusieurs collectivités du Nord, dont la métropole de Lille, sont touchées.", "fr")

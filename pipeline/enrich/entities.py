@@ -71,6 +71,9 @@ _INSTITUTIONS = {"congress", "council", "court", "senate", "parliament", "assemb
 # an ocean is no country, region or city: « de l'autre côté de l'Atlantique » and « outre-Atlantique » gave Benin's
 # Atlantique department, "across the Atlantic" a town of 6,833 in Iowa (written items, entities3 round)
 _OCEANS = {"atlantique", "atlantic", "pacifique", "pacific"}
+# nor is a compass point alone: "the West", « la côte Ouest », « une banque de l'Ouest » gave West and Ouest (regions of
+# Cameroon in ISO 3166-2), which the labels never list (third session, 2026-12-05); the Nord department stays
+_COMPASS = {"west", "east", "north", "south", "ouest", "est", "sud"}
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -737,7 +740,7 @@ def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue
 def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     """`lookup_place` with the exceptions of `_is_place` that need no context; `article`: whether a French
     contraction before the name allows its merged article back (`Span.after_contraction`)."""
-    if _LEADING.sub("", name).casefold() in _OCEANS:
+    if _LEADING.sub("", name).casefold() in _OCEANS | _COMPASS:
         return None
     place = lookup_place(name, unaccented) or _county(name)
     if article and place is not None and place.kind == "city" and " " not in name and (
@@ -750,6 +753,8 @@ def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
         tail = _LOWER_HEAD.sub("", name)
         if tail and tail != name:
             head, name = name[:len(name) - len(tail)], tail
+            if name.casefold() in _OCEANS | _COMPASS:  # « la côte Ouest », « la côte Atlantique »
+                return None
             # « salon du Bourget » is Le Bourget (12,690), not Bourget (1,169)
             place = _CONTRACTION_BEFORE.search(head) and _merged_article_town(name, unaccented) \
                 or lookup_place(name, unaccented)
