@@ -770,3 +770,19 @@ def test_a_compass_point_alone_is_no_place():
                   "fr") == ["China"]
     assert places("Data centres in West Texas and across Western Europe.", "en") == ["West Texas", "Western Europe"]
     assert "Nord" in places("Plusieurs collectivités du Nord, dont la métropole de Lille, sont touchées.", "fr")
+
+
+def test_rivers_and_seas_the_labels_list_are_places_and_oceans_are_not():
+    """Third session (2026-12-05): « des deux côtés du Rhin », « de l'autre côté du Rhin », « en Méditerranée » named no
+    place (the gazetteer held no river or sea), though the labels list them (4 of their 6 mentions); "the North Sea" was
+    a town of 4,458. « outre-Rhin » stays no place, like the oceans (2 of 22 mentions labelled)."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert canonical_place("Rhin") == canonical_place("Rhine") == "Rhine"
+    assert canonical_place("mer du Nord") == "North Sea" and lookup_place("North Sea").kind == "region"
+    assert places("Le chiffre d'affaires est resté stable des deux côtés du Rhin.", "fr") == ["Rhine"]
+    assert "Mediterranean" in places("Orange est le premier exploitant de stations d'atterrage en Méditerranée.", "fr")
+    assert places("SAP domine le marché outre-Rhin. Les clés restent de l'autre côté de l'Atlantique.", "fr") == []
