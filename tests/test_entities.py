@@ -786,3 +786,18 @@ def test_rivers_and_seas_the_labels_list_are_places_and_oceans_are_not():
     assert places("Le chiffre d'affaires est resté stable des deux côtés du Rhin.", "fr") == ["Rhine"]
     assert "Mediterranean" in places("Orange est le premier exploitant de stations d'atterrage en Méditerranée.", "fr")
     assert places("SAP domine le marché outre-Rhin. Les clés restent de l'autre côté de l'Atlantique.", "fr") == []
+
+
+def test_the_department_in_brackets_of_a_french_dateline_is_a_place_not_an_agency():
+    """Third session (2026-12-05): « ROUBAIX (Nord) – OVHcloud a été choisi… » read « Nord » as the copy's agency, like
+    "(Reuters)", and dropped it; the labels list the department. The agency of "BRUXELLES (AFP) –" still goes."""
+    from pipeline.enrich import EnrichInput, get_enricher
+    from pipeline.enrich.entities import dateline_sources
+
+    def places(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities.LOC
+
+    assert places("ROUBAIX (Nord) – OVHcloud a été choisi par trois groupements hospitaliers.") == ["Roubaix", "Nord"]
+    assert "Bouches-du-Rhône" in places("ROUSSET (Bouches-du-Rhône) – STMicroelectronics va recourir au chômage partiel.")
+    text = "BRUXELLES (AFP) – La Commission a infligé une amende."
+    assert [text[s:e] for s, e in dateline_sources(text)] == ["AFP"]

@@ -168,9 +168,16 @@ def institution_places(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _bracketed_region(name: str) -> bool:
+    """A department, region or country in a dateline's brackets (« ROUBAIX (Nord) – », « ROUSSET (Bouches-du-Rhône)
+    – »): the town's territory, which the labels list, not the copy's agency (third session, 2026-12-05)."""
+    place = lookup_place(name)
+    return place is not None and place.kind in ("region", "country")
+
+
 def dateline_sources(text: str) -> list[tuple[int, int]]:
     """Offsets of the agency named in each paragraph's dateline ("(Reuters)" in "PARIS, Nov 29 (Reuters) - …")."""
-    return [match.span(1) for match in _DATELINE.finditer(text)]
+    return [match.span(1) for match in _DATELINE.finditer(text) if not _bracketed_region(match.group(1))]
 
 
 # the place that opens a paragraph's dateline, in capitals: "WALLDORF, Germany (Reuters) –", "THE HAGUE (Reuters) –",
@@ -181,9 +188,12 @@ _DATELINE_PLACE = re.compile(r"^[^\S\n]*([A-ZÀ-Ý][A-ZÀ-Ý'’. -]*[A-ZÀ-Ý])
 
 
 def dateline_places(text: str) -> list[Span]:
-    """LOC spans for the places in capitals that open a paragraph's dateline and that the gazetteer knows."""
-    return [Span(*match.span(1), match.group(1), "LOC", place_cue=True, after_contraction=False)
-            for match in _DATELINE_PLACE.finditer(text) if lookup_place(match.group(1)) is not None]
+    """LOC spans for the places in capitals that open a paragraph's dateline and that the gazetteer knows, and for
+    the department, region or country in its brackets (`_bracketed_region`)."""
+    towns = [Span(*match.span(1), match.group(1), "LOC", place_cue=True, after_contraction=False)
+             for match in _DATELINE_PLACE.finditer(text) if lookup_place(match.group(1)) is not None]
+    return towns + [Span(*match.span(1), match.group(1), "LOC", place_cue=True, after_contraction=False)
+                    for match in _DATELINE.finditer(text) if _bracketed_region(match.group(1))]
 
 
 _NOT_NAMES = {"AI", "IA", "IT", "CEO", "PDG", "GPU", "GPUs", "API", "LLM", "CTO", "CFO", "DG"}
