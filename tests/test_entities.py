@@ -801,3 +801,14 @@ def test_the_department_in_brackets_of_a_french_dateline_is_a_place_not_an_agenc
     assert "Bouches-du-Rhône" in places("ROUSSET (Bouches-du-Rhône) – STMicroelectronics va recourir au chômage partiel.")
     text = "BRUXELLES (AFP) – La Commission a infligé une amende."
     assert [text[s:e] for s, e in dateline_sources(text)] == ["AFP"]
+
+
+def test_companies_opening_on_a_colour_are_not_persons():
+    """Third session (2026-12-05): "Red Hat" (twice) and "Red Eléctrica" were persons of the written items, "Red"
+    being a given name somewhere; so would "Blue Origin" be. Rose and Violet stay given names."""
+    from pipeline.enrich.entities import classify
+
+    for name in ("Red Hat", "Red Eléctrica", "Blue Origin", "Green Hills"):
+        assert classify(name, "PER") != "PER" and classify(name, "ORG") == "ORG", name
+    for name in ("Rose Nakamura", "Violet Durand", "Arthur Mensch"):
+        assert classify(name, "PER") == "PER", name
