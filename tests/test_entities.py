@@ -812,3 +812,24 @@ def test_companies_opening_on_a_colour_are_not_persons():
         assert classify(name, "PER") != "PER" and classify(name, "ORG") == "ORG", name
     for name in ("Rose Nakamura", "Violet Durand", "Arthur Mensch"):
         assert classify(name, "PER") == "PER", name
+
+
+def test_a_supercomputer_named_after_a_person_is_no_person():
+    """Third session (2026-12-05): the French exascale machines « Alice Recoque » and « Jules Verne » were persons
+    (« la machine exascale française, Alice Recoque », « le supercalculateur exaflopique Jules Verne », « d'Alice
+    Recoque, le premier supercalculateur français »); a person named beside such a machine stays one."""
+    from pipeline.enrich.entities import surname_in_context
+
+    def persons(text, labelled):
+        return normalise_entities([surname_in_context(s, text) for s in _spans(text, labelled)]).get("PER", [])
+
+    assert persons("Il équipera la machine exascale française, Alice Recoque, hébergée par le CEA.",
+                   [("Alice Recoque", "PER")]) == []
+    assert persons("La puce doit équiper le supercalculateur exaflopique Jules Verne, en France.",
+                   [("Jules Verne", "PER")]) == []
+    assert persons("Le Genci a dévoilé les plans d'Alice Recoque, le premier supercalculateur français exaflopique.",
+                   [("Alice Recoque", "PER")]) == []
+    assert persons("Le supercalculateur a été inauguré par Sylvie Retailleau, ministre de la Recherche.",
+                   [("Sylvie Retailleau", "PER")]) == ["Sylvie Retailleau"]
+    assert persons("Anne Dupont, the supercomputing lead at Genci, said the machine works.",
+                   [("Anne Dupont", "PER")]) == ["Anne Dupont"]

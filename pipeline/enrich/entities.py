@@ -383,6 +383,14 @@ _COMPANY_NOUNS = (r"(?:publisher|publishing (?:house|group)|media group|group|co
                   r"|conglomérat|maison d['’]édition|enseigne|constructeur|cabinet|assureur|distributeur|équipementier"
                   r"|fabricant)")
 _FRENCH_ADJECTIVE = r"[a-zà-ÿ][\w-]*(?:ais|aise|ain|aine|and|ande|ien|ienne|ois|oise|al|ale|el|elle|ique|if|ive|é|ée|éen|éenne)s?"
+# Supercomputers named after people (third session, 2026-12-05: « Alice Recoque », « Jules Verne », the French exascale
+# machines, were persons): the machine word before the name, with its adjectives and then a comma if any (« le
+# supercalculateur exaflopique Jules Verne », « la machine exascale française, Alice Recoque »), or in an apposition
+# after it (« Alice Recoque, le premier supercalculateur français », "Jules Verne, Europe's second exascale supercomputer")
+_MACHINE_NAMED_BEFORE = re.compile(rf"(?<![\w-])(?i:(?:super)?calculateurs?|machines?|supercomputers?)"
+                                   rf"(?:(?:[^\S\n]+{_FRENCH_ADJECTIVE}){{1,2}}(?:[^\S\n]*,)?)?[^\S\n]+$")
+_MACHINE_APPOSED = re.compile(r"^[^\S\n]*,[^\S\n]+(?:the|an?|its|le|la|l['’]|une?|son|sa|[\w.-]+['’]s)[^\S\n]*"
+                              r"(?:[\w-]+[^\S\n]+){0,3}?(?:supercomputers?|(?:super)?calculateurs?)(?![\w-])")
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-]){_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTIVE}){{0,2}}[^\S\n]+$", re.IGNORECASE)
 # A company's people or owners named before it, in front of "of" or "at" (« de », « chez »): "chief executive of
 # Axel Springer", « le patron d'Axel Springer », "analysts at Morgan Stanley". Not before a possessive ("the founder of
@@ -428,8 +436,9 @@ def surname_in_context(span: Span, text: str) -> Span:
     cue = _place_cue(span, text)
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     contracted = bool(_CONTRACTION_BEFORE.search(before))
-    product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before))
     after = text[span.end:span.end + 60].split("\n")[0]
+    product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before)
+                   or _MACHINE_NAMED_BEFORE.search(before) or _MACHINE_APPOSED.match(after))
     company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(after) or (
         _LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
     role = bool(_ROLE_BEFORE.search(before) or _TITLES.match(span.text))
