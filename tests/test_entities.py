@@ -833,3 +833,22 @@ def test_a_supercomputer_named_after_a_person_is_no_person():
                    [("Sylvie Retailleau", "PER")]) == ["Sylvie Retailleau"]
     assert persons("Anne Dupont, the supercomputing lead at Genci, said the machine works.",
                    [("Anne Dupont", "PER")]) == ["Anne Dupont"]
+
+
+def test_a_supercomputer_named_like_a_town_is_no_place_wherever_named():
+    """Third session (2026-12-05): Europe's exascale machine Jupiter was Jupiter, Florida (62,707 people) in 7 written
+    items: « le supercalculateur allemand Jupiter, à Jülich » (an adjective between), « le supercalculateur Jupiter,
+    la première machine européenne », "the Jupiter exascale system", then "into Jupiter" elsewhere in the story. The
+    town named as one stays a place."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert places("Les puces équipent le supercalculateur allemand Jupiter, à Jülich.", "fr") == ["Jülich"]
+    assert places("Elles doivent équiper le supercalculateur Jupiter, la première machine européenne exaflopique, "
+                  "en Allemagne.", "fr") == ["Germany"]
+    assert places("SiPearl built a processor for the Jupiter exascale system. Getting Rhea1 into Jupiter took "
+                  "years, the Maisons-Laffitte company said.", "en") == ["Maisons-Laffitte"]
+    assert "Jupiter" in places("SiPearl opened a sales office in Jupiter, Florida, last week.", "en")
+    assert "Germany" in places("Pasqal a livré au centre de Jülich, en Allemagne, un supercalculateur hybride.", "fr")

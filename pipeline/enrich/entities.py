@@ -391,6 +391,9 @@ _MACHINE_NAMED_BEFORE = re.compile(rf"(?<![\w-])(?i:(?:super)?calculateurs?|mach
                                    rf"(?:(?:[^\S\n]+{_FRENCH_ADJECTIVE}){{1,2}}(?:[^\S\n]*,)?)?[^\S\n]+$")
 _MACHINE_APPOSED = re.compile(r"^[^\S\n]*,[^\S\n]+(?:the|an?|its|le|la|l['’]|une?|son|sa|[\w.-]+['’]s)[^\S\n]*"
                               r"(?:[\w-]+[^\S\n]+){0,3}?(?:supercomputers?|(?:super)?calculateurs?)(?![\w-])")
+# "the Jupiter exascale system": only a machine is called so (the same session: Jupiter, Florida, in 7 written items)
+_EXASCALE_AFTER = re.compile(r"^[^\S\n]+(?i:(?:pre-?)?exa(?:scale|flop(?:ique)?s?))[^\S\n]+(?i:systems?|machines?"
+                             r"|supercomputers?)\b")
 _COMPANY_BEFORE = re.compile(rf"(?<![\w-]){_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTIVE}){{0,2}}[^\S\n]+$", re.IGNORECASE)
 # A company's people or owners named before it, in front of "of" or "at" (« de », « chez »): "chief executive of
 # Axel Springer", « le patron d'Axel Springer », "analysts at Morgan Stanley". Not before a possessive ("the founder of
@@ -437,12 +440,14 @@ def surname_in_context(span: Span, text: str) -> Span:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     contracted = bool(_CONTRACTION_BEFORE.search(before))
     after = text[span.end:span.end + 60].split("\n")[0]
+    # (an apposition names a person's machine only: « à Jülich, en Allemagne, un supercalculateur… » is a place)
+    named_machine = bool(_MACHINE_NAMED_BEFORE.search(before) or _EXASCALE_AFTER.match(after))
     product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before)
-                   or _MACHINE_NAMED_BEFORE.search(before) or _MACHINE_APPOSED.match(after))
+                   or named_machine or _MACHINE_APPOSED.match(after))
     company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(after) or (
         _LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
     role = bool(_ROLE_BEFORE.search(before) or _TITLES.match(span.text))
-    machine = _machine_elsewhere(span, text, before)
+    machine = named_machine or _machine_elsewhere(span, text, before)
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
         return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
                     machine)
@@ -943,6 +948,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     products = {clean_name(s.text, "PER").casefold() for s in spans if s.product and len(s.text.split()) > 1}
     companies = {clean_name(s.text, "PER").casefold() for s in spans if s.organisation and len(s.text.split()) > 1}
     software = {clean_name(s.text, "MISC").casefold() for s in spans if s.software}  # "its Grok chatbot"
+    machines = {clean_name(s.text, "LOC").casefold() for s in spans if s.machine}  # then "into Jupiter"
     # a company named after a person, unless the text presents the person (a role or a civil title before the name)
     presented = {clean_name(s.text, "PER").casefold() for s in spans if s.role_before}
     companies |= {name for s in spans if is_eponymous_org(name := clean_name(s.text, "PER").casefold())} - presented
@@ -987,8 +993,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
                 continue
         if label in ("PER", "LOC") and (span.software or name.casefold() in software):
             label = "MISC"  # "Grok said…" after "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: the product
-        if label == "LOC" and span.machine:
-            label = "MISC"  # "the Jupiter machine in Jülich": the machine's name
+        if label == "LOC" and (span.machine or name.casefold() in machines):
+            label = "MISC"  # "the Jupiter machine in Jülich": the machine's name, wherever the text names it
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
