@@ -852,3 +852,15 @@ def test_a_supercomputer_named_like_a_town_is_no_place_wherever_named():
                   "years, the Maisons-Laffitte company said.", "en") == ["Maisons-Laffitte"]
     assert "Jupiter" in places("SiPearl opened a sales office in Jupiter, Florida, last week.", "en")
     assert "Germany" in places("Pasqal a livré au centre de Jülich, en Allemagne, un supercalculateur hybride.", "fr")
+
+
+def test_the_plural_of_an_acronym_is_no_person():
+    """Third session (2026-12-05): "MPs" (« MPs concluded », "told MPs…") was a person of the written items: a lone
+    capitalised word before a verb of saying, but the plural of an acronym, as "CEOs" would be."""
+    from pipeline.enrich.entities import surname_in_context
+
+    for text, name in (("MPs said the tool worked.", "MPs"), ("Two CEOs said so.", "CEOs")):
+        assert normalise_entities([surname_in_context(s, text) for s in _spans(text, [(name, "PER")])])["PER"] == []
+    text = "Son said the deal was done."
+    assert normalise_entities([surname_in_context(s, text) for s in _spans(text, [("Son", "PER")])])["PER"] == ["Son"]
+

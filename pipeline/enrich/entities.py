@@ -895,12 +895,13 @@ def _person_over_spacy(name: str, span: Span, alone: set[str], placed: set[str] 
 
 
 def _lone_surname(name: str, span: Span | None = None) -> bool:
-    """One capitalised word that is no place, organisation or common label ("AI", "CEO"). The first-name lists are no
-    test here: they hold Huang, Thiel and Ek. A town the text does not present as a place is no obstacle
-    ("Blackwell said")."""
+    """One capitalised word that is no place, organisation or common label ("AI", "CEO"), nor the plural of an acronym
+    ("MPs said", "CEOs said": the third session's written items). The first-name lists are no test here: they hold
+    Huang, Thiel and Ek. A town the text does not present as a place is no obstacle ("Blackwell said")."""
     place = _is_place(name, label=span.label if span else None, cue=span.place_cue if span else None)
     return (len(name.split()) == 1 and len(name) > 1 and name[:1].isupper() and not name.isupper()
-            and name.isalpha() and place is None and not looks_like_org(name) and name not in _NOT_NAMES)
+            and not (name.endswith("s") and name[:-1].isupper()) and name.isalpha() and place is None
+            and not looks_like_org(name) and name not in _NOT_NAMES)
 
 
 def _before_tech_acronym(name: str) -> str | None:
