@@ -864,3 +864,11 @@ def test_the_plural_of_an_acronym_is_no_person():
     text = "Son said the deal was done."
     assert normalise_entities([surname_in_context(s, text) for s in _spans(text, [("Son", "PER")])])["PER"] == ["Son"]
 
+
+def test_a_company_whose_name_ends_in_international_is_no_person():
+    """Third session (2026-12-05): "ASM International gained 3.1 per cent" gave a person; "International" ends
+    companies' names (Amnesty International, Marriott International), no person's."""
+    from pipeline.enrich.entities import classify
+
+    for name in ("ASM International", "Marriott International"):
+        assert classify(name, "PER") != "PER" and classify(name, "ORG") == "ORG", name

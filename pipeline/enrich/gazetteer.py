@@ -36,7 +36,7 @@ industries industrie motors airlines airways energy énergie telecom télécom t
 therapeutics robotics dynamics analytics security sécurité data intelligence computing compute research recherche
 consulting conseil studio studios games entertainment markets exchange images pictures health
 instruments devices electronics microsystems enterprise enterprises aerospace automation materials
-securities advisors advisers brokerage insurance assurance assurances financial
+securities advisors advisers brokerage insurance assurance assurances financial international
 """.split())
 ORG_FIRST_WORDS = frozenset({"der", "die", "das", "the", "le", "la", "les", "l'", "banque", "bank", "université",
                              "university", "institut", "institute", "agence", "agency", "ministère", "ministry",
