@@ -872,3 +872,16 @@ def test_a_company_whose_name_ends_in_international_is_no_person():
 
     for name in ("ASM International", "Marriott International"):
         assert classify(name, "PER") != "PER" and classify(name, "ORG") == "ORG", name
+
+
+def test_a_trade_fair_or_a_forum_is_no_person():
+    """Third session (2026-12-05): « dans les allées du Salon du Bourget » gave the person "Salon du Bourget" (Salon,
+    Forum and Show are given names somewhere); the fair's town is still found."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    found = get_enricher().enrich(EnrichInput(id="t", text="L'IA était partout dans les allées du Salon du Bourget, "
+                                               "mais rarement là où on l'attendait.", lang="fr")).entities
+    assert found.PER == [] and found.LOC == ["Le Bourget"]
+    from pipeline.enrich.entities import person_like
+
+    assert not person_like("Forum Vauban") and not person_like("Show Stopper") and person_like("Jean Forum")
