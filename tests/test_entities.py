@@ -885,3 +885,17 @@ def test_a_trade_fair_or_a_forum_is_no_person():
     from pipeline.enrich.entities import person_like
 
     assert not person_like("Forum Vauban") and not person_like("Show Stopper") and person_like("Jean Forum")
+
+
+def test_a_full_name_spacy_missed_after_a_role_is_a_person():
+    """Third session (2026-12-05): "is how the MP Hugo Lambert described S3NS" gave spaCy no span, so the person came
+    out as "Lambert" from "Mr Lambert" further on; a role just before a full name presents it as a person's, as a role
+    after a comma already did ("Daniel Obi, Pigment's chief revenue officer")."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def persons(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.PER
+
+    assert persons("'Google in a beret' is how the MP Hugo Lambert described S3NS during last week's hearing. "
+                   "Mr Lambert is right that it depends on Google.", "en") == ["Hugo Lambert"]
+    assert persons("Le rapport du député Hugo Lambert critique S3NS.", "fr") == ["Hugo Lambert"]

@@ -238,7 +238,7 @@ _ROLE_BEFORE = re.compile(
     r"(?:\b(?:founder|co-?founder|chief|CEO|CFO|CTO|COO|boss|chairman|chairwoman|president|investor|analyst|minister"
     r"|senator|professor|researcher|spokes(?:person|man|woman)|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
     r"|patron(?:ne)?|PDG|président(?:e)?|direct(?:eur|rice)|ministre|chercheu(?:r|se)|analyste|investisseu(?:r|se)"
-    r"|porte-parole)|(?:^|\s)(?-i:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?))\s+$", re.IGNORECASE)
+    r"|porte-parole|MP|MEP|député(?:e)?)|(?:^|\s)(?-i:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?))\s+$", re.IGNORECASE)
 _SAYING_AFTER = re.compile(
     r"^\s+(?:said|says|told|added|adds|explained|explains|reveal(?:s|ed)|wr(?:ote|ites)|argu(?:es|ed)|not(?:es|ed)"
     r"|insist(?:s|ed)|warn(?:s|ed)|promis(?:es|ed)|admit(?:s|ted)|acknowledg(?:es|ed)|conced(?:es|ed)"
@@ -507,11 +507,13 @@ def names_a_law(span: Span, text: str) -> bool:
 
 def presented_persons(text: str, spans: list[Span]) -> list[Span]:
     """PER spans for two-word names no span covers, shaped like a person's (`person_like`), followed by a comma and
-    their role (see `_ROLE_AFTER`)."""
+    their role (see `_ROLE_AFTER`) or right after a role ("the MP Hugo Lambert", « le député Hugo Lambert »: third
+    session, 2026-12-05)."""
     out = []
     for match in _PAIR.finditer(text):
         start, end = match.span(1)
-        if not _ROLE_AFTER.match(text, end) or any(s.start < end and start < s.end for s in spans):
+        if not (_ROLE_AFTER.match(text, end) or _ROLE_BEFORE.search(text[max(0, start - 40):start])) \
+                or any(s.start < end and start < s.end for s in spans):
             continue
         if person_like(match.group(1)):
             out.append(surname_in_context(Span(start, end, match.group(1), "PER"), text))
