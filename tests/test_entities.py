@@ -899,3 +899,22 @@ def test_a_full_name_spacy_missed_after_a_role_is_a_person():
     assert persons("'Google in a beret' is how the MP Hugo Lambert described S3NS during last week's hearing. "
                    "Mr Lambert is right that it depends on Google.", "en") == ["Hugo Lambert"]
     assert persons("Le rapport du député Hugo Lambert critique S3NS.", "fr") == ["Hugo Lambert"]
+
+
+def test_a_full_name_with_an_unlisted_given_name_the_text_presents_as_a_person_is_one():
+    """Third session (2026-12-05): Poolside's co-founder "Eiso Kant" (Eiso is in no name list) came out as an
+    organisation in three shared items: "co-founder Eiso Kant", "co-founded by Jason Warner and Eiso Kant", « répète
+    Eiso Kant ». A role before the name, a person named just before with "and", or a verb of saying introducing it
+    presents it as a person's; an organisation named so stays one."""
+    from pipeline.enrich.entities import surname_in_context
+
+    def read(text, labelled):
+        return normalise_entities([surname_in_context(s, text) for s in _spans(text, labelled)])
+
+    assert read("Poolside's co-founder Eiso Kant told a conference.", [("Eiso Kant", "PER")])["PER"] == ["Eiso Kant"]
+    out = read("Poolside, co-founded by Jason Warner and Eiso Kant, said so.", [("Jason Warner", "PER"),
+                                                                                  ("Eiso Kant", "PER")])
+    assert out["PER"] == ["Jason Warner", "Eiso Kant"]
+    assert read("« Nous construisons pour le long terme », répète Eiso Kant.", [("Eiso Kant", "PER")])["PER"] == [
+        "Eiso Kant"]
+    assert read("Its rival Mistral Compute grew.", [("Mistral Compute", "PER")])["PER"] == []

@@ -227,6 +227,10 @@ class Span:
     # whether the text calls the span a chatbot, an assistant or an app ("its Grok chatbot", « l'assistant Grok »):
     # a product, neither a person nor a place, wherever the text names it (`named_products`)
     software: bool = False
+    # whether the text presents a name of two or three words as a person's though no list knows its given name ("Eiso
+    # Kant"): a role before it, a person named just before with "and", or a verb of saying before it (« répète Eiso
+    # Kant ») (`surname_in_context` sets it)
+    presented: bool = False
 
 
 # A lone surname is kept only where the text shows it is a person: a role or civil title just before it ("Spotify
@@ -448,6 +452,11 @@ def surname_in_context(span: Span, text: str) -> Span:
         _LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
     role = bool(_ROLE_BEFORE.search(before) or _TITLES.match(span.text))
     machine = named_machine or _machine_elsewhere(span, text, before)
+    if span.label == "PER" and len(span.text.split()) in (2, 3):
+        presented = role or bool(_SAYING_BEFORE.search(before)) or bool(
+            (other := _PERSON_AND.search(before)) and person_like(other.group(1)))
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
+                    machine, presented=presented)
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
         return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
                     machine)
@@ -457,6 +466,14 @@ def surname_in_context(span: Span, text: str) -> Span:
             or _GOVERNMENT_BEFORE.search(before))))
     return Span(span.start, span.end, span.text, span.label, surname or span.surname, cue, contracted, product,
                 company, role, machine)
+
+
+# A verb of saying before a name (« », répète Eiso Kant », "…," said Isabelle Fournier), and a person named just before
+# it with "and" ("co-founded by Jason Warner and Eiso Kant"): the name is a person's (`Span.presented`)
+_SAYING_BEFORE = re.compile(r"(?:[»”\"]|,)[^\S\n]*,?[^\S\n]*(?:répète|explique|estime|souligne|ajoute|affirme|assure"
+                            r"|indique|précise|résume|martèle|confie|insiste|prévient|poursuit|reconnaît|déclare|said"
+                            r"|says|added|adds|explained|wrote|writes|argued|noted)[^\S\n]+$")
+_PERSON_AND = re.compile(r"(?:^|[^\w'’-])([A-ZÀ-ÖØ-Þ][\w'’-]+[^\S\n]+[A-ZÀ-ÖØ-Þ][\w'’-]+)[^\S\n]+(?:and|et|&)[^\S\n]+$")
 
 
 # A full name spaCy gave no span, that the text presents as a person's in an apposition naming the role: "Daniel Obi,
@@ -986,6 +1003,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             _add_place(out, seen, forms, place, _INNER_PLACE.search(name).group(1))
         if label is None:
             continue
+        if label == "ORG" and span.label == "PER" and span.presented and not looks_like_org(name):
+            label = "PER"  # "co-founder Eiso Kant": a given name no list holds, in a name the text presents as a person's
         if label == "PER" and (span.product or name.casefold() in products):
             label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
         if label == "PER" and name.casefold() in companies:
