@@ -918,3 +918,16 @@ def test_a_full_name_with_an_unlisted_given_name_the_text_presents_as_a_person_i
     assert read("« Nous construisons pour le long terme », répète Eiso Kant.", [("Eiso Kant", "PER")])["PER"] == [
         "Eiso Kant"]
     assert read("Its rival Mistral Compute grew.", [("Mistral Compute", "PER")])["PER"] == []
+
+
+def test_the_rhone_valley_is_the_valley_not_the_department():
+    """Third session (2026-12-05): « la vallée du Rhône » and "down the Rhône valley", which the labels list 8 times of
+    8, gave the Rhône department; the department named alone stays the department."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert places("The mistral funnels down the Rhône valley at 70 kilometres an hour.", "en") == ["Rhône valley"]
+    assert places("Le mistral souffle plus de cent jours par an dans la vallée du Rhône.", "fr") == ["Rhône valley"]
+    assert places("Le préfet du Rhône a signé l'arrêté à Lyon.", "fr") == ["Rhône", "Lyon"]

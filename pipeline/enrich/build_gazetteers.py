@@ -82,6 +82,10 @@ EXTRA_PLACES = [
     ("Mer Adriatique", "Adriatic", "region"), ("Aegean Sea", "Aegean Sea", "region"), ("Mer Égée", "Aegean Sea", "region"),
     ("English Channel", "English Channel", "region"), ("South China Sea", "South China Sea", "region"),
     ("Mer de Chine méridionale", "South China Sea", "region"),
+    # the valley the labels list 8 times of 8 (« la vallée du Rhône », "the mistral funnels down the Rhône valley"),
+    # which gave the Rhône department
+    ("Rhône valley", "Rhône valley", "region"), ("Rhone valley", "Rhône valley", "region"),
+    ("Vallée du Rhône", "Rhône valley", "region"),
 ]
 # GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
 # (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so

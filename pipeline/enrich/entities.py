@@ -644,12 +644,15 @@ _COMPOUND_AFTER = re.compile(r"-(?!based\b|headquartered\b)[a-zà-ÿ]")
 
 def fix_place_span(span: Span, text: str) -> Span:
     """A LOC span finished with the words after it when the longer name is a place the gazetteer knows ("Saxony" in
-    "Saxony-Anhalt"); a small town's name that opens a compound of lower-case words is the compound's word, not the
+    "Saxony-Anhalt"), and so is any span before a lower-case word ending such a name ("the Rhône valley", where spaCy
+    tags "Rhône" MISC: third session, 2026-12-05); a small town's name that opens a compound of lower-case words is the compound's word, not the
     town ("Earth-observation satellites": Earth, Texas, 1,012), and becomes MISC; else `span`."""
     if span.label == "LOC" and _COMPOUND_AFTER.match(text, span.end) and (place := lookup_place(span.text)) \
             and place.kind == "city" and place.population < _SMALL_TOWN:
         return Span(span.start, span.end, span.text, "MISC")
-    rest = _PLACE_REST.match(text, span.end) if span.label == "LOC" else None
+    rest = _PLACE_REST.match(text, span.end)
+    if rest is not None and span.label != "LOC" and rest.group().startswith("-"):
+        rest = None  # "Saxony-Anhalt" tagged otherwise is left to the classification
     if rest is None or rest.group().strip() in _PARTICLES or lookup_place(longer := text[span.start:rest.end()]) is None:
         return span  # « Essonne du (Sud) » would read as a part of Essonne
     return Span(span.start, rest.end(), longer, span.label)
