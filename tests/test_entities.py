@@ -931,3 +931,16 @@ def test_the_rhone_valley_is_the_valley_not_the_department():
     assert places("The mistral funnels down the Rhône valley at 70 kilometres an hour.", "en") == ["Rhône valley"]
     assert places("Le mistral souffle plus de cent jours par an dans la vallée du Rhône.", "fr") == ["Rhône valley"]
     assert places("Le préfet du Rhône a signé l'arrêté à Lyon.", "fr") == ["Rhône", "Lyon"]
+
+
+def test_a_newspaper_s_word_is_no_small_town():
+    """Third session (2026-12-05): the op-ed kicker « Tribune : Helsing, l'industrie… » and « selon La Tribune » gave
+    Tribune, a Kansas town of 793: a town under 20,000 named by an organisation's head word (Tribune, Herald, Media,
+    Energy…) is taken for that word, as one named like an institution already was."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities.LOC
+
+    assert places("Tribune : Helsing, l'industrie de défense dont l'Europe a besoin.") == ["Europe"]
+    assert places("Selon un courrier que La Tribune a pu consulter, la start-up de Paris grandit.") == ["Paris"]
