@@ -1007,7 +1007,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if label is None:
             continue
         if label == "ORG" and span.label == "PER" and span.presented and not looks_like_org(name):
-            label = "PER"  # "co-founder Eiso Kant": a given name no list holds, in a name the text presents as a person's
+            label = "PER"  # "co-founder Eiso Kant": a given name no list holds, in a name presented as a person's
         if label == "PER" and (span.product or name.casefold() in products):
             label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
         if label == "PER" and name.casefold() in companies:
@@ -1017,7 +1017,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             if label is None:
                 continue
         if label in ("PER", "LOC") and (span.software or name.casefold() in software):
-            label = "MISC"  # "Grok said…" after "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: the product
+            label = "MISC"  # "Grok said…" after "its Grok chatbot"; « Moshi, l'assistant vocal de Kyutai »
         if label == "LOC" and (span.machine or name.casefold() in machines):
             label = "MISC"  # "the Jupiter machine in Jülich": the machine's name, wherever the text names it
         if label != span.label:
