@@ -18,8 +18,8 @@ from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
                                       fix_place_span, given_name_before, institution_places, is_exhortation,
-                                      is_place_name, minister_in_span, names_a_law, normalise_entities,
-                                      presented_persons, seat_places, surname_in_context)
+                                      is_place_name, minister_in_span, named_products, names_a_law,
+                                      normalise_entities, presented_persons, seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -327,7 +327,8 @@ def _spans(doc, text: str) -> list[Span]:
     spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
     spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
-    return spans + based_places(text, spans) + institution_places(text, spans)
+    spans += based_places(text, spans) + institution_places(text, spans)
+    return named_products(text, spans)  # "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: no person or place
 
 
 _ENRICHERS: dict[tuple, Enricher] = {}
@@ -361,7 +362,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.2"
+RULES_VERSION = "2026-12-05.3"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:

@@ -36,7 +36,7 @@ industries industrie motors airlines airways energy énergie telecom télécom t
 therapeutics robotics dynamics analytics security sécurité data intelligence computing compute research recherche
 consulting conseil studio studios games entertainment markets exchange images pictures health
 instruments devices electronics microsystems enterprise enterprises aerospace automation materials
-securities advisors advisers brokerage insurance assurance assurances financial
+securities advisors advisers brokerage insurance assurance assurances financial international
 """.split())
 ORG_FIRST_WORDS = frozenset({"der", "die", "das", "the", "le", "la", "les", "l'", "banque", "bank", "université",
                              "university", "institut", "institute", "agence", "agency", "ministère", "ministry",
@@ -180,10 +180,13 @@ def canonical_place(name: str) -> str | None:
 
 # Words the name lists carry as first names (somewhere, someone is called so) that, capitalised in the press, are
 # products, shops and headlines: "Best Buy", "Smart Watch", "Hey Siri", "Gift Guide", "Baltic Sea", "Big Tech"
-# (entity audit, 2026-12-03: persons on the real corpus pages).
+# (entity audit, 2026-12-03: persons on the real corpus pages), the colours opening companies' names ("Red Hat",
+# "Red Eléctrica", "Blue Origin") and the events (« Salon du Bourget », "Forum", "Show"; written items, third session
+# of 2026-12-05).
 NOT_FIRST_NAMES = frozenset({
     "best", "smart", "hey", "gift", "true", "new", "big", "cloud", "data", "baltic", "apple", "meta", "orange",
-    "gsm", "sim", "blossom", "deep", "north", "west", "sea", "sky", "star", "golden", "siri", "alexa", "jupiter"})
+    "gsm", "sim", "blossom", "deep", "north", "west", "sea", "sky", "star", "golden", "siri", "alexa", "jupiter",
+    "red", "blue", "green", "salon", "forum", "show"})
 
 
 def is_family_name_first(word: str) -> bool:
