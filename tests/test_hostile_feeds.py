@@ -95,6 +95,16 @@ def test_a_feed_of_a_pathological_shape_is_refused_unparsed_and_the_other_feeds_
     assert seconds < 30
 
 
+def _read_beside_the_office_story(httpserver, tmp_path, caplog, body: str):
+    """Serve a feed (with the iTunes namespace) whose stories include the office story and its page, and read it
+    with a parse limit wide enough for its hostile part; what `run` returns, warnings captured."""
+    entries = serve(httpserver, body.replace("<rss ", '<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '))
+    httpserver.expect_request("/office.html").respond_with_data(PAGE.replace("signs a compute deal", "opens an office"),
+                                                                content_type="text/html")
+    with caplog.at_level("WARNING"):
+        return run(tmp_path, entries, feed_parse_timeout=60)
+
+
 @pytest.mark.parametrize("shape, count", [
     ("".join(f"<category>topic {i}</category>" for i in range(20_000)), "20,000"),
     ("<dc:subject>x</dc:subject>" * 3_000 + "<itunes:keywords>" + ",".join(f"k{i}" for i in range(17_000))
@@ -109,13 +119,8 @@ def test_an_item_with_thousands_of_categories_is_skipped_and_counted_and_its_fee
     base = httpserver.url_for("").rstrip("/")
     body = rss(f"<item><title>Tagged [/b] to death</title><link>{base}/tags.html</link>{shape}</item>"
                f"<item><title>Mistral AI opens an office</title><link>{base}/office.html</link>"
-               "<description>Mistral AI opens an office in Munich, the company said.</description></item>").replace(
-        "<rss ", '<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ')
-    entries = serve(httpserver, body)
-    httpserver.expect_request("/office.html").respond_with_data(PAGE.replace("signs a compute deal", "opens an office"),
-                                                                content_type="text/html")
-    with caplog.at_level("WARNING"):
-        articles, collector, seconds = run(tmp_path, entries, feed_parse_timeout=60)
+               "<description>Mistral AI opens an office in Munich, the company said.</description></item>")
+    articles, collector, seconds = _read_beside_the_office_story(httpserver, tmp_path, caplog, body)
     stats = collector.stats
     assert sorted(a.title for a in articles) == ["Mistral AI opens an office", "Mistral AI signs a compute deal"]
     assert not stats.feed_errors and stats.feeds_too_costly == 0 and stats.feeds_ok == 2
@@ -131,13 +136,8 @@ def test_a_channel_with_thousands_of_categories_is_read_without_them(httpserver,
     base = httpserver.url_for("").rstrip("/")
     body = rss(f"<item><title>Mistral AI opens an office</title><link>{base}/office.html</link></item>").replace(
         "<title>Hostile</title>", "<title>Hostile</title>" + "".join(f"<category>t{i}</category>" for i in range(20_000))
-        + "<itunes:keywords>" + ",".join(f"k{i}" for i in range(5_000)) + "</itunes:keywords>").replace(
-        "<rss ", '<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" ')
-    entries = serve(httpserver, body)
-    httpserver.expect_request("/office.html").respond_with_data(PAGE.replace("signs a compute deal", "opens an office"),
-                                                                content_type="text/html")
-    with caplog.at_level("WARNING"):
-        articles, collector, seconds = run(tmp_path, entries, feed_parse_timeout=60)
+        + "<itunes:keywords>" + ",".join(f"k{i}" for i in range(5_000)) + "</itunes:keywords>")
+    articles, collector, seconds = _read_beside_the_office_story(httpserver, tmp_path, caplog, body)
     assert sorted(a.title for a in articles) == ["Mistral AI opens an office", "Mistral AI signs a compute deal"]
     assert not collector.stats.feed_errors and collector.stats.feeds_too_costly == 0 and not collector.stats.skipped
     assert "feed Hostile: its channel carries 25,000 categories or keywords (more than 1,000" in caplog.text
