@@ -241,6 +241,33 @@ def test_repeated_ids_are_said_and_unseen_files_are_read_apart(tmp_path, caplog)
         ("set5.jsonl", "Un texte."), ("set6.jsonl", "Un autre texte.")]
 
 
+
+def test_headline_figures_come_with_a_bootstrap_interval_that_narrows_with_the_set():
+    """A set of 60 excerpts cannot tell 0.62 from 0.68: `make eval` says how far each figure moves by chance."""
+    from benchmarks.eval_tone import intervals, score
+
+    def labelled(n: int) -> tuple[list[dict], dict[str, dict]]:
+        items, predictions = [], {}
+        for k in range(n):  # right on two items in three, a reversal on one in six
+            gold = LABELS[k % 3]
+            guess = gold if k % 6 < 4 else ("neutral" if k % 6 == 4 else {"negative": "positive"}.get(gold, "negative"))
+            items.append({"id": f"i{k}", "lang": "fr", "_file": "x", "sentiment": gold,
+                          "entity_sentiment": {"Nvidia": gold}})
+            predictions[f"i{k}"] = {"document": guess, "companies": {"Nvidia": guess}}
+        return items, predictions
+
+    small, large = score(*labelled(60))["total"], score(*labelled(600))["total"]
+    for figures in (small, large):
+        for key in ("doc_macro_f1", "company_acc", "reversals"):
+            low, high = figures["interval95"][key]
+            assert low < figures[key] < high
+    width = {key: [high - low for low, high in (small["interval95"][key], large["interval95"][key])]
+             for key in ("doc_macro_f1", "company_acc")}
+    assert all(wide > 2 * narrow for wide, narrow in width.values())  # ten times the items: about a third as wide
+    assert intervals(*labelled(60)) == small["interval95"]  # seeded: the same figures each run
+    perfect = {f"i{k}": {"document": LABELS[k % 3], "companies": {"Nvidia": LABELS[k % 3]}} for k in range(60)}
+    assert intervals(labelled(60)[0], perfect)["doc_macro_f1"] == [1.0, 1.0]
+
 def test_a_new_tone_model_changes_the_enrichment_fingerprint(tmp_path, monkeypatch):
     import pipeline.enrich as enrich
     from pipeline.settings import load_settings
