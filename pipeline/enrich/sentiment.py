@@ -398,6 +398,17 @@ def _verdict_pattern(lang: str) -> re.Pattern:
 
 
 _VERDICT = {lang: _verdict_pattern(lang) for lang in ("fr", "en")}
+# The nouns alone, which every verdict pattern below holds (`_VERDICT`, `_JUDGING`, `_CONDITIONAL_VERDICT`): a sentence
+# without one is no verdict. Searched in the lower-cased sentence (the nouns hold no escape that lower-casing would
+# change), 17 µs a sentence against 130 µs case-insensitively: an article's sentences took the patterns 6 ms.
+_ANY_VERDICT_NOUN = {lang: re.compile(r"(?:" + "|".join(_VERDICT_NOUNS[lang]).lower() + r")\b") for lang in ("fr", "en")}
+# letters that str.lower() and a case-insensitive pattern fold apart (« İ » is "i̇" to one and "i" to the other)
+_FOLDED_APART = frozenset("İıſK")
+
+
+def _may_state_a_verdict(text: str, lang: str) -> bool:
+    """False when `text` holds none of the verdict nouns, so none of the verdict patterns can match it."""
+    return not _FOLDED_APART.isdisjoint(text) or bool(_ANY_VERDICT_NOUN[lang].search(text.lower()))
 # the author's judgement as a verb of judging in the first person: « je tiens cette alliance pour une vraie
 # défaite », « je la considère comme un échec », "I consider the deal a mistake", "we regard it as a setback"
 _JUDGING = {
@@ -573,6 +584,8 @@ def author_verdict(sentences: list[Sentence], lang: str) -> tuple[int, str] | No
     found: dict[str, tuple[int, str]] = {}  # the last verdict of each polarity
     for k, sentence in enumerate(sentences):
         text = sentence.text.replace("’", "'")
+        if not _may_state_a_verdict(text, lang):
+            continue  # every verdict pattern holds one of the nouns: most sentences are passed over in one scan
         confirmed = any(_CONFIRMED[lang].search(then.text) for then in sentences[k + 1:k + 3])
         matches = list(pattern.finditer(text)) or list(_JUDGING[lang].finditer(text)) \
             or (list(_CONDITIONAL_VERDICT[lang].finditer(text)) if confirmed else [])
