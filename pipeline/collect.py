@@ -89,6 +89,7 @@ class CollectStats:
     articles: int = 0
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
+    uncategorised: int = 0  # feed items read without their categories (more than feeds.MAX_ITEM_CATEGORIES)
     implausible_page_dates: int = 0  # pages stating such a date (or an impossible one): the feed's date is used
     continuation_pages: int = 0  # pages 2, 3… of stories split over several pages (rel=next, a pager link), joined to page 1
     continuations_cut: int = 0  # such stories stored without a page that could not be fetched or read
@@ -324,6 +325,7 @@ class Collector:
             if n > len(titles):
                 self.stats.skip(reason, url, n - len(titles))
         self.stats.implausible_dates += len(parsed.implausible_dates)
+        self.stats.uncategorised += len(parsed.uncategorised)
         self._pending_states[url] = new_state
         return parsed.items
 

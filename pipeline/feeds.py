@@ -6,6 +6,7 @@ import calendar
 import codecs
 import hashlib
 import html
+import itertools
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -329,6 +330,7 @@ class ParsedFeed:
     not_a_feed: bool = False  # a web page or a JSON Feed: reading it again next run cannot help
     refused: str | None = None  # a shape that makes parsers slow (`feed_shape_problem`): not parsed at all
     skipped_titles: dict[str, list[str]] = field(default_factory=dict)  # reason → the first titles skipped for it
+    uncategorised: list[str] = field(default_factory=list)  # items read without their thousands of categories
 
 
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -782,37 +784,71 @@ def most_item_categories(body: bytes) -> int:
 
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _ITEM_TITLE = re.compile(rb"<title[^>]*>(.{0,400}?)</title", re.IGNORECASE | re.DOTALL)
-# One category or keyword list holding text only (or none): what a channel's are, dropped unread
-_PLAIN_CATEGORY = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])[^<>]*(?:/>|>[^<]*</\1\s*>)",
-                             re.IGNORECASE)
+_CATEGORY_TAG = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])", re.IGNORECASE)
 
 
-def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None]]]:
-    """The body without the items carrying more than MAX_ITEM_CATEGORIES categories or keywords, and (count, title)
-    of each item taken out. One such item refused its whole feed for as long as the feed listed it (its other stories
-    lost); cut out before parsing, it costs only itself. An item whose end cannot be found is left in (the feed is then
-    refused as before). A channel carrying that many loses its plain ones instead (title None): newsroom reads no
-    channel category, and the channel is the feed."""
+def _category_end(part: bytes, tag: re.Match, limit: int) -> int | None:
+    """Where the category or keyword element opened by `tag` ends (after its end tag, or its own `/>`), looked for
+    before `limit` (the next such element) only, so that the whole pass stays linear; None when it is not there."""
+    opened = part.find(b">", tag.end(), limit)
+    if opened < 0:
+        return None
+    if part[opened - 1:opened] == b"/":
+        return opened + 1
+    closing = part.find(b"</" + tag.group(1), opened, limit)
+    if closing < 0:
+        return None
+    end = part.find(b">", closing, limit)
+    return end + 1 if end >= 0 and not part[closing + 2 + len(tag.group(1)):end].strip() else None
+
+
+def _without_categories(part: bytes) -> bytes:
+    """The channel's or an item's bytes without their category and keyword elements, each cut whole with whatever it
+    holds (text, CDATA, markup). newsroom reads none of them; feedparser compares each with every earlier one. An
+    element whose end comes after the next one starts (unclosed, nested) is left."""
+    kept, copied_to, previous = [], 0, None
+    for tag in itertools.chain(_CATEGORY_TAG.finditer(part), [None]):  # each one's end looked for up to the next
+        if previous is not None:
+            end = _category_end(part, previous, tag.start() if tag else len(part))
+            if end is not None:
+                kept.append(part[copied_to:previous.start()])
+                copied_to = end
+        previous = tag
+    kept.append(part[copied_to:])
+    return b"".join(kept)
+
+
+def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None, bool]]]:
+    """The body with the channel and items carrying more than MAX_ITEM_CATEGORIES categories or keywords read without
+    them, and (count, title, whether the item was kept) for each: the channel's title is None. Such an item was cut
+    out whole (hostile input, sixteenth round), and before that refused its whole feed; newsroom reads no category,
+    so its story is kept. Its end is not needed. Only an item whose categories cannot be cut (unclosed) is cut out
+    whole, when its end can be found; otherwise the feed is refused by `feed_shape_problem`."""
     if most_item_categories(body) <= MAX_ITEM_CATEGORIES:
         return body, []
-    kept, removed, copied_to = [], [], 0
+    kept, changed, copied_to = [], [], 0
     for start, count, next_start in _categories_by_item(body):
         if count <= MAX_ITEM_CATEGORIES:
             continue
-        if not start:  # the channel, before its first item
-            kept.append(_PLAIN_CATEGORY.sub(b"", body[:next_start]))
+        part = _without_categories(body[start:next_start])
+        title = None
+        if start:
+            title = _ITEM_TITLE.search(part)
+            title = title.group(1).decode("utf-8", "replace") if title else ""
+        if most_item_categories(part) <= MAX_ITEM_CATEGORIES:
+            kept.append(body[copied_to:start])
+            kept.append(part)
             copied_to = next_start
-            removed.append((count, None))
+            changed.append((count, title, True))
             continue
-        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)]
+        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)] if start else []
         if not ends:
             continue
-        title = _ITEM_TITLE.search(body, start, ends[-1])
         kept.append(body[copied_to:start])
         copied_to = ends[-1]
-        removed.append((count, title.group(1).decode("utf-8", "replace") if title else ""))
+        changed.append((count, title, False))
     kept.append(body[copied_to:])
-    return b"".join(kept), removed
+    return b"".join(kept), changed
 
 
 def feed_shape_problem(body: bytes) -> str | None:
@@ -870,16 +906,23 @@ def parse_feed(
     except ValueError as exc:  # e.g. a character reference `chr()` refuses, in an encoding not neutralised above
         return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
-    for count, title in overtagged:
+    for count, title, read in overtagged:
         if title is None:
             log.warning("feed %s: its channel carries %s categories or keywords (more than %s: feedparser slows down "
                         "quadratically on them): they are not read, its items are", feed.name, f"{count:,}",
                         f"{MAX_ITEM_CATEGORIES:,}")
             continue
+        shown = single_line(html_to_text(title), 80) or "untitled"
+        if read:
+            out.uncategorised.append(shown)
+            log.warning("feed %s: an item (%s) with %s categories or keywords is read without them (more than %s: "
+                        "feedparser slows down quadratically on them; newsroom reads none)", feed.name, shown,
+                        f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
+            continue
         _skip({"title": title}, "too-many-categories", out.skipped, out.skipped_titles)
-        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s: feedparser slows down "
-                    "quadratically on them); the feed's other items are read", feed.name,
-                    single_line(html_to_text(title), 80) or "untitled", f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
+        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s, some of them never "
+                    "closed: feedparser slows down quadratically on them); the feed's other items are read", feed.name,
+                    shown, f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"

@@ -22,6 +22,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from pipeline.dedup import NearDuplicateIndex
 from pipeline.errors import NewsroomError, StoreError
+from pipeline.feeds import MAX_ITEM_CATEGORIES
 from pipeline.models import Article, EnrichedArticle, Enrichment, Feed
 from pipeline.runs import RunSummary, new_run_id, spool_run_record
 from pipeline.runs import write_run_record as store_run_record
@@ -363,6 +364,9 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
     if cstats["implausible_dates"]:
         summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990, more than 2 days "
                              "ahead or impossible: treated as unknown (the page's date, else the fetch time, is used)")
+    if cstats.get("uncategorised"):
+        summary.notes.append(f"{cstats['uncategorised']} feed item(s) carried more than {MAX_ITEM_CATEGORIES:,} "
+                             "categories or keywords: read without them (newsroom reads none)")
     if cstats.get("implausible_page_dates"):
         summary.notes.append(f"{cstats['implausible_page_dates']} page(s) stated a publication date before 1990, more "
                              "than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch "
