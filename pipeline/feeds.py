@@ -458,22 +458,33 @@ def item_updated(stored: str | None, now: str | None) -> bool:
     return old_title != new_title or bool(old_date and new_date and new_date > old_date)
 
 
-def another_story(stored: str | None, now: str | None, published: datetime | None = None) -> bool:
+def another_story(stored: str | None, now: str | None, published: datetime | None = None,
+                  headlines_alike: bool | None = None) -> bool:
     """Whether an item listed under a stored story's GUID is another story: its title and its date (both known) are
     not the stored one's. A renamed link keeps one of them; a feed that reuses GUIDs (`1`, `2`…) changes both. An
     item `published` no later than the stored version's date is that story edited, not a new one: Arc and other
     Atom feeds rewrite a headline and its slug and move `<updated>`, while `<published>` stays (it was stored as a
-    second article of the same story)."""
+    second article of the same story). Otherwise another title sharing few of the stored headline's words
+    (`headlines_alike` False: collect.headlines_alike) is another story whatever the dates: a feed reusing its GUIDs
+    within one day (or without dates) listed it under the stored story's date, and it was counted known, never
+    fetched (hostile input, seventeenth round); an edited headline keeps most of its words."""
     versions = _same_feed_versions(stored, now)
     if versions is None:
         return False
     (_, old_date, old_title), (_, new_date, new_title) = versions
+    order = None  # -1, 0 or 1: the item's publication before, at or after the stored version's date
     if published is not None and old_date:
         try:
-            if published <= datetime.fromisoformat(old_date):
-                return False
+            stored_date = datetime.fromisoformat(old_date)
+            order = (published > stored_date) - (published < stored_date)
         except (ValueError, TypeError):  # a malformed stored date: the titles and dates decide, as before
             pass
+    if order == -1:  # published before the stored version: Arc's edit of the story
+        return False
+    if old_title != new_title and headlines_alike is False:
+        return True
+    if order == 0:
+        return False
     return bool(old_date and new_date) and old_date != new_date and old_title != new_title
 
 

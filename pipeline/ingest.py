@@ -301,8 +301,9 @@ def updated_checker(client: Elasticsearch | None, settings: Settings) -> Callabl
                         "could not check which known articles were updated in their feed (%s)")
 
 
-def guid_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], dict[str, str]]:
-    """The Collector's `guid_versions`: the stored feed version of the articles holding these GUID keys."""
+def guid_checker(client: Elasticsearch | None, settings: Settings,
+                 ) -> Callable[[list[str]], dict[str, tuple[str, str | None]]]:
+    """The Collector's `guid_versions`: the stored feed version and title of the articles holding these GUID keys."""
     return _store_check(client, settings, guid_versions,
                         "could not read the stored versions of renamed links (%s): trusting their GUIDs", empty=dict)
 
@@ -373,7 +374,8 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
                              "time, is used)")
     if cstats.get("reused_guids"):
         summary.notes.append(f"{cstats['reused_guids']} item(s) listed under the GUID of a stored story with another "
-                             "title and date: the feed reuses GUIDs, so they were fetched as new stories")
+                             "title and another date or headline: the feed reuses GUIDs, so they were fetched as new "
+                             "stories")
     if cstats.get("continuation_pages"):
         summary.notes.append(f"{cstats['continuation_pages']} further page(s) of stories split over several pages "
                              "(rel=next or a pager link) joined to their first page")
