@@ -336,6 +336,9 @@ class ParsedFeed:
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
            "table", "tr", "section", "article", "header", "footer", "aside", "figure", "figcaption", "hr"}
 _BREAK = "\u2029"  # Unicode paragraph separator
+# Elements whose text no browser shows: a feed's HTML (sanitize_html is off) or Atom xhtml content holding a script or
+# a style gave « alert('x')p{color:red} » as the stored story's opening words (hostile input, seventeenth round)
+_UNSHOWN = ("script", "style", "template", "iframe")
 
 
 # C0 controls but tab, LF and CR (XML cannot hold them: one made lxml refuse the whole summary), and DEL; vertical
@@ -360,10 +363,11 @@ def entities_decoded(text: str | None) -> str | None:
     return text
 
 
-def html_to_text(fragment: str | None) -> str:
+def html_to_text(fragment: str | None, *, drop_unshown: bool = False) -> str:
     """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
     « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
-    X appeared first on Y."), without control characters."""
+    X appeared first on Y."), without control characters. `drop_unshown` (a summary or content): without the text of
+    scripts, styles, templates and frames."""
     if not fragment:
         return ""
     fragment = _CONTROLS.sub("", _CONTROL_SPACES.sub(" ", fragment))
@@ -371,6 +375,8 @@ def html_to_text(fragment: str | None) -> str:
         return strip_feed_footers(" ".join(fragment.split()))
     try:
         root = lxml.html.fromstring(f"<div>{fragment}</div>")
+        if drop_unshown:
+            lxml.etree.strip_elements(root, *_UNSHOWN, with_tail=False)
         for element in root.iter(*_BLOCKS):  # a mark, not "\n": the source's own line breaks are mere spaces
             element.text = _BREAK + (element.text or "")
             element.tail = _BREAK + (element.tail or "")
@@ -1065,7 +1071,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     site_url = source.get("href") if isinstance(source, dict) and isinstance(source.get("href"), str) else None
     site_url = site_url.strip() if site_url and re.match(r"\s*https?://[^\s/]", site_url, re.I) else None
     title = _without_publisher_suffix(entities_decoded(html_to_text(entry.get("title"))), publisher) or None
-    summary = html_to_text(summary_html)
+    summary = html_to_text(summary_html, drop_unshown=True)
     if publisher and title:  # Google News: « <a>Headline</a>&nbsp;&nbsp;<font>Le Monde</font> »
         summary = "\n".join(title if _without_publisher_suffix(line, publisher, "") == title else line
                              for line in summary.split("\n"))

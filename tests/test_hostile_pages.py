@@ -1215,3 +1215,26 @@ def test_a_page_whose_title_runs_to_a_megabyte_is_read_in_milliseconds_under_its
     assert seconds < 1, f"{seconds:.2f} s of CPU"
     assert sorted((a.title, a.extraction) for a in articles) == [(f"Mistral AI headline {n}", "trafilatura")
                                                                  for n in range(3)]
+
+
+def test_a_feed_summary_holding_a_script_or_a_style_is_stored_without_their_text(tmp_path):
+    """feedparser runs without sanitising, so an Atom `<content type="xhtml">` or an RSS description holding a
+    `<script>`, a `<style>` or an `<iframe>` gave « alert('x')p{color:red} » as the opening words of the story stored
+    from its summary (hostile input, seventeenth round). Their text is dropped, the summary's words kept."""
+    words = "Mistral AI signed a deal with Nvidia in Paris, the company said on Saturday. "
+    atom = ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>a</id>"
+            "<updated>2026-11-30T10:00:00Z</updated><entry><id>x1</id><title>Mistral AI in Atom</title>"
+            "<link rel='alternate' href='{base}/gone.html'/><updated>2026-11-30T10:00:00Z</updated>"
+            "<content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'><script>alert('xhtml')</script><style>"
+            f"p{{color:red}}</style><p>{words}</p><iframe src='javascript:alert(2)'>frame text</iframe></div></content>"
+            "</entry></feed>")
+    rss_feed = rss([rss_item("Mistral AI in RSS", "{base}/gone2.html",
+                             f"<![CDATA[<script>document.write('rss')</script><p>{words}</p><template>tpl</template>]]>")])
+    with RawSite({"/atom.xml": (200, {"Content-Type": "application/atom+xml"}, atom),
+                  "/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss_feed)}) as site:
+        feeds = tmp_path / "feeds.json"
+        feeds.write_text(json.dumps({"feeds": [{"name": n, "url": site.base_url + path, "lang": "en"}
+                                               for n, path in (("A", "/atom.xml"), ("R", "/feed.xml"))]}))
+        articles, _ = collect_feeds(feeds)
+    assert sorted((a.title, a.extraction, a.text) for a in articles) == [
+        ("Mistral AI in Atom", "feed-summary", words.strip()), ("Mistral AI in RSS", "feed-summary", words.strip())]
