@@ -363,15 +363,15 @@ def entities_decoded(text: str | None) -> str | None:
     return text
 
 
-def html_to_text(fragment: str | None, *, drop_unshown: bool = False) -> str:
+def html_to_text(fragment: str | None, *, drop_unshown: bool = False, plain: bool = False) -> str:
     """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
     « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
     X appeared first on Y."), without control characters. `drop_unshown` (a summary or content): without the text of
-    scripts, styles, templates and frames."""
+    scripts, styles, templates and frames. `plain`: text that only looks like markup, its `<script>` words."""
     if not fragment:
         return ""
     fragment = _CONTROLS.sub("", _CONTROL_SPACES.sub(" ", fragment))
-    if "<" not in fragment and "&" not in fragment:
+    if plain or ("<" not in fragment and "&" not in fragment):
         return strip_feed_footers(" ".join(fragment.split()))
     try:
         root = lxml.html.fromstring(f"<div>{fragment}</div>")
@@ -1070,7 +1070,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     publisher = (html_to_text(named) or None) if isinstance(named, str) and not too_long_for_a_name(named) else None
     site_url = source.get("href") if isinstance(source, dict) and isinstance(source.get("href"), str) else None
     site_url = site_url.strip() if site_url and re.match(r"\s*https?://[^\s/]", site_url, re.I) else None
-    title = _without_publisher_suffix(entities_decoded(html_to_text(entry.get("title"))), publisher) or None
+    title = _without_publisher_suffix(entities_decoded(_title_text(entry)), publisher) or None
     summary = html_to_text(summary_html, drop_unshown=True)
     if publisher and title:  # Google News: « <a>Headline</a>&nbsp;&nbsp;<font>Le Monde</font> »
         summary = "\n".join(title if _without_publisher_suffix(line, publisher, "") == title else line
@@ -1090,6 +1090,15 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         site_name=publisher,
         site_url=site_url,
     )
+
+
+def _title_text(entry: Any) -> str:
+    """The item's title as text: read as HTML unless feedparser found it plain text (Atom `type="text"`, an RSS title
+    without markup). A headline about « the <script> tag » was parsed as a script running to the end, stored as "Why
+    tags matter</div>" (hostile input, seventeenth round)."""
+    detail = entry.get("title_detail")
+    plain = isinstance(detail, dict) and detail.get("type") == "text/plain"
+    return html_to_text(entry.get("title"), plain=plain)
 
 
 def _without_publisher_suffix(title: str, publisher: str | None, separator: str = r"[-–—|]\s+") -> str:

@@ -1238,3 +1238,25 @@ def test_a_feed_summary_holding_a_script_or_a_style_is_stored_without_their_text
         articles, _ = collect_feeds(feeds)
     assert sorted((a.title, a.extraction, a.text) for a in articles) == [
         ("Mistral AI in Atom", "feed-summary", words.strip()), ("Mistral AI in RSS", "feed-summary", words.strip())]
+
+
+def test_a_headline_naming_the_script_tag_keeps_its_words(tmp_path):
+    """A title feedparser reads as plain text (Atom `type="text"`, an RSS title without markup) was parsed as HTML:
+    « Why <script> tags matter » opened a script that ran to the end, and the story was stored, listed and mailed as
+    "Why tags matter</div>" (hostile input, seventeenth round). Plain text stays words; a title in HTML is read as
+    HTML."""
+    page = story("Mistral AI page", body="".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6)))
+    atom = ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>a</id>"
+            "<updated>2026-11-30T10:00:00Z</updated>" + "".join(
+                f"<entry><id>x{n}</id><title{kind}>{title}</title><link rel='alternate' href='{{base}}/p{n}.html'/>"
+                "<updated>2026-11-30T10:00:00Z</updated></entry>" for n, (kind, title) in enumerate([
+                    ("", "Why &lt;script&gt; tags matter to Mistral AI"),
+                    ("", "Mistral AI &lt;style&gt; guide &amp; Nvidia"),
+                    (" type='html'", "Mistral AI &lt;b&gt;bold&lt;/b&gt; move"),
+                ])) + "</feed>")
+    pages = {f"/p{n}.html": (200, {}, page.replace("<title>Mistral AI page</title>", "")
+                             .replace("<h1>Mistral AI page</h1>", "")) for n in range(3)}
+    with RawSite({"/atom.xml": (200, {"Content-Type": "application/atom+xml"}, atom), **pages}) as site:
+        articles, _ = collect_feeds(site.feeds_file(tmp_path, "/atom.xml"))
+    assert sorted(a.title for a in articles) == ["Mistral AI <style> guide & Nvidia", "Mistral AI bold move",
+                                                 "Why <script> tags matter to Mistral AI"]
