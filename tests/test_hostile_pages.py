@@ -1260,3 +1260,23 @@ def test_a_headline_naming_the_script_tag_keeps_its_words(tmp_path):
         articles, _ = collect_feeds(site.feeds_file(tmp_path, "/atom.xml"))
     assert sorted(a.title for a in articles) == ["Mistral AI <style> guide & Nvidia", "Mistral AI bold move",
                                                  "Why <script> tags matter to Mistral AI"]
+
+
+def test_a_story_after_a_5_mb_inline_svg_drawing_is_extracted(tmp_path):
+    """An inline SVG chart of 5 MB (one long path) before the story made the page "too large to extract" (over the
+    3,000,000-character markup limit): the story was stored from its feed summary (hostile input, seventeenth round).
+    trafilatura drops `<svg>` whole, so its body is set aside like a script's before the size is counted. An icon that
+    closes itself (`<svg/>`) before the story sets nothing aside; an SVG never closed is still counted."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    drawing = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 9 9'><path d='" + "M0 0 L1 1 " * 500_000 + "'/>"
+    pages = {"/before.html": story("Mistral AI chart before", body=drawing + "</svg>" + body),
+             "/icon.html": story("Mistral AI icon then chart", body="<svg class='icon'/>" + body + drawing + "</svg>"),
+             "/unclosed.html": story("Mistral AI unclosed chart", body=body + drawing)}
+    feed = rss([rss_item(f"Mistral AI {path[1:-5]}", "{base}" + path) for path in pages])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  **{path: (200, {}, page) for path, page in pages.items()}}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    read = {a.url.rsplit("/", 1)[1]: (a.extraction, a.text.count("Part ")) for a in articles}
+    assert read == {"before.html": ("trafilatura", 6), "icon.html": ("trafilatura", 6),
+                    "unclosed.html": ("feed-summary", 0)}
+    assert collector.stats.fallback_reasons == {"page-too-complex": 1}
