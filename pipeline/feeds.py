@@ -28,7 +28,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem, too_long_for_a_name
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
-from pipeline.sinks import for_xml, single_line, without_invisible_ends
+from pipeline.sinks import for_xml, mask_url, single_line, without_invisible_ends
 from pipeline.urls import (article_id, browser_join, normalize_url, resolve_redirect_link, resolved_link,
                            without_credentials)
 
@@ -1026,6 +1026,11 @@ def _skip(entry: Any, reason: str, skipped: Counter, titles: dict[str, list[str]
         titles[reason].append(title)
 
 
+# The longest URL httpx sends (its MAX_URL_LENGTH): a longer item link was refused (`bad-url`) and its story stored
+# from the summary, though 20,000 `utm_` parameters made all of its length (hostile input, seventeenth round)
+MAX_LINK_CHARS = 65_536
+
+
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
                      bad_dates: list[str], feed_title: str | None = None,
                      skipped_titles: dict[str, list[str]] | None = None,
@@ -1051,6 +1056,10 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     except ValueError:
         _skip(entry, "bad-link", skipped, skipped_titles)
         return None
+    if len(link) > MAX_LINK_CHARS and len(url) < len(link):
+        log.info("feed %s: an item link of %s characters (more than an HTTP client sends): fetched without its "
+                 "tracking parameters, as %s", feed.name, f"{len(link):,}", mask_url(url))
+        link = url
     impossible: list[str] = []
     published = _in_feed_zone(entry, _entry_date(entry, impossible), feed)
     if published is None and not impossible:

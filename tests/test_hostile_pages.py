@@ -1280,3 +1280,19 @@ def test_a_story_after_a_5_mb_inline_svg_drawing_is_extracted(tmp_path):
     assert read == {"before.html": ("trafilatura", 6), "icon.html": ("trafilatura", 6),
                     "unclosed.html": ("feed-summary", 0)}
     assert collector.stats.fallback_reasons == {"page-too-complex": 1}
+
+
+def test_an_item_link_made_too_long_by_tracking_parameters_is_fetched_without_them(tmp_path):
+    """20,000 `utm_` parameters made an item link of 240 KB, more than httpx sends (65,536): refused as `bad-url`,
+    the story stored from its summary (hostile input, seventeenth round). The link without its tracking parameters,
+    the story's own URL, is fetched instead; a shorter link is still fetched as written."""
+    trackers = "&amp;".join(f"utm_x{i}=1" for i in range(20_000))
+    page = story("Mistral AI tracked", body="".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6)))
+    feed = rss([rss_item("Mistral AI tracked", "{base}/tracked.html?" + trackers + "&amp;id=7"),
+                rss_item("Mistral AI short", "{base}/short.html?utm_source=rss&amp;id=8")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), "/tracked.html?id=7": (200, {}, page),
+                  "/short.html?utm_source=rss&id=8": (200, {}, page.replace("tracked", "short"))}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert sorted((a.url.rsplit("/", 1)[1], a.extraction) for a in articles) == [
+        ("short.html?id=8", "trafilatura"), ("tracked.html?id=7", "trafilatura")]
+    assert not collector.stats.fallback_reasons
