@@ -1296,3 +1296,24 @@ def test_an_item_link_made_too_long_by_tracking_parameters_is_fetched_without_th
     assert sorted((a.url.rsplit("/", 1)[1], a.extraction) for a in articles) == [
         ("short.html?id=8", "trafilatura"), ("tracked.html?id=7", "trafilatura")]
     assert not collector.stats.fallback_reasons
+
+
+def test_a_story_inside_50000_nested_spans_keeps_its_text(tmp_path):
+    """50,000 `<span>`s nested in one paragraph (valid HTML, shown by any browser) went past the 2,048 levels the
+    parser builds: `page-too-complex`, the story stored from its feed summary (hostile input, seventeenth round). The
+    nest is read without its inline tags, as a page past MAX_INLINE is; a nest of 5,000 `<div>`s is still refused
+    (test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refused_with_its_reason)."""
+    words = "".join(f"Part {i}: {SENTENCE * 2} " for i in range(6))
+    page = story("Mistral AI nested spans", body="<p>" + "<span class='s'>" * 50_000 + words + "</span>" * 50_000
+                 + "</p><p>In closing, Mistral AI and Nvidia signed a three-year compute contract.</p>")
+    feed = rss([rss_item("Mistral AI nested spans", "{base}/spans.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/spans.html": (200, {}, page)}) as site:
+        feeds = site.feeds_file(tmp_path)
+        start = time.process_time()
+        articles, _ = collect_feeds(feeds)
+        seconds = time.process_time() - start
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "signed a three-year compute contract" in article.text
+    assert seconds < 5, f"{seconds:.1f} s of CPU"
