@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_HTML_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.S)  # an unclosed one runs to the end, as in browsers
 _HTML_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 _LATIN1_ALIASES = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1", "l1"}
 
@@ -108,7 +109,10 @@ def _mostly_utf8(body: bytes) -> str | None:
 
 
 def _sniff_meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:4096])
+    """The `<meta charset>` of the page's first 4 KB, comments aside as browsers' prescan reads it: an old one left in
+    a comment (« <!-- <meta charset="koi8-r"> --> ») before the real one garbled every accent of a windows-1252 page
+    served without a charset (« L'ИtИ », hostile input, seventeenth round)."""
+    match = _META_CHARSET.search(_HTML_COMMENT.sub(b"", body[:4096]))
     return match.group(1).decode("ascii", "ignore") if match else None
 
 

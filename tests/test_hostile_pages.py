@@ -1317,3 +1317,20 @@ def test_a_story_inside_50000_nested_spans_keeps_its_text(tmp_path):
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
     assert "signed a three-year compute contract" in article.text
     assert seconds < 5, f"{seconds:.1f} s of CPU"
+
+
+def test_a_charset_left_in_a_comment_does_not_garble_the_page(tmp_path):
+    """A windows-1252 page served without a charset, whose head keeps an old `<meta charset="koi8-r">` in a comment
+    before its real one, was decoded as KOI8-R: « L'ИtИ de Mistral Ю Paris » stored, searched and mailed (hostile
+    input, seventeenth round). Browsers' prescan skips comments; so does newsroom's."""
+    body = "".join(f"<p>Partie {i} : L'été de Mistral AI à Paris, déjà cité par Nvidia, réjouit les élus. "
+                   f"{SENTENCE * 2}</p>" for i in range(6))
+    page = ("<!DOCTYPE html><html lang='fr'><head><!-- ancien : <meta charset='koi8-r'> --><meta charset="
+            f"'windows-1252'><title>L'été de Mistral AI</title></head><body><article><h1>L'été de Mistral AI</h1>{body}"
+            "</article></body></html>").encode("cp1252")
+    feed = rss([rss_item("L'été de Mistral AI", "{base}/ete.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/ete.html": (200, {"Content-Type": "text/html"}, page)}) as site:
+        [article], _ = collect_feeds(site.feeds_file(tmp_path))
+    assert article.extraction == "trafilatura" and article.title == "L'été de Mistral AI"
+    assert article.text.count("L'été de Mistral AI à Paris, déjà cité") == 6 and "И" not in article.text
