@@ -36,7 +36,7 @@ from pipeline.boilerplate import dated_byline, is_wire_credit, reports_speech, s
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
-from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
+from pipeline.feeds import EARLIEST_DATE, MAX_LINK_CHARS, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
@@ -1012,7 +1012,10 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
     if guess_authors and _agencies_only(authors):  # nobody, or "Reuters": the wire's credits name its reporters
         authors = wire_reporters(tree) or authors
-    canonical = _without_trackers(meta.url or extract_url(tree, url))
+    canonical = meta.url or extract_url(tree, url)
+    if canonical and len(canonical) > MAX_LINK_CHARS:  # names no page a client can ask for: a 1 MB <link
+        canonical = url  # rel=canonical> was stored with each article (hostile input, seventeenth round)
+    canonical = _without_trackers(canonical)
     # a title over TITLE_CHARS (white space runs counted once) names no story: an og:title, twitter:title, JSON-LD
     # headline or <title> of 1 MB was cleaned, cut and checked character by character at about 0.5 s of CPU a page
     # (hostile input, seventeenth round); the next source is read instead, else the feed's title

@@ -1334,3 +1334,18 @@ def test_a_charset_left_in_a_comment_does_not_garble_the_page(tmp_path):
         [article], _ = collect_feeds(site.feeds_file(tmp_path))
     assert article.extraction == "trafilatura" and article.title == "L'été de Mistral AI"
     assert article.text.count("L'été de Mistral AI à Paris, déjà cité") == 6 and "И" not in article.text
+
+
+@pytest.mark.parametrize("head", ["<link rel='canonical' href='{base}/{long}'>", "<meta property='og:url' "
+                                  "content='{base}/{long}'>"])
+def test_a_megabyte_canonical_link_is_not_stored_with_the_article(tmp_path, head):
+    """A 1 MB `<link rel=canonical>` or og:url names no page a client can ask for, but it was stored whole as the
+    article's `canonical_url` (1 MB in every copy of the document; hostile input, seventeenth round). Past what an
+    HTTP client sends, the fetched URL stands in, as for a page declaring none."""
+    page = story("Mistral AI long canonical", head.replace("{long}", "a" * 1_000_000),
+                 body="".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6)))
+    feed = rss([rss_item("Mistral AI long canonical", "{base}/canon.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/canon.html": (200, {}, page)}) as site:
+        [article], _ = collect_feeds(site.feeds_file(tmp_path))
+        assert (article.extraction, article.canonical_url) == ("trafilatura", f"{site.base_url}/canon.html")
