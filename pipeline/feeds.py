@@ -699,12 +699,15 @@ def _as_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, 
     or Latin-1 feed) is left to feedparser's labels.
     """
     replaced = 0
-    marked = body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    # UTF-32's little-endian mark begins with UTF-16's (FF FE 00 00): a UTF-32 feed was read as UTF-16 and lost whole
+    # ("not well-formed", hostile input, seventeenth round)
+    codec = "utf-32" if body[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) else "utf-16"
+    marked = body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or codec == "utf-32"
     if marked:
         # A byte order mark says what the bytes are, whatever the labels (RFC 7303 §3, and browsers): a UTF-16 feed
         # served as `charset=iso-8859-1` was fed to the parser as such, "not well-formed" at its first character
-        text = body.decode("utf-16", "replace")
-        replaced = text.count("\ufffd") - body.decode("utf-16", "ignore").count("\ufffd")
+        text = body.decode(codec, "replace")
+        replaced = text.count("\ufffd") - body.decode(codec, "ignore").count("\ufffd")
         body = text.encode("utf-8")
     elif b"\x00" in body[:64]:
         return body, content_type, 0  # UTF-16/32 without a mark: its NUL bytes are valid UTF-8, its text is not

@@ -1349,3 +1349,16 @@ def test_a_megabyte_canonical_link_is_not_stored_with_the_article(tmp_path, head
                   "/canon.html": (200, {}, page)}) as site:
         [article], _ = collect_feeds(site.feeds_file(tmp_path))
         assert (article.extraction, article.canonical_url) == ("trafilatura", f"{site.base_url}/canon.html")
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_a_utf32_feed_with_its_byte_order_mark_is_read(tmp_path, codec):
+    """UTF-32's little-endian byte order mark (FF FE 00 00) begins with UTF-16's (FF FE): a UTF-32 feed was read as
+    UTF-16 and lost whole ("not well-formed") at every run, whatever its labels (hostile input, seventeenth round)."""
+    feed = rss([rss_item("Numérique : Mistral AI à l’Élysée", "http://127.0.0.1:0/elysee.html")]).replace(
+        'encoding="utf-8"', 'encoding="utf-32"')
+    body = (b"" if codec == "utf-32" else b"\x00\x00\xfe\xff") + feed.encode(codec)
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml; charset=iso-8859-1"}, body)}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert not collector.stats.feed_errors and collector.stats.feeds_malformed == 0
+    assert [a.title for a in articles] == ["Numérique : Mistral AI à l’Élysée"]
