@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _HTML_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.S)  # an unclosed one runs to the end, as in browsers
 _HTML_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 _LATIN1_ALIASES = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1", "l1"}
@@ -67,8 +69,12 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
     """
     if isinstance(body, str):
         return body
-    if body.startswith(codecs.BOM_UTF8):
-        return body[3:].decode("utf-8", "replace")
+    # A byte order mark decides before any label, as browsers' BOM sniff does: a UTF-16 page served as
+    # `charset=iso-8859-1` (a server's default) was read as windows-1252, its text a NUL between each letter (hostile
+    # input, seventeenth round). UTF-32's marks first: its little-endian one begins with UTF-16's.
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if body.startswith(mark):
+            return body[len(mark):].decode(codec, "replace")
     for source, in_meta in ((declared_charset, False), (_sniff_meta_charset(body), True)):
         codec = web_codec(source)  # 'undefined', 'punycode', 'utf-7'…: not page encodings, the label is ignored
         if not codec:

@@ -1362,3 +1362,20 @@ def test_a_utf32_feed_with_its_byte_order_mark_is_read(tmp_path, codec):
         articles, collector = collect_feeds(site.feeds_file(tmp_path))
     assert not collector.stats.feed_errors and collector.stats.feeds_malformed == 0
     assert [a.title for a in articles] == ["Numérique : Mistral AI à l’Élysée"]
+
+
+@pytest.mark.parametrize("codec, mark", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+def test_a_utf16_page_with_its_byte_order_mark_is_read_whatever_its_header_says(tmp_path, codec, mark):
+    """A UTF-16 page served as `charset=iso-8859-1` (a web server's default label) was decoded as windows-1252, a NUL
+    between each letter, which the parser drops: every character past Latin-1 (’, €, œ) became noise (hostile input,
+    seventeenth round). The byte order mark decides before any label, as browsers' BOM sniff does (feeds since the
+    eleventh round)."""
+    body = "".join(f"<p>Partie {i} : l’État et Mistral AI, 1 milliard d’€ pour l’œuvre. {SENTENCE * 2}</p>"
+                   for i in range(6))
+    page = mark + story("L’État et Mistral AI", body=body).encode(codec)
+    feed = rss([rss_item("L’État et Mistral AI", "{base}/ete.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/ete.html": (200, {"Content-Type": "text/html; charset=iso-8859-1"}, page)}) as site:
+        [article], _ = collect_feeds(site.feeds_file(tmp_path))
+    assert article.extraction == "trafilatura" and article.title == "L’État et Mistral AI"
+    assert article.text.count("l’État et Mistral AI, 1 milliard d’€ pour l’œuvre.") == 6
