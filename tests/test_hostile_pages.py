@@ -1379,3 +1379,23 @@ def test_a_utf16_page_with_its_byte_order_mark_is_read_whatever_its_header_says(
         [article], _ = collect_feeds(site.feeds_file(tmp_path))
     assert article.extraction == "trafilatura" and article.title == "L’État et Mistral AI"
     assert article.text.count("l’État et Mistral AI, 1 milliard d’€ pour l’œuvre.") == 6
+
+
+def test_a_story_beside_a_chart_or_a_script_of_250000_tags_is_extracted(tmp_path):
+    """An inline SVG chart of 250,000 elements (or a script holding 250,000 `<`) went past the 200,000 `<` a page may
+    hold before it is parsed: `page-too-complex`, the story from its summary (hostile input, seventeenth round). What
+    no reader reads makes no element to extract: the `<` are counted again without it. A page of 250,000 real
+    elements is still refused."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    chart = "<svg viewBox='0 0 9 9'>" + "<rect/>" * 250_000 + "</svg>"
+    code = "<script>var t = '" + "<" * 250_000 + "';</script>"
+    pages = {"/chart.html": story("Mistral AI chart", body=chart + body),
+             "/code.html": story("Mistral AI code", body=code + body),
+             "/tags.html": story("Mistral AI tags", body=body + "<i></i>" * 125_001)}
+    feed = rss([rss_item(f"Mistral AI {path[1:-5]}", "{base}" + path) for path in pages])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  **{path: (200, {}, page) for path, page in pages.items()}}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    read = {a.url.rsplit("/", 1)[1]: (a.extraction, a.text.count("Part ")) for a in articles}
+    assert read == {"chart.html": ("trafilatura", 6), "code.html": ("trafilatura", 6), "tags.html": ("feed-summary", 0)}
+    assert collector.stats.fallback_reasons == {"page-too-complex": 1}
