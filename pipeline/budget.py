@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 INLINE_TAGS = ("a", "abbr", "b", "big", "cite", "code", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q",
                "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "tt", "u", "var")
 _COUNT_INLINE = etree.XPath("count(" + " | ".join(f"//{tag}" for tag in INLINE_TAGS) + ")")
+# Their start and end tags in the raw markup, for a page nested too deep to parse (see _parse_deep)
+_INLINE_TAG = re.compile(r"</?(?:%s)(?=[\s/>])[^<>]*>" % "|".join(INLINE_TAGS), re.IGNORECASE)
 _COUNT_ELEMENTS = etree.XPath("count(//*)")
 
 # libxml2 stops building the tree at depth 256 (2,048 with XML_PARSE_HUGE), silently: the text below is lost. A page
@@ -84,10 +86,13 @@ _DATA_PAYLOAD_AT = re.compile(_DATA_PAYLOAD.pattern.replace("(\\b", "(", 1))
 # them). trafilatura drops scripts and styles; only JSON-LD up to MAX_TEXT_NODE (read for metadata) and
 # `__NEXT_DATA__` up to its own limit (read when the markup's text is too thin, pipeline/embedded.py) are kept, the
 # latter not counted (one text node: 0.2 s for 3 MB). Found by a scan of the raw markup, no parse: a start tag ends at
-# its first `>`, a script at its first `</script`, a comment at its `-->`, as the HTML tokenizer reads them.
-_RAW_TEXT_START = re.compile(r"<!--|<(script|style)(?=[\s/>])", re.IGNORECASE)
+# its first `>`, a script at its first `</script`, a comment at its `-->`, as the HTML tokenizer reads them. An inline
+# SVG drawing too (trafilatura and htmldate drop `<svg>` whole): a 5 MB chart before a story made it "too large"
+# (hostile input, seventeenth round); emptied up to its first `</svg`, and left alone when it closes itself or never.
+_RAW_TEXT_START = re.compile(r"<!--|<(script|style|svg)(?=[\s/>])", re.IGNORECASE)
 _RAW_TEXT_END = {"script": re.compile(r"</script(?=[\s/>])", re.IGNORECASE),
-                 "style": re.compile(r"</style(?=[\s/>])", re.IGNORECASE)}
+                 "style": re.compile(r"</style(?=[\s/>])", re.IGNORECASE),
+                 "svg": re.compile(r"</svg(?=[\s/>])", re.IGNORECASE)}
 _SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?\s*([^"'\s>]*)""", re.IGNORECASE)
 _NEXT_DATA_ID = re.compile(r"""\sid\s*=\s*["']?__NEXT_DATA__(?![\w-])""")
 # Character references to C0 controls other than tab, LF and CR (`&#1;`, `&#x1b;`, `&#8`): one of them anywhere in
@@ -158,6 +163,11 @@ def parse_within_budget(html: str, url: str | None) -> Any:
     html = without_data_payloads(html)
     tags = html.count("<")
     if tags > MAX_MARKUP_TAGS:
+        # counted again without what no reader reads: a `<` in a script, a style or an SVG drawing makes no element
+        # to extract, but an inline chart of 250,000 elements refused its story (hostile input, seventeenth round)
+        html, _ = without_unread_scripts(html)
+        tags = html.count("<")
+    if tags > MAX_MARKUP_TAGS:
         raise PageTooComplex(f"page too complex to extract ({tags:,} tags, limit {MAX_MARKUP_TAGS:,})")
     attributes = most_attributes(html)
     if attributes > MAX_TAG_ATTRIBUTES:
@@ -170,7 +180,8 @@ def parse_within_budget(html: str, url: str | None) -> Any:
         if size > MAX_MARKUP_CHARS:
             aside = " once its scripts and styles are set aside" if size < whole else ""
             raise PageTooComplex(f"page too large to extract ({size:,} characters{aside}, limit {MAX_MARKUP_CHARS:,})")
-        log.info("page %s: %d characters, %d once the scripts and styles no reader reads are set aside (limit %d)",
+        log.info("page %s: %d characters, %d once the scripts, styles and drawings no reader reads are set aside "
+                 "(limit %d)",
                  mask_url(url) if url else "(no URL)", whole, size, MAX_MARKUP_CHARS)
     html = _C0_REFERENCES.sub("", html)
     tree = load_html(html)
@@ -233,9 +244,9 @@ def without_data_payloads(html: str) -> str:
 
 
 def without_unread_scripts(html: str) -> tuple[str, int]:
-    """The markup with the bodies of its scripts and styles emptied, but JSON-LD up to MAX_TEXT_NODE and
-    `__NEXT_DATA__` up to its own limit, and the length of that kept `__NEXT_DATA__` (not counted against the page's
-    size, see _RAW_TEXT_START). One forward scan: every search starts where the last one ended."""
+    """The markup with the bodies of its scripts, styles and SVG drawings emptied, but JSON-LD up to MAX_TEXT_NODE
+    and `__NEXT_DATA__` up to its own limit, and the length of that kept `__NEXT_DATA__` (not counted against the
+    page's size, see _RAW_TEXT_START). One forward scan: every search starts where the last one ended."""
     parts, done, pos, uncounted = [], 0, 0, 0
     while start := _RAW_TEXT_START.search(html, pos):
         if start.group(1) is None:  # a comment: a `<script>` inside it is text
@@ -248,6 +259,9 @@ def without_unread_scripts(html: str) -> tuple[str, int]:
         if tag_end < 0:
             break
         close = _RAW_TEXT_END[start.group(1).lower()].search(html, tag_end + 1)
+        if start.group(1).lower() == "svg" and (close is None or html[tag_end - 1] == "/"):
+            pos = tag_end + 1  # `<svg/>` closes itself (a foreign element); an unclosed one is left as it is
+            continue
         body_end = close.start() if close else len(html)
         attributes, length = html[start.end():tag_end], body_end - tag_end - 1
         kind = _SCRIPT_TYPE.search(attributes)
@@ -266,16 +280,29 @@ def without_unread_scripts(html: str) -> tuple[str, int]:
 
 
 def _parse_deep(html: str, url: str | None) -> Any:
-    """The tree of a page nested past libxml2's default depth limit, parsed again without it (XML_PARSE_HUGE)."""
-    try:
-        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=_DEEP_PARSER)
-    except (etree.ParserError, ValueError):
-        tree = None
+    """The tree of a page nested past libxml2's default depth limit, parsed again without it (XML_PARSE_HUGE). A nest
+    past MAX_DEPTH is parsed once more without its inline tags (text kept, as past MAX_INLINE): 50,000 `<span>`s
+    nested in one paragraph, valid HTML a browser shows, cost the story its text (hostile input, seventeenth round);
+    a nest of blocks is still refused."""
+    tree = _parsed_huge(html)
+    if tree is not None and _REACHES_MAX_DEPTH(tree):
+        flat = _INLINE_TAG.sub("", html)
+        tree = _parsed_huge(flat) if len(flat) < len(html) else tree
+        if tree is not None and not _REACHES_MAX_DEPTH(tree):
+            log.info("page %s: elements nested more than %d deep: read without its inline tags, text kept",
+                     mask_url(url) if url else "(no URL)", MAX_DEPTH)
     if tree is None or _REACHES_MAX_DEPTH(tree):
         raise PageTooComplex(f"page too complex to extract (elements nested more than {MAX_DEPTH:,} deep)")
     log.info("page %s: elements nested more than %d deep: parsed again without libxml2's depth limit",
              mask_url(url) if url else "(no URL)", DEEP)
     return tree
+
+
+def _parsed_huge(html: str) -> Any:
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8"), parser=_DEEP_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def _cut_long_texts(tree: Any, url: str | None) -> None:

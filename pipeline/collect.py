@@ -85,10 +85,12 @@ class CollectStats:
     irrelevant: int = 0
     known: int = 0
     feed_updates: int = 0  # known items whose feed entry changed (date or title): fetched again, the article updated
-    reused_guids: int = 0  # items whose GUID a stored story of another link holds, under another title and date
+    # items whose GUID a stored story of another link holds, under another title and another date or headline
+    reused_guids: int = 0
     articles: int = 0
     feed_summary_fallbacks: int = 0
     implausible_dates: int = 0  # feed items whose date was before 1990 or in the future: treated as unknown
+    uncategorised: int = 0  # feed items read without their categories (more than feeds.MAX_ITEM_CATEGORIES)
     implausible_page_dates: int = 0  # pages stating such a date (or an impossible one): the feed's date is used
     continuation_pages: int = 0  # pages 2, 3… of stories split over several pages (rel=next, a pager link), joined to page 1
     continuations_cut: int = 0  # such stories stored without a page that could not be fetched or read
@@ -125,7 +127,7 @@ class Collector:
         *,
         is_known: IsKnown | None = None,
         is_updated: IsUpdated | None = None,
-        guid_versions: Callable[[list[str]], dict[str, str]] | None = None,
+        guid_versions: Callable[[list[str]], dict[str, tuple[str, str | None]]] | None = None,
         stored_headlines: Callable[[list[FeedItem]], list[tuple[str, datetime | None, str | None]]] | None = None,
         since: datetime | None = None,
         remember_seen: bool = False,
@@ -324,6 +326,7 @@ class Collector:
             if n > len(titles):
                 self.stats.skip(reason, url, n - len(titles))
         self.stats.implausible_dates += len(parsed.implausible_dates)
+        self.stats.uncategorised += len(parsed.uncategorised)
         self._pending_states[url] = new_state
         return parsed.items
 
@@ -451,20 +454,23 @@ class Collector:
         return [i for i in selected if i.article_id not in dropped] if dropped else selected
 
     def _reused_guids(self, renamed: set[str], keys: dict[str, str], items: list[FeedItem]) -> set[str]:
-        """Items whose GUID a stored story of another link holds, but under another title *and* another date: a
-        feed that numbers its items (`1`, `2`, `3`) or reuses a template's GUID, not a renamed link (whose title or
-        date stays). They are new stories: fetched, and their GUID no longer ties them to anything."""
+        """Items whose GUID a stored story of another link holds, but under another title *and* another date or a
+        headline sharing few of its words: a feed that numbers its items (`1`, `2`, `3`) or reuses a template's GUID,
+        not a renamed link (whose title or date stays, and whose edited headline keeps most of its words). They are
+        new stories: fetched, and their GUID no longer ties them to anything."""
         if not renamed or self.guid_versions is None:
             return set()
         stored = self.guid_versions(sorted({keys[aid] for aid in renamed}))
         reused = set()
         for item in items:
-            if item.article_id in renamed and another_story(stored.get(keys[item.article_id]), item.version,
-                                                            item.published):
+            if item.article_id not in renamed:
+                continue
+            version, title = stored.get(keys[item.article_id]) or (None, None)
+            if another_story(version, item.version, item.published, headlines_alike(title, item.title)):
                 reused.add(item.article_id)
                 self._guid_keys.pop(item.article_id, None)
-                log.warning("item %s: its feed GUID is held by a stored story with another title and date: the feed "
-                            "reuses GUIDs, so it is fetched as a new story", mask_url(item.url))
+                log.warning("item %s: its feed GUID is held by a stored story with another title and another date or "
+                            "headline: the feed reuses GUIDs, so it is fetched as a new story", mask_url(item.url))
         self.stats.reused_guids += len(reused)
         return reused
 
@@ -777,6 +783,15 @@ def headline_words(title: str) -> set[str]:
     from pipeline.search import fold
 
     return {w for w in _HEADLINE_WORD.findall(fold(title)) if w.isdigit() or (len(w) >= 3 and w not in _FUNCTION_WORDS)}
+
+
+def headlines_alike(stored: str | None, title: str | None) -> bool | None:
+    """Whether two headlines share at least REWRITE_SHARED of the shorter one's words (an edited headline), None when
+    either is unknown or has no such word. The stored one is the page's title, the other the feed's."""
+    words, other = headline_words(stored or ""), headline_words(title or "")
+    if not words or not other:
+        return None
+    return len(words & other) >= REWRITE_SHARED * min(len(words), len(other))
 
 
 class StoryIndex:

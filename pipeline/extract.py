@@ -37,7 +37,7 @@ from pipeline.boilerplate import dated_byline, is_wire_credit, reports_speech, s
 from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budget
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
-from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
+from pipeline.feeds import EARLIEST_DATE, MAX_LINK_CHARS, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                     (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_HTML_COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.S)  # an unclosed one runs to the end, as in browsers
 _HTML_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 _LATIN1_ALIASES = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1", "l1"}
 
@@ -67,8 +70,12 @@ def decode_html(body: bytes | str, declared_charset: str | None = None) -> str:
     """
     if isinstance(body, str):
         return body
-    if body.startswith(codecs.BOM_UTF8):
-        return body[3:].decode("utf-8", "replace")
+    # A byte order mark decides before any label, as browsers' BOM sniff does: a UTF-16 page served as
+    # `charset=iso-8859-1` (a server's default) was read as windows-1252, its text a NUL between each letter (hostile
+    # input, seventeenth round). UTF-32's marks first: its little-endian one begins with UTF-16's.
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if body.startswith(mark):
+            return body[len(mark):].decode(codec, "replace")
     for source, in_meta in ((declared_charset, False), (_sniff_meta_charset(body), True)):
         codec = web_codec(source)  # 'undefined', 'punycode', 'utf-7'…: not page encodings, the label is ignored
         if not codec:
@@ -109,7 +116,10 @@ def _mostly_utf8(body: bytes) -> str | None:
 
 
 def _sniff_meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:4096])
+    """The `<meta charset>` of the page's first 4 KB, comments aside as browsers' prescan reads it: an old one left in
+    a comment (« <!-- <meta charset="koi8-r"> --> ») before the real one garbled every accent of a windows-1252 page
+    served without a charset (« L'ИtИ », hostile input, seventeenth round)."""
+    match = _META_CHARSET.search(_HTML_COMMENT.sub(b"", body[:4096]))
     return match.group(1).decode("ascii", "ignore") if match else None
 
 
@@ -1049,9 +1059,17 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
         authors = clean_authors(" and ".join(_json_ld_people(scripts)), publishers)
     if guess_authors and _agencies_only(authors):  # nobody, or "Reuters": the wire's credits name its reporters
         authors = wire_reporters(tree) or authors
-    canonical = _without_trackers(meta.url or extract_url(tree, url))
-    title = _clean_title(entities_decoded(meta.title or _page_title(tree)), [sitename, *site_names], tree, json_ld,
-                         _host_key(url))
+    canonical = meta.url or extract_url(tree, url)
+    if canonical and len(canonical) > MAX_LINK_CHARS:  # names no page a client can ask for: a 1 MB <link
+        canonical = url  # rel=canonical> was stored with each article (hostile input, seventeenth round)
+    canonical = _without_trackers(canonical)
+    # a title over TITLE_CHARS (white space runs counted once) names no story: an og:title, twitter:title, JSON-LD
+    # headline or <title> of 1 MB was cleaned, cut and checked character by character at about 0.5 s of CPU a page
+    # (hostile input, seventeenth round); the next source is read instead, else the feed's title
+    title = meta.title if meta.title and not too_long_for_a_name(meta.title) else None
+    if title is None and (title := _page_title(tree)) and too_long_for_a_name(title):
+        title = None
+    title = _clean_title(entities_decoded(title), [sitename, *site_names], tree, json_ld, _host_key(url))
     if title and not single_line(title):  # zero-width, bidi or Braille blanks only: stored as "", it stood in for the
         title = None  # feed's title or the story's opening words (hostile input, twelfth round)
     lang = None

@@ -6,6 +6,7 @@ import calendar
 import codecs
 import hashlib
 import html
+import itertools
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -28,7 +29,7 @@ from pipeline.errors import ConfigError
 from pipeline.models import Feed, FeedItem, too_long_for_a_name
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
-from pipeline.sinks import for_xml, single_line, without_invisible_ends
+from pipeline.sinks import for_xml, mask_url, single_line, without_invisible_ends
 from pipeline.urls import (article_id, browser_join, normalize_url, resolve_redirect_link, resolved_link,
                            without_credentials)
 
@@ -330,11 +331,15 @@ class ParsedFeed:
     not_a_feed: bool = False  # a web page or a JSON Feed: reading it again next run cannot help
     refused: str | None = None  # a shape that makes parsers slow (`feed_shape_problem`): not parsed at all
     skipped_titles: dict[str, list[str]] = field(default_factory=dict)  # reason → the first titles skipped for it
+    uncategorised: list[str] = field(default_factory=list)  # items read without their thousands of categories
 
 
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
            "table", "tr", "section", "article", "header", "footer", "aside", "figure", "figcaption", "hr"}
 _BREAK = "\u2029"  # Unicode paragraph separator
+# Elements whose text no browser shows: a feed's HTML (sanitize_html is off) or Atom xhtml content holding a script or
+# a style gave « alert('x')p{color:red} » as the stored story's opening words (hostile input, seventeenth round)
+_UNSHOWN = ("script", "style", "template", "iframe")
 
 
 # C0 controls but tab, LF and CR (XML cannot hold them: one made lxml refuse the whole summary), and DEL; vertical
@@ -359,17 +364,20 @@ def entities_decoded(text: str | None) -> str | None:
     return text
 
 
-def html_to_text(fragment: str | None) -> str:
+def html_to_text(fragment: str | None, *, drop_unshown: bool = False, plain: bool = False) -> str:
     """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
     « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
-    X appeared first on Y."), without control characters."""
+    X appeared first on Y."), without control characters. `drop_unshown` (a summary or content): without the text of
+    scripts, styles, templates and frames. `plain`: text that only looks like markup, its `<script>` words."""
     if not fragment:
         return ""
     fragment = _CONTROLS.sub("", _CONTROL_SPACES.sub(" ", fragment))
-    if "<" not in fragment and "&" not in fragment:
+    if plain or ("<" not in fragment and "&" not in fragment):
         return strip_feed_footers(" ".join(fragment.split()))
     try:
         root = lxml.html.fromstring(f"<div>{fragment}</div>")
+        if drop_unshown:
+            lxml.etree.strip_elements(root, *_UNSHOWN, with_tail=False)
         for element in root.iter(*_BLOCKS):  # a mark, not "\n": the source's own line breaks are mere spaces
             element.text = _BREAK + (element.text or "")
             element.tail = _BREAK + (element.tail or "")
@@ -457,22 +465,33 @@ def item_updated(stored: str | None, now: str | None) -> bool:
     return old_title != new_title or bool(old_date and new_date and new_date > old_date)
 
 
-def another_story(stored: str | None, now: str | None, published: datetime | None = None) -> bool:
+def another_story(stored: str | None, now: str | None, published: datetime | None = None,
+                  headlines_alike: bool | None = None) -> bool:
     """Whether an item listed under a stored story's GUID is another story: its title and its date (both known) are
     not the stored one's. A renamed link keeps one of them; a feed that reuses GUIDs (`1`, `2`…) changes both. An
     item `published` no later than the stored version's date is that story edited, not a new one: Arc and other
     Atom feeds rewrite a headline and its slug and move `<updated>`, while `<published>` stays (it was stored as a
-    second article of the same story)."""
+    second article of the same story). Otherwise another title sharing few of the stored headline's words
+    (`headlines_alike` False: collect.headlines_alike) is another story whatever the dates: a feed reusing its GUIDs
+    within one day (or without dates) listed it under the stored story's date, and it was counted known, never
+    fetched (hostile input, seventeenth round); an edited headline keeps most of its words."""
     versions = _same_feed_versions(stored, now)
     if versions is None:
         return False
     (_, old_date, old_title), (_, new_date, new_title) = versions
+    order = None  # -1, 0 or 1: the item's publication before, at or after the stored version's date
     if published is not None and old_date:
         try:
-            if published <= datetime.fromisoformat(old_date):
-                return False
+            stored_date = datetime.fromisoformat(old_date)
+            order = (published > stored_date) - (published < stored_date)
         except (ValueError, TypeError):  # a malformed stored date: the titles and dates decide, as before
             pass
+    if order == -1:  # published before the stored version: Arc's edit of the story
+        return False
+    if old_title != new_title and headlines_alike is False:
+        return True
+    if order == 0:
+        return False
     return bool(old_date and new_date) and old_date != new_date and old_title != new_title
 
 
@@ -681,12 +700,15 @@ def _as_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None, 
     or Latin-1 feed) is left to feedparser's labels.
     """
     replaced = 0
-    marked = body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    # UTF-32's little-endian mark begins with UTF-16's (FF FE 00 00): a UTF-32 feed was read as UTF-16 and lost whole
+    # ("not well-formed", hostile input, seventeenth round)
+    codec = "utf-32" if body[:4] in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE) else "utf-16"
+    marked = body[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or codec == "utf-32"
     if marked:
         # A byte order mark says what the bytes are, whatever the labels (RFC 7303 §3, and browsers): a UTF-16 feed
         # served as `charset=iso-8859-1` was fed to the parser as such, "not well-formed" at its first character
-        text = body.decode("utf-16", "replace")
-        replaced = text.count("\ufffd") - body.decode("utf-16", "ignore").count("\ufffd")
+        text = body.decode(codec, "replace")
+        replaced = text.count("\ufffd") - body.decode(codec, "ignore").count("\ufffd")
         body = text.encode("utf-8")
     elif b"\x00" in body[:64]:
         return body, content_type, 0  # UTF-16/32 without a mark: its NUL bytes are valid UTF-8, its text is not
@@ -783,37 +805,71 @@ def most_item_categories(body: bytes) -> int:
 
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _ITEM_TITLE = re.compile(rb"<title[^>]*>(.{0,400}?)</title", re.IGNORECASE | re.DOTALL)
-# One category or keyword list holding text only (or none): what a channel's are, dropped unread
-_PLAIN_CATEGORY = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])[^<>]*(?:/>|>[^<]*</\1\s*>)",
-                             re.IGNORECASE)
+_CATEGORY_TAG = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])", re.IGNORECASE)
 
 
-def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None]]]:
-    """The body without the items carrying more than MAX_ITEM_CATEGORIES categories or keywords, and (count, title)
-    of each item taken out. One such item refused its whole feed for as long as the feed listed it (its other stories
-    lost); cut out before parsing, it costs only itself. An item whose end cannot be found is left in (the feed is then
-    refused as before). A channel carrying that many loses its plain ones instead (title None): newsroom reads no
-    channel category, and the channel is the feed."""
+def _category_end(part: bytes, tag: re.Match, limit: int) -> int | None:
+    """Where the category or keyword element opened by `tag` ends (after its end tag, or its own `/>`), looked for
+    before `limit` (the next such element) only, so that the whole pass stays linear; None when it is not there."""
+    opened = part.find(b">", tag.end(), limit)
+    if opened < 0:
+        return None
+    if part[opened - 1:opened] == b"/":
+        return opened + 1
+    closing = part.find(b"</" + tag.group(1), opened, limit)
+    if closing < 0:
+        return None
+    end = part.find(b">", closing, limit)
+    return end + 1 if end >= 0 and not part[closing + 2 + len(tag.group(1)):end].strip() else None
+
+
+def _without_categories(part: bytes) -> bytes:
+    """The channel's or an item's bytes without their category and keyword elements, each cut whole with whatever it
+    holds (text, CDATA, markup). newsroom reads none of them; feedparser compares each with every earlier one. An
+    element whose end comes after the next one starts (unclosed, nested) is left."""
+    kept, copied_to, previous = [], 0, None
+    for tag in itertools.chain(_CATEGORY_TAG.finditer(part), [None]):  # each one's end looked for up to the next
+        if previous is not None:
+            end = _category_end(part, previous, tag.start() if tag else len(part))
+            if end is not None:
+                kept.append(part[copied_to:previous.start()])
+                copied_to = end
+        previous = tag
+    kept.append(part[copied_to:])
+    return b"".join(kept)
+
+
+def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None, bool]]]:
+    """The body with the channel and items carrying more than MAX_ITEM_CATEGORIES categories or keywords read without
+    them, and (count, title, whether the item was kept) for each: the channel's title is None. Such an item was cut
+    out whole (hostile input, sixteenth round), and before that refused its whole feed; newsroom reads no category,
+    so its story is kept. Its end is not needed. Only an item whose categories cannot be cut (unclosed) is cut out
+    whole, when its end can be found; otherwise the feed is refused by `feed_shape_problem`."""
     if most_item_categories(body) <= MAX_ITEM_CATEGORIES:
         return body, []
-    kept, removed, copied_to = [], [], 0
+    kept, changed, copied_to = [], [], 0
     for start, count, next_start in _categories_by_item(body):
         if count <= MAX_ITEM_CATEGORIES:
             continue
-        if not start:  # the channel, before its first item
-            kept.append(_PLAIN_CATEGORY.sub(b"", body[:next_start]))
+        part = _without_categories(body[start:next_start])
+        title = None
+        if start:
+            title = _ITEM_TITLE.search(part)
+            title = title.group(1).decode("utf-8", "replace") if title else ""
+        if most_item_categories(part) <= MAX_ITEM_CATEGORIES:
+            kept.append(body[copied_to:start])
+            kept.append(part)
             copied_to = next_start
-            removed.append((count, None))
+            changed.append((count, title, True))
             continue
-        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)]
+        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)] if start else []
         if not ends:
             continue
-        title = _ITEM_TITLE.search(body, start, ends[-1])
         kept.append(body[copied_to:start])
         copied_to = ends[-1]
-        removed.append((count, title.group(1).decode("utf-8", "replace") if title else ""))
+        changed.append((count, title, False))
     kept.append(body[copied_to:])
-    return b"".join(kept), removed
+    return b"".join(kept), changed
 
 
 def feed_shape_problem(body: bytes) -> str | None:
@@ -871,16 +927,23 @@ def parse_feed(
     except ValueError as exc:  # e.g. a character reference `chr()` refuses, in an encoding not neutralised above
         return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
-    for count, title in overtagged:
+    for count, title, read in overtagged:
         if title is None:
             log.warning("feed %s: its channel carries %s categories or keywords (more than %s: feedparser slows down "
                         "quadratically on them): they are not read, its items are", feed.name, f"{count:,}",
                         f"{MAX_ITEM_CATEGORIES:,}")
             continue
+        shown = single_line(html_to_text(title), 80) or "untitled"
+        if read:
+            out.uncategorised.append(shown)
+            log.warning("feed %s: an item (%s) with %s categories or keywords is read without them (more than %s: "
+                        "feedparser slows down quadratically on them; newsroom reads none)", feed.name, shown,
+                        f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
+            continue
         _skip({"title": title}, "too-many-categories", out.skipped, out.skipped_titles)
-        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s: feedparser slows down "
-                    "quadratically on them); the feed's other items are read", feed.name,
-                    single_line(html_to_text(title), 80) or "untitled", f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
+        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s, some of them never "
+                    "closed: feedparser slows down quadratically on them); the feed's other items are read", feed.name,
+                    shown, f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"
@@ -967,6 +1030,11 @@ def _skip(entry: Any, reason: str, skipped: Counter, titles: dict[str, list[str]
         titles[reason].append(title)
 
 
+# The longest URL httpx sends (its MAX_URL_LENGTH): a longer item link was refused (`bad-url`) and its story stored
+# from the summary, though 20,000 `utm_` parameters made all of its length (hostile input, seventeenth round)
+MAX_LINK_CHARS = 65_536
+
+
 def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: Counter,
                      bad_dates: list[str], feed_title: str | None = None,
                      skipped_titles: dict[str, list[str]] | None = None,
@@ -992,6 +1060,10 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     except ValueError:
         _skip(entry, "bad-link", skipped, skipped_titles)
         return None
+    if len(link) > MAX_LINK_CHARS and len(url) < len(link):
+        log.info("feed %s: an item link of %s characters (more than an HTTP client sends): fetched without its "
+                 "tracking parameters, as %s", feed.name, f"{len(link):,}", mask_url(url))
+        link = url
     impossible: list[str] = []
     published = _in_feed_zone(entry, _entry_date(entry, impossible), feed)
     if published is None and not impossible:
@@ -1011,8 +1083,8 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     publisher = (html_to_text(named) or None) if isinstance(named, str) and not too_long_for_a_name(named) else None
     site_url = source.get("href") if isinstance(source, dict) and isinstance(source.get("href"), str) else None
     site_url = site_url.strip() if site_url and re.match(r"\s*https?://[^\s/]", site_url, re.I) else None
-    title = _without_publisher_suffix(entities_decoded(html_to_text(entry.get("title"))), publisher) or None
-    summary = html_to_text(summary_html)
+    title = _without_publisher_suffix(entities_decoded(_title_text(entry)), publisher) or None
+    summary = html_to_text(summary_html, drop_unshown=True)
     if publisher and title:  # Google News: « <a>Headline</a>&nbsp;&nbsp;<font>Le Monde</font> »
         summary = "\n".join(title if _without_publisher_suffix(line, publisher, "") == title else line
                              for line in summary.split("\n"))
@@ -1031,6 +1103,15 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
         site_name=publisher,
         site_url=site_url,
     )
+
+
+def _title_text(entry: Any) -> str:
+    """The item's title as text: read as HTML unless feedparser found it plain text (Atom `type="text"`, an RSS title
+    without markup). A headline about « the <script> tag » was parsed as a script running to the end, stored as "Why
+    tags matter</div>" (hostile input, seventeenth round)."""
+    detail = entry.get("title_detail")
+    plain = isinstance(detail, dict) and detail.get("type") == "text/plain"
+    return html_to_text(entry.get("title"), plain=plain)
 
 
 def _without_publisher_suffix(title: str, publisher: str | None, separator: str = r"[-–—|]\s+") -> str:

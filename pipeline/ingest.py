@@ -22,6 +22,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from pipeline.dedup import NearDuplicateIndex
 from pipeline.errors import NewsroomError, StoreError
+from pipeline.feeds import MAX_ITEM_CATEGORIES
 from pipeline.models import Article, EnrichedArticle, Enrichment, Feed
 from pipeline.runs import RunSummary, new_run_id, spool_run_record
 from pipeline.runs import write_run_record as store_run_record
@@ -300,8 +301,9 @@ def updated_checker(client: Elasticsearch | None, settings: Settings) -> Callabl
                         "could not check which known articles were updated in their feed (%s)")
 
 
-def guid_checker(client: Elasticsearch | None, settings: Settings) -> Callable[[list[str]], dict[str, str]]:
-    """The Collector's `guid_versions`: the stored feed version of the articles holding these GUID keys."""
+def guid_checker(client: Elasticsearch | None, settings: Settings,
+                 ) -> Callable[[list[str]], dict[str, tuple[str, str | None]]]:
+    """The Collector's `guid_versions`: the stored feed version and title of the articles holding these GUID keys."""
     return _store_check(client, settings, guid_versions,
                         "could not read the stored versions of renamed links (%s): trusting their GUIDs", empty=dict)
 
@@ -363,13 +365,17 @@ def summarize(summary: RunSummary, cstats: dict, stats: IndexStats, counts: dict
     if cstats["implausible_dates"]:
         summary.notes.append(f"{cstats['implausible_dates']} feed item(s) had a date before 1990, more than 2 days "
                              "ahead or impossible: treated as unknown (the page's date, else the fetch time, is used)")
+    if cstats.get("uncategorised"):
+        summary.notes.append(f"{cstats['uncategorised']} feed item(s) carried more than {MAX_ITEM_CATEGORIES:,} "
+                             "categories or keywords: read without them (newsroom reads none)")
     if cstats.get("implausible_page_dates"):
         summary.notes.append(f"{cstats['implausible_page_dates']} page(s) stated a publication date before 1990, more "
                              "than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch "
                              "time, is used)")
     if cstats.get("reused_guids"):
         summary.notes.append(f"{cstats['reused_guids']} item(s) listed under the GUID of a stored story with another "
-                             "title and date: the feed reuses GUIDs, so they were fetched as new stories")
+                             "title and another date or headline: the feed reuses GUIDs, so they were fetched as new "
+                             "stories")
     if cstats.get("continuation_pages"):
         summary.notes.append(f"{cstats['continuation_pages']} further page(s) of stories split over several pages "
                              "(rel=next or a pager link) joined to their first page")

@@ -1192,3 +1192,210 @@ def test_a_page_whose_class_and_id_run_to_800_kb_is_read_in_well_under_a_second(
     assert seconds < 2, f"{seconds:.1f} s of CPU"
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and closing in article.text
+
+
+@pytest.mark.parametrize("head", ['<meta property="og:title" content="{big}">', '<meta name="twitter:title" '
+                                  'content="{big}">', "<title>{big}</title>"])
+def test_a_page_whose_title_runs_to_a_megabyte_is_read_in_milliseconds_under_its_headline(tmp_path, head):
+    """A 1 MB og:title, twitter:title or <title> was cleaned, cut at 1,000 characters and checked character by
+    character: about 0.5 s of CPU a page, each page of a site anew, and the story stored under its first thousand
+    characters (hostile input, seventeenth round). A title over TITLE_CHARS names no story: the <h1> is read."""
+    big = " ".join(f"word{i}" for i in range(130_000))
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    pages = {f"/big{n}.html": (200, {}, "<!DOCTYPE html><html lang='en'><head>" + head.format(big=big) + "</head>"
+                                        f"<body><article><h1>Mistral AI headline {n}</h1>{body}</article></body></html>")
+             for n in range(3)}
+    feed = rss([rss_item(f"Mistral AI big title {n}", f"{{base}}/big{n}.html") for n in range(3)])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), **pages}) as site:
+        feeds = site.feeds_file(tmp_path)
+        collect_feeds(feeds)  # the models and caches, loaded once
+        start = time.process_time()
+        articles, _ = collect_feeds(tmp_path.joinpath("again").mkdir() or site.feeds_file(tmp_path / "again"))
+        seconds = time.process_time() - start
+    assert seconds < 1, f"{seconds:.2f} s of CPU"
+    assert sorted((a.title, a.extraction) for a in articles) == [(f"Mistral AI headline {n}", "trafilatura")
+                                                                 for n in range(3)]
+
+
+def test_a_feed_summary_holding_a_script_or_a_style_is_stored_without_their_text(tmp_path):
+    """feedparser runs without sanitising, so an Atom `<content type="xhtml">` or an RSS description holding a
+    `<script>`, a `<style>` or an `<iframe>` gave « alert('x')p{color:red} » as the opening words of the story stored
+    from its summary (hostile input, seventeenth round). Their text is dropped, the summary's words kept."""
+    words = "Mistral AI signed a deal with Nvidia in Paris, the company said on Saturday. "
+    atom = ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>a</id>"
+            "<updated>2026-11-30T10:00:00Z</updated><entry><id>x1</id><title>Mistral AI in Atom</title>"
+            "<link rel='alternate' href='{base}/gone.html'/><updated>2026-11-30T10:00:00Z</updated>"
+            "<content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'><script>alert('xhtml')</script><style>"
+            f"p{{color:red}}</style><p>{words}</p><iframe src='javascript:alert(2)'>frame text</iframe></div></content>"
+            "</entry></feed>")
+    rss_feed = rss([rss_item("Mistral AI in RSS", "{base}/gone2.html",
+                             f"<![CDATA[<script>document.write('rss')</script><p>{words}</p><template>tpl</template>]]>")])
+    with RawSite({"/atom.xml": (200, {"Content-Type": "application/atom+xml"}, atom),
+                  "/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss_feed)}) as site:
+        feeds = tmp_path / "feeds.json"
+        feeds.write_text(json.dumps({"feeds": [{"name": n, "url": site.base_url + path, "lang": "en"}
+                                               for n, path in (("A", "/atom.xml"), ("R", "/feed.xml"))]}))
+        articles, _ = collect_feeds(feeds)
+    assert sorted((a.title, a.extraction, a.text) for a in articles) == [
+        ("Mistral AI in Atom", "feed-summary", words.strip()), ("Mistral AI in RSS", "feed-summary", words.strip())]
+
+
+def test_a_headline_naming_the_script_tag_keeps_its_words(tmp_path):
+    """A title feedparser reads as plain text (Atom `type="text"`, an RSS title without markup) was parsed as HTML:
+    « Why <script> tags matter » opened a script that ran to the end, and the story was stored, listed and mailed as
+    "Why tags matter</div>" (hostile input, seventeenth round). Plain text stays words; a title in HTML is read as
+    HTML."""
+    page = story("Mistral AI page", body="".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6)))
+    atom = ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'><title>A</title><id>a</id>"
+            "<updated>2026-11-30T10:00:00Z</updated>" + "".join(
+                f"<entry><id>x{n}</id><title{kind}>{title}</title><link rel='alternate' href='{{base}}/p{n}.html'/>"
+                "<updated>2026-11-30T10:00:00Z</updated></entry>" for n, (kind, title) in enumerate([
+                    ("", "Why &lt;script&gt; tags matter to Mistral AI"),
+                    ("", "Mistral AI &lt;style&gt; guide &amp; Nvidia"),
+                    (" type='html'", "Mistral AI &lt;b&gt;bold&lt;/b&gt; move"),
+                ])) + "</feed>")
+    pages = {f"/p{n}.html": (200, {}, page.replace("<title>Mistral AI page</title>", "")
+                             .replace("<h1>Mistral AI page</h1>", "")) for n in range(3)}
+    with RawSite({"/atom.xml": (200, {"Content-Type": "application/atom+xml"}, atom), **pages}) as site:
+        articles, _ = collect_feeds(site.feeds_file(tmp_path, "/atom.xml"))
+    assert sorted(a.title for a in articles) == ["Mistral AI <style> guide & Nvidia", "Mistral AI bold move",
+                                                 "Why <script> tags matter to Mistral AI"]
+
+
+def test_a_story_after_a_5_mb_inline_svg_drawing_is_extracted(tmp_path):
+    """An inline SVG chart of 5 MB (one long path) before the story made the page "too large to extract" (over the
+    3,000,000-character markup limit): the story was stored from its feed summary (hostile input, seventeenth round).
+    trafilatura drops `<svg>` whole, so its body is set aside like a script's before the size is counted. An icon that
+    closes itself (`<svg/>`) before the story sets nothing aside; an SVG never closed is still counted."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    drawing = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 9 9'><path d='" + "M0 0 L1 1 " * 500_000 + "'/>"
+    pages = {"/before.html": story("Mistral AI chart before", body=drawing + "</svg>" + body),
+             "/icon.html": story("Mistral AI icon then chart", body="<svg class='icon'/>" + body + drawing + "</svg>"),
+             "/unclosed.html": story("Mistral AI unclosed chart", body=body + drawing)}
+    feed = rss([rss_item(f"Mistral AI {path[1:-5]}", "{base}" + path) for path in pages])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  **{path: (200, {}, page) for path, page in pages.items()}}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    read = {a.url.rsplit("/", 1)[1]: (a.extraction, a.text.count("Part ")) for a in articles}
+    assert read == {"before.html": ("trafilatura", 6), "icon.html": ("trafilatura", 6),
+                    "unclosed.html": ("feed-summary", 0)}
+    assert collector.stats.fallback_reasons == {"page-too-complex": 1}
+
+
+def test_an_item_link_made_too_long_by_tracking_parameters_is_fetched_without_them(tmp_path):
+    """20,000 `utm_` parameters made an item link of 240 KB, more than httpx sends (65,536): refused as `bad-url`,
+    the story stored from its summary (hostile input, seventeenth round). The link without its tracking parameters,
+    the story's own URL, is fetched instead; a shorter link is still fetched as written."""
+    trackers = "&amp;".join(f"utm_x{i}=1" for i in range(20_000))
+    page = story("Mistral AI tracked", body="".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6)))
+    feed = rss([rss_item("Mistral AI tracked", "{base}/tracked.html?" + trackers + "&amp;id=7"),
+                rss_item("Mistral AI short", "{base}/short.html?utm_source=rss&amp;id=8")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), "/tracked.html?id=7": (200, {}, page),
+                  "/short.html?utm_source=rss&id=8": (200, {}, page.replace("tracked", "short"))}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert sorted((a.url.rsplit("/", 1)[1], a.extraction) for a in articles) == [
+        ("short.html?id=8", "trafilatura"), ("tracked.html?id=7", "trafilatura")]
+    assert not collector.stats.fallback_reasons
+
+
+def test_a_story_inside_50000_nested_spans_keeps_its_text(tmp_path):
+    """50,000 `<span>`s nested in one paragraph (valid HTML, shown by any browser) went past the 2,048 levels the
+    parser builds: `page-too-complex`, the story stored from its feed summary (hostile input, seventeenth round). The
+    nest is read without its inline tags, as a page past MAX_INLINE is; a nest of 5,000 `<div>`s is still refused
+    (test_a_story_nested_300_deep_keeps_its_text_and_one_nested_5000_deep_is_refused_with_its_reason)."""
+    words = "".join(f"Part {i}: {SENTENCE * 2} " for i in range(6))
+    page = story("Mistral AI nested spans", body="<p>" + "<span class='s'>" * 50_000 + words + "</span>" * 50_000
+                 + "</p><p>In closing, Mistral AI and Nvidia signed a three-year compute contract.</p>")
+    feed = rss([rss_item("Mistral AI nested spans", "{base}/spans.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/spans.html": (200, {}, page)}) as site:
+        feeds = site.feeds_file(tmp_path)
+        start = time.process_time()
+        articles, _ = collect_feeds(feeds)
+        seconds = time.process_time() - start
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "signed a three-year compute contract" in article.text
+    assert seconds < 5, f"{seconds:.1f} s of CPU"
+
+
+def test_a_charset_left_in_a_comment_does_not_garble_the_page(tmp_path):
+    """A windows-1252 page served without a charset, whose head keeps an old `<meta charset="koi8-r">` in a comment
+    before its real one, was decoded as KOI8-R: « L'ИtИ de Mistral Ю Paris » stored, searched and mailed (hostile
+    input, seventeenth round). Browsers' prescan skips comments; so does newsroom's."""
+    body = "".join(f"<p>Partie {i} : L'été de Mistral AI à Paris, déjà cité par Nvidia, réjouit les élus. "
+                   f"{SENTENCE * 2}</p>" for i in range(6))
+    page = ("<!DOCTYPE html><html lang='fr'><head><!-- ancien : <meta charset='koi8-r'> --><meta charset="
+            f"'windows-1252'><title>L'été de Mistral AI</title></head><body><article><h1>L'été de Mistral AI</h1>{body}"
+            "</article></body></html>").encode("cp1252")
+    feed = rss([rss_item("L'été de Mistral AI", "{base}/ete.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/ete.html": (200, {"Content-Type": "text/html"}, page)}) as site:
+        [article], _ = collect_feeds(site.feeds_file(tmp_path))
+    assert article.extraction == "trafilatura" and article.title == "L'été de Mistral AI"
+    assert article.text.count("L'été de Mistral AI à Paris, déjà cité") == 6 and "И" not in article.text
+
+
+@pytest.mark.parametrize("head", ["<link rel='canonical' href='{base}/{long}'>", "<meta property='og:url' "
+                                  "content='{base}/{long}'>"])
+def test_a_megabyte_canonical_link_is_not_stored_with_the_article(tmp_path, head):
+    """A 1 MB `<link rel=canonical>` or og:url names no page a client can ask for, but it was stored whole as the
+    article's `canonical_url` (1 MB in every copy of the document; hostile input, seventeenth round). Past what an
+    HTTP client sends, the fetched URL stands in, as for a page declaring none."""
+    page = story("Mistral AI long canonical", head.replace("{long}", "a" * 1_000_000),
+                 body="".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6)))
+    feed = rss([rss_item("Mistral AI long canonical", "{base}/canon.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/canon.html": (200, {}, page)}) as site:
+        [article], _ = collect_feeds(site.feeds_file(tmp_path))
+        assert (article.extraction, article.canonical_url) == ("trafilatura", f"{site.base_url}/canon.html")
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_a_utf32_feed_with_its_byte_order_mark_is_read(tmp_path, codec):
+    """UTF-32's little-endian byte order mark (FF FE 00 00) begins with UTF-16's (FF FE): a UTF-32 feed was read as
+    UTF-16 and lost whole ("not well-formed") at every run, whatever its labels (hostile input, seventeenth round)."""
+    feed = rss([rss_item("Numérique : Mistral AI à l’Élysée", "http://127.0.0.1:0/elysee.html")]).replace(
+        'encoding="utf-8"', 'encoding="utf-32"')
+    body = (b"" if codec == "utf-32" else b"\x00\x00\xfe\xff") + feed.encode(codec)
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml; charset=iso-8859-1"}, body)}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert not collector.stats.feed_errors and collector.stats.feeds_malformed == 0
+    assert [a.title for a in articles] == ["Numérique : Mistral AI à l’Élysée"]
+
+
+@pytest.mark.parametrize("codec, mark", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+def test_a_utf16_page_with_its_byte_order_mark_is_read_whatever_its_header_says(tmp_path, codec, mark):
+    """A UTF-16 page served as `charset=iso-8859-1` (a web server's default label) was decoded as windows-1252, a NUL
+    between each letter, which the parser drops: every character past Latin-1 (’, €, œ) became noise (hostile input,
+    seventeenth round). The byte order mark decides before any label, as browsers' BOM sniff does (feeds since the
+    eleventh round)."""
+    body = "".join(f"<p>Partie {i} : l’État et Mistral AI, 1 milliard d’€ pour l’œuvre. {SENTENCE * 2}</p>"
+                   for i in range(6))
+    page = mark + story("L’État et Mistral AI", body=body).encode(codec)
+    feed = rss([rss_item("L’État et Mistral AI", "{base}/ete.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  "/ete.html": (200, {"Content-Type": "text/html; charset=iso-8859-1"}, page)}) as site:
+        [article], _ = collect_feeds(site.feeds_file(tmp_path))
+    assert article.extraction == "trafilatura" and article.title == "L’État et Mistral AI"
+    assert article.text.count("l’État et Mistral AI, 1 milliard d’€ pour l’œuvre.") == 6
+
+
+def test_a_story_beside_a_chart_or_a_script_of_250000_tags_is_extracted(tmp_path):
+    """An inline SVG chart of 250,000 elements (or a script holding 250,000 `<`) went past the 200,000 `<` a page may
+    hold before it is parsed: `page-too-complex`, the story from its summary (hostile input, seventeenth round). What
+    no reader reads makes no element to extract: the `<` are counted again without it. A page of 250,000 real
+    elements is still refused."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    chart = "<svg viewBox='0 0 9 9'>" + "<rect/>" * 250_000 + "</svg>"
+    code = "<script>var t = '" + "<" * 250_000 + "';</script>"
+    pages = {"/chart.html": story("Mistral AI chart", body=chart + body),
+             "/code.html": story("Mistral AI code", body=code + body),
+             "/tags.html": story("Mistral AI tags", body=body + "<i></i>" * 125_001)}
+    feed = rss([rss_item(f"Mistral AI {path[1:-5]}", "{base}" + path) for path in pages])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+                  **{path: (200, {}, page) for path, page in pages.items()}}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    read = {a.url.rsplit("/", 1)[1]: (a.extraction, a.text.count("Part ")) for a in articles}
+    assert read == {"chart.html": ("trafilatura", 6), "code.html": ("trafilatura", 6), "tags.html": ("feed-summary", 0)}
+    assert collector.stats.fallback_reasons == {"page-too-complex": 1}

@@ -385,6 +385,58 @@ def test_a_feed_that_reuses_its_guids_for_new_stories_loses_none_and_a_renamed_s
     assert client.count(index=articles)["count"] == 4
 
 
+def test_a_guid_reused_the_same_day_for_another_story_is_fetched_once_and_an_edited_headline_stays_known(
+        httpserver, tmp_path, es_url, cleanup, enricher):
+    """A feed numbering its items with dates of one day (or no time) lists a new story under a stored story's GUID
+    and date: only another title *and* another date made it a new story, so it was counted known and never fetched
+    (hostile input, seventeenth round). Another title sharing few words with the stored headline is another story,
+    fetched once, known by its own link after; a renamed slug whose headline was edited stays known."""
+    from pipeline.ingest import ingest
+
+    base = httpserver.url_for("/").rstrip("/")
+    story = page("spip_article124.html", base)
+    feed = {"items": [], "built": "Mon, 30 Nov 2026 10:00:00 +0000"}
+
+    def rss(request) -> Response:
+        body = "".join(f"<item><title>{title}</title><link>{base}/s/{slug}</link><guid isPermaLink=\"false\">{guid}"
+                       f"</guid><pubDate>{date}</pubDate><description>OVHcloud.</description></item>"
+                       for guid, slug, title, date in feed["items"])
+        return Response(f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><lastBuildDate>'
+                        f'{feed["built"]}</lastBuildDate>{body}</channel></rss>', content_type="application/rss+xml")
+
+    headlines = {"a1": "La région Occitanie choisit OVHcloud pour héberger ses données de santé",
+                 "a2": "Scaleway recrute cent ingénieurs à Paris", "a2-v2": "Scaleway recrute cent ingénieurs à Lille",
+                 "c1": "Thales rachète une start-up de cybersécurité bretonne"}
+    for slug, headline in headlines.items():
+        httpserver.expect_request(f"/s/{slug}").respond_with_data(
+            story.replace(f"{base}/spip.php?article124", f"{base}/s/{slug}").replace(
+                "La région Occitanie choisit OVHcloud pour héberger ses données de santé", headline).replace(
+                "Occitanie", f"Occitanie {slug}"), content_type="text/html")
+    httpserver.expect_request("/feed.xml").respond_with_handler(rss)
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    settings = load_settings()
+    feeds = local_feeds(httpserver, tmp_path)
+    day = "Mon, 30 Nov 2026"
+    feed["items"] = [("1", "a1", headlines["a1"], day), ("2", "a2", headlines["a2"], day)]
+    assert ingest(settings, feeds=feeds, progress=False, enricher=enricher).counts["indexed"] == 2
+    # the same day: a new story under GUID 1, and story 2's slug renamed with its headline edited
+    feed["items"] = [("1", "c1", headlines["c1"], day), ("2", "a2-v2", headlines["a2-v2"], day)]
+    second = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (second.counts["indexed"], second.counts["known"]) == (1, 1), second.counts
+    assert any("reuses GUIDs" in note for note in second.notes), second.notes
+    fetched = [request.path for request, _ in httpserver.log if request.path.startswith("/s/")]
+    assert fetched == ["/s/a1", "/s/a2", "/s/c1"]
+    feed["built"] = "Mon, 30 Nov 2026 11:00:00 +0000"  # the feed read again, its items unchanged: none fetched
+    third = ingest(settings, feeds=feeds, progress=False, enricher=enricher)
+    assert (third.counts["indexed"], third.counts["known"], third.counts["selected"]) == (0, 2, 0), third.counts
+    assert [request.path for request, _ in httpserver.log if request.path.startswith("/s/")] == fetched
+    client = make_client(settings)
+    articles = index_names(settings.es_index_prefix)["articles"]
+    client.indices.refresh(index=articles)
+    assert client.count(index=articles)["count"] == 3
+    assert client.get(index=articles, id=article_id(f"{base}/s/c1"))["_source"]["title"].startswith("Thales rachète")
+
+
 def test_an_atom_entry_whose_headline_and_slug_are_rewritten_stays_one_story(
         httpserver, tmp_path, es_url, cleanup, enricher):
     """Arc XP's Atom feeds rewrite a headline and its slug in place: same <id>, same <published>, a later <updated>.

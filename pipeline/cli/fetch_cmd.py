@@ -17,7 +17,7 @@ from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.errors import NewsroomError
-from pipeline.feeds import load_feeds
+from pipeline.feeds import MAX_ITEM_CATEGORIES, load_feeds
 from pipeline.safewrite import atomic_output, resolve_output
 from pipeline.settings import get_settings
 from pipeline.sinks import for_terminal as esc, terminal_console
@@ -57,6 +57,9 @@ def print_summary(stats: CollectStats, out: Console = console) -> None:
     if stats.implausible_dates:
         out.print(f"[yellow]note:[/] {stats.implausible_dates} feed item(s) had a date before 1990, more than 2 days "
                   "ahead or impossible: treated as unknown (the page's date, else the fetch time, is used).", highlight=False)
+    if stats.uncategorised:
+        out.print(f"[yellow]note:[/] {stats.uncategorised} feed item(s) carried more than {MAX_ITEM_CATEGORIES:,} "
+                  "categories or keywords: read without them (newsroom reads none).", highlight=False)
     if stats.implausible_page_dates:
         out.print(f"[yellow]note:[/] {stats.implausible_page_dates} page(s) stated a publication date before 1990, "
                   "more than 2 days ahead or impossible: treated as unknown (the feed's date, else the fetch time, "

@@ -38,6 +38,7 @@ from pipeline.models import Article, EnrichedArticle, Sentiment
 from pipeline.feeds import item_updated
 from pipeline.pagetype import RETRY_FALLBACKS, TRANSIENT_RETRY_DAYS, transient_failure
 from pipeline.settings import Settings
+from pipeline.store.shapes import stored_article
 from pipeline.store.templates import SEARCH_LANGS, SEARCH_OTHER, index_names
 
 log = logging.getLogger(__name__)
@@ -349,20 +350,23 @@ def known_article_ids(client: Elasticsearch, settings: Settings, ids: list[str],
     return known
 
 
-def guid_versions(client: Elasticsearch, settings: Settings, keys: list[str], batch: int = 500) -> dict[str, str]:
-    """The feed version (`feeds.item_version`) of the newest stored article holding each of these GUID keys in its
-    `link_ids`: what tells a renamed link of a stored story from a feed that reuses its GUIDs for new stories."""
+def guid_versions(client: Elasticsearch, settings: Settings, keys: list[str], batch: int = 500,
+                  ) -> dict[str, tuple[str, str | None]]:
+    """The feed version (`feeds.item_version`) and title of the newest stored article holding each of these GUID keys
+    in its `link_ids`: what tells a renamed link of a stored story from a feed that reuses its GUIDs for new
+    stories."""
     alias = index_names(settings.es_index_prefix)["articles"]
     if not keys or not client.indices.exists_alias(name=alias):
         return {}
-    versions: dict[str, str] = {}
+    versions: dict[str, tuple[str, str | None]] = {}
     for start in range(0, len(keys), batch):
         chunk = keys[start : start + batch]
         hits = client.search(index=alias, query={"terms": {"link_ids": chunk}}, size=2 * len(chunk),
-                             source=["link_ids", "feed_version"], sort=[{"first_seen_at": {"order": "desc"}}])
+                             source=["link_ids", "feed_version", "title"], sort=[{"first_seen_at": {"order": "desc"}}])
         for hit in hits["hits"]["hits"]:
+            title = stored_article(hit["_source"]).get("title")  # an older writer's array or number read as text
             for key in set(hit["_source"].get("link_ids") or []).intersection(chunk):
-                versions.setdefault(key, hit["_source"].get("feed_version") or "")
+                versions.setdefault(key, (hit["_source"].get("feed_version") or "", title))
     return versions
 
 
