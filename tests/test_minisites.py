@@ -33,13 +33,22 @@ import yaml
 from _store_helpers import drop_prefix
 from conftest import FIXTURES
 
-from pipeline.demo import serve_site, write_feeds_file
+from pipeline.demo import SiteHandler, serve_site, write_feeds_file
 from pipeline.enrich.gazetteer import canonical_place
 
 pytestmark = pytest.mark.slow
 
 SITES_DIR = FIXTURES / "minisites"
 EXPECTED = yaml.safe_load((SITES_DIR / "expected.yaml").read_text(encoding="utf-8"))
+SERVED_ON = "Sat, 05 Dec 2026 09:30:00 GMT"  # the sites' clock: « Publié hier à 18h05 » is 4 December
+
+
+class FixedClockSite(SiteHandler):
+    """The sites as a server would send them on SERVED_ON (their `Date` header), the moment their relative dates («
+    hier », « il y a 3 heures ») were written from."""
+
+    def date_time_string(self, timestamp=None):
+        return SERVED_ON if timestamp is None else super().date_time_string(timestamp)
 
 
 # Fields found wrong and not fixed yet (page → fields), each with why. The test fails as soon as one of them comes out
@@ -53,6 +62,32 @@ LEFT = {
     },
     "byteline/2026/12/04/ovhcloud_outage_tax_portal/": {
         "persons",  # spaCy tags "Spokesperson Camille Dorval" as one organisation (pipeline/enrich/entities.py)
+    },
+    # round four's holdout, read before any change for it
+    "techwelt/news/Infineon-streicht-1400-Stellen-in-Regensburg-und-Dresden-10246012.html": {
+        "text",  # the lead in `a-article-header__lead` is lost
+        "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
+        "tone", "company_tone",  # German: no tone is decided (level "partial"), the tone model reads French and English
+    },
+    "techwelt/news/DeepL-eroeffnet-Forschungszentrum-in-Koeln-und-schafft-300-Stellen-10245871.html": {
+        "text",  # the lead in `a-article-header__lead` is lost
+        "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
+        "tone", "company_tone",  # German: no tone is decided (level "partial"), the tone model reads French and English
+    },
+    "quayside/business/live/2026/dec/03/asml-shares-china-orders-live": {
+        "text",  # the live blog's "Key events" heading, its JavaScript note and the updates' "Share" stay
+    },
+    "quayside/business/2026/dec/04/synthesia-valuation-funding-round": {
+        "places",  # Shoreditch: spaCy tags nothing, and the gazetteer knows no London district (entities, owned elsewhere)
+    },
+    "berry/cher/bourges/economie/bourges-scaleway-va-ouvrir-un-centre-de-donnees-et-creer-60-emplois_8839954": {
+        "published_at",  # « Publié hier à 18h05 » is not read: the feed's update time is stored
+        "authors",  # a reader's « berruyer18 » (`comment-author`) signs the story: "Berruyer"
+        "text",  # the rubric « Économie » over the headline opens the text
+    },
+    "berry/indre/chateauroux/social/direct-greve-chez-safran-a-chateauroux-l-usine-a-l-arret_8841207": {
+        "published_at",  # « Publié aujourd'hui à 07h45 » is not read: the feed's update time is stored
+        "text",  # the rubric « En direct Social » over the headline opens the text
     },
 }
 
@@ -108,7 +143,7 @@ def minisites(es_server, tmp_path_factory):
     env = {**os.environ, "NEWSROOM_ES_URL": es_server, "NEWSROOM_ES_INDEX_PREFIX": prefix,
            "NEWSROOM_DATA_DIR": str(work / "data"), "NEWSROOM_FETCH_ALLOW_HOSTS": "127.0.0.1",
            "NEWSROOM_FETCH_HOST_DELAY": "0"}
-    server, base = serve_site(SITES_DIR)
+    server, base = serve_site(SITES_DIR, handler=FixedClockSite)
     try:
         feeds = write_feeds_file(base, work, SITES_DIR)
         done = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "--feeds", str(feeds), "--json"],
