@@ -38,7 +38,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem, too_long_for_a_name
-from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp, site_zone
+from pipeline.pagetime import XML_SPACES, in_discussions, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
@@ -760,7 +760,7 @@ def _byline(tree: Any) -> str | None:
     """Authors read from the markup: trafilatura's byline selectors, then signature/auteur containers, on the raw text
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
     as part of the name)."""
-    subtree = prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME])
+    subtree = _without_discussions(prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME]))
     raw = _rel_authors(subtree) or _first_naming(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM])
     boxes = [] if raw else _block_free_starts(subtree, _DATED_BYLINE_TAGS)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
@@ -780,6 +780,17 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a blog theme's post meta: « December 1, 2026 · 4 min · Tomás Ferreira »
         raw = _post_meta_author(subtree)
     return _byline_text(raw) if raw else None
+
+
+def _without_discussions(tree: Any) -> Any:
+    """The page without its readers' comments: a commenter's name in `<p class="comment-author">berruyer18</p>` was
+    the first byline trafilatura's selectors found, and a regional daily's story was signed "Berruyer" (mini sites,
+    fourth round). A box holding the page's `<h1>` is the story's, whatever its class says."""
+    inside = in_discussions(tree)
+    for element in [e for e in inside if e.getparent() is not None and e.getparent() not in inside]:
+        if next(element.iter("h1"), None) is None:
+            element.clear(keep_tail=True)
+    return tree
 
 
 # Hugo's PaperMod and other blog themes sign a post only in its meta line, the author's slot right after the reading

@@ -37,13 +37,20 @@ def _short_elements(tree: Any) -> list[tuple[Any, str]]:
     'i')])]` selects, with the regex run once per class or id value rather than, through EXSLT, once per (element,
     ancestor) pair (15 ms a page against 3 ms on the corpus). No word of the pattern holds a space, so it matches
     `concat(@class, ' ', @id)` exactly when it matches the class or the id. The texts are built once (`_short_texts`)."""
-    inside: set[Any] = set()  # the discussions' elements (lxml returns one proxy per element while it is referenced)
-    for value in _CLASSES_AND_IDS(tree):
-        if _DISCUSSION.search(value) and (element := value.getparent()) not in inside:
-            inside.update(element.iter())
+    inside = in_discussions(tree)
     texts = _short_texts(tree)
     return [(element, " ".join(text.split())) for element in tree.iter(*_CANDIDATE_TAGS)
             if (text := texts.get(element)) is not None and len(text) < SHORT_CHARS and element not in inside]
+
+
+def in_discussions(tree: Any) -> set[Any]:
+    """Every element inside an element whose class or id names a discussion (readers' comments, replies, a forum
+    box), the discussion's own included. lxml returns one proxy per element while it is referenced: hold the set."""
+    inside: set[Any] = set()
+    for value in _CLASSES_AND_IDS(tree):
+        if _DISCUSSION.search(value) and (element := value.getparent()) not in inside:
+            inside.update(element.iter())
+    return inside
 
 
 XML_SPACES = re.compile(r"[ \t\n\r]+")  # the white space of XPath's normalize-space

@@ -1737,3 +1737,18 @@ def test_a_news_agency_named_x_of_a_country_stays_whole_as_the_author():
     assert authors('<meta property="article:author" content="United News of India">') == ["United News of India"]
     assert authors('<meta name="author" content="Jane Doe of Reuters">') == ["Jane Doe"]
     assert authors('<meta name="author" content="Priya Sharma of The Hindu">') == ["Priya Sharma"]
+
+
+def test_a_reader_s_name_in_the_comments_is_not_the_story_s_author():
+    """Mini sites, fourth round: a regional daily's « Par Mathilde Caron » sits in `art-auteur`, a class no byline
+    selector knows, and the first box trafilatura's selectors found was a comment's `comment-author`: the story was
+    signed "Berruyer" (from « berruyer18 »)."""
+    byline = "<div class='art-infos'><span class='art-auteur'>Par Mathilde Caron</span></div>"
+    comments = ("<div class='reactions'><h3>Réagir</h3><div class='comment'><p class='comment-author'>berruyer18</p>"
+                "<p>Et l'eau pour refroidir, on en parle ?</p></div></div>")
+    page = _lead_page(byline, after=comments)
+    assert extract_article(page, "https://berry.example/s", None, NOW, min_words=10).authors == ["Mathilde Caron"]
+    # a story whose whole box carries a discussion's class (`comments-open`) keeps its byline
+    story = page.replace("<article>", "<article class='post comments-open'>")
+    story = story.replace(byline, "<p class='byline'>Par Mathilde Caron</p>").replace(comments, "")
+    assert extract_article(story, "https://berry.example/s", None, NOW, min_words=10).authors == ["Mathilde Caron"]

@@ -82,7 +82,6 @@ LEFT = {
     },
     "berry/cher/bourges/economie/bourges-scaleway-va-ouvrir-un-centre-de-donnees-et-creer-60-emplois_8839954": {
         "published_at",  # « Publié hier à 18h05 » is not read: the feed's update time is stored
-        "authors",  # a reader's « berruyer18 » (`comment-author`) signs the story: "Berruyer"
         "text",  # the rubric « Économie » over the headline opens the text
     },
     "berry/indre/chateauroux/social/direct-greve-chez-safran-a-chateauroux-l-usine-a-l-arret_8841207": {
