@@ -38,7 +38,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem, too_long_for_a_name
-from pipeline.pagetime import XML_SPACES, in_discussions, shown_time, shown_timestamp, site_zone
+from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
@@ -559,11 +559,12 @@ _STORY_TYPE = re.compile(r"Article|BlogPosting|LiveBlogPosting|Report")  # NewsA
 
 
 def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: bool,
-                    rejected: list[str] | None = None) -> datetime | None:
+                    rejected: list[str] | None = None, served_at: datetime | None = None) -> datetime | None:
     """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
     htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
     are often shown first) or by the time shown beside that day in a zone known from the page (`pagetime`), else that
-    day at midnight UTC, which `choose_published` lets a feed time refine. Stated
+    day at midnight UTC, which `choose_published` lets a feed time refine. A page with no day in its markup may show
+    one with its time, or one relative to `served_at` (« Publié hier à 18h05 », see `pagetime`). Stated
     dates that cannot be used (see `_timestamp`) are added to `rejected`; the page then has no date of its own (a
     guess from a page whose stated date is impossible is no better: htmldate read 2026-02-31 as 2026-02-01)."""
     rejected = [] if rejected is None else rejected
@@ -578,7 +579,7 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     if found is None and extensive:
         found = _find_date(tree, url, True, rejected)
     if found is None and not rejected:  # no date in the markup: one shown with its time (a dépêche's header line)
-        return shown_timestamp(tree, url)
+        return shown_timestamp(tree, url) or relative_timestamp(tree, url, served_at)
     if found is None or any(found[:10] in value for value in rejected):  # htmldate re-reading `-2026-01-01`
         return None
     stamp = _timestamp(found, rejected)
@@ -980,14 +981,15 @@ def _author_uncut(authors: str, page: str) -> str:
 
 
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
-                  site_names: tuple[str, ...] = ()) -> dict[str, Any]:
+                  site_names: tuple[str, ...] = (), served_at: datetime | None = None) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
     `date_rejected` is the stated publication date that could not be used when no other was found (see `_timestamp`).
 
     trafilatura's own metadata sequence minus categories/tags/license. Two costlier fallbacks are opt-in: htmldate's
     extensive date search (dateparser: seconds to load) and reading authors from the byline in the markup when meta
     tags and JSON-LD name none (2-3 ms of CPU a page on ../shared/corpus; `extract_article` does it unless the feed
-    item names its authors: on the shared pages it finds an author on 71 of 86 pages instead of 45).
+    item names its authors: on the shared pages it finds an author on 71 of 86 pages instead of 45). `served_at`, when
+    the page was served, dates « Publié hier à 18h05 ».
     """
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
@@ -1029,7 +1031,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if match:
         lang = match.group(1).lower()
     rejected: list[str] = []
-    date = _page_published(tree, scripts, _dating_url(url, canonical), extensive_dates, rejected)
+    date = _page_published(tree, scripts, _dating_url(url, canonical), extensive_dates, rejected, served_at)
     return {
         "title": title,
         "authors": authors,
@@ -1578,6 +1580,7 @@ def extract_article(
     summary_fallback: bool = False,
     date_notes: list[str] | None = None,
     next_pages: list[str] | None = None,
+    served_at: datetime | None = None,
 ) -> Article | None:
     """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed).
 
@@ -1585,7 +1588,10 @@ def extract_article(
     "feed-summary"), under the story's URL the page declares, or None when the item has no summary either.
     A page date dropped as implausible adds the page's URL to `date_notes` (the run counts them). A story that goes
     on over more pages adds its page 2's URL to `next_pages` (the caller fetches it: `extract_continuation`).
+    A day the page gives relative to when it was served (« Publié hier à 18h05 ») counts from `served_at` (the
+    response's `Date` header), else from `fetched_at` when given; otherwise it is not read.
     """
+    served_at = served_at or fetched_at
     fetched_at = fetched_at or datetime.now(timezone.utc)
     text_html = decode_html(html, charset)
     tree = parse_within_budget(text_html, url)
@@ -1601,6 +1607,7 @@ def extract_article(
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not feed_authors,
         site_names=(item.feed_name, item.site_name) if item else (),
+        served_at=served_at,
     )
     feed_authors = without_publisher(feed_authors, meta["site_name"])
     if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:

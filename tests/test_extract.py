@@ -1752,3 +1752,26 @@ def test_a_reader_s_name_in_the_comments_is_not_the_story_s_author():
     story = page.replace("<article>", "<article class='post comments-open'>")
     story = story.replace(byline, "<p class='byline'>Par Mathilde Caron</p>").replace(comments, "")
     assert extract_article(story, "https://berry.example/s", None, NOW, min_words=10).authors == ["Mathilde Caron"]
+
+
+def test_a_day_the_page_gives_relative_to_when_it_was_served_is_counted_from_that_moment():
+    """Mini sites, fourth round: a regional daily shows only « Publié hier à 18h05 · Mis à jour il y a 3 heures »
+    under a feed dated by the update, which was stored, 14 h 25 late. « Hier » is the day before the server's `Date`
+    header, in the site's zone (Paris for a French page without a country)."""
+    served = datetime(2026, 12, 5, 9, 30, tzinfo=timezone.utc)
+    url = "https://berry.example/cher/scaleway_8839954"
+    updated = item(url, published=datetime(2026, 12, 5, 6, 30, tzinfo=timezone.utc))
+
+    def published(dates: str, served_at=served, fetched_at=served):
+        page = _lead_page(f"<div class='art-infos'><span>Par Mathilde Caron</span>{dates}</div>")
+        return extract_article(page, url, updated, fetched_at, min_words=10, served_at=served_at).published_at
+
+    assert published("<span>Publié hier à 18h05</span><span>Mis à jour il y a 3 heures</span>") == datetime(
+        2026, 12, 4, 17, 5, tzinfo=timezone.utc)
+    assert published("<span>Publié aujourd’hui à 07h45</span>") == datetime(2026, 12, 5, 6, 45, tzinfo=timezone.utc)
+    # without the server's clock, the fetch time stands in (a cache's copy keeps the origin's `Date`: it is preferred)
+    assert published("<span>Publié hier à 18h05</span>", served_at=None, fetched_at=served + timedelta(days=1)) == (
+        datetime(2026, 12, 5, 17, 5, tzinfo=timezone.utc))
+    # an update's relative time, or a time later than the page was served, dates nothing: the feed's time stays
+    for dates in ("<span>Mis à jour hier à 18h05</span>", "<span>Publié aujourd'hui à 18h05</span>"):
+        assert published(dates) == updated.published

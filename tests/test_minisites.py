@@ -81,11 +81,9 @@ LEFT = {
         "places",  # Shoreditch: spaCy tags nothing, and the gazetteer knows no London district (entities, owned elsewhere)
     },
     "berry/cher/bourges/economie/bourges-scaleway-va-ouvrir-un-centre-de-donnees-et-creer-60-emplois_8839954": {
-        "published_at",  # « Publié hier à 18h05 » is not read: the feed's update time is stored
         "text",  # the rubric « Économie » over the headline opens the text
     },
     "berry/indre/chateauroux/social/direct-greve-chez-safran-a-chateauroux-l-usine-a-l-arret_8841207": {
-        "published_at",  # « Publié aujourd'hui à 07h45 » is not read: the feed's update time is stored
         "text",  # the rubric « En direct Social » over the headline opens the text
     },
 }
