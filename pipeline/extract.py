@@ -1080,6 +1080,10 @@ _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit",
                       "credits-photo", "media-credit", "caption-credit")
 # class words (split at spaces, hyphens and underscores) of a promotion or a call for donations
 _PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "soutien", "soutenir")
+# an in-page index: a list of at least two items, each only a link to a place in this page (a live blog's "Key
+# events", « Sommaire », a table of contents); notes whose items hold their text beside a back link stay
+_IN_PAGE_INDEX = ("[self::ul or self::ol][count(li) >= 2][not(li[not(a[starts-with(@href, '#')])"
+                  " or normalize-space(.) != normalize-space(a[1])])]")
 # (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
 _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
               + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
@@ -1089,6 +1093,12 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               # footnote calls: a superscript linking within the page ("cloud<sup><a href='#fn1'>1</a></sup>" was
               # stored as "cloud1"; sixth round, N10); a unit's exponent (m<sup>2</sup>) links nowhere and stays
               "//sup[a[starts-with(@href, '#')]]",
+              # the short heading right above an in-page index, then the index: a live blog's "Key events" heading
+              # stayed at the head of its text when trafilatura dropped the links under it (mini sites, fourth
+              # round). The heading first: the expressions are applied in turn, and the index is its clue
+              "//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
+              "[string-length(normalize-space(.)) < 40][following-sibling::*[1]" + _IN_PAGE_INDEX + "]",
+              "//body//*" + _IN_PAGE_INDEX,
               # a video's transcript folded under its player (« Video transcript », « Transcription »): the
               # broadcaster's spoken version, not the written story (mini news sites, ninth round R9-3)
               "//details[summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT',"

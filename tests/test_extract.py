@@ -1775,3 +1775,17 @@ def test_a_day_the_page_gives_relative_to_when_it_was_served_is_counted_from_tha
     # an update's relative time, or a time later than the page was served, dates nothing: the feed's time stays
     for dates in ("<span>Mis à jour hier à 18h05</span>", "<span>Publié aujourd'hui à 18h05</span>"):
         assert published(dates) == updated.published
+
+
+def test_a_live_blog_s_key_events_index_is_no_part_of_its_text():
+    """Mini sites, fourth round: the "Key events" heading over a live blog's list of links to its own updates
+    (`href="#block-5"`) stayed at the head of its text when trafilatura dropped the links. An in-page index goes with
+    its short heading; a list of the story's own, and its heading, stay."""
+    index = ("<div class='key-events'><h2>Key events</h2><ul><li><a href='#block-2'>2h ago Minister calls for calm</a></li>"
+             "<li><a href='#block-1'>5h ago Analysts slash targets</a></li></ul></div>")
+    text = extract_article(_lead_page(index), "https://quay.example/live", None, NOW, min_words=10).text
+    assert "Key events" not in text and "Minister calls" not in text and "Le constructeur a présenté mardi" in text
+    notes = ("<p>Notes</p><ol><li><p>Chiffres de l'Insee publiés en novembre dernier par l'institut.</p></li>"
+             "<li><p>Selon le rapport annuel du groupe publié en mars.</p></li></ol>")
+    text = extract_article(_lead_page("", after=notes), "https://quay.example/s", None, NOW, min_words=10).text
+    assert "Notes\n- Chiffres de l'Insee publiés en novembre" in text

@@ -74,9 +74,6 @@ LEFT = {
         "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
         "tone", "company_tone",  # German: no tone is decided (level "partial"), the tone model reads French and English
     },
-    "quayside/business/live/2026/dec/03/asml-shares-china-orders-live": {
-        "text",  # the live blog's "Key events" heading, its JavaScript note and the updates' "Share" stay
-    },
     "quayside/business/2026/dec/04/synthesia-valuation-funding-round": {
         "places",  # Shoreditch: spaCy tags nothing, and the gazetteer knows no London district (entities, owned elsewhere)
     },
