@@ -1263,15 +1263,17 @@ def _framed_text(tree: Any, url: str | None, rescue_below: int) -> str:
 # The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass
 # keeps the body block only, so the paragraph that states the news was lost (mini news sites audit). A university's
 # news page calls it `<div class="lead">` (twelfth round R12-7); Le Monde-like dailies `<p class="article__desc">`, read
-# before only through a meta description repeating it (a page without one lost its chapô: mini news sites).
+# before only through a meta description repeating it (a page without one lost its chapô: mini news sites). Any BEM
+# element so named is one (`a-article-header__lead`, `story__standfirst`): a German tech site's lead, whose language
+# has no described lead, was lost (mini sites, fourth round).
 # not a related story's teaser: nothing in an aside, a nav, a footer or a box of other stories
 _OUTSIDE_STORY = ("ancestor-or-self::aside or ancestor::nav or ancestor::footer or ancestor::*[re:test(concat(@class, ' ',"
                   " @id), 'related|similar|teaser|card|recommend|sidebar|widget|more-|lire-aussi|a-lire|read-more"
                   "|outbrain|taboola', 'i')]")
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _LEAD = XPath("//*[self::p or self::div or self::h2][re:test(@class, '(^|\\s)(chapo|chapô|chapeau|article-chapo"
-              "|standfirst|article-lead|article__lead|article-standfirst|lead|lede|news-lead|lead-text|article__desc"
-              "|article-desc|article__intro|article-intro)(\\s|$)', 'i')]"
+              "|standfirst|article-lead|article-standfirst|lead|lede|news-lead|lead-text|article__desc"
+              "|article-desc|article__intro|article-intro|[\\w-]+__(lead|lede|chapo|chapô|chapeau|standfirst))(\\s|$)', 'i')]"
               f"[not({_OUTSIDE_STORY})]", namespaces=_REGEX_NS)
 # Whatever its class or tag (`<p class="a-article-header__lead">`, `<h2 class="a_st">`, `<p class="article__chapo">`:
 # mini news sites audit, seventh round R1), a lead is what the page's own summary says: the element above the body

@@ -1789,3 +1789,15 @@ def test_a_live_blog_s_key_events_index_is_no_part_of_its_text():
              "<li><p>Selon le rapport annuel du groupe publié en mars.</p></li></ol>")
     text = extract_article(_lead_page("", after=notes), "https://quay.example/s", None, NOW, min_words=10).text
     assert "Notes\n- Chiffres de l'Insee publiés en novembre" in text
+
+
+@pytest.mark.parametrize("lead_class", ["a-article-header__lead", "story__standfirst", "c-article__chapo"])
+def test_a_lead_named_by_a_bem_element_comes_first_in_any_language(lead_class):
+    """Mini sites, fourth round: a German tech site's `<p class="a-article-header__lead">` was lost; only a French
+    page found its lead through the description. A BEM element named lead, standfirst or chapô is a lead class; a
+    related story's teaser so named stays out."""
+    page = _lead_page(f"<p class='{lead_class}'>{LEAD_FR}</p>", lang="de")
+    text = extract_article(page, "https://techwelt.example/news/x.html", None, NOW, min_words=50).text
+    assert text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
+    teaser = _lead_page("", lang="de", after=f"<aside class='related'><p class='{lead_class}'>{LEAD_FR}</p></aside>")
+    assert LEAD_FR not in extract_article(teaser, "https://techwelt.example/news/x.html", None, NOW, min_words=50).text

@@ -65,12 +65,10 @@ LEFT = {
     },
     # round four's holdout, read before any change for it
     "techwelt/news/Infineon-streicht-1400-Stellen-in-Regensburg-und-Dresden-10246012.html": {
-        "text",  # the lead in `a-article-header__lead` is lost
         "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
         "tone", "company_tone",  # German: no tone is decided (level "partial"), the tone model reads French and English
     },
     "techwelt/news/DeepL-eroeffnet-Forschungszentrum-in-Koeln-und-schafft-300-Stellen-10245871.html": {
-        "text",  # the lead in `a-article-header__lead` is lost
         "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
         "tone", "company_tone",  # German: no tone is decided (level "partial"), the tone model reads French and English
     },
