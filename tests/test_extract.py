@@ -1801,3 +1801,33 @@ def test_a_lead_named_by_a_bem_element_comes_first_in_any_language(lead_class):
     assert text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
     teaser = _lead_page("", lang="de", after=f"<aside class='related'><p class='{lead_class}'>{LEAD_FR}</p></aside>")
     assert LEAD_FR not in extract_article(teaser, "https://techwelt.example/news/x.html", None, NOW, min_words=50).text
+
+
+STORY_EN = ("<p>French cloud provider OVHcloud spent most of Thursday trying to explain why a cooling failure at one of "
+            "its Strasbourg datacenters took down the online tax portal used by millions of French households.</p>"
+            "<p>The outage began shortly before 08:00 local time, when a chiller fault forced engineers to power down "
+            "two rooms of servers, and the portal was unavailable until early afternoon, in the week payments fell due."
+            "</p><p>In a statement, OVHcloud apologised for the disruption and said a root cause analysis would be "
+            "published within ten days. Officials have asked it for a written explanation by Monday.</p>")
+DEK_EN = "Cooling failure in Strasbourg DC blamed as customers fume over radio silence"
+
+
+def _dek_page(dek_html: str, lang: str = "en-GB", story: str = STORY_EN) -> str:
+    return (f"<html lang='{lang}'><head><title>OVHcloud outage knocks tax portal offline</title>"
+            f"<meta name='description' content='{DEK_EN}'></head><body><div id='article'><div class='head'>"
+            f"<h1>OVHcloud outage knocks tax portal offline</h1>{dek_html}<div class='byline'>By Rupert Hale</div>"
+            f"</div><div id='body'>{story}</div></div></body></html>")
+
+
+def test_an_english_dek_under_the_headline_stays_out_of_the_text():
+    """Mini sites, third round's leftover: a trade-press site's standfirst, an `<h2>` right under the `<h1>` that the
+    description repeats, came into the text with its container, where the project keeps English deks out (and
+    "Devon", named only there, became a place of the story). A lead of a known class, a French page's chapô, and a
+    dek without which a paywalled page's free paragraphs would fall under the minimum stay."""
+    url = "https://byteline.example/2026/12/04/ovhcloud_outage/"
+    text = extract_article(_dek_page(f"<h2>{DEK_EN}</h2>"), url, None, NOW, min_words=50).text
+    assert DEK_EN not in text and text.startswith("French cloud provider OVHcloud")
+    for kept in (_dek_page(f"<h2 class='standfirst'>{DEK_EN}</h2>"), _dek_page(f"<h2>{DEK_EN}</h2>", lang="fr")):
+        assert extract_article(kept, url, None, NOW, min_words=50).text.startswith(DEK_EN)
+    teaser = _dek_page(f"<h2>{DEK_EN}</h2>", story=STORY_EN.split("</p>")[0] + "</p>")
+    assert DEK_EN in extract_article(teaser, url, None, NOW, min_words=35).text
