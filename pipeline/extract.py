@@ -1204,9 +1204,28 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
         framed = _framed_text(tree, url, rescue_below)
         if count_words(framed) > count_words(text):
             text = framed
-    text = _with_gallery_captions(_with_button_word_cells(text, tree), tree)
+    text = _without_kicker(_with_gallery_captions(_with_button_word_cells(text, tree), tree), tree)
     return without_surrogates(strip_boilerplate(_with_lead(text, tree, rescue_below) if lead else text, tree))
 
+
+
+def _without_kicker(text: str, tree: Any) -> str:
+    """The text without the rubric set right above the headline (`<p class="art-rubrique">Économie</p><h1>…`, « En
+    direct Social »), when the extraction kept it but not the headline: `without_title` drops a kicker only with the
+    headline under it, and a regional daily's texts opened with « Économie » (mini sites, fourth round). A label of a
+    few words ending no sentence, among the first lines."""
+    lines = text.split("\n")
+    for heading in tree.iterfind(".//h1"):
+        kicker = heading.getprevious()
+        while kicker is not None and not isinstance(kicker.tag, str):  # a comment between them
+            kicker = kicker.getprevious()
+        key = " ".join(kicker.text_content().split()) if kicker is not None else ""
+        if not key or len(key.split()) > MAX_KICKER_WORDS or key.endswith((".", "!", "?", ":", "»")):
+            continue
+        at = next((k for k, line in enumerate(lines[:MAX_KICKER_LINES + 1]) if " ".join(line.split()) == key), None)
+        if at is not None and len(lines) > 1:
+            return "\n".join(lines[:at] + lines[at + 1:])
+    return text
 
 
 def _with_button_word_cells(text: str, tree: Any) -> str:

@@ -1831,3 +1831,24 @@ def test_an_english_dek_under_the_headline_stays_out_of_the_text():
         assert extract_article(kept, url, None, NOW, min_words=50).text.startswith(DEK_EN)
     teaser = _dek_page(f"<h2>{DEK_EN}</h2>", story=STORY_EN.split("</p>")[0] + "</p>")
     assert DEK_EN in extract_article(teaser, url, None, NOW, min_words=35).text
+
+
+def _rubric_page(rubric_html: str) -> str:
+    return (f"<html lang='fr'><head><title>Un serveur nantais double sa production</title>"
+            f"<meta name='description' content=\"{LEAD_FR}\"></head><body><div class='article-wrapper'>"
+            f"<div class='art-header'>{rubric_html}<h1 class='art-titre'>Un serveur nantais double sa production</h1>"
+            f"<p class='art-chapo'>{LEAD_FR}</p><span class='art-auteur'>Par Mathilde Caron</span></div>"
+            f"<div class='art-corps'>{STORY_FR}</div></div></body></html>")
+
+
+def test_the_rubric_over_the_headline_does_not_open_the_text():
+    """Mini sites, fourth round: a regional daily's `<p class="art-rubrique">Économie</p>` over its `<h1>` opened the
+    text (« Économie », « En direct Social ») when the extraction kept it but not the headline, whose kicker
+    `without_title` drops with it. A sentence set there stays."""
+    for rubric in ("<p class='art-rubrique'>Économie</p>",
+                   "<p class='art-rubrique'><span class='badge'>En direct</span> Social</p>"):
+        text = extract_article(_rubric_page(rubric), "https://berry.example/s_1", None, NOW, min_words=50).text
+        assert text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
+    sentence = "Le groupe a confirmé mardi son plan."
+    text = extract_article(_rubric_page(f"<p>{sentence}</p>"), "https://berry.example/s_1", None, NOW, min_words=50).text
+    assert sentence in text
