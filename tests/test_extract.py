@@ -1777,19 +1777,6 @@ def test_a_day_the_page_gives_relative_to_when_it_was_served_is_counted_from_tha
         assert published(dates) == updated.published
 
 
-def test_a_live_blog_s_key_events_index_is_no_part_of_its_text():
-    """Mini sites, fourth round: the "Key events" heading over a live blog's list of links to its own updates
-    (`href="#block-5"`) stayed at the head of its text when trafilatura dropped the links. An in-page index goes with
-    its short heading; a list of the story's own, and its heading, stay."""
-    index = ("<div class='key-events'><h2>Key events</h2><ul><li><a href='#block-2'>2h ago Minister calls for calm</a></li>"
-             "<li><a href='#block-1'>5h ago Analysts slash targets</a></li></ul></div>")
-    text = extract_article(_lead_page(index), "https://quay.example/live", None, NOW, min_words=10).text
-    assert "Key events" not in text and "Minister calls" not in text and "Le constructeur a présenté mardi" in text
-    notes = ("<p>Notes</p><ol><li><p>Chiffres de l'Insee publiés en novembre dernier par l'institut.</p></li>"
-             "<li><p>Selon le rapport annuel du groupe publié en mars.</p></li></ol>")
-    text = extract_article(_lead_page("", after=notes), "https://quay.example/s", None, NOW, min_words=10).text
-    assert "Notes\n- Chiffres de l'Insee publiés en novembre" in text
-
 
 @pytest.mark.parametrize("lead_class", ["a-article-header__lead", "story__standfirst", "c-article__chapo"])
 def test_a_lead_named_by_a_bem_element_comes_first_in_any_language(lead_class):
@@ -1852,3 +1839,22 @@ def test_the_rubric_over_the_headline_does_not_open_the_text():
     sentence = "Le groupe a confirmé mardi son plan."
     text = extract_article(_rubric_page(f"<p>{sentence}</p>"), "https://berry.example/s_1", None, NOW, min_words=50).text
     assert sentence in text
+
+
+def test_a_live_blog_s_key_events_index_is_no_part_of_its_text():
+    """Mini sites, fourth round: the "Key events" heading over a live blog's list of links to its own updates
+    (`href="#block-5"`) stayed at the head of its text when trafilatura dropped the links. An in-page index goes with
+    its short heading; a list of the story's own, and its heading, stay."""
+    index = ("<div class='key-events'><h2>Key events</h2><ul><li><a href='#block-2'>2h ago Minister calls for calm</a></li>"
+             "<li><a href='#block-1'>5h ago Analysts slash targets</a></li></ul><button>Show key events only</button>"
+             "<p class='js-note'>Please turn on JavaScript to use this feature</p></div>")
+    updates = "".join(f"<article class='block' id='block-{k}'><p><time>{k}0.15 GMT</time></p><p>{p}</p></article>"
+                      for k, p in enumerate(STORY_EN.removeprefix("<p>").removesuffix("</p>").split("</p><p>"), 1))
+    live = (f"<html lang='en-GB'><head><title>ASML shares slump – business live</title></head><body><main><div class='lb'>"
+            f"<h1>ASML shares slump – business live</h1>{index}<div class='blocks'>{updates}</div></div></main></body></html>")
+    text = extract_article(live, "https://quay.example/live", None, NOW, min_words=10).text
+    assert "Key events" not in text and "Minister calls" not in text and "French cloud provider OVHcloud" in text
+    notes = ("<p>Notes</p><ol><li><p>Chiffres de l'Insee publiés en novembre dernier par l'institut.</p></li>"
+             "<li><p>Selon le rapport annuel du groupe publié en mars.</p></li></ol>")
+    text = extract_article(_lead_page("", after=notes), "https://quay.example/s", None, NOW, min_words=10).text
+    assert "Notes\n- Chiffres de l'Insee publiés en novembre" in text
