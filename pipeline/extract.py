@@ -1080,10 +1080,11 @@ _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit",
                       "credits-photo", "media-credit", "caption-credit")
 # class words (split at spaces, hyphens and underscores) of a promotion or a call for donations
 _PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "soutien", "soutenir")
-# an in-page index: a list of at least two items, each only a link to a place in this page (a live blog's "Key
-# events", « Sommaire », a table of contents); notes whose items hold their text beside a back link stay
+# an in-page index: a list of at least two items, each a link to a place in this page with at most a time beside it
+# (a live blog's "Key events", "<time>2h ago</time> <a>…</a>", « Sommaire », a table of contents); notes whose items
+# hold their text beside a back link stay
 _IN_PAGE_INDEX = ("[self::ul or self::ol][count(li) >= 2][not(li[not(a[starts-with(@href, '#')])"
-                  " or normalize-space(.) != normalize-space(a[1])])]")
+                  " or string-length(normalize-space(.)) > string-length(normalize-space(a[1])) + 16])]")
 # (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
 _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
               + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)

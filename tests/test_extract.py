@@ -1841,12 +1841,15 @@ def test_the_rubric_over_the_headline_does_not_open_the_text():
     assert sentence in text
 
 
-def test_a_live_blog_s_key_events_index_is_no_part_of_its_text():
+@pytest.mark.parametrize("item_html", ["<a href='#block-{k}'>{k}h ago {title}</a>",
+                                       "<time>{k}h ago</time> <a href='#block-{k}'>{title}</a>"])
+def test_a_live_blog_s_key_events_index_is_no_part_of_its_text(item_html):
     """Mini sites, fourth round: the "Key events" heading over a live blog's list of links to its own updates
     (`href="#block-5"`) stayed at the head of its text when trafilatura dropped the links. An in-page index goes with
     its short heading; a list of the story's own, and its heading, stay."""
-    index = ("<div class='key-events'><h2>Key events</h2><ul><li><a href='#block-2'>2h ago Minister calls for calm</a></li>"
-             "<li><a href='#block-1'>5h ago Analysts slash targets</a></li></ul><button>Show key events only</button>"
+    items = "".join(f"<li>{item_html.format(k=k, title=title)}</li>"
+                    for k, title in ((2, "Minister calls for calm"), (5, "Analysts slash targets")))
+    index = (f"<div class='key-events'><h2>Key events</h2><ul>{items}</ul><button>Show key events only</button>"
              "<p class='js-note'>Please turn on JavaScript to use this feature</p></div>")
     updates = "".join(f"<article class='block' id='block-{k}'><p><time>{k}0.15 GMT</time></p><p>{p}</p></article>"
                       for k, p in enumerate(STORY_EN.removeprefix("<p>").removesuffix("</p>").split("</p><p>"), 1))
