@@ -1,4 +1,4 @@
-"""Mini news sites end to end: fourteen small sites in the markup of real CMSs, read by the real `newsroom ingest`.
+"""Mini news sites end to end: seventeen small sites in the markup of real CMSs, read by the real `newsroom ingest`.
 
 tests/fixtures/minisites holds a French WordPress site (Yoast and Rank Math markup, comments, « Lire aussi », a page
 dated only in its text), an English Arc-like daily (JSON-LD, "By X, Senior Reporter", an "Updated" time, `?itid=`
@@ -14,7 +14,12 @@ feed). A third holdout, also built before any change for it, adds a French busin
 CMS (a subscribers-only page showing its first paragraphs, dates shown only as « Publié le 04/12/2026 à 09:30 · Mis à
 jour le … », `rel="author"` links), an English trade-press site (standfirst, "By X · 4 Dec 2026 · 3 min read", pull
 quotes, "Related stories" inside the body, a closing "®") and a French wire whose RSS 1.0 feed gives only `dc:date`
-and `dc:creator` (« PARIS, 4 décembre (Reuters) - », the reporter named only in the closing credits).
+and `dc:creator` (« PARIS, 4 décembre (Reuters) - », the reporter named only in the closing credits). A fourth
+holdout, built before any change for it, adds a German tech site (a language with no entity or tone model: its
+articles must still be stored, in German, with their companies), an English daily's live blog ("Key events" linking
+to its own updates, updates as `<article>`s) beside a story, and a French regional daily dated only relative to the
+moment it is served (« Publié hier à 18h05 »: the sites are served with a fixed `Date` header, SERVED_ON), with
+readers' comments and a live page.
 expected.yaml says, page by page, what a reader finds there; each stored field is checked against it, then
 `coverage` and `search` on what was stored (about 50 s, most of it the one ingest run).
 """
