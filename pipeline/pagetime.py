@@ -30,7 +30,9 @@ from lxml.etree import XPath
 _CANDIDATE_TAGS = ("p", "span", "div", "li", "time", "small", "em", "header", "address", "footer", "strong", "b")
 SHORT_CHARS = 200  # an element's text shorter than this, once its spaces are normalised (XPath's normalize-space)
 _CLASSES_AND_IDS = XPath("//@class | //@id")
-_DISCUSSION = re.compile("comment|reply|repl(y|ies)|respons|forum|discussion|disqus|reaction", re.IGNORECASE)
+# not a layout's word: "responsive" (Bootstrap's `img-responsive`, a `meta-responsive` byline box) and "commentary" (an
+# opinion section) hold the story's byline and time, not readers' comments (mini sites, fourth round)
+_DISCUSSION = re.compile("comment(?!ary)|reply|repl(y|ies)|respons(?!iv)|forum|discussion|disqus|reaction", re.IGNORECASE)
 
 
 def _short_elements(tree: Any) -> list[tuple[Any, str]]:

@@ -1861,3 +1861,13 @@ def test_a_live_blog_s_key_events_index_is_no_part_of_its_text(item_html):
              "<li><p>Selon le rapport annuel du groupe publié en mars.</p></li></ol>")
     text = extract_article(_lead_page("", after=notes), "https://quay.example/s", None, NOW, min_words=10).text
     assert "Notes\n- Chiffres de l'Insee publiés en novembre" in text
+
+
+@pytest.mark.parametrize("box_class", ["meta-responsive", "commentary-meta"])
+def test_a_byline_in_a_layout_box_named_responsive_or_commentary_is_read(box_class):
+    """Readers' comments are left out of the byline search (mini sites, fourth round), found by a class or id naming
+    a discussion; "responsive" (a layout's word) and "commentary" (an opinion section) name none, and a byline in
+    such a box was lost."""
+    byline = f"<div class='{box_class}'><span class='art-auteur'>Par Mathilde Caron</span></div>"
+    assert extract_article(_lead_page(byline), "https://berry.example/s", None, NOW, min_words=10).authors == [
+        "Mathilde Caron"]
