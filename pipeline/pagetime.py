@@ -314,7 +314,10 @@ def relative_timestamp(tree: Any, url: str | None, served_at: datetime | None) -
         zone = _zone(_clock_zone(clock), url, lang)
         if zone is None:
             return None
-        day = served_at.astimezone(zone).date() - timedelta(days=_DAYS_BACK[found.group(1).lower()])
+        try:
+            day = served_at.astimezone(zone).date() - timedelta(days=_DAYS_BACK[found.group(1).lower()])
+        except OverflowError:  # a `Date` header at the calendar's edge (9999-12-31 at -12:00): no day
+            return None
         stamp = _instant(day, clock, zone)
         return stamp if stamp is not None and stamp <= served_at else None  # « aujourd'hui à 18h05 » seen at 10h30
     return None

@@ -1871,3 +1871,14 @@ def test_a_byline_in_a_layout_box_named_responsive_or_commentary_is_read(box_cla
     byline = f"<div class='{box_class}'><span class='art-auteur'>Par Mathilde Caron</span></div>"
     assert extract_article(_lead_page(byline), "https://berry.example/s", None, NOW, min_words=10).authors == [
         "Mathilde Caron"]
+
+
+@pytest.mark.parametrize("header", ["Fri, 31 Dec 9999 23:59:59 -1200", "Mon, 01 Jan 0001 00:10:00 GMT", "garbage", ""])
+def test_a_date_header_at_the_calendar_s_edge_or_no_date_reads_no_relative_day(header):
+    """A hostile server's `Date` header is what « Publié avant-hier à 18h05 » counts from: at the calendar's end it
+    overflowed and the page failed as an extraction error; it now gives no day, and the page is kept."""
+    from pipeline.fetch import http_date
+
+    page = _lead_page("<span>Publié avant-hier à 18h05</span>")
+    article = extract_article(page, "https://berry.example/x", None, None, min_words=10, served_at=http_date(header))
+    assert article is not None and article.text.startswith("Le constructeur a présenté mardi")
