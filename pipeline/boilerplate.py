@@ -154,6 +154,13 @@ MAX_TEASER_WORDS = 20
 _TAGS = re.compile(r"(?:topics|tags?|mots[- ]clés|sujets|thèmes|keywords|filed under|catégories|categories"
                    # the archive's labels (tenth round R10-5): "Archived in: IBM · Telefónica · Madrid", "Posted in:"
                    r"|archived in|archivado en|archivé dans|classé dans|filed in|posted in|publié dans)\s*:\s*(.+)$", _I)
+# a browser notice printed in the page: "Please turn on JavaScript to use this feature", "You need to enable
+# JavaScript to run this app", « Veuillez activer JavaScript », "JavaScript is disabled" (mini sites, fourth round)
+_SCRIPT_NOTICE = re.compile(
+    r"(?:.*\b(?:please|you (?:need|must|have) to|kindly|to use|to view|to see|to read))?\s*(?:turn on|enable|activate|"
+    r"switch on|allow)\s+javascript\b|javascript (?:is|must be|needs to be) (?:disabled|turned off|required|enabled)\b"
+    r"|(?:veuillez |merci d')?(?:activer|activez) (?:le |l')?javascript\b|(?:le )?javascript (?:est )?(?:désactivé|requis"
+    r"|nécessaire)\b", _I)
 _AD_LABEL = re.compile(
     r"(?:publicité|pub|annonce|contenu sponsorisé|sponsorisé|contenu partenaire|advertisement|advertising|ad"
     r"|sponsored(?: content)?|partner content|paid (?:post|content))\W*$", _I)
@@ -930,6 +937,8 @@ def _is_furniture(line: str) -> bool:
     a wire sign-off, a photo credit, a share bar, the publisher's disclosure, a download link, a credit or a
     briefing's own line (wherever it sits in the text)."""
     if _PAYWALL.match(line) or _COMMENTS.match(line) or _AD_LABEL.match(line) or _READ_MORE.match(line):
+        return True
+    if _SCRIPT_NOTICE.match(line):
         return True
     if _is_site_promo(line) or _SYNDICATED.match(line) or _LISTEN.match(line) or _SIGN_OFF.match(line):
         return True

@@ -747,6 +747,7 @@ class Collector:
                     warc_offset=offset,
                     date_notes=dropped_dates,
                     next_pages=next_pages,
+                    served_at=result.served_at,
                 )
             finally:
                 self.stats.implausible_page_dates += len(dropped_dates)

@@ -39,7 +39,7 @@ from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_LINK_CHARS, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem, too_long_for_a_name
-from pipeline.pagetime import XML_SPACES, shown_time, shown_timestamp, site_zone
+from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
 from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
@@ -570,11 +570,12 @@ _STORY_TYPE = re.compile(r"Article|BlogPosting|LiveBlogPosting|Report")  # NewsA
 
 
 def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: bool,
-                    rejected: list[str] | None = None) -> datetime | None:
+                    rejected: list[str] | None = None, served_at: datetime | None = None) -> datetime | None:
     """The publication time the page states with its offset (JSON-LD datePublished, the published_time metas, else
     htmldate's find), else htmldate's day refined by a `<time datetime>` with an offset on that day ("Updated" stamps
     are often shown first) or by the time shown beside that day in a zone known from the page (`pagetime`), else that
-    day at midnight UTC, which `choose_published` lets a feed time refine. Stated
+    day at midnight UTC, which `choose_published` lets a feed time refine. A page with no day in its markup may show
+    one with its time, or one relative to `served_at` (« Publié hier à 18h05 », see `pagetime`). Stated
     dates that cannot be used (see `_timestamp`) are added to `rejected`; the page then has no date of its own (a
     guess from a page whose stated date is impossible is no better: htmldate read 2026-02-31 as 2026-02-01)."""
     rejected = [] if rejected is None else rejected
@@ -589,7 +590,7 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     if found is None and extensive:
         found = _find_date(tree, url, True, rejected)
     if found is None and not rejected:  # no date in the markup: one shown with its time (a dépêche's header line)
-        return shown_timestamp(tree, url)
+        return shown_timestamp(tree, url) or relative_timestamp(tree, url, served_at)
     if found is None or any(found[:10] in value for value in rejected):  # htmldate re-reading `-2026-01-01`
         return None
     stamp = _timestamp(found, rejected)
@@ -806,7 +807,7 @@ def _byline(tree: Any) -> str | None:
     """Authors read from the markup: trafilatura's byline selectors, then signature/auteur containers, on the raw text
     (trafilatura's own `extract_author` drops the brackets of « Par X (Bruxelles, correspondante) », keeping the place
     as part of the name)."""
-    subtree = prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME])
+    subtree = _without_discussions(prune_unwanted_nodes(deepcopy(tree), [*AUTHOR_DISCARD_XPATHS, _ROLE_BESIDE_NAME]))
     raw = _rel_authors(subtree) or _first_naming(subtree, [*AUTHOR_XPATHS, _MORE_BYLINES, _MORE_BYLINES_BEM])
     boxes = [] if raw else _block_free_starts(subtree, _DATED_BYLINE_TAGS)
     if not raw:  # a date line ending in a byline: « publié le 1er décembre 2026, par Yann Le Goff »
@@ -826,6 +827,17 @@ def _byline(tree: Any) -> str | None:
     if not raw:  # a blog theme's post meta: « December 1, 2026 · 4 min · Tomás Ferreira »
         raw = _post_meta_author(subtree)
     return _byline_text(raw) if raw else None
+
+
+def _without_discussions(tree: Any) -> Any:
+    """The page without its readers' comments: a commenter's name in `<p class="comment-author">berruyer18</p>` was
+    the first byline trafilatura's selectors found, and a regional daily's story was signed "Berruyer" (mini sites,
+    fourth round). A box holding the page's `<h1>` is the story's, whatever its class says."""
+    inside = in_discussions(tree)
+    for element in [e for e in inside if e.getparent() is not None and e.getparent() not in inside]:
+        if next(element.iter("h1"), None) is None:
+            element.clear(keep_tail=True)
+    return tree
 
 
 # Hugo's PaperMod and other blog themes sign a post only in its meta line, the author's slot right after the reading
@@ -1020,14 +1032,15 @@ _OF_A_PLACE = re.compile(r"\s+of\s+((?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'�
 
 
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
-                  site_names: tuple[str, ...] = ()) -> dict[str, Any]:
+                  site_names: tuple[str, ...] = (), served_at: datetime | None = None) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
     `date_rejected` is the stated publication date that could not be used when no other was found (see `_timestamp`).
 
     trafilatura's own metadata sequence minus categories/tags/license. Two costlier fallbacks are opt-in: htmldate's
     extensive date search (dateparser: seconds to load) and reading authors from the byline in the markup when meta
     tags and JSON-LD name none (2-3 ms of CPU a page on ../shared/corpus; `extract_article` does it unless the feed
-    item names its authors: on the shared pages it finds an author on 71 of 86 pages instead of 45).
+    item names its authors: on the shared pages it finds an author on 71 of 86 pages instead of 45). `served_at`, when
+    the page was served, dates « Publié hier à 18h05 ».
     """
     meta = examine_meta(tree)
     if meta.author and " " not in meta.author:
@@ -1077,7 +1090,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     if match:
         lang = match.group(1).lower()
     rejected: list[str] = []
-    date = _page_published(tree, scripts, _dating_url(url, canonical), extensive_dates, rejected)
+    date = _page_published(tree, scripts, _dating_url(url, canonical), extensive_dates, rejected, served_at)
     return {
         "title": title,
         "authors": authors,
@@ -1126,6 +1139,11 @@ _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit",
                       "credits-photo", "media-credit", "caption-credit")
 # class words (split at spaces, hyphens and underscores) of a promotion or a call for donations
 _PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "soutien", "soutenir")
+# an in-page index: a list of at least two items, each a link to a place in this page with at most a time beside it
+# (a live blog's "Key events", "<time>2h ago</time> <a>…</a>", « Sommaire », a table of contents); notes whose items
+# hold their text beside a back link stay
+_IN_PAGE_INDEX = ("[self::ul or self::ol][count(li) >= 2][not(li[not(a[starts-with(@href, '#')])"
+                  " or string-length(normalize-space(.)) > string-length(normalize-space(a[1])) + 16])]")
 # (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
 _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
               + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
@@ -1135,6 +1153,12 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               # footnote calls: a superscript linking within the page ("cloud<sup><a href='#fn1'>1</a></sup>" was
               # stored as "cloud1"; sixth round, N10); a unit's exponent (m<sup>2</sup>) links nowhere and stays
               "//sup[a[starts-with(@href, '#')]]",
+              # the short heading right above an in-page index, then the index: a live blog's "Key events" heading
+              # stayed at the head of its text when trafilatura dropped the links under it (mini sites, fourth
+              # round). The heading first: the expressions are applied in turn, and the index is its clue
+              "//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
+              "[string-length(normalize-space(.)) < 40][following-sibling::*[1]" + _IN_PAGE_INDEX + "]",
+              "//body//*" + _IN_PAGE_INDEX,
               # a video's transcript folded under its player (« Video transcript », « Transcription »): the
               # broadcaster's spoken version, not the written story (mini news sites, ninth round R9-3)
               "//details[summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT',"
@@ -1240,9 +1264,28 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
         framed = _framed_text(tree, url, rescue_below)
         if count_words(framed) > count_words(text):
             text = framed
-    text = _with_gallery_captions(_with_button_word_cells(text, tree), tree)
-    return without_surrogates(strip_boilerplate(_with_lead(text, tree) if lead else text, tree))
+    text = _without_kicker(_with_gallery_captions(_with_button_word_cells(text, tree), tree), tree)
+    return without_surrogates(strip_boilerplate(_with_lead(text, tree, rescue_below) if lead else text, tree))
 
+
+
+def _without_kicker(text: str, tree: Any) -> str:
+    """The text without the rubric set right above the headline (`<p class="art-rubrique">Économie</p><h1>…`, « En
+    direct Social »), when the extraction kept it but not the headline: `without_title` drops a kicker only with the
+    headline under it, and a regional daily's texts opened with « Économie » (mini sites, fourth round). A label of a
+    few words ending no sentence, among the first lines."""
+    lines = text.split("\n")
+    for heading in tree.iterfind(".//h1"):
+        kicker = heading.getprevious()
+        while kicker is not None and not isinstance(kicker.tag, str):  # a comment between them
+            kicker = kicker.getprevious()
+        key = " ".join(kicker.text_content().split()) if kicker is not None else ""
+        if not key or len(key.split()) > MAX_KICKER_WORDS or key.endswith((".", "!", "?", ":", "»")):
+            continue
+        at = next((k for k, line in enumerate(lines[:MAX_KICKER_LINES + 1]) if " ".join(line.split()) == key), None)
+        if at is not None and len(lines) > 1:
+            return "\n".join(lines[:at] + lines[at + 1:])
+    return text
 
 
 def _with_button_word_cells(text: str, tree: Any) -> str:
@@ -1299,15 +1342,17 @@ def _framed_text(tree: Any, url: str | None, rescue_below: int) -> str:
 # The lead (« chapô », standfirst) the French regional press sets apart from the article body: the precision pass
 # keeps the body block only, so the paragraph that states the news was lost (mini news sites audit). A university's
 # news page calls it `<div class="lead">` (twelfth round R12-7); Le Monde-like dailies `<p class="article__desc">`, read
-# before only through a meta description repeating it (a page without one lost its chapô: mini news sites).
+# before only through a meta description repeating it (a page without one lost its chapô: mini news sites). Any BEM
+# element so named is one (`a-article-header__lead`, `story__standfirst`): a German tech site's lead, whose language
+# has no described lead, was lost (mini sites, fourth round).
 # not a related story's teaser: nothing in an aside, a nav, a footer or a box of other stories
 _OUTSIDE_STORY = ("ancestor-or-self::aside or ancestor::nav or ancestor::footer or ancestor::*[re:test(concat(@class, ' ',"
                   " @id), 'related|similar|teaser|card|recommend|sidebar|widget|more-|lire-aussi|a-lire|read-more"
                   "|outbrain|taboola', 'i')]")
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 _LEAD = XPath("//*[self::p or self::div or self::h2][re:test(@class, '(^|\\s)(chapo|chapô|chapeau|article-chapo"
-              "|standfirst|article-lead|article__lead|article-standfirst|lead|lede|news-lead|lead-text|article__desc"
-              "|article-desc|article__intro|article-intro)(\\s|$)', 'i')]"
+              "|standfirst|article-lead|article-standfirst|lead|lede|news-lead|lead-text|article__desc"
+              "|article-desc|article__intro|article-intro|[\\w-]+__(lead|lede|chapo|chapô|chapeau|standfirst))(\\s|$)', 'i')]"
               f"[not({_OUTSIDE_STORY})]", namespaces=_REGEX_NS)
 # Whatever its class or tag (`<p class="a-article-header__lead">`, `<h2 class="a_st">`, `<p class="article__chapo">`:
 # mini news sites audit, seventh round R1), a lead is what the page's own summary says: the element above the body
@@ -1404,7 +1449,7 @@ def _described_lead(tree: Any, lines: list[str]) -> str | None:
     return None
 
 
-def _with_lead(text: str, tree: Any) -> str:
+def _with_lead(text: str, tree: Any, min_words: int = 0) -> str:
     """The text with its page's lead first (after a headline the extraction kept): added when the extraction left it
     out, moved up when it came after the body. The lead is the one element of a lead class (two are a list of
     stories), else the element above the body that the page's description repeats."""
@@ -1414,7 +1459,9 @@ def _with_lead(text: str, tree: Any) -> str:
     leads = _LEAD(tree)
     if len(leads) != 1:
         lang = (tree.get("lang") or tree.get("xml:lang") or "").casefold().replace("_", "-").split("-")[0]
-        lead = _described_lead(tree, lines) if lang in DESCRIBED_LEAD_LANGS else None
+        if lang not in DESCRIBED_LEAD_LANGS:  # a page of no stated language may be French: its text stays
+            return _without_dek(lines, tree, min_words) if lang else text
+        lead = _described_lead(tree, lines)
         return _put_first(lines, lead, tree) if lead else text
     lead = " ".join(" ".join(leads[0].itertext()).split())  # a <br> inside is a space, not "soir" + "la"
     if not LEAD_WORDS[0] <= len(lead.split()) <= LEAD_WORDS[1]:
@@ -1427,6 +1474,33 @@ def _with_lead(text: str, tree: Any) -> str:
     elif " ".join(lead.split()[:8]) in " ".join(text.split()):
         return text  # part of a longer paragraph: left where it is
     return _put_first(lines, lead, tree)
+
+
+def _without_dek(lines: list[str], tree: Any, min_words: int = 0) -> str:
+    """The text without its dek, among its first lines: the subheading right under the headline (`<h1>` then
+    `<h2>`/`<h3>`) that the page's description repeats. Outside French pages such a subheading is display copy the
+    project keeps out (see DESCRIBED_LEAD_LANGS), but a trade-press site's `<h2>` standfirst came in with its
+    container (mini sites, third round's leftover: "Cooling failure in Strasbourg DC blamed…", and "Devon" a place
+    of the story from it). A lead of a known class is kept (`_LEAD`), and so is a dek without which the text would
+    fall under `min_words`: a paywalled page's free paragraphs would be lost, dek and all (a corpus page)."""
+    descriptions = [_tokens(d) for d in _DESCRIPTIONS(tree)]
+    headlines = {" ".join(h.text_content().split()) for h in tree.iterfind(".//h1")}  # `without_title` drops them
+    for heading in tree.iterfind(".//h1"):
+        dek = heading.getnext()
+        while dek is not None and not isinstance(dek.tag, str):  # a comment between them
+            dek = dek.getnext()
+        if dek is None or dek.tag not in ("h2", "h3"):
+            continue
+        key = " ".join(dek.text_content().split())
+        if not any(_nearly(words, _tokens(key)) for words in descriptions):
+            continue
+        # under the headline and a kicker the extraction may have kept
+        at = next((k for k, line in enumerate(lines[:MAX_KICKER_LINES + 2]) if " ".join(line.split()) == key), None)
+        rest = lines[:at] + lines[at + 1:] if at is not None else []
+        story = [line for line in rest if " ".join(line.split()) not in headlines]
+        if rest and count_words("\n".join(story)) >= min_words:
+            return "\n".join(rest)
+    return "\n".join(lines)
 
 
 def _put_first(lines: list[str], lead: str, tree: Any) -> str:
@@ -1626,6 +1700,7 @@ def extract_article(
     summary_fallback: bool = False,
     date_notes: list[str] | None = None,
     next_pages: list[str] | None = None,
+    served_at: datetime | None = None,
 ) -> Article | None:
     """An Article from a page, or None when it yields fewer than `min_words` words (the caller falls back to the feed).
 
@@ -1633,7 +1708,10 @@ def extract_article(
     "feed-summary"), under the story's URL the page declares, or None when the item has no summary either.
     A page date dropped as implausible adds the page's URL to `date_notes` (the run counts them). A story that goes
     on over more pages adds its page 2's URL to `next_pages` (the caller fetches it: `extract_continuation`).
+    A day the page gives relative to when it was served (« Publié hier à 18h05 ») counts from `served_at` (the
+    response's `Date` header), else from `fetched_at` when given; otherwise it is not read.
     """
+    served_at = served_at or fetched_at
     fetched_at = fetched_at or datetime.now(timezone.utc)
     text_html = decode_html(html, charset)
     tree = parse_within_budget(text_html, url)
@@ -1649,6 +1727,7 @@ def extract_article(
         extensive_dates=extensive_dates and (item is None or item.published is None),
         guess_authors=guess_authors and not feed_authors,
         site_names=(item.feed_name, item.site_name) if item else (),
+        served_at=served_at,
     )
     feed_authors = without_publisher(feed_authors, meta["site_name"])
     if guess_authors and item and item.authors and not feed_authors and not meta["authors"]:

@@ -250,6 +250,12 @@ class FetchResult:
     truncated: bool = False  # only the first part was read (robots.txt: its first ROBOTS_MAX_BYTES)
 
     @property
+    def served_at(self) -> datetime | None:
+        """The server's clock when it sent the page (its `Date` header; a cache keeps the origin's): the moment a
+        page's « hier » or "today" was written from. None when absent or no date."""
+        return http_date(self.headers.get("date"))
+
+    @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -280,13 +286,21 @@ def parse_retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isascii() and value.isdigit():  # str.isdigit alone accepts '²', which float() rejects
         return min(float(value), RETRY_AFTER_CAP)
+    when = http_date(value)
+    if when is None:
+        return None
+    return min(max(0.0, (when - datetime.now(timezone.utc)).total_seconds()), RETRY_AFTER_CAP)
+
+
+def http_date(value: str | None) -> datetime | None:
+    """An HTTP date ("Sat, 05 Dec 2026 09:30:00 GMT") as an aware datetime; None when absent or not a date."""
+    if not value:
+        return None
     try:
-        when = email.utils.parsedate_to_datetime(value)
+        when = email.utils.parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, OverflowError):  # a zone or year past a machine integer overflows: no date
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return min(max(0.0, (when - datetime.now(timezone.utc)).total_seconds()), RETRY_AFTER_CAP)
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
 
 
 def describe_wait(seconds: float) -> str:

@@ -1326,3 +1326,25 @@ def test_a_french_publisher_s_app_promo_goes(line):
 def test_story_lines_about_someone_s_app_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Please turn on JavaScript to use this feature",
+    "You need to enable JavaScript to run this app.",
+    "To use this feature, please enable JavaScript.",
+    "Veuillez activer JavaScript pour afficher ce contenu.",
+    "JavaScript is disabled in your browser.",
+])
+def test_a_browser_s_javascript_notice_goes(line):
+    """A live blog's "Show key events only" filter printed "Please turn on JavaScript to use this feature" at the head of
+    its text (mini sites, fourth round)."""
+    assert strip_boilerplate(f"{STORY[0]}\n{line}\n{STORY[1]}") == f"{STORY[0]}\n{STORY[1]}"
+
+
+@pytest.mark.parametrize("line", [
+    "The update will enable JavaScript developers to run their code on the company's sovereign cloud.",
+    "Developers can turn on JavaScript sandboxing in the settings of the new release, the company said.",
+])
+def test_story_lines_about_javascript_stay(line):
+    text = f"{STORY[0]}\n{line}\n{STORY[1]}"
+    assert strip_boilerplate(text) == text

@@ -1762,3 +1762,148 @@ def test_a_pages_own_words_are_found_as_the_patterns_built_from_them_found_them(
                                           "X |Zurich  ", "Zurich", ", Zurich\n", "Zurich, Zurich"],
                                          ["Zurich", "Episode", "Zhou", "", "Favre, Zurich"]):
         assert _after_a_mark(value, word) == bool(re.search(r"[,·•|]\s*" + re.escape(word) + r"\s*$", value))
+
+
+def test_a_reader_s_name_in_the_comments_is_not_the_story_s_author():
+    """Mini sites, fourth round: a regional daily's « Par Mathilde Caron » sits in `art-auteur`, a class no byline
+    selector knows, and the first box trafilatura's selectors found was a comment's `comment-author`: the story was
+    signed "Berruyer" (from « berruyer18 »)."""
+    byline = "<div class='art-infos'><span class='art-auteur'>Par Mathilde Caron</span></div>"
+    comments = ("<div class='reactions'><h3>Réagir</h3><div class='comment'><p class='comment-author'>berruyer18</p>"
+                "<p>Et l'eau pour refroidir, on en parle ?</p></div></div>")
+    page = _lead_page(byline, after=comments)
+    assert extract_article(page, "https://berry.example/s", None, NOW, min_words=10).authors == ["Mathilde Caron"]
+    # a story whose whole box carries a discussion's class (`comments-open`) keeps its byline
+    story = page.replace("<article>", "<article class='post comments-open'>")
+    story = story.replace(byline, "<p class='byline'>Par Mathilde Caron</p>").replace(comments, "")
+    assert extract_article(story, "https://berry.example/s", None, NOW, min_words=10).authors == ["Mathilde Caron"]
+
+
+def test_a_day_the_page_gives_relative_to_when_it_was_served_is_counted_from_that_moment():
+    """Mini sites, fourth round: a regional daily shows only « Publié hier à 18h05 · Mis à jour il y a 3 heures »
+    under a feed dated by the update, which was stored, 14 h 25 late. « Hier » is the day before the server's `Date`
+    header, in the site's zone (Paris for a French page without a country)."""
+    served = datetime(2026, 12, 5, 9, 30, tzinfo=timezone.utc)
+    url = "https://berry.example/cher/scaleway_8839954"
+    updated = item(url, published=datetime(2026, 12, 5, 6, 30, tzinfo=timezone.utc))
+
+    def published(dates: str, served_at=served, fetched_at=served):
+        page = _lead_page(f"<div class='art-infos'><span>Par Mathilde Caron</span>{dates}</div>")
+        return extract_article(page, url, updated, fetched_at, min_words=10, served_at=served_at).published_at
+
+    assert published("<span>Publié hier à 18h05</span><span>Mis à jour il y a 3 heures</span>") == datetime(
+        2026, 12, 4, 17, 5, tzinfo=timezone.utc)
+    assert published("<span>Publié aujourd’hui à 07h45</span>") == datetime(2026, 12, 5, 6, 45, tzinfo=timezone.utc)
+    # without the server's clock, the fetch time stands in (a cache's copy keeps the origin's `Date`: it is preferred)
+    assert published("<span>Publié hier à 18h05</span>", served_at=None, fetched_at=served + timedelta(days=1)) == (
+        datetime(2026, 12, 5, 17, 5, tzinfo=timezone.utc))
+    # an update's relative time, or a time later than the page was served, dates nothing: the feed's time stays
+    for dates in ("<span>Mis à jour hier à 18h05</span>", "<span>Publié aujourd'hui à 18h05</span>"):
+        assert published(dates) == updated.published
+
+
+
+@pytest.mark.parametrize("lead_class", ["a-article-header__lead", "story__standfirst", "c-article__chapo"])
+def test_a_lead_named_by_a_bem_element_comes_first_in_any_language(lead_class):
+    """Mini sites, fourth round: a German tech site's `<p class="a-article-header__lead">` was lost; only a French
+    page found its lead through the description. A BEM element named lead, standfirst or chapô is a lead class; a
+    related story's teaser so named stays out."""
+    page = _lead_page(f"<p class='{lead_class}'>{LEAD_FR}</p>", lang="de")
+    text = extract_article(page, "https://techwelt.example/news/x.html", None, NOW, min_words=50).text
+    assert text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
+    teaser = _lead_page("", lang="de", after=f"<aside class='related'><p class='{lead_class}'>{LEAD_FR}</p></aside>")
+    assert LEAD_FR not in extract_article(teaser, "https://techwelt.example/news/x.html", None, NOW, min_words=50).text
+
+
+STORY_EN = ("<p>French cloud provider OVHcloud spent most of Thursday trying to explain why a cooling failure at one of "
+            "its Strasbourg datacenters took down the online tax portal used by millions of French households.</p>"
+            "<p>The outage began shortly before 08:00 local time, when a chiller fault forced engineers to power down "
+            "two rooms of servers, and the portal was unavailable until early afternoon, in the week payments fell due."
+            "</p><p>In a statement, OVHcloud apologised for the disruption and said a root cause analysis would be "
+            "published within ten days. Officials have asked it for a written explanation by Monday.</p>")
+DEK_EN = "Cooling failure in Strasbourg DC blamed as customers fume over radio silence"
+
+
+def _dek_page(dek_html: str, lang: str = "en-GB", story: str = STORY_EN) -> str:
+    return (f"<html lang='{lang}'><head><title>OVHcloud outage knocks tax portal offline</title>"
+            f"<meta name='description' content='{DEK_EN}'></head><body><div id='article'><div class='head'>"
+            f"<h1>OVHcloud outage knocks tax portal offline</h1>{dek_html}<div class='byline'>By Rupert Hale</div>"
+            f"</div><div id='body'>{story}</div></div></body></html>")
+
+
+def test_an_english_dek_under_the_headline_stays_out_of_the_text():
+    """Mini sites, third round's leftover: a trade-press site's standfirst, an `<h2>` right under the `<h1>` that the
+    description repeats, came into the text with its container, where the project keeps English deks out (and
+    "Devon", named only there, became a place of the story). A lead of a known class, a French page's chapô, and a
+    dek without which a paywalled page's free paragraphs would fall under the minimum stay."""
+    url = "https://byteline.example/2026/12/04/ovhcloud_outage/"
+    text = extract_article(_dek_page(f"<h2>{DEK_EN}</h2>"), url, None, NOW, min_words=50).text
+    assert DEK_EN not in text and text.startswith("French cloud provider OVHcloud")
+    for kept in (_dek_page(f"<h2 class='standfirst'>{DEK_EN}</h2>"), _dek_page(f"<h2>{DEK_EN}</h2>", lang="fr")):
+        assert extract_article(kept, url, None, NOW, min_words=50).text.startswith(DEK_EN)
+    teaser = _dek_page(f"<h2>{DEK_EN}</h2>", story=STORY_EN.split("</p>")[0] + "</p>")
+    assert DEK_EN in extract_article(teaser, url, None, NOW, min_words=35).text
+
+
+def _rubric_page(rubric_html: str) -> str:
+    return (f"<html lang='fr'><head><title>Un serveur nantais double sa production</title>"
+            f"<meta name='description' content=\"{LEAD_FR}\"></head><body><div class='article-wrapper'>"
+            f"<div class='art-header'>{rubric_html}<h1 class='art-titre'>Un serveur nantais double sa production</h1>"
+            f"<p class='art-chapo'>{LEAD_FR}</p><span class='art-auteur'>Par Mathilde Caron</span></div>"
+            f"<div class='art-corps'>{STORY_FR}</div></div></body></html>")
+
+
+def test_the_rubric_over_the_headline_does_not_open_the_text():
+    """Mini sites, fourth round: a regional daily's `<p class="art-rubrique">Économie</p>` over its `<h1>` opened the
+    text (« Économie », « En direct Social ») when the extraction kept it but not the headline, whose kicker
+    `without_title` drops with it. A sentence set there stays."""
+    for rubric in ("<p class='art-rubrique'>Économie</p>",
+                   "<p class='art-rubrique'><span class='badge'>En direct</span> Social</p>"):
+        text = extract_article(_rubric_page(rubric), "https://berry.example/s_1", None, NOW, min_words=50).text
+        assert text.startswith(LEAD_FR + "\nLe constructeur a présenté mardi")
+    sentence = "Le groupe a confirmé mardi son plan."
+    text = extract_article(_rubric_page(f"<p>{sentence}</p>"), "https://berry.example/s_1", None, NOW, min_words=50).text
+    assert sentence in text
+
+
+@pytest.mark.parametrize("item_html", ["<a href='#block-{k}'>{k}h ago {title}</a>",
+                                       "<time>{k}h ago</time> <a href='#block-{k}'>{title}</a>"])
+def test_a_live_blog_s_key_events_index_is_no_part_of_its_text(item_html):
+    """Mini sites, fourth round: the "Key events" heading over a live blog's list of links to its own updates
+    (`href="#block-5"`) stayed at the head of its text when trafilatura dropped the links. An in-page index goes with
+    its short heading; a list of the story's own, and its heading, stay."""
+    items = "".join(f"<li>{item_html.format(k=k, title=title)}</li>"
+                    for k, title in ((2, "Minister calls for calm"), (5, "Analysts slash targets")))
+    index = (f"<div class='key-events'><h2>Key events</h2><ul>{items}</ul><button>Show key events only</button>"
+             "<p class='js-note'>Please turn on JavaScript to use this feature</p></div>")
+    updates = "".join(f"<article class='block' id='block-{k}'><p><time>{k}0.15 GMT</time></p><p>{p}</p></article>"
+                      for k, p in enumerate(STORY_EN.removeprefix("<p>").removesuffix("</p>").split("</p><p>"), 1))
+    live = (f"<html lang='en-GB'><head><title>ASML shares slump – business live</title></head><body><main><div class='lb'>"
+            f"<h1>ASML shares slump – business live</h1>{index}<div class='blocks'>{updates}</div></div></main></body></html>")
+    text = extract_article(live, "https://quay.example/live", None, NOW, min_words=10).text
+    assert "Key events" not in text and "Minister calls" not in text and "French cloud provider OVHcloud" in text
+    notes = ("<p>Notes</p><ol><li><p>Chiffres de l'Insee publiés en novembre dernier par l'institut.</p></li>"
+             "<li><p>Selon le rapport annuel du groupe publié en mars.</p></li></ol>")
+    text = extract_article(_lead_page("", after=notes), "https://quay.example/s", None, NOW, min_words=10).text
+    assert "Notes\n- Chiffres de l'Insee publiés en novembre" in text
+
+
+@pytest.mark.parametrize("box_class", ["meta-responsive", "commentary-meta"])
+def test_a_byline_in_a_layout_box_named_responsive_or_commentary_is_read(box_class):
+    """Readers' comments are left out of the byline search (mini sites, fourth round), found by a class or id naming
+    a discussion; "responsive" (a layout's word) and "commentary" (an opinion section) name none, and a byline in
+    such a box was lost."""
+    byline = f"<div class='{box_class}'><span class='art-auteur'>Par Mathilde Caron</span></div>"
+    assert extract_article(_lead_page(byline), "https://berry.example/s", None, NOW, min_words=10).authors == [
+        "Mathilde Caron"]
+
+
+@pytest.mark.parametrize("header", ["Fri, 31 Dec 9999 23:59:59 -1200", "Mon, 01 Jan 0001 00:10:00 GMT", "garbage", ""])
+def test_a_date_header_at_the_calendar_s_edge_or_no_date_reads_no_relative_day(header):
+    """A hostile server's `Date` header is what « Publié avant-hier à 18h05 » counts from: at the calendar's end it
+    overflowed and the page failed as an extraction error; it now gives no day, and the page is kept."""
+    from pipeline.fetch import http_date
+
+    page = _lead_page("<span>Publié avant-hier à 18h05</span>")
+    article = extract_article(page, "https://berry.example/x", None, None, min_words=10, served_at=http_date(header))
+    assert article is not None and article.text.startswith("Le constructeur a présenté mardi")

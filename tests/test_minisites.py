@@ -1,4 +1,4 @@
-"""Mini news sites end to end: fourteen small sites in the markup of real CMSs, read by the real `newsroom ingest`.
+"""Mini news sites end to end: seventeen small sites in the markup of real CMSs, read by the real `newsroom ingest`.
 
 tests/fixtures/minisites holds a French WordPress site (Yoast and Rank Math markup, comments, « Lire aussi », a page
 dated only in its text), an English Arc-like daily (JSON-LD, "By X, Senior Reporter", an "Updated" time, `?itid=`
@@ -14,7 +14,12 @@ feed). A third holdout, also built before any change for it, adds a French busin
 CMS (a subscribers-only page showing its first paragraphs, dates shown only as « Publié le 04/12/2026 à 09:30 · Mis à
 jour le … », `rel="author"` links), an English trade-press site (standfirst, "By X · 4 Dec 2026 · 3 min read", pull
 quotes, "Related stories" inside the body, a closing "®") and a French wire whose RSS 1.0 feed gives only `dc:date`
-and `dc:creator` (« PARIS, 4 décembre (Reuters) - », the reporter named only in the closing credits).
+and `dc:creator` (« PARIS, 4 décembre (Reuters) - », the reporter named only in the closing credits). A fourth
+holdout, built before any change for it, adds a German tech site (a language with no entity or tone model: its
+articles must still be stored, in German, with their companies), an English daily's live blog ("Key events" linking
+to its own updates, updates as `<article>`s) beside a story, and a French regional daily dated only relative to the
+moment it is served (« Publié hier à 18h05 »: the sites are served with a fixed `Date` header, SERVED_ON), with
+readers' comments and a live page.
 expected.yaml says, page by page, what a reader finds there; each stored field is checked against it, then
 `coverage` and `search` on what was stored (about 50 s, most of it the one ingest run).
 """
@@ -33,13 +38,22 @@ import yaml
 from _store_helpers import drop_prefix
 from conftest import FIXTURES
 
-from pipeline.demo import serve_site, write_feeds_file
+from pipeline.demo import SiteHandler, serve_site, write_feeds_file
 from pipeline.enrich.gazetteer import canonical_place
 
 pytestmark = pytest.mark.slow
 
 SITES_DIR = FIXTURES / "minisites"
 EXPECTED = yaml.safe_load((SITES_DIR / "expected.yaml").read_text(encoding="utf-8"))
+SERVED_ON = "Sat, 05 Dec 2026 09:30:00 GMT"  # the sites' clock: « Publié hier à 18h05 » is 4 December
+
+
+class FixedClockSite(SiteHandler):
+    """The sites as a server would send them on SERVED_ON (their `Date` header), the moment their relative dates («
+    hier », « il y a 3 heures ») were written from."""
+
+    def date_time_string(self, timestamp=None):
+        return SERVED_ON if timestamp is None else super().date_time_string(timestamp)
 
 
 # Fields found wrong and not fixed yet (page → fields), each with why. The test fails as soon as one of them comes out
@@ -53,6 +67,19 @@ LEFT = {
     },
     "byteline/2026/12/04/ovhcloud_outage_tax_portal/": {
         "persons",  # spaCy tags "Spokesperson Camille Dorval" as one organisation (pipeline/enrich/entities.py)
+    },
+    # round four's holdout, read before any change for it
+    "techwelt/news/Infineon-streicht-1400-Stellen-in-Regensburg-und-Dresden-10246012.html": {
+        "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
+        "tone", "company_tone",  # German: no tone is decided (level "partial"), the tone model reads French and English
+    },
+    "techwelt/news/DeepL-eroeffnet-Forschungszentrum-in-Koeln-und-schafft-300-Stellen-10245871.html": {
+        "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
+        "tone", "company_tone",  # German: no tone is decided (level "partial"), the tone model reads French and English
+    },
+    "quayside/business/2026/dec/04/synthesia-valuation-funding-round": {
+        "places",  # Shoreditch: spaCy tags it LOC, but no gazetteer holds the London district, so it is not kept as a
+        # place (pipeline/enrich/entities.py and the gazetteers, owned elsewhere)
     },
 }
 
@@ -108,7 +135,7 @@ def minisites(es_server, tmp_path_factory):
     env = {**os.environ, "NEWSROOM_ES_URL": es_server, "NEWSROOM_ES_INDEX_PREFIX": prefix,
            "NEWSROOM_DATA_DIR": str(work / "data"), "NEWSROOM_FETCH_ALLOW_HOSTS": "127.0.0.1",
            "NEWSROOM_FETCH_HOST_DELAY": "0"}
-    server, base = serve_site(SITES_DIR)
+    server, base = serve_site(SITES_DIR, handler=FixedClockSite)
     try:
         feeds = write_feeds_file(base, work, SITES_DIR)
         done = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "--feeds", str(feeds), "--json"],
