@@ -304,6 +304,35 @@ def test_a_company_name_typed_in_quotes_is_the_company(indexed, capsys):
         resolve_companies(['"Mistrall"'])
 
 
+def test_a_company_typed_as_its_stock_ticker_is_the_company(es_url, tmp_path, capsys):
+    """`--company AAPL`, `company:pltr` were "not a watched company… Did you mean 'Apple'?", though the watchlist gives
+    each company's ticker and the linker reads it in articles ("AAPL gained 1.2%"): search, mentions and alert rules
+    take it as the company; a ticker that is another company's form keeps that company."""
+    from pipeline.alerts.rules import load_rules
+    from pipeline.cli import main
+    from pipeline.enrich.watchlist import resolve_companies
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://tk.example/apple", "Apple présente ses puces.", title="Apple", orgs={"Apple": 0.3},
+                    published=_at(20)),
+        make_record("https://tk.example/palantir", "Palantir signe avec l'armée.", title="Palantir",
+                    orgs={"Palantir": -0.2}, published=_at(21)),
+    ])
+    try:
+        assert resolve_companies(["AAPL", "pltr", "ORCL", "NVDA"]) == ["Apple", "Palantir", "Oracle", "Nvidia"]
+        assert _urls(search_articles(client, settings, "", companies=["AAPL"])) == {"https://tk.example/apple"}
+        assert _urls(search_articles(client, settings, "company:pltr")) == {"https://tk.example/palantir"}
+        main(["mentions", "--company", "PLTR", "--since", "2026-11-01", "--until", "2026-11-30", "--json"])
+        assert [row["company"] for row in json.loads(capsys.readouterr().out)] == ["Palantir"]
+        rules = tmp_path / "alerts.yaml"
+        rules.write_text("rules:\n  - name: apple\n    companies: [aapl]\n    channels: [{type: slack}]\n")
+        assert load_rules(settings, rules).rules[0].companies == ["Apple"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 @pytest.mark.parametrize("command", [["search", "cloud"], ["mentions"], ["coverage"], ["report", "--output", "r.html"]])
 def test_an_empty_company_name_is_refused_not_read_as_no_filter(indexed, command, tmp_path, monkeypatch):
     """`search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report

@@ -161,13 +161,19 @@ def _load_cached(path: Path, _mtime: int) -> Watchlist:
 
 
 def company_names(watchlist: Watchlist) -> dict[str, str]:
-    """Case-folded name or alias (aliases, exact and ambiguous forms) → canonical company name."""
+    """Case-folded name, alias (aliases, exact and ambiguous forms) or stock ticker → canonical company name.
+
+    The ticker is a name analysts type (`--company AAPL`, `company:PLTR`) and one the linker reads in articles
+    ("AAPL gained 1.2%"): it was refused as "not a watched company"; a form of another company keeps that company."""
     names: dict[str, str] = {}
     for company in watchlist.companies:
         names[company.name.casefold()] = company.name
     for company in watchlist.companies:
         for alias in [*company.aliases, *company.exact, *company.ambiguous]:
             names.setdefault(alias.casefold(), company.name)
+    for company in watchlist.companies:
+        if company.ticker and company.ticker.strip():
+            names.setdefault(company.ticker.strip().casefold(), company.name)
     return names
 
 
