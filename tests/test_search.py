@@ -333,6 +333,51 @@ def test_a_company_typed_as_its_stock_ticker_is_the_company(es_url, tmp_path, ca
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_lone_surrogate_the_store_returns_reaches_json_csv_exports_and_webhooks_as_a_replacement_character(
+        es_url, tmp_path, monkeypatch, capsys, httpserver):
+    """Elasticsearch stores a lone surrogate escape written by another tool (`"title": "\\ud800"`) and returns it as
+    written (the stand-in refuses to store one: a proxy writes it into the stand-in's replies). Read as is, it could
+    not be written as UTF-8: `search --json`, `mentions --json`, `coverage --json` and `tone export` ended in a
+    traceback, and a webhook rule failed on the article at every run, the alert never sent. Each now reads U+FFFD."""
+    from _alerts_helpers import write_rules
+    from _es_proxy import IlmProxy
+
+    from pipeline.cli import main
+    from pipeline.settings import get_settings
+
+    settings = load_settings()
+    client = make_client(settings)
+    record = make_record("https://lone.example/a", "Nvidia LONESURROGATE annonce.", title="Titre LONESURROGATE",
+                         orgs={"Nvidia": -0.4}, score=-0.4, source="Source LONESURROGATE", published=_at(20))
+    index_enriched(client, settings, [record])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "nvidia", "companies": ["Nvidia"],
+                                                   "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    monkeypatch.setenv("NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS", "8000")
+    period = ["--since", "2026-11-01", "--until", "2026-11-30"]
+    try:
+        with IlmProxy(es_url, replies=lambda body: body.replace(b"LONESURROGATE", b"\\ud800")) as proxy:
+            monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+            get_settings.cache_clear()
+            main(["search", "Nvidia", "--json"])
+            assert json.loads(capsys.readouterr().out)["results"][0]["title"] == "Titre \ufffd"
+            main(["mentions", "--company", "nvidia", *period, "--json"])
+            assert json.loads(capsys.readouterr().out)[0]["source"] == "Source \ufffd"
+            main(["coverage", "--company", "nvidia", *period, "--by", "source", "--json"])
+            assert "Source \ufffd" in capsys.readouterr().out
+            main(["tone", "set", record.article.id, "positive", "--document"])
+            main(["tone", "export", "--output", str(tmp_path / "gold.jsonl")])
+            assert "Titre \ufffd" in (tmp_path / "gold.jsonl").read_text(encoding="utf-8")
+            with pytest.raises(SystemExit) as exit_code:  # exit 0 is still an exit: a failed channel exits 1
+                main(["alerts", "run", "--rules", str(rules)])
+                raise SystemExit(0)
+            assert exit_code.value.code == 0, capsys.readouterr()
+        (request, _), = httpserver.log
+        assert request.get_json()["alerts"][0]["title"] == "Titre \ufffd"
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 @pytest.mark.parametrize("command", [["search", "cloud"], ["mentions"], ["coverage"], ["report", "--output", "r.html"]])
 def test_an_empty_company_name_is_refused_not_read_as_no_filter(indexed, command, tmp_path, monkeypatch):
     """`search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report

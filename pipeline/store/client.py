@@ -250,10 +250,30 @@ def resolve_es_url(settings: Settings, start_embedded: bool = True) -> str:
     return url or store.url
 
 
+# A surrogate written as a JSON escape (`\ud800`): the only way one reaches a reply, which is UTF-8
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _without_lone_surrogates(value):
+    """A decoded reply with each lone surrogate in its texts (keys too) as U+FFFD; pairs are whole characters."""
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    return value
+
+
 class _NoLoneSurrogates:
-    """Request bodies with each lone surrogate as U+FFFD. A command-line argument that is not UTF-8 (« très » typed in
-    a Latin-1 terminal reaches Python as 'tr\\udce8s') went out as invalid UTF-8, and the store refused the whole
-    request ("not valid JSON"): `newsroom search`, `tone set --note` failed with a sentence blaming Elasticsearch."""
+    """Request bodies and replies with each lone surrogate as U+FFFD.
+
+    A command-line argument that is not UTF-8 (« très » typed in a Latin-1 terminal reaches Python as 'tr\\udce8s')
+    went out as invalid UTF-8, and the store refused the whole request ("not valid JSON"): `newsroom search`, `tone
+    set --note` failed with a sentence blaming Elasticsearch. Elasticsearch stores a lone surrogate escape written by
+    another tool (`"title": "\\ud800"`) and returns it as written; read as is, it could not be written as UTF-8:
+    `--json` of search, mentions and coverage and `tone export` ended in a traceback, and a webhook rule failed on the
+    article at every run (queries audit, eighth round)."""
 
     def json_dumps(self, data) -> bytes:
         raw = super().json_dumps(data)
@@ -262,6 +282,10 @@ class _NoLoneSurrogates:
         except UnicodeDecodeError:
             return without_surrogates(raw.decode("utf-8", "surrogatepass")).encode("utf-8")
         return raw
+
+    def json_loads(self, data: bytes):
+        loaded = super().json_loads(data)
+        return _without_lone_surrogates(loaded) if _SURROGATE_ESCAPE.search(data) else loaded
 
 
 SERIALIZERS = {base.mimetype: type(base.__name__, (_NoLoneSurrogates, base), {})()
