@@ -1241,6 +1241,42 @@ def test_a_word_with_an_apostrophe_finds_it_typed_either_way(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_an_apostrophe_typed_with_another_key_is_an_apostrophe_in_phrases_and_alert_keywords(es_url, tmp_path,
+                                                                                                monkeypatch):
+    """`aujourd`hui` (a backtick), `won´t` (an acute accent, as keyboards without a handy ' type it), a prime or a
+    full-width apostrophe between two letters were word breaks: the phrase `"aujourd`hui la"` and the alert keyword
+    `aujourd`hui` found nothing though « Aujourd’hui la… » was stored (unquoted, search found it by the word's parts)."""
+    from _alerts_helpers import write_rules
+
+    from pipeline.alerts import run_alerts
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://ap.example/curly", "Aujourd’hui la souveraineté se joue ici.", title="Souveraineté",
+                    published=_at(20)),
+        make_record("https://ap.example/straight", "Aujourd'hui encore, le cloud attend.", title="Cloud",
+                    published=_at(21)),
+        make_record("https://ap.example/en", "The agency says it won’t change the rating.", title="Rating",
+                    lang="en", published=_at(22)),
+    ])
+    monkeypatch.setenv("NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS", "8000")
+    try:
+        for query in ['"aujourd`hui la"', '"aujourd´hui la"', '"aujourd′hui la"', '"aujourd＇hui la"']:
+            assert _names(settings, client, query) == ["curly"], query
+        assert _names(settings, client, "won´t change") == ["en"]
+        keywords = ["aujourd`hui", "aujourd´hui la", "won´t"]
+        rules = write_rules(tmp_path / "alerts.yaml", [{"name": f"k{n}", "keywords": [keyword],
+                                                        "channels": [{"type": "slack"}]}
+                                                       for n, keyword in enumerate(keywords)])
+        report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True)
+        alerted = [sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][f"k{n}"]["would_send"]
+                          for item in message["items"]) for n in range(len(keywords))]
+        assert alerted == [["curly", "straight"], ["curly"], ["en"]]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_typographic_quotes_and_guillemets_quote_a_phrase(indexed):
     """“AI Act” (a word processor's or a phone's quotes) and « cloud souverain » are phrases, as with "…": read as
     words, “AI Act” found the French page saying « J'ai » and "act", and “souverain cloud” the pages saying
