@@ -16,6 +16,7 @@ from pipeline.errors import NewsroomError
 from pipeline.search import (SEARCH_FIELDS, build_search, parse_query, passage_html, passage_plain,
                              passage_terminal, search_articles)
 from pipeline.settings import load_settings
+from pipeline.sinks import MARK_START
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
 from pipeline.store.templates import index_names
@@ -1273,6 +1274,28 @@ def test_an_apostrophe_typed_with_another_key_is_an_apostrophe_in_phrases_and_al
         alerted = [sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][f"k{n}"]["would_send"]
                           for item in message["items"]) for n in range(len(keywords))]
         assert alerted == [["curly", "straight"], ["curly"], ["en"]]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_page_typing_the_modifier_letter_apostrophe_is_found_by_its_words(es_url):
+    """Some publishing tools type ’ as U+02BC (« lʼagence Moodyʼs »), a letter to the analysers' tokenizer: the whole
+    « lʼagence » was one word, so `agence`, `l'agence`, `Moody's` and `aujourd'hui` found nothing on such a page."""
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://ma.example/fr", "Aujourdʼhui, lʼagence Moodyʼs abaisse la note.", title="Note abaissée",
+                    published=_at(20)),
+        make_record("https://ma.example/en", "The firm says it wonʼt change Nvidiaʼs rating.", title="Rating",
+                    lang="en", published=_at(21)),
+    ])
+    try:
+        for query in ["agence", "l'agence", "aujourd'hui", "Moody's", "Moody", '"l’agence Moody’s"']:
+            assert _names(settings, client, query) == ["fr"], query
+        for query in ["won't", "Nvidia", "Nvidia's rating"]:
+            assert _names(settings, client, query) == ["en"], query
+        passages = search_articles(client, settings, "agence").hits[0]["passages"]
+        assert any("agence" in passage and MARK_START in passage for passage in passages), passages
     finally:
         drop_prefix(client, settings.es_index_prefix)
 
