@@ -379,6 +379,22 @@ def test_a_lone_surrogate_the_store_returns_reaches_json_csv_exports_and_webhook
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_former_name_or_brand_of_a_company_names_the_company_in_the_refusal(es_url, capsys):
+    """`--company Facebook` (Meta's former name), `iPhone`, `Zuckerberg`: "not a watched company" with no suggestion,
+    though the watchlist gives them as Meta's or Apple's evidence. The refusal now names the company; it does not
+    pick it silently (Facebook is no Meta alias: the linker reads it as evidence only)."""
+    from pipeline.cli import main
+
+    settings = load_settings()
+    client = make_client(settings)
+    for name, company in [("Facebook", "Meta"), ("zuckerberg", "Meta"), ("iPhone", "Apple")]:
+        with pytest.raises(NewsroomError, match=rf"^'{name}' is not a watched company .*Did you mean '{company}'"):
+            search_articles(client, settings, "", companies=[name])
+    with pytest.raises(SystemExit):
+        main(["mentions", "--company", "Facebook"])
+    assert "Did you mean 'Meta'?" in " ".join(capsys.readouterr().err.split())
+
+
 @pytest.mark.parametrize("command", [["search", "cloud"], ["mentions"], ["coverage"], ["report", "--output", "r.html"]])
 def test_an_empty_company_name_is_refused_not_read_as_no_filter(indexed, command, tmp_path, monkeypatch):
     """`search cloud --company "$COMPANY"` with the variable unset listed every company's articles, and `report
