@@ -996,6 +996,39 @@ def test_a_store_that_dies_while_answering_is_not_reported_as_never_started(monk
     assert "cluster's logs" in err and "unreachable" not in err
 
 
+def test_a_search_too_slow_for_the_store_is_said_to_be_too_heavy_not_the_store_unreachable(indexed, monkeypatch,
+                                                                                             capsys):
+    """`search '*' --size 10000` on 5,000 stored articles took more than the request timeout on the stand-in (load
+    ≈ 9): the store had answered the version probe, yet the sentence said it was unreachable ("check NEWSROOM_ES_URL
+    and that the cluster is up"). A proxy holds the stand-in's search replies past a shortened timeout."""
+    import time
+
+    from _es_proxy import IlmProxy
+
+    from pipeline.cli import main
+    from pipeline.settings import get_settings
+    from pipeline.store import client as store_client
+
+    settings, _, _ = indexed
+
+    def slow_search(body: bytes) -> bytes:
+        if b'"hits"' in body:
+            time.sleep(1.5)
+        return body
+
+    monkeypatch.setattr(store_client, "REQUEST_TIMEOUT", 0.5)
+    monkeypatch.setattr(store_client, "MAX_RETRIES", 1)
+    with IlmProxy(settings.es_url, replies=slow_search) as proxy:
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+        get_settings.cache_clear()
+        with pytest.raises(SystemExit) as exc:
+            main(["search", "*", "--size", "10000"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exc.value.code == 1 and "Traceback" not in err, err
+    assert f"Elasticsearch at {proxy.url} answered, then took more than 0.5 s over this request (2 tries)" in err, err
+    assert "Narrow it (--since/--until, filters, a smaller --size)" in err and "unreachable" not in err, err
+
+
 @pytest.fixture
 def words_indexed(es_url):
     """French and English articles with accents, capitals, elisions, hyphens; two sources, three companies."""

@@ -293,6 +293,10 @@ SERIALIZERS = {base.mimetype: type(base.__name__, (_NoLoneSurrogates, base), {})
                             CompatibilityModeNdjsonSerializer)}
 
 
+REQUEST_TIMEOUT = 30  # seconds each request may take; one that takes longer is tried again, MAX_RETRIES times
+MAX_RETRIES = 3
+
+
 def make_client(settings: Settings, start_embedded: bool = True, **kwargs) -> Elasticsearch:
     auth: dict = {}
     if settings.es_api_key:
@@ -304,8 +308,8 @@ def make_client(settings: Settings, start_embedded: bool = True, **kwargs) -> El
         auth["ca_certs"] = str(settings.es_ca_certs)
     if not settings.es_verify_certs:
         auth["verify_certs"] = False
-    options = dict(request_timeout=30, retry_on_timeout=True, max_retries=3, transport_class=CompatTransport,
-                   serializers=SERIALIZERS)
+    options = dict(request_timeout=REQUEST_TIMEOUT, retry_on_timeout=True, max_retries=MAX_RETRIES,
+                   transport_class=CompatTransport, serializers=SERIALIZERS)
     options.update(kwargs)
     client = Elasticsearch(resolve_es_url(settings, start_embedded), **auth, **options)
     # The store is checked here, before any work: a server that is not Elasticsearch, refuses the credentials or
