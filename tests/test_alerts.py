@@ -1468,6 +1468,25 @@ def test_a_keyword_holding_search_syntax_is_refused_at_load_naming_the_query_str
     assert load_rules(settings, path).rules[0].keywords == kept
 
 
+def test_a_rule_wanting_two_names_of_one_company_is_refused_at_load_not_left_never_firing(store, tmp_path):
+    """`companies: [Mistral, Mistral AI]` (or a name and its ticker, `[Apple, AAPL]`) with `min_mentions: 2` passed
+    the count check as two names, then read as one company: "mentions at least 2 of Mistral AI", a rule that never
+    fired, without a word, though the tribune names Mistral AI. Refused at load, naming the field and the company."""
+    settings, client = store
+    index(store, [tribune()])
+    for names, company in [(["Mistral", "Mistral AI"], "Mistral AI"), (["Apple", "AAPL"], "Apple")]:
+        path = write_rules(tmp_path / "alerts.yaml", [email_rule("both", companies=names, min_mentions=2)])
+        with pytest.raises(ConfigError) as info:
+            load_rules(settings, path)
+        message = " ".join(str(info.value).split())
+        assert f"{path}: entry #1 ('both'), field 'min_mentions': 2 is more than the 1 companies" in message, message
+        assert f"({company}): two names stand for one company" in message, message
+    rules = write_rules(tmp_path / "alerts.yaml", [email_rule("both", companies=["mistral", "NVDA"], min_mentions=2)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    assert [item["url"] for message in report["per_rule"]["both"]["would_send"] for item in message["items"]] == [
+        "https://presse.example.org/tribune-mistral"]
+
+
 def test_a_rule_name_typed_in_another_case_is_that_rule(store, tmp_path, capsys):
     """`alerts test "NEGATIVE coverage"` and `alerts run --rule nvidia` answered "No alert rule named …" beside the
     rule's own name; a name matching one rule in another case is that rule, one matching two is still refused."""

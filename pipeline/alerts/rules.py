@@ -681,7 +681,14 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
                     resolved.append(resolve_company(company, watchlist))
                 except NewsroomError as exc:
                     problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': {exc}")
+            before = len(rule.companies)
             rule.companies = list(dict.fromkeys(resolved))
+            if len(resolved) == before and rule.min_mentions > max(1, len(rule.companies)):
+                # `companies: [Mistral, Mistral AI]` passed the count check as two names: one company, so a rule
+                # wanting both never fired, without a word
+                problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'min_mentions': "
+                                f"{rule.min_mentions} is more than the {len(rule.companies)} companies listed once "
+                                f"their names are read ({', '.join(rule.companies)}): two names stand for one company")
         if problems:
             raise ConfigError("Invalid config: " + "; ".join(problems))
     check_query_strings(config, settings, path, client)
