@@ -67,7 +67,9 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             value = date.fromisoformat(text)
         except ValueError:
             try:
-                value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+                value = _day_at_offset(text, end) or datetime.fromisoformat(text.replace("Z", "+00:00"))
+                if _DAY_THEN.match(text) and not _DAY_THEN_TIME.match(text) and not _DAY_AT_OFFSET.fullmatch(text):
+                    raise ValueError(text)
             except ValueError:
                 raise NewsroomError(why_no_date(text, option or ("--until" if end else "--since"))) from None
     if isinstance(value, datetime):
@@ -91,7 +93,25 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     return when
 
 
-_YEAR_FIRST = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[T ]|$)")
+# A day with a UTC offset and no time (`2026-11-23Z`, `2026-11-23-05:00`, as XML Schema writes a date): Python reads
+# any character after a day as the date-time separator, so `2026-11-23-05:00` was 05:00 local time and `2026-11-23Z`
+# local midnight (queries audit, eighth round). A time follows a day after T or a space only.
+_DAY_AT_OFFSET = re.compile(r"(\d{4}-?\d{2}-?\d{2})(Z|[+-]\d{2}(?::?\d{2})?)", re.IGNORECASE)
+_DAY_THEN = re.compile(r"\d{4}-?\d{2}-?\d{2}\D")
+_DAY_THEN_TIME = re.compile(r"\d{4}-?\d{2}-?\d{2}[Tt ]\d")
+
+
+def _day_at_offset(text: str, end: bool) -> datetime | None:
+    """`2026-11-23-05:00`: the day from midnight at that offset (to the next midnight when `end`), else None."""
+    match = _DAY_AT_OFFSET.fullmatch(text)
+    if not match:
+        return None
+    offset = "+00:00" if match.group(2).upper() == "Z" else match.group(2)
+    start = datetime.fromisoformat(f"{date.fromisoformat(match.group(1)).isoformat()}T00:00{offset}")
+    return start + timedelta(days=1) if end else start
+
+
+_YEAR_FIRST = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:[Tt Zz+-]|$)")
 _DAY_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 

@@ -1,7 +1,9 @@
 """A loopback proxy in front of the ES stand-in that adds the ILM API the stand-in lacks, in a chosen mode.
 
 Real clusters can have ILM STOPPED (by an operator, during an upgrade); the stand-in has no ILM at all. This proxy
-answers `_ilm/*` like a cluster whose ILM is in `mode`, and forwards everything else to the stand-in unchanged.
+answers `_ilm/*` like a cluster whose ILM is in `mode`, and forwards everything else to the stand-in, unchanged unless
+`replies` says how to rewrite a reply's bytes (what a real cluster returns and the stand-in refuses to store, such as
+the lone surrogate escape `\\ud800` Elasticsearch accepts in a document and returns as written).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from urllib.parse import urlsplit
 
 
 class IlmProxy:
-    def __init__(self, upstream: str, mode: str = "STOPPED") -> None:
+    def __init__(self, upstream: str, mode: str = "STOPPED", replies=None) -> None:
         target = urlsplit(upstream)
         proxy = self
 
@@ -47,12 +49,15 @@ class IlmProxy:
                 conn.request(self.command, self.path, body=body, headers=headers)
                 response = conn.getresponse()
                 data = response.read()
+                if proxy.replies is not None:
+                    data = proxy.replies(data)
                 self._answer(response.status, data, response.getheaders())
                 conn.close()
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
 
         self.mode = mode
+        self.replies = replies
         self.ilm_calls: list[str] = []
         self.requests: list[tuple[str, str, object]] = []  # (method, path, JSON body or None): every request seen
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -1437,6 +1437,56 @@ def test_a_query_string_reads_french_operators_as_search_does(store, tmp_path):
         assert alerted == found and alerted, (french, alerted, found)
 
 
+def test_a_keyword_holding_search_syntax_is_refused_at_load_naming_the_query_string_to_write(store, tmp_path):
+    """`keywords: ["-Nvidia"]` fired on every article naming Nvidia (a keyword is looked for as written, the dash
+    dropped as punctuation), and `Nvid*`, `Nvidia OR Meta`, `NOT Nvidia` were phrases no page holds: the rule never
+    fired, without a word. Each is refused at load, naming the file, the rule and the `query_string` to write, which
+    lists what `newsroom search` lists for the same text; quoted, or in a keyword all in capitals, the words stay."""
+    from pipeline.search import search_articles
+
+    settings, client = store
+    index(store, [tribune(), sap_mistral(), nvidia_export()])
+    for keyword in ["-Nvidia", "–Nvidia", "Nvid*", "Nvidia OR Mistral", "NOT Nvidia", "Nvidia | Mistral",
+                    "cloud SAUF Nvidia"]:
+        path = write_rules(tmp_path / "alerts.yaml", [email_rule("kw", keywords=["AI Act", keyword])])
+        with pytest.raises(ConfigError) as info:
+            load_rules(settings, path)
+        message = " ".join(str(info.value).split())
+        assert str(path) in message and "entry #1 ('kw'), field 'keywords'" in message, message
+        assert f"write it as `query_string: '{keyword}'`" in message, message
+    queries = ["-Nvidia", "Nvid*", "Nvidia OR Mistral"]
+    rules = write_rules(tmp_path / "alerts.yaml", [email_rule(f"q{n}", query_string=query)
+                                                   for n, query in enumerate(queries)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    for n, query in enumerate(queries):
+        alerted = sorted(item["url"] for message in report["per_rule"][f"q{n}"]["would_send"]
+                         for item in message["items"])
+        assert alerted == sorted(hit["url"] for hit in search_articles(client, settings, query).hits) and alerted, query
+    assert "https://presse.example.org/tribune-mistral" not in str(report["per_rule"]["q0"])
+    kept = ["RECHERCHE ET DÉVELOPPEMENT", '"Nvidia OR Mistral"', "C++", "e-mail", "-20 %", "Mistral (AI)"]
+    path = write_rules(tmp_path / "alerts.yaml", [email_rule("kept", keywords=kept)])
+    assert load_rules(settings, path).rules[0].keywords == kept
+
+
+def test_a_rule_wanting_two_names_of_one_company_is_refused_at_load_not_left_never_firing(store, tmp_path):
+    """`companies: [Mistral, Mistral AI]` (or a name and its ticker, `[Apple, AAPL]`) with `min_mentions: 2` passed
+    the count check as two names, then read as one company: "mentions at least 2 of Mistral AI", a rule that never
+    fired, without a word, though the tribune names Mistral AI. Refused at load, naming the field and the company."""
+    settings, client = store
+    index(store, [tribune()])
+    for names, company in [(["Mistral", "Mistral AI"], "Mistral AI"), (["Apple", "AAPL"], "Apple")]:
+        path = write_rules(tmp_path / "alerts.yaml", [email_rule("both", companies=names, min_mentions=2)])
+        with pytest.raises(ConfigError) as info:
+            load_rules(settings, path)
+        message = " ".join(str(info.value).split())
+        assert f"{path}: entry #1 ('both'), field 'min_mentions': 2 is more than the 1 companies" in message, message
+        assert f"({company}): two names stand for one company" in message, message
+    rules = write_rules(tmp_path / "alerts.yaml", [email_rule("both", companies=["mistral", "NVDA"], min_mentions=2)])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    assert [item["url"] for message in report["per_rule"]["both"]["would_send"] for item in message["items"]] == [
+        "https://presse.example.org/tribune-mistral"]
+
+
 def test_a_rule_name_typed_in_another_case_is_that_rule(store, tmp_path, capsys):
     """`alerts test "NEGATIVE coverage"` and `alerts run --rule nvidia` answered "No alert rule named …" beside the
     rule's own name; a name matching one rule in another case is that rule, one matching two is still refused."""

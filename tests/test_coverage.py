@@ -453,6 +453,32 @@ def test_every_command_reads_typed_dates_and_naive_times_in_the_newsroom_time_zo
     assert result["period"] == "2026-11-25 00:00 → 2026-11-25 09:00 (Europe/Paris, end excluded)"
 
 
+def test_a_day_typed_with_a_utc_offset_is_that_day_at_that_offset_in_every_command(around_midnight):
+    """`--since 2026-11-01Z` (a day with an offset, as XML Schema and some APIs write it) was Paris midnight, not UTC's,
+    and `--since 2026-10-31-05:00` was 05:00 Paris time: Python reads any character after a day as the date-time
+    separator. The article of 23:30 UTC on 31 October is on 1 November in Paris, 31 October in UTC and New York."""
+    from pipeline.coverage import coverage_by_source, list_mentions
+    from pipeline.report import collect
+    from pipeline.search import search_articles
+
+    settings, client = around_midnight
+    for since, until, expected in [("2026-11-01", "2026-11-01", 1), ("2026-11-01Z", "2026-11-01Z", 0),
+                                   ("2026-10-31Z", "2026-10-31z", 1), ("2026-10-31-05:00", "2026-10-31-05:00", 1),
+                                   ("2026-11-01T01:00+01:00", "2026-11-01+01:00", 0)]:
+        over_time = coverage(client, settings, ["OVHcloud"], since=since, until=until)["totals"]["OVHcloud"]["count"]
+        by_source = sum(r["mentions"] for r in coverage_by_source(client, settings, ["OVHcloud"], since, until)["rows"])
+        mentions = list_mentions(client, settings, ["OVHcloud"], since, until)[1]
+        found = search_articles(client, settings, "*", companies=["OVHcloud"], since=since, until=until).total
+        assert (over_time, by_source, mentions, found) == (expected,) * 4, (since, until)
+    assert collect(client, settings, ["OVHcloud"], since="2026-10-31Z",
+                   until="2026-10-31Z").coverage["totals"]["OVHcloud"]["count"] == 1
+    for typed in ("2026-11-01/10", "2026-11-01x10:00"):
+        with pytest.raises(NewsroomError, match=rf"^Invalid date '{typed}' for --since: use YYYY-MM-DD"):
+            search_articles(client, settings, "*", since=typed)
+    with pytest.raises(NewsroomError, match=r"^--until '2026-02-30Z' is no day: February 2026 has 28 days"):
+        search_articles(client, settings, "*", until="2026-02-30Z")
+
+
 def test_headers_state_the_period_with_its_zone_and_the_last_day_typed(around_midnight):
     period = "2026-11-01 → 2026-11-30 (Europe/Paris)"
     window = ("--since", "2026-11-01", "--until", "2026-11-30")

@@ -16,6 +16,7 @@ from pipeline.errors import NewsroomError
 from pipeline.search import (SEARCH_FIELDS, build_search, parse_query, passage_html, passage_plain,
                              passage_terminal, search_articles)
 from pipeline.settings import load_settings
+from pipeline.sinks import MARK_START
 from pipeline.store.client import make_client
 from pipeline.store.indexing import index_enriched
 from pipeline.store.templates import index_names
@@ -302,6 +303,96 @@ def test_a_company_name_typed_in_quotes_is_the_company(indexed, capsys):
     assert [row["company"] for row in json.loads(capsys.readouterr().out)] == ["OVHcloud"]
     with pytest.raises(NewsroomError, match="is not a watched company"):
         resolve_companies(['"Mistrall"'])
+
+
+def test_a_company_typed_as_its_stock_ticker_is_the_company(es_url, tmp_path, capsys):
+    """`--company AAPL`, `company:pltr` were "not a watched company… Did you mean 'Apple'?", though the watchlist gives
+    each company's ticker and the linker reads it in articles ("AAPL gained 1.2%"): search, mentions and alert rules
+    take it as the company; a ticker that is another company's form keeps that company."""
+    from pipeline.alerts.rules import load_rules
+    from pipeline.cli import main
+    from pipeline.enrich.watchlist import resolve_companies
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://tk.example/apple", "Apple présente ses puces.", title="Apple", orgs={"Apple": 0.3},
+                    published=_at(20)),
+        make_record("https://tk.example/palantir", "Palantir signe avec l'armée.", title="Palantir",
+                    orgs={"Palantir": -0.2}, published=_at(21)),
+    ])
+    try:
+        assert resolve_companies(["AAPL", "pltr", "ORCL", "NVDA"]) == ["Apple", "Palantir", "Oracle", "Nvidia"]
+        assert _urls(search_articles(client, settings, "", companies=["AAPL"])) == {"https://tk.example/apple"}
+        assert _urls(search_articles(client, settings, "company:pltr")) == {"https://tk.example/palantir"}
+        main(["mentions", "--company", "PLTR", "--since", "2026-11-01", "--until", "2026-11-30", "--json"])
+        assert [row["company"] for row in json.loads(capsys.readouterr().out)] == ["Palantir"]
+        rules = tmp_path / "alerts.yaml"
+        rules.write_text("rules:\n  - name: apple\n    companies: [aapl]\n    channels: [{type: slack}]\n")
+        assert load_rules(settings, rules).rules[0].companies == ["Apple"]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_lone_surrogate_the_store_returns_reaches_json_csv_exports_and_webhooks_as_a_replacement_character(
+        es_url, tmp_path, monkeypatch, capsys, httpserver):
+    """Elasticsearch stores a lone surrogate escape written by another tool (`"title": "\\ud800"`) and returns it as
+    written (the stand-in refuses to store one: a proxy writes it into the stand-in's replies). Read as is, it could
+    not be written as UTF-8: `search --json`, `mentions --json`, `coverage --json` and `tone export` ended in a
+    traceback, and a webhook rule failed on the article at every run, the alert never sent. Each now reads U+FFFD."""
+    from _alerts_helpers import write_rules
+    from _es_proxy import IlmProxy
+
+    from pipeline.cli import main
+    from pipeline.settings import get_settings
+
+    settings = load_settings()
+    client = make_client(settings)
+    record = make_record("https://lone.example/a", "Nvidia LONESURROGATE annonce.", title="Titre LONESURROGATE",
+                         orgs={"Nvidia": -0.4}, score=-0.4, source="Source LONESURROGATE", published=_at(20))
+    index_enriched(client, settings, [record])
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [{"name": "nvidia", "companies": ["Nvidia"],
+                                                   "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    monkeypatch.setenv("NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS", "8000")
+    period = ["--since", "2026-11-01", "--until", "2026-11-30"]
+    try:
+        with IlmProxy(es_url, replies=lambda body: body.replace(b"LONESURROGATE", b"\\ud800")) as proxy:
+            monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+            get_settings.cache_clear()
+            main(["search", "Nvidia", "--json"])
+            assert json.loads(capsys.readouterr().out)["results"][0]["title"] == "Titre \ufffd"
+            main(["mentions", "--company", "nvidia", *period, "--json"])
+            assert json.loads(capsys.readouterr().out)[0]["source"] == "Source \ufffd"
+            main(["coverage", "--company", "nvidia", *period, "--by", "source", "--json"])
+            assert "Source \ufffd" in capsys.readouterr().out
+            main(["tone", "set", record.article.id, "positive", "--document"])
+            main(["tone", "export", "--output", str(tmp_path / "gold.jsonl")])
+            assert "Titre \ufffd" in (tmp_path / "gold.jsonl").read_text(encoding="utf-8")
+            with pytest.raises(SystemExit) as exit_code:  # exit 0 is still an exit: a failed channel exits 1
+                main(["alerts", "run", "--rules", str(rules)])
+                raise SystemExit(0)
+            assert exit_code.value.code == 0, capsys.readouterr()
+        (request, _), = httpserver.log
+        assert request.get_json()["alerts"][0]["title"] == "Titre \ufffd"
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_former_name_or_brand_of_a_company_names_the_company_in_the_refusal(es_url, capsys):
+    """`--company Facebook` (Meta's former name), `iPhone`, `Zuckerberg`: "not a watched company" with no suggestion,
+    though the watchlist gives them as Meta's or Apple's evidence. The refusal now names the company; it does not
+    pick it silently (Facebook is no Meta alias: the linker reads it as evidence only)."""
+    from pipeline.cli import main
+
+    settings = load_settings()
+    client = make_client(settings)
+    for name, company in [("Facebook", "Meta"), ("zuckerberg", "Meta"), ("iPhone", "Apple")]:
+        with pytest.raises(NewsroomError, match=rf"^'{name}' is not a watched company .*Did you mean '{company}'"):
+            search_articles(client, settings, "", companies=[name])
+    with pytest.raises(SystemExit):
+        main(["mentions", "--company", "Facebook"])
+    assert "Did you mean 'Meta'?" in " ".join(capsys.readouterr().err.split())
 
 
 @pytest.mark.parametrize("command", [["search", "cloud"], ["mentions"], ["coverage"], ["report", "--output", "r.html"]])
@@ -905,6 +996,43 @@ def test_a_store_that_dies_while_answering_is_not_reported_as_never_started(monk
     assert "cluster's logs" in err and "unreachable" not in err
 
 
+def test_a_search_too_slow_for_the_store_is_said_to_be_too_heavy_not_the_store_unreachable(indexed, monkeypatch,
+                                                                                             capsys):
+    """`search '*' --size 10000` on 5,000 stored articles took more than the request timeout on the stand-in (load
+    ≈ 9): the store had answered the version probe, yet the sentence said it was unreachable ("check NEWSROOM_ES_URL
+    and that the cluster is up"), after trying it 3 more times. A proxy holds the stand-in's search replies past a
+    shortened timeout."""
+    import time
+
+    from _es_proxy import IlmProxy
+
+    from pipeline.cli import main
+    from pipeline.settings import get_settings
+    from pipeline.store import client as store_client
+
+    settings, _, _ = indexed
+
+    def slow_search(body: bytes) -> bytes:
+        if b'"hits"' in body:
+            time.sleep(1.5)
+        return body
+
+    monkeypatch.setattr(store_client, "REQUEST_TIMEOUT", 0.5)
+    monkeypatch.setattr(store_client, "MAX_RETRIES", 1)
+    with IlmProxy(settings.es_url, replies=slow_search) as proxy:
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)
+        get_settings.cache_clear()
+        with pytest.raises(SystemExit) as exc:
+            main(["search", "*", "--size", "10000"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exc.value.code == 1 and "Traceback" not in err, err
+    assert f"Elasticsearch at {proxy.url} answered, then took more than 0.5 s over this request" in err, err
+    assert "Narrow it (--since/--until, filters, a smaller --size)" in err and "unreachable" not in err, err
+    # sent once: each try took as long, and the stand-in ran every abandoned one to its end, answering nothing else
+    searches = [path for _, path, _ in proxy.requests if path.endswith("/_search")]
+    assert searches == [f"/{settings.es_index_prefix}-articles/_search"], searches
+
+
 @pytest.fixture
 def words_indexed(es_url):
     """French and English articles with accents, capitals, elisions, hyphens; two sources, three companies."""
@@ -1163,6 +1291,64 @@ def test_a_word_with_an_apostrophe_finds_it_typed_either_way(es_url):
         assert _names(settings, client, "Moody’s Sénégal") == ["straight"]
         assert set(_names(settings, client, "NOT aujourd'hui")) == english
         assert set(_names(settings, client, "-won’t")) == french
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_an_apostrophe_typed_with_another_key_is_an_apostrophe_in_phrases_and_alert_keywords(es_url, tmp_path,
+                                                                                                monkeypatch):
+    """`aujourd`hui` (a backtick), `won´t` (an acute accent, as keyboards without a handy ' type it), a prime or a
+    full-width apostrophe between two letters were word breaks: the phrase `"aujourd`hui la"` and the alert keyword
+    `aujourd`hui` found nothing though « Aujourd’hui la… » was stored (unquoted, search found it by the word's parts)."""
+    from _alerts_helpers import write_rules
+
+    from pipeline.alerts import run_alerts
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://ap.example/curly", "Aujourd’hui la souveraineté se joue ici.", title="Souveraineté",
+                    published=_at(20)),
+        make_record("https://ap.example/straight", "Aujourd'hui encore, le cloud attend.", title="Cloud",
+                    published=_at(21)),
+        make_record("https://ap.example/en", "The agency says it won’t change the rating.", title="Rating",
+                    lang="en", published=_at(22)),
+    ])
+    monkeypatch.setenv("NEWSROOM_ALERTS_INITIAL_LOOKBACK_HOURS", "8000")
+    try:
+        for query in ['"aujourd`hui la"', '"aujourd´hui la"', '"aujourd′hui la"', '"aujourd＇hui la"']:
+            assert _names(settings, client, query) == ["curly"], query
+        assert _names(settings, client, "won´t change") == ["en"]
+        keywords = ["aujourd`hui", "aujourd´hui la", "won´t"]
+        rules = write_rules(tmp_path / "alerts.yaml", [{"name": f"k{n}", "keywords": [keyword],
+                                                        "channels": [{"type": "slack"}]}
+                                                       for n, keyword in enumerate(keywords)])
+        report = run_alerts(load_settings(), client, rules_file=rules, dry_run=True)
+        alerted = [sorted(item["url"].rsplit("/", 1)[-1] for message in report["per_rule"][f"k{n}"]["would_send"]
+                          for item in message["items"]) for n in range(len(keywords))]
+        assert alerted == [["curly", "straight"], ["curly"], ["en"]]
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_page_typing_the_modifier_letter_apostrophe_is_found_by_its_words(es_url):
+    """Some publishing tools type ’ as U+02BC (« lʼagence Moodyʼs »), a letter to the analysers' tokenizer: the whole
+    « lʼagence » was one word, so `agence`, `l'agence`, `Moody's` and `aujourd'hui` found nothing on such a page."""
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://ma.example/fr", "Aujourdʼhui, lʼagence Moodyʼs abaisse la note.", title="Note abaissée",
+                    published=_at(20)),
+        make_record("https://ma.example/en", "The firm says it wonʼt change Nvidiaʼs rating.", title="Rating",
+                    lang="en", published=_at(21)),
+    ])
+    try:
+        for query in ["agence", "l'agence", "aujourd'hui", "Moody's", "Moody", '"l’agence Moody’s"']:
+            assert _names(settings, client, query) == ["fr"], query
+        for query in ["won't", "Nvidia", "Nvidia's rating"]:
+            assert _names(settings, client, query) == ["en"], query
+        passages = search_articles(client, settings, "agence").hits[0]["passages"]
+        assert any("agence" in passage and MARK_START in passage for passage in passages), passages
     finally:
         drop_prefix(client, settings.es_index_prefix)
 

@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
-from pipeline.search import PARTS_BREAK, source_clause, tone_toward
+from pipeline.search import APOSTROPHES, PARTS_BREAK, as_typed, source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
 from pipeline.store.shapes import stored_article
@@ -255,7 +255,7 @@ def search_spellings(query: str) -> str:
 def rule_text_query(rule: Rule) -> str:
     """The rule's `query_string` as sent: French operators in English, hyphenated words quoted (a hyphen pasted as
     U+2011 too), phrases and wildcards on the exact copies, words spelt as search reads them."""
-    from pipeline.search import as_typed, french_operators
+    from pipeline.search import french_operators
 
     return search_spellings(exact_terms(hyphenated_phrases(french_operators(as_typed(rule.query_string or "")))))
 
@@ -322,7 +322,7 @@ def _keyword_query(keyword: str, fields: list[str]) -> dict:
 
 # A keyword that is one word (letters and digits, maybe joined by hyphens or apostrophes: `souveraineté`, `start-up`,
 # `l'IA`, `covid-19`) is read as that word typed alone in `newsroom search`; any other as the quoted phrase.
-_ONE_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_ONE_WORD = re.compile(rf"\w+(?:[-{APOSTROPHES}]\w+)*")
 
 
 def keyword_search(keyword: str) -> str:
@@ -330,7 +330,7 @@ def keyword_search(keyword: str) -> str:
     in the article's language, « souverainetés » too; `start-up` → its four spellings), several words as their quoted
     phrase (`"AI Act"`: every word, adjacent, never a lone "act"). Matched word for word on the `.exact` copies,
     `souveraineté` missed « souverainetés » and `start-up` « startups », which search finds."""
-    words = keyword.replace('"', " ").split()
+    words = as_typed(keyword).replace('"', " ").split()
     return words[0] if len(words) == 1 and _ONE_WORD.fullmatch(words[0]) else '"' + " ".join(words) + '"'
 
 

@@ -177,6 +177,16 @@ class VolumeSpec(_Strict):
         return parse_duration(self.window)
 
 
+# Search syntax in a keyword, outside quotes: (pattern, what search reads in it)
+_WORD_OPERATOR = re.compile(r"(?<!\S)(?:AND|OR|NOT|ET|OU|SAUF)(?!\S)")
+_KEYWORD_SYNTAX = [
+    (re.compile(r"(?<!\S)[-–—−](?=[^\W\d_])"), "a '-' before a word leaves it out"),
+    (re.compile(r"(?<!\S)\|(?!\S)"), "'|' is OR"),
+    (re.compile(r"[^\W_]\*(?!\w)"), "a '*' ending a word is a prefix"),
+    (_WORD_OPERATOR, "AND, OR, NOT in capitals are operators"),
+]
+
+
 class Rule(_Strict):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = None
@@ -243,6 +253,24 @@ class Rule(_Strict):
             if not any(char.isalnum() or unicodedata.category(char) == "So" for char in value):  # So: an emoji
                 raise ValueError(f"{shown_value(value)} has no word in it (only quotes or punctuation): give the word "
                                  "or phrase to look for")
+        return values
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_hold_no_search_syntax(cls, values: list[str]) -> list[str]:
+        """A keyword is a word or phrase looked for as written; search's operators are words or punctuation there:
+        `-Nvidia` fired on the articles naming Nvidia, `Nvid*` and `Nvidia OR Meta` (a phrase no page holds) never
+        fired. `query_string` reads them as operators. Inside quotes, and in a keyword all in capitals (« RECHERCHE ET
+        DÉVELOPPEMENT »), AND/OR/NOT are words."""
+        for value in values:
+            outside_quotes = re.sub(r'"[^"]*"', " ", value)
+            shouted = not any(char.islower() for char in outside_quotes)
+            for pattern, meaning in _KEYWORD_SYNTAX:
+                if pattern.search(outside_quotes) and not (shouted and pattern is _WORD_OPERATOR):
+                    raise ValueError(
+                        f"{shown_value(value)} holds search syntax ({meaning}), but a keyword is looked for as "
+                        "written (`-Nvidia` fires on the articles naming Nvidia): write it as "
+                        f"`query_string: {shown_value(value)}`")
         return values
 
     @field_validator("tags")
@@ -653,7 +681,14 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
                     resolved.append(resolve_company(company, watchlist))
                 except NewsroomError as exc:
                     problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': {exc}")
+            before = len(rule.companies)
             rule.companies = list(dict.fromkeys(resolved))
+            if len(resolved) == before and rule.min_mentions > max(1, len(rule.companies)):
+                # `companies: [Mistral, Mistral AI]` passed the count check as two names: one company, so a rule
+                # wanting both never fired, without a word
+                problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'min_mentions': "
+                                f"{rule.min_mentions} is more than the {len(rule.companies)} companies listed once "
+                                f"their names are read ({', '.join(rule.companies)}): two names stand for one company")
         if problems:
             raise ConfigError("Invalid config: " + "; ".join(problems))
     check_query_strings(config, settings, path, client)

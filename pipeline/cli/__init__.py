@@ -196,7 +196,7 @@ def _environment_failure(exc: BaseException) -> str | None:
     import errno
     import sqlite3
 
-    from elastic_transport import ConnectionError, TransportError
+    from elastic_transport import ConnectionError, ConnectionTimeout, TransportError
     from elasticsearch import ApiError
 
     if isinstance(exc, ApiError):
@@ -211,11 +211,18 @@ def _environment_failure(exc: BaseException) -> str | None:
                 "Run with -v for details.")
     if isinstance(exc, TransportError):
         from pipeline.sinks import mask_url
-        from pipeline.store.client import unreachable_sentence
+        from pipeline.store.client import REQUEST_TIMEOUT, unreachable_sentence
 
         settings = _store_settings()
         configured = bool(settings and settings.es_url)
         url = mask_url(settings.es_url) if configured else "the embedded store"
+        if isinstance(exc, ConnectionTimeout) and _store_answered():
+            # a search too heavy for the store (10,000 results of a large store on the stand-in, a busy cluster) was
+            # told "unreachable: check NEWSROOM_ES_URL and that the cluster is up", though it had just answered
+            where = f"Elasticsearch at {url}" if configured else "The embedded Elasticsearch store"
+            return (f"{where} answered, then took more than {REQUEST_TIMEOUT} s over this request: it is too heavy "
+                    "for the store or the store is overloaded. Narrow it (--since/--until, filters, a smaller --size) "
+                    "or try again later. Run with -v for details.")
         ca_certs = str(settings.es_ca_certs) if settings and settings.es_ca_certs else None
         return f"{unreachable_sentence(url, exc, configured, ca_certs)} Run with -v for details."
     if isinstance(exc, sqlite3.Error):

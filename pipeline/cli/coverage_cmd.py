@@ -27,9 +27,9 @@ def _print_json(data) -> None:
 
 
 def _client(settings):
-    from pipeline.store.client import make_client
+    from pipeline.store.client import QUERY_OPTIONS, make_client
 
-    return make_client(settings)
+    return make_client(settings, **QUERY_OPTIONS)
 
 
 def _companies(settings, names: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ def report_cmd(
     from pipeline.errors import ConfigError
     from pipeline.report import build_report
     from pipeline.safewrite import prepare_directory, prepare_output
-    from pipeline.store.client import make_client
+    from pipeline.store.client import QUERY_OPTIONS, make_client
 
     # checked before the report is built (many seconds of queries and charts), not when it is written
     prepare_output(output, "Report file (--output)")
@@ -40,8 +40,8 @@ def report_cmd(
     if png is not None:
         prepare_directory(png, "--png")
     settings = load_settings()
-    summary = build_report(make_client(settings), settings, output, entities=entity or None, since=since,
-                           until=until, interval=interval, png_dir=png)
+    summary = build_report(make_client(settings, **QUERY_OPTIONS), settings, output, entities=entity or None,
+                           since=since, until=until, interval=interval, png_dir=png)
     if as_json:
         typer.echo(for_json(summary.as_dict()))
         return

@@ -112,7 +112,7 @@ def search_cmd(
     from pipeline.coverage import local_time, zone
     from pipeline.search import (check_size, parse_company_tones, passage_html, passage_plain, passage_terminal,
                                  search_articles)
-    from pipeline.store.client import make_client, store_replies
+    from pipeline.store.client import QUERY_OPTIONS, make_client, store_replies
 
     check_size(size)
     settings = load_settings()
@@ -120,7 +120,7 @@ def search_cmd(
         from pipeline.safewrite import prepare_output
 
         prepare_output(csv_file, "--csv")  # checked before the store is queried
-    client = make_client(settings)
+    client = make_client(settings, **QUERY_OPTIONS)
     with store_replies(client):
         results = search_articles(client, settings, query, companies=entity or None, since=since,
                                   until=until, sources=source or None, langs=lang or None, topics=topic or None,

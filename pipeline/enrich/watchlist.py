@@ -161,13 +161,19 @@ def _load_cached(path: Path, _mtime: int) -> Watchlist:
 
 
 def company_names(watchlist: Watchlist) -> dict[str, str]:
-    """Case-folded name or alias (aliases, exact and ambiguous forms) → canonical company name."""
+    """Case-folded name, alias (aliases, exact and ambiguous forms) or stock ticker → canonical company name.
+
+    The ticker is a name analysts type (`--company AAPL`, `company:PLTR`) and one the linker reads in articles
+    ("AAPL gained 1.2%"): it was refused as "not a watched company"; a form of another company keeps that company."""
     names: dict[str, str] = {}
     for company in watchlist.companies:
         names[company.name.casefold()] = company.name
     for company in watchlist.companies:
         for alias in [*company.aliases, *company.exact, *company.ambiguous]:
             names.setdefault(alias.casefold(), company.name)
+    for company in watchlist.companies:
+        if company.ticker and company.ticker.strip():
+            names.setdefault(company.ticker.strip().casefold(), company.name)
     return names
 
 
@@ -212,7 +218,11 @@ def resolve_company(name: str, watchlist: Watchlist | None = None) -> str:
         return names[key]
     close = get_close_matches(key, list(names), n=8, cutoff=0.6)
     close += [k for k in names if key and len(key) >= 3 and (k.startswith(key) or key in k.split())]
-    suggestions = list(dict.fromkeys(names[k] for k in close))[:5]
+    # a former name, a brand or a product the watchlist gives as the company's evidence ("Facebook", "Instagram" for
+    # Meta; "iPhone" for Apple): no suggestion was made, as if the watchlist knew nothing of it
+    known_by = [c.name for c in watchlist.companies
+                if key in {word.casefold() for word in [*c.context, *c.references]}]
+    suggestions = list(dict.fromkeys([*(known_by if len(known_by) <= 2 else []), *(names[k] for k in close)]))[:5]
     hint = f" Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
     where = f" ({watchlist._path})" if watchlist._path else ""
     raise NewsroomError(f"{shown_value(name)} is not a watched company{where}.{hint} "

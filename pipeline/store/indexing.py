@@ -105,13 +105,19 @@ def mention_id(article_id: str, company: str) -> str:
     return hashlib.sha256(f"{article_id}\n{company}".encode()).hexdigest()
 
 
+# The modifier letter apostrophe (U+02BC, « lʼagence », "Moodyʼs", as some publishing tools type ’) is a letter to the
+# analysers' tokenizer: « lʼagence » was one word no search finds (`agence`, `l'agence`, `Moody's` found nothing). In
+# the search fields it is the ’ it stands for (one character for one: passages keep their offsets).
+_AS_APOSTROPHE = str.maketrans({"\u02bc": "\u2019"})
+
+
 def search_field(lang: str | None, *parts: str | None) -> dict:
     """The per-language full-text field (templates.SEARCH): title, description and text under the article's language.
 
     The other languages are null, so a partial update after re-enrichment changed the language clears them.
     """
     key = lang if lang in SEARCH_LANGS else SEARCH_OTHER
-    return {name: ("\n\n".join(p for p in parts if p) if name == key else None)
+    return {name: ("\n\n".join(p for p in parts if p).translate(_AS_APOSTROPHE) if name == key else None)
             for name in (*SEARCH_LANGS, SEARCH_OTHER)}
 
 
