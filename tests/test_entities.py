@@ -944,3 +944,17 @@ def test_a_newspaper_s_word_is_no_small_town():
 
     assert places("Tribune : Helsing, l'industrie de défense dont l'Europe a besoin.") == ["Europe"]
     assert places("Selon un courrier que La Tribune a pu consulter, la start-up de Paris grandit.") == ["Paris"]
+
+
+def test_a_spokesperson_before_a_full_name_makes_a_person():
+    """Fourth session (2026-12-05): "Spokesperson Camille Dorval said…" was one organisation (spaCy tags the role with
+    the name ORG), as "CFO Dominik Asam" was before roles before a name were read."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
+
+    found = entities("Spokesperson Camille Dorval said the company would appeal.", "en")
+    assert found.PER == ["Camille Dorval"] and found.ORG == []
+    assert entities("Porte-parole Camille Dorval a annoncé un recours.", "fr").PER == ["Camille Dorval"]
+

@@ -25,9 +25,11 @@ LABELS = {
 _LEADING = re.compile(
     r"^(?:(?:(?:le|la|les|du|des|de la|au|aux|the)\s+|(?:de l|l|d)['’]\s*))+(?=\S)", re.IGNORECASE
 )
-# "CFO Amy Hood", « PDG Octave Klaba », "Founder Octave Klaba" (a capitalised role before a full name)
+# "CFO Amy Hood", « PDG Octave Klaba », "Founder Octave Klaba", "Spokesperson Camille Dorval" (a capitalised role before
+# a full name; spaCy tags the whole an organisation)
 _ROLES = (r"CEO|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP|Founder|Co-founder|Cofounder|Fondateur|Fondatrice"
-          r"|Cofondateur|Cofondatrice|Co-fondateur|Co-fondatrice|Chairman|Chairwoman")
+          r"|Cofondateur|Cofondatrice|Co-fondateur|Co-fondatrice|Chairman|Chairwoman|Spokesperson|Spokesman|Spokeswoman"
+          r"|Porte-parole")
 _TITLES = re.compile(
     r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
     rf"|Présidente|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice|{_ROLES})\s+)+"
