@@ -958,3 +958,22 @@ def test_a_spokesperson_before_a_full_name_makes_a_person():
     assert found.PER == ["Camille Dorval"] and found.ORG == []
     assert entities("Porte-parole Camille Dorval a annoncé un recours.", "fr").PER == ["Camille Dorval"]
 
+
+def test_a_watched_company_s_product_named_by_one_word_is_neither_person_nor_place():
+    """Fourth session (2026-12-05): with no product word about it, "Kyutai's Moshi" and « Moshi de Kyutai » were Moshi,
+    a Tanzanian city of 221,733 people, and "Oracle's Java" the island (Jawa); a watched company's possessive before one
+    word, or « de » and the company after it, name the company's product. The company's people, its sites and the
+    countries it works in stay ("Nvidia's Huang said", "Google's London office", "Microsoft's France unit")."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
+
+    found = entities("Kyutai's Moshi can talk and listen at once. Moshi impressed visitors in Paris.", "en")
+    assert found.LOC == ["Paris"] and found.PER == []
+    assert entities("Moshi de Kyutai semblait prêt à tout changer. Moshi devait briller à Paris.", "fr").LOC == [
+        "Paris"]
+    assert entities("Oracle's Java licensing angers the database company's clients in Germany.", "en").LOC == [
+        "Germany"]
+    found = entities("Nvidia's Huang said the Google's London office and Microsoft's France unit would grow.", "en")
+    assert "Huang" in found.PER and found.LOC == ["London", "France"]

@@ -377,6 +377,28 @@ def named_products(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# A watched company's product named by one word, with no product word about it: "Kyutai's Moshi can talk", « Moshi de
+# Kyutai », "Oracle's Java licensing" (fourth session, 2026-12-05: Moshi, a Tanzanian city, and Jawa were places)
+_COMPANY_POSSESSIVE_BEFORE = re.compile(r"['’]s[^\S\n]+")  # (both are read with `fullmatch` between the two names)
+_COMPANY_MAKER_AFTER = re.compile(r"[^\S\n]+(?:de[^\S\n]+|d['’]|by[^\S\n]+)")
+
+
+def company_products(text: str, spans: list[Span], companies: list[tuple[int, int]]) -> list[Span]:
+    """`spans` with a one-word name spaCy read as a person or a product right after a watched company's possessive or
+    right before « de » / "by" and the company (`companies`: where the text names one) marked `software`: the
+    company's product, neither a person nor a place. Not a name the text presents as a person ("Nvidia's Huang said")
+    or as a place ("Google's London office"), nor a country; spaCy's places stay ("TSMC's Arizona output")."""
+    def owned(span: Span) -> bool:
+        if " " in span.text.strip() or span.surname or span.role_before or span.place_cue:
+            return False
+        if (place := lookup_place(clean_name(span.text, "LOC"))) and place.kind in ("country", "continent", "union"):
+            return False
+        return any(_COMPANY_POSSESSIVE_BEFORE.fullmatch(text, end, span.start)
+                   or _COMPANY_MAKER_AFTER.fullmatch(text, span.end, start) for start, end in companies)
+
+    return [replace(s, software=True) if s.label in ("PER", "MISC") and owned(s) else s for s in spans]
+
+
 # Companies named after people (queries3 audit: Axel Springer, the publisher, was a person): the text calls them a
 # company right before the name, a French adjective or two after the noun (« l'éditeur allemand Axel Springer »,
 # "German publisher Axel Springer", « le cabinet Roland Berger »), or in an apposition right after it ("Axel Springer,
