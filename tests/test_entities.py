@@ -977,3 +977,21 @@ def test_a_watched_company_s_product_named_by_one_word_is_neither_person_nor_pla
         "Germany"]
     found = entities("Nvidia's Huang said the Google's London office and Microsoft's France unit would grow.", "en")
     assert "Huang" in found.PER and found.LOC == ["London", "France"]
+
+
+def test_java_is_the_island_by_its_english_name_and_the_programming_language_is_no_place():
+    """Fourth session (2026-12-05): "Java" was stored as Jawa (ISO 3166-2 names the island in Indonesian only, and
+    pycountry's French translation, Java, was read as one of its forms), and the programming language was that island
+    ("how Oracle charges for Java", "Java installations": written items). A programming language's name is a place
+    only where spaCy or the text presents it as one."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang="en"):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert canonical_place("Java") == canonical_place("Jawa") == "Java" and canonical_place("Sumatera") == "Sumatra"
+    assert places("Developers who write Java will like the update, said the team in Lyon.") == ["Lyon"]
+    assert places("Municipalities in the Netherlands got demands for Java installations they thought free.") == [
+        "Netherlands"]
+    assert places("The startup opened an office in Java, Indonesia.") == ["Java", "Indonesia"]
+    assert places("Le groupe s'installe à Java, en Indonésie.", "fr") == ["Java", "Indonesia"]

@@ -119,7 +119,7 @@ def _based_place(name: str) -> bool:
     Frankfurt am Main), and a city of a million or more by its other names ("Bangalore-based"; GeoNames lists
     "Google" among Topeka's)."""
     place = lookup_place(name)
-    if place is None:
+    if place is None or name.casefold() in _programming_languages():  # "Java-based apps": the language
         return False
     if place.kind in ("country", "union", "continent"):
         return True
@@ -796,15 +796,32 @@ def _unannounced_town(name: str, place, label: str | None, cue: bool | None) -> 
     return place.population < (_CUELESS_CAPITALS if other_name else _CUELESS_TOWN)
 
 
+@lru_cache(maxsize=1)
+def _programming_languages() -> frozenset[str]:
+    """The names of the languages Pygments (a dependency of rich) highlights: "Java", "Kotlin", "Erlang"."""
+    from pygments.lexers import get_all_lexers
+
+    return frozenset(name.casefold() for name, *_ in get_all_lexers())
+
+
+def _unannounced_language(name: str, label: str | None, cue: bool | None) -> bool:
+    """A programming language's name ("Oracle charges for Java", "Java installations") that spaCy did not call a place
+    and the text does not introduce as one: the language, not Java, the island (fourth session, 2026-12-05)."""
+    return cue is not True and label in ("PER", "ORG", "MISC") and name.casefold() in _programming_languages()
+
+
 def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue: bool | None = None,
               article: bool = True):
     """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter") or
-    an institution ("Congress", Arizona; "Council", Idaho), and towns neither spaCy nor the text present as places
-    (`_unannounced_town`, given the span's `label` and `cue`). `unaccented` for spans tagged LOC (`lookup_place`).
+    an institution ("Congress", Arizona; "Council", Idaho), and towns or programming languages neither spaCy nor the
+    text present as places (`_unannounced_town`, `_unannounced_language`, given the span's `label` and `cue`).
+    `unaccented` for spans tagged LOC (`lookup_place`).
 
     A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
     place = _lookup_place(name, unaccented, article)
-    return None if place is not None and _unannounced_town(name, place, label, cue) else place
+    if place is not None and (_unannounced_town(name, place, label, cue) or _unannounced_language(name, label, cue)):
+        return None
+    return place
 
 
 def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
