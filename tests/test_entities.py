@@ -995,3 +995,16 @@ def test_java_is_the_island_by_its_english_name_and_the_programming_language_is_
         "Netherlands"]
     assert places("The startup opened an office in Java, Indonesia.") == ["Java", "Indonesia"]
     assert places("Le groupe s'installe à Java, en Indonésie.", "fr") == ["Java", "Indonesia"]
+
+
+def test_the_union_named_short_is_no_place():
+    """Fourth session (2026-12-05): « l'Union » alone, the European Union named short, was Union, New Jersey (56,771
+    people); the labels omit it in 8 of its 9 mentions (written items and real-news set 24)."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities.LOC
+
+    assert places("L'exécutif de l'Union, la Commission européenne, tranchera à Bruxelles.") == ["Brussels"]
+    assert places("Les données restent hébergées dans l'Union, selon l'éditeur lyonnais.") == []
+    assert places("L'Union européenne a adopté le texte à Strasbourg.") == ["European Union", "Strasbourg"]

@@ -76,6 +76,9 @@ _OCEANS = {"atlantique", "atlantic", "pacifique", "pacific"}
 # nor is a compass point alone: "the West", « la côte Ouest », « une banque de l'Ouest » gave West and Ouest (regions of
 # Cameroon in ISO 3166-2), which the labels never list (third session, 2026-12-05); the Nord department stays
 _COMPASS = {"west", "east", "north", "south", "ouest", "est", "sud"}
+# nor is « l'Union » alone, the European Union named short (« résidents de l'Union », « l'exécutif de l'Union »), which
+# was Union, New Jersey: the labels omit it 8 times of 9 (fourth session, 2026-12-05); « l'Union européenne » stays
+_SHORT_UNION = {"union"}
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -827,7 +830,7 @@ def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue
 def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     """`lookup_place` with the exceptions of `_is_place` that need no context; `article`: whether a French
     contraction before the name allows its merged article back (`Span.after_contraction`)."""
-    if _LEADING.sub("", name).casefold() in _OCEANS | _COMPASS:
+    if _LEADING.sub("", name).casefold() in _OCEANS | _COMPASS | _SHORT_UNION:
         return None
     place = lookup_place(name, unaccented) or _county(name)
     if article and place is not None and place.kind == "city" and " " not in name and (
