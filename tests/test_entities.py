@@ -1008,3 +1008,19 @@ def test_the_union_named_short_is_no_place():
     assert places("L'exécutif de l'Union, la Commission européenne, tranchera à Bruxelles.") == ["Brussels"]
     assert places("Les données restent hébergées dans l'Union, selon l'éditeur lyonnais.") == []
     assert places("L'Union européenne a adopté le texte à Strasbourg.") == ["European Union", "Strasbourg"]
+
+
+def test_heading_words_in_capitals_are_no_person_and_an_article_is_no_part_of_a_name():
+    """Fourth session (2026-12-05), real-news sets 28 and 29: the headings "AI-Driven Support Transformation" ("AI"
+    opens a hyphenated given name) and « Une Révolution Annoncée » (« Une » is a given name somewhere) were persons,
+    and "the Sam Altman-led startup" lost Sam Altman (spaCy ran "the" into the name)."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def persons(text, lang="en", title=None):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, title=title, lang=lang)).entities.PER
+
+    assert persons("The company cut its support staff.\nAI-Driven Support Transformation\nIt now answers faster.") == []
+    assert persons("L'Apple Vision Pro, présenté comme une révolution, déçoit.", "fr",
+                   "Apple Vision Pro : Une Révolution Annoncée, un Échec Retentissant") == []
+    assert persons("The Grey Lady sued OpenAI in December, alleging the Sam Altman-led startup violated the law.") == [
+        "Sam Altman"]

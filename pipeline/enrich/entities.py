@@ -564,10 +564,15 @@ def presented_persons(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_LOWER_ARTICLE = re.compile(r"^(?:the|le|la|les)[^\S\n]+(?=[A-ZÀ-ÖØ-Þ])")
+
+
 def clean_name(text: str, label: str) -> str:
     name = " ".join(text.split()).strip(_EDGE)
     name = _POSSESSIVE.sub("", name).strip(_EDGE)
     if label == "PER":
+        if _COMPOUND_TAIL.search(name):  # "the Sam Altman-led startup": spaCy ran the article into the name ("the
+            name = _LOWER_ARTICLE.sub("", name)  # Orlando Sentinel", "the NATO Summit" without a tail are no people)
         name = _from_given_name(_HONOURS.sub("", _COMPOUND_TAIL.sub("", _RANKS.sub("", _TITLES.sub("", name)))))
     elif label in ("LOC", "ORG", "MISC"):
         name = _TIME_TAIL.sub("", name)
@@ -733,7 +738,9 @@ def _given_name(word: str) -> bool:
 # eighth round R8-11; Spanish and French articles: seventh round R4)
 _NAMED_AFTER = {"park", "square", "street", "avenue", "campus", "center", "centre", "building", "tower", "bridge",
                 "airport", "station", "stadium", "arena", "plaza", "boulevard", "memorial", "hospital", "school"}
-_ARTICLES = {"il", "lo", "gli", "el", "los", "las", "le", "la", "les", "der", "die", "das", "the"}
+_ARTICLES = {"il", "lo", "gli", "el", "los", "las", "le", "la", "les", "der", "die", "das", "the",
+             # and an indefinite one opening a heading in capitals: « Une Révolution Annoncée » (fourth session)
+             "un", "une", "uno", "una", "ein", "eine", "a"}
 # a street or square named after a person, in two words: "Spencer Place" (Dublin), "Russell Square", "Grosvenor
 # Road"; not "Street" or "Lane", which are family names too (Picabo Street, Nathan Lane) (ninth round R9-7)
 _STREET_AFTER = {"place", "square", "avenue", "boulevard", "plaza", "quay", "road", "terrace"}
@@ -765,8 +772,10 @@ def person_like(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name) or _NOT_IN_NAMES.search(name):
         return False
-    if any(w in _TECH_ACRONYMS for w in words):  # « la plateforme AI Endpoints », "the Paris AI company": "Ai" is a
-        return False  # given name, "AI" a product's prefix or the head of the noun after the name
+    # « la plateforme AI Endpoints », "the Paris AI company": "Ai" is a given name, "AI" a product's prefix or the head
+    # of the noun after the name; a hyphen's part too ("AI-Driven Support Transformation", a heading: fourth session)
+    if any(part in _TECH_ACRONYMS for w in words for part in w.split("-")):
+        return False
     if len(words) == 2 and _INITIALS.match(words[0]) and _city_of_size(words[1]):
         return False  # a university or school named after its city ("KU Leuven", "TU Delft", "UC Berkeley"), not "JD Vance"
     if len(words) >= 3 and (words[-1].casefold() in _NAMED_AFTER or words[0].casefold() in _ARTICLES):
