@@ -1024,3 +1024,18 @@ def test_heading_words_in_capitals_are_no_person_and_an_article_is_no_part_of_a_
                    "Apple Vision Pro : Une Révolution Annoncée, un Échec Retentissant") == []
     assert persons("The Grey Lady sued OpenAI in December, alleging the Sam Altman-led startup violated the law.") == [
         "Sam Altman"]
+
+
+def test_a_name_followed_by_its_role_is_a_person_though_spacy_read_a_place_or_an_organisation():
+    """Fourth session (2026-12-05), real-news sets 25 and 29: « Panos Panay, chef de produit chez Microsoft » (a place
+    for spaCy, after « de ») and « au Forum InCyber Patrick Pouyanné, le PDG de TotalEnergies » (one organisation)
+    lost the person."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities
+
+    assert entities("Sous l'impulsion de Panos Panay, chef de produit chez Microsoft, on découvre un outil.").PER == [
+        "Panos Panay"]
+    assert entities("« Je ne suis pas à l'aise » lançait il y a des mois au Forum InCyber Patrick Pouyanné, le PDG "
+                    "de TotalEnergies.").PER == ["Patrick Pouyanné"]

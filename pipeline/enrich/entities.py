@@ -484,6 +484,11 @@ def surname_in_context(span: Span, text: str) -> Span:
             (other := _PERSON_AND.search(before)) and person_like(other.group(1)))
         return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
                     machine, presented=presented)
+    if span.label != "PER" and len(span.text.split()) > 1 and _ROLE_AFTER.match(text, span.end):
+        # "Panos Panay, chef de produit chez Microsoft" (a place for spaCy), "au Forum InCyber Patrick Pouyanné, le PDG
+        # de TotalEnergies" (an organisation): a name followed by its role is a person's (fourth session, 2026-12-05)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
+                    machine, presented=True)
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
         return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
                     machine)
@@ -514,7 +519,7 @@ _ROLE_AFTER = re.compile(
     r"|professor|researcher|lawyer|counsel|executive|manager|officer|commissioner|senator|MP|direct(?:eur|rice)"
     r"|président(?:e)?|(?:co-?)?fondat(?:eur|rice)|PDG|ministre|porte-parole|chercheu(?:r|se)|analyste|responsable"
     r"|patron(?:ne)?|délégué(?:e)?|secrétaire|avocat(?:e)?|professeur(?:e)?|économiste|associé(?:e)?|député(?:e)?"
-    r"|sénat(?:eur|rice))\b")
+    r"|sénat(?:eur|rice)|chef(?:fe)?(?!-))\b")
 
 
 # « Soyons clairs », « Passons sur… », « Disons-le »: a columnist's exhortation opening a sentence, which spaCy reads
@@ -962,8 +967,8 @@ def _person_over_spacy(name: str, span: Span, alone: set[str], placed: set[str] 
     place span the text introduces as a place, here or elsewhere (`placed`: « à Sophia Antipolis », a technology
     park), unless the text also names the person by the surname alone ("Pascal Daloz … Daloz will remain")."""
     words = name.split()
-    if words[-1].casefold() in alone:
-        return True
+    if words[-1].casefold() in alone or (span.label == "LOC" and span.presented):
+        return True  # (a role after the name: "Panos Panay, chef de produit chez Microsoft", after « de »)
     if is_family_name_first(words[0]):
         return False
     return not (span.label == "LOC" and (span.place_cue or name.casefold() in placed))
@@ -1061,6 +1066,9 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue
         if label == "ORG" and span.label == "PER" and span.presented and not looks_like_org(name):
             label = "PER"  # "co-founder Eiso Kant": a given name no list holds, in a name presented as a person's
+        if label == "ORG" and span.label != "PER" and span.presented and person_like(tail := _from_given_name(name)) \
+                and tail != name:
+            label = "PER"  # "au Forum InCyber Patrick Pouyanné, le PDG de…": the person starts at the given name
         if label == "PER" and (span.product or name.casefold() in products):
             label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
         if label == "PER" and name.casefold() in companies:
