@@ -1039,3 +1039,16 @@ def test_a_name_followed_by_its_role_is_a_person_though_spacy_read_a_place_or_an
         "Panos Panay"]
     assert entities("« Je ne suis pas à l'aise » lançait il y a des mois au Forum InCyber Patrick Pouyanné, le PDG "
                     "de TotalEnergies.").PER == ["Patrick Pouyanné"]
+
+
+def test_a_city_s_other_name_unlike_its_own_is_no_place_unless_the_text_says_so():
+    """Fourth session (2026-12-05), real-news sets 24 to 29: GeoNames lists "Tan" among Anchorage's names, "Jassy" among
+    Iaşi's, "Temasek" among Singapore's and "IPO" among Ipoh's; "Lip-Bu Tan … Tan said", "Amazon's Andy Jassy … Jassy",
+    « le fonds souverain Temasek » and "its IPO" gave those cities. A city's exonym (« Bruxelles a tranché ») and the
+    other name after a place's cue (« à Londres ») stay places."""
+    from pipeline.enrich.entities import classify
+
+    assert classify("Tan", "PER", False) is None and classify("Jassy", "ORG", False) != "LOC"
+    assert classify("Temasek", "ORG", False) == "ORG" and classify("IPO", "ORG", False) == "ORG"
+    assert classify("Bruxelles", "ORG", False) == "LOC" and classify("Londres", "ORG", True) == "LOC"
+    assert classify("Jassy", "LOC", True) == "LOC"

@@ -806,11 +806,17 @@ def _unannounced_town(name: str, place, label: str | None, cue: bool | None) -> 
     Blackwell generation"), a company ("Nokia and Ericsson", « Pour Oracle ») or a word in capitals that is only one of
     a town's other names ("ALIA", a model family, is not Aley). Below 100,000 inhabitants (a million for such a
     capitals form) a city is not taken on the look-up alone; bigger cities stand for their institutions or
-    companies without a cue ("Bruxelles a tranché", "without Redmond's updates")."""
+    companies without a cue ("Bruxelles a tranché", "without Redmond's updates"), unless named by another of their
+    names that does not even start as their own ("Tan", a surname, is one of Anchorage's)."""
     if cue is not False or label not in ("PER", "ORG", "MISC") or place.kind != "city":
         return False
-    other_name = name.isupper() and len(name) > 3 and place.canonical.casefold() != name.casefold()
-    return place.population < (_CUELESS_CAPITALS if other_name else _CUELESS_TOWN)
+    other_name = _folded(place.canonical) != _folded(name)
+    if other_name and _folded(place.canonical)[:1] != _folded(name)[:1]:
+        # one of the city's other names unlike its own, whatever its size: "Tan" (Anchorage), "Jassy" (Iaşi),
+        # "Temasek" (Singapore), "Whitehall" (Atlanta) were places (fourth session, 2026-12-05); « Bruxelles » stays
+        return True
+    capitals = other_name and name.isupper() and len(name) >= 3  # "IPO" is no Ipoh (fourth session)
+    return place.population < (_CUELESS_CAPITALS if capitals else _CUELESS_TOWN)
 
 
 @lru_cache(maxsize=1)
