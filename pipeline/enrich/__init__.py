@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
 
-from pipeline.enrich.entities import (LABELS, Span, based_places, dateline_places, dateline_sources, fix_person_span,
-                                      fix_place_span, given_name_before, institution_places, is_exhortation,
-                                      is_place_name, minister_in_span, named_products, names_a_law,
+from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
+                                      fix_person_span, fix_place_span, given_name_before, institution_places,
+                                      is_exhortation, is_place_name, minister_in_span, named_products, names_a_law,
                                       normalise_entities, presented_persons, seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
@@ -205,6 +205,9 @@ class Enricher:
                 if m.kind == "ambiguous" and m not in title_mentions
                 and (m.company in body_companies or self.linker.vouched(m, title, lead))
             ]
+        # "Kyutai's Moshi", « Moshi de Kyutai »: a watched company's product, no person or place
+        spans = company_products(text, spans, [(m.start, m.end) for m in mentions])
+        title_spans = company_products(title_text, title_spans, [(m.start, m.end) for m in title_mentions])
         scored = self._score([title] if title else [], lang) + self._score([s.text for s in sentences], lang)
         title_score, title_signals = scored.pop(0) if title else (None, {})
         scores = hollow_claims(sentences, [score for score, _ in scored], lang)
@@ -362,7 +365,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.3"
+RULES_VERSION = "2026-12-05.4"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:

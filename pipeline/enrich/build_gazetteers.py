@@ -86,6 +86,10 @@ EXTRA_PLACES = [
     # which gave the Rhône department
     ("Rhône valley", "Rhône valley", "region"), ("Rhone valley", "Rhône valley", "region"),
     ("Vallée du Rhône", "Rhône valley", "region"),
+    # islands pycountry names in Indonesian only (ISO 3166-2's "Jawa", "Sumatera"): the English and French names
+    # were read as forms of those ("Java" → Jawa)
+    ("Java", "Java", "region"), ("Jawa", "Java", "region"), ("Sumatra", "Sumatra", "region"),
+    ("Sumatera", "Sumatra", "region"),
 ]
 # GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
 # (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so

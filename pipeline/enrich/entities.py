@@ -25,9 +25,11 @@ LABELS = {
 _LEADING = re.compile(
     r"^(?:(?:(?:le|la|les|du|des|de la|au|aux|the)\s+|(?:de l|l|d)['’]\s*))+(?=\S)", re.IGNORECASE
 )
-# "CFO Amy Hood", « PDG Octave Klaba », "Founder Octave Klaba" (a capitalised role before a full name)
+# "CFO Amy Hood", « PDG Octave Klaba », "Founder Octave Klaba", "Spokesperson Camille Dorval" (a capitalised role before
+# a full name; spaCy tags the whole an organisation)
 _ROLES = (r"CEO|CFO|CTO|COO|CIO|CISO|CMO|CPO|CSO|PDG|DG|DGA|SVP|EVP|Founder|Co-founder|Cofounder|Fondateur|Fondatrice"
-          r"|Cofondateur|Cofondatrice|Co-fondateur|Co-fondatrice|Chairman|Chairwoman")
+          r"|Cofondateur|Cofondatrice|Co-fondateur|Co-fondatrice|Chairman|Chairwoman|Spokesperson|Spokesman|Spokeswoman"
+          r"|Porte-parole")
 _TITLES = re.compile(
     r"^(?:(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.?|Sir|Lord|Dame|President|Président"
     rf"|Présidente|Chief Executive|Ministre|Minister|Senator|Sénateur|Sénatrice|{_ROLES})\s+)+"
@@ -74,6 +76,9 @@ _OCEANS = {"atlantique", "atlantic", "pacifique", "pacific"}
 # nor is a compass point alone: "the West", « la côte Ouest », « une banque de l'Ouest » gave West and Ouest (regions of
 # Cameroon in ISO 3166-2), which the labels never list (third session, 2026-12-05); the Nord department stays
 _COMPASS = {"west", "east", "north", "south", "ouest", "est", "sud"}
+# nor is « l'Union » alone, the European Union named short (« résidents de l'Union », « l'exécutif de l'Union »), which
+# was Union, New Jersey: the labels omit it 8 times of 9 (fourth session, 2026-12-05); « l'Union européenne » stays
+_SHORT_UNION = {"union"}
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -117,7 +122,7 @@ def _based_place(name: str) -> bool:
     Frankfurt am Main), and a city of a million or more by its other names ("Bangalore-based"; GeoNames lists
     "Google" among Topeka's)."""
     place = lookup_place(name)
-    if place is None:
+    if place is None or name.casefold() in _programming_languages():  # "Java-based apps": the language
         return False
     if place.kind in ("country", "union", "continent"):
         return True
@@ -375,6 +380,28 @@ def named_products(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# A watched company's product named by one word, with no product word about it: "Kyutai's Moshi can talk", « Moshi de
+# Kyutai », "Oracle's Java licensing" (fourth session, 2026-12-05: Moshi, a Tanzanian city, and Jawa were places)
+_COMPANY_POSSESSIVE_BEFORE = re.compile(r"['’]s[^\S\n]+")  # (both are read with `fullmatch` between the two names)
+_COMPANY_MAKER_AFTER = re.compile(r"[^\S\n]+(?:de[^\S\n]+|d['’]|by[^\S\n]+)")
+
+
+def company_products(text: str, spans: list[Span], companies: list[tuple[int, int]]) -> list[Span]:
+    """`spans` with a one-word name spaCy read as a person or a product right after a watched company's possessive or
+    right before « de » / "by" and the company (`companies`: where the text names one) marked `software`: the
+    company's product, neither a person nor a place. Not a name the text presents as a person ("Nvidia's Huang said")
+    or as a place ("Google's London office"), nor a country; spaCy's places stay ("TSMC's Arizona output")."""
+    def owned(span: Span) -> bool:
+        if " " in span.text.strip() or span.surname or span.role_before or span.place_cue:
+            return False
+        if (place := lookup_place(clean_name(span.text, "LOC"))) and place.kind in ("country", "continent", "union"):
+            return False
+        return any(_COMPANY_POSSESSIVE_BEFORE.fullmatch(text, end, span.start)
+                   or _COMPANY_MAKER_AFTER.fullmatch(text, span.end, start) for start, end in companies)
+
+    return [replace(s, software=True) if s.label in ("PER", "MISC") and owned(s) else s for s in spans]
+
+
 # Companies named after people (queries3 audit: Axel Springer, the publisher, was a person): the text calls them a
 # company right before the name, a French adjective or two after the noun (« l'éditeur allemand Axel Springer »,
 # "German publisher Axel Springer", « le cabinet Roland Berger »), or in an apposition right after it ("Axel Springer,
@@ -457,6 +484,11 @@ def surname_in_context(span: Span, text: str) -> Span:
             (other := _PERSON_AND.search(before)) and person_like(other.group(1)))
         return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
                     machine, presented=presented)
+    if span.label != "PER" and len(span.text.split()) > 1 and _ROLE_AFTER.match(text, span.end):
+        # "Panos Panay, chef de produit chez Microsoft" (a place for spaCy), "au Forum InCyber Patrick Pouyanné, le PDG
+        # de TotalEnergies" (an organisation): a name followed by its role is a person's (fourth session, 2026-12-05)
+        return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
+                    machine, presented=True)
     if span.label not in ("PER", "MISC") or len(span.text.split()) != 1:
         return Span(span.start, span.end, span.text, span.label, span.surname, cue, contracted, product, company, role,
                     machine)
@@ -487,7 +519,7 @@ _ROLE_AFTER = re.compile(
     r"|professor|researcher|lawyer|counsel|executive|manager|officer|commissioner|senator|MP|direct(?:eur|rice)"
     r"|président(?:e)?|(?:co-?)?fondat(?:eur|rice)|PDG|ministre|porte-parole|chercheu(?:r|se)|analyste|responsable"
     r"|patron(?:ne)?|délégué(?:e)?|secrétaire|avocat(?:e)?|professeur(?:e)?|économiste|associé(?:e)?|député(?:e)?"
-    r"|sénat(?:eur|rice))\b")
+    r"|sénat(?:eur|rice)|chef(?:fe)?(?!-))\b")
 
 
 # « Soyons clairs », « Passons sur… », « Disons-le »: a columnist's exhortation opening a sentence, which spaCy reads
@@ -537,10 +569,15 @@ def presented_persons(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_LOWER_ARTICLE = re.compile(r"^(?:the|le|la|les)[^\S\n]+(?=[A-ZÀ-ÖØ-Þ])")
+
+
 def clean_name(text: str, label: str) -> str:
     name = " ".join(text.split()).strip(_EDGE)
     name = _POSSESSIVE.sub("", name).strip(_EDGE)
     if label == "PER":
+        if _COMPOUND_TAIL.search(name):  # "the Sam Altman-led startup": spaCy ran the article into the name ("the
+            name = _LOWER_ARTICLE.sub("", name)  # Orlando Sentinel", "the NATO Summit" without a tail are no people)
         name = _from_given_name(_HONOURS.sub("", _COMPOUND_TAIL.sub("", _RANKS.sub("", _TITLES.sub("", name)))))
     elif label in ("LOC", "ORG", "MISC"):
         name = _TIME_TAIL.sub("", name)
@@ -706,7 +743,9 @@ def _given_name(word: str) -> bool:
 # eighth round R8-11; Spanish and French articles: seventh round R4)
 _NAMED_AFTER = {"park", "square", "street", "avenue", "campus", "center", "centre", "building", "tower", "bridge",
                 "airport", "station", "stadium", "arena", "plaza", "boulevard", "memorial", "hospital", "school"}
-_ARTICLES = {"il", "lo", "gli", "el", "los", "las", "le", "la", "les", "der", "die", "das", "the"}
+_ARTICLES = {"il", "lo", "gli", "el", "los", "las", "le", "la", "les", "der", "die", "das", "the",
+             # and an indefinite one opening a heading in capitals: « Une Révolution Annoncée » (fourth session)
+             "un", "une", "uno", "una", "ein", "eine", "a"}
 # a street or square named after a person, in two words: "Spencer Place" (Dublin), "Russell Square", "Grosvenor
 # Road"; not "Street" or "Lane", which are family names too (Picabo Street, Nathan Lane) (ninth round R9-7)
 _STREET_AFTER = {"place", "square", "avenue", "boulevard", "plaza", "quay", "road", "terrace"}
@@ -738,8 +777,10 @@ def person_like(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4 or any(ch.isdigit() for ch in name) or looks_like_org(name) or _NOT_IN_NAMES.search(name):
         return False
-    if any(w in _TECH_ACRONYMS for w in words):  # « la plateforme AI Endpoints », "the Paris AI company": "Ai" is a
-        return False  # given name, "AI" a product's prefix or the head of the noun after the name
+    # « la plateforme AI Endpoints », "the Paris AI company": "Ai" is a given name, "AI" a product's prefix or the head
+    # of the noun after the name; a hyphen's part too ("AI-Driven Support Transformation", a heading: fourth session)
+    if any(part in _TECH_ACRONYMS for w in words for part in w.split("-")):
+        return False
     if len(words) == 2 and _INITIALS.match(words[0]) and _city_of_size(words[1]):
         return False  # a university or school named after its city ("KU Leuven", "TU Delft", "UC Berkeley"), not "JD Vance"
     if len(words) >= 3 and (words[-1].casefold() in _NAMED_AFTER or words[0].casefold() in _ARTICLES):
@@ -765,28 +806,51 @@ def _unannounced_town(name: str, place, label: str | None, cue: bool | None) -> 
     Blackwell generation"), a company ("Nokia and Ericsson", « Pour Oracle ») or a word in capitals that is only one of
     a town's other names ("ALIA", a model family, is not Aley). Below 100,000 inhabitants (a million for such a
     capitals form) a city is not taken on the look-up alone; bigger cities stand for their institutions or
-    companies without a cue ("Bruxelles a tranché", "without Redmond's updates")."""
+    companies without a cue ("Bruxelles a tranché", "without Redmond's updates"), unless named by another of their
+    names that does not even start as their own ("Tan", a surname, is one of Anchorage's)."""
     if cue is not False or label not in ("PER", "ORG", "MISC") or place.kind != "city":
         return False
-    other_name = name.isupper() and len(name) > 3 and place.canonical.casefold() != name.casefold()
-    return place.population < (_CUELESS_CAPITALS if other_name else _CUELESS_TOWN)
+    other_name = _folded(place.canonical) != _folded(name)
+    if other_name and _folded(place.canonical)[:1] != _folded(name)[:1]:
+        # one of the city's other names unlike its own, whatever its size: "Tan" (Anchorage), "Jassy" (Iaşi),
+        # "Temasek" (Singapore), "Whitehall" (Atlanta) were places (fourth session, 2026-12-05); « Bruxelles » stays
+        return True
+    capitals = other_name and name.isupper() and len(name) >= 3  # "IPO" is no Ipoh (fourth session)
+    return place.population < (_CUELESS_CAPITALS if capitals else _CUELESS_TOWN)
+
+
+@lru_cache(maxsize=1)
+def _programming_languages() -> frozenset[str]:
+    """The names of the languages Pygments (a dependency of rich) highlights: "Java", "Kotlin", "Erlang"."""
+    from pygments.lexers import get_all_lexers
+
+    return frozenset(name.casefold() for name, *_ in get_all_lexers())
+
+
+def _unannounced_language(name: str, label: str | None, cue: bool | None) -> bool:
+    """A programming language's name ("Oracle charges for Java", "Java installations") that spaCy did not call a place
+    and the text does not introduce as one: the language, not Java, the island (fourth session, 2026-12-05)."""
+    return cue is not True and label in ("PER", "ORG", "MISC") and name.casefold() in _programming_languages()
 
 
 def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue: bool | None = None,
               article: bool = True):
     """The gazetteer place a name stands for, except small towns named like a first name ("Claude", "Jupiter") or
-    an institution ("Congress", Arizona; "Council", Idaho), and towns neither spaCy nor the text present as places
-    (`_unannounced_town`, given the span's `label` and `cue`). `unaccented` for spans tagged LOC (`lookup_place`).
+    an institution ("Congress", Arizona; "Council", Idaho), and towns or programming languages neither spaCy nor the
+    text present as places (`_unannounced_town`, `_unannounced_language`, given the span's `label` and `cue`).
+    `unaccented` for spans tagged LOC (`lookup_place`).
 
     A lower-case head is skipped: "région Hauts-de-France", "montagne de l'Isère", "de Saxe-Anhalt"."""
     place = _lookup_place(name, unaccented, article)
-    return None if place is not None and _unannounced_town(name, place, label, cue) else place
+    if place is not None and (_unannounced_town(name, place, label, cue) or _unannounced_language(name, label, cue)):
+        return None
+    return place
 
 
 def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     """`lookup_place` with the exceptions of `_is_place` that need no context; `article`: whether a French
     contraction before the name allows its merged article back (`Span.after_contraction`)."""
-    if _LEADING.sub("", name).casefold() in _OCEANS | _COMPASS:
+    if _LEADING.sub("", name).casefold() in _OCEANS | _COMPASS | _SHORT_UNION:
         return None
     place = lookup_place(name, unaccented) or _county(name)
     if article and place is not None and place.kind == "city" and " " not in name and (
@@ -909,8 +973,8 @@ def _person_over_spacy(name: str, span: Span, alone: set[str], placed: set[str] 
     place span the text introduces as a place, here or elsewhere (`placed`: « à Sophia Antipolis », a technology
     park), unless the text also names the person by the surname alone ("Pascal Daloz … Daloz will remain")."""
     words = name.split()
-    if words[-1].casefold() in alone:
-        return True
+    if words[-1].casefold() in alone or (span.label == "LOC" and span.presented):
+        return True  # (a role after the name: "Panos Panay, chef de produit chez Microsoft", after « de »)
     if is_family_name_first(words[0]):
         return False
     return not (span.label == "LOC" and (span.place_cue or name.casefold() in placed))
@@ -1008,6 +1072,9 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue
         if label == "ORG" and span.label == "PER" and span.presented and not looks_like_org(name):
             label = "PER"  # "co-founder Eiso Kant": a given name no list holds, in a name presented as a person's
+        if label == "ORG" and span.label != "PER" and span.presented and person_like(tail := _from_given_name(name)) \
+                and tail != name:
+            label = "PER"  # "au Forum InCyber Patrick Pouyanné, le PDG de…": the person starts at the given name
         if label == "PER" and (span.product or name.casefold() in products):
             label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
         if label == "PER" and name.casefold() in companies:
