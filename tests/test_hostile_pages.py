@@ -82,6 +82,15 @@ def collect_feeds(feeds: Path, **options):
     return asyncio.run(go()), collector
 
 
+def collect_timed(tmp_path: Path, feed: str, pages: dict) -> tuple[list, float]:
+    """Serve `feed` at /feed.xml beside `pages` and collect it: the articles and the CPU seconds collecting took."""
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), **pages}) as site:
+        feeds = site.feeds_file(tmp_path)
+        start = time.process_time()
+        articles, _ = collect_feeds(feeds)
+        return articles, time.process_time() - start
+
+
 def serve_page(httpserver, path: str, body: str | bytes, content_type: str = "text/html; charset=utf-8") -> str:
     httpserver.expect_request(path).respond_with_handler(lambda request: Response(body, content_type=content_type))
     return httpserver.url_for(path)
@@ -1019,11 +1028,7 @@ def test_pages_whose_site_name_runs_to_700_kb_are_read_in_milliseconds(tmp_path)
 
     feed = rss([rss_item(f"Mistral AI big name {n}", f"{{base}}/big{n}.html") for n in range(3)])
     pages = {f"/big{n}.html": (200, {}, page(n)) for n in range(3)}
-    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed), **pages}) as site:
-        feeds = site.feeds_file(tmp_path)
-        start = time.process_time()
-        articles, _ = collect_feeds(feeds)
-        seconds = time.process_time() - start
+    articles, seconds = collect_timed(tmp_path, feed, pages)
     assert seconds < 3, f"{seconds:.1f} s of CPU"
     assert [(a.title, a.site_name, a.extraction) for a in articles] == [("Mistral AI big name", None, "trafilatura")] * 3
 
@@ -1183,12 +1188,7 @@ def test_a_page_whose_class_and_id_run_to_800_kb_is_read_in_well_under_a_second(
     page = story("Mistral AI long classes", body=f"<div class='{names}x'><div id='{names}y'>{body}"
                                                  f"<div class='{names}z'><p>{closing}</p></div></div></div>")
     feed = rss([rss_item("Mistral AI long classes", "{base}/classes.html")])
-    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
-                  "/classes.html": (200, {}, page)}) as site:
-        feeds = site.feeds_file(tmp_path)
-        start = time.process_time()
-        articles, _ = collect_feeds(feeds)
-        seconds = time.process_time() - start
+    articles, seconds = collect_timed(tmp_path, feed, {"/classes.html": (200, {}, page)})
     assert seconds < 2, f"{seconds:.1f} s of CPU"
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and closing in article.text
@@ -1307,12 +1307,7 @@ def test_a_story_inside_50000_nested_spans_keeps_its_text(tmp_path):
     page = story("Mistral AI nested spans", body="<p>" + "<span class='s'>" * 50_000 + words + "</span>" * 50_000
                  + "</p><p>In closing, Mistral AI and Nvidia signed a three-year compute contract.</p>")
     feed = rss([rss_item("Mistral AI nested spans", "{base}/spans.html")])
-    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
-                  "/spans.html": (200, {}, page)}) as site:
-        feeds = site.feeds_file(tmp_path)
-        start = time.process_time()
-        articles, _ = collect_feeds(feeds)
-        seconds = time.process_time() - start
+    articles, seconds = collect_timed(tmp_path, feed, {"/spans.html": (200, {}, page)})
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
     assert "signed a three-year compute contract" in article.text
