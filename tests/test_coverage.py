@@ -927,6 +927,12 @@ def test_share_of_voice_adds_up_to_100_and_a_period_without_mentions_has_no_shar
     assert "—" in row and "0%" not in row
     # the empty period is said in words, as `--by source` and `--co-mentions` say it (it was a column of blank rows)
     assert "no mention of Nvidia in this period" in proc.stdout
+    # and so does `mentions` (it printed a table of no rows; queries, eighth round)
+    proc = _cli("mentions", "--entity", "nvidia", "--since", "2026-10-30", "--until", "2026-10-30")
+    assert proc.returncode == 0 and "0 mention(s), 2026-10-30 → 2026-10-30 (Europe/Paris)" in proc.stdout, proc.stderr
+    assert "no mention of Nvidia in this period" in proc.stdout and "┏" not in proc.stdout
+    proc = _cli("mentions", "--entity", "nvidia", "--tone", "positive", "--since", "2026-10-30", "--until", "2026-10-30")
+    assert "no mention of Nvidia in this period with a positive tone" in proc.stdout, proc.stdout
     proc = _cli("coverage", "--entity", "nvidia", "--entity", "mistral", "--since", "2026-11-01", "--until",
                 "2026-11-30")
     assert proc.returncode == 0 and "no mention" not in proc.stdout, proc.stdout

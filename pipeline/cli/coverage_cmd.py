@@ -224,6 +224,12 @@ def mentions_cmd(
         return
     tz = zone(settings)
     title = f"{total} mention(s), {describe_window(start, end, tz)}"
+    if not total:  # said in words, as `coverage` says it, not as a table of no rows
+        console.print(f"{title}: no mention of {for_terminal(' or '.join(companies))} in this period"
+                      + (f" with a {tone} tone" if tone else ""), highlight=False)
+        if csv_file:
+            console.print(f"CSV written to {for_terminal(csv_file)}", highlight=False)
+        return
     if len(rows) < total:
         title += f"; the latest {len(rows)}:"
     table = Table("date", "id", "company", "tone", "source", "title", title=title)
