@@ -795,6 +795,17 @@ def _site_name_around(name: str) -> re.Pattern:
 MAX_FRAME_WORDS = 4
 
 
+# what a page's script or template writes where it has no title: an og:title of "undefined" was stored as the headline
+# when the feed's title was short (hostile input, seventeenth round's leftover)
+_PLACEHOLDER_TITLES = frozenset({"undefined", "null", "none", "nan", "[object object]", "{{title}}", "%title%"})
+
+
+def _may_be_a_title(title: str) -> bool:
+    """Whether a meta tag's or <title>'s value can be a story's title: not a megabyte of filler (TITLE_CHARS), not a
+    script's or template's placeholder."""
+    return not too_long_for_a_name(title) and " ".join(title.split()).casefold() not in _PLACEHOLDER_TITLES
+
+
 def _fuller_title(page: str | None, feed: str | None) -> str | None:
     """The page's title, unless it is one word where the feed's title has several: a press database's text view
     titled "Europresse.com - Document" gave "Document" (twelfth round R12-6)."""
@@ -1079,8 +1090,8 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     # a title over TITLE_CHARS (white space runs counted once) names no story: an og:title, twitter:title, JSON-LD
     # headline or <title> of 1 MB was cleaned, cut and checked character by character at about 0.5 s of CPU a page
     # (hostile input, seventeenth round); the next source is read instead, else the feed's title
-    title = meta.title if meta.title and not too_long_for_a_name(meta.title) else None
-    if title is None and (title := _page_title(tree)) and too_long_for_a_name(title):
+    title = meta.title if meta.title and _may_be_a_title(meta.title) else None
+    if title is None and (title := _page_title(tree)) and not _may_be_a_title(title):
         title = None
     title = _clean_title(entities_decoded(title), [sitename, *site_names], tree, json_ld, _host_key(url))
     if title and not single_line(title):  # zero-width, bidi or Braille blanks only: stored as "", it stood in for the

@@ -1907,3 +1907,13 @@ def test_a_date_header_at_the_calendar_s_edge_or_no_date_reads_no_relative_day(h
     page = _lead_page("<span>Publié avant-hier à 18h05</span>")
     article = extract_article(page, "https://berry.example/x", None, None, min_words=10, served_at=http_date(header))
     assert article is not None and article.text.startswith("Le constructeur a présenté mardi")
+
+
+@pytest.mark.parametrize("placeholder", ["undefined", "null", "NaN", "[object Object]", "{{title}}", " Undefined "])
+def test_a_placeholder_meta_title_gives_way_to_the_page_s_title(placeholder):
+    """A page whose script left og:title as "undefined" was stored under that title (hostile input, seventeenth
+    round's leftover): the page's own <title> stands in."""
+    html = (f"<html lang='fr'><head><title>Un constructeur agrandit son usine de Carquefou</title>"
+            f"<meta property='og:title' content='{placeholder}'></head><body><article>{STORY_FR}</article></body></html>")
+    article = extract_article(html, "https://example.fr/usine", min_words=20)
+    assert article.title == "Un constructeur agrandit son usine de Carquefou"
