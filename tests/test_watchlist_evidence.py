@@ -65,6 +65,8 @@ def test_generic_words_places_and_idioms_link_no_company(enricher, title, text, 
         ("Dust poursuit son expansion. La jeune pousse parisienne édite une plateforme d'assistants.", "fr", "Dust"),
         ("Apple's iPhone sales fell in China for a third quarter.", "en", "Apple"),
         ("Elon Musk sued Open AI in March over its change of status.", "en", "OpenAI"),
+        # its name until 2004, read as a person and a cape (real news, entities' fourth-session round)
+        ("En 2000, Cap Gemini rachetait les activités de conseil d'Ernst & Young.", "fr", "Capgemini"),
     ],
 )
 def test_specific_evidence_still_links(enricher, text, lang, company):
