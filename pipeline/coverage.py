@@ -73,7 +73,9 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             except ValueError:
                 raise NewsroomError(why_no_date(text, option or ("--until" if end else "--since"))) from None
     if isinstance(value, datetime):
-        when = value if value.tzinfo else value.replace(tzinfo=tz)
+        # a wall time the clocks skip (02:30 on the night they jump from 02:00 to 03:00) is the instant Python reads
+        # it at, 03:30, and is shown so: the header showed 02:30, a time that never was, for a query from 03:30
+        when = value if value.tzinfo else _existing(value.replace(tzinfo=tz))
     else:
         when = datetime.combine(value, time.min, tzinfo=tz)
         if end:
@@ -91,6 +93,15 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
         when = when.astimezone(UTC)
     return when
+
+
+def _existing(when: datetime) -> datetime:
+    """The same instant as a wall time that was on the clocks (the day's first 01:30 stays itself; a skipped 02:30
+    becomes 03:30); at the calendar's ends, where no offset can be applied, as given (the bounds are checked next)."""
+    try:
+        return when.astimezone(UTC).astimezone(when.tzinfo)
+    except OverflowError:
+        return when
 
 
 # A day with a UTC offset and no time (`2026-11-23Z`, `2026-11-23-05:00`, as XML Schema writes a date): Python reads

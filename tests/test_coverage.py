@@ -913,6 +913,22 @@ def test_no_end_means_no_end_and_a_future_since_reads_as_in_search(indexed, tmp_
                 in " ".join(proc.stderr.split())), (command, proc.stderr)
 
 
+def test_a_time_the_clocks_skip_is_shown_as_the_instant_it_is_read_at():
+    """--since 2026-03-08T02:30 in New York (clocks jump from 02:00 to 03:00) was queried from 03:30 EDT while the
+    header said 02:30 (queries audit, eighth round's leftover); a time that exists, or exists twice, is as typed."""
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import describe_window, parse_when
+
+    new_york = ZoneInfo("America/New_York")
+    start = parse_when("2026-03-08T02:30", new_york)
+    assert start.isoformat() == "2026-03-08T03:30:00-04:00"
+    assert describe_window(start, None, new_york) == "from 2026-03-08 03:30 (America/New_York)"
+    assert parse_when("2026-03-08T01:30", new_york).isoformat() == "2026-03-08T01:30:00-05:00"
+    assert parse_when("2026-11-01T01:30", new_york).isoformat() == "2026-11-01T01:30:00-04:00"  # its first time
+    assert parse_when("0001-01-01T00:00", new_york).year == 1900  # the calendar's first day: still an open start
+
+
 def test_share_of_voice_adds_up_to_100_and_a_period_without_mentions_has_no_share(indexed):
     from pipeline.coverage import voice_percentages
 
