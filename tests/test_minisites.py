@@ -65,9 +65,6 @@ LEFT = {
     "ledger/business/2026/12/02/sap-mistral-ai-sovereign-erp/": {
         "company_tone",  # "The partnership is a major win for Mistral AI": Mistral AI read neutral
     },
-    "byteline/2026/12/04/ovhcloud_outage_tax_portal/": {
-        "persons",  # spaCy tags "Spokesperson Camille Dorval" as one organisation (pipeline/enrich/entities.py)
-    },
     # round four's holdout, read before any change for it
     "techwelt/news/Infineon-streicht-1400-Stellen-in-Regensburg-und-Dresden-10246012.html": {
         "persons", "places",  # German: no entity model (enrichment level "partial": companies and topics only)
