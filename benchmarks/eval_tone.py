@@ -120,8 +120,9 @@ def intervals(items: list[dict], predictions: dict[str, dict], samples: int = BO
         drawn = figures(rng.choices(items, k=len(items)), predictions)
         for key in INTERVAL_FIGURES:
             draws[key].append(drawn[key])
-    return {key: [round(sorted(values)[int(0.025 * samples)], 4), round(sorted(values)[int(0.975 * samples) - 1], 4)]
-            for key, values in draws.items()}
+    ordered = {key: sorted(values) for key, values in draws.items()}
+    return {key: [round(values[int(0.025 * samples)], 4), round(values[int(0.975 * samples) - 1], 4)]
+            for key, values in ordered.items()}
 
 
 def score(items: list[dict], predictions: dict[str, dict]) -> dict:
