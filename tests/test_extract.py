@@ -1917,3 +1917,37 @@ def test_a_placeholder_meta_title_gives_way_to_the_page_s_title(placeholder):
             f"<meta property='og:title' content='{placeholder}'></head><body><article>{STORY_FR}</article></body></html>")
     article = extract_article(html, "https://example.fr/usine", min_words=20)
     assert article.title == "Un constructeur agrandit son usine de Carquefou"
+
+
+def test_the_not_story_expressions_a_page_is_spared_would_have_found_nothing_there():
+    """Each `_NOT_STORY` expression walks every element; a page without its clue (a class word, an in-page link, a
+    `<details>`, language versions) is spared it. Sparing must not change the pruning: on every fixture page, and on
+    a page holding each expression's target, the expressions run find the elements all of them find."""
+    from lxml.etree import XPath
+
+    from pipeline.budget import parse_within_budget
+    from pipeline.extract import _NOT_STORY, _not_story_here
+
+    targets = (
+        "<p class='pull-quote'>Quote</p><p class='kg-signup-card'>Sign up</p>"
+        "<p>cloud<sup><a href='#fn1'>1</a></sup></p><h2>Key events</h2><ul><li><a href='#u1'>One</a></li>"
+        "<li><a href='#u2'>Two</a></li></ul><details><summary>Transcript</summary><p>Words</p></details>"
+        "<div class='video'><div class='transcript'>Spoken</div></div><p>Shares <a>NVDA<span>-2.1%</span></a></p>"
+        "<div lang='es'><a href='https://example.com/es'>Leer en español</a></div>"
+        "<aside class='donation-box'>Give</aside>")
+    page = (f"<html><head><link rel='alternate' hreflang='es' href='https://example.com/es'></head>"
+            f"<body><h1>Title</h1>{targets}<p>{'Story words. ' * 40}</p></body></html>")
+    pages = [page.encode(), *(path.read_bytes() for path in sorted(FIXTURES.rglob("*.html")))]
+    assert len(pages) > 50
+    every = [XPath(expression) for expression, _ in _NOT_STORY]
+    for body in pages:
+        tree = parse_within_budget(body.decode("utf-8", "replace"), None)
+        if tree is None:
+            continue
+        run = _not_story_here(tree)
+        found_by_spared = [element for (expression, _), compiled in zip(_NOT_STORY, every) if expression not in run
+                           for element in compiled(tree)]
+        assert found_by_spared == []
+    targeted = parse_within_budget(page, None)
+    assert len(_not_story_here(targeted)) == len(_NOT_STORY)  # the target page holds every clue
+    assert all(compiled(targeted) for compiled in every)  # and every expression finds its target there
