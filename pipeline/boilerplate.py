@@ -551,6 +551,15 @@ _BLOG_CLOSING = re.compile(
 # décembre 2026 », "PARIS, December 3, 2026": one to four capitalised words of a place, a comma, then a date line
 _RELEASE_KICKER = re.compile(r"(?:communiqué(?: de presse)?|press release|news release|information presse"
                              r"|for immediate release|pour diffusion immédiate)\W*$", _I)
+# a release distributor's dateline (mini sites, fifth round): "PARIS--(BUSINESS WIRE)--", « ROUBAIX, France--(BUSINESS
+# WIRE)--Regulatory News: », "PARIS, Dec. 03, 2026 (GLOBE NEWSWIRE) -- ", "PARIS, Dec. 3, 2026 /PRNewswire/ -- ",
+# "/CNW/", "/EINPresswire.com/", "PARIS, FRANCE / ACCESSWIRE / December 3, 2026 /": the distributor's mark and the
+# issuer's address, alone on a line or opening the first paragraph; the wire's name is no word of the story
+_DISTRIBUTOR_DATELINE = re.compile(
+    r"[^\n]{0,80}?(?:\(\s*(?:business ?wire|globe ?newswire|marketwired|accesswire|newsfile corp\.?[^()\n]{0,40})\s*\)"
+    r"|/\s*(?:pr ?newswire[\w -]{0,30}|cnw|einpresswire(?:\.com)?|accesswire|globe ?newswire)\s*/"
+    r"(?:[^/\n]{0,25}\b\d{4}\s*/)?)"
+    r"\s*(?:[-–—]{1,2}\s*)?(?:(?:regulatory news|press release|communiqué de presse|information réglementée)\s*:\s*)?", _I)
 _RELEASE_DATELINE = re.compile(r"(?:[A-ZÀ-Ý][\w'-]*\.?\s+){0,3}[A-ZÀ-Ý][\w'-]*(?:\s*\([^)]{1,40}\))?\s*,\s*(.+)$")
 _SHARE = re.compile(
     r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?"
@@ -1024,6 +1033,11 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         if not line:
             out.append(raw)
             continue
+        if i < EDGE_LINES and (mark := _DISTRIBUTOR_DATELINE.match(raw.strip())):
+            raw = raw.strip()[mark.end():]
+            line = _checked(raw)
+            if not line:
+                continue
         if teasers:
             teasers = bool(_TEASER_ITEM.match(line)) and len(line.split()) <= MAX_TEASER_WORDS
             if teasers:

@@ -83,13 +83,9 @@ LEFT = {
         # place (pipeline/enrich/entities.py and the gazetteers, owned elsewhere)
     },
     # round five's holdout, read before any change for it
-    "relais/news/home/20261203005412/fr/": {
-        "text",  # « ROUBAIX, France--(BUSINESS WIRE)--Regulatory News: », the distributor's dateline, opens the text
-    },
     "relais/news/home/20261202004871/en/": {
         "published_at",  # "December 02, 2026 03:30 AM Eastern Standard Time", a zone spelt out, is not read: the feed's
         # time, 5 h 15 later, is stored
-        "text",  # "PARIS--(BUSINESS WIRE)--" opens the first paragraph
         "company_tone",  # "a big step for open-source AI", "the benefits of generative AI": both partners read neutral
     },
     "silicium/episodes/dassault-systemes-cloud-industrie/": {
