@@ -1305,6 +1305,20 @@ def test_a_time_written_with_a_dot_and_its_zone_dates_a_page_whose_markup_states
                            min_words=10).published_at == expected
 
 
+@pytest.mark.parametrize("meta_line, lang, expected", [
+    # release wires spell the zone out (mini sites, fifth round): the feed's later time stood in, 5 h 15 late
+    ("December 02, 2026 03:30 AM Eastern Standard Time", "en", datetime(2026, 12, 2, 8, 30, tzinfo=timezone.utc)),
+    ("Dec 2, 2026 10:00 AM Central European Time", "en", datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)),
+    ("2 déc. 2026 08:00 heure normale d’Europe centrale", "fr", datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc)),
+    # a zone spelt out that is none of them leaves the time unread, as an unknown abbreviation does: the day only
+    ("December 02, 2026 03:30 AM Moscow Standard Time", "en", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+])
+def test_a_time_with_its_zone_spelt_out_dates_a_page_whose_markup_states_none(meta_line, lang, expected):
+    html = _depeche(meta_line, lang)
+    assert extract_article(html, "http://127.0.0.1:18756/news/home/20261202004871/en/", None, NOW + timedelta(days=4),
+                           min_words=10).published_at == expected
+
+
 def _text_view(source_line: str) -> str:
     """A press database's text view of a print story (Europresse-like): no metadata, a generic <title>."""
     body = "".join(f"<p>{p}</p>" for p in [

@@ -84,8 +84,6 @@ LEFT = {
     },
     # round five's holdout, read before any change for it
     "relais/news/home/20261202004871/en/": {
-        "published_at",  # "December 02, 2026 03:30 AM Eastern Standard Time", a zone spelt out, is not read: the feed's
-        # time, 5 h 15 later, is stored
         "company_tone",  # "a big step for open-source AI", "the benefits of generative AI": both partners read neutral
     },
     "silicium/episodes/dassault-systemes-cloud-industrie/": {
