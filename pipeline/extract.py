@@ -40,7 +40,7 @@ from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_LINK_CHARS, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, shown_time, shown_timestamp, site_zone
-from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
+from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled, is_player_page
 from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
                            story_url)
@@ -1155,6 +1155,27 @@ _PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "s
 # hold their text beside a back link stay
 _IN_PAGE_INDEX = ("[self::ul or self::ol][count(li) >= 2][not(li[not(a[starts-with(@href, '#')])"
                   " or string-length(normalize-space(.)) > string-length(normalize-space(a[1])) + 16])]")
+_TRANSCRIPT_LABEL = ("summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT', 'transcript'),"
+                     " 'transcri')]")
+_FOLDED_TRANSCRIPT = f"//details[{_TRANSCRIPT_LABEL}]"
+_PLAYER_TRANSCRIPT = ("//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, "
+                      "'player') or contains(@class, 'audio')]]")
+# On an audio episode's page (a podcast's, a radio show's) the transcript is what the episode says, the story itself:
+# a folded one (« Lire la transcription de l'épisode ») was lost with its label (mini sites, fifth round); there only
+# the label goes
+_EPISODE_TRANSCRIPTS = (_FOLDED_TRANSCRIPT, _PLAYER_TRANSCRIPT)
+_ANY_TRANSCRIPT = XPath(f"boolean({_FOLDED_TRANSCRIPT} | {_PLAYER_TRANSCRIPT})")
+_EPISODE_TYPE = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:PodcastEpisode|RadioEpisode)"')
+
+
+def _is_audio_episode(tree: Any) -> bool:
+    """A page made for an audio episode: its JSON-LD says PodcastEpisode or RadioEpisode, or it holds an `<audio>`
+    player and no video (`pagetype.is_player_page`: a broadcaster's story under its video keeps its own written text)."""
+    if _EPISODE_TYPE.search(" ".join(_JSON_LD(tree))):
+        return True
+    return tree.find(".//audio") is not None and not is_player_page(tree)
+
+
 # (a cheap `contains` first: the class-token test on every element cost ~3 ms a page)
 _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credit')) and ("
               + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in _NOT_STORY_CLASSES)
@@ -1172,10 +1193,7 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               "//body//*" + _IN_PAGE_INDEX,
               # a video's transcript folded under its player (« Video transcript », « Transcription »): the
               # broadcaster's spoken version, not the written story (mini news sites, ninth round R9-3)
-              "//details[summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT',"
-              " 'transcript'), 'transcri')]]",
-              "//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, 'player')"
-              " or contains(@class, 'audio')]]",
+              _FOLDED_TRANSCRIPT, _PLAYER_TRANSCRIPT,
               # a live quote chip inside a sentence: a link or label holding only a ticker and a signed change
               # ("Shares of Nvidia <a>NVDA<span>-2.1%</span></a> slipped" was stored as "Nvidia NVDA-2.1% slipped";
               # mini news sites, tenth round R10-4). Capitals, digits, signs and a percent only, with a letter and a
@@ -1241,13 +1259,22 @@ def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             favor_precision=favor_precision,
             include_comments=False,
             include_tables=True,
-            prune_xpath=[expression for expression in _NOT_STORY if expression is not _OTHER_LANGUAGE_BOX
-                         or tree.find(".//link[@hreflang]") is not None],
+            prune_xpath=_prune_expressions(tree),
         )
     except RecursionError:
         raise PageTooComplex("page too complex to extract (elements nested too deep for trafilatura's recursive "
                              "reading)") from None
     return (document.text or "").strip() if document is not None else ""
+
+
+def _prune_expressions(tree: Any) -> list[str]:
+    """`_NOT_STORY` for this page: the other-language box only where the page links its language versions, and an
+    audio episode's transcripts kept, without their folded box's label (`_is_audio_episode`)."""
+    expressions = [expression for expression in _NOT_STORY if expression is not _OTHER_LANGUAGE_BOX
+                   or tree.find(".//link[@hreflang]") is not None]
+    if _ANY_TRANSCRIPT(tree) and _is_audio_episode(tree):
+        expressions = [e for e in expressions if e not in _EPISODE_TRANSCRIPTS] + [f"//details/{_TRANSCRIPT_LABEL}"]
+    return expressions
 
 
 def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool = True) -> str:

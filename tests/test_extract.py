@@ -1424,6 +1424,26 @@ def test_a_video_s_folded_transcript_is_not_the_story():
     assert "Environ deux mille serveurs" in text
 
 
+@pytest.mark.parametrize("player", [
+    "<audio controls src='/audio/ep88.mp3'></audio>",
+    "<script type='application/ld+json'>{\"@type\": \"PodcastEpisode\", \"name\": \"Episode 88\"}</script>",
+    "<script type='application/ld+json'>{\"@type\": [\"RadioEpisode\"], \"name\": \"L'invité\"}</script>",
+])
+def test_an_audio_episode_s_folded_transcript_is_the_story(player):
+    """Mini sites, fifth round: a podcast episode's transcript folded under « Lire la transcription de l'épisode » is
+    what the episode says (its guest's words, the places and companies they name) and was lost with the box; only the
+    label goes. Under a video (ninth round R9-3, above) it still goes."""
+    transcript = ("<details class='transcript'><summary>Lire la transcription de l'épisode</summary><p><strong>Agnès "
+                  "Morvan :</strong> Les premiers services devaient ouvrir en 2024, et les équipes de Carquefou "
+                  "attendent toujours la qualification des serveurs.</p></details>")
+    text = extract_article(_lead_page("", after=player + transcript), "https://podcast.example/ep88", None, NOW,
+                           min_words=10).text
+    assert "Les premiers services devaient ouvrir en 2024" in text and "Lire la transcription" not in text
+    video = "<video src='/v/plant.mp4'></video><audio src='/a/plant.mp3'></audio>"
+    text = extract_article(_lead_page("", after=video + transcript), "https://tv.example/v", None, NOW, min_words=10).text
+    assert "Les premiers services" not in text and "Carquefou" in text
+
+
 def test_a_live_quote_chip_inside_a_sentence_is_not_the_story():
     """Mini news sites audit (tenth round, R10-4): a finance site's quote chips inside sentences were stored as
     "Shares of Nvidia NVDA-2.1% slipped"; a change in the sentence's own words and "(Nasdaq: NVDA)" stay."""

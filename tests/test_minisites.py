@@ -91,11 +91,6 @@ LEFT = {
         "persons",  # Thomas Guérin, from the credits
         "tone", "company_tone",  # « C'est un formidable accélérateur », « les signatures s'accélèrent »: read neutral
     },
-    "silicium/episodes/bleu-cloud-de-confiance-retard/": {
-        "text",  # the transcript, folded under « Lire la transcription de l'épisode », is lost
-        "places",  # Boulogne-Billancourt, Strasbourg, Lille and the United States are named only in the transcript
-        "company_tone",  # « accumule les retards », « C'est un échec coûteux » (the latter in the transcript): neutral
-    },
 }
 
 
