@@ -1155,6 +1155,14 @@ _PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "s
 # hold their text beside a back link stay
 _IN_PAGE_INDEX = ("[self::ul or self::ol][count(li) >= 2][not(li[not(a[starts-with(@href, '#')])"
                   " or string-length(normalize-space(.)) > string-length(normalize-space(a[1])) + 16])]")
+# an episode's chapters: a list of at least two items, each opening with a time into the recording, the first at its
+# start (« 00:00 – Introduction », "0:00 Intro", "[00:00]"): the player's navigation, not the story (mini sites, fifth
+# round: a podcast's « Au programme » list and its credits made the text). A day's programme starts later (« 09:30 »)
+_AT_A_TIME = "translate(substring(translate(normalize-space({}), '([', ''), 1, {}), '0123456789', '0000000000')"
+_CHAPTERS = ("[self::ul or self::ol][count(li) >= 2]"
+             f"[{_AT_A_TIME.format('li[1]', 5)} = '00:00' and starts-with(translate(normalize-space(li[1]), '([', ''), '00:00')"
+             f" or {_AT_A_TIME.format('li[1]', 4)} = '0:00' and starts-with(translate(normalize-space(li[1]), '([', ''), '0:00')]"
+             f"[not(li[not({_AT_A_TIME.format('.', 5)} = '00:00' or {_AT_A_TIME.format('.', 4)} = '0:00')])]")
 _TRANSCRIPT_LABEL = ("summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT', 'transcript'),"
                      " 'transcri')]")
 _FOLDED_TRANSCRIPT = f"//details[{_TRANSCRIPT_LABEL}]"
@@ -1191,6 +1199,10 @@ _NOT_STORY = ["//*[@class][(contains(@class, 'quote') or contains(@class, 'credi
               "//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
               "[string-length(normalize-space(.)) < 40][following-sibling::*[1]" + _IN_PAGE_INDEX + "]",
               "//body//*" + _IN_PAGE_INDEX,
+              # the same for an episode's chapters and their heading (« Au programme », "Chapters")
+              "//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
+              "[string-length(normalize-space(.)) < 40][following-sibling::*[1]" + _CHAPTERS + "]",
+              "//body//*" + _CHAPTERS,
               # a video's transcript folded under its player (« Video transcript », « Transcription »): the
               # broadcaster's spoken version, not the written story (mini news sites, ninth round R9-3)
               _FOLDED_TRANSCRIPT, _PLAYER_TRANSCRIPT,

@@ -87,7 +87,7 @@ LEFT = {
         "company_tone",  # "a big step for open-source AI", "the benefits of generative AI": both partners read neutral
     },
     "silicium/episodes/dassault-systemes-cloud-industrie/": {
-        "text",  # the episode's chapters (« Au programme », « 03:12 – … ») and credits (« Réalisation : … ») are kept
+        "text",  # the episode's credits (« Réalisation : X · Musique : Y · Silicium est un podcast indépendant… »)
         "persons",  # Thomas Guérin, from the credits
         "tone", "company_tone",  # « C'est un formidable accélérateur », « les signatures s'accélèrent »: read neutral
     },
