@@ -350,6 +350,12 @@ _SHOW_CREDIT_LABEL = re.compile(
     r"|mixed by|mixing|sound design(?: by)?|editing|edited by|réalisée? par|produite? par|mixée? par)\s*:?\s+(.+)$", _I)
 _SHOW_MARK = re.compile(r"(?:une?|a|an)\s+(?:podcast|émission|show|production|programme)\s+(?:de|d'|du|by|from|of|signée?)"
                         r"\s+(.+)$|(?:a|an)\s+(.+?)\s+production$", _I)
+# the credits apart: sentences, or items between middle dots or bars (« Réalisation : X · Musique : Y · Silicium est un
+# podcast indépendant, soutenu par ses auditeurs. »: mini sites, fifth round, where the line made X a person), and the
+# show presenting itself among them ("Big Bytes is an independent show from Fathom Audio")
+_CREDITS_APART = re.compile(r"(?<=[.;])\s+|\s+[·•|]\s+")
+_SHOW_ITSELF = re.compile(r"(?:[\w'&.-]+\s+){1,4}(?:est|is)\s+(?:une?|an?)\s+(?:[\w-]+\s+){0,2}(?:podcast|émission|show)\b"
+                          r"[^.!?]{0,80}$", _I)
 # The publisher's statement of its own ties (mini news sites audit, seventh round R3): "Disclosure: Compute Markets
 # Europe has received event sponsorship from Salesforce and Deutsche Telekom. Sponsors have no influence on our
 # analysis.", "Disclaimer: the author holds shares in…", « Transparence : notre rédaction est financée en partie
@@ -913,11 +919,13 @@ def _is_promotional(line: str) -> bool:
 
 
 def _is_show_credits(line: str) -> bool:
-    sentences = [part.strip() for part in re.split(r"(?<=[.;])\s+", line.strip()) if part.strip()]
+    sentences = [part.strip() for part in _CREDITS_APART.split(line.strip()) if part.strip()]
     if not sentences or not any(_SHOW_CREDIT_LABEL.match(part.rstrip(".;")) for part in sentences):
         return False
     for part in sentences:
         part = part.rstrip(".;")
+        if _SHOW_ITSELF.match(part):
+            continue
         credit = _SHOW_CREDIT_LABEL.match(part) or _SHOW_MARK.match(part)
         if not credit or not _names_only(next(group for group in credit.groups() if group)):
             return False

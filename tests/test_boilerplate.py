@@ -889,6 +889,9 @@ def test_an_archive_label_over_tags_leaves_the_text(line):
     "Rate and review us on Apple Podcasts.",
     "Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co Audio.",
     "Hosted by Mia Chen. Music by Blue Dot Sessions. A Big Bytes production.",
+    # mini sites, fifth round: credits between middle dots or bars, the show presenting itself among them
+    "Réalisation : Thomas Guérin · Musique : Studio Ondine · Silicium est un podcast indépendant, soutenu par ses auditeurs.",
+    "Hosted by Mia Chen | Produced by Leo Park | Big Bytes is an independent show from Fathom Audio.",
 ])
 def test_a_show_s_calls_and_credits_leave_the_text(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
@@ -900,6 +903,8 @@ def test_a_show_s_calls_and_credits_leave_the_text(line):
     "Music by Nvidia engineers was played at the launch, the company said.",
     "Le groupe veut ne rater aucun épisode de la bataille des puces, a dit son patron.",
     "Les clients ont laissé 5 étoiles à l'application, selon Google.",
+    "Réalisation : Thomas Guérin · le film sort en salles le 4 mars, a annoncé le distributeur.",
+    "Silicium est un podcast indépendant · Réalisation : le studio a doublé ses effectifs en un an.",
 ])
 def test_story_lines_like_a_show_s_credits_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"

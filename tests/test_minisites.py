@@ -87,9 +87,8 @@ LEFT = {
         "company_tone",  # "a big step for open-source AI", "the benefits of generative AI": both partners read neutral
     },
     "silicium/episodes/dassault-systemes-cloud-industrie/": {
-        "text",  # the episode's credits (« Réalisation : X · Musique : Y · Silicium est un podcast indépendant… »)
-        "persons",  # Thomas Guérin, from the credits
-        "tone", "company_tone",  # « C'est un formidable accélérateur », « les signatures s'accélèrent »: read neutral
+        "company_tone",  # « C'est un formidable accélérateur », « les signatures s'accélèrent »: Dassault Systèmes read
+        # neutral (the article's tone is read positive)
     },
 }
 
