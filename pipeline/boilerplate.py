@@ -354,8 +354,8 @@ _SHOW_MARK = re.compile(r"(?:une?|a|an)\s+(?:podcast|émission|show|production|p
 # podcast indépendant, soutenu par ses auditeurs. »: mini sites, fifth round, where the line made X a person), and the
 # show presenting itself among them ("Big Bytes is an independent show from Fathom Audio")
 _CREDITS_APART = re.compile(r"(?<=[.;])\s+|\s+[·•|]\s+")
-_SHOW_ITSELF = re.compile(r"(?:[\w'&.-]+\s+){1,4}(?:est|is)\s+(?:une?|an?)\s+(?:[\w-]+\s+){0,2}(?:podcast|émission|show)\b"
-                          r"[^.!?]{0,80}$", _I)
+_SHOW_ITSELF = re.compile(r"(?:[\w'&.-]+\s+){1,4}(?:est|is)\s+(?:une?|an?)\s+(?:[\w-]+\s+){0,2}"
+                          r"(?:podcast|émission|show)\b[^.!?]{0,80}$", _I)
 # The publisher's statement of its own ties (mini news sites audit, seventh round R3): "Disclosure: Compute Markets
 # Europe has received event sponsorship from Salesforce and Deutsche Telekom. Sponsors have no influence on our
 # analysis.", "Disclaimer: the author holds shares in…", « Transparence : notre rédaction est financée en partie
@@ -565,7 +565,8 @@ _DISTRIBUTOR_DATELINE = re.compile(
     r"[^\n]{0,80}?(?:\(\s*(?:business ?wire|globe ?newswire|marketwired|accesswire|newsfile corp\.?[^()\n]{0,40})\s*\)"
     r"|/\s*(?:pr ?newswire[\w -]{0,30}|cnw|einpresswire(?:\.com)?|accesswire|globe ?newswire)\s*/"
     r"(?:[^/\n]{0,25}\b\d{4}\s*/)?)"
-    r"\s*(?:[-–—]{1,2}\s*)?(?:(?:regulatory news|press release|communiqué de presse|information réglementée)\s*:\s*)?", _I)
+    r"\s*(?:[-–—]{1,2}\s*)?"
+    r"(?:(?:regulatory news|press release|communiqué de presse|information réglementée)\s*:\s*)?", _I)
 _RELEASE_DATELINE = re.compile(r"(?:[A-ZÀ-Ý][\w'-]*\.?\s+){0,3}[A-ZÀ-Ý][\w'-]*(?:\s*\([^)]{1,40}\))?\s*,\s*(.+)$")
 _SHARE = re.compile(
     r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?"

@@ -1159,12 +1159,13 @@ _IN_PAGE_INDEX = ("[self::ul or self::ol][count(li) >= 2][not(li[not(a[starts-wi
 # start (« 00:00 – Introduction », "0:00 Intro", "[00:00]"): the player's navigation, not the story (mini sites, fifth
 # round: a podcast's « Au programme » list and its credits made the text). A day's programme starts later (« 09:30 »)
 _AT_A_TIME = "translate(substring(translate(normalize-space({}), '([', ''), 1, {}), '0123456789', '0000000000')"
+_FIRST_ITEM = "translate(normalize-space(li[1]), '([', '')"
 _CHAPTERS = ("[self::ul or self::ol][count(li) >= 2]"
-             f"[{_AT_A_TIME.format('li[1]', 5)} = '00:00' and starts-with(translate(normalize-space(li[1]), '([', ''), '00:00')"
-             f" or {_AT_A_TIME.format('li[1]', 4)} = '0:00' and starts-with(translate(normalize-space(li[1]), '([', ''), '0:00')]"
+             f"[{_AT_A_TIME.format('li[1]', 5)} = '00:00' and starts-with({_FIRST_ITEM}, '00:00')"
+             f" or {_AT_A_TIME.format('li[1]', 4)} = '0:00' and starts-with({_FIRST_ITEM}, '0:00')]"
              f"[not(li[not({_AT_A_TIME.format('.', 5)} = '00:00' or {_AT_A_TIME.format('.', 4)} = '0:00')])]")
-_TRANSCRIPT_LABEL = ("summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT', 'transcript'),"
-                     " 'transcri')]")
+_TRANSCRIPT_LABEL = ("summary[string-length(normalize-space(.)) < 40"
+                     " and contains(translate(., 'TRANSCRIPT', 'transcript'), 'transcri')]")
 _FOLDED_TRANSCRIPT = f"//details[{_TRANSCRIPT_LABEL}]"
 _PLAYER_TRANSCRIPT = ("//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, "
                       "'player') or contains(@class, 'audio')]]")
@@ -1178,7 +1179,7 @@ _EPISODE_TYPE = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:PodcastEpisode|Radio
 
 def _is_audio_episode(tree: Any) -> bool:
     """A page made for an audio episode: its JSON-LD says PodcastEpisode or RadioEpisode, or it holds an `<audio>`
-    player and no video (`pagetype.is_player_page`: a broadcaster's story under its video keeps its own written text)."""
+    player and no video (`pagetype.is_player_page`: a broadcaster's story under its video keeps its written text)."""
     if _EPISODE_TYPE.search(" ".join(_JSON_LD(tree))):
         return True
     return tree.find(".//audio") is not None and not is_player_page(tree)

@@ -2,12 +2,13 @@
 2:05 p.m. ET"), for pages whose markup states the day alone.
 
 A shown time has no offset, so it is read in a zone only when one is known: a zone abbreviation printed after it
-(ET, CET, GMT…), else the zone of the site's country when its address ends in a country code, or its `lang` names a
-region, whose country has a single time zone (tzdata's `zone1970.tab`: .fr → Europe/Paris, .uk → Europe/London,
-`fr-BE` → Europe/Brussels; not .com, .ca or .es), else Paris time for a page in French with no country at all
-(`lang="fr"` on a .com, .org or bare address: the French-language press of France, Belgium, Switzerland, Luxembourg
-and Monaco shares it), and Montréal's time for French in Canada (`fr-CA`, .ca: Québec's press). Otherwise the day
-stays, as before, and a feed's time on that day refines it (`extract.choose_published`).
+(ET, CET, GMT…) or spelt out ("Eastern Standard Time"), else the zone of the site's country when its address ends in a
+country code, or its `lang` names a region, whose country has a single time zone (tzdata's `zone1970.tab`: .fr →
+Europe/Paris, .uk → Europe/London, `fr-BE` → Europe/Brussels; not .com, .ca or .es), else Paris time for a page in
+French with no country at all (`lang="fr"` on a .com, .org or bare address: the French-language press of France,
+Belgium, Switzerland, Luxembourg and Monaco shares it), and Montréal's time for French in Canada (`fr-CA`, .ca:
+Québec's press). Otherwise the day stays, as before, and a feed's time on that day refines it
+(`extract.choose_published`).
 
 A day written relative to the moment the page was served (« Publié hier à 18h05 », "Published today at 7.45am") is
 read only with that moment, the server's `Date` header (`relative_timestamp`).

@@ -1441,12 +1441,13 @@ def test_an_audio_episode_s_folded_transcript_is_the_story(player):
                            min_words=10).text
     assert "Les premiers services devaient ouvrir en 2024" in text and "Lire la transcription" not in text
     video = "<video src='/v/plant.mp4'></video><audio src='/a/plant.mp3'></audio>"
-    text = extract_article(_lead_page("", after=video + transcript), "https://tv.example/v", None, NOW, min_words=10).text
+    text = extract_article(_lead_page("", after=video + transcript), "https://tv.example/v", None, NOW,
+                           min_words=10).text
     assert "Les premiers services" not in text and "Carquefou" in text
 
 
 @pytest.mark.parametrize(("heading", "items"), [
-    ("<h3>Au programme</h3>", ["00:00 – Introduction", "03:12 – Du logiciel de CAO au cloud", "1:02:45 – Souveraineté"]),
+    ("<h3>Au programme</h3>", ["00:00 – Introduction", "03:12 – Du logiciel de CAO", "1:02:45 – Souveraineté"]),
     ("<p>Chapters</p>", ["0:00 Intro", "4:31 Why sovereign cloud", "12:05 What customers ask"]),
     ("<h2>Sommaire</h2>", ["(00:00) Ouverture", "(07:40) Le marché", "(21:15) Questions"]),
 ])
@@ -1454,7 +1455,8 @@ def test_an_episode_s_chapters_leave_the_text_with_their_heading(heading, items)
     """Mini sites, fifth round: a podcast page's « Au programme » and its list of times into the episode were stored
     as the story's lines. A day's programme (starting at 09:30) and a list with one item that is no time stay."""
     def text_with(after: str) -> str:
-        return extract_article(_lead_page("", after=after), "https://podcast.example/ep87", None, NOW, min_words=10).text
+        return extract_article(_lead_page("", after=after), "https://podcast.example/ep87", None, NOW,
+                               min_words=10).text
 
     chapters = heading + "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
     text = text_with(chapters)
@@ -1463,7 +1465,8 @@ def test_an_episode_s_chapters_leave_the_text_with_their_heading(heading, items)
     assert "Carquefou" in text
     programme = "<h3>Le programme</h3><ul><li>09:30 – Accueil des élus</li><li>10:15 – Visite de la ligne</li></ul>"
     assert "Visite de la ligne" in text_with(programme)
-    mixed = heading + "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "<li>Bonus : la carte des usines</li></ul>"
+    mixed = (heading + "<ul>" + "".join(f"<li>{item}</li>" for item in items)
+             + "<li>Bonus : la carte des usines</li></ul>")
     assert "la carte des usines" in text_with(mixed)
 
 
