@@ -350,6 +350,12 @@ _SHOW_CREDIT_LABEL = re.compile(
     r"|mixed by|mixing|sound design(?: by)?|editing|edited by|réalisée? par|produite? par|mixée? par)\s*:?\s+(.+)$", _I)
 _SHOW_MARK = re.compile(r"(?:une?|a|an)\s+(?:podcast|émission|show|production|programme)\s+(?:de|d'|du|by|from|of|signée?)"
                         r"\s+(.+)$|(?:a|an)\s+(.+?)\s+production$", _I)
+# the credits apart: sentences, or items between middle dots or bars (« Réalisation : X · Musique : Y · Silicium est un
+# podcast indépendant, soutenu par ses auditeurs. »: mini sites, fifth round, where the line made X a person), and the
+# show presenting itself among them ("Big Bytes is an independent show from Fathom Audio")
+_CREDITS_APART = re.compile(r"(?<=[.;])\s+|\s+[·•|]\s+")
+_SHOW_ITSELF = re.compile(r"(?:[\w'&.-]+\s+){1,4}(?:est|is)\s+(?:une?|an?)\s+(?:[\w-]+\s+){0,2}"
+                          r"(?:podcast|émission|show)\b[^.!?]{0,80}$", _I)
 # The publisher's statement of its own ties (mini news sites audit, seventh round R3): "Disclosure: Compute Markets
 # Europe has received event sponsorship from Salesforce and Deutsche Telekom. Sponsors have no influence on our
 # analysis.", "Disclaimer: the author holds shares in…", « Transparence : notre rédaction est financée en partie
@@ -551,6 +557,16 @@ _BLOG_CLOSING = re.compile(
 # décembre 2026 », "PARIS, December 3, 2026": one to four capitalised words of a place, a comma, then a date line
 _RELEASE_KICKER = re.compile(r"(?:communiqué(?: de presse)?|press release|news release|information presse"
                              r"|for immediate release|pour diffusion immédiate)\W*$", _I)
+# a release distributor's dateline (mini sites, fifth round): "PARIS--(BUSINESS WIRE)--", « ROUBAIX, France--(BUSINESS
+# WIRE)--Regulatory News: », "PARIS, Dec. 03, 2026 (GLOBE NEWSWIRE) -- ", "PARIS, Dec. 3, 2026 /PRNewswire/ -- ",
+# "/CNW/", "/EINPresswire.com/", "PARIS, FRANCE / ACCESSWIRE / December 3, 2026 /": the distributor's mark and the
+# issuer's address, alone on a line or opening the first paragraph; the wire's name is no word of the story
+_DISTRIBUTOR_DATELINE = re.compile(
+    r"[^\n]{0,80}?(?:\(\s*(?:business ?wire|globe ?newswire|marketwired|accesswire|newsfile corp\.?[^()\n]{0,40})\s*\)"
+    r"|/\s*(?:pr ?newswire[\w -]{0,30}|cnw|einpresswire(?:\.com)?|accesswire|globe ?newswire)\s*/"
+    r"(?:[^/\n]{0,25}\b\d{4}\s*/)?)"
+    r"\s*(?:[-–—]{1,2}\s*)?"
+    r"(?:(?:regulatory news|press release|communiqué de presse|information réglementée)\s*:\s*)?", _I)
 _RELEASE_DATELINE = re.compile(r"(?:[A-ZÀ-Ý][\w'-]*\.?\s+){0,3}[A-ZÀ-Ý][\w'-]*(?:\s*\([^)]{1,40}\))?\s*,\s*(.+)$")
 _SHARE = re.compile(
     r"(?:partager|partagez|share)(?: (?:cet article|l'article|this (?:article|story|page)|on))?"
@@ -904,11 +920,13 @@ def _is_promotional(line: str) -> bool:
 
 
 def _is_show_credits(line: str) -> bool:
-    sentences = [part.strip() for part in re.split(r"(?<=[.;])\s+", line.strip()) if part.strip()]
+    sentences = [part.strip() for part in _CREDITS_APART.split(line.strip()) if part.strip()]
     if not sentences or not any(_SHOW_CREDIT_LABEL.match(part.rstrip(".;")) for part in sentences):
         return False
     for part in sentences:
         part = part.rstrip(".;")
+        if _SHOW_ITSELF.match(part):
+            continue
         credit = _SHOW_CREDIT_LABEL.match(part) or _SHOW_MARK.match(part)
         if not credit or not _names_only(next(group for group in credit.groups() if group)):
             return False
@@ -1024,6 +1042,11 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
         if not line:
             out.append(raw)
             continue
+        if i < EDGE_LINES and (mark := _DISTRIBUTOR_DATELINE.match(raw.strip())):
+            raw = raw.strip()[mark.end():]
+            line = _checked(raw)
+            if not line:
+                continue
         if teasers:
             teasers = bool(_TEASER_ITEM.match(line)) and len(line.split()) <= MAX_TEASER_WORDS
             if teasers:

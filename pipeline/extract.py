@@ -42,7 +42,7 @@ from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_LINK_CHARS, MAX_UTC_OFFSET, entities_decoded, plausible_date
 from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, shown_time, shown_timestamp, site_zone
-from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled
+from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled, is_player_page
 from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
                            story_url)
@@ -1159,6 +1159,35 @@ _IN_PAGE_INDEX = ("[self::ul or self::ol][count(li) >= 2][not(li[not(a[starts-wi
                   " or string-length(normalize-space(.)) > string-length(normalize-space(a[1])) + 16])]")
 
 
+# an episode's chapters: a list of at least two items, each opening with a time into the recording, the first at its
+# start (« 00:00 – Introduction », "0:00 Intro", "[00:00]"): the player's navigation, not the story (mini sites, fifth
+# round: a podcast's « Au programme » list and its credits made the text). A day's programme starts later (« 09:30 »)
+_AT_A_TIME = "translate(substring(translate(normalize-space({}), '([', ''), 1, {}), '0123456789', '0000000000')"
+_FIRST_ITEM = "translate(normalize-space(li[1]), '([', '')"
+_CHAPTERS = ("(//body//ul | //body//ol)[count(li) >= 2]"
+             f"[{_AT_A_TIME.format('li[1]', 5)} = '00:00' and starts-with({_FIRST_ITEM}, '00:00')"
+             f" or {_AT_A_TIME.format('li[1]', 4)} = '0:00' and starts-with({_FIRST_ITEM}, '0:00')]"
+             f"[not(li[not({_AT_A_TIME.format('.', 5)} = '00:00' or {_AT_A_TIME.format('.', 4)} = '0:00')])]")
+_TRANSCRIPT_LABEL = ("summary[string-length(normalize-space(.)) < 40"
+                     " and contains(translate(., 'TRANSCRIPT', 'transcript'), 'transcri')]")
+_FOLDED_TRANSCRIPT = f"//details[{_TRANSCRIPT_LABEL}]"
+_PLAYER_TRANSCRIPT = ("//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, "
+                      "'player') or contains(@class, 'audio')]]")
+# On an audio episode's page (a podcast's, a radio show's) the transcript is what the episode says, the story itself:
+# a folded one (« Lire la transcription de l'épisode ») was lost with its label (mini sites, fifth round); there only
+# the label goes
+_EPISODE_TRANSCRIPTS = (_FOLDED_TRANSCRIPT, _PLAYER_TRANSCRIPT)
+_EPISODE_TYPE = re.compile(r'"@type"\s*:\s*(?:\[[^\]]*)?"(?:PodcastEpisode|RadioEpisode)"')
+
+
+def _is_audio_episode(tree: Any) -> bool:
+    """A page made for an audio episode: its JSON-LD says PodcastEpisode or RadioEpisode, or it holds an `<audio>`
+    player and no video (`pagetype.is_player_page`: a broadcaster's story under its video keeps its written text)."""
+    if _EPISODE_TYPE.search(" ".join(_JSON_LD(tree))):
+        return True
+    return tree.find(".//audio") is not None and not is_player_page(tree)
+
+
 @dataclass(frozen=True)
 class _PageClues:
     """What the `_NOT_STORY` expressions need somewhere in a page, read in one walk: every expression walks every
@@ -1202,12 +1231,15 @@ _NOT_STORY: list[tuple[str, Callable[[_PageClues], bool]]] = [
      "[string-length(normalize-space(.)) < 40][following-sibling::*[1]" + _IN_PAGE_INDEX + "]",
      lambda clues: clues.in_page_links),
     ("//body//*" + _IN_PAGE_INDEX, lambda clues: clues.in_page_links),
+    # the same for an episode's chapters and their heading (« Au programme », "Chapters"), found from the lists (the
+    # headings' test on every paragraph cost 0.8 ms a page)
+    (_CHAPTERS + "/preceding-sibling::*[1][self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]"
+     "[string-length(normalize-space(.)) < 40]", lambda clues: True),
+    (_CHAPTERS, lambda clues: True),
     # a video's transcript folded under its player (« Video transcript », « Transcription »): the broadcaster's
     # spoken version, not the written story (mini news sites, ninth round R9-3)
-    ("//details[summary[string-length(normalize-space(.)) < 40 and contains(translate(., 'TRANSCRIPT',"
-     " 'transcript'), 'transcri')]]", lambda clues: clues.details),
-    ("//*[contains(@class, 'transcript')][ancestor::*[contains(@class, 'video') or contains(@class, 'player')"
-     " or contains(@class, 'audio')]]", lambda clues: clues.has_class_word("transcript")),
+    (_FOLDED_TRANSCRIPT, lambda clues: clues.details),
+    (_PLAYER_TRANSCRIPT, lambda clues: clues.has_class_word("transcript")),
     # a live quote chip inside a sentence: a link or label holding only a ticker and a signed change ("Shares of
     # Nvidia <a>NVDA<span>-2.1%</span></a> slipped" was stored as "Nvidia NVDA-2.1% slipped"; mini news sites, tenth
     # round R10-4). Capitals, digits, signs and a percent only, with a letter and a sign: "rose <b>2.1%</b>" and
@@ -1263,12 +1295,6 @@ def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             element.tag = "article"
 
 
-def _not_story_here(tree: Any) -> list[str]:
-    """The `_NOT_STORY` expressions whose clue this page holds, in their order."""
-    clues = _PageClues.of(tree)
-    return [expression for expression, has_clue in _NOT_STORY if has_clue(clues)]
-
-
 def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     """trafilatura reads nested lists and inline elements by recursion, a few Python frames a level: lists nested
     400 deep (800 elements, within the page budget's 2,048) or 1,000 `<del>` in one another ran past Python's
@@ -1282,12 +1308,25 @@ def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             favor_precision=favor_precision,
             include_comments=False,
             include_tables=True,
-            prune_xpath=_not_story_here(tree),
+            prune_xpath=_prune_expressions(tree),
         )
     except RecursionError:
         raise PageTooComplex("page too complex to extract (elements nested too deep for trafilatura's recursive "
                              "reading)") from None
     return (document.text or "").strip() if document is not None else ""
+
+
+def _prune_expressions(tree: Any) -> list[str]:
+    """`_NOT_STORY` for this page, in order: each expression whose clue the page holds (`_PageClues`), and an audio
+    episode's transcripts kept, without their folded box's label (`_is_audio_episode`; asked only of a page that holds
+    a transcript's clue)."""
+    clues = _PageClues.of(tree)
+    expressions = [expression for expression, has_clue in _NOT_STORY if has_clue(clues)]
+    if (clues.details or clues.has_class_word("transcript")) and _is_audio_episode(tree):
+        expressions = [e for e in expressions if e not in _EPISODE_TRANSCRIPTS]
+        if clues.details:
+            expressions.append(f"//details/{_TRANSCRIPT_LABEL}")
+    return expressions
 
 
 def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool = True) -> str:

@@ -2,12 +2,13 @@
 2:05 p.m. ET"), for pages whose markup states the day alone.
 
 A shown time has no offset, so it is read in a zone only when one is known: a zone abbreviation printed after it
-(ET, CET, GMT…), else the zone of the site's country when its address ends in a country code, or its `lang` names a
-region, whose country has a single time zone (tzdata's `zone1970.tab`: .fr → Europe/Paris, .uk → Europe/London,
-`fr-BE` → Europe/Brussels; not .com, .ca or .es), else Paris time for a page in French with no country at all
-(`lang="fr"` on a .com, .org or bare address: the French-language press of France, Belgium, Switzerland, Luxembourg
-and Monaco shares it), and Montréal's time for French in Canada (`fr-CA`, .ca: Québec's press). Otherwise the day
-stays, as before, and a feed's time on that day refines it (`extract.choose_published`).
+(ET, CET, GMT…) or spelt out ("Eastern Standard Time"), else the zone of the site's country when its address ends in a
+country code, or its `lang` names a region, whose country has a single time zone (tzdata's `zone1970.tab`: .fr →
+Europe/Paris, .uk → Europe/London, `fr-BE` → Europe/Brussels; not .com, .ca or .es), else Paris time for a page in
+French with no country at all (`lang="fr"` on a .com, .org or bare address: the French-language press of France,
+Belgium, Switzerland, Luxembourg and Monaco shares it), and Montréal's time for French in Canada (`fr-CA`, .ca:
+Québec's press). Otherwise the day stays, as before, and a feed's time on that day refines it
+(`extract.choose_published`).
 
 A day written relative to the moment the page was served (« Publié hier à 18h05 », "Published today at 7.45am") is
 read only with that moment, the server's `Date` header (`relative_timestamp`).
@@ -99,6 +100,22 @@ _ABBREVIATIONS = {
     "CDT": "Etc/GMT+5", "CT": "America/Chicago", "MST": "Etc/GMT+7", "MDT": "Etc/GMT+6", "PST": "Etc/GMT+8",
     "PDT": "Etc/GMT+7", "PT": "America/Los_Angeles",
 }
+# a zone spelt out after the time, as release wires print it ("03:30 AM Eastern Standard Time", « 08:00 heure normale
+# d'Europe centrale »: mini sites, fifth round, where the feed's later time stood in, 5 h 15 late), read as its
+# abbreviation; the names are matched with their spaces as one, in any case, ’ as '
+_ZONE_NAMES = {
+    "eastern standard time": "EST", "eastern daylight time": "EDT", "eastern time": "ET",
+    "central standard time": "CST", "central daylight time": "CDT", "central time": "CT",
+    "mountain standard time": "MST", "mountain daylight time": "MDT",
+    "pacific standard time": "PST", "pacific daylight time": "PDT", "pacific time": "PT",
+    "greenwich mean time": "GMT", "coordinated universal time": "UTC", "british summer time": "BST",
+    "central european time": "CET", "central european standard time": "CET", "central european summer time": "CEST",
+    "western european time": "WET", "western european summer time": "WEST",
+    "heure normale d'europe centrale": "CET", "heure d'été d'europe centrale": "CEST",
+    "heure avancée d'europe centrale": "CEST", "heure normale de l'est": "EST", "heure avancée de l'est": "EDT",
+}
+_ZONE_NAME_WORDS = "|".join(r"\s+".join(re.escape(word).replace("'", "['’]") for word in name.split())
+                            for name in sorted(_ZONE_NAMES, key=len, reverse=True))
 # British dailies write "14.05 GMT", "2.05pm": a dot separates hours and minutes only before a.m./p.m. or a known zone
 # (« 3 déc. 2026 12.50 euros » holds no time)
 _DOT_CLOCK = (r"\.(?=[0-5]\d(?:\s?[ap]\.?\s?m\b|\s*\(?(?-i:(?:"
@@ -107,7 +124,8 @@ _DOT_CLOCK = (r"\.(?=[0-5]\d(?:\s?[ap]\.?\s?m\b|\s*\(?(?-i:(?:"
 # The Register's "Fri 4 Dec 2026 // 15:12 UTC"
 _TIME_AFTER = re.compile(r"\s*(?:(?:[,|–—·•-]|//?)\s*)?(?:(?:à|at|,)\s+)?([01]?\d|2[0-3])\s?(?:h|:|" + _DOT_CLOCK
                          + r")\s?([0-5]\d)(?![\d:])"
-                         r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(?-i:([A-Z]{2,5}))\b\)?)?", re.IGNORECASE)
+                         r"(?:\s?([ap])\.?\s?m\b\.?)?(?:\s*\(?(" + _ZONE_NAME_WORDS + r"|(?-i:[A-Z]{2,5}))\b\)?)?",
+                         re.IGNORECASE)
 # a time printed before the day, as US sites do ("Published 4:15 p.m. PST Dec. 2, 2026", "Updated 5:10 p.m. EST
 # Dec. 3, 2026 | Published 10:15 a.m. EST Dec. 3, 2026"): only with its a.m./p.m. or its zone, right before the day
 _TIME_BEFORE = re.compile(r"(?<![\d:.])([01]?\d|2[0-3])\s?(?:h|:)\s?([0-5]\d)(?:(?:\s?([ap])\.?\s?m\b\.?)(?:\s*\(?(?-i:"
@@ -179,6 +197,8 @@ def _dated(day: date) -> re.Pattern:
 
 
 def _zone(abbreviation: str | None, url: str | None, lang: str = "") -> ZoneInfo | None:
+    if abbreviation and " " in abbreviation:  # a zone spelt out ("Eastern Standard Time")
+        abbreviation = _ZONE_NAMES.get(" ".join(abbreviation.split()).replace("’", "'").lower())
     if abbreviation and abbreviation.upper() in _ABBREVIATIONS:
         return ZoneInfo(_ABBREVIATIONS[abbreviation.upper()])
     zones = _single_zone_countries()

@@ -278,6 +278,26 @@ def test_a_press_release_s_kicker_and_dateline_go_at_the_top_of_the_body(head):
     assert strip_boilerplate(f"{prose}\n{body}") == f"{prose}\n{body}"
 
 
+@pytest.mark.parametrize(("head", "opening"), [
+    ("ROUBAIX, France--(BUSINESS WIRE)--Regulatory News:\n", ""),
+    ("", "PARIS--(BUSINESS WIRE)--"),
+    ("", "Paris, le 3 décembre 2026 (GLOBE NEWSWIRE) -- "),
+    ("", "PARIS, Dec. 3, 2026 /PRNewswire/ -- "),
+    ("", "TORONTO, Dec. 3, 2026 /CNW/ - "),
+    ("", "PARIS, FRANCE / ACCESSWIRE / December 3, 2026 / "),
+])
+def test_a_release_distributor_s_dateline_leaves_the_top_of_the_body(head, opening):
+    """Business Wire's « ROUBAIX, France--(BUSINESS WIRE)--Regulatory News: » alone on its line, or the dateline that
+    opens the first paragraph: the distributor's mark is no word of the story (mini sites, fifth round)."""
+    body = "\n".join(STORY[:3] + STORY[5:9])
+    assert strip_boilerplate(f"{head}{opening}{body}") == body
+    # the same words further down are the story's, and a slash in the first sentence stays
+    middle = STORY[:4] + [f"{opening}{STORY[4]}"] + STORY[5:9]
+    assert strip_boilerplate("\n".join(middle)) == "\n".join(middle)
+    service = "PARIS, Dec. 3, 2026 /PRNewswire/ -- The 24/7 service opens in January for every customer in France."
+    assert strip_boilerplate(f"{service}\n{body}") == f"{service.split('-- ')[1]}\n{body}"
+
+
 @pytest.mark.parametrize("body_class", ["article-body", "release"])
 def test_a_press_release_s_headline_repeated_under_its_kicker_leaves_the_text(body_class):
     """The headline came after « Communiqué de presse », so it was not the first line that `without_title` drops;
@@ -869,6 +889,10 @@ def test_an_archive_label_over_tags_leaves_the_text(line):
     "Rate and review us on Apple Podcasts.",
     "Présentation : Julien Morel. Réalisation : Inès Dupuis. Un podcast de Tech & Co Audio.",
     "Hosted by Mia Chen. Music by Blue Dot Sessions. A Big Bytes production.",
+    # mini sites, fifth round: credits between middle dots or bars, the show presenting itself among them
+    "Réalisation : Thomas Guérin · Musique : Studio Ondine · Silicium est un podcast indépendant, soutenu par ses "
+    "auditeurs.",
+    "Hosted by Mia Chen | Produced by Leo Park | Big Bytes is an independent show from Fathom Audio.",
 ])
 def test_a_show_s_calls_and_credits_leave_the_text(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
@@ -880,6 +904,8 @@ def test_a_show_s_calls_and_credits_leave_the_text(line):
     "Music by Nvidia engineers was played at the launch, the company said.",
     "Le groupe veut ne rater aucun épisode de la bataille des puces, a dit son patron.",
     "Les clients ont laissé 5 étoiles à l'application, selon Google.",
+    "Réalisation : Thomas Guérin · le film sort en salles le 4 mars, a annoncé le distributeur.",
+    "Silicium est un podcast indépendant · Réalisation : le studio a doublé ses effectifs en un an.",
 ])
 def test_story_lines_like_a_show_s_credits_are_kept(line):
     text = f"{BODY_LINES}\n{line}\n{BODY_LINES}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -1305,6 +1306,20 @@ def test_a_time_written_with_a_dot_and_its_zone_dates_a_page_whose_markup_states
                            min_words=10).published_at == expected
 
 
+@pytest.mark.parametrize("meta_line, lang, expected", [
+    # release wires spell the zone out (mini sites, fifth round): the feed's later time stood in, 5 h 15 late
+    ("December 02, 2026 03:30 AM Eastern Standard Time", "en", datetime(2026, 12, 2, 8, 30, tzinfo=timezone.utc)),
+    ("Dec 2, 2026 10:00 AM Central European Time", "en", datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)),
+    ("2 déc. 2026 08:00 heure normale d’Europe centrale", "fr", datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc)),
+    # a zone spelt out that is none of them leaves the time unread, as an unknown abbreviation does: the day only
+    ("December 02, 2026 03:30 AM Moscow Standard Time", "en", datetime(2026, 12, 2, tzinfo=timezone.utc)),
+])
+def test_a_time_with_its_zone_spelt_out_dates_a_page_whose_markup_states_none(meta_line, lang, expected):
+    html = _depeche(meta_line, lang)
+    assert extract_article(html, "http://127.0.0.1:18756/news/home/20261202004871/en/", None, NOW + timedelta(days=4),
+                           min_words=10).published_at == expected
+
+
 def _text_view(source_line: str) -> str:
     """A press database's text view of a print story (Europresse-like): no metadata, a generic <title>."""
     body = "".join(f"<p>{p}</p>" for p in [
@@ -1408,6 +1423,51 @@ def test_a_video_s_folded_transcript_is_not_the_story():
            "sortiront chaque mois de la nouvelle ligne de production installée à Carquefou.</p></details>")
     text = extract_article(_lead_page("", after=faq), "https://tv.example/f", None, NOW, min_words=10).text
     assert "Environ deux mille serveurs" in text
+
+
+@pytest.mark.parametrize("player", [
+    "<audio controls src='/audio/ep88.mp3'></audio>",
+    "<script type='application/ld+json'>{\"@type\": \"PodcastEpisode\", \"name\": \"Episode 88\"}</script>",
+    "<script type='application/ld+json'>{\"@type\": [\"RadioEpisode\"], \"name\": \"L'invité\"}</script>",
+])
+def test_an_audio_episode_s_folded_transcript_is_the_story(player):
+    """Mini sites, fifth round: a podcast episode's transcript folded under « Lire la transcription de l'épisode » is
+    what the episode says (its guest's words, the places and companies they name) and was lost with the box; only the
+    label goes. Under a video (ninth round R9-3, above) it still goes."""
+    transcript = ("<details class='transcript'><summary>Lire la transcription de l'épisode</summary><p><strong>Agnès "
+                  "Morvan :</strong> Les premiers services devaient ouvrir en 2024, et les équipes de Carquefou "
+                  "attendent toujours la qualification des serveurs.</p></details>")
+    text = extract_article(_lead_page("", after=player + transcript), "https://podcast.example/ep88", None, NOW,
+                           min_words=10).text
+    assert "Les premiers services devaient ouvrir en 2024" in text and "Lire la transcription" not in text
+    video = "<video src='/v/plant.mp4'></video><audio src='/a/plant.mp3'></audio>"
+    text = extract_article(_lead_page("", after=video + transcript), "https://tv.example/v", None, NOW,
+                           min_words=10).text
+    assert "Les premiers services" not in text and "Carquefou" in text
+
+
+@pytest.mark.parametrize(("heading", "items"), [
+    ("<h3>Au programme</h3>", ["00:00 – Introduction", "03:12 – Du logiciel de CAO", "1:02:45 – Souveraineté"]),
+    ("<p>Chapters</p>", ["0:00 Intro", "4:31 Why sovereign cloud", "12:05 What customers ask"]),
+    ("<h2>Sommaire</h2>", ["(00:00) Ouverture", "(07:40) Le marché", "(21:15) Questions"]),
+])
+def test_an_episode_s_chapters_leave_the_text_with_their_heading(heading, items):
+    """Mini sites, fifth round: a podcast page's « Au programme » and its list of times into the episode were stored
+    as the story's lines. A day's programme (starting at 09:30) and a list with one item that is no time stay."""
+    def text_with(after: str) -> str:
+        return extract_article(_lead_page("", after=after), "https://podcast.example/ep87", None, NOW,
+                               min_words=10).text
+
+    chapters = heading + "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    text = text_with(chapters)
+    titles = [item.split(" ", 1)[1].lstrip("– ") for item in items]
+    assert not any(title in text for title in titles) and re.sub("<[^>]+>", "", heading) not in text
+    assert "Carquefou" in text
+    programme = "<h3>Le programme</h3><ul><li>09:30 – Accueil des élus</li><li>10:15 – Visite de la ligne</li></ul>"
+    assert "Visite de la ligne" in text_with(programme)
+    mixed = (heading + "<ul>" + "".join(f"<li>{item}</li>" for item in items)
+             + "<li>Bonus : la carte des usines</li></ul>")
+    assert "la carte des usines" in text_with(mixed)
 
 
 def test_a_live_quote_chip_inside_a_sentence_is_not_the_story():
@@ -1922,16 +1982,25 @@ def test_a_placeholder_meta_title_gives_way_to_the_page_s_title(placeholder):
 def test_the_not_story_expressions_a_page_is_spared_would_have_found_nothing_there():
     """Each `_NOT_STORY` expression walks every element; a page without its clue (a class word, an in-page link, a
     `<details>`, language versions) is spared it. Sparing must not change the pruning: on every fixture page, and on
-    a page holding each expression's target, the expressions run find the elements all of them find."""
+    a page holding each expression's target, the expressions run are the page's full list in order, less some that
+    find nothing there."""
     from lxml.etree import XPath
 
     from pipeline.budget import parse_within_budget
-    from pipeline.extract import _NOT_STORY, _not_story_here
+    from pipeline.extract import (_EPISODE_TRANSCRIPTS, _NOT_STORY, _TRANSCRIPT_LABEL, _is_audio_episode,
+                                  _prune_expressions)
+
+    def every_expression(tree):  # the list without clues, as it was
+        expressions = [expression for expression, _ in _NOT_STORY]
+        if _is_audio_episode(tree):
+            expressions = [e for e in expressions if e not in _EPISODE_TRANSCRIPTS] + [f"//details/{_TRANSCRIPT_LABEL}"]
+        return expressions
 
     targets = (
         "<p class='pull-quote'>Quote</p><p class='kg-signup-card'>Sign up</p>"
         "<p>cloud<sup><a href='#fn1'>1</a></sup></p><h2>Key events</h2><ul><li><a href='#u1'>One</a></li>"
-        "<li><a href='#u2'>Two</a></li></ul><details><summary>Transcript</summary><p>Words</p></details>"
+        "<li><a href='#u2'>Two</a></li></ul><h3>Au programme</h3><ul><li>00:00 – Intro</li><li>03:12 – Cloud</li></ul>"
+        "<details><summary>Transcript</summary><p>Words</p></details>"
         "<div class='video'><div class='transcript'>Spoken</div></div><p>Shares <a>NVDA<span>-2.1%</span></a></p>"
         "<div lang='es'><a href='https://example.com/es'>Leer en español</a></div>"
         "<aside class='donation-box'>Give</aside>")
@@ -1939,15 +2008,13 @@ def test_the_not_story_expressions_a_page_is_spared_would_have_found_nothing_the
             f"<body><h1>Title</h1>{targets}<p>{'Story words. ' * 40}</p></body></html>")
     pages = [page.encode(), *(path.read_bytes() for path in sorted(FIXTURES.rglob("*.html")))]
     assert len(pages) > 50
-    every = [XPath(expression) for expression, _ in _NOT_STORY]
     for body in pages:
         tree = parse_within_budget(body.decode("utf-8", "replace"), None)
         if tree is None:
             continue
-        run = _not_story_here(tree)
-        found_by_spared = [element for (expression, _), compiled in zip(_NOT_STORY, every) if expression not in run
-                           for element in compiled(tree)]
-        assert found_by_spared == []
+        run, full = _prune_expressions(tree), every_expression(tree)
+        assert run == [expression for expression in full if expression in run]
+        assert [element for expression in full if expression not in run for element in XPath(expression)(tree)] == []
     targeted = parse_within_budget(page, None)
-    assert len(_not_story_here(targeted)) == len(_NOT_STORY)  # the target page holds every clue
-    assert all(compiled(targeted) for compiled in every)  # and every expression finds its target there
+    assert _prune_expressions(targeted) == [expression for expression, _ in _NOT_STORY]  # every clue is there
+    assert all(XPath(expression)(targeted) for expression, _ in _NOT_STORY)  # and every expression finds its target
