@@ -262,13 +262,21 @@ def apply_stored(client: Elasticsearch, settings: Settings, article_id: str, *, 
 def recent_corrections(client: Elasticsearch, settings: Settings, size: int = 50,
                        article_id: str | None = None) -> list[Correction]:
     """The newest corrections first."""
+    return recent_corrections_and_total(client, settings, size, article_id)[0]
+
+
+def recent_corrections_and_total(client: Elasticsearch, settings: Settings, size: int = 50,
+                                 article_id: str | None = None) -> tuple[list[Correction], int]:
+    """The newest corrections first, and how many there are in all: `tone list` shows the latest `size` of them,
+    and said "50 tone correction(s)" of a store holding 12,000."""
     query = {"term": {"article_id": article_id}} if article_id else {"match_all": {}}
     try:
-        hits = client.search(index=corrections_index(settings), query=query, size=size,
-                             sort=[{"corrected_at": {"order": "desc"}}])["hits"]["hits"]
+        found = client.search(index=corrections_index(settings), query=query, size=size, track_total_hits=True,
+                              sort=[{"corrected_at": {"order": "desc"}}])["hits"]
     except NotFoundError:
-        return []
-    return [Correction.model_validate(h["_source"]) for h in hits]
+        return [], 0
+    fixes = [Correction.model_validate(h["_source"]) for h in found["hits"]]
+    return fixes, max(found["total"]["value"], len(fixes))
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -325,6 +325,29 @@ def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(st
         assert exc.value.code == 2 and "--limit" in capsys.readouterr().err
 
 
+def test_tone_list_says_how_many_corrections_there_are_beside_the_latest_it_lists(store, capsys):
+    """`tone list` showed the latest 50 as "50 tone correction(s)" of a store holding 12,000 (measured on the
+    stand-in): the count in all comes first, as `mentions` gives it, and each JSON row carries it."""
+    from pipeline.cli import main
+
+    settings, client = store
+    rec, other = tribune(), sap_mistral()
+    index(store, [rec, other])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    set_tone(client, settings, rec.article.id, "neutral", company="Nvidia")
+    set_tone(client, settings, other.article.id, "negative", company="SAP")
+    main(["tone", "list", "--limit", "2"])
+    out = capsys.readouterr().out
+    assert "3 tone correction(s); the latest 2, newest first" in out and "SAP" in out and "Nvidia" in out
+    main(["tone", "list", "--limit", "2", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2 and {row["total"] for row in rows} == {3}
+    main(["tone", "list", "--article-id", rec.article.id[:12], "--limit", "1"])
+    assert "2 tone correction(s); the latest 1, newest first" in capsys.readouterr().out
+    main(["tone", "list"])  # all of them listed: the count alone, as before
+    assert "3 tone correction(s), newest first" in capsys.readouterr().out
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Re-indexing and re-enrichment keep it
 # ------------------------------------------------------------------------------------------------------------
