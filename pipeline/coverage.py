@@ -246,8 +246,13 @@ def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) 
     start = None if start is not None and start <= EARLIEST else start
     start, end = start and start.astimezone(tz), end and end.astimezone(tz)
     days = all(t is None or t.time() == time.min for t in (start, end))
-    first = start and (f"{start.date()}" if days else f"{start:%Y-%m-%d %H:%M}")
-    last = end and (f"{end.date() - timedelta(days=1)}" if days else f"{end:%Y-%m-%d %H:%M}")
+    # to the minute, unless both sides then read the same: a 30-second period read "10:00 → 10:00", as if empty
+    clock = "%H:%M"
+    for finer in ("%H:%M:%S", "%H:%M:%S.%f"):
+        if start and end and start.strftime(clock) == end.strftime(clock):
+            clock = finer
+    first = start and (f"{start.date()}" if days else start.strftime(f"%Y-%m-%d {clock}"))
+    last = end and (f"{end.date() - timedelta(days=1)}" if days else end.strftime(f"%Y-%m-%d {clock}"))
     zone_name = tz.key if days or not end else f"{tz.key}, end excluded"
     if first and last:
         return f"{first} → {last} ({zone_name})"

@@ -494,6 +494,26 @@ def test_headers_state_the_period_with_its_zone_and_the_last_day_typed(around_mi
     assert (data["since"], data["until"]) == ("2026-11-01T00:00:00+01:00", "2026-12-01T00:00:00+01:00")
 
 
+def test_a_period_shorter_than_a_minute_is_stated_to_the_second_not_as_an_empty_one(around_midnight):
+    """`--since 2026-11-25T08:30:00 --until 2026-11-25T08:30:45` holds the 08:30 article, and the header read
+    "08:30 → 08:30", a period that looks empty: seconds are shown when the minutes alone read the same."""
+    from pipeline.coverage import list_mentions
+    from pipeline.search import search_articles
+
+    settings, client = around_midnight
+    since, until = "2026-11-25T08:30:00", "2026-11-25T08:30:45"
+    period = "2026-11-25 08:30:00 → 2026-11-25 08:30:45 (Europe/Paris, end excluded)"
+    assert coverage(client, settings, ["Mistral AI"], since=since, until=until)["period"] == period
+    assert list_mentions(client, settings, ["Mistral AI"], since, until)[1] == 1
+    found = search_articles(client, settings, "*", companies=["Mistral AI"], since=since, until=until)
+    assert found.total == 1 and found.as_dict()["period"] == period
+    proc = _cli("mentions", "--entity", "mistral", "--since", since, "--until", until)
+    assert proc.returncode == 0 and f"1 mention(s), {period}" in " ".join(proc.stdout.split()), proc.stdout
+    # to the minute otherwise, as before
+    assert coverage(client, settings, ["Mistral AI"], since="2026-11-25T08:00",
+                    until="2026-11-25T09:00:30")["period"] == "2026-11-25 08:00 → 2026-11-25 09:00 (Europe/Paris, end excluded)"
+
+
 def test_printed_times_are_in_the_newsroom_time_zone_with_the_zone(around_midnight):
     import os
 
