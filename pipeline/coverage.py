@@ -54,9 +54,10 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
 
     Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
     (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing); a start in
-    year 9999 is refused in one sentence (it was moved to 9999-01-01 without a word)."""
+    year 9999 and an end before 1900 are refused in one sentence (nothing is dated there)."""
     if value is None:
         return None
+    typed = value.strip() if isinstance(value, str) else _as_typed(value)
     if isinstance(value, str):
         text = value.strip()
         if not text:  # `--since ""` (a shell variable left unset) silently meant no period, or the default one
@@ -84,6 +85,11 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             except OverflowError:  # 9999-12-31, the usual way to say "no end"
                 return None
     if when < EARLIEST:  # 0001-01-01, "from the beginning": nothing is older than this anyway
+        if end:  # so a period ending then is empty: `--until 1026-11-30` (a year mistyped) read "to 1900-01-01 00:09",
+            # and with `--since 1026-11-01` "--since 1026-11-01 is not before --until 1026-11-30"
+            option = option or "--until"
+            raise NewsroomError(f"{option} {typed} is before 1900-01-01, the earliest date the store reads: "
+                                f"no article is dated that early (is the year mistyped?); give a later {option}.")
         return EARLIEST
     if when > LATEST:  # past year 9999 in UTC once the offset is applied: out of every date library's range
         if end:

@@ -716,6 +716,31 @@ def test_far_dates_are_open_ends_and_huge_ranges_are_refused_in_one_sentence(ind
     assert "Start date 9999-12-31 is past 9999-01-01 00:00 UTC" in proc.stderr
 
 
+def test_an_end_before_1900_is_one_sentence_not_an_empty_period_ending_at_paris_mean_time(indexed, tmp_path):
+    """`--until 1026-11-30` (a year mistyped) was read as 1900-01-01 UTC: "0 mention(s), to 1900-01-01 00:09", and with
+    `--since 1026-11-01` the sentence "--since 1026-11-01 is not before --until 1026-11-30", which it is."""
+    from pipeline.coverage import list_mentions
+    from pipeline.search import search_articles
+
+    settings, client = indexed
+    said = r"^--until 1026-11-30 is before 1900-01-01, the earliest date the store reads: no article is dated that early"
+    for since in (None, "1026-11-01"):
+        with pytest.raises(NewsroomError, match=said):
+            coverage(client, settings, ["Mistral AI"], since=since, until="1026-11-30")
+        with pytest.raises(NewsroomError, match=said):
+            list_mentions(client, settings, ["Mistral AI"], since, "1026-11-30")
+        with pytest.raises(NewsroomError, match=said):
+            search_articles(client, settings, "*", since=since, until="1026-11-30")
+    for command in (["mentions", "--entity", "mistral"], ["report", "--output", str(tmp_path / "r.html")]):
+        proc = _cli(*command, "--since", "1026-11-01", "--until", "1026-11-30")
+        assert proc.returncode == 1 and "--until 1026-11-30 is before 1900-01-01" in proc.stderr, proc.stderr
+        assert "is not before" not in proc.stderr and not (tmp_path / "r.html").exists()
+    proc = _cli("search", "cloud", "--until", "1899-12-31T23:00")  # as typed, not as Python prints it
+    assert proc.returncode == 1 and "--until 1899-12-31T23:00 is before 1900-01-01" in proc.stderr, proc.stderr
+    # the first day the store reads is a period still
+    assert list_mentions(client, settings, ["Mistral AI"], None, "1900-01-01")[1] == 0
+
+
 def test_a_start_in_year_9999_is_one_sentence_and_an_end_there_is_open():
     from zoneinfo import ZoneInfo
 
