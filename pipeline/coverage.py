@@ -395,6 +395,9 @@ def coverage(
         raise NewsroomError(f"No mentions index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
     aggs = client.search(index=alias, **body)["aggregations"]
 
+    # counted up to now at most: with an `--until` to come (`--until` next Sunday), today's bucket and the ones after
+    # it were shown whole, this week's first days read as a full week beside last week's
+    measured = min(last, now)
     series: dict[str, list[dict]] = {}
     totals: dict[str, dict] = {}
     for entity in entities:
@@ -411,7 +414,8 @@ def coverage(
                 "articles": articles,
                 "clusters": clusters,
                 "sentiment": None if avg is None else round(avg, 3),
-                "partial": opens < start or opens < last < next_bucket(opens, interval, bucket_tz),
+                "partial": opens < start or opens < measured < next_bucket(opens, interval, bucket_tz)
+                           or measured <= opens,
             })
         series[entity] = points
         avg = bucket["sentiment"]["value"]
@@ -431,7 +435,8 @@ def coverage(
     top_sources = sorted(top_sources, key=lambda s: (-s["count"], s["source"]))[:TOP_SOURCES]
     partial = [p["date"] for p in next(iter(series.values())) if p["partial"]]  # same buckets for every company
     if partial:
-        notes.append(f"partial {interval}s (the period covers only part of them): {', '.join(partial)}")
+        going_on = " or they are not over yet" if measured < last else ""  # an --until still to come
+        notes.append(f"partial {interval}s (the period covers only part of them{going_on}): {', '.join(partial)}")
     return {
         "interval": interval,
         "count": count,

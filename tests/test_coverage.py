@@ -585,6 +585,34 @@ def test_a_mid_week_since_marks_its_first_week_partial(around_midnight, monkeypa
     assert "2026-11-23 (partial)" in proc.stdout
 
 
+def test_buckets_not_over_yet_are_partial_when_until_is_still_to_come(indexed, monkeypatch):
+    """`--since` Monday `--until` Sunday on a Wednesday showed this week (and today, and the days after it, at 0) as
+    whole buckets, Wednesday's count beside last week's full one: only "today so far" of the default period was
+    marked. Every bucket not over at the time of the query is partial now."""
+    from datetime import timedelta
+
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "UTC")  # the stand-in's buckets are UTC: here they match the period
+    settings, client = load_settings(), indexed[1]
+    wednesday = datetime(2026, 11, 18, 12, tzinfo=UTC)
+    result = coverage(client, settings, ["Nvidia"], interval="week", since="2026-11-09", until="2026-11-22",
+                      now=wednesday)
+    assert [(p["date"], p["count"], p["partial"]) for p in result["series"]["Nvidia"]] == [
+        ("2026-11-09", 0, False), ("2026-11-16", 3, True)]  # a week not over on the 18th: not a whole week's count
+    assert "partial weeks (the period covers only part of them or they are not over yet): 2026-11-16" in result["notes"]
+    days = coverage(client, settings, ["Nvidia"], since="2026-11-17", until="2026-11-20", now=wednesday)
+    assert [(p["date"], p["partial"]) for p in days["series"]["Nvidia"]] == [
+        ("2026-11-17", False), ("2026-11-18", True), ("2026-11-19", True), ("2026-11-20", True)]
+    past = coverage(client, settings, ["Nvidia"], since="2026-11-17", until="2026-11-20")  # over: whole, as before
+    assert not any(p["partial"] for p in past["series"]["Nvidia"])
+    today = datetime.now(UTC).date()
+    proc = _cli("coverage", "--entity", "nvidia", "--since", str(today - timedelta(days=1)),
+                "--until", str(today + timedelta(days=1)))
+    assert proc.returncode == 0, proc.stderr
+    shown = " ".join(proc.stdout.split())
+    assert f"{today - timedelta(days=1)} │" in shown and f"{today} (partial)" in shown, proc.stdout
+    assert f"{today + timedelta(days=1)} (partial)" in shown
+
+
 def test_paris_default_window_on_the_stand_in_marks_the_utc_edge_bucket_partial(around_midnight):
     settings, client = around_midnight
     result = coverage(client, settings, ["OVHcloud"], now=datetime(2026, 11, 30, 21, 43, tzinfo=UTC))
