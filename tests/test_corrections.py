@@ -403,6 +403,34 @@ def test_reenriching_further_back_than_any_article_reenriches_them_all(store, da
     assert counts["reenriched"] == 1 and counts["errors"] == 0
 
 
+def test_the_latest_correction_is_applied_past_10000_recorded_ones(store):
+    """The corrections of the articles being written were read by one search of at most 10,000 hits, oldest first:
+    past that, the latest ones, which decide, were left out, so `tone set` and a re-indexed article applied a label
+    an analyst had since corrected (measured on the stand-in with 12,001 corrections of 8 articles: all 8 wrong)."""
+    from datetime import UTC, datetime, timedelta
+
+    from elasticsearch import helpers
+
+    from pipeline.corrections import Correction
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    old = (Correction(article_id=rec.article.id, target="document", label="positive", old_label="negative",
+                      model_label="negative", analyst="bot", corrected_at=start + timedelta(seconds=n))
+           for n in range(10_050))
+    helpers.bulk(client, ({"_index": corrections_index(settings), "_id": f"old-{n}",
+                           "_source": fix.model_dump(mode="json", exclude_none=True)} for n, fix in enumerate(old)),
+                 refresh=True)
+    set_tone(client, settings, rec.article.id, "negative", note="the verdict wins")
+    assert stored_article(store, rec.article.id)["sentiment"]["label"] == "negative"
+    changed = tribune(TRIBUNE_FR + " Mise à jour.")
+    assert index_enriched(client, settings, [changed]).updated == 1
+    assert stored_article(store, rec.article.id)["sentiment"]["label"] == "negative"
+    assert stored_mentions(store, rec.article.id)["Mistral AI"]["article_sentiment"]["label"] == "negative"
+
+
 def test_overlay_ignores_a_company_the_new_version_no_longer_mentions():
     from datetime import UTC, datetime
 
