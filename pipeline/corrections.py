@@ -149,15 +149,17 @@ def load_corrections(client: Elasticsearch, settings: Settings, article_ids: lis
         return {}
     out: dict[str, list[Correction]] = {}
     for start in range(0, len(article_ids), 1000):
+        # every one, not the first 10,000 a search returns: sorted oldest first, those left out were the latest,
+        # the ones that decide, and a re-indexed article took back a label an analyst had since corrected
+        query = {"query": {"terms": {"article_id": article_ids[start : start + 1000]}}}
         try:
-            hits = client.search(index=corrections_index(settings), size=10_000,
-                                 query={"terms": {"article_id": article_ids[start : start + 1000]}},
-                                 sort=[{"corrected_at": {"order": "asc"}}])["hits"]["hits"]
+            for hit in helpers.scan(client, index=corrections_index(settings), query=query, size=1000):
+                fix = Correction.model_validate(hit["_source"])
+                out.setdefault(fix.article_id, []).append(fix)
         except NotFoundError:  # no correction index yet (setup not re-run since an upgrade): nothing to apply
             return out
-        for hit in hits:
-            fix = Correction.model_validate(hit["_source"])
-            out.setdefault(fix.article_id, []).append(fix)
+    for fixes in out.values():
+        fixes.sort(key=lambda fix: fix.corrected_at)
     return out
 
 
@@ -262,13 +264,21 @@ def apply_stored(client: Elasticsearch, settings: Settings, article_id: str, *, 
 def recent_corrections(client: Elasticsearch, settings: Settings, size: int = 50,
                        article_id: str | None = None) -> list[Correction]:
     """The newest corrections first."""
+    return recent_corrections_and_total(client, settings, size, article_id)[0]
+
+
+def recent_corrections_and_total(client: Elasticsearch, settings: Settings, size: int = 50,
+                                 article_id: str | None = None) -> tuple[list[Correction], int]:
+    """The newest corrections first, and how many there are in all: `tone list` shows the latest `size` of them,
+    and said "50 tone correction(s)" of a store holding 12,000."""
     query = {"term": {"article_id": article_id}} if article_id else {"match_all": {}}
     try:
-        hits = client.search(index=corrections_index(settings), query=query, size=size,
-                             sort=[{"corrected_at": {"order": "desc"}}])["hits"]["hits"]
+        found = client.search(index=corrections_index(settings), query=query, size=size, track_total_hits=True,
+                              sort=[{"corrected_at": {"order": "desc"}}])["hits"]
     except NotFoundError:
-        return []
-    return [Correction.model_validate(h["_source"]) for h in hits]
+        return [], 0
+    fixes = [Correction.model_validate(h["_source"]) for h in found["hits"]]
+    return fixes, max(found["total"]["value"], len(fixes))
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -54,9 +54,10 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
 
     Far dates are open ends: an end in year 9999 or later is None (no end), a start before 1900 is 1900-01-01 UTC
     (a year-1 or year-9999 date overflowed in time zone arithmetic and in the store's date parsing); a start in
-    year 9999 is refused in one sentence (it was moved to 9999-01-01 without a word)."""
+    year 9999 and an end before 1900 are refused in one sentence (nothing is dated there)."""
     if value is None:
         return None
+    typed = value.strip() if isinstance(value, str) else _as_typed(value)
     if isinstance(value, str):
         text = value.strip()
         if not text:  # `--since ""` (a shell variable left unset) silently meant no period, or the default one
@@ -84,6 +85,11 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             except OverflowError:  # 9999-12-31, the usual way to say "no end"
                 return None
     if when < EARLIEST:  # 0001-01-01, "from the beginning": nothing is older than this anyway
+        if end:  # so a period ending then is empty: `--until 1026-11-30` (a year mistyped) read "to 1900-01-01 00:09",
+            # and with `--since 1026-11-01` "--since 1026-11-01 is not before --until 1026-11-30"
+            option = option or "--until"
+            raise NewsroomError(f"{option} {typed} is before 1900-01-01, the earliest date the store reads: "
+                                f"no article is dated that early (is the year mistyped?); give a later {option}.")
         return EARLIEST
     if when > LATEST:  # past year 9999 in UTC once the offset is applied: out of every date library's range
         if end:
@@ -246,8 +252,13 @@ def describe_window(start: datetime | None, end: datetime | None, tz: ZoneInfo) 
     start = None if start is not None and start <= EARLIEST else start
     start, end = start and start.astimezone(tz), end and end.astimezone(tz)
     days = all(t is None or t.time() == time.min for t in (start, end))
-    first = start and (f"{start.date()}" if days else f"{start:%Y-%m-%d %H:%M}")
-    last = end and (f"{end.date() - timedelta(days=1)}" if days else f"{end:%Y-%m-%d %H:%M}")
+    # to the minute, unless both sides then read the same: a 30-second period read "10:00 → 10:00", as if empty
+    clock = "%H:%M"
+    for finer in ("%H:%M:%S", "%H:%M:%S.%f"):
+        if start and end and start.strftime(clock) == end.strftime(clock):
+            clock = finer
+    first = start and (f"{start.date()}" if days else start.strftime(f"%Y-%m-%d {clock}"))
+    last = end and (f"{end.date() - timedelta(days=1)}" if days else end.strftime(f"%Y-%m-%d {clock}"))
     zone_name = tz.key if days or not end else f"{tz.key}, end excluded"
     if first and last:
         return f"{first} → {last} ({zone_name})"
@@ -384,6 +395,9 @@ def coverage(
         raise NewsroomError(f"No mentions index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
     aggs = client.search(index=alias, **body)["aggregations"]
 
+    # counted up to now at most: with an `--until` to come (`--until` next Sunday), today's bucket and the ones after
+    # it were shown whole, this week's first days read as a full week beside last week's
+    measured = min(last, now)
     series: dict[str, list[dict]] = {}
     totals: dict[str, dict] = {}
     for entity in entities:
@@ -400,7 +414,8 @@ def coverage(
                 "articles": articles,
                 "clusters": clusters,
                 "sentiment": None if avg is None else round(avg, 3),
-                "partial": opens < start or opens < last < next_bucket(opens, interval, bucket_tz),
+                "partial": opens < start or opens < measured < next_bucket(opens, interval, bucket_tz)
+                           or measured <= opens,
             })
         series[entity] = points
         avg = bucket["sentiment"]["value"]
@@ -420,7 +435,8 @@ def coverage(
     top_sources = sorted(top_sources, key=lambda s: (-s["count"], s["source"]))[:TOP_SOURCES]
     partial = [p["date"] for p in next(iter(series.values())) if p["partial"]]  # same buckets for every company
     if partial:
-        notes.append(f"partial {interval}s (the period covers only part of them): {', '.join(partial)}")
+        going_on = " or they are not over yet" if measured < last else ""  # an --until still to come
+        notes.append(f"partial {interval}s (the period covers only part of them{going_on}): {', '.join(partial)}")
     return {
         "interval": interval,
         "count": count,

@@ -23,7 +23,7 @@ from pipeline.coverage import (coverage, local_time, published_range, query_wind
 from pipeline.errors import NewsroomError
 from pipeline.safewrite import atomic_output
 from pipeline.settings import Settings
-from pipeline.sinks import for_chart, for_html, link_target, linkable, shown_title
+from pipeline.sinks import TITLE_SHOWN_CHARS, for_chart, for_html, link_target, linkable, shown_title
 from pipeline.store.shapes import stored_article
 from pipeline.store.templates import index_names
 from pipeline.urls import display_source
@@ -233,7 +233,7 @@ def _e(value) -> str:
 
 
 def _link(url: str | None, text: str | None) -> str:
-    label = _e(shown_title(text, url) or "(untitled)")
+    label = _e(shown_title(text, url, TITLE_SHOWN_CHARS) or "(untitled)")
     if linkable(url):
         return f'<a href="{_e(link_target(url))}">{label}</a>'
     return label

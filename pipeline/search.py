@@ -995,7 +995,9 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     response = client.search(index=alias, **body)
     hits = []
     for hit in response["hits"]["hits"]:
-        doc = stored_article(hit["_source"])
+        # every returned field, null when the article has none: one written by another tool without `url` (or
+        # `published_at`) ended `search` in a KeyError, and `--json` rows differed in their keys
+        doc = {**dict.fromkeys(RETURNED), **stored_article(hit["_source"])}
         doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
         doc["companies"] = _companies(doc)
         if tone_unread(doc):  # no tone to show, export or filter on: the stored `neutral 0.0` stands for none

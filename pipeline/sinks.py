@@ -272,13 +272,18 @@ def for_xml(value: object) -> str:
     return _NOT_XML.sub("", "" if value is None else str(value))
 
 
-def shown_title(title: object, url: str | None = None) -> str:
+# A title read by people (the HTML report, alert mails) shows its start, as the terminal does: one stored by another
+# tool or an older version may be 100 KB long (JSON, CSV and webhooks keep it whole).
+TITLE_SHOWN_CHARS = 300
+
+
+def shown_title(title: object, url: str | None = None, limit: int | None = None) -> str:
     """A stored title as one line, or its URL (as `display_url` shows it) when nothing visible is left of it: a title
     of combining marks or invisible characters stored before they were cleaned at extraction listed as a blank line
     in `search` and `mentions`, an empty link in the report and the alert mails (hostile input, sixteenth round)."""
     from pipeline.urls import display_url  # urls imports this module
 
-    return single_line(title) or (display_url(url) if url else "")
+    return single_line(title, limit) or (display_url(url) if url else "")
 
 
 def for_chart(value: object, limit: int | None = 40) -> str:

@@ -1611,3 +1611,42 @@ def test_keyword_fields_in_a_query_string_lang_and_source_read_as_search_reads_t
         "leave out nothing; closest: 'presse.example.org'.",
         f"rule 'not typo': query_string's NOT source:'elsewhere.example' is no feed name or domain in {feeds}: it may "
         "leave out nothing; closest: 'presse.example.org'."]
+
+
+def test_a_title_of_100_kb_is_cut_in_mails_and_the_report_and_kept_whole_in_the_webhook(store, tmp_path, monkeypatch,
+                                                                                          httpserver):
+    """An article stored by another tool (or an older version) with a 100 KB title: each alert mail carried it twice
+    (text and HTML), 272 KB for one article and 13.6 MB for a grouped message of 50, past a relay's usual 10 MB
+    limit (refused at every run, its alerts pending for ever), and the report's table showed it whole. Mails and
+    the report now show its start, as the terminal and Slack do; the webhook, which is data, keeps it whole."""
+    from pipeline.report import build_report
+    from pipeline.store.templates import index_names
+
+    settings, client = store
+    title = "<!channel> Mistral AI défaite " * 700  # 21 KB (newsroom itself stores 1,000 characters at most)
+    index(store, [make_record(f"https://presse.example.org/long{n}", NEGATIVE_FR + f" {n}", title="Mistral AI",
+                              orgs={"Mistral AI": -0.6}, score=-0.5) for n in range(3)])
+    for name in ("articles", "mentions"):  # as another tool writes it
+        client.update_by_query(index=index_names(settings.es_index_prefix)[name], refresh=True,
+                               script={"source": "ctx._source.title = params.title", "params": {"title": title}})
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {**email_rule("neg mistral", companies=["Mistral AI"], max_sentiment=-0.2), "delivery": "grouped"},
+        {"name": "hook", "companies": ["Mistral AI"], "delivery": "grouped",
+         "channels": [{"type": "webhook", "url": httpserver.url_for("/hook")}]}])
+    with SmtpServer() as smtp:
+        smtp_env(monkeypatch, smtp)
+        assert run_alerts(load_settings(), client, rules_file=rules)["sent"] == 6
+    (message,) = smtp.sink.messages
+    assert len(message.as_bytes()) < 30_000, len(message.as_bytes())
+    ((plain, html),) = smtp.sink.bodies()
+    shown = [line[2:] for line in plain.splitlines() if line.startswith("* ")]
+    assert len(shown) == 3 and all(len(line) == 300 and line.endswith("…") for line in shown)
+    assert html.count("Mistral AI défaite") < 3 * 20 and "&lt;!channel&gt;" in html
+    (request, _), = httpserver.log
+    assert [alert["title"] for alert in json.loads(request.data)["alerts"]] == [title] * 3
+    build_report(client, settings, tmp_path / "report.html", entities=["Mistral AI"], since="2026-11-01",
+                 until="2026-11-30")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    # 300 characters of each title, in the two tables listing the articles (whole: 4,200 times)
+    assert "&lt;!channel&gt; Mistral AI défaite" in page and page.count("Mistral AI défaite") <= 3 * 2 * 10

@@ -325,6 +325,29 @@ def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(st
         assert exc.value.code == 2 and "--limit" in capsys.readouterr().err
 
 
+def test_tone_list_says_how_many_corrections_there_are_beside_the_latest_it_lists(store, capsys):
+    """`tone list` showed the latest 50 as "50 tone correction(s)" of a store holding 12,000 (measured on the
+    stand-in): the count in all comes first, as `mentions` gives it, and each JSON row carries it."""
+    from pipeline.cli import main
+
+    settings, client = store
+    rec, other = tribune(), sap_mistral()
+    index(store, [rec, other])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
+    set_tone(client, settings, rec.article.id, "neutral", company="Nvidia")
+    set_tone(client, settings, other.article.id, "negative", company="SAP")
+    main(["tone", "list", "--limit", "2"])
+    out = capsys.readouterr().out
+    assert "3 tone correction(s); the latest 2, newest first" in out and "SAP" in out and "Nvidia" in out
+    main(["tone", "list", "--limit", "2", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 2 and {row["total"] for row in rows} == {3}
+    main(["tone", "list", "--article-id", rec.article.id[:12], "--limit", "1"])
+    assert "2 tone correction(s); the latest 1, newest first" in capsys.readouterr().out
+    main(["tone", "list"])  # all of them listed: the count alone, as before
+    assert "3 tone correction(s), newest first" in capsys.readouterr().out
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Re-indexing and re-enrichment keep it
 # ------------------------------------------------------------------------------------------------------------
@@ -378,6 +401,34 @@ def test_reenriching_further_back_than_any_article_reenriches_them_all(store, da
     index(store, [tribune()])
     counts = orchestration.reenrich_recent(days=days, force=True, settings=settings, enricher=Enricher(settings))
     assert counts["reenriched"] == 1 and counts["errors"] == 0
+
+
+def test_the_latest_correction_is_applied_past_10000_recorded_ones(store):
+    """The corrections of the articles being written were read by one search of at most 10,000 hits, oldest first:
+    past that, the latest ones, which decide, were left out, so `tone set` and a re-indexed article applied a label
+    an analyst had since corrected (measured on the stand-in with 12,001 corrections of 8 articles: all 8 wrong)."""
+    from datetime import UTC, datetime, timedelta
+
+    from elasticsearch import helpers
+
+    from pipeline.corrections import Correction
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    old = (Correction(article_id=rec.article.id, target="document", label="positive", old_label="negative",
+                      model_label="negative", analyst="bot", corrected_at=start + timedelta(seconds=n))
+           for n in range(10_050))
+    helpers.bulk(client, ({"_index": corrections_index(settings), "_id": f"old-{n}",
+                           "_source": fix.model_dump(mode="json", exclude_none=True)} for n, fix in enumerate(old)),
+                 refresh=True)
+    set_tone(client, settings, rec.article.id, "negative", note="the verdict wins")
+    assert stored_article(store, rec.article.id)["sentiment"]["label"] == "negative"
+    changed = tribune(TRIBUNE_FR + " Mise à jour.")
+    assert index_enriched(client, settings, [changed]).updated == 1
+    assert stored_article(store, rec.article.id)["sentiment"]["label"] == "negative"
+    assert stored_mentions(store, rec.article.id)["Mistral AI"]["article_sentiment"]["label"] == "negative"
 
 
 def test_overlay_ignores_a_company_the_new_version_no_longer_mentions():

@@ -494,6 +494,26 @@ def test_headers_state_the_period_with_its_zone_and_the_last_day_typed(around_mi
     assert (data["since"], data["until"]) == ("2026-11-01T00:00:00+01:00", "2026-12-01T00:00:00+01:00")
 
 
+def test_a_period_shorter_than_a_minute_is_stated_to_the_second_not_as_an_empty_one(around_midnight):
+    """`--since 2026-11-25T08:30:00 --until 2026-11-25T08:30:45` holds the 08:30 article, and the header read
+    "08:30 → 08:30", a period that looks empty: seconds are shown when the minutes alone read the same."""
+    from pipeline.coverage import list_mentions
+    from pipeline.search import search_articles
+
+    settings, client = around_midnight
+    since, until = "2026-11-25T08:30:00", "2026-11-25T08:30:45"
+    period = "2026-11-25 08:30:00 → 2026-11-25 08:30:45 (Europe/Paris, end excluded)"
+    assert coverage(client, settings, ["Mistral AI"], since=since, until=until)["period"] == period
+    assert list_mentions(client, settings, ["Mistral AI"], since, until)[1] == 1
+    found = search_articles(client, settings, "*", companies=["Mistral AI"], since=since, until=until)
+    assert found.total == 1 and found.as_dict()["period"] == period
+    proc = _cli("mentions", "--entity", "mistral", "--since", since, "--until", until)
+    assert proc.returncode == 0 and f"1 mention(s), {period}" in " ".join(proc.stdout.split()), proc.stdout
+    # to the minute otherwise, as before
+    assert coverage(client, settings, ["Mistral AI"], since="2026-11-25T08:00",
+                    until="2026-11-25T09:00:30")["period"] == "2026-11-25 08:00 → 2026-11-25 09:00 (Europe/Paris, end excluded)"
+
+
 def test_printed_times_are_in_the_newsroom_time_zone_with_the_zone(around_midnight):
     import os
 
@@ -563,6 +583,34 @@ def test_a_mid_week_since_marks_its_first_week_partial(around_midnight, monkeypa
     proc = _cli("coverage", "--entity", "mistral", "--interval", "week", "--since", "2026-11-25",
                 "--until", "2026-11-29")
     assert "2026-11-23 (partial)" in proc.stdout
+
+
+def test_buckets_not_over_yet_are_partial_when_until_is_still_to_come(indexed, monkeypatch):
+    """`--since` Monday `--until` Sunday on a Wednesday showed this week (and today, and the days after it, at 0) as
+    whole buckets, Wednesday's count beside last week's full one: only "today so far" of the default period was
+    marked. Every bucket not over at the time of the query is partial now."""
+    from datetime import timedelta
+
+    monkeypatch.setenv("NEWSROOM_TIMEZONE", "UTC")  # the stand-in's buckets are UTC: here they match the period
+    settings, client = load_settings(), indexed[1]
+    wednesday = datetime(2026, 11, 18, 12, tzinfo=UTC)
+    result = coverage(client, settings, ["Nvidia"], interval="week", since="2026-11-09", until="2026-11-22",
+                      now=wednesday)
+    assert [(p["date"], p["count"], p["partial"]) for p in result["series"]["Nvidia"]] == [
+        ("2026-11-09", 0, False), ("2026-11-16", 3, True)]  # a week not over on the 18th: not a whole week's count
+    assert "partial weeks (the period covers only part of them or they are not over yet): 2026-11-16" in result["notes"]
+    days = coverage(client, settings, ["Nvidia"], since="2026-11-17", until="2026-11-20", now=wednesday)
+    assert [(p["date"], p["partial"]) for p in days["series"]["Nvidia"]] == [
+        ("2026-11-17", False), ("2026-11-18", True), ("2026-11-19", True), ("2026-11-20", True)]
+    past = coverage(client, settings, ["Nvidia"], since="2026-11-17", until="2026-11-20")  # over: whole, as before
+    assert not any(p["partial"] for p in past["series"]["Nvidia"])
+    today = datetime.now(UTC).date()
+    proc = _cli("coverage", "--entity", "nvidia", "--since", str(today - timedelta(days=1)),
+                "--until", str(today + timedelta(days=1)))
+    assert proc.returncode == 0, proc.stderr
+    shown = " ".join(proc.stdout.split())
+    assert f"{today - timedelta(days=1)} │" in shown and f"{today} (partial)" in shown, proc.stdout
+    assert f"{today + timedelta(days=1)} (partial)" in shown
 
 
 def test_paris_default_window_on_the_stand_in_marks_the_utc_edge_bucket_partial(around_midnight):
@@ -694,6 +742,31 @@ def test_far_dates_are_open_ends_and_huge_ranges_are_refused_in_one_sentence(ind
     proc = _cli("search", "Mistral", "--since", "9999-12-31")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "Start date 9999-12-31 is past 9999-01-01 00:00 UTC" in proc.stderr
+
+
+def test_an_end_before_1900_is_one_sentence_not_an_empty_period_ending_at_paris_mean_time(indexed, tmp_path):
+    """`--until 1026-11-30` (a year mistyped) was read as 1900-01-01 UTC: "0 mention(s), to 1900-01-01 00:09", and with
+    `--since 1026-11-01` the sentence "--since 1026-11-01 is not before --until 1026-11-30", which it is."""
+    from pipeline.coverage import list_mentions
+    from pipeline.search import search_articles
+
+    settings, client = indexed
+    said = r"^--until 1026-11-30 is before 1900-01-01, the earliest date the store reads: no article is dated that early"
+    for since in (None, "1026-11-01"):
+        with pytest.raises(NewsroomError, match=said):
+            coverage(client, settings, ["Mistral AI"], since=since, until="1026-11-30")
+        with pytest.raises(NewsroomError, match=said):
+            list_mentions(client, settings, ["Mistral AI"], since, "1026-11-30")
+        with pytest.raises(NewsroomError, match=said):
+            search_articles(client, settings, "*", since=since, until="1026-11-30")
+    for command in (["mentions", "--entity", "mistral"], ["report", "--output", str(tmp_path / "r.html")]):
+        proc = _cli(*command, "--since", "1026-11-01", "--until", "1026-11-30")
+        assert proc.returncode == 1 and "--until 1026-11-30 is before 1900-01-01" in proc.stderr, proc.stderr
+        assert "is not before" not in proc.stderr and not (tmp_path / "r.html").exists()
+    proc = _cli("search", "cloud", "--until", "1899-12-31T23:00")  # as typed, not as Python prints it
+    assert proc.returncode == 1 and "--until 1899-12-31T23:00 is before 1900-01-01" in proc.stderr, proc.stderr
+    # the first day the store reads is a period still
+    assert list_mentions(client, settings, ["Mistral AI"], None, "1900-01-01")[1] == 0
 
 
 def test_a_start_in_year_9999_is_one_sentence_and_an_end_there_is_open():

@@ -1562,3 +1562,27 @@ def test_internationalised_domains_are_shown_in_unicode_unless_confusable_and_fi
         assert "pаypal" not in html and "аррӏе" not in html
     finally:
         drop_prefix(client, settings.es_index_prefix)
+
+
+def test_an_article_stored_without_url_date_or_title_is_listed_last_by_date_not_a_traceback(indexed, tmp_path):
+    """An article written into the store by another tool without `url`, `published_at`, `title` or `source` (the
+    mapping requires none): `search` and `search --csv` ended in a KeyError on 'url', and its `--json` row lacked the
+    keys it had no value for. It is listed last by date, "no date" and "(untitled)" in the terminal, with every key,
+    null, in JSON and an empty cell in CSV."""
+    settings, client, records = indexed
+    bare = records[1].article.id  # the OVHcloud results, stripped as another tool would write them
+    client.update_by_query(index=index_names(settings.es_index_prefix)["articles"], refresh=True,
+                           query={"ids": {"values": [bare]}},
+                           script={"source": "for (f in params.fields) { ctx._source.remove(f) }",
+                                   "params": {"fields": ["url", "published_at", "title", "source"]}})
+    proc = _cli("search", "--company", "ovh", "--csv", str(tmp_path / "r.csv"))
+    proc_any = _cli("search", "souverain", "--sort", "date")
+    for run in (proc, proc_any):
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    listed = [line.split()[0] for line in proc_any.stdout.splitlines() if re.match(r"^  [0-9a-f]{12}  ", line)]
+    assert listed[-1] == bare[:12] and f"{bare[:12]}  no date" in proc_any.stdout and "(untitled)" in proc_any.stdout
+    rows = list(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
+    assert [(row["id"], row["url"], row["published_at"]) for row in rows if row["id"] == bare] == [(bare, "", "")]
+    found = json.loads(_cli("search", "souverain", "--sort", "date", "--json").stdout)["results"]
+    assert len({tuple(sorted(row)) for row in found}) == 1  # the same keys in every row
+    assert found[-1]["id"] == bare and (found[-1]["url"], found[-1]["published_at"], found[-1]["title"]) == (None,) * 3

@@ -28,8 +28,8 @@ from pipeline.coverage import local_time, zone
 from pipeline.errors import ConfigError, NewsroomError
 from pipeline.replies import ReplyError, finished_within, post_capped
 from pipeline.settings import SMTP_SECURITY, Settings
-from pipeline.sinks import (for_header, for_html, for_slack, link_target, linkable, mail_address, mask_url, shown_title,
-                            shown_url, single_line)
+from pipeline.sinks import (TITLE_SHOWN_CHARS, for_header, for_html, for_slack, link_target, linkable, mail_address,
+                            mask_url, shown_title, shown_url, single_line)
 
 log = logging.getLogger(__name__)
 # httpx logs every request's full URL at INFO (the CLI with -v, an Airflow task's default level): a Slack webhook's
@@ -78,7 +78,7 @@ def subject_line(rule: Rule, items: list[AlertItem], prefix: str = "") -> str:
 def render_text(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) -> str:
     lines = [f"Alert rule: {rule.name}" + (f" — {rule.description}" if rule.description else ""), ""]
     for item in items:
-        lines.append(f"* {shown_title(item.title, item.url)}")
+        lines.append(f"* {shown_title(item.title, item.url, TITLE_SHOWN_CHARS)}")
         meta = " | ".join(single_line(x) for x in (item.source, _when(item, tz), item.lang) if x)
         if meta:
             lines.append(f"  {meta}")
@@ -102,7 +102,7 @@ def render_html(rule: Rule, items: list[AlertItem], tz: ZoneInfo | None = None) 
     parts = [f"<p><b>Alert rule:</b> {esc(rule.name)}" + (f" — {esc(rule.description)}" if rule.description else "")
              + "</p>"]
     for item in items:
-        title = esc(shown_title(item.title, item.url))
+        title = esc(shown_title(item.title, item.url, TITLE_SHOWN_CHARS))
         title = f'<a href="{esc(link_target(item.url))}">{title}</a>' if linkable(item.url) else title
         meta = " · ".join(esc(x) for x in (item.source, _when(item, tz), item.lang) if x)
         parts.append(

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from pipeline.cli import app
 from pipeline.settings import load_settings
-from pipeline.sinks import for_json, for_terminal as esc, terminal_console
+from pipeline.sinks import TITLE_SHOWN_CHARS, for_json, for_terminal as esc, terminal_console
 
 alerts_app = typer.Typer(help="Keyword, company and volume alerts by e-mail, Slack or webhook.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
@@ -93,7 +93,8 @@ def _print_report(report: dict) -> None:
             for message in result.get("would_send", []):
                 console.print(f"[bold]{esc(name)}[/] → {esc(message['channel'])}: {len(message['items'])} item(s)")
                 for item in message["items"]:
-                    console.print(f"  • {esc(item['title'])} ({esc(item.get('source') or '')}) {esc(item.get('url') or '')}",
+                    console.print(f"  • {esc(item['title'], TITLE_SHOWN_CHARS)} ({esc(item.get('source') or '')}) "
+                                  f"{esc(item.get('url') or '')}",
                                   highlight=False)
                     if item.get("snippet"):
                         console.print(f"    “{esc(plain_snippet(item['snippet']))}”", highlight=False)
@@ -146,7 +147,7 @@ def test_cmd(
             console.print(f"spike now: {esc(spike.title)}", highlight=False)
             console.print(f"  why: {esc('; '.join(spike.reasons))}", highlight=False)
             for related in spike.related:
-                console.print(f"  • {esc(str(related.get('title') or ''))} ({esc(str(related.get('source') or ''))}) "
+                console.print(f"  • {esc(str(related.get('title') or ''), TITLE_SHOWN_CHARS)} ({esc(str(related.get('source') or ''))}) "
                               f"{esc(str(related.get('url') or ''))}", highlight=False)
         return
     conditions = explain_match(client, settings, rule, article_id)

@@ -158,7 +158,7 @@ def search_cmd(
     for hit in results.hits:
         tone_of = hit.get("sentiment") or {}
         corrected = f" ({for_terminal('; '.join(tone_notes(tone_of)))})" if tone_of.get("corrected") else ""
-        console.print(f"[bold]{for_terminal(shown_title(hit.get('title'), hit['url']), SHOWN_CHARS)}[/]",
+        console.print(f"[bold]{for_terminal(shown_title(hit['title'], hit['url']) or '(untitled)', SHOWN_CHARS)}[/]",
                       highlight=False)
         unread = hit.get("sentiment") is None and hit.get("enrichment_level") == "partial"
         companies = ", ".join(for_terminal(c["company"]) + ("" if unread and not c["tone"] else
@@ -166,7 +166,7 @@ def search_cmd(
                               for c in hit["companies"])
         shown = (f"tone not read ({for_terminal(hit.get('lang') or '?')}: no tone model for this language)" if unread
                  else f"tone {for_terminal(tone_of.get('label') or '?')}{corrected}")
-        console.print(f"  {hit['short_id']}  {for_terminal(local_time(hit.get('published_at'), tz))}  "
+        console.print(f"  {hit['short_id']}  {for_terminal(local_time(hit['published_at'], tz) or 'no date')}  "
                       f"{for_terminal(display_source(hit.get('source')))}  "
                       f"{shown}"
                       f"{'  · ' + companies if companies else ''}", highlight=False)

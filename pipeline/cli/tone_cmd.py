@@ -74,7 +74,7 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Recent tone corrections: who, when, what, why."""
-    from pipeline.corrections import recent_corrections
+    from pipeline.corrections import recent_corrections_and_total
     from pipeline.store.client import make_client
 
     settings = load_settings()
@@ -82,14 +82,19 @@ def list_cmd(
         client = make_client(settings)
         if article_id is not None:
             article_id = _stored_or_full_id(client, settings, article_id)
-        fixes = recent_corrections(client, settings, size=limit, article_id=article_id)
+        fixes, total = recent_corrections_and_total(client, settings, size=limit, article_id=article_id)
     if as_json:
-        typer.echo(for_json([f.model_dump(mode="json") for f in fixes]))
+        # a list, as before; each row carries `total`, how many corrections there are (as `mentions --json` does)
+        typer.echo(for_json([{**f.model_dump(mode="json"), "total": total} for f in fixes]))
         return
     from pipeline.coverage import local_time, zone
 
     tz = zone(settings)  # printed times are local, with their zone
-    console.print(f"{len(fixes)} tone correction(s), newest first", highlight=False)
+    if len(fixes) < total:  # as `mentions` says it: the count in all, then how many are listed
+        console.print(f"{total:,} tone correction(s); the latest {len(fixes):,}, newest first (`newsroom tone export` "
+                      "writes them all):", highlight=False)
+    else:
+        console.print(f"{len(fixes)} tone correction(s), newest first", highlight=False)
     for fix in fixes:
         note = f" — {for_terminal(fix.note)}" if fix.note else ""
         console.print(f"{local_time(fix.corrected_at, tz)}  {for_terminal(fix.analyst)}  {for_terminal(fix.key)}: "
