@@ -68,7 +68,13 @@ class RobotRules(urllib.robotparser.RobotFileParser):
     """urllib's robots.txt reader, its rules matched as RFC 9309 §2.2.2 says: the longest matching rule decides
     (`Allow` on a tie), `*` matches any characters and a final `$` ends the path. urllib takes the first rule whose
     path the URL starts with and reads `*` and `$` as characters, so `Allow: /` before `Disallow: /private/` allowed
-    every page, and `Disallow: /*/private/` or `Disallow: /*.pdf$` none (hostile input, fifteenth round)."""
+    every page, and `Disallow: /*/private/` or `Disallow: /*.pdf$` none (hostile input, fifteenth round).
+    Each group's rules are indexed once (`_indexed_rules`): walking all of a 500 KiB file's 21,000 rules cost 23 ms
+    of CPU per link, on the collector's event loop (eighteenth round)."""
+
+    def parse(self, lines) -> None:
+        super().parse(lines)
+        self._indexes: dict[int, tuple] = {}
 
     def can_fetch(self, useragent: str, url: str) -> bool:
         if self.disallow_all or self.allow_all or not self.last_checked:
@@ -78,16 +84,60 @@ class RobotRules(urllib.robotparser.RobotFileParser):
             return True
         parts = urllib.parse.urlparse(urllib.parse.unquote(url))  # the path as urllib quotes its rules' paths
         path = urllib.parse.quote(urllib.parse.urlunparse(("", "", parts.path, parts.params, parts.query, ""))) or "/"
-        matching = [(len(rule.path), rule.allowance) for rule in entry.rulelines if _rule_matches(rule.path, path)]
+        index = self._indexes.get(id(entry))
+        if index is None:
+            index = self._indexes[id(entry)] = _indexed_rules(entry.rulelines)
+        matching = [(length, allow) for length, allow, *rule in _candidate_rules(index, path)
+                    if _rule_matches(*rule, path)]
         return max(matching)[1] if matching else True
 
 
-def _rule_matches(rule: str, path: str) -> bool:
-    """Whether a robots.txt rule's path (quoted by urllib: `*` is `%2A`, `$` is `%24`) matches `path` from its start.
-    The parts between `*`s are found left to right, each at its first place: linear, where a regular expression of
-    many `*`s (`/*a*a*a*a*b`) backtracks for ages on a long path."""
-    ends = rule.endswith("%24")
-    first, *parts = (rule[:-3] if ends else rule).split("%2A")
+# A rule is filed under one of its literal parts, cut to this many characters: a path is then looked for in at most
+# this many substring lengths.
+_RULE_KEY_CHARS = 16
+# A group of this many rules or fewer is walked whole: about as cheap as looking its keys up.
+_RULES_WALKED = 100
+
+
+def _indexed_rules(rulelines) -> tuple:
+    """A group's rules, split once at their `*`s and filed under the literal part (cut to _RULE_KEY_CHARS) that the
+    fewest rules share: a rule can match a path only if that part occurs in it. Returns (rules, by key, the keys'
+    lengths, the rules with no literal part). The rarest part, not the longest: 21,000 rules `/*.html*id=N` would all
+    be filed under `.html`, which every page holds."""
+    rules = []
+    for line in rulelines:
+        ends = line.path.endswith("%24")
+        first, *rest = (line.path[:-3] if ends else line.path).split("%2A")
+        rules.append((len(line.path), line.allowance, first, rest, ends))
+    keys = [{part[:_RULE_KEY_CHARS] for part in (first, *rest) if part} for _, _, first, rest, _ in rules]
+    shared = Counter(key for rule_keys in keys for key in rule_keys)
+    by_key: dict[str, list] = {}
+    unkeyed = []
+    for rule, rule_keys in zip(rules, keys):
+        if rule_keys:
+            by_key.setdefault(min(rule_keys, key=lambda key: (shared[key], key)), []).append(rule)
+        else:
+            unkeyed.append(rule)
+    return rules, by_key, sorted({len(key) for key in by_key}), unkeyed
+
+
+def _candidate_rules(index: tuple, path: str) -> list:
+    """The rules whose key occurs in `path` (and those without one): one set of the path's substrings per key length,
+    a few hundred slices, instead of testing every rule. A short file is walked whole (as cheap as the slices)."""
+    rules, by_key, lengths, unkeyed = index
+    if len(rules) <= _RULES_WALKED:
+        return rules
+    found = set()
+    for n in lengths:
+        found.update(path[at:at + n] for at in range(len(path) - n + 1))
+    return [rule for key in found & by_key.keys() for rule in by_key[key]] + unkeyed
+
+
+def _rule_matches(first: str, parts: list[str], ends: bool, path: str) -> bool:
+    """Whether a robots.txt rule's path, quoted by urllib (`*` is `%2A`, `$` is `%24`) and split at its `*`s into
+    `first` and `parts`, a final `$` removed into `ends`, matches `path` from its start. The parts are found left to
+    right, each at its first place: linear, where a regular expression of many `*`s (`/*a*a*a*a*b`) backtracks for
+    ages on a long path."""
     if not path.startswith(first):
         return False
     at = len(first)

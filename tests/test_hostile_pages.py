@@ -26,6 +26,7 @@ from pipeline.cli import main
 from pipeline.collect import Collector
 from pipeline.extract import MAX_TEXT_CHARS, extract_article, extract_file
 from pipeline.feeds import load_feeds
+from pipeline.fetch import ROBOTS_MAX_BYTES, Fetcher
 from pipeline.settings import load_settings
 from pipeline.sinks import MAX_LOG_LINE
 
@@ -1163,6 +1164,32 @@ def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildca
     assert collector.stats.fallback_reasons == {"robots-disallowed": 3}
     assert not {"/private/a.html", "/news/secret/c.html", "/files/d.pdf"} & set(site.requests)
     assert seconds < 5
+
+
+def test_a_robots_txt_of_21000_wildcard_rules_answers_each_link_in_well_under_a_millisecond():
+    """A 500 KiB robots.txt (RFC 9309's floor) of 21,000 rules with `*` cost 23 ms of CPU per link checked: every
+    rule was walked for each link, on the collector's event loop (a 200-item feed: 4.6 s; the seventeenth round's
+    leftover). Each group's rules are indexed once; the answers are still the longest match's."""
+    rules = "".join(f"Disallow: /*-{n}.pdf$\n" for n in range(21_000))
+    robots = "User-agent: *\n" + rules + "Allow: /news/*-777.pdf$\n"
+    assert 480_000 < len(robots) <= ROBOTS_MAX_BYTES
+    paths = ["/news/story-20500.pdf", "/news/story-20500.html", "/news/story-20500.pdf?page=2", "/news/x-777.pdf",
+             "/other/x-777.pdf", "/a.html"]
+    links = [f"/news/2026/12/05/story-{n}.pdf" for n in range(200)]
+
+    async def check(base: str) -> tuple[list[bool], list[bool], float]:
+        async with Fetcher(load_settings()) as fetcher:
+            answers = [await fetcher.allowed_by_robots(base + path) for path in paths]  # the file read and indexed
+            start = time.process_time()
+            feed = [await fetcher.allowed_by_robots(base + link) for link in links]
+            return answers, feed, time.process_time() - start
+
+    with RawSite({"/robots.txt": (200, {"Content-Type": "text/plain"}, robots)}) as site:
+        answers, feed, seconds = asyncio.run(check(site.base_url))
+        assert site.requests == ["/robots.txt"]
+    assert answers == [False, True, True, True, False, True]
+    assert feed == [False] * 200
+    assert seconds < 0.5  # was 4-5 s: 200 links x 21,000 rules
 
 
 def test_a_feed_title_or_source_padded_with_spaces_still_names_the_publication(tmp_path):
