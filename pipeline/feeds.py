@@ -803,7 +803,6 @@ def most_item_categories(body: bytes) -> int:
     return max(count for _, count, _ in _categories_by_item(body))
 
 
-_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _ITEM_TITLE = re.compile(rb"<title[^>]*>(.{0,400}?)</title", re.IGNORECASE | re.DOTALL)
 _CATEGORY_TAG = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])", re.IGNORECASE)
 
@@ -823,28 +822,40 @@ def _category_end(part: bytes, tag: re.Match, limit: int) -> int | None:
     return end + 1 if end >= 0 and not part[closing + 2 + len(tag.group(1)):end].strip() else None
 
 
+_TEXT_END = re.compile(rb"<|]]>")
+
+
+def _unclosed_category_end(part: bytes, tag: re.Match, limit: int) -> int:
+    """Where a category or keyword element whose end was not found ends for cutting: after its start tag and the text
+    right after it, at the next `<` or CDATA end (before `limit`). Whatever follows (a title after `<category>t`, the
+    `]]>` of a description quoting `<category>`) stays."""
+    opened = part.find(b">", tag.end(), limit)
+    after = _TEXT_END.search(part, tag.end() if opened < 0 else opened + 1, limit)
+    return after.start() if after else limit
+
+
 def _without_categories(part: bytes) -> bytes:
     """The channel's or an item's bytes without their category and keyword elements, each cut whole with whatever it
     holds (text, CDATA, markup). newsroom reads none of them; feedparser compares each with every earlier one. An
-    element whose end comes after the next one starts (unclosed, nested) is left."""
+    element whose end comes after the next one starts (unclosed, nested) loses its start tag and its own text, so
+    that none is left to count: such an item was cut out whole, and its feed refused when the item had no end."""
     kept, copied_to, previous = [], 0, None
     for tag in itertools.chain(_CATEGORY_TAG.finditer(part), [None]):  # each one's end looked for up to the next
         if previous is not None:
-            end = _category_end(part, previous, tag.start() if tag else len(part))
-            if end is not None:
-                kept.append(part[copied_to:previous.start()])
-                copied_to = end
+            limit = tag.start() if tag else len(part)
+            end = _category_end(part, previous, limit) or _unclosed_category_end(part, previous, limit)
+            kept.append(part[copied_to:previous.start()])
+            copied_to = end
         previous = tag
     kept.append(part[copied_to:])
     return b"".join(kept)
 
 
-def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None, bool]]]:
+def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None]]]:
     """The body with the channel and items carrying more than MAX_ITEM_CATEGORIES categories or keywords read without
-    them, and (count, title, whether the item was kept) for each: the channel's title is None. Such an item was cut
-    out whole (hostile input, sixteenth round), and before that refused its whole feed; newsroom reads no category,
-    so its story is kept. Its end is not needed. Only an item whose categories cannot be cut (unclosed) is cut out
-    whole, when its end can be found; otherwise the feed is refused by `feed_shape_problem`."""
+    them, and (count, title) for each: the channel's title is None. Such an item was cut out whole (hostile input,
+    sixteenth round), and before that refused its whole feed; newsroom reads no category, so its story is kept. Its
+    end is not needed, nor are its categories' (eighteenth round)."""
     if most_item_categories(body) <= MAX_ITEM_CATEGORIES:
         return body, []
     kept, changed, copied_to = [], [], 0
@@ -856,18 +867,10 @@ def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | 
         if start:
             title = _ITEM_TITLE.search(part)
             title = title.group(1).decode("utf-8", "replace") if title else ""
-        if most_item_categories(part) <= MAX_ITEM_CATEGORIES:
-            kept.append(body[copied_to:start])
-            kept.append(part)
-            copied_to = next_start
-            changed.append((count, title, True))
-            continue
-        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)] if start else []
-        if not ends:
-            continue
         kept.append(body[copied_to:start])
-        copied_to = ends[-1]
-        changed.append((count, title, False))
+        kept.append(part)
+        copied_to = next_start
+        changed.append((count, title))
     kept.append(body[copied_to:])
     return b"".join(kept), changed
 
@@ -927,23 +930,17 @@ def parse_feed(
     except ValueError as exc:  # e.g. a character reference `chr()` refuses, in an encoding not neutralised above
         return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
-    for count, title, read in overtagged:
+    for count, title in overtagged:
         if title is None:
             log.warning("feed %s: its channel carries %s categories or keywords (more than %s: feedparser slows down "
                         "quadratically on them): they are not read, its items are", feed.name, f"{count:,}",
                         f"{MAX_ITEM_CATEGORIES:,}")
             continue
         shown = single_line(html_to_text(title), 80) or "untitled"
-        if read:
-            out.uncategorised.append(shown)
-            log.warning("feed %s: an item (%s) with %s categories or keywords is read without them (more than %s: "
-                        "feedparser slows down quadratically on them; newsroom reads none)", feed.name, shown,
-                        f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
-            continue
-        _skip({"title": title}, "too-many-categories", out.skipped, out.skipped_titles)
-        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s, some of them never "
-                    "closed: feedparser slows down quadratically on them); the feed's other items are read", feed.name,
-                    shown, f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
+        out.uncategorised.append(shown)
+        log.warning("feed %s: an item (%s) with %s categories or keywords is read without them (more than %s: "
+                    "feedparser slows down quadratically on them; newsroom reads none)", feed.name, shown,
+                    f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"
