@@ -54,6 +54,25 @@ def impossible_offset(value: object) -> bool:
     return minutes > 59 or timedelta(hours=hours, minutes=minutes) > MAX_UTC_OFFSET
 
 
+# feedparser's ISO 8601 reader passes what cannot exist through mktime, which carries it over: « 2026-02-31 » became
+# 3 March, « 2025-13-45 » 1 January 2026, « 2026-11-00 » 31 October, « 25:61 » 02:01 the next day.
+_STATED_ISO_DAY = re.compile(r"\s*(\d{4})-?(\d\d)-?(\d\d)(?:[Tt ](\d\d):?(\d\d)(?::?(\d\d))?)?")
+
+
+def impossible_day(value: object) -> bool:
+    """Whether a stated ISO 8601 time names a day or a clock time that does not exist (30 February, month 13,
+    25:61)."""
+    match = _STATED_ISO_DAY.match(value) if isinstance(value, str) else None
+    if match is None:
+        return False
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return True
+    return hour > 24 or minute > 59 or second > 60 or (hour == 24 and minute + second > 0)
+
+
 def plausible_date(value: datetime | None, now: datetime, what: str = "date") -> datetime | None:
     """`value` unless it is before 1990 or more than 2 days after `now` (year 1, 1900, a clock off by a year): such a
     date is treated as unknown, with a note in the log, so the next source (feed date, then fetch time) is used."""
@@ -551,11 +570,13 @@ def _unreadable_far_dates(entry: Any, now: datetime) -> list[str]:
 
 def _first_time(entry: Any, keys: tuple[str, ...], rejected: list[str] | None = None) -> datetime | None:
     """The first of feedparser's parsed times under `keys` that is a valid date, in UTC. One whose stated offset is
-    past ±14 h (`impossible_offset`) is none, and its text is added to `rejected`."""
+    past ±14 h (`impossible_offset`) or whose day or clock time does not exist (`impossible_day`: feedparser carried
+    it over to another day) is none, and its text is added to `rejected`."""
     for key in keys:
         parsed = entry.get(key)
         if parsed:
-            if impossible_offset(stated := entry.get(key.removesuffix("_parsed"))):
+            stated = entry.get(key.removesuffix("_parsed"))
+            if impossible_offset(stated) or impossible_day(stated):
                 if rejected is not None:
                     rejected.append(stated)
                 continue
@@ -1066,8 +1087,8 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     if published is None and not impossible:
         impossible = _unreadable_far_dates(entry, now)
     if published is None and impossible:
-        log.info("impossible date %r of %s in feed %r ignored (a UTC offset past ±14 h, or a year feedparser cannot "
-                 "read)", impossible[0][:80], url, feed.name)
+        log.info("impossible date %r of %s in feed %r ignored (a UTC offset past ±14 h, a day or time that does not "
+                 "exist, or a year feedparser cannot read)", impossible[0][:80], url, feed.name)
         bad_dates.append(url)
     elif published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)

@@ -1142,6 +1142,24 @@ def test_a_link_on_port_0_is_a_bad_url_not_a_connection_to_retry(tmp_path):
     assert collector.stats.fallback_reasons == {"bad-url": 1}
 
 
+def test_a_feed_date_that_does_not_exist_is_no_date_not_another_day(tmp_path):
+    """feedparser's ISO 8601 reader carries an impossible day over: an item dated 2026-02-31 was stored as published
+    on 3 March, 2025-13-45 on 1 January 2026, 2026-11-00 on 31 October, 25:61 at 02:01 the next day. Such a date is
+    counted as impossible (the run's note) and the item kept, its date unknown like an undated item's (here, where the
+    page states none either, the fetch time stands in when it is stored)."""
+    dates = {"feb31": "2026-02-31T10:00:00+01:00", "month13": "2025-13-45T10:00:00Z", "day0": "2026-11-00T10:00:00Z",
+             "clock": "2026-11-30T25:61:00Z", "real": "2026-11-30T10:00:00Z"}
+    items = [rss_item(f"Mistral AI {name}", f"{{base}}/{name}.html").replace(FEED_DATE, date)
+             for name, date in dates.items()]
+    pages = {f"/{name}.html": (200, {}, story(f"Mistral AI {name}")) for name in dates}
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss(items)), **pages}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    published = {a.title.removeprefix("Mistral AI "): a.published_at for a in articles}
+    assert published.pop("real") == datetime(2026, 11, 30, 10, tzinfo=timezone.utc)
+    assert published == {"feb31": None, "month13": None, "day0": None, "clock": None}
+    assert collector.stats.implausible_dates == 4
+
+
 def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildcards(tmp_path):
     """urllib.robotparser takes the first rule a path starts with and reads `*` and `$` as characters: under
     `Allow: /` then `Disallow: /private/`, and under `Disallow: /*/secret/` or `/*.pdf$`, every page was fetched
