@@ -741,7 +741,9 @@ class Fetcher:
             body = body[: body.rfind(b"\n") + 1]  # a rule cut in the middle is not a rule
             log.info("robots.txt of %s is longer than %d bytes: only its first %d are read", mask_url(origin),
                      ROBOTS_MAX_BYTES, len(body))
-        parser.parse(body.decode("utf-8", "replace").splitlines())
+        # a UTF-8 byte order mark (Windows editors write one) is not part of the first line: urllib read
+        # "\ufeffUser-agent" as no field, so the file's first group, often its only one, disallowed nothing
+        parser.parse(body.decode("utf-8-sig", "replace").splitlines())
         return parser
 
     # ---- internals

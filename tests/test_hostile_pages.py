@@ -1184,6 +1184,25 @@ def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildca
     assert seconds < 5
 
 
+def test_a_robots_txt_starting_with_a_byte_order_mark_is_obeyed(tmp_path):
+    """A robots.txt saved by a Windows editor starts with a UTF-8 byte order mark: urllib read "\\ufeffUser-agent" as
+    no field, so the file's first group, here its only one, disallowed nothing and the private page was fetched.
+    RFC 9309 parsers (Google's) skip the mark."""
+    robots = "\ufeffUser-agent: *\r\nDisallow: /private/\r\n".encode("utf-8")
+    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"},
+                             rss([rss_item("Mistral AI private", "{base}/private/a.html"),
+                                  rss_item("Mistral AI public", "{base}/public/b.html")])),
+               "/robots.txt": (200, {"Content-Type": "text/plain"}, robots),
+               "/private/a.html": (200, {}, story("Mistral AI private")),
+               "/public/b.html": (200, {}, story("Mistral AI public"))}
+    with RawSite(replies) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert "/private/a.html" not in site.requests and "/public/b.html" in site.requests
+    assert collector.stats.fallback_reasons == {"robots-disallowed": 1}
+    assert sorted((a.title, a.extraction) for a in articles) == [("Mistral AI private", "feed-summary"),
+                                                                  ("Mistral AI public", "trafilatura")]
+
+
 def test_a_robots_txt_of_21000_wildcard_rules_answers_each_link_in_well_under_a_millisecond():
     """A 500 KiB robots.txt (RFC 9309's floor) of 21,000 rules with `*` cost 23 ms of CPU per link checked: every
     rule was walked for each link, on the collector's event loop (a 200-item feed: 4.6 s; the seventeenth round's
