@@ -158,11 +158,14 @@ def _is_aggregator(url: str) -> bool:
         return (urlsplit(url).hostname or "").lower() in AGGREGATOR_HOSTS
     except ValueError:
         return False
-# Content types accepted per kind of resource ("" = the server sent none; we sniff).
+# Content types accepted per kind of resource ("" = the server sent none; we sniff). robots.txt is read whatever its
+# type, as Google's crawler reads it: one served as application/octet-stream (an object store's default for an
+# upload without a type) was refused, and every page of its host disallowed at every run (`robots-disallowed`, for
+# good); a body holding no rules allows everything, as an empty file does.
 ALLOWED_TYPES = {
     "feed": ("xml", "rss", "atom", "rdf", "text/", "application/octet-stream", "json", ""),
     "page": ("text/html", "application/xhtml+xml", "text/plain", ""),
-    "robots": ("text/", ""),
+    "robots": None,
 }
 _CHUNK = 64 * 1024
 # A page's body that is a file of another kind whatever its Content-Type says: a ZIP served as text/html was
@@ -940,7 +943,7 @@ class Fetcher:
     def _check_content_type(self, url: str, kind: str, header: str) -> None:
         ctype = header.split(";")[0].strip().lower()
         allowed = ALLOWED_TYPES.get(kind, ("",))
-        if ctype == "" or any(a and a in ctype for a in allowed):
+        if allowed is None or ctype == "" or any(a and a in ctype for a in allowed):
             return
         raise FetchRefused(url, "content-type", f"refused: content type {ctype!r} is not accepted for a {kind}")
 

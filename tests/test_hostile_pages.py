@@ -1184,15 +1184,21 @@ def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildca
     assert seconds < 5
 
 
-def test_a_robots_txt_starting_with_a_byte_order_mark_is_obeyed(tmp_path):
+@pytest.mark.parametrize("robots, content_type", [
+    ("\ufeffUser-agent: *\r\nDisallow: /private/\r\n".encode("utf-8"), "text/plain"),
+    (b"User-agent: *\nDisallow: /private/\n", "application/octet-stream"),
+    (b"User-agent: *\nDisallow: /private/\n", "application/x-unknown"),
+], ids=["byte-order-mark", "octet-stream", "unknown-type"])
+def test_a_robots_txt_with_a_byte_order_mark_or_any_content_type_is_obeyed(tmp_path, robots, content_type):
     """A robots.txt saved by a Windows editor starts with a UTF-8 byte order mark: urllib read "\\ufeffUser-agent" as
     no field, so the file's first group, here its only one, disallowed nothing and the private page was fetched.
-    RFC 9309 parsers (Google's) skip the mark."""
-    robots = "\ufeffUser-agent: *\r\nDisallow: /private/\r\n".encode("utf-8")
+    RFC 9309 parsers (Google's) skip the mark. One served as application/octet-stream (an object store's default) or
+    any type but text/* was refused, and every page of its host disallowed at every run, `robots-disallowed` for
+    good: it is read whatever its type, as Google's crawler reads it."""
     replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"},
                              rss([rss_item("Mistral AI private", "{base}/private/a.html"),
                                   rss_item("Mistral AI public", "{base}/public/b.html")])),
-               "/robots.txt": (200, {"Content-Type": "text/plain"}, robots),
+               "/robots.txt": (200, {"Content-Type": content_type}, robots),
                "/private/a.html": (200, {}, story("Mistral AI private")),
                "/public/b.html": (200, {}, story("Mistral AI public"))}
     with RawSite(replies) as site:
