@@ -73,20 +73,26 @@ class RobotRules(urllib.robotparser.RobotFileParser):
     of CPU per link, on the collector's event loop (eighteenth round)."""
 
     def parse(self, lines) -> None:
+        self._catch_all: list[urllib.robotparser.Entry] = []
         super().parse(lines)
-        self._indexes: dict[int, tuple] = {}
+        self._indexes: dict[str, tuple] = {}
+
+    def _add_entry(self, entry: urllib.robotparser.Entry) -> None:
+        """Every `*` group is kept: urllib keeps the first one only, so a file whose rules for all crawlers come in two
+        groups (two sections written apart) had the second's `Disallow`s ignored. RFC 9309 §2.2.1 combines them."""
+        if "*" in entry.useragents:
+            self._catch_all.append(entry)
+        super()._add_entry(entry)
 
     def can_fetch(self, useragent: str, url: str) -> bool:
         if self.disallow_all or self.allow_all or not self.last_checked:
             return super().can_fetch(useragent, url)
-        entry = next((e for e in self.entries if e.applies_to(useragent)), self.default_entry)
-        if entry is None:
-            return True
+        index = self._indexes.get(useragent)
+        if index is None:  # the groups naming this crawler, else every `*` group, their rules together
+            groups = [e for e in self.entries if e.applies_to(useragent)] or self._catch_all
+            index = self._indexes[useragent] = _indexed_rules([line for e in groups for line in e.rulelines])
         parts = urllib.parse.urlparse(urllib.parse.unquote(url))  # the path as urllib quotes its rules' paths
         path = urllib.parse.quote(urllib.parse.urlunparse(("", "", parts.path, parts.params, parts.query, ""))) or "/"
-        index = self._indexes.get(id(entry))
-        if index is None:
-            index = self._indexes[id(entry)] = _indexed_rules(entry.rulelines)
         matching = [(length, allow) for length, allow, *rule in _candidate_rules(index, path)
                     if _rule_matches(*rule, path)]
         return max(matching)[1] if matching else True

@@ -1209,6 +1209,26 @@ def test_a_robots_txt_with_a_byte_order_mark_or_any_content_type_is_obeyed(tmp_p
                                                                   ("Mistral AI public", "trafilatura")]
 
 
+@pytest.mark.parametrize("robots", [
+    "User-agent: *\nDisallow: /private/\n\nUser-agent: OtherBot\nDisallow: /\n\nUser-agent: *\nDisallow: /secret/\n",
+    "User-agent: newsroom\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n\nUser-agent: newsroom\nDisallow: /secret/\n",
+], ids=["two-catch-all-groups", "two-groups-naming-newsroom"])
+def test_every_robots_txt_group_that_applies_is_obeyed_not_only_the_first(tmp_path, robots):
+    """urllib keeps the first `*` group only and reads the first group naming the crawler only: the rules of a second
+    section (`Disallow: /secret/`) were ignored and the page fetched. RFC 9309 §2.2.1 combines the groups that
+    match; the `*` groups still do not apply when a group names newsroom."""
+    paths = ["/private/a.html", "/secret/b.html", "/news/c.html"]
+    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"},
+                             rss([rss_item(f"Mistral AI {n}", "{base}" + path) for n, path in enumerate(paths)])),
+               "/robots.txt": (200, {"Content-Type": "text/plain"}, robots),
+               **{path: (200, {}, story(f"Mistral AI {n}")) for n, path in enumerate(paths)}}
+    with RawSite(replies) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    assert [path for path in paths if path in site.requests] == ["/news/c.html"]
+    assert collector.stats.fallback_reasons == {"robots-disallowed": 2}
+    assert {a.title: a.extraction for a in articles}["Mistral AI 2"] == "trafilatura"
+
+
 def test_a_robots_txt_of_21000_wildcard_rules_answers_each_link_in_well_under_a_millisecond():
     """A 500 KiB robots.txt (RFC 9309's floor) of 21,000 rules with `*` cost 23 ms of CPU per link checked: every
     rule was walked for each link, on the collector's event loop (a 200-item feed: 4.6 s; the seventeenth round's
