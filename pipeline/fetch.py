@@ -73,8 +73,10 @@ class RobotRules(urllib.robotparser.RobotFileParser):
     of CPU per link, on the collector's event loop (eighteenth round)."""
 
     def parse(self, lines) -> None:
+        """Blank lines are left out: urllib ends a group at one, so `User-agent: *`, a blank line, then `Disallow:
+        /private/` disallowed nothing (RFC 9309 gives blank lines no meaning; a group ends at the next user-agent)."""
         self._catch_all: list[urllib.robotparser.Entry] = []
-        super().parse(lines)
+        super().parse([line for line in lines if line.strip()])
         self._indexes: dict[str, tuple] = {}
 
     def _add_entry(self, entry: urllib.robotparser.Entry) -> None:

@@ -1184,6 +1184,22 @@ def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildca
     assert seconds < 5
 
 
+def collect_beside_robots(tmp_path: Path, robots: str | bytes, paths: list[str],
+                          content_type: str = "text/plain") -> tuple[list[str], Collector]:
+    """Serve a feed linking `paths` (each a story) beside `robots` as /robots.txt and collect it: the paths fetched
+    (each story's page, in order) and the collector (its stats)."""
+    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"},
+                             rss([rss_item(f"Mistral AI {n}", "{base}" + path) for n, path in enumerate(paths)])),
+               "/robots.txt": (200, {"Content-Type": content_type}, robots),
+               **{path: (200, {}, story(f"Mistral AI {n}")) for n, path in enumerate(paths)}}
+    with RawSite(replies) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    fetched = [path for path in paths if path in site.requests]
+    read = sorted(a.url.removeprefix(site.base_url) for a in articles if a.extraction == "trafilatura")
+    assert read == sorted(fetched)
+    return fetched, collector
+
+
 @pytest.mark.parametrize("robots, content_type", [
     ("\ufeffUser-agent: *\r\nDisallow: /private/\r\n".encode("utf-8"), "text/plain"),
     (b"User-agent: *\nDisallow: /private/\n", "application/octet-stream"),
@@ -1195,38 +1211,29 @@ def test_a_robots_txt_with_a_byte_order_mark_or_any_content_type_is_obeyed(tmp_p
     RFC 9309 parsers (Google's) skip the mark. One served as application/octet-stream (an object store's default) or
     any type but text/* was refused, and every page of its host disallowed at every run, `robots-disallowed` for
     good: it is read whatever its type, as Google's crawler reads it."""
-    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"},
-                             rss([rss_item("Mistral AI private", "{base}/private/a.html"),
-                                  rss_item("Mistral AI public", "{base}/public/b.html")])),
-               "/robots.txt": (200, {"Content-Type": content_type}, robots),
-               "/private/a.html": (200, {}, story("Mistral AI private")),
-               "/public/b.html": (200, {}, story("Mistral AI public"))}
-    with RawSite(replies) as site:
-        articles, collector = collect_feeds(site.feeds_file(tmp_path))
-    assert "/private/a.html" not in site.requests and "/public/b.html" in site.requests
-    assert collector.stats.fallback_reasons == {"robots-disallowed": 1}
-    assert sorted((a.title, a.extraction) for a in articles) == [("Mistral AI private", "feed-summary"),
-                                                                  ("Mistral AI public", "trafilatura")]
+    fetched, collector = collect_beside_robots(tmp_path, robots, ["/private/a.html", "/public/b.html"], content_type)
+    assert fetched == ["/public/b.html"] and collector.stats.fallback_reasons == {"robots-disallowed": 1}
+
+
+def test_a_blank_line_inside_a_robots_txt_group_does_not_end_it(tmp_path):
+    """urllib ends a group at a blank line: `User-agent: *`, a blank line, then `Disallow: /private/` disallowed
+    nothing, and the private page was fetched. RFC 9309 gives blank lines no meaning (Google's parser skips them)."""
+    robots = "User-agent: *\n\nDisallow: /private/\n\nUser-agent: OtherBot\n\nDisallow: /\n"
+    fetched, collector = collect_beside_robots(tmp_path, robots, ["/private/a.html", "/public/b.html"])
+    assert fetched == ["/public/b.html"] and collector.stats.fallback_reasons == {"robots-disallowed": 1}
 
 
 @pytest.mark.parametrize("robots", [
     "User-agent: *\nDisallow: /private/\n\nUser-agent: OtherBot\nDisallow: /\n\nUser-agent: *\nDisallow: /secret/\n",
-    "User-agent: newsroom\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n\nUser-agent: newsroom\nDisallow: /secret/\n",
+    "User-agent: newsroom\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n\n"
+    "User-agent: newsroom\nDisallow: /secret/\n",
 ], ids=["two-catch-all-groups", "two-groups-naming-newsroom"])
 def test_every_robots_txt_group_that_applies_is_obeyed_not_only_the_first(tmp_path, robots):
     """urllib keeps the first `*` group only and reads the first group naming the crawler only: the rules of a second
     section (`Disallow: /secret/`) were ignored and the page fetched. RFC 9309 §2.2.1 combines the groups that
     match; the `*` groups still do not apply when a group names newsroom."""
-    paths = ["/private/a.html", "/secret/b.html", "/news/c.html"]
-    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"},
-                             rss([rss_item(f"Mistral AI {n}", "{base}" + path) for n, path in enumerate(paths)])),
-               "/robots.txt": (200, {"Content-Type": "text/plain"}, robots),
-               **{path: (200, {}, story(f"Mistral AI {n}")) for n, path in enumerate(paths)}}
-    with RawSite(replies) as site:
-        articles, collector = collect_feeds(site.feeds_file(tmp_path))
-    assert [path for path in paths if path in site.requests] == ["/news/c.html"]
-    assert collector.stats.fallback_reasons == {"robots-disallowed": 2}
-    assert {a.title: a.extraction for a in articles}["Mistral AI 2"] == "trafilatura"
+    fetched, collector = collect_beside_robots(tmp_path, robots, ["/private/a.html", "/secret/b.html", "/news/c.html"])
+    assert fetched == ["/news/c.html"] and collector.stats.fallback_reasons == {"robots-disallowed": 2}
 
 
 def test_a_robots_txt_of_21000_wildcard_rules_answers_each_link_in_well_under_a_millisecond():
