@@ -91,13 +91,26 @@ class RobotRules(urllib.robotparser.RobotFileParser):
             return super().can_fetch(useragent, url)
         index = self._indexes.get(useragent)
         if index is None:  # the groups naming this crawler, else every `*` group, their rules together
-            groups = [e for e in self.entries if e.applies_to(useragent)] or self._catch_all
+            groups = [e for e in self.entries if _names_crawler(e, useragent)] or self._catch_all
             index = self._indexes[useragent] = _indexed_rules([line for e in groups for line in e.rulelines])
         parts = urllib.parse.urlparse(urllib.parse.unquote(url))  # the path as urllib quotes its rules' paths
         path = urllib.parse.quote(urllib.parse.urlunparse(("", "", parts.path, parts.params, parts.query, ""))) or "/"
         matching = [(length, allow) for length, allow, *rule in _candidate_rules(index, path)
                     if _rule_matches(*rule, path)]
         return max(matching)[1] if matching else True
+
+
+def _product_token(agent: str) -> str:
+    """The product token a user-agent starts with (`newsroom` of `newsroom/0.1 (+…)`), lowercased."""
+    return re.match(r"\s*([A-Za-z_-]*)", agent).group(1).lower()
+
+
+def _names_crawler(entry: urllib.robotparser.Entry, useragent: str) -> bool:
+    """Whether a robots.txt group names this crawler: a `User-agent` line whose product token is ours, in any case
+    (RFC 9309 §2.2.1, as Google's parser reads it). urllib took any part of our name: a group for `news`, or under an
+    empty `User-agent:` line, was newsroom's own, so its `Allow: /` overrode the `*` group's `Disallow`s."""
+    token = _product_token(useragent)
+    return bool(token) and any(_product_token(agent) == token for agent in entry.useragents)
 
 
 # A rule is filed under one of its literal parts, cut to this many characters: a path is then looked for in at most

@@ -1236,6 +1236,17 @@ def test_every_robots_txt_group_that_applies_is_obeyed_not_only_the_first(tmp_pa
     assert fetched == ["/news/c.html"] and collector.stats.fallback_reasons == {"robots-disallowed": 2}
 
 
+@pytest.mark.parametrize("robots, fetched", [
+    ("User-agent:\nAllow: /\n\nUser-agent: news\nAllow: /\n\nUser-agent: *\nDisallow: /private/\n", ["/public/b.html"]),
+    ("User-agent: *\nDisallow: /\n\nUser-agent: Newsroom/2.0\nDisallow: /private/\n", ["/public/b.html"]),
+], ids=["part-of-the-name", "product-token"])
+def test_a_robots_txt_group_applies_to_newsroom_only_when_it_names_newsroom(tmp_path, robots, fetched):
+    """urllib took a group as newsroom's when its user-agent was any part of "newsroom": `User-agent: news`, or an
+    empty `User-agent:` line, with `Allow: /`, overrode the `*` group's `Disallow: /private/` and the private page
+    was fetched (RFC 9309 matches the product token). A group naming `Newsroom/2.0` is still newsroom's."""
+    assert collect_beside_robots(tmp_path, robots, ["/private/a.html", "/public/b.html"])[0] == fetched
+
+
 def test_a_robots_txt_of_21000_wildcard_rules_answers_each_link_in_well_under_a_millisecond():
     """A 500 KiB robots.txt (RFC 9309's floor) of 21,000 rules with `*` cost 23 ms of CPU per link checked: every
     rule was walked for each link, on the collector's event loop (a 200-item feed: 4.6 s; the seventeenth round's
