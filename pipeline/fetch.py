@@ -25,6 +25,7 @@ import email.utils
 import functools
 import http.cookiejar
 import ipaddress
+import itertools
 import logging
 import re
 import socket
@@ -69,14 +70,16 @@ class RobotRules(urllib.robotparser.RobotFileParser):
     (`Allow` on a tie), `*` matches any characters and a final `$` ends the path. urllib takes the first rule whose
     path the URL starts with and reads `*` and `$` as characters, so `Allow: /` before `Disallow: /private/` allowed
     every page, and `Disallow: /*/private/` or `Disallow: /*.pdf$` none (hostile input, fifteenth round).
-    Each group's rules are indexed once (`_indexed_rules`): walking all of a 500 KiB file's 21,000 rules cost 23 ms
-    of CPU per link, on the collector's event loop (eighteenth round)."""
+    The rules are split once, and indexed at a host's second link checked (`_rules_index`): walking all of a 500 KiB
+    file's 21,000 rules cost 23 ms of CPU per link, on the collector's event loop (eighteenth round). A host's first
+    link walks them: most hosts of a run have one link, and building the index costs about four walks."""
 
     def parse(self, lines) -> None:
         """Blank lines are left out: urllib ends a group at one, so `User-agent: *`, a blank line, then `Disallow:
         /private/` disallowed nothing (RFC 9309 gives blank lines no meaning; a group ends at the next user-agent)."""
         self._catch_all: list[urllib.robotparser.Entry] = []
         super().parse([line for line in lines if line.strip()])
+        self._rules: dict[str, list[tuple]] = {}
         self._indexes: dict[str, tuple] = {}
 
     def _add_entry(self, entry: urllib.robotparser.Entry) -> None:
@@ -89,13 +92,16 @@ class RobotRules(urllib.robotparser.RobotFileParser):
     def can_fetch(self, useragent: str, url: str) -> bool:
         if self.disallow_all or self.allow_all or not self.last_checked:
             return super().can_fetch(useragent, url)
-        index = self._indexes.get(useragent)
-        if index is None:  # the groups naming this crawler, else every `*` group, their rules together
+        rules = self._rules.get(useragent)
+        if rules is None:  # the groups naming this crawler, else every `*` group, their rules together
             groups = [e for e in self.entries if _names_crawler(e, useragent)] or self._catch_all
-            index = self._indexes[useragent] = _indexed_rules([line for e in groups for line in e.rulelines])
+            rules = self._rules[useragent] = _split_rules([line for e in groups for line in e.rulelines])
+        elif len(rules) > _RULES_WALKED and useragent not in self._indexes:  # the host's second link
+            self._indexes[useragent] = _rules_index(rules)
+        index = self._indexes.get(useragent)
         parts = urllib.parse.urlparse(urllib.parse.unquote(url))  # the path as urllib quotes its rules' paths
         path = urllib.parse.quote(urllib.parse.urlunparse(("", "", parts.path, parts.params, parts.query, ""))) or "/"
-        matching = [(length, allow) for length, allow, *rule in _candidate_rules(index, path)
+        matching = [(length, allow) for length, allow, *rule in (_candidate_rules(index, path) if index else rules)
                     if _rule_matches(*rule, path)]
         return max(matching)[1] if matching else True
 
@@ -116,38 +122,43 @@ def _names_crawler(entry: urllib.robotparser.Entry, useragent: str) -> bool:
 # A rule is filed under one of its literal parts, cut to this many characters: a path is then looked for in at most
 # this many substring lengths.
 _RULE_KEY_CHARS = 16
-# A group of this many rules or fewer is walked whole: about as cheap as looking its keys up.
+# A group of this many rules or fewer is walked, not indexed: about as cheap as looking its keys up.
 _RULES_WALKED = 100
 
 
-def _indexed_rules(rulelines) -> tuple:
-    """A group's rules, split once at their `*`s and filed under the literal part (cut to _RULE_KEY_CHARS) that the
-    fewest rules share: a rule can match a path only if that part occurs in it. Returns (rules, by key, the keys'
-    lengths, the rules with no literal part). The rarest part, not the longest: 21,000 rules `/*.html*id=N` would all
-    be filed under `.html`, which every page holds."""
+def _split_rules(rulelines) -> list[tuple]:
+    """A group's rules as (length, allowed, the path before its first `*`, the parts after each `*`, whether a `$`
+    ends it), split once."""
     rules = []
     for line in rulelines:
-        ends = line.path.endswith("%24")
-        first, *rest = (line.path[:-3] if ends else line.path).split("%2A")
-        rules.append((len(line.path), line.allowance, first, rest, ends))
+        path = line.path
+        ends = path.endswith("%24")
+        first, *rest = (path[:-3] if ends else path).split("%2A")
+        rules.append((len(path), line.allowance, first, rest, ends))
+    return rules
+
+
+def _rules_index(rules: list[tuple]) -> tuple:
+    """The rules filed under the literal part (cut to _RULE_KEY_CHARS) that the fewest rules share: a rule can match a
+    path only if that part occurs in it. Returns (by key, the keys' lengths, the rules with no literal part). The
+    rarest part, not the longest: 21,000 rules `/*.html*id=N` would all be filed under `.html`, which every page
+    holds."""
     keys = [{part[:_RULE_KEY_CHARS] for part in (first, *rest) if part} for _, _, first, rest, _ in rules]
-    shared = Counter(key for rule_keys in keys for key in rule_keys)
+    shared = Counter(itertools.chain.from_iterable(keys))
     by_key: dict[str, list] = {}
     unkeyed = []
     for rule, rule_keys in zip(rules, keys):
         if rule_keys:
-            by_key.setdefault(min(rule_keys, key=lambda key: (shared[key], key)), []).append(rule)
+            by_key.setdefault(min(rule_keys, key=shared.__getitem__), []).append(rule)
         else:
             unkeyed.append(rule)
-    return rules, by_key, sorted({len(key) for key in by_key}), unkeyed
+    return by_key, sorted({len(key) for key in by_key}), unkeyed
 
 
 def _candidate_rules(index: tuple, path: str) -> list:
     """The rules whose key occurs in `path` (and those without one): one set of the path's substrings per key length,
-    a few hundred slices, instead of testing every rule. A short file is walked whole (as cheap as the slices)."""
-    rules, by_key, lengths, unkeyed = index
-    if len(rules) <= _RULES_WALKED:
-        return rules
+    a few hundred slices, instead of testing every rule."""
+    by_key, lengths, unkeyed = index
     found = set()
     for n in lengths:
         found.update(path[at:at + n] for at in range(len(path) - n + 1))

@@ -1273,6 +1273,28 @@ def test_a_robots_txt_of_21000_wildcard_rules_answers_each_link_in_well_under_a_
     assert seconds < 0.5  # was 4-5 s: 200 links x 21,000 rules
 
 
+def test_a_robots_txt_is_indexed_at_its_hosts_second_link_only(monkeypatch):
+    """Indexing 21,000 rules costs about four walks of them: a feed linking one page on each of many host names (a
+    wildcard domain, each name serving its own 500 KiB robots.txt) would pay it once per host for one check. A
+    host's first link walks the rules; the index is built at its second, once."""
+    from pipeline import fetch
+
+    built, real_index = [], fetch._rules_index
+    monkeypatch.setattr(fetch, "_rules_index", lambda rules: built.append(len(rules)) or real_index(rules))
+    robots = "User-agent: *\n" + "".join(f"Disallow: /*-{n}.pdf$\n" for n in range(21_000))
+
+    async def check(base: str) -> list[bool]:
+        async with Fetcher(load_settings()) as fetcher:
+            answers = [await fetcher.allowed_by_robots(base + "/news/story-20500.pdf")]
+            assert built == []
+            answers += [await fetcher.allowed_by_robots(base + path) for path in ("/a-20500.pdf", "/b.html", "/c")]
+            return answers
+
+    with RawSite({"/robots.txt": (200, {"Content-Type": "text/plain"}, robots)}) as site:
+        assert asyncio.run(check(site.base_url)) == [False, False, True, True]
+    assert built == [21_000]
+
+
 def test_a_feed_title_or_source_padded_with_spaces_still_names_the_publication(tmp_path):
     """A name over TITLE_CHARS is no name (the megabyte titles above), but white space counts once: a feed's title
     or an item's <source> padded with 3,000 spaces still names the publication, dropped from the authors and cut from
