@@ -60,12 +60,16 @@ _STATED_ISO_DAY = re.compile(r"\s*(\d{4})-?(\d\d)-?(\d\d)(?:[Tt ](\d\d):?(\d\d)(
 
 
 def impossible_day(value: object) -> bool:
-    """Whether a stated ISO 8601 time names a day or a clock time that does not exist (30 February, month 13,
-    25:61)."""
-    match = _STATED_ISO_DAY.match(value) if isinstance(value, str) else None
-    if match is None:
+    """Whether a stated time names a day or a clock time that does not exist (30 February, month 13, 25:61), in ISO
+    8601 or as RFC 822 and French feeds write it (« mar., 31 févr. 2026 10:30:00 +0100 », see `_loose_date`)."""
+    if not isinstance(value, str):
         return False
-    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    if match := _STATED_ISO_DAY.match(value):
+        year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    elif (match := _LOOSE_DATE.match(value)) and (month := _MONTHS.get(match.group(3).casefold())):
+        year, day, hour, minute, second = (int(match.group(k) or 0) for k in (4, 2, 5, 6, 7))
+    else:
+        return False
     try:
         datetime(year, month, day)
     except ValueError:
@@ -556,14 +560,15 @@ _STATED_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 def _unreadable_far_dates(entry: Any, now: datetime) -> list[str]:
     """The item's stated dates feedparser could not read whose year is far outside the plausible span: "31 Dec 9999
-    23:00 -1400" is past year 9999 in UTC, so feedparser drops it (its overflow error swallowed). Other formats it
-    cannot read (« 5 déc. 2026 ») are left to the page's date without a word, as before."""
+    23:00 -1400" is past year 9999 in UTC, so feedparser drops it (its overflow error swallowed); or whose day or time
+    does not exist (« mar., 31 févr. 2026 », `impossible_day`). Other formats it cannot read (« 5 déc. 2026 ») are
+    left to the page's date without a word, as before."""
     out = []
     for key in ("published", "updated", "created"):
         stated = entry.get(key)
         if isinstance(stated, str) and not entry.get(f"{key}_parsed"):
             years = [int(y) for y in _STATED_YEAR.findall(stated[:200])]
-            if years and all(y < EARLIEST_DATE.year or y > now.year + 1 for y in years):
+            if impossible_day(stated) or (years and all(y < EARLIEST_DATE.year or y > now.year + 1 for y in years)):
                 out.append(stated)
     return out
 
