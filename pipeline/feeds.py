@@ -54,6 +54,29 @@ def impossible_offset(value: object) -> bool:
     return minutes > 59 or timedelta(hours=hours, minutes=minutes) > MAX_UTC_OFFSET
 
 
+# feedparser's ISO 8601 reader passes what cannot exist through mktime, which carries it over: « 2026-02-31 » became
+# 3 March, « 2025-13-45 » 1 January 2026, « 2026-11-00 » 31 October, « 25:61 » 02:01 the next day.
+_STATED_ISO_DAY = re.compile(r"\s*(\d{4})-?(\d\d)-?(\d\d)(?:[Tt ](\d\d):?(\d\d)(?::?(\d\d))?)?")
+
+
+def impossible_day(value: object) -> bool:
+    """Whether a stated time names a day or a clock time that does not exist (30 February, month 13, 25:61), in ISO
+    8601 or as RFC 822 and French feeds write it (« mar., 31 févr. 2026 10:30:00 +0100 », see `_loose_date`)."""
+    if not isinstance(value, str):
+        return False
+    if match := _STATED_ISO_DAY.match(value):
+        year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    elif (match := _LOOSE_DATE.match(value)) and (month := _MONTHS.get(match.group(3).casefold())):
+        year, day, hour, minute, second = (int(match.group(k) or 0) for k in (4, 2, 5, 6, 7))
+    else:
+        return False
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return True
+    return hour > 24 or minute > 59 or second > 60 or (hour == 24 and minute + second > 0)
+
+
 def plausible_date(value: datetime | None, now: datetime, what: str = "date") -> datetime | None:
     """`value` unless it is before 1990 or more than 2 days after `now` (year 1, 1900, a clock off by a year): such a
     date is treated as unknown, with a note in the log, so the next source (feed date, then fetch time) is used."""
@@ -537,25 +560,28 @@ _STATED_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 def _unreadable_far_dates(entry: Any, now: datetime) -> list[str]:
     """The item's stated dates feedparser could not read whose year is far outside the plausible span: "31 Dec 9999
-    23:00 -1400" is past year 9999 in UTC, so feedparser drops it (its overflow error swallowed). Other formats it
-    cannot read (« 5 déc. 2026 ») are left to the page's date without a word, as before."""
+    23:00 -1400" is past year 9999 in UTC, so feedparser drops it (its overflow error swallowed); or whose day or time
+    does not exist (« mar., 31 févr. 2026 », `impossible_day`). Other formats it cannot read (« 5 déc. 2026 ») are
+    left to the page's date without a word, as before."""
     out = []
     for key in ("published", "updated", "created"):
         stated = entry.get(key)
         if isinstance(stated, str) and not entry.get(f"{key}_parsed"):
             years = [int(y) for y in _STATED_YEAR.findall(stated[:200])]
-            if years and all(y < EARLIEST_DATE.year or y > now.year + 1 for y in years):
+            if impossible_day(stated) or (years and all(y < EARLIEST_DATE.year or y > now.year + 1 for y in years)):
                 out.append(stated)
     return out
 
 
 def _first_time(entry: Any, keys: tuple[str, ...], rejected: list[str] | None = None) -> datetime | None:
     """The first of feedparser's parsed times under `keys` that is a valid date, in UTC. One whose stated offset is
-    past ±14 h (`impossible_offset`) is none, and its text is added to `rejected`."""
+    past ±14 h (`impossible_offset`) or whose day or clock time does not exist (`impossible_day`: feedparser carried
+    it over to another day) is none, and its text is added to `rejected`."""
     for key in keys:
         parsed = entry.get(key)
         if parsed:
-            if impossible_offset(stated := entry.get(key.removesuffix("_parsed"))):
+            stated = entry.get(key.removesuffix("_parsed"))
+            if impossible_offset(stated) or impossible_day(stated):
                 if rejected is not None:
                     rejected.append(stated)
                 continue
@@ -803,7 +829,6 @@ def most_item_categories(body: bytes) -> int:
     return max(count for _, count, _ in _categories_by_item(body))
 
 
-_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _ITEM_TITLE = re.compile(rb"<title[^>]*>(.{0,400}?)</title", re.IGNORECASE | re.DOTALL)
 _CATEGORY_TAG = re.compile(rb"<((?:[\w.-]+:)?(?:category|subject|keywords|tags))(?=[\s/>])", re.IGNORECASE)
 
@@ -823,28 +848,40 @@ def _category_end(part: bytes, tag: re.Match, limit: int) -> int | None:
     return end + 1 if end >= 0 and not part[closing + 2 + len(tag.group(1)):end].strip() else None
 
 
+_TEXT_END = re.compile(rb"<|]]>")
+
+
+def _unclosed_category_end(part: bytes, tag: re.Match, limit: int) -> int:
+    """Where a category or keyword element whose end was not found ends for cutting: after its start tag and the text
+    right after it, at the next `<` or CDATA end (before `limit`). Whatever follows (a title after `<category>t`, the
+    `]]>` of a description quoting `<category>`) stays."""
+    opened = part.find(b">", tag.end(), limit)
+    after = _TEXT_END.search(part, tag.end() if opened < 0 else opened + 1, limit)
+    return after.start() if after else limit
+
+
 def _without_categories(part: bytes) -> bytes:
     """The channel's or an item's bytes without their category and keyword elements, each cut whole with whatever it
     holds (text, CDATA, markup). newsroom reads none of them; feedparser compares each with every earlier one. An
-    element whose end comes after the next one starts (unclosed, nested) is left."""
+    element whose end comes after the next one starts (unclosed, nested) loses its start tag and its own text, so
+    that none is left to count: such an item was cut out whole, and its feed refused when the item had no end."""
     kept, copied_to, previous = [], 0, None
     for tag in itertools.chain(_CATEGORY_TAG.finditer(part), [None]):  # each one's end looked for up to the next
         if previous is not None:
-            end = _category_end(part, previous, tag.start() if tag else len(part))
-            if end is not None:
-                kept.append(part[copied_to:previous.start()])
-                copied_to = end
+            limit = tag.start() if tag else len(part)
+            end = _category_end(part, previous, limit) or _unclosed_category_end(part, previous, limit)
+            kept.append(part[copied_to:previous.start()])
+            copied_to = end
         previous = tag
     kept.append(part[copied_to:])
     return b"".join(kept)
 
 
-def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None, bool]]]:
+def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | None]]]:
     """The body with the channel and items carrying more than MAX_ITEM_CATEGORIES categories or keywords read without
-    them, and (count, title, whether the item was kept) for each: the channel's title is None. Such an item was cut
-    out whole (hostile input, sixteenth round), and before that refused its whole feed; newsroom reads no category,
-    so its story is kept. Its end is not needed. Only an item whose categories cannot be cut (unclosed) is cut out
-    whole, when its end can be found; otherwise the feed is refused by `feed_shape_problem`."""
+    them, and (count, title) for each: the channel's title is None. Such an item was cut out whole (hostile input,
+    sixteenth round), and before that refused its whole feed; newsroom reads no category, so its story is kept. Its
+    end is not needed, nor are its categories' (eighteenth round)."""
     if most_item_categories(body) <= MAX_ITEM_CATEGORIES:
         return body, []
     kept, changed, copied_to = [], [], 0
@@ -856,18 +893,10 @@ def without_overtagged_items(body: bytes) -> tuple[bytes, list[tuple[int, str | 
         if start:
             title = _ITEM_TITLE.search(part)
             title = title.group(1).decode("utf-8", "replace") if title else ""
-        if most_item_categories(part) <= MAX_ITEM_CATEGORIES:
-            kept.append(body[copied_to:start])
-            kept.append(part)
-            copied_to = next_start
-            changed.append((count, title, True))
-            continue
-        ends = [match.end() for match in _ITEM_END.finditer(body, start, next_start)] if start else []
-        if not ends:
-            continue
         kept.append(body[copied_to:start])
-        copied_to = ends[-1]
-        changed.append((count, title, False))
+        kept.append(part)
+        copied_to = next_start
+        changed.append((count, title))
     kept.append(body[copied_to:])
     return b"".join(kept), changed
 
@@ -927,23 +956,17 @@ def parse_feed(
     except ValueError as exc:  # e.g. a character reference `chr()` refuses, in an encoding not neutralised above
         return ParsedFeed(bozo=f"an unreadable character reference ({exc})")
     out = ParsedFeed(entries=len(parsed.entries), title=parsed.feed.get("title"))
-    for count, title, read in overtagged:
+    for count, title in overtagged:
         if title is None:
             log.warning("feed %s: its channel carries %s categories or keywords (more than %s: feedparser slows down "
                         "quadratically on them): they are not read, its items are", feed.name, f"{count:,}",
                         f"{MAX_ITEM_CATEGORIES:,}")
             continue
         shown = single_line(html_to_text(title), 80) or "untitled"
-        if read:
-            out.uncategorised.append(shown)
-            log.warning("feed %s: an item (%s) with %s categories or keywords is read without them (more than %s: "
-                        "feedparser slows down quadratically on them; newsroom reads none)", feed.name, shown,
-                        f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
-            continue
-        _skip({"title": title}, "too-many-categories", out.skipped, out.skipped_titles)
-        log.warning("feed %s: an item (%s) with %s categories or keywords skipped (more than %s, some of them never "
-                    "closed: feedparser slows down quadratically on them); the feed's other items are read", feed.name,
-                    shown, f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
+        out.uncategorised.append(shown)
+        log.warning("feed %s: an item (%s) with %s categories or keywords is read without them (more than %s: "
+                    "feedparser slows down quadratically on them; newsroom reads none)", feed.name, shown,
+                    f"{count:,}", f"{MAX_ITEM_CATEGORIES:,}")
     exc = parsed.get("bozo_exception")
     if parsed.get("bozo") and type(exc).__name__ not in _BENIGN_BOZO:
         out.bozo = f"{type(exc).__name__}: {exc}"
@@ -1069,8 +1092,8 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
     if published is None and not impossible:
         impossible = _unreadable_far_dates(entry, now)
     if published is None and impossible:
-        log.info("impossible date %r of %s in feed %r ignored (a UTC offset past ±14 h, or a year feedparser cannot "
-                 "read)", impossible[0][:80], url, feed.name)
+        log.info("impossible date %r of %s in feed %r ignored (a UTC offset past ±14 h, a day or time that does not "
+                 "exist, or a year feedparser cannot read)", impossible[0][:80], url, feed.name)
         bad_dates.append(url)
     elif published is not None and plausible_date(published, now, f"date of {url} in feed {feed.name!r}") is None:
         bad_dates.append(url)  # the item is kept; only its date is unknown (the page's or the fetch time is used)

@@ -95,6 +95,9 @@ def test_a_feed_of_a_pathological_shape_is_refused_unparsed_and_the_other_feeds_
     assert seconds < 30
 
 
+OFFICE_ITEM = "<item><title>Mistral AI opens an office</title><link>{base}/office.html</link></item>"
+
+
 def _read_beside_the_office_story(httpserver, tmp_path, caplog, body: str):
     """Serve a feed (with the iTunes namespace) whose stories include the office story and its page, and read it
     with a parse limit wide enough for its hostile part; what `run` returns, warnings captured."""
@@ -176,17 +179,51 @@ def test_an_item_with_thousands_of_categories_and_no_end_is_read_without_them(ht
     assert "an item (Unclosed) with 5,000 categories or keywords is read without them" in caplog.text
 
 
-def test_an_item_whose_thousands_of_categories_are_never_closed_is_skipped_and_its_feed_read(httpserver, tmp_path,
-                                                                                           caplog):
-    """Categories that cannot be cut (each opened, none closed) leave the item to be cut out whole, counted as
-    `too-many-categories` under its title, the feed's other items read."""
+NEVER_CLOSED = "<category>t" * 5_000
+
+
+@pytest.mark.parametrize("shape", [
+    "<item><title>Never closed</title><link>{base}/tags.html</link>" + NEVER_CLOSED + "</item>" + OFFICE_ITEM,
+    # no end either: the next item's start ends it, or the channel's end for the last one
+    "<item><title>Never closed</title><link>{base}/tags.html</link>" + NEVER_CLOSED + OFFICE_ITEM,
+    OFFICE_ITEM + "<item><title>Never closed</title><link>{base}/tags.html</link>" + NEVER_CLOSED,
+    # nested and closed at last; the link after them
+    "<item><title>Never closed</title>" + NEVER_CLOSED + "</category>" * 5_000 + "<link>{base}/tags.html</link>"
+    "</item>" + OFFICE_ITEM,
+])
+def test_an_item_whose_thousands_of_categories_are_never_closed_is_read_without_them(httpserver, tmp_path, caplog,
+                                                                                    shape):
+    """Categories that could not be cut (each opened, none closed) left the item to be cut out whole, its story lost
+    (`too-many-categories`), and refused the whole feed when the item's end could not be found either (the
+    seventeenth round's leftover). Each such element loses its start tag and its own text: the item is read."""
     base = httpserver.url_for("").rstrip("/")
-    body = rss(f"<item><title>Never closed</title><link>{base}/tags.html</link>" + "<category>t" * 5_000
-               + f"</item><item><title>Mistral AI opens an office</title><link>{base}/office.html</link></item>")
+    httpserver.expect_request("/tags.html").respond_with_data(PAGE.replace("signs a compute deal", "is tagged"),
+                                                              content_type="text/html")
+    articles, collector, _ = _read_beside_the_office_story(httpserver, tmp_path, caplog, rss(shape.format(base=base)))
+    assert sorted(a.title for a in articles) == ["Mistral AI is tagged", "Mistral AI opens an office",
+                                                 "Mistral AI signs a compute deal"]
+    assert not collector.stats.feed_errors and collector.stats.feeds_too_costly == 0
+    assert not collector.stats.skipped and collector.stats.uncategorised == 1
+    assert "an item (Never closed) with 5,000 categories or keywords is read without them" in caplog.text
+
+
+def test_a_channel_whose_thousands_of_categories_are_never_closed_is_read_without_them(httpserver, tmp_path, caplog):
+    """The channel could not be cut out, so its unclosed categories refused the whole feed."""
+    base = httpserver.url_for("").rstrip("/")
+    body = rss(OFFICE_ITEM.format(base=base)).replace("<title>Hostile</title>", "<title>Hostile</title>" + NEVER_CLOSED)
     articles, collector, _ = _read_beside_the_office_story(httpserver, tmp_path, caplog, body)
     assert sorted(a.title for a in articles) == ["Mistral AI opens an office", "Mistral AI signs a compute deal"]
-    assert collector.stats.skipped == {"too-many-categories": 1} and collector.stats.uncategorised == 0
-    assert "an item (Never closed) with 5,000 categories or keywords skipped" in caplog.text
+    assert not collector.stats.feed_errors and collector.stats.feeds_too_costly == 0 and not collector.stats.skipped
+    assert "feed Hostile: its channel carries 5,000 categories or keywords" in caplog.text
+
+
+def test_a_description_quoting_thousands_of_category_tags_keeps_its_cdata_closed():
+    """A fake unclosed `<category>` inside CDATA is cut up to the CDATA's end, not past it."""
+    body = rss("<item><title>Quoted</title><link>http://x.example/q.html</link><description><![CDATA[Mistral AI "
+               + "<category>x" * 2_000 + "]]></description></item><item><title>Next</title>"
+               "<link>http://x.example/n.html</link></item>").encode()
+    parsed = parse_feed(body, Feed(name="H", url="http://x.example/feed.xml", lang="en"))
+    assert [item.title for item in parsed.items] == ["Quoted", "Next"] and not parsed.bozo
 
 
 @pytest.mark.parametrize("category", ["<category><![CDATA[t{i}]]></category>", "<category><b>t{i}</b></category>"])
