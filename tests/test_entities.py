@@ -1052,3 +1052,22 @@ def test_a_city_s_other_name_unlike_its_own_is_no_place_unless_the_text_says_so(
     assert classify("Temasek", "ORG", False) == "ORG" and classify("IPO", "ORG", False) == "ORG"
     assert classify("Bruxelles", "ORG", False) == "LOC" and classify("Londres", "ORG", True) == "LOC"
     assert classify("Jassy", "LOC", True) == "LOC"
+
+
+def test_video_games_listed_after_their_noun_are_no_persons():
+    """Fifth session (2026-12-05), real-news sets 25 and 30: "franchises like Assassin’s Creed, Far Cry, and Rainbow
+    Six" and « ses franchises phares : Assassin’s Creed, Rainbow Six et Far Cry » gave the persons Far Cry, Rainbow Six
+    and Tom Clancy ("Far", "Rainbow", "Tom" are given names). A person after a noun with no list opened stays one."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def persons(text, lang="en"):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.PER
+
+    assert persons("Ubisoft has partnered with Tencent to form a subsidiary focused on key franchises like Assassin’s "
+                   "Creed, Far Cry, and Rainbow Six.") == []
+    assert persons("The company spun off its biggest franchises, Assassin’s Creed, Far Cry, and Tom Clancy’s Rainbow "
+                   "Six, and sold a stake to Tencent.") == []
+    assert persons("Ubisoft crée une filiale rassemblant ses trois franchises phares : Assassin’s Creed, Rainbow Six "
+                   "et Far Cry, selon un mémo du PDG Yves Guillemot.", "fr") == ["Yves Guillemot"]
+    assert persons("Les licences accordées à Marie Dupont expirent en mars, a indiqué Marie Dupont.", "fr") == [
+        "Marie Dupont"]

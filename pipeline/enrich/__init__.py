@@ -18,8 +18,9 @@ from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
                                       fix_person_span, fix_place_span, given_name_before, institution_places,
-                                      is_exhortation, is_place_name, minister_in_span, named_products, names_a_law,
-                                      normalise_entities, presented_persons, seat_places, surname_in_context)
+                                      is_exhortation, is_place_name, listed_games, minister_in_span, named_products,
+                                      names_a_law, normalise_entities, presented_persons, seat_places,
+                                      surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -331,6 +332,7 @@ def _spans(doc, text: str) -> list[Span]:
     spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
     spans += based_places(text, spans) + institution_places(text, spans)
+    spans = listed_games(text, spans)  # "franchises like Assassin's Creed, Far Cry and Rainbow Six": no persons
     return named_products(text, spans)  # "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: no person or place
 
 

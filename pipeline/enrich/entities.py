@@ -380,6 +380,27 @@ def named_products(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# Video games listed after the noun that names them: "its biggest franchises, Assassin’s Creed, Far Cry, and Tom
+# Clancy’s Rainbow Six", « ses trois franchises phares : Assassin’s Creed, Rainbow Six et Far Cry », "games like
+# Fortnite". Their names read as persons ("Far", "Rainbow", "Tom" are given names: fifth session, 2026-12-05, real-news
+# sets 25 and 30). The noun is in lower case ("the Olympic Games" names none), and a colon, a comma or "like" / « comme »
+# opens the list: « des licences accordées à Jean Dupont » names a person
+_GAME_NOUNS = re.compile(r"(?<![\w-])(?:franchises?|(?:video[ -])?games|jeux(?:[^\S\n]+vidéo)?|licences|titles|titres)"
+                         r"(?:(?:[^\S\n]+[a-zà-ÿ]+){0,2}[^\S\n]*[:,]|[^\S\n]+(?:like|such as|including|comme|tels que"
+                         r"|dont|notamment))[^\S\n]+(?=[A-ZÀ-ÖØ-Þ0-9])")
+_TITLE = r"[A-ZÀ-ÖØ-Þ0-9][\w'’:-]*(?:[^\S\n]+[A-ZÀ-ÖØ-Þ0-9][\w'’:-]*)*"
+_TITLE_LIST = re.compile(rf"{_TITLE}(?:[^\S\n]*,[^\S\n]*{_TITLE})*(?:,?[^\S\n]+(?:and|et|or|ou|&)[^\S\n]+{_TITLE})?")
+
+
+def listed_games(text: str, spans: list[Span]) -> list[Span]:
+    """`spans` with the names listed right after a word for video games (`_GAME_NOUNS`) marked `software`: titles,
+    neither persons nor places, wherever the text names them."""
+    listed = [match.span() for noun in _GAME_NOUNS.finditer(text)
+              if (match := _TITLE_LIST.match(text, noun.end()))]
+    return [replace(s, software=True) if any(start <= s.start and s.end <= end for start, end in listed) else s
+            for s in spans]
+
+
 # A watched company's product named by one word, with no product word about it: "Kyutai's Moshi can talk", « Moshi de
 # Kyutai », "Oracle's Java licensing" (fourth session, 2026-12-05: Moshi, a Tanzanian city, and Jawa were places)
 _COMPANY_POSSESSIVE_BEFORE = re.compile(r"['’]s[^\S\n]+")  # (both are read with `fullmatch` between the two names)
