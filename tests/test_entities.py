@@ -1071,3 +1071,22 @@ def test_video_games_listed_after_their_noun_are_no_persons():
                    "et Far Cry, selon un mémo du PDG Yves Guillemot.", "fr") == ["Yves Guillemot"]
     assert persons("Les licences accordées à Marie Dupont expirent en mars, a indiqué Marie Dupont.", "fr") == [
         "Marie Dupont"]
+
+
+def test_a_company_s_boss_named_beside_the_company_noun_is_a_person():
+    """Fifth session (2026-12-05), real-news sets 24 and 30: « le patron de l'entreprise Jensen Huang » and « Paul
+    Hermelin, le Pdg du groupe, » were read as companies named after a person (the noun « entreprise », « groupe » beside
+    the name), so the person was lost. The company called so stays one."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities
+
+    assert entities("Les ventes ont bondi de 171 %, a déclaré le patron de l’entreprise Jensen Huang, jeudi.").PER == [
+        "Jensen Huang"]
+    assert entities("« La croissance est soutenue », s'est félicité Paul Hermelin, le Pdg du groupe, cité dans un "
+                    "communiqué.").PER == ["Paul Hermelin"]
+    found = entities("L'accord a été signé avec l'éditeur allemand Axel Springer, a indiqué Marie Dupont.")
+    assert found.PER == ["Marie Dupont"] and "Axel Springer" in found.ORG
+    found = entities("Axel Springer, le groupe de médias allemand, a signé un accord, a indiqué Marie Dupont.")
+    assert found.PER == ["Marie Dupont"] and "Axel Springer" in found.ORG

@@ -450,12 +450,15 @@ _COMPANY_BEFORE = re.compile(rf"(?<![\w-]){_COMPANY_NOUNS}(?:\s+{_FRENCH_ADJECTI
 # A company's people or owners named before it, in front of "of" or "at" (« de », « chez »): "chief executive of
 # Axel Springer", « le patron d'Axel Springer », "analysts at Morgan Stanley". Not before a possessive ("the founder of
 # Sam Altman's company": the name is the owner's)
-_LEADER_OF_BEFORE = re.compile(
-    r"(?<![\w-])(?:chief executive(?: officer)?|CEO|CFO|CTO|COO|chair(?:man|woman)|(?:co-?)?founders?|boss|owners?"
-    r"|shareholders?|executives|employees|analysts?|economists?|strategists?|PDG|patron(?:ne)?"
-    r"|(?:co-?)?fondat(?:eur|rice)s?|direct(?:eur|rice) général(?:e)?|dirigeant(?:e)?s|actionnaires?|salariés"
-    r"|analystes?|économistes?)"
-    r"[^\S\n]+(?:of|at|de|d['’]|chez)[^\S\n]*$", re.IGNORECASE)
+_LEADERS = (r"(?<![\w-])(?:chief executive(?: officer)?|CEO|CFO|CTO|COO|chair(?:man|woman)|(?:co-?)?founders?|boss"
+            r"|owners?|shareholders?|executives|employees|analysts?|economists?|strategists?|PDG|patron(?:ne)?"
+            r"|(?:co-?)?fondat(?:eur|rice)s?|direct(?:eur|rice) général(?:e)?|dirigeant(?:e)?s|actionnaires?|salariés"
+            r"|analystes?|économistes?)")
+_LEADER_OF_BEFORE = re.compile(rf"{_LEADERS}[^\S\n]+(?:of|at|de|d['’]|chez)[^\S\n]*$", re.IGNORECASE)
+# …and before the company's noun: « le patron de l'entreprise Jensen Huang », "the boss of the company Jane Doe" name
+# the company's boss, not a company called so (fifth session, 2026-12-05, real-news set 24)
+_LEADER_OF_THE_BEFORE = re.compile(rf"{_LEADERS}[^\S\n]+(?:of the|at the|de la|de l['’]|du|des|chez)[^\S\n]*$",
+                                   re.IGNORECASE)
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")
 _OWNER = re.compile(r"['’]s$")  # the possessive inside the span: "Sam Altman's"
 _COMPANY_AFTER = re.compile(
@@ -496,8 +499,12 @@ def surname_in_context(span: Span, text: str) -> Span:
     named_machine = bool(_MACHINE_NAMED_BEFORE.search(before) or _EXASCALE_AFTER.match(after))
     product = bool(_PRODUCT_AFTER.match(text[span.end:span.end + 30]) or _PRODUCT_BEFORE.search(before)
                    or named_machine or _MACHINE_APPOSED.match(after))
-    company = span.label in ("PER", "ORG") and bool(_COMPANY_BEFORE.search(before) or _COMPANY_AFTER.match(after) or (
-        _LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
+    company_before = _COMPANY_BEFORE.search(before)
+    # (not the company's role: « le patron de l'entreprise Jensen Huang », "Paul Hermelin, le PDG du groupe,")
+    company = span.label in ("PER", "ORG") and bool(
+        (company_before and not _LEADER_OF_THE_BEFORE.search(before, 0, company_before.start()))
+        or (_COMPANY_AFTER.match(after) and not _ROLE_AFTER.match(text, span.end))
+        or (_LEADER_OF_BEFORE.search(before) and not _POSSESSIVE_AFTER.match(after) and not _OWNER.search(span.text)))
     role = bool(_ROLE_BEFORE.search(before) or _TITLES.match(span.text))
     machine = named_machine or _machine_elsewhere(span, text, before)
     if span.label == "PER" and len(span.text.split()) in (2, 3):
