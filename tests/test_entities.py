@@ -1090,3 +1090,24 @@ def test_a_company_s_boss_named_beside_the_company_noun_is_a_person():
     assert found.PER == ["Marie Dupont"] and "Axel Springer" in found.ORG
     found = entities("Axel Springer, le groupe de médias allemand, a signé un accord, a indiqué Marie Dupont.")
     assert found.PER == ["Marie Dupont"] and "Axel Springer" in found.ORG
+
+
+def test_a_full_name_before_a_possessive_or_listed_beside_a_person_is_a_person():
+    """Fifth session (2026-12-05), real-news sets 24, 28 and 30: spaCy gave no span for "Elon Musk's xAI", "Elon Musk's
+    breathless promises" nor for Ilya Sutskever in "co-founders Greg Brockman, Ilya Sutskever, and John Schulman". A day
+    before a possessive ("At Wednesday's hearing"), a firm listed beside one ("Andreessen Horowitz and General
+    Catalyst") and a role beside a person ("Kim Jae-june, Vice President of…") are no persons."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def persons(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="en")).entities.PER
+
+    assert persons("It’s been a bad week for Elon Musk’s xAI. Its Grok chatbot made antisemitic comments.") == [
+        "Elon Musk"]
+    assert persons("After years of Elon Musk's breathless promises, the company revealed its robotaxi.") == ["Elon Musk"]
+    assert sorted(persons("Sam Altman, whose co-founders Greg Brockman, Ilya Sutskever, and John Schulman are now all "
+                          "gone, spoke.")) == ["Greg Brockman", "Ilya Sutskever", "John Schulman", "Sam Altman"]
+    assert persons("At Wednesday's hearing in Berlin, the policy director spoke.") == []
+    assert persons("Black Forest Labs raised $300 million from Andreessen Horowitz and General Catalyst.") == []
+    assert persons("A Kim Jae-june, Vice President of Samsung Electronics' Memory Business, said prices rose.") == [
+        "Kim Jae-june"]

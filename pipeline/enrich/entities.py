@@ -582,18 +582,31 @@ def names_a_law(span: Span, text: str) -> bool:
         and bool(_LAW_OF.search(text[max(0, span.start - 20):span.start]))
 
 
+# what parts two names of a list: "Greg Brockman, Ilya Sutskever, and John Schulman", « Lacroix, Lample et Mensch »
+_LIST_SEPARATOR = re.compile(r"[^\S\n]*,[^\S\n]*(?:(?:and|et)[^\S\n]+)?|[^\S\n]+(?:and|et|&)[^\S\n]+")
+
+
 def presented_persons(text: str, spans: list[Span]) -> list[Span]:
     """PER spans for two-word names no span covers, shaped like a person's (`person_like`), followed by a comma and
     their role (see `_ROLE_AFTER`) or right after a role ("the MP Hugo Lambert", « le député Hugo Lambert »: third
-    session, 2026-12-05)."""
+    session, 2026-12-05); and, where spaCy tags nothing in a sentence of names (fifth session, 2026-12-05, real-news
+    sets 24, 28 and 30), one before a possessive ("Elon Musk's xAI", "Elon Musk's breathless promises") or listed next
+    to a person spaCy found ("co-founders Greg Brockman, Ilya Sutskever, and John Schulman")."""
+    persons = [s for s in spans if s.label == "PER" and person_like(clean_name(s.text, "PER"))]
     out = []
     for match in _PAIR.finditer(text):
         start, end = match.span(1)
-        if not (_ROLE_AFTER.match(text, end) or _ROLE_BEFORE.search(text[max(0, start - 40):start])) \
+        owner = _OWNER.search(match.group(1))
+        end -= len(owner.group()) if owner else 0
+        listed = any(_LIST_SEPARATOR.fullmatch(text, s.end, start) or _LIST_SEPARATOR.fullmatch(text, end, s.start)
+                     for s in persons)
+        if (owner or listed) and match.group(1).split()[0].casefold() in _function_words():
+            continue  # "At Wednesday's hearing": no given name
+        if not (owner or listed or _ROLE_AFTER.match(text, end) or _ROLE_BEFORE.search(text[max(0, start - 40):start])) \
                 or any(s.start < end and start < s.end for s in spans):
             continue
-        if person_like(match.group(1)):
-            out.append(surname_in_context(Span(start, end, match.group(1), "PER"), text))
+        if person_like(text[start:end]):
+            out.append(surname_in_context(Span(start, end, text[start:end], "PER"), text))
     return out
 
 
