@@ -1111,3 +1111,20 @@ def test_a_full_name_before_a_possessive_or_listed_beside_a_person_is_a_person()
     assert persons("Black Forest Labs raised $300 million from Andreessen Horowitz and General Catalyst.") == []
     assert persons("A Kim Jae-june, Vice President of Samsung Electronics' Memory Business, said prices rose.") == [
         "Kim Jae-june"]
+
+
+def test_america_alone_is_the_united_states():
+    """Fifth session (2026-12-05): "the wealthiest foundation in America", "while America builds" named no place (GeoNames'
+    America is a town of 1,175, which the first-name rule drops); the labels list America in its 3 mentions, real-news
+    set 30 and the written items. The continents keep their names."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="en")).entities.LOC
+
+    assert canonical_place("America") == canonical_place("U.S.") == "United States"
+    assert canonical_place("North America") == "North America" and canonical_place("Latin America") == "Latin America"
+    assert places("It is now the wealthiest foundation in America. But this move was not about philanthropy.") == [
+        "United States"]
+    assert places("China will win the AI race against America, he said in Taipei.") == ["China", "United States",
+                                                                                        "Taipei"]
