@@ -755,9 +755,10 @@ def test_a_name_the_text_calls_a_chatbot_or_an_assistant_is_neither_person_nor_p
 
 def test_a_compass_point_alone_is_no_place():
     """Third session (2026-12-05): "the West", « la côte Ouest », « un établissement de l'Ouest » gave the places West
-    and Ouest (regions of Cameroon in ISO 3166-2); the labels never list a compass point alone (« l'Occident » and
-    « l'Hexagone » were already no place). Places named with one ("West Texas", « Afrique de l'Ouest ») and the Nord
-    department stay."""
+    and Ouest (regions of Cameroon in ISO 3166-2); the labels never list a compass point alone (« l'Occident » was
+    already no place; « l'Hexagone », France by its shape, is France since the fifth session:
+    `test_the_hexagon_with_its_article_is_france`). Places named with one ("West Texas", « Afrique de l'Ouest ») and the
+    Nord department stay."""
     from pipeline.enrich import EnrichInput, get_enricher
 
     def places(text, lang):
@@ -766,7 +767,7 @@ def test_a_compass_point_alone_is_no_place():
     assert places("Sanctions by the West hit Russia, and the South reacted.", "en") == ["Russian Federation"]
     assert places("Les géants de la côte Ouest dépensent plus. Une banque de l'Ouest migre à Nantes.", "fr") == [
         "Nantes"]
-    assert places("L'Occident doit-il craindre la Chine ? Le groupe emploie 3 000 personnes dans l'Hexagone.",
+    assert places("L'Occident doit-il craindre la Chine ? Le groupe emploie 3 000 personnes en Occident.",
                   "fr") == ["China"]
     assert places("Data centres in West Texas and across Western Europe.", "en") == ["West Texas", "Western Europe"]
     assert "Nord" in places("Plusieurs collectivités du Nord, dont la métropole de Lille, sont touchées.", "fr")
@@ -1128,3 +1129,21 @@ def test_america_alone_is_the_united_states():
         "United States"]
     assert places("China will win the AI race against America, he said in Taipei.") == ["China", "United States",
                                                                                         "Taipei"]
+
+
+def test_the_hexagon_with_its_article_is_france():
+    """Fifth session (2026-12-05): « dans l'Hexagone » named no place; the real-news annotators list it in its 2 mentions
+    (sets 26 and 29) and LABELLING.md lists the countries named, and the 4 written items that name it list France. It was
+    held no place because the written labels never list the word "Hexagone" (they list France, also named there). A bare
+    "Hexagone" (a list's item, a brand) stays no place (`test_non_places_tagged_loc_are_dropped_or_become_organisations`)."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities.LOC
+
+    assert canonical_place("l'Hexagone") == "France"
+    assert places("Le groupe prévoit de supprimer jusqu’à 2 400 postes dans l’Hexagone, soit un sur cinq.") == [
+        "France"]
+    assert places("L'Hexagone attire les centres de données, selon le gouvernement.") == ["France"]
+    assert places("Le groupe emploie 38 000 personnes dans l'Hexagone, dont 9 000 à Toulouse, en France.") == [
+        "France", "Toulouse"]

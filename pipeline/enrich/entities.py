@@ -79,6 +79,9 @@ _COMPASS = {"west", "east", "north", "south", "ouest", "est", "sud"}
 # nor is « l'Union » alone, the European Union named short (« résidents de l'Union », « l'exécutif de l'Union »), which
 # was Union, New Jersey: the labels omit it 8 times of 9 (fourth session, 2026-12-05); « l'Union européenne » stays
 _SHORT_UNION = {"union"}
+# a country's nickname names it only with its article: « dans l'Hexagone » is France (the real-news labels list it 2
+# times of 2: fifth session, 2026-12-05), a bare "Hexagone" (a list's item, a brand) is no place
+_NICKNAMES = {"hexagone"}
 # laws and programmes named after a place or a word that is also a first name: "Cloud Act", "AI Act", "Chips Act"
 _LAW_WORDS = {"act", "acts", "bill", "directive", "regulation", "règlement", "treaty", "traité", "pact", "pacte",
               "plan", "programme", "program", "initiative", "strategy", "stratégie"}
@@ -885,6 +888,8 @@ def _is_place(name: str, unaccented: bool = False, label: str | None = None, cue
     place = _lookup_place(name, unaccented, article)
     if place is not None and (_unannounced_town(name, place, label, cue) or _unannounced_language(name, label, cue)):
         return None
+    if place is not None and name.casefold() in _NICKNAMES and not cue:
+        return None  # "Hexagone" without its article (« l'Hexagone » is read with it, or after it: `Span.place_cue`)
     return place
 
 
@@ -1131,7 +1136,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
-            place = _is_place(name, unaccented=span.label == "LOC", article=article)
+            place = _is_place(name, unaccented=span.label == "LOC", article=article,
+                              cue=True if name.casefold() in placed else span.place_cue)
             if place is None and span.label == "LOC" and (natural := natural_place(name)):
                 place, name = Place(natural, "region", 0), natural
             if place is not None:
