@@ -1147,3 +1147,14 @@ def test_the_hexagon_with_its_article_is_france():
     assert places("L'Hexagone attire les centres de données, selon le gouvernement.") == ["France"]
     assert places("Le groupe emploie 38 000 personnes dans l'Hexagone, dont 9 000 à Toulouse, en France.") == [
         "France", "Toulouse"]
+
+
+def test_a_span_without_a_capital_names_no_place():
+    """Fifth session (2026-12-05): spaCy tags lower-case words as places now and then; « autres créances » gave
+    Créances (a village of 2,052, real-news set 29), « les paris sur l'IA » Paris and "a magenta logo" Magenta (written
+    items, 5 times). A place after a lower-case head stays one (« la région Hauts-de-France »)."""
+    text = "Les autres créances demeurent. Les paris sur l'IA montent. Un logo magenta, dans la région Hauts-de-France."
+    spans = _spans(text, [("créances", "LOC"), ("paris", "LOC"), ("magenta", "MISC"),
+                          ("région Hauts-de-France", "LOC")])
+    out = normalise_entities(spans)
+    assert out["LOC"] == ["Hauts-de-France"] and out["place_forms"] == {"Hauts-de-France": ["Hauts-de-France"]}

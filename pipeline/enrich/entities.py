@@ -1094,8 +1094,9 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if span.label in ("ORG", "MISC") and not any(ch.isupper() for ch in span.text):
             continue  # no capital at all: a common noun phrase (« l'avenir du cloud européen »), not a name
         raw = " ".join(span.text.split()).strip(_EDGE)
-        if raw[:1].islower() and span.label != "PER" and (place := _is_place(raw)):
-            _add_place(out, seen, forms, place, _LOWER_HEAD.sub("", raw))  # "région Hauts-de-France"
+        # "région Hauts-de-France"; a span with no capital at all names no place (« autres créances » was Créances)
+        if raw[:1].islower() and span.label != "PER" and (form := _LOWER_HEAD.sub("", raw)) and (place := _is_place(raw)):
+            _add_place(out, seen, forms, place, form)
             continue
         name = clean_name(span.text, span.label)
         if not _plausible(name, span.label):
