@@ -1158,3 +1158,22 @@ def test_a_span_without_a_capital_names_no_place():
                           ("région Hauts-de-France", "LOC")])
     out = normalise_entities(spans)
     assert out["LOC"] == ["Hauts-de-France"] and out["place_forms"] == {"Hauts-de-France": ["Hauts-de-France"]}
+
+
+def test_a_word_opening_a_sentence_is_no_village_unless_the_text_places_it():
+    """Fifth session (2026-12-05), real-news set 30: « Celles pour le grand public… » (a pronoun), « Visé par des
+    sanctions US, Huawei… » (a participle) and "Cisco just delivered…" (a company) gave the towns Celles (1,245), Visé
+    (17,054) and Cisco (3,791): a capital opening a sentence says nothing. A town the text places elsewhere and a city
+    stay places."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang="fr"):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert places("Il y a deux conversations à San Francisco en ce moment. Celles pour le grand public, d'abord.") == [
+        "San Francisco"]
+    assert places("Visé par des sanctions, Huawei ne peut plus acquérir d'équipements.") == []
+    assert places("Cisco just delivered the quarter that proves legacy tech can adapt.", "en") == []
+    assert places("Le site de Crolles emploie 4 000 personnes. Crolles accueille aussi une nouvelle ligne.") == [
+        "Crolles"]
+    assert places("Grenoble accueille le salon, et Lyon attend son tour.") == ["Grenoble", "Lyon"]

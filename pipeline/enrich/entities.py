@@ -572,6 +572,23 @@ def is_exhortation(span: Span, text: str) -> bool:
     return place is None or place.population < _SMALL_TOWN
 
 
+def is_opening_word(span: Span, text: str) -> bool:
+    """A one-word place span that opens a sentence before a lower-case word ("Celles pour le grand public…", « Visé
+    par des sanctions, Huawei… », "Cisco just delivered…": a pronoun, a participle and a company, towns of 1,245, 17,054
+    and 3,791 people for the gazetteer; real-news set 30) and that is no place once its capital is taken to say
+    nothing: a town must then be a city of 50,000 or more or be introduced as a place somewhere in the text, as for a
+    name spaCy did not call a place (`_unannounced_town`: « Crolles accueille… » after « à Crolles » stays)."""
+    if span.label != "LOC" or " " in span.text.strip() or not _LOWER_WORD_AFTER.match(text, span.end) \
+            or not _SENTENCE_OPENS.search(text[max(0, span.start - 5):span.start]):
+        return False
+    name = clean_name(span.text, "LOC")
+    if _is_place(name, unaccented=True) is None:
+        return False  # no place at all: left to `classify`
+    placed = any(_place_cue(Span(m.start(), m.end(), name, "LOC"), text)
+                 for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) if m.start() != span.start)
+    return _is_place(name, label="MISC", cue=placed) is None
+
+
 # « la loi de Moore », « le paradoxe de Jevons », « le théorème de Bayes »: a law named after its author, not the town
 # the gazetteer finds (Moore, Oklahoma; written French columns, 2026-12-05). "Moore's law" gives spaCy no place.
 _LAW_OF = re.compile(r"\b(?:lois?|théorèmes?|paradoxes?|principes?|conjectures?)[^\S\n]+d(?:e[^\S\n]+|['’])$",
