@@ -1177,3 +1177,20 @@ def test_a_word_opening_a_sentence_is_no_village_unless_the_text_places_it():
     assert places("Le site de Crolles emploie 4 000 personnes. Crolles accueille aussi une nouvelle ligne.") == [
         "Crolles"]
     assert places("Grenoble accueille le salon, et Lyon attend son tour.") == ["Grenoble", "Lyon"]
+
+
+def test_a_name_right_after_a_role_is_a_person_though_spacy_read_a_work_or_a_company():
+    """Fifth session (2026-12-05), real-news sets 28 and 30: « l'arrivée du nouveau PDG Lip-Bu Tan » (MISC for spaCy)
+    and "co-chief executive officer Gundbert Scherf told POLITICO" (a given name no list holds: an organisation) lost the
+    person. A company after a role word stays a company ("investor Sequoia Capital")."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
+
+    assert entities("Cette décision intervient un mois après l'arrivée du nouveau PDG Lip-Bu Tan, qui cherche à "
+                    "redresser le groupe.", "fr").PER == ["Lip-Bu Tan"]
+    assert entities("“It is a software problem,” the company’s co-founder and co-chief executive officer Gundbert "
+                    "Scherf told POLITICO in an interview.", "en").PER == ["Gundbert Scherf"]
+    found = entities("The round was led by investor Sequoia Capital, the startup said.", "en")
+    assert found.PER == [] and "Sequoia Capital" in found.ORG

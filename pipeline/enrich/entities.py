@@ -248,7 +248,7 @@ class Span:
 # dropped (docs/enrichment.md).
 _ROLE_BEFORE = re.compile(
     r"(?:\b(?:founder|co-?founder|chief|CEO|CFO|CTO|COO|boss|chairman|chairwoman|president|investor|analyst|minister"
-    r"|senator|professor|researcher|spokes(?:person|man|woman)|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
+    r"|senator|professor|researcher|spokes(?:person|man|woman)|officer|executive|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
     r"|patron(?:ne)?|PDG|président(?:e)?|direct(?:eur|rice)|ministre|chercheu(?:r|se)|analyste|investisseu(?:r|se)"
     r"|porte-parole|MP|MEP|député(?:e)?)|(?:^|\s)(?-i:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?))\s+$", re.IGNORECASE)
 _SAYING_AFTER = re.compile(
@@ -1136,6 +1136,9 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue
         if label == "ORG" and span.label == "PER" and span.presented and not looks_like_org(name):
             label = "PER"  # "co-founder Eiso Kant": a given name no list holds, in a name presented as a person's
+        if label in ("ORG", "MISC") and span.label in ("ORG", "MISC") and span.role_before \
+                and classify(name, "PER") == "PER":
+            label = "PER"  # « le nouveau PDG Lip-Bu Tan » tagged MISC: a person's name after a role (fifth session)
         if label == "ORG" and span.label != "PER" and span.presented and person_like(tail := _from_given_name(name)) \
                 and tail != name:
             label = "PER"  # "au Forum InCyber Patrick Pouyanné, le PDG de…": the person starts at the given name
