@@ -1076,8 +1076,8 @@ def test_video_games_listed_after_their_noun_are_no_persons():
 
 def test_a_company_s_boss_named_beside_the_company_noun_is_a_person():
     """Fifth session (2026-12-05), real-news sets 24 and 30: « le patron de l'entreprise Jensen Huang » and « Paul
-    Hermelin, le Pdg du groupe, » were read as companies named after a person (the noun « entreprise », « groupe » beside
-    the name), so the person was lost. The company called so stays one."""
+    Hermelin, le Pdg du groupe, » were read as companies named after a person (the noun « entreprise », « groupe »
+    beside the name), so the person was lost. The company called so stays one."""
     from pipeline.enrich import EnrichInput, get_enricher
 
     def entities(text):
@@ -1105,7 +1105,8 @@ def test_a_full_name_before_a_possessive_or_listed_beside_a_person_is_a_person()
 
     assert persons("It’s been a bad week for Elon Musk’s xAI. Its Grok chatbot made antisemitic comments.") == [
         "Elon Musk"]
-    assert persons("After years of Elon Musk's breathless promises, the company revealed its robotaxi.") == ["Elon Musk"]
+    assert persons("After years of Elon Musk's breathless promises, the company revealed its robotaxi.") == [
+        "Elon Musk"]
     assert sorted(persons("Sam Altman, whose co-founders Greg Brockman, Ilya Sutskever, and John Schulman are now all "
                           "gone, spoke.")) == ["Greg Brockman", "Ilya Sutskever", "John Schulman", "Sam Altman"]
     assert persons("At Wednesday's hearing in Berlin, the policy director spoke.") == []
@@ -1115,9 +1116,9 @@ def test_a_full_name_before_a_possessive_or_listed_beside_a_person_is_a_person()
 
 
 def test_america_alone_is_the_united_states():
-    """Fifth session (2026-12-05): "the wealthiest foundation in America", "while America builds" named no place (GeoNames'
-    America is a town of 1,175, which the first-name rule drops); the labels list America in its 3 mentions, real-news
-    set 30 and the written items. The continents keep their names."""
+    """Fifth session (2026-12-05): "the wealthiest foundation in America", "while America builds" named no place
+    (GeoNames' America is a town of 1,175, which the first-name rule drops); the labels list America in its 3 mentions,
+    real-news set 30 and the written items. The continents keep their names."""
     from pipeline.enrich import EnrichInput, get_enricher
 
     def places(text):
@@ -1132,10 +1133,11 @@ def test_america_alone_is_the_united_states():
 
 
 def test_the_hexagon_with_its_article_is_france():
-    """Fifth session (2026-12-05): « dans l'Hexagone » named no place; the real-news annotators list it in its 2 mentions
-    (sets 26 and 29) and LABELLING.md lists the countries named, and the 4 written items that name it list France. It was
-    held no place because the written labels never list the word "Hexagone" (they list France, also named there). A bare
-    "Hexagone" (a list's item, a brand) stays no place (`test_non_places_tagged_loc_are_dropped_or_become_organisations`)."""
+    """Fifth session (2026-12-05): « dans l'Hexagone » named no place; the real-news annotators list it in its 2
+    mentions (sets 26 and 29), LABELLING.md lists the countries named, and the 4 written items that name it list France.
+    It was held no place because the written labels never list the word "Hexagone" (they list France, also named
+    there). A bare "Hexagone" (a list's item, a brand) stays no place
+    (`test_non_places_tagged_loc_are_dropped_or_become_organisations`)."""
     from pipeline.enrich import EnrichInput, get_enricher
 
     def places(text):
@@ -1181,8 +1183,8 @@ def test_a_word_opening_a_sentence_is_no_village_unless_the_text_places_it():
 
 def test_a_name_right_after_a_role_is_a_person_though_spacy_read_a_work_or_a_company():
     """Fifth session (2026-12-05), real-news sets 28 and 30: « l'arrivée du nouveau PDG Lip-Bu Tan » (MISC for spaCy)
-    and "co-chief executive officer Gundbert Scherf told POLITICO" (a given name no list holds: an organisation) lost the
-    person. A company after a role word stays a company ("investor Sequoia Capital")."""
+    and "co-chief executive officer Gundbert Scherf told POLITICO" (a given name no list holds: an organisation) lost
+    the person. A company after a role word stays a company ("investor Sequoia Capital")."""
     from pipeline.enrich import EnrichInput, get_enricher
 
     def entities(text, lang):

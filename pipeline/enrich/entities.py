@@ -248,7 +248,8 @@ class Span:
 # dropped (docs/enrichment.md).
 _ROLE_BEFORE = re.compile(
     r"(?:\b(?:founder|co-?founder|chief|CEO|CFO|CTO|COO|boss|chairman|chairwoman|president|investor|analyst|minister"
-    r"|senator|professor|researcher|spokes(?:person|man|woman)|officer|executive|fondat(?:eur|rice)|co-?fondat(?:eur|rice)"
+    r"|senator|professor|researcher|spokes(?:person|man|woman)|officer|executive|fondat(?:eur|rice)"
+    r"|co-?fondat(?:eur|rice)"
     r"|patron(?:ne)?|PDG|président(?:e)?|direct(?:eur|rice)|ministre|chercheu(?:r|se)|analyste|investisseu(?:r|se)"
     r"|porte-parole|MP|MEP|député(?:e)?)|(?:^|\s)(?-i:M\.|Mme|Mr\.?|Mrs\.?|Ms\.?|Dr\.?))\s+$", re.IGNORECASE)
 _SAYING_AFTER = re.compile(
@@ -386,8 +387,8 @@ def named_products(text: str, spans: list[Span]) -> list[Span]:
 # Video games listed after the noun that names them: "its biggest franchises, Assassin’s Creed, Far Cry, and Tom
 # Clancy’s Rainbow Six", « ses trois franchises phares : Assassin’s Creed, Rainbow Six et Far Cry », "games like
 # Fortnite". Their names read as persons ("Far", "Rainbow", "Tom" are given names: fifth session, 2026-12-05, real-news
-# sets 25 and 30). The noun is in lower case ("the Olympic Games" names none), and a colon, a comma or "like" / « comme »
-# opens the list: « des licences accordées à Jean Dupont » names a person
+# sets 25 and 30). The noun is in lower case ("the Olympic Games" names none), and a colon, a comma or "like" /
+# « comme » opens the list: « des licences accordées à Jean Dupont » names a person
 _GAME_NOUNS = re.compile(r"(?<![\w-])(?:franchises?|(?:video[ -])?games|jeux(?:[^\S\n]+vidéo)?|licences|titles|titres)"
                          r"(?:(?:[^\S\n]+[a-zà-ÿ]+){0,2}[^\S\n]*[:,]|[^\S\n]+(?:like|such as|including|comme|tels que"
                          r"|dont|notamment))[^\S\n]+(?=[A-ZÀ-ÖØ-Þ0-9])")
@@ -622,8 +623,8 @@ def presented_persons(text: str, spans: list[Span]) -> list[Span]:
                      for s in persons)
         if (owner or listed) and match.group(1).split()[0].casefold() in _function_words():
             continue  # "At Wednesday's hearing": no given name
-        if not (owner or listed or _ROLE_AFTER.match(text, end) or _ROLE_BEFORE.search(text[max(0, start - 40):start])) \
-                or any(s.start < end and start < s.end for s in spans):
+        role = _ROLE_AFTER.match(text, end) or _ROLE_BEFORE.search(text[max(0, start - 40):start])
+        if not (owner or listed or role) or any(s.start < end and start < s.end for s in spans):
             continue
         if person_like(text[start:end]):
             out.append(surname_in_context(Span(start, end, text[start:end], "PER"), text))
@@ -1112,7 +1113,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             continue  # no capital at all: a common noun phrase (« l'avenir du cloud européen »), not a name
         raw = " ".join(span.text.split()).strip(_EDGE)
         # "région Hauts-de-France"; a span with no capital at all names no place (« autres créances » was Créances)
-        if raw[:1].islower() and span.label != "PER" and (form := _LOWER_HEAD.sub("", raw)) and (place := _is_place(raw)):
+        if raw[:1].islower() and span.label != "PER" and (form := _LOWER_HEAD.sub("", raw)) \
+                and (place := _is_place(raw)):
             _add_place(out, seen, forms, place, form)
             continue
         name = clean_name(span.text, span.label)
