@@ -18,8 +18,9 @@ from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
                                       fix_person_span, fix_place_span, given_name_before, institution_places,
-                                      is_exhortation, is_place_name, minister_in_span, named_products, names_a_law,
-                                      normalise_entities, presented_persons, seat_places, surname_in_context)
+                                      is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
+                                      named_products, names_a_law, normalise_entities, presented_persons, seat_places,
+                                      surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -320,8 +321,9 @@ def _spans(doc, text: str) -> list[Span]:
     spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
              for e in doc.ents if e.label_ in LABELS
              and not any(e.start_char < end and start < e.end_char for start, end in taken)]
-    # « Soyons clairs » and « la loi de Moore » name no village
-    spans = [minister_in_span(s, text) for s in spans if not (is_exhortation(s, text) or names_a_law(s, text))]
+    # « Soyons clairs », « Celles pour le grand public… » and « la loi de Moore » name no village
+    spans = [minister_in_span(s, text) for s in spans
+             if not (is_exhortation(s, text) or is_opening_word(s, text) or names_a_law(s, text))]
     # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
              for s in spans]
@@ -331,6 +333,7 @@ def _spans(doc, text: str) -> list[Span]:
     spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
     spans += based_places(text, spans) + institution_places(text, spans)
+    spans = listed_games(text, spans)  # "franchises like Assassin's Creed, Far Cry and Rainbow Six": no persons
     return named_products(text, spans)  # "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: no person or place
 
 
@@ -365,7 +368,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.4"
+RULES_VERSION = "2026-12-05.5"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:

@@ -35,6 +35,12 @@ EXTRA_PLACES = [
     ("EU", "European Union", "union"), ("E.U.", "European Union", "union"), ("UE", "European Union", "union"),
     ("U.S.", "United States", "country"), ("U.S", "United States", "country"), ("U.S.A.", "United States", "country"),
     ("Etats-Unis", "United States", "country"), ("United States of America", "United States", "country"),
+    # "America" alone is the United States in the press ("the wealthiest foundation in America"; the labels list it 3
+    # times of 3), not the town of 1,175 GeoNames calls so
+    ("America", "United States", "country"),
+    # « l'Hexagone », France by its shape: the real-news labels list it 2 times of 2, and every written item naming it
+    # lists France (`entities._NICKNAMES`: only with its article)
+    ("Hexagone", "France", "country"),
     ("U.K.", "United Kingdom", "country"), ("Britain", "United Kingdom", "country"),
     ("Great Britain", "United Kingdom", "country"), ("Grande-Bretagne", "United Kingdom", "country"),
     ("Odessa", "Odesa", "city"),  # the press's spelling; Odessa, Texas (114k) is called so in its own right

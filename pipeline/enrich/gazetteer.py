@@ -182,11 +182,11 @@ def canonical_place(name: str) -> str | None:
 # products, shops and headlines: "Best Buy", "Smart Watch", "Hey Siri", "Gift Guide", "Baltic Sea", "Big Tech"
 # (entity audit, 2026-12-03: persons on the real corpus pages), the colours opening companies' names ("Red Hat",
 # "Red Eléctrica", "Blue Origin") and the events (« Salon du Bourget », "Forum", "Show"; written items, third session
-# of 2026-12-05).
+# of 2026-12-05), and the "Vice" of "Vice President" (fifth session).
 NOT_FIRST_NAMES = frozenset({
     "best", "smart", "hey", "gift", "true", "new", "big", "cloud", "data", "baltic", "apple", "meta", "orange",
     "gsm", "sim", "blossom", "deep", "north", "west", "sea", "sky", "star", "golden", "siri", "alexa", "jupiter",
-    "red", "blue", "green", "salon", "forum", "show"})
+    "red", "blue", "green", "salon", "forum", "show", "vice"})
 
 
 def is_family_name_first(word: str) -> bool:
