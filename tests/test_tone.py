@@ -161,7 +161,9 @@ def test_the_shipped_model_is_json_records_its_data_and_stays_small():
     with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
         data = json.load(fh)  # plain JSON: loading it cannot run code
     assert {t["file"] for t in data["trained_on"]} == {"enrichment-dev.jsonl", "train-fr.jsonl", "train-en.jsonl",
-                                                       "short-fr.jsonl", "short-en.jsonl", "long-fr.jsonl",
+                                                       "short-fr.jsonl", "short-en.jsonl",
+                                                       "short-openings-fr.jsonl", "short-openings-en.jsonl",
+                                                       "long-fr.jsonl",
                                                        "long-en.jsonl", "long-opeds-fr.jsonl", "long-opeds-en.jsonl",
                                                        "written-fr.jsonl", "written-en.jsonl",
                                                        "written-hard-fr.jsonl", "written-hard-en.jsonl",
