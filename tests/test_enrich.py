@@ -122,6 +122,49 @@ def test_words_that_only_share_a_terms_stem_judge_nothing():
     assert books == 0.0 < secured
 
 
+def _labelled_words(shared_dir) -> list[str]:
+    from pipeline.enrich.lexicon import tokenize
+
+    words: set[str] = set()
+    for name in ("train-fr.jsonl", "train-en.jsonl", "enrichment-dev.jsonl"):
+        for line in (shared_dir / "gold" / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            words.update(tokenize(f"{item.get('title') or ''} {item['text']}"))
+    return sorted(words)
+
+
+def test_each_language_keeps_its_own_stems_and_the_scorer_reads_the_stems_it_was_handed(shared_dir):
+    """The stems are cached per language (a cache keyed by the word alone is looked up at a fraction of the cost):
+    every word of the labelled texts, French and English, gets Snowball's stem in the language asked for, whichever
+    language's cache met it first, and a word's valence is the same whether the scorer hands in its stem or not."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    from pipeline.enrich.lexicon import _language, _stem, stem_function
+
+    snowball = {"fr": SnowballStemmer("french"), "en": SnowballStemmer("english")}
+
+    def expected(word: str, lang: str) -> str:
+        stem = snowball[lang].stem(word)
+        if lang == "fr" and stem == word and len(word) > 5 and word.endswith("ent"):  # « dénoncent »
+            stem = snowball[lang].stem(word[:-2])
+        return stem
+
+    words = _labelled_words(shared_dir)
+    assert len(words) > 5000
+    for lang in ("en", "fr", "en"):  # the second English pass reads words the French cache met in between
+        for word in words:
+            assert stem_function(lang)(word) == _stem(word, lang) == expected(word, lang), (word, lang)
+    assert _stem("dénoncent", "fr") == expected("dénoncent", "fr") != expected("dénoncent", "en")
+    assert _stem("informations", "de") == expected("informations", "en")  # other languages: English, as before
+    for lang in ("fr", "en"):
+        lexicon = _language(lang)
+        for word in words:
+            for name_like in (False, True):
+                for quoted in (False, True):
+                    assert lexicon.valence(word, name_like, quoted, stem=expected(word, lang)) == lexicon.valence(
+                        word, name_like, quoted), (word, lang, name_like, quoted)
+
+
 def test_the_vocabulary_of_technology_news_judges_nothing_unless_it_is_scare_quoted():
     """VADER, AFINN and the French translation score words that the press about technology uses as plain vocabulary:
     "artificial intelligence" (+2.1, the subject of nearly every article), a chip "fab" (+2.0, fabulous), « deux
