@@ -165,6 +165,41 @@ def test_each_language_keeps_its_own_stems_and_the_scorer_reads_the_stems_it_was
                         word, name_like, quoted), (word, lang, name_like, quoted)
 
 
+def test_remembered_valences_score_every_labelled_sentence_as_valences_looked_up_afresh(shared_dir, monkeypatch):
+    """The scorer remembers each word's valence per language (with whether it reads as a name and whether it stands in
+    scare quotes): every sentence of the labelled texts, and words in and out of scare quotes or as names, get the
+    same scores and rule signals as when every valence is looked up afresh, also when the memory is forgotten often."""
+    from pipeline.enrich import lexicon
+
+    class Forgetful(dict):
+        def __setitem__(self, key, value):
+            pass  # nothing remembered: each valence looked up afresh
+
+    sentences: dict[str, list[str]] = {"fr": ["C'est du « libre », version Menlo Park.", "Le logiciel libre est publié.",
+                                              "Libre, la France ?", "Les « souverains » Libre et Souverain."],
+                                          "en": ['Microsoft calls this "transparency".', "Transparency matters.",
+                                                 "Amazon is great, but Great Amazon is not."]}
+    for name in ("train-fr.jsonl", "train-en.jsonl", "enrichment-dev.jsonl"):
+        for line in (shared_dir / "gold" / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            sentences.setdefault(item.get("lang") or "en", []).extend(re.split(r"(?<=[.!?])\s+", item["text"]))
+    scorer = LexiconScorer()
+    for lang in ("fr", "en"):
+        assert len(sentences[lang]) > 500
+        language = lexicon._language(lang)
+        monkeypatch.setattr(language, "valences", Forgetful())
+        afresh = scorer.score_with_signals(sentences[lang], lang)
+        monkeypatch.setattr(language, "valences", {})
+        assert scorer.score_with_signals(sentences[lang], lang) == afresh  # remembered from the first sentences on
+        assert scorer.score_with_signals(sentences[lang], lang) == afresh  # all remembered
+        assert len(language.valences) > 1000
+        monkeypatch.setattr(lexicon, "VALENCES_KEPT", 50)
+        language.valences.clear()
+        assert scorer.score_with_signals(sentences[lang], lang) == afresh  # forgotten every 50 words
+        assert len(language.valences) <= 50
+        monkeypatch.undo()
+
+
 def test_the_vocabulary_of_technology_news_judges_nothing_unless_it_is_scare_quoted():
     """VADER, AFINN and the French translation score words that the press about technology uses as plain vocabulary:
     "artificial intelligence" (+2.1, the subject of nearly every article), a chip "fab" (+2.0, fabulous), « deux

@@ -355,10 +355,17 @@ def _read_vader_fr() -> dict[str, float]:
     return {w: v * TRANSLATED_WEIGHT for w, v in out.items() if abs(v) >= MIN_TRANSLATED_VALENCE and w not in STOP_WORDS}
 
 
+VALENCES_KEPT = 200_000  # remembered valences per language, forgotten all at once beyond (a long-running process)
+_UNKNOWN = object()
+
+
 class _Language:
     def __init__(self, lang: str):
         self.lang = lang
         self.stem = stem_function(lang)
+        # (word, name-like, quoted) → `valence`: a text's words repeat, and one dict lookup replaces the five behind a
+        # valence (reporting words, exact forms, stems, boosters, the general lexicon)
+        self.valences: dict[tuple[str, bool, bool], float | None] = {}
         self.words, self.phrases, self.hedges, self.forms = _read_domain(lang)
         self.general = _read_general(lang)
         w = _LANG_WORDS[lang]
@@ -553,6 +560,7 @@ class LexiconScorer:
                         hedged = True
         quoted = _scare_quoted(tokens, L, name_like)
         shifted, yielded = _changes(tokens, name_like, L)
+        valences = L.valences
         total = 0.0
         i = 0
         while i < n:
@@ -571,7 +579,12 @@ class LexiconScorer:
                 if i in yielded:  # a word of change gives way to what it changes
                     i += 1
                     continue
-                valence = L.valence(tok, name_like[i], quoted=i in quoted, stem=stems[i])
+                key = (tok, name_like[i], i in quoted)
+                valence = valences.get(key, _UNKNOWN)
+                if valence is _UNKNOWN:
+                    if len(valences) >= VALENCES_KEPT:
+                        valences.clear()
+                    valence = valences[key] = L.valence(tok, name_like[i], quoted=i in quoted, stem=stems[i])
                 if valence and i and tokens[i - 1] in L.possessives and tok in _OWN:
                     valence = None
             # Someone else's criticism in quotation marks stays criticism, but the author can deny it
