@@ -122,6 +122,84 @@ def test_words_that_only_share_a_terms_stem_judge_nothing():
     assert books == 0.0 < secured
 
 
+def _labelled_words(shared_dir) -> list[str]:
+    from pipeline.enrich.lexicon import tokenize
+
+    words: set[str] = set()
+    for name in ("train-fr.jsonl", "train-en.jsonl", "enrichment-dev.jsonl"):
+        for line in (shared_dir / "gold" / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            words.update(tokenize(f"{item.get('title') or ''} {item['text']}"))
+    return sorted(words)
+
+
+def test_each_language_keeps_its_own_stems_and_the_scorer_reads_the_stems_it_was_handed(shared_dir):
+    """The stems are cached per language (a cache keyed by the word alone is looked up at a fraction of the cost):
+    every word of the labelled texts, French and English, gets Snowball's stem in the language asked for, whichever
+    language's cache met it first, and a word's valence is the same whether the scorer hands in its stem or not."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    from pipeline.enrich.lexicon import _language, _stem, stem_function
+
+    snowball = {"fr": SnowballStemmer("french"), "en": SnowballStemmer("english")}
+
+    def expected(word: str, lang: str) -> str:
+        stem = snowball[lang].stem(word)
+        if lang == "fr" and stem == word and len(word) > 5 and word.endswith("ent"):  # « dénoncent »
+            stem = snowball[lang].stem(word[:-2])
+        return stem
+
+    words = _labelled_words(shared_dir)
+    assert len(words) > 5000
+    for lang in ("en", "fr", "en"):  # the second English pass reads words the French cache met in between
+        for word in words:
+            assert stem_function(lang)(word) == _stem(word, lang) == expected(word, lang), (word, lang)
+    assert _stem("dénoncent", "fr") == expected("dénoncent", "fr") != expected("dénoncent", "en")
+    assert _stem("informations", "de") == expected("informations", "en")  # other languages: English, as before
+    for lang in ("fr", "en"):
+        lexicon = _language(lang)
+        for word in words:
+            for name_like in (False, True):
+                for quoted in (False, True):
+                    assert lexicon.valence(word, name_like, quoted, stem=expected(word, lang)) == lexicon.valence(
+                        word, name_like, quoted), (word, lang, name_like, quoted)
+
+
+def test_remembered_valences_score_every_labelled_sentence_as_valences_looked_up_afresh(shared_dir, monkeypatch):
+    """The scorer remembers each word's valence per language (with whether it reads as a name and whether it stands in
+    scare quotes): every sentence of the labelled texts, and words in and out of scare quotes or as names, get the
+    same scores and rule signals as when every valence is looked up afresh, also when the memory is forgotten often."""
+    from pipeline.enrich import lexicon
+
+    class Forgetful(dict):
+        def __setitem__(self, key, value):
+            pass  # nothing remembered: each valence looked up afresh
+
+    sentences: dict[str, list[str]] = {"fr": ["C'est du « libre », version Menlo Park.", "Le logiciel libre est publié.",
+                                              "Libre, la France ?", "Les « souverains » Libre et Souverain."],
+                                          "en": ['Microsoft calls this "transparency".', "Transparency matters.",
+                                                 "Amazon is great, but Great Amazon is not."]}
+    for name in ("train-fr.jsonl", "train-en.jsonl", "enrichment-dev.jsonl"):
+        for line in (shared_dir / "gold" / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            sentences.setdefault(item.get("lang") or "en", []).extend(re.split(r"(?<=[.!?])\s+", item["text"]))
+    scorer = LexiconScorer()
+    for lang in ("fr", "en"):
+        assert len(sentences[lang]) > 500
+        language = lexicon._language(lang)
+        monkeypatch.setattr(language, "valences", Forgetful())
+        afresh = scorer.score_with_signals(sentences[lang], lang)
+        monkeypatch.setattr(language, "valences", {})
+        assert scorer.score_with_signals(sentences[lang], lang) == afresh  # remembered from the first sentences on
+        assert scorer.score_with_signals(sentences[lang], lang) == afresh  # all remembered
+        assert len(language.valences) > 1000
+        monkeypatch.setattr(lexicon, "VALENCES_KEPT", 50)
+        language.valences.clear()
+        assert scorer.score_with_signals(sentences[lang], lang) == afresh  # forgotten every 50 words
+        assert len(language.valences) <= 50
+        monkeypatch.undo()
+
+
 def test_the_vocabulary_of_technology_news_judges_nothing_unless_it_is_scare_quoted():
     """VADER, AFINN and the French translation score words that the press about technology uses as plain vocabulary:
     "artificial intelligence" (+2.1, the subject of nearly every article), a chip "fab" (+2.0, fabulous), « deux
@@ -926,3 +1004,29 @@ def test_a_stated_verdict_is_looked_for_in_linear_time_on_runs_of_spaces(lang, s
     cpu = time.process_time()
     assert author_verdict([Sentence(0, len(sentence), sentence)], lang) is None
     assert time.process_time() - cpu < 2
+
+
+def test_the_verdict_nouns_spelt_by_shared_prefix_find_what_the_plain_alternation_finds(shared_dir):
+    """The sentences without a verdict noun are passed over by one search of the nouns, now spelt letter by letter
+    (« d(?:éfaite|ésastre|…) »): on every sentence of the labelled texts, on each noun cut short, lengthened, inside a
+    longer word or followed by another letter, in French and English, it finds a noun exactly where the plain
+    alternation of the nouns does."""
+    from pipeline.enrich.sentiment import _ANY_VERDICT_NOUN, _VERDICT_NOUNS, _top_level_alternatives
+
+    texts = []
+    for name in ("train-fr.jsonl", "train-en.jsonl", "enrichment-dev.jsonl"):
+        for line in (shared_dir / "gold" / name).read_text(encoding="utf-8").splitlines():
+            texts += re.split(r"(?<=[.!?])\s+", json.loads(line)["text"].lower())
+    for lang in ("fr", "en"):
+        nouns = "|".join(_VERDICT_NOUNS[lang]).lower()
+        plain = re.compile(r"(?:" + nouns + r")\b")
+        words = [w for w in _top_level_alternatives(nouns) if re.escape(w) == w.replace(" ", r"\ ").replace("-", r"\-")]
+        assert len(words) > 40
+        made = [f"{lead}{word[:cut]}{tail}" for word in words for cut in (len(word) - 1, len(word))
+                for lead in ("", "in", "une ", "'") for tail in ("", "s", "e", ".", " pour", "-x")]
+        made += ["a step backwards", "a step backward.", "a step back", "an admission of defeat", "admission of"]
+        found = 0
+        for text in texts + made:
+            assert bool(_ANY_VERDICT_NOUN[lang].search(text)) == bool(plain.search(text)), (lang, text)
+            found += bool(plain.search(text))
+        assert found > 500

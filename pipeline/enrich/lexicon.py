@@ -169,13 +169,33 @@ def _stemmer(lang: str) -> SnowballStemmer:
     return SnowballStemmer("french" if lang == "fr" else "english")
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str, lang: str) -> str:
+def _snowball_stem(word: str, lang: str) -> str:
     stem = _stemmer(lang).stem(word)
     # NLTK's French Snowball leaves many 3rd-person plurals whole ("dénoncent", "reculent"): stem the singular.
     if lang == "fr" and stem == word and len(word) > 5 and word.endswith("ent"):
         stem = _stemmer(lang).stem(word[:-2])
     return stem
+
+
+# One cache per language, keyed by the word alone: functools looks a lone string up without building a key tuple
+# (0.14 µs a lookup against 0.40 for (word, lang)), and the scorer looks up every token of every sentence.
+@lru_cache(maxsize=200_000)
+def _stem_fr(word: str) -> str:
+    return _snowball_stem(word, "fr")
+
+
+@lru_cache(maxsize=200_000)
+def _stem_en(word: str) -> str:
+    return _snowball_stem(word, "en")  # every language but French is stemmed as English (`_stemmer`)
+
+
+def stem_function(lang: str):
+    """The cached stemmer of `lang`: French, else English."""
+    return _stem_fr if lang == "fr" else _stem_en
+
+
+def _stem(word: str, lang: str) -> str:
+    return stem_function(lang)(word)
 
 
 def tokenize(sentence: str) -> list[str]:
@@ -335,9 +355,17 @@ def _read_vader_fr() -> dict[str, float]:
     return {w: v * TRANSLATED_WEIGHT for w, v in out.items() if abs(v) >= MIN_TRANSLATED_VALENCE and w not in STOP_WORDS}
 
 
+VALENCES_KEPT = 200_000  # remembered valences per language, forgotten all at once beyond (a long-running process)
+_UNKNOWN = object()
+
+
 class _Language:
     def __init__(self, lang: str):
         self.lang = lang
+        self.stem = stem_function(lang)
+        # (word, name-like, quoted) → `valence`: a text's words repeat, and one dict lookup replaces the five behind a
+        # valence (reporting words, exact forms, stems, boosters, the general lexicon)
+        self.valences: dict[tuple[str, bool, bool], float | None] = {}
         self.words, self.phrases, self.hedges, self.forms = _read_domain(lang)
         self.general = _read_general(lang)
         w = _LANG_WORDS[lang]
@@ -376,7 +404,8 @@ class _Language:
         for entries in self.markers.values():
             entries.sort(key=lambda e: -len(e[1]))
 
-    def valence(self, tok: str, name_like: bool = False, quoted: bool = False) -> float | None:
+    def valence(self, tok: str, name_like: bool = False, quoted: bool = False, stem: str | None = None) -> float | None:
+        """`stem`: the token's stem when the caller has it already."""
         if tok in self.reporting:
             return None  # "promises" shares its stem with "promising", but reporting a claim judges nothing
         if tok in self.forms:
@@ -385,7 +414,8 @@ class _Language:
                 # which the caller turns into irony
                 return self.general.get(tok)
             return self.forms[tok] or None
-        stem = _stem(tok, self.lang)
+        if stem is None:
+            stem = self.stem(tok)
         if stem in self.words:
             return self.words[stem]
         if name_like or tok in self.intensifiers or tok in self.diminishers:
@@ -496,7 +526,7 @@ class LexiconScorer:
         n = len(tokens)
         # A capitalised word is a name unless it opens the sentence and a lower-case word follows.
         name_like = [c and not (i == 0 and i + 1 < n and not caps[i + 1]) for i, c in enumerate(caps)]
-        stems = [_stem(t, L.lang) for t in tokens]
+        stems = list(map(L.stem, tokens))
         weights = [1.0] * n
         flipped_from = n  # clause negators ("far from", "loin de") flip the rest of their clause
         flip_until = n
@@ -530,6 +560,7 @@ class LexiconScorer:
                         hedged = True
         quoted = _scare_quoted(tokens, L, name_like)
         shifted, yielded = _changes(tokens, name_like, L)
+        valences = L.valences
         total = 0.0
         i = 0
         while i < n:
@@ -548,7 +579,12 @@ class LexiconScorer:
                 if i in yielded:  # a word of change gives way to what it changes
                     i += 1
                     continue
-                valence = L.valence(tok, name_like[i], quoted=i in quoted)
+                key = (tok, name_like[i], i in quoted)
+                valence = valences.get(key, _UNKNOWN)
+                if valence is _UNKNOWN:
+                    if len(valences) >= VALENCES_KEPT:
+                        valences.clear()
+                    valence = valences[key] = L.valence(tok, name_like[i], quoted=i in quoted, stem=stems[i])
                 if valence and i and tokens[i - 1] in L.possessives and tok in _OWN:
                     valence = None
             # Someone else's criticism in quotation marks stays criticism, but the author can deny it
@@ -631,7 +667,7 @@ def _changes(tokens: list[str], name_like: list[bool], L: _Language) -> tuple[di
     ("reduces our dependence", « hausse du chômage », "losses narrowed", "risks increase")."""
     shifted: dict[int, float] = {}
     yielded: set[int] = set()
-    if not any(t in L.change_words for t in tokens):
+    if L.change_words.isdisjoint(tokens):
         return shifted, yielded
     n = len(tokens)
 

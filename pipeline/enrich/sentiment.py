@@ -401,7 +401,54 @@ _VERDICT = {lang: _verdict_pattern(lang) for lang in ("fr", "en")}
 # The nouns alone, which every verdict pattern below holds (`_VERDICT`, `_JUDGING`, `_CONDITIONAL_VERDICT`): a sentence
 # without one is no verdict. Searched in the lower-cased sentence (the nouns hold no escape that lower-casing would
 # change), 17 µs a sentence against 130 µs case-insensitively: an article's sentences took the patterns 6 ms.
-_ANY_VERDICT_NOUN = {lang: re.compile(r"(?:" + "|".join(_VERDICT_NOUNS[lang]).lower() + r")\b") for lang in ("fr", "en")}
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of `pattern` split at its outermost `|` (those inside a group stay with their group)."""
+    out, depth, current = [], 0, ""
+    for ch in pattern:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            out.append(current)
+            current = ""
+        else:
+            current += ch
+    return out + [current]
+
+
+def _by_shared_prefix(words: list[str]) -> str:
+    """Literal words as one pattern that spells each shared prefix once (« d(?:ésastre|éfaite|…) »): it matches the
+    same strings, but at each position of a sentence the engine follows one letter instead of trying every word."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def spelt(node: dict) -> str:
+        branches = [re.escape(ch) + spelt(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return (body if len(branches) > 1 else "(?:" + body + ")") + "?"
+
+    return spelt(tree)
+
+
+def _any_noun_pattern(lang: str) -> re.Pattern:
+    """`(?:noun|noun|…)\\b` over the lower-cased verdict nouns, the literal ones by shared prefix (17 → 11 µs a
+    sentence), the few with a pattern of their own ("step backwards?") as they are."""
+    alternatives = _top_level_alternatives("|".join(_VERDICT_NOUNS[lang]).lower())
+    literal = [a for a in alternatives if re.escape(a) == a.replace(" ", "\\ ").replace("-", "\\-")]
+    other = [a for a in alternatives if a not in literal]
+    return re.compile(r"(?:" + "|".join([_by_shared_prefix(literal), *other]) + r")\b")
+
+
+_ANY_VERDICT_NOUN = {lang: _any_noun_pattern(lang) for lang in ("fr", "en")}
 # letters that str.lower() and a case-insensitive pattern fold apart (« İ » is "i̇" to one and "i" to the other)
 _FOLDED_APART = frozenset("İıſK")
 

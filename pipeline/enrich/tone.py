@@ -96,16 +96,21 @@ def _squash(x: float) -> float:
     return math.copysign(math.log1p(abs(x)), x)
 
 
+_MASKS = (TARGET.lower(), OTHER.lower())
+
+
 def _words(text: str, lang: str) -> list[str]:
-    from pipeline.enrich.lexicon import _stem, tokenize_with_case
+    from pipeline.enrich.lexicon import stem_function, tokenize_with_case
 
     tokens, _ = tokenize_with_case(text)
+    stem = stem_function(lang)  # looked up once per text, not once per word
+    french = lang == "fr"
     out = []
     for tok in tokens:
-        if tok in (TARGET.lower(), OTHER.lower()):
+        if tok in _MASKS:
             out.append(tok.upper())
         elif tok[0].isalpha():
-            out.append(_stem(tok.split("'")[-1] if lang == "fr" else tok, lang))
+            out.append(stem(tok.split("'")[-1] if french else tok))
         elif tok in "?!«»\"“”":
             out.append(tok)
     return out
