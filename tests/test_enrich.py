@@ -1030,3 +1030,15 @@ def test_the_verdict_nouns_spelt_by_shared_prefix_find_what_the_plain_alternatio
             assert bool(_ANY_VERDICT_NOUN[lang].search(text)) == bool(plain.search(text)), (lang, text)
             found += bool(plain.search(text))
         assert found > 500
+
+
+def test_text_tokenized_elsewhere_with_a_bare_nt_is_enriched_and_read_as_the_contraction():
+    """Copy tokenized by another tool splits "don't" into "do n't": the bare "n't" became an empty word beside the
+    negation, and the tone model's word reader failed on it (IndexError) for the whole article."""
+    from pipeline.enrich.lexicon import tokenize
+
+    assert tokenize("They do n't like it") == tokenize("They don't like it")
+    (result,) = get_enricher().enrich_many([EnrichInput(
+        id="a", lang="en", title="Nvidia",
+        text="Analysts do n't expect Nvidia to slow down. The chipmaker did n't comment on the deal with Microsoft.")])
+    assert result.level == "full" and "Nvidia" in result.orgs

@@ -212,9 +212,9 @@ def tokenize_with_case(sentence: str) -> tuple[list[str], list[bool]]:
         cap = raw[0].isupper()
         if "'" in tok and len(tok) > 1 and tok[0] != "'":
             head, _, tail = tok.partition("'")
-            if tok.endswith("n't"):
-                out += [tok[:-3], "n't"]
-                caps += [cap, False]
+            if tok.endswith("n't"):  # "don't" → do + n't; a bare "n't" (text tokenized elsewhere: "do n't") is one
+                out += [tok[:-3], "n't"] if len(tok) > 3 else ["n't"]
+                caps += [cap, False] if len(tok) > 3 else [False]
                 continue
             if tail == "s" or tail == "":
                 out += [head, "'s"] if tail == "s" else [head]
