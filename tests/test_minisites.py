@@ -88,7 +88,9 @@ LEFT = {
     },
     "silicium/episodes/dassault-systemes-cloud-industrie/": {
         "company_tone",  # « C'est un formidable accélérateur », « les signatures s'accélèrent »: Dassault Systèmes read
-        # neutral (the article's tone is read positive)
+        # neutral
+        "tone",  # the same praise, in the guest's words: read positive by the model before the op-ed openings joined its
+        # training (fifth session of 2026-12-05), neutral since (docs/tone.md, « Openings of op-eds in training »)
     },
 }
 
