@@ -295,15 +295,23 @@ def test_arguments_that_are_not_utf8_reach_the_store_as_replacement_characters(s
     main(["search", "Mistral n\udce9gatif"])
     assert "article(s) match" in capsys.readouterr().out
 
-def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(store, capsys):
-    from pipeline.cli import main
 
+def three_corrections(store):
+    """The op-ed and the SAP story stored, with three corrections: two on the op-ed (Mistral AI, Nvidia), one on the
+    SAP story (SAP); returns both records (op-ed first)."""
     settings, client = store
     rec, other = tribune(), sap_mistral()
     index(store, [rec, other])
     set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
     set_tone(client, settings, rec.article.id, "neutral", company="Nvidia")
     set_tone(client, settings, other.article.id, "negative", company="SAP")
+    return rec, other
+
+
+def test_tone_list_takes_the_short_ids_search_prints_and_refuses_unknown_ones(store, capsys):
+    from pipeline.cli import main
+
+    rec, other = three_corrections(store)
     main(["tone", "list", "--article-id", rec.article.id[:12]])
     out = capsys.readouterr().out
     assert "2 tone correction(s)" in out and other.article.id not in out
@@ -330,12 +338,7 @@ def test_tone_list_says_how_many_corrections_there_are_beside_the_latest_it_list
     stand-in): the count in all comes first, as `mentions` gives it, and each JSON row carries it."""
     from pipeline.cli import main
 
-    settings, client = store
-    rec, other = tribune(), sap_mistral()
-    index(store, [rec, other])
-    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI")
-    set_tone(client, settings, rec.article.id, "neutral", company="Nvidia")
-    set_tone(client, settings, other.article.id, "negative", company="SAP")
+    rec, _ = three_corrections(store)
     main(["tone", "list", "--limit", "2"])
     out = capsys.readouterr().out
     assert "3 tone correction(s); the latest 2, newest first" in out and "SAP" in out and "Nvidia" in out
