@@ -1,7 +1,8 @@
 """Re-enrichment: rewrite the enrichment of recent articles when the models, lexicons or watchlist changed.
 
 Texts come from the WARC archive when the page was archived (extraction improvements apply too), else from the
-indexed text. Only enrichment fields and mentions are rewritten; ids, first_seen_at and clusters stay. Runs in
+indexed text. Only enrichment fields and mentions are rewritten, and the text when the archived page now reads
+otherwise (the enrichment describes the text stored beside it); ids, first_seen_at and clusters stay. Runs in
 bounded batches (NEWSROOM_ES_BULK_CHUNK). Used by the weekly Airflow maintenance run and `newsroom reenrich`.
 """
 
@@ -21,6 +22,10 @@ log = logging.getLogger(__name__)
 
 ENRICHMENT_FIELDS = ("lang", "search", "enrichment_level", "orgs", "persons", "places", "misc", "entity_orgs", "topics",
                      "sentiment", "company_sentiment")
+# Written too when the archived page re-extracts to another text: the enrichment (companies, tone, its evidence) was
+# read from that text, and search passages, the report and `tone export` showed the old one beside it (a gold line
+# paired a text naming Nvidia with labels read without it).
+TEXT_FIELDS = ("text", "word_count", "content_hash")
 
 
 def fingerprint_file(settings: Settings) -> Path:
@@ -132,6 +137,7 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
     fingerprint changed since the last pass (or `force`). Returns counts."""
     from pipeline.corrections import overlay_corrections
     from pipeline.enrich import EnrichInput, Enricher, enrichment_fingerprint
+    from pipeline.extract import content_hash, count_words
     from pipeline.feeds import EARLIEST_DATE
     from pipeline.models import EnrichedArticle
     from pipeline.store.client import make_client
@@ -164,15 +170,23 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
 
     def flush() -> None:
         inputs = []
+        reread: dict[str, str] = {}  # article id → the archived page's text, where it differs from the stored one
         for doc in batch:
             text = _text_from_archive(doc, settings)
             counts["from_archive" if text else "from_index"] += 1
+            if text and text != doc.get("text"):
+                reread[doc["_id"]] = text
             inputs.append(EnrichInput(id=doc["_id"], text=text or doc.get("text") or "", title=doc.get("title"),
                                       lang=doc.get("lang_declared") or doc.get("lang")))
         built: dict[str, tuple[dict, list[dict]]] = {}
         for doc, enrichment in zip(batch, enricher.enrich_many(iter(inputs)), strict=True):
-            rec = EnrichedArticle(article=article_from_document(doc, doc["_id"]), enrichment=enrichment,
-                                  cluster_id=doc.get("cluster_id"), minhash=doc.get("minhash"))
+            article = article_from_document(doc, doc["_id"])
+            if doc["_id"] in reread:
+                text = reread[doc["_id"]]
+                article = article.model_copy(update={"text": text, "word_count": count_words(text),
+                                                     "content_hash": content_hash(text)})
+            rec = EnrichedArticle(article=article, enrichment=enrichment, cluster_id=doc.get("cluster_id"),
+                                  minhash=doc.get("minhash"))
             built[doc["_id"]] = (article_document(rec), mention_documents(rec, run_id="reenrich"))
         overlay_corrections(client, settings, built)  # analysts' tone corrections outlive re-enrichment
         actions: list[dict] = []
@@ -181,8 +195,9 @@ def reenrich_recent(settings: Settings, days: int = 30, force: bool = False, *, 
             new_doc, article_mentions = built[doc["_id"]]
             # every enrichment field, null where the new enrichment has none: a page re-read in a language without
             # a tone model has no `sentiment`, and leaving the field out of the update kept the old language's tone
+            fields = ENRICHMENT_FIELDS + (TEXT_FIELDS if doc["_id"] in reread else ())
             actions.append({"_op_type": "update", "_index": doc["_index"], "_id": doc["_id"],
-                            "doc": {k: new_doc.get(k) for k in ENRICHMENT_FIELDS}})
+                            "doc": {k: new_doc.get(k) for k in fields}})
             for mention in article_mentions:
                 mentions[mention_id(doc["_id"], mention["company"])] = mention
         # Mentions are found by id (realtime mget), not by a search that misses the ones written a moment ago: kept

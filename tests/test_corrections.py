@@ -406,6 +406,79 @@ def test_reenriching_further_back_than_any_article_reenriches_them_all(store, da
     assert counts["reenriched"] == 1 and counts["errors"] == 0
 
 
+def test_export_after_reenrichment_gives_each_correction_once_on_the_text_the_new_enrichment_read(store, tmp_path,
+                                                                                                 capsys):
+    """`tone export` after `newsroom reenrich`: every correction once, with the analyst's label, note and the model's
+    label as recorded at the time, on the article's current text. Re-enrichment re-extracts an archived page (an
+    extraction change drops a « Lire aussi » line naming Nvidia) and enriched that text, but kept the old one stored:
+    the gold line paired the old text, Nvidia in it, with labels read without Nvidia, and search still found it."""
+    from datetime import UTC, datetime
+
+    from pipeline import orchestration
+    from pipeline.archive import WarcArchive
+    from pipeline.cli import main
+    from pipeline.extract import extract_article
+    from pipeline.models import Enrichment, Entities
+
+    settings, client = store
+    page = (f"<html lang=\"fr\"><head><title>Mistral AI, une défaite</title></head><body><article>"
+            f"<h1>Mistral AI, une défaite</h1><p>{TRIBUNE_FR.replace(' avec Nvidia', '')}</p></article></body></html>")
+    fetched = datetime.now(UTC)
+    with WarcArchive(settings.data_dir) as archive:
+        warc_file, offset = archive.write_response(URL, page.encode(), headers={"Content-Type": "text/html"},
+                                                   fetched_at=fetched)
+    now_read = extract_article(page.encode(), URL, fetched_at=fetched, min_words=1).text
+    old_text = "Lire aussi : Nvidia présente ses nouvelles puces.\n\n" + now_read  # what an older extraction kept
+    rec = tribune(old_text)
+    rec.article.warc_file, rec.article.warc_offset, rec.article.fetched_at = warc_file, offset, fetched
+    rec.article.title = "Mistral AI, une défaite"
+    other = sap_mistral()
+    other.article.fetched_at = fetched
+    index(store, [rec, other])
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", note="le verdict compte")
+    set_tone(client, settings, rec.article.id, "negative", analyst="bob", note="la tribune conclut ainsi")
+    set_tone(client, settings, other.article.id, "neutral", company="SAP", analyst="bob")
+
+    class NewModel:  # a retrained model: Mistral AI read neutral; companies are those the text it is given names
+        read: dict[str, str] = {}
+
+        def warm_up(self):
+            pass
+
+        def enrich_many(self, inputs):
+            for item in inputs:
+                self.read[item.id] = item.text
+                orgs = [name for name in ("SAP", "Mistral AI", "Nvidia") if name in item.text]
+                yield Enrichment(id=item.id, lang="fr", orgs=orgs, entities=Entities(ORG=orgs),
+                                 sentiment=Sentiment(label="neutral", score=0.0),
+                                 entity_sentiment={name: Sentiment(label="neutral", score=0.0) for name in orgs},
+                                 topics=["ai"])
+
+    model = NewModel()
+    for _ in range(2):  # the weekly pass, twice: nothing is doubled
+        counts = orchestration.reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+        assert (counts["reenriched"], counts["from_archive"], counts["errors"]) == (2, 1, 0), counts
+    assert model.read[rec.article.id] == now_read
+    stored = stored_article(store, rec.article.id)
+    assert stored["text"] == now_read and stored["orgs"] == ["Mistral AI"]  # the text its enrichment read
+    assert stored_article(store, other.article.id)["text"] == SAP_EN  # not archived: the stored text, read as is
+    capsys.readouterr()
+    main(["search", "Nvidia", "--json"])
+    assert rec.article.id not in capsys.readouterr().out  # nor found by a word it no longer holds
+    main(["tone", "export", "--output", str(tmp_path / "corrections.jsonl")])
+    assert "2 corrected article(s) (3 correction(s))" in capsys.readouterr().out
+    lines = [json.loads(row) for row in (tmp_path / "corrections.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(line["id"] for line in lines) == sorted(f"newsroom-{r.article.id}" for r in (rec, other))
+    gold = next(line for line in lines if line["id"] == f"newsroom-{rec.article.id}")
+    assert gold["text"] == now_read and "Nvidia" not in gold["text"]
+    assert (gold["orgs"], gold["entity_sentiment"], gold["sentiment"]) == (["Mistral AI"], {"Mistral AI": "negative"},
+                                                                           "negative")
+    assert gold["notes"] == ("Analyst correction(s): alice (Mistral AI: model said positive → negative): le verdict "
+                             "compte; bob (document: model said negative → negative): la tribune conclut ainsi")
+    sap = next(line for line in lines if line["id"] == f"newsroom-{other.article.id}")
+    assert sap["entity_sentiment"] == {"SAP": "neutral", "Mistral AI": "neutral"} and sap["text"] == SAP_EN
+
+
 def test_the_latest_correction_is_applied_past_10000_recorded_ones(store):
     """The corrections of the articles being written were read by one search of at most 10,000 hits, oldest first:
     past that, the latest ones, which decide, were left out, so `tone set` and a re-indexed article applied a label
