@@ -174,9 +174,10 @@ def overlay_corrections(client: Elasticsearch, settings: Settings, docs: dict[st
 
 
 def _find_article(client: Elasticsearch, settings: Settings, article_id: str) -> dict:
+    """The stored article, with the version it was read at (`_seq_no`, `_primary_term`)."""
     alias = index_names(settings.es_index_prefix)["articles"]
     try:
-        hits = client.search(index=alias, query={"ids": {"values": [article_id]}}, size=1,
+        hits = client.search(index=alias, query={"ids": {"values": [article_id]}}, size=1, seq_no_primary_term=True,
                              source=["id", "title", "url", "orgs", "sentiment", "company_sentiment"])["hits"]["hits"]
     except NotFoundError:
         hits = []
@@ -187,7 +188,7 @@ def _find_article(client: Elasticsearch, settings: Settings, article_id: str) ->
 
 def _mentions_of(client: Elasticsearch, settings: Settings, article_id: str) -> list[dict]:
     alias = index_names(settings.es_index_prefix)["mentions"]
-    return client.search(index=alias, query={"term": {"article_id": article_id}}, size=1000,
+    return client.search(index=alias, query={"term": {"article_id": article_id}}, size=1000, seq_no_primary_term=True,
                          source=["company", "sentiment", "article_sentiment"])["hits"]["hits"]
 
 
@@ -235,30 +236,59 @@ def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: 
     )
     client.index(index=corrections_index(settings), id=fix.record_id(), refresh="wait_for",
                  document=fix.model_dump(mode="json", exclude_none=True))
-    apply_stored(client, settings, article_id, now=now, hit=hit)
+    apply_stored(client, settings, article_id, now=now)
     return fix
 
 
-def apply_stored(client: Elasticsearch, settings: Settings, article_id: str, *, now: datetime | None = None,
-                 hit: dict | None = None) -> None:
-    """Re-apply every correction of one stored article to its documents (idempotent)."""
-    hit = hit or _find_article(client, settings, article_id)
+APPLY_TRIES = 5
+
+
+def apply_stored(client: Elasticsearch, settings: Settings, article_id: str, *, now: datetime | None = None) -> None:
+    """Re-apply every correction of one stored article to its documents (idempotent).
+
+    Each document is written only over the version read (`if_seq_no`): two analysts correcting one article at once
+    each wrote what they had read before the other's write, so the later write put back the tone the other had just
+    corrected. On a conflict, the documents and the corrections are read again and applied again."""
+    names = index_names(settings.es_index_prefix)
+    for _ in range(APPLY_TRIES):
+        if _apply_once(client, settings, article_id, now):
+            return
+        client.indices.refresh(index=f"{names['articles']},{names['mentions']}")  # the other write, for the next read
+    raise NewsroomError(f"The corrected tone of article {article_id} is recorded, but the article changed {APPLY_TRIES} "
+                        "times while it was being written: run the same `newsroom tone set` again to apply it.")
+
+
+def _apply_once(client: Elasticsearch, settings: Settings, article_id: str, now: datetime | None) -> bool:
+    """One read-overlay-write of an article and its mentions; False when another writer changed one meanwhile.
+
+    The documents are read before the corrections: a correction recorded after that read is either read here too or
+    written by its own analyst after this write's read, and one of the two writes then conflicts and reads again."""
+    hit = _find_article(client, settings, article_id)
+    mentions = _mentions_of(client, settings, article_id)
     fixes = load_corrections(client, settings, [article_id]).get(article_id, [])
     article_doc = stored_article(hit["_source"])
-    mentions = _mentions_of(client, settings, article_id)
     mention_docs = [stored_article(m["_source"]) for m in mentions]
     overlay(article_doc, mention_docs, fixes)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
-    actions = [{"_op_type": "update", "_index": hit["_index"], "_id": hit["_id"],
+    actions = [{"_op_type": "update", "_index": hit["_index"], "_id": hit["_id"], **_read_version(hit),
                 "doc": {"sentiment": article_doc.get("sentiment"),
                         "company_sentiment": article_doc.get("company_sentiment") or [], "indexed_at": stamp}}]
-    actions += [{"_op_type": "update", "_index": m["_index"], "_id": m["_id"],
+    actions += [{"_op_type": "update", "_index": m["_index"], "_id": m["_id"], **_read_version(m),
                  "doc": {"sentiment": d.get("sentiment"), "article_sentiment": d.get("article_sentiment"),
                          "indexed_at": stamp}}
                 for m, d in zip(mentions, mention_docs, strict=True)]
     _, errors = helpers.bulk(client, actions, raise_on_error=False, refresh="wait_for")
-    if errors:
-        raise NewsroomError(f"Elasticsearch refused the corrected tone of article {article_id}: {errors[0]}")
+    refused = [e for e in errors if next(iter(e.values()), {}).get("status") != 409]
+    if refused:
+        raise NewsroomError(f"Elasticsearch refused the corrected tone of article {article_id}: {refused[0]}")
+    return not errors
+
+
+def _read_version(hit: dict) -> dict:
+    """`if_seq_no`/`if_primary_term` of a search hit: the write is refused (409) if the document changed since."""
+    if hit.get("_seq_no") is None or hit.get("_primary_term") is None:
+        return {}
+    return {"if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]}
 
 
 def recent_corrections(client: Elasticsearch, settings: Settings, size: int = 50,

@@ -226,6 +226,35 @@ def test_second_correction_wins_and_keeps_the_model_label(store):
     assert [c.analyst for c in recent_corrections(client, settings)] == ["bob", "alice"]  # history kept
 
 
+def test_two_analysts_correcting_one_article_at_once_both_apply(store, monkeypatch):
+    """alice corrects Mistral AI while bob corrects Nvidia on the same article: each wrote the article and its mentions
+    from what it had read before the other's write, so the later write put back the tone the other had just
+    corrected (both corrections recorded, one of them no longer applied until the article was written again)."""
+    import pipeline.corrections as corrections
+
+    settings, client = store
+    rec = tribune()
+    index(store, [rec])
+    real, calls = corrections.load_corrections, []
+
+    def bob_meanwhile(*args, **kwargs):
+        found = real(*args, **kwargs)  # alice's apply has read the corrections...
+        calls.append(1)
+        if len(calls) == 1:  # ...when bob's correction is recorded and applied, before alice writes
+            set_tone(client, settings, rec.article.id, "neutral", company="Nvidia", analyst="bob")
+        return found
+
+    monkeypatch.setattr(corrections, "load_corrections", bob_meanwhile)
+    set_tone(client, settings, rec.article.id, "negative", company="Mistral AI", analyst="alice")
+    assert len(calls) == 3  # alice's, bob's, and alice's again: her write was refused over bob's and read again
+    article = stored_article(store, rec.article.id)
+    assert company_tone(article, "Mistral AI")["label"] == "negative"
+    assert company_tone(article, "Nvidia")["label"] == "neutral"
+    mentions = stored_mentions(store, rec.article.id)
+    assert {company: m["sentiment"]["label"] for company, m in mentions.items()} == {"Mistral AI": "negative",
+                                                                                     "Nvidia": "neutral"}
+
+
 @pytest.mark.parametrize(("article", "label", "company", "expected"), [
     ("nope", "negative", "Mistral AI", "'nope' is not an article id"),
     ("abcdef123456", "negative", "Mistral AI", "No article with an id starting with 'abcdef123456'"),
