@@ -400,8 +400,10 @@ OTHER_FIELDS = {
     "url": "source: (a feed name or a domain)", "orgs": "company:", "org": "company:", "entity": "company:",
     "language": "lang:", "topics": "topic:", "tag": "topic:", "tags": "topic:",
 }
-_FIELD_PREFIX = re.compile(rf'(?<![^\s(+|-])({"|".join(TEXT_FIELD_NAMES + tuple(OTHER_FIELDS))}):(?=["\w(])',
-                           re.IGNORECASE)
+# a space after the colon (`title: Mistral`, as prose writes it) or before it too (« titre : Mistral », French
+# typography), or nothing after it (`Nvidia text:`): the name was a word required beside the others, found nowhere
+_FIELD_PREFIX = re.compile(rf'(?<![^\s(+|-])({"|".join(TEXT_FIELD_NAMES + tuple(OTHER_FIELDS))})\s*:'
+                           r'(?:\s*(?=["\w(])|\s*$|(?=\s*\)))', re.IGNORECASE)
 
 
 _UNKNOWN_FIELD = re.compile(r'(?<![^\s(+|-])([^\W\d_]+):(?=["\w(])')

@@ -1440,6 +1440,22 @@ def test_a_field_prefix_search_does_not_have_is_read_with_a_note_or_refused_nami
             search_articles(client, settings, query)
 
 
+def test_a_field_prefix_typed_with_a_space_after_its_colon_is_read_as_without_it(indexed):
+    """`title: Mistral` (a space after the colon, as prose writes it; « titre : Mistral » in French typography) was the
+    word "title" required beside Mistral: "0 article(s) match." with no note, while `title:Mistral` found the
+    articles with one. A field name alone at the end (`Nvidia text:`) was the same required word."""
+    settings, client, _ = indexed
+    for query, plain in (("title: Mistral", "Mistral"), ("titre : Mistral", "Mistral"), ('title: "Mistral AI"',
+                                                                                        '"Mistral AI"'),
+                         ("Nvidia text:", "Nvidia"), ("(TITLE:  Mistral OR text: OVHcloud)", "Mistral OR OVHcloud")):
+        results = search_articles(client, settings, query)
+        assert results.hits and _urls(results) == _urls(search_articles(client, settings, plain)), query
+        assert any("is not a search field" in note for note in results.notes), query
+    with pytest.raises(NewsroomError, match="is not a search field; use --tone"):
+        search_articles(client, settings, "tone: negative")
+    assert search_articles(client, settings, '"title: Mistral"').notes == []  # inside a phrase: words as written
+
+
 def test_an_unknown_name_before_a_colon_is_read_as_words_with_a_note(indexed):
     """`souverain:cloud` or `auteur:Dupont` (a field search does not have) was one word to the analysers, which keep
     a colon between letters inside it: "0 article(s) match." with no word why. The words on both sides are searched,
