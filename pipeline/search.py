@@ -493,6 +493,23 @@ def without_boosts(text: str) -> tuple[str, list[str]]:
     return '"'.join(parts), ["a ^ boost was ignored: search weighs every word the same."] if found else []
 
 
+# A Lucene regular expression between slashes (`/mistr.*/`, `/souverain(e|s)?/`) holding at least one of its marks
+_REGEX = re.compile(r"(?<![^\s(+|-])/([^/\s]*[.\[\]{}()*+?|\\^$][^/\s]*)/(?![^\s)])")
+
+
+def refuse_regex(text: str) -> None:
+    """simple_query_string has no regular expressions: `/mistr.*/` was read as punctuation and operators ("0
+    article(s) match." without a word why) and `/souverain(e|s)?/` as a group requiring "e" or "s"."""
+    from pipeline.configfiles import shown_value
+
+    for part in text.split('"')[::2]:  # outside quotes: quoted text is words as written
+        if match := _REGEX.search(part):
+            start = re.match(r"[^\W\d_]+", match.group(1))
+            hint = f" ({start.group(0).lower()}*)" if start else ""
+            raise NewsroomError(f"{shown_value(match.group(0))} is a regular expression, which search does not read: "
+                                f"write the start of a word followed by *{hint}, or its forms joined by OR.")
+
+
 def parse_query(query: str) -> ParsedQuery:
     """Take `source:`, `company:`, `lang:` and `topic:` terms out of the query (values may be quoted), an excluding
     `-lang:fr` / `NOT lang:fr` included; a filter inside parentheses or joined by OR is refused in one sentence."""
@@ -500,7 +517,9 @@ def parse_query(query: str) -> ParsedQuery:
 
     parsed = ParsedQuery(text="")
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
-    text, parsed.notes = balanced(word_operators(plain_typography(" ".join((query or "").split()))))
+    typed = plain_typography(" ".join((query or "").split()))
+    refuse_regex(typed)
+    text, parsed.notes = balanced(word_operators(typed))
     depth_at, depth = {}, 0
     for at, char in _outside_quotes(text):
         depth += {"(": 1, ")": -1}.get(char, 0)

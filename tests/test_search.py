@@ -1456,6 +1456,25 @@ def test_a_field_prefix_typed_with_a_space_after_its_colon_is_read_as_without_it
     assert search_articles(client, settings, '"title: Mistral"').notes == []  # inside a phrase: words as written
 
 
+@pytest.mark.parametrize("query, hint", [("/mistr.*/", "(mistr*)"), ("/nvid[a-z]+/", "(nvid*)"),
+                                         ("cloud /souverain(e|s)?/", "(souverain*)"), ("/[0-9]{4}/", ""),
+                                         ("cloud -/nvid.*/", "(nvid*)"), ("cloud OR /Nvid.*/", "(nvid*)")])
+def test_a_regular_expression_is_refused_in_one_sentence_naming_what_to_write(indexed, query, hint):
+    """A Lucene regular expression (`/mistr.*/`) is no search syntax here: it was read as punctuation and operators,
+    "0 article(s) match." without a word why, and `/souverain(e|s)?/` required the words "e" or "s" beside
+    "souverain"; `/nvid[a-z]+/` became a phrase. Refused, naming it and a prefix to write instead."""
+    settings, client, _ = indexed
+    with pytest.raises(NewsroomError) as exc:
+        search_articles(client, settings, query)
+    assert str(exc.value).startswith(f"{query.split()[-1].lstrip('-')!r} is a regular expression, which search "
+                                     "does not read")
+    assert hint in str(exc.value)
+    # a word between slashes, a slash inside a word and a quoted expression are read as before
+    assert _urls(search_articles(client, settings, "/Mistral/")) == _urls(search_articles(client, settings, "Mistral"))
+    assert search_articles(client, settings, '"/mistr.*/"').notes == []
+    assert search_articles(client, settings, "TCP/IP").total == 0
+
+
 def test_an_unknown_name_before_a_colon_is_read_as_words_with_a_note(indexed):
     """`souverain:cloud` or `auteur:Dupont` (a field search does not have) was one word to the analysers, which keep
     a colon between letters inside it: "0 article(s) match." with no word why. The words on both sides are searched,
