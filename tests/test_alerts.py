@@ -1347,6 +1347,26 @@ def test_an_infinite_volume_factor_is_refused_at_load(tmp_path):
         load_rules(load_settings(es_url=""), path)
 
 
+@pytest.mark.parametrize(("line", "field"), [("max_sentiment: true", "max_sentiment"),
+                                             ("min_sentiment: false", "min_sentiment"),
+                                             ("min_mentions: true", "min_mentions"),
+                                             ("digest_hour: false", "digest_hour"),
+                                             ("volume: {factor: true}", "volume.factor"),
+                                             ("volume: {min_count: True}", "volume.min_count"),
+                                             ("volume: {baseline_days: true}", "volume.baseline_days")])
+def test_a_threshold_written_as_true_or_false_is_refused_at_load_naming_the_field(tmp_path, line, field):
+    """pydantic took a YAML boolean for the number 1 or 0: `max_sentiment: true` was a threshold of 1.0 that every
+    article meets, `min_sentiment: false` one of 0.0, `min_mentions: true` 1, `factor: true` 1.0, without a word."""
+    path = tmp_path / "alerts.yaml"
+    path.write_text(f"rules:\n  - name: r\n    companies: [Atos, Nvidia]\n    {line}\n    channels: [{{type: slack}}]\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_rules(load_settings(es_url=""), path)
+    message = str(info.value)
+    assert f"entry #1 ('r'), field '{field}': " in message and "a number, not true or false" in message, message
+    assert str(path) in message
+
+
 def test_a_tone_rule_on_several_companies_reads_each_companys_tone_as_the_mentions_index_does(store):
     """A German article (no tone model: no tone toward either company) corrected by an analyst: negative as a whole,
     positive toward OVHcloud. Its Nvidia mention reads negative (the article's tone stands in), so a rule on

@@ -52,6 +52,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+def _not_a_boolean(value: object) -> object:
+    """pydantic took a boolean for the number 1 or 0: `max_sentiment: true` was a threshold of 1.0 that every article
+    meets, `min_sentiment: false` one of 0.0, `min_mentions: true` 1, without a word."""
+    if isinstance(value, bool):
+        raise ValueError(f"Input should be a number, not true or false ({str(value).lower()} was read as "
+                         f"{int(value)})")
+    return value
+
+
 def _check_env_name(value: str | None) -> str | None:
     if value is not None and not _ENV_NAME.match(value):
         raise ValueError(f"{shown_value(value)} is not an environment variable name "
@@ -166,6 +175,8 @@ class VolumeSpec(_Strict):
     factor: float = Field(default=3.0, gt=0)
     min_count: int = Field(default=5, ge=1)
 
+    _numbers = field_validator("baseline_days", "factor", "min_count", mode="before")(_not_a_boolean)
+
     @field_validator("window")
     @classmethod
     def _window(cls, value: str) -> str:
@@ -210,6 +221,9 @@ class Rule(_Strict):
     delivery: Literal["immediate", "grouped", "digest"] = "immediate"
     digest_hour: int = Field(default=8, ge=0, le=23)  # local hour (NEWSROOM_TIMEZONE) after which the digest goes
     channels: list[Channel] = Field(min_length=1)
+
+    _numbers = field_validator("min_sentiment", "max_sentiment", "min_mentions", "digest_hour",
+                               mode="before")(_not_a_boolean)
 
     @field_validator("sentiment_of", "delivery", mode="before")
     @classmethod
