@@ -456,15 +456,18 @@ _WILDCARD_NOTE = {"?": "? is not a wildcard here (only a * ending a word is)",
                   "*": "* is a wildcard only at the end of a word"}
 
 
+def _shown_word(word: str) -> str:
+    """A word of the query as a note names it: a 10 KB word was printed whole."""
+    from pipeline.configfiles import SHOWN_VALUE_CHARS
+
+    return word if len(word) <= SHOWN_VALUE_CHARS else word[:SHOWN_VALUE_CHARS - 1] + "…"
+
+
 def wildcard_notes(text: str) -> list[str]:
     """A `?` inside a word (`mistr?l`, Lucene's one-character wildcard) or a `*` inside one (`souv*té`) is no wildcard
     for simple_query_string: the word is split there (`mistr` and `l`, both required), which found nothing without a
     word why."""
-    from pipeline.configfiles import SHOWN_VALUE_CHARS
-
-    def shown(word: str) -> str:  # a 10 KB word was printed whole
-        return word if len(word) <= SHOWN_VALUE_CHARS else word[:SHOWN_VALUE_CHARS - 1] + "…"
-
+    shown = _shown_word
     outside = text.split('"')[::2]  # the parts outside quotes
     notes = []
     for mark, pattern in _INNER_WILDCARD.items():
@@ -508,6 +511,27 @@ def refuse_regex(text: str) -> None:
             hint = f" ({start.group(0).lower()}*)" if start else ""
             raise NewsroomError(f"{shown_value(match.group(0))} is a regular expression, which search does not read: "
                                 f"write the start of a word followed by *{hint}, or its forms joined by OR.")
+
+
+# one or more * opening a word (`*istral`, `-*cloud`, `(*a`), not a * alone
+_LEADING_WILDCARD = re.compile(r"(?<![^\s(|+-])\*+(?=\w)")
+
+
+def without_leading_wildcards(text: str) -> tuple[str, list[str]]:
+    """The query without the * opening a word, and a note: simple_query_string has no leading wildcard, so real
+    Elasticsearch's analysers dropped it and looked for the rest of the word (`*istral`: "istral", 0 articles), while
+    the embedded stand-in took it for a suffix; neither said a word. Quoted text stays."""
+    parts, words = text.split('"'), []
+    for i in range(0, len(parts), 2):  # outside quotes
+        words += [m.group(0) + re.match(r"\S*", parts[i][m.end():]).group(0)
+                  for m in _LEADING_WILDCARD.finditer(parts[i])]
+        parts[i] = _LEADING_WILDCARD.sub("", parts[i])
+    if not words:
+        return text, []
+    shown = ", ".join(_shown_word(w) for w in dict.fromkeys(words[:3]))
+    read = ", ".join(_shown_word(w.lstrip("*")) for w in dict.fromkeys(words[:3]))
+    return '"'.join(parts), [f"a * before a word is no wildcard (only a * ending a word is): {shown} was searched as "
+                             f"{read}."]
 
 
 def parse_query(query: str) -> ParsedQuery:
@@ -570,7 +594,8 @@ def parse_query(query: str) -> ParsedQuery:
     text = _FILTER_TERM.sub(take, text)
     text, field_notes = field_prefixes(text)
     text, boost_notes = without_boosts(text)
-    parsed.notes += field_notes + boost_notes + wildcard_notes(text)
+    text, leading_notes = without_leading_wildcards(text)
+    parsed.notes += field_notes + boost_notes + leading_notes + wildcard_notes(text)
     parsed.text = apostrophe_spellings(slashed_phrases(hyphenated_phrases(prefix_terms(strip_elisions(
         " ".join(text.split()))))))
     return parsed

@@ -1499,6 +1499,21 @@ def test_a_question_mark_inside_a_word_gets_a_note_that_it_is_no_wildcard(indexe
     assert search_articles(client, settings, '"Nvid?a"').notes == []
 
 
+def test_a_star_before_a_word_is_read_as_real_elasticsearch_reads_it_with_a_note(indexed):
+    """`*istral` (a leading wildcard, as Kibana takes it) is no wildcard for simple_query_string: real Elasticsearch's
+    analysers drop the * and look for the word "istral" (0 articles), while the embedded stand-in took it for a
+    suffix and listed the Mistral articles; neither said a word. The * is dropped on both, with a note."""
+    settings, client, _ = indexed
+    results = search_articles(client, settings, "*istral")
+    assert _urls(results) == _urls(search_articles(client, settings, "istral"))
+    assert results.notes == ["a * before a word is no wildcard (only a * ending a word is): *istral was searched as "
+                             "istral."]
+    both = search_articles(client, settings, "*Mistr*")  # a final * still is the prefix
+    assert _urls(both) == _urls(search_articles(client, settings, "Mistr*")) != set()
+    assert search_articles(client, settings, "*").total == len(indexed[2])  # alone, every article, as before
+    assert search_articles(client, settings, '"*istral"').notes == []
+
+
 def test_a_star_inside_a_word_gets_a_note_that_only_a_final_star_is_a_wildcard(indexed):
     """`souv*té` (a wildcard inside a word, as Lucene and Kibana take it) was split at the * and found nothing, with
     no note, as `Nvid?a` once did; a * ending a word is the prefix search, as before."""
