@@ -1358,8 +1358,8 @@ def test_a_threshold_written_as_true_or_false_is_refused_at_load_naming_the_fiel
     """pydantic took a YAML boolean for the number 1 or 0: `max_sentiment: true` was a threshold of 1.0 that every
     article meets, `min_sentiment: false` one of 0.0, `min_mentions: true` 1, `factor: true` 1.0, without a word."""
     path = tmp_path / "alerts.yaml"
-    path.write_text(f"rules:\n  - name: r\n    companies: [Atos, Nvidia]\n    {line}\n    channels: [{{type: slack}}]\n",
-                    encoding="utf-8")
+    path.write_text(f"rules:\n  - name: r\n    companies: [Atos, Nvidia]\n    {line}\n"
+                    "    channels: [{type: slack}]\n", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_rules(load_settings(es_url=""), path)
     message = str(info.value)
