@@ -254,8 +254,9 @@ def apply_stored(client: Elasticsearch, settings: Settings, article_id: str, *, 
         if _apply_once(client, settings, article_id, now):
             return
         client.indices.refresh(index=f"{names['articles']},{names['mentions']}")  # the other write, for the next read
-    raise NewsroomError(f"The corrected tone of article {article_id} is recorded, but the article changed {APPLY_TRIES} "
-                        "times while it was being written: run the same `newsroom tone set` again to apply it.")
+    raise NewsroomError(f"The corrected tone of article {article_id} is recorded, but the article changed "
+                        f"{APPLY_TRIES} times while it was being written: run the same `newsroom tone set` again to "
+                        "apply it.")
 
 
 def _apply_once(client: Elasticsearch, settings: Settings, article_id: str, now: datetime | None) -> bool:

@@ -115,19 +115,27 @@ def _text_from_archive(doc: dict, settings: Settings) -> str | None:
         log.warning("article %s: archived page unreadable (%s): using the indexed text", doc["_id"], exc)
         return None
     try:
-        article = extract_article(body, url, fetched_at=fetched_at, min_words=1)
+        # ingest's word minimum, which is also where its second pass for a thin page starts: with 1, that pass never
+        # ran, and a corpus page stored with 94 words was re-enriched from 67 words of another block of the page
+        article = extract_article(body, url, fetched_at=fetched_at, min_words=settings.min_article_words)
     except ValueError as exc:  # the page is past the extraction budget (pipeline/budget.py)
         log.warning("article %s: archived page not re-extracted (%s): using the indexed text", doc["_id"], exc)
         return None
     if article is None:
         return None
-    from pipeline.extract import without_title
+    from pipeline.extract import count_words, without_title
 
     stored = " ".join((doc.get("text") or "").split())
     # read without its feed item, the page may keep the headline line that collection removed
     page = " ".join(without_title(article.text, doc.get("title"), article.title).split())
     if len(stored) > len(page) and stored.startswith(page):
         return None  # a story read over several pages (rel=next): the archived first page is only its start
+    if 2 * count_words(page) < count_words(stored):
+        # under half the stored words: a lesser reading of the page, never a better one (ingest keeps the stored
+        # text over such a page too); re-enrichment would read it and store it in place of the story
+        log.warning("article %s: archived page re-read to %s words of %s: using the indexed text", doc["_id"],
+                    count_words(page), count_words(stored))
+        return None
     return article.text
 
 

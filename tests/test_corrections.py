@@ -450,8 +450,11 @@ def test_export_after_reenrichment_gives_each_correction_once_on_the_text_the_ne
     from pipeline.models import Enrichment, Entities
 
     settings, client = store
+    more = ("Les administrations cherchent des hébergeurs qualifiés pour leurs données sensibles, et les élus "
+            "demandent des garanties sur la localisation des serveurs comme sur le droit applicable aux contrats. ")
     page = (f"<html lang=\"fr\"><head><title>Mistral AI, une défaite</title></head><body><article>"
-            f"<h1>Mistral AI, une défaite</h1><p>{TRIBUNE_FR.replace(' avec Nvidia', '')}</p></article></body></html>")
+            f"<h1>Mistral AI, une défaite</h1><p>{TRIBUNE_FR.replace(' avec Nvidia', '')}</p><p>{more * 2}</p>"
+            "</article></body></html>")  # past ingest's 80 words, as a stored page is
     fetched = datetime.now(UTC)
     with WarcArchive(settings.data_dir) as archive:
         warc_file, offset = archive.write_response(URL, page.encode(), headers={"Content-Type": "text/html"},

@@ -444,6 +444,81 @@ def test_reenrichment_to_a_language_without_a_tone_model_clears_the_article_tone
     assert client.count(index=names["articles"], query={"exists": {"field": "sentiment"}})["count"] == 0
 
 
+class ReadingEnricher:
+    """A re-enrichment model that records the text it is given (companies: the watched names the text holds)."""
+
+    def __init__(self):
+        self.read: dict[str, str] = {}
+
+    def warm_up(self):
+        pass
+
+    def enrich_many(self, inputs):
+        from pipeline.models import Enrichment, Entities, Sentiment
+
+        for item in inputs:
+            self.read[item.id] = item.text
+            orgs = [name for name in ("Mistral AI", "Nvidia", "OVHcloud") if name in item.text]
+            yield Enrichment(id=item.id, lang="fr", orgs=orgs, entities=Entities(ORG=orgs),
+                             sentiment=Sentiment(label="neutral", score=0.0), entity_sentiment={}, topics=[])
+
+
+def _archived(settings, url: str, page: bytes, text: str, fetched: datetime):
+    from pipeline.archive import WarcArchive
+
+    with WarcArchive(settings.data_dir) as archive:
+        warc_file, offset = archive.write_response(url, page, headers={"Content-Type": "text/html"}, fetched_at=fetched)
+    record = make_record(url, text, title="Un titre", fetched=fetched)
+    record.article.warc_file, record.article.warc_offset = warc_file, offset
+    return record
+
+
+def test_reenrichment_re_reads_a_thin_archived_page_as_ingest_read_it(store, shared_dir):
+    """Re-enrichment re-extracted archived pages with a minimum of 1 word, so the second pass ingest makes for a page
+    whose first reading is thin never ran: a corpus page stored with 94 words was re-enriched from 67 words of
+    another block of the page (and that text then replaced the stored one); another, 34 of 178, was caught only
+    because its reading was the start of the stored text."""
+    from pipeline.extract import extract_article
+    from pipeline.orchestration import reenrich_recent
+
+    settings, client = store
+    # a page whose first reading is 67 words: ingest's second pass adds its standfirst (94)
+    page = (shared_dir / "corpus" / "pages-en"
+            / "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856.html").read_bytes()
+    fetched = datetime.now(UTC)
+    url = "https://games.example/which-platform"
+    ingested = extract_article(page, url, fetched_at=fetched, min_words=settings.min_article_words).text
+    record = _archived(settings, url, page, ingested, fetched)
+    index_enriched(client, settings, [record])
+    model = ReadingEnricher()
+    counts = reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+    assert (counts["reenriched"], counts["from_archive"], counts["errors"]) == (1, 1, 0), counts
+    assert model.read[record.article.id] == ingested and len(ingested.split()) > 90
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=record.article.id)["_source"]
+    assert stored["text"] == ingested
+
+
+def test_reenrichment_keeps_and_reads_the_stored_story_over_an_archived_page_re_read_to_under_half_of_it(store):
+    """A re-reading of the archived page with under half the stored words is a lesser reading, never a better one
+    (ingest keeps the stored text over such a page too): it was enriched, and stored in place of the story."""
+    from pipeline.orchestration import reenrich_recent
+
+    settings, client = store
+    story_text = " ".join(f"Phrase {n} sur le cloud souverain et les centres de données." for n in range(30))
+    page = (f"<html lang=\"fr\"><head><title>Un titre</title></head><body><article><h1>Un titre</h1>"
+            f"<p>{story_text[:700]}</p></article></body></html>").encode()
+    fetched = datetime.now(UTC)
+    stored_text = "OVHcloud ouvre un site à Roubaix.\n\n" + story_text  # not the page's opening: no split story
+    record = _archived(settings, "https://example.org/halved", page, stored_text, fetched)
+    index_enriched(client, settings, [record])
+    model = ReadingEnricher()
+    counts = reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+    assert (counts["from_archive"], counts["from_index"]) == (0, 1), counts
+    assert model.read[record.article.id] == stored_text
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=record.article.id)["_source"]
+    assert stored["text"] == stored_text and stored["orgs"] == ["OVHcloud"]
+
+
 def test_ilm_that_is_not_running_is_reported_and_rollover_still_checked(es_url, monkeypatch):
     """ILM present but STOPPED: the policy is installed, a note says indices will not roll over by policy, and the
     maintenance check fails loudly instead of treating ILM as working."""
