@@ -115,6 +115,13 @@ def _resolve(warc_file: str | Path, data_dir: Path | None) -> Path:
 
 def read_record(warc_file: str | Path, offset: int, data_dir: Path | None = None) -> tuple[str, datetime | None, bytes]:
     """(url, fetched_at, body) of the record at `offset`; `warc_file` may be relative to `data_dir`."""
+    return read_response(warc_file, offset, data_dir)[:3]
+
+
+def read_response(warc_file: str | Path, offset: int,
+                  data_dir: Path | None = None) -> tuple[str, datetime | None, bytes, str | None]:
+    """(url, fetched_at, body, Content-Type) of the record at `offset`: the page's charset may be given by its HTTP
+    header alone, and a page read again must be decoded as it was at collection."""
     path = _resolve(warc_file, data_dir)
     with open(path, "rb") as fh:  # a missing file raises OSError
         fh.seek(offset)
@@ -130,6 +137,7 @@ def read_record(warc_file: str | Path, offset: int, data_dir: Path | None = None
                         record.rec_headers.get_header("WARC-Target-URI"),
                         _parse_warc_date(record.rec_headers.get_header("WARC-Date")),
                         record.content_stream().read(),
+                        record.http_headers.get_header("Content-Type") if record.http_headers else None,
                     )
                 break
         except Exception as exc:  # noqa: BLE001 - warcio/zlib raise various errors on damaged data: one clear type

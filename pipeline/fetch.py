@@ -346,11 +346,16 @@ class FetchResult:
 
     @property
     def charset(self) -> str | None:
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
+        return charset_of(self.headers.get("content-type", ""))
+
+
+def charset_of(content_type: str | None) -> str | None:
+    """The `charset=` of a Content-Type header value, or None."""
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
 
 
 def cache_validator(value: str | None) -> str | None:

@@ -104,20 +104,25 @@ def _recent_articles(client: Elasticsearch, settings: Settings, since: datetime,
 
 def _text_from_archive(doc: dict, settings: Settings) -> str | None:
     """The page re-extracted from the WARC archive; None if not archived or unreadable."""
-    from pipeline.archive import read_record
+    from pipeline.archive import read_response
     from pipeline.extract import extract_article
+    from pipeline.fetch import charset_of
 
     if not doc.get("warc_file") or doc.get("warc_offset") is None:
         return None
     try:
-        url, fetched_at, body = read_record(doc["warc_file"], int(doc["warc_offset"]), settings.data_dir)
+        url, fetched_at, body, content_type = read_response(doc["warc_file"], int(doc["warc_offset"]),
+                                                            settings.data_dir)
     except (OSError, ValueError) as exc:
         log.warning("article %s: archived page unreadable (%s): using the indexed text", doc["_id"], exc)
         return None
     try:
-        # ingest's word minimum, which is also where its second pass for a thin page starts: with 1, that pass never
-        # ran, and a corpus page stored with 94 words was re-enriched from 67 words of another block of the page
-        article = extract_article(body, url, fetched_at=fetched_at, min_words=settings.min_article_words)
+        # Read as at collection. Ingest's word minimum, which is also where its second pass for a thin page starts:
+        # with 1, that pass never ran, and a corpus page stored with 94 words was re-enriched from 67 words of another
+        # block of the page. The archived header's charset: without it, a windows-1252 page with no <meta charset>
+        # re-read « à Sète, près » as « ŕ Sčte, prčs ».
+        article = extract_article(body, url, fetched_at=fetched_at, charset=charset_of(content_type),
+                                  min_words=settings.min_article_words)
     except ValueError as exc:  # the page is past the extraction budget (pipeline/budget.py)
         log.warning("article %s: archived page not re-extracted (%s): using the indexed text", doc["_id"], exc)
         return None

@@ -498,6 +498,36 @@ def test_reenrichment_re_reads_a_thin_archived_page_as_ingest_read_it(store, sha
     assert stored["text"] == ingested
 
 
+def test_reenrichment_decodes_an_archived_page_with_the_charset_its_http_header_gave(store):
+    """A page whose charset only its HTTP header gave (windows-1252, no <meta charset>) was re-read from the archive
+    without it: « à Sète, près » came back « ŕ Sčte, prčs », which re-enrichment read and then stored as the text."""
+    from pipeline.archive import WarcArchive
+    from pipeline.extract import extract_article
+    from pipeline.orchestration import reenrich_recent
+
+    settings, client = store
+    sentences = [f"L'été {n} à Sète, près de l'étang : où déjeuner, et à quel prix ? Ça dépend du marché." for n in
+                 range(12)]
+    page = (f"<html lang=\"fr\"><head><title>L'été à Sète</title></head><body><article><h1>L'été à Sète</h1>"
+            f"<p>{' '.join(sentences)}</p></article></body></html>").encode("cp1252")
+    url, fetched = "https://sete.example/ete", datetime.now(UTC)
+    header = "text/html; charset=windows-1252"
+    with WarcArchive(settings.data_dir) as archive:
+        warc_file, offset = archive.write_response(url, page, headers={"Content-Type": header}, fetched_at=fetched)
+    ingested = extract_article(page, url, fetched_at=fetched, charset="windows-1252",
+                               min_words=settings.min_article_words).text
+    assert "à Sète, près" in ingested
+    record = make_record(url, ingested, title="L'été à Sète", fetched=fetched)
+    record.article.warc_file, record.article.warc_offset = warc_file, offset
+    index_enriched(client, settings, [record])
+    model = ReadingEnricher()
+    counts = reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+    assert (counts["from_archive"], counts["errors"]) == (1, 0), counts
+    assert model.read[record.article.id] == ingested
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=record.article.id)["_source"]
+    assert stored["text"] == ingested
+
+
 def test_reenrichment_keeps_and_reads_the_stored_story_over_an_archived_page_re_read_to_under_half_of_it(store):
     """A re-reading of the archived page with under half the stored words is a lesser reading, never a better one
     (ingest keeps the stored text over such a page too): it was enriched, and stored in place of the story."""
