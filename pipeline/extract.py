@@ -1341,8 +1341,11 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
     """
     text = _trafilatura_text(tree, url, favor_precision=True)
     # The second pass only where it can succeed: a page whose whole markup holds fewer words than the threshold
-    # (a teaser, a paywall stub) cannot yield enough text with any setting, so it is not extracted twice.
-    if rescue_below and count_words(text) < rescue_below and count_words(tree.text_content()) >= rescue_below:
+    # (a teaser, a paywall stub) cannot yield enough text with any setting, so it is not extracted twice. Nor where
+    # the page's gallery captions make the story long enough: on a page of captions only, the balanced pass gave the
+    # whole page as one line, byline, share buttons, counters and credits (mini sites, sixth round).
+    if (rescue_below and count_words(text) < rescue_below and count_words(tree.text_content()) >= rescue_below
+            and count_words(_with_gallery_captions(text, tree)) < rescue_below):
         balanced = _trafilatura_text(tree, url, favor_precision=False)
         if count_words(balanced) > count_words(text):
             text = balanced
@@ -1614,17 +1617,29 @@ def _put_first(lines: list[str], lead: str, tree: Any) -> str:
 # three of them are sentences, are the story's: added after the text, in page order, without the slide counter
 # (« 3/6 ») and the credit (« © Photo X / Rivages »). A single photo's caption, a related-stories carousel's
 # headlines, captions outside a gallery, and a gallery inside a long article (whose reference text leaves its
-# captions out: a corpus page) are left as they were.
-# the figcaptions first, then their ancestors' names (testing every element's class cost 5.5 ms a page; this 0.3)
-_FIGCAPTIONS = XPath("//figure/figcaption")
+# captions out: a corpus page) are left as they were. A slideshow's captions are often no figcaption but an element
+# named so (`<div class="slide__caption">`, « legende »): those count too (mini sites, sixth round: a gallery's six
+# captions were read only by the balanced pass, with the byline and the slideshow's buttons).
+# the figcaptions and caption-named elements first (`contains` on the class attributes alone: 0.45 ms a page, on every
+# element 0.8), then their ancestors' names (testing every element's class cost 5.5 ms a page; this 0.6)
+_CAPTIONS = XPath("//figure/figcaption | //@class[contains(., 'caption') or contains(., 'gende')]/..")
+_CAPTION_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*[_-])?(?:caption|l[eé]gende)(?:\s|$)", re.IGNORECASE)
 _GALLERY_NAME = re.compile(r"galler|galerie|slideshow|diaporama|carousel|carrousel|slider|slides|portfolio|fotostrecke"
                            r"|bildergalerie", re.IGNORECASE)
 
 
+def _is_caption(element: Any) -> bool:
+    """A figcaption, or the innermost element whose class names a caption (not a `<figure class="wp-caption">`)."""
+    if element.tag == "figcaption":
+        return True
+    return (element.tag != "figure" and bool(_CAPTION_CLASS.search(element.get("class", "")))
+            and element.find(".//figcaption") is None and next(element.iterancestors("figcaption"), None) is None)
+
+
 def _gallery_captions(tree: Any) -> list[Any]:
-    """The figcaptions of figures inside a gallery container, outside any aside or related box."""
-    return [c for c in _FIGCAPTIONS(tree)
-            if any(_GALLERY_NAME.search(f"{a.get('class', '')} {a.get('id', '')}") for a in c.iterancestors())
+    """The captions of a gallery's pictures (figcaptions, caption-named elements), outside any aside or related box."""
+    return [c for c in _CAPTIONS(tree) if _is_caption(c)
+            and any(_GALLERY_NAME.search(f"{a.get('class', '')} {a.get('id', '')}") for a in c.iterancestors())
             and not _IS_OUTSIDE_STORY(c)]
 _CAPTION_APART = re.compile(r"credit|copyright|count|counter|index|number|numero|source|author|auteur", re.IGNORECASE)
 _SLIDE_COUNTER = re.compile(r"^\s*(?:\d{1,3}\s*(?:/|sur|of)\s*\d{1,3}|\d{1,3}\s*[.)])\s*")
@@ -1651,14 +1666,31 @@ def _caption_text(caption: Any) -> str:
 
 
 def _with_gallery_captions(text: str, tree: Any) -> str:
-    """The text with its gallery's sentence captions after it (those it does not hold already)."""
-    captions = [c for c in dict.fromkeys(_caption_text(el) for el in _gallery_captions(tree))
+    """The text with its gallery's sentence captions in page order: those it holds stay where they are, each other one
+    goes before the next one it holds, or after the text; the lines it holds of the captions' counters and credits (a
+    figcaption's « 4/4 » and "Photograph: …", which trafilatura keeps with the one caption it reads on a page of
+    captions only: mini sites, sixth round) go."""
+    elements = _gallery_captions(tree)
+    captions = [c for c in dict.fromkeys(_caption_text(el) for el in elements)
                 if len(c.split()) >= MIN_CAPTION_WORDS and c.endswith((".", "!", "?", "»", '"', "”", ")"))]
     if len(captions) < MIN_GALLERY_CAPTIONS or count_words(" ".join(captions)) < GALLERY_SHARE * count_words(text):
         return text  # an article with a gallery inside (space.com's 5 captions beside 773 words): its text is the story
     flat = " ".join(text.split())
-    missing = [c for c in captions if c not in flat]
-    return "\n".join([text, *missing]) if missing and text else text
+    keys = [" ".join(c.split()) for c in captions]
+    shown = [" ".join(el.text_content().split()) for el in elements]
+    lines: list[str] = []
+    due = 0  # the first caption not placed yet
+    for line in text.split("\n") if text.strip() else []:  # a page of captions only is its captions
+        key = " ".join(line.split())
+        at = next((k for k, caption in enumerate(keys) if key and key in caption), None)
+        if at is None and key and any(key in words for words in shown):
+            continue  # a counter or a credit
+        if at is not None and at >= due:
+            lines += [captions[k] for k in range(due, at) if keys[k] not in flat]
+            due = at + 1
+        lines.append(line)
+    lines += [captions[k] for k in range(due, len(captions)) if keys[k] not in flat]
+    return "\n".join(lines)
 
 
 def without_title(text: str, *titles: str | None) -> str:

@@ -1225,6 +1225,42 @@ def test_captions_outside_a_gallery_or_too_few_or_not_sentences_stay_out():
         assert "hall" not in text and "tronçons" not in text
 
 
+PICTURES = [
+    "Workers leave the plant after the last shift. Safran announced the closure in March, blaming energy costs.",
+    "Machinist Lee Chambers, who joined as an apprentice in 1991, packs up his tools for the very last time.",
+    "Union convenor Dawn Fletcher says the company ignored a rescue plan that the workers had drawn up in June.",
+    "The city's MP has asked ministers to find a buyer for the site, but no offer has been made so far, she says.",
+]
+_PICTURES_HEAD = ("<html lang='en'><head><title>In pictures: the last shift</title></head><body><main><article>"
+                  "<h1>In pictures: the last shift</h1><p class='byline'>By Priya Natarajan · Pictures by Tom Ellis</p>"
+                  "<div class='share'><a href='#'>Share on Facebook</a> <a href='#'>Share on X</a></div>")
+
+
+def test_a_page_of_gallery_captions_only_is_its_captions_not_the_whole_page():
+    """Mini sites, sixth round: a gallery page whose only text is its figcaptions gave trafilatura's precision pass
+    nothing, and the balanced pass the whole page as one line (byline, share buttons, counters, credits)."""
+    figures = "".join(f"<figure><img src='/p{i}.jpg'><figcaption><span class='gallery__counter'>{i + 1}/4</span>"
+                      f"<p>{text}</p><p class='gallery__credit'>Photograph: Tom Ellis/The Albion Times</p></figcaption>"
+                      f"</figure>" for i, text in enumerate(PICTURES))
+    page = _PICTURES_HEAD + f"<div class='gallery'>{figures}</div></article></main></body></html>"
+    text = extract_article(page, "https://albion.example/in-pictures/last-shift", None, NOW, min_words=50).text
+    assert text.split("\n") == PICTURES
+
+
+def test_a_slideshow_s_caption_elements_are_its_story_without_its_buttons():
+    """Mini sites, sixth round: captions in `<div class="slide__caption">` (no figcaption) were read only by the
+    balanced pass, with the byline and the slideshow's "Previous Image 1 of 4 Next" buttons."""
+    slides = "".join(f"<div class='slide'><img src='/p{i}.jpg'><div class='slide__caption'><p>{text}</p>"
+                     f"<span class='slide__credit'>Photo: Tom Ellis/The Albion Times</span></div></div>"
+                     for i, text in enumerate(PICTURES))
+    intro = "<p class='intro'>After 85 years of making aircraft parts, the plant on the edge of Gloucester has closed.</p>"
+    page = (_PICTURES_HEAD + intro + "<div class='slideshow'><div class='controls'><button>Previous</button><span>Image"
+            f" 1 of 4</span><button>Next</button></div>{slides}</div></article></main></body></html>")
+    text = extract_article(page, "https://albion.example/in-pictures/last-shift", None, NOW, min_words=50).text
+    assert text.split("\n") == ["After 85 years of making aircraft parts, the plant on the edge of Gloucester has closed.",
+                                 *PICTURES]
+
+
 @pytest.mark.parametrize("og_title, h1, expected", [
     # eighth round R8-7: a capitals rubric og:title adds before the page's own headline
     ("DIAPORAMA. Brest : au cœur du nouveau centre de données", "Brest : au cœur du nouveau centre de données",

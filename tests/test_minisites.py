@@ -106,16 +106,13 @@ LEFT = {
         # is stored, not the feed's 15:30
     },
     "albion/in-pictures/2026/dec/04/airbus-broughton-wing-robots": {
-        "text",  # the precision pass finds nothing in a page of figcaptions: the balanced pass's whole page, as one line,
-        # is stored (byline, share buttons, "1/7" counters, "Photograph: …" credits)
-        "persons",  # Megan Hughes and Sian Roberts (byline, credits) taken for people of the story; Carys Morgan lost
-        "tone", "company_tone",  # "the most advanced wing factory in the world", hires, ahead of schedule: neutral
+        "persons",  # Carys Morgan lost: her caption's heading runs into it ("People and machines Technician Carys …")
+        "tone",  # "the most advanced wing factory in the world", hires, ahead of schedule: the story read neutral
+        # (Airbus positive)
     },
     "albion/in-pictures/2026/dec/03/safran-gloucester-last-shift": {
-        "text",  # captions in `<div class="slide__caption">`, not figcaptions: the balanced pass keeps the byline ("By
-        # Priya Natarajan · Pictures by Tom Ellis") and the slideshow's controls ("PreviousImage 1 of 6NextView …")
-        "persons",  # Priya Natarajan, from the byline kept in the text
-        "tone", "company_tone",  # "It's a disgrace", "Safran never gave this site a chance", a closure: neutral
+        "company_tone",  # "It's a disgrace", "Safran never gave this site a chance", a closure: Safran read neutral (the
+        # story negative)
     },
 }
 
