@@ -1649,20 +1649,27 @@ MIN_CAPTION_WORDS = 12
 GALLERY_SHARE = 0.5  # a gallery story's captions hold at least half as many words as its text (1.4-1.6x on R8's)
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
 def _caption_text(caption: Any) -> str:
-    """A caption's words without those of its counter and credit elements (their tails are the caption's)."""
+    """A caption's words without those of its counter and credit elements (their tails are the caption's); a slide's
+    own heading (`<h2 class="gallery__caption-title">A new hall</h2>`) on a line of its own, not glued to the
+    sentence under it ("A new hall The new hall at Broughton…": spaCy then lost the person of the next caption)."""
     apart: set[Any] = set()
     for node in caption.iterdescendants():
         if node.getparent() in apart or _CAPTION_APART.search(f"{node.get('class', '')} {node.get('id', '')}"):
             apart.add(node)
-    kept = [caption.text or ""]
+    kept = [" ".join((caption.text or "").split())]
     for node in caption.iterdescendants():
+        heading = node.tag in _HEADINGS  # its text opens a line, its tail too
         if node not in apart:
-            kept.append(node.text or "")
+            kept.append(("\n" if heading else "") + " ".join((node.text or "").split()))
         if node.getparent() not in apart:
-            kept.append(node.tail or "")
-    text = " ".join(" ".join(kept).split())
-    return _CAPTION_CREDIT.sub("", _SLIDE_COUNTER.sub("", text)).strip()
+            kept.append(("\n" if heading else "") + " ".join((node.tail or "").split()))
+    lines = (_CAPTION_CREDIT.sub("", _SLIDE_COUNTER.sub("", " ".join(line.split()))).strip()
+             for line in " ".join(kept).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _with_gallery_captions(text: str, tree: Any) -> str:

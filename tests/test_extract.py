@@ -1261,6 +1261,17 @@ def test_a_slideshow_s_caption_elements_are_its_story_without_its_buttons():
                                  *PICTURES]
 
 
+def test_a_slide_s_own_heading_is_a_line_of_its_own_not_glued_to_its_caption():
+    """Mini sites, sixth round: "People and machines Technician Carys Morgan checks…" — a slide's heading run into
+    its caption's sentence, and spaCy lost the technician."""
+    headings = ["A new hall", "People and machines", "By road and river", "Ahead of schedule"]
+    figures = "".join(f"<figure><img src='/p{i}.jpg'><figcaption>\n<h2 class='gallery__caption-title'>{heading}</h2>\n"
+                      f"<p>{text}</p></figcaption></figure>" for i, (heading, text) in enumerate(zip(headings, PICTURES)))
+    page = _PICTURES_HEAD + f"<div class='gallery'>{figures}</div></article></main></body></html>"
+    text = extract_article(page, "https://albion.example/in-pictures/last-shift", None, NOW, min_words=50).text
+    assert text.split("\n") == [line for pair in zip(headings, PICTURES) for line in pair]
+
+
 @pytest.mark.parametrize("og_title, h1, expected", [
     # eighth round R8-7: a capitals rubric og:title adds before the page's own headline
     ("DIAPORAMA. Brest : au cœur du nouveau centre de données", "Brest : au cœur du nouveau centre de données",

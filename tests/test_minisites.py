@@ -106,7 +106,8 @@ LEFT = {
         # is stored, not the feed's 15:30
     },
     "albion/in-pictures/2026/dec/04/airbus-broughton-wing-robots": {
-        "persons",  # Carys Morgan lost: her caption's heading runs into it ("People and machines Technician Carys …")
+        "persons",  # "Technician Carys Morgan checks a panel": spaCy tags "Technician" MISC and no person (entities,
+        # owned elsewhere)
         "tone",  # "the most advanced wing factory in the world", hires, ahead of schedule: the story read neutral
         # (Airbus positive)
     },
