@@ -596,10 +596,13 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     if found is None or any(found[:10] in value for value in rejected):  # htmldate re-reading `-2026-01-01`
         return None
     stamp = _timestamp(found, rejected)
-    if stamp is not None:
+    shown_days = [element for element in tree.iterfind(".//time[@datetime]") if _day_shown_at_noon(element)]
+    if stamp is not None and not (_NOON_UTC.fullmatch(found) and any(
+            (element.get("datetime") or "").strip().startswith(found[:10]) for element in shown_days)):
         return stamp
     day = found[:10]
-    times = [element.get("datetime") or "" for element in tree.iterfind(".//time[@datetime]")]
+    times = [element.get("datetime") or "" for element in tree.iterfind(".//time[@datetime]")
+             if element not in shown_days]
     for value in times:
         stamp = _timestamp(value) if value.startswith(day) else None
         if stamp is not None:
@@ -607,6 +610,19 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     stated = (*_top_level_published(scripts), *(v for script in scripts for v in _JSON_LD_PUBLISHED.findall(script)),
               *_META_PUBLISHED(tree), *times)
     return _local_stamp(stated, day, tree, url) or shown_time(tree, day, url) or _parse_date(day)
+
+
+# Drupal prints a date-only field as that day at noon UTC (`<time datetime="2026-12-02T12:00:00Z">02 décembre
+# 2026</time>`, its date module's default time): no time of publication. It dated a public body's communiqué at noon,
+# and the feed's 15:30 was lost (mini sites, sixth round). Shown without a time, it is the day only, which a feed time
+# on that day refines (`choose_published`).
+_NOON_UTC = re.compile(r"\s*\d{4}-\d\d-\d\dT12:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)\s*")
+_SHOWN_CLOCK = re.compile(r"\d\s?[h:]\s?[0-5]\d(?!\d)")
+
+
+def _day_shown_at_noon(element: Any) -> bool:
+    """A `<time>` whose `datetime` is noon UTC and whose shown text holds no time: a day only (Drupal's date field)."""
+    return bool(_NOON_UTC.fullmatch(element.get("datetime") or "")) and not _SHOWN_CLOCK.search(element.text_content())
 
 
 _LOCAL_ISO = re.compile(r"\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*")

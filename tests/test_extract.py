@@ -731,6 +731,24 @@ def test_a_page_time_without_offset_gives_the_day_and_a_feed_time_that_day_refin
 
 
 
+def test_a_drupal_date_field_s_noon_shown_as_a_day_is_the_day_and_the_feed_gives_the_time():
+    """Mini sites, sixth round: a public body's Drupal page printed its date field as `datetime="…T12:00:00Z"` under «
+    Publié le 28 novembre 2026 »: stored at noon, the feed's 15:30 lost. Noon shown with its time is a time."""
+    url = "https://anp.example/presse/communiques/audit"
+    noon = '<p>Publié le <time datetime="2026-11-28T12:00:00Z">{}</time></p>'
+    feed_time = datetime(2026, 11, 28, 15, 30, tzinfo=timezone.utc)
+    page = _en_page(header=noon.format("28 novembre 2026"), lang="fr")
+    assert extract_article(page, url, item(url, published=feed_time), NOW, min_words=10).published_at == feed_time
+    assert extract_article(page, url, None, NOW, min_words=10).published_at == datetime(2026, 11, 28, tzinfo=timezone.utc)
+    shown = _en_page(header=noon.format("28 novembre 2026 à 13h00"), lang="fr")
+    assert extract_article(shown, url, item(url, published=feed_time), NOW, min_words=10).published_at == datetime(
+        2026, 11, 28, 12, tzinfo=timezone.utc)
+    # a time that is no default one still dates the day it shows (a WordPress `entry-date`)
+    stamped = _en_page(header='<time datetime="2026-11-28T14:05:00+01:00">28 novembre 2026</time>', lang="fr")
+    assert extract_article(stamped, url, item(url, published=feed_time), NOW, min_words=10).published_at == datetime(
+        2026, 11, 28, 13, 5, tzinfo=timezone.utc)
+
+
 @pytest.mark.parametrize("url, header, expected", [
     # a French site's byline: the time is Paris time (the .fr country has one zone)
     ("https://www.quotidien.fr/2026/11/24/mistral.html", "<p class='info'>Publié le 24 novembre 2026 à 14h05, par Anne Roux</p>",

@@ -101,10 +101,6 @@ LEFT = {
         "company_tone",  # « deux entreprises qui ont fait la preuve de leur sérieux », « fiers de leur confier ce
         # chantier »: Outscale read neutral (OVHcloud positive)
     },
-    "anp/presse/communiques/audit-reseau-interministeriel-atos": {
-        "published_at",  # the page shows the day only, its Drupal date field printed as `datetime="…T12:00:00Z"`: noon
-        # is stored, not the feed's 15:30
-    },
     "albion/in-pictures/2026/dec/04/airbus-broughton-wing-robots": {
         "persons",  # "Technician Carys Morgan checks a panel": spaCy tags "Technician" MISC and no person (entities,
         # owned elsewhere)
