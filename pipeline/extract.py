@@ -20,6 +20,7 @@ from copy import deepcopy
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import islice
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -1374,7 +1375,8 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
         if count_words(framed) > count_words(text):
             text = framed
     text = _without_kicker(_with_gallery_captions(_with_button_word_cells(text, tree), tree), tree)
-    return without_surrogates(strip_boilerplate(_with_lead(text, tree, rescue_below) if lead else text, tree))
+    text = _without_italic_subhead(_with_lead(text, tree, rescue_below), tree, rescue_below) if lead else text
+    return without_surrogates(strip_boilerplate(text, tree))
 
 
 
@@ -1610,6 +1612,46 @@ def _without_dek(lines: list[str], tree: Any, min_words: int = 0) -> str:
         if rest and count_words("\n".join(story)) >= min_words:
             return "\n".join(rest)
     return "\n".join(lines)
+
+
+_ITALICS = ("i", "em")
+MAX_SUBHEAD_HEADLINES = 3
+
+
+def _italic_subhead(tree: Any) -> str | None:
+    """The text of the subheading set wholly in italics right under the headline (`<h1>`, then `<h2><i>…</i></h2>`
+    with nothing shown between them, whatever boxes hold them), or None. The first headlines only: each one's walk
+    reads the rest of the page, and a page of a thousand `<h1>` would be read a thousand times."""
+    for heading in islice(tree.iterfind(".//h1"), MAX_SUBHEAD_HEADLINES):
+        after = heading.xpath("following::*[normalize-space()][1]")
+        if not after:
+            continue
+        box = after[0]
+        subhead = box if box.tag in ("h2", "h3") else next(box.iter("h2", "h3"), None)
+        if subhead is None:
+            continue
+        key = " ".join(subhead.text_content().split())
+        italic = " ".join(" ".join(el.text_content() for el in subhead.iter(*_ITALICS)
+                                   if next(el.iterancestors(*_ITALICS), None) is None).split())
+        if key and italic == key and " ".join(box.text_content().split()) == key:
+            return key
+    return None
+
+
+def _without_italic_subhead(text: str, tree: Any, min_words: int = 0) -> str:
+    """The text without the release's subheading set in italics under its headline (« La machine de 250 qubits sera
+    accessible dès janvier… »): display copy that opened the text of a release wire's pages, French and English (mini
+    sites, fifth round's leftover). Kept when the page's description repeats it (a lead, on a French page the story's
+    first paragraph), or when the text would fall under `min_words` without it."""
+    subhead = _italic_subhead(tree) if text else None
+    if subhead is None or any(_nearly(_tokens(d), _tokens(subhead)) for d in _DESCRIPTIONS(tree)):
+        return text
+    lines = text.split("\n")
+    at = next((k for k, line in enumerate(lines[:MAX_KICKER_LINES + 2]) if " ".join(line.split()) == subhead), None)
+    if at is None:
+        return text
+    rest = lines[:at] + lines[at + 1:]
+    return "\n".join(rest) if count_words("\n".join(rest)) >= min_words else text
 
 
 def _put_first(lines: list[str], lead: str, tree: Any) -> str:

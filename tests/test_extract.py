@@ -1290,6 +1290,37 @@ def test_a_slide_s_own_heading_is_a_line_of_its_own_not_glued_to_its_caption():
     assert text.split("\n") == [line for pair in zip(headings, PICTURES) for line in pair]
 
 
+SUBHEAD_FR = "La ligne sera accessible dès janvier aux clients européens du constructeur nantais"
+
+
+def _release_page(subhead_html: str, description: str | None = None, lang: str = "fr") -> str:
+    meta = f'<meta name="description" content="{description}">' if description else ""
+    return (f"<html lang='{lang}'><head><title>Un serveur nantais double sa production</title>{meta}</head><body>"
+            "<article class='bw-release-main-content'><div class='bw-release-story-title'><h1>Un serveur nantais double"
+            f" sa production</h1></div><div class='bw-release-subhead'>{subhead_html}</div>"
+            f"<div class='bw-release-story'>{STORY_FR}</div></article></body></html>")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_release_s_italic_subhead_under_its_headline_no_longer_opens_its_text(lang):
+    """Mini sites, fifth round's leftover: a release wire's subhead (`<h2><i>…</i></h2>` under the `<h1>`, each in
+    its own box) opened the French and the English releases' texts."""
+    page = _release_page(f"<h2><i>{SUBHEAD_FR}</i></h2>", lang=lang)
+    text = extract_article(page, "https://relais.example/news/1/fr/", None, NOW, min_words=30).text
+    assert SUBHEAD_FR not in text and text.startswith("Le constructeur a présenté mardi")
+
+
+def test_a_subhead_the_description_repeats_or_not_in_italics_or_needed_for_the_length_stays():
+    url = "https://relais.example/news/1/fr/"
+    described = _release_page(f"<h2><i>{SUBHEAD_FR}</i></h2>", description=SUBHEAD_FR)  # a French lead
+    plain = _release_page(f"<h2>{SUBHEAD_FR}</h2>")
+    for page in (described, plain):
+        assert extract_article(page, url, None, NOW, min_words=30).text.startswith(SUBHEAD_FR)
+    short = _release_page(f"<h2><i>{SUBHEAD_FR}</i></h2>").replace(STORY_FR, "<p>Le constructeur a présenté mardi son "
+                                                                   "plan d'investissement de 45 millions d'euros.</p>")
+    assert extract_article(short, url, None, NOW, min_words=20).text.startswith(SUBHEAD_FR)
+
+
 @pytest.mark.parametrize("og_title, h1, expected", [
     # eighth round R8-7: a capitals rubric og:title adds before the page's own headline
     ("DIAPORAMA. Brest : au cœur du nouveau centre de données", "Brest : au cœur du nouveau centre de données",
