@@ -20,6 +20,7 @@ from copy import deepcopy
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import islice
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -596,10 +597,13 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     if found is None or any(found[:10] in value for value in rejected):  # htmldate re-reading `-2026-01-01`
         return None
     stamp = _timestamp(found, rejected)
-    if stamp is not None:
+    shown_days = [element for element in tree.iterfind(".//time[@datetime]") if _day_shown_at_noon(element)]
+    if stamp is not None and not (_NOON_UTC.fullmatch(found) and any(
+            (element.get("datetime") or "").strip().startswith(found[:10]) for element in shown_days)):
         return stamp
     day = found[:10]
-    times = [element.get("datetime") or "" for element in tree.iterfind(".//time[@datetime]")]
+    times = [element.get("datetime") or "" for element in tree.iterfind(".//time[@datetime]")
+             if element not in shown_days]
     for value in times:
         stamp = _timestamp(value) if value.startswith(day) else None
         if stamp is not None:
@@ -607,6 +611,19 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     stated = (*_top_level_published(scripts), *(v for script in scripts for v in _JSON_LD_PUBLISHED.findall(script)),
               *_META_PUBLISHED(tree), *times)
     return _local_stamp(stated, day, tree, url) or shown_time(tree, day, url) or _parse_date(day)
+
+
+# Drupal prints a date-only field as that day at noon UTC (`<time datetime="2026-12-02T12:00:00Z">02 décembre
+# 2026</time>`, its date module's default time): no time of publication. It dated a public body's communiqué at noon,
+# and the feed's 15:30 was lost (mini sites, sixth round). Shown without a time, it is the day only, which a feed time
+# on that day refines (`choose_published`).
+_NOON_UTC = re.compile(r"\s*\d{4}-\d\d-\d\dT12:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)\s*")
+_SHOWN_CLOCK = re.compile(r"\d\s?[h:]\s?[0-5]\d(?!\d)")
+
+
+def _day_shown_at_noon(element: Any) -> bool:
+    """A `<time>` whose `datetime` is noon UTC and whose shown text holds no time: a day only (Drupal's date field)."""
+    return bool(_NOON_UTC.fullmatch(element.get("datetime") or "")) and not _SHOWN_CLOCK.search(element.text_content())
 
 
 _LOCAL_ISO = re.compile(r"\s*\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*")
@@ -1341,8 +1358,11 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
     """
     text = _trafilatura_text(tree, url, favor_precision=True)
     # The second pass only where it can succeed: a page whose whole markup holds fewer words than the threshold
-    # (a teaser, a paywall stub) cannot yield enough text with any setting, so it is not extracted twice.
-    if rescue_below and count_words(text) < rescue_below and count_words(tree.text_content()) >= rescue_below:
+    # (a teaser, a paywall stub) cannot yield enough text with any setting, so it is not extracted twice. Nor where
+    # the page's gallery captions make the story long enough: on a page of captions only, the balanced pass gave the
+    # whole page as one line, byline, share buttons, counters and credits (mini sites, sixth round).
+    if (rescue_below and count_words(text) < rescue_below and count_words(tree.text_content()) >= rescue_below
+            and count_words(_with_gallery_captions(text, tree)) < rescue_below):
         balanced = _trafilatura_text(tree, url, favor_precision=False)
         if count_words(balanced) > count_words(text):
             text = balanced
@@ -1355,7 +1375,8 @@ def extract_text(tree: Any, url: str | None, rescue_below: int = 0, lead: bool =
         if count_words(framed) > count_words(text):
             text = framed
     text = _without_kicker(_with_gallery_captions(_with_button_word_cells(text, tree), tree), tree)
-    return without_surrogates(strip_boilerplate(_with_lead(text, tree, rescue_below) if lead else text, tree))
+    text = _without_italic_subhead(_with_lead(text, tree, rescue_below), tree, rescue_below) if lead else text
+    return without_surrogates(strip_boilerplate(text, tree))
 
 
 
@@ -1593,6 +1614,46 @@ def _without_dek(lines: list[str], tree: Any, min_words: int = 0) -> str:
     return "\n".join(lines)
 
 
+_ITALICS = ("i", "em")
+MAX_SUBHEAD_HEADLINES = 3
+
+
+def _italic_subhead(tree: Any) -> str | None:
+    """The text of the subheading set wholly in italics right under the headline (`<h1>`, then `<h2><i>…</i></h2>`
+    with nothing shown between them, whatever boxes hold them), or None. The first headlines only: each one's walk
+    reads the rest of the page, and a page of a thousand `<h1>` would be read a thousand times."""
+    for heading in islice(tree.iterfind(".//h1"), MAX_SUBHEAD_HEADLINES):
+        after = heading.xpath("following::*[normalize-space()][1]")
+        if not after:
+            continue
+        box = after[0]
+        subhead = box if box.tag in ("h2", "h3") else next(box.iter("h2", "h3"), None)
+        if subhead is None:
+            continue
+        key = " ".join(subhead.text_content().split())
+        italic = " ".join(" ".join(el.text_content() for el in subhead.iter(*_ITALICS)
+                                   if next(el.iterancestors(*_ITALICS), None) is None).split())
+        if key and italic == key and " ".join(box.text_content().split()) == key:
+            return key
+    return None
+
+
+def _without_italic_subhead(text: str, tree: Any, min_words: int = 0) -> str:
+    """The text without the release's subheading set in italics under its headline (« La machine de 250 qubits sera
+    accessible dès janvier… »): display copy that opened the text of a release wire's pages, French and English (mini
+    sites, fifth round's leftover). Kept when the page's description repeats it (a lead, on a French page the story's
+    first paragraph), or when the text would fall under `min_words` without it."""
+    subhead = _italic_subhead(tree) if text else None
+    if subhead is None or any(_nearly(_tokens(d), _tokens(subhead)) for d in _DESCRIPTIONS(tree)):
+        return text
+    lines = text.split("\n")
+    at = next((k for k, line in enumerate(lines[:MAX_KICKER_LINES + 2]) if " ".join(line.split()) == subhead), None)
+    if at is None:
+        return text
+    rest = lines[:at] + lines[at + 1:]
+    return "\n".join(rest) if count_words("\n".join(rest)) >= min_words else text
+
+
 def _put_first(lines: list[str], lead: str, tree: Any) -> str:
     """The lines with `lead` first, or under a headline the extraction kept (`without_title` drops it) and the kicker
     above it (« Tribune » over the headline: the lead put above both kept them in the text, thirteenth round R13-6)."""
@@ -1614,17 +1675,29 @@ def _put_first(lines: list[str], lead: str, tree: Any) -> str:
 # three of them are sentences, are the story's: added after the text, in page order, without the slide counter
 # (« 3/6 ») and the credit (« © Photo X / Rivages »). A single photo's caption, a related-stories carousel's
 # headlines, captions outside a gallery, and a gallery inside a long article (whose reference text leaves its
-# captions out: a corpus page) are left as they were.
-# the figcaptions first, then their ancestors' names (testing every element's class cost 5.5 ms a page; this 0.3)
-_FIGCAPTIONS = XPath("//figure/figcaption")
+# captions out: a corpus page) are left as they were. A slideshow's captions are often no figcaption but an element
+# named so (`<div class="slide__caption">`, « legende »): those count too (mini sites, sixth round: a gallery's six
+# captions were read only by the balanced pass, with the byline and the slideshow's buttons).
+# the figcaptions and caption-named elements first (`contains` on the class attributes alone: 0.45 ms a page, on every
+# element 0.8), then their ancestors' names (testing every element's class cost 5.5 ms a page; this 0.6)
+_CAPTIONS = XPath("//figure/figcaption | //@class[contains(., 'caption') or contains(., 'gende')]/..")
+_CAPTION_CLASS = re.compile(r"(?:^|\s)(?:[\w-]*[_-])?(?:caption|l[eé]gende)(?:\s|$)", re.IGNORECASE)
 _GALLERY_NAME = re.compile(r"galler|galerie|slideshow|diaporama|carousel|carrousel|slider|slides|portfolio|fotostrecke"
                            r"|bildergalerie", re.IGNORECASE)
 
 
+def _is_caption(element: Any) -> bool:
+    """A figcaption, or the innermost element whose class names a caption (not a `<figure class="wp-caption">`)."""
+    if element.tag == "figcaption":
+        return True
+    return (element.tag != "figure" and bool(_CAPTION_CLASS.search(element.get("class", "")))
+            and element.find(".//figcaption") is None and next(element.iterancestors("figcaption"), None) is None)
+
+
 def _gallery_captions(tree: Any) -> list[Any]:
-    """The figcaptions of figures inside a gallery container, outside any aside or related box."""
-    return [c for c in _FIGCAPTIONS(tree)
-            if any(_GALLERY_NAME.search(f"{a.get('class', '')} {a.get('id', '')}") for a in c.iterancestors())
+    """The captions of a gallery's pictures (figcaptions, caption-named elements), outside any aside or related box."""
+    return [c for c in _CAPTIONS(tree) if _is_caption(c)
+            and any(_GALLERY_NAME.search(f"{a.get('class', '')} {a.get('id', '')}") for a in c.iterancestors())
             and not _IS_OUTSIDE_STORY(c)]
 _CAPTION_APART = re.compile(r"credit|copyright|count|counter|index|number|numero|source|author|auteur", re.IGNORECASE)
 _SLIDE_COUNTER = re.compile(r"^\s*(?:\d{1,3}\s*(?:/|sur|of)\s*\d{1,3}|\d{1,3}\s*[.)])\s*")
@@ -1634,31 +1707,55 @@ MIN_CAPTION_WORDS = 12
 GALLERY_SHARE = 0.5  # a gallery story's captions hold at least half as many words as its text (1.4-1.6x on R8's)
 
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
 def _caption_text(caption: Any) -> str:
-    """A caption's words without those of its counter and credit elements (their tails are the caption's)."""
+    """A caption's words without those of its counter and credit elements (their tails are the caption's); a slide's
+    own heading (`<h2 class="gallery__caption-title">A new hall</h2>`) on a line of its own, not glued to the
+    sentence under it ("A new hall The new hall at Broughton…": spaCy then lost the person of the next caption)."""
     apart: set[Any] = set()
     for node in caption.iterdescendants():
         if node.getparent() in apart or _CAPTION_APART.search(f"{node.get('class', '')} {node.get('id', '')}"):
             apart.add(node)
-    kept = [caption.text or ""]
+    kept = [" ".join((caption.text or "").split())]
     for node in caption.iterdescendants():
+        heading = node.tag in _HEADINGS  # its text opens a line, its tail too
         if node not in apart:
-            kept.append(node.text or "")
+            kept.append(("\n" if heading else "") + " ".join((node.text or "").split()))
         if node.getparent() not in apart:
-            kept.append(node.tail or "")
-    text = " ".join(" ".join(kept).split())
-    return _CAPTION_CREDIT.sub("", _SLIDE_COUNTER.sub("", text)).strip()
+            kept.append(("\n" if heading else "") + " ".join((node.tail or "").split()))
+    lines = (_CAPTION_CREDIT.sub("", _SLIDE_COUNTER.sub("", " ".join(line.split()))).strip()
+             for line in " ".join(kept).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _with_gallery_captions(text: str, tree: Any) -> str:
-    """The text with its gallery's sentence captions after it (those it does not hold already)."""
-    captions = [c for c in dict.fromkeys(_caption_text(el) for el in _gallery_captions(tree))
+    """The text with its gallery's sentence captions in page order: those it holds stay where they are, each other one
+    goes before the next one it holds, or after the text; the lines it holds of the captions' counters and credits (a
+    figcaption's « 4/4 » and "Photograph: …", which trafilatura keeps with the one caption it reads on a page of
+    captions only: mini sites, sixth round) go."""
+    elements = _gallery_captions(tree)
+    captions = [c for c in dict.fromkeys(_caption_text(el) for el in elements)
                 if len(c.split()) >= MIN_CAPTION_WORDS and c.endswith((".", "!", "?", "»", '"', "”", ")"))]
     if len(captions) < MIN_GALLERY_CAPTIONS or count_words(" ".join(captions)) < GALLERY_SHARE * count_words(text):
         return text  # an article with a gallery inside (space.com's 5 captions beside 773 words): its text is the story
     flat = " ".join(text.split())
-    missing = [c for c in captions if c not in flat]
-    return "\n".join([text, *missing]) if missing and text else text
+    keys = [" ".join(c.split()) for c in captions]
+    shown = [" ".join(el.text_content().split()) for el in elements]
+    lines: list[str] = []
+    due = 0  # the first caption not placed yet
+    for line in text.split("\n") if text.strip() else []:  # a page of captions only is its captions
+        key = " ".join(line.split())
+        at = next((k for k, caption in enumerate(keys) if key and key in caption), None)
+        if at is None and key and any(key in words for words in shown):
+            continue  # a counter or a credit
+        if at is not None and at >= due:
+            lines += [captions[k] for k in range(due, at) if keys[k] not in flat]
+            due = at + 1
+        lines.append(line)
+    lines += [captions[k] for k in range(due, len(captions)) if keys[k] not in flat]
+    return "\n".join(lines)
 
 
 def without_title(text: str, *titles: str | None) -> str:

@@ -731,6 +731,24 @@ def test_a_page_time_without_offset_gives_the_day_and_a_feed_time_that_day_refin
 
 
 
+def test_a_drupal_date_field_s_noon_shown_as_a_day_is_the_day_and_the_feed_gives_the_time():
+    """Mini sites, sixth round: a public body's Drupal page printed its date field as `datetime="…T12:00:00Z"` under «
+    Publié le 28 novembre 2026 »: stored at noon, the feed's 15:30 lost. Noon shown with its time is a time."""
+    url = "https://anp.example/presse/communiques/audit"
+    noon = '<p>Publié le <time datetime="2026-11-28T12:00:00Z">{}</time></p>'
+    feed_time = datetime(2026, 11, 28, 15, 30, tzinfo=timezone.utc)
+    page = _en_page(header=noon.format("28 novembre 2026"), lang="fr")
+    assert extract_article(page, url, item(url, published=feed_time), NOW, min_words=10).published_at == feed_time
+    assert extract_article(page, url, None, NOW, min_words=10).published_at == datetime(2026, 11, 28, tzinfo=timezone.utc)
+    shown = _en_page(header=noon.format("28 novembre 2026 à 13h00"), lang="fr")
+    assert extract_article(shown, url, item(url, published=feed_time), NOW, min_words=10).published_at == datetime(
+        2026, 11, 28, 12, tzinfo=timezone.utc)
+    # a time that is no default one still dates the day it shows (a WordPress `entry-date`)
+    stamped = _en_page(header='<time datetime="2026-11-28T14:05:00+01:00">28 novembre 2026</time>', lang="fr")
+    assert extract_article(stamped, url, item(url, published=feed_time), NOW, min_words=10).published_at == datetime(
+        2026, 11, 28, 13, 5, tzinfo=timezone.utc)
+
+
 @pytest.mark.parametrize("url, header, expected", [
     # a French site's byline: the time is Paris time (the .fr country has one zone)
     ("https://www.quotidien.fr/2026/11/24/mistral.html", "<p class='info'>Publié le 24 novembre 2026 à 14h05, par Anne Roux</p>",
@@ -1223,6 +1241,84 @@ def test_captions_outside_a_gallery_or_too_few_or_not_sentences_stay_out():
                  _gallery_page(["Le hall du site de Saint-Nazaire"] * 3)):  # short labels, not sentences
         text = extract_article(page, url, None, NOW, min_words=50).text
         assert "hall" not in text and "tronçons" not in text
+
+
+PICTURES = [
+    "Workers leave the plant after the last shift. Safran announced the closure in March, blaming energy costs.",
+    "Machinist Lee Chambers, who joined as an apprentice in 1991, packs up his tools for the very last time.",
+    "Union convenor Dawn Fletcher says the company ignored a rescue plan that the workers had drawn up in June.",
+    "The city's MP has asked ministers to find a buyer for the site, but no offer has been made so far, she says.",
+]
+_PICTURES_HEAD = ("<html lang='en'><head><title>In pictures: the last shift</title></head><body><main><article>"
+                  "<h1>In pictures: the last shift</h1><p class='byline'>By Priya Natarajan · Pictures by Tom Ellis</p>"
+                  "<div class='share'><a href='#'>Share on Facebook</a> <a href='#'>Share on X</a></div>")
+
+
+def test_a_page_of_gallery_captions_only_is_its_captions_not_the_whole_page():
+    """Mini sites, sixth round: a gallery page whose only text is its figcaptions gave trafilatura's precision pass
+    nothing, and the balanced pass the whole page as one line (byline, share buttons, counters, credits)."""
+    figures = "".join(f"<figure><img src='/p{i}.jpg'><figcaption><span class='gallery__counter'>{i + 1}/4</span>"
+                      f"<p>{text}</p><p class='gallery__credit'>Photograph: Tom Ellis/The Albion Times</p></figcaption>"
+                      f"</figure>" for i, text in enumerate(PICTURES))
+    page = _PICTURES_HEAD + f"<div class='gallery'>{figures}</div></article></main></body></html>"
+    text = extract_article(page, "https://albion.example/in-pictures/last-shift", None, NOW, min_words=50).text
+    assert text.split("\n") == PICTURES
+
+
+def test_a_slideshow_s_caption_elements_are_its_story_without_its_buttons():
+    """Mini sites, sixth round: captions in `<div class="slide__caption">` (no figcaption) were read only by the
+    balanced pass, with the byline and the slideshow's "Previous Image 1 of 4 Next" buttons."""
+    slides = "".join(f"<div class='slide'><img src='/p{i}.jpg'><div class='slide__caption'><p>{text}</p>"
+                     f"<span class='slide__credit'>Photo: Tom Ellis/The Albion Times</span></div></div>"
+                     for i, text in enumerate(PICTURES))
+    intro = "<p class='intro'>After 85 years of making aircraft parts, the plant on the edge of Gloucester has closed.</p>"
+    page = (_PICTURES_HEAD + intro + "<div class='slideshow'><div class='controls'><button>Previous</button><span>Image"
+            f" 1 of 4</span><button>Next</button></div>{slides}</div></article></main></body></html>")
+    text = extract_article(page, "https://albion.example/in-pictures/last-shift", None, NOW, min_words=50).text
+    assert text.split("\n") == ["After 85 years of making aircraft parts, the plant on the edge of Gloucester has closed.",
+                                 *PICTURES]
+
+
+def test_a_slide_s_own_heading_is_a_line_of_its_own_not_glued_to_its_caption():
+    """Mini sites, sixth round: "People and machines Technician Carys Morgan checks…" — a slide's heading run into
+    its caption's sentence, and spaCy lost the technician."""
+    headings = ["A new hall", "People and machines", "By road and river", "Ahead of schedule"]
+    figures = "".join(f"<figure><img src='/p{i}.jpg'><figcaption>\n<h2 class='gallery__caption-title'>{heading}</h2>\n"
+                      f"<p>{text}</p></figcaption></figure>" for i, (heading, text) in enumerate(zip(headings, PICTURES)))
+    page = _PICTURES_HEAD + f"<div class='gallery'>{figures}</div></article></main></body></html>"
+    text = extract_article(page, "https://albion.example/in-pictures/last-shift", None, NOW, min_words=50).text
+    assert text.split("\n") == [line for pair in zip(headings, PICTURES) for line in pair]
+
+
+SUBHEAD_FR = "La ligne sera accessible dès janvier aux clients européens du constructeur nantais"
+
+
+def _release_page(subhead_html: str, description: str | None = None, lang: str = "fr") -> str:
+    meta = f'<meta name="description" content="{description}">' if description else ""
+    return (f"<html lang='{lang}'><head><title>Un serveur nantais double sa production</title>{meta}</head><body>"
+            "<article class='bw-release-main-content'><div class='bw-release-story-title'><h1>Un serveur nantais double"
+            f" sa production</h1></div><div class='bw-release-subhead'>{subhead_html}</div>"
+            f"<div class='bw-release-story'>{STORY_FR}</div></article></body></html>")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_release_s_italic_subhead_under_its_headline_no_longer_opens_its_text(lang):
+    """Mini sites, fifth round's leftover: a release wire's subhead (`<h2><i>…</i></h2>` under the `<h1>`, each in
+    its own box) opened the French and the English releases' texts."""
+    page = _release_page(f"<h2><i>{SUBHEAD_FR}</i></h2>", lang=lang)
+    text = extract_article(page, "https://relais.example/news/1/fr/", None, NOW, min_words=30).text
+    assert SUBHEAD_FR not in text and text.startswith("Le constructeur a présenté mardi")
+
+
+def test_a_subhead_the_description_repeats_or_not_in_italics_or_needed_for_the_length_stays():
+    url = "https://relais.example/news/1/fr/"
+    described = _release_page(f"<h2><i>{SUBHEAD_FR}</i></h2>", description=SUBHEAD_FR)  # a French lead
+    plain = _release_page(f"<h2>{SUBHEAD_FR}</h2>")
+    for page in (described, plain):
+        assert extract_article(page, url, None, NOW, min_words=30).text.startswith(SUBHEAD_FR)
+    short = _release_page(f"<h2><i>{SUBHEAD_FR}</i></h2>").replace(STORY_FR, "<p>Le constructeur a présenté mardi son "
+                                                                   "plan d'investissement de 45 millions d'euros.</p>")
+    assert extract_article(short, url, None, NOW, min_words=20).text.startswith(SUBHEAD_FR)
 
 
 @pytest.mark.parametrize("og_title, h1, expected", [

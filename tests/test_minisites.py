@@ -1,4 +1,4 @@
-"""Mini news sites end to end: twenty small sites in the markup of real CMSs, read by the real `newsroom ingest`.
+"""Mini news sites end to end: twenty-three small sites in the markup of real CMSs, read by the real `newsroom ingest`.
 
 tests/fixtures/minisites holds a French WordPress site (Yoast and Rank Math markup, comments, « Lire aussi », a page
 dated only in its text), an English Arc-like daily (JSON-LD, "By X, Senior Reporter", an "Updated" time, `?itid=`
@@ -23,7 +23,11 @@ readers' comments and a live page. A fifth holdout, built before any change for 
 wire (« ROUBAIX, France--(BUSINESS WIRE)--Regulatory News: », « À propos de … » and contacts after the story, a time
 shown as "03:30 AM Eastern Standard Time"), an AMP edition (a story whose feed links its AMP copy, and a web story in
 `<amp-story>` slides) and a podcast's episode pages (host, chapters, credits, a transcript shown or folded in
-`<details>`: the episode's words, so the story's).
+`<details>`: the episode's words, so the story's). A sixth holdout, built before any change for it, adds a French public
+body's Drupal press room (DSFR markup: breadcrumbs, « Communiqué de presse » tags, PDF downloads, a press contact, a
+date field printed as noon UTC), a French business weekly's interviews on WordPress (questions in bold with « — »
+answers, or as headings; « Propos recueillis par », a pull quote) and an English daily's photo galleries whose captions
+are the story (figcaptions with counters and credits, or a slideshow's `<div>` captions).
 expected.yaml says, page by page, what a reader finds there; each stored field is checked against it, then
 `coverage` and `search` on what was stored (about 50 s, most of it the one ingest run).
 """
@@ -91,6 +95,21 @@ LEFT = {
         # neutral
         "tone",  # the same praise, in the guest's words: read positive by the model before the op-ed openings joined its
         # training (fifth session of 2026-12-05), neutral since (docs/tone.md, « Openings of op-eds in training »)
+    },
+    # round six's holdout, read before any change for it
+    "anp/presse/communiques/donnees-de-sante-hebergement-ovhcloud-outscale": {
+        "company_tone",  # « deux entreprises qui ont fait la preuve de leur sérieux », « fiers de leur confier ce
+        # chantier »: Outscale read neutral (OVHcloud positive)
+    },
+    "albion/in-pictures/2026/dec/04/airbus-broughton-wing-robots": {
+        "persons",  # "Technician Carys Morgan checks a panel": spaCy tags "Technician" MISC and no person (entities,
+        # owned elsewhere)
+        "tone",  # "the most advanced wing factory in the world", hires, ahead of schedule: the story read neutral
+        # (Airbus positive)
+    },
+    "albion/in-pictures/2026/dec/03/safran-gloucester-last-shift": {
+        "company_tone",  # "It's a disgrace", "Safran never gave this site a chance", a closure: Safran read neutral (the
+        # story negative)
     },
 }
 
