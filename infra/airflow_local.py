@@ -30,6 +30,14 @@ BIN = Path(sys.executable).parent
 COMPONENTS = ("scheduler", "dag-processor", "triggerer", "api-server")
 
 
+def component_command(name: str) -> list[str]:
+    """The command line of one component. The scheduler and the triggerer would each start a log server on every
+    interface (0.0.0.0 or [::], ports 8793 and 8794, whatever AIRFLOW__API__HOST says; a second local instance
+    fails to bind them): LocalExecutor's task logs are local files the api-server reads itself."""
+    skip = ["--skip-serve-logs"] if name in ("scheduler", "triggerer") else []
+    return [str(BIN / "airflow"), name, *skip]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -99,7 +107,7 @@ class LocalAirflow:
             if self._alive(name):
                 continue
             log = open(self.home / "logs" / f"{name}.out", "ab")  # noqa: SIM115 - handed to the child
-            proc = subprocess.Popen([str(BIN / "airflow"), name], env=env, cwd=self.home, stdout=log,
+            proc = subprocess.Popen(component_command(name), env=env, cwd=self.home, stdout=log,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
             self._pid_file(name).write_text(str(proc.pid))
         self._wait_healthy(timeout)
