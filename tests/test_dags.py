@@ -195,6 +195,66 @@ def test_settings_fall_back_to_environment(monkeypatch):
     assert settings.es_url == "http://127.0.0.1:9" and settings.smtp_host is None
 
 
+CONN_AT_FAULT = "The Airflow connection {} (UI → Admin → Connections, or AIRFLOW_CONN_{})"
+
+
+@pytest.mark.parametrize("conn_id, conn, named", [
+    ("newsroom_es", _conn(host="127.0.0.1", port="abc", conn_type="http"),
+     "NEWSROOM_ES_URL (from the Airflow connection newsroom_es): 'http://127.0.0.1:abc' is not a usable URL"),
+    ("newsroom_es", _conn(host="http://[::1", login="elastic", password="pw"),
+     "NEWSROOM_ES_URL (from the Airflow connection newsroom_es): 'http://[::1' is not a usable URL"),
+    ("newsroom_es", _conn(host="127.0.0.1", extra="[1, 2]"),
+     CONN_AT_FAULT.format("newsroom_es", "NEWSROOM_ES") + " cannot be read"),
+    ("newsroom_es", _conn(conn_type=""),
+     CONN_AT_FAULT.format("newsroom_es", "NEWSROOM_ES") + " is defined but gives no setting"),
+    ("newsroom_smtp", _conn(host="mail.example.org", port="x"),
+     CONN_AT_FAULT.format("newsroom_smtp", "NEWSROOM_SMTP") + " cannot be read"),
+])
+def test_a_connection_that_cannot_be_used_is_one_sentence_naming_it(monkeypatch, conn_id, conn, named):
+    """A malformed host or port in the newsroom_es connection was refused as "NEWSROOM_ES_URL … in the environment or
+    .env file", a variable the operator never set; a list as extra or a word as SMTP port failed every retry with a
+    bare AttributeError / ValueError; an empty connection was logged as used while the environment took over. Each
+    is now one ConfigError (not retried) naming the connection."""
+    monkeypatch.setenv("NEWSROOM_ES_URL", "http://127.0.0.1:9")
+    with pytest.raises(orchestration.ConfigError) as caught:
+        orchestration.airflow_settings({conn_id: conn}.get)
+    assert named in str(caught.value) and "\n" not in str(caught.value)
+    assert "in the environment or .env file" not in str(caught.value) and "pw" not in str(caught.value)
+
+
+@pytest.mark.parametrize("value, why", [
+    ("http://elastic:s3cret@es.internal:port", "ValueError: Port could not be cast to integer value as 'port'"),
+    ('{"conn_type": "http", "host": "es.internal", ', "JSONDecodeError"),
+])
+def test_an_unreadable_airflow_conn_variable_is_named_not_silently_replaced_by_the_environment(monkeypatch, value,
+                                                                                                why):
+    """Airflow answers "conn_id `newsroom_es` isn't defined" for an AIRFLOW_CONN_NEWSROOM_ES it cannot parse (the
+    reason only at DEBUG), and the tasks went on with NEWSROOM_ES_URL, another store. Now the task fails naming the
+    variable and why, without its password."""
+    monkeypatch.setenv("NEWSROOM_ES_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSROOM_ES", value)
+    with pytest.raises(orchestration.ConfigError) as caught:
+        orchestration.airflow_settings()
+    text = str(caught.value)
+    assert text.startswith("The environment variable AIRFLOW_CONN_NEWSROOM_ES (the Airflow connection newsroom_es) "
+                           "cannot be read (") and why in text and "s3cret" not in text, text
+
+
+def test_credentials_refused_name_the_connection_that_gave_them(monkeypatch):
+    """A 401 said "check NEWSROOM_ES_API_KEY, or NEWSROOM_ES_USER and NEWSROOM_ES_PASSWORD" in a task whose
+    credentials came from the newsroom_es connection; it now says the connection gave them. Still not retried."""
+    from _reply_server import ReplyServer
+    from airflow.sdk.exceptions import AirflowFailException
+
+    with ReplyServer("auth401") as secured:
+        monkeypatch.setenv("AIRFLOW_CONN_NEWSROOM_ES", secured.url.replace("://", "://elastic:wrong@"))
+        with pytest.raises(AirflowFailException) as caught:
+            orchestration.run_task(orchestration.check_storage)
+    text = str(caught.value)
+    assert text.startswith("StoreRefused (not retried): Elasticsearch at ") and "rejected the credentials (401" in text
+    assert "the Airflow connection newsroom_es gives the store's URL and credentials" in text and "wrong" not in text
+
+
 def _task_log_of_a_page_advertising_hostile_feeds(httpserver, tmp_path) -> dict:
     """The DAG's own `collect_feed` run on a feed URL that answers with a web page advertising a feed URL holding an
     OSC 8 hyperlink, a screen clear, a bidi override and a line break forging a log line, under the logging an
