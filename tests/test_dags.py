@@ -1043,3 +1043,30 @@ def test_the_indexing_task_tells_google_news_copies_by_their_publisher_s_site_as
     assert indexed == [("https://news.google.com/rss/articles/CBMiOTHER?oc=5", "feed-summary"),
                        ("{base}/pixels/londres.html", "trafilatura"), ("{base}/pixels/nvidia.html", "trafilatura")]
     assert out["counts"]["duplicates"] == 1
+
+
+def test_overlapping_runs_each_count_a_failing_feed_once(settings, tmp_path, monkeypatch):
+    """A backfill run beside the scheduled run (measured live, 2026-12-05): both feed tasks read the feed state
+    (N failures) and each handed over N + 1, so the feed showed one failing run where two had failed. Each run's
+    failure now counts once, also when its indexing task is retried after committing (killed before its marker)."""
+    from _hostile_site import RawSite
+
+    from pipeline.state import StateStore
+
+    with RawSite({"/gone.xml": (404, {}, "gone")}) as site:
+        monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(site.feeds_file(tmp_path, "/gone.xml")))
+        gone = load_settings()
+        for run in ("run-scheduled", "run-backfill"):  # both feed tasks fail before either run indexes
+            with pytest.raises(orchestration.FeedFailed):
+                orchestration.collect_feed("Raw", run, settings=gone)
+    url = str(load_feeds(settings=gone)[0].url)
+    stage = orchestration.staging_dir(gone, "run-backfill")
+    handed = {path.name: path.read_bytes() for path in stage.iterdir()}
+    for run in ("run-scheduled", "run-backfill"):
+        assert orchestration.enrich_and_index_run([None], run, settings=gone)["feed_errors"][0]["feed"] == "Raw"
+    state = StateStore(gone.data_dir).feed_state(url)
+    assert state.consecutive_failures == 2 and "404" in state.last_error
+    for name, data in handed.items():  # the backfill's indexing task again, as if killed after it committed
+        (stage / name).write_bytes(data)
+    orchestration.enrich_and_index_run([None], "run-backfill", settings=gone)
+    assert StateStore(gone.data_dir).feed_state(url).consecutive_failures == 2
