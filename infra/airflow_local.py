@@ -211,8 +211,9 @@ def _json_tail(text: str):
     return []
 
 
-def check(timeout: float = 900.0) -> int:
-    """Start a throw-away instance, run newsroom_ingest on the sample site, stop everything; 0 when it succeeded."""
+def check(timeout: float = 900.0, port: int | None = None) -> int:
+    """Start a throw-away instance, run newsroom_ingest on the sample site, stop everything; 0 when it succeeded.
+    Its API server listens on `port` (AIRFLOW_PORT, as for `up`), else on any free port."""
     sys.path.insert(0, str(REPO))
     from pipeline.demo import demo_env, serve_site, write_feeds_file
 
@@ -222,7 +223,7 @@ def check(timeout: float = 900.0) -> int:
     feeds = write_feeds_file(base, work / "config")
     extra = {k: v for k, v in demo_env({}).items() if k.startswith("NEWSROOM_FETCH")}
     extra.update({"NEWSROOM_FEEDS_FILE": str(feeds), "NEWSROOM_TASK_RETRIES": "0"})
-    instance = LocalAirflow(work / "airflow-home", work / "data", port=_free_port(), extra_env=extra)
+    instance = LocalAirflow(work / "airflow-home", work / "data", port=port or _free_port(), extra_env=extra)
     saved_es = os.environ.pop("NEWSROOM_ES_URL", None)  # its own store, never the user's
     state, ok = "not started", False
     try:
@@ -275,9 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     home = Path(os.environ.get("AIRFLOW_HOME", REPO / ".airflow"))
     data_dir = Path(os.environ.get("NEWSROOM_DATA_DIR", REPO / "data"))
-    if args.command == "check":
-        return check()
-    instance = LocalAirflow(home, data_dir, port=int(os.environ["AIRFLOW_PORT"]) if os.environ.get("AIRFLOW_PORT") else None)
+    port = int(os.environ["AIRFLOW_PORT"]) if os.environ.get("AIRFLOW_PORT") else None
+    if args.command == "check":  # on a shared machine the operator's own port, not whichever is free
+        return check(port=port)
+    instance = LocalAirflow(home, data_dir, port=port)
     if args.command == "up":
         info = instance.up()
         print(f"Airflow UI: {info['url']}  (login: none needed; every local user is admin — simple auth manager)")
