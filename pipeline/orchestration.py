@@ -108,13 +108,13 @@ def _airflow_connection(conn_id: str) -> Any | None:
     try:
         return Connection.get(conn_id)
     except Exception:  # noqa: BLE001 - missing connection (AirflowNotFoundException) or no task context
-        unreadable = _unreadable_connection_variable(conn_id)
+        unreadable = unreadable_connection_variable(conn_id)
         if unreadable:
             raise ConfigError(unreadable) from None
         return None
 
 
-def _unreadable_connection_variable(conn_id: str) -> str | None:
+def unreadable_connection_variable(conn_id: str) -> str | None:
     """Why Airflow could not read the AIRFLOW_CONN_<ID> variable that is set: Airflow logs the parse error at DEBUG
     and answers "isn't defined", and the task went on with the NEWSROOM_* environment (or no store at all)."""
     import os
