@@ -218,7 +218,9 @@ def feed_names(settings: Settings | None = None, only: list[str] | None = None) 
         unknown = sorted(set(only) - set(names))
         if unknown:  # each quoted by its first 80 characters, the first 5 only: the param may list thousands
             more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
-            raise ConfigError(f"{settings.feeds_path}: no feed named {', '.join(map(shown_value, unknown[:5]))}{more}")
+            # named as the DAG param it came from: the operator typed it in the trigger form, not in the file
+            raise ConfigError(f"param feeds: {settings.feeds_path} has no feed named "
+                              f"{', '.join(map(shown_value, unknown[:5]))}{more}")
         names = [name for name in names if name in only]
     return names
 

@@ -319,8 +319,10 @@ def test_feed_names_and_unknown_feed(fixture_site, tmp_path, monkeypatch):
     names = orchestration.feed_names(load_settings())
     assert names == ["Le Quotidien du Numérique — Tech", "The Compute Ledger", "World Wire"]
     assert orchestration.feed_names(load_settings(), only=["World Wire"]) == ["World Wire"]
-    with pytest.raises(orchestration.ConfigError, match="no feed named 'Nope'"):
+    with pytest.raises(orchestration.ConfigError, match="no feed named 'Nope'") as unknown:
         orchestration.feed_names(load_settings(), only=["Nope"])
+    # the DAG param at fault is named (live, the task log said only "…/feeds.yaml: no feed named 'Nope'")
+    assert str(unknown.value).startswith("param feeds: ") and str(load_settings().feeds_path) in str(unknown.value)
 
 
 @pytest.mark.parametrize("only, message", [
