@@ -30,6 +30,14 @@ BIN = Path(sys.executable).parent
 COMPONENTS = ("scheduler", "dag-processor", "triggerer", "api-server")
 
 
+def component_command(name: str) -> list[str]:
+    """The command line of one component. The scheduler and the triggerer would each start a log server on every
+    interface (0.0.0.0 or [::], ports 8793 and 8794, whatever AIRFLOW__API__HOST says; a second local instance
+    fails to bind them): LocalExecutor's task logs are local files the api-server reads itself."""
+    skip = ["--skip-serve-logs"] if name in ("scheduler", "triggerer") else []
+    return [str(BIN / "airflow"), name, *skip]
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -99,7 +107,7 @@ class LocalAirflow:
             if self._alive(name):
                 continue
             log = open(self.home / "logs" / f"{name}.out", "ab")  # noqa: SIM115 - handed to the child
-            proc = subprocess.Popen([str(BIN / "airflow"), name], env=env, cwd=self.home, stdout=log,
+            proc = subprocess.Popen(component_command(name), env=env, cwd=self.home, stdout=log,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
             self._pid_file(name).write_text(str(proc.pid))
         self._wait_healthy(timeout)
@@ -203,8 +211,9 @@ def _json_tail(text: str):
     return []
 
 
-def check(timeout: float = 900.0) -> int:
-    """Start a throw-away instance, run newsroom_ingest on the sample site, stop everything; 0 when it succeeded."""
+def check(timeout: float = 900.0, port: int | None = None) -> int:
+    """Start a throw-away instance, run newsroom_ingest on the sample site, stop everything; 0 when it succeeded.
+    Its API server listens on `port` (AIRFLOW_PORT, as for `up`), else on any free port."""
     sys.path.insert(0, str(REPO))
     from pipeline.demo import demo_env, serve_site, write_feeds_file
 
@@ -214,7 +223,7 @@ def check(timeout: float = 900.0) -> int:
     feeds = write_feeds_file(base, work / "config")
     extra = {k: v for k, v in demo_env({}).items() if k.startswith("NEWSROOM_FETCH")}
     extra.update({"NEWSROOM_FEEDS_FILE": str(feeds), "NEWSROOM_TASK_RETRIES": "0"})
-    instance = LocalAirflow(work / "airflow-home", work / "data", port=_free_port(), extra_env=extra)
+    instance = LocalAirflow(work / "airflow-home", work / "data", port=port or _free_port(), extra_env=extra)
     saved_es = os.environ.pop("NEWSROOM_ES_URL", None)  # its own store, never the user's
     state, ok = "not started", False
     try:
@@ -267,9 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     home = Path(os.environ.get("AIRFLOW_HOME", REPO / ".airflow"))
     data_dir = Path(os.environ.get("NEWSROOM_DATA_DIR", REPO / "data"))
-    if args.command == "check":
-        return check()
-    instance = LocalAirflow(home, data_dir, port=int(os.environ["AIRFLOW_PORT"]) if os.environ.get("AIRFLOW_PORT") else None)
+    port = int(os.environ["AIRFLOW_PORT"]) if os.environ.get("AIRFLOW_PORT") else None
+    if args.command == "check":  # on a shared machine the operator's own port, not whichever is free
+        return check(port=port)
+    instance = LocalAirflow(home, data_dir, port=port)
     if args.command == "up":
         info = instance.up()
         print(f"Airflow UI: {info['url']}  (login: none needed; every local user is admin — simple auth manager)")

@@ -891,8 +891,15 @@ def feed_states_from_json(states: list) -> list[FeedState]:
 
 
 def commit_states(settings: Settings, states: list[dict]) -> None:
-    """Save feed states handed over by `Collector.pending_states()` (once their articles are stored)."""
-    StateStore(settings.data_dir, settings.state_lock_timeout).save_feed_states(feed_states_from_json(states))
+    """Save feed states handed over by `Collector.pending_states()` (once their articles are stored). A failure is
+    counted on the stored state, not copied from the count its collector read: two Airflow runs overlapping (a
+    backfill beside the scheduled run) each read N and both wrote N + 1, one failing run lost."""
+    store = StateStore(settings.data_dir, settings.state_lock_timeout)
+    handed = feed_states_from_json(states)
+    failed = [s for s in handed if s.consecutive_failures and s.last_error and s.last_attempt]
+    store.save_feed_states([s for s in handed if s not in failed])
+    for state in failed:
+        store.record_failure(state.url, state.last_error, state.last_attempt)
 
 
 def collect_to_file(collector: Collector, output: Path, *, commit: bool = True,

@@ -108,20 +108,84 @@ def _airflow_connection(conn_id: str) -> Any | None:
     try:
         return Connection.get(conn_id)
     except Exception:  # noqa: BLE001 - missing connection (AirflowNotFoundException) or no task context
+        unreadable = unreadable_connection_variable(conn_id)
+        if unreadable:
+            raise ConfigError(unreadable) from None
         return None
 
 
+def unreadable_connection_variable(conn_id: str) -> str | None:
+    """Why Airflow could not read the AIRFLOW_CONN_<ID> variable that is set: Airflow logs the parse error at DEBUG
+    and answers "isn't defined", and the task went on with the NEWSROOM_* environment (or no store at all)."""
+    import os
+
+    from airflow.sdk import Connection
+
+    from pipeline.sinks import mask_secrets, single_line
+
+    name = f"AIRFLOW_CONN_{conn_id.upper()}"
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        if value.startswith("{"):
+            Connection.from_json(value, conn_id=conn_id)
+        else:
+            Connection.from_uri(value, conn_id=conn_id)
+    except Exception as exc:  # noqa: BLE001 - whatever Airflow's own parser raises, named in the sentence
+        why = single_line(mask_secrets(f"{type(exc).__name__}: {exc}"), 200)
+        return (f"The environment variable {name} (the Airflow connection {conn_id}) cannot be read ({why}): give "
+                "a URI such as 'https://user:password@host:9200' or the connection as a JSON object.")
+    return None
+
+
+def _connection_fields(conn_id: str, conn: Any, mapper: Callable[[Any], dict]) -> dict:
+    """A connection's settings fields; a connection that cannot be read is a ConfigError naming it (a malformed
+    extra or port failed the task with a bare AttributeError or ValueError at every retry)."""
+    from pipeline.sinks import mask_secrets, single_line
+
+    where = f"The Airflow connection {conn_id} (UI → Admin → Connections, or AIRFLOW_CONN_{conn_id.upper()})"
+    try:
+        fields = mapper(conn)
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{where} cannot be read ({single_line(mask_secrets(exc), 200)}): its extra must be a "
+                          "JSON object and its port a number.") from None
+    if not fields:  # it was logged as used, and the environment silently took over
+        raise ConfigError(f"{where} is defined but gives no setting (no host, login or extra): fill it in or "
+                          "delete it.")
+    return fields
+
+
 def airflow_settings(get_connection: Callable[[str], Any | None] = _airflow_connection, **overrides) -> Settings:
-    """Settings for a task: Airflow Connections first (when defined), then NEWSROOM_* variables."""
+    """Settings for a task: Airflow Connections first (when defined), then NEWSROOM_* variables. A value a
+    connection gives that the settings refuse is named by the connection, not by the NEWSROOM_* variable it
+    stands for (which the operator never set)."""
+    from pipeline.sinks import mask_secrets
+
     fields: dict[str, Any] = {}
+    origin: dict[str, str] = {}
     for conn_id, mapper in ((ES_CONNECTION, es_overrides), (SMTP_CONNECTION, smtp_overrides),
                             (SLACK_CONNECTION, slack_overrides)):
         conn = get_connection(conn_id)
         if conn is not None:
-            fields.update(mapper(conn))
+            mapped = _connection_fields(conn_id, conn, mapper)
+            fields.update(mapped)
+            origin.update(dict.fromkeys(mapped, conn_id))
             log.info("settings: using Airflow connection %s", conn_id)
     fields.update(overrides)
-    return load_settings(**fields)
+    try:
+        return load_settings(**fields)
+    except ConfigError as exc:
+        named = [(f"NEWSROOM_{field.upper()}", conn_id) for field, conn_id in origin.items() if field not in overrides]
+        culprits = sorted({conn_id for variable, conn_id in named if f"{variable}:" in str(exc)})
+        if not culprits:
+            raise
+        text = str(exc).removeprefix("Invalid setting(s) in the environment or .env file: ")
+        for variable, conn_id in named:
+            text = text.replace(f"{variable}:", f"{variable} (from the Airflow connection {conn_id}):")
+        raise ConfigError(f"Invalid setting(s): {mask_secrets(text)}; fix the connection (UI → Admin → "
+                          f"Connections, or AIRFLOW_CONN_{culprits[0].upper()}), which wins over the environment.") \
+            from None
 
 
 # --------------------------------------------------------------------------------------------- ingest DAG
@@ -154,7 +218,9 @@ def feed_names(settings: Settings | None = None, only: list[str] | None = None) 
         unknown = sorted(set(only) - set(names))
         if unknown:  # each quoted by its first 80 characters, the first 5 only: the param may list thousands
             more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
-            raise ConfigError(f"{settings.feeds_path}: no feed named {', '.join(map(shown_value, unknown[:5]))}{more}")
+            # named as the DAG param it came from: the operator typed it in the trigger form, not in the file
+            raise ConfigError(f"param feeds: {settings.feeds_path} has no feed named "
+                              f"{', '.join(map(shown_value, unknown[:5]))}{more}")
         names = [name for name in names if name in only]
     return names
 
@@ -241,6 +307,10 @@ def run_task(fn: Callable, *args, **kwargs):
         except StoreError as exc:
             if _tls_failure(exc) and "plain http" not in str(exc):
                 raise StoreError(f"{exc}{TLS_HINT}") from exc
+            if "NEWSROOM_ES_" in str(exc) and _airflow_connection(ES_CONNECTION) is not None:
+                # a refusal (401) names the variables to check; in a task the connection's values won over them
+                raise type(exc)(f"{exc} In this task the Airflow connection {ES_CONNECTION} gives the store's URL "
+                                "and credentials, over the NEWSROOM_ES_* variables: check it.") from exc
             raise
     except NewsroomError as exc:
         if exc.retryable:

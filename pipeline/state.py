@@ -158,13 +158,16 @@ class StateStore:
             )
 
     def record_failure(self, url: str, error: str, when: datetime | None = None) -> int:
-        """Count one more consecutive failure (validators and hash untouched); returns the new count."""
+        """Count one more consecutive failure (validators and hash untouched); returns the new count. The failure of
+        an attempt already counted (same `when`: an Airflow run's failed feed committed again by a retry of its
+        indexing task) is not counted twice."""
         when = when or datetime.now(timezone.utc)
         with self._db(write=True) as db:
             db.execute(
                 "INSERT INTO feed_state (url, last_attempt, consecutive_failures, last_error) VALUES (?, ?, 1, ?) "
                 "ON CONFLICT(url) DO UPDATE SET last_attempt=excluded.last_attempt, "
-                "consecutive_failures=feed_state.consecutive_failures + 1, last_error=excluded.last_error",
+                "consecutive_failures=feed_state.consecutive_failures + "
+                "(feed_state.last_attempt IS NOT excluded.last_attempt), last_error=excluded.last_error",
                 (state_key(url), _iso(when), mask_secrets(error)),
             )
             return db.execute("SELECT consecutive_failures FROM feed_state WHERE url = ?", (state_key(url),)).fetchone()[0]

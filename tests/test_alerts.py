@@ -1670,3 +1670,25 @@ def test_a_title_of_100_kb_is_cut_in_mails_and_the_report_and_kept_whole_in_the_
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     # 300 characters of each title, in the two tables listing the articles (whole: 4,200 times)
     assert "&lt;!channel&gt; Mistral AI défaite" in page and page.count("Mistral AI défaite") <= 3 * 2 * 10
+
+
+@pytest.mark.parametrize("value, said", [
+    ("smtp://airflow-user:conn-pass@127.0.0.1:port", "AIRFLOW_CONN_SMTP_ALERTS (the Airflow connection smtp_alerts) "
+     "cannot be read (ValueError: Port could not be cast to integer value as 'port')"),
+    (json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": 25, "extra": [1, 2]}),
+     "the extra of Airflow Connection 'smtp_alerts' is not a JSON object"),
+])
+def test_an_airflow_connection_that_cannot_be_read_is_named_in_the_alert_failure(store, tmp_path, monkeypatch,
+                                                                                   value, said):
+    """An AIRFLOW_CONN_* variable Airflow cannot parse was reported "Airflow Connection 'smtp_alerts' is not
+    available (The conn_id `smtp_alerts` isn't defined)", the reason hidden at DEBUG; a list as extra was an
+    AttributeError. Each now says what is wrong with the connection, its password never shown."""
+    settings, client = store
+    index(store, [nvidia_export()])
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_ALERTS", value)
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "nvidia", "companies": ["Nvidia"],
+         "channels": [{"type": "email", "to": ["desk@example.org"], "connection": "smtp_alerts"}]}])
+    report = run_alerts(load_settings(), client, rules_file=rules)
+    error = report["per_rule"]["nvidia"]["errors"][0]
+    assert report["failed"] == 1 and said in error and "conn-pass" not in error, error

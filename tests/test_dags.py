@@ -195,6 +195,66 @@ def test_settings_fall_back_to_environment(monkeypatch):
     assert settings.es_url == "http://127.0.0.1:9" and settings.smtp_host is None
 
 
+CONN_AT_FAULT = "The Airflow connection {} (UI → Admin → Connections, or AIRFLOW_CONN_{})"
+
+
+@pytest.mark.parametrize("conn_id, conn, named", [
+    ("newsroom_es", _conn(host="127.0.0.1", port="abc", conn_type="http"),
+     "NEWSROOM_ES_URL (from the Airflow connection newsroom_es): 'http://127.0.0.1:abc' is not a usable URL"),
+    ("newsroom_es", _conn(host="http://[::1", login="elastic", password="pw"),
+     "NEWSROOM_ES_URL (from the Airflow connection newsroom_es): 'http://[::1' is not a usable URL"),
+    ("newsroom_es", _conn(host="127.0.0.1", extra="[1, 2]"),
+     CONN_AT_FAULT.format("newsroom_es", "NEWSROOM_ES") + " cannot be read"),
+    ("newsroom_es", _conn(conn_type=""),
+     CONN_AT_FAULT.format("newsroom_es", "NEWSROOM_ES") + " is defined but gives no setting"),
+    ("newsroom_smtp", _conn(host="mail.example.org", port="x"),
+     CONN_AT_FAULT.format("newsroom_smtp", "NEWSROOM_SMTP") + " cannot be read"),
+])
+def test_a_connection_that_cannot_be_used_is_one_sentence_naming_it(monkeypatch, conn_id, conn, named):
+    """A malformed host or port in the newsroom_es connection was refused as "NEWSROOM_ES_URL … in the environment or
+    .env file", a variable the operator never set; a list as extra or a word as SMTP port failed every retry with a
+    bare AttributeError / ValueError; an empty connection was logged as used while the environment took over. Each
+    is now one ConfigError (not retried) naming the connection."""
+    monkeypatch.setenv("NEWSROOM_ES_URL", "http://127.0.0.1:9")
+    with pytest.raises(orchestration.ConfigError) as caught:
+        orchestration.airflow_settings({conn_id: conn}.get)
+    assert named in str(caught.value) and "\n" not in str(caught.value)
+    assert "in the environment or .env file" not in str(caught.value) and "pw" not in str(caught.value)
+
+
+@pytest.mark.parametrize("value, why", [
+    ("http://elastic:s3cret@es.internal:port", "ValueError: Port could not be cast to integer value as 'port'"),
+    ('{"conn_type": "http", "host": "es.internal", ', "JSONDecodeError"),
+])
+def test_an_unreadable_airflow_conn_variable_is_named_not_silently_replaced_by_the_environment(monkeypatch, value,
+                                                                                                why):
+    """Airflow answers "conn_id `newsroom_es` isn't defined" for an AIRFLOW_CONN_NEWSROOM_ES it cannot parse (the
+    reason only at DEBUG), and the tasks went on with NEWSROOM_ES_URL, another store. Now the task fails naming the
+    variable and why, without its password."""
+    monkeypatch.setenv("NEWSROOM_ES_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSROOM_ES", value)
+    with pytest.raises(orchestration.ConfigError) as caught:
+        orchestration.airflow_settings()
+    text = str(caught.value)
+    assert text.startswith("The environment variable AIRFLOW_CONN_NEWSROOM_ES (the Airflow connection newsroom_es) "
+                           "cannot be read (") and why in text and "s3cret" not in text, text
+
+
+def test_credentials_refused_name_the_connection_that_gave_them(monkeypatch):
+    """A 401 said "check NEWSROOM_ES_API_KEY, or NEWSROOM_ES_USER and NEWSROOM_ES_PASSWORD" in a task whose
+    credentials came from the newsroom_es connection; it now says the connection gave them. Still not retried."""
+    from _reply_server import ReplyServer
+    from airflow.sdk.exceptions import AirflowFailException
+
+    with ReplyServer("auth401") as secured:
+        monkeypatch.setenv("AIRFLOW_CONN_NEWSROOM_ES", secured.url.replace("://", "://elastic:wrong@"))
+        with pytest.raises(AirflowFailException) as caught:
+            orchestration.run_task(orchestration.check_storage)
+    text = str(caught.value)
+    assert text.startswith("StoreRefused (not retried): Elasticsearch at ") and "rejected the credentials (401" in text
+    assert "the Airflow connection newsroom_es gives the store's URL and credentials" in text and "wrong" not in text
+
+
 def _task_log_of_a_page_advertising_hostile_feeds(httpserver, tmp_path) -> dict:
     """The DAG's own `collect_feed` run on a feed URL that answers with a web page advertising a feed URL holding an
     OSC 8 hyperlink, a screen clear, a bidi override and a line break forging a log line, under the logging an
@@ -259,8 +319,10 @@ def test_feed_names_and_unknown_feed(fixture_site, tmp_path, monkeypatch):
     names = orchestration.feed_names(load_settings())
     assert names == ["Le Quotidien du Numérique — Tech", "The Compute Ledger", "World Wire"]
     assert orchestration.feed_names(load_settings(), only=["World Wire"]) == ["World Wire"]
-    with pytest.raises(orchestration.ConfigError, match="no feed named 'Nope'"):
+    with pytest.raises(orchestration.ConfigError, match="no feed named 'Nope'") as unknown:
         orchestration.feed_names(load_settings(), only=["Nope"])
+    # the DAG param at fault is named (live, the task log said only "…/feeds.yaml: no feed named 'Nope'")
+    assert str(unknown.value).startswith("param feeds: ") and str(load_settings().feeds_path) in str(unknown.value)
 
 
 @pytest.mark.parametrize("only, message", [
@@ -983,3 +1045,30 @@ def test_the_indexing_task_tells_google_news_copies_by_their_publisher_s_site_as
     assert indexed == [("https://news.google.com/rss/articles/CBMiOTHER?oc=5", "feed-summary"),
                        ("{base}/pixels/londres.html", "trafilatura"), ("{base}/pixels/nvidia.html", "trafilatura")]
     assert out["counts"]["duplicates"] == 1
+
+
+def test_overlapping_runs_each_count_a_failing_feed_once(settings, tmp_path, monkeypatch):
+    """A backfill run beside the scheduled run (measured live, 2026-12-05): both feed tasks read the feed state
+    (N failures) and each handed over N + 1, so the feed showed one failing run where two had failed. Each run's
+    failure now counts once, also when its indexing task is retried after committing (killed before its marker)."""
+    from _hostile_site import RawSite
+
+    from pipeline.state import StateStore
+
+    with RawSite({"/gone.xml": (404, {}, "gone")}) as site:
+        monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(site.feeds_file(tmp_path, "/gone.xml")))
+        gone = load_settings()
+        for run in ("run-scheduled", "run-backfill"):  # both feed tasks fail before either run indexes
+            with pytest.raises(orchestration.FeedFailed):
+                orchestration.collect_feed("Raw", run, settings=gone)
+    url = str(load_feeds(settings=gone)[0].url)
+    stage = orchestration.staging_dir(gone, "run-backfill")
+    handed = {path.name: path.read_bytes() for path in stage.iterdir()}
+    for run in ("run-scheduled", "run-backfill"):
+        assert orchestration.enrich_and_index_run([None], run, settings=gone)["feed_errors"][0]["feed"] == "Raw"
+    state = StateStore(gone.data_dir).feed_state(url)
+    assert state.consecutive_failures == 2 and "404" in state.last_error
+    for name, data in handed.items():  # the backfill's indexing task again, as if killed after it committed
+        (stage / name).write_bytes(data)
+    orchestration.enrich_and_index_run([None], "run-backfill", settings=gone)
+    assert StateStore(gone.data_dir).feed_state(url).consecutive_failures == 2

@@ -161,3 +161,40 @@ def test_airflow_init_gives_the_volumes_to_airflow_uid(compose):
     assert "airflow db migrate" in script and "--reuid=" in script  # the migration itself does not run as root
     for name in AIRFLOW_SERVICES:
         assert compose["services"][name]["user"] == "${AIRFLOW_UID:-50000}:0", name
+
+
+def _airflow_local():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("airflow_local", INFRA / "airflow_local.py")
+    local = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(local)
+    return local
+
+
+def test_local_airflow_starts_no_log_server_on_every_interface(tmp_path):
+    """`make airflow` bound the API server to 127.0.0.1, but its scheduler and triggerer each started Airflow's log
+    server on 0.0.0.0/[::] (ports 8793 and 8794, outside AIRFLOW_PORT). They now run with --skip-serve-logs, a flag
+    the installed Airflow accepts (LocalExecutor's logs are local files the api-server reads)."""
+    import sys
+
+    local = _airflow_local()
+    for name in ("scheduler", "triggerer"):
+        command = local.component_command(name)
+        assert "--skip-serve-logs" in command, command
+        usage = subprocess.run([sys.executable, "-m", "airflow", name, "--help"], capture_output=True, text=True,
+                               timeout=120, env={"AIRFLOW_HOME": str(tmp_path), "PATH": ""})
+        assert "--skip-serve-logs" in usage.stdout, usage.stderr[-500:]
+    assert local.component_command("api-server")[1:] == ["api-server"]
+
+
+def test_airflow_check_listens_on_the_operator_s_airflow_port(monkeypatch):
+    """`make airflow-check` took any free port and ignored AIRFLOW_PORT, which `make airflow` honours: on a shared
+    machine its API server landed outside the port range the operator was given."""
+    local = _airflow_local()
+    asked = {}
+    monkeypatch.setattr(local, "check", lambda **kwargs: asked.update(kwargs) or 0)
+    monkeypatch.setenv("AIRFLOW_PORT", "19777")
+    assert local.main(["check"]) == 0 and asked == {"port": 19777}
+    monkeypatch.delenv("AIRFLOW_PORT")
+    assert local.main(["check"]) == 0 and asked == {"port": None}

@@ -216,8 +216,15 @@ def _airflow_smtp(conn_id: str, settings: Settings) -> SmtpTarget:
 
         conn = Connection.get(conn_id)
     except Exception as exc:  # noqa: BLE001 - missing Airflow or connection: say which
-        raise DeliveryError(f"E-mail channel: Airflow Connection {conn_id!r} is not available ({exc}).") from exc
+        from pipeline.orchestration import unreadable_connection_variable
+
+        # Airflow answers "isn't defined" for an AIRFLOW_CONN_* variable it cannot parse: say why instead
+        why = unreadable_connection_variable(conn_id) if "AirflowNotFound" in type(exc).__name__ else None
+        raise DeliveryError(f"E-mail channel: {why}" if why else
+                            f"E-mail channel: Airflow Connection {conn_id!r} is not available ({exc}).") from exc
     extra = conn.extra_dejson or {}
+    if not isinstance(extra, dict):  # a list or a number as extra failed with a bare AttributeError
+        raise ConfigError(f"E-mail channel: the extra of Airflow Connection {conn_id!r} is not a JSON object.")
     port = int(conn.port or settings.smtp_port)
     security = extra.get("security")
     if not security:
