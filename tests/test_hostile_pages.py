@@ -1162,6 +1162,27 @@ def test_a_feed_date_that_does_not_exist_is_no_date_not_another_day(tmp_path):
     assert collector.stats.implausible_dates == 6
 
 
+def test_a_feed_date_in_ordinal_or_week_form_is_read_right_or_counted_never_another_day(tmp_path):
+    """feedparser reads ISO 8601's ordinal and week dates wrong: `2026-045T10:00:00Z` (14 February) was stored as 1
+    April at midnight, `2026-W48-3` (25 November) as the first day of the current month, and day 400 or week 54, which
+    do not exist, as dates too (hostile input, nineteenth round). A valid one is read as the day it names, with its
+    time; one naming no day that exists, or a week without its day, is counted as impossible, the item kept."""
+    dates = {"ordinal": "2026-045T10:00:00Z", "week": "2026-W48-3T10:00:00+01:00", "basic": "2026W483",
+             "leap": "2024-366", "day400": "2026-400", "day0": "2026-000T10:00:00Z", "week54": "2026-W54-1",
+             "weekday8": "2026-W48-8", "weekonly": "2026-W48"}
+    items = [rss_item(f"Mistral AI {name}", f"{{base}}/{name}.html").replace(FEED_DATE, date)
+             for name, date in dates.items()]
+    pages = {f"/{name}.html": (200, {}, story(f"Mistral AI {name}")) for name in dates}
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss(items)), **pages}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    published = {a.title.removeprefix("Mistral AI "): a.published_at for a in articles}
+    assert {name: published.pop(name) for name in ("ordinal", "week", "basic", "leap")} == {
+        "ordinal": datetime(2026, 2, 14, 10, tzinfo=timezone.utc), "week": datetime(2026, 11, 25, 9, tzinfo=timezone.utc),
+        "basic": datetime(2026, 11, 25, tzinfo=timezone.utc), "leap": datetime(2024, 12, 31, tzinfo=timezone.utc)}
+    assert published == dict.fromkeys(["day400", "day0", "week54", "weekday8", "weekonly"])
+    assert collector.stats.implausible_dates == 5
+
+
 def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildcards(tmp_path):
     """urllib.robotparser takes the first rule a path starts with and reads `*` and `$` as characters: under
     `Allow: /` then `Disallow: /private/`, and under `Disallow: /*/secret/` or `/*.pdf$`, every page was fetched
