@@ -1342,7 +1342,7 @@ def test_a_page_whose_class_and_id_run_to_800_kb_is_read_in_well_under_a_second(
                                                  f"<div class='{names}z'><p>{closing}</p></div></div></div>")
     feed = rss([rss_item("Mistral AI long classes", "{base}/classes.html")])
     articles, seconds = collect_timed(tmp_path, feed, {"/classes.html": (200, {}, page)})
-    assert seconds < 2, f"{seconds:.1f} s of CPU"
+    print("SECONDS", seconds); assert seconds < 2, f"{seconds:.1f} s of CPU"
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and closing in article.text
 
