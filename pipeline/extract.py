@@ -45,7 +45,7 @@ from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, sh
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled, is_player_page
 from pipeline.sinks import mask_url, single_line, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
-                           story_url)
+                           story_url, without_credentials)
 
 log = logging.getLogger(__name__)
 
@@ -1119,13 +1119,15 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
 def _without_trackers(url: str | None) -> str | None:
     """A canonical URL as the story's identity writes it, without tracking parameters: a page declaring none gets the
     fetched link (`?utm_source=rss&fbclid=…`, an Arc site's `?itid=…`), which was stored and shown to readers as the
-    story's canonical URL (mini news sites); some sites also print their own `utm_*` into og:url."""
+    story's canonical URL (mini news sites); some sites also print their own `utm_*` into og:url. Nor with a
+    `user:password@`: a canonical link or og:url carrying one was stored with every copy of the article, the password
+    lower-cased (hostile input, nineteenth round)."""
     if not url:
         return url
     try:
-        return normalize_url(url)
+        return without_credentials(normalize_url(url))
     except ValueError:
-        return url
+        return url if "@" not in url else None
 
 
 def _dating_url(fetched: str | None, canonical: str | None) -> str | None:

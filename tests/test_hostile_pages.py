@@ -1547,3 +1547,19 @@ def test_a_story_beside_a_chart_or_a_script_of_250000_tags_is_extracted(tmp_path
     read = {a.url.rsplit("/", 1)[1]: (a.extraction, a.text.count("Part ")) for a in articles}
     assert read == {"chart.html": ("trafilatura", 6), "code.html": ("trafilatura", 6), "tags.html": ("feed-summary", 0)}
     assert collector.stats.fallback_reasons == {"page-too-complex": 1}
+
+
+@pytest.mark.parametrize("head", ["<link rel='canonical' href='http://reader:s3cretPass@{host}/canon.html'>",
+                                  "<meta property='og:url' content='http://reader:s3cretPass@{host}/canon.html'>"])
+def test_a_canonical_link_carrying_credentials_is_stored_without_them(tmp_path, head):
+    """A page's canonical link or og:url with a `user:password@` was stored as the article's `canonical_url`, in every
+    copy of the article in the index, the password lower-cased (hostile input, nineteenth round): the link to its own
+    page kept the story's id, so nothing else showed it. It is stored without them, like an item link."""
+    feed = rss([rss_item("Mistral AI canonical", "{base}/canon.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        host = site.base_url.removeprefix("http://")
+        site.replies["/canon.html"] = (200, {}, story("Mistral AI canonical", head.format(host=host)))
+        articles, _ = collect_feeds(site.feeds_file(tmp_path))
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.canonical_url == f"{site.base_url}/canon.html"
+    assert "reader" not in article.model_dump_json() and "s3cret" not in article.model_dump_json().casefold()
