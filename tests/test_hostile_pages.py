@@ -1563,3 +1563,16 @@ def test_a_canonical_link_carrying_credentials_is_stored_without_them(tmp_path, 
     [article] = articles
     assert article.extraction == "trafilatura" and article.canonical_url == f"{site.base_url}/canon.html"
     assert "reader" not in article.model_dump_json() and "s3cret" not in article.model_dump_json().casefold()
+
+
+def test_a_story_under_a_200_kb_token_keeps_its_text(tmp_path):
+    """A page opening with 200 KB without white space (a base64 blob, a hostile token) filled the 100,000 characters
+    of text kept with it: one "word", too little text, the story stored from its feed summary (hostile input,
+    nineteenth round). Over the limit, a run of more than MAX_WORD_CHARS characters without white space is no word."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    page = story("Mistral AI token", body=f"<p>{'x' * 200_000}</p>{body}")
+    feed = rss([rss_item("Mistral AI token", "{base}/token.html")])
+    articles, seconds = collect_timed(tmp_path, feed, {"/token.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and "xxx" not in article.text
+    assert seconds < 3, f"{seconds:.1f} s of CPU"
