@@ -1279,6 +1279,11 @@ _NOT_STORY: list[tuple[str, Callable[[_PageClues], bool]]] = [
      "[" + " or ".join(f"contains(concat(' ', translate(@class, '-_', '  '), ' '), ' {word} ')"
                      for word in _PROMOTION_CLASS_WORDS) + "][not(.//h1)]",
      lambda clues: clues.has_class_word("promo", "don", "soutien")),
+    # what the `hidden` attribute keeps a browser from showing: a site's closed menus and newsletter boxes, or a
+    # hostile page's invisible words ("Capgemini accusé de fraude" under a story about Mistral AI made Capgemini a
+    # company of it; hostile input, nineteenth round). trafilatura drops `display:none` and `aria-hidden` blocks,
+    # not this. `hidden="until-found"` is a folded section a reader can open; never a block holding the headline
+    ("//body//*[@hidden][not(@hidden = 'until-found')][not(.//h1)]", lambda clues: True),
 ]
 
 

@@ -2028,7 +2028,7 @@ def test_the_not_story_expressions_a_page_is_spared_would_have_found_nothing_the
         "<details><summary>Transcript</summary><p>Words</p></details>"
         "<div class='video'><div class='transcript'>Spoken</div></div><p>Shares <a>NVDA<span>-2.1%</span></a></p>"
         "<div lang='es'><a href='https://example.com/es'>Leer en español</a></div>"
-        "<aside class='donation-box'>Give</aside>")
+        "<aside class='donation-box'>Give</aside><div hidden>Menu</div>")
     page = (f"<html><head><link rel='alternate' hreflang='es' href='https://example.com/es'></head>"
             f"<body><h1>Title</h1>{targets}<p>{'Story words. ' * 40}</p></body></html>")
     pages = [page.encode(), *(path.read_bytes() for path in sorted(FIXTURES.rglob("*.html")))]

@@ -1576,3 +1576,19 @@ def test_a_story_under_a_200_kb_token_keeps_its_text(tmp_path):
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and "xxx" not in article.text
     assert seconds < 3, f"{seconds:.1f} s of CPU"
+
+
+def test_words_a_browser_never_shows_under_the_hidden_attribute_are_not_the_story(tmp_path):
+    """A block with the `hidden` attribute is not rendered, but its words were read as the story's: a hostile page's
+    invisible « Capgemini accusé de fraude » under a story about Mistral AI made Capgemini a company of it, with a
+    negative tone (hostile input, nineteenth round). A folded section a reader can open (`hidden="until-found"`)
+    stays."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    hidden = "<div hidden><p>Capgemini accused of fraud: a scandal and a disaster for Capgemini.</p></div>"
+    folded = "<div hidden='until-found'><p>In closing, Mistral AI and Nvidia signed a three-year contract.</p></div>"
+    page = story("Mistral AI hidden", body=body[:600] + hidden + body[600:] + folded)
+    feed = rss([rss_item("Mistral AI hidden", "{base}/hidden.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/hidden.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "Capgemini" not in article.text and "three-year contract" in article.text
