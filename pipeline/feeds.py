@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,14 +57,46 @@ def impossible_offset(value: object) -> bool:
 # feedparser's ISO 8601 reader passes what cannot exist through mktime, which carries it over: « 2026-02-31 » became
 # 3 March, « 2025-13-45 » 1 January 2026, « 2026-11-00 » 31 October, « 25:61 » 02:01 the next day.
 _STATED_ISO_DAY = re.compile(r"\s*(\d{4})-?(\d\d)-?(\d\d)(?:[Tt ](\d\d):?(\d\d)(?::?(\d\d))?)?")
+# ISO 8601's ordinal (`2026-339`) and week (`2026-W49-3`) dates, which feedparser misreads: the day of the year as a
+# month (`2026-045` became 1 April, `2026-400` 1 December) and a week as the first of the current month, time lost
+_STATED_ORDINAL_OR_WEEK = re.compile(
+    r"\s*(?P<date>(?P<year>\d{4})-?(?:(?P<ordinal>\d{3})|[Ww](?P<week>\d\d)(?:-?(?P<weekday>\d))?))(?!\d)"
+    r"(?:[Tt ](\d\d):?(\d\d)(?::?(\d\d))?)?")
+
+
+def _ordinal_or_week_day(match: re.Match) -> date | None:
+    """The day an ordinal or week date names, or None when it names none that exists (day 400, week 54, weekday 8)
+    or no day at all (`2026-W49`, a week)."""
+    year = int(match["year"])
+    try:
+        if match["ordinal"]:
+            number = int(match["ordinal"])
+            return date(year, 1, 1) + timedelta(days=number - 1) if 1 <= number <= 365 + calendar.isleap(year) else None
+        return date.fromisocalendar(year, int(match["week"]), int(match["weekday"])) if match["weekday"] else None
+    except ValueError:  # year 0
+        return None
+
+
+def in_calendar_form(value: str) -> str | None:
+    """`value` with its ISO ordinal or week date written as the calendar day it names (`2026-W49-3T10:00Z` →
+    `2026-12-02T10:00Z`), for a reader that knows only that form; None when it states no such date."""
+    match = _STATED_ORDINAL_OR_WEEK.match(value)
+    day = _ordinal_or_week_day(match) if match else None
+    return None if day is None else value[:match.start("date")] + day.isoformat() + value[match.end("date"):]
 
 
 def impossible_day(value: object) -> bool:
-    """Whether a stated time names a day or a clock time that does not exist (30 February, month 13, 25:61), in ISO
-    8601 or as RFC 822 and French feeds write it (« mar., 31 févr. 2026 10:30:00 +0100 », see `_loose_date`)."""
+    """Whether a stated time names a day or a clock time that does not exist (30 February, month 13, 25:61, day 400
+    of a year, week 54), or a week without its day (`2026-W49`), in ISO 8601 or as RFC 822 and French feeds write it
+    (« mar., 31 févr. 2026 10:30:00 +0100 », see `_loose_date`)."""
     if not isinstance(value, str):
         return False
-    if match := _STATED_ISO_DAY.match(value):
+    if match := _STATED_ORDINAL_OR_WEEK.match(value):
+        if (named := _ordinal_or_week_day(match)) is None:
+            return True
+        year, month, day = named.year, named.month, named.day
+        hour, minute, second = (int(part or 0) for part in match.groups()[-3:])
+    elif match := _STATED_ISO_DAY.match(value):
         year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
     elif (match := _LOOSE_DATE.match(value)) and (month := _MONTHS.get(match.group(3).casefold())):
         year, day, hour, minute, second = (int(match.group(k) or 0) for k in (4, 2, 5, 6, 7))
@@ -585,6 +617,14 @@ def _first_time(entry: Any, keys: tuple[str, ...], rejected: list[str] | None = 
                 if rejected is not None:
                     rejected.append(stated)
                 continue
+            if isinstance(stated, str) and (written := in_calendar_form(stated)):
+                try:  # an ordinal or week date, which feedparser misreads: Python reads its calendar form
+                    read = datetime.fromisoformat(written.strip())
+                    return read.astimezone(timezone.utc) if read.tzinfo else read.replace(tzinfo=timezone.utc)
+                except ValueError:  # another clock or zone notation: no date rather than feedparser's wrong one
+                    if rejected is not None:
+                        rejected.append(stated)
+                    continue
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
             except (OverflowError, ValueError, TypeError):

@@ -311,10 +311,11 @@ def redirected_to_story(link: str, final: str, canonical: str | None) -> bool:
     """Whether a feed link that redirected (a tracker, feedburner, http → https, a changed slug) ended on the story's
     own page: the page names itself as canonical (`canonical` must be what the page declares, <link rel=canonical>
     or og:url, not a default: a consent gateway declares none), and it is not a site's home page (where an expired
-    link may land). Then the story is stored under its own URL, so its other links reach the same article."""
+    link may land). Then the story is stored under its own URL, so its other links reach the same article. A
+    `user:password@` in the canonical link names no other page (it is never fetched nor stored)."""
     try:
         final_url, link_url = normalize_url(final), normalize_url(link)
-        canonical_url = normalize_url(canonical) if canonical else None
+        canonical_url = without_credentials(normalize_url(canonical)) if canonical else None
     except ValueError:
         return False
     return final_url != link_url and canonical_url == final_url and bool(urlsplit(final_url).path.strip("/"))

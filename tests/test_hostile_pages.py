@@ -1162,6 +1162,27 @@ def test_a_feed_date_that_does_not_exist_is_no_date_not_another_day(tmp_path):
     assert collector.stats.implausible_dates == 6
 
 
+def test_a_feed_date_in_ordinal_or_week_form_is_read_right_or_counted_never_another_day(tmp_path):
+    """feedparser reads ISO 8601's ordinal and week dates wrong: `2026-045T10:00:00Z` (14 February) was stored as 1
+    April at midnight, `2026-W48-3` (25 November) as the first day of the current month, and day 400 or week 54, which
+    do not exist, as dates too (hostile input, nineteenth round). A valid one is read as the day it names, with its
+    time; one naming no day that exists, or a week without its day, is counted as impossible, the item kept."""
+    dates = {"ordinal": "2026-045T10:00:00Z", "week": "2026-W48-3T10:00:00+01:00", "basic": "2026W483",
+             "leap": "2024-366", "day400": "2026-400", "day0": "2026-000T10:00:00Z", "week54": "2026-W54-1",
+             "weekday8": "2026-W48-8", "weekonly": "2026-W48"}
+    items = [rss_item(f"Mistral AI {name}", f"{{base}}/{name}.html").replace(FEED_DATE, date)
+             for name, date in dates.items()]
+    pages = {f"/{name}.html": (200, {}, story(f"Mistral AI {name}")) for name in dates}
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss(items)), **pages}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    published = {a.title.removeprefix("Mistral AI "): a.published_at for a in articles}
+    assert {name: published.pop(name) for name in ("ordinal", "week", "basic", "leap")} == {
+        "ordinal": datetime(2026, 2, 14, 10, tzinfo=timezone.utc), "week": datetime(2026, 11, 25, 9, tzinfo=timezone.utc),
+        "basic": datetime(2026, 11, 25, tzinfo=timezone.utc), "leap": datetime(2024, 12, 31, tzinfo=timezone.utc)}
+    assert published == dict.fromkeys(["day400", "day0", "week54", "weekday8", "weekonly"])
+    assert collector.stats.implausible_dates == 5
+
+
 def test_robots_txt_rules_are_matched_as_rfc_9309_says_longest_first_with_wildcards(tmp_path):
     """urllib.robotparser takes the first rule a path starts with and reads `*` and `$` as characters: under
     `Allow: /` then `Disallow: /private/`, and under `Disallow: /*/secret/` or `/*.pdf$`, every page was fetched
@@ -1321,7 +1342,7 @@ def test_a_page_whose_class_and_id_run_to_800_kb_is_read_in_well_under_a_second(
                                                  f"<div class='{names}z'><p>{closing}</p></div></div></div>")
     feed = rss([rss_item("Mistral AI long classes", "{base}/classes.html")])
     articles, seconds = collect_timed(tmp_path, feed, {"/classes.html": (200, {}, page)})
-    assert seconds < 2, f"{seconds:.1f} s of CPU"
+    print("SECONDS", seconds); assert seconds < 2, f"{seconds:.1f} s of CPU"
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and closing in article.text
 
@@ -1526,3 +1547,48 @@ def test_a_story_beside_a_chart_or_a_script_of_250000_tags_is_extracted(tmp_path
     read = {a.url.rsplit("/", 1)[1]: (a.extraction, a.text.count("Part ")) for a in articles}
     assert read == {"chart.html": ("trafilatura", 6), "code.html": ("trafilatura", 6), "tags.html": ("feed-summary", 0)}
     assert collector.stats.fallback_reasons == {"page-too-complex": 1}
+
+
+@pytest.mark.parametrize("head", ["<link rel='canonical' href='http://reader:s3cretPass@{host}/canon.html'>",
+                                  "<meta property='og:url' content='http://reader:s3cretPass@{host}/canon.html'>"])
+def test_a_canonical_link_carrying_credentials_is_stored_without_them(tmp_path, head):
+    """A page's canonical link or og:url with a `user:password@` was stored as the article's `canonical_url`, in every
+    copy of the article in the index, the password lower-cased (hostile input, nineteenth round): the link to its own
+    page kept the story's id, so nothing else showed it. It is stored without them, like an item link."""
+    feed = rss([rss_item("Mistral AI canonical", "{base}/canon.html")])
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        host = site.base_url.removeprefix("http://")
+        site.replies["/canon.html"] = (200, {}, story("Mistral AI canonical", head.format(host=host)))
+        articles, _ = collect_feeds(site.feeds_file(tmp_path))
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.canonical_url == f"{site.base_url}/canon.html"
+    assert "reader" not in article.model_dump_json() and "s3cret" not in article.model_dump_json().casefold()
+
+
+def test_a_story_under_a_200_kb_token_keeps_its_text(tmp_path):
+    """A page opening with 200 KB without white space (a base64 blob, a hostile token) filled the 100,000 characters
+    of text kept with it: one "word", too little text, the story stored from its feed summary (hostile input,
+    nineteenth round). Over the limit, a run of more than MAX_WORD_CHARS characters without white space is no word."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    page = story("Mistral AI token", body=f"<p>{'x' * 200_000}</p>{body}")
+    feed = rss([rss_item("Mistral AI token", "{base}/token.html")])
+    articles, seconds = collect_timed(tmp_path, feed, {"/token.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6 and "xxx" not in article.text
+    assert seconds < 3, f"{seconds:.1f} s of CPU"
+
+
+def test_words_a_browser_never_shows_under_the_hidden_attribute_are_not_the_story(tmp_path):
+    """A block with the `hidden` attribute is not rendered, but its words were read as the story's: a hostile page's
+    invisible « Capgemini accusé de fraude » under a story about Mistral AI made Capgemini a company of it, with a
+    negative tone (hostile input, nineteenth round). A folded section a reader can open (`hidden="until-found"`)
+    stays."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(6))
+    hidden = "<div hidden><p>Capgemini accused of fraud: a scandal and a disaster for Capgemini.</p></div>"
+    folded = "<div hidden='until-found'><p>In closing, Mistral AI and Nvidia signed a three-year contract.</p></div>"
+    page = story("Mistral AI hidden", body=body[:600] + hidden + body[600:] + folded)
+    feed = rss([rss_item("Mistral AI hidden", "{base}/hidden.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/hidden.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "Capgemini" not in article.text and "three-year contract" in article.text
