@@ -1196,3 +1196,25 @@ def test_a_name_right_after_a_role_is_a_person_though_spacy_read_a_work_or_a_com
                     "Scherf told POLITICO in an interview.", "en").PER == ["Gundbert Scherf"]
     found = entities("The round was led by investor Sequoia Capital, the startup said.", "en")
     assert found.PER == [] and "Sequoia Capital" in found.ORG
+
+
+def test_a_description_in_plain_words_is_no_city_s_other_name_nor_a_small_town():
+    """Sixth session (2026-12-05), real-news set 24: "Trump said at the White House on Tuesday" gave Casablanca, whose
+    GeoNames entry lists the English translation of its name among its other names (so does Atlanta's "White Hall",
+    Singapore's "Garden City", Las Vegas' "Old Town"); without it, White House (Tennessee, 11,226) is a town named in
+    plain words, which the press means by those words. A city's other names (« Londres », « Le Cap »), a town of 20,000
+    or more named so ("Mountain View") and the words' own places stay."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang="en"):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    for alias in ("White House", "White Hall", "Garden City", "Old Town", "Windy City"):
+        place = lookup_place(alias)
+        assert place is None or place.canonical == alias, alias
+    assert canonical_place("Londres") == "London" and canonical_place("Le Cap") == "Cape Town"
+    assert canonical_place("Port au Prince") == "Port-au-Prince"
+    assert places("The venture plans to help the US stay ahead of China, Trump said at the White House on Tuesday.") \
+        == ["United States", "China"]
+    assert places("Google, based in Mountain View, opened an office in Old Town and in Nice.") == [
+        "Mountain View", "Nice"]

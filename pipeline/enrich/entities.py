@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
-from pipeline.enrich.gazetteer import (ORG_WORDS, Place, is_eponymous_org, is_family_name, is_family_name_first,
-                                       is_first_name, is_rarer_first_name, lookup_place, looks_like_org)
+from pipeline.enrich.gazetteer import (ORG_WORDS, Place, in_plain_words, is_eponymous_org, is_family_name,
+                                       is_family_name_first, is_first_name, is_rarer_first_name, lookup_place,
+                                       looks_like_org)
 
 LABELS = {
     "PER": "PER", "PERSON": "PER",
@@ -941,6 +942,8 @@ def _lookup_place(name: str, unaccented: bool = False, article: bool = True):
     if place and place.kind == "city" and place.population < _SMALL_TOWN and " " not in name and (
             is_first_name(name) or name.casefold() in _INSTITUTIONS | ORG_WORDS):  # « La Tribune », not Tribune (793)
         return None
+    if place and place.kind == "city" and place.population < _SMALL_TOWN and " " in name and in_plain_words(name):
+        return None  # "the White House" is no White House, Tennessee (11,226), nor "the Old Town" Old Town, Maine
     if place is None and article and unaccented and name[:1].isupper() and " " not in name and len(name) >= 4 \
             and not is_first_name(name.split("-")[0]):
         return _merged_article_town(name, unaccented)
