@@ -1218,3 +1218,21 @@ def test_a_description_in_plain_words_is_no_city_s_other_name_nor_a_small_town()
         == ["United States", "China"]
     assert places("Google, based in Mountain View, opened an office in Old Town and in Nice.") == [
         "Mountain View", "Nice"]
+
+
+def test_a_city_s_short_other_name_is_no_place_unless_the_text_says_so():
+    """Sixth session (2026-12-05), real-news sets 26 and 29: « un produit Bose » gave Baise (686,078 people), whose
+    Zhuang name GeoNames lists, and « Tour d'horizon » opening a sentence Tours: a city's other name of four letters or
+    fewer is a word or a name somewhere before it is that city. spaCy's places and names after a place's cue stay
+    (« à Pékin », "in Kiev"), and so does a longer exonym (« Bruxelles a tranché »)."""
+    from pipeline.enrich import EnrichInput, get_enricher
+    from pipeline.enrich.entities import classify
+
+    def places(text, lang="fr"):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert classify("Bose", "MISC", False) == "MISC" and classify("Tour", "MISC", False) == "MISC"
+    assert classify("Bose", "LOC", True) == "LOC" and classify("Kiev", "ORG", True) == "LOC"
+    assert classify("Bruxelles", "MISC", False) == "LOC"
+    assert places("Imaginez que la première suggestion soit un produit Bose accompagné d’une petite étiquette.") == []
+    assert places("Tour d'horizon des annonces de la semaine, de Pékin à Londres.") == ["Beijing", "London"]

@@ -867,6 +867,7 @@ def person_like(name: str) -> bool:
 
 _CUELESS_TOWN = 50_000
 _CUELESS_CAPITALS = 1_000_000
+_SHORT_NAME = 4  # letters
 
 
 def _unannounced_town(name: str, place, label: str | None, cue: bool | None) -> bool:
@@ -876,13 +877,16 @@ def _unannounced_town(name: str, place, label: str | None, cue: bool | None) -> 
     a town's other names ("ALIA", a model family, is not Aley). Below 100,000 inhabitants (a million for such a
     capitals form) a city is not taken on the look-up alone; bigger cities stand for their institutions or
     companies without a cue ("Bruxelles a tranché", "without Redmond's updates"), unless named by another of their
-    names that does not even start as their own ("Tan", a surname, is one of Anchorage's)."""
+    names that does not even start as their own ("Tan", a surname, is one of Anchorage's) or has four letters or fewer
+    ("Bose", a brand, is one of Baise's)."""
     if cue is not False or label not in ("PER", "ORG", "MISC") or place.kind != "city":
         return False
     other_name = _folded(place.canonical) != _folded(name)
-    if other_name and _folded(place.canonical)[:1] != _folded(name)[:1]:
+    if other_name and (_folded(place.canonical)[:1] != _folded(name)[:1] or len(name) <= _SHORT_NAME):
         # one of the city's other names unlike its own, whatever its size: "Tan" (Anchorage), "Jassy" (Iaşi),
-        # "Temasek" (Singapore), "Whitehall" (Atlanta) were places (fourth session, 2026-12-05); « Bruxelles » stays
+        # "Temasek" (Singapore), "Whitehall" (Atlanta) were places (fourth session, 2026-12-05); « Bruxelles » stays.
+        # So is a short one, a word or a name somewhere first: "un produit Bose" was Baise (686,078), whose Zhuang name
+        # it is, « Tour d'horizon » Tours (sixth session)
         return True
     capitals = other_name and name.isupper() and len(name) >= 3  # "IPO" is no Ipoh (fourth session)
     return place.population < (_CUELESS_CAPITALS if capitals else _CUELESS_TOWN)
