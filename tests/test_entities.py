@@ -1236,3 +1236,21 @@ def test_a_city_s_short_other_name_is_no_place_unless_the_text_says_so():
     assert classify("Bruxelles", "MISC", False) == "LOC"
     assert places("Imaginez que la première suggestion soit un produit Bose accompagné d’une petite étiquette.") == []
     assert places("Tour d'horizon des annonces de la semaine, de Pékin à Londres.") == ["Beijing", "London"]
+
+
+def test_a_person_named_right_after_a_watched_company_in_one_span_is_kept():
+    """Sixth session (2026-12-05), real-news set 30: « le Polytechnicien et ancien de Google DeepMind Arthur Mensch »
+    is one span for spaCy, which was dropped with the company, and the person with it. A product after the company
+    stays no person ("Nvidia Grace Hopper Superchip", "Microsoft Bing Translator": real-news set 28)."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities
+
+    found = entities("Le français Mistral, fondé par le Polytechnicien et ancien de Google DeepMind Arthur Mensch (31 "
+                     "ans), vit ses premières turbulences.", "fr")
+    assert found.PER == ["Arthur Mensch"] and "Google" in found.ORG
+    found = entities("The Nvidia Grace Hopper Superchip ships next year.", "en")
+    assert found.PER == [] and found.ORG == ["Nvidia"]
+    assert entities("It seems better than both Google Translate and Microsoft Bing Translator.", "en").PER == []
+    assert entities("Apple CEO Tim Cook said the quarter was strong.", "en").PER == ["Tim Cook"]

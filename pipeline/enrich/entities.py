@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
 from pipeline.enrich.gazetteer import (ORG_WORDS, Place, in_plain_words, is_eponymous_org, is_family_name,
-                                       is_family_name_first, is_first_name, is_rarer_first_name, lookup_place,
-                                       looks_like_org)
+                                       is_family_name_first, is_first_name, is_plain_word, is_rarer_first_name,
+                                       lookup_place, looks_like_org)
 
 LABELS = {
     "PER": "PER", "PERSON": "PER",
@@ -429,6 +429,27 @@ def company_products(text: str, spans: list[Span], companies: list[tuple[int, in
                    or _COMPANY_MAKER_AFTER.fullmatch(text, span.end, start) for start, end in companies)
 
     return [replace(s, software=True) if s.label in ("PER", "MISC") and owned(s) else s for s in spans]
+
+
+def persons_after_companies(text: str, spans: list[Span], companies: list[tuple[int, int]]) -> list[Span]:
+    """`spans` and a PER span for the person's name a span runs on to past a watched company's name (`companies`: where
+    the text names one): « ancien de Google DeepMind Arthur Mensch » is one MISC span for spaCy, which was dropped with
+    the company (sixth session, 2026-12-05, real-news set 30). The rest must be shaped like a person's name once a role
+    before it goes ("Nvidia CEO Jensen Huang"), not end on a product's word ("Nvidia Grace Hopper Superchip") nor on a
+    plain word that is no common family name ("Microsoft Bing Translator"; "Apple CEO Tim Cook" stays), and is read in
+    its context like any person's span."""
+    out = []
+    for span in spans:
+        end = max((e for s, e in companies if span.start <= s < e < span.end), default=None)
+        if end is None or any(s < span.end and span.end < e for s, e in companies):
+            continue
+        start = end + len(text[end:span.end]) - len(text[end:span.end].lstrip())
+        name = clean_name(text[start:span.end], "PER")
+        last = name.split()[-1] if name else ""
+        if person_like(name) and not _PRODUCT_AFTER.match(" " + last) \
+                and (is_family_name(last) or not is_plain_word(last)):
+            out.append(surname_in_context(Span(start, span.end, text[start:span.end], "PER"), text))
+    return spans + out
 
 
 # Companies named after people (queries3 audit: Axel Springer, the publisher, was a person): the text calls them a

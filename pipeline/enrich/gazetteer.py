@@ -137,9 +137,15 @@ def in_plain_words(name: str, own_name: str = "") -> bool:
     two words or more of either lexicon, not counting articles and prepositions nor the words of `own_name` ("White
     House", "Maison Blanche", "Garden City"; not « Le Cap », "City of Manila" for Manila, "Saint-Cloud")."""
     english, french, function_words = _plain_words()
-    own = set(re.split(r"[\s-]+", own_name.casefold()))  # "Port au Prince" is Port-au-Prince written otherwise
-    words = [w.casefold() for w in name.split() if w.casefold() not in function_words | own]
+    skip = function_words | set(re.split(r"[\s-]+", own_name.casefold()))  # "Port au Prince" is Port-au-Prince
+    words = [w.casefold() for w in name.split() if w.casefold() not in skip]
     return len(words) >= 2 and (all(w in english for w in words) or all(w in french for w in words))
+
+
+def is_plain_word(word: str) -> bool:
+    """Whether a word, in lower case, is one of the English or French lexicon's ("translator", "cook")."""
+    english, french, _ = _plain_words()
+    return word.casefold() in english or word.casefold() in french
 
 
 UNACCENTED_MIN_POPULATION = 10_000
