@@ -1254,3 +1254,17 @@ def test_a_person_named_right_after_a_watched_company_in_one_span_is_kept():
     assert found.PER == [] and found.ORG == ["Nvidia"]
     assert entities("It seems better than both Google Translate and Microsoft Bing Translator.", "en").PER == []
     assert entities("Apple CEO Tim Cook said the quarter was strong.", "en").PER == ["Tim Cook"]
+
+
+def test_a_full_name_spacy_missed_after_a_minister_s_portfolio_is_a_person():
+    """Sixth session (2026-12-05), real-news set 31: "said Dutch Minister of Foreign Trade and Development Reinette
+    Klever in a statement" gave spaCy no span, and the minister was lost. Capitalised words after a portfolio that no
+    minister's title opens stay no person ("the Foreign Trade and Development Fund Board")."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def persons(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="en")).entities.PER
+
+    assert persons("“I made this decision out of security considerations,” said Dutch Minister of Foreign Trade and "
+                   "Development Reinette Klever in a statement.") == ["Reinette Klever"]
+    assert persons("The decision was taken by the Foreign Trade and Development Julia Board in a statement.") == []

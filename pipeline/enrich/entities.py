@@ -635,7 +635,8 @@ _LIST_SEPARATOR = re.compile(r"[^\S\n]*,[^\S\n]*(?:(?:and|et)[^\S\n]+)?|[^\S\n]+
 def presented_persons(text: str, spans: list[Span]) -> list[Span]:
     """PER spans for two-word names no span covers, shaped like a person's (`person_like`), followed by a comma and
     their role (see `_ROLE_AFTER`) or right after a role ("the MP Hugo Lambert", « le député Hugo Lambert »: third
-    session, 2026-12-05); and, where spaCy tags nothing in a sentence of names (fifth session, 2026-12-05, real-news
+    session, 2026-12-05) or a minister's portfolio ("Minister of Foreign Trade and Development Reinette Klever": sixth
+    session); and, where spaCy tags nothing in a sentence of names (fifth session, 2026-12-05, real-news
     sets 24, 28 and 30), one before a possessive ("Elon Musk's xAI", "Elon Musk's breathless promises") or listed next
     to a person spaCy found ("co-founders Greg Brockman, Ilya Sutskever, and John Schulman")."""
     def listed(start: int, end: int) -> bool:
@@ -652,7 +653,8 @@ def presented_persons(text: str, spans: list[Span]) -> list[Span]:
             continue
         # (a possessive after a day: "At Wednesday's hearing" names no one)
         if not (_ROLE_AFTER.match(text, end) or _ROLE_BEFORE.search(text[max(0, start - 40):start]) or (
-                (owner or listed(start, end)) and match.group(1).split()[0].casefold() not in _function_words())):
+                (owner or listed(start, end)) and match.group(1).split()[0].casefold() not in _function_words())
+                or _PORTFOLIO_BEFORE.search(text, max(0, start - 100), start)):
             continue
         if person_like(text[start:end]):
             out.append(surname_in_context(Span(start, end, text[start:end], "PER"), text))
@@ -797,6 +799,11 @@ _PORTFOLIO = (r"economy|trade|industry|finance|defen[cs]e|affairs|interior|justi
               # Singapore's "Minister for Digital Development and Information Josephine Teo" (thirteenth round R13-8)
               r"|information|media|sustainability|manpower|communication"
               r"|économie|industrie|finances|armées|intérieur|numérique|santé|travail|énergie|recherche")
+# …and a full name spaCy gave no span right after the portfolio: "said Dutch Minister of Foreign Trade and Development
+# Reinette Klever in a statement" (sixth session, 2026-12-05, real-news set 31; `presented_persons`)
+_PORTFOLIO_BEFORE = re.compile(rf"\b(?i:minist(?:er|re)|secretary|secrétaire)(?i: of state| d['’]état)?[^\S\n]+"
+                               rf"(?i:of|for|de|du|des|de l['’]|de la|chargée? de)[^\S\n]*(?:the[^\S\n]+)?"
+                               rf"(?:[A-ZÀ-ÖØ-Þ][\w'’-]+,?[^\S\n]+(?:(?:and|&|et)[^\S\n]+)?){{0,5}}(?i:{_PORTFOLIO})[^\S\n]+$")
 _PORTFOLIO_THEN_NAME = re.compile(rf"(?i:.*\b(?:{_PORTFOLIO}))\s+((?:[A-ZÀ-ÖØ-Þ][\w'’-]+\s+){{1,2}}[A-ZÀ-ÖØ-Þ][\w'’-]+)$",
                                   re.DOTALL)
 
