@@ -19,8 +19,8 @@ from itertools import islice
 from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
                                       fix_person_span, fix_place_span, given_name_before, institution_places,
                                       is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
-                                      named_products, names_a_law, normalise_entities, presented_persons, seat_places,
-                                      surname_in_context)
+                                      named_products, names_a_law, normalise_entities, persons_after_companies,
+                                      presented_persons, seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -209,6 +209,9 @@ class Enricher:
         # "Kyutai's Moshi", « Moshi de Kyutai »: a watched company's product, no person or place
         spans = company_products(text, spans, [(m.start, m.end) for m in mentions])
         title_spans = company_products(title_text, title_spans, [(m.start, m.end) for m in title_mentions])
+        # « ancien de Google DeepMind Arthur Mensch », one span: the person after the company
+        spans = persons_after_companies(text, spans, [(m.start, m.end) for m in mentions])
+        title_spans = persons_after_companies(title_text, title_spans, [(m.start, m.end) for m in title_mentions])
         scored = self._score([title] if title else [], lang) + self._score([s.text for s in sentences], lang)
         title_score, title_signals = scored.pop(0) if title else (None, {})
         scores = hollow_claims(sentences, [score for score, _ in scored], lang)
@@ -368,7 +371,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.5"
+RULES_VERSION = "2026-12-05.6"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:

@@ -28,6 +28,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from pipeline.enrich.gazetteer import in_plain_words
+
 OUT = Path(__file__).with_name("gazetteers")
 # European Union and the usual short forms of two countries, as the issue and every style guide write them.
 EXTRA_PLACES = [
@@ -172,9 +174,12 @@ def _geonames(add) -> None:
         population = city["population"]
         if population < 15000 and continent not in SMALL_TOWN_CONTINENTS or any(ch.isdigit() for ch in city["name"]):
             continue  # also skips city districts ("Paris 02 Bourse")
-        # other-language names ("Londres", "Dresde") only for cities large enough to have one
+        # other-language names ("Londres", "Dresde") only for cities large enough to have one, and no description
+        # in plain words among them: GeoNames lists translations of what a name means ("White House", Casablanca's,
+        # which linked the US presidency to Morocco) and nicknames ("Garden City", Singapore's; "Old Town")
         for form in sorted({city["name"], *(city["alternatenames"] if population >= BIG_CITY else ())}):
-            if _latin(form) and (form == city["name"] or not _AIRPORT_CODE.match(form) or form in CITY_ABBREVIATIONS):
+            if _latin(form) and (form == city["name"] or not _AIRPORT_CODE.match(form) or form in CITY_ABBREVIATIONS) \
+                    and (form == city["name"] or not in_plain_words(form, city["name"])):
                 add(form, city["name"], "city", population)
 
 

@@ -112,6 +112,40 @@ def load_name_lists() -> None:
     for file in NAME_LISTS:
         _name_list(file)
     _places_unaccented()
+    _plain_words()
+
+
+@lru_cache(maxsize=1)
+def _plain_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The lower-case words of the English and French lexicons TextBlob's taggers ship (Brill's, from the Brown corpus
+    and the Penn Treebank; Lefff), and spaCy's English and French stop words."""
+    import importlib.util
+
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+    from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+
+    def words(package: str, file: str) -> frozenset[str]:
+        path = Path(importlib.util.find_spec(package).submodule_search_locations[0]) / file
+        return frozenset(word for line in path.read_text(encoding="utf-8").splitlines()
+                         if not line.startswith(";;;") and (word := line.split(" ")[0])[:1].islower())
+
+    return words("textblob", "en/en-lexicon.txt"), words("textblob_fr", "fr-lexicon.txt"), frozenset(ENGLISH | FRENCH)
+
+
+def in_plain_words(name: str, own_name: str = "") -> bool:
+    """Whether a place's name says what it is in plain English or French words, a description rather than a name:
+    two words or more of either lexicon, not counting articles and prepositions nor the words of `own_name` ("White
+    House", "Maison Blanche", "Garden City"; not « Le Cap », "City of Manila" for Manila, "Saint-Cloud")."""
+    english, french, function_words = _plain_words()
+    skip = function_words | set(re.split(r"[\s-]+", own_name.casefold()))  # "Port au Prince" is Port-au-Prince
+    words = [w.casefold() for w in name.split() if w.casefold() not in skip]
+    return len(words) >= 2 and (all(w in english for w in words) or all(w in french for w in words))
+
+
+def is_plain_word(word: str) -> bool:
+    """Whether a word, in lower case, is one of the English or French lexicon's ("translator", "cook")."""
+    english, french, _ = _plain_words()
+    return word.casefold() in english or word.casefold() in french
 
 
 UNACCENTED_MIN_POPULATION = 10_000
