@@ -20,7 +20,7 @@ from pipeline.store.indexing import article_document, index_enriched, mention_do
 from pipeline.store.setup import ensure_setup
 from pipeline.store.templates import CORRECTION_PROPERTIES, index_names
 from _alerts_helpers import SmtpServer, alert_on_every_channel, smtp_env, write_rules
-from _store_helpers import drop_prefix, make_record, version1_article_mapping
+from _store_helpers import ReadingEnricher, drop_prefix, make_record, version1_article_mapping
 
 TRIBUNE_FR = (
     "Tribune. L'alliance de Mistral AI avec Nvidia sur Mistral Compute est une vraie défaite pour l'autonomie "
@@ -447,7 +447,6 @@ def test_export_after_reenrichment_gives_each_correction_once_on_the_text_the_ne
     from pipeline.archive import WarcArchive
     from pipeline.cli import main
     from pipeline.extract import extract_article
-    from pipeline.models import Enrichment, Entities
 
     settings, client = store
     more = ("Les administrations cherchent des hébergeurs qualifiés pour leurs données sensibles, et les élus "
@@ -471,22 +470,8 @@ def test_export_after_reenrichment_gives_each_correction_once_on_the_text_the_ne
     set_tone(client, settings, rec.article.id, "negative", analyst="bob", note="la tribune conclut ainsi")
     set_tone(client, settings, other.article.id, "neutral", company="SAP", analyst="bob")
 
-    class NewModel:  # a retrained model: Mistral AI read neutral; companies are those the text it is given names
-        read: dict[str, str] = {}
-
-        def warm_up(self):
-            pass
-
-        def enrich_many(self, inputs):
-            for item in inputs:
-                self.read[item.id] = item.text
-                orgs = [name for name in ("SAP", "Mistral AI", "Nvidia") if name in item.text]
-                yield Enrichment(id=item.id, lang="fr", orgs=orgs, entities=Entities(ORG=orgs),
-                                 sentiment=Sentiment(label="neutral", score=0.0),
-                                 entity_sentiment={name: Sentiment(label="neutral", score=0.0) for name in orgs},
-                                 topics=["ai"])
-
-    model = NewModel()
+    # a retrained model: Mistral AI read neutral; companies are those the text it is given names
+    model = ReadingEnricher(names=("SAP", "Mistral AI", "Nvidia"), topics=("ai",))
     for _ in range(2):  # the weekly pass, twice: nothing is doubled
         counts = orchestration.reenrich_recent(days=1, force=True, settings=settings, enricher=model)
         assert (counts["reenriched"], counts["from_archive"], counts["errors"]) == (2, 1, 0), counts

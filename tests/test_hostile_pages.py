@@ -1142,6 +1142,17 @@ def test_a_link_on_port_0_is_a_bad_url_not_a_connection_to_retry(tmp_path):
     assert collector.stats.fallback_reasons == {"bad-url": 1}
 
 
+def _published_as_dated(dates: dict[str, str], tmp_path):
+    """One feed item per name, dated in the feed by its string, each with its page: what ingest stored as each item's
+    publication time (name → datetime or None), and the collector for its counts."""
+    items = [rss_item(f"Mistral AI {name}", f"{{base}}/{name}.html").replace(FEED_DATE, date)
+             for name, date in dates.items()]
+    pages = {f"/{name}.html": (200, {}, story(f"Mistral AI {name}")) for name in dates}
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss(items)), **pages}) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    return {a.title.removeprefix("Mistral AI "): a.published_at for a in articles}, collector
+
+
 def test_a_feed_date_that_does_not_exist_is_no_date_not_another_day(tmp_path):
     """feedparser's ISO 8601 reader carries an impossible day over: an item dated 2026-02-31 was stored as published
     on 3 March, 2025-13-45 on 1 January 2026, 2026-11-00 on 31 October, 25:61 at 02:01 the next day. Such a date is
@@ -1151,12 +1162,7 @@ def test_a_feed_date_that_does_not_exist_is_no_date_not_another_day(tmp_path):
              "clock": "2026-11-30T25:61:00Z", "real": "2026-11-30T10:00:00Z",
              # RFC 822 and French forms feedparser drops: no date before either, but they went uncounted
              "fevrier": "mar., 31 févr. 2026 10:30:00 +0100", "rfc822": "Sat, 05 Dec 2026 25:61:00 GMT"}
-    items = [rss_item(f"Mistral AI {name}", f"{{base}}/{name}.html").replace(FEED_DATE, date)
-             for name, date in dates.items()]
-    pages = {f"/{name}.html": (200, {}, story(f"Mistral AI {name}")) for name in dates}
-    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss(items)), **pages}) as site:
-        articles, collector = collect_feeds(site.feeds_file(tmp_path))
-    published = {a.title.removeprefix("Mistral AI "): a.published_at for a in articles}
+    published, collector = _published_as_dated(dates, tmp_path)
     assert published.pop("real") == datetime(2026, 11, 30, 10, tzinfo=timezone.utc)
     assert published == dict.fromkeys(["feb31", "month13", "day0", "clock", "fevrier", "rfc822"])
     assert collector.stats.implausible_dates == 6
@@ -1170,12 +1176,7 @@ def test_a_feed_date_in_ordinal_or_week_form_is_read_right_or_counted_never_anot
     dates = {"ordinal": "2026-045T10:00:00Z", "week": "2026-W48-3T10:00:00+01:00", "basic": "2026W483",
              "leap": "2024-366", "day400": "2026-400", "day0": "2026-000T10:00:00Z", "week54": "2026-W54-1",
              "weekday8": "2026-W48-8", "weekonly": "2026-W48"}
-    items = [rss_item(f"Mistral AI {name}", f"{{base}}/{name}.html").replace(FEED_DATE, date)
-             for name, date in dates.items()]
-    pages = {f"/{name}.html": (200, {}, story(f"Mistral AI {name}")) for name in dates}
-    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, rss(items)), **pages}) as site:
-        articles, collector = collect_feeds(site.feeds_file(tmp_path))
-    published = {a.title.removeprefix("Mistral AI "): a.published_at for a in articles}
+    published, collector = _published_as_dated(dates, tmp_path)
     assert {name: published.pop(name) for name in ("ordinal", "week", "basic", "leap")} == {
         "ordinal": datetime(2026, 2, 14, 10, tzinfo=timezone.utc), "week": datetime(2026, 11, 25, 9, tzinfo=timezone.utc),
         "basic": datetime(2026, 11, 25, tzinfo=timezone.utc), "leap": datetime(2024, 12, 31, tzinfo=timezone.utc)}

@@ -29,7 +29,7 @@ from pipeline.store.indexing import (
 from pipeline.store.setup import ensure_setup
 from pipeline.store.templates import ARTICLE_PROPERTIES, MENTION_PROPERTIES, index_names
 from _reply_server import ReplyServer
-from _store_helpers import drop_prefix, make_record, story
+from _store_helpers import ReadingEnricher, drop_prefix, make_record, story
 
 
 @pytest.fixture
@@ -444,23 +444,15 @@ def test_reenrichment_to_a_language_without_a_tone_model_clears_the_article_tone
     assert client.count(index=names["articles"], query={"exists": {"field": "sentiment"}})["count"] == 0
 
 
-class ReadingEnricher:
-    """A re-enrichment model that records the text it is given (companies: the watched names the text holds)."""
+def _reenriched(settings, client, article_id: str) -> tuple[dict, str | None, dict]:
+    """A forced re-enrichment of the last day by a `ReadingEnricher`: its counts, the text it read for the article,
+    and the article as stored after it."""
+    from pipeline.orchestration import reenrich_recent
 
-    def __init__(self):
-        self.read: dict[str, str] = {}
-
-    def warm_up(self):
-        pass
-
-    def enrich_many(self, inputs):
-        from pipeline.models import Enrichment, Entities, Sentiment
-
-        for item in inputs:
-            self.read[item.id] = item.text
-            orgs = [name for name in ("Mistral AI", "Nvidia", "OVHcloud") if name in item.text]
-            yield Enrichment(id=item.id, lang="fr", orgs=orgs, entities=Entities(ORG=orgs),
-                             sentiment=Sentiment(label="neutral", score=0.0), entity_sentiment={}, topics=[])
+    model = ReadingEnricher()
+    counts = reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=article_id)["_source"]
+    return counts, model.read.get(article_id), stored
 
 
 def _archived(settings, url: str, page: bytes, text: str, fetched: datetime):
@@ -479,7 +471,6 @@ def test_reenrichment_re_reads_a_thin_archived_page_as_ingest_read_it(store, sha
     another block of the page (and that text then replaced the stored one); another, 34 of 178, was caught only
     because its reading was the start of the stored text."""
     from pipeline.extract import extract_article
-    from pipeline.orchestration import reenrich_recent
 
     settings, client = store
     # a page whose first reading is 67 words: ingest's second pass adds its standfirst (94)
@@ -490,11 +481,9 @@ def test_reenrichment_re_reads_a_thin_archived_page_as_ingest_read_it(store, sha
     ingested = extract_article(page, url, fetched_at=fetched, min_words=settings.min_article_words).text
     record = _archived(settings, url, page, ingested, fetched)
     index_enriched(client, settings, [record])
-    model = ReadingEnricher()
-    counts = reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+    counts, read, stored = _reenriched(settings, client, record.article.id)
     assert (counts["reenriched"], counts["from_archive"], counts["errors"]) == (1, 1, 0), counts
-    assert model.read[record.article.id] == ingested and len(ingested.split()) > 90
-    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=record.article.id)["_source"]
+    assert read == ingested and len(ingested.split()) > 90
     assert stored["text"] == ingested
 
 
@@ -503,7 +492,6 @@ def test_reenrichment_decodes_an_archived_page_with_the_charset_its_http_header_
     without it: « à Sète, près » came back « ŕ Sčte, prčs », which re-enrichment read and then stored as the text."""
     from pipeline.archive import WarcArchive
     from pipeline.extract import extract_article
-    from pipeline.orchestration import reenrich_recent
 
     settings, client = store
     sentences = [f"L'été {n} à Sète, près de l'étang : où déjeuner, et à quel prix ? Ça dépend du marché." for n in
@@ -520,18 +508,15 @@ def test_reenrichment_decodes_an_archived_page_with_the_charset_its_http_header_
     record = make_record(url, ingested, title="L'été à Sète", fetched=fetched)
     record.article.warc_file, record.article.warc_offset = warc_file, offset
     index_enriched(client, settings, [record])
-    model = ReadingEnricher()
-    counts = reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+    counts, read, stored = _reenriched(settings, client, record.article.id)
     assert (counts["from_archive"], counts["errors"]) == (1, 0), counts
-    assert model.read[record.article.id] == ingested
-    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=record.article.id)["_source"]
+    assert read == ingested
     assert stored["text"] == ingested
 
 
 def test_reenrichment_keeps_and_reads_the_stored_story_over_an_archived_page_re_read_to_under_half_of_it(store):
     """A re-reading of the archived page with under half the stored words is a lesser reading, never a better one
     (ingest keeps the stored text over such a page too): it was enriched, and stored in place of the story."""
-    from pipeline.orchestration import reenrich_recent
 
     settings, client = store
     story_text = " ".join(f"Phrase {n} sur le cloud souverain et les centres de données." for n in range(30))
@@ -541,11 +526,9 @@ def test_reenrichment_keeps_and_reads_the_stored_story_over_an_archived_page_re_
     stored_text = "OVHcloud ouvre un site à Roubaix.\n\n" + story_text  # not the page's opening: no split story
     record = _archived(settings, "https://example.org/halved", page, stored_text, fetched)
     index_enriched(client, settings, [record])
-    model = ReadingEnricher()
-    counts = reenrich_recent(days=1, force=True, settings=settings, enricher=model)
+    counts, read, stored = _reenriched(settings, client, record.article.id)
     assert (counts["from_archive"], counts["from_index"]) == (0, 1), counts
-    assert model.read[record.article.id] == stored_text
-    stored = client.get(index=index_names(settings.es_index_prefix)["articles"], id=record.article.id)["_source"]
+    assert read == stored_text
     assert stored["text"] == stored_text and stored["orgs"] == ["OVHcloud"]
 
 
