@@ -749,6 +749,27 @@ def test_a_drupal_date_field_s_noon_shown_as_a_day_is_the_day_and_the_feed_gives
         2026, 11, 28, 13, 5, tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize("head", [
+    '<script type="application/ld+json">{"@type": "NewsArticle", "dateModified": "2026-11-28T08:40:00+01:00"}</script>',
+    '<meta property="article:modified_time" content="2026-11-28T08:40:00+01:00">',
+])
+def test_a_page_stating_only_its_last_modification_takes_the_feed_s_earlier_time(head):
+    """Mini sites, seventh round: a regional daily's page showing « Publié il y a 3 heures · Mis à jour à 8h40 », its
+    JSON-LD giving only `dateModified`, was stored at its update, 1 h 28 after the feed's publication time."""
+    url = "https://ouest.example/finistere/quimper/greve-chez-atos"
+    page = _en_page(head, "<p>Publié il y a 3 heures · Mis à jour à 8h40</p>", lang="fr")
+    updated = datetime(2026, 11, 28, 7, 40, tzinfo=timezone.utc)
+    feed_time = datetime(2026, 11, 28, 6, 12, tzinfo=timezone.utc)
+    assert extract_article(page, url, item(url, published=feed_time), NOW, min_words=10).published_at == feed_time
+    assert extract_article(page, url, None, NOW, min_words=10).published_at == updated  # no feed: the best known
+    later = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)  # a feed dated after the update says nothing earlier
+    assert extract_article(page, url, item(url, published=later), NOW, min_words=10).published_at == updated
+    # a page that states its publication keeps it, whatever its modification and the feed say
+    both = _en_page(head.replace("dateModified", "datePublished").replace("article:modified_time",
+                                                                           "article:published_time"), lang="fr")
+    assert extract_article(both, url, item(url, published=feed_time), NOW, min_words=10).published_at == updated
+
+
 @pytest.mark.parametrize("url, header, expected", [
     # a French site's byline: the time is Paris time (the .fr country has one zone)
     ("https://www.quotidien.fr/2026/11/24/mistral.html", "<p class='info'>Publié le 24 novembre 2026 à 14h05, par Anne Roux</p>",

@@ -128,9 +128,6 @@ LEFT = {
     "ouestmatin/finistere/brest/brest-thales-inaugure-son-usine-de-sonars-et-va-recruter-200-personnes-3b9d7e10-b1f4-11ef-8a2b-0a58a9feac02": {
         "text",  # the lead (`<p class="su-lead">`, longer than the description) is lost
     },
-    "ouestmatin/finistere/quimper/quimper-greve-chez-atos-le-centre-de-services-de-kerdrezec-a-l-arret-6f2e1c4a-b2d1-11ef-9c3e-0a58a9feac02": {
-        "published_at",  # the JSON-LD's dateModified (07:40 UTC), the only date in the markup, beat the feed's 06:12
-    },
     "soitec/en/newsroom/press-releases/soitec-lowers-full-year-revenue-guidance": {
         "text",  # the release's end mark "# # #" is its last line
         "places",  # "Bernin (Grenoble), France": Grenoble is not found (entities, owned elsewhere)
