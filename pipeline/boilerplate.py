@@ -605,8 +605,10 @@ _NOTICE_HEADER = re.compile(
     r"|déclaration prospective"
     r"|notes? (?:to|for) (?:the )?editors|editors'? notes?|notes? (?:aux|à la|pour la) rédactions?)\s*:?$", _I)
 # a release's end mark, alone on its line (twelfth round R12-1): "ENDS", "-ends-", "END" (the London Stock
-# Exchange's RNS), « FIN »; what follows it is the release's notes, contacts and the wire's own notices
-_END_MARK = re.compile(r"[-–—*\s]*(?:ends?|fin)[-–—*\s]*$", _I)
+# Exchange's RNS), « FIN », "###", "# # #", "-30-" (a company's own newsroom closed its release with "# # #", left as
+# the story's last line: mini sites, seventh round); what follows it is the release's notes, contacts and the wire's
+# own notices
+_END_MARK = re.compile(r"[-–—*\s]*(?:ends?|fin|#(?:\s*#){2,}|-30)[-–—*\s]*$", _I)
 _CONTACT_HEADER = re.compile(
     r"(?:(?:media|press|investors?|analysts?|company)(?:\s+(?:and|&)\s+(?:media|press|investors?|analysts?))?"
     r"\s+(?:contacts?|relations|enquiries|inquiries)|contacts?(?:\s+(?:presse|médias?|investisseurs?|analystes?))?"
@@ -626,7 +628,7 @@ _NOTES_HEADER = re.compile(
 # address's name is looked for behind its `@` only, as one character is enough: `[^\s@]{1,64}@` ran 64 steps from each
 # character of a 2 MB token, 1.4 s of CPU a search, nineteenth round)
 _TAIL_MARK = re.compile(r"(?<=[^\s@])@[^\s@]{1,255}\.\w|https?://|www\.|\+?\d[\d .()-]{7,24}\d|source\s*:"
-                        r"|view source version\b|#{3}$|-30-$"
+                        r"|view source version\b|#{3}$|^\s*#(?:\s*#){2,}\s*$|-30-$"
                         r"|^(?-i:[A-Z]{10,20})\s*$"  # RNS's closing code, "AGRFFLFLDIIELIS" (R12-1)
                         r"|\bdoi\s?:\s?10\.\d{4,9}/|doi\.org/10\.", _I)
 # the wire's last line: "Source: Capgemini", "SOURCE Mistral AI" (PR Newswire), a few words naming the issuer

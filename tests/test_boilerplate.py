@@ -782,6 +782,17 @@ def test_a_2_mb_line_without_a_space_is_kept_in_well_under_a_second():
     assert time.process_time() - cpu < 1.5
 
 
+def test_a_long_line_of_hashes_is_read_in_linear_time():
+    """A press release's end mark "# # #" is looked for in its last lines: a line of 16,000 "# " and a letter was read
+    from each of its characters (4.5 s of CPU)."""
+    import time
+
+    line = "# " * 16_000 + "x"
+    cpu = time.process_time()
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+    assert time.process_time() - cpu < 1
+
+
 def test_a_reader_call_takes_its_question_header_along():
     """« Vous avez une question ? » above the call goes with it; above a story line it is the story's question."""
     call = "Vous avez une question ?\nPosez-la à notre rédaction : nous répondons chaque semaine."
@@ -1059,6 +1070,12 @@ RELEASE_END_TAILS = {
     # an NGO's « communiqué »: the press contact alone, on one line
     "contact line": "Contact presse : Julien Marchetti – 06 12 34 56 78 – presse@datajustice.example",
     "fin": "FIN\nNote aux rédactions\nL'association compte 4 000 adhérents.\nContact : presse@asso.example",
+    # a company's own newsroom (mini sites, seventh round): "# # #", then "About X" and its contacts
+    "hashes": "# # #\nAbout Soitec\nSoitec is a world leader in innovative semiconductor materials.\nMedia contacts\n"
+              "Isabelle Laurent\n+33 6 42 37 70 96",
+    "hashes alone": "###",
+    "spaced hashes alone": "#  #  #",
+    "thirty": "-30-\nFor more information: www.company.example",
 }
 
 
@@ -1075,6 +1092,8 @@ def test_a_release_s_end_mark_notes_to_editors_and_one_line_contact_close_it(nam
     "The end\nThe strike ends on Friday, the union said in a statement on www.prospect.example.",
     "ENDS\nThe ballot closes on 5 January, and members will then decide on next steps at 10 Downing Street.\n"
     "What happens next\nThe union will meet the company on Monday.",  # a story subheading after it
+    "# # #\nThe ballot closes on 5 January, and members will then decide on next steps at 10 Downing Street.\n"
+    "What happens next\nThe union will meet the company on Monday.",
 ])
 def test_lines_like_a_release_end_that_are_the_story_stay(tail):
     text = "\n".join(RELEASE) + "\n" + tail

@@ -129,7 +129,6 @@ LEFT = {
         "text",  # the lead (`<p class="su-lead">`, longer than the description) is lost
     },
     "soitec/en/newsroom/press-releases/soitec-lowers-full-year-revenue-guidance": {
-        "text",  # the release's end mark "# # #" is its last line
         "places",  # "Bernin (Grenoble), France": Grenoble is not found (entities, owned elsewhere)
     },
     "soitec/en/newsroom/press-releases/soitec-stmicroelectronics-smartsic-agreement": {
