@@ -307,6 +307,10 @@ _SPONSOR_HEADER = re.compile(
     # "Brought to you by X", "Powered by X", « Ce brief vous est proposé par X », « Cette newsletter vous est offerte
     # par X », « Proposé par X »: a label of its own, so no sentence ("The deal was presented by the minister as…")
     r"|(?:presented|brought to you|powered|sponsored|supported|made possible|underwritten) by\s+\S.{0,40}$"
+    # "A MESSAGE FROM KESTREL" over a sponsor's pitch in a Beehiiv issue (mini sites, seventh round; in capitals, as a
+    # label: "A message from the chief executive" may head a story's part), "A word from our sponsor"
+    r"|(?-i:A (?:MESSAGE|WORD) FROM\s+[A-Z0-9][A-Z0-9&.'’ -]{0,40})$|an? (?:message|word)s? from (?:our |today's |this"
+    r" week's )?(?:sponsors?|partners?)\W*$"
     r"|(?:[\w'-]+\s+){0,3}?vous (?:est|sont) (?:proposée?s?|offerte?s?|présentée?s?) (?:par|avec)\s+\S.{0,60}$"
     r"|(?:proposée?|offerte?) par\s+\S.{0,40}$", _I)
 MAX_SPONSOR_WORDS = 10  # a label ("Sponsored content from our partner"), not « En partenariat avec le CNRS, Mistral… »

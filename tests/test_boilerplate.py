@@ -615,6 +615,10 @@ def test_an_articles_about_subsection_is_no_press_release_tail():
     "More information\nNorthwind opens a second cloud region in Milan\nThe provider will also resell GPU capacity "
     "from its Turin site",
     "Plus d'infos\nLe cloud de l'État choisit un hébergeur breton",
+    # mini sites, seventh round: a Beehiiv issue's sponsor block (OVHcloud, named in it, became a company of the story)
+    "A MESSAGE FROM KESTREL\nKestrel runs your Kubernetes clusters on OVHcloud, across three regions, for a flat "
+    "monthly fee. No lock-in, no surprises.",
+    "A word from our sponsor\nTry Ledgerly free for 30 days and close your books in two days.",
 ])
 def test_sponsor_labels_disclosures_and_boxes_leave_the_text(block):
     assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
@@ -629,6 +633,8 @@ def test_sponsor_labels_disclosures_and_boxes_leave_the_text(block):
     "Transparence : les algorithmes des plateformes en question",
     "Investors can download the full report (PDF) from the regulator's website, the agency said.",
     "More information is expected from the regulator next week, a spokesperson said.",
+    "A message from the chief executive",  # a part of the story headed so, not in a label's capitals
+    "A MESSAGE FROM THE CHIEF EXECUTIVE TO STAFF, READ BY REUTERS, SAYS THE PLANT WILL CLOSE.",
 ])
 def test_story_sentences_like_sponsor_labels_disclosures_and_boxes_are_kept(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"

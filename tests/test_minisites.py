@@ -121,8 +121,6 @@ LEFT = {
         "text",  # the issue's contents list ("In today's issue:"), its poll and its referral box are kept
     },
     "pulse/p/stmicro-crolles-pause": {
-        "text", "orgs",  # a sponsor's block headed "A MESSAGE FROM KESTREL" is kept: OVHcloud, named in it, becomes a
-        # company of the story
         "persons",  # "Sandrine Vial, a CGT representative at the site": spaCy finds no person (entities, owned elsewhere)
     },
     "ouestmatin/finistere/brest/brest-thales-inaugure-son-usine-de-sonars-et-va-recruter-200-personnes-3b9d7e10-b1f4-11ef-8a2b-0a58a9feac02": {
