@@ -554,6 +554,39 @@ def test_sponsors_promotions_and_newsletter_furniture_leave_the_text(block):
     assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
 
 
+NEWSLETTER_BOXES = {
+    # mini sites, seventh round: a Beehiiv issue's contents list, poll and referral box
+    "contents": "In today's issue:\n- Helsing's drone order\n- Aleph Alpha cuts a quarter of its staff\n- Quick hits",
+    "sommaire": "Au sommaire de cette lettre :\n- Le cloud de l'État\n- Les puces de Crolles",
+    "poll": "How did you like today's issue?\nLogin or Subscribe to participate in polls.\n- 🔥 Loved it\n"
+            "- 😐 It was OK\n- 👎 Not for me",
+    "emoji poll": "What did you think of this newsletter?\n🔥 Loved it\n👎 Meh",
+    "referral": "Share The Pulse\nYou currently have 0 referrals, only 3 away from receiving a Pulse mug.\n"
+                "Or copy and paste this link to others: https://pulse.example/subscribe?ref=PLACEHOLDER",
+    "comments": "Login or Subscribe to participate in comments.",
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEWSLETTER_BOXES))
+def test_a_newsletter_issue_s_contents_poll_and_referral_box_leave_its_text(name):
+    assert strip_boilerplate(f"{BODY_LINES}\n{NEWSLETTER_BOXES[name]}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("block, story", [
+    # the stories after the contents list, under their headings, and a story's own list after a question
+    ("In today's issue:\n- Helsing's drone order\nHelsing lands its biggest order yet\nQuick hits\n"
+     "- Helsing is also in talks with the British Ministry of Defence.",
+     "Helsing lands its biggest order yet\nQuick hits\n- Helsing is also in talks with the British Ministry of Defence."),
+    ("How did you like today's issue?\nQuick hits\n- Helsing is also in talks with the Ministry of Defence.",
+     "Quick hits\n- Helsing is also in talks with the Ministry of Defence."),
+    ("How was this week's edition of the show?\nThree things stood out\n- Mistral AI's stand", None),
+    ("In today's issue of the Official Journal, the Commission published the rules.", None),
+    ("Share prices fell\nYou currently have 2 options, the regulator said.", None),
+])
+def test_story_lines_after_or_like_a_newsletter_s_boxes_are_kept(block, story):
+    assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{story or block}\n{BODY_LINES}"
+
+
 @pytest.mark.parametrize("line", [
     "The company will register its new subsidiary in Ireland next month, a spokesperson said.",
     "Capgemini said it would join the conference as a sponsor in March next year, alongside Atos and Sopra Steria.",

@@ -117,9 +117,6 @@ LEFT = {
         # story negative)
     },
     # round seven's holdout, read before any change for it
-    "pulse/p/helsing-order-aleph-alpha-cuts": {
-        "text",  # the issue's contents list ("In today's issue:"), its poll and its referral box are kept
-    },
     "pulse/p/stmicro-crolles-pause": {
         "persons",  # "Sandrine Vial, a CGT representative at the site": spaCy finds no person (entities, owned elsewhere)
     },
