@@ -1539,9 +1539,10 @@ def _nearly(a: list[str], b: list[str]) -> bool:
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= NEAR_RATIO
 
 
-def _holding(tree: Any, words: list[str], text: str) -> list[Any]:
+def _holding(tree: Any, words: list[str], text: str, reach: int = 0) -> list[Any]:
     """The elements whose text opens with `words` (the casefolded tokens of `text`) or nearly is `text`: for each
-    text node holding `text`'s longest word, its innermost such element, in page order."""
+    text node holding `text`'s longest word, its innermost such element of at most `reach` words (else about twice
+    `text`'s), in page order."""
     probe = max((w.strip(".,;:!?«»\"“”()'’") for w in text.split()), key=len, default="")
     if len(probe) < 4:
         return []
@@ -1554,13 +1555,21 @@ def _holding(tree: Any, words: list[str], text: str) -> list[Any]:
             if element is None or element.tag in ("body", "html", "head"):
                 break
             tokens = _tokens(element.text_content())
-            if len(tokens) > 2 * len(words) + 10:
+            if len(tokens) > max(reach, 2 * len(words) + 10):
                 break
             if tokens[:len(words)] == words or _nearly(words, tokens):
                 found.append(element)
                 break
             element = element.getparent()
     return found
+
+
+def _opens_with(words: list[str], text: str) -> bool:
+    """Whether `text`'s words open with all of `words` (a description's), in at most LEAD_WORDS[1] words: a
+    description cut from the lead's first sentence (« Le groupe de défense a investi 85 millions d'euros sur le
+    plateau de Guipavas. » over a three-sentence chapô, lost: mini sites, seventh round)."""
+    tokens = _tokens(text)
+    return tokens[:len(words)] == words and len(tokens) <= LEAD_WORDS[1]
 
 
 def _precedes(tree: Any, first: Any, second: Any) -> bool:
@@ -1587,7 +1596,8 @@ def _described_lead(tree: Any, lines: list[str]) -> str | None:
         words = _tokens(description)
         if not low <= len(words) <= high:
             continue
-        candidates = [el for el in _holding(tree, words, description) if _nearly(words, _tokens(el.text_content()))
+        candidates = [el for el in _holding(tree, words, description, LEAD_WORDS[1])
+                      if (_nearly(words, _tokens(el.text_content())) or _opens_with(words, el.text_content()))
                       and not _IS_OUTSIDE_STORY(el)]
         if not candidates:
             continue

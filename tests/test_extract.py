@@ -1186,6 +1186,16 @@ def test_a_lead_of_any_class_is_the_element_above_the_body_that_the_description_
     assert extract_article(cut, "https://ouest.example/serveurs", None, NOW, min_words=50).text.startswith(LEAD_FR)
 
 
+def test_a_description_cut_from_the_lead_s_first_sentence_finds_the_lead():
+    """Mini sites, seventh round: a regional daily's three-sentence chapô (`<p class="su-lead">`) under a description
+    of its first sentence cut short (« … sur le plateau de Guipavas. » for « … de Guipavas, près de Brest. ») was lost."""
+    lead = (LEAD_FR + " Les premières machines sortiront des lignes en mars. La région a apporté dix millions d'euros "
+            "au projet, et l'État cinq millions, au titre du plan de relocalisation industrielle.")
+    described = _lead_page(f"<p class='su-lead'>{lead}</p>", description=LEAD_FR.split(" et recruter")[0] + ".")
+    article = extract_article(described, "https://ouest.example/serveurs", None, NOW, min_words=50)
+    assert article.text.startswith(lead + "\nLe constructeur a présenté mardi")
+
+
 def test_the_description_makes_no_lead_of_a_teaser_a_later_paragraph_or_an_english_dek():
     url = "https://ouest.example/serveurs"
     # the description repeats a related story's teaser, or a box after the body: no lead

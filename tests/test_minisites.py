@@ -120,9 +120,6 @@ LEFT = {
     "pulse/p/stmicro-crolles-pause": {
         "persons",  # "Sandrine Vial, a CGT representative at the site": spaCy finds no person (entities, owned elsewhere)
     },
-    "ouestmatin/finistere/brest/brest-thales-inaugure-son-usine-de-sonars-et-va-recruter-200-personnes-3b9d7e10-b1f4-11ef-8a2b-0a58a9feac02": {
-        "text",  # the lead (`<p class="su-lead">`, longer than the description) is lost
-    },
     "soitec/en/newsroom/press-releases/soitec-lowers-full-year-revenue-guidance": {
         "places",  # "Bernin (Grenoble), France": Grenoble is not found (entities, owned elsewhere)
     },
