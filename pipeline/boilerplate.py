@@ -1166,12 +1166,20 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
 
 
 MAX_DANGLING_HEADER_WORDS = 3
+# a newsletter writer's sign-off, a dash and a first name or two (mini sites, seventh round: "— Olivia" closed a Beehiiv
+# issue's text once its poll and referral box went); not a list's last item ("- Mistral AI")
+_DASHED_SIGN_OFF = re.compile(r"(?:[—–]|--)\s*[A-ZÀ-Ý][\w'-]++(?:\s*(?:&|\band\b|\bet\b|,)?\s*[A-ZÀ-Ý][\w'-]++){0,2}")
+MAX_SIGN_OFF_CHARS = 60
 
 
 def _without_dangling_header(lines: list[str]) -> list[str]:
     """The lines without a box's header left last once the box went ("Links" over a show's list of links, tenth round
-    R10-6): a story does not end on a heading. A few words, no digit, no sentence end, under a paragraph or a list."""
+    R10-6): a story does not end on a heading. A few words, no digit, no sentence end, under a paragraph or a list.
+    Nor on its writer's sign-off ("— Olivia")."""
     kept = [k for k, raw in enumerate(lines) if raw.strip()]
+    sign_off = lines[kept[-1]] if kept else ""
+    if len(kept) >= 2 and len(sign_off) <= MAX_SIGN_OFF_CHARS and _DASHED_SIGN_OFF.fullmatch(_checked(sign_off)):
+        return lines[:kept[-1]]
     if len(kept) < 2:
         return lines
     last, before = lines[kept[-1]].strip(), lines[kept[-2]].strip()

@@ -567,6 +567,29 @@ NEWSLETTER_BOXES = {
 }
 
 
+@pytest.mark.parametrize("sign_off", ["— Olivia", "– Olivia & Tomasz", "-- Ben", "—Marta"])
+def test_a_newsletter_writer_s_dashed_sign_off_does_not_end_the_text(sign_off):
+    """Mini sites, seventh round: "— Olivia" closed a Beehiiv issue's text once its poll and referral box went."""
+    assert strip_boilerplate(f"{BODY_LINES}\n{sign_off}\nHow did you like today's issue?\n- Loved it") == BODY_LINES
+    assert strip_boilerplate(f"{BODY_LINES}\n{sign_off}") == BODY_LINES
+
+
+def test_a_long_dashed_last_line_is_read_in_linear_time():
+    """A dash and a run of capitals ending on a full stop, as the last line, was tried as a sign-off from each letter."""
+    import time
+
+    line = "— " + "A" * 3_000 + "."
+    cpu = time.process_time()
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+    assert time.process_time() - cpu < 1
+
+
+@pytest.mark.parametrize("line", ["— Olivia Grant, in Munich, for the newsletter.", "- Helsing's drone order",
+                                  "- Mistral AI", "- Nvidia"])
+def test_a_story_s_last_line_after_a_dash_is_kept_when_it_is_no_sign_off(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+
+
 @pytest.mark.parametrize("name", sorted(NEWSLETTER_BOXES))
 def test_a_newsletter_issue_s_contents_poll_and_referral_box_leave_its_text(name):
     assert strip_boilerplate(f"{BODY_LINES}\n{NEWSLETTER_BOXES[name]}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
