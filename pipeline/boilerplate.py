@@ -294,6 +294,21 @@ _SUBSCRIBE_PITCH = re.compile(
     r" (?:articles|contenus)|(?:this (?:article|story) is )?(?:for|available to) (?:our )?subscribers only\W*$"
     r"|support (?:our|independent|quality) journalism\W|become a (?:subscriber|member|supporter)\W*(?:today|now)?\W*$"
     r"|this (?:article|story) is free to read", _I)
+# A newsletter's poll: its question, then its answers as short lines (mini sites, seventh round: Beehiiv's "How did you
+# like today's issue?" over "🔥 Loved it", "😐 It was OK", "👎 Not for me")
+_POLL_QUESTION = re.compile(r"(?:how did you like|how would you rate|what did you think of|how was) (?:today's|this"
+                            r"|this week's) (?:issue|edition|newsletter|email|e-mail|post|briefing)\W*$"
+                            r"|qu'avez-vous pensé de (?:cette|ce) (?:édition|lettre|newsletter|numéro)\W*$", _I)
+MAX_POLL_ANSWER_WORDS = 6  # "- 👎 Not for me"
+# A newsletter issue's contents, its stories' names as list items under "In today's issue:", « Au sommaire de cette
+# lettre : » (mini sites, seventh round); the stories follow under their own headings
+_CONTENTS_HEADER = re.compile(r"(?:in (?:today's|this|this week's|tonight's) (?:issue|edition|newsletter|email|e-mail"
+                              r"|briefing|brief)|(?:here's )?what's inside|au sommaire(?: de (?:ce|cette) (?:numéro"
+                              r"|édition|lettre|newsletter))?(?: aujourd'hui)?|dans (?:ce|cette) (?:numéro|édition"
+                              r"|lettre|newsletter))\s*:?$", _I)
+_LIST_ITEM = re.compile(r"[-–—•*]\s+\S")
+# the referral box's header over its lines: "Share The Pulse"
+_SHARE_BOX = re.compile(r"share\s+\S[^.!?:]{0,40}$", _I)
 # Sponsors, event promotions, newsletters' and podcasts' own furniture (sixth round N3, N8, N11, N14): "Sponsored
 # content from our partner", « Contenu proposé par … », "This issue is brought to you by Koyeb", "TOGETHER WITH
 # DATADOG", "Register now for your free pass", "What did you think of today's edition?", "Refer 3 friends…", "Reply to
@@ -307,6 +322,10 @@ _SPONSOR_HEADER = re.compile(
     # "Brought to you by X", "Powered by X", « Ce brief vous est proposé par X », « Cette newsletter vous est offerte
     # par X », « Proposé par X »: a label of its own, so no sentence ("The deal was presented by the minister as…")
     r"|(?:presented|brought to you|powered|sponsored|supported|made possible|underwritten) by\s+\S.{0,40}$"
+    # "A MESSAGE FROM KESTREL" over a sponsor's pitch in a Beehiiv issue (mini sites, seventh round; in capitals, as a
+    # label: "A message from the chief executive" may head a story's part), "A word from our sponsor"
+    r"|(?-i:A (?:MESSAGE|WORD) FROM\s+[A-Z0-9][A-Z0-9&.'’ -]{0,40})$|an? (?:message|word)s? from (?:our |today's |this"
+    r" week's )?(?:sponsors?|partners?)\W*$"
     r"|(?:[\w'-]+\s+){0,3}?vous (?:est|sont) (?:proposée?s?|offerte?s?|présentée?s?) (?:par|avec)\s+\S.{0,60}$"
     r"|(?:proposée?|offerte?) par\s+\S.{0,40}$", _I)
 MAX_SPONSOR_WORDS = 10  # a label ("Sponsored content from our partner"), not « En partenariat avec le CNRS, Mistral… »
@@ -322,6 +341,11 @@ _SELF_FURNITURE = re.compile(
     r"(?:au|à la) (?:salon|conférence|sommet|webinaire)"
     r"|what did you think of (?:today's|this) (?:issue|edition|newsletter|email)|how did we do\W*$"
     r"|refer (?:\d+|a|three|five) friends?|your referral link|share .{1,40} with a friend\W"
+    # a Beehiiv issue's referral box and its prompts to log in (mini sites, seventh round): "You currently have 0
+    # referrals, only 3 away from receiving a mug", "Or copy and paste this link to others: …", "Login or Subscribe to
+    # participate in polls."
+    r"|you (?:currently )?have \d+ referrals?\b|(?:or )?copy and paste this link to (?:others|your friends|a friend)\b"
+    r"|(?:log ?in|sign in|sign up) or subscribe to (?:participate in|join) (?:the )?(?:polls?|comments?|discussion)\b"
     # "Forward this newsletter to a colleague who would enjoy it", « Transférez cette lettre à un collègue » (R11-8)
     r"|(?:please )?(?:forward|transférez|transmettez) (?:this|the|cette|cet|ce) (?:email|e-mail|newsletter|issue|edition"
     r"|brief(?:ing)?|lettre|infolettre|courriel|message|numéro) (?:to|à) (?:a|an|your|un|une|vos|votre)\b"
@@ -605,8 +629,10 @@ _NOTICE_HEADER = re.compile(
     r"|déclaration prospective"
     r"|notes? (?:to|for) (?:the )?editors|editors'? notes?|notes? (?:aux|à la|pour la) rédactions?)\s*:?$", _I)
 # a release's end mark, alone on its line (twelfth round R12-1): "ENDS", "-ends-", "END" (the London Stock
-# Exchange's RNS), « FIN »; what follows it is the release's notes, contacts and the wire's own notices
-_END_MARK = re.compile(r"[-–—*\s]*(?:ends?|fin)[-–—*\s]*$", _I)
+# Exchange's RNS), « FIN », "###", "# # #", "-30-" (a company's own newsroom closed its release with "# # #", left as
+# the story's last line: mini sites, seventh round); what follows it is the release's notes, contacts and the wire's
+# own notices
+_END_MARK = re.compile(r"[-–—*\s]*(?:ends?|fin|#(?:\s*#){2,}|-30)[-–—*\s]*$", _I)
 _CONTACT_HEADER = re.compile(
     r"(?:(?:media|press|investors?|analysts?|company)(?:\s+(?:and|&)\s+(?:media|press|investors?|analysts?))?"
     r"\s+(?:contacts?|relations|enquiries|inquiries)|contacts?(?:\s+(?:presse|médias?|investisseurs?|analystes?))?"
@@ -626,7 +652,7 @@ _NOTES_HEADER = re.compile(
 # address's name is looked for behind its `@` only, as one character is enough: `[^\s@]{1,64}@` ran 64 steps from each
 # character of a 2 MB token, 1.4 s of CPU a search, nineteenth round)
 _TAIL_MARK = re.compile(r"(?<=[^\s@])@[^\s@]{1,255}\.\w|https?://|www\.|\+?\d[\d .()-]{7,24}\d|source\s*:"
-                        r"|view source version\b|#{3}$|-30-$"
+                        r"|view source version\b|#{3}$|^\s*#(?:\s*#){2,}\s*$|-30-$"
                         r"|^(?-i:[A-Z]{10,20})\s*$"  # RNS's closing code, "AGRFFLFLDIIELIS" (R12-1)
                         r"|\bdoi\s?:\s?10\.\d{4,9}/|doi\.org/10\.", _I)
 # the wire's last line: "Source: Capgemini", "SOURCE Mistral AI" (PR Newswire), a few words naming the issuer
@@ -1032,6 +1058,7 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
     out = []
     last = max((i for i, line in enumerate(lines) if line.strip()), default=-1)  # the body's last line
     teasers = False  # under a "Most read" / "Related Articles" header: its list of other stories follows
+    contents = answers = False  # under a newsletter's "In today's issue:" / a poll's question: its items follow
     sponsored = 0  # lines still to drop under a "Sponsored content" header: the sponsor's own pitch
     # A signature block at the top (« Article rédigé par X - Ondes Info », « Radio France », « Publié le … Mis à jour
     # le … », « Temps de lecture : 4 min », share buttons) goes on past the first EDGE_LINES lines: after a byline or a
@@ -1062,6 +1089,18 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
                 continue
         if line and len(line.split()) <= MAX_WORDS and _SECTION_HEADER.match(line):
             teasers = True
+            continue
+        if contents:  # a newsletter's contents: list items only, its first story's heading ends them
+            contents = bool(_LIST_ITEM.match(line)) and len(line.split()) <= MAX_TEASER_WORDS
+            if contents:
+                continue
+        if answers:  # a poll's answers (list items, or an emoji and a few words), and its prompt to log in
+            answers = (_LIST_ITEM.match(line) or not line[:1].isalnum()) and len(line.split()) <= MAX_POLL_ANSWER_WORDS \
+                and not line.endswith(_PARAGRAPH_END) or bool(_SELF_FURNITURE.match(line))
+            if answers:
+                continue
+        if line and (_CONTENTS_HEADER.match(line) or _POLL_QUESTION.match(line)):
+            contents, answers = bool(_CONTENTS_HEADER.match(line)), bool(_POLL_QUESTION.match(line))
             continue
         if line and sponsored:
             sponsored -= 1
@@ -1106,6 +1145,8 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
             if furniture:
                 if out and _DOWNLOAD.match(line) and _is_box_header(out[-1]):
                     out.pop()  # "Get the data" over the download link
+                elif out and _SELF_FURNITURE.match(line) and _SHARE_BOX.fullmatch(_checked(out[-1])):
+                    out.pop()  # "Share The Pulse" over the referral count
                 elif out and _CALL_HEADER.match(out[-1].strip()) and _is_publisher_call(line):
                     out.pop()  # « Vous avez une question ? » over the call
                 continue
@@ -1125,12 +1166,20 @@ def strip_boilerplate(text: str, tree: Any = None) -> str:
 
 
 MAX_DANGLING_HEADER_WORDS = 3
+# a newsletter writer's sign-off, a dash and a first name or two (mini sites, seventh round: "— Olivia" closed a Beehiiv
+# issue's text once its poll and referral box went); not a list's last item ("- Mistral AI")
+_DASHED_SIGN_OFF = re.compile(r"(?:[—–]|--)\s*[A-ZÀ-Ý][\w'-]++(?:\s*(?:&|\band\b|\bet\b|,)?\s*[A-ZÀ-Ý][\w'-]++){0,2}")
+MAX_SIGN_OFF_CHARS = 60
 
 
 def _without_dangling_header(lines: list[str]) -> list[str]:
     """The lines without a box's header left last once the box went ("Links" over a show's list of links, tenth round
-    R10-6): a story does not end on a heading. A few words, no digit, no sentence end, under a paragraph or a list."""
+    R10-6): a story does not end on a heading. A few words, no digit, no sentence end, under a paragraph or a list.
+    Nor on its writer's sign-off ("— Olivia")."""
     kept = [k for k, raw in enumerate(lines) if raw.strip()]
+    sign_off = lines[kept[-1]] if kept else ""
+    if len(kept) >= 2 and len(sign_off) <= MAX_SIGN_OFF_CHARS and _DASHED_SIGN_OFF.fullmatch(_checked(sign_off)):
+        return lines[:kept[-1]]
     if len(kept) < 2:
         return lines
     last, before = lines[kept[-1]].strip(), lines[kept[-2]].strip()

@@ -189,16 +189,21 @@ def _parse_date(value: str | None) -> datetime | None:
         return None
 
 
-def choose_published(page_date: datetime | None, feed_date: datetime | None, now: datetime) -> datetime | None:
+def choose_published(page_date: datetime | None, feed_date: datetime | None, now: datetime,
+                     page_updated: bool = False) -> datetime | None:
     """The page's date, unless absent or implausible (before 1990, more than 2 days ahead); then the feed's (same
     rule); None leaves the fetch time to stand in when the article is indexed.
 
     When the page only gives a day (midnight) and the feed has a time on that same day, the feed's is more precise.
     The page's day is a local one (a naive `21:00:00` in New York keeps only 30 Nov): a feed time on that day in any
     time zone (UTC-12 to UTC+14, so from 14 h before its midnight UTC to 36 h after) counts as that day.
+    When the page's date is only its last modification (`page_updated`), a feed date no later than it is the
+    publication.
     """
     page_date = plausible_date(page_date, now, "page date")
     feed_date = plausible_date(feed_date, now, "feed date")
+    if page_updated and page_date and feed_date and feed_date <= page_date:
+        return feed_date
     if (page_date and feed_date and page_date.time() == datetime.min.time()
             and -timedelta(hours=14) <= feed_date - page_date < timedelta(hours=36)):
         return feed_date
@@ -443,11 +448,15 @@ def detect_lang(text: str, declared: str | None = None) -> str | None:
 
 _JSON_LD = XPath("//script[@type='application/ld+json']/text()")
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+_JSON_LD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{10,40})"')
 _JSON_LD_HEADLINE = re.compile(r'"headline"\s*:\s*("(?:[^"\\]|\\.){1,600}")')
 _META_PUBLISHED = XPath(
     "//meta[@property='article:published_time' or @property='og:article:published_time'"
     " or @name='article:published_time' or @itemprop='datePublished']/@content"
     " | //*[@itemprop='datePublished']/@datetime")
+_META_MODIFIED = XPath(
+    "//meta[@property='article:modified_time' or @property='og:updated_time' or @name='article:modified_time'"
+    " or @itemprop='dateModified']/@content | //*[@itemprop='dateModified']/@datetime")
 # bylines trafilatura's selectors miss (« <div class="signature">Par A et B<br>Le 24/11/2026 à 18:35</div> »)
 _MORE_BYLINES = XPath("//*[self::div or self::p or self::span or self::address or self::footer]"
                       "[re:test(@class, '(^|\\s)(signature|auteurs?|byline|node__submitted|submitted)(\\s|$)', 'i')"
@@ -622,6 +631,16 @@ def _page_published(tree: Any, scripts: list[str], url: str | None, extensive: b
     stated = (*_top_level_published(scripts), *(v for script in scripts for v in _JSON_LD_PUBLISHED.findall(script)),
               *_META_PUBLISHED(tree), *times)
     return _local_stamp(stated, day, tree, url) or shown_time(tree, day, url) or _parse_date(day)
+
+
+def _update_only(date: datetime | None, tree: Any, scripts: list[str]) -> bool:
+    """Whether the page's date is the last modification it states, beside no publication time: htmldate falls back to
+    a JSON-LD `dateModified` (or `article:modified_time`) then. A regional daily's page showing « Publié il y a 3
+    heures · Mis à jour à 8h40 » was stored at its update, 1 h 28 after the feed's time (mini sites, seventh round)."""
+    if date is None or any(_JSON_LD_PUBLISHED.search(script) for script in scripts) or _META_PUBLISHED(tree):
+        return False
+    modified = (*(value for script in scripts for value in _JSON_LD_MODIFIED.findall(script)), *_META_MODIFIED(tree))
+    return any(_timestamp(value) == date for value in modified)
 
 
 # Drupal prints a date-only field as that day at noon UTC (`<time datetime="2026-12-02T12:00:00Z">02 décembre
@@ -1075,7 +1094,8 @@ _OF_A_PLACE = re.compile(r"\s+of\s+((?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'�
 def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, guess_authors: bool = False,
                   site_names: tuple[str, ...] = (), served_at: datetime | None = None) -> dict[str, Any]:
     """Title, authors, description, site name, canonical URL, date, declared language of a parsed page.
-    `date_rejected` is the stated publication date that could not be used when no other was found (see `_timestamp`).
+    `date_rejected` is the stated publication date that could not be used when no other was found (see `_timestamp`);
+    `date_is_update` says the date is the page's last modification, stated beside no publication (`_update_only`).
 
     trafilatura's own metadata sequence minus categories/tags/license. Two costlier fallbacks are opt-in: htmldate's
     extensive date search (dateparser: seconds to load) and reading authors from the byline in the markup when meta
@@ -1133,6 +1153,7 @@ def page_metadata(tree: Any, url: str | None, *, extensive_dates: bool = False, 
     rejected: list[str] = []
     date = _page_published(tree, scripts, _dating_url(url, canonical), extensive_dates, rejected, served_at)
     return {
+        "date_is_update": _update_only(date, tree, scripts),
         "title": title,
         "authors": authors,
         "description": entities_decoded(meta.description),
@@ -1518,9 +1539,10 @@ def _nearly(a: list[str], b: list[str]) -> bool:
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= NEAR_RATIO
 
 
-def _holding(tree: Any, words: list[str], text: str) -> list[Any]:
+def _holding(tree: Any, words: list[str], text: str, reach: int = 0) -> list[Any]:
     """The elements whose text opens with `words` (the casefolded tokens of `text`) or nearly is `text`: for each
-    text node holding `text`'s longest word, its innermost such element, in page order."""
+    text node holding `text`'s longest word, its innermost such element of at most `reach` words (else about twice
+    `text`'s), in page order."""
     probe = max((w.strip(".,;:!?«»\"“”()'’") for w in text.split()), key=len, default="")
     if len(probe) < 4:
         return []
@@ -1533,13 +1555,21 @@ def _holding(tree: Any, words: list[str], text: str) -> list[Any]:
             if element is None or element.tag in ("body", "html", "head"):
                 break
             tokens = _tokens(element.text_content())
-            if len(tokens) > 2 * len(words) + 10:
+            if len(tokens) > max(reach, 2 * len(words) + 10):
                 break
             if tokens[:len(words)] == words or _nearly(words, tokens):
                 found.append(element)
                 break
             element = element.getparent()
     return found
+
+
+def _opens_with(words: list[str], text: str) -> bool:
+    """Whether `text`'s words open with all of `words` (a description's), in at most LEAD_WORDS[1] words: a
+    description cut from the lead's first sentence (« Le groupe de défense a investi 85 millions d'euros sur le
+    plateau de Guipavas. » over a three-sentence chapô, lost: mini sites, seventh round)."""
+    tokens = _tokens(text)
+    return tokens[:len(words)] == words and len(tokens) <= LEAD_WORDS[1]
 
 
 def _precedes(tree: Any, first: Any, second: Any) -> bool:
@@ -1566,7 +1596,8 @@ def _described_lead(tree: Any, lines: list[str]) -> str | None:
         words = _tokens(description)
         if not low <= len(words) <= high:
             continue
-        candidates = [el for el in _holding(tree, words, description) if _nearly(words, _tokens(el.text_content()))
+        candidates = [el for el in _holding(tree, words, description, LEAD_WORDS[1])
+                      if (_nearly(words, _tokens(el.text_content())) or _opens_with(words, el.text_content()))
                       and not _IS_OUTSIDE_STORY(el)]
         if not candidates:
             continue
@@ -1982,7 +2013,7 @@ def extract_article(
         lang=lang,
         lang_declared=declared,
         lang_detected=detected,
-        published_at=choose_published(stated, item.published if item else None, fetched_at),
+        published_at=choose_published(stated, item.published if item else None, fetched_at, meta["date_is_update"]),
         fetched_at=fetched_at,
         extraction="trafilatura",
         paywalled=words < TEASER_MAX_WORDS and is_paywalled(tree),

@@ -554,6 +554,62 @@ def test_sponsors_promotions_and_newsletter_furniture_leave_the_text(block):
     assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
 
 
+NEWSLETTER_BOXES = {
+    # mini sites, seventh round: a Beehiiv issue's contents list, poll and referral box
+    "contents": "In today's issue:\n- Helsing's drone order\n- Aleph Alpha cuts a quarter of its staff\n- Quick hits",
+    "sommaire": "Au sommaire de cette lettre :\n- Le cloud de l'État\n- Les puces de Crolles",
+    "poll": "How did you like today's issue?\nLogin or Subscribe to participate in polls.\n- 🔥 Loved it\n"
+            "- 😐 It was OK\n- 👎 Not for me",
+    "emoji poll": "What did you think of this newsletter?\n🔥 Loved it\n👎 Meh",
+    "referral": "Share The Pulse\nYou currently have 0 referrals, only 3 away from receiving a Pulse mug.\n"
+                "Or copy and paste this link to others: https://pulse.example/subscribe?ref=PLACEHOLDER",
+    "comments": "Login or Subscribe to participate in comments.",
+}
+
+
+@pytest.mark.parametrize("sign_off", ["— Olivia", "– Olivia & Tomasz", "-- Ben", "—Marta"])
+def test_a_newsletter_writer_s_dashed_sign_off_does_not_end_the_text(sign_off):
+    """Mini sites, seventh round: "— Olivia" closed a Beehiiv issue's text once its poll and referral box went."""
+    assert strip_boilerplate(f"{BODY_LINES}\n{sign_off}\nHow did you like today's issue?\n- Loved it") == BODY_LINES
+    assert strip_boilerplate(f"{BODY_LINES}\n{sign_off}") == BODY_LINES
+
+
+def test_a_long_dashed_last_line_is_read_in_linear_time():
+    """A dash and a run of capitals ending on a full stop, as the last line, was tried as a sign-off from each letter."""
+    import time
+
+    line = "— " + "A" * 3_000 + "."
+    cpu = time.process_time()
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+    assert time.process_time() - cpu < 1
+
+
+@pytest.mark.parametrize("line", ["— Olivia Grant, in Munich, for the newsletter.", "- Helsing's drone order",
+                                  "- Mistral AI", "- Nvidia"])
+def test_a_story_s_last_line_after_a_dash_is_kept_when_it_is_no_sign_off(line):
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+
+
+@pytest.mark.parametrize("name", sorted(NEWSLETTER_BOXES))
+def test_a_newsletter_issue_s_contents_poll_and_referral_box_leave_its_text(name):
+    assert strip_boilerplate(f"{BODY_LINES}\n{NEWSLETTER_BOXES[name]}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
+
+
+@pytest.mark.parametrize("block, story", [
+    # the stories after the contents list, under their headings, and a story's own list after a question
+    ("In today's issue:\n- Helsing's drone order\nHelsing lands its biggest order yet\nQuick hits\n"
+     "- Helsing is also in talks with the British Ministry of Defence.",
+     "Helsing lands its biggest order yet\nQuick hits\n- Helsing is also in talks with the British Ministry of Defence."),
+    ("How did you like today's issue?\nQuick hits\n- Helsing is also in talks with the Ministry of Defence.",
+     "Quick hits\n- Helsing is also in talks with the Ministry of Defence."),
+    ("How was this week's edition of the show?\nThree things stood out\n- Mistral AI's stand", None),
+    ("In today's issue of the Official Journal, the Commission published the rules.", None),
+    ("Share prices fell\nYou currently have 2 options, the regulator said.", None),
+])
+def test_story_lines_after_or_like_a_newsletter_s_boxes_are_kept(block, story):
+    assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{story or block}\n{BODY_LINES}"
+
+
 @pytest.mark.parametrize("line", [
     "The company will register its new subsidiary in Ireland next month, a spokesperson said.",
     "Capgemini said it would join the conference as a sponsor in March next year, alongside Atos and Sopra Steria.",
@@ -615,6 +671,10 @@ def test_an_articles_about_subsection_is_no_press_release_tail():
     "More information\nNorthwind opens a second cloud region in Milan\nThe provider will also resell GPU capacity "
     "from its Turin site",
     "Plus d'infos\nLe cloud de l'État choisit un hébergeur breton",
+    # mini sites, seventh round: a Beehiiv issue's sponsor block (OVHcloud, named in it, became a company of the story)
+    "A MESSAGE FROM KESTREL\nKestrel runs your Kubernetes clusters on OVHcloud, across three regions, for a flat "
+    "monthly fee. No lock-in, no surprises.",
+    "A word from our sponsor\nTry Ledgerly free for 30 days and close your books in two days.",
 ])
 def test_sponsor_labels_disclosures_and_boxes_leave_the_text(block):
     assert strip_boilerplate(f"{BODY_LINES}\n{block}\n{BODY_LINES}") == f"{BODY_LINES}\n{BODY_LINES}"
@@ -629,6 +689,8 @@ def test_sponsor_labels_disclosures_and_boxes_leave_the_text(block):
     "Transparence : les algorithmes des plateformes en question",
     "Investors can download the full report (PDF) from the regulator's website, the agency said.",
     "More information is expected from the regulator next week, a spokesperson said.",
+    "A message from the chief executive",  # a part of the story headed so, not in a label's capitals
+    "A MESSAGE FROM THE CHIEF EXECUTIVE TO STAFF, READ BY REUTERS, SAYS THE PLANT WILL CLOSE.",
 ])
 def test_story_sentences_like_sponsor_labels_disclosures_and_boxes_are_kept(line):
     assert strip_boilerplate(f"{BODY_LINES}\n{line}\n{BODY_LINES}") == f"{BODY_LINES}\n{line}\n{BODY_LINES}"
@@ -780,6 +842,17 @@ def test_a_2_mb_line_without_a_space_is_kept_in_well_under_a_second():
     cpu = time.process_time()
     assert strip_boilerplate(text) == text
     assert time.process_time() - cpu < 1.5
+
+
+def test_a_long_line_of_hashes_is_read_in_linear_time():
+    """A press release's end mark "# # #" is looked for in its last lines: a line of 16,000 "# " and a letter was read
+    from each of its characters (4.5 s of CPU)."""
+    import time
+
+    line = "# " * 16_000 + "x"
+    cpu = time.process_time()
+    assert strip_boilerplate(f"{BODY_LINES}\n{line}") == f"{BODY_LINES}\n{line}"
+    assert time.process_time() - cpu < 1
 
 
 def test_a_reader_call_takes_its_question_header_along():
@@ -1059,6 +1132,12 @@ RELEASE_END_TAILS = {
     # an NGO's « communiqué »: the press contact alone, on one line
     "contact line": "Contact presse : Julien Marchetti – 06 12 34 56 78 – presse@datajustice.example",
     "fin": "FIN\nNote aux rédactions\nL'association compte 4 000 adhérents.\nContact : presse@asso.example",
+    # a company's own newsroom (mini sites, seventh round): "# # #", then "About X" and its contacts
+    "hashes": "# # #\nAbout Soitec\nSoitec is a world leader in innovative semiconductor materials.\nMedia contacts\n"
+              "Isabelle Laurent\n+33 6 42 37 70 96",
+    "hashes alone": "###",
+    "spaced hashes alone": "#  #  #",
+    "thirty": "-30-\nFor more information: www.company.example",
 }
 
 
@@ -1075,6 +1154,8 @@ def test_a_release_s_end_mark_notes_to_editors_and_one_line_contact_close_it(nam
     "The end\nThe strike ends on Friday, the union said in a statement on www.prospect.example.",
     "ENDS\nThe ballot closes on 5 January, and members will then decide on next steps at 10 Downing Street.\n"
     "What happens next\nThe union will meet the company on Monday.",  # a story subheading after it
+    "# # #\nThe ballot closes on 5 January, and members will then decide on next steps at 10 Downing Street.\n"
+    "What happens next\nThe union will meet the company on Monday.",
 ])
 def test_lines_like_a_release_end_that_are_the_story_stay(tail):
     text = "\n".join(RELEASE) + "\n" + tail

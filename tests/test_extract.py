@@ -749,6 +749,27 @@ def test_a_drupal_date_field_s_noon_shown_as_a_day_is_the_day_and_the_feed_gives
         2026, 11, 28, 13, 5, tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize("head", [
+    '<script type="application/ld+json">{"@type": "NewsArticle", "dateModified": "2026-11-28T08:40:00+01:00"}</script>',
+    '<meta property="article:modified_time" content="2026-11-28T08:40:00+01:00">',
+])
+def test_a_page_stating_only_its_last_modification_takes_the_feed_s_earlier_time(head):
+    """Mini sites, seventh round: a regional daily's page showing « Publié il y a 3 heures · Mis à jour à 8h40 », its
+    JSON-LD giving only `dateModified`, was stored at its update, 1 h 28 after the feed's publication time."""
+    url = "https://ouest.example/finistere/quimper/greve-chez-atos"
+    page = _en_page(head, "<p>Publié il y a 3 heures · Mis à jour à 8h40</p>", lang="fr")
+    updated = datetime(2026, 11, 28, 7, 40, tzinfo=timezone.utc)
+    feed_time = datetime(2026, 11, 28, 6, 12, tzinfo=timezone.utc)
+    assert extract_article(page, url, item(url, published=feed_time), NOW, min_words=10).published_at == feed_time
+    assert extract_article(page, url, None, NOW, min_words=10).published_at == updated  # no feed: the best known
+    later = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)  # a feed dated after the update says nothing earlier
+    assert extract_article(page, url, item(url, published=later), NOW, min_words=10).published_at == updated
+    # a page that states its publication keeps it, whatever its modification and the feed say
+    both = _en_page(head.replace("dateModified", "datePublished").replace("article:modified_time",
+                                                                           "article:published_time"), lang="fr")
+    assert extract_article(both, url, item(url, published=feed_time), NOW, min_words=10).published_at == updated
+
+
 @pytest.mark.parametrize("url, header, expected", [
     # a French site's byline: the time is Paris time (the .fr country has one zone)
     ("https://www.quotidien.fr/2026/11/24/mistral.html", "<p class='info'>Publié le 24 novembre 2026 à 14h05, par Anne Roux</p>",
@@ -1163,6 +1184,16 @@ def test_a_lead_of_any_class_is_the_element_above_the_body_that_the_description_
     # a description cut short, or the lead with a final clause the description leaves out
     cut = _lead_page(lead_html, description=LEAD_FR.rsplit(",", 1)[0] + "…")
     assert extract_article(cut, "https://ouest.example/serveurs", None, NOW, min_words=50).text.startswith(LEAD_FR)
+
+
+def test_a_description_cut_from_the_lead_s_first_sentence_finds_the_lead():
+    """Mini sites, seventh round: a regional daily's three-sentence chapô (`<p class="su-lead">`) under a description
+    of its first sentence cut short (« … sur le plateau de Guipavas. » for « … de Guipavas, près de Brest. ») was lost."""
+    lead = (LEAD_FR + " Les premières machines sortiront des lignes en mars. La région a apporté dix millions d'euros "
+            "au projet, et l'État cinq millions, au titre du plan de relocalisation industrielle.")
+    described = _lead_page(f"<p class='su-lead'>{lead}</p>", description=LEAD_FR.split(" et recruter")[0] + ".")
+    article = extract_article(described, "https://ouest.example/serveurs", None, NOW, min_words=50)
+    assert article.text.startswith(lead + "\nLe constructeur a présenté mardi")
 
 
 def test_the_description_makes_no_lead_of_a_teaser_a_later_paragraph_or_an_english_dek():
