@@ -44,6 +44,9 @@ DEFAULT_ARGS = {
                        description="Only these feed names (default: every feed)."),
         "since": Param(None, type=["null", "string"], pattern=ISO_DATE,
                        description="Only items published since this ISO date (YYYY-MM-DD[THH:MM])."),
+        "refetch": Param(False, type="boolean",
+                         description="Fetch every listed page again, even those already stored or staged by another "
+                                     "run (after an extraction fix)."),
     },
     doc_md=__doc__,
 )
@@ -67,7 +70,7 @@ def newsroom_ingest():
         from pipeline.orchestration import collect_feed as collect
         from pipeline.orchestration import run_task
 
-        return run_task(collect, feed_name, record_id, since=params.get("since"))
+        return run_task(collect, feed_name, record_id, since=params.get("since"), refetch=bool(params.get("refetch")))
 
     # one at a time across runs: a backfill runs beside the scheduled runs, and this task is the feed state's writer
     @task(trigger_rule="all_done", execution_timeout=timedelta(hours=4), max_active_tis_per_dag=1)

@@ -1072,3 +1072,38 @@ def test_overlapping_runs_each_count_a_failing_feed_once(settings, tmp_path, mon
         (stage / name).write_bytes(data)
     orchestration.enrich_and_index_run([None], "run-backfill", settings=gone)
     assert StateStore(gone.data_dir).feed_state(url).consecutive_failures == 2
+
+
+def test_a_backfill_beside_a_run_under_way_does_not_fetch_the_pages_that_run_staged(fixture_site, settings):
+    """Measured live (2026-12-05): a backfill's feed tasks beside the scheduled run's fetched and extracted the same
+    pages again, to find them unchanged at indexing. A page another run under way staged (or the store holds) is
+    not fetched again; the param `refetch` still fetches every page; a failed run's old staged files do not count."""
+    from pipeline.state import StateStore
+
+    collected = {}
+
+    def pages_fetched(run: str, **kwargs) -> int:
+        fixture_site.requests.clear()
+        collected[run] = orchestration.collect_feed("The Compute Ledger", run, settings=settings, **kwargs)
+        return sum(1 for path in fixture_site.requests if path.startswith("/articles/"))
+
+    first = pages_fetched("run-scheduled")
+    assert first >= 3
+    assert pages_fetched("run-backfill") == 0  # staged by the scheduled run, not indexed yet
+    assert pages_fetched("run-manual", refetch=True) == first
+    indexed = {run: orchestration.enrich_and_index_run([collected[run]], run, settings=settings)["counts"]["indexed"]
+               for run in ("run-scheduled", "run-backfill")}
+    assert indexed == {"run-scheduled": first, "run-backfill": 0}
+    # the backfill left the pages to a run that could still fail: its feed is read in full next time
+    url = fixture_site.url("feeds/en-tech.xml")
+    assert StateStore(settings.data_dir).feed_state(url).body_hash is None
+    assert orchestration.enrich_and_index_run([collected["run-manual"]], "run-manual",
+                                              settings=settings)["counts"]["unchanged"] == first
+    assert pages_fetched("run-next") == 0  # stored now
+    stale = orchestration.staging_dir(settings, "run-failed")
+    stale.mkdir(parents=True)
+    failed_run = stale / "ledger.jsonl"
+    failed_run.write_text(json.dumps({"id": "abc", "link_ids": ["def"]}) + "\n", encoding="utf-8")
+    assert orchestration.staged_by_other_runs(settings, "run-x", ["def", "zzz"]) == {"def"}
+    os.utime(failed_run, (0, 0))  # a failed run's files, kept a week for a retry: its pages are fetched
+    assert orchestration.staged_by_other_runs(settings, "run-x", ["def"]) == set()
