@@ -7,8 +7,8 @@ NEWSROOM_FEED_PARALLELISM (feeds fetched at once, default 4: no models in those 
 (default 3, exponential backoff from NEWSROOM_RETRY_DELAY_SECONDS, default 120), checked in newsroom_settings.py.
 Everything else (store, feeds, data dir, NEWSROOM_MAX_FAILED_FEEDS_RATIO) is read at run time. Idempotent per
 logical date: the run record's id derives from it and article ids from URLs, so a rerun or a backfill overwrites,
-never duplicates; the record keeps every attempt. `announce` emits the Asset event (alerts) whenever the feeds were
-listed and something was indexed or the run did not fail; the leaf `check` then fails the run when the feeds could
+never duplicates; the record keeps every attempt. `announce` emits the Asset event (alerts) only when the run wrote
+articles (new, updated or replayed), even a run then failed; the leaf `check` then fails the run when the feeds could
 not be listed, when more than NEWSROOM_MAX_FAILED_FEEDS_RATIO (default 0.5) of the feeds failed, or the run failed.
 """
 
@@ -99,7 +99,8 @@ def newsroom_ingest():
         from pipeline.orchestration import should_announce
 
         if not should_announce(record):
-            raise AirflowSkipException(f"run {record['run_id']} failed with nothing indexed: no Asset event")
+            raise AirflowSkipException(f"run {record['run_id']} wrote no article (nothing new, updated or "
+                                       "replayed): no Asset event, newsroom_alerts waits for its cron")
         outlet_events[ARTICLES].extra = record
 
     @task(trigger_rule="all_done")

@@ -716,6 +716,7 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         "articles": counts.get("articles", 0),
         "indexed": counts.get("indexed", 0),
         "updated": counts.get("updated", 0),
+        "replayed": counts.get("replayed_created", 0) + counts.get("replayed_updated", 0),
         "spooled": merged.get("spooled", 0),
         "dead_letters": merged.get("dead_letters", 0),
         "notes": merged["notes"][-3:],
@@ -756,11 +757,13 @@ def list_failure(record: dict) -> str | None:
 
 
 def should_announce(record: dict) -> bool:
-    """Whether the run's Asset event goes out (newsroom_alerts then runs): whenever the feeds were listed, even for
-    a run that is then failed (its indexed articles deserve their alerts now), unless it failed with nothing new."""
+    """Whether the run's Asset event goes out (newsroom_alerts then runs): only when the run wrote articles (new,
+    updated, or replayed from the spool), even a run that is then failed (they deserve their alerts now). Airflow
+    reads an event as "the asset was updated" and starts every DAG scheduled on it: a run that found nothing new
+    started the alerts DAG for nothing. Volume rules (a silence, a drop) still run on the alerts DAG's cron."""
     if list_failure(record):
         return False
-    return record["status"] != "failed" or bool(record.get("indexed") or record.get("updated"))
+    return bool(record.get("indexed") or record.get("updated") or record.get("replayed"))
 
 
 def check_failed_feeds(record: dict, max_ratio: float) -> str | None:

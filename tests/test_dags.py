@@ -377,6 +377,34 @@ def test_finalize_names_failed_feeds_and_keeps_every_attempt_of_a_date(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_the_asset_event_goes_out_only_when_the_run_wrote_articles(es_url):
+    """Every listed run announced newsroom://articles, and Airflow starts the DAGs scheduled on an asset at each event
+    ("the asset was updated"): a daily run that found nothing new started newsroom_alerts for nothing. The event now
+    goes out when the run wrote articles (new, updated, or replayed from the spool), a failed run's included."""
+    settings = load_settings()
+    part = {"run_id": "r", "status": "ok", "counts": {"feeds": 1, "feeds_ok": 1, "articles": 4, "known": 4},
+            "feeds": ["A"]}
+
+    def record(run: str, collected: list, **counts) -> dict:
+        indexed = {"run_id": "r", "status": "ok", "counts": counts, "feeds": []}
+        return orchestration.finalize_run(collected, run, ["A"], settings=settings, indexed=indexed)
+
+    try:
+        nothing_new = record("airflow-a-1", [part], indexed=0, updated=0, unchanged=4)
+        assert nothing_new["status"] == "ok" and not orchestration.should_announce(nothing_new)
+        assert orchestration.should_announce(record("airflow-a-2", [part], indexed=2))
+        assert orchestration.should_announce(record("airflow-a-3", [part], updated=1))
+        replayed = record("airflow-a-4", [part], indexed=0, replayed_created=3)
+        assert replayed["replayed"] == 3 and orchestration.should_announce(replayed)
+        dead = record("airflow-a-5", [], indexed=0)  # the only feed failed: nothing new, no event
+        assert dead["status"] == "failed" and not orchestration.should_announce(dead)
+        failed_with_news = record("airflow-a-6", [part, None], indexed=2)  # red run, its articles still announced
+        failed_with_news["status"] = "failed"
+        assert orchestration.should_announce(failed_with_news)
+    finally:
+        drop_prefix(make_client(settings), settings.es_index_prefix)
+
+
 def test_store_down_in_finalize_is_one_sentence_and_the_record_is_written_later(es_url, monkeypatch):
     up = load_settings()
     part = {"run_id": "r", "status": "ok", "started_at": "2026-11-20T00:00:00+00:00",
@@ -549,7 +577,8 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         second = _scenario(["test-ingest", day], env, tmp_path)
         assert second["state"] == "success" and second["record"]["run_id"] == record_id
         assert second["record"]["indexed"] == 0 and second["record"]["updated"] == 0
-        assert len(second["asset_events"]) == 2  # each successful run announces itself; alerts dedupe by article
+        # nothing new: no Asset event, so newsroom_alerts is not started for nothing (it still runs on its cron)
+        assert second["tis"]["announce[-1]"] == "skipped" and len(second["asset_events"]) == 1
         after_second = _snapshot(client, settings)
         assert after_second["articles"] == after_first["articles"]  # not one article re-written
         assert after_second["mentions"] == after_first["mentions"]
@@ -569,11 +598,16 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
 
         # Above NEWSROOM_MAX_FAILED_FEEDS_RATIO the DAG run is red (1 of 4 feeds > 0.2); the record is written
         strict = {**env, "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "0.2"}
-        third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00"], strict, tmp_path)
+        gone = sorted(after_first["articles"])[0]  # one article to index again, with every page fetched again
+        client.delete_by_query(index=index_names(settings.es_index_prefix)["articles"],
+                               query={"ids": {"values": [gone]}}, refresh=True)
+        third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00", "--conf", json.dumps({"refetch": True})],
+                          strict, tmp_path)
         assert third["state"] == "failed" and third["tis"]["check[-1]"] == "failed", third["tis"]
         assert third["tis"]["enrich_index[-1]"] == "success" and third["tis"]["finalize[-1]"] == "success"
+        assert third["record"]["indexed"] == 1
         # the run is red, yet its Asset event went out: alerts on what it indexed do not wait for the cron
-        assert third["tis"]["announce[-1]"] == "success" and len(third["asset_events"]) == 3
+        assert third["tis"]["announce[-1]"] == "success" and len(third["asset_events"]) == 2
         assert "airflow-newsroom_ingest-20261121T000000Z" in _snapshot(client, settings)["runs"]
     finally:
         drop_prefix(client, settings.es_index_prefix)
