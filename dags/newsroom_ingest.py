@@ -105,12 +105,9 @@ def newsroom_ingest():
 
     @task(trigger_rule="all_done")
     def check(record_id: str, ti=None) -> None:
-        from pipeline.orchestration import airflow_settings, check_failed_feeds
+        from pipeline.orchestration import run_failure, run_task
 
-        record = ti.xcom_pull(task_ids="finalize")
-        if record is None:
-            raise AirflowFailException(f"finalize failed (see its log): run {record_id} is not complete")
-        reason = check_failed_feeds(record, airflow_settings().max_failed_feeds_ratio)
+        reason = run_task(run_failure, ti.xcom_pull(task_ids="finalize"), record_id)
         if reason:
             raise AirflowFailException(reason)
 

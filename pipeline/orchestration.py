@@ -766,6 +766,15 @@ def should_announce(record: dict) -> bool:
     return bool(record.get("indexed") or record.get("updated") or record.get("replayed"))
 
 
+def run_failure(record: dict | None, record_id: str, settings: Settings | None = None) -> str | None:
+    """The `check` task: why the DAG run must fail, or None. Its settings are read here, under `run_task` as every
+    other task's are: a bad NEWSROOM_MAX_FAILED_FEEDS_RATIO or Airflow connection failed this one task with a
+    traceback, retried, instead of the one sentence the other tasks give."""
+    if record is None:
+        return f"finalize failed (see its log): run {record_id} is not complete"
+    return check_failed_feeds(record, (settings or airflow_settings()).max_failed_feeds_ratio)
+
+
 def check_failed_feeds(record: dict, max_ratio: float) -> str | None:
     """Why the DAG run must fail, or None: more than `max_ratio` of the feeds failed, or all of them, or the run
     as a whole failed. Below the threshold the run stays green and the failed feeds are only named."""

@@ -481,6 +481,29 @@ def test_failed_feeds_above_the_ratio_fail_the_run_below_it_only_name_them(caplo
                                              "failed_ratio": 0.0}, 0.5)
 
 
+def test_the_check_task_names_a_bad_setting_in_one_sentence_as_the_other_tasks_do(tmp_path):
+    """`check` read its settings outside `run_task`: a bad NEWSROOM_MAX_FAILED_FEEDS_RATIO failed it with a bare
+    ConfigError traceback, retried three times, where every other task fails at once with one sentence."""
+    record = {"run_id": "r", "status": "partial", "feeds": 4, "feeds_failed": 1, "failed_feeds": ["Gone"],
+              "failed_ratio": 0.25, "notes": []}
+    env = {**airflow_env(tmp_path / "airflow-home"), "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "a lot"}
+
+    def check(record, env) -> dict:
+        kwargs = json.dumps({"record_id": "r", "xcom": {"finalize": record}})
+        return _scenario(["call-task", "newsroom_ingest", "check", kwargs], env, tmp_path)
+
+    bad = check(record, env)
+    assert bad["raised"] == "AirflowFailException", bad
+    assert bad["message"].startswith("ConfigError (not retried): ")
+    assert "NEWSROOM_MAX_FAILED_FEEDS_RATIO" in bad["message"]
+    assert "\n" not in bad["message"] and len(bad["message"]) < 1_000
+    env["NEWSROOM_MAX_FAILED_FEEDS_RATIO"] = "0.2"
+    assert "1 of 4 feeds failed" in check(record, env)["message"]
+    env["NEWSROOM_MAX_FAILED_FEEDS_RATIO"] = "0.5"
+    assert check(record, env) == {"returned": None}
+    assert "finalize failed" in check(None, env)["message"]
+
+
 def test_errors_a_retry_cannot_fix_fail_the_task_at_once():
     from airflow.sdk.exceptions import AirflowFailException
 
