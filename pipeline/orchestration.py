@@ -807,11 +807,15 @@ def evaluate_alerts(rule_names: list[str] | None = None, dry_run: bool = False,
 
 def alerts_failure(report: dict) -> str | None:
     """Why the alerts task must fail once the whole evaluation is done (as `newsroom alerts run` exits 1): a
-    delivery failed or a rule could not be evaluated. Undelivered items stay pending for the next run."""
+    delivery failed or a rule could not be evaluated. Undelivered items stay pending for the next run. The report's
+    `errors` count every problem, failed deliveries included: "6 alert delivery(ies) failed and 4 error(s)" read as
+    ten problems where there were four failed messages and no rule in error."""
     if not (report.get("failed") or report.get("errors")):
         return None
-    details = "; ".join(str(f) for f in (report.get("failures") or [])[:5])
-    return (f"{report.get('failed', 0)} alert delivery(ies) failed and {report.get('errors', 0)} error(s), "
+    failures = report.get("failures") or []
+    not_evaluated = sum(1 for result in (report.get("per_rule") or {}).values() if result.get("error"))
+    details = "; ".join(str(f) for f in failures[:5]) + (f"; and {len(failures) - 5} more" if len(failures) > 5 else "")
+    return (f"{report.get('failed', 0)} alert(s) not delivered, {not_evaluated} rule(s) not evaluated, "
             f"{report.get('sent', 0)} sent; undelivered items stay pending for the next run"
             + (f": {details}" if details else ""))
 

@@ -458,11 +458,20 @@ def test_raw_client_errors_become_one_sentence_with_a_tls_hint():
 
 
 def test_alerts_task_fails_when_deliveries_failed():
-    report = {"sent": 0, "failed": 5, "pending": 5, "errors": 4,
-              "failures": ["rule 'AI Act' → E-mail channel: no SMTP server configured"]}
+    """Measured live (2026-12-05, SMTP, Slack and webhook targets down): the task failed with "6 alert delivery(ies)
+    failed and 4 error(s)", the four errors being those failed deliveries, not four more problems."""
+    failures = [f"rule 'AI Act' → {channel}: request failed: [Errno 111] Connection refused"
+                for channel in ("email to desk@example.org", "Slack", "webhook")]
+    report = {"sent": 0, "failed": 6, "pending": 6, "errors": 4, "per_rule": {"AI Act": {"failed": 3},
+              "Mistral": {"failed": 3}}, "failures": [*failures, "rule 'Mistral' → webhook: refused"]}
     reason = orchestration.alerts_failure(report)
-    assert reason.startswith("5 alert delivery(ies) failed and 4 error(s)") and "no SMTP server" in reason
-    assert "stay pending" in reason
+    assert reason.startswith("6 alert(s) not delivered, 0 rule(s) not evaluated, 0 sent;"), reason
+    assert "stay pending" in reason and reason.count("Connection refused") == 3
+    broken = {"sent": 2, "failed": 0, "errors": 1, "per_rule": {"AI Act": {"error": "rule 'AI Act': bad query"}},
+              "failures": ["rule 'AI Act': bad query"]}
+    assert orchestration.alerts_failure(broken).startswith("0 alert(s) not delivered, 1 rule(s) not evaluated, 2 sent")
+    many = {**report, "failures": [f"rule {n} → webhook: refused" for n in range(8)]}
+    assert orchestration.alerts_failure(many).endswith("; and 3 more")
     assert orchestration.alerts_failure({"sent": 3, "failed": 0, "errors": 0}) is None
 
 
