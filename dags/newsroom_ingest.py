@@ -7,8 +7,8 @@ NEWSROOM_FEED_PARALLELISM (feeds fetched at once, default 4: no models in those 
 (default 3, exponential backoff from NEWSROOM_RETRY_DELAY_SECONDS, default 120), checked in newsroom_settings.py.
 Everything else (store, feeds, data dir, NEWSROOM_MAX_FAILED_FEEDS_RATIO) is read at run time. Idempotent per
 logical date: the run record's id derives from it and article ids from URLs, so a rerun or a backfill overwrites,
-never duplicates; the record keeps every attempt. `announce` emits the Asset event (alerts) whenever the feeds were
-listed and something was indexed or the run did not fail; the leaf `check` then fails the run when the feeds could
+never duplicates; the record keeps every attempt. `announce` emits the Asset event (alerts) only when the run wrote
+articles (new, updated or replayed), even a run then failed; the leaf `check` then fails the run when the feeds could
 not be listed, when more than NEWSROOM_MAX_FAILED_FEEDS_RATIO (default 0.5) of the feeds failed, or the run failed.
 """
 
@@ -44,6 +44,9 @@ DEFAULT_ARGS = {
                        description="Only these feed names (default: every feed)."),
         "since": Param(None, type=["null", "string"], pattern=ISO_DATE,
                        description="Only items published since this ISO date (YYYY-MM-DD[THH:MM])."),
+        "refetch": Param(False, type="boolean",
+                         description="Fetch every listed page again, even those already stored or staged by another "
+                                     "run (after an extraction fix)."),
     },
     doc_md=__doc__,
 )
@@ -67,7 +70,7 @@ def newsroom_ingest():
         from pipeline.orchestration import collect_feed as collect
         from pipeline.orchestration import run_task
 
-        return run_task(collect, feed_name, record_id, since=params.get("since"))
+        return run_task(collect, feed_name, record_id, since=params.get("since"), refetch=bool(params.get("refetch")))
 
     # one at a time across runs: a backfill runs beside the scheduled runs, and this task is the feed state's writer
     @task(trigger_rule="all_done", execution_timeout=timedelta(hours=4), max_active_tis_per_dag=1)
@@ -96,17 +99,15 @@ def newsroom_ingest():
         from pipeline.orchestration import should_announce
 
         if not should_announce(record):
-            raise AirflowSkipException(f"run {record['run_id']} failed with nothing indexed: no Asset event")
+            raise AirflowSkipException(f"run {record['run_id']} wrote no article (nothing new, updated or "
+                                       "replayed): no Asset event, newsroom_alerts waits for its cron")
         outlet_events[ARTICLES].extra = record
 
     @task(trigger_rule="all_done")
     def check(record_id: str, ti=None) -> None:
-        from pipeline.orchestration import airflow_settings, check_failed_feeds
+        from pipeline.orchestration import run_failure, run_task
 
-        record = ti.xcom_pull(task_ids="finalize")
-        if record is None:
-            raise AirflowFailException(f"finalize failed (see its log): run {record_id} is not complete")
-        reason = check_failed_feeds(record, airflow_settings().max_failed_feeds_ratio)
+        reason = run_task(run_failure, ti.xcom_pull(task_ids="finalize"), record_id)
         if reason:
             raise AirflowFailException(reason)
 

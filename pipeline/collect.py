@@ -225,6 +225,11 @@ class Collector:
         return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(s).items()}
                 for s in self._states_to_save()]
 
+    def read_in_full_next_run(self, feed_url: str) -> None:
+        """Save no validator or body hash for this feed: its next run reads every item again (an item left to
+        another run that may still fail is then fetched, unless it is stored by then)."""
+        self._retry_feeds.add(feed_url)
+
     def commit(self) -> None:
         """Persist feed validators/hashes (and seen ids): call once the yielded articles are safely stored."""
         self.state.save_feed_states(self._states_to_save())

@@ -30,6 +30,7 @@ SMTP_CONNECTION = "newsroom_smtp"
 SLACK_CONNECTION = "newsroom_slack"
 ARTICLES_ASSET_URI = "newsroom://articles"
 DONE_MARKER = "done.json"  # left in a run's staging dir once its articles are indexed: a re-run of the step is a no-op
+CONCURRENT_STAGING_HOURS = 6  # another run's staged files this recent belong to a run under way (not a failed one)
 TLS_HINT = (" The TLS handshake failed: is the server plain http? Then use an http:// URL in NEWSROOM_ES_URL or "
             "the Airflow connection newsroom_es.")
 
@@ -340,13 +341,40 @@ def _error_file(staged: Path) -> Path:
     return staged.with_suffix(".error.json")
 
 
-def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings: Settings | None = None) -> dict:
+def staged_by_other_runs(settings: Settings, run_id: str, ids: list[str],
+                         hours: float = CONCURRENT_STAGING_HOURS) -> set[str]:
+    """Which of these article ids (or link ids) another run under way has staged and not indexed yet: a backfill's
+    feed tasks beside the scheduled run's fetched and extracted every page again, to find it unchanged at indexing.
+    Staged files older than `hours` are a failed run's, left for a retry that may never come: not counted."""
+    wanted, found = set(ids), set()
+    root = Path(settings.data_dir) / "staged"
+    cutoff = time.time() - hours * 3600
+    for path in root.glob("*/*.jsonl") if root.is_dir() and wanted else []:
+        try:
+            if path.parent.name == run_id or path.stat().st_mtime < cutoff:
+                continue
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):  # indexed and removed meanwhile, or damaged: fetch as usual
+            continue
+        for line in lines:
+            try:
+                article = json.loads(line)
+                found.update(wanted.intersection([article["id"], *(article.get("link_ids") or [])]))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
+
+
+def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings: Settings | None = None,
+                 refetch: bool = False) -> dict:
     """Fetch → extract → archive one feed; its articles go to a staged JSON Lines file under the data dir.
 
     Cheap and isolated (no models): one mapped task per feed. The feed state is NOT committed here: the
     enrich-and-index task commits it once the articles are indexed. Raises FeedFailed when the feed itself could
     not be read, so Airflow retries it (or fails at once when a retry cannot help, e.g. a refused URL); the feed's
-    URL and error are left next to the staged file for the run record.
+    URL and error are left next to the staged file for the run record. A page already stored, or staged by another
+    run under way (a backfill beside the scheduled run), is not fetched again unless `refetch` (the DAG param) asks
+    for every listed page, as `newsroom fetch --include-seen` does.
     """
     from pipeline.collect import Collector, collect_to_file
     from pipeline.feeds import load_feeds
@@ -369,11 +397,23 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     except NewsroomError as exc:
         log.warning("store not available to check known articles (%s): fetching all", exc)
         client = None
-    collector = Collector(settings, [feeds[feed_name]], is_known=known_checker(client, settings),
+    stored, left_to_others = known_checker(client, settings), set()
+
+    def is_known(ids: list[str]) -> set[str]:
+        known = stored(ids)
+        left_to_others.update(staged_by_other_runs(settings, run_id, [i for i in ids if i not in known]))
+        return known | left_to_others
+
+    collector = Collector(settings, [feeds[feed_name]], is_known=None if refetch else is_known,
                           is_updated=updated_checker(client, settings), guid_versions=guid_checker(client, settings),
-                          stored_headlines=headline_checker(client, settings), since=when, defer_failures=True)
+                          stored_headlines=headline_checker(client, settings), since=when, defer_failures=True,
+                          refresh_feeds=refetch)
     path = _staged_file(settings, run_id, feed_name)
     collect_to_file(collector, path, commit=False)
+    if left_to_others:  # should that run fail for good, the next run reads the feed in full and fetches them
+        collector.read_in_full_next_run(str(feeds[feed_name].url))
+        log.info("feed %s: %d known page(s) not fetched again, some of them staged by another run under way",
+                 feed_name, collector.stats.known)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
     # single writer of the feed state (docs/production.md, "Scaling past one machine").
     _write_json(path.with_suffix(".state.json"), collector.pending_states())
@@ -676,6 +716,7 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         "articles": counts.get("articles", 0),
         "indexed": counts.get("indexed", 0),
         "updated": counts.get("updated", 0),
+        "replayed": counts.get("replayed_created", 0) + counts.get("replayed_updated", 0),
         "spooled": merged.get("spooled", 0),
         "dead_letters": merged.get("dead_letters", 0),
         "notes": merged["notes"][-3:],
@@ -716,11 +757,22 @@ def list_failure(record: dict) -> str | None:
 
 
 def should_announce(record: dict) -> bool:
-    """Whether the run's Asset event goes out (newsroom_alerts then runs): whenever the feeds were listed, even for
-    a run that is then failed (its indexed articles deserve their alerts now), unless it failed with nothing new."""
+    """Whether the run's Asset event goes out (newsroom_alerts then runs): only when the run wrote articles (new,
+    updated, or replayed from the spool), even a run that is then failed (they deserve their alerts now). Airflow
+    reads an event as "the asset was updated" and starts every DAG scheduled on it: a run that found nothing new
+    started the alerts DAG for nothing. Volume rules (a silence, a drop) still run on the alerts DAG's cron."""
     if list_failure(record):
         return False
-    return record["status"] != "failed" or bool(record.get("indexed") or record.get("updated"))
+    return bool(record.get("indexed") or record.get("updated") or record.get("replayed"))
+
+
+def run_failure(record: dict | None, record_id: str, settings: Settings | None = None) -> str | None:
+    """The `check` task: why the DAG run must fail, or None. Its settings are read here, under `run_task` as every
+    other task's are: a bad NEWSROOM_MAX_FAILED_FEEDS_RATIO or Airflow connection failed this one task with a
+    traceback, retried, instead of the one sentence the other tasks give."""
+    if record is None:
+        return f"finalize failed (see its log): run {record_id} is not complete"
+    return check_failed_feeds(record, (settings or airflow_settings()).max_failed_feeds_ratio)
 
 
 def check_failed_feeds(record: dict, max_ratio: float) -> str | None:
@@ -755,11 +807,15 @@ def evaluate_alerts(rule_names: list[str] | None = None, dry_run: bool = False,
 
 def alerts_failure(report: dict) -> str | None:
     """Why the alerts task must fail once the whole evaluation is done (as `newsroom alerts run` exits 1): a
-    delivery failed or a rule could not be evaluated. Undelivered items stay pending for the next run."""
+    delivery failed or a rule could not be evaluated. Undelivered items stay pending for the next run. The report's
+    `errors` count every problem, failed deliveries included: "6 alert delivery(ies) failed and 4 error(s)" read as
+    ten problems where there were four failed messages and no rule in error."""
     if not (report.get("failed") or report.get("errors")):
         return None
-    details = "; ".join(str(f) for f in (report.get("failures") or [])[:5])
-    return (f"{report.get('failed', 0)} alert delivery(ies) failed and {report.get('errors', 0)} error(s), "
+    failures = report.get("failures") or []
+    not_evaluated = sum(1 for result in (report.get("per_rule") or {}).values() if result.get("error"))
+    details = "; ".join(str(f) for f in failures[:5]) + (f"; and {len(failures) - 5} more" if len(failures) > 5 else "")
+    return (f"{report.get('failed', 0)} alert(s) not delivered, {not_evaluated} rule(s) not evaluated, "
             f"{report.get('sent', 0)} sent; undelivered items stay pending for the next run"
             + (f": {details}" if details else ""))
 

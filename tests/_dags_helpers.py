@@ -5,6 +5,7 @@ dags folder) is set before Airflow is imported and never leaks into the rest of 
     python tests/_dags_helpers.py test-ingest 2026-11-20T00:00:00+00:00 [--migrate] [--conf JSON]
     python tests/_dags_helpers.py test-dag newsroom_alerts 2026-11-20T06:15:00+00:00
     python tests/_dags_helpers.py task-log FEED_NAME RECORD_ID
+    python tests/_dags_helpers.py call-task newsroom_ingest check '{"record_id": "r", "xcom": {"finalize": {…}}}'
 
 Each prints one JSON line (prefixed RESULT=) with what the test checks.
 """
@@ -198,6 +199,22 @@ def _value(row):
     return json.loads(value) if isinstance(value, str) else value
 
 
+def call_task(dag_id: str, task_id: str, kwargs: dict) -> None:
+    """A task's body as the DAG file wires it, called outside a run: `xcom` in `kwargs` answers `ti.xcom_pull`."""
+    from types import SimpleNamespace
+
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    bag = BundleDagBag(dag_folder=str(DAGS), bundle_path=DAGS)
+    task = bag.dags[dag_id].get_task(task_id)  # no metadata DB needed
+    xcom = kwargs.pop("xcom", {})
+    ti = SimpleNamespace(xcom_pull=lambda task_ids=None, **_: xcom.get(task_ids))
+    try:
+        _emit({"returned": task.python_callable(**kwargs, ti=ti)})
+    except Exception as exc:  # noqa: BLE001 - what the task raises is what the test checks
+        _emit({"raised": type(exc).__name__, "message": str(exc)})
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "integrity":
         integrity()
@@ -206,6 +223,8 @@ if __name__ == "__main__":
         test_ingest(sys.argv[2], "--migrate" in sys.argv, conf)
     elif sys.argv[1] == "test-dag":
         test_dag(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "call-task":
+        call_task(sys.argv[2], sys.argv[3], json.loads(sys.argv[4]))
     elif sys.argv[1] == "task-log":
         task_log(sys.argv[2], sys.argv[3])
     else:

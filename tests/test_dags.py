@@ -377,6 +377,34 @@ def test_finalize_names_failed_feeds_and_keeps_every_attempt_of_a_date(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_the_asset_event_goes_out_only_when_the_run_wrote_articles(es_url):
+    """Every listed run announced newsroom://articles, and Airflow starts the DAGs scheduled on an asset at each event
+    ("the asset was updated"): a daily run that found nothing new started newsroom_alerts for nothing. The event now
+    goes out when the run wrote articles (new, updated, or replayed from the spool), a failed run's included."""
+    settings = load_settings()
+    part = {"run_id": "r", "status": "ok", "counts": {"feeds": 1, "feeds_ok": 1, "articles": 4, "known": 4},
+            "feeds": ["A"]}
+
+    def record(run: str, collected: list, **counts) -> dict:
+        indexed = {"run_id": "r", "status": "ok", "counts": counts, "feeds": []}
+        return orchestration.finalize_run(collected, run, ["A"], settings=settings, indexed=indexed)
+
+    try:
+        nothing_new = record("airflow-a-1", [part], indexed=0, updated=0, unchanged=4)
+        assert nothing_new["status"] == "ok" and not orchestration.should_announce(nothing_new)
+        assert orchestration.should_announce(record("airflow-a-2", [part], indexed=2))
+        assert orchestration.should_announce(record("airflow-a-3", [part], updated=1))
+        replayed = record("airflow-a-4", [part], indexed=0, replayed_created=3)
+        assert replayed["replayed"] == 3 and orchestration.should_announce(replayed)
+        dead = record("airflow-a-5", [], indexed=0)  # the only feed failed: nothing new, no event
+        assert dead["status"] == "failed" and not orchestration.should_announce(dead)
+        failed_with_news = record("airflow-a-6", [part, None], indexed=2)  # red run, its articles still announced
+        failed_with_news["status"] = "failed"
+        assert orchestration.should_announce(failed_with_news)
+    finally:
+        drop_prefix(make_client(settings), settings.es_index_prefix)
+
+
 def test_store_down_in_finalize_is_one_sentence_and_the_record_is_written_later(es_url, monkeypatch):
     up = load_settings()
     part = {"run_id": "r", "status": "ok", "started_at": "2026-11-20T00:00:00+00:00",
@@ -430,11 +458,20 @@ def test_raw_client_errors_become_one_sentence_with_a_tls_hint():
 
 
 def test_alerts_task_fails_when_deliveries_failed():
-    report = {"sent": 0, "failed": 5, "pending": 5, "errors": 4,
-              "failures": ["rule 'AI Act' → E-mail channel: no SMTP server configured"]}
+    """Measured live (2026-12-05, SMTP, Slack and webhook targets down): the task failed with "6 alert delivery(ies)
+    failed and 4 error(s)", the four errors being those failed deliveries, not four more problems."""
+    failures = [f"rule 'AI Act' → {channel}: request failed: [Errno 111] Connection refused"
+                for channel in ("email to desk@example.org", "Slack", "webhook")]
+    report = {"sent": 0, "failed": 6, "pending": 6, "errors": 4, "per_rule": {"AI Act": {"failed": 3},
+              "Mistral": {"failed": 3}}, "failures": [*failures, "rule 'Mistral' → webhook: refused"]}
     reason = orchestration.alerts_failure(report)
-    assert reason.startswith("5 alert delivery(ies) failed and 4 error(s)") and "no SMTP server" in reason
-    assert "stay pending" in reason
+    assert reason.startswith("6 alert(s) not delivered, 0 rule(s) not evaluated, 0 sent;"), reason
+    assert "stay pending" in reason and reason.count("Connection refused") == 3
+    broken = {"sent": 2, "failed": 0, "errors": 1, "per_rule": {"AI Act": {"error": "rule 'AI Act': bad query"}},
+              "failures": ["rule 'AI Act': bad query"]}
+    assert orchestration.alerts_failure(broken).startswith("0 alert(s) not delivered, 1 rule(s) not evaluated, 2 sent")
+    many = {**report, "failures": [f"rule {n} → webhook: refused" for n in range(8)]}
+    assert orchestration.alerts_failure(many).endswith("; and 3 more")
     assert orchestration.alerts_failure({"sent": 3, "failed": 0, "errors": 0}) is None
 
 
@@ -451,6 +488,29 @@ def test_failed_feeds_above_the_ratio_fail_the_run_below_it_only_name_them(caplo
     assert "all 2 feeds failed" in orchestration.check_failed_feeds(every, 1.0)  # always, whatever the ratio
     assert orchestration.check_failed_feeds({**record, "status": "failed", "failed_feeds": [], "feeds_failed": 0,
                                              "failed_ratio": 0.0}, 0.5)
+
+
+def test_the_check_task_names_a_bad_setting_in_one_sentence_as_the_other_tasks_do(tmp_path):
+    """`check` read its settings outside `run_task`: a bad NEWSROOM_MAX_FAILED_FEEDS_RATIO failed it with a bare
+    ConfigError traceback, retried three times, where every other task fails at once with one sentence."""
+    record = {"run_id": "r", "status": "partial", "feeds": 4, "feeds_failed": 1, "failed_feeds": ["Gone"],
+              "failed_ratio": 0.25, "notes": []}
+    env = {**airflow_env(tmp_path / "airflow-home"), "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "a lot"}
+
+    def check(record, env) -> dict:
+        kwargs = json.dumps({"record_id": "r", "xcom": {"finalize": record}})
+        return _scenario(["call-task", "newsroom_ingest", "check", kwargs], env, tmp_path)
+
+    bad = check(record, env)
+    assert bad["raised"] == "AirflowFailException", bad
+    assert bad["message"].startswith("ConfigError (not retried): ")
+    assert "NEWSROOM_MAX_FAILED_FEEDS_RATIO" in bad["message"]
+    assert "\n" not in bad["message"] and len(bad["message"]) < 1_000
+    env["NEWSROOM_MAX_FAILED_FEEDS_RATIO"] = "0.2"
+    assert "1 of 4 feeds failed" in check(record, env)["message"]
+    env["NEWSROOM_MAX_FAILED_FEEDS_RATIO"] = "0.5"
+    assert check(record, env) == {"returned": None}
+    assert "finalize failed" in check(None, env)["message"]
 
 
 def test_errors_a_retry_cannot_fix_fail_the_task_at_once():
@@ -549,7 +609,8 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
         second = _scenario(["test-ingest", day], env, tmp_path)
         assert second["state"] == "success" and second["record"]["run_id"] == record_id
         assert second["record"]["indexed"] == 0 and second["record"]["updated"] == 0
-        assert len(second["asset_events"]) == 2  # each successful run announces itself; alerts dedupe by article
+        # nothing new: no Asset event, so newsroom_alerts is not started for nothing (it still runs on its cron)
+        assert second["tis"]["announce[-1]"] == "skipped" and len(second["asset_events"]) == 1
         after_second = _snapshot(client, settings)
         assert after_second["articles"] == after_first["articles"]  # not one article re-written
         assert after_second["mentions"] == after_first["mentions"]
@@ -569,11 +630,16 @@ def test_ingest_dag_end_to_end_is_idempotent(fixture_site, es_url, tmp_path):
 
         # Above NEWSROOM_MAX_FAILED_FEEDS_RATIO the DAG run is red (1 of 4 feeds > 0.2); the record is written
         strict = {**env, "NEWSROOM_MAX_FAILED_FEEDS_RATIO": "0.2"}
-        third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00"], strict, tmp_path)
+        gone = sorted(after_first["articles"])[0]  # one article to index again, with every page fetched again
+        client.delete_by_query(index=index_names(settings.es_index_prefix)["articles"],
+                               query={"ids": {"values": [gone]}}, refresh=True)
+        third = _scenario(["test-ingest", "2026-11-21T00:00:00+00:00", "--conf", json.dumps({"refetch": True})],
+                          strict, tmp_path)
         assert third["state"] == "failed" and third["tis"]["check[-1]"] == "failed", third["tis"]
         assert third["tis"]["enrich_index[-1]"] == "success" and third["tis"]["finalize[-1]"] == "success"
+        assert third["record"]["indexed"] == 1
         # the run is red, yet its Asset event went out: alerts on what it indexed do not wait for the cron
-        assert third["tis"]["announce[-1]"] == "success" and len(third["asset_events"]) == 3
+        assert third["tis"]["announce[-1]"] == "success" and len(third["asset_events"]) == 2
         assert "airflow-newsroom_ingest-20261121T000000Z" in _snapshot(client, settings)["runs"]
     finally:
         drop_prefix(client, settings.es_index_prefix)
@@ -1072,3 +1138,38 @@ def test_overlapping_runs_each_count_a_failing_feed_once(settings, tmp_path, mon
         (stage / name).write_bytes(data)
     orchestration.enrich_and_index_run([None], "run-backfill", settings=gone)
     assert StateStore(gone.data_dir).feed_state(url).consecutive_failures == 2
+
+
+def test_a_backfill_beside_a_run_under_way_does_not_fetch_the_pages_that_run_staged(fixture_site, settings):
+    """Measured live (2026-12-05): a backfill's feed tasks beside the scheduled run's fetched and extracted the same
+    pages again, to find them unchanged at indexing. A page another run under way staged (or the store holds) is
+    not fetched again; the param `refetch` still fetches every page; a failed run's old staged files do not count."""
+    from pipeline.state import StateStore
+
+    collected = {}
+
+    def pages_fetched(run: str, **kwargs) -> int:
+        fixture_site.requests.clear()
+        collected[run] = orchestration.collect_feed("The Compute Ledger", run, settings=settings, **kwargs)
+        return sum(1 for path in fixture_site.requests if path.startswith("/articles/"))
+
+    first = pages_fetched("run-scheduled")
+    assert first >= 3
+    assert pages_fetched("run-backfill") == 0  # staged by the scheduled run, not indexed yet
+    assert pages_fetched("run-manual", refetch=True) == first
+    indexed = {run: orchestration.enrich_and_index_run([collected[run]], run, settings=settings)["counts"]["indexed"]
+               for run in ("run-scheduled", "run-backfill")}
+    assert indexed == {"run-scheduled": first, "run-backfill": 0}
+    # the backfill left the pages to a run that could still fail: its feed is read in full next time
+    url = fixture_site.url("feeds/en-tech.xml")
+    assert StateStore(settings.data_dir).feed_state(url).body_hash is None
+    assert orchestration.enrich_and_index_run([collected["run-manual"]], "run-manual",
+                                              settings=settings)["counts"]["unchanged"] == first
+    assert pages_fetched("run-next") == 0  # stored now
+    stale = orchestration.staging_dir(settings, "run-failed")
+    stale.mkdir(parents=True)
+    failed_run = stale / "ledger.jsonl"
+    failed_run.write_text(json.dumps({"id": "abc", "link_ids": ["def"]}) + "\n", encoding="utf-8")
+    assert orchestration.staged_by_other_runs(settings, "run-x", ["def", "zzz"]) == {"def"}
+    os.utime(failed_run, (0, 0))  # a failed run's files, kept a week for a retry: its pages are fetched
+    assert orchestration.staged_by_other_runs(settings, "run-x", ["def"]) == set()
