@@ -317,8 +317,6 @@ def coverage(
     interval = one_of(interval, INTERVALS, "interval")  # any case: `--interval Week`
     count = one_of(count, COUNT_MODES, "count mode")
     entities = list(dict.fromkeys(e.strip() for e in entities if e and e.strip()))
-    if not entities:
-        raise NewsroomError("Give at least one --entity (a watched company, e.g. \"Mistral AI\").")
     tz = zone(settings)
     notes: list[str] = []
     tz_applied = not is_standin(client)
@@ -393,7 +391,8 @@ def coverage(
     alias = index_names(settings.es_index_prefix)["mentions"]
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No mentions index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
-    aggs = client.search(index=alias, **body)["aggregations"]
+    # no company (a report over a period nobody was mentioned in): the period alone, nothing to count
+    aggs = client.search(index=alias, **body)["aggregations"] if entities else {"top_sources": {"buckets": []}}
 
     # counted up to now at most: with an `--until` to come (`--until` next Sunday), today's bucket and the ones after
     # it were shown whole, this week's first days read as a full week beside last week's
@@ -433,7 +432,7 @@ def coverage(
         for b in aggs["top_sources"]["buckets"]
     ]
     top_sources = sorted(top_sources, key=lambda s: (-s["count"], s["source"]))[:TOP_SOURCES]
-    partial = [p["date"] for p in next(iter(series.values())) if p["partial"]]  # same buckets for every company
+    partial = [p["date"] for p in next(iter(series.values()), []) if p["partial"]]  # same buckets for every company
     if partial:
         going_on = " or they are not over yet" if measured < last else ""  # an --until still to come
         notes.append(f"partial {interval}s (the period covers only part of them{going_on}): {', '.join(partial)}")
