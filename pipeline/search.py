@@ -513,6 +513,56 @@ def refuse_regex(text: str) -> None:
                                 f"write the start of a word followed by *{hint}, or its forms joined by OR.")
 
 
+# Lucene's range (`[1 TO 5]`, `{a TO b}`, `date:[2026-11-01 TO *]`, as Kibana and query_string take them)
+_RANGE = re.compile(r"(?<![^\s(+|-])(?:([^\W\d]\w*):)?([\[{])\s*(\S+)\s+TO\s+(\S+?)\s*([\]}])(?![^\s)|+])")
+
+
+def refuse_range(text: str) -> None:
+    """simple_query_string has no ranges: `[1 TO 5]` required the words "1", "to" and "5", and found nothing without
+    a word why. A range of dates names the options that give one."""
+    from pipeline.configfiles import shown_value
+
+    for part in text.split('"')[::2]:  # outside quotes
+        if match := _RANGE.search(part):
+            field, _, low, high, _ = match.groups()
+            if field and OTHER_FIELDS.get(field.lower()) == "--since/--until":
+                since = f"--since {low}" if low != "*" else ""
+                until = f"--until {high}" if high != "*" else ""
+                hint = f"give the dates as options: {' '.join(filter(None, (since, until)))} (days included)"
+            else:
+                hint = ("search reads words, not values between bounds; a period is --since/--until, and several "
+                        "words or numbers are joined by OR (1 OR 2 OR 3)")
+            raise NewsroomError(f"{shown_value(match.group(0))} is a range, which search does not read: {hint}.")
+
+
+# Lucene's old fuzzy similarity (`Mistral~0.5`): a fraction after a word's ~, where simple_query_string wants edits
+_SIMILARITY = re.compile(r"(?<=[^\W_])~(\d*\.\d+)(?=[\s)|+]|$)")
+
+
+def fuzzy_edits(text: str) -> tuple[str, list[str]]:
+    """`Mistral~0.5` as Lucene reads a similarity (edits = (1 - 0.5) × the word's length, at most 2), with a note:
+    simple_query_string takes only a whole number of edits after ~, so the cluster read no fuzziness at all and the
+    stand-in the number "5" as a word to find ("0 article(s) match." without a word why). Quoted text stays."""
+    from pipeline.configfiles import shown_value
+
+    parts, notes = text.split('"'), []
+    for i in range(0, len(parts), 2):  # outside quotes
+        def edits(match: re.Match) -> str:
+            word = re.search(r"[^\s(+|-]+$", parts[i][:match.start()]).group(0)
+            similarity = float(match.group(1))
+            if similarity >= 1:
+                raise NewsroomError(f"{shown_value(word + match.group(0))}: the number after ~ is how many letters may "
+                                    f"differ, a whole number ({word}~1 or {word}~2).")
+            count = min(2, int((1 - similarity) * len(word)))
+            changed = f"up to {count} letter(s) changed" if count else "no letter changed"
+            notes.append(f"{word}~{match.group(1)} (Lucene's old similarity) was read as {word}~{count}: the word with "
+                         f"{changed}.")
+            return f"~{count}"
+
+        parts[i] = _SIMILARITY.sub(edits, parts[i])
+    return '"'.join(parts), notes
+
+
 # one or more * opening a word (`*istral`, `-*cloud`, `(*a`), not a * alone
 _LEADING_WILDCARD = re.compile(r"(?<![^\s(|+-])\*+(?=\w)")
 
@@ -543,6 +593,7 @@ def parse_query(query: str) -> ParsedQuery:
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
     typed = plain_typography(" ".join((query or "").split()))
     refuse_regex(typed)
+    refuse_range(typed)
     text, parsed.notes = balanced(word_operators(typed))
     depth_at, depth = {}, 0
     for at, char in _outside_quotes(text):
@@ -595,7 +646,8 @@ def parse_query(query: str) -> ParsedQuery:
     text, field_notes = field_prefixes(text)
     text, boost_notes = without_boosts(text)
     text, leading_notes = without_leading_wildcards(text)
-    parsed.notes += field_notes + boost_notes + leading_notes + wildcard_notes(text)
+    text, fuzzy_notes = fuzzy_edits(text)
+    parsed.notes += field_notes + boost_notes + leading_notes + fuzzy_notes + wildcard_notes(text)
     parsed.text = apostrophe_spellings(slashed_phrases(hyphenated_phrases(prefix_terms(strip_elisions(
         " ".join(text.split()))))))
     return parsed
