@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
+from pipeline.companies import current_name, merged_counts, names_of, renamed, stored_names
 from pipeline.errors import ConfigError, NewsroomError, one_of
 from pipeline.safewrite import atomic_output, prepare_output
 from pipeline.settings import Settings, known_zone
@@ -295,8 +296,10 @@ def local_time(value: str | datetime | None, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _entity_filter(entity: str) -> dict:
-    return {"term": {"company": {"value": entity, "case_insensitive": True}}}
+def _entity_filter(names: list[str]) -> dict:
+    """A company's mentions, under its name or a former one (pipeline/companies.py), any case."""
+    clauses = [{"term": {"company": {"value": name, "case_insensitive": True}}} for name in names]
+    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
 def coverage(
@@ -317,6 +320,8 @@ def coverage(
     interval = one_of(interval, INTERVALS, "interval")  # any case: `--interval Week`
     count = one_of(count, COUNT_MODES, "count mode")
     entities = list(dict.fromkeys(e.strip() for e in entities if e and e.strip()))
+    renames = renamed(settings) if entities else {}
+    stored = {e: names_of(e, renames) for e in entities}  # a renamed company's articles stored under its former name
     tz = zone(settings)
     notes: list[str] = []
     tz_applied = not is_standin(client)
@@ -361,13 +366,13 @@ def coverage(
         "query": {
             "bool": {
                 "filter": [published_range(start, end)],
-                "should": [_entity_filter(e) for e in entities],
+                "should": [_entity_filter(stored[e]) for e in entities],
                 "minimum_should_match": 1,
             }
         },
         "aggs": {
             "per_entity": {
-                "filters": {"filters": {e: _entity_filter(e) for e in entities}},
+                "filters": {"filters": {e: _entity_filter(stored[e]) for e in entities}},
                 "aggs": {
                     "over_time": {
                         "date_histogram": histogram,
@@ -484,7 +489,7 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
     rows, notes = [], []
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"company": entity}}, published_range(start, end)]}},
+            {"terms": {"company": stored_names([entity], settings)}}, published_range(start, end)]}},
             aggs={"sources": {"terms": {"field": "source", "size": size}, "aggs": {
                 "tone": {"avg": {"field": "sentiment.score"}},
                 "labels": {"terms": {"field": "sentiment.label", "size": 5}}}}})
@@ -508,18 +513,19 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
     rows, notes = [], []
     mentioned: dict[str, int] = {}
+    renames = renamed(settings) if entities else {}
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"orgs": entity}}, published_range(start, end)]}},
+            {"terms": {"orgs": names_of(entity, renames)}}, published_range(start, end)]}},
             aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}}, track_total_hits=True)
         total = response["hits"]["total"]
         total = mentioned[entity] = total["value"] if isinstance(total, dict) else total
         notes += _left_out(entity, response["aggregations"]["with"], "companies most often mentioned with it",
                            size)
-        for b in response["aggregations"]["with"]["buckets"]:
-            if b["key"] != entity:
-                rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
-                             "share": round(b["doc_count"] / total, 4) if total else 0.0})
+        for company, count in merged_counts(response["aggregations"]["with"]["buckets"], renames):
+            if company != entity:
+                rows.append({"company": entity, "co_mentioned": company, "articles": count,
+                             "share": round(count / total, 4) if total else 0.0})
     return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
             "rows": rows, "articles": mentioned, "notes": notes}
 
@@ -534,7 +540,8 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
     from pipeline.corrections import evidence_of, shown_tone
 
     start, end = _window(settings, since, until)
-    filters = [{"terms": {"company": entities}}, published_range(start, end)]
+    renames = renamed(settings) if entities else {}
+    filters = [{"terms": {"company": stored_names(entities, settings)}}, published_range(start, end)]
     if tone:
         filters.append({"term": {"sentiment.label": tone}})
     reply = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
@@ -546,7 +553,8 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
         sentiment = shown_tone(doc.get("sentiment"))
         corrected = bool(sentiment.get("corrected"))
         row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
-               "company": doc.get("company"), "tone": sentiment.get("label"), "score": sentiment.get("score"),
+               "company": current_name(doc.get("company"), renames), "tone": sentiment.get("label"),
+               "score": sentiment.get("score"),
                "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
                "url": doc.get("url"), "corrected": corrected,
                "corrected_by": sentiment.get("corrected_by") if corrected else None,

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
+from pipeline.companies import merged_counts, named_today, names_of, renamed, stored_names
 from pipeline.coverage import (coverage, local_time, published_range, query_window, render_png,
                                voice_percentages)
 from pipeline.errors import NewsroomError
@@ -70,18 +71,20 @@ class ReportSummary:
 NO_COMPANY = "No watched company is mentioned in this period."
 
 
-def _any_company(entities: list[str], field_name: str) -> dict:
-    return {"bool": {"should": [{"term": {field_name: {"value": e, "case_insensitive": True}}} for e in entities],
+def _any_company(names: list[str], field_name: str) -> dict:
+    return {"bool": {"should": [{"term": {field_name: {"value": e, "case_insensitive": True}}} for e in names],
                      "minimum_should_match": 1}}
 
 
-def _most_mentioned(client: Elasticsearch, settings: Settings, since, until, interval: str) -> list[str]:
+def _most_mentioned(client: Elasticsearch, settings: Settings, since, until, interval: str,
+                    renames: dict[str, str]) -> list[str]:
+    """The most mentioned companies, under their names today (a renamed one's mentions under both names count)."""
     start, end = query_window(settings, since, until, interval)  # the period the coverage will cover
     response = client.search(
         index=index_names(settings.es_index_prefix)["mentions"], size=0,
         query=published_range(start, end),
-        aggs={"companies": {"terms": {"field": "company", "size": MAX_COMPANIES}}})
-    return [b["key"] for b in response["aggregations"]["companies"]["buckets"]]
+        aggs={"companies": {"terms": {"field": "company", "size": MAX_COMPANIES + len(renames)}}})
+    return [name for name, _ in merged_counts(response["aggregations"]["companies"]["buckets"], renames)][:MAX_COMPANIES]
 
 
 def _terms(aggs: dict, name: str) -> list[tuple[str, int]]:
@@ -106,11 +109,12 @@ def collect(
 
         chosen = resolve_companies(entities, load_watchlist(watchlist_path(settings.config_dir)))
     # none mentioned in the period (a quiet week, a scheduled report): still a report, saying so, not an error
-    companies = chosen or _most_mentioned(client, settings, since, until, interval)
+    renames = renamed(settings)
+    companies = chosen or _most_mentioned(client, settings, since, until, interval, renames)
     cov = coverage(client, settings, companies, interval=interval, since=since, until=until)
     window = {"range": {"published_at": {"gte": cov["since"], **({"lt": cov["until"]} if cov["until"] else {})}}}
 
-    article_filter = [window] + ([_any_company(chosen, "orgs")] if chosen else [])
+    article_filter = [window] + ([_any_company(stored_names(chosen, settings), "orgs")] if chosen else [])
     articles = client.search(
         index=names["articles"], size=LATEST, query={"bool": {"filter": article_filter}},
         sort=[{"published_at": {"order": "desc"}}], source=ARTICLE_FIELDS,
@@ -121,7 +125,7 @@ def collect(
         index=names["mentions"], size=0,
         query={"bool": {"filter": [window, {"term": {"sentiment.label": "negative"}}]}},
         aggs={"per_company": {
-            "filters": {"filters": {e: {"term": {"company": {"value": e, "case_insensitive": True}}} for e in companies}},
+            "filters": {"filters": {e: _any_company(names_of(e, renames), "company") for e in companies}},
             "aggs": {"latest": {"top_hits": {
                 "size": NEGATIVE_PER_COMPANY, "sort": [{"published_at": {"order": "desc"}}],
                 "_source": ["title", "url", "source", "published_at", "sentiment", "article_sentiment", "lang"]}}}}})
@@ -130,11 +134,12 @@ def collect(
         entities=companies,
         coverage=cov,
         negative_counts={e: buckets[e]["doc_count"] for e in companies},
-        negative_articles={e: [stored_article(h["_source"]) for h in buckets[e]["latest"]["hits"]["hits"]] for e in companies},
+        negative_articles={e: [named_today(stored_article(h["_source"]), renames)
+                               for h in buckets[e]["latest"]["hits"]["hits"]] for e in companies},
         top_persons=_terms(aggs, "persons"),
         top_places=_terms(aggs, "places"),
         topics=_terms(aggs, "topics"),
-        latest=[stored_article(h["_source"]) for h in articles["hits"]["hits"]],
+        latest=[named_today(stored_article(h["_source"]), renames) for h in articles["hits"]["hits"]],
         top_authors=_terms(aggs, "authors"),
     )
 

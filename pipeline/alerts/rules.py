@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from pipeline.configfiles import describe_validation_error, read_yaml, shown_value
 from pipeline.errors import ConfigError
@@ -221,6 +221,8 @@ class Rule(_Strict):
     delivery: Literal["immediate", "grouped", "digest"] = "immediate"
     digest_hour: int = Field(default=8, ge=0, le=23)  # local hour (NEWSROOM_TIMEZONE) after which the digest goes
     channels: list[Channel] = Field(min_length=1)
+    # former name (as stored) → the company's name today, for the rule's companies (set by load_rules)
+    _renames: dict[str, str] = PrivateAttr(default_factory=dict)
 
     _numbers = field_validator("min_sentiment", "max_sentiment", "min_mentions", "digest_hour",
                                mode="before")(_not_a_boolean)
@@ -697,6 +699,9 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
                     problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': {exc}")
             before = len(rule.companies)
             rule.companies = list(dict.fromkeys(resolved))
+            # a company renamed in the watchlist: its articles stored under the former name match the rule too
+            rule._renames = {former: c.name for c in watchlist.companies if c.name in rule.companies
+                             for former in c.former_names}
             if len(resolved) == before and rule.min_mentions > max(1, len(rule.companies)):
                 # `companies: [Mistral, Mistral AI]` passed the count check as two names: one company, so a rule
                 # wanting both never fired, without a word
