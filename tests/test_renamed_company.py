@@ -134,3 +134,35 @@ def test_a_former_name_that_is_a_current_name_is_refused_naming_it(renamed_store
         load_watchlist(watchlist_path(settings.config_dir))
     assert f"former name '{former}' of 'OVH Groupe SA'" in str(exc.value) and fault in str(exc.value)
 
+
+def _stored_tones(client, settings, url: str) -> dict[str, tuple[str, bool]]:
+    hit = search_articles(client, settings, "", companies=["OVH Groupe SA"], size=10)
+    doc = next(h for h in hit.hits if h["url"] == url)
+    return {c["company"]: (c["tone"], bool(c["corrected_by"])) for c in doc["companies"]}
+
+
+def test_a_tone_correction_follows_a_renamed_company_before_and_after_reenrichment(renamed_store):
+    """`tone set ID --company "OVH Groupe SA"` on an article stored as OVHcloud's: "does not mention OVH Groupe SA
+    (it mentions: OVHcloud)"; and a correction recorded under the old name was left aside once the article was
+    re-enriched under the new one. Both now apply to the name the article is stored under."""
+    from pipeline.corrections import Correction, corrections_index, set_tone
+    from pipeline.urls import article_id
+
+    settings, client, _ = renamed_store
+    panne, resultats = article_id("https://a.example/panne"), article_id("https://a.example/resultats")
+    set_tone(client, settings, panne, "positive", company="OVH Groupe SA", analyst="alice")
+    assert _stored_tones(client, settings, "https://a.example/panne")["OVH Groupe SA"] == ("positive", True)
+    earlier = Correction(article_id=resultats, target="company", company="OVHcloud", label="negative",
+                         analyst="bob", corrected_at=datetime(2026, 11, 25, tzinfo=UTC))  # before the rename
+    client.index(index=corrections_index(settings), id=earlier.record_id(), refresh=True,
+                 document=earlier.model_dump(mode="json", exclude_none=True))
+    # `newsroom reenrich` writes both articles again, their company under its new name
+    again = [make_record("https://a.example/panne", story(801) + " suite", title="Panne chez OVHcloud",
+                         published=datetime(2026, 11, 18, 9, tzinfo=UTC), orgs={"OVH Groupe SA": -0.6, "Nvidia": 0.1},
+                         score=-0.5),
+             make_record("https://a.example/resultats", story(802) + " more", title="OVHcloud results",
+                         published=datetime(2026, 11, 19, 9, tzinfo=UTC), orgs={"OVH Groupe SA": 0.5}, score=0.4,
+                         lang="en", source="The Compute Ledger")]
+    assert index_enriched(client, settings, again).updated == 2
+    assert _stored_tones(client, settings, "https://a.example/panne")["OVH Groupe SA"] == ("positive", True)
+    assert _stored_tones(client, settings, "https://a.example/resultats")["OVH Groupe SA"] == ("negative", True)
