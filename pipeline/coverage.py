@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -533,39 +534,70 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
 MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]
 
 
+def _mentions_query(settings: Settings, entities: list[str], since, until, tone: str | None) -> dict:
+    start, end = _window(settings, since, until)
+    filters = [{"terms": {"company": stored_names(entities, settings)}}, published_range(start, end)]
+    if tone:
+        filters.append({"term": {"sentiment.label": tone}})
+    return {"bool": {"filter": filters}}
+
+
+def _mention_row(source: dict, renames: dict[str, str]) -> dict:
+    """One stored mention as `mentions` lists and exports it, the tone (and whether an analyst corrected it)."""
+    from pipeline.corrections import evidence_of, shown_tone
+
+    doc = stored_article(source)  # a mention written by an older version reads alike
+    sentiment = shown_tone(doc.get("sentiment"))
+    corrected = bool(sentiment.get("corrected"))
+    row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
+           "company": current_name(doc.get("company"), renames), "tone": sentiment.get("label"),
+           "score": sentiment.get("score"),
+           "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
+           "url": doc.get("url"), "corrected": corrected,
+           "corrected_by": sentiment.get("corrected_by") if corrected else None,
+           "model_label": sentiment.get("model_label") if corrected else None,
+           "confidence": sentiment.get("confidence"), "evidence": [] if corrected else evidence_of(sentiment)}
+    if corrected:  # the model's reasons are for its own label, as alerts and search give them
+        row.update({"model_confidence": sentiment.get("model_confidence"),
+                    "model_evidence": evidence_of(sentiment)})
+    return row
+
+
 def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
                   tone: str | None = None, size: int = 100) -> tuple[list[dict], int]:
     """The latest mentions of the companies (one row per article × company), newest first, with the tone (and
     whether an analyst corrected it), and how many mentions match in all: `size` bounds the rows, not the count."""
-    from pipeline.corrections import evidence_of, shown_tone
-
-    start, end = _window(settings, since, until)
     renames = renamed(settings) if entities else {}
-    filters = [{"terms": {"company": stored_names(entities, settings)}}, published_range(start, end)]
-    if tone:
-        filters.append({"term": {"sentiment.label": tone}})
     reply = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
-                          query={"bool": {"filter": filters}}, track_total_hits=True,
+                          query=_mentions_query(settings, entities, since, until, tone), track_total_hits=True,
                           sort=[{"published_at": {"order": "desc"}}])["hits"]
-    rows = []
-    for hit in reply["hits"]:
-        doc = stored_article(hit["_source"])  # a mention written by an older version reads alike
-        sentiment = shown_tone(doc.get("sentiment"))
-        corrected = bool(sentiment.get("corrected"))
-        row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
-               "company": current_name(doc.get("company"), renames), "tone": sentiment.get("label"),
-               "score": sentiment.get("score"),
-               "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
-               "url": doc.get("url"), "corrected": corrected,
-               "corrected_by": sentiment.get("corrected_by") if corrected else None,
-               "model_label": sentiment.get("model_label") if corrected else None,
-               "confidence": sentiment.get("confidence"), "evidence": [] if corrected else evidence_of(sentiment)}
-        if corrected:  # the model's reasons are for its own label, as alerts and search give them
-            row.update({"model_confidence": sentiment.get("model_confidence"),
-                        "model_evidence": evidence_of(sentiment)})
-        rows.append(row)
+    rows = [_mention_row(hit["_source"], renames) for hit in reply["hits"]]
     total = reply["total"]["value"] if isinstance(reply.get("total"), dict) else len(rows)
     return rows, total
+
+
+MENTIONS_PAGE = 1000
+
+
+def every_mention(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                  tone: str | None = None) -> Iterator[dict]:
+    """Every matching mention, newest first, a page at a time (`mentions --all --csv`): past the 10,000 one search
+    returns (Elasticsearch's result window), in memory bounded by a page whatever the count. `search_after` on a
+    sort made unique by the article and the company (real Elasticsearch refuses to sort on `_id`), as alert rules
+    page; a mention indexed meanwhile may be missed or listed, as with any paging without a point in time."""
+    renames = renamed(settings) if entities else {}
+    alias = _mentions_alias(client, settings)
+    query = _mentions_query(settings, entities, since, until, tone)
+    sort = [{"published_at": {"order": "desc"}}, {"article_id": {"order": "asc"}}, {"company": {"order": "asc"}}]
+    after = None
+    while True:
+        hits = client.search(index=alias, size=MENTIONS_PAGE, source=MENTION_FIELDS, query=query, sort=sort,
+                             **({"search_after": after} if after else {}))["hits"]["hits"]
+        for hit in hits:
+            yield _mention_row(hit["_source"], renames)
+        if len(hits) < MENTIONS_PAGE:
+            return
+        after = hits[-1]["sort"]
 
 
 TONE_LEGEND = "tone: average tone toward the company, -1 (negative) to +1 (positive)"

@@ -1136,3 +1136,35 @@ def test_an_output_whose_directory_cannot_be_created_is_refused_before_any_query
         proc = _cli(*args)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, (args, proc.stderr)
         assert message in " ".join(proc.stderr.split()), (args, proc.stderr)
+
+
+def test_mentions_all_writes_every_mention_past_the_10000_a_search_returns(es_url, tmp_path):
+    """An analyst exporting a busy company's mentions got at most 10,000 (`--size` is Elasticsearch's result window)
+    and no way to the rest: `mentions --all --csv` writes every one, newest first, a page at a time."""
+    from elasticsearch import helpers
+
+    from pipeline.store.templates import index_names
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [make_record("https://a.example/one", story(900), orgs={"Nvidia": 0.2},
+                                                  published=datetime(2026, 11, 17, 8, tzinfo=UTC))])
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    count = 10_500
+    helpers.bulk(client, ({"_index": alias, "_id": f"m{n}", "_source": {
+        "article_id": f"a{n:05d}", "company": "Nvidia", "source": "Wire", "lang": "en", "title": f"Story {n}",
+        "url": f"https://wire.example/{n}", "sentiment": {"label": "neutral", "score": 0.0},
+        "published_at": f"2026-11-{18 + n % 3}T{n % 24:02d}:{n % 60:02d}:00+00:00"}} for n in range(count)),
+        refresh=True, chunk_size=2000)
+    out = tmp_path / "all.csv"
+    proc = _cli("mentions", "--company", "nvidia", *WINDOW, "--all", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"{count + 1} mention(s), 2026-11-16 → 2026-11-22 (Europe/Paris): all written to" in proc.stdout
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == count + 1 and len({r["article_id"] for r in rows}) == count + 1  # each once
+    dates = [r["published_at"] for r in rows]
+    assert dates == sorted(dates, reverse=True)
+    refused = _cli("mentions", "--company", "nvidia", "--all")
+    assert refused.returncode == 1 and "--all writes every mention into the --csv file" in refused.stderr
+    drop_prefix(client, settings.es_index_prefix)
