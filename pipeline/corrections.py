@@ -22,7 +22,7 @@ from typing import Literal
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from pydantic import BaseModel
 
-from pipeline.companies import current_name, names_of, renamed
+from pipeline.companies import current_name, named_today, names_of, renamed
 from pipeline.errors import NewsroomError
 from pipeline.models import SentimentLabel
 from pipeline.safewrite import atomic_output
@@ -377,6 +377,12 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
             fixes.setdefault(fix.article_id, []).append(fix)
     except NotFoundError:
         pass
+    # a company renamed since (watchlist `former_names`): one name in a line, today's, whether the article or the
+    # correction was stored under the old one (the line named the company twice, once per name)
+    renames = renamed(settings) if fixes else {}
+    for article_fixes in fixes.values():
+        article_fixes[:] = [fix.model_copy(update={"company": current_name(fix.company, renames)})
+                            if fix.target == "company" else fix for fix in article_fixes]
     alias = index_names(settings.es_index_prefix)["articles"]
     fields = ["id", "lang", "title", "text", "url", "orgs", "persons", "places", "sentiment", "company_sentiment"]
     ids = sorted(fixes)
@@ -385,7 +391,8 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
         chunk = ids[start : start + 500]
         hits = client.search(index=alias, query={"ids": {"values": chunk}}, size=len(chunk),
                              source=fields)["hits"]["hits"]
-        articles.update({h["_id"]: {"id": h["_id"], **stored_article(h["_source"])} for h in hits})
+        articles.update({h["_id"]: {"id": h["_id"], **named_today(stored_article(h["_source"]), renames)}
+                         for h in hits})
     output = Path(output)
     written = unread = 0
     with atomic_output(output) as fh:  # whole or not at all: a disk full or a Ctrl-C mid-write kept no earlier file

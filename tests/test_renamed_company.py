@@ -166,3 +166,18 @@ def test_a_tone_correction_follows_a_renamed_company_before_and_after_reenrichme
     assert index_enriched(client, settings, again).updated == 2
     assert _stored_tones(client, settings, "https://a.example/panne")["OVH Groupe SA"] == ("positive", True)
     assert _stored_tones(client, settings, "https://a.example/resultats")["OVH Groupe SA"] == ("negative", True)
+
+
+def test_tone_export_names_a_renamed_company_once_by_its_name_today(renamed_store, tmp_path):
+    """An article stored as OVHcloud's, corrected after the rename toward "OVH Groupe SA": the gold line's `orgs` named
+    the company twice (OVHcloud with the model's tone, OVH Groupe SA with the analyst's), a training line teaching
+    two tones toward one company."""
+    from pipeline.corrections import export_gold, set_tone
+    from pipeline.urls import article_id
+
+    settings, client, _ = renamed_store
+    set_tone(client, settings, article_id("https://a.example/panne"), "positive", company="ovh", analyst="alice")
+    assert export_gold(client, settings, tmp_path / "gold.jsonl")["articles"] == 1
+    line = json.loads((tmp_path / "gold.jsonl").read_text(encoding="utf-8"))
+    assert line["orgs"] == ["OVH Groupe SA", "Nvidia"]
+    assert line["entity_sentiment"] == {"OVH Groupe SA": "positive", "Nvidia": "positive"}  # Nvidia: +0.1
