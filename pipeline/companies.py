@@ -25,7 +25,8 @@ def renamed(settings: Settings | None = None) -> dict[str, str]:
     path = settings.config_path(WATCHLIST_FILE)
     if not path.exists():  # nothing renamed; a command that needs the watchlist says it is missing
         return {}
-    entries = (read_yaml(path) or {}).get("companies") or []
+    data = read_yaml(path)
+    entries = data.get("companies") if isinstance(data, dict) and isinstance(data.get("companies"), list) else []
     return {str(former).strip(): str(entry["name"]).strip() for entry in entries
             if isinstance(entry, dict) and entry.get("name") and isinstance(entry.get("former_names"), list)
             for former in entry["former_names"] if str(former).strip()}

@@ -123,11 +123,13 @@ def test_mentions_and_search_json_name_the_company_today_and_config_show_says_ho
 
 @pytest.mark.parametrize("former, fault", [
     ("Nvidia", "is a name of 'Nvidia' (entry #"), ("OVH Groupe SA", "is its own name"),
-    ("AWS", "is a name of 'Amazon Web Services' (entry #")])
+    ("AWS", "is a name of 'Amazon Web Services' (entry #"), ("Nvidia Corp", "is a name of 'Nvidia' (entry #")])
 def test_a_former_name_that_is_a_current_name_is_refused_naming_it(renamed_store, former, fault):
     """A former name taking another company's articles (or the company's own name) is refused at load."""
     settings, _, config = renamed_store
     _watchlist(config, "former_names: [OVHcloud]", f"former_names: [OVHcloud, {former}]")
+    if former == "Nvidia Corp":  # another company's former name, taking its articles stored under it
+        _watchlist(config, "  - name: Nvidia\n", "  - name: Nvidia\n    former_names: [Nvidia Corp]\n")
     from pipeline.enrich.watchlist import load_watchlist, watchlist_path
 
     with pytest.raises(ConfigError) as exc:

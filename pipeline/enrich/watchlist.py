@@ -125,14 +125,16 @@ class Watchlist(BaseModel):
                     raise ValueError(f"alias {shown_value(alias)} is used by both {other!r} (entry #{where + 1}) and "
                                      f"{company.name!r} (entry #{index + 1})")
                 seen[key] = (company.name, index)
+        formers: dict[str, tuple[str, int]] = {}
         for index, company in enumerate(self.companies):  # once every company's own names are known
             for former in company.former_names:
-                other, where = seen.get(former.casefold(), (company.name, index))
+                other, where = seen.get(former.casefold()) or formers.get(former.casefold(), (company.name, index))
                 if former.casefold() == company.name.casefold() or other != company.name:
                     whose = "its own name" if other == company.name else f"a name of {other!r} (entry #{where + 1})"
                     raise ValueError(f"former name {shown_value(former)} of {company.name!r} (entry #{index + 1}) is "
                                      f"{whose}: a former name is the one its articles were stored under before a "
                                      "rename, and no other company's")
+                formers[former.casefold()] = (company.name, index)
         return self
 
     def get(self, name: str) -> Company | None:
