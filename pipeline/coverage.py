@@ -66,6 +66,9 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             option = option or ("--until" if end else "--since")
             raise NewsroomError(f"{option} is empty: give a date (YYYY-MM-DD) or an ISO 8601 date-time, or leave "
                                 f"{option} out.")
+        if month := _MONTH_OR_YEAR.fullmatch(text):  # ISO 8601's month or year, a whole one: `--until 2026-11`
+            return _month_or_year(int(month.group(1)), month.group(2), tz, end, option or ("--until" if end else
+                                                                                             "--since"), typed)
         try:  # every date-only spelling is a whole day: `--until 20260101` was read as midnight, leaving it out
             value = date.fromisoformat(text)
         except ValueError:
@@ -101,6 +104,23 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
         when = when.astimezone(UTC)
     return when
+
+
+_MONTH_OR_YEAR = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def _month_or_year(year: int, month: str | None, tz: ZoneInfo, end: bool, option: str, typed: str) -> datetime | None:
+    """`--since 2026-11` is the 1st of November at midnight, `--until 2026-11` the 1st of December (November
+    included), `2026` the whole year: they were refused as no date ("use YYYY-MM-DD or an ISO 8601 date-time"),
+    though ISO 8601 writes a month and a year so."""
+    first = int(month or 1)
+    if not 1 <= first <= 12:
+        raise NewsroomError(f"{option} {typed} is no month: a month is 01 to 12.")
+    if end:
+        year, first = (year + (first == 12), first % 12 + 1) if month else (year + 1, 1)
+    if year > 9999:  # `--until 9999`, the usual way to say "no end"
+        return None
+    return parse_when(f"{year:04d}-{first:02d}-01", tz, option=option)
 
 
 def _existing(when: datetime) -> datetime:

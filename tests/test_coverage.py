@@ -1168,3 +1168,24 @@ def test_mentions_all_writes_every_mention_past_the_10000_a_search_returns(es_ur
     refused = _cli("mentions", "--company", "nvidia", "--all")
     assert refused.returncode == 1 and "--all writes every mention into the --csv file" in refused.stderr
     drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_month_or_a_year_as_iso_8601_writes_them_is_that_whole_month_or_year(indexed):
+    """`--since 2026-11 --until 2026-11` (ISO 8601's month, as an analyst asks for November) was refused: "use
+    YYYY-MM-DD or an ISO 8601 date-time", which it is. It is November, the last day included, in every command."""
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+
+    for command in (["search", "Nvidia"], ["mentions", "--company", "nvidia"], ["coverage", "--company", "nvidia"]):
+        month = _cli(*command, "--since", "2026-11", "--until", "2026-11", "--json")
+        assert month.returncode == 0, (command, month.stderr)
+        assert json.loads(month.stdout) == json.loads(_cli(*command, "--since", "2026-11-01", "--until", "2026-11-30",
+                                                           "--json").stdout), command
+    paris = ZoneInfo("Europe/Paris")
+    assert parse_when("2026", paris) == datetime(2026, 1, 1, tzinfo=paris)
+    assert parse_when("2026", paris, end=True) == parse_when("2026-12", paris, end=True) == datetime(2027, 1, 1,
+                                                                                                    tzinfo=paris)
+    assert parse_when("9999", paris, end=True) is None  # no end, as 9999-12-31
+    with pytest.raises(NewsroomError, match=r"^--since 2026-13 is no month: a month is 01 to 12\.$"):
+        parse_when("2026-13", paris)
