@@ -1189,3 +1189,13 @@ def test_a_month_or_a_year_as_iso_8601_writes_them_is_that_whole_month_or_year(i
     assert parse_when("9999", paris, end=True) is None  # no end, as 9999-12-31
     with pytest.raises(NewsroomError, match=r"^--since 2026-13 is no month: a month is 01 to 12\.$"):
         parse_when("2026-13", paris)
+
+
+@pytest.mark.parametrize("by", ["week", "Day", "month"])
+def test_coverage_by_an_interval_names_the_option_that_counts_by_it(by):
+    """`coverage --by week` (the over-time view's buckets asked the way `--by source` is) was told "use source", with
+    no word of --interval; the sentence names it, before any query."""
+    proc = _cli("coverage", "--company", "Nvidia", "--by", by)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert (f"Unknown --by view {by!r}: use source (mentions per source); the over-time view counts by "
+            f"{by.lower()} with --interval {by.lower()} (leave --by out).") in " ".join(proc.stderr.split())

@@ -69,6 +69,10 @@ def coverage_cmd(
     if by is not None:  # any case: `--by Source`
         from pipeline.errors import one_of
 
+        over_time = by.strip().lower() if by.strip().lower() in ("day", "week", "month") else None
+        if over_time:  # `--by week` was told "use source", not how to count by week
+            raise NewsroomError(f"Unknown --by view {by!r}: use source (mentions per source); the over-time view "
+                                f"counts by {over_time} with --interval {over_time} (leave --by out).")
         by = one_of(by, ["source"], "--by view")
     if png and (by or co):  # the chart is the over-time one: it used to be skipped without a word
         from pipeline.errors import ConfigError
