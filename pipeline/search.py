@@ -682,13 +682,13 @@ def refuse_empty(key: str, values: list[str] | None) -> None:
         raise NewsroomError(f"--{key} is empty: give {_EMPTY_OPTION_HINTS[key]}, or leave --{key} out.")
 
 
-def check_size(size: int) -> None:
-    """--size between 1 and the result window, refused before any request (Elasticsearch would answer 400)."""
+def check_size(size: int, more: str = "narrow the search with --since/--until or filters") -> None:
+    """--size between 1 and the result window, refused before any request (Elasticsearch would answer 400); `more`
+    says how to get the rest."""
     if size < 1:
         raise NewsroomError("--size must be at least 1.")
     if size > MAX_RESULT_WINDOW:
-        raise NewsroomError(f"--size must be at most {MAX_RESULT_WINDOW:,} (Elasticsearch's result window); narrow "
-                            "the search with --since/--until or filters.")
+        raise NewsroomError(f"--size must be at most {MAX_RESULT_WINDOW:,} (Elasticsearch's result window); {more}.")
 
 
 def source_clause(values: list[str]) -> dict:

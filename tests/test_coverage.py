@@ -1199,3 +1199,11 @@ def test_coverage_by_an_interval_names_the_option_that_counts_by_it(by):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert (f"Unknown --by view {by!r}: use source (mentions per source); the over-time view counts by "
             f"{by.lower()} with --interval {by.lower()} (leave --by out).") in " ".join(proc.stderr.split())
+
+
+def test_mentions_size_past_the_result_window_names_the_option_that_writes_them_all():
+    """`mentions --size 20000` was told to narrow the search, the only way before `--all`; it names `--all --csv`."""
+    proc = _cli("mentions", "--company", "Nvidia", "--size", "20000")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert ("--size must be at most 10,000 (Elasticsearch's result window); --all --csv FILE writes every mention, "
+            "past it.") in " ".join(proc.stderr.split())
