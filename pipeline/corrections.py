@@ -22,6 +22,7 @@ from typing import Literal
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from pydantic import BaseModel
 
+from pipeline.companies import current_name, named_today, names_of, renamed
 from pipeline.errors import NewsroomError
 from pipeline.models import SentimentLabel
 from pipeline.safewrite import atomic_output
@@ -105,7 +106,8 @@ def _brief(tone: dict) -> dict:
     return {k: v for k, v in tone.items() if k in ("score", "label", "corrected", "model_label", "corrected_by")}
 
 
-def overlay(article_doc: dict, mention_docs: list[dict], corrections: Iterable[Correction]) -> None:
+def overlay(article_doc: dict, mention_docs: list[dict], corrections: Iterable[Correction],
+            renames: dict[str, str] | None = None) -> None:
     """Apply the latest correction of each target to an article document and its mention documents, in place.
 
     A company the article no longer mentions is left alone (its correction stays recorded, and applies again if
@@ -120,8 +122,14 @@ def overlay(article_doc: dict, mention_docs: list[dict], corrections: Iterable[C
         article_tone = article_doc["sentiment"] = corrected_tone(article_tone, fix.label, fix.analyst)
     entries = {e.get("company"): e for e in article_doc.get("company_sentiment") or []}
     orgs = article_doc.get("orgs") or []
-    for company, fix in latest.items():
-        if company == DOCUMENT or company not in orgs:
+    renames = renames or {}
+    for company, fix in sorted(latest.items(), key=lambda item: item[1].corrected_at):
+        if company == DOCUMENT:
+            continue
+        # a company renamed since (watchlist `former_names`): the correction follows it to the name the article is
+        # stored under, before or after `reenrich` (it was left aside as "no longer mentioned")
+        company = next((name for name in names_of(current_name(company, renames), renames) if name in orgs), None)
+        if company is None:
             continue
         # No tone measured toward the company: the article's tone stood in for it (as in the mentions index).
         base = entries.get(company) or {"company": company, **_brief(article_tone)}
@@ -167,9 +175,10 @@ def overlay_corrections(client: Elasticsearch, settings: Settings, docs: dict[st
     """The indexing hook: article id → (article document, mention documents) freshly built; returns how many
     articles carried a correction."""
     found = load_corrections(client, settings, list(docs))
+    renames = renamed(settings) if found else {}
     for article_id, fixes in found.items():
         article_doc, mentions = docs[article_id]
-        overlay(article_doc, mentions, fixes)
+        overlay(article_doc, mentions, fixes, renames)
     return len(found)
 
 
@@ -218,12 +227,14 @@ def set_tone(client: Elasticsearch, settings: Settings, article_id: str, label: 
 
         # the same resolver as coverage and search: aliases in any case, the closest names when unknown
         canonical = resolve_company(company, load_watchlist(watchlist_path(settings.config_dir)))
-        if canonical not in orgs:
+        # stored before a rename, the article names the company by a former name
+        stored = next((name for name in names_of(canonical, renamed(settings)) if name in orgs), None)
+        if stored is None:
             raise NewsroomError(f"Article {article_id} does not mention {canonical} "
                                 f"(it mentions: {', '.join(orgs) or 'no watched company'}).")
         company = canonical
         entries = {e.get("company"): e for e in source.get("company_sentiment") or []}
-        current = entries.get(company) or source.get("sentiment") or {}
+        current = entries.get(stored) or source.get("sentiment") or {}
     else:
         current = source.get("sentiment") or {}
     now = (now or datetime.now(UTC)).astimezone(UTC)
@@ -269,7 +280,7 @@ def _apply_once(client: Elasticsearch, settings: Settings, article_id: str, now:
     fixes = load_corrections(client, settings, [article_id]).get(article_id, [])
     article_doc = stored_article(hit["_source"])
     mention_docs = [stored_article(m["_source"]) for m in mentions]
-    overlay(article_doc, mention_docs, fixes)
+    overlay(article_doc, mention_docs, fixes, renamed(settings))
     stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
     actions = [{"_op_type": "update", "_index": hit["_index"], "_id": hit["_id"], **_read_version(hit),
                 "doc": {"sentiment": article_doc.get("sentiment"),
@@ -366,6 +377,12 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
             fixes.setdefault(fix.article_id, []).append(fix)
     except NotFoundError:
         pass
+    # a company renamed since (watchlist `former_names`): one name in a line, today's, whether the article or the
+    # correction was stored under the old one (the line named the company twice, once per name)
+    renames = renamed(settings) if fixes else {}
+    for article_fixes in fixes.values():
+        article_fixes[:] = [fix.model_copy(update={"company": current_name(fix.company, renames)})
+                            if fix.target == "company" else fix for fix in article_fixes]
     alias = index_names(settings.es_index_prefix)["articles"]
     fields = ["id", "lang", "title", "text", "url", "orgs", "persons", "places", "sentiment", "company_sentiment"]
     ids = sorted(fixes)
@@ -374,7 +391,8 @@ def export_gold(client: Elasticsearch, settings: Settings, output: Path | str) -
         chunk = ids[start : start + 500]
         hits = client.search(index=alias, query={"ids": {"values": chunk}}, size=len(chunk),
                              source=fields)["hits"]["hits"]
-        articles.update({h["_id"]: {"id": h["_id"], **stored_article(h["_source"])} for h in hits})
+        articles.update({h["_id"]: {"id": h["_id"], **named_today(stored_article(h["_source"]), renames)}
+                         for h in hits})
     output = Path(output)
     written = unread = 0
     with atomic_output(output) as fh:  # whole or not at all: a disk full or a Ctrl-C mid-write kept no earlier file

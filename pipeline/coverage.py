@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
+from pipeline.companies import current_name, merged_counts, names_of, renamed, stored_names
 from pipeline.errors import ConfigError, NewsroomError, one_of
 from pipeline.safewrite import atomic_output, prepare_output
 from pipeline.settings import Settings, known_zone
@@ -64,6 +66,9 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
             option = option or ("--until" if end else "--since")
             raise NewsroomError(f"{option} is empty: give a date (YYYY-MM-DD) or an ISO 8601 date-time, or leave "
                                 f"{option} out.")
+        if month := _MONTH_OR_YEAR.fullmatch(text):  # ISO 8601's month or year, a whole one: `--until 2026-11`
+            return _month_or_year(int(month.group(1)), month.group(2), tz, end, option or ("--until" if end else
+                                                                                             "--since"), typed)
         try:  # every date-only spelling is a whole day: `--until 20260101` was read as midnight, leaving it out
             value = date.fromisoformat(text)
         except ValueError:
@@ -99,6 +104,23 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
     if when.utcoffset() % timedelta(minutes=1):  # a local mean time offset (Paris before 1911: +00:09:21)
         when = when.astimezone(UTC)
     return when
+
+
+_MONTH_OR_YEAR = re.compile(r"(\d{4})(?:-(\d{2}))?")
+
+
+def _month_or_year(year: int, month: str | None, tz: ZoneInfo, end: bool, option: str, typed: str) -> datetime | None:
+    """`--since 2026-11` is the 1st of November at midnight, `--until 2026-11` the 1st of December (November
+    included), `2026` the whole year: they were refused as no date ("use YYYY-MM-DD or an ISO 8601 date-time"),
+    though ISO 8601 writes a month and a year so."""
+    first = int(month or 1)
+    if not 1 <= first <= 12:
+        raise NewsroomError(f"{option} {typed} is no month: a month is 01 to 12.")
+    if end:
+        year, first = (year + (first == 12), first % 12 + 1) if month else (year + 1, 1)
+    if year > 9999:  # `--until 9999`, the usual way to say "no end"
+        return None
+    return parse_when(f"{year:04d}-{first:02d}-01", tz, option=option)
 
 
 def _existing(when: datetime) -> datetime:
@@ -295,8 +317,10 @@ def local_time(value: str | datetime | None, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _entity_filter(entity: str) -> dict:
-    return {"term": {"company": {"value": entity, "case_insensitive": True}}}
+def _entity_filter(names: list[str]) -> dict:
+    """A company's mentions, under its name or a former one (pipeline/companies.py), any case."""
+    clauses = [{"term": {"company": {"value": name, "case_insensitive": True}}} for name in names]
+    return clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
 def coverage(
@@ -317,8 +341,8 @@ def coverage(
     interval = one_of(interval, INTERVALS, "interval")  # any case: `--interval Week`
     count = one_of(count, COUNT_MODES, "count mode")
     entities = list(dict.fromkeys(e.strip() for e in entities if e and e.strip()))
-    if not entities:
-        raise NewsroomError("Give at least one --entity (a watched company, e.g. \"Mistral AI\").")
+    renames = renamed(settings) if entities else {}
+    stored = {e: names_of(e, renames) for e in entities}  # a renamed company's articles stored under its former name
     tz = zone(settings)
     notes: list[str] = []
     tz_applied = not is_standin(client)
@@ -363,13 +387,13 @@ def coverage(
         "query": {
             "bool": {
                 "filter": [published_range(start, end)],
-                "should": [_entity_filter(e) for e in entities],
+                "should": [_entity_filter(stored[e]) for e in entities],
                 "minimum_should_match": 1,
             }
         },
         "aggs": {
             "per_entity": {
-                "filters": {"filters": {e: _entity_filter(e) for e in entities}},
+                "filters": {"filters": {e: _entity_filter(stored[e]) for e in entities}},
                 "aggs": {
                     "over_time": {
                         "date_histogram": histogram,
@@ -393,7 +417,8 @@ def coverage(
     alias = index_names(settings.es_index_prefix)["mentions"]
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No mentions index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
-    aggs = client.search(index=alias, **body)["aggregations"]
+    # no company (a report over a period nobody was mentioned in): the period alone, nothing to count
+    aggs = client.search(index=alias, **body)["aggregations"] if entities else {"top_sources": {"buckets": []}}
 
     # counted up to now at most: with an `--until` to come (`--until` next Sunday), today's bucket and the ones after
     # it were shown whole, this week's first days read as a full week beside last week's
@@ -433,7 +458,7 @@ def coverage(
         for b in aggs["top_sources"]["buckets"]
     ]
     top_sources = sorted(top_sources, key=lambda s: (-s["count"], s["source"]))[:TOP_SOURCES]
-    partial = [p["date"] for p in next(iter(series.values())) if p["partial"]]  # same buckets for every company
+    partial = [p["date"] for p in next(iter(series.values()), []) if p["partial"]]  # same buckets for every company
     if partial:
         going_on = " or they are not over yet" if measured < last else ""  # an --until still to come
         notes.append(f"partial {interval}s (the period covers only part of them{going_on}): {', '.join(partial)}")
@@ -485,7 +510,7 @@ def coverage_by_source(client: Elasticsearch, settings: Settings, entities: list
     rows, notes = [], []
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"company": entity}}, published_range(start, end)]}},
+            {"terms": {"company": stored_names([entity], settings)}}, published_range(start, end)]}},
             aggs={"sources": {"terms": {"field": "source", "size": size}, "aggs": {
                 "tone": {"avg": {"field": "sentiment.score"}},
                 "labels": {"terms": {"field": "sentiment.label", "size": 5}}}}})
@@ -509,18 +534,19 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
     rows, notes = [], []
     mentioned: dict[str, int] = {}
+    renames = renamed(settings) if entities else {}
     for entity in entities:
         response = client.search(index=alias, size=0, query={"bool": {"filter": [
-            {"term": {"orgs": entity}}, published_range(start, end)]}},
+            {"terms": {"orgs": names_of(entity, renames)}}, published_range(start, end)]}},
             aggs={"with": {"terms": {"field": "orgs", "size": size + 1}}}, track_total_hits=True)
         total = response["hits"]["total"]
         total = mentioned[entity] = total["value"] if isinstance(total, dict) else total
         notes += _left_out(entity, response["aggregations"]["with"], "companies most often mentioned with it",
                            size)
-        for b in response["aggregations"]["with"]["buckets"]:
-            if b["key"] != entity:
-                rows.append({"company": entity, "co_mentioned": b["key"], "articles": b["doc_count"],
-                             "share": round(b["doc_count"] / total, 4) if total else 0.0})
+        for company, count in merged_counts(response["aggregations"]["with"]["buckets"], renames):
+            if company != entity:
+                rows.append({"company": entity, "co_mentioned": company, "articles": count,
+                             "share": round(count / total, 4) if total else 0.0})
     return {"since": start.isoformat(), "until": end and end.isoformat(), "period": describe_window(start, end, zone(settings)),
             "rows": rows, "articles": mentioned, "notes": notes}
 
@@ -528,37 +554,70 @@ def co_mentions(client: Elasticsearch, settings: Settings, entities: list[str], 
 MENTION_FIELDS = ["article_id", "company", "published_at", "source", "lang", "sentiment", "title", "url"]
 
 
+def _mentions_query(settings: Settings, entities: list[str], since, until, tone: str | None) -> dict:
+    start, end = _window(settings, since, until)
+    filters = [{"terms": {"company": stored_names(entities, settings)}}, published_range(start, end)]
+    if tone:
+        filters.append({"term": {"sentiment.label": tone}})
+    return {"bool": {"filter": filters}}
+
+
+def _mention_row(source: dict, renames: dict[str, str]) -> dict:
+    """One stored mention as `mentions` lists and exports it, the tone (and whether an analyst corrected it)."""
+    from pipeline.corrections import evidence_of, shown_tone
+
+    doc = stored_article(source)  # a mention written by an older version reads alike
+    sentiment = shown_tone(doc.get("sentiment"))
+    corrected = bool(sentiment.get("corrected"))
+    row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
+           "company": current_name(doc.get("company"), renames), "tone": sentiment.get("label"),
+           "score": sentiment.get("score"),
+           "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
+           "url": doc.get("url"), "corrected": corrected,
+           "corrected_by": sentiment.get("corrected_by") if corrected else None,
+           "model_label": sentiment.get("model_label") if corrected else None,
+           "confidence": sentiment.get("confidence"), "evidence": [] if corrected else evidence_of(sentiment)}
+    if corrected:  # the model's reasons are for its own label, as alerts and search give them
+        row.update({"model_confidence": sentiment.get("model_confidence"),
+                    "model_evidence": evidence_of(sentiment)})
+    return row
+
+
 def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
                   tone: str | None = None, size: int = 100) -> tuple[list[dict], int]:
     """The latest mentions of the companies (one row per article × company), newest first, with the tone (and
     whether an analyst corrected it), and how many mentions match in all: `size` bounds the rows, not the count."""
-    from pipeline.corrections import evidence_of, shown_tone
-
-    start, end = _window(settings, since, until)
-    filters = [{"terms": {"company": entities}}, published_range(start, end)]
-    if tone:
-        filters.append({"term": {"sentiment.label": tone}})
+    renames = renamed(settings) if entities else {}
     reply = client.search(index=_mentions_alias(client, settings), size=size, source=MENTION_FIELDS,
-                          query={"bool": {"filter": filters}}, track_total_hits=True,
+                          query=_mentions_query(settings, entities, since, until, tone), track_total_hits=True,
                           sort=[{"published_at": {"order": "desc"}}])["hits"]
-    rows = []
-    for hit in reply["hits"]:
-        doc = stored_article(hit["_source"])  # a mention written by an older version reads alike
-        sentiment = shown_tone(doc.get("sentiment"))
-        corrected = bool(sentiment.get("corrected"))
-        row = {"published_at": doc.get("published_at"), "article_id": doc.get("article_id"),
-               "company": doc.get("company"), "tone": sentiment.get("label"), "score": sentiment.get("score"),
-               "source": doc.get("source"), "lang": doc.get("lang"), "title": doc.get("title"),
-               "url": doc.get("url"), "corrected": corrected,
-               "corrected_by": sentiment.get("corrected_by") if corrected else None,
-               "model_label": sentiment.get("model_label") if corrected else None,
-               "confidence": sentiment.get("confidence"), "evidence": [] if corrected else evidence_of(sentiment)}
-        if corrected:  # the model's reasons are for its own label, as alerts and search give them
-            row.update({"model_confidence": sentiment.get("model_confidence"),
-                        "model_evidence": evidence_of(sentiment)})
-        rows.append(row)
+    rows = [_mention_row(hit["_source"], renames) for hit in reply["hits"]]
     total = reply["total"]["value"] if isinstance(reply.get("total"), dict) else len(rows)
     return rows, total
+
+
+MENTIONS_PAGE = 1000
+
+
+def every_mention(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
+                  tone: str | None = None) -> Iterator[dict]:
+    """Every matching mention, newest first, a page at a time (`mentions --all --csv`): past the 10,000 one search
+    returns (Elasticsearch's result window), in memory bounded by a page whatever the count. `search_after` on a
+    sort made unique by the article and the company (real Elasticsearch refuses to sort on `_id`), as alert rules
+    page; a mention indexed meanwhile may be missed or listed, as with any paging without a point in time."""
+    renames = renamed(settings) if entities else {}
+    alias = _mentions_alias(client, settings)
+    query = _mentions_query(settings, entities, since, until, tone)
+    sort = [{"published_at": {"order": "desc"}}, {"article_id": {"order": "asc"}}, {"company": {"order": "asc"}}]
+    after = None
+    while True:
+        hits = client.search(index=alias, size=MENTIONS_PAGE, source=MENTION_FIELDS, query=query, sort=sort,
+                             **({"search_after": after} if after else {}))["hits"]["hits"]
+        for hit in hits:
+            yield _mention_row(hit["_source"], renames)
+        if len(hits) < MENTIONS_PAGE:
+            return
+        after = hits[-1]["sort"]
 
 
 TONE_LEGEND = "tone: average tone toward the company, -1 (negative) to +1 (positive)"

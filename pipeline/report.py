@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from elasticsearch import Elasticsearch
 
+from pipeline.companies import merged_counts, named_today, names_of, renamed, stored_names
 from pipeline.coverage import (coverage, local_time, published_range, query_window, render_png,
                                voice_percentages)
 from pipeline.errors import NewsroomError
@@ -67,18 +68,23 @@ class ReportSummary:
                 "latest_articles": self.articles, "seconds": round(self.seconds, 2)}
 
 
-def _any_company(entities: list[str], field_name: str) -> dict:
-    return {"bool": {"should": [{"term": {field_name: {"value": e, "case_insensitive": True}}} for e in entities],
+NO_COMPANY = "No watched company is mentioned in this period."
+
+
+def _any_company(names: list[str], field_name: str) -> dict:
+    return {"bool": {"should": [{"term": {field_name: {"value": e, "case_insensitive": True}}} for e in names],
                      "minimum_should_match": 1}}
 
 
-def _most_mentioned(client: Elasticsearch, settings: Settings, since, until, interval: str) -> list[str]:
+def _most_mentioned(client: Elasticsearch, settings: Settings, since, until, interval: str,
+                    renames: dict[str, str]) -> list[str]:
+    """The most mentioned companies, under their names today (a renamed one's mentions under both names count)."""
     start, end = query_window(settings, since, until, interval)  # the period the coverage will cover
     response = client.search(
         index=index_names(settings.es_index_prefix)["mentions"], size=0,
         query=published_range(start, end),
-        aggs={"companies": {"terms": {"field": "company", "size": MAX_COMPANIES}}})
-    return [b["key"] for b in response["aggregations"]["companies"]["buckets"]]
+        aggs={"companies": {"terms": {"field": "company", "size": MAX_COMPANIES + len(renames)}}})
+    return [name for name, _ in merged_counts(response["aggregations"]["companies"]["buckets"], renames)][:MAX_COMPANIES]
 
 
 def _terms(aggs: dict, name: str) -> list[tuple[str, int]]:
@@ -102,38 +108,38 @@ def collect(
         from pipeline.enrich.watchlist import load_watchlist, resolve_companies, watchlist_path
 
         chosen = resolve_companies(entities, load_watchlist(watchlist_path(settings.config_dir)))
-    companies = chosen or _most_mentioned(client, settings, since, until, interval)
-    if not companies:
-        raise NewsroomError("No watched company is mentioned in this period: nothing to report "
-                            "(widen --since/--until or check that `newsroom ingest` ran).")
+    # none mentioned in the period (a quiet week, a scheduled report): still a report, saying so, not an error
+    renames = renamed(settings)
+    companies = chosen or _most_mentioned(client, settings, since, until, interval, renames)
     cov = coverage(client, settings, companies, interval=interval, since=since, until=until)
     window = {"range": {"published_at": {"gte": cov["since"], **({"lt": cov["until"]} if cov["until"] else {})}}}
 
-    article_filter = [window] + ([_any_company(chosen, "orgs")] if chosen else [])
+    article_filter = [window] + ([_any_company(stored_names(chosen, settings), "orgs")] if chosen else [])
     articles = client.search(
         index=names["articles"], size=LATEST, query={"bool": {"filter": article_filter}},
         sort=[{"published_at": {"order": "desc"}}], source=ARTICLE_FIELDS,
         aggs={key: {"terms": {"field": key, "size": TOP}} for key in ("persons", "places", "topics", "authors")})
     aggs = articles["aggregations"]
 
-    negative = client.search(
+    negative = {} if not companies else client.search(
         index=names["mentions"], size=0,
         query={"bool": {"filter": [window, {"term": {"sentiment.label": "negative"}}]}},
         aggs={"per_company": {
-            "filters": {"filters": {e: {"term": {"company": {"value": e, "case_insensitive": True}}} for e in companies}},
+            "filters": {"filters": {e: _any_company(names_of(e, renames), "company") for e in companies}},
             "aggs": {"latest": {"top_hits": {
                 "size": NEGATIVE_PER_COMPANY, "sort": [{"published_at": {"order": "desc"}}],
                 "_source": ["title", "url", "source", "published_at", "sentiment", "article_sentiment", "lang"]}}}}})
-    buckets = negative["aggregations"]["per_company"]["buckets"]
+    buckets = negative["aggregations"]["per_company"]["buckets"] if companies else {}
     return ReportData(
         entities=companies,
         coverage=cov,
         negative_counts={e: buckets[e]["doc_count"] for e in companies},
-        negative_articles={e: [stored_article(h["_source"]) for h in buckets[e]["latest"]["hits"]["hits"]] for e in companies},
+        negative_articles={e: [named_today(stored_article(h["_source"]), renames)
+                               for h in buckets[e]["latest"]["hits"]["hits"]] for e in companies},
         top_persons=_terms(aggs, "persons"),
         top_places=_terms(aggs, "places"),
         topics=_terms(aggs, "topics"),
-        latest=[stored_article(h["_source"]) for h in articles["hits"]["hits"]],
+        latest=[named_today(stored_article(h["_source"]), renames) for h in articles["hits"]["hits"]],
         top_authors=_terms(aggs, "authors"),
     )
 
@@ -199,7 +205,7 @@ def render_charts(data: ReportData, directory: Path) -> dict[str, Path]:
     """One PNG per view that has data (name → file)."""
     directory.mkdir(parents=True, exist_ok=True)
     cov = data.coverage
-    charts = {"coverage": render_png(cov, directory / "coverage.png")}
+    charts = {"coverage": render_png(cov, directory / "coverage.png")} if cov["series"] else {}
     if any(cov["share_of_voice"].values()):
         charts["share_of_voice"] = _share_chart(directory / "share_of_voice.png", cov["share_of_voice"])
     if any(data.negative_counts.values()):
@@ -316,10 +322,10 @@ def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press 
         f"<td>{_score({'score': t['sentiment']})}</td><td>{data.negative_counts.get(e, 0)}</td></tr>"
         for e, t in cov["totals"].items())
     parts = [
-        f'<h1>{_e(title)}</h1><p class="meta">{_e(period)} · companies: {_e(", ".join(data.entities))} · '
+        f'<h1>{_e(title)}</h1><p class="meta">{_e(period)} · companies: {_e(", ".join(data.entities) or "none")} · '
         f"generated {_e(local_time(data.generated_at, tz))}</p>",
         "<table><tr><th>Company</th><th>Mentions</th><th>Share of voice</th><th>Avg sentiment</th>"
-        f"<th>Negative</th></tr>{totals}</table>",
+        f"<th>Negative</th></tr>{totals}</table>" if data.entities else f'<p class="empty">{_e(NO_COMPANY)}</p>',
     ]
     if cov.get("notes"):
         parts.append("".join(f'<p class="notes">Note: {_e(n)}</p>' for n in cov["notes"]))
@@ -335,7 +341,8 @@ def render_html(data: ReportData, charts: dict[str, bytes], title: str = "Press 
         negatives.append(f"<h3>{_e(company)} ({data.negative_counts.get(company, 0)} negative)</h3>"
                          + _articles_table(rows, tz, company_column=False,
                                            empty="No negative article in this period."))
-    parts.append(_section("Latest negative articles per company", "\n".join(negatives)))
+    parts.append(_section("Latest negative articles per company",
+                          "\n".join(negatives) or f'<p class="empty">{_e(NO_COMPANY)}</p>'))
     parts.append(_section("Latest articles", _articles_table(data.latest, tz)))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{_e(title)}</title>"

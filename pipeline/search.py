@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from elasticsearch import Elasticsearch
 
+from pipeline.companies import named_today, names_of, renamed
 from pipeline.coverage import describe_window, empty_period, parse_when, zone
 from pipeline.errors import NewsroomError, one_of
 from pipeline.settings import Settings
@@ -513,6 +514,56 @@ def refuse_regex(text: str) -> None:
                                 f"write the start of a word followed by *{hint}, or its forms joined by OR.")
 
 
+# Lucene's range (`[1 TO 5]`, `{a TO b}`, `date:[2026-11-01 TO *]`, as Kibana and query_string take them)
+_RANGE = re.compile(r"(?<![^\s(+|-])(?:([^\W\d]\w*):)?([\[{])\s*(\S+)\s+TO\s+(\S+?)\s*([\]}])(?![^\s)|+])")
+
+
+def refuse_range(text: str) -> None:
+    """simple_query_string has no ranges: `[1 TO 5]` required the words "1", "to" and "5", and found nothing without
+    a word why. A range of dates names the options that give one."""
+    from pipeline.configfiles import shown_value
+
+    for part in text.split('"')[::2]:  # outside quotes
+        if match := _RANGE.search(part):
+            field, _, low, high, _ = match.groups()
+            if field and OTHER_FIELDS.get(field.lower()) == "--since/--until":
+                since = f"--since {low}" if low != "*" else ""
+                until = f"--until {high}" if high != "*" else ""
+                hint = f"give the dates as options: {' '.join(filter(None, (since, until)))} (days included)"
+            else:
+                hint = ("search reads words, not values between bounds; a period is --since/--until, and several "
+                        "words or numbers are joined by OR (1 OR 2 OR 3)")
+            raise NewsroomError(f"{shown_value(match.group(0))} is a range, which search does not read: {hint}.")
+
+
+# Lucene's old fuzzy similarity (`Mistral~0.5`): a fraction after a word's ~, where simple_query_string wants edits
+_SIMILARITY = re.compile(r"(?<=[^\W_])~(\d*\.\d+)(?=[\s)|+]|$)")
+
+
+def fuzzy_edits(text: str) -> tuple[str, list[str]]:
+    """`Mistral~0.5` as Lucene reads a similarity (edits = (1 - 0.5) × the word's length, at most 2), with a note:
+    simple_query_string takes only a whole number of edits after ~, so the cluster read no fuzziness at all and the
+    stand-in the number "5" as a word to find ("0 article(s) match." without a word why). Quoted text stays."""
+    from pipeline.configfiles import shown_value
+
+    parts, notes = text.split('"'), []
+    for i in range(0, len(parts), 2):  # outside quotes
+        def edits(match: re.Match) -> str:
+            word = re.search(r"[^\s(+|-]+$", parts[i][:match.start()]).group(0)
+            similarity = float(match.group(1))
+            if similarity >= 1:
+                raise NewsroomError(f"{shown_value(word + match.group(0))}: the number after ~ is how many letters may "
+                                    f"differ, a whole number ({word}~1 or {word}~2).")
+            count = min(2, int((1 - similarity) * len(word)))
+            changed = f"up to {count} letter(s) changed" if count else "no letter changed"
+            notes.append(f"{word}~{match.group(1)} (Lucene's old similarity) was read as {word}~{count}: the word with "
+                         f"{changed}.")
+            return f"~{count}"
+
+        parts[i] = _SIMILARITY.sub(edits, parts[i])
+    return '"'.join(parts), notes
+
+
 # one or more * opening a word (`*istral`, `-*cloud`, `(*a`), not a * alone
 _LEADING_WILDCARD = re.compile(r"(?<![^\s(|+-])\*+(?=\w)")
 
@@ -543,6 +594,7 @@ def parse_query(query: str) -> ParsedQuery:
     targets = {"source": parsed.sources, "company": parsed.companies, "lang": parsed.langs, "topic": parsed.topics}
     typed = plain_typography(" ".join((query or "").split()))
     refuse_regex(typed)
+    refuse_range(typed)
     text, parsed.notes = balanced(word_operators(typed))
     depth_at, depth = {}, 0
     for at, char in _outside_quotes(text):
@@ -595,7 +647,8 @@ def parse_query(query: str) -> ParsedQuery:
     text, field_notes = field_prefixes(text)
     text, boost_notes = without_boosts(text)
     text, leading_notes = without_leading_wildcards(text)
-    parsed.notes += field_notes + boost_notes + leading_notes + wildcard_notes(text)
+    text, fuzzy_notes = fuzzy_edits(text)
+    parsed.notes += field_notes + boost_notes + leading_notes + fuzzy_notes + wildcard_notes(text)
     parsed.text = apostrophe_spellings(slashed_phrases(hyphenated_phrases(prefix_terms(strip_elisions(
         " ".join(text.split()))))))
     return parsed
@@ -606,12 +659,13 @@ def _any_term(field_name: str, values: list[str]) -> dict:
                      "minimum_should_match": 1}}
 
 
-def _filter_clause(key: str, values: list[str]) -> dict:
-    """Articles matching any of these `source:` / `company:` (canonical names) / `lang:` / `topic:` values."""
+def _filter_clause(key: str, values: list[str], renames: dict[str, str] | None = None) -> dict:
+    """Articles matching any of these `source:` / `company:` (canonical names, their articles stored under a former
+    name too) / `lang:` / `topic:` values."""
     if key == "source":
         return source_clause(values)
     if key == "company":
-        return {"terms": {"orgs": values}}
+        return {"terms": {"orgs": [name for value in values for name in names_of(value, renames or {})]}}
     if key == "lang":  # `--lang "fr "`, pasted from a cell, is fr (source_clause strips its values too)
         return {"terms": {"lang": [v.strip().lower() for v in values]}}
     return _any_term("topics", [v.strip() for v in values])
@@ -628,13 +682,13 @@ def refuse_empty(key: str, values: list[str] | None) -> None:
         raise NewsroomError(f"--{key} is empty: give {_EMPTY_OPTION_HINTS[key]}, or leave --{key} out.")
 
 
-def check_size(size: int) -> None:
-    """--size between 1 and the result window, refused before any request (Elasticsearch would answer 400)."""
+def check_size(size: int, more: str = "narrow the search with --since/--until or filters") -> None:
+    """--size between 1 and the result window, refused before any request (Elasticsearch would answer 400); `more`
+    says how to get the rest."""
     if size < 1:
         raise NewsroomError("--size must be at least 1.")
     if size > MAX_RESULT_WINDOW:
-        raise NewsroomError(f"--size must be at most {MAX_RESULT_WINDOW:,} (Elasticsearch's result window); narrow "
-                            "the search with --since/--until or filters.")
+        raise NewsroomError(f"--size must be at most {MAX_RESULT_WINDOW:,} (Elasticsearch's result window); {more}.")
 
 
 def source_clause(values: list[str]) -> dict:
@@ -647,7 +701,8 @@ def source_clause(values: list[str]) -> dict:
     return {"bool": {"should": [_any_term("source", values), _any_term("domain", values)], "minimum_should_match": 1}}
 
 
-def tone_toward(company: str, *, label: str | None = None, score: dict | None = None) -> dict:
+def tone_toward(company: str, *, label: str | None = None, score: dict | None = None,
+                renames: dict[str, str] | None = None) -> dict:
     """Articles whose tone toward `company` has this label, or a score within these bounds (`{"lte": -0.2}`).
 
     That tone is the one measured toward the company or, when none was (a language without a tone model, an
@@ -655,10 +710,11 @@ def tone_toward(company: str, *, label: str | None = None, score: dict | None = 
     `mentions`, the result lines and alert rules: a filter on the measured tone alone missed those articles.
     """
     kind, name, value = ("term", "label", label) if label is not None else ("range", "score", score)
-    toward = {"term": {"company_sentiment.company": company}}
+    names = names_of(company, renames or {})  # a renamed company's articles stored under its former name too
+    toward = {"terms": {"company_sentiment.company": names}}
     measured = {"nested": {"path": "company_sentiment", "query": {"bool": {"filter": [
         toward, {kind: {f"company_sentiment.{name}": value}}]}}}}
-    standing_in = {"bool": {"filter": [{"term": {"orgs": company}}, {kind: {f"sentiment.{name}": value}}],
+    standing_in = {"bool": {"filter": [{"terms": {"orgs": names}}, {kind: {f"sentiment.{name}": value}}],
                             "must_not": [{"nested": {"path": "company_sentiment", "query": toward}}]}}
     return {"bool": {"should": [measured, standing_in], "minimum_should_match": 1}}
 
@@ -801,9 +857,11 @@ def build_search(
     check_size(size)
     parsed = parsed or parse_query(query)
     filters: list[dict] = []
-    excluded = [_filter_clause(key, values) for key, values in parsed.excluded.items() if values]
-    for company in dict.fromkeys([*(companies or []), *parsed.companies]):
-        filters.append({"term": {"orgs": company}})
+    renames = renamed(settings) if (companies or parsed.companies or company_tones or parsed.excluded.get("company")
+                                    or any(key == "company" for key, _ in parsed.any_of)) else {}
+    excluded = [_filter_clause(key, values, renames) for key, values in parsed.excluded.items() if values]
+    for company in dict.fromkeys([*(companies or []), *parsed.companies]):  # each one required
+        filters.append(_filter_clause("company", [company], renames))
     # A repeated option is any of its values (`--source A --source B`: an article has one source); each filter in the
     # query is one more condition, like a word (`topic:hpc topic:funding`: both), and options and query filters
     # all hold together.
@@ -813,7 +871,7 @@ def build_search(
             filters.append(_filter_clause(key, list(values)))
     for key, values in (("source", parsed.sources), ("lang", parsed.langs), ("topic", parsed.topics)):
         filters += [_filter_clause(key, [value]) for value in dict.fromkeys(values)]
-    filters += [_filter_clause(key, values) for key, values in parsed.any_of]
+    filters += [_filter_clause(key, values, renames) for key, values in parsed.any_of]
     tz = zone(settings)
     start, end = parse_when(since, tz), parse_when(until, tz, end=True)
     if start and end and start >= end:
@@ -828,7 +886,7 @@ def build_search(
     if tone is not None:  # `--tone ""` is refused as an unknown tone (it searched every tone), as `mentions` does
         filters.append({"term": {"sentiment.label": tone_label(tone, "--tone")}})
     for company, wanted in (company_tones or {}).items():
-        filters.append(tone_toward(company, label=tone_label(wanted, f"--company-tone {company}")))
+        filters.append(tone_toward(company, label=tone_label(wanted, f"--company-tone {company}"), renames=renames))
     if not parsed.text and not filters and not excluded:
         raise NewsroomError("Give a search query or a filter, e.g. newsroom search '\"souveraineté numérique\" "
                             "-Nvidia' or newsroom search --company Nvidia --since 2026-11-01.")
@@ -1039,11 +1097,12 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
     response = client.search(index=alias, **body)
+    renames = renamed(settings)  # each company shown under its name today, whatever name it was stored under
     hits = []
     for hit in response["hits"]["hits"]:
         # every returned field, null when the article has none: one written by another tool without `url` (or
         # `published_at`) ended `search` in a KeyError, and `--json` rows differed in their keys
-        doc = {**dict.fromkeys(RETURNED), **stored_article(hit["_source"])}
+        doc = {**dict.fromkeys(RETURNED), **named_today(stored_article(hit["_source"]), renames)}
         doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
         doc["companies"] = _companies(doc)
         if tone_unread(doc):  # no tone to show, export or filter on: the stored `neutral 0.0` stands for none

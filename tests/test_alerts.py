@@ -214,6 +214,27 @@ def test_rule_company_aliases_resolve_to_canonical_names_and_typos_get_suggestio
         load_rules(load_settings(), typo)
 
 
+def test_a_rule_naming_a_company_the_watchlist_no_longer_has_stops_alone_and_the_run_says_so(store, tmp_path):
+    """A company dropped from the watchlist while a saved rule still names it: `alerts run` refused the whole rules
+    file, so every other rule's alerts stopped too (a scheduled run failed until the rule was edited). The rule is
+    not run, its reason is the run's error (exit 1), and the other rules run."""
+    settings, client = store
+    index(store, [nvidia_export()])
+    hook = [{"type": "webhook", "url": "http://127.0.0.1:9/hook"}]
+    rules = write_rules(tmp_path / "alerts.yaml", [
+        {"name": "gone", "companies": ["Acme Robotics"], "channels": hook},
+        {"name": "nvidia", "companies": ["nvidia"], "channels": hook}])
+    report = run_alerts(settings, client, rules_file=rules, dry_run=True)
+    assert report["per_rule"]["nvidia"]["matched"] == 1 and report["errors"] == 1
+    assert report["failures"] == [report["per_rule"]["gone"]["error"]]
+    assert report["failures"][0].startswith(f"rule 'gone' not run: {rules}: entry #1 ('gone'), field 'companies': "
+                                            "'Acme Robotics' is not a watched company")
+    assert report["failures"][0].endswith("If the company was renamed, keep its old name under the new entry's "
+                                          "`former_names:`.")
+    with pytest.raises(ConfigError, match=r"'Acme Robotics' is not a watched company"):  # the check still refuses it
+        load_rules(settings, rules)
+
+
 # ------------------------------------------------------------------------------------------------------------
 # Matching and delivery
 # ------------------------------------------------------------------------------------------------------------

@@ -1136,3 +1136,74 @@ def test_an_output_whose_directory_cannot_be_created_is_refused_before_any_query
         proc = _cli(*args)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, (args, proc.stderr)
         assert message in " ".join(proc.stderr.split()), (args, proc.stderr)
+
+
+def test_mentions_all_writes_every_mention_past_the_10000_a_search_returns(es_url, tmp_path):
+    """An analyst exporting a busy company's mentions got at most 10,000 (`--size` is Elasticsearch's result window)
+    and no way to the rest: `mentions --all --csv` writes every one, newest first, a page at a time."""
+    from elasticsearch import helpers
+
+    from pipeline.store.templates import index_names
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [make_record("https://a.example/one", story(900), orgs={"Nvidia": 0.2},
+                                                  published=datetime(2026, 11, 17, 8, tzinfo=UTC))])
+    alias = index_names(settings.es_index_prefix)["mentions"]
+    count = 10_500
+    helpers.bulk(client, ({"_index": alias, "_id": f"m{n}", "_source": {
+        "article_id": f"a{n:05d}", "company": "Nvidia", "source": "Wire", "lang": "en", "title": f"Story {n}",
+        "url": f"https://wire.example/{n}", "sentiment": {"label": "neutral", "score": 0.0},
+        "published_at": f"2026-11-{18 + n % 3}T{n % 24:02d}:{n % 60:02d}:00+00:00"}} for n in range(count)),
+        refresh=True, chunk_size=2000)
+    out = tmp_path / "all.csv"
+    proc = _cli("mentions", "--company", "nvidia", *WINDOW, "--all", "--csv", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"{count + 1} mention(s), 2026-11-16 → 2026-11-22 (Europe/Paris): all written to" in proc.stdout
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == count + 1 and len({r["article_id"] for r in rows}) == count + 1  # each once
+    dates = [r["published_at"] for r in rows]
+    assert dates == sorted(dates, reverse=True)
+    refused = _cli("mentions", "--company", "nvidia", "--all")
+    assert refused.returncode == 1 and "--all writes every mention into the --csv file" in refused.stderr
+    drop_prefix(client, settings.es_index_prefix)
+
+
+def test_a_month_or_a_year_as_iso_8601_writes_them_is_that_whole_month_or_year(indexed):
+    """`--since 2026-11 --until 2026-11` (ISO 8601's month, as an analyst asks for November) was refused: "use
+    YYYY-MM-DD or an ISO 8601 date-time", which it is. It is November, the last day included, in every command."""
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+
+    for command in (["search", "Nvidia"], ["mentions", "--company", "nvidia"], ["coverage", "--company", "nvidia"]):
+        month = _cli(*command, "--since", "2026-11", "--until", "2026-11", "--json")
+        assert month.returncode == 0, (command, month.stderr)
+        assert json.loads(month.stdout) == json.loads(_cli(*command, "--since", "2026-11-01", "--until", "2026-11-30",
+                                                           "--json").stdout), command
+    paris = ZoneInfo("Europe/Paris")
+    assert parse_when("2026", paris) == datetime(2026, 1, 1, tzinfo=paris)
+    assert parse_when("2026", paris, end=True) == parse_when("2026-12", paris, end=True) == datetime(2027, 1, 1,
+                                                                                                    tzinfo=paris)
+    assert parse_when("9999", paris, end=True) is None  # no end, as 9999-12-31
+    with pytest.raises(NewsroomError, match=r"^--since 2026-13 is no month: a month is 01 to 12\.$"):
+        parse_when("2026-13", paris)
+
+
+@pytest.mark.parametrize("by", ["week", "Day", "month"])
+def test_coverage_by_an_interval_names_the_option_that_counts_by_it(by):
+    """`coverage --by week` (the over-time view's buckets asked the way `--by source` is) was told "use source", with
+    no word of --interval; the sentence names it, before any query."""
+    proc = _cli("coverage", "--company", "Nvidia", "--by", by)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert (f"Unknown --by view {by!r}: use source (mentions per source); the over-time view counts by "
+            f"{by.lower()} with --interval {by.lower()} (leave --by out).") in " ".join(proc.stderr.split())
+
+
+def test_mentions_size_past_the_result_window_names_the_option_that_writes_them_all():
+    """`mentions --size 20000` was told to narrow the search, the only way before `--all`; it names `--all --csv`."""
+    proc = _cli("mentions", "--company", "Nvidia", "--size", "20000")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert ("--size must be at most 10,000 (Elasticsearch's result window); --all --csv FILE writes every mention, "
+            "past it.") in " ".join(proc.stderr.split())

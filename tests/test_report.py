@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from _store_helpers import drop_prefix, make_record, story
 
-from pipeline.errors import NewsroomError
 from pipeline.report import build_report, collect
 from pipeline.settings import load_settings
 from pipeline.store.client import make_client
@@ -125,8 +124,32 @@ def test_empty_period_still_gives_a_report(seeded, tmp_path):
     document = summary.output.read_text(encoding="utf-8")
     assert document.count("No data in this period.") == 7 and "No article in this period." in document
     assert "No negative article in this period." in document
-    with pytest.raises(NewsroomError, match="No watched company is mentioned in this period"):
-        build_report(client, settings, tmp_path / "none.html", since="2026-12-01", until="2026-12-05")
+
+
+def test_a_period_nobody_is_mentioned_in_gives_a_report_saying_so_and_exits_0(seeded, tmp_path):
+    """A scheduled report over a quiet week, no --company: it exited 1 and wrote no page."""
+    out = tmp_path / "quiet.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "report", "--since", "2026-12-01", "--until", "2026-12-05",
+         "--output", str(out), "--png", str(tmp_path / "png"), "--json"],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["entities"] == [] and summary["latest_articles"] == 0 and summary["charts"] == []
+    document = out.read_text(encoding="utf-8")
+    assert _tags(document)[0][0] == "html" and document.rstrip().endswith("</html>")
+    assert document.count("No watched company is mentioned in this period.") == 2
+    assert "2026-12-01 → 2026-12-05 (Europe/Paris)" in document and "No article in this period." in document
+    # the views still read the period: an article naming no watched company is listed
+    settings, client = seeded
+    quiet = make_record("https://a.example/quiet", story(710), title="Un article sans entreprise surveillée",
+                        published=datetime(2026, 12, 2, 9, tzinfo=UTC), orgs={})
+    assert index_enriched(client, settings, [quiet]).created == 1
+    data = collect(client, settings, since="2026-12-01", until="2026-12-05")
+    assert data.entities == [] and [a["title"] for a in data.latest] == ["Un article sans entreprise surveillée"]
+    plain = subprocess.run([sys.executable, "-m", "pipeline", "report", "--since", "2026-12-01", "--until",
+                            "2026-12-05", "--output", str(out)], capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 0 and "none is mentioned in this period" in plain.stdout, plain.stderr
 
 
 def test_cli_writes_html_and_png_files(seeded, tmp_path):

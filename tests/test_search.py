@@ -1636,3 +1636,38 @@ def test_an_article_stored_without_url_date_or_title_is_listed_last_by_date_not_
     found = json.loads(_cli("search", "souverain", "--sort", "date", "--json").stdout)["results"]
     assert len({tuple(sorted(row)) for row in found}) == 1  # the same keys in every row
     assert found[-1]["id"] == bare and (found[-1]["url"], found[-1]["published_at"], found[-1]["title"]) == (None,) * 3
+
+
+def test_a_lucene_similarity_after_a_word_is_read_as_lucene_reads_it_with_a_note(indexed):
+    """`Mistral~0.5` (Lucene's old fuzzy similarity): simple_query_string takes a whole number of edits after ~, so
+    the stand-in searched the number "5" besides Mistral and found nothing, without a word why. Read as Lucene reads
+    a similarity, (1 - 0.5) × 7 letters → at most 2 edits, with a note; quoted text stays as written."""
+    settings, client, _ = indexed
+    results = search_articles(client, settings, "Mistral~0.5")
+    assert _urls(results) == {"https://a.example/tribune"}
+    assert results.notes == ["Mistral~0.5 (Lucene's old similarity) was read as Mistral~2: the word with up to 2 "
+                             "letter(s) changed."]
+    typo = search_articles(client, settings, "Nvidai~0.5")
+    assert _urls(typo) == _urls(search_articles(client, settings, "Nvidia")) != set()
+    assert search_articles(client, settings, "Mistral~0.9").notes[0].endswith("Mistral~0: the word with no letter "
+                                                                                "changed.")
+    with pytest.raises(NewsroomError, match=r"^'Mistral~1.5': the number after ~ is how many letters may differ"):
+        search_articles(client, settings, "Mistral~1.5")
+    assert search_articles(client, settings, '"Mistral~0.5"').notes == []
+
+
+@pytest.mark.parametrize("query, hint", [
+    ("[1 TO 5]", "several words or numbers are joined by OR"),
+    ("Nvidia {a TO m}", "several words or numbers are joined by OR"),
+    ("date:[2026-11-01 TO 2026-11-30]", "give the dates as options: --since 2026-11-01 --until 2026-11-30"),
+    ("published_at:[2026-11-20 TO *]", "give the dates as options: --since 2026-11-20 (days included)"),
+])
+def test_a_lucene_range_is_refused_in_one_sentence_naming_what_to_write(indexed, query, hint):
+    """`[1 TO 5]` (a range, as Kibana and query_string take it) required the words "1", "to" and "5": "0 article(s)
+    match." without a word why; `date:[… TO …]` named no option."""
+    settings, client, _ = indexed
+    with pytest.raises(NewsroomError) as exc:
+        search_articles(client, settings, query)
+    assert str(exc.value).startswith(f"{query.removeprefix('Nvidia ')!r} is a range, which search does not read: ")
+    assert hint in str(exc.value)
+    assert search_articles(client, settings, '"[1 TO 5]"').notes == []  # quoted: words as written

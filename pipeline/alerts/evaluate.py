@@ -14,6 +14,7 @@ from elasticsearch import Elasticsearch
 
 from pipeline.alerts.rules import Rule
 from pipeline.alerts.state import parse_time, recent_spike_subjects
+from pipeline.companies import current_name, named_today, names_of
 from pipeline.search import APOSTROPHES, PARTS_BREAK, as_typed, source_clause, tone_toward
 from pipeline.settings import Settings
 from pipeline.sinks import MARK_END, MARK_START, marked_html, marked_pieces, marked_plain, marked_slack
@@ -355,11 +356,12 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
     conditions: list[tuple[str, dict]] = []
     if rule.companies:
         if rule.min_mentions > 1:
-            clause = {"bool": {"should": [{"term": {"orgs": c}} for c in rule.companies],
+            clause = {"bool": {"should": [{"terms": {"orgs": names_of(c, rule._renames)}} for c in rule.companies],
                                "minimum_should_match": rule.min_mentions}}
             conditions.append((f"mentions at least {rule.min_mentions} of {', '.join(rule.companies)}", clause))
         else:
-            conditions.append((f"mentions {' or '.join(rule.companies)}", {"terms": {"orgs": rule.companies}}))
+            conditions.append((f"mentions {' or '.join(rule.companies)}", {"terms": {"orgs": [
+                name for c in rule.companies for name in names_of(c, rule._renames)]}}))
     if rule.keywords:
         clause = {"bool": {"should": [keyword_clause(k) for k in rule.keywords], "minimum_should_match": 1}}
         conditions.append((f"contains {' or '.join(repr(k) for k in rule.keywords)}", clause))
@@ -379,7 +381,8 @@ def rule_conditions(rule: Rule) -> list[tuple[str, dict]]:
         if rule.sentiment_target == "company":
             # company by company: the tone measured toward it, or the article's where none was (as in the mentions
             # index); a tone measured toward one listed company no longer hides the article's tone for another
-            clause = {"bool": {"should": [tone_toward(company, score=bounds) for company in rule.companies],
+            clause = {"bool": {"should": [tone_toward(company, score=bounds, renames=rule._renames)
+                                          for company in rule.companies],
                                "minimum_should_match": 1}}
             conditions.append((f"tone toward {' or '.join(rule.companies)} {wanted}", clause))
         else:
@@ -498,7 +501,7 @@ def _reasons(rule: Rule, source: dict, snippet: str) -> list[str]:
 def article_item(rule: Rule, hit: dict) -> AlertItem:
     from pipeline.corrections import shown_tone
 
-    source = stored_article(hit["_source"])
+    source = named_today(stored_article(hit["_source"]), rule._renames)  # its companies under their names today
     snippet = _snippet(hit)
     return AlertItem(
         rule=rule.name,
@@ -573,7 +576,7 @@ def explain_match(client: Elasticsearch, settings: Settings, rule: Rule, article
 def _mention_filters(rule: Rule) -> list[dict]:
     filters: list[dict] = []
     if rule.companies:
-        filters.append({"terms": {"company": rule.companies}})
+        filters.append({"terms": {"company": [name for c in rule.companies for name in names_of(c, rule._renames)]}})
     if rule.languages:
         filters.append({"terms": {"lang": rule.languages}})
     if rule.sources:
@@ -590,7 +593,8 @@ def _mention_filters(rule: Rule) -> list[dict]:
 
 
 def _counts(client: Elasticsearch, index: str, filters: list[dict], start: datetime, end: datetime,
-            latest: int = 0) -> dict[str, dict]:
+            latest: int = 0, renames: dict[str, str] | None = None) -> dict[str, dict]:
+    """Mentions per company in the window (with its `latest` ones), a former name's counted as the company's."""
     window = {"range": {"published_at": {"gte": start.isoformat(), "lt": end.isoformat()}}}
     aggs: dict = {"by_company": {"terms": {"field": "company", "size": 1000}}}
     if latest:
@@ -601,7 +605,11 @@ def _counts(client: Elasticsearch, index: str, filters: list[dict], start: datet
     out = {}
     for bucket in response["aggregations"]["by_company"]["buckets"]:
         hits = bucket.get("latest", {}).get("hits", {}).get("hits", [])
-        out[bucket["key"]] = {"count": bucket["doc_count"], "latest": [h["_source"] for h in hits]}
+        company = current_name(bucket["key"], renames or {})
+        found = out.setdefault(company, {"count": 0, "latest": []})
+        found["count"] += bucket["doc_count"]
+        found["latest"] = sorted(found["latest"] + [h["_source"] for h in hits],
+                                 key=lambda m: m.get("published_at") or "", reverse=True)[:latest]
     return out
 
 
@@ -615,8 +623,8 @@ def find_spikes(client: Elasticsearch, settings: Settings, rule: Rule, now: date
     baseline_start = start - timedelta(days=spec.baseline_days)
     index = index_names(settings.es_index_prefix)["mentions"]
     filters = _mention_filters(rule)
-    recent = _counts(client, index, filters, start, now, latest=3)
-    baseline = _counts(client, index, filters, baseline_start, start)
+    recent = _counts(client, index, filters, start, now, latest=3, renames=rule._renames)
+    baseline = _counts(client, index, filters, baseline_start, start, renames=rule._renames)
     per_window = window / timedelta(days=spec.baseline_days)  # baseline windows of this length in the period
     bucket = int(now.timestamp() // window.total_seconds())
     spiking = {company: data for company, data in sorted(recent.items())

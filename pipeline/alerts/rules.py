@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from pipeline.configfiles import describe_validation_error, read_yaml, shown_value
 from pipeline.errors import ConfigError
@@ -221,6 +221,10 @@ class Rule(_Strict):
     delivery: Literal["immediate", "grouped", "digest"] = "immediate"
     digest_hour: int = Field(default=8, ge=0, le=23)  # local hour (NEWSROOM_TIMEZONE) after which the digest goes
     channels: list[Channel] = Field(min_length=1)
+    # former name (as stored) → the company's name today, for the rule's companies (set by load_rules)
+    _renames: dict[str, str] = PrivateAttr(default_factory=dict)
+    # why the rule cannot run as written: a company the watchlist no longer has (load_rules, keep_unwatched)
+    _unwatched: str | None = PrivateAttr(default=None)
 
     _numbers = field_validator("min_sentiment", "max_sentiment", "min_mentions", "digest_hour",
                                mode="before")(_not_a_boolean)
@@ -671,8 +675,12 @@ def channel_warnings(rules: list[Rule], settings: Settings) -> list[str]:
 
 
 def load_rules(settings: Settings, rules_file: Path | str | None = None, check_companies: bool = True,
-               client=None) -> AlertsConfig:
-    """Validate the rules file; ConfigError names the file, the rule and the field at fault."""
+               client=None, keep_unwatched: bool = False) -> AlertsConfig:
+    """Validate the rules file; ConfigError names the file, the rule and the field at fault.
+
+    `keep_unwatched` (`alerts run`): a rule naming a company the watchlist no longer has is kept, marked with the
+    reason, instead of refusing the file: the watchlist changes apart from the rules, and one stale rule stopped
+    every other rule's alerts."""
     path = rules_path(settings, rules_file)
     data = read_yaml(path)
     if data is None:
@@ -694,9 +702,16 @@ def load_rules(settings: Settings, rules_file: Path | str | None = None, check_c
                 try:
                     resolved.append(resolve_company(company, watchlist))
                 except NewsroomError as exc:
-                    problems.append(f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': {exc}")
+                    problem = f"{path}: entry #{index + 1} ({rule.name!r}), field 'companies': {exc}"
+                    if keep_unwatched:
+                        rule._unwatched = rule._unwatched or problem
+                    else:
+                        problems.append(problem)
             before = len(rule.companies)
             rule.companies = list(dict.fromkeys(resolved))
+            # a company renamed in the watchlist: its articles stored under the former name match the rule too
+            rule._renames = {former: c.name for c in watchlist.companies if c.name in rule.companies
+                             for former in c.former_names}
             if len(resolved) == before and rule.min_mentions > max(1, len(rule.companies)):
                 # `companies: [Mistral, Mistral AI]` passed the count check as two names: one company, so a rule
                 # wanting both never fired, without a word

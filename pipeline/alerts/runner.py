@@ -210,7 +210,7 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
         from pipeline.store.client import make_client
 
         client = make_client(settings)
-    config = config or load_rules(settings, rules_file or settings.alerts_file, client=client)
+    config = config or load_rules(settings, rules_file or settings.alerts_file, client=client, keep_unwatched=True)
     if rule_names:
         # a rule named twice runs once; a rule named but disabled (`enabled: false`) is not run, and said so
         chosen = list(dict.fromkeys(config.get(name).name for name in rule_names))
@@ -236,6 +236,14 @@ def run_alerts(settings: Settings, client: Elasticsearch | None = None, rule_nam
     except (ApiError, TransportError) as exc:
         raise StoreError(f"Elasticsearch is unavailable for alerts ({state.alerts_index(settings)}): {exc}") from exc
     for rule in rules:
+        if rule._unwatched:  # this rule alone is not run; the others are, and the run exits 1
+            message = single_line(f"rule {rule.name!r} not run: {rule._unwatched} If the company was renamed, keep "
+                                  "its old name under the new entry's `former_names:`.", 600)
+            log.error(message)
+            report["errors"] += 1
+            report["failures"].append(message)
+            report["per_rule"][rule.name] = {"error": message, "matched": 0, "sent": 0, "failed": 0, "pending": 0}
+            continue
         needed = "mentions" if rule.volume else "articles"
         if not available[needed]:
             report["notes"].append(f"{names[needed]} does not exist yet: rule {rule.name!r} has nothing to evaluate")

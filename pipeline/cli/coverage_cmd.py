@@ -69,6 +69,10 @@ def coverage_cmd(
     if by is not None:  # any case: `--by Source`
         from pipeline.errors import one_of
 
+        over_time = by.strip().lower() if by.strip().lower() in ("day", "week", "month") else None
+        if over_time:  # `--by week` was told "use source", not how to count by week
+            raise NewsroomError(f"Unknown --by view {by!r}: use source (mentions per source); the over-time view "
+                                f"counts by {over_time} with --interval {over_time} (leave --by out).")
         by = one_of(by, ["source"], "--by view")
     if png and (by or co):  # the chart is the over-time one: it used to be skipped without a word
         from pipeline.errors import ConfigError
@@ -195,6 +199,8 @@ def mentions_cmd(
     size: int = typer.Option(50, "--size", "--limit", help="How many mentions, newest first (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the mentions as CSV here."),
+    every: bool = typer.Option(False, "--all", help="Write every matching mention into --csv, past 10,000 "
+                                                    "(streamed; the terminal gets the count only)."),
 ) -> None:
     """The latest mentions of companies: one line per article and company, with the tone toward the company.
 
@@ -204,7 +210,10 @@ def mentions_cmd(
     from pipeline.sinks import for_terminal, shown_title
 
     tone = tone_label(tone, "--tone") if tone is not None else None
-    check_size(size)
+    if every and (not csv_file or as_json):  # 50,000 rows are a file, not a screen or one JSON document
+        raise NewsroomError("--all writes every mention into the --csv file: give --csv FILE (and no --json, which "
+                            "lists at most 10,000 with --size).")
+    check_size(size, "--all --csv FILE writes every mention, past it")  # an analyst at the limit learns the way on
     settings = load_settings()
     if csv_file:
         from pipeline.safewrite import prepare_output
@@ -212,6 +221,15 @@ def mentions_cmd(
         prepare_output(csv_file, "--csv")  # checked before the store is queried
     companies = _companies(settings, entity)
     start, end = query_window(settings, since, until)
+    if every:
+        from pipeline.coverage import every_mention
+        from pipeline.export import write_csv
+
+        written = write_csv(csv_file, MENTION_COLUMNS, every_mention(_client(settings), settings, companies, since,
+                                                                    until, tone=tone))
+        console.print(f"{written} mention(s), {describe_window(start, end, zone(settings))}: all written to "
+                      f"{for_terminal(csv_file)}", highlight=False)
+        return
     rows, total = list_mentions(_client(settings), settings, companies, since, until, tone=tone,
                                 size=size)
     if csv_file:

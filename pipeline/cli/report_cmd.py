@@ -49,6 +49,7 @@ def report_cmd(
     console.print(f"report written to {for_terminal(summary.output)} ({summary.bytes / 1024:.0f} KiB, "
                   f"{len(summary.charts)} charts, {summary.articles} latest articles) in {summary.seconds:.1f} s",
                   highlight=False)
-    console.print(f"companies: {for_terminal(', '.join(summary.entities))}", highlight=False)
+    console.print(f"companies: {for_terminal(', '.join(summary.entities))}" if summary.entities else
+                  "companies: none is mentioned in this period (the report says so)", highlight=False)
     if summary.png_files:
         console.print(f"PNG charts: {for_terminal(', '.join(str(p) for p in summary.png_files))}", highlight=False)

@@ -55,6 +55,8 @@ class Company(BaseModel):
     ticker: str | None = None
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     sector: str | None = None
+    # the names its articles were stored under before a rename ("Atos" for Eviden): every query reads them too
+    former_names: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -64,7 +66,7 @@ class Company(BaseModel):
             raise ValueError(f"{shown_value(value)} has no letter or digit: give the company's name")
         return value.strip()
 
-    @field_validator("aliases", "exact", "ambiguous", "references", "context", "avoid")
+    @field_validator("aliases", "exact", "ambiguous", "references", "context", "avoid", "former_names")
     @classmethod
     def _no_blank(cls, values: list[str]) -> list[str]:
         if any(not str(v).strip() for v in values):
@@ -123,6 +125,16 @@ class Watchlist(BaseModel):
                     raise ValueError(f"alias {shown_value(alias)} is used by both {other!r} (entry #{where + 1}) and "
                                      f"{company.name!r} (entry #{index + 1})")
                 seen[key] = (company.name, index)
+        formers: dict[str, tuple[str, int]] = {}
+        for index, company in enumerate(self.companies):  # once every company's own names are known
+            for former in company.former_names:
+                other, where = seen.get(former.casefold()) or formers.get(former.casefold(), (company.name, index))
+                if former.casefold() == company.name.casefold() or other != company.name:
+                    whose = "its own name" if other == company.name else f"a name of {other!r} (entry #{where + 1})"
+                    raise ValueError(f"former name {shown_value(former)} of {company.name!r} (entry #{index + 1}) is "
+                                     f"{whose}: a former name is the one its articles were stored under before a "
+                                     "rename, and no other company's")
+                formers[former.casefold()] = (company.name, index)
         return self
 
     def get(self, name: str) -> Company | None:
@@ -174,6 +186,9 @@ def company_names(watchlist: Watchlist) -> dict[str, str]:
     for company in watchlist.companies:
         if company.ticker and company.ticker.strip():
             names.setdefault(company.ticker.strip().casefold(), company.name)
+    for company in watchlist.companies:  # `--company Atos` after Atos became Eviden: the company it now is
+        for former in company.former_names:
+            names.setdefault(former.casefold(), company.name)
     return names
 
 
