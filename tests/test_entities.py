@@ -1268,3 +1268,20 @@ def test_a_full_name_spacy_missed_after_a_minister_s_portfolio_is_a_person():
     assert persons("“I made this decision out of security considerations,” said Dutch Minister of Foreign Trade and "
                    "Development Reinette Klever in a statement.") == ["Reinette Klever"]
     assert persons("The decision was taken by the Foreign Trade and Development Julia Board in a statement.") == []
+
+
+def test_a_region_is_no_foreign_city_s_other_name_unlike_its_own():
+    """Seventh session (2026-12-05): « le Jura » (the French department, the Swiss canton) was Győr, Hungary
+    (129,301), which lists "Jura" among its other names, and a city of 100,000 outranked a region. A region now beats a
+    city of another country named so by a name that is not its own's beginning ("Edo" is no longer Tokyo); a city's
+    name in the reader's language stays the city, in the region named after it too (« Alger », « Beyrouth », « Berne »)
+    or not (« Vienne », "Hanover", « Alexandrie »)."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    assert lookup_place("Jura").kind == "region" and canonical_place("Jura") == "Jura"
+    assert lookup_place("Edo").kind == "region"
+    for form, city in (("Alger", "Algiers"), ("Beyrouth", "Beirut"), ("Berne", "Bern"), ("Vienne", "Vienna"),
+                       ("Hanover", "Hannover"), ("Alexandrie", "Alexandria")):
+        assert canonical_place(form) == city and lookup_place(form).kind == "city", form
+    found = get_enricher().enrich(EnrichInput(id="t", lang="fr", text="Dans le Jura, les fromageries recrutent."))
+    assert found.entities.LOC == ["Jura"]

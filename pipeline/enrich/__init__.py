@@ -371,7 +371,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.6"
+RULES_VERSION = "2026-12-05.7"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:
