@@ -1285,3 +1285,21 @@ def test_a_region_is_no_foreign_city_s_other_name_unlike_its_own():
         assert canonical_place(form) == city and lookup_place(form).kind == "city", form
     found = get_enricher().enrich(EnrichInput(id="t", lang="fr", text="Dans le Jura, les fromageries recrutent."))
     assert found.entities.LOC == ["Jura"]
+
+
+def test_a_city_named_in_plain_words_after_a_french_article_is_what_the_words_describe():
+    """Seventh session (2026-12-05): « le locataire de la Maison Blanche » gave Maison Blanche, Algeria (64,302), too
+    big for the sixth session's rule on small towns named in plain words. French writes a town without an article
+    unless it is part of its name (« Le Havre », « au Havre »), so after « la », « le », « les » or « l' » such a name is
+    the thing it describes, wherever the text names it. A town so named without an article (« à Mountain View », « le
+    géant de Mountain View ») and towns with their own article stay places."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def entities(text):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang="fr")).entities
+
+    found = entities("Le locataire de la Maison Blanche a toutefois omis de répondre. Maison Blanche : la réponse "
+                     "viendra mardi.")
+    assert found.LOC == [] and "Maison Blanche" in found.ORG
+    assert entities("Reçu à la Maison Blanche, il a ensuite rejoint Washington.").LOC == ["Washington"]
+    assert entities("Le géant de Mountain View ouvre un bureau au Havre.").LOC == ["Mountain View", "Le Havre"]

@@ -17,8 +17,8 @@ from functools import cached_property
 from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
-                                      fix_person_span, fix_place_span, given_name_before, institution_places,
-                                      is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
+                                      described_place, fix_person_span, fix_place_span, given_name_before,
+                                      institution_places, is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
                                       named_products, names_a_law, normalise_entities, persons_after_companies,
                                       presented_persons, seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
@@ -331,6 +331,7 @@ def _spans(doc, text: str) -> list[Span]:
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
              for s in spans]
     spans = [given_name_before(s, text) for s in spans]  # "Ana Costa" of which spaCy tagged "Costa", a place
+    spans = [described_place(s, text) for s in spans]  # « la Maison Blanche » is no town of Algeria
     spans = places + spans
     spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
     spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out

@@ -236,6 +236,9 @@ class Span:
     # whether the text calls the span a chatbot, an assistant or an app ("its Grok chatbot", « l'assistant Grok »):
     # a product, neither a person nor a place, wherever the text names it (`named_products`)
     software: bool = False
+    # whether the span is a city's name in plain words that the text writes after a French article: « la Maison
+    # Blanche » describes the White House, not Maison Blanche, Algeria (`described_places`)
+    described: bool = False
     # whether the text presents a name of two or three words as a person's though no list knows its given name ("Eiso
     # Kant"): a role before it, a person named just before with "and", or a verb of saying before it (« répète Eiso
     # Kant ») (`surname_in_context` sets it)
@@ -619,6 +622,28 @@ def is_opening_word(span: Span, text: str) -> bool:
 # the gazetteer finds (Moore, Oklahoma; written French columns, 2026-12-05). "Moore's law" gives spaCy no place.
 _LAW_OF = re.compile(r"\b(?:lois?|théorèmes?|paradoxes?|principes?|conjectures?)[^\S\n]+d(?:e[^\S\n]+|['’])$",
                      re.IGNORECASE)
+
+
+# « la Maison Blanche » was Maison Blanche (Algeria, 64,302): French writes a town without an article unless the article
+# is part of its name (« Le Havre », « au Havre »), so a city whose name says what it is in plain words
+# (`gazetteer.in_plain_words`) written after « la », « le », « les » or « l' » is what the words describe (seventh
+# session, 2026-12-05). English is not read so: it writes places named in plain words with "the" ("the West End");
+# "the White House" is no town because White House, Tennessee, is small (sixth session)
+_FRENCH_ARTICLE_BEFORE = re.compile(r"(?:^|[\s(«\"“])(?:[lL][ae]s?[^\S\n]+|[lL]['’])$")
+_FRENCH_ARTICLE = re.compile(r"^(?:[lL][ae]s?[^\S\n]+|[lL]['’])")
+
+
+def described_place(span: Span, text: str) -> Span:
+    """`span` marked `described` when it names a city in plain words after a French article that is no part of a place's
+    name (« la Maison Blanche »); else `span`."""
+    if span.label == "PER" or " " not in span.text.strip() or not (
+            _FRENCH_ARTICLE.match(span.text) or _FRENCH_ARTICLE_BEFORE.search(text[max(0, span.start - 5):span.start])):
+        return span
+    name = clean_name(span.text, "LOC")
+    place = lookup_place(name)
+    if place is None or place.kind != "city" or " " not in name or not in_plain_words(name):
+        return span
+    return replace(span, described=True)
 
 
 def names_a_law(span: Span, text: str) -> bool:
@@ -1141,6 +1166,7 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
     companies = {clean_name(s.text, "PER").casefold() for s in spans if s.organisation and len(s.text.split()) > 1}
     software = {clean_name(s.text, "MISC").casefold() for s in spans if s.software}  # "its Grok chatbot"
     machines = {clean_name(s.text, "LOC").casefold() for s in spans if s.machine}  # then "into Jupiter"
+    described = {clean_name(s.text, "LOC").casefold() for s in spans if s.described}  # « la Maison Blanche »
     # a company named after a person, unless the text presents the person (a role or a civil title before the name)
     presented = {clean_name(s.text, "PER").casefold() for s in spans if s.role_before}
     companies |= {name for s in spans if is_eponymous_org(name := clean_name(s.text, "PER").casefold())} - presented
@@ -1197,6 +1223,8 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
             label = "MISC"  # "Grok said…" after "its Grok chatbot"; « Moshi, l'assistant vocal de Kyutai »
         if label == "LOC" and (span.machine or name.casefold() in machines):
             label = "MISC"  # "the Jupiter machine in Jülich": the machine's name, wherever the text names it
+        if label == "LOC" and name.casefold() in described:
+            label = "ORG"  # « la Maison Blanche » (the presidency), wherever the text names it
         if label != span.label:
             name = clean_name(span.text, label)
         if label == "LOC":
