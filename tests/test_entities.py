@@ -1303,3 +1303,15 @@ def test_a_city_named_in_plain_words_after_a_french_article_is_what_the_words_de
     assert found.LOC == [] and "Maison Blanche" in found.ORG
     assert entities("Reçu à la Maison Blanche, il a ensuite rejoint Washington.").LOC == ["Washington"]
     assert entities("Le géant de Mountain View ouvre un bureau au Havre.").LOC == ["Mountain View", "Le Havre"]
+
+
+def test_a_capitalised_function_word_opens_no_person_s_name():
+    """Seventh session (2026-12-05), real-news set 33 and the written items: "In November, hedge fund manager…", the
+    title-case « Avec Son Nouvel Onglet Santé » and « Au Genci » were persons: « In », « Son », « Au » are someone's
+    given name in the lists. Full names after them stay people."""
+    from pipeline.enrich.entities import person_like
+
+    assert not person_like("In November") and not person_like("Son Nouvel Onglet")
+    assert not person_like("Au Genci")
+    assert person_like("Michael Burry") and person_like("Masayoshi Son")
+

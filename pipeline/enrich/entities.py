@@ -913,6 +913,8 @@ def person_like(name: str) -> bool:
         return False
     if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS | _PRODUCT_WORDS for w in words[1:]) or not _given_name(words[0]):
         return False
+    if words[0].casefold() in _function_words():
+        return False  # "In November", « Au Genci », « Son Nouvel Onglet »: the lists hold « In », « Au » as given names
     if lookup_place(name) is not None:
         return False
     return not any((p := lookup_place(w)) and p.kind in ("country", "continent", "union") for w in words)
