@@ -1315,3 +1315,20 @@ def test_a_capitalised_function_word_opens_no_person_s_name():
     assert not person_like("Au Genci")
     assert person_like("Michael Burry") and person_like("Masayoshi Son")
 
+
+def test_a_verb_run_into_a_name_in_a_title_case_headline_is_no_part_of_it():
+    """Seventh session (2026-12-05), real-news set 33: "Palantir Stock Falls 25% as CEO Alex Karp Blames “Market
+    Manipulation.”" gave the person "Alex Karp Blames", and missed Alex Karp. In a line in title case, the plain words
+    ending a name of three words or more go, down to two; a family name that is a word stays ("Martin Luther King"), and
+    so does a name in ordinary text."""
+    from pipeline.enrich.entities import headline_person
+
+    def cut(line, name):
+        start = line.index(name)
+        return headline_person(Span(start, start + len(name), name, "PER"), line).text
+
+    assert cut("Palantir Stock Falls 25% as CEO Alex Karp Blames “Market Manipulation.” Is It Time to Buy?",
+               "Alex Karp Blames") == "Alex Karp"
+    assert cut("Bill Gates Says AI Will Change Everything", "Bill Gates Says") == "Bill Gates"
+    assert cut("Martin Luther King Day Brings Record Crowds", "Martin Luther King") == "Martin Luther King"
+    assert cut("He said Alex Karp Blames was a pen name.", "Alex Karp Blames") == "Alex Karp Blames"

@@ -18,7 +18,7 @@ from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
                                       described_place, fix_person_span, fix_place_span, given_name_before,
-                                      institution_places, is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
+                                      headline_person, institution_places, is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
                                       named_products, names_a_law, normalise_entities, persons_after_companies,
                                       presented_persons, seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
@@ -327,6 +327,7 @@ def _spans(doc, text: str) -> list[Span]:
     # « Soyons clairs », « Celles pour le grand public… » and « la loi de Moore » name no village
     spans = [minister_in_span(s, text) for s in spans
              if not (is_exhortation(s, text) or is_opening_word(s, text) or names_a_law(s, text))]
+    spans = [headline_person(s, text) for s in spans]  # "CEO Alex Karp Blames…" in a title-case headline
     # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
              for s in spans]

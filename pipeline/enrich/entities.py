@@ -618,6 +618,37 @@ def is_opening_word(span: Span, text: str) -> bool:
     return _is_place(name, label="MISC", cue=placed) is None
 
 
+# Headlines in title case capitalise every word, and spaCy runs the verb after a name into it: "Palantir Stock Falls 25%
+# as CEO Alex Karp Blames 'Market Manipulation'" (seventh session, 2026-12-05, real-news set 33)
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_TITLE_CASE_MIN = 4  # letters: shorter words ("at", "a", « de ») stay in lower case in a title-case line
+
+
+def _in_title_case(text: str, position: int) -> bool:
+    """Whether the line holding `position` has three words or more, every one of four letters or more capitalised."""
+    line = text[text.rfind("\n", 0, position) + 1:(text.find("\n", position) + 1 or len(text) + 1) - 1]
+    words = _LINE_WORD.findall(line)
+    long = [w for w in words if len(w) >= _TITLE_CASE_MIN]
+    return len(words) >= 3 and bool(long) and all(w[:1].isupper() for w in long)
+
+
+def _plain_in_headline(word: str) -> bool:
+    """A word of the English or French lexicon that is no common family name ("Laid", "Recovery", "Blames")."""
+    word = word.strip(_EDGE)
+    return is_plain_word(word) and not is_family_name(word)
+
+
+def headline_person(span: Span, text: str) -> Span:
+    """A PER span of three words or more in a title-case line without the plain words ending it, down to two words
+    ("Alex Karp Blames" → "Alex Karp", "Bill Gates Says" → "Bill Gates"); else `span`."""
+    if span.label != "PER" or len(words := span.text.split()) < 3 or not _in_title_case(text, span.start):
+        return span
+    while len(words) > 2 and _plain_in_headline(words[-1]):
+        words.pop()
+    end = span.start + span.text.index(words[-1], len(" ".join(words[:-1]))) + len(words[-1])
+    return span if end == span.end else Span(span.start, end, text[span.start:end], span.label)
+
+
 # « la loi de Moore », « le paradoxe de Jevons », « le théorème de Bayes »: a law named after its author, not the town
 # the gazetteer finds (Moore, Oklahoma; written French columns, 2026-12-05). "Moore's law" gives spaCy no place.
 _LAW_OF = re.compile(r"\b(?:lois?|théorèmes?|paradoxes?|principes?|conjectures?)[^\S\n]+d(?:e[^\S\n]+|['’])$",
