@@ -1332,3 +1332,16 @@ def test_a_verb_run_into_a_name_in_a_title_case_headline_is_no_part_of_it():
     assert cut("Bill Gates Says AI Will Change Everything", "Bill Gates Says") == "Bill Gates"
     assert cut("Martin Luther King Day Brings Record Crowds", "Martin Luther King") == "Martin Luther King"
     assert cut("He said Alex Karp Blames was a pen name.", "Alex Karp Blames") == "Alex Karp Blames"
+
+
+def test_a_us_state_is_no_foreign_city_called_so():
+    """Seventh session (2026-12-05), real-news set 33: "services hosted in the Northern Virginia region" named no place:
+    "Virginia" was Virginia, South Africa (122,502 people), which outranked the US state, and a direction only makes a
+    place of a region or a country. A city of the state's own country keeps the name ("Washington")."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    assert lookup_place("Virginia").kind == "region" and lookup_place("Washington").kind == "city"
+    assert canonical_place("Northern Virginia") == "Northern Virginia"
+    found = get_enricher().enrich(EnrichInput(id="t", lang="en", text="The outage hit services hosted in the Northern "
+                                              "Virginia region, where the company clusters its data centers."))
+    assert found.entities.LOC == ["Northern Virginia"]

