@@ -1345,3 +1345,16 @@ def test_a_us_state_is_no_foreign_city_called_so():
     found = get_enricher().enrich(EnrichInput(id="t", lang="en", text="The outage hit services hosted in the Northern "
                                               "Virginia region, where the company clusters its data centers."))
     assert found.entities.LOC == ["Northern Virginia"]
+
+
+def test_a_town_and_its_state_s_code_in_one_span_is_the_town():
+    """Seventh session (2026-12-05), real-news set 32: "in Washington, DC, last week" is one span for spaCy, which no
+    form of the gazetteer held, and the capital was lost (the labels write it so too). A town followed by a comma and a
+    state's code, or a region or country, is the town."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    assert canonical_place("Washington, DC") == canonical_place("Washington, D.C.") == "Washington"
+    assert canonical_place("Toronto, ON") == "Toronto" and canonical_place("Bourse, Paris") is None
+    found = get_enricher().enrich(EnrichInput(id="t", lang="en", text="The hearing took place in Washington, DC, "
+                                              "last week."))
+    assert found.entities.LOC == ["Washington"]
