@@ -1358,3 +1358,18 @@ def test_a_town_and_its_state_s_code_in_one_span_is_the_town():
     found = get_enricher().enrich(EnrichInput(id="t", lang="en", text="The hearing took place in Washington, DC, "
                                               "last week."))
     assert found.entities.LOC == ["Washington"]
+
+
+def test_a_continent_named_by_its_adjective_is_the_continent():
+    """Seventh session (2026-12-05), real-news sets 26 and 32: « le continent africain », which the labels list 2 times
+    of 2, is a lower-case phrase spaCy gives no span. It is Africa, as "the African continent" is; « le continent
+    numérique » is no place."""
+    from pipeline.enrich import EnrichInput, get_enricher
+
+    def places(text, lang):
+        return get_enricher().enrich(EnrichInput(id="t", text=text, lang=lang)).entities.LOC
+
+    assert canonical_place("continent africain") == "Africa"
+    assert places("Les opérateurs du continent africain investissent dans les câbles sous-marins.", "fr") == ["Africa"]
+    assert places("Data centres across the African continent are growing fast.", "en") == ["Africa"]
+    assert places("Le continent numérique attire les investisseurs.", "fr") == []

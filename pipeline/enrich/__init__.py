@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
 
-from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
-                                      described_place, fix_person_span, fix_place_span, given_name_before,
-                                      headline_person, institution_places, is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
-                                      named_products, names_a_law, normalise_entities, persons_after_companies,
-                                      presented_persons, seat_places, surname_in_context)
+from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, continent_places, dateline_places,
+                                      dateline_sources, described_place, fix_person_span, fix_place_span,
+                                      given_name_before, headline_person, institution_places, is_exhortation,
+                                      is_opening_word, is_place_name, listed_games, minister_in_span, named_products,
+                                      names_a_law, normalise_entities, persons_after_companies, presented_persons,
+                                      seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -338,6 +339,7 @@ def _spans(doc, text: str) -> list[Span]:
     spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
     spans += based_places(text, spans) + institution_places(text, spans)
+    spans += continent_places(text, spans)  # « le continent africain », a lower-case phrase for spaCy
     spans = listed_games(text, spans)  # "franchises like Assassin's Creed, Far Cry and Rainbow Six": no persons
     return named_products(text, spans)  # "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: no person or place
 

@@ -98,6 +98,11 @@ EXTRA_PLACES = [
     # were read as forms of those ("Java" → Jawa)
     ("Java", "Java", "region"), ("Jawa", "Java", "region"), ("Sumatra", "Sumatra", "region"),
     ("Sumatera", "Sumatra", "region"),
+    # a continent named by its adjective (« le continent africain »: the real-news labels list it 2 times of 2;
+    # `entities.continent_places` reads it in the text, where spaCy gives a lower-case phrase no span)
+    ("Continent africain", "Africa", "continent"), ("Continent européen", "Europe", "continent"),
+    ("Continent asiatique", "Asia", "continent"), ("African continent", "Africa", "continent"),
+    ("European continent", "Europe", "continent"), ("Asian continent", "Asia", "continent"),
 ]
 # GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
 # (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so

@@ -153,6 +153,23 @@ def based_places(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# A continent named by its adjective, a lower-case phrase spaCy gives no span: « les marchés du continent africain »,
+# "across the African continent" (seventh session, 2026-12-05, real-news sets 26 and 32)
+_CONTINENT = re.compile(r"(?<![\w-])(?:continent[^\S\n]+(?:africain|européen|asiatique)|(?:African|European|Asian)"
+                        r"[^\S\n]+continent)(?![\w-])")
+
+
+def continent_places(text: str, spans: list[Span]) -> list[Span]:
+    """LOC spans for the continents `_CONTINENT` finds that no LOC span covers, written as the gazetteer holds them
+    (« Continent africain » → Africa)."""
+    if "ontinent" not in text:
+        return []
+    return [Span(m.start(), m.end(), m.group()[:1].upper() + m.group()[1:], "LOC", place_cue=True,
+                 after_contraction=False)
+            for m in _CONTINENT.finditer(text)
+            if not any(s.label == "LOC" and s.start <= m.start() and m.end() <= s.end for s in spans)]
+
+
 # The seat a court, a prefecture or a town hall is named after is a place of the story (LABELLING.md: every city
 # named), but spaCy often tags nothing there: « un recours devant le tribunal administratif de Versailles » gave no
 # span (mini news sites, rounds one and two)
