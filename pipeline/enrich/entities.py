@@ -931,6 +931,10 @@ def _county(name: str):
     return place if place is not None and place.kind in ("region", "city") else None
 
 
+# a capitalised preposition opens no person's name, though the lists hold it as someone's given name ("In November",
+# « Au Genci »: seventh session, 2026-12-05); other function words may ("Ai Weiwei", « Son Heung-min », « Le Pen »)
+_PREPOSITIONS = {"in", "on", "at", "by", "of", "to", "from", "into", "with", "au", "aux", "du", "des", "en", "par", "pour",
+                 "sur", "sous", "avec", "dans", "chez", "vers"}
 _INITIALS = re.compile(r"^[A-Z]{2,3}$")
 _INSTITUTION_CITY = 50_000
 
@@ -961,8 +965,8 @@ def person_like(name: str) -> bool:
         return False
     if any(w.casefold() in _LAW_WORDS | _PLACE_WORDS | _PRODUCT_WORDS for w in words[1:]) or not _given_name(words[0]):
         return False
-    if words[0].casefold() in _function_words():
-        return False  # "In November", « Au Genci », « Son Nouvel Onglet »: the lists hold « In », « Au » as given names
+    if words[0].casefold() in _PREPOSITIONS:
+        return False  # "In November", « Au Genci »: the lists hold « In », « Au » as given names
     if lookup_place(name) is not None:
         return False
     return not any((p := lookup_place(w)) and p.kind in ("country", "continent", "union") for w in words)
