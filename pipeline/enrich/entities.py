@@ -254,7 +254,7 @@ class Span:
     # a product, neither a person nor a place, wherever the text names it (`named_products`)
     software: bool = False
     # whether the span is a city's name in plain words that the text writes after a French article: « la Maison
-    # Blanche » describes the White House, not Maison Blanche, Algeria (`described_places`)
+    # Blanche » describes the White House, not Maison Blanche, Algeria (`described_place`)
     described: bool = False
     # whether the text presents a name of two or three words as a person's though no list knows its given name ("Eiso
     # Kant"): a role before it, a person named just before with "and", or a verb of saying before it (« répète Eiso

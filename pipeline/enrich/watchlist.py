@@ -551,6 +551,8 @@ def _acts(text: str, mention: Mention) -> int:
     before = text[max(0, mention.start - _EMPLOYER_REACH):mention.start].replace("’", "'").rstrip()
     return int(bool(_SAYING_AFTER.match(after[relative.end() if relative else 0:])
                     or _DEALT_WITH_BEFORE.search(before)))
+
+
 _ARTICLE_ONLY = re.compile(r"^(?:(?:the|le|la|les)\s+|l['’]\s*)?$", re.IGNORECASE)
 _TOWN = 20_000  # inhabitants: the limit under which entities.py already doubts a town named like a first name
 
