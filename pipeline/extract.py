@@ -1319,20 +1319,60 @@ def _misleading_articles(tree: Any) -> list[Any]:
     return articles if first_words * 2 < page_words else []
 
 
+# An inline style that keeps a reader from seeing an element (`_hidden_by_style`), read in lower case without spaces
+# and `!important`
+_STYLED = XPath("//body//*[@style]")
+_STYLE_NOISE = re.compile(r"\s+|!important")
+_STYLE_HIDES = re.compile(r"(?:^|;)(?:display:none|visibility:(?:hidden|collapse))(?:;|$)")
+_NO_FONT_SIZE = re.compile(r"(?:^|;)font-size:0(?:px|em|rem|pt|%)?(?:;|$)")
+_NO_OPACITY = re.compile(r"(?:^|;)opacity:0(?:\.0*)?%?(?:;|$)")
+_POSITIONED = re.compile(r"(?:^|;)position:(?:absolute|fixed|relative)(?:;|$)")
+_OFF_SCREEN = re.compile(r"(?:^|;)(?:(?:left|top):-(?:\d{4,}(?:\.\d*)?px|\d{3,}(?:\.\d*)?em)"
+                         r"|clip:rect\((?:0|1px,1px,1px,1px)|clip-path:inset\(50%\))")
+_SIZED = XPath("boolean(.//*[@class or @style])")
+_HIDDEN_MARK = "data-newsroom-hidden"
+
+
+def _hidden_by_style(tree: Any) -> list[Any]:
+    """The elements whose inline style keeps a reader from seeing them: a hostile page hid a fake quote or spam inside
+    a story that way and its words were read as the story's, since trafilatura drops `display:none` as written in lower
+    case only, and none at all when the hidden blocks hold most of the page's text (hostile input, twentieth round).
+    `display:none`, `visibility:hidden`, a font size of zero where no descendant can be sized back up (the inline-block
+    gap trick's children carry a class or a style), an opacity of zero unless a `data-` attribute hooks an animation
+    that fades it in (Webflow, AOS), a positioned box 1,000 pixels (100 em) or more off the screen's left or top, or
+    clipped to nothing (the screen-reader-only pattern). Never a block holding the headline. One regular-expression
+    pass per styled element."""
+    hidden = []
+    for element in _STYLED(tree):
+        style = _STYLE_NOISE.sub("", element.get("style").lower())
+        if (_STYLE_HIDES.search(style)
+                or _NO_FONT_SIZE.search(style) and not _SIZED(element)
+                or _NO_OPACITY.search(style) and not any(name.startswith("data-") for name in element.attrib)
+                or _POSITIONED.search(style) and _OFF_SCREEN.search(style)) and element.find(".//h1") is None:
+            hidden.append(element)
+    return hidden
+
+
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     """trafilatura's text of the page, its `<article>` elements read as plain blocks when the first is not the
-    story (`_misleading_articles`); the tree is given back as it came."""
+    story (`_misleading_articles`), without what an inline style hides (`_hidden_by_style`, marked for its prune
+    expression); the tree is given back as it came."""
     misleading = _misleading_articles(tree)
+    hidden = _hidden_by_style(tree)
     for element in misleading:
         element.tag = "div"
+    for element in hidden:
+        element.set(_HIDDEN_MARK, "")
     try:
-        return _bare_text(tree, url, favor_precision)
+        return _bare_text(tree, url, favor_precision, [f"//*[@{_HIDDEN_MARK}]"] if hidden else [])
     finally:
         for element in misleading:
             element.tag = "article"
+        for element in hidden:
+            del element.attrib[_HIDDEN_MARK]
 
 
-def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
+def _bare_text(tree: Any, url: str | None, favor_precision: bool, also_prune: list[str] | None = None) -> str:
     """trafilatura reads nested lists and inline elements by recursion, a few Python frames a level: lists nested
     400 deep (800 elements, within the page budget's 2,048) or 1,000 `<del>` in one another ran past Python's
     recursion limit, and the page failed as an `extraction-error` with a thousand-line traceback in the log. Such a
@@ -1345,7 +1385,7 @@ def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             favor_precision=favor_precision,
             include_comments=False,
             include_tables=True,
-            prune_xpath=_prune_expressions(tree),
+            prune_xpath=_prune_expressions(tree) + (also_prune or []),
         )
     except RecursionError:
         raise PageTooComplex("page too complex to extract (elements nested too deep for trafilatura's recursive "

@@ -1593,3 +1593,27 @@ def test_words_a_browser_never_shows_under_the_hidden_attribute_are_not_the_stor
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
     assert "Capgemini" not in article.text and "three-year contract" in article.text
+
+
+def test_words_an_inline_style_hides_from_a_reader_are_not_the_story(tmp_path):
+    """A hostile page hid a fake quote or spam inside a story with an inline style trafilatura does not read
+    (`DISPLAY : NONE`, `font-size:0`, `opacity:0`, off-screen, clipped to nothing), and it was stored as the story's:
+    Capgemini became a company of a story about Mistral AI, with a negative tone (hostile input, twentieth round).
+    What a reader does see stays: a `font-size:0` row whose children are sized back up, a fade-in animation's
+    `opacity:0`, a box nudged 10 pixels to the left."""
+    hidden = ["<p style='DISPLAY : NONE'>Capgemini fraud one.</p>", "<p style='font-size: 0px'>Capgemini fraud two.</p>",
+              "<span style='opacity:0 !important'>Capgemini fraud three.</span>",
+              "<div style='position:absolute; left:-9999px'>Capgemini fraud four.</div>",
+              "<p style='position:absolute;clip:rect(1px, 1px, 1px, 1px)'>Capgemini fraud five.</p>",
+              "<p style='visibility: Hidden'>Capgemini fraud six.</p>"]
+    shown = ["<p style='font-size:0'><span class='cell'>Row one of the contract table.</span></p>",
+             "<p style='opacity:0' data-w-id='fade'>A fading-in paragraph on the contract.</p>",
+             "<p style='position:relative;left:-10px'>A nudged paragraph on the contract.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}{hidden[i]}</p>{shown[i % 3]}" for i in range(6))
+    page = story("Mistral AI styled", body=body)
+    feed = rss([rss_item("Mistral AI styled", "{base}/styled.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/styled.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "Capgemini" not in article.text, article.text
+    assert all(words in article.text for words in ("Row one", "fading-in paragraph", "nudged paragraph"))
