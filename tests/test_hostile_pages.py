@@ -1617,3 +1617,22 @@ def test_words_an_inline_style_hides_from_a_reader_are_not_the_story(tmp_path):
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
     assert "Capgemini" not in article.text, article.text
     assert all(words in article.text for words in ("Row one", "fading-in paragraph", "nudged paragraph"))
+
+
+def test_a_company_named_in_zalgo_is_linked_and_its_title_reads_plain(tmp_path):
+    """« M̸i̷s̵t̶r̷a̸l̵ A̷I̸ » in a feed's title, the page's headline and its text, with thousands of marks stacked on
+    the letters of one of them, was not linked to Mistral AI and was stored, listed and mailed as a wall of marks
+    (hostile input, twentieth round): the words read plain, the company is found, real accents stay."""
+    from pipeline.enrich.watchlist import get_linker
+
+    struck = "M\u0338i\u0337s\u0335t\u0336r\u0337a\u0338l\u0335 \u0336A\u0337I\u0338"
+    stacked = "".join(c + "\u0300\u0316\u0334\u0361\u035c" * 400 for c in "Mistral") + " AI"
+    title = f"{struck} lève un milliard, l’État applaudit"
+    body = "".join(f"<p>Part {i}: {stacked} et l’État. {SENTENCE}</p>" for i in range(6))
+    feed = rss([rss_item(title, "{base}/zalgo.html", summary=f"{stacked} teaser.")])
+    articles, seconds = collect_timed(tmp_path, feed, {"/zalgo.html": (200, {}, story(title, body=body))})
+    [article] = articles
+    assert article.title == "Mistral AI lève un milliard, l’État applaudit"
+    assert article.text.count("Part ") == 6 and "\u0334" not in article.text and "l’État" in article.text
+    assert {m.company for m in get_linker().candidates(article.text)} >= {"Mistral AI"}
+    assert seconds < 3, f"{seconds:.1f} s of CPU"
