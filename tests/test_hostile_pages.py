@@ -1636,3 +1636,23 @@ def test_a_company_named_in_zalgo_is_linked_and_its_title_reads_plain(tmp_path):
     assert article.text.count("Part ") == 6 and "\u0334" not in article.text and "l’État" in article.text
     assert {m.company for m in get_linker().candidates(article.text)} >= {"Mistral AI"}
     assert seconds < 3, f"{seconds:.1f} s of CPU"
+
+
+def test_words_the_pages_own_style_sheet_hides_are_not_the_story(tmp_path):
+    """A class the page's `<style>` hides (`.k9x { display: none }`) hid « Capgemini accusé de fraude » inside a story
+    about Mistral AI, and it was stored as the story's (hostile input, twentieth round). A class another rule, a media
+    query or a state shows again (tabs, a mobile-only block, a print-only one) stays, and so does a headline."""
+    sheet = ("<style>/* site */ .k9x, .z3 { DISPLAY : none !important } .tab { display: none } .tab.on { display: block }"
+             " .wide { display: none } @media (max-width: 600px) { .wide { display: block } }"
+             " @media print { .onpaper { display: none } }</style>")
+    hidden = ["<p class='k9x'>Capgemini accused of fraud, one.</p>", "<span class='a z3'>Capgemini accused, two.</span>"]
+    shown = ["<p class='tab on'>The first tab on the contract.</p>", "<p class='wide'>A mobile paragraph on it.</p>",
+             "<p class='onpaper'>A paragraph read on screen.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>{hidden[i % 2]}{shown[i % 3]}" for i in range(6))
+    page = story("Mistral AI sheet", head=sheet, body=body)
+    feed = rss([rss_item("Mistral AI sheet", "{base}/sheet.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/sheet.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "Capgemini" not in article.text, article.text
+    assert all(words in article.text for words in ("first tab", "mobile paragraph", "read on screen"))
