@@ -1656,3 +1656,22 @@ def test_words_the_pages_own_style_sheet_hides_are_not_the_story(tmp_path):
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
     assert "Capgemini" not in article.text, article.text
     assert all(words in article.text for words in ("first tab", "mobile paragraph", "read on screen"))
+
+
+
+def test_words_a_feed_summary_hides_are_not_stored_when_the_page_cannot_be_read(tmp_path):
+    """An item's summary hid « Capgemini accusé de fraude » in a `display:none` span (or the `hidden` attribute, or a
+    class its own `<style>` hides); its page answered 404, so the summary was stored as the story, Capgemini one of its
+    companies (hostile input, twentieth round). What a browser shows of it is kept."""
+    summary = ("&lt;p&gt;Mistral AI signs a contract with the state.&lt;span style='DISPLAY: none'&gt;Capgemini accused "
+               "of fraud.&lt;/span&gt; Talks went on.&lt;/p&gt;&lt;p hidden&gt;Capgemini bankrupt.&lt;/p&gt;&lt;style&gt;"
+               ".q7{display:none}&lt;/style&gt;&lt;b class='q7'&gt;Capgemini scandal.&lt;/b&gt; Ministers agreed.")
+    feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>T</title><link>{base}/</link><description>d"
+            "</description><item><title>Mistral AI signs</title><link>{base}/gone.html</link>"
+            f"<description>{summary}</description></item></channel></rss>")
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        articles, _ = collect_feeds(site.feeds_file(tmp_path))
+    [article] = articles
+    assert article.extraction == "feed-summary" and "Capgemini" not in article.text, article.text
+    assert "Mistral AI signs a contract with the state. Talks went on." in article.text
+    assert "Ministers agreed." in article.text
