@@ -41,7 +41,7 @@ from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budge
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_LINK_CHARS, MAX_UTC_OFFSET, entities_decoded, plausible_date
-from pipeline.hidden import hidden_by_style
+from pipeline.hidden import drop_hidden, hidden_by_style
 from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled, is_player_page
@@ -1934,6 +1934,7 @@ def extract_article(
     tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
+    drop_hidden(tree, in_headlines=True)  # what a reader does not see of the headline is no part of the title
     if item is not None:
         # a wall or a tag/home page in a feed: NotTheStory, counted by the caller
         check_story_page(tree, url, item.link or item.url)

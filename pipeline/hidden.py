@@ -107,14 +107,17 @@ def hidden_by_style(tree: Any) -> list[Any]:
 
 
 _MAYBE_HIDDEN = XPath("//*[@style or @hidden or @class]")
+_IN_HEADLINES = XPath("//h1//*[@style or @hidden or @class]")
 
 
-def drop_hidden(tree: Any) -> None:
-    """The tree (a feed's HTML fragment) without what a browser would not show: the `hidden` attribute, a hiding
-    inline style (`styled_unseen`) or a class its own `<style>` hides (`hiding_classes`); each element's tail, outside
-    it, stays. A summary's invisible « Capgemini accusé de fraude » was stored as the story when its page could not be
-    read, Capgemini a company of it (hostile input, twentieth round)."""
-    candidates = _MAYBE_HIDDEN(tree)
+def drop_hidden(tree: Any, *, in_headlines: bool = False) -> None:
+    """The tree (a feed's HTML fragment, or a page's `<h1>`s with `in_headlines`) without what a browser would not
+    show: the `hidden` attribute, a hiding inline style (`styled_unseen`) or a class its own `<style>` hides
+    (`hiding_classes`); each element's tail, outside it, stays. A summary's invisible « Capgemini accusé de fraude »
+    was stored as the story when its page could not be read, and `<h1><span style="display:none">Capgemini accusé de
+    fraude</span>Mistral AI signe…` as the title, glued; either made Capgemini a company of the story (hostile input,
+    twentieth round)."""
+    candidates = (_IN_HEADLINES if in_headlines else _MAYBE_HIDDEN)(tree)
     if not candidates:
         return
     sheets = _STYLE_SHEETS(tree)

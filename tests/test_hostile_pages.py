@@ -1675,3 +1675,18 @@ def test_words_a_feed_summary_hides_are_not_stored_when_the_page_cannot_be_read(
     assert article.extraction == "feed-summary" and "Capgemini" not in article.text, article.text
     assert "Mistral AI signs a contract with the state. Talks went on." in article.text
     assert "Ministers agreed." in article.text
+
+
+def test_words_hidden_inside_the_headline_are_not_the_title(tmp_path):
+    """`<h1><span style="display:none">Capgemini accusé de fraude</span>Mistral AI signs…</h1>` was stored as the title
+    « Capgemini accusé de fraudeMistral AI signs… », Capgemini a company of the story (hostile input, twentieth
+    round): the title is what a reader sees of the headline."""
+    headline = ("<span style='display:none'>Capgemini accused of fraud</span>Mistral AI signs a cloud contract"
+                "<small hidden> Capgemini bankrupt</small>")
+    page = story("Mistral AI signs a cloud contract").replace("<h1>Mistral AI signs a cloud contract</h1>",
+                                                                f"<h1>{headline}</h1>")
+    page = page.replace("<title>Mistral AI signs a cloud contract</title>", "")
+    feed = rss([rss_item("Mistral AI cloud", "{base}/headline.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/headline.html": (200, {}, page)})
+    [article] = articles
+    assert article.title == "Mistral AI signs a cloud contract" and "Capgemini" not in article.text
