@@ -119,6 +119,17 @@ class CollectStats:
         return out
 
 
+def _read_before(text: str, texts: list[str]) -> bool:
+    """Whether a further page's text is, but for a tenth of its characters, lines already read: a site that ignores
+    the page number in `?page=2` serves page 1 again under its own pager link ("Page 3" for "Page 2"), and the story
+    was stored twice over, or three times (hostile input, twentieth round). A real page 2 shares at most its
+    furniture with page 1."""
+    read = {line.strip() for earlier in texts for line in earlier.split("\n")}
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    repeated = sum(len(line) for line in lines if line in read)
+    return repeated * 10 >= sum(len(line) for line in lines) * 9
+
+
 class Collector:
     def __init__(
         self,
@@ -679,7 +690,7 @@ class Collector:
                 log.warning("page %d of %s not read (%s): the story is stored from its first %d page(s)", number,
                             mask_url(article.url), problem, number - 1)
                 break
-            if text in texts:  # a page 2 that repeats page 1 (a "next" that is the story again)
+            if _read_before(text, texts):  # a page 2 that repeats page 1 (a "next" that is the story again)
                 break
             texts.append(text)
             self.stats.continuation_pages += 1
