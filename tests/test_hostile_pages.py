@@ -1709,3 +1709,17 @@ def test_a_site_serving_page_one_for_every_page_number_stores_the_story_once(tmp
     split, real = sorted(articles, key=lambda a: a.url)[::-1]
     assert split.text.count("Part 1:") == 1, split.text
     assert real.text.count("Part 1:") == 1 and real.text.count("Chapter 1:") == 1
+
+
+def test_a_part_of_a_page_sent_as_206_is_not_stored_as_the_story(tmp_path):
+    """A server answered the request for a whole page with `206 Partial Content` and its first 600 bytes: the story
+    was stored as that fragment's few words, as if it were the page (hostile input, twentieth round). newsroom asks
+    for no range: the item falls back to its summary, counted as `http-206`."""
+    page = story("Mistral AI partial")
+    feed = rss([rss_item("Mistral AI partial", "{base}/partial.html")])
+    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+               "/partial.html": (206, {"Content-Range": f"bytes 0-599/{len(page)}"}, page[:600])}
+    with RawSite(replies) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    [article] = articles
+    assert article.extraction == "feed-summary" and collector.stats.fallback_reasons == {"http-206": 1}
