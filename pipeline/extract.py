@@ -45,7 +45,7 @@ from pipeline.hidden import drop_hidden, hidden_by_style
 from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled, is_player_page
-from pipeline.sinks import mask_url, single_line, without_surrogates
+from pipeline.sinks import mask_url, single_line, without_invisible, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
                            story_url, without_credentials)
 
@@ -147,10 +147,12 @@ def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
     never push an indexed field past what highlighting analyses (1,000,000 characters by default). A text over the
     limit first loses its runs of more than MAX_WORD_CHARS characters without white space (a base64 blob, a hostile
     token), which are no words: a page opening with a 200 KB token filled the characters kept with it, and its story
-    fell back to the feed summary as too little text (hostile input, nineteenth round)."""
+    fell back to the feed summary as too little text (hostile input, nineteenth round). Invisible characters and
+    zalgo marks go first (`sinks.without_invisible`, as the stored text does): a company's name under 1,500 marks a
+    letter was such a run, and lost (twentieth round)."""
     if len(text) <= limit:
         return text
-    text = _ENDLESS_WORD.sub("", text)
+    text = _ENDLESS_WORD.sub("", without_invisible(text))
     if len(text) <= limit:
         return text
     cut = text[:limit]

@@ -1723,3 +1723,14 @@ def test_a_part_of_a_page_sent_as_206_is_not_stored_as_the_story(tmp_path):
         articles, collector = collect_feeds(site.feeds_file(tmp_path))
     [article] = articles
     assert article.extraction == "feed-summary" and collector.stats.fallback_reasons == {"http-206": 1}
+
+
+def test_a_company_named_in_zalgo_in_a_long_summary_is_kept(tmp_path):
+    """A summary naming « Mistral » with 1,500 combining marks on each letter (10,500 characters without a space) was
+    over the description's cap, so the name was dropped as an endless token before its marks were cleaned: the stored
+    description lost its company (hostile input, twentieth round)."""
+    zalgo = "".join(c + "\u0300\u0316\u0334\u0361\u035c" * 300 for c in "Mistral") + " AI"
+    feed = rss([rss_item("Mistral AI contract", "{base}/zalgo.html", summary=f"{zalgo} signs a contract.")])
+    articles, _ = collect_timed(tmp_path, feed, {"/zalgo.html": (200, {}, story("Mistral AI contract"))})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.description == "Mistral AI signs a contract."
