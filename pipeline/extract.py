@@ -1323,18 +1323,31 @@ def _misleading_articles(tree: Any) -> list[Any]:
 
 
 _HIDDEN_MARK = "data-newsroom-hidden"
+_EMPTY_INLINE = XPath("//body//*[self::b or self::em or self::i or self::q or self::span or self::strong][not(node())]")
+
+
+def _emptied_inline(tree: Any) -> list[Any]:
+    """The empty inline elements followed by words (`agreed<em></em> on a deal`, `Mis<b></b>tral`, an icon's
+    `<span class="icon"></span>`): trafilatura's precision pass deletes an empty element with the words after it, so
+    the rest of the sentence, or the whole paragraph, was lost (a corpus page lost « par un dirigeant de LREM… »
+    after an empty `<strong>`; hostile input, twentieth round). Given an empty text, they are no longer empty."""
+    return [element for element in _EMPTY_INLINE(tree) if element.tail and not element.tail.isspace()]
 
 
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     """trafilatura's text of the page, its `<article>` elements read as plain blocks when the first is not the
     story (`_misleading_articles`), without what a style hides from a reader (`hidden.hidden_by_style`, marked for
-    its prune expression); the tree is given back as it came."""
+    its prune expression), the words after an empty inline element kept (`_emptied_inline`); the tree is given back
+    as it came."""
     misleading = _misleading_articles(tree)
     hidden = hidden_by_style(tree)
+    emptied = _emptied_inline(tree) if favor_precision else []
     for element in misleading:
         element.tag = "div"
     for element in hidden:
         element.set(_HIDDEN_MARK, "")
+    for element in emptied:
+        element.text = ""
     try:
         return _bare_text(tree, url, favor_precision, [f"//*[@{_HIDDEN_MARK}]"] if hidden else [])
     finally:
@@ -1342,6 +1355,8 @@ def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             element.tag = "article"
         for element in hidden:
             del element.attrib[_HIDDEN_MARK]
+        for element in emptied:
+            element.text = None
 
 
 def _bare_text(tree: Any, url: str | None, favor_precision: bool, also_prune: list[str] | None = None) -> str:

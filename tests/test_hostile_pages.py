@@ -1734,3 +1734,23 @@ def test_a_company_named_in_zalgo_in_a_long_summary_is_kept(tmp_path):
     articles, _ = collect_timed(tmp_path, feed, {"/zalgo.html": (200, {}, story("Mistral AI contract"))})
     [article] = articles
     assert article.extraction == "trafilatura" and article.description == "Mistral AI signs a contract."
+
+
+def test_words_after_an_empty_inline_element_are_kept(tmp_path):
+    """trafilatura's precision pass deletes an empty inline element with the words after it: the paragraph after
+    WordPress's « more » anchor (`<span id="more-5662"></span>Islam pecah…`, a corpus page), « par un dirigeant de
+    LREM » after an empty `<strong>` (another), and « Mis<b></b>tral AI agreed… » whole were lost (hostile input,
+    twentieth round)."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(5))
+    body += ("<p><span id='more-5662'></span>After the break, Nvidia shipped the first racks to Essonne.</p>"
+             "<p>Then Mistral AI agreed<em></em> on a deal with the ministry of defence.</p>"
+             "<p>Later Mis<b></b>tral AI hired two hundred engineers in Paris.</p>"
+             "<p>Its cloud<i class='icon'></i> opens in the spring, the company said.</p>")
+    feed = rss([rss_item("Mistral AI empty", "{base}/empty.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/empty.html": (200, {}, story("Mistral AI empty", body=body))})
+    [article] = articles
+    for sentence in ("After the break, Nvidia shipped the first racks to Essonne.",
+                     "Then Mistral AI agreed on a deal with the ministry of defence.",
+                     "Later Mistral AI hired two hundred engineers in Paris.",
+                     "Its cloud opens in the spring, the company said."):
+        assert sentence in article.text, article.text
