@@ -120,14 +120,13 @@ class CollectStats:
 
 
 def _read_before(text: str, texts: list[str]) -> bool:
-    """Whether a further page's text is, but for a tenth of its characters, lines already read: a site that ignores
-    the page number in `?page=2` serves page 1 again under its own pager link ("Page 3" for "Page 2"), and the story
-    was stored twice over, or three times (hostile input, twentieth round). A real page 2 shares at most its
-    furniture with page 1."""
+    """Whether a further page repeats lines already read and brings no new line of a sentence's length (40 characters;
+    a pager's « Page 3 » is shorter): a site that ignores the page number in `?page=2` serves page 1 again under its
+    own pager link, and the story was stored up to five times over (hostile input, twentieth round). A real page 2
+    brings its own sentences, whatever long box it repeats."""
     read = {line.strip() for earlier in texts for line in earlier.split("\n")}
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    repeated = sum(len(line) for line in lines if line in read)
-    return repeated * 10 >= sum(len(line) for line in lines) * 9
+    return any(line in read for line in lines) and all(len(line) < 40 for line in lines if line not in read)
 
 
 class Collector:
