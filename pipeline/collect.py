@@ -119,6 +119,16 @@ class CollectStats:
         return out
 
 
+def _read_before(text: str, texts: list[str]) -> bool:
+    """Whether a further page repeats lines already read and brings no new line of a sentence's length (40 characters;
+    a pager's « Page 3 » is shorter): a site that ignores the page number in `?page=2` serves page 1 again under its
+    own pager link, and the story was stored up to five times over (hostile input, twentieth round). A real page 2
+    brings its own sentences, whatever long box it repeats."""
+    read = {line.strip() for earlier in texts for line in earlier.split("\n")}
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return any(line in read for line in lines) and all(len(line) < 40 for line in lines if line not in read)
+
+
 class Collector:
     def __init__(
         self,
@@ -684,7 +694,7 @@ class Collector:
                 log.warning("page %d of %s not read (%s): the story is stored from its first %d page(s)", number,
                             mask_url(article.url), problem, number - 1)
                 break
-            if text in texts:  # a page 2 that repeats page 1 (a "next" that is the story again)
+            if _read_before(text, texts):  # a page 2 that repeats page 1 (a "next" that is the story again)
                 break
             texts.append(text)
             self.stats.continuation_pages += 1

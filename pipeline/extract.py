@@ -41,10 +41,11 @@ from pipeline.budget import MAX_MARKUP_CHARS, PageTooComplex, parse_within_budge
 from pipeline.charsets import web_codec
 from pipeline.embedded import next_data_text
 from pipeline.feeds import EARLIEST_DATE, MAX_LINK_CHARS, MAX_UTC_OFFSET, entities_decoded, plausible_date
+from pipeline.hidden import drop_hidden, hidden_by_style
 from pipeline.models import Article, FeedItem, too_long_for_a_name
 from pipeline.pagetime import XML_SPACES, in_discussions, relative_timestamp, shown_time, shown_timestamp, site_zone
 from pipeline.pagetype import check_story_page, declared_canonical, is_brief, is_paywalled, is_player_page
-from pipeline.sinks import mask_url, single_line, without_surrogates
+from pipeline.sinks import mask_url, single_line, without_invisible, without_surrogates
 from pipeline.urls import (article_id, domain_of, normalize_url, redirected_to_story, resolved_link, site_of,
                            story_url, without_credentials)
 
@@ -146,10 +147,12 @@ def cap_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
     never push an indexed field past what highlighting analyses (1,000,000 characters by default). A text over the
     limit first loses its runs of more than MAX_WORD_CHARS characters without white space (a base64 blob, a hostile
     token), which are no words: a page opening with a 200 KB token filled the characters kept with it, and its story
-    fell back to the feed summary as too little text (hostile input, nineteenth round)."""
+    fell back to the feed summary as too little text (hostile input, nineteenth round). Invisible characters and
+    zalgo marks go first (`sinks.without_invisible`, as the stored text does): a company's name under 1,500 marks a
+    letter was such a run, and lost (twentieth round)."""
     if len(text) <= limit:
         return text
-    text = _ENDLESS_WORD.sub("", text)
+    text = _ENDLESS_WORD.sub("", without_invisible(text))
     if len(text) <= limit:
         return text
     cut = text[:limit]
@@ -1340,20 +1343,44 @@ def _misleading_articles(tree: Any) -> list[Any]:
     return articles if first_words * 2 < page_words else []
 
 
+_HIDDEN_MARK = "data-newsroom-hidden"
+
+
+def _emptied_inline(tree: Any) -> list[Any]:
+    """The empty inline elements followed by words (`agreed<em></em> on a deal`, `Mis<b></b>tral`, an icon's
+    `<span class="icon"></span>`): trafilatura's precision pass deletes an empty element with the words after it, so
+    the rest of the sentence, or the whole paragraph, was lost (a corpus page lost « par un dirigeant de LREM… »
+    after an empty `<strong>`; hostile input, twentieth round). Given an empty text, they are no longer empty."""
+    return [element for element in tree.iter("b", "em", "i", "q", "span", "strong")  # quicker than an expression
+            if element.text is None and not len(element) and element.tail and not element.tail.isspace()]
+
+
 def _trafilatura_text(tree: Any, url: str | None, favor_precision: bool) -> str:
     """trafilatura's text of the page, its `<article>` elements read as plain blocks when the first is not the
-    story (`_misleading_articles`); the tree is given back as it came."""
+    story (`_misleading_articles`), without what a style hides from a reader (`hidden.hidden_by_style`, marked for
+    its prune expression), the words after an empty inline element kept (`_emptied_inline`); the tree is given back
+    as it came."""
     misleading = _misleading_articles(tree)
+    hidden = hidden_by_style(tree)
+    emptied = _emptied_inline(tree) if favor_precision else []
     for element in misleading:
         element.tag = "div"
+    for element in hidden:
+        element.set(_HIDDEN_MARK, "")
+    for element in emptied:
+        element.text = ""
     try:
-        return _bare_text(tree, url, favor_precision)
+        return _bare_text(tree, url, favor_precision, [f"//*[@{_HIDDEN_MARK}]"] if hidden else [])
     finally:
         for element in misleading:
             element.tag = "article"
+        for element in hidden:
+            del element.attrib[_HIDDEN_MARK]
+        for element in emptied:
+            element.text = None
 
 
-def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
+def _bare_text(tree: Any, url: str | None, favor_precision: bool, also_prune: list[str] | None = None) -> str:
     """trafilatura reads nested lists and inline elements by recursion, a few Python frames a level: lists nested
     400 deep (800 elements, within the page budget's 2,048) or 1,000 `<del>` in one another ran past Python's
     recursion limit, and the page failed as an `extraction-error` with a thousand-line traceback in the log. Such a
@@ -1366,7 +1393,7 @@ def _bare_text(tree: Any, url: str | None, favor_precision: bool) -> str:
             favor_precision=favor_precision,
             include_comments=False,
             include_tables=True,
-            prune_xpath=_prune_expressions(tree),
+            prune_xpath=_prune_expressions(tree) + (also_prune or []),
         )
     except RecursionError:
         raise PageTooComplex("page too complex to extract (elements nested too deep for trafilatura's recursive "
@@ -1955,6 +1982,7 @@ def extract_article(
     tree = parse_within_budget(text_html, url)
     if tree is None:
         return None
+    drop_hidden(tree, in_headlines=True)  # what a reader does not see of the headline is no part of the title
     if item is not None:
         # a wall or a tag/home page in a feed: NotTheStory, counted by the caller
         check_story_page(tree, url, item.link or item.url)

@@ -26,6 +26,7 @@ from pipeline.boilerplate import strip_feed_footers
 from pipeline.charsets import web_codec
 from pipeline.configfiles import describe_validation_error, dump_yaml, read_yaml, shown_value
 from pipeline.errors import ConfigError
+from pipeline.hidden import drop_hidden
 from pipeline.models import Feed, FeedItem, too_long_for_a_name
 from pipeline.pagetime import site_zone
 from pipeline.settings import Settings, get_settings
@@ -423,7 +424,7 @@ def html_to_text(fragment: str | None, *, drop_unshown: bool = False, plain: boo
     """Plain text of an HTML fragment (feed summaries are HTML): one line per block (`text_content()` alone glues
     « …iséroise.</p><p>Lire la suite » into one word), without the footers feeds append (« Lire la suite », "The post
     X appeared first on Y."), without control characters. `drop_unshown` (a summary or content): without the text of
-    scripts, styles, templates and frames. `plain`: text that only looks like markup, its `<script>` words."""
+    scripts, styles, templates and frames, nor what a style hides (`hidden.drop_hidden`). `plain`: text that only looks like markup, its `<script>` words."""
     if not fragment:
         return ""
     fragment = _CONTROLS.sub("", _CONTROL_SPACES.sub(" ", fragment))
@@ -432,6 +433,7 @@ def html_to_text(fragment: str | None, *, drop_unshown: bool = False, plain: boo
     try:
         root = lxml.html.fromstring(f"<div>{fragment}</div>")
         if drop_unshown:
+            drop_hidden(root)  # a summary's invisible words named a company (hostile input, twentieth round)
             lxml.etree.strip_elements(root, *_UNSHOWN, with_tail=False)
         for element in root.iter(*_BLOCKS):  # a mark, not "\n": the source's own line breaks are mere spaces
             element.text = _BREAK + (element.text or "")

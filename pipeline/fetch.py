@@ -884,6 +884,11 @@ class Fetcher:
                                                                "validator (nothing cached to reuse)", status)
                         return FetchResult(url, url, status, response.headers, b"", _now(),
                                            not_modified=True), loop.time() - started
+                    if status == 206 and kind == "page" and not any(h.lower() == "range" for h in headers):
+                        # a part of the page to a request for all of it: its text cut short was stored as the whole
+                        # story (hostile input, twentieth round)
+                        raise FetchFailed(url, "http-206", "HTTP 206 Partial Content to a request for the whole page "
+                                                           "(a part of it only)", status)
                     if status == 429 or status >= 500:
                         self._rate_limits[timeout_site(host)] += status == 429
                         retry_after = parse_retry_after(response.headers.get("retry-after"))

@@ -42,6 +42,20 @@ _MARKS_PAST = re.compile(f"({_MARK}{{{MAX_MARKS}}}){_MARK}+")
 # Combining marks on no letter (at the start, after a space): a title of nothing else was stored and listed as a
 # blank headline, its marks drawn over whatever the sink printed before it (hostile input, fifteenth round).
 _LONE_MARKS = re.compile(rf"(?:^|(?<=\s)){_MARK}+")
+# Zalgo over a word: the marks Latin, Greek and Cyrillic letters share (and symbols' marks), where no orthography puts
+# three on one letter once NFC has composed its accents (« Nguyễn », « é » are one character each; Yoruba's « ẹ́ »
+# keeps one, a phonetic « é̃ » two), strikes a letter through (U+0334-U+0338: the ≠ sign is composed), or marks every
+# letter of a word. « M̸i̷s̵t̶r̷a̸l̵ A̷I̸ », one mark on each letter, was not linked to its company, and thousands of
+# them made a title a wall of marks in the terminal, the HTML report and mail (hostile input, twentieth round).
+# Script-specific marks (Hebrew points, Devanagari signs, Thai vowels) are not these.
+_SHARED_MARK = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_SHARED_MARKS = re.compile(_SHARED_MARK)
+_MARKED_WORD = re.compile(rf"(?<!\S)[^\s{_SHARED_MARK[1:-1]}]*+{_SHARED_MARK}\S*")  # from a word's start: linear
+_THREE_MARKS = re.compile(rf"{_SHARED_MARK}{{3}}")
+_STRUCK = re.compile("[\u0334-\u0338]")
+_LETTER = re.compile(r"[^\W_]")
+_BARE_LETTER = re.compile(rf"[^\W_](?!{_SHARED_MARK})")
+_MARKED_PLAIN_LETTER = re.compile(f"[A-Za-z]{_SHARED_MARK}")
 _SPACE = re.compile(r"\s+")
 # Lone surrogates: JSON on the web carries them ("\ud83d", half an emoji cut by JavaScript) and UTF-8 cannot encode
 # them, so a store write, a hash or a tokenizer failed on them.
@@ -104,13 +118,31 @@ def without_look_alikes(text: str) -> str:
     return text
 
 
+def _zalgo_read_plain(match: re.Match) -> str:
+    """The word without its shared combining marks when it is written with marks no orthography uses (`_SHARED_MARK`):
+    three on one letter once composed, a letter struck through, or a mark on each of two letters or more, one of them
+    a plain Latin letter (Yoruba's « ẹ́ẹ̀ » marks letters that already carry an accent); its accents go with them (a
+    defaced word's « é » cannot be told from a zalgo mark on « e »). Any other word as it came."""
+    word = match.group()
+    composed = unicodedata.normalize("NFC", word)
+    first = _LETTER.search(composed)
+    if (_THREE_MARKS.search(composed) or _STRUCK.search(composed)
+            or first and _LETTER.search(composed, first.end()) and not _BARE_LETTER.search(composed)
+            and _MARKED_PLAIN_LETTER.search(composed)):
+        return unicodedata.normalize("NFC", _SHARED_MARKS.sub("", unicodedata.normalize("NFD", composed)))
+    return word
+
+
 def _without_hidden(text: str) -> str:
-    """Invisible characters dropped, blank symbols read as spaces, stacks of combining marks cut to MAX_MARKS and
-    marks on no letter dropped."""
+    """Invisible characters dropped, blank symbols read as spaces, marks on no letter dropped, words in zalgo read
+    plain (`_zalgo_read_plain`) and other stacks of combining marks cut to MAX_MARKS."""
     text = _INVISIBLE.sub("", without_surrogates(text))
     if _BLANK in text:
         text = text.replace(_BLANK, " ")
-    return _MARKS_PAST.sub(r"\1", _LONE_MARKS.sub("", text))
+    text = _LONE_MARKS.sub("", text)
+    if _SHARED_MARKS.search(text) and _SHARED_MARKS.search(unicodedata.normalize("NFC", text)):  # not only accents
+        text = _MARKED_WORD.sub(_zalgo_read_plain, text)
+    return _MARKS_PAST.sub(r"\1", text)
 
 
 def without_invisible(text: str) -> str:

@@ -1593,3 +1593,165 @@ def test_words_a_browser_never_shows_under_the_hidden_attribute_are_not_the_stor
     [article] = articles
     assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
     assert "Capgemini" not in article.text and "three-year contract" in article.text
+
+
+def test_words_an_inline_style_hides_from_a_reader_are_not_the_story(tmp_path):
+    """A hostile page hid a fake quote or spam inside a story with an inline style trafilatura does not read
+    (`DISPLAY : NONE`, `font-size:0`, `opacity:0`, off-screen, clipped to nothing), and it was stored as the story's:
+    Capgemini became a company of a story about Mistral AI, with a negative tone (hostile input, twentieth round).
+    What a reader does see stays: a `font-size:0` row whose children are sized back up, a fade-in animation's
+    `opacity:0`, a box nudged 10 pixels to the left."""
+    hidden = ["<p style='DISPLAY : NONE'>Capgemini fraud one.</p>", "<p style='font-size: 0px'>Capgemini fraud two.</p>",
+              "<span style='opacity:0 !important'>Capgemini fraud three.</span>",
+              "<div style='position:absolute; left:-9999px'>Capgemini fraud four.</div>",
+              "<p style='position:absolute;clip:rect(1px, 1px, 1px, 1px)'>Capgemini fraud five.</p>",
+              "<p style='visibility: Hidden'>Capgemini fraud six.</p>"]
+    shown = ["<p style='font-size:0'><span class='cell'>Row one of the contract table.</span></p>",
+             "<p style='opacity:0' data-w-id='fade'>A fading-in paragraph on the contract.</p>",
+             "<p style='position:relative;left:-10px'>A nudged paragraph on the contract.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}{hidden[i]}</p>{shown[i % 3]}" for i in range(6))
+    page = story("Mistral AI styled", body=body)
+    feed = rss([rss_item("Mistral AI styled", "{base}/styled.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/styled.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "Capgemini" not in article.text, article.text
+    assert all(words in article.text for words in ("Row one", "fading-in paragraph", "nudged paragraph"))
+
+
+def test_a_company_named_in_zalgo_is_linked_and_its_title_reads_plain(tmp_path):
+    """« M̸i̷s̵t̶r̷a̸l̵ A̷I̸ » in a feed's title, the page's headline and its text, with thousands of marks stacked on
+    the letters of one of them, was not linked to Mistral AI and was stored, listed and mailed as a wall of marks
+    (hostile input, twentieth round): the words read plain, the company is found, real accents stay."""
+    from pipeline.enrich.watchlist import get_linker
+
+    struck = "M\u0338i\u0337s\u0335t\u0336r\u0337a\u0338l\u0335 \u0336A\u0337I\u0338"
+    stacked = "".join(c + "\u0300\u0316\u0334\u0361\u035c" * 400 for c in "Mistral") + " AI"
+    title = f"{struck} lève un milliard, l’État applaudit"
+    body = "".join(f"<p>Part {i}: {stacked} et l’État. {SENTENCE}</p>" for i in range(6))
+    feed = rss([rss_item(title, "{base}/zalgo.html", summary=f"{stacked} teaser.")])
+    articles, seconds = collect_timed(tmp_path, feed, {"/zalgo.html": (200, {}, story(title, body=body))})
+    [article] = articles
+    assert article.title == "Mistral AI lève un milliard, l’État applaudit"
+    assert article.text.count("Part ") == 6 and "\u0334" not in article.text and "l’État" in article.text
+    assert {m.company for m in get_linker().candidates(article.text)} >= {"Mistral AI"}
+    assert seconds < 3, f"{seconds:.1f} s of CPU"
+
+
+def test_words_the_pages_own_style_sheet_hides_are_not_the_story(tmp_path):
+    """A class the page's `<style>` hides (`.k9x { display: none }`) hid « Capgemini accusé de fraude » inside a story
+    about Mistral AI, and it was stored as the story's (hostile input, twentieth round). A class another rule, a media
+    query or a state shows again (tabs, a mobile-only block, a print-only one) stays, and so does a headline."""
+    sheet = ("<style>/* site */ .k9x, .z3 { DISPLAY : none !important } .tab { display: none } .tab.on { display: block }"
+             " .wide { display: none } @media (max-width: 600px) { .wide { display: block } }"
+             " @media print { .onpaper { display: none } }</style>")
+    hidden = ["<p class='k9x'>Capgemini accused of fraud, one.</p>", "<span class='a z3'>Capgemini accused, two.</span>"]
+    shown = ["<p class='tab on'>The first tab on the contract.</p>", "<p class='wide'>A mobile paragraph on it.</p>",
+             "<p class='onpaper'>A paragraph read on screen.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>{hidden[i % 2]}{shown[i % 3]}" for i in range(6))
+    page = story("Mistral AI sheet", head=sheet, body=body)
+    feed = rss([rss_item("Mistral AI sheet", "{base}/sheet.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/sheet.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "Capgemini" not in article.text, article.text
+    assert all(words in article.text for words in ("first tab", "mobile paragraph", "read on screen"))
+
+
+
+def test_words_a_feed_summary_hides_are_not_stored_when_the_page_cannot_be_read(tmp_path):
+    """An item's summary hid « Capgemini accusé de fraude » in a `display:none` span (or the `hidden` attribute, or a
+    class its own `<style>` hides); its page answered 404, so the summary was stored as the story, Capgemini one of its
+    companies (hostile input, twentieth round). What a browser shows of it is kept."""
+    summary = ("&lt;p&gt;Mistral AI signs a contract with the state.&lt;span style='DISPLAY: none'&gt;Capgemini accused "
+               "of fraud.&lt;/span&gt; Talks went on.&lt;/p&gt;&lt;p hidden&gt;Capgemini bankrupt.&lt;/p&gt;&lt;style&gt;"
+               ".q7{display:none}&lt;/style&gt;&lt;b class='q7'&gt;Capgemini scandal.&lt;/b&gt; Ministers agreed.")
+    feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>T</title><link>{base}/</link><description>d"
+            "</description><item><title>Mistral AI signs</title><link>{base}/gone.html</link>"
+            f"<description>{summary}</description></item></channel></rss>")
+    with RawSite({"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed)}) as site:
+        articles, _ = collect_feeds(site.feeds_file(tmp_path))
+    [article] = articles
+    assert article.extraction == "feed-summary" and "Capgemini" not in article.text, article.text
+    assert "Mistral AI signs a contract with the state. Talks went on." in article.text
+    assert "Ministers agreed." in article.text
+
+
+def test_words_hidden_inside_the_headline_are_not_the_title(tmp_path):
+    """`<h1><span style="display:none">Capgemini accusé de fraude</span>Mistral AI signs…</h1>` was stored as the title
+    « Capgemini accusé de fraudeMistral AI signs… », Capgemini a company of the story (hostile input, twentieth
+    round): the title is what a reader sees of the headline."""
+    headline = ("<span style='display:none'>Capgemini accused of fraud</span>Mistral AI signs a cloud contract"
+                "<small hidden> Capgemini bankrupt</small>")
+    page = story("Mistral AI signs a cloud contract").replace("<h1>Mistral AI signs a cloud contract</h1>",
+                                                                f"<h1>{headline}</h1>")
+    page = page.replace("<title>Mistral AI signs a cloud contract</title>", "")
+    feed = rss([rss_item("Mistral AI cloud", "{base}/headline.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/headline.html": (200, {}, page)})
+    [article] = articles
+    assert article.title == "Mistral AI signs a cloud contract" and "Capgemini" not in article.text
+
+
+def test_a_site_serving_page_one_for_every_page_number_stores_the_story_once(tmp_path):
+    """A site that ignores `?page=N` serves page 1 again under each pager link (« Page 3 » where page 1 said « Page 2 »):
+    the story was stored two to five times over (hostile input, twentieth round). A page bringing no new line but its
+    pager's ends the story; a real page 2 is still joined, whatever it repeats."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(1, 7))
+    pager = "<a rel='next' href='/split.html?page={}'>Page {}</a>"
+    pages = {"/split.html": (200, {}, story("Mistral AI split", body=body + pager.format(2, 2))),
+             **{f"/split.html?page={n}": (200, {}, story("Mistral AI split", body=body + pager.format(n + 1, n + 1)))
+                for n in range(2, 6)},
+             "/real.html": (200, {}, story("Mistral AI real", body=body + "<p><a rel='next' href='/real.html?page=2'>"
+                                                                        "Page 2</a></p>")),
+             "/real.html?page=2": (200, {}, story("Mistral AI real", body=body + "<p>Chapter 1: Nvidia shipped the racks"
+                                                                            " to Essonne.</p>"))}
+    feed = rss([rss_item("Mistral AI split", "{base}/split.html"), rss_item("Mistral AI real", "{base}/real.html")])
+    articles, _ = collect_timed(tmp_path, feed, pages)
+    split, real = sorted(articles, key=lambda a: a.url)[::-1]
+    assert split.text.count("Part 1:") == 1, split.text
+    assert real.text.count("Chapter 1: Nvidia shipped the racks to Essonne.") == 1  # its long lines repeated, one new
+
+
+def test_a_part_of_a_page_sent_as_206_is_not_stored_as_the_story(tmp_path):
+    """A server answered the request for a whole page with `206 Partial Content` and its first 600 bytes: the story
+    was stored as that fragment's few words, as if it were the page (hostile input, twentieth round). newsroom asks
+    for no range: the item falls back to its summary, counted as `http-206`."""
+    page = story("Mistral AI partial")
+    feed = rss([rss_item("Mistral AI partial", "{base}/partial.html")])
+    replies = {"/feed.xml": (200, {"Content-Type": "application/rss+xml"}, feed),
+               "/partial.html": (206, {"Content-Range": f"bytes 0-599/{len(page)}"}, page[:600])}
+    with RawSite(replies) as site:
+        articles, collector = collect_feeds(site.feeds_file(tmp_path))
+    [article] = articles
+    assert article.extraction == "feed-summary" and collector.stats.fallback_reasons == {"http-206": 1}
+
+
+def test_a_company_named_in_zalgo_in_a_long_summary_is_kept(tmp_path):
+    """A summary naming « Mistral » with 1,500 combining marks on each letter (10,500 characters without a space) was
+    over the description's cap, so the name was dropped as an endless token before its marks were cleaned: the stored
+    description lost its company (hostile input, twentieth round)."""
+    zalgo = "".join(c + "\u0300\u0316\u0334\u0361\u035c" * 300 for c in "Mistral") + " AI"
+    feed = rss([rss_item("Mistral AI contract", "{base}/zalgo.html", summary=f"{zalgo} signs a contract.")])
+    articles, _ = collect_timed(tmp_path, feed, {"/zalgo.html": (200, {}, story("Mistral AI contract"))})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.description == "Mistral AI signs a contract."
+
+
+def test_words_after_an_empty_inline_element_are_kept(tmp_path):
+    """trafilatura's precision pass deletes an empty inline element with the words after it: the paragraph after
+    WordPress's « more » anchor (`<span id="more-5662"></span>Islam pecah…`, a corpus page), « par un dirigeant de
+    LREM » after an empty `<strong>` (another), and « Mis<b></b>tral AI agreed… » whole were lost (hostile input,
+    twentieth round)."""
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>" for i in range(5))
+    body += ("<p><span id='more-5662'></span>After the break, Nvidia shipped the first racks to Essonne.</p>"
+             "<p>Then Mistral AI agreed<em></em> on a deal with the ministry of defence.</p>"
+             "<p>Later Mis<b></b>tral AI hired two hundred engineers in Paris.</p>"
+             "<p>Its cloud<i class='icon'></i> opens in the spring, the company said.</p>")
+    feed = rss([rss_item("Mistral AI empty", "{base}/empty.html")])
+    articles, _ = collect_timed(tmp_path, feed, {"/empty.html": (200, {}, story("Mistral AI empty", body=body))})
+    [article] = articles
+    for sentence in ("After the break, Nvidia shipped the first racks to Essonne.",
+                     "Then Mistral AI agreed on a deal with the ministry of defence.",
+                     "Later Mistral AI hired two hundred engineers in Paris.",
+                     "Its cloud opens in the spring, the company said."):
+        assert sentence in article.text, article.text
