@@ -1595,6 +1595,18 @@ def test_words_a_browser_never_shows_under_the_hidden_attribute_are_not_the_stor
     assert "Capgemini" not in article.text and "three-year contract" in article.text
 
 
+def _assert_hidden_words_left_out(tmp_path, name: str, body: str, shown: tuple[str, ...], head: str = "") -> None:
+    """Collects a six-part story about Mistral AI whose body hides « Capgemini … » and shows `shown`: every part and
+    every shown phrase is stored, no hidden word is."""
+    feed = rss([rss_item(f"Mistral AI {name}", f"{{base}}/{name}.html")])
+    page = story(f"Mistral AI {name}", head=head, body=body)
+    articles, _ = collect_timed(tmp_path, feed, {f"/{name}.html": (200, {}, page)})
+    [article] = articles
+    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
+    assert "Capgemini" not in article.text, article.text
+    assert all(words in article.text for words in shown)
+
+
 def test_words_an_inline_style_hides_from_a_reader_are_not_the_story(tmp_path):
     """A hostile page hid a fake quote or spam inside a story with an inline style trafilatura does not read
     (`DISPLAY : NONE`, `font-size:0`, `opacity:0`, off-screen, clipped to nothing), and it was stored as the story's:
@@ -1610,13 +1622,7 @@ def test_words_an_inline_style_hides_from_a_reader_are_not_the_story(tmp_path):
              "<p style='opacity:0' data-w-id='fade'>A fading-in paragraph on the contract.</p>",
              "<p style='position:relative;left:-10px'>A nudged paragraph on the contract.</p>"]
     body = "".join(f"<p>Part {i}: {SENTENCE * 2}{hidden[i]}</p>{shown[i % 3]}" for i in range(6))
-    page = story("Mistral AI styled", body=body)
-    feed = rss([rss_item("Mistral AI styled", "{base}/styled.html")])
-    articles, _ = collect_timed(tmp_path, feed, {"/styled.html": (200, {}, page)})
-    [article] = articles
-    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
-    assert "Capgemini" not in article.text, article.text
-    assert all(words in article.text for words in ("Row one", "fading-in paragraph", "nudged paragraph"))
+    _assert_hidden_words_left_out(tmp_path, "styled", body, ("Row one", "fading-in paragraph", "nudged paragraph"))
 
 
 def test_a_company_named_in_zalgo_is_linked_and_its_title_reads_plain(tmp_path):
@@ -1649,13 +1655,7 @@ def test_words_the_pages_own_style_sheet_hides_are_not_the_story(tmp_path):
     shown = ["<p class='tab on'>The first tab on the contract.</p>", "<p class='wide'>A mobile paragraph on it.</p>",
              "<p class='onpaper'>A paragraph read on screen.</p>"]
     body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>{hidden[i % 2]}{shown[i % 3]}" for i in range(6))
-    page = story("Mistral AI sheet", head=sheet, body=body)
-    feed = rss([rss_item("Mistral AI sheet", "{base}/sheet.html")])
-    articles, _ = collect_timed(tmp_path, feed, {"/sheet.html": (200, {}, page)})
-    [article] = articles
-    assert article.extraction == "trafilatura" and article.text.count("Part ") == 6
-    assert "Capgemini" not in article.text, article.text
-    assert all(words in article.text for words in ("first tab", "mobile paragraph", "read on screen"))
+    _assert_hidden_words_left_out(tmp_path, "sheet", body, ("first tab", "mobile paragraph", "read on screen"), head=sheet)
 
 
 
