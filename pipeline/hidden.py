@@ -80,6 +80,12 @@ def hiding_classes(css: str) -> set[str]:
     return {name for name, count in hiding.items() if named[name] == count}
 
 
+def page_hiding_classes(tree: Any) -> set[str]:
+    """The classes the page's own style sheets for every screen hide (`hiding_classes`)."""
+    sheets = _STYLE_SHEETS(tree)
+    return hiding_classes("\n".join(sheets)) if sheets else set()
+
+
 def styled_unseen(element: Any) -> bool:
     """Whether the element's inline style keeps a reader from seeing it (see `hidden_by_style`)."""
     style = _STYLE_NOISE.sub("", (element.get("style") or "").lower())
@@ -100,8 +106,7 @@ def hidden_by_style(tree: Any) -> list[Any]:
     (`hiding_classes`). Never a block holding the headline. One regular-expression pass per styled element, one
     over the style sheets."""
     hidden = [element for element in _STYLED(tree) if styled_unseen(element) and element.find(".//h1") is None]
-    sheets = _STYLE_SHEETS(tree)
-    classes = hiding_classes("\n".join(sheets)) if sheets else set()
+    classes = page_hiding_classes(tree)
     if classes:  # one walk whatever the number of classes (an expression per class cost seconds for 2,000)
         hidden += [element for element in _CLASSED(tree) if not classes.isdisjoint(element.get("class").split())
                    and element.find(".//h1") is None]
@@ -122,8 +127,7 @@ def drop_hidden(tree: Any, *, in_headlines: bool = False) -> None:
     candidates = (_IN_HEADLINES if in_headlines else _MAYBE_HIDDEN)(tree)
     if not candidates:
         return
-    sheets = _STYLE_SHEETS(tree)
-    classes = hiding_classes("\n".join(sheets)) if sheets else set()
+    classes = page_hiding_classes(tree)
     for element in candidates:
         if (element.get("hidden") is not None and element.get("hidden") != "until-found" or styled_unseen(element)
                 or classes and not classes.isdisjoint((element.get("class") or "").split())):
