@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import random
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline.enrich.tone import LABELS, RuleTone, TrainedTone
@@ -66,26 +69,67 @@ def decide_all(tone, examples: list[Example]) -> dict[str, dict]:
     return out
 
 
-def cross_validate(examples: list[Example], extra: Sequence[Example] = ()) -> dict[str, dict]:
-    """Item id → {"document": label, "companies": {company: label}} decided, exactly as enrichment does, by a model
-    that never saw the item. `extra` items (training-only files) join every fold's training set and are never
-    scored."""
+def fold_sets(examples: list[Example], extra: Sequence[Example] = ()) -> list[tuple[list[Example], list[Example]]]:
+    """(trained on, scored) for each fold: a fold is scored by a model that never saw it; `extra` items
+    (training-only files) join every fold's training set and are never scored."""
     fold_of = folds([e.item for e in examples])
-    out: dict[str, dict] = {}
-    for k in range(FOLDS):
-        tone = TrainedTone(data=train([*(e for e, f in zip(examples, fold_of) if f != k), *extra]))
-        out.update(decide_all(tone, [e for e, f in zip(examples, fold_of) if f == k]))
-    return out
+    return [([*(e for e, f in zip(examples, fold_of) if f != k), *extra],
+             [e for e, f in zip(examples, fold_of) if f == k]) for k in range(FOLDS)]
 
 
-def hold_out_files(examples: list[Example], extra: Sequence[Example] = ()) -> dict[str, dict]:
+def file_sets(examples: list[Example], extra: Sequence[Example] = ()) -> dict[str, tuple[list[Example], list[Example]]]:
     """Each labelled file scored by a model trained on the other files (and `extra`): a file's items share an
     author's style, so this is harder than the folds."""
-    out: dict[str, dict] = {}
-    for name in sorted({e.item["_file"] for e in examples}):
-        tone = TrainedTone(data=train([*(e for e in examples if e.item["_file"] != name), *extra]))
-        out[name] = decide_all(tone, [e for e in examples if e.item["_file"] == name])
+    return {name: ([*(e for e in examples if e.item["_file"] != name), *extra],
+                   [e for e in examples if e.item["_file"] == name])
+            for name in sorted({e.item["_file"] for e in examples})}
+
+
+_TRAINING_SETS: Sequence[Sequence[Example]] = ()  # what the forked workers of `train_each` read
+
+
+def _train_one(index: int) -> dict:
+    return train(_TRAINING_SETS[index])
+
+
+def train_each(training_sets: Sequence[Sequence[Example]], workers: int | None = None) -> list[dict]:
+    """One model per training set, as many at once as there are cores (`make eval` trains about forty). Each fit is
+    deterministic (lbfgs, fixed seed), so the models are those trained one after another, weight for weight."""
+    global _TRAINING_SETS
+    workers = min(len(training_sets), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        return [train(s) for s in training_sets]
+    _TRAINING_SETS = training_sets  # forked workers inherit the analysed examples rather than unpickling them
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_train_one, range(len(training_sets))))
+    finally:
+        _TRAINING_SETS = ()
+
+
+def evaluate(runs: Sequence[tuple[str, Sequence[Example], Sequence[Example]]],
+             workers: int | None = None) -> dict[str, dict[str, dict]]:
+    """`runs` are (name, trained on, scored); returns name → item id → decision, each decided exactly as enrichment
+    decides, by the model of its run. Runs sharing a name pool their decisions (the folds); runs sharing a training
+    set (the same list) share its model."""
+    distinct = list({id(trained): trained for _, trained, _ in runs}.values())  # one model per training set
+    models = dict(zip(map(id, distinct), train_each(distinct, workers)))
+    out: dict[str, dict[str, dict]] = defaultdict(dict)
+    for name, trained, scored in runs:
+        out[name].update(decide_all(TrainedTone(data=models[id(trained)]), list(scored)))
     return out
+
+
+def cross_validate(examples: list[Example], extra: Sequence[Example] = (),
+                   workers: int | None = None) -> dict[str, dict]:
+    """Item id → {"document": label, "companies": {company: label}}, each item decided by a model that never saw it."""
+    return evaluate([("folds", trained, scored) for trained, scored in fold_sets(examples, extra)], workers)["folds"]
+
+
+def hold_out_files(examples: list[Example], extra: Sequence[Example] = (),
+                   workers: int | None = None) -> dict[str, dict]:
+    """File name → its items' decisions, by a model trained on the other files (and `extra`)."""
+    return dict(evaluate([(name, *sets) for name, sets in file_sets(examples, extra).items()], workers))
 
 
 def figures(subset: list[dict], predictions: dict[str, dict]) -> dict:
@@ -162,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
                              "scored by a model trained on everything above, next to the lexicon rules")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the folds and the held-out shared files (8 models, not about 40): skip the tables "
+                             "of the items written for training")
+    parser.add_argument("--workers", type=int, default=None, help="models trained at once (default: the CPU count)")
     args = parser.parse_args(argv)
     # items written for training: never scored in the folds
     kinds = kind_files(args)
@@ -176,30 +224,43 @@ def main(argv: list[str] | None = None) -> int:
     items = [i for i in everything if i["_file"] in gold]
     examples = analyse([*items, *(i for i in everything if i["_file"] not in gold)])
     examples, extra = examples[:len(items)], examples[len(items):]
-    model = score(items, cross_validate(examples, extra))
-    rules = score(items, decide_all(RuleTone(), examples))
-    held = {name: score([i for i in items if i["_file"] == name], pred)["total"]
-            for name, pred in hold_out_files(examples, extra).items()}
+    # every model of the report in one batch, as many trained at once as there are cores
+    runs: list[tuple[str, Sequence[Example], Sequence[Example]]] = [
+        ("folds", trained, scored) for trained, scored in fold_sets(examples, extra)]
+    runs += [(f"file {name}", *sets) for name, sets in file_sets(examples, extra).items()]
     for kind, files in kinds.items():
         names = {p.name for p in files}
         these = [e for e in extra if e.item["_file"] in names]
-        if not these:
+        if not these or args.quick:
             continue
-        others, scored = [*examples, *(e for e in extra if e.item["_file"] not in names)], [e.item for e in these]
-        held[f"{kind.description}, by a model that saw none of them"] = score(
-            scored, decide_all(TrainedTone(data=train(others)), these))["total"]
-        held[f"{kind.description}, 5-fold (the other items in every fold)"] = score(
-            scored, cross_validate(these, others))["total"]
-    if args.unseen:
-        unseen = read_unseen(args.unseen)
-        unseen_examples = analyse(unseen)
-        everything_model = TrainedTone(data=train([*examples, *extra]))
-        for name in sorted({i["_file"] for i in unseen}):
-            scored = [e for e in unseen_examples if e.item["_file"] == name]
-            held[f"{name}, never trained on: the model"] = score(
-                [e.item for e in scored], decide_all(everything_model, scored))["total"]
-            held[f"{name}, never trained on: the lexicon rules"] = score(
+        others = [*examples, *(e for e in extra if e.item["_file"] not in names)]
+        runs.append((f"{kind.description}, by a model that saw none of them", others, these))
+        runs += [(f"{kind.description}, 5-fold (the other items in every fold)", trained, scored)
+                 for trained, scored in fold_sets(these, others)]
+    unseen = read_unseen(args.unseen) if args.unseen else []
+    unseen_examples = analyse(unseen) if unseen else []
+    all_items = [*examples, *extra]  # one model reads every unseen file; files made apart may reuse ids
+    runs += [(f"unseen {name}", all_items, [e for e in unseen_examples if e.item["_file"] == name])
+             for name in sorted({i["_file"] for i in unseen})]
+    models = len({id(trained) for _, trained, _ in runs})
+    print(f"Training {models} models, {min(models, args.workers or os.cpu_count() or 1)} at a time…",
+          file=sys.stderr, flush=True)
+    decided = evaluate(runs, args.workers)
+    model = score(items, decided.pop("folds"))
+    rules = score(items, decide_all(RuleTone(), examples))
+    held = {}
+    for name, predictions in decided.items():
+        if name.startswith("file "):
+            held[name.removeprefix("file ")] = score(
+                [i for i in items if i["_file"] == name.removeprefix("file ")], predictions)["total"]
+        elif name.startswith("unseen "):
+            scored = [e for e in unseen_examples if e.item["_file"] == name.removeprefix("unseen ")]
+            held[f"{name.removeprefix('unseen ')}, never trained on: the model"] = score(
+                [e.item for e in scored], predictions)["total"]
+            held[f"{name.removeprefix('unseen ')}, never trained on: the lexicon rules"] = score(
                 [e.item for e in scored], decide_all(RuleTone(), scored))["total"]
+        else:
+            held[name] = score([e.item for e in extra if e.item["id"] in predictions], predictions)["total"]
     seconds = time.perf_counter() - start
     total = model["total"]
     missed = [k for k, t in TARGETS.items() if (total[k] > t if k == "reversals" else total[k] < t)]
