@@ -41,11 +41,18 @@ _NAMED_COLOURS = {"white": "#ffffff", "black": "#000000", "rgb(255,255,255)": "#
 _SIZED = XPath("boolean(.//*[@class or @style])")
 # The page's own style sheets for every screen, and the class names they name
 _STYLE_SHEETS = XPath("//style[not(@media) or @media = 'all' or @media = 'screen']/text()", smart_strings=False)
-_HIDING_VALUE = re.compile(r":\s*(?:none|hidden|collapse)", re.IGNORECASE)  # of `display` or `visibility`
+# A declaration that may hide what a rule styles (the rule's whole body then decides, `_style_hides`): found from
+# its colon, or from the property's name in a lower-case copy of the sheet (a literal first is searched quickly; a
+# case-blind alternation of names cost 2 ms a page)
+_HIDING_VALUE = re.compile(r":\s*(?:none|hidden|collapse|clip\b|-\d{3,}|rect\(|circle\(|ellipse\(|inset\()", re.IGNORECASE)
+_HIDING_PROPERTIES = (r"opacity\s*:\s*[-+]?\.?0", r"scale(?:x|y|3d)?\s*[(:]\s*(?:[^;)]*,\s*)?[-+]?\.?0")
+_HIDING_NAMED = [re.compile(pattern) for pattern in _HIDING_PROPERTIES]
+_HIDING_NAMED_ANY_CASE = [re.compile(pattern, re.IGNORECASE) for pattern in _HIDING_PROPERTIES]
 _CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
 _ONE_CLASS = re.compile(r"\s*\.(-?[_a-zA-Z][-\w]*)\s*")
 _CLASSED = XPath("//body//*[@class]")
 _IN_BODY = XPath("//body//*")
+_NAMED = XPath("//body//*[@class or @id]")
 # Selectors of type, class, id and attribute selectors and descendant or child combinators (`hiding_selectors`)
 _SIMPLE = r"""(?:[#.]-?[_a-zA-Z][-\w]*|\[\s*[-\w]+\s*(?:=\s*(?:"[^"]*"|'[^']*'|[-\w]+)\s*)?\])"""
 _COMPOUND = re.compile(r"([a-zA-Z][-\w]*|\*)?(" + _SIMPLE + "*)")
@@ -165,11 +172,15 @@ def hiding_selectors(css: str) -> tuple[frozenset[str], dict[str, list[_Selector
     single: list[str] = []
     other: list[tuple[_Selector, list[str]]] = []
     depth, counted, rule_end = 0, 0, 0
-    for declaration in _HIDING_VALUE.finditer(css):
-        if declaration.start() < rule_end or not css[max(0, declaration.start() - 20):declaration.start()].rstrip(
-                ).lower().endswith(("display", "visibility")):
-            continue  # in the rule read last, or another property
-        opening = css.rfind("{", counted, declaration.start())
+    lowered = css.lower()
+    lowered = lowered if len(lowered) == len(css) else None  # the same positions (« İ » lowers to two characters)
+    starts = [match.start() for match in _HIDING_VALUE.finditer(css)]
+    for pattern, any_case in zip(_HIDING_NAMED, _HIDING_NAMED_ANY_CASE):
+        starts += [match.start() for match in (pattern.finditer(lowered) if lowered else any_case.finditer(css))]
+    for start in sorted(starts):
+        if start < rule_end:
+            continue  # in the rule read last
+        opening = css.rfind("{", counted, start)
         if opening < 0:
             continue  # in no rule
         depth = max(0, depth + css.count("{", counted, opening) - css.count("}", counted, opening))
@@ -177,7 +188,7 @@ def hiding_selectors(css: str) -> tuple[frozenset[str], dict[str, list[_Selector
         rule_end = len(css) if rule_end < 0 else rule_end
         body, begins = css[opening + 1:rule_end], max(css.rfind("}", counted, opening), css.rfind(";", counted, opening))
         counted = opening
-        if depth or "{" in body or not _STYLE_HIDES.search(_STYLE_NOISE.sub("", body.lower())):
+        if depth or "{" in body or not _style_hides(_declarations(body)):
             continue  # inside an at-rule's block (@media, @supports), or holding rules: for some readers only
         for selector in css[begins + 1:opening].split(","):
             if one_class := _ONE_CLASS.fullmatch(selector):
@@ -220,7 +231,7 @@ def sheet_hidden(tree: Any) -> list[Any]:
     if not by_name:
         return [element for element in _CLASSED(tree) if not classes.isdisjoint(element.get("class").split())]
     hidden, attribute_names, budget = [], {name[1:] for name in by_name if name[0] == "["}, [MAX_MATCH_STEPS]
-    for element in _IN_BODY(tree):
+    for element in (_IN_BODY if attribute_names else _NAMED)(tree):
         names = (element.get("class") or "").split()
         if not classes.isdisjoint(names):
             hidden.append(element)
@@ -279,19 +290,26 @@ def _too_small(pattern: re.Pattern, style: str, scale: dict, floor: float = floa
     return bool(found) and floor <= float(found.group(1)) < scale.get(found.group(2), 0)
 
 
-def styled_unseen(element: Any) -> bool:
-    """Whether the element's inline style keeps a reader from seeing it (see `hidden_by_style`)."""
-    style = _declarations(element.get("style") or "")
-    animated = any(name.startswith("data-") for name in element.attrib)  # a fade-in or zoom-in's hook
+def _style_hides(style: str, element: Any | None = None) -> bool:
+    """Whether declarations read by `_declarations` keep a reader from seeing what they style (see `hidden_by_style`).
+    Without the element (a style sheet's rule), a zero font size and a colour are not read: a rule cannot tell
+    whether the children are sized or coloured back (the inline-block gap trick)."""
+    animated = element is not None and any(name.startswith("data-") for name in element.attrib)  # a fade-in's hook
     return bool(_STYLE_HIDES.search(style)
-                or _too_small(_FONT_SIZE, style, _UNREADABLE_SIZE, 0) and not _SIZED(element)
+                or element is not None and _too_small(_FONT_SIZE, style, _UNREADABLE_SIZE, 0) and not _SIZED(element)
                 or _too_small(_OPACITY, style, {None: 0.01, "%": 1}) and not animated
                 or _INDENTED_AWAY.search(style)
                 or _NO_BOX.search(style) and _CLIPPED_BOX.search(style) and "padding" not in style
                 or _NO_SCALE.search(style) and not animated
                 or _CLIPPED_AWAY.search(style)
-                or (_NO_COLOUR.search(style) or _colour_of_background(style)) and not _SIZED(element)
+                or element is not None and (_NO_COLOUR.search(style) or _colour_of_background(style))
+                and not _SIZED(element)
                 or _POSITIONED.search(style) and _OFF_SCREEN.search(style))
+
+
+def styled_unseen(element: Any) -> bool:
+    """Whether the element's inline style keeps a reader from seeing it (see `hidden_by_style`)."""
+    return _style_hides(_declarations(element.get("style") or ""), element)
 
 
 def hidden_by_style(tree: Any) -> list[Any]:
