@@ -1,14 +1,15 @@
 """A hostile site whose pages hide words from their readers, run through the real commands (twenty-first round).
 
 Every page is a story about Mistral AI that hides « Capgemini accused of fraud » from a reader in a way the earlier
-rounds did not read (a CSS comment or escape in a style, `transform:scale(0)`, a transparent colour or the background's,
-a tenth of a pixel, an indent off the screen, a clipped empty box, descendant, child, id, compound and attribute
-selectors in the page's own `<style>`, a framework's screen-reader-only class from a sheet the page links to, a span
-hidden by id inside the headline, a summary hiding words by id). Beside them: a page answering 503 with terminal
-escape sequences in its reason phrase, a headline in Slack's mention syntax, and a feed answering 304 to a request
-that sent no validator. `newsroom ingest` (a subprocess, on the ES stand-in), then `search`, `coverage`, `report` and
-`alerts run` to a local SMTP server and a Slack/webhook receiver: no sink may carry a hidden word, Capgemini may be no
-company of any story, and every string from the site stays inert.
+rounds did not read: a CSS comment or escape in a style, `transform:scale(0)`, a transparent colour or the
+background's, a tenth of a pixel, an indent off the screen, a clipped empty box, a class the page's own sheet moves
+off the screen or makes transparent, descendant, child, id, compound and attribute selectors in that sheet, a
+framework's screen-reader-only class from a sheet the page links to, a span hidden by id inside the headline, a
+summary hiding words by id. Beside them: a page answering 503 with terminal escape sequences in its reason phrase, a
+headline in Slack's mention syntax, and a feed answering 304 to a request that sent no validator. `newsroom ingest`
+(a subprocess, on the ES stand-in), then `search`, `coverage`, `report` and `alerts run` to a local SMTP server and a
+Slack/webhook receiver: no sink may carry a hidden word, Capgemini may be no company of any story, and every string
+from the site stays inert.
 """
 
 from __future__ import annotations
@@ -63,13 +64,16 @@ PAGES = {
                        "<span class='k3'>A span sharing the class, on the contract.</span>"),
     "escaped-sheet": ("<style>.k6 { display: n\\6f ne }</style>", f"<p class='k6'>{HIDDEN} (escaped).</p>",
                       "<p class='k66'>A paragraph of a longer class on the contract.</p>"),
+    "own-sheet-off-screen": ("<style>.off { position: absolute; left: -10000px } .ghost { opacity: 0 }</style>",
+                             f"<p class='off'>{HIDDEN} (off-screen).</p><p class='ghost'>{HIDDEN} (ghost).</p>",
+                             "<p class='offer'>An offer paragraph on the contract.</p>"),
     "linked-sheet": ("<link rel='stylesheet' href='/bootstrap.min.css'>",
                      f"<span class='sr-only'>{HIDDEN} (sr-only).</span>"
                      f"<span class='visually-hidden'>{HIDDEN} (visually-hidden).</span>",
                      "<p class='lead'>A lead paragraph on the contract.</p>"),
 }
 SHOWN = ["shown on the contract", "zoomed paragraph", "white-on-black", "paler paragraph", "indented paragraph",
-         "boxed paragraph", "span sharing the class", "longer class", "lead paragraph"]
+         "boxed paragraph", "span sharing the class", "longer class", "offer paragraph", "lead paragraph"]
 
 
 def story(title: str, head: str = "", hidden: str = "", shown: str = "", headline: str | None = None) -> str:
