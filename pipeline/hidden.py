@@ -3,11 +3,14 @@
 A hostile page hid spam or a fake quote inside a story (« Capgemini accusé de fraude » under a story about Mistral AI)
 with an inline style or a class its own style sheet hides, and the words were stored as the story's, naming a company
 and swaying its tone (hostile input, twentieth round). trafilatura drops `display:none` as written in lower case only,
-and nothing when the hidden blocks hold most of the page's text.
+and nothing when the hidden blocks hold most of the page's text. The twenty-first round found the same words hidden by
+styles spelled with comments or escapes, by `scale(0)`, a transparent colour, tiny sizes, off-screen indents, by
+selectors other than one class, and by the screen-reader-only classes of the sheets a page links to.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -31,7 +34,7 @@ _NO_BOX = re.compile(r"(?:^|;)(?:max-)?(?:height|width):0(?:px|em|rem|%)?(?:;|$)
 _CLIPPED_BOX = re.compile(r"(?:^|;)overflow(?:-[xy])?:(?:hidden|clip)(?:;|$)")
 _POSITIONED = re.compile(r"(?:^|;)position:(?:absolute|fixed|relative)(?:;|$)")
 _OFF_SCREEN = re.compile(r"(?:^|;)(?:(?:left|top):-(?:\d{4,}(?:\.\d*)?px|\d{3,}(?:\.\d*)?em)"
-                         r"|clip:rect\((?:0|1px,1px,1px,1px)|clip-path:inset\(50%\))")
+                         r"|clip:rect\((?:0|1px,1px,1px,1px))")
 _NO_SCALE = re.compile(r"(?:^|;)(?:transform:[^;]*?\bscale(?:x|y|3d)?\((?:[^;)]*,)?0(?:\.0*)?[,)]|scale:0(?:;|$))")
 _CLIPPED_AWAY = re.compile(r"(?:^|;)clip-path:(?:circle|ellipse)\(0(?:px|%|\.0*)?(?![\d.])|(?:^|;)clip-path:inset\(50%")
 _NO_COLOUR = re.compile(r"(?:^|;)color:(?:transparent|(?:rgb|hsl)a?\((?:(?:[^,;)]*,){3}|[^;)]*/)0(?:\.0*)?%?\)"
@@ -48,8 +51,9 @@ _HIDING_VALUE = re.compile(r":\s*(?:none|hidden|collapse|clip\b|-\d{3,}|rect\(|c
 _HIDING_PROPERTIES = (r"opacity\s*:\s*[-+]?\.?0", r"scale(?:x|y|3d)?\s*[(:]\s*(?:[^;)]*,\s*)?[-+]?\.?0")
 _HIDING_NAMED = [re.compile(pattern) for pattern in _HIDING_PROPERTIES]
 _HIDING_NAMED_ANY_CASE = [re.compile(pattern, re.IGNORECASE) for pattern in _HIDING_PROPERTIES]
-_CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
 _ONE_CLASS = re.compile(r"\s*\.(-?[_a-zA-Z][-\w]*)\s*")
+# A media block that applies on every screen (`@media screen {…}`, `@media only screen, all {…}`)
+_EVERY_SCREEN = re.compile(r"@media\s+(?:only\s+)?(?:screen|all)\s*(?:,\s*(?:only\s+)?(?:screen|all)\s*)*\{", re.IGNORECASE)
 _CLASSED = XPath("//body//*[@class]")
 _IN_BODY = XPath("//body//*")
 _NAMED = XPath("//body//*[@class or @id]")
@@ -153,9 +157,40 @@ def _matches(element: Any, selector: _Selector, step: int, budget: list[int]) ->
     return any(_matches(ancestor, selector, step + 1, budget) for ancestor in element.iterancestors())
 
 
+def _every_screen_blocks(css: str) -> list[tuple[int, int]]:
+    """Where the sheet's `@media screen` and `@media all` blocks run (from after their `{` to after their `}`): rules in
+    them apply to every reader on a screen, as top-level ones do. One forward scan, each brace found once."""
+    blocks: list[tuple[int, int]] = []
+    done, next_open, next_close = 0, -1, -1
+    for at_rule in _EVERY_SCREEN.finditer(css):
+        if at_rule.start() < done:
+            continue  # inside a block already read
+        depth, position = 1, at_rule.end()
+        while depth:
+            if next_open < position:
+                next_open = css.find("{", position)
+                next_open = len(css) if next_open < 0 else next_open
+            if next_close < position:
+                next_close = css.find("}", position)
+                next_close = len(css) if next_close < 0 else next_close
+            if next_close == len(css):
+                position = len(css)
+                break
+            depth, position = (depth + 1, next_open + 1) if next_open < next_close else (depth - 1, next_close + 1)
+        blocks.append((at_rule.end(), position))
+        done = position
+    return blocks
+
+
 def _name_token(prefix: str, name: str) -> str:
     """A name as `hiding_selectors` counts it: `.x` and `#x` as written, an attribute's in lower case (`[data-z`)."""
     return prefix + name.lower() if prefix == "[" else prefix + name
+
+
+def _inside(blocks: list[tuple[int, int]], position: int) -> bool:
+    """Whether `position` falls in one of the sorted, disjoint `blocks`."""
+    found = bisect.bisect_right(blocks, (position, float("inf"))) - 1
+    return found >= 0 and blocks[found][0] <= position < blocks[found][1]
 
 
 @functools.lru_cache(maxsize=8)
@@ -172,6 +207,7 @@ def hiding_selectors(css: str) -> tuple[frozenset[str], dict[str, list[_Selector
     single: list[str] = []
     other: list[tuple[_Selector, list[str]]] = []
     depth, counted, rule_end = 0, 0, 0
+    screens = _every_screen_blocks(css) if "@" in css else []
     lowered = css.lower()
     lowered = lowered if len(lowered) == len(css) else None  # the same positions (« İ » lowers to two characters)
     starts = [match.start() for match in _HIDING_VALUE.finditer(css)]
@@ -186,10 +222,12 @@ def hiding_selectors(css: str) -> tuple[frozenset[str], dict[str, list[_Selector
         depth = max(0, depth + css.count("{", counted, opening) - css.count("}", counted, opening))
         rule_end = css.find("}", opening)
         rule_end = len(css) if rule_end < 0 else rule_end
-        body, begins = css[opening + 1:rule_end], max(css.rfind("}", counted, opening), css.rfind(";", counted, opening))
+        body = css[opening + 1:rule_end]
+        begins = max(css.rfind("}", counted, opening), css.rfind(";", counted, opening), css.rfind("{", counted, opening))
         counted = opening
-        if depth or "{" in body or not _style_hides(_declarations(body)):
-            continue  # inside an at-rule's block (@media, @supports), or holding rules: for some readers only
+        on_every_screen = depth == 1 and screens and _inside(screens, opening)
+        if depth and not on_every_screen or "{" in body or not _style_hides(_declarations(body)):
+            continue  # inside an at-rule's block (@media print, @supports), or holding rules: for some readers only
         for selector in css[begins + 1:opening].split(","):
             if one_class := _ONE_CLASS.fullmatch(selector):
                 single.append(one_class.group(1))

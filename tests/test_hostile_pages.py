@@ -1811,18 +1811,22 @@ def test_words_the_pages_own_style_sheet_moves_off_screen_or_shrinks_to_nothing_
     """A class of the page's own `<style>` that puts words off the screen (`position:absolute; left:-10000px`, the
     screen-reader-only pattern a page writes itself), clips them (`clip: rect(0 0 0 0)`), makes them transparent
     (`OPACITY: 0`) or scales them to nothing: only `display` and `visibility` were read in a sheet, and « Capgemini
-    accused of fraud » was stored as the story's (hostile input, twenty-first round). A class another rule shows
-    again (`.fade.in`) stays, and so does a zero font size set by a sheet (its children may be sized back up)."""
+    accused of fraud » was stored as the story's (hostile input, twenty-first round); so did a rule inside `@media
+    screen` (every reader on a screen). A class another rule shows again (`.fade.in`) stays, and so do a zero font
+    size set by a sheet (its children may be sized back up) and a rule for small screens only."""
     sheet = ("<style>.off { position: absolute; left: -10000px } .clipped { position: absolute; clip: rect(0 0 0 0) }"
              " .ghost { OPACITY: 0 } .shrunk { transform: scale(0) } .fade { opacity: 0 } .fade.in { opacity: 1 }"
-             " .row { font-size: 0 }</style>")
+             " .row { font-size: 0 } @media only screen { .k9 { display: none } }"
+             " @media screen and (max-width: 600px) { .small { display: none } }</style>")
     hidden = ["<p class='off'>Capgemini fraud one.</p>", "<p class='clipped'>Capgemini fraud two.</p>",
-              "<p class='ghost'>Capgemini fraud three.</p>", "<p class='shrunk'>Capgemini fraud four.</p>"]
+              "<p class='ghost'>Capgemini fraud three.</p>", "<p class='shrunk'>Capgemini fraud four.</p>",
+              "<p class='k9'>Capgemini fraud five.</p>"]
     shown = ["<p class='fade in'>A faded-in paragraph on the contract.</p>",
-             "<p class='row'><span style='font-size:16px'>A row of the contract table.</span></p>"]
-    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>{hidden[i % 4]}{shown[i % 2]}" for i in range(6))
-    _assert_hidden_words_left_out(tmp_path, "offsheet", body, ("faded-in paragraph", "row of the contract"),
-                                  head=sheet)
+             "<p class='row'><span style='font-size:16px'>A row of the contract table.</span></p>",
+             "<p class='small'>A paragraph for wide screens on the contract.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>{hidden[i % 5]}{shown[i % 3]}" for i in range(6))
+    _assert_hidden_words_left_out(tmp_path, "offsheet", body, ("faded-in paragraph", "row of the contract",
+                                                               "for wide screens"), head=sheet)
 
 
 def test_words_a_sheet_hides_by_id_inside_the_headline_or_a_summary_are_not_stored(tmp_path):
