@@ -245,6 +245,7 @@ class RawSite(_ServedInThread):
     """A site on 127.0.0.1 whose replies are written byte for byte: `replies` maps a path (query included) to
     (status, headers, body), `{base}` in a header or body replaced by the site's base URL; any other path is a 404.
     A key `path (cookie)` answers a request for `path` sending exactly that Cookie header (a cookie check's steps).
+    A status may be given as (code, reason phrase), to send a reason phrase of the server's own.
     pytest-httpserver (werkzeug) rewrites some headers (a Location is made absolute and percent-encoded), which hides
     what a hostile server really sends. Each requested path is appended to `requests`."""
 
@@ -262,7 +263,7 @@ class RawSite(_ServedInThread):
                 reply = owner.replies.get(f"{self.path} ({cookie})") if cookie else None
                 status, headers, body = reply or owner.replies.get(self.path, (404, {}, b"not found"))
                 body = body.replace("{base}", owner.base_url).encode() if isinstance(body, str) else body
-                self.send_response(status)
+                self.send_response(*(status if isinstance(status, tuple) else (status,)))
                 headers = {"Content-Type": "text/html; charset=utf-8", **headers}
                 for name, value in headers.items():
                     self.send_header(name, value.replace("{base}", owner.base_url))

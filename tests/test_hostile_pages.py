@@ -1755,3 +1755,115 @@ def test_words_after_an_empty_inline_element_are_kept(tmp_path):
                      "Later Mistral AI hired two hundred engineers in Paris.",
                      "Its cloud opens in the spring, the company said."):
         assert sentence in article.text, article.text
+
+
+def test_words_an_inline_style_hides_in_other_spellings_are_not_the_story(tmp_path):
+    """Inline styles that hide as well as `display:none` but that no pattern read: a CSS comment or escape inside the
+    keyword (`display:/**/none`, `display:\\6e one`), `transform:scale(0)`, `clip-path:circle(0)`, a transparent
+    colour or the background's own, an opacity of `.0`, `-1` or `1e-9`, a font of a tenth of a pixel, a line indented
+    9,999 pixels off the screen, a box of no height that clips what it holds. Each hid « Capgemini accused of fraud »
+    inside a story about Mistral AI, stored as the story's (hostile input, twenty-first round). What a reader sees
+    stays: half opacity, a 0.9 em font, a white-on-black box, a video box sized by its padding, a one-em indent."""
+    hidden = ["<p style='display:/**/none'>Capgemini fraud one.</p>", "<p style='display:\\6e one'>Capgemini fraud two.</p>",
+              "<p style='transform: translateX(2px) scale(0)'>Capgemini fraud three.</p>",
+              "<p style='clip-path: circle(0 at 50% 50%)'>Capgemini fraud four.</p>",
+              "<span style='color: transparent'>Capgemini fraud five.</span>",
+              "<span style='color:#FFF; background: white'>Capgemini fraud six.</span>",
+              "<p style='opacity:.0'>Capgemini fraud seven.</p>", "<p style='opacity:-1'>Capgemini fraud eight.</p>",
+              "<p style='opacity:1e-9'>Capgemini fraud nine.</p>", "<p style='font-size:0.1px'>Capgemini fraud ten.</p>",
+              "<p style='text-indent:-9999px'>Capgemini fraud eleven.</p>",
+              "<div style='height:0;overflow:clip'><p>Capgemini fraud twelve.</p></div>"]
+    shown = ["<p style='opacity:0.5'>A paler paragraph on the contract.</p>",
+             "<p style='font-size:0.9em'>A smaller paragraph on the contract.</p>",
+             "<p style='color:#fff;background:#000'>A white-on-black paragraph on the contract.</p>",
+             "<div style='height:0;padding-bottom:56%;overflow:clip'><p>A video box on the contract.</p></div>",
+             "<p style='text-indent:-1em'>A hanging paragraph on the contract.</p>",
+             "<p style='transform:scale(1.5)'>A zoomed paragraph on the contract.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}{hidden[2 * i]}</p>{hidden[2 * i + 1]}{shown[i]}" for i in range(6))
+    _assert_hidden_words_left_out(tmp_path, "spelled", body, ("paler paragraph", "smaller paragraph", "white-on-black",
+                                                               "video box", "hanging paragraph", "zoomed paragraph"))
+
+
+def test_words_the_pages_own_style_sheet_hides_by_any_simple_selector_are_not_the_story(tmp_path):
+    """A page's `<style>` hid « Capgemini accused of fraud » with a descendant, child, id, compound or attribute
+    selector (`.story .k1`, `div#k4 > span`, `#k2`, `p.k3`, `[data-k5]`), with an escaped keyword (`display:n\\6f ne`)
+    or with a framework's screen-reader-only class from a sheet the page links to (`sr-only`, `visually-hidden`):
+    only a rule of one class was read, and the words were stored as the story's (hostile input, twenty-first round).
+    A name another rule names (a state that shows it), or a subject naming no class, id or attribute, stays."""
+    sheet = ("<style>.story .k1 { display: none } #k2 { visibility: hidden } p.k3, div#k4 > span { display: none }"
+             " [data-k5] { display: none } .k6 { display: n\\6f ne } .tab .pane { display: none }"
+             " .tab.on .pane { display: block } article span.lead { display: none }"
+             " article div { display: none } .x:hover .k7 { display: none }</style>")
+    hidden = ["<div class='story'><p class='k1'>Capgemini fraud one.</p></div>", "<p id='k2'>Capgemini fraud two.</p>",
+              "<p class='k3 big'>Capgemini fraud three.</p>", "<div id='k4'><span>Capgemini fraud four.</span></div>",
+              "<p data-k5=''>Capgemini fraud five.</p>", "<p class='k6'>Capgemini fraud six.</p>",
+              "<span class='sr-only'>Capgemini fraud seven.</span>",
+              "<span class='visually-hidden'>Capgemini fraud eight.</span>"]
+    shown = ["<div class='tab on'><p class='pane'>The open tab on the contract.</p></div>",
+             "<p><span class='lead'>A lead</span> on the contract, its words around it.</p>",
+             "<p class='k7'>A hovered paragraph on the contract.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>{hidden[i]}{shown[i % 3]}" for i in range(6)) + "".join(hidden[6:])
+    _assert_hidden_words_left_out(tmp_path, "selectors", body, ("open tab", "its words around it", "hovered paragraph"),
+                                  head=sheet)
+
+
+def test_words_the_pages_own_style_sheet_moves_off_screen_or_shrinks_to_nothing_are_not_the_story(tmp_path):
+    """A class of the page's own `<style>` that puts words off the screen (`position:absolute; left:-10000px`, the
+    screen-reader-only pattern a page writes itself), clips them (`clip: rect(0 0 0 0)`), makes them transparent
+    (`OPACITY: 0`) or scales them to nothing: only `display` and `visibility` were read in a sheet, and « Capgemini
+    accused of fraud » was stored as the story's (hostile input, twenty-first round); so did a rule inside `@media
+    screen` (every reader on a screen). A class another rule shows again (`.fade.in`) stays, and so do a zero font
+    size set by a sheet (its children may be sized back up) and a rule for small screens only."""
+    sheet = ("<style>.off { position: absolute; left: -10000px } .clipped { position: absolute; clip: rect(0 0 0 0) }"
+             " .ghost { OPACITY: 0 } .shrunk { transform: scale(0) } .fade { opacity: 0 } .fade.in { opacity: 1 }"
+             " .row { font-size: 0 } @media only screen { .k9 { display: none } }"
+             " @media screen and (max-width: 600px) { .small { display: none } }</style>")
+    hidden = ["<p class='off'>Capgemini fraud one.</p>", "<p class='clipped'>Capgemini fraud two.</p>",
+              "<p class='ghost'>Capgemini fraud three.</p>", "<p class='shrunk'>Capgemini fraud four.</p>",
+              "<p class='k9'>Capgemini fraud five.</p>"]
+    shown = ["<p class='fade in'>A faded-in paragraph on the contract.</p>",
+             "<p class='row'><span style='font-size:16px'>A row of the contract table.</span></p>",
+             "<p class='small'>A paragraph for wide screens on the contract.</p>"]
+    body = "".join(f"<p>Part {i}: {SENTENCE * 2}</p>{hidden[i % 5]}{shown[i % 3]}" for i in range(6))
+    _assert_hidden_words_left_out(tmp_path, "offsheet", body, ("faded-in paragraph", "row of the contract",
+                                                               "for wide screens"), head=sheet)
+
+
+def test_words_a_sheet_hides_by_id_inside_the_headline_or_a_summary_are_not_stored(tmp_path):
+    """`<h1><span id="k7">Capgemini accused of fraud</span>Mistral AI signs…</h1>` under `#k7 {display:none}`, and a
+    summary hiding its words the same way, were stored with them: only a class the sheet hides was looked for in
+    headlines and summaries (hostile input, twenty-first round)."""
+    headline = "<span id='k7'>Capgemini accused of fraud </span>Mistral AI signs a cloud contract"
+    page = story("Mistral AI signs a cloud contract", head="<style>h1 #k7 { display: none }</style>").replace(
+        "<h1>Mistral AI signs a cloud contract</h1>", f"<h1>{headline}</h1>").replace(
+        "<title>Mistral AI signs a cloud contract</title>", "")
+    summary = ("&lt;style&gt;#q8 {visibility: hidden}&lt;/style&gt;&lt;p&gt;Mistral AI signs a contract."
+               "&lt;span id='q8'&gt; Capgemini scandal.&lt;/span&gt; Ministers agreed.&lt;/p&gt;")
+    feed = rss([rss_item("Mistral AI cloud", "{base}/headline.html"),
+                rss_item("Mistral AI signs", "{base}/gone.html", summary=summary)])
+    articles, _ = collect_timed(tmp_path, feed, {"/headline.html": (200, {}, page)})
+    by_url = {article.url.rsplit("/", 1)[1]: article for article in articles}
+    assert by_url["headline.html"].title == "Mistral AI signs a cloud contract"
+    assert "Capgemini" not in by_url["gone.html"].text and "Ministers agreed." in by_url["gone.html"].text
+
+
+def test_a_style_sheet_of_thousands_of_hiding_selectors_is_read_in_bounded_time():
+    """Selectors other than one class are matched right to left from the elements carrying their subject's name, as
+    browsers do: a 2 MB sheet of 100,000 of them is read up to `MAX_SHEET_SELECTORS`, and descendant chains over a
+    nest 2,000 deep (`.b .a .a .a .z`, no `.b` anywhere, every element `.a .z`) stop at `MAX_MATCH_STEPS` elements
+    tried for the page, each in a fraction of a second (hostile input, twenty-first round)."""
+    from lxml import html as lxml_html
+
+    from pipeline.hidden import MAX_SHEET_SELECTORS, hidden_by_style
+
+    sheet = "".join(f".s > .k{i}, #i{i} {{ display: none }}\n" for i in range(50_000))
+    body = "".join(f"<div class='s'><p class='k{i}'><span>x{i}</span></p></div>" for i in range(6_000))
+    tree = lxml_html.fromstring(f"<html><head><style>{sheet}</style></head><body>{body}<p>story</p></body></html>")
+    start = time.process_time()
+    hidden = hidden_by_style(tree)
+    assert len(hidden) == MAX_SHEET_SELECTORS // 2 and time.process_time() - start < 1.5, len(hidden)
+    nest = "<div class='a z'>" * 2_000 + "deep" + "</div>" * 2_000
+    tree = lxml_html.fromstring("<html><head><style>.b .a .a .a .z { display: none }</style></head><body>"
+                                f"{nest}<p>story</p></body></html>", parser=lxml_html.HTMLParser(huge_tree=True))
+    start = time.process_time()
+    assert hidden_by_style(tree) == [] and time.process_time() - start < 1.5
