@@ -38,7 +38,7 @@ test: $(STAMP) $(TF_STAMP) ## run the test suite (starts and stops its own serve
 GOLD := $(SHARED)/gold/enrichment-dev.jsonl $(SHARED)/gold/train-fr.jsonl $(SHARED)/gold/train-en.jsonl
 
 eval: $(STAMP) ## tone by 5-fold cross-validation on every shared labelled item; entities on all items and the dev set
-	$(BIN)/python -m benchmarks.eval_tone --gold $(GOLD) $(if $(UNSEEN),--unseen $(UNSEEN))
+	$(BIN)/python -m benchmarks.eval_tone --gold $(GOLD) $(if $(UNSEEN),--unseen $(UNSEEN)) $(if $(QUICK),--quick)
 	$(BIN)/python -m benchmarks.eval_enrich --gold $(SHARED)/gold/enrichment-dev.jsonl
 	$(BIN)/python -m benchmarks.eval_entities --gold-dir $(SHARED)/gold
 
