@@ -31,6 +31,9 @@ SLACK_CONNECTION = "newsroom_slack"
 ARTICLES_ASSET_URI = "newsroom://articles"
 DONE_MARKER = "done.json"  # left in a run's staging dir once its articles are indexed: a re-run of the step is a no-op
 CONCURRENT_STAGING_HOURS = 6  # another run's staged files this recent belong to a run under way (not a failed one)
+# A feed that failed this many runs in a row gets one attempt a run, not Airflow's retries: a dead or hanging host
+# held back every run's indexing by its retries (a host that never answers: 4 attempts × 93 s + 14 min of backoff).
+FAILING_FEED_RUNS = 3
 TLS_HINT = (" The TLS handshake failed: is the server plain http? Then use an http:// URL in NEWSROOM_ES_URL or "
             "the Airflow connection newsroom_es.")
 
@@ -416,7 +419,8 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
                  feed_name, collector.stats.known)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
     # single writer of the feed state (docs/production.md, "Scaling past one machine").
-    _write_json(path.with_suffix(".state.json"), collector.pending_states())
+    states = collector.pending_states()
+    _write_json(path.with_suffix(".state.json"), states)
     summarize(summary, collector.stats.as_dict(), IndexStats(), {}, StageClock(), settings, 1)
     summary.duration_s = round(time.perf_counter() - t0, 3)
     out = _compact(summary.as_dict())
@@ -427,8 +431,12 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
 
         _write_json(_error_file(path), out["feed_errors"] or [
             {"feed": feed_name, "url": mask_url(str(feeds[feed_name].url)), "error": mask_secrets(text)}])
-        failure = FeedFailed(f"feed {feed_name!r} failed: {text}")
-        failure.retryable = all(e.get("retryable", True) for e in errors)
+        # the stored count (this run's failure not committed yet) is the number of earlier runs in a row it failed
+        earlier = max((s.get("consecutive_failures") or 1 for s in states), default=1) - 1
+        dead = f"; it failed its last {earlier} runs too: not retried (one attempt a run until it answers again; " \
+               "fix its URL or set `enabled: false`)" if earlier >= FAILING_FEED_RUNS else ""
+        failure = FeedFailed(f"feed {feed_name!r} failed: {text}{dead}")
+        failure.retryable = not dead and all(e.get("retryable", True) for e in errors)
         raise failure
     _error_file(path).unlink(missing_ok=True)  # an earlier attempt's failure, now overcome
     out["staged"] = str(path)

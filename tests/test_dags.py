@@ -1173,3 +1173,35 @@ def test_a_backfill_beside_a_run_under_way_does_not_fetch_the_pages_that_run_sta
     assert orchestration.staged_by_other_runs(settings, "run-x", ["def", "zzz"]) == {"def"}
     os.utime(failed_run, (0, 0))  # a failed run's files, kept a week for a retry: its pages are fetched
     assert orchestration.staged_by_other_runs(settings, "run-x", ["def"]) == set()
+
+
+def test_a_feed_failing_run_after_run_gets_one_attempt_a_run_not_airflow_s_retries(settings, tmp_path, monkeypatch):
+    """A feed whose host never answers failed every run after Airflow's four attempts (measured: 93 s each, three
+    read timeouts, plus 2 + 4 + 8 min of backoff), and every run's indexing waited for them: about 20 minutes a day,
+    forever. After FAILING_FEED_RUNS failing runs in a row its failure is not retried (the run goes on, the feed
+    named as failed); it is still tried once a run, and counts from zero again once it answers."""
+    from _hostile_site import RawSite
+
+    from pipeline.state import StateStore
+
+    with RawSite({"/dead.xml": (503, {}, "down")}) as site:
+        monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(site.feeds_file(tmp_path, "/dead.xml")))
+        dead = load_settings()
+        url = str(load_feeds(settings=dead)[0].url)
+        retried = []
+        for run in range(orchestration.FAILING_FEED_RUNS + 2):
+            for attempt in range(2):  # Airflow's retry of a retryable failure hands over the same count
+                with pytest.raises(orchestration.FeedFailed) as failed:
+                    orchestration.collect_feed("Raw", f"run-{run}", settings=dead)
+                if not failed.value.retryable:
+                    break
+            retried.append(failed.value.retryable)
+            orchestration.enrich_and_index_run([None], f"run-{run}", settings=dead)
+        assert retried == [True] * orchestration.FAILING_FEED_RUNS + [False, False]
+        assert f"failed its last {orchestration.FAILING_FEED_RUNS + 1} runs too: not retried" in str(failed.value)
+        assert StateStore(dead.data_dir).feed_state(url).consecutive_failures == orchestration.FAILING_FEED_RUNS + 2
+        site.replies["/dead.xml"] = (200, {"Content-Type": "application/rss+xml"},
+                                     "<rss version='2.0'><channel><title>Back</title></channel></rss>")
+        orchestration.collect_feed("Raw", "run-back", settings=dead)
+        orchestration.enrich_and_index_run([None], "run-back", settings=dead)
+    assert StateStore(dead.data_dir).feed_state(url).consecutive_failures == 0
