@@ -65,6 +65,18 @@ def test_dags_have_tags_owners_retries_and_no_cycles(integrity):
         assert dag["max_active_runs"] == 1 and dag["catchup"] is False, dag_id
 
 
+def test_every_task_has_an_execution_timeout_so_a_hung_task_cannot_hold_the_dag_for_good(integrity):
+    """Each DAG allows one run at a time (max_active_runs=1): a task hung on a dead socket or a stuck mount, with no
+    execution_timeout, held its run, and so every later run of the DAG, for ever. Seven of the eleven tasks had none."""
+    for dag_id, dag in integrity["dags"].items():
+        missing = sorted(task for task, seconds in dag["timeouts"].items() if not seconds)
+        assert missing == [], (dag_id, missing)
+        assert all(seconds <= 6 * 3600 for seconds in dag["timeouts"].values()), (dag_id, dag["timeouts"])
+    ingest = integrity["dags"]["newsroom_ingest"]["timeouts"]
+    # the bookkeeping tasks are short: a hang there is caught within the hour, not after the feeds' or indexing's
+    assert max(ingest[t] for t in ("list_feeds", "run_key", "finalize", "announce", "check")) <= 3600, ingest
+
+
 def test_ingest_dag_maps_feeds_and_updates_the_asset(integrity):
     ingest = integrity["dags"]["newsroom_ingest"]
     assert ingest["mapped"] == ["collect_feed"]  # per feed: fetch, extract, archive (no models)
