@@ -198,3 +198,24 @@ def test_airflow_check_listens_on_the_operator_s_airflow_port(monkeypatch):
     assert local.main(["check"]) == 0 and asked == {"port": 19777}
     monkeypatch.delenv("AIRFLOW_PORT")
     assert local.main(["check"]) == 0 and asked == {"port": None}
+
+
+def test_make_airflow_never_prints_or_saves_the_store_s_password(tmp_path, monkeypatch, capsys):
+    """`make airflow` with NEWSROOM_ES_URL=http://user:password@host printed "Elasticsearch: http://elastic:S3CRETPW@…"
+    on the terminal and saved it in AIRFLOW_HOME/newsroom-local.json (seen live, 2026-12-05). Both are masked now;
+    the components still get the URL itself. (The Airflow processes are not started here: `db migrate` and the
+    components are left out, the rest of `up` runs.)"""
+    local = _airflow_local()
+    monkeypatch.setenv("NEWSROOM_ES_URL", "http://elastic:S3CRETPW@127.0.0.1:19751")
+    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(local.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "", ""))
+    monkeypatch.setattr(local.LocalAirflow, "_alive", lambda self, name: True)
+    monkeypatch.setattr(local.LocalAirflow, "_wait_healthy", lambda self, timeout: None)
+    assert local.main(["up"]) == 0
+    shown = capsys.readouterr().out
+    saved = (tmp_path / "home" / "newsroom-local.json").read_text()
+    assert "S3CRETPW" not in shown and "S3CRETPW" not in saved
+    assert "http://***@127.0.0.1:19751" in shown and "127.0.0.1:19751" in saved
+    env = local.LocalAirflow(tmp_path / "home", tmp_path / "data").env("http://elastic:S3CRETPW@127.0.0.1:19751")
+    assert env["NEWSROOM_ES_URL"] == "http://elastic:S3CRETPW@127.0.0.1:19751"
