@@ -45,12 +45,39 @@ def test_services_of_the_stack(compose):
     # Celery is an opt-in profile: redis and workers only start with --profile celery
     assert services["redis"]["profiles"] == ["celery"] and services["airflow-worker"]["profiles"] == ["celery"]
     init = services["newsroom-init"]
-    assert init["command"] == ["newsroom", "setup"] and init["restart"] == "no"
+    assert _as_the_image_runs(init["command"]) == ["python", "-m", "pipeline", "setup"] and init["restart"] == "no"
     # `newsroom setup` imports the Kibana objects when NEWSROOM_KIBANA_URL is set: it is, so Kibana must be up
     assert init["environment"]["NEWSROOM_KIBANA_URL"] == "http://kibana:5601"
     assert init["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
     assert init["depends_on"]["kibana"]["condition"] == "service_healthy"
     assert services["airflow-scheduler"]["depends_on"]["newsroom-init"]["condition"] == "service_completed_successfully"
+
+
+def _as_the_image_runs(command: list[str]) -> list[str]:
+    """What the apache/airflow image's entrypoint (scripts/docker/entrypoint_prod.sh) executes for a compose
+    `command`: `bash …` and `python …` as given; anything else as an Airflow command (`airflow` prepended, unless the
+    command already starts with it)."""
+    if command[0] in ("bash", "python"):
+        return command
+    return ["airflow", *(command[1:] if command[0] == "airflow" else command)]
+
+
+def test_every_service_on_the_airflow_image_runs_a_command_its_entrypoint_can_run(compose):
+    """`newsroom-init` ran `command: ["newsroom", "setup"]`: the Airflow image's entrypoint executes `airflow newsroom
+    setup` (only `bash` and `python` commands are run as given), which exits with "invalid choice: 'newsroom'"; the
+    scheduler waits for newsroom-init to complete successfully, so with that file no task would ever have run."""
+    import sys
+
+    airflow_commands = subprocess.run([sys.executable, "-m", "airflow", "--help"], capture_output=True, text=True,
+                                      timeout=120, env={"AIRFLOW_HOME": "/nonexistent-airflow-home", "PATH": ""}).stdout
+    for name, service in compose["services"].items():
+        if service.get("image") != compose["x-airflow-common"]["image"]:
+            continue
+        argv = _as_the_image_runs(service["command"])
+        if argv[0] == "airflow" and argv[1] != "celery":  # `celery`: the image's Celery provider, not installed here
+            assert re.search(rf"^\s+{re.escape(argv[1])}\s", airflow_commands, re.M), (name, argv)
+        elif argv[0] != "airflow":
+            assert argv[0] in ("bash", "python"), (name, argv)
 
 
 def test_healthchecks_and_volumes(compose):
