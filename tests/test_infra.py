@@ -246,3 +246,23 @@ def test_make_airflow_never_prints_or_saves_the_store_s_password(tmp_path, monke
     assert "http://***@127.0.0.1:19751" in shown and "127.0.0.1:19751" in saved
     env = local.LocalAirflow(tmp_path / "home", tmp_path / "data").env("http://elastic:S3CRETPW@127.0.0.1:19751")
     assert env["NEWSROOM_ES_URL"] == "http://elastic:S3CRETPW@127.0.0.1:19751"
+
+
+def _seconds(duration: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([smh])", duration).groups()
+    return int(number) * {"s": 1, "m": 60, "h": 3600}[unit]
+
+
+def test_celery_workers_wait_for_the_execution_api_and_finish_their_tasks_on_stop(compose):
+    """Airflow 3's tasks report to the api-server's execution API: a worker started before it was healthy took tasks
+    that failed at their first call. The worker's warm shutdown (DUMB_INIT_SETSID=0) had Docker's default 10 s before
+    SIGKILL, which cut every running task short. Flower is an optional profile, on loopback only."""
+    services = compose["services"]
+    worker = services["airflow-worker"]
+    assert worker["depends_on"]["airflow-apiserver"]["condition"] == "service_healthy"
+    assert worker["environment"]["DUMB_INIT_SETSID"] == "0" and _seconds(worker["stop_grace_period"]) >= 300
+    flower = services["airflow-flower"]
+    assert flower["profiles"] == ["flower"] and flower["command"] == ["airflow", "celery", "flower"]
+    assert flower["ports"] == ["${FLOWER_PORT:-127.0.0.1:5555}:5555"] and "healthcheck" in flower
+    for name in ("airflow-worker", "airflow-flower", "airflow-scheduler"):  # the broker: Redis, password from .env
+        assert services[name]["environment"]["AIRFLOW__CELERY__BROKER_URL"] == "redis://:${REDIS_PASSWORD:-}@redis:6379/0"
