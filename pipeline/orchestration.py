@@ -390,9 +390,20 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     settings = settings or airflow_settings()
     when = parse_since(since, settings)
     feeds = {feed.name: feed for feed in load_feeds(settings=settings)}
-    if feed_name not in feeds:
-        raise ConfigError(f"{settings.feeds_path}: no feed named {feed_name!r} (was it removed since the run started?)")
     summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat(), feeds=[feed_name])
+    if feed_name not in feeds or not feeds[feed_name].enabled:
+        # The operator removed (or renamed, or disabled) it since list_feeds: it is no longer monitored. It failed
+        # its task with a ConfigError instead, counted a failed feed toward NEWSROOM_MAX_FAILED_FEEDS_RATIO: pruning
+        # dead feeds during a run could turn the run red.
+        why = "removed from" if feed_name not in feeds else "disabled in"
+        summary.notes.append(f"feed {feed_name!r} {why} {settings.feeds_path} since the run started: not collected")
+        summary.counts = {"feeds_removed": 1}
+        staged = _staged_file(settings, run_id, feed_name)  # an earlier attempt's failure and state: no longer ours
+        for path in (_error_file(staged), staged.with_suffix(".state.json"), staged):
+            path.unlink(missing_ok=True)
+        summary.finished_at = datetime.now(UTC).isoformat()
+        log.warning("%s", summary.notes[-1])
+        return _compact(summary.as_dict())
     # The store was set up once by the list task; here it only answers "already indexed?" (one retry: a store that
     # is down must not hold every feed task for minutes, the articles are then simply all fetched).
     try:
@@ -708,6 +719,7 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
     counts = merged["counts"]
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in (merged.get("stage_seconds") or {}).items())
     resting = f", {counts['feeds_resting']} resting (retry-after)" if counts.get("feeds_resting") else ""
+    resting += f", {counts['feeds_removed']} removed since the run started" if counts.get("feeds_removed") else ""
     log.info("run %s %s: %d feed(s), %d failed%s; %d article(s) collected, %d indexed new, %d updated, %d mention(s)%s",
              run_id, merged["status"], counts.get("feeds", 0), counts.get("feeds_failed", 0), resting,
              counts.get("articles", 0), counts.get("indexed", 0), counts.get("updated", 0), counts.get("mentions", 0),
@@ -719,6 +731,7 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         "feeds": counts.get("feeds", 0),
         "feeds_failed": counts.get("feeds_failed", 0),
         "feeds_resting": counts.get("feeds_resting", 0),
+        "feeds_removed": counts.get("feeds_removed", 0),
         "failed_feeds": failed_feeds[:50],
         "failed_ratio": failed_ratio,
         "articles": counts.get("articles", 0),

@@ -1217,3 +1217,32 @@ def test_a_feed_failing_run_after_run_gets_one_attempt_a_run_not_airflow_s_retri
         orchestration.collect_feed("Raw", "run-back", settings=dead)
         orchestration.enrich_and_index_run([None], "run-back", settings=dead)
     assert StateStore(dead.data_dir).feed_state(url).consecutive_failures == 0
+
+
+def test_a_feed_removed_or_disabled_during_a_run_is_a_counted_skip_not_a_failed_feed(settings, tmp_path, monkeypatch,
+                                                                                     caplog):
+    """A feed removed from feeds.yaml while its run was under way failed its next attempt with "no feed named …"
+    (ConfigError), counted among the run's failed feeds; pruning a few dead feeds during a run could push the run over
+    NEWSROOM_MAX_FAILED_FEEDS_RATIO and turn it red. A feed removed or disabled after the list task is now skipped and
+    counted as removed, also when its first attempt had failed (seen live, 2026-12-05: that attempt's error still
+    named it among the failed feeds); the next run does not list it."""
+    import yaml
+
+    listed = orchestration.feed_names(settings)
+    staged = orchestration._staged_file(settings, "run-pruned", "World Wire")  # its first attempt failed
+    staged.parent.mkdir(parents=True)
+    orchestration._write_json(orchestration._error_file(staged), [{"feed": "World Wire", "url": "", "error": "timeout"}])
+    path = Path(settings.feeds_path)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["feeds"] = [f for f in config["feeds"] if f["name"] != "World Wire"]
+    next(f for f in config["feeds"] if f["name"] == "The Compute Ledger")["enabled"] = False
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="pipeline.orchestration"):
+        results = [orchestration.collect_feed(name, "run-pruned", settings=settings) for name in listed]
+    assert [r["counts"].get("feeds_removed", 0) for r in results] == [0, 1, 1]
+    assert "'World Wire' removed from" in caplog.text and "'The Compute Ledger' disabled in" in caplog.text
+    indexed = orchestration.enrich_and_index_run(results, "run-pruned", settings=settings)
+    record = orchestration.finalize_run(results, "run-pruned", listed, settings=settings, indexed=indexed)
+    assert record["failed_feeds"] == [] and record["feeds_removed"] == 2 and record["status"] == "ok", record
+    assert orchestration.check_failed_feeds(record, 0.5) is None and record["indexed"] >= 1
+    assert orchestration.feed_names(settings) == ["Le Quotidien du Numérique — Tech"]
