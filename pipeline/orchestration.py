@@ -392,9 +392,9 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     feeds = {feed.name: feed for feed in load_feeds(settings=settings)}
     summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat(), feeds=[feed_name])
     if feed_name not in feeds or not feeds[feed_name].enabled:
-        # The operator removed (or renamed, or disabled) it since list_feeds: it is no longer monitored. It failed
-        # its task with a ConfigError instead, counted a failed feed toward NEWSROOM_MAX_FAILED_FEEDS_RATIO: pruning
-        # dead feeds during a run could turn the run red.
+        # Removed, renamed or disabled since list_feeds: the operator no longer monitors it. Not a failed feed (a
+        # ConfigError here counted toward NEWSROOM_MAX_FAILED_FEEDS_RATIO: pruning dead feeds during a run could
+        # turn it red), and an earlier attempt's error must not name it either.
         why = "removed from" if feed_name not in feeds else "disabled in"
         summary.notes.append(f"feed {feed_name!r} {why} {settings.feeds_path} since the run started: not collected")
         summary.counts = {"feeds_removed": 1}
