@@ -28,6 +28,9 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(seconds=env_seconds("NEWSROOM_RETRY_DELAY_SECONDS", 120)),
     "retry_exponential_backoff": 2.0,
     "max_retry_delay": timedelta(minutes=30),
+    # one run at a time (max_active_runs=1): a task hung for good would hold every later run. The bookkeeping tasks
+    # take seconds (their store requests time out after 30 s, 3 retries); collect_feed and enrich_index say more.
+    "execution_timeout": timedelta(minutes=15),
 }
 
 

@@ -21,7 +21,9 @@ from newsroom_settings import env_cron
     catchup=False,
     max_active_runs=1,
     default_args={"owner": "newsroom", "retries": 2, "retry_delay": timedelta(minutes=5),
-                  "retry_exponential_backoff": 2.0, "max_retry_delay": timedelta(hours=1)},
+                  "retry_exponential_backoff": 2.0, "max_retry_delay": timedelta(hours=1),
+                  # storage takes seconds; replay a spool of days of articles (bulk, thousands a second): minutes
+                  "execution_timeout": timedelta(hours=1)},
     tags=["newsroom", "maintenance"],
     params={
         "reenrich_days": Param(30, type="integer", minimum=1, description="Re-enrich articles first seen this recently."),

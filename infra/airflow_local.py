@@ -98,7 +98,8 @@ class LocalAirflow:
                                  capture_output=True, text=True, check=True)
             es_url, started_store = out.stdout.strip().splitlines()[-1], True
         env = self.env(es_url)
-        self.state.write_text(json.dumps({"port": self.port, "store": started_store, "es_url": es_url}))
+        # the state file and the terminal never carry the store's credentials (NEWSROOM_ES_URL=https://user:pw@…)
+        self.state.write_text(json.dumps({"port": self.port, "store": started_store, "es_url": _masked(es_url)}))
         subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, cwd=self.home, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         (self.home / "pids").mkdir(exist_ok=True)
@@ -111,7 +112,7 @@ class LocalAirflow:
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
             self._pid_file(name).write_text(str(proc.pid))
         self._wait_healthy(timeout)
-        return {"url": f"http://127.0.0.1:{self.port}", "es_url": es_url, "home": str(self.home), "env": env}
+        return {"url": f"http://127.0.0.1:{self.port}", "es_url": _masked(es_url), "home": str(self.home), "env": env}
 
     def _alive(self, name: str) -> bool:
         pid_file = self._pid_file(name)
@@ -187,6 +188,13 @@ class LocalAirflow:
                 cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")[:120].decode(errors="replace")
                 found.append(f"{proc.name}: {cmdline}")
         return found
+
+
+def _masked(url: str) -> str:
+    sys.path.insert(0, str(REPO))
+    from pipeline.sinks import mask_url
+
+    return mask_url(url)
 
 
 def _group_alive(pgid: int) -> bool:

@@ -31,6 +31,9 @@ SLACK_CONNECTION = "newsroom_slack"
 ARTICLES_ASSET_URI = "newsroom://articles"
 DONE_MARKER = "done.json"  # left in a run's staging dir once its articles are indexed: a re-run of the step is a no-op
 CONCURRENT_STAGING_HOURS = 6  # another run's staged files this recent belong to a run under way (not a failed one)
+# A feed that failed this many runs in a row gets one attempt a run, not Airflow's retries: a dead or hanging host
+# held back every run's indexing by its retries (a host that never answers: 4 attempts × 93 s + 14 min of backoff).
+FAILING_FEED_RUNS = 3
 TLS_HINT = (" The TLS handshake failed: is the server plain http? Then use an http:// URL in NEWSROOM_ES_URL or "
             "the Airflow connection newsroom_es.")
 
@@ -387,9 +390,20 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
     settings = settings or airflow_settings()
     when = parse_since(since, settings)
     feeds = {feed.name: feed for feed in load_feeds(settings=settings)}
-    if feed_name not in feeds:
-        raise ConfigError(f"{settings.feeds_path}: no feed named {feed_name!r} (was it removed since the run started?)")
     summary = RunSummary(run_id=run_id, kind="airflow", started_at=datetime.now(UTC).isoformat(), feeds=[feed_name])
+    if feed_name not in feeds or not feeds[feed_name].enabled:
+        # Removed, renamed or disabled since list_feeds: the operator no longer monitors it. Not a failed feed (a
+        # ConfigError here counted toward NEWSROOM_MAX_FAILED_FEEDS_RATIO: pruning dead feeds during a run could
+        # turn it red), and an earlier attempt's error must not name it either.
+        why = "removed from" if feed_name not in feeds else "disabled in"
+        summary.notes.append(f"feed {feed_name!r} {why} {settings.feeds_path} since the run started: not collected")
+        summary.counts = {"feeds_removed": 1}
+        staged = _staged_file(settings, run_id, feed_name)  # an earlier attempt's failure and state: no longer ours
+        for path in (_error_file(staged), staged.with_suffix(".state.json"), staged):
+            path.unlink(missing_ok=True)
+        summary.finished_at = datetime.now(UTC).isoformat()
+        log.warning("%s", summary.notes[-1])
+        return _compact(summary.as_dict())
     # The store was set up once by the list task; here it only answers "already indexed?" (one retry: a store that
     # is down must not hold every feed task for minutes, the articles are then simply all fetched).
     try:
@@ -416,7 +430,8 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
                  feed_name, collector.stats.known)
     # The feed's new state (validators, or one more failure) is only handed over: the enrich-and-index task is the
     # single writer of the feed state (docs/production.md, "Scaling past one machine").
-    _write_json(path.with_suffix(".state.json"), collector.pending_states())
+    states = collector.pending_states()
+    _write_json(path.with_suffix(".state.json"), states)
     summarize(summary, collector.stats.as_dict(), IndexStats(), {}, StageClock(), settings, 1)
     summary.duration_s = round(time.perf_counter() - t0, 3)
     out = _compact(summary.as_dict())
@@ -427,8 +442,12 @@ def collect_feed(feed_name: str, run_id: str, since: str | None = None, settings
 
         _write_json(_error_file(path), out["feed_errors"] or [
             {"feed": feed_name, "url": mask_url(str(feeds[feed_name].url)), "error": mask_secrets(text)}])
-        failure = FeedFailed(f"feed {feed_name!r} failed: {text}")
-        failure.retryable = all(e.get("retryable", True) for e in errors)
+        # the stored count (this run's failure not committed yet) is the number of earlier runs in a row it failed
+        earlier = max((s.get("consecutive_failures") or 1 for s in states), default=1) - 1
+        dead = f"; it failed its last {earlier} runs too: not retried (one attempt a run until it answers again; " \
+               "fix its URL or set `enabled: false`)" if earlier >= FAILING_FEED_RUNS else ""
+        failure = FeedFailed(f"feed {feed_name!r} failed: {text}{dead}")
+        failure.retryable = not dead and all(e.get("retryable", True) for e in errors)
         raise failure
     _error_file(path).unlink(missing_ok=True)  # an earlier attempt's failure, now overcome
     out["staged"] = str(path)
@@ -700,6 +719,7 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
     counts = merged["counts"]
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in (merged.get("stage_seconds") or {}).items())
     resting = f", {counts['feeds_resting']} resting (retry-after)" if counts.get("feeds_resting") else ""
+    resting += f", {counts['feeds_removed']} removed since the run started" if counts.get("feeds_removed") else ""
     log.info("run %s %s: %d feed(s), %d failed%s; %d article(s) collected, %d indexed new, %d updated, %d mention(s)%s",
              run_id, merged["status"], counts.get("feeds", 0), counts.get("feeds_failed", 0), resting,
              counts.get("articles", 0), counts.get("indexed", 0), counts.get("updated", 0), counts.get("mentions", 0),
@@ -711,6 +731,7 @@ def finalize_run(results: list[dict], run_id: str, expected_feeds: list[str] | N
         "feeds": counts.get("feeds", 0),
         "feeds_failed": counts.get("feeds_failed", 0),
         "feeds_resting": counts.get("feeds_resting", 0),
+        "feeds_removed": counts.get("feeds_removed", 0),
         "failed_feeds": failed_feeds[:50],
         "failed_ratio": failed_ratio,
         "articles": counts.get("articles", 0),

@@ -54,6 +54,8 @@ def integrity() -> None:
             "owners": sorted({t.owner for t in dag.tasks}),
             "retries": {t.task_id: t.retries for t in dag.tasks},
             "backoff": {t.task_id: float(t.retry_exponential_backoff or 0) for t in dag.tasks},
+            "timeouts": {t.task_id: t.execution_timeout.total_seconds() if t.execution_timeout else None
+                         for t in dag.tasks},
             "max_active_runs": dag.max_active_runs,
             "catchup": dag.catchup,
             "timetable": type(dag.timetable).__name__,

@@ -65,6 +65,18 @@ def test_dags_have_tags_owners_retries_and_no_cycles(integrity):
         assert dag["max_active_runs"] == 1 and dag["catchup"] is False, dag_id
 
 
+def test_every_task_has_an_execution_timeout_so_a_hung_task_cannot_hold_the_dag_for_good(integrity):
+    """Each DAG allows one run at a time (max_active_runs=1): a task hung on a dead socket or a stuck mount, with no
+    execution_timeout, held its run, and so every later run of the DAG, for ever. Seven of the eleven tasks had none."""
+    for dag_id, dag in integrity["dags"].items():
+        missing = sorted(task for task, seconds in dag["timeouts"].items() if not seconds)
+        assert missing == [], (dag_id, missing)
+        assert all(seconds <= 6 * 3600 for seconds in dag["timeouts"].values()), (dag_id, dag["timeouts"])
+    ingest = integrity["dags"]["newsroom_ingest"]["timeouts"]
+    # the bookkeeping tasks are short: a hang there is caught within the hour, not after the feeds' or indexing's
+    assert max(ingest[t] for t in ("list_feeds", "run_key", "finalize", "announce", "check")) <= 3600, ingest
+
+
 def test_ingest_dag_maps_feeds_and_updates_the_asset(integrity):
     ingest = integrity["dags"]["newsroom_ingest"]
     assert ingest["mapped"] == ["collect_feed"]  # per feed: fetch, extract, archive (no models)
@@ -1173,3 +1185,64 @@ def test_a_backfill_beside_a_run_under_way_does_not_fetch_the_pages_that_run_sta
     assert orchestration.staged_by_other_runs(settings, "run-x", ["def", "zzz"]) == {"def"}
     os.utime(failed_run, (0, 0))  # a failed run's files, kept a week for a retry: its pages are fetched
     assert orchestration.staged_by_other_runs(settings, "run-x", ["def"]) == set()
+
+
+def test_a_feed_failing_run_after_run_gets_one_attempt_a_run_not_airflow_s_retries(settings, tmp_path, monkeypatch):
+    """A feed whose host never answers failed every run after Airflow's four attempts (measured: 93 s each, three
+    read timeouts, plus 2 + 4 + 8 min of backoff), and every run's indexing waited for them: about 20 minutes a day,
+    forever. After FAILING_FEED_RUNS failing runs in a row its failure is not retried (the run goes on, the feed
+    named as failed); it is still tried once a run, and counts from zero again once it answers."""
+    from _hostile_site import RawSite
+
+    from pipeline.state import StateStore
+
+    with RawSite({"/dead.xml": (503, {}, "down")}) as site:
+        monkeypatch.setenv("NEWSROOM_FEEDS_FILE", str(site.feeds_file(tmp_path, "/dead.xml")))
+        dead = load_settings()
+        url = str(load_feeds(settings=dead)[0].url)
+        retried = []
+        for run in range(orchestration.FAILING_FEED_RUNS + 2):
+            for attempt in range(2):  # Airflow's retry of a retryable failure hands over the same count
+                with pytest.raises(orchestration.FeedFailed) as failed:
+                    orchestration.collect_feed("Raw", f"run-{run}", settings=dead)
+                if not failed.value.retryable:
+                    break
+            retried.append(failed.value.retryable)
+            orchestration.enrich_and_index_run([None], f"run-{run}", settings=dead)
+        assert retried == [True] * orchestration.FAILING_FEED_RUNS + [False, False]
+        assert f"failed its last {orchestration.FAILING_FEED_RUNS + 1} runs too: not retried" in str(failed.value)
+        assert StateStore(dead.data_dir).feed_state(url).consecutive_failures == orchestration.FAILING_FEED_RUNS + 2
+        site.replies["/dead.xml"] = (200, {"Content-Type": "application/rss+xml"},
+                                     "<rss version='2.0'><channel><title>Back</title></channel></rss>")
+        orchestration.collect_feed("Raw", "run-back", settings=dead)
+        orchestration.enrich_and_index_run([None], "run-back", settings=dead)
+    assert StateStore(dead.data_dir).feed_state(url).consecutive_failures == 0
+
+
+def test_a_feed_removed_or_disabled_during_a_run_is_a_counted_skip_not_a_failed_feed(settings, tmp_path, monkeypatch,
+                                                                                     caplog):
+    """A feed removed from feeds.yaml while its run was under way failed its next attempt with "no feed named …"
+    (ConfigError), counted among the run's failed feeds; pruning a few dead feeds during a run could push the run over
+    NEWSROOM_MAX_FAILED_FEEDS_RATIO and turn it red. A feed removed or disabled after the list task is now skipped and
+    counted as removed, also when its first attempt had failed (seen live, 2026-12-05: that attempt's error still
+    named it among the failed feeds); the next run does not list it."""
+    import yaml
+
+    listed = orchestration.feed_names(settings)
+    staged = orchestration._staged_file(settings, "run-pruned", "World Wire")  # its first attempt failed
+    staged.parent.mkdir(parents=True)
+    orchestration._write_json(orchestration._error_file(staged), [{"feed": "World Wire", "url": "", "error": "timeout"}])
+    path = Path(settings.feeds_path)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["feeds"] = [f for f in config["feeds"] if f["name"] != "World Wire"]
+    next(f for f in config["feeds"] if f["name"] == "The Compute Ledger")["enabled"] = False
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="pipeline.orchestration"):
+        results = [orchestration.collect_feed(name, "run-pruned", settings=settings) for name in listed]
+    assert [r["counts"].get("feeds_removed", 0) for r in results] == [0, 1, 1]
+    assert "'World Wire' removed from" in caplog.text and "'The Compute Ledger' disabled in" in caplog.text
+    indexed = orchestration.enrich_and_index_run(results, "run-pruned", settings=settings)
+    record = orchestration.finalize_run(results, "run-pruned", listed, settings=settings, indexed=indexed)
+    assert record["failed_feeds"] == [] and record["feeds_removed"] == 2 and record["status"] == "ok", record
+    assert orchestration.check_failed_feeds(record, 0.5) is None and record["indexed"] >= 1
+    assert orchestration.feed_names(settings) == ["Le Quotidien du Numérique — Tech"]

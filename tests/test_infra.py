@@ -45,12 +45,39 @@ def test_services_of_the_stack(compose):
     # Celery is an opt-in profile: redis and workers only start with --profile celery
     assert services["redis"]["profiles"] == ["celery"] and services["airflow-worker"]["profiles"] == ["celery"]
     init = services["newsroom-init"]
-    assert init["command"] == ["newsroom", "setup"] and init["restart"] == "no"
+    assert _as_the_image_runs(init["command"]) == ["python", "-m", "pipeline", "setup"] and init["restart"] == "no"
     # `newsroom setup` imports the Kibana objects when NEWSROOM_KIBANA_URL is set: it is, so Kibana must be up
     assert init["environment"]["NEWSROOM_KIBANA_URL"] == "http://kibana:5601"
     assert init["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
     assert init["depends_on"]["kibana"]["condition"] == "service_healthy"
     assert services["airflow-scheduler"]["depends_on"]["newsroom-init"]["condition"] == "service_completed_successfully"
+
+
+def _as_the_image_runs(command: list[str]) -> list[str]:
+    """What the apache/airflow image's entrypoint (scripts/docker/entrypoint_prod.sh) executes for a compose
+    `command`: `bash …` and `python …` as given; anything else as an Airflow command (`airflow` prepended, unless the
+    command already starts with it)."""
+    if command[0] in ("bash", "python"):
+        return command
+    return ["airflow", *(command[1:] if command[0] == "airflow" else command)]
+
+
+def test_every_service_on_the_airflow_image_runs_a_command_its_entrypoint_can_run(compose):
+    """`newsroom-init` ran `command: ["newsroom", "setup"]`: the Airflow image's entrypoint executes `airflow newsroom
+    setup` (only `bash` and `python` commands are run as given), which exits with "invalid choice: 'newsroom'"; the
+    scheduler waits for newsroom-init to complete successfully, so with that file no task would ever have run."""
+    import sys
+
+    airflow_commands = subprocess.run([sys.executable, "-m", "airflow", "--help"], capture_output=True, text=True,
+                                      timeout=120, env={"AIRFLOW_HOME": "/nonexistent-airflow-home", "PATH": ""}).stdout
+    for name, service in compose["services"].items():
+        if service.get("image") != compose["x-airflow-common"]["image"]:
+            continue
+        argv = _as_the_image_runs(service["command"])
+        if argv[0] == "airflow" and argv[1] != "celery":  # `celery`: the image's Celery provider, not installed here
+            assert re.search(rf"^\s+{re.escape(argv[1])}\s", airflow_commands, re.M), (name, argv)
+        elif argv[0] != "airflow":
+            assert argv[0] in ("bash", "python"), (name, argv)
 
 
 def test_healthchecks_and_volumes(compose):
@@ -198,3 +225,44 @@ def test_airflow_check_listens_on_the_operator_s_airflow_port(monkeypatch):
     assert local.main(["check"]) == 0 and asked == {"port": 19777}
     monkeypatch.delenv("AIRFLOW_PORT")
     assert local.main(["check"]) == 0 and asked == {"port": None}
+
+
+def test_make_airflow_never_prints_or_saves_the_store_s_password(tmp_path, monkeypatch, capsys):
+    """`make airflow` with NEWSROOM_ES_URL=http://user:password@host printed "Elasticsearch: http://elastic:S3CRETPW@…"
+    on the terminal and saved it in AIRFLOW_HOME/newsroom-local.json (seen live, 2026-12-05). Both are masked now;
+    the components still get the URL itself. (The Airflow processes are not started here: `db migrate` and the
+    components are left out, the rest of `up` runs.)"""
+    local = _airflow_local()
+    monkeypatch.setenv("NEWSROOM_ES_URL", "http://elastic:S3CRETPW@127.0.0.1:19751")
+    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NEWSROOM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(local.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "", ""))
+    monkeypatch.setattr(local.LocalAirflow, "_alive", lambda self, name: True)
+    monkeypatch.setattr(local.LocalAirflow, "_wait_healthy", lambda self, timeout: None)
+    assert local.main(["up"]) == 0
+    shown = capsys.readouterr().out
+    saved = (tmp_path / "home" / "newsroom-local.json").read_text()
+    assert "S3CRETPW" not in shown and "S3CRETPW" not in saved
+    assert "http://***@127.0.0.1:19751" in shown and "127.0.0.1:19751" in saved
+    env = local.LocalAirflow(tmp_path / "home", tmp_path / "data").env("http://elastic:S3CRETPW@127.0.0.1:19751")
+    assert env["NEWSROOM_ES_URL"] == "http://elastic:S3CRETPW@127.0.0.1:19751"
+
+
+def _seconds(duration: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([smh])", duration).groups()
+    return int(number) * {"s": 1, "m": 60, "h": 3600}[unit]
+
+
+def test_celery_workers_wait_for_the_execution_api_and_finish_their_tasks_on_stop(compose):
+    """Airflow 3's tasks report to the api-server's execution API: a worker started before it was healthy took tasks
+    that failed at their first call. The worker's warm shutdown (DUMB_INIT_SETSID=0) had Docker's default 10 s before
+    SIGKILL, which cut every running task short. Flower is an optional profile, on loopback only."""
+    services = compose["services"]
+    worker = services["airflow-worker"]
+    assert worker["depends_on"]["airflow-apiserver"]["condition"] == "service_healthy"
+    assert worker["environment"]["DUMB_INIT_SETSID"] == "0" and _seconds(worker["stop_grace_period"]) >= 300
+    flower = services["airflow-flower"]
+    assert flower["profiles"] == ["flower"] and flower["command"] == ["airflow", "celery", "flower"]
+    assert flower["ports"] == ["${FLOWER_PORT:-127.0.0.1:5555}:5555"] and "healthcheck" in flower
+    for name in ("airflow-worker", "airflow-flower", "airflow-scheduler"):  # the broker: Redis, password from .env
+        assert services[name]["environment"]["AIRFLOW__CELERY__BROKER_URL"] == "redis://:${REDIS_PASSWORD:-}@redis:6379/0"
