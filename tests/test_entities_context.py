@@ -306,3 +306,20 @@ def test_a_place_in_a_coordinated_or_shortened_x_based_compound_is_a_place():
             "bid, as did US- or UK-headquartered firms. Google-based tools and Java- and Julia-based code ship.")
     assert normalise_entities(based_places(text, []))["LOC"] == [
         "New York City", "Paris", "Frankfurt am Main", "Bengaluru", "United States", "United Kingdom"]
+
+
+def test_the_places_of_a_table_s_place_column_or_place_row_are_places():
+    """A funding round-up's table (mini sites, eighth round): spaCy tags nothing in cells between bars, or runs
+    several cells into one name ("Wintr | Fintech | Lille" an organisation), so eight of its eleven towns were lost.
+    The cells under a « Ville » / "City" header, and the value of a « Siège » row, that the gazetteer knows are
+    places; another column's cells are not (« Orange » as a startup's name), nor a row after the table ended."""
+    from pipeline.enrich.entities import table_places
+
+    text = ("Onze startups ont levé 231 millions d'euros.\n| Startup | Secteur | Ville | Montant |\n|---|---|---|---|\n"
+            "| Calyxia | Chimie verte | Nanterre | 25 M€ | \n| Orange | Télécoms | Lille | 8 M€ | \n"
+            "| Neoverse | Cybersécurité | Rennes | 6 M€ | \nLa suite.\n| Wintr | Fintech | Bordeaux | 3 M€ |\n"
+            "| Siège | Massy (Essonne) |\n| Dirigeante | Mathilde Servan |")
+    assert [s.text for s in table_places(text, [])] == ["Nanterre", "Lille", "Rennes", "Massy", "Essonne"]
+    spacy_found = _spans(text, [("Lille", "LOC")])  # a place spaCy found is not added twice
+    assert "Lille" not in [s.text for s in table_places(text, spacy_found)]
+    assert table_places("Un texte sans tableau, à Lille.", []) == []

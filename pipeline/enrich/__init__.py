@@ -21,7 +21,7 @@ from pipeline.enrich.entities import (LABELS, Span, based_places, company_produc
                                       given_name_before, headline_person, institution_places, is_exhortation,
                                       is_opening_word, is_place_name, listed_games, minister_in_span, named_products,
                                       names_a_law, normalise_entities, persons_after_companies, presented_persons,
-                                      seat_places, surname_in_context)
+                                      seat_places, surname_in_context, table_places)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -322,8 +322,10 @@ def _spans(doc, text: str) -> list[Span]:
     sources = dateline_sources(text)  # "(Reuters)" in a dateline names the copy's source, not a party to the story
     places = dateline_places(text)  # "WALLDORF, Germany (Reuters) –": spaCy's reading of the capitals gives way
     taken = sources + [(p.start, p.end) for p in places]
+    # a name never crosses a table's cell bar: spaCy ran "Wintr | Fintech | Lille" into one organisation and « Kalee |
+    # Santé » into a person (mini sites, eighth round); the cells' places are read by `table_places`
     spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
-             for e in doc.ents if e.label_ in LABELS
+             for e in doc.ents if e.label_ in LABELS and "|" not in text[e.start_char:e.end_char]
              and not any(e.start_char < end and start < e.end_char for start, end in taken)]
     # « Soyons clairs », « Celles pour le grand public… » and « la loi de Moore » name no village
     spans = [minister_in_span(s, text) for s in spans
@@ -340,6 +342,7 @@ def _spans(doc, text: str) -> list[Span]:
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
     spans += based_places(text, spans) + institution_places(text, spans)
     spans += continent_places(text, spans)  # « le continent africain », a lower-case phrase for spaCy
+    spans += table_places(text, spans)  # a table's « Ville » column, whose cells spaCy leaves untagged
     spans = listed_games(text, spans)  # "franchises like Assassin's Creed, Far Cry and Rainbow Six": no persons
     return named_products(text, spans)  # "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: no person or place
 
