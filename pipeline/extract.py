@@ -927,10 +927,12 @@ def _post_meta_author(tree: Any) -> str | None:
 
 
 # a broadcaster's channel, with its number, before its crew's names: « Article rédigé par France 3 Occitanie - L.
-# Garnier, T. Ravel », « France 2 - A. Dupont » (mini sites, eighth round): the number read as a date cut everything
-# after it, and the author was "Article rédigé par France". The channel signs nothing; the label before it stays
-_CHANNEL_BEFORE_NAMES = re.compile(r"^((?:.{0,40}\bpar\s+)?)(?:[^\W\d_][\w'’]*\s+){1,3}\d{1,2}"
-                                   r"(?:\s+[^\W\d_][\w'’-]*){0,3}\s+[-–—]\s+(?=[^\W\d_])", re.IGNORECASE)
+# Garnier, T. Ravel », « France 2 - Édition du soir - A. Dupont », « M6 Info - J. Roy » (mini sites, eighth round):
+# the number read as a date cut everything after it, and the author was "Article rédigé par France". The channel and
+# its programme sign nothing; the label before them stays
+_CHANNEL_BEFORE_NAMES = re.compile(
+    r"^((?:.{0,40}\bpar\s+)?)(?:(?:[^\W\d_][\w'’]*\s+){1,3}\d{1,2}|(?:[^\W\d_][\w'’]*\s+){0,2}[^\W\d_]{1,4}\d{1,2})"
+    r"(?!\d)(?:\s+[^\W\d_][\w'’-]*){0,3}(?:\s+[-–—]\s+[^-–—\d,\n]{1,40})*\s+[-–—]\s+(?=[^\W\d_])", re.IGNORECASE)
 # an initial's dot (« L. Garnier », "Sarah E. Needleman", « J.-P. Martin »): trafilatura's `normalize_authors` makes
 # it a space ("L Garnier", « J -P Martin »), so it is kept under a sign no name holds and put back after
 _INITIAL_DOT = re.compile(r"(?<![\w.])([A-ZÀ-Ý])\.(?=\s?-?[A-ZÀ-Ý])")

@@ -2181,6 +2181,10 @@ def test_the_not_story_expressions_a_page_is_spared_would_have_found_nothing_the
     ('<p class="c-signature__authors">Article rédigé par <span class="c-signature__organisation">France 3 Occitanie'
      '</span> - L. Garnier, T. Ravel</p>', ["L. Garnier", "T. Ravel"]),
     ('<p class="c-signature__authors">Article rédigé par France 2 - A. Dupont</p>', ["A. Dupont"]),
+    # with the programme after the channel, or a channel whose number is glued to its letters
+    ('<p class="c-signature__authors">Article rédigé par France 2 - Édition du soir - A.Bourgeois, J.Denis</p>',
+     ["A.Bourgeois", "J.Denis"]),
+    ('<div class="byline">Par M6 Info - J. Dupont</div>', ["J. Dupont"]),
     # the name first, then the station: « Article rédigé par » is no part of the name
     ('<p class="c-signature__authors">Article rédigé par <a href="/r/mv">Mathilde Vasseur</a> '
      '<span class="c-signature__organisation">- Radio France</span></p>', ["Mathilde Vasseur"]),
@@ -2226,3 +2230,17 @@ def test_a_sponsored_post_s_long_body_named_so_is_still_the_story():
     html = (f"<html lang='en'><head><title>Scaleway opens a data centre</title></head><body><h1>Scaleway opens a data "
             f"centre</h1><div class='entry-content sponsored'>{body}</div></body></html>")
     assert "Paragraph 5: Scaleway opens" in extract_article(html, "https://news.example/p", min_words=10).text
+
+
+def test_a_channel_signature_with_thousands_of_segments_is_read_in_linear_time():
+    """The channel's reader (`_CHANNEL_BEFORE_NAMES`) on a hostile byline: a channel, then 30,000 « - abc » segments
+    spaced every way and no name after the last dash, as one string, or 100,000 « Par » before it."""
+    import time
+
+    from pipeline.extract import _byline_text
+
+    for raw in ("France 3" + "     -     a     " * 30_000 + "- 9", "Par " * 100_000 + "France 3 - 9",
+                "Article rédigé par France 3" + " - abc" * 30_000 + " - 9"):
+        started = time.process_time()
+        _byline_text(raw)
+        assert time.process_time() - started < 1.0, raw[:40]
