@@ -323,3 +323,19 @@ def test_the_places_of_a_table_s_place_column_or_place_row_are_places():
     spacy_found = _spans(text, [("Lille", "LOC")])  # a place spaCy found is not added twice
     assert "Lille" not in [s.text for s in table_places(text, spacy_found)]
     assert table_places("Un texte sans tableau, à Lille.", []) == []
+
+
+def test_a_small_town_s_name_after_a_capitalised_the_inside_a_sentence_is_a_title_not_the_town():
+    """"according to an internal memo seen by The Continental" (mini sites, eighth round: the publication quoting
+    itself): spaCy tagged Continental, a town of 1,119 in Ohio, as a place of a story about London. After "The" with
+    its capital inside a sentence, a small town is a title's word unless the text introduces it as a place; a place
+    named with its "The" (The Hague, The Dalles), a city and a sentence's opening "The" stay as they were."""
+    from pipeline.enrich.entities import is_titled_name
+
+    for text, word, titled in (
+            ("The cuts, according to an internal memo seen by The Continental, hit research.", "Continental", True),
+            ("The judges met in The Hague on Monday.", "Hague", False),
+            ("Trucks from The Dalles arrived late.", "Dalles", False),
+            ("A memo seen by The Continental. The plant moved to Continental, Ohio, in 2019.", "Continental", False),
+            ("Staff left. The Continental office closed.", "Continental", False)):
+        assert is_titled_name(_spans(text, [(word, "LOC")])[0], text) is titled, text

@@ -701,6 +701,33 @@ def is_opening_word(span: Span, text: str) -> bool:
     return _is_place(name, label="MISC", cue=placed) is None
 
 
+# "The" with its capital inside a sentence opens a title (a publication, a hotel, a ship), not a town's name: "an
+# internal memo seen by The Continental" made Continental (Ohio, 1,119 people) a place of a story about London (mini
+# sites, eighth round: the publication quoting itself)
+_TITLE_THE_BEFORE = re.compile(r"(?<![\n.!?:…«»\"“”])[^\S\n]The[^\S\n]+$")
+
+
+def _named_with_the(name: str) -> bool:
+    """Whether a place's own name opens with "The" (The Hague, The Dalles): then "The" is no title's."""
+    place = lookup_place("The " + name)
+    return place is not None and place.canonical.startswith("The ")
+
+
+def is_titled_name(span: Span, text: str) -> bool:
+    """A one-word place span right after a capitalised "The" inside a sentence ("seen by The Continental") that is no
+    place once that "The" is taken to open a title: a town must then be a city of 50,000 or more or be introduced
+    as a place elsewhere in the text, as for a sentence's opening word (`is_opening_word`)."""
+    if span.label != "LOC" or " " in span.text.strip() or not _TITLE_THE_BEFORE.search(text, max(0, span.start - 6),
+                                                                                       span.start):
+        return False
+    name = clean_name(span.text, "LOC")
+    if _is_place(name, unaccented=True) is None or _named_with_the(name):
+        return False  # no place at all (left to `classify`), or a place named with its "The" (The Hague)
+    placed = any(_place_cue(Span(m.start(), m.end(), name, "LOC"), text)
+                 for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) if m.start() != span.start)
+    return _is_place(name, label="MISC", cue=placed) is None
+
+
 # Headlines in title case capitalise every word, and spaCy runs the verb after a name into it: "Palantir Stock Falls 25%
 # as CEO Alex Karp Blames 'Market Manipulation'" (seventh session, 2026-12-05, real-news set 33)
 _LINE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
