@@ -358,6 +358,10 @@ _GOVERNMENT_BEFORE = re.compile(r"(?i:l['’]administration|le gouvernement|la p
 _PLACE_BEFORE = re.compile(
     r"(?:(?:^|[\s(«\"“])(?:à|au|aux|en|dans|de|des|du|près de|vers|depuis|in|at|near|from|of|outside|around|across"
     r"|to|into|towards|via|the|The|le|la|les|Le|La|Les)|\b[dDlL]['’])\s*$")
+# "The" with its capital inside a sentence opens a title (a publication, a hotel, a ship), not a town's name: "an
+# internal memo seen by The Continental" made Continental (Ohio, 1,119 people) a place of a story about London (mini
+# sites, eighth round: the publication quoting itself)
+_TITLE_THE_BEFORE = re.compile(r"(?<![\n.!?:…«»\"“”])[^\S\n]The[^\S\n]+$")
 # "in Poland and Normandy", « entre Lyon et Bernin »: the word after another place and a conjunction
 _PLACE_AND = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)?)\s*(?:,|and|et|or|ou|&)\s*$")
 # "its Gravelines data centre", "their Crolles plant", "the start-up's Palaiseau plant": a possessive before the town and
@@ -387,8 +391,8 @@ def _place_cue(span: Span, text: str) -> bool:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     if _affiliation(before):
         return False
-    if _PLACE_BEFORE.search(before) or _LEADING.match(span.text):
-        return True
+    if (_PLACE_BEFORE.search(before) and not _TITLE_THE_BEFORE.search(before)) or _LEADING.match(span.text):
+        return True  # not a capitalised "The" inside a sentence: it opens a title ("seen by The Continental")
     if (other := _PLACE_AND.search(before)) and lookup_place(other.group(1)) is not None:
         return True
     if _POSSESSIVE_BEFORE.search(before) and _SITE_AFTER.match(text[span.end:span.end + 30]):
@@ -701,10 +705,6 @@ def is_opening_word(span: Span, text: str) -> bool:
     return _is_place(name, label="MISC", cue=placed) is None
 
 
-# "The" with its capital inside a sentence opens a title (a publication, a hotel, a ship), not a town's name: "an
-# internal memo seen by The Continental" made Continental (Ohio, 1,119 people) a place of a story about London (mini
-# sites, eighth round: the publication quoting itself)
-_TITLE_THE_BEFORE = re.compile(r"(?<![\n.!?:…«»\"“”])[^\S\n]The[^\S\n]+$")
 
 
 def _named_with_the(name: str) -> bool:
