@@ -236,7 +236,8 @@ _SYNDICATED = re.compile(
 # mini sites, eighth round)
 _LISTEN = re.compile(r"(?:écouter|écoutez) (?:cet|l') ?article\b|listen to (?:this |the )?(?:article|story)\b"
                      r"|\d{1,2}:\d{2}(?::\d{2})?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?\s*$"
-                     r"|(?:durée (?:de la |du |de l')?(?:vidéo|video|reportage|sujet|podcast|épisode|émission|extrait|audio)"
+                     r"|(?:durée (?:de la |du |de l')?"
+                     r"(?:vidéo|video|reportage|sujet|podcast|épisode|émission|extrait|audio)"
                      r"|(?:video|audio|clip|episode|podcast) (?:duration|length|runtime))\s*:?\s*"
                      r"\d{1,2}\s?(?:h|min|mn|s|:\d{2})(?:\s?\d{1,2}\s?(?:min|mn|s)?|:\d{2})?\s*$", _I)
 # photo credits: « Crédit photo : … », "Photo credit: …", « © AFP »; a bare « Crédit : » or "Photo: Jane Doe/Reuters"

@@ -1483,7 +1483,8 @@ def test_a_player_s_length_alone_on_its_line_leaves_the_text(line):
 
 
 def test_a_tv_report_s_page_keeps_neither_its_player_s_length_nor_its_repeated_headline():
-    html = ("<html lang='fr'><head><title>VIDEO. Chez Airbus, l'inquiétude</title></head><body><article class='c-article'>"
+    html = ("<html lang='fr'><head><title>VIDEO. Chez Airbus, l'inquiétude</title></head><body>"
+            "<article class='c-article'>"
             "<div class='c-video-player'><iframe src='https://player.example/embed/1'></iframe>"
             "<p class='c-video-player__duration'>Durée de la vidéo : 2min</p></div>"
             "<h1 class='c-title'>VIDEO. Chez Airbus, l'inquiétude</h1><div class='c-body'>"

@@ -1048,7 +1048,8 @@ def test_a_round_up_s_table_gives_the_towns_of_its_place_column(enricher):
     """A startup site's weekly round-up (mini sites, eighth round): spaCy ran "Wintr | Fintech | Lille" into one
     organisation and tagged no other town in the table; every town of its « Ville » column is a place, and no name
     crosses a cell's bar."""
-    page = extract_file(FIXTURES / "minisites/pepites/2026/12/05/levees-de-fonds-semaine-dust-photoroom-pigment/index.html")
+    page = extract_file(
+        FIXTURES / "minisites/pepites/2026/12/05/levees-de-fonds-semaine-dust-photoroom-pigment/index.html")
     result = enrich(enricher, page["text"], "fr", page["title"])
     assert {"Nanterre", "Toulouse", "Aix-en-Provence", "Lyon", "Lille", "Rennes", "Nantes", "Bordeaux"} <= set(
         result.entities.LOC)
