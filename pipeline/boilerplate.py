@@ -231,8 +231,15 @@ _SYNDICATED = re.compile(
     # "(Except for the headline, this story has not been edited by NDTV staff and is published from a syndicated feed.)"
     r"|\(?(?:only the headline|except for the headline|this (?:story|report|article) has not been edited)\b[^()]{0,200}?"
     r"\b(?:syndicated|agency|wire) feed\b", _I)
+# a player's lines: « Écouter cet article », a position "1:12 / 4:05", and its length alone on its line (« Durée de la
+# vidéo : 2min », "Video duration: 2:24": it opened a TV report's page and kept its repeated headline in the text,
+# mini sites, eighth round)
 _LISTEN = re.compile(r"(?:écouter|écoutez) (?:cet|l') ?article\b|listen to (?:this |the )?(?:article|story)\b"
-                     r"|\d{1,2}:\d{2}(?::\d{2})?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?\s*$", _I)
+                     r"|\d{1,2}:\d{2}(?::\d{2})?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?\s*$"
+                     r"|(?:durée (?:de la |du |de l')?"
+                     r"(?:vidéo|video|reportage|sujet|podcast|épisode|émission|extrait|audio)"
+                     r"|(?:video|audio|clip|episode|podcast) (?:duration|length|runtime))\s*:?\s*"
+                     r"\d{1,2}\s?(?:h|min|mn|s|:\d{2})(?:\s?\d{1,2}\s?(?:min|mn|s)?|:\d{2})?\s*$", _I)
 # photo credits: « Crédit photo : … », "Photo credit: …", « © AFP »; a bare « Crédit : » or "Photo: Jane Doe/Reuters"
 # only when very short (« Crédit : la BCE relève ses taux » may be a subheading)
 _CREDIT = re.compile(r"(?:crédits?|credits?) (?:photos?|images?|illustrations?)\s*:|(?:photos?|images?) credits?\s*:|©", _I)

@@ -228,8 +228,11 @@ def _description(value: str | None) -> str | None:
     return cap_text(value, MAX_DESCRIPTION_CHARS) if value else value
 
 
+# « Article rédigé par X », "Story written by X": the piece, a verb, then the names (a public broadcaster's signature,
+# mini sites, eighth round: « Article rédigé par » was stored as part of the author)
 _BYLINE_PREFIX = re.compile(
-    r"^(?:(?:un |une )?(?:article|texte|text|documentaire|reportage|chronique|tribune|interview|photos?)\s+(?:de|by)\s+"
+    r"^(?:(?:un |une )?(?:article|texte|text|story|documentaire|reportage|chronique|tribune|interview|photos?)\s+"
+    r"(?:(?:rédigée?|écrite?|signée?|written|reported)\s+(?:par|by)|de|by)\s+"
     r"|propos recueillis par\s+|(?:written |posted |reported |submitted |hosted |presented |produced )?by\s*:?\s+"
     r"|(?:présenté|animé|présentée|animée)e? par\s+"
     r"|(?:(?:soumis|écrite?|rédigée?|publiée?|postée?)\s+)?par\s*:?\s+"
@@ -923,9 +926,24 @@ def _post_meta_author(tree: Any) -> str | None:
     return None
 
 
+# a broadcaster's channel, with its number, before its crew's names: « Article rédigé par France 3 Occitanie - L.
+# Garnier, T. Ravel », « France 2 - Édition du soir - A. Dupont », « M6 Info - J. Roy » (mini sites, eighth round):
+# the number read as a date cut everything after it, and the author was "Article rédigé par France". The channel and
+# its programme sign nothing; the label before them stays
+_CHANNEL_BEFORE_NAMES = re.compile(
+    r"^((?:.{0,40}\bpar\s+)?)(?:(?:[^\W\d_][\w'’]*\s+){1,3}\d{1,2}|(?:[^\W\d_][\w'’]*\s+){0,2}[^\W\d_]{1,4}\d{1,2})"
+    r"(?!\d)(?:\s+[^\W\d_][\w'’-]*){0,3}(?:\s+[-–—]\s+[^-–—\d,\n]{1,40})*\s+[-–—]\s+(?=[^\W\d_])", re.IGNORECASE)
+# an initial's dot (« L. Garnier », "Sarah E. Needleman", « J.-P. Martin »): trafilatura's `normalize_authors` makes
+# it a space ("L Garnier", « J -P Martin »), so it is kept under a sign no name holds and put back after
+_INITIAL_DOT = re.compile(r"(?<![\w.])([A-ZÀ-Ý])\.(?=\s?-?[A-ZÀ-Ý])")
+_KEPT_DOT = "\u2024"  # ONE DOT LEADER
+
+
 def _byline_text(raw: str) -> str | None:
     # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
-    return normalize_authors(None, _BYLINE_DATE.sub("", _BYLINE_ASIDE.sub("", raw)))
+    raw = _CHANNEL_BEFORE_NAMES.sub(r"\1", _BYLINE_ASIDE.sub("", raw.replace(_KEPT_DOT, "")), count=1)
+    names = normalize_authors(None, _INITIAL_DOT.sub(r"\1" + _KEPT_DOT, _BYLINE_DATE.sub("", raw)))
+    return names.replace(_KEPT_DOT, ".") if names else names
 
 
 BYLINE_CHARS = 120
@@ -1206,6 +1224,13 @@ _NOT_STORY_CLASSES = ("pull-quote", "pullquote", "image-credit", "photo-credit",
                       "credits-photo", "media-credit", "caption-credit")
 # class words (split at spaces, hyphens and underscores) of a promotion or a call for donations
 _PROMOTION_CLASS_WORDS = ("promo", "donate", "donation", "donations", "dons", "soutien", "soutenir")
+# a sponsor's or an upsell's box: a class word (split at spaces, hyphens and underscores) or a CSS module's component
+# name that starts with one or ends with one ("SponsoredCard_root__x4Yz5", "ProUpsell_root__j2Kl3")
+_SPONSOR_CLASS_WORDS = ("sponsor", "sponsored", "sponsorise", "sponsorisé", "upsell")
+_SPONSOR_CLASS = " or ".join(
+    [f"contains(concat(' ', translate(@class, '-_', '  '), ' '), ' {word} ')" for word in _SPONSOR_CLASS_WORDS]
+    + [f"contains(concat(' ', @class), ' {name}')" for name in ("Sponsor", "Upsell")]
+    + [f"contains(@class, '{name}_')" for name in ("Sponsor", "Sponsored", "Upsell")])
 # an in-page index: a list of at least two items, each a link to a place in this page with at most a time beside it
 # (a live blog's "Key events", "<time>2h ago</time> <a>…</a>", « Sommaire », a table of contents); notes whose items
 # hold their text beside a back link stay
@@ -1320,6 +1345,14 @@ _NOT_STORY: list[tuple[str, Callable[[_PageClues], bool]]] = [
      "[" + " or ".join(f"contains(concat(' ', translate(@class, '-_', '  '), ' '), ' {word} ')"
                      for word in _PROMOTION_CLASS_WORDS) + "][not(.//h1)]",
      lambda clues: clues.has_class_word("promo", "don", "soutien")),
+    # a sponsor's card or a subscription pitch inside or under the story, named so by a class word or by a React
+    # component's CSS-module name (`SponsoredCard_root__x4Yz5`, `ProUpsell_root__j2Kl3`, "sponsored-card",
+    # "article-upsell"): a Next.js site's "How Scaleway helps European startups…  In partnership with Scaleway" made
+    # Scaleway a company of a story about Stability AI (mini sites, eighth round). Short boxes only (under 600
+    # characters): a sponsored post's own body may carry the word; never a block holding the headline
+    (f"//body//*[self::div or self::section or self::aside or self::p or self::figure][{_SPONSOR_CLASS}]"
+     "[not(.//h1)][string-length(normalize-space(.)) < 600]",
+     lambda clues: clues.has_class_word("ponsor", "psell")),
     # what the `hidden` attribute keeps a browser from showing: a site's closed menus and newsletter boxes, or a
     # hostile page's invisible words ("Capgemini accusé de fraude" under a story about Mistral AI made Capgemini a
     # company of it; hostile input, nineteenth round). trafilatura drops `display:none` and `aria-hidden` blocks,

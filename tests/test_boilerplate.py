@@ -1469,3 +1469,27 @@ def test_a_browser_s_javascript_notice_goes(line):
 def test_story_lines_about_javascript_stay(line):
     text = f"{STORY[0]}\n{line}\n{STORY[1]}"
     assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize("line", ["Durée de la vidéo : 2min", "Durée de la vidéo : 2 min 24", "Video duration: 2:24",
+                                  "Durée du reportage : 1h12", "Episode length 45 min"])
+def test_a_player_s_length_alone_on_its_line_leaves_the_text(line):
+    """A TV report's page opened with « Durée de la vidéo : 2min » (mini sites, eighth round), which also kept its
+    repeated headline, found only on the first lines; a sentence that starts the same way stays."""
+    story = "Le groupe prévoit de supprimer 700 postes dans sa branche spatiale en France."
+    assert strip_boilerplate(f"{line}\n{story}") == story
+    kept = "Durée de la vidéo : 2 min, mais le reportage a été vu un million de fois en une journée."
+    assert strip_boilerplate(f"{kept}\n{story}") == f"{kept}\n{story}"
+
+
+def test_a_tv_report_s_page_keeps_neither_its_player_s_length_nor_its_repeated_headline():
+    html = ("<html lang='fr'><head><title>VIDEO. Chez Airbus, l'inquiétude</title></head><body>"
+            "<article class='c-article'>"
+            "<div class='c-video-player'><iframe src='https://player.example/embed/1'></iframe>"
+            "<p class='c-video-player__duration'>Durée de la vidéo : 2min</p></div>"
+            "<h1 class='c-title'>VIDEO. Chez Airbus, l'inquiétude</h1><div class='c-body'>"
+            + "".join(f"<p>Paragraphe {n} : le groupe prévoit de supprimer 700 postes dans sa branche spatiale en "
+                      f"France, dont près de 500 à Toulouse, et les salariés se sont rassemblés jeudi soir.</p>"
+                      for n in range(3)) + "</div></article></body></html>")
+    text = extract_article(html, "https://news.example/v", min_words=10).text
+    assert text.startswith("Paragraphe 0 :"), text

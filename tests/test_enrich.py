@@ -1042,3 +1042,16 @@ def test_text_tokenized_elsewhere_with_a_bare_nt_is_enriched_and_read_as_the_con
         id="a", lang="en", title="Nvidia",
         text="Analysts do n't expect Nvidia to slow down. The chipmaker did n't comment on the deal with Microsoft.")])
     assert result.level == "full" and "Nvidia" in result.orgs
+
+
+def test_a_round_up_s_table_gives_the_towns_of_its_place_column(enricher):
+    """A startup site's weekly round-up (mini sites, eighth round): spaCy ran "Wintr | Fintech | Lille" into one
+    organisation and tagged no other town in the table; every town of its « Ville » column is a place, and no name
+    crosses a cell's bar."""
+    page = extract_file(
+        FIXTURES / "minisites/pepites/2026/12/05/levees-de-fonds-semaine-dust-photoroom-pigment/index.html")
+    result = enrich(enricher, page["text"], "fr", page["title"])
+    assert {"Nanterre", "Toulouse", "Aix-en-Provence", "Lyon", "Lille", "Rennes", "Nantes", "Bordeaux"} <= set(
+        result.entities.LOC)
+    assert not [name for names in (result.entities.ORG, result.entities.PER, result.entities.MISC) for name in names
+                if "|" in name]

@@ -306,3 +306,42 @@ def test_a_place_in_a_coordinated_or_shortened_x_based_compound_is_a_place():
             "bid, as did US- or UK-headquartered firms. Google-based tools and Java- and Julia-based code ship.")
     assert normalise_entities(based_places(text, []))["LOC"] == [
         "New York City", "Paris", "Frankfurt am Main", "Bengaluru", "United States", "United Kingdom"]
+
+
+def test_the_places_of_a_table_s_place_column_or_place_row_are_places():
+    """A funding round-up's table (mini sites, eighth round): spaCy tags nothing in cells between bars, or runs
+    several cells into one name ("Wintr | Fintech | Lille" an organisation), so eight of its eleven towns were lost.
+    The cells under a « Ville » / "City" header, and the value of a « Siège » row, that the gazetteer knows are
+    places; another column's cells are not (« Orange » as a startup's name), nor a row after the table ended."""
+    from pipeline.enrich.entities import table_places
+
+    text = ("Onze startups ont levé 231 millions d'euros.\n| Startup | Secteur | Ville | Montant |\n|---|---|---|---|\n"
+            "| Calyxia | Chimie verte | Nanterre | 25 M€ | \n| Orange | Télécoms | Lille | 8 M€ | \n"
+            "| Neoverse | Cybersécurité | Rennes | 6 M€ | \nLa suite.\n| Wintr | Fintech | Bordeaux | 3 M€ |\n"
+            "| Siège | Massy (Essonne) |\n| Dirigeante | Mathilde Servan |")
+    assert [s.text for s in table_places(text, [])] == ["Nanterre", "Lille", "Rennes", "Massy", "Essonne"]
+    spacy_found = _spans(text, [("Lille", "LOC")])  # a place spaCy found is not added twice
+    assert "Lille" not in [s.text for s in table_places(text, spacy_found)]
+    assert table_places("Un texte sans tableau, à Lille.", []) == []
+
+
+def test_a_small_town_s_name_after_a_capitalised_the_inside_a_sentence_is_a_title_not_the_town():
+    """"according to an internal memo seen by The Continental" (mini sites, eighth round: the publication quoting
+    itself): spaCy tagged Continental, a town of 1,119 in Ohio, as a place of a story about London. After "The" with
+    its capital inside a sentence, a small town is a title's word unless the text introduces it as a place; a place
+    named with its "The" (The Hague, The Dalles), a city and a sentence's opening "The" stay as they were."""
+    from pipeline.enrich.entities import is_titled_name
+
+    for text, word, titled in (
+            ("The cuts, according to an internal memo seen by The Continental, hit research.", "Continental", True),
+            ("The judges met in The Hague on Monday.", "Hague", False),
+            ("Trucks from The Dalles arrived late.", "Dalles", False),
+            ("A memo seen by The Continental. The plant moved to Continental, Ohio, in 2019.", "Continental", False),
+            ("Staff left. The Continental office closed.", "Continental", False)):
+        assert is_titled_name(_spans(text, [(word, "LOC")])[0], text) is titled, text
+    # spaCy's reading in the story was an organisation, which a town's name makes a place when the text introduces
+    # it as one: a capitalised "The" inside a sentence does not (one at a sentence's start still does)
+    text = "The cuts, according to an internal memo seen by The Continental, hit research."
+    assert normalise_entities(_spans(text, [("Continental", "ORG")]))["LOC"] == []
+    text = "The Walldorf giant hired. The Continental office closed."
+    assert normalise_entities(_spans(text, [("Walldorf", "ORG")]))["LOC"] == ["Walldorf"]

@@ -2155,7 +2155,7 @@ def test_the_not_story_expressions_a_page_is_spared_would_have_found_nothing_the
         "<details><summary>Transcript</summary><p>Words</p></details>"
         "<div class='video'><div class='transcript'>Spoken</div></div><p>Shares <a>NVDA<span>-2.1%</span></a></p>"
         "<div lang='es'><a href='https://example.com/es'>Leer en español</a></div>"
-        "<aside class='donation-box'>Give</aside><div hidden>Menu</div>")
+        "<aside class='donation-box'>Give</aside><div class='SponsoredCard_root__x4Yz5'>Ad</div><div hidden>Menu</div>")
     page = (f"<html><head><link rel='alternate' hreflang='es' href='https://example.com/es'></head>"
             f"<body><h1>Title</h1>{targets}<p>{'Story words. ' * 40}</p></body></html>")
     pages = [page.encode(), *(path.read_bytes() for path in sorted(FIXTURES.rglob("*.html")))]
@@ -2170,3 +2170,77 @@ def test_the_not_story_expressions_a_page_is_spared_would_have_found_nothing_the
     targeted = parse_within_budget(page, None)
     assert _prune_expressions(targeted) == [expression for expression, _ in _NOT_STORY]  # every clue is there
     assert all(XPath(expression)(targeted) for expression, _ in _NOT_STORY)  # and every expression finds its target
+
+
+# --- mini news sites, eighth round -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("byline", "expected"), [
+    # a public broadcaster's signature: the channel, with its number, then the crew's names (its number was read as a
+    # date and cut the rest: "Article rédigé par France")
+    ('<p class="c-signature__authors">Article rédigé par <span class="c-signature__organisation">France 3 Occitanie'
+     '</span> - L. Garnier, T. Ravel</p>', ["L. Garnier", "T. Ravel"]),
+    ('<p class="c-signature__authors">Article rédigé par France 2 - A. Dupont</p>', ["A. Dupont"]),
+    # with the programme after the channel, or a channel whose number is glued to its letters
+    ('<p class="c-signature__authors">Article rédigé par France 2 - Édition du soir - A.Bourgeois, J.Denis</p>',
+     ["A.Bourgeois", "J.Denis"]),
+    ('<div class="byline">Par M6 Info - J. Dupont</div>', ["J. Dupont"]),
+    # the name first, then the station: « Article rédigé par » is no part of the name
+    ('<p class="c-signature__authors">Article rédigé par <a href="/r/mv">Mathilde Vasseur</a> '
+     '<span class="c-signature__organisation">- Radio France</span></p>', ["Mathilde Vasseur"]),
+    # an initial keeps its dot (« J -P Martin » before)
+    ('<div class="byline">Par J.-P. Martin et Sarah E. Needleman</div>', ["J.-P. Martin", "Sarah E. Needleman"]),
+])
+def test_a_broadcaster_s_signature_names_its_crew_not_its_channel_and_initials_keep_their_dots(byline, expected):
+    assert extract_article(_page("", byline), "https://news.example/s", min_words=10).authors == expected
+
+
+def _next_page(*boxes: str) -> str:
+    story = "".join(f"<p class='ArticleBody_paragraph__u2Vw3'>{sentence} The company gave no figure for its "
+                    f"revenue this year, and analysts expect more cuts.</p>"
+                    for sentence in ("Stability AI is cutting about 40 jobs in London.", "The research team is hit.",
+                                     "Morale has collapsed, employees said.", "Rivals have overtaken it."))
+    return (f"<html lang='en'><head><title>Stability AI cuts 40 jobs</title></head><body><main><article>"
+            f"<h1>Stability AI cuts 40 jobs</h1><div class='ArticleBody_root__z8Ab9'>{story}{boxes[0]}{story}</div>"
+            f"{''.join(boxes[1:])}</article></main></body></html>")
+
+
+def test_a_sponsor_s_card_and_a_subscription_pitch_named_by_their_components_leave_the_text():
+    """A Next.js page's sponsor card inside the story and the subscription pitch under it, named only by their React
+    components' CSS-module classes (mini sites, eighth round: "How Scaleway helps…" and "In partnership with
+    Scaleway" made Scaleway a company of a story about Stability AI). Class words say the same."""
+    for card, pitch in (
+            ("<div class='SponsoredCard_root__x4Yz5'><span class='SponsoredCard_label__a6Bc7'>Partner content</span>"
+             "<a href='/p'><p>How Scaleway helps European startups train models for less</p></a>"
+             "<span>In partnership with Scaleway</span></div>",
+             "<div class='ProUpsell_root__j2Kl3'><p>Want more analysis like this?</p><p>Continental Pro members get "
+             "our data on every European funding round. Try it free for 14 days.</p></div>"),
+            ("<aside class='sponsored-card'><p>How Scaleway helps European startups train models for less</p></aside>",
+             "<div class='article-upsell'><p>Continental Pro members get our data on every European funding round. "
+             "Try it free for 14 days.</p></div>")):
+        text = extract_article(_next_page(card, pitch), "https://news.example/s", min_words=10).text
+        assert "Scaleway" not in text and "14 days" not in text and "Pro members" not in text
+        assert text.count("Stability AI is cutting about 40 jobs in London.") == 2, text
+
+
+def test_a_sponsored_post_s_long_body_named_so_is_still_the_story():
+    """The sponsor class words remove short boxes only: a sponsored post's whole body may carry the word."""
+    body = "".join(f"<p>Paragraph {n}: Scaleway opens a data centre in Paris with room for ten thousand GPUs, the "
+                   f"company said on Thursday, and will hire about fifty technicians there.</p>" for n in range(6))
+    html = (f"<html lang='en'><head><title>Scaleway opens a data centre</title></head><body><h1>Scaleway opens a data "
+            f"centre</h1><div class='entry-content sponsored'>{body}</div></body></html>")
+    assert "Paragraph 5: Scaleway opens" in extract_article(html, "https://news.example/p", min_words=10).text
+
+
+def test_a_channel_signature_with_thousands_of_segments_is_read_in_linear_time():
+    """The channel's reader (`_CHANNEL_BEFORE_NAMES`) on a hostile byline: a channel, then 30,000 « - abc » segments
+    spaced every way and no name after the last dash, as one string, or 100,000 « Par » before it."""
+    import time
+
+    from pipeline.extract import _byline_text
+
+    for raw in ("France 3" + "     -     a     " * 30_000 + "- 9", "Par " * 100_000 + "France 3 - 9",
+                "Article rédigé par France 3" + " - abc" * 30_000 + " - 9"):
+        started = time.process_time()
+        _byline_text(raw)
+        assert time.process_time() - started < 1.0, raw[:40]

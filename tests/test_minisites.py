@@ -1,4 +1,4 @@
-"""Mini news sites end to end: twenty-six small sites in the markup of real CMSs, read by the real `newsroom ingest`.
+"""Mini news sites end to end: twenty-nine small sites in the markup of real CMSs, read by the real `newsroom ingest`.
 
 tests/fixtures/minisites holds a French WordPress site (Yoast and Rank Math markup, comments, « Lire aussi », a page
 dated only in its text), an English Arc-like daily (JSON-LD, "By X, Senior Reporter", an "Updated" time, `?itid=`
@@ -32,7 +32,12 @@ any change for it, adds a Beehiiv newsletter's issues (several short stories in 
 sponsor's block, a poll and a referral box), a French regional daily on a big CMS (« À lire aussi » and « Abonnez-vous »
 boxes inside the body, a video player, an author box « Par … Publié le … Modifié le … »; a page dated only by its
 JSON-LD `dateModified` and « Publié il y a 3 heures ») and a company's own newsroom in English (highlights, « About
-X » boilerplate, forward-looking statements, contacts, "# # #").
+X » boilerplate, forward-looking statements, contacts, "# # #"). An eighth holdout, built before any change for it, adds
+a French startup-news site on WordPress and Elementor (a fundraising fact box and a weekly round-up whose table is the
+story, « À lire aussi », a partner's card), a public broadcaster's radio and TV pages (an audio player, « Article rédigé
+par France 3 Occitanie - L. Garnier, T. Ravel », a video's duration over its headline, a blocked social embed) and a
+Next.js site (a page whose markup is a skeleton and whose story is only in `__NEXT_DATA__`; a server-rendered page
+with a sponsor's card and a subscription pitch as CSS-module components).
 expected.yaml says, page by page, what a reader finds there; each stored field is checked against it, then
 `coverage` and `search` on what was stored (about 50 s, most of it the one ingest run).
 """
@@ -127,6 +132,11 @@ LEFT = {
         "places",  # "Bernin (Grenoble), France": Grenoble is not found (entities, owned elsewhere)
         "company_tone",  # "a landmark agreement", "We are delighted with this partnership": STMicroelectronics read
         # neutral (Soitec positive)
+    },
+    # round eight's holdout, read before any change for it
+    "pepites/2026/12/05/levees-de-fonds-semaine-dust-photoroom-pigment/": {
+        "company_tone",  # a week's funding rounds (« boucle une série B de 60 millions d'euros », « lève 45 millions
+        # d'euros »): Dust, Photoroom and Pigment read neutral (the round-up's own tone positive)
     },
 }
 

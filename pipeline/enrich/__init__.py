@@ -19,9 +19,9 @@ from itertools import islice
 from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, continent_places, dateline_places,
                                       dateline_sources, described_place, fix_person_span, fix_place_span,
                                       given_name_before, headline_person, institution_places, is_exhortation,
-                                      is_opening_word, is_place_name, listed_games, minister_in_span, named_products,
-                                      names_a_law, normalise_entities, persons_after_companies, presented_persons,
-                                      seat_places, surname_in_context)
+                                      is_opening_word, is_place_name, is_titled_name, listed_games, minister_in_span,
+                                      named_products, names_a_law, normalise_entities, persons_after_companies,
+                                      presented_persons, seat_places, surname_in_context, table_places)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -322,12 +322,15 @@ def _spans(doc, text: str) -> list[Span]:
     sources = dateline_sources(text)  # "(Reuters)" in a dateline names the copy's source, not a party to the story
     places = dateline_places(text)  # "WALLDORF, Germany (Reuters) –": spaCy's reading of the capitals gives way
     taken = sources + [(p.start, p.end) for p in places]
+    # a name never crosses a table's cell bar: spaCy ran "Wintr | Fintech | Lille" into one organisation and « Kalee |
+    # Santé » into a person (mini sites, eighth round); the cells' places are read by `table_places`
     spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
-             for e in doc.ents if e.label_ in LABELS
+             for e in doc.ents if e.label_ in LABELS and "|" not in text[e.start_char:e.end_char]
              and not any(e.start_char < end and start < e.end_char for start, end in taken)]
     # « Soyons clairs », « Celles pour le grand public… » and « la loi de Moore » name no village
     spans = [minister_in_span(s, text) for s in spans
-             if not (is_exhortation(s, text) or is_opening_word(s, text) or names_a_law(s, text))]
+             if not (is_exhortation(s, text) or is_opening_word(s, text) or names_a_law(s, text)
+                     or is_titled_name(s, text))]  # "seen by The Continental": a publication, not the town
     spans = [headline_person(s, text) for s in spans]  # "CEO Alex Karp Blames…" in a title-case headline
     # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
@@ -340,6 +343,7 @@ def _spans(doc, text: str) -> list[Span]:
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
     spans += based_places(text, spans) + institution_places(text, spans)
     spans += continent_places(text, spans)  # « le continent africain », a lower-case phrase for spaCy
+    spans += table_places(text, spans)  # a table's « Ville » column, whose cells spaCy leaves untagged
     spans = listed_games(text, spans)  # "franchises like Assassin's Creed, Far Cry and Rainbow Six": no persons
     return named_products(text, spans)  # "its Grok chatbot", « Moshi, l'assistant vocal de Kyutai »: no person or place
 

@@ -194,6 +194,72 @@ def institution_places(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+# A table's column or row of places, as the extracted text writes tables ("| Startup | Ville | Montant |", a
+# "|---|---|" rule under the header, then "| Calyxia | Nanterre | 25 M€ |"): a funding round-up's « Ville » column or a
+# fact box's « Siège | Massy (Essonne) » names the places of the story, but spaCy tags nothing in cells between bars
+# (mini sites, eighth round: eight of a round-up's eleven towns were lost)
+_TABLE_ROW = re.compile(r"^\|[^\n]*\|[^\S\n]*$", re.MULTILINE)
+_TABLE_RULE = re.compile(r"\|(?:[^\S\n]*:?-{3,}:?[^\S\n]*\|)+[^\S\n]*")
+_CELL = re.compile(r"[^|]+")
+_PLACE_HEADINGS = frozenset({
+    "ville", "villes", "commune", "lieu", "lieux", "localisation", "implantation", "siège", "siège social", "pays",
+    "région", "département", "city", "cities", "town", "location", "locations", "headquarters", "hq", "based in",
+    "country", "countries", "region", "state"})
+_IN_BRACKETS = re.compile(r"\s*\(([^()]{2,40})\)\s*$")
+MAX_TABLE_CELLS = 2_000  # cells looked at, at most, in a text: a real table has tens
+
+
+def _cells(text: str, row: re.Match) -> list[tuple[int, int]]:
+    """The offsets of a table row's cells, each without its spaces."""
+    out = []
+    for cell in _CELL.finditer(text, row.start() + 1, row.end()):
+        value = cell.group()
+        if value.strip():
+            start = cell.start() + len(value) - len(value.lstrip())
+            out.append((start, start + len(value.strip())))
+    return out
+
+
+def table_places(text: str, spans: list[Span]) -> list[Span]:
+    """LOC spans for the known places in a table's place column (its header one of `_PLACE_HEADINGS`) or in the
+    value of a two-cell row whose label is one (« Siège | Massy (Essonne) »: Massy and Essonne) that no span covers."""
+    if "|" not in text:
+        return []
+    out: list[Span] = []
+    columns: set[int] = set()
+    header_end = -1
+    cells_read = 0
+    rows = list(_TABLE_ROW.finditer(text))
+    for k, row in enumerate(rows):
+        if cells_read > MAX_TABLE_CELLS:
+            break
+        if _TABLE_RULE.fullmatch(row.group()):
+            continue
+        cells = _cells(text, row)
+        cells_read += len(cells)
+        headings = [text[a:b].casefold().rstrip(" :") for a, b in cells]
+        below = rows[k + 1] if k + 1 < len(rows) and rows[k + 1].start() == row.end() + 1 else None
+        if below is not None and _TABLE_RULE.fullmatch(below.group()):  # a header row
+            columns, header_end = {i for i, h in enumerate(headings) if h in _PLACE_HEADINGS}, below.end()
+            continue
+        if header_end < 0 or row.start() != header_end + 1:  # not the next row of the table under a header
+            columns, header_end = set(), -1
+        else:
+            header_end = row.end()
+        wanted = [cells[i] for i in sorted(columns) if i < len(cells)]
+        if len(cells) == 2 and headings[0] in _PLACE_HEADINGS:
+            wanted.append(cells[1])
+        for start, end in wanted:
+            value = text[start:end]
+            names = [(start, start + len(value))]
+            if bracket := _IN_BRACKETS.search(value):  # « Massy (Essonne) »
+                names = [(start, start + bracket.start()), (start + bracket.start(1), start + bracket.end(1))]
+            for a, b in names:
+                if _is_place(text[a:b], cue=True) is not None and not any(s.start < b and a < s.end for s in spans):
+                    out.append(Span(a, b, text[a:b], "LOC", place_cue=True, after_contraction=False))
+    return out
+
+
 def _bracketed_region(name: str) -> bool:
     """A department, region or country in a dateline's brackets (« ROUBAIX (Nord) – », « ROUSSET (Bouches-du-Rhône)
     – »): the town's territory, which the labels list, not the copy's agency (third session, 2026-12-05)."""
@@ -292,6 +358,10 @@ _GOVERNMENT_BEFORE = re.compile(r"(?i:l['’]administration|le gouvernement|la p
 _PLACE_BEFORE = re.compile(
     r"(?:(?:^|[\s(«\"“])(?:à|au|aux|en|dans|de|des|du|près de|vers|depuis|in|at|near|from|of|outside|around|across"
     r"|to|into|towards|via|the|The|le|la|les|Le|La|Les)|\b[dDlL]['’])\s*$")
+# "The" with its capital inside a sentence opens a title (a publication, a hotel, a ship), not a town's name: "an
+# internal memo seen by The Continental" made Continental (Ohio, 1,119 people) a place of a story about London (mini
+# sites, eighth round: the publication quoting itself)
+_TITLE_THE_BEFORE = re.compile(r"(?<![\n.!?:…«»\"“”])[^\S\n]The[^\S\n]+$")
 # "in Poland and Normandy", « entre Lyon et Bernin »: the word after another place and a conjunction
 _PLACE_AND = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+)?)\s*(?:,|and|et|or|ou|&)\s*$")
 # "its Gravelines data centre", "their Crolles plant", "the start-up's Palaiseau plant": a possessive before the town and
@@ -321,8 +391,8 @@ def _place_cue(span: Span, text: str) -> bool:
     before = text[max(0, span.start - 40):span.start].split("\n")[-1]
     if _affiliation(before):
         return False
-    if _PLACE_BEFORE.search(before) or _LEADING.match(span.text):
-        return True
+    if (_PLACE_BEFORE.search(before) and not _TITLE_THE_BEFORE.search(before)) or _LEADING.match(span.text):
+        return True  # not a capitalised "The" inside a sentence: it opens a title ("seen by The Continental")
     if (other := _PLACE_AND.search(before)) and lookup_place(other.group(1)) is not None:
         return True
     if _POSSESSIVE_BEFORE.search(before) and _SITE_AFTER.match(text[span.end:span.end + 30]):
@@ -630,6 +700,29 @@ def is_opening_word(span: Span, text: str) -> bool:
     name = clean_name(span.text, "LOC")
     if _is_place(name, unaccented=True) is None:
         return False  # no place at all: left to `classify`
+    placed = any(_place_cue(Span(m.start(), m.end(), name, "LOC"), text)
+                 for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) if m.start() != span.start)
+    return _is_place(name, label="MISC", cue=placed) is None
+
+
+
+
+def _named_with_the(name: str) -> bool:
+    """Whether a place's own name opens with "The" (The Hague, The Dalles): then "The" is no title's."""
+    place = lookup_place("The " + name)
+    return place is not None and place.canonical.startswith("The ")
+
+
+def is_titled_name(span: Span, text: str) -> bool:
+    """A one-word place span right after a capitalised "The" inside a sentence ("seen by The Continental") that is no
+    place once that "The" is taken to open a title: a town must then be a city of 50,000 or more or be introduced
+    as a place elsewhere in the text, as for a sentence's opening word (`is_opening_word`)."""
+    if span.label != "LOC" or " " in span.text.strip() or not _TITLE_THE_BEFORE.search(text, max(0, span.start - 6),
+                                                                                       span.start):
+        return False
+    name = clean_name(span.text, "LOC")
+    if _is_place(name, unaccented=True) is None or _named_with_the(name):
+        return False  # no place at all (left to `classify`), or a place named with its "The" (The Hague)
     placed = any(_place_cue(Span(m.start(), m.end(), name, "LOC"), text)
                  for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) if m.start() != span.start)
     return _is_place(name, label="MISC", cue=placed) is None
