@@ -1191,6 +1191,30 @@ def test_a_month_or_a_year_as_iso_8601_writes_them_is_that_whole_month_or_year(i
         parse_when("2026-13", paris)
 
 
+def test_an_iso_8601_end_of_day_at_24_00_is_the_next_midnight(indexed):
+    """`--until 2026-11-21T24:00` (ISO 8601's end of a day) was refused as no date ("use YYYY-MM-DD or an ISO 8601
+    date-time"): Python reads hours 0 to 23. It is the next day's midnight, in every command; 24:30 is no time."""
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+
+    for command in (["search", "Nvidia"], ["mentions", "--company", "nvidia"], ["coverage", "--company", "nvidia"]):
+        hour_24 = _cli(*command, "--since", "2026-11-17T24:00", "--until", "2026-11-21T24:00", "--json")
+        assert hour_24.returncode == 0, (command, hour_24.stderr)
+        assert json.loads(hour_24.stdout) == json.loads(_cli(*command, "--since", "2026-11-18", "--until",
+                                                             "2026-11-21", "--json").stdout), command
+    paris = ZoneInfo("Europe/Paris")
+    midnight = datetime(2026, 12, 1, tzinfo=paris)
+    for typed in ("2026-11-30T24:00", "2026-11-30T24:00:00", "2026-11-30 24:00:00.000", "20261130T2400"):
+        assert parse_when(typed, paris, end=True) == parse_when(typed, paris) == midnight, typed
+    assert parse_when("2026-11-30T24:00Z", paris, end=True) == datetime(2026, 12, 1, tzinfo=UTC)
+    assert parse_when("2026-12-31T24:00+01:00", paris) == datetime(2027, 1, 1, tzinfo=paris)
+    with pytest.raises(NewsroomError, match=r"^--until '2026-11-30T24:30' is no time: hour 24 is only 24:00"):
+        parse_when("2026-11-30T24:30", paris, end=True)
+    with pytest.raises(NewsroomError, match=r"^--since '2026-11-31T24:00' is no day: November 2026 has 30 days\.$"):
+        parse_when("2026-11-31T24:00", paris)
+
+
 @pytest.mark.parametrize("by", ["week", "Day", "month"])
 def test_coverage_by_an_interval_names_the_option_that_counts_by_it(by):
     """`coverage --by week` (the over-time view's buckets asked the way `--by source` is) was told "use source", with
