@@ -620,28 +620,19 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
     return rows, total
 
 
-MENTIONS_PAGE = 1000
-
-
 def every_mention(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
                   tone: str | None = None) -> Iterator[dict]:
     """Every matching mention, newest first, a page at a time (`mentions --all --csv`): past the 10,000 one search
-    returns (Elasticsearch's result window), in memory bounded by a page whatever the count. `search_after` on a
-    sort made unique by the article and the company (real Elasticsearch refuses to sort on `_id`), as alert rules
-    page; a mention indexed meanwhile may be missed or listed, as with any paging without a point in time."""
+    returns (Elasticsearch's result window), in memory bounded by a page whatever the count (store.client.every_hit:
+    a point in time where the cluster has one, the sort made unique by the article and the company)."""
+    from pipeline.store.client import every_hit
+
     renames = renamed(settings) if entities else {}
-    alias = _mentions_alias(client, settings)
-    query = _mentions_query(settings, entities, since, until, tone)
-    sort = [{"published_at": {"order": "desc"}}, {"article_id": {"order": "asc"}}, {"company": {"order": "asc"}}]
-    after = None
-    while True:
-        hits = client.search(index=alias, size=MENTIONS_PAGE, source=MENTION_FIELDS, query=query, sort=sort,
-                             **({"search_after": after} if after else {}))["hits"]["hits"]
-        for hit in hits:
-            yield _mention_row(hit["_source"], renames)
-        if len(hits) < MENTIONS_PAGE:
-            return
-        after = hits[-1]["sort"]
+    body = {"source": MENTION_FIELDS, "query": _mentions_query(settings, entities, since, until, tone),
+            "sort": [{"published_at": {"order": "desc"}}]}
+    for hit in every_hit(client, _mentions_alias(client, settings), body,
+                         tiebreak=[{"article_id": {"order": "asc"}}, {"company": {"order": "asc"}}]):
+        yield _mention_row(hit["_source"], renames)
 
 
 TONE_LEGEND = "tone: average tone toward the company, -1 (negative) to +1 (positive)"

@@ -1671,3 +1671,55 @@ def test_a_lucene_range_is_refused_in_one_sentence_naming_what_to_write(indexed,
     assert str(exc.value).startswith(f"{query.removeprefix('Nvidia ')!r} is a range, which search does not read: ")
     assert hint in str(exc.value)
     assert search_articles(client, settings, '"[1 TO 5]"').notes == []  # quoted: words as written
+
+
+def test_search_all_writes_every_article_past_the_10000_a_search_returns(es_url, tmp_path, monkeypatch):
+    """`search` stopped at 10,000 (`--size` is Elasticsearch's result window) with no way to the rest, as `mentions`
+    did before `--all`: `search --all --csv` writes every matching article, each once, in the search's order, in a
+    point in time where the cluster opens one, and on the sort alone where it does not (a proxy refusing `_pit`)."""
+    from _es_proxy import IlmProxy
+    from elasticsearch import helpers
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [make_record("https://a.example/seed", "Nvidia seed story.", lang="en",
+                                                  orgs={"Nvidia": 0.1}, published=_at(1))])
+    alias = index_names(settings.es_index_prefix)["articles"]
+    count = 10_100
+    helpers.bulk(client, ({"_index": alias, "_id": f"a{n:05d}", "_source": {
+        "id": f"a{n:05d}", "url": f"https://wire.example/{n}", "title": f"=HYPERLINK(\"x\") Nvidia story {n}",
+        "source": "Wire", "lang": "en", "orgs": ["Nvidia"], "sentiment": {"label": "neutral", "score": 0.0},
+        # ties on the date in pairs: the article id orders them, page after page
+        "published_at": f"2026-11-{2 + n % 25:02d}T{n % 24:02d}:{n // 2 % 60:02d}:00+00:00",
+        "search": {"en": f"Nvidia story {n}" + " chips" * (n % 3)}}} for n in range(count)),
+        refresh=True, chunk_size=2000)
+    out, by_date = tmp_path / "all.csv", tmp_path / "by-date.csv"
+    with IlmProxy(es_url) as proxy:
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)  # the CLI runs in a subprocess: its own settings
+        proc = _cli("search", "Nvidia", "--all", "--csv", str(out))
+    monkeypatch.setenv("NEWSROOM_ES_URL", es_url)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{count + 1} article(s) match: all written to {out}, by relevance" in " ".join(proc.stdout.split())
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == count + 1 and len({r["id"] for r in rows}) == count + 1  # each once
+    assert rows[0]["title"].startswith("'=HYPERLINK")  # a formula from the web stays text, as in every export
+    assert _cli("search", "Nvidia", "--size", "3", "--csv", str(tmp_path / "first.csv")).returncode == 0
+    with (tmp_path / "first.csv").open(encoding="utf-8") as fh:
+        assert rows[:3] == list(csv.DictReader(fh))  # the order of a search of one page
+    pit_searches = [body for method, path, body in proxy.requests if path == "/_search" and body and "pit" in body]
+    assert any(path.endswith("/_pit") for _, path, _ in proxy.requests) and len(pit_searches) == 11, proxy.requests
+    with IlmProxy(es_url, refused=("/_pit",)) as refusing:  # a cluster that opens no point in time
+        monkeypatch.setenv("NEWSROOM_ES_URL", refusing.url)
+        proc = _cli("search", "--company", "nvidia", "--sort", "date", "--all", "--csv", str(by_date))
+    monkeypatch.setenv("NEWSROOM_ES_URL", es_url)
+    assert proc.returncode == 0, proc.stderr
+    with by_date.open(encoding="utf-8") as fh:
+        dated = list(csv.DictReader(fh))
+    assert {r["id"] for r in dated} == {r["id"] for r in rows} and len(dated) == count + 1
+    keys = [(r["published_at"], r["id"]) for r in dated]
+    assert keys == sorted(keys, key=lambda k: (-datetime.fromisoformat(k[0]).timestamp(), k[1]))
+    assert not [body for _, path, body in refusing.requests if body and "pit" in body]
+    refused = _cli("search", "Nvidia", "--all")
+    assert refused.returncode == 1 and "--all writes every matching article into the --csv file" in refused.stderr
+    drop_prefix(client, settings.es_index_prefix)

@@ -352,3 +352,42 @@ def store_replies(client: Elasticsearch) -> Iterator[None]:
         log.debug("unexpected reply from the store", exc_info=True)
         raise StoreError(f"The store at {client_url(client)} answered something that is not an Elasticsearch reply "
                          f"({type(exc).__name__}: {exc}): check NEWSROOM_ES_URL (run with -v for details).") from None
+
+
+PAGE = 1_000  # hits per request when every hit is read (`--all`): memory bounded by a page whatever the count
+POINT_IN_TIME_KEEP_ALIVE = "2m"  # between two pages; each page renews it
+
+
+def every_hit(client: Elasticsearch, index: str, body: dict, tiebreak: list[dict], page: int = PAGE) -> Iterator[dict]:
+    """Every hit of a search, in its sort, a page at a time past Elasticsearch's 10,000-hit result window
+    (`search --all`, `mentions --all`): `search_after` on the body's sort, made unique by `tiebreak` (real
+    Elasticsearch refuses to sort on `_id`), inside a point in time where the cluster opens one, so an article
+    indexed or rolled over meanwhile is neither missed nor listed twice. A cluster that opens none (a proxy, a
+    key without the privilege, an older server) is paged on the sort alone, as before; the point in time is
+    closed however the reading ends."""
+    from elasticsearch import ApiError
+
+    try:
+        pit = client.open_point_in_time(index=index, keep_alive=POINT_IN_TIME_KEEP_ALIVE)["id"]
+    except ApiError as exc:  # 400/403/404/405: the search itself says what is wrong, if anything is
+        log.debug("no point in time on %s (%s): paging on the sort alone", index, exc)
+        pit = None
+    body = {**body, "size": page, "sort": [*body.get("sort", []), *tiebreak]}
+    after = None
+    try:
+        while True:
+            where = {"pit": {"id": pit, "keep_alive": POINT_IN_TIME_KEEP_ALIVE}} if pit else {"index": index}
+            reply = client.search(**where, **body, **({"search_after": after} if after else {}))
+            pit = reply.get("pit_id") or pit  # a cluster may hand back a new id with each page
+            hits = reply["hits"]["hits"]
+            yield from hits
+            if len(hits) < page:
+                return
+            after = hits[-1]["sort"]
+            body.pop("track_total_hits", None)  # counted once, on the first page
+    finally:
+        if pit:
+            try:
+                client.close_point_in_time(id=pit)
+            except ApiError:  # expired already: nothing left to free
+                log.debug("point in time on %s already closed", index)
