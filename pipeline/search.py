@@ -158,14 +158,17 @@ def hyphenated_phrases(text: str) -> str:
     return '"'.join(parts)
 
 
-# A word with a `/` inside (`TCP/IP`, `24/7`, `and/or`) outside quotes, at a word's start (maybe negated)
-_SLASHED = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()*~\\/]+(?:/[^\s"+|()*~\\/]+)+)(?![^\s)|+])')
+# A word with a `/` or a `&` inside (`TCP/IP`, `24/7`, `and/or`, `AT&T`, `S&P`) outside quotes, at a word's start
+# (maybe negated)
+_SLASHED = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()*~\\/&]+(?:[/&][^\s"+|()*~\\/&]+)+)(?![^\s)|+])')
 
 
 def slashed_phrases(text: str) -> str:
-    """A word with a `/` inside is the quoted phrase of its parts: `TCP/IP` is "tcp" then "ip", never both words
-    anywhere in the article (`24/7` found any page with a 24 and a 7), as an alert rule's `query_string` reads it
-    (pipeline.alerts.evaluate.hyphenated_phrases)."""
+    """A word with a `/` or a `&` inside is the quoted phrase of its parts: `TCP/IP` is "tcp" then "ip", never both
+    words anywhere in the article (`24/7` found any page with a 24 and a 7), as an alert rule's `query_string` reads
+    it (pipeline.alerts.evaluate.hyphenated_phrases). `AT&T` is "at" then "t": the English analyser drops "at" (a
+    stop word), so the word alone found every English article with a lone "t" (T-Mobile), and with another word or
+    operator (`AT&T -Microsoft`) any article holding "at" and "t" anywhere."""
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         parts[i] = _SLASHED.sub(r'\1"\2"', parts[i])

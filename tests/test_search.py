@@ -834,6 +834,37 @@ def test_a_word_with_a_slash_inside_is_its_phrase_as_in_alert_rules(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_word_with_an_ampersand_inside_is_its_phrase_in_search_and_alert_rules(es_url):
+    """`AT&T` found a T-Mobile story: the analysers split it into "at" and "t" and the English one drops "at" (a stop
+    word), so any English article with a lone "t" matched, and `AT&T -Microsoft` any article holding "at" and "t"
+    anywhere; an alert rule on "AT&T" fired on it too. A word with a `&` inside is its phrase ("at" then "t"), in
+    search and in rules' `query_string`, as `TCP/IP` is."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://s.example/att", "AT&T signs a cloud deal with Microsoft.", title="AT&T deal", lang="en"),
+        make_record("https://s.example/tmobile", "T-Mobile US grows at a fast pace, says Deutsche Telekom.",
+                    title="T-Mobile results", lang="en"),
+        make_record("https://s.example/fr", "AT&T et S&P : l'opérateur américain et l'agence de notation.",
+                    title="Opérateurs"),
+        make_record("https://s.example/at-t", "We stay at home; plan T and S or P are letters. R&D budgets grow.",
+                    title="Letters", lang="en")])
+    try:
+        for query, found in (("AT&T", {"att", "fr"}), ("at&t", {"att", "fr"}), ("S&P", {"fr"}),
+                             ("AT&T -Microsoft", {"fr"}), ("(AT&T | nothingelse)", {"att", "fr"}),
+                             ("R&D", {"at-t"})):
+            urls = {f"https://s.example/{name}" for name in found}
+            assert _urls(search_articles(client, settings, query)) == urls, query
+            rule = Rule(name="r", query_string=query.replace("|", "OR").replace(" -", " AND NOT "),
+                        channels=[{"type": "slack"}])
+            assert {item.url for item in find_matches(client, settings, rule, None)} == urls, query
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_an_english_possessive_finds_the_word_in_every_language(indexed):
     """`Nvidia's` found English articles only: the English field's possessive stemmer reads it as "nvidia", the
     French field keeps `nvidia's`, which no French article says. The possessive is now the word with or without it,
