@@ -1165,6 +1165,11 @@ def test_mentions_all_writes_every_mention_past_the_10000_a_search_returns(es_ur
     assert len(rows) == count + 1 and len({r["article_id"] for r in rows}) == count + 1  # each once
     dates = [r["published_at"] for r in rows]
     assert dates == sorted(dates, reverse=True)
+    # ties on the date (several mentions a minute) come in one order: the latest 10,000 are the first 10,000 of --all
+    page = tmp_path / "page.csv"
+    assert _cli("mentions", "--company", "nvidia", *WINDOW, "--size", "10000", "--csv", str(page)).returncode == 0
+    with page.open(encoding="utf-8") as fh:
+        assert [r["article_id"] for r in csv.DictReader(fh)] == [r["article_id"] for r in rows[:10_000]]
     refused = _cli("mentions", "--company", "nvidia", "--all")
     assert refused.returncode == 1 and "--all writes every mention into the --csv file" in refused.stderr
     drop_prefix(client, settings.es_index_prefix)
