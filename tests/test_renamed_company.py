@@ -194,7 +194,8 @@ def test_kibana_shows_a_renamed_company_under_its_name_today(renamed_store, caps
     from pipeline.kibana import data_view_id, saved_objects
 
     settings, client, config = renamed_store
-    _watchlist(config, "  - name: Capgemini\n", "  - name: \"Cap'Gemini \\\\ & Co\"\n    former_names: [\"L'ex \\\\ Capgemini & Cie\"]\n")
+    _watchlist(config, "  - name: Capgemini\n",
+               "  - name: \"Cap'Gemini \\\\ & Co\"\n    former_names: [\"L'ex \\\\ Capgemini & Cie\"]\n")
     get_settings.cache_clear()
     prefix = settings.es_index_prefix
     main(["kibana", "export-ndjson"])

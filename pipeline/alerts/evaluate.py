@@ -154,8 +154,8 @@ def hyphenated_phrases(query: str) -> str:
     embedded stand-in reads it; its plural and its hyphen-less form, and a possessive with or without it, as search
     reads it (pipeline.search.compound_forms). A word with a `/` inside (`TCP/IP`, `24/7`) is its quoted phrase too,
     never a regular expression (_SLASHED_WORD); in a word with a wildcard it is a word break (`TCP/IP*` → `(tcp AND
-    ip*)`). So is a word with a `&` inside (`AT&T`: "at" then "t", _AMPERSAND_WORD). Fields, ranges (dates), wildcards, fuzziness, regexes (`/souver.*/`, starting a term), escapes and quoted
-    phrases are left as written."""
+    ip*)`). So is a word with a `&` inside (`AT&T`: "at" then "t", _AMPERSAND_WORD). Fields, ranges (dates),
+    wildcards, fuzziness, regexes (`/souver.*/`, starting a term), escapes and quoted phrases are left as written."""
     from luqum.tree import From, Fuzzy, Group, OrOperation, Phrase, Proximity, Range, Regex, To, Word
 
     from pipeline.search import compound_forms

@@ -54,7 +54,8 @@ def export_cmd(
                                 help="File to write (default: stdout). The repo's copy is infra/kibana/newsroom-saved-objects.ndjson."),
     prefix: str | None = typer.Option(None, "--prefix", help="Index prefix (default: NEWSROOM_ES_INDEX_PREFIX)."),
 ) -> None:
-    """Write the saved objects as NDJSON (for Stack Management › Saved objects › Import), with the watchlist's renames."""
+    """Write the saved objects as NDJSON (for Stack Management › Saved objects › Import), with the watchlist's
+    renames."""
     from pipeline.kibana import saved_objects, to_ndjson, write_ndjson
 
     from pipeline.companies import renamed
@@ -69,6 +70,7 @@ def export_cmd(
 
     resolve_output(output, "Output file (--output)")
     path = write_ndjson(output, prefix, renames)
+    shown = ", ".join(f"{old} → {new}" for old, new in renames.items())
     err.print(f"{len(saved_objects(prefix, renames))} saved objects written to {path}"
-              + (f" (renamed companies shown under their name today: {esc(', '.join(f'{old} → {new}' for old, new in renames.items()))})"
-                 if renames else ""))
+              + (f" (renamed companies shown under their name today: {esc(shown)})" if renames else ""),
+              highlight=False)

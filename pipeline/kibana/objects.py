@@ -197,7 +197,8 @@ def _table(prefix, key, title, kind, columns: dict, sort: str) -> dict:
 def coverage_charts(prefix: str) -> list[dict]:
     return [
         _xy(prefix, "mentions-over-time", "Mentions per company over time", "mentions", "bar_stacked",
-            {"date": _histogram("published_at"), "count": _count("Mentions"), "company": _terms("orgs", "Company", 10, "count")},
+            {"date": _histogram("published_at"), "count": _count("Mentions"),
+             "company": _terms("orgs", "Company", 10, "count")},
             "date", ["count"], split="company"),
         # `orgs` (the mentions' runtime copy of `company`, under its name today): the field of the dashboard's Company
         # control, so each chart follows it; the ten companies with the most mentions, not the first ten by name.
@@ -346,7 +347,8 @@ def to_ndjson(objects: list[dict]) -> str:
     return "".join(json.dumps(obj, sort_keys=True, ensure_ascii=False) + "\n" for obj in objects)
 
 
-def write_ndjson(path: str | Path = NDJSON_PATH, prefix: str = "newsroom", renames: dict[str, str] | None = None) -> Path:
+def write_ndjson(path: str | Path = NDJSON_PATH, prefix: str = "newsroom",
+                 renames: dict[str, str] | None = None) -> Path:
     """Regenerate the checked-in file (`newsroom kibana export-ndjson --output infra/kibana/...`)."""
     from pipeline.safewrite import atomic_output
 
