@@ -69,6 +69,7 @@ def parse_when(value: str | date | datetime | None, tz: ZoneInfo, end: bool = Fa
         if month := _MONTH_OR_YEAR.fullmatch(text):  # ISO 8601's month or year, a whole one: `--until 2026-11`
             return _month_or_year(int(month.group(1)), month.group(2), tz, end, option or ("--until" if end else
                                                                                              "--since"), typed)
+        text = _end_of_day(text, option or ("--until" if end else "--since"))
         try:  # every date-only spelling is a whole day: `--until 20260101` was read as midnight, leaving it out
             value = date.fromisoformat(text)
         except ValueError:
@@ -138,6 +139,29 @@ def _existing(when: datetime) -> datetime:
 _DAY_AT_OFFSET = re.compile(r"(\d{4}-?\d{2}-?\d{2})(Z|[+-]\d{2}(?::?\d{2})?)", re.IGNORECASE)
 _DAY_THEN = re.compile(r"\d{4}-?\d{2}-?\d{2}\D")
 _DAY_THEN_TIME = re.compile(r"\d{4}-?\d{2}-?\d{2}[Tt ]\d")
+
+
+# ISO 8601's end of a day, `2026-11-30T24:00` (`24:00:00`, `T2400`, with an offset or Z): Python reads hours 0 to 23
+_HOUR_24 = re.compile(r"(\d{4}-?\d{2}-?\d{2})[Tt ]24(:?\d{2})?(:?\d{2}(?:[.,]\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?",
+                      re.IGNORECASE)
+
+
+def _end_of_day(text: str, option: str) -> str:
+    """`2026-11-30T24:00` as the next day's 00:00, at the same offset: ISO 8601 writes the end of a day so, and
+    `--until 2026-11-30T24:00` was refused as no date. Any other time in hour 24 is refused naming it."""
+    match = _HOUR_24.fullmatch(text)
+    if not match:
+        return text
+    if any(part and part.strip(":.,0") for part in match.group(2, 3)):  # 24:30 is no time of day
+        from pipeline.configfiles import shown_value
+
+        raise NewsroomError(f"{option} {shown_value(text)} is no time: hour 24 is only 24:00, the end of the day "
+                            "(the next day's 00:00).")
+    try:
+        day = date.fromisoformat(match.group(1))
+    except ValueError:
+        raise NewsroomError(why_no_date(text, option)) from None
+    return f"{day + timedelta(days=1):%Y-%m-%d}T00:00{(match.group(4) or '').upper()}"
 
 
 def _day_at_offset(text: str, end: bool) -> datetime | None:
@@ -596,28 +620,19 @@ def list_mentions(client: Elasticsearch, settings: Settings, entities: list[str]
     return rows, total
 
 
-MENTIONS_PAGE = 1000
-
-
 def every_mention(client: Elasticsearch, settings: Settings, entities: list[str], since=None, until=None,
                   tone: str | None = None) -> Iterator[dict]:
     """Every matching mention, newest first, a page at a time (`mentions --all --csv`): past the 10,000 one search
-    returns (Elasticsearch's result window), in memory bounded by a page whatever the count. `search_after` on a
-    sort made unique by the article and the company (real Elasticsearch refuses to sort on `_id`), as alert rules
-    page; a mention indexed meanwhile may be missed or listed, as with any paging without a point in time."""
+    returns (Elasticsearch's result window), in memory bounded by a page whatever the count (store.client.every_hit:
+    a point in time where the cluster has one, the sort made unique by the article and the company)."""
+    from pipeline.store.client import every_hit
+
     renames = renamed(settings) if entities else {}
-    alias = _mentions_alias(client, settings)
-    query = _mentions_query(settings, entities, since, until, tone)
-    sort = [{"published_at": {"order": "desc"}}, {"article_id": {"order": "asc"}}, {"company": {"order": "asc"}}]
-    after = None
-    while True:
-        hits = client.search(index=alias, size=MENTIONS_PAGE, source=MENTION_FIELDS, query=query, sort=sort,
-                             **({"search_after": after} if after else {}))["hits"]["hits"]
-        for hit in hits:
-            yield _mention_row(hit["_source"], renames)
-        if len(hits) < MENTIONS_PAGE:
-            return
-        after = hits[-1]["sort"]
+    body = {"source": MENTION_FIELDS, "query": _mentions_query(settings, entities, since, until, tone),
+            "sort": [{"published_at": {"order": "desc"}}]}
+    for hit in every_hit(client, _mentions_alias(client, settings), body,
+                         tiebreak=[{"article_id": {"order": "asc"}}, {"company": {"order": "asc"}}]):
+        yield _mention_row(hit["_source"], renames)
 
 
 TONE_LEGEND = "tone: average tone toward the company, -1 (negative) to +1 (positive)"

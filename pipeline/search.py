@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -157,14 +158,17 @@ def hyphenated_phrases(text: str) -> str:
     return '"'.join(parts)
 
 
-# A word with a `/` inside (`TCP/IP`, `24/7`, `and/or`) outside quotes, at a word's start (maybe negated)
-_SLASHED = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()*~\\/]+(?:/[^\s"+|()*~\\/]+)+)(?![^\s)|+])')
+# A word with a `/` or a `&` inside (`TCP/IP`, `24/7`, `and/or`, `AT&T`, `S&P`) outside quotes, at a word's start
+# (maybe negated)
+_SLASHED = re.compile(r'(?<![^\s(+|])(-?)([^\s"+|()*~\\/&]+(?:[/&][^\s"+|()*~\\/&]+)+)(?![^\s)|+])')
 
 
 def slashed_phrases(text: str) -> str:
-    """A word with a `/` inside is the quoted phrase of its parts: `TCP/IP` is "tcp" then "ip", never both words
-    anywhere in the article (`24/7` found any page with a 24 and a 7), as an alert rule's `query_string` reads it
-    (pipeline.alerts.evaluate.hyphenated_phrases)."""
+    """A word with a `/` or a `&` inside is the quoted phrase of its parts: `TCP/IP` is "tcp" then "ip", never both
+    words anywhere in the article (`24/7` found any page with a 24 and a 7), as an alert rule's `query_string` reads
+    it (pipeline.alerts.evaluate.hyphenated_phrases). `AT&T` is "at" then "t": the English analyser drops "at" (a
+    stop word), so the word alone found every English article with a lone "t" (T-Mobile), and with another word or
+    operator (`AT&T -Microsoft`) any article holding "at" and "t" anywhere."""
     parts = text.split('"')
     for i in range(0, len(parts), 2):  # even parts are outside quotes
         parts[i] = _SLASHED.sub(r'\1"\2"', parts[i])
@@ -905,11 +909,13 @@ def build_search(
         "track_total_hits": True,
         "_source": RETURNED,
     }
+    # the article id last: ties (a wire story's copies published at one minute) come in one order, run after run
+    # and page after page (`--all` reads on from the last hit's sort values)
     if sort == "date" or not parsed.text:
-        body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
+        body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score", {"id": {"order": "asc"}}]
         body["track_scores"] = True
     else:
-        body["sort"] = ["_score", {"published_at": {"order": "desc", "missing": "_last"}}]
+        body["sort"] = ["_score", {"published_at": {"order": "desc", "missing": "_last"}}, {"id": {"order": "asc"}}]
     if parsed.text:
         spec = {"fragment_size": 160, "number_of_fragments": 2}
         body["highlight"] = {
@@ -937,8 +943,8 @@ def exact_highlight(text: str, name: str) -> dict | None:
 
 @dataclass
 class SearchResults:
-    total: int
-    hits: list[dict]
+    total: int | None  # None for every_article, whose hits are counted as they are written
+    hits: list[dict] | Iterator[dict]
     query: str
     sort: str
     notes: list[str] = field(default_factory=list)  # e.g. a --source that no feed and no article has
@@ -1075,6 +1081,33 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     Company names in `companies`, `company:` terms and `company_tones` may be aliases in any case; an unknown
     one raises NewsroomError naming the closest watched companies.
     """
+    parsed, body, alias = _search_request(client, settings, query, options)
+    response = client.search(index=alias, **body)
+    renames = renamed(settings)  # each company shown under its name today, whatever name it was stored under
+    total = response["hits"]["total"]
+    return _results(client, settings, query, parsed, alias, options,
+                    hits=[_result_doc(hit, renames) for hit in response["hits"]["hits"]],
+                    total=total["value"] if isinstance(total, dict) else int(total))
+
+
+def every_article(client: Elasticsearch, settings: Settings, query: str, **options) -> SearchResults:
+    """`search --all --csv`: every matching article, in the search's order, past the 10,000 one search returns,
+    each page highlighted as `search_articles` highlights (store.client.every_hit: a point in time where the
+    cluster has one, the sort made unique by the article id). `hits` is an iterator read a page at a time and
+    `total` is None: they are counted as they are written. `size` is not read."""
+    from pipeline.store.client import every_hit
+
+    options = {**options, "size": 1}  # the page's size is every_hit's
+    parsed, body, alias = _search_request(client, settings, query, options)
+    renames = renamed(settings)
+    # build_search's sort already ends on the article id, unique
+    hits = (_result_doc(hit, renames) for hit in every_hit(client, alias, body, tiebreak=[]))
+    return _results(client, settings, query, parsed, alias, options, hits=hits, total=None)
+
+
+def _search_request(client: Elasticsearch, settings: Settings, query: str, options: dict
+                    ) -> tuple[ParsedQuery, dict, str]:
+    """The parsed query, the request body and the articles alias; company names resolved in `options` (in place)."""
     from pipeline.enrich.watchlist import load_watchlist, resolve_companies, resolve_company, watchlist_path
 
     parsed = parse_query(query)
@@ -1096,21 +1129,26 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
     alias = index_names(settings.es_index_prefix)["articles"]
     if not client.indices.exists_alias(name=alias):
         raise NewsroomError(f"No articles index ({alias}) yet: run `newsroom setup` and `newsroom ingest` first.")
-    response = client.search(index=alias, **body)
-    renames = renamed(settings)  # each company shown under its name today, whatever name it was stored under
-    hits = []
-    for hit in response["hits"]["hits"]:
-        # every returned field, null when the article has none: one written by another tool without `url` (or
-        # `published_at`) ended `search` in a KeyError, and `--json` rows differed in their keys
-        doc = {**dict.fromkeys(RETURNED), **named_today(stored_article(hit["_source"]), renames)}
-        doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
-        doc["companies"] = _companies(doc)
-        if tone_unread(doc):  # no tone to show, export or filter on: the stored `neutral 0.0` stands for none
-            doc["sentiment"] = None
-        doc["passages"] = _passages(hit)
-        doc["relevance"] = hit.get("_score")  # not a tone: that is sentiment.score
-        hits.append(doc)
-    total = response["hits"]["total"]
+    return parsed, body, alias
+
+
+def _result_doc(hit: dict, renames: dict[str, str]) -> dict:
+    """One hit as search shows and exports it: every returned field (null when the article has none: one written by
+    another tool without `url` or `published_at` ended `search` in a KeyError, and `--json` rows differed in their
+    keys), each company under its name today, the tone per company and the matched passages."""
+    doc = {**dict.fromkeys(RETURNED), **named_today(stored_article(hit["_source"]), renames)}
+    doc["short_id"] = (doc.get("id") or hit["_id"])[:SHORT_ID]
+    doc["companies"] = _companies(doc)
+    if tone_unread(doc):  # no tone to show, export or filter on: the stored `neutral 0.0` stands for none
+        doc["sentiment"] = None
+    doc["passages"] = _passages(hit)
+    doc["relevance"] = hit.get("_score")  # not a tone: that is sentiment.score
+    return doc
+
+
+def _results(client: Elasticsearch, settings: Settings, query: str, parsed: ParsedQuery, alias: str, options: dict,
+             *, hits, total: int | None) -> SearchResults:
+    """The results with their notes (the query's, and each filter value nothing can match) and the period."""
     excluded = parsed.excluded
 
     def grouped_values(key: str) -> list[str]:
@@ -1124,7 +1162,7 @@ def search_articles(client: Elasticsearch, settings: Settings, query: str, **opt
         topics=[*(options.get("topics") or []), *parsed.topics, *excluded.get("topic", []), *grouped_values("topic")])
     tz = zone(settings)
     start, end = parse_when(options.get("since"), tz), parse_when(options.get("until"), tz, end=True)
-    return SearchResults(total=total["value"] if isinstance(total, dict) else int(total), hits=hits,
+    return SearchResults(total=total, hits=hits,
                          # filters alone rank nothing: they are listed newest first (build_search), and said so
                          query=query, sort=options.get("sort", "relevance") if parsed.text else "date", notes=notes,
                          since=start and start.isoformat(), until=end and end.isoformat(),

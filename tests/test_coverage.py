@@ -1165,6 +1165,11 @@ def test_mentions_all_writes_every_mention_past_the_10000_a_search_returns(es_ur
     assert len(rows) == count + 1 and len({r["article_id"] for r in rows}) == count + 1  # each once
     dates = [r["published_at"] for r in rows]
     assert dates == sorted(dates, reverse=True)
+    # ties on the date (several mentions a minute) come in one order: the latest 10,000 are the first 10,000 of --all
+    page = tmp_path / "page.csv"
+    assert _cli("mentions", "--company", "nvidia", *WINDOW, "--size", "10000", "--csv", str(page)).returncode == 0
+    with page.open(encoding="utf-8") as fh:
+        assert [r["article_id"] for r in csv.DictReader(fh)] == [r["article_id"] for r in rows[:10_000]]
     refused = _cli("mentions", "--company", "nvidia", "--all")
     assert refused.returncode == 1 and "--all writes every mention into the --csv file" in refused.stderr
     drop_prefix(client, settings.es_index_prefix)
@@ -1189,6 +1194,30 @@ def test_a_month_or_a_year_as_iso_8601_writes_them_is_that_whole_month_or_year(i
     assert parse_when("9999", paris, end=True) is None  # no end, as 9999-12-31
     with pytest.raises(NewsroomError, match=r"^--since 2026-13 is no month: a month is 01 to 12\.$"):
         parse_when("2026-13", paris)
+
+
+def test_an_iso_8601_end_of_day_at_24_00_is_the_next_midnight(indexed):
+    """`--until 2026-11-21T24:00` (ISO 8601's end of a day) was refused as no date ("use YYYY-MM-DD or an ISO 8601
+    date-time"): Python reads hours 0 to 23. It is the next day's midnight, in every command; 24:30 is no time."""
+    from zoneinfo import ZoneInfo
+
+    from pipeline.coverage import parse_when
+
+    for command in (["search", "Nvidia"], ["mentions", "--company", "nvidia"], ["coverage", "--company", "nvidia"]):
+        hour_24 = _cli(*command, "--since", "2026-11-17T24:00", "--until", "2026-11-21T24:00", "--json")
+        assert hour_24.returncode == 0, (command, hour_24.stderr)
+        assert json.loads(hour_24.stdout) == json.loads(_cli(*command, "--since", "2026-11-18", "--until",
+                                                             "2026-11-21", "--json").stdout), command
+    paris = ZoneInfo("Europe/Paris")
+    midnight = datetime(2026, 12, 1, tzinfo=paris)
+    for typed in ("2026-11-30T24:00", "2026-11-30T24:00:00", "2026-11-30 24:00:00.000", "20261130T2400"):
+        assert parse_when(typed, paris, end=True) == parse_when(typed, paris) == midnight, typed
+    assert parse_when("2026-11-30T24:00Z", paris, end=True) == datetime(2026, 12, 1, tzinfo=UTC)
+    assert parse_when("2026-12-31T24:00+01:00", paris) == datetime(2027, 1, 1, tzinfo=paris)
+    with pytest.raises(NewsroomError, match=r"^--until '2026-11-30T24:30' is no time: hour 24 is only 24:00"):
+        parse_when("2026-11-30T24:30", paris, end=True)
+    with pytest.raises(NewsroomError, match=r"^--since '2026-11-31T24:00' is no day: November 2026 has 30 days\.$"):
+        parse_when("2026-11-31T24:00", paris)
 
 
 @pytest.mark.parametrize("by", ["week", "Day", "month"])

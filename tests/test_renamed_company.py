@@ -183,3 +183,53 @@ def test_tone_export_names_a_renamed_company_once_by_its_name_today(renamed_stor
     line = json.loads((tmp_path / "gold.jsonl").read_text(encoding="utf-8"))
     assert line["orgs"] == ["OVH Groupe SA", "Nvidia"]
     assert line["entity_sentiment"] == {"OVH Groupe SA": "positive", "Nvidia": "positive"}  # Nvidia: +0.1
+
+
+def test_kibana_shows_a_renamed_company_under_its_name_today(renamed_store, capsys):
+    """Kibana's dashboards grouped by the stored name: OVHcloud (articles stored before the rename) and "OVH Groupe
+    SA" were two rows, two slices of the share of voice, two options of the Company control, until `reenrich`. The
+    data views built from the watchlist map each former name to the name today (runtime fields, Painless); the chain
+    they carry is run here on the stand-in, with names that need escaping in Painless (a quote, a backslash, &)."""
+    from pipeline.cli import main
+    from pipeline.kibana import data_view_id, saved_objects
+
+    settings, client, config = renamed_store
+    _watchlist(config, "  - name: Capgemini\n",
+               "  - name: \"Cap'Gemini \\\\ & Co\"\n    former_names: [\"L'ex \\\\ Capgemini & Cie\"]\n")
+    get_settings.cache_clear()
+    prefix = settings.es_index_prefix
+    main(["kibana", "export-ndjson"])
+    objects = {o["id"]: o for o in map(json.loads, capsys.readouterr().out.splitlines())}
+    runtime = {kind: json.loads(objects[data_view_id(prefix, kind)]["attributes"]["runtimeFieldMap"])
+               for kind in ("articles", "mentions")}
+    assert set(runtime["articles"]) == set(runtime["mentions"]) == {"orgs"}
+    mentions_script = runtime["mentions"]["orgs"]["script"]["source"]
+    assert "if (name == 'OVHcloud') { name = 'OVH Groupe SA'; }" in mentions_script
+    assert "params['_source']['orgs']" in runtime["articles"]["orgs"]["script"]["source"]  # shadows the stored field
+    # every chart of companies, the Company control and the saved search read `orgs`, today's name
+    for obj in objects.values():
+        if obj["type"] == "lens":
+            for layer in obj["attributes"]["state"]["datasourceStates"]["formBased"]["layers"].values():
+                assert not [c for c in layer["columns"].values() if c.get("sourceField") == "company"], obj["id"]
+    assert "orgs" in objects[f"{prefix}-latest-articles"]["attributes"]["columns"]
+    # the very Painless the data views carry, run on stored names: a former name becomes today's, others stay
+    chain = mentions_script.split("String name = doc['company'].value; ", 1)[1].rsplit(" emit(name);", 1)[0]
+    assert chain == runtime["articles"]["orgs"]["script"]["source"].split("String.valueOf(each); ", 1)[1].rsplit(
+        " emit(name);", 1)[0]
+    scratch = f"{prefix}-painless-check"
+    names = ["OVHcloud", "OVH Groupe SA", "L'ex \\ Capgemini & Cie", "Nvidia", "Société Générale"]
+    for n, name in enumerate(names):
+        client.index(index=scratch, id=str(n), document={"company": name})
+    client.indices.refresh(index=scratch)
+    client.update_by_query(index=scratch, refresh=True, script={
+        "source": f"String name = ctx._source.company; {chain} ctx._source.today = name;"})
+    today = {hit["_source"]["company"]: hit["_source"]["today"]
+             for hit in client.search(index=scratch, size=10)["hits"]["hits"]}
+    assert today == {"OVHcloud": "OVH Groupe SA", "OVH Groupe SA": "OVH Groupe SA",
+                     "L'ex \\ Capgemini & Cie": "Cap'Gemini \\ & Co", "Nvidia": "Nvidia",
+                     "Société Générale": "Société Générale"}
+    client.indices.delete(index=scratch)
+    # no rename: the articles keep their stored `orgs` (doc values, faster), the mentions the plain copy
+    plain = {o["id"]: o for o in saved_objects(prefix)}
+    assert json.loads(plain[data_view_id(prefix, "articles")]["attributes"]["runtimeFieldMap"]) == {}
+    assert "name ==" not in plain[data_view_id(prefix, "mentions")]["attributes"]["runtimeFieldMap"]

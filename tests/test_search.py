@@ -834,6 +834,37 @@ def test_a_word_with_a_slash_inside_is_its_phrase_as_in_alert_rules(es_url):
         drop_prefix(client, settings.es_index_prefix)
 
 
+def test_a_word_with_an_ampersand_inside_is_its_phrase_in_search_and_alert_rules(es_url):
+    """`AT&T` found a T-Mobile story: the analysers split it into "at" and "t" and the English one drops "at" (a stop
+    word), so any English article with a lone "t" matched, and `AT&T -Microsoft` any article holding "at" and "t"
+    anywhere; an alert rule on "AT&T" fired on it too. A word with a `&` inside is its phrase ("at" then "t"), in
+    search and in rules' `query_string`, as `TCP/IP` is."""
+    from pipeline.alerts.evaluate import find_matches
+    from pipeline.alerts.rules import Rule
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [
+        make_record("https://s.example/att", "AT&T signs a cloud deal with Microsoft.", title="AT&T deal", lang="en"),
+        make_record("https://s.example/tmobile", "T-Mobile US grows at a fast pace, says Deutsche Telekom.",
+                    title="T-Mobile results", lang="en"),
+        make_record("https://s.example/fr", "AT&T et S&P : l'opérateur américain et l'agence de notation.",
+                    title="Opérateurs"),
+        make_record("https://s.example/at-t", "We stay at home; plan T and S or P are letters. R&D budgets grow.",
+                    title="Letters", lang="en")])
+    try:
+        for query, found in (("AT&T", {"att", "fr"}), ("at&t", {"att", "fr"}), ("S&P", {"fr"}),
+                             ("AT&T -Microsoft", {"fr"}), ("(AT&T | nothingelse)", {"att", "fr"}),
+                             ("R&D", {"at-t"})):
+            urls = {f"https://s.example/{name}" for name in found}
+            assert _urls(search_articles(client, settings, query)) == urls, query
+            rule = Rule(name="r", query_string=query.replace("|", "OR").replace(" -", " AND NOT "),
+                        channels=[{"type": "slack"}])
+            assert {item.url for item in find_matches(client, settings, rule, None)} == urls, query
+    finally:
+        drop_prefix(client, settings.es_index_prefix)
+
+
 def test_an_english_possessive_finds_the_word_in_every_language(indexed):
     """`Nvidia's` found English articles only: the English field's possessive stemmer reads it as "nvidia", the
     French field keeps `nvidia's`, which no French article says. The possessive is now the word with or without it,
@@ -1671,3 +1702,74 @@ def test_a_lucene_range_is_refused_in_one_sentence_naming_what_to_write(indexed,
     assert str(exc.value).startswith(f"{query.removeprefix('Nvidia ')!r} is a range, which search does not read: ")
     assert hint in str(exc.value)
     assert search_articles(client, settings, '"[1 TO 5]"').notes == []  # quoted: words as written
+
+
+def test_search_all_writes_every_article_past_the_10000_a_search_returns(es_url, tmp_path, monkeypatch):
+    """`search` stopped at 10,000 (`--size` is Elasticsearch's result window) with no way to the rest, as `mentions`
+    did before `--all`: `search --all --csv` writes every matching article, each once, in the search's order, in a
+    point in time where the cluster opens one, and on the sort alone where it does not (a proxy refusing `_pit`)."""
+    from _es_proxy import IlmProxy
+    from elasticsearch import helpers
+
+    settings = load_settings()
+    client = make_client(settings)
+    index_enriched(client, settings, [make_record("https://a.example/seed", "Nvidia seed story.", lang="en",
+                                                  orgs={"Nvidia": 0.1}, published=_at(1))])
+    alias = index_names(settings.es_index_prefix)["articles"]
+    count = 10_100
+    helpers.bulk(client, ({"_index": alias, "_id": f"a{n:05d}", "_source": {
+        "id": f"a{n:05d}", "url": f"https://wire.example/{n}", "title": f"=HYPERLINK(\"x\") Nvidia story {n}",
+        "source": "Wire", "lang": "en", "orgs": ["Nvidia"], "sentiment": {"label": "neutral", "score": 0.0},
+        # ties on the date in pairs: the article id orders them, page after page
+        "published_at": f"2026-11-{2 + n % 25:02d}T{n % 24:02d}:{n // 2 % 60:02d}:00+00:00",
+        "search": {"en": f"Wire story {n} about Nvidia" + (" chips." if n % 3 else ".")
+                   + " The export rules on accelerators tighten again." * 8}}} for n in range(count)),
+        refresh=True, chunk_size=2000)
+    out, by_date = tmp_path / "all.csv", tmp_path / "by-date.csv"
+    with IlmProxy(es_url) as proxy:
+        monkeypatch.setenv("NEWSROOM_ES_URL", proxy.url)  # the CLI runs in a subprocess: its own settings
+        proc = _cli("search", "Nvidia", "--all", "--csv", str(out))
+    monkeypatch.setenv("NEWSROOM_ES_URL", es_url)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{count + 1} article(s) match: all written to {out}, by relevance" in " ".join(proc.stdout.split())
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == count + 1 and len({r["id"] for r in rows}) == count + 1  # each once
+    assert sum(r["title"].startswith("'=HYPERLINK") for r in rows) == count  # a formula from the web stays text
+    assert _cli("search", "Nvidia", "--size", "3", "--csv", str(tmp_path / "first.csv")).returncode == 0
+    with (tmp_path / "first.csv").open(encoding="utf-8") as fh:
+        assert rows[:3] == list(csv.DictReader(fh))  # the order of a search of one page
+    pit_searches = [body for method, path, body in proxy.requests if path == "/_search" and body and "pit" in body]
+    assert any(path.endswith("/_pit") for _, path, _ in proxy.requests) and len(pit_searches) == 11, proxy.requests
+    with IlmProxy(es_url, refused=("/_pit",)) as refusing:  # a cluster that opens no point in time
+        monkeypatch.setenv("NEWSROOM_ES_URL", refusing.url)
+        proc = _cli("search", "--company", "nvidia", "--sort", "date", "--all", "--csv", str(by_date))
+    monkeypatch.setenv("NEWSROOM_ES_URL", es_url)
+    assert proc.returncode == 0, proc.stderr
+    with by_date.open(encoding="utf-8") as fh:
+        dated = list(csv.DictReader(fh))
+    assert {r["id"] for r in dated} == {r["id"] for r in rows} and len(dated) == count + 1
+    keys = [(r["published_at"], r["id"]) for r in dated]
+    assert keys == sorted(keys, key=lambda k: (-datetime.fromisoformat(k[0]).timestamp(), k[1]))
+    assert not [body for _, path, body in refusing.requests if body and "pit" in body]
+    # a store whose search_after does not move past a page: the stand-in, comparing a score summed from several words
+    # at another precision than it returns it, answered `search 'Nvidia chips' --all` (20,000 articles) with its first
+    # 1,000 again and again, written without end; here its reading of search_after is left out on the way
+    def search_after_misread(body: bytes) -> bytes:
+        asked = json.loads(body)
+        if isinstance(asked, dict) and asked.pop("search_after", None) is not None:
+            return json.dumps(asked).encode()
+        return body
+
+    again = tmp_path / "again.csv"
+    with IlmProxy(es_url, asks=search_after_misread) as misreading:
+        monkeypatch.setenv("NEWSROOM_ES_URL", misreading.url)
+        proc = _cli("search", "Nvidia", "--all", "--csv", str(again))
+    monkeypatch.setenv("NEWSROOM_ES_URL", es_url)
+    assert proc.returncode == 0, proc.stderr
+    with again.open(encoding="utf-8") as fh:
+        assert list(csv.DictReader(fh)) == rows  # read on in a scroll: each once, in the same order
+    assert any(path == "/_search/scroll" for _, path, _ in misreading.requests)
+    refused = _cli("search", "Nvidia", "--all")
+    assert refused.returncode == 1 and "--all writes every matching article into the --csv file" in refused.stderr
+    drop_prefix(client, settings.es_index_prefix)

@@ -131,6 +131,9 @@ _HYPHENATED_WORD = re.compile(r"\w[\w'’.]*(?:-[\w'’.]+)+")
 # allows no `/` in a term and reads one as the start of a regular expression (`TCP/IP` is refused, `TCP/IP or 24/7`
 # searched the regex `IP or 24`); luqum and the embedded stand-in read it as a word, so nothing showed it.
 _SLASHED_WORD = re.compile(r"[^\s/\\*?]+(?:/[^\s/\\*?]+)+")
+# A `&` inside a word (`AT&T`, `S&P`, `R&D`): the analysers split it in two, and the English one drops "at" (a stop
+# word), so `AT&T` matched every English article with a lone "t" (T-Mobile): its quoted phrase, as search reads it.
+_AMPERSAND_WORD = re.compile(r"[^\s&\\*?]+(?:&[^\s&\\*?]+)+")
 
 
 def _rewritten(query: str, rewrite) -> str:
@@ -151,8 +154,8 @@ def hyphenated_phrases(query: str) -> str:
     embedded stand-in reads it; its plural and its hyphen-less form, and a possessive with or without it, as search
     reads it (pipeline.search.compound_forms). A word with a `/` inside (`TCP/IP`, `24/7`) is its quoted phrase too,
     never a regular expression (_SLASHED_WORD); in a word with a wildcard it is a word break (`TCP/IP*` → `(tcp AND
-    ip*)`). Fields, ranges (dates), wildcards, fuzziness, regexes (`/souver.*/`, starting a term), escapes and quoted
-    phrases are left as written."""
+    ip*)`). So is a word with a `&` inside (`AT&T`: "at" then "t", _AMPERSAND_WORD). Fields, ranges (dates),
+    wildcards, fuzziness, regexes (`/souver.*/`, starting a term), escapes and quoted phrases are left as written."""
     from luqum.tree import From, Fuzzy, Group, OrOperation, Phrase, Proximity, Range, Regex, To, Word
 
     from pipeline.search import compound_forms
@@ -166,6 +169,8 @@ def hyphenated_phrases(query: str) -> str:
             for i, form in enumerate(forms):
                 form.head, form.tail = (" " if i else ""), (" " if i < len(forms) - 1 else "")
             return Group(OrOperation(*forms), head=node.head, tail=node.tail)
+        if isinstance(node, Word) and _AMPERSAND_WORD.fullmatch(node.value):
+            return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)
         if isinstance(node, Word) and "/" in node.value:  # never a regular expression: a phrase, or a word break
             if _SLASHED_WORD.fullmatch(node.value):
                 return Phrase(f'"{node.value}"', head=node.head, tail=node.tail)

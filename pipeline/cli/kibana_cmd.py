@@ -54,15 +54,23 @@ def export_cmd(
                                 help="File to write (default: stdout). The repo's copy is infra/kibana/newsroom-saved-objects.ndjson."),
     prefix: str | None = typer.Option(None, "--prefix", help="Index prefix (default: NEWSROOM_ES_INDEX_PREFIX)."),
 ) -> None:
-    """Write the saved objects as NDJSON (for Stack Management › Saved objects › Import)."""
+    """Write the saved objects as NDJSON (for Stack Management › Saved objects › Import), with the watchlist's
+    renames."""
     from pipeline.kibana import saved_objects, to_ndjson, write_ndjson
 
-    prefix = prefix or load_settings().es_index_prefix
+    from pipeline.companies import renamed
+
+    settings = load_settings()
+    prefix = prefix or settings.es_index_prefix
+    renames = renamed(settings)  # companies renamed in the watchlist show under their name today
     if str(output) == "-":
-        typer.echo(to_ndjson(saved_objects(prefix)), nl=False)
+        typer.echo(to_ndjson(saved_objects(prefix, renames)), nl=False)
         return
     from pipeline.safewrite import resolve_output
 
     resolve_output(output, "Output file (--output)")
-    path = write_ndjson(output, prefix)
-    err.print(f"{len(saved_objects(prefix))} saved objects written to {path}")
+    path = write_ndjson(output, prefix, renames)
+    shown = ", ".join(f"{old} → {new}" for old, new in renames.items())
+    err.print(f"{len(saved_objects(prefix, renames))} saved objects written to {path}"
+              + (f" (renamed companies shown under their name today: {esc(shown)})" if renames else ""),
+              highlight=False)

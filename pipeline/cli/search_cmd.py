@@ -60,6 +60,30 @@ def _company_cell(companies: list[dict]) -> str:
     return "; ".join(cell(c) for c in companies)
 
 
+def _shown(hit: dict) -> dict:
+    """A result as every sink shows it (in place): once an analyst corrected a tone, the stored confidence and
+    evidence are the model's, for its own label; passages plain and with <mark> (`passages_html`)."""
+    from pipeline.corrections import shown_tone
+    from pipeline.search import passage_html, passage_plain
+
+    if hit.get("sentiment"):
+        hit["sentiment"] = shown_tone(hit["sentiment"])
+    if hit.get("company_sentiment"):
+        hit["company_sentiment"] = [shown_tone(e) for e in hit["company_sentiment"]]
+    hit["passages_html"] = [passage_html(p) for p in hit["passages"]]
+    hit["passages"] = [passage_plain(p) for p in hit["passages"]]
+    return hit
+
+
+def _csv_row(hit: dict) -> dict:
+    """A shown result as a row of CSV_COLUMNS."""
+    sentiment = hit.get("sentiment") or {}
+    return {**hit, "id": hit.get("id"), "companies": _company_cell(hit["companies"]), "tone": sentiment.get("label"),
+            "tone_score": sentiment.get("score"), "corrected": bool(sentiment.get("corrected")),
+            "corrected_by": sentiment.get("corrected_by") or "", "model_label": sentiment.get("model_label") or "",
+            "passage": " … ".join(hit["passages"]) or hit.get("description")}
+
+
 class _SearchCommand(TyperCommand):
     """`newsroom search -Nvidia` (articles without Nvidia) takes `-Nvidia` as the query, not as an unknown option -N;
     when that cannot be what was meant, one sentence says to write the query after `--`."""
@@ -106,45 +130,49 @@ def search_cmd(
     size: int = typer.Option(20, "--size", "--limit", help="How many results (at most 10,000)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON (passages with <mark> in `passages_html`)."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Also write the results as CSV here."),
+    every: bool = typer.Option(False, "--all", help="Write every matching article into --csv, past 10,000, in the "
+                                                    "search's order (a page at a time; the terminal gets the count "
+                                                    "and the notes only)."),
 ) -> None:
     """Articles matching a query, most relevant first, with the total hit count, ids, tone and matched passages."""
-    from pipeline.corrections import shown_tone, tone_notes
+    from pipeline.corrections import tone_notes
     from pipeline.coverage import local_time, zone
-    from pipeline.search import (check_size, parse_company_tones, passage_html, passage_plain, passage_terminal,
-                                 search_articles)
+    from pipeline.search import check_size, parse_company_tones, passage_terminal, search_articles
     from pipeline.store.client import QUERY_OPTIONS, make_client, store_replies
 
-    check_size(size)
+    if every and (not csv_file or as_json):  # 50,000 articles are a file, not a screen or one JSON document
+        raise NewsroomError("--all writes every matching article into the --csv file: give --csv FILE (and no "
+                            "--json, which lists at most 10,000 with --size).")
+    check_size(size, "--all --csv FILE writes every matching article, past it")
     settings = load_settings()
     if csv_file:
         from pipeline.safewrite import prepare_output
 
         prepare_output(csv_file, "--csv")  # checked before the store is queried
     client = make_client(settings, **QUERY_OPTIONS)
+    options = dict(companies=entity or None, since=since, until=until, sources=source or None, langs=lang or None,
+                   topics=topic or None, tone=tone, company_tones=parse_company_tones(company_tone), sort=sort)
+    if every:
+        from pipeline.export import write_csv
+        from pipeline.search import every_article
+
+        with store_replies(client):
+            results = every_article(client, settings, query, **options)
+            written = write_csv(csv_file, CSV_COLUMNS, (_csv_row(_shown(hit)) for hit in results.hits))
+        console.print(f"{written} article(s) match" + (f", published {results.period}" if results.period else "")
+                      + f": all written to {for_terminal(csv_file)}, by {results.sort}", highlight=False)
+        for note in results.notes:
+            console.print(f"[yellow]note:[/] {for_terminal(note)}", highlight=False)
+        return
     with store_replies(client):
-        results = search_articles(client, settings, query, companies=entity or None, since=since,
-                                  until=until, sources=source or None, langs=lang or None, topics=topic or None,
-                                  tone=tone, company_tones=parse_company_tones(company_tone), sort=sort, size=size)
+        results = search_articles(client, settings, query, **options, size=size)
     marked = {hit["short_id"]: hit["passages"] for hit in results.hits}  # matched words between marks
     for hit in results.hits:
-        # once an analyst corrected a tone, the stored confidence and evidence are the model's, for its own label
-        if hit.get("sentiment"):
-            hit["sentiment"] = shown_tone(hit["sentiment"])
-        if hit.get("company_sentiment"):
-            hit["company_sentiment"] = [shown_tone(e) for e in hit["company_sentiment"]]
-        hit["passages_html"] = [passage_html(p) for p in hit["passages"]]
-        hit["passages"] = [passage_plain(p) for p in hit["passages"]]
+        _shown(hit)
     if csv_file:
         from pipeline.export import write_csv
 
-        rows = [{**hit, "id": hit.get("id"), "companies": _company_cell(hit["companies"]),
-                 "tone": (hit.get("sentiment") or {}).get("label"),
-                 "tone_score": (hit.get("sentiment") or {}).get("score"),
-                 "corrected": bool((hit.get("sentiment") or {}).get("corrected")),
-                 "corrected_by": (hit.get("sentiment") or {}).get("corrected_by") or "",
-                 "model_label": (hit.get("sentiment") or {}).get("model_label") or "",
-                 "passage": " … ".join(hit["passages"]) or hit.get("description")} for hit in results.hits]
-        write_csv(csv_file, CSV_COLUMNS, rows)
+        write_csv(csv_file, CSV_COLUMNS, [_csv_row(hit) for hit in results.hits])
     if as_json:
         typer.echo(for_json(results.as_dict()))
         return

@@ -156,7 +156,8 @@ def import_with_settings(
     api_key: str | None = None,
     space: str | None = None,
 ) -> ImportResult:
-    """Import the objects generated for `settings.es_index_prefix`; arguments override NEWSROOM_KIBANA_*."""
+    """Import the objects generated for `settings.es_index_prefix` and the watchlist's renames; arguments override
+    NEWSROOM_KIBANA_*."""
     url = url or settings.kibana_url
     if not url:
         raise ConfigError("No Kibana URL: pass --url or set NEWSROOM_KIBANA_URL.")
@@ -166,7 +167,10 @@ def import_with_settings(
         user = settings.kibana_user
         if password is None and settings.kibana_password:
             password = settings.kibana_password.get_secret_value()
-    ndjson = to_ndjson(saved_objects(settings.es_index_prefix))
+    from pipeline.companies import renamed
+
+    # each company under its name today in every panel, from the watchlist's `former_names:`
+    ndjson = to_ndjson(saved_objects(settings.es_index_prefix, renamed(settings)))
     return import_saved_objects(url, ndjson, user=user, password=password, api_key=api_key,
                                 space=space or settings.kibana_space)
 

@@ -19,12 +19,48 @@ TYPE_MIGRATION = {"index-pattern": "8.0.0", "search": "8.0.0", "lens": "8.9.0", 
 
 TIME_FIELDS = {"articles": "published_at", "mentions": "published_at", "runs": "started_at"}
 # The mentions data view gets `orgs` as a runtime copy of `company`, so one "Company" control (on the articles'
-# `orgs`) filters the article panels and the mention panels alike.
+# `orgs`) filters the article panels and the mention panels alike; every mention chart groups by it.
 RUNTIME_FIELDS = {
     "mentions": {
         "orgs": {"type": "keyword", "script": {"source": "if (doc['company'].size() != 0) { emit(doc['company'].value); }"}},
     },
 }
+
+
+def painless_string(text: str) -> str:
+    """A Painless string literal: single quotes, a backslash or a quote escaped (« L'Oréal », "AT&T" as written)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def painless_today(renames: dict[str, str], variable: str = "name") -> str:
+    """Painless statements turning a stored company name in `variable` into its name today (config/watchlist.yaml's
+    `former_names:`). An if/else chain rather than a Map literal: the same on every Painless version, and the one
+    the embedded stand-in runs too (its tests execute it)."""
+    return " else ".join(f"if ({variable} == {painless_string(former)}) {{ {variable} = {painless_string(today)}; }}"
+                         for former, today in sorted(renames.items()))
+
+
+def runtime_fields(kind: str, renames: dict[str, str] | None = None) -> dict:
+    """The data view's runtime fields. With companies renamed in the watchlist, each company shows under its name
+    today, whatever name its articles were stored under (they stay so until `newsroom reenrich`; Kibana showed
+    OVHcloud and "OVH Groupe SA" as two rows): the mentions' `orgs` maps `company`, and the articles' `orgs`
+    shadows the stored field, read from `_source` (a runtime field cannot read the field it shadows), so the Company
+    control, the charts and the saved search all read today's names. Without renames the stored `orgs` is kept
+    (doc values, faster)."""
+    fields = dict(RUNTIME_FIELDS.get(kind, {}))
+    if not renames:
+        return fields
+    today = painless_today(renames)
+    if kind == "mentions":
+        fields["orgs"] = {"type": "keyword", "script": {"source": (
+            f"if (doc['company'].size() != 0) {{ String name = doc['company'].value; {today} emit(name); }}")}}
+    elif kind == "articles":
+        fields["orgs"] = {"type": "keyword", "script": {"source": (
+            "def stored = params['_source']['orgs']; if (stored != null) { for (def each : (stored instanceof List "
+            f"? stored : [stored])) {{ String name = String.valueOf(each); {today} emit(name); }} }}")}}
+    return fields
+
+
 # (label, data view, field) of the Coverage dashboard's options-list controls.
 CONTROLS = [("Company", "articles", "orgs"), ("Language", "articles", "lang"), ("Source", "articles", "source"),
             ("Topic", "articles", "topics")]
@@ -48,7 +84,7 @@ def _object(kind: str, object_id: str, attributes: dict, references: list[dict])
     }
 
 
-def data_view(prefix: str, kind: str) -> dict:
+def data_view(prefix: str, kind: str, renames: dict[str, str] | None = None) -> dict:
     pattern = index_names(prefix)[kind]  # the alias (articles, mentions: over every rolled-over index) or index
     return _object("index-pattern", data_view_id(prefix, kind), {
         "title": pattern,
@@ -58,7 +94,7 @@ def data_view(prefix: str, kind: str) -> dict:
         "fieldAttrs": "{}",
         "fieldFormatMap": "{}",
         "fields": "[]",
-        "runtimeFieldMap": json.dumps(RUNTIME_FIELDS.get(kind, {}), sort_keys=True),
+        "runtimeFieldMap": json.dumps(runtime_fields(kind, renames), sort_keys=True, ensure_ascii=False),
         "sourceFilters": "[]",
         "typeMeta": "{}",
     }, [])
@@ -161,16 +197,17 @@ def _table(prefix, key, title, kind, columns: dict, sort: str) -> dict:
 def coverage_charts(prefix: str) -> list[dict]:
     return [
         _xy(prefix, "mentions-over-time", "Mentions per company over time", "mentions", "bar_stacked",
-            {"date": _histogram("published_at"), "count": _count("Mentions"), "company": _terms("company", "Company", 10, "count")},
+            {"date": _histogram("published_at"), "count": _count("Mentions"),
+             "company": _terms("orgs", "Company", 10, "count")},
             "date", ["count"], split="company"),
-        _pie(prefix, "share-of-voice", "Share of voice", "mentions", "company", "Company"),
-        # `orgs` (the mentions' runtime copy of `company`): the field of the dashboard's Company control, so the
-        # chart follows it; the ten companies with the most mentions, not the first ten by name.
+        # `orgs` (the mentions' runtime copy of `company`, under its name today): the field of the dashboard's Company
+        # control, so each chart follows it; the ten companies with the most mentions, not the first ten by name.
+        _pie(prefix, "share-of-voice", "Share of voice", "mentions", "orgs", "Company"),
         _xy(prefix, "sentiment-over-time", "Average tone toward each company", "mentions", "line",
             {"date": _histogram("published_at"), "sentiment": _metric("average", "sentiment.score", "Average tone"),
              "company": _terms("orgs", "Company", 10, "records")},
             "date", ["sentiment"], split="company"),
-        _top(prefix, "negative-per-company", "Negative coverage per company", "mentions", "company", "Company",
+        _top(prefix, "negative-per-company", "Negative coverage per company", "mentions", "orgs", "Company",
              kql=NEGATIVE, measure="Negative mentions"),
         _top(prefix, "top-sources", "Top sources", "articles", "source", "Source"),
         _top(prefix, "top-persons", "Top persons", "articles", "persons", "Person"),
@@ -278,9 +315,10 @@ def _dashboard(prefix: str, key: str, title: str, description: str, rows: list[l
     return _object("dashboard", f"{prefix}-{key}", attributes, references)
 
 
-def saved_objects(prefix: str = "newsroom") -> list[dict]:
-    """Every object, referenced ones first (the order Kibana exports them in)."""
-    views = [data_view(prefix, kind) for kind in ("articles", "mentions", "runs")]
+def saved_objects(prefix: str = "newsroom", renames: dict[str, str] | None = None) -> list[dict]:
+    """Every object, referenced ones first (the order Kibana exports them in); `renames` (former name → name today,
+    pipeline.companies.renamed) makes the data views show each company under its name today."""
+    views = [data_view(prefix, kind, renames) for kind in ("articles", "mentions", "runs")]
     search = latest_articles_search(prefix)
     cov = {o["id"].removeprefix(f"{prefix}-"): o for o in coverage_charts(prefix)}
     health = {o["id"].removeprefix(f"{prefix}-"): o for o in health_charts(prefix)}
@@ -309,11 +347,12 @@ def to_ndjson(objects: list[dict]) -> str:
     return "".join(json.dumps(obj, sort_keys=True, ensure_ascii=False) + "\n" for obj in objects)
 
 
-def write_ndjson(path: str | Path = NDJSON_PATH, prefix: str = "newsroom") -> Path:
+def write_ndjson(path: str | Path = NDJSON_PATH, prefix: str = "newsroom",
+                 renames: dict[str, str] | None = None) -> Path:
     """Regenerate the checked-in file (`newsroom kibana export-ndjson --output infra/kibana/...`)."""
     from pipeline.safewrite import atomic_output
 
     path = Path(path)
     with atomic_output(path) as fh:  # whole or not at all: an error mid-write kept half of the checked-in file
-        fh.write(to_ndjson(saved_objects(prefix)))
+        fh.write(to_ndjson(saved_objects(prefix, renames)))
     return path

@@ -352,3 +352,73 @@ def store_replies(client: Elasticsearch) -> Iterator[None]:
         log.debug("unexpected reply from the store", exc_info=True)
         raise StoreError(f"The store at {client_url(client)} answered something that is not an Elasticsearch reply "
                          f"({type(exc).__name__}: {exc}): check NEWSROOM_ES_URL (run with -v for details).") from None
+
+
+PAGE = 1_000  # hits per request when every hit is read (`--all`): memory bounded by a page whatever the count
+POINT_IN_TIME_KEEP_ALIVE = "2m"  # between two pages; each page renews it
+
+
+def every_hit(client: Elasticsearch, index: str, body: dict, tiebreak: list[dict], page: int = PAGE) -> Iterator[dict]:
+    """Every hit of a search, in its sort, a page at a time past Elasticsearch's 10,000-hit result window
+    (`search --all`, `mentions --all`): `search_after` on the body's sort, made unique by `tiebreak` (real
+    Elasticsearch refuses to sort on `_id`), inside a point in time where the cluster opens one, so an article
+    indexed or rolled over meanwhile is neither missed nor listed twice. A cluster that opens none (a proxy, a
+    key without the privilege, an older server) is paged on the sort alone, as before; the point in time is
+    closed however the reading ends.
+
+    A store that answers a page with hits of the page before has not moved past it: the embedded stand-in compares
+    a relevance score summed from several words at another precision than it returns it, so `search 'Nvidia chips'
+    --all` wrote its first 1,000 articles again and again, without end. The reading then goes on in a scroll (the
+    same sort, so the same order), past the hits already given."""
+    from elasticsearch import ApiError
+
+    try:
+        pit = client.open_point_in_time(index=index, keep_alive=POINT_IN_TIME_KEEP_ALIVE)["id"]
+    except ApiError as exc:  # 400/403/404/405: the search itself says what is wrong, if anything is
+        log.debug("no point in time on %s (%s): paging on the sort alone", index, exc)
+        pit = None
+    body = {**body, "size": page, "sort": [*body.get("sort", []), *tiebreak]}
+    after, given, previous = None, 0, set()
+    try:
+        while True:
+            where = {"pit": {"id": pit, "keep_alive": POINT_IN_TIME_KEEP_ALIVE}} if pit else {"index": index}
+            reply = client.search(**where, **body, **({"search_after": after} if after else {}))
+            pit = reply.get("pit_id") or pit  # a cluster may hand back a new id with each page
+            hits = reply["hits"]["hits"]
+            seen = {(hit.get("_index"), hit["_id"]) for hit in hits}
+            if seen & previous:  # not moved past the last page: read on in a scroll
+                log.debug("%s did not page past %s: reading on in a scroll", client_url(client), after)
+                yield from _scrolled(client, index, body, skip=given)
+                return
+            yield from hits
+            given += len(hits)
+            if len(hits) < page:
+                return
+            after, previous = hits[-1]["sort"], seen
+            body.pop("track_total_hits", None)  # counted once, on the first page
+    finally:
+        if pit:
+            try:
+                client.close_point_in_time(id=pit)
+            except ApiError:  # expired already: nothing left to free
+                log.debug("point in time on %s already closed", index)
+
+
+def _scrolled(client: Elasticsearch, index: str, body: dict, skip: int) -> Iterator[dict]:
+    """The hits of a sorted search read in a scroll, the first `skip` left out; the scroll cleared at the end."""
+    from elasticsearch import ApiError
+
+    reply = client.search(index=index, scroll=POINT_IN_TIME_KEEP_ALIVE, **body)
+    scroll_id = reply.get("_scroll_id")
+    try:
+        while hits := reply["hits"]["hits"]:
+            yield from hits[skip:]
+            skip = max(0, skip - len(hits))
+            reply = client.scroll(scroll_id=scroll_id, scroll=POINT_IN_TIME_KEEP_ALIVE)
+            scroll_id = reply.get("_scroll_id") or scroll_id
+    finally:
+        if scroll_id:
+            try:
+                client.clear_scroll(scroll_id=scroll_id)
+            except ApiError:
+                log.debug("scroll on %s already cleared", index)
