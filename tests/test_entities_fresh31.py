@@ -27,9 +27,9 @@ def test_heads_of_government_named_together_by_one_administration_are_persons():
     assert {"Obama", "Biden"} <= set(entities.PER) and "Obama" not in entities.LOC
     assert {"Clinton", "Bush"} <= set(_entities("They lobbied the Clinton or Bush administration for years.", "en").PER)
     assert "Clinton" in _entities("Officials in Clinton said the plant would open in May.", "en").LOC
-    titled = _entities("Samsung asked for an exemption from tariffs.", "en",
-                       title="Samsung clashes with Biden administration over chip export rules")
-    assert "Biden" in titled.PER and "Biden" not in titled.ORG
+    titled = _entities("Micron asked for an exemption from the new duties.", "en",
+                       title="Micron feuds with Trump administration over memory tariffs")
+    assert "Trump" in titled.PER and "Trump" not in titled.ORG
     assert "Netflix" not in _entities("The Netflix era changed how studios sell films.", "en").PER
 
 
@@ -53,8 +53,8 @@ def test_two_countries_joined_by_a_hyphen_are_both_places():
 def test_a_place_listed_after_a_place_is_one_where_spacy_left_it_out():
     """« faire de la France et de l'Europe le fer de lance », « placer la France et l'Europe sur la carte »: spaCy gave
     France alone; not « l'État et l'Europe », where spaCy's place is none."""
-    places = _entities("Le plan veut faire de l'Italie et de l'Europe un pôle mondial des semi-conducteurs.", "fr").LOC
-    assert {"Italy", "Europe"} <= set(places)
+    places = _entities("Le sommet veut placer l'Allemagne et l'Europe au centre du jeu industriel.", "fr").LOC
+    assert {"Germany", "Europe"} <= set(places)
     assert "Europe" not in _entities("Le réseau, financé par les communes, l'État et l'Europe, est ouvert.", "fr").LOC
 
 
