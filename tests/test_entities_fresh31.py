@@ -94,3 +94,13 @@ def test_a_byline_spacy_ran_into_the_dateline_keeps_its_person():
     entities = _entities(text, "en")
     assert {"Anna Kim", "Minjoo Jeon"} <= set(entities.PER)
     assert "Seoul" in entities.LOC
+
+
+def test_a_person_spacy_ran_into_a_newspaper_name_before_a_role_is_the_person():
+    """« confie à L'Usine Nouvelle Gérard Matheron, directeur du site » was one MISC span and no person: a name followed
+    by its role starts at the given name, as it did for spaCy's organisations (« au Forum InCyber Patrick Pouyanné, le
+    PDG de… »)."""
+    entities = _entities("« La demande repart », confie à L’Usine Digitale Paul Roussel, directeur du site de Rousset.",
+                         "fr")
+    assert "Paul Roussel" in entities.PER
+    assert not any("Roussel" in name for name in entities.MISC + entities.ORG)

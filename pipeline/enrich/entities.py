@@ -1362,9 +1362,11 @@ def normalise_entities(spans: list[Span], drop: list[tuple[int, int]] = ()) -> d
         if label in ("ORG", "MISC") and span.label in ("ORG", "MISC") and span.role_before \
                 and classify(name, "PER") == "PER":
             label = "PER"  # « le nouveau PDG Lip-Bu Tan » tagged MISC: a person's name after a role (fifth session)
-        if label == "ORG" and span.label != "PER" and span.presented and person_like(tail := _from_given_name(name)) \
-                and tail != name:
-            label = "PER"  # "au Forum InCyber Patrick Pouyanné, le PDG de…": the person starts at the given name
+        if label in ("ORG", "MISC") and span.label != "PER" and span.presented \
+                and person_like(tail := _from_given_name(name)) and tail != name:
+            # "au Forum InCyber Patrick Pouyanné, le PDG de…": the person starts at the given name; « confie à L'Usine
+            # Nouvelle Gérard Matheron, directeur du site », spaCy's MISC, too (thirty-first round)
+            label = "PER"
         if label == "PER" and (span.product or name.casefold() in products):
             label = "MISC"  # "the Grace Blackwell chip": a product named after a person, wherever the text names it
         if label == "PER" and name.casefold() in companies:
