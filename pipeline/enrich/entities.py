@@ -736,9 +736,11 @@ def headline_words(span: Span, text: str, elsewhere: str = "") -> Span:
     French lexicon, family names included ("Intel's Swan Song: The Last Fab Standing": Swan and Song are family names
     too, which `headline_person` keeps), and its last word, capitalised, stands nowhere else in `text` nor in
     `elsewhere` (the title's body, or the body's title): "Bill Gates Says…" is made so, and the story says "Gates said"."""
-    words = span.text.split()
-    if len(words) < 2 or not _in_title_case(text, span.start) or not all(is_plain_word(w.strip(_EDGE)) for w in words):
+    if span.label == "LOC" or " " not in span.text.strip():
         return span
+    words = span.text.split()
+    if not all(is_plain_word(w.strip(_EDGE)) for w in words) or not _in_title_case(text, span.start):
+        return span  # (the words first: reading the line is the dearer test)
     last = re.compile(rf"(?<![\w'’-]){re.escape(words[-1].strip(_EDGE))}(?![\w-])")
     if last.search(text, 0, span.start) or last.search(text, span.end) or last.search(elsewhere):
         return span
