@@ -104,3 +104,10 @@ def test_a_person_spacy_ran_into_a_newspaper_name_before_a_role_is_the_person():
                          "fr")
     assert "Paul Roussel" in entities.PER
     assert not any("Roussel" in name for name in entities.MISC + entities.ORG)
+
+
+def test_the_gresivaudan_valley_is_a_place():
+    """« la vallée du Grésivaudan » (the Isère valley of Crolles and Bernin: 3 items of the fresh set, set 33 too), which
+    spaCy tags and no package lists (`build_gazetteers.EXTRA_PLACES`)."""
+    places = _entities("L'usine de Bernin, dans la vallée du Grésivaudan, recrute deux cents techniciens.", "fr").LOC
+    assert "Grésivaudan" in places
