@@ -18,10 +18,11 @@ from itertools import islice
 
 from pipeline.enrich.entities import (LABELS, Span, based_places, company_products, continent_places, dateline_places,
                                       dateline_sources, described_place, fix_person_span, fix_place_span,
-                                      given_name_before, headline_person, institution_places, is_exhortation,
-                                      is_opening_word, is_place_name, is_titled_name, listed_games, minister_in_span,
-                                      named_products, names_a_law, normalise_entities, persons_after_companies,
-                                      presented_persons, seat_places, surname_in_context, table_places)
+                                      given_name_before, headline_person, headline_words, institution_places,
+                                      is_exhortation, is_opening_word, is_place_name, is_titled_name, listed_games,
+                                      listed_places, minister_in_span, named_products, names_a_figure, names_a_law,
+                                      normalise_entities, persons_after_companies, presented_persons, seat_places,
+                                      surname_in_context, table_places)
 from pipeline.enrich.language import detect_language, normalise_hint
 from pipeline.enrich.models import NER_LANGS, load_nlp, loaded_model_names
 from pipeline.enrich.scoring import SentenceScorer
@@ -193,9 +194,9 @@ class Enricher:
         # `.text` access (a tenth of enrichment's own work on long pages).
         title_text, text = _texts(item)
         sentences = _sentences(body_doc, text)
-        spans = _spans(body_doc, text)
+        spans = _spans(body_doc, text, title_text)
         title = title_text.strip() or None
-        title_spans = _spans(title_doc, title_text)
+        title_spans = _spans(title_doc, title_text, text)
         mentions = self.linker.link(text, [(s.start, s.end) for s in sentences],
                                     [(s.start, s.end, s.label) for s in spans])
         title_mentions = self.linker.link(title, None, [(s.start, s.end, s.label) for s in title_spans]) if title else []
@@ -318,26 +319,41 @@ def _sentences(doc, text: str) -> list[Sentence]:
     return out
 
 
-def _spans(doc, text: str) -> list[Span]:
+def _spans(doc, text: str, elsewhere: str = "") -> list[Span]:
+    """The entity spans of one text, checked (`elsewhere`: the item's other text, its body for the title and its title
+    for the body)."""
     sources = dateline_sources(text)  # "(Reuters)" in a dateline names the copy's source, not a party to the story
     places = dateline_places(text)  # "WALLDORF, Germany (Reuters) –": spaCy's reading of the capitals gives way
     taken = sources + [(p.start, p.end) for p in places]
-    # a name never crosses a table's cell bar: spaCy ran "Wintr | Fintech | Lille" into one organisation and « Kalee |
-    # Santé » into a person (mini sites, eighth round); the cells' places are read by `table_places`
-    spans = [Span(e.start_char, e.end_char, text[e.start_char:e.end_char], LABELS[e.label_])
-             for e in doc.ents if e.label_ in LABELS and "|" not in text[e.start_char:e.end_char]
-             and not any(e.start_char < end and start < e.end_char for start, end in taken)]
+    spans = []
+    for e in doc.ents:
+        # a name never crosses a table's cell bar: spaCy ran "Wintr | Fintech | Lille" into one organisation and «
+        # Kalee | Santé » into a person (mini sites, eighth round); the cells' places are read by `table_places`
+        if e.label_ not in LABELS or "|" in text[e.start_char:e.end_char]:
+            continue
+        end = e.end_char
+        if any(e.start_char < stop and start < end for start, stop in taken):
+            # a byline spaCy ran into the dateline ("By Joyce Lee and Hyunjoo Jin\nSEOUL (Reuters) –": one person
+            # for spaCy, thirty-first round): the line before it, else nothing
+            end = text.find("\n", e.start_char, end)
+            if end < 0 or not text[e.start_char:end].strip() or any(e.start_char < stop and start < end
+                                                                    for start, stop in taken):
+                continue
+        spans.append(Span(e.start_char, end, text[e.start_char:end], LABELS[e.label_]))
     # « Soyons clairs », « Celles pour le grand public… » and « la loi de Moore » name no village
+    # (nor « la Silicon Valley française » the Californian valley, nor "seen by The Continental", a publication, the town)
     spans = [minister_in_span(s, text) for s in spans
              if not (is_exhortation(s, text) or is_opening_word(s, text) or names_a_law(s, text)
-                     or is_titled_name(s, text))]  # "seen by The Continental": a publication, not the town
+                     or is_titled_name(s, text) or names_a_figure(s, text))]
     spans = [headline_person(s, text) for s in spans]  # "CEO Alex Karp Blames…" in a title-case headline
     # "Minister of Trade and Industry Ryosei Akazawa" (R11-7)
     spans = [surname_in_context(fix_person_span(s, text) if s.label == "PER" else fix_place_span(s, text), text)
              for s in spans]
     spans = [given_name_before(s, text) for s in spans]  # "Ana Costa" of which spaCy tagged "Costa", a place
     spans = [described_place(s, text) for s in spans]  # « la Maison Blanche » is no town of Algeria
+    spans = [headline_words(s, text, elsewhere) for s in spans]  # "Intel's Swan Song:…", a headline's words, no person
     spans = places + spans
+    spans += listed_places(text, spans)  # « la France et de l'Europe », where spaCy gave France alone
     spans += presented_persons(text, spans)  # "Daniel Obi, Pigment's chief revenue officer", which spaCy missed
     spans += seat_places(text, spans)  # « le groupe de Santa Clara », which spaCy leaves out
     # "Hyderabad-based" and « tribunal administratif de Versailles », which spaCy often leaves out
@@ -379,7 +395,7 @@ def _version(package: str) -> str:
 # Bumped when the code's rules change what enrichment outputs (entity rules, tone decisions such as the author's
 # stated verdict, a contract moving between companies): part of the fingerprint, so the weekly maintenance
 # re-enriches recent articles with them
-RULES_VERSION = "2026-12-05.7"
+RULES_VERSION = "2026-12-05.8"
 
 
 def enrichment_fingerprint(settings: Settings) -> str:
