@@ -27,6 +27,9 @@ from pipeline.settings import PROJECT_ROOT
 SITE_DIR = PROJECT_ROOT / "tests" / "fixtures" / "site"
 _TEXT = {".xml", ".html", ".txt", ".opml", ".rss", ".atom"}
 _FEED_TYPES = {".xml": "application/rss+xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml"}
+# a page a server script writes (La Presse's `….php`, an ASP.NET site's `….aspx`) reaches readers as HTML, whatever its
+# file's name: Python's guess (application/x-httpd-php, or none) made the fetcher skip it as no web page
+_SCRIPT_PAGES = {".php", ".asp", ".aspx", ".jsp"}
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -50,11 +53,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir() and self.path.partition("?")[0].endswith("/"):
             path = path / "index.html"
-        if not (path.is_file() and (path.suffix in _TEXT or not path.suffix)):
+        if not (path.is_file() and (path.suffix in _TEXT or path.suffix in _SCRIPT_PAGES or not path.suffix)):
             return super().do_GET()
         body = path.read_bytes().replace(b"{{BASE}}", self.base_url.encode())
         # a file without an extension is a CMS's clean URL (Drupal's /actualite/economie/slug): an HTML page
-        ctype = _FEED_TYPES.get(path.suffix) or (self.guess_type(str(path)) if path.suffix else "text/html")
+        ctype = _FEED_TYPES.get(path.suffix) or (self.guess_type(str(path)) if path.suffix
+                                                 and path.suffix not in _SCRIPT_PAGES else "text/html")
         self.send_response(200)
         self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/")
                          else ctype + "; charset=utf-8")

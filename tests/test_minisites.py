@@ -236,6 +236,23 @@ def test_a_cms_permalink_s_index_page_is_served_with_the_base_url_filled_in():
     assert "{{BASE}}" not in page and f'href="{base}/courrier/2026/12/ovhcloud-trimestre-decevant/"' in page
 
 
+def test_a_page_a_server_script_writes_is_served_as_html_with_the_base_url_filled_in():
+    """The Québec daily's `….php` pages reach readers as HTML: served as Python guesses a `.php` file, the page was
+    skipped and its story stored from the feed's summary alone (ninth round)."""
+    import urllib.request
+
+    server, base = serve_site(SITES_DIR)
+    path = "/stlaurent/affaires/techno/2026-12-05/mistral-ai-s-installe-a-montreal-et-promet-150-emplois.php"
+    try:
+        with urllib.request.urlopen(base + path) as reply:
+            ctype, page = reply.headers["Content-Type"], reply.read().decode("utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ctype == "text/html; charset=utf-8"
+    assert "{{BASE}}" not in page and f'href="{base}{path}"' in page
+
+
 def test_each_story_is_stored_once_whichever_feed_or_tracking_link_reached_it(minisites):
     stored = sorted(doc["url"].removeprefix(minisites["base"] + "/") for doc in minisites["docs"])
     assert stored == sorted(EXPECTED)
