@@ -730,6 +730,10 @@ def _squeezed(name: str) -> str:
 # "EXCLUSIVE: …", « VIDÉO - … »): no part of the headline when neither the <h1> nor the JSON-LD headline has it (mini
 # news sites audit, eighth round R8-7); a page whose <h1> says « VIDÉO. Mistral AI : … » keeps it
 _TITLE_LABEL = re.compile(r"\s*(?-i:[A-ZÀ-Ý0-9][A-ZÀ-Ý0-9'’&]*(?:\s+[A-ZÀ-Ý0-9'’&]+){0,3})\s*[.:|–—-]\s+")
+# A stock-market site's og:title names the listed company before the headline (« OVHcloud : OVHcloud s'envole… »):
+# a label of up to four words of any case, then a colon, bar or dash, leaves the title only when the <h1> and the
+# JSON-LD headline agree without it (ninth round); "Nvidia: the chipmaker weighs…" over a bare <h1> stays whole
+_NAME_LABEL = re.compile(r"\s*[^\W\d_][\w'’&.-]*(?:\s+[\w'’&.-]+){0,3}?\s*[:|–—-]\s+")
 
 
 # A wire's version slug glued to its headline (mini news sites, eleventh round R11-2): Reuters' "UPDATE 2-Capgemini
@@ -777,9 +781,10 @@ def _clean_title(title: str | None, site_names: list[str], tree: Any, json_ld: s
             return _headline_before_more(rest, tree, json_ld) or rest
     heading = tree.find(".//h1")
     h1 = trim(heading.text_content()) if heading is not None else None
-    for candidate in (_headline(json_ld), h1):  # « DIAPORAMA. » before the page's own headline (eighth round, R8-7)
+    headline = _headline(json_ld)
+    for candidate in (headline, h1):  # « DIAPORAMA. » before the page's own headline (eighth round, R8-7)
         label = title[: -len(candidate)] if candidate and len(candidate.split()) >= 2 and title.endswith(candidate) else ""
-        if label.strip() and _TITLE_LABEL.fullmatch(label):
+        if label.strip() and (_TITLE_LABEL.fullmatch(label) or headline == h1 and _NAME_LABEL.fullmatch(label)):
             return candidate
     if not re.search(_TITLE_SEPARATOR, title):
         return title

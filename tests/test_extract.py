@@ -1370,6 +1370,23 @@ def test_a_capitals_rubric_before_the_page_s_own_headline_leaves_the_title(og_ti
     assert extract_article(html, "https://region.example/x", None, NOW, min_words=10).title == expected
 
 
+@pytest.mark.parametrize("headline, expected", [
+    # mini sites, ninth round: a stock-market site's og:title names the listed company before the headline that the
+    # <h1> and the JSON-LD agree on
+    ("OVHcloud s'envole après un contrat avec l'État", "OVHcloud s'envole après un contrat avec l'État"),
+    # the JSON-LD headline has the name too: the page's own title may, the og:title stays whole
+    ("OVHcloud : OVHcloud s'envole après un contrat avec l'État", "OVHcloud : OVHcloud s'envole après un contrat avec l'État"),
+])
+def test_a_company_s_name_before_the_headline_h1_and_json_ld_agree_on_leaves_the_title(headline, expected):
+    og_title = "OVHcloud : OVHcloud s'envole après un contrat avec l'État"
+    html = ("<html lang='fr'><head><meta property='og:title' content=\"" + og_title + "\">"
+            '<script type="application/ld+json">' + json.dumps({"@type": "NewsArticle", "headline": headline})
+            + "</script></head><body><article><h1>OVHcloud s'envole après un contrat avec l'État</h1><p>"
+            + "Le titre OVHcloud grimpe à la Bourse de Paris après un contrat de cinq ans avec l'État. " * 12
+            + "</p></article></body></html>")
+    assert extract_article(html, "https://cotes.example/x", None, NOW, min_words=10).title == expected
+
+
 def _depeche(meta_line: str, lang: str = "fr") -> str:
     text = "<br><br>".join(["L'État a finalisé le rachat des activités sensibles d'Atos pour 410 millions d'euros, a "
                             "annoncé le ministère des Armées, mettant fin à plus d'un an de négociations."] * 4)
