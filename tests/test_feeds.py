@@ -609,6 +609,22 @@ def test_a_json_feed_is_named_as_such():
     assert "JSON Feed" in parsed.bozo and parsed.not_a_feed  # not retried: it fails the same way every run
 
 
+def test_a_json_feed_writing_its_version_last_or_any_json_answer_is_named_and_not_retried():
+    """JSON keys have no order: a JSON Feed whose `version` came after 2,000 bytes of items, or the JSON answer of an
+    API, failed as "SAXParseException: not well-formed (invalid token)", retried every run (hostile input, 22nd
+    round)."""
+    items = ",".join(f'{{"id": "{n}", "url": "https://news.example/{n}.html", "title": "Mistral AI {n}"}}'
+                     for n in range(60))
+    late = f'\ufeff {{"title": "T", "items": [{items}], "version": "https://jsonfeed.org/version/1.1"}}'.encode()
+    parsed = parse_feed(late, FEED, content_type="application/feed+json")
+    assert parsed.bozo.startswith("a JSON Feed (jsonfeed.org), which newsroom does not read") and parsed.not_a_feed
+    assert parsed.items == []
+    api = parse_feed(b'[{"error": "rate limited"}]', FEED, content_type="application/json")
+    assert api.bozo == "a JSON document, not an RSS or Atom feed: find the site's feed URL" and api.not_a_feed
+    deep = parse_feed(b"[" * 100_000 + b"]" * 100_000, FEED)  # nested past Python's recursion limit: no crash
+    assert deep.items == [] and deep.bozo
+
+
 def test_a_web_page_configured_as_a_feed_names_the_feeds_it_advertises():
     """It failed with "SAXParseException: mismatched tag", as retryable, every run (red-team)."""
     page = ('<!DOCTYPE html><html><head><title>Euro Hebdo</title>'
