@@ -635,7 +635,7 @@ def _first_time(entry: Any, keys: tuple[str, ...], rejected: list[str] | None = 
     return None
 
 
-def _entry_link(entry: Any, base: str) -> str | None:
+def _entry_link(entry: Any, base: str, feed_url: str | None = None) -> str | None:
     """The item's page: its <link> (resolved against the feed's URL), else its GUID when that is a web address. A
     GUID feedparser made the link (RSS `<guid>` without `<link>`, an enclosure-only podcast item) is never resolved
     against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site. A FeedBurner item's
@@ -670,9 +670,27 @@ def _entry_link(entry: Any, base: str) -> str | None:
         return None
     # feedparser resolves a host-less link (`http://`) against the feed's URL itself: an item pointing at its own
     # feed is never an article (and the feed URL may carry credentials)
-    if link.split("#", 1)[0] == base.split("#", 1)[0]:
+    if _names_the_feed(link, (base, feed_url)):
         return None
     return link
+
+
+def _names_the_feed(link: str, feed_urls: tuple[str | None, ...]) -> bool:
+    """Whether `link` is one of `feed_urls` (the feed's configured and fetched URLs) as an article's identity reads
+    it. Compared as written, a feed configured with `user:password@` or fetched after a redirect kept an item linking
+    back to it, without the credentials or under the configured URL: stored as an article, the feed's summary under
+    the feed's URL and `?token=` (hostile input, twenty-second round)."""
+    try:
+        identity = _identity(link)
+        return any(url and identity == _identity(url) for url in feed_urls)
+    except ValueError:
+        return False
+
+
+@lru_cache(maxsize=64)
+def _identity(url: str) -> str:
+    """A URL as an article's identity reads it, without credentials (cached: a feed's own URLs, once per item)."""
+    return without_credentials(normalize_url(url))
 
 
 _EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
@@ -1121,7 +1139,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
                      bad_dates: list[str], feed_title: str | None = None,
                      skipped_titles: dict[str, list[str]] | None = None,
                      feed_authors: list | None = None) -> FeedItem | None:
-    link = _entry_link(entry, base)
+    link = _entry_link(entry, base, str(feed.url))
     summary_html = entry.get("summary") or ""
     # RSS content:encoded / Atom <content> often holds the whole story beside a teaser <description>: the longer one
     # is what a paywalled or missing page falls back to

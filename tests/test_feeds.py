@@ -1022,3 +1022,23 @@ def test_a_google_news_copy_is_compared_with_the_stories_of_its_headline_or_site
         ("Mistral AI lève 1,7 milliard d'euros", at, "lemonde.fr")] * 2  # by its headline and by its site
     assert len(index.candidates("Story number 7 about chips", "https://site7.example")) == 1 + 50
     assert index.candidates("Another headline", None) == []
+
+
+def test_an_item_linking_back_to_its_feed_is_no_article_whatever_the_credentials_case_or_redirect():
+    """An item whose link is the feed itself was skipped only when written exactly as the URL fetched: with the feed
+    configured as `user:password@…?token=`, a link without the credentials, in capitals, with a `utm_` parameter, or
+    naming the configured URL after a redirect, was kept and stored as an article under the feed's URL and token
+    (hostile input, twenty-second round)."""
+    feed = Feed(name="Private", url="https://reader:s3cret@news.example/feed.xml?token=t0ken", lang="en")
+    links = ["https://news.example/feed.xml?token=t0ken", "HTTPS://NEWS.EXAMPLE/feed.xml?token=t0ken#top",
+             "https://reader:s3cret@news.example/feed.xml?utm_source=rss&token=t0ken",
+             "https://news.example/rss/v2.xml?token=t0ken",  # where the configured URL redirected
+             "https://news.example/feed.xml", "https://news.example/2026/12/05/story.html"]
+    body = ("<rss version='2.0'><channel><title>T</title>" + "".join(
+        f"<item><title>Mistral AI {n}</title><link>{link.replace('&', '&amp;')}</link></item>"
+        for n, link in enumerate(links)) + "</channel></rss>")
+    parsed = parse_feed(body.encode(), feed, base_url="https://reader:s3cret@news.example/rss/v2.xml?token=t0ken")
+    # the feed's URL without its token is another address (a site's `?feed=rss` beside its `?p=12` articles)
+    assert [i.url for i in parsed.items] == ["https://news.example/feed.xml",
+                                             "https://news.example/2026/12/05/story.html"]
+    assert parsed.skipped["no-link"] == 4 and not any("t0ken" in i.url for i in parsed.items)
