@@ -328,9 +328,15 @@ def _without_addresses_or_links(value: str) -> str:
     """The value's words, white space runs as one space, without its e-mail addresses, handles and links: they name
     nobody, and a feed's « <author>x@y.org&#13;&#10;Bcc: victim@y.org (Evil)</author> » or a <dc:creator> holding
     the author page's URL was stored as the authors « Bcc: victim@y.org (Evil », "https" and "evil.example" (split at
-    its slashes; eleventh hostile-input round). Word by word, in linear time."""
+    its slashes; eleventh hostile-input round). A host written without its scheme (`evil.example/jean`, `lemonde.fr`:
+    lower case and dotted, as no name is) is a link too. Word by word, in linear time."""
     return " ".join(word for word in value.split() if "@" not in word and "://" not in word
-                    and not word.lstrip("(<[").lower().startswith("www."))
+                    and not word.lstrip("(<[").lower().startswith("www.")
+                    and not _BARE_HOST.fullmatch(word.strip("()<>[],;:.")))
+
+
+# a host without its scheme, a path after it or not: `evil.example/jean-dupont`, `lemonde.fr`
+_BARE_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}(?:/\S*)?")
 
 
 def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) -> list[str]:
@@ -350,7 +356,8 @@ def clean_authors(value: str | None, publishers: tuple[str | None, ...] = ()) ->
             continue
         name = re.split(r"\s+[—–-]\s+", _BYLINE_REPORTING.sub("", part))[0]  # "Camille Durand — publié le …"
         # a publication note opening the part is no name either (« Publié le jeudi 3 décembre » gave "Publié")
-        name = _BYLINE_TAIL.sub("", " " + _BYLINE_PREFIX.sub("", name)).strip()
+        # a label left alone once an address was dropped (« By jean@evil.example ») names nobody either ("By")
+        name = _BYLINE_TAIL.sub("", " " + _BYLINE_PREFIX.sub("", name + " ").rstrip()).strip()
         if (glued := _GLUED_TITLE.search(name)) and len(name[:glued.start()].split()) >= 2:
             name = name[:glued.start()]
         # the agency's own name is no name signed with it: "The Associated Press" gave the author "The"
@@ -945,7 +952,10 @@ _KEPT_DOT = "\u2024"  # ONE DOT LEADER
 
 
 def _byline_text(raw: str) -> str | None:
-    # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first
+    # trafilatura drops digits, so a date after the names ("… Debruyne Le 24/11/2026 à 18:35") goes first; and its
+    # punctuation, so an address or a link goes first too (« By jean@evil.example » was signed "Jean Example",
+    # "By https://evil.example/jean" "Https", "Evil Example" and "Jean": hostile input, twenty-second round)
+    raw = _without_addresses_or_links(raw)
     raw = _CHANNEL_BEFORE_NAMES.sub(r"\1", _BYLINE_ASIDE.sub("", raw.replace(_KEPT_DOT, "")), count=1)
     names = normalize_authors(None, _INITIAL_DOT.sub(r"\1" + _KEPT_DOT, _BYLINE_DATE.sub("", raw)))
     return names.replace(_KEPT_DOT, ".") if names else names

@@ -7,6 +7,7 @@ import codecs
 import hashlib
 import html
 import itertools
+import json
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -634,7 +635,7 @@ def _first_time(entry: Any, keys: tuple[str, ...], rejected: list[str] | None = 
     return None
 
 
-def _entry_link(entry: Any, base: str) -> str | None:
+def _entry_link(entry: Any, base: str, feed_url: str | None = None) -> str | None:
     """The item's page: its <link> (resolved against the feed's URL), else its GUID when that is a web address. A
     GUID feedparser made the link (RSS `<guid>` without `<link>`, an enclosure-only podcast item) is never resolved
     against the feed's URL: `podcast-1` or a UUID is an id, not a page of the feed's site. A FeedBurner item's
@@ -669,9 +670,27 @@ def _entry_link(entry: Any, base: str) -> str | None:
         return None
     # feedparser resolves a host-less link (`http://`) against the feed's URL itself: an item pointing at its own
     # feed is never an article (and the feed URL may carry credentials)
-    if link.split("#", 1)[0] == base.split("#", 1)[0]:
+    if _names_the_feed(link, (base, feed_url)):
         return None
     return link
+
+
+def _names_the_feed(link: str, feed_urls: tuple[str | None, ...]) -> bool:
+    """Whether `link` is one of `feed_urls` (the feed's configured and fetched URLs) as an article's identity reads
+    it. Compared as written, a feed configured with `user:password@` or fetched after a redirect kept an item linking
+    back to it, without the credentials or under the configured URL: stored as an article, the feed's summary under
+    the feed's URL and `?token=` (hostile input, twenty-second round)."""
+    try:
+        identity = _identity(link)
+        return any(url and identity == _identity(url) for url in feed_urls)
+    except ValueError:
+        return False
+
+
+@lru_cache(maxsize=64)
+def _identity(url: str) -> str:
+    """A URL as an article's identity reads it, without credentials (cached: a feed's own URLs, once per item)."""
+    return without_credentials(normalize_url(url))
 
 
 _EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
@@ -1015,8 +1034,8 @@ def parse_feed(
     if replaced and not out.bozo:
         out.bozo = f"{replaced} byte(s) that are not UTF-8 in a UTF-8 feed, replaced by U+FFFD"
     if not parsed.entries and not parsed.get("version"):
-        if body.lstrip()[:1] == b"{" and b"jsonfeed.org" in body[:2000]:
-            out.bozo = "a JSON Feed (jsonfeed.org), which newsroom does not read: use the site's RSS or Atom feed"
+        if json_kind := _json_document(body):
+            out.bozo = json_kind
             out.not_a_feed = True
         elif _HTML_PAGE.search(body[:4096]):
             advertised = advertised_feeds(body, base)
@@ -1057,6 +1076,22 @@ def parse_feed(
 
 
 _HTML_PAGE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+
+
+def _json_document(body: bytes) -> str | None:
+    """Why a body that is JSON is no feed, in words, else None. A JSON Feed was named only when "jsonfeed.org" sat
+    in its first 2,000 bytes: one writing its `version` last (JSON keys have no order), or a JSON answer of an API,
+    failed as "SAXParseException: not well-formed (invalid token)", retried every run (hostile input, 22nd round)."""
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"["):
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON after all (or nested past Python's recursion limit)
+        return None
+    version = document.get("version") if isinstance(document, dict) else None
+    if isinstance(version, str) and "jsonfeed.org" in version:
+        return "a JSON Feed (jsonfeed.org), which newsroom does not read: use the site's RSS or Atom feed"
+    return "a JSON document, not an RSS or Atom feed: find the site's feed URL"
 
 
 def advertised_feeds(body: bytes, base: str) -> list[str]:
@@ -1104,7 +1139,7 @@ def _item_from_entry(entry: Any, feed: Feed, base: str, now: datetime, skipped: 
                      bad_dates: list[str], feed_title: str | None = None,
                      skipped_titles: dict[str, list[str]] | None = None,
                      feed_authors: list | None = None) -> FeedItem | None:
-    link = _entry_link(entry, base)
+    link = _entry_link(entry, base, str(feed.url))
     summary_html = entry.get("summary") or ""
     # RSS content:encoded / Atom <content> often holds the whole story beside a teaser <description>: the longer one
     # is what a paywalled or missing page falls back to

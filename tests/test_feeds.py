@@ -609,6 +609,22 @@ def test_a_json_feed_is_named_as_such():
     assert "JSON Feed" in parsed.bozo and parsed.not_a_feed  # not retried: it fails the same way every run
 
 
+def test_a_json_feed_writing_its_version_last_or_any_json_answer_is_named_and_not_retried():
+    """JSON keys have no order: a JSON Feed whose `version` came after 2,000 bytes of items, or the JSON answer of an
+    API, failed as "SAXParseException: not well-formed (invalid token)", retried every run (hostile input, 22nd
+    round)."""
+    items = ",".join(f'{{"id": "{n}", "url": "https://news.example/{n}.html", "title": "Mistral AI {n}"}}'
+                     for n in range(60))
+    late = f'\ufeff {{"title": "T", "items": [{items}], "version": "https://jsonfeed.org/version/1.1"}}'.encode()
+    parsed = parse_feed(late, FEED, content_type="application/feed+json")
+    assert parsed.bozo.startswith("a JSON Feed (jsonfeed.org), which newsroom does not read") and parsed.not_a_feed
+    assert parsed.items == []
+    api = parse_feed(b'[{"error": "rate limited"}]', FEED, content_type="application/json")
+    assert api.bozo == "a JSON document, not an RSS or Atom feed: find the site's feed URL" and api.not_a_feed
+    deep = parse_feed(b"[" * 100_000 + b"]" * 100_000, FEED)  # nested past Python's recursion limit: no crash
+    assert deep.items == [] and deep.bozo
+
+
 def test_a_web_page_configured_as_a_feed_names_the_feeds_it_advertises():
     """It failed with "SAXParseException: mismatched tag", as retryable, every run (red-team)."""
     page = ('<!DOCTYPE html><html><head><title>Euro Hebdo</title>'
@@ -1006,3 +1022,23 @@ def test_a_google_news_copy_is_compared_with_the_stories_of_its_headline_or_site
         ("Mistral AI lève 1,7 milliard d'euros", at, "lemonde.fr")] * 2  # by its headline and by its site
     assert len(index.candidates("Story number 7 about chips", "https://site7.example")) == 1 + 50
     assert index.candidates("Another headline", None) == []
+
+
+def test_an_item_linking_back_to_its_feed_is_no_article_whatever_the_credentials_case_or_redirect():
+    """An item whose link is the feed itself was skipped only when written exactly as the URL fetched: with the feed
+    configured as `user:password@…?token=`, a link without the credentials, in capitals, with a `utm_` parameter, or
+    naming the configured URL after a redirect, was kept and stored as an article under the feed's URL and token
+    (hostile input, twenty-second round)."""
+    feed = Feed(name="Private", url="https://reader:s3cret@news.example/feed.xml?token=t0ken", lang="en")
+    links = ["https://news.example/feed.xml?token=t0ken", "HTTPS://NEWS.EXAMPLE/feed.xml?token=t0ken#top",
+             "https://reader:s3cret@news.example/feed.xml?utm_source=rss&token=t0ken",
+             "https://news.example/rss/v2.xml?token=t0ken",  # where the configured URL redirected
+             "https://news.example/feed.xml", "https://news.example/2026/12/05/story.html"]
+    body = ("<rss version='2.0'><channel><title>T</title>" + "".join(
+        f"<item><title>Mistral AI {n}</title><link>{link.replace('&', '&amp;')}</link></item>"
+        for n, link in enumerate(links)) + "</channel></rss>")
+    parsed = parse_feed(body.encode(), feed, base_url="https://reader:s3cret@news.example/rss/v2.xml?token=t0ken")
+    # the feed's URL without its token is another address (a site's `?feed=rss` beside its `?p=12` articles)
+    assert [i.url for i in parsed.items] == ["https://news.example/feed.xml",
+                                             "https://news.example/2026/12/05/story.html"]
+    assert parsed.skipped["no-link"] == 4 and not any("t0ken" in i.url for i in parsed.items)

@@ -1867,3 +1867,32 @@ def test_a_style_sheet_of_thousands_of_hiding_selectors_is_read_in_bounded_time(
                                 f"{nest}<p>story</p></body></html>", parser=lxml_html.HTMLParser(huge_tree=True))
     start = time.process_time()
     assert hidden_by_style(tree) == [] and time.process_time() - start < 1.5
+
+
+# --------------------------------------------------------------------------------- bylines that are addresses or links
+
+def test_a_byline_that_is_an_address_or_a_link_signs_nobody_and_a_name_beside_one_is_kept(httpserver, tmp_path):
+    """trafilatura's name normaliser drops punctuation: the byline « By jean@evil.example » was stored as the author
+    "Jean Example", "By https://evil.example/jean" as "Https", "Evil Example" and "Jean", « Par Anne Roy,
+    lemonde.fr » gained the author "Lemonde Fr" (hostile input, twenty-second round). A page whose feed names no
+    author is signed from its byline: an address or a link in it names nobody, the name beside it stays."""
+    bylines = {
+        "email": "By jean@evil.example",
+        "mailto": "By <a href='mailto:x@evil.example'>x@evil.example</a>",
+        "link": "By https://evil.example/jean",
+        "bare-host": "By evil.example/jean-dupont",
+        "www": "By www.evil.example",
+        "name-and-email": "By Jean Dupont jean@evil.example",
+        "name-and-link": "By Jean Dupont, https://evil.example/jd",
+        "name-and-site": "Par Anne Roy, lemonde.fr",
+    }
+    items = [rss_item(f"Mistral AI {name}", serve_page(httpserver, f"/{name}.html", story(
+        f"Mistral AI {name}", body=f"<p class='byline'>{byline}</p>" + "".join(
+            f"<p>Part {i}: {SENTENCE}</p>" for i in range(6)))))
+             for name, byline in bylines.items()]
+    articles, _ = collect(httpserver, tmp_path, rss(items))
+    authors = {a.url.rsplit("/", 1)[1].removesuffix(".html"): a.authors for a in articles}
+    assert {a.extraction for a in articles} == {"trafilatura"} and len(authors) == len(bylines)
+    assert authors == {"email": [], "mailto": [], "link": [], "bare-host": [], "www": [],
+                       "name-and-email": ["Jean Dupont"], "name-and-link": ["Jean Dupont"],
+                       "name-and-site": ["Anne Roy"]}
