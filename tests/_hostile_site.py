@@ -16,6 +16,7 @@ import base64
 import functools
 import gzip
 import html
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -67,6 +68,16 @@ CHARSET_PAGES = {
 
 
 @functools.cache
+def cli_env(es_url: str, prefix: str, work: Path, **more: str) -> dict[str, str]:
+    """The environment of a `newsroom` subprocess that reads a site on 127.0.0.1 into the stand-in at once: no host
+    delay, no retries, and none of the caller's own NEWSROOM_ settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
+    env.update(NEWSROOM_ES_URL=es_url, NEWSROOM_ES_INDEX_PREFIX=prefix, NEWSROOM_DATA_DIR=str(work / "data"),
+               NEWSROOM_FETCH_ALLOW_HOSTS="127.0.0.1", NEWSROOM_FETCH_HOST_DELAY="0", NEWSROOM_FETCH_RETRIES="0",
+               **more)
+    return env
+
+
 def double_gzip_bomb() -> bytes:
     return gzip.compress(gzip.compress(bytes(BOMB_BYTES), compresslevel=9), compresslevel=9)
 

@@ -24,7 +24,7 @@ from pipeline.store.templates import index_names
 from pipeline.urls import article_id
 
 from _alerts_helpers import SmtpServer, free_port, write_rules
-from _hostile_site import CHARSET_PAGES, FEED_NAME, MARKERS, PAGES, SECRETS, HostileSite
+from _hostile_site import CHARSET_PAGES, FEED_NAME, MARKERS, PAGES, SECRETS, HostileSite, cli_env
 
 pytestmark = pytest.mark.slow
 PREFIX = "thostile"
@@ -58,10 +58,7 @@ def assert_clean(result: subprocess.CompletedProcess, code: int = 0) -> str:
 def hostile(es_server, tmp_path_factory):
     """One real `newsroom ingest` of the hostile site (progress bar on), for the whole module."""
     work = tmp_path_factory.mktemp("hostile")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
-    env.update(NEWSROOM_ES_URL=es_server, NEWSROOM_ES_INDEX_PREFIX=PREFIX, NEWSROOM_DATA_DIR=str(work / "data"),
-               NEWSROOM_FETCH_ALLOW_HOSTS="127.0.0.1", NEWSROOM_FETCH_HOST_DELAY="0", NEWSROOM_FETCH_RETRIES="0",
-               NEWSROOM_FETCH_MAX_REDIRECTS="3", COLUMNS="250")
+    env = cli_env(es_server, PREFIX, work, NEWSROOM_FETCH_MAX_REDIRECTS="3", COLUMNS="250")
     with HostileSite() as site:
         feeds = site.feeds_file(work)
         result = run(["ingest", "--feeds", str(feeds), "--progress"], env, work)

@@ -15,7 +15,6 @@ from the site stays inert.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ from pipeline.store.client import make_client
 from pipeline.store.templates import index_names
 
 from _alerts_helpers import SmtpServer, write_rules
-from _hostile_site import RawSite
+from _hostile_site import RawSite, cli_env
 
 pytestmark = pytest.mark.slow
 PREFIX = "thidden21"
@@ -132,10 +131,7 @@ def clean(result: subprocess.CompletedProcess, asked: str = "") -> str:
 @pytest.fixture(scope="module")
 def site(es_server, tmp_path_factory):
     work = tmp_path_factory.mktemp("hidden21")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
-    env.update(NEWSROOM_ES_URL=es_server, NEWSROOM_ES_INDEX_PREFIX=PREFIX, NEWSROOM_DATA_DIR=str(work / "data"),
-               NEWSROOM_FETCH_ALLOW_HOSTS="127.0.0.1", NEWSROOM_FETCH_HOST_DELAY="0", NEWSROOM_FETCH_RETRIES="0",
-               COLUMNS="200")
+    env = cli_env(es_server, PREFIX, work, COLUMNS="200")
     with RawSite(site_replies()) as raw:
         feeds = work / "feeds.yaml"
         feeds.write_text(yaml.safe_dump({"feeds": [

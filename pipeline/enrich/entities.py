@@ -379,14 +379,13 @@ _SAYING_AFTER = re.compile(
 # Two heads in one phrase count too: "the Biden or Trump administration", « l'administration Obama ou Trump » (fresh set
 # of the thirty-first round, 2026-12-05)
 _OTHER_HEAD = r"[A-ZÀ-ÖØ-Þ][\w'’-]+[^\S\n]+"
-_GOVERNMENT_AFTER = re.compile(rf"^[^\S\n]+(?:(?:or|and|ou|et|&)[^\S\n]+{_OTHER_HEAD})?"
-                               r"(?:administration|government|presidency|era|White House)\b")
+_OR_OTHER_HEAD = rf"^[^\S\n]+(?:(?:or|and|ou|et|&)[^\S\n]+{_OTHER_HEAD})?"
+_GOVERNMENT_AFTER = re.compile(_OR_OTHER_HEAD + r"(?:administration|government|presidency|era|White House)\b")
 _GOVERNMENT_BEFORE = re.compile(rf"(?i:l['’]administration|le gouvernement|la présidence|l['’]ère)[^\S\n]+"
                                 rf"(?:{_OTHER_HEAD}(?:ou|et|&)[^\S\n]+)?$")
 # …and spaCy's organisation, as in a headline's "TSMC plays hardball with Trump administration" (no article): an
 # administration, government or presidency only ("the Netflix era" names a company's time)
-_GOVERNMENT_OF_ORG = re.compile(rf"^[^\S\n]+(?:(?:or|and|ou|et|&)[^\S\n]+{_OTHER_HEAD})?"
-                                r"(?:administration|government|presidency)\b")
+_GOVERNMENT_OF_ORG = re.compile(_OR_OTHER_HEAD + r"(?:administration|government|presidency)\b")
 
 
 # What introduces a town as a place: a locative or origin preposition or an article just before it (« à Aley »,
