@@ -120,12 +120,6 @@ def evaluate(runs: Sequence[tuple[str, Sequence[Example], Sequence[Example]]],
     return out
 
 
-def cross_validate(examples: list[Example], extra: Sequence[Example] = (),
-                   workers: int | None = None) -> dict[str, dict]:
-    """Item id → {"document": label, "companies": {company: label}}, each item decided by a model that never saw it."""
-    return evaluate([("folds", trained, scored) for trained, scored in fold_sets(examples, extra)], workers)["folds"]
-
-
 def hold_out_files(examples: list[Example], extra: Sequence[Example] = (),
                    workers: int | None = None) -> dict[str, dict]:
     """File name → its items' decisions, by a model trained on the other files (and `extra`)."""

@@ -73,7 +73,7 @@ def written_examples():
 
 def test_models_trained_side_by_side_are_those_trained_one_after_another(examples):
     """`make eval` trains its forty models on every core at once; the figures must not depend on it."""
-    from benchmarks.eval_tone import cross_validate, evaluate, train_each
+    from benchmarks.eval_tone import evaluate, fold_sets, train_each
 
     french, english = _slice(examples, {"train-fr.jsonl"}, 40), _slice(examples, {"train-en.jsonl"}, 40)
     assert train_each([french, english, french + english], workers=2) == [
@@ -81,8 +81,8 @@ def test_models_trained_side_by_side_are_those_trained_one_after_another(example
     # one model per training set: two runs given the same list share it; ids scored in two runs stay apart
     decided = evaluate([("a", french, english[:5]), ("b", french, english[:5]), ("c", english, french[:5])], workers=2)
     assert decided["a"] == decided["b"] and set(decided["c"]) == {e.item["id"] for e in french[:5]}
-    both = french + english
-    assert cross_validate(both, workers=2) == cross_validate(both, workers=1)
+    folds = [("folds", trained, scored) for trained, scored in fold_sets(french + english)]
+    assert evaluate(folds, workers=2) == evaluate(folds, workers=1)
 
 
 def test_each_shared_file_held_out_in_turn_is_read_as_well_as_measured(examples, written_examples):
