@@ -97,6 +97,7 @@ def train_each(training_sets: Sequence[Sequence[Example]], workers: int | None =
     deterministic (lbfgs, fixed seed), so the models are those trained one after another, weight for weight."""
     global _TRAINING_SETS
     workers = min(len(training_sets), workers or os.cpu_count() or 1)
+    print(f"Training {len(training_sets)} models, {workers} at a time…", file=sys.stderr, flush=True)
     if workers <= 1:
         return [train(s) for s in training_sets]
     _TRAINING_SETS = training_sets  # forked workers inherit the analysed examples rather than unpickling them
@@ -236,22 +237,19 @@ def main(argv: list[str] | None = None) -> int:
     all_items = [*examples, *extra]  # one model reads every unseen file; files made apart may reuse ids
     runs += [(f"unseen {name}", all_items, [e for e in unseen_examples if e.item["_file"] == name])
              for name in sorted({i["_file"] for i in unseen})]
-    models = len({id(trained) for _, trained, _ in runs})
-    print(f"Training {models} models, {min(models, args.workers or os.cpu_count() or 1)} at a time…",
-          file=sys.stderr, flush=True)
     decided = evaluate(runs, args.workers)
     model = score(items, decided.pop("folds"))
     rules = score(items, decide_all(RuleTone(), examples))
     held = {}
     for name, predictions in decided.items():
         if name.startswith("file "):
-            held[name.removeprefix("file ")] = score(
-                [i for i in items if i["_file"] == name.removeprefix("file ")], predictions)["total"]
+            file = name.removeprefix("file ")
+            held[file] = score([i for i in items if i["_file"] == file], predictions)["total"]
         elif name.startswith("unseen "):
-            scored = [e for e in unseen_examples if e.item["_file"] == name.removeprefix("unseen ")]
-            held[f"{name.removeprefix('unseen ')}, never trained on: the model"] = score(
-                [e.item for e in scored], predictions)["total"]
-            held[f"{name.removeprefix('unseen ')}, never trained on: the lexicon rules"] = score(
+            file = name.removeprefix("unseen ")
+            scored = [e for e in unseen_examples if e.item["_file"] == file]
+            held[f"{file}, never trained on: the model"] = score([e.item for e in scored], predictions)["total"]
+            held[f"{file}, never trained on: the lexicon rules"] = score(
                 [e.item for e in scored], decide_all(RuleTone(), scored))["total"]
         else:
             held[name] = score([e.item for e in extra if e.item["id"] in predictions], predictions)["total"]
